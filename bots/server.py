@@ -1,0 +1,62 @@
+"""The FastAPI server: health, channel webhooks, and the background workers' lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from bots.channel import Channel
+from bots.scheduler import build_scheduler
+from config.container import Container
+
+log = logging.getLogger(__name__)
+
+
+def create_app(container: Container, channels: Sequence[Channel] = (),
+               run_workers: bool = True) -> FastAPI:
+    """The ASGI app; `run_workers` starts channels, the outbox dispatcher and the scheduler."""
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if not run_workers:
+            yield
+            return
+        for channel in channels:
+            await channel.start()
+        dispatcher = asyncio.create_task(container.dispatcher.run_forever(), name="outbox")
+        scheduler = build_scheduler(container)
+        scheduler.start()
+        try:
+            yield
+        finally:
+            scheduler.shutdown(wait=False)
+            dispatcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await dispatcher
+            for channel in reversed(channels):
+                await channel.stop()
+
+    app = FastAPI(title="Agora", lifespan=lifespan)
+    app.state.container = container
+
+    @app.get("/healthz")
+    async def healthz() -> JSONResponse:
+        try:
+            async with container.sessions() as session:
+                await session.execute(text("SELECT 1"))
+        except Exception as exc:  # report, don't crash the probe
+            return JSONResponse({"status": "error", "database": str(exc)[:200]}, status_code=503)
+        return JSONResponse({"status": "ok", "channels": [c.name for c in channels]})
+
+    for channel in channels:
+        router = channel.router()
+        if router is not None:
+            app.include_router(router)
+    return app

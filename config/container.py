@@ -1,0 +1,78 @@
+"""The composition root: settings in, a wired application out. Tests wire fakes here too."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from config.settings import Settings
+from conversations.engine import Engine, Services
+from conversations.flows.catalog import ALL_FLOWS
+from core.clock import Clock, SystemClock
+from core.events import Event
+from core.notifications.dispatcher import OutboxDispatcher, Sender
+from core.policy import Policy
+from core.storage.database import create_engine, session_factory
+from core.storage.uow import UnitOfWork
+
+
+@dataclass
+class Container:
+    settings: Settings
+    db: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+    policy: Policy
+    engine: Engine
+    dispatcher: OutboxDispatcher
+    senders: dict[str, Sender] = field(default_factory=dict)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.sessions, self.clock, self._after_commit, self.policy)
+
+    async def _after_commit(self, events: Sequence[Event]) -> None:
+        # Notifications were written to the outbox in the same transaction; wake the
+        # dispatcher so they leave now rather than at the next poll.
+        self.dispatcher.wake()
+
+    def add_sender(self, channel: str, sender: Sender) -> None:
+        self.senders[channel] = sender
+        self.dispatcher.senders[channel] = sender
+
+    async def close(self) -> None:
+        await self.db.dispose()
+
+
+def build(settings: Settings, *, clock: Clock | None = None,
+          senders: dict[str, Any] | None = None) -> Container:
+    """Wire the application from settings; channels add their senders when they start."""
+    clock = clock or SystemClock()
+    db = create_engine(settings.database_url)
+    sessions = session_factory(db)
+    policy = Policy(
+        email_code_ttl_minutes=settings.email_code_ttl_minutes,
+        email_code_attempts=settings.email_code_attempts,
+        link_code_ttl_minutes=settings.link_code_ttl_minutes,
+        admins=tuple(settings.admins),
+    )
+    senders = dict(senders or {})
+    if "email" not in senders:
+        senders["email"] = _email_sender(settings)
+    dispatcher = OutboxDispatcher(sessions, clock, senders, poll_seconds=settings.outbox_poll_seconds)
+    container: Container
+    services = Services(admins=tuple(settings.admins),
+                        dev_mode=settings.environment == "development")
+    engine = Engine(lambda: container.uow(), ALL_FLOWS, services)
+    container = Container(settings, db, sessions, clock, policy, engine, dispatcher, senders)
+    return container
+
+
+def _email_sender(settings: Settings) -> Sender:
+    from bots.email import LoggingEmailSender, SmtpEmailSender
+
+    if settings.smtp_host:
+        return SmtpEmailSender(settings)
+    return LoggingEmailSender()

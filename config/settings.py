@@ -1,0 +1,116 @@
+"""The one settings object: `AGORA_` environment variables and `.env`, validated at start."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Literal
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDERS = {"changeme", "change-me", "secret", "placeholder", "xxx", "todo", "test", "dummy"}
+SECRET_FIELDS = (
+    "telegram_token",
+    "telegram_webhook_secret",
+    "slack_bot_token",
+    "slack_signing_secret",
+    "slack_app_token",
+)
+
+
+class SettingsError(Exception):
+    """A setting is wrong; the message is one readable line naming the variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="AGORA_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    environment: Literal["development", "test", "staging", "production"] = "development"
+    database_url: str = "sqlite+aiosqlite:///./agora.db"
+    public_url: str = "http://127.0.0.1:8000"
+
+    telegram_token: str | None = None
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: str | None = None
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    telegram_bot_username: str = "agora_market_bot"
+
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str = "https://slack.com/api/"
+
+    admins: list[str] = Field(default_factory=list)  # "telegram:123", "slack:T1:U1", "terminal:ann"
+
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_sender: str = "Agora <no-reply@agora.local>"
+
+    email_code_ttl_minutes: int = Field(default=15, ge=1, le=1440)
+    email_code_attempts: int = Field(default=5, ge=1, le=20)
+    link_code_ttl_minutes: int = Field(default=10, ge=1, le=1440)
+    outbox_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+
+    @field_validator("admins", mode="before")
+    @classmethod
+    def _split_admins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+        return value
+
+    @field_validator("telegram_api_url", "slack_api_url", "public_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return value
+
+    @model_validator(mode="after")
+    def _no_placeholders_outside_development(self) -> Settings:
+        if self.environment in ("development", "test"):
+            return self
+        for name in SECRET_FIELDS:
+            value = getattr(self, name)
+            if value is not None and (value.lower() in PLACEHOLDERS or len(value) < 8):
+                raise ValueError(f"{name}: placeholder secret refused in {self.environment}")
+        if self.telegram_webhook_url and not self.telegram_webhook_secret:
+            raise ValueError("telegram_webhook_secret: required when a webhook URL is set")
+        return self
+
+    @cached_property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return bool(self.telegram_token)
+
+    @property
+    def slack_enabled(self) -> bool:
+        return bool(self.slack_bot_token and self.slack_signing_secret)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings, turning a validation error into one line that names the variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = [str(part) for part in first["loc"] if part != "__root__"]
+        message = first["msg"].removeprefix("Value error, ")
+        if not loc and ":" in message:
+            name, message = message.split(":", 1)
+            loc = [name]
+        variable = "AGORA_" + (loc[0].upper() if loc else "SETTINGS")
+        raise SettingsError(f"{variable}: {message.strip()}") from None

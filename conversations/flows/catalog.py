@@ -1,0 +1,9 @@
+"""Every flow the engine knows, in one list (the composition root passes it to the engine)."""
+
+from conversations.flow import Flow
+from conversations.flows.linking import link
+from conversations.flows.onboarding import notifications, onboarding
+from conversations.flows.profile import profile
+from conversations.flows.registration import registration, verify_email
+
+ALL_FLOWS: list[Flow] = [registration, verify_email, onboarding, notifications, profile, link]

@@ -1,0 +1,51 @@
+"""Account linking: a one-time code typed on the other channel joins the two identities."""
+
+from __future__ import annotations
+
+from conversations.flow import Ask, Ctx, Flow, Next
+from conversations.messages import Inbound, Outbound, Reply, Text
+from core.accounts import service as accounts
+from core.errors import DomainError
+
+
+async def _start(ctx: Ctx) -> Next | None:
+    code = str(ctx.data.get("args", "")).strip()
+    if code:
+        return await _redeem(ctx, code)
+    code = await accounts.issue_link_code(ctx.uow, ctx.who)
+    minutes = ctx.uow.policy.link_code_ttl_minutes
+    where = "where you are already registered" if ctx.account is None else "on your other chat app"
+    return Next.end(Reply(
+        f"Your link code: {code}\nSend  /link {code}  {where} within {minutes} minutes. "
+        "Then both chats share one Agora account."), menu=False)
+
+
+async def _redeem(ctx: Ctx, code: str) -> Next:
+    try:
+        account = await accounts.redeem_link_code(ctx.uow, ctx.who, code)
+    except DomainError as exc:
+        return Next.end(Reply(str(exc), kind="error"), menu=False)
+    ctx.account = account
+    return Next.end(Reply(f"🔗 Linked! This chat now belongs to {account.display_name}'s account."))
+
+
+async def _prompt(ctx: Ctx) -> list[Outbound]:
+    return [Reply("Type the link code you were given.")]
+
+
+async def _answer(ctx: Ctx, msg: Inbound) -> Next:
+    if not isinstance(msg, Text):
+        return Next.stay(Reply("Please type the 8-character link code.", kind="error"))
+    return await _redeem(ctx, msg.text)
+
+
+link = Flow(
+    name="link",
+    title="account linking",
+    first="code",
+    commands=("link",),
+    needs_account=False,
+    help="/link gives you a code; send “/link CODE” from your other chat app to join the two.",
+    states={"code": Ask(prompt=_prompt, on=_answer)},
+    on_start=_start,
+)

@@ -1,0 +1,107 @@
+"""Profile: a card of what we know, and editing one field at a time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from babel import Locale
+
+from conversations import fields
+from conversations.flow import Ask, Ctx, Flow, FormState, Next
+from conversations.forms import Field, Form
+from conversations.messages import Button, Choice, Inbound, Outbound, Reply
+from core.accounts import service as accounts
+from core.accounts.model import INTERESTS, ROLE_LABELS, Role
+from core.storage.tables import Account
+
+EDITABLE: dict[str, Any] = {
+    "display_name": fields.name_field,
+    "company": fields.company_field,
+    "email": fields.email_field,
+    "roles": fields.roles_field,
+    "country": fields.country_field,
+    "city": fields.city_field,
+    "interests": fields.interests_field,
+}
+
+
+def profile_card(account: Account, roles: set[str], channels: list[str]) -> str:
+    """The profile as plain text (channels escape it for their markup)."""
+    place = ", ".join(p for p in (account.city, _country(account.country)) if p) or "—"
+    if account.latitude is not None and account.city is None:
+        place = f"{account.latitude:.3f}, {account.longitude:.3f}"
+    email_state = "verified" if account.email_verified_at else "not verified"
+    quiet = f"{account.quiet_start}–{account.quiet_end}" if account.quiet_start else "none"
+    lines = [
+        f"👤 {account.display_name}" + (f" · {account.company}" if account.company else ""),
+        f"Email: {account.email or '—'} ({email_state})",
+        "Roles: " + ", ".join(ROLE_LABELS[Role(r)] for r in sorted(roles)),
+        f"Location: {place}",
+        "Interests: " + (", ".join(INTERESTS.get(i, i) for i in account.interests) or "—"),
+        f"Currency: {account.currency} · Language: {account.language} · Time zone: "
+        f"{account.timezone}",
+        f"Notifications: {account.notify_channel or '—'} · quiet hours: {quiet}",
+        "Linked chats: " + ", ".join(channels),
+    ]
+    return "\n".join(lines)
+
+
+def _country(code: str | None) -> str:
+    return Locale("en").territories.get(code, code) if code else ""
+
+
+async def _view(ctx: Ctx) -> list[Outbound]:
+    assert ctx.account is not None
+    identities = await accounts.identities_of(ctx.uow, ctx.account.id)
+    card = profile_card(ctx.account, ctx.roles, sorted({i.channel for i in identities}))
+    buttons = [Button(f"Edit {fields_label(name)}", f"edit:{name}") for name in EDITABLE]
+    rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
+    return [Reply(card, (*rows, (Button("Done", "done"),)))]
+
+
+def fields_label(name: str) -> str:
+    field: Field = EDITABLE[name]()
+    return field.label.lower().removeprefix("your ").removesuffix(" address")
+
+
+async def _on_view(ctx: Ctx, msg: Inbound) -> Next:
+    if isinstance(msg, Choice) and msg.data == "done":
+        return Next.end()
+    if isinstance(msg, Choice) and msg.data.startswith("edit:"):
+        name = msg.data.removeprefix("edit:")
+        if name in EDITABLE:
+            ctx.data["field"] = name
+            ctx.data.pop("_forms", None)
+            return Next(state="edit")
+    return Next.stay(Reply("Tap a button to edit a field, or “Done”.", kind="error"))
+
+
+def _edit_form(ctx: Ctx) -> Form:
+    field = EDITABLE[ctx.data.get("field", "display_name")]()
+    return Form(id=f"edit_{field.name}", title="Edit profile", fields=[field], submit_label="Save")
+
+
+async def _save(ctx: Ctx, values: dict[str, Any]) -> Next:
+    assert ctx.account is not None
+    name = ctx.data["field"]
+    value = values.get(name)
+    changes: dict[str, Any] = fields.place(value) if name == "city" else {name: value}
+    if name == "city":
+        changes = {"city": None, "latitude": None, "longitude": None, **changes}
+    if name == "interests":
+        changes = {"interests": value or []}
+    await accounts.update_profile(ctx.uow, ctx.account.id, **changes)
+    if name == "email":
+        return Next(state=None, replies=[Reply("Saved. Now let's check the new address.")],
+                    start="verify_email", start_data={"then": "profile"})
+    return Next(state="view", replies=[Reply("✅ Saved.")], remember=False)
+
+
+profile = Flow(
+    name="profile",
+    title="your profile",
+    first="view",
+    commands=("profile", "me"),
+    help="Your profile: tap a field to change it. A new email address is verified again.",
+    states={"view": Ask(prompt=_view, on=_on_view), "edit": FormState(form=_edit_form, done=_save)},
+)

@@ -1,0 +1,127 @@
+"""Runs a `FormState`: one field at a time, or the whole form at once where the channel can."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conversations.flow import Ctx, FormState, Next
+from conversations.forms import Field, FieldError, Form, MultiChoiceField
+from conversations.messages import (
+    Button,
+    Choice,
+    FormErrors,
+    FormReply,
+    FormSubmission,
+    Inbound,
+    Outbound,
+    Reply,
+)
+
+SKIP, DONE, OPEN_FORM = "^skip", "^done", "^form"
+
+
+def _progress(ctx: Ctx, key: str) -> dict[str, Any]:
+    forms = ctx.data.setdefault("_forms", {})
+    return forms.setdefault(key, {"i": 0, "values": {}})
+
+
+def reset(ctx: Ctx, key: str) -> None:
+    ctx.data.get("_forms", {}).pop(key, None)
+
+
+def step_back(ctx: Ctx, key: str) -> bool:
+    """Go back one field; False when already at the first one."""
+    progress = _progress(ctx, key)
+    if progress["i"] == 0:
+        return False
+    progress["i"] -= 1
+    return True
+
+
+async def prompt(ctx: Ctx, key: str, state: FormState) -> list[Outbound]:
+    form = state.form_for(ctx)
+    progress = _progress(ctx, key)
+    if ctx.forms_at_once:
+        specs = tuple(f.spec(progress["values"].get(f.name)) for f in form.fields)
+        return [FormReply(form.id, form.title, specs, form.submit_label)]
+    fresh = progress["i"] == 0 and not progress["values"]
+    intro = [Reply(state.intro)] if state.intro and fresh else []
+    return [*intro, _ask(form, progress)]
+
+
+def _ask(form: Form, progress: dict[str, Any]) -> Reply:
+    index = progress["i"]
+    field = form.fields[index]
+    current = progress["values"].get(field.name)
+    lines = [f"{form.title} · {index + 1}/{len(form.fields)}", f"{field.label}?"]
+    if field.hint:
+        lines.append(field.hint)
+    buttons: list[tuple[Button, ...]] = []
+    if isinstance(field, MultiChoiceField):
+        chosen = set(current or [])
+        marks = [Button(("✓ " if v in chosen else "") + label, v) for v, label in field.options()]
+        buttons += [tuple(marks[i : i + 2]) for i in range(0, len(marks), 2)]
+        buttons.append((Button("Done ✔", DONE),))
+    elif field.options() and len(field.options()) <= 12:
+        opts = [Button(label, value) for value, label in field.options()]
+        buttons += [tuple(opts[i : i + 2]) for i in range(0, len(opts), 2)]
+    elif current not in (None, "", []):
+        lines.append(f"(now: {field.display(current)})")
+    if not field.required:
+        buttons.append((Button("Skip", SKIP),))
+    return Reply("\n".join(lines), tuple(buttons))
+
+
+async def answer(ctx: Ctx, key: str, state: FormState, msg: Inbound) -> Next:
+    form = state.form_for(ctx)
+    if isinstance(msg, FormSubmission):
+        return await _submit_all(ctx, key, state, form, msg)
+    if isinstance(msg, Choice) and msg.data == OPEN_FORM:
+        return Next.stay()
+    progress = _progress(ctx, key)
+    field = form.fields[progress["i"]]
+    try:
+        value, finished = _value_for(field, progress, msg)
+    except FieldError as exc:
+        return _retry(str(exc), exc.suggestions)
+    progress["values"][field.name] = value
+    if not finished:
+        return Next.stay()
+    progress["i"] += 1
+    if progress["i"] < len(form.fields):
+        return Next.stay()
+    # Keep the answers, pointing at the last field, so "back" into this form can change them.
+    progress["i"] = len(form.fields) - 1
+    return await state.done(ctx, dict(progress["values"]))
+
+
+def _value_for(field: Field, progress: dict[str, Any], msg: Inbound) -> tuple[Any, bool]:
+    """The field's new value and whether the field is finished."""
+    if isinstance(msg, Choice) and msg.data == SKIP:
+        if field.required:
+            raise FieldError(f"{field.label} is required; it can't be skipped.")
+        return None, True
+    if isinstance(field, MultiChoiceField) and isinstance(msg, Choice):
+        picked = list(progress["values"].get(field.name) or [])
+        if msg.data == DONE:
+            return field.check_count(picked), True
+        value = field.match(msg.data)
+        picked = [v for v in picked if v != value] if value in picked else [*picked, value]
+        return picked, False
+    return field.parse(msg), True
+
+
+def _retry(error: str, suggestions: list[tuple[str, str]]) -> Next:
+    buttons = tuple((Button(label, value),) for value, label in suggestions[:5])
+    return Next.stay(Reply(error, buttons, kind="error"))
+
+
+async def _submit_all(ctx: Ctx, key: str, state: FormState, form: Form, msg: FormSubmission
+                      ) -> Next:
+    if msg.form_id != form.id:
+        return Next.stay(Reply("That form is out of date; here is the current one.", kind="error"))
+    values, errors = form.validate_all(msg.values)
+    _progress(ctx, key)["values"] = {**values, **{k: msg.values.get(k) for k in errors}}
+    if errors:
+        return Next(state="", replies=[FormErrors(form.id, errors)], reprompt=False)
+    return await state.done(ctx, values)

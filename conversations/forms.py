@@ -1,0 +1,349 @@
+"""Typed form fields: one set of rules, asked one by one (Telegram, terminal) or as a modal (Slack).
+
+Each field turns a raw answer into a clean, JSON-storable value or raises `FieldError` with a
+message that says exactly what to fix.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dateutil import parser as dateparser
+from email_validator import EmailNotValidError, validate_email
+
+from conversations.messages import (
+    Choice,
+    FieldSpec,
+    FileUpload,
+    Inbound,
+    Location,
+    Text,
+)
+
+Raw = str | list[str] | None
+
+
+class FieldError(Exception):
+    """The answer doesn't fit; `str()` says why, `suggestions` are (value, label) to tap."""
+
+    def __init__(self, message: str, suggestions: list[tuple[str, str]] | None = None) -> None:
+        super().__init__(message)
+        self.suggestions = suggestions or []
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(value: str) -> str:
+    """NFC-normalise, drop control and direction-override characters, trim."""
+    return _CONTROL.sub("", unicodedata.normalize("NFC", value)).strip()
+
+
+def _text_of(msg: Inbound, label: str) -> str:
+    if isinstance(msg, Text):
+        return msg.text
+    if isinstance(msg, FileUpload):
+        raise FieldError(f"I need {label.lower()} typed as text, not a file or photo.")
+    if isinstance(msg, Location):
+        raise FieldError(f"I need {label.lower()} typed as text, not a location.")
+    raise FieldError(f"Please type {label.lower()}.")
+
+
+@dataclass
+class Field:
+    name: str
+    label: str
+    required: bool = True
+    hint: str = ""
+    kind: ClassVar[str] = "text"
+
+    def parse(self, msg: Inbound) -> Any:
+        """Clean value from one chat answer."""
+        return self.parse_raw(_text_of(msg, self.label))
+
+    def parse_raw(self, raw: Raw) -> Any:
+        """Clean value from a raw string (a typed answer or a modal input)."""
+        raise NotImplementedError
+
+    def options(self) -> list[tuple[str, str]]:
+        return []
+
+    def display(self, value: Any) -> str:
+        return "—" if value in (None, "", []) else str(value)
+
+    def spec(self, initial: Any = None) -> FieldSpec:
+        return FieldSpec(name=self.name, label=self.label, kind=self.kind, required=self.required,
+                         hint=self.hint, options=tuple(self.options()), initial=_as_raw(initial))
+
+    def _require(self, raw: Raw) -> str:
+        text = clean_text(raw if isinstance(raw, str) else "")
+        if not text:
+            raise FieldError(f"{self.label} can't be empty.")
+        return text
+
+
+def _as_raw(value: Any) -> str | list[str] | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    if isinstance(value, dict):
+        return value.get("city") or None
+    return str(value)
+
+
+@dataclass
+class TextField(Field):
+    min_length: int = 1
+    max_length: int = 200
+    multiline: bool = False
+    needs_letters: bool = False
+
+    def parse_raw(self, raw: Raw) -> str:
+        text = self._require(raw)
+        if len(text) < self.min_length:
+            raise FieldError(f"{self.label} needs at least {self.min_length} characters.")
+        if len(text) > self.max_length:
+            raise FieldError(f"{self.label} can be at most {self.max_length} characters "
+                             f"(you sent {len(text)}).")
+        if not self.multiline and "\n" in text:
+            raise FieldError(f"{self.label} must be on one line.")
+        if self.needs_letters and not any(ch.isalpha() for ch in text):
+            raise FieldError(f"{self.label} needs letters (any alphabet), not only symbols or emoji.")
+        return text
+
+    def spec(self, initial: Any = None) -> FieldSpec:
+        base = super().spec(initial)
+        return FieldSpec(**{**base.__dict__, "min_length": self.min_length,
+                            "max_length": self.max_length, "multiline": self.multiline})
+
+
+@dataclass
+class IntegerField(Field):
+    minimum: int = 0
+    maximum: int = 10**9
+    kind: ClassVar[str] = "integer"
+
+    def parse_raw(self, raw: Raw) -> int:
+        text = self._require(raw).replace(" ", "").replace("_", "")
+        if not re.fullmatch(r"[+-]?\d+", text):
+            raise FieldError(f"{self.label} must be a whole number, like 42.")
+        value = int(text)
+        if not self.minimum <= value <= self.maximum:
+            raise FieldError(f"{self.label} must be between {self.minimum} and {self.maximum}.")
+        return value
+
+
+@dataclass
+class DecimalField(Field):
+    minimum: Decimal = Decimal(0)
+    maximum: Decimal = Decimal(10**12)
+    places: int = 2
+    kind: ClassVar[str] = "decimal"
+
+    def parse_raw(self, raw: Raw) -> str:
+        text = self._require(raw).replace(" ", "")
+        if text.count(",") == 1 and "." not in text:
+            text = text.replace(",", ".")  # "12,5" is how half of Europe writes 12.5
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise FieldError(f"{self.label} must be a number, like 12.50.") from None
+        if not value.is_finite():
+            raise FieldError(f"{self.label} must be a number, like 12.50.")
+        if value != value.quantize(Decimal(1).scaleb(-self.places)):
+            raise FieldError(f"{self.label} can have at most {self.places} decimal places.")
+        if not self.minimum <= value <= self.maximum:
+            raise FieldError(f"{self.label} must be between {self.minimum} and {self.maximum}.")
+        return str(value)
+
+
+@dataclass
+class ChoiceField(Field):
+    choices: list[tuple[str, str]] = field(default_factory=list)
+    kind: ClassVar[str] = "choice"
+
+    def options(self) -> list[tuple[str, str]]:
+        return self.choices
+
+    def parse(self, msg: Inbound) -> str:
+        if isinstance(msg, Choice):
+            return self.parse_raw(msg.data)
+        return self.parse_raw(_text_of(msg, self.label))
+
+    def parse_raw(self, raw: Raw) -> str:
+        return self.match(self._require(raw))
+
+    def match(self, text: str) -> str:
+        """The option whose value or label is `text` (any case)."""
+        for value, label in self.choices:
+            if text.casefold() in (value.casefold(), label.casefold()):
+                return value
+        return self._unknown(text)
+
+    def _unknown(self, text: str) -> str:
+        names = ", ".join(label for _, label in self.choices[:8])
+        raise FieldError(f"“{text[:40]}” is not one of the options. Choose one of: {names}.")
+
+    def display(self, value: Any) -> str:
+        return dict(self.choices).get(value, super().display(value))
+
+
+@dataclass
+class MultiChoiceField(ChoiceField):
+    min_selected: int = 1
+    max_selected: int = 20
+    kind: ClassVar[str] = "multichoice"
+
+    def parse_raw(self, raw: Raw) -> list[str]:  # type: ignore[override]
+        items = raw if isinstance(raw, list) else re.split(r"[,;]", raw or "")
+        picked: list[str] = []
+        for item in (clean_text(i) for i in items):
+            if item:
+                value = self.match(item)
+                if value not in picked:
+                    picked.append(value)
+        return self.check_count(picked)
+
+    def check_count(self, picked: list[str]) -> list[str]:
+        if len(picked) < self.min_selected:
+            raise FieldError(f"Choose at least {self.min_selected} for {self.label.lower()}.")
+        if len(picked) > self.max_selected:
+            raise FieldError(f"Choose at most {self.max_selected} for {self.label.lower()}.")
+        return picked
+
+    def display(self, value: Any) -> str:
+        labels = dict(self.choices)
+        return ", ".join(labels.get(v, v) for v in value or []) or "—"
+
+
+@dataclass
+class EmailField(Field):
+    kind: ClassVar[str] = "email"
+
+    def parse_raw(self, raw: Raw) -> str:
+        text = self._require(raw)
+        if len(text) > 254:
+            raise FieldError("That email address is too long.")
+        try:
+            return validate_email(text, check_deliverability=False).normalized
+        except EmailNotValidError as exc:
+            raise FieldError(f"That doesn't look like an email address: {exc}") from None
+
+
+@dataclass
+class DateTimeField(Field):
+    """A date and time in a time zone; typed as '2026-12-01 14:00' or with a zone name."""
+
+    default_tz: str = "UTC"
+    kind: ClassVar[str] = "datetime"
+
+    def parse_raw(self, raw: Raw) -> str:
+        text = self._require(raw)
+        zone_name = self.default_tz
+        parts = text.rsplit(" ", 1)
+        if len(parts) == 2 and "/" in parts[1]:
+            text, zone_name = parts
+        try:
+            zone = ZoneInfo(zone_name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise FieldError(f"I don't know the time zone “{zone_name[:40]}”.") from None
+        try:
+            moment = dateparser.parse(text, dayfirst=False, yearfirst=True)
+        except (ValueError, OverflowError):
+            raise FieldError(f"{self.label}: write a date and time like 2026-12-01 14:00.") from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=zone)
+        return moment.isoformat()
+
+    def display(self, value: Any) -> str:
+        return datetime.fromisoformat(value).strftime("%Y-%m-%d %H:%M %Z") if value else "—"
+
+
+@dataclass
+class LocationField(Field):
+    """A shared location, or a place name typed as text."""
+
+    kind: ClassVar[str] = "location"
+
+    def parse(self, msg: Inbound) -> dict[str, Any]:
+        if isinstance(msg, Location):
+            if not (-90 <= msg.latitude <= 90 and -180 <= msg.longitude <= 180):
+                raise FieldError("That location is off the map.")
+            return {"lat": msg.latitude, "lon": msg.longitude}
+        return self.parse_raw(_text_of(msg, self.label))
+
+    def parse_raw(self, raw: Raw) -> dict[str, Any]:
+        text = self._require(raw)
+        if len(text) > 120:
+            raise FieldError(f"{self.label} can be at most 120 characters.")
+        if not any(ch.isalpha() for ch in text):
+            raise FieldError(f"{self.label}: type a place name, like Riga.")
+        return {"city": text}
+
+    def display(self, value: Any) -> str:
+        if not value:
+            return "—"
+        if "city" in value:
+            return str(value["city"])
+        return f"{value['lat']:.4f}, {value['lon']:.4f}"
+
+
+@dataclass
+class FileField(Field):
+    mime_types: tuple[str, ...] = ("application/pdf", "image/jpeg", "image/png")
+    max_bytes: int = 10 * 1024 * 1024
+    kind: ClassVar[str] = "file"
+
+    def parse(self, msg: Inbound) -> dict[str, Any]:
+        if not isinstance(msg, FileUpload):
+            raise FieldError(f"Please send {self.label.lower()} as a file or photo.")
+        if msg.mime_type not in self.mime_types:
+            allowed = ", ".join(t.split("/")[1].upper() for t in self.mime_types)
+            raise FieldError(f"That file type ({msg.mime_type}) isn't accepted. Send {allowed}.")
+        if msg.size > self.max_bytes:
+            raise FieldError(f"That file is {msg.size // 1024} KB; the limit is "
+                             f"{self.max_bytes // (1024 * 1024)} MB.")
+        return {"file_id": msg.file_id, "name": msg.file_name, "mime": msg.mime_type,
+                "size": msg.size}
+
+    def parse_raw(self, raw: Raw) -> dict[str, Any]:
+        raise FieldError(f"Please send {self.label.lower()} as a file.")
+
+    def display(self, value: Any) -> str:
+        return value["name"] if value else "—"
+
+
+@dataclass
+class Form:
+    id: str
+    title: str
+    fields: list[Field]
+    submit_label: str = "Submit"
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+    def validate_all(self, raw: dict[str, Raw]) -> tuple[dict[str, Any], dict[str, str]]:
+        """Check every field of a whole-form submission; returns (values, errors)."""
+        values: dict[str, Any] = {}
+        errors: dict[str, str] = {}
+        for f in self.fields:
+            given = raw.get(f.name)
+            if given in (None, "", []):
+                if f.required:
+                    errors[f.name] = f"{f.label} is required."
+                else:
+                    values[f.name] = None
+                continue
+            try:
+                values[f.name] = f.parse_raw(given)
+            except FieldError as exc:
+                errors[f.name] = str(exc)
+        return values, errors

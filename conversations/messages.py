@@ -1,0 +1,177 @@
+"""Neutral messages: what a channel hands to the engine and what the engine hands back.
+
+Channels (bots/) translate their own updates into an `Envelope` and render the returned
+`Reply` objects in their own idiom. Nothing here knows Telegram or Slack.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+CALLBACK_DATA_LIMIT = 64  # Telegram's limit for callback_data, in bytes
+
+
+# --- inbound ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str  # without the slash, lower case
+    args: str = ""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A button press; `data` is the button's opaque payload."""
+
+    data: str
+
+
+@dataclass(frozen=True)
+class FileUpload:
+    file_id: str
+    file_name: str
+    mime_type: str
+    size: int
+    kind: Literal["photo", "document"] = "document"
+
+
+@dataclass(frozen=True)
+class Location:
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
+class FormSubmission:
+    """All fields of a form at once (a Slack modal); values are raw strings or lists."""
+
+    form_id: str
+    values: dict[str, str | list[str] | None]
+    token: str = ""
+
+
+Inbound = Text | Command | Choice | FileUpload | Location | FormSubmission
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """One inbound message with who sent it, where, and the channel's id for it."""
+
+    channel: str  # "telegram" | "slack" | "terminal" | "web"
+    user_key: str  # stable per channel: Telegram user id, "TEAM:USER" on Slack, a name
+    chat_id: str  # where the conversation happens
+    message: Inbound
+    event_id: str | None = None  # the channel's update/event id, for idempotency
+    display_name: str = ""
+    can_show_forms: bool = False  # True where the channel renders a whole form at once
+
+
+# --- outbound --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    data: str
+
+    def __post_init__(self) -> None:
+        if len(self.data.encode()) > CALLBACK_DATA_LIMIT - 8:  # room for the prompt token
+            raise ValueError(f"button data too long: {self.data!r}")
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A message to show: text plus optional rows of buttons."""
+
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    kind: Literal["text", "error", "notice"] = "text"
+
+
+@dataclass(frozen=True)
+class ListItem:
+    title: str
+    subtitle: str = ""
+    button: Button | None = None
+
+
+@dataclass(frozen=True)
+class ListPage:
+    title: str
+    items: tuple[ListItem, ...]
+    page: int
+    pages: int
+    buttons: tuple[tuple[Button, ...], ...] = ()
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """How a channel should render one form field (the rules stay in conversations.forms)."""
+
+    name: str
+    label: str
+    kind: str  # text, integer, decimal, choice, multichoice, email, datetime, location, file
+    required: bool = True
+    hint: str = ""
+    options: tuple[tuple[str, str], ...] = ()  # (value, label)
+    min_length: int | None = None
+    max_length: int | None = None
+    initial: str | list[str] | None = None
+    multiline: bool = False
+
+
+@dataclass(frozen=True)
+class FormReply:
+    """A whole form; channels that can't show forms never receive this."""
+
+    form_id: str
+    title: str
+    fields: tuple[FieldSpec, ...]
+    submit_label: str = "Submit"
+    token: str = ""
+
+
+@dataclass(frozen=True)
+class FormErrors:
+    """Field errors for a submitted form, keyed by field name."""
+
+    form_id: str
+    errors: dict[str, str]
+
+
+@dataclass(frozen=True)
+class FileReply:
+    file_name: str
+    content: bytes
+    mime_type: str
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class ImageReply:
+    url_or_file_id: str
+    caption: str = ""
+
+
+Outbound = Reply | ListPage | FormReply | FormErrors | FileReply | ImageReply
+
+
+def rows(*labels_and_data: tuple[str, str], per_row: int = 1) -> tuple[tuple[Button, ...], ...]:
+    """Lay buttons out `per_row` to a row."""
+    buttons = [Button(label, data) for label, data in labels_and_data]
+    return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))
+
+
+@dataclass
+class Outcome:
+    """What the engine produced for one envelope."""
+
+    replies: list[Outbound] = field(default_factory=list)
+    duplicate: bool = False

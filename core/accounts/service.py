@@ -1,0 +1,225 @@
+"""Account use cases: register, verify email, edit the profile, link channel identities."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from core.accounts.model import SELF_CHOSEN_ROLES, Role
+from core.errors import Conflict, DomainError, NotAllowed
+from core.events import AccountRegistered, EmailVerified, IdentityLinked, ProfileUpdated
+from core.notifications.outbox import enqueue_email, notify
+from core.storage.tables import Account, EmailVerification, Identity, LinkCode
+from core.storage.uow import UnitOfWork
+
+EDITABLE_FIELDS = frozenset(
+    {
+        "display_name", "company", "roles", "country", "city", "latitude", "longitude",
+        "interests", "currency", "language", "timezone", "notify_channel", "quiet_start",
+        "quiet_end",
+    }
+)
+
+
+@dataclass(frozen=True)
+class ChannelIdentity:
+    channel: str
+    user_key: str
+    address: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.channel}:{self.user_key}"
+
+
+@dataclass
+class Registration:
+    display_name: str
+    email: str
+    roles: list[str]
+    company: str | None = None
+    country: str | None = None
+    city: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    interests: list[str] = field(default_factory=list)
+    timezone: str = "UTC"
+
+
+async def find_account(uow: UnitOfWork, channel: str, user_key: str) -> Account | None:
+    """The account behind a channel identity, if it has registered."""
+    stmt = (
+        select(Account)
+        .join(Identity, Identity.account_id == Account.id)
+        .where(Identity.channel == channel, Identity.user_key == user_key)
+    )
+    return (await uow.session.execute(stmt)).scalar_one_or_none()
+
+
+async def identities_of(uow: UnitOfWork, account_id: int) -> list[Identity]:
+    stmt = select(Identity).where(Identity.account_id == account_id).order_by(Identity.id)
+    return list((await uow.session.execute(stmt)).scalars())
+
+
+def effective_roles(account: Account, identity: ChannelIdentity, admins: list[str]) -> set[str]:
+    """The account's chosen roles, plus admin where settings name this identity."""
+    roles = set(account.roles or [])
+    if identity.label in admins:
+        roles.add(Role.ADMIN.value)
+    return roles
+
+
+async def register(uow: UnitOfWork, who: ChannelIdentity, data: Registration) -> Account:
+    """Create the account and its first identity, and send the email verification code."""
+    if await find_account(uow, who.channel, who.user_key):
+        raise Conflict("You are already registered. Type /profile to see or edit your profile.")
+    roles = [r for r in data.roles if r in {x.value for x in SELF_CHOSEN_ROLES}]
+    if not roles:
+        raise DomainError("Choose at least one role.")
+    now = uow.clock.now()
+    account = Account(
+        display_name=data.display_name, company=data.company, email=data.email, roles=roles,
+        country=data.country, city=data.city, latitude=data.latitude, longitude=data.longitude,
+        interests=data.interests, timezone=data.timezone, notify_channel=who.channel,
+        currency="EUR", language="en", created_at=now, updated_at=now,
+    )
+    uow.add(account)
+    await uow.session.flush()
+    uow.add(Identity(account_id=account.id, channel=who.channel, user_key=who.user_key,
+                     address=who.address, created_at=now))
+    await uow.session.flush()
+    await start_email_verification(uow, account, data.email)
+    uow.emit(AccountRegistered(account.id, who.channel))
+    return account
+
+
+def _hash_code(account_id: int, code: str) -> str:
+    return hmac.new(str(account_id).encode(), code.encode(), hashlib.sha256).hexdigest()
+
+
+async def start_email_verification(uow: UnitOfWork, account: Account, email: str) -> None:
+    """Send a fresh 6-digit code to `email`; earlier codes stop working."""
+    now = uow.clock.now()
+    await uow.session.execute(
+        update(EmailVerification)
+        .where(EmailVerification.account_id == account.id, EmailVerification.consumed_at.is_(None))
+        .values(consumed_at=now)
+    )
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    ttl = uow.policy.email_code_ttl_minutes
+    uow.add(EmailVerification(account_id=account.id, email=email, code_hash=_hash_code(account.id, code),
+                              attempts=0, expires_at=now + timedelta(minutes=ttl), created_at=now))
+    await enqueue_email(
+        uow, account.id, email, subject="Your Agora verification code",
+        body=f"Your Agora verification code is {code}. It expires in {ttl} minutes.",
+    )
+
+
+async def verify_email(uow: UnitOfWork, account_id: int, code: str) -> None:
+    """Check a code; a wrong one uses up an attempt, an expired or exhausted one needs a resend."""
+    now = uow.clock.now()
+    stmt = (
+        select(EmailVerification)
+        .where(EmailVerification.account_id == account_id, EmailVerification.consumed_at.is_(None))
+        .order_by(EmailVerification.id.desc())
+        .limit(1)
+    )
+    pending = (await uow.session.execute(stmt)).scalar_one_or_none()
+    if pending is None:
+        raise DomainError("There is no code waiting. Tap “Send a new code”.")
+    if pending.expires_at <= now:
+        raise DomainError("That code has expired. Tap “Send a new code”.")
+    limit = uow.policy.email_code_attempts
+    if pending.attempts >= limit:
+        raise DomainError("Too many wrong codes. Tap “Send a new code”.")
+    if not hmac.compare_digest(pending.code_hash, _hash_code(account_id, code)):
+        pending.attempts += 1
+        left = limit - pending.attempts
+        await uow.session.flush()
+        if left <= 0:
+            raise DomainError("Too many wrong codes. Tap “Send a new code”.")
+        raise DomainError(f"That code is not right. {left} attempt(s) left.")
+    pending.consumed_at = now
+    account = await uow.session.get(Account, account_id)
+    assert account is not None
+    account.email = pending.email
+    account.email_verified_at = now
+    uow.emit(EmailVerified(account_id))
+
+
+async def update_profile(uow: UnitOfWork, account_id: int, **changes: object) -> Account:
+    """Change profile fields; a new email must be verified again."""
+    unknown = set(changes) - EDITABLE_FIELDS - {"email"}
+    if unknown:
+        raise NotAllowed(f"These fields can't be edited: {', '.join(sorted(unknown))}")
+    account = await uow.session.get(Account, account_id)
+    if account is None:
+        raise NotAllowed("Please register first: type /start.")
+    new_email = changes.pop("email", None)
+    for name, value in changes.items():
+        setattr(account, name, value)
+    account.updated_at = uow.clock.now()
+    if isinstance(new_email, str) and new_email != account.email:
+        account.email_verified_at = None
+        await start_email_verification(uow, account, new_email)
+    uow.emit(ProfileUpdated(account_id, tuple(sorted([*changes, *(["email"] if new_email else [])]))))
+    return account
+
+
+async def mark_onboarded(uow: UnitOfWork, account_id: int) -> None:
+    account = await uow.session.get(Account, account_id)
+    if account is not None and account.onboarded_at is None:
+        account.onboarded_at = uow.clock.now()
+
+
+async def issue_link_code(uow: UnitOfWork, who: ChannelIdentity) -> str:
+    """A one-time code to type on the other channel; works from either side."""
+    account = await find_account(uow, who.channel, who.user_key)
+    code = "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(8))
+    ttl = uow.policy.link_code_ttl_minutes
+    uow.add(LinkCode(code=code, account_id=account.id if account else None, channel=who.channel,
+                     user_key=who.user_key, address=who.address,
+                     expires_at=uow.clock.now() + timedelta(minutes=ttl)))
+    return code
+
+
+async def redeem_link_code(uow: UnitOfWork, who: ChannelIdentity, code: str) -> Account:
+    """Join this identity and the code's identity into one account."""
+    now = uow.clock.now()
+    link = await uow.session.get(LinkCode, code.strip().upper())
+    if link is None or link.used_at is not None or link.expires_at <= now:
+        raise DomainError("That link code is unknown or has expired. Type /link for a new one.")
+    if (link.channel, link.user_key) == (who.channel, who.user_key):
+        raise DomainError("Send this code from your *other* account, not from this one.")
+    mine = await find_account(uow, who.channel, who.user_key)
+    if link.account_id and mine:
+        if link.account_id == mine.id:
+            raise DomainError("These two identities are already linked.")
+        raise NotAllowed("Both identities already have an account; merging two accounts "
+                         "isn't supported yet. Please contact support.")
+    if not link.account_id and not mine:
+        raise DomainError("Neither identity is registered yet. Register on one first (/start).")
+    claimed = await uow.session.execute(
+        update(LinkCode).where(LinkCode.code == link.code, LinkCode.used_at.is_(None))
+        .values(used_at=now)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("That link code was just used.")
+    if mine:
+        account_id, newcomer = mine.id, ChannelIdentity(link.channel, link.user_key, link.address)
+    else:
+        account_id, newcomer = link.account_id, who  # type: ignore[assignment]
+    uow.add(Identity(account_id=account_id, channel=newcomer.channel, user_key=newcomer.user_key,
+                     address=newcomer.address, created_at=now))
+    await uow.session.flush()
+    uow.emit(IdentityLinked(account_id, newcomer.channel))
+    await notify(uow, account_id, f"Your {newcomer.channel} account is now linked to Agora.",
+                 channel=newcomer.channel, urgent=True)
+    account = await uow.session.get(Account, account_id)
+    assert account is not None
+    return account

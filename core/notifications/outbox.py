@@ -1,0 +1,61 @@
+"""Writing notifications: an outbox row in the caller's transaction, delivered after commit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from core.storage.tables import Account, Identity, OutboxMessage
+from core.storage.uow import UnitOfWork
+
+ButtonRows = list[list[dict[str, str]]]
+
+
+async def notify(
+    uow: UnitOfWork,
+    account_id: int,
+    text: str,
+    *,
+    buttons: ButtonRows | None = None,
+    channel: str | None = None,
+    urgent: bool = False,
+    dedupe_key: str | None = None,
+) -> OutboxMessage | None:
+    """Tell an account something on its preferred channel (or `channel`), after commit."""
+    account = await uow.session.get(Account, account_id)
+    if account is None:
+        return None
+    wanted = channel or account.notify_channel
+    if wanted == "email" and account.email and account.email_verified_at:
+        return await enqueue_email(uow, account_id, account.email, subject="Agora", body=text,
+                                   dedupe_key=dedupe_key)
+    identities = list((await uow.session.execute(
+        select(Identity).where(Identity.account_id == account_id).order_by(Identity.id)
+    )).scalars())
+    if not identities:
+        return None
+    target = next((i for i in identities if i.channel == wanted), identities[0])
+    payload: dict[str, Any] = {"text": text, "buttons": buttons or []}
+    return _add(uow, account_id, target.channel, target.address, payload, urgent, dedupe_key)
+
+
+async def enqueue_email(
+    uow: UnitOfWork, account_id: int | None, to: str, *, subject: str, body: str,
+    dedupe_key: str | None = None,
+) -> OutboxMessage:
+    """An email through the outbox; verification codes are urgent (quiet hours don't hold them)."""
+    payload = {"subject": subject, "text": body}
+    return _add(uow, account_id, "email", to, payload, True, dedupe_key)
+
+
+def _add(
+    uow: UnitOfWork, account_id: int | None, channel: str, address: str,
+    payload: dict[str, Any], urgent: bool, dedupe_key: str | None,
+) -> OutboxMessage:
+    now = uow.clock.now()
+    row = OutboxMessage(account_id=account_id, channel=channel, address=address, payload=payload,
+                        urgent=urgent, dedupe_key=dedupe_key, status="pending", attempts=0,
+                        available_at=now, created_at=now)
+    uow.add(row)
+    return row

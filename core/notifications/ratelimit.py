@@ -1,0 +1,50 @@
+"""Outbound rate limits per channel: an overall rate and a per-chat rate (aiolimiter)."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from aiolimiter import AsyncLimiter
+
+
+@dataclass(frozen=True)
+class Rate:
+    overall_per_second: float
+    per_chat_per_second: float
+
+
+# Telegram: ~30 messages/s overall, 1/s per chat. Slack: 1/s per channel (chat.postMessage).
+DEFAULT_RATES = {
+    "telegram": Rate(30, 1),
+    "slack": Rate(50, 1),
+    "email": Rate(10, 5),
+    "terminal": Rate(1000, 1000),
+}
+
+
+class SendLimiter:
+    """Waits until a send to (channel, address) is within both limits."""
+
+    def __init__(self, rates: dict[str, Rate] | None = None, max_chats: int = 10_000) -> None:
+        self._rates = rates or DEFAULT_RATES
+        self._overall = {ch: AsyncLimiter(r.overall_per_second, 1) for ch, r in self._rates.items()}
+        self._chats: OrderedDict[tuple[str, str], AsyncLimiter] = OrderedDict()
+        self._max_chats = max_chats
+
+    async def acquire(self, channel: str, address: str) -> None:
+        rate = self._rates.get(channel)
+        if rate is None:
+            return
+        await self._chat_limiter(channel, address, rate).acquire()
+        await self._overall[channel].acquire()
+
+    def _chat_limiter(self, channel: str, address: str, rate: Rate) -> AsyncLimiter:
+        key = (channel, address)
+        limiter = self._chats.get(key)
+        if limiter is None:
+            limiter = self._chats[key] = AsyncLimiter(1, 1 / rate.per_chat_per_second)
+            if len(self._chats) > self._max_chats:  # forget the least recently used chat
+                self._chats.popitem(last=False)
+        self._chats.move_to_end(key)
+        return limiter

@@ -1,0 +1,13 @@
+"""Tunable rules of the core, filled from settings by the composition root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Policy:
+    email_code_ttl_minutes: int = 15
+    email_code_attempts: int = 5
+    link_code_ttl_minutes: int = 10
+    admins: tuple[str, ...] = field(default_factory=tuple)

@@ -1,0 +1,41 @@
+"""Engine creation: one code path for SQLite (aiosqlite, WAL) and PostgreSQL (asyncpg)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+
+
+def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+    """Create the engine; on SQLite every transaction takes the write lock at BEGIN."""
+    if not url.startswith("sqlite"):
+        return create_async_engine(url, echo=echo, pool_pre_ping=True)
+    engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+    _make_sqlite_serial(engine)
+    return engine
+
+
+def _make_sqlite_serial(engine: AsyncEngine) -> None:
+    # pysqlite's own BEGIN is deferred: a read followed by a write can then fail or, worse,
+    # act on a stale read. Taking over BEGIN and issuing BEGIN IMMEDIATE makes
+    # check-then-update safe, as the SQLAlchemy docs recommend for SQLite.
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        if ":memory:" not in str(engine.url):
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[Any]:
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)

@@ -1,0 +1,68 @@
+"""Unit of work: one transaction per use case, events handed on after commit."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from core.clock import Clock
+from core.events import Event
+from core.policy import Policy
+
+AfterCommit = Callable[[Sequence[Event]], Awaitable[None]]
+
+
+class UnitOfWork:
+    """`async with uow:` … `await uow.commit()`; leaving without commit rolls back."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        after_commit: AfterCommit | None = None,
+        policy: Policy | None = None,
+    ) -> None:
+        self.policy = policy or Policy()
+        self._sessions = sessions
+        self._after_commit = after_commit
+        self.clock = clock
+        self.events: list[Event] = []
+        self._session: AsyncSession | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            raise RuntimeError("unit of work used outside `async with`")
+        return self._session
+
+    async def __aenter__(self) -> UnitOfWork:
+        self._session = self._sessions()
+        self.events = []
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            await self.session.rollback()
+        finally:
+            await self.session.close()
+            self._session = None
+
+    def emit(self, event: Event) -> None:
+        self.events.append(event)
+
+    async def commit(self) -> None:
+        await self.session.commit()
+        events, self.events = self.events, []
+        if self._after_commit and events:
+            await self._after_commit(events)
+
+    def add(self, row: Any) -> None:
+        self.session.add(row)
+
+
+UowFactory = Callable[[], UnitOfWork]

@@ -1,0 +1,91 @@
+"""Shared fixtures: a wired application on a fresh database, email captured in memory."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from bots.email import LoggingEmailSender
+from config.container import Container, build
+from config.settings import Settings
+from core.clock import FakeClock
+from tests.support import databases
+from tests.support.chat import ChatUser
+
+os.environ.setdefault("AGORA_ENVIRONMENT", "test")
+
+_PG: dict[str, str] = {}
+
+
+def pytest_report_header(config: Any) -> str:
+    url = databases.postgres_url()
+    return f"PostgreSQL tests: {'against ' + url if url else 'NOT RUN (AGORA_TEST_POSTGRES_URL unset)'}"
+
+
+def pytest_generate_tests(metafunc: Any) -> None:
+    if "db_url" in metafunc.fixturenames:
+        backends = ["sqlite", "postgres"] if databases.postgres_url() else ["sqlite"]
+        metafunc.parametrize("backend", backends, indirect=False)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> str | None:
+    return databases.postgres_url()
+
+
+@pytest.fixture
+async def db_url(backend: str, tmp_path: Any, pg_server: str | None) -> AsyncIterator[str]:
+    """A freshly migrated-from-models database on the chosen backend."""
+    if backend == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path}/agora.db"
+    else:
+        assert pg_server
+        if "url" not in _PG:
+            _PG["url"] = await databases.create_pg_database(pg_server)
+        url = _PG["url"]
+    await databases.reset_schema(url)
+    yield url
+
+
+def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
+    if "url" in _PG and (server := databases.postgres_url()):
+        import asyncio
+
+        asyncio.run(databases.drop_pg_database(server, _PG["url"]))
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def mailbox() -> LoggingEmailSender:
+    return LoggingEmailSender()
+
+
+@pytest.fixture
+async def app(db_url: str, clock: FakeClock, mailbox: LoggingEmailSender
+              ) -> AsyncIterator[Container]:
+    settings = Settings(database_url=db_url, environment="test",
+                        admins=["terminal:root"])  # type: ignore[call-arg]
+    container = build(settings, clock=clock, senders={"email": mailbox})
+    yield container
+    await container.close()
+
+
+async def last_code(app: Container, mailbox: LoggingEmailSender) -> str:
+    """Deliver the outbox, then read the 6-digit code of the newest email."""
+    await app.dispatcher.run_once()
+    match = re.search(r"\b(\d{6})\b", mailbox.sent[-1][1]["text"])
+    assert match, mailbox.sent
+    return match.group(1)
+
+
+@pytest.fixture
+def user(app: Container) -> ChatUser:
+    return ChatUser(app, "ann")

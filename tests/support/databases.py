@@ -1,0 +1,67 @@
+"""Test databases: a fresh SQLite file per test, and one PostgreSQL database per run."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import asyncpg
+from sqlalchemy import text
+
+from core.storage.database import create_engine
+from core.storage.tables import Base
+
+PG_ENV = "AGORA_TEST_POSTGRES_URL"
+
+
+def postgres_url() -> str | None:
+    """The server to test against; in CI it must be set (and reachable)."""
+    url = os.environ.get(PG_ENV)
+    if not url and os.environ.get("CI") == "true":
+        raise RuntimeError(f"{PG_ENV} must be set in CI: the PostgreSQL tests may not be skipped")
+    return url
+
+
+def _asyncpg_dsn(url: str) -> str:
+    return url.replace("postgresql+asyncpg://", "postgresql://")
+
+
+async def create_pg_database(server_url: str) -> str:
+    """Create a uniquely named database for this run and return its SQLAlchemy URL."""
+    name = f"agora_test_{uuid.uuid4().hex[:10]}"
+    conn = await asyncpg.connect(_asyncpg_dsn(server_url), timeout=10)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    base = server_url.rsplit("/", 1)[0]
+    return f"{base}/{name}"
+
+
+async def drop_pg_database(server_url: str, db_url: str) -> None:
+    name = db_url.rsplit("/", 1)[1]
+    conn = await asyncpg.connect(_asyncpg_dsn(server_url), timeout=10)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+async def reset_schema(url: str) -> None:
+    """Empty every table (PostgreSQL database shared by the run) by rebuilding the schema."""
+    engine = create_engine(url)
+    async with engine.begin() as conn:
+        if url.startswith("postgresql"):
+            await conn.execute(text("DROP SCHEMA public CASCADE"))
+            await conn.execute(text("CREATE SCHEMA public"))
+        await conn.run_sync(Base.metadata.create_all)
+    await engine.dispose()
+
+
+@asynccontextmanager
+async def sqlite_url(tmp_path: object) -> AsyncIterator[str]:
+    url = f"sqlite+aiosqlite:///{tmp_path}/agora.db"
+    await reset_schema(url)
+    yield url
