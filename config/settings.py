@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import SettingsError as SourceError
 
 PLACEHOLDERS = {"changeme", "change-me", "secret", "placeholder", "xxx", "todo", "test", "dummy"}
 SECRET_FIELDS = (
@@ -42,7 +43,8 @@ class Settings(BaseSettings):
     slack_app_token: str | None = None
     slack_api_url: str = "https://slack.com/api/"
 
-    admins: list[str] = Field(default_factory=list)  # "telegram:123", "slack:T1:U1", "terminal:ann"
+    # Identities with the admin role: "telegram:123", "slack:T1:U1", "terminal:ann".
+    admins: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     smtp_host: str | None = None
     smtp_port: int = Field(default=587, ge=1, le=65535)
@@ -105,6 +107,9 @@ def load_settings(**overrides: object) -> Settings:
     """Build settings, turning a validation error into one line that names the variable."""
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
+    except SourceError as exc:
+        field = str(exc).split('"')[1] if '"' in str(exc) else "settings"
+        raise SettingsError(f"AGORA_{field.upper()}: could not be read ({exc.__cause__})") from None
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = [str(part) for part in first["loc"] if part != "__root__"]

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from conversations import form_runner
 from conversations.flow import Ctx, FormState, copy_json
-from conversations.messages import Button, Command, Inbound, Outbound, Reply
 from conversations.menu import COMING_SOON, main_menu
+from conversations.messages import Button, Command, Inbound, Outbound, Reply
 from core.storage.tables import Conversation
 
 if TYPE_CHECKING:

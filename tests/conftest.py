@@ -26,6 +26,18 @@ def pytest_report_header(config: Any) -> str:
     return f"PostgreSQL tests: {'against ' + url if url else 'NOT RUN (AGORA_TEST_POSTGRES_URL unset)'}"
 
 
+def pytest_sessionstart(session: Any) -> None:
+    """In CI the PostgreSQL server must answer before anything runs: fail, never skip."""
+    url = databases.postgres_url()
+    if url:
+        import asyncio
+
+        try:
+            asyncio.run(databases.check_reachable(url))
+        except Exception as exc:
+            raise pytest.UsageError(f"PostgreSQL at {url} is unreachable: {exc}") from exc
+
+
 def pytest_generate_tests(metafunc: Any) -> None:
     if "db_url" in metafunc.fixturenames:
         backends = ["sqlite", "postgres"] if databases.postgres_url() else ["sqlite"]

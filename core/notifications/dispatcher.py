@@ -99,13 +99,16 @@ class OutboxDispatcher:
             if wait is not None:
                 row.available_at = wait
                 return None
+            attempts = row.attempts + 1
             claimed = await session.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id == row_id, OutboxMessage.status == "pending")
-                .values(status="sending", available_at=now, attempts=OutboxMessage.attempts + 1)
+                .values(status="sending", available_at=now, attempts=attempts)
+                .execution_options(synchronize_session=False)
             )
             if claimed.rowcount != 1:  # type: ignore[attr-defined]
                 return None
+        row.attempts = attempts
         return row
 
     async def _quiet_wait(self, session: AsyncSession, row: OutboxMessage) -> Any:
@@ -128,7 +131,7 @@ class OutboxDispatcher:
         return True
 
     async def _failed(self, row: OutboxMessage, exc: Exception) -> None:
-        attempts = row.attempts + 1
+        attempts = row.attempts  # already counts this try (set when claimed)
         log.warning("outbox row %s to %s failed (attempt %s): %s", row.id, row.channel, attempts, exc)
         if attempts >= MAX_ATTEMPTS:
             await self._finish(row.id, status="failed", last_error=str(exc)[:500])

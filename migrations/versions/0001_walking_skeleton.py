@@ -4,11 +4,10 @@ Revision ID: 0001
 Revises: 
 Create Date: 2026-11-20 23:14:16.203072
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import core.storage.types
-
 
 revision = '0001'
 down_revision = None

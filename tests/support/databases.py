@@ -28,6 +28,11 @@ def _asyncpg_dsn(url: str) -> str:
     return url.replace("postgresql+asyncpg://", "postgresql://")
 
 
+async def check_reachable(server_url: str) -> None:
+    conn = await asyncpg.connect(_asyncpg_dsn(server_url), timeout=10)
+    await conn.close()
+
+
 async def create_pg_database(server_url: str) -> str:
     """Create a uniquely named database for this run and return its SQLAlchemy URL."""
     name = f"agora_test_{uuid.uuid4().hex[:10]}"

@@ -1,0 +1,103 @@
+"""The `agora` command: serve, chat, db upgrade."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from typing import Annotated
+
+import typer
+
+from config.settings import Settings, SettingsError, load_settings
+
+cli = typer.Typer(help="Agora — a chat-native marketplace for bioenergy and consultants.",
+                  no_args_is_help=True, add_completion=False)
+db_cli = typer.Typer(help="Database commands.", no_args_is_help=True)
+cli.add_typer(db_cli, name="db")
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        typer.echo(f"Configuration error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Run the server: webhooks, Telegram polling or Slack Socket Mode, outbox and scheduler."""
+    import uvicorn
+
+    from bots.server import create_app
+    from config.container import build
+    from core.storage.schema import upgrade
+
+    settings = _settings()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    asyncio.run(upgrade(settings.database_url))
+    container = build(settings)
+    channels = _channels(container)
+    if not channels:
+        typer.echo("No Telegram or Slack tokens set: serving the web endpoints only.\n"
+                   "Chat with Agora in a terminal:  agora chat --as yourname")
+    app = create_app(container, channels)
+    typer.echo(f"Agora listening on http://{host}:{port}  (health: /healthz, "
+               f"database: {settings.database_url})")
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+def _channels(container: object) -> list[object]:
+    settings = container.settings  # type: ignore[attr-defined]
+    channels: list[object] = []
+    if settings.telegram_enabled:
+        from bots.telegram.channel import TelegramChannel
+
+        channels.append(TelegramChannel(container))  # type: ignore[arg-type]
+    if settings.slack_enabled:
+        from bots.slack.channel import SlackChannel
+
+        channels.append(SlackChannel(container))  # type: ignore[arg-type]
+    return channels
+
+
+@cli.command()
+def chat(
+    name: Annotated[str, typer.Option("--as", help="Your name in this terminal chat.")],
+) -> None:
+    """Chat with Agora in this terminal (no tokens needed; same database as `agora serve`)."""
+    from bots.terminal import TerminalChat, show_emails_in
+    from config.container import build
+    from core.storage.schema import upgrade
+
+    settings = _settings()
+    logging.basicConfig(level=logging.ERROR)
+    show_emails_in(sys.stdout)
+
+    async def run() -> None:
+        await upgrade(settings.database_url)
+        container = build(settings)
+        try:
+            await TerminalChat(container, name.strip()[:64], sys.stdin, sys.stdout).run()
+        finally:
+            await container.close()
+
+    asyncio.run(run())
+
+
+@db_cli.command("upgrade")
+def db_upgrade() -> None:
+    """Apply all database migrations."""
+    from core.storage.schema import upgrade
+
+    settings = _settings()
+    asyncio.run(upgrade(settings.database_url))
+    typer.echo(f"Database is up to date: {settings.database_url}")
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,185 @@
+"""The terminal channel: `agora chat --as NAME`, the same flows in a console.
+
+Buttons are lettered [a], [b]…; typing the letter (or the label) presses the button. Letters,
+not numbers, so that a typed quantity like "3" is never mistaken for a button. Several people in several
+terminals share the database with `agora serve`, so they can use the marketplace together.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import mimetypes
+import os
+import re
+from typing import Any, TextIO
+
+from config.container import Container
+from conversations.messages import (
+    Button,
+    Choice,
+    Command,
+    Envelope,
+    FileReply,
+    FileUpload,
+    FormErrors,
+    ImageReply,
+    Inbound,
+    ListPage,
+    Location,
+    Outbound,
+    Reply,
+    Text,
+)
+from core.notifications.dispatcher import OutboxDispatcher
+
+HELP_LINE = ("Type answers and commands (/help, /menu, /cancel). Press a button by typing its "
+             "letter (or its label). Share a location as “loc: 56.95, 24.1”, a file as "
+             "“/file PATH”. Ctrl-D quits.")
+_LOCATION = re.compile(r"^loc(?:ation)?:\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)$", re.I)
+
+
+class TerminalSender:
+    """Delivers outbox notifications addressed to this terminal user by printing them."""
+
+    def __init__(self, chat: TerminalChat) -> None:
+        self._chat = chat
+
+    async def send(self, address: str, payload: dict[str, Any]) -> None:
+        buttons = tuple(tuple(Button(b["label"], b["data"]) for b in row)
+                        for row in payload.get("buttons", []))
+        self._chat.render([Reply("🔔 " + payload.get("text", ""), buttons)])
+
+
+class TerminalChat:
+    def __init__(self, container: Container, name: str, stdin: TextIO, stdout: TextIO) -> None:
+        self.container = container
+        self.name = name
+        self._in = stdin
+        self._out = stdout
+        self._numbered: list[Button] = []
+        senders = {"terminal": TerminalSender(self), "email": container.senders["email"]}
+        # Only this user's terminal notifications (and emails, for local development) are
+        # delivered here; `agora serve` delivers the rest.
+        self.dispatcher = OutboxDispatcher(
+            container.sessions, container.clock, senders,
+            accept=lambda channel, address: channel == "email" or address == name,
+        )
+
+    def _print(self, text: str = "") -> None:
+        self._out.write(text + "\n")
+        self._out.flush()
+
+    async def run(self) -> None:
+        """Read lines until end of input, handing each to the engine."""
+        self._print(f"Agora terminal chat — you are “{self.name}”. {HELP_LINE}")
+        poller = asyncio.create_task(self._poll_notifications())
+        try:
+            await self.handle_line("/start")
+            while (line := await asyncio.to_thread(self._in.readline)) != "":
+                if line.strip():
+                    await self.handle_line(line.strip())
+        finally:
+            poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await poller
+        self._print("Bye.")
+
+    async def handle_line(self, line: str) -> None:
+        message = self.parse(line)
+        if message is None:
+            return
+        env = Envelope(channel="terminal", user_key=self.name, chat_id=self.name, message=message,
+                       display_name=self.name)
+        outcome = await self.container.engine.handle(env)
+        self.render(outcome.replies)
+        await self.dispatcher.run_once()
+
+    def parse(self, line: str) -> Inbound | None:
+        """Turn a typed line into a neutral message."""
+        if button := self._button_for(line):
+            return Choice(button.data)
+        if match := _LOCATION.match(line):
+            return Location(float(match.group(1)), float(match.group(2)))
+        if line.startswith("/file "):
+            return self._file(line.removeprefix("/file ").strip())
+        if line.startswith("/") and len(line) > 1:
+            name, _, args = line[1:].partition(" ")
+            return Command(name.lower(), args.strip())
+        return Text(line)
+
+    def _button_for(self, line: str) -> Button | None:
+        key = line.strip().lower()
+        if len(key) == 1 and key.isascii() and key.isalpha():
+            index = ord(key) - ord("a")
+            return self._numbered[index] if index < len(self._numbered) else None
+        return next((b for b in self._numbered if _plain(b.label) == _plain(key)), None)
+
+    def _file(self, path: str) -> Inbound | None:
+        if not os.path.isfile(path):
+            self._print(f"No file at {path}.")
+            return None
+        mime = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        kind = "photo" if mime.startswith("image/") else "document"
+        return FileUpload(file_id=os.path.abspath(path), file_name=os.path.basename(path),
+                          mime_type=mime, size=os.path.getsize(path), kind=kind)
+
+    def render(self, replies: list[Outbound]) -> None:
+        """Print replies; buttons are numbered across this batch."""
+        self._numbered = []
+        for reply in replies:
+            for line in self._lines(reply):
+                self._print(line)
+
+    def _lines(self, reply: Outbound) -> list[str]:
+        if isinstance(reply, Reply):
+            return [reply.text, *self._buttons(reply.buttons)]
+        if isinstance(reply, ListPage):
+            lines = [f"{reply.title} (page {reply.page}/{reply.pages})"]
+            for item in reply.items:
+                lines.append(f" • {item.title}" + (f" — {item.subtitle}" if item.subtitle else ""))
+                if item.button:
+                    lines += self._buttons(((item.button,),))
+            return lines + self._buttons(reply.buttons)
+        if isinstance(reply, FormErrors):
+            return [f"⚠ {message}" for message in reply.errors.values()]
+        if isinstance(reply, FileReply):
+            return [f"📎 {reply.file_name} ({len(reply.content)} bytes) {reply.caption}"]
+        if isinstance(reply, ImageReply):
+            return [f"🖼 {reply.url_or_file_id} {reply.caption}"]
+        return []
+
+    def _buttons(self, rows: tuple[tuple[Button, ...], ...]) -> list[str]:
+        lines = []
+        for row in rows:
+            cells = []
+            for button in row:
+                self._numbered.append(button)
+                cells.append(f"[{_letter(len(self._numbered) - 1)}] {button.label}")
+            lines.append("   " + "   ".join(cells))
+        return lines
+
+    async def _poll_notifications(self) -> None:
+        while True:
+            await asyncio.sleep(2)
+            with contextlib.suppress(Exception):
+                await self.dispatcher.run_once()
+
+
+def _letter(index: int) -> str:
+    return chr(ord("a") + index) if index < 26 else "·"
+
+
+def _plain(label: str) -> str:
+    return "".join(ch for ch in label.lower() if ch.isalnum() or ch == " ").strip()
+
+
+def show_emails_in(stdout: TextIO) -> None:
+    """In development the email port logs codes; show those lines in the console."""
+    handler = logging.StreamHandler(stdout)
+    handler.setFormatter(logging.Formatter("📧 %(message)s"))
+    logger = logging.getLogger("agora.email")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False

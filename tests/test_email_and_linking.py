@@ -1,0 +1,121 @@
+"""Email verification rules, profile editing and linking identities across channels."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from core.storage.tables import Account, Identity
+from tests.conftest import last_code
+from tests.support.chat import ChatUser
+
+
+async def register_until_code(user: ChatUser, name: str = "Ann") -> None:
+    await user.say("/start")
+    for answer in (name, "Baltic Pellets", f"{name.lower()}@example.com"):
+        await user.say(answer)
+    await user.tap("Seller")
+    await user.tap("Done")
+    await user.say("Latvia")
+    await user.say("Riga")
+    await user.tap("Skip")
+    assert "6-digit code" in user.texts()
+
+
+async def finish_registration(user: ChatUser, mailbox) -> None:
+    await user.say(await last_code(user.app, mailbox))
+    await user.tap("Skip the tour")
+    for answer in (user.channel.capitalize(), "none", "Europe/Riga", "EUR", "English"):
+        await user.say(answer)
+    assert "You're all set" in user.texts()
+
+
+async def test_a_wrong_code_uses_up_an_attempt_until_none_are_left(user, mailbox):
+    await register_until_code(user)
+    for left in (4, 3, 2, 1):
+        await user.say("000000")
+        assert f"{left} attempt(s) left" in user.texts()
+    await user.say("000000")
+    assert "Too many wrong codes" in user.texts()
+    await user.say(await last_code(user.app, mailbox))
+    assert "Too many wrong codes" in user.texts()
+
+
+async def test_an_expired_code_is_refused_and_a_new_one_works(user, mailbox, clock):
+    await register_until_code(user)
+    old = await last_code(user.app, mailbox)
+    clock.advance(minutes=16)
+    await user.say(old)
+    assert "expired" in user.texts()
+    await user.tap("Send a new code")
+    new = await last_code(user.app, mailbox)
+    await user.say(old if old != new else "999999")
+    assert "Email verified" not in user.texts()
+    await user.say(new)
+    assert "Email verified" in user.texts()
+
+
+async def test_a_code_that_is_not_six_digits_costs_no_attempt(user):
+    await register_until_code(user)
+    await user.say("12ab")
+    assert "The code is 6 digits" in user.texts()
+
+
+async def test_changing_the_email_during_verification_sends_a_new_code(user, mailbox):
+    await register_until_code(user)
+    await user.tap("Change email")
+    await user.say("new@example.com")
+    await last_code(user.app, mailbox)
+    assert mailbox.sent[-1][0] == "new@example.com"
+    await user.say(await last_code(user.app, mailbox))
+    assert "Email verified" in user.texts()
+
+
+async def test_the_profile_can_be_viewed_and_a_field_edited(user, mailbox, app):
+    await register_until_code(user)
+    await finish_registration(user, mailbox)
+    await user.say("/profile")
+    assert "Ann · Baltic Pellets" in user.texts()
+    await user.tap("Edit company")
+    await user.say("Nordic Biomass AB")
+    assert "Saved" in user.texts()
+    assert "Ann · Nordic Biomass AB" in user.texts()
+
+
+async def test_a_telegram_user_links_a_slack_identity_and_sees_the_same_profile(app, mailbox):
+    tg = ChatUser(app, "1001", channel="telegram")
+    await register_until_code(tg)
+    await finish_registration(tg, mailbox)
+    slack = ChatUser(app, "T1:U1", channel="slack", chat_id="U1")
+    await slack.say("/link")
+    code = slack.texts().split("Your link code: ")[1].split()[0]
+    await tg.say(f"/link {code}")
+    assert "Linked" in tg.texts()
+    await slack.say("/profile")
+    assert "Ann · Baltic Pellets" in slack.texts()
+    assert "Linked chats: slack, telegram" in slack.texts()
+    async with app.uow() as uow:
+        identities = (await uow.session.execute(select(Identity))).scalars().all()
+        accounts = (await uow.session.execute(select(Account))).scalars().all()
+        assert len(accounts) == 1
+        assert {(i.channel, i.account_id) for i in identities} == {
+            ("telegram", accounts[0].id), ("slack", accounts[0].id)}
+
+
+async def test_linking_works_from_the_registered_side_too(app, mailbox):
+    tg = ChatUser(app, "1001", channel="telegram")
+    await register_until_code(tg)
+    await tg.say("/link")
+    code = tg.texts().split("Your link code: ")[1].split()[0]
+    slack = ChatUser(app, "T1:U1", channel="slack", chat_id="U1")
+    await slack.say(f"/link {code}")
+    assert "Linked" in slack.texts()
+    await slack.say("/link " + code)
+    assert "unknown or has expired" in slack.texts()
+
+
+async def test_a_link_code_cannot_be_used_on_the_same_identity(app, user):
+    await register_until_code(user)
+    await user.say("/link")
+    code = user.texts().split("Your link code: ")[1].split()[0]
+    await user.say(f"/link {code}")
+    assert "from your *other* account" in user.texts()

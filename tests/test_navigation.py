@@ -1,0 +1,111 @@
+"""Back, cancel, help, menu, resume, stale buttons, unknown commands — at every step."""
+
+from __future__ import annotations
+
+import asyncio
+
+from config.container import build
+from conversations.messages import Choice, Text
+from tests.support.chat import ChatUser
+
+
+async def answer_three(user: ChatUser) -> None:
+    await user.say("/start")
+    await user.say("Ann")
+    await user.say("Baltic Pellets")
+    await user.say("ann@example.com")
+    assert "What do you want to do here?" in user.texts()
+
+
+async def test_back_returns_to_the_previous_question_with_the_old_answer(user):
+    await answer_three(user)
+    await user.tap("Back")
+    assert "Email address?" in user.texts()
+    assert "(now: ann@example.com)" in user.texts()
+    await user.say("other@example.com")
+    assert "What do you want to do here?" in user.texts()
+
+
+async def test_back_at_the_first_question_says_so(user):
+    await user.say("/start")
+    await user.say("/back")
+    assert "first question already" in user.texts()
+
+
+async def test_cancel_stops_the_flow_and_shows_the_menu(user):
+    await answer_three(user)
+    await user.tap("Cancel")
+    assert "Cancelled registration" in user.texts()
+    await user.say("/start")
+    assert "Your name?" in user.texts()
+    assert "(now:" not in user.texts()
+
+
+async def test_help_in_the_middle_of_a_form_explains_and_asks_again(user):
+    await answer_three(user)
+    await user.say("/help")
+    assert "Registration takes about a minute" in user.texts()
+    assert "What do you want to do here?" in user.texts()
+
+
+async def test_an_unknown_command_mid_form_is_refused_and_the_flow_stays(user):
+    await answer_three(user)
+    await user.say("/frobnicate")
+    assert "I don't know the command /frobnicate" in user.texts()
+    assert "What do you want to do here?" in user.texts()
+
+
+async def test_menu_mid_flow_offers_to_continue_where_you_left_off(user):
+    await answer_three(user)
+    await user.say("/menu")
+    await user.tap("Continue")
+    assert "continuing registration" in user.texts()
+    assert "What do you want to do here?" in user.texts()
+
+
+async def test_a_button_from_an_earlier_message_gets_a_polite_answer(user):
+    await answer_three(user)
+    old_buyer = user.button("Buyer")
+    await user.tap("Seller")
+    await user.send(Choice(old_buyer.data))
+    assert "no longer active" in user.texts()
+    assert "What do you want to do here?" in user.texts()
+
+
+async def test_someone_elses_button_is_refused(app, user):
+    await answer_three(user)
+    intruder = ChatUser(app, "mallory")
+    await intruder.say("/start")
+    await intruder.send(Choice(user.button("Buyer").data))
+    assert "no longer active" in intruder.texts()
+
+
+async def test_a_restart_loses_nothing_and_the_user_continues(app, user, clock, mailbox):
+    await answer_three(user)
+    restarted = build(app.settings, clock=clock, senders={"email": mailbox})
+    try:
+        again = ChatUser(restarted, "ann")
+        await again.say("/start")
+        assert "You were in the middle of registration" in again.texts()
+        await again.tap("Continue where I left off")
+        assert "What do you want to do here?" in again.texts()
+    finally:
+        await restarted.close()
+
+
+async def test_the_same_update_twice_is_processed_once(user):
+    await user.say("/start")
+    first = await user.send(Text("Ann"), event_id="update-1")
+    assert "Company?" in "\n".join(getattr(r, "text", "") for r in first)
+    again = await user.send(Text("Ann"), event_id="update-1")
+    assert again == []
+    await user.say("Baltic Pellets")
+    assert "Email address?" in user.texts()
+
+
+async def test_interleaved_updates_for_one_user_are_processed_one_after_the_other(app, user):
+    await user.say("/start")
+    other = ChatUser(app, "ann")
+    await asyncio.gather(user.say("Ann"), other.say("Baltic Pellets"))
+    await user.say("ann@example.com")
+    assert "What do you want to do here?" in user.texts()

@@ -1,0 +1,137 @@
+"""The outbox: delivered after commit, once, retried with back-off, quiet hours honoured."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from core.accounts import service as accounts
+from core.notifications.dispatcher import OutboxDispatcher
+from core.notifications.outbox import notify
+from core.notifications.quiet_hours import quiet_until
+from core.notifications.ratelimit import Rate, SendLimiter
+from core.storage.tables import OutboxMessage
+
+
+class RecordingSender:
+    def __init__(self, failures: int = 0, delay: float = 0) -> None:
+        self.sent: list[tuple[str, dict[str, Any]]] = []
+        self.failures = failures
+        self.delay = delay
+
+    async def send(self, address: str, payload: dict[str, Any]) -> None:
+        await asyncio.sleep(self.delay)
+        if self.failures:
+            self.failures -= 1
+            raise ConnectionError("channel down")
+        self.sent.append((address, payload))
+
+
+async def make_account(app, quiet: tuple[str, str] | None = None, tz: str = "UTC") -> int:
+    async with app.uow() as uow:
+        who = accounts.ChannelIdentity("telegram", "42", "42")
+        account = await accounts.register(uow, who, accounts.Registration(
+            display_name="Ann", email="ann@example.com", roles=["buyer"], timezone=tz))
+        if quiet:
+            account.quiet_start, account.quiet_end = quiet
+        await uow.commit()
+        return account.id
+
+
+async def queue(app, account_id: int, text: str, **kw: Any) -> None:
+    async with app.uow() as uow:
+        await notify(uow, account_id, text, **kw)
+        await uow.commit()
+
+
+def dispatcher(app, sender: RecordingSender) -> OutboxDispatcher:
+    return OutboxDispatcher(app.sessions, app.clock, {"telegram": sender})
+
+
+async def test_a_notification_is_not_sent_when_its_transaction_rolls_back(app):
+    account_id = await make_account(app)
+    async with app.uow() as uow:
+        await notify(uow, account_id, "never")
+    sender = RecordingSender()
+    assert await dispatcher(app, sender).run_once() == 0
+    assert sender.sent == []
+
+
+async def test_a_committed_notification_reaches_the_preferred_channel(app):
+    account_id = await make_account(app)
+    await queue(app, account_id, "Your offer was accepted",
+                buttons=[[{"label": "Open", "data": "@menu"}]])
+    sender = RecordingSender()
+    assert await dispatcher(app, sender).run_once() == 1
+    assert sender.sent == [("42", {"text": "Your offer was accepted",
+                                   "buttons": [[{"label": "Open", "data": "@menu"}]]})]
+
+
+async def test_a_failed_send_is_retried_after_a_back_off(app, clock):
+    account_id = await make_account(app)
+    await queue(app, account_id, "hello")
+    sender = RecordingSender(failures=1)
+    worker = dispatcher(app, sender)
+    assert await worker.run_once() == 0
+    assert await worker.run_once() == 0  # not yet due again
+    clock.advance(seconds=6)
+    assert await worker.run_once() == 1
+    async with app.uow() as uow:
+        row = (await uow.session.execute(
+            select(OutboxMessage).where(OutboxMessage.channel == "telegram"))).scalar_one()
+        assert (row.status, row.attempts) == ("sent", 2)
+
+
+async def test_two_dispatchers_never_deliver_the_same_row_twice(app):
+    account_id = await make_account(app)
+    for n in range(10):
+        await queue(app, account_id, f"message {n}")
+    sender = RecordingSender(delay=0.001)
+    unlimited = SendLimiter({"telegram": Rate(10_000, 10_000)})
+    workers = [OutboxDispatcher(app.sessions, app.clock, {"telegram": sender}, unlimited)
+               for _ in range(3)]
+    await asyncio.gather(*(w.run_once() for w in workers))
+    texts = sorted(p["text"] for _, p in sender.sent)
+    assert texts == sorted(f"message {n}" for n in range(10))
+
+
+async def test_quiet_hours_hold_a_notification_until_they_end(app, clock):
+    clock._now = datetime(2026, 11, 20, 22, 30, tzinfo=UTC)  # 00:30 in Riga
+    account_id = await make_account(app, quiet=("22:00", "07:00"), tz="Europe/Riga")
+    await queue(app, account_id, "new listing")
+    sender = RecordingSender()
+    worker = dispatcher(app, sender)
+    assert await worker.run_once() == 0
+    clock._now = datetime(2026, 11, 21, 5, 1, tzinfo=UTC)  # 07:01 in Riga
+    assert await worker.run_once() == 1
+
+
+async def test_urgent_notifications_ignore_quiet_hours(app, clock):
+    clock._now = datetime(2026, 11, 20, 23, 0, tzinfo=UTC)
+    account_id = await make_account(app, quiet=("22:00", "07:00"))
+    await queue(app, account_id, "security code", urgent=True)
+    sender = RecordingSender()
+    assert await dispatcher(app, sender).run_once() == 1
+
+
+def test_quiet_hours_window_within_one_day_and_over_midnight():
+    at = datetime(2026, 11, 20, 13, 0, tzinfo=UTC)
+    assert quiet_until(at, "12:00", "14:00", "UTC") == datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
+    assert quiet_until(at, "22:00", "07:00", "UTC") is None
+    late = datetime(2026, 11, 20, 23, 0, tzinfo=UTC)
+    assert quiet_until(late, "22:00", "07:00", "UTC") == datetime(2026, 11, 21, 7, 0, tzinfo=UTC)
+
+
+async def test_the_per_chat_rate_limit_spaces_sends_to_one_chat():
+    limiter = SendLimiter({"telegram": Rate(1000, 20)})
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    for _ in range(3):
+        await limiter.acquire("telegram", "chat-1")
+    assert loop.time() - start >= 0.09  # three sends at 20/s need at least two 50 ms gaps
+    other = loop.time()
+    await limiter.acquire("telegram", "chat-2")
+    assert loop.time() - other < 0.04

@@ -1,0 +1,85 @@
+"""Storage on SQLite and PostgreSQL: migrations match the models; guarded updates under races."""
+
+from __future__ import annotations
+
+import asyncio
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import select, text, update
+
+from core.accounts import service as accounts
+from core.storage.database import create_engine
+from core.storage.schema import upgrade
+from core.storage.tables import Base, LinkCode
+from tests.support import databases
+
+
+async def test_migrations_build_exactly_the_schema_the_models_describe(db_url):
+    engine = create_engine(db_url)
+    async with engine.begin() as conn:
+        if db_url.startswith("postgresql"):
+            await conn.execute(text("DROP SCHEMA public CASCADE"))
+            await conn.execute(text("CREATE SCHEMA public"))
+        else:
+            await conn.run_sync(Base.metadata.drop_all)
+    await engine.dispose()
+    await upgrade(db_url)
+    engine = create_engine(db_url)
+    async with engine.connect() as conn:
+        diff = await conn.run_sync(
+            lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata))
+    await engine.dispose()
+    await databases.reset_schema(db_url)
+    assert diff == []
+
+
+async def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path):
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/x.db")
+    async with engine.connect() as conn:
+        assert (await conn.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
+        assert (await conn.execute(text("PRAGMA foreign_keys"))).scalar() == 1
+        assert (await conn.execute(text("PRAGMA busy_timeout"))).scalar() == 30000
+    await engine.dispose()
+
+
+async def test_fifty_concurrent_redemptions_of_one_link_code_succeed_exactly_once(app):
+    async with app.uow() as uow:
+        owner = accounts.ChannelIdentity("telegram", "1", "1")
+        await accounts.register(uow, owner, accounts.Registration(
+            display_name="Ann", email="a@example.com", roles=["buyer"]))
+        code = await accounts.issue_link_code(uow, owner)
+        await uow.commit()
+
+    async def redeem(n: int) -> bool:
+        async with app.uow() as uow:
+            try:
+                await accounts.redeem_link_code(
+                    uow, accounts.ChannelIdentity("slack", f"T:U{n}", f"U{n}"), code)
+                await uow.commit()
+                return True
+            except Exception:
+                return False
+
+    results = await asyncio.gather(*(redeem(n) for n in range(50)))
+    assert results.count(True) == 1
+
+
+async def test_a_conditional_update_changes_one_row_only_while_the_guard_holds(app):
+    async with app.uow() as uow:
+        owner = accounts.ChannelIdentity("telegram", "1", "1")
+        await accounts.register(uow, owner, accounts.Registration(
+            display_name="Ann", email="a@example.com", roles=["buyer"]))
+        code = await accounts.issue_link_code(uow, owner)
+        await uow.commit()
+    counts = []
+    for _ in range(2):
+        async with app.uow() as uow:
+            result = await uow.session.execute(
+                update(LinkCode).where(LinkCode.code == code, LinkCode.used_at.is_(None))
+                .values(used_at=app.clock.now()))
+            counts.append(result.rowcount)
+            await uow.commit()
+    assert counts == [1, 0]
+    async with app.uow() as uow:
+        assert (await uow.session.execute(select(LinkCode.used_at))).scalar() is not None

@@ -1,0 +1,86 @@
+"""The `agora` command: a scripted terminal chat registers a user; serve starts with no tokens."""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import time
+
+import httpx
+
+from tests.support.servers import free_port
+
+AGORA = [sys.executable, "-c", "from bots.cli import main; main()"]
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _env(tmp_path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AGORA_")}
+    env["PYTHONPATH"] = ROOT
+    env["AGORA_ENVIRONMENT"] = "development"
+    return env
+
+
+def chat(tmp_path, name: str, lines: list[str]) -> str:
+    result = subprocess.run([*AGORA, "chat", "--as", name], input="\n".join(lines) + "\n",
+                            capture_output=True, text=True, cwd=tmp_path, env=_env(tmp_path),
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_a_scripted_terminal_session_registers_a_user(tmp_path):
+    first = chat(tmp_path, "ann", ["Ann Ozola", "skip", "ann@example.com", "a", "b", "done",
+                                   "Latvia", "Riga", "a", "done"])
+    assert "[a] Buyer (bioenergy)   [b] Seller (bioenergy)" in first
+    code = re.search(r"verification code is (\d{6})", first)
+    assert code, first
+    second = chat(tmp_path, "ann", ["a", code.group(1), "Skip the tour", "Terminal", "none",
+                                    "Europe/Riga", "EUR", "English"])
+    assert "You were in the middle of email verification" in second
+    assert "Email verified" in second
+    assert "You're all set" in second
+    db = sqlite3.connect(tmp_path / "agora.db")
+    assert db.execute("select display_name, country, city from accounts").fetchall() == [
+        ("Ann Ozola", "LV", "Riga")]
+
+
+def test_help_lists_every_command():
+    result = subprocess.run([*AGORA, "--help"], capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "PYTHONPATH": ROOT})
+    for command in ("serve", "chat", "db"):
+        assert command in result.stdout
+
+
+def test_a_wrong_setting_stops_the_start_with_one_line(tmp_path):
+    env = {**_env(tmp_path), "AGORA_DATABASE_URL": "mysql://nope"}
+    result = subprocess.run([*AGORA, "db", "upgrade"], capture_output=True, text=True,
+                            cwd=tmp_path, env=env, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "Configuration error: AGORA_DATABASE_URL: must start with sqlite+aiosqlite:// or "
+        "postgresql+asyncpg://"]
+
+
+def test_serve_starts_on_sqlite_with_no_tokens_and_answers_health(tmp_path):
+    port = free_port()
+    proc = subprocess.Popen([*AGORA, "serve", "--port", str(port)], cwd=tmp_path,
+                            env=_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+    try:
+        body = None
+        for _ in range(100):
+            try:
+                body = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).json()
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        assert body == {"status": "ok", "channels": []}
+    finally:
+        proc.terminate()
+        output = proc.communicate(timeout=20)[0]
+    assert "agora chat --as" in output
+    assert (tmp_path / "agora.db").exists()
