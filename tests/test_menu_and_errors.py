@@ -1,0 +1,58 @@
+"""The menu follows the roles; features not built yet say so; unexpected errors get an apology."""
+
+from __future__ import annotations
+
+import logging
+
+from conversations.flows import registration as registration_module
+from tests.support.chat import ChatUser
+from tests.test_email_and_linking import finish_registration, register_until_code
+
+
+async def test_a_seller_sees_seller_entries_and_no_buyer_entries(user, mailbox):
+    await register_until_code(user)
+    await finish_registration(user, mailbox)
+    labels = user.labels()
+    assert "➕ New listing" in labels
+    assert "🔎 Search bioenergy" not in labels
+    assert "🛡 Moderation queue" not in labels
+
+
+async def test_an_admin_named_in_settings_gets_the_moderation_entry(app, mailbox):
+    root = ChatUser(app, "root")
+    await register_until_code(root, name="Root")
+    await finish_registration(root, mailbox)
+    assert "🛡 Moderation queue" in root.labels()
+
+
+async def test_a_feature_not_built_yet_says_so_plainly(user, mailbox):
+    await register_until_code(user)
+    await finish_registration(user, mailbox)
+    await user.tap("New listing")
+    assert "isn't available yet" in user.texts()
+    assert "Main menu" in user.texts()
+
+
+async def test_an_unexpected_error_is_logged_with_the_update_id_and_the_user_gets_an_apology(
+        user, monkeypatch, caplog):
+    async def broken(*args, **kwargs):
+        raise RuntimeError("database on fire")
+
+    await user.say("/start")
+    for answer in ("Ann", "Co", "ann@example.com"):
+        await user.say(answer)
+    await user.tap("Buyer")
+    await user.tap("Done")
+    await user.say("LV")
+    await user.say("Riga")
+    monkeypatch.setattr(registration_module.accounts, "register", broken)
+    with caplog.at_level(logging.ERROR):
+        from conversations.messages import Choice
+
+        await user.send(Choice(user.button("Skip").data), event_id="update-77")
+    assert "Sorry, something went wrong" in user.texts()
+    assert "update-77" in caplog.text
+    monkeypatch.undo()
+    await user.say("/start")
+    await user.tap("Continue")
+    assert "Interests?" in user.texts()
