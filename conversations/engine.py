@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from conversations import form_runner, navigation
 from conversations.flow import Ask, Ctx, Flow, FormState, Next, copy_json
+from conversations.flows.profile import profile_text
 from conversations.messages import (
     Button,
     Choice,
@@ -81,6 +82,16 @@ class Engine:
         except Exception:
             log.exception("update %s from %s:%s failed", env.event_id, env.channel, env.user_key)
             return Outcome([Reply(APOLOGY, kind="error")])
+
+    async def home(self, env: Envelope) -> list[Outbound]:
+        """A read-only overview for a channel's home screen: the menu and, if any, the profile."""
+        async with self._uow_factory() as uow:
+            conv = await _conversation(uow, env, lock=False)
+            ctx = await self._context(uow, env, conv)
+            replies: list[Outbound] = [navigation.menu(self, ctx, conv)]
+            if ctx.account is not None:
+                replies.insert(0, Reply(await profile_text(ctx)))
+        return replies
 
     async def _handle(self, env: Envelope) -> Outcome:
         for attempt in range(3):
@@ -226,14 +237,11 @@ async def _first_time(uow: UnitOfWork, env: Envelope) -> bool:
     return True
 
 
-async def _conversation(uow: UnitOfWork, env: Envelope) -> Conversation:
-    stmt = (
-        select(Conversation)
-        .where(Conversation.channel == env.channel, Conversation.user_key == env.user_key,
-               Conversation.chat_id == env.chat_id)
-        .with_for_update()
-    )
-    conv = (await uow.session.execute(stmt)).scalar_one_or_none()
+async def _conversation(uow: UnitOfWork, env: Envelope, lock: bool = True) -> Conversation:
+    stmt = select(Conversation).where(
+        Conversation.channel == env.channel, Conversation.user_key == env.user_key,
+        Conversation.chat_id == env.chat_id)
+    conv = (await uow.session.execute(stmt.with_for_update() if lock else stmt)).scalar_one_or_none()
     if conv is None:
         conv = Conversation(channel=env.channel, user_key=env.user_key, chat_id=env.chat_id,
                             data={}, history=[], token="", version=0,

@@ -56,3 +56,14 @@ async def test_an_unexpected_error_is_logged_with_the_update_id_and_the_user_get
     await user.say("/start")
     await user.tap("Continue")
     assert "Interests?" in user.texts()
+
+
+async def test_the_home_view_shows_the_profile_and_the_menu_without_changing_anything(app, user,
+                                                                                     mailbox):
+    from conversations.messages import Envelope, Text
+
+    await register_until_code(user)
+    await finish_registration(user, mailbox)
+    home = await app.engine.home(Envelope("terminal", "ann", "ann", Text("")))
+    assert "👤 Ann · Baltic Pellets" in home[0].text
+    assert "Main menu" in home[1].text

@@ -46,14 +46,19 @@ def profile_card(account: Account, roles: set[str], channels: list[str]) -> str:
     return "\n".join(lines)
 
 
+async def profile_text(ctx: Ctx) -> str:
+    """The signed-in user's profile card."""
+    assert ctx.account is not None
+    identities = await accounts.identities_of(ctx.uow, ctx.account.id)
+    return profile_card(ctx.account, ctx.roles, sorted({i.channel for i in identities}))
+
+
 def _country(code: str | None) -> str:
     return Locale("en").territories.get(code, code) if code else ""
 
 
 async def _view(ctx: Ctx) -> list[Outbound]:
-    assert ctx.account is not None
-    identities = await accounts.identities_of(ctx.uow, ctx.account.id)
-    card = profile_card(ctx.account, ctx.roles, sorted({i.channel for i in identities}))
+    card = await profile_text(ctx)
     buttons = [Button(f"Edit {fields_label(name)}", f"edit:{name}") for name in EDITABLE]
     rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
     return [Reply(card, (*rows, (Button("Done", "done"),)))]
