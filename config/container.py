@@ -42,6 +42,10 @@ class Container:
         self.senders[channel] = sender
         self.dispatcher.senders[channel] = sender
 
+    def remove_sender(self, channel: str) -> None:
+        self.senders.pop(channel, None)
+        self.dispatcher.senders.pop(channel, None)
+
     async def close(self) -> None:
         await self.db.dispose()
 

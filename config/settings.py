@@ -80,14 +80,14 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _no_placeholders_outside_development(self) -> Settings:
+        if self.telegram_webhook_url and not self.telegram_webhook_secret:
+            raise ValueError("telegram_webhook_secret: required when a webhook URL is set")
         if self.environment in ("development", "test"):
             return self
         for name in SECRET_FIELDS:
             value = getattr(self, name)
             if value is not None and (value.lower() in PLACEHOLDERS or len(value) < 8):
                 raise ValueError(f"{name}: placeholder secret refused in {self.environment}")
-        if self.telegram_webhook_url and not self.telegram_webhook_secret:
-            raise ValueError("telegram_webhook_secret: required when a webhook URL is set")
         return self
 
     @cached_property

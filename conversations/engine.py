@@ -110,7 +110,9 @@ class Engine:
             conv = await _conversation(uow, env)
             ctx = await self._context(uow, env, conv)
             replies = await self._route(ctx, conv, env.message)
-            conv.token = secrets.token_urlsafe(6)[:6]
+            if not (replies and all(isinstance(r, FormErrors) for r in replies)):
+                # Field errors leave the same form open (a Slack modal), so it stays current.
+                conv.token = secrets.token_urlsafe(6)[:6]
             _save(conv, ctx)
             conv.version += 1
             await uow.commit()

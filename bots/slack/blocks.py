@@ -1,0 +1,161 @@
+"""Block Kit messages from neutral replies: escaped mrkdwn sections and rows of buttons."""
+
+from __future__ import annotations
+
+import html
+import itertools
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from conversations.messages import (
+    Button,
+    FileReply,
+    FormErrors,
+    FormReply,
+    ImageReply,
+    ListPage,
+    Outbound,
+    Reply,
+)
+
+Block = dict[str, Any]
+
+ACTION_PREFIX = "agora:"  # every button's action_id is "agora:<n>", unique within one message
+OPEN_FORM = "^form"  # the engine reads "<token>|^form" as "show the current form again"
+MAX_BLOCKS = 50  # Slack's limit for one message
+SECTION_LIMIT = 3000  # characters of text in one section
+BUTTON_LABEL_LIMIT = 75
+BUTTON_VALUE_LIMIT = 2000
+PREFIX = {"error": "⚠️ ", "notice": "ℹ️ ", "text": ""}
+
+_LINK = re.compile(r"<([^<>|]*)\|([^<>]*)>|<([^<>]*)>")
+
+
+def escape(text: str) -> str:
+    """Make text inert in mrkdwn: no mentions (<!channel>), links or tags, only what was typed."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def unescape(text: str) -> str:
+    """What the person typed, from Slack's message text (links unwrapped, entities decoded)."""
+
+    def shown(match: re.Match[str]) -> str:
+        _target, label, bare = match.groups()
+        if label is not None:
+            return label
+        return (bare or "").removeprefix("mailto:")
+
+    return html.unescape(_LINK.sub(shown, text)) if "<" in text or "&" in text else text
+
+
+def clip(text: str, limit: int) -> str:
+    """Shorten `text` to `limit` characters, marking the cut with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def plain(text: str, limit: int = 3000) -> dict[str, Any]:
+    """A plain_text object (never interpreted by Slack, so it needs no escaping)."""
+    return {"type": "plain_text", "text": clip(text, limit) or " ", "emoji": True}
+
+
+def _chunks(text: str, limit: int) -> Iterator[str]:
+    """Escaped pieces of `text`, each at most `limit` characters long."""
+    piece: list[str] = []
+    size = 0
+    for char in text:
+        escaped = escape(char)
+        if size + len(escaped) > limit:
+            yield "".join(piece)
+            piece, size = [], 0
+        piece.append(escaped)
+        size += len(escaped)
+    if piece:
+        yield "".join(piece)
+
+
+def sections(text: str) -> list[Block]:
+    """Sections of escaped mrkdwn, split where the text is longer than one section allows."""
+    return [_section(chunk) for chunk in _chunks(text or " ", SECTION_LIMIT)]
+
+
+def _section(mrkdwn: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn or " "}}
+
+
+def button(label: str, data: str, action_id: str) -> Block:
+    """One button; the label is plain text, the value is the neutral button's data."""
+    return {"type": "button", "text": plain(label, BUTTON_LABEL_LIMIT),
+            "value": data[:BUTTON_VALUE_LIMIT], "action_id": action_id}
+
+
+def button_rows(rows: Iterable[Iterable[tuple[str, str]]], ids: Iterator[int]) -> list[Block]:
+    """One actions block per row of (label, data) pairs."""
+    blocks = []
+    for row in rows:
+        elements = [button(label, data, f"{ACTION_PREFIX}{next(ids)}") for label, data in row]
+        if elements:
+            blocks.append({"type": "actions", "elements": elements[:25]})
+    return blocks
+
+
+def _pairs(rows: tuple[tuple[Button, ...], ...]) -> list[list[tuple[str, str]]]:
+    return [[(b.label, b.data) for b in row] for row in rows]
+
+
+def message(reply: Outbound) -> tuple[str, list[Block]]:
+    """Fallback text and blocks for one reply that is shown as a message."""
+    ids = itertools.count(1)
+    if isinstance(reply, Reply):
+        text = PREFIX.get(reply.kind, "") + reply.text
+        blocks = sections(text) + button_rows(_pairs(reply.buttons), ids)
+    elif isinstance(reply, ListPage):
+        text, blocks = reply.title, list_page(reply, ids)
+    elif isinstance(reply, FormReply):
+        text = f"{reply.title}: tap the button to fill in the form."
+        blocks = sections(text) + button_rows([[("📝 Open form", f"{reply.token}|{OPEN_FORM}")]],
+                                               ids)
+    elif isinstance(reply, FormErrors):
+        text = PREFIX["error"] + "\n".join(reply.errors.values())
+        blocks = sections(text)
+    elif isinstance(reply, ImageReply):
+        text, blocks = reply.caption or "Image", image(reply)
+    elif isinstance(reply, FileReply):
+        text = reply.caption or reply.file_name
+        blocks = sections(text)
+    else:  # pragma: no cover - every Outbound type is handled above
+        raise TypeError(f"cannot render {type(reply).__name__}")
+    return escape(clip(text, 3000)), blocks[:MAX_BLOCKS]
+
+
+def list_page(page: ListPage, ids: Iterator[int]) -> list[Block]:
+    """A title, one section per item (its button alongside), the page number, then buttons."""
+    blocks = [_section(f"*{escape(clip(page.title, 500))}*")]
+    for item in page.items:
+        text = f"*{escape(item.title)}*" + (f"\n{escape(item.subtitle)}" if item.subtitle else "")
+        block = _section(clip(text, SECTION_LIMIT))
+        if item.button:
+            block["accessory"] = button(item.button.label, item.button.data,
+                                        f"{ACTION_PREFIX}{next(ids)}")
+        blocks.append(block)
+    if page.pages > 1:
+        blocks.append({"type": "context", "elements": [
+            {"type": "mrkdwn", "text": f"Page {page.page} of {page.pages}"}]})
+    return blocks + button_rows(_pairs(page.buttons), ids)
+
+
+def image(reply: ImageReply) -> list[Block]:
+    """An image block for a URL; anything else is shown as its caption."""
+    if reply.url_or_file_id.startswith(("https://", "http://")):
+        alt = clip(reply.caption or "image", 2000)
+        block: Block = {"type": "image", "image_url": reply.url_or_file_id, "alt_text": alt}
+        return [block, *(sections(reply.caption) if reply.caption else [])]
+    return sections(reply.caption or "(image)")
+
+
+def notification(text: str, rows: list[list[dict[str, str]]]) -> tuple[str, list[Block]]:
+    """Fallback text and blocks for an outbox payload: text plus rows of {label, data}."""
+    ids = itertools.count(1)
+    pairs = [[(b["label"], b["data"]) for b in row] for row in rows]
+    blocks = sections(text) + button_rows(pairs, ids)
+    return escape(clip(text, 3000)), blocks[:MAX_BLOCKS]

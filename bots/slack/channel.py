@@ -1,0 +1,234 @@
+"""The Slack channel: slash command, Block Kit messages, modals for forms, App Home, outbox sender.
+
+Every listener acknowledges first (Slack allows 3 seconds), then hands one neutral message to the
+engine and renders what comes back. A modal's submission is the one exception: its answer
+(field errors, the next form, or "close") *is* the acknowledgement, so the engine runs first.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from slack_bolt.adapter.fastapi.async_handler import AsyncSlackRequestHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bots.slack import blocks, home, modals
+from config.container import Container
+from conversations.messages import (
+    Choice,
+    Command,
+    Envelope,
+    FileReply,
+    FileUpload,
+    FormErrors,
+    FormReply,
+    FormSubmission,
+    Inbound,
+    Outbound,
+    Text,
+)
+
+log = logging.getLogger(__name__)
+
+COMMAND = "/agora"
+EVENTS_PATH = "/slack/events"
+Ack = Callable[..., Awaitable[Any]]
+
+
+def to_command(text: str) -> Command:
+    """`/agora` → start; `/agora link CODE` → Command("link", "CODE")."""
+    words = blocks.unescape(text or "").strip().split(maxsplit=1)
+    if not words:
+        return Command("start")
+    return Command(words[0].lstrip("/").lower(), words[1] if len(words) > 1 else "")
+
+
+def to_inbound(event: dict[str, Any]) -> Inbound:
+    """A direct message: its first file if it carries one, otherwise its text."""
+    files = event.get("files") or []
+    if files:
+        first = files[0]
+        mime = str(first.get("mimetype") or "application/octet-stream")
+        return FileUpload(file_id=str(first.get("id", "")), file_name=str(first.get("name", "")),
+                          mime_type=mime, size=int(first.get("size") or 0),
+                          kind="photo" if mime.startswith("image/") else "document")
+    return Text(blocks.unescape(event.get("text") or ""))
+
+
+def envelope(team_id: str, user_id: str, message: Inbound, event_id: str | None,
+             display_name: str = "") -> Envelope:
+    """Slack's identity is team + user; the conversation lives in the user's DM with the app."""
+    return Envelope(channel="slack", user_key=f"{team_id}:{user_id}", chat_id=user_id,
+                    message=message, event_id=event_id[:128] if event_id else None,
+                    display_name=display_name, can_show_forms=True)
+
+
+class SlackSender:
+    """Delivers outbox payloads ({"text", "buttons"}) as Block Kit messages; errors propagate."""
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self.client = client
+
+    async def send(self, address: str, payload: dict[str, Any]) -> None:
+        text, message_blocks = blocks.notification(str(payload.get("text", "")),
+                                                   payload.get("buttons") or [])
+        await self.client.chat_postMessage(channel=address, text=text, blocks=message_blocks)
+
+
+class SlackChannel:
+    """slack-bolt's async app behind FastAPI (or Socket Mode), translating to the engine."""
+
+    name = "slack"
+
+    def __init__(self, container: Container) -> None:
+        settings = container.settings
+        self.container = container
+        self.client = AsyncWebClient(token=settings.slack_bot_token,
+                                     base_url=settings.slack_api_url)
+        # The client carries the bot token (bolt warns if it is given twice); auth.test runs once,
+        # lazily, on the first request.
+        self.app = AsyncApp(signing_secret=settings.slack_signing_secret, client=self.client,
+                            name="agora")
+        self._socket: Any = None
+        self.app.command(COMMAND)(self.on_command)
+        self.app.action(re.compile(f"^{re.escape(blocks.ACTION_PREFIX)}"))(self.on_action)
+        self.app.view_submission(modals.CALLBACK_ID)(self.on_submit)
+        self.app.event("message")(self.on_message)
+        self.app.event("app_home_opened")(self.on_home_opened)
+
+    # --- Channel protocol -------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Register the outbox sender; with an app token, connect over Socket Mode."""
+        self.container.add_sender(self.name, SlackSender(self.client))
+        app_token = self.container.settings.slack_app_token
+        if app_token:
+            from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+            self._socket = AsyncSocketModeHandler(self.app, app_token)
+            await self._socket.connect_async()
+
+    async def stop(self) -> None:
+        self.container.remove_sender(self.name)
+        if self._socket is not None:
+            await self._socket.close_async()
+            self._socket = None
+
+    def router(self) -> APIRouter:
+        """POST /slack/events for events, the slash command and interactivity (bolt verifies)."""
+        handler = AsyncSlackRequestHandler(self.app)
+        router = APIRouter()
+
+        @router.post(EVENTS_PATH, include_in_schema=False)
+        async def slack_events(request: Request) -> Response:
+            return await handler.handle(request)
+
+        return router
+
+    # --- listeners --------------------------------------------------------------------------
+
+    async def on_command(self, ack: Ack, command: dict[str, Any]) -> None:
+        """`/agora …`: acknowledge, then answer in the DM (or open the form as a modal)."""
+        await ack()
+        trigger = command.get("trigger_id")
+        env = envelope(command["team_id"], command["user_id"], to_command(command.get("text", "")),
+                       f"command:{trigger}" if trigger else None, command.get("user_name", ""))
+        await self._run(env, trigger)
+
+    async def on_action(self, ack: Ack, body: dict[str, Any]) -> None:
+        """A button press, in a DM message or on the Home tab."""
+        await ack()
+        action = body["actions"][0]
+        user = body["user"]
+        team_id = user.get("team_id") or (body.get("team") or {}).get("id", "")
+        trigger = body.get("trigger_id")
+        event_id = f"action:{trigger}:{action.get('action_id')}" if trigger else None
+        env = envelope(team_id, user["id"], Choice(str(action.get("value", ""))), event_id)
+        await self._run(env, trigger)
+
+    async def on_submit(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """A modal's submit: errors keep it open, a next form replaces it, anything else closes."""
+        form_id, token = modals.metadata(view)
+        values = modals.read_values((view.get("state") or {}).get("values") or {})
+        user = body["user"]
+        team_id = user.get("team_id") or (body.get("team") or {}).get("id", "")
+        trigger = body.get("trigger_id")
+        env = envelope(team_id, user["id"], FormSubmission(form_id, values, token),
+                       f"submit:{trigger}" if trigger else None)
+        outcome = await self.container.engine.handle(env)
+        rest = await self._answer_submission(ack, view, outcome.replies)
+        await self.deliver(user["id"], rest)
+
+    async def on_message(self, event: dict[str, Any], body: dict[str, Any]) -> None:
+        """A direct message from a person (not a bot, not an edit)."""
+        if event.get("channel_type") != "im" or event.get("bot_id") or not event.get("user"):
+            return
+        if event.get("subtype") not in (None, "file_share"):
+            return
+        team_id = body.get("team_id") or event.get("team", "")
+        env = envelope(team_id, event["user"], to_inbound(event), body.get("event_id"))
+        await self._run(env, None)
+
+    async def on_home_opened(self, event: dict[str, Any], body: dict[str, Any]) -> None:
+        """Publish the Home tab: profile and main menu."""
+        if event.get("tab", "home") != "home" or not event.get("user"):
+            return
+        team_id = body.get("team_id") or ""
+        view = await home.home_view(self.container, team_id, event["user"])
+        await self.client.views_publish(user_id=event["user"], view=view)
+
+    # --- rendering ----------------------------------------------------------------------------
+
+    async def _run(self, env: Envelope, trigger_id: str | None) -> None:
+        outcome = await self.container.engine.handle(env)
+        await self.deliver(env.chat_id, outcome.replies, trigger_id)
+
+    async def _answer_submission(self, ack: Ack, view: dict[str, Any],
+                                 replies: list[Outbound]) -> list[Outbound]:
+        """Acknowledge a submission with errors, the next modal, or a close; returns the rest."""
+        errors = [r for r in replies if isinstance(r, FormErrors)]
+        forms = [r for r in replies if isinstance(r, FormReply)]
+        rest = [r for r in replies if not isinstance(r, FormErrors | FormReply)]
+        if errors:
+            merged = {k: v for e in errors for k, v in e.errors.items()}
+            await ack(response_action="errors", errors=modals.errors_for(view, merged))
+            return rest
+        if forms:
+            await ack(response_action="update", view=modals.form_view(forms[0]))
+            return rest + forms[1:]
+        await ack()
+        return rest
+
+    async def deliver(self, user_id: str, replies: list[Outbound],
+                      trigger_id: str | None = None) -> None:
+        """Show replies in the user's DM; a form opens as a modal first, while the trigger lasts."""
+        form = next((r for r in replies if isinstance(r, FormReply)), None)
+        if form is not None and trigger_id and await self._open_modal(trigger_id, form):
+            replies = [r for r in replies if r is not form]
+        for reply in replies:
+            if isinstance(reply, FileReply):
+                await self._upload(user_id, reply)
+                continue
+            text, message_blocks = blocks.message(reply)
+            await self.client.chat_postMessage(channel=user_id, text=text, blocks=message_blocks)
+
+    async def _open_modal(self, trigger_id: str, reply: FormReply) -> bool:
+        """Open the form; False when Slack refuses (an expired trigger), so a button is posted."""
+        try:
+            await self.client.views_open(trigger_id=trigger_id, view=modals.form_view(reply))
+        except SlackApiError as exc:
+            log.warning("views.open failed (%s); posting an Open form button", exc.response["error"])
+            return False
+        return True
+
+    async def _upload(self, user_id: str, reply: FileReply) -> None:
+        opened = await self.client.conversations_open(users=user_id)
+        await self.client.files_upload_v2(channel=opened["channel"]["id"], content=reply.content,
+                                          filename=reply.file_name, title=reply.file_name,
+                                          initial_comment=reply.caption or None)

@@ -1,0 +1,212 @@
+"""A neutral `FormReply` as one Slack modal, and a modal's submitted state back as raw values."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from bots.slack.blocks import Block, clip, plain
+from conversations.messages import FieldSpec, FormReply
+
+CALLBACK_ID = "agora_form"
+ACTION_ID = "value"  # one element per input block, so one action id serves them all
+TITLE_LIMIT = 24  # modal title and submit label
+SELECT_LIMIT = 100  # options in one static select
+CHECKBOX_LIMIT = 10  # options shown as checkboxes
+TEXT_LIMIT = 3000  # plain_text_input max_length
+LOCATION_LIMIT = 120
+
+Raw = str | list[str] | None
+
+
+def form_view(reply: FormReply) -> Block:
+    """The modal for a form: one input block per field, form id and token in private_metadata."""
+    return {
+        "type": "modal",
+        "callback_id": CALLBACK_ID,
+        "title": plain(reply.title, TITLE_LIMIT),
+        "submit": plain(reply.submit_label or "Submit", TITLE_LIMIT),
+        "close": plain("Cancel", TITLE_LIMIT),
+        "private_metadata": json.dumps({"form_id": reply.form_id, "token": reply.token}),
+        "blocks": [input_block(spec) for spec in reply.fields],
+    }
+
+
+def metadata(view: dict[str, Any]) -> tuple[str, str]:
+    """The form id and prompt token a modal was opened with."""
+    try:
+        data = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        data = {}
+    return str(data.get("form_id", "")), str(data.get("token", ""))
+
+
+def input_block(spec: FieldSpec) -> Block:
+    """One input block; its block_id is the field name, so errors and values map back."""
+    block: Block = {
+        "type": "input",
+        "block_id": spec.name,
+        "label": plain(spec.label, 2000),
+        "element": _ELEMENTS.get(spec.kind, _text)(spec),
+        "optional": not spec.required,
+    }
+    if spec.hint:
+        block["hint"] = plain(spec.hint, 2000)
+    return block
+
+
+# --- elements, by field kind ---------------------------------------------------------------
+
+
+def _text(spec: FieldSpec, limit: int = TEXT_LIMIT) -> Block:
+    maximum = min(spec.max_length or limit, limit)
+    element: Block = {"type": "plain_text_input", "action_id": ACTION_ID,
+                      "multiline": spec.multiline, "max_length": maximum}
+    if spec.min_length and spec.min_length > 1:
+        element["min_length"] = min(spec.min_length, maximum)
+    initial = _initial_text(spec)
+    if initial:
+        element["initial_value"] = initial[:maximum]
+    return element
+
+
+def _initial_text(spec: FieldSpec) -> str:
+    value = spec.initial
+    labels = dict(spec.options)
+    if isinstance(value, list):
+        return ", ".join(labels.get(v, v) for v in value)
+    return labels.get(value, value) if value else ""
+
+
+def _email(spec: FieldSpec) -> Block:
+    element: Block = {"type": "email_text_input", "action_id": ACTION_ID}
+    if isinstance(spec.initial, str) and "@" in spec.initial:
+        element["initial_value"] = spec.initial[:254]
+    return element
+
+
+def _number(spec: FieldSpec) -> Block:
+    element: Block = {"type": "number_input", "action_id": ACTION_ID,
+                      "is_decimal_allowed": spec.kind == "decimal"}
+    if isinstance(spec.initial, str) and _is_number(spec.initial, spec.kind == "decimal"):
+        element["initial_value"] = spec.initial
+    return element
+
+
+def _is_number(text: str, decimal: bool) -> bool:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return False
+    return value.is_finite() and (decimal or value == value.to_integral_value())
+
+
+def _options(spec: FieldSpec) -> list[Block]:
+    return [{"text": plain(label, 75), "value": value[:150]} for value, label in spec.options]
+
+
+def _choice(spec: FieldSpec) -> Block:
+    if not spec.options or len(spec.options) > SELECT_LIMIT:
+        return _text(spec)  # too many to list (countries): typed, matched by name or code
+    options = _options(spec)
+    element: Block = {"type": "static_select", "action_id": ACTION_ID, "options": options,
+                      "placeholder": plain("Choose…", 150)}
+    chosen = [o for o in options if o["value"] == spec.initial]
+    if chosen:
+        element["initial_option"] = chosen[0]
+    return element
+
+
+def _multichoice(spec: FieldSpec) -> Block:
+    if not spec.options or len(spec.options) > SELECT_LIMIT:
+        return _text(spec)  # typed as a comma-separated list
+    options = _options(spec)
+    initial = spec.initial if isinstance(spec.initial, list) else []
+    element: Block
+    if len(options) <= CHECKBOX_LIMIT:
+        element = {"type": "checkboxes", "action_id": ACTION_ID, "options": options}
+    else:
+        element = {"type": "multi_static_select", "action_id": ACTION_ID, "options": options,
+                   "placeholder": plain("Choose any…", 150)}
+    chosen = [o for o in options if o["value"] in initial]
+    if chosen:
+        element["initial_options"] = chosen
+    return element
+
+
+def _datetime(spec: FieldSpec) -> Block:
+    element: Block = {"type": "datetimepicker", "action_id": ACTION_ID}
+    if isinstance(spec.initial, str):
+        try:
+            moment = datetime.fromisoformat(spec.initial)
+        except ValueError:
+            return element
+        if moment.tzinfo is not None:
+            element["initial_date_time"] = int(moment.timestamp())
+    return element
+
+
+def _location(spec: FieldSpec) -> Block:
+    return _text(spec, LOCATION_LIMIT)
+
+
+def _file(spec: FieldSpec) -> Block:
+    return {"type": "file_input", "action_id": ACTION_ID, "max_files": 1}
+
+
+_ELEMENTS: dict[str, Callable[[FieldSpec], Block]] = {
+    "text": _text,
+    "email": _email,
+    "integer": _number,
+    "decimal": _number,
+    "choice": _choice,
+    "multichoice": _multichoice,
+    "datetime": _datetime,
+    "location": _location,
+    "file": _file,
+}
+
+
+# --- submitted state back to raw values -----------------------------------------------------
+
+
+def read_values(state_values: dict[str, dict[str, dict[str, Any]]]) -> dict[str, Raw]:
+    """Raw values by field name from `view.state.values` ({block_id: {action_id: state}})."""
+    values: dict[str, Raw] = {}
+    for block_id, actions in state_values.items():
+        for state in actions.values():
+            values[block_id] = _read(state)
+    return values
+
+
+def _read(state: dict[str, Any]) -> Raw:
+    kind = state.get("type")
+    if kind in ("static_select", "external_select", "radio_buttons"):
+        option = state.get("selected_option")
+        return option["value"] if option else None
+    if kind in ("multi_static_select", "multi_external_select", "checkboxes"):
+        return [o["value"] for o in state.get("selected_options") or []]
+    if kind == "datepicker":
+        return state.get("selected_date")
+    if kind == "timepicker":
+        return state.get("selected_time")
+    if kind == "datetimepicker":
+        stamp = state.get("selected_date_time")
+        return datetime.fromtimestamp(stamp, UTC).isoformat() if stamp else None
+    if kind == "file_input":
+        return [f["id"] for f in state.get("files") or []]
+    value = state.get("value")
+    return value if value is None else str(value)
+
+
+def errors_for(view: dict[str, Any], errors: dict[str, str]) -> dict[str, str]:
+    """Errors by block_id; general ("_") or unknown keys go on the first input block."""
+    blocks = [b["block_id"] for b in view.get("blocks", []) if b.get("type") == "input"]
+    shown: dict[str, str] = {}
+    for key, text in errors.items():
+        target = key if key in blocks or not blocks else blocks[0]
+        shown[target] = clip(f"{shown[target]} {text}" if target in shown else text, 2000)
+    return shown

@@ -1,0 +1,239 @@
+"""The Telegram channel: a python-telegram-bot Application in front of the conversation engine.
+
+Every update takes one path: translate it into an `Envelope`, let the engine answer, render the
+replies. Polling in development, a webhook behind the FastAPI server in production.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+from collections.abc import Awaitable
+from typing import Any, Final
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from telegram import BotCommand, CallbackQuery, Message, Update
+from telegram.constants import ChatAction
+from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, TypeHandler
+
+from bots.telegram import inbound, render
+from bots.telegram.render import TelegramSender
+from config.container import Container
+
+log = logging.getLogger(__name__)
+
+WEBHOOK_PATH: Final = "/telegram/webhook"
+SECRET_HEADER: Final = "X-Telegram-Bot-Api-Secret-Token"
+ALLOWED_UPDATES: Final = ("message", "callback_query")
+UNREADABLE: Final = "I can't read that kind of message here; please type or use the buttons."
+APOLOGY: Final = "Sorry, something went wrong on our side. Please try again in a moment."
+COMMANDS: Final = (
+    ("start", "Start, or continue where you left off"),
+    ("menu", "Main menu"),
+    ("help", "What I can do, and help for this step"),
+    ("cancel", "Stop what you are doing"),
+    ("profile", "See or edit your profile"),
+    ("link", "Connect another chat account"),
+    ("notifications", "Where and when to notify you"),
+)
+MAX_CONCURRENT_UPDATES: Final = 64
+
+
+class PerUserProcessor(BaseUpdateProcessor):
+    """Different users' updates run concurrently; one user's updates run in arrival order.
+
+    PTB's default runs every update one after another (one slow user holds up everybody);
+    `concurrent_updates(True)` could let a user's second message overtake the first while the
+    first is still answering its callback query. Locks are taken in arrival order (tasks start
+    in order and an asyncio.Lock is FIFO), so per user the order is kept.
+    """
+
+    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int | None, asyncio.Lock] = {}
+        self._waiting: dict[int | None, int] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Run the update's handlers while holding its user's lock."""
+        user = update.effective_user if isinstance(update, Update) else None
+        key = user.id if user is not None else None
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._waiting[key] = self._waiting.get(key, 0) + 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            self._waiting[key] -= 1
+            if not self._waiting[key]:
+                del self._waiting[key], self._locks[key]
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to free."""
+
+
+def file_url(api_url: str) -> str:
+    """The file download base for an API base: …/bot → …/file/bot (as api.telegram.org)."""
+    head, sep, tail = api_url.rpartition("/bot")
+    return f"{head}/file/bot{tail}" if sep else api_url.rstrip("/") + "/file/bot"
+
+
+class TelegramChannel:
+    """The Telegram bot: polling or webhook, plus the outbox sender for Telegram chats."""
+
+    name = "telegram"
+
+    def __init__(self, container: Container, *, poll_timeout: float = 10.0) -> None:
+        settings = container.settings
+        if not settings.telegram_token:
+            raise ValueError("AGORA_TELEGRAM_TOKEN is not set")
+        self.container = container
+        self._poll_timeout = poll_timeout
+        self.application: Application[Any, Any, Any, Any, Any, Any] = (
+            ApplicationBuilder()
+            .token(settings.telegram_token)
+            .base_url(settings.telegram_api_url)
+            .base_file_url(file_url(settings.telegram_api_url))
+            .concurrent_updates(PerUserProcessor())
+            .job_queue(None)
+            .build()
+        )
+        self.application.add_handler(TypeHandler(Update, self._on_update))
+        self.application.add_error_handler(self._on_error)
+
+    # --- lifecycle -------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Connect, publish the command menu, register the sender, then poll or set the webhook."""
+        app, settings = self.application, self.container.settings
+        await app.initialize()
+        await self._publish_commands()
+        self.container.add_sender(self.name, TelegramSender(app.bot))
+        await app.start()
+        if settings.telegram_webhook_url:
+            await app.bot.set_webhook(settings.telegram_webhook_url,
+                                      secret_token=settings.telegram_webhook_secret,
+                                      allowed_updates=list(ALLOWED_UPDATES))
+            log.info("telegram: webhook set to %s", settings.telegram_webhook_url)
+        elif app.updater is not None:
+            await app.updater.start_polling(timeout=self._poll_timeout,
+                                            allowed_updates=list(ALLOWED_UPDATES))
+            log.info("telegram: polling for updates")
+
+    async def stop(self) -> None:
+        """Stop polling, let running updates finish, close the HTTP clients."""
+        app = self.application
+        self.container.remove_sender(self.name)
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+
+    async def _publish_commands(self) -> None:
+        try:
+            await self.application.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
+        except Exception as exc:  # the menu is a convenience; the bot works without it
+            log.warning("telegram: setMyCommands failed, the command menu may be stale: %s", exc)
+
+    # --- webhook ---------------------------------------------------------------------------
+
+    def router(self) -> APIRouter:
+        """POST /telegram/webhook: checks Telegram's secret header, then queues the update."""
+        router = APIRouter()
+        router.add_api_route(WEBHOOK_PATH, self._webhook, methods=["POST"],
+                             include_in_schema=False)
+        return router
+
+    async def _webhook(self, request: Request) -> JSONResponse:
+        if not self._secret_ok(request.headers.get(SECRET_HEADER)):
+            return JSONResponse({"ok": False, "error": "forbidden"}, status_code=403)
+        if not self.application.running:  # Telegram retries later
+            return JSONResponse({"ok": False, "error": "not running"}, status_code=503)
+        try:
+            update = Update.de_json(await request.json(), self.application.bot)
+        except Exception as exc:
+            log.warning("telegram webhook: unreadable update: %s", exc)
+            return JSONResponse({"ok": False, "error": "bad update"}, status_code=400)
+        await self.application.update_queue.put(update)
+        return JSONResponse({"ok": True})
+
+    def _secret_ok(self, given: str | None) -> bool:
+        expected = self.container.settings.telegram_webhook_secret
+        if not expected or given is None:
+            return False
+        return hmac.compare_digest(given.encode(), expected.encode())
+
+    # --- updates ---------------------------------------------------------------------------
+
+    async def _on_update(self, update: Update, _: Any) -> None:
+        try:
+            await self._handle(update)
+        except Exception:
+            log.exception("telegram update %s failed", update.update_id)
+            await self._apologise(update)
+
+    async def _handle(self, update: Update) -> None:
+        bot = self.application.bot
+        chat_id = inbound.chat_of(update)
+        if update.callback_query is not None:
+            await self._acknowledge(update.callback_query)
+        message = inbound.translate(update, self._username())
+        if isinstance(message, inbound.Ignore) or chat_id is None:
+            return
+        if message is None:
+            await render.send_text(bot, chat_id, UNREADABLE)
+            return
+        env = inbound.envelope(update, message)
+        if env is None:
+            return
+        await self._typing(chat_id)
+        outcome = await self.container.engine.handle(env)
+        if not outcome.duplicate:
+            await render.send_replies(bot, chat_id, outcome.replies)
+
+    async def _acknowledge(self, query: CallbackQuery) -> None:
+        """Answer the button press at once, then take the keyboard off its message."""
+        try:
+            await query.answer()
+        except Exception as exc:
+            log.warning("telegram: answerCallbackQuery %s failed: %s", query.id, exc)
+        message = query.message
+        if not isinstance(message, Message) or message.reply_markup is None:
+            return
+        try:
+            await self.application.bot.edit_message_reply_markup(
+                chat_id=message.chat.id, message_id=message.message_id, reply_markup=None)
+        except Exception as exc:  # cosmetic: an old keyboard left in place is harmless
+            log.warning("telegram: removing an old keyboard failed: %s", exc)
+
+    async def _typing(self, chat_id: str) -> None:
+        try:
+            await self.application.bot.send_chat_action(chat_id=chat_id, action=ChatAction.TYPING)
+        except Exception as exc:
+            log.warning("telegram: typing action failed: %s", exc)
+
+    async def _apologise(self, update: object) -> None:
+        chat_id = inbound.chat_of(update) if isinstance(update, Update) else None
+        if chat_id is None:
+            return
+        try:
+            await render.send_text(self.application.bot, chat_id, APOLOGY)
+        except Exception as exc:
+            log.warning("telegram: the apology could not be sent either: %s", exc)
+
+    async def _on_error(self, update: object, context: Any) -> None:
+        """PTB's last resort: log with the update id and apologise; the bot keeps running."""
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error("telegram update %s: unhandled error", update_id, exc_info=context.error)
+        await self._apologise(update)
+
+    def _username(self) -> str | None:
+        try:
+            return self.application.bot.username
+        except RuntimeError:  # not initialised yet
+            return None

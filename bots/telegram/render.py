@@ -1,0 +1,137 @@
+"""Neutral replies out as Telegram calls: plain text, inline keyboards, documents, photos.
+
+Text is always sent without `parse_mode`, so whatever a user typed (`<b>`, `*x*`) is shown
+literally and can't change the formatting of our messages.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
+
+from conversations.messages import (
+    Button,
+    FileReply,
+    FormErrors,
+    FormReply,
+    ImageReply,
+    ListPage,
+    Outbound,
+    Reply,
+)
+
+log = logging.getLogger(__name__)
+
+TEXT_LIMIT = 4096  # characters in one Telegram message
+CAPTION_LIMIT = 1024
+EMPTY = "…"  # Telegram refuses an empty message
+
+Rows = Sequence[Sequence[Button]]
+
+
+def keyboard(rows: Rows) -> InlineKeyboardMarkup | None:
+    """An inline keyboard whose callback_data is the button's data; None without buttons."""
+    buttons = [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
+               for row in rows if row]
+    return InlineKeyboardMarkup(buttons) if buttons else None
+
+
+def keyboard_from_dicts(rows: Iterable[Iterable[dict[str, str]]]) -> InlineKeyboardMarkup | None:
+    """The keyboard of an outbox payload: rows of {"label", "data"} (Telegram checks lengths)."""
+    buttons = [[InlineKeyboardButton(str(b["label"]), callback_data=str(b["data"])) for b in row]
+               for row in rows]
+    buttons = [row for row in buttons if row]
+    return InlineKeyboardMarkup(buttons) if buttons else None
+
+
+def chunks(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Split a long text into messages, preferring line breaks."""
+    text = text if text.strip() else EMPTY
+    parts: list[str] = []
+    while len(text) > limit:
+        newline = text.rfind("\n", 0, limit)
+        cut, skip = (newline, 1) if newline > limit // 2 else (limit, 0)
+        parts.append(text[:cut])
+        text = text[cut + skip:] or EMPTY
+    parts.append(text)
+    return parts
+
+
+async def send_text(bot: Bot, chat_id: str, text: str,
+                    markup: InlineKeyboardMarkup | None = None) -> None:
+    """Send plain text (no parse_mode); the keyboard goes with the last piece."""
+    pieces = chunks(text)
+    for index, piece in enumerate(pieces):
+        last = index == len(pieces) - 1
+        await bot.send_message(chat_id=chat_id, text=piece, reply_markup=markup if last else None)
+
+
+async def send_replies(bot: Bot, chat_id: str, replies: Iterable[Outbound]) -> None:
+    """Render each neutral reply in order."""
+    for reply in replies:
+        await send_reply(bot, chat_id, reply)
+
+
+async def send_reply(bot: Bot, chat_id: str, reply: Outbound) -> None:
+    """Render one neutral reply."""
+    if isinstance(reply, Reply):
+        await send_text(bot, chat_id, reply.text, keyboard(reply.buttons))
+    elif isinstance(reply, ListPage):
+        await send_text(bot, chat_id, list_text(reply), keyboard(list_rows(reply)))
+    elif isinstance(reply, FormErrors):
+        await send_text(bot, chat_id, form_errors_text(reply))
+    elif isinstance(reply, FormReply):
+        log.error("a whole form (%s) was sent to Telegram, which asks one by one", reply.form_id)
+        await send_text(bot, chat_id, f"{reply.title}: please type /cancel and start again.")
+    elif isinstance(reply, FileReply):
+        document = InputFile(reply.content, filename=reply.file_name)
+        await bot.send_document(chat_id=chat_id, document=document,
+                                caption=_caption(reply.caption))
+    elif isinstance(reply, ImageReply):
+        await bot.send_photo(chat_id=chat_id, photo=reply.url_or_file_id,
+                             caption=_caption(reply.caption))
+    else:  # pragma: no cover - a new reply type must be added here
+        raise TypeError(f"can't render {type(reply).__name__} on Telegram")
+
+
+def list_text(page: ListPage) -> str:
+    """A list page as text: title, numbered items, page number."""
+    lines = [page.title if page.pages <= 1 else f"{page.title} (page {page.page}/{page.pages})"]
+    for number, item in enumerate(page.items, start=1):
+        line = f"{number}. {item.title}"
+        lines.append(f"{line} — {item.subtitle}" if item.subtitle else line)
+    if not page.items:
+        lines.append("Nothing here yet.")
+    return "\n".join(lines)
+
+
+def list_rows(page: ListPage) -> list[tuple[Button, ...]]:
+    """One button per item that has one, then the page's own rows (paging, back…)."""
+    rows: list[tuple[Button, ...]] = [(item.button,) for item in page.items if item.button]
+    return [*rows, *page.buttons]
+
+
+def form_errors_text(errors: FormErrors) -> str:
+    """Field errors as lines; “_” is an error about the whole form."""
+    lines = [message if name == "_" else f"{name}: {message}"
+             for name, message in errors.errors.items()]
+    return "Please fix this:\n" + "\n".join(lines) if lines else "Please check your answers."
+
+
+def _caption(text: str) -> str | None:
+    return text[:CAPTION_LIMIT] or None
+
+
+class TelegramSender:
+    """Delivers outbox notifications to a Telegram chat; errors propagate so the row is retried."""
+
+    def __init__(self, bot: Bot) -> None:
+        self._bot = bot
+
+    async def send(self, address: str, payload: dict[str, Any]) -> None:
+        """Send payload["text"] with payload["buttons"] as an inline keyboard to chat `address`."""
+        markup = keyboard_from_dicts(payload.get("buttons") or [])
+        await send_text(self._bot, address, str(payload.get("text") or ""), markup)

@@ -1,0 +1,107 @@
+"""Registering on Slack: `/agora` opens one modal, the DM carries the email code."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from core.storage.tables import Account, Identity
+from tests.conftest import last_code
+from tests.slack.conftest import ANN, SlackWorld
+
+REGISTRATION_FIELDS = ["display_name", "company", "email", "roles", "country", "city", "interests"]
+
+
+async def test_the_agora_command_opens_the_registration_form_as_one_modal(slack: SlackWorld):
+    view = await slack.open_registration()
+
+    blocks = view["blocks"]
+    assert [b["block_id"] for b in blocks] == REGISTRATION_FIELDS
+    assert all(b["type"] == "input" for b in blocks)
+    kinds = {b["block_id"]: b["element"]["type"] for b in blocks}
+    assert kinds["email"] == "email_text_input"
+    assert kinds["roles"] == "checkboxes"
+    assert kinds["interests"] == "multi_static_select"
+    assert kinds["country"] == "plain_text_input"  # ~250 countries: more than a select holds
+    optional = {b["block_id"] for b in blocks if b["optional"]}
+    assert optional == {"company", "interests"}
+    assert view["title"]["text"] == "Registration"
+    assert view["submit"]["text"] == "Register"
+    assert '"form_id": "registration"' in view["private_metadata"]
+
+
+async def test_an_invalid_email_keeps_the_modal_open_with_the_error_under_the_field(
+        slack: SlackWorld):
+    view = await slack.open_registration()
+
+    response = await slack.user.submit(view, {**ANN, "email": "ann-at-example"})
+
+    assert response.status_code == 200
+    answer = response.json()
+    assert answer["response_action"] == "errors"
+    assert list(answer["errors"]) == ["email"]
+    assert "email address" in answer["errors"]["email"]
+    async with slack.app.uow() as uow:
+        assert (await uow.session.execute(select(Account))).first() is None
+
+
+async def test_a_valid_modal_registers_and_the_code_typed_in_the_dm_verifies_the_email(
+        slack: SlackWorld, mailbox):
+    view = await slack.open_registration()
+
+    response = await slack.user.submit(view, ANN)
+
+    assert response.status_code == 200
+    assert response.content in (b"", b"{}")  # an empty ack closes the modal
+    await slack.posted("Welcome to Agora, Ann Bērziņa")
+    await slack.posted("6-digit code to ann@example.com")
+    async with slack.app.uow() as uow:
+        account = (await uow.session.execute(select(Account))).scalar_one()
+        identity = (await uow.session.execute(select(Identity))).scalar_one()
+        assert (account.display_name, account.company, account.country) == (
+            "Ann Bērziņa", "Baltic Pellets SIA", "LV")
+        assert set(account.roles) == {"seller", "buyer"}
+        assert account.interests == ["pellets"]
+        assert account.email_verified_at is None
+        assert (identity.channel, identity.user_key, identity.address) == (
+            "slack", "T0AGORA:U1ANN", "U1ANN")
+
+    await slack.user.dm(await last_code(slack.app, mailbox))
+
+    await slack.posted("Email verified")
+    async with slack.app.uow() as uow:
+        account = (await uow.session.execute(select(Account))).scalar_one()
+        assert account.email_verified_at is not None
+
+
+async def test_after_a_field_error_the_corrected_modal_registers(slack: SlackWorld):
+    view = await slack.open_registration()
+    errors = await slack.user.submit(view, {**ANN, "email": "ann-at-example"})
+    assert errors.json()["response_action"] == "errors"
+
+    response = await slack.user.submit(view, ANN)
+
+    assert response.content in (b"", b"{}"), response.text
+    await slack.posted("6-digit code")
+
+
+async def test_a_new_user_writing_in_the_dm_gets_a_button_that_opens_the_form(slack: SlackWorld):
+    await slack.user.dm("hello")
+
+    posted = await slack.posted("Registration: tap the button")
+    button = posted["blocks"][-1]["elements"][0]
+    assert button["value"].endswith("|^form")
+
+    await slack.user.click(button["value"], button["action_id"])
+
+    view = (await slack.fake.wait_for("views.open"))["view"]
+    assert [b["block_id"] for b in view["blocks"]] == REGISTRATION_FIELDS
+
+
+async def test_when_slack_refuses_to_open_the_modal_an_open_form_button_is_posted(
+        slack: SlackWorld):
+    slack.fake.fail_next("views.open", "expired_trigger_id")
+
+    await slack.user.command("")
+
+    posted = await slack.posted("Registration: tap the button")
+    assert posted["blocks"][-1]["elements"][0]["value"].endswith("|^form")

@@ -1,0 +1,89 @@
+"""The real PTB application, polling the fake Bot API, walks a new user through registration."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bots.telegram.channel import ALLOWED_UPDATES, COMMANDS
+from core.storage.tables import Account, Identity
+from tests.conftest import last_code
+from tests.support.fake_telegram import FakeTelegram
+from tests.telegram.conftest import TelegramUser, keyboard
+
+
+async def register_on_telegram(ann: TelegramUser, container, mailbox) -> None:
+    """Answer every registration question in the chat, up to the email code."""
+    await ann.say("/start", expect="Registration · 1/7")
+    await ann.say("Ann Bērziņa", expect="2/7")
+    await ann.say("Baltic Pellets SIA", expect="3/7")
+    roles = await ann.say("ann@example.com", expect="4/7")
+    assert {"Seller (bioenergy)", "Buyer (bioenergy)"} <= set(ann.labels(roles))
+    ticked = await ann.tap("Seller", expect="4/7")
+    assert "✓ Seller (bioenergy)" in ann.labels(ticked)
+    await ann.tap("Buyer", expect="4/7")
+    await ann.tap("Done", expect="Country")
+    await ann.say("Latvia", expect="City")
+    await ann.say("Riga", expect="Interests")
+    await ann.tap("Wood pellets", expect="Interests")
+    await ann.tap("Done", expect="6-digit code")
+    await ann.say(await last_code(container, mailbox), expect="Quick tour 1/2")
+
+
+async def test_a_new_user_registers_through_the_polling_bot(bot, ann, fake: FakeTelegram,
+                                                            mailbox):
+    container, _ = bot
+    await register_on_telegram(ann, container, mailbox)
+    assert any("Email verified" in t for t in fake.texts(ann.id))
+    await ann.tap("Next", expect="Quick tour 2/2")
+    await ann.tap("Next", expect="Where should we notify you")
+    await ann.tap("Telegram", expect="Quiet hours")
+    await ann.say("22:00-07:00", expect="Time zone")
+    await ann.say("Europe/Riga", expect="currency")
+    await ann.tap("EUR", expect="Language")
+    await ann.tap("English", expect="Main menu")
+    assert any("You're all set" in t for t in fake.texts(ann.id))
+
+    async with container.uow() as uow:
+        account = (await uow.session.execute(select(Account))).scalar_one()
+        identity = (await uow.session.execute(select(Identity))).scalar_one()
+        await uow.session.commit()  # keep the loaded rows readable after the block
+    assert (account.display_name, account.company) == ("Ann Bērziņa", "Baltic Pellets SIA")
+    assert set(account.roles) == {"seller", "buyer"}
+    assert account.email_verified_at is not None and account.onboarded_at is not None
+    assert account.notify_channel == "telegram"
+    assert (identity.channel, identity.user_key, identity.address) == ("telegram", "4242", "4242")
+
+
+async def test_every_message_is_plain_text_with_short_callback_data(bot, ann, fake, mailbox):
+    container, _ = bot
+    await register_on_telegram(ann, container, mailbox)
+    messages = fake.sent("sendMessage")
+    assert len(messages) > 10
+    assert all("parse_mode" not in m.params for m in messages)
+    data = [b["callback_data"] for m in messages for row in keyboard(m) for b in row]
+    assert data and all(len(d.encode()) <= 64 for d in data)
+
+
+async def test_a_button_press_is_answered_before_the_reply_and_its_keyboard_removed(bot, ann,
+                                                                                    fake):
+    await ann.say("/start", expect="1/7")
+    await ann.say("Ann", expect="2/7")
+    await ann.say("-", expect="2/7")  # too short: re-asked, still 2/7
+    await ann.say("Baltic Pellets SIA", expect="3/7")
+    question = fake.find_button(ann.id, "Back")[0]
+    start = fake.mark()
+    await ann.tap("Back", expect="2/7")
+    calls = [c.method for c in fake.calls[start:] if c.method != "getUpdates"]
+    assert calls.index("answerCallbackQuery") < calls.index("sendChatAction")
+    assert calls.index("sendChatAction") < calls.index("sendMessage")
+    edit = await fake.wait_for("editMessageReplyMarkup", since=start)
+    assert int(edit.params["message_id"]) == question["message_id"]
+    assert "reply_markup" not in fake.messages[question["message_id"]]
+
+
+async def test_the_bot_publishes_its_commands_and_polls_for_messages_and_buttons(bot, fake):
+    commands = (await fake.wait_for("setMyCommands", since=0)).params["commands"]
+    assert [c["command"] for c in commands] == [name for name, _ in COMMANDS]
+    poll = await fake.wait_for("getUpdates", since=0)
+    assert poll.params["allowed_updates"] == list(ALLOWED_UPDATES)
+    assert not fake.sent("setWebhook")
