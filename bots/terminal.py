@@ -31,6 +31,7 @@ from conversations.messages import (
     Outbound,
     Reply,
     Text,
+    notification_reply,
 )
 from core.notifications.dispatcher import OutboxDispatcher
 
@@ -47,9 +48,8 @@ class TerminalSender:
         self._chat = chat
 
     async def send(self, address: str, payload: dict[str, Any]) -> None:
-        buttons = tuple(tuple(Button(b["label"], b["data"]) for b in row)
-                        for row in payload.get("buttons", []))
-        self._chat.render([Reply("🔔 " + payload.get("text", ""), buttons)])
+        reply = notification_reply(payload)
+        self._chat.render([Reply("🔔 " + reply.text, reply.buttons)])
 
 
 class TerminalChat:

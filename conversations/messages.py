@@ -169,6 +169,15 @@ def rows(*labels_and_data: tuple[str, str], per_row: int = 1) -> tuple[tuple[But
     return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))
 
 
+def notification_reply(payload: dict[str, object]) -> Reply:
+    """The neutral reply of an outbox payload ({"text", "buttons": rows of {label, data}})."""
+    rows = payload.get("buttons") or []
+    buttons = tuple(
+        tuple(Button(str(b["label"]), str(b["data"])) for b in row) for row in rows  # type: ignore[index,union-attr,attr-defined]
+    )
+    return Reply(str(payload.get("text") or ""), tuple(row for row in buttons if row))
+
+
 @dataclass
 class Outcome:
     """What the engine produced for one envelope."""

@@ -152,10 +152,3 @@ def image(reply: ImageReply) -> list[Block]:
         return [block, *(sections(reply.caption) if reply.caption else [])]
     return sections(reply.caption or "(image)")
 
-
-def notification(text: str, rows: list[list[dict[str, str]]]) -> tuple[str, list[Block]]:
-    """Fallback text and blocks for an outbox payload: text plus rows of {label, data}."""
-    ids = itertools.count(1)
-    pairs = [[(b["label"], b["data"]) for b in row] for row in rows]
-    blocks = sections(text) + button_rows(pairs, ids)
-    return escape(clip(text, 3000)), blocks[:MAX_BLOCKS]

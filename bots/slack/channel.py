@@ -32,6 +32,7 @@ from conversations.messages import (
     Inbound,
     Outbound,
     Text,
+    notification_reply,
 )
 
 log = logging.getLogger(__name__)
@@ -76,8 +77,7 @@ class SlackSender:
         self.client = client
 
     async def send(self, address: str, payload: dict[str, Any]) -> None:
-        text, message_blocks = blocks.notification(str(payload.get("text", "")),
-                                                   payload.get("buttons") or [])
+        text, message_blocks = blocks.message(notification_reply(payload))
         await self.client.chat_postMessage(channel=address, text=text, blocks=message_blocks)
 
 

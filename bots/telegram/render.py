@@ -21,6 +21,7 @@ from conversations.messages import (
     ListPage,
     Outbound,
     Reply,
+    notification_reply,
 )
 
 log = logging.getLogger(__name__)
@@ -36,14 +37,6 @@ def keyboard(rows: Rows) -> InlineKeyboardMarkup | None:
     """An inline keyboard whose callback_data is the button's data; None without buttons."""
     buttons = [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
                for row in rows if row]
-    return InlineKeyboardMarkup(buttons) if buttons else None
-
-
-def keyboard_from_dicts(rows: Iterable[Iterable[dict[str, str]]]) -> InlineKeyboardMarkup | None:
-    """The keyboard of an outbox payload: rows of {"label", "data"} (Telegram checks lengths)."""
-    buttons = [[InlineKeyboardButton(str(b["label"]), callback_data=str(b["data"])) for b in row]
-               for row in rows]
-    buttons = [row for row in buttons if row]
     return InlineKeyboardMarkup(buttons) if buttons else None
 
 
@@ -133,5 +126,5 @@ class TelegramSender:
 
     async def send(self, address: str, payload: dict[str, Any]) -> None:
         """Send payload["text"] with payload["buttons"] as an inline keyboard to chat `address`."""
-        markup = keyboard_from_dicts(payload.get("buttons") or [])
-        await send_text(self._bot, address, str(payload.get("text") or ""), markup)
+        reply = notification_reply(payload)
+        await send_text(self._bot, address, reply.text, keyboard(reply.buttons))
