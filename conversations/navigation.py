@@ -60,8 +60,10 @@ async def global_action(engine: Engine, ctx: Ctx, conv: Conversation, action: st
     if verb == "menu":
         suspend(conv, ctx)
         return [menu(engine, ctx, conv)]
-    if verb == "go" and arg in engine.flows:
-        return await engine.start(ctx, conv, arg)
+    flow, _, flow_arg = arg.partition(":")
+    if verb == "go" and flow in engine.flows:
+        # "@go:flow" or "@go:flow:arg" — e.g. a notification's "View offer 42" button.
+        return await engine.start(ctx, conv, flow, {"args": flow_arg} if flow_arg else None)
     if verb == "soon":
         label = COMING_SOON.get(arg, "That feature")
         return [Reply(f"{label} isn't available yet — it is being built and will arrive in a "

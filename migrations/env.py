@@ -5,10 +5,10 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
+from config.schema import metadata
 from core.storage.database import create_engine
-from core.storage.tables import Base
 
-target_metadata = Base.metadata
+target_metadata = metadata
 
 
 def _run(connection: Connection) -> None:

@@ -8,10 +8,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import select, text, update
 
+from config.schema import metadata
 from core.accounts import service as accounts
 from core.storage.database import create_engine
 from core.storage.schema import upgrade
-from core.storage.tables import Base, LinkCode
+from core.storage.tables import LinkCode
 from tests.support import databases
 
 
@@ -22,13 +23,13 @@ async def test_migrations_build_exactly_the_schema_the_models_describe(db_url):
             await conn.execute(text("DROP SCHEMA public CASCADE"))
             await conn.execute(text("CREATE SCHEMA public"))
         else:
-            await conn.run_sync(Base.metadata.drop_all)
+            await conn.run_sync(metadata.drop_all)
     await engine.dispose()
     await upgrade(db_url)
     engine = create_engine(db_url)
     async with engine.connect() as conn:
         diff = await conn.run_sync(
-            lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata))
+            lambda sync: compare_metadata(MigrationContext.configure(sync), metadata))
     await engine.dispose()
     await databases.reset_schema(db_url)
     assert diff == []

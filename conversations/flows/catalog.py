@@ -2,8 +2,13 @@
 
 from conversations.flow import Flow
 from conversations.flows.linking import link
+from conversations.flows.market import MARKET_FLOWS
+from conversations.flows.money import MONEY_FLOWS
 from conversations.flows.onboarding import notifications, onboarding
 from conversations.flows.profile import profile
 from conversations.flows.registration import registration, verify_email
 
-ALL_FLOWS: list[Flow] = [registration, verify_email, onboarding, notifications, profile, link]
+ALL_FLOWS: list[Flow] = [
+    registration, verify_email, onboarding, notifications, profile, link,
+    *MARKET_FLOWS, *MONEY_FLOWS,
+]

@@ -7,9 +7,6 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy.ext.asyncio import AsyncEngine
-
-from core.storage.tables import Base
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -26,9 +23,3 @@ def alembic_config(url: str) -> Config:
 async def upgrade(url: str) -> None:
     """Apply every migration (runs Alembic in a thread: its env.py drives its own event loop)."""
     await asyncio.to_thread(command.upgrade, alembic_config(url), "head")
-
-
-async def create_all(engine: AsyncEngine) -> None:
-    """Tests only: build the schema straight from the models."""
-    async with engine.begin() as conn:
-        await conn.run_sync(Base.metadata.create_all)

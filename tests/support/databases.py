@@ -10,8 +10,8 @@ from contextlib import asynccontextmanager
 import asyncpg
 from sqlalchemy import text
 
+from config.schema import metadata
 from core.storage.database import create_engine
-from core.storage.tables import Base
 
 PG_ENV = "AGORA_TEST_POSTGRES_URL"
 
@@ -61,7 +61,7 @@ async def reset_schema(url: str) -> None:
         if url.startswith("postgresql"):
             await conn.execute(text("DROP SCHEMA public CASCADE"))
             await conn.execute(text("CREATE SCHEMA public"))
-        await conn.run_sync(Base.metadata.create_all)
+        await conn.run_sync(metadata.create_all)
     await engine.dispose()
 
 

@@ -1,0 +1,15 @@
+"""Every table module, imported in one place so metadata (migrations, tests) sees them all.
+
+core/ may not import payments/, so the full set of models is assembled here, in config/.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+
+import core.catalog.tables
+import core.storage.tables
+import payments.tables
+
+MODULES = (core.storage.tables, core.catalog.tables, payments.tables)
+metadata: MetaData = core.storage.tables.Base.metadata

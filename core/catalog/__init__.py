@@ -1,0 +1,1 @@
+"""The bioenergy catalogue: product taxonomy, listings, search, saved searches and alerts."""
