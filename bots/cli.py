@@ -9,6 +9,8 @@ from typing import Annotated
 
 import typer
 
+from bots.channel import Channel
+from config.container import Container
 from config.settings import Settings, SettingsError, load_settings
 
 cli = typer.Typer(help="Agora — a chat-native marketplace for bioenergy and consultants.",
@@ -51,17 +53,17 @@ def serve(
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 
-def _channels(container: object) -> list[object]:
-    settings = container.settings  # type: ignore[attr-defined]
-    channels: list[object] = []
-    if settings.telegram_enabled:
+def _channels(container: Container) -> list[Channel]:
+    """The chat channels whose tokens are configured (the terminal needs none)."""
+    channels: list[Channel] = []
+    if container.settings.telegram_enabled:
         from bots.telegram.channel import TelegramChannel
 
-        channels.append(TelegramChannel(container))  # type: ignore[arg-type]
-    if settings.slack_enabled:
+        channels.append(TelegramChannel(container))
+    if container.settings.slack_enabled:
         from bots.slack.channel import SlackChannel
 
-        channels.append(SlackChannel(container))  # type: ignore[arg-type]
+        channels.append(SlackChannel(container))
     return channels
 
 

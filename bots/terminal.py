@@ -121,9 +121,9 @@ class TerminalChat:
             self._print(f"No file at {path}.")
             return None
         mime = mimetypes.guess_type(path)[0] or "application/octet-stream"
-        kind = "photo" if mime.startswith("image/") else "document"
         return FileUpload(file_id=os.path.abspath(path), file_name=os.path.basename(path),
-                          mime_type=mime, size=os.path.getsize(path), kind=kind)
+                          mime_type=mime, size=os.path.getsize(path),
+                          kind="photo" if mime.startswith("image/") else "document")
 
     def render(self, replies: list[Outbound]) -> None:
         """Print replies; buttons are numbered across this batch."""

@@ -21,6 +21,7 @@ from conversations.messages import (
     Command,
     Envelope,
     FormErrors,
+    FormReply,
     FormSubmission,
     Inbound,
     ListPage,
@@ -294,7 +295,7 @@ def _stamp(replies: list[Outbound], token: str) -> list[Outbound]:
                 replace(i, button=fix(((i.button,),))[0][0]) if i.button else i for i in reply.items
             )
             reply = replace(reply, items=items)
-        if hasattr(reply, "token"):
-            reply = replace(reply, token=token)  # type: ignore[type-var]
+        if isinstance(reply, FormReply):
+            reply = replace(reply, token=token)
         out.append(reply)
     return out

@@ -53,7 +53,7 @@ CURRENCIES = ("EUR", "USD", "GBP", "SEK", "NOK", "DKK", "PLN", "CZK", "CHF")
 LANGUAGES = {"en": "English"}  # more arrive with translations
 NOTIFY_CHANNELS = ("telegram", "slack", "terminal", "email")
 
-_TERRITORY_ZONES: dict[str, list[str]] = get_global("territory_zones")
+_TERRITORY_ZONES = get_global("territory_zones")
 _ALL_ZONES = available_timezones()
 
 
