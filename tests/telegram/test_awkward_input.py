@@ -62,13 +62,16 @@ async def test_markup_looking_text_is_sent_back_literally_without_parse_mode(bot
 async def test_a_shared_location_answers_the_city_question(bot, ann, fake):
     await reach_country_question(ann)
     await ann.say("Latvia", expect="Registration · 6/7")
-    await ann.send(fake.location(ann.id, 56.95, 24.1), expect="Registration · 7/7")
+    reply = await ann.send(fake.location(ann.id, 56.95, 24.1), expect="Registration · 7/7")
+    assert "Interests?" in reply.params["text"]
 
 
 async def test_a_sticker_gets_a_polite_cannot_read_and_the_form_waits(bot, ann, fake):
     await ann.say("/start", expect="Registration · 1/7")
-    await ann.send(fake.sticker(ann.id), expect=UNREADABLE)
-    await ann.say("Ann", expect="Registration · 2/7")
+    refusal = await ann.send(fake.sticker(ann.id), expect=UNREADABLE)
+    assert UNREADABLE in refusal.params["text"]
+    reply = await ann.say("Ann", expect="Registration · 2/7")
+    assert "Company?" in reply.params["text"]
 
 
 async def test_a_failure_while_answering_is_logged_apologised_for_and_the_bot_goes_on(
