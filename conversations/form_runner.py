@@ -17,7 +17,7 @@ from conversations.messages import (
     Reply,
 )
 
-SKIP, DONE, OPEN_FORM = "^skip", "^done", "^form"
+SKIP, DONE, KEEP, OPEN_FORM = "^skip", "^done", "^keep", "^form"
 
 
 def _progress(ctx: Ctx, key: str) -> dict[str, Any]:
@@ -67,6 +67,9 @@ def _ask(form: Form, progress: dict[str, Any]) -> Reply:
         buttons += [tuple(opts[i : i + 2]) for i in range(0, len(opts), 2)]
     elif current not in (None, "", []):
         lines.append(f"(now: {field.display(current)})")
+    if current not in (None, "", []) and not isinstance(field, MultiChoiceField):
+        shown = field.display(current)
+        buttons.append((Button(f"Keep “{shown[:30]}”", KEEP),))
     if not field.required:
         buttons.append((Button("Skip", SKIP),))
     return Reply("\n".join(lines), tuple(buttons))
@@ -97,6 +100,11 @@ async def answer(ctx: Ctx, key: str, state: FormState, msg: Inbound) -> Next:
 
 def _value_for(field: Field, progress: dict[str, Any], msg: Inbound) -> tuple[Any, bool]:
     """The field's new value and whether the field is finished."""
+    if isinstance(msg, Choice) and msg.data == KEEP:
+        current = progress["values"].get(field.name)
+        if current in (None, "", []):
+            raise FieldError(f"There is no earlier answer for {field.label.lower()} to keep.")
+        return current, True
     if isinstance(msg, Choice) and msg.data == SKIP:
         if field.required:
             raise FieldError(f"{field.label} is required; it can't be skipped.")

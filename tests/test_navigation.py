@@ -109,3 +109,10 @@ async def test_interleaved_updates_for_one_user_are_processed_one_after_the_othe
     await asyncio.gather(user.say("Ann"), other.say("Baltic Pellets"))
     await user.say("ann@example.com")
     assert "What do you want to do here?" in user.texts()
+
+
+async def test_a_previous_answer_can_be_kept_with_one_tap(user):
+    await answer_three(user)
+    await user.tap("Back")
+    await user.tap("Keep “ann@example.com”")
+    assert "What do you want to do here?" in user.texts()
