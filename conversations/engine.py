@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import secrets
 from collections.abc import Callable
@@ -31,6 +30,7 @@ from conversations.messages import (
 )
 from core.accounts.service import ChannelIdentity, effective_roles, find_account
 from core.errors import DomainError
+from core.locks import KeyedLocks
 from core.storage.tables import Conversation, ProcessedUpdate
 from core.storage.uow import UnitOfWork
 
@@ -48,25 +48,6 @@ class Services:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-class UserLocks:
-    """Serialises updates of one user inside this process (the database row lock does so across)."""
-
-    def __init__(self) -> None:
-        self._locks: dict[tuple[str, str], asyncio.Lock] = {}
-        self._users: dict[tuple[str, str], int] = {}
-
-    async def run(self, key: tuple[str, str], work: Callable[[], Any]) -> Any:
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        self._users[key] = self._users.get(key, 0) + 1
-        try:
-            async with lock:
-                return await work()
-        finally:
-            self._users[key] -= 1
-            if self._users[key] == 0:
-                del self._users[key], self._locks[key]
-
-
 class Engine:
     def __init__(self, uow_factory: Callable[[], UnitOfWork], flows: list[Flow],
                  services: Services | None = None) -> None:
@@ -74,7 +55,7 @@ class Engine:
         self.flows = {flow.name: flow for flow in flows}
         self.commands = {cmd: flow.name for flow in flows for cmd in flow.commands}
         self.services = services or Services()
-        self._locks = UserLocks()
+        self._locks = KeyedLocks()
 
     async def handle(self, env: Envelope) -> Outcome:
         """Process one inbound message; never raises, always answers."""

@@ -6,7 +6,6 @@ replies. Polling in development, a webhook behind the FastAPI server in producti
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import logging
 from collections.abc import Awaitable
@@ -21,6 +20,7 @@ from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, T
 from bots.telegram import inbound, render
 from bots.telegram.render import TelegramSender
 from config.container import Container
+from core.locks import KeyedLocks
 
 log = logging.getLogger(__name__)
 
@@ -52,22 +52,16 @@ class PerUserProcessor(BaseUpdateProcessor):
 
     def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
         super().__init__(max_concurrent_updates)
-        self._locks: dict[int | None, asyncio.Lock] = {}
-        self._waiting: dict[int | None, int] = {}
+        self._locks = KeyedLocks()
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Run the update's handlers while holding its user's lock."""
         user = update.effective_user if isinstance(update, Update) else None
-        key = user.id if user is not None else None
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        self._waiting[key] = self._waiting.get(key, 0) + 1
-        try:
-            async with lock:
-                await coroutine
-        finally:
-            self._waiting[key] -= 1
-            if not self._waiting[key]:
-                del self._waiting[key], self._locks[key]
+
+        async def work() -> None:
+            await coroutine
+
+        await self._locks.run(user.id if user is not None else None, work)
 
     async def initialize(self) -> None:
         """Nothing to set up."""
