@@ -39,7 +39,8 @@ class SmtpEmailSender:
     def _send_blocking(self, message: EmailMessage) -> None:
         s = self._settings
         with smtplib.SMTP(s.smtp_host or "localhost", s.smtp_port, timeout=20) as smtp:
-            smtp.starttls()
+            if s.smtp_starttls:
+                smtp.starttls()
             if s.smtp_user:
                 smtp.login(s.smtp_user, s.smtp_password or "")
             smtp.send_message(message)

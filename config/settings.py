@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     smtp_user: str | None = None
     smtp_password: str | None = None
     smtp_sender: str = "Agora <no-reply@agora.local>"
+    smtp_starttls: bool = True
 
     email_code_ttl_minutes: int = Field(default=15, ge=1, le=1440)
     email_code_attempts: int = Field(default=5, ge=1, le=20)
