@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from bots.channel import Channel
+from bots.payments_cli import payments_cli
 from config.container import Container
 from config.settings import Settings, SettingsError, load_settings
 
@@ -17,6 +18,9 @@ cli = typer.Typer(help="Agora — a chat-native marketplace for bioenergy and co
                   no_args_is_help=True, add_completion=False)
 db_cli = typer.Typer(help="Database commands.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
+cli.add_typer(payments_cli, name="payments")
+demo_cli = typer.Typer(help="Demo data.", no_args_is_help=True)
+cli.add_typer(demo_cli, name="demo")
 
 
 def _settings() -> Settings:
@@ -103,3 +107,30 @@ def db_upgrade() -> None:
 
 def main() -> None:
     cli()
+
+
+@demo_cli.command("seed")
+def demo_seed(
+    count: Annotated[int, typer.Option(help="How many listings.")] = 240,
+) -> None:
+    """Load a realistic demo catalogue (sellers with ratings, listings across Europe)."""
+    from bots.demo import seed
+    from config.container import build
+    from core.catalog.media import FileStore
+    from core.storage.schema import upgrade
+
+    settings = _settings()
+
+    async def run() -> int:
+        await upgrade(settings.database_url)
+        container = build(settings)
+        try:
+            async with container.uow() as uow:
+                made = await seed(uow, FileStore(settings.data_dir), count=count)
+                await uow.commit()
+            return made
+        finally:
+            await container.close()
+
+    made = asyncio.run(run())
+    typer.echo(f"Seeded {made} listings." if made else "Demo data is already there.")

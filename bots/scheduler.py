@@ -18,6 +18,11 @@ def build_scheduler(container: Container) -> AsyncIOScheduler:
     scheduler.add_job(_forget_old_updates, "interval", hours=6, args=[container],
                       id="forget-processed-updates", max_instances=1, coalesce=True,
                       replace_existing=True)
+    scheduler.add_job(container.payments.recover, "interval", minutes=2, id="payments-recover",
+                      max_instances=1, coalesce=True, replace_existing=True)
+    scheduler.add_job(container.payments.settle_expiring, "interval", hours=1,
+                      id="payments-expiring-authorisations", max_instances=1, coalesce=True,
+                      replace_existing=True)
     return scheduler
 
 

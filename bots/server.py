@@ -12,7 +12,9 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
+from bots.catalog_jobs import sync_index
 from bots.channel import Channel
+from bots.payments_web import payments_router
 from bots.scheduler import build_scheduler
 from config.container import Container
 
@@ -28,6 +30,7 @@ def create_app(container: Container, channels: Sequence[Channel] = (),
         if not run_workers:
             yield
             return
+        await sync_index(container)  # the search index is built from the database at start
         for channel in channels:
             await channel.start()
         dispatcher = asyncio.create_task(container.dispatcher.run_forever(), name="outbox")
@@ -59,4 +62,5 @@ def create_app(container: Container, channels: Sequence[Channel] = (),
         router = channel.router()
         if router is not None:
             app.include_router(router)
+    app.include_router(payments_router(container))
     return app

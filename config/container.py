@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from config.catalog_wiring import after_commit, build_catalog
 from config.settings import Settings
 from conversations.engine import Engine, Services
 from conversations.flows.catalog import ALL_FLOWS
@@ -17,6 +18,7 @@ from core.notifications.dispatcher import OutboxDispatcher, Sender
 from core.policy import Policy
 from core.storage.database import create_engine, session_factory
 from core.storage.uow import UnitOfWork
+from payments.wiring import build_payments, build_webhooks
 
 
 @dataclass
@@ -29,6 +31,9 @@ class Container:
     engine: Engine
     dispatcher: OutboxDispatcher
     senders: dict[str, Sender] = field(default_factory=dict)
+    payments: Any = None  # payments.service.PaymentsService, the core's PaymentsPort
+    stripe_webhooks: Any = None  # payments.webhooks.StripeWebhooks when Stripe is configured
+    catalog: Any = None  # core.catalog.catalog.Catalog: the search index of this worker
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessions, self.clock, self._after_commit, self.policy)
@@ -37,6 +42,7 @@ class Container:
         # Notifications were written to the outbox in the same transaction; wake the
         # dispatcher so they leave now rather than at the next poll.
         self.dispatcher.wake()
+        await after_commit(self, events)
 
     def add_sender(self, channel: str, sender: Sender) -> None:
         self.senders[channel] = sender
@@ -51,7 +57,7 @@ class Container:
 
 
 def build(settings: Settings, *, clock: Clock | None = None,
-          senders: dict[str, Any] | None = None) -> Container:
+          senders: dict[str, Any] | None = None, payments_provider: Any = None) -> Container:
     """Wire the application from settings; channels add their senders when they start."""
     clock = clock or SystemClock()
     db = create_engine(settings.database_url)
@@ -61,6 +67,8 @@ def build(settings: Settings, *, clock: Clock | None = None,
         email_code_attempts=settings.email_code_attempts,
         link_code_ttl_minutes=settings.link_code_ttl_minutes,
         admins=tuple(settings.admins),
+        listing_moderation=settings.listing_moderation,
+        listing_days=settings.listing_days,
     )
     senders = dict(senders or {})
     if "email" not in senders:
@@ -71,6 +79,10 @@ def build(settings: Settings, *, clock: Clock | None = None,
                         dev_mode=settings.environment == "development")
     engine = Engine(lambda: container.uow(), ALL_FLOWS, services)
     container = Container(settings, db, sessions, clock, policy, engine, dispatcher, senders)
+    container.payments = build_payments(settings, container.uow, payments_provider)
+    container.stripe_webhooks = build_webhooks(settings, container.payments)
+    services.extra["payments"] = container.payments
+    container.catalog = build_catalog(container, services)
     return container
 
 

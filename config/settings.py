@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import cached_property
 from typing import Annotated, Literal
 
@@ -16,6 +17,8 @@ SECRET_FIELDS = (
     "slack_bot_token",
     "slack_signing_secret",
     "slack_app_token",
+    "stripe_secret_key",
+    "stripe_webhook_secret",
 )
 
 
@@ -58,7 +61,25 @@ class Settings(BaseSettings):
     link_code_ttl_minutes: int = Field(default=10, ge=1, le=1440)
     outbox_poll_seconds: float = Field(default=1.0, gt=0, le=60)
 
-    @field_validator("admins", mode="before")
+    # Catalogue: uploaded photos and documents live under data_dir (named by checksum).
+    data_dir: str = "./agora-data"
+    listing_moderation: bool = False  # new listings wait for an admin's approval
+    listing_days: int = Field(default=30, ge=1, le=365)
+
+    # Money: the sandbox needs no keys; Stripe needs a secret key and a webhook signing secret.
+    payments_provider: Literal["sandbox", "stripe"] = "sandbox"
+    stripe_secret_key: str | None = None
+    stripe_webhook_secret: str | None = None
+    stripe_api_base: str | None = None  # e.g. a localstripe server in tests
+    # Stripe payment method types offered at checkout: "card", "sepa_debit", "customer_balance"…
+    stripe_payment_methods: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["card"])
+    # Commission per market: a percentage with a minimum in major units of the deal's currency.
+    commission_bioenergy_percent: Decimal = Field(default=Decimal("5"), ge=0, le=100)
+    commission_bioenergy_minimum: Decimal = Field(default=Decimal("1"), ge=0)
+    commission_consulting_percent: Decimal = Field(default=Decimal("15"), ge=0, le=100)
+    commission_consulting_minimum: Decimal = Field(default=Decimal("2"), ge=0)
+
+    @field_validator("admins", "stripe_payment_methods", mode="before")
     @classmethod
     def _split_admins(cls, value: object) -> object:
         if isinstance(value, str):
@@ -83,6 +104,9 @@ class Settings(BaseSettings):
     def _no_placeholders_outside_development(self) -> Settings:
         if self.telegram_webhook_url and not self.telegram_webhook_secret:
             raise ValueError("telegram_webhook_secret: required when a webhook URL is set")
+        if self.payments_provider == "stripe" and not (
+                self.stripe_secret_key and self.stripe_webhook_secret):
+            raise ValueError("stripe_secret_key: Stripe needs a secret key and a webhook secret")
         if self.environment in ("development", "test"):
             return self
         for name in SECRET_FIELDS:

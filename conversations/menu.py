@@ -12,16 +12,17 @@ COMING_SOON = {
     "saved": "Saved searches and alerts",
     "consultant": "The consultant profile",
     "consultants": "Finding a consultant",
-    "wallet": "The wallet",
     "moderation": "The moderation queue",
 }
 
 _ROLE_ENTRIES = {
-    "seller": [("➕ New listing", "@soon:listing"), ("📦 My listings", "@soon:mylistings")],
-    "buyer": [("🔎 Search bioenergy", "@soon:search"), ("🔔 Saved searches", "@soon:saved")],
+    "seller": [("➕ New listing", "@go:listing"), ("📦 My listings", "@go:mylistings"),
+               ("📊 Market view", "@go:market")],
+    "buyer": [("🔎 Search bioenergy", "@go:search"), ("🔔 Saved searches", "@go:saved"),
+              ("⭐ Watchlist", "@go:watchlist")],
     "consultant": [("🎓 My consultant profile", "@soon:consultant")],
     "seeker": [("🧑‍💼 Find a consultant", "@soon:consultants")],
-    "admin": [("🛡 Moderation queue", "@soon:moderation")],
+    "admin": [("🛡 Moderation queue", "@go:moderation")],
 }
 
 
@@ -44,8 +45,8 @@ def main_menu(ctx: Ctx, suspended_title: str | None) -> Reply:
                     rows.append((Button(label, data),))
     if ctx.account.email_verified_at is None:
         rows.append((Button("✉ Verify my email", "@go:verify_email"),))
-    rows.append((Button("👤 Profile", "@go:profile"), Button("🔔 Notifications",
-                                                            "@go:notifications")))
+    rows.append((Button("👤 Profile", "@go:profile"), Button("💼 Wallet", "@go:wallet")))
+    rows.append((Button("🔔 Notifications", "@go:notifications"),))
     rows.append((Button("🔗 Link another chat", "@go:link"), Button("❓ Help", "@help")))
     name = ctx.account.display_name
     return Reply(f"Main menu — {name}, what would you like to do?", tuple(rows))

@@ -1,5 +1,159 @@
-"""Money tables (ledger accounts, journals, entries, escrows, payments…), on the shared Base."""
+"""Money tables (ledger accounts, journals, entries, escrows, operations, invoices), on the shared Base."""
 
 from __future__ import annotations
 
-from core.storage.tables import Base  # noqa: F401  — tables below subclass it
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.storage.tables import Base
+
+BigId = BigInteger().with_variant(Integer, "sqlite")
+
+
+class LedgerAccount(Base):
+    """One ledger account: an owner's money for one purpose in one currency."""
+
+    __tablename__ = "ledger_accounts"
+    __table_args__ = (UniqueConstraint("owner", "purpose", "reference", "currency"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(40))  # "platform", "world:sandbox", "account:12"
+    purpose: Mapped[str] = mapped_column(String(24))  # escrow, payable, paid_out, commission, …
+    reference: Mapped[str] = mapped_column(String(40), default="")  # e.g. the escrow id
+    currency: Mapped[str] = mapped_column(String(3))
+
+
+class LedgerJournal(Base):
+    """One movement of money; its entries sum to zero per currency. The key makes it idempotent."""
+
+    __tablename__ = "ledger_journals"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    escrow_id: Mapped[int | None] = mapped_column(ForeignKey("escrows.id"), index=True)
+    description: Mapped[str] = mapped_column(String(200))
+    actor: Mapped[str] = mapped_column(String(80))
+    reason: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+
+
+class LedgerEntry(Base):
+    """An immutable leg of a journal: positive into the account, negative out of it."""
+
+    __tablename__ = "ledger_entries"
+    __table_args__ = (Index("ix_ledger_entries_account", "account_id", "journal_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    journal_id: Mapped[int] = mapped_column(ForeignKey("ledger_journals.id"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("ledger_accounts.id"))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+
+
+class Escrow(Base):
+    """Money for one deal, session or charge; `state` only moves by conditional updates."""
+
+    __tablename__ = "escrows"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12))  # goods | session | charge
+    market: Mapped[str] = mapped_column(String(16))
+    reference: Mapped[str] = mapped_column(String(64), unique=True)  # "deal:12", "booking:3"
+    payer_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    payee_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    currency: Mapped[str] = mapped_column(String(3))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    refunded: Mapped[int] = mapped_column(BigInteger, default=0)
+    commission: Mapped[int] = mapped_column(BigInteger, default=0)
+    state: Mapped[str] = mapped_column(String(24))
+    payout_state: Mapped[str] = mapped_column(String(12), default="none")
+    provider: Mapped[str] = mapped_column(String(12))
+    provider_ref: Mapped[str | None] = mapped_column(String(80), index=True)
+    charge_ref: Mapped[str | None] = mapped_column(String(80))
+    pay_token: Mapped[str] = mapped_column(String(40), unique=True)
+    pay_url: Mapped[str | None] = mapped_column(String(500))
+    changed_by: Mapped[str] = mapped_column(String(80))
+    change_reason: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class PaymentOperation(Base):
+    """A provider call on an escrow: written before the call, completed with its ledger journal."""
+
+    __tablename__ = "payment_operations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)  # also the provider idempotency key
+    escrow_id: Mapped[int] = mapped_column(ForeignKey("escrows.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # release, refund, split, void, capture, payout
+    amount: Mapped[int] = mapped_column(BigInteger)  # money to the payer (refund) or the payee
+    commission: Mapped[int] = mapped_column(BigInteger, default=0)
+    refund: Mapped[int] = mapped_column(BigInteger, default=0)
+    status: Mapped[str] = mapped_column(String(12))  # pending | done
+    provider_ref: Mapped[str | None] = mapped_column(String(80))
+    actor: Mapped[str] = mapped_column(String(80))
+    reason: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    completed_at: Mapped[datetime | None]
+
+
+class PayoutAccount(Base):
+    """A payee's account at the provider (Stripe Connect Express) and whether it can be paid."""
+
+    __tablename__ = "payout_accounts"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), primary_key=True)
+    provider: Mapped[str] = mapped_column(String(12))
+    external_id: Mapped[str] = mapped_column(String(80), unique=True)
+    ready: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime]
+
+
+class ProviderEvent(Base):
+    """A provider webhook already processed: (source, id) is unique, so a replay is a no-op."""
+
+    __tablename__ = "provider_events"
+
+    source: Mapped[str] = mapped_column(String(16), primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    type: Mapped[str] = mapped_column(String(60))
+    payload: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+
+
+class InvoiceCounter(Base):
+    """The next invoice number per series, moved by a conditional update."""
+
+    __tablename__ = "invoice_counters"
+
+    series: Mapped[str] = mapped_column(String(8), primary_key=True)
+    next_number: Mapped[int] = mapped_column(Integer)
+
+
+class Invoice(Base):
+    """A receipt for one payment, payout or refund; the PDF is rendered from this row on demand."""
+
+    __tablename__ = "invoices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(24), unique=True)
+    journal_id: Mapped[int] = mapped_column(ForeignKey("ledger_journals.id"), unique=True)
+    escrow_id: Mapped[int] = mapped_column(ForeignKey("escrows.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))  # payment | payout | refund | charge
+    payer_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    payee_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    currency: Mapped[str] = mapped_column(String(3))
+    lines: Mapped[list[Any]]  # [[description, minor units], …]
+    commission: Mapped[int] = mapped_column(BigInteger, default=0)
+    total: Mapped[int] = mapped_column(BigInteger)
+    token: Mapped[str] = mapped_column(String(40), unique=True)
+    created_at: Mapped[datetime]
+
+
+__all__ = ["Base", "Escrow", "Invoice", "InvoiceCounter", "LedgerAccount", "LedgerEntry",
+           "LedgerJournal", "PaymentOperation", "PayoutAccount", "ProviderEvent"]

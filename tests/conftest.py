@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -17,6 +18,7 @@ from tests.support import databases
 from tests.support.chat import ChatUser
 
 os.environ.setdefault("AGORA_ENVIRONMENT", "test")
+os.environ.setdefault("AGORA_DATA_DIR", tempfile.mkdtemp(prefix="agora-test-files-"))
 
 _PG: dict[str, str] = {}
 
@@ -81,9 +83,9 @@ def mailbox() -> LoggingEmailSender:
 
 
 @pytest.fixture
-async def app(db_url: str, clock: FakeClock, mailbox: LoggingEmailSender
+async def app(db_url: str, clock: FakeClock, mailbox: LoggingEmailSender, tmp_path: Any
               ) -> AsyncIterator[Container]:
-    settings = Settings(database_url=db_url, environment="test",
+    settings = Settings(database_url=db_url, environment="test", data_dir=str(tmp_path / "data"),
                         admins=["terminal:root"])  # type: ignore[call-arg]
     container = build(settings, clock=clock, senders={"email": mailbox})
     yield container

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from conversations.flows import registration as registration_module
+from conversations.messages import Choice
 from tests.support.chat import ChatUser
 from tests.test_email_and_linking import finish_registration, register_until_code
 
@@ -28,7 +29,7 @@ async def test_an_admin_named_in_settings_gets_the_moderation_entry(app, mailbox
 async def test_a_feature_not_built_yet_says_so_plainly(user, mailbox):
     await register_until_code(user)
     await finish_registration(user, mailbox)
-    await user.tap("New listing")
+    await user.send(Choice("@soon:consultant"))
     assert "isn't available yet" in user.texts()
     assert "Main menu" in user.texts()
 

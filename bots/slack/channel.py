@@ -19,6 +19,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bots.slack import blocks, home, modals
+from bots.slack.files import SlackFileFetcher
+from config.catalog_wiring import add_fetcher
 from config.container import Container
 from conversations.messages import (
     Choice,
@@ -96,6 +98,8 @@ class SlackChannel:
         self.app = AsyncApp(signing_secret=settings.slack_signing_secret, client=self.client,
                             name="agora")
         self._socket: Any = None
+        add_fetcher(container, self.name, SlackFileFetcher(
+            self.client, settings.slack_bot_token or "", settings.slack_api_url))
         self.app.command(COMMAND)(self.on_command)
         self.app.action(re.compile(f"^{re.escape(blocks.ACTION_PREFIX)}"))(self.on_action)
         self.app.view_submission(modals.CALLBACK_ID)(self.on_submit)

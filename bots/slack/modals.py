@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -153,6 +154,13 @@ def _location(spec: FieldSpec) -> Block:
     return _text(spec, LOCATION_LIMIT)
 
 
+def _date(spec: FieldSpec) -> Block:
+    element: Block = {"type": "datepicker", "action_id": ACTION_ID}
+    if isinstance(spec.initial, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", spec.initial):
+        element["initial_date"] = spec.initial
+    return element
+
+
 def _file(spec: FieldSpec) -> Block:
     return {"type": "file_input", "action_id": ACTION_ID, "max_files": 1}
 
@@ -165,6 +173,7 @@ _ELEMENTS: dict[str, Callable[[FieldSpec], Block]] = {
     "choice": _choice,
     "multichoice": _multichoice,
     "datetime": _datetime,
+    "date": _date,
     "location": _location,
     "file": _file,
 }

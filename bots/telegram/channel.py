@@ -18,7 +18,9 @@ from telegram.constants import ChatAction
 from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, TypeHandler
 
 from bots.telegram import inbound, render
+from bots.telegram.catalog import TelegramFileFetcher, answer_inline
 from bots.telegram.render import TelegramSender
+from config.catalog_wiring import add_fetcher
 from config.container import Container
 from core.locks import KeyedLocks
 
@@ -26,7 +28,7 @@ log = logging.getLogger(__name__)
 
 WEBHOOK_PATH: Final = "/telegram/webhook"
 SECRET_HEADER: Final = "X-Telegram-Bot-Api-Secret-Token"
-ALLOWED_UPDATES: Final = ("message", "callback_query")
+ALLOWED_UPDATES: Final = ("message", "callback_query", "inline_query")
 UNREADABLE: Final = "I can't read that kind of message here; please type or use the buttons."
 APOLOGY: Final = "Sorry, something went wrong on our side. Please try again in a moment."
 COMMANDS: Final = (
@@ -37,6 +39,9 @@ COMMANDS: Final = (
     ("profile", "See or edit your profile"),
     ("link", "Connect another chat account"),
     ("notifications", "Where and when to notify you"),
+    ("sell", "List a bioenergy product"),
+    ("search", "Search bioenergy listings"),
+    ("mylistings", "Your listings"),
 )
 MAX_CONCURRENT_UPDATES: Final = 64
 
@@ -107,6 +112,7 @@ class TelegramChannel:
         await app.initialize()
         await self._publish_commands()
         self.container.add_sender(self.name, TelegramSender(app.bot))
+        add_fetcher(self.container, self.name, TelegramFileFetcher(app.bot))
         await app.start()
         if settings.telegram_webhook_url:
             await app.bot.set_webhook(settings.telegram_webhook_url,
@@ -173,6 +179,9 @@ class TelegramChannel:
 
     async def _handle(self, update: Update) -> None:
         bot = self.application.bot
+        if update.inline_query is not None:
+            await answer_inline(self.container, update.inline_query, self._username() or "bot")
+            return
         chat_id = inbound.chat_of(update)
         if update.callback_query is not None:
             await self._acknowledge(update.callback_query)

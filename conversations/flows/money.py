@@ -1,5 +1,121 @@
-"""Money flows (wallet, payouts onboarding, payment prompts)."""
+"""Money flows: /wallet, receipts, paying (a test-card prompt in sandbox mode), payout set-up."""
 
-from conversations.flow import Flow
+from __future__ import annotations
 
-MONEY_FLOWS: list[Flow] = []
+from conversations.flow import Ask, Ctx, Flow, Next
+from conversations.messages import Button, Choice, FileReply, Inbound, Outbound, Reply, Text
+from core.errors import DomainError
+from core.money.model import Money
+from core.money.ports import PaymentsPort, Wallet
+
+
+def _payments(ctx: Ctx) -> PaymentsPort:
+    return ctx.services.extra["payments"]
+
+
+def _amounts(values: list[Money]) -> str:
+    return " + ".join(str(v) for v in values) or "—"
+
+
+def wallet_text(wallet: Wallet) -> str:
+    """The wallet as plain text (Telegram, terminal, Slack App Home alike)."""
+    lines = ["💼 Your wallet",
+             f"Held for your purchases: {_amounts(wallet.held)}",
+             f"Incoming (in escrow for you): {_amounts(wallet.incoming)}",
+             f"Waiting for payout: {_amounts(wallet.pending)}",
+             f"Paid out: {_amounts(wallet.paid_out)}", "", "Recent movements:"]
+    for move in wallet.movements:
+        sign = "+" if move.amount.amount > 0 else "−"
+        lines.append(f"  {move.when}  {sign}{Money(abs(move.amount.amount), move.amount.currency)}"
+                     f"  {move.text}")
+    if not wallet.movements:
+        lines.append("  none yet")
+    if not wallet.payouts_ready:
+        lines.append("\nPayouts are not set up yet: /payouts")
+    return "\n".join(lines)
+
+
+async def _wallet(ctx: Ctx) -> Next:
+    assert ctx.account is not None
+    wallet = await _payments(ctx).wallet(ctx.account.id, ctx.uow)
+    buttons = () if wallet.payouts_ready else ((Button("Set up payouts", "@go:payouts"),),)
+    return Next.end(Reply(wallet_text(wallet), buttons), menu=False)
+
+
+async def _invoice(ctx: Ctx) -> Next:
+    assert ctx.account is not None
+    number = str(ctx.data.get("args") or "").strip()
+    if not number:
+        return Next.end(Reply("Which receipt? Use the button on a payment message.", kind="error"))
+    try:
+        number, pdf = await _payments(ctx).invoice_for(number, ctx.account.id, ctx.uow)
+    except DomainError as exc:
+        return Next.end(Reply(str(exc), kind="error"))
+    return Next.end(FileReply(f"agora-{number}.pdf", pdf, "application/pdf", f"Receipt {number}"),
+                    menu=False)
+
+
+async def _payouts(ctx: Ctx) -> Next:
+    assert ctx.account is not None
+    link = await _payments(ctx).onboarding_link(ctx.account.id, ctx.uow)
+    if link is None:
+        return Next.end(Reply("In test mode payouts need no set-up: money released to you "
+                              "shows in /wallet as paid out."), menu=False)
+    return Next.end(Reply("To be paid, set up payouts with Stripe (a few minutes, once):\n"
+                          f"{link}\nWe tell you here when it is done; waiting payouts then "
+                          "leave at once."), menu=False)
+
+
+async def _pay_start(ctx: Ctx) -> Next | None:
+    assert ctx.account is not None
+    try:
+        view = await _payments(ctx).get(int(str(ctx.data.get("args") or "0")), ctx.uow)
+    except (ValueError, DomainError):
+        return Next.end(Reply("There is no such payment.", kind="error"))
+    if view.payer_id != ctx.account.id:
+        return Next.end(Reply("That payment is someone else's.", kind="error"))
+    if not view.state.startswith("awaiting"):
+        return Next.end(Reply(f"This payment is already {view.state.replace('_', ' ')}."))
+    ctx.data.update(escrow=view.id, text=_pay_text(ctx, view))
+    if _payments(ctx).test_mode and ctx.env.channel == "terminal":
+        return None  # ask for a test card right here
+    return Next.end(Reply(ctx.data["text"] + f"\nPay here: {view.pay_url}"), menu=False)
+
+
+def _pay_text(ctx: Ctx, view: object) -> str:
+    amount, fee = view.amount, view.commission  # type: ignore[attr-defined]
+    text = f"💳 Payment of {amount} for {view.reference}."  # type: ignore[attr-defined]
+    if fee.amount and view.kind != "charge":  # type: ignore[attr-defined]
+        text += f" The payee receives {amount - fee} after the {fee} platform commission."
+    if _payments(ctx).test_mode:
+        text += "\nTEST MODE — no real money moves."
+    return text
+
+
+async def _card_prompt(ctx: Ctx) -> list[Outbound]:
+    return [Reply(ctx.data.get("text", "") + "\nType a test card number: 4242 4242 4242 4242 "
+                  "succeeds, 4000 0000 0000 0002 is declined.")]
+
+
+async def _card(ctx: Ctx, msg: Inbound) -> Next:
+    if isinstance(msg, Choice) or not isinstance(msg, Text):
+        return Next.stay(Reply("Type the card number.", kind="error"))
+    try:
+        view = await _payments(ctx).pay_with_test_card(int(ctx.data["escrow"]), msg.text,
+                                                         ctx.uow)
+    except DomainError as exc:
+        return Next.stay(Reply(f"❌ {exc}", kind="error"))
+    return Next.end(Reply(f"✅ Paid {view.amount}: the payment is {view.state}."))
+
+
+wallet = Flow(name="wallet", title="your wallet", first="show", commands=("wallet",),
+              help="Your money: held, incoming, waiting for payout, paid out, recent movements.",
+              states={}, on_start=_wallet)
+invoice = Flow(name="invoice", title="a receipt", first="show", commands=("invoice", "receipt"),
+               help="/invoice NUMBER sends that receipt as a PDF.", states={}, on_start=_invoice)
+payouts = Flow(name="payouts", title="payout set-up", first="show", commands=("payouts",),
+               help="Set up where you are paid (Stripe Connect).", states={}, on_start=_payouts)
+pay = Flow(name="pay", title="a payment", first="card", help="Pay for a deal or a session.",
+           states={"card": Ask(prompt=_card_prompt, on=_card)}, on_start=_pay_start)
+
+MONEY_FLOWS: list[Flow] = [wallet, invoice, payouts, pay]

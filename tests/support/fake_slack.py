@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -41,6 +41,7 @@ class FakeSlack:
     bot_user_id: str = "U0BOT"
     calls: list[Call] = field(default_factory=list)
     uploads: dict[str, bytes] = field(default_factory=dict)
+    user_files: dict[str, tuple[str, str, bytes]] = field(default_factory=dict)  # id: name, mime
     socket_acks: list[Params] = field(default_factory=list)
     _sockets: list[WebSocket] = field(default_factory=list)
     _failures: dict[str, list[str]] = field(default_factory=dict)
@@ -50,6 +51,7 @@ class FakeSlack:
         self.app = Starlette(routes=[
             Route("/api/{method}", self._api, methods=["GET", "POST"]),
             Route("/upload/{file_id}", self._upload, methods=["POST"]),
+            Route("/files-pri/{file_id}", self._private_file, methods=["GET"]),
             WebSocketRoute("/link/", self._socket),
         ])
 
@@ -162,6 +164,24 @@ class FakeSlack:
         file_id = f"F{next(self._ids):08d}"
         url = f"{str(request.base_url).rstrip('/')}/upload/{file_id}"
         return {"ok": True, "upload_url": url, "file_id": file_id}
+
+    def _files_info(self, params: Params, request: Request) -> Params:
+        file_id = str(params.get("file", ""))
+        if file_id not in self.user_files:
+            return {"ok": False, "error": "file_not_found"}
+        name, mime, data = self.user_files[file_id]
+        url = f"{str(request.base_url).rstrip('/')}/files-pri/{file_id}"
+        return {"ok": True, "file": {"id": file_id, "name": name, "mimetype": mime,
+                                     "size": len(data), "url_private": url,
+                                     "url_private_download": url}}
+
+    async def _private_file(self, request: Request) -> Response:
+        """A user's file, only with the bot token (as Slack's url_private)."""
+        file_id = request.path_params["file_id"]
+        auth = request.headers.get("authorization", "").removeprefix("Bearer ")
+        if auth != self.token or file_id not in self.user_files:
+            return Response(status_code=404)
+        return Response(self.user_files[file_id][2], media_type=self.user_files[file_id][1])
 
     def _files_completeUploadExternal(self, params: Params, request: Request) -> Params:
         files = params.get("files") or []

@@ -180,6 +180,11 @@ class FakeTelegram:
     async def _true(self, _: dict[str, Any]) -> bool:
         return True
 
+    async def _api_answerinlinequery(self, p: dict[str, Any]) -> bool:
+        if not isinstance(p.get("results"), list):
+            raise ApiError(400, "Bad Request: results must be a JSON array")
+        return True
+
     _api_answercallbackquery = _api_sendchataction = _api_setmycommands = _true
     _api_setwebhook = _api_deletewebhook = _api_close = _api_logout = _true
 
@@ -262,6 +267,11 @@ class FakeTelegram:
     def location(self, user_id: int, lat: float, lon: float) -> dict[str, Any]:
         point = {"latitude": lat, "longitude": lon}
         return self.update(message=self._user_message(user_id, location=point))
+
+    def inline_query(self, user_id: int, query: str) -> dict[str, Any]:
+        """`@bot query` typed in any chat."""
+        return self.update(inline_query={"id": f"iq{next(self._update_ids)}",
+                                         "from": obj.user(user_id), "query": query, "offset": ""})
 
     def sticker(self, user_id: int) -> dict[str, Any]:
         return self.update(message=self._user_message(user_id, sticker=obj.STICKER))

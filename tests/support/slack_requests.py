@@ -127,6 +127,8 @@ def modal_state(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, dict
             state["selected_options"] = [options[v] for v in answer or []]
         elif kind == "datetimepicker":
             state["selected_date_time"] = answer
+        elif kind == "datepicker":
+            state["selected_date"] = answer
         elif kind == "file_input":
             state["files"] = [{"id": f} for f in answer or []]
         else:

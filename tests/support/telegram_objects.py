@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 
 JSON_PARAMS = {"reply_markup", "commands", "allowed_updates", "scope", "reply_parameters",
-               "link_preview_options", "entities", "caption_entities", "media"}
+               "link_preview_options", "entities", "caption_entities", "media", "results"}
 
 
 def user(user_id: int) -> dict[str, Any]:

@@ -1,0 +1,44 @@
+"""The catalogue's periodic jobs: expiry and reminders, the daily digest, index sync."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from core.catalog import alerts, lifecycle
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    from config.container import Container
+
+
+def add_catalog_jobs(scheduler: AsyncIOScheduler, container: Container) -> None:
+    """Sweep due rows every few minutes; digests once a day; keep the index in step."""
+    common = {"max_instances": 1, "coalesce": True, "replace_existing": True, "args": [container]}
+    scheduler.add_job(expire_and_remind, "interval", minutes=5, id="listings-expiry", **common)
+    scheduler.add_job(daily_digest, "cron", hour=7, minute=0, id="alerts-digest", **common)
+    scheduler.add_job(sync_index, "interval", seconds=30, id="catalog-sync", **common)
+
+
+async def expire_and_remind(container: Container) -> None:
+    """Remind sellers of listings about to expire, and expire those whose time is up."""
+    async with container.uow() as uow:
+        await lifecycle.remind_due(uow)
+        await lifecycle.expire_due(uow)
+        await uow.commit()
+
+
+async def daily_digest(container: Container) -> None:
+    """Send each digest saved search its matches of the day."""
+    async with container.uow() as uow:
+        await alerts.send_digests(uow)
+        await uow.commit()
+
+
+async def sync_index(container: Container) -> None:
+    """Pick up listing changes committed by other workers (and build the index on first run)."""
+    async with container.uow() as uow:
+        if not container.catalog.loaded:
+            await container.catalog.load(uow)
+        else:
+            await container.catalog.sync(uow)

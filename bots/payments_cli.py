@@ -1,0 +1,53 @@
+"""`agora payments …`: money commands for operators."""
+
+from __future__ import annotations
+
+import asyncio
+
+import typer
+
+payments_cli = typer.Typer(help="Money: reconciliation and recovery.", no_args_is_help=True)
+
+
+@payments_cli.command("reconcile")
+def reconcile() -> None:
+    """Compare the ledger with the provider's balance transactions and print every mismatch."""
+    from bots.cli import _settings
+    from config.container import build
+
+    settings = _settings()
+
+    async def run() -> tuple[int, list[str]]:
+        container = build(settings)
+        try:
+            return await container.payments.reconcile()
+        finally:
+            await container.close()
+
+    if settings.payments_provider == "sandbox":
+        typer.echo("Sandbox payments live on the ledger only: there is nothing to reconcile.")
+        return
+    checked, problems = asyncio.run(run())
+    for line in problems:
+        typer.echo(f"MISMATCH {line}")
+    typer.echo(f"{checked} charges checked, {len(problems)} mismatches.")
+    if problems:
+        raise typer.Exit(1)
+
+
+@payments_cli.command("recover")
+def recover() -> None:
+    """Retry provider operations left pending by a crash (the scheduler also does this)."""
+    from bots.cli import _settings
+    from config.container import build
+
+    settings = _settings()
+
+    async def run() -> int:
+        container = build(settings)
+        try:
+            return await container.payments.recover()
+        finally:
+            await container.close()
+
+    typer.echo(f"{asyncio.run(run())} pending operations retried.")

@@ -1,0 +1,89 @@
+"""Money over HTTP: the sandbox payment page, invoice downloads, and the Stripe webhook."""
+
+from __future__ import annotations
+
+import html
+import logging
+from typing import Any
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from core.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Agora — {title}</title>
+<style>body{{font-family:sans-serif;max-width:32em;margin:2em auto}}
+.test{{background:#ffd54f;padding:.6em;font-weight:bold;text-align:center}}
+.ok{{color:#2e7d32}}.err{{color:#c62828}}</style></head><body>
+<div class="test">TEST MODE — sandbox payments, no real money moves</div>{body}</body></html>"""
+
+FORM = """<h1>Pay {amount}</h1><p>For {reference}. {note}</p>
+<form method="post"><label>Card number <input name="card_number" autocomplete="off"
+ placeholder="4242 4242 4242 4242"></label> <button type="submit">Pay {amount}</button></form>
+<p><small>Test cards: 4242 4242 4242 4242 succeeds; 4000 0000 0000 0002 is declined.</small></p>"""
+
+
+def payments_router(container: Any) -> APIRouter:
+    """Routes for /pay/{token}, /invoices/{token}.pdf and /stripe/webhook."""
+    router = APIRouter()
+
+    @router.get("/pay/{token}", response_class=HTMLResponse)
+    async def pay_page(token: str) -> HTMLResponse:
+        try:
+            view = await container.payments.by_token(token)
+        except DomainError as exc:
+            return _page("Payment", f"<p class='err'>{html.escape(str(exc))}</p>", 404)
+        if not view.state.startswith("awaiting"):
+            return _page("Payment", f"<p class='ok'>This payment is {view.state}. Nothing to do.</p>")
+        return _page("Payment", _form(container, view))
+
+    @router.post("/pay/{token}", response_class=HTMLResponse)
+    async def pay(token: str, request: Request) -> HTMLResponse:
+        fields = parse_qs((await request.body()).decode("utf-8", "replace"))
+        card = (fields.get("card_number") or [""])[0]
+        try:
+            view = await container.payments.by_token(token)
+            view = await container.payments.pay_with_test_card(view.id, card)
+        except DomainError as exc:
+            return _page("Payment failed", f"<p class='err'>{html.escape(str(exc))}</p>", 402)
+        done = f"Paid {view.amount}. Your payment is {view.state.replace('_', ' ')}."
+        return _page("Paid", f"<p class='ok'>✅ {html.escape(done)} You can return to the chat.</p>")
+
+    @router.get("/invoices/{token}.pdf")
+    async def invoice(token: str) -> Response:
+        try:
+            number, pdf = await container.payments.invoice_pdf(token, by_token=True)
+        except DomainError:
+            return Response("No such invoice.", status_code=404)
+        return Response(pdf, media_type="application/pdf",
+                        headers={"Content-Disposition": f'inline; filename="{number}.pdf"'})
+
+    @router.post("/stripe/webhook")
+    async def stripe_webhook(request: Request) -> JSONResponse:
+        hooks = getattr(container, "stripe_webhooks", None)
+        if hooks is None:
+            return JSONResponse({"error": "Stripe is not configured"}, status_code=404)
+        payload = await request.body()
+        status, body = await hooks.handle(payload, request.headers.get("stripe-signature"))
+        return JSONResponse(body, status_code=status)
+
+    return router
+
+
+def _form(container: Any, view: Any) -> str:
+    fee = container.payments.commission_for(view.market, view.amount)
+    note = "The money is held in escrow until you confirm delivery." if view.kind == "goods" else ""
+    if view.kind == "session":
+        note = "This authorises the amount; you are charged only for the time used."
+    if fee.amount and view.kind != "charge":
+        note += f" The seller receives {view.amount - fee} after the {fee} platform commission."
+    return FORM.format(amount=html.escape(str(view.amount)), reference=html.escape(view.reference),
+                       note=html.escape(note))
+
+
+def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(PAGE.format(title=html.escape(title), body=body), status_code=status)
+

@@ -1,0 +1,161 @@
+"""Listing creation: product type, details form, photos and documents, preview, edit, publish."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conversations.flow import Ask, Ctx, Flow, FormState, Next
+from conversations.flows import listing_fields as lf
+from conversations.flows.listing_card import card
+from conversations.forms import Form
+from conversations.messages import Button, Choice, FileUpload, Inbound, Outbound, Reply, rows
+from core.catalog import lifecycle, listings, media
+from core.catalog.moderation import tell_admins
+from core.errors import DomainError
+
+TYPE_FORM = Form("listing_type", "New listing", [lf.type_field()], submit_label="Next")
+
+
+async def _typed(ctx: Ctx, values: dict[str, Any]) -> Next:
+    """Remember the product type; the details form depends on it."""
+    ctx.data["type"] = values["product_type"]
+    return Next(state="details")
+
+
+def _details(ctx: Ctx) -> Form:
+    return lf.details_form(ctx.data.get("type", "other"))
+
+
+async def _drafted(ctx: Ctx, values: dict[str, Any]) -> Next:
+    """Save the details as a draft (checked), then ask for photos and documents."""
+    assert ctx.account is not None
+    values = {**values, "product_type": ctx.data["type"]}
+    if ctx.data.get("listing_id"):
+        await listings.edit(ctx.uow, ctx.data["listing_id"], ctx.account.id, values)
+    else:
+        draft = await listings.create_draft(ctx.uow, ctx.account.id, values)
+        ctx.data["listing_id"] = draft.id
+    return Next(state="media")
+
+
+async def _media_prompt(ctx: Ctx) -> list[Outbound]:
+    return [Reply("Send photos and documents (certificates, lab reports) now — one per message, "
+                  "JPEG/PNG photos or PDF documents up to 10 MB. Tap Done when finished.",
+                  rows(("Done ✔", "done")))]
+
+
+async def _on_media(ctx: Ctx, msg: Inbound) -> Next:
+    """Store an uploaded file with its checksum, or move on to the preview."""
+    if isinstance(msg, Choice) and msg.data == "done":
+        return Next(state="preview")
+    if not isinstance(msg, FileUpload):
+        return Next.stay(Reply("Send a photo or a document, or tap Done.", kind="error"))
+    kind = "photo" if msg.kind == "photo" else "document"
+    media.check_upload(kind, msg.mime_type, msg.size)
+    fetcher = ctx.services.extra.get("fetchers", {}).get(ctx.env.channel)
+    if fetcher is None:
+        raise DomainError("Files can't be received on this channel yet; add them from Telegram "
+                          "or the terminal, or tap Done.")
+    data = await fetcher.fetch(msg.file_id)
+    row = await media.attach(ctx.uow, ctx.services.extra["files"], ctx.data["listing_id"],
+                             kind=kind, name=msg.file_name, mime=msg.mime_type, data=data,
+                             channel_ref=f"{ctx.env.channel}:{msg.file_id}")
+    return Next.stay(Reply(f"📎 Added {row.file_name} ({row.size // 1024 or 1} KB, "
+                           f"SHA-256 {row.sha256[:12]}…)."))
+
+
+async def _preview(ctx: Ctx) -> list[Outbound]:
+    listing = await listings.own_listing(ctx.uow, ctx.data["listing_id"], ctx.account.id)  # type: ignore[union-attr]
+    text = "Preview — this is how buyers will see it:\n\n" + await card(ctx.uow, listing,
+                                                                       show_status=True)
+    return [Reply(text, rows(("🚀 Publish", "publish"), ("✏ Edit a field", "edit"),
+                             ("📎 Add photos or documents", "media"),
+                             ("💾 Keep as draft", "later"), per_row=2))]
+
+
+async def _on_preview(ctx: Ctx, msg: Inbound) -> Next:
+    """Publish, edit a field, add files, or keep the draft for later."""
+    assert ctx.account is not None
+    choice = msg.data if isinstance(msg, Choice) else ""
+    if choice == "edit":
+        return Next(state="pick")
+    if choice == "media":
+        return Next(state="media")
+    if choice == "later":
+        return Next.end(Reply("Saved as a draft. Find it under “My listings”."))
+    if choice != "publish":
+        return Next.stay(Reply("Tap Publish, or choose what to change.", kind="error"))
+    status = await lifecycle.submit(ctx.uow, ctx.data["listing_id"], ctx.account.id)
+    view = (Button("View listing", f"@go:listing_view:{ctx.data['listing_id']}"),)
+    if status == "pending_review":
+        await tell_admins(ctx.uow, ctx.data["listing_id"])
+        return Next.end(Reply("📨 Sent for review. You'll be told as soon as an admin has looked "
+                              "at it.", (view,)))
+    return Next.end(Reply("🚀 Published! Buyers can find it now.", (view,)))
+
+
+async def _pick_prompt(ctx: Ctx) -> list[Outbound]:
+    names = lf.editable_names(ctx.data.get("type", "other"))
+    return [Reply("Which field do you want to change?",
+                  rows(*((label, f"f:{name}") for name, label in names), per_row=2))]
+
+
+async def _on_pick(ctx: Ctx, msg: Inbound) -> Next:
+    """Open a one-field form with the current value."""
+    assert ctx.account is not None
+    data = msg.data if isinstance(msg, Choice) else ""
+    name = data.removeprefix("f:")
+    if not data.startswith("f:") or name not in dict(lf.editable_names(ctx.data["type"])):
+        return Next.stay(Reply("Tap the field you want to change.", kind="error"))
+    listing = await listings.own_listing(ctx.uow, ctx.data["listing_id"], ctx.account.id)
+    ctx.data["field"] = name
+    ctx.data.setdefault("_forms", {})["edit"] = {
+        "i": 0, "values": {name: listings.form_values(listing).get(name)}}
+    return Next(state="edit")
+
+
+def _edit_form(ctx: Ctx) -> Form:
+    return lf.field_form(ctx.data.get("type", "other"), ctx.data.get("field", "title"))
+
+
+async def _edited(ctx: Ctx, values: dict[str, Any]) -> Next:
+    """Save one changed field (checks run again) and show the preview."""
+    assert ctx.account is not None
+    await listings.edit(ctx.uow, ctx.data["listing_id"], ctx.account.id, values)
+    if "product_type" in values:
+        ctx.data["type"] = values["product_type"]
+    ctx.data.get("_forms", {}).pop("edit", None)
+    return Next(state="preview", replies=[Reply("✅ Saved.")], remember=False)
+
+
+async def _open_existing(ctx: Ctx) -> Next | None:
+    """`@go:listing:<id>` opens one's own listing at the preview (from My listings)."""
+    arg = str(ctx.data.get("args") or "")
+    if not arg.isdigit() or ctx.account is None:
+        return None
+    try:
+        listing = await listings.own_listing(ctx.uow, int(arg), ctx.account.id)
+    except DomainError as exc:
+        return Next.end(Reply(str(exc), kind="error"))
+    ctx.data.update({"listing_id": listing.id, "type": listing.product_type})
+    return Next(state="preview", remember=False)
+
+
+listing_flow = Flow(
+    name="listing",
+    title="a new listing",
+    first="type",
+    commands=("sell", "newlisting"),
+    help="Create a listing: product type, details, photos and documents, then a preview where "
+    "you can change any field before publishing.",
+    on_start=_open_existing,
+    states={
+        "type": FormState(form=TYPE_FORM, done=_typed,
+                          intro="Let's list your product — it takes about two minutes."),
+        "details": FormState(form=_details, done=_drafted),
+        "media": Ask(prompt=_media_prompt, on=_on_media),
+        "preview": Ask(prompt=_preview, on=_on_preview),
+        "pick": Ask(prompt=_pick_prompt, on=_on_pick),
+        "edit": FormState(form=_edit_form, done=_edited),
+    },
+)

@@ -1,0 +1,93 @@
+"""The admins' moderation queue: approve, or reject with a reason the seller sees."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conversations.flow import Ask, Ctx, Flow, FormState, Next
+from conversations.flows.listing_card import card
+from conversations.forms import Form, TextField
+from conversations.messages import Button, Choice, Inbound, ListItem, ListPage, Outbound, Reply, rows
+from core.catalog import lifecycle
+from core.catalog.tables import Listing
+
+REASON_FORM = Form("reject_reason", "Reject listing", [TextField(
+    "reason", "Reason for the seller", min_length=5, max_length=500, multiline=True,
+    hint="Say what to fix, e.g. “The certificate has expired”.")], submit_label="Reject")
+
+
+async def _admin_only(ctx: Ctx) -> Next | None:
+    if "admin" not in ctx.roles:
+        return Next.end(Reply("The moderation queue is for administrators.", kind="error"))
+    arg = str(ctx.data.get("args") or "")
+    if arg.isdigit():
+        ctx.data["listing_id"] = int(arg)
+        return Next(state="review", remember=False)
+    return None
+
+
+async def _queue(ctx: Ctx) -> list[Outbound]:
+    waiting = await lifecycle.pending(ctx.uow)
+    if not waiting:
+        return [Reply("🛡 The moderation queue is empty.", rows(("Done", "done")))]
+    items = tuple(ListItem(w.title, f"{w.city} · since {w.updated_at:%Y-%m-%d %H:%M}",
+                           Button("Review", f"r:{w.id}")) for w in waiting[:20])
+    return [ListPage(f"🛡 {len(waiting)} listing(s) waiting for review", items, 1, 1),
+            Reply("Pick one to review.", rows(("Done", "done")))]
+
+
+async def _on_queue(ctx: Ctx, msg: Inbound) -> Next:
+    """Open a listing from the queue."""
+    data = msg.data if isinstance(msg, Choice) else ""
+    if data == "done":
+        return Next.end()
+    if data.startswith("r:") and data[2:].isdigit():
+        ctx.data["listing_id"] = int(data[2:])
+        return Next(state="review")
+    return Next.stay(Reply("Tap Review on a listing, or Done.", kind="error"))
+
+
+async def _review(ctx: Ctx) -> list[Outbound]:
+    listing = await ctx.uow.session.get(Listing, ctx.data["listing_id"])
+    if listing is None:
+        return [Reply("That listing is gone.", rows(("Back to the queue", "queue")))]
+    text = await card(ctx.uow, listing, show_status=True)
+    return [Reply(text, rows(("✅ Approve", "approve"), ("✋ Reject", "reject"),
+                             ("Back to the queue", "queue"), per_row=2))]
+
+
+async def _on_review(ctx: Ctx, msg: Inbound) -> Next:
+    """Approve now, or ask for the reason to reject."""
+    data = msg.data if isinstance(msg, Choice) else ""
+    if data == "approve":
+        listing = await lifecycle.approve(ctx.uow, ctx.data["listing_id"])
+        return Next(state="queue", replies=[Reply(f"✅ Approved “{listing.title}”.")],
+                    remember=False)
+    if data == "reject":
+        return Next(state="reason")
+    if data == "queue":
+        return Next(state="queue", remember=False)
+    return Next.stay(Reply("Tap Approve or Reject.", kind="error"))
+
+
+async def _rejected(ctx: Ctx, values: dict[str, Any]) -> Next:
+    """Send the listing back to the seller with the reason."""
+    listing = await lifecycle.reject(ctx.uow, ctx.data["listing_id"], values["reason"])
+    ctx.data.pop("_forms", None)
+    return Next(state="queue", replies=[Reply(f"✋ Rejected “{listing.title}”; the seller is told "
+                                              "why.")], remember=False)
+
+
+moderation = Flow(
+    name="moderation",
+    title="the moderation queue",
+    first="queue",
+    commands=("moderation", "review"),
+    help="Listings waiting for approval. Approve publishes at once; reject needs a reason.",
+    on_start=_admin_only,
+    states={
+        "queue": Ask(prompt=_queue, on=_on_queue),
+        "review": Ask(prompt=_review, on=_on_review),
+        "reason": FormState(form=REASON_FORM, done=_rejected),
+    },
+)

@@ -1,0 +1,114 @@
+"""A seller's listings: edit, pause, resume, mark sold, renew, delete; and one listing's view."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from conversations.flow import Ask, Ctx, Flow, Next
+from conversations.flows.listing_card import card, summary
+from conversations.messages import (
+    Button,
+    Choice,
+    Inbound,
+    ListItem,
+    ListPage,
+    Outbound,
+    Reply,
+    rows,
+)
+from core.catalog import lifecycle, listings
+from core.catalog.lifecycle import STATUS_LABELS, TRANSITIONS
+from core.catalog.tables import Listing
+from core.errors import DomainError
+
+ACTION_LABELS = {"pause": "⏸ Pause", "resume": "▶ Resume", "sold": "✔ Mark sold",
+                 "renew": "🔁 Renew", "close": "🗑 Delete"}
+PER_PAGE = 8
+
+
+async def _mine(ctx: Ctx) -> list[Listing]:
+    assert ctx.account is not None
+    stmt = (select(Listing).where(Listing.seller_id == ctx.account.id, Listing.status != "closed")
+            .order_by(Listing.id.desc()))
+    return list((await ctx.uow.session.execute(stmt)).scalars())
+
+
+async def _list(ctx: Ctx) -> list[Outbound]:
+    mine = await _mine(ctx)
+    if not mine:
+        return [Reply("You have no listings yet.", rows(("➕ New listing", "@go:listing"),
+                                                        ("Done", "done")))]
+    page = min(ctx.data.get("page", 0), (len(mine) - 1) // PER_PAGE)
+    chunk = mine[page * PER_PAGE:(page + 1) * PER_PAGE]
+    items = tuple(ListItem(f"{m.title} — {STATUS_LABELS[m.status]}", summary(m),
+                           Button("Open", f"o:{m.id}")) for m in chunk)
+    pages = (len(mine) - 1) // PER_PAGE + 1
+    nav = [(label, data) for label, data, ok in (("◀ Previous", "prev", page > 0),
+                                                 ("Next ▶", "next", page + 1 < pages)) if ok]
+    return [ListPage("📦 My listings", items, page + 1, pages, rows(*nav, per_row=2)),
+            Reply("Open one to manage it.", rows(("Done", "done")))]
+
+
+async def _on_list(ctx: Ctx, msg: Inbound) -> Next:
+    """Open a listing, or page through them."""
+    data = msg.data if isinstance(msg, Choice) else ""
+    if data == "done":
+        return Next.end()
+    if data in ("prev", "next"):
+        ctx.data["page"] = max(0, ctx.data.get("page", 0) + (1 if data == "next" else -1))
+        return Next.stay()
+    if data.startswith("o:") and data[2:].isdigit():
+        ctx.data["listing_id"] = int(data[2:])
+        return Next(state="manage")
+    return Next.stay(Reply("Tap Open on a listing, or Done.", kind="error"))
+
+
+async def _manage(ctx: Ctx) -> list[Outbound]:
+    assert ctx.account is not None
+    listing = await listings.own_listing(ctx.uow, ctx.data["listing_id"], ctx.account.id)
+    actions = [(ACTION_LABELS[a], a) for a, (sources, _) in TRANSITIONS.items()
+               if listing.status in sources]
+    if listing.status in listings.EDITABLE_STATUSES:
+        actions.insert(0, ("✏ Edit", f"@go:listing:{listing.id}"))
+    return [Reply(await card(ctx.uow, listing, show_status=True),
+                  rows(*actions, ("◀ My listings", "list"), per_row=2))]
+
+
+async def _on_manage(ctx: Ctx, msg: Inbound) -> Next:
+    """Apply pause / resume / sold / renew / delete (guarded by status in the database)."""
+    assert ctx.account is not None
+    data = msg.data if isinstance(msg, Choice) else ""
+    if data == "list":
+        return Next(state="list", remember=False)
+    if data not in TRANSITIONS:
+        return Next.stay(Reply("Choose an action.", kind="error"))
+    status = await lifecycle.act(ctx.uow, ctx.data["listing_id"], ctx.account.id, data)
+    done = Reply(f"Done — the listing is now {STATUS_LABELS[status].lower()}.")
+    if status == "closed":
+        return Next(state="list", replies=[done], remember=False)
+    return Next.stay(done)
+
+
+mylistings = Flow(
+    name="mylistings", title="your listings", first="list", commands=("mylistings",),
+    help="Your listings by status. Open one to edit, pause, resume, mark sold, renew or delete it.",
+    states={"list": Ask(prompt=_list, on=_on_list), "manage": Ask(prompt=_manage, on=_on_manage)},
+)
+
+
+async def _renew_now(ctx: Ctx) -> Next | None:
+    """The “Renew” button of an expiry reminder."""
+    assert ctx.account is not None
+    arg = str(ctx.data.get("args") or "")
+    if not arg.isdigit():
+        return Next.end()
+    try:
+        status = await lifecycle.act(ctx.uow, int(arg), ctx.account.id, "renew")
+    except DomainError as exc:
+        return Next.end(Reply(str(exc), kind="error"))
+    return Next.end(Reply(f"🔁 Renewed — the listing is {STATUS_LABELS[status].lower()} for "
+                          f"another {ctx.uow.policy.listing_days} days."))
+
+
+listing_renew = Flow(name="listing_renew", title="renewing a listing", first="noop",
+                     on_start=_renew_now, states={})

@@ -1,0 +1,91 @@
+"""Saved searches: list, run, switch instant/digest, delete; and the alerts' Unsubscribe."""
+
+from __future__ import annotations
+
+from conversations.flow import Ask, Ctx, Flow, Next
+from conversations.messages import Button, Choice, Inbound, ListItem, ListPage, Outbound, Reply, rows
+from core.catalog import alerts
+from core.catalog.query import SearchQuery
+from core.catalog.tables import SavedSearch
+from core.errors import DomainError
+
+
+async def _list(ctx: Ctx) -> list[Outbound]:
+    assert ctx.account is not None
+    saved = await alerts.saved_searches(ctx.uow, ctx.account.id)
+    if not saved:
+        return [Reply("No saved searches yet. Search, then tap “🔔 Save search”.",
+                      rows(("🔎 Search", "@go:search"), ("Done", "done")))]
+    items = tuple(ListItem(SearchQuery.from_dict(s.query).describe(),
+                           "at once" if s.mode == "instant" else "daily digest",
+                           Button("Manage", f"m:{s.id}")) for s in saved)
+    return [ListPage("🔔 Saved searches", items, 1, 1), Reply("Manage one, or Done.",
+                                                          rows(("Done", "done")))]
+
+
+async def _on_list(ctx: Ctx, msg: Inbound) -> Next:
+    """Open a saved search."""
+    data = msg.data if isinstance(msg, Choice) else ""
+    if data.startswith("m:") and data[2:].isdigit():
+        ctx.data["saved_id"] = int(data[2:])
+        return Next(state="manage")
+    return Next.end()
+
+
+async def _own(ctx: Ctx) -> SavedSearch | None:
+    row = await ctx.uow.session.get(SavedSearch, ctx.data["saved_id"])
+    if row is None or ctx.account is None or row.account_id != ctx.account.id or not row.active:
+        return None
+    return row
+
+
+async def _manage(ctx: Ctx) -> list[Outbound]:
+    row = await _own(ctx)
+    if row is None:
+        return [Reply("That saved search doesn't exist any more.", rows(("◀ Back", "list")))]
+    other = "digest" if row.mode == "instant" else "instant"
+    label = "Switch to daily digest" if other == "digest" else "Switch to alerts at once"
+    return [Reply(f"🔔 {SearchQuery.from_dict(row.query).describe()}",
+                  rows(("🔎 Run it", "run"), (label, other), ("🗑 Delete", "delete"),
+                       ("◀ Saved searches", "list"), per_row=2))]
+
+
+async def _on_manage(ctx: Ctx, msg: Inbound) -> Next:
+    """Run, switch mode or delete a saved search."""
+    row = await _own(ctx)
+    data = msg.data if isinstance(msg, Choice) else ""
+    if row is None:
+        return Next(state="list", remember=False)
+    if data == "run":
+        return Next(state=None, start="search", start_data={"q": row.query})
+    if data in ("instant", "digest"):
+        row.mode = data
+        return Next.stay(Reply("Updated."))
+    if data == "delete":
+        await alerts.unsubscribe(ctx.uow, row.account_id, row.id)
+        return Next(state="list", replies=[Reply("Deleted.")], remember=False)
+    return Next(state="list", remember=False)
+
+
+saved = Flow(
+    name="saved", title="saved searches", first="list", commands=("saved", "alerts"),
+    help="Searches you saved. Alerts come at once or in a daily digest; delete to stop them.",
+    states={"list": Ask(prompt=_list, on=_on_list), "manage": Ask(prompt=_manage, on=_on_manage)},
+)
+
+
+async def _unsubscribe(ctx: Ctx) -> Next | None:
+    """The Unsubscribe button on an alert."""
+    arg = str(ctx.data.get("args") or "")
+    if not arg.isdigit() or ctx.account is None:
+        return Next.end()
+    try:
+        row = await alerts.unsubscribe(ctx.uow, ctx.account.id, int(arg))
+    except DomainError as exc:
+        return Next.end(Reply(str(exc), kind="error"))
+    what = SearchQuery.from_dict(row.query).describe()
+    return Next.end(Reply(f"🔕 Unsubscribed: no more alerts for {what}."))
+
+
+unsubscribe = Flow(name="unsubscribe", title="unsubscribing", first="noop",
+                   on_start=_unsubscribe, states={})

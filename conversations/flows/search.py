@@ -1,0 +1,171 @@
+"""Buyers' search: free text (typos forgiven), filters, sorts, pages, a card, saving the search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from conversations.flow import Ask, Ctx, Flow, FormState, Next
+from conversations.flows import search_fields as sf
+from conversations.flows.listing_card import summary
+from conversations.flows.listing_view import view_answer, view_prompt
+from conversations.forms import Form
+from conversations.messages import Button, Choice, Inbound, ListItem, ListPage, Outbound, Reply, rows
+from core.catalog import alerts, gazetteer
+from core.catalog.catalog import Catalog, log_search
+from core.catalog.query import SORTS, SearchQuery
+from core.catalog.tables import Listing
+
+
+def _catalog(ctx: Ctx) -> Catalog:
+    return ctx.services.extra["catalog"]
+
+
+def _origin(ctx: Ctx) -> tuple[float, float] | None:
+    """The buyer's own location: shared coordinates, or the profile's city in the gazetteer."""
+    account = ctx.account
+    if account is None:
+        return None
+    if account.latitude is not None and account.longitude is not None:
+        return account.latitude, account.longitude
+    place, _ = gazetteer.resolve(account.city) if account.city else (None, [])
+    return (place.lat, place.lon) if place else None
+
+
+def _query(ctx: Ctx) -> SearchQuery:
+    return SearchQuery.from_dict(ctx.data.get("q") or {})
+
+
+def _first_form(ctx: Ctx) -> Form:
+    return sf.FULL_FORM if ctx.forms_at_once else sf.TEXT_FORM
+
+
+async def _asked(ctx: Ctx, values: dict[str, Any]) -> Next:
+    """Run a new search from the form."""
+    query = sf.query_from(values, SearchQuery(), _origin(ctx))
+    ctx.data["q"], ctx.data["page"] = query.as_dict(), 0
+    await log_search(ctx.uow, ctx.account.id if ctx.account else None, query,
+                     ctx.account.country if ctx.account else None)
+    ctx.data.pop("_forms", None)
+    return Next(state="results", remember=False)
+
+
+async def _results(ctx: Ctx) -> list[Outbound]:
+    query = _query(ctx)
+    found = await _catalog(ctx).search(ctx.uow, query, ctx.data.get("page", 0))
+    ctx.data["page"] = found.page
+    rows_by_id = {row.id: row for row in (await ctx.uow.session.execute(
+        select(Listing).where(Listing.id.in_([h.listing_id for h in found.hits])))).scalars()}
+    items = tuple(ListItem(rows_by_id[h.listing_id].title, summary(rows_by_id[h.listing_id], h.km),
+                           Button("View", f"v:{h.listing_id}"))
+                  for h in found.hits if h.listing_id in rows_by_id)
+    title = f"🔎 {found.total} result(s) for {query.describe()} · sorted by " \
+            f"{SORTS.get(query.sort, query.sort).lower()}"
+    nav = rows(("◀ Previous", "prev"), ("Next ▶", "next"), per_row=2) if found.pages > 1 else ()
+    page = ListPage(title, items, found.page + 1, found.pages, nav)
+    actions = Reply("Refine or keep this search:" if items else "Nothing matches yet. Try fewer "
+                    "words or filters — or save the search to hear when something appears.",
+                    rows(("⚙ Filters", "filters"), ("↕ Sort", "sort"), ("🔔 Save search", "save"),
+                         ("🔎 New search", "new"), per_row=2))
+    return [page, actions]
+
+
+async def _on_results(ctx: Ctx, msg: Inbound) -> Next:
+    """Page, open a card, filter, sort, save, or start again."""
+    data = msg.data if isinstance(msg, Choice) else ""
+    if data in ("prev", "next"):
+        return await _turn(ctx, data)
+    if data.startswith("v:") and data[2:].isdigit():
+        ctx.data["listing_id"] = int(data[2:])
+        return Next(state="view")
+    targets = {"filters": "filters", "sort": "sort", "save": "save", "new": "ask"}
+    if data in targets:
+        ctx.data.pop("_forms", None)
+        return Next(state=targets[data])
+    return Next.stay(Reply("Use the buttons to page, open a listing or refine the search.",
+                           kind="error"))
+
+
+async def _turn(ctx: Ctx, direction: str) -> Next:
+    found = await _catalog(ctx).search(ctx.uow, _query(ctx), ctx.data.get("page", 0))
+    page = found.page + (1 if direction == "next" else -1)
+    if page >= found.pages:
+        return Next.stay(Reply("That was the last page.", kind="notice"))
+    if page < 0:
+        return Next.stay(Reply("This is the first page.", kind="notice"))
+    ctx.data["page"] = page
+    return Next.stay()
+
+
+async def _filtered(ctx: Ctx, values: dict[str, Any]) -> Next:
+    """Apply the filters to the current text."""
+    query = sf.query_from(values, _query(ctx), _origin(ctx))
+    ctx.data["q"], ctx.data["page"] = query.as_dict(), 0
+    ctx.data.pop("_forms", None)
+    return Next(state="results", remember=False)
+
+
+async def _sort_prompt(ctx: Ctx) -> list[Outbound]:
+    return [Reply("Sort results by:", rows(*((label, key) for key, label in SORTS.items()),
+                                           per_row=2))]
+
+
+async def _on_sort(ctx: Ctx, msg: Inbound) -> Next:
+    """Re-sort the current results."""
+    data = msg.data if isinstance(msg, Choice) else ""
+    if data not in SORTS:
+        return Next.stay(Reply("Choose a sort order.", kind="error"))
+    ctx.data["q"] = {**(ctx.data.get("q") or {}), "sort": data}
+    ctx.data["page"] = 0
+    return Next(state="results", remember=False)
+
+
+async def _save_prompt(ctx: Ctx) -> list[Outbound]:
+    return [Reply(f"Save the search {_query(ctx).describe()}. How should I tell you about new "
+                  "matches?", rows(("🔔 At once", "instant"), ("📰 Daily digest", "digest"),
+                                   per_row=2))]
+
+
+async def _on_save(ctx: Ctx, msg: Inbound) -> Next:
+    """Keep the search for alerts."""
+    assert ctx.account is not None
+    mode = msg.data if isinstance(msg, Choice) else ""
+    if mode not in ("instant", "digest"):
+        return Next.stay(Reply("Choose “At once” or “Daily digest”.", kind="error"))
+    await alerts.save_search(ctx.uow, ctx.account.id, _query(ctx), mode)
+    how = "as soon as a match is published" if mode == "instant" else "once a day"
+    return Next(state="results", replies=[Reply(f"🔔 Saved. I'll tell you {how}; every alert "
+                                                "has an Unsubscribe button.")], remember=False)
+
+
+async def _on_view(ctx: Ctx, msg: Inbound) -> Next:
+    return await view_answer(ctx, msg) or Next(state="results", remember=False)
+
+
+search = Flow(
+    name="search", title="a search", first="ask", commands=("search", "find"),
+    help="Type what you need; typos and word order don't matter. Then filter, sort, page "
+    "through results, open a listing, or save the search for alerts.",
+    states={
+        "ask": FormState(form=_first_form, done=_asked),
+        "results": Ask(prompt=_results, on=_on_results),
+        "filters": FormState(form=sf.FILTER_FORM, done=_filtered),
+        "sort": Ask(prompt=_sort_prompt, on=_on_sort),
+        "save": Ask(prompt=_save_prompt, on=_on_save),
+        "view": Ask(prompt=view_prompt, on=_on_view),
+    },
+)
+
+
+async def _search_now(ctx: Ctx) -> Next | None:
+    """`/search pellets riga` searches at once."""
+    if ctx.data.get("q"):  # a saved search, run again
+        return Next(state="results", remember=False)
+    text = str(ctx.data.get("args") or "").strip()
+    if not text:
+        return None
+    return await _asked(ctx, {"text": text[:120]})
+
+
+search.on_start = _search_now

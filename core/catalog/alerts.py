@@ -1,0 +1,115 @@
+"""Saved searches and alerts: matched when a listing is published, sent at once or daily."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from core.catalog.documents import doc_of
+from core.catalog.query import SearchQuery
+from core.catalog.search_index import SearchIndex
+from core.catalog.tables import AlertHit, Listing, SavedSearch, SellerStats
+from core.errors import NotAllowed, NotFound
+from core.notifications.outbox import notify
+from core.storage.uow import UnitOfWork
+
+MAX_SAVED = 20
+
+
+async def save_search(uow: UnitOfWork, account_id: int, query: SearchQuery, mode: str
+                      ) -> SavedSearch:
+    """Keep a search for alerts (instant or daily digest)."""
+    count = len(await saved_searches(uow, account_id))
+    if count >= MAX_SAVED:
+        raise NotAllowed(f"You can keep at most {MAX_SAVED} saved searches; delete one first.")
+    row = SavedSearch(account_id=account_id, query=query.as_dict(), mode=mode, active=True,
+                      created_at=uow.clock.now())
+    uow.add(row)
+    await uow.session.flush()
+    return row
+
+
+async def saved_searches(uow: UnitOfWork, account_id: int) -> list[SavedSearch]:
+    stmt = select(SavedSearch).where(SavedSearch.account_id == account_id,
+                                     SavedSearch.active.is_(True)).order_by(SavedSearch.id)
+    return list((await uow.session.execute(stmt)).scalars())
+
+
+async def unsubscribe(uow: UnitOfWork, account_id: int, saved_id: int) -> SavedSearch:
+    """Stop a saved search's alerts (from the button on any alert)."""
+    row = await uow.session.get(SavedSearch, saved_id)
+    if row is None or row.account_id != account_id:
+        raise NotFound("That saved search doesn't exist any more.")
+    row.active = False
+    return row
+
+
+async def on_published(uow: UnitOfWork, listing: Listing) -> int:
+    """Record a hit for every saved search the new listing matches; alert instant ones now."""
+    stats = await uow.session.get(SellerStats, listing.seller_id)
+    probe = SearchIndex()
+    probe.add(doc_of(listing, (stats.rating_x10 / 10) if stats else 0.0))
+    stmt = select(SavedSearch).where(SavedSearch.active.is_(True),
+                                     SavedSearch.account_id != listing.seller_id)
+    hits = 0
+    for saved in (await uow.session.execute(stmt)).scalars():
+        if not probe.search(SearchQuery.from_dict(saved.query)):
+            continue
+        if await _record_hit(uow, saved, listing):
+            hits += 1
+    return hits
+
+
+async def _record_hit(uow: UnitOfWork, saved: SavedSearch, listing: Listing) -> bool:
+    now = uow.clock.now()
+    hit = AlertHit(saved_search_id=saved.id, listing_id=listing.id, created_at=now)
+    try:
+        async with uow.session.begin_nested():
+            uow.add(hit)
+            await uow.session.flush()
+    except IntegrityError:
+        return False  # told before (a renewed listing)
+    if saved.mode == "instant":
+        hit.sent_at = now
+        what = SearchQuery.from_dict(saved.query).describe()
+        await notify(uow, saved.account_id,
+                     f"🔔 New listing for your search {what}:\n{listing.title} — {listing.city}",
+                     buttons=_alert_buttons(listing.id, saved.id))
+    return True
+
+
+def _alert_buttons(listing_id: int | None, saved_id: int) -> list[list[dict[str, str]]]:
+    rows = [[{"label": "View listing", "data": f"@go:listing_view:{listing_id}"}]] if listing_id else []
+    rows.append([{"label": "Unsubscribe", "data": f"@go:unsubscribe:{saved_id}"}])
+    return rows
+
+
+async def send_digests(uow: UnitOfWork) -> int:
+    """One message per buyer with the day's matches of their digest searches."""
+    stmt = (select(AlertHit, SavedSearch, Listing)
+            .join(SavedSearch, SavedSearch.id == AlertHit.saved_search_id)
+            .join(Listing, Listing.id == AlertHit.listing_id)
+            .where(AlertHit.sent_at.is_(None), SavedSearch.active.is_(True),
+                   Listing.status == "published"))
+    by_search: dict[int, list[tuple[AlertHit, SavedSearch, Listing]]] = defaultdict(list)
+    for row in (await uow.session.execute(stmt)).all():
+        by_search[row[1].id].append(tuple(row))  # type: ignore[arg-type]
+    now = uow.clock.now()
+    for rows in by_search.values():
+        saved = rows[0][1]
+        ids = [hit.id for hit, _, _ in rows]
+        claimed = await uow.session.execute(
+            update(AlertHit).where(AlertHit.id.in_(ids), AlertHit.sent_at.is_(None))
+            .values(sent_at=now).execution_options(synchronize_session=False))
+        if claimed.rowcount != len(ids):  # type: ignore[attr-defined]
+            continue  # another worker is sending this digest
+        lines = [f"• {listing.title} — {listing.city}" for _, _, listing in rows[:10]]
+        more = f"\n…and {len(rows) - 10} more" if len(rows) > 10 else ""
+        what = SearchQuery.from_dict(saved.query).describe()
+        buttons = [[{"label": f"View {listing.title[:30]}", "data": f"@go:listing_view:{listing.id}"}]
+                   for _, _, listing in rows[:3]] + _alert_buttons(None, saved.id)
+        await notify(uow, saved.account_id, f"📰 Daily digest for {what}: {len(rows)} new\n"
+                     + "\n".join(lines) + more, buttons=buttons)
+    return len(by_search)

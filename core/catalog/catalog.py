@@ -1,0 +1,120 @@
+"""The catalogue's search service: the in-process index, kept in step with the database."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from core.catalog.documents import doc_of
+from core.catalog.events import ListingChanged, ListingPublished
+from core.catalog.query import SearchQuery
+from core.catalog.search_index import SearchIndex
+from core.catalog.tables import Listing, SearchLog, SellerStats
+from core.events import Event
+from core.storage.uow import UnitOfWork
+
+PER_PAGE = 5
+SYNC_OVERLAP = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class Hit:
+    listing_id: int
+    score: float
+    km: float | None
+
+
+@dataclass(frozen=True)
+class ResultPage:
+    hits: list[Hit]
+    total: int
+    page: int  # 0-based
+    pages: int
+
+
+class Catalog:
+    """Search over published listings; rebuilt at start, updated after every commit."""
+
+    def __init__(self) -> None:
+        self.index = SearchIndex()
+        self.loaded = False
+        self.synced_at: datetime | None = None
+
+    async def load(self, uow: UnitOfWork) -> int:
+        """Rebuild the index from every published listing."""
+        fresh = SearchIndex()
+        ratings = await _ratings(uow)
+        stmt = select(Listing).where(Listing.status == "published")
+        for listing in (await uow.session.execute(stmt)).scalars():
+            fresh.add(doc_of(listing, ratings.get(listing.seller_id, 0.0)))
+        self.index, self.loaded, self.synced_at = fresh, True, uow.clock.now()
+        return len(fresh)
+
+    async def ensure_loaded(self, uow: UnitOfWork) -> None:
+        if not self.loaded:
+            await self.load(uow)
+
+    async def refresh(self, uow: UnitOfWork, listing_ids: set[int]) -> None:
+        """Re-read these listings: published ones are (re)indexed, the rest dropped."""
+        if not self.loaded or not listing_ids:
+            return
+        rows = (await uow.session.execute(select(Listing).where(Listing.id.in_(listing_ids))))
+        ratings = await _ratings(uow)
+        seen = set()
+        for listing in rows.scalars():
+            seen.add(listing.id)
+            if listing.status == "published":
+                self.index.add(doc_of(listing, ratings.get(listing.seller_id, 0.0)))
+            else:
+                self.index.remove(listing.id)
+        for gone in listing_ids - seen:
+            self.index.remove(gone)
+
+    async def on_events(self, uow: UnitOfWork, events: list[Event]) -> None:
+        """After-commit handler: bring the index up to date with the committed changes."""
+        ids = {e.listing_id for e in events if isinstance(e, ListingPublished | ListingChanged)}
+        await self.refresh(uow, ids)
+
+    async def sync(self, uow: UnitOfWork) -> None:
+        """Pick up changes other workers committed since the last sync (a periodic job)."""
+        if not self.loaded or self.synced_at is None:
+            return
+        # Overlap the window: a transaction stamped before the last sync may commit after it.
+        since, self.synced_at = self.synced_at - SYNC_OVERLAP, uow.clock.now()
+        stmt = select(Listing.id).where(Listing.updated_at >= since)
+        await self.refresh(uow, set((await uow.session.execute(stmt)).scalars()))
+
+    async def search(self, uow: UnitOfWork, query: SearchQuery, page: int = 0,
+                     per_page: int = PER_PAGE) -> ResultPage:
+        """One page of results, in the query's sort order."""
+        await self.ensure_loaded(uow)
+        found = self.index.search(query)
+        pages = max(1, math.ceil(len(found) / per_page))
+        page = min(max(page, 0), pages - 1)
+        chunk = found[page * per_page:(page + 1) * per_page]
+        return ResultPage([Hit(i, s, km) for i, s, km in chunk], len(found), page, pages)
+
+    async def top_listings(self, uow: UnitOfWork, query: SearchQuery, limit: int = 10
+                           ) -> list[tuple[Listing, Hit]]:
+        """The best matches with their rows (for inline search and other one-shot lists)."""
+        found = await self.search(uow, query, 0, per_page=limit)
+        ids = [hit.listing_id for hit in found.hits]
+        rows = {r.id: r for r in (await uow.session.execute(
+            select(Listing).where(Listing.id.in_(ids)))).scalars()}
+        return [(rows[h.listing_id], h) for h in found.hits if h.listing_id in rows]
+
+
+async def log_search(uow: UnitOfWork, account_id: int | None, query: SearchQuery,
+                     country: str | None) -> None:
+    """Remember what was searched, for the sellers' market view."""
+    uow.add(SearchLog(account_id=account_id, text=query.text[:200],
+                      product_type=query.product_type, country=country,
+                      created_at=uow.clock.now()))
+
+
+async def _ratings(uow: UnitOfWork) -> dict[int, float]:
+    rows = await uow.session.execute(select(SellerStats.account_id, SellerStats.rating_x10))
+    return {account_id: rating / 10 for account_id, rating in rows.all()}

@@ -1,0 +1,20 @@
+"""Catalogue events: past-tense facts handed on after commit (the search index listens)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.events import Event
+
+
+@dataclass(frozen=True)
+class ListingPublished(Event):
+    listing_id: int
+
+
+@dataclass(frozen=True)
+class ListingChanged(Event):
+    """Edited, paused, sold, expired, closed…: the index re-reads the row."""
+
+    listing_id: int
+    status: str

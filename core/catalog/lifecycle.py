@@ -1,0 +1,171 @@
+"""Listing statuses and their transitions, each guarded in the database (conditional update)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+
+from core.catalog import alerts
+from core.catalog.events import ListingChanged, ListingPublished
+from core.catalog.listings import own_listing
+from core.catalog.tables import Listing, ListingMedia
+from core.catalog.taxonomy import CERTIFICATIONS
+from core.errors import Conflict, DomainError, NotFound
+from core.notifications.outbox import notify
+from core.storage.uow import UnitOfWork
+
+STATUS_LABELS = {
+    "draft": "Draft", "pending_review": "Pending review", "published": "Published",
+    "paused": "Paused", "sold_out": "Sold out", "expired": "Expired", "closed": "Closed",
+}
+# action: (statuses it may start from, status it leads to)
+TRANSITIONS = {
+    "pause": (("published",), "paused"),
+    "resume": (("paused",), "published"),
+    "sold": (("published", "paused"), "sold_out"),
+    "renew": (("published", "paused", "expired", "sold_out"), "published"),
+    "close": (("draft", "pending_review", "published", "paused", "sold_out", "expired"), "closed"),
+}
+REMIND_BEFORE = timedelta(days=3)
+
+
+async def _move(uow: UnitOfWork, listing_id: int, sources: tuple[str, ...], target: str,
+                **values: object) -> None:
+    """UPDATE … WHERE status IN sources; exactly one row must change, else it moved under us."""
+    stmt = (update(Listing).where(Listing.id == listing_id, Listing.status.in_(sources))
+            .values(status=target, updated_at=uow.clock.now(), **values)
+            .execution_options(synchronize_session=False))
+    result = await uow.session.execute(stmt)
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("That listing changed in the meantime; please look at it again.")
+
+
+async def submit(uow: UnitOfWork, listing_id: int, seller_id: int) -> str:
+    """Publish a draft, or queue it for review when moderation is on; returns the new status."""
+    listing = await own_listing(uow, listing_id, seller_id)
+    await _require_documents(uow, listing)
+    target = "pending_review" if uow.policy.listing_moderation else "published"
+    await _move(uow, listing_id, ("draft",), target, reject_reason=None)
+    if target == "published":
+        await _published(uow, listing_id)
+    return target
+
+
+async def _require_documents(uow: UnitOfWork, listing: Listing) -> None:
+    if not listing.certifications:
+        return
+    docs = (await uow.session.execute(select(ListingMedia.id).where(
+        ListingMedia.listing_id == listing.id, ListingMedia.kind == "document"))).first()
+    if docs is None:
+        claimed = ", ".join(CERTIFICATIONS.get(c, c) for c in listing.certifications)
+        raise DomainError(f"You claim {claimed}: add the certificate as a document (PDF or "
+                          "image) before publishing, or remove the claim.")
+
+
+async def _published(uow: UnitOfWork, listing_id: int) -> None:
+    now = uow.clock.now()
+    listing = await uow.session.get(Listing, listing_id, populate_existing=True)
+    assert listing is not None
+    expires = max(listing.valid_until, now + timedelta(days=1))
+    listing.published_at, listing.expires_at, listing.reminded_at = now, expires, None
+    uow.emit(ListingPublished(listing_id))
+    await alerts.on_published(uow, listing)
+
+
+async def approve(uow: UnitOfWork, listing_id: int) -> Listing:
+    """An admin lets a listing in; the seller is told."""
+    await _move(uow, listing_id, ("pending_review",), "published")
+    await _published(uow, listing_id)
+    listing = await _get(uow, listing_id)
+    await notify(uow, listing.seller_id, f"✅ Your listing “{listing.title}” is approved and "
+                 "published.", buttons=[[{"label": "View", "data": f"@go:listing_view:{listing_id}"}]])
+    return listing
+
+
+async def reject(uow: UnitOfWork, listing_id: int, reason: str) -> Listing:
+    """An admin sends a listing back to draft with a reason the seller sees."""
+    await _move(uow, listing_id, ("pending_review",), "draft", reject_reason=reason)
+    listing = await _get(uow, listing_id)
+    await notify(uow, listing.seller_id, f"✋ Your listing “{listing.title}” was not approved: "
+                 f"{reason}\nEdit it and submit it again.",
+                 buttons=[[{"label": "Open in My listings", "data": "@go:mylistings"}]])
+    return listing
+
+
+async def act(uow: UnitOfWork, listing_id: int, seller_id: int, action: str) -> str:
+    """pause / resume / sold / renew / close, by the seller; returns the new status."""
+    listing = await own_listing(uow, listing_id, seller_id)
+    sources, target = TRANSITIONS[action]
+    now = uow.clock.now()
+    extra: dict[str, object] = {}
+    if action == "resume" and listing.expires_at and listing.expires_at <= now:
+        raise DomainError("This listing has run out; renew it instead.")
+    if action == "renew":
+        days = uow.policy.listing_days
+        extra = {"valid_until": now + timedelta(days=days), "expires_at": now + timedelta(days=days),
+                 "reminded_at": None, "published_at": now}
+    await _move(uow, listing_id, sources, target, **extra)
+    if action == "renew" and listing.status in ("expired", "sold_out"):
+        uow.emit(ListingPublished(listing_id))
+    else:
+        uow.emit(ListingChanged(listing_id, target))
+    return target
+
+
+async def expire_due(uow: UnitOfWork) -> list[int]:
+    """Expire listings whose time is up and tell their sellers; returns their ids."""
+    now = uow.clock.now()
+    due = list((await uow.session.execute(select(Listing).where(
+        Listing.status.in_(("published", "paused")), Listing.expires_at <= now))).scalars())
+    done = []
+    for listing in due:
+        try:
+            async with uow.session.begin_nested():
+                await _move(uow, listing.id, ("published", "paused"), "expired")
+        except Conflict:
+            continue
+        uow.emit(ListingChanged(listing.id, "expired"))
+        await notify(uow, listing.seller_id, f"⌛ Your listing “{listing.title}” has expired.",
+                     buttons=[[_renew_button(listing.id)]])
+        done.append(listing.id)
+    return done
+
+
+async def remind_due(uow: UnitOfWork) -> list[int]:
+    """Remind sellers a few days before a listing expires (once per listing)."""
+    now = uow.clock.now()
+    stmt = select(Listing).where(Listing.status == "published", Listing.reminded_at.is_(None),
+                                 Listing.expires_at <= now + REMIND_BEFORE, Listing.expires_at > now)
+    reminded = []
+    for listing in (await uow.session.execute(stmt)).scalars():
+        changed = await uow.session.execute(
+            update(Listing).where(Listing.id == listing.id, Listing.reminded_at.is_(None))
+            .values(reminded_at=now).execution_options(synchronize_session=False))
+        if changed.rowcount == 1:  # type: ignore[attr-defined]
+            when = _day(listing.expires_at)
+            await notify(uow, listing.seller_id, f"⏰ Your listing “{listing.title}” expires on "
+                         f"{when}. Renew it to keep it in search.", buttons=[[_renew_button(listing.id)]])
+            reminded.append(listing.id)
+    return reminded
+
+
+def _renew_button(listing_id: int) -> dict[str, str]:
+    return {"label": "Renew for 30 days", "data": f"@go:listing_renew:{listing_id}"}
+
+
+def _day(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d") if moment else "—"
+
+
+async def _get(uow: UnitOfWork, listing_id: int) -> Listing:
+    listing = await uow.session.get(Listing, listing_id, populate_existing=True)
+    if listing is None:
+        raise NotFound("That listing doesn't exist any more.")
+    return listing
+
+
+async def pending(uow: UnitOfWork) -> list[Listing]:
+    """Listings waiting for an admin, oldest first."""
+    stmt = select(Listing).where(Listing.status == "pending_review").order_by(Listing.updated_at)
+    return list((await uow.session.execute(stmt)).scalars())

@@ -1,0 +1,179 @@
+"""Creating and editing listings: values in, checked rows out (drafts until submitted)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import update
+
+from core.catalog.events import ListingChanged
+from core.catalog.tables import Listing
+from core.catalog.taxonomy import UNITS, mwh_per_unit, price_per_mwh_minor, product
+from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.storage.uow import UnitOfWork
+
+SPEC_KEYS = ("moisture", "ash", "ncv", "bulk_density", "particle_size")
+EDITABLE_STATUSES = ("draft", "published", "paused")
+MAX_UNITS = Decimal(10_000_000)
+
+
+def milli(value: str | Decimal | None) -> int | None:
+    """A decimal quantity as thousandths (exact)."""
+    return None if value in (None, "") else int(Decimal(str(value)) * 1000)
+
+
+def minor(value: str | Decimal) -> int:
+    """A decimal price as minor units (cents)."""
+    return int((Decimal(str(value)) * 100).to_integral_value())
+
+
+def _when(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def apply(listing: Listing, values: dict[str, Any]) -> None:
+    """Copy form values onto the row; only the keys present change."""
+    simple = ("product_type", "grade", "title", "description", "unit", "currency",
+              "delivery_radius_km", "incoterm_place")
+    for key in simple:
+        if key in values:
+            setattr(listing, key, values[key])
+    if "quantity" in values:
+        listing.quantity_milli = milli(values["quantity"]) or 0
+    if "min_order" in values:
+        listing.min_order_milli = milli(values["min_order"])
+    if "price" in values:
+        listing.price_minor = minor(values["price"])
+    if "negotiable" in values:
+        listing.negotiable = values["negotiable"] == "yes"
+    for key in ("delivery", "certifications"):
+        if key in values:
+            setattr(listing, key, list(values[key] or []))
+    if values.get("location"):
+        place = values["location"]
+        listing.city, listing.country = place["city"], place.get("country")
+        listing.latitude, listing.longitude = place["lat"], place["lon"]
+    for key in ("available_from", "valid_until"):
+        if values.get(key):
+            setattr(listing, key, _when(values[key]))
+    specs = dict(listing.specs or {})
+    specs.update({k: values[k] for k in SPEC_KEYS if k in values})
+    listing.specs = {k: v for k, v in specs.items() if v not in (None, "")}
+    _derive(listing)
+
+
+def _derive(listing: Listing) -> None:
+    specs = listing.specs or {}
+    ncv = Decimal(specs["ncv"]) if specs.get("ncv") else None
+    density = Decimal(specs["bulk_density"]) if specs.get("bulk_density") else None
+    energy = mwh_per_unit(listing.product_type, listing.unit, ncv, density)
+    listing.energy_mwh_per_unit = str(energy.quantize(Decimal("0.000001")))
+    listing.price_mwh_minor = price_per_mwh_minor(listing.price_minor, energy)
+
+
+def problems(listing: Listing, now: datetime) -> list[str]:
+    """Plausibility checks per product type; an empty list means the listing looks sound."""
+    kind = product(listing.product_type)
+    found: list[str] = []
+    if listing.unit not in kind.units:
+        allowed = ", ".join(UNITS[u] for u in kind.units)
+        found.append(f"{kind.label} is traded in {allowed}, not {UNITS.get(listing.unit, '?')}.")
+    if not 0 < listing.quantity_milli <= MAX_UNITS * 1000:
+        found.append("The quantity must be more than 0 and at most 10,000,000 units.")
+    if listing.min_order_milli and listing.min_order_milli > listing.quantity_milli:
+        found.append("The minimum order can't be larger than the quantity on offer.")
+    low, high = kind.price_mwh
+    pmwh = listing.price_mwh_minor
+    if listing.currency == "EUR" and pmwh is not None and not low * 100 <= pmwh <= high * 100:
+        found.append(f"{pmwh / 100:.2f} EUR per MWh is outside the plausible range for "
+                     f"{kind.label.lower()} ({low}–{high} EUR/MWh). Check the price and unit.")
+    if "delivery" in listing.delivery and not listing.delivery_radius_km:
+        found.append("Delivery within a radius needs the radius in km.")
+    incoterms = [d for d in listing.delivery if d.isupper()]
+    if incoterms and not listing.incoterm_place:
+        found.append(f"{', '.join(incoterms)} needs a named place (e.g. EXW Riga).")
+    if listing.valid_until <= listing.available_from:
+        found.append("“Valid until” must be after “available from”.")
+    if listing.valid_until <= now:
+        found.append("“Valid until” is in the past.")
+    if listing.valid_until - max(listing.available_from, now) > timedelta(days=366):
+        found.append("A listing can be valid for at most a year; renew it later instead.")
+    return found
+
+
+async def create_draft(uow: UnitOfWork, seller_id: int, values: dict[str, Any]) -> Listing:
+    """A new draft from the listing form; checks run now so the preview shows a sound listing."""
+    now = uow.clock.now()
+    listing = Listing(seller_id=seller_id, status="draft", specs={}, delivery=[],
+                      certifications=[], negotiable=False, created_at=now, updated_at=now,
+                      energy_mwh_per_unit="0", price_minor=0, quantity_milli=0)
+    apply(listing, values)
+    _raise_problems(listing, now)
+    uow.add(listing)
+    await uow.session.flush()
+    return listing
+
+
+async def edit(uow: UnitOfWork, listing_id: int, seller_id: int, values: dict[str, Any]
+               ) -> Listing:
+    """Change fields of a draft, published or paused listing; the same checks apply."""
+    listing = await own_listing(uow, listing_id, seller_id)
+    if listing.status not in EDITABLE_STATUSES:
+        raise NotAllowed(f"A listing that is {listing.status.replace('_', ' ')} can't be edited.")
+    apply(listing, values)
+    now = uow.clock.now()
+    _raise_problems(listing, now)
+    await _still_editable(uow, listing.id, now)
+    uow.emit(ListingChanged(listing.id, listing.status))
+    return listing
+
+
+async def _still_editable(uow: UnitOfWork, listing_id: int, now: datetime) -> None:
+    """Guard in the database: the edit only lands if nobody closed or sold it meanwhile."""
+    result = await uow.session.execute(
+        update(Listing).where(Listing.id == listing_id, Listing.status.in_(EDITABLE_STATUSES))
+        .values(updated_at=now).execution_options(synchronize_session=False))
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("That listing changed in the meantime; please look at it again.")
+
+
+def _raise_problems(listing: Listing, now: datetime) -> None:
+    found = problems(listing, now)
+    if found:
+        raise DomainError("Please fix this first:\n• " + "\n• ".join(found))
+
+
+async def own_listing(uow: UnitOfWork, listing_id: int, seller_id: int) -> Listing:
+    """The seller's own listing, or a polite error."""
+    listing = await uow.session.get(Listing, listing_id)
+    if listing is None or listing.status == "closed":
+        raise NotFound("That listing doesn't exist any more.")
+    if listing.seller_id != seller_id:
+        raise NotAllowed("That listing belongs to another seller.")
+    return listing
+
+
+def form_values(listing: Listing) -> dict[str, Any]:
+    """The listing as form values (for editing one field with its current value shown)."""
+    q = Decimal(listing.quantity_milli) / 1000
+    mo = Decimal(listing.min_order_milli) / 1000 if listing.min_order_milli else None
+    return {
+        "product_type": listing.product_type, "grade": listing.grade, "title": listing.title,
+        "description": listing.description, "quantity": f"{q.normalize():f}", "unit": listing.unit,
+        "min_order": f"{mo.normalize():f}" if mo else None,
+        "price": f"{Decimal(listing.price_minor) / 100:.2f}", "currency": listing.currency,
+        "negotiable": "yes" if listing.negotiable else "no", "delivery": listing.delivery,
+        "delivery_radius_km": listing.delivery_radius_km,
+        "incoterm_place": listing.incoterm_place,
+        "location": {"city": listing.city, "country": listing.country,
+                     "lat": listing.latitude, "lon": listing.longitude},
+        "available_from": listing.available_from.date().isoformat(),
+        "valid_until": listing.valid_until.date().isoformat(),
+        **{k: (listing.specs or {}).get(k) for k in SPEC_KEYS},
+        "certifications": listing.certifications,
+    }

@@ -1,0 +1,85 @@
+"""Photos and documents of listings: type and size checked, stored with a SHA-256 checksum.
+
+Channels fetch the bytes (Telegram getFile, Slack files.info, a local path in the terminal)
+through a `FileFetcher` they register; the `FileStore` keeps them under the data directory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from pathlib import Path
+from typing import Protocol
+
+from sqlalchemy import func, select
+
+from core.catalog.tables import ListingMedia
+from core.errors import DomainError
+from core.storage.uow import UnitOfWork
+
+PHOTO_TYPES = {"image/jpeg": b"\xff\xd8", "image/png": b"\x89PNG", "image/webp": b"RIFF"}
+DOCUMENT_TYPES = {**PHOTO_TYPES, "application/pdf": b"%PDF"}
+MAX_BYTES = 10 * 1024 * 1024
+MAX_FILES = 10
+
+
+class FileFetcher(Protocol):
+    async def fetch(self, file_id: str) -> bytes: ...
+
+
+class LocalFileFetcher:
+    """The terminal's files: its uploads are paths on this machine."""
+
+    async def fetch(self, file_id: str) -> bytes:
+        return await asyncio.to_thread(Path(file_id).read_bytes)
+
+
+class FileStore:
+    """Content-addressed files under a directory: the path is the checksum."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+
+    def put(self, data: bytes, suffix: str) -> tuple[str, str]:
+        """Store bytes; returns (sha256, path relative to the root)."""
+        digest = hashlib.sha256(data).hexdigest()
+        relative = f"{digest[:2]}/{digest}{suffix}"
+        target = self.root / relative
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        return digest, relative
+
+    def read(self, relative: str) -> bytes:
+        return (self.root / relative).read_bytes()
+
+
+def check_upload(kind: str, mime: str, size: int) -> None:
+    """Refuse a file by its declared type and size (before fetching it)."""
+    allowed = PHOTO_TYPES if kind == "photo" else DOCUMENT_TYPES
+    if mime not in allowed:
+        names = ", ".join(sorted(t.split("/")[1].upper() for t in allowed))
+        raise DomainError(f"That file type ({mime}) isn't accepted here. Send {names}.")
+    if size > MAX_BYTES:
+        raise DomainError(f"That file is {size // 1024:,} KB; the limit is "
+                          f"{MAX_BYTES // (1024 * 1024)} MB.")
+
+
+async def attach(uow: UnitOfWork, store: FileStore, listing_id: int, *, kind: str, name: str,
+                 mime: str, data: bytes, channel_ref: str | None = None) -> ListingMedia:
+    """Check the bytes really are what they claim, store them and link them to the listing."""
+    check_upload(kind, mime, len(data))
+    if not data.startswith(DOCUMENT_TYPES[mime]):
+        raise DomainError(f"“{name[:60]}” doesn't look like a real {mime.split('/')[1].upper()} file.")
+    count = (await uow.session.execute(select(func.count(ListingMedia.id)).where(
+        ListingMedia.listing_id == listing_id))).scalar_one()
+    if count >= MAX_FILES:
+        raise DomainError(f"A listing can have at most {MAX_FILES} photos and documents.")
+    suffix = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}.get(mime, ".pdf")
+    digest, path = store.put(data, suffix)
+    row = ListingMedia(listing_id=listing_id, kind=kind, file_name=name[:200], mime_type=mime,
+                       size=len(data), sha256=digest, path=path, channel_ref=channel_ref,
+                       created_at=uow.clock.now())
+    uow.add(row)
+    await uow.session.flush()
+    return row

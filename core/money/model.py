@@ -1,0 +1,83 @@
+"""Money values: integer minor units with the currency's exponent (EUR 2, JPY 0), never floats."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.numbers import format_currency, get_currency_precision
+
+from core.errors import DomainError
+
+
+def exponent(currency: str) -> int:
+    """Digits after the decimal point for `currency` (CLDR, via Babel)."""
+    return int(get_currency_precision(currency.upper()))
+
+
+@dataclass(frozen=True, order=True)
+class Money:
+    """An amount in minor units of one currency."""
+
+    amount: int
+    currency: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.amount, int) or isinstance(self.amount, bool):
+            raise TypeError("money amounts are integers of minor units")
+
+    @classmethod
+    def parse(cls, text: str | Decimal, currency: str) -> Money:
+        """'12.34' EUR → 1234; refuses more decimals than the currency has."""
+        try:
+            value = Decimal(str(text).strip().replace(",", "."))
+        except ArithmeticError:
+            raise DomainError(f"“{text}” is not an amount.") from None
+        minor = value.scaleb(exponent(currency))
+        if minor != minor.to_integral_value():
+            raise DomainError(f"{currency} has {exponent(currency)} decimals at most.")
+        return cls(int(minor), currency.upper())
+
+    def __add__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount, self.currency)
+
+    def _same(self, other: Money) -> None:
+        if other.currency != self.currency:
+            raise ValueError(f"cannot mix {self.currency} and {other.currency}")
+
+    @property
+    def decimal(self) -> Decimal:
+        return Decimal(self.amount).scaleb(-exponent(self.currency))
+
+    def format(self, locale: str = "en") -> str:
+        """'€12.34' — for people, never for arithmetic."""
+        return format_currency(self.decimal, self.currency, locale=locale)
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+@dataclass(frozen=True)
+class CommissionRule:
+    """A market's commission: a percentage with a minimum (in major units of the currency)."""
+
+    percent: Decimal
+    minimum: Decimal = Decimal(0)
+
+    def on(self, amount: Money) -> Money:
+        """The commission on `amount`, rounded half up, never more than the amount itself."""
+        share = (Decimal(amount.amount) * self.percent / 100).quantize(Decimal(1), ROUND_HALF_UP)
+        floor = (self.minimum.scaleb(exponent(amount.currency))).quantize(Decimal(1), ROUND_HALF_UP)
+        return Money(min(amount.amount, max(int(share), int(floor))), amount.currency)
+
+    def describe(self, currency: str) -> str:
+        minimum = Money.parse(self.minimum, currency)
+        return f"{self.percent.normalize()}% (at least {minimum})"

@@ -1,0 +1,159 @@
+"""The payments port: what core (deals, bookings, promotions) asks of money, and what it hears back.
+
+`payments/` implements it; the composition root wires it. Each operation is a state transition
+guarded in the database, records who asked and why, and emits one of the events below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from core.events import Event
+from core.money.model import Money
+from core.storage.uow import UnitOfWork
+
+Kind = Literal["goods", "session", "charge"]
+Market = Literal["bioenergy", "consulting", "platform"]
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who asked for a money operation and why (kept with the operation)."""
+
+    who: str  # "account:12", "system:webhook", "admin:terminal:root"
+    reason: str
+
+
+@dataclass(frozen=True)
+class EscrowView:
+    id: int
+    kind: str
+    market: str
+    reference: str
+    state: str
+    payer_id: int
+    payee_id: int | None
+    amount: Money
+    commission: Money  # what the platform keeps on the amount now due to the payee
+    refunded: Money
+    pay_url: str | None
+
+
+@dataclass(frozen=True)
+class Movement:
+    when: str  # ISO date
+    text: str
+    amount: Money
+
+
+@dataclass(frozen=True)
+class Wallet:
+    held: list[Money]  # you paid, still in escrow or authorised
+    incoming: list[Money]  # paid to you, still in escrow
+    pending: list[Money]  # released to you, waiting for payout
+    paid_out: list[Money]
+    movements: list[Movement]
+    payouts_ready: bool
+
+
+class PaymentsPort(Protocol):
+    """Escrow for goods, pre-authorisation for sessions, plain charges for promotions."""
+
+    async def open(self, kind: Kind, market: Market, reference: str, payer_id: int,
+                   payee_id: int | None, amount: Money, actor: Actor) -> EscrowView: ...
+
+    # Methods with `uow` join the caller's transaction (the caller commits). The others call the
+    # provider and run their own transactions: call them outside one.
+
+    async def get(self, escrow_id: int, uow: UnitOfWork | None = None) -> EscrowView: ...
+
+    async def pay_with_test_card(self, escrow_id: int, card_number: str,
+                                 uow: UnitOfWork | None = None) -> EscrowView: ...
+
+    async def release(self, escrow_id: int, actor: Actor) -> EscrowView: ...
+
+    async def refund(self, escrow_id: int, amount: Money | None, actor: Actor) -> EscrowView: ...
+
+    async def split(self, escrow_id: int, refund: Money, actor: Actor) -> EscrowView: ...
+
+    async def void(self, escrow_id: int, actor: Actor) -> EscrowView: ...
+
+    async def capture(self, escrow_id: int, amount: Money, actor: Actor) -> EscrowView: ...
+
+    async def wallet(self, account_id: int, uow: UnitOfWork | None = None) -> Wallet: ...
+
+    async def invoice_for(self, number: str, account_id: int,
+                          uow: UnitOfWork | None = None) -> tuple[str, bytes]: ...
+
+    async def onboarding_link(self, account_id: int, uow: UnitOfWork | None = None
+                              ) -> str | None: ...
+
+    @property
+    def test_mode(self) -> bool: ...
+
+    def commission_for(self, market: Market, amount: Money) -> Money: ...
+
+
+@dataclass(frozen=True)
+class EscrowFunded(Event):
+    escrow_id: int
+    reference: str
+    amount: Money
+
+
+@dataclass(frozen=True)
+class PaymentAuthorised(Event):
+    escrow_id: int
+    reference: str
+    amount: Money
+
+
+@dataclass(frozen=True)
+class PaymentDeclined(Event):
+    escrow_id: int
+    reference: str
+
+
+@dataclass(frozen=True)
+class EscrowReleased(Event):
+    escrow_id: int
+    reference: str
+    payee_id: int
+    net: Money
+    commission: Money
+
+
+@dataclass(frozen=True)
+class PaymentRefunded(Event):
+    escrow_id: int
+    reference: str
+    amount: Money
+
+
+@dataclass(frozen=True)
+class AuthorisationVoided(Event):
+    escrow_id: int
+    reference: str
+
+
+@dataclass(frozen=True)
+class PaymentCaptured(Event):
+    escrow_id: int
+    reference: str
+    amount: Money
+    commission: Money
+
+
+@dataclass(frozen=True)
+class PromotionCharged(Event):
+    escrow_id: int
+    reference: str
+    amount: Money
+
+
+@dataclass(frozen=True)
+class PayoutSent(Event):
+    escrow_id: int
+    payee_id: int
+    amount: Money

@@ -1,0 +1,300 @@
+"""The escrow and pre-authorisation service: the payments port, on the ledger and a provider.
+
+Every change of an escrow is a conditional update of its state (`… WHERE state = 'held'`, one row
+or nothing), so a second release, or a refund racing a release, changes nothing. Provider calls
+never run inside a transaction: an operation row is written first (its key is also the provider's
+idempotency key), then the call, then the ledger journal completes the operation. A crash in
+between leaves a pending operation that a retry (`recover`) or the provider's webhook completes.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from decimal import Decimal
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from core.errors import Conflict, DomainError
+from core.money.model import CommissionRule, Money
+from core.money.ports import Actor, EscrowView, Kind, Market
+from core.storage.uow import UnitOfWork
+from payments import settle
+from payments.escrow_rows import (
+    by_reference,
+    charge_of,
+    expect,
+    load,
+    lost,
+    new_operation,
+    operation,
+    transition,
+)
+from payments.providers.base import Charge, Provider, ProviderError
+from payments.providers.sandbox import card_outcome
+from payments.tables import Escrow, PaymentOperation
+
+log = logging.getLogger(__name__)
+
+FIRST_STATE = {"goods": "awaiting_payment", "session": "awaiting_authorisation",
+               "charge": "awaiting_payment"}
+NO_COMMISSION = CommissionRule(Decimal(0))
+PAID_STATE = {"goods": "held", "session": "authorised", "charge": "paid"}
+
+
+class EscrowService:
+    """Escrow for goods, pre-authorisation for sessions, plain charges for promotions."""
+
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], provider: Provider,
+                 rules: dict[str, CommissionRule]) -> None:
+        self.uow = uow_factory
+        self.provider = provider
+        self.rules = rules
+
+    def commission_for(self, market: Market, amount: Money) -> Money:
+        """The platform's commission on `amount` in `market`."""
+        return self.rules.get(market, NO_COMMISSION).on(amount)
+
+    async def open(self, kind: Kind, market: Market, reference: str, payer_id: int,
+                   payee_id: int | None, amount: Money, actor: Actor) -> EscrowView:
+        """Create the escrow (once per reference) and the page where the payer pays."""
+        if amount.amount <= 0:
+            raise DomainError("The amount must be more than zero.")
+        token = secrets.token_urlsafe(16)
+        charge = Charge(kind, reference, amount, token, None, None)
+        checkout = await self.provider.checkout(charge)
+        async with self.uow() as uow:
+            now = uow.clock.now()
+            escrow = Escrow(kind=kind, market=market, reference=reference, payer_id=payer_id,
+                            payee_id=payee_id, currency=amount.currency, amount=amount.amount,
+                            refunded=0, commission=0, state=FIRST_STATE[kind], payout_state="none",
+                            provider=self.provider.name, provider_ref=checkout.provider_ref,
+                            pay_token=token, pay_url=checkout.url[:500], changed_by=actor.who,
+                            change_reason=actor.reason,
+                            created_at=now, updated_at=now)
+            uow.add(escrow)
+            try:
+                await uow.session.flush()
+            except IntegrityError:  # opened before: the same escrow
+                await uow.session.rollback()
+                existing = await by_reference(uow, reference)
+                if existing is None:
+                    raise
+                return self.view(existing)
+            await uow.commit()
+        return self.view(escrow)
+
+    @asynccontextmanager
+    async def tx(self, uow: UnitOfWork | None) -> AsyncIterator[UnitOfWork]:
+        """Join the caller's transaction (it commits), or run in one of our own."""
+        if uow is not None:
+            yield uow
+            return
+        async with self.uow() as own:
+            yield own
+            await own.commit()
+
+    async def get(self, escrow_id: int, uow: UnitOfWork | None = None) -> EscrowView:
+        """The escrow as the port shows it."""
+        async with self.tx(uow) as tx:
+            return self.view(await load(tx, escrow_id))
+
+    async def pay_with_test_card(self, escrow_id: int, card_number: str,
+                                 uow: UnitOfWork | None = None) -> EscrowView:
+        """Sandbox only: pay with a test card; a declined card changes nothing but says so."""
+        if not self.provider.test_mode or self.provider.name != "sandbox":
+            raise DomainError("Test cards work only in sandbox mode.")
+        declined = card_outcome(card_number)
+        if declined:
+            await self.declined(escrow_id, declined, uow)
+            raise ProviderError(f"{declined} Nothing was charged.")
+        return await self.confirm_payment(escrow_id, f"sbx_ch_{escrow_id}",
+                                          Actor("system:sandbox", "test card accepted"), uow=uow)
+
+    async def confirm_payment(self, escrow_id: int, charge_ref: str | None, actor: Actor,
+                              provider_ref: str | None = None,
+                              uow: UnitOfWork | None = None) -> EscrowView:
+        """The provider says the payer paid (or authorised): hold the money. Safe to repeat."""
+        async with self.tx(uow) as uow:
+            escrow = await load(uow, escrow_id)
+            paid = PAID_STATE[escrow.kind]
+            refs = {"provider_ref": provider_ref} if provider_ref else {}
+            if not await transition(uow, escrow, (FIRST_STATE[escrow.kind],), paid, actor,
+                                    charge_ref=charge_ref, **refs):
+                return self.view(await load(uow, escrow_id))
+            await settle.funded(uow, escrow, actor)
+            return self.view(escrow)
+
+    async def declined(self, escrow_id: int, message: str, uow: UnitOfWork | None = None) -> None:
+        async with self.tx(uow) as tx:
+            await settle.declined(tx, await load(tx, escrow_id), message)
+
+    async def release(self, escrow_id: int, actor: Actor) -> EscrowView:
+        """Release a held escrow to the payee minus commission; then pay out if they can be paid."""
+        async with self.uow() as uow:
+            escrow = await load(uow, escrow_id)
+            expect(escrow, "goods", "released")
+            net = Money(escrow.amount - escrow.refunded, escrow.currency)
+            commission = self.commission_for(escrow.market, net)  # type: ignore[arg-type]
+            if not await transition(uow, escrow, ("held",), "released", actor,
+                                    commission=commission.amount, payout_state="waiting"):
+                raise Conflict(await lost(uow, escrow.id))
+            await settle.released(uow, escrow, net, commission, actor)
+            view = self.view(escrow)
+            await uow.commit()
+        await self._try_payout(escrow_id)
+        return view
+
+    async def refund(self, escrow_id: int, amount: Money | None, actor: Actor) -> EscrowView:
+        """Give back all of a held escrow, or part of it (the rest stays held)."""
+        def plan(escrow: Escrow) -> tuple[int, int, int]:
+            left = escrow.amount - escrow.refunded
+            value = left if amount is None else amount.amount
+            if not 0 < value <= left:
+                raise DomainError(f"A refund can be at most {Money(left, escrow.currency)}.")
+            return 0, 0, value
+        return await self._operate(escrow_id, "refund", "goods", ("held",), plan, actor)
+
+    async def split(self, escrow_id: int, refund: Money, actor: Actor) -> EscrowView:
+        """Settle a dispute: refund part to the payer, release the rest to the payee."""
+        def plan(escrow: Escrow) -> tuple[int, int, int]:
+            left = escrow.amount - escrow.refunded
+            if not 0 < refund.amount < left:
+                raise DomainError("A split refunds part of the escrow, not none or all of it.")
+            rest = Money(left - refund.amount, escrow.currency)
+            commission = self.commission_for(escrow.market, rest)  # type: ignore[arg-type]
+            return rest.amount, commission.amount, refund.amount
+        return await self._operate(escrow_id, "split", "goods", ("held",), plan, actor)
+
+    async def void(self, escrow_id: int, actor: Actor) -> EscrowView:
+        """Cancel an authorisation: nothing is charged."""
+        def plan(escrow: Escrow) -> tuple[int, int, int]:
+            return 0, 0, escrow.amount
+        return await self._operate(escrow_id, "void", "session", ("authorised",), plan, actor)
+
+    async def capture(self, escrow_id: int, amount: Money, actor: Actor) -> EscrowView:
+        """Charge up to the authorised amount; the payee gets it minus commission."""
+        def plan(escrow: Escrow) -> tuple[int, int, int]:
+            if not 0 < amount.amount <= escrow.amount or amount.currency != escrow.currency:
+                raise DomainError(f"You can charge at most {Money(escrow.amount, escrow.currency)}.")
+            commission = self.commission_for(escrow.market, amount)  # type: ignore[arg-type]
+            return amount.amount, commission.amount, escrow.amount - amount.amount
+        return await self._operate(escrow_id, "capture", "session", ("authorised",), plan, actor)
+
+    async def _operate(self, escrow_id: int, kind: str, escrow_kind: str, states: tuple[str, ...],
+                       plan: Callable[[Escrow], tuple[int, int, int]], actor: Actor) -> EscrowView:
+        async with self.uow() as uow:
+            escrow = await load(uow, escrow_id)
+            expect(escrow, escrow_kind, kind)
+            to_payee, commission, to_payer = plan(escrow)
+            if not await transition(uow, escrow, states, "settling", actor):
+                raise Conflict(await lost(uow, escrow.id))
+            op = await new_operation(uow, escrow, kind, to_payee, commission, to_payer, actor)
+            await uow.commit()
+        return await self._call(op, escrow)
+
+    async def _call(self, op: PaymentOperation, escrow: Escrow) -> EscrowView:
+        charge = charge_of(escrow)
+        money = Money(op.amount, escrow.currency)
+        try:
+            if op.kind in ("refund", "split"):
+                ref = await self.provider.refund(op.key, charge, Money(op.refund, escrow.currency))
+            elif op.kind == "void":
+                ref = await self.provider.cancel(op.key, charge)
+            elif op.kind == "capture":
+                ref = await self.provider.capture(op.key, charge, money)
+            else:
+                ref = await self.provider.transfer(op.key, charge, money, await self._destination(
+                    escrow.payee_id))
+        except ProviderError:
+            await self._abandon(op)
+            raise
+        await self.complete(op.key, ref)
+        return await self.get(escrow.id)
+
+    async def complete(self, key: str, provider_ref: str | None) -> bool:
+        """Write the ledger side of a provider call that succeeded; False if it was done before."""
+        try:
+            async with self.uow() as uow:
+                op = await operation(uow, key)
+                if op is None or op.status != "pending":
+                    return False
+                escrow = await load(uow, op.escrow_id)
+                await settle.completed(uow, escrow, op, provider_ref)
+                await uow.commit()
+        except (IntegrityError, Conflict):
+            return False  # completed at the same moment by the webhook or another retry
+        if op.kind in ("split", "capture") and op.amount > 0:
+            await self._try_payout(op.escrow_id)
+        return True
+
+    async def _try_payout(self, escrow_id: int) -> None:
+        # The release itself is done; a failed payout stays pending and `recover` retries it.
+        try:
+            await self.payout(escrow_id)
+        except Exception:
+            log.exception("payout of escrow %s failed; it will be retried", escrow_id)
+
+    async def _abandon(self, op: PaymentOperation) -> None:
+        async with self.uow() as uow:
+            await settle.abandoned(uow, op)
+            await uow.commit()
+
+    async def payout(self, escrow_id: int) -> bool:
+        """Transfer the payee's share once they can be paid; until then they are told it waits."""
+        async with self.uow() as uow:
+            escrow = await load(uow, escrow_id)
+            if escrow.payout_state != "waiting":
+                return False
+            if escrow.payee_id is None or await settle.destination(
+                    uow, self.provider, escrow.payee_id) is None:
+                await settle.payout_waits(uow, escrow)
+                await uow.commit()
+                return False
+            net = escrow.amount - escrow.refunded - escrow.commission
+            moved = await uow.session.execute(
+                update(Escrow).where(Escrow.id == escrow.id, Escrow.payout_state == "waiting")
+                .values(payout_state="sending" if net > 0 else "none"))
+            if moved.rowcount != 1 or net <= 0:
+                await uow.commit()
+                return False
+            actor = Actor("system:payout", "payee can be paid")
+            op = await new_operation(uow, escrow, "payout", net, 0, 0, actor)
+            await uow.commit()
+        await self._call(op, escrow)
+        return True
+
+    async def _destination(self, payee_id: int | None) -> str | None:
+        if payee_id is None:
+            return None
+        async with self.uow() as uow:
+            return await settle.destination(uow, self.provider, payee_id)
+
+    async def recover(self) -> int:
+        """Retry every pending operation with its own idempotency key; returns how many."""
+        async with self.uow() as uow:
+            ops = list((await uow.session.execute(
+                select(PaymentOperation).where(PaymentOperation.status == "pending")
+                .order_by(PaymentOperation.id))).scalars())
+            escrows = {op.id: await load(uow, op.escrow_id) for op in ops}
+            uow.session.expunge_all()  # keep them readable after the transaction ends
+        for op in ops:
+            try:
+                await self._call(op, escrows[op.id])
+            except Exception:
+                log.exception("payment operation %s still pending", op.key)
+        return len(ops)
+
+    def view(self, escrow: Escrow) -> EscrowView:
+        """An escrow row as the port's value (commission: agreed, or what it would be now)."""
+        cur = escrow.currency
+        left = Money(escrow.amount - escrow.refunded, cur)
+        commission = (Money(escrow.commission, cur) if escrow.state in ("released", "captured",
+                      "settled") else self.commission_for(escrow.market, left))  # type: ignore[arg-type]
+        pay_url = escrow.pay_url
+        return EscrowView(escrow.id, escrow.kind, escrow.market, escrow.reference, escrow.state,
+                          escrow.payer_id, escrow.payee_id, Money(escrow.amount, cur), commission,
+                          Money(escrow.refunded, cur), pay_url)

@@ -1,0 +1,129 @@
+"""Invoices and receipts: sequential numbers guarded in the database, PDFs rendered with fpdf2."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from fpdf import FPDF
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from core.errors import NotFound
+from core.money.model import Money
+from core.notifications.outbox import enqueue_email
+from core.storage.tables import Account
+from core.storage.uow import UnitOfWork
+from payments.tables import Escrow, Invoice, InvoiceCounter
+
+# Where receipts are downloaded: the public URL, set from settings by payments.wiring.
+SITE = {"url": "http://127.0.0.1:8000"}
+TITLES = {"payment": "Payment receipt", "payout": "Payout statement", "refund": "Refund receipt",
+          "charge": "Invoice"}
+
+
+async def next_number(uow: UnitOfWork, now: datetime) -> str:
+    """The next number of this year's series; two at once never get the same one."""
+    series = str(now.year)
+    for _ in range(2):
+        taken = (await uow.session.execute(
+            update(InvoiceCounter).where(InvoiceCounter.series == series)
+            .values(next_number=InvoiceCounter.next_number + 1)
+            .returning(InvoiceCounter.next_number))).scalar()
+        if taken is not None:
+            return f"{series}-{taken - 1:06d}"
+        insert = pg_insert if uow.session.bind.dialect.name == "postgresql" else sqlite_insert
+        await uow.session.execute(insert(InvoiceCounter).values(series=series, next_number=1)
+                                  .on_conflict_do_nothing())
+    raise RuntimeError("invoice counter could not be moved")
+
+
+async def issue(uow: UnitOfWork, escrow: Escrow, journal_id: int, kind: str,
+                lines: list[tuple[str, int]], commission: int) -> Invoice:
+    """Record a numbered invoice for a new journal (the database allows one per journal)."""
+    now = uow.clock.now()
+    invoice = Invoice(number=await next_number(uow, now), journal_id=journal_id,
+                      escrow_id=escrow.id, kind=kind, payer_id=escrow.payer_id,
+                      payee_id=escrow.payee_id, currency=escrow.currency,
+                      lines=[[text, amount] for text, amount in lines], commission=commission,
+                      total=sum(amount for _, amount in lines), token=secrets.token_urlsafe(16),
+                      created_at=now)
+    uow.add(invoice)
+    await uow.session.flush()
+    await email_parties(uow, invoice)
+    return invoice
+
+
+def link(invoice: Invoice) -> str:
+    """The invoice's download address (its token is the secret)."""
+    return f"{SITE['url'].rstrip('/')}/invoices/{invoice.token}.pdf"
+
+
+async def email_parties(uow: UnitOfWork, invoice: Invoice) -> None:
+    """Email both parties (those with a verified address) the receipt's download link."""
+    title = f"{TITLES.get(invoice.kind, 'Receipt')} {invoice.number}"
+    for account_id in {invoice.payer_id, invoice.payee_id} - {None}:
+        account = await uow.session.get(Account, account_id)
+        if account is None or not (account.email and account.email_verified_at):
+            continue
+        await enqueue_email(uow, account_id, account.email, subject=f"Agora: {title}",
+                            body=f"Your {title.lower()} ({Money(invoice.total, invoice.currency)}) "
+                                 f"is ready: {link(invoice)}",
+                            dedupe_key=f"invoice:{invoice.number}:{account_id}")
+
+
+async def find(uow: UnitOfWork, key: str, by_token: bool = False) -> Invoice:
+    column = Invoice.token if by_token else Invoice.number
+    invoice = (await uow.session.execute(select(Invoice).where(column == key))).scalar_one_or_none()
+    if invoice is None:
+        raise NotFound("There is no such invoice.")
+    return invoice
+
+
+async def pdf_of(uow: UnitOfWork, invoice: Invoice) -> bytes:
+    """The invoice as a PDF: number, both parties, line items, commission and total."""
+    payer = await uow.session.get(Account, invoice.payer_id)
+    payee = await uow.session.get(Account, invoice.payee_id) if invoice.payee_id else None
+    escrow = await uow.session.get(Escrow, invoice.escrow_id)
+    return render(invoice, _party(payer), _party(payee) if payee else "Agora (platform)",
+                  escrow.reference if escrow else "", escrow.provider == "sandbox" if escrow else False)
+
+
+def _party(account: Account | None) -> str:
+    if account is None:
+        return "—"
+    return ", ".join(p for p in (account.display_name, account.company, account.email) if p)
+
+
+def render(invoice: Invoice, payer: str, payee: str, reference: str, test_mode: bool) -> bytes:
+    pdf = FPDF()
+    pdf.set_title(f"Agora {invoice.number}")
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.cell(0, 10, f"Agora - {TITLES.get(invoice.kind, 'Receipt')} {invoice.number}",
+             new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=10)
+    if test_mode:
+        pdf.cell(0, 6, "TEST MODE - no real money moved", new_x="LMARGIN", new_y="NEXT")
+    for label, value in (("Date", invoice.created_at.date().isoformat()), ("Payer", payer),
+                         ("Payee", payee), ("Reference", reference)):
+        pdf.cell(0, 6, _latin(f"{label}: {value}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    with pdf.table(col_widths=(140, 50), text_align=("LEFT", "RIGHT")) as table:
+        table.row(("Item", "Amount"))
+        for text, amount in invoice.lines:
+            table.row((_latin(str(text)), _money(int(amount), invoice.currency)))
+        if invoice.commission:
+            table.row(("of which platform commission", _money(invoice.commission, invoice.currency)))
+        table.row(("Total", _money(invoice.total, invoice.currency)))
+    return bytes(pdf.output())
+
+
+def _money(amount: int, currency: str) -> str:
+    return f"{Money(amount, currency).decimal} {currency}"
+
+
+def _latin(text: str) -> str:
+    # The core PDF fonts cover Latin-1 only; other characters become "?" rather than failing.
+    return text.encode("latin-1", "replace").decode("latin-1")

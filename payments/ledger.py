@@ -1,0 +1,157 @@
+"""The double-entry ledger: journals of immutable entries summing to zero per currency.
+
+Balances are derived from entries, never stored. A journal's key is unique in the database, so
+posting the same movement twice (a retry, a replayed webhook) records it once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, insert, select, tuple_
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from core.money.model import Money
+from core.money.ports import Actor
+from core.storage.uow import UnitOfWork
+from payments.tables import LedgerAccount, LedgerEntry, LedgerJournal
+
+_COLUMNS = (LedgerAccount.owner, LedgerAccount.purpose, LedgerAccount.reference,
+            LedgerAccount.currency)
+# Accounts that stand for the outside world may go negative (money came in from there).
+MAY_GO_NEGATIVE = {"world"}
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A ledger account by name: owner, purpose, reference; the currency comes with the amount."""
+
+    owner: str
+    purpose: str
+    reference: str = ""
+
+
+class UnbalancedJournal(ValueError):
+    pass
+
+
+class NegativeBalance(ValueError):
+    pass
+
+
+def world(provider: str) -> Ref:
+    return Ref(f"world:{provider}", "world")
+
+
+def platform(purpose: str) -> Ref:
+    return Ref("platform", purpose)
+
+
+def user(account_id: int, purpose: str, reference: str = "") -> Ref:
+    return Ref(f"account:{account_id}", purpose, reference)
+
+
+async def post(uow: UnitOfWork, key: str, kind: str, legs: Sequence[tuple[Ref, Money]],
+               actor: Actor, description: str, escrow_id: int | None = None) -> tuple[int, bool]:
+    """Record one journal; returns (journal id, True) or (existing id, False) for a known key."""
+    _check_balanced(legs)
+    journal = (await uow.session.execute(_upsert(uow, LedgerJournal).values(
+        key=key, kind=kind, escrow_id=escrow_id, description=description[:200],
+        actor=actor.who[:80], reason=actor.reason[:200], created_at=uow.clock.now())
+        .on_conflict_do_nothing().returning(LedgerJournal.id))).scalar()
+    if journal is None:  # the key is known: this movement was recorded before
+        return await journal_id(uow, key), False  # type: ignore[return-value]
+    legs = [(ref, money) for ref, money in legs if money.amount]
+    ids = await account_ids(uow, [(ref, money.currency) for ref, money in legs])
+    await uow.session.execute(insert(LedgerEntry), [
+        {"journal_id": journal, "account_id": ids[(ref, money.currency)], "amount": money.amount,
+         "currency": money.currency} for ref, money in legs])
+    guarded = [ids[(ref, money.currency)] for ref, money in legs
+               if money.amount < 0 and ref.purpose not in MAY_GO_NEGATIVE]
+    if guarded and await _overdrawn(uow, guarded):
+        raise NegativeBalance(f"journal {key} would take an account below zero")
+    return journal, True
+
+
+async def _overdrawn(uow: UnitOfWork, accounts: list[int]) -> bool:
+    stmt = (select(LedgerEntry.account_id).where(LedgerEntry.account_id.in_(accounts))
+            .group_by(LedgerEntry.account_id).having(func.sum(LedgerEntry.amount) < 0))
+    return (await uow.session.execute(stmt)).first() is not None
+
+
+def _check_balanced(legs: Sequence[tuple[Ref, Money]]) -> None:
+    totals: dict[str, int] = defaultdict(int)
+    for _, money in legs:
+        totals[money.currency] += money.amount
+    if any(totals.values()):
+        raise UnbalancedJournal(f"entries do not sum to zero: {dict(totals)}")
+
+
+async def journal_id(uow: UnitOfWork, key: str) -> int | None:
+    return (await uow.session.execute(
+        select(LedgerJournal.id).where(LedgerJournal.key == key))).scalar_one_or_none()
+
+
+async def account_ids(uow: UnitOfWork, wanted: Sequence[tuple[Ref, str]]
+                      ) -> dict[tuple[Ref, str], int]:
+    """Ids of the accounts, each created on first use (safe when two create it at once)."""
+    found = await _find(uow, wanted)
+    missing = [w for w in dict.fromkeys(wanted) if w not in found]
+    if missing:
+        made = await uow.session.execute(_upsert(uow, LedgerAccount).values([
+            {"owner": ref.owner, "purpose": ref.purpose, "reference": ref.reference,
+             "currency": currency} for ref, currency in missing]).on_conflict_do_nothing()
+            .returning(LedgerAccount.id, *_COLUMNS))
+        found |= {(Ref(o, p, r), c): i for i, o, p, r, c in made.all()}
+        if len(found) < len(set(wanted)):  # someone else created one at the same moment
+            found |= await _find(uow, [w for w in missing if w not in found])
+    return found
+
+
+def _upsert(uow: UnitOfWork, table: type) -> Any:
+    dialect = uow.session.bind.dialect.name
+    return (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+
+
+async def _find(uow: UnitOfWork, wanted: Sequence[tuple[Ref, str]]) -> dict[tuple[Ref, str], int]:
+    keys = [(ref.owner, ref.purpose, ref.reference, currency) for ref, currency in wanted]
+    rows = await uow.session.execute(select(LedgerAccount.id, *_COLUMNS).where(
+        tuple_(*_COLUMNS).in_(keys)))
+    return {(Ref(o, p, r), c): i for i, o, p, r, c in rows.all()}
+
+
+async def balance(uow: UnitOfWork, ref: Ref, currency: str) -> int:
+    """The account's balance in minor units: the sum of its entries."""
+    stmt = (select(func.coalesce(func.sum(LedgerEntry.amount), 0))
+            .join(LedgerAccount, LedgerAccount.id == LedgerEntry.account_id)
+            .where(LedgerAccount.owner == ref.owner, LedgerAccount.purpose == ref.purpose,
+                   LedgerAccount.reference == ref.reference, LedgerEntry.currency == currency))
+    return int((await uow.session.execute(stmt)).scalar_one())
+
+
+async def balances_of(uow: UnitOfWork, owner: str) -> dict[tuple[str, str], int]:
+    """Every (purpose, currency) balance of one owner, summed over references."""
+    stmt = (select(LedgerAccount.purpose, LedgerEntry.currency, func.sum(LedgerEntry.amount))
+            .join(LedgerAccount, LedgerAccount.id == LedgerEntry.account_id)
+            .where(LedgerAccount.owner == owner)
+            .group_by(LedgerAccount.purpose, LedgerEntry.currency))
+    return {(p, c): int(s) for p, c, s in (await uow.session.execute(stmt)).all()}
+
+
+async def unbalanced_journals(uow: UnitOfWork) -> list[int]:
+    """Journals whose entries do not sum to zero in some currency (should always be empty)."""
+    stmt = (select(LedgerEntry.journal_id).group_by(LedgerEntry.journal_id, LedgerEntry.currency)
+            .having(func.sum(LedgerEntry.amount) != 0))
+    return list((await uow.session.execute(stmt)).scalars())
+
+
+async def totals_by_purpose(uow: UnitOfWork) -> dict[tuple[str, str], int]:
+    """(purpose, currency) → sum over every owner; the whole ledger in one view."""
+    stmt = (select(LedgerAccount.purpose, LedgerEntry.currency, func.sum(LedgerEntry.amount))
+            .join(LedgerAccount, LedgerAccount.id == LedgerEntry.account_id)
+            .group_by(LedgerAccount.purpose, LedgerEntry.currency))
+    return {(p, c): int(s) for p, c, s in (await uow.session.execute(stmt)).all()}

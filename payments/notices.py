@@ -1,0 +1,97 @@
+"""What payer and payee are told about each money movement, with the receipt attached."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from core.money.model import Money
+from core.notifications.outbox import notify
+from core.storage.tables import OutboxMessage
+from core.storage.uow import UnitOfWork
+from payments import invoices
+from payments.tables import Escrow, PaymentOperation
+
+
+def _m(escrow: Escrow, amount: int) -> Money:
+    return Money(amount, escrow.currency)
+
+
+def _receipt(number: str) -> list[list[dict[str, str]]]:
+    return [[{"label": f"🧾 Receipt {number}", "data": f"@go:invoice:{number}"}]]
+
+
+async def funded(uow: UnitOfWork, escrow: Escrow, journal: int) -> None:
+    amount = _m(escrow, escrow.amount)
+    kind = "charge" if escrow.kind == "charge" else "payment"
+    invoice = await invoices.issue(uow, escrow, journal, kind, [(escrow.reference, escrow.amount)], 0)
+    held = {"goods": "is held in escrow until delivery is confirmed",
+            "session": "is authorised (not charged yet)", "charge": "was charged"}[escrow.kind]
+    await notify(uow, escrow.payer_id, f"✅ Payment of {amount} for {escrow.reference} {held}.",
+                 buttons=_receipt(invoice.number))
+    if escrow.payee_id is not None:
+        await notify(uow, escrow.payee_id,
+                     f"💰 The buyer's payment of {amount} for {escrow.reference} {held}.")
+
+
+async def declined(uow: UnitOfWork, escrow: Escrow, message: str) -> None:
+    await notify(uow, escrow.payer_id, f"❌ Payment for {escrow.reference} failed: {message} "
+                 "Nothing was charged; you can try again.")
+
+
+async def released(uow: UnitOfWork, escrow: Escrow, net: Money, commission: Money,
+                   journal: int) -> None:
+    assert escrow.payee_id is not None
+    lines = [(f"{escrow.reference}: released from escrow", net.amount),
+             ("Platform commission", -commission.amount)]
+    invoice = await invoices.issue(uow, escrow, journal, "payout", lines, commission.amount)
+    await notify(uow, escrow.payee_id,
+                 f"💸 {net - commission} released to you for {escrow.reference} "
+                 f"({net} minus {commission} platform commission).", buttons=_receipt(invoice.number))
+    await notify(uow, escrow.payer_id, f"🔓 Escrow for {escrow.reference} released to the seller.")
+
+
+async def settled(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation, journal: int) -> None:
+    refund, to_payee, fee = _m(escrow, op.refund), _m(escrow, op.amount), _m(escrow, op.commission)
+    if op.kind == "void":
+        await notify(uow, escrow.payer_id, f"↩ The authorisation for {escrow.reference} was "
+                     "cancelled; nothing was charged.")
+        return
+    if op.kind in ("refund", "split"):
+        invoice = await invoices.issue(uow, escrow, journal, "refund",
+                                       [(f"Refund for {escrow.reference}", op.refund)], 0)
+        await notify(uow, escrow.payer_id, f"↩ {refund} refunded to you for {escrow.reference}.",
+                     buttons=_receipt(invoice.number))
+        return await _payee_share(uow, escrow, to_payee, fee) if op.amount else None
+    invoice = await invoices.issue(uow, escrow, journal, "payment",
+                                   [(f"{escrow.reference}: session charge", op.amount)], op.commission)
+    await notify(uow, escrow.payer_id, f"✅ {to_payee} charged for {escrow.reference}"
+                 + (f"; {refund} of the authorisation released." if op.refund else "."),
+                 buttons=_receipt(invoice.number))
+    await _payee_share(uow, escrow, to_payee, fee)
+
+
+async def _payee_share(uow: UnitOfWork, escrow: Escrow, gross: Money, fee: Money) -> None:
+    if escrow.payee_id is not None and gross.amount:
+        await notify(uow, escrow.payee_id, f"💸 {gross - fee} is yours for {escrow.reference} "
+                     f"({gross} minus {fee} platform commission).")
+
+
+async def paid_out(uow: UnitOfWork, escrow: Escrow, amount: Money, journal: int) -> None:
+    assert escrow.payee_id is not None
+    await invoices.issue(uow, escrow, journal, "payout", [(f"Payout for {escrow.reference}",
+                                                           amount.amount)], 0)
+    fee = _m(escrow, escrow.commission)
+    await notify(uow, escrow.payee_id, f"🏦 Payout of {amount} for {escrow.reference} is on its way "
+                 f"(after {fee} platform commission).")
+
+
+async def payout_waits(uow: UnitOfWork, escrow: Escrow) -> None:
+    assert escrow.payee_id is not None
+    key = f"payout-wait:{escrow.id}"
+    if (await uow.session.execute(select(OutboxMessage.id).where(
+            OutboxMessage.dedupe_key == key))).first():
+        return
+    await notify(uow, escrow.payee_id,
+                 f"⏳ Your payout for {escrow.reference} is waiting: finish setting up payouts "
+                 "to receive it.", buttons=[[{"label": "Set up payouts", "data": "@go:payouts"}]],
+                 dedupe_key=key)

@@ -1,0 +1,46 @@
+"""Payout set-up at the provider (Stripe Connect Express): the link, and `account.updated`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from core.notifications.outbox import notify
+from core.storage.uow import UnitOfWork
+from payments.providers.base import Provider
+from payments.tables import PayoutAccount
+
+
+async def link(uow: UnitOfWork, provider: Provider, account_id: int) -> str:
+    """The onboarding link; the connected account is created on the first request."""
+    row = await uow.session.get(PayoutAccount, account_id)
+    external_id, url = await provider.onboarding_link(account_id, row.external_id if row else None)
+    if row is None:
+        insert = pg_insert if uow.session.bind.dialect.name == "postgresql" else sqlite_insert
+        await uow.session.execute(insert(PayoutAccount).values(
+            account_id=account_id, provider=provider.name, external_id=external_id, ready=False,
+            updated_at=uow.clock.now()).on_conflict_do_nothing())
+    return url
+
+
+async def account_updated(uow: UnitOfWork, external_id: str, ready: bool, at: datetime) -> int | None:
+    """Record the provider's word on a connected account; returns the payee when newly ready.
+
+    Events may arrive out of order: an older event never overwrites a newer one.
+    """
+    row = (await uow.session.execute(select(PayoutAccount).where(
+        PayoutAccount.external_id == external_id))).scalar_one_or_none()
+    if row is None or row.updated_at > at:
+        return None
+    was_ready = row.ready
+    await uow.session.execute(update(PayoutAccount).where(
+        PayoutAccount.account_id == row.account_id, PayoutAccount.updated_at <= at)
+        .values(ready=ready, updated_at=at))
+    if ready and not was_ready:
+        await notify(uow, row.account_id, "✅ Payouts are set up: you can now be paid. "
+                     "Waiting payouts are on their way.")
+        return row.account_id
+    return None

@@ -1,0 +1,1 @@
+"""Payment providers behind one port: the sandbox (default, no keys) and Stripe."""

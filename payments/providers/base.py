@@ -1,0 +1,51 @@
+"""The provider port: what the escrow service asks of a payment provider."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from core.errors import DomainError
+from core.money.model import Money
+
+
+class ProviderError(DomainError):
+    """The provider refused or failed; the message is fit to show."""
+
+
+@dataclass(frozen=True)
+class Checkout:
+    """Where the payer pays: the provider's reference and a page to open."""
+
+    provider_ref: str | None
+    url: str
+
+
+@dataclass(frozen=True)
+class Charge:
+    """One escrow's money at the provider, as the service hands it to a call."""
+
+    kind: str
+    reference: str
+    amount: Money
+    pay_token: str
+    provider_ref: str | None
+    charge_ref: str | None
+
+
+class Provider(Protocol):
+    name: str
+    test_mode: bool
+
+    async def checkout(self, charge: Charge) -> Checkout: ...
+
+    async def refund(self, key: str, charge: Charge, amount: Money) -> str: ...
+
+    async def cancel(self, key: str, charge: Charge) -> str: ...
+
+    async def capture(self, key: str, charge: Charge, amount: Money) -> str: ...
+
+    async def transfer(self, key: str, charge: Charge, amount: Money, destination: str) -> str: ...
+
+    async def onboarding_link(self, account_id: int, external_id: str | None
+                              ) -> tuple[str, str]: ...

@@ -1,0 +1,121 @@
+"""Stripe: Checkout for the payer, PaymentIntents (manual capture for sessions), Connect transfers.
+
+Goods are charged at once and held on the platform (separate charges and transfers, the deal as
+`transfer_group`); release is a transfer with `source_transaction`, the commission staying on the
+platform. Sessions authorise with `capture_method=manual`; void cancels, capture takes
+`amount_to_capture`. Every call carries the operation's key as Stripe's idempotency key.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import stripe
+
+from core.money.model import Money
+from payments.providers.base import Charge, Checkout, ProviderError
+
+
+class StripeProvider:
+    """Payments through Stripe with the official SDK (async calls, idempotency keys)."""
+
+    name = "stripe"
+    needs_onboarding = True
+
+    def __init__(self, secret_key: str, public_url: str, api_base: str | None = None,
+                 payment_methods: tuple[str, ...] = ("card",)) -> None:
+        addresses: Any = {"api": api_base, "connect": api_base} if api_base else None
+        self.client = stripe.StripeClient(secret_key, base_addresses=addresses,
+                                          max_network_retries=2)
+        self.public_url = public_url.rstrip("/")
+        self.test_mode = secret_key.startswith("sk_test_")
+        self.payment_methods = list(payment_methods)
+
+    async def checkout(self, charge: Charge) -> Checkout:
+        intent: dict[str, Any] = {"metadata": {"reference": charge.reference,
+                                               "pay_token": charge.pay_token}}
+        if charge.kind == "session":
+            intent["capture_method"] = "manual"
+        if charge.kind == "goods":
+            intent["transfer_group"] = charge.reference
+        params: dict[str, Any] = {
+            "mode": "payment", "payment_method_types": self.payment_methods,
+            "line_items": [{"quantity": 1, "price_data": {
+                "currency": charge.amount.currency.lower(), "unit_amount": charge.amount.amount,
+                "product_data": {"name": f"Agora {charge.reference}"}}}],
+            "payment_intent_data": intent, "client_reference_id": charge.pay_token,
+            "success_url": f"{self.public_url}/pay/{charge.pay_token}",
+            "cancel_url": f"{self.public_url}/pay/{charge.pay_token}"}
+        session = await self._call(self.client.v1.checkout.sessions.create_async, params,
+                                   f"checkout:{charge.reference}")
+        return Checkout(None, str(session.url))
+
+    async def refund(self, key: str, charge: Charge, amount: Money) -> str:
+        params = {"payment_intent": _intent(charge), "amount": amount.amount,
+                  "metadata": {"operation": key}}
+        refund = await self._call(self.client.v1.refunds.create_async, params, key)
+        return str(refund.id)
+
+    async def cancel(self, key: str, charge: Charge) -> str:
+        intent = await self._call(self.client.v1.payment_intents.cancel_async, _intent(charge),
+                                  key, positional=True)
+        return str(intent.id)
+
+    async def capture(self, key: str, charge: Charge, amount: Money) -> str:
+        capture = self.client.v1.payment_intents.capture_async
+        intent = await self._call(capture, _intent(charge), key, positional=True,
+                                  params={"amount_to_capture": amount.amount})
+        return str(intent.id)
+
+    async def transfer(self, key: str, charge: Charge, amount: Money, destination: str) -> str:
+        params: dict[str, Any] = {"amount": amount.amount, "currency": amount.currency.lower(),
+                                  "destination": destination, "transfer_group": charge.reference,
+                                  "metadata": {"operation": key}}
+        if charge.charge_ref:
+            params["source_transaction"] = charge.charge_ref
+        transfer = await self._call(self.client.v1.transfers.create_async, params, key)
+        return str(transfer.id)
+
+    async def onboarding_link(self, account_id: int, external_id: str | None) -> tuple[str, str]:
+        if external_id is None:
+            account = await self._call(self.client.v1.accounts.create_async, {
+                "type": "express", "metadata": {"agora_account": str(account_id)},
+                "capabilities": {"transfers": {"requested": True}}}, f"connect:{account_id}")
+            external_id = str(account.id)
+        link = await self._call(self.client.v1.account_links.create_async, {
+            "account": external_id, "type": "account_onboarding",
+            "refresh_url": f"{self.public_url}/healthz", "return_url": f"{self.public_url}/healthz"},
+            None)
+        return external_id, str(link.url)
+
+    async def balance_transactions(self) -> list[dict[str, Any]]:
+        """Every balance transaction, refunds resolved to their charge (for reconcile)."""
+        charge_of: dict[str, str] = {}
+        refunds = await self.client.v1.refunds.list_async({"limit": 100})
+        async for refund in refunds.auto_paging_iter():
+            charge_of[str(refund.id)] = str(refund.charge)
+        out = []
+        page = await self.client.v1.balance_transactions.list_async({"limit": 100})
+        async for txn in page.auto_paging_iter():
+            source = str(txn.source)
+            out.append({"id": txn.id, "type": txn.type, "amount": txn.amount, "source": source,
+                        "currency": str(txn.currency).upper(), "charge": charge_of.get(source)})
+        return out
+
+    async def _call(self, method: Any, first: Any, key: str | None, positional: bool = False,
+                    params: dict[str, Any] | None = None) -> Any:
+        options: Any = {"idempotency_key": key} if key else {}
+        try:
+            if positional:
+                return await method(first, params or {}, options)
+            return await method(first, options)
+        except stripe.CardError as exc:
+            raise ProviderError(exc.user_message or "The card was declined.") from exc
+        except stripe.InvalidRequestError as exc:
+            raise ProviderError(f"Stripe refused the request: {exc.user_message or exc}") from exc
+
+
+def _intent(charge: Charge) -> str:
+    if not charge.provider_ref:
+        raise ProviderError("This payment has not been made yet.")
+    return charge.provider_ref

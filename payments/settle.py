@@ -1,0 +1,174 @@
+"""The ledger side of each escrow operation: which accounts move, the final state, the events."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from core.errors import Conflict
+from core.money.model import Money
+from core.money.ports import (
+    Actor,
+    AuthorisationVoided,
+    EscrowFunded,
+    EscrowReleased,
+    PaymentAuthorised,
+    PaymentCaptured,
+    PaymentDeclined,
+    PaymentRefunded,
+    PayoutSent,
+    PromotionCharged,
+)
+from core.storage.uow import UnitOfWork
+from payments import ledger, notices
+from payments.ledger import Ref, platform, user, world
+from payments.providers.base import Provider
+from payments.tables import Escrow, PaymentOperation, PayoutAccount
+
+BEFORE = {"goods": "held", "session": "authorised"}
+
+
+def holding(escrow: Escrow) -> Ref:
+    """The ledger account that holds this escrow's money (the payer's, for this escrow)."""
+    purpose = "authorised" if escrow.kind == "session" else "escrow"
+    return user(escrow.payer_id, purpose, str(escrow.id))
+
+
+def _m(escrow: Escrow, amount: int) -> Money:
+    return Money(amount, escrow.currency)
+
+
+async def funded(uow: UnitOfWork, escrow: Escrow, actor: Actor) -> None:
+    """The payer paid: money from the world into the escrow (or platform revenue for a charge)."""
+    into = platform("revenue") if escrow.kind == "charge" else holding(escrow)
+    amount = _m(escrow, escrow.amount)
+    journal, _ = await ledger.post(uow, f"fund:{escrow.id}", "fund",
+                                   [(world(escrow.provider), -amount), (into, amount)],
+                                   actor, f"Payment for {escrow.reference}", escrow.id)
+    event = {"goods": EscrowFunded, "session": PaymentAuthorised, "charge": PromotionCharged}
+    uow.emit(event[escrow.kind](escrow.id, escrow.reference, amount))
+    await notices.funded(uow, escrow, journal)
+
+
+async def declined(uow: UnitOfWork, escrow: Escrow, message: str) -> None:
+    uow.emit(PaymentDeclined(escrow.id, escrow.reference))
+    await notices.declined(uow, escrow, message)
+
+
+async def released(uow: UnitOfWork, escrow: Escrow, net: Money, commission: Money,
+                   actor: Actor) -> None:
+    """A held escrow goes to the payee's payable balance, the commission to the platform."""
+    assert escrow.payee_id is not None
+    legs = [(holding(escrow), -net), (user(escrow.payee_id, "payable"), net - commission),
+            (platform("commission"), commission)]
+    journal, _ = await ledger.post(uow, f"release:{escrow.id}", "release", legs, actor,
+                                   f"Release of {escrow.reference}", escrow.id)
+    uow.emit(EscrowReleased(escrow.id, escrow.reference, escrow.payee_id, net - commission,
+                            commission))
+    await notices.released(uow, escrow, net, commission, journal)
+
+
+async def completed(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation,
+                    provider_ref: str | None) -> None:
+    """Post the journal of a finished provider call and move the escrow to its final state."""
+    actor = Actor(op.actor, op.reason)
+    if op.kind == "payout":
+        await _paid_out(uow, escrow, op, actor)
+    else:
+        legs, values = _settlement(escrow, op)
+        journal, _ = await ledger.post(uow, op.key, op.kind, legs, actor,
+                                       f"{op.kind.capitalize()} of {escrow.reference}", escrow.id)
+        moved = await uow.session.execute(
+            update(Escrow).where(Escrow.id == escrow.id, Escrow.state == "settling")
+            .values(updated_at=uow.clock.now(), **values).execution_options(
+                synchronize_session=False))
+        if moved.rowcount != 1:
+            raise Conflict("escrow is not settling")
+        await uow.session.refresh(escrow)
+        _emit(uow, escrow, op)
+        await notices.settled(uow, escrow, op, journal)
+    done = await uow.session.execute(
+        update(PaymentOperation).where(PaymentOperation.id == op.id,
+                                       PaymentOperation.status == "pending")
+        .values(status="done", provider_ref=provider_ref, completed_at=uow.clock.now())
+        .execution_options(synchronize_session=False))
+    if done.rowcount != 1:
+        raise Conflict("operation already completed")
+
+
+def _settlement(escrow: Escrow, op: PaymentOperation) -> tuple[list[tuple[Ref, Money]], dict]:
+    """Ledger legs and escrow columns for refund, split, void and capture."""
+    hold, out = holding(escrow), world(escrow.provider)
+    refunded = escrow.refunded + op.refund
+    if op.kind == "refund":
+        state = "refunded" if refunded == escrow.amount else "held"
+        return [(hold, _m(escrow, -op.refund)), (out, _m(escrow, op.refund))], {
+            "state": state, "refunded": refunded}
+    assert escrow.payee_id is not None
+    legs = [(hold, _m(escrow, -(op.refund + op.amount))), (out, _m(escrow, op.refund)),
+            (user(escrow.payee_id, "payable"), _m(escrow, op.amount - op.commission)),
+            (platform("commission"), _m(escrow, op.commission))]
+    final = {"split": "settled", "void": "voided", "capture": "captured"}[op.kind]
+    values = {"state": final, "refunded": refunded, "commission": op.commission}
+    if op.amount > 0:
+        values["payout_state"] = "waiting"
+    return legs, values
+
+
+def _emit(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation) -> None:
+    ref = escrow.reference
+    if op.kind in ("refund", "split"):
+        uow.emit(PaymentRefunded(escrow.id, ref, _m(escrow, op.refund)))
+    if op.kind == "split" and escrow.payee_id is not None:
+        uow.emit(EscrowReleased(escrow.id, ref, escrow.payee_id,
+                                _m(escrow, op.amount - op.commission), _m(escrow, op.commission)))
+    if op.kind == "void":
+        uow.emit(AuthorisationVoided(escrow.id, ref))
+    if op.kind == "capture":
+        uow.emit(PaymentCaptured(escrow.id, ref, _m(escrow, op.amount), _m(escrow, op.commission)))
+
+
+async def _paid_out(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation, actor: Actor) -> None:
+    assert escrow.payee_id is not None
+    amount = _m(escrow, op.amount)
+    legs = [(user(escrow.payee_id, "payable"), -amount), (user(escrow.payee_id, "paid_out"), amount)]
+    journal, _ = await ledger.post(uow, op.key, "payout", legs, actor,
+                                   f"Payout for {escrow.reference}", escrow.id)
+    moved = await uow.session.execute(
+        update(Escrow).where(Escrow.id == escrow.id, Escrow.payout_state == "sending")
+        .values(payout_state="paid").execution_options(synchronize_session=False))
+    if moved.rowcount != 1:
+        raise Conflict("payout is not being sent")
+    uow.emit(PayoutSent(escrow.id, escrow.payee_id, amount))
+    await notices.paid_out(uow, escrow, amount, journal)
+
+
+async def abandoned(uow: UnitOfWork, op: PaymentOperation) -> None:
+    """The provider refused the call: the operation fails and the escrow is as it was."""
+    await uow.session.execute(update(PaymentOperation).where(
+        PaymentOperation.id == op.id, PaymentOperation.status == "pending").values(status="failed"))
+    if op.kind == "payout":
+        await uow.session.execute(update(Escrow).where(
+            Escrow.id == op.escrow_id, Escrow.payout_state == "sending")
+            .values(payout_state="waiting"))
+        return
+    escrow = await uow.session.get(Escrow, op.escrow_id)
+    assert escrow is not None
+    await uow.session.execute(update(Escrow).where(
+        Escrow.id == op.escrow_id, Escrow.state == "settling").values(state=BEFORE[escrow.kind]))
+
+
+async def payout_waits(uow: UnitOfWork, escrow: Escrow) -> None:
+    await notices.payout_waits(uow, escrow)
+
+
+async def destination(uow: UnitOfWork, provider: Provider, payee_id: int) -> str | None:
+    """Where the payee is paid: their connected account once ready, or None (payout waits)."""
+    if not getattr(provider, "needs_onboarding", False):
+        return f"{provider.name}:{payee_id}"
+    row = await uow.session.get(PayoutAccount, payee_id)
+    return row.external_id if row is not None and row.ready else None
+
+
+async def ready_payees_waiting(uow: UnitOfWork, payee_id: int) -> list[int]:
+    return list((await uow.session.execute(select(Escrow.id).where(
+        Escrow.payee_id == payee_id, Escrow.payout_state == "waiting"))).scalars())

@@ -1,0 +1,121 @@
+"""Stripe webhooks: signature checked, each event processed once, every handler safe to retry."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+import stripe
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from core.money.ports import Actor
+from payments.service import PaymentsService
+from payments.tables import Escrow, ProviderEvent
+
+log = logging.getLogger(__name__)
+WEBHOOK = Actor("system:stripe-webhook", "Stripe reported it")
+
+
+class StripeWebhooks:
+    """Handles POST /stripe/webhook bodies; returns (HTTP status, JSON body)."""
+
+    def __init__(self, secret: str, payments: PaymentsService) -> None:
+        self.secret = secret
+        self.payments = payments
+
+    async def handle(self, payload: bytes, signature: str | None) -> tuple[int, dict[str, Any]]:
+        """Verify, skip replays, dispatch by type, then remember the event id."""
+        if not signature:
+            return 400, {"error": "missing Stripe-Signature"}
+        try:
+            stripe.Webhook.construct_event(payload.decode("utf-8"), signature, self.secret)
+        except (stripe.SignatureVerificationError, ValueError):
+            return 400, {"error": "bad signature"}
+        event = json.loads(payload)
+        if await self._seen(event["id"]):
+            return 200, {"duplicate": True}
+        handler = getattr(self, "_" + event["type"].replace(".", "_"), None)
+        if handler is None:
+            log.info("Stripe event %s (%s) acknowledged, not used", event["id"], event["type"])
+        else:
+            await handler(event["data"]["object"], event)
+        await self._remember(event)
+        return 200, {"received": True}
+
+    async def _seen(self, event_id: str) -> bool:
+        async with self.payments.uow() as uow:
+            return await uow.session.get(ProviderEvent, ("stripe", event_id)) is not None
+
+    async def _remember(self, event: dict[str, Any]) -> None:
+        async with self.payments.uow() as uow:
+            insert = pg_insert if uow.session.bind.dialect.name == "postgresql" else sqlite_insert
+            await uow.session.execute(insert(ProviderEvent).values(
+                source="stripe", external_id=event["id"], type=event["type"][:60], payload=event,
+                created_at=uow.clock.now()).on_conflict_do_nothing())
+            await uow.commit()
+
+    async def _escrow_of(self, intent: dict[str, Any]) -> int | None:
+        token = (intent.get("metadata") or {}).get("pay_token")
+        async with self.payments.uow() as uow:
+            return (await uow.session.execute(select(Escrow.id).where(
+                (Escrow.pay_token == token) | (Escrow.provider_ref == intent["id"])))).scalar()
+
+    async def _paid(self, intent: dict[str, Any]) -> None:
+        escrow_id = await self._escrow_of(intent)
+        if escrow_id is None:
+            log.warning("payment intent %s belongs to no escrow", intent["id"])
+            return
+        charge = intent.get("latest_charge")
+        if isinstance(charge, dict):  # expanded
+            charge = charge.get("id")
+        await self.payments.confirm_payment(escrow_id, charge, WEBHOOK, provider_ref=intent["id"])
+
+    async def _payment_intent_succeeded(self, intent: dict[str, Any], _: dict[str, Any]) -> None:
+        if intent.get("capture_method") == "manual":  # a session we captured
+            await self._finish(intent, "capture")
+        else:
+            await self._paid(intent)
+
+    async def _payment_intent_canceled(self, intent: dict[str, Any], _: dict[str, Any]) -> None:
+        await self._finish(intent, "void")
+
+    async def _finish(self, intent: dict[str, Any], kind: str) -> None:
+        """Complete our pending capture or void if the crash came before its ledger write."""
+        escrow_id = await self._escrow_of(intent)
+        key = await self.payments.pending_operation(escrow_id, kind) if escrow_id else None
+        if key:
+            await self.payments.complete(key, intent["id"])
+
+    async def _payment_intent_amount_capturable_updated(self, intent: dict[str, Any],
+                                                        _: dict[str, Any]) -> None:
+        await self._paid(intent)
+
+    async def _payment_intent_payment_failed(self, intent: dict[str, Any], _: dict[str, Any]) -> None:
+        escrow_id = await self._escrow_of(intent)
+        if escrow_id is not None:
+            error = (intent.get("last_payment_error") or {}).get("message") or "The card was declined."
+            await self.payments.declined(escrow_id, error)
+
+    async def _refund_created(self, refund: dict[str, Any], _: dict[str, Any]) -> None:
+        await self._operation_done(refund)
+
+    async def _refund_updated(self, refund: dict[str, Any], _: dict[str, Any]) -> None:
+        if refund.get("status") == "succeeded":
+            await self._operation_done(refund)
+
+    async def _transfer_created(self, transfer: dict[str, Any], _: dict[str, Any]) -> None:
+        await self._operation_done(transfer)
+
+    async def _operation_done(self, obj: dict[str, Any]) -> None:
+        key = (obj.get("metadata") or {}).get("operation")
+        if key:
+            await self.payments.complete(key, obj["id"])
+
+    async def _account_updated(self, account: dict[str, Any], event: dict[str, Any]) -> None:
+        ready = bool(account.get("charges_enabled") and account.get("payouts_enabled"))
+        at = datetime.fromtimestamp(int(event.get("created") or 0), UTC)
+        await self.payments.account_updated(account["id"], ready, at)

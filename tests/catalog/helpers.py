@@ -1,0 +1,88 @@
+"""Shortcuts for catalogue tests: accounts made directly, listings made through the real flow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from config.container import Container
+from conversations.messages import Choice, ListPage
+from core.accounts import service as accounts
+from core.accounts.service import ChannelIdentity, Registration
+from core.catalog import lifecycle, listings
+from core.catalog.tables import SellerStats
+from core.storage.tables import Account
+from tests.support.chat import ChatUser
+
+# One answer per field of the listing form, in order, as typed in chat.
+PELLETS = [
+    "ENplus A1 wood pellets, 15 kg bags", "ENplus A1", "Bagged on pallets, from Latvian sawmills",
+    "t", "500", "22", "230", "EUR", "Fixed", ["Pickup", "EXW"], None, "Riga port", "Riga", "today", "+60",
+    "7.5", "0.5", "17.2", "650", "6 mm", None,
+]
+
+
+async def make_account(app: Container, name: str, *, channel: str = "terminal",
+                       roles: tuple[str, ...] = ("seller", "buyer"), city: str = "Riga",
+                       country: str = "LV", address: str | None = None,
+                       rating_x10: int | None = None) -> Account:
+    """A registered account with one identity (no chat needed)."""
+    async with app.uow() as uow:
+        who = ChannelIdentity(channel, name, address or name)
+        account = await accounts.register(uow, who, Registration(
+            display_name=name.split(":")[-1].title(), company=None, email=f"{name[-5:]}@ex.com",
+            roles=list(roles), country=country, city=city))
+        if rating_x10 is not None:
+            uow.add(SellerStats(account_id=account.id, rating_x10=rating_x10, ratings=12, deals=9))
+        await uow.commit()
+        return account
+
+
+def values(**overrides: Any) -> dict[str, Any]:
+    """Listing form values as the form would produce them."""
+    base = {
+        "product_type": "pellets", "title": "ENplus A1 wood pellets", "grade": "ENplus A1",
+        "description": None, "unit": "t", "quantity": "500", "min_order": "22", "price": "230",
+        "currency": "EUR", "negotiable": "no", "delivery": ["pickup", "EXW"],
+        "delivery_radius_km": None, "incoterm_place": "Riga port",
+        "location": {"city": "Riga", "country": "LV", "lat": 56.9496, "lon": 24.1052},
+        "available_from": "2026-11-20", "valid_until": "2027-01-20", "moisture": None,
+        "ash": None, "ncv": None, "bulk_density": None, "particle_size": None,
+        "certifications": [],
+    }
+    return {**base, **overrides}
+
+
+async def publish(app: Container, seller: Account, **overrides: Any) -> int:
+    """A published listing made with the core services (for search and alert tests)."""
+    async with app.uow() as uow:
+        draft = await listings.create_draft(uow, seller.id, values(**overrides))
+        await lifecycle.submit(uow, draft.id, seller.id)
+        await uow.commit()
+        return draft.id
+
+
+async def answer_form(user: ChatUser, answers: list[Any]) -> None:
+    """Answer a form field by field: None taps Skip (or Done), a list taps each then Done."""
+    for answer in answers:
+        if isinstance(answer, list):
+            for label in answer:
+                await user.tap(label)
+            await user.tap("Done")
+        elif answer is None:
+            labels = user.labels()
+            await user.tap("Skip" if "Skip" in labels else "Done")
+        elif answer in user.labels():
+            await user.tap(answer)
+        else:
+            await user.say(answer)
+
+
+async def open_item(user: ChatUser, title: str = "") -> None:
+    """Press the button of the first list item whose title contains `title`."""
+    for reply in user.last:
+        if isinstance(reply, ListPage):
+            for item in reply.items:
+                if title.lower() in item.title.lower() and item.button:
+                    await user.send(Choice(item.button.data))
+                    return
+    raise AssertionError(f"no list item {title!r}")

@@ -1,0 +1,114 @@
+"""Every listing rule says exactly what to fix: field answers, plausibility checks, files."""
+
+from __future__ import annotations
+
+import pytest
+
+from conversations.messages import FileUpload
+from core.catalog import lifecycle, listings, media
+from core.catalog.media import FileStore
+from core.errors import DomainError
+from tests.catalog.helpers import PELLETS, answer_form, make_account, values
+from tests.support.chat import ChatUser
+
+
+async def at_field(app, index: int) -> ChatUser:
+    """A seller in the listing form, with the first `index` answers given."""
+    await make_account(app, "sam")
+    sam = ChatUser(app, "sam")
+    await sam.say("/sell")
+    await sam.tap("Wood pellets")
+    await answer_form(sam, PELLETS[:index])
+    return sam
+
+
+@pytest.mark.parametrize(("index", "answer", "message"), [
+    (0, "Pel", "at least 5 characters"),
+    (0, "!!!!!!", "needs letters"),
+    (4, "lots", "must be a number"),
+    (4, "0", "must be between 0.001"),
+    (4, "1.2345", "at most 3 decimal places"),
+    (6, "-5", "must be between 0.01"),
+    (7, "Doubloons", "not one of the options"),
+    (12, "Atlantis", "I don't know the city"),
+    (13, "someday", "write a date like"),
+    (15, "95", "Moisture % must be between 0 and 70"),
+])
+async def test_a_wrong_answer_is_refused_with_the_reason_and_asked_again(app, index, answer,
+                                                                          message):
+    sam = await at_field(app, index)
+    question = sam.texts().splitlines()[-2]
+    await sam.say(answer)
+    assert message in sam.texts()
+    assert question in sam.texts()
+
+
+async def test_a_misspelt_city_offers_the_closest_names_to_tap(app):
+    sam = await at_field(app, 12)
+    await sam.say("Rgia")
+    assert "Did you mean" in sam.texts()
+    await sam.tap("Riga, LV")
+    assert "Available from" in sam.texts()
+
+
+async def test_a_shared_location_resolves_to_the_nearest_city(app):
+    sam = await at_field(app, 12)
+    await sam.share_location(54.69, 25.28)
+    await answer_form(sam, PELLETS[13:])
+    await sam.tap("Done")
+    assert "Vilnius, LT" in sam.texts()
+
+
+@pytest.mark.parametrize(("overrides", "message"), [
+    ({"price": "2"}, "outside the plausible range"),
+    ({"unit": "nm3"}, "is traded in"),
+    ({"min_order": "900"}, "minimum order can't be larger"),
+    ({"delivery": ["delivery"], "delivery_radius_km": None}, "needs the radius"),
+    ({"delivery": ["CIF"], "incoterm_place": None}, "needs a named place"),
+    ({"available_from": "2027-02-01", "valid_until": "2027-01-01"}, "must be after"),
+    ({"available_from": "2020-01-01", "valid_until": "2020-02-01"}, "is in the past"),
+    ({"available_from": "2026-11-20", "valid_until": "2028-06-01"}, "at most a year"),
+])
+async def test_implausible_listings_are_refused_with_what_to_check(app, overrides, message):
+    seller = await make_account(app, "sam")
+    async with app.uow() as uow:
+        with pytest.raises(DomainError, match=message):
+            await listings.create_draft(uow, seller.id, values(**overrides))
+
+
+async def test_a_claimed_certification_needs_a_document_before_publishing(app):
+    seller = await make_account(app, "sam")
+    async with app.uow() as uow:
+        draft = await listings.create_draft(uow, seller.id, values(certifications=["enplus"]))
+        with pytest.raises(DomainError, match="add the certificate as a document"):
+            await lifecycle.submit(uow, draft.id, seller.id)
+        await media.attach(uow, FileStore(app.settings.data_dir), draft.id, kind="document",
+                           name="enplus.pdf", mime="application/pdf", data=b"%PDF-1.7 cert")
+        assert await lifecycle.submit(uow, draft.id, seller.id) == "published"
+
+
+async def test_a_draft_with_a_problem_from_the_form_is_refused_in_chat(app):
+    sam = await at_field(app, 0)
+    answers = list(PELLETS)
+    answers[6] = "2"  # 2 EUR per tonne of pellets
+    await answer_form(sam, answers)
+    assert "outside the plausible range" in sam.texts()
+
+
+@pytest.mark.parametrize(("upload", "message"), [
+    (FileUpload("x.exe", "x.exe", "application/x-msdownload", 100, "document"), "isn't accepted"),
+    (FileUpload("big.pdf", "big.pdf", "application/pdf", 50 * 1024 * 1024, "document"),
+     "the limit is 10 MB"),
+])
+async def test_files_of_the_wrong_type_or_size_are_refused(app, upload, message):
+    sam = await at_field(app, len(PELLETS))
+    await sam.send(upload)
+    assert message in sam.texts()
+
+
+async def test_a_file_whose_bytes_are_not_what_it_claims_is_refused(app, tmp_path):
+    fake = tmp_path / "photo.jpg"
+    fake.write_bytes(b"MZ not a jpeg")
+    sam = await at_field(app, len(PELLETS))
+    await sam.send(FileUpload(str(fake), "photo.jpg", "image/jpeg", 13, "photo"))
+    assert "doesn't look like a real JPEG" in sam.texts()

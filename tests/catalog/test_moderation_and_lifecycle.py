@@ -1,0 +1,149 @@
+"""Moderation (approve / reject with a reason), My listings actions, expiry and its reminder."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from sqlalchemy import select
+
+from conversations.messages import Choice
+from core.catalog import lifecycle
+from core.catalog.query import SearchQuery
+from core.catalog.tables import Listing
+from core.errors import Conflict
+from core.storage.tables import OutboxMessage
+from tests.catalog.helpers import PELLETS, answer_form, make_account, open_item, publish
+from tests.support.chat import ChatUser
+
+
+@pytest.fixture
+def moderated(app):
+    app.policy = dataclasses.replace(app.policy, listing_moderation=True)
+    return app
+
+
+async def submit_through_chat(app) -> ChatUser:
+    await make_account(app, "sam")
+    sam = ChatUser(app, "sam")
+    await sam.say("/sell")
+    await sam.tap("Wood pellets")
+    await answer_form(sam, PELLETS)
+    await sam.tap("Done")
+    await sam.tap("Publish")
+    return sam
+
+
+async def status_of(app, listing_id: int = 1) -> str:
+    async with app.uow() as uow:
+        return (await uow.session.get(Listing, listing_id)).status
+
+
+async def seller_texts(app, listing_id: int = 1) -> list[str]:
+    async with app.uow() as uow:
+        seller_id = (await uow.session.get(Listing, listing_id)).seller_id
+    return await texts_for(app, seller_id)
+
+
+async def texts_for(app, account_id: int) -> list[str]:
+    async with app.uow() as uow:
+        rows = (await uow.session.execute(select(OutboxMessage).where(
+            OutboxMessage.account_id == account_id, OutboxMessage.channel != "email"))).scalars()
+        return [r.payload["text"] for r in rows]
+
+
+async def test_with_moderation_on_a_listing_waits_and_an_admin_approves_it(moderated):
+    app = moderated
+    root = await make_account(app, "root", roles=("buyer",))
+    sam = await submit_through_chat(app)
+    assert "Sent for review" in sam.texts()
+    assert await status_of(app) == "pending_review"
+    assert any("waits for review" in t for t in await texts_for(app, root.id))
+    admin = ChatUser(app, "root")
+    await admin.say("/moderation")
+    await open_item(admin, "ENplus")
+    await admin.tap("Approve")
+    assert "Approved" in admin.texts()
+    assert await status_of(app) == "published"
+    assert any("approved and published" in t for t in await seller_texts(app))
+
+
+async def test_an_admin_rejects_with_a_reason_the_seller_sees(moderated):
+    app = moderated
+    await make_account(app, "root", roles=("buyer",))
+    await submit_through_chat(app)
+    admin = ChatUser(app, "root")
+    await admin.say("/moderation")
+    await open_item(admin, "ENplus")
+    await admin.tap("Reject")
+    await admin.say("The ENplus certificate number is missing")
+    assert "Rejected" in admin.texts()
+    assert await status_of(app) == "draft"
+    assert any("certificate number is missing" in t for t in await seller_texts(app))
+
+
+async def test_the_queue_is_only_for_admins(moderated):
+    await make_account(moderated, "bob", roles=("buyer",))
+    bob = ChatUser(moderated, "bob")
+    await bob.say("/moderation")
+    assert "for administrators" in bob.texts()
+
+
+async def test_my_listings_pause_resume_mark_sold_renew_and_delete(app):
+    seller = await make_account(app, "sam")
+    await publish(app, seller)
+    sam = ChatUser(app, "sam")
+    await sam.say("/mylistings")
+    await open_item(sam, "ENplus")
+    for action, status in (("Pause", "paused"), ("Resume", "published"), ("Mark sold", "sold_out"),
+                           ("Renew", "published")):
+        await sam.tap(action)
+        assert await status_of(app) == status
+    await sam.tap("Delete")
+    assert await status_of(app) == "closed"
+    assert "no listings yet" in sam.texts()
+
+
+async def test_a_listing_search_stops_showing_once_paused(app):
+    seller = await make_account(app, "sam")
+    listing_id = await publish(app, seller)
+    async with app.uow() as uow:
+        await app.catalog.load(uow)
+        await lifecycle.act(uow, listing_id, seller.id, "pause")
+        await uow.commit()
+    async with app.uow() as uow:
+        assert (await app.catalog.search(uow, SearchQuery(text="pellets"))).total == 0
+
+
+async def test_an_action_on_a_listing_that_moved_meanwhile_is_refused(app):
+    seller = await make_account(app, "sam")
+    listing_id = await publish(app, seller)
+    async with app.uow() as uow:
+        await lifecycle.act(uow, listing_id, seller.id, "sold")
+        await uow.commit()
+    async with app.uow() as uow:
+        with pytest.raises(Conflict):
+            await lifecycle._move(uow, listing_id, ("published",), "paused")
+
+
+async def test_sellers_are_reminded_before_expiry_then_the_listing_expires_and_can_be_renewed(
+        app, clock):
+    seller = await make_account(app, "sam")
+    listing_id = await publish(app, seller, valid_until="2026-12-10")
+    clock.advance(days=18)
+    async with app.uow() as uow:
+        assert await lifecycle.remind_due(uow) == [listing_id]
+        assert await lifecycle.remind_due(uow) == []
+        await uow.commit()
+    clock.advance(days=3)
+    async with app.uow() as uow:
+        assert await lifecycle.expire_due(uow) == [listing_id]
+        await uow.commit()
+    assert await status_of(app, listing_id) == "expired"
+    texts = await texts_for(app, seller.id)
+    assert any("expires on 2026-12-10" in t for t in texts)
+    assert any("has expired" in t for t in texts)
+    sam = ChatUser(app, "sam")
+    await sam.send(Choice(f"@go:listing_renew:{listing_id}"))
+    assert "Renewed" in sam.texts()
+    assert await status_of(app, listing_id) == "published"

@@ -1,0 +1,122 @@
+"""Searching in chat: results in pages, filters, sorts, a listing card, watchlist, market view."""
+
+from __future__ import annotations
+
+from conversations.messages import FileReply, ListPage
+from core.catalog import media
+from core.catalog.media import FileStore
+from tests.catalog.helpers import make_account, open_item, publish
+from tests.support.chat import ChatUser
+
+VILNIUS = {"city": "Vilnius", "country": "LT", "lat": 54.6872, "lon": 25.2797}
+
+
+def page_of(user: ChatUser) -> ListPage:
+    return next(r for r in user.last if isinstance(r, ListPage))
+
+
+async def catalogue(app, count: int = 7) -> None:
+    seller = await make_account(app, "sam", rating_x10=46)
+    for i in range(count):
+        await publish(app, seller, title=f"ENplus A1 wood pellets lot {i}", price=str(200 + i))
+    await publish(app, seller, product_type="chips", title="Spruce wood chips", unit="loose_m3",
+                  price="20", grade=None, delivery=["delivery"], delivery_radius_km=80,
+                  incoterm_place=None, location=VILNIUS)
+
+
+async def test_a_misspelt_search_finds_the_listings_and_pages_past_the_last_page(app):
+    await catalogue(app)
+    await make_account(app, "bob", roles=("buyer",))
+    bob = ChatUser(app, "bob")
+    await bob.say("/search enplsu peletts riga")
+    first = page_of(bob)
+    assert first.pages == 2 and len(first.items) == 5
+    assert all("pellets" in item.title for item in first.items)
+    await bob.tap("Next")
+    assert page_of(bob).page == 2 and len(page_of(bob).items) == 2
+    await bob.tap("Next")
+    assert "That was the last page" in bob.texts()
+    await bob.tap("Previous")
+    assert page_of(bob).page == 1
+
+
+async def test_filters_and_sorts_from_the_buttons(app):
+    await catalogue(app)
+    await make_account(app, "bob", roles=("buyer",))
+    bob = ChatUser(app, "bob")
+    await bob.say("/search wood")
+    assert "8 result(s)" in page_of(bob).title
+    await bob.tap("Filters")
+    await bob.tap("Wood chips")  # product type; every other filter skipped
+    for _ in range(12):
+        await bob.tap("Skip")
+    assert "1 result(s)" in page_of(bob).title
+    assert page_of(bob).items[0].title == "Spruce wood chips"
+    await bob.tap("Filters")
+    for _ in range(13):
+        await bob.tap("Skip")
+    await bob.tap("Sort")
+    await bob.tap("Price (low first)")
+    assert next(i.title for i in page_of(bob).items) == "Spruce wood chips"
+    assert "sorted by price" in page_of(bob).title
+
+
+async def test_a_distance_filter_uses_the_buyers_city(app):
+    await catalogue(app)
+    await make_account(app, "bob", roles=("buyer",), city="Kaunas", country="LT")
+    bob = ChatUser(app, "bob")
+    await bob.say("/search wood")
+    await bob.tap("Filters")
+    for answer in (None, None, None, None, None, None, None, "150"):
+        await (bob.tap("Skip") if answer is None else bob.say(answer))
+    for _ in range(5):
+        await bob.tap("Skip")
+    assert "1 result(s)" in page_of(bob).title  # Vilnius is ~90 km away, Riga ~210 km
+    assert "km" in page_of(bob).items[0].subtitle
+
+
+async def test_the_listing_card_shows_specs_reputation_carbon_and_can_be_watched(app):
+    await catalogue(app, count=1)
+    await make_account(app, "bob", roles=("buyer",))
+    bob = ChatUser(app, "bob")
+    await bob.say("/search spruce chips")
+    await open_item(bob, "spruce")
+    card = bob.texts()
+    assert "Spruce wood chips" in card and "★ 4.6" in card
+    assert "Avoids about" in card and "Delivery within 80 km" in card
+    await bob.tap("carbon estimate")
+    assert "80 g CO₂e/MJ" in bob.texts() or "80 g" in bob.texts()
+    await bob.tap("Save to watchlist")
+    assert "Saved to your watchlist" in bob.texts()
+    await bob.say("/watchlist")
+    assert page_of(bob).items[0].title == "Spruce wood chips"
+
+
+async def test_sellers_see_what_buyers_search_for_and_the_price_range(app):
+    await catalogue(app, count=3)
+    await make_account(app, "bob", roles=("buyer",))
+    bob = ChatUser(app, "bob")
+    for text in ("pellets riga", "pellets riga", "chips"):
+        await bob.say(f"/search {text}")
+    sam = ChatUser(app, "sam")
+    await sam.say("/market")
+    await sam.tap("Wood pellets")
+    text = sam.texts()
+    assert "“pellets riga” × 2" in text and "“chips” × 1" in text
+    assert "3 published EUR listings" in text
+
+
+async def test_a_buyer_downloads_the_certificate_from_the_listing_card(app):
+    seller = await make_account(app, "sam")
+    listing_id = await publish(app, seller)
+    async with app.uow() as uow:
+        await media.attach(uow, FileStore(app.settings.data_dir), listing_id, kind="document",
+                           name="enplus.pdf", mime="application/pdf", data=b"%PDF-1.7 cert")
+        await uow.commit()
+    await make_account(app, "bob", roles=("buyer",))
+    bob = ChatUser(app, "bob")
+    await bob.say(f"/view {listing_id}")
+    assert "documents: enplus.pdf" in bob.texts()
+    await bob.tap("Documents")
+    (doc,) = [r for r in bob.last if isinstance(r, FileReply)]
+    assert (doc.file_name, doc.content) == ("enplus.pdf", b"%PDF-1.7 cert")

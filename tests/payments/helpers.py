@@ -1,0 +1,33 @@
+"""Shared set-up for money tests: two registered people and an open escrow."""
+
+from __future__ import annotations
+
+from config.container import Container
+from core.accounts import service as accounts
+from core.money.model import Money
+from core.money.ports import Actor, EscrowView
+
+BUYER = Actor("account:buyer", "test")
+ADMIN = Actor("admin:terminal:root", "dispute outcome")
+
+
+async def register(app: Container, name: str, roles: list[str]) -> int:
+    async with app.uow() as uow:
+        who = accounts.ChannelIdentity("terminal", name, name)
+        account = await accounts.register(uow, who, accounts.Registration(
+            display_name=name.capitalize(), email=f"{name}@example.com", roles=roles))
+        await uow.commit()
+        return account.id
+
+
+async def people(app: Container) -> tuple[int, int]:
+    """A buyer and a seller."""
+    return await register(app, "bob", ["buyer"]), await register(app, "sue", ["seller"])
+
+
+async def held_escrow(app: Container, amount: int = 10_000, reference: str = "deal:1",
+                      currency: str = "EUR") -> EscrowView:
+    buyer, seller = await people(app)
+    view = await app.payments.open("goods", "bioenergy", reference, buyer, seller,
+                                   Money(amount, currency), BUYER)
+    return await app.payments.pay_with_test_card(view.id, "4242 4242 4242 4242")

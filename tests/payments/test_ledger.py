@@ -1,0 +1,128 @@
+"""The ledger itself: balanced journals, idempotency keys, no overdrafts, balances from entries."""
+
+from __future__ import annotations
+
+import asyncio
+import zlib
+
+import pytest
+from sqlalchemy import func, select
+
+from core.money.model import CommissionRule, Money
+from core.money.ports import Actor
+from payments import invoices, ledger
+from payments.ledger import NegativeBalance, UnbalancedJournal, platform, user, world
+from payments.tables import Invoice, LedgerEntry
+from tests.payments.helpers import BUYER, held_escrow
+
+WHO = Actor("test", "ledger test")
+
+
+def eur(amount: int) -> Money:
+    return Money(amount, "EUR")
+
+
+async def test_a_journal_whose_entries_do_not_sum_to_zero_is_refused(app):
+    async with app.uow() as uow:
+        with pytest.raises(UnbalancedJournal):
+            await ledger.post(uow, "k1", "test", [(world("sandbox"), eur(-100)),
+                                                  (platform("revenue"), eur(99))], WHO, "bad")
+
+
+async def test_the_same_key_records_a_movement_once(app):
+    legs = [(world("sandbox"), eur(-100)), (platform("revenue"), eur(100))]
+    async with app.uow() as uow:
+        first = await ledger.post(uow, "once", "test", legs, WHO, "first")
+        again = await ledger.post(uow, "once", "test", legs, WHO, "again")
+        await uow.commit()
+    assert first[1] is True and again == (first[0], False)
+    async with app.uow() as uow:
+        assert await ledger.balance(uow, platform("revenue"), "EUR") == 100
+        assert (await uow.session.execute(select(func.count(LedgerEntry.id)))).scalar() == 2
+
+
+async def test_an_account_that_must_not_go_negative_is_never_overdrawn(app):
+    async with app.uow() as uow:
+        with pytest.raises(NegativeBalance):
+            await ledger.post(uow, "over", "test", [(user(1, "payable"), eur(-1)),
+                                                    (user(1, "paid_out"), eur(1))], WHO, "x")
+
+
+async def test_currencies_balance_separately_and_balances_come_from_entries(app):
+    legs = [(world("sandbox"), eur(-500)), (platform("revenue"), eur(500)),
+            (world("sandbox"), Money(-700, "JPY")), (platform("revenue"), Money(700, "JPY"))]
+    async with app.uow() as uow:
+        await ledger.post(uow, "fx", "test", legs, WHO, "two currencies")
+        assert await ledger.balance(uow, platform("revenue"), "JPY") == 700
+        assert await ledger.totals_by_purpose(uow) == {
+            ("world", "EUR"): -500, ("revenue", "EUR"): 500,
+            ("world", "JPY"): -700, ("revenue", "JPY"): 700}
+
+
+def test_commission_is_a_percentage_with_a_minimum_rounded_half_up():
+    from decimal import Decimal
+    rule = CommissionRule(Decimal("2.5"), Decimal("1"))
+    assert rule.on(eur(10_000)) == eur(250)
+    assert rule.on(eur(1_000)) == eur(100)  # the minimum
+    assert rule.on(eur(50)) == eur(50)  # never more than the amount
+    assert rule.on(eur(10_001)) == eur(250)  # 250.025 rounds to 250
+    assert rule.on(eur(10_020)) == eur(251)  # 250.5 rounds up
+    assert Money.parse("12.34", "EUR") == eur(1234)
+
+
+async def test_invoice_numbers_are_sequential_without_gaps_under_concurrency(app):
+    view = await held_escrow(app)
+
+    async def take() -> str:
+        async with app.uow() as uow:
+            number = await invoices.next_number(uow, app.clock.now())
+            await uow.commit()
+            return number
+
+    numbers = await asyncio.gather(*(take() for _ in range(20)))
+    assert sorted(numbers) == [f"2026-{n:06d}" for n in range(2, 22)]  # 1 went to the payment
+    assert view.state == "held"
+
+
+def _pdf_text(pdf: bytes) -> str:
+    text = []
+    for chunk in pdf.split(b"stream\n")[1:]:
+        body = chunk.split(b"\nendstream")[0]
+        try:
+            text.append(zlib.decompress(body).decode("latin-1"))
+        except zlib.error:
+            text.append(body.decode("latin-1"))
+    return "".join(text)
+
+
+async def test_a_payout_statement_names_both_parties_line_items_commission_and_total(app):
+    view = await held_escrow(app, 10_000)
+    await app.payments.release(view.id, BUYER)
+    async with app.uow() as uow:
+        number = (await uow.session.execute(select(Invoice.number).where(
+            Invoice.kind == "payout").order_by(Invoice.id))).scalars().first()
+    number, pdf = await app.payments.invoice_for(number, view.payee_id)
+    text = _pdf_text(pdf)
+    for expected in (number, "Bob", "Sue", "deal:1", "Platform commission", "-5.00 EUR",
+                     "100.00 EUR", "95.00 EUR", "TEST MODE"):
+        assert expected in text, expected
+
+
+async def test_receipts_are_emailed_to_both_parties_with_a_download_link(app, mailbox):
+    from datetime import UTC, datetime
+
+    from sqlalchemy import update
+
+    from core.storage.tables import Account
+
+    view = await held_escrow(app, 10_000)  # registers bob and sue, then pays
+    async with app.uow() as uow:
+        await uow.session.execute(update(Account).values(
+            email_verified_at=datetime(2026, 1, 1, tzinfo=UTC)))
+        await uow.commit()
+    await app.payments.release(view.id, BUYER)
+    await app.dispatcher.run_once()
+    receipts = [(to, p["subject"]) for to, p in mailbox.sent if "Payout statement" in p["subject"]]
+    assert {to for to, _ in receipts} == {"bob@example.com", "sue@example.com"}
+    body = next(p["text"] for _, p in mailbox.sent if "Payout statement" in p["subject"])
+    assert "http://127.0.0.1:8000/invoices/" in body and body.endswith(".pdf")

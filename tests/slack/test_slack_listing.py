@@ -1,0 +1,86 @@
+"""A seller on Slack lists a product through modals; a buyer searches with the filter modal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from core.catalog.tables import Listing, ListingMedia
+from tests.catalog.helpers import make_account, publish
+from tests.slack.conftest import SlackWorld
+
+DETAILS = {
+    "title": "Spruce wood chips, fresh", "grade": "ISO 17225 B1", "description": "",
+    "unit": "loose_m3", "quantity": "900", "min_order": "", "price": "18", "currency": "EUR",
+    "negotiable": "yes", "delivery": ["delivery"], "delivery_radius_km": "120",
+    "incoterm_place": "", "location": "Kaunas", "available_from": "2026-11-21",
+    "valid_until": "2027-01-05", "moisture": "35", "ash": "", "ncv": "", "bulk_density": "",
+    "particle_size": "P31.5", "certifications": [],
+}
+
+
+def button_value(message: dict[str, Any], label: str) -> str:
+    for block in message.get("blocks") or []:
+        for element in block.get("elements") or [block.get("accessory") or {}]:
+            if label in str((element.get("text") or {}).get("text", "")):
+                return str(element["value"])
+    raise AssertionError(f"no button {label!r}")
+
+
+async def test_a_seller_lists_chips_with_two_modals_then_previews_and_publishes(
+        slack: SlackWorld):
+    await slack.register()
+    await slack.user.command("sell")
+    type_view = (await slack.fake.wait_for("views.open", lambda p: "listing_type" in str(p)))["view"]
+    update = await slack.user.submit(type_view, {"product_type": "chips"})
+    details = update.json()
+    assert details["response_action"] == "update"
+    view = details["view"]
+    kinds = {b["block_id"]: b["element"]["type"] for b in view["blocks"]}
+    assert kinds["location"] == "plain_text_input" and kinds["valid_until"] == "datepicker"
+    assert kinds["unit"] == "static_select" and kinds["certifications"] == "checkboxes"
+
+    wrong = await slack.user.submit(view, {**DETAILS, "location": "Kaunsa", "quantity": "-3"})
+    assert set(wrong.json()["errors"]) == {"location", "quantity"}
+
+    done = await slack.user.submit(view, DETAILS)
+    assert done.content in (b"", b"{}"), done.text
+    await slack.posted("Send photos and documents")
+    pdf = b"%PDF-1.7 lab report"
+    slack.fake.user_files["F0LAB"] = ("lab-report.pdf", "application/pdf", pdf)
+    await slack.user.dm("", files=[{"id": "F0LAB", "name": "lab-report.pdf",
+                                    "mimetype": "application/pdf", "size": len(pdf)}])
+    await slack.posted("Added lab-report.pdf")
+    await slack.settle()
+    again = slack.fake.calls_to("chat.postMessage")[-1]
+    await slack.user.click(button_value(again, "Done"))
+    preview = await slack.posted("Preview")
+    await slack.user.click(button_value(preview, "Publish"))
+    await slack.posted("Published")
+    async with slack.app.uow() as uow:
+        listing = (await uow.session.execute(select(Listing))).scalar_one()
+        assert (listing.status, listing.city, listing.unit) == ("published", "Kaunas", "loose_m3")
+        assert listing.price_mwh_minor == 2400  # 18 EUR ÷ 0.75 MWh per loose m³
+        media = (await uow.session.execute(select(ListingMedia))).scalar_one()
+        assert (media.kind, media.size) == ("document", len(pdf))
+
+
+async def test_a_buyer_searches_with_the_filter_modal_and_gets_block_kit_results(
+        slack: SlackWorld):
+    seller = await make_account(slack.app, "sam")
+    await publish(slack.app, seller)
+    await publish(slack.app, seller, title="Industrial pellets", grade="Industrial",
+                  price="150")
+    await slack.register()
+    await slack.user.command("search")
+    view = (await slack.fake.wait_for("views.open", lambda p: '"search"' in str(p)))["view"]
+    names = [b["block_id"] for b in view["blocks"]]
+    assert names[:2] == ["text", "product_type"] and "max_km" in names and "sort" in names
+    answer = await slack.user.submit(view, {"text": "peletts", "product_type": "pellets",
+                                            "price_max": "200", "sort": "price"})
+    assert answer.content in (b"", b"{}"), answer.text
+    results = await slack.posted("1 result(s)")
+    assert "Industrial pellets" in str(results["blocks"])
+    await slack.user.click(button_value(results, "View"))
+    await slack.posted("Avoids about")

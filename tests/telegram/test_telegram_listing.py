@@ -1,0 +1,63 @@
+"""A Telegram seller lists step by step with a photo served by getFile; inline search answers."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+from core.catalog.tables import Listing, ListingMedia
+from tests.catalog.helpers import PELLETS, make_account, publish
+from tests.telegram.conftest import TelegramUser
+
+JPEG = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8
+
+
+async def answer(ann: TelegramUser, value, expect: str = "?") -> None:
+    """One answer of the listing form: typed, a button, Skip/Done, or several buttons."""
+    if isinstance(value, list):
+        for label in value:
+            await ann.tap(label, expect="Delivery options")
+        await ann.tap("Done", expect=expect)
+    elif value is None:
+        await ann.tap("Skip", expect=expect)
+    elif value in ("t", "EUR", "Fixed"):
+        await ann.tap(value, expect=expect)
+    else:
+        await ann.say(value, expect=expect)
+
+
+async def test_a_seller_lists_pellets_with_a_photo_and_publishes(bot, ann, fake):
+    container, _ = bot
+    await make_account(container, str(ann.id), channel="telegram")
+    await ann.say("/sell", expect="Product type?")
+    await ann.tap("Wood pellets", expect="Title?")
+    for value in PELLETS[:-1]:
+        await answer(ann, value)
+    await ann.tap("Done", expect="Send photos and documents")
+    fake.files[f"P{ann.id}s1280"] = JPEG  # the largest size is the one fetched
+    await ann.send(fake.photo(ann.id), expect="Tap Done when finished")  # asked again
+    assert "Added photo_up1280.jpg" in "\n".join(fake.texts(ann.id))
+    assert fake.sent("getFile")[-1].params["file_id"] == f"P{ann.id}s1280"
+    await ann.tap("Done", expect="Preview")
+    await ann.tap("Publish", expect="Published")
+    async with container.uow() as uow:
+        listing = (await uow.session.execute(select(Listing))).scalar_one()
+        media = (await uow.session.execute(select(ListingMedia))).scalar_one()
+        assert listing.status == "published" and media.size == len(JPEG)
+        assert media.channel_ref == f"telegram:P{ann.id}s1280"
+
+
+async def test_an_inline_query_is_answered_with_matching_listings(bot, ann, fake):
+    container, _ = bot
+    seller = await make_account(container, "sam")
+    listing_id = await publish(container, seller)
+    await publish(container, seller, product_type="chips", title="Spruce wood chips",
+                  unit="loose_m3", price="20", grade=None)
+    fake.push(fake.inline_query(ann.id, "enplsu peletts riga"))
+    call = await fake.wait_for("answerInlineQuery")
+    results = call.params["results"]
+    results = json.loads(results) if isinstance(results, str) else results
+    assert results[0]["id"] == str(listing_id)
+    assert results[0]["title"] == "ENplus A1 wood pellets"
+    assert "/view" in results[0]["input_message_content"]["message_text"]
