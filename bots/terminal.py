@@ -33,6 +33,7 @@ from conversations.messages import (
     Text,
     notification_reply,
 )
+from core.accounts.service import find_account
 from core.notifications.dispatcher import OutboxDispatcher
 
 HELP_LINE = ("Type answers and commands (/help, /menu, /cancel). Press a button by typing its "
@@ -59,13 +60,22 @@ class TerminalChat:
         self._in = stdin
         self._out = stdout
         self._numbered: list[Button] = []
+        self.account_id: int | None = None
         senders = {"terminal": TerminalSender(self), "email": container.senders["email"]}
-        # Only this user's terminal notifications (and emails, for local development) are
-        # delivered here; `agora serve` delivers the rest.
-        self.dispatcher = OutboxDispatcher(
-            container.sessions, container.clock, senders,
-            accept=lambda channel, address: channel == "email" or address == name,
-        )
+        # Only this user's notifications and emails (printed, for local development) are
+        # delivered here; `agora serve` delivers everybody else's.
+        self.dispatcher = OutboxDispatcher(container.sessions, container.clock, senders,
+                                           accept=self._mine)
+
+    def _mine(self, channel: str, address: str, account_id: int | None) -> bool:
+        if channel == "email":
+            return account_id is not None and account_id == self.account_id
+        return channel == "terminal" and address == self.name
+
+    async def _refresh_account(self) -> None:
+        async with self.container.uow() as uow:
+            account = await find_account(uow, "terminal", self.name)
+            self.account_id = account.id if account else None
 
     def _print(self, text: str = "") -> None:
         self._out.write(text + "\n")
@@ -94,6 +104,7 @@ class TerminalChat:
                        display_name=self.name)
         outcome = await self.container.engine.handle(env)
         self.render(outcome.replies)
+        await self._refresh_account()
         await self.dispatcher.run_once()
 
     def parse(self, line: str) -> Inbound | None:

@@ -84,3 +84,18 @@ def test_serve_starts_on_sqlite_with_no_tokens_and_answers_health(tmp_path):
         output = proc.communicate(timeout=20)[0]
     assert "agora chat --as" in output
     assert (tmp_path / "agora.db").exists()
+
+
+def test_a_terminal_shows_only_its_own_users_emails(tmp_path):
+    chat(tmp_path, "ann", ["Ann Ozola", "skip", "ann@example.com", "a", "done", "Latvia", "Riga",
+                           "done"])
+    db = sqlite3.connect(tmp_path / "agora.db")
+    db.execute("INSERT INTO outbox (account_id, channel, address, payload, urgent, status, attempts, "
+               "available_at, created_at) VALUES (1, 'email', 'ann@example.com', "
+               "'{\"subject\": \"x\", \"text\": \"code for ann 111111\"}', 1, 'pending', 0, "
+               "'2000-01-01 00:00:00', '2000-01-01 00:00:00')")
+    db.commit()
+    second = chat(tmp_path, "bob", ["Bob Berg", "skip", "bob@example.com", "a", "done", "Sweden",
+                                    "Gothenburg", "done"])
+    assert "email to bob@example.com" in second
+    assert "code for ann" not in second

@@ -39,14 +39,15 @@ class OutboxDispatcher:
         clock: Clock,
         senders: dict[str, Sender],
         limiter: SendLimiter | None = None,
-        accept: Callable[[str, str], bool] | None = None,
+        accept: Callable[[str, str, int | None], bool] | None = None,
         poll_seconds: float = 1.0,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self.senders = senders
         self._limiter = limiter or SendLimiter()
-        self._accept = accept or (lambda channel, address: True)
+        # accept(channel, address, account_id): which rows this dispatcher delivers.
+        self._accept = accept or (lambda channel, address, account_id: True)
         self._poll = poll_seconds
         self._wake = asyncio.Event()
 
@@ -78,7 +79,8 @@ class OutboxDispatcher:
     async def _due_ids(self) -> list[int]:
         now = self._clock.now()
         stmt = (
-            select(OutboxMessage.id, OutboxMessage.channel, OutboxMessage.address)
+            select(OutboxMessage.id, OutboxMessage.channel, OutboxMessage.address,
+                   OutboxMessage.account_id)
             .where(OutboxMessage.status == "pending", OutboxMessage.available_at <= now,
                    OutboxMessage.channel.in_(list(self.senders)))
             .order_by(OutboxMessage.id)
@@ -86,7 +88,7 @@ class OutboxDispatcher:
         )
         async with self._sessions() as session:
             rows = (await session.execute(stmt)).all()
-        return [r.id for r in rows if self._accept(r.channel, r.address)]
+        return [r.id for r in rows if self._accept(r.channel, r.address, r.account_id)]
 
     async def _claim(self, row_id: int) -> OutboxMessage | None:
         """Take the row for this worker; a row another worker took is left alone."""
