@@ -98,7 +98,8 @@ class Engine:
             _save(conv, ctx)
             conv.version += 1
             await uow.commit()
-        return Outcome(_stamp(replies, conv.token))
+        edit = ctx.edit_in_place and len(replies) == 1 and isinstance(replies[0], Reply)
+        return Outcome(_stamp(replies, conv.token), edit_in_place=edit)
 
     async def _context(self, uow: UnitOfWork, env: Envelope, conv: Conversation) -> Ctx:
         account = await find_account(uow, env.channel, env.user_key)

@@ -24,6 +24,9 @@ class Ctx:
     roles: set[str]
     data: dict[str, Any]
     services: Any  # conversations.engine.Services; Any avoids an import cycle
+    # Set by a step whose answer only updates the question just asked (a ticked checkbox),
+    # so channels that can edit a sent message replace it instead of sending a new one.
+    edit_in_place: bool = False
 
     @property
     def who(self) -> ChannelIdentity:

@@ -89,6 +89,7 @@ async def answer(ctx: Ctx, key: str, state: FormState, msg: Inbound) -> Next:
         return _retry(str(exc), exc.suggestions)
     progress["values"][field.name] = value
     if not finished:
+        ctx.edit_in_place = isinstance(msg, Choice)
         return Next.stay()
     progress["i"] += 1
     if progress["i"] < len(form.fields):

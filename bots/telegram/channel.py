@@ -22,6 +22,7 @@ from bots.telegram.catalog import TelegramFileFetcher, answer_inline
 from bots.telegram.render import TelegramSender
 from config.catalog_wiring import add_fetcher
 from config.container import Container
+from conversations.messages import Outbound, Reply
 from core.locks import KeyedLocks
 
 log = logging.getLogger(__name__)
@@ -183,8 +184,9 @@ class TelegramChannel:
             await answer_inline(self.container, update.inline_query, self._username() or "bot")
             return
         chat_id = inbound.chat_of(update)
-        if update.callback_query is not None:
-            await self._acknowledge(update.callback_query)
+        query = update.callback_query
+        if query is not None:
+            await self._answer(query)
         message = inbound.translate(update, self._username())
         if isinstance(message, inbound.Ignore) or chat_id is None:
             return
@@ -196,15 +198,37 @@ class TelegramChannel:
             return
         await self._typing(chat_id)
         outcome = await self.container.engine.handle(env)
-        if not outcome.duplicate:
-            await render.send_replies(bot, chat_id, outcome.replies)
+        if outcome.duplicate:
+            return
+        if query is not None:
+            if outcome.edit_in_place and await self._edit(query, outcome.replies[0]):
+                return
+            await self._remove_keyboard(query)
+        await render.send_replies(bot, chat_id, outcome.replies)
 
-    async def _acknowledge(self, query: CallbackQuery) -> None:
-        """Answer the button press at once, then take the keyboard off its message."""
+    async def _answer(self, query: CallbackQuery) -> None:
+        """Answer the button press at once (Telegram shows a spinner until then)."""
         try:
             await query.answer()
         except Exception as exc:
             log.warning("telegram: answerCallbackQuery %s failed: %s", query.id, exc)
+
+    async def _edit(self, query: CallbackQuery, reply: Outbound) -> bool:
+        """Replace the pressed message with the updated question (a ticked checkbox)."""
+        message = query.message
+        if not isinstance(message, Message) or not isinstance(reply, Reply):
+            return False
+        try:
+            await self.application.bot.edit_message_text(
+                reply.text, chat_id=message.chat.id, message_id=message.message_id,
+                reply_markup=render.keyboard(reply.buttons))
+        except Exception as exc:  # fall back to a new message
+            log.warning("telegram: editing the question in place failed: %s", exc)
+            return False
+        return True
+
+    async def _remove_keyboard(self, query: CallbackQuery) -> None:
+        """Take the keyboard off a pressed message, so its old buttons aren't tapped again."""
         message = query.message
         if not isinstance(message, Message) or message.reply_markup is None:
             return

@@ -307,15 +307,16 @@ class FakeTelegram:
         return [str(c.params.get("text")) for c in self.sent(since=since)
                 if _chat_id(c.params) == chat_id]
 
-    async def wait_for(self, method: str, predicate: Callable[[dict[str, Any]], bool] | None = None,
-                       timeout: float = 5.0,  # noqa: ASYNC109 - a deadline for the search
+    async def wait_for(self, method: str | tuple[str, ...],
+                       predicate: Callable[[dict[str, Any]], bool] | None = None, timeout: float = 5.0,  # noqa: ASYNC109 - a deadline for the search
                        since: int | None = None) -> Call:
         """The first call of `method` since the last push (or `since`) that matches."""
         start = self.window_start if since is None else since
         deadline = time.monotonic() + timeout
+        methods = (method,) if isinstance(method, str) else method
         while True:
             for call in self.calls[start:]:
-                if call.method == method and (predicate is None or predicate(call.params)):
+                if call.method in methods and (predicate is None or predicate(call.params)):
                     return call
             if time.monotonic() > deadline:
                 seen = [(c.method, c.params.get("text")) for c in self.calls[start:]

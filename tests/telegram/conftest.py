@@ -68,10 +68,11 @@ class TelegramUser:
     id: int
 
     async def send(self, update: dict[str, Any], expect: str) -> Call:
-        """Push an update and wait for a message to this chat containing `expect`."""
+        """Push an update and wait for a message to this chat (new or edited) with `expect`."""
         self.fake.push(update)
         return await self.fake.wait_for(
-            "sendMessage", lambda p: p["chat_id"] == str(self.id) and expect in p["text"])
+            ("sendMessage", "editMessageText"),
+            lambda p: p["chat_id"] == str(self.id) and expect in p["text"])
 
     async def say(self, text: str, expect: str) -> Call:
         return await self.send(self.fake.text(self.id, text), expect)

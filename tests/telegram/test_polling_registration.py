@@ -87,3 +87,16 @@ async def test_the_bot_publishes_its_commands_and_polls_for_messages_and_buttons
     poll = await fake.wait_for("getUpdates", since=0)
     assert poll.params["allowed_updates"] == list(ALLOWED_UPDATES)
     assert not fake.sent("setWebhook")
+
+
+async def test_ticking_a_checkbox_edits_the_question_in_place(bot, ann, fake: FakeTelegram):
+    await ann.say("/start", expect="Registration · 1/7")
+    await ann.say("Ann", expect="2/7")
+    await ann.say("Co", expect="3/7")
+    roles = await ann.say("ann@example.com", expect="4/7")
+    ticked = await ann.tap("Seller", expect="4/7")
+    assert ticked.method == "editMessageText"
+    assert ticked.params["message_id"] == str(roles.result["message_id"])
+    assert "✓ Seller (bioenergy)" in ann.labels(ticked)
+    done = await ann.tap("Done", expect="Country")
+    assert done.method == "sendMessage"
