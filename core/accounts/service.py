@@ -74,8 +74,12 @@ def effective_roles(account: Account, identity: ChannelIdentity, admins: list[st
     return roles
 
 
-async def register(uow: UnitOfWork, who: ChannelIdentity, data: Registration) -> Account:
-    """Create the account and its first identity, and send the email verification code."""
+async def register(uow: UnitOfWork, who: ChannelIdentity, data: Registration,
+                   *, email_verified: bool = False) -> Account:
+    """Create the account and its first identity, and send the email verification code.
+
+    `email_verified` is for accounts whose address was checked elsewhere (demo data, imports).
+    """
     if await find_account(uow, who.channel, who.user_key):
         raise Conflict("You are already registered. Type /profile to see or edit your profile.")
     roles = [r for r in data.roles if r in {x.value for x in SELF_CHOSEN_ROLES}]
@@ -93,7 +97,10 @@ async def register(uow: UnitOfWork, who: ChannelIdentity, data: Registration) ->
     uow.add(Identity(account_id=account.id, channel=who.channel, user_key=who.user_key,
                      address=who.address, created_at=now))
     await uow.session.flush()
-    await start_email_verification(uow, account, data.email)
+    if email_verified:
+        account.email_verified_at = now
+    else:
+        await start_email_verification(uow, account, data.email)
     uow.emit(AccountRegistered(account.id, who.channel))
     return account
 

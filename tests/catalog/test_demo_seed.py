@@ -9,6 +9,7 @@ from core.catalog.media import FileStore
 from core.catalog.query import SearchQuery
 from core.catalog.tables import Listing, SellerStats
 from core.catalog.taxonomy import TYPES
+from core.storage.tables import OutboxMessage
 
 
 async def test_the_demo_seed_publishes_over_200_listings_of_every_type_across_europe(app):
@@ -26,3 +27,6 @@ async def test_the_demo_seed_publishes_over_200_listings_of_every_type_across_eu
         found = await app.catalog.search(uow, SearchQuery(text="pelets"))
         assert found.total > 0
         assert await seed(uow, FileStore(app.settings.data_dir)) == 0  # only once
+        emails = (await uow.session.execute(select(func.count()).select_from(OutboxMessage)
+                                            .where(OutboxMessage.channel == "email"))).scalar()
+        assert emails == 0  # demo sellers get no verification codes
