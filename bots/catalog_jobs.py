@@ -13,10 +13,11 @@ if TYPE_CHECKING:
 
 
 def add_catalog_jobs(scheduler: AsyncIOScheduler, container: Container) -> None:
-    """Sweep due rows every few minutes; digests once a day; keep the index in step."""
+    """Sweep due rows every few minutes; digests hourly (07:00 in each buyer's time zone, which
+    is some UTC hour's minute 0 for every offset); keep the index in step."""
     common = {"max_instances": 1, "coalesce": True, "replace_existing": True, "args": [container]}
     scheduler.add_job(expire_and_remind, "interval", minutes=5, id="listings-expiry", **common)
-    scheduler.add_job(daily_digest, "cron", hour=7, minute=0, id="alerts-digest", **common)
+    scheduler.add_job(daily_digest, "cron", minute=0, id="alerts-digest", **common)
     scheduler.add_job(sync_index, "interval", seconds=30, id="catalog-sync", **common)
 
 
@@ -29,7 +30,7 @@ async def expire_and_remind(container: Container) -> None:
 
 
 async def daily_digest(container: Container) -> None:
-    """Send each digest saved search its matches of the day."""
+    """Send the digests of buyers for whom it is now 07:00 (once a local day)."""
     async with container.uow() as uow:
         await alerts.send_digests(uow)
         await uow.commit()

@@ -158,7 +158,8 @@ class TerminalChat:
         if isinstance(reply, FileReply):
             return [f"📎 {reply.file_name} ({len(reply.content)} bytes) {reply.caption}"]
         if isinstance(reply, ImageReply):
-            return [f"🖼 {reply.url_or_file_id} {reply.caption}"]
+            where = reply.path or reply.url_or_file_id
+            return [f"🖼 {reply.file_name or 'image'}: {where} {reply.caption}".rstrip()]
         return []
 
     def _buttons(self, rows: tuple[tuple[Button, ...], ...]) -> list[str]:

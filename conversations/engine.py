@@ -161,6 +161,8 @@ class Engine:
             navigation.end(conv, ctx)
             if nxt.start:
                 return replies + await self.start(ctx, conv, nxt.start, nxt.start_data)
+            if nxt.follow:
+                return replies + await navigation.follow(self, ctx, conv, nxt.follow)
             if nxt.show_menu:
                 replies.append(navigation.menu(self, ctx, conv))
             return replies

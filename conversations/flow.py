@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from conversations.forms import Form
 from conversations.messages import Envelope, Inbound, Outbound
@@ -36,6 +38,15 @@ class Ctx:
     def forms_at_once(self) -> bool:
         return self.env.can_show_forms
 
+    def local_now(self) -> datetime:
+        """The application clock's time in the user's time zone (UTC without an account)."""
+        name = self.account.timezone if self.account is not None else None
+        try:
+            zone = ZoneInfo(name) if name else UTC
+        except (ZoneInfoNotFoundError, ValueError):
+            zone = UTC
+        return self.uow.clock.now().astimezone(zone)
+
 
 @dataclass
 class Next:
@@ -48,6 +59,7 @@ class Next:
     remember: bool = True  # push the current state on the back-history
     show_menu: bool = False  # when the flow ends, show the main menu too
     reprompt: bool = True  # when staying, ask the current question again
+    follow: str = ""  # when the flow ends, open this deep link (a /start payload) instead
 
     @classmethod
     def stay(cls, *replies: Outbound) -> Next:

@@ -5,14 +5,9 @@ from __future__ import annotations
 from conversations.flow import Ctx
 from conversations.messages import Button, Reply
 
-COMING_SOON = {
-    "listing": "Creating a listing",
-    "mylistings": "My listings",
-    "search": "Searching the catalogue",
-    "saved": "Saved searches and alerts",
+COMING_SOON = {  # `@soon:<key>` entries: the consultant market is not built yet
     "consultant": "The consultant profile",
     "consultants": "Finding a consultant",
-    "moderation": "The moderation queue",
 }
 
 _ROLE_ENTRIES = {

@@ -156,8 +156,16 @@ class FileReply:
 
 @dataclass(frozen=True)
 class ImageReply:
-    url_or_file_id: str
+    """A picture. `url_or_file_id` is a URL or this channel's own file id (sent by reference);
+    otherwise the stored bytes go (a photo uploaded on another channel), `path` saying where
+    they are kept on this machine."""
+
+    url_or_file_id: str = ""
     caption: str = ""
+    content: bytes = b""
+    mime_type: str = ""
+    file_name: str = ""
+    path: str = ""
 
 
 Outbound = Reply | ListPage | FormReply | FormErrors | FileReply | ImageReply

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from conversations import form_runner
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
 
 BACK, CANCEL, RESUME, RESTART = "^back", "^cancel", "^resume", "^restart"
 RESERVED = {BACK, CANCEL, RESUME, RESTART}
+DEEP_LINK = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 GENERAL_HELP = (
     "Agora is a marketplace in chat.\n"
@@ -152,19 +154,63 @@ async def _resume(engine: Engine, ctx: Ctx, conv: Conversation) -> list[Outbound
             *(await engine.prompt(ctx, conv))]
 
 
+def deep_link(engine: Engine, payload: str) -> tuple[str, dict[str, Any] | None] | None:
+    """The flow a `/start` payload opens: `<flow>` or `go_<flow>`, or `<flow>-<arg>` (e.g.
+    `view-42`) giving the flow {"args": arg}; `<flow>` may also be a command's name.
+    Telegram allows A-Za-z0-9_- and at most 64 characters; anything else opens nothing."""
+    payload = payload.strip()
+    if not DEEP_LINK.fullmatch(payload):
+        return None
+    head, dash, arg = payload.removeprefix("go_").partition("-")
+    name = head if head in engine.flows else engine.commands.get(head)
+    if name is None or name == "registration":
+        return None
+    return name, ({"args": arg} if dash else None)
+
+
+async def follow(engine: Engine, ctx: Ctx, conv: Conversation, payload: str) -> list[Outbound]:
+    """Open what a deep link points at, or the menu when it points at nothing."""
+    target = deep_link(engine, payload)
+    if target is None:
+        return [menu(engine, ctx, conv)]
+    return await engine.start(ctx, conv, *target)
+
+
 async def _start(engine: Engine, ctx: Ctx, conv: Conversation, payload: str) -> list[Outbound]:
+    target = deep_link(engine, payload)
+    if ctx.account is None:
+        # The payload is kept as "ref" in registration's data; a link to a flow is followed
+        # when onboarding ends (other payloads, e.g. a referral code, are only kept).
+        ref = payload.strip() if DEEP_LINK.fullmatch(payload.strip()) else ""
+        if conv.flow == "registration" or _suspended_flow(conv) == "registration":
+            if target is not None:
+                _keep_ref(conv, ctx, ref)
+        elif not (conv.flow or _suspended(conv)):
+            return await engine.start(ctx, conv, "registration", {"ref": ref})
+    elif target is not None:
+        return await engine.start(ctx, conv, *target)
     if conv.flow or _suspended(conv):
         suspend(conv, ctx)
         title = _suspended_title(engine, conv)
         return [Reply(f"Welcome back! You were in the middle of {title}.",
                       ((Button("↩ Continue where I left off", "@resume"),),
                        (Button("☰ Main menu", "@menu"),)))]
-    if ctx.account is None:
-        return await engine.start(ctx, conv, "registration", {"ref": payload.strip()[:64]})
-    target = payload.strip().removeprefix("go_")
-    if target in engine.flows:
-        return await engine.start(ctx, conv, target)
     return [menu(engine, ctx, conv)]
+
+
+def _suspended_flow(conv: Conversation) -> str | None:
+    parked = _suspended(conv)
+    return parked["flow"] if parked else None
+
+
+def _keep_ref(conv: Conversation, ctx: Ctx, ref: str) -> None:
+    """A deep link followed mid-registration: remember it for the end of onboarding."""
+    if conv.flow == "registration":
+        ctx.data["ref"] = ref
+        return
+    data = copy_json(conv.data or {})
+    data["suspended"]["data"]["ref"] = ref
+    conv.data = data
 
 
 async def _back(engine: Engine, ctx: Ctx, conv: Conversation) -> list[Outbound]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from conversations.flows import registration as registration_module
+from conversations.menu import _ROLE_ENTRIES, COMING_SOON
 from conversations.messages import Choice
 from tests.support.chat import ChatUser
 from tests.test_email_and_linking import finish_registration, register_until_code
@@ -32,6 +33,15 @@ async def test_a_feature_not_built_yet_says_so_plainly(user, mailbox):
     await user.send(Choice("@soon:consultant"))
     assert "isn't available yet" in user.texts()
     assert "Main menu" in user.texts()
+
+
+async def test_only_the_consultant_market_is_still_marked_coming_soon(app):
+    assert set(COMING_SOON) == {"consultant", "consultants"}
+    for entries in _ROLE_ENTRIES.values():
+        for _, data in entries:
+            verb, _, target = data[1:].partition(":")
+            assert (verb == "go" and target in app.engine.flows) or (
+                verb == "soon" and target in COMING_SOON), data
 
 
 async def test_an_unexpected_error_is_logged_with_the_update_id_and_the_user_gets_an_apology(

@@ -144,9 +144,13 @@ def list_page(page: ListPage, ids: Iterator[int]) -> list[Block]:
     return blocks + button_rows(_pairs(page.buttons), ids)
 
 
+def is_url(ref: str) -> bool:
+    return ref.startswith(("https://", "http://"))
+
+
 def image(reply: ImageReply) -> list[Block]:
     """An image block for a URL; anything else is shown as its caption."""
-    if reply.url_or_file_id.startswith(("https://", "http://")):
+    if is_url(reply.url_or_file_id):
         alt = clip(reply.caption or "image", 2000)
         block: Block = {"type": "image", "image_url": reply.url_or_file_id, "alt_text": alt}
         return [block, *(sections(reply.caption) if reply.caption else [])]

@@ -31,6 +31,7 @@ from conversations.messages import (
     FormErrors,
     FormReply,
     FormSubmission,
+    ImageReply,
     Inbound,
     Outbound,
     Text,
@@ -217,7 +218,12 @@ class SlackChannel:
             replies = [r for r in replies if r is not form]
         for reply in replies:
             if isinstance(reply, FileReply):
-                await self._upload(user_id, reply)
+                await self._upload(user_id, reply.content, reply.file_name, reply.caption)
+                continue
+            if isinstance(reply, ImageReply) and reply.content and not blocks.is_url(
+                    reply.url_or_file_id):  # a stored photo: uploaded to the DM, no public URL
+                await self._upload(user_id, reply.content, reply.file_name or "photo.jpg",
+                                   reply.caption)
                 continue
             text, message_blocks = blocks.message(reply)
             await self.client.chat_postMessage(channel=user_id, text=text, blocks=message_blocks)
@@ -231,8 +237,9 @@ class SlackChannel:
             return False
         return True
 
-    async def _upload(self, user_id: str, reply: FileReply) -> None:
+    async def _upload(self, user_id: str, content: bytes, name: str, caption: str) -> None:
+        """A file into the user's DM (files.getUploadURLExternal + completeUploadExternal)."""
         opened = await self.client.conversations_open(users=user_id)
-        await self.client.files_upload_v2(channel=opened["channel"]["id"], content=reply.content,
-                                          filename=reply.file_name, title=reply.file_name,
-                                          initial_comment=reply.caption or None)
+        await self.client.files_upload_v2(channel=opened["channel"]["id"], content=content,
+                                          filename=name, title=name,
+                                          initial_comment=caption or None)

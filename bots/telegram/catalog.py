@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from telegram import Bot, InlineQuery, InlineQueryResultArticle, InputTextMessageContent
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQuery,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+)
 
 from config.container import Container
 from conversations.flows.listing_card import summary
@@ -22,6 +29,11 @@ class TelegramFileFetcher:
         return bytes(await file.download_as_bytearray())
 
 
+def listing_link(bot_username: str, listing_id: int) -> str:
+    """A deep link that opens the listing in a private chat with the bot (/start view-<id>)."""
+    return f"https://t.me/{bot_username}?start=view-{listing_id}"
+
+
 async def answer_inline(container: Container, query: InlineQuery, bot_username: str) -> None:
     """Answer an inline query with the best matching published listings."""
     text = query.query.strip()[:120]
@@ -31,9 +43,11 @@ async def answer_inline(container: Container, query: InlineQuery, bot_username: 
             found = await container.catalog.top_listings(uow, SearchQuery(text=text), INLINE_LIMIT)
             for listing, _ in found:
                 line = summary(listing)
-                message = (f"📦 {listing.title}\n{line}\n"
-                           f"Details: open @{bot_username} and send /view {listing.id}")
+                link = listing_link(bot_username, listing.id)
+                message = f"📦 {listing.title}\n{line}\nDetails: {link}"
+                open_it = InlineKeyboardButton("Open listing", url=link)
                 results.append(InlineQueryResultArticle(
-                    id=str(listing.id), title=listing.title, description=line,
-                    input_message_content=InputTextMessageContent(message)))
+                    id=str(listing.id), title=listing.title, description=line, url=link,
+                    input_message_content=InputTextMessageContent(message),
+                    reply_markup=InlineKeyboardMarkup([[open_it]])))
     await query.answer(results, cache_time=30, is_personal=False)

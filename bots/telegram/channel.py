@@ -181,7 +181,8 @@ class TelegramChannel:
     async def _handle(self, update: Update) -> None:
         bot = self.application.bot
         if update.inline_query is not None:
-            await answer_inline(self.container, update.inline_query, self._username() or "bot")
+            username = self._username() or self.container.settings.telegram_bot_username
+            await answer_inline(self.container, update.inline_query, username)
             return
         chat_id = inbound.chat_of(update)
         query = update.callback_query

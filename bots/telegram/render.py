@@ -84,10 +84,23 @@ async def send_reply(bot: Bot, chat_id: str, reply: Outbound) -> None:
         await bot.send_document(chat_id=chat_id, document=document,
                                 caption=_caption(reply.caption))
     elif isinstance(reply, ImageReply):
-        await bot.send_photo(chat_id=chat_id, photo=reply.url_or_file_id,
-                             caption=_caption(reply.caption))
+        await send_image(bot, chat_id, reply)
     else:  # pragma: no cover - a new reply type must be added here
         raise TypeError(f"can't render {type(reply).__name__} on Telegram")
+
+
+async def send_image(bot: Bot, chat_id: str, reply: ImageReply) -> None:
+    """By file_id or URL where there is one (a Telegram upload is not sent twice), else the
+    stored bytes (a photo uploaded on another channel); the caption alone without either."""
+    photo: str | InputFile
+    if reply.url_or_file_id:
+        photo = reply.url_or_file_id
+    elif reply.content:
+        photo = InputFile(reply.content, filename=reply.file_name or "photo.jpg")
+    else:
+        await send_text(bot, chat_id, reply.caption)
+        return
+    await bot.send_photo(chat_id=chat_id, photo=photo, caption=_caption(reply.caption))
 
 
 def list_text(page: ListPage) -> str:

@@ -9,9 +9,12 @@ from conversations.flows import listing_fields as lf
 from conversations.flows.listing_card import card
 from conversations.forms import Form
 from conversations.messages import Button, Choice, FileUpload, Inbound, Outbound, Reply, rows
-from core.catalog import lifecycle, listings, media
+from core.catalog import lifecycle, listings, media, review
 from core.catalog.moderation import tell_admins
 from core.errors import DomainError
+
+BACK_TO_REVIEW = ("📨 Saved. Because the listing was live, your changes go to an admin for review "
+                  "first; it is out of search until approved, and you'll be told.")
 
 TYPE_FORM = Form("listing_type", "New listing", [lf.type_field()], submit_label="Next")
 
@@ -23,7 +26,7 @@ async def _typed(ctx: Ctx, values: dict[str, Any]) -> Next:
 
 
 def _details(ctx: Ctx) -> Form:
-    return lf.details_form(ctx.data.get("type", "other"))
+    return lf.details_form(ctx.data.get("type", "other"), ctx.local_now().date())
 
 
 async def _drafted(ctx: Ctx, values: dict[str, Any]) -> Next:
@@ -60,17 +63,24 @@ async def _on_media(ctx: Ctx, msg: Inbound) -> Next:
     row = await media.attach(ctx.uow, ctx.services.extra["files"], ctx.data["listing_id"],
                              kind=kind, name=msg.file_name, mime=msg.mime_type, data=data,
                              channel_ref=f"{ctx.env.channel}:{msg.file_id}")
-    return Next.stay(Reply(f"📎 Added {row.file_name} ({row.size // 1024 or 1} KB, "
-                           f"SHA-256 {row.sha256[:12]}…)."))
+    added = Reply(f"📎 Added {row.file_name} ({row.size // 1024 or 1} KB, "
+                  f"SHA-256 {row.sha256[:12]}…).")
+    listing = await listings.own_listing(ctx.uow, ctx.data["listing_id"], ctx.account.id)  # type: ignore[union-attr]
+    if listing.status in review.LIVE and await review.content_changed(
+            ctx.uow, listing) == "pending_review":
+        return Next.end(added, Reply(BACK_TO_REVIEW))
+    return Next.stay(added)
 
 
 async def _preview(ctx: Ctx) -> list[Outbound]:
     listing = await listings.own_listing(ctx.uow, ctx.data["listing_id"], ctx.account.id)  # type: ignore[union-attr]
     text = "Preview — this is how buyers will see it:\n\n" + await card(ctx.uow, listing,
                                                                        show_status=True)
-    return [Reply(text, rows(("🚀 Publish", "publish"), ("✏ Edit a field", "edit"),
-                             ("📎 Add photos or documents", "media"),
-                             ("💾 Keep as draft", "later"), per_row=2))]
+    first, last = (("🚀 Publish", "publish"), ("💾 Keep as draft", "later"))
+    if listing.status != "draft":  # a live listing's edits are saved as they are made
+        first, last = ("✔ Done", "close"), ("📦 My listings", "@go:mylistings")
+    return [Reply(text, rows(first, ("✏ Edit a field", "edit"),
+                             ("📎 Add photos or documents", "media"), last, per_row=2))]
 
 
 async def _on_preview(ctx: Ctx, msg: Inbound) -> Next:
@@ -83,6 +93,8 @@ async def _on_preview(ctx: Ctx, msg: Inbound) -> Next:
         return Next(state="media")
     if choice == "later":
         return Next.end(Reply("Saved as a draft. Find it under “My listings”."))
+    if choice == "close":
+        return Next.end(Reply("✅ Your listing is up to date."))
     if choice != "publish":
         return Next.stay(Reply("Tap Publish, or choose what to change.", kind="error"))
     status = await lifecycle.submit(ctx.uow, ctx.data["listing_id"], ctx.account.id)
@@ -115,16 +127,19 @@ async def _on_pick(ctx: Ctx, msg: Inbound) -> Next:
 
 
 def _edit_form(ctx: Ctx) -> Form:
-    return lf.field_form(ctx.data.get("type", "other"), ctx.data.get("field", "title"))
+    return lf.field_form(ctx.data.get("type", "other"), ctx.data.get("field", "title"),
+                         ctx.local_now().date())
 
 
 async def _edited(ctx: Ctx, values: dict[str, Any]) -> Next:
     """Save one changed field (checks run again) and show the preview."""
     assert ctx.account is not None
-    await listings.edit(ctx.uow, ctx.data["listing_id"], ctx.account.id, values)
+    listing = await listings.edit(ctx.uow, ctx.data["listing_id"], ctx.account.id, values)
     if "product_type" in values:
         ctx.data["type"] = values["product_type"]
     ctx.data.get("_forms", {}).pop("edit", None)
+    if listing.status == "pending_review":  # it was live and moderation is on
+        return Next.end(Reply(BACK_TO_REVIEW))
     return Next(state="preview", replies=[Reply("✅ Saved.")], remember=False)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -57,13 +57,18 @@ class CityField(LocationField):
 
 @dataclass
 class DateField(Field):
-    """A calendar date: 2026-12-01, 1.12.2026, “today”, or “+30” days from today."""
+    """A calendar date: 2026-12-01, 1.12.2026, “today”, or “+30” days from today.
+
+    `today` is the user's date by the application clock (set when the form is built), so
+    tests with a fake clock and users in other time zones get the right day.
+    """
 
     kind: ClassVar[str] = "date"
+    today: date | None = None
 
     def parse_raw(self, raw: Raw) -> str:
         text = self._require(raw).lower()
-        today = date.today()
+        today = self.today or datetime.now(UTC).date()
         if text == "today":
             return today.isoformat()
         if text.startswith("+") and text[1:].rstrip("d").isdigit():
@@ -86,7 +91,7 @@ def _dec(name: str, label: str, lo: str, hi: str, hint: str = "", required: bool
                         places=places, hint=hint)
 
 
-def detail_fields(type_code: str) -> list[Field]:
+def detail_fields(type_code: str, today: date | None = None) -> list[Field]:
     """Every field of a listing after the product type, with the type's units and grades."""
     kind = product(type_code)
     grades = ", ".join(kind.grades) or "free text"
@@ -110,8 +115,9 @@ def detail_fields(type_code: str) -> list[Field]:
         TextField("incoterm_place", "Incoterms place", required=False, max_length=120,
                   hint="The named place for EXW/FCA/DAP/CIF, e.g. Riga port."),
         CityField("location", "Location", hint="Type the city, or share a location."),
-        DateField("available_from", "Available from", hint="A date, or “today”."),
-        DateField("valid_until", "Valid until", hint="A date, or “+30” for 30 days."),
+        DateField("available_from", "Available from", hint="A date, or “today”.", today=today),
+        DateField("valid_until", "Valid until", hint="A date, or “+30” for 30 days.",
+                  today=today),
         _dec("moisture", "Moisture %", "0", "70", "Optional (lab value)."),
         _dec("ash", "Ash %", "0", "40", "Optional (lab value)."),
         _dec("ncv", "Net calorific value (MJ/kg)", "1", "50", "Optional; overrides the default."),
@@ -124,15 +130,15 @@ def detail_fields(type_code: str) -> list[Field]:
     ]
 
 
-def details_form(type_code: str) -> Form:
+def details_form(type_code: str, today: date | None = None) -> Form:
     return Form(id=f"listing_{type_code}", title=f"New listing · {product(type_code).label}",
-                fields=detail_fields(type_code), submit_label="Preview")
+                fields=detail_fields(type_code, today), submit_label="Preview")
 
 
-def field_form(type_code: str, name: str) -> Form:
+def field_form(type_code: str, name: str, today: date | None = None) -> Form:
     """A one-field form for editing `name` from the preview."""
     found = type_field() if name == "product_type" else next(
-        f for f in detail_fields(type_code) if f.name == name)
+        f for f in detail_fields(type_code, today) if f.name == name)
     return Form(id=f"edit_{name}", title="Edit listing", fields=[found], submit_label="Save")
 
 

@@ -18,7 +18,7 @@ from conversations.messages import (
     Reply,
     rows,
 )
-from core.catalog.tables import Listing, Watch
+from core.catalog.tables import Listing, ListingMedia, Watch
 from core.catalog.taxonomy import carbon_method
 
 
@@ -37,8 +37,8 @@ async def view_prompt(ctx: Ctx) -> list[Outbound]:
     mine = ctx.account is not None and listing.seller_id == ctx.account.id
     out: list[Outbound] = []
     photo = next((m for m in await media_of(ctx.uow, listing.id) if m.kind == "photo"), None)
-    if photo and photo.channel_ref and photo.channel_ref.startswith(f"{ctx.env.channel}:"):
-        out.append(ImageReply(photo.channel_ref.split(":", 1)[1], caption=listing.title))
+    if photo is not None:
+        out.append(_image(ctx, photo, listing.title))
     watched = await _watch(ctx, listing.id) is not None
     options = [("☆ Remove from watchlist" if watched else "⭐ Save to watchlist", "watch"),
                ("🌱 How the carbon estimate works", "carbon")]
@@ -47,6 +47,20 @@ async def view_prompt(ctx: Ctx) -> list[Outbound]:
     out.append(Reply(await card(ctx.uow, listing, show_status=mine),
                      rows(*options, ("◀ Back", "done"), per_row=2)))
     return out
+
+
+def _image(ctx: Ctx, photo: ListingMedia, caption: str) -> ImageReply:
+    """The stored photo; on the channel it came from, also its file id there (sent again by
+    reference, as Telegram's file_id)."""
+    store = ctx.services.extra["files"]
+    channel, _, ref = (photo.channel_ref or "").partition(":")
+    try:
+        content = store.read(photo.path)
+    except OSError:  # the file store lost it: the caption still shows
+        content = b""
+    return ImageReply(ref if channel == ctx.env.channel else "", caption=caption,
+                      content=content, mime_type=photo.mime_type,
+                      file_name=photo.file_name, path=str(store.locate(photo.path)))
 
 
 async def _documents(ctx: Ctx) -> list[Outbound]:

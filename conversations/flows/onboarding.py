@@ -73,7 +73,9 @@ async def _save_preferences(ctx: Ctx, values: dict[str, Any]) -> Next:
         language=values["language"],
     )
     await accounts.mark_onboarded(ctx.uow, ctx.account.id)
-    return Next.end(Reply("✅ Preferences saved. You're all set!"))
+    done = Next.end(Reply("✅ Preferences saved. You're all set!"))
+    done.follow = str(ctx.data.get("ref") or "")  # the deep link that brought a newcomer here
+    return done
 
 
 def _preferences_state() -> FormState:

@@ -39,7 +39,8 @@ async def _register(ctx: Ctx, values: dict[str, Any]) -> Next:
     account = await accounts.register(ctx.uow, ctx.who, data)
     ctx.account = account
     welcome = Reply(f"Welcome to Agora, {account.display_name}! One more step: your email.")
-    return Next(state=None, replies=[welcome], start="verify_email", start_data={"then": "tour"})
+    return Next(state=None, replies=[welcome], start="verify_email",
+                start_data={"then": "tour", "ref": ctx.data.get("ref") or ""})
 
 
 async def _refuse_if_registered(ctx: Ctx) -> Next | None:
@@ -95,8 +96,9 @@ async def _code_answer(ctx: Ctx, msg: Inbound) -> Next:
     except DomainError as exc:  # keep the used-up attempt: commit, don't roll back
         return Next.stay(Reply(str(exc), kind="error"))
     done = Reply("✅ Email verified.")
-    if ctx.data.get("then") == "tour":
-        return Next(state=None, replies=[done], start="onboarding")
+    if ctx.data.get("then") == "tour":  # a deep link followed before registering goes along
+        return Next(state=None, replies=[done], start="onboarding",
+                    start_data={"ref": ctx.data.get("ref") or ""})
     return Next.end(done)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -11,11 +12,13 @@ from core.catalog.documents import doc_of
 from core.catalog.query import SearchQuery
 from core.catalog.search_index import SearchIndex
 from core.catalog.tables import AlertHit, Listing, SavedSearch, SellerStats
-from core.errors import NotAllowed, NotFound
+from core.errors import Conflict, NotAllowed, NotFound
 from core.notifications.outbox import notify
+from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 MAX_SAVED = 20
+DIGEST_HOUR = 7  # local time of the daily digest
 
 
 async def save_search(uow: UnitOfWork, account_id: int, query: SearchQuery, mode: str
@@ -63,20 +66,23 @@ async def on_published(uow: UnitOfWork, listing: Listing) -> int:
 
 
 async def _record_hit(uow: UnitOfWork, saved: SavedSearch, listing: Listing) -> bool:
+    """One hit per (search, listing), and for instant searches the alert with it; False when
+    the search heard about this listing before (a renewed or edited listing)."""
     now = uow.clock.now()
     hit = AlertHit(saved_search_id=saved.id, listing_id=listing.id, created_at=now)
     try:
         async with uow.session.begin_nested():
             uow.add(hit)
+            if saved.mode == "instant":
+                hit.sent_at = now
+                what = SearchQuery.from_dict(saved.query).describe()
+                await notify(uow, saved.account_id, f"🔔 New listing for your search {what}:\n"
+                             f"{listing.title} — {listing.city}",
+                             buttons=_alert_buttons(listing.id, saved.id),
+                             dedupe_key=f"alert:{saved.id}:{listing.id}")
             await uow.session.flush()
     except IntegrityError:
-        return False  # told before (a renewed listing)
-    if saved.mode == "instant":
-        hit.sent_at = now
-        what = SearchQuery.from_dict(saved.query).describe()
-        await notify(uow, saved.account_id,
-                     f"🔔 New listing for your search {what}:\n{listing.title} — {listing.city}",
-                     buttons=_alert_buttons(listing.id, saved.id))
+        return False
     return True
 
 
@@ -86,30 +92,55 @@ def _alert_buttons(listing_id: int | None, saved_id: int) -> list[list[dict[str,
     return rows
 
 
-async def send_digests(uow: UnitOfWork) -> int:
-    """One message per buyer with the day's matches of their digest searches."""
-    stmt = (select(AlertHit, SavedSearch, Listing)
+async def send_digests(uow: UnitOfWork, hour: int = DIGEST_HOUR) -> int:
+    """Each digest search's matches, at `hour` o'clock in its buyer's own time zone, at most
+    once a local day (run hourly; the day's outbox key guards against a second send)."""
+    now = uow.clock.now()
+    stmt = (select(AlertHit, SavedSearch, Listing, Account.timezone)
             .join(SavedSearch, SavedSearch.id == AlertHit.saved_search_id)
             .join(Listing, Listing.id == AlertHit.listing_id)
+            .join(Account, Account.id == SavedSearch.account_id)
             .where(AlertHit.sent_at.is_(None), SavedSearch.active.is_(True),
-                   Listing.status == "published"))
+                   Listing.status == "published").order_by(AlertHit.id))
     by_search: dict[int, list[tuple[AlertHit, SavedSearch, Listing]]] = defaultdict(list)
-    for row in (await uow.session.execute(stmt)).all():
-        by_search[row[1].id].append(tuple(row))  # type: ignore[arg-type]
-    now = uow.clock.now()
-    for rows in by_search.values():
-        saved = rows[0][1]
-        ids = [hit.id for hit, _, _ in rows]
-        claimed = await uow.session.execute(
-            update(AlertHit).where(AlertHit.id.in_(ids), AlertHit.sent_at.is_(None))
-            .values(sent_at=now).execution_options(synchronize_session=False))
-        if claimed.rowcount != len(ids):  # type: ignore[attr-defined]
-            continue  # another worker is sending this digest
-        lines = [f"• {listing.title} — {listing.city}" for _, _, listing in rows[:10]]
-        more = f"\n…and {len(rows) - 10} more" if len(rows) > 10 else ""
-        what = SearchQuery.from_dict(saved.query).describe()
-        buttons = [[{"label": f"View {listing.title[:30]}", "data": f"@go:listing_view:{listing.id}"}]
-                   for _, _, listing in rows[:3]] + _alert_buttons(None, saved.id)
-        await notify(uow, saved.account_id, f"📰 Daily digest for {what}: {len(rows)} new\n"
-                     + "\n".join(lines) + more, buttons=buttons)
-    return len(by_search)
+    days: dict[int, str] = {}
+    for hit, saved, listing, zone in (await uow.session.execute(stmt)).all():
+        local = now.astimezone(_zone(zone))
+        if local.hour == hour:
+            by_search[saved.id].append((hit, saved, listing))
+            days[saved.id] = local.date().isoformat()
+    sent = 0
+    for saved_id, rows in by_search.items():
+        try:
+            async with uow.session.begin_nested():
+                await _send_digest(uow, rows, f"digest:{saved_id}:{days[saved_id]}")
+                await uow.session.flush()
+        except (IntegrityError, Conflict):
+            continue  # another worker sends it, or today's digest went out already
+        sent += 1
+    return sent
+
+
+async def _send_digest(uow: UnitOfWork, rows: list[tuple[AlertHit, SavedSearch, Listing]],
+                       key: str) -> None:
+    saved = rows[0][1]
+    ids = [hit.id for hit, _, _ in rows]
+    claimed = await uow.session.execute(
+        update(AlertHit).where(AlertHit.id.in_(ids), AlertHit.sent_at.is_(None))
+        .values(sent_at=uow.clock.now()).execution_options(synchronize_session=False))
+    if claimed.rowcount != len(ids):  # type: ignore[attr-defined]
+        raise Conflict("another worker is sending this digest")
+    lines = [f"• {listing.title} — {listing.city}" for _, _, listing in rows[:10]]
+    more = f"\n…and {len(rows) - 10} more" if len(rows) > 10 else ""
+    what = SearchQuery.from_dict(saved.query).describe()
+    buttons = [[{"label": f"View {listing.title[:30]}", "data": f"@go:listing_view:{listing.id}"}]
+               for _, _, listing in rows[:3]] + _alert_buttons(None, saved.id)
+    await notify(uow, saved.account_id, f"📰 Daily digest for {what}: {len(rows)} new\n"
+                 + "\n".join(lines) + more, buttons=buttons, dedupe_key=key)
+
+
+def _zone(name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import update
 
+from core.catalog import review
 from core.catalog.events import ListingChanged
 from core.catalog.tables import Listing
 from core.catalog.taxonomy import UNITS, mwh_per_unit, price_per_mwh_minor, product
@@ -121,7 +122,11 @@ async def create_draft(uow: UnitOfWork, seller_id: int, values: dict[str, Any]) 
 
 async def edit(uow: UnitOfWork, listing_id: int, seller_id: int, values: dict[str, Any]
                ) -> Listing:
-    """Change fields of a draft, published or paused listing; the same checks apply."""
+    """Change fields of a draft, published or paused listing; the same checks apply.
+
+    A live listing then goes back to review (moderation on) or is matched against saved
+    searches again (moderation off): see `review.content_changed`.
+    """
     listing = await own_listing(uow, listing_id, seller_id)
     if listing.status not in EDITABLE_STATUSES:
         raise NotAllowed(f"A listing that is {listing.status.replace('_', ' ')} can't be edited.")
@@ -130,6 +135,7 @@ async def edit(uow: UnitOfWork, listing_id: int, seller_id: int, values: dict[st
     _raise_problems(listing, now)
     await _still_editable(uow, listing.id, now)
     uow.emit(ListingChanged(listing.id, listing.status))
+    await review.content_changed(uow, listing)
     return listing
 
 

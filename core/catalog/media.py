@@ -53,6 +53,10 @@ class FileStore:
     def read(self, relative: str) -> bytes:
         return (self.root / relative).read_bytes()
 
+    def locate(self, relative: str) -> Path:
+        """Where a stored file is on this machine."""
+        return (self.root / relative).resolve()
+
 
 def check_upload(kind: str, mime: str, size: int) -> None:
     """Refuse a file by its declared type and size (before fetching it)."""

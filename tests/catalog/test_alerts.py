@@ -94,12 +94,13 @@ async def test_an_alert_waits_for_the_end_of_the_buyers_quiet_hours(app, clock):
     assert "New listing" in recorder.sent[0][1]["text"]
 
 
-async def test_a_digest_search_collects_the_days_matches_in_one_message(app):
+async def test_a_digest_search_collects_the_days_matches_in_one_message(app, clock):
     buyer = await make_account(app, "bob", roles=("buyer",))
     seller = await make_account(app, "sam")
     await save(app, buyer, "pellets", mode="digest")
     for i in range(3):
         await publish(app, seller, title=f"Wood pellets lot {i}")
+    clock.advance(hours=19)  # 07:00 UTC, the buyer's time zone
     async with app.uow() as uow:
         assert await alerts.send_digests(uow) == 1
         await uow.commit()

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from core.catalog import media
 from core.catalog.tables import Listing, ListingMedia
 from tests.catalog.helpers import make_account, publish
 from tests.slack.conftest import SlackWorld
@@ -84,3 +85,21 @@ async def test_a_buyer_searches_with_the_filter_modal_and_gets_block_kit_results
     assert "Industrial pellets" in str(results["blocks"])
     await slack.user.click(button_value(results, "View"))
     await slack.posted("Avoids about")
+
+
+async def test_a_photo_uploaded_on_telegram_is_uploaded_to_the_slack_buyers_dm(slack: SlackWorld):
+    jpeg = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 4
+    seller = await make_account(slack.app, "sam")
+    listing_id = await publish(slack.app, seller)
+    async with slack.app.uow() as uow:
+        await media.attach(uow, slack.app.engine.services.extra["files"], listing_id,
+                           kind="photo", name="pellets.jpg", mime="image/jpeg", data=jpeg,
+                           channel_ref="telegram:P1s1280")
+        await uow.commit()
+    await make_account(slack.app, "T0AGORA:U1ANN", channel="slack", address="U1ANN",
+                       roles=("buyer",))
+    await slack.user.click(f"@go:listing_view:{listing_id}")
+    await slack.posted("ENplus A1 wood pellets")
+    done = await slack.fake.wait_for("files.completeUploadExternal")
+    assert "pellets.jpg" in str(done["files"])
+    assert list(slack.fake.uploads.values()) == [jpeg]

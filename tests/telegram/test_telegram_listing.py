@@ -6,6 +6,7 @@ import json
 
 from sqlalchemy import select
 
+from core.catalog import media
 from core.catalog.tables import Listing, ListingMedia
 from tests.catalog.helpers import PELLETS, make_account, publish
 from tests.telegram.conftest import TelegramUser
@@ -48,7 +49,7 @@ async def test_a_seller_lists_pellets_with_a_photo_and_publishes(bot, ann, fake)
         assert media.channel_ref == f"telegram:P{ann.id}s1280"
 
 
-async def test_an_inline_query_is_answered_with_matching_listings(bot, ann, fake):
+async def test_an_inline_query_is_answered_with_listings_that_open_by_deep_link(bot, ann, fake):
     container, _ = bot
     seller = await make_account(container, "sam")
     listing_id = await publish(container, seller)
@@ -60,4 +61,48 @@ async def test_an_inline_query_is_answered_with_matching_listings(bot, ann, fake
     results = json.loads(results) if isinstance(results, str) else results
     assert results[0]["id"] == str(listing_id)
     assert results[0]["title"] == "ENplus A1 wood pellets"
-    assert "/view" in results[0]["input_message_content"]["message_text"]
+    link = f"https://t.me/agora_market_bot?start=view-{listing_id}"
+    assert link in results[0]["input_message_content"]["message_text"]
+    assert results[0]["reply_markup"]["inline_keyboard"][0][0]["url"] == link
+    assert results[0]["url"] == link
+
+
+async def test_a_deep_link_from_an_inline_result_opens_the_listing_in_the_bots_chat(bot, ann, fake):
+    container, _ = bot
+    await make_account(container, str(ann.id), channel="telegram", roles=("buyer",))
+    seller = await make_account(container, "sam")
+    listing_id = await publish(container, seller)
+    card = await ann.say(f"/start view-{listing_id}", expect="ENplus A1 wood pellets")
+    assert any("Save to watchlist" in label for label in ann.labels(card))
+
+
+async def with_photo(container, channel_ref: str) -> int:
+    """A published listing whose photo was uploaded on another channel (or this one)."""
+    seller = await make_account(container, "sam")
+    listing_id = await publish(container, seller)
+    async with container.uow() as uow:
+        await media.attach(uow, container.engine.services.extra["files"], listing_id,
+                           kind="photo", name="pellets.jpg", mime="image/jpeg", data=JPEG,
+                           channel_ref=channel_ref)
+        await uow.commit()
+    return listing_id
+
+
+async def test_a_photo_uploaded_on_slack_is_sent_to_telegram_as_bytes(bot, ann, fake):
+    container, _ = bot
+    await make_account(container, str(ann.id), channel="telegram", roles=("buyer",))
+    listing_id = await with_photo(container, "slack:F0SLACK")
+    await ann.say(f"/view {listing_id}", expect="ENplus A1 wood pellets")
+    (photo,) = fake.sent("sendPhoto")
+    assert isinstance(photo.params["photo"], dict)  # an upload, not a file_id
+    assert fake.files[photo.result["photo"][0]["file_id"]] == JPEG
+    assert photo.params["caption"] == "ENplus A1 wood pellets"
+
+
+async def test_a_photo_uploaded_on_telegram_is_sent_again_by_its_file_id(bot, ann, fake):
+    container, _ = bot
+    await make_account(container, str(ann.id), channel="telegram", roles=("buyer",))
+    listing_id = await with_photo(container, "telegram:P77s1280")
+    await ann.say(f"/view {listing_id}", expect="ENplus A1 wood pellets")
+    (photo,) = fake.sent("sendPhoto")
+    assert photo.params["photo"] == "P77s1280"

@@ -1,0 +1,40 @@
+"""What follows a seller's change to a live listing: review again, or match saved searches again."""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+
+from core.catalog import alerts
+from core.catalog.events import ListingChanged
+from core.catalog.moderation import tell_admins
+from core.catalog.tables import Listing
+from core.errors import Conflict
+from core.storage.uow import UnitOfWork
+
+LIVE = ("published", "paused")
+
+
+async def content_changed(uow: UnitOfWork, listing: Listing) -> str:
+    """After an edit: under moderation a live listing waits for review again (admins told;
+    the caller tells the seller); without it a published listing is matched against saved
+    searches again (a search hears about a listing once: alert hits are unique)."""
+    if listing.status not in LIVE:
+        return listing.status
+    if uow.policy.listing_moderation:
+        return await _back_to_review(uow, listing)
+    if listing.status == "published":
+        await alerts.on_published(uow, listing)
+    return listing.status
+
+
+async def _back_to_review(uow: UnitOfWork, listing: Listing) -> str:
+    result = await uow.session.execute(
+        update(Listing).where(Listing.id == listing.id, Listing.status.in_(LIVE))
+        .values(status="pending_review", updated_at=uow.clock.now())
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("That listing changed in the meantime; please look at it again.")
+    listing.status = "pending_review"
+    uow.emit(ListingChanged(listing.id, "pending_review"))  # out of search until approved
+    await tell_admins(uow, listing.id)
+    return "pending_review"

@@ -1,0 +1,74 @@
+"""`/start <flow>-<arg>` deep links (Telegram's t.me/bot?start=…) open a flow, even for newcomers."""
+
+from __future__ import annotations
+
+from tests.catalog.helpers import make_account, publish
+from tests.conftest import last_code
+from tests.support.chat import ChatUser
+
+
+async def test_a_deep_link_opens_the_listing_it_names(app):
+    listing_id = await publish(app, await make_account(app, "sam"))
+    await make_account(app, "bob", roles=("buyer",))
+    bob = ChatUser(app, "bob")
+    await bob.say(f"/start view-{listing_id}")
+    assert "ENplus A1 wood pellets" in bob.texts()
+    assert "Save to watchlist" in " ".join(bob.labels())
+
+
+async def test_a_deep_link_may_name_the_flow_itself_or_only_a_command(app):
+    listing_id = await publish(app, await make_account(app, "sam"))
+    await make_account(app, "bob", roles=("buyer",))
+    bob = ChatUser(app, "bob")
+    await bob.say(f"/start listing_view-{listing_id}")
+    assert "ENplus A1 wood pellets" in bob.texts()
+    await bob.say("/start go_mylistings")
+    assert "no listings yet" in bob.texts()
+
+
+async def test_a_payload_outside_telegrams_alphabet_or_naming_nothing_shows_the_menu(app):
+    await make_account(app, "bob", roles=("buyer",))
+    bob = ChatUser(app, "bob")
+    for payload in ("view-1;drop", "nothing-here", "x" * 65):
+        await bob.say(f"/start {payload}")
+        assert "Main menu" in bob.texts(), payload
+
+
+async def test_a_deep_link_in_the_middle_of_a_flow_parks_it_and_opens_the_link(app):
+    listing_id = await publish(app, await make_account(app, "sam"))
+    await make_account(app, "bob", roles=("buyer",))
+    bob = ChatUser(app, "bob")
+    await bob.say("/sell")
+    await bob.say(f"/start view-{listing_id}")
+    assert "ENplus A1 wood pellets" in bob.texts()
+    await bob.tap("Back")
+    await bob.say("/menu")
+    assert "Continue: a new listing" in " ".join(bob.labels())
+
+
+async def test_a_newcomer_registers_first_and_then_sees_the_linked_listing(app, mailbox):
+    listing_id = await publish(app, await make_account(app, "sam"))
+    ann = ChatUser(app, "ann")
+    await ann.say("/start view-999")
+    assert "Your name?" in ann.texts()
+    await ann.say("Ann Ozola")
+    await ann.say(f"/start view-{listing_id}")  # a newer link mid-registration replaces it
+    await ann.tap("Continue where I left off")
+    for answer in ("Baltic Pellets", "ann@example.com"):
+        await ann.say(answer)
+    await ann.tap("Buyer")
+    await ann.tap("Done")
+    await ann.say("Latvia")
+    await ann.say("Riga")
+    await ann.tap("Wood pellets")
+    await ann.tap("Done")
+    await ann.say(await last_code(app, mailbox))
+    await ann.tap("Skip the tour")
+    await ann.tap("Terminal")
+    await ann.tap("Skip")  # quiet hours
+    await ann.say("Europe/Riga")
+    await ann.tap("EUR")
+    await ann.tap("English")
+    assert "You're all set" in ann.texts()
+    assert "ENplus A1 wood pellets" in ann.texts()
+    assert "Save to watchlist" in " ".join(ann.labels())
