@@ -1,4 +1,12 @@
-"""The raw-SQL baseline of one fund-and-release cycle: the same rows, hand-written statements."""
+"""The raw-SQL baseline of one fund-and-release cycle: the same rows, hand-written statements.
+
+It mirrors the service transaction by transaction: open; fund (state, journal, entries, outbox,
+unnumbered invoice); release with the payout operation recorded in the same transaction; the
+payout's completion (operation claimed first, journal, entries, state, outbox, invoice); and after
+each commit that issued an invoice a numbering pass shared by the callers waiting for one
+(`payments.numbering.Coalesced`): lock the year's counter, number every unnumbered invoice, move
+the counter, commit.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +18,8 @@ from datetime import UTC, datetime
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from payments.numbering import Coalesced
+
 ESCROW = text(
     "INSERT INTO escrows (kind, market, reference, payer_id, payee_id, currency, amount, refunded, "
     "commission, state, payout_state, provider, pay_token, changed_by, change_reason, created_at, "
@@ -17,21 +27,17 @@ ESCROW = text(
     "'awaiting_payment', 'none', 'sandbox', :token, 'bench', 'benchmark', :now, :now) RETURNING id")
 MOVE = text("UPDATE escrows SET state = :to, commission = :fee, payout_state = :payout, "
             "updated_at = :now WHERE id = :id AND state = :from")
-PAYOUT = text("UPDATE escrows SET payout_state = :to WHERE id = :id AND payout_state = :from")
+PAID = text("UPDATE escrows SET payout_state = 'paid' WHERE id = :id AND payout_state = 'sending'")
 JOURNAL = text("INSERT INTO ledger_journals (key, kind, escrow_id, description, actor, reason, "
                "created_at) VALUES (:key, :kind, :id, :key, 'bench', 'benchmark', :now) RETURNING id")
 ACCOUNT = text("INSERT INTO ledger_accounts (owner, purpose, reference, currency) "
-               "VALUES (:owner, :purpose, :reference, 'EUR') ON CONFLICT DO NOTHING")
-ACCOUNT_ID = text("SELECT id FROM ledger_accounts WHERE owner = :owner AND purpose = :purpose "
-                  "AND reference = :reference AND currency = 'EUR'")
+               "VALUES (:owner, :purpose, :reference, 'EUR') ON CONFLICT DO NOTHING RETURNING id")
+ACCOUNT_IDS = ("SELECT id, owner, purpose, reference FROM ledger_accounts WHERE currency = 'EUR' "
+               "AND (owner, purpose, reference) IN ({})")
 ENTRY = text("INSERT INTO ledger_entries (journal_id, account_id, amount, currency) "
              "VALUES (:journal, :account, :amount, 'EUR')")
-COUNTER = text("UPDATE invoice_counters SET next_number = next_number + 1 WHERE series = '2026' "
-               "RETURNING next_number")
-COUNTER_NEW = text("INSERT INTO invoice_counters (series, next_number) VALUES ('2026', 1) "
-                   "ON CONFLICT DO NOTHING")
 INVOICE = text("INSERT INTO invoices (number, journal_id, escrow_id, kind, payer_id, payee_id, "
-               "currency, lines, commission, total, token, created_at) VALUES (:number, :journal, "
+               "currency, lines, commission, total, token, created_at) VALUES (NULL, :journal, "
                ":id, :kind, :payer, :payee, 'EUR', :lines, 0, :total, :token, :now)")
 OUTBOX = text("INSERT INTO outbox (account_id, channel, address, payload, urgent, status, attempts, "
               "available_at, created_at) VALUES (:account, 'terminal', 'x', :payload, false, "
@@ -39,33 +45,48 @@ OUTBOX = text("INSERT INTO outbox (account_id, channel, address, payload, urgent
 OPERATION = text("INSERT INTO payment_operations (key, escrow_id, kind, amount, commission, refund, "
                  "status, actor, reason, created_at) VALUES (:key, :id, 'payout', :amount, 0, 0, "
                  "'pending', 'bench', 'benchmark', :now)")
-OPERATION_DONE = text("UPDATE payment_operations SET status = 'done', completed_at = :now "
-                      "WHERE key = :key AND status = 'pending'")
+CLAIM = text("UPDATE payment_operations SET status = 'done', completed_at = :now "
+             "WHERE key = :key AND status = 'pending' RETURNING id")
+COUNTER = "SELECT next_number FROM invoice_counters WHERE series = :series"
+COUNTER_NEW = text("INSERT INTO invoice_counters (series, next_number) VALUES (:series, 1) "
+                   "ON CONFLICT DO NOTHING")
+COUNTER_MOVE = text("UPDATE invoice_counters SET next_number = :next WHERE series = :series")
+UNNUMBERED = text("SELECT id FROM invoices WHERE number IS NULL ORDER BY id")
+NUMBER = text("UPDATE invoices SET number = :number WHERE id = :id")
 
 
 async def _journal(conn: AsyncConnection, key: str, kind: str, escrow: int,
-                   legs: list[tuple[str, str, str, int]], parties: tuple[int, int]) -> None:
+                   legs: list[tuple[str, str, str, int]], parties: tuple[int, ...]) -> None:
     now = datetime.now(UTC)
     journal = (await conn.execute(JOURNAL, {"key": key, "kind": kind, "id": escrow, "now": now})
                ).scalar_one()
-    for owner, purpose, reference, amount in legs:
-        names = {"owner": owner, "purpose": purpose, "reference": reference}
-        account = (await conn.execute(ACCOUNT_ID, names)).scalar()
-        if account is None:
-            await conn.execute(ACCOUNT, names)
-            account = (await conn.execute(ACCOUNT_ID, names)).scalar_one()
-        await conn.execute(ENTRY, {"journal": journal, "account": account, "amount": amount})
-    number = (await conn.execute(COUNTER)).scalar()
-    if number is None:
-        await conn.execute(COUNTER_NEW)
-        number = (await conn.execute(COUNTER)).scalar_one()
-    await conn.execute(INVOICE, {"number": f"2026-{number:06d}", "journal": journal, "id": escrow,
-                                 "kind": kind, "payer": parties[0], "payee": parties[1],
+    ids = await _accounts(conn, [leg[:3] for leg in legs])
+    await conn.execute(ENTRY, [{"journal": journal, "account": ids[leg[:3]], "amount": leg[3]}
+                               for leg in legs])
+    await conn.execute(OUTBOX, [{"account": account_id, "payload": json.dumps({"text": key}),
+                                 "now": now} for account_id in parties])
+    await conn.execute(INVOICE, {"journal": journal, "id": escrow, "kind": kind,
+                                 "payer": parties[0], "payee": parties[-1],
                                  "lines": json.dumps([[key, 10000]]), "total": 10000,
                                  "token": secrets.token_urlsafe(16), "now": now})
-    for account_id in parties:
-        await conn.execute(OUTBOX, {"account": account_id, "payload": json.dumps({"text": key}),
-                                    "now": now})
+
+
+async def _accounts(conn: AsyncConnection, names: list[tuple[str, str, str]]
+                    ) -> dict[tuple[str, str, str], int]:
+    """Every account's id in one query; a missing one is created."""
+    wanted = list(dict.fromkeys(names))
+    marks = ", ".join(f"(:o{i}, :p{i}, :r{i})" for i in range(len(wanted)))
+    params = {f"{k}{i}": v for i, name in enumerate(wanted) for k, v in zip("opr", name, strict=True)}
+    find = text(ACCOUNT_IDS.format(marks))
+    ids = {(o, p, r): i for i, o, p, r in (await conn.execute(find, params)).all()}
+    for owner, purpose, reference in [name for name in wanted if name not in ids]:
+        made = (await conn.execute(ACCOUNT, {"owner": owner, "purpose": purpose,
+                                             "reference": reference})).scalar()
+        if made is not None:
+            ids[(owner, purpose, reference)] = made
+    if len(ids) < len(wanted):  # created by someone else at the same moment
+        ids = {(o, p, r): i for i, o, p, r in (await conn.execute(find, params)).all()}
+    return ids
 
 
 async def raw_cycle(db: AsyncEngine, payer: int, payee: int, n: str, race: bool) -> int:
@@ -81,10 +102,11 @@ async def raw_cycle(db: AsyncEngine, payer: int, payee: int, n: str, race: bool)
         await _journal(conn, f"fund:{escrow}", "fund", escrow, [
             ("world:sandbox", "world", "", -10000), (f"account:{payer}", "escrow", str(escrow), 10000)],
             (payer, payee))
+    await numbering(db).request()
 
     async def release() -> int:
         async with db.begin() as conn:
-            moved = await conn.execute(MOVE, {"to": "released", "fee": 500, "payout": "waiting",
+            moved = await conn.execute(MOVE, {"to": "released", "fee": 500, "payout": "sending",
                                               "now": now, "id": escrow, "from": "held"})
             if moved.rowcount != 1:
                 return 0
@@ -92,23 +114,50 @@ async def raw_cycle(db: AsyncEngine, payer: int, payee: int, n: str, race: bool)
                 (f"account:{payer}", "escrow", str(escrow), -10000),
                 (f"account:{payee}", "payable", "", 9500), ("platform", "commission", "", 500)],
                 (payer, payee))
-        await _payout(db, escrow, payer, payee)
+            await conn.execute(OPERATION, {"key": f"payout:{escrow}:1", "id": escrow,
+                                           "amount": 9500, "now": now})
+        await numbering(db).request()
+        await _paid_out(db, escrow, payee)
         return 1
 
     return sum(await asyncio.gather(*(release() for _ in range(2 if race else 1))))
 
 
-async def _payout(db: AsyncEngine, escrow: int, payer: int, payee: int) -> None:
-    now = datetime.now(UTC)
+async def _paid_out(db: AsyncEngine, escrow: int, payee: int) -> None:
     async with db.begin() as conn:
-        if (await conn.execute(PAYOUT, {"to": "sending", "id": escrow, "from": "waiting"})
-                ).rowcount != 1:
+        if (await conn.execute(CLAIM, {"key": f"payout:{escrow}:1", "now": datetime.now(UTC)})
+                ).scalar() is None:
             return
-        await conn.execute(OPERATION, {"key": f"payout:{escrow}:1", "id": escrow, "amount": 9500,
-                                       "now": now})
-    async with db.begin() as conn:
         await _journal(conn, f"payout:{escrow}:1", "payout", escrow, [
             (f"account:{payee}", "payable", "", -9500), (f"account:{payee}", "paid_out", "", 9500)],
-            (payee, payee))
-        await conn.execute(PAYOUT, {"to": "paid", "id": escrow, "from": "sending"})
-        await conn.execute(OPERATION_DONE, {"key": f"payout:{escrow}:1", "now": now})
+            (payee,))
+        await conn.execute(PAID, {"id": escrow})
+    await numbering(db).request()
+
+
+_PASSES: dict[AsyncEngine, Coalesced] = {}
+
+
+def numbering(db: AsyncEngine) -> Coalesced:
+    """The engine's numbering passes, shared by the callers waiting for one (as the service's)."""
+    if db not in _PASSES:
+        _PASSES[db] = Coalesced(lambda: _number(db))
+    return _PASSES[db]
+
+
+async def _number(db: AsyncEngine) -> None:
+    year = str(datetime.now(UTC).year)
+    take = text(COUNTER + ("" if db.dialect.name == "sqlite" else " FOR UPDATE"))
+    async with db.connect() as conn:
+        await conn.begin()
+        taken = (await conn.execute(take, {"series": year})).scalar()
+        if taken is None:
+            await conn.execute(COUNTER_NEW, {"series": year})
+            taken = (await conn.execute(take, {"series": year})).scalar_one()
+        rows = (await conn.execute(UNNUMBERED)).scalars().all()
+        if not rows:
+            return  # rolled back
+        await conn.execute(NUMBER, [{"id": i, "number": f"{year}-{taken + k:06d}"}
+                                    for k, i in enumerate(rows)])
+        await conn.execute(COUNTER_MOVE, {"next": taken + len(rows), "series": year})
+        await conn.commit()

@@ -20,6 +20,9 @@ def build_scheduler(container: Container) -> AsyncIOScheduler:
                       replace_existing=True)
     scheduler.add_job(container.payments.recover, "interval", minutes=2, id="payments-recover",
                       max_instances=1, coalesce=True, replace_existing=True)
+    scheduler.add_job(container.payments.number_invoices, "interval", minutes=1,
+                      id="payments-number-invoices", max_instances=1, coalesce=True,
+                      replace_existing=True)
     scheduler.add_job(container.payments.settle_expiring, "interval", hours=1,
                       id="payments-expiring-authorisations", max_instances=1, coalesce=True,
                       replace_existing=True)

@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from decimal import Decimal
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from core.errors import Conflict, DomainError
@@ -26,11 +26,11 @@ from payments import settle
 from payments.escrow_rows import (
     by_reference,
     charge_of,
+    claim,
     expect,
     load,
     lost,
     new_operation,
-    operation,
     transition,
 )
 from payments.providers.base import Charge, Provider, ProviderError
@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 FIRST_STATE = {"goods": "awaiting_payment", "session": "awaiting_authorisation",
                "charge": "awaiting_payment"}
 NO_COMMISSION = CommissionRule(Decimal(0))
+PAYOUT = Actor("system:payout", "payee can be paid")
 PAID_STATE = {"goods": "held", "session": "authorised", "charge": "paid"}
 
 
@@ -139,14 +140,25 @@ class EscrowService:
             expect(escrow, "goods", "released")
             net = Money(escrow.amount - escrow.refunded, escrow.currency)
             commission = self.commission_for(escrow.market, net)  # type: ignore[arg-type]
+            payout = await self._payout_state(uow, escrow, (net - commission).amount)
             if not await transition(uow, escrow, ("held",), "released", actor,
-                                    commission=commission.amount, payout_state="waiting"):
+                                    commission=commission.amount, payout_state=payout):
                 raise Conflict(await lost(uow, escrow.id))
             await settle.released(uow, escrow, net, commission, actor)
+            op = (await new_operation(uow, escrow, "payout", (net - commission).amount, 0, 0,
+                                      PAYOUT) if payout == "sending" else None)
             view = self.view(escrow)
             await uow.commit()
-        await self._try_payout(escrow_id)
+        if op is not None or payout == "waiting":  # send it, or tell the payee what is missing
+            await self._try_payout(escrow_id, op, escrow)
         return view
+
+    async def _payout_state(self, uow: UnitOfWork, escrow: Escrow, net: int) -> str:
+        """`sending` when the payee can be paid now, `waiting` until they can, `none` if nothing."""
+        if escrow.payee_id is None or await settle.destination(
+                uow, self.provider, escrow.payee_id) is None:
+            return "waiting"
+        return "sending" if net > 0 else "none"
 
     async def refund(self, escrow_id: int, amount: Money | None, actor: Actor) -> EscrowView:
         """Give back all of a held escrow, or part of it (the rest stays held)."""
@@ -197,6 +209,11 @@ class EscrowService:
         return await self._call(op, escrow)
 
     async def _call(self, op: PaymentOperation, escrow: Escrow) -> EscrowView:
+        await self._run(op, escrow)
+        return await self.get(escrow.id)
+
+    async def _run(self, op: PaymentOperation, escrow: Escrow) -> None:
+        """Make the provider call of a recorded operation, then complete it on the ledger."""
         charge = charge_of(escrow)
         money = Money(op.amount, escrow.currency)
         try:
@@ -213,17 +230,16 @@ class EscrowService:
             await self._abandon(op)
             raise
         await self.complete(op.key, ref)
-        return await self.get(escrow.id)
 
     async def complete(self, key: str, provider_ref: str | None) -> bool:
         """Write the ledger side of a provider call that succeeded; False if it was done before."""
         try:
             async with self.uow() as uow:
-                op = await operation(uow, key)
-                if op is None or op.status != "pending":
+                op = await claim(uow, key, provider_ref)  # a second completer waits, then gets None
+                if op is None:
                     return False
                 escrow = await load(uow, op.escrow_id)
-                await settle.completed(uow, escrow, op, provider_ref)
+                await settle.completed(uow, escrow, op)
                 await uow.commit()
         except (IntegrityError, Conflict):
             return False  # completed at the same moment by the webhook or another retry
@@ -231,10 +247,14 @@ class EscrowService:
             await self._try_payout(op.escrow_id)
         return True
 
-    async def _try_payout(self, escrow_id: int) -> None:
+    async def _try_payout(self, escrow_id: int, op: PaymentOperation | None = None,
+                          escrow: Escrow | None = None) -> None:
         # The release itself is done; a failed payout stays pending and `recover` retries it.
         try:
-            await self.payout(escrow_id)
+            if op is not None and escrow is not None:
+                await self._run(op, escrow)  # recorded with the release: send it now
+            else:
+                await self.payout(escrow_id)
         except Exception:
             log.exception("payout of escrow %s failed; it will be retried", escrow_id)
 
@@ -261,10 +281,9 @@ class EscrowService:
             if moved.rowcount != 1 or net <= 0:
                 await uow.commit()
                 return False
-            actor = Actor("system:payout", "payee can be paid")
-            op = await new_operation(uow, escrow, "payout", net, 0, 0, actor)
+            op = await new_operation(uow, escrow, "payout", net, 0, 0, PAYOUT)
             await uow.commit()
-        await self._call(op, escrow)
+        await self._run(op, escrow)
         return True
 
     async def _destination(self, payee_id: int | None) -> str | None:
@@ -272,21 +291,6 @@ class EscrowService:
             return None
         async with self.uow() as uow:
             return await settle.destination(uow, self.provider, payee_id)
-
-    async def recover(self) -> int:
-        """Retry every pending operation with its own idempotency key; returns how many."""
-        async with self.uow() as uow:
-            ops = list((await uow.session.execute(
-                select(PaymentOperation).where(PaymentOperation.status == "pending")
-                .order_by(PaymentOperation.id))).scalars())
-            escrows = {op.id: await load(uow, op.escrow_id) for op in ops}
-            uow.session.expunge_all()  # keep them readable after the transaction ends
-        for op in ops:
-            try:
-                await self._call(op, escrows[op.id])
-            except Exception:
-                log.exception("payment operation %s still pending", op.key)
-        return len(ops)
 
     def view(self, escrow: Escrow) -> EscrowView:
         """An escrow row as the port's value (commission: agreed, or what it would be now)."""

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+import functools
+from typing import Any
+
+from sqlalchemy import String, bindparam, cast, func, insert, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core.errors import DomainError, NotFound
@@ -23,18 +26,25 @@ async def load(uow: UnitOfWork, escrow_id: int) -> Escrow:
 async def transition(uow: UnitOfWork, escrow: Escrow, states: tuple[str, ...], to: str,
                      actor: Actor, **values: object) -> bool:
     """Move the escrow's state only if it is still in `states`; True when this call moved it."""
-    result = await uow.session.execute(
-        update(Escrow).where(Escrow.id == escrow.id, Escrow.state.in_(states))
-        .values(state=to, changed_by=actor.who[:80], change_reason=actor.reason[:200],
-                updated_at=uow.clock.now(), **values)
-        .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        return False
     changes = {"state": to, "changed_by": actor.who[:80], "change_reason": actor.reason[:200],
                **values}
+    params = {f"v_{name}": value for name, value in changes.items()}
+    result = await uow.session.execute(_transition(tuple(changes)), {
+        **params, "v_updated_at": uow.clock.now(), "e_id": escrow.id, "e_states": list(states)})
+    if result.rowcount != 1:
+        return False
     for name, value in changes.items():
         set_committed_value(escrow, name, value)  # what the row now holds, without a re-read
     return True
+
+
+@functools.cache
+def _transition(names: tuple[str, ...]) -> Any:
+    # One statement per set of changed columns, built once.
+    return (update(Escrow).where(Escrow.id == bindparam("e_id"),
+                                 Escrow.state.in_(bindparam("e_states", expanding=True)))
+            .values({name: bindparam(f"v_{name}") for name in (*names, "updated_at")})
+            .execution_options(synchronize_session=False))
 
 
 def charge_of(escrow: Escrow) -> Charge:
@@ -47,22 +57,37 @@ async def by_reference(uow: UnitOfWork, reference: str) -> Escrow | None:
         select(Escrow).where(Escrow.reference == reference))).scalar_one_or_none()
 
 
-async def operation(uow: UnitOfWork, key: str) -> PaymentOperation | None:
-    return (await uow.session.execute(
-        select(PaymentOperation).where(PaymentOperation.key == key))).scalar_one_or_none()
-
-
 async def new_operation(uow: UnitOfWork, escrow: Escrow, kind: str, to_payee: int,
-                         commission: int, to_payer: int, actor: Actor) -> PaymentOperation:
-    number = 1 + (await uow.session.execute(select(func.count()).select_from(PaymentOperation)
-                  .where(PaymentOperation.escrow_id == escrow.id))).scalar_one()
-    op = PaymentOperation(key=f"{kind}:{escrow.id}:{number}", escrow_id=escrow.id, kind=kind,
-                          amount=to_payee, commission=commission, refund=to_payer, status="pending",
-                          actor=actor.who[:80], reason=actor.reason[:200],
-                          created_at=uow.clock.now())
-    uow.add(op)
-    await uow.session.flush()
-    return op
+                        commission: int, to_payer: int, actor: Actor) -> PaymentOperation:
+    """Record a provider call before making it; its key (`kind:escrow:n`) is unique."""
+    return (await uow.session.scalars(_NEW_OPERATION, {
+        "op_prefix": f"{kind}:{escrow.id}:", "op_escrow": escrow.id, "op_kind": kind,
+        "op_amount": to_payee, "op_commission": commission, "op_refund": to_payer,
+        "op_actor": actor.who[:80], "op_reason": actor.reason[:200],
+        "op_at": uow.clock.now()})).one()
+
+
+_OPERATIONS_SO_FAR = (select(func.count() + 1)
+                      .where(PaymentOperation.escrow_id == bindparam("op_escrow"))
+                      .scalar_subquery())
+_NEW_OPERATION = insert(PaymentOperation).values(
+    key=bindparam("op_prefix", type_=String) + cast(_OPERATIONS_SO_FAR, String),
+    escrow_id=bindparam("op_escrow"), kind=bindparam("op_kind"), amount=bindparam("op_amount"),
+    commission=bindparam("op_commission"), refund=bindparam("op_refund"), status="pending",
+    actor=bindparam("op_actor"), reason=bindparam("op_reason"),
+    created_at=bindparam("op_at")).returning(PaymentOperation)
+
+
+async def claim(uow: UnitOfWork, key: str, provider_ref: str | None) -> PaymentOperation | None:
+    """Mark a pending operation done (the row stays locked until commit); None if it was not."""
+    return (await uow.session.execute(_CLAIM, {
+        "op_key": key, "op_ref": provider_ref, "op_at": uow.clock.now()})).scalar()
+
+
+_CLAIM = (update(PaymentOperation).where(PaymentOperation.key == bindparam("op_key"),
+                                         PaymentOperation.status == "pending")
+          .values(status="done", provider_ref=bindparam("op_ref"), completed_at=bindparam("op_at"))
+          .returning(PaymentOperation).execution_options(populate_existing=True))
 
 
 def expect(escrow: Escrow, kind: str, action: str) -> None:

@@ -2,56 +2,40 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
-from datetime import datetime
 
 from fpdf import FPDF
-from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import or_, select
 
 from core.errors import NotFound
 from core.money.model import Money
 from core.notifications.outbox import enqueue_email
 from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
-from payments.tables import Escrow, Invoice, InvoiceCounter
+from payments import numbering
+from payments.tables import Escrow, Invoice
 
 # Where receipts are downloaded: the public URL, set from settings by payments.wiring.
 SITE = {"url": "http://127.0.0.1:8000"}
+log = logging.getLogger(__name__)
 TITLES = {"payment": "Payment receipt", "payout": "Payout statement", "refund": "Refund receipt",
           "charge": "Invoice"}
 
 
-async def next_number(uow: UnitOfWork, now: datetime) -> str:
-    """The next number of this year's series; two at once never get the same one."""
-    series = str(now.year)
-    for _ in range(2):
-        taken = (await uow.session.execute(
-            update(InvoiceCounter).where(InvoiceCounter.series == series)
-            .values(next_number=InvoiceCounter.next_number + 1)
-            .returning(InvoiceCounter.next_number))).scalar()
-        if taken is not None:
-            return f"{series}-{taken - 1:06d}"
-        insert = pg_insert if uow.session.bind.dialect.name == "postgresql" else sqlite_insert
-        await uow.session.execute(insert(InvoiceCounter).values(series=series, next_number=1)
-                                  .on_conflict_do_nothing())
-    raise RuntimeError("invoice counter could not be moved")
-
-
 async def issue(uow: UnitOfWork, escrow: Escrow, journal_id: int, kind: str,
                 lines: list[tuple[str, int]], commission: int) -> Invoice:
-    """Record a numbered invoice for a new journal (the database allows one per journal)."""
+    """Record an invoice for a new journal (one per journal); it is numbered right after commit."""
     now = uow.clock.now()
-    invoice = Invoice(number=await next_number(uow, now), journal_id=journal_id,
-                      escrow_id=escrow.id, kind=kind, payer_id=escrow.payer_id,
-                      payee_id=escrow.payee_id, currency=escrow.currency,
+    invoice = Invoice(number=None, journal_id=journal_id, escrow_id=escrow.id, kind=kind,
+                      payer_id=escrow.payer_id, payee_id=escrow.payee_id, currency=escrow.currency,
                       lines=[[text, amount] for text, amount in lines], commission=commission,
                       total=sum(amount for _, amount in lines), token=secrets.token_urlsafe(16),
                       created_at=now)
     uow.add(invoice)
-    await uow.session.flush()
     await email_parties(uow, invoice)
+    sibling = uow.sibling()
+    uow.then("number-invoices", lambda: numbering.after_commit(sibling))  # numbered after commit
     return invoice
 
 
@@ -62,7 +46,7 @@ def link(invoice: Invoice) -> str:
 
 async def email_parties(uow: UnitOfWork, invoice: Invoice) -> None:
     """Email both parties (those with a verified address) the receipt's download link."""
-    title = f"{TITLES.get(invoice.kind, 'Receipt')} {invoice.number}"
+    title = TITLES.get(invoice.kind, "Receipt")
     for account_id in {invoice.payer_id, invoice.payee_id} - {None}:
         account = await uow.session.get(Account, account_id)
         if account is None or not (account.email and account.email_verified_at):
@@ -70,12 +54,13 @@ async def email_parties(uow: UnitOfWork, invoice: Invoice) -> None:
         await enqueue_email(uow, account_id, account.email, subject=f"Agora: {title}",
                             body=f"Your {title.lower()} ({Money(invoice.total, invoice.currency)}) "
                                  f"is ready: {link(invoice)}",
-                            dedupe_key=f"invoice:{invoice.number}:{account_id}")
+                            dedupe_key=f"invoice:{invoice.token}:{account_id}")
 
 
 async def find(uow: UnitOfWork, key: str, by_token: bool = False) -> Invoice:
-    column = Invoice.token if by_token else Invoice.number
-    invoice = (await uow.session.execute(select(Invoice).where(column == key))).scalar_one_or_none()
+    """An invoice by its secret token, or (chat) by its number or token."""
+    where = Invoice.token == key if by_token else or_(Invoice.number == key, Invoice.token == key)
+    invoice = (await uow.session.execute(select(Invoice).where(where))).scalar_one_or_none()
     if invoice is None:
         raise NotFound("There is no such invoice.")
     return invoice
@@ -98,10 +83,11 @@ def _party(account: Account | None) -> str:
 
 def render(invoice: Invoice, payer: str, payee: str, reference: str, test_mode: bool) -> bytes:
     pdf = FPDF()
-    pdf.set_title(f"Agora {invoice.number}")
+    number = invoice.number or "(number pending)"
+    pdf.set_title(f"Agora {number}")
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 16)
-    pdf.cell(0, 10, f"Agora - {TITLES.get(invoice.kind, 'Receipt')} {invoice.number}",
+    pdf.cell(0, 10, f"Agora - {TITLES.get(invoice.kind, 'Receipt')} {number}",
              new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=10)
     if test_mode:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select, tuple_
+from sqlalchemy import bindparam, func, insert, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -24,6 +24,7 @@ _COLUMNS = (LedgerAccount.owner, LedgerAccount.purpose, LedgerAccount.reference,
             LedgerAccount.currency)
 # Accounts that stand for the outside world may go negative (money came in from there).
 MAY_GO_NEGATIVE = {"world"}
+KNOWN_AT_MOST = 20_000  # account ids remembered per process (one escrow account per escrow)
 
 
 @dataclass(frozen=True)
@@ -59,15 +60,14 @@ async def post(uow: UnitOfWork, key: str, kind: str, legs: Sequence[tuple[Ref, M
                actor: Actor, description: str, escrow_id: int | None = None) -> tuple[int, bool]:
     """Record one journal; returns (journal id, True) or (existing id, False) for a known key."""
     _check_balanced(legs)
-    journal = (await uow.session.execute(_upsert(uow, LedgerJournal).values(
+    journal = (await uow.session.execute(_JOURNAL[uow.session.bind.dialect.name], dict(
         key=key, kind=kind, escrow_id=escrow_id, description=description[:200],
-        actor=actor.who[:80], reason=actor.reason[:200], created_at=uow.clock.now())
-        .on_conflict_do_nothing().returning(LedgerJournal.id))).scalar()
+        actor=actor.who[:80], reason=actor.reason[:200], created_at=uow.clock.now()))).scalar()
     if journal is None:  # the key is known: this movement was recorded before
         return await journal_id(uow, key), False  # type: ignore[return-value]
     legs = [(ref, money) for ref, money in legs if money.amount]
     ids = await account_ids(uow, [(ref, money.currency) for ref, money in legs])
-    await uow.session.execute(insert(LedgerEntry), [
+    await uow.session.execute(_ENTRIES, [
         {"journal_id": journal, "account_id": ids[(ref, money.currency)], "amount": money.amount,
          "currency": money.currency} for ref, money in legs])
     guarded = [ids[(ref, money.currency)] for ref, money in legs
@@ -77,10 +77,22 @@ async def post(uow: UnitOfWork, key: str, kind: str, legs: Sequence[tuple[Ref, M
     return journal, True
 
 
+def _journal_insert(insert_for: Any) -> Any:
+    names = ("key", "kind", "escrow_id", "description", "actor", "reason", "created_at")
+    return (insert_for(LedgerJournal).values({n: bindparam(n) for n in names})
+            .on_conflict_do_nothing().returning(LedgerJournal.id))
+
+
+# The statements of every posting, built once (building one costs more than running it).
+_JOURNAL = {"postgresql": _journal_insert(pg_insert), "sqlite": _journal_insert(sqlite_insert)}
+_ENTRIES = insert(LedgerEntry)
+_OVERDRAWN = (select(LedgerEntry.account_id)
+              .where(LedgerEntry.account_id.in_(bindparam("accounts", expanding=True)))
+              .group_by(LedgerEntry.account_id).having(func.sum(LedgerEntry.amount) < 0))
+
+
 async def _overdrawn(uow: UnitOfWork, accounts: list[int]) -> bool:
-    stmt = (select(LedgerEntry.account_id).where(LedgerEntry.account_id.in_(accounts))
-            .group_by(LedgerEntry.account_id).having(func.sum(LedgerEntry.amount) < 0))
-    return (await uow.session.execute(stmt)).first() is not None
+    return (await uow.session.execute(_OVERDRAWN, {"accounts": accounts})).first() is not None
 
 
 def _check_balanced(legs: Sequence[tuple[Ref, Money]]) -> None:
@@ -99,7 +111,8 @@ async def journal_id(uow: UnitOfWork, key: str) -> int | None:
 async def account_ids(uow: UnitOfWork, wanted: Sequence[tuple[Ref, str]]
                       ) -> dict[tuple[Ref, str], int]:
     """Ids of the accounts, each created on first use (safe when two create it at once)."""
-    found = await _find(uow, wanted)
+    known = _known(uow)
+    found = {w: known[w] for w in wanted if w in known}
     missing = [w for w in dict.fromkeys(wanted) if w not in found]
     if missing:
         made = await uow.session.execute(_upsert(uow, LedgerAccount).values([
@@ -107,9 +120,30 @@ async def account_ids(uow: UnitOfWork, wanted: Sequence[tuple[Ref, str]]
              "currency": currency} for ref, currency in missing]).on_conflict_do_nothing()
             .returning(LedgerAccount.id, *_COLUMNS))
         found |= {(Ref(o, p, r), c): i for i, o, p, r, c in made.all()}
-        if len(found) < len(set(wanted)):  # someone else created one at the same moment
+        if len(found) < len(set(wanted)):  # it existed already, or someone just created it
             found |= await _find(uow, [w for w in missing if w not in found])
+        _remember(uow, {w: found[w] for w in missing}, known)
     return found
+
+
+def _known(uow: UnitOfWork) -> dict[tuple[Ref, str], int]:
+    """Account ids committed in this database, per process: an account's id never changes."""
+    sessions = uow.sessions
+    known = getattr(sessions, "agora_ledger_ids", None)
+    if known is None or len(known) > KNOWN_AT_MOST:
+        known = sessions.agora_ledger_ids = {}  # type: ignore[attr-defined]
+    return known
+
+
+def _remember(uow: UnitOfWork, ids: dict[tuple[Ref, str], int],
+              known: dict[tuple[Ref, str], int]) -> None:
+    # Only once committed: an id from a transaction that rolls back names no account.
+    pending: dict[tuple[Ref, str], int] = uow.session.info.setdefault("ledger-ids", {})
+    pending.update(ids)
+
+    async def remember() -> None:
+        known.update(pending)
+    uow.then("ledger-ids", remember)
 
 
 def _upsert(uow: UnitOfWork, table: type) -> Any:

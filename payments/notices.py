@@ -5,29 +5,36 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core.money.model import Money
-from core.notifications.outbox import notify
+from core.notifications.outbox import notify, recipients
 from core.storage.tables import OutboxMessage
 from core.storage.uow import UnitOfWork
 from payments import invoices
-from payments.tables import Escrow, PaymentOperation
+from payments.tables import Escrow, Invoice, PaymentOperation
 
 
 def _m(escrow: Escrow, amount: int) -> Money:
     return Money(amount, escrow.currency)
 
 
-def _receipt(number: str) -> list[list[dict[str, str]]]:
-    return [[{"label": f"🧾 Receipt {number}", "data": f"@go:invoice:{number}"}]]
+def _receipt(invoice: Invoice) -> list[list[dict[str, str]]]:
+    # Numbers are given right after commit, so the button names the invoice by its token.
+    return [[{"label": "🧾 Receipt", "data": f"@go:invoice:{invoice.token}"}]]
+
+
+async def _parties(uow: UnitOfWork, escrow: Escrow) -> None:
+    # Both parties and their channels in one query, for the receipt emails and the messages.
+    await recipients(uow, {escrow.payer_id} | ({escrow.payee_id} if escrow.payee_id else set()))
 
 
 async def funded(uow: UnitOfWork, escrow: Escrow, journal: int) -> None:
+    await _parties(uow, escrow)
     amount = _m(escrow, escrow.amount)
     kind = "charge" if escrow.kind == "charge" else "payment"
     invoice = await invoices.issue(uow, escrow, journal, kind, [(escrow.reference, escrow.amount)], 0)
     held = {"goods": "is held in escrow until delivery is confirmed",
             "session": "is authorised (not charged yet)", "charge": "was charged"}[escrow.kind]
     await notify(uow, escrow.payer_id, f"✅ Payment of {amount} for {escrow.reference} {held}.",
-                 buttons=_receipt(invoice.number))
+                 buttons=_receipt(invoice))
     if escrow.payee_id is not None:
         await notify(uow, escrow.payee_id,
                      f"💰 The buyer's payment of {amount} for {escrow.reference} {held}.")
@@ -40,17 +47,19 @@ async def declined(uow: UnitOfWork, escrow: Escrow, message: str) -> None:
 
 async def released(uow: UnitOfWork, escrow: Escrow, net: Money, commission: Money,
                    journal: int) -> None:
+    await _parties(uow, escrow)
     assert escrow.payee_id is not None
     lines = [(f"{escrow.reference}: released from escrow", net.amount),
              ("Platform commission", -commission.amount)]
     invoice = await invoices.issue(uow, escrow, journal, "payout", lines, commission.amount)
     await notify(uow, escrow.payee_id,
                  f"💸 {net - commission} released to you for {escrow.reference} "
-                 f"({net} minus {commission} platform commission).", buttons=_receipt(invoice.number))
+                 f"({net} minus {commission} platform commission).", buttons=_receipt(invoice))
     await notify(uow, escrow.payer_id, f"🔓 Escrow for {escrow.reference} released to the seller.")
 
 
 async def settled(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation, journal: int) -> None:
+    await _parties(uow, escrow)
     refund, to_payee, fee = _m(escrow, op.refund), _m(escrow, op.amount), _m(escrow, op.commission)
     if op.kind == "void":
         await notify(uow, escrow.payer_id, f"↩ The authorisation for {escrow.reference} was "
@@ -60,13 +69,13 @@ async def settled(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation, journal
         invoice = await invoices.issue(uow, escrow, journal, "refund",
                                        [(f"Refund for {escrow.reference}", op.refund)], 0)
         await notify(uow, escrow.payer_id, f"↩ {refund} refunded to you for {escrow.reference}.",
-                     buttons=_receipt(invoice.number))
+                     buttons=_receipt(invoice))
         return await _payee_share(uow, escrow, to_payee, fee) if op.amount else None
     invoice = await invoices.issue(uow, escrow, journal, "payment",
                                    [(f"{escrow.reference}: session charge", op.amount)], op.commission)
     await notify(uow, escrow.payer_id, f"✅ {to_payee} charged for {escrow.reference}"
                  + (f"; {refund} of the authorisation released." if op.refund else "."),
-                 buttons=_receipt(invoice.number))
+                 buttons=_receipt(invoice))
     await _payee_share(uow, escrow, to_payee, fee)
 
 
@@ -77,6 +86,7 @@ async def _payee_share(uow: UnitOfWork, escrow: Escrow, gross: Money, fee: Money
 
 
 async def paid_out(uow: UnitOfWork, escrow: Escrow, amount: Money, journal: int) -> None:
+    await _parties(uow, escrow)
     assert escrow.payee_id is not None
     await invoices.issue(uow, escrow, journal, "payout", [(f"Payout for {escrow.reference}",
                                                            amount.amount)], 0)

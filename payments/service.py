@@ -10,8 +10,9 @@ from sqlalchemy import select
 from core.errors import DomainError, NotAllowed, NotFound
 from core.money.ports import Actor, EscrowView, Wallet
 from core.storage.uow import UnitOfWork
-from payments import invoices, onboarding
+from payments import invoices, numbering, onboarding
 from payments.escrow import EscrowService
+from payments.escrow_rows import load
 from payments.reconcile import reconcile
 from payments.tables import Escrow, PaymentOperation
 from payments.wallet import wallet as wallet_of
@@ -26,7 +27,26 @@ class PaymentsService(EscrowService):
         """An invoice's number and PDF, by number (chat) or by its secret token (download link)."""
         async with self.uow() as uow:
             invoice = await invoices.find(uow, number_or_token, by_token)
-            return invoice.number, await invoices.pdf_of(uow, invoice)
+            return invoice.number or "pending", await invoices.pdf_of(uow, invoice)
+
+    async def recover(self) -> int:
+        """Retry every pending operation with its own idempotency key; returns how many."""
+        async with self.uow() as uow:
+            ops = list((await uow.session.execute(
+                select(PaymentOperation).where(PaymentOperation.status == "pending")
+                .order_by(PaymentOperation.id))).scalars())
+            escrows = {op.id: await load(uow, op.escrow_id) for op in ops}
+            uow.session.expunge_all()  # keep them readable after the transaction ends
+        for op in ops:
+            try:
+                await self._call(op, escrows[op.id])
+            except Exception:
+                log.exception("payment operation %s still pending", op.key)
+        return len(ops)
+
+    async def number_invoices(self) -> int:
+        """Number invoices left unnumbered (a crash right after their payment); returns how many."""
+        return await numbering.number_invoices(self.uow())
 
     async def invoice_for(self, number: str, account_id: int,
                           uow: UnitOfWork | None = None) -> tuple[str, bytes]:
@@ -35,7 +55,7 @@ class PaymentsService(EscrowService):
             invoice = await invoices.find(uow, number)
             if account_id not in (invoice.payer_id, invoice.payee_id):
                 raise NotAllowed("That invoice belongs to someone else.")
-            return invoice.number, await invoices.pdf_of(uow, invoice)
+            return invoice.number or "pending", await invoices.pdf_of(uow, invoice)
 
     @property
     def test_mode(self) -> bool:

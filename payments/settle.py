@@ -67,9 +67,9 @@ async def released(uow: UnitOfWork, escrow: Escrow, net: Money, commission: Mone
     await notices.released(uow, escrow, net, commission, journal)
 
 
-async def completed(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation,
-                    provider_ref: str | None) -> None:
-    """Post the journal of a finished provider call and move the escrow to its final state."""
+async def completed(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation) -> None:
+    """Post the journal of a finished provider call (its operation claimed as done) and move the
+    escrow to its final state."""
     actor = Actor(op.actor, op.reason)
     if op.kind == "payout":
         await _paid_out(uow, escrow, op, actor)
@@ -86,13 +86,6 @@ async def completed(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation,
         await uow.session.refresh(escrow)
         _emit(uow, escrow, op)
         await notices.settled(uow, escrow, op, journal)
-    done = await uow.session.execute(
-        update(PaymentOperation).where(PaymentOperation.id == op.id,
-                                       PaymentOperation.status == "pending")
-        .values(status="done", provider_ref=provider_ref, completed_at=uow.clock.now())
-        .execution_options(synchronize_session=False))
-    if done.rowcount != 1:
-        raise Conflict("operation already completed")
 
 
 def _settlement(escrow: Escrow, op: PaymentOperation) -> tuple[list[tuple[Ref, Money]], dict]:

@@ -141,7 +141,7 @@ class Invoice(Base):
     __tablename__ = "invoices"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    number: Mapped[str] = mapped_column(String(24), unique=True)
+    number: Mapped[str | None] = mapped_column(String(24), unique=True)  # given after commit
     journal_id: Mapped[int] = mapped_column(ForeignKey("ledger_journals.id"), unique=True)
     escrow_id: Mapped[int] = mapped_column(ForeignKey("escrows.id"), index=True)
     kind: Mapped[str] = mapped_column(String(12))  # payment | payout | refund | charge

@@ -4,12 +4,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from core.storage.tables import Account, Identity, OutboxMessage
 from core.storage.uow import UnitOfWork
 
 ButtonRows = list[list[dict[str, str]]]
+_KNOWN = "notify-recipients"
+_RECIPIENTS = (select(Account, Identity).outerjoin(Identity, Identity.account_id == Account.id)
+               .where(Account.id.in_(bindparam("ids", expanding=True))).order_by(Identity.id))
+
+
+async def recipients(uow: UnitOfWork, account_ids: set[int]) -> None:
+    """Load these accounts and their identities in one query for the notifications that follow.
+
+    For a transaction that only notifies (it adds no identity after this call)."""
+    known: dict[int, list[Identity]] = uow.session.info.setdefault(_KNOWN, {})
+    wanted = account_ids - set(known)
+    if not wanted:
+        return
+    rows = await uow.session.execute(_RECIPIENTS, {"ids": list(wanted)})
+    held = uow.session.info.setdefault(_KNOWN + ":accounts", [])
+    for account, identity in rows.all():
+        held.append(account)  # a strong reference keeps it in the session's identity map
+        found = known.setdefault(account.id, [])
+        if identity is not None:
+            found.append(identity)
 
 
 async def notify(
@@ -30,9 +50,11 @@ async def notify(
     if wanted == "email" and account.email and account.email_verified_at:
         return await enqueue_email(uow, account_id, account.email, subject="Agora", body=text,
                                    dedupe_key=dedupe_key)
-    identities = list((await uow.session.execute(
-        select(Identity).where(Identity.account_id == account_id).order_by(Identity.id)
-    )).scalars())
+    identities = uow.session.info.get(_KNOWN, {}).get(account_id)
+    if identities is None:
+        identities = list((await uow.session.execute(
+            select(Identity).where(Identity.account_id == account_id).order_by(Identity.id)
+        )).scalars())
     if not identities:
         return None
     target = next((i for i in identities if i.channel == wanted), identities[0])

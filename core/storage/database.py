@@ -11,7 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     """Create the engine; on SQLite every transaction takes the write lock at BEGIN."""
     if not url.startswith("sqlite"):
-        return create_async_engine(url, echo=echo, pool_pre_ping=True)
+        # Enough connections that twenty concurrent requests never queue for one.
+        return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=20,
+                                   max_overflow=20)
     engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
     _make_sqlite_serial(engine)
     return engine

@@ -30,6 +30,7 @@ class UnitOfWork:
         self._after_commit = after_commit
         self.clock = clock
         self.events: list[Event] = []
+        self._then: dict[str, Callable[[], Awaitable[None]]] = {}
         self._session: AsyncSession | None = None
 
     @property
@@ -41,6 +42,7 @@ class UnitOfWork:
     async def __aenter__(self) -> UnitOfWork:
         self._session = self._sessions()
         self.events = []
+        self._then = {}
         return self
 
     async def __aexit__(
@@ -55,11 +57,26 @@ class UnitOfWork:
     def emit(self, event: Event) -> None:
         self.events.append(event)
 
+    @property
+    def sessions(self) -> async_sessionmaker[AsyncSession]:
+        return self._sessions
+
+    def sibling(self) -> UnitOfWork:
+        """A new unit of work on the same database, for a separate transaction."""
+        return UnitOfWork(self._sessions, self.clock, self._after_commit, self.policy)
+
+    def then(self, name: str, step: Callable[[], Awaitable[None]]) -> None:
+        """Run `step` once after this transaction commits (a second one of that name is ignored)."""
+        self._then.setdefault(name, step)
+
     async def commit(self) -> None:
         await self.session.commit()
         events, self.events = self.events, []
+        steps, self._then = list(self._then.values()), {}
         if self._after_commit and events:
             await self._after_commit(events)
+        for step in steps:
+            await step()
 
     def add(self, row: Any) -> None:
         self.session.add(row)

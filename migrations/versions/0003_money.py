@@ -117,7 +117,7 @@ def upgrade() -> None:
 
     op.create_table('invoices',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('number', sa.String(length=24), nullable=False),
+    sa.Column('number', sa.String(length=24), nullable=True),
     sa.Column('journal_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('escrow_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=12), nullable=False),

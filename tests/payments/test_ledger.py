@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 
 from core.money.model import CommissionRule, Money
 from core.money.ports import Actor
-from payments import invoices, ledger
+from payments import invoices, ledger, numbering
 from payments.ledger import NegativeBalance, UnbalancedJournal, platform, user, world
-from payments.tables import Invoice, LedgerEntry
+from payments.tables import Escrow, Invoice, LedgerEntry
 from tests.payments.helpers import BUYER, held_escrow
 
 WHO = Actor("test", "ledger test")
@@ -72,16 +72,44 @@ def test_commission_is_a_percentage_with_a_minimum_rounded_half_up():
 
 async def test_invoice_numbers_are_sequential_without_gaps_under_concurrency(app):
     view = await held_escrow(app)
+    escrow = await _escrow_row(app, view.id)
 
-    async def take() -> str:
+    async def issue_one(n: int) -> None:
         async with app.uow() as uow:
-            number = await invoices.next_number(uow, app.clock.now())
-            await uow.commit()
-            return number
+            journal, _ = await ledger.post(uow, f"inv:{n}", "test", [
+                (world("sandbox"), eur(-1)), (platform("revenue"), eur(1))], WHO, "invoice")
+            await invoices.issue(uow, escrow, journal, "charge", [("x", 1)], 0)
+            await uow.commit()  # numbered right after, racing the other nineteen
 
-    numbers = await asyncio.gather(*(take() for _ in range(20)))
-    assert sorted(numbers) == [f"2026-{n:06d}" for n in range(2, 22)]  # 1 went to the payment
+    await asyncio.gather(*(issue_one(n) for n in range(20)))
+    async with app.uow() as uow:
+        rows = (await uow.session.execute(select(Invoice.id, Invoice.number)
+                                          .order_by(Invoice.id))).all()
+    assert sorted(number for _, number in rows) == [f"2026-{n:06d}" for n in range(1, 22)]
+    assert await numbering.number_invoices(app.uow()) == 0  # nothing left for the job
     assert view.state == "held"
+
+
+async def test_an_invoice_left_unnumbered_by_a_crash_is_numbered_by_the_job(app):
+    view = await held_escrow(app)
+    escrow = await _escrow_row(app, view.id)
+    async with app.uow() as uow:
+        journal, _ = await ledger.post(uow, "crash", "test", [
+            (world("sandbox"), eur(-1)), (platform("revenue"), eur(1))], WHO, "invoice")
+        invoice = await invoices.issue(uow, escrow, journal, "charge", [("x", 1)], 0)
+        await uow.session.commit()  # committed, then the process dies before numbering
+    assert await app.payments.number_invoices() == 1
+    async with app.uow() as uow:
+        assert (await uow.session.execute(select(Invoice.number).where(
+            Invoice.token == invoice.token))).scalar() == "2026-000002"
+    assert view.state == "held"
+
+
+async def _escrow_row(app, escrow_id: int) -> Escrow:
+    async with app.uow() as uow:
+        escrow = await uow.session.get(Escrow, escrow_id)
+        uow.session.expunge_all()
+        return escrow
 
 
 def _pdf_text(pdf: bytes) -> str:

@@ -1,0 +1,114 @@
+"""Sequential invoice numbers, gapless per year, given in a short step right after commit.
+
+Payments insert their invoices unnumbered. Numbering inside the payment's transaction would keep
+one counter row locked through every payment's commit, one payment at a time; instead a short
+transaction locks the year's counter row, numbers every unnumbered invoice in id order and
+commits. Within one process, payments that commit while a numbering pass runs share the next
+pass (`Coalesced`), so a process runs at most one pass at a time, one per batch of payments, and
+processes wait for each other's short passes only. The periodic job numbers what a crash left.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from core.storage.uow import UnitOfWork
+from payments.tables import Invoice, InvoiceCounter
+
+log = logging.getLogger(__name__)
+_TAKE = (select(InvoiceCounter.next_number).where(InvoiceCounter.series == bindparam("series"))
+         .with_for_update())
+_INVOICES, _COUNTERS = Invoice.__table__, InvoiceCounter.__table__
+_NUMBER = (update(_INVOICES).where(_INVOICES.c.id == bindparam("n_id"))
+           .values(number=bindparam("n_number")))
+_MOVE = (update(_COUNTERS).where(_COUNTERS.c.series == bindparam("c_series"))
+         .values(next_number=bindparam("c_next")))
+_UNNUMBERED = (select(Invoice.id, Invoice.created_at).where(Invoice.number.is_(None))
+               .order_by(Invoice.id))
+
+
+class Coalesced:
+    """Run `job` for callers so that each waits for one run that started after its call; callers
+    arriving during a run share the next run."""
+
+    def __init__(self, job: Callable[[], Awaitable[object]]) -> None:
+        self._job = job
+        self._waiting: list[asyncio.Future[None]] = []
+        self._task: asyncio.Task[None] | None = None
+
+    async def request(self) -> None:
+        loop = asyncio.get_running_loop()
+        done = loop.create_future()
+        self._waiting.append(done)
+        if self._task is None or self._task.done() or self._task.get_loop() is not loop:
+            self._task = loop.create_task(self._runs())
+        await done
+
+    async def _runs(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting, []
+            try:
+                await self._job()
+            except Exception:
+                log.exception("invoice numbering failed; the numbering job will retry")
+            for done in batch:
+                if not done.done():
+                    done.set_result(None)
+
+
+async def after_commit(uow: UnitOfWork) -> None:
+    """Number what the committed payment issued (a failure only delays the number)."""
+    sessions = uow.sessions  # one numberer per database per process, kept with its sessions
+    passes = getattr(sessions, "agora_numbering", None)
+    if passes is None:
+        passes = Coalesced(lambda: number_invoices(uow.sibling()))
+        sessions.agora_numbering = passes  # type: ignore[attr-defined]
+    await passes.request()
+
+
+async def number_invoices(uow: UnitOfWork) -> int:
+    """Number every unnumbered invoice in id order; returns how many."""
+    async with uow:
+        this_year = str(uow.clock.now().year)
+        taken = {this_year: await _take_counter(uow, this_year)}
+        rows = await _unnumbered(uow)
+        others = sorted({series for _, series in rows} - set(taken))
+        for series in others:  # only around New Year: older invoices still waiting
+            taken[series] = await _take_counter(uow, series)
+        if others:
+            rows = await _unnumbered(uow)  # read again now that those counters are ours too
+        if not rows:
+            return 0  # nothing to do: roll back, no commit to wait for
+        numbers = []
+        for invoice_id, series in rows:
+            numbers.append({"n_id": invoice_id, "n_number": f"{series}-{taken[series]:06d}"})
+            taken[series] += 1
+        await uow.session.execute(_NUMBER, numbers)
+        await uow.session.execute(_MOVE, [{"c_series": series, "c_next": n}
+                                          for series, n in taken.items()])
+        await uow.commit()
+        return len(rows)
+
+
+async def _unnumbered(uow: UnitOfWork) -> list[tuple[int, str]]:
+    # Read after the counter is taken: what the previous holder numbered is seen as numbered.
+    rows = await uow.session.execute(_UNNUMBERED)
+    return [(invoice_id, str(at.year)) for invoice_id, at in rows.all()]
+
+
+async def _take_counter(uow: UnitOfWork, series: str) -> int:
+    """The series' next number, its row locked until commit (SQLite: BEGIN took the write lock)."""
+    for _ in range(2):
+        number = (await uow.session.execute(_TAKE, {"series": series})).scalar()
+        if number is not None:
+            return int(number)
+        insert = pg_insert if uow.session.bind.dialect.name == "postgresql" else sqlite_insert
+        await uow.session.execute(insert(InvoiceCounter).values(series=series, next_number=1)
+                                  .on_conflict_do_nothing())
+    raise RuntimeError("invoice counter could not be created")
