@@ -12,6 +12,8 @@ from config.catalog_wiring import after_commit, build_catalog
 from config.settings import Settings
 from conversations.engine import Engine, Services
 from conversations.flows.catalog import ALL_FLOWS
+from conversations.flows.money import wallet_section
+from conversations.flows.profile import profile_text
 from core.clock import Clock, SystemClock
 from core.events import Event
 from core.notifications.dispatcher import OutboxDispatcher, Sender
@@ -76,7 +78,8 @@ def build(settings: Settings, *, clock: Clock | None = None,
     dispatcher = OutboxDispatcher(sessions, clock, senders, poll_seconds=settings.outbox_poll_seconds)
     container: Container
     services = Services(admins=tuple(settings.admins),
-                        dev_mode=settings.environment == "development")
+                        dev_mode=settings.environment == "development",
+                        home_sections=[profile_text, wallet_section])
     engine = Engine(lambda: container.uow(), ALL_FLOWS, services)
     container = Container(settings, db, sessions, clock, policy, engine, dispatcher, senders)
     container.payments = build_payments(settings, container.uow, payments_provider)

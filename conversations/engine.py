@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -13,7 +13,6 @@ from sqlalchemy.exc import IntegrityError
 
 from conversations import form_runner, navigation
 from conversations.flow import Ask, Ctx, Flow, FormState, Next, copy_json
-from conversations.flows.profile import profile_text
 from conversations.messages import (
     Button,
     Choice,
@@ -46,6 +45,8 @@ class Services:
     admins: tuple[str, ...] = ()
     dev_mode: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    # Sections of a channel's home screen (Slack App Home) for a registered user, in order.
+    home_sections: list[Callable[[Ctx], Awaitable[str]]] = field(default_factory=list)
 
 
 class Engine:
@@ -66,13 +67,14 @@ class Engine:
             return Outcome([Reply(APOLOGY, kind="error")])
 
     async def home(self, env: Envelope) -> list[Outbound]:
-        """A read-only overview for a channel's home screen: the menu and, if any, the profile."""
+        """A read-only overview for a channel's home screen: the home sections, then the menu."""
         async with self._uow_factory() as uow:
             conv = await _conversation(uow, env, lock=False)
             ctx = await self._context(uow, env, conv)
-            replies: list[Outbound] = [navigation.menu(self, ctx, conv)]
+            replies: list[Outbound] = []
             if ctx.account is not None:
-                replies.insert(0, Reply(await profile_text(ctx)))
+                replies += [Reply(await section(ctx)) for section in self.services.home_sections]
+            replies.append(navigation.menu(self, ctx, conv))
         return replies
 
     async def _handle(self, env: Envelope) -> Outcome:

@@ -35,6 +35,12 @@ def wallet_text(wallet: Wallet) -> str:
     return "\n".join(lines)
 
 
+async def wallet_section(ctx: Ctx) -> str:
+    """The wallet for a home screen."""
+    assert ctx.account is not None
+    return wallet_text(await _payments(ctx).wallet(ctx.account.id, ctx.uow))
+
+
 async def _wallet(ctx: Ctx) -> Next:
     assert ctx.account is not None
     wallet = await _payments(ctx).wallet(ctx.account.id, ctx.uow)

@@ -99,6 +99,7 @@ async def test_the_home_tab_shows_the_profile_and_menu_without_disturbing_the_co
     assert home["user_id"] == "U1ANN"
     text = message_text({"blocks": home["view"]["blocks"]})
     assert "Ann Bērziņa" in text and "(not verified)" in text and "Main menu" in text
+    assert "Your wallet" in text
     assert button_values(home["view"]["blocks"])["👤 Profile"] == "@go:profile"
     await slack.user.click(resend)  # the DM's buttons are still current after the Home tab
     await slack.posted("A new code is on its way")
