@@ -18,15 +18,15 @@ if TYPE_CHECKING:
 def build_catalog(container: Container, services: Services) -> Catalog:
     """The catalogue service and the file ports flows use (channels add their fetchers)."""
     catalog = Catalog()
-    services.extra["catalog"] = catalog
-    services.extra["files"] = FileStore(container.settings.data_dir)
-    services.extra["fetchers"] = {"terminal": LocalFileFetcher()}
+    services.catalog = catalog
+    services.files = FileStore(container.settings.data_dir)
+    services.fetchers["terminal"] = LocalFileFetcher()
     return catalog
 
 
 def add_fetcher(container: Container, channel: str, fetcher: object) -> None:
     """A channel registers how to download files its users send."""
-    container.engine.services.extra.setdefault("fetchers", {})[channel] = fetcher
+    container.engine.services.fetchers[channel] = fetcher  # type: ignore[assignment]
 
 
 async def after_commit(container: Container, events: Sequence[Event]) -> None:

@@ -78,13 +78,12 @@ def build(settings: Settings, *, clock: Clock | None = None,
     dispatcher = OutboxDispatcher(sessions, clock, senders, poll_seconds=settings.outbox_poll_seconds)
     container: Container
     services = Services(admins=tuple(settings.admins),
-                        dev_mode=settings.environment == "development",
                         home_sections=[profile_text, wallet_section])
     engine = Engine(lambda: container.uow(), ALL_FLOWS, services)
     container = Container(settings, db, sessions, clock, policy, engine, dispatcher, senders)
     container.payments = build_payments(settings, container.uow, payments_provider)
     container.stripe_webhooks = build_webhooks(settings, container.payments)
-    services.extra["payments"] = container.payments
+    services.payments = container.payments
     container.catalog = build_catalog(container, services)
     return container
 

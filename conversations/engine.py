@@ -28,8 +28,11 @@ from conversations.messages import (
     Reply,
 )
 from core.accounts.service import ChannelIdentity, effective_roles, find_account
+from core.catalog.catalog import Catalog
+from core.catalog.media import FileFetcher, FileStore
 from core.errors import DomainError
 from core.locks import KeyedLocks
+from core.money.ports import PaymentsPort
 from core.storage.tables import Conversation, ProcessedUpdate
 from core.storage.uow import UnitOfWork
 
@@ -43,8 +46,10 @@ class Services:
     """What flows may use besides the unit of work; filled by the composition root."""
 
     admins: tuple[str, ...] = ()
-    dev_mode: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
+    payments: PaymentsPort | None = None
+    catalog: Catalog | None = None
+    files: FileStore | None = None  # where uploaded photos and documents are kept
+    fetchers: dict[str, FileFetcher] = field(default_factory=dict)  # per channel: file bytes
     # Sections of a channel's home screen (Slack App Home) for a registered user, in order.
     home_sections: list[Callable[[Ctx], Awaitable[str]]] = field(default_factory=list)
 

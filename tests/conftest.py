@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 from collections.abc import AsyncIterator
 from typing import Any
@@ -92,12 +91,6 @@ async def app(db_url: str, clock: FakeClock, mailbox: LoggingEmailSender, tmp_pa
     await container.close()
 
 
-async def last_code(app: Container, mailbox: LoggingEmailSender) -> str:
-    """Deliver the outbox, then read the 6-digit code of the newest email."""
-    await app.dispatcher.run_once()
-    match = re.search(r"\b(\d{6})\b", mailbox.sent[-1][1]["text"])
-    assert match, mailbox.sent
-    return match.group(1)
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from tests.catalog.helpers import make_account, publish
-from tests.conftest import last_code
 from tests.support.chat import ChatUser
+from tests.support.registration import last_code
 
 
 async def test_a_deep_link_opens_the_listing_it_names(app):

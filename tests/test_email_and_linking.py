@@ -5,28 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core.storage.tables import Account, Identity
-from tests.conftest import last_code
 from tests.support.chat import ChatUser
-
-
-async def register_until_code(user: ChatUser, name: str = "Ann") -> None:
-    await user.say("/start")
-    for answer in (name, "Baltic Pellets", f"{name.lower()}@example.com"):
-        await user.say(answer)
-    await user.tap("Seller")
-    await user.tap("Done")
-    await user.say("Latvia")
-    await user.say("Riga")
-    await user.tap("Skip")
-    assert "6-digit code" in user.texts()
-
-
-async def finish_registration(user: ChatUser, mailbox) -> None:
-    await user.say(await last_code(user.app, mailbox))
-    await user.tap("Skip the tour")
-    for answer in (user.channel.capitalize(), "none", "Europe/Riga", "EUR", "English"):
-        await user.say(answer)
-    assert "You're all set" in user.texts()
+from tests.support.registration import finish_registration, last_code, register_until_code
 
 
 async def test_a_wrong_code_uses_up_an_attempt_until_none_are_left(user, mailbox):

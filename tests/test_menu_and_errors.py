@@ -8,7 +8,7 @@ from conversations.flows import registration as registration_module
 from conversations.menu import _ROLE_ENTRIES, COMING_SOON
 from conversations.messages import Choice
 from tests.support.chat import ChatUser
-from tests.test_email_and_linking import finish_registration, register_until_code
+from tests.support.registration import finish_registration, register_until_code
 
 
 async def test_a_seller_sees_seller_entries_and_no_buyer_entries(user, mailbox):

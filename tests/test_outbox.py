@@ -14,6 +14,7 @@ from core.notifications.outbox import notify
 from core.notifications.quiet_hours import quiet_until
 from core.notifications.ratelimit import Rate, SendLimiter
 from core.storage.tables import OutboxMessage
+from tests.support.accounts import registered
 
 
 class RecordingSender:
@@ -31,14 +32,14 @@ class RecordingSender:
 
 
 async def make_account(app, quiet: tuple[str, str] | None = None, tz: str = "UTC") -> int:
-    async with app.uow() as uow:
-        who = accounts.ChannelIdentity("telegram", "42", "42")
-        account = await accounts.register(uow, who, accounts.Registration(
-            display_name="Ann", email="ann@example.com", roles=["buyer"], timezone=tz))
-        if quiet:
-            account.quiet_start, account.quiet_end = quiet
-        await uow.commit()
-        return account.id
+    account = await registered(app, "42", channel="telegram", display_name="Ann",
+                               email="ann@example.com", timezone=tz)
+    if quiet:
+        async with app.uow() as uow:
+            await accounts.update_profile(uow, account.id, quiet_start=quiet[0],
+                                          quiet_end=quiet[1])
+            await uow.commit()
+    return account.id
 
 
 async def queue(app, account_id: int, text: str, **kw: Any) -> None:

@@ -5,23 +5,13 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core.storage.tables import Account, Identity
-from tests.conftest import last_code
 from tests.support.chat import ChatUser
+from tests.support.registration import last_code, register_until_code
 
 
-async def register(user: ChatUser, mailbox, *, email: str = "ann@example.com") -> None:
-    await user.say("/start")
-    await user.say("Ann Bērziņa")
-    await user.say("Baltic Pellets SIA")
-    await user.say(email)
-    await user.tap("Seller")
-    await user.tap("Buyer")
-    await user.tap("Done")
-    await user.say("Latvia")
-    await user.say("Riga")
-    await user.tap("Wood pellets")
-    await user.tap("Done")
-    assert "6-digit code" in user.texts()
+async def register(user: ChatUser, mailbox) -> None:
+    await register_until_code(user, "Ann Bērziņa", "Baltic Pellets SIA",
+                              roles=("Seller", "Buyer"), interests=("Wood pellets",))
     await user.say(await last_code(user.app, mailbox))
     assert "Email verified" in user.texts()
 

@@ -3,42 +3,21 @@
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
 import subprocess
-import sys
 import time
 
 import httpx
 
 from tests.support.servers import free_port
-
-AGORA = [sys.executable, "-c", "from bots.cli import main; main()"]
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def _env(tmp_path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AGORA_")}
-    env["PYTHONPATH"] = ROOT
-    env["AGORA_ENVIRONMENT"] = "development"
-    return env
-
-
-def chat(tmp_path, name: str, lines: list[str]) -> str:
-    result = subprocess.run([*AGORA, "chat", "--as", name], input="\n".join(lines) + "\n",
-                            capture_output=True, text=True, cwd=tmp_path, env=_env(tmp_path),
-                            timeout=60)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
+from tests.support.terminal import AGORA, ROOT, agora_env, chat, emailed_code
 
 
 def test_a_scripted_terminal_session_registers_a_user(tmp_path):
     first = chat(tmp_path, "ann", ["Ann Ozola", "skip", "ann@example.com", "a", "b", "done",
                                    "Latvia", "Riga", "a", "done"])
     assert "[a] Buyer (bioenergy)   [b] Seller (bioenergy)" in first
-    code = re.search(r"verification code is (\d{6})", first)
-    assert code, first
-    second = chat(tmp_path, "ann", ["a", code.group(1), "Skip the tour", "Terminal", "none",
+    second = chat(tmp_path, "ann", ["a", emailed_code(first), "Skip the tour", "Terminal", "none",
                                     "Europe/Riga", "EUR", "English"])
     assert "You were in the middle of email verification" in second
     assert "Email verified" in second
@@ -56,7 +35,7 @@ def test_help_lists_every_command():
 
 
 def test_a_wrong_setting_stops_the_start_with_one_line(tmp_path):
-    env = {**_env(tmp_path), "AGORA_DATABASE_URL": "mysql://nope"}
+    env = {**agora_env(), "AGORA_DATABASE_URL": "mysql://nope"}
     result = subprocess.run([*AGORA, "db", "upgrade"], capture_output=True, text=True,
                             cwd=tmp_path, env=env, timeout=60)
     assert result.returncode == 2
@@ -68,7 +47,7 @@ def test_a_wrong_setting_stops_the_start_with_one_line(tmp_path):
 def test_serve_starts_on_sqlite_with_no_tokens_and_answers_health(tmp_path):
     port = free_port()
     proc = subprocess.Popen([*AGORA, "serve", "--port", str(port)], cwd=tmp_path,
-                            env=_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            env=agora_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True)
     try:
         body = None

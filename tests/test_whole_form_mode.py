@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from conversations.messages import FormErrors, FormReply
 from core.storage.tables import Account
-from tests.conftest import last_code
 from tests.support.chat import ChatUser
+from tests.support.registration import last_code
 
 GOOD = {"display_name": "Ann", "company": "", "email": "ann@example.com",
         "roles": ["buyer"], "country": "Latvia", "city": "Riga", "interests": ["pellets"]}

@@ -55,12 +55,12 @@ async def _on_media(ctx: Ctx, msg: Inbound) -> Next:
         return Next.stay(Reply("Send a photo or a document, or tap Done.", kind="error"))
     kind = "photo" if msg.kind == "photo" else "document"
     media.check_upload(kind, msg.mime_type, msg.size)
-    fetcher = ctx.services.extra.get("fetchers", {}).get(ctx.env.channel)
+    fetcher = ctx.services.fetchers.get(ctx.env.channel)
     if fetcher is None:
         raise DomainError("Files can't be received on this channel yet; add them from Telegram "
                           "or the terminal, or tap Done.")
     data = await fetcher.fetch(msg.file_id)
-    row = await media.attach(ctx.uow, ctx.services.extra["files"], ctx.data["listing_id"],
+    row = await media.attach(ctx.uow, ctx.services.files, ctx.data["listing_id"],
                              kind=kind, name=msg.file_name, mime=msg.mime_type, data=data,
                              channel_ref=f"{ctx.env.channel}:{msg.file_id}")
     added = Reply(f"📎 Added {row.file_name} ({row.size // 1024 or 1} KB, "

@@ -52,7 +52,7 @@ async def view_prompt(ctx: Ctx) -> list[Outbound]:
 def _image(ctx: Ctx, photo: ListingMedia, caption: str) -> ImageReply:
     """The stored photo; on the channel it came from, also its file id there (sent again by
     reference, as Telegram's file_id)."""
-    store = ctx.services.extra["files"]
+    store = ctx.services.files
     channel, _, ref = (photo.channel_ref or "").partition(":")
     try:
         content = store.read(photo.path)
@@ -65,7 +65,7 @@ def _image(ctx: Ctx, photo: ListingMedia, caption: str) -> ImageReply:
 
 async def _documents(ctx: Ctx) -> list[Outbound]:
     """The listing's documents (certificates, lab reports) as files."""
-    store = ctx.services.extra["files"]
+    store = ctx.services.files
     docs = [m for m in await media_of(ctx.uow, ctx.data["listing_id"]) if m.kind == "document"]
     return [FileReply(d.file_name, store.read(d.path), d.mime_type,
                       caption=f"SHA-256 {d.sha256[:16]}…") for d in docs]

@@ -10,7 +10,7 @@ from core.money.ports import PaymentsPort, Wallet
 
 
 def _payments(ctx: Ctx) -> PaymentsPort:
-    return ctx.services.extra["payments"]
+    return ctx.services.payments
 
 
 def _amounts(values: list[Money]) -> str:

@@ -19,7 +19,7 @@ from core.catalog.tables import Listing
 
 
 def _catalog(ctx: Ctx) -> Catalog:
-    return ctx.services.extra["catalog"]
+    return ctx.services.catalog
 
 
 def _origin(ctx: Ctx) -> tuple[float, float] | None:

@@ -6,11 +6,10 @@ from typing import Any
 
 from config.container import Container
 from conversations.messages import Choice, ListPage
-from core.accounts import service as accounts
-from core.accounts.service import ChannelIdentity, Registration
 from core.catalog import lifecycle, listings
 from core.catalog.tables import SellerStats
 from core.storage.tables import Account
+from tests.support.accounts import registered
 from tests.support.chat import ChatUser
 
 # One answer per field of the listing form, in order, as typed in chat.
@@ -25,16 +24,14 @@ async def make_account(app: Container, name: str, *, channel: str = "terminal",
                        roles: tuple[str, ...] = ("seller", "buyer"), city: str = "Riga",
                        country: str = "LV", address: str | None = None,
                        rating_x10: int | None = None) -> Account:
-    """A registered account with one identity (no chat needed)."""
-    async with app.uow() as uow:
-        who = ChannelIdentity(channel, name, address or name)
-        account = await accounts.register(uow, who, Registration(
-            display_name=name.split(":")[-1].title(), company=None, email=f"{name[-5:]}@ex.com",
-            roles=list(roles), country=country, city=city))
-        if rating_x10 is not None:
+    """A registered account with one identity (no chat needed), rated if asked."""
+    account = await registered(app, name, channel=channel, roles=roles, address=address,
+                               email=f"{name[-5:]}@ex.com", country=country, city=city)
+    if rating_x10 is not None:
+        async with app.uow() as uow:
             uow.add(SellerStats(account_id=account.id, rating_x10=rating_x10, ratings=12, deals=9))
-        await uow.commit()
-        return account
+            await uow.commit()
+    return account
 
 
 def values(**overrides: Any) -> dict[str, Any]:

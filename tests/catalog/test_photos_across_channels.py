@@ -17,7 +17,7 @@ JPEG = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 4
 async def test_a_telegram_photo_is_shown_in_the_terminal_by_file_name_and_stored_path(app):
     listing_id = await publish(app, await make_account(app, "sam"))
     async with app.uow() as uow:
-        await media.attach(uow, app.engine.services.extra["files"], listing_id, kind="photo",
+        await media.attach(uow, app.engine.services.files, listing_id, kind="photo",
                            name="pellets.jpg", mime="image/jpeg", data=JPEG,
                            channel_ref="telegram:P1s1280")
         await uow.commit()

@@ -6,15 +6,13 @@ import re
 import subprocess
 
 from tests.catalog.helpers import PELLETS
-from tests.test_terminal_and_cli import AGORA, _env, chat
+from tests.support.terminal import AGORA, agora_env, chat, emailed_code
 
 
 def register(tmp_path) -> None:
     first = chat(tmp_path, "sam", ["Sam Koks", "skip", "sam@example.com", "a", "b", "done",
                                    "Latvia", "Riga", "a", "done"])
-    code = re.search(r"verification code is (\d{6})", first)
-    assert code, first
-    chat(tmp_path, "sam", ["a", code.group(1), "Skip the tour", "Terminal", "none",
+    chat(tmp_path, "sam", ["a", emailed_code(first), "Skip the tour", "Terminal", "none",
                            "Europe/Riga", "EUR", "English"])
 
 
@@ -45,7 +43,7 @@ def test_a_terminal_seller_lists_with_a_local_photo_and_finds_it_by_a_misspelt_s
 
 def test_the_demo_seed_command_loads_a_searchable_catalogue(tmp_path):
     result = subprocess.run([*AGORA, "demo", "seed"], capture_output=True, text=True,
-                            cwd=tmp_path, env=_env(tmp_path), timeout=120)
+                            cwd=tmp_path, env=agora_env(), timeout=120)
     assert result.returncode == 0, result.stderr
     assert "Seeded 240 listings" in result.stdout
     register(tmp_path)

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 from config.container import Container
-from core.accounts import service as accounts
 from core.money.model import Money
 from core.money.ports import Actor, EscrowView
+from tests.support.accounts import registered
 
 BUYER = Actor("account:buyer", "test")
 ADMIN = Actor("admin:terminal:root", "dispute outcome")
 
 
 async def register(app: Container, name: str, roles: list[str]) -> int:
-    async with app.uow() as uow:
-        who = accounts.ChannelIdentity("terminal", name, name)
-        account = await accounts.register(uow, who, accounts.Registration(
-            display_name=name.capitalize(), email=f"{name}@example.com", roles=roles))
-        await uow.commit()
-        return account.id
+    return (await registered(app, name, roles=roles, display_name=name.capitalize())).id
 
 
 async def people(app: Container) -> tuple[int, int]:

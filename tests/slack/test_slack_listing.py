@@ -92,7 +92,7 @@ async def test_a_photo_uploaded_on_telegram_is_uploaded_to_the_slack_buyers_dm(s
     seller = await make_account(slack.app, "sam")
     listing_id = await publish(slack.app, seller)
     async with slack.app.uow() as uow:
-        await media.attach(uow, slack.app.engine.services.extra["files"], listing_id,
+        await media.attach(uow, slack.app.engine.services.files, listing_id,
                            kind="photo", name="pellets.jpg", mime="image/jpeg", data=jpeg,
                            channel_ref="telegram:P1s1280")
         await uow.commit()

@@ -7,9 +7,9 @@ from sqlalchemy import select
 from conversations.messages import FileReply
 from core.notifications.outbox import notify
 from core.storage.tables import Account, OutboxMessage
-from tests.conftest import last_code
 from tests.slack.conftest import SlackWorld, message_text
 from tests.support.fake_slack import button_values
+from tests.support.registration import last_code
 
 
 async def _account_id(slack: SlackWorld) -> int:

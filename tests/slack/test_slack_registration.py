@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core.storage.tables import Account, Identity
-from tests.conftest import last_code
 from tests.slack.conftest import ANN, SlackWorld
+from tests.support.registration import last_code
 
 REGISTRATION_FIELDS = ["display_name", "company", "email", "roles", "country", "city", "interests"]
 

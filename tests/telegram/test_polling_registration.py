@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from bots.telegram.channel import ALLOWED_UPDATES, COMMANDS
 from core.storage.tables import Account, Identity
-from tests.conftest import last_code
 from tests.support.fake_telegram import FakeTelegram
+from tests.support.registration import last_code
 from tests.telegram.conftest import TelegramUser, keyboard
 
 

@@ -81,7 +81,7 @@ async def with_photo(container, channel_ref: str) -> int:
     seller = await make_account(container, "sam")
     listing_id = await publish(container, seller)
     async with container.uow() as uow:
-        await media.attach(uow, container.engine.services.extra["files"], listing_id,
+        await media.attach(uow, container.engine.services.files, listing_id,
                            kind="photo", name="pellets.jpg", mime="image/jpeg", data=JPEG,
                            channel_ref=channel_ref)
         await uow.commit()

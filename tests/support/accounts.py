@@ -1,0 +1,23 @@
+"""Accounts made straight through the core service, for tests that don't need the chat."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from config.container import Container
+from core.accounts import service as accounts
+from core.storage.tables import Account
+
+
+async def registered(app: Container, name: str, *, channel: str = "terminal",
+                     roles: tuple[str, ...] | list[str] = ("buyer",), address: str | None = None,
+                     email: str | None = None, **profile: Any) -> Account:
+    """A committed account with one identity; `profile` holds further Registration fields."""
+    async with app.uow() as uow:
+        who = accounts.ChannelIdentity(channel, name, address or name)
+        display = profile.pop("display_name", name.split(":")[-1].title())
+        account = await accounts.register(uow, who, accounts.Registration(
+            display_name=display, email=email or f"{name.split(':')[-1].lower()}@example.com",
+            roles=list(roles), **profile))
+        await uow.commit()
+        return account

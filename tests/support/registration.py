@@ -1,0 +1,45 @@
+"""Registering through the chat engine, as a person would, for tests that start after sign-up."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bots.email import LoggingEmailSender
+from config.container import Container
+from tests.support.chat import ChatUser
+
+
+async def last_code(app: Container, mailbox: LoggingEmailSender) -> str:
+    """Deliver the outbox, then read the 6-digit code of the newest email."""
+    await app.dispatcher.run_once()
+    match = re.search(r"\b(\d{6})\b", mailbox.sent[-1][1]["text"])
+    assert match, mailbox.sent
+    return match.group(1)
+
+
+async def register_until_code(user: ChatUser, name: str = "Ann", company: str = "Baltic Pellets",
+                              roles: Sequence[str] = ("Seller",),
+                              interests: Sequence[str] = ()) -> None:
+    """Answer every registration question; stops where the email code is asked for."""
+    await user.say("/start")
+    for answer in (name, company, f"{name.split()[0].lower()}@example.com"):
+        await user.say(answer)
+    for role in roles:
+        await user.tap(role)
+    await user.tap("Done")
+    await user.say("Latvia")
+    await user.say("Riga")
+    for interest in interests:
+        await user.tap(interest)
+    await user.tap("Done" if interests else "Skip")
+    assert "6-digit code" in user.texts()
+
+
+async def finish_registration(user: ChatUser, mailbox: LoggingEmailSender) -> None:
+    """Type the emailed code, skip the tour and keep default preferences."""
+    await user.say(await last_code(user.app, mailbox))
+    await user.tap("Skip the tour")
+    for answer in (user.channel.capitalize(), "none", "Europe/Riga", "EUR", "English"):
+        await user.say(answer)
+    assert "You're all set" in user.texts()
