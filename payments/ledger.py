@@ -60,14 +60,15 @@ async def post(uow: UnitOfWork, key: str, kind: str, legs: Sequence[tuple[Ref, M
                actor: Actor, description: str, escrow_id: int | None = None) -> tuple[int, bool]:
     """Record one journal; returns (journal id, True) or (existing id, False) for a known key."""
     _check_balanced(legs)
-    journal = (await uow.session.execute(_JOURNAL[uow.session.bind.dialect.name], dict(
+    conn = await uow.core()
+    journal = (await conn.execute(_JOURNAL[conn.dialect.name], dict(
         key=key, kind=kind, escrow_id=escrow_id, description=description[:200],
         actor=actor.who[:80], reason=actor.reason[:200], created_at=uow.clock.now()))).scalar()
     if journal is None:  # the key is known: this movement was recorded before
         return await journal_id(uow, key), False  # type: ignore[return-value]
     legs = [(ref, money) for ref, money in legs if money.amount]
     ids = await account_ids(uow, [(ref, money.currency) for ref, money in legs])
-    await uow.session.execute(_ENTRIES, [
+    await conn.execute(_ENTRIES, [
         {"journal_id": journal, "account_id": ids[(ref, money.currency)], "amount": money.amount,
          "currency": money.currency} for ref, money in legs])
     guarded = [ids[(ref, money.currency)] for ref, money in legs
@@ -79,20 +80,22 @@ async def post(uow: UnitOfWork, key: str, kind: str, legs: Sequence[tuple[Ref, M
 
 def _journal_insert(insert_for: Any) -> Any:
     names = ("key", "kind", "escrow_id", "description", "actor", "reason", "created_at")
-    return (insert_for(LedgerJournal).values({n: bindparam(n) for n in names})
-            .on_conflict_do_nothing().returning(LedgerJournal.id))
+    return (insert_for(_JOURNALS).values({n: bindparam(n) for n in names})
+            .on_conflict_do_nothing().returning(_JOURNALS.c.id))
 
 
-# The statements of every posting, built once (building one costs more than running it).
+# The statements of every posting, built once (building one costs more than running it), on the
+# tables: they run on the transaction's connection, not through the ORM.
+_JOURNALS, _ENTRY_ROWS = LedgerJournal.__table__, LedgerEntry.__table__
 _JOURNAL = {"postgresql": _journal_insert(pg_insert), "sqlite": _journal_insert(sqlite_insert)}
-_ENTRIES = insert(LedgerEntry)
-_OVERDRAWN = (select(LedgerEntry.account_id)
-              .where(LedgerEntry.account_id.in_(bindparam("accounts", expanding=True)))
-              .group_by(LedgerEntry.account_id).having(func.sum(LedgerEntry.amount) < 0))
+_ENTRIES = insert(_ENTRY_ROWS)
+_OVERDRAWN = (select(_ENTRY_ROWS.c.account_id)
+              .where(_ENTRY_ROWS.c.account_id.in_(bindparam("accounts", expanding=True)))
+              .group_by(_ENTRY_ROWS.c.account_id).having(func.sum(_ENTRY_ROWS.c.amount) < 0))
 
 
 async def _overdrawn(uow: UnitOfWork, accounts: list[int]) -> bool:
-    return (await uow.session.execute(_OVERDRAWN, {"accounts": accounts})).first() is not None
+    return (await (await uow.core()).execute(_OVERDRAWN, {"accounts": accounts})).first() is not None
 
 
 def _check_balanced(legs: Sequence[tuple[Ref, Money]]) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from core.clock import Clock
 from core.events import Event
@@ -32,6 +32,7 @@ class UnitOfWork:
         self.events: list[Event] = []
         self._then: dict[str, Callable[[], Awaitable[None]]] = {}
         self._session: AsyncSession | None = None
+        self._connection: AsyncConnection | None = None
 
     @property
     def session(self) -> AsyncSession:
@@ -41,6 +42,7 @@ class UnitOfWork:
 
     async def __aenter__(self) -> UnitOfWork:
         self._session = self._sessions()
+        self._connection = None
         self.events = []
         self._then = {}
         return self
@@ -53,6 +55,14 @@ class UnitOfWork:
         finally:
             await self.session.close()
             self._session = None
+            self._connection = None
+
+    async def core(self) -> AsyncConnection:
+        """The session's connection, for Core statements on tables in hot paths: the same
+        transaction, without the ORM's per-statement bookkeeping (about half the CPU of a write)."""
+        if self._connection is None:
+            self._connection = await self.session.connection()
+        return self._connection
 
     def emit(self, event: Event) -> None:
         self.events.append(event)
