@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import smtplib
+from collections.abc import Sequence
 from email.message import EmailMessage
 from typing import Any
 
 from config.settings import Settings
+from core.notifications.dispatcher import Attachment
 
 log = logging.getLogger("agora.email")
 
@@ -19,22 +21,37 @@ class LoggingEmailSender:
     def __init__(self) -> None:
         self.sent: list[tuple[str, dict[str, Any]]] = []
 
-    async def send(self, address: str, payload: dict[str, Any]) -> None:
+    async def send(self, address: str, payload: dict[str, Any],
+                   files: Sequence[Attachment] = ()) -> None:
         self.sent.append((address, payload))
-        log.warning("email to %s — %s: %s", address, payload.get("subject"), payload.get("text"))
+        attached = "".join(f" [📎 {file.file_name}]" for file in files)
+        log.warning("email to %s — %s: %s%s", address, payload.get("subject"), payload.get("text"),
+                    attached)
 
 
 class SmtpEmailSender:
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
 
-    async def send(self, address: str, payload: dict[str, Any]) -> None:
+    async def send(self, address: str, payload: dict[str, Any],
+                   files: Sequence[Attachment] = ()) -> None:
+        await asyncio.to_thread(self._send_blocking, self.compose(address, payload, files))
+
+    def compose(self, address: str, payload: dict[str, Any],
+                files: Sequence[Attachment] = ()) -> EmailMessage:
+        """The text body (links included), each file a MIME attachment."""
         message = EmailMessage()
         message["From"] = self._settings.smtp_sender
         message["To"] = address
         message["Subject"] = payload.get("subject", "Agora")
         message.set_content(payload.get("text", ""))
-        await asyncio.to_thread(self._send_blocking, message)
+        for file in files:
+            maintype, _, subtype = file.mime_type.partition("/")
+            if not (maintype and subtype):
+                maintype, subtype = "application", "octet-stream"
+            message.add_attachment(file.content, maintype=maintype, subtype=subtype,
+                                   filename=file.file_name)
+        return message
 
     def _send_blocking(self, message: EmailMessage) -> None:
         s = self._settings

@@ -13,6 +13,7 @@ import logging
 import mimetypes
 import os
 import re
+from collections.abc import Sequence
 from typing import Any, TextIO
 
 from config.container import Container
@@ -31,10 +32,11 @@ from conversations.messages import (
     Outbound,
     Reply,
     Text,
+    file_reply,
     notification_reply,
 )
 from core.accounts.service import find_account
-from core.notifications.dispatcher import OutboxDispatcher
+from core.notifications.dispatcher import Attachment, OutboxDispatcher
 
 HELP_LINE = ("Type answers and commands (/help, /menu, /cancel). Press a button by typing its "
              "letter (or its label). Share a location as “loc: 56.95, 24.1”, a file as "
@@ -48,9 +50,10 @@ class TerminalSender:
     def __init__(self, chat: TerminalChat) -> None:
         self._chat = chat
 
-    async def send(self, address: str, payload: dict[str, Any]) -> None:
+    async def send(self, address: str, payload: dict[str, Any],
+                   files: Sequence[Attachment] = ()) -> None:
         reply = notification_reply(payload)
-        self._chat.render([Reply("🔔 " + reply.text, reply.buttons)])
+        self._chat.render([Reply("🔔 " + reply.text, reply.buttons), *map(file_reply, files)])
 
 
 class TerminalChat:
@@ -65,7 +68,7 @@ class TerminalChat:
         # Only this user's notifications and emails (printed, for local development) are
         # delivered here; `agora serve` delivers everybody else's.
         self.dispatcher = OutboxDispatcher(container.sessions, container.clock, senders,
-                                           accept=self._mine)
+                                           accept=self._mine, attachments=container.attachments)
 
     def _mine(self, channel: str, address: str, account_id: int | None) -> bool:
         if channel == "email":

@@ -16,10 +16,11 @@ from conversations.flows.money import wallet_section
 from conversations.flows.profile import profile_text
 from core.clock import Clock, SystemClock
 from core.events import Event
-from core.notifications.dispatcher import OutboxDispatcher, Sender
+from core.notifications.dispatcher import OutboxDispatcher, Resolver, Sender
 from core.policy import Policy
 from core.storage.database import create_engine, session_factory
 from core.storage.uow import UnitOfWork
+from payments import receipts
 from payments.wiring import build_payments, build_webhooks
 
 
@@ -36,6 +37,8 @@ class Container:
     payments: Any = None  # payments.service.PaymentsService, the core's PaymentsPort
     stripe_webhooks: Any = None  # payments.webhooks.StripeWebhooks when Stripe is configured
     catalog: Any = None  # core.catalog.catalog.Catalog: the search index of this worker
+    # Notification attachments by kind, shared by every dispatcher of this process.
+    attachments: dict[str, Resolver] = field(default_factory=dict)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessions, self.clock, self._after_commit, self.policy)
@@ -75,13 +78,17 @@ def build(settings: Settings, *, clock: Clock | None = None,
     senders = dict(senders or {})
     if "email" not in senders:
         senders["email"] = _email_sender(settings)
-    dispatcher = OutboxDispatcher(sessions, clock, senders, poll_seconds=settings.outbox_poll_seconds)
+    attachments: dict[str, Resolver] = {}
+    dispatcher = OutboxDispatcher(sessions, clock, senders, poll_seconds=settings.outbox_poll_seconds,
+                                  attachments=attachments)
     container: Container
     services = Services(admins=tuple(settings.admins),
                         home_sections=[profile_text, wallet_section])
     engine = Engine(lambda: container.uow(), ALL_FLOWS, services)
-    container = Container(settings, db, sessions, clock, policy, engine, dispatcher, senders)
+    container = Container(settings, db, sessions, clock, policy, engine, dispatcher, senders,
+                          attachments=attachments)
     container.payments = build_payments(settings, container.uow, payments_provider)
+    attachments.update(receipts.resolvers(container.uow))
     container.stripe_webhooks = build_webhooks(settings, container.payments)
     services.payments = container.payments
     container.catalog = build_catalog(container, services)

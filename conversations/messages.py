@@ -7,7 +7,10 @@ Channels (bots/) translate their own updates into an `Envelope` and render the r
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from core.notifications.dispatcher import Attachment
 
 CALLBACK_DATA_LIMIT = 64  # Telegram's limit for callback_data, in bytes
 
@@ -184,6 +187,11 @@ def notification_reply(payload: dict[str, object]) -> Reply:
         tuple(Button(str(b["label"]), str(b["data"])) for b in row) for row in rows  # type: ignore[index,union-attr,attr-defined]
     )
     return Reply(str(payload.get("text") or ""), tuple(row for row in buttons if row))
+
+
+def file_reply(file: Attachment) -> FileReply:
+    """A notification's attachment as a neutral reply, so channels render it like any file."""
+    return FileReply(file.file_name, file.content, file.mime_type)
 
 
 @dataclass

@@ -44,8 +44,15 @@ def link(invoice: Invoice) -> str:
     return f"{SITE['url'].rstrip('/')}/invoices/{invoice.token}.pdf"
 
 
+def attachment(invoice: Invoice) -> dict[str, str]:
+    """The outbox's reference to the invoice's PDF, rendered when the message leaves
+    (`payments.receipts`), so a receipt sent before numbering still carries its number."""
+    return {"kind": "invoice", "key": invoice.token}
+
+
 async def email_parties(uow: UnitOfWork, invoice: Invoice) -> None:
-    """Email both parties (those with a verified address) the receipt's download link."""
+    """Email both parties (those with a verified address) the receipt as a PDF attachment, with
+    its download link in the text."""
     title = TITLES.get(invoice.kind, "Receipt")
     for account_id in {invoice.payer_id, invoice.payee_id} - {None}:
         account = await uow.session.get(Account, account_id)
@@ -54,7 +61,8 @@ async def email_parties(uow: UnitOfWork, invoice: Invoice) -> None:
         await enqueue_email(uow, account_id, account.email, subject=f"Agora: {title}",
                             body=f"Your {title.lower()} ({Money(invoice.total, invoice.currency)}) "
                                  f"is ready: {link(invoice)}",
-                            dedupe_key=f"invoice:{invoice.token}:{account_id}")
+                            dedupe_key=f"invoice:{invoice.token}:{account_id}",
+                            attachment=attachment(invoice))
 
 
 async def find(uow: UnitOfWork, key: str, by_token: bool = False) -> Invoice:

@@ -1,4 +1,5 @@
-"""What payer and payee are told about each money movement, with the receipt attached."""
+"""What payer and payee are told about each money movement: a receipt's PDF goes to every party
+it concerns, with a Receipt button to download it again."""
 
 from __future__ import annotations
 
@@ -21,6 +22,19 @@ def _receipt(invoice: Invoice) -> list[list[dict[str, str]]]:
     return [[{"label": "🧾 Receipt", "data": f"@go:invoice:{invoice.token}"}]]
 
 
+async def _with_receipt(uow: UnitOfWork, account_id: int, text: str, invoice: Invoice) -> None:
+    """A notice with the invoice's PDF attached (once per person) and its Receipt button, which
+    downloads it again."""
+    given = uow.session.info.setdefault("receipts-attached", set())
+    first = (invoice.token, account_id) not in given
+    given.add((invoice.token, account_id))
+    row = await notify(uow, account_id, text, buttons=_receipt(invoice),
+                       attachment=invoices.attachment(invoice) if first else None)
+    if row is not None and row.channel == "email":
+        # By email, the receipt email (invoices.email_parties) already carries this PDF.
+        row.payload = {k: v for k, v in row.payload.items() if k != "attachments"}
+
+
 async def _parties(uow: UnitOfWork, escrow: Escrow) -> None:
     # Both parties and their channels in one query, for the receipt emails and the messages.
     await recipients(uow, {escrow.payer_id} | ({escrow.payee_id} if escrow.payee_id else set()))
@@ -33,11 +47,12 @@ async def funded(uow: UnitOfWork, escrow: Escrow, journal: int) -> None:
     invoice = await invoices.issue(uow, escrow, journal, kind, [(escrow.reference, escrow.amount)], 0)
     held = {"goods": "is held in escrow until delivery is confirmed",
             "session": "is authorised (not charged yet)", "charge": "was charged"}[escrow.kind]
-    await notify(uow, escrow.payer_id, f"✅ Payment of {amount} for {escrow.reference} {held}.",
-                 buttons=_receipt(invoice))
+    await _with_receipt(uow, escrow.payer_id,
+                        f"✅ Payment of {amount} for {escrow.reference} {held}.", invoice)
     if escrow.payee_id is not None:
-        await notify(uow, escrow.payee_id,
-                     f"💰 The buyer's payment of {amount} for {escrow.reference} {held}.")
+        await _with_receipt(uow, escrow.payee_id,
+                            f"💰 The buyer's payment of {amount} for {escrow.reference} {held}.",
+                            invoice)
 
 
 async def declined(uow: UnitOfWork, escrow: Escrow, message: str) -> None:
@@ -52,9 +67,9 @@ async def released(uow: UnitOfWork, escrow: Escrow, net: Money, commission: Mone
     lines = [(f"{escrow.reference}: released from escrow", net.amount),
              ("Platform commission", -commission.amount)]
     invoice = await invoices.issue(uow, escrow, journal, "payout", lines, commission.amount)
-    await notify(uow, escrow.payee_id,
-                 f"💸 {net - commission} released to you for {escrow.reference} "
-                 f"({net} minus {commission} platform commission).", buttons=_receipt(invoice))
+    await _with_receipt(uow, escrow.payee_id,
+                        f"💸 {net - commission} released to you for {escrow.reference} "
+                        f"({net} minus {commission} platform commission).", invoice)
     await notify(uow, escrow.payer_id, f"🔓 Escrow for {escrow.reference} released to the seller.")
 
 
@@ -68,31 +83,39 @@ async def settled(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation, journal
     if op.kind in ("refund", "split"):
         invoice = await invoices.issue(uow, escrow, journal, "refund",
                                        [(f"Refund for {escrow.reference}", op.refund)], 0)
-        await notify(uow, escrow.payer_id, f"↩ {refund} refunded to you for {escrow.reference}.",
-                     buttons=_receipt(invoice))
-        return await _payee_share(uow, escrow, to_payee, fee) if op.amount else None
+        await _with_receipt(uow, escrow.payer_id,
+                            f"↩ {refund} refunded to you for {escrow.reference}.", invoice)
+        if op.amount:  # a split: the payee's share message carries the refund receipt
+            return await _payee_share(uow, escrow, to_payee, fee, invoice)
+        if escrow.payee_id is not None:
+            await _with_receipt(uow, escrow.payee_id,
+                                f"↩ {refund} refunded to the buyer for {escrow.reference}.",
+                                invoice)
+        return None
     invoice = await invoices.issue(uow, escrow, journal, "payment",
                                    [(f"{escrow.reference}: session charge", op.amount)], op.commission)
-    await notify(uow, escrow.payer_id, f"✅ {to_payee} charged for {escrow.reference}"
-                 + (f"; {refund} of the authorisation released." if op.refund else "."),
-                 buttons=_receipt(invoice))
-    await _payee_share(uow, escrow, to_payee, fee)
+    await _with_receipt(uow, escrow.payer_id, f"✅ {to_payee} charged for {escrow.reference}"
+                        + (f"; {refund} of the authorisation released." if op.refund else "."),
+                        invoice)
+    await _payee_share(uow, escrow, to_payee, fee, invoice)
 
 
-async def _payee_share(uow: UnitOfWork, escrow: Escrow, gross: Money, fee: Money) -> None:
+async def _payee_share(uow: UnitOfWork, escrow: Escrow, gross: Money, fee: Money,
+                       invoice: Invoice) -> None:
     if escrow.payee_id is not None and gross.amount:
-        await notify(uow, escrow.payee_id, f"💸 {gross - fee} is yours for {escrow.reference} "
-                     f"({gross} minus {fee} platform commission).")
+        await _with_receipt(uow, escrow.payee_id, f"💸 {gross - fee} is yours for "
+                            f"{escrow.reference} ({gross} minus {fee} platform commission).",
+                            invoice)
 
 
 async def paid_out(uow: UnitOfWork, escrow: Escrow, amount: Money, journal: int) -> None:
     await _parties(uow, escrow)
     assert escrow.payee_id is not None
-    await invoices.issue(uow, escrow, journal, "payout", [(f"Payout for {escrow.reference}",
-                                                           amount.amount)], 0)
+    invoice = await invoices.issue(uow, escrow, journal, "payout",
+                                   [(f"Payout for {escrow.reference}", amount.amount)], 0)
     fee = _m(escrow, escrow.commission)
-    await notify(uow, escrow.payee_id, f"🏦 Payout of {amount} for {escrow.reference} is on its way "
-                 f"(after {fee} platform commission).")
+    await _with_receipt(uow, escrow.payee_id, f"🏦 Payout of {amount} for {escrow.reference} is on "
+                        f"its way (after {fee} platform commission).", invoice)
 
 
 async def payout_waits(uow: UnitOfWork, escrow: Escrow) -> None:

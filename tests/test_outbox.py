@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
 
 from core.accounts import service as accounts
-from core.notifications.dispatcher import OutboxDispatcher
+from core.notifications.dispatcher import Attachment, OutboxDispatcher
 from core.notifications.outbox import notify
 from core.notifications.quiet_hours import quiet_until
 from core.notifications.ratelimit import Rate, SendLimiter
@@ -20,15 +21,18 @@ from tests.support.accounts import registered
 class RecordingSender:
     def __init__(self, failures: int = 0, delay: float = 0) -> None:
         self.sent: list[tuple[str, dict[str, Any]]] = []
+        self.files: list[Sequence[Attachment]] = []
         self.failures = failures
         self.delay = delay
 
-    async def send(self, address: str, payload: dict[str, Any]) -> None:
+    async def send(self, address: str, payload: dict[str, Any],
+                   files: Sequence[Attachment] = ()) -> None:
         await asyncio.sleep(self.delay)
         if self.failures:
             self.failures -= 1
             raise ConnectionError("channel down")
         self.sent.append((address, payload))
+        self.files.append(files)
 
 
 async def make_account(app, quiet: tuple[str, str] | None = None, tz: str = "UTC") -> int:
@@ -84,6 +88,57 @@ async def test_a_failed_send_is_retried_after_a_back_off(app, clock):
         row = (await uow.session.execute(
             select(OutboxMessage).where(OutboxMessage.channel == "telegram"))).scalar_one()
         assert (row.status, row.attempts) == ("sent", 2)
+
+
+async def test_an_attachment_is_rendered_at_delivery_and_handed_to_the_sender(app):
+    account_id = await make_account(app)
+    await queue(app, account_id, "Your receipt", attachment={"kind": "invoice", "key": "t1"})
+
+    async def invoice(key: str) -> Attachment:
+        return Attachment(f"{key}.pdf", b"%PDF-1.7 " + key.encode(), "application/pdf")
+
+    sender = RecordingSender()
+    worker = OutboxDispatcher(app.sessions, app.clock, {"telegram": sender},
+                              attachments={"invoice": invoice})
+    assert await worker.run_once() == 1
+    assert sender.sent[0][1]["attachments"] == [{"kind": "invoice", "key": "t1"}]
+    assert sender.files == [[Attachment("t1.pdf", b"%PDF-1.7 t1", "application/pdf")]]
+
+
+async def test_a_failing_attachment_resolver_retries_the_row_instead_of_losing_it(app, clock):
+    account_id = await make_account(app)
+    await queue(app, account_id, "Your receipt", attachment={"kind": "invoice", "key": "t1"})
+    failures = [RuntimeError("database away")]
+
+    async def invoice(key: str) -> Attachment:
+        if failures:
+            raise failures.pop()
+        return Attachment("r.pdf", b"%PDF", "application/pdf")
+
+    sender = RecordingSender()
+    worker = OutboxDispatcher(app.sessions, app.clock, {"telegram": sender},
+                              attachments={"invoice": invoice})
+    assert await worker.run_once() == 0
+    assert sender.sent == []  # nothing half-sent: the file is resolved before the text goes
+    async with app.uow() as uow:
+        row = (await uow.session.execute(
+            select(OutboxMessage).where(OutboxMessage.channel == "telegram"))).scalar_one()
+        assert (row.status, row.attempts) == ("pending", 1)
+        assert "database away" in (row.last_error or "")
+    clock.advance(seconds=6)
+    assert await worker.run_once() == 1
+    assert [f.file_name for f in sender.files[0]] == ["r.pdf"]
+
+
+async def test_an_attachment_of_an_unknown_kind_is_retried_not_dropped(app):
+    account_id = await make_account(app)
+    await queue(app, account_id, "Your receipt", attachment={"kind": "nope", "key": "x"})
+    sender = RecordingSender()
+    assert await dispatcher(app, sender).run_once() == 0
+    async with app.uow() as uow:
+        row = (await uow.session.execute(
+            select(OutboxMessage).where(OutboxMessage.channel == "telegram"))).scalar_one()
+        assert row.status == "pending" and "no resolver" in (row.last_error or "")
 
 
 async def test_two_dispatchers_never_deliver_the_same_row_twice(app):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -35,8 +35,10 @@ from conversations.messages import (
     Inbound,
     Outbound,
     Text,
+    file_reply,
     notification_reply,
 )
+from core.notifications.dispatcher import Attachment
 
 log = logging.getLogger(__name__)
 
@@ -79,9 +81,21 @@ class SlackSender:
     def __init__(self, client: AsyncWebClient) -> None:
         self.client = client
 
-    async def send(self, address: str, payload: dict[str, Any]) -> None:
+    async def send(self, address: str, payload: dict[str, Any],
+                   files: Sequence[Attachment] = ()) -> None:
+        """The message with its buttons, then each file uploaded into the same DM."""
         text, message_blocks = blocks.message(notification_reply(payload))
         await self.client.chat_postMessage(channel=address, text=text, blocks=message_blocks)
+        for file in files:
+            await upload(self.client, address, file_reply(file))
+
+
+async def upload(client: AsyncWebClient, user_id: str, reply: FileReply) -> None:
+    """A file into the user's DM (files.getUploadURLExternal + completeUploadExternal)."""
+    opened = await client.conversations_open(users=user_id)
+    await client.files_upload_v2(channel=opened["channel"]["id"], content=reply.content,
+                                 filename=reply.file_name, title=reply.file_name,
+                                 initial_comment=reply.caption or None)
 
 
 class SlackChannel:
@@ -218,12 +232,12 @@ class SlackChannel:
             replies = [r for r in replies if r is not form]
         for reply in replies:
             if isinstance(reply, FileReply):
-                await self._upload(user_id, reply.content, reply.file_name, reply.caption)
+                await upload(self.client, user_id, reply)
                 continue
             if isinstance(reply, ImageReply) and reply.content and not blocks.is_url(
                     reply.url_or_file_id):  # a stored photo: uploaded to the DM, no public URL
-                await self._upload(user_id, reply.content, reply.file_name or "photo.jpg",
-                                   reply.caption)
+                await upload(self.client, user_id, FileReply(
+                    reply.file_name or "photo.jpg", reply.content, reply.mime_type, reply.caption))
                 continue
             text, message_blocks = blocks.message(reply)
             await self.client.chat_postMessage(channel=user_id, text=text, blocks=message_blocks)
@@ -236,10 +250,3 @@ class SlackChannel:
             log.warning("views.open failed (%s); posting an Open form button", exc.response["error"])
             return False
         return True
-
-    async def _upload(self, user_id: str, content: bytes, name: str, caption: str) -> None:
-        """A file into the user's DM (files.getUploadURLExternal + completeUploadExternal)."""
-        opened = await self.client.conversations_open(users=user_id)
-        await self.client.files_upload_v2(channel=opened["channel"]["id"], content=content,
-                                          filename=name, title=name,
-                                          initial_comment=caption or None)

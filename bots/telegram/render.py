@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
@@ -21,8 +22,10 @@ from conversations.messages import (
     ListPage,
     Outbound,
     Reply,
+    file_reply,
     notification_reply,
 )
+from core.notifications.dispatcher import Attachment
 
 log = logging.getLogger(__name__)
 
@@ -80,13 +83,19 @@ async def send_reply(bot: Bot, chat_id: str, reply: Outbound) -> None:
         log.error("a whole form (%s) was sent to Telegram, which asks one by one", reply.form_id)
         await send_text(bot, chat_id, f"{reply.title}: please type /cancel and start again.")
     elif isinstance(reply, FileReply):
-        document = InputFile(reply.content, filename=reply.file_name)
-        await bot.send_document(chat_id=chat_id, document=document,
-                                caption=_caption(reply.caption))
+        await send_document(bot, chat_id, reply)
     elif isinstance(reply, ImageReply):
         await send_image(bot, chat_id, reply)
     else:  # pragma: no cover - a new reply type must be added here
         raise TypeError(f"can't render {type(reply).__name__} on Telegram")
+
+
+async def send_document(bot: Bot, chat_id: str, reply: FileReply,
+                        markup: InlineKeyboardMarkup | None = None) -> None:
+    """Upload the file's bytes as a document, its caption (cut to Telegram's limit) under it."""
+    document = InputFile(reply.content, filename=reply.file_name)
+    await bot.send_document(chat_id=chat_id, document=document, caption=_caption(reply.caption),
+                            reply_markup=markup)
 
 
 async def send_image(bot: Bot, chat_id: str, reply: ImageReply) -> None:
@@ -137,7 +146,17 @@ class TelegramSender:
     def __init__(self, bot: Bot) -> None:
         self._bot = bot
 
-    async def send(self, address: str, payload: dict[str, Any]) -> None:
-        """Send payload["text"] with payload["buttons"] as an inline keyboard to chat `address`."""
+    async def send(self, address: str, payload: dict[str, Any],
+                   files: Sequence[Attachment] = ()) -> None:
+        """Send payload["text"] with payload["buttons"] as an inline keyboard to chat `address`,
+        then the files; one file and a short text go as one document with the text as caption."""
         reply = notification_reply(payload)
-        await send_text(self._bot, address, reply.text, keyboard(reply.buttons))
+        markup = keyboard(reply.buttons)
+        if len(files) == 1 and reply.text.strip() and len(reply.text) <= CAPTION_LIMIT:
+            # One message: a retry can't repeat a text whose document failed.
+            captioned = replace(file_reply(files[0]), caption=reply.text)
+            await send_document(self._bot, address, captioned, markup)
+            return
+        await send_text(self._bot, address, reply.text, markup)
+        for file in files:
+            await send_document(self._bot, address, file_reply(file))

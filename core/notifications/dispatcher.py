@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -22,10 +22,24 @@ MAX_ATTEMPTS = 8
 STALE_CLAIM = timedelta(minutes=5)
 
 
-class Sender(Protocol):
-    """A channel's way to deliver one notification payload to an address."""
+class Attachment(NamedTuple):
+    """A file that goes with a notification, rendered when it is delivered."""
 
-    async def send(self, address: str, payload: dict[str, Any]) -> None: ...
+    file_name: str
+    content: bytes
+    mime_type: str
+
+
+# An attachment kind's resolver: the reference's key in, the file out (it may raise; the row
+# is then retried like any failed send).
+Resolver = Callable[[str], Awaitable[Attachment]]
+
+
+class Sender(Protocol):
+    """A channel's way to deliver one notification payload, and its files, to an address."""
+
+    async def send(self, address: str, payload: dict[str, Any],
+                   files: Sequence[Attachment] = ()) -> None: ...
 
 
 def backoff(attempts: int) -> timedelta:
@@ -41,10 +55,14 @@ class OutboxDispatcher:
         limiter: SendLimiter | None = None,
         accept: Callable[[str, str, int | None], bool] | None = None,
         poll_seconds: float = 1.0,
+        attachments: dict[str, Resolver] | None = None,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self.senders = senders
+        # Files are referenced in the payload ({"kind", "key"}), not stored in the row: the
+        # resolver of their kind renders them at delivery time.
+        self.attachments = attachments if attachments is not None else {}
         self._limiter = limiter or SendLimiter()
         # accept(channel, address, account_id): which rows this dispatcher delivers.
         self._accept = accept or (lambda channel, address, account_id: True)
@@ -125,12 +143,22 @@ class OutboxDispatcher:
     async def _deliver(self, row: OutboxMessage) -> bool:
         await self._limiter.acquire(row.channel, row.address)
         try:
-            await self.senders[row.channel].send(row.address, row.payload)
+            files = await self._files(row.payload)  # before sending anything: a failure sends nothing
+            await self.senders[row.channel].send(row.address, row.payload, files)
         except Exception as exc:
             await self._failed(row, exc)
             return False
         await self._finish(row.id, status="sent", sent_at=self._clock.now())
         return True
+
+    async def _files(self, payload: dict[str, Any]) -> list[Attachment]:
+        files = []
+        for ref in payload.get("attachments") or []:
+            resolver = self.attachments.get(ref["kind"])
+            if resolver is None:
+                raise LookupError(f"no resolver for {ref['kind']!r} attachments")
+            files.append(Attachment(*await resolver(ref["key"])))
+        return files
 
     async def _failed(self, row: OutboxMessage, exc: Exception) -> None:
         attempts = row.attempts  # already counts this try (set when claimed)

@@ -10,6 +10,9 @@ from core.storage.tables import Account, Identity, OutboxMessage
 from core.storage.uow import UnitOfWork
 
 ButtonRows = list[list[dict[str, str]]]
+# A file rendered at delivery by the dispatcher's resolver of that kind, e.g.
+# {"kind": "invoice", "key": TOKEN}; the row keeps only the reference.
+AttachmentRef = dict[str, str]
 _KNOWN = "notify-recipients"
 _RECIPIENTS = (select(Account, Identity).outerjoin(Identity, Identity.account_id == Account.id)
                .where(Account.id.in_(bindparam("ids", expanding=True))).order_by(Identity.id))
@@ -41,15 +44,17 @@ async def notify(
     channel: str | None = None,
     urgent: bool = False,
     dedupe_key: str | None = None,
+    attachment: AttachmentRef | None = None,
 ) -> OutboxMessage | None:
-    """Tell an account something on its preferred channel (or `channel`), after commit."""
+    """Tell an account something on its preferred channel (or `channel`), after commit; an
+    attachment follows the text in chat or is attached to the email."""
     account = await uow.session.get(Account, account_id)
     if account is None:
         return None
     wanted = channel or account.notify_channel
     if wanted == "email" and account.email and account.email_verified_at:
         return await enqueue_email(uow, account_id, account.email, subject="Agora", body=text,
-                                   dedupe_key=dedupe_key)
+                                   dedupe_key=dedupe_key, attachment=attachment)
     identities = uow.session.info.get(_KNOWN, {}).get(account_id)
     if identities is None:
         identities = list((await uow.session.execute(
@@ -58,17 +63,21 @@ async def notify(
     if not identities:
         return None
     target = next((i for i in identities if i.channel == wanted), identities[0])
-    payload: dict[str, Any] = {"text": text, "buttons": buttons or []}
+    payload: dict[str, Any] = {"text": text, "buttons": buttons or [], **_files(attachment)}
     return _add(uow, account_id, target.channel, target.address, payload, urgent, dedupe_key)
 
 
 async def enqueue_email(
     uow: UnitOfWork, account_id: int | None, to: str, *, subject: str, body: str,
-    dedupe_key: str | None = None,
+    dedupe_key: str | None = None, attachment: AttachmentRef | None = None,
 ) -> OutboxMessage:
     """An email through the outbox; verification codes are urgent (quiet hours don't hold them)."""
-    payload = {"subject": subject, "text": body}
+    payload = {"subject": subject, "text": body, **_files(attachment)}
     return _add(uow, account_id, "email", to, payload, True, dedupe_key)
+
+
+def _files(attachment: AttachmentRef | None) -> dict[str, Any]:
+    return {"attachments": [attachment]} if attachment else {}
 
 
 def _add(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import zlib
 
 import pytest
 from sqlalchemy import func, select
@@ -14,6 +13,7 @@ from payments import invoices, ledger, numbering
 from payments.ledger import NegativeBalance, UnbalancedJournal, platform, user, world
 from payments.tables import Escrow, Invoice, LedgerEntry
 from tests.payments.helpers import BUYER, held_escrow
+from tests.support.pdf import pdf_text
 
 WHO = Actor("test", "ledger test")
 
@@ -112,17 +112,6 @@ async def _escrow_row(app, escrow_id: int) -> Escrow:
         return escrow
 
 
-def _pdf_text(pdf: bytes) -> str:
-    text = []
-    for chunk in pdf.split(b"stream\n")[1:]:
-        body = chunk.split(b"\nendstream")[0]
-        try:
-            text.append(zlib.decompress(body).decode("latin-1"))
-        except zlib.error:
-            text.append(body.decode("latin-1"))
-    return "".join(text)
-
-
 async def test_a_payout_statement_names_both_parties_line_items_commission_and_total(app):
     view = await held_escrow(app, 10_000)
     await app.payments.release(view.id, BUYER)
@@ -130,7 +119,7 @@ async def test_a_payout_statement_names_both_parties_line_items_commission_and_t
         number = (await uow.session.execute(select(Invoice.number).where(
             Invoice.kind == "payout").order_by(Invoice.id))).scalars().first()
     number, pdf = await app.payments.invoice_for(number, view.payee_id)
-    text = _pdf_text(pdf)
+    text = pdf_text(pdf)
     for expected in (number, "Bob", "Sue", "deal:1", "Platform commission", "-5.00 EUR",
                      "100.00 EUR", "95.00 EUR", "TEST MODE"):
         assert expected in text, expected
