@@ -37,7 +37,8 @@ def payments_router(container: Any) -> APIRouter:
         except DomainError as exc:
             return _page("Payment", f"<p class='err'>{html.escape(str(exc))}</p>", 404)
         if not view.state.startswith("awaiting"):
-            return _page("Payment", f"<p class='ok'>This payment is {view.state}. Nothing to do.</p>")
+            state = view.state.replace("_", " ")
+            return _page("Payment", f"<p class='ok'>This payment is {state}. Nothing to do.</p>")
         return _page("Payment", _form(container, view))
 
     @router.post("/pay/{token}", response_class=HTMLResponse)

@@ -78,6 +78,8 @@ class Settings(BaseSettings):
     commission_bioenergy_minimum: Decimal = Field(default=Decimal("1"), ge=0)
     commission_consulting_percent: Decimal = Field(default=Decimal("15"), ge=0, le=100)
     commission_consulting_minimum: Decimal = Field(default=Decimal("2"), ge=0)
+    # Parties of a goods deal may both choose to pay each other directly (nothing held, no fee).
+    direct_payment: bool = True
 
     @field_validator("admins", "stripe_payment_methods", mode="before")
     @classmethod

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from core.errors import DomainError, NotAllowed, NotFound
+from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.money.model import CommissionRule, Money
 from core.money.ports import Actor, EscrowView, Wallet
 from core.storage.uow import UnitOfWork
-from payments import invoices, numbering, onboarding
+from payments import direct, invoices, numbering, onboarding
 from payments.escrow import EscrowService
-from payments.escrow_rows import load
+from payments.escrow_rows import charge_of, load
+from payments.providers.base import Provider
 from payments.reconcile import reconcile
 from payments.tables import Escrow, PaymentOperation
 from payments.wallet import wallet as wallet_of
@@ -22,6 +26,73 @@ log = logging.getLogger(__name__)
 
 class PaymentsService(EscrowService):
     """What core and the flows call (`core.money.ports.PaymentsPort`), and the webhooks too."""
+
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], provider: Provider,
+                 rules: dict[str, CommissionRule], direct_payment: bool = True) -> None:
+        super().__init__(uow_factory, provider, rules)
+        self._direct_payment = direct_payment
+
+    @property
+    def direct_allowed(self) -> bool:
+        """Whether parties may arrange payment directly (`AGORA_DIRECT_PAYMENT`)."""
+        return self._direct_payment
+
+    async def choose_direct(self, escrow_id: int, account_id: int,
+                            uow: UnitOfWork | None = None) -> EscrowView:
+        """A party of a goods escrow chooses to pay directly; once both have, nothing is held."""
+        if not self._direct_payment:
+            raise DomainError(direct.OFF)
+        async with self.tx(uow) as tx:
+            return self.view(await direct.choose(tx, await load(tx, escrow_id), account_id))
+
+    async def decline_direct(self, escrow_id: int, account_id: int,
+                             uow: UnitOfWork | None = None) -> EscrowView:
+        """A party withdraws or refuses paying directly before both agreed: the escrow stays."""
+        async with self.tx(uow) as tx:
+            return self.view(await direct.decline(tx, await load(tx, escrow_id), account_id))
+
+    async def pay_with_test_card(self, escrow_id: int, card_number: str,
+                                 uow: UnitOfWork | None = None) -> EscrowView:
+        """As the sandbox pays, but refused once both parties arranged payment directly."""
+        if (await self.get(escrow_id, uow)).direct:
+            raise Conflict(direct.AGREED)  # before the card is tried: no "declined" notice either
+        view = await super().pay_with_test_card(escrow_id, card_number, uow)
+        if view.direct:  # arranged a moment ago: the guarded transition held nothing
+            raise Conflict(direct.AGREED)
+        return view
+
+    async def confirm_payment(self, escrow_id: int, charge_ref: str | None, actor: Actor,
+                              provider_ref: str | None = None,
+                              uow: UnitOfWork | None = None) -> EscrowView:
+        """As the provider confirms; a payment arriving after direct arrangement holds nothing."""
+        view = await super().confirm_payment(escrow_id, charge_ref, actor, provider_ref, uow)
+        if view.direct and charge_ref and uow is None:  # a checkout page left open, paid late
+            await self._refund_late(escrow_id, charge_ref)
+        return view
+
+    async def _refund_late(self, escrow_id: int, charge_ref: str) -> None:
+        """Give back in full a payment that arrived after both chose to pay directly. The refund's
+        key is fixed, so the provider's webhook retries refund once and the journals post once."""
+        async with self.uow() as uow:
+            escrow = await load(uow, escrow_id)
+            uow.session.expunge(escrow)
+        amount = Money(escrow.amount, escrow.currency)
+        charge = replace(charge_of(escrow), charge_ref=charge_ref)
+        await self.provider.refund(f"late-refund:{escrow_id}", charge, amount)
+        async with self.uow() as uow:
+            await direct.refunded_late(uow, escrow, amount)
+            await uow.commit()
+
+    def view(self, escrow: Escrow) -> EscrowView:
+        """The escrow as the port shows it, with the parties' choice of paying directly."""
+        view = super().view(escrow)
+        if escrow.kind != "goods":
+            return view
+        arranged = escrow.state == direct.DIRECT
+        fee = Money(0, escrow.currency) if arranged else view.commission  # none when Agora holds none
+        return replace(view, commission=fee, direct=arranged,
+                       direct_payer=escrow.direct_payer_at is not None,
+                       direct_payee=escrow.direct_payee_at is not None)
 
     async def invoice_pdf(self, number_or_token: str, by_token: bool = False) -> tuple[str, bytes]:
         """An invoice's number and PDF, by number (chat) or by its secret token (download link)."""

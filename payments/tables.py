@@ -78,6 +78,9 @@ class Escrow(Base):
     pay_url: Mapped[str | None] = mapped_column(String(500))
     changed_by: Mapped[str] = mapped_column(String(80))
     change_reason: Mapped[str] = mapped_column(String(200))
+    # When each party chose to arrange payment directly (goods only; both → arranged_directly).
+    direct_payer_at: Mapped[datetime | None]
+    direct_payee_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

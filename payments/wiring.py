@@ -37,7 +37,8 @@ def build_payments(settings: Any, uow_factory: Callable[[], UnitOfWork],
                    provider: Provider | None = None) -> PaymentsService:
     """The payments port, on the configured provider (the sandbox unless Stripe is set)."""
     invoices.SITE["url"] = settings.public_url
-    return PaymentsService(uow_factory, provider or provider_from(settings), commission_rules(settings))
+    return PaymentsService(uow_factory, provider or provider_from(settings), commission_rules(settings),
+                           direct_payment=settings.direct_payment)
 
 
 def build_webhooks(settings: Any, payments: PaymentsService) -> Any:

@@ -1,4 +1,5 @@
-"""Money flows: /wallet, receipts, paying (a test-card prompt in sandbox mode), payout set-up."""
+"""Money flows: /wallet, receipts, paying (a test-card prompt in sandbox mode), payout set-up,
+arranging payment directly."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from conversations.flow import Ask, Ctx, Flow, Next
 from conversations.messages import Button, Choice, FileReply, Inbound, Outbound, Reply, Text
 from core.errors import DomainError
 from core.money.model import Money
-from core.money.ports import PaymentsPort, Wallet
+from core.money.ports import EscrowView, PaymentsPort, Wallet
 
 
 def _payments(ctx: Ctx) -> PaymentsPort:
@@ -82,17 +83,32 @@ async def _pay_start(ctx: Ctx) -> Next | None:
         return Next.end(Reply("That payment is someone else's.", kind="error"))
     if not view.state.startswith("awaiting"):
         return Next.end(Reply(f"This payment is already {view.state.replace('_', ' ')}."))
-    ctx.data.update(escrow=view.id, text=_pay_text(ctx, view))
+    ctx.data.update(escrow=view.id, text=_pay_text(ctx, view), direct=_direct_offer(ctx, view))
     if _payments(ctx).test_mode and ctx.env.channel == "terminal":
         return None  # ask for a test card right here
-    return Next.end(Reply(ctx.data["text"] + f"\nPay here: {view.pay_url}"), menu=False)
+    return Next.end(Reply(ctx.data["text"] + f"\nPay here: {view.pay_url}", _direct_button(ctx)),
+                    menu=False)
 
 
-def _pay_text(ctx: Ctx, view: object) -> str:
-    amount, fee = view.amount, view.commission  # type: ignore[attr-defined]
-    text = f"💳 Payment of {amount} for {view.reference}."  # type: ignore[attr-defined]
-    if fee.amount and view.kind != "charge":  # type: ignore[attr-defined]
+def _direct_offer(ctx: Ctx, view: EscrowView) -> bool:
+    """Offer paying directly for goods awaiting payment, unless the payer already proposed it."""
+    return (_payments(ctx).direct_allowed and view.kind == "goods"
+            and view.state == "awaiting_payment" and not view.direct_payer)
+
+
+def _direct_button(ctx: Ctx) -> tuple[tuple[Button, ...], ...]:
+    if not ctx.data.get("direct"):
+        return ()
+    return ((Button("🤝 Arrange payment directly", f"@go:direct:yes:{ctx.data['escrow']}"),),)
+
+
+def _pay_text(ctx: Ctx, view: EscrowView) -> str:
+    amount, fee = view.amount, view.commission
+    text = f"💳 Payment of {amount} for {view.reference}."
+    if fee.amount and view.kind != "charge":
         text += f" The payee receives {amount - fee} after the {fee} platform commission."
+    if view.direct_payer:
+        text += "\nYou proposed arranging payment directly; until the seller agrees you can pay here."
     if _payments(ctx).test_mode:
         text += "\nTEST MODE — no real money moves."
     return text
@@ -100,7 +116,7 @@ def _pay_text(ctx: Ctx, view: object) -> str:
 
 async def _card_prompt(ctx: Ctx) -> list[Outbound]:
     return [Reply(ctx.data.get("text", "") + "\nType a test card number: 4242 4242 4242 4242 "
-                  "succeeds, 4000 0000 0000 0002 is declined.")]
+                  "succeeds, 4000 0000 0000 0002 is declined.", _direct_button(ctx))]
 
 
 async def _card(ctx: Ctx, msg: Inbound) -> Next:
@@ -114,6 +130,38 @@ async def _card(ctx: Ctx, msg: Inbound) -> Next:
     return Next.end(Reply(f"✅ Paid {view.amount}: the payment is {view.state}."))
 
 
+async def _direct(ctx: Ctx) -> Next:
+    """`@go:direct:yes:ID` chooses paying directly (payer or payee); `@go:direct:no:ID` keeps escrow."""
+    assert ctx.account is not None
+    # From a button "yes:12"; typed (e.g. by someone notified by email) "/direct yes 12".
+    answer, _, escrow = str(ctx.data.get("args") or "").replace(" ", ":", 1).partition(":")
+    if answer not in ("yes", "no"):
+        return Next.end(Reply("Use /direct yes PAYMENT or /direct no PAYMENT.", kind="error"))
+    try:
+        escrow_id = int(escrow)
+        if answer == "no":
+            view = await _payments(ctx).decline_direct(escrow_id, ctx.account.id, ctx.uow)
+            return Next.end(Reply(f"🔒 Escrow kept for {view.reference}: payment goes through "
+                                  "Agora as usual."), menu=False)
+        view = await _payments(ctx).choose_direct(escrow_id, ctx.account.id, ctx.uow)
+    except ValueError:
+        return Next.end(Reply("There is no such payment.", kind="error"))
+    except DomainError as exc:
+        return Next.end(Reply(str(exc), kind="error"))
+    return Next.end(_direct_reply(ctx, view), menu=False)
+
+
+def _direct_reply(ctx: Ctx, view: EscrowView) -> Reply:
+    if view.direct:
+        return Reply(f"🤝 Agreed: you pay each other directly for {view.reference}. Agora holds "
+                     "nothing and charges no commission; escrow and buyer protection do not apply.")
+    if ctx.account is not None and ctx.account.id == view.payer_id:
+        return Reply(f"🤝 We asked the seller to agree to arrange payment for {view.reference} "
+                     "directly. Until they do, you can still pay through Agora.",
+                     ((Button("💳 Pay through Agora", f"@go:pay:{view.id}"),),))
+    return Reply(f"🤝 We asked the buyer to agree to arrange payment for {view.reference} directly.")
+
+
 wallet = Flow(name="wallet", title="your wallet", first="show", commands=("wallet",),
               help="Your money: held, incoming, waiting for payout, paid out, recent movements.",
               states={}, on_start=_wallet)
@@ -124,4 +172,8 @@ payouts = Flow(name="payouts", title="payout set-up", first="show", commands=("p
 pay = Flow(name="pay", title="a payment", first="card", help="Pay for a deal or a session.",
            states={"card": Ask(prompt=_card_prompt, on=_card)}, on_start=_pay_start)
 
-MONEY_FLOWS: list[Flow] = [wallet, invoice, payouts, pay]
+direct = Flow(name="direct", title="arranging payment directly", first="show", states={},
+              commands=("direct",), on_start=_direct,
+              help="/direct yes|no PAYMENT: agree to pay each other directly, or keep the escrow.")
+
+MONEY_FLOWS: list[Flow] = [wallet, invoice, payouts, pay, direct]

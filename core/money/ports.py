@@ -38,6 +38,11 @@ class EscrowView:
     commission: Money  # what the platform keeps on the amount now due to the payee
     refunded: Money
     pay_url: str | None
+    # "Arrange payment directly" (goods only): who chose it, and whether both did, in which case
+    # Agora holds nothing, charges no commission and offers no buyer protection.
+    direct: bool = False
+    direct_payer: bool = False
+    direct_payee: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,18 @@ class PaymentsPort(Protocol):
     async def onboarding_link(self, account_id: int, uow: UnitOfWork | None = None
                               ) -> str | None: ...
 
+    # Arranging payment directly: each party of a goods escrow awaiting payment may choose it;
+    # once both have, nothing is held (`EscrowView.direct`). Declining withdraws the proposal.
+
+    async def choose_direct(self, escrow_id: int, account_id: int,
+                            uow: UnitOfWork | None = None) -> EscrowView: ...
+
+    async def decline_direct(self, escrow_id: int, account_id: int,
+                             uow: UnitOfWork | None = None) -> EscrowView: ...
+
+    @property
+    def direct_allowed(self) -> bool: ...
+
     @property
     def test_mode(self) -> bool: ...
 
@@ -107,6 +124,16 @@ class PaymentAuthorised(Event):
     escrow_id: int
     reference: str
     amount: Money
+
+
+@dataclass(frozen=True)
+class PaymentArrangedDirectly(Event):
+    """Both parties chose to pay each other directly: Agora holds nothing for this escrow."""
+
+    escrow_id: int
+    reference: str
+    payer_id: int
+    payee_id: int
 
 
 @dataclass(frozen=True)

@@ -26,3 +26,16 @@ async def held_escrow(app: Container, amount: int = 10_000, reference: str = "de
     view = await app.payments.open("goods", "bioenergy", reference, buyer, seller,
                                    Money(amount, currency), BUYER)
     return await app.payments.pay_with_test_card(view.id, "4242 4242 4242 4242")
+
+
+def spy_events(app: Container) -> list:
+    """Every event the container hands on after commit, from now on."""
+    seen: list = []
+    original = app._after_commit
+
+    async def spy(events):  # type: ignore[no-untyped-def]
+        seen.extend(events)
+        await original(events)
+
+    app._after_commit = spy  # type: ignore[method-assign]
+    return seen

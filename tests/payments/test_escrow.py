@@ -11,7 +11,7 @@ from core.money.ports import EscrowFunded, EscrowReleased
 from payments import ledger
 from payments.ledger import platform, user
 from payments.tables import LedgerJournal
-from tests.payments.helpers import ADMIN, BUYER, held_escrow, people
+from tests.payments.helpers import ADMIN, BUYER, held_escrow, people, spy_events
 
 
 async def balances(app, ref, currency="EUR"):
@@ -121,14 +121,7 @@ async def test_yen_amounts_have_no_minor_digits(app):
 
 
 async def test_events_are_handed_on_after_commit(app):
-    seen = []
-    original = app._after_commit
-
-    async def spy(events):
-        seen.extend(events)
-        await original(events)
-
-    app._after_commit = spy  # type: ignore[method-assign]
+    seen = spy_events(app)
     view = await held_escrow(app)
     await app.payments.release(view.id, BUYER)
     kinds = [type(e) for e in seen]

@@ -1,0 +1,147 @@
+"""Arranging payment directly: both parties of a goods deal choose to pay each other outside Agora.
+
+Each party's choice is a timestamp on the escrow, set by an update that also requires the escrow
+to be awaiting payment. That update holds the row (PostgreSQL) or the write lock (SQLite) until
+commit, and its RETURNING shows the other party's committed choice, so of two choices at the same
+moment the second sees the first and moves the escrow `awaiting_payment → arranged_directly`
+(`transition`, once). No money passes through Agora: no ledger journal, no invoice, no commission.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from core.errors import Conflict, DomainError, NotAllowed
+from core.money.model import Money
+from core.money.ports import Actor, PaymentArrangedDirectly
+from core.notifications.outbox import notify, recipients
+from core.storage.uow import UnitOfWork
+from payments import ledger
+from payments.escrow_rows import load, transition
+from payments.settle import holding
+from payments.tables import Escrow
+
+WAITING = "awaiting_payment"
+DIRECT = "arranged_directly"
+OFF = "Direct payment is turned off on this marketplace."
+AGREED = "You both already agreed to arrange this payment directly."
+NOTHING_HELD = ("Agora holds nothing: escrow and buyer protection do not apply, and no commission "
+                "is charged.")
+
+
+def _column(escrow: Escrow, account_id: int) -> str:
+    """The column holding this party's choice; anyone else is refused."""
+    if account_id == escrow.payer_id:
+        return "direct_payer_at"
+    if account_id == escrow.payee_id:
+        return "direct_payee_at"
+    raise NotAllowed("That payment is someone else's.")
+
+
+def _check(escrow: Escrow, account_id: int) -> str:
+    column = _column(escrow, account_id)
+    if escrow.kind != "goods" or escrow.payee_id is None:
+        raise DomainError("Only payment for goods can be arranged directly.")
+    return column
+
+
+def _moved_on(escrow: Escrow) -> Conflict:
+    return Conflict(f"This payment is already {escrow.state.replace('_', ' ')}.")
+
+
+def _other(escrow: Escrow, account_id: int) -> tuple[int, str]:
+    """The other party and how they call the one who acted."""
+    if account_id == escrow.payer_id:
+        assert escrow.payee_id is not None
+        return escrow.payee_id, "buyer"
+    return escrow.payer_id, "seller"
+
+
+async def _set(uow: UnitOfWork, escrow: Escrow, values: dict[str, Any], *where: Any) -> bool:
+    """Update the choices while the escrow awaits payment; True when this call changed the row."""
+    row = (await uow.session.execute(
+        update(Escrow).where(Escrow.id == escrow.id, Escrow.state == WAITING, *where)
+        .values(values).returning(Escrow.direct_payer_at, Escrow.direct_payee_at)
+        .execution_options(synchronize_session=False))).first()
+    if row is None:
+        return False
+    set_committed_value(escrow, "direct_payer_at", row.direct_payer_at)
+    set_committed_value(escrow, "direct_payee_at", row.direct_payee_at)
+    return True
+
+
+async def choose(uow: UnitOfWork, escrow: Escrow, account_id: int) -> Escrow:
+    """Record this party's choice; the second of the two makes the escrow arranged directly."""
+    column = _check(escrow, account_id)
+    if not await _set(uow, escrow, {column: uow.clock.now()}, getattr(Escrow, column).is_(None)):
+        escrow = await load(uow, escrow.id)  # chosen before, or paid or agreed a moment ago
+        if escrow.state not in (WAITING, DIRECT):
+            raise _moved_on(escrow)
+        return escrow  # a repeated press changes nothing
+    if escrow.direct_payer_at is None or escrow.direct_payee_at is None:
+        await _propose(uow, escrow, account_id)
+        return escrow
+    actor = Actor(f"account:{account_id}", "both parties chose to arrange payment directly")
+    if not await transition(uow, escrow, (WAITING,), DIRECT, actor):
+        raise _moved_on(await load(uow, escrow.id))  # cannot happen while we hold the row
+    assert escrow.payee_id is not None  # _check refused escrows without one
+    uow.emit(PaymentArrangedDirectly(escrow.id, escrow.reference, escrow.payer_id, escrow.payee_id))
+    await _arranged(uow, escrow)
+    return escrow
+
+
+async def decline(uow: UnitOfWork, escrow: Escrow, account_id: int) -> Escrow:
+    """Withdraw or refuse the proposal before both agreed; the escrow stays as it was."""
+    _check(escrow, account_id)
+    cleared = await _set(uow, escrow, {"direct_payer_at": None, "direct_payee_at": None},
+                         Escrow.direct_payer_at.is_not(None) | Escrow.direct_payee_at.is_not(None))
+    if not cleared:
+        escrow = await load(uow, escrow.id)
+        if escrow.state == DIRECT:
+            raise Conflict(AGREED)
+        if escrow.state != WAITING:
+            raise _moved_on(escrow)
+        return escrow  # nothing was proposed: nothing to tell anyone
+    other, role = _other(escrow, account_id)
+    await notify(uow, other, f"🔒 The {role} keeps the escrow for {escrow.reference}: payment "
+                 "goes through Agora as usual, held until delivery is confirmed.")
+    return escrow
+
+
+async def refunded_late(uow: UnitOfWork, escrow: Escrow, amount: Money) -> None:
+    """The ledger and the payer's notice of a late payment refunded in full: money came in from the
+    provider and went straight back (so reconciliation matches both movements); told once."""
+    actor = Actor("system:provider", "paid after payment was arranged directly")
+    world, held = ledger.world(escrow.provider), holding(escrow)
+    await ledger.post(uow, f"fund:{escrow.id}", "fund", [(world, -amount), (held, amount)], actor,
+                      f"Late payment for {escrow.reference}", escrow.id)
+    _, new = await ledger.post(uow, f"late-refund:{escrow.id}", "refund",
+                               [(held, -amount), (world, amount)], actor,
+                               f"Refund of the late payment for {escrow.reference}", escrow.id)
+    if new:
+        await notify(uow, escrow.payer_id, f"↩ Your payment of {amount} for {escrow.reference} "
+                     "arrived after you both agreed to pay directly, so it was refunded in full.")
+
+
+async def _propose(uow: UnitOfWork, escrow: Escrow, account_id: int) -> None:
+    other, role = _other(escrow, account_id)
+    amount = Money(escrow.amount, escrow.currency)
+    buttons = [[{"label": "Agree (arrange directly)", "data": f"@go:direct:yes:{escrow.id}"},
+                {"label": "Keep escrow", "data": f"@go:direct:no:{escrow.id}"}]]
+    await notify(uow, other, f"🤝 The {role} proposes to arrange payment of {amount} for "
+                 f"{escrow.reference} directly between you, outside Agora. If you agree, "
+                 f"{NOTHING_HELD} (Or type /direct yes {escrow.id} or /direct no {escrow.id}.)",
+                 buttons=buttons)
+
+
+async def _arranged(uow: UnitOfWork, escrow: Escrow) -> None:
+    assert escrow.payee_id is not None
+    await recipients(uow, {escrow.payer_id, escrow.payee_id})
+    amount = Money(escrow.amount, escrow.currency)
+    text = (f"🤝 Payment of {amount} for {escrow.reference} is arranged directly between buyer "
+            f"and seller. {NOTHING_HELD} Settle the payment between you.")
+    for party in (escrow.payer_id, escrow.payee_id):
+        await notify(uow, party, text)
