@@ -50,11 +50,18 @@ def attachment(invoice: Invoice) -> dict[str, str]:
     return {"kind": "invoice", "key": invoice.token}
 
 
+def concerned(invoice: Invoice) -> set[int]:
+    """Who an invoice is for: a payout statement (net of commission) is the payee's alone."""
+    if invoice.kind == "payout":
+        return {invoice.payee_id} - {None}  # type: ignore[return-value]
+    return {invoice.payer_id, invoice.payee_id} - {None}  # type: ignore[return-value]
+
+
 async def email_parties(uow: UnitOfWork, invoice: Invoice) -> None:
-    """Email both parties (those with a verified address) the receipt as a PDF attachment, with
-    its download link in the text."""
+    """Email the parties it concerns (those with a verified address) the receipt as a PDF
+    attachment, with its download link in the text."""
     title = TITLES.get(invoice.kind, "Receipt")
-    for account_id in {invoice.payer_id, invoice.payee_id} - {None}:
+    for account_id in concerned(invoice):
         account = await uow.session.get(Account, account_id)
         if account is None or not (account.email and account.email_verified_at):
             continue

@@ -121,10 +121,10 @@ class PaymentsService(EscrowService):
 
     async def invoice_for(self, number: str, account_id: int,
                           uow: UnitOfWork | None = None) -> tuple[str, bytes]:
-        """An invoice PDF for one of its two parties; anyone else is refused."""
+        """An invoice PDF for a party it concerns; anyone else is refused."""
         async with self.tx(uow) as uow:
             invoice = await invoices.find(uow, number)
-            if account_id not in (invoice.payer_id, invoice.payee_id):
+            if account_id not in invoices.concerned(invoice):
                 raise NotAllowed("That invoice belongs to someone else.")
             return invoice.number or "pending", await invoices.pdf_of(uow, invoice)
 

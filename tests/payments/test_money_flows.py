@@ -7,7 +7,8 @@ from sqlalchemy import select
 from conversations.messages import Choice, FileReply
 from core.money.model import Money
 from core.storage.tables import OutboxMessage
-from tests.payments.helpers import BUYER, people, register
+from payments.tables import Invoice
+from tests.payments.helpers import BUYER, held_escrow, people, register
 from tests.support.chat import ChatUser
 
 
@@ -67,6 +68,19 @@ async def test_a_receipt_button_in_a_payment_message_sends_the_pdf_to_its_party_
     eve = ChatUser(app, "eve")
     await eve.send(Choice(data))
     assert "belongs to someone else" in eve.texts()
+
+
+async def test_the_seller_s_payout_statement_is_not_the_buyer_s_to_download(app):
+    view = await held_escrow(app)
+    await app.payments.release(view.id, BUYER)
+    async with app.uow() as uow:
+        token = (await uow.session.execute(select(Invoice.token).where(
+            Invoice.kind == "payout"))).scalars().first()
+    bob, sue = ChatUser(app, "bob"), ChatUser(app, "sue")
+    await bob.send(Choice(f"@go:invoice:{token}"))
+    assert "belongs to someone else" in bob.texts()
+    replies = await sue.send(Choice(f"@go:invoice:{token}"))
+    assert any(isinstance(r, FileReply) for r in replies)
 
 
 async def test_payouts_need_no_set_up_in_test_mode(app):

@@ -121,11 +121,14 @@ async def test_both_parties_are_emailed_the_receipt_as_a_pdf_attachment_over_smt
         view = await app.payments.open("goods", "bioenergy", "deal:7", buyer, seller,
                                        Money(10_000, "EUR"), BUYER)
         await app.payments.pay_with_test_card(view.id, "4242 4242 4242 4242")
+        await app.payments.release(view.id, BUYER)
         await app.dispatcher.run_once()
     finally:
         controller.stop()
-    receipts = [message_from_bytes(raw, policy=policy.default) for raw in inbox.messages]
-    receipts = [m for m in receipts if "Payment receipt" in m["Subject"]]
+    emails = [message_from_bytes(raw, policy=policy.default) for raw in inbox.messages]
+    statements = [m["To"] for m in emails if "Payout statement" in m["Subject"]]
+    assert statements == ["sue@example.com"] * 2  # release and transfer: the seller's alone
+    receipts = [m for m in emails if "Payment receipt" in m["Subject"]]
     assert sorted(m["To"] for m in receipts) == ["bob@example.com", "sue@example.com"]
     [number] = await numbers(app, "payment")
     for message in receipts:
