@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import smtplib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from email.message import EmailMessage
 from typing import Any
 
@@ -13,25 +13,34 @@ from config.settings import Settings
 from core.notifications.dispatcher import Attachment
 
 log = logging.getLogger("agora.email")
+# An outbox payload's email text; the composition root gives one that lists its actions as
+# commands to type in chat.
+BodyText = Callable[[dict[str, Any]], str]
+
+
+def plain_text(payload: dict[str, Any]) -> str:
+    return str(payload.get("text") or "")
 
 
 class LoggingEmailSender:
     """Development: the email goes to the log (codes included), nothing leaves the machine."""
 
-    def __init__(self) -> None:
+    def __init__(self, body: BodyText = plain_text) -> None:
         self.sent: list[tuple[str, dict[str, Any]]] = []
+        self.body = body
 
     async def send(self, address: str, payload: dict[str, Any],
                    files: Sequence[Attachment] = ()) -> None:
         self.sent.append((address, payload))
         attached = "".join(f" [📎 {file.file_name}]" for file in files)
-        log.warning("email to %s — %s: %s%s", address, payload.get("subject"), payload.get("text"),
+        log.warning("email to %s — %s: %s%s", address, payload.get("subject"), self.body(payload),
                     attached)
 
 
 class SmtpEmailSender:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, body: BodyText = plain_text) -> None:
         self._settings = settings
+        self.body = body
 
     async def send(self, address: str, payload: dict[str, Any],
                    files: Sequence[Attachment] = ()) -> None:
@@ -44,7 +53,7 @@ class SmtpEmailSender:
         message["From"] = self._settings.smtp_sender
         message["To"] = address
         message["Subject"] = payload.get("subject", "Agora")
-        message.set_content(payload.get("text", ""))
+        message.set_content(self.body(payload))
         for file in files:
             maintype, _, subtype = file.mime_type.partition("/")
             if not (maintype and subtype):

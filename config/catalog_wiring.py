@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from conversations.engine import Services
+from conversations.context import Services
 from core.catalog.catalog import Catalog
 from core.catalog.events import ListingChanged, ListingPublished
 from core.catalog.media import FileStore, LocalFileFetcher

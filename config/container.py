@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from config.catalog_wiring import after_commit, build_catalog
 from config.settings import Settings
-from conversations.engine import Engine, Services
+from conversations.context import Services
+from conversations.engine import Engine
 from conversations.flows.catalog import ALL_FLOWS
 from conversations.flows.money import wallet_section
 from conversations.flows.profile import profile_text
@@ -75,16 +76,16 @@ def build(settings: Settings, *, clock: Clock | None = None,
         listing_moderation=settings.listing_moderation,
         listing_days=settings.listing_days,
     )
-    senders = dict(senders or {})
-    if "email" not in senders:
-        senders["email"] = _email_sender(settings)
-    attachments: dict[str, Resolver] = {}
-    dispatcher = OutboxDispatcher(sessions, clock, senders, poll_seconds=settings.outbox_poll_seconds,
-                                  attachments=attachments)
     container: Container
     services = Services(admins=tuple(settings.admins),
                         home_sections=[profile_text, wallet_section])
     engine = Engine(lambda: container.uow(), ALL_FLOWS, services)
+    senders = dict(senders or {})
+    if "email" not in senders:
+        senders["email"] = _email_sender(settings, engine.registry.email_text)
+    attachments: dict[str, Resolver] = {}
+    dispatcher = OutboxDispatcher(sessions, clock, senders, poll_seconds=settings.outbox_poll_seconds,
+                                  attachments=attachments)
     container = Container(settings, db, sessions, clock, policy, engine, dispatcher, senders,
                           attachments=attachments)
     container.payments = build_payments(settings, container.uow, payments_provider)
@@ -95,9 +96,9 @@ def build(settings: Settings, *, clock: Clock | None = None,
     return container
 
 
-def _email_sender(settings: Settings) -> Sender:
+def _email_sender(settings: Settings, body: Callable[[dict[str, Any]], str]) -> Sender:
     from bots.email import LoggingEmailSender, SmtpEmailSender
 
     if settings.smtp_host:
-        return SmtpEmailSender(settings)
-    return LoggingEmailSender()
+        return SmtpEmailSender(settings, body)
+    return LoggingEmailSender(body)

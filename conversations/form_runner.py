@@ -1,10 +1,13 @@
-"""Runs a `FormState`: one field at a time, or the whole form at once where the channel can."""
+"""A state that collects a form: one field at a time, or the whole form at once where the
+channel can (a Slack modal). The engine asks it and hands it answers like any other state."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
-from conversations.flow import Ctx, FormState, Next
+from conversations.context import Ctx, Next
 from conversations.forms import Field, FieldError, Form, MultiChoiceField
 from conversations.messages import (
     Button,
@@ -18,6 +21,38 @@ from conversations.messages import (
 )
 
 SKIP, DONE, KEEP, OPEN_FORM = "^skip", "^done", "^keep", "^form"
+
+FormDone = Callable[[Ctx, dict[str, Any]], Awaitable[Next]]
+
+
+@dataclass
+class FormState:
+    """A state that collects a whole form (field by field, or at once), then calls `done`."""
+
+    form: Form | Callable[[Ctx], Form]
+    done: FormDone
+    help: str = ""
+    intro: str = ""
+
+    def form_for(self, ctx: Ctx) -> Form:
+        return self.form(ctx) if callable(self.form) else self.form
+
+    async def ask(self, ctx: Ctx, key: str) -> list[Outbound]:
+        """The current field (or the whole form)."""
+        return await prompt(ctx, key, self)
+
+    async def answer(self, ctx: Ctx, key: str, msg: Inbound) -> Next:
+        """Take one answer; the form's `done` runs after the last field."""
+        return await answer(ctx, key, self, msg)
+
+    def back(self, ctx: Ctx, key: str) -> bool:
+        """Go back one field; False when there is none to go back to."""
+        return not ctx.forms_at_once and step_back(ctx, key)
+
+    def in_progress(self, ctx: Ctx, key: str) -> bool:
+        """Past the first field, asked one by one (so “back” has somewhere to go)."""
+        progress = ctx.data.get("_forms", {}).get(key, {})
+        return bool(progress.get("i")) and not ctx.forms_at_once
 
 
 def _progress(ctx: Ctx, key: str) -> dict[str, Any]:

@@ -1,47 +1,70 @@
-"""The main menu, by role. Entries for markets not built yet say so plainly."""
+"""The main menu and /help, derived from the entries' own declarations. Entries for markets not
+built yet say so plainly."""
 
 from __future__ import annotations
 
-from conversations.flow import Ctx
+from conversations.context import Ctx
+from conversations.flow import MenuEntry
 from conversations.messages import Button, Reply
+from conversations.registry import Registry
 
 COMING_SOON = {  # `@soon:<key>` entries: the consultant market is not built yet
     "consultant": "The consultant profile",
     "consultants": "Finding a consultant",
 }
+_SOON_ENTRIES = (
+    (MenuEntry("🎓 My consultant profile", ("consultant",), 60), "@soon:consultant"),
+    (MenuEntry("🧑‍💼 Find a consultant", ("seeker",), 70), "@soon:consultants"),
+)
+_HELP_ENTRY = (MenuEntry("❓ Help", ("member",), 931, row="link"), "@help")
+ROLE_ORDER = ("seller", "buyer", "consultant", "seeker", "admin", "member")
 
-_ROLE_ENTRIES = {
-    "seller": [("➕ New listing", "@go:listing"), ("📦 My listings", "@go:mylistings"),
-               ("📊 Market view", "@go:market")],
-    "buyer": [("🔎 Search bioenergy", "@go:search"), ("🔔 Saved searches", "@go:saved"),
-              ("⭐ Watchlist", "@go:watchlist")],
-    "consultant": [("🎓 My consultant profile", "@soon:consultant")],
-    "seeker": [("🧑‍💼 Find a consultant", "@soon:consultants")],
-    "admin": [("🛡 Moderation queue", "@go:moderation")],
-}
+GENERAL_HELP_TAIL = ("Buttons: ◀ Back goes to the previous question; ✖ Cancel stops the "
+                     "current step.")
 
 
-def main_menu(ctx: Ctx, suspended_title: str | None) -> Reply:
+def main_menu(registry: Registry, ctx: Ctx, suspended_title: str | None) -> Reply:
     """The menu for the user's roles, with “continue” when a flow was left half-way."""
     rows: list[tuple[Button, ...]] = []
     if suspended_title:
         rows.append((Button(f"↩ Continue: {suspended_title}", "@resume"),))
     if ctx.account is None:
-        rows.append((Button("📝 Register", "@go:registration"), Button("🔗 Link an account",
-                                                                        "@go:link")))
+        rows += _rows(_entries(registry, ctx, {"guest"}))
         return Reply("Welcome to Agora, the bioenergy and consulting marketplace in chat.",
                      tuple(rows))
-    seen: set[str] = set()
-    for role in ("seller", "buyer", "consultant", "seeker", "admin"):
-        if role in ctx.roles:
-            for label, data in _ROLE_ENTRIES[role]:
-                if data not in seen:
-                    seen.add(data)
-                    rows.append((Button(label, data),))
-    if ctx.account.email_verified_at is None:
-        rows.append((Button("✉ Verify my email", "@go:verify_email"),))
-    rows.append((Button("👤 Profile", "@go:profile"), Button("💼 Wallet", "@go:wallet")))
-    rows.append((Button("🔔 Notifications", "@go:notifications"),))
-    rows.append((Button("🔗 Link another chat", "@go:link"), Button("❓ Help", "@help")))
+    rows += _rows(_entries(registry, ctx, {*ctx.roles, "member"}))
     name = ctx.account.display_name
     return Reply(f"Main menu — {name}, what would you like to do?", tuple(rows))
+
+
+def _entries(registry: Registry, ctx: Ctx, roles: set[str]) -> list[tuple[MenuEntry, str]]:
+    """Entries for these roles in menu order: role sections first, then everyone's."""
+    declared = [(m, f"@go:{e.name}") for e in registry.entries.values() for m in e.menu]
+    candidates = [*declared, *_SOON_ENTRIES, _HELP_ENTRY]
+    shown = [(m, data) for m, data in candidates
+             if set(m.roles) & roles and (m.when is None or m.when(ctx))]
+    return sorted(shown, key=lambda pair: (_rank(pair[0], roles), pair[0].order))
+
+
+def _rank(entry: MenuEntry, roles: set[str]) -> int:
+    return min(ROLE_ORDER.index(r) if r in ROLE_ORDER else 0 for r in entry.roles if r in roles)
+
+
+def _rows(entries: list[tuple[MenuEntry, str]]) -> list[tuple[Button, ...]]:
+    rows: list[list[Button]] = []
+    last_row = ""
+    for entry, data in entries:
+        button = Button(entry.label, data)
+        if entry.row and entry.row == last_row:
+            rows[-1].append(button)
+        else:
+            rows.append([button])
+        last_row = entry.row
+    return [tuple(row) for row in rows]
+
+
+def help_text(registry: Registry, prefix: str = "/") -> str:
+    """General help: every command people can type here (`prefix`: how commands start)."""
+    lines = ["Agora is a marketplace in chat. What you can type:"]
+    lines += [f"{prefix}{command} — {summary}" for command, summary in registry.command_list()]
+    return "\n".join([*lines, GENERAL_HELP_TAIL])

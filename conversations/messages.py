@@ -7,7 +7,9 @@ Channels (bots/) translate their own updates into an `Envelope` and render the r
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+from core.actions import Action
 
 if TYPE_CHECKING:
     from core.notifications.dispatcher import Attachment
@@ -74,6 +76,7 @@ class Envelope:
     event_id: str | None = None  # the channel's update/event id, for idempotency
     display_name: str = ""
     can_show_forms: bool = False  # True where the channel renders a whole form at once
+    command_prefix: str = "/"  # how commands are typed here: "/wallet", or "/agora wallet" on Slack
 
 
 # --- outbound --------------------------------------------------------------------------
@@ -180,13 +183,24 @@ def rows(*labels_and_data: tuple[str, str], per_row: int = 1) -> tuple[tuple[But
     return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))
 
 
-def notification_reply(payload: dict[str, object]) -> Reply:
-    """The neutral reply of an outbox payload ({"text", "buttons": rows of {label, data}})."""
-    rows = payload.get("buttons") or []
-    buttons = tuple(
-        tuple(Button(str(b["label"]), str(b["data"])) for b in row) for row in rows  # type: ignore[index,union-attr,attr-defined]
-    )
-    return Reply(str(payload.get("text") or ""), tuple(row for row in buttons if row))
+def action_button(action: Action) -> Button:
+    """A core follow-up as a button any channel renders; the engine maps `@do:` to a flow."""
+    return Button(action.label, f"@do:{action.intent.value}:{action.arg}")
+
+
+def notification_reply(payload: dict[str, Any]) -> Reply:
+    """The neutral reply of an outbox payload ({"text", "buttons": rows of actions})."""
+    rows = tuple(tuple(b for b in map(_payload_button, row) if b) for row in payload.get("buttons") or [])
+    return Reply(str(payload.get("text") or ""), tuple(row for row in rows if row))
+
+
+def _payload_button(item: Any) -> Button | None:
+    action = Action.from_payload(item) if isinstance(item, dict) else None
+    if action is not None:
+        return action_button(action)
+    if isinstance(item, dict) and "data" in item:  # rows queued before actions were typed
+        return Button(str(item.get("label") or ""), str(item["data"]))
+    return None
 
 
 def file_reply(file: Attachment) -> FileReply:

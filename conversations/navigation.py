@@ -1,118 +1,113 @@
-"""What works everywhere: /start, /menu, /help, /cancel, back, resume, stale buttons, the menu."""
+"""What works everywhere: /start, /menu, /help, /cancel, back, resume, stale buttons.
+
+Each function decides and returns a `Next` (or changes only the conversation's own position,
+as back and resume do); the engine carries it out. Nothing here asks a question itself."""
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from conversations import form_runner
-from conversations.flow import Ctx, FormState, copy_json
-from conversations.menu import COMING_SOON, main_menu
-from conversations.messages import Button, Command, Inbound, Outbound, Reply
-from core.storage.tables import Conversation
-
-if TYPE_CHECKING:
-    from conversations.engine import Engine
+from conversations.context import Ctx, Next, copy_json
+from conversations.menu import COMING_SOON, help_text
+from conversations.messages import Button, Command, Inbound, Reply
+from conversations.registry import DEEP_LINK, Registry
+from core.conversation_store import ChatState
 
 BACK, CANCEL, RESUME, RESTART = "^back", "^cancel", "^resume", "^restart"
 RESERVED = {BACK, CANCEL, RESUME, RESTART}
-DEEP_LINK = re.compile(r"[A-Za-z0-9_-]{1,64}")
-
-GENERAL_HELP = (
-    "Agora is a marketplace in chat.\n"
-    "/menu — main menu · /profile — your profile · /link — connect another chat account\n"
-    "/cancel — stop what you are doing · /help — this help\n"
-    "Buttons: ◀ Back goes to the previous question; ✖ Cancel stops the current step."
-)
+STALE = ("That button is no longer active (it is from an earlier message, or it belongs to "
+         "someone else). Here is where you are now:")
 
 
-def end(conv: Conversation, ctx: Ctx) -> None:
+def command(reg: Registry, ctx: Ctx, conv: ChatState, cmd: Command) -> Next:
+    """A typed command: navigation's own, or one that opens an entry."""
+    name = cmd.name
+    if name == "start":
+        return _start(reg, ctx, conv, cmd.args)
+    if name == "menu":
+        return Next.menu()
+    if name == "help":
+        return help_for(reg, ctx, conv)
+    if name in ("cancel", "back"):
+        return reserved(reg, ctx, conv, CANCEL if name == "cancel" else BACK)
+    if name in reg.commands:
+        return Next(state="", start=reg.commands[name], start_data={"args": cmd.args.strip()})
+    return Next.stay(Reply(f"I don't know the command /{name[:30]}.{_where(reg, conv)} "
+                           "Type /help to see what I can do.", kind="error"))
+
+
+def global_action(reg: Registry, ctx: Ctx, conv: ChatState, action: str) -> Next:
+    """Buttons that work from any message: menu entries, notification actions, help."""
+    verb, _, arg = action.partition(":")
+    head, _, rest = arg.partition(":")
+    if verb == "menu":
+        return Next.menu()
+    if verb == "do" and (target := reg.target(head, rest)):
+        return Next(state="", start=target[0], start_data=target[1])
+    if verb == "go" and head in reg:
+        # "@go:flow" or "@go:flow:arg": a menu entry, or a flow's own button.
+        return Next(state="", start=head, start_data={"args": rest} if rest else None)
+    if verb == "soon":
+        label = COMING_SOON.get(arg, "That feature")
+        return Next(state="", show_menu=True, reprompt=False, replies=[Reply(
+            f"{label} isn't available yet — it is being built and will arrive in a coming "
+            "release. Nothing was lost.", kind="notice")])
+    if verb == "resume":
+        return resume(reg, ctx, conv)
+    if verb == "help":
+        return help_for(reg, ctx, conv)
+    return stale()
+
+
+def reserved(reg: Registry, ctx: Ctx, conv: ChatState, data: str) -> Next:
+    """Back, cancel, resume and restart: the buttons every question carries."""
+    if data == CANCEL:
+        if conv.flow:
+            return Next.end(Reply(f"Cancelled {_title(reg, conv)}. Nothing from it was saved.",
+                                  kind="notice"))
+        _drop_suspended(conv)
+        return Next.end(Reply("There was nothing to cancel.", kind="notice"))
+    if data == BACK:
+        return _back(reg, ctx, conv)
+    if data == RESUME:
+        return Next.stay()
+    if data == RESTART and conv.flow:
+        return Next(state=None, start=conv.flow)
+    return stale()
+
+
+def stale() -> Next:
+    return Next.stay(Reply(STALE, kind="notice"))
+
+
+def idle(reg: Registry, ctx: Ctx, conv: ChatState, msg: Inbound) -> Next:
+    """A message outside any flow: newcomers are invited to register, others get the menu."""
+    if ctx.account is None:
+        if suspended(conv):
+            return resume(reg, ctx, conv)
+        return Next(state="", start="registration")
+    return Next(state="", replies=[Reply("I didn't catch that. Choose from the menu, or type /help.")],
+                show_menu=True, reprompt=False)
+
+
+def help_for(reg: Registry, ctx: Ctx, conv: ChatState) -> Next:
+    """Help for the current step, then what can be typed anywhere."""
+    flow = reg.flow(conv.flow)
+    state = flow.states.get(conv.state or "") if flow else None
+    specific = (state.help if state else "") or (flow.help if flow else "")
+    general = help_text(reg, ctx.env.command_prefix)
+    return Next.stay(Reply(f"{specific}\n\n{general}" if specific else general, kind="notice"))
+
+
+# --- parking: “continue where you left off” ------------------------------------------------
+
+
+def end(conv: ChatState, ctx: Ctx) -> None:
     conv.flow, conv.state, conv.history = None, None, []
     ctx.data.clear()
 
 
-def menu(engine: Engine, ctx: Ctx, conv: Conversation) -> Reply:
-    return main_menu(ctx, _suspended_title(engine, conv))
-
-
-async def command(engine: Engine, ctx: Ctx, conv: Conversation, cmd: Command) -> list[Outbound]:
-    name = cmd.name
-    if name == "start":
-        return await _start(engine, ctx, conv, cmd.args)
-    if name == "menu":
-        suspend(conv, ctx)
-        return [menu(engine, ctx, conv)]
-    if name == "help":
-        return await _help(engine, ctx, conv)
-    if name == "cancel":
-        return await reserved(engine, ctx, conv, CANCEL)
-    if name == "back":
-        return await reserved(engine, ctx, conv, BACK)
-    if name in engine.commands:
-        return await engine.start(ctx, conv, engine.commands[name], {"args": cmd.args.strip()})
-    where = _where(engine, conv)
-    return [Reply(f"I don't know the command /{name[:30]}.{where} Type /help to see what I can do.",
-                  kind="error"), *(await _reask(engine, ctx, conv))]
-
-
-async def global_action(engine: Engine, ctx: Ctx, conv: Conversation, action: str
-                        ) -> list[Outbound]:
-    """Buttons that work from any message: menu entries and notification buttons."""
-    verb, _, arg = action.partition(":")
-    if verb == "menu":
-        suspend(conv, ctx)
-        return [menu(engine, ctx, conv)]
-    flow, _, flow_arg = arg.partition(":")
-    if verb == "go" and flow in engine.flows:
-        # "@go:flow" or "@go:flow:arg" — e.g. a notification's "View offer 42" button.
-        return await engine.start(ctx, conv, flow, {"args": flow_arg} if flow_arg else None)
-    if verb == "soon":
-        label = COMING_SOON.get(arg, "That feature")
-        return [Reply(f"{label} isn't available yet — it is being built and will arrive in a "
-                      "coming release. Nothing was lost.", kind="notice"), menu(engine, ctx, conv)]
-    if verb == "resume":
-        return await _resume(engine, ctx, conv)
-    if verb == "help":
-        return await _help(engine, ctx, conv)
-    return await stale(engine, ctx, conv)
-
-
-async def reserved(engine: Engine, ctx: Ctx, conv: Conversation, data: str) -> list[Outbound]:
-    if data == CANCEL:
-        title = _title(engine, conv)
-        if conv.flow:
-            end(conv, ctx)
-            text = f"Cancelled {title}. Nothing from it was saved."
-        else:
-            _drop_suspended(conv)
-            text = "There was nothing to cancel."
-        return [Reply(text, kind="notice"), menu(engine, ctx, conv)]
-    if data == BACK:
-        return await _back(engine, ctx, conv)
-    if data == RESUME:
-        return await engine.prompt(ctx, conv)
-    if data == RESTART and conv.flow:
-        return await engine.start(ctx, conv, conv.flow)
-    return await stale(engine, ctx, conv)
-
-
-async def stale(engine: Engine, ctx: Ctx, conv: Conversation) -> list[Outbound]:
-    note = Reply("That button is no longer active (it is from an earlier message, or it belongs "
-                 "to someone else). Here is where you are now:", kind="notice")
-    return [note, *(await _reask(engine, ctx, conv))]
-
-
-async def idle(engine: Engine, ctx: Ctx, conv: Conversation, msg: Inbound) -> list[Outbound]:
-    """A message outside any flow: newcomers are invited to register, others get the menu."""
-    if ctx.account is None:
-        if _suspended(conv):
-            return await _resume(engine, ctx, conv)
-        return await engine.start(ctx, conv, "registration")
-    return [Reply("I didn't catch that. Choose from the menu, or type /help."),
-            menu(engine, ctx, conv)]
-
-
-def suspend(conv: Conversation, ctx: Ctx) -> None:
+def suspend(conv: ChatState, ctx: Ctx) -> None:
     """Park the current flow so the menu can offer “continue where you left off”."""
     if not conv.flow:
         return
@@ -120,64 +115,43 @@ def suspend(conv: Conversation, ctx: Ctx) -> None:
     data["suspended"] = {"flow": conv.flow, "state": conv.state, "history": conv.history,
                          "data": copy_json(ctx.data)}
     conv.data = data
-    conv.flow, conv.state, conv.history = None, None, []
-    ctx.data.clear()
+    end(conv, ctx)
 
 
-def _suspended(conv: Conversation) -> dict[str, Any] | None:
+def suspended(conv: ChatState) -> dict[str, Any] | None:
     return (conv.data or {}).get("suspended")
 
 
-def _drop_suspended(conv: Conversation) -> None:
+def suspended_title(reg: Registry, conv: ChatState) -> str | None:
+    parked = suspended(conv)
+    entry = reg.get(parked["flow"]) if parked else None
+    return entry.title if entry else None
+
+
+def resume(reg: Registry, ctx: Ctx, conv: ChatState) -> Next:
+    """Bring back the parked flow where it was."""
+    parked = suspended(conv)
+    if not parked or reg.flow(parked["flow"]) is None:
+        return Next.end(Reply("There is nothing to continue.", kind="notice"))
+    end(conv, ctx)  # a flow open now gives way to the parked one
+    _drop_suspended(conv)
+    conv.flow, conv.state, conv.history = parked["flow"], parked["state"], parked["history"]
+    ctx.data.clear()
+    ctx.data.update(parked["data"])
+    return Next.stay(Reply(f"Welcome back — continuing {_title(reg, conv)}."))
+
+
+def _drop_suspended(conv: ChatState) -> None:
     data = dict(conv.data or {})
     data.pop("suspended", None)
     conv.data = data
 
 
-def _suspended_title(engine: Engine, conv: Conversation) -> str | None:
-    parked = _suspended(conv)
-    flow = engine.flows.get(parked["flow"]) if parked else None
-    return flow.title if flow else None
+# --- /start and deep links ---------------------------------------------------------------
 
 
-async def _resume(engine: Engine, ctx: Ctx, conv: Conversation) -> list[Outbound]:
-    parked = _suspended(conv)
-    if not parked or parked["flow"] not in engine.flows:
-        return [Reply("There is nothing to continue.", kind="notice"), menu(engine, ctx, conv)]
-    if conv.flow:
-        suspend(conv, ctx)
-    _drop_suspended(conv)
-    conv.flow, conv.state, conv.history = parked["flow"], parked["state"], parked["history"]
-    ctx.data.clear()
-    ctx.data.update(parked["data"])
-    return [Reply(f"Welcome back — continuing {_title(engine, conv)}."),
-            *(await engine.prompt(ctx, conv))]
-
-
-def deep_link(engine: Engine, payload: str) -> tuple[str, dict[str, Any] | None] | None:
-    """The flow a `/start` payload opens: `<flow>` or `go_<flow>`, or `<flow>-<arg>` (e.g.
-    `view-42`) giving the flow {"args": arg}; `<flow>` may also be a command's name.
-    Telegram allows A-Za-z0-9_- and at most 64 characters; anything else opens nothing."""
-    payload = payload.strip()
-    if not DEEP_LINK.fullmatch(payload):
-        return None
-    head, dash, arg = payload.removeprefix("go_").partition("-")
-    name = head if head in engine.flows else engine.commands.get(head)
-    if name is None or name == "registration":
-        return None
-    return name, ({"args": arg} if dash else None)
-
-
-async def follow(engine: Engine, ctx: Ctx, conv: Conversation, payload: str) -> list[Outbound]:
-    """Open what a deep link points at, or the menu when it points at nothing."""
-    target = deep_link(engine, payload)
-    if target is None:
-        return [menu(engine, ctx, conv)]
-    return await engine.start(ctx, conv, *target)
-
-
-async def _start(engine: Engine, ctx: Ctx, conv: Conversation, payload: str) -> list[Outbound]:
-    target = deep_link(engine, payload)
+def _start(reg: Registry, ctx: Ctx, conv: ChatState, payload: str) -> Next:
+    target = reg.deep_link(payload)
     if ctx.account is None:
         # The payload is kept as "ref" in registration's data; a link to a flow is followed
         # when onboarding ends (other payloads, e.g. a referral code, are only kept).
@@ -185,25 +159,24 @@ async def _start(engine: Engine, ctx: Ctx, conv: Conversation, payload: str) -> 
         if conv.flow == "registration" or _suspended_flow(conv) == "registration":
             if target is not None:
                 _keep_ref(conv, ctx, ref)
-        elif not (conv.flow or _suspended(conv)):
-            return await engine.start(ctx, conv, "registration", {"ref": ref})
+        elif not (conv.flow or suspended(conv)):
+            return Next(state="", start="registration", start_data={"ref": ref})
     elif target is not None:
-        return await engine.start(ctx, conv, *target)
-    if conv.flow or _suspended(conv):
-        suspend(conv, ctx)
-        title = _suspended_title(engine, conv)
-        return [Reply(f"Welcome back! You were in the middle of {title}.",
-                      ((Button("↩ Continue where I left off", "@resume"),),
-                       (Button("☰ Main menu", "@menu"),)))]
-    return [menu(engine, ctx, conv)]
+        return Next(state="", start=target[0], start_data=target[1])
+    if conv.flow or suspended(conv):
+        title = _title(reg, conv) if conv.flow else suspended_title(reg, conv)
+        return Next(state="", park=True, reprompt=False, replies=[Reply(
+            f"Welcome back! You were in the middle of {title}.",
+            ((Button("↩ Continue where I left off", "@resume"),), (Button("☰ Main menu", "@menu"),)))])
+    return Next.menu()
 
 
-def _suspended_flow(conv: Conversation) -> str | None:
-    parked = _suspended(conv)
+def _suspended_flow(conv: ChatState) -> str | None:
+    parked = suspended(conv)
     return parked["flow"] if parked else None
 
 
-def _keep_ref(conv: Conversation, ctx: Ctx, ref: str) -> None:
+def _keep_ref(conv: ChatState, ctx: Ctx, ref: str) -> None:
     """A deep link followed mid-registration: remember it for the end of onboarding."""
     if conv.flow == "registration":
         ctx.data["ref"] = ref
@@ -213,38 +186,23 @@ def _keep_ref(conv: Conversation, ctx: Ctx, ref: str) -> None:
     conv.data = data
 
 
-async def _back(engine: Engine, ctx: Ctx, conv: Conversation) -> list[Outbound]:
-    state = engine.state_of(conv)
-    if isinstance(state, FormState) and not ctx.forms_at_once:
-        if form_runner.step_back(ctx, conv.state or ""):
-            return await engine.prompt(ctx, conv)
+def _back(reg: Registry, ctx: Ctx, conv: ChatState) -> Next:
+    flow = reg.flow(conv.flow)
+    state = flow.states.get(conv.state or "") if flow else None
+    if state is not None and state.back(ctx, conv.state or ""):
+        return Next.stay()
     if not conv.history:
-        return [Reply("You are at the first question already.", kind="notice"),
-                *(await engine.prompt(ctx, conv))]
+        return Next.stay(Reply("You are at the first question already.", kind="notice"))
     *earlier, previous = conv.history
     conv.history, conv.state = earlier, previous
-    return await engine.prompt(ctx, conv)
+    return Next.stay()
 
 
-async def _help(engine: Engine, ctx: Ctx, conv: Conversation) -> list[Outbound]:
-    state = engine.state_of(conv)
-    flow = engine.flow_of(conv)
-    specific = (state.help if state else "") or (flow.help if flow else "")
-    text = f"{specific}\n\n{GENERAL_HELP}" if specific else GENERAL_HELP
-    return [Reply(text, kind="notice"), *(await _reask(engine, ctx, conv))]
+def _title(reg: Registry, conv: ChatState) -> str:
+    entry = reg.get(conv.flow)
+    return entry.title if entry else "that"
 
 
-async def _reask(engine: Engine, ctx: Ctx, conv: Conversation) -> list[Outbound]:
-    if conv.flow:
-        return await engine.prompt(ctx, conv)
-    return [menu(engine, ctx, conv)]
-
-
-def _title(engine: Engine, conv: Conversation) -> str:
-    flow = engine.flow_of(conv)
-    return flow.title if flow else "that"
-
-
-def _where(engine: Engine, conv: Conversation) -> str:
-    flow = engine.flow_of(conv)
-    return f" You are in {flow.title}; answer the question below or type /cancel." if flow else ""
+def _where(reg: Registry, conv: ChatState) -> str:
+    entry = reg.get(conv.flow)
+    return f" You are in {entry.title}; answer the question below or type /cancel." if entry else ""

@@ -1,8 +1,19 @@
-"""Domain errors: each carries a message fit to show the user."""
+"""Domain errors: each carries a message fit to show the user, and what they may do next."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from core.actions import Action
 
 
 class DomainError(Exception):
     """A rule was broken; `str(error)` is a polite sentence for the user."""
+
+    def __init__(self, message: str = "", *, actions: tuple[Action, ...] = ()) -> None:
+        super().__init__(message)
+        self.actions = actions  # follow-ups offered with the message (e.g. "Open your profile")
 
 
 class NotFound(DomainError):

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from core.actions import Action, Intent
 from core.errors import Conflict, DomainError, NotAllowed
 from core.money.model import Money
 from core.money.ports import Actor, PaymentArrangedDirectly
@@ -129,11 +130,11 @@ async def refunded_late(uow: UnitOfWork, escrow: Escrow, amount: Money) -> None:
 async def _propose(uow: UnitOfWork, escrow: Escrow, account_id: int) -> None:
     other, role = _other(escrow, account_id)
     amount = Money(escrow.amount, escrow.currency)
-    buttons = [[{"label": "Agree (arrange directly)", "data": f"@go:direct:yes:{escrow.id}"},
-                {"label": "Keep escrow", "data": f"@go:direct:no:{escrow.id}"}]]
+    buttons = [[Action(Intent.PAY_DIRECTLY, "Agree (arrange directly)", str(escrow.id)),
+                Action(Intent.KEEP_ESCROW, "Keep escrow", str(escrow.id))]]
     await notify(uow, other, f"🤝 The {role} proposes to arrange payment of {amount} for "
                  f"{escrow.reference} directly between you, outside Agora. If you agree, "
-                 f"{NOTHING_HELD} (Or type /direct yes {escrow.id} or /direct no {escrow.id}.)",
+                 f"{NOTHING_HELD}",
                  buttons=buttons)
 
 

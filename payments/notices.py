@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from core.actions import Action, ActionRows, Intent
 from core.money.model import Money
 from core.notifications.outbox import notify, recipients
 from core.storage.tables import OutboxMessage
@@ -17,9 +18,9 @@ def _m(escrow: Escrow, amount: int) -> Money:
     return Money(amount, escrow.currency)
 
 
-def _receipt(invoice: Invoice) -> list[list[dict[str, str]]]:
+def _receipt(invoice: Invoice) -> ActionRows:
     # Numbers are given right after commit, so the button names the invoice by its token.
-    return [[{"label": "🧾 Receipt", "data": f"@go:invoice:{invoice.token}"}]]
+    return [[Action(Intent.RECEIPT, "🧾 Receipt", invoice.token)]]
 
 
 async def _with_receipt(uow: UnitOfWork, account_id: int, text: str, invoice: Invoice) -> None:
@@ -126,5 +127,5 @@ async def payout_waits(uow: UnitOfWork, escrow: Escrow) -> None:
         return
     await notify(uow, escrow.payee_id,
                  f"⏳ Your payout for {escrow.reference} is waiting: finish setting up payouts "
-                 "to receive it.", buttons=[[{"label": "Set up payouts", "data": "@go:payouts"}]],
+                 "to receive it.", buttons=[[Action(Intent.SET_UP_PAYOUTS, "Set up payouts")]],
                  dedupe_key=key)

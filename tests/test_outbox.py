@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from core.accounts import service as accounts
+from core.actions import Action, Intent
 from core.notifications.dispatcher import Attachment, OutboxDispatcher
 from core.notifications.outbox import notify
 from core.notifications.quiet_hours import quiet_until
@@ -68,11 +69,11 @@ async def test_a_notification_is_not_sent_when_its_transaction_rolls_back(app):
 async def test_a_committed_notification_reaches_the_preferred_channel(app):
     account_id = await make_account(app)
     await queue(app, account_id, "Your offer was accepted",
-                buttons=[[{"label": "Open", "data": "@menu"}]])
+                buttons=[[Action(Intent.MY_LISTINGS, "Open")]])
     sender = RecordingSender()
     assert await dispatcher(app, sender).run_once() == 1
-    assert sender.sent == [("42", {"text": "Your offer was accepted",
-                                   "buttons": [[{"label": "Open", "data": "@menu"}]]})]
+    assert sender.sent == [("42", {"text": "Your offer was accepted", "buttons": [
+        [{"label": "Open", "intent": "my_listings", "arg": ""}]]})]
 
 
 async def test_a_failed_send_is_retried_after_a_back_off(app, clock):

@@ -72,7 +72,7 @@ def envelope(team_id: str, user_id: str, message: Inbound, event_id: str | None,
     """Slack's identity is team + user; the conversation lives in the user's DM with the app."""
     return Envelope(channel="slack", user_key=f"{team_id}:{user_id}", chat_id=user_id,
                     message=message, event_id=event_id[:128] if event_id else None,
-                    display_name=display_name, can_show_forms=True)
+                    display_name=display_name, can_show_forms=True, command_prefix=f"{COMMAND} ")
 
 
 class SlackSender:

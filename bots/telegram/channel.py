@@ -32,18 +32,6 @@ SECRET_HEADER: Final = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES: Final = ("message", "callback_query", "inline_query")
 UNREADABLE: Final = "I can't read that kind of message here; please type or use the buttons."
 APOLOGY: Final = "Sorry, something went wrong on our side. Please try again in a moment."
-COMMANDS: Final = (
-    ("start", "Start, or continue where you left off"),
-    ("menu", "Main menu"),
-    ("help", "What I can do, and help for this step"),
-    ("cancel", "Stop what you are doing"),
-    ("profile", "See or edit your profile"),
-    ("link", "Connect another chat account"),
-    ("notifications", "Where and when to notify you"),
-    ("sell", "List a bioenergy product"),
-    ("search", "Search bioenergy listings"),
-    ("mylistings", "Your listings"),
-)
 MAX_CONCURRENT_UPDATES: Final = 64
 
 
@@ -137,7 +125,8 @@ class TelegramChannel:
 
     async def _publish_commands(self) -> None:
         try:
-            await self.application.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
+            await self.application.bot.set_my_commands(
+                [BotCommand(c, d) for c, d in self.container.engine.registry.command_list()])
         except Exception as exc:  # the menu is a convenience; the bot works without it
             log.warning("telegram: setMyCommands failed, the command menu may be stale: %s", exc)
 

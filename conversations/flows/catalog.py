@@ -1,6 +1,6 @@
 """Every flow the engine knows, in one list (the composition root passes it to the engine)."""
 
-from conversations.flow import Flow
+from conversations.flow import Entry
 from conversations.flows.linking import link
 from conversations.flows.market import MARKET_FLOWS
 from conversations.flows.money import MONEY_FLOWS
@@ -8,7 +8,7 @@ from conversations.flows.onboarding import notifications, onboarding
 from conversations.flows.profile import profile
 from conversations.flows.registration import registration, verify_email
 
-ALL_FLOWS: list[Flow] = [
+ALL_FLOWS: list[Entry] = [
     registration, verify_email, onboarding, notifications, profile, link,
     *MARKET_FLOWS, *MONEY_FLOWS,
 ]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from conversations.flow import Ask, Ctx, Flow, Next
+from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
 from conversations.messages import Inbound, Outbound, Reply, Text
 from core.accounts import service as accounts
+from core.actions import Intent
 from core.errors import DomainError
 
 
@@ -43,7 +44,10 @@ link = Flow(
     name="link",
     title="account linking",
     first="code",
-    commands=("link",),
+    commands=("link",), intents={Intent.LINK_ACCOUNT: ""},
+    summary="Connect another chat account",
+    menu=(MenuEntry("🔗 Link an account", ("guest",), 11, row="guest"),
+          MenuEntry("🔗 Link another chat", ("member",), 930, row="link")),
     needs_account=False,
     help="/link gives you a code; send “/link CODE” from your other chat app to join the two.",
     states={"code": Ask(prompt=_prompt, on=_answer)},

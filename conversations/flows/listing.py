@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conversations.flow import Ask, Ctx, Flow, FormState, Next
+from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
 from conversations.flows import listing_fields as lf
 from conversations.flows.listing_card import card
 from conversations.forms import Form
@@ -161,6 +161,7 @@ listing_flow = Flow(
     title="a new listing",
     first="type",
     commands=("sell", "newlisting"),
+    summary="List a bioenergy product", menu=(MenuEntry("➕ New listing", ("seller",), 10),),
     help="Create a listing: product type, details, photos and documents, then a preview where "
     "you can change any field before publishing.",
     on_start=_open_existing,

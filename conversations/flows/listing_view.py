@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from conversations.flow import Ask, Ctx, Flow, Next
+from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
 from conversations.flows.listing_card import card, media_of, summary
 from conversations.messages import (
     Button,
@@ -18,6 +18,7 @@ from conversations.messages import (
     Reply,
     rows,
 )
+from core.actions import Intent
 from core.catalog.tables import Listing, ListingMedia, Watch
 from core.catalog.taxonomy import carbon_method
 
@@ -112,6 +113,7 @@ async def _view_start(ctx: Ctx) -> Next | None:
 
 listing_view = Flow(
     name="listing_view", title="a listing", first="view", commands=("view",),
+    summary="Open a listing: /view NUMBER", intents={Intent.VIEW_LISTING: "{arg}"},
     help="A listing's details. Save it to your watchlist to find it again later.",
     on_start=_view_start, states={"view": Ask(prompt=view_prompt, on=_on_view)},
 )
@@ -146,6 +148,7 @@ async def _on_watch_view(ctx: Ctx, msg: Inbound) -> Next:
 
 watchlist = Flow(
     name="watchlist", title="your watchlist", first="list", commands=("watchlist", "saved_listings"),
+    summary="Listings you saved with ⭐", menu=(MenuEntry("⭐ Watchlist", ("buyer",), 30),),
     help="Listings you saved with ⭐.",
     states={"list": Ask(prompt=_watchlist, on=_on_watchlist),
             "view": Ask(prompt=view_prompt, on=_on_watch_view)},

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conversations.flow import Ask, Ctx, Flow, Next
+from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
 from conversations.flows.listing_card import money
 from conversations.messages import Choice, Inbound, Outbound, Reply, rows
 from core.catalog.market import market_view
@@ -35,6 +35,7 @@ async def _on_pick(ctx: Ctx, msg: Inbound) -> Next:
 
 market = Flow(
     name="market", title="the market view", first="pick", commands=("market",),
+    summary="Demand and prices in your region", menu=(MenuEntry("📊 Market view", ("seller",), 30),),
     help="What buyers search for in your region over 30 days, and what comparable listings cost.",
     states={"pick": Ask(prompt=_pick, on=_on_pick)},
 )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from conversations.flow import Ask, Ctx, Flow, FormState, Next
+from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
 from conversations.flows.listing_card import card
 from conversations.forms import Form, TextField
 from conversations.messages import Button, Choice, Inbound, ListItem, ListPage, Outbound, Reply, rows
+from core.actions import Intent
 from core.catalog import lifecycle
 from core.catalog.tables import Listing
 
@@ -83,6 +84,8 @@ moderation = Flow(
     title="the moderation queue",
     first="queue",
     commands=("moderation", "review"),
+    summary="Listings waiting for approval (admins)", intents={Intent.REVIEW_LISTING: "{arg}"},
+    menu=(MenuEntry("🛡 Moderation queue", ("admin",), 10),),
     help="Listings waiting for approval. Approve publishes at once; reject needs a reason.",
     on_start=_admin_only,
     states={

@@ -3,8 +3,9 @@ arranging payment directly."""
 
 from __future__ import annotations
 
-from conversations.flow import Ask, Ctx, Flow, Next
+from conversations.flow import Ask, Ctx, Entry, Flow, MenuEntry, Next, Shortcut
 from conversations.messages import Button, Choice, FileReply, Inbound, Outbound, Reply, Text
+from core.actions import Intent
 from core.errors import DomainError
 from core.money.model import Money
 from core.money.ports import EscrowView, PaymentsPort, Wallet
@@ -162,18 +163,26 @@ def _direct_reply(ctx: Ctx, view: EscrowView) -> Reply:
     return Reply(f"🤝 We asked the buyer to agree to arrange payment for {view.reference} directly.")
 
 
-wallet = Flow(name="wallet", title="your wallet", first="show", commands=("wallet",),
-              help="Your money: held, incoming, waiting for payout, paid out, recent movements.",
-              states={}, on_start=_wallet)
-invoice = Flow(name="invoice", title="a receipt", first="show", commands=("invoice", "receipt"),
-               help="/invoice NUMBER sends that receipt as a PDF.", states={}, on_start=_invoice)
-payouts = Flow(name="payouts", title="payout set-up", first="show", commands=("payouts",),
-               help="Set up where you are paid (Stripe Connect).", states={}, on_start=_payouts)
+wallet = Shortcut(
+    name="wallet", title="your wallet", commands=("wallet",), run=_wallet,
+    summary="Your money: held, incoming, paid out",
+    menu=(MenuEntry("💼 Wallet", ("member",), 911, row="me"),),
+    help="Your money: held, incoming, waiting for payout, paid out, recent movements.")
+invoice = Shortcut(
+    name="invoice", title="a receipt", commands=("receipt", "invoice"), run=_invoice,
+    summary="A receipt as a PDF: /receipt NUMBER", intents={Intent.RECEIPT: "{arg}"},
+    help="/receipt NUMBER (or /invoice NUMBER) sends that receipt as a PDF.")
+payouts = Shortcut(
+    name="payouts", title="payout set-up", commands=("payouts",), run=_payouts,
+    summary="Set up where you are paid", intents={Intent.SET_UP_PAYOUTS: ""},
+    help="Set up where you are paid (Stripe Connect).")
 pay = Flow(name="pay", title="a payment", first="card", help="Pay for a deal or a session.",
+           intents={Intent.PAY: "{arg}"},
            states={"card": Ask(prompt=_card_prompt, on=_card)}, on_start=_pay_start)
+direct = Shortcut(
+    name="direct", title="arranging payment directly", commands=("direct",), run=_direct,
+    summary="Pay each other directly or keep escrow: /direct yes|no PAYMENT",
+    intents={Intent.PAY_DIRECTLY: "yes:{arg}", Intent.KEEP_ESCROW: "no:{arg}"},
+    help="/direct yes|no PAYMENT: agree to pay each other directly, or keep the escrow.")
 
-direct = Flow(name="direct", title="arranging payment directly", first="show", states={},
-              commands=("direct",), on_start=_direct,
-              help="/direct yes|no PAYMENT: agree to pay each other directly, or keep the escrow.")
-
-MONEY_FLOWS: list[Flow] = [wallet, invoice, payouts, pay, direct]
+MONEY_FLOWS: list[Entry] = [wallet, invoice, payouts, pay, direct]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from conversations.flow import Ask, Ctx, Flow, Next
+from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next, Shortcut
 from conversations.flows.listing_card import card, summary
 from conversations.messages import (
     Button,
@@ -16,6 +16,7 @@ from conversations.messages import (
     Reply,
     rows,
 )
+from core.actions import Intent
 from core.catalog import lifecycle, listings
 from core.catalog.lifecycle import STATUS_LABELS, TRANSITIONS
 from core.catalog.tables import Listing
@@ -91,12 +92,14 @@ async def _on_manage(ctx: Ctx, msg: Inbound) -> Next:
 
 mylistings = Flow(
     name="mylistings", title="your listings", first="list", commands=("mylistings",),
+    summary="Your listings", intents={Intent.MY_LISTINGS: ""},
+    menu=(MenuEntry("📦 My listings", ("seller",), 20),),
     help="Your listings by status. Open one to edit, pause, resume, mark sold, renew or delete it.",
     states={"list": Ask(prompt=_list, on=_on_list), "manage": Ask(prompt=_manage, on=_on_manage)},
 )
 
 
-async def _renew_now(ctx: Ctx) -> Next | None:
+async def _renew_now(ctx: Ctx) -> Next:
     """The “Renew” button of an expiry reminder."""
     assert ctx.account is not None
     arg = str(ctx.data.get("args") or "")
@@ -110,5 +113,5 @@ async def _renew_now(ctx: Ctx) -> Next | None:
                           f"another {ctx.uow.policy.listing_days} days."))
 
 
-listing_renew = Flow(name="listing_renew", title="renewing a listing", first="noop",
-                     on_start=_renew_now, states={})
+listing_renew = Shortcut(name="listing_renew", title="renewing a listing", run=_renew_now,
+                         intents={Intent.RENEW_LISTING: "{arg}"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from conversations import fields
-from conversations.flow import Ask, Ctx, Flow, FormState, Next
+from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
 from conversations.forms import ChoiceField, Form
 from conversations.messages import Button, Choice, Inbound, Outbound, Reply
 from core.accounts import service as accounts
@@ -107,7 +107,8 @@ notifications = Flow(
     name="notifications",
     title="notification settings",
     first="preferences",
-    commands=("notifications", "settings"),
+    commands=("notifications", "settings"), summary="Where and when to notify you",
+    menu=(MenuEntry("🔔 Notifications", ("member",), 920),),
     states={"preferences": _preferences_state()},
     on_start=_prefill,
 )

@@ -7,11 +7,12 @@ from typing import Any
 from babel import Locale
 
 from conversations import fields
-from conversations.flow import Ask, Ctx, Flow, FormState, Next
+from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
 from conversations.forms import Field, Form
 from conversations.messages import Button, Choice, Inbound, Outbound, Reply
 from core.accounts import service as accounts
 from core.accounts.model import INTERESTS, ROLE_LABELS, Role
+from core.actions import Intent
 from core.storage.tables import Account
 
 EDITABLE: dict[str, Any] = {
@@ -106,7 +107,8 @@ profile = Flow(
     name="profile",
     title="your profile",
     first="view",
-    commands=("profile", "me"),
+    commands=("profile", "me"), summary="See or edit your profile",
+    intents={Intent.PROFILE: ""}, menu=(MenuEntry("👤 Profile", ("member",), 910, row="me"),),
     help="Your profile: tap a field to change it. A new email address is verified again.",
     states={"view": Ask(prompt=_view, on=_on_view), "edit": FormState(form=_edit_form, done=_save)},
 )

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from conversations import fields
-from conversations.flow import Ask, Ctx, Flow, FormState, Next
+from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
 from conversations.forms import Form
 from conversations.messages import Button, Choice, Inbound, Outbound, Reply, Text
 from core.accounts import service as accounts
 from core.accounts.model import default_timezone
+from core.actions import Intent
 from core.errors import DomainError
 
 REGISTRATION_FORM = Form(
@@ -53,7 +54,8 @@ registration = Flow(
     name="registration",
     title="registration",
     first="details",
-    commands=("register",),
+    commands=("register",), summary="Create your Agora account",
+    intents={Intent.REGISTER: ""}, menu=(MenuEntry("📝 Register", ("guest",), 10, row="guest"),),
     needs_account=False,
     help="Registration takes about a minute: name, company, email, roles, where you are, "
     "and what interests you. You can go back to change an answer.",
@@ -119,6 +121,8 @@ async def _already_verified(ctx: Ctx) -> Next | None:
 verify_email = Flow(
     name="verify_email",
     title="email verification",
+    menu=(MenuEntry("✉ Verify my email", ("member",), 900,
+                    when=lambda ctx: ctx.account is not None and ctx.account.email_verified_at is None),),
     first="code",
     help="Type the 6-digit code we emailed you. No email? Check spam, tap “Send a new code”, or "
     "“Change email” if the address was wrong.",

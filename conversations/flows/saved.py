@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from conversations.flow import Ask, Ctx, Flow, Next
+from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next, Shortcut
 from conversations.messages import Button, Choice, Inbound, ListItem, ListPage, Outbound, Reply, rows
+from core.actions import Intent
 from core.catalog import alerts
 from core.catalog.query import SearchQuery
 from core.catalog.tables import SavedSearch
@@ -69,12 +70,14 @@ async def _on_manage(ctx: Ctx, msg: Inbound) -> Next:
 
 saved = Flow(
     name="saved", title="saved searches", first="list", commands=("saved", "alerts"),
+    summary="Your saved searches and alerts",
+    menu=(MenuEntry("🔔 Saved searches", ("buyer",), 20),),
     help="Searches you saved. Alerts come at once or in a daily digest; delete to stop them.",
     states={"list": Ask(prompt=_list, on=_on_list), "manage": Ask(prompt=_manage, on=_on_manage)},
 )
 
 
-async def _unsubscribe(ctx: Ctx) -> Next | None:
+async def _unsubscribe(ctx: Ctx) -> Next:
     """The Unsubscribe button on an alert."""
     arg = str(ctx.data.get("args") or "")
     if not arg.isdigit() or ctx.account is None:
@@ -87,5 +90,5 @@ async def _unsubscribe(ctx: Ctx) -> Next | None:
     return Next.end(Reply(f"🔕 Unsubscribed: no more alerts for {what}."))
 
 
-unsubscribe = Flow(name="unsubscribe", title="unsubscribing", first="noop",
-                   on_start=_unsubscribe, states={})
+unsubscribe = Shortcut(name="unsubscribe", title="unsubscribing", run=_unsubscribe,
+                       intents={Intent.UNSUBSCRIBE: "{arg}"})

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from conversations.flow import Ask, Ctx, Flow, FormState, Next
+from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
 from conversations.flows import search_fields as sf
 from conversations.flows.listing_card import summary
 from conversations.flows.listing_view import view_answer, view_prompt
@@ -145,6 +145,7 @@ async def _on_view(ctx: Ctx, msg: Inbound) -> Next:
 
 search = Flow(
     name="search", title="a search", first="ask", commands=("search", "find"),
+    summary="Search bioenergy listings", menu=(MenuEntry("🔎 Search bioenergy", ("buyer",), 10),),
     help="Type what you need; typos and word order don't matter. Then filter, sort, page "
     "through results, open a listing, or save the search for alerts.",
     states={

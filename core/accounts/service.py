@@ -11,6 +11,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from core.accounts.model import SELF_CHOSEN_ROLES, Role
+from core.actions import Action, Intent
 from core.errors import Conflict, DomainError, NotAllowed
 from core.events import AccountRegistered, EmailVerified, IdentityLinked, ProfileUpdated
 from core.notifications.outbox import enqueue_email, notify
@@ -81,7 +82,8 @@ async def register(uow: UnitOfWork, who: ChannelIdentity, data: Registration,
     `email_verified` is for accounts whose address was checked elsewhere (demo data, imports).
     """
     if await find_account(uow, who.channel, who.user_key):
-        raise Conflict("You are already registered. Type /profile to see or edit your profile.")
+        raise Conflict("You are already registered.",
+                       actions=(Action(Intent.PROFILE, "👤 Profile"),))
     roles = [r for r in data.roles if r in {x.value for x in SELF_CHOSEN_ROLES}]
     if not roles:
         raise DomainError("Choose at least one role.")
@@ -166,7 +168,7 @@ async def update_profile(uow: UnitOfWork, account_id: int, **changes: object) ->
         raise NotAllowed(f"These fields can't be edited: {', '.join(sorted(unknown))}")
     account = await uow.session.get(Account, account_id)
     if account is None:
-        raise NotAllowed("Please register first: type /start.")
+        raise NotAllowed("Please register first.", actions=(Action(Intent.REGISTER, "📝 Register"),))
     new_email = changes.pop("email", None)
     for name, value in changes.items():
         setattr(account, name, value)
@@ -200,7 +202,8 @@ async def redeem_link_code(uow: UnitOfWork, who: ChannelIdentity, code: str) -> 
     now = uow.clock.now()
     link = await uow.session.get(LinkCode, code.strip().upper())
     if link is None or link.used_at is not None or link.expires_at <= now:
-        raise DomainError("That link code is unknown or has expired. Type /link for a new one.")
+        raise DomainError("That link code is unknown or has expired; ask for a new one.",
+                          actions=(Action(Intent.LINK_ACCOUNT, "🔗 New link code"),))
     if (link.channel, link.user_key) == (who.channel, who.user_key):
         raise DomainError("Send this code from your *other* account, not from this one.")
     mine = await find_account(uow, who.channel, who.user_key)

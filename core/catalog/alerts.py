@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from core.actions import Action, ActionRows, Intent
 from core.catalog.documents import doc_of
 from core.catalog.query import SearchQuery
 from core.catalog.search_index import SearchIndex
@@ -86,9 +87,9 @@ async def _record_hit(uow: UnitOfWork, saved: SavedSearch, listing: Listing) -> 
     return True
 
 
-def _alert_buttons(listing_id: int | None, saved_id: int) -> list[list[dict[str, str]]]:
-    rows = [[{"label": "View listing", "data": f"@go:listing_view:{listing_id}"}]] if listing_id else []
-    rows.append([{"label": "Unsubscribe", "data": f"@go:unsubscribe:{saved_id}"}])
+def _alert_buttons(listing_id: int | None, saved_id: int) -> ActionRows:
+    rows = [[Action(Intent.VIEW_LISTING, "View listing", str(listing_id))]] if listing_id else []
+    rows.append([Action(Intent.UNSUBSCRIBE, "Unsubscribe", str(saved_id))])
     return rows
 
 
@@ -133,7 +134,7 @@ async def _send_digest(uow: UnitOfWork, rows: list[tuple[AlertHit, SavedSearch, 
     lines = [f"• {listing.title} — {listing.city}" for _, _, listing in rows[:10]]
     more = f"\n…and {len(rows) - 10} more" if len(rows) > 10 else ""
     what = SearchQuery.from_dict(saved.query).describe()
-    buttons = [[{"label": f"View {listing.title[:30]}", "data": f"@go:listing_view:{listing.id}"}]
+    buttons = [[Action(Intent.VIEW_LISTING, f"View {listing.title[:30]}", str(listing.id))]
                for _, _, listing in rows[:3]] + _alert_buttons(None, saved.id)
     await notify(uow, saved.account_id, f"📰 Daily digest for {what}: {len(rows)} new\n"
                  + "\n".join(lines) + more, buttons=buttons, dedupe_key=key)

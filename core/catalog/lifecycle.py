@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
+from core.actions import Action, Intent
 from core.catalog import alerts
 from core.catalog.events import ListingChanged, ListingPublished
 from core.catalog.listings import own_listing
@@ -79,7 +80,7 @@ async def approve(uow: UnitOfWork, listing_id: int) -> Listing:
     await _published(uow, listing_id)
     listing = await _get(uow, listing_id)
     await notify(uow, listing.seller_id, f"✅ Your listing “{listing.title}” is approved and "
-                 "published.", buttons=[[{"label": "View", "data": f"@go:listing_view:{listing_id}"}]])
+                 "published.", buttons=[[Action(Intent.VIEW_LISTING, "View", str(listing_id))]])
     return listing
 
 
@@ -89,7 +90,7 @@ async def reject(uow: UnitOfWork, listing_id: int, reason: str) -> Listing:
     listing = await _get(uow, listing_id)
     await notify(uow, listing.seller_id, f"✋ Your listing “{listing.title}” was not approved: "
                  f"{reason}\nEdit it and submit it again.",
-                 buttons=[[{"label": "Open in My listings", "data": "@go:mylistings"}]])
+                 buttons=[[Action(Intent.MY_LISTINGS, "Open in My listings")]])
     return listing
 
 
@@ -150,8 +151,8 @@ async def remind_due(uow: UnitOfWork) -> list[int]:
     return reminded
 
 
-def _renew_button(listing_id: int) -> dict[str, str]:
-    return {"label": "Renew for 30 days", "data": f"@go:listing_renew:{listing_id}"}
+def _renew_button(listing_id: int) -> Action:
+    return Action(Intent.RENEW_LISTING, "Renew for 30 days", str(listing_id))
 
 
 def _day(moment: datetime | None) -> str:

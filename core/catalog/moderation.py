@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core.accounts.service import find_account
+from core.actions import Action, Intent
 from core.catalog.tables import Listing
 from core.notifications.outbox import notify
 from core.storage.uow import UnitOfWork
@@ -21,5 +22,5 @@ async def tell_admins(uow: UnitOfWork, listing_id: int) -> int:
             continue
         told.add(account.id)
         await notify(uow, account.id, f"🛡 A listing waits for review: “{listing.title}”.",
-                     buttons=[[{"label": "Review it", "data": f"@go:moderation:{listing_id}"}]])
+                     buttons=[[Action(Intent.REVIEW_LISTING, "Review it", str(listing_id))]])
     return len(told)

@@ -6,10 +6,10 @@ from typing import Any
 
 from sqlalchemy import bindparam, select
 
+from core.actions import ActionRows, payload_rows
 from core.storage.tables import Account, Identity, OutboxMessage
 from core.storage.uow import UnitOfWork
 
-ButtonRows = list[list[dict[str, str]]]
 # A file rendered at delivery by the dispatcher's resolver of that kind, e.g.
 # {"kind": "invoice", "key": TOKEN}; the row keeps only the reference.
 AttachmentRef = dict[str, str]
@@ -40,7 +40,7 @@ async def notify(
     account_id: int,
     text: str,
     *,
-    buttons: ButtonRows | None = None,
+    buttons: ActionRows | None = None,
     channel: str | None = None,
     urgent: bool = False,
     dedupe_key: str | None = None,
@@ -54,7 +54,7 @@ async def notify(
     wanted = channel or account.notify_channel
     if wanted == "email" and account.email and account.email_verified_at:
         return await enqueue_email(uow, account_id, account.email, subject="Agora", body=text,
-                                   dedupe_key=dedupe_key, attachment=attachment)
+                                   dedupe_key=dedupe_key, attachment=attachment, actions=buttons)
     identities = uow.session.info.get(_KNOWN, {}).get(account_id)
     if identities is None:
         identities = list((await uow.session.execute(
@@ -63,16 +63,20 @@ async def notify(
     if not identities:
         return None
     target = next((i for i in identities if i.channel == wanted), identities[0])
-    payload: dict[str, Any] = {"text": text, "buttons": buttons or [], **_files(attachment)}
+    payload: dict[str, Any] = {"text": text, "buttons": payload_rows(buttons), **_files(attachment)}
     return _add(uow, account_id, target.channel, target.address, payload, urgent, dedupe_key)
 
 
 async def enqueue_email(
     uow: UnitOfWork, account_id: int | None, to: str, *, subject: str, body: str,
     dedupe_key: str | None = None, attachment: AttachmentRef | None = None,
+    actions: ActionRows | None = None,
 ) -> OutboxMessage:
-    """An email through the outbox; verification codes are urgent (quiet hours don't hold them)."""
-    payload = {"subject": subject, "text": body, **_files(attachment)}
+    """An email through the outbox; verification codes are urgent (quiet hours don't hold them).
+    Actions are kept so the email can say how to take each one in chat."""
+    payload: dict[str, Any] = {"subject": subject, "text": body, **_files(attachment)}
+    if actions:
+        payload["buttons"] = payload_rows(actions)
     return _add(uow, account_id, "email", to, payload, True, dedupe_key)
 
 

@@ -6,7 +6,12 @@ from collections.abc import Awaitable, Callable, Sequence
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncSession,
+    AsyncSessionTransaction,
+    async_sessionmaker,
+)
 
 from core.clock import Clock
 from core.events import Event
@@ -63,6 +68,10 @@ class UnitOfWork:
         if self._connection is None:
             self._connection = await self.session.connection()
         return self._connection
+
+    async def savepoint(self) -> AsyncSessionTransaction:
+        """A SAVEPOINT: roll back one step (`.rollback()`) and keep the rest of the transaction."""
+        return await self.session.begin_nested()
 
     def emit(self, event: Event) -> None:
         self.events.append(event)

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from conversations.messages import Choice
+from conversations.messages import Choice, notification_reply
 from core.catalog import alerts
 from core.catalog.query import SearchQuery
 from core.storage.tables import Account, OutboxMessage
@@ -51,9 +51,9 @@ async def test_a_slack_buyer_is_alerted_about_a_telegram_sellers_listing_at_once
     sent = await deliver(app)
     ((address, payload),) = sent["slack"].sent
     assert address == "U2" and "ENplus A1 wood pellets, 15 kg bags" in payload["text"]
-    labels = {b["label"]: b["data"] for row in payload["buttons"] for b in row}
-    assert labels["Unsubscribe"] == f"@go:unsubscribe:{saved_id}"
-    assert labels["View listing"].startswith("@go:listing_view:")
+    labels = {b.label: b.data for row in notification_reply(payload).buttons for b in row}
+    assert labels["Unsubscribe"] == f"@do:unsubscribe:{saved_id}"
+    assert labels["View listing"].startswith("@do:view_listing:")
 
 
 async def test_a_telegram_buyer_is_alerted_about_a_slack_sellers_listing(app):

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from config.container import build
 from config.settings import Settings
-from conversations.messages import Choice
+from conversations.messages import Choice, notification_reply
 from core.errors import Conflict, DomainError, NotAllowed
 from core.money.model import Money
 from core.money.ports import Actor, PaymentArrangedDirectly
@@ -149,8 +149,9 @@ async def test_in_chat_the_buyer_proposes_it_and_the_seller_agrees_from_the_noti
     async with app.uow() as uow:
         note = (await uow.session.execute(select(OutboxMessage.payload).where(
             OutboxMessage.account_id == view.payee_id))).scalars().all()[-1]
-    agree = next(b["data"] for row in note["buttons"] for b in row if b["label"].startswith("Agree"))
-    assert any(b["label"] == "Keep escrow" for row in note["buttons"] for b in row)
+    buttons = [b for row in notification_reply(note).buttons for b in row]
+    agree = next(b.data for b in buttons if b.label.startswith("Agree"))
+    assert any(b.label == "Keep escrow" for b in buttons)
     await register(app, "eve", ["buyer"])
     eve = ChatUser(app, "eve")
     await eve.send(Choice(agree))
@@ -201,7 +202,11 @@ async def test_a_provider_payment_arriving_after_both_agreed_is_refunded_in_full
 async def test_someone_notified_by_email_can_answer_by_typing_the_command(app):
     view = await open_goods(app)
     await app.payments.choose_direct(view.id, view.payer_id)
-    assert f"/direct yes {view.id}" in (await texts_to(app, view.payee_id))[-1]
+    async with app.uow() as uow:
+        note = (await uow.session.execute(select(OutboxMessage.payload).where(
+            OutboxMessage.account_id == view.payee_id))).scalars().all()[-1]
+    email = app.engine.registry.email_text(note)
+    assert f"type /direct yes {view.id} in" in email and f"type /direct no {view.id} in" in email
     sue = ChatUser(app, "sue")
     await sue.say(f"/direct no {view.id}")
     assert "Escrow kept" in sue.texts()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from conversations.messages import Choice, FileReply
+from conversations.messages import Choice, FileReply, notification_reply
 from core.money.model import Money
 from core.storage.tables import OutboxMessage
 from payments.tables import Invoice
@@ -58,8 +58,8 @@ async def test_a_receipt_button_in_a_payment_message_sends_the_pdf_to_its_party_
     await app.payments.pay_with_test_card(view.id, "4242424242424242")
     async with app.uow() as uow:
         payloads = (await uow.session.execute(select(OutboxMessage.payload))).scalars().all()
-    data = next(b["data"] for p in payloads for row in p.get("buttons", []) for b in row
-                if b["data"].startswith("@go:invoice:"))
+    data = next(b.data for p in payloads for row in notification_reply(p).buttons for b in row
+                if b.data.startswith("@do:receipt:"))
     bob = ChatUser(app, "bob")
     replies = await bob.send(Choice(data))
     pdf = next(r for r in replies if isinstance(r, FileReply))

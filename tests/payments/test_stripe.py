@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from conversations.messages import notification_reply
 from core.money.model import Money
 from payments import ledger
 from payments.ledger import platform, user
@@ -207,9 +208,10 @@ async def test_payouts_wait_for_onboarding_the_payee_is_told_and_gets_a_link_in_
         payloads = (await uow.session.execute(select(OutboxMessage.payload).where(
             OutboxMessage.account_id == view.payee_id))).scalars().all()
     waiting = [p for p in payloads if "waiting" in p["text"]]
-    assert len(waiting) == 1 and waiting[0]["buttons"][0][0]["data"] == "@go:payouts"
+    (button,) = notification_reply(waiting[0]).buttons[0] if len(waiting) == 1 else ((None,),)
+    assert button.data == "@do:set_up_payouts:"
     sue = ChatUser(stripe_world.app, "sue")
-    await sue.send(Choice("@go:payouts"))
+    await sue.send(Choice(button.data))
     assert "https://connect.stripe.test/setup/acct_" in sue.texts()
     await sue.say("/wallet")
     assert "Waiting for payout: €190.00" in sue.texts()

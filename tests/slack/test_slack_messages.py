@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from conversations.messages import FileReply
+from core.actions import Action, Intent
 from core.notifications.outbox import notify
 from core.storage.tables import Account, OutboxMessage
 from tests.slack.conftest import SlackWorld, message_text
@@ -112,7 +113,7 @@ async def test_the_outbox_delivers_a_notification_to_the_slack_dm(slack: SlackWo
     await slack.channel.start()
     async with slack.app.uow() as uow:
         await notify(uow, await _account_id(slack), "Offer from <b>Eve</b> & co",
-                     buttons=[[{"label": "☰ Menu", "data": "@menu"}]], urgent=True)
+                     buttons=[[Action(Intent.PROFILE, "👤 Profile")]], urgent=True)
         await uow.commit()
 
     await slack.app.dispatcher.run_once()
@@ -120,7 +121,7 @@ async def test_the_outbox_delivers_a_notification_to_the_slack_dm(slack: SlackWo
     sent = await slack.fake.wait_for("chat.postMessage", lambda p: "Offer" in p.get("text", ""))
     assert sent["channel"] == "U1ANN"
     assert sent["text"] == "Offer from &lt;b&gt;Eve&lt;/b&gt; &amp; co"
-    assert button_values(sent["blocks"]) == {"☰ Menu": "@menu"}
+    assert button_values(sent["blocks"]) == {"👤 Profile": "@do:profile:"}
 
 
 async def test_a_slack_api_error_leaves_the_notification_for_a_retry(slack: SlackWorld, clock):

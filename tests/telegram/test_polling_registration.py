@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bots.telegram.channel import ALLOWED_UPDATES, COMMANDS
+from bots.telegram.channel import ALLOWED_UPDATES
 from core.storage.tables import Account, Identity
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.registration import last_code
@@ -81,9 +81,12 @@ async def test_a_button_press_is_answered_before_the_reply_and_its_keyboard_remo
     assert "reply_markup" not in fake.messages[question["message_id"]]
 
 
-async def test_the_bot_publishes_its_commands_and_polls_for_messages_and_buttons(bot, fake):
+async def test_the_bot_publishes_every_declared_command_and_polls_for_messages_and_buttons(bot, fake):
     commands = (await fake.wait_for("setMyCommands", since=0)).params["commands"]
-    assert [c["command"] for c in commands] == [name for name, _ in COMMANDS]
+    published = [c["command"] for c in commands]
+    container, _ = bot
+    assert published == [name for name, _ in container.engine.registry.command_list()]
+    assert {"wallet", "payouts", "watchlist", "receipt", "saved", "market", "moderation"} <= set(published)
     poll = await fake.wait_for("getUpdates", since=0)
     assert poll.params["allowed_updates"] == list(ALLOWED_UPDATES)
     assert not fake.sent("setWebhook")

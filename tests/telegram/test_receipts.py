@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from core.actions import Action, Intent
 from core.money.model import Money
 from core.notifications.dispatcher import Attachment
 from core.notifications.outbox import notify
@@ -47,11 +48,11 @@ async def test_a_long_notice_goes_as_text_first_then_the_document(bot, fake):
     container.attachments["test"] = resolver
     async with container.uow() as uow:
         await notify(uow, account.id, "x" * 1500, attachment={"kind": "test", "key": "k"},
-                     buttons=[[{"label": "Open", "data": "@menu"}]])
+                     buttons=[[Action(Intent.PROFILE, "Open")]])
         await uow.commit()
     fake.mark()
     await container.dispatcher.run_once()
     calls = [c for c in fake.calls[fake.window_start:] if c.params.get("chat_id") == "6363"]
     assert [c.method for c in calls] == ["sendMessage", "sendDocument"]
-    assert keyboard(calls[0]) == [[{"text": "Open", "callback_data": "@menu"}]]
+    assert keyboard(calls[0]) == [[{"text": "Open", "callback_data": "@do:profile:"}]]
     assert calls[1].params["document"]["content"] == b"%PDF-1.7 k"

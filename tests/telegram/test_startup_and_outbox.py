@@ -7,6 +7,7 @@ import logging
 from sqlalchemy import select
 
 from core.accounts.service import ChannelIdentity, Registration, register
+from core.actions import Action, Intent
 from core.notifications.outbox import notify
 from core.storage.tables import OutboxMessage
 from tests.telegram.conftest import keyboard
@@ -34,7 +35,7 @@ async def a_telegram_account(container, user_id: str) -> int:
 async def queue_notification(container, account_id: int) -> None:
     async with container.uow() as uow:
         await notify(uow, account_id, "Your offer for 24 t of pellets was accepted <b>!</b>",
-                     buttons=[[{"label": "Open the menu", "data": "@menu"}]])
+                     buttons=[[Action(Intent.PROFILE, "Open my profile")]])
         await uow.commit()
 
 
@@ -47,7 +48,7 @@ async def test_a_notification_for_a_telegram_identity_is_delivered_to_its_chat(b
     sent = await fake.wait_for("sendMessage", lambda p: "was accepted" in p["text"])
     assert sent.params["chat_id"] == "5151"
     assert "<b>!</b>" in sent.params["text"] and "parse_mode" not in sent.params
-    assert keyboard(sent) == [[{"text": "Open the menu", "callback_data": "@menu"}]]
+    assert keyboard(sent) == [[{"text": "Open my profile", "callback_data": "@do:profile:"}]]
 
 
 async def test_a_notification_telegram_refuses_stays_queued_for_a_retry(bot, fake):
@@ -70,6 +71,6 @@ async def test_a_pressed_notification_button_reaches_the_engine(bot, fake):
     account_id = await a_telegram_account(container, "5353")
     await queue_notification(container, account_id)
     await container.dispatcher.run_once()
-    fake.push(fake.press(5353, "Open the menu"))
-    menu = await fake.wait_for("sendMessage", lambda p: "Main menu — Sam" in p["text"])
-    assert menu.params["chat_id"] == "5353"
+    fake.push(fake.press(5353, "Open my profile"))
+    card = await fake.wait_for("sendMessage", lambda p: "Edit " in str(p.get("reply_markup")))
+    assert card.params["chat_id"] == "5353" and "Sam" in card.params["text"]

@@ -1,0 +1,101 @@
+"""What every step works with: the context it sees (`Ctx`, `Services`) and the answer it gives
+(`Next`). Flows, the form runner, navigation and the engine all speak these types."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from conversations.messages import Envelope, Outbound
+from core.accounts.service import Account, ChannelIdentity
+from core.catalog.catalog import Catalog
+from core.catalog.media import FileFetcher, FileStore
+from core.money.ports import PaymentsPort
+from core.storage.uow import UnitOfWork
+
+
+@dataclass
+class Services:
+    """What flows may use besides the unit of work; filled by the composition root."""
+
+    admins: tuple[str, ...] = ()
+    payments: PaymentsPort | None = None
+    catalog: Catalog | None = None
+    files: FileStore | None = None  # where uploaded photos and documents are kept
+    fetchers: dict[str, FileFetcher] = field(default_factory=dict)  # per channel: file bytes
+    # Sections of a channel's home screen (Slack App Home) for a registered user, in order.
+    home_sections: list[Callable[[Ctx], Awaitable[str]]] = field(default_factory=list)
+
+
+@dataclass
+class Ctx:
+    """What a step sees: who, the open transaction, and the flow's own saved data."""
+
+    env: Envelope
+    uow: UnitOfWork
+    account: Account | None
+    roles: set[str]
+    data: dict[str, Any]
+    services: Services
+    # Set by a step whose answer only updates the question just asked (a ticked checkbox),
+    # so channels that can edit a sent message replace it instead of sending a new one.
+    edit_in_place: bool = False
+
+    @property
+    def who(self) -> ChannelIdentity:
+        return ChannelIdentity(self.env.channel, self.env.user_key, self.env.chat_id)
+
+    @property
+    def forms_at_once(self) -> bool:
+        return self.env.can_show_forms
+
+    def local_now(self) -> datetime:
+        """The application clock's time in the user's time zone (UTC without an account)."""
+        name = self.account.timezone if self.account is not None else None
+        try:
+            zone = ZoneInfo(name) if name else UTC
+        except (ZoneInfoNotFoundError, ValueError):
+            zone = UTC
+        return self.uow.clock.now().astimezone(zone)
+
+
+@dataclass
+class Next:
+    """A step's one answer: replies to send, then where the conversation goes.
+
+    `state`: "" stays (asking the current question again unless `reprompt` is off), a name moves
+    there, None ends the flow. Then, in order: `start` opens another flow (a still-open one is
+    parked for “continue where you left off”), `follow` opens a deep link, `show_menu` adds the
+    main menu. `park` first puts the current flow aside instead of ending it."""
+
+    state: str | None
+    replies: list[Outbound] = field(default_factory=list)
+    start: str | None = None
+    start_data: dict[str, Any] | None = None
+    remember: bool = True  # push the current state on the back-history
+    show_menu: bool = False
+    reprompt: bool = True
+    follow: str = ""  # a /start payload to open when the flow ends (the menu if it opens nothing)
+    park: bool = False
+
+    @classmethod
+    def stay(cls, *replies: Outbound) -> Next:
+        return cls(state="", replies=list(replies))
+
+    @classmethod
+    def end(cls, *replies: Outbound, menu: bool = True) -> Next:
+        return cls(state=None, replies=list(replies), show_menu=menu)
+
+    @classmethod
+    def menu(cls, *replies: Outbound) -> Next:
+        """Put the current flow aside and show the main menu."""
+        return cls(state="", replies=list(replies), park=True, show_menu=True, reprompt=False)
+
+
+def copy_json(data: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy that also proves the data can be stored in a JSON column."""
+    return json.loads(json.dumps(data))

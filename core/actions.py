@@ -1,0 +1,59 @@
+"""Follow-ups as data: what a person may do next, named by intent, never by a flow or command.
+
+Core and payments say "offer this person: view listing 42" as an `Action`; the conversation
+layer maps each intent to the flow that carries it out (one registry), and each channel renders
+it as a button, or, in an email, as the command to type in chat.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class Intent(StrEnum):
+    """Everything core can point a person to."""
+
+    REGISTER = "register"
+    PROFILE = "profile"
+    LINK_ACCOUNT = "link_account"
+    VIEW_LISTING = "view_listing"
+    RENEW_LISTING = "renew_listing"
+    MY_LISTINGS = "my_listings"
+    REVIEW_LISTING = "review_listing"
+    UNSUBSCRIBE = "unsubscribe"
+    RECEIPT = "receipt"
+    SET_UP_PAYOUTS = "set_up_payouts"
+    PAY = "pay"
+    PAY_DIRECTLY = "pay_directly"
+    KEEP_ESCROW = "keep_escrow"
+
+
+@dataclass(frozen=True)
+class Action:
+    """One follow-up: its intent, the object it concerns (an id or token) and a label."""
+
+    intent: Intent
+    label: str
+    arg: str = ""
+
+    def as_payload(self) -> dict[str, str]:
+        """The JSON form kept in an outbox row."""
+        return {"label": self.label, "intent": self.intent.value, "arg": self.arg}
+
+    @classmethod
+    def from_payload(cls, data: dict[str, Any]) -> Action | None:
+        """Read one back; None for anything that is not a known action."""
+        try:
+            return cls(Intent(str(data["intent"])), str(data["label"]), str(data.get("arg") or ""))
+        except (KeyError, ValueError, TypeError):
+            return None
+
+
+ActionRows = list[list[Action]]
+
+
+def payload_rows(rows: ActionRows | None) -> list[list[dict[str, str]]]:
+    """Rows of actions as stored in an outbox payload."""
+    return [[action.as_payload() for action in row] for row in rows or []]
