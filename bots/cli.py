@@ -10,9 +10,9 @@ from typing import Annotated
 import typer
 
 from bots.channel import Channel
+from bots.cli_support import settings_or_exit
 from bots.payments_cli import payments_cli
 from config.container import Container
-from config.settings import Settings, SettingsError, load_settings
 
 cli = typer.Typer(help="Agora — a chat-native marketplace for bioenergy and consultants.",
                   no_args_is_help=True, add_completion=False)
@@ -23,13 +23,7 @@ demo_cli = typer.Typer(help="Demo data.", no_args_is_help=True)
 cli.add_typer(demo_cli, name="demo")
 
 
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except SettingsError as exc:
-        typer.echo(f"Configuration error: {exc}", err=True)
-        raise typer.Exit(2) from None
-
+_settings = settings_or_exit
 
 @cli.command()
 def serve(

@@ -6,16 +6,17 @@ import asyncio
 
 import typer
 
+from bots.cli_support import settings_or_exit
+
 payments_cli = typer.Typer(help="Money: reconciliation and recovery.", no_args_is_help=True)
 
 
 @payments_cli.command("reconcile")
 def reconcile() -> None:
     """Compare the ledger with the provider's balance transactions and print every mismatch."""
-    from bots.cli import _settings
     from config.container import build
 
-    settings = _settings()
+    settings = settings_or_exit()
 
     async def run() -> tuple[int, list[str]]:
         container = build(settings)
@@ -38,10 +39,9 @@ def reconcile() -> None:
 @payments_cli.command("recover")
 def recover() -> None:
     """Retry provider operations left pending by a crash (the scheduler also does this)."""
-    from bots.cli import _settings
     from config.container import build
 
-    settings = _settings()
+    settings = settings_or_exit()
 
     async def run() -> int:
         container = build(settings)

@@ -2,36 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
 
 from conversations.context import Services
 from core.catalog.catalog import Catalog
-from core.catalog.events import ListingChanged, ListingPublished
-from core.catalog.media import FileStore, LocalFileFetcher
+from core.catalog.media import FileFetcher, FileStore, LocalFileFetcher
 from core.events import Event
-
-if TYPE_CHECKING:
-    from config.container import Container
+from core.storage.uow import UowFactory
 
 
-def build_catalog(container: Container, services: Services) -> Catalog:
+def build_catalog(data_dir: str | Path, services: Services) -> Catalog:
     """The catalogue service and the file ports flows use (channels add their fetchers)."""
     catalog = Catalog()
     services.catalog = catalog
-    services.files = FileStore(container.settings.data_dir)
+    services.files = FileStore(data_dir)
     services.fetchers["terminal"] = LocalFileFetcher()
     return catalog
 
 
-def add_fetcher(container: Container, channel: str, fetcher: object) -> None:
+def add_fetcher(services: Services, channel: str, fetcher: FileFetcher) -> None:
     """A channel registers how to download files its users send."""
-    container.engine.services.fetchers[channel] = fetcher  # type: ignore[assignment]
+    services.fetchers[channel] = fetcher
 
 
-async def after_commit(container: Container, events: Sequence[Event]) -> None:
-    """Keep this worker's search index in step with committed listing changes."""
-    if not any(isinstance(e, ListingPublished | ListingChanged) for e in events):
-        return
-    async with container.uow() as uow:
-        await container.catalog.on_events(uow, list(events))
+def index_upkeep(catalog: Catalog, uow: UowFactory) -> Callable[[Sequence[Event]], Awaitable[None]]:
+    """An after-commit handler keeping this worker's search index in step with listings."""
+
+    async def handle(events: Sequence[Event]) -> None:
+        async with uow() as tx:
+            await catalog.on_events(tx, list(events))
+
+    return handle

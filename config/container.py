@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from config.catalog_wiring import after_commit, build_catalog
+from config import event_wiring
+from config.catalog_wiring import build_catalog
 from config.settings import Settings
 from conversations.context import Services
 from conversations.engine import Engine
 from conversations.flows.catalog import ALL_FLOWS
 from conversations.flows.money import wallet_section
 from conversations.flows.profile import profile_text
+from core.catalog.catalog import Catalog
 from core.clock import Clock, SystemClock
-from core.events import Event
+from core.events import EventBus
 from core.notifications.dispatcher import OutboxDispatcher, Resolver, Sender
 from core.policy import Policy
 from core.storage.database import create_engine, session_factory
 from core.storage.uow import UnitOfWork
 from payments import receipts
+from payments.service import PaymentsService
+from payments.webhooks import StripeWebhooks
 from payments.wiring import build_payments, build_webhooks
 
 
@@ -35,20 +39,15 @@ class Container:
     engine: Engine
     dispatcher: OutboxDispatcher
     senders: dict[str, Sender] = field(default_factory=dict)
-    payments: Any = None  # payments.service.PaymentsService, the core's PaymentsPort
-    stripe_webhooks: Any = None  # payments.webhooks.StripeWebhooks when Stripe is configured
-    catalog: Any = None  # core.catalog.catalog.Catalog: the search index of this worker
+    bus: EventBus = field(default_factory=EventBus)
+    payments: PaymentsService | None = None  # the core's PaymentsPort
+    stripe_webhooks: StripeWebhooks | None = None  # when Stripe is configured
+    catalog: Catalog | None = None  # the search index of this worker
     # Notification attachments by kind, shared by every dispatcher of this process.
     attachments: dict[str, Resolver] = field(default_factory=dict)
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.sessions, self.clock, self._after_commit, self.policy)
-
-    async def _after_commit(self, events: Sequence[Event]) -> None:
-        # Notifications were written to the outbox in the same transaction; wake the
-        # dispatcher so they leave now rather than at the next poll.
-        self.dispatcher.wake()
-        await after_commit(self, events)
+        return UnitOfWork(self.sessions, self.clock, self.bus, self.policy)
 
     def add_sender(self, channel: str, sender: Sender) -> None:
         self.senders[channel] = sender
@@ -92,7 +91,9 @@ def build(settings: Settings, *, clock: Clock | None = None,
     attachments.update(receipts.resolvers(container.uow))
     container.stripe_webhooks = build_webhooks(settings, container.payments)
     services.payments = container.payments
-    container.catalog = build_catalog(container, services)
+    container.catalog = build_catalog(settings.data_dir, services)
+    event_wiring.register(container.bus, catalog=container.catalog, uow=container.uow,
+                          dispatcher=dispatcher)
     return container
 
 

@@ -133,11 +133,12 @@ class Engine:
     async def _guarded(self, ctx: Ctx, step: Callable[[], Any]) -> Any:
         """Run a step in a savepoint: a DomainError undoes its writes and its flow data."""
         savepoint = await ctx.uow.savepoint()
-        snapshot = copy_json(ctx.data)
+        snapshot, emitted = copy_json(ctx.data), len(ctx.uow.events)
         try:
             result = await step()
         except DomainError:
             await savepoint.rollback()
+            del ctx.uow.events[emitted:]  # facts of the undone writes never happened
             ctx.data.clear()
             ctx.data.update(snapshot)
             raise

@@ -95,7 +95,7 @@ class Registry:
                    if isinstance(item, dict) and (a := Action.from_payload(item))]
         typed = [(a.label, cmd) for a in actions if (cmd := self.typed_command(a))]
         lines = [f"• {label}: type {cmd} in your Agora chat" for label, cmd in typed]
-        return "\n".join([str(payload.get("text") or ""), *([""] + lines if lines else [])])
+        return "\n".join([str(payload.get("text") or ""), *(["", *lines] if lines else [])])
 
     # --- commands and deep links ---------------------------------------------------------
 

@@ -1,8 +1,18 @@
-"""Domain events: past tense facts that a use case collected and hands on after commit."""
+"""Domain events and the bus that hands them to their handlers.
+
+Use cases `uow.emit(...)` past-tense facts. Handlers are registered in the composition root:
+`during_commit` handlers run inside the transaction, just before COMMIT — that is where
+notifications are written to the outbox, so a crash never loses or duplicates one; `after_commit`
+handlers run once the data is committed — search index upkeep, waking the outbox dispatcher.
+Event classes live with their context: core.accounts.events, core.catalog.events,
+core.money.events."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -10,24 +20,34 @@ class Event:
     pass
 
 
-@dataclass(frozen=True)
-class AccountRegistered(Event):
-    account_id: int
-    channel: str
+DuringCommit = Callable[[Any, Any], Awaitable[None]]  # (unit of work, event)
+AfterCommit = Callable[[Sequence[Any]], Awaitable[None]]  # (the committed events of a kind)
 
 
-@dataclass(frozen=True)
-class EmailVerified(Event):
-    account_id: int
+class EventBus:
+    """Handlers by event class (a handler of a base class sees its subclasses too)."""
 
+    def __init__(self) -> None:
+        self._during: dict[type[Event], list[DuringCommit]] = defaultdict(list)
+        self._after: dict[type[Event], list[AfterCommit]] = defaultdict(list)
 
-@dataclass(frozen=True)
-class IdentityLinked(Event):
-    account_id: int
-    channel: str
+    def during_commit(self, kind: type[Event], handler: DuringCommit) -> None:
+        self._during[kind].append(handler)
 
+    def after_commit(self, kind: type[Event], handler: AfterCommit) -> None:
+        self._after[kind].append(handler)
 
-@dataclass(frozen=True)
-class ProfileUpdated(Event):
-    account_id: int
-    fields: tuple[str, ...]
+    async def handle_during(self, uow: Any, event: Event) -> None:
+        """Run the in-transaction handlers of one event (they may emit more)."""
+        for kind, handlers in self._during.items():
+            if isinstance(event, kind):
+                for handler in handlers:
+                    await handler(uow, event)
+
+    async def handle_after(self, events: Sequence[Event]) -> None:
+        """Give each after-commit handler the committed events of its kind, in order."""
+        for kind, handlers in list(self._after.items()):
+            mine = [e for e in events if isinstance(e, kind)]
+            if mine:
+                for handler in handlers:
+                    await handler(mine)

@@ -16,8 +16,14 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from core.actions import Action, Intent
 from core.errors import Conflict, DomainError, NotAllowed
+from core.money.events import (
+    DirectPaymentDeclined,
+    DirectPaymentProposed,
+    LatePaymentRefunded,
+    PaymentArrangedDirectly,
+)
 from core.money.model import Money
-from core.money.ports import Actor, PaymentArrangedDirectly
+from core.money.ports import Actor
 from core.notifications.outbox import notify, recipients
 from core.storage.uow import UnitOfWork
 from payments import ledger
@@ -83,14 +89,13 @@ async def choose(uow: UnitOfWork, escrow: Escrow, account_id: int) -> Escrow:
             raise _moved_on(escrow)
         return escrow  # a repeated press changes nothing
     if escrow.direct_payer_at is None or escrow.direct_payee_at is None:
-        await _propose(uow, escrow, account_id)
+        uow.emit(DirectPaymentProposed(escrow.id, account_id))
         return escrow
     actor = Actor(f"account:{account_id}", "both parties chose to arrange payment directly")
     if not await transition(uow, escrow, (WAITING,), DIRECT, actor):
         raise _moved_on(await load(uow, escrow.id))  # cannot happen while we hold the row
     assert escrow.payee_id is not None  # _check refused escrows without one
     uow.emit(PaymentArrangedDirectly(escrow.id, escrow.reference, escrow.payer_id, escrow.payee_id))
-    await _arranged(uow, escrow)
     return escrow
 
 
@@ -106,9 +111,7 @@ async def decline(uow: UnitOfWork, escrow: Escrow, account_id: int) -> Escrow:
         if escrow.state != WAITING:
             raise _moved_on(escrow)
         return escrow  # nothing was proposed: nothing to tell anyone
-    other, role = _other(escrow, account_id)
-    await notify(uow, other, f"🔒 The {role} keeps the escrow for {escrow.reference}: payment "
-                 "goes through Agora as usual, held until delivery is confirmed.")
+    uow.emit(DirectPaymentDeclined(escrow.id, account_id))
     return escrow
 
 
@@ -123,12 +126,28 @@ async def refunded_late(uow: UnitOfWork, escrow: Escrow, amount: Money) -> None:
                                [(held, -amount), (world, amount)], actor,
                                f"Refund of the late payment for {escrow.reference}", escrow.id)
     if new:
-        await notify(uow, escrow.payer_id, f"↩ Your payment of {amount} for {escrow.reference} "
-                     "arrived after you both agreed to pay directly, so it was refunded in full.")
+        uow.emit(LatePaymentRefunded(escrow.id, escrow.payer_id, amount))
 
 
-async def _propose(uow: UnitOfWork, escrow: Escrow, account_id: int) -> None:
-    other, role = _other(escrow, account_id)
+# --- event handlers: the notices, written in the emitting transaction ---------------------
+
+
+async def on_late_refund(uow: UnitOfWork, event: LatePaymentRefunded) -> None:
+    escrow = await load(uow, event.escrow_id)
+    await notify(uow, event.payer_id, f"↩ Your payment of {event.amount} for {escrow.reference} "
+                 "arrived after you both agreed to pay directly, so it was refunded in full.")
+
+
+async def on_declined(uow: UnitOfWork, event: DirectPaymentDeclined) -> None:
+    escrow = await load(uow, event.escrow_id)
+    other, role = _other(escrow, event.account_id)
+    await notify(uow, other, f"🔒 The {role} keeps the escrow for {escrow.reference}: payment "
+                 "goes through Agora as usual, held until delivery is confirmed.")
+
+
+async def on_proposed(uow: UnitOfWork, event: DirectPaymentProposed) -> None:
+    escrow = await load(uow, event.escrow_id)
+    other, role = _other(escrow, event.proposer_id)
     amount = Money(escrow.amount, escrow.currency)
     buttons = [[Action(Intent.PAY_DIRECTLY, "Agree (arrange directly)", str(escrow.id)),
                 Action(Intent.KEEP_ESCROW, "Keep escrow", str(escrow.id))]]
@@ -138,8 +157,8 @@ async def _propose(uow: UnitOfWork, escrow: Escrow, account_id: int) -> None:
                  buttons=buttons)
 
 
-async def _arranged(uow: UnitOfWork, escrow: Escrow) -> None:
-    assert escrow.payee_id is not None
+async def on_arranged(uow: UnitOfWork, event: PaymentArrangedDirectly) -> None:
+    escrow = await load(uow, event.escrow_id)
     await recipients(uow, {escrow.payer_id, escrow.payee_id})
     amount = Money(escrow.amount, escrow.currency)
     text = (f"🤝 Payment of {amount} for {escrow.reference} is arranged directly between buyer "

@@ -6,6 +6,16 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core.actions import Action, ActionRows, Intent
+from core.money.events import (
+    EscrowFunded,
+    EscrowReleased,
+    PaymentAuthorised,
+    PaymentDeclined,
+    PaymentSettled,
+    PayoutSent,
+    PayoutWaiting,
+    PromotionCharged,
+)
 from core.money.model import Money
 from core.notifications.outbox import notify, recipients
 from core.storage.tables import OutboxMessage
@@ -129,3 +139,42 @@ async def payout_waits(uow: UnitOfWork, escrow: Escrow) -> None:
                  f"⏳ Your payout for {escrow.reference} is waiting: finish setting up payouts "
                  "to receive it.", buttons=[[Action(Intent.SET_UP_PAYOUTS, "Set up payouts")]],
                  dedupe_key=key)
+
+
+# --- event handlers: run in the transaction that emitted the event, just before COMMIT --------
+
+
+async def _escrow(uow: UnitOfWork, escrow_id: int) -> Escrow:
+    escrow = await uow.session.get(Escrow, escrow_id)
+    assert escrow is not None
+    return escrow
+
+
+async def on_funded(uow: UnitOfWork, event: EscrowFunded | PaymentAuthorised | PromotionCharged
+                    ) -> None:
+    await funded(uow, await _escrow(uow, event.escrow_id), event.journal_id)
+
+
+async def on_declined(uow: UnitOfWork, event: PaymentDeclined) -> None:
+    await declined(uow, await _escrow(uow, event.escrow_id), event.message)
+
+
+async def on_released(uow: UnitOfWork, event: EscrowReleased) -> None:
+    if not event.journal_id:  # a split's share: told with the split's PaymentSettled
+        return
+    escrow = await _escrow(uow, event.escrow_id)
+    await released(uow, escrow, event.net + event.commission, event.commission, event.journal_id)
+
+
+async def on_settled(uow: UnitOfWork, event: PaymentSettled) -> None:
+    op = await uow.session.get(PaymentOperation, event.operation_id)
+    assert op is not None
+    await settled(uow, await _escrow(uow, event.escrow_id), op, event.journal_id)
+
+
+async def on_paid_out(uow: UnitOfWork, event: PayoutSent) -> None:
+    await paid_out(uow, await _escrow(uow, event.escrow_id), event.amount, event.journal_id)
+
+
+async def on_payout_waiting(uow: UnitOfWork, event: PayoutWaiting) -> None:
+    await payout_waits(uow, await _escrow(uow, event.escrow_id))

@@ -5,9 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from core.errors import Conflict
-from core.money.model import Money
-from core.money.ports import (
-    Actor,
+from core.money.events import (
     AuthorisationVoided,
     EscrowFunded,
     EscrowReleased,
@@ -15,11 +13,15 @@ from core.money.ports import (
     PaymentCaptured,
     PaymentDeclined,
     PaymentRefunded,
+    PaymentSettled,
     PayoutSent,
+    PayoutWaiting,
     PromotionCharged,
 )
+from core.money.model import Money
+from core.money.ports import Actor
 from core.storage.uow import UnitOfWork
-from payments import ledger, notices
+from payments import ledger
 from payments.ledger import Ref, platform, user, world
 from payments.providers.base import Provider
 from payments.tables import Escrow, PaymentOperation, PayoutAccount
@@ -45,13 +47,11 @@ async def funded(uow: UnitOfWork, escrow: Escrow, actor: Actor) -> None:
                                    [(world(escrow.provider), -amount), (into, amount)],
                                    actor, f"Payment for {escrow.reference}", escrow.id)
     event = {"goods": EscrowFunded, "session": PaymentAuthorised, "charge": PromotionCharged}
-    uow.emit(event[escrow.kind](escrow.id, escrow.reference, amount))
-    await notices.funded(uow, escrow, journal)
+    uow.emit(event[escrow.kind](escrow.id, escrow.reference, amount, journal))
 
 
 async def declined(uow: UnitOfWork, escrow: Escrow, message: str) -> None:
-    uow.emit(PaymentDeclined(escrow.id, escrow.reference))
-    await notices.declined(uow, escrow, message)
+    uow.emit(PaymentDeclined(escrow.id, escrow.reference, message))
 
 
 async def released(uow: UnitOfWork, escrow: Escrow, net: Money, commission: Money,
@@ -63,8 +63,7 @@ async def released(uow: UnitOfWork, escrow: Escrow, net: Money, commission: Mone
     journal, _ = await ledger.post(uow, f"release:{escrow.id}", "release", legs, actor,
                                    f"Release of {escrow.reference}", escrow.id)
     uow.emit(EscrowReleased(escrow.id, escrow.reference, escrow.payee_id, net - commission,
-                            commission))
-    await notices.released(uow, escrow, net, commission, journal)
+                            commission, journal))
 
 
 async def completed(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation) -> None:
@@ -85,7 +84,7 @@ async def completed(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation) -> No
             raise Conflict("escrow is not settling")
         await uow.session.refresh(escrow)
         _emit(uow, escrow, op)
-        await notices.settled(uow, escrow, op, journal)
+        uow.emit(PaymentSettled(escrow.id, op.id, journal))
 
 
 def _settlement(escrow: Escrow, op: PaymentOperation) -> tuple[list[tuple[Ref, Money]], dict]:
@@ -131,8 +130,7 @@ async def _paid_out(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation, actor
         .values(payout_state="paid").execution_options(synchronize_session=False))
     if moved.rowcount != 1:
         raise Conflict("payout is not being sent")
-    uow.emit(PayoutSent(escrow.id, escrow.payee_id, amount))
-    await notices.paid_out(uow, escrow, amount, journal)
+    uow.emit(PayoutSent(escrow.id, escrow.payee_id, amount, journal))
 
 
 async def abandoned(uow: UnitOfWork, op: PaymentOperation) -> None:
@@ -151,7 +149,8 @@ async def abandoned(uow: UnitOfWork, op: PaymentOperation) -> None:
 
 
 async def payout_waits(uow: UnitOfWork, escrow: Escrow) -> None:
-    await notices.payout_waits(uow, escrow)
+    assert escrow.payee_id is not None
+    uow.emit(PayoutWaiting(escrow.id, escrow.payee_id))
 
 
 async def destination(uow: UnitOfWork, provider: Provider, payee_id: int) -> str | None:

@@ -113,7 +113,7 @@ class SlackChannel:
         self.app = AsyncApp(signing_secret=settings.slack_signing_secret, client=self.client,
                             name="agora")
         self._socket: Any = None
-        add_fetcher(container, self.name, SlackFileFetcher(
+        add_fetcher(container.engine.services, self.name, SlackFileFetcher(
             self.client, settings.slack_bot_token or "", settings.slack_api_url))
         self.app.command(COMMAND)(self.on_command)
         self.app.action(re.compile(f"^{re.escape(blocks.ACTION_PREFIX)}"))(self.on_action)

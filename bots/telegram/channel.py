@@ -101,7 +101,7 @@ class TelegramChannel:
         await app.initialize()
         await self._publish_commands()
         self.container.add_sender(self.name, TelegramSender(app.bot))
-        add_fetcher(self.container, self.name, TelegramFileFetcher(app.bot))
+        add_fetcher(self.container.engine.services, self.name, TelegramFileFetcher(app.bot))
         await app.start()
         if settings.telegram_webhook_url:
             await app.bot.set_webhook(settings.telegram_webhook_url,

@@ -10,10 +10,10 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
+from core.accounts.events import AccountRegistered, EmailVerified, IdentityLinked, ProfileUpdated
 from core.accounts.model import SELF_CHOSEN_ROLES, Role
 from core.actions import Action, Intent
 from core.errors import Conflict, DomainError, NotAllowed
-from core.events import AccountRegistered, EmailVerified, IdentityLinked, ProfileUpdated
 from core.notifications.outbox import enqueue_email, notify
 from core.storage.tables import Account, EmailVerification, Identity, LinkCode
 from core.storage.uow import UnitOfWork

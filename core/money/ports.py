@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from core.events import Event
 from core.money.model import Money
 from core.storage.uow import UnitOfWork
 
@@ -110,77 +109,3 @@ class PaymentsPort(Protocol):
     def test_mode(self) -> bool: ...
 
     def commission_for(self, market: Market, amount: Money) -> Money: ...
-
-
-@dataclass(frozen=True)
-class EscrowFunded(Event):
-    escrow_id: int
-    reference: str
-    amount: Money
-
-
-@dataclass(frozen=True)
-class PaymentAuthorised(Event):
-    escrow_id: int
-    reference: str
-    amount: Money
-
-
-@dataclass(frozen=True)
-class PaymentArrangedDirectly(Event):
-    """Both parties chose to pay each other directly: Agora holds nothing for this escrow."""
-
-    escrow_id: int
-    reference: str
-    payer_id: int
-    payee_id: int
-
-
-@dataclass(frozen=True)
-class PaymentDeclined(Event):
-    escrow_id: int
-    reference: str
-
-
-@dataclass(frozen=True)
-class EscrowReleased(Event):
-    escrow_id: int
-    reference: str
-    payee_id: int
-    net: Money
-    commission: Money
-
-
-@dataclass(frozen=True)
-class PaymentRefunded(Event):
-    escrow_id: int
-    reference: str
-    amount: Money
-
-
-@dataclass(frozen=True)
-class AuthorisationVoided(Event):
-    escrow_id: int
-    reference: str
-
-
-@dataclass(frozen=True)
-class PaymentCaptured(Event):
-    escrow_id: int
-    reference: str
-    amount: Money
-    commission: Money
-
-
-@dataclass(frozen=True)
-class PromotionCharged(Event):
-    escrow_id: int
-    reference: str
-    amount: Money
-
-
-@dataclass(frozen=True)
-class PayoutSent(Event):
-    escrow_id: int
-    payee_id: int
-    amount: Money

@@ -1,8 +1,9 @@
-"""Unit of work: one transaction per use case, events handed on after commit."""
+"""Unit of work: one transaction per use case; its events go to their handlers, in the
+transaction just before COMMIT and again after it (core.events.EventBus)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Any
 
@@ -14,10 +15,8 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from core.clock import Clock
-from core.events import Event
+from core.events import Event, EventBus
 from core.policy import Policy
-
-AfterCommit = Callable[[Sequence[Event]], Awaitable[None]]
 
 
 class UnitOfWork:
@@ -27,12 +26,12 @@ class UnitOfWork:
         self,
         sessions: async_sessionmaker[AsyncSession],
         clock: Clock,
-        after_commit: AfterCommit | None = None,
+        bus: EventBus | None = None,
         policy: Policy | None = None,
     ) -> None:
         self.policy = policy or Policy()
         self._sessions = sessions
-        self._after_commit = after_commit
+        self.bus = bus or EventBus()
         self.clock = clock
         self.events: list[Event] = []
         self._then: dict[str, Callable[[], Awaitable[None]]] = {}
@@ -82,18 +81,24 @@ class UnitOfWork:
 
     def sibling(self) -> UnitOfWork:
         """A new unit of work on the same database, for a separate transaction."""
-        return UnitOfWork(self._sessions, self.clock, self._after_commit, self.policy)
+        return UnitOfWork(self._sessions, self.clock, self.bus, self.policy)
 
     def then(self, name: str, step: Callable[[], Awaitable[None]]) -> None:
         """Run `step` once after this transaction commits (a second one of that name is ignored)."""
         self._then.setdefault(name, step)
 
     async def commit(self) -> None:
+        """Handle the events in the transaction (handlers may emit more), COMMIT, then hand
+        the committed events to the after-commit handlers and run the `then` steps."""
+        handled = 0
+        while handled < len(self.events):
+            handled += 1
+            await self.bus.handle_during(self, self.events[handled - 1])
         await self.session.commit()
         events, self.events = self.events, []
         steps, self._then = list(self._then.values()), {}
-        if self._after_commit and events:
-            await self._after_commit(events)
+        if events:
+            await self.bus.handle_after(events)
         for step in steps:
             await step()
 

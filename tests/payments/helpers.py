@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from config.container import Container
+from core.events import Event
 from core.money.model import Money
 from core.money.ports import Actor, EscrowView
 from tests.support.accounts import registered
@@ -31,11 +32,9 @@ async def held_escrow(app: Container, amount: int = 10_000, reference: str = "de
 def spy_events(app: Container) -> list:
     """Every event the container hands on after commit, from now on."""
     seen: list = []
-    original = app._after_commit
 
     async def spy(events):  # type: ignore[no-untyped-def]
         seen.extend(events)
-        await original(events)
 
-    app._after_commit = spy  # type: ignore[method-assign]
+    app.bus.after_commit(Event, spy)
     return seen

@@ -11,8 +11,9 @@ from config.container import build
 from config.settings import Settings
 from conversations.messages import Choice, notification_reply
 from core.errors import Conflict, DomainError, NotAllowed
+from core.money.events import DirectPaymentProposed, PaymentArrangedDirectly
 from core.money.model import Money
-from core.money.ports import Actor, PaymentArrangedDirectly
+from core.money.ports import Actor
 from core.storage.tables import OutboxMessage
 from payments import ledger
 from payments.tables import Escrow, Invoice, LedgerJournal
@@ -52,7 +53,7 @@ async def test_when_both_parties_choose_it_nothing_is_held_and_both_are_told(app
     both = await app.payments.choose_direct(view.id, view.payee_id)
     assert (both.state, both.direct, both.direct_payee) == ("arranged_directly", True, True)
     assert both.commission == Money(0, "EUR")
-    assert [type(e) for e in events] == [PaymentArrangedDirectly]
+    assert [type(e) for e in events] == [DirectPaymentProposed, PaymentArrangedDirectly]
     assert await count(app, LedgerJournal) == 0 and await count(app, Invoice) == 0
     for party in (view.payer_id, view.payee_id):
         told = (await texts_to(app, party))[-1]

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from core.errors import Conflict, DomainError
+from core.money.events import EscrowFunded, EscrowReleased
 from core.money.model import Money
-from core.money.ports import EscrowFunded, EscrowReleased
 from payments import ledger
 from payments.ledger import platform, user
 from payments.tables import LedgerJournal

@@ -1,0 +1,45 @@
+"""Which handler runs for which event: notices inside the emitting transaction, index upkeep and
+the dispatcher's wake-up after commit. New contexts add their handlers here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from config.catalog_wiring import index_upkeep
+from core.catalog.catalog import Catalog
+from core.catalog.events import ListingChanged, ListingPublished
+from core.events import Event, EventBus
+from core.money import events as money
+from core.notifications.dispatcher import OutboxDispatcher
+from core.storage.uow import UowFactory
+from payments import direct, notices
+
+
+def register(bus: EventBus, *, catalog: Catalog, uow: UowFactory,
+             dispatcher: OutboxDispatcher) -> None:
+    """Every handler of this process, registered once at start."""
+    _payment_notices(bus)
+
+    async def wake(events: Sequence[Event]) -> None:
+        # Notices were written to the outbox in the same transaction; send them now rather
+        # than at the dispatcher's next poll.
+        dispatcher.wake()
+
+    bus.after_commit(Event, wake)
+    upkeep = index_upkeep(catalog, uow)
+    bus.after_commit(ListingPublished, upkeep)
+    bus.after_commit(ListingChanged, upkeep)
+
+
+def _payment_notices(bus: EventBus) -> None:
+    for funded in (money.EscrowFunded, money.PaymentAuthorised, money.PromotionCharged):
+        bus.during_commit(funded, notices.on_funded)
+    bus.during_commit(money.PaymentDeclined, notices.on_declined)
+    bus.during_commit(money.EscrowReleased, notices.on_released)
+    bus.during_commit(money.PaymentSettled, notices.on_settled)
+    bus.during_commit(money.PayoutSent, notices.on_paid_out)
+    bus.during_commit(money.PayoutWaiting, notices.on_payout_waiting)
+    bus.during_commit(money.DirectPaymentProposed, direct.on_proposed)
+    bus.during_commit(money.DirectPaymentDeclined, direct.on_declined)
+    bus.during_commit(money.PaymentArrangedDirectly, direct.on_arranged)
+    bus.during_commit(money.LatePaymentRefunded, direct.on_late_refund)

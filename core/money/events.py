@@ -1,0 +1,131 @@
+"""Money events: past-tense facts of payments, escrows and payouts (handlers send the notices)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.events import Event
+from core.money.model import Money
+
+
+@dataclass(frozen=True)
+class EscrowFunded(Event):
+    escrow_id: int
+    reference: str
+    amount: Money
+    journal_id: int = 0
+
+
+@dataclass(frozen=True)
+class PaymentAuthorised(Event):
+    escrow_id: int
+    reference: str
+    amount: Money
+    journal_id: int = 0
+
+
+@dataclass(frozen=True)
+class PaymentArrangedDirectly(Event):
+    """Both parties chose to pay each other directly: Agora holds nothing for this escrow."""
+
+    escrow_id: int
+    reference: str
+    payer_id: int
+    payee_id: int
+
+
+@dataclass(frozen=True)
+class PaymentDeclined(Event):
+    escrow_id: int
+    reference: str
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class EscrowReleased(Event):
+    escrow_id: int
+    reference: str
+    payee_id: int
+    net: Money
+    commission: Money
+    # Set by a release; a split's share leaves it 0, being told with its PaymentSettled.
+    journal_id: int = 0
+
+
+@dataclass(frozen=True)
+class PaymentRefunded(Event):
+    escrow_id: int
+    reference: str
+    amount: Money
+
+
+@dataclass(frozen=True)
+class AuthorisationVoided(Event):
+    escrow_id: int
+    reference: str
+
+
+@dataclass(frozen=True)
+class PaymentCaptured(Event):
+    escrow_id: int
+    reference: str
+    amount: Money
+    commission: Money
+
+
+@dataclass(frozen=True)
+class PromotionCharged(Event):
+    escrow_id: int
+    reference: str
+    amount: Money
+    journal_id: int = 0
+
+
+@dataclass(frozen=True)
+class PayoutSent(Event):
+    escrow_id: int
+    payee_id: int
+    amount: Money
+    journal_id: int = 0
+
+
+@dataclass(frozen=True)
+class PaymentSettled(Event):
+    """A provider refund, split, void or capture finished and was posted to the ledger."""
+
+    escrow_id: int
+    operation_id: int
+    journal_id: int
+
+
+@dataclass(frozen=True)
+class PayoutWaiting(Event):
+    """Money is ready for the payee, who has not finished setting up payouts."""
+
+    escrow_id: int
+    payee_id: int
+
+
+@dataclass(frozen=True)
+class DirectPaymentProposed(Event):
+    """One party proposed to pay directly; the other is asked."""
+
+    escrow_id: int
+    proposer_id: int
+
+
+@dataclass(frozen=True)
+class LatePaymentRefunded(Event):
+    """A provider payment arrived after both chose to pay directly, and was refunded in full."""
+
+    escrow_id: int
+    payer_id: int
+    amount: Money
+
+
+@dataclass(frozen=True)
+class DirectPaymentDeclined(Event):
+    """A party withdrew or refused paying directly: the escrow stays."""
+
+    escrow_id: int
+    account_id: int
