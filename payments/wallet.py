@@ -17,7 +17,7 @@ OPEN = ("held", "authorised", "settling")
 
 
 async def wallet(uow: UnitOfWork, provider: Provider, account_id: int, recent: int = 8) -> Wallet:
-    """Everything /wallet shows for one account."""
+    """Everything the wallet shows for one account."""
     balances = await ledger.balances_of(uow, f"account:{account_id}")
 
     def of(*purposes: str) -> list[Money]:

@@ -75,3 +75,40 @@ async def test_the_home_view_shows_the_profile_and_the_menu_without_changing_any
     assert "👤 Ann · Baltic Pellets" in home[0].text
     assert "💼 Your wallet" in home[1].text
     assert "Main menu" in home[2].text
+
+
+async def test_a_refusal_from_any_step_is_answered_politely_with_cores_follow_ups(app):
+    from conversations.engine import APOLOGY, Engine
+    from conversations.flow import Ask, Flow, Next, Shortcut
+    from conversations.messages import Command, Envelope
+    from core.actions import Action, Intent
+    from core.errors import NotAllowed
+
+    def refuse(*_args):
+        raise NotAllowed("That listing is not yours.",
+                         actions=(Action(Intent.MY_LISTINGS, "📦 My listings"),))
+
+    async def refuse_async(*args):
+        refuse(*args)
+
+    async def go_on(ctx, msg):
+        return Next.end()
+
+    entries = [
+        Flow(name="opening", title="t", commands=("opening",), summary="s", needs_account=False,
+             first="q", on_start=refuse_async, states={"q": Ask(prompt=refuse_async, on=go_on)}),
+        Flow(name="asking", title="t", commands=("asking",), summary="s", needs_account=False,
+             first="q", states={"q": Ask(prompt=refuse_async, on=go_on)}),
+        Shortcut(name="quick", title="t", commands=("quick",), summary="s", needs_account=False,
+                 run=refuse_async),
+        *[e for e in app.engine.registry.entries.values() if e.name == "my_listings"
+          or e.name == "mylistings"],
+    ]
+    engine = Engine(app.uow, entries, app.engine.services)
+    for number, name in enumerate(("opening", "asking", "quick")):
+        outcome = await engine.handle(Envelope("terminal", "zed", "zed", Command(name),
+                                               event_id=f"refusal-{number}"))
+        texts = [getattr(r, "text", "") for r in outcome.replies]
+        assert "That listing is not yours." in texts and APOLOGY not in texts, name
+        refusal = next(r for r in outcome.replies if getattr(r, "text", "") == texts[0])
+        assert refusal.buttons[0][0].data == "@do:my_listings:", name

@@ -213,7 +213,8 @@ async def redeem_link_code(uow: UnitOfWork, who: ChannelIdentity, code: str) -> 
         raise NotAllowed("Both identities already have an account; merging two accounts "
                          "isn't supported yet. Please contact support.")
     if not link.account_id and not mine:
-        raise DomainError("Neither identity is registered yet. Register on one first (/start).")
+        raise DomainError("Neither identity is registered yet. Register on one first.",
+                          actions=(Action(Intent.REGISTER, "📝 Register"),))
     claimed = await uow.session.execute(
         update(LinkCode).where(LinkCode.code == link.code, LinkCode.used_at.is_(None))
         .values(used_at=now)

@@ -1,0 +1,159 @@
+"""The shape of the code: imports point one way, rules stay in core, flows are reachable."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from conversations.flows.catalog import ALL_FLOWS
+from conversations.messages import Choice
+from conversations.registry import Registry
+from core.actions import Intent
+from tests.support.accounts import registered
+from tests.support.chat import ChatUser
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("bots", "conversations", "core", "payments", "config")
+
+
+def _modules() -> dict[str, Path]:
+    found = {}
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+            found[name] = path
+    return found
+
+
+def _imports(path: Path, modules: dict[str, Path]) -> set[str]:
+    """The project modules a file imports (at run time or for type checking)."""
+    targets: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        else:
+            continue
+        targets |= {name for name in names if name in modules}
+    return targets
+
+
+def _circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected groups of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    groups: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in graph.get(node, ()):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                groups.append(sorted(group))
+
+    for node in graph:
+        if node not in index:
+            visit(node)
+    return groups
+
+
+def test_no_two_modules_import_each_other_directly_or_round_about():
+    modules = _modules()
+    graph = {name: _imports(path, modules) - {name} for name, path in modules.items()}
+    # A package's __init__ re-exporting its modules is not a circle of the code's own.
+    graph = {name: {t for t in targets if not name.startswith(t + ".")}
+             for name, targets in graph.items()}
+    assert _circles(graph) == []
+
+
+def test_layers_point_one_way():
+    modules = _modules()
+    outward = {"core": ("conversations", "bots", "payments", "config"),
+               "payments": ("conversations", "bots", "config"),
+               "conversations": ("bots", "config")}
+    wrong = []
+    for name, path in modules.items():
+        for forbidden in outward.get(name.split(".")[0], ()):
+            wrong += [f"{name} -> {t}" for t in _imports(path, modules) if t.split(".")[0] == forbidden]
+    assert wrong == []
+
+
+def test_conversations_import_no_sqlalchemy_and_no_tables():
+    pattern = re.compile(r"^\s*(from|import) (sqlalchemy|core\..*tables)", re.MULTILINE)
+    offenders = [str(p.relative_to(ROOT)) for p in (ROOT / "conversations").rglob("*.py")
+                 if pattern.search(p.read_text())]
+    assert offenders == []
+
+
+def test_core_and_payments_name_no_flow_and_no_slash_command():
+    commands = {c for c, _ in Registry(ALL_FLOWS).command_list()}
+    slash = re.compile(r"(^|[\s(“\"'])/(" + "|".join(sorted(commands)) + r")\b")
+    offenders = []
+    for package in ("core", "payments"):
+        for path in (ROOT / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                    if "@go:" in node.value or slash.search(node.value):
+                        offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.value!r}")
+    assert offenders == []
+
+
+def test_every_intent_core_can_send_is_carried_out_by_a_flow():
+    registry = Registry(ALL_FLOWS)
+    assert registry.missing_intents() == set()
+    for intent in Intent:
+        assert registry.target(intent.value, "7") is not None
+
+
+def test_every_command_is_in_help_and_in_the_channels_command_list(app):
+    registry = app.engine.registry
+    listed = dict(registry.command_list())
+    for entry in registry.entries.values():
+        if entry.commands:
+            assert entry.commands[0] in listed, entry.name
+    assert {"wallet", "payouts", "watchlist", "receipt", "saved", "market"} <= set(listed)
+
+
+async def test_every_menu_entry_appears_in_the_menu_of_its_role_and_opens_its_flow(app):
+    await registered(app, "root", roles=("seller", "buyer"))
+    everyone = ChatUser(app, "root")
+    app.engine.services.admins = ("terminal:root",)
+    await everyone.say("/menu")
+    menu = {b.label: b.data for r in everyone.last for row in getattr(r, "buttons", ()) for b in row}
+    for entry in app.engine.registry.entries.values():
+        for item in entry.menu:
+            if set(item.roles) & {"seller", "buyer", "admin", "member"} and item.when is None:
+                assert menu.get(item.label) == f"@go:{entry.name}", item.label
+    help_text = "\n".join(r.text for r in await everyone.send(Choice("@help")))
+    for command, _ in app.engine.registry.command_list():
+        assert f"/{command} " in help_text
+
+
+def test_a_flow_with_a_command_but_no_summary_is_refused_when_the_registry_is_built():
+    from conversations.flow import Shortcut
+
+    async def run(ctx):  # pragma: no cover - never run
+        raise AssertionError
+
+    try:
+        Registry([Shortcut(name="x", title="x", commands=("x",), run=run)])
+    except ValueError as exc:
+        assert "summary" in str(exc)
+    else:
+        raise AssertionError("a command without a summary was accepted")
