@@ -81,6 +81,7 @@ class Next:
     reprompt: bool = True
     follow: str = ""  # a /start payload to open when the flow ends (the menu if it opens nothing)
     park: bool = False
+    discard: bool = False  # the person discarded the flow: its `on_discard` undoes and tells
 
     @classmethod
     def stay(cls, *replies: Outbound) -> Next:

@@ -150,6 +150,8 @@ class Engine:
     async def apply(self, ctx: Ctx, conv: ChatState, nxt: Next) -> list[Outbound]:
         """Move where a step chose, open what it asked for, and ask the next question."""
         replies = list(nxt.replies)
+        if nxt.discard:
+            replies.append(Reply(await self._discard(ctx, conv), kind="notice"))
         if nxt.park:
             navigation.suspend(conv, ctx)
         if nxt.state is None:
@@ -220,6 +222,18 @@ class Engine:
             navigation.end(conv, ctx)
             return [self.refusal(exc), self.menu(ctx, conv)]
         return _with_navigation(replies, can_go_back=bool(conv.history) or state.in_progress(ctx, key))
+
+    async def _discard(self, ctx: Ctx, conv: ChatState) -> str:
+        """Undo what the flow saved, if it says how, and say truthfully what is left."""
+        entry = self.registry.get(conv.flow)
+        title = entry.title if entry else "that"
+        if entry is None or entry.on_discard is None:
+            return f"Cancelled {title}. Nothing from it was saved."
+        try:
+            truth = await self._guarded(ctx, lambda: entry.on_discard(ctx))  # type: ignore[misc]
+        except DomainError as exc:
+            truth = str(exc)
+        return f"Cancelled {title}. {truth}"
 
     def menu(self, ctx: Ctx, conv: ChatState) -> Reply:
         return main_menu(self.registry, ctx, navigation.suspended_title(self.registry, conv))

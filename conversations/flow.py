@@ -25,6 +25,7 @@ class Ask:
     prompt: Prompt
     on: Step
     help: str = ""
+    cancel_to: str = ""  # a sub-step (an edit): Cancel returns to this state instead of ending
 
     async def ask(self, ctx: Ctx, key: str) -> list[Outbound]:
         return await self.prompt(ctx)
@@ -68,6 +69,9 @@ class Entry:
     intents: dict[Intent, str] = field(default_factory=dict)
     needs_account: bool = True
     help: str = ""
+    # Run when the person discards the flow: undoes what it saved (e.g. deletes its draft) and
+    # says truthfully what is left; without it, nothing was saved.
+    on_discard: Callable[[Ctx], Awaitable[str]] | None = None
 
 
 @dataclass(kw_only=True)

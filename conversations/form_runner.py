@@ -33,6 +33,7 @@ class FormState:
     done: FormDone
     help: str = ""
     intro: str = ""
+    cancel_to: str = ""  # a sub-step (an edit): Cancel returns to this state instead of ending
 
     def form_for(self, ctx: Ctx) -> Form:
         return self.form(ctx) if callable(self.form) else self.form
@@ -53,6 +54,13 @@ class FormState:
         """Past the first field, asked one by one (so “back” has somewhere to go)."""
         progress = ctx.data.get("_forms", {}).get(key, {})
         return bool(progress.get("i")) and not ctx.forms_at_once
+
+
+def answers_given(ctx: Ctx) -> int:
+    """How many answers the open forms of this flow hold (what Cancel would discard)."""
+    forms = ctx.data.get("_forms", {}).values()
+    return sum(1 for progress in forms for value in progress.get("values", {}).values()
+               if value not in (None, "", []))
 
 
 def _progress(ctx: Ctx, key: str) -> dict[str, Any]:

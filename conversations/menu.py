@@ -25,16 +25,16 @@ GENERAL_HELP_TAIL = ("Buttons: ◀ Back goes to the previous question; ✖ Cance
 
 def main_menu(registry: Registry, ctx: Ctx, suspended_title: str | None) -> Reply:
     """The menu for the user's roles, with “continue” when a flow was left half-way."""
-    rows: list[tuple[Button, ...]] = []
-    if suspended_title:
-        rows.append((Button(f"↩ Continue: {suspended_title}", "@resume"),))
+    # “Continue” comes last, so the other entries keep their places (and letters) whether or
+    # not something is waiting.
+    cont = [(Button(f"↩ Continue: {suspended_title}", "@resume"),)] if suspended_title else []
     if ctx.account is None:
-        rows += _rows(_entries(registry, ctx, {"guest"}))
+        rows = _rows(_entries(registry, ctx, {"guest"}))
         return Reply("Welcome to Agora, the bioenergy and consulting marketplace in chat.",
-                     tuple(rows))
-    rows += _rows(_entries(registry, ctx, {*ctx.roles, "member"}))
+                     (*rows, *cont))
+    rows = _rows(_entries(registry, ctx, {*ctx.roles, "member"}))
     name = ctx.account.display_name
-    return Reply(f"Main menu — {name}, what would you like to do?", tuple(rows))
+    return Reply(f"Main menu — {name}, what would you like to do?", (*rows, *cont))
 
 
 def _entries(registry: Registry, ctx: Ctx, roles: set[str]) -> list[tuple[MenuEntry, str]]:

@@ -8,13 +8,15 @@ from __future__ import annotations
 from typing import Any
 
 from conversations.context import Ctx, Next, copy_json
+from conversations.form_runner import answers_given
 from conversations.menu import COMING_SOON, help_text
 from conversations.messages import Button, Command, Inbound, Reply
 from conversations.registry import DEEP_LINK, Registry
 from core.conversation_store import ChatState
 
 BACK, CANCEL, RESUME, RESTART = "^back", "^cancel", "^resume", "^restart"
-RESERVED = {BACK, CANCEL, RESUME, RESTART}
+DISCARD, KEEP_DRAFT = "^discard", "^keepdraft"
+RESERVED = {BACK, CANCEL, RESUME, RESTART, DISCARD, KEEP_DRAFT}
 STALE = ("That button is no longer active (it is from an earlier message, or it belongs to "
          "someone else). Here is where you are now:")
 
@@ -62,11 +64,12 @@ def global_action(reg: Registry, ctx: Ctx, conv: ChatState, action: str) -> Next
 def reserved(reg: Registry, ctx: Ctx, conv: ChatState, data: str) -> Next:
     """Back, cancel, resume and restart: the buttons every question carries."""
     if data == CANCEL:
-        if conv.flow:
-            return Next.end(Reply(f"Cancelled {_title(reg, conv)}. Nothing from it was saved.",
-                                  kind="notice"))
-        _drop_suspended(conv)
-        return Next.end(Reply("There was nothing to cancel.", kind="notice"))
+        return _cancel(reg, ctx, conv)
+    if data == DISCARD and conv.flow:
+        return Next(state=None, discard=True, show_menu=True)
+    if data == KEEP_DRAFT and conv.flow:
+        return Next.menu(Reply(f"Kept. Tap “↩ Continue: {_title(reg, conv)}” in the menu to pick "
+                               "up where you left off.", kind="notice"))
     if data == BACK:
         return _back(reg, ctx, conv)
     if data == RESUME:
@@ -74,6 +77,29 @@ def reserved(reg: Registry, ctx: Ctx, conv: ChatState, data: str) -> Next:
     if data == RESTART and conv.flow:
         return Next(state=None, start=conv.flow)
     return stale()
+
+
+def _cancel(reg: Registry, ctx: Ctx, conv: ChatState) -> Next:
+    """Cancel asks before it throws answers away; inside an edit it returns to where it began."""
+    if not conv.flow:
+        _drop_suspended(conv)
+        return Next.end(Reply("There was nothing to cancel.", kind="notice"))
+    flow = reg.flow(conv.flow)
+    state = flow.states.get(conv.state or "") if flow else None
+    if state is not None and state.cancel_to:
+        ctx.data.get("_forms", {}).pop(conv.state, None)
+        if state.cancel_to in conv.history:
+            conv.history = conv.history[:len(conv.history) - conv.history[::-1].index(state.cancel_to) - 1]
+        return Next(state=state.cancel_to, remember=False,
+                    replies=[Reply("Edit cancelled — nothing changed.", kind="notice")])
+    given = answers_given(ctx)
+    if not given:
+        return Next(state=None, discard=True, show_menu=True)
+    answers = "answer" if given == 1 else "answers"
+    return Next(state="", reprompt=False, replies=[Reply(
+        f"Discard {given} {answers} in {_title(reg, conv)}?",
+        ((Button("💾 Keep as draft", KEEP_DRAFT),), (Button("🗑 Discard", DISCARD),),
+         (Button("↩ Continue", RESUME),)))])
 
 
 def stale() -> Next:

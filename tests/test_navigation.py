@@ -32,10 +32,16 @@ async def test_back_at_the_first_question_says_so(user):
     assert "first question already" in user.texts()
 
 
-async def test_cancel_stops_the_flow_and_shows_the_menu(user):
+async def test_cancel_asks_before_discarding_answers_then_stops_the_flow(user):
     await answer_three(user)
     await user.tap("Cancel")
-    assert "Cancelled registration" in user.texts()
+    assert "Discard 3 answers in registration?" in user.texts()
+    await user.tap("Continue")
+    assert "Registration · 4/" in user.texts()
+    await user.say("/cancel")
+    await user.tap("Discard")
+    assert "Cancelled registration. Nothing from it was saved." in user.texts()
+    assert "Welcome to Agora" in user.texts()
     await user.say("/start")
     assert "Your name?" in user.texts()
     assert "(now:" not in user.texts()
@@ -116,3 +122,19 @@ async def test_a_previous_answer_can_be_kept_with_one_tap(user):
     await user.tap("Back")
     await user.tap("Keep “ann@example.com”")
     assert "What do you want to do here?" in user.texts()
+
+
+async def test_keep_as_draft_parks_the_answers_and_the_menu_offers_them_last(user):
+    await answer_three(user)
+    await user.say("/cancel")
+    await user.tap("Keep as draft")
+    assert "Kept. Tap “↩ Continue: registration”" in user.texts()
+    assert user.labels()[-1] == "↩ Continue: registration"  # the other entries keep their places
+    await user.tap("Continue: registration")
+    assert "Registration · 4/" in user.texts()
+
+
+async def test_cancel_with_nothing_answered_ends_at_once(user):
+    await user.say("/start")
+    await user.say("/cancel")
+    assert "Cancelled registration. Nothing" in user.texts() and "Discard" not in user.texts()
