@@ -1,0 +1,192 @@
+"""Search in one line: “pellets under 250 eur near riga 300km enplus” → words and filters.
+
+What is recognised becomes a filter of `SearchQuery`; every other word stays in the free text,
+matched typo-tolerantly by the index. `chips` lists the active filters so each can be removed
+with one tap (`without`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from decimal import Decimal
+
+from babel.numbers import list_currencies
+
+from core.accounts.model import CURRENCIES
+from core.catalog import gazetteer
+from core.catalog.query import SORTS, SearchQuery
+from core.catalog.taxonomy import CERTIFICATIONS, DELIVERY
+from core.errors import DomainError
+from core.money.model import Money
+
+# (lat, lon, label) of a place name, or None when unknown.
+PlaceLookup = Callable[[str], tuple[float, float, str] | None]
+
+_NUMBER = r"(\d{1,9}(?:[.,]\d{1,3})?)"
+_CODES = sorted({*CURRENCIES, *list_currencies()}, key=len, reverse=True)
+_CURRENCY = r"(?:\s*(" + "|".join(_CODES) + r"|€|\$|£)(?!\w))?"
+_PER_MWH = r"(\s*(?:/|per\s+)mwh)?"
+_PRICE_MAX = re.compile(r"\b(?:under|below|max(?:imum)?|up\s+to|less\s+than|cheaper\s+than|<=?|≤)\s*"
+                        r"(?:€\s*)?" + _NUMBER + _CURRENCY + _PER_MWH + r"(?=\s|$)", re.I)
+_PRICE_MIN = re.compile(r"\b(?:over|above|more\s+than|min(?:imum)?\s+price|>=?|≥)\s*(?:€\s*)?"
+                        + _NUMBER + _CURRENCY + r"(?=\s|$)", re.I)
+_QTY_MIN = re.compile(r"\b(?:at\s+least|min(?:imum)?|from)\s+" + _NUMBER + r"\s*(t|m3|m³|mwh|l|kg)\b", re.I)
+_DISTANCE = re.compile(r"\b(?:within\s+)?(\d{1,5})\s*km\b", re.I)
+_NEAR = re.compile(r"(?<!\w)(near|around|in|close\s+to)\s+((?:[^\W\d][\w'.-]*\s*){1,4})", re.I)
+_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP"}
+_SORT_WORDS = {"cheapest": "price", "nearest": "distance", "closest": "distance",
+               "newest": "newest", "latest": "newest", "best rated": "rating"}
+_WORD = re.compile(r"\w", re.UNICODE)
+
+
+def parse(line: str, default_currency: str = "EUR",
+          place: PlaceLookup | None = None) -> tuple[SearchQuery, list[str]]:
+    """The query a one-line search describes, and notes on what was not understood."""
+    lookup = place or _gazetteer_place
+    text, notes = f" {line.strip()} ", []
+    fields: dict[str, object] = {"currency": default_currency.upper()}
+    text = _prices(text, fields)
+    text = _quantity(text, fields)
+    text, km = _take(_DISTANCE, text)
+    if km:
+        fields["max_km"] = float(km[0])
+    text = _near(text, fields, notes, lookup)
+    text = _keywords(text, fields)
+    words = " ".join(text.split())
+    fields["text"] = words if _WORD.search(words) else ""
+    return SearchQuery(**fields), notes  # type: ignore[arg-type]
+
+
+def _near(text: str, fields: dict[str, object], notes: list[str], lookup: PlaceLookup) -> str:
+    """“near Frankfurt am Main”: the longest run of words after the marker that is a place;
+    the words after it stay search words."""
+    match = _NEAR.search(text)
+    if match is None:
+        return text
+    marker, words = match.group(1).lower(), match.group(2).split()
+    for size in range(len(words), 0, -1):
+        found = lookup(" ".join(words[:size]))
+        if found is not None:
+            fields["lat"], fields["lon"], _ = found
+            rest = " ".join(words[size:])
+            return f"{text[:match.start()]} {rest} {text[match.end():]}"
+    if marker == "in":  # “pellets in bags”: not a place after all; the words stay
+        return text
+    notes.append(f"I don't know the place “{words[0][:40]}”; searched everywhere.")
+    return f"{text[:match.start()]} {' '.join(words[1:])} {text[match.end():]}"
+
+
+def _prices(text: str, fields: dict[str, object]) -> str:
+    text, high = _take(_PRICE_MAX, text)
+    if high:
+        amount, currency, per_mwh = high
+        currency = _currency(currency, fields)
+        minor = _minor(amount, currency)
+        if minor is not None:
+            fields["price_mwh_max" if per_mwh else "price_max"] = minor
+    text, low = _take(_PRICE_MIN, text)
+    if low:
+        currency = _currency(low[1], fields)
+        minor = _minor(low[0], currency)
+        if minor is not None:
+            fields["price_min"] = minor
+    return text
+
+
+def _quantity(text: str, fields: dict[str, object]) -> str:
+    text, qty = _take(_QTY_MIN, text)
+    if qty:
+        fields["qty_min"] = float(qty[0].replace(",", "."))
+    return text
+
+
+def _keywords(text: str, fields: dict[str, object]) -> str:
+    """Certifications, delivery terms, “negotiable” and sort words, wherever they stand."""
+    folded = {gazetteer.fold(label): code for code, label in CERTIFICATIONS.items() if code != "other"}
+    folded.update({code: code for code in CERTIFICATIONS if code != "other"})
+    for name, code in sorted(folded.items(), key=lambda kv: -len(kv[0])):
+        text, hit = _take(re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)", re.I), text)
+        if hit is not None and "certification" not in fields:
+            fields["certification"] = code
+    for code in DELIVERY:
+        if code.isupper():
+            text, hit = _take(re.compile(r"(?<!\w)" + code + r"(?!\w)", re.I), text)
+            if hit is not None:
+                fields["delivery"] = code
+    text, hit = _take(re.compile(r"(?<!\w)negotiable(?!\w)", re.I), text)
+    fields["negotiable_only"] = hit is not None
+    for words, sort in _SORT_WORDS.items():
+        text, hit = _take(re.compile(r"(?<!\w)" + words + r"(?!\w)", re.I), text)
+        if hit is not None:
+            fields["sort"] = sort
+    return text
+
+
+def _take(pattern: re.Pattern[str], text: str) -> tuple[str, tuple[str, ...] | None]:
+    """Remove the first match from the text; its groups, or None."""
+    match = pattern.search(text)
+    if match is None:
+        return text, None
+    return text[:match.start()] + " " + text[match.end():], tuple(g or "" for g in match.groups())
+
+
+def _currency(given: str, fields: dict[str, object]) -> str:
+    if given:
+        fields["currency"] = _SYMBOLS.get(given, given.upper())
+    return str(fields["currency"])
+
+
+def _minor(amount: str, currency: str) -> int | None:
+    try:
+        return Money.parse(Decimal(amount.replace(",", ".")), currency).amount
+    except (ArithmeticError, DomainError):  # e.g. more decimals than the currency has
+        return None
+
+
+def _gazetteer_place(name: str) -> tuple[float, float, str] | None:
+    found, _ = gazetteer.resolve(name)
+    return (found.lat, found.lon, found.city) if found else None
+
+
+# --- the filters as removable chips ------------------------------------------------------------
+
+
+def chips(query: SearchQuery) -> list[tuple[str, str]]:
+    """(label, field) of every active filter, e.g. ("≤ 250 EUR", "price_max")."""
+    found: list[tuple[str, str]] = []
+    money = {"price_min": "≥ {}", "price_max": "≤ {}", "price_mwh_max": "≤ {}/MWh"}
+    for name, pattern in money.items():
+        value = getattr(query, name)
+        if value is not None:
+            found.append((pattern.format(_amount(value, query.currency)), name))
+    if query.product_type:
+        found.append((query.product_type, "product_type"))
+    if query.qty_min is not None:
+        found.append((f"≥ {query.qty_min:g} units", "qty_min"))
+    if query.qty_max is not None:
+        found.append((f"≤ {query.qty_max:g} units", "qty_max"))
+    if query.max_km:
+        found.append((f"≤ {query.max_km:g} km", "max_km"))
+    if query.certification:
+        found.append((CERTIFICATIONS.get(query.certification, query.certification), "certification"))
+    if query.delivery:
+        found.append((DELIVERY.get(query.delivery, query.delivery), "delivery"))
+    if query.negotiable_only:
+        found.append(("negotiable", "negotiable_only"))
+    if query.sort != "relevance":
+        found.append((f"sorted by {SORTS.get(query.sort, query.sort).lower()}", "sort"))
+    return found
+
+
+def without(query: SearchQuery, name: str) -> SearchQuery:
+    """The query with one filter removed (the field back at its default)."""
+    defaults = SearchQuery()
+    if name not in SearchQuery.__dataclass_fields__ or name in ("text", "currency", "lat", "lon"):
+        return query
+    return replace(query, **{name: getattr(defaults, name)})
+
+
+def _amount(minor: int, currency: str) -> str:
+    money = Money(minor, currency)
+    return f"{money.decimal.normalize():f} {currency}"
