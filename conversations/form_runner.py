@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from conversations.context import Ctx, Next
-from conversations.forms import Field, FieldError, Form, MultiChoiceField
+from conversations.forms import Also, Field, FieldError, Form, MultiChoiceField
 from conversations.messages import (
     Button,
     Choice,
@@ -48,7 +48,7 @@ class FormState:
 
     def back(self, ctx: Ctx, key: str) -> bool:
         """Go back one field; False when there is none to go back to."""
-        return not ctx.forms_at_once and step_back(ctx, key)
+        return not ctx.forms_at_once and step_back(ctx, key, self.form_for(ctx))
 
     def in_progress(self, ctx: Ctx, key: str) -> bool:
         """Past the first field, asked one by one (so “back” has somewhere to go)."""
@@ -72,13 +72,23 @@ def reset(ctx: Ctx, key: str) -> None:
     ctx.data.get("_forms", {}).pop(key, None)
 
 
-def step_back(ctx: Ctx, key: str) -> bool:
-    """Go back one field; False when already at the first one."""
+def step_back(ctx: Ctx, key: str, form: Form | None = None) -> bool:
+    """Go back one field (over those that don't apply); False when already at the first one."""
     progress = _progress(ctx, key)
-    if progress["i"] == 0:
+    earlier = [i for i in range(progress["i"])
+               if form is None or form.fields[i].applies(progress["values"])]
+    if not earlier:
         return False
-    progress["i"] -= 1
+    progress["i"] = earlier[-1]
     return True
+
+
+def _advance(form: Form, progress: dict[str, Any]) -> None:
+    """Move to the next field that applies to the answers so far (the others are emptied)."""
+    values = progress["values"]
+    while progress["i"] < len(form.fields) and not form.fields[progress["i"]].applies(values):
+        values[form.fields[progress["i"]].name] = None
+        progress["i"] += 1
 
 
 async def prompt(ctx: Ctx, key: str, state: FormState) -> list[Outbound]:
@@ -89,6 +99,8 @@ async def prompt(ctx: Ctx, key: str, state: FormState) -> list[Outbound]:
         return [FormReply(form.id, form.title, specs, form.submit_label)]
     fresh = progress["i"] == 0 and not progress["values"]
     intro = [Reply(state.intro)] if state.intro and fresh else []
+    _advance(form, progress)
+    progress["i"] = min(progress["i"], len(form.fields) - 1)
     return [*intro, _ask(form, progress)]
 
 
@@ -96,7 +108,8 @@ def _ask(form: Form, progress: dict[str, Any]) -> Reply:
     index = progress["i"]
     field = form.fields[index]
     current = progress["values"].get(field.name)
-    lines = [f"{form.title} · {index + 1}/{len(form.fields)}", f"{field.label}?"]
+    asked = [i for i, f in enumerate(form.fields) if i == index or f.applies(progress["values"])]
+    lines = [f"{form.title} · {asked.index(index) + 1}/{len(asked)}", f"{field.label}?"]
     if field.hint:
         lines.append(field.hint)
     buttons: list[tuple[Button, ...]] = []
@@ -130,11 +143,21 @@ async def answer(ctx: Ctx, key: str, state: FormState, msg: Inbound) -> Next:
         value, finished = _value_for(field, progress, msg)
     except FieldError as exc:
         return _retry(str(exc), exc.suggestions)
+    if isinstance(value, Also):
+        progress["values"].update(value.others)
+        value = value.value
     progress["values"][field.name] = value
     if not finished:
         ctx.edit_in_place = isinstance(msg, Choice)
         return Next.stay()
-    progress["i"] += 1
+    reached = max(progress["i"], progress.get("resume", 0))
+    broken = form.broken_rule(progress["values"], reached)
+    if broken:  # straight to the question that can fix it, then back to where we were
+        progress["resume"] = reached
+        progress["i"] = form.index(broken[0])
+        return Next.stay(Reply(broken[1], kind="error"))
+    progress["i"] = progress.pop("resume", progress["i"]) + 1
+    _advance(form, progress)
     if progress["i"] < len(form.fields):
         return Next.stay()
     # Keep the answers, pointing at the last field, so "back" into this form can change them.
@@ -160,7 +183,7 @@ def _value_for(field: Field, progress: dict[str, Any], msg: Inbound) -> tuple[An
         value = field.match(msg.data)
         picked = [v for v in picked if v != value] if value in picked else [*picked, value]
         return picked, False
-    return field.parse(msg), True
+    return field.parse_in(msg, progress["values"]), True
 
 
 def _retry(error: str, suggestions: list[tuple[str, str]]) -> Next:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from dataclasses import field as dataclass_field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
@@ -55,17 +57,35 @@ def _text_of(msg: Inbound, label: str) -> str:
     raise FieldError(f"Please type {label.lower()}.")
 
 
+@dataclass(frozen=True)
+class Also:
+    """An answer that also answers other fields: “500 t” is the quantity and the unit."""
+
+    value: Any
+    others: dict[str, Any]
+
+
 @dataclass
 class Field:
     name: str
     label: str
     required: bool = True
     hint: str = ""
+    # Asked only when true for the answers so far (e.g. the Incoterms place once an Incoterm
+    # is chosen); otherwise skipped, its value None.
+    when: Callable[[dict[str, Any]], bool] | None = None
     kind: ClassVar[str] = "text"
+
+    def applies(self, values: dict[str, Any]) -> bool:
+        return self.when is None or bool(self.when(values))
 
     def parse(self, msg: Inbound) -> Any:
         """Clean value from one chat answer."""
         return self.parse_raw(_text_of(msg, self.label))
+
+    def parse_in(self, msg: Inbound, values: dict[str, Any]) -> Any:
+        """Clean value given the answers so far (fields whose meaning depends on them)."""
+        return self.parse(msg)
 
     def parse_raw(self, raw: Raw) -> Any:
         """Clean value from a raw string (a typed answer or a modal input)."""
@@ -320,15 +340,43 @@ class FileField(Field):
         return value["name"] if value else "—"
 
 
+@dataclass(frozen=True)
+class Rule:
+    """A check across fields, run as soon as the last of them is answered; a broken rule
+    re-asks `fix` (by default the last of them) with the message `check` returned."""
+
+    fields: tuple[str, ...]
+    check: Callable[[dict[str, Any]], str | None]
+    fix: str = ""
+
+    @property
+    def field_to_fix(self) -> str:
+        return self.fix or self.fields[-1]
+
+
 @dataclass
 class Form:
     id: str
     title: str
     fields: list[Field]
     submit_label: str = "Submit"
+    rules: list[Rule] = dataclass_field(default_factory=list)
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
+
+    def index(self, name: str) -> int:
+        return next(i for i, f in enumerate(self.fields) if f.name == name)
+
+    def broken_rule(self, values: dict[str, Any], upto: int) -> tuple[str, str] | None:
+        """(field to fix, message) of the first rule whose fields are all settled — each at or
+        before field `upto` — and that fails."""
+        for rule in self.rules:
+            if max(self.index(name) for name in rule.fields) <= upto:
+                message = rule.check(values)
+                if message:
+                    return rule.field_to_fix, message
+        return None
 
     def validate_all(self, raw: dict[str, Raw]) -> tuple[dict[str, Any], dict[str, str]]:
         """Check every field of a whole-form submission; returns (values, errors)."""
@@ -336,6 +384,9 @@ class Form:
         errors: dict[str, str] = {}
         for f in self.fields:
             given = raw.get(f.name)
+            if not f.applies(values):
+                values[f.name] = None
+                continue
             if given in (None, "", []):
                 if f.required:
                     errors[f.name] = f"{f.label} is required."
@@ -343,7 +394,14 @@ class Form:
                     values[f.name] = None
                 continue
             try:
-                values[f.name] = f.parse_raw(given)
+                parsed = f.parse_raw(given)
             except FieldError as exc:
                 errors[f.name] = str(exc)
+                continue
+            values[f.name] = parsed.value if isinstance(parsed, Also) else parsed
+            if isinstance(parsed, Also):
+                values.update({k: v for k, v in parsed.others.items() if raw.get(k) in (None, "")})
+        broken = None if errors else self.broken_rule(values, len(self.fields) - 1)
+        if broken:
+            errors[broken[0]] = broken[1]
         return values, errors
