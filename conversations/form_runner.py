@@ -84,10 +84,13 @@ def step_back(ctx: Ctx, key: str, form: Form | None = None) -> bool:
 
 
 def _advance(form: Form, progress: dict[str, Any]) -> None:
-    """Move to the next field that applies to the answers so far (the others are emptied)."""
-    values = progress["values"]
+    """Move to the next field that applies to the answers so far; the others are emptied,
+    unless another answer gave them (“500 t” gave the unit)."""
+    values, given = progress["values"], progress.get("given", [])
     while progress["i"] < len(form.fields) and not form.fields[progress["i"]].applies(values):
-        values[form.fields[progress["i"]].name] = None
+        name = form.fields[progress["i"]].name
+        if name not in given:
+            values[name] = None
         progress["i"] += 1
 
 
@@ -145,6 +148,7 @@ async def answer(ctx: Ctx, key: str, state: FormState, msg: Inbound) -> Next:
         return _retry(str(exc), exc.suggestions)
     if isinstance(value, Also):
         progress["values"].update(value.others)
+        progress["given"] = sorted({*progress.get("given", []), *value.others})
         value = value.value
     progress["values"][field.name] = value
     if not finished:
