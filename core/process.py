@@ -1,0 +1,109 @@
+"""Processes declared once: states, transitions, who may take each, and the timers each state
+starts. Guards, the authorisation table, the scheduler's deadlines, the “what do I do next” of a
+dashboard and the diagram in docs/ are all read from one declaration, so they cannot disagree.
+(After Sharetribe's transaction processes.)"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from core.errors import Conflict, NotAllowed
+
+SYSTEM = "system"  # timers and the money layer
+ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class Timer:
+    """Started when its state is entered, dropped when the state is left: after `after`, the
+    system takes `fires`; reminders go `remind` before that."""
+
+    state: str
+    after: timedelta
+    fires: str
+    remind: tuple[timedelta, ...] = ()
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: tuple[str, ...]
+    target: str
+    actors: tuple[str, ...]  # party roles ("buyer", "seller"…), ADMIN or SYSTEM
+    label: str = ""  # how a person sees it as a next step (“Confirm delivery”)
+
+
+@dataclass(frozen=True)
+class Process:
+    name: str
+    initial: str
+    transitions: tuple[Transition, ...]
+    final: tuple[str, ...]
+    timers: tuple[Timer, ...] = ()
+    _by_name: dict[str, Transition] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for t in self.transitions:
+            if t.name in self._by_name:
+                raise ValueError(f"{self.name}: transition {t.name!r} declared twice")
+            self._by_name[t.name] = t
+        states = self.states
+        for timer in self.timers:
+            if timer.state not in states or timer.fires not in self._by_name:
+                raise ValueError(f"{self.name}: timer {timer} names an unknown state or transition")
+            if timer.state not in self._by_name[timer.fires].sources:
+                raise ValueError(f"{self.name}: timer in {timer.state} fires {timer.fires}, "
+                                 "which cannot be taken from there")
+
+    @property
+    def states(self) -> tuple[str, ...]:
+        seen = [self.initial]
+        for t in self.transitions:
+            seen += [s for s in (*t.sources, t.target) if s not in seen]
+        return tuple(seen)
+
+    def transition(self, name: str) -> Transition:
+        try:
+            return self._by_name[name]
+        except KeyError:
+            raise ValueError(f"{self.name} has no transition {name!r}") from None
+
+    def check(self, name: str, state: str, role: str | None) -> Transition:
+        """The transition if `role` may take it from `state`; NotAllowed or Conflict if not."""
+        step = self.transition(name)
+        if role not in step.actors:
+            raise NotAllowed("Only the other party can do that." if role else
+                             "That is not yours to do.")
+        if state not in step.sources:
+            raise Conflict("That step is no longer possible: the deal has moved on.")
+        return step
+
+    def next_actions(self, state: str, role: str) -> list[Transition]:
+        """What `role` may do now (a dashboard's “next action”)."""
+        return [t for t in self.transitions
+                if state in t.sources and role in t.actors and t.label]
+
+    def timers_in(self, state: str) -> list[Timer]:
+        return [t for t in self.timers if t.state == state]
+
+    def authorisation_table(self) -> list[tuple[str, tuple[str, ...], tuple[str, ...], str]]:
+        """(transition, from, who, to) for every transition."""
+        return [(t.name, t.sources, t.actors, t.target) for t in self.transitions]
+
+    def diagram(self) -> str:
+        """A Mermaid state diagram: each arrow names the transition, who takes it, and timers."""
+        lines = ["stateDiagram-v2", f"    [*] --> {self.initial}"]
+        timed = {(t.state, t.fires): t for t in self.timers}
+        for t in self.transitions:
+            for source in t.sources:
+                timer = timed.get((source, t.name))
+                when = f" after {_span(timer.after)}" if timer else ""
+                lines.append(f"    {source} --> {t.target}: {t.name} ({', '.join(t.actors)}{when})")
+        lines += [f"    {state} --> [*]" for state in self.final]
+        return "\n".join(lines) + "\n"
+
+
+def _span(delta: timedelta) -> str:
+    hours = int(delta.total_seconds() // 3600)
+    return f"{hours // 24} d" if hours % 24 == 0 else f"{hours} h"
