@@ -59,8 +59,8 @@ class FormState:
 def answers_given(ctx: Ctx) -> int:
     """How many answers the open forms of this flow hold (what Cancel would discard)."""
     forms = ctx.data.get("_forms", {}).values()
-    return sum(1 for progress in forms for value in progress.get("values", {}).values()
-               if value not in (None, "", []))
+    return sum(1 for progress in forms for name, value in progress.get("values", {}).items()
+               if value not in (None, "", []) and name not in progress.get("seeded", []))
 
 
 def _progress(ctx: Ctx, key: str) -> dict[str, Any]:
@@ -155,7 +155,8 @@ async def answer(ctx: Ctx, key: str, state: FormState, msg: Inbound) -> Next:
         ctx.edit_in_place = isinstance(msg, Choice)
         return Next.stay()
     reached = max(progress["i"], progress.get("resume", 0))
-    broken = form.broken_rule(progress["values"], reached)
+    # "context": values of fields outside this form (a one-field edit) that rules may need.
+    broken = form.broken_rule({**progress.get("context", {}), **progress["values"]}, reached)
     if broken:  # straight to the question that can fix it, then back to where we were
         progress["resume"] = reached
         progress["i"] = form.index(broken[0])

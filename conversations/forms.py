@@ -98,7 +98,9 @@ class Field:
         return "—" if value in (None, "", []) else str(value)
 
     def spec(self, initial: Any = None) -> FieldSpec:
-        return FieldSpec(name=self.name, label=self.label, kind=self.kind, required=self.required,
+        # A question that does not always apply can't be required in a whole form (a modal).
+        return FieldSpec(name=self.name, label=self.label, kind=self.kind,
+                         required=self.required and self.when is None,
                          hint=self.hint, options=tuple(self.options()), initial=_as_raw(initial))
 
     def _require(self, raw: Raw) -> str:
@@ -370,9 +372,12 @@ class Form:
 
     def broken_rule(self, values: dict[str, Any], upto: int) -> tuple[str, str] | None:
         """(field to fix, message) of the first rule whose fields are all settled — each at or
-        before field `upto` — and that fails."""
+        before field `upto`, or not in this form (its value then comes from `values`) — and that
+        fails."""
+        names = [f.name for f in self.fields]
         for rule in self.rules:
-            if max(self.index(name) for name in rule.fields) <= upto:
+            mine = [names.index(n) for n in rule.fields if n in names]
+            if mine and max(mine) <= upto:
                 message = rule.check(values)
                 if message:
                     return rule.field_to_fix, message
@@ -384,8 +389,9 @@ class Form:
         errors: dict[str, str] = {}
         for f in self.fields:
             given = raw.get(f.name)
-            if not f.applies(values):
-                values[f.name] = None
+            # Whether a conditional question applies is unknown while an earlier answer is wrong.
+            if not f.applies(values) or (f.when is not None and errors and given in (None, "", [])):
+                values.setdefault(f.name, None)  # kept when another answer gave it
                 continue
             if given in (None, "", []):
                 if f.required:

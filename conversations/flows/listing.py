@@ -20,29 +20,48 @@ TYPE_FORM = Form("listing_type", "New listing", [lf.type_field()], submit_label=
 
 
 async def _typed(ctx: Ctx, values: dict[str, Any]) -> Next:
-    """Remember the product type; the details form depends on it."""
+    """Remember the product type; the short form depends on it (its units)."""
     ctx.data["type"] = values["product_type"]
+    _seed(ctx, "details")
     return Next(state="details")
 
 
 def _details(ctx: Ctx) -> Form:
-    return lf.details_form(ctx.data.get("type", "other"), ctx.local_now().date())
+    return lf.quick_form(ctx.data.get("type", "other"), _currency(ctx))
+
+
+def _everything(ctx: Ctx) -> Form:
+    return lf.quick_form(None, _currency(ctx))
+
+
+def _currency(ctx: Ctx) -> str:
+    return str(ctx.data.get("start", {}).get("currency") or "EUR")
+
+
+def _seed(ctx: Ctx, key: str) -> None:
+    """Offer what Agora already knows (last listing, else profile) as one-tap answers."""
+    start = {k: v for k, v in ctx.data.get("start", {}).items() if k != "currency" and v}
+    forms = ctx.data.setdefault("_forms", {})
+    if key not in forms:
+        forms[key] = {"i": 0, "values": dict(start), "seeded": sorted(start)}
 
 
 async def _drafted(ctx: Ctx, values: dict[str, Any]) -> Next:
-    """Save the details as a draft (checked), then ask for photos and documents."""
+    """Save the short form as a checked draft (defaults for the rest), then the preview."""
     assert ctx.account is not None
-    values = {**values, "product_type": ctx.data["type"]}
+    values = {**values, "product_type": values.get("product_type") or ctx.data["type"]}
+    ctx.data["type"] = values["product_type"]
     if ctx.data.get("listing_id"):
         await listings.edit(ctx.uow, ctx.data["listing_id"], ctx.account.id, values)
     else:
-        draft = await listings.create_draft(ctx.uow, ctx.account.id, values)
+        full = listings.with_defaults(values, ctx.local_now(), ctx.uow.policy.listing_days)
+        draft = await listings.create_draft(ctx.uow, ctx.account.id, full)
         ctx.data["listing_id"] = draft.id
-    return Next(state="media")
+    return Next(state="preview")
 
 
 async def _media_prompt(ctx: Ctx) -> list[Outbound]:
-    return [Reply("Send photos and documents (certificates, lab reports) now — one per message, "
+    return [Reply("Send photos and documents (certificates, lab reports) — one per message, "
                   "JPEG/PNG photos or PDF documents up to 10 MB. Tap Done when finished.",
                   rows(("Done ✔", "done")))]
 
@@ -50,7 +69,7 @@ async def _media_prompt(ctx: Ctx) -> list[Outbound]:
 async def _on_media(ctx: Ctx, msg: Inbound) -> Next:
     """Store an uploaded file with its checksum, or move on to the preview."""
     if isinstance(msg, Choice) and msg.data == "done":
-        return Next(state="preview")
+        return Next(state="preview", remember=False)
     if not isinstance(msg, FileUpload):
         return Next.stay(Reply("Send a photo or a document, or tap Done.", kind="error"))
     kind = "photo" if msg.kind == "photo" else "document"
@@ -79,7 +98,7 @@ async def _preview(ctx: Ctx) -> list[Outbound]:
     first, last = (("🚀 Publish", "publish"), ("💾 Keep as draft", "later"))
     if listing.status != "draft":  # a live listing's edits are saved as they are made
         first, last = ("✔ Done", "close"), ("📦 My listings", "@go:mylistings")
-    return [Reply(text, rows(first, ("✏ Edit a field", "edit"),
+    return [Reply(text, rows(first, ("➕ Add details / ✏ Edit a field", "edit"),
                              ("📎 Add photos or documents", "media"), last, per_row=2))]
 
 
@@ -121,8 +140,9 @@ async def _on_pick(ctx: Ctx, msg: Inbound) -> Next:
         return Next.stay(Reply("Tap the field you want to change.", kind="error"))
     listing = await listings.own_listing(ctx.uow, ctx.data["listing_id"], ctx.account.id)
     ctx.data["field"] = name
+    current = listings.form_values(listing)
     ctx.data.setdefault("_forms", {})["edit"] = {
-        "i": 0, "values": {name: listings.form_values(listing).get(name)}}
+        "i": 0, "values": {name: current.get(name)}, "seeded": [name], "context": current}
     return Next(state="edit")
 
 
@@ -144,16 +164,33 @@ async def _edited(ctx: Ctx, values: dict[str, Any]) -> Next:
 
 
 async def _open_existing(ctx: Ctx) -> Next | None:
-    """`@go:listing:<id>` opens one's own listing at the preview (from My listings)."""
+    """`@go:listing:<id>` opens one's own listing at the preview (from My listings); a new
+    listing starts from what Agora knows, in one form where the channel shows forms."""
     arg = str(ctx.data.get("args") or "")
     if not arg.isdigit() or ctx.account is None:
+        assert ctx.account is not None
+        ctx.data["start"] = await listings.starting_values(ctx.uow, ctx.account)
+        if ctx.forms_at_once:
+            _seed(ctx, "all")
+            return Next(state="all", remember=False)
         return None
     try:
         listing = await listings.own_listing(ctx.uow, int(arg), ctx.account.id)
     except DomainError as exc:
         return Next.end(Reply(str(exc), kind="error"))
-    ctx.data.update({"listing_id": listing.id, "type": listing.product_type})
+    ctx.data.update({"listing_id": listing.id, "type": listing.product_type, "opened": True})
     return Next(state="preview", remember=False)
+
+
+async def _discard(ctx: Ctx) -> str:
+    """A draft made in this flow is deleted; an existing listing keeps the edits already saved."""
+    if not ctx.data.get("listing_id"):
+        return "Nothing from it was saved."
+    if ctx.data.get("opened"):
+        return "Edits you already saved (✅) stay; nothing else changed."
+    assert ctx.account is not None
+    await lifecycle.act(ctx.uow, ctx.data["listing_id"], ctx.account.id, "close")
+    return "The draft was deleted."
 
 
 listing_flow = Flow(
@@ -165,13 +202,15 @@ listing_flow = Flow(
     help="Create a listing: product type, details, photos and documents, then a preview where "
     "you can change any field before publishing.",
     on_start=_open_existing,
+    on_discard=_discard,
     states={
         "type": FormState(form=TYPE_FORM, done=_typed,
-                          intro="Let's list your product — it takes about two minutes."),
+                          intro="Let's list your product: five quick questions, then a preview where you can add details."),
         "details": FormState(form=_details, done=_drafted),
+        "all": FormState(form=_everything, done=_drafted),
         "media": Ask(prompt=_media_prompt, on=_on_media),
         "preview": Ask(prompt=_preview, on=_on_preview),
-        "pick": Ask(prompt=_pick_prompt, on=_on_pick),
-        "edit": FormState(form=_edit_form, done=_edited),
+        "pick": Ask(prompt=_pick_prompt, on=_on_pick, cancel_to="preview"),
+        "edit": FormState(form=_edit_form, done=_edited, cancel_to="preview"),
     },
 )

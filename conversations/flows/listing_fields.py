@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -10,6 +11,7 @@ from typing import Any, ClassVar
 from dateutil import parser as dateparser
 
 from conversations.forms import (
+    Also,
     ChoiceField,
     DecimalField,
     Field,
@@ -19,12 +21,14 @@ from conversations.forms import (
     LocationField,
     MultiChoiceField,
     Raw,
+    Rule,
     TextField,
 )
 from conversations.messages import Choice, Inbound, Location
 from core.accounts.model import CURRENCIES
 from core.catalog import gazetteer
 from core.catalog.taxonomy import CERTIFICATIONS, DELIVERY, TYPES, UNITS, product
+from core.money.model import exponent
 
 
 @dataclass
@@ -65,19 +69,85 @@ class DateField(Field):
 
     kind: ClassVar[str] = "date"
     today: date | None = None
+    earliest: int | None = None  # days from today; None: any date
+    latest: int | None = None
 
     def parse_raw(self, raw: Raw) -> str:
         text = self._require(raw).lower()
         today = self.today or datetime.now(UTC).date()
         if text == "today":
             return today.isoformat()
-        if text.startswith("+") and text[1:].rstrip("d").isdigit():
-            return (today + timedelta(days=int(text[1:].rstrip("d")))).isoformat()
+        if text.startswith("+") and text[1:].rstrip("d").isdigit() and len(text) < 8:
+            return self._within(today + timedelta(days=int(text[1:].rstrip("d"))), today).isoformat()
         try:
             day = dateparser.parse(text, dayfirst="." in text, yearfirst="-" in text).date()
         except (ValueError, OverflowError):
             raise FieldError(f"{self.label}: write a date like 2026-12-01.") from None
-        return day.isoformat()  # whether it is too early is the listing's check (by the clock)
+        return self._within(day, today).isoformat()
+
+    def _within(self, day: date, today: date) -> date:
+        if self.earliest is not None and day < today + timedelta(days=self.earliest):
+            first = today + timedelta(days=self.earliest)
+            raise FieldError(f"{self.label} can't be before {first.isoformat()}; "
+                             f"type “today” or a later date.")
+        if self.latest is not None and day > today + timedelta(days=self.latest):
+            raise FieldError(f"{self.label} is more than {self.latest // 365} years ahead; "
+                             "type a nearer date.")
+        return day
+
+
+_AMOUNT = re.compile(r"^\s*([€$£]?\s*[+-]?[\d\s.,_]*\d)\s*([^\d\s].*?)?\s*$")
+_UNIT_WORDS = {"t": "t", "ton": "t", "tons": "t", "tonnes": "t", "tonne": "t", "kg": "kg",
+               "m3": "m3", "m³": "m3", "loose m3": "loose_m3", "loose m³": "loose_m3",
+               "mwh": "mwh", "l": "l", "litres": "l", "liters": "l", "nm3": "nm3", "nm³": "nm3"}
+_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP"}
+
+
+def split_amount(text: str) -> tuple[str, str]:
+    """“500 t” → (“500”, “t”); “€230” → (“230”, “EUR”); “12,5” → (“12,5”, “”)."""
+    match = _AMOUNT.match(text)
+    if match is None:
+        return text, ""
+    number, word = match.group(1), (match.group(2) or "").strip()
+    symbol = number[0] if number[0] in _SYMBOLS else ""
+    return number.lstrip("€$£ "), word or _SYMBOLS.get(symbol, "")
+
+
+@dataclass
+class QuantityField(DecimalField):
+    """An amount, with the unit typed alongside when wanted (“500 t”, “12,5 MWh”)."""
+
+    units: tuple[str, ...] = ()
+
+    def parse_raw(self, raw: Raw) -> Any:
+        number, word = split_amount(self._require(raw))
+        value = super().parse_raw(number)
+        if not word:
+            return Also(value, {"unit": self.units[0]}) if len(self.units) == 1 else value
+        unit = _UNIT_WORDS.get(word.casefold())
+        if unit not in self.units:
+            allowed = " or ".join(UNITS[u] for u in self.units)
+            raise FieldError(f"{self.label} is in {allowed} for this product; type e.g. "
+                             f"“500 {UNITS[self.units[0]]}”.")
+        return Also(value, {"unit": unit})
+
+
+@dataclass
+class PriceField(DecimalField):
+    """A price in the default currency, or with another typed alongside (“230 SEK”)."""
+
+    currency: str = "EUR"
+
+    def parse_raw(self, raw: Raw) -> Any:
+        number, word = split_amount(self._require(raw))
+        code = (word or self.currency).upper().removesuffix("/T").strip()
+        if code not in CURRENCIES:
+            raise FieldError(f"I don't know the currency “{word[:12]}”; use one of "
+                             f"{', '.join(CURRENCIES)}.")
+        places = exponent(code)
+        value = DecimalField(self.name, self.label, minimum=self.minimum, maximum=self.maximum,
+                             places=places).parse_raw(number)
+        return Also(value, {"currency": code})
 
 
 def type_field() -> ChoiceField:
@@ -102,22 +172,21 @@ def detail_fields(type_code: str, today: date | None = None) -> list[Field]:
         TextField("description", "Description", required=False, max_length=1500, multiline=True,
                   hint="Packaging, origin, anything a buyer should know."),
         ChoiceField("unit", "Unit", choices=[(u, UNITS[u]) for u in kind.units]),
-        _dec("quantity", "Quantity available", "0.001", "10000000", "In the unit above.",
-             required=True, places=3),
+        QuantityField("quantity", "Quantity available", minimum=Decimal("0.001"),
+                      maximum=Decimal(10_000_000), places=3, units=kind.units,
+                      hint=f"In {UNITS[kind.units[0]]}, or type the unit: “500 {UNITS[kind.units[0]]}”."),
         _dec("min_order", "Minimum order", "0.001", "10000000", "Optional, same unit.", places=3),
         _dec("price", "Price per unit", "0.01", "100000000", "Excluding VAT.", required=True),
         ChoiceField("currency", "Currency", choices=[(c, c) for c in CURRENCIES]),
         ChoiceField("negotiable", "Price", choices=[("no", "Fixed"), ("yes", "Negotiable")]),
         MultiChoiceField("delivery", "Delivery options", choices=list(DELIVERY.items()),
                          hint="Pickup, delivery within a radius, or Incoterms."),
-        IntegerField("delivery_radius_km", "Delivery radius (km)", required=False, minimum=1,
-                     maximum=5000, hint="Only if you deliver."),
-        TextField("incoterm_place", "Incoterms place", required=False, max_length=120,
-                  hint="The named place for EXW/FCA/DAP/CIF, e.g. Riga port."),
+        *delivery_details(),
         CityField("location", "Location", hint="Type the city, or share a location."),
-        DateField("available_from", "Available from", hint="A date, or “today”.", today=today),
+        DateField("available_from", "Available from", hint="A date, or “today”.", today=today,
+                  earliest=0, latest=730),
         DateField("valid_until", "Valid until", hint="A date, or “+30” for 30 days.",
-                  today=today),
+                  today=today, earliest=1, latest=730),
         _dec("moisture", "Moisture %", "0", "70", "Optional (lab value)."),
         _dec("ash", "Ash %", "0", "40", "Optional (lab value)."),
         _dec("ncv", "Net calorific value (MJ/kg)", "1", "50", "Optional; overrides the default."),
@@ -130,16 +199,75 @@ def detail_fields(type_code: str, today: date | None = None) -> list[Field]:
     ]
 
 
+def delivery_details() -> list[Field]:
+    """The radius and the Incoterms place: asked only when the delivery options need them."""
+    return [
+        IntegerField("delivery_radius_km", "Delivery radius (km)", minimum=1, maximum=5000,
+                     when=lambda v: "delivery" in (v.get("delivery") or [])),
+        TextField("incoterm_place", "Incoterms place", max_length=120,
+                  hint="The named place for the Incoterm, e.g. Riga port.",
+                  when=lambda v: any(d.isupper() for d in v.get("delivery") or [])),
+    ]
+
+
+def _min_order_fits(values: dict[str, Any]) -> str | None:
+    low, high = values.get("min_order"), values.get("quantity")
+    if low and high and Decimal(low) > Decimal(high):
+        return f"The minimum order ({low}) can't be above the quantity on offer ({high})."
+    return None
+
+
+def _dates_in_order(values: dict[str, Any]) -> str | None:
+    start, end = values.get("available_from"), values.get("valid_until")
+    if start and end and end <= start:
+        return f"“Valid until” ({end}) must be after “available from” ({start})."
+    return None
+
+
+RULES = [Rule(("quantity", "min_order"), _min_order_fits, fix="min_order"),
+         Rule(("available_from", "valid_until"), _dates_in_order, fix="valid_until")]
+
+
 def details_form(type_code: str, today: date | None = None) -> Form:
     return Form(id=f"listing_{type_code}", title=f"New listing · {product(type_code).label}",
-                fields=detail_fields(type_code, today), submit_label="Preview")
+                fields=detail_fields(type_code, today), submit_label="Preview", rules=RULES)
+
+
+def quick_fields(type_code: str | None, currency: str) -> list[Field]:
+    """What a listing needs to be published; everything else has a default or is offered on
+    the preview. Without a type (one form for it all), every unit is accepted."""
+    units = product(type_code).units if type_code else tuple(UNITS)
+    first = UNITS[units[0]]
+    return [
+        QuantityField("quantity", "Quantity available", minimum=Decimal("0.001"),
+                      maximum=Decimal(10_000_000), places=3, units=units,
+                      hint=f"Type the amount and unit, e.g. “500 {first}”."),
+        ChoiceField("unit", "Unit", choices=[(u, UNITS[u]) for u in units],
+                    when=lambda v: not v.get("unit")),
+        PriceField("price", "Price per unit", minimum=Decimal("0.01"),
+                   maximum=Decimal(100_000_000), currency=currency,
+                   hint=f"In {currency}, excluding VAT; or type another currency: “230 SEK”."),
+        CityField("location", "Where the goods are", hint="Type the city, or share a location."),
+        MultiChoiceField("delivery", "Delivery options", choices=list(DELIVERY.items()),
+                         hint="Pickup, delivery within a radius, or Incoterms."),
+        *delivery_details(),
+    ]
+
+
+def quick_form(type_code: str | None, currency: str) -> Form:
+    """The short listing form; with no type given it starts by asking it (one Slack modal)."""
+    fields = quick_fields(type_code, currency)
+    title = f"New listing · {product(type_code).label}" if type_code else "New listing"
+    return Form(id=f"quick_{type_code or 'any'}", title=title, submit_label="Preview",
+                fields=fields if type_code else [type_field(), *fields])
 
 
 def field_form(type_code: str, name: str, today: date | None = None) -> Form:
     """A one-field form for editing `name` from the preview."""
     found = type_field() if name == "product_type" else next(
         f for f in detail_fields(type_code, today) if f.name == name)
-    return Form(id=f"edit_{name}", title="Edit listing", fields=[found], submit_label="Save")
+    return Form(id=f"edit_{name}", title="Edit listing", fields=[found], submit_label="Save",
+                rules=RULES)
 
 
 def editable_names(type_code: str) -> list[tuple[str, str]]:

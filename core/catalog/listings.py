@@ -6,13 +6,14 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from core.catalog import review
 from core.catalog.events import ListingChanged
 from core.catalog.tables import Listing
 from core.catalog.taxonomy import UNITS, mwh_per_unit, price_per_mwh_minor, product
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 SPEC_KEYS = ("moisture", "ash", "ncv", "bulk_density", "particle_size")
@@ -69,6 +70,8 @@ def apply(listing: Listing, values: dict[str, Any]) -> None:
 
 
 def _derive(listing: Listing) -> None:
+    if listing.unit not in UNITS:
+        raise DomainError("Please choose the unit the quantity and price are in.")
     specs = listing.specs or {}
     ncv = Decimal(specs["ncv"]) if specs.get("ncv") else None
     density = Decimal(specs["bulk_density"]) if specs.get("bulk_density") else None
@@ -104,6 +107,37 @@ def problems(listing: Listing, now: datetime) -> list[str]:
         found.append("“Valid until” is in the past.")
     if listing.valid_until - max(listing.available_from, now) > timedelta(days=366):
         found.append("A listing can be valid for at most a year; renew it later instead.")
+    return found
+
+
+def with_defaults(values: dict[str, Any], today: datetime, days: int) -> dict[str, Any]:
+    """A short form's answers completed: a title from the product and place, fixed price,
+    available today and valid for the policy's number of days."""
+    kind = product(values.get("product_type") or "other")
+    place = (values.get("location") or {}).get("city")
+    title = f"{kind.label}{', ' + values['grade'] if values.get('grade') else ''}" + (
+        f" from {place}" if place else "")
+    start = today.date()
+    return {"title": title[:100], "negotiable": "no", "available_from": start.isoformat(),
+            "valid_until": (start + timedelta(days=days)).isoformat(),
+            **{k: v for k, v in values.items() if v not in (None, "", [])}}
+
+
+async def starting_values(uow: UnitOfWork, account: Account) -> dict[str, Any]:
+    """What a new listing starts from: the seller's last listing, else the profile."""
+    last = (await uow.session.execute(
+        select(Listing).where(Listing.seller_id == account.id).order_by(Listing.id.desc())
+        .limit(1))).scalar_one_or_none()
+    if last is not None:
+        return {"location": {"city": last.city, "country": last.country, "lat": last.latitude,
+                             "lon": last.longitude},
+                "delivery": list(last.delivery), "currency": last.currency,
+                "incoterm_place": last.incoterm_place,
+                "delivery_radius_km": last.delivery_radius_km}
+    found: dict[str, Any] = {"currency": account.currency or "EUR"}
+    if account.city and account.latitude is not None and account.longitude is not None:
+        found["location"] = {"city": account.city, "country": account.country,
+                             "lat": account.latitude, "lon": account.longitude}
     return found
 
 

@@ -12,12 +12,12 @@ from core.storage.tables import Account
 from tests.support.accounts import registered
 from tests.support.chat import ChatUser
 
-# One answer per field of the listing form, in order, as typed in chat.
-PELLETS = [
-    "ENplus A1 wood pellets, 15 kg bags", "ENplus A1", "Bagged on pallets, from Latvian sawmills",
-    "t", "500", "22", "230", "EUR", "Fixed", ["Pickup", "EXW"], None, "Riga port", "Riga", "today", "+60",
-    "7.5", "0.5", "17.2", "650", "6 mm", None,
-]
+# One answer per question of the short listing form (quantity with unit, price, place,
+# delivery options, Incoterms place), as typed in chat.
+PELLETS = ["500 t", "230", "Riga", ["Pickup", "EXW"], "Riga port"]
+# Details added from the preview (“Add details”), by the label of the field.
+PELLET_DETAILS = {"Title": "ENplus A1 wood pellets, 15 kg bags", "Grade or class": "ENplus A1",
+                  "Valid until": "+60", "Net calorific value": "17.2"}
 
 
 async def make_account(app: Container, name: str, *, channel: str = "terminal",
@@ -72,6 +72,27 @@ async def answer_form(user: ChatUser, answers: list[Any]) -> None:
             await user.tap(answer)
         else:
             await user.say(answer)
+
+
+async def add_details(user: ChatUser, details: dict[str, Any]) -> None:
+    """From the preview: “Add details”, the field, its answer — for each detail."""
+    for label, answer in details.items():
+        await user.tap("Add details")
+        await user.tap(label)
+        await answer_form(user, [answer])
+        assert "Saved" in user.texts(), user.texts()
+
+
+async def list_pellets(user: ChatUser, *, details: dict[str, Any] | None = None,
+                       publish: bool = True) -> None:
+    """Create the pellet listing through the real flow: short form, details, publish."""
+    await user.say("/sell")
+    await user.tap("Wood pellets")
+    await answer_form(user, PELLETS)
+    assert "Preview" in user.texts(), user.texts()
+    await add_details(user, PELLET_DETAILS if details is None else details)
+    if publish:
+        await user.tap("Publish")
 
 
 async def open_item(user: ChatUser, title: str = "") -> None:

@@ -11,7 +11,7 @@ from conversations.messages import Choice, notification_reply
 from core.catalog import alerts
 from core.catalog.query import SearchQuery
 from core.storage.tables import Account, OutboxMessage
-from tests.catalog.helpers import PELLETS, answer_form, make_account, open_item, publish
+from tests.catalog.helpers import list_pellets, make_account, open_item, publish
 from tests.support.chat import ChatUser
 
 
@@ -43,11 +43,7 @@ async def test_a_slack_buyer_is_alerted_about_a_telegram_sellers_listing_at_once
     await make_account(app, "111", channel="telegram", roles=("seller",))
     saved_id = await save(app, buyer, "enplus pellets", max_km=100, lat=56.95, lon=24.1)
     seller = ChatUser(app, "111", channel="telegram")
-    await seller.say("/sell")
-    await seller.tap("Wood pellets")
-    await answer_form(seller, PELLETS)
-    await seller.tap("Done")
-    await seller.tap("Publish")
+    await list_pellets(seller)
     sent = await deliver(app)
     ((address, payload),) = sent["slack"].sent
     assert address == "U2" and "ENplus A1 wood pellets, 15 kg bags" in payload["text"]

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from core.catalog.tables import Listing
 from core.clock import FakeClock
 from core.storage.tables import Account
-from tests.catalog.helpers import PELLETS, answer_form, make_account
+from tests.catalog.helpers import list_pellets, make_account
 from tests.support.chat import ChatUser
 
 
@@ -25,10 +25,7 @@ async def test_today_and_plus_days_are_the_sellers_date_by_the_application_clock
         (await uow.session.get(Account, seller.id)).timezone = "Asia/Tokyo"
         await uow.commit()
     sam = ChatUser(app, "sam")
-    await sam.say("/sell")
-    await sam.tap("Wood pellets")
-    await answer_form(sam, PELLETS)  # available from “today”, valid until “+60”
-    await sam.tap("Done")
+    await list_pellets(sam, publish=False)  # available from “today”, valid until “+60”
     assert "Preview" in sam.texts()
     async with app.uow() as uow:
         listing = (await uow.session.execute(select(Listing))).scalar_one()

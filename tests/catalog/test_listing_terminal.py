@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from conversations.messages import FileUpload
 from core.catalog.tables import Listing, ListingMedia
-from tests.catalog.helpers import PELLETS, answer_form, make_account
+from tests.catalog.helpers import PELLET_DETAILS, PELLETS, add_details, answer_form, make_account
 from tests.support.chat import ChatUser
 
 
@@ -21,8 +21,8 @@ async def start_listing(app) -> ChatUser:
 async def test_a_seller_creates_previews_edits_and_publishes_a_listing(app):
     sam = await start_listing(app)
     await answer_form(sam, PELLETS)
-    assert "Send photos and documents" in sam.texts()
-    await sam.tap("Done")
+    assert "Preview" in sam.texts() and "Wood pellets from Riga" in sam.texts()  # a default title
+    await add_details(sam, PELLET_DETAILS)
     preview = sam.texts()
     assert "Preview" in preview and "ENplus A1 wood pellets, 15 kg bags" in preview
     assert "230.00 EUR per t" in preview and "/MWh" in preview
@@ -45,6 +45,7 @@ async def test_a_photo_from_the_terminal_is_stored_with_its_checksum(app, tmp_pa
     photo.write_bytes(b"\xff\xd8\xff\xe0" + b"x" * 2000)
     sam = await start_listing(app)
     await answer_form(sam, PELLETS)
+    await sam.tap("Add photos or documents")
     await sam.send(FileUpload(str(photo), "bags.jpg", "image/jpeg", 2004, "photo"))
     assert "Added bags.jpg" in sam.texts()
     async with app.uow() as uow:

@@ -13,7 +13,7 @@ from tests.support.chat import ChatUser
 
 
 async def at_field(app, index: int) -> ChatUser:
-    """A seller in the listing form, with the first `index` answers given."""
+    """A seller in the short listing form, with the first `index` answers given."""
     await make_account(app, "sam")
     sam = ChatUser(app, "sam")
     await sam.say("/sell")
@@ -22,17 +22,22 @@ async def at_field(app, index: int) -> ChatUser:
     return sam
 
 
+async def at_detail(app, label: str) -> ChatUser:
+    """A seller editing one detail of a fresh draft from its preview."""
+    sam = await at_field(app, len(PELLETS))
+    await sam.tap("Add details")
+    await sam.tap(label)
+    return sam
+
+
 @pytest.mark.parametrize(("index", "answer", "message"), [
-    (0, "Pel", "at least 5 characters"),
-    (0, "!!!!!!", "needs letters"),
-    (4, "lots", "must be a number"),
-    (4, "0", "must be between 0.001"),
-    (4, "1.2345", "at most 3 decimal places"),
-    (6, "-5", "must be between 0.01"),
-    (7, "Doubloons", "not one of the options"),
-    (12, "Atlantis", "I don't know the city"),
-    (13, "someday", "write a date like"),
-    (15, "95", "Moisture % must be between 0 and 70"),
+    (0, "lots", "must be a number"),
+    (0, "0", "must be between 0.001"),
+    (0, "1.2345", "at most 3 decimal places"),
+    (0, "500 litres", "is in t or kg or loose m³ or MWh for this product"),
+    (1, "-5", "must be between 0.01"),
+    (1, "230 Doubloons", "I don't know the currency"),
+    (2, "Atlantis", "I don't know the city"),
 ])
 async def test_a_wrong_answer_is_refused_with_the_reason_and_asked_again(app, index, answer,
                                                                           message):
@@ -43,19 +48,35 @@ async def test_a_wrong_answer_is_refused_with_the_reason_and_asked_again(app, in
     assert question in sam.texts()
 
 
+@pytest.mark.parametrize(("label", "answer", "message"), [
+    ("Title", "Pel", "at least 5 characters"),
+    ("Title", "!!!!!!", "needs letters"),
+    ("Available from", "someday", "write a date like"),
+    ("Available from", "2020-01-01", "can't be before"),
+    ("Valid until", "2099-01-01", "years ahead"),
+    ("Moisture", "95", "Moisture % must be between 0 and 70"),
+    ("Minimum order", "900", "can't be above the quantity on offer (500)"),
+])
+async def test_a_wrong_detail_is_refused_at_its_own_question(app, label, answer, message):
+    sam = await at_detail(app, label)
+    question = sam.texts().splitlines()[-2]
+    await sam.say(answer)
+    assert message in sam.texts()
+    assert question in sam.texts()
+
+
 async def test_a_misspelt_city_offers_the_closest_names_to_tap(app):
-    sam = await at_field(app, 12)
+    sam = await at_field(app, 2)
     await sam.say("Rgia")
     assert "Did you mean" in sam.texts()
     await sam.tap("Riga, LV")
-    assert "Available from" in sam.texts()
+    assert "Delivery options" in sam.texts()
 
 
 async def test_a_shared_location_resolves_to_the_nearest_city(app):
-    sam = await at_field(app, 12)
+    sam = await at_field(app, 2)
     await sam.share_location(54.69, 25.28)
-    await answer_form(sam, PELLETS[13:])
-    await sam.tap("Done")
+    await answer_form(sam, PELLETS[3:])
     assert "Vilnius, LT" in sam.texts()
 
 
@@ -90,7 +111,7 @@ async def test_a_claimed_certification_needs_a_document_before_publishing(app):
 async def test_a_draft_with_a_problem_from_the_form_is_refused_in_chat(app):
     sam = await at_field(app, 0)
     answers = list(PELLETS)
-    answers[6] = "2"  # 2 EUR per tonne of pellets
+    answers[1] = "2"  # 2 EUR per tonne of pellets
     await answer_form(sam, answers)
     assert "outside the plausible range" in sam.texts()
 
@@ -102,6 +123,7 @@ async def test_a_draft_with_a_problem_from_the_form_is_refused_in_chat(app):
 ])
 async def test_files_of_the_wrong_type_or_size_are_refused(app, upload, message):
     sam = await at_field(app, len(PELLETS))
+    await sam.tap("Add photos or documents")
     await sam.send(upload)
     assert message in sam.texts()
 
@@ -110,5 +132,6 @@ async def test_a_file_whose_bytes_are_not_what_it_claims_is_refused(app, tmp_pat
     fake = tmp_path / "photo.jpg"
     fake.write_bytes(b"MZ not a jpeg")
     sam = await at_field(app, len(PELLETS))
+    await sam.tap("Add photos or documents")
     await sam.send(FileUpload(str(fake), "photo.jpg", "image/jpeg", 13, "photo"))
     assert "doesn't look like a real JPEG" in sam.texts()

@@ -13,7 +13,7 @@ from core.catalog.query import SearchQuery
 from core.catalog.tables import Listing
 from core.errors import Conflict
 from core.storage.tables import OutboxMessage
-from tests.catalog.helpers import PELLETS, answer_form, make_account, open_item, publish
+from tests.catalog.helpers import list_pellets, make_account, open_item, publish
 from tests.support.chat import ChatUser
 
 
@@ -26,11 +26,7 @@ def moderated(app):
 async def submit_through_chat(app) -> ChatUser:
     await make_account(app, "sam")
     sam = ChatUser(app, "sam")
-    await sam.say("/sell")
-    await sam.tap("Wood pellets")
-    await answer_form(sam, PELLETS)
-    await sam.tap("Done")
-    await sam.tap("Publish")
+    await list_pellets(sam)
     return sam
 
 

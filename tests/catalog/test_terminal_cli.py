@@ -31,8 +31,9 @@ def test_a_terminal_seller_lists_with_a_local_photo_and_finds_it_by_a_misspelt_s
     register(tmp_path)
     photo = tmp_path / "bags.png"
     photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 100)
-    lines = ["/sell", "Wood pellets", *typed(PELLETS), f"/file {photo}", "Done ✔", "🚀 Publish",
-             "/search enplsu peletts riga"]
+    lines = ["/sell", "Wood pellets", *typed(PELLETS), "➕ Add details / ✏ Edit a field", "Title",
+             "ENplus A1 wood pellets", "📎 Add photos or documents", f"/file {photo}", "Done ✔",
+             "🚀 Publish", "/search enplsu peletts riga"]
     out = chat(tmp_path, "sam", lines)
     assert "Added bags.png" in out
     assert "Preview — this is how buyers will see it" in out

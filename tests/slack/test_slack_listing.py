@@ -12,12 +12,9 @@ from tests.catalog.helpers import make_account, publish
 from tests.slack.conftest import SlackWorld
 
 DETAILS = {
-    "title": "Spruce wood chips, fresh", "grade": "ISO 17225 B1", "description": "",
-    "unit": "loose_m3", "quantity": "900", "min_order": "", "price": "18", "currency": "EUR",
-    "negotiable": "yes", "delivery": ["delivery"], "delivery_radius_km": "120",
-    "incoterm_place": "", "location": "Kaunas", "available_from": "2026-11-21",
-    "valid_until": "2027-01-05", "moisture": "35", "ash": "", "ncv": "", "bulk_density": "",
-    "particle_size": "P31.5", "certifications": [],
+    "product_type": "chips", "quantity": "900 loose m3", "unit": None, "price": "18",
+    "location": "Kaunas", "delivery": ["delivery"], "delivery_radius_km": "120",
+    "incoterm_place": "",
 }
 
 
@@ -29,24 +26,24 @@ def button_value(message: dict[str, Any], label: str) -> str:
     raise AssertionError(f"no button {label!r}")
 
 
-async def test_a_seller_lists_chips_with_two_modals_then_previews_and_publishes(
+async def test_a_seller_lists_chips_in_one_modal_then_previews_adds_a_document_and_publishes(
         slack: SlackWorld):
     await slack.register()
     await slack.user.command("sell")
-    type_view = (await slack.fake.wait_for("views.open", lambda p: "listing_type" in str(p)))["view"]
-    update = await slack.user.submit(type_view, {"product_type": "chips"})
-    details = update.json()
-    assert details["response_action"] == "update"
-    view = details["view"]
+    view = (await slack.fake.wait_for("views.open", lambda p: "quick_any" in str(p)))["view"]
     kinds = {b["block_id"]: b["element"]["type"] for b in view["blocks"]}
-    assert kinds["location"] == "plain_text_input" and kinds["valid_until"] == "datepicker"
-    assert kinds["unit"] == "static_select" and kinds["certifications"] == "checkboxes"
+    assert kinds["location"] == "plain_text_input" and kinds["product_type"] == "static_select"
+    assert kinds["unit"] == "static_select" and kinds["delivery"] == "checkboxes"
+    optional = {b["block_id"] for b in view["blocks"] if b.get("optional")}
+    assert {"unit", "delivery_radius_km", "incoterm_place"} <= optional  # asked only if needed
 
-    wrong = await slack.user.submit(view, {**DETAILS, "location": "Kaunsa", "quantity": "-3"})
+    wrong = await slack.user.submit(view, {**DETAILS, "location": "Kaunsa", "quantity": "-3 t"})
     assert set(wrong.json()["errors"]) == {"location", "quantity"}
 
     done = await slack.user.submit(view, DETAILS)
     assert done.content in (b"", b"{}"), done.text
+    preview = await slack.posted("Preview")
+    await slack.user.click(button_value(preview, "Add photos or documents"))
     await slack.posted("Send photos and documents")
     pdf = b"%PDF-1.7 lab report"
     slack.fake.user_files["F0LAB"] = ("lab-report.pdf", "application/pdf", pdf)
@@ -56,7 +53,9 @@ async def test_a_seller_lists_chips_with_two_modals_then_previews_and_publishes(
     await slack.settle()
     again = slack.fake.calls_to("chat.postMessage")[-1]
     await slack.user.click(button_value(again, "Done"))
-    preview = await slack.posted("Preview")
+    await slack.settle()
+    preview = slack.fake.calls_to("chat.postMessage")[-1]  # the preview again, now with the file
+    assert preview["text"].startswith("Preview")
     await slack.user.click(button_value(preview, "Publish"))
     await slack.posted("Published")
     async with slack.app.uow() as uow:

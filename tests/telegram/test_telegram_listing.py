@@ -32,10 +32,11 @@ async def test_a_seller_lists_pellets_with_a_photo_and_publishes(bot, ann, fake)
     container, _ = bot
     await make_account(container, str(ann.id), channel="telegram")
     await ann.say("/sell", expect="Product type?")
-    await ann.tap("Wood pellets", expect="Title?")
+    await ann.tap("Wood pellets", expect="Quantity available?")
     for value in PELLETS[:-1]:
         await answer(ann, value)
-    await ann.tap("Done", expect="Send photos and documents")
+    await answer(ann, PELLETS[-1], expect="Preview")
+    await ann.tap("Add photos or documents", expect="Send photos and documents")
     fake.files[f"P{ann.id}s1280"] = JPEG  # the largest size is the one fetched
     await ann.send(fake.photo(ann.id), expect="Tap Done when finished")  # asked again
     assert "Added photo_up1280.jpg" in "\n".join(fake.texts(ann.id))
