@@ -205,7 +205,8 @@ listing_flow = Flow(
     on_discard=_discard,
     states={
         "type": FormState(form=TYPE_FORM, done=_typed,
-                          intro="Let's list your product: five quick questions, then a preview where you can add details."),
+                          intro="Let's list your product: a few quick questions, then a preview "
+                                "where you can add details."),
         "details": FormState(form=_details, done=_drafted),
         "all": FormState(form=_everything, done=_drafted),
         "media": Ask(prompt=_media_prompt, on=_on_media),
