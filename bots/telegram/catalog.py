@@ -13,7 +13,7 @@ from telegram import (
 
 from config.container import Container
 from conversations.flows.listing_card import summary
-from core.catalog.query import SearchQuery
+from core.catalog import query_text
 
 INLINE_LIMIT = 10
 
@@ -36,11 +36,12 @@ def listing_link(bot_username: str, listing_id: int) -> str:
 
 async def answer_inline(container: Container, query: InlineQuery, bot_username: str) -> None:
     """Answer an inline query with the best matching published listings."""
-    text = query.query.strip()[:120]
+    text = query.query.strip()[:200]
     results = []
-    if text:
+    search, _ = query_text.parse(text)  # one line: “pellets under 250 eur near riga 300km”
+    if search.text or search.filters():
         async with container.uow() as uow:
-            found = await container.catalog.top_listings(uow, SearchQuery(text=text), INLINE_LIMIT)
+            found = await container.catalog.top_listings(uow, search, INLINE_LIMIT)
             for listing, _ in found:
                 line = summary(listing)
                 link = listing_link(bot_username, listing.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select
@@ -12,10 +13,11 @@ from conversations.flows.listing_card import summary
 from conversations.flows.listing_view import view_answer, view_prompt
 from conversations.forms import Form
 from conversations.messages import Button, Choice, Inbound, ListItem, ListPage, Outbound, Reply, rows
-from core.catalog import alerts, gazetteer
+from core.catalog import alerts, gazetteer, query_text
 from core.catalog.catalog import Catalog, log_search
 from core.catalog.query import SORTS, SearchQuery
 from core.catalog.tables import Listing
+from core.errors import DomainError
 
 
 def _catalog(ctx: Ctx) -> Catalog:
@@ -41,10 +43,31 @@ def _first_form(ctx: Ctx) -> Form:
     return sf.FULL_FORM if ctx.forms_at_once else sf.TEXT_FORM
 
 
+def _one_line(ctx: Ctx, text: str) -> tuple[SearchQuery, list[str]]:
+    """Words and filters from one line; distance counts from the buyer's place if none named."""
+    currency = ctx.account.currency if ctx.account and ctx.account.currency else "EUR"
+    query, notes = query_text.parse(text, currency)
+    if query.max_km and query.lat is None:
+        origin = _origin(ctx)
+        if origin is None:
+            notes.append("I don't know where you are, so the distance filter is off; add "
+                         "“near <city>”.")
+            query = query_text.without(query, "max_km")
+        else:
+            query = replace(query, lat=origin[0], lon=origin[1])
+    return query, notes
+
+
 async def _asked(ctx: Ctx, values: dict[str, Any]) -> Next:
-    """Run a new search from the form."""
-    query = sf.query_from(values, SearchQuery(), _origin(ctx))
-    ctx.data["q"], ctx.data["page"] = query.as_dict(), 0
+    """Run a new search: one line of words and filters (plus a whole form's own filters)."""
+    line = str(values.get("text") or "")
+    parsed, notes = _one_line(ctx, line)
+    if line.strip() and not parsed.text and not parsed.filters() and parsed.lat is None:
+        raise DomainError("Type a word to search for, like “pellets” — symbols and emoji alone "
+                          "match nothing.")
+    chosen = {k: v for k, v in values.items() if k != "text"}
+    query = sf.query_from(chosen, parsed, _origin(ctx)) if chosen else parsed
+    ctx.data["q"], ctx.data["page"], ctx.data["notes"] = query.as_dict(), 0, notes
     await log_search(ctx.uow, ctx.account.id if ctx.account else None, query,
                      ctx.account.country if ctx.account else None)
     ctx.data.pop("_forms", None)
@@ -64,11 +87,14 @@ async def _results(ctx: Ctx) -> list[Outbound]:
             f"{SORTS.get(query.sort, query.sort).lower()}"
     nav = rows(("◀ Previous", "prev"), ("Next ▶", "next"), per_row=2) if found.pages > 1 else ()
     page = ListPage(title, items, found.page + 1, found.pages, nav)
-    actions = Reply("Refine or keep this search:" if items else "Nothing matches yet. Try fewer "
-                    "words or filters — or save the search to hear when something appears.",
-                    rows(("⚙ Filters", "filters"), ("↕ Sort", "sort"), ("🔔 Save search", "save"),
-                         ("🔎 New search", "new"), per_row=2))
-    return [page, actions]
+    notes = [Reply(note, kind="notice") for note in ctx.data.pop("notes", [])]
+    chips = rows(*((f"✕ {label}"[:40], f"x:{name}") for label, name in query.filters()), per_row=2)
+    actions = Reply("Refine or keep this search (✕ removes a filter):" if items else
+                    "Nothing matches yet. Try fewer words or filters — or save the search to "
+                    "hear when something appears.",
+                    (*chips, *rows(("⚙ More filters", "filters"), ("↕ Sort", "sort"),
+                                   ("🔔 Save search", "save"), ("🔎 New search", "new"), per_row=2)))
+    return [*notes, page, actions]
 
 
 async def _on_results(ctx: Ctx, msg: Inbound) -> Next:
@@ -76,6 +102,10 @@ async def _on_results(ctx: Ctx, msg: Inbound) -> Next:
     data = msg.data if isinstance(msg, Choice) else ""
     if data in ("prev", "next"):
         return await _turn(ctx, data)
+    if data.startswith("x:"):
+        ctx.data["q"] = query_text.without(_query(ctx), data[2:]).as_dict()
+        ctx.data["page"] = 0
+        return Next.stay()
     if data.startswith("v:") and data[2:].isdigit():
         ctx.data["listing_id"] = int(data[2:])
         return Next(state="view")
@@ -166,7 +196,7 @@ async def _search_now(ctx: Ctx) -> Next | None:
     text = str(ctx.data.get("args") or "").strip()
     if not text:
         return None
-    return await _asked(ctx, {"text": text[:120]})
+    return await _asked(ctx, {"text": text[:200]})
 
 
 search.on_start = _search_now

@@ -15,8 +15,9 @@ ANY = "any"
 
 
 def text_field() -> TextField:
-    return TextField("text", "What are you looking for", required=False, max_length=120,
-                     hint="Words in any order, typos are fine: “enplus pellets riga”.")
+    return TextField("text", "What are you looking for", required=False, max_length=200,
+                     hint="Words and filters in one line, typos are fine: “pellets under 250 "
+                     "eur near riga 300km enplus”.")
 
 
 def filter_fields() -> list[Field]:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+from core.catalog.taxonomy import CERTIFICATIONS, DELIVERY, TYPES
+from core.money.model import Money
+
 SORTS = {
     "relevance": "Relevance", "price": "Price (low first)", "price_mwh": "Price per MWh",
     "distance": "Distance", "rating": "Seller rating", "newest": "Newest",
@@ -38,20 +41,40 @@ class SearchQuery:
         return cls(**{k: v for k, v in data.items() if k in known})
 
     def describe(self) -> str:
-        """A short human summary, used for saved searches and alerts."""
+        """A short human summary with every active filter (saved searches, alerts, results)."""
         parts = [f"“{self.text}”"] if self.text else []
-        if self.product_type:
-            parts.append(self.product_type)
-        if self.max_km:
-            parts.append(f"≤ {self.max_km:g} km")
-        if self.price_max is not None:
-            parts.append(f"≤ {self.price_max / 100:g} {self.currency}/unit")
-        if self.price_mwh_max is not None:
-            parts.append(f"≤ {self.price_mwh_max / 100:g} {self.currency}/MWh")
-        if self.certification:
-            parts.append(self.certification)
-        if self.delivery:
-            parts.append(self.delivery)
-        if self.negotiable_only:
-            parts.append("negotiable")
+        parts += [label for label, _ in self.filters() if _ != "sort"]
         return ", ".join(parts) or "all listings"
+
+    def filters(self) -> list[tuple[str, str]]:
+        """(label, field) of every active filter, e.g. ("≤ 250 EUR", "price_max")."""
+        found: list[tuple[str, str]] = []
+        if self.product_type:
+            found.append((TYPES[self.product_type].label if self.product_type in TYPES
+                          else self.product_type, "product_type"))
+        for name, pattern in (("price_min", "≥ {}/unit"), ("price_max", "≤ {}/unit"),
+                              ("price_mwh_max", "≤ {}/MWh")):
+            value = getattr(self, name)
+            if value is not None:
+                found.append((pattern.format(_amount(value, self.currency)), name))
+        for name, sign in (("qty_min", "≥"), ("qty_max", "≤")):
+            value = getattr(self, name)
+            if value is not None:
+                found.append((f"quantity {sign} {value:g}", name))
+        if self.max_km:
+            found.append((f"≤ {self.max_km:g} km", "max_km"))
+        if self.certification:
+            found.append((CERTIFICATIONS.get(self.certification, self.certification),
+                          "certification"))
+        if self.delivery:
+            found.append((DELIVERY.get(self.delivery, self.delivery), "delivery"))
+        if self.negotiable_only:
+            found.append(("negotiable", "negotiable_only"))
+        if self.sort != "relevance":
+            found.append((f"sorted by {SORTS.get(self.sort, self.sort).lower()}", "sort"))
+        return found
+
+
+def _amount(minor: int, currency: str) -> str:
+    """“250 EUR”: exact, in the currency's own decimals, trailing zeros dropped."""
+    return f"{Money(minor, currency).decimal.normalize():f} {currency}"

@@ -15,7 +15,7 @@ from babel.numbers import list_currencies
 
 from core.accounts.model import CURRENCIES
 from core.catalog import gazetteer
-from core.catalog.query import SORTS, SearchQuery
+from core.catalog.query import SearchQuery
 from core.catalog.taxonomy import CERTIFICATIONS, DELIVERY
 from core.errors import DomainError
 from core.money.model import Money
@@ -153,30 +153,8 @@ def _gazetteer_place(name: str) -> tuple[float, float, str] | None:
 
 
 def chips(query: SearchQuery) -> list[tuple[str, str]]:
-    """(label, field) of every active filter, e.g. ("≤ 250 EUR", "price_max")."""
-    found: list[tuple[str, str]] = []
-    money = {"price_min": "≥ {}", "price_max": "≤ {}", "price_mwh_max": "≤ {}/MWh"}
-    for name, pattern in money.items():
-        value = getattr(query, name)
-        if value is not None:
-            found.append((pattern.format(_amount(value, query.currency)), name))
-    if query.product_type:
-        found.append((query.product_type, "product_type"))
-    if query.qty_min is not None:
-        found.append((f"≥ {query.qty_min:g} units", "qty_min"))
-    if query.qty_max is not None:
-        found.append((f"≤ {query.qty_max:g} units", "qty_max"))
-    if query.max_km:
-        found.append((f"≤ {query.max_km:g} km", "max_km"))
-    if query.certification:
-        found.append((CERTIFICATIONS.get(query.certification, query.certification), "certification"))
-    if query.delivery:
-        found.append((DELIVERY.get(query.delivery, query.delivery), "delivery"))
-    if query.negotiable_only:
-        found.append(("negotiable", "negotiable_only"))
-    if query.sort != "relevance":
-        found.append((f"sorted by {SORTS.get(query.sort, query.sort).lower()}", "sort"))
-    return found
+    """(label, field) of every active filter, each removable with one tap."""
+    return query.filters()
 
 
 def without(query: SearchQuery, name: str) -> SearchQuery:
@@ -186,7 +164,3 @@ def without(query: SearchQuery, name: str) -> SearchQuery:
         return query
     return replace(query, **{name: getattr(defaults, name)})
 
-
-def _amount(minor: int, currency: str) -> str:
-    money = Money(minor, currency)
-    return f"{money.decimal.normalize():f} {currency}"

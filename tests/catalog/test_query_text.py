@@ -16,7 +16,7 @@ def test_a_whole_line_becomes_words_and_filters():
     query, notes = parse("pellets under 250 eur near riga 300km enplus", place=riga)
     assert (query.text, query.price_max, query.currency, query.max_km) == ("pellets", 25000, "EUR", 300)
     assert (query.lat, query.lon, query.certification, notes) == (56.95, 24.11, "enplus", [])
-    assert [label for label, _ in chips(query)] == ["≤ 250 EUR", "≤ 300 km", "ENplus"]
+    assert [label for label, _ in chips(query)] == ["≤ 250 EUR/unit", "≤ 300 km", "ENplus"]
 
 
 def test_prices_per_mwh_delivery_terms_negotiable_and_sort_words_are_understood():

@@ -120,3 +120,27 @@ async def test_a_buyer_downloads_the_certificate_from_the_listing_card(app):
     await bob.tap("Documents")
     (doc,) = [r for r in bob.last if isinstance(r, FileReply)]
     assert (doc.file_name, doc.content) == ("enplus.pdf", b"%PDF-1.7 cert")
+
+
+async def test_one_line_gives_words_and_filters_shown_as_chips_each_removable(app):
+    seller = await make_account(app, "sam")
+    await publish(app, seller)  # 230 EUR/t in Riga
+    await publish(app, seller, title="Premium pellets", price="320")
+    bob = await buyer(app)
+    await bob.say("/search pellets under 250 eur min 20 t")
+    assert "1 result(s) for “pellets”, ≤ 250 EUR/unit, quantity ≥ 20" in page_of(bob).title
+    assert "✕ ≤ 250 EUR/unit" in bob.labels()
+    await bob.tap("✕ ≤ 250 EUR/unit")
+    assert "2 result(s) for “pellets”, quantity ≥ 20" in page_of(bob).title
+
+
+async def test_symbols_alone_are_refused_at_the_question(app):
+    bob = await buyer(app)
+    await bob.say("/search")
+    await bob.say("🔥🌲")
+    assert "Type a word to search for" in bob.texts() and "What are you looking for?" in bob.texts()
+
+
+async def buyer(app) -> ChatUser:
+    await make_account(app, "bob", roles=("buyer",))
+    return ChatUser(app, "bob")
