@@ -11,15 +11,16 @@ from conversations.messages import Button, Choice, Inbound, Outbound, Reply
 from core.accounts import service as accounts
 
 TOUR_PAGES = {
-    "seller": "📦 As a seller you list pellets, chips, biogas or biofuels in a few taps, get "
-    "offers from buyers on any channel, and are paid from escrow once delivery is confirmed.",
-    "buyer": "🔎 As a buyer you search with typos forgiven, filter by price per MWh, distance and "
-    "certification, save searches to get alerts, and pay into escrow safely.",
-    "consultant": "🎓 As a consultant you publish your rates and availability; clients book you "
-    "instantly or for later, the first 10 minutes are free, and you are paid after the session.",
-    "seeker": "🧑‍💼 Looking for advice? Find an expert by topic, book a session, and pay only for "
-    "the time after the first free 10 minutes.",
-    "admin": "🛡 As an admin you review listings waiting for moderation and settle disputes.",
+    # Only what is built today: offers, deals and the consultant market are still coming.
+    "seller": "📦 As a seller you list pellets, chips, biogas or biofuels in a few taps, see "
+    "what buyers search for in your region, and renew or edit listings from My listings.",
+    "buyer": "🔎 As a buyer you search in one line with typos forgiven, filter by price per MWh, "
+    "distance and certification, keep a watchlist, and save searches to get alerts.",
+    "consultant": "🎓 The consultant marketplace is being built: your profile, rates and "
+    "bookings arrive in a coming release.",
+    "seeker": "🧑‍💼 Finding and booking consultants is being built and arrives in a coming "
+    "release.",
+    "admin": "🛡 As an admin you review listings waiting for moderation.",
 }
 NEXT, SKIP_TOUR = "next", "skip_tour"
 
