@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import select
-
 from core.catalog.lifecycle import STATUS_LABELS
-from core.catalog.tables import Listing, ListingMedia, SellerStats
 from core.catalog.taxonomy import CERTIFICATIONS, DELIVERY, UNITS, carbon_saving_kg, product
-from core.storage.tables import Account
+from core.catalog.views import Listing, media_of, seller_info
+from core.money.model import Money
 from core.storage.uow import UnitOfWork
 
 SPEC_LABELS = {"moisture": ("Moisture", "%"), "ash": ("Ash", "%"), "ncv": ("NCV", " MJ/kg"),
@@ -23,7 +21,8 @@ def qty(milli: int | None, unit: str) -> str:
 
 
 def money(minor: int | None, currency: str) -> str:
-    return "—" if minor is None else f"{Decimal(minor) / 100:,.2f} {currency}"
+    """“1,234.50 EUR”: the currency's own decimals, a plain code (the card's house style)."""
+    return "—" if minor is None else Money(minor, currency).plain()
 
 
 def summary(listing: Listing, km: float | None = None) -> str:
@@ -35,16 +34,10 @@ def summary(listing: Listing, km: float | None = None) -> str:
             f"{qty(listing.quantity_milli, listing.unit)} · {where}")
 
 
-async def media_of(uow: UnitOfWork, listing_id: int) -> list[ListingMedia]:
-    stmt = select(ListingMedia).where(ListingMedia.listing_id == listing_id).order_by(ListingMedia.id)
-    return list((await uow.session.execute(stmt)).scalars())
-
-
 async def card(uow: UnitOfWork, listing: Listing, *, show_status: bool = False) -> str:
     """The full listing card."""
     kind = product(listing.product_type)
-    seller = await uow.session.get(Account, listing.seller_id)
-    stats = await uow.session.get(SellerStats, listing.seller_id)
+    seller = await seller_info(uow, listing.seller_id)
     media = await media_of(uow, listing.id)
     lines = [f"📦 {listing.title}", f"{kind.label}" + (f" · {listing.grade}" if listing.grade else "")]
     if show_status:
@@ -67,11 +60,10 @@ async def card(uow: UnitOfWork, listing: Listing, *, show_status: bool = False) 
         saving = carbon_saving_kg(listing.product_type, energy)
         lines.append(f"🌱 Avoids about {saving:,} kg CO₂e per {UNITS[listing.unit]} vs fossil "
                      "(RED II comparator)")
-    rating = f"★ {stats.rating_x10 / 10:.1f} ({stats.ratings} ratings)" if stats and stats.ratings \
+    rating = f"★ {seller.rating_x10 / 10:.1f} ({seller.ratings} ratings)" if seller.ratings \
         else "no ratings yet"
-    name = seller.display_name if seller else "?"
-    company = f" · {seller.company}" if seller and seller.company else ""
-    lines.append(f"Seller: {name}{company} · {rating}")
+    company = f" · {seller.company}" if seller.company else ""
+    lines.append(f"Seller: {seller.name}{company} · {rating}")
     if listing.description:
         lines.append(listing.description)
     return "\n".join(lines)

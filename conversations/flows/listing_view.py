@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
-from conversations.flows.listing_card import card, media_of, summary
+from conversations.flows.listing_card import card, summary
 from conversations.messages import (
     Button,
     Choice,
@@ -19,41 +17,53 @@ from conversations.messages import (
     rows,
 )
 from core.actions import Intent
-from core.catalog.tables import Listing, ListingMedia, Watch
+from core.catalog import views
+from core.catalog import watchlist as watching
 from core.catalog.taxonomy import carbon_method
+from core.errors import NotFound
+
+GONE = "That listing is no longer available."
 
 
-async def viewable(ctx: Ctx, listing_id: int) -> Listing | None:
-    """The listing if this user may see it: published, or their own."""
-    listing = await ctx.uow.session.get(Listing, listing_id)
-    mine = ctx.account is not None and listing is not None and listing.seller_id == ctx.account.id
-    return listing if listing is not None and (listing.status == "published" or mine) else None
+def _me(ctx: Ctx) -> int | None:
+    return ctx.account.id if ctx.account else None
 
 
 async def view_prompt(ctx: Ctx) -> list[Outbound]:
     """The card, the first photo where this channel can show it, and the buyer's options."""
-    listing = await viewable(ctx, ctx.data["listing_id"])
-    if listing is None:
-        return [Reply("That listing is no longer available.", rows(("◀ Back", "done")))]
-    mine = ctx.account is not None and listing.seller_id == ctx.account.id
-    out: list[Outbound] = []
-    photo = next((m for m in await media_of(ctx.uow, listing.id) if m.kind == "photo"), None)
-    if photo is not None:
-        out.append(_image(ctx, photo, listing.title))
-    watched = await _watch(ctx, listing.id) is not None
+    try:
+        listing = await views.viewable(ctx.uow, ctx.data["listing_id"], _me(ctx))
+    except NotFound:
+        return [Reply(GONE, rows(*_done(ctx)))]
+    media = await views.media_of(ctx.uow, listing.id)
+    photo = next((m for m in media if m.kind == "photo"), None)
+    out: list[Outbound] = [_image(ctx, photo, listing.title)] if photo is not None else []
+    return [*out, await _card(ctx, listing, media)]
+
+
+async def _card(ctx: Ctx, listing: views.Listing, media: list[views.ListingMedia]) -> Reply:
+    """The card's text with its buttons (sent again in place when the watchlist changes)."""
+    mine = listing.seller_id == _me(ctx)
+    watched = ctx.account is not None and await watching.is_watching(
+        ctx.uow, ctx.account.id, listing.id)
     options = [("☆ Remove from watchlist" if watched else "⭐ Save to watchlist", "watch"),
                ("🌱 How the carbon estimate works", "carbon")]
-    if any(m.kind == "document" for m in await media_of(ctx.uow, listing.id)):
+    if any(m.kind == "document" for m in media):
         options.append(("📄 Documents", "docs"))
-    out.append(Reply(await card(ctx.uow, listing, show_status=mine),
-                     rows(*options, ("◀ Back", "done"), per_row=2)))
-    return out
+    return Reply(await card(ctx.uow, listing, show_status=mine),
+                 rows(*options, *_done(ctx), per_row=2))
 
 
-def _image(ctx: Ctx, photo: ListingMedia, caption: str) -> ImageReply:
+def _done(ctx: Ctx) -> tuple[tuple[str, str], ...]:
+    """A card opened from a list gets the engine's ◀ Back; one opened alone gets Done."""
+    return () if ctx.data.get("from_list") else (("✔ Done", "done"),)
+
+
+def _image(ctx: Ctx, photo: views.ListingMedia, caption: str) -> ImageReply:
     """The stored photo; on the channel it came from, also its file id there (sent again by
     reference, as Telegram's file_id)."""
     store = ctx.services.files
+    assert store is not None
     channel, _, ref = (photo.channel_ref or "").partition(":")
     try:
         content = store.read(photo.path)
@@ -64,43 +74,44 @@ def _image(ctx: Ctx, photo: ListingMedia, caption: str) -> ImageReply:
                       file_name=photo.file_name, path=str(store.locate(photo.path)))
 
 
-async def _documents(ctx: Ctx) -> list[Outbound]:
+async def _documents(ctx: Ctx, listing_id: int) -> list[Outbound]:
     """The listing's documents (certificates, lab reports) as files."""
     store = ctx.services.files
-    docs = [m for m in await media_of(ctx.uow, ctx.data["listing_id"]) if m.kind == "document"]
+    assert store is not None
+    docs = [m for m in await views.media_of(ctx.uow, listing_id) if m.kind == "document"]
     return [FileReply(d.file_name, store.read(d.path), d.mime_type,
                       caption=f"SHA-256 {d.sha256[:16]}…") for d in docs]
 
 
-async def _watch(ctx: Ctx, listing_id: int) -> Watch | None:
-    assert ctx.account is not None
-    return await ctx.uow.session.get(Watch, (ctx.account.id, listing_id))
-
-
 async def view_answer(ctx: Ctx, msg: Inbound) -> Next | None:
-    """Watchlist and carbon buttons; None when the user is done with the card."""
+    """Watchlist, carbon and document buttons; None when the user is done with the card."""
     assert ctx.account is not None
     data = msg.data if isinstance(msg, Choice) else ""
     if data == "done":
         return None
-    if data == "docs" and await viewable(ctx, ctx.data["listing_id"]):
-        return Next(state="", replies=await _documents(ctx), reprompt=False)
+    listing_id = ctx.data["listing_id"]
+    listing = await views.viewable(ctx.uow, listing_id, ctx.account.id)
+    # The answer carries the card's buttons, so the next step is one tap away (no card again).
+    buttons = (await _card(ctx, listing, await views.media_of(ctx.uow, listing_id))).buttons
+    if data == "docs":
+        files = await _documents(ctx, listing_id)
+        return Next(state="", reprompt=False, replies=[
+            *files, Reply(f"📄 {len(files)} document(s) above.", buttons)])
     if data == "carbon":
-        listing = await ctx.uow.session.get(Listing, ctx.data["listing_id"])
-        return Next.stay(Reply(carbon_method(listing.product_type if listing else "other")))
-    if data == "watch" and await viewable(ctx, ctx.data["listing_id"]):
-        existing = await _watch(ctx, ctx.data["listing_id"])
-        if existing:
-            await ctx.uow.session.delete(existing)
-            return Next.stay(Reply("Removed from your watchlist."))
-        ctx.uow.add(Watch(account_id=ctx.account.id, listing_id=ctx.data["listing_id"],
-                          created_at=ctx.uow.clock.now()))
-        return Next.stay(Reply("⭐ Saved to your watchlist (/watchlist)."))
+        return Next(state="", reprompt=False,
+                    replies=[Reply(carbon_method(listing.product_type), buttons)])
+    if data == "watch":
+        saved = await watching.toggle(ctx.uow, ctx.account.id, listing_id)
+        ctx.edit_in_place = True  # the card changes its button; nothing is sent again
+        note = "⭐ Saved to your watchlist (/watchlist)." if saved else "Removed from your watchlist."
+        updated = await _card(ctx, listing, await views.media_of(ctx.uow, listing_id))
+        return Next(state="", reprompt=False, replies=[Reply(f"{updated.text}\n\n{note}",
+                                                             updated.buttons)])
     return Next.stay(Reply("Choose an option.", kind="error"))
 
 
 async def _on_view(ctx: Ctx, msg: Inbound) -> Next:
-    return await view_answer(ctx, msg) or Next.end(menu=False)
+    return await view_answer(ctx, msg) or Next.end()
 
 
 async def _view_start(ctx: Ctx) -> Next | None:
@@ -121,9 +132,7 @@ listing_view = Flow(
 
 async def _watchlist(ctx: Ctx) -> list[Outbound]:
     assert ctx.account is not None
-    stmt = (select(Listing).join(Watch, Watch.listing_id == Listing.id)
-            .where(Watch.account_id == ctx.account.id).order_by(Watch.created_at.desc()))
-    saved = list((await ctx.uow.session.execute(stmt)).scalars())
+    saved = await watching.watched(ctx.uow, ctx.account.id)
     if not saved:
         return [Reply("Your watchlist is empty. Save listings from search results with ⭐.",
                       rows(("Done", "done")))]
@@ -137,7 +146,7 @@ async def _on_watchlist(ctx: Ctx, msg: Inbound) -> Next:
     """Open a saved listing."""
     data = msg.data if isinstance(msg, Choice) else ""
     if data.startswith("v:") and data[2:].isdigit():
-        ctx.data["listing_id"] = int(data[2:])
+        ctx.data["listing_id"], ctx.data["from_list"] = int(data[2:]), True
         return Next(state="view")
     return Next.end()
 

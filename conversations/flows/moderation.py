@@ -10,16 +10,20 @@ from conversations.forms import Form, TextField
 from conversations.messages import Button, Choice, Inbound, ListItem, ListPage, Outbound, Reply, rows
 from core.actions import Intent
 from core.catalog import lifecycle
-from core.catalog.tables import Listing
+from core.errors import NotFound
 
 REASON_FORM = Form("reject_reason", "Reject listing", [TextField(
     "reason", "Reason for the seller", min_length=5, max_length=500, multiline=True,
     hint="Say what to fix, e.g. “The certificate has expired”.")], submit_label="Reject")
 
 
+def _me(ctx: Ctx) -> int | None:
+    return ctx.account.id if ctx.account else None
+
+
 async def _admin_only(ctx: Ctx) -> Next | None:
-    if "admin" not in ctx.roles:
-        return Next.end(Reply("The moderation queue is for administrators.", kind="error"))
+    """Open the queue (core refuses non-admins), or one listing from a notification."""
+    await lifecycle.pending(ctx.uow, _me(ctx))
     arg = str(ctx.data.get("args") or "")
     if arg.isdigit():
         ctx.data["listing_id"] = int(arg)
@@ -28,7 +32,7 @@ async def _admin_only(ctx: Ctx) -> Next | None:
 
 
 async def _queue(ctx: Ctx) -> list[Outbound]:
-    waiting = await lifecycle.pending(ctx.uow)
+    waiting = await lifecycle.pending(ctx.uow, _me(ctx))
     if not waiting:
         return [Reply("🛡 The moderation queue is empty.", rows(("Done", "done")))]
     items = tuple(ListItem(w.title, f"{w.city} · since {w.updated_at:%Y-%m-%d %H:%M}",
@@ -49,9 +53,10 @@ async def _on_queue(ctx: Ctx, msg: Inbound) -> Next:
 
 
 async def _review(ctx: Ctx) -> list[Outbound]:
-    listing = await ctx.uow.session.get(Listing, ctx.data["listing_id"])
-    if listing is None:
-        return [Reply("That listing is gone.", rows(("Back to the queue", "queue")))]
+    try:
+        listing = await lifecycle.for_review(ctx.uow, ctx.data["listing_id"], _me(ctx))
+    except NotFound as exc:
+        return [Reply(str(exc), rows(("Back to the queue", "queue")))]
     text = await card(ctx.uow, listing, show_status=True)
     return [Reply(text, rows(("✅ Approve", "approve"), ("✋ Reject", "reject"),
                              ("Back to the queue", "queue"), per_row=2))]
@@ -61,7 +66,7 @@ async def _on_review(ctx: Ctx, msg: Inbound) -> Next:
     """Approve now, or ask for the reason to reject."""
     data = msg.data if isinstance(msg, Choice) else ""
     if data == "approve":
-        listing = await lifecycle.approve(ctx.uow, ctx.data["listing_id"])
+        listing = await lifecycle.approve(ctx.uow, ctx.data["listing_id"], _me(ctx))
         return Next(state="queue", replies=[Reply(f"✅ Approved “{listing.title}”.")],
                     remember=False)
     if data == "reject":
@@ -73,7 +78,7 @@ async def _on_review(ctx: Ctx, msg: Inbound) -> Next:
 
 async def _rejected(ctx: Ctx, values: dict[str, Any]) -> Next:
     """Send the listing back to the seller with the reason."""
-    listing = await lifecycle.reject(ctx.uow, ctx.data["listing_id"], values["reason"])
+    listing = await lifecycle.reject(ctx.uow, ctx.data["listing_id"], values["reason"], _me(ctx))
     ctx.data.pop("_forms", None)
     return Next(state="queue", replies=[Reply(f"✋ Rejected “{listing.title}”; the seller is told "
                                               "why.")], remember=False)

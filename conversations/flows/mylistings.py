@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next, Shortcut
 from conversations.flows.listing_card import card, summary
 from conversations.messages import (
@@ -17,9 +15,8 @@ from conversations.messages import (
     rows,
 )
 from core.actions import Intent
-from core.catalog import lifecycle, listings
+from core.catalog import lifecycle, listings, views
 from core.catalog.lifecycle import STATUS_LABELS, TRANSITIONS
-from core.catalog.tables import Listing
 from core.errors import DomainError
 
 ACTION_LABELS = {"pause": "⏸ Pause", "resume": "▶ Resume", "sold": "✔ Mark sold",
@@ -27,15 +24,9 @@ ACTION_LABELS = {"pause": "⏸ Pause", "resume": "▶ Resume", "sold": "✔ Mark
 PER_PAGE = 8
 
 
-async def _mine(ctx: Ctx) -> list[Listing]:
-    assert ctx.account is not None
-    stmt = (select(Listing).where(Listing.seller_id == ctx.account.id, Listing.status != "closed")
-            .order_by(Listing.id.desc()))
-    return list((await ctx.uow.session.execute(stmt)).scalars())
-
-
 async def _list(ctx: Ctx) -> list[Outbound]:
-    mine = await _mine(ctx)
+    assert ctx.account is not None
+    mine = await views.mine(ctx.uow, ctx.account.id)
     if not mine:
         return [Reply("You have no listings yet.", rows(("➕ New listing", "@go:listing"),
                                                         ("Done", "done")))]

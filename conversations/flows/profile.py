@@ -12,8 +12,8 @@ from conversations.forms import Field, Form
 from conversations.messages import Button, Choice, Inbound, Outbound, Reply
 from core.accounts import service as accounts
 from core.accounts.model import INTERESTS, ROLE_LABELS, Role
+from core.accounts.service import Account
 from core.actions import Intent
-from core.storage.tables import Account
 
 EDITABLE: dict[str, Any] = {
     "display_name": fields.name_field,

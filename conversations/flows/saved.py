@@ -7,7 +7,6 @@ from conversations.messages import Button, Choice, Inbound, ListItem, ListPage, 
 from core.actions import Intent
 from core.catalog import alerts
 from core.catalog.query import SearchQuery
-from core.catalog.tables import SavedSearch
 from core.errors import DomainError
 
 
@@ -33,17 +32,12 @@ async def _on_list(ctx: Ctx, msg: Inbound) -> Next:
     return Next.end()
 
 
-async def _own(ctx: Ctx) -> SavedSearch | None:
-    row = await ctx.uow.session.get(SavedSearch, ctx.data["saved_id"])
-    if row is None or ctx.account is None or row.account_id != ctx.account.id or not row.active:
-        return None
-    return row
-
-
 async def _manage(ctx: Ctx) -> list[Outbound]:
-    row = await _own(ctx)
-    if row is None:
-        return [Reply("That saved search doesn't exist any more.", rows(("◀ Back", "list")))]
+    assert ctx.account is not None
+    try:
+        row = await alerts.own_search(ctx.uow, ctx.account.id, ctx.data["saved_id"])
+    except DomainError as exc:
+        return [Reply(str(exc), rows(("◀ Saved searches", "list")))]
     other = "digest" if row.mode == "instant" else "instant"
     label = "Switch to daily digest" if other == "digest" else "Switch to alerts at once"
     return [Reply(f"🔔 {SearchQuery.from_dict(row.query).describe()}",
@@ -53,14 +47,15 @@ async def _manage(ctx: Ctx) -> list[Outbound]:
 
 async def _on_manage(ctx: Ctx, msg: Inbound) -> Next:
     """Run, switch mode or delete a saved search."""
-    row = await _own(ctx)
+    assert ctx.account is not None
     data = msg.data if isinstance(msg, Choice) else ""
-    if row is None:
+    if data == "list":
         return Next(state="list", remember=False)
+    row = await alerts.own_search(ctx.uow, ctx.account.id, ctx.data["saved_id"])
     if data == "run":
         return Next(state=None, start="search", start_data={"q": row.query})
     if data in ("instant", "digest"):
-        row.mode = data
+        await alerts.set_mode(ctx.uow, ctx.account.id, row.id, data)
         return Next.stay(Reply("Updated."))
     if data == "delete":
         await alerts.unsubscribe(ctx.uow, row.account_id, row.id)

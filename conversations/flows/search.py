@@ -5,18 +5,15 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import select
-
 from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
 from conversations.flows import search_fields as sf
 from conversations.flows.listing_card import summary
 from conversations.flows.listing_view import view_answer, view_prompt
 from conversations.forms import Form
 from conversations.messages import Button, Choice, Inbound, ListItem, ListPage, Outbound, Reply, rows
-from core.catalog import alerts, gazetteer, query_text
+from core.catalog import alerts, gazetteer, query_text, views
 from core.catalog.catalog import Catalog, log_search
 from core.catalog.query import SORTS, SearchQuery
-from core.catalog.tables import Listing
 from core.errors import DomainError
 
 
@@ -78,8 +75,8 @@ async def _results(ctx: Ctx) -> list[Outbound]:
     query = _query(ctx)
     found = await _catalog(ctx).search(ctx.uow, query, ctx.data.get("page", 0))
     ctx.data["page"] = found.page
-    rows_by_id = {row.id: row for row in (await ctx.uow.session.execute(
-        select(Listing).where(Listing.id.in_([h.listing_id for h in found.hits])))).scalars()}
+    rows_by_id = await views.by_ids(ctx.uow, [h.listing_id for h in found.hits],
+                                     ctx.account.id if ctx.account else None)
     items = tuple(ListItem(rows_by_id[h.listing_id].title, summary(rows_by_id[h.listing_id], h.km),
                            Button("View", f"v:{h.listing_id}"))
                   for h in found.hits if h.listing_id in rows_by_id)
@@ -107,7 +104,7 @@ async def _on_results(ctx: Ctx, msg: Inbound) -> Next:
         ctx.data["page"] = 0
         return Next.stay()
     if data.startswith("v:") and data[2:].isdigit():
-        ctx.data["listing_id"] = int(data[2:])
+        ctx.data["listing_id"], ctx.data["from_list"] = int(data[2:]), True
         return Next(state="view")
     targets = {"filters": "filters", "sort": "sort", "save": "save", "new": "ask"}
     if data in targets:

@@ -75,6 +75,24 @@ def effective_roles(account: Account, identity: ChannelIdentity, admins: list[st
     return roles
 
 
+async def is_admin(uow: UnitOfWork, account_id: int) -> bool:
+    """Whether the account administers Agora: by its roles, or settings naming one of its
+    identities."""
+    account = await uow.session.get(Account, account_id)
+    if account is None:
+        return False
+    if Role.ADMIN.value in (account.roles or []):
+        return True
+    labels = {f"{i.channel}:{i.user_key}" for i in await identities_of(uow, account_id)}
+    return bool(labels & set(uow.policy.admins))
+
+
+async def require_admin(uow: UnitOfWork, account_id: int | None) -> None:
+    """NotAllowed unless the account is an administrator."""
+    if account_id is None or not await is_admin(uow, account_id):
+        raise NotAllowed("That is for administrators.")
+
+
 async def register(uow: UnitOfWork, who: ChannelIdentity, data: Registration,
                    *, email_verified: bool = False) -> Account:
     """Create the account and its first identity, and send the email verification code.

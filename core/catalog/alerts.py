@@ -13,7 +13,7 @@ from core.catalog.documents import doc_of
 from core.catalog.query import SearchQuery
 from core.catalog.search_index import SearchIndex
 from core.catalog.tables import AlertHit, Listing, SavedSearch, SellerStats
-from core.errors import Conflict, NotAllowed, NotFound
+from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.notifications.outbox import notify
 from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
@@ -41,12 +41,29 @@ async def saved_searches(uow: UnitOfWork, account_id: int) -> list[SavedSearch]:
     return list((await uow.session.execute(stmt)).scalars())
 
 
+async def own_search(uow: UnitOfWork, account_id: int, saved_id: int) -> SavedSearch:
+    """One of the account's active saved searches; NotFound for anyone else's."""
+    row = await uow.session.get(SavedSearch, saved_id)
+    if row is None or row.account_id != account_id or not row.active:
+        raise NotFound("That saved search doesn't exist any more.")
+    return row
+
+
 async def unsubscribe(uow: UnitOfWork, account_id: int, saved_id: int) -> SavedSearch:
     """Stop a saved search's alerts (from the button on any alert)."""
     row = await uow.session.get(SavedSearch, saved_id)
     if row is None or row.account_id != account_id:
         raise NotFound("That saved search doesn't exist any more.")
     row.active = False
+    return row
+
+
+async def set_mode(uow: UnitOfWork, account_id: int, saved_id: int, mode: str) -> SavedSearch:
+    """Alerts at once (“instant”) or in the daily digest."""
+    if mode not in ("instant", "digest"):
+        raise DomainError("Choose alerts at once or a daily digest.")
+    row = await own_search(uow, account_id, saved_id)
+    row.mode = mode
     return row
 
 

@@ -18,3 +18,15 @@ class ListingChanged(Event):
 
     listing_id: int
     status: str
+
+
+@dataclass(frozen=True)
+class ListingWatched(Event):
+    account_id: int
+    listing_id: int
+
+
+@dataclass(frozen=True)
+class ListingUnwatched(Event):
+    account_id: int
+    listing_id: int

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
+from core.accounts.service import require_admin
 from core.actions import Action, Intent
 from core.catalog import alerts
 from core.catalog.events import ListingChanged, ListingPublished
@@ -74,8 +75,9 @@ async def _published(uow: UnitOfWork, listing_id: int) -> None:
     await alerts.on_published(uow, listing)
 
 
-async def approve(uow: UnitOfWork, listing_id: int) -> Listing:
+async def approve(uow: UnitOfWork, listing_id: int, actor_id: int | None) -> Listing:
     """An admin lets a listing in; the seller is told."""
+    await require_admin(uow, actor_id)
     await _move(uow, listing_id, ("pending_review",), "published")
     await _published(uow, listing_id)
     listing = await _get(uow, listing_id)
@@ -84,13 +86,23 @@ async def approve(uow: UnitOfWork, listing_id: int) -> Listing:
     return listing
 
 
-async def reject(uow: UnitOfWork, listing_id: int, reason: str) -> Listing:
+async def reject(uow: UnitOfWork, listing_id: int, reason: str, actor_id: int | None) -> Listing:
     """An admin sends a listing back to draft with a reason the seller sees."""
+    await require_admin(uow, actor_id)
     await _move(uow, listing_id, ("pending_review",), "draft", reject_reason=reason)
     listing = await _get(uow, listing_id)
     await notify(uow, listing.seller_id, f"✋ Your listing “{listing.title}” was not approved: "
                  f"{reason}\nEdit it and submit it again.",
                  buttons=[[Action(Intent.MY_LISTINGS, "Open in My listings")]])
+    return listing
+
+
+async def for_review(uow: UnitOfWork, listing_id: int, actor_id: int | None) -> Listing:
+    """A listing as an admin reviews it (any state but closed)."""
+    await require_admin(uow, actor_id)
+    listing = await uow.session.get(Listing, listing_id)
+    if listing is None or listing.status == "closed":
+        raise NotFound("That listing is gone.")
     return listing
 
 
@@ -166,7 +178,8 @@ async def _get(uow: UnitOfWork, listing_id: int) -> Listing:
     return listing
 
 
-async def pending(uow: UnitOfWork) -> list[Listing]:
-    """Listings waiting for an admin, oldest first."""
+async def pending(uow: UnitOfWork, actor_id: int | None) -> list[Listing]:
+    """Listings waiting for an admin, oldest first (for admins only)."""
+    await require_admin(uow, actor_id)
     stmt = select(Listing).where(Listing.status == "pending_review").order_by(Listing.updated_at)
     return list((await uow.session.execute(stmt)).scalars())

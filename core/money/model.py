@@ -61,6 +61,10 @@ class Money:
         """'€12.34' — for people, never for arithmetic."""
         return format_currency(self.decimal, self.currency, locale=locale)
 
+    def plain(self) -> str:
+        """'1,234.50 EUR': grouped digits, the currency's own decimals, then the code."""
+        return f"{self.decimal:,.{exponent(self.currency)}f} {self.currency}"
+
     def __str__(self) -> str:
         return self.format()
 

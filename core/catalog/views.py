@@ -1,0 +1,70 @@
+"""What people may see of the catalogue: one listing (published, or the viewer's own), the
+seller behind it, its files, a page of results, a seller's own listings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from core.catalog.tables import Listing, ListingMedia, SellerStats
+from core.errors import NotFound
+from core.storage.tables import Account
+from core.storage.uow import UnitOfWork
+
+__all__ = ["Listing", "ListingMedia", "SellerInfo", "by_ids", "media_of", "mine", "seller_info",
+           "viewable"]
+
+
+@dataclass(frozen=True)
+class SellerInfo:
+    name: str
+    company: str
+    rating_x10: int
+    ratings: int
+
+
+def can_see(listing: Listing | None, viewer_id: int | None) -> bool:
+    """Anyone sees a published listing; the seller also sees their own in any state."""
+    if listing is None or listing.status == "closed":
+        return False
+    return listing.status == "published" or listing.seller_id == viewer_id
+
+
+async def viewable(uow: UnitOfWork, listing_id: int, viewer_id: int | None) -> Listing:
+    """The listing if `viewer_id` may see it; NotFound otherwise (no hint that it exists)."""
+    listing = await uow.session.get(Listing, listing_id)
+    if not can_see(listing, viewer_id):
+        raise NotFound("That listing is no longer available.")
+    assert listing is not None
+    return listing
+
+
+async def media_of(uow: UnitOfWork, listing_id: int) -> list[ListingMedia]:
+    """A listing's photos and documents, in the order they were added."""
+    stmt = select(ListingMedia).where(ListingMedia.listing_id == listing_id).order_by(ListingMedia.id)
+    return list((await uow.session.execute(stmt)).scalars())
+
+
+async def seller_info(uow: UnitOfWork, seller_id: int) -> SellerInfo:
+    seller = await uow.session.get(Account, seller_id)
+    stats = await uow.session.get(SellerStats, seller_id)
+    return SellerInfo(seller.display_name if seller else "?", (seller.company or "") if seller else "",
+                      stats.rating_x10 if stats else 0, stats.ratings if stats else 0)
+
+
+async def by_ids(uow: UnitOfWork, ids: Iterable[int], viewer_id: int | None) -> dict[int, Listing]:
+    """The listings of a page of results that this viewer may see, by id."""
+    wanted = list(ids)
+    if not wanted:
+        return {}
+    rows = (await uow.session.execute(select(Listing).where(Listing.id.in_(wanted)))).scalars()
+    return {row.id: row for row in rows if can_see(row, viewer_id)}
+
+
+async def mine(uow: UnitOfWork, seller_id: int) -> list[Listing]:
+    """A seller's listings, newest first (closed ones left out)."""
+    stmt = (select(Listing).where(Listing.seller_id == seller_id, Listing.status != "closed")
+            .order_by(Listing.id.desc()))
+    return list((await uow.session.execute(stmt)).scalars())
