@@ -104,6 +104,7 @@ class TerminalChat:
         if message is None:
             return
         env = Envelope(channel="terminal", user_key=self.name, chat_id=self.name, message=message,
+                       opens_links=False,
                        display_name=self.name)
         outcome = await self.container.engine.handle(env)
         self.render(outcome.replies)

@@ -77,6 +77,7 @@ class Envelope:
     display_name: str = ""
     can_show_forms: bool = False  # True where the channel renders a whole form at once
     command_prefix: str = "/"  # how commands are typed here: "/wallet", or "/agora wallet" on Slack
+    opens_links: bool = True  # the person can open a web page from here (not a terminal)
 
 
 # --- outbound --------------------------------------------------------------------------

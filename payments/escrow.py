@@ -18,7 +18,7 @@ from decimal import Decimal
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from core.errors import Conflict, DomainError
+from core.errors import Conflict, DomainError, NotAllowed
 from core.money.model import CommissionRule, Money
 from core.money.ports import Actor, EscrowView, Kind, Market
 from core.storage.uow import UnitOfWork
@@ -102,6 +102,16 @@ class EscrowService:
         """The escrow as the port shows it."""
         async with self.tx(uow) as tx:
             return self.view(await load(tx, escrow_id))
+
+    async def payable(self, escrow_id: int, account_id: int,
+                      uow: UnitOfWork | None = None) -> EscrowView:
+        """The escrow if this account may pay it now: its payer, while it awaits payment."""
+        view = await self.get(escrow_id, uow)
+        if view.payer_id != account_id:
+            raise NotAllowed("That payment is someone else's.")
+        if not view.state.startswith("awaiting"):
+            raise Conflict(f"This payment is already {view.state.replace('_', ' ')}.")
+        return view
 
     async def pay_with_test_card(self, escrow_id: int, card_number: str,
                                  uow: UnitOfWork | None = None) -> EscrowView:

@@ -27,6 +27,7 @@ from conversations.forms import (
 from conversations.messages import Choice, Inbound, Location
 from core.accounts.model import CURRENCIES
 from core.catalog import gazetteer
+from core.catalog.listings import SPEC_RANGES
 from core.catalog.taxonomy import CERTIFICATIONS, DELIVERY, TYPES, UNITS, product
 from core.money.model import exponent
 
@@ -161,6 +162,12 @@ def _dec(name: str, label: str, lo: str, hi: str, hint: str = "", required: bool
                         places=places, hint=hint)
 
 
+def _spec(name: str, label: str, hint: str) -> DecimalField:
+    """A lab value, in the range core checks again (core.catalog.listings.SPEC_RANGES)."""
+    low, high, _ = SPEC_RANGES[name]
+    return DecimalField(name, label, required=False, minimum=low, maximum=high, hint=hint)
+
+
 def detail_fields(type_code: str, today: date | None = None) -> list[Field]:
     """Every field of a listing after the product type, with the type's units and grades."""
     kind = product(type_code)
@@ -187,10 +194,10 @@ def detail_fields(type_code: str, today: date | None = None) -> list[Field]:
                   earliest=0, latest=730),
         DateField("valid_until", "Valid until", hint="A date, or “+30” for 30 days.",
                   today=today, earliest=1, latest=730),
-        _dec("moisture", "Moisture %", "0", "70", "Optional (lab value)."),
-        _dec("ash", "Ash %", "0", "40", "Optional (lab value)."),
-        _dec("ncv", "Net calorific value (MJ/kg)", "1", "50", "Optional; overrides the default."),
-        _dec("bulk_density", "Bulk density (kg/m³)", "20", "1200", "Optional; overrides the default."),
+        _spec("moisture", "Moisture %", "Optional (lab value)."),
+        _spec("ash", "Ash %", "Optional (lab value)."),
+        _spec("ncv", "Net calorific value (MJ/kg)", "Optional; overrides the default."),
+        _spec("bulk_density", "Bulk density (kg/m³)", "Optional; overrides the default."),
         TextField("particle_size", "Particle size", required=False, max_length=40,
                   hint="Optional, e.g. 6 mm or P31.5."),
         MultiChoiceField("certifications", "Certifications", required=False, min_selected=0,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from conversations.flow import Ask, Ctx, Entry, Flow, MenuEntry, Next, Shortcut
 from conversations.messages import Button, Choice, FileReply, Inbound, Outbound, Reply, Text
 from core.actions import Intent
-from core.errors import DomainError
+from core.errors import Conflict, DomainError, NotFound
 from core.money.model import Money
 from core.money.ports import EscrowView, PaymentsPort, Wallet
 
@@ -76,17 +76,17 @@ async def _payouts(ctx: Ctx) -> Next:
 
 async def _pay_start(ctx: Ctx) -> Next | None:
     assert ctx.account is not None
+    arg = str(ctx.data.get("args") or "")
     try:
-        view = await _payments(ctx).get(int(str(ctx.data.get("args") or "0")), ctx.uow)
-    except (ValueError, DomainError):
+        view = await _payments(ctx).payable(int(arg) if arg.isdigit() else 0, ctx.account.id,
+                                            ctx.uow)
+    except NotFound:
         return Next.end(Reply("There is no such payment.", kind="error"))
-    if view.payer_id != ctx.account.id:
-        return Next.end(Reply("That payment is someone else's.", kind="error"))
-    if not view.state.startswith("awaiting"):
-        return Next.end(Reply(f"This payment is already {view.state.replace('_', ' ')}."))
+    except Conflict as exc:
+        return Next.end(Reply(str(exc)))
     ctx.data.update(escrow=view.id, text=_pay_text(ctx, view), direct=_direct_offer(ctx, view))
-    if _payments(ctx).test_mode and ctx.env.channel == "terminal":
-        return None  # ask for a test card right here
+    if _payments(ctx).test_mode and not ctx.env.opens_links:
+        return None  # no browser at hand: ask for a test card right here
     return Next.end(Reply(ctx.data["text"] + f"\nPay here: {view.pay_url}", _direct_button(ctx)),
                     menu=False)
 

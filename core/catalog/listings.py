@@ -17,6 +17,10 @@ from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 SPEC_KEYS = ("moisture", "ash", "ncv", "bulk_density", "particle_size")
+# Lab values outside these are typing mistakes (the form's fields use the same ranges).
+SPEC_RANGES = {"moisture": (Decimal(0), Decimal(70), "%"), "ash": (Decimal(0), Decimal(40), "%"),
+               "ncv": (Decimal(1), Decimal(50), " MJ/kg"),
+               "bulk_density": (Decimal(20), Decimal(1200), " kg/m³")}
 EDITABLE_STATUSES = ("draft", "published", "paused")
 MAX_UNITS = Decimal(10_000_000)
 
@@ -73,6 +77,9 @@ def _derive(listing: Listing) -> None:
     if listing.unit not in UNITS:
         raise DomainError("Please choose the unit the quantity and price are in.")
     specs = listing.specs or {}
+    wrong = _spec_problems(specs)  # before they feed the energy content
+    if wrong:
+        raise DomainError("Please fix this first:\n• " + "\n• ".join(wrong))
     ncv = Decimal(specs["ncv"]) if specs.get("ncv") else None
     density = Decimal(specs["bulk_density"]) if specs.get("bulk_density") else None
     energy = mwh_per_unit(listing.product_type, listing.unit, ncv, density)
@@ -138,6 +145,22 @@ async def starting_values(uow: UnitOfWork, account: Account) -> dict[str, Any]:
     if account.city and account.latitude is not None and account.longitude is not None:
         found["location"] = {"city": account.city, "country": account.country,
                              "lat": account.latitude, "lon": account.longitude}
+    return found
+
+
+def _spec_problems(specs: dict[str, Any]) -> list[str]:
+    found = []
+    for key, (low, high, unit) in SPEC_RANGES.items():
+        value = specs.get(key)
+        if value in (None, ""):
+            continue
+        try:
+            number = Decimal(str(value))
+        except ArithmeticError:
+            number = Decimal("NaN")
+        if not number.is_finite() or not low <= number <= high:
+            found.append(f"{key.replace('_', ' ').capitalize()} must be between {low} and "
+                         f"{high}{unit}.")
     return found
 
 

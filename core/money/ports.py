@@ -72,6 +72,11 @@ class PaymentsPort(Protocol):
 
     async def get(self, escrow_id: int, uow: UnitOfWork | None = None) -> EscrowView: ...
 
+    async def payable(self, escrow_id: int, account_id: int,
+                      uow: UnitOfWork | None = None) -> EscrowView:
+        """The escrow if this account may pay it now (NotAllowed, Conflict otherwise)."""
+        ...
+
     async def pay_with_test_card(self, escrow_id: int, card_number: str,
                                  uow: UnitOfWork | None = None) -> EscrowView: ...
 

@@ -88,3 +88,17 @@ async def test_payouts_need_no_set_up_in_test_mode(app):
     sue = ChatUser(app, "sue")
     await sue.say("/payouts")
     assert "no set-up" in sue.texts()
+
+
+async def test_only_the_payer_may_pay_and_only_while_the_payment_waits_through_the_service(app):
+    import pytest
+
+    from core.errors import Conflict, NotAllowed
+
+    view = await open_deal(app)
+    with pytest.raises(NotAllowed):
+        await app.payments.payable(view.id, view.payee_id)
+    assert (await app.payments.payable(view.id, view.payer_id)).id == view.id
+    await app.payments.pay_with_test_card(view.id, "4242424242424242")
+    with pytest.raises(Conflict):
+        await app.payments.payable(view.id, view.payer_id)

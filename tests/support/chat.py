@@ -35,7 +35,7 @@ class ChatUser:
     async def send(self, message: Inbound, event_id: str | None = None) -> list[Outbound]:
         env = Envelope(channel=self.channel, user_key=self.name, chat_id=self.chat_id or self.name,
                        message=message, event_id=event_id or f"e{next(_ids)}",
-                       can_show_forms=self.forms)
+                       can_show_forms=self.forms, opens_links=self.channel != "terminal")
         outcome = await self.app.engine.handle(env)
         self.last = outcome.replies
         return outcome.replies
