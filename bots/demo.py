@@ -14,6 +14,7 @@ from core.catalog.gazetteer import Place, places
 from core.catalog.media import FileStore
 from core.catalog.tables import SellerStats
 from core.catalog.taxonomy import TYPES, mwh_per_unit
+from core.money.model import Money
 from core.storage.tables import Identity
 from core.storage.uow import UnitOfWork
 
@@ -37,10 +38,20 @@ PHRASES = {
 }
 
 
-def _price_minor(rng: random.Random, code: str, unit: str) -> int:
-    low, high = TYPES[code].price_mwh
-    per_mwh = Decimal(rng.randint(int(low * 1.4), int(high * 0.7)))
-    return int((per_mwh * mwh_per_unit(code, unit) * 100).to_integral_value())
+# What a MWh of each product typically fetches in Europe, EUR (well inside the plausible bands
+# the listing form enforces, core.catalog.taxonomy's price_mwh).
+TYPICAL_EUR_PER_MWH = {
+    "pellets": (42, 70), "chips": (22, 38), "briquettes": (40, 65), "firewood": (35, 60),
+    "agri": (15, 32), "biogas": (60, 110), "biodiesel": (110, 170), "hvo": (130, 210),
+    "bioethanol": (90, 150), "uco": (80, 125), "biochar": (60, 180), "other": (20, 55),
+}
+
+
+def _price(rng: random.Random, code: str, unit: str) -> Money:
+    """A realistic price per unit: a typical price per MWh times the unit's energy."""
+    low, high = TYPICAL_EUR_PER_MWH[code]
+    per_mwh = Decimal(rng.randint(low, high))
+    return Money.parse((per_mwh * mwh_per_unit(code, unit)).quantize(Decimal("0.01")), "EUR")
 
 
 async def seed(uow: UnitOfWork, store: FileStore, count: int = 240, sellers: int = 40,
@@ -82,7 +93,7 @@ async def _listing(uow: UnitOfWork, store: FileStore, rng: random.Random, seller
         "product_type": code, "title": title[:100], "grade": grade or None,
         "description": f"{kind.label} from {place.city}. Demo listing.", "unit": unit,
         "quantity": str(rng.choice((20, 50, 100, 250, 500, 1000, 5000))), "min_order": None,
-        "price": str(Decimal(_price_minor(rng, code, unit)) / 100), "currency": "EUR",
+        "price": str(_price(rng, code, unit).decimal), "currency": "EUR",
         "negotiable": rng.choice(("yes", "no")),
         "delivery": rng.sample(["pickup", "EXW", "FCA", "DAP", "CIF"], 2),
         "incoterm_place": f"{place.city}", "delivery_radius_km": None,

@@ -157,3 +157,11 @@ def test_a_flow_with_a_command_but_no_summary_is_refused_when_the_registry_is_bu
         assert "summary" in str(exc)
     else:
         raise AssertionError("a command without a summary was accepted")
+
+
+def test_no_money_arithmetic_by_a_hundred_anywhere():
+    pattern = re.compile(r"\*\s?100\b|/\s?100\b|\b100\s?\*")
+    offenders = [f"{p.relative_to(ROOT)}:{n}" for package in PACKAGES
+                 for p in (ROOT / package).rglob("*.py")
+                 for n, line in enumerate(p.read_text().splitlines(), 1) if pattern.search(line)]
+    assert offenders == []

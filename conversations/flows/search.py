@@ -62,8 +62,7 @@ async def _asked(ctx: Ctx, values: dict[str, Any]) -> Next:
     if line.strip() and not parsed.text and not parsed.filters() and parsed.lat is None:
         raise DomainError("Type a word to search for, like “pellets” — symbols and emoji alone "
                           "match nothing.")
-    chosen = {k: v for k, v in values.items() if k != "text"}
-    query = sf.query_from(chosen, parsed, _origin(ctx)) if chosen else parsed
+    query = sf.query_from({k: v for k, v in values.items() if k != "text"}, parsed, _origin(ctx))
     ctx.data["q"], ctx.data["page"], ctx.data["notes"] = query.as_dict(), 0, notes
     await log_search(ctx.uow, ctx.account.id if ctx.account else None, query,
                      ctx.account.country if ctx.account else None)

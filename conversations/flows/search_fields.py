@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -10,6 +11,8 @@ from conversations.forms import ChoiceField, DecimalField, Field, Form, TextFiel
 from core.accounts.model import CURRENCIES
 from core.catalog.query import SORTS, SearchQuery
 from core.catalog.taxonomy import CERTIFICATIONS, DELIVERY, TYPES
+from core.errors import DomainError
+from core.money.model import Money, exponent
 
 ANY = "any"
 
@@ -54,28 +57,43 @@ FULL_FORM = Form("search", "Search bioenergy", [text_field(), *filter_fields()],
 FILTER_FORM = Form("search_filters", "Filters", filter_fields(), submit_label="Apply")
 
 
-def _cents(value: str | None) -> int | None:
-    return None if value in (None, "") else int(Decimal(value) * 100)
+def _minor(value: str | None, currency: str) -> int | None:
+    """A typed amount in minor units of the search's currency (its own decimals)."""
+    if value in (None, ""):
+        return None
+    try:
+        return Money.parse(str(value), currency).amount
+    except DomainError:  # more decimals than the currency has: round to what it has
+        return Money.parse(Decimal(value).quantize(Decimal(1).scaleb(-exponent(currency))),
+                           currency).amount
 
 
 def query_from(values: dict[str, Any], base: SearchQuery, origin: tuple[float, float] | None
                ) -> SearchQuery:
-    """A query from form values; blanks and “any” mean no filter."""
-    def pick(name: str) -> Any:
+    """`base` with the filters the form gave added or changed; blanks and “any” keep what
+    `base` has (the ✕ chips remove filters)."""
+    def pick(name: str, default: Any = None) -> Any:
         value = values.get(name)
-        return None if value in (None, "", ANY) else value
+        return default if value in (None, "", ANY) else value
 
     near = pick("near")
-    lat, lon = (near["lat"], near["lon"]) if near else (origin or (None, None))
-    return SearchQuery(
-        text=values.get("text") or base.text if "text" in values else base.text,
-        product_type=pick("product_type"),
-        qty_min=float(pick("qty_min")) if pick("qty_min") else None,
-        qty_max=float(pick("qty_max")) if pick("qty_max") else None,
-        currency=pick("currency") or base.currency,
-        price_min=_cents(pick("price_min")), price_max=_cents(pick("price_max")),
-        price_mwh_max=_cents(pick("price_mwh_max")),
-        max_km=float(pick("max_km")) if pick("max_km") else None, lat=lat, lon=lon,
-        certification=pick("certification"), delivery=pick("delivery"),
-        negotiable_only=pick("negotiable") == "yes", sort=pick("sort") or base.sort,
+    currency = pick("currency", base.currency)
+    lat, lon = (near["lat"], near["lon"]) if near else (base.lat, base.lon)
+    max_km = float(pick("max_km")) if pick("max_km") else base.max_km
+    if max_km and lat is None and origin is not None:
+        lat, lon = origin
+    return replace(
+        base, text=values.get("text") or base.text, currency=currency,
+        product_type=pick("product_type", base.product_type),
+        qty_min=float(pick("qty_min")) if pick("qty_min") else base.qty_min,
+        qty_max=float(pick("qty_max")) if pick("qty_max") else base.qty_max,
+        price_min=_minor(pick("price_min"), currency) if pick("price_min") else base.price_min,
+        price_max=_minor(pick("price_max"), currency) if pick("price_max") else base.price_max,
+        price_mwh_max=(_minor(pick("price_mwh_max"), currency) if pick("price_mwh_max")
+                       else base.price_mwh_max),
+        max_km=max_km, lat=lat, lon=lon,
+        certification=pick("certification", base.certification),
+        delivery=pick("delivery", base.delivery),
+        negotiable_only=pick("negotiable") == "yes" or base.negotiable_only,
+        sort=pick("sort", base.sort),
     )

@@ -11,8 +11,9 @@ from sqlalchemy import select, update
 from core.catalog import review
 from core.catalog.events import ListingChanged
 from core.catalog.tables import Listing
-from core.catalog.taxonomy import UNITS, mwh_per_unit, price_per_mwh_minor, product
+from core.catalog.taxonomy import UNITS, ProductType, mwh_per_unit, price_per_mwh_minor, product
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.money.model import Money
 from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
@@ -30,9 +31,9 @@ def milli(value: str | Decimal | None) -> int | None:
     return None if value in (None, "") else int(Decimal(str(value)) * 1000)
 
 
-def minor(value: str | Decimal) -> int:
-    """A decimal price as minor units (cents)."""
-    return int((Decimal(str(value)) * 100).to_integral_value())
+def minor(value: str | Decimal, currency: str) -> int:
+    """A decimal price as minor units of its currency (exact; too many decimals refused)."""
+    return Money.parse(str(value), currency).amount
 
 
 def _when(value: str | None) -> datetime | None:
@@ -54,7 +55,7 @@ def apply(listing: Listing, values: dict[str, Any]) -> None:
     if "min_order" in values:
         listing.min_order_milli = milli(values["min_order"])
     if "price" in values:
-        listing.price_minor = minor(values["price"])
+        listing.price_minor = minor(values["price"], listing.currency)
     if "negotiable" in values:
         listing.negotiable = values["negotiable"] == "yes"
     for key in ("delivery", "certifications"):
@@ -98,11 +99,7 @@ def problems(listing: Listing, now: datetime) -> list[str]:
         found.append("The quantity must be more than 0 and at most 10,000,000 units.")
     if listing.min_order_milli and listing.min_order_milli > listing.quantity_milli:
         found.append("The minimum order can't be larger than the quantity on offer.")
-    low, high = kind.price_mwh
-    pmwh = listing.price_mwh_minor
-    if listing.currency == "EUR" and pmwh is not None and not low * 100 <= pmwh <= high * 100:
-        found.append(f"{pmwh / 100:.2f} EUR per MWh is outside the plausible range for "
-                     f"{kind.label.lower()} ({low}–{high} EUR/MWh). Check the price and unit.")
+    found += _price_problems(listing, kind)
     if "delivery" in listing.delivery and not listing.delivery_radius_km:
         found.append("Delivery within a radius needs the radius in km.")
     incoterms = [d for d in listing.delivery if d.isupper()]
@@ -146,6 +143,20 @@ async def starting_values(uow: UnitOfWork, account: Account) -> dict[str, Any]:
         found["location"] = {"city": account.city, "country": account.country,
                              "lat": account.latitude, "lon": account.longitude}
     return found
+
+
+def _price_problems(listing: Listing, kind: ProductType) -> list[str]:
+    """The plausible price band per MWh is known in EUR only; other currencies are not checked
+    (no exchange rates here)."""
+    pmwh = listing.price_mwh_minor
+    if listing.currency != "EUR" or pmwh is None:
+        return []
+    low, high = (Money.parse(str(bound), "EUR") for bound in kind.price_mwh)
+    if low <= Money(pmwh, "EUR") <= high:
+        return []
+    return [f"{Money(pmwh, 'EUR').plain()} per MWh is outside the plausible range for "
+            f"{kind.label.lower()} ({kind.price_mwh[0]}–{kind.price_mwh[1]} EUR/MWh). "
+            "Check the price and unit."]
 
 
 def _spec_problems(specs: dict[str, Any]) -> list[str]:
@@ -229,7 +240,8 @@ def form_values(listing: Listing) -> dict[str, Any]:
         "product_type": listing.product_type, "grade": listing.grade, "title": listing.title,
         "description": listing.description, "quantity": f"{q.normalize():f}", "unit": listing.unit,
         "min_order": f"{mo.normalize():f}" if mo else None,
-        "price": f"{Decimal(listing.price_minor) / 100:.2f}", "currency": listing.currency,
+        "price": f"{Money(listing.price_minor, listing.currency).decimal:f}",
+        "currency": listing.currency,
         "negotiable": "yes" if listing.negotiable else "no", "delivery": listing.delivery,
         "delivery_radius_km": listing.delivery_radius_km,
         "incoterm_place": listing.incoterm_place,

@@ -78,7 +78,8 @@ class CommissionRule:
 
     def on(self, amount: Money) -> Money:
         """The commission on `amount`, rounded half up, never more than the amount itself."""
-        share = (Decimal(amount.amount) * self.percent / 100).quantize(Decimal(1), ROUND_HALF_UP)
+        fraction = self.percent.scaleb(-2)  # a percentage as a fraction: 5 → 0.05
+        share = (Decimal(amount.amount) * fraction).quantize(Decimal(1), ROUND_HALF_UP)
         floor = (self.minimum.scaleb(exponent(amount.currency))).quantize(Decimal(1), ROUND_HALF_UP)
         return Money(min(amount.amount, max(int(share), int(floor))), amount.currency)
 

@@ -30,3 +30,22 @@ async def test_the_demo_seed_publishes_over_200_listings_of_every_type_across_eu
         emails = (await uow.session.execute(select(func.count()).select_from(OutboxMessage)
                                             .where(OutboxMessage.channel == "email"))).scalar()
         assert emails == 0  # demo sellers get no verification codes
+
+
+async def test_demo_prices_look_like_a_real_market(app):
+    from bots.demo import TYPICAL_EUR_PER_MWH
+    from core.catalog.listings import problems
+    from core.money.model import Money
+
+    async with app.uow() as uow:
+        await seed(uow, FileStore(app.settings.data_dir), count=120, sellers=10)
+        await uow.commit()
+    async with app.uow() as uow:
+        rows = (await uow.session.execute(select(Listing))).scalars().all()
+        now = app.clock.now()
+        assert all(problems(row, now) == [] for row in rows)  # what the listing form enforces
+        for row in rows:
+            low, high = TYPICAL_EUR_PER_MWH[row.product_type]
+            if row.price_mwh_minor is not None:
+                assert Money.parse(str(low - 1), "EUR").amount <= row.price_mwh_minor \
+                    <= Money.parse(str(high + 1), "EUR").amount, (row.title, row.price_mwh_minor)

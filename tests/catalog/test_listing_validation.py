@@ -135,3 +135,9 @@ async def test_a_file_whose_bytes_are_not_what_it_claims_is_refused(app, tmp_pat
     await sam.tap("Add photos or documents")
     await sam.send(FileUpload(str(fake), "photo.jpg", "image/jpeg", 13, "photo"))
     assert "doesn't look like a real JPEG" in sam.texts()
+
+
+async def card_of(uow, listing) -> str:
+    from conversations.flows.listing_card import card
+
+    return await card(uow, listing)

@@ -144,3 +144,19 @@ async def test_symbols_alone_are_refused_at_the_question(app):
 async def buyer(app) -> ChatUser:
     await make_account(app, "bob", roles=("buyer",))
     return ChatUser(app, "bob")
+
+
+async def test_prices_keep_each_currencys_own_decimals_from_listing_to_search(app):
+    from core.catalog import listings, query_text
+    from tests.catalog.helpers import values
+    from tests.catalog.test_listing_validation import card_of
+
+    seller = await make_account(app, "sam")
+    async with app.uow() as uow:
+        yen = await listings.create_draft(uow, seller.id, values(price="30000", currency="JPY"))
+        dinar = await listings.create_draft(uow, seller.id, values(price="12.345", currency="KWD"))
+        assert (yen.price_minor, dinar.price_minor) == (30000, 12345)
+        assert "30,000 JPY per t" in await card_of(uow, yen)
+        assert "12.345 KWD per t" in await card_of(uow, dinar)
+    query, _ = query_text.parse("pellets under 31000 jpy")
+    assert (query.price_max, query.currency) == (31000, "JPY")
