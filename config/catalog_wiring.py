@@ -6,8 +6,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 from conversations.context import Services
-from core.catalog.catalog import Catalog
 from core.catalog.media import FileFetcher, FileStore, LocalFileFetcher
+from core.catalog.search import Catalog
 from core.events import Event
 from core.storage.uow import UowFactory
 

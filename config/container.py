@@ -13,10 +13,10 @@ from config.catalog_wiring import build_catalog
 from config.settings import Settings
 from conversations.context import Services
 from conversations.engine import Engine
-from conversations.flows.catalog import ALL_FLOWS
+from conversations.flows.all_flows import ALL_FLOWS
 from conversations.flows.money import wallet_section
 from conversations.flows.profile import profile_text
-from core.catalog.catalog import Catalog
+from core.catalog.search import Catalog
 from core.clock import Clock, SystemClock
 from core.events import EventBus
 from core.notifications.dispatcher import OutboxDispatcher, Resolver, Sender

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from config.catalog_wiring import index_upkeep
-from core.catalog.catalog import Catalog
 from core.catalog.events import ListingChanged, ListingPublished
+from core.catalog.search import Catalog
 from core.events import Event, EventBus
 from core.money import events as money
 from core.notifications.dispatcher import OutboxDispatcher

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from conversations.messages import Envelope, Outbound
 from core.accounts.service import Account, ChannelIdentity
-from core.catalog.catalog import Catalog
 from core.catalog.media import FileFetcher, FileStore
+from core.catalog.search import Catalog
 from core.money.ports import PaymentsPort
 from core.storage.uow import UnitOfWork
 

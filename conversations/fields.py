@@ -1,137 +1,338 @@
-"""Profile fields shared by registration, profile editing and preferences."""
+"""Typed fields: each turns a raw answer into a clean, JSON-storable value or raises `FieldError`
+with a message that says exactly what to fix. Forms (conversations.forms) are lists of them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel import Locale
-from rapidfuzz import fuzz, process
+from dateutil import parser as dateparser
+from email_validator import EmailNotValidError, validate_email
 
-from conversations.forms import (
-    ChoiceField,
-    EmailField,
-    FieldError,
-    LocationField,
-    MultiChoiceField,
-    Raw,
-    TextField,
+from conversations.messages import (
+    Choice,
+    FieldSpec,
+    FileUpload,
+    Inbound,
+    Location,
+    Text,
 )
-from core.accounts.model import (
-    CURRENCIES,
-    INTERESTS,
-    LANGUAGES,
-    ROLE_LABELS,
-    SELF_CHOSEN_ROLES,
-    known_timezone,
-)
-from core.notifications.quiet_hours import parse_hhmm
 
-_TERRITORIES = Locale("en").territories
-COUNTRIES = sorted(
-    ((code, name) for code, name in _TERRITORIES.items() if len(code) == 2 and code.isalpha()),
-    key=lambda pair: pair[1],
-)
+Raw = str | list[str] | None
+
+
+class FieldError(Exception):
+    """The answer doesn't fit; `str()` says why, `suggestions` are (value, label) to tap."""
+
+    def __init__(self, message: str, suggestions: list[tuple[str, str]] | None = None) -> None:
+        super().__init__(message)
+        self.suggestions = suggestions or []
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(value: str) -> str:
+    """NFC-normalise, drop control and direction-override characters, trim."""
+    return _CONTROL.sub("", unicodedata.normalize("NFC", value)).strip()
+
+
+def _text_of(msg: Inbound, label: str) -> str:
+    if isinstance(msg, Text):
+        return msg.text
+    if isinstance(msg, FileUpload):
+        raise FieldError(f"I need {label.lower()} typed as text, not a file or photo.")
+    if isinstance(msg, Location):
+        raise FieldError(f"I need {label.lower()} typed as text, not a location.")
+    raise FieldError(f"Please type {label.lower()}.")
+
+
+@dataclass(frozen=True)
+class Also:
+    """An answer that also answers other fields: “500 t” is the quantity and the unit."""
+
+    value: Any
+    others: dict[str, Any]
 
 
 @dataclass
-class CountryField(ChoiceField):
-    """A country typed by name or ISO code; typos get the closest names to tap."""
-
-    def _unknown(self, text: str) -> str:
-        names = {name: code for code, name in self.choices}
-        best = process.extract(text, list(names), scorer=fuzz.WRatio, limit=3, score_cutoff=60)
-        if best and best[0][1] >= 92 and (len(best) == 1 or best[1][1] < best[0][1]):
-            return names[best[0][0]]
-        suggestions = [(names[name], name) for name, _, _ in best]
-        hint = " Did you mean one of these?" if suggestions else " Type its English name, like Latvia."
-        raise FieldError(f"I don't know the country “{text[:40]}”.{hint}", suggestions)
-
-
-@dataclass
-class QuietHoursField(TextField):
-    """A local-time window like 22:00-07:00, or “none”."""
-
+class Field:
+    name: str
+    label: str
+    required: bool = True
+    hint: str = ""
+    # Asked only when true for the answers so far (e.g. the Incoterms place once an Incoterm
+    # is chosen); otherwise skipped, its value None.
+    when: Callable[[dict[str, Any]], bool] | None = None
     kind: ClassVar[str] = "text"
 
-    def parse_raw(self, raw: Raw) -> str | None:  # type: ignore[override]
-        text = self._require(raw).lower().replace(" ", "").replace("–", "-")
-        if text in {"none", "no", "off", "-"}:
-            return None
-        try:
-            start, end = text.split("-")
-            parse_hhmm(start), parse_hhmm(end)
-        except ValueError:
-            raise FieldError("Write quiet hours as HH:MM-HH:MM, like 22:00-07:00, or “none”.") from None
-        return f"{parse_hhmm(start):%H:%M}-{parse_hhmm(end):%H:%M}"
+    def applies(self, values: dict[str, Any]) -> bool:
+        return self.when is None or bool(self.when(values))
+
+    def parse(self, msg: Inbound) -> Any:
+        """Clean value from one chat answer."""
+        return self.parse_raw(_text_of(msg, self.label))
+
+    def parse_in(self, msg: Inbound, values: dict[str, Any]) -> Any:
+        """Clean value given the answers so far (fields whose meaning depends on them)."""
+        return self.parse(msg)
+
+    def parse_raw(self, raw: Raw) -> Any:
+        """Clean value from a raw string (a typed answer or a modal input)."""
+        raise NotImplementedError
+
+    def options(self) -> list[tuple[str, str]]:
+        return []
+
+    def display(self, value: Any) -> str:
+        return "—" if value in (None, "", []) else str(value)
+
+    def spec(self, initial: Any = None) -> FieldSpec:
+        # A question that does not always apply can't be required in a whole form (a modal).
+        return FieldSpec(name=self.name, label=self.label, kind=self.kind,
+                         required=self.required and self.when is None,
+                         hint=self.hint, options=tuple(self.options()), initial=_as_raw(initial))
+
+    def _require(self, raw: Raw) -> str:
+        text = clean_text(raw if isinstance(raw, str) else "")
+        if not text:
+            raise FieldError(f"{self.label} can't be empty.")
+        return text
+
+
+def _as_raw(value: Any) -> str | list[str] | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    if isinstance(value, dict):
+        return value.get("city") or None
+    return str(value)
 
 
 @dataclass
-class TimezoneField(TextField):
+class TextField(Field):
+    min_length: int = 1
+    max_length: int = 200
+    multiline: bool = False
+    needs_letters: bool = False
+
     def parse_raw(self, raw: Raw) -> str:
-        text = self._require(raw).replace(" ", "_")
-        for candidate in (text, text.title()):
-            if known_timezone(candidate):
-                return candidate
-        raise FieldError(f"I don't know the time zone “{text[:40]}”. Use a name like Europe/Riga.")
+        text = self._require(raw)
+        if len(text) < self.min_length:
+            raise FieldError(f"{self.label} needs at least {self.min_length} characters.")
+        if len(text) > self.max_length:
+            raise FieldError(f"{self.label} can be at most {self.max_length} characters "
+                             f"(you sent {len(text)}).")
+        if not self.multiline and "\n" in text:
+            raise FieldError(f"{self.label} must be on one line.")
+        if self.needs_letters and not any(ch.isalpha() for ch in text):
+            raise FieldError(f"{self.label} needs letters (any alphabet), not only symbols or emoji.")
+        return text
+
+    def spec(self, initial: Any = None) -> FieldSpec:
+        base = super().spec(initial)
+        return FieldSpec(**{**base.__dict__, "min_length": self.min_length,
+                            "max_length": self.max_length, "multiline": self.multiline})
 
 
-def name_field() -> TextField:
-    return TextField("display_name", "Your name", min_length=2, max_length=80, needs_letters=True,
-                     hint="As buyers and sellers will see it.")
+@dataclass
+class IntegerField(Field):
+    minimum: int = 0
+    maximum: int = 10**9
+    kind: ClassVar[str] = "integer"
+
+    def parse_raw(self, raw: Raw) -> int:
+        text = self._require(raw).replace(" ", "").replace("_", "")
+        if not re.fullmatch(r"[+-]?\d+", text):
+            raise FieldError(f"{self.label} must be a whole number, like 42.")
+        value = int(text)
+        if not self.minimum <= value <= self.maximum:
+            raise FieldError(f"{self.label} must be between {self.minimum} and {self.maximum}.")
+        return value
 
 
-def company_field() -> TextField:
-    return TextField("company", "Company", required=False, min_length=2, max_length=120,
-                     hint="Leave it out if you trade privately.")
+@dataclass
+class DecimalField(Field):
+    minimum: Decimal = Decimal(0)
+    maximum: Decimal = Decimal(10**12)
+    places: int = 2
+    kind: ClassVar[str] = "decimal"
+
+    def parse_raw(self, raw: Raw) -> str:
+        text = self._require(raw).replace(" ", "")
+        if text.count(",") == 1 and "." not in text:
+            text = text.replace(",", ".")  # "12,5" is how half of Europe writes 12.5
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise FieldError(f"{self.label} must be a number, like 12.50.") from None
+        if not value.is_finite():
+            raise FieldError(f"{self.label} must be a number, like 12.50.")
+        if value != value.quantize(Decimal(1).scaleb(-self.places)):
+            raise FieldError(f"{self.label} can have at most {self.places} decimal places.")
+        if not self.minimum <= value <= self.maximum:
+            raise FieldError(f"{self.label} must be between {self.minimum} and {self.maximum}.")
+        return str(value)
 
 
-def email_field() -> EmailField:
-    return EmailField("email", "Email address", hint="We send a 6-digit code to check it.")
+@dataclass
+class ChoiceField(Field):
+    choices: list[tuple[str, str]] = field(default_factory=list)
+    kind: ClassVar[str] = "choice"
+
+    def options(self) -> list[tuple[str, str]]:
+        return self.choices
+
+    def parse(self, msg: Inbound) -> str:
+        if isinstance(msg, Choice):
+            return self.parse_raw(msg.data)
+        return self.parse_raw(_text_of(msg, self.label))
+
+    def parse_raw(self, raw: Raw) -> str:
+        return self.match(self._require(raw))
+
+    def match(self, text: str) -> str:
+        """The option whose value or label is `text` (any case)."""
+        for value, label in self.choices:
+            if text.casefold() in (value.casefold(), label.casefold()):
+                return value
+        return self._unknown(text)
+
+    def _unknown(self, text: str) -> str:
+        names = ", ".join(label for _, label in self.choices[:8])
+        raise FieldError(f"“{text[:40]}” is not one of the options. Choose one of: {names}.")
+
+    def display(self, value: Any) -> str:
+        return dict(self.choices).get(value, super().display(value))
 
 
-def roles_field() -> MultiChoiceField:
-    return MultiChoiceField("roles", "What do you want to do here",
-                            choices=[(r.value, ROLE_LABELS[r]) for r in SELF_CHOSEN_ROLES],
-                            hint="Pick one or more, then Done.")
+@dataclass
+class MultiChoiceField(ChoiceField):
+    min_selected: int = 1
+    max_selected: int = 20
+    kind: ClassVar[str] = "multichoice"
+
+    def parse_raw(self, raw: Raw) -> list[str]:  # type: ignore[override]
+        items = raw if isinstance(raw, list) else re.split(r"[,;]", raw or "")
+        picked: list[str] = []
+        for item in (clean_text(i) for i in items):
+            if item:
+                value = self.match(item)
+                if value not in picked:
+                    picked.append(value)
+        return self.check_count(picked)
+
+    def check_count(self, picked: list[str]) -> list[str]:
+        if len(picked) < self.min_selected:
+            raise FieldError(f"Choose at least {self.min_selected} for {self.label.lower()}.")
+        if len(picked) > self.max_selected:
+            raise FieldError(f"Choose at most {self.max_selected} for {self.label.lower()}.")
+        return picked
+
+    def display(self, value: Any) -> str:
+        labels = dict(self.choices)
+        return ", ".join(labels.get(v, v) for v in value or []) or "—"
 
 
-def country_field() -> CountryField:
-    return CountryField("country", "Country", choices=COUNTRIES, hint="For example: Latvia or LV.")
+@dataclass
+class EmailField(Field):
+    kind: ClassVar[str] = "email"
+
+    def parse_raw(self, raw: Raw) -> str:
+        text = self._require(raw)
+        if len(text) > 254:
+            raise FieldError("That email address is too long.")
+        try:
+            return validate_email(text, check_deliverability=False).normalized
+        except EmailNotValidError as exc:
+            raise FieldError(f"That doesn't look like an email address: {exc}") from None
 
 
-def city_field() -> LocationField:
-    return LocationField("city", "City", hint="Type the city, or share your location.")
+@dataclass
+class DateTimeField(Field):
+    """A date and time in a time zone; typed as '2026-12-01 14:00' or with a zone name."""
+
+    default_tz: str = "UTC"
+    kind: ClassVar[str] = "datetime"
+
+    def parse_raw(self, raw: Raw) -> str:
+        text = self._require(raw)
+        zone_name = self.default_tz
+        parts = text.rsplit(" ", 1)
+        if len(parts) == 2 and "/" in parts[1]:
+            text, zone_name = parts
+        try:
+            zone = ZoneInfo(zone_name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise FieldError(f"I don't know the time zone “{zone_name[:40]}”.") from None
+        try:
+            moment = dateparser.parse(text, dayfirst=False, yearfirst=True)
+        except (ValueError, OverflowError):
+            raise FieldError(f"{self.label}: write a date and time like 2026-12-01 14:00.") from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=zone)
+        return moment.isoformat()
+
+    def display(self, value: Any) -> str:
+        return datetime.fromisoformat(value).strftime("%Y-%m-%d %H:%M %Z") if value else "—"
 
 
-def interests_field() -> MultiChoiceField:
-    return MultiChoiceField("interests", "Interests", required=False, min_selected=0,
-                            choices=list(INTERESTS.items()),
-                            hint="Product types or expertise; pick any, then Done.")
+@dataclass
+class LocationField(Field):
+    """A shared location, or a place name typed as text."""
+
+    kind: ClassVar[str] = "location"
+
+    def parse(self, msg: Inbound) -> dict[str, Any]:
+        if isinstance(msg, Location):
+            if not (-90 <= msg.latitude <= 90 and -180 <= msg.longitude <= 180):
+                raise FieldError("That location is off the map.")
+            return {"lat": msg.latitude, "lon": msg.longitude}
+        return self.parse_raw(_text_of(msg, self.label))
+
+    def parse_raw(self, raw: Raw) -> dict[str, Any]:
+        text = self._require(raw)
+        if len(text) > 120:
+            raise FieldError(f"{self.label} can be at most 120 characters.")
+        if not any(ch.isalpha() for ch in text):
+            raise FieldError(f"{self.label}: type a place name, like Riga.")
+        return {"city": text}
+
+    def display(self, value: Any) -> str:
+        if not value:
+            return "—"
+        if "city" in value:
+            return str(value["city"])
+        return f"{value['lat']:.4f}, {value['lon']:.4f}"
 
 
-def currency_field() -> ChoiceField:
-    return ChoiceField("currency", "Preferred currency", choices=[(c, c) for c in CURRENCIES])
+@dataclass
+class FileField(Field):
+    mime_types: tuple[str, ...] = ("application/pdf", "image/jpeg", "image/png")
+    max_bytes: int = 10 * 1024 * 1024
+    kind: ClassVar[str] = "file"
 
+    def parse(self, msg: Inbound) -> dict[str, Any]:
+        if not isinstance(msg, FileUpload):
+            raise FieldError(f"Please send {self.label.lower()} as a file or photo.")
+        if msg.mime_type not in self.mime_types:
+            allowed = ", ".join(t.split("/")[1].upper() for t in self.mime_types)
+            raise FieldError(f"That file type ({msg.mime_type}) isn't accepted. Send {allowed}.")
+        if msg.size > self.max_bytes:
+            raise FieldError(f"That file is {msg.size // 1024} KB; the limit is "
+                             f"{self.max_bytes // (1024 * 1024)} MB.")
+        return {"file_id": msg.file_id, "name": msg.file_name, "mime": msg.mime_type,
+                "size": msg.size}
 
-def language_field() -> ChoiceField:
-    return ChoiceField("language", "Language", choices=list(LANGUAGES.items()))
+    def parse_raw(self, raw: Raw) -> dict[str, Any]:
+        raise FieldError(f"Please send {self.label.lower()} as a file.")
 
-
-def timezone_field() -> TimezoneField:
-    return TimezoneField("timezone", "Time zone", min_length=1, max_length=64,
-                         hint="An IANA name, like Europe/Riga.")
-
-
-def quiet_hours_field() -> QuietHoursField:
-    return QuietHoursField("quiet_hours", "Quiet hours", required=False, max_length=20,
-                           hint="No notifications in this window, e.g. 22:00-07:00 (or Skip).")
-
-
-def place(value: dict[str, Any] | None) -> dict[str, Any]:
-    """Profile columns from a location answer (a typed city or shared coordinates)."""
-    if not value:
-        return {}
-    if "city" in value:
-        return {"city": value["city"]}
-    return {"latitude": value["lat"], "longitude": value["lon"]}
+    def display(self, value: Any) -> str:
+        return value["name"] if value else "—"

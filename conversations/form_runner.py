@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from conversations.context import Ctx, Next
-from conversations.forms import Also, Field, FieldError, Form, MultiChoiceField
+from conversations.fields import Also, Field, FieldError, MultiChoiceField
+from conversations.forms import Form
 from conversations.messages import (
     Button,
     Choice,

@@ -120,7 +120,7 @@ class ListPage:
 
 @dataclass(frozen=True)
 class FieldSpec:
-    """How a channel should render one form field (the rules stay in conversations.forms)."""
+    """How a channel should render one form field (the rules stay in conversations.fields)."""
 
     name: str
     label: str

@@ -6,8 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from conversations.fields import QuietHoursField, TimezoneField
-from conversations.forms import (
+from conversations.fields import (
     ChoiceField,
     DateTimeField,
     DecimalField,
@@ -18,6 +17,7 @@ from conversations.forms import (
     TextField,
 )
 from conversations.messages import FileUpload, Text
+from conversations.profile_fields import QuietHoursField, TimezoneField
 
 
 def refuses(field, raw, message):

@@ -5,8 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from conversations.engine import Engine
+from conversations.fields import Also, ChoiceField, DecimalField, TextField
 from conversations.flow import Flow, FormState, Next
-from conversations.forms import Also, ChoiceField, DecimalField, Form, Rule, TextField
+from conversations.forms import Form, Rule
 from conversations.messages import Choice, Command, Envelope, FormSubmission, Reply, Text
 
 DONE: dict = {}

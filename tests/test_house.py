@@ -6,7 +6,7 @@ import ast
 import re
 from pathlib import Path
 
-from conversations.flows.catalog import ALL_FLOWS
+from conversations.flows.all_flows import ALL_FLOWS
 from conversations.messages import Choice
 from conversations.registry import Registry
 from core.actions import Intent

@@ -18,7 +18,8 @@ from telegram.constants import ChatAction
 from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, TypeHandler
 
 from bots.telegram import inbound, render
-from bots.telegram.catalog import TelegramFileFetcher, answer_inline
+from bots.telegram.files import TelegramFileFetcher
+from bots.telegram.inline_search import answer_inline
 from bots.telegram.render import TelegramSender
 from config.catalog_wiring import add_fetcher
 from config.container import Container

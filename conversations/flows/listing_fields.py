@@ -10,20 +10,19 @@ from typing import Any, ClassVar
 
 from dateutil import parser as dateparser
 
-from conversations.forms import (
+from conversations.fields import (
     Also,
     ChoiceField,
     DecimalField,
     Field,
     FieldError,
-    Form,
     IntegerField,
     LocationField,
     MultiChoiceField,
     Raw,
-    Rule,
     TextField,
 )
+from conversations.forms import Form, Rule
 from conversations.messages import Choice, Inbound, Location
 from core.accounts.model import CURRENCIES
 from core.catalog import gazetteer

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from conversations.fields import TextField
 from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
 from conversations.flows.listing_card import card
-from conversations.forms import Form, TextField
+from conversations.forms import Form
 from conversations.messages import Button, Choice, Inbound, ListItem, ListPage, Outbound, Reply, rows
 from core.actions import Intent
 from core.catalog import lifecycle

@@ -6,9 +6,10 @@ from typing import Any
 
 from babel import Locale
 
-from conversations import fields
+from conversations import profile_fields as fields
+from conversations.fields import Field
 from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
-from conversations.forms import Field, Form
+from conversations.forms import Form
 from conversations.messages import Button, Choice, Inbound, Outbound, Reply
 from core.accounts import service as accounts
 from core.accounts.model import INTERESTS, ROLE_LABELS, Role

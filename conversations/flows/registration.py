@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conversations import fields
+from conversations import profile_fields as fields
 from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
 from conversations.forms import Form
 from conversations.messages import Button, Choice, Inbound, Outbound, Reply, Text

@@ -12,8 +12,8 @@ from conversations.flows.listing_view import view_answer, view_prompt
 from conversations.forms import Form
 from conversations.messages import Button, Choice, Inbound, ListItem, ListPage, Outbound, Reply, rows
 from core.catalog import alerts, gazetteer, query_text, views
-from core.catalog.catalog import Catalog, log_search
 from core.catalog.query import SORTS, SearchQuery
+from core.catalog.search import Catalog, log_search
 from core.errors import DomainError
 
 

@@ -6,8 +6,9 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
+from conversations.fields import ChoiceField, DecimalField, Field, TextField
 from conversations.flows.listing_fields import CityField
-from conversations.forms import ChoiceField, DecimalField, Field, Form, TextField
+from conversations.forms import Form
 from core.accounts.model import CURRENCIES
 from core.catalog.query import SORTS, SearchQuery
 from core.catalog.taxonomy import CERTIFICATIONS, DELIVERY, TYPES

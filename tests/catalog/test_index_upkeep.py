@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bots.catalog_jobs import expire_and_remind, sync_index
 from core.catalog import lifecycle
-from core.catalog.catalog import Catalog
 from core.catalog.query import SearchQuery
+from core.catalog.search import Catalog
 from tests.catalog.helpers import make_account, open_item, publish
 from tests.support.chat import ChatUser
 

@@ -1,9 +1,8 @@
-"""Telegram's part of the catalogue: inline search (`@bot pellets riga`) and file downloads."""
+"""Telegram's inline search (`@bot pellets under 250 eur near riga`), answered with listings."""
 
 from __future__ import annotations
 
 from telegram import (
-    Bot,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQuery,
@@ -16,17 +15,6 @@ from conversations.flows.listing_card import summary
 from core.catalog import query_text
 
 INLINE_LIMIT = 10
-
-
-class TelegramFileFetcher:
-    """Downloads what users send (getFile, then the file URL) for the listing's media."""
-
-    def __init__(self, bot: Bot) -> None:
-        self.bot = bot
-
-    async def fetch(self, file_id: str) -> bytes:
-        file = await self.bot.get_file(file_id)
-        return bytes(await file.download_as_bytearray())
 
 
 def listing_link(bot_username: str, listing_id: int) -> str:

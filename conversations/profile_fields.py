@@ -1,0 +1,137 @@
+"""Profile fields shared by registration, profile editing and preferences."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from babel import Locale
+from rapidfuzz import fuzz, process
+
+from conversations.fields import (
+    ChoiceField,
+    EmailField,
+    FieldError,
+    LocationField,
+    MultiChoiceField,
+    Raw,
+    TextField,
+)
+from core.accounts.model import (
+    CURRENCIES,
+    INTERESTS,
+    LANGUAGES,
+    ROLE_LABELS,
+    SELF_CHOSEN_ROLES,
+    known_timezone,
+)
+from core.notifications.quiet_hours import parse_hhmm
+
+_TERRITORIES = Locale("en").territories
+COUNTRIES = sorted(
+    ((code, name) for code, name in _TERRITORIES.items() if len(code) == 2 and code.isalpha()),
+    key=lambda pair: pair[1],
+)
+
+
+@dataclass
+class CountryField(ChoiceField):
+    """A country typed by name or ISO code; typos get the closest names to tap."""
+
+    def _unknown(self, text: str) -> str:
+        names = {name: code for code, name in self.choices}
+        best = process.extract(text, list(names), scorer=fuzz.WRatio, limit=3, score_cutoff=60)
+        if best and best[0][1] >= 92 and (len(best) == 1 or best[1][1] < best[0][1]):
+            return names[best[0][0]]
+        suggestions = [(names[name], name) for name, _, _ in best]
+        hint = " Did you mean one of these?" if suggestions else " Type its English name, like Latvia."
+        raise FieldError(f"I don't know the country “{text[:40]}”.{hint}", suggestions)
+
+
+@dataclass
+class QuietHoursField(TextField):
+    """A local-time window like 22:00-07:00, or “none”."""
+
+    kind: ClassVar[str] = "text"
+
+    def parse_raw(self, raw: Raw) -> str | None:  # type: ignore[override]
+        text = self._require(raw).lower().replace(" ", "").replace("–", "-")
+        if text in {"none", "no", "off", "-"}:
+            return None
+        try:
+            start, end = text.split("-")
+            parse_hhmm(start), parse_hhmm(end)
+        except ValueError:
+            raise FieldError("Write quiet hours as HH:MM-HH:MM, like 22:00-07:00, or “none”.") from None
+        return f"{parse_hhmm(start):%H:%M}-{parse_hhmm(end):%H:%M}"
+
+
+@dataclass
+class TimezoneField(TextField):
+    def parse_raw(self, raw: Raw) -> str:
+        text = self._require(raw).replace(" ", "_")
+        for candidate in (text, text.title()):
+            if known_timezone(candidate):
+                return candidate
+        raise FieldError(f"I don't know the time zone “{text[:40]}”. Use a name like Europe/Riga.")
+
+
+def name_field() -> TextField:
+    return TextField("display_name", "Your name", min_length=2, max_length=80, needs_letters=True,
+                     hint="As buyers and sellers will see it.")
+
+
+def company_field() -> TextField:
+    return TextField("company", "Company", required=False, min_length=2, max_length=120,
+                     hint="Leave it out if you trade privately.")
+
+
+def email_field() -> EmailField:
+    return EmailField("email", "Email address", hint="We send a 6-digit code to check it.")
+
+
+def roles_field() -> MultiChoiceField:
+    return MultiChoiceField("roles", "What do you want to do here",
+                            choices=[(r.value, ROLE_LABELS[r]) for r in SELF_CHOSEN_ROLES],
+                            hint="Pick one or more, then Done.")
+
+
+def country_field() -> CountryField:
+    return CountryField("country", "Country", choices=COUNTRIES, hint="For example: Latvia or LV.")
+
+
+def city_field() -> LocationField:
+    return LocationField("city", "City", hint="Type the city, or share your location.")
+
+
+def interests_field() -> MultiChoiceField:
+    return MultiChoiceField("interests", "Interests", required=False, min_selected=0,
+                            choices=list(INTERESTS.items()),
+                            hint="Product types or expertise; pick any, then Done.")
+
+
+def currency_field() -> ChoiceField:
+    return ChoiceField("currency", "Preferred currency", choices=[(c, c) for c in CURRENCIES])
+
+
+def language_field() -> ChoiceField:
+    return ChoiceField("language", "Language", choices=list(LANGUAGES.items()))
+
+
+def timezone_field() -> TimezoneField:
+    return TimezoneField("timezone", "Time zone", min_length=1, max_length=64,
+                         hint="An IANA name, like Europe/Riga.")
+
+
+def quiet_hours_field() -> QuietHoursField:
+    return QuietHoursField("quiet_hours", "Quiet hours", required=False, max_length=20,
+                           hint="No notifications in this window, e.g. 22:00-07:00 (or Skip).")
+
+
+def place(value: dict[str, Any] | None) -> dict[str, Any]:
+    """Profile columns from a location answer (a typed city or shared coordinates)."""
+    if not value:
+        return {}
+    if "city" in value:
+        return {"city": value["city"]}
+    return {"latitude": value["lat"], "longitude": value["lon"]}
