@@ -1,4 +1,5 @@
-"""The Slack channel: slash command, Block Kit messages, modals for forms, App Home, outbox sender.
+"""The Slack channel: slash command, interactivity, App Home, Socket Mode — wired to the engine.
+Inbound translation is in `inbound`, rendering in `blocks` and `modals`, the outbox in `sender`.
 
 Every listener acknowledges first (Slack allows 3 seconds), then hands one neutral message to the
 engine and renders what comes back. A modal's submission is the one exception: its answer
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -20,82 +21,25 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bots.slack import blocks, home, modals
 from bots.slack.files import SlackFileFetcher
+from bots.slack.inbound import COMMAND, envelope, to_command, to_inbound
+from bots.slack.sender import SlackSender, upload
 from config.catalog_wiring import add_fetcher
 from config.container import Container
 from conversations.messages import (
     Choice,
-    Command,
     Envelope,
     FileReply,
-    FileUpload,
     FormErrors,
     FormReply,
     FormSubmission,
     ImageReply,
-    Inbound,
     Outbound,
-    Text,
-    file_reply,
-    notification_reply,
 )
-from core.notifications.dispatcher import Attachment
 
 log = logging.getLogger(__name__)
 
-COMMAND = "/agora"
 EVENTS_PATH = "/slack/events"
 Ack = Callable[..., Awaitable[Any]]
-
-
-def to_command(text: str) -> Command:
-    """`/agora` → start; `/agora link CODE` → Command("link", "CODE")."""
-    words = blocks.unescape(text or "").strip().split(maxsplit=1)
-    if not words:
-        return Command("start")
-    return Command(words[0].lstrip("/").lower(), words[1] if len(words) > 1 else "")
-
-
-def to_inbound(event: dict[str, Any]) -> Inbound:
-    """A direct message: its first file if it carries one, otherwise its text."""
-    files = event.get("files") or []
-    if files:
-        first = files[0]
-        mime = str(first.get("mimetype") or "application/octet-stream")
-        return FileUpload(file_id=str(first.get("id", "")), file_name=str(first.get("name", "")),
-                          mime_type=mime, size=int(first.get("size") or 0),
-                          kind="photo" if mime.startswith("image/") else "document")
-    return Text(blocks.unescape(event.get("text") or ""))
-
-
-def envelope(team_id: str, user_id: str, message: Inbound, event_id: str | None,
-             display_name: str = "") -> Envelope:
-    """Slack's identity is team + user; the conversation lives in the user's DM with the app."""
-    return Envelope(channel="slack", user_key=f"{team_id}:{user_id}", chat_id=user_id,
-                    message=message, event_id=event_id[:128] if event_id else None,
-                    display_name=display_name, can_show_forms=True, command_prefix=f"{COMMAND} ")
-
-
-class SlackSender:
-    """Delivers outbox payloads ({"text", "buttons"}) as Block Kit messages; errors propagate."""
-
-    def __init__(self, client: AsyncWebClient) -> None:
-        self.client = client
-
-    async def send(self, address: str, payload: dict[str, Any],
-                   files: Sequence[Attachment] = ()) -> None:
-        """The message with its buttons, then each file uploaded into the same DM."""
-        text, message_blocks = blocks.message(notification_reply(payload))
-        await self.client.chat_postMessage(channel=address, text=text, blocks=message_blocks)
-        for file in files:
-            await upload(self.client, address, file_reply(file))
-
-
-async def upload(client: AsyncWebClient, user_id: str, reply: FileReply) -> None:
-    """A file into the user's DM (files.getUploadURLExternal + completeUploadExternal)."""
-    opened = await client.conversations_open(users=user_id)
-    await client.files_upload_v2(channel=opened["channel"]["id"], content=reply.content,
-                                 filename=reply.file_name, title=reply.file_name,
-                                 initial_comment=reply.caption or None)
 
 
 class SlackChannel:

@@ -20,7 +20,7 @@ from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, T
 from bots.telegram import inbound, render
 from bots.telegram.files import TelegramFileFetcher
 from bots.telegram.inline_search import answer_inline
-from bots.telegram.render import TelegramSender
+from bots.telegram.sender import TelegramSender
 from config.catalog_wiring import add_fetcher
 from config.container import Container
 from conversations.messages import Outbound, Reply

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
-from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 
@@ -22,10 +20,7 @@ from conversations.messages import (
     ListPage,
     Outbound,
     Reply,
-    file_reply,
-    notification_reply,
 )
-from core.notifications.dispatcher import Attachment
 
 log = logging.getLogger(__name__)
 
@@ -138,25 +133,3 @@ def form_errors_text(errors: FormErrors) -> str:
 
 def _caption(text: str) -> str | None:
     return text[:CAPTION_LIMIT] or None
-
-
-class TelegramSender:
-    """Delivers outbox notifications to a Telegram chat; errors propagate so the row is retried."""
-
-    def __init__(self, bot: Bot) -> None:
-        self._bot = bot
-
-    async def send(self, address: str, payload: dict[str, Any],
-                   files: Sequence[Attachment] = ()) -> None:
-        """Send payload["text"] with payload["buttons"] as an inline keyboard to chat `address`,
-        then the files; one file and a short text go as one document with the text as caption."""
-        reply = notification_reply(payload)
-        markup = keyboard(reply.buttons)
-        if len(files) == 1 and reply.text.strip() and len(reply.text) <= CAPTION_LIMIT:
-            # One message: a retry can't repeat a text whose document failed.
-            captioned = replace(file_reply(files[0]), caption=reply.text)
-            await send_document(self._bot, address, captioned, markup)
-            return
-        await send_text(self._bot, address, reply.text, markup)
-        for file in files:
-            await send_document(self._bot, address, file_reply(file))

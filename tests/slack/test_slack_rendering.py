@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from bots.slack import blocks, modals
-from bots.slack.channel import to_command, to_inbound
+from bots.slack.inbound import to_command, to_inbound
 from conversations.messages import (
     Button,
     Command,
