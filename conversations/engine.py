@@ -31,6 +31,7 @@ from conversations.messages import (
     Reply,
 )
 from conversations.registry import Registry
+from conversations.sanitise import clean_envelope
 from core import conversation_store
 from core.accounts.service import ChannelIdentity, effective_roles, find_account
 from core.conversation_store import ChatState
@@ -53,6 +54,11 @@ class Engine:
 
     async def handle(self, env: Envelope) -> Outcome:
         """Process one inbound message; never raises, always answers."""
+        clean = clean_envelope(env)  # channels clean too; this keeps the engine safe by itself
+        if clean is None:
+            return Outcome([Reply("I can't use that; please type or use the buttons.",
+                                  kind="error")])
+        env = clean
         try:
             return await self._locks.run((env.channel, env.user_key), lambda: self._handle(env))
         except Exception:

@@ -21,7 +21,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bots.slack import blocks, home, modals
 from bots.slack.files import SlackFileFetcher
-from bots.slack.inbound import COMMAND, envelope, to_command, to_inbound
+from bots.slack.inbound import COMMAND, envelope, refusal, to_command, to_inbound
 from bots.slack.sender import SlackSender, upload
 from config.catalog_wiring import add_fetcher
 from config.container import Container
@@ -88,9 +88,12 @@ class SlackChannel:
         handler = AsyncSlackRequestHandler(self.app)
         router = APIRouter()
 
+        secret = self.container.settings.slack_signing_secret or ""
+
         @router.post(EVENTS_PATH, include_in_schema=False)
         async def slack_events(request: Request) -> Response:
-            return await handler.handle(request)
+            refused = await refusal(request, secret)
+            return refused if refused is not None else await handler.handle(request)
 
         return router
 
@@ -99,34 +102,42 @@ class SlackChannel:
     async def on_command(self, ack: Ack, command: dict[str, Any]) -> None:
         """`/agora …`: acknowledge, then answer in the DM (or open the form as a modal)."""
         await ack()
-        trigger = command.get("trigger_id")
-        env = envelope(command["team_id"], command["user_id"], to_command(command.get("text", "")),
-                       f"command:{trigger}" if trigger else None, command.get("user_name", ""))
-        await self._run(env, trigger)
+        try:
+            trigger = _text(command.get("trigger_id"))
+            env = envelope(_text(command["team_id"]), _text(command["user_id"]),
+                           to_command(command.get("text", "")),
+                           f"command:{trigger}" if trigger else None, _text(command.get("user_name")))
+        except MALFORMED as exc:
+            return log.info("slack: ignored a malformed command (%r)", exc)
+        await self._run(env, trigger or None)
 
     async def on_action(self, ack: Ack, body: dict[str, Any]) -> None:
         """A button press, in a DM message or on the Home tab."""
         await ack()
-        action = body["actions"][0]
-        user = body["user"]
-        team_id = user.get("team_id") or (body.get("team") or {}).get("id", "")
-        trigger = body.get("trigger_id")
-        event_id = f"action:{trigger}:{action.get('action_id')}" if trigger else None
-        env = envelope(team_id, user["id"], Choice(str(action.get("value", ""))), event_id)
-        await self._run(env, trigger)
+        try:
+            action, (team_id, user_id) = body["actions"][0], _who(body)
+            trigger = _text(body.get("trigger_id"))
+            event_id = f"action:{trigger}:{_text(action.get('action_id'))}" if trigger else None
+            env = envelope(team_id, user_id, Choice(_text(action.get("value"))), event_id)
+        except MALFORMED as exc:
+            return log.info("slack: ignored a malformed button press (%r)", exc)
+        await self._run(env, trigger or None)
 
     async def on_submit(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         """A modal's submit: errors keep it open, a next form replaces it, anything else closes."""
-        form_id, token = modals.metadata(view)
-        values = modals.read_values((view.get("state") or {}).get("values") or {})
-        user = body["user"]
-        team_id = user.get("team_id") or (body.get("team") or {}).get("id", "")
-        trigger = body.get("trigger_id")
-        env = envelope(team_id, user["id"], FormSubmission(form_id, values, token),
+        try:
+            form_id, token = modals.metadata(view)
+            values = modals.read_values((view.get("state") or {}).get("values") or {})
+            team_id, user_id = _who(body)
+            trigger = _text(body.get("trigger_id"))
+        except MALFORMED as exc:
+            log.info("slack: closed a malformed form submission (%r)", exc)
+            return await ack()
+        env = envelope(team_id, user_id, FormSubmission(form_id, values, token),
                        f"submit:{trigger}" if trigger else None)
         outcome = await self.container.engine.handle(env)
         rest = await self._answer_submission(ack, view, outcome.replies)
-        await self.deliver(user["id"], rest)
+        await self.deliver(user_id, rest)
 
     async def on_message(self, event: dict[str, Any], body: dict[str, Any]) -> None:
         """A direct message from a person (not a bot, not an edit)."""
@@ -134,8 +145,8 @@ class SlackChannel:
             return
         if event.get("subtype") not in (None, "file_share"):
             return
-        team_id = body.get("team_id") or event.get("team", "")
-        env = envelope(team_id, event["user"], to_inbound(event), body.get("event_id"))
+        team_id = _text(body.get("team_id") or event.get("team"))
+        env = envelope(team_id, _text(event["user"]), to_inbound(event), _text(body.get("event_id")))
         await self._run(env, None)
 
     async def on_home_opened(self, event: dict[str, Any], body: dict[str, Any]) -> None:
@@ -194,3 +205,20 @@ class SlackChannel:
             log.warning("views.open failed (%s); posting an Open form button", exc.response["error"])
             return False
         return True
+
+
+MALFORMED = (KeyError, IndexError, TypeError, ValueError, AttributeError)
+
+
+def _text(value: object) -> str:
+    """A Slack id or string field, whatever JSON type it arrived as."""
+    return "" if value is None or isinstance(value, dict | list) else str(value)
+
+
+def _who(body: dict[str, Any]) -> tuple[str, str]:
+    """(team id, user id) of an interaction; KeyError when there is no user."""
+    user = body["user"]
+    team = user.get("team_id") or (body.get("team") or {}).get("id", "")
+    if not user.get("id"):
+        raise KeyError("user")
+    return _text(team), _text(user["id"])

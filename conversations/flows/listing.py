@@ -12,6 +12,7 @@ from conversations.messages import Button, Choice, FileUpload, Inbound, Outbound
 from core.catalog import lifecycle, listings, media, review
 from core.catalog.moderation import tell_admins
 from core.errors import DomainError
+from core.ids import parse_id
 
 BACK_TO_REVIEW = ("📨 Saved. Because the listing was live, your changes go to an admin for review "
                   "first; it is out of search until approved, and you'll be told.")
@@ -167,7 +168,8 @@ async def _open_existing(ctx: Ctx) -> Next | None:
     """`@go:listing:<id>` opens one's own listing at the preview (from My listings); a new
     listing starts from what Agora knows, in one form where the channel shows forms."""
     arg = str(ctx.data.get("args") or "")
-    if not arg.isdigit() or ctx.account is None:
+    listing_id = parse_id(arg)
+    if listing_id is None or ctx.account is None:
         assert ctx.account is not None
         ctx.data["start"] = await listings.starting_values(ctx.uow, ctx.account)
         if ctx.forms_at_once:
@@ -175,7 +177,7 @@ async def _open_existing(ctx: Ctx) -> Next | None:
             return Next(state="all", remember=False)
         return None
     try:
-        listing = await listings.own_listing(ctx.uow, int(arg), ctx.account.id)
+        listing = await listings.own_listing(ctx.uow, listing_id, ctx.account.id)
     except DomainError as exc:
         return Next.end(Reply(str(exc), kind="error"))
     ctx.data.update({"listing_id": listing.id, "type": listing.product_type, "opened": True})

@@ -21,6 +21,7 @@ from core.catalog import views
 from core.catalog import watchlist as watching
 from core.catalog.taxonomy import carbon_method
 from core.errors import NotFound
+from core.ids import parse_id
 
 GONE = "That listing is no longer available."
 
@@ -116,9 +117,9 @@ async def _on_view(ctx: Ctx, msg: Inbound) -> Next:
 
 async def _view_start(ctx: Ctx) -> Next | None:
     arg = str(ctx.data.get("args") or "")
-    if not arg.isdigit():
+    if parse_id(arg) is None:
         return Next.end(Reply("Which listing? Open one from search results.", kind="error"))
-    ctx.data["listing_id"] = int(arg)
+    ctx.data["listing_id"] = parse_id(arg)
     return None
 
 
@@ -145,8 +146,8 @@ async def _watchlist(ctx: Ctx) -> list[Outbound]:
 async def _on_watchlist(ctx: Ctx, msg: Inbound) -> Next:
     """Open a saved listing."""
     data = msg.data if isinstance(msg, Choice) else ""
-    if data.startswith("v:") and data[2:].isdigit():
-        ctx.data["listing_id"], ctx.data["from_list"] = int(data[2:]), True
+    if data.startswith("v:") and parse_id(data[2:]):
+        ctx.data["listing_id"], ctx.data["from_list"] = parse_id(data[2:]), True
         return Next(state="view")
     return Next.end()
 

@@ -12,6 +12,7 @@ from conversations.messages import Button, Choice, Inbound, ListItem, ListPage, 
 from core.actions import Intent
 from core.catalog import lifecycle
 from core.errors import NotFound
+from core.ids import parse_id
 
 REASON_FORM = Form("reject_reason", "Reject listing", [TextField(
     "reason", "Reason for the seller", min_length=5, max_length=500, multiline=True,
@@ -26,8 +27,8 @@ async def _admin_only(ctx: Ctx) -> Next | None:
     """Open the queue (core refuses non-admins), or one listing from a notification."""
     await lifecycle.pending(ctx.uow, _me(ctx))
     arg = str(ctx.data.get("args") or "")
-    if arg.isdigit():
-        ctx.data["listing_id"] = int(arg)
+    if parse_id(arg):
+        ctx.data["listing_id"] = parse_id(arg)
         return Next(state="review", remember=False)
     return None
 
@@ -47,8 +48,8 @@ async def _on_queue(ctx: Ctx, msg: Inbound) -> Next:
     data = msg.data if isinstance(msg, Choice) else ""
     if data == "done":
         return Next.end()
-    if data.startswith("r:") and data[2:].isdigit():
-        ctx.data["listing_id"] = int(data[2:])
+    if data.startswith("r:") and parse_id(data[2:]):
+        ctx.data["listing_id"] = parse_id(data[2:])
         return Next(state="review")
     return Next.stay(Reply("Tap Review on a listing, or Done.", kind="error"))
 

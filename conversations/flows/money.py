@@ -7,6 +7,7 @@ from conversations.flow import Ask, Ctx, Entry, Flow, MenuEntry, Next, Shortcut
 from conversations.messages import Button, Choice, FileReply, Inbound, Outbound, Reply, Text
 from core.actions import Intent
 from core.errors import Conflict, DomainError, NotFound
+from core.ids import parse_id
 from core.money.model import Money
 from core.money.ports import EscrowView, PaymentsPort, Wallet
 
@@ -78,7 +79,7 @@ async def _pay_start(ctx: Ctx) -> Next | None:
     assert ctx.account is not None
     arg = str(ctx.data.get("args") or "")
     try:
-        view = await _payments(ctx).payable(int(arg) if arg.isdigit() else 0, ctx.account.id,
+        view = await _payments(ctx).payable(parse_id(arg) or 0, ctx.account.id,
                                             ctx.uow)
     except NotFound:
         return Next.end(Reply("There is no such payment.", kind="error"))
@@ -138,15 +139,15 @@ async def _direct(ctx: Ctx) -> Next:
     answer, _, escrow = str(ctx.data.get("args") or "").replace(" ", ":", 1).partition(":")
     if answer not in ("yes", "no"):
         return Next.end(Reply("Use /direct yes PAYMENT or /direct no PAYMENT.", kind="error"))
+    escrow_id = parse_id(escrow)
+    if escrow_id is None:
+        return Next.end(Reply("There is no such payment.", kind="error"))
     try:
-        escrow_id = int(escrow)
         if answer == "no":
             view = await _payments(ctx).decline_direct(escrow_id, ctx.account.id, ctx.uow)
             return Next.end(Reply(f"🔒 Escrow kept for {view.reference}: payment goes through "
                                   "Agora as usual."), menu=False)
         view = await _payments(ctx).choose_direct(escrow_id, ctx.account.id, ctx.uow)
-    except ValueError:
-        return Next.end(Reply("There is no such payment.", kind="error"))
     except DomainError as exc:
         return Next.end(Reply(str(exc), kind="error"))
     return Next.end(_direct_reply(ctx, view), menu=False)

@@ -18,6 +18,7 @@ from core.actions import Intent
 from core.catalog import lifecycle, listings, views
 from core.catalog.lifecycle import STATUS_LABELS, TRANSITIONS
 from core.errors import DomainError
+from core.ids import parse_id
 
 ACTION_LABELS = {"pause": "⏸ Pause", "resume": "▶ Resume", "sold": "✔ Mark sold",
                  "renew": "🔁 Renew", "close": "🗑 Delete"}
@@ -49,8 +50,8 @@ async def _on_list(ctx: Ctx, msg: Inbound) -> Next:
     if data in ("prev", "next"):
         ctx.data["page"] = max(0, ctx.data.get("page", 0) + (1 if data == "next" else -1))
         return Next.stay()
-    if data.startswith("o:") and data[2:].isdigit():
-        ctx.data["listing_id"] = int(data[2:])
+    if data.startswith("o:") and parse_id(data[2:]):
+        ctx.data["listing_id"] = parse_id(data[2:])
         return Next(state="manage")
     return Next.stay(Reply("Tap Open on a listing, or Done.", kind="error"))
 
@@ -94,10 +95,11 @@ async def _renew_now(ctx: Ctx) -> Next:
     """The “Renew” button of an expiry reminder."""
     assert ctx.account is not None
     arg = str(ctx.data.get("args") or "")
-    if not arg.isdigit():
+    listing_id = parse_id(arg)
+    if listing_id is None:
         return Next.end()
     try:
-        status = await lifecycle.act(ctx.uow, int(arg), ctx.account.id, "renew")
+        status = await lifecycle.act(ctx.uow, listing_id, ctx.account.id, "renew")
     except DomainError as exc:
         return Next.end(Reply(str(exc), kind="error"))
     return Next.end(Reply(f"🔁 Renewed — the listing is {STATUS_LABELS[status].lower()} for "

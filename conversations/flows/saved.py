@@ -8,6 +8,7 @@ from core.actions import Intent
 from core.catalog import alerts
 from core.catalog.query import SearchQuery
 from core.errors import DomainError
+from core.ids import parse_id
 
 
 async def _list(ctx: Ctx) -> list[Outbound]:
@@ -26,8 +27,8 @@ async def _list(ctx: Ctx) -> list[Outbound]:
 async def _on_list(ctx: Ctx, msg: Inbound) -> Next:
     """Open a saved search."""
     data = msg.data if isinstance(msg, Choice) else ""
-    if data.startswith("m:") and data[2:].isdigit():
-        ctx.data["saved_id"] = int(data[2:])
+    if data.startswith("m:") and parse_id(data[2:]):
+        ctx.data["saved_id"] = parse_id(data[2:])
         return Next(state="manage")
     return Next.end()
 
@@ -75,10 +76,11 @@ saved = Flow(
 async def _unsubscribe(ctx: Ctx) -> Next:
     """The Unsubscribe button on an alert."""
     arg = str(ctx.data.get("args") or "")
-    if not arg.isdigit() or ctx.account is None:
+    saved_id = parse_id(arg)
+    if saved_id is None or ctx.account is None:
         return Next.end()
     try:
-        row = await alerts.unsubscribe(ctx.uow, ctx.account.id, int(arg))
+        row = await alerts.unsubscribe(ctx.uow, ctx.account.id, saved_id)
     except DomainError as exc:
         return Next.end(Reply(str(exc), kind="error"))
     what = SearchQuery.from_dict(row.query).describe()

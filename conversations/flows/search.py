@@ -15,6 +15,7 @@ from core.catalog import alerts, gazetteer, query_text, views
 from core.catalog.query import SORTS, SearchQuery
 from core.catalog.search import Catalog, log_search
 from core.errors import DomainError
+from core.ids import parse_id
 
 
 def _catalog(ctx: Ctx) -> Catalog:
@@ -102,8 +103,8 @@ async def _on_results(ctx: Ctx, msg: Inbound) -> Next:
         ctx.data["q"] = query_text.without(_query(ctx), data[2:]).as_dict()
         ctx.data["page"] = 0
         return Next.stay()
-    if data.startswith("v:") and data[2:].isdigit():
-        ctx.data["listing_id"], ctx.data["from_list"] = int(data[2:]), True
+    if data.startswith("v:") and parse_id(data[2:]):
+        ctx.data["listing_id"], ctx.data["from_list"] = parse_id(data[2:]), True
         return Next(state="view")
     targets = {"filters": "filters", "sort": "sort", "save": "save", "new": "ask"}
     if data in targets:
