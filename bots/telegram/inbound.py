@@ -15,6 +15,7 @@ from conversations.messages import (
     Location,
     Text,
 )
+from conversations.sanitise import clean_message, clean_text
 
 CHANNEL: Final = "telegram"
 
@@ -30,11 +31,12 @@ def translate(update: Update, bot_username: str | None) -> Inbound | Ignore | No
     """The neutral message of an update; None when we can't read that kind of message."""
     query = update.callback_query
     if query is not None:
-        return Choice(query.data) if isinstance(query.data, str) else None
+        return clean_message(Choice(query.data)) if isinstance(query.data, str) else None
     message = update.message
     if message is None:
         return IGNORE  # edited messages, member updates…: not subscribed, never answered
-    return _message(message, bot_username)
+    found = _message(message, bot_username)
+    return clean_message(found) if found is not None and not isinstance(found, Ignore) else found
 
 
 def envelope(update: Update, message: Inbound) -> Envelope | None:
@@ -57,8 +59,8 @@ def chat_of(update: Update) -> str | None:
 
 
 def _message(message: Message, bot_username: str | None) -> Inbound | Ignore | None:
-    if message.text is not None:
-        return _text_or_command(message.text, bot_username)
+    if message.text is not None:  # a hand-made update may carry a number: it is text to us
+        return _text_or_command(clean_text(message.text, 4096), bot_username)
     if message.photo:
         largest = max(message.photo, key=lambda p: (p.width * p.height, p.file_size or 0))
         return FileUpload(file_id=largest.file_id, file_name=f"photo_{largest.file_unique_id}.jpg",
