@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 from typing import Any
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from conversations.sanitise import clean_text
 from core.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -26,12 +28,22 @@ FORM = """<h1>Pay {amount}</h1><p>For {reference}. {note}</p>
 <p><small>Test cards: 4242 4242 4242 4242 succeeds; 4000 0000 0000 0002 is declined.</small></p>"""
 
 
+TOKEN = re.compile(r"[A-Za-z0-9_-]{1,100}")
+
+
+def _known_shape(token: str) -> bool:
+    """Tokens are URL-safe random strings; anything else is no token of ours."""
+    return TOKEN.fullmatch(token) is not None
+
+
 def payments_router(container: Any) -> APIRouter:
     """Routes for /pay/{token}, /invoices/{token}.pdf and /stripe/webhook."""
     router = APIRouter()
 
     @router.get("/pay/{token}", response_class=HTMLResponse)
     async def pay_page(token: str) -> HTMLResponse:
+        if not _known_shape(token):
+            return _page("Payment", "<p class='err'>There is no such payment.</p>", 404)
         try:
             view = await container.payments.by_token(token)
         except DomainError as exc:
@@ -43,8 +55,13 @@ def payments_router(container: Any) -> APIRouter:
 
     @router.post("/pay/{token}", response_class=HTMLResponse)
     async def pay(token: str, request: Request) -> HTMLResponse:
-        fields = parse_qs((await request.body()).decode("utf-8", "replace"))
-        card = (fields.get("card_number") or [""])[0]
+        if not _known_shape(token):
+            return _page("Payment", "<p class='err'>There is no such payment.</p>", 404)
+        try:
+            fields = parse_qs((await request.body()).decode("utf-8", "replace"), max_num_fields=10)
+        except ValueError:
+            return _page("Payment", "<p class='err'>That form could not be read.</p>", 400)
+        card = clean_text((fields.get("card_number") or [""])[0], 40)
         try:
             view = await container.payments.by_token(token)
             view = await container.payments.pay_with_test_card(view.id, card)
@@ -55,6 +72,8 @@ def payments_router(container: Any) -> APIRouter:
 
     @router.get("/invoices/{token}.pdf")
     async def invoice(token: str) -> Response:
+        if not _known_shape(token):
+            return Response("No such invoice.", status_code=404)
         try:
             number, pdf = await container.payments.invoice_pdf(token, by_token=True)
         except DomainError:

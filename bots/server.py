@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from bots.catalog_jobs import sync_index
 from bots.channel import Channel
+from bots.http_limits import BodyLimit
 from bots.payments_web import payments_router
 from bots.scheduler import build_scheduler
 from config.container import Container
@@ -46,7 +47,12 @@ def create_app(container: Container, channels: Sequence[Channel] = (),
             for channel in reversed(channels):
                 await channel.stop()
 
-    app = FastAPI(title="Agora", lifespan=lifespan)
+    # The API docs describe internals: served only in development.
+    docs = container.settings.environment == "development"
+    app = FastAPI(title="Agora", lifespan=lifespan, docs_url="/docs" if docs else None,
+                  redoc_url="/redoc" if docs else None,
+                  openapi_url="/openapi.json" if docs else None)
+    app.add_middleware(BodyLimit)
     app.state.container = container
 
     @app.get("/healthz")

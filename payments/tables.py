@@ -126,7 +126,8 @@ class ProviderEvent(Base):
     external_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     type: Mapped[str] = mapped_column(String(60))
     payload: Mapped[dict[str, Any]]
-    created_at: Mapped[datetime]
+    created_at: Mapped[datetime]  # when the current claim was taken (a lease)
+    done_at: Mapped[datetime | None]  # processed; a row without it is being processed
 
 
 class InvoiceCounter(Base):

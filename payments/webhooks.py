@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import stripe
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -18,6 +18,14 @@ from payments.tables import Escrow, ProviderEvent
 
 log = logging.getLogger(__name__)
 WEBHOOK = Actor("system:stripe-webhook", "Stripe reported it")
+CLAIM_LEASE = timedelta(minutes=5)  # a delivery still “processing” after this died mid-way
+
+
+def _well_formed(event: Any) -> bool:
+    """What the handlers read: an id, a type and a data object."""
+    return (isinstance(event, dict) and isinstance(event.get("id"), str)
+            and isinstance(event.get("type"), str) and len(event["id"]) <= 80
+            and isinstance((event.get("data") or {}).get("object"), dict))
 
 
 class StripeWebhooks:
@@ -36,26 +44,62 @@ class StripeWebhooks:
         except (stripe.SignatureVerificationError, ValueError):
             return 400, {"error": "bad signature"}
         event = json.loads(payload)
-        if await self._seen(event["id"]):
-            return 200, {"duplicate": True}
+        if not _well_formed(event):
+            return 400, {"error": "not a Stripe event"}
+        claim = await self._claim(event)
+        if claim != "claimed":
+            # Done before: nothing to do. Being processed elsewhere: Stripe retries later.
+            return (200, {"duplicate": True}) if claim == "done" else (409, {"busy": True})
+        try:
+            await self._dispatch(event)
+        except Exception:
+            await self._release(event["id"])  # Stripe's retry runs it again
+            raise
+        await self._done(event["id"])
+        return 200, {"received": True}
+
+    async def _dispatch(self, event: dict[str, Any]) -> None:
         handler = getattr(self, "_" + event["type"].replace(".", "_"), None)
         if handler is None:
             log.info("Stripe event %s (%s) acknowledged, not used", event["id"], event["type"])
-        else:
-            await handler(event["data"]["object"], event)
-        await self._remember(event)
-        return 200, {"received": True}
+            return
+        await handler(event["data"]["object"], event)
 
-    async def _seen(self, event_id: str) -> bool:
+    async def _claim(self, event: dict[str, Any]) -> str:
+        """“claimed” for the one delivery that runs the event, “done” when it ran before,
+        “busy” while another delivery runs it. Seeing and claiming are one INSERT; a claim
+        older than the lease (its worker died) is taken over by a conditional UPDATE."""
         async with self.payments.uow() as uow:
-            return await uow.session.get(ProviderEvent, ("stripe", event_id)) is not None
-
-    async def _remember(self, event: dict[str, Any]) -> None:
-        async with self.payments.uow() as uow:
+            now = uow.clock.now()
             insert = pg_insert if uow.session.bind.dialect.name == "postgresql" else sqlite_insert
-            await uow.session.execute(insert(ProviderEvent).values(
+            taken = await uow.session.execute(insert(ProviderEvent).values(
                 source="stripe", external_id=event["id"], type=event["type"][:60], payload=event,
-                created_at=uow.clock.now()).on_conflict_do_nothing())
+                created_at=now, done_at=None).on_conflict_do_nothing())
+            if taken.rowcount == 1:  # type: ignore[attr-defined]
+                await uow.commit()
+                return "claimed"
+            stale = await uow.session.execute(update(ProviderEvent).where(
+                ProviderEvent.source == "stripe", ProviderEvent.external_id == event["id"],
+                ProviderEvent.done_at.is_(None), ProviderEvent.created_at < now - CLAIM_LEASE)
+                .values(created_at=now))
+            if stale.rowcount == 1:  # type: ignore[attr-defined]
+                await uow.commit()
+                return "claimed"
+            row = await uow.session.get(ProviderEvent, ("stripe", event["id"]))
+            return "done" if row is not None and row.done_at is not None else "busy"
+
+    async def _done(self, event_id: str) -> None:
+        async with self.payments.uow() as uow:
+            await uow.session.execute(update(ProviderEvent).where(
+                ProviderEvent.source == "stripe", ProviderEvent.external_id == event_id)
+                .values(done_at=uow.clock.now()))
+            await uow.commit()
+
+    async def _release(self, event_id: str) -> None:
+        async with self.payments.uow() as uow:
+            await uow.session.execute(delete(ProviderEvent).where(
+                ProviderEvent.source == "stripe", ProviderEvent.external_id == event_id,
+                ProviderEvent.done_at.is_(None)))
             await uow.commit()
 
     async def _escrow_of(self, intent: dict[str, Any]) -> int | None:
