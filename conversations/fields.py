@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -150,8 +150,10 @@ class IntegerField(Field):
 
     def parse_raw(self, raw: Raw) -> int:
         text = self._require(raw).replace(" ", "").replace("_", "")
-        if not re.fullmatch(r"[+-]?\d+", text):
+        if not re.fullmatch(r"[+-]?\d+", text) or not text.isascii():
             raise FieldError(f"{self.label} must be a whole number, like 42.")
+        if len(text) > 18:  # far past any range here, and int() refuses thousands of digits
+            raise FieldError(f"{self.label} must be between {self.minimum} and {self.maximum}.")
         value = int(text)
         if not self.minimum <= value <= self.maximum:
             raise FieldError(f"{self.label} must be between {self.minimum} and {self.maximum}.")
@@ -169,16 +171,14 @@ class DecimalField(Field):
         text = self._require(raw).replace(" ", "")
         if text.count(",") == 1 and "." not in text:
             text = text.replace(",", ".")  # "12,5" is how half of Europe writes 12.5
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            raise FieldError(f"{self.label} must be a number, like 12.50.") from None
-        if not value.is_finite():
+        if not text.isascii() or len(text) > 40 or not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)", text):
+            # no exponents, NaN, Infinity, or digits of other scripts
             raise FieldError(f"{self.label} must be a number, like 12.50.")
-        if value != value.quantize(Decimal(1).scaleb(-self.places)):
-            raise FieldError(f"{self.label} can have at most {self.places} decimal places.")
+        value = Decimal(text)
         if not self.minimum <= value <= self.maximum:
             raise FieldError(f"{self.label} must be between {self.minimum} and {self.maximum}.")
+        if value.normalize().as_tuple().exponent < -self.places:  # type: ignore[operator]
+            raise FieldError(f"{self.label} can have at most {self.places} decimal places.")
         return str(value)
 
 
