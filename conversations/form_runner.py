@@ -101,8 +101,10 @@ async def prompt(ctx: Ctx, key: str, state: FormState) -> list[Outbound]:
     if ctx.forms_at_once:
         specs = tuple(f.spec(progress["values"].get(f.name)) for f in form.fields)
         return [FormReply(form.id, form.title, specs, form.submit_label)]
-    fresh = progress["i"] == 0 and not progress["values"]
+    # The intro once per form, not again when its first question is asked again.
+    fresh = progress["i"] == 0 and not progress["values"] and not progress.get("introduced")
     intro = [Reply(state.intro)] if state.intro and fresh else []
+    progress["introduced"] = True
     _advance(form, progress)
     progress["i"] = min(progress["i"], len(form.fields) - 1)
     return [*intro, _ask(form, progress)]

@@ -138,3 +138,12 @@ async def test_cancel_with_nothing_answered_ends_at_once(user):
     await user.say("/start")
     await user.say("/cancel")
     assert "Cancelled registration. Nothing" in user.texts() and "Discard" not in user.texts()
+
+
+async def test_the_welcome_line_is_said_once_however_often_the_first_question_is_asked(user):
+    await user.say("/start")
+    assert "Welcome to Agora — bioenergy trading" in user.texts()
+    await user.say("!!!")  # a name needs letters: asked again
+    await user.say("/help")
+    assert "Welcome to Agora — bioenergy trading" not in user.texts()
+    assert "Your name?" in user.texts()
