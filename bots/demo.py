@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from core.accounts.service import ChannelIdentity, Registration, register
 from core.catalog import lifecycle, listings, media
-from core.catalog.gazetteer import Place, places
+from core.catalog.gazetteer import Place, major
 from core.catalog.media import FileStore
 from core.catalog.tables import SellerStats
 from core.catalog.taxonomy import TYPES, mwh_per_unit
@@ -62,7 +62,7 @@ async def seed(uow: UnitOfWork, store: FileStore, count: int = 240, sellers: int
     if done:
         return 0
     rng = random.Random(seed_value)
-    europe = [p for p in places() if p.country not in ("TR",)]
+    europe = major()  # European places of 100,000 people or more
     accounts = []
     for i in range(sellers):
         place = rng.choice(europe)

@@ -12,11 +12,11 @@ from conversations.fields import (
     ChoiceField,
     EmailField,
     FieldError,
-    LocationField,
     MultiChoiceField,
     Raw,
     TextField,
 )
+from conversations.place_fields import CityField
 from core.accounts.model import (
     CURRENCIES,
     INTERESTS,
@@ -100,8 +100,9 @@ def country_field() -> CountryField:
     return CountryField("country", "Country", choices=COUNTRIES, hint="For example: Latvia or LV.")
 
 
-def city_field() -> LocationField:
-    return LocationField("city", "City", hint="Type the city, or share your location.")
+def city_field() -> CityField:
+    return CityField("city", "City", hint="Type your town or city, or share your location.",
+                     keep_typed=True, country_from="country")
 
 
 def interests_field() -> MultiChoiceField:
@@ -132,6 +133,7 @@ def place(value: dict[str, Any] | None) -> dict[str, Any]:
     """Profile columns from a location answer (a typed city or shared coordinates)."""
     if not value:
         return {}
-    if "city" in value:
-        return {"city": value["city"]}
-    return {"latitude": value["lat"], "longitude": value["lon"]}
+    found = {"city": value["city"]} if value.get("city") else {}
+    if "lat" in value and "lon" in value:
+        found.update(latitude=value["lat"], longitude=value["lon"])
+    return found

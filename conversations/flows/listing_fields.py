@@ -17,46 +17,16 @@ from conversations.fields import (
     Field,
     FieldError,
     IntegerField,
-    LocationField,
     MultiChoiceField,
     Raw,
     TextField,
 )
 from conversations.forms import Form, Rule
-from conversations.messages import Choice, Inbound, Location
+from conversations.place_fields import CityField
 from core.accounts.model import CURRENCIES
-from core.catalog import gazetteer
 from core.catalog.listings import SPEC_RANGES
 from core.catalog.taxonomy import CERTIFICATIONS, DELIVERY, TYPES, UNITS, product
 from core.money.model import exponent
-
-
-@dataclass
-class CityField(LocationField):
-    """A city from the bundled gazetteer (typos forgiven), or a shared location."""
-
-    def parse(self, msg: Inbound) -> dict[str, Any]:
-        if isinstance(msg, Location):
-            super().parse(msg)  # range check
-            near = gazetteer.nearest(msg.latitude, msg.longitude)
-            return {**near.as_dict(), "lat": msg.latitude, "lon": msg.longitude}
-        if isinstance(msg, Choice):
-            return self.parse_raw(msg.data)
-        return super().parse(msg)
-
-    def parse_raw(self, raw: Raw) -> dict[str, Any]:
-        text = super().parse_raw(raw)["city"]
-        place, close = gazetteer.resolve(text)
-        if place:
-            return place.as_dict()
-        hint = " Did you mean one of these?" if close else " Try a nearby larger city."
-        raise FieldError(f"I don't know the city “{text[:40]}”.{hint}",
-                         [(p.city, f"{p.city}, {p.country}") for p in close])
-
-    def display(self, value: Any) -> str:
-        if not value:
-            return "—"
-        return f"{value['city']}, {value.get('country') or ''}".rstrip(", ")
 
 
 @dataclass

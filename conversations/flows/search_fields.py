@@ -7,8 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from conversations.fields import ChoiceField, DecimalField, Field, TextField
-from conversations.flows.listing_fields import CityField
 from conversations.forms import Form
+from conversations.place_fields import CityField
 from core.accounts.model import CURRENCIES
 from core.catalog.query import SORTS, SearchQuery
 from core.catalog.taxonomy import CERTIFICATIONS, DELIVERY, TYPES

