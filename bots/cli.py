@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from bots.channel import Channel
-from bots.cli_support import settings_or_exit
+from bots.cli_support import boxed, database_notice, describe_database, settings_or_exit
 from bots.payments_cli import payments_cli
 from config.container import Container
 
@@ -42,13 +42,32 @@ def serve(
     asyncio.run(upgrade(settings.database_url))
     container = build(settings)
     channels = _channels(container)
-    if not channels:
-        typer.echo("No Telegram or Slack tokens set: serving the web endpoints only.\n"
-                   "Chat with Agora in a terminal:  agora chat --as yourname")
     app = create_app(container, channels)
-    typer.echo(f"Agora listening on http://{host}:{port}  (health: /healthz, "
-               f"database: {settings.database_url})")
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    lines = [f"Agora is running on http://{host}:{port}  (health: /healthz)",
+             f"Database: {describe_database(settings.database_url)}"]
+    if not channels:
+        lines += ["No Telegram or Slack tokens set. Chat with Agora in another terminal:",
+                  "    agora chat --as yourname"]
+    config = uvicorn.Config(app, host=host, port=port, log_level="info")
+    _announcing_server()(config, lines).run()
+
+
+def _announcing_server() -> Any:
+    import uvicorn
+
+    class AnnouncingServer(uvicorn.Server):
+        """Says how to use Agora once started: after the start-up logs, not lost among them."""
+
+        def __init__(self, config: Any, lines: list[str]) -> None:
+            super().__init__(config)
+            self.lines = lines
+
+        async def startup(self, sockets: Any = None) -> None:
+            await super().startup(sockets)
+            if self.started:
+                typer.echo(boxed(self.lines))
+
+    return AnnouncingServer
 
 
 def _channels(container: Container) -> list[Channel]:
@@ -77,6 +96,7 @@ def chat(
     settings = _settings()
     logging.basicConfig(level=logging.ERROR)
     show_emails_in(sys.stdout)
+    typer.echo(database_notice(settings.database_url))
 
     async def run() -> None:
         await upgrade(settings.database_url)

@@ -63,6 +63,16 @@ def test_serve_starts_on_sqlite_with_no_tokens_and_answers_health(tmp_path):
         output = proc.communicate(timeout=20)[0]
     assert "agora chat --as" in output
     assert (tmp_path / "agora.db").exists()
+    box = output[output.index("┌"):]
+    assert "agora chat --as yourname" in box and str(tmp_path / "agora.db") in box
+    assert "Application startup complete" in output[:output.index("┌")]  # the logs come first
+
+
+def test_chat_says_which_database_it_opened_and_warns_when_it_is_new(tmp_path):
+    first = chat(tmp_path, "ann", ["/help"])
+    assert f"No Agora database at {tmp_path / 'agora.db'} yet" in first
+    second = chat(tmp_path, "ann", ["/help"])
+    assert f"Database: {tmp_path / 'agora.db'}" in second and "No Agora database" not in second
 
 
 def test_a_terminal_shows_only_its_own_users_emails(tmp_path):
