@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
-from conversations.flows.listing_card import money
 from conversations.messages import Choice, Inbound, Outbound, Reply, rows
 from core.catalog.market import market_view
 from core.catalog.taxonomy import TYPES, product
@@ -20,16 +19,16 @@ async def _on_pick(ctx: Ctx, msg: Inbound) -> Next:
     if code not in TYPES:
         return Next.stay(Reply("Choose a product type.", kind="error"))
     country = ctx.account.country if ctx.account else None
-    view = await market_view(ctx.uow, code, country)
+    currency = ctx.account.currency if ctx.account and ctx.account.currency else "EUR"
+    view = await market_view(ctx.uow, code, country, currency)
     where = f"in {country}" if country else "everywhere"
     queries = "\n".join(f"  “{q}” × {n}" for q, n in view.top_queries) or "  none yet"
     types = "\n".join(f"  {product(t).label} × {n}" for t, n in view.top_types) or "  none yet"
-    p = view.prices
-    prices = (f"{p.listings} published EUR listings: {money(p.low_minor, 'EUR')} – "
-              f"{money(p.high_minor, 'EUR')} per MWh (median {money(p.median_minor, 'EUR')})"
-              if p.listings else "no comparable published listings yet")
+    prices = "\n".join(
+        f"  {p.listings} in {p.low.currency}: {p.low.plain()} – {p.high.plain()} per MWh "
+        f"(median {p.median.plain()})" for p in view.prices) or "  no comparable listings yet"
     text = (f"📊 {product(code).label} — last 30 days {where}\nTop searches:\n{queries}\n"
-            f"Most searched product types:\n{types}\nPrices: {prices}")
+            f"Most searched product types:\n{types}\nPublished prices:\n{prices}")
     return Next.stay(Reply(text))
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from core.catalog.tables import Listing, SearchLog
+from core.money.model import Money
 from core.storage.uow import UnitOfWork
 
 WINDOW = timedelta(days=30)
@@ -15,21 +17,24 @@ WINDOW = timedelta(days=30)
 
 @dataclass(frozen=True)
 class PriceRange:
+    """Prices per MWh of comparable published listings in one currency."""
+
     listings: int
-    low_minor: int | None
-    median_minor: int | None
-    high_minor: int | None
+    low: Money
+    median: Money
+    high: Money
 
 
 @dataclass(frozen=True)
 class MarketView:
     top_queries: list[tuple[str, int]]
     top_types: list[tuple[str, int]]
-    prices: PriceRange  # per MWh, EUR listings of the same type
+    prices: list[PriceRange]  # one per currency, the seller's own first
     country: str | None
 
 
-async def market_view(uow: UnitOfWork, product_type: str, country: str | None) -> MarketView:
+async def market_view(uow: UnitOfWork, product_type: str, country: str | None,
+                      currency: str = "EUR") -> MarketView:
     """Top queries and product types searched in a region over 30 days, and the price range."""
     since = uow.clock.now() - WINDOW
     where = [SearchLog.created_at >= since]
@@ -42,16 +47,25 @@ async def market_view(uow: UnitOfWork, product_type: str, country: str | None) -
     types = await uow.session.execute(
         select(SearchLog.product_type, func.count()).where(*where, SearchLog.product_type.is_not(None))
         .group_by(SearchLog.product_type).order_by(func.count().desc()).limit(5))
-    prices = await _prices(uow, product_type)
+    prices = await _prices(uow, product_type, currency)
     return MarketView([(q, n) for q, n in queries.all()], [(t, n) for t, n in types.all()],
                       prices, country)
 
 
-async def _prices(uow: UnitOfWork, product_type: str) -> PriceRange:
-    stmt = select(Listing.price_mwh_minor).where(
+async def _prices(uow: UnitOfWork, product_type: str, first: str) -> list[PriceRange]:
+    """Per currency (prices are never converted: no exchange rates here), `first` first."""
+    stmt = select(Listing.currency, Listing.price_mwh_minor).where(
         Listing.status == "published", Listing.product_type == product_type,
-        Listing.currency == "EUR", Listing.price_mwh_minor.is_not(None))
-    values = sorted(v for v in (await uow.session.execute(stmt)).scalars())
-    if not values:
-        return PriceRange(0, None, None, None)
-    return PriceRange(len(values), values[0], values[len(values) // 2], values[-1])
+        Listing.price_mwh_minor.is_not(None))
+    by_currency: dict[str, list[int]] = defaultdict(list)
+    for currency, value in (await uow.session.execute(stmt)).all():
+        by_currency[currency].append(value)
+    ranges = [_range(currency, sorted(values)) for currency, values in by_currency.items()]
+    return sorted(ranges, key=lambda r: (r.low.currency != first, -r.listings, r.low.currency))
+
+
+def _range(currency: str, values: list[int]) -> PriceRange:
+    def m(minor: int) -> Money:
+        return Money(minor, currency)
+
+    return PriceRange(len(values), m(values[0]), m(values[len(values) // 2]), m(values[-1]))

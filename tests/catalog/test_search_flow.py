@@ -103,7 +103,19 @@ async def test_sellers_see_what_buyers_search_for_and_the_price_range(app):
     await sam.tap("Wood pellets")
     text = sam.texts()
     assert "“pellets riga” × 2" in text and "“chips” × 1" in text
-    assert "3 published EUR listings" in text
+    assert "3 in EUR: " in text and " per MWh (median " in text
+
+
+async def test_the_market_view_shows_prices_in_each_currency_the_sellers_first(app):
+    from core.catalog.market import market_view
+
+    seller = await make_account(app, "sam")
+    await publish(app, seller, price="230")
+    await publish(app, seller, price="2500", currency="SEK")
+    await publish(app, seller, price="2600", currency="SEK")
+    async with app.uow() as uow:
+        view = await market_view(uow, "pellets", None, "SEK")
+    assert [(p.low.currency, p.listings) for p in view.prices] == [("SEK", 2), ("EUR", 1)]
 
 
 async def test_a_buyer_downloads_the_certificate_from_the_listing_card(app):
