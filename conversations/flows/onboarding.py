@@ -43,7 +43,21 @@ async def _tour_answer(ctx: Ctx, msg: Inbound) -> Next:
     if msg.data == NEXT and ctx.data.get("page", 0) + 1 < len(_pages(ctx)):
         ctx.data["page"] = ctx.data.get("page", 0) + 1
         return Next.stay()
-    return Next(state="preferences")
+    return await _all_set(ctx)
+
+
+async def _all_set(ctx: Ctx) -> Next:
+    """Onboarding ends with the defaults Agora already knows; the settings are offered, not
+    asked (notifications here, time zone and currency from the country)."""
+    assert ctx.account is not None
+    await accounts.mark_onboarded(ctx.uow, ctx.account.id)
+    account = ctx.account
+    done = Next.end(Reply(
+        f"✅ You're all set! Notifications come here on {ctx.env.channel}; times are shown in "
+        f"{account.timezone or 'UTC'} and prices default to {account.currency}.",
+        ((Button("🔔 Change notification settings", "@go:notifications"),),)))
+    done.follow = str(ctx.data.get("ref") or "")  # the deep link that brought a newcomer here
+    return done
 
 
 def _preferences_form(ctx: Ctx) -> Form:
@@ -100,8 +114,8 @@ onboarding = Flow(
     name="onboarding",
     title="the welcome tour",
     first="tour",
-    help="A short tour of what you can do here, then where and when to notify you.",
-    states={"tour": Ask(prompt=_tour_prompt, on=_tour_answer), "preferences": _preferences_state()},
+    help="A short tour of what you can do here.",
+    states={"tour": Ask(prompt=_tour_prompt, on=_tour_answer)},
     on_start=_prefill,
 )
 

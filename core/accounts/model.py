@@ -69,3 +69,14 @@ def default_timezone(country: str | None) -> str:
     """The country's first IANA zone (Babel's CLDR data), or UTC."""
     zones = _TERRITORY_ZONES.get((country or "").upper()) or []
     return next((zone for zone in zones if zone in _ALL_ZONES), "UTC")
+
+
+def default_currency(country: str | None) -> str:
+    """The country's own currency where Agora offers it (Sweden → SEK), else EUR."""
+    from babel.numbers import get_territory_currencies
+
+    try:
+        found = get_territory_currencies((country or "").upper(), tender=True)
+    except Exception:  # an unknown territory code
+        return "EUR"
+    return next((code for code in found if code in CURRENCIES), "EUR")

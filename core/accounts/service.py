@@ -11,7 +11,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from core.accounts.events import AccountRegistered, EmailVerified, IdentityLinked, ProfileUpdated
-from core.accounts.model import SELF_CHOSEN_ROLES, Role
+from core.accounts.model import SELF_CHOSEN_ROLES, Role, default_currency
 from core.actions import Action, Intent
 from core.errors import Conflict, DomainError, NotAllowed
 from core.notifications.outbox import enqueue_email, notify
@@ -110,7 +110,7 @@ async def register(uow: UnitOfWork, who: ChannelIdentity, data: Registration,
         display_name=data.display_name, company=data.company, email=data.email, roles=roles,
         country=data.country, city=data.city, latitude=data.latitude, longitude=data.longitude,
         interests=data.interests, timezone=data.timezone, notify_channel=who.channel,
-        currency="EUR", language="en", created_at=now, updated_at=now,
+        currency=default_currency(data.country), language="en", created_at=now, updated_at=now,
     )
     uow.add(account)
     await uow.session.flush()

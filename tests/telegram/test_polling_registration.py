@@ -35,13 +35,12 @@ async def test_a_new_user_registers_through_the_polling_bot(bot, ann, fake: Fake
     await register_on_telegram(ann, container, mailbox)
     assert any("Email verified" in t for t in fake.texts(ann.id))
     await ann.tap("Next", expect="Quick tour 2/2")
-    await ann.tap("Next", expect="Where should we notify you")
-    await ann.tap("Telegram", expect="Quiet hours")
+    await ann.tap("Next", expect="Main menu")
+    assert any("You're all set! Notifications come here on telegram" in t
+               for t in fake.texts(ann.id))
+    await ann.say("/notifications", expect="Where should we notify you")
+    await ann.tap("Keep", expect="Quiet hours")
     await ann.say("22:00-07:00", expect="Time zone")
-    await ann.say("Europe/Riga", expect="currency")
-    await ann.tap("EUR", expect="Language")
-    await ann.tap("English", expect="Main menu")
-    assert any("You're all set" in t for t in fake.texts(ann.id))
 
     async with container.uow() as uow:
         account = (await uow.session.execute(select(Account))).scalar_one()
