@@ -21,11 +21,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from rapidfuzz import process
 
-from core.catalog.gazetteer import haversine_km, places
+from core.catalog.gazetteer import haversine_km, major
 from core.catalog.query import SearchQuery
 from core.catalog.search_index import MIN_SCORE, SCORER, Doc, SearchIndex, tokens
 from core.catalog.taxonomy import CERTIFICATIONS, DELIVERY, TYPES
 
+CITIES = major()  # European places of 100,000 people or more
 WORDS = ["premium", "bulk", "bagged", "dry", "certified", "industrial", "fresh", "kiln",
          "sawmill", "forest", "export", "local", "big", "bags", "pallet", "spot", "contract"]
 
@@ -33,7 +34,7 @@ WORDS = ["premium", "bulk", "bagged", "dry", "certified", "industrial", "fresh",
 def make_doc(i: int, rng: random.Random) -> Doc:
     """One synthetic listing, worded the way sellers write titles."""
     kind = rng.choice(list(TYPES.values()))
-    place = rng.choice(places())
+    place = rng.choice(CITIES)
     grade = rng.choice(kind.grades) if kind.grades else ""
     certs = tuple(rng.sample(list(CERTIFICATIONS), rng.randint(0, 2)))
     title = " ".join(w for w in (grade, rng.choice(WORDS), kind.label, rng.choice(WORDS)) if w)
@@ -62,7 +63,7 @@ def typo(word: str, rng: random.Random) -> str:
 def make_query(rng: random.Random) -> SearchQuery:
     """Typos, word order, and now and then filters and a distance."""
     kind = rng.choice(list(TYPES.values()))
-    place = rng.choice(places())
+    place = rng.choice(CITIES)
     words = [rng.choice(kind.label.split()), place.city.split()[0]]
     if kind.grades and rng.random() < 0.5:
         words.insert(0, rng.choice(kind.grades).split()[0])

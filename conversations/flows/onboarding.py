@@ -6,9 +6,9 @@ from typing import Any
 
 from conversations import profile_fields as fields
 from conversations.fields import ChoiceField
-from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
+from conversations.flow import Ctx, Flow, FormState, MenuEntry, Next, Shortcut
 from conversations.forms import Form
-from conversations.messages import Button, Choice, Inbound, Outbound, Reply
+from conversations.messages import Button, Reply
 from core.accounts import service as accounts
 
 TOUR_PAGES = {
@@ -23,38 +23,23 @@ TOUR_PAGES = {
     "release.",
     "admin": "🛡 As an admin you review listings waiting for moderation.",
 }
-NEXT, SKIP_TOUR = "next", "skip_tour"
 
 
 def _pages(ctx: Ctx) -> list[str]:
     return [TOUR_PAGES[r] for r in TOUR_PAGES if r in ctx.roles] or [TOUR_PAGES["buyer"]]
 
 
-async def _tour_prompt(ctx: Ctx) -> list[Outbound]:
-    pages = _pages(ctx)
-    index = min(ctx.data.get("page", 0), len(pages) - 1)
-    return [Reply(f"Quick tour {index + 1}/{len(pages)}\n{pages[index]}",
-                  ((Button("Next ▶", NEXT), Button("Skip the tour", SKIP_TOUR)),))]
-
-
-async def _tour_answer(ctx: Ctx, msg: Inbound) -> Next:
-    if not isinstance(msg, Choice):
-        return Next.stay(Reply("Tap “Next ▶” to continue the tour or “Skip the tour”."))
-    if msg.data == NEXT and ctx.data.get("page", 0) + 1 < len(_pages(ctx)):
-        ctx.data["page"] = ctx.data.get("page", 0) + 1
-        return Next.stay()
-    return await _all_set(ctx)
-
-
 async def _all_set(ctx: Ctx) -> Next:
-    """Onboarding ends with the defaults Agora already knows; the settings are offered, not
-    asked (notifications here, time zone and currency from the country)."""
+    """The tour in one message, then the menu: nothing more is asked. The settings keep the
+    defaults Agora already knows (notifications here, time zone and currency from the
+    country) and are offered with one tap."""
     assert ctx.account is not None
     await accounts.mark_onboarded(ctx.uow, ctx.account.id)
     account = ctx.account
+    tour = "\n".join(_pages(ctx))
     done = Next.end(Reply(
-        f"✅ You're all set! Notifications come here on {ctx.env.channel}; times are shown in "
-        f"{account.timezone or 'UTC'} and prices default to {account.currency}.",
+        f"{tour}\n\n✅ You're all set! Notifications come here on {ctx.env.channel}; times are "
+        f"shown in {account.timezone or 'UTC'} and prices default to {account.currency}.",
         ((Button("🔔 Change notification settings", "@go:notifications"),),)))
     done.follow = str(ctx.data.get("ref") or "")  # the deep link that brought a newcomer here
     return done
@@ -110,14 +95,8 @@ async def _prefill(ctx: Ctx) -> Next | None:
     return None
 
 
-onboarding = Flow(
-    name="onboarding",
-    title="the welcome tour",
-    first="tour",
-    help="A short tour of what you can do here.",
-    states={"tour": Ask(prompt=_tour_prompt, on=_tour_answer)},
-    on_start=_prefill,
-)
+onboarding = Shortcut(name="onboarding", title="the welcome tour", run=_all_set,
+                      help="What you can do here.")
 
 notifications = Flow(
     name="notifications",

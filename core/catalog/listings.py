@@ -45,6 +45,10 @@ def _when(value: str | None) -> datetime | None:
 
 def apply(listing: Listing, values: dict[str, Any]) -> None:
     """Copy form values onto the row; only the keys present change."""
+    if "currency" in values and "price" not in values and listing.price_minor and listing.currency:
+        # A new currency keeps the price's value (230 EUR → 230 SEK), not its minor units.
+        price = Money(listing.price_minor, listing.currency).decimal
+        values = {**values, "price": str(price)}
     simple = ("product_type", "grade", "title", "description", "unit", "currency",
               "delivery_radius_km", "incoterm_place")
     for key in simple:

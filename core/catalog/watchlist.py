@@ -20,6 +20,7 @@ async def toggle(uow: UnitOfWork, account_id: int, listing_id: int) -> bool:
     existing = await uow.session.get(Watch, (account_id, listing_id))
     if existing is not None:
         await uow.session.delete(existing)
+        await uow.session.flush()  # so a look-up in this transaction sees it gone
         uow.emit(ListingUnwatched(account_id, listing_id))
         return False
     await viewable(uow, listing_id, account_id)

@@ -85,3 +85,14 @@ async def test_lab_values_out_of_range_are_refused_by_core_too(app):
             await listings.create_draft(uow, sam.id, values(moisture="95"))
         with pytest.raises(Exception, match="Ncv must be between 1 and 50"):
             await listings.create_draft(uow, sam.id, values(ncv="NaN"))
+
+
+async def test_unwatching_is_seen_at_once_and_a_new_currency_keeps_the_price_value(app):
+    sam, bob = await make_account(app, "sam"), await make_account(app, "bob")
+    listing_id = await publish(app, sam)
+    async with app.uow() as uow:
+        assert await watchlist.toggle(uow, bob.id, listing_id) is True
+        assert await watchlist.toggle(uow, bob.id, listing_id) is False
+        assert await watchlist.is_watching(uow, bob.id, listing_id) is False
+        edited = await listings.edit(uow, listing_id, sam.id, {"currency": "JPY"})
+        assert (edited.price_minor, edited.currency) == (230, "JPY")  # 230, not 23,000 yen
