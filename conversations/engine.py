@@ -173,7 +173,9 @@ class Engine:
             return replies + await self.start(ctx, conv, *target)
         if nxt.show_menu or (nxt.follow and nxt.state is None):
             return [*replies, self.menu(ctx, conv)]
-        if nxt.state is None or not nxt.reprompt:
+        if nxt.state is None:
+            return _with_a_way_on(replies)
+        if not nxt.reprompt:
             return replies
         return replies + await self.prompt(ctx, conv)
 
@@ -262,6 +264,17 @@ def _save(conv: ChatState, ctx: Ctx) -> None:
     data["flow"] = copy_json(ctx.data) if conv.flow else {}
     conv.data = data  # a new object, so the JSON column is seen as changed
     conv.updated_at = ctx.uow.clock.now()
+
+
+def _with_a_way_on(replies: list[Outbound]) -> list[Outbound]:
+    """A flow that ended without the menu still leaves a button to go on with: no dead ends."""
+    if any(getattr(r, "buttons", ()) for r in replies):
+        return replies
+    for index in range(len(replies) - 1, -1, -1):
+        if isinstance(replies[index], Reply):
+            replies[index] = replace(replies[index], buttons=((Button("☰ Main menu", "@menu"),),))
+            return replies
+    return [*replies, Reply("What next?", ((Button("☰ Main menu", "@menu"),),))]
 
 
 def _with_navigation(replies: list[Outbound], can_go_back: bool) -> list[Outbound]:

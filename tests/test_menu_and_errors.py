@@ -112,3 +112,13 @@ async def test_a_refusal_from_any_step_is_answered_politely_with_cores_follow_up
         assert "That listing is not yours." in texts and APOLOGY not in texts, name
         refusal = next(r for r in outcome.replies if getattr(r, "text", "") == texts[0])
         assert refusal.buttons[0][0].data == "@do:my_listings:", name
+
+
+async def test_a_command_that_ends_without_the_menu_still_leaves_a_way_on(app):
+    from tests.support.accounts import registered
+
+    await registered(app, "sue", roles=("seller",))
+    sue = ChatUser(app, "sue")
+    await sue.say("/payouts")
+    assert "test mode payouts need no set-up" in sue.texts().lower()
+    assert sue.labels() == ["☰ Main menu"]
