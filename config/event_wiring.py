@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from config.catalog_wiring import index_upkeep
-from core.catalog.events import ListingChanged, ListingPublished
+from core.catalog import notices as catalog_notices
+from core.catalog.events import (
+    ListingApproved,
+    ListingAwaitsReview,
+    ListingChanged,
+    ListingPublished,
+    ListingRejected,
+)
 from core.catalog.search import Catalog
 from core.events import Event, EventBus
 from core.money import events as money
@@ -19,6 +26,9 @@ def register(bus: EventBus, *, catalog: Catalog, uow: UowFactory,
              dispatcher: OutboxDispatcher) -> None:
     """Every handler of this process, registered once at start."""
     _payment_notices(bus)
+    bus.during_commit(ListingAwaitsReview, catalog_notices.tell_admins)
+    bus.during_commit(ListingApproved, catalog_notices.approved)
+    bus.during_commit(ListingRejected, catalog_notices.rejected)
 
     async def wake(events: Sequence[Event]) -> None:
         # Notices were written to the outbox in the same transaction; send them now rather

@@ -10,7 +10,6 @@ from conversations.flows.listing_card import card
 from conversations.forms import Form
 from conversations.messages import Button, Choice, FileUpload, Inbound, Outbound, Reply, rows
 from core.catalog import lifecycle, listings, media, review
-from core.catalog.moderation import tell_admins
 from core.errors import DomainError
 from core.ids import parse_id
 
@@ -120,7 +119,6 @@ async def _on_preview(ctx: Ctx, msg: Inbound) -> Next:
     status = await lifecycle.submit(ctx.uow, ctx.data["listing_id"], ctx.account.id)
     view = (Button("View listing", f"@go:listing_view:{ctx.data['listing_id']}"),)
     if status == "pending_review":
-        await tell_admins(ctx.uow, ctx.data["listing_id"])
         return Next.end(Reply("📨 Sent for review. You'll be told as soon as an admin has looked "
                               "at it.", (view,)))
     return Next.end(Reply("🚀 Published! Buyers can find it now.", (view,)))

@@ -30,3 +30,21 @@ class ListingWatched(Event):
 class ListingUnwatched(Event):
     account_id: int
     listing_id: int
+
+
+@dataclass(frozen=True)
+class ListingAwaitsReview(Event):
+    """Submitted, or edited while live, with moderation on: the admins are told."""
+
+    listing_id: int
+
+
+@dataclass(frozen=True)
+class ListingApproved(Event):
+    listing_id: int
+
+
+@dataclass(frozen=True)
+class ListingRejected(Event):
+    listing_id: int
+    reason: str

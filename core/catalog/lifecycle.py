@@ -9,7 +9,13 @@ from sqlalchemy import select, update
 from core.accounts.service import require_admin
 from core.actions import Action, Intent
 from core.catalog import alerts
-from core.catalog.events import ListingChanged, ListingPublished
+from core.catalog.events import (
+    ListingApproved,
+    ListingAwaitsReview,
+    ListingChanged,
+    ListingPublished,
+    ListingRejected,
+)
 from core.catalog.listings import own_listing
 from core.catalog.tables import Listing, ListingMedia
 from core.catalog.taxonomy import CERTIFICATIONS
@@ -51,6 +57,8 @@ async def submit(uow: UnitOfWork, listing_id: int, seller_id: int) -> str:
     await _move(uow, listing_id, ("draft",), target, reject_reason=None)
     if target == "published":
         await _published(uow, listing_id)
+    else:
+        uow.emit(ListingAwaitsReview(listing_id))
     return target
 
 
@@ -80,21 +88,16 @@ async def approve(uow: UnitOfWork, listing_id: int, actor_id: int | None) -> Lis
     await require_admin(uow, actor_id)
     await _move(uow, listing_id, ("pending_review",), "published")
     await _published(uow, listing_id)
-    listing = await _get(uow, listing_id)
-    await notify(uow, listing.seller_id, f"✅ Your listing “{listing.title}” is approved and "
-                 "published.", buttons=[[Action(Intent.VIEW_LISTING, "View", str(listing_id))]])
-    return listing
+    uow.emit(ListingApproved(listing_id))
+    return await _get(uow, listing_id)
 
 
 async def reject(uow: UnitOfWork, listing_id: int, reason: str, actor_id: int | None) -> Listing:
     """An admin sends a listing back to draft with a reason the seller sees."""
     await require_admin(uow, actor_id)
     await _move(uow, listing_id, ("pending_review",), "draft", reject_reason=reason)
-    listing = await _get(uow, listing_id)
-    await notify(uow, listing.seller_id, f"✋ Your listing “{listing.title}” was not approved: "
-                 f"{reason}\nEdit it and submit it again.",
-                 buttons=[[Action(Intent.MY_LISTINGS, "Open in My listings")]])
-    return listing
+    uow.emit(ListingRejected(listing_id, reason))
+    return await _get(uow, listing_id)
 
 
 async def for_review(uow: UnitOfWork, listing_id: int, actor_id: int | None) -> Listing:

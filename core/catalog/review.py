@@ -5,8 +5,7 @@ from __future__ import annotations
 from sqlalchemy import update
 
 from core.catalog import alerts
-from core.catalog.events import ListingChanged
-from core.catalog.moderation import tell_admins
+from core.catalog.events import ListingAwaitsReview, ListingChanged
 from core.catalog.tables import Listing
 from core.errors import Conflict
 from core.storage.uow import UnitOfWork
@@ -36,5 +35,5 @@ async def _back_to_review(uow: UnitOfWork, listing: Listing) -> str:
         raise Conflict("That listing changed in the meantime; please look at it again.")
     listing.status = "pending_review"
     uow.emit(ListingChanged(listing.id, "pending_review"))  # out of search until approved
-    await tell_admins(uow, listing.id)
+    uow.emit(ListingAwaitsReview(listing.id))
     return "pending_review"
