@@ -95,6 +95,8 @@ class QuantityField(DecimalField):
         if not word:
             return Also(value, {"unit": self.units[0]}) if len(self.units) == 1 else value
         unit = _UNIT_WORDS.get(word.casefold())
+        if unit is None and re.fullmatch(r"[eE][+-]?\d+", word):  # “1e99”: not a plain number
+            raise FieldError(f"{self.label} must be a number, like 12.50.")
         if unit not in self.units:
             allowed = " or ".join(UNITS[u] for u in self.units)
             raise FieldError(f"{self.label} is in {allowed} for this product; type e.g. "
