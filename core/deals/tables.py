@@ -1,0 +1,72 @@
+"""Deal tables: offers (each round of a negotiation), deals (an accepted offer's frozen
+agreement), and the timers that move waiting states on."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.storage.tables import Base
+
+_BIG = BigInteger().with_variant(Integer, "sqlite")
+
+
+class Offer(Base):
+    """One round: who proposed what to whom; a counter-offer points at the round it answers."""
+
+    __tablename__ = "offers"
+    __table_args__ = (Index("ix_offers_listing_buyer", "listing_id", "buyer_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"))
+    buyer_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    seller_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    made_by: Mapped[str] = mapped_column(String(8))  # buyer | seller
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    quantity_milli: Mapped[int] = mapped_column(_BIG)
+    price_minor: Mapped[int] = mapped_column(_BIG)  # per unit
+    currency: Mapped[str] = mapped_column(String(3))
+    incoterm: Mapped[str | None] = mapped_column(String(8))
+    place: Mapped[str | None] = mapped_column(String(120))
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("offers.id"))
+    reason: Mapped[str | None] = mapped_column(Text)
+    expires_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class Deal(Base):
+    """An accepted offer: the parties, what and how much at what price, and where it stands."""
+
+    __tablename__ = "deals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id"), unique=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"))
+    buyer_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    seller_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="agreed")
+    quantity_milli: Mapped[int] = mapped_column(_BIG)
+    price_minor: Mapped[int] = mapped_column(_BIG)
+    currency: Mapped[str] = mapped_column(String(3))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ProcessTimer(Base):
+    """A deadline of a waiting state: when due (and not done) the system takes `fires`."""
+
+    __tablename__ = "process_timers"
+    __table_args__ = (UniqueConstraint("process", "subject_id", "state", "fires",
+                                       name="uq_process_timers_subject"),
+                      Index("ix_process_timers_due", "done_at", "due_at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    process: Mapped[str] = mapped_column(String(16))  # offer | deal
+    subject_id: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(24))
+    fires: Mapped[str] = mapped_column(String(32))
+    due_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]

@@ -1,0 +1,128 @@
+"""Offers, counter-offers and accepting one into a deal, through the core services: who may do
+what, the stock reserved once, offers that expire. (Not reachable from chat yet.)"""
+
+from __future__ import annotations
+
+import asyncio
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from core.catalog.tables import Listing
+from core.deals import offers
+from core.deals.offers import Terms
+from core.deals.tables import Deal, Offer, ProcessTimer
+from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.money.model import Money
+from tests.catalog.helpers import make_account, publish
+
+
+def terms(quantity: str = "100", price: str = "220.00") -> Terms:
+    return Terms(Decimal(quantity), Money.parse(price, "EUR"), "EXW", "Riga port")
+
+
+async def world(app, quantity: str = "500"):
+    sam = await make_account(app, "sam")
+    bob = await make_account(app, "bob", roles=("buyer",))
+    eve = await make_account(app, "eve", roles=("buyer",))
+    listing_id = await publish(app, sam, quantity=quantity, min_order="20")
+    return sam, bob, eve, listing_id
+
+
+async def test_offer_counter_twice_and_accept_reserves_the_quantity(app):
+    sam, bob, _, listing_id = await world(app)
+    async with app.uow() as uow:
+        first = await offers.make_offer(uow, listing_id, bob.id, terms(price="200"))
+        second = await offers.counter(uow, first.id, sam.id, terms(price="225"))
+        third = await offers.counter(uow, second.id, bob.id, terms(price="215"))
+        deal = await offers.accept(uow, third.id, sam.id)
+        await uow.commit()
+    async with app.uow() as uow:
+        rounds = (await uow.session.execute(select(Offer.status, Offer.made_by, Offer.previous_id)
+                                             .order_by(Offer.id))).all()
+        listing = await uow.session.get(Listing, listing_id)
+        assert [tuple(r) for r in rounds] == [("countered", "buyer", None),
+                                              ("countered", "seller", first.id),
+                                              ("accepted", "buyer", second.id)]
+        assert (deal.status, deal.price_minor, deal.quantity_milli) == ("agreed", 21500, 100_000)
+        assert listing.quantity_milli == 400_000
+
+
+async def test_only_the_other_party_answers_and_strangers_learn_nothing(app):
+    sam, bob, eve, listing_id = await world(app)
+    async with app.uow() as uow:
+        offer = await offers.make_offer(uow, listing_id, bob.id, terms())
+        with pytest.raises(NotAllowed):
+            await offers.accept(uow, offer.id, bob.id)  # your own offer
+        with pytest.raises(NotFound):
+            await offers.accept(uow, offer.id, eve.id)  # not a party
+        with pytest.raises(NotFound):
+            await offers.counter(uow, offer.id, eve.id, terms())
+        with pytest.raises(NotAllowed):
+            await offers.withdraw(uow, offer.id, sam.id)  # only who made it
+        with pytest.raises(NotAllowed):
+            await offers.make_offer(uow, listing_id, sam.id, terms())  # own listing
+
+
+@pytest.mark.parametrize(("quantity", "message"), [("5", "minimum order is 20"),
+                                                    ("900", "Only 500 are available"),
+                                                    ("1.2345", "at most 3 decimals")])
+async def test_an_offer_outside_the_listings_limits_is_refused_with_the_reason(app, quantity,
+                                                                               message):
+    _, bob, _, listing_id = await world(app)
+    async with app.uow() as uow:
+        with pytest.raises(DomainError, match=message):
+            await offers.make_offer(uow, listing_id, bob.id, terms(quantity=quantity))
+
+
+async def test_two_buyers_accepted_for_the_last_stock_at_once_never_oversell(app):
+    sam, bob, eve, listing_id = await world(app, quantity="100")
+    async with app.uow() as uow:
+        mine = await offers.make_offer(uow, listing_id, bob.id, terms(quantity="100"))
+        theirs = await offers.make_offer(uow, listing_id, eve.id, terms(quantity="100"))
+        await uow.commit()
+
+    async def accept(offer_id: int) -> str:
+        async with app.uow() as uow:
+            try:
+                await offers.accept(uow, offer_id, sam.id)
+                await uow.commit()
+                return "deal"
+            except Conflict:
+                return "refused"
+
+    results = sorted(await asyncio.gather(accept(mine.id), accept(theirs.id)))
+    async with app.uow() as uow:
+        listing = await uow.session.get(Listing, listing_id)
+        deals = (await uow.session.execute(select(Deal))).scalars().all()
+        assert results == ["deal", "refused"] and len(deals) == 1
+        assert (listing.quantity_milli, listing.status) == (0, "sold_out")
+
+
+async def test_an_answered_offer_cannot_be_answered_again(app):
+    sam, bob, _, listing_id = await world(app)
+    async with app.uow() as uow:
+        offer = await offers.make_offer(uow, listing_id, bob.id, terms())
+        await offers.decline(uow, offer.id, sam.id, "too low")
+        with pytest.raises(Conflict):
+            await offers.accept(uow, offer.id, sam.id)
+
+
+async def test_offers_expire_after_48_hours_once_and_their_timer_is_done(app, clock):
+    _, bob, _, listing_id = await world(app)
+    async with app.uow() as uow:
+        offer = await offers.make_offer(uow, listing_id, bob.id, terms())
+        await uow.commit()
+    clock.advance(hours=47)
+    async with app.uow() as uow:
+        assert await offers.expire_due(uow) == []
+    clock.advance(hours=2)
+    async with app.uow() as uow:
+        assert await offers.expire_due(uow) == [offer.id]
+        await uow.commit()
+    async with app.uow() as uow:
+        assert await offers.expire_due(uow) == []  # a second run does nothing
+        assert (await uow.session.get(Offer, offer.id)).status == "expired"
+        timers = (await uow.session.execute(select(ProcessTimer.done_at))).scalars().all()
+        assert all(done is not None for done in timers)
