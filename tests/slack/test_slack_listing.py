@@ -86,6 +86,21 @@ async def test_a_buyer_searches_with_the_filter_modal_and_gets_block_kit_results
     await slack.posted("Avoids about")
 
 
+async def test_a_slack_buyer_searches_in_one_line_and_removes_a_filter_with_its_chip(
+        slack: SlackWorld):
+    seller = await make_account(slack.app, "sam")
+    await publish(slack.app, seller)  # 230 EUR/t
+    await publish(slack.app, seller, title="Premium pellets", price="320")
+    await slack.register()
+    await slack.user.command("search pellets under 250 eur")
+    results = await slack.posted("1 result(s) for “pellets”, ≤ 250 EUR/unit")
+    await slack.settle()
+    chips = slack.fake.calls_to("chat.postMessage")[-1]
+    await slack.user.click(button_value(chips, "✕ ≤ 250 EUR/unit"))
+    await slack.posted("2 result(s) for “pellets”")
+    assert "Premium" not in str(results["blocks"])
+
+
 async def test_a_photo_uploaded_on_telegram_is_uploaded_to_the_slack_buyers_dm(slack: SlackWorld):
     jpeg = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 4
     seller = await make_account(slack.app, "sam")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from sqlalchemy import select
@@ -66,6 +67,14 @@ async def test_an_inline_query_is_answered_with_listings_that_open_by_deep_link(
     assert link in results[0]["input_message_content"]["message_text"]
     assert results[0]["reply_markup"]["inline_keyboard"][0][0]["url"] == link
     assert results[0]["url"] == link
+    fake.push(fake.inline_query(ann.id, "pellets under 200 eur"))  # one line: words and a filter
+    since = len(fake.sent("answerInlineQuery"))
+    for _ in range(100):
+        if len(fake.sent("answerInlineQuery")) > since:
+            break
+        await asyncio.sleep(0.02)
+    capped = fake.sent("answerInlineQuery")[-1].params["results"]
+    assert (json.loads(capped) if isinstance(capped, str) else capped) == []  # 230 EUR is over
 
 
 async def test_a_deep_link_from_an_inline_result_opens_the_listing_in_the_bots_chat(bot, ann, fake):
