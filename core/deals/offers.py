@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import update
 
 from core.catalog.events import ListingChanged
 from core.catalog.tables import Listing
 from core.catalog.views import viewable
+from core.deals import terms as deal_terms
 from core.deals import timers
 from core.deals.process import BUYER, DEAL_PROCESS, OFFER_PROCESS, SELLER
 from core.deals.tables import Deal, Offer
@@ -83,7 +85,20 @@ async def accept(uow: UnitOfWork, offer_id: int, actor_id: int) -> Deal:
     uow.add(deal)
     await uow.session.flush()
     timers.start(uow, DEAL_PROCESS, deal.id, deal.status)
+    await deal_terms.first_version(uow, deal, await _terms_of(uow, offer))
     return deal
+
+
+async def _terms_of(uow: UnitOfWork, offer: Offer) -> dict[str, Any]:
+    """What both parties agreed, as the first version of the deal's terms."""
+    listing = await _listing(uow, offer.listing_id)
+    price = Money(offer.price_minor, offer.currency)
+    quantity = Decimal(offer.quantity_milli) / 1000
+    return {"buyer_id": offer.buyer_id, "seller_id": offer.seller_id, "listing_id": listing.id,
+            "product": listing.product_type, "title": listing.title, "unit": listing.unit,
+            "quantity": f"{quantity.normalize():f}", "unit_price": str(price.decimal),
+            "currency": offer.currency, "incoterm": offer.incoterm, "place": offer.place,
+            "specs": dict(listing.specs or {}), "offer_id": offer.id}
 
 
 async def expire_due(uow: UnitOfWork) -> list[int]:

@@ -126,3 +126,63 @@ async def test_offers_expire_after_48_hours_once_and_their_timer_is_done(app, cl
         assert (await uow.session.get(Offer, offer.id)).status == "expired"
         timers = (await uow.session.execute(select(ProcessTimer.done_at))).scalars().all()
         assert all(done is not None for done in timers)
+
+
+async def agreed(app):
+    sam, bob, eve, listing_id = await world(app, quantity="100")
+    async with app.uow() as uow:
+        offer = await offers.make_offer(uow, listing_id, bob.id, terms(quantity="100"))
+        deal = await offers.accept(uow, offer.id, sam.id)
+        await uow.commit()
+    return sam, bob, eve, listing_id, deal.id
+
+
+async def test_both_accept_the_frozen_terms_by_fingerprint_and_the_deal_awaits_payment(app):
+    from core.deals import terms as deal_terms
+
+    sam, bob, eve, _, deal_id = await agreed(app)
+    async with app.uow() as uow:
+        first = await deal_terms.current(uow, deal_id)
+        assert first.version == 1 and first.sha256 == deal_terms.fingerprint(first.body)
+        assert first.body["quantity"] == "100" and first.body["unit_price"] == "220.00"
+        with pytest.raises(NotFound):
+            await deal_terms.accept(uow, deal_id, eve.id, first.sha256)
+        await deal_terms.accept(uow, deal_id, bob.id, first.sha256)
+        changed = await deal_terms.propose(uow, deal_id, sam.id, {**first.body, "tolerance": "5%"})
+        with pytest.raises(Conflict):  # bob accepted version 1, not the change
+            await deal_terms.accept(uow, deal_id, sam.id, first.sha256)
+        await deal_terms.accept(uow, deal_id, sam.id, changed.sha256)
+        deal = await deal_terms.accept(uow, deal_id, bob.id, changed.sha256)
+        assert (changed.version, deal.status) == (2, "awaiting_payment")
+        with pytest.raises(Conflict):
+            await deal_terms.propose(uow, deal_id, sam.id, first.body)
+
+
+async def test_only_the_declared_party_takes_each_deal_step(app):
+    from core.deals import deals
+
+    sam, bob, eve, _, deal_id = await agreed(app)
+    async with app.uow() as uow:
+        with pytest.raises(NotFound):
+            await deals.take(uow, deal_id, "cancel-deal", eve.id)
+        with pytest.raises(NotAllowed):
+            await deals.take(uow, deal_id, "payment-received", bob.id)  # the system's step
+        with pytest.raises(Conflict):
+            await deals.take(uow, deal_id, "mark-shipped", sam.id)  # not paid yet
+
+
+async def test_an_unpaid_deal_is_cancelled_at_its_deadline_and_the_stock_returns(app, clock):
+    from core.deals import deals
+
+    *_, listing_id, deal_id = await agreed(app)
+    async with app.uow() as uow:
+        assert (await uow.session.get(Listing, listing_id)).status == "sold_out"
+    clock.advance(days=3, seconds=1)
+    async with app.uow() as uow:
+        assert await deals.run_due(uow) == [(deal_id, "cancel-unpaid")]
+        await uow.commit()
+    async with app.uow() as uow:
+        listing = await uow.session.get(Listing, listing_id)
+        assert (await uow.session.get(Deal, deal_id)).status == "cancelled"
+        assert (listing.quantity_milli, listing.status) == (100_000, "published")
+        assert await deals.run_due(uow) == []

@@ -1,0 +1,81 @@
+"""Moving a deal along its declared process: one function takes any transition, checking who
+may take it from where, guarding the move in the database, and swapping the timers of the state
+left and the state entered. Timers that fall due are taken by the system, once."""
+
+from __future__ import annotations
+
+from sqlalchemy import case, update
+
+from core.accounts.service import is_admin
+from core.catalog.events import ListingChanged
+from core.catalog.tables import Listing
+from core.deals import timers
+from core.deals.events import DealMoved
+from core.deals.process import BUYER, DEAL_PROCESS, SELLER
+from core.deals.tables import Deal
+from core.errors import Conflict, NotFound
+from core.process import ADMIN, SYSTEM
+from core.storage.uow import UnitOfWork
+
+
+async def role_of(uow: UnitOfWork, deal: Deal, actor_id: int | None) -> str | None:
+    """buyer, seller, admin, system (no actor) — or None for anyone else."""
+    if actor_id is None:
+        return SYSTEM
+    if actor_id == deal.buyer_id:
+        return BUYER
+    if actor_id == deal.seller_id:
+        return SELLER
+    return ADMIN if await is_admin(uow, actor_id) else None
+
+
+async def get(uow: UnitOfWork, deal_id: int, actor_id: int | None) -> Deal:
+    """The deal, for its parties, admins and the system; NotFound for anyone else."""
+    deal = await uow.session.get(Deal, deal_id)
+    if deal is None or await role_of(uow, deal, actor_id) is None:
+        raise NotFound("That deal doesn't exist.")
+    return deal
+
+
+async def take(uow: UnitOfWork, deal_id: int, transition: str, actor_id: int | None) -> Deal:
+    """Take `transition` as `actor_id` (None: the system)."""
+    deal = await get(uow, deal_id, actor_id)
+    step = DEAL_PROCESS.check(transition, deal.status, await role_of(uow, deal, actor_id))
+    source = deal.status
+    moved = await uow.session.execute(update(Deal).where(
+        Deal.id == deal.id, Deal.status == source)
+        .values(status=step.target, updated_at=uow.clock.now())
+        .execution_options(synchronize_session=False))
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("That deal moved on a moment ago; look at it again.")
+    deal.status = step.target
+    if step.target != source:
+        await timers.stop(uow, DEAL_PROCESS, deal.id, source)
+    timers.start(uow, DEAL_PROCESS, deal.id, step.target)
+    if step.target == "cancelled":
+        await _return_stock(uow, deal)
+    uow.emit(DealMoved(deal.id, transition, source, step.target))
+    return deal
+
+
+async def run_due(uow: UnitOfWork) -> list[tuple[int, str]]:
+    """Take every due deal timer's transition as the system; one that no longer applies (the
+    deal moved on meanwhile) does nothing."""
+    taken = []
+    for deal_id, transition in await timers.claim_due(uow, DEAL_PROCESS):
+        deal = await uow.session.get(Deal, deal_id)
+        if deal is None or deal.status not in DEAL_PROCESS.transition(transition).sources:
+            continue
+        async with uow.session.begin_nested():
+            await take(uow, deal_id, transition, None)
+        taken.append((deal_id, transition))
+    return taken
+
+
+async def _return_stock(uow: UnitOfWork, deal: Deal) -> None:
+    """A deal cancelled before shipping gives its quantity back to the listing."""
+    await uow.session.execute(update(Listing).where(Listing.id == deal.listing_id).values(
+        quantity_milli=Listing.quantity_milli + deal.quantity_milli,
+        status=case((Listing.status == "sold_out", "published"), else_=Listing.status),
+        updated_at=uow.clock.now()).execution_options(synchronize_session=False))
+    uow.emit(ListingChanged(deal.listing_id, "published"))

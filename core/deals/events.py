@@ -1,0 +1,15 @@
+"""Deal events: past-tense facts of offers and deals (their notices are handlers)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.events import Event
+
+
+@dataclass(frozen=True)
+class DealMoved(Event):
+    deal_id: int
+    transition: str
+    source: str
+    target: str

@@ -1,0 +1,73 @@
+"""A deal's terms, frozen: a version with a SHA-256 fingerprint that both parties accept.
+An accepted version never changes; a change is a new version, accepted again by both. When both
+have accepted, the deal moves on to payment."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from sqlalchemy import select, update
+
+from core.deals import deals
+from core.deals.process import BUYER, SELLER
+from core.deals.tables import Deal, DealTerms
+from core.errors import Conflict, NotAllowed
+from core.storage.uow import UnitOfWork
+
+
+def fingerprint(body: dict[str, Any]) -> str:
+    """SHA-256 of the terms' canonical JSON (sorted keys, no spaces)."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+async def propose(uow: UnitOfWork, deal_id: int, actor_id: int, body: dict[str, Any]
+                  ) -> DealTerms:
+    """A new version of the terms (the first, or a change): nobody has accepted it yet."""
+    deal = await deals.get(uow, deal_id, actor_id)
+    if await deals.role_of(uow, deal, actor_id) not in (BUYER, SELLER):
+        raise NotAllowed("Only the parties write a deal's terms.")
+    if deal.status != "agreed":
+        raise Conflict("The terms can't change once both accepted them.")
+    latest = await current(uow, deal_id)
+    version = DealTerms(deal_id=deal_id, version=(latest.version + 1) if latest else 1,
+                        body=body, sha256=fingerprint(body), created_at=uow.clock.now())
+    uow.add(version)
+    await uow.session.flush()
+    return version
+
+
+async def first_version(uow: UnitOfWork, deal: Deal, terms: dict[str, Any]) -> DealTerms:
+    """Version 1, written from the accepted offer when the deal is agreed."""
+    version = DealTerms(deal_id=deal.id, version=1, body=terms, sha256=fingerprint(terms),
+                        created_at=uow.clock.now())
+    uow.add(version)
+    await uow.session.flush()
+    return version
+
+
+async def current(uow: UnitOfWork, deal_id: int) -> DealTerms | None:
+    return (await uow.session.execute(select(DealTerms).where(DealTerms.deal_id == deal_id)
+                                      .order_by(DealTerms.version.desc()).limit(1))).scalar()
+
+
+async def accept(uow: UnitOfWork, deal_id: int, actor_id: int, sha256: str) -> Deal:
+    """A party accepts the version they saw (named by its fingerprint); the second acceptance
+    moves the deal to awaiting payment."""
+    deal = await deals.get(uow, deal_id, actor_id)
+    role = await deals.role_of(uow, deal, actor_id)
+    if role not in (BUYER, SELLER):
+        raise NotAllowed("Only the parties accept a deal's terms.")
+    latest = await current(uow, deal_id)
+    if latest is None or latest.sha256 != sha256:
+        raise Conflict("Those terms were changed; read the new version and accept that one.")
+    column = DealTerms.buyer_accepted_at if role == BUYER else DealTerms.seller_accepted_at
+    await uow.session.execute(update(DealTerms).where(DealTerms.id == latest.id, column.is_(None))
+                              .values({column.key: uow.clock.now()})
+                              .execution_options(synchronize_session=False))
+    await uow.session.refresh(latest)
+    if latest.buyer_accepted_at and latest.seller_accepted_at and deal.status == "agreed":
+        await deals.take(uow, deal_id, "accept-terms", None)
+    return deal
