@@ -29,7 +29,7 @@ def test_within_tolerance_nothing_changes_beyond_it_the_agreed_penalty_applies()
     assert deviation(moisture, Decimal("9.5")) == 0
     assert adjustment([moisture, ncv], {"moisture": Decimal("9.5"), "ncv": Decimal("17")},
                       Decimal(100), "EUR") == Money(0, "EUR")
-    # 2 points too wet × 1.50 × 100 t + 0.5 MJ/kg short × 4 × 100 t = 300 + 200
+    # 2 points too wet * 1.50 * 100 t + 0.5 MJ/kg short * 4 * 100 t = 300 + 200
     assert adjustment([moisture, ncv], {"moisture": Decimal(12), "ncv": Decimal(16)},
                       Decimal(100), "EUR") == Money(50000, "EUR")
     assert adjustment([moisture], {"moisture": Decimal("10.001")}, Decimal(1), "JPY") == Money(
