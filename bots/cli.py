@@ -11,6 +11,7 @@ import typer
 
 from bots.channel import Channel
 from bots.cli_support import boxed, database_notice, describe_database, settings_or_exit
+from bots.email import email_senders
 from bots.payments_cli import payments_cli
 from config.container import Container
 
@@ -40,7 +41,7 @@ def serve(
     settings = _settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     asyncio.run(upgrade(settings.database_url))
-    container = build(settings)
+    container = build(settings, senders=email_senders(settings))
     channels = _channels(container)
     app = create_app(container, channels)
     lines = [f"Agora is running on http://{host}:{port}  (health: /healthz)",
@@ -100,7 +101,7 @@ def chat(
 
     async def run() -> None:
         await upgrade(settings.database_url)
-        container = build(settings)
+        container = build(settings, senders=email_senders(settings))
         try:
             await TerminalChat(container, name.strip()[:64], sys.stdin, sys.stdout).run()
         finally:
@@ -137,7 +138,7 @@ def demo_seed(
 
     async def run() -> int:
         await upgrade(settings.database_url)
-        container = build(settings)
+        container = build(settings, senders=email_senders(settings))
         try:
             async with container.uow() as uow:
                 made = await seed(uow, FileStore(settings.data_dir), count=count)

@@ -1,41 +1,18 @@
-"""Email delivery: printed to the log in development, SMTP in production."""
+"""Email by SMTP, for production (without SMTP settings the log sender in core is used)."""
 
 from __future__ import annotations
 
 import asyncio
-import logging
 import smtplib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from email.message import EmailMessage
 from typing import Any
 
 from config.settings import Settings
 from core.notifications.dispatcher import Attachment
+from core.notifications.email_log import BodyText, LoggingEmailSender, plain_text
 
-log = logging.getLogger("agora.email")
-# An outbox payload's email text; the composition root gives one that lists its actions as
-# commands to type in chat.
-BodyText = Callable[[dict[str, Any]], str]
-
-
-def plain_text(payload: dict[str, Any]) -> str:
-    return str(payload.get("text") or "")
-
-
-class LoggingEmailSender:
-    """Development: the email goes to the log (codes included), nothing leaves the machine."""
-
-    def __init__(self, body: BodyText = plain_text) -> None:
-        self.sent: list[tuple[str, dict[str, Any]]] = []
-        self.body = body
-
-    async def send(self, address: str, payload: dict[str, Any],
-                   files: Sequence[Attachment] = ()) -> None:
-        self.sent.append((address, payload))
-        attached = "".join(f" [📎 {file.file_name}]" for file in files)
-        log.warning("email to %s — %s: %s%s", address, payload.get("subject"), self.body(payload),
-                    attached)
-
+__all__ = ["LoggingEmailSender", "SmtpEmailSender", "email_senders"]
 
 class SmtpEmailSender:
     def __init__(self, settings: Settings, body: BodyText = plain_text) -> None:
@@ -70,3 +47,8 @@ class SmtpEmailSender:
             if s.smtp_user:
                 smtp.login(s.smtp_user, s.smtp_password or "")
             smtp.send_message(message)
+
+
+def email_senders(settings: Settings) -> dict[str, Any]:
+    """The email sender the settings ask for: SMTP when a host is set (else the default)."""
+    return {"email": SmtpEmailSender(settings)} if settings.smtp_host else {}

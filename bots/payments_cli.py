@@ -7,6 +7,7 @@ import asyncio
 import typer
 
 from bots.cli_support import settings_or_exit
+from bots.email import email_senders
 
 payments_cli = typer.Typer(help="Money: reconciliation and recovery.", no_args_is_help=True)
 
@@ -19,7 +20,7 @@ def reconcile() -> None:
     settings = settings_or_exit()
 
     async def run() -> tuple[int, list[str]]:
-        container = build(settings)
+        container = build(settings, senders=email_senders(settings))
         try:
             return await container.payments.reconcile()
         finally:
@@ -44,7 +45,7 @@ def recover() -> None:
     settings = settings_or_exit()
 
     async def run() -> int:
-        container = build(settings)
+        container = build(settings, senders=email_senders(settings))
         try:
             return await container.payments.recover()
         finally:
