@@ -13,3 +13,13 @@ class DealMoved(Event):
     transition: str
     source: str
     target: str
+
+
+@dataclass(frozen=True)
+class MessagePosted(Event):
+    """A thread message to relay to `recipient_id` on their own channel."""
+
+    thread_id: int
+    message_id: int
+    sender_id: int
+    recipient_id: int

@@ -1,4 +1,4 @@
-"""deals: offers, deals, terms, process timers
+"""deals: threads, offers, deals, terms, process timers
 
 Revision ID: 0006
 Revises: 0005
@@ -57,6 +57,24 @@ def upgrade() -> None:
     with op.batch_alter_table('offers', schema=None) as batch_op:
         batch_op.create_index('ix_offers_listing_buyer', ['listing_id', 'buyer_id'], unique=False)
 
+    op.create_table('threads',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('listing_id', sa.Integer(), nullable=False),
+    sa.Column('buyer_id', sa.Integer(), nullable=False),
+    sa.Column('seller_id', sa.Integer(), nullable=False),
+    sa.Column('blocked_by', sa.Integer(), nullable=True),
+    sa.Column('reported_by', sa.Integer(), nullable=True),
+    sa.Column('created_at', core.storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['buyer_id'], ['accounts.id'], name=op.f('fk_threads_buyer_id_accounts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['listing_id'], ['listings.id'], name=op.f('fk_threads_listing_id_listings'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['seller_id'], ['accounts.id'], name=op.f('fk_threads_seller_id_accounts'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_threads')),
+    sa.UniqueConstraint('listing_id', 'buyer_id', name='uq_threads_listing_buyer')
+    )
+    with op.batch_alter_table('threads', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_threads_buyer_id'), ['buyer_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_threads_seller_id'), ['seller_id'], unique=False)
+
     op.create_table('deals',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('offer_id', sa.Integer(), nullable=False),
@@ -79,6 +97,20 @@ def upgrade() -> None:
     with op.batch_alter_table('deals', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_deals_buyer_id'), ['buyer_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_deals_seller_id'), ['seller_id'], unique=False)
+
+    op.create_table('thread_messages',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('thread_id', sa.Integer(), nullable=False),
+    sa.Column('sender_id', sa.Integer(), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('masked', sa.Boolean(), nullable=False),
+    sa.Column('created_at', core.storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['sender_id'], ['accounts.id'], name=op.f('fk_thread_messages_sender_id_accounts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['thread_id'], ['threads.id'], name=op.f('fk_thread_messages_thread_id_threads'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_thread_messages'))
+    )
+    with op.batch_alter_table('thread_messages', schema=None) as batch_op:
+        batch_op.create_index('ix_thread_messages_thread', ['thread_id', 'id'], unique=False)
 
     op.create_table('deal_terms',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -105,11 +137,20 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_deal_terms_deal_id'))
 
     op.drop_table('deal_terms')
+    with op.batch_alter_table('thread_messages', schema=None) as batch_op:
+        batch_op.drop_index('ix_thread_messages_thread')
+
+    op.drop_table('thread_messages')
     with op.batch_alter_table('deals', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_deals_seller_id'))
         batch_op.drop_index(batch_op.f('ix_deals_buyer_id'))
 
     op.drop_table('deals')
+    with op.batch_alter_table('threads', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_threads_seller_id'))
+        batch_op.drop_index(batch_op.f('ix_threads_buyer_id'))
+
+    op.drop_table('threads')
     with op.batch_alter_table('offers', schema=None) as batch_op:
         batch_op.drop_index('ix_offers_listing_buyer')
 

@@ -1,0 +1,110 @@
+"""Messaging about a listing: one thread per listing and buyer, relayed to the other party on
+their own channel. Before a deal is agreed, phone numbers, email addresses and links are masked
+(with a note why), so the marketplace's protections are not bypassed; either party can block
+or report the other."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from core.catalog.views import viewable
+from core.deals.events import MessagePosted
+from core.deals.tables import Deal, Thread, ThreadMessage
+from core.errors import DomainError, NotAllowed, NotFound
+from core.storage.uow import UnitOfWork
+
+PAGE = 20
+MAX_LENGTH = 2000
+HIDDEN = "[contact details hidden until a deal is agreed]"
+_CONTACTS = re.compile(
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # email addresses
+    r"|(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|net|org|eu|io|lv|lt|ee|de|pl|se|fi)\b\S*"  # links
+    r"|\+?\d[\d ()./-]{6,}\d",  # phone numbers: 8+ digits with the usual separators
+    re.IGNORECASE)
+
+
+_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}")
+
+
+def mask(text: str) -> tuple[str, bool]:
+    """The text with contact details hidden, and whether anything was (dates are no phones)."""
+    found = False
+
+    def hide(match: re.Match[str]) -> str:
+        nonlocal found
+        if _DATE.fullmatch(match.group(0)):
+            return match.group(0)
+        found = True
+        return HIDDEN
+
+    return _CONTACTS.sub(hide, text), found
+
+
+async def ask(uow: UnitOfWork, listing_id: int, buyer_id: int, text: str) -> ThreadMessage:
+    """“Ask the seller”: the buyer's thread on this listing (opened once), with this message."""
+    listing = await viewable(uow, listing_id, buyer_id)
+    if listing.seller_id == buyer_id:
+        raise NotAllowed("That is your own listing.")
+    thread = (await uow.session.execute(select(Thread).where(
+        Thread.listing_id == listing_id, Thread.buyer_id == buyer_id))).scalar()
+    if thread is None:
+        thread = Thread(listing_id=listing_id, buyer_id=buyer_id, seller_id=listing.seller_id,
+                        created_at=uow.clock.now())
+        uow.add(thread)
+        await uow.session.flush()
+    return await post(uow, thread.id, buyer_id, text)
+
+
+async def post(uow: UnitOfWork, thread_id: int, sender_id: int, text: str) -> ThreadMessage:
+    """A message from one party to the other (masked before a deal); refused once blocked."""
+    thread = await _mine(uow, thread_id, sender_id)
+    if thread.blocked_by is not None:
+        raise NotAllowed("This conversation is blocked; no more messages can be sent.")
+    text = text.strip()
+    if not text or len(text) > MAX_LENGTH:
+        raise DomainError(f"A message has 1 to {MAX_LENGTH} characters.")
+    masked = False
+    if not await _agreed(uow, thread):
+        text, masked = mask(text)
+    message = ThreadMessage(thread_id=thread.id, sender_id=sender_id, text=text, masked=masked,
+                            created_at=uow.clock.now())
+    uow.add(message)
+    await uow.session.flush()
+    recipient = thread.seller_id if sender_id == thread.buyer_id else thread.buyer_id
+    uow.emit(MessagePosted(thread.id, message.id, sender_id, recipient))
+    return message
+
+
+async def history(uow: UnitOfWork, thread_id: int, viewer_id: int, page: int = 0
+                  ) -> list[ThreadMessage]:
+    """A page of the thread, newest first, for its parties only."""
+    await _mine(uow, thread_id, viewer_id)
+    stmt = (select(ThreadMessage).where(ThreadMessage.thread_id == thread_id)
+            .order_by(ThreadMessage.id.desc()).offset(max(page, 0) * PAGE).limit(PAGE))
+    return list((await uow.session.execute(stmt)).scalars())
+
+
+async def block(uow: UnitOfWork, thread_id: int, actor_id: int, report: bool = False) -> Thread:
+    """Either party stops the conversation (and may report the other to the admins)."""
+    thread = await _mine(uow, thread_id, actor_id)
+    thread.blocked_by = thread.blocked_by or actor_id
+    if report:
+        thread.reported_by = actor_id
+    return thread
+
+
+async def _mine(uow: UnitOfWork, thread_id: int, account_id: int) -> Thread:
+    thread = await uow.session.get(Thread, thread_id)
+    if thread is None or account_id not in (thread.buyer_id, thread.seller_id):
+        raise NotFound("That conversation doesn't exist.")
+    return thread
+
+
+async def _agreed(uow: UnitOfWork, thread: Thread) -> bool:
+    """A deal between these two on this listing that is under way or done."""
+    found = await uow.session.execute(select(Deal.id).where(
+        Deal.listing_id == thread.listing_id, Deal.buyer_id == thread.buyer_id,
+        Deal.status != "cancelled").limit(1))
+    return found.first() is not None
