@@ -9,7 +9,7 @@ from sqlalchemy import case, update
 from core.accounts.service import is_admin
 from core.catalog.events import ListingChanged
 from core.catalog.tables import Listing
-from core.deals import timers
+from core.deals import ratings, timers
 from core.deals.events import DealMoved
 from core.deals.process import BUYER, DEAL_PROCESS, SELLER
 from core.deals.tables import Deal
@@ -54,6 +54,8 @@ async def take(uow: UnitOfWork, deal_id: int, transition: str, actor_id: int | N
     timers.start(uow, DEAL_PROCESS, deal.id, step.target)
     if step.target == "cancelled":
         await _return_stock(uow, deal)
+    if step.target == "closed":  # the rating window closed: whatever was given is shown
+        await ratings.publish(uow, deal.id)
     uow.emit(DealMoved(deal.id, transition, source, step.target))
     return deal
 

@@ -127,3 +127,53 @@ class ThreadMessage(Base):
     text: Mapped[str] = mapped_column(Text)
     masked: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]
+
+
+class Shipment(Base):
+    """How a deal's goods travel: the seller's carrier and reference, and the latest status."""
+
+    __tablename__ = "shipments"
+
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    carrier: Mapped[str] = mapped_column(String(80))
+    tracking: Mapped[str | None] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(String(16))  # dispatched | in_transit | delayed | delivered
+    expected_at: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime]
+
+
+class Dispute(Base):
+    """A party's dispute over a deal, and the admin's decision with its reasons."""
+
+    __tablename__ = "disputes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), unique=True)
+    opened_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(String(8))  # release | refund | split
+    refund_minor: Mapped[int | None] = mapped_column(_BIG)
+    decision: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[int | None] = mapped_column(Integer)
+    decided_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class Rating(Base):
+    """One party's rating of the other after a deal; hidden until both rated or the window
+    closed (double-blind)."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (UniqueConstraint("deal_id", "rater_id", name="uq_ratings_deal_rater"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"))
+    rater_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    ratee_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    stars: Mapped[int] = mapped_column(Integer)
+    aspects: Mapped[dict[str, Any]]
+    comment: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]

@@ -1,0 +1,131 @@
+"""A deal after payment: shipment, delivery, disputes and the two-way, double-blind ratings.
+Every step is a declared deal transition taken through `deals.take`; this module keeps what
+each step records."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+
+from core.deals import deals, ratings
+from core.deals.process import BUYER, SELLER
+from core.deals.tables import Deal, Dispute, Rating, Shipment
+from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.money.model import Money
+from core.storage.uow import UnitOfWork
+
+SHIPMENT_STATUSES = ("dispatched", "in_transit", "delayed", "delivered")
+ASPECTS = {SELLER: ("quality", "delivery", "communication"),  # what a seller is rated on
+           BUYER: ("payment", "communication")}
+
+
+async def mark_shipped(uow: UnitOfWork, deal_id: int, seller_id: int, carrier: str,
+                       tracking: str | None, expected_at: datetime | None) -> Shipment:
+    """The seller sends the goods: carrier, reference and expected arrival."""
+    await deals.take(uow, deal_id, "mark-shipped", seller_id)
+    shipment = Shipment(deal_id=deal_id, carrier=carrier.strip()[:80], status="dispatched",
+                        tracking=(tracking or "").strip()[:80] or None, expected_at=expected_at,
+                        updated_at=uow.clock.now())
+    uow.add(shipment)
+    return shipment
+
+
+async def update_shipment(uow: UnitOfWork, deal_id: int, seller_id: int, status: str,
+                          expected_at: datetime | None = None, note: str = "") -> Shipment:
+    """In transit, delayed (with a new date), delivered: the seller keeps both informed."""
+    deal = await deals.get(uow, deal_id, seller_id)
+    if seller_id != deal.seller_id:
+        raise NotAllowed("Only the seller updates the shipment.")
+    if status not in SHIPMENT_STATUSES:
+        raise DomainError("Choose dispatched, in transit, delayed or delivered.")
+    if status == "delayed" and expected_at is None:
+        raise DomainError("A delay needs the new expected date.")
+    shipment = await uow.session.get(Shipment, deal_id)
+    if shipment is None:
+        raise Conflict("Mark the goods shipped first.")
+    if status == "delivered":
+        await deals.take(uow, deal_id, "mark-delivered", seller_id)
+    shipment.status, shipment.note, shipment.updated_at = status, note or None, uow.clock.now()
+    shipment.expected_at = expected_at or shipment.expected_at
+    return shipment
+
+
+async def open_dispute(uow: UnitOfWork, deal_id: int, actor_id: int, reason: str) -> Dispute:
+    """Either party disputes a deal in progress, with a reason."""
+    if len(reason.strip()) < 5:
+        raise DomainError("Say what went wrong (at least a few words).")
+    await deals.take(uow, deal_id, "dispute", actor_id)
+    dispute = Dispute(deal_id=deal_id, opened_by=actor_id, reason=reason.strip()[:2000],
+                      created_at=uow.clock.now())
+    uow.add(dispute)
+    await uow.session.flush()
+    return dispute
+
+
+async def decide(uow: UnitOfWork, dispute_id: int, admin_id: int, outcome: str, reasons: str,
+                 refund: Money | None = None) -> Dispute:
+    """An admin releases, refunds or splits (with the buyer's refund), giving reasons."""
+    dispute = await uow.session.get(Dispute, dispute_id)
+    if dispute is None:
+        raise NotFound("That dispute doesn't exist.")
+    deal = await uow.session.get(Deal, dispute.deal_id)
+    assert deal is not None
+    if outcome == "split" and (refund is None or not 0 < refund.amount < _total(deal).amount
+                               or refund.currency != deal.currency):
+        raise DomainError("A split needs the buyer's refund, between nothing and the whole.")
+    await deals.take(uow, deal.id, f"resolve-{outcome}", admin_id)
+    decided = await uow.session.execute(update(Dispute).where(
+        Dispute.id == dispute_id, Dispute.decided_at.is_(None)).values(
+        outcome=outcome, decision=reasons.strip()[:2000], decided_by=admin_id,
+        decided_at=uow.clock.now(), refund_minor=refund.amount if refund else None)
+        .execution_options(synchronize_session=False))
+    if decided.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("That dispute was decided a moment ago.")
+    await uow.session.refresh(dispute)
+    return dispute
+
+
+async def rate(uow: UnitOfWork, deal_id: int, rater_id: int, stars: int,
+               aspects: dict[str, int] | None = None, comment: str = "") -> Rating:
+    """A party rates the other after completion; both ratings publish together (double-blind),
+    or when the rating window closes."""
+    deal = await deals.get(uow, deal_id, rater_id)
+    role = BUYER if rater_id == deal.buyer_id else SELLER if rater_id == deal.seller_id else None
+    if role is None:
+        raise NotAllowed("Only the parties rate a deal.")
+    if deal.status != "completed":
+        raise Conflict("A deal is rated once it is completed.")
+    ratee_role = SELLER if role == BUYER else BUYER
+    rating = Rating(deal_id=deal_id, rater_id=rater_id, stars=_stars(stars),
+                    ratee_id=deal.seller_id if role == BUYER else deal.buyer_id,
+                    aspects=_aspects(aspects or {}, ratee_role), comment=comment.strip()[:1000]
+                    or None, created_at=uow.clock.now())
+    uow.add(rating)
+    await uow.session.flush()
+    both = list((await uow.session.execute(select(Rating.id).where(
+        Rating.deal_id == deal_id))).scalars())
+    if len(both) == 2:
+        await ratings.publish(uow, deal_id)
+    return rating
+
+
+def _stars(value: int) -> int:
+    if not isinstance(value, int) or not 1 <= value <= 5:
+        raise DomainError("Rate from 1 to 5 stars.")
+    return value
+
+
+def _aspects(given: dict[str, int], ratee_role: str) -> dict[str, Any]:
+    unknown = set(given) - set(ASPECTS[ratee_role])
+    if unknown:
+        raise DomainError(f"A {ratee_role} is rated on {', '.join(ASPECTS[ratee_role])}.")
+    return {name: _stars(value) for name, value in given.items()}
+
+
+def _total(deal: Deal) -> Money:
+    from decimal import Decimal
+
+    minor = (Decimal(deal.price_minor) * Decimal(deal.quantity_milli) / 1000).to_integral_value()
+    return Money(int(minor), deal.currency)

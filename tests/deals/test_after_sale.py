@@ -1,0 +1,82 @@
+"""After payment: shipment, delivery, auto-confirmation, disputes decided by an admin, and
+double-blind ratings — each a declared transition, each refused to the wrong person."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from core.deals import after_sale, deals, ratings
+from core.deals.reputation import reputation
+from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.money.model import Money
+from tests.catalog.helpers import make_account
+from tests.deals.test_offers import agreed
+
+
+async def paid(app):
+    """A deal whose terms both accepted and whose payment arrived (the money layer's step)."""
+    sam, bob, eve, _, deal_id = await agreed(app)
+    async with app.uow() as uow:
+        await deals.take(uow, deal_id, "accept-terms", None)
+        await deals.take(uow, deal_id, "payment-received", None)
+        await uow.commit()
+    return sam, bob, eve, deal_id
+
+
+async def test_shipped_delivered_confirmed_and_rated_both_ways_blind_until_both_rated(app):
+    sam, bob, eve, deal_id = await paid(app)
+    async with app.uow() as uow:
+        with pytest.raises(NotAllowed):
+            await after_sale.mark_shipped(uow, deal_id, bob.id, "DSV", "X1", None)
+        eta = app.clock.now() + timedelta(days=3)
+        await after_sale.mark_shipped(uow, deal_id, sam.id, "DSV", "CMR-77", eta)
+        late = await after_sale.update_shipment(uow, deal_id, sam.id, "delayed", eta + timedelta(1))
+        assert late.expected_at == eta + timedelta(1)
+        await after_sale.update_shipment(uow, deal_id, sam.id, "delivered")
+        await deals.take(uow, deal_id, "confirm-receipt", bob.id)
+        with pytest.raises(DomainError):
+            await after_sale.rate(uow, deal_id, bob.id, 5, {"payment": 5})  # a seller's aspects
+        await after_sale.rate(uow, deal_id, bob.id, 5, {"quality": 5, "delivery": 4})
+        assert await ratings.published_stars(uow, sam.id) == []  # blind until both rated
+        with pytest.raises(NotFound):
+            await after_sale.rate(uow, deal_id, eve.id, 1)
+        await after_sale.rate(uow, deal_id, sam.id, 4, {"payment": 5})
+        stars = await ratings.published_stars(uow, sam.id)
+        assert stars == [5] and reputation(stars, Decimal("4.2"), 1, 0).score == Decimal("4.27")
+
+
+async def test_silence_after_delivery_confirms_it_and_a_lone_rating_shows_when_the_window_closes(
+        app, clock):
+    sam, bob, _, deal_id = await paid(app)
+    async with app.uow() as uow:
+        await after_sale.mark_shipped(uow, deal_id, sam.id, "DSV", None, None)
+        await after_sale.update_shipment(uow, deal_id, sam.id, "delivered")
+        await uow.commit()
+    clock.advance(days=14, seconds=1)
+    async with app.uow() as uow:
+        assert await deals.run_due(uow) == [(deal_id, "auto-confirm")]
+        await after_sale.rate(uow, deal_id, bob.id, 3)
+        await uow.commit()
+    clock.advance(days=14, seconds=1)
+    async with app.uow() as uow:
+        assert await deals.run_due(uow) == [(deal_id, "close-reviews")]
+        assert await ratings.published_stars(uow, sam.id) == [3]
+
+
+async def test_a_dispute_is_decided_by_an_admin_with_reasons_and_only_once(app):
+    sam, bob, _, deal_id = await paid(app)
+    root = await make_account(app, "root")  # an admin in the test settings
+    async with app.uow() as uow:
+        dispute = await after_sale.open_dispute(uow, deal_id, bob.id, "Never arrived at all")
+        with pytest.raises(NotAllowed):
+            await after_sale.decide(uow, dispute.id, sam.id, "release", "mine")
+        with pytest.raises(DomainError):
+            await after_sale.decide(uow, dispute.id, root.id, "split", "half", Money(0, "EUR"))
+        decided = await after_sale.decide(uow, dispute.id, root.id, "split", "Half arrived",
+                                          Money.parse("11000", "EUR"))
+        assert (decided.outcome, decided.refund_minor) == ("split", 1_100_000)
+        with pytest.raises(Conflict):
+            await after_sale.decide(uow, dispute.id, root.id, "refund", "again")
