@@ -93,6 +93,7 @@ def build(settings: Settings, *, clock: Clock | None = None,
     container.stripe_webhooks = build_webhooks(settings, container.payments)
     services.payments = container.payments
     container.catalog = build_catalog(settings.data_dir, services)
+    assert container.payments is not None
     event_wiring.register(container.bus, catalog=container.catalog, uow=container.uow,
-                          dispatcher=dispatcher)
+                          dispatcher=dispatcher, payments=container.payments)
     return container

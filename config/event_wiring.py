@@ -15,17 +15,24 @@ from core.catalog.events import (
     ListingRejected,
 )
 from core.catalog.search import Catalog
+from core.deals.events import DealMoved
 from core.events import Event, EventBus
 from core.money import events as money
 from core.notifications.dispatcher import OutboxDispatcher
 from core.storage.uow import UowFactory
 from payments import direct, notices
+from payments.deal_payments import DealPayments
+from payments.service import PaymentsService
 
 
 def register(bus: EventBus, *, catalog: Catalog, uow: UowFactory,
-             dispatcher: OutboxDispatcher) -> None:
+             dispatcher: OutboxDispatcher, payments: PaymentsService) -> None:
     """Every handler of this process, registered once at start."""
     _payment_notices(bus)
+    bridge = DealPayments(payments)
+    bus.during_commit(money.EscrowFunded, bridge.on_funded)
+    bus.during_commit(money.PaymentArrangedDirectly, bridge.on_funded)
+    bus.after_commit(DealMoved, bridge.after_moves)
     bus.during_commit(ListingAwaitsReview, catalog_notices.tell_admins)
     bus.during_commit(ListingApproved, catalog_notices.approved)
     bus.during_commit(ListingRejected, catalog_notices.rejected)

@@ -72,7 +72,7 @@ async def decide(uow: UnitOfWork, dispute_id: int, admin_id: int, outcome: str, 
         raise NotFound("That dispute doesn't exist.")
     deal = await uow.session.get(Deal, dispute.deal_id)
     assert deal is not None
-    if outcome == "split" and (refund is None or not 0 < refund.amount < _total(deal).amount
+    if outcome == "split" and (refund is None or not 0 < refund.amount < deals.total(deal).amount
                                or refund.currency != deal.currency):
         raise DomainError("A split needs the buyer's refund, between nothing and the whole.")
     await deals.take(uow, deal.id, f"resolve-{outcome}", admin_id)
@@ -122,10 +122,3 @@ def _aspects(given: dict[str, int], ratee_role: str) -> dict[str, Any]:
     if unknown:
         raise DomainError(f"A {ratee_role} is rated on {', '.join(ASPECTS[ratee_role])}.")
     return {name: _stars(value) for name, value in given.items()}
-
-
-def _total(deal: Deal) -> Money:
-    from decimal import Decimal
-
-    minor = (Decimal(deal.price_minor) * Decimal(deal.quantity_milli) / 1000).to_integral_value()
-    return Money(int(minor), deal.currency)

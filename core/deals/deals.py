@@ -4,6 +4,8 @@ left and the state entered. Timers that fall due are taken by the system, once."
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from sqlalchemy import case, update
 
 from core.accounts.service import is_admin
@@ -14,6 +16,7 @@ from core.deals.events import DealMoved
 from core.deals.process import BUYER, DEAL_PROCESS, SELLER
 from core.deals.tables import Deal
 from core.errors import Conflict, NotFound
+from core.money.model import Money
 from core.process import ADMIN, SYSTEM
 from core.storage.uow import UnitOfWork
 
@@ -81,3 +84,21 @@ async def _return_stock(uow: UnitOfWork, deal: Deal) -> None:
         status=case((Listing.status == "sold_out", "published"), else_=Listing.status),
         updated_at=uow.clock.now()).execution_options(synchronize_session=False))
     uow.emit(ListingChanged(deal.listing_id, "published"))
+
+
+def total(deal: Deal) -> Money:
+    """What the buyer pays: unit price times quantity, rounded half up to the minor unit."""
+    minor = (Decimal(deal.price_minor) * Decimal(deal.quantity_milli) / 1000).quantize(
+        Decimal(1), ROUND_HALF_UP)
+    return Money(int(minor), deal.currency)
+
+
+def reference(deal_id: int) -> str:
+    """How the money layer names a deal's escrow."""
+    return f"deal:{deal_id}"
+
+
+def deal_of(reference_text: str) -> int | None:
+    """The deal id an escrow's reference names, if it names one."""
+    head, _, number = reference_text.partition(":")
+    return int(number) if head == "deal" and number.isdigit() else None
