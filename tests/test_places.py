@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from conversations.messages import ListPage
 from core.catalog import gazetteer
 from core.storage.tables import Account
+from tests.catalog.helpers import answer_form, make_account, publish
 from tests.support.chat import ChatUser
 
 
@@ -106,3 +108,25 @@ def test_the_persons_country_decides_a_typo_between_two_near_names():
     assert gazetteer.lookup("Berln").place.label == "Berlin, DE"
     assert gazetteer.lookup("Berln", "CH").place.label == "Bern, CH"
 
+
+async def test_a_listing_place_prefers_the_sellers_country(app):
+    await make_account(app, "sam", country="CH", city="Basel")
+    sam = ChatUser(app, "sam")
+    await sam.say("/sell")
+    await sam.tap("Wood pellets")
+    await answer_form(sam, ["500 t", "230"])
+    await sam.say("Berln")
+    assert "Bern, Switzerland — I corrected the spelling." in sam.texts()
+
+
+async def test_distance_from_the_buyers_town_is_measured_from_the_one_in_their_country(app):
+    seller = await make_account(app, "sam")
+    paris_texas = {"city": "Paris", "country": "US", "lat": 33.66, "lon": -95.56}
+    await publish(app, seller, title="Pine pellets in Texas", location=paris_texas)
+    await publish(app, seller, title="Oak pellets in France",
+                  location={"city": "Paris", "country": "FR", "lat": 48.85, "lon": 2.35})
+    await make_account(app, "bob", roles=("buyer",), city="Paris", country="US")
+    bob = ChatUser(app, "bob")
+    await bob.say("/search pellets within 100 km")
+    page = next(r for r in bob.last if isinstance(r, ListPage))
+    assert [item.title for item in page.items] == ["Pine pellets in Texas"]
