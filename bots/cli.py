@@ -10,7 +10,15 @@ from typing import Annotated, Any
 import typer
 
 from bots.channel import Channel
-from bots.cli_support import boxed, database_notice, describe_database, settings_or_exit
+from bots.cli_support import (
+    boxed,
+    database_notice,
+    describe_database,
+    forget_serving,
+    record_serving,
+    same_data_as_serve,
+    settings_or_exit,
+)
 from bots.email import email_senders
 from bots.payments_cli import payments_cli
 from config.container import Container
@@ -50,23 +58,29 @@ def serve(
         lines += ["No Telegram or Slack tokens set. Chat with Agora in another terminal:",
                   "    agora chat --as yourname"]
     config = uvicorn.Config(app, host=host, port=port, log_level="info")
-    _announcing_server()(config, lines).run()
+    _announcing_server()(config, lines, settings).run()
 
 
 def _announcing_server() -> Any:
     import uvicorn
 
     class AnnouncingServer(uvicorn.Server):
-        """Says how to use Agora once started: after the start-up logs, not lost among them."""
+        """Says how to use Agora once started: after the start-up logs, not lost among them;
+        notes its database while it runs, for `agora chat` started in another folder."""
 
-        def __init__(self, config: Any, lines: list[str]) -> None:
+        def __init__(self, config: Any, lines: list[str], settings: Any) -> None:
             super().__init__(config)
-            self.lines = lines
+            self.lines, self.settings = lines, settings
 
         async def startup(self, sockets: Any = None) -> None:
             await super().startup(sockets)
             if self.started:
+                record_serving(self.settings)
                 typer.echo(boxed(self.lines))
+
+        async def shutdown(self, sockets: Any = None) -> None:
+            forget_serving()
+            await super().shutdown(sockets)
 
     return AnnouncingServer
 
@@ -94,10 +108,11 @@ def chat(
     from config.container import build
     from core.storage.schema import upgrade
 
-    settings = _settings()
+    settings, served = same_data_as_serve(_settings())
     logging.basicConfig(level=logging.ERROR)
     show_emails_in(sys.stdout)
-    typer.echo(database_notice(settings.database_url))
+    typer.echo(f"Database: {describe_database(settings.database_url)} — the one `agora serve` "
+               "is using." if served else database_notice(settings.database_url))
 
     async def run() -> None:
         await upgrade(settings.database_url)

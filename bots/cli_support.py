@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 import re
 from pathlib import Path
 
@@ -48,3 +51,52 @@ def boxed(lines: list[str]) -> str:
     width = max(len(line) for line in lines)
     edge = "─" * (width + 2)
     return "\n".join([f"┌{edge}┐", *(f"│ {line.ljust(width)} │" for line in lines), f"└{edge}┘"])
+
+
+# --- where a running `agora serve` keeps its data -----------------------------------------------
+# `agora chat` started in another folder would otherwise open (and create) another SQLite file
+# beside it and ask a registered person to register again.
+
+
+def _serving_file() -> Path:
+    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(state) / "agora" / "serving.json"
+
+
+def _absolute(settings: Settings) -> dict[str, str]:
+    path = sqlite_file(settings.database_url)
+    url = f"sqlite+aiosqlite:///{path}" if path is not None else settings.database_url
+    return {"database_url": url, "data_dir": str(Path(settings.data_dir).resolve())}
+
+
+def record_serving(settings: Settings) -> None:
+    """Note this server's database and files, for `agora chat` started elsewhere."""
+    try:
+        _serving_file().parent.mkdir(parents=True, exist_ok=True)
+        _serving_file().write_text(json.dumps({"pid": os.getpid(), **_absolute(settings)}))
+    except OSError:
+        pass  # nowhere to note it: `agora chat` then says which database it opened
+
+
+def forget_serving() -> None:
+    with contextlib.suppress(OSError, ValueError):
+        if json.loads(_serving_file().read_text()).get("pid") == os.getpid():
+            _serving_file().unlink()
+
+
+def same_data_as_serve(settings: Settings) -> tuple[Settings, bool]:
+    """The settings `agora chat` should use: a running server's database and files when no
+    database was chosen here; True when they were taken from the server."""
+    if "database_url" in settings.model_fields_set:
+        return settings, False
+    try:
+        served = json.loads(_serving_file().read_text())
+        os.kill(int(served["pid"]), 0)  # still running?
+    except PermissionError:
+        pass  # running, as another user
+    except (OSError, ValueError, KeyError, TypeError):
+        return settings, False
+    update = {k: served[k] for k in ("database_url", "data_dir") if isinstance(served.get(k), str)}
+    if update.get("database_url") == _absolute(settings)["database_url"]:
+        return settings, False
+    return settings.model_copy(update=update), True

@@ -43,7 +43,7 @@ def clean_text(value: str) -> str:
     return _CONTROL.sub("", unicodedata.normalize("NFC", value)).strip()
 
 
-def _text_of(msg: Inbound, label: str) -> str:
+def text_of(msg: Inbound, label: str) -> str:
     if isinstance(msg, Text):
         return msg.text
     if isinstance(msg, FileUpload):
@@ -55,10 +55,12 @@ def _text_of(msg: Inbound, label: str) -> str:
 
 @dataclass(frozen=True)
 class Also:
-    """An answer that also answers other fields: “500 t” is the quantity and the unit."""
+    """An answer that also answers other fields (“500 t” is the quantity and the unit), or
+    that comes with a word for the person (“I corrected the spelling”)."""
 
     value: Any
-    others: dict[str, Any]
+    others: dict[str, Any] = field(default_factory=dict)
+    note: str = ""
 
 
 @dataclass
@@ -77,7 +79,7 @@ class Field:
 
     def parse(self, msg: Inbound) -> Any:
         """Clean value from one chat answer."""
-        return self.parse_raw(_text_of(msg, self.label))
+        return self.parse_raw(text_of(msg, self.label))
 
     def parse_in(self, msg: Inbound, values: dict[str, Any]) -> Any:
         """Clean value given the answers so far (fields whose meaning depends on them)."""
@@ -193,7 +195,7 @@ class ChoiceField(Field):
     def parse(self, msg: Inbound) -> str:
         if isinstance(msg, Choice):
             return self.parse_raw(msg.data)
-        return self.parse_raw(_text_of(msg, self.label))
+        return self.parse_raw(text_of(msg, self.label))
 
     def parse_raw(self, raw: Raw) -> str:
         return self.match(self._require(raw))
@@ -295,7 +297,7 @@ class LocationField(Field):
             if not (-90 <= msg.latitude <= 90 and -180 <= msg.longitude <= 180):
                 raise FieldError("That location is off the map.")
             return {"lat": msg.latitude, "lon": msg.longitude}
-        return self.parse_raw(_text_of(msg, self.label))
+        return self.parse_raw(text_of(msg, self.label))
 
     def parse_raw(self, raw: Raw) -> dict[str, Any]:
         text = self._require(raw)

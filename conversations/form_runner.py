@@ -149,6 +149,7 @@ async def answer(ctx: Ctx, key: str, state: FormState, msg: Inbound) -> Next:
         value, finished = _value_for(field, progress, msg)
     except FieldError as exc:
         return _retry(str(exc), exc.suggestions)
+    notes = [Reply(value.note)] if isinstance(value, Also) and value.note else []
     if isinstance(value, Also):
         progress["values"].update(value.others)
         progress["given"] = sorted({*progress.get("given", []), *value.others})
@@ -156,21 +157,23 @@ async def answer(ctx: Ctx, key: str, state: FormState, msg: Inbound) -> Next:
     progress["values"][field.name] = value
     if not finished:
         ctx.edit_in_place = isinstance(msg, Choice)
-        return Next.stay()
+        return Next.stay(*notes)
     reached = max(progress["i"], progress.get("resume", 0))
     # "context": values of fields outside this form (a one-field edit) that rules may need.
     broken = form.broken_rule({**progress.get("context", {}), **progress["values"]}, reached)
     if broken:  # straight to the question that can fix it, then back to where we were
         progress["resume"] = reached
         progress["i"] = form.index(broken[0])
-        return Next.stay(Reply(broken[1], kind="error"))
+        return Next.stay(*notes, Reply(broken[1], kind="error"))
     progress["i"] = progress.pop("resume", progress["i"]) + 1
     _advance(form, progress)
     if progress["i"] < len(form.fields):
-        return Next.stay()
+        return Next.stay(*notes)
     # Keep the answers, pointing at the last field, so "back" into this form can change them.
     progress["i"] = len(form.fields) - 1
-    return await state.done(ctx, dict(progress["values"]))
+    done = await state.done(ctx, dict(progress["values"]))
+    done.replies[:0] = notes
+    return done
 
 
 def _value_for(field: Field, progress: dict[str, Any], msg: Inbound) -> tuple[Any, bool]:

@@ -1,14 +1,16 @@
-"""Where someone or something is: a place from the gazetteer, typed (typos offered the right
-spelling with one tap) or shared as a location (turned into the nearest named place)."""
+"""Where someone or something is: a place from the gazetteer, typed (a clear typo corrected and
+said so, an unclear one or a name shared by several places offered as buttons) or shared as a
+location (turned into the nearest named place)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from conversations.fields import FieldError, LocationField, Raw
+from conversations.fields import Also, FieldError, LocationField, Raw, text_of
 from conversations.messages import Choice, Inbound, Location
 from core.catalog import gazetteer
+from core.catalog.gazetteer import fold
 
 KEEP_TYPED = "="  # a suggestion's value that keeps the text as typed
 
@@ -20,38 +22,61 @@ class CityField(LocationField):
 
     keep_typed: bool = False
     country_from: str = ""  # the answer naming the country to prefer (Paris, FR over Paris, US)
+    country: str = ""  # the country to prefer when no answer names one (the profile's)
 
-    def parse_in(self, msg: Inbound, values: dict[str, Any]) -> dict[str, Any]:
-        country = values.get(self.country_from) if self.country_from else None
+    def parse_in(self, msg: Inbound, values: dict[str, Any]) -> Any:
+        chosen = values.get(self.country_from) if self.country_from else None
+        country = chosen if isinstance(chosen, str) and chosen else self.country or None
         if isinstance(msg, Location):
             super().parse(msg)  # off the map is refused there
             near = gazetteer.nearest(msg.latitude, msg.longitude)
             return {**near.as_dict(), "lat": msg.latitude, "lon": msg.longitude}
-        text = msg.data if isinstance(msg, Choice) else super().parse(msg)["city"]
+        text = msg.data if isinstance(msg, Choice) else self._typed(text_of(msg, self.label))
         if isinstance(msg, Choice) and text.startswith(KEEP_TYPED) and self.keep_typed:
-            return {"city": super().parse_raw(text[1:])["city"]}
-        return self.lookup(text, country if isinstance(country, str) else None)
+            return {"city": self._typed(text[1:])}
+        return self.lookup(text, country)
 
-    def parse(self, msg: Inbound) -> dict[str, Any]:
+    def parse(self, msg: Inbound) -> Any:
         return self.parse_in(msg, {})
 
-    def parse_raw(self, raw: Raw) -> dict[str, Any]:
-        return self.lookup(super().parse_raw(raw)["city"], None)
+    def parse_raw(self, raw: Raw) -> Any:
+        return self.lookup(self._typed(raw), self.country or None)
 
-    def lookup(self, text: str, country: str | None) -> dict[str, Any]:
-        """The place `text` names (“Riga” or “Riga, LV”), or the choices to fix a typo."""
+    def _typed(self, raw: Raw) -> str:
+        """The name as typed, once its length and letters are checked."""
+        return str(LocationField.parse_raw(self, raw)["city"])
+
+    def lookup(self, text: str, country: str | None) -> Any:
+        """The place `text` names (“Riga” or “Riga, LV”) — with a word when the spelling was
+        corrected or a namesake elsewhere was passed over — or the choices to settle it."""
         name, _, code = text.partition(",")
-        place, close = gazetteer.resolve(name, (code.strip().upper() or country or None))
-        if place:
-            return place.as_dict()
-        offers = [(p.label, p.label) for p in close]
+        found = gazetteer.lookup(name, code.strip().upper() or country)
+        if found.place:
+            return _noted(found)
+        offers = [(p.label, p.label) for p in found.choices]
         if self.keep_typed:
             offers.append((KEEP_TYPED + name.strip()[:60], f"Keep “{name.strip()[:30]}” as typed"))
-        hint = " Did you mean one of these?" if close else " Try a nearby larger town."
-        raise FieldError(f"I don't know the place “{name.strip()[:40]}”.{hint}", offers)
+        said = name.strip()[:40]
+        if len(found.choices) > 1 and fold(found.choices[0].city) == fold(said):
+            raise FieldError(f"There are several places called “{said}”. Which one?", offers)
+        hint = " Did you mean one of these?" if found.choices else " Try a nearby larger town."
+        raise FieldError(f"I don't know the place “{said}”.{hint}", offers)
 
     def display(self, value: Any) -> str:
         if not value:
             return "—"
         return f"{value.get('city') or ''}, {value.get('country') or ''}".strip(", ") or (
             f"{value['lat']:.4f}, {value['lon']:.4f}" if "lat" in value else "—")
+
+
+def _noted(found: gazetteer.Match) -> Any:
+    """The place's value, with what the person should know about how it was read."""
+    place = found.place
+    assert place is not None
+    where = f"{place.city}, {gazetteer.country_name(place.country)}"
+    if found.corrected:
+        return Also(place.as_dict(), note=f"{where} — I corrected the spelling.")
+    if found.namesakes:
+        return Also(place.as_dict(), note=f"{where}. Another {place.city}? Add its country, "
+                                          f"like “{place.city}, {found.namesakes[0]}”.")
+    return place.as_dict()

@@ -1,13 +1,15 @@
-"""Places come from an offline gazetteer of ~69,000 towns: typos get the right spelling in one
-tap, a name it doesn't know is kept only when the person insists, a shared location becomes
-the nearest named place."""
+"""Places come from an offline gazetteer of ~69,000 towns: a clear typo is corrected and said so,
+an unclear one or a shared name is offered as buttons, a name it doesn't know is kept only
+when the person insists, a shared location becomes the nearest named place."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
+from conversations.messages import ListPage
 from core.catalog import gazetteer
 from core.storage.tables import Account
+from tests.catalog.helpers import answer_form, make_account, publish
 from tests.support.chat import ChatUser
 
 
@@ -27,15 +29,46 @@ async def stored_city(app) -> tuple[str | None, float | None]:
         return account.city, account.latitude
 
 
-async def test_a_misspelt_town_is_offered_its_right_spelling_in_one_tap(app, user):
+async def test_a_clear_typo_is_corrected_to_the_known_place_and_the_reply_says_so(app, user):
     await at_city(user)
     await user.say("Stokholm")
-    assert "I don't know the place “Stokholm”. Did you mean" in user.texts()
-    await user.tap("Stockholm, SE")
+    assert "Stockholm, Sweden — I corrected the spelling." in user.texts()
     assert "Interests?" in user.texts()
     await user.tap("Skip")
     city, latitude = await stored_city(app)
     assert city == "Stockholm" and round(latitude) == 59
+
+
+async def test_an_unclear_typo_offers_close_places_the_persons_country_first(app, user):
+    await at_city(user, "Latvia")
+    await user.say("Rgia")
+    assert "I don't know the place “Rgia”. Did you mean" in user.texts()
+    assert user.labels()[:2] == ["Riga, LV", "Raia, IN"]
+    await user.tap("Riga, LV")
+    await user.tap("Skip")
+    assert (await stored_city(app))[0] == "Riga"
+
+
+async def test_a_name_several_countries_share_offers_them_as_buttons(app, user):
+    await at_city(user, "Latvia")
+    await user.say("Springfield")
+    assert "There are several places called “Springfield”. Which one?" in user.texts()
+    assert {"Springfield, US", "Springfield, AU"} <= set(user.labels())
+    await user.tap("Springfield, AU")
+    await user.tap("Skip")
+    city, latitude = await stored_city(app)
+    assert city == "Springfield" and latitude < 0
+
+
+async def test_a_far_larger_namesake_is_taken_and_the_reply_says_how_to_pick_another(app, user):
+    await at_city(user, "Latvia")
+    await user.say("Paris")
+    assert "Paris, France. Another Paris? Add its country, like “Paris, " in user.texts()
+    await user.say("/back")
+    await user.say("Paris, CA")
+    await user.tap("Skip")
+    city, latitude = await stored_city(app)
+    assert city == "Paris" and 40 < latitude < 45  # Paris, Ontario
 
 
 async def test_a_name_the_gazetteer_does_not_know_is_kept_only_when_the_person_insists(app, user):
@@ -64,3 +97,36 @@ def test_small_towns_and_places_outside_europe_are_known():
 def test_a_shared_location_is_the_nearest_named_place():
     assert gazetteer.nearest(54.69, 25.28).label == "Vilnius, LT"
     assert gazetteer.nearest(-41.27, 173.28).country == "NZ"
+
+
+def test_typos_count_a_swapped_pair_of_letters_as_one_slip():
+    assert gazetteer.lookup("Kaunsa").place.label == "Kaunas, LT"
+    assert gazetteer.lookup("Tallin").corrected and gazetteer.lookup("Tallin").place.city == "Tallinn"
+
+
+def test_the_persons_country_decides_a_typo_between_two_near_names():
+    assert gazetteer.lookup("Berln").place.label == "Berlin, DE"
+    assert gazetteer.lookup("Berln", "CH").place.label == "Bern, CH"
+
+
+async def test_a_listing_place_prefers_the_sellers_country(app):
+    await make_account(app, "sam", country="CH", city="Basel")
+    sam = ChatUser(app, "sam")
+    await sam.say("/sell")
+    await sam.tap("Wood pellets")
+    await answer_form(sam, ["500 t", "230"])
+    await sam.say("Berln")
+    assert "Bern, Switzerland — I corrected the spelling." in sam.texts()
+
+
+async def test_distance_from_the_buyers_town_is_measured_from_the_one_in_their_country(app):
+    seller = await make_account(app, "sam")
+    paris_texas = {"city": "Paris", "country": "US", "lat": 33.66, "lon": -95.56}
+    await publish(app, seller, title="Pine pellets in Texas", location=paris_texas)
+    await publish(app, seller, title="Oak pellets in France",
+                  location={"city": "Paris", "country": "FR", "lat": 48.85, "lon": 2.35})
+    await make_account(app, "bob", roles=("buyer",), city="Paris", country="US")
+    bob = ChatUser(app, "bob")
+    await bob.say("/search pellets within 100 km")
+    page = next(r for r in bob.last if isinstance(r, ListPage))
+    assert [item.title for item in page.items] == ["Pine pellets in Texas"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -9,6 +10,8 @@ import time
 
 import httpx
 
+from bots.cli_support import same_data_as_serve
+from config.settings import load_settings
 from tests.support.servers import free_port
 from tests.support.terminal import AGORA, ROOT, agora_env, chat, emailed_code
 
@@ -64,7 +67,8 @@ def test_serve_starts_on_sqlite_with_no_tokens_and_answers_health(tmp_path):
     assert (tmp_path / "agora.db").exists()
     box = output[output.index("┌"):]
     assert "agora chat --as yourname" in box and str(tmp_path / "agora.db") in box
-    assert "Application startup complete" in output[:output.index("┌")]  # the logs come first
+    before = output[:output.index("┌")]  # the logs come first, the scheduler's too
+    assert "Application startup complete" in before and "Scheduler started" in before
 
 
 def test_chat_says_which_database_it_opened_and_warns_when_it_is_new(tmp_path):
@@ -72,6 +76,32 @@ def test_chat_says_which_database_it_opened_and_warns_when_it_is_new(tmp_path):
     assert f"No Agora database at {tmp_path / 'agora.db'} yet" in first
     second = chat(tmp_path, "ann", ["/help"])
     assert f"Database: {tmp_path / 'agora.db'}" in second and "No Agora database" not in second
+
+
+def test_chat_started_in_another_folder_joins_the_database_agora_serve_is_using(tmp_path):
+    served, elsewhere = tmp_path / "served", tmp_path / "elsewhere"
+    served.mkdir(), elsewhere.mkdir()
+    port = free_port()
+    proc = subprocess.Popen([*AGORA, "serve", "--port", str(port)], cwd=served, env=agora_env(),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        joined = chat(elsewhere, "ann", ["Ann Ozola", "skip", "ann@example.com", "a", "done",
+                                         "Latvia", "Riga", "done"])
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    assert f"Database: {served / 'agora.db'} — the one `agora serve` is using." in joined
+    assert not (elsewhere / "agora.db").exists()
+    db = sqlite3.connect(served / "agora.db")
+    assert db.execute("select display_name from accounts").fetchall() == [("Ann Ozola",)]
+    alone = chat(elsewhere, "ann", ["/help"])  # the server has stopped: a new database, said so
+    assert f"No Agora database at {elsewhere / 'agora.db'} yet" in alone
 
 
 def test_a_terminal_shows_only_its_own_users_emails(tmp_path):
@@ -87,3 +117,18 @@ def test_a_terminal_shows_only_its_own_users_emails(tmp_path):
                                     "Gothenburg", "done"])
     assert "email to bob@example.com" in second
     assert "code for ann" not in second
+
+
+def test_a_database_chosen_for_chat_is_kept_even_while_a_server_runs(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    monkeypatch.delenv("AGORA_DATABASE_URL", raising=False)
+    monkeypatch.chdir(tmp_path)  # no .env here
+    (tmp_path / "agora").mkdir()
+    (tmp_path / "agora" / "serving.json").write_text(json.dumps(
+        {"pid": os.getpid(), "database_url": "sqlite+aiosqlite:////srv/agora.db",
+         "data_dir": "/srv/agora-data"}))
+    chosen = load_settings(database_url="sqlite+aiosqlite:///./mine.db")
+    assert same_data_as_serve(chosen) == (chosen, False)
+    joined, served = same_data_as_serve(load_settings())
+    assert served and (joined.database_url, joined.data_dir) == (
+        "sqlite+aiosqlite:////srv/agora.db", "/srv/agora-data")

@@ -27,11 +27,16 @@ async def _typed(ctx: Ctx, values: dict[str, Any]) -> Next:
 
 
 def _details(ctx: Ctx) -> Form:
-    return lf.quick_form(ctx.data.get("type", "other"), _currency(ctx))
+    return lf.quick_form(ctx.data.get("type", "other"), _currency(ctx), _country(ctx))
 
 
 def _everything(ctx: Ctx) -> Form:
-    return lf.quick_form(None, _currency(ctx))
+    return lf.quick_form(None, _currency(ctx), _country(ctx))
+
+
+def _country(ctx: Ctx) -> str:
+    """The seller's country, preferred when a typed place is ambiguous."""
+    return (ctx.account.country or "") if ctx.account is not None else ""
 
 
 def _currency(ctx: Ctx) -> str:
@@ -147,7 +152,7 @@ async def _on_pick(ctx: Ctx, msg: Inbound) -> Next:
 
 def _edit_form(ctx: Ctx) -> Form:
     return lf.field_form(ctx.data.get("type", "other"), ctx.data.get("field", "title"),
-                         ctx.local_now().date())
+                         ctx.local_now().date(), _country(ctx))
 
 
 async def _edited(ctx: Ctx, values: dict[str, Any]) -> Next:

@@ -139,8 +139,9 @@ def _spec(name: str, label: str, hint: str) -> DecimalField:
     return DecimalField(name, label, required=False, minimum=low, maximum=high, hint=hint)
 
 
-def detail_fields(type_code: str, today: date | None = None) -> list[Field]:
-    """Every field of a listing after the product type, with the type's units and grades."""
+def detail_fields(type_code: str, today: date | None = None, country: str = "") -> list[Field]:
+    """Every field of a listing after the product type, with the type's units and grades
+    (places in `country`, the seller's, preferred among namesakes and near spellings)."""
     kind = product(type_code)
     grades = ", ".join(kind.grades) or "free text"
     return [
@@ -160,7 +161,8 @@ def detail_fields(type_code: str, today: date | None = None) -> list[Field]:
         MultiChoiceField("delivery", "Delivery options", choices=list(DELIVERY.items()),
                          hint="Pickup, delivery within a radius, or Incoterms."),
         *delivery_details(),
-        CityField("location", "Location", hint="Type the city, or share a location."),
+        CityField("location", "Location", hint="Type the city, or share a location.",
+                  country=country),
         DateField("available_from", "Available from", hint="A date, or “today”.", today=today,
                   earliest=0, latest=730),
         DateField("valid_until", "Valid until", hint="A date, or “+30” for 30 days.",
@@ -211,7 +213,7 @@ def details_form(type_code: str, today: date | None = None) -> Form:
                 fields=detail_fields(type_code, today), submit_label="Preview", rules=RULES)
 
 
-def quick_fields(type_code: str | None, currency: str) -> list[Field]:
+def quick_fields(type_code: str | None, currency: str, country: str = "") -> list[Field]:
     """What a listing needs to be published; everything else has a default or is offered on
     the preview. Without a type (one form for it all), every unit is accepted."""
     units = product(type_code).units if type_code else tuple(UNITS)
@@ -225,25 +227,26 @@ def quick_fields(type_code: str | None, currency: str) -> list[Field]:
         PriceField("price", "Price per unit", minimum=Decimal("0.01"),
                    maximum=Decimal(100_000_000), currency=currency,
                    hint=f"In {currency}, excluding VAT; or type another currency: “230 SEK”."),
-        CityField("location", "Where the goods are", hint="Type the city, or share a location."),
+        CityField("location", "Where the goods are", hint="Type the city, or share a location.",
+                  country=country),
         MultiChoiceField("delivery", "Delivery options", choices=list(DELIVERY.items()),
                          hint="Pickup, delivery within a radius, or Incoterms."),
         *delivery_details(),
     ]
 
 
-def quick_form(type_code: str | None, currency: str) -> Form:
+def quick_form(type_code: str | None, currency: str, country: str = "") -> Form:
     """The short listing form; with no type given it starts by asking it (one Slack modal)."""
-    fields = quick_fields(type_code, currency)
+    fields = quick_fields(type_code, currency, country)
     title = f"New listing · {product(type_code).label}" if type_code else "New listing"
     return Form(id=f"quick_{type_code or 'any'}", title=title, submit_label="Preview",
                 fields=fields if type_code else [type_field(), *fields])
 
 
-def field_form(type_code: str, name: str, today: date | None = None) -> Form:
+def field_form(type_code: str, name: str, today: date | None = None, country: str = "") -> Form:
     """A one-field form for editing `name` from the preview."""
     found = type_field() if name == "product_type" else next(
-        f for f in detail_fields(type_code, today) if f.name == name)
+        f for f in detail_fields(type_code, today, country) if f.name == name)
     return Form(id=f"edit_{name}", title="Edit listing", fields=[found], submit_label="Save",
                 rules=RULES)
 

@@ -29,7 +29,7 @@ def _origin(ctx: Ctx) -> tuple[float, float] | None:
         return None
     if account.latitude is not None and account.longitude is not None:
         return account.latitude, account.longitude
-    place, _ = gazetteer.resolve(account.city) if account.city else (None, [])
+    place, _ = gazetteer.resolve(account.city, account.country) if account.city else (None, [])
     return (place.lat, place.lon) if place else None
 
 

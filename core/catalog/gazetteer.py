@@ -18,6 +18,7 @@ from importlib import metadata
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 DATASET = "cities5000.json"
 # Countries whose places the demo catalogue uses (the European market).
@@ -73,22 +74,78 @@ def _index() -> tuple[dict[str, list[Place]], dict[str, list[str]]]:
     return dict(by_name), dict(by_letter)
 
 
-def resolve(name: str, country: str | None = None) -> tuple[Place | None, list[Place]]:
-    """(the place, suggestions): an exact name gives the place — in `country` if it has one
-    there, else the largest; a misspelt one gives up to three close places to choose from."""
+@dataclass(frozen=True)
+class Match:
+    """What a typed name is: the place when certain (`corrected` when the spelling was fixed,
+    `namesakes` when other countries have a place of that name), else places to choose from."""
+
+    place: Place | None
+    choices: tuple[Place, ...] = ()
+    corrected: bool = False
+    namesakes: tuple[str, ...] = ()  # other countries' codes, when the name was not settled by one
+
+
+def lookup(name: str, country: str | None = None) -> Match:
+    """The place `name` means: an exact name in `country`, or one far larger than its
+    namesakes; a misspelling when one close name stands out (transposed letters count as one
+    slip); otherwise up to three close places, `country`'s and larger ones first."""
     key = fold(name).split(",")[0].strip()
     if not key:
-        return None, []
+        return Match(None)
     by_name, by_letter = _index()
     if key in by_name:
-        return _best(by_name[key], country), []
-    close = process.extract(key, by_letter.get(key[0], []), scorer=fuzz.ratio, limit=3,
-                            score_cutoff=75)
-    return None, [_best(by_name[match], country) for match, _, _ in close]
+        ranked = _ranked([(1.0, p) for p in by_name[key]], country)
+        if _certain(ranked, country):
+            return Match(ranked[0][1], namesakes=_elsewhere(ranked, country))
+        return Match(None, _choices(ranked))
+    close = process.extract(key, by_letter.get(key[0], []), scorer=OSA.normalized_similarity,
+                            limit=6, score_cutoff=0.7)
+    ranked = _ranked([(score, p) for match, score, _ in close for p in by_name[match]], country)
+    if ranked and ranked[0][0] >= 0.8 and _certain(ranked, country):
+        return Match(ranked[0][1], corrected=True)
+    return Match(None, _choices(ranked))
 
 
-def _best(candidates: list[Place], country: str | None) -> Place:
-    return max(candidates, key=lambda p: (p.country == country, p.population))
+def resolve(name: str, country: str | None = None) -> tuple[Place | None, list[Place]]:
+    """(the place, suggestions): `lookup` as a pair, for callers that need no more."""
+    found = lookup(name, country)
+    return found.place, list(found.choices)
+
+
+def _ranked(scored: list[tuple[float, Place]], country: str | None) -> list[tuple[float, Place]]:
+    """The best-scored candidates (within 0.05 of the best), `country`'s first, then largest."""
+    top = max((score for score, _ in scored), default=0.0)
+    rivals = [(s, p) for s, p in scored if s >= top - 0.05]
+    return sorted(rivals, key=lambda sp: (sp[1].country == country, sp[0], sp[1].population),
+                  reverse=True)
+
+
+def _certain(ranked: list[tuple[float, Place]], country: str | None) -> bool:
+    if len(ranked) == 1:
+        return True
+    (_, first), (_, second) = ranked[0], ranked[1]
+    if country and first.country == country != second.country:
+        return True
+    return first.population >= 10 * max(second.population, 1) or first.country == country
+
+
+def _elsewhere(ranked: list[tuple[float, Place]], country: str | None) -> tuple[str, ...]:
+    first = ranked[0][1]
+    if first.country == country:
+        return ()
+    return tuple(dict.fromkeys(p.country for _, p in ranked[1:] if p.country != first.country))
+
+
+def _choices(ranked: list[tuple[float, Place]]) -> tuple[Place, ...]:
+    labels = dict.fromkeys(p.label for _, p in ranked)  # one button per town and country
+    return tuple(next(p for _, p in ranked if p.label == label) for label in list(labels)[:3])
+
+
+def country_name(code: str) -> str:
+    """“SE” → “Sweden” (English; the code itself when unknown)."""
+    from babel import Locale
+
+    return Locale("en").territories.get(code, code)
 
 
 def nearest(lat: float, lon: float) -> Place:

@@ -37,7 +37,7 @@ async def test_a_seller_lists_chips_in_one_modal_then_previews_adds_a_document_a
     optional = {b["block_id"] for b in view["blocks"] if b.get("optional")}
     assert {"unit", "delivery_radius_km", "incoterm_place"} <= optional  # asked only if needed
 
-    wrong = await slack.user.submit(view, {**DETAILS, "location": "Kaunsa", "quantity": "-3 t"})
+    wrong = await slack.user.submit(view, {**DETAILS, "location": "Qzxwv", "quantity": "-3 t"})
     assert set(wrong.json()["errors"]) == {"location", "quantity"}
 
     done = await slack.user.submit(view, DETAILS)

@@ -6,10 +6,12 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 AGORA = [sys.executable, "-c", "from bots.cli import main; main()"]
 ROOT = str(Path(__file__).resolve().parents[2])
+STATE = tempfile.mkdtemp(prefix="agora-test-state-")
 
 
 def agora_env() -> dict[str, str]:
@@ -17,6 +19,7 @@ def agora_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AGORA_")}
     env["PYTHONPATH"] = ROOT
     env["AGORA_ENVIRONMENT"] = "development"
+    env["XDG_STATE_HOME"] = STATE  # where `agora serve` notes its database: not the user's own
     return env
 
 
