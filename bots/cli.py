@@ -32,7 +32,6 @@ demo_cli = typer.Typer(help="Demo data.", no_args_is_help=True)
 cli.add_typer(demo_cli, name="demo")
 
 
-_settings = settings_or_exit
 
 @cli.command()
 def serve(
@@ -46,7 +45,7 @@ def serve(
     from config.container import build
     from core.storage.schema import upgrade
 
-    settings = _settings()
+    settings = settings_or_exit()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     asyncio.run(upgrade(settings.database_url))
     container = build(settings, senders=email_senders(settings))
@@ -108,7 +107,7 @@ def chat(
     from config.container import build
     from core.storage.schema import upgrade
 
-    settings, served = same_data_as_serve(_settings())
+    settings, served = same_data_as_serve(settings_or_exit())
     logging.basicConfig(level=logging.ERROR)
     show_emails_in(sys.stdout)
     typer.echo(f"Database: {describe_database(settings.database_url)} — the one `agora serve` "
@@ -130,7 +129,7 @@ def db_upgrade() -> None:
     """Apply all database migrations."""
     from core.storage.schema import upgrade
 
-    settings = _settings()
+    settings = settings_or_exit()
     asyncio.run(upgrade(settings.database_url))
     typer.echo(f"Database is up to date: {settings.database_url}")
 
@@ -149,7 +148,7 @@ def demo_seed(
     from core.catalog.media import FileStore
     from core.storage.schema import upgrade
 
-    settings = _settings()
+    settings = settings_or_exit()
 
     async def run() -> int:
         await upgrade(settings.database_url)

@@ -46,6 +46,11 @@ class Ctx:
     edit_in_place: bool = False
 
     @property
+    def account_id(self) -> int | None:
+        """The acting account's id, None before registration (services refuse it politely)."""
+        return self.account.id if self.account is not None else None
+
+    @property
     def who(self) -> ChannelIdentity:
         return ChannelIdentity(self.env.channel, self.env.user_key, self.env.chat_id)
 

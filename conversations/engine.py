@@ -29,6 +29,7 @@ from conversations.messages import (
     Outbound,
     Outcome,
     Reply,
+    action_button,
 )
 from conversations.registry import Registry
 from conversations.sanitise import clean_envelope
@@ -248,7 +249,7 @@ class Engine:
 
     def refusal(self, exc: DomainError) -> Reply:
         """A broken rule as a polite message, with the follow-ups core offered."""
-        buttons = tuple((self.registry.button(action),) for action in exc.actions)
+        buttons = tuple((action_button(action),) for action in exc.actions)
         return Reply(str(exc), buttons, kind="error")
 
     def _state(self, conv: ChatState) -> Any:

@@ -38,7 +38,7 @@ class FieldError(Exception):
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
-def clean_text(value: str) -> str:
+def tidy(value: str) -> str:
     """NFC-normalise, drop control and direction-override characters, trim."""
     return _CONTROL.sub("", unicodedata.normalize("NFC", value)).strip()
 
@@ -102,7 +102,7 @@ class Field:
                          hint=self.hint, options=tuple(self.options()), initial=_as_raw(initial))
 
     def _require(self, raw: Raw) -> str:
-        text = clean_text(raw if isinstance(raw, str) else "")
+        text = tidy(raw if isinstance(raw, str) else "")
         if not text:
             raise FieldError(f"{self.label} can't be empty.")
         return text
@@ -224,7 +224,7 @@ class MultiChoiceField(ChoiceField):
     def parse_raw(self, raw: Raw) -> list[str]:  # type: ignore[override]
         items = raw if isinstance(raw, list) else re.split(r"[,;]", raw or "")
         picked: list[str] = []
-        for item in (clean_text(i) for i in items):
+        for item in (tidy(i) for i in items):
             if item:
                 value = self.match(item)
                 if value not in picked:

@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from conversations.flow import Entry, Flow, Shortcut
-from conversations.messages import Button, action_button
 from core.actions import Action, Intent
 
 DEEP_LINK = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -75,10 +74,6 @@ class Registry:
             return None
         args = template.format(arg=arg)
         return name, ({"args": args} if args else None)
-
-    def button(self, action: Action) -> Button:
-        """An action as a button any channel renders (`@do:<intent>:<arg>`)."""
-        return action_button(action)
 
     def typed_command(self, action: Action) -> str | None:
         """What to type in chat for an action (for emails): e.g. `/direct yes 12`."""

@@ -9,8 +9,7 @@ from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.storage.tables import Base
-
-BigId = BigInteger().with_variant(Integer, "sqlite")
+from core.storage.types import BigId
 
 
 class LedgerAccount(Base):

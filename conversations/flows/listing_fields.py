@@ -26,7 +26,7 @@ from conversations.place_fields import CityField
 from core.accounts.model import CURRENCIES
 from core.catalog.listings import SPEC_RANGES
 from core.catalog.taxonomy import CERTIFICATIONS, DELIVERY, TYPES, UNITS, product
-from core.money.model import exponent
+from core.money.model import SYMBOLS, exponent
 
 
 @dataclass
@@ -70,7 +70,6 @@ _AMOUNT = re.compile(r"^\s*([€$£]?\s*[+-]?[\d\s.,_]*\d)\s*([^\d\s].*?)?\s*$")
 _UNIT_WORDS = {"t": "t", "ton": "t", "tons": "t", "tonnes": "t", "tonne": "t", "kg": "kg",
                "m3": "m3", "m³": "m3", "loose m3": "loose_m3", "loose m³": "loose_m3",
                "mwh": "mwh", "l": "l", "litres": "l", "liters": "l", "nm3": "nm3", "nm³": "nm3"}
-_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP"}
 
 
 def split_amount(text: str) -> tuple[str, str]:
@@ -79,8 +78,8 @@ def split_amount(text: str) -> tuple[str, str]:
     if match is None:
         return text, ""
     number, word = match.group(1), (match.group(2) or "").strip()
-    symbol = number[0] if number[0] in _SYMBOLS else ""
-    return number.lstrip("€$£ "), word or _SYMBOLS.get(symbol, "")
+    symbol = number[0] if number[0] in SYMBOLS else ""
+    return number.lstrip("€$£ "), word or SYMBOLS.get(symbol, "")
 
 
 @dataclass

@@ -26,14 +26,11 @@ from core.ids import parse_id
 GONE = "That listing is no longer available."
 
 
-def _me(ctx: Ctx) -> int | None:
-    return ctx.account.id if ctx.account else None
-
 
 async def view_prompt(ctx: Ctx) -> list[Outbound]:
     """The card, the first photo where this channel can show it, and the buyer's options."""
     try:
-        listing = await views.viewable(ctx.uow, ctx.data["listing_id"], _me(ctx))
+        listing = await views.viewable(ctx.uow, ctx.data["listing_id"], ctx.account_id)
     except NotFound:
         return [Reply(GONE, rows(*_done(ctx)))]
     media = await views.media_of(ctx.uow, listing.id)
@@ -44,7 +41,7 @@ async def view_prompt(ctx: Ctx) -> list[Outbound]:
 
 async def _card(ctx: Ctx, listing: views.Listing, media: list[views.ListingMedia]) -> Reply:
     """The card's text with its buttons (sent again in place when the watchlist changes)."""
-    mine = listing.seller_id == _me(ctx)
+    mine = listing.seller_id == ctx.account_id
     watched = ctx.account is not None and await watching.is_watching(
         ctx.uow, ctx.account.id, listing.id)
     options = [("☆ Remove from watchlist" if watched else "⭐ Save to watchlist", "watch"),

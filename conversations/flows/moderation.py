@@ -19,13 +19,10 @@ REASON_FORM = Form("reject_reason", "Reject listing", [TextField(
     hint="Say what to fix, e.g. “The certificate has expired”.")], submit_label="Reject")
 
 
-def _me(ctx: Ctx) -> int | None:
-    return ctx.account.id if ctx.account else None
-
 
 async def _admin_only(ctx: Ctx) -> Next | None:
     """Open the queue (core refuses non-admins), or one listing from a notification."""
-    await lifecycle.pending(ctx.uow, _me(ctx))
+    await lifecycle.pending(ctx.uow, ctx.account_id)
     arg = str(ctx.data.get("args") or "")
     if parse_id(arg):
         ctx.data["listing_id"] = parse_id(arg)
@@ -34,7 +31,7 @@ async def _admin_only(ctx: Ctx) -> Next | None:
 
 
 async def _queue(ctx: Ctx) -> list[Outbound]:
-    waiting = await lifecycle.pending(ctx.uow, _me(ctx))
+    waiting = await lifecycle.pending(ctx.uow, ctx.account_id)
     if not waiting:
         return [Reply("🛡 The moderation queue is empty.", rows(("Done", "done")))]
     items = tuple(ListItem(w.title, f"{w.city} · since {w.updated_at:%Y-%m-%d %H:%M}",
@@ -56,7 +53,7 @@ async def _on_queue(ctx: Ctx, msg: Inbound) -> Next:
 
 async def _review(ctx: Ctx) -> list[Outbound]:
     try:
-        listing = await lifecycle.for_review(ctx.uow, ctx.data["listing_id"], _me(ctx))
+        listing = await lifecycle.for_review(ctx.uow, ctx.data["listing_id"], ctx.account_id)
     except NotFound as exc:
         return [Reply(str(exc), rows(("Back to the queue", "queue")))]
     text = await card(ctx.uow, listing, show_status=True)
@@ -68,7 +65,7 @@ async def _on_review(ctx: Ctx, msg: Inbound) -> Next:
     """Approve now, or ask for the reason to reject."""
     data = msg.data if isinstance(msg, Choice) else ""
     if data == "approve":
-        listing = await lifecycle.approve(ctx.uow, ctx.data["listing_id"], _me(ctx))
+        listing = await lifecycle.approve(ctx.uow, ctx.data["listing_id"], ctx.account_id)
         return Next(state="queue", replies=[Reply(f"✅ Approved “{listing.title}”.")],
                     remember=False)
     if data == "reject":
@@ -80,7 +77,7 @@ async def _on_review(ctx: Ctx, msg: Inbound) -> Next:
 
 async def _rejected(ctx: Ctx, values: dict[str, Any]) -> Next:
     """Send the listing back to the seller with the reason."""
-    listing = await lifecycle.reject(ctx.uow, ctx.data["listing_id"], values["reason"], _me(ctx))
+    listing = await lifecycle.reject(ctx.uow, ctx.data["listing_id"], values["reason"], ctx.account_id)
     ctx.data.pop("_forms", None)
     return Next(state="queue", replies=[Reply(f"✋ Rejected “{listing.title}”; the seller is told "
                                               "why.")], remember=False)

@@ -65,7 +65,7 @@ async def _asked(ctx: Ctx, values: dict[str, Any]) -> Next:
                           "match nothing.")
     query = sf.query_from({k: v for k, v in values.items() if k != "text"}, parsed, _origin(ctx))
     ctx.data["q"], ctx.data["page"], ctx.data["notes"] = query.as_dict(), 0, notes
-    await log_search(ctx.uow, ctx.account.id if ctx.account else None, query,
+    await log_search(ctx.uow, ctx.account_id, query,
                      ctx.account.country if ctx.account else None)
     ctx.data.pop("_forms", None)
     return Next(state="results", remember=False)
@@ -76,7 +76,7 @@ async def _results(ctx: Ctx) -> list[Outbound]:
     found = await _catalog(ctx).search(ctx.uow, query, ctx.data.get("page", 0))
     ctx.data["page"] = found.page
     rows_by_id = await views.by_ids(ctx.uow, [h.listing_id for h in found.hits],
-                                     ctx.account.id if ctx.account else None)
+                                     ctx.account_id)
     items = tuple(ListItem(rows_by_id[h.listing_id].title, summary(rows_by_id[h.listing_id], h.km),
                            Button("View", f"v:{h.listing_id}"))
                   for h in found.hits if h.listing_id in rows_by_id)

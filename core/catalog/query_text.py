@@ -18,7 +18,7 @@ from core.catalog import gazetteer
 from core.catalog.query import SearchQuery
 from core.catalog.taxonomy import CERTIFICATIONS, DELIVERY
 from core.errors import DomainError
-from core.money.model import Money
+from core.money.model import SYMBOLS, Money
 
 # (lat, lon, label) of a place name, or None when unknown.
 PlaceLookup = Callable[[str], tuple[float, float, str] | None]
@@ -34,7 +34,6 @@ _PRICE_MIN = re.compile(r"\b(?:over|above|more\s+than|min(?:imum)?\s+price|>=?|�
 _QTY_MIN = re.compile(r"\b(?:at\s+least|min(?:imum)?|from)\s+" + _NUMBER + r"\s*(t|m3|m³|mwh|l|kg)\b", re.I)
 _DISTANCE = re.compile(r"\b(?:within\s+)?(\d{1,5})\s*km\b", re.I)
 _NEAR = re.compile(r"(?<!\w)(near|around|in|close\s+to)\s+((?:[^\W\d][\w'.-]*\s*){1,4})", re.I)
-_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP"}
 _SORT_WORDS = {"cheapest": "price", "nearest": "distance", "closest": "distance",
                "newest": "newest", "latest": "newest", "best rated": "rating"}
 _WORD = re.compile(r"\w", re.UNICODE)
@@ -133,7 +132,7 @@ def _take(pattern: re.Pattern[str], text: str) -> tuple[str, tuple[str, ...] | N
 
 def _currency(given: str, fields: dict[str, object]) -> str:
     if given:
-        fields["currency"] = _SYMBOLS.get(given, given.upper())
+        fields["currency"] = SYMBOLS.get(given, given.upper())
     return str(fields["currency"])
 
 

@@ -7,7 +7,6 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
     Boolean,
     ForeignKey,
     Index,
@@ -19,8 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.storage.tables import Base
-
-_BIG = BigInteger().with_variant(Integer, "sqlite")
+from core.storage.types import BigId
 
 
 class Listing(Base):
@@ -38,10 +36,10 @@ class Listing(Base):
     grade: Mapped[str | None] = mapped_column(String(60))
     title: Mapped[str] = mapped_column(String(120))
     description: Mapped[str | None] = mapped_column(Text)
-    quantity_milli: Mapped[int] = mapped_column(_BIG)
-    min_order_milli: Mapped[int | None] = mapped_column(_BIG)
+    quantity_milli: Mapped[int] = mapped_column(BigId)
+    min_order_milli: Mapped[int | None] = mapped_column(BigId)
     unit: Mapped[str] = mapped_column(String(10))
-    price_minor: Mapped[int] = mapped_column(_BIG)
+    price_minor: Mapped[int] = mapped_column(BigId)
     currency: Mapped[str] = mapped_column(String(3))
     negotiable: Mapped[bool] = mapped_column(Boolean, default=False)
     delivery: Mapped[list[Any]] = mapped_column(JSON, default=list)
@@ -56,7 +54,7 @@ class Listing(Base):
     specs: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     certifications: Mapped[list[Any]] = mapped_column(JSON, default=list)
     energy_mwh_per_unit: Mapped[str] = mapped_column(String(24))  # Decimal as text
-    price_mwh_minor: Mapped[int | None] = mapped_column(_BIG)
+    price_mwh_minor: Mapped[int | None] = mapped_column(BigId)
     reject_reason: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[datetime | None]
     expires_at: Mapped[datetime | None]
@@ -141,7 +139,7 @@ class SearchLog(Base):
     __tablename__ = "search_log"
     __table_args__ = (Index("ix_search_log_created", "created_at"),)
 
-    id: Mapped[int] = mapped_column(_BIG, primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
     text: Mapped[str] = mapped_column(String(200))
     product_type: Mapped[str | None] = mapped_column(String(16))

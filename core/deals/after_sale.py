@@ -36,7 +36,7 @@ async def update_shipment(uow: UnitOfWork, deal_id: int, seller_id: int, status:
                           expected_at: datetime | None = None, note: str = "") -> Shipment:
     """In transit, delayed (with a new date), delivered: the seller keeps both informed."""
     deal = await deals.get(uow, deal_id, seller_id)
-    if seller_id != deal.seller_id:
+    if await deals.role_of(uow, deal, seller_id) != SELLER:
         raise NotAllowed("Only the seller updates the shipment.")
     if status not in SHIPMENT_STATUSES:
         raise DomainError("Choose dispatched, in transit, delayed or delivered.")
@@ -92,8 +92,8 @@ async def rate(uow: UnitOfWork, deal_id: int, rater_id: int, stars: int,
     """A party rates the other after completion; both ratings publish together (double-blind),
     or when the rating window closes."""
     deal = await deals.get(uow, deal_id, rater_id)
-    role = BUYER if rater_id == deal.buyer_id else SELLER if rater_id == deal.seller_id else None
-    if role is None:
+    role = await deals.role_of(uow, deal, rater_id)
+    if role not in (BUYER, SELLER):
         raise NotAllowed("Only the parties rate a deal.")
     if deal.status != "completed":
         raise Conflict("A deal is rated once it is completed.")

@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
     Boolean,
     ForeignKey,
     Index,
@@ -19,8 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.storage.tables import Base
-
-_BIG = BigInteger().with_variant(Integer, "sqlite")
+from core.storage.types import BigId
 
 
 class Offer(Base):
@@ -35,8 +33,8 @@ class Offer(Base):
     seller_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     made_by: Mapped[str] = mapped_column(String(8))  # buyer | seller
     status: Mapped[str] = mapped_column(String(12), default="open")
-    quantity_milli: Mapped[int] = mapped_column(_BIG)
-    price_minor: Mapped[int] = mapped_column(_BIG)  # per unit
+    quantity_milli: Mapped[int] = mapped_column(BigId)
+    price_minor: Mapped[int] = mapped_column(BigId)  # per unit
     currency: Mapped[str] = mapped_column(String(3))
     incoterm: Mapped[str | None] = mapped_column(String(8))
     place: Mapped[str | None] = mapped_column(String(120))
@@ -58,8 +56,8 @@ class Deal(Base):
     buyer_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
     seller_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default="agreed")
-    quantity_milli: Mapped[int] = mapped_column(_BIG)
-    price_minor: Mapped[int] = mapped_column(_BIG)
+    quantity_milli: Mapped[int] = mapped_column(BigId)
+    price_minor: Mapped[int] = mapped_column(BigId)
     currency: Mapped[str] = mapped_column(String(3))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
@@ -154,7 +152,7 @@ class Dispute(Base):
     opened_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     reason: Mapped[str] = mapped_column(Text)
     outcome: Mapped[str | None] = mapped_column(String(8))  # release | refund | split
-    refund_minor: Mapped[int | None] = mapped_column(_BIG)
+    refund_minor: Mapped[int | None] = mapped_column(BigId)
     decision: Mapped[str | None] = mapped_column(Text)
     decided_by: Mapped[int | None] = mapped_column(Integer)
     decided_at: Mapped[datetime | None]

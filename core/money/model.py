@@ -9,6 +9,9 @@ from babel.numbers import format_currency, get_currency_precision
 
 from core.errors import DomainError
 
+# Symbols people type for a currency (“€230”): the codes they stand for.
+SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP"}
+
 
 def exponent(currency: str) -> int:
     """Digits after the decimal point for `currency` (CLDR, via Babel)."""

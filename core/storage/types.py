@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import BigInteger, DateTime, Integer
 from sqlalchemy.types import TypeDecorator
 
 
@@ -26,3 +26,8 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# 64-bit integers on PostgreSQL; SQLite's INTEGER is 64-bit already (and only INTEGER PRIMARY KEY
+# columns auto-increment there).
+BigId = BigInteger().with_variant(Integer, "sqlite")
