@@ -13,10 +13,12 @@ from config.settings import Settings
 from conversations.context import Services
 from conversations.engine import Engine
 from conversations.flows.all_flows import ALL_FLOWS
+from conversations.flows.deal import deals_text
 from conversations.flows.money import wallet_section
 from conversations.flows.profile import profile_text
 from core.catalog.search import Catalog
 from core.clock import Clock, SystemClock
+from core.deals import attachments as deal_attachments
 from core.events import EventBus
 from core.notifications.dispatcher import OutboxDispatcher, Resolver, Sender
 from core.notifications.email_log import LoggingEmailSender
@@ -26,7 +28,7 @@ from core.storage.uow import UnitOfWork
 from payments import receipts
 from payments.service import PaymentsService
 from payments.webhooks import StripeWebhooks
-from payments.wiring import build_payments, build_webhooks
+from payments.wiring import build_payments, build_webhooks, commission_rules
 
 
 @dataclass
@@ -74,10 +76,11 @@ def build(settings: Settings, *, clock: Clock | None = None,
         admins=tuple(settings.admins),
         listing_moderation=settings.listing_moderation,
         listing_days=settings.listing_days,
+        commission=commission_rules(settings),
     )
     container: Container
     services = Services(admins=tuple(settings.admins),
-                        home_sections=[profile_text, wallet_section])
+                        home_sections=[profile_text, deals_text, wallet_section])
     engine = Engine(lambda: container.uow(), ALL_FLOWS, services)
     senders = dict(senders or {})
     senders.setdefault("email", LoggingEmailSender())
@@ -93,6 +96,8 @@ def build(settings: Settings, *, clock: Clock | None = None,
     container.stripe_webhooks = build_webhooks(settings, container.payments)
     services.payments = container.payments
     container.catalog = build_catalog(settings.data_dir, services)
+    assert services.files is not None
+    attachments.update(deal_attachments.resolvers(container.uow, services.files))
     assert container.payments is not None
     event_wiring.register(container.bus, catalog=container.catalog, uow=container.uow,
                           dispatcher=dispatcher, payments=container.payments)

@@ -15,7 +15,16 @@ from core.catalog.events import (
     ListingRejected,
 )
 from core.catalog.search import Catalog
-from core.deals.events import DealMoved
+from core.deals import notices as deal_notices
+from core.deals.events import (
+    DealMoved,
+    DisputeOpened,
+    DisputeQuestion,
+    MessagePosted,
+    OfferClosed,
+    OfferMade,
+    ShipmentUpdated,
+)
 from core.events import Event, EventBus
 from core.money import events as money
 from core.notifications.dispatcher import OutboxDispatcher
@@ -33,6 +42,7 @@ def register(bus: EventBus, *, catalog: Catalog, uow: UowFactory,
     bus.during_commit(money.EscrowFunded, bridge.on_funded)
     bus.during_commit(money.PaymentArrangedDirectly, bridge.on_funded)
     bus.after_commit(DealMoved, bridge.after_moves)
+    _deal_notices(bus)
     bus.during_commit(ListingAwaitsReview, catalog_notices.tell_admins)
     bus.during_commit(ListingApproved, catalog_notices.approved)
     bus.during_commit(ListingRejected, catalog_notices.rejected)
@@ -60,3 +70,13 @@ def _payment_notices(bus: EventBus) -> None:
     bus.during_commit(money.DirectPaymentDeclined, direct.on_declined)
     bus.during_commit(money.PaymentArrangedDirectly, direct.on_arranged)
     bus.during_commit(money.LatePaymentRefunded, direct.on_late_refund)
+
+
+def _deal_notices(bus: EventBus) -> None:
+    bus.during_commit(OfferMade, deal_notices.on_offer_made)
+    bus.during_commit(OfferClosed, deal_notices.on_offer_closed)
+    bus.during_commit(DealMoved, deal_notices.on_deal_moved)
+    bus.during_commit(MessagePosted, deal_notices.on_message_posted)
+    bus.during_commit(DisputeOpened, deal_notices.on_dispute_opened)
+    bus.during_commit(ShipmentUpdated, deal_notices.on_shipment_updated)
+    bus.during_commit(DisputeQuestion, deal_notices.on_dispute_question)

@@ -28,6 +28,18 @@ class Intent(StrEnum):
     PAY = "pay"
     PAY_DIRECTLY = "pay_directly"
     KEEP_ESCROW = "keep_escrow"
+    # Deals: the arg is an id, or "verb:id" / "id:transition" where a step is named.
+    REPLY_THREAD = "reply_thread"
+    SEND_QUOTE = "send_quote"
+    VIEW_OFFER = "view_offer"
+    ANSWER_OFFER = "answer_offer"
+    COUNTER_OFFER = "counter_offer"
+    VIEW_DEAL = "view_deal"
+    DEAL_STEP = "deal_step"
+    RATE_DEAL = "rate_deal"
+    MY_DEALS = "my_deals"
+    DECIDE_DISPUTE = "decide_dispute"
+    ANSWER_DISPUTE = "answer_dispute"
 
 
 @dataclass(frozen=True)

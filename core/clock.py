@@ -26,3 +26,14 @@ class FakeClock:
 
     def advance(self, **delta: float) -> None:
         self._now += timedelta(**delta)
+
+
+def local_time(moment: datetime, timezone: str | None) -> str:
+    """A moment as a person reads it in their own zone: “Mon 24 Nov, 14:00 (Europe/Riga)”."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        zone = ZoneInfo(timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone, timezone = ZoneInfo("UTC"), "UTC"
+    return f"{moment.astimezone(zone):%a %d %b, %H:%M} ({timezone or 'UTC'})"

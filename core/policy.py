@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from core.money.model import CommissionRule
+
 
 @dataclass(frozen=True)
 class Policy:
@@ -13,3 +15,5 @@ class Policy:
     admins: tuple[str, ...] = field(default_factory=tuple)
     listing_moderation: bool = False  # new listings wait for an admin's approval
     listing_days: int = 30  # how long a renewed listing stays up
+    # Commission per market, as the payments layer charges it (shown on offer cards).
+    commission: dict[str, CommissionRule] = field(default_factory=dict)

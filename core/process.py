@@ -107,3 +107,11 @@ class Process:
 def _span(delta: timedelta) -> str:
     hours = int(delta.total_seconds() // 3600)
     return f"{hours // 24} d" if hours % 24 == 0 else f"{hours} h"
+
+
+def span(delta: timedelta) -> str:
+    """A duration in words: “3 days”, “48 hours”."""
+    hours = int(delta.total_seconds() // 3600)
+    if hours % 24 == 0:
+        return f"{hours // 24} day" + ("s" if hours != 24 else "")
+    return f"{hours} hour" + ("s" if hours != 1 else "")

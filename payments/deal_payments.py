@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import select
 
-from core.deals import deals
+from core.deals import deals, quality_report
 from core.deals.events import DealMoved
 from core.deals.tables import Deal, Dispute
 from core.errors import Conflict, DomainError
@@ -74,9 +74,11 @@ class DealPayments:
             await self.payments.refund(escrow_id, None, SYSTEM)
 
     async def _split_refund(self, uow: UnitOfWork, deal_id: int, currency: str) -> Money | None:
-        """The buyer's share when an admin split the deal's dispute."""
+        """The buyer's share when an admin split the deal's dispute, or when the seller accepted
+        the buyer's quality adjustment."""
         refund = (await uow.session.execute(select(Dispute.refund_minor).where(
             Dispute.deal_id == deal_id, Dispute.outcome == "split"))).scalar_one_or_none()
+        refund = refund or await quality_report.accepted_refund(uow, deal_id)
         return Money(refund, currency) if refund else None
 
     async def catch_up(self) -> int:

@@ -103,6 +103,13 @@ class EscrowService:
         async with self.tx(uow) as tx:
             return self.view(await load(tx, escrow_id))
 
+    async def by_reference(self, reference: str, uow: UnitOfWork | None = None
+                           ) -> EscrowView | None:
+        """The escrow opened for `reference` (e.g. a deal's), if there is one."""
+        async with self.tx(uow) as tx:
+            escrow = await by_reference(tx, reference)
+            return self.view(escrow) if escrow is not None else None
+
     async def payable(self, escrow_id: int, account_id: int,
                       uow: UnitOfWork | None = None) -> EscrowView:
         """The escrow if this account may pay it now: its payer, while it awaits payment."""

@@ -69,18 +69,23 @@ def check_upload(kind: str, mime: str, size: int) -> None:
                           f"{MAX_BYTES // (1024 * 1024)} MB.")
 
 
-async def attach(uow: UnitOfWork, store: FileStore, listing_id: int, *, kind: str, name: str,
-                 mime: str, data: bytes, channel_ref: str | None = None) -> ListingMedia:
-    """Check the bytes really are what they claim, store them and link them to the listing."""
+def keep(store: FileStore, kind: str, name: str, mime: str, data: bytes) -> tuple[str, str]:
+    """Check the bytes really are what they claim and store them; (sha256, path)."""
     check_upload(kind, mime, len(data))
     if not data.startswith(DOCUMENT_TYPES[mime]):
         raise DomainError(f"“{name[:60]}” doesn't look like a real {mime.split('/')[1].upper()} file.")
+    suffix = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}.get(mime, ".pdf")
+    return store.put(data, suffix)
+
+
+async def attach(uow: UnitOfWork, store: FileStore, listing_id: int, *, kind: str, name: str,
+                 mime: str, data: bytes, channel_ref: str | None = None) -> ListingMedia:
+    """Check the bytes really are what they claim, store them and link them to the listing."""
     count = (await uow.session.execute(select(func.count(ListingMedia.id)).where(
         ListingMedia.listing_id == listing_id))).scalar_one()
     if count >= MAX_FILES:
         raise DomainError(f"A listing can have at most {MAX_FILES} photos and documents.")
-    suffix = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}.get(mime, ".pdf")
-    digest, path = store.put(data, suffix)
+    digest, path = keep(store, kind, name, mime, data)
     row = ListingMedia(listing_id=listing_id, kind=kind, file_name=name[:200], mime_type=mime,
                        size=len(data), sha256=digest, path=path, channel_ref=channel_ref,
                        created_at=uow.clock.now())

@@ -68,3 +68,4 @@ async def mine(uow: UnitOfWork, seller_id: int) -> list[Listing]:
     stmt = (select(Listing).where(Listing.seller_id == seller_id, Listing.status != "closed")
             .order_by(Listing.id.desc()))
     return list((await uow.session.execute(stmt)).scalars())
+

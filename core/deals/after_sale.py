@@ -9,7 +9,9 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from core.accounts.service import require_admin
 from core.deals import deals, ratings
+from core.deals.events import DisputeOpened, DisputeQuestion, ShipmentUpdated
 from core.deals.process import BUYER, SELLER
 from core.deals.tables import Deal, Dispute, Rating, Shipment
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
@@ -25,6 +27,8 @@ async def mark_shipped(uow: UnitOfWork, deal_id: int, seller_id: int, carrier: s
                        tracking: str | None, expected_at: datetime | None) -> Shipment:
     """The seller sends the goods: carrier, reference and expected arrival."""
     await deals.take(uow, deal_id, "mark-shipped", seller_id)
+    if not carrier.strip():
+        raise DomainError("Name the carrier (or “own transport”).")
     shipment = Shipment(deal_id=deal_id, carrier=carrier.strip()[:80], status="dispatched",
                         tracking=(tracking or "").strip()[:80] or None, expected_at=expected_at,
                         updated_at=uow.clock.now())
@@ -49,6 +53,8 @@ async def update_shipment(uow: UnitOfWork, deal_id: int, seller_id: int, status:
         await deals.take(uow, deal_id, "mark-delivered", seller_id)
     shipment.status, shipment.note, shipment.updated_at = status, note or None, uow.clock.now()
     shipment.expected_at = expected_at or shipment.expected_at
+    if status != "delivered":  # delivered moves the deal, whose notice says so
+        uow.emit(ShipmentUpdated(deal_id, status))
     return shipment
 
 
@@ -61,6 +67,7 @@ async def open_dispute(uow: UnitOfWork, deal_id: int, actor_id: int, reason: str
                       created_at=uow.clock.now())
     uow.add(dispute)
     await uow.session.flush()
+    uow.emit(DisputeOpened(dispute.id, deal_id))
     return dispute
 
 
@@ -122,3 +129,34 @@ def _aspects(given: dict[str, int], ratee_role: str) -> dict[str, Any]:
     if unknown:
         raise DomainError(f"A {ratee_role} is rated on {', '.join(ASPECTS[ratee_role])}.")
     return {name: _stars(value) for name, value in given.items()}
+
+
+async def ask_party(uow: UnitOfWork, dispute_id: int, admin_id: int, party: str,
+                    question: str) -> None:
+    """An admin asks the buyer or the seller of a dispute a question (relayed to them)."""
+    await require_admin(uow, admin_id)
+    dispute, deal = await _dispute(uow, dispute_id)
+    if party not in (BUYER, SELLER) or not 3 <= len(question.strip()) <= 2000:
+        raise DomainError("Ask the buyer or the seller, in 3 to 2000 characters.")
+    to = deal.buyer_id if party == BUYER else deal.seller_id
+    uow.emit(DisputeQuestion(dispute.id, admin_id, to, question.strip()))
+
+
+async def answer_admins(uow: UnitOfWork, dispute_id: int, party_id: int, text: str) -> None:
+    """A party of a dispute answers the admins."""
+    dispute, deal = await _dispute(uow, dispute_id)
+    if party_id not in (deal.buyer_id, deal.seller_id):
+        raise NotFound("That dispute doesn't exist.")
+    if dispute.decided_at is not None:
+        raise Conflict("That dispute is decided already.")
+    if not 1 <= len(text.strip()) <= 2000:
+        raise DomainError("An answer has 1 to 2000 characters.")
+    uow.emit(DisputeQuestion(dispute.id, party_id, None, text.strip()))
+
+
+async def _dispute(uow: UnitOfWork, dispute_id: int) -> tuple[Dispute, Deal]:
+    dispute = await uow.session.get(Dispute, dispute_id)
+    deal = await uow.session.get(Deal, dispute.deal_id) if dispute else None
+    if dispute is None or deal is None:
+        raise NotFound("That dispute doesn't exist.")
+    return dispute, deal

@@ -23,3 +23,42 @@ class MessagePosted(Event):
     message_id: int
     sender_id: int
     recipient_id: int
+
+
+@dataclass(frozen=True)
+class OfferMade(Event):
+    """A new offer (a first one, a counter-offer or a quote) waits for the other party."""
+
+    offer_id: int
+
+
+@dataclass(frozen=True)
+class OfferClosed(Event):
+    """An open offer was accepted, declined, countered, withdrawn or expired."""
+
+    offer_id: int
+    status: str
+
+
+@dataclass(frozen=True)
+class DisputeOpened(Event):
+    dispute_id: int
+    deal_id: int
+
+
+@dataclass(frozen=True)
+class ShipmentUpdated(Event):
+    """The seller said where the goods are (dispatched, in transit, delayed)."""
+
+    deal_id: int
+    status: str
+
+
+@dataclass(frozen=True)
+class DisputeQuestion(Event):
+    """An admin asked a party of a dispute a question, or a party answered one."""
+
+    dispute_id: int
+    sender_id: int
+    recipient_id: int | None  # None: to the admins
+    text: str

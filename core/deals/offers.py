@@ -6,32 +6,57 @@ guarded in the database by a conditional update on the offer's status."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from core.catalog.events import ListingChanged
 from core.catalog.tables import Listing
 from core.catalog.views import viewable
+from core.deals import quality, timers
 from core.deals import terms as deal_terms
-from core.deals import timers
+from core.deals.events import OfferClosed, OfferMade
 from core.deals.process import BUYER, DEAL_PROCESS, OFFER_PROCESS, SELLER
 from core.deals.tables import Deal, Offer
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.money.model import Money
+from core.process import span
 from core.storage.uow import UnitOfWork
+
+PAYMENT_METHODS = {"escrow": "Escrow through Agora (card or bank transfer)",
+                   "direct": "Arranged directly between the parties (nothing held)"}
+EXPIRY_CHOICES = (timedelta(hours=24), timedelta(hours=48), timedelta(days=7))
 
 
 @dataclass(frozen=True)
 class Terms:
-    """What an offer proposes: quantity in the listing's unit, a price per unit."""
+    """What an offer proposes: quantity in the listing's unit, a price per unit, how and when
+    it is delivered and paid, and how long the other side has to answer."""
 
     quantity: Decimal
     price: Money
     incoterm: str | None = None
     place: str | None = None
+    delivery_from: date | None = None
+    delivery_to: date | None = None
+    payment_method: str = "escrow"
+    expires_in: timedelta | None = None  # the offer process's default (48 h) when None
+
+
+def terms_of_offer(offer: Offer) -> Terms:
+    """An offer's terms, as a counter-offer's form starts from them."""
+    return Terms(Decimal(offer.quantity_milli) / 1000, Money(offer.price_minor, offer.currency),
+                 offer.incoterm, offer.place, offer.delivery_from, offer.delivery_to,
+                 offer.payment_method)
+
+
+def changes(before: Terms, after: Terms) -> list[str]:
+    """The names of the terms that differ between two rounds (“what changed”)."""
+    return [f.name for f in fields(Terms) if f.name != "expires_in"
+            and getattr(before, f.name) != getattr(after, f.name)]
 
 
 async def make_offer(uow: UnitOfWork, listing_id: int, buyer_id: int, terms: Terms) -> Offer:
@@ -42,6 +67,22 @@ async def make_offer(uow: UnitOfWork, listing_id: int, buyer_id: int, terms: Ter
     if listing.status != "published":
         raise Conflict("That listing is not open for offers.")
     return await _new_offer(uow, listing, buyer_id, BUYER, terms, previous=None)
+
+
+async def quote(uow: UnitOfWork, listing_id: int, seller_id: int, buyer_id: int,
+                terms: Terms) -> Offer:
+    """The seller's offer to a buyer who asked for a quote (in their thread on the listing)."""
+    listing = await _listing(uow, listing_id)
+    if listing.seller_id != seller_id:
+        raise NotFound("That listing doesn't exist.")
+    if buyer_id == seller_id or listing.status != "published":
+        raise Conflict("That listing is not open for offers.")
+    return await _new_offer(uow, listing, buyer_id, SELLER, terms, previous=None)
+
+
+async def get(uow: UnitOfWork, offer_id: int, actor_id: int | None) -> tuple[Offer, str]:
+    """An offer and the actor's role in it (buyer or seller); NotFound for anyone else."""
+    return await _party(uow, offer_id, actor_id)
 
 
 async def counter(uow: UnitOfWork, offer_id: int, actor_id: int, terms: Terms) -> Offer:
@@ -75,6 +116,30 @@ async def accept(uow: UnitOfWork, offer_id: int, actor_id: int) -> Deal:
     (refused when not enough is left) and a deal is agreed — all in this transaction."""
     offer, role = await _party(uow, offer_id, actor_id)
     _check_other_side(offer, role, "accept-offer")
+    return await _agree(uow, offer)
+
+
+async def buy_now(uow: UnitOfWork, listing_id: int, buyer_id: int, terms: Terms) -> Deal:
+    """A fixed-price listing bought at its listed price: the buyer's offer is accepted at once
+    (the seller agreed to that price by listing it)."""
+    listing = await viewable(uow, listing_id, buyer_id)
+    if listing.negotiable:
+        raise Conflict("That listing's price is negotiable: make an offer instead.")
+    if terms.price != Money(listing.price_minor, listing.currency):
+        raise Conflict("The listed price changed a moment ago; look at the listing again.")
+    return await _agree(uow, await make_offer(uow, listing_id, buyer_id, terms))
+
+
+async def usual_terms(uow: UnitOfWork, buyer_id: int) -> Terms | None:
+    """The buyer's last offer's terms (their usual Incoterm and place, as a default)."""
+    last = (await uow.session.execute(select(Offer).where(
+        Offer.buyer_id == buyer_id, Offer.made_by == BUYER).order_by(Offer.id.desc()).limit(1)
+    )).scalar()
+    return terms_of_offer(last) if last is not None else None
+
+
+async def _agree(uow: UnitOfWork, offer: Offer) -> Deal:
+    """Close the offer as accepted, take its quantity from the stock and agree the deal."""
     await _close(uow, offer, "accepted")
     await _reserve(uow, offer.listing_id, offer.quantity_milli)
     now = uow.clock.now()
@@ -98,7 +163,26 @@ async def _terms_of(uow: UnitOfWork, offer: Offer) -> dict[str, Any]:
             "product": listing.product_type, "title": listing.title, "unit": listing.unit,
             "quantity": f"{quantity.normalize():f}", "unit_price": str(price.decimal),
             "currency": offer.currency, "incoterm": offer.incoterm, "place": offer.place,
-            "specs": dict(listing.specs or {}), "offer_id": offer.id}
+            "specs": dict(listing.specs or {}), "offer_id": offer.id,
+            "delivery_from": _iso(offer.delivery_from), "delivery_to": _iso(offer.delivery_to),
+            "payment_method": offer.payment_method,
+            "tolerance_percent": str(quality.QUANTITY_TOLERANCE_PERCENT),
+            "quality": quality.default_specs(listing.specs or {}, price),
+            "deadlines": deadlines()}
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def deadlines() -> dict[str, str]:
+    """Every deadline of the deal, in words, from the declared process (so they agree)."""
+    said = {"cancel-unpaid": "payment within {} of agreeing the terms (else cancelled)",
+            "cancel-not-shipped": "shipping within {} of payment (else cancelled and refunded)",
+            "auto-confirm": "delivery counts as confirmed {} after it, unless quality is reported",
+            "close-reviews": "ratings within {} of completion"}
+    return {t.fires: said[t.fires].format(span(t.after)) for t in DEAL_PROCESS.timers
+            if t.fires in said and t.state != "agreed"}
 
 
 async def expire_due(uow: UnitOfWork) -> list[int]:
@@ -119,14 +203,17 @@ async def _new_offer(uow: UnitOfWork, listing: Listing, buyer_id: int, made_by: 
     """An open offer, with its expiry timer running."""
     milli = _check_terms(listing, terms)
     now = uow.clock.now()
+    expires = now + (terms.expires_in or OFFER_PROCESS.timers_in("open")[0].after)
     offer = Offer(listing_id=listing.id, buyer_id=buyer_id, seller_id=listing.seller_id,
                   made_by=made_by, status=OFFER_PROCESS.initial, quantity_milli=milli,
                   price_minor=terms.price.amount, currency=terms.price.currency,
-                  incoterm=terms.incoterm, place=terms.place, previous_id=previous,
-                  expires_at=now + OFFER_PROCESS.timers_in("open")[0].after, created_at=now)
+                  incoterm=terms.incoterm, place=terms.place, delivery_from=terms.delivery_from,
+                  delivery_to=terms.delivery_to, payment_method=terms.payment_method,
+                  previous_id=previous, expires_at=expires, created_at=now)
     uow.add(offer)
     await uow.session.flush()
-    timers.start(uow, OFFER_PROCESS, offer.id, offer.status)
+    timers.start(uow, OFFER_PROCESS, offer.id, offer.status, due={"expire-offer": expires})
+    uow.emit(OfferMade(offer.id))
     return offer
 
 
@@ -137,6 +224,13 @@ def _check_terms(listing: Listing, terms: Terms) -> int:
         raise DomainError(f"Offers on this listing are in {listing.currency}.")
     if terms.price.amount <= 0:
         raise DomainError("The price must be more than zero.")
+    if terms.payment_method not in PAYMENT_METHODS:
+        raise DomainError("Choose escrow or arranging payment directly.")
+    if terms.delivery_from and terms.delivery_to and terms.delivery_to < terms.delivery_from:
+        raise DomainError("The delivery window ends before it starts.")
+    if terms.expires_in is not None and not (
+            timedelta(hours=1) <= terms.expires_in <= timedelta(days=14)):
+        raise DomainError("An offer stays open between 1 hour and 14 days.")
     milli = int(terms.quantity * 1000)
     if milli <= 0 or milli != terms.quantity * 1000:
         raise DomainError("The quantity must be a positive amount, at most 3 decimals.")
@@ -147,7 +241,7 @@ def _check_terms(listing: Listing, terms: Terms) -> int:
     return milli
 
 
-async def _party(uow: UnitOfWork, offer_id: int, actor_id: int) -> tuple[Offer, str]:
+async def _party(uow: UnitOfWork, offer_id: int, actor_id: int | None) -> tuple[Offer, str]:
     offer = await uow.session.get(Offer, offer_id)
     if offer is None:
         raise NotFound("That offer doesn't exist.")
@@ -179,6 +273,7 @@ async def _moved(uow: UnitOfWork, offer: Offer, status: str, reason: str | None 
         return False
     offer.status = status
     await timers.stop(uow, OFFER_PROCESS, offer.id, "open")
+    uow.emit(OfferClosed(offer.id, status))
     return True
 
 

@@ -13,6 +13,21 @@ BUYER, SELLER = "buyer", "seller"
 PARTY = (BUYER, SELLER)
 IN_PROGRESS = ("to_ship", "shipped", "delivered", "adjustment_proposed")
 
+# How each deal state reads on a card and in /deals.
+STATE_LABELS = {
+    "agreed": "agreed — both parties accept the terms",
+    "awaiting_payment": "terms accepted — waiting for the buyer's payment",
+    "to_ship": "paid — waiting for the seller to ship",
+    "shipped": "shipped",
+    "delivered": "delivered — waiting for the buyer to confirm",
+    "adjustment_proposed": "quality reported — a price adjustment waits for the seller",
+    "disputed": "in dispute — an admin decides",
+    "completed": "completed — rate each other",
+    "closed": "closed",
+    "cancelled": "cancelled",
+    "refunded": "refunded",
+}
+
 OFFER_PROCESS = Process(
     name="offer",
     initial="open",

@@ -2,18 +2,49 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from decimal import ROUND_HALF_UP, Decimal
 
-from core.deals.tables import Rating
+from sqlalchemy import func, or_, select, update
+
+from core.catalog.tables import SellerStats
+from core.deals.reputation import reputation
+from core.deals.tables import Deal, Dispute, Rating
 from core.storage.uow import UnitOfWork
+
+MARKET_MEAN = Decimal("4.0")  # the prior until the market has ratings of its own
 
 
 async def publish(uow: UnitOfWork, deal_id: int) -> int:
-    """Make a deal's ratings visible; returns how many were hidden."""
+    """Make a deal's ratings visible and refresh the ratees' reputation; returns how many
+    were hidden."""
     done = await uow.session.execute(update(Rating).where(
         Rating.deal_id == deal_id, Rating.published_at.is_(None))
         .values(published_at=uow.clock.now()).execution_options(synchronize_session=False))
+    ratees = (await uow.session.execute(select(Rating.ratee_id).where(
+        Rating.deal_id == deal_id))).scalars().all()
+    for account_id in sorted(set(ratees)):
+        await refresh(uow, account_id)
     return int(done.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def refresh(uow: UnitOfWork, account_id: int) -> None:
+    """The reputation cards and search show: a Bayesian average of published ratings, with
+    the number of completed deals (the demo seed writes the same row)."""
+    stars = await published_stars(uow, account_id)
+    mine = or_(Deal.seller_id == account_id, Deal.buyer_id == account_id)
+    completed = (await uow.session.execute(select(func.count(Deal.id)).where(
+        mine, Deal.status.in_(("completed", "closed"))))).scalar_one()
+    disputes = (await uow.session.execute(select(func.count(Dispute.id)).join(
+        Deal, Deal.id == Dispute.deal_id).where(mine))).scalar_one()
+    mean = (await uow.session.execute(select(func.avg(Rating.stars)).where(
+        Rating.published_at.is_not(None)))).scalar_one()
+    rep = reputation(stars, Decimal(str(mean)) if mean else MARKET_MEAN, completed, disputes)
+    stats = await uow.session.get(SellerStats, account_id)
+    if stats is None:
+        stats = SellerStats(account_id=account_id)
+        uow.add(stats)
+    stats.rating_x10 = int((rep.score * 10).quantize(Decimal(1), ROUND_HALF_UP))
+    stats.ratings, stats.deals = rep.ratings, rep.completed
 
 
 async def published_stars(uow: UnitOfWork, account_id: int) -> list[int]:

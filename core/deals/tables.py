@@ -3,7 +3,7 @@ agreement), and the timers that move waiting states on."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -38,6 +38,10 @@ class Offer(Base):
     currency: Mapped[str] = mapped_column(String(3))
     incoterm: Mapped[str | None] = mapped_column(String(8))
     place: Mapped[str | None] = mapped_column(String(120))
+    delivery_from: Mapped[date | None]
+    delivery_to: Mapped[date | None]
+    payment_method: Mapped[str] = mapped_column(String(12), default="escrow",
+                                                server_default="escrow")  # escrow | direct
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("offers.id"))
     reason: Mapped[str | None] = mapped_column(Text)
     expires_at: Mapped[datetime]
@@ -124,6 +128,10 @@ class ThreadMessage(Base):
     sender_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     text: Mapped[str] = mapped_column(Text)
     masked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A photo or document relayed with the message (stored by SHA-256 in the file store).
+    file_path: Mapped[str | None] = mapped_column(String(200))
+    file_name: Mapped[str | None] = mapped_column(String(200))
+    mime_type: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime]
 
 
@@ -174,4 +182,19 @@ class Rating(Base):
     aspects: Mapped[dict[str, Any]]
     comment: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class QualityReport(Base):
+    """What the buyer measured on delivery and the price adjustment the frozen terms give;
+    the seller accepts it (a split) or rejects it (a dispute)."""
+
+    __tablename__ = "quality_reports"
+
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    measured: Mapped[dict[str, Any]]
+    delivered_milli: Mapped[int | None] = mapped_column(BigId)
+    adjustment_minor: Mapped[int] = mapped_column(BigId)
+    answer: Mapped[str | None] = mapped_column(String(8))  # accepted | rejected
     created_at: Mapped[datetime]

@@ -6,9 +6,11 @@ or report the other."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from core.catalog.tables import Listing
 from core.catalog.views import viewable
 from core.deals.events import MessagePosted
 from core.deals.tables import Deal, Thread, ThreadMessage
@@ -16,6 +18,7 @@ from core.errors import DomainError, NotAllowed, NotFound
 from core.storage.uow import UnitOfWork
 
 PAGE = 20
+RFQ = "📝 Request for a quote: "  # how a buyer's request for a quote begins
 MAX_LENGTH = 2000
 HIDDEN = "[contact details hidden until a deal is agreed]"
 _CONTACTS = re.compile(
@@ -42,9 +45,19 @@ def mask(text: str) -> tuple[str, bool]:
     return _CONTACTS.sub(hide, text), found
 
 
-async def ask(uow: UnitOfWork, listing_id: int, buyer_id: int, text: str) -> ThreadMessage:
+async def ask(uow: UnitOfWork, listing_id: int, buyer_id: int, text: str,
+              file: SharedFile | None = None) -> ThreadMessage:
     """“Ask the seller”: the buyer's thread on this listing (opened once), with this message."""
-    listing = await viewable(uow, listing_id, buyer_id)
+    thread = await open_thread(uow, listing_id, buyer_id)
+    return await post(uow, thread.id, buyer_id, text, file)
+
+
+async def open_thread(uow: UnitOfWork, listing_id: int, buyer_id: int,
+                      any_status: bool = False) -> Thread:
+    """The buyer's thread on this listing, opened the first time (`any_status`: for a deal's
+    parties, whose listing may have sold out or closed since)."""
+    listing = await _any_listing(uow, listing_id) if any_status else \
+        await viewable(uow, listing_id, buyer_id)
     if listing.seller_id == buyer_id:
         raise NotAllowed("That is your own listing.")
     thread = (await uow.session.execute(select(Thread).where(
@@ -54,21 +67,35 @@ async def ask(uow: UnitOfWork, listing_id: int, buyer_id: int, text: str) -> Thr
                         created_at=uow.clock.now())
         uow.add(thread)
         await uow.session.flush()
-    return await post(uow, thread.id, buyer_id, text)
+    return thread
 
 
-async def post(uow: UnitOfWork, thread_id: int, sender_id: int, text: str) -> ThreadMessage:
-    """A message from one party to the other (masked before a deal); refused once blocked."""
+@dataclass(frozen=True)
+class SharedFile:
+    """A photo or document sent in a thread, already kept in the file store."""
+
+    path: str
+    name: str
+    mime_type: str
+
+
+async def post(uow: UnitOfWork, thread_id: int, sender_id: int, text: str,
+               file: SharedFile | None = None) -> ThreadMessage:
+    """A message (text, or a file with an optional caption) from one party to the other,
+    masked before a deal; refused once blocked."""
     thread = await _mine(uow, thread_id, sender_id)
     if thread.blocked_by is not None:
         raise NotAllowed("This conversation is blocked; no more messages can be sent.")
-    text = text.strip()
+    text = text.strip() or (f"📎 {file.name}" if file else "")
     if not text or len(text) > MAX_LENGTH:
         raise DomainError(f"A message has 1 to {MAX_LENGTH} characters.")
     masked = False
     if not await _agreed(uow, thread):
         text, masked = mask(text)
     message = ThreadMessage(thread_id=thread.id, sender_id=sender_id, text=text, masked=masked,
+                            file_path=file.path if file else None,
+                            file_name=file.name if file else None,
+                            mime_type=file.mime_type if file else None,
                             created_at=uow.clock.now())
     uow.add(message)
     await uow.session.flush()
@@ -95,7 +122,26 @@ async def block(uow: UnitOfWork, thread_id: int, actor_id: int, report: bool = F
     return thread
 
 
-async def _mine(uow: UnitOfWork, thread_id: int, account_id: int) -> Thread:
+async def get(uow: UnitOfWork, thread_id: int, account_id: int | None) -> Thread:
+    """A thread, for its two parties only."""
+    return await _mine(uow, thread_id, account_id)
+
+
+async def of_listing(uow: UnitOfWork, listing_id: int, buyer_id: int) -> Thread | None:
+    """The buyer's thread on a listing, if they have written."""
+    return (await uow.session.execute(select(Thread).where(
+        Thread.listing_id == listing_id, Thread.buyer_id == buyer_id))).scalar()
+
+
+async def file_of(uow: UnitOfWork, message_id: int) -> ThreadMessage:
+    """A message carrying a file (for relaying it; the reader is a party, checked by caller)."""
+    message = await uow.session.get(ThreadMessage, message_id)
+    if message is None or not message.file_path:
+        raise NotFound("That file is no longer there.")
+    return message
+
+
+async def _mine(uow: UnitOfWork, thread_id: int, account_id: int | None) -> Thread:
     thread = await uow.session.get(Thread, thread_id)
     if thread is None or account_id not in (thread.buyer_id, thread.seller_id):
         raise NotFound("That conversation doesn't exist.")
@@ -108,3 +154,10 @@ async def _agreed(uow: UnitOfWork, thread: Thread) -> bool:
         Deal.listing_id == thread.listing_id, Deal.buyer_id == thread.buyer_id,
         Deal.status != "cancelled").limit(1))
     return found.first() is not None
+
+
+async def _any_listing(uow: UnitOfWork, listing_id: int) -> Listing:
+    listing = await uow.session.get(Listing, listing_id)
+    if listing is None:
+        raise NotFound("That listing doesn't exist.")
+    return listing

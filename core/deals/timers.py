@@ -12,12 +12,15 @@ from core.process import Process
 from core.storage.uow import UnitOfWork
 
 
-def start(uow: UnitOfWork, process: Process, subject_id: int, state: str) -> None:
-    """The timers of `state`, due from now."""
+def start(uow: UnitOfWork, process: Process, subject_id: int, state: str,
+          due: dict[str, datetime] | None = None) -> None:
+    """The timers of `state`, due from now (or at the time `due` gives for a transition, as
+    an offer's own expiry)."""
     now = uow.clock.now()
     for timer in process.timers_in(state):
         uow.add(ProcessTimer(process=process.name, subject_id=subject_id, state=state,
-                             fires=timer.fires, due_at=now + timer.after))
+                             fires=timer.fires,
+                             due_at=(due or {}).get(timer.fires) or now + timer.after))
 
 
 async def stop(uow: UnitOfWork, process: Process, subject_id: int, state: str) -> None:

@@ -72,6 +72,9 @@ class PaymentsPort(Protocol):
 
     async def get(self, escrow_id: int, uow: UnitOfWork | None = None) -> EscrowView: ...
 
+    async def by_reference(self, reference: str, uow: UnitOfWork | None = None
+                           ) -> EscrowView | None: ...
+
     async def payable(self, escrow_id: int, account_id: int,
                       uow: UnitOfWork | None = None) -> EscrowView:
         """The escrow if this account may pay it now (NotAllowed, Conflict otherwise)."""

@@ -1,0 +1,40 @@
+"""Files that deal notices carry, rendered when the notice leaves (the outbox keeps only a
+reference): a photo or document relayed in a thread, and a version of a deal's terms as a PDF."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from core.catalog.media import FileStore
+from core.deals import threads
+from core.deals.tables import DealTerms
+from core.deals.terms_pdf import render_terms
+from core.errors import NotFound
+from core.notifications.dispatcher import Attachment, Resolver
+from core.storage.uow import UnitOfWork
+
+
+def resolvers(uow_factory: Callable[[], UnitOfWork], files: FileStore) -> dict[str, Resolver]:
+    """The attachment kinds deals render, for the dispatchers (wired by the composition root)."""
+
+    async def thread_file(key: str) -> Attachment:
+        async with uow_factory() as uow:
+            message = await threads.file_of(uow, int(key))
+        return Attachment(message.file_name or "file", files.read(message.file_path or ""),
+                          message.mime_type or "application/octet-stream")
+
+    async def deal_terms(key: str) -> Attachment:
+        async with uow_factory() as uow:
+            return await terms_file(uow, int(key))
+
+    return {"thread-file": thread_file, "deal-terms": deal_terms}
+
+
+async def terms_file(uow: UnitOfWork, version_id: int) -> Attachment:
+    """One version of a deal's terms as a PDF, named by deal and version."""
+    version = await uow.session.get(DealTerms, version_id)
+    if version is None:
+        raise NotFound("Those terms are no longer there.")
+    pdf = render_terms(version.body, version.sha256, version.version)
+    return Attachment(f"agora-deal-{version.deal_id}-terms-v{version.version}.pdf", pdf,
+                      "application/pdf")

@@ -1,0 +1,86 @@
+"""A person's deals and open offers, each with the one next step it needs from them (the
+`/deals` dashboard and the Slack App Home)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import case, or_, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from core.catalog.tables import Listing
+from core.deals.cards import quantity
+from core.deals.deals import total
+from core.deals.process import BUYER, DEAL_PROCESS, SELLER, STATE_LABELS
+from core.deals.tables import Deal, Offer, Rating
+from core.storage.tables import Account
+from core.storage.uow import UnitOfWork
+
+WAITING_ON_OTHERS = "nothing for you now"
+
+
+@dataclass(frozen=True)
+class DealRow:
+    id: int
+    title: str
+    role: str
+    status: str
+    status_label: str
+    total: str
+    counterpart: str
+    next_step: str  # what this person should do now, or WAITING_ON_OTHERS
+
+
+@dataclass(frozen=True)
+class OfferRow:
+    id: int
+    title: str
+    text: str  # “100 t at 220.00 EUR”
+    yours: bool  # True: you made it and wait; False: it waits for your answer
+
+
+async def my_deals(uow: UnitOfWork, account_id: int, limit: int = 20) -> list[DealRow]:
+    """This person's deals, newest first, with the next step each needs from them."""
+    stmt = (select(Deal, Listing.title, Account.display_name).join(Listing, Listing.id == Deal.listing_id)
+            .join(Account, Account.id == _other(account_id))
+            .where(or_(Deal.buyer_id == account_id, Deal.seller_id == account_id))
+            .order_by(Deal.updated_at.desc(), Deal.id.desc()).limit(limit))
+    rows = (await uow.session.execute(stmt)).all()
+    rated = set((await uow.session.execute(select(Rating.deal_id).where(
+        Rating.rater_id == account_id))).scalars())
+    return [DealRow(deal.id, title, role := (BUYER if deal.buyer_id == account_id else SELLER),
+                    deal.status, STATE_LABELS.get(deal.status, deal.status), total(deal).plain(),
+                    name, next_step(deal, role, deal.id in rated))
+            for deal, title, name in rows]
+
+
+def _other(account_id: int) -> ColumnElement[int]:
+    """The other party's account id, in SQL."""
+    return case((Deal.buyer_id == account_id, Deal.seller_id), else_=Deal.buyer_id)
+
+
+def next_step(deal: Deal, role: str, rated: bool) -> str:
+    """The one thing this party should do now (the process's first labelled step for them)."""
+    if deal.status == "agreed":
+        return "Read and accept the terms"
+    if deal.status == "awaiting_payment":
+        return "Pay into escrow" if role == BUYER else WAITING_ON_OTHERS
+    if deal.status == "completed":
+        return WAITING_ON_OTHERS if rated else "Rate the other party"
+    steps = [t for t in DEAL_PROCESS.next_actions(deal.status, role)
+             if t.name not in ("dispute", "cancel-deal")]
+    return steps[0].label if steps else WAITING_ON_OTHERS
+
+
+async def open_offers(uow: UnitOfWork, account_id: int) -> list[OfferRow]:
+    """Open offers this person made or must answer."""
+    stmt = (select(Offer, Listing.title, Listing.unit).join(Listing, Listing.id == Offer.listing_id)
+            .where(Offer.status == "open",
+                   or_(Offer.buyer_id == account_id, Offer.seller_id == account_id))
+            .order_by(Offer.id.desc()).limit(20))
+    found = []
+    for offer, title, unit in (await uow.session.execute(stmt)).all():
+        mine = (offer.made_by == BUYER) == (offer.buyer_id == account_id)
+        found.append(OfferRow(offer.id, title, f"{quantity(offer.quantity_milli, unit)} at "
+                              f"{total(offer).plain()}", mine))  # type: ignore[arg-type]
+    return found

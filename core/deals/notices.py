@@ -1,0 +1,205 @@
+"""What each party of a negotiation or deal is told, and with which next steps: event handlers
+that write to the outbox in the emitting transaction, so a notice is never lost or doubled."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from core.accounts.service import admin_accounts
+from core.actions import Action, ActionRows, Intent
+from core.catalog.tables import Listing
+from core.clock import local_time
+from core.deals import cards
+from core.deals.events import (
+    DealMoved,
+    DisputeOpened,
+    DisputeQuestion,
+    MessagePosted,
+    OfferClosed,
+    OfferMade,
+    ShipmentUpdated,
+)
+from core.deals.process import BUYER, DEAL_PROCESS, SELLER
+from core.deals.tables import Deal, DealTerms, Dispute, Offer, Shipment, Thread, ThreadMessage
+from core.deals.threads import RFQ
+from core.notifications.outbox import notify, recipients
+from core.storage.tables import Account
+from core.storage.uow import UnitOfWork
+
+# What each party hears when a deal enters a state: (to the buyer, to the seller); "" says nothing.
+MOVED = {
+    "awaiting_payment": ("📄 Both accepted the terms. Pay {total} into escrow by {due}.",
+                         "📄 Both accepted the terms. The buyer pays {total} by {due}."),
+    "to_ship": ("📦 Your payment is held. The seller ships by {due}.",
+                "💰 The buyer's payment of {total} is held in escrow. Ship by {due}."),
+    "shipped": ("🚚 Your goods are on the way. Confirm when they arrive, or report what you "
+                "measured.", ""),
+    "delivered": ("📬 Marked delivered. Confirm receipt and quality, or report measured values; "
+                  "silence confirms it on {due}.", "📬 Marked delivered. The buyer confirms by {due}."),
+    "adjustment_proposed": ("🔬 Your quality report went to the seller with the adjustment.",
+                            "🔬 The buyer reported the quality outside the agreed tolerances. "
+                            "Accept the price adjustment, or reject it (an admin then decides)."),
+    "completed": ("✅ Deal completed. Rate the seller — ratings show once both rated.",
+                  "✅ Deal completed: the escrow is released to you minus commission. Rate the "
+                  "buyer — ratings show once both rated."),
+    "cancelled": ("❌ The deal was cancelled (not paid in time, or by a party). Nothing was charged.",
+                  "❌ The deal was cancelled; its quantity is back on your listing."),
+    "refunded": ("↩ The deal ended with a full refund to you.", "↩ The deal ended with a full "
+                 "refund to the buyer."),
+    "disputed": ("⚖ The deal is in dispute; an admin will decide and may ask you questions.",
+                 "⚖ The deal is in dispute; an admin will decide and may ask you questions."),
+}
+
+
+def deal_button(deal_id: int) -> Action:
+    return Action(Intent.VIEW_DEAL, "🤝 Open the deal", str(deal_id))
+
+
+def next_steps(deal: Deal, role: str) -> ActionRows:
+    """The steps this party may take now, as buttons, then the deal itself."""
+    steps = [Action(Intent.DEAL_STEP, t.label, f"{deal.id}:{t.name}")
+             for t in DEAL_PROCESS.next_actions(deal.status, role)
+             if t.name not in ("cancel-deal", "dispute")]
+    if deal.status == "awaiting_payment" and role == BUYER:
+        steps.insert(0, Action(Intent.DEAL_STEP, "💳 Pay", f"{deal.id}:pay"))
+    if deal.status == "agreed":
+        steps.insert(0, Action(Intent.DEAL_STEP, "📄 Read and accept the terms",
+                               f"{deal.id}:accept-terms"))
+    if deal.status == "completed":
+        steps.insert(0, Action(Intent.RATE_DEAL, "⭐ Rate", str(deal.id)))
+    return [[step] for step in steps] + [[deal_button(deal.id)]]
+
+
+async def on_offer_made(uow: UnitOfWork, event: OfferMade) -> None:
+    """The other party gets the offer card with accept, counter and decline."""
+    offer = await uow.session.get(Offer, event.offer_id)
+    listing = await uow.session.get(Listing, offer.listing_id) if offer else None
+    if offer is None or listing is None:
+        return
+    to = offer.seller_id if offer.made_by == BUYER else offer.buyer_id
+    await recipients(uow, {offer.buyer_id, offer.seller_id})
+    previous = await uow.session.get(Offer, offer.previous_id) if offer.previous_id else None
+    reader = await uow.session.get(Account, to)
+    await notify(uow, to, cards.offer_text(offer, listing, previous, uow.policy, reader), buttons=[
+        [Action(Intent.ANSWER_OFFER, "✅ Accept", f"accept:{offer.id}"),
+         Action(Intent.COUNTER_OFFER, "↔ Counter", str(offer.id))],
+        [Action(Intent.ANSWER_OFFER, "✖ Decline", f"decline:{offer.id}")]])
+
+
+async def on_offer_closed(uow: UnitOfWork, event: OfferClosed) -> None:
+    """Accepted: both hear of the deal and get its terms; declined, withdrawn or expired: the
+    party who waits is told (both, for an expiry)."""
+    offer = await uow.session.get(Offer, event.offer_id)
+    listing = await uow.session.get(Listing, offer.listing_id) if offer else None
+    if offer is None or listing is None or event.status == "countered":
+        return
+    maker = offer.buyer_id if offer.made_by == BUYER else offer.seller_id
+    other = offer.seller_id if maker == offer.buyer_id else offer.buyer_id
+    title = f"#{offer.id} on “{listing.title}”"
+    if event.status == "accepted":
+        await _agreed(uow, offer, listing)
+    elif event.status == "declined":
+        why = f" Reason: {offer.reason}" if offer.reason else ""
+        await notify(uow, maker, f"✖ Your offer {title} was declined.{why}")
+    elif event.status == "withdrawn":
+        await notify(uow, other, f"↩ Offer {title} was withdrawn.")
+    elif event.status == "expired":
+        for party in (maker, other):
+            await notify(uow, party, f"⌛ Offer {title} expired without an answer.",
+                         buttons=[[Action(Intent.VIEW_LISTING, "View the listing",
+                                          str(listing.id))]])
+
+
+async def _agreed(uow: UnitOfWork, offer: Offer, listing: Listing) -> None:
+    deal = (await uow.session.execute(select(Deal).where(Deal.offer_id == offer.id))).scalar()
+    version = (await uow.session.execute(select(DealTerms).where(
+        DealTerms.deal_id == deal.id))).scalars().first() if deal else None
+    if deal is None or version is None:
+        return
+    for party in (deal.buyer_id, deal.seller_id):
+        role = BUYER if party == deal.buyer_id else SELLER
+        await notify(uow, party, f"🤝 Offer #{offer.id} accepted: deal #{deal.id} for "
+                     f"“{listing.title}” ({cards.quantity(deal.quantity_milli, listing.unit)}) is "
+                     f"agreed. The terms are attached (SHA-256 {version.sha256[:12]}…): read "
+                     "them and accept; payment opens once both have.",
+                     buttons=next_steps(deal, role),
+                     attachment={"kind": "deal-terms", "key": str(version.id)})
+
+
+async def on_deal_moved(uow: UnitOfWork, event: DealMoved) -> None:
+    """Both parties hear what the new state asks of them, with their next steps."""
+    said = MOVED.get(event.target)
+    deal = await uow.session.get(Deal, event.deal_id)
+    if said is None or deal is None or event.target == event.source:
+        return
+    await recipients(uow, {deal.buyer_id, deal.seller_id})
+    timer = next(iter(DEAL_PROCESS.timers_in(event.target)), None)
+    due_at = uow.clock.now() + timer.after if timer else None
+    for party, text in zip((deal.buyer_id, deal.seller_id), said, strict=True):
+        if not text:
+            continue
+        reader = await uow.session.get(Account, party)
+        due = local_time(due_at, reader.timezone if reader else None) if due_at else ""
+        role = BUYER if party == deal.buyer_id else SELLER
+        await notify(uow, party, f"Deal #{deal.id}: " + text.format(
+            total=cards.total(deal).plain(), due=due), buttons=next_steps(deal, role))
+
+
+async def on_message_posted(uow: UnitOfWork, event: MessagePosted) -> None:
+    """Relay a thread message to the other party, on their own channel, with Reply."""
+    message = await uow.session.get(ThreadMessage, event.message_id)
+    thread = await uow.session.get(Thread, event.thread_id)
+    sender = await uow.session.get(Account, event.sender_id)
+    listing = await uow.session.get(Listing, thread.listing_id) if thread else None
+    if message is None or thread is None or listing is None:
+        return
+    note = "\n(Contact details are hidden until a deal is agreed.)" if message.masked else ""
+    name = sender.display_name if sender else "?"
+    file = {"kind": "thread-file", "key": str(message.id)} if message.file_path else None
+    buttons = [[Action(Intent.REPLY_THREAD, "↩ Reply", str(thread.id))]]
+    if message.text.startswith(RFQ) and event.recipient_id == thread.seller_id:
+        buttons.insert(0, [Action(Intent.SEND_QUOTE, "💶 Send a quote", str(thread.id))])
+    await notify(uow, event.recipient_id, f"💬 {name} about “{listing.title}”:\n{message.text}"
+                 f"{note}", attachment=file, buttons=buttons)
+
+
+async def on_dispute_opened(uow: UnitOfWork, event: DisputeOpened) -> None:
+    """Every admin hears of a new dispute, with the button to decide it."""
+    dispute = await uow.session.get(Dispute, event.dispute_id)
+    if dispute is None:
+        return
+    for admin_id in await admin_accounts(uow):
+        await notify(uow, admin_id, f"⚖ Deal #{event.deal_id} is disputed: {dispute.reason}",
+                     buttons=[[Action(Intent.DECIDE_DISPUTE, "Decide", str(dispute.id))]])
+
+
+async def on_shipment_updated(uow: UnitOfWork, event: ShipmentUpdated) -> None:
+    """The buyer hears where the goods are (a delay with its new date, in their zone)."""
+    deal = await uow.session.get(Deal, event.deal_id)
+    shipment = await uow.session.get(Shipment, event.deal_id)
+    if deal is None or shipment is None:
+        return
+    reader = await uow.session.get(Account, deal.buyer_id)
+    eta = (f"; expected {local_time(shipment.expected_at, reader.timezone if reader else None)}"
+           if shipment.expected_at else "")
+    said = {"in_transit": "🚚 In transit", "delayed": "⏳ Delayed", "dispatched": "📦 Dispatched"}
+    note = f" — {shipment.note}" if shipment.note else ""
+    await notify(uow, deal.buyer_id, f"Deal #{deal.id}: {said.get(event.status, event.status)}"
+                 f" via {shipment.carrier}{eta}{note}.", buttons=[[deal_button(deal.id)]])
+
+
+async def on_dispute_question(uow: UnitOfWork, event: DisputeQuestion) -> None:
+    """An admin's question reaches the party (with Answer); a party's answer every admin."""
+    dispute = await uow.session.get(Dispute, event.dispute_id)
+    if dispute is None:
+        return
+    if event.recipient_id is not None:
+        await notify(uow, event.recipient_id, f"🛡 An admin asks about deal #{dispute.deal_id}'s "
+                     f"dispute:\n{event.text}", buttons=[[Action(
+                         Intent.ANSWER_DISPUTE, "↩ Answer", str(dispute.id))]])
+        return
+    name = (await uow.session.get(Account, event.sender_id))
+    for admin_id in await admin_accounts(uow):
+        await notify(uow, admin_id, f"🛡 {name.display_name if name else 'A party'} answers on "
+                     f"deal #{dispute.deal_id}'s dispute:\n{event.text}", buttons=[[Action(
+                         Intent.DECIDE_DISPUTE, "Open the dispute", str(dispute.id))]])

@@ -1,0 +1,86 @@
+"""Delivery and quality: the buyer confirms, or reports measured values; outside the frozen
+tolerances Agora proposes a price adjustment that the seller accepts (a split: partial refund
+and release) or rejects (a dispute)."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import update
+
+from core.deals import deals, quality, terms
+from core.deals.events import DisputeOpened
+from core.deals.process import BUYER, SELLER
+from core.deals.tables import Deal, Dispute, QualityReport
+from core.errors import Conflict, DomainError, NotAllowed
+from core.money.model import Money
+from core.storage.uow import UnitOfWork
+
+MEASURABLE = {"moisture": "%", "ash": "%", "ncv": "MJ/kg"}
+
+
+async def report(uow: UnitOfWork, deal_id: int, buyer_id: int, measured: dict[str, str],
+                 delivered: str | None = None) -> QualityReport:
+    """Record what arrived; within tolerance the deal completes, outside it an adjustment is
+    proposed to the seller (deviation * agreed penalty * quantity, never below zero)."""
+    deal = await deals.get(uow, deal_id, buyer_id)
+    if await deals.role_of(uow, deal, buyer_id) != BUYER:
+        raise NotAllowed("Only the buyer reports what arrived.")
+    values = {name: _number(name, text) for name, text in measured.items() if text not in (None, "")}
+    body = (await terms.current(uow, deal_id)).body  # type: ignore[union-attr]
+    price = Money(deal.price_minor, deal.currency)
+    agreed = Decimal(deal.quantity_milli) / 1000
+    arrived = _number("delivered quantity", delivered) if delivered else agreed
+    cost = quality.adjustment(quality.specs_of(body, deal.currency), values, arrived, deal.currency)
+    cost = cost + quality.shortfall(agreed, arrived, Decimal(str(body.get(
+        "tolerance_percent") or quality.QUANTITY_TOLERANCE_PERCENT)), price)
+    cost = Money(min(cost.amount, deals.total(deal).amount - 1), deal.currency)
+    row = QualityReport(deal_id=deal_id, measured={k: str(v) for k, v in values.items()},
+                        delivered_milli=int(arrived * 1000), adjustment_minor=max(cost.amount, 0),
+                        created_at=uow.clock.now())
+    uow.add(row)
+    await uow.session.flush()
+    await deals.take(uow, deal_id, "report-quality" if row.adjustment_minor else
+                     "confirm-receipt", buyer_id)
+    return row
+
+
+async def answer(uow: UnitOfWork, deal_id: int, seller_id: int, accept: bool) -> Deal:
+    """The seller accepts the adjustment (completion: refund it, release the rest) or rejects
+    it (the deal goes to a dispute an admin decides)."""
+    deal = await deals.get(uow, deal_id, seller_id)
+    if await deals.role_of(uow, deal, seller_id) != SELLER:
+        raise NotAllowed("Only the seller answers a price adjustment.")
+    answered = await uow.session.execute(update(QualityReport).where(
+        QualityReport.deal_id == deal_id, QualityReport.answer.is_(None))
+        .values(answer="accepted" if accept else "rejected")
+        .execution_options(synchronize_session=False))
+    if answered.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("That adjustment was answered already.")
+    await deals.take(uow, deal_id, "accept-adjustment" if accept else "reject-adjustment",
+                     seller_id)
+    if not accept:
+        row = await uow.session.get(QualityReport, deal_id)
+        amount = Money(row.adjustment_minor if row else 0, deal.currency)
+        dispute = Dispute(deal_id=deal_id, opened_by=seller_id, created_at=uow.clock.now(),
+                          reason=f"The seller rejected the buyer's quality adjustment of {amount}.")
+        uow.add(dispute)
+        await uow.session.flush()
+        uow.emit(DisputeOpened(dispute.id, deal_id))
+    return deal
+
+
+async def accepted_refund(uow: UnitOfWork, deal_id: int) -> int | None:
+    """The buyer's refund from an accepted adjustment, in minor units (for the money layer)."""
+    row = await uow.session.get(QualityReport, deal_id)
+    return row.adjustment_minor if row is not None and row.answer == "accepted" else None
+
+
+def _number(name: str, text: str) -> Decimal:
+    try:
+        value = Decimal(str(text).replace(",", ".").strip())
+    except InvalidOperation:
+        raise DomainError(f"The {name} is a number, like 9.5.") from None
+    if not value.is_finite() or value < 0 or value > 10**9:
+        raise DomainError(f"The {name} is a number from 0 up.")
+    return value
