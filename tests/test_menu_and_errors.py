@@ -73,8 +73,9 @@ async def test_the_home_view_shows_the_profile_and_the_menu_without_changing_any
     await finish_registration(user, mailbox)
     home = await app.engine.home(Envelope("terminal", "ann", "ann", Text("")))
     assert "👤 Ann · Baltic Pellets" in home[0].text
-    assert "💼 Your wallet" in home[1].text
-    assert "Main menu" in home[2].text
+    assert "🤝 Your deals" in home[1].text and "No deals yet" in home[1].text
+    assert "💼 Your wallet" in home[2].text
+    assert "Main menu" in home[3].text
 
 
 async def test_a_refusal_from_any_step_is_answered_politely_with_cores_follow_ups(app):

@@ -2,7 +2,7 @@
 
 from conversations.flow import Entry
 from conversations.flows.linking import link
-from conversations.flows.market import MARKET_FLOWS
+from conversations.flows.market import DEAL_FLOWS, MARKET_FLOWS
 from conversations.flows.money import MONEY_FLOWS
 from conversations.flows.onboarding import notifications, onboarding
 from conversations.flows.profile import profile
@@ -10,5 +10,5 @@ from conversations.flows.registration import registration, verify_email
 
 ALL_FLOWS: list[Entry] = [
     registration, verify_email, onboarding, notifications, profile, link,
-    *MARKET_FLOWS, *MONEY_FLOWS,
+    *MARKET_FLOWS, *DEAL_FLOWS, *MONEY_FLOWS,
 ]

@@ -44,12 +44,22 @@ async def _card(ctx: Ctx, listing: views.Listing, media: list[views.ListingMedia
     mine = listing.seller_id == ctx.account_id
     watched = ctx.account is not None and await watching.is_watching(
         ctx.uow, ctx.account.id, listing.id)
-    options = [("☆ Remove from watchlist" if watched else "⭐ Save to watchlist", "watch"),
-               ("🌱 How the carbon estimate works", "carbon")]
+    options = _trade_buttons(listing) if not mine and listing.status == "published" else []
+    options += [("☆ Remove from watchlist" if watched else "⭐ Save to watchlist", "watch"),
+                ("🌱 How the carbon estimate works", "carbon")]
     if any(m.kind == "document" for m in media):
         options.append(("📄 Documents", "docs"))
     return Reply(await card(ctx.uow, listing, show_status=mine),
                  rows(*options, *_done(ctx), per_row=2))
+
+
+def _trade_buttons(listing: views.Listing) -> list[tuple[str, str]]:
+    """Ask the seller; Buy now at a fixed price, or an offer and a request for a quote."""
+    ask = ("💬 Ask the seller", f"@go:thread:l{listing.id}")
+    if not listing.negotiable:
+        return [("🛒 Buy now", f"@go:offer:b{listing.id}"), ask]
+    return [("💶 Make an offer", f"@go:offer:l{listing.id}"), ask,
+            ("📝 Request a quote", f"@go:thread:r{listing.id}")]
 
 
 def _done(ctx: Ctx) -> tuple[tuple[str, str], ...]:

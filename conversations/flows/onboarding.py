@@ -12,16 +12,16 @@ from conversations.messages import Button, Reply
 from core.accounts import service as accounts
 
 TOUR_PAGES = {
-    # Only what is built today: offers, deals and the consultant market are still coming.
-    "seller": "📦 As a seller you list pellets, chips, biogas or biofuels in a few taps, see "
-    "what buyers search for in your region, and renew or edit listings from My listings.",
-    "buyer": "🔎 As a buyer you search in one line with typos forgiven, filter by price per MWh, "
-    "distance and certification, keep a watchlist, and save searches to get alerts.",
+    # Only what is built today: the consultant market is still coming.
+    "seller": "📦 As a seller you list pellets, chips, biogas or biofuels in a few taps, answer "
+    "buyers' questions and offers, and are paid from escrow once delivery is confirmed.",
+    "buyer": "🔎 As a buyer you search in one line with typos forgiven, ask sellers, make offers "
+    "and counter-offers, pay into escrow, and release the money once the goods arrive as agreed.",
     "consultant": "🎓 The consultant marketplace is being built: your profile, rates and "
     "bookings arrive in a coming release.",
     "seeker": "🧑‍💼 Finding and booking consultants is being built and arrives in a coming "
     "release.",
-    "admin": "🛡 As an admin you review listings waiting for moderation.",
+    "admin": "🛡 As an admin you review listings waiting for moderation and decide disputes.",
 }
 
 

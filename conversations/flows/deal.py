@@ -1,0 +1,158 @@
+"""A deal in chat: its card (what, how much, where it stands in lifecycle, payment and
+shipment) with the steps this person may take now, and `/deals`, every deal and open offer
+with the one next step each needs."""
+
+from __future__ import annotations
+
+from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
+from conversations.messages import (
+    Button,
+    Choice,
+    Inbound,
+    ListItem,
+    ListPage,
+    Outbound,
+    Reply,
+    action_button,
+    rows,
+)
+from core.actions import Intent
+from core.deals import cards, dashboard, deals, threads
+from core.deals import views as deal_views
+from core.deals.notices import next_steps
+from core.deals.process import DEAL_PROCESS
+from core.errors import NotFound
+from core.ids import parse_id
+from core.money.ports import EscrowView
+
+
+def payment_text(view: EscrowView | None, status: str) -> str:
+    """The deal's payment status, from the money layer (never stored on the deal)."""
+    if view is None:
+        return "cancelled before payment" if status == "cancelled" else \
+            "opens once both parties accept the terms"
+    if view.direct:
+        return "arranged directly between you — Agora holds nothing (no buyer protection)"
+    return {"awaiting_payment": f"{view.amount.plain()} awaiting the buyer's payment",
+            "held": f"{view.amount.plain()} held in escrow",
+            "released": f"released to the seller (commission {view.commission.plain()})",
+            "refunded": "refunded to the buyer",
+            }.get(view.state, view.state.replace("_", " "))
+
+
+async def deal_card(ctx: Ctx, deal_id: int) -> Reply:
+    """The card with this person's next steps, the thread, and what else applies."""
+    view = await deal_views.deal_view(ctx.uow, deal_id, ctx.account_id)
+    deal = view.deal
+    assert ctx.services.payments is not None
+    escrow = await ctx.services.payments.by_reference(deals.reference(deal.id), ctx.uow)
+    text = cards.deal_text(deal, view.title, view.unit, view.shipment,
+                           payment_text(escrow, deal.status), ctx.account, view.counterpart,
+                           view.role)
+    if view.terms is not None:
+        text += (f"\nTerms: version {view.terms.version}, SHA-256 {view.terms.sha256[:16]}…")
+    if view.dispute is not None:
+        text += f"\nDispute: {view.dispute.reason}" + (
+            f" — decided: {view.dispute.outcome} ({view.dispute.decision})"
+            if view.dispute.outcome else "")
+    buttons = [tuple(action_button(a) for a in row) for row in next_steps(deal, view.role)[:-1]]
+    if deal.status == "completed" and view.rated:
+        buttons = [row for row in buttons if "Rate" not in row[0].label]
+    return Reply(text, (*buttons, *await _more(ctx, view)))
+
+
+async def _more(ctx: Ctx, view: deal_views.DealView) -> tuple[tuple[Button, ...], ...]:
+    deal, more = view.deal, []
+    if view.role in ("buyer", "seller"):
+        thread = await threads.of_listing(ctx.uow, deal.listing_id, deal.buyer_id)
+        if thread is not None:
+            more.append(("💬 Messages", f"@go:thread:{thread.id}"))
+        if view.role == "seller" and deal.status == "shipped":
+            more.append(("🚚 Shipment update", f"@go:deal_step:{deal.id}:update"))
+        for name in ("dispute", "cancel-deal"):
+            if any(t.name == name for t in DEAL_PROCESS.next_actions(deal.status, view.role)):
+                label = "⚖ Open a dispute" if name == "dispute" else "✖ Cancel the deal"
+                more.append((label, f"@go:deal_step:{deal.id}:{name}"))
+    if view.terms is not None:
+        more.append(("📄 Terms (PDF)", f"@go:deal_step:{deal.id}:terms"))
+    return rows(*more, ("✔ Done", "done"), per_row=2)
+
+
+async def _card_prompt(ctx: Ctx) -> list[Outbound]:
+    try:
+        return [await deal_card(ctx, int(ctx.data["deal_id"]))]
+    except NotFound as exc:
+        return [Reply(str(exc), rows(("✔ Done", "done")))]
+
+
+async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
+    if ctx.data.get("from_list"):
+        return Next(state="list", remember=False)
+    return Next.end(menu=False)
+
+
+async def _deal_start(ctx: Ctx) -> Next | None:
+    deal_id = parse_id(str(ctx.data.get("args") or ""))
+    if deal_id is None:
+        return Next.end(Reply("Which deal? Open one from /deals.", kind="error"))
+    ctx.data["deal_id"] = deal_id
+    return None
+
+
+deal_flow = Flow(
+    name="deal", title="a deal", first="card", on_start=_deal_start,
+    intents={Intent.VIEW_DEAL: "{arg}"},
+    help="A deal's card: where it stands and what you can do next.",
+    states={"card": Ask(prompt=_card_prompt, on=_on_card)},
+)
+
+
+async def deals_text(ctx: Ctx) -> str:
+    """Every deal with its next step, and open offers (also the Slack App Home's section)."""
+    assert ctx.account is not None
+    mine = await dashboard.my_deals(ctx.uow, ctx.account.id)
+    waiting = await dashboard.open_offers(ctx.uow, ctx.account.id)
+    lines = ["🤝 Your deals", *(f"#{d.id} {d.title} — {d.total} · {d.status_label} · next: "
+                                f"{d.next_step}" for d in mine)]
+    if not mine:
+        lines.append("No deals yet: open a listing and make an offer.")
+    for o in waiting:
+        lines.append(f"💶 Offer #{o.id} {o.title}: {o.text} — "
+                     + ("waiting for the other side" if o.yours else "waiting for your answer"))
+    return "\n".join(lines)
+
+
+async def _list(ctx: Ctx) -> list[Outbound]:
+    assert ctx.account is not None
+    mine = await dashboard.my_deals(ctx.uow, ctx.account.id)
+    waiting = await dashboard.open_offers(ctx.uow, ctx.account.id)
+    items = [ListItem(f"#{d.id} {d.title} · {d.total}", f"{d.status_label} · next: {d.next_step}"
+                      f" · with {d.counterpart}", Button("Open", f"d:{d.id}")) for d in mine]
+    items += [ListItem(f"💶 Offer #{o.id} {o.title}", o.text + (" · waiting for them" if o.yours
+                       else " · waiting for you"), Button("Open", f"o:{o.id}")) for o in waiting]
+    if not items:
+        return [Reply("No deals or open offers yet. Find a listing with /search and make an "
+                      "offer.", rows(("🔎 Search", "@go:search"), ("✔ Done", "done")))]
+    return [ListPage("🤝 Your deals and offers", tuple(items), 1, 1),
+            Reply("Open one, or Done.", rows(("✔ Done", "done")))]
+
+
+async def _on_list(ctx: Ctx, msg: Inbound) -> Next:
+    data = msg.data if isinstance(msg, Choice) else ""
+    number = parse_id(data[2:])
+    if data.startswith("d:") and number is not None:
+        ctx.data.update(deal_id=number, from_list=True)
+        return Next(state="card")
+    if data.startswith("o:") and number is not None:
+        return Next(state="", start="offer_answer", start_data={"args": f"view:{number}"})
+    return Next.end(menu=False)
+
+
+deals_flow = Flow(
+    name="deals", title="your deals", first="list", commands=("deals",),
+    summary="Your deals and offers, with what each needs from you",
+    menu=(MenuEntry("🤝 My deals", ("seller", "buyer"), 25),),
+    intents={Intent.MY_DEALS: ""},
+    help="Every deal and open offer, with the one next step each needs from you.",
+    states={"list": Ask(prompt=_list, on=_on_list), "card": Ask(prompt=_card_prompt, on=_on_card)},
+)

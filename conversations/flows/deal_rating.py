@@ -1,0 +1,192 @@
+"""Rating the other party after a deal (double-blind: shown once both rated or the window
+closed), and the admins' dispute desk: the queue, a dispute with its thread and terms, a
+question to either party, and the decision that moves the money."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from conversations.fields import ChoiceField, DecimalField, TextField
+from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
+from conversations.forms import Form
+from conversations.messages import Choice, Inbound, ListItem, ListPage, Outbound, Reply, Text, rows
+from core.actions import Intent
+from core.deals import after_sale
+from core.deals import views as deal_views
+from core.deals.after_sale import ASPECTS
+from core.deals.process import BUYER, SELLER
+from core.errors import DomainError
+from core.ids import parse_id
+from core.money.model import Money
+
+STARS = [(str(n), "★" * n) for n in range(5, 0, -1)]
+
+
+async def _rate_start(ctx: Ctx) -> Next | None:
+    deal_id = parse_id(str(ctx.data.get("args") or ""))
+    if deal_id is None:
+        return Next.end(Reply("Which deal? Rate it from its card in /deals.", kind="error"))
+    view = await deal_views.deal_view(ctx.uow, deal_id, ctx.account_id)
+    if view.role not in (BUYER, SELLER) or view.rated:
+        return Next.end(Reply("You have rated this deal already." if view.rated else
+                              "Only the parties rate a deal."), menu=False)
+    ctx.data.update(deal_id=deal_id, ratee=SELLER if view.role == BUYER else BUYER)
+    return None
+
+
+def _rate_form(ctx: Ctx) -> Form:
+    ratee = ctx.data.get("ratee", SELLER)
+    aspects = [ChoiceField(name, name.capitalize(), choices=STARS, required=False)
+               for name in ASPECTS[ratee]]
+    return Form("rating", f"Rate the {ratee}", [
+        ChoiceField("stars", "Overall", choices=STARS), *aspects,
+        TextField("comment", "A comment (shown with your rating)", max_length=1000,
+                  required=False, multiline=True)], submit_label="Send rating")
+
+
+async def _rated(ctx: Ctx, values: dict[str, Any]) -> Next:
+    assert ctx.account is not None
+    aspects = {n: int(values[n]) for n in ASPECTS[ctx.data["ratee"]] if values.get(n)}
+    await after_sale.rate(ctx.uow, ctx.data["deal_id"], ctx.account.id, int(values["stars"]),
+                          aspects, values.get("comment") or "")
+    return Next.end(Reply("⭐ Thank you. Your rating shows once the other party has rated too, "
+                          "or when the rating window closes."))
+
+
+rate_flow = Flow(
+    name="rate", title="a rating", first="form", on_start=_rate_start,
+    intents={Intent.RATE_DEAL: "{arg}"},
+    help="Rate the other party 1–5 overall and on each aspect; optional comment.",
+    states={"form": FormState(form=_rate_form, done=_rated)},
+)
+
+
+async def _queue(ctx: Ctx) -> list[Outbound]:
+    found = await deal_views.open_disputes(ctx.uow, ctx.account_id)
+    if not found:
+        return [Reply("⚖ No open disputes.", rows(("✔ Done", "done")))]
+    items = tuple(ListItem(f"Dispute #{d.id} · deal #{d.deal_id} · {title}", d.reason[:120],
+                           None) for d, title in found)
+    return [ListPage("⚖ Open disputes, oldest first", items, 1, 1),
+            Reply("Open one:", rows(*((f"#{d.id}", f"x:{d.id}") for d, _ in found[:12]),
+                                    ("✔ Done", "done"), per_row=3))]
+
+
+async def _on_queue(ctx: Ctx, msg: Inbound) -> Next:
+    data = msg.data if isinstance(msg, Choice) else ""
+    if data.startswith("x:") and (number := parse_id(data[2:])) is not None:
+        ctx.data["dispute_id"] = number
+        return Next(state="dispute")
+    return Next.end()
+
+
+async def _dispute_prompt(ctx: Ctx) -> list[Outbound]:
+    dispute, view, said = await deal_views.dispute_view(ctx.uow, ctx.data["dispute_id"],
+                                                        ctx.account_id)
+    deal = view.deal
+    lines = [f"⚖ Dispute #{dispute.id} on deal #{deal.id}: {view.title}", view.counterpart,
+             f"Reason: {dispute.reason}"]
+    if view.terms is not None:
+        lines.append(f"Terms v{view.terms.version}, SHA-256 {view.terms.sha256[:16]}… "
+                     f"(/deal_terms from the deal card)")
+    if view.quality is not None:
+        lines.append(f"Quality report: {view.quality.measured}, adjustment "
+                     f"{Money(view.quality.adjustment_minor, deal.currency).plain()}")
+    lines += ["Messages:", *(said or ["(none)"])]
+    if dispute.decided_at is not None:
+        return [Reply("\n".join([*lines, f"Decided: {dispute.outcome}."]), rows(("✔ Done", "done")))]
+    return [Reply("\n".join(lines), rows(
+        ("❓ Ask the buyer", "ask:buyer"), ("❓ Ask the seller", "ask:seller"),
+        ("✅ Release to seller", "d:release"), ("↩ Refund buyer", "d:refund"),
+        ("➗ Split", "d:split"), ("📄 Terms", f"@go:deal_step:{deal.id}:terms"), per_row=2))]
+
+
+async def _on_dispute(ctx: Ctx, msg: Inbound) -> Next:
+    data = msg.data if isinstance(msg, Choice) else ""
+    verb, _, what = data.partition(":")
+    if verb == "ask" and what in (BUYER, SELLER):
+        ctx.data["party"] = what
+        return Next(state="ask")
+    if verb == "d" and what in ("release", "refund", "split"):
+        ctx.data["outcome"] = what
+        return Next(state="decide")
+    return Next.end()
+
+
+async def _ask_prompt(ctx: Ctx) -> list[Outbound]:
+    return [Reply(f"Type your question for the {ctx.data['party']}; they answer here.")]
+
+
+async def _on_ask(ctx: Ctx, msg: Inbound) -> Next:
+    assert ctx.account is not None
+    if not isinstance(msg, Text):
+        return Next.stay(Reply("Type the question.", kind="error"))
+    await after_sale.ask_party(ctx.uow, ctx.data["dispute_id"], ctx.account.id,
+                               ctx.data["party"], msg.text)
+    return Next(state="dispute", remember=False, replies=[Reply("❓ Sent.")])
+
+
+def _decide_form(ctx: Ctx) -> Form:
+    fields = [TextField("reasons", "Reasons (both parties see them)", min_length=5,
+                        max_length=2000, multiline=True)]
+    if ctx.data.get("outcome") == "split":
+        fields.insert(0, DecimalField("refund", "The buyer's refund", places=2,
+                                      minimum=Decimal("0.01")))
+    return Form("decide", f"Decide: {ctx.data.get('outcome')}", fields, submit_label="Decide")
+
+
+async def _decided(ctx: Ctx, values: dict[str, Any]) -> Next:
+    assert ctx.account is not None
+    dispute, view, _ = await deal_views.dispute_view(ctx.uow, ctx.data["dispute_id"],
+                                                     ctx.account.id)
+    refund = Money.parse(values["refund"], view.deal.currency) if values.get("refund") else None
+    try:
+        await after_sale.decide(ctx.uow, dispute.id, ctx.account.id, ctx.data["outcome"],
+                                values["reasons"], refund)
+    except DomainError as exc:
+        return Next(state="decide", remember=False, replies=[Reply(str(exc), kind="error")])
+    return Next.end(Reply(f"⚖ Decided: {ctx.data['outcome']}. The money moves and both parties "
+                          "are told with your reasons."))
+
+
+async def _disputes_start(ctx: Ctx) -> Next | None:
+    number = parse_id(str(ctx.data.get("args") or ""))
+    if number is not None:
+        ctx.data["dispute_id"] = number
+        return Next(state="dispute", remember=False)
+    return None
+
+
+disputes_flow = Flow(
+    name="disputes", title="disputes", first="queue", on_start=_disputes_start,
+    commands=("disputes",), summary="Admins: open disputes to decide",
+    menu=(MenuEntry("⚖ Disputes", ("admin",), 82),),
+    intents={Intent.DECIDE_DISPUTE: "{arg}"},
+    help="Admins: the disputes queue. Open one to read the thread, terms and evidence, ask "
+         "either party, and decide: release, refund or split.",
+    states={"queue": Ask(prompt=_queue, on=_on_queue),
+            "dispute": Ask(prompt=_dispute_prompt, on=_on_dispute),
+            "ask": Ask(prompt=_ask_prompt, on=_on_ask, cancel_to="dispute"),
+            "decide": FormState(form=_decide_form, done=_decided, cancel_to="dispute")},
+)
+
+
+async def _answer_prompt(ctx: Ctx) -> list[Outbound]:
+    return [Reply("Type your answer for the admins.")]
+
+
+async def _on_answer(ctx: Ctx, msg: Inbound) -> Next:
+    assert ctx.account is not None
+    number = parse_id(str(ctx.data.get("args") or ""))
+    if not isinstance(msg, Text) or number is None:
+        return Next.stay(Reply("Type your answer.", kind="error"))
+    await after_sale.answer_admins(ctx.uow, number, ctx.account.id, msg.text)
+    return Next.end(Reply("✅ Sent to the admins."), menu=False)
+
+
+dispute_answer = Flow(
+    name="dispute_answer", title="an answer to the admins", first="answer",
+    intents={Intent.ANSWER_DISPUTE: "{arg}"}, help="Answer the admins' question on a dispute.",
+    states={"answer": Ask(prompt=_answer_prompt, on=_on_answer)},
+)

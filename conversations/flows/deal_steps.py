@@ -1,0 +1,228 @@
+"""One step of a deal, from its card or a notice: accept the terms (the PDF first), pay, ship
+with carrier and reference, update the shipment, confirm delivery, report measured quality,
+answer a price adjustment, dispute, cancel. Every rule and check is the core service's."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+from typing import Any
+
+from conversations.fields import ChoiceField, DecimalField, TextField
+from conversations.flow import Ask, Ctx, Flow, FormState, Next
+from conversations.flows.listing_fields import DateField
+from conversations.forms import Form
+from conversations.messages import Button, Choice, FileReply, Inbound, Outbound, Reply, rows
+from core.actions import Intent
+from core.deals import after_sale, deals, quality_report, terms, threads
+from core.deals import views as deal_views
+from core.deals.attachments import terms_file
+from core.deals.quality_report import MEASURABLE
+from core.ids import parse_id
+from core.money.model import Money
+
+FORMS = {"mark-shipped": "ship", "update": "update", "report-quality": "quality",
+         "dispute": "dispute"}
+CONFIRM = {"confirm-receipt": "✅ Yes: the goods arrived as agreed (this releases the payment)",
+           "mark-delivered": "📬 Yes: the goods were delivered",
+           "accept-adjustment": "✅ Accept the adjustment (the buyer is refunded that much)",
+           "reject-adjustment": "⚖ Reject it (an admin decides)",
+           "cancel-deal": "✖ Yes, cancel the deal"}
+
+
+async def _start(ctx: Ctx) -> Next | None:
+    """`DEAL:STEP`: opens the step's question, or does what needs no question."""
+    number, _, step = str(ctx.data.get("args") or "").partition(":")
+    deal_id = parse_id(number)
+    if deal_id is None or step not in ({"accept-terms", "terms", "pay"} | set(FORMS) | set(CONFIRM)):
+        return Next.end(Reply("Open the deal's steps from its card (/deals).", kind="error"))
+    view = await deal_views.deal_view(ctx.uow, deal_id, ctx.account_id)
+    ctx.data.update(deal_id=deal_id, step=step)
+    if step == "pay":
+        return await _pay(ctx)
+    if step in ("accept-terms", "terms"):
+        return Next(state="terms", remember=False)
+    if step in FORMS:
+        if step == "report-quality":
+            ctx.data["specs"] = [s["name"] for s in (view.terms.body.get("quality") or [])
+                                 if view.terms is not None]
+        return Next(state=FORMS[step], remember=False)
+    return Next(state="confirm", remember=False)
+
+
+async def _pay(ctx: Ctx) -> Next:
+    """Hand over to the payment flow with the deal's escrow."""
+    assert ctx.services.payments is not None
+    escrow = await ctx.services.payments.by_reference(deals.reference(ctx.data["deal_id"]), ctx.uow)
+    if escrow is None:
+        return Next.end(Reply("Payment opens once both parties have accepted the terms."),
+                        menu=False)
+    return Next(state=None, start="pay", start_data={"args": str(escrow.id)}, show_menu=False)
+
+
+async def _terms_prompt(ctx: Ctx) -> list[Outbound]:
+    view = await deal_views.deal_view(ctx.uow, ctx.data["deal_id"], ctx.account_id)
+    if view.terms is None:
+        return [Reply("This deal has no terms yet.", rows(("✔ Done", "done")))]
+    file = await terms_file(ctx.uow, view.terms.id)
+    accepted = view.terms.buyer_accepted_at if view.role == "buyer" else view.terms.seller_accepted_at
+    pdf = FileReply(file.file_name, file.content, file.mime_type,
+                    caption=f"Terms v{view.terms.version} · SHA-256 {view.terms.sha256}")
+    if ctx.data["step"] == "terms" or view.deal.status != "agreed" or accepted \
+            or view.role not in ("buyer", "seller"):
+        note = "You accepted this version." if accepted else "The frozen terms of the deal."
+        return [pdf, Reply(note, rows(("✔ Done", "done")))]
+    ctx.data["sha256"] = view.terms.sha256
+    return [pdf, Reply(f"Read the terms above (version {view.terms.version}). Accepting records "
+                       "who, when and this fingerprint; an accepted version never changes.",
+                       rows((f"✅ Accept version {view.terms.version}", "accept"),
+                            ("Not now", "done")))]
+
+
+async def _on_terms(ctx: Ctx, msg: Inbound) -> Next:
+    assert ctx.account is not None
+    if not (isinstance(msg, Choice) and msg.data == "accept" and ctx.data.get("sha256")):
+        return Next.end(menu=False)
+    deal = await terms.accept(ctx.uow, ctx.data["deal_id"], ctx.account.id, ctx.data["sha256"])
+    if deal.status == "awaiting_payment":
+        pay = ((Button("💳 Pay", f"@go:deal_step:{deal.id}:pay"),),) \
+            if deal.buyer_id == ctx.account.id else ()
+        return Next.end(Reply("✅ Accepted. Both parties have: payment is open.", pay), menu=False)
+    return Next.end(Reply("✅ Accepted. Waiting for the other party to accept the same version."),
+                    menu=False)
+
+
+async def _confirm_prompt(ctx: Ctx) -> list[Outbound]:
+    step = ctx.data["step"]
+    view = await deal_views.deal_view(ctx.uow, ctx.data["deal_id"], ctx.account_id)
+    extra = ""
+    if step in ("accept-adjustment", "reject-adjustment") and view.quality is not None:
+        extra = "\n" + _adjustment_text(view)
+    options = [(CONFIRM[step], "yes")]
+    if step == "accept-adjustment":
+        options.append((CONFIRM["reject-adjustment"], "reject"))
+    return [Reply(f"Deal #{view.deal.id}: {view.title}.{extra}", rows(*options, ("Not now", "no")))]
+
+
+def _adjustment_text(view: deal_views.DealView) -> str:
+    quality = view.quality
+    assert quality is not None
+    measured = ", ".join(f"{k} {v}" for k, v in quality.measured.items()) or "the quantity"
+    return (f"Measured: {measured}. Under the frozen terms the price goes down by "
+            f"{Money(quality.adjustment_minor, view.deal.currency).plain()}.")
+
+
+async def _on_confirm(ctx: Ctx, msg: Inbound) -> Next:
+    """Take the step (guarded in core: a double tap moves it once)."""
+    assert ctx.account is not None
+    data = msg.data if isinstance(msg, Choice) else ""
+    if data not in ("yes", "reject"):
+        return Next.end(Reply("Nothing changed."), menu=False)
+    step, deal_id = ctx.data["step"], ctx.data["deal_id"]
+    if step in ("accept-adjustment", "reject-adjustment"):
+        await quality_report.answer(ctx.uow, deal_id, ctx.account.id,
+                                    accept=step == "accept-adjustment" and data == "yes")
+    elif step == "mark-delivered" and (await deal_views.deal_view(
+            ctx.uow, deal_id, ctx.account.id)).role == "seller":
+        await after_sale.update_shipment(ctx.uow, deal_id, ctx.account.id, "delivered")
+    else:
+        await deals.take(ctx.uow, deal_id, step, ctx.account.id)
+    return Next.end(Reply("✅ Done; the other party is told."), menu=False)
+
+
+def _ship_form(ctx: Ctx) -> Form:
+    today = ctx.local_now().date()
+    return Form("ship", "Shipment", [
+        TextField("carrier", "Carrier", max_length=80, hint="The haulier, or “own transport”."),
+        TextField("tracking", "Tracking or CMR reference", max_length=80, required=False),
+        DateField("expected", "Expected arrival", today=today, earliest=0, latest=180,
+                  required=False)], submit_label="Mark shipped")
+
+
+def _day(value: str | None) -> datetime | None:
+    return datetime.combine(datetime.fromisoformat(value).date(), time(12), UTC) if value else None
+
+
+async def _shipped(ctx: Ctx, values: dict[str, Any]) -> Next:
+    assert ctx.account is not None
+    deal_id = ctx.data["deal_id"]
+    await after_sale.mark_shipped(ctx.uow, deal_id, ctx.account.id, values["carrier"],
+                                  values.get("tracking"), _day(values.get("expected")))
+    docs = await _thread_button(ctx, deal_id, "📎 Send CMR, weighbridge ticket or photos")
+    return Next.end(Reply("🚚 Marked shipped; the buyer is told. Documents (CMR, weighbridge "
+                          "ticket, photos) go to the buyer in the deal's messages.", docs),
+                    menu=False)
+
+
+async def _thread_button(ctx: Ctx, deal_id: int, label: str) -> tuple[tuple[Button, ...], ...]:
+    """A button to the deal's thread (opened if the buyer never wrote)."""
+    view = await deal_views.deal_view(ctx.uow, deal_id, ctx.account_id)
+    thread = await threads.open_thread(ctx.uow, view.deal.listing_id, view.deal.buyer_id,
+                                       any_status=True)
+    return ((Button(label, f"@go:thread:{thread.id}"),),)
+
+
+def _update_form(ctx: Ctx) -> Form:
+    return Form("shipment_update", "Shipment update", [
+        ChoiceField("status", "Where are the goods", choices=[
+            ("in_transit", "In transit"), ("delayed", "Delayed"), ("delivered", "Delivered")]),
+        DateField("expected", "New expected arrival", today=ctx.local_now().date(), earliest=0,
+                  latest=180, when=lambda v: v.get("status") == "delayed"),
+        TextField("note", "A note for the buyer", max_length=300, required=False)],
+        submit_label="Send update")
+
+
+async def _updated(ctx: Ctx, values: dict[str, Any]) -> Next:
+    assert ctx.account is not None
+    await after_sale.update_shipment(ctx.uow, ctx.data["deal_id"], ctx.account.id,
+                                     values["status"], _day(values.get("expected")),
+                                     values.get("note") or "")
+    return Next.end(Reply("✅ Update sent to the buyer."), menu=False)
+
+
+def _quality_form(ctx: Ctx) -> Form:
+    fields = [DecimalField("delivered", "Delivered quantity", places=3, required=False,
+                           hint="Skip if the whole agreed quantity arrived.")]
+    fields += [DecimalField(name, f"Measured {name} ({MEASURABLE.get(name, '')})", places=2,
+                            required=False) for name in ctx.data.get("specs") or []]
+    return Form("quality", "Quality report", fields, submit_label="Send report")
+
+
+async def _reported(ctx: Ctx, values: dict[str, Any]) -> Next:
+    assert ctx.account is not None
+    measured = {k: v for k, v in values.items() if k != "delivered" and v is not None}
+    row = await quality_report.report(ctx.uow, ctx.data["deal_id"], ctx.account.id, measured,
+                                      values.get("delivered"))
+    if not row.adjustment_minor:
+        return Next.end(Reply("✅ Within the agreed tolerances: the deal is complete and the "
+                              "payment released to the seller."), menu=False)
+    view = await deal_views.deal_view(ctx.uow, ctx.data["deal_id"], ctx.account.id)
+    return Next.end(Reply("🔬 Outside the agreed tolerances. " + _adjustment_text(view)
+                          + " The seller accepts it or an admin decides."), menu=False)
+
+
+def _dispute_form(ctx: Ctx) -> Form:
+    return Form("dispute", "Dispute", [TextField(
+        "reason", "What went wrong", min_length=5, max_length=2000, multiline=True,
+        hint="Say what happened; send photos or documents in the deal's messages as evidence.")],
+        submit_label="Open the dispute")
+
+
+async def _disputed(ctx: Ctx, values: dict[str, Any]) -> Next:
+    assert ctx.account is not None
+    await after_sale.open_dispute(ctx.uow, ctx.data["deal_id"], ctx.account.id, values["reason"])
+    return Next.end(Reply("⚖ Dispute opened. An admin looks at the thread, terms and evidence, "
+                          "may ask you questions here, and decides; the money stays held until "
+                          "then."), menu=False)
+
+
+deal_step = Flow(
+    name="deal_step", title="a deal step", first="confirm", on_start=_start,
+    intents={Intent.DEAL_STEP: "{arg}"},
+    help="A step of your deal. Cancel leaves the deal as it was.",
+    states={"terms": Ask(prompt=_terms_prompt, on=_on_terms),
+            "confirm": Ask(prompt=_confirm_prompt, on=_on_confirm),
+            "ship": FormState(form=_ship_form, done=_shipped),
+            "update": FormState(form=_update_form, done=_updated),
+            "quality": FormState(form=_quality_form, done=_reported),
+            "dispute": FormState(form=_dispute_form, done=_disputed)},
+)

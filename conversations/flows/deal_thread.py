@@ -1,0 +1,139 @@
+"""Messaging about a listing: “Ask the seller” and “Request a quote” from a listing card, and
+Reply from a relayed message. Texts, photos and documents go to the other party on their own
+channel; history by page; block or report."""
+
+from __future__ import annotations
+
+from conversations.flow import Ask, Ctx, Flow, Next
+from conversations.messages import (
+    Button,
+    Choice,
+    FileUpload,
+    Inbound,
+    ListItem,
+    ListPage,
+    Outbound,
+    Reply,
+    Text,
+    rows,
+)
+from core.actions import Intent
+from core.catalog import media
+from core.deals import threads
+from core.deals import views as deal_views
+from core.deals.threads import RFQ, SharedFile
+from core.errors import DomainError
+from core.ids import parse_id
+
+ASK_HINT = ("Type your message, or send a photo or document. Phone numbers, emails and links "
+            "are hidden until a deal is agreed, to keep both of you protected.")
+
+
+async def _start(ctx: Ctx) -> Next | None:
+    """`l<listing>` asks the seller, `r<listing>` requests a quote, `<thread>` replies."""
+    assert ctx.account is not None
+    arg = str(ctx.data.get("args") or "")
+    try:
+        if arg[:1] in ("l", "r") and (listing_id := parse_id(arg[1:])) is not None:
+            thread = await threads.open_thread(ctx.uow, listing_id, ctx.account.id)
+            ctx.data["rfq"] = arg[:1] == "r"
+        elif (thread_id := parse_id(arg)) is not None:
+            thread = await threads.get(ctx.uow, thread_id, ctx.account.id)
+        else:
+            return Next.end(Reply("Open a conversation from a listing or a message.", kind="error"))
+    except DomainError as exc:
+        return Next.end(Reply(str(exc), kind="error"))
+    ctx.data["thread_id"] = thread.id
+    return None
+
+
+async def _names(ctx: Ctx) -> tuple[str, str]:
+    """The other party's name and the listing's title."""
+    return await deal_views.thread_names(ctx.uow, ctx.data["thread_id"], ctx.account_id)
+
+
+def _buttons() -> tuple[tuple[Button, ...], ...]:
+    return rows(("📜 History", "history"), ("✔ Done", "done"), ("🚫 Block", "block"),
+                ("⚠ Report", "report"), per_row=2)
+
+
+async def _write_prompt(ctx: Ctx) -> list[Outbound]:
+    other, title = await _names(ctx)
+    if ctx.data.get("rfq"):
+        return [Reply(f"📝 Request a quote from {other} for “{title}”: say how much you need, "
+                      "where and when. They answer with a quote you can accept or counter.",
+                      _buttons())]
+    return [Reply(f"💬 Message {other} about “{title}”.\n{ASK_HINT}", _buttons())]
+
+
+async def _on_write(ctx: Ctx, msg: Inbound) -> Next:
+    """Send a text or a file; history, block and report; Done ends."""
+    assert ctx.account is not None
+    data = msg.data if isinstance(msg, Choice) else ""
+    if data == "done":
+        return Next.end(menu=False)
+    if data == "history":
+        ctx.data["page"] = 0
+        return Next(state="history")
+    if data in ("block", "report"):
+        await threads.block(ctx.uow, ctx.data["thread_id"], ctx.account.id, report=data == "report")
+        said = "reported to the admins and blocked" if data == "report" else "blocked"
+        return Next.end(Reply(f"🚫 Conversation {said}: no more messages either way."))
+    if isinstance(msg, FileUpload):
+        message = await threads.post(ctx.uow, ctx.data["thread_id"], ctx.account.id, "",
+                                     await _stored(ctx, msg))
+    elif isinstance(msg, Text):
+        text = (RFQ + msg.text) if ctx.data.pop("rfq", False) else msg.text
+        message = await threads.post(ctx.uow, ctx.data["thread_id"], ctx.account.id, text)
+    else:
+        return Next.stay(Reply("Type a message or send a file, or tap Done.", kind="error"))
+    other, _ = await _names(ctx)
+    note = "\n(Contact details were hidden: they show once a deal is agreed.)" if message.masked else ""
+    return Next(state="", reprompt=False, replies=[Reply(f"✉ Sent to {other}.{note} Write more, "
+                                                         "or tap Done.", _buttons())])
+
+
+async def _stored(ctx: Ctx, msg: FileUpload) -> SharedFile:
+    """Check, fetch and keep an uploaded file by its checksum."""
+    kind = "photo" if msg.kind == "photo" else "document"
+    media.check_upload(kind, msg.mime_type, msg.size)
+    fetcher = ctx.services.fetchers.get(ctx.env.channel)
+    if fetcher is None or ctx.services.files is None:
+        raise DomainError("Files can't be received on this channel yet; describe it in words.")
+    data = await fetcher.fetch(msg.file_id)
+    _, path = media.keep(ctx.services.files, kind, msg.file_name, msg.mime_type, data)
+    return SharedFile(path, msg.file_name[:200], msg.mime_type)
+
+
+async def _history(ctx: Ctx) -> list[Outbound]:
+    page = int(ctx.data.get("page") or 0)
+    found = await threads.history(ctx.uow, ctx.data["thread_id"], ctx.account_id, page)
+    if not found:
+        return [Reply("No more messages.", rows(("◀ Newer", "newer"), ("💬 Write", "write"),
+                                                per_row=2))]
+    items = tuple(ListItem(("You" if m.sender_id == ctx.account_id else "Them")
+                           + f" · {m.created_at:%Y-%m-%d %H:%M}", m.text[:300])
+                  for m in reversed(found))
+    return [ListPage("📜 Messages, oldest first", items, page + 1, page + 1),
+            Reply("Older messages, or write.", rows(("◀ Older", "older"), ("▶ Newer", "newer"),
+                                                    ("💬 Write", "write"), per_row=3))]
+
+
+async def _on_history(ctx: Ctx, msg: Inbound) -> Next:
+    data = msg.data if isinstance(msg, Choice) else ""
+    if data in ("older", "newer"):
+        ctx.data["page"] = max(0, int(ctx.data.get("page") or 0) + (1 if data == "older" else -1))
+        return Next(state="history", remember=False)
+    if isinstance(msg, Text | FileUpload):
+        return await _on_write(ctx, msg)
+    return Next(state="write", remember=False)
+
+
+thread_flow = Flow(
+    name="thread", title="a conversation", first="write", on_start=_start,
+    intents={Intent.REPLY_THREAD: "{arg}"},
+    help="Messages with the other party about a listing: text, photos and documents. Contact "
+         "details show once a deal is agreed. Block or report stops the conversation.",
+    states={"write": Ask(prompt=_write_prompt, on=_on_write),
+            "history": Ask(prompt=_history, on=_on_history)},
+)

@@ -1,0 +1,175 @@
+"""Making an offer: from a listing card (an offer, or Buy now at a fixed price), a counter-offer
+(the same form, filled in), or a seller's quote to a buyer who asked. Quantity and price are
+asked with one-tap defaults; the rest is offered on the preview."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from conversations.flow import Ask, Ctx, Flow, FormState, Next
+from conversations.flows import offer_fields as of
+from conversations.forms import Form
+from conversations.messages import Button, Choice, Inbound, Outbound, Reply, rows
+from core.actions import Intent
+from core.catalog import views
+from core.catalog.taxonomy import UNITS
+from core.deals import cards, offers, threads
+from core.deals.offers import PAYMENT_METHODS
+from core.errors import DomainError
+from core.ids import parse_id
+from core.money.model import Money
+
+MODES = {"l": "offer", "b": "buy", "c": "counter", "q": "quote"}
+
+
+async def _start(ctx: Ctx) -> Next | None:
+    """Which offer this is (`l`isting, `b`uy now, `c`ounter, `q`uote + id) and its defaults."""
+    assert ctx.account is not None
+    arg = str(ctx.data.get("args") or "")
+    mode, number = MODES.get(arg[:1]), parse_id(arg[1:])
+    if mode is None or number is None:
+        return Next.end(Reply("Open an offer from a listing or an offer card.", kind="error"))
+    try:
+        listing_id, start = await _basis(ctx, mode, number)
+        listing = await views.viewable(ctx.uow, listing_id, ctx.account.id)
+    except DomainError as exc:
+        return Next.end(Reply(str(exc), kind="error"))
+    if mode in ("offer", "buy") and listing.seller_id == ctx.account.id:
+        return Next.end(Reply("That is your own listing.", kind="error"))
+    fixed = mode == "buy" or (mode == "offer" and not listing.negotiable)
+    ctx.data.update(mode="buy" if fixed and mode == "offer" else mode, ref=number,
+                    listing_id=listing.id, fixed=fixed)
+    values = start or of.defaults(listing, ctx.local_now().date(),
+                                  await offers.usual_terms(ctx.uow, ctx.account.id))
+    ctx.data["values"] = values
+    first = "all" if ctx.forms_at_once else "short"
+    ctx.data["_forms"] = {first: {"i": 0, "values": dict(values), "seeded": sorted(values)}}
+    return Next(state=first, remember=False)
+
+
+async def _basis(ctx: Ctx, mode: str, number: int) -> tuple[int, dict[str, Any] | None]:
+    """The listing the offer is on, and a counter-offer's starting values."""
+    if mode == "counter":
+        offer, _ = await offers.get(ctx.uow, number, ctx.account_id)
+        return offer.listing_id, of.from_terms(offers.terms_of_offer(offer))
+    if mode == "quote":
+        thread = await threads.get(ctx.uow, number, ctx.account_id)
+        return thread.listing_id, None
+    return number, None
+
+
+async def _listing(ctx: Ctx) -> views.Listing:
+    return await views.viewable(ctx.uow, ctx.data["listing_id"], ctx.account_id)
+
+
+def _short(ctx: Ctx) -> Form:
+    return of.short_form(ctx.data["_listing"], ctx.data["fixed"])
+
+
+async def _answered(ctx: Ctx, values: dict[str, Any]) -> Next:
+    """Keep the answers and show the preview."""
+    ctx.data["values"] = {**ctx.data["values"], **{k: v for k, v in values.items()
+                                                   if v is not None or k == "place"}}
+    return Next(state="review")
+
+
+async def _review(ctx: Ctx) -> list[Outbound]:
+    listing = await _listing(ctx)
+    v = ctx.data["values"]
+    price = Money(listing.price_minor, listing.currency) if ctx.data["fixed"] else \
+        Money.parse(str(v["price"]), listing.currency)
+    milli = int(Decimal(str(v["quantity"])) * 1000)
+    total = Money(int((Decimal(price.amount) * milli / 1000).to_integral_value()), price.currency)
+    unit = UNITS.get(listing.unit, listing.unit)
+    verb = {"buy": "Buy", "quote": "Quote", "counter": "Counter-offer"}.get(ctx.data["mode"],
+                                                                           "Offer")
+    lines = [f"{verb} on “{listing.title}”:",
+             f"{cards.quantity(milli, listing.unit)} × {price.plain()} per {unit} = {total.plain()}",
+             "Delivery: " + cards.delivery_text(v.get("incoterm"), v.get("place"),
+                                                v.get("delivery_from"), v.get("delivery_to")),
+             "Payment: " + PAYMENT_METHODS.get(v.get("payment_method") or "escrow", ""),
+             "Open for: " + dict(of.EXPIRY).get(str(v.get("expires") or "48"), "48 hours")]
+    send = "🛒 Buy now" if ctx.data["mode"] == "buy" else "📨 Send"
+    return [Reply("\n".join(lines), rows((send, "send"), ("✏ Change details", "details"),
+                                         per_row=2))]
+
+
+async def _on_review(ctx: Ctx, msg: Inbound) -> Next:
+    """Send it, or change the details."""
+    choice = msg.data if isinstance(msg, Choice) else ""
+    if choice == "details":
+        values = ctx.data["values"]
+        ctx.data.setdefault("_forms", {})["details"] = {
+            "i": 0, "values": dict(values), "seeded": sorted(values)}
+        return Next(state="details")
+    if choice != "send":
+        return Next.stay(Reply("Tap Send, or Change details.", kind="error"))
+    return await _send(ctx)
+
+
+async def _send(ctx: Ctx) -> Next:
+    assert ctx.account is not None
+    listing = await _listing(ctx)
+    values = dict(ctx.data["values"])
+    if ctx.data["fixed"]:
+        values["price"] = str(Money(listing.price_minor, listing.currency).decimal)
+    terms = of.to_terms(values, listing.currency)
+    mode, ref, me = ctx.data["mode"], ctx.data["ref"], ctx.account.id
+    if mode == "buy":
+        deal = await offers.buy_now(ctx.uow, listing.id, me, terms)
+        return Next.end(Reply(f"🛒 Bought: deal #{deal.id} is agreed. The terms are on their way; "
+                              "accept them and payment opens.", _deal_button(deal.id)), menu=False)
+    if mode == "counter":
+        offer = await offers.counter(ctx.uow, ref, me, terms)
+    elif mode == "quote":
+        thread = await threads.get(ctx.uow, ref, me)
+        offer = await offers.quote(ctx.uow, listing.id, me, thread.buyer_id, terms)
+    else:
+        offer = await offers.make_offer(ctx.uow, listing.id, me, terms)
+    return Next.end(Reply(f"📨 Sent (offer #{offer.id}). You'll hear here as soon as it is "
+                          "answered.", ((Button("↩ Withdraw it", f"@go:offer_answer:withdraw:"
+                                                                 f"{offer.id}"),),)), menu=False)
+
+
+def _deal_button(deal_id: int) -> tuple[tuple[Button, ...], ...]:
+    return ((Button("🤝 Open the deal", f"@go:deal:{deal_id}"),),)
+
+
+def _details(ctx: Ctx) -> Form:
+    return of.details_form(ctx.local_now().date())
+
+
+def _all(ctx: Ctx) -> Form:
+    return of.whole_form(ctx.data["_listing"], ctx.data["fixed"], ctx.local_now().date())
+
+
+class _WithListing(FormState):
+    """A form built from the listing (its unit, currency, limits), loaded before asking."""
+
+    async def ask(self, ctx: Ctx, key: str) -> list[Outbound]:
+        ctx.data["_listing"] = await _listing(ctx)
+        try:
+            return await super().ask(ctx, key)
+        finally:
+            ctx.data.pop("_listing", None)
+
+    async def answer(self, ctx: Ctx, key: str, msg: Inbound) -> Next:
+        ctx.data["_listing"] = await _listing(ctx)
+        try:
+            return await super().answer(ctx, key, msg)
+        finally:
+            ctx.data.pop("_listing", None)
+
+
+offer_flow = Flow(
+    name="offer", title="an offer", first="short", on_start=_start,
+    intents={Intent.COUNTER_OFFER: "c{arg}", Intent.SEND_QUOTE: "q{arg}"},
+    help="Make an offer: quantity and price (defaults: the minimum order and the listed price), "
+         "then a preview where you can change the Incoterm, place, delivery window, payment and "
+         "how long the offer stays open.",
+    states={"short": _WithListing(form=_short, done=_answered),
+            "all": _WithListing(form=_all, done=_answered),
+            "review": Ask(prompt=_review, on=_on_review),
+            "details": FormState(form=_details, done=_answered, cancel_to="review")},
+)

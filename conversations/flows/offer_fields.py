@@ -1,0 +1,107 @@
+"""The offer form: quantity and price asked first (each with a one-tap default), the rest
+offered on the preview; Slack shows every field in one modal."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from conversations.fields import ChoiceField, DecimalField, Field, TextField
+from conversations.flows.listing_fields import DateField
+from conversations.forms import Form, Rule
+from core.catalog.taxonomy import UNITS
+from core.catalog.views import Listing
+from core.deals.offers import PAYMENT_METHODS, Terms
+from core.money.model import Money, exponent
+
+INCOTERMS = [("EXW", "EXW — buyer collects"), ("FCA", "FCA — handed to buyer's carrier"),
+             ("DAP", "DAP — delivered to the place"), ("CIF", "CIF — by sea, insured"),
+             ("pickup", "Pickup")]
+EXPIRY = [("24", "24 hours"), ("48", "48 hours"), ("168", "7 days")]
+
+
+def quantity_field(listing: Listing) -> Field:
+    unit = UNITS.get(listing.unit, listing.unit)
+    least = Decimal(listing.min_order_milli or 1) / 1000
+    return DecimalField("quantity", f"Quantity ({unit})", places=3, minimum=least,
+                        maximum=Decimal(listing.quantity_milli) / 1000,
+                        hint=f"Between {least.normalize():f} and "
+                             f"{(Decimal(listing.quantity_milli) / 1000).normalize():f} {unit}.")
+
+
+def price_field(listing: Listing) -> Field:
+    unit = UNITS.get(listing.unit, listing.unit)
+    return DecimalField("price", f"Price per {unit} ({listing.currency})",
+                        places=exponent(listing.currency), minimum=Decimal("0.01"))
+
+
+def detail_fields(today: date) -> list[Field]:
+    """What the preview offers to change: Incoterm and place, delivery window, payment, expiry."""
+    return [ChoiceField("incoterm", "Incoterm", choices=INCOTERMS),
+            TextField("place", "Incoterm place", max_length=120, required=False,
+                      hint="A town, port or terminal."),
+            DateField("delivery_from", "Delivery from", today=today, earliest=0, latest=730),
+            DateField("delivery_to", "Delivery by", today=today, earliest=0, latest=730),
+            ChoiceField("payment_method", "Payment", choices=list(PAYMENT_METHODS.items())),
+            ChoiceField("expires", "The offer stays open for", choices=EXPIRY)]
+
+
+def _window(values: dict[str, Any]) -> str | None:
+    start, end = values.get("delivery_from"), values.get("delivery_to")
+    if start and end and end < start:
+        return "The delivery window ends before it starts: choose a later date."
+    return None
+
+
+def short_form(listing: Listing, fixed_price: bool) -> Form:
+    """Asked one by one: the quantity, and the price unless it is a fixed-price purchase."""
+    fields = [quantity_field(listing)] + ([] if fixed_price else [price_field(listing)])
+    return Form("offer", "Your offer", fields, submit_label="Preview")
+
+
+def details_form(today: date) -> Form:
+    return Form("offer_details", "Offer details", detail_fields(today), submit_label="Preview",
+                rules=[Rule(("delivery_from", "delivery_to"), _window)])
+
+
+def whole_form(listing: Listing, fixed_price: bool, today: date) -> Form:
+    """Everything at once (a Slack modal)."""
+    return Form("offer_all", "Your offer", [*short_form(listing, fixed_price).fields,
+                                            *detail_fields(today)], submit_label="Preview",
+                rules=[Rule(("delivery_from", "delivery_to"), _window)])
+
+
+def defaults(listing: Listing, today: date, usual: Terms | None) -> dict[str, Any]:
+    """The listed price, the minimum order, the buyer's usual Incoterm and place (from their
+    last offer) or the listing's, delivery within 30 days, escrow, 48 hours."""
+    least = min(listing.min_order_milli or listing.quantity_milli, listing.quantity_milli)
+    start = max(listing.available_from.date() if listing.available_from else today, today)
+    listed = [d for d in (listing.delivery or []) if d in dict(INCOTERMS)]
+    return {"quantity": f"{(Decimal(least) / 1000).normalize():f}",
+            "price": str(Money(listing.price_minor, listing.currency).decimal),
+            "incoterm": (usual and usual.incoterm) or (listed[0] if listed else "EXW"),
+            "place": (usual and usual.place) or listing.incoterm_place or listing.city,
+            "delivery_from": start.isoformat(),
+            "delivery_to": (start + timedelta(days=30)).isoformat(),
+            "payment_method": "escrow", "expires": "48"}
+
+
+def from_terms(terms: Terms) -> dict[str, Any]:
+    """A counter-offer's form starts from the offer it answers."""
+    return {"quantity": f"{terms.quantity.normalize():f}", "price": str(terms.price.decimal),
+            "incoterm": terms.incoterm or "EXW", "place": terms.place,
+            "delivery_from": terms.delivery_from.isoformat() if terms.delivery_from else None,
+            "delivery_to": terms.delivery_to.isoformat() if terms.delivery_to else None,
+            "payment_method": terms.payment_method, "expires": "48"}
+
+
+def to_terms(values: dict[str, Any], currency: str) -> Terms:
+    """The form's answers as the offer's terms."""
+    def day(key: str) -> date | None:
+        return date.fromisoformat(values[key]) if values.get(key) else None
+
+    return Terms(Decimal(str(values["quantity"])), Money.parse(str(values["price"]), currency),
+                 values.get("incoterm"), values.get("place"), day("delivery_from"),
+                 day("delivery_to"), values.get("payment_method") or "escrow",
+                 timedelta(hours=int(values.get("expires") or 48)))
