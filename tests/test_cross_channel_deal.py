@@ -1,0 +1,227 @@
+"""The heart of the product, end to end: a seller on Telegram (the real python-telegram-bot
+application against a fake Bot API) and a buyer on Slack (signed requests into the real
+slack-bolt app, a fake Web API) make a deal — ask, counter twice, accept, terms PDF accepted by
+both, pay on the sandbox page, ship, confirm, release, rate both ways — each on their own
+channel, with the ledger checked after every money step."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+import httpx
+import pytest
+
+from bots.server import create_app
+from bots.slack.channel import SlackChannel
+from bots.telegram.channel import TelegramChannel
+from config.container import Container, build
+from config.settings import Settings
+from core.deals import deals
+from core.money.model import Money
+from tests.catalog.helpers import publish
+from tests.slack.conftest import SIGNING_SECRET, _settle, message_text
+from tests.support.accounts import registered
+from tests.support.fake_slack import FakeSlack, button_values
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.pdf import pdf_text
+from tests.support.servers import serve
+from tests.support.slack_requests import SlackUser, modal_state
+from tests.telegram.conftest import TelegramUser
+
+SELLER_TG = 4242  # Sam's Telegram user id
+BUYER_SLACK = "U7BOB"
+
+
+@dataclass
+class World:
+    app: Container
+    telegram: FakeTelegram
+    slack: FakeSlack
+    sam: TelegramUser
+    bob: SlackUser
+    http: httpx.AsyncClient
+
+    async def deliver(self) -> None:
+        """Send the notices written so far (the dispatcher's next pass)."""
+        await _settle()
+        await self.app.dispatcher.run_once()
+
+    async def bob_sees(self, needle: str) -> dict[str, Any]:
+        return await self.slack.wait_for("chat.postMessage", lambda p: p.get(
+            "channel") == BUYER_SLACK and needle in message_text(p))
+
+    async def bob_presses(self, label: str) -> None:
+        """Press the newest button labelled like `label` in Bob's DM."""
+        for params in reversed(self.slack.calls_to("chat.postMessage")):
+            if params.get("channel") != BUYER_SLACK:
+                continue
+            for name, value in button_values(params.get("blocks")).items():
+                if label.lower() in name.lower():
+                    assert (await self.bob.click(value)).status_code == 200
+                    await _settle()
+                    return
+        raise AssertionError(f"no {label!r} button in {self.slack.posted_texts(BUYER_SLACK)}")
+
+    async def bob_fills(self, answers: dict[str, Any]) -> None:
+        """Fill in the modal the app just opened, and submit it."""
+        view = (self.slack.calls_to("views.open") or [{}])[-1]["view"]
+        response = await self.bob.submit(view, {**modal_defaults(view), **answers})
+        assert response.status_code == 200, response.text
+        await _settle()
+
+    async def sam_told(self, needle: str, since: int) -> str:
+        call = await self.telegram.wait_for(("sendMessage", "sendDocument"), lambda p: needle in str(
+            p.get("text") or p.get("caption")), since=since)
+        return str(call.params.get("text") or call.params.get("caption"))
+
+
+def modal_defaults(view: dict[str, Any]) -> dict[str, Any]:
+    """What a modal shows filled in already (its initial values), as answers."""
+    found: dict[str, Any] = {}
+    for block in view["blocks"]:
+        element = block.get("element") or {}
+        if "initial_value" in element:
+            found[block["block_id"]] = element["initial_value"]
+        elif "initial_option" in element:
+            found[block["block_id"]] = element["initial_option"]["value"]
+        elif "initial_date" in element:
+            found[block["block_id"]] = element["initial_date"]
+    return found
+
+
+@pytest.fixture
+async def world(db_url: str, clock, mailbox) -> AsyncIterator[World]:
+    telegram, slack = FakeTelegram(), FakeSlack()
+    async with serve(telegram.app()) as tg_url, serve(slack.app) as slack_url:
+        telegram.url = tg_url
+        settings = Settings(database_url=db_url, environment="test",  # type: ignore[call-arg]
+                            telegram_token=telegram.token, telegram_api_url=f"{tg_url}/bot",
+                            slack_bot_token=slack.token, slack_signing_secret=SIGNING_SECRET,
+                            slack_api_url=f"{slack_url}/api/")
+        app = build(settings, clock=clock, senders={"email": mailbox})
+        bot, slack_channel = TelegramChannel(app, poll_timeout=1), SlackChannel(app)
+        await bot.start()
+        await slack_channel.start()
+        server = create_app(app, [slack_channel], run_workers=False)
+        async with serve(server) as base, httpx.AsyncClient(base_url=base) as http:
+            try:
+                yield World(app, telegram, slack, TelegramUser(telegram, SELLER_TG),
+                            SlackUser(http, SIGNING_SECRET, user_id=BUYER_SLACK, name="bob"), http)
+            finally:
+                await _settle()
+                with contextlib.suppress(Exception):
+                    await slack_channel.stop()
+                await bot.stop()
+                telegram.close()
+                await app.close()
+
+
+async def test_a_telegram_seller_and_a_slack_buyer_make_a_deal_each_on_their_own_channel(world):
+    app = world.app
+    sam = await registered(app, str(SELLER_TG), channel="telegram", address=str(SELLER_TG),
+                           roles=("seller",), display_name="Sam", country="LV", city="Riga")
+    bob = await registered(app, f"T0AGORA:{BUYER_SLACK}", channel="slack", address=BUYER_SLACK,
+                           display_name="Bob", country="EE", city="Tallinn")
+    listing_id = await publish(app, sam, negotiable="yes", min_order="20", quantity="500")
+
+    # Bob asks; Sam answers on Telegram; Bob reads it in Slack.
+    await world.bob.command(f"view {listing_id}")
+    await _settle()
+    await world.bob_presses("Ask the seller")
+    await world.bob.dm("Are the pellets bagged?")
+    await _settle()
+    mark = world.telegram.mark()
+    await world.deliver()
+    assert "Are the pellets bagged?" in await world.sam_told("bagged", mark)
+    await world.sam.tap("Reply", "Message Bob")
+    await world.sam.say("Yes, 15 kg bags.", "Sent to Bob")
+    await world.deliver()
+    await world.bob_sees("15 kg bags")
+
+    # Bob offers (one modal), Sam counters on Telegram, Bob counters, Sam accepts.
+    await world.bob.command(f"view {listing_id}")
+    await _settle()
+    await world.bob_presses("Make an offer")
+    await world.bob_fills({"quantity": "100", "price": "200"})
+    await world.bob_sees("100 t × 200.00 EUR")
+    await world.bob_presses("Send")
+    await world.bob_sees("Sent (offer #")
+    mark = world.telegram.mark()
+    await world.deliver()
+    card = await world.sam_told("Offer #", mark)
+    assert "= 20,000.00 EUR" in card and "commission" in card
+    await world.sam.tap("Counter", "Quantity")
+    await world.sam.tap("Keep", "Price")
+    await world.sam.say("225", "Counter-offer on")
+    await world.sam.tap("Send", "Sent (offer #")
+    await world.deliver()
+    await world.bob_sees("Changed since the last round: price")
+    await world.bob_presses("Counter")
+    await world.bob_fills({"price": "215"})
+    await world.bob_presses("Send")
+    mark = world.telegram.mark()
+    await world.deliver()
+    await world.sam_told("215.00", mark)
+    await world.sam.tap("Accept", "deal #")
+
+    # Terms: a PDF each side accepts on its own channel.
+    mark = world.telegram.mark()
+    await world.deliver()
+    await world.bob_sees("terms are attached")
+    terms_pdf = await world.telegram.wait_for("sendDocument", since=mark)
+    assert terms_pdf.params["chat_id"] == str(SELLER_TG)
+    await world.bob_presses("accept the terms")
+    [pdf] = [v for k, v in world.slack.uploads.items()][-1:]
+    assert "SHA-256" in pdf_text(pdf) or pdf.startswith(b"%PDF")
+    await world.bob_presses("Accept version 1")
+    await world.bob_sees("Waiting for the other party")
+    await world.sam.tap("accept the terms", "Read the terms above")
+    await world.sam.tap("Accept version 1", "Both parties have")
+
+    # Bob pays on the sandbox page; the money is held.
+    await world.deliver()
+    await world.bob_sees("Pay 21,500.00 EUR into escrow")
+    escrow = await app.payments.by_reference(deals.reference(1))
+    assert escrow is not None and escrow.state == "awaiting_payment"
+    paid = await world.http.post(urlparse(escrow.pay_url).path,
+                                 data={"card_number": "4242 4242 4242 4242"})
+    assert paid.status_code == 200
+    assert (await app.payments.get(escrow.id)).state == "held"
+    wallet = await app.payments.wallet(bob.id)
+    assert wallet.held == [Money.parse("21500", "EUR")]
+
+    # Sam ships on Telegram; Bob confirms on Slack; the escrow is released minus commission.
+    mark = world.telegram.mark()
+    await world.deliver()
+    await world.sam_told("Ship by", mark)
+    await world.sam.tap("Mark shipped", "Carrier")
+    await world.sam.say("DSV", "Tracking")
+    await world.sam.say("CMR-77", "Expected arrival")
+    await world.sam.tap("Skip", "Marked shipped")
+    await world.deliver()
+    await world.bob_sees("on the way")
+    await world.bob_presses("Confirm delivery")
+    await world.bob_presses("Yes: the goods arrived")
+    total = Money.parse("21500", "EUR")
+    paid_out = (await app.payments.wallet(sam.id)).paid_out
+    assert paid_out == [total - app.payments.commission_for("bioenergy", total)]
+    assert (await app.payments.wallet(bob.id)).held == []
+
+    # Both rate, each on their own channel; the ratings show once both have.
+    mark = world.telegram.mark()
+    await world.deliver()
+    await world.bob_sees("Deal completed")
+    await world.bob_presses("Rate")
+    await world.bob_fills({"stars": "5", "quality": "5"})
+    await world.sam_told("Deal completed", mark)
+    await world.sam.tap("Rate", "Overall")
+    await world.sam.tap("★★★★", "Payment")
+    await world.sam.tap("Skip", "Communication")
+    await world.sam.tap("Skip", "comment")
+    await world.sam.tap("Skip", "Thank you")
+    await world.bob.command(f"view {listing_id}")
+    await world.bob_sees("(1 ratings)")
