@@ -18,6 +18,7 @@ from core.catalog.search import Catalog
 from core.deals import notices as deal_notices
 from core.deals.events import (
     DealMoved,
+    DisputeDecided,
     DisputeOpened,
     DisputeQuestion,
     MessagePosted,
@@ -80,3 +81,4 @@ def _deal_notices(bus: EventBus) -> None:
     bus.during_commit(DisputeOpened, deal_notices.on_dispute_opened)
     bus.during_commit(ShipmentUpdated, deal_notices.on_shipment_updated)
     bus.during_commit(DisputeQuestion, deal_notices.on_dispute_question)
+    bus.during_commit(DisputeDecided, deal_notices.on_dispute_decided)

@@ -29,7 +29,7 @@ from tests.support.fake_slack import FakeSlack, button_values
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.pdf import pdf_text
 from tests.support.servers import serve
-from tests.support.slack_requests import SlackUser, modal_state
+from tests.support.slack_requests import SlackUser
 from tests.telegram.conftest import TelegramUser
 
 SELLER_TG = 4242  # Sam's Telegram user id

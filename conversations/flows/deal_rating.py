@@ -12,9 +12,10 @@ from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
 from conversations.forms import Form
 from conversations.messages import Choice, Inbound, ListItem, ListPage, Outbound, Reply, Text, rows
 from core.actions import Intent
-from core.deals import after_sale
+from core.deals import after_sale, deals
 from core.deals import views as deal_views
 from core.deals.after_sale import ASPECTS
+from core.deals.cards import quality_summary
 from core.deals.process import BUYER, SELLER
 from core.errors import DomainError
 from core.ids import parse_id
@@ -88,10 +89,9 @@ async def _dispute_prompt(ctx: Ctx) -> list[Outbound]:
     lines = [f"⚖ Dispute #{dispute.id} on deal #{deal.id}: {view.title}", view.counterpart,
              f"Reason: {dispute.reason}"]
     if view.terms is not None:
-        lines.append(f"Terms v{view.terms.version}, SHA-256 {view.terms.sha256[:16]}… "
-                     f"(/deal_terms from the deal card)")
+        lines.append(f"Terms v{view.terms.version}, SHA-256 {view.terms.sha256[:16]}…")
     if view.quality is not None:
-        lines.append(f"Quality report: {view.quality.measured}, adjustment "
+        lines.append(f"Quality report: {quality_summary(view)}, adjustment "
                      f"{Money(view.quality.adjustment_minor, deal.currency).plain()}")
     lines += ["Messages:", *(said or ["(none)"])]
     if dispute.decided_at is not None:
@@ -109,7 +109,8 @@ async def _on_dispute(ctx: Ctx, msg: Inbound) -> Next:
         ctx.data["party"] = what
         return Next(state="ask")
     if verb == "d" and what in ("release", "refund", "split"):
-        ctx.data["outcome"] = what
+        _, view, _ = await deal_views.dispute_view(ctx.uow, ctx.data["dispute_id"], ctx.account_id)
+        ctx.data.update(outcome=what, total=str(deals.total(view.deal).decimal))
         return Next(state="decide")
     return Next.end()
 
@@ -131,8 +132,10 @@ def _decide_form(ctx: Ctx) -> Form:
     fields = [TextField("reasons", "Reasons (both parties see them)", min_length=5,
                         max_length=2000, multiline=True)]
     if ctx.data.get("outcome") == "split":
-        fields.insert(0, DecimalField("refund", "The buyer's refund", places=2,
-                                      minimum=Decimal("0.01")))
+        whole = Decimal(ctx.data.get("total") or "0")
+        fields.insert(0, DecimalField("refund", f"The buyer's refund (less than {whole})",
+                                      places=2, minimum=Decimal("0.01"),
+                                      maximum=whole - Decimal("0.01")))
     return Form("decide", f"Decide: {ctx.data.get('outcome')}", fields, submit_label="Decide")
 
 

@@ -16,6 +16,7 @@ from core.actions import Intent
 from core.deals import after_sale, deals, quality_report, terms, threads
 from core.deals import views as deal_views
 from core.deals.attachments import terms_file
+from core.deals.cards import quality_summary
 from core.deals.quality_report import MEASURABLE
 from core.ids import parse_id
 from core.money.model import Money
@@ -106,8 +107,7 @@ async def _confirm_prompt(ctx: Ctx) -> list[Outbound]:
 def _adjustment_text(view: deal_views.DealView) -> str:
     quality = view.quality
     assert quality is not None
-    measured = ", ".join(f"{k} {v}" for k, v in quality.measured.items()) or "the quantity"
-    return (f"Measured: {measured}. Under the frozen terms the price goes down by "
+    return (f"Measured: {quality_summary(view)}. Under the frozen terms the price goes down by "
             f"{Money(quality.adjustment_minor, view.deal.currency).plain()}.")
 
 

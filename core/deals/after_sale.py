@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 
 from core.accounts.service import require_admin
 from core.deals import deals, ratings
-from core.deals.events import DisputeOpened, DisputeQuestion, ShipmentUpdated
+from core.deals.events import DisputeDecided, DisputeOpened, DisputeQuestion, ShipmentUpdated
 from core.deals.process import BUYER, SELLER
 from core.deals.tables import Deal, Dispute, Rating, Shipment
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
@@ -91,6 +91,7 @@ async def decide(uow: UnitOfWork, dispute_id: int, admin_id: int, outcome: str, 
     if decided.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict("That dispute was decided a moment ago.")
     await uow.session.refresh(dispute)
+    uow.emit(DisputeDecided(dispute.id, deal.id))
     return dispute
 
 

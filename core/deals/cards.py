@@ -4,6 +4,7 @@ text on every channel, dates in the reader's own time zone."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from core.catalog.tables import Listing
 from core.catalog.taxonomy import UNITS
@@ -11,10 +12,14 @@ from core.clock import local_time
 from core.deals import offers as offer_rules
 from core.deals.deals import total
 from core.deals.process import STATE_LABELS
+from core.deals.quality_report import MEASURABLE
 from core.deals.tables import Deal, Offer, Shipment
 from core.money.model import Money, exponent
 from core.policy import Policy
 from core.storage.tables import Account
+
+if TYPE_CHECKING:
+    from core.deals.views import DealView
 
 CHANGE_LABELS = {"quantity": "quantity", "price": "price", "incoterm": "Incoterm",
                  "place": "place", "delivery_from": "delivery from", "delivery_to": "delivery by",
@@ -82,3 +87,16 @@ def deal_text(deal: Deal, title: str, unit: str, shipment: Shipment | None, paym
         lines.append(f"Shipment: {shipment.status.replace('_', ' ')} via {shipment.carrier}"
                      + (f" ({shipment.tracking})" if shipment.tracking else "") + eta)
     return "\n".join(lines)
+
+
+def quality_summary(view: DealView) -> str:
+    """What the buyer measured, in words: “moisture 12 %, delivered 90 t”."""
+    report = view.quality
+    if report is None:
+        return "no report"
+    parts = [f"{name} {value} {MEASURABLE.get(name, '')}".rstrip()
+             for name, value in report.measured.items()]
+    if report.delivered_milli is not None and report.delivered_milli != view.deal.quantity_milli:
+        parts.append(f"delivered {quantity(report.delivered_milli, view.unit)} of "
+                     f"{quantity(view.deal.quantity_milli, view.unit)}")
+    return ", ".join(parts) or "as agreed"

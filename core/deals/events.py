@@ -62,3 +62,9 @@ class DisputeQuestion(Event):
     sender_id: int
     recipient_id: int | None  # None: to the admins
     text: str
+
+
+@dataclass(frozen=True)
+class DisputeDecided(Event):
+    dispute_id: int
+    deal_id: int

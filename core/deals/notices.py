@@ -12,6 +12,7 @@ from core.clock import local_time
 from core.deals import cards
 from core.deals.events import (
     DealMoved,
+    DisputeDecided,
     DisputeOpened,
     DisputeQuestion,
     MessagePosted,
@@ -22,6 +23,7 @@ from core.deals.events import (
 from core.deals.process import BUYER, DEAL_PROCESS, SELLER
 from core.deals.tables import Deal, DealTerms, Dispute, Offer, Shipment, Thread, ThreadMessage
 from core.deals.threads import RFQ
+from core.money.model import Money
 from core.notifications.outbox import notify, recipients
 from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
@@ -45,7 +47,7 @@ MOVED = {
     "cancelled": ("❌ The deal was cancelled (not paid in time, or by a party). Nothing was charged.",
                   "❌ The deal was cancelled; its quantity is back on your listing."),
     "refunded": ("↩ The deal ended with a full refund to you.", "↩ The deal ended with a full "
-                 "refund to the buyer."),
+                 "refund to the buyer."),  # after a dispute, on_dispute_decided says why
     "disputed": ("⚖ The deal is in dispute; an admin will decide and may ask you questions.",
                  "⚖ The deal is in dispute; an admin will decide and may ask you questions."),
 }
@@ -203,3 +205,22 @@ async def on_dispute_question(uow: UnitOfWork, event: DisputeQuestion) -> None:
         await notify(uow, admin_id, f"🛡 {name.display_name if name else 'A party'} answers on "
                      f"deal #{dispute.deal_id}'s dispute:\n{event.text}", buttons=[[Action(
                          Intent.DECIDE_DISPUTE, "Open the dispute", str(dispute.id))]])
+
+
+OUTCOMES = {"release": "the payment is released to the seller",
+            "refund": "the buyer is refunded in full",
+            "split": "the buyer is refunded {refund} and the rest released to the seller"}
+
+
+async def on_dispute_decided(uow: UnitOfWork, event: DisputeDecided) -> None:
+    """Both parties hear the decision, what it does with the money, and the reasons."""
+    dispute = await uow.session.get(Dispute, event.dispute_id)
+    deal = await uow.session.get(Deal, event.deal_id)
+    if dispute is None or deal is None or dispute.outcome is None:
+        return
+    refund = Money(dispute.refund_minor or 0, deal.currency).plain()
+    what = OUTCOMES[dispute.outcome].format(refund=refund)
+    for party in (deal.buyer_id, deal.seller_id):
+        await notify(uow, party, f"⚖ Deal #{deal.id}: the dispute is decided — "
+                     f"{dispute.outcome}: {what}.\nReasons: {dispute.decision}",
+                     buttons=[[deal_button(deal.id)]])

@@ -45,3 +45,47 @@ async def last_notice(app: Container, user: ChatUser, containing: str = "") -> s
 
 async def press(user: ChatUser, label: str) -> list[Outbound]:
     return await user.send(Choice(user.button(label).data))
+
+
+async def agreed_deal(app: Container, listing_id: int, buyer: str = "bob", seller: str = "sam",
+                      quantity: str = "100", price: str = "220") -> int:
+    """A deal agreed through the services (offer accepted, terms accepted by both)."""
+    from decimal import Decimal
+
+    from core.accounts.service import find_account
+    from core.deals import offers, terms
+    from core.money.model import Money
+
+    async with app.uow() as uow:
+        bob = await find_account(uow, "terminal", buyer)
+        sam = await find_account(uow, "terminal", seller)
+        assert bob is not None and sam is not None
+        offer = await offers.make_offer(uow, listing_id, bob.id, offers.Terms(
+            Decimal(quantity), Money.parse(price, "EUR"), "EXW", "Riga port"))
+        deal = await offers.accept(uow, offer.id, sam.id)
+        version = await terms.current(uow, deal.id)
+        assert version is not None
+        await terms.accept(uow, deal.id, bob.id, version.sha256)
+        await terms.accept(uow, deal.id, sam.id, version.sha256)
+        await uow.commit()
+        return deal.id
+
+
+async def paid_deal(app: Container, listing_id: int, **kwargs: Any) -> int:
+    """A deal whose buyer paid into escrow with the sandbox test card."""
+    from core.deals import deals
+
+    deal_id = await agreed_deal(app, listing_id, **kwargs)
+    escrow = await app.payments.by_reference(deals.reference(deal_id))
+    assert escrow is not None
+    await app.payments.pay_with_test_card(escrow.id, "4242 4242 4242 4242")
+    return deal_id
+
+
+async def status_of(app: Container, deal_id: int) -> str:
+    from core.deals.tables import Deal
+
+    async with app.uow() as uow:
+        deal = await uow.session.get(Deal, deal_id)
+        assert deal is not None
+        return deal.status

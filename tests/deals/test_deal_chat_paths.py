@@ -1,0 +1,210 @@
+"""Every unhappy path of a deal in chat: declined with a reason, withdrawn, expired, bought at
+a fixed price, a quote on request, quality outside tolerance (adjustment accepted, or rejected
+into a dispute), disputes decided by an admin in chat (refund, release, split), a double tap,
+and strangers pressing crafted buttons."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from conversations.messages import Choice, ListPage
+from core.catalog.tables import Listing
+from core.deals import after_sale, deals, offers
+from core.deals.tables import Deal
+from core.money.model import Money
+from tests.catalog.helpers import make_account
+from tests.deals.chat_helpers import last_notice, paid_deal, status_of, trading_pair
+from tests.support.chat import ChatUser
+
+EUR = "EUR"
+
+
+def listed(user: ChatUser) -> str:
+    """The lines of the list pages in the user's latest replies."""
+    return "\n".join(f"{i.title} {i.subtitle}" for r in user.last if isinstance(r, ListPage)
+                     for i in r.items)
+
+
+async def test_a_declined_offer_tells_the_buyer_why_and_a_withdrawn_one_tells_the_seller(app):
+    sam, bob, listing_id = await trading_pair(app)
+    for _ in range(2):
+        await bob.say(f"/view {listing_id}")
+        await bob.tap("Make an offer")
+        await bob.tap("Keep")
+        await bob.say("150")
+        await bob.tap("Send")
+    await bob.tap("Withdraw")
+    assert "withdrawn" in bob.texts()
+    assert "was withdrawn" in await last_notice(app, sam, "withdrawn")
+    await last_notice(app, sam, "Offer #1")
+    await sam.tap("Decline")
+    await sam.say("Below our cost")
+    assert "Reason: Below our cost" in await last_notice(app, bob, "declined")
+    await sam.send(Choice("@do:answer_offer:accept:1"))  # a stale Accept on the declined offer
+    assert "no longer possible" in sam.texts() or "answered a moment ago" in sam.texts()
+
+
+async def test_an_offer_nobody_answers_expires_and_both_sides_are_told(app, clock):
+    sam, bob, listing_id = await trading_pair(app)
+    await bob.say(f"/view {listing_id}")
+    await bob.tap("Make an offer")
+    await bob.tap("Keep")
+    await bob.tap("Keep")
+    await bob.tap("Change details")
+    for _ in range(5):
+        await bob.tap("Keep")
+    await bob.tap("24 hours")
+    await bob.tap("Send")
+    clock.advance(hours=24, seconds=1)
+    async with app.uow() as uow:
+        assert await offers.expire_due(uow) == [1]
+        await uow.commit()
+    assert "expired" in await last_notice(app, sam, "expired")
+    assert "expired" in await last_notice(app, bob, "expired")
+
+
+async def test_buy_now_on_a_fixed_price_listing_agrees_a_deal_and_reserves_the_stock(app):
+    sam, bob, listing_id = await trading_pair(app, negotiable="no")
+    await bob.say(f"/view {listing_id}")
+    assert "Make an offer" not in bob.labels()
+    await bob.tap("Buy now")
+    await bob.say("40")
+    assert "40 t × 230.00 EUR" in bob.texts()
+    await bob.tap("Buy now")
+    assert "deal #1 is agreed" in bob.texts()
+    async with app.uow() as uow:
+        listing = await uow.session.get(Listing, listing_id)
+        assert listing.quantity_milli == 460_000
+    assert "accepted: deal #1" in await last_notice(app, sam, "deal #1")
+
+
+async def test_a_request_for_a_quote_is_answered_with_a_quote_the_buyer_accepts(app):
+    sam, bob, listing_id = await trading_pair(app)
+    await bob.say(f"/view {listing_id}")
+    await bob.tap("Request a quote")
+    await bob.say("300 t delivered to Tallinn in January")
+    await last_notice(app, sam, "Request for a quote")
+    await sam.tap("Send a quote")
+    await sam.say("300")
+    await sam.say("210")
+    await sam.tap("Send")
+    assert "Quote #" in await last_notice(app, bob, "Quote #")
+    await bob.tap("Accept")
+    assert "deal #1" in bob.texts()
+
+
+async def _shipped(app, sam, listing_id):
+    deal_id = await paid_deal(app, listing_id)
+    async with app.uow() as uow:
+        seller = (await uow.session.execute(select(Deal.seller_id))).scalar_one()
+        await after_sale.mark_shipped(uow, deal_id, seller, "DSV", "CMR-1", None)
+        await uow.commit()
+    return deal_id
+
+
+async def test_quality_outside_tolerance_proposes_an_adjustment_the_seller_accepts_as_a_split(app):
+    sam, bob, listing_id = await trading_pair(app)
+    deal_id = await _shipped(app, sam, listing_id)
+    await last_notice(app, bob, "on the way")
+    await bob.tap("Report measured quality")
+    await bob.tap("Skip")  # the whole quantity arrived
+    await bob.say("12")  # moisture 12 % against ≤ 8 %
+    await bob.tap("Skip")  # NCV not measured
+    # 4 points * 2 % of 220 EUR = 17.60 EUR per tonne, * 100 t
+    assert "goes down by 1,760.00 EUR" in bob.texts()
+    assert await status_of(app, deal_id) == "adjustment_proposed"
+    await last_notice(app, sam, "quality outside")
+    await sam.tap("Accept the price adjustment")
+    await sam.tap("Accept the adjustment")
+    assert await status_of(app, deal_id) == "completed"
+    total = Money.parse("22000", EUR)
+    left = total - Money.parse("1760", EUR)
+    async with app.uow() as uow:
+        ids = (await uow.session.execute(select(Deal.buyer_id, Deal.seller_id))).one()
+    assert (await app.payments.wallet(ids[1])).paid_out == [
+        left - app.payments.commission_for("bioenergy", left)]
+    refunded = await app.payments.by_reference(deals.reference(deal_id))
+    assert refunded.refunded == Money.parse("1760", EUR)
+
+
+async def _admin(app) -> ChatUser:
+    await make_account(app, "root")  # an admin in the test settings
+    return ChatUser(app, "root")
+
+
+@pytest.mark.parametrize(("outcome", "buyer_back"), [("refund", "22000"), ("release", "0"),
+                                                     ("split", "5000")])
+async def test_a_rejected_adjustment_becomes_a_dispute_an_admin_decides_in_chat(app, outcome,
+                                                                                  buyer_back):
+    sam, bob, listing_id = await trading_pair(app)
+    deal_id = await _shipped(app, sam, listing_id)
+    root = await _admin(app)
+    await last_notice(app, bob, "on the way")
+    await bob.tap("Report measured quality")
+    await bob.say("90")  # 90 t of 100 arrived: 5 t short beyond the 5 % tolerance
+    await bob.tap("Skip")
+    await bob.tap("Skip")
+    await last_notice(app, sam, "quality outside")
+    await sam.tap("Reject the adjustment")
+    await sam.tap("Reject it")
+    assert await status_of(app, deal_id) == "disputed"
+    await last_notice(app, root, "is disputed")
+    await root.tap("Decide")
+    assert "rejected the buyer's quality adjustment of 1,100.00 EUR" in root.texts()
+    await root.tap("Ask the seller")
+    await root.say("Do you have the weighbridge ticket?")
+    await last_notice(app, sam, "An admin asks")
+    await sam.tap("Answer")
+    await sam.say("Yes, 100.2 t at loading.")
+    assert "100.2 t at loading" in await last_notice(app, root, "answers")
+    await root.tap("Open the dispute")
+    await root.tap({"refund": "Refund buyer", "release": "Release to seller",
+                    "split": "Split"}[outcome])
+    if outcome == "split":
+        await root.say("50000")  # more than the deal: refused at its question
+        assert "must be between 0.01 and 21999.99" in root.texts()
+        await root.say("5000")
+    await root.say("Weighbridge tickets disagree; decided on the evidence.")
+    assert f"Decided: {outcome}" in root.texts()
+    for party in (bob, sam):
+        told = await last_notice(app, party, "decided")
+        assert outcome in told and "Weighbridge tickets disagree" in told
+    escrow = await app.payments.by_reference(deals.reference(deal_id))
+    assert escrow.refunded == Money.parse(buyer_back, EUR)
+
+
+async def test_a_double_tap_on_confirm_releases_once_and_strangers_are_refused(app):
+    sam, bob, listing_id = await trading_pair(app)
+    deal_id = await _shipped(app, sam, listing_id)
+    eve = await make_account(app, "eve", roles=("buyer",))
+    stranger = ChatUser(app, "eve")
+    for data in (f"@do:deal_step:{deal_id}:confirm-receipt", f"@do:view_deal:{deal_id}",
+                 "@do:answer_offer:accept:1", f"@do:rate_deal:{deal_id}", "@do:reply_thread:1"):
+        await stranger.send(Choice(data))
+        assert "doesn't exist" in stranger.texts(), (data, stranger.texts())
+    assert eve.id
+    await last_notice(app, bob, "on the way")
+    await bob.tap("Confirm delivery")
+    confirm = bob.button("Yes: the goods arrived")
+    await bob.send(Choice(confirm.data))
+    await bob.send(Choice(confirm.data))
+    assert "no longer active" in bob.texts() or "moved on" in bob.texts()
+    assert await status_of(app, deal_id) == "completed"
+    async with app.uow() as uow:
+        seller = (await uow.session.execute(select(Deal.seller_id))).scalar_one()
+    total = Money.parse("22000", EUR)
+    assert (await app.payments.wallet(seller)).paid_out == [
+        total - app.payments.commission_for("bioenergy", total)]
+
+
+async def test_the_deals_dashboard_lists_each_deal_with_the_next_step_it_needs(app):
+    sam, bob, listing_id = await trading_pair(app)
+    await paid_deal(app, listing_id, quantity="50")
+    await sam.say("/deals")
+    assert "next: Mark shipped" in listed(sam)
+    await bob.say("/deals")
+    assert "next: nothing for you now" in listed(bob)
+    [page] = [r for r in bob.last if isinstance(r, ListPage)]
+    await bob.send(Choice(page.items[0].button.data))
+    assert "held in escrow" in bob.texts() and "Status: paid" in bob.texts()
