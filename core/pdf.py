@@ -99,7 +99,8 @@ class Document(FPDF):
             return
         widths = (label_width, self.epw - label_width)
         with self.table(col_widths=widths, first_row_as_headings=False, borders_layout="NONE",
-                        line_height=5.5, padding=(0.6, 1)) as table:
+                        line_height=5.5, padding=(0.6, 1), text_align="LEFT",
+                        v_align="TOP") as table:
             for label, value in rows:
                 row = table.row()
                 row.cell(label, style=BOLD)
