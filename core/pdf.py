@@ -88,7 +88,7 @@ class Document(FPDF):
         self.set_font(FAMILY, size=size)
         if grey:
             self.set_text_color(*GREY)
-        self.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
         self.set_text_color(0, 0, 0)
         self.set_font(FAMILY, size=10)
 
