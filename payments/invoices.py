@@ -5,12 +5,18 @@ from __future__ import annotations
 import logging
 import secrets
 
-from fpdf import FPDF
+from fpdf.fonts import FontFace
 from sqlalchemy import or_, select
 
+from core.accounts import billing
+from core.accounts.billing import Party
+from core.accounts.model import number_locale
+from core.accounts.vat import treatment
+from core.deals.deals import deal_of
 from core.errors import NotFound
 from core.money.model import Money
 from core.notifications.outbox import enqueue_email
+from core.pdf import BOLD, Document
 from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 from payments import numbering
@@ -21,6 +27,7 @@ SITE = {"url": "http://127.0.0.1:8000"}
 log = logging.getLogger(__name__)
 TITLES = {"payment": "Payment receipt", "payout": "Payout statement", "refund": "Refund receipt",
           "charge": "Invoice"}
+BOLD_HEADINGS = FontFace(emphasis="BOLD", fill_color=(235, 235, 235))
 
 
 async def issue(uow: UnitOfWork, escrow: Escrow, journal_id: int, kind: str,
@@ -82,49 +89,73 @@ async def find(uow: UnitOfWork, key: str, by_token: bool = False) -> Invoice:
 
 
 async def pdf_of(uow: UnitOfWork, invoice: Invoice) -> bytes:
-    """The invoice as a PDF: number, both parties, line items, commission and total."""
+    """The invoice as a PDF: number, both parties (their billing details when given), line
+    items, commission and total, and a goods deal's VAT treatment; amounts written the way the
+    addressee (the payer; a payout statement's payee) reads them."""
     payer = await uow.session.get(Account, invoice.payer_id)
     payee = await uow.session.get(Account, invoice.payee_id) if invoice.payee_id else None
     escrow = await uow.session.get(Escrow, invoice.escrow_id)
-    return render(invoice, _party(payer), _party(payee) if payee else "Agora (platform)",
-                  escrow.reference if escrow else "", escrow.provider == "sandbox" if escrow else False)
+    addressee = payee if invoice.kind == "payout" else payer
+    locale = number_locale(addressee.language, addressee.country) if addressee else "en"
+    return render(invoice, billing.party(payer), billing.party(payee) if payee else billing.PLATFORM,
+                  escrow.reference if escrow else "",
+                  escrow.provider == "sandbox" if escrow else False,
+                  vat=vat_line(escrow, invoice, payer, payee), locale=locale)
 
 
-def _party(account: Account | None) -> str:
-    if account is None:
-        return "—"
-    return ", ".join(p for p in (account.display_name, account.company, account.email) if p)
+def vat_line(escrow: Escrow | None, invoice: Invoice, buyer: Account | None,
+             seller: Account | None) -> str | None:
+    """A goods deal's VAT treatment (the payer buys, the payee sells), when both parties have
+    given their billing details; none on a payout statement, which only moves the seller's money."""
+    if escrow is None or escrow.kind != "goods" or deal_of(escrow.reference) is None:
+        return None
+    if invoice.kind == "payout" or buyer is None or seller is None:
+        return None
+    ours, theirs = billing.from_account(seller), billing.from_account(buyer)
+    return treatment(ours, theirs, "goods").text if ours and theirs else None
 
 
-def render(invoice: Invoice, payer: str, payee: str, reference: str, test_mode: bool) -> bytes:
-    pdf = FPDF()
+def render(invoice: Invoice, payer: Party | str, payee: Party | str, reference: str,
+           test_mode: bool, vat: str | None = None, locale: str = "en") -> bytes:
+    """The invoice's PDF from its parties (or their names), reference and VAT line."""
     number = invoice.number or "(number pending)"
-    pdf.set_title(f"Agora {number}")
-    pdf.add_page()
-    pdf.set_font("Helvetica", "B", 16)
-    pdf.cell(0, 10, f"Agora - {TITLES.get(invoice.kind, 'Receipt')} {number}",
-             new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", size=10)
+    doc = Document(f"Agora {number}", footer=f"Agora · {number}")
+    doc.heading(f"Agora — {TITLES.get(invoice.kind, 'Receipt')} {number}")
     if test_mode:
-        pdf.cell(0, 6, "TEST MODE - no real money moved", new_x="LMARGIN", new_y="NEXT")
-    for label, value in (("Date", invoice.created_at.date().isoformat()), ("Payer", payer),
-                         ("Payee", payee), ("Reference", reference)):
-        pdf.cell(0, 6, _latin(f"{label}: {value}"), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(4)
-    with pdf.table(col_widths=(140, 50), text_align=("LEFT", "RIGHT")) as table:
+        doc.paragraph("TEST MODE — no real money moved")
+    doc.fields((("Date", invoice.created_at.date().isoformat()), ("Reference", reference)))
+    _parties(doc, _as_party(payer), _as_party(payee))
+    _items(doc, invoice, locale)
+    if vat:
+        doc.ln(3)
+        doc.fields((("VAT", vat),))
+    return doc.render()
+
+
+def _as_party(party: Party | str) -> Party:
+    return party if isinstance(party, Party) else Party(party)
+
+
+def _parties(doc: Document, payer: Party, payee: Party) -> None:
+    doc.ln(3)
+    with doc.table(col_widths=(1, 1), line_height=5.5, borders_layout="NONE",
+                   headings_style=BOLD_HEADINGS) as table:
+        table.row(("Payer", "Payee"))
+        table.row((payer.block(), payee.block()))
+    doc.ln(3)
+
+
+def _items(doc: Document, invoice: Invoice, locale: str) -> None:
+    def money(amount: int) -> str:
+        return Money(int(amount), invoice.currency).format(locale)
+
+    with doc.table(col_widths=(140, 50), text_align=("LEFT", "RIGHT"), line_height=6,
+                   headings_style=BOLD_HEADINGS) as table:
         table.row(("Item", "Amount"))
         for text, amount in invoice.lines:
-            table.row((_latin(str(text)), _money(int(amount), invoice.currency)))
+            table.row((str(text), money(amount)))
         if invoice.commission:
-            table.row(("of which platform commission", _money(invoice.commission, invoice.currency)))
-        table.row(("Total", _money(invoice.total, invoice.currency)))
-    return bytes(pdf.output())
-
-
-def _money(amount: int, currency: str) -> str:
-    return f"{Money(amount, currency).decimal} {currency}"
-
-
-def _latin(text: str) -> str:
-    # The core PDF fonts cover Latin-1 only; other characters become "?" rather than failing.
-    return text.encode("latin-1", "replace").decode("latin-1")
+            table.row(("of which platform commission", money(invoice.commission)))
+        total = table.row()
+        total.cell("Total", style=BOLD)
+        total.cell(money(invoice.total), style=BOLD)

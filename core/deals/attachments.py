@@ -8,7 +8,7 @@ from collections.abc import Callable
 from core.catalog.media import FileStore
 from core.deals import threads
 from core.deals.tables import DealTerms
-from core.deals.terms_pdf import render_terms
+from core.deals.terms_pdf import terms_pdf
 from core.errors import NotFound
 from core.notifications.dispatcher import Attachment, Resolver
 from core.storage.uow import UnitOfWork
@@ -35,6 +35,6 @@ async def terms_file(uow: UnitOfWork, version_id: int) -> Attachment:
     version = await uow.session.get(DealTerms, version_id)
     if version is None:
         raise NotFound("Those terms are no longer there.")
-    pdf = render_terms(version.body, version.sha256, version.version)
+    pdf = await terms_pdf(uow, version.deal_id, None, version.version)
     return Attachment(f"agora-deal-{version.deal_id}-terms-v{version.version}.pdf", pdf,
                       "application/pdf")

@@ -1,17 +1,201 @@
-"""A version of a deal's terms as a PDF (placeholder until the document module lands)."""
+"""A deal's terms as a PDF: the version, the parties and every field of the frozen body with a
+readable label, in a stable order (fields Agora doesn't know yet are listed at the end), and
+the version's SHA-256 fingerprint on every page."""
 
 from __future__ import annotations
 
-import json
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from fpdf import FPDF
+from sqlalchemy import select
+
+from core.accounts.billing import Party, party_of
+from core.catalog.listings import SPEC_RANGES
+from core.catalog.taxonomy import UNITS, product
+from core.deals import deals
+from core.deals import terms as deal_terms
+from core.deals.tables import DealTerms
+from core.errors import DomainError, NotFound
+from core.money.model import Money, exponent
+from core.pdf import Document
+from core.storage.uow import UnitOfWork
+
+LABELS = {
+    "product": "Product", "title": "Listing title", "listing_id": "Listing", "offer_id": "Offer",
+    "seller_id": "Seller account", "buyer_id": "Buyer account", "quantity": "Quantity",
+    "tolerance_percent": "Quantity tolerance", "unit_price": "Unit price", "total": "Total",
+    "incoterm": "Incoterm", "place": "Place", "delivery_from": "Delivery from",
+    "delivery_to": "Delivery to", "payment_method": "Payment",
+}
+ORDER = ("product", "title", "quantity", "tolerance_percent", "unit_price", "total", "incoterm",
+         "place", "delivery_from", "delivery_to", "payment_method", "listing_id", "offer_id",
+         "seller_id", "buyer_id")
+CONSUMED = frozenset({"unit", "currency"})  # printed with the quantity and the prices
+SECTIONS = ("specs", "quality", "deadlines")
+SPEC_LABELS = {"moisture": "Moisture", "ash": "Ash", "ncv": "Net calorific value",
+               "bulk_density": "Bulk density", "particle_size": "Particle size"}
+PAYMENT = {"escrow": "Through Agora's escrow",
+           "direct": "Arranged directly between the parties (Agora holds nothing)"}
+VERIFY = ("The fingerprint is the SHA-256 of these terms as canonical JSON (keys sorted, no "
+          "spaces, UTF-8). Any change to the terms changes it; both parties accepted this version "
+          "by its fingerprint.")
 
 
-def render_terms(body: dict[str, Any], sha256: str, version: int) -> bytes:
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("Helvetica", size=10)
-    pdf.multi_cell(0, 5, f"Deal terms v{version}\nSHA-256 {sha256}\n"
-                   + json.dumps(body, indent=1, ensure_ascii=True))
-    return bytes(pdf.output())
+def render_terms(body: Mapping[str, Any], sha256: str, version: int,
+                 parties: Mapping[str, Party] | None = None, deal_id: int | None = None) -> bytes:
+    """The terms' PDF: title, version, parties, every field of `body`, and the fingerprint in
+    every page's footer."""
+    title = f"Terms of deal {deal_id}" if deal_id else "Deal terms"
+    doc = Document(f"Agora: {title}, version {version}",
+                   footer=f"Terms version {version} · SHA-256 {sha256}")
+    doc.heading(f"Agora — {title}")
+    doc.fields((("Version", str(version)), ("SHA-256", sha256)))
+    for role, who in (parties or {}).items():
+        doc.fields(((role, who.block()),))
+    doc.section("Terms")
+    doc.fields(main_rows(body))
+    for key in SECTIONS:
+        if body.get(key):
+            _section(doc, key, body[key])
+    extra = [(label_of(key), _text(body[key])) for key in sorted(unknown_keys(body))]
+    if extra:
+        doc.section("Other terms")
+        doc.fields(extra)
+    doc.ln(4)
+    doc.paragraph(VERIFY, size=8, grey=True)
+    return doc.render()
+
+
+def label_of(key: str) -> str:
+    """A readable label for a key: 'tolerance_percent' → 'Tolerance percent'."""
+    return LABELS.get(key) or key.replace("_", " ").strip().capitalize() or key
+
+
+def unknown_keys(body: Mapping[str, Any]) -> set[str]:
+    """Keys this module has no place for, listed at the end."""
+    return set(body) - set(ORDER) - CONSUMED - set(SECTIONS)
+
+
+def main_rows(body: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The known top-level fields in their fixed order, as label and text."""
+    values = {key: body[key] for key in ORDER if body.get(key) not in (None, "")}
+    unit = UNITS.get(str(body.get("unit")), str(body.get("unit") or ""))
+    if "product" in values:
+        values["product"] = f"{product(str(values['product'])).label} ({values['product']})"
+    if "quantity" in values:
+        values["quantity"] = f"{values['quantity']} {unit}".strip()
+    if "unit_price" in values:
+        values["total"] = _total(body)
+        values["unit_price"] = f"{_amount(body['unit_price'], body)} per {unit or 'unit'}"
+    if "tolerance_percent" in values:
+        values["tolerance_percent"] = f"± {values['tolerance_percent']}%"
+    for key in ("delivery_from", "delivery_to"):
+        if key in values:
+            values[key] = _when(values[key])
+    if "payment_method" in values:
+        values["payment_method"] = PAYMENT.get(str(values["payment_method"]),
+                                               str(values["payment_method"]))
+    for key in ("listing_id", "offer_id", "seller_id", "buyer_id"):
+        if key in values:
+            values[key] = f"#{values[key]}"
+    return [(label_of(key), _text(values[key])) for key in ORDER if values.get(key)]
+
+
+def _section(doc: Document, key: str, value: Any) -> None:
+    if key == "specs" and isinstance(value, Mapping):
+        doc.section("Specifications")
+        doc.fields([(SPEC_LABELS.get(k, label_of(k)), _spec(k, v)) for k, v in sorted(value.items())
+                    if v not in (None, "")])
+    elif key == "quality" and isinstance(value, list):
+        doc.section("Quality limits")
+        doc.fields([_quality(item) for item in value])
+    elif key == "deadlines" and isinstance(value, Mapping):
+        doc.section("Deadlines")
+        ordered = sorted(value.items(), key=lambda kv: (str(kv[1]), kv[0]))  # soonest first
+        doc.fields([(label_of(k), _when(v)) for k, v in ordered])
+    else:
+        doc.section(label_of(key))
+        doc.paragraph(_text(value))
+
+
+def _quality(item: Any) -> tuple[str, str]:
+    """('Moisture', 'at most 10; penalty: 2% of the price per point')."""
+    if not isinstance(item, Mapping):
+        return "Limit", _text(item)
+    bound = "at most" if item.get("is_maximum", True) else "at least"
+    text = f"{bound} {item.get('limit', '?')}"
+    if item.get("penalty") not in (None, ""):
+        text += f"; penalty: {_text(item['penalty'])}"
+    return str(item.get("name") or "Parameter"), text
+
+
+def _spec(key: str, value: Any) -> str:
+    suffix = SPEC_RANGES[key][2] if key in SPEC_RANGES else ""
+    return f"{value}{suffix}"
+
+
+def _amount(value: Any, body: Mapping[str, Any]) -> str:
+    currency = str(body.get("currency") or "")
+    try:
+        return Money.parse(str(value), currency).plain() if currency else str(value)
+    except (DomainError, ValueError, ArithmeticError):  # unreadable: printed as written
+        return f"{value} {currency}".strip()
+
+
+def _total(body: Mapping[str, Any]) -> str:
+    """Quantity times unit price, rounded half up to the currency's minor unit."""
+    currency = str(body.get("currency") or "")
+    try:
+        places = Decimal(1).scaleb(-exponent(currency))
+        total = (Decimal(str(body["quantity"])) * Decimal(str(body["unit_price"]))).quantize(
+            places, ROUND_HALF_UP)
+        return Money.parse(total, currency).plain()
+    except (KeyError, InvalidOperation, ValueError, ArithmeticError):
+        return ""
+
+
+def _when(value: Any) -> str:
+    """An ISO date or time as people read it: '2026-12-01', '2026-12-01 14:00 UTC'."""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if len(str(value)) <= 10:
+        return moment.date().isoformat()
+    zone = moment.tzname() or ""
+    return f"{moment:%Y-%m-%d %H:%M} {zone}".strip()
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Mapping):
+        return "\n".join(f"{label_of(str(k))}: {_text(v)}" for k, v in sorted(value.items()))
+    if isinstance(value, list):
+        return "\n".join(_text(v) for v in value)
+    return str(value)
+
+
+async def terms_pdf(uow: UnitOfWork, deal_id: int, actor_id: int | None,
+                    version: int | None = None) -> bytes:
+    """A version of the deal's terms (the latest by default) as a PDF, for its parties and
+    admins; NotFound for anyone else."""
+    deal = await deals.get(uow, deal_id, actor_id)
+    terms = await (deal_terms.current(uow, deal_id) if version is None
+                   else _version(uow, deal_id, version))
+    if terms is None:
+        raise NotFound("That deal has no terms yet.")
+    parties = {"Seller": await party_of(uow, deal.seller_id),
+               "Buyer": await party_of(uow, deal.buyer_id)}
+    return render_terms(terms.body, terms.sha256, terms.version, parties, deal_id=deal_id)
+
+
+async def _version(uow: UnitOfWork, deal_id: int, version: int) -> DealTerms | None:
+    return await uow.session.scalar(select(DealTerms).where(
+        DealTerms.deal_id == deal_id, DealTerms.version == version))

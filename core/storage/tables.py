@@ -55,6 +55,13 @@ class Account(Base):
     quiet_start: Mapped[str | None] = mapped_column(String(5))  # "22:00", local time
     quiet_end: Mapped[str | None] = mapped_column(String(5))
     onboarded_at: Mapped[datetime | None]
+    # Billing details (core.accounts.billing), asked at a party's first deal.
+    billing_name: Mapped[str | None] = mapped_column(String(200))
+    billing_street: Mapped[str | None] = mapped_column(String(200))
+    billing_postcode: Mapped[str | None] = mapped_column(String(20))
+    billing_town: Mapped[str | None] = mapped_column(String(120))
+    billing_country: Mapped[str | None] = mapped_column(String(2))
+    vat_id: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

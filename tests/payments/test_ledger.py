@@ -120,8 +120,8 @@ async def test_a_payout_statement_names_both_parties_line_items_commission_and_t
             Invoice.kind == "payout").order_by(Invoice.id))).scalars().first()
     number, pdf = await app.payments.invoice_for(number, view.payee_id)
     text = pdf_text(pdf)
-    for expected in (number, "Bob", "Sue", "deal:1", "Platform commission", "-5.00 EUR",
-                     "100.00 EUR", "95.00 EUR", "TEST MODE"):
+    for expected in (number, "Bob", "Sue", "deal:1", "Platform commission", "-€5.00",
+                     "€100.00", "Total €95.00", "TEST MODE"):
         assert expected in text, expected
 
 

@@ -1,16 +1,18 @@
-"""Reading fpdf2's output in tests: the text of its (deflated) content streams."""
+"""Reading generated PDFs in tests: their text as a reader's copy-paste would give it (pypdf
+maps the embedded font's glyphs back to Unicode)."""
 
 from __future__ import annotations
 
-import zlib
+import io
+
+from pypdf import PdfReader
+
+
+def pdf_pages(pdf: bytes) -> list[str]:
+    """The text of each page."""
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
 
 
 def pdf_text(pdf: bytes) -> str:
-    text = []
-    for chunk in pdf.split(b"stream\n")[1:]:
-        body = chunk.split(b"\nendstream")[0]
-        try:
-            text.append(zlib.decompress(body).decode("latin-1"))
-        except zlib.error:
-            text.append(body.decode("latin-1"))
-    return "".join(text)
+    """The text of every page, one after the other."""
+    return "\n".join(pdf_pages(pdf))

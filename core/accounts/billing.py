@@ -1,0 +1,148 @@
+"""Billing details: the legal name, address and VAT number invoices carry, asked once at a
+party's first deal and kept on the account. A VAT number is optional (private persons); when
+given it is checked against the country's format and check digits."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from core.accounts.events import ProfileUpdated
+from core.accounts.vat_ids import check_vat_id, country_name, in_eu, known_country
+from core.actions import Action, Intent
+from core.errors import DomainError, NotAllowed
+from core.storage.tables import Account
+from core.storage.uow import UnitOfWork
+
+# Countries that write the town before the postcode on an address line.
+TOWN_FIRST = frozenset({"GB", "IE", "US", "CA", "AU", "NZ"})
+LIMITS = {"legal_name": 200, "street": 200, "postcode": 20, "town": 120}
+_SPACES = re.compile(r"\s+")
+_POSTCODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-]*$")
+
+
+@dataclass(frozen=True)
+class Billing:
+    """A party's billing details as an invoice shows them."""
+
+    legal_name: str
+    street: str
+    postcode: str
+    town: str
+    country: str  # ISO 3166 alpha-2
+    vat_id: str | None = None
+
+    @property
+    def is_business(self) -> bool:
+        """Whether the party gave a VAT number (a registered business)."""
+        return bool(self.vat_id)
+
+    def address_lines(self) -> tuple[str, ...]:
+        """Street, postcode and town in the country's order, and the country's name."""
+        place = (f"{self.town} {self.postcode}" if self.country in TOWN_FIRST
+                 else f"{self.postcode} {self.town}").strip()
+        return self.street, place, country_name(self.country)
+
+
+@dataclass(frozen=True)
+class Party:
+    """How a document names a party: a name, address lines and a VAT number when known."""
+
+    name: str
+    lines: tuple[str, ...] = ()
+    vat_id: str | None = None
+
+    def block(self) -> str:
+        """The party as lines of text: name, address, "VAT ID: …"."""
+        vat = (f"VAT ID: {self.vat_id}",) if self.vat_id else ()
+        return "\n".join((self.name, *self.lines, *vat))
+
+
+PLATFORM = Party("Agora (platform)")
+
+
+def check(legal_name: str, street: str, postcode: str, town: str, country: str,
+          vat_id: str | None = None) -> Billing:
+    """Billing details tidied and checked; DomainError saying what to fix."""
+    code = (country or "").strip().upper()
+    if not known_country(code):
+        raise DomainError("Please give the country as its two-letter code, like LV or DE.")
+    values = {name: _tidy(name, value) for name, value in
+              (("legal_name", legal_name), ("street", street), ("postcode", postcode),
+               ("town", town))}
+    if values["postcode"] and not _POSTCODE.match(values["postcode"]):
+        raise DomainError("A postcode has letters, digits, spaces and hyphens only.")
+    if not values["postcode"] and in_eu(code):
+        raise DomainError(f"Please give the postcode: addresses in {country_name(code)} have one.")
+    vat = check_vat_id(code, vat_id) if vat_id and vat_id.strip() else None
+    return Billing(country=code, vat_id=vat, **values)
+
+
+def _tidy(name: str, value: str | None) -> str:
+    text = _SPACES.sub(" ", value or "").strip()
+    label = name.replace("_", " ")
+    if len(text) > LIMITS[name]:
+        raise DomainError(f"The {label} is too long ({LIMITS[name]} characters at most).")
+    if name != "postcode" and len(text) < 2:
+        raise DomainError(f"Please give the {label}.")
+    return text
+
+
+def from_account(account: Account) -> Billing | None:
+    """The account's billing details, or None while any required part is missing."""
+    parts = (account.billing_name, account.billing_street, account.billing_town,
+             account.billing_country)
+    if not all(parts) or account.billing_postcode is None:
+        return None
+    return Billing(account.billing_name or "", account.billing_street or "",
+                   account.billing_postcode, account.billing_town or "",
+                   account.billing_country or "", account.vat_id)
+
+
+async def _account(uow: UnitOfWork, account_id: int) -> Account:
+    account = await uow.session.get(Account, account_id)
+    if account is None:
+        raise NotAllowed("Please register first.", actions=(Action(Intent.REGISTER, "📝 Register"),))
+    return account
+
+
+async def billing_of(uow: UnitOfWork, account_id: int) -> Billing | None:
+    """The account's billing details, or None when they haven't been given yet."""
+    return from_account(await _account(uow, account_id))
+
+
+async def missing(uow: UnitOfWork, account_id: int) -> bool:
+    """Whether the account still has to give its billing details (ask at its first deal)."""
+    return await billing_of(uow, account_id) is None
+
+
+async def set_billing(uow: UnitOfWork, account_id: int, *, legal_name: str, street: str,
+                      postcode: str, town: str, country: str, vat_id: str | None = None
+                      ) -> Billing:
+    """Check and keep the account's billing details; DomainError saying what to fix."""
+    account = await _account(uow, account_id)
+    billing = check(legal_name, street, postcode, town, country, vat_id)
+    account.billing_name, account.billing_street = billing.legal_name, billing.street
+    account.billing_postcode, account.billing_town = billing.postcode, billing.town
+    account.billing_country, account.vat_id = billing.country, billing.vat_id
+    account.updated_at = uow.clock.now()
+    uow.emit(ProfileUpdated(account_id, ("billing",)))
+    return billing
+
+
+def party(account: Account | None) -> Party:
+    """How documents name an account: its billing details when given, else its display name,
+    company and email as registered."""
+    if account is None:
+        return Party("—")
+    billing = from_account(account)
+    if billing is not None:
+        return Party(billing.legal_name, billing.address_lines(), billing.vat_id)
+    return Party(account.display_name, tuple(p for p in (account.company, account.email) if p))
+
+
+async def party_of(uow: UnitOfWork, account_id: int | None) -> Party:
+    """`party` for an account id; the platform itself when there is none."""
+    if account_id is None:
+        return PLATFORM
+    return party(await uow.session.get(Account, account_id))

@@ -1,0 +1,103 @@
+"""Which VAT treatment a sale falls under, from the two parties' billing details. Agora
+computes no VAT rates or amounts: it names the treatment, so the documents say it honestly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from core.accounts.billing import Billing
+from core.accounts.vat_ids import ADJECTIVES, country_name, in_eu
+
+DIRECTIVE = "Council Directive 2006/112/EC"
+REVERSE_CHARGE_TEXT = f"VAT reverse charge — Article 196, {DIRECTIVE}"
+
+
+class VatKind(StrEnum):
+    DOMESTIC = "domestic"
+    REVERSE_CHARGE = "reverse_charge"
+    EXPORT = "export"
+    IMPORT = "import"
+    B2C = "b2c"
+    OUTSIDE_EU = "outside_eu"
+
+
+@dataclass(frozen=True)
+class VatTreatment:
+    kind: VatKind
+    text: str  # the line a document prints
+
+
+def treatment(seller: Billing, buyer: Billing, supply: str = "goods") -> VatTreatment:
+    """The VAT treatment of a sale from `seller` to `buyer` (`supply`: "goods" or "services").
+
+    The rule, from the parties' billing countries and VAT numbers only (Agora sees neither the
+    route of the goods nor proof of transport, and computes no rates):
+
+    1. Same country → domestic: the seller charges VAT under that country's rules.
+    2. Both in the EU, different countries, both with a VAT number → reverse charge. Goods: an
+       intra-Community supply, exempt in the seller's country (Article 138), the buyer
+       accounting for the VAT of the acquisition (Article 200). Services: Article 196.
+    3. Both in the EU, different countries, either without a VAT number → no reverse charge:
+       the seller charges VAT (for goods to a private buyer, the buyer's country's VAT may
+       apply instead, through the One-Stop Shop, as a distance sale).
+    4. Seller in the EU, buyer outside → export (goods: exempt, Article 146; services: place
+       of supply outside the EU, Articles 44 and 59).
+    5. Seller outside the EU, buyer in it → import (goods: import VAT at customs in the
+       buyer's country; business services: reverse charge, Article 196).
+    6. Both outside the EU, different countries → outside the scope of EU VAT.
+    """
+    s, b = seller.country, buyer.country
+    if s == b:
+        return _domestic(s)
+    if in_eu(s) and in_eu(b):
+        if seller.is_business and buyer.is_business:
+            return _reverse_charge(supply)
+        return _no_reverse_charge(seller, buyer, supply)
+    if in_eu(s):
+        return _export(supply)
+    if in_eu(b):
+        return _import(b, buyer.is_business, supply)
+    return VatTreatment(VatKind.OUTSIDE_EU, "Outside the scope of EU VAT: "
+                        "each party's local tax rules apply")
+
+
+def _domestic(country: str) -> VatTreatment:
+    return VatTreatment(VatKind.DOMESTIC, f"Domestic sale: VAT charged by the seller under the "
+                        f"rules of {country_name(country)} (Agora does not calculate VAT)")
+
+
+def _reverse_charge(supply: str) -> VatTreatment:
+    if supply == "goods":
+        return VatTreatment(VatKind.REVERSE_CHARGE, (
+            f"VAT reverse charge: intra-Community supply of goods, exempt under Article 138, "
+            f"{DIRECTIVE}; the buyer accounts for the VAT (Article 200)"))
+    return VatTreatment(VatKind.REVERSE_CHARGE, REVERSE_CHARGE_TEXT)
+
+
+def _no_reverse_charge(seller: Billing, buyer: Billing, supply: str) -> VatTreatment:
+    text = (f"No reverse charge without both parties' VAT numbers: VAT charged by the seller "
+            f"under {ADJECTIVES[seller.country]} rules")
+    if supply == "goods" and not buyer.is_business:
+        text += (f" (or, for a distance sale to a private buyer, {ADJECTIVES[buyer.country]} "
+                 "VAT through the One-Stop Shop)")
+    return VatTreatment(VatKind.B2C, text)
+
+
+def _export(supply: str) -> VatTreatment:
+    if supply == "goods":
+        return VatTreatment(VatKind.EXPORT, f"Export outside the EU: exempt from VAT under "
+                            f"Article 146, {DIRECTIVE}, once the goods leave the EU")
+    return VatTreatment(VatKind.EXPORT, "Customer outside the EU: place of supply outside the EU "
+                        f"(Articles 44 and 59, {DIRECTIVE}), no EU VAT charged")
+
+
+def _import(buyer_country: str, business: bool, supply: str) -> VatTreatment:
+    if supply == "goods":
+        return VatTreatment(VatKind.IMPORT, f"Import into the EU: import VAT is due in "
+                            f"{country_name(buyer_country)} when the goods clear customs")
+    if business:
+        return VatTreatment(VatKind.REVERSE_CHARGE, REVERSE_CHARGE_TEXT)
+    return VatTreatment(VatKind.OUTSIDE_EU, "Supplier outside the EU: the seller's local tax "
+                        "rules apply")
+
