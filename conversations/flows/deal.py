@@ -75,6 +75,8 @@ async def _more(ctx: Ctx, view: deal_views.DealView) -> tuple[tuple[Button, ...]
                 more.append((label, f"@go:deal_step:{deal.id}:{name}"))
     if view.terms is not None:
         more.append(("📄 Terms (PDF)", f"@go:deal_step:{deal.id}:terms"))
+    if deal.status in ("completed", "closed") and view.role in ("buyer", "seller", "admin"):
+        more.append(("🌱 Carbon receipt", f"@go:deal_step:{deal.id}:carbon"))
     return rows(*more, ("✔ Done", "done"), per_row=2)
 
 

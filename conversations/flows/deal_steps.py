@@ -9,6 +9,7 @@ from typing import Any
 
 from conversations.fields import ChoiceField, DecimalField, TextField
 from conversations.flow import Ask, Ctx, Flow, FormState, Next
+from conversations.flows import deal_billing
 from conversations.flows.listing_fields import DateField
 from conversations.forms import Form
 from conversations.messages import Button, Choice, FileReply, Inbound, Outbound, Reply, rows
@@ -16,6 +17,7 @@ from core.actions import Intent
 from core.deals import after_sale, deals, quality_report, terms, threads
 from core.deals import views as deal_views
 from core.deals.attachments import terms_file
+from core.deals.carbon_receipt import carbon_receipt_pdf
 from core.deals.cards import quality_summary
 from core.deals.quality_report import MEASURABLE
 from core.ids import parse_id
@@ -34,13 +36,17 @@ async def _start(ctx: Ctx) -> Next | None:
     """`DEAL:STEP`: opens the step's question, or does what needs no question."""
     number, _, step = str(ctx.data.get("args") or "").partition(":")
     deal_id = parse_id(number)
-    if deal_id is None or step not in ({"accept-terms", "terms", "pay"} | set(FORMS) | set(CONFIRM)):
+    if deal_id is None or step not in ({"accept-terms", "terms", "carbon", "pay"} | set(FORMS)
+                                       | set(CONFIRM)):
         return Next.end(Reply("Open the deal's steps from its card (/deals).", kind="error"))
     view = await deal_views.deal_view(ctx.uow, deal_id, ctx.account_id)
     ctx.data.update(deal_id=deal_id, step=step)
     if step == "pay":
         return await _pay(ctx)
-    if step in ("accept-terms", "terms"):
+    if step == "accept-terms" and view.deal.status == "agreed" and await deal_billing.needed(ctx):
+        deal_billing.seed(ctx, "billing")
+        return Next(state="billing", remember=False)
+    if step in ("accept-terms", "terms", "carbon"):
         return Next(state="terms", remember=False)
     if step in FORMS:
         if step == "report-quality":
@@ -60,7 +66,17 @@ async def _pay(ctx: Ctx) -> Next:
     return Next(state=None, start="pay", start_data={"args": str(escrow.id)}, show_menu=False)
 
 
+async def _billed(ctx: Ctx, values: dict[str, Any]) -> Next:
+    """Billing details kept; on to the terms."""
+    await deal_billing.save(ctx, values)
+    return Next(state="terms", remember=False, replies=[Reply("✅ Billing details saved.")])
+
+
 async def _terms_prompt(ctx: Ctx) -> list[Outbound]:
+    if ctx.data["step"] == "carbon":
+        pdf = await carbon_receipt_pdf(ctx.uow, ctx.data["deal_id"], ctx.account_id)
+        return [FileReply(f"agora-deal-{ctx.data['deal_id']}-carbon.pdf", pdf, "application/pdf",
+                          "🌱 Carbon receipt"), Reply("Your carbon receipt.", rows(("✔ Done", "done")))]
     view = await deal_views.deal_view(ctx.uow, ctx.data["deal_id"], ctx.account_id)
     if view.terms is None:
         return [Reply("This deal has no terms yet.", rows(("✔ Done", "done")))]
@@ -221,6 +237,8 @@ deal_step = Flow(
     help="A step of your deal. Cancel leaves the deal as it was.",
     states={"terms": Ask(prompt=_terms_prompt, on=_on_terms),
             "confirm": Ask(prompt=_confirm_prompt, on=_on_confirm),
+            "billing": FormState(form=deal_billing.billing_form(), done=_billed,
+                                 intro=deal_billing.INTRO),
             "ship": FormState(form=_ship_form, done=_shipped),
             "update": FormState(form=_update_form, done=_updated),
             "quality": FormState(form=_quality_form, done=_reported),

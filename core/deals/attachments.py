@@ -1,5 +1,6 @@
 """Files that deal notices carry, rendered when the notice leaves (the outbox keeps only a
-reference): a photo or document relayed in a thread, and a version of a deal's terms as a PDF."""
+reference): a photo or document relayed in a thread, a version of a deal's terms and the
+buyer's carbon receipt as PDFs."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Callable
 
 from core.catalog.media import FileStore
 from core.deals import threads
+from core.deals.carbon_receipt import carbon_receipt_pdf
 from core.deals.tables import DealTerms
 from core.deals.terms_pdf import terms_pdf
 from core.errors import NotFound
@@ -27,7 +29,12 @@ def resolvers(uow_factory: Callable[[], UnitOfWork], files: FileStore) -> dict[s
         async with uow_factory() as uow:
             return await terms_file(uow, int(key))
 
-    return {"thread-file": thread_file, "deal-terms": deal_terms}
+    async def carbon(key: str) -> Attachment:
+        async with uow_factory() as uow:
+            pdf = await carbon_receipt_pdf(uow, int(key), None)
+        return Attachment(f"agora-deal-{key}-carbon.pdf", pdf, "application/pdf")
+
+    return {"thread-file": thread_file, "deal-terms": deal_terms, "carbon-receipt": carbon}
 
 
 async def terms_file(uow: UnitOfWork, version_id: int) -> Attachment:

@@ -41,7 +41,8 @@ MOVED = {
     "adjustment_proposed": ("🔬 Your quality report went to the seller with the adjustment.",
                             "🔬 The buyer reported the quality outside the agreed tolerances. "
                             "Accept the price adjustment, or reject it (an admin then decides)."),
-    "completed": ("✅ Deal completed. Rate the seller — ratings show once both rated.",
+    "completed": ("✅ Deal completed. Your carbon receipt is attached. Rate the seller — ratings "
+                  "show once both rated.",
                   "✅ Deal completed: the escrow is released to you minus commission. Rate the "
                   "buyer — ratings show once both rated."),
     "cancelled": ("❌ The deal was cancelled (not paid in time, or by a party). Nothing was charged.",
@@ -143,8 +144,11 @@ async def on_deal_moved(uow: UnitOfWork, event: DealMoved) -> None:
         reader = await uow.session.get(Account, party)
         due = local_time(due_at, reader.timezone if reader else None) if due_at else ""
         role = BUYER if party == deal.buyer_id else SELLER
+        carbon = {"kind": "carbon-receipt", "key": str(deal.id)} \
+            if event.target == "completed" and role == BUYER else None
         await notify(uow, party, f"Deal #{deal.id}: " + text.format(
-            total=cards.total(deal).plain(), due=due), buttons=next_steps(deal, role))
+            total=cards.total(deal).plain(), due=due), buttons=next_steps(deal, role),
+            attachment=carbon)
 
 
 async def on_message_posted(uow: UnitOfWork, event: MessagePosted) -> None:

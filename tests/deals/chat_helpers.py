@@ -89,3 +89,14 @@ async def status_of(app: Container, deal_id: int) -> str:
         deal = await uow.session.get(Deal, deal_id)
         assert deal is not None
         return deal.status
+
+
+async def give_billing(user: ChatUser, street: str, postcode: str, vat: str | None = None) -> None:
+    """Answer the once-per-account billing questions (name, town and country kept)."""
+    await user.tap("Keep")  # legal name from the profile
+    await user.say(street)
+    await user.say(postcode)
+    await user.tap("Keep")  # town
+    await user.tap("Keep")  # country
+    await (user.say(vat) if vat else user.tap("Skip"))
+    assert "Billing details saved" in user.texts(), user.texts()

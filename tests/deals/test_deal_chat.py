@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from core.deals.tables import Deal, Rating
 from core.money.model import Money
-from tests.deals.chat_helpers import last_notice, trading_pair
+from tests.deals.chat_helpers import give_billing, last_notice, trading_pair
 
 
 async def test_a_negotiated_deal_runs_from_question_to_ratings_in_chat(app):
@@ -49,10 +49,20 @@ async def test_a_negotiated_deal_runs_from_question_to_ratings_in_chat(app):
     terms_notice = await last_notice(app, bob, "accepted: deal #")
     assert "terms are attached" in terms_notice
     await bob.tap("accept the terms")
+    await bob.tap("Keep")  # the legal name
+    await bob.say("Pärnu mnt 10")
+    await bob.say("10148")
+    await bob.tap("Keep")
+    await bob.tap("Keep")
+    await bob.say("LV123")  # a VAT number that is not Latvian nor valid: asked again
+    assert "VAT" in bob.texts()
+    await bob.tap("Skip")
+    assert "Billing details saved" in bob.texts()
     await bob.tap("Accept version 1")
     assert "Waiting for the other party" in bob.texts()
     await last_notice(app, sam, "accepted: deal #")
     await sam.tap("accept the terms")
+    await give_billing(sam, "Brīvības iela 1", "LV-1010", "LV40003521600")
     await sam.tap("Accept version 1")
     assert "Both parties have" in sam.texts()
 

@@ -1,0 +1,63 @@
+"""Billing details, asked once at a party's first deal (before accepting its terms): the legal
+name, address and VAT number that invoices carry, defaults from the profile, the VAT number
+checked against its country at the question that can fix it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conversations.fields import TextField
+from conversations.flow import Ctx
+from conversations.forms import Form, Rule
+from conversations.profile_fields import country_field
+from core.accounts import billing
+from core.accounts.vat_ids import check_vat_id
+from core.errors import DomainError
+
+INTRO = ("🧾 Once per account: your billing details, for the invoices of your deals (shown only "
+         "on documents for the other party of a deal).")
+
+
+def _vat_ok(values: dict[str, Any]) -> str | None:
+    if not values.get("vat_id") or not values.get("country"):
+        return None
+    try:
+        check_vat_id(values["country"], values["vat_id"])
+    except DomainError as exc:
+        return str(exc)
+    return None
+
+
+def billing_form() -> Form:
+    return Form("billing", "Billing details", [
+        TextField("legal_name", "Legal name (person or company)", max_length=200),
+        TextField("street", "Street address", max_length=200),
+        TextField("postcode", "Postcode", max_length=20),
+        TextField("town", "Town", max_length=120),
+        country_field(),
+        TextField("vat_id", "VAT number", max_length=20, required=False,
+                  hint="Businesses: with the country prefix, e.g. LV40003521600. Skip if none.")],
+        submit_label="Save", rules=[Rule(("country", "vat_id"), _vat_ok, fix="vat_id")])
+
+
+def seed(ctx: Ctx, key: str) -> None:
+    """Offer what the profile knows: the company (or name), the town and the country."""
+    account = ctx.account
+    assert account is not None
+    known = {"legal_name": account.company or account.display_name, "town": account.city,
+             "country": account.country}
+    values = {k: v for k, v in known.items() if v}
+    ctx.data.setdefault("_forms", {})[key] = {"i": 0, "values": values, "seeded": sorted(values)}
+
+
+async def save(ctx: Ctx, values: dict[str, Any]) -> None:
+    """Keep the details (checked again in core)."""
+    assert ctx.account is not None
+    await billing.set_billing(ctx.uow, ctx.account.id, legal_name=values["legal_name"],
+                              street=values["street"], postcode=values["postcode"],
+                              town=values["town"], country=values["country"],
+                              vat_id=values.get("vat_id"))
+
+
+async def needed(ctx: Ctx) -> bool:
+    return ctx.account is not None and await billing.missing(ctx.uow, ctx.account.id)
