@@ -60,7 +60,7 @@ async def _journal(conn: AsyncConnection, key: str, kind: str, escrow: int,
     now = datetime.now(UTC)
     journal = (await conn.execute(JOURNAL, {"key": key, "kind": kind, "id": escrow, "now": now})
                ).scalar_one()
-    ids = await _accounts(conn, [leg[:3] for leg in legs])
+    ids = await account_ids(conn, [leg[:3] for leg in legs])
     await conn.execute(ENTRY, [{"journal": journal, "account": ids[leg[:3]], "amount": leg[3]}
                                for leg in legs])
     await conn.execute(OUTBOX, [{"account": account_id, "payload": json.dumps({"text": key}),
@@ -71,7 +71,7 @@ async def _journal(conn: AsyncConnection, key: str, kind: str, escrow: int,
                                  "token": secrets.token_urlsafe(16), "now": now})
 
 
-async def _accounts(conn: AsyncConnection, names: list[tuple[str, str, str]]
+async def account_ids(conn: AsyncConnection, names: list[tuple[str, str, str]]
                     ) -> dict[tuple[str, str, str], int]:
     """Every account's id in one query; a missing one is created."""
     wanted = list(dict.fromkeys(names))

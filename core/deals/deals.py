@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import case, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core.accounts.service import is_admin
 from core.catalog.events import ListingChanged
@@ -51,7 +52,7 @@ async def take(uow: UnitOfWork, deal_id: int, transition: str, actor_id: int | N
         .execution_options(synchronize_session=False))
     if moved.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict("That deal moved on a moment ago; look at it again.")
-    deal.status = step.target
+    set_committed_value(deal, "status", step.target)  # what the row now holds: no second UPDATE
     if step.target != source:
         await timers.stop(uow, DEAL_PROCESS, deal.id, source)
     timers.start(uow, DEAL_PROCESS, deal.id, step.target)

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core.catalog.events import ListingChanged
 from core.catalog.tables import Listing
@@ -271,7 +272,7 @@ async def _moved(uow: UnitOfWork, offer: Offer, status: str, reason: str | None 
         .execution_options(synchronize_session=False))
     if done.rowcount != 1:  # type: ignore[attr-defined]
         return False
-    offer.status = status
+    set_committed_value(offer, "status", status)  # what the row now holds: no second UPDATE
     await timers.stop(uow, OFFER_PROCESS, offer.id, "open")
     uow.emit(OfferClosed(offer.id, status))
     return True
