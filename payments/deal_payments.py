@@ -27,6 +27,7 @@ from payments.service import PaymentsService
 log = logging.getLogger(__name__)
 SYSTEM = Actor("system:deals", "the deal's process")
 RELEASING = ("completed", "closed")
+MONEY_MOVES = ("awaiting_payment", *RELEASING, "refunded")  # deal states that move money
 
 
 class DealPayments:
@@ -46,6 +47,8 @@ class DealPayments:
     async def after_moves(self, events: Sequence[DealMoved]) -> None:
         """After commit: open, release, refund or split as the deal's new state asks."""
         for event in events:
+            if event.target not in MONEY_MOVES:
+                continue  # paid, shipped, delivered…: nothing for the money layer to do
             try:
                 await self._follow(event.deal_id, event.target)
             except (Conflict, DomainError) as exc:  # moved already, or a rule: catch_up sees it
