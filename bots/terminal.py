@@ -53,7 +53,8 @@ class TerminalSender:
     async def send(self, address: str, payload: dict[str, Any],
                    files: Sequence[Attachment] = ()) -> None:
         reply = notification_reply(payload)
-        self._chat.render([Reply("🔔 " + reply.text, reply.buttons), *map(file_reply, files)])
+        self._chat.render([Reply("🔔 " + reply.text, reply.buttons), *map(file_reply, files)],
+                          more=True)
 
 
 class TerminalChat:
@@ -129,7 +130,13 @@ class TerminalChat:
         if len(key) == 1 and key.isascii() and key.isalpha():
             index = ord(key) - ord("a")
             return self._numbered[index] if index < len(self._numbered) else None
-        return next((b for b in self._numbered if _plain(b.label) == _plain(key)), None)
+        # By label, the newest button wins (a notification's, over the answer before it); the
+        # start of a label is enough when only one button starts so (“keep” for Keep “100 t”).
+        typed = _plain(key)
+        newest = list(reversed(self._numbered))
+        exact = next((b for b in newest if _plain(b.label) == typed), None)
+        starting = [b for b in newest if typed and _plain(b.label).startswith(typed + " ")]
+        return exact or (starting[0] if len(starting) == 1 else None)
 
     def _file(self, path: str) -> Inbound | None:
         if not os.path.isfile(path):
@@ -140,9 +147,11 @@ class TerminalChat:
                           mime_type=mime, size=os.path.getsize(path),
                           kind="photo" if mime.startswith("image/") else "document")
 
-    def render(self, replies: list[Outbound]) -> None:
-        """Print replies; buttons are numbered across this batch."""
-        self._numbered = []
+    def render(self, replies: list[Outbound], more: bool = False) -> None:
+        """Print replies; buttons are lettered across this batch (`more`: a notification
+        arriving after the answer keeps the answer's letters and adds its own)."""
+        if not more:
+            self._numbered = []
         for reply in replies:
             for line in self._lines(reply):
                 self._print(line)
