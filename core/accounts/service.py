@@ -87,6 +87,17 @@ async def is_admin(uow: UnitOfWork, account_id: int) -> bool:
     return bool(labels & set(uow.policy.admins))
 
 
+async def admin_ids(uow: UnitOfWork) -> list[int]:
+    """The accounts that settings name as administrators (`AGORA_ADMINS`), each once."""
+    found: list[int] = []
+    for label in uow.policy.admins:
+        channel, _, user_key = label.partition(":")
+        account = await find_account(uow, channel, user_key)
+        if account is not None and account.id not in found:
+            found.append(account.id)
+    return found
+
+
 async def require_admin(uow: UnitOfWork, account_id: int | None) -> None:
     """NotAllowed unless the account is an administrator."""
     if account_id is None or not await is_admin(uow, account_id):

@@ -3,7 +3,7 @@ the outbox inside the transaction that emitted the event."""
 
 from __future__ import annotations
 
-from core.accounts.service import find_account
+from core.accounts.service import admin_ids
 from core.actions import Action, Intent
 from core.catalog.events import ListingApproved, ListingAwaitsReview, ListingRejected
 from core.catalog.tables import Listing
@@ -16,14 +16,8 @@ async def tell_admins(uow: UnitOfWork, event: ListingAwaitsReview) -> None:
     listing = await uow.session.get(Listing, event.listing_id)
     if listing is None:
         return
-    told: set[int] = set()
-    for label in uow.policy.admins:
-        channel, _, user_key = label.partition(":")
-        account = await find_account(uow, channel, user_key)
-        if account is None or account.id in told:
-            continue
-        told.add(account.id)
-        await notify(uow, account.id, f"🛡 A listing waits for review: “{listing.title}”.",
+    for admin_id in await admin_ids(uow):
+        await notify(uow, admin_id, f"🛡 A listing waits for review: “{listing.title}”.",
                      buttons=[[Action(Intent.REVIEW_LISTING, "Review it", str(listing.id))]])
 
 
