@@ -28,6 +28,10 @@ class Intent(StrEnum):
     PAY = "pay"
     PAY_DIRECTLY = "pay_directly"
     KEEP_ESCROW = "keep_escrow"
+    VIEW_DEAL = "view_deal"  # arg: deal id
+    VIEW_OFFER = "view_offer"  # arg: offer id
+    RATE_DEAL = "rate_deal"  # arg: deal id
+    DECIDE_DISPUTE = "decide_dispute"  # arg: dispute id
 
 
 @dataclass(frozen=True)
