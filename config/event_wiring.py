@@ -15,7 +15,8 @@ from core.catalog.events import (
     ListingRejected,
 )
 from core.catalog.search import Catalog
-from core.deals.events import DealMoved
+from core.deals import timer_notices
+from core.deals.events import DealMoved, OfferExpired
 from core.events import Event, EventBus
 from core.money import events as money
 from core.notifications.dispatcher import OutboxDispatcher
@@ -33,6 +34,8 @@ def register(bus: EventBus, *, catalog: Catalog, uow: UowFactory,
     bus.during_commit(money.EscrowFunded, bridge.on_funded)
     bus.during_commit(money.PaymentArrangedDirectly, bridge.on_funded)
     bus.after_commit(DealMoved, bridge.after_moves)
+    bus.during_commit(DealMoved, timer_notices.on_deal_moved)
+    bus.during_commit(OfferExpired, timer_notices.offer_expired)
     bus.during_commit(ListingAwaitsReview, catalog_notices.tell_admins)
     bus.during_commit(ListingApproved, catalog_notices.approved)
     bus.during_commit(ListingRejected, catalog_notices.rejected)

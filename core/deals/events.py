@@ -23,3 +23,12 @@ class MessagePosted(Event):
     message_id: int
     sender_id: int
     recipient_id: int
+
+
+@dataclass(frozen=True)
+class OfferExpired(Event):
+    """An open offer was left unanswered until its deadline and closed itself."""
+
+    offer_id: int
+    buyer_id: int
+    seller_id: int
