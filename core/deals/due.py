@@ -1,14 +1,14 @@
 """The periodic work of the deal and offer processes, as plain functions the scheduler calls:
-due timers taken, one short transaction per timer so one failure never holds up the others.
-Claims are conditional updates, so a run that comes late, twice, or on two workers at once does
-nothing wrong."""
+due timers taken and reminders sent, one short transaction per timer so one failure never holds
+up the others. Claims are conditional updates and reminders are recorded once, so a run that
+comes late, twice, or on two workers at once does nothing wrong."""
 
 from __future__ import annotations
 
 import logging
 from datetime import timedelta
 
-from core.deals import deals, offers, timers
+from core.deals import deals, offers, reminders, timers
 from core.deals.process import OFFER_PROCESS
 from core.storage.uow import UnitOfWork, UowFactory
 
@@ -47,6 +47,21 @@ async def fire(uow: UnitOfWork, timer_id: int) -> tuple[str, int, str] | None:
     else:
         moved = await deals.fire(uow, timer.subject_id, timer.fires)
     return (timer.process, timer.subject_id, timer.fires) if moved else None
+
+
+async def remind_all(uow_factory: UowFactory) -> int:
+    """Send every reminder now due before a deadline; returns how many notices went."""
+    async with uow_factory() as uow:
+        soon = [timer.id for timer in await timers.upcoming(uow, reminders.HORIZON)]
+    sent = 0
+    for timer_id in soon:
+        try:
+            async with uow_factory() as uow:
+                sent += await reminders.remind(uow, timer_id)
+                await uow.commit()
+        except Exception:
+            log.exception("reminders of timer %s failed; the next run tries again", timer_id)
+    return sent
 
 
 async def _postpone(uow_factory: UowFactory, timer_id: int) -> None:

@@ -1,13 +1,16 @@
 """Deadlines of waiting states, kept in the database: started when a state is entered, dropped
-when it is left, and taken by the system when due — once, whichever worker finds them."""
+when it is left, and taken by the system when due — once, whichever worker finds them. The
+reminders sent before a deadline are recorded here too, once per timer and offset."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from core.deals.tables import ProcessTimer
+from core.deals.tables import ProcessReminder, ProcessTimer
 from core.process import Process
 from core.storage.uow import UnitOfWork
 
@@ -22,7 +25,7 @@ def start(uow: UnitOfWork, process: Process, subject_id: int, state: str) -> Non
 
 async def restart(uow: UnitOfWork, process: Process, subject_id: int, state: str) -> None:
     """The state was entered again from itself (an escalation): its timers run again, due
-    `every` (or `after`) from now."""
+    `every` (or `after`) from now, and their reminders may go again."""
     for timer in process.timers_in(state):
         due_at = uow.clock.now() + (timer.every or timer.after)
         again = (await uow.session.execute(update(ProcessTimer).where(
@@ -30,7 +33,11 @@ async def restart(uow: UnitOfWork, process: Process, subject_id: int, state: str
             ProcessTimer.state == state, ProcessTimer.fires == timer.fires)
             .values(due_at=due_at, done_at=None)
             .returning(ProcessTimer.id).execution_options(synchronize_session=False))).scalars()
-        if not list(again):
+        ids = list(again)
+        if ids:
+            await uow.session.execute(delete(ProcessReminder).where(
+                ProcessReminder.timer_id.in_(ids)))
+        else:
             uow.add(ProcessTimer(process=process.name, subject_id=subject_id, state=state,
                                  fires=timer.fires, due_at=due_at))
 
@@ -83,3 +90,20 @@ async def postpone(uow: UnitOfWork, timer_id: int, delay: timedelta) -> None:
         ProcessTimer.id == timer_id, ProcessTimer.done_at.is_(None))
         .values(due_at=uow.clock.now() + delay).execution_options(synchronize_session=False))
 
+
+async def upcoming(uow: UnitOfWork, within: timedelta) -> list[ProcessTimer]:
+    """Running timers due within `within` from now but not yet: those reminders are about."""
+    now = uow.clock.now()
+    return list((await uow.session.execute(select(ProcessTimer).where(
+        ProcessTimer.done_at.is_(None), ProcessTimer.due_at > now,
+        ProcessTimer.due_at <= now + within).order_by(ProcessTimer.due_at))).scalars())
+
+
+async def mark_reminded(uow: UnitOfWork, timer_id: int, offset: timedelta) -> bool:
+    """Record the reminder `offset` before this timer's deadline; False when it went before
+    (another worker, an earlier run): one INSERT … ON CONFLICT DO NOTHING decides."""
+    insert = pg_insert if uow.session.bind.dialect.name == "postgresql" else sqlite_insert
+    done = await uow.session.execute(insert(ProcessReminder).values(
+        timer_id=timer_id, offset_seconds=int(offset.total_seconds()),
+        sent_at=uow.clock.now()).on_conflict_do_nothing())
+    return done.rowcount == 1  # type: ignore[attr-defined]
