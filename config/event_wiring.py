@@ -33,6 +33,7 @@ def register(bus: EventBus, *, catalog: Catalog, uow: UowFactory,
     bridge = DealPayments(payments)
     bus.during_commit(money.EscrowFunded, bridge.on_funded)
     bus.during_commit(money.PaymentArrangedDirectly, bridge.on_funded)
+    bus.during_commit(DealMoved, bridge.on_moved)
     bus.after_commit(DealMoved, bridge.after_moves)
     bus.during_commit(DealMoved, timer_notices.on_deal_moved)
     bus.during_commit(OfferExpired, timer_notices.offer_expired)
