@@ -7,8 +7,10 @@ import asyncio
 from datetime import timedelta
 
 import pytest
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import select, update
 
+from bots.scheduler import build_scheduler
 from core.deals import after_sale, offers
 from core.deals.tables import Deal, Offer, ProcessTimer
 from tests.deals.timer_support import (
@@ -173,3 +175,13 @@ async def test_an_escalation_keeps_its_state_and_starts_its_timer_again(app, clo
         assert (timer.done_at, timer.due_at) == (None, clock.now() + timedelta(days=1))
     assert await status_of(app, deal_id) == "disputed"
 
+
+def test_the_scheduler_runs_the_timer_reminder_and_money_jobs_and_the_catalogues(app):
+    scheduler: AsyncIOScheduler = build_scheduler(app)
+    every = {job.id: job.trigger.interval for job in scheduler.get_jobs()
+             if hasattr(job.trigger, "interval")}
+    assert every["deal-timers"] == timedelta(seconds=30)
+    assert every["deal-reminders"] == timedelta(seconds=60)
+    assert every["deal-money-catch-up"] == timedelta(minutes=5)
+    assert {"listings-expiry", "alerts-digest", "catalog-sync"} <= {
+        job.id for job in scheduler.get_jobs()}
