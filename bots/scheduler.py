@@ -7,8 +7,11 @@ from datetime import timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import delete
 
+from bots.catalog_jobs import add_catalog_jobs
 from config.container import Container
+from core.deals import due
 from core.storage.tables import ProcessedUpdate
+from payments.deal_payments import DealPayments
 
 
 def build_scheduler(container: Container) -> AsyncIOScheduler:
@@ -26,7 +29,22 @@ def build_scheduler(container: Container) -> AsyncIOScheduler:
     scheduler.add_job(container.payments.settle_expiring, "interval", hours=1,
                       id="payments-expiring-authorisations", max_instances=1, coalesce=True,
                       replace_existing=True)
+    add_catalog_jobs(scheduler, container)
+    add_deal_jobs(scheduler, container)
     return scheduler
+
+
+def add_deal_jobs(scheduler: AsyncIOScheduler, container: Container) -> None:
+    """Due offer and deal timers every 30 s, reminders every minute, the deals' money steps
+    left undone every 5 minutes. Each job is safe late, twice, or on two workers."""
+    common = {"max_instances": 1, "coalesce": True, "replace_existing": True}
+    scheduler.add_job(due.run_all, "interval", seconds=30, args=[container.uow],
+                      id="deal-timers", **common)
+    scheduler.add_job(due.remind_all, "interval", seconds=60, args=[container.uow],
+                      id="deal-reminders", **common)
+    assert container.payments is not None
+    scheduler.add_job(DealPayments(container.payments).catch_up, "interval", minutes=5,
+                      id="deal-money-catch-up", **common)
 
 
 async def _forget_old_updates(container: Container) -> None:

@@ -16,12 +16,14 @@ from core.catalog.events import (
 )
 from core.catalog.search import Catalog
 from core.deals import notices as deal_notices
+from core.deals import timer_notices
 from core.deals.events import (
     DealMoved,
     DisputeDecided,
     DisputeOpened,
     DisputeQuestion,
     MessagePosted,
+    OfferExpired,
     OfferClosed,
     OfferMade,
     ShipmentUpdated,
@@ -42,8 +44,11 @@ def register(bus: EventBus, *, catalog: Catalog, uow: UowFactory,
     bridge = DealPayments(payments)
     bus.during_commit(money.EscrowFunded, bridge.on_funded)
     bus.during_commit(money.PaymentArrangedDirectly, bridge.on_funded)
+    bus.during_commit(DealMoved, bridge.on_moved)
     bus.after_commit(DealMoved, bridge.after_moves)
     _deal_notices(bus)
+    bus.during_commit(DealMoved, timer_notices.on_deal_moved)
+    bus.during_commit(OfferExpired, timer_notices.offer_expired)
     bus.during_commit(ListingAwaitsReview, catalog_notices.tell_admins)
     bus.during_commit(ListingApproved, catalog_notices.approved)
     bus.during_commit(ListingRejected, catalog_notices.rejected)

@@ -17,12 +17,14 @@ ADMIN = "admin"
 @dataclass(frozen=True)
 class Timer:
     """Started when its state is entered, dropped when the state is left: after `after`, the
-    system takes `fires`; reminders go `remind` before that."""
+    system takes `fires`; reminders go `remind` before that. A timer whose transition keeps the
+    state (an escalation) starts again, due `every` after it fired (`after` when not given)."""
 
     state: str
     after: timedelta
     fires: str
     remind: tuple[timedelta, ...] = ()
+    every: timedelta | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,8 @@ class Process:
             for source in t.sources:
                 timer = timed.get((source, t.name))
                 when = f" after {_span(timer.after)}" if timer else ""
+                if timer and timer.every:
+                    when += f", then every {_span(timer.every)}"
                 lines.append(f"    {source} --> {t.target}: {t.name} ({', '.join(t.actors)}{when})")
         lines += [f"    {state} --> [*]" for state in self.final]
         return "\n".join(lines) + "\n"

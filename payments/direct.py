@@ -33,6 +33,8 @@ from payments.tables import Escrow
 
 WAITING = "awaiting_payment"
 DIRECT = "arranged_directly"
+CANCELLED = "cancelled"  # a goods escrow whose deal was cancelled before payment
+CANCELLED_TEXT = "This deal was cancelled, so it can no longer be paid. Nothing was charged."
 OFF = "Direct payment is turned off on this marketplace."
 AGREED = "You both already agreed to arrange this payment directly."
 NOTHING_HELD = ("Agora holds nothing: escrow and buyer protection do not apply, and no commission "
@@ -116,9 +118,11 @@ async def decline(uow: UnitOfWork, escrow: Escrow, account_id: int) -> Escrow:
 
 
 async def refunded_late(uow: UnitOfWork, escrow: Escrow, amount: Money) -> None:
-    """The ledger and the payer's notice of a late payment refunded in full: money came in from the
-    provider and went straight back (so reconciliation matches both movements); told once."""
-    actor = Actor("system:provider", "paid after payment was arranged directly")
+    """The ledger and the payer's notice of a late payment refunded in full (after both arranged
+    it directly, or after the deal was cancelled): money came in from the provider and went
+    straight back (so reconciliation matches both movements); told once."""
+    actor = Actor("system:provider", "paid after the deal was cancelled" if escrow.state ==
+                  CANCELLED else "paid after payment was arranged directly")
     world, held = ledger.world(escrow.provider), holding(escrow)
     await ledger.post(uow, f"fund:{escrow.id}", "fund", [(world, -amount), (held, amount)], actor,
                       f"Late payment for {escrow.reference}", escrow.id)
@@ -134,8 +138,10 @@ async def refunded_late(uow: UnitOfWork, escrow: Escrow, amount: Money) -> None:
 
 async def on_late_refund(uow: UnitOfWork, event: LatePaymentRefunded) -> None:
     escrow = await load(uow, event.escrow_id)
+    after = ("the deal was cancelled" if escrow.state == CANCELLED
+             else "you both agreed to pay directly")
     await notify(uow, event.payer_id, f"↩ Your payment of {event.amount} for {escrow.reference} "
-                 "arrived after you both agreed to pay directly, so it was refunded in full.")
+                 f"arrived after {after}, so it was refunded in full.")
 
 
 async def on_declined(uow: UnitOfWork, event: DirectPaymentDeclined) -> None:

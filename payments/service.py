@@ -15,7 +15,7 @@ from core.money.ports import Actor, EscrowView, Wallet
 from core.storage.uow import UnitOfWork
 from payments import direct, invoices, numbering, onboarding
 from payments.escrow import EscrowService
-from payments.escrow_rows import charge_of, load
+from payments.escrow_rows import charge_of, expect, load, transition
 from payments.providers.base import Provider
 from payments.reconcile import reconcile
 from payments.tables import Escrow, PaymentOperation
@@ -51,11 +51,25 @@ class PaymentsService(EscrowService):
         async with self.tx(uow) as tx:
             return self.view(await direct.decline(tx, await load(tx, escrow_id), account_id))
 
+    async def cancel_unpaid(self, escrow_id: int, actor: Actor,
+                            uow: UnitOfWork | None = None) -> bool:
+        """Close a goods escrow still awaiting payment (its deal was cancelled): it can no
+        longer be paid, and a payment still arriving is refunded in full. True when this call
+        closed it."""
+        async with self.tx(uow) as tx:
+            escrow = await load(tx, escrow_id)
+            expect(escrow, "goods", "cancelled")
+            return await transition(tx, escrow, (direct.WAITING,), direct.CANCELLED, actor)
+
     async def pay_with_test_card(self, escrow_id: int, card_number: str,
                                  uow: UnitOfWork | None = None) -> EscrowView:
-        """As the sandbox pays, but refused once both parties arranged payment directly."""
-        if (await self.get(escrow_id, uow)).direct:
+        """As the sandbox pays, but refused once both parties arranged payment directly or
+        the deal was cancelled."""
+        before = await self.get(escrow_id, uow)
+        if before.direct:
             raise Conflict(direct.AGREED)  # before the card is tried: no "declined" notice either
+        if before.state == direct.CANCELLED:
+            raise Conflict(direct.CANCELLED_TEXT)
         view = await super().pay_with_test_card(escrow_id, card_number, uow)
         if view.direct:  # arranged a moment ago: the guarded transition held nothing
             raise Conflict(direct.AGREED)
@@ -64,20 +78,25 @@ class PaymentsService(EscrowService):
     async def confirm_payment(self, escrow_id: int, charge_ref: str | None, actor: Actor,
                               provider_ref: str | None = None,
                               uow: UnitOfWork | None = None) -> EscrowView:
-        """As the provider confirms; a payment arriving after direct arrangement holds nothing."""
+        """As the provider confirms; a payment arriving after direct arrangement, or after the
+        deal was cancelled, holds nothing."""
         view = await super().confirm_payment(escrow_id, charge_ref, actor, provider_ref, uow)
-        if view.direct and charge_ref and uow is None:  # a checkout page left open, paid late
-            await self._refund_late(escrow_id, charge_ref)
+        late = view.direct or view.state == direct.CANCELLED
+        if late and charge_ref and uow is None:  # a checkout page left open, paid late
+            await self._refund_late(escrow_id, charge_ref, provider_ref)
         return view
 
-    async def _refund_late(self, escrow_id: int, charge_ref: str) -> None:
-        """Give back in full a payment that arrived after both chose to pay directly. The refund's
-        key is fixed, so the provider's webhook retries refund once and the journals post once."""
+    async def _refund_late(self, escrow_id: int, charge_ref: str, provider_ref: str | None
+                           ) -> None:
+        """Give back in full a payment that arrived after both chose to pay directly or the
+        deal was cancelled. The refund's key is fixed, so the provider's webhook retries refund
+        once and the journals post once."""
         async with self.uow() as uow:
             escrow = await load(uow, escrow_id)
             uow.session.expunge(escrow)
         amount = Money(escrow.amount, escrow.currency)
-        charge = replace(charge_of(escrow), charge_ref=charge_ref)
+        charge = replace(charge_of(escrow), charge_ref=charge_ref,
+                         provider_ref=provider_ref or escrow.provider_ref)
         await self.provider.refund(f"late-refund:{escrow_id}", charge, amount)
         async with self.uow() as uow:
             await direct.refunded_late(uow, escrow, amount)

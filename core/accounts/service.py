@@ -75,17 +75,6 @@ def effective_roles(account: Account, identity: ChannelIdentity, admins: list[st
     return roles
 
 
-async def admin_accounts(uow: UnitOfWork) -> list[int]:
-    """The accounts of the admins named in settings (those registered), each once."""
-    found: list[int] = []
-    for label in uow.policy.admins:
-        channel, _, user_key = label.partition(":")
-        account = await find_account(uow, channel, user_key)
-        if account is not None and account.id not in found:
-            found.append(account.id)
-    return found
-
-
 async def is_admin(uow: UnitOfWork, account_id: int) -> bool:
     """Whether the account administers Agora: by its roles, or settings naming one of its
     identities."""
@@ -96,6 +85,17 @@ async def is_admin(uow: UnitOfWork, account_id: int) -> bool:
         return True
     labels = {f"{i.channel}:{i.user_key}" for i in await identities_of(uow, account_id)}
     return bool(labels & set(uow.policy.admins))
+
+
+async def admin_ids(uow: UnitOfWork) -> list[int]:
+    """The accounts that settings name as administrators (`AGORA_ADMINS`), each once."""
+    found: list[int] = []
+    for label in uow.policy.admins:
+        channel, _, user_key = label.partition(":")
+        account = await find_account(uow, channel, user_key)
+        if account is not None and account.id not in found:
+            found.append(account.id)
+    return found
 
 
 async def require_admin(uow: UnitOfWork, account_id: int | None) -> None:

@@ -3,7 +3,7 @@ the outbox inside the transaction that emitted the event."""
 
 from __future__ import annotations
 
-from core.accounts.service import admin_accounts
+from core.accounts.service import admin_ids
 from core.actions import Action, Intent
 from core.catalog.events import ListingApproved, ListingAwaitsReview, ListingRejected
 from core.catalog.tables import Listing
@@ -16,7 +16,7 @@ async def tell_admins(uow: UnitOfWork, event: ListingAwaitsReview) -> None:
     listing = await uow.session.get(Listing, event.listing_id)
     if listing is None:
         return
-    for admin_id in await admin_accounts(uow):
+    for admin_id in await admin_ids(uow):
         await notify(uow, admin_id, f"🛡 A listing waits for review: “{listing.title}”.",
                      buttons=[[Action(Intent.REVIEW_LISTING, "Review it", str(listing.id))]])
 

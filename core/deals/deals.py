@@ -21,6 +21,8 @@ from core.money.model import Money
 from core.process import ADMIN, SYSTEM
 from core.storage.uow import UnitOfWork
 
+NOTHING_LEFT = ("cancel-not-shipped",)  # refunded before the goods left: the stock returns
+
 
 async def role_of(uow: UnitOfWork, deal: Deal, actor_id: int | None) -> str | None:
     """buyer, seller, admin, system (no actor) — or None for anyone else."""
@@ -53,10 +55,12 @@ async def take(uow: UnitOfWork, deal_id: int, transition: str, actor_id: int | N
     if moved.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict("That deal moved on a moment ago; look at it again.")
     set_committed_value(deal, "status", step.target)  # what the row now holds: no second UPDATE
-    if step.target != source:
+    if step.target == source:  # an escalation: the state's timers run again
+        await timers.restart(uow, DEAL_PROCESS, deal.id, source)
+    else:
         await timers.stop(uow, DEAL_PROCESS, deal.id, source)
-    timers.start(uow, DEAL_PROCESS, deal.id, step.target)
-    if step.target == "cancelled":
+        timers.start(uow, DEAL_PROCESS, deal.id, step.target)
+    if step.target == "cancelled" or transition in NOTHING_LEFT:
         await _return_stock(uow, deal)
     if step.target == "closed":  # the rating window closed: whatever was given is shown
         await ratings.publish(uow, deal.id)
@@ -69,17 +73,24 @@ async def run_due(uow: UnitOfWork) -> list[tuple[int, str]]:
     deal moved on meanwhile) does nothing."""
     taken = []
     for deal_id, transition in await timers.claim_due(uow, DEAL_PROCESS):
-        deal = await uow.session.get(Deal, deal_id)
-        if deal is None or deal.status not in DEAL_PROCESS.transition(transition).sources:
-            continue
-        async with uow.session.begin_nested():
-            await take(uow, deal_id, transition, None)
-        taken.append((deal_id, transition))
+        if await fire(uow, deal_id, transition):
+            taken.append((deal_id, transition))
     return taken
 
 
+async def fire(uow: UnitOfWork, deal_id: int, transition: str) -> bool:
+    """A claimed timer's transition, taken by the system; False when the deal moved on."""
+    deal = await uow.session.get(Deal, deal_id, populate_existing=True)
+    if deal is None or deal.status not in DEAL_PROCESS.transition(transition).sources:
+        return False
+    async with uow.session.begin_nested():
+        await take(uow, deal_id, transition, None)
+    return True
+
+
 async def _return_stock(uow: UnitOfWork, deal: Deal) -> None:
-    """A deal cancelled before shipping gives its quantity back to the listing."""
+    """A deal that ends before the goods left (cancelled, or refunded for not shipping) gives
+    its quantity back to the listing."""
     await uow.session.execute(update(Listing).where(Listing.id == deal.listing_id).values(
         quantity_milli=Listing.quantity_milli + deal.quantity_milli,
         status=case((Listing.status == "sold_out", "published"), else_=Listing.status),

@@ -68,3 +68,12 @@ class DisputeQuestion(Event):
 class DisputeDecided(Event):
     dispute_id: int
     deal_id: int
+
+
+@dataclass(frozen=True)
+class OfferExpired(Event):
+    """An open offer was left unanswered until its deadline and closed itself."""
+
+    offer_id: int
+    buyer_id: int
+    seller_id: int

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from core.accounts.service import admin_accounts
+from core.accounts.service import admin_ids
 from core.actions import Action, ActionRows, Intent
 from core.catalog.tables import Listing
 from core.clock import local_time
@@ -90,8 +90,8 @@ async def on_offer_made(uow: UnitOfWork, event: OfferMade) -> None:
 
 
 async def on_offer_closed(uow: UnitOfWork, event: OfferClosed) -> None:
-    """Accepted: both hear of the deal and get its terms; declined, withdrawn or expired: the
-    party who waits is told (both, for an expiry)."""
+    """Accepted: both hear of the deal and get its terms; declined or withdrawn: the party who
+    waits is told (an expiry is told by core.deals.timer_notices)."""
     offer = await uow.session.get(Offer, event.offer_id)
     listing = await uow.session.get(Listing, offer.listing_id) if offer else None
     if offer is None or listing is None or event.status == "countered":
@@ -106,11 +106,6 @@ async def on_offer_closed(uow: UnitOfWork, event: OfferClosed) -> None:
         await notify(uow, maker, f"✖ Your offer {title} was declined.{why}")
     elif event.status == "withdrawn":
         await notify(uow, other, f"↩ Offer {title} was withdrawn.")
-    elif event.status == "expired":
-        for party in (maker, other):
-            await notify(uow, party, f"⌛ Offer {title} expired without an answer.",
-                         buttons=[[Action(Intent.VIEW_LISTING, "View the listing",
-                                          str(listing.id))]])
 
 
 async def _agreed(uow: UnitOfWork, offer: Offer, listing: Listing) -> None:
@@ -174,7 +169,7 @@ async def on_dispute_opened(uow: UnitOfWork, event: DisputeOpened) -> None:
     dispute = await uow.session.get(Dispute, event.dispute_id)
     if dispute is None:
         return
-    for admin_id in await admin_accounts(uow):
+    for admin_id in await admin_ids(uow):
         await notify(uow, admin_id, f"⚖ Deal #{event.deal_id} is disputed: {dispute.reason}",
                      buttons=[[Action(Intent.DECIDE_DISPUTE, "Decide", str(dispute.id))]])
 
@@ -205,7 +200,7 @@ async def on_dispute_question(uow: UnitOfWork, event: DisputeQuestion) -> None:
                          Intent.ANSWER_DISPUTE, "↩ Answer", str(dispute.id))]])
         return
     name = (await uow.session.get(Account, event.sender_id))
-    for admin_id in await admin_accounts(uow):
+    for admin_id in await admin_ids(uow):
         await notify(uow, admin_id, f"🛡 {name.display_name if name else 'A party'} answers on "
                      f"deal #{dispute.deal_id}'s dispute:\n{event.text}", buttons=[[Action(
                          Intent.DECIDE_DISPUTE, "Open the dispute", str(dispute.id))]])

@@ -19,7 +19,8 @@ from core.catalog.tables import Listing
 from core.catalog.views import viewable
 from core.deals import quality, timers
 from core.deals import terms as deal_terms
-from core.deals.events import OfferClosed, OfferMade
+from core.deals import timers
+from core.deals.events import OfferClosed, OfferExpired, OfferMade
 from core.deals.process import BUYER, DEAL_PROCESS, OFFER_PROCESS, SELLER
 from core.deals.tables import Deal, Offer
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
@@ -188,12 +189,18 @@ def deadlines() -> dict[str, str]:
 
 async def expire_due(uow: UnitOfWork) -> list[int]:
     """Offers past their expiry close themselves; returns their ids."""
-    expired = []
-    for offer_id, fires in await timers.claim_due(uow, OFFER_PROCESS):
-        offer = await uow.session.get(Offer, offer_id)
-        if offer is not None and fires == "expire-offer" and await _moved(uow, offer, "expired"):
-            expired.append(offer_id)
-    return expired
+    return [offer_id for offer_id, fires in await timers.claim_due(uow, OFFER_PROCESS)
+            if fires == "expire-offer" and await expire(uow, offer_id)]
+
+
+async def expire(uow: UnitOfWork, offer_id: int) -> bool:
+    """A claimed expiry timer: the offer closes unanswered (both parties are told); False when
+    it was answered meanwhile."""
+    offer = await uow.session.get(Offer, offer_id)
+    if offer is None or not await _moved(uow, offer, "expired"):
+        return False
+    uow.emit(OfferExpired(offer.id, offer.buyer_id, offer.seller_id))
+    return True
 
 
 # --- helpers --------------------------------------------------------------------------------

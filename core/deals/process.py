@@ -76,7 +76,9 @@ DEAL_PROCESS = Process(
         Timer("awaiting_payment", timedelta(days=3), "cancel-unpaid", (timedelta(days=1),)),
         Timer("to_ship", timedelta(days=14), "cancel-not-shipped", (timedelta(days=2),)),
         Timer("delivered", timedelta(days=14), "auto-confirm", (timedelta(days=2),)),
-        Timer("disputed", timedelta(days=3), "escalate-dispute"),
+        Timer("disputed", timedelta(days=3), "escalate-dispute", every=timedelta(days=1)),
         Timer("completed", timedelta(days=14), "close-reviews", (timedelta(days=3),)),
     ),
 )
+
+PROCESSES = {process.name: process for process in (OFFER_PROCESS, DEAL_PROCESS)}

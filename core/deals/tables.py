@@ -84,6 +84,18 @@ class ProcessTimer(Base):
     done_at: Mapped[datetime | None]
 
 
+class ProcessReminder(Base):
+    """A reminder sent before a timer's deadline: one row per timer and offset, so it goes once
+    whichever worker finds it first."""
+
+    __tablename__ = "process_reminders"
+
+    timer_id: Mapped[int] = mapped_column(ForeignKey("process_timers.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    offset_seconds: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sent_at: Mapped[datetime]
+
+
 class DealTerms(Base):
     """One version of a deal's frozen terms: the body, its SHA-256, and who accepted it when.
     An accepted version never changes; a change is a new version both accept again."""

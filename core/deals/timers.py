@@ -1,13 +1,16 @@
 """Deadlines of waiting states, kept in the database: started when a state is entered, dropped
-when it is left, and taken by the system when due — once, whichever worker finds them."""
+when it is left, and taken by the system when due — once, whichever worker finds them. The
+reminders sent before a deadline are recorded here too, once per timer and offset."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from core.deals.tables import ProcessTimer
+from core.deals.tables import ProcessReminder, ProcessTimer
 from core.process import Process
 from core.storage.uow import UnitOfWork
 
@@ -23,6 +26,25 @@ def start(uow: UnitOfWork, process: Process, subject_id: int, state: str,
                              due_at=(due or {}).get(timer.fires) or now + timer.after))
 
 
+async def restart(uow: UnitOfWork, process: Process, subject_id: int, state: str) -> None:
+    """The state was entered again from itself (an escalation): its timers run again, due
+    `every` (or `after`) from now, and their reminders may go again."""
+    for timer in process.timers_in(state):
+        due_at = uow.clock.now() + (timer.every or timer.after)
+        again = (await uow.session.execute(update(ProcessTimer).where(
+            ProcessTimer.process == process.name, ProcessTimer.subject_id == subject_id,
+            ProcessTimer.state == state, ProcessTimer.fires == timer.fires)
+            .values(due_at=due_at, done_at=None)
+            .returning(ProcessTimer.id).execution_options(synchronize_session=False))).scalars()
+        ids = list(again)
+        if ids:
+            await uow.session.execute(delete(ProcessReminder).where(
+                ProcessReminder.timer_id.in_(ids)))
+        else:
+            uow.add(ProcessTimer(process=process.name, subject_id=subject_id, state=state,
+                                 fires=timer.fires, due_at=due_at))
+
+
 async def stop(uow: UnitOfWork, process: Process, subject_id: int, state: str) -> None:
     """The state was left: its timers will not fire."""
     await uow.session.execute(update(ProcessTimer).where(
@@ -31,19 +53,60 @@ async def stop(uow: UnitOfWork, process: Process, subject_id: int, state: str) -
         .values(done_at=uow.clock.now()))
 
 
+async def due(uow: UnitOfWork, process: Process | None = None, limit: int = 100) -> list[int]:
+    """Ids of the timers due now (of one process, or all), the oldest deadline first."""
+    query = select(ProcessTimer.id).where(ProcessTimer.done_at.is_(None),
+                                          ProcessTimer.due_at <= uow.clock.now())
+    if process is not None:
+        query = query.where(ProcessTimer.process == process.name)
+    return list((await uow.session.execute(
+        query.order_by(ProcessTimer.due_at, ProcessTimer.id).limit(limit))).scalars())
+
+
+async def claim(uow: UnitOfWork, timer_id: int) -> ProcessTimer | None:
+    """Mark a due timer done by a conditional update; None when another worker took it first
+    (or it is not due, or was stopped)."""
+    now: datetime = uow.clock.now()
+    taken = await uow.session.execute(update(ProcessTimer).where(
+        ProcessTimer.id == timer_id, ProcessTimer.done_at.is_(None), ProcessTimer.due_at <= now)
+        .values(done_at=now).execution_options(synchronize_session=False))
+    if taken.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    return await uow.session.get(ProcessTimer, timer_id, populate_existing=True)
+
+
 async def claim_due(uow: UnitOfWork, process: Process, limit: int = 100
                     ) -> list[tuple[int, str]]:
     """(subject id, transition) of due timers, each claimed by a conditional update so two
     workers never take the same one."""
-    now: datetime = uow.clock.now()
-    due = (await uow.session.execute(select(ProcessTimer).where(
-        ProcessTimer.process == process.name, ProcessTimer.done_at.is_(None),
-        ProcessTimer.due_at <= now).order_by(ProcessTimer.due_at).limit(limit))).scalars().all()
     claimed = []
-    for timer in due:
-        taken = await uow.session.execute(update(ProcessTimer).where(
-            ProcessTimer.id == timer.id, ProcessTimer.done_at.is_(None)).values(done_at=now)
-            .execution_options(synchronize_session=False))
-        if taken.rowcount == 1:  # type: ignore[attr-defined]
+    for timer_id in await due(uow, process, limit):
+        timer = await claim(uow, timer_id)
+        if timer is not None:
             claimed.append((timer.subject_id, timer.fires))
     return claimed
+
+
+async def postpone(uow: UnitOfWork, timer_id: int, delay: timedelta) -> None:
+    """A timer whose transition failed is tried again after `delay`, letting others go first."""
+    await uow.session.execute(update(ProcessTimer).where(
+        ProcessTimer.id == timer_id, ProcessTimer.done_at.is_(None))
+        .values(due_at=uow.clock.now() + delay).execution_options(synchronize_session=False))
+
+
+async def upcoming(uow: UnitOfWork, within: timedelta) -> list[ProcessTimer]:
+    """Running timers due within `within` from now but not yet: those reminders are about."""
+    now = uow.clock.now()
+    return list((await uow.session.execute(select(ProcessTimer).where(
+        ProcessTimer.done_at.is_(None), ProcessTimer.due_at > now,
+        ProcessTimer.due_at <= now + within).order_by(ProcessTimer.due_at))).scalars())
+
+
+async def mark_reminded(uow: UnitOfWork, timer_id: int, offset: timedelta) -> bool:
+    """Record the reminder `offset` before this timer's deadline; False when it went before
+    (another worker, an earlier run): one INSERT … ON CONFLICT DO NOTHING decides."""
+    insert = pg_insert if uow.session.bind.dialect.name == "postgresql" else sqlite_insert
+    done = await uow.session.execute(insert(ProcessReminder).values(
+        timer_id=timer_id, offset_seconds=int(offset.total_seconds()),
+        sent_at=uow.clock.now()).on_conflict_do_nothing())
+    return done.rowcount == 1  # type: ignore[attr-defined]

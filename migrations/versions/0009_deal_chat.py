@@ -1,7 +1,7 @@
 """deals in chat: offer delivery window and payment method, files in threads, quality reports
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 """
 from alembic import op
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ import core.storage.types
 
 
 revision = '0009'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

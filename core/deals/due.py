@@ -1,0 +1,73 @@
+"""The periodic work of the deal and offer processes, as plain functions the scheduler calls:
+due timers taken and reminders sent, one short transaction per timer so one failure never holds
+up the others. Claims are conditional updates and reminders are recorded once, so a run that
+comes late, twice, or on two workers at once does nothing wrong."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from core.deals import deals, offers, reminders, timers
+from core.deals.process import OFFER_PROCESS
+from core.storage.uow import UnitOfWork, UowFactory
+
+log = logging.getLogger(__name__)
+RETRY_AFTER = timedelta(minutes=5)  # a timer whose transition failed waits this long
+
+
+async def run_all(uow_factory: UowFactory, limit: int = 200) -> list[tuple[str, int, str]]:
+    """Take every due offer and deal timer; returns (process, subject id, transition) of each
+    one that moved its subject."""
+    async with uow_factory() as uow:
+        due = await timers.due(uow, limit=limit)
+    taken = []
+    for timer_id in due:
+        try:
+            async with uow_factory() as uow:
+                outcome = await fire(uow, timer_id)
+                await uow.commit()
+        except Exception:
+            log.exception("timer %s failed; it is tried again in %s", timer_id, RETRY_AFTER)
+            await _postpone(uow_factory, timer_id)
+            continue
+        if outcome is not None:
+            taken.append(outcome)
+    return taken
+
+
+async def fire(uow: UnitOfWork, timer_id: int) -> tuple[str, int, str] | None:
+    """Claim one due timer and take its transition as the system; None when another worker
+    claimed it, or its subject moved on meanwhile."""
+    timer = await timers.claim(uow, timer_id)
+    if timer is None:
+        return None
+    if timer.process == OFFER_PROCESS.name:
+        moved = await offers.expire(uow, timer.subject_id)
+    else:
+        moved = await deals.fire(uow, timer.subject_id, timer.fires)
+    return (timer.process, timer.subject_id, timer.fires) if moved else None
+
+
+async def remind_all(uow_factory: UowFactory) -> int:
+    """Send every reminder now due before a deadline; returns how many notices went."""
+    async with uow_factory() as uow:
+        soon = [timer.id for timer in await timers.upcoming(uow, reminders.HORIZON)]
+    sent = 0
+    for timer_id in soon:
+        try:
+            async with uow_factory() as uow:
+                sent += await reminders.remind(uow, timer_id)
+                await uow.commit()
+        except Exception:
+            log.exception("reminders of timer %s failed; the next run tries again", timer_id)
+    return sent
+
+
+async def _postpone(uow_factory: UowFactory, timer_id: int) -> None:
+    try:
+        async with uow_factory() as uow:
+            await timers.postpone(uow, timer_id, RETRY_AFTER)
+            await uow.commit()
+    except Exception:
+        log.exception("timer %s could not be postponed", timer_id)
