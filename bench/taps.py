@@ -1,11 +1,13 @@
 """How many inputs a person needs: registration to the main menu, a publishable listing, a
-filtered search — counted through the real engine, as Telegram and the terminal send them.
+filtered search, an offer from a listing card — counted through the real engine, as Telegram and
+the terminal send them.
 
     python bench/taps.py
 
 Every message typed and every button tapped counts as one input (a form's “Done” too). Both
 channels ask forms one question at a time, so their counts must agree; the script checks that
-and ends with one line: `taps register=… listing=… search=…` (targets: ≤ 10, ≤ 12, ≤ 3).
+and ends with one line: `taps register=… listing=… search=… offer=…` (targets: ≤ 10, ≤ 12, ≤ 3,
+≤ 4).
 """
 
 from __future__ import annotations
@@ -21,12 +23,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from sqlalchemy import select
+
 from config.container import build
 from config.settings import Settings
 from conversations.messages import Choice, Command, Envelope, ListPage, Text
+from core.accounts.service import find_account
+from core.catalog import listings
+from core.catalog.tables import Listing
 from core.storage.schema import upgrade
 
-TARGETS = {"register": 10, "listing": 12, "search": 3}
+TARGETS = {"register": 10, "listing": 12, "search": 3, "offer": 4}
 _events = count(1)
 
 
@@ -97,6 +104,25 @@ async def search(person: Person) -> None:
     assert "1 result(s)" in person.texts(), person.texts()
 
 
+async def offer(person: Person) -> None:
+    """From the listing card: Make an offer, the minimum order and the listed price kept, Send."""
+    await person.tap("Make an offer")
+    await person.tap("Keep")
+    await person.tap("Keep")
+    await person.tap("Send")
+    assert "Sent (offer #" in person.texts(), person.texts()
+
+
+async def negotiable(app, person: Person) -> None:
+    """The seller marks the listing's price negotiable (so the card offers an offer), and the
+    buyer opens it from the search results."""
+    async with app.uow() as uow:
+        seller = await find_account(uow, person.channel, person.name.replace("bo-", "sven-"))
+        listing_id = (await uow.session.execute(select(Listing.id))).scalar_one()
+        await listings.edit(uow, listing_id, seller.id, {"negotiable": "yes"})
+        await uow.commit()
+
+
 async def journeys(channel: str) -> dict[str, int]:
     folder = tempfile.mkdtemp(prefix="agora-taps-")
     url = f"sqlite+aiosqlite:///{folder}/taps.db"
@@ -112,7 +138,11 @@ async def journeys(channel: str) -> dict[str, int]:
         await register(bo, mailbox, "Buyer")  # a buyer to search, registered like the seller
         for name, person, journey in (("register", sven, lambda: register(sven, mailbox)),
                                       ("listing", sven, lambda: listing(sven)),
-                                      ("search", bo, lambda: search(bo))):
+                                      ("search", bo, lambda: search(bo)),
+                                      ("offer", bo, lambda: offer(bo))):
+            if name == "offer":
+                await negotiable(app, bo)
+                await bo.tap("View")  # the card, from the search results
             before = person.inputs
             await journey()
             counted[name] = person.inputs - before
@@ -131,7 +161,8 @@ async def main() -> None:
     assert telegram == terminal, (telegram, terminal)
     met = all(telegram[name] <= TARGETS[name] for name in TARGETS)
     print(f"taps register={telegram['register']} listing={telegram['listing']} "
-          f"search={telegram['search']} targets_met={'yes' if met else 'no'}")
+          f"search={telegram['search']} offer={telegram['offer']} "
+          f"targets_met={'yes' if met else 'no'}")
 
 
 if __name__ == "__main__":

@@ -23,8 +23,8 @@ from core.deals.events import (
     DisputeOpened,
     DisputeQuestion,
     MessagePosted,
-    OfferExpired,
     OfferClosed,
+    OfferExpired,
     OfferMade,
     ShipmentUpdated,
 )

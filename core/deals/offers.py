@@ -19,7 +19,6 @@ from core.catalog.tables import Listing
 from core.catalog.views import viewable
 from core.deals import quality, timers
 from core.deals import terms as deal_terms
-from core.deals import timers
 from core.deals.events import OfferClosed, OfferExpired, OfferMade
 from core.deals.process import BUYER, DEAL_PROCESS, OFFER_PROCESS, SELLER
 from core.deals.tables import Deal, Offer
