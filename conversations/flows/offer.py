@@ -39,7 +39,7 @@ async def _start(ctx: Ctx) -> Next | None:
         return Next.end(Reply("That is your own listing.", kind="error"))
     fixed = mode == "buy" or (mode == "offer" and not listing.negotiable)
     ctx.data.update(mode="buy" if fixed and mode == "offer" else mode, ref=number,
-                    listing_id=listing.id, fixed=fixed)
+                    listing_id=listing.id, fixed=fixed, facts=of.facts(listing))
     values = start or of.defaults(listing, ctx.local_now().date(),
                                   await offers.usual_terms(ctx.uow, ctx.account.id))
     ctx.data["values"] = values
@@ -64,7 +64,7 @@ async def _listing(ctx: Ctx) -> views.Listing:
 
 
 def _short(ctx: Ctx) -> Form:
-    return of.short_form(ctx.data["_listing"], ctx.data["fixed"])
+    return of.short_form(ctx.data["facts"], ctx.data["fixed"])
 
 
 async def _answered(ctx: Ctx, values: dict[str, Any]) -> Next:
@@ -141,25 +141,7 @@ def _details(ctx: Ctx) -> Form:
 
 
 def _all(ctx: Ctx) -> Form:
-    return of.whole_form(ctx.data["_listing"], ctx.data["fixed"], ctx.local_now().date())
-
-
-class _WithListing(FormState):
-    """A form built from the listing (its unit, currency, limits), loaded before asking."""
-
-    async def ask(self, ctx: Ctx, key: str) -> list[Outbound]:
-        ctx.data["_listing"] = await _listing(ctx)
-        try:
-            return await super().ask(ctx, key)
-        finally:
-            ctx.data.pop("_listing", None)
-
-    async def answer(self, ctx: Ctx, key: str, msg: Inbound) -> Next:
-        ctx.data["_listing"] = await _listing(ctx)
-        try:
-            return await super().answer(ctx, key, msg)
-        finally:
-            ctx.data.pop("_listing", None)
+    return of.whole_form(ctx.data["facts"], ctx.data["fixed"], ctx.local_now().date())
 
 
 offer_flow = Flow(
@@ -168,8 +150,8 @@ offer_flow = Flow(
     help="Make an offer: quantity and price (defaults: the minimum order and the listed price), "
          "then a preview where you can change the Incoterm, place, delivery window, payment and "
          "how long the offer stays open.",
-    states={"short": _WithListing(form=_short, done=_answered),
-            "all": _WithListing(form=_all, done=_answered),
+    states={"short": FormState(form=_short, done=_answered),
+            "all": FormState(form=_all, done=_answered),
             "review": Ask(prompt=_review, on=_on_review),
             "details": FormState(form=_details, done=_answered, cancel_to="review")},
 )

@@ -21,19 +21,24 @@ INCOTERMS = [("EXW", "EXW — buyer collects"), ("FCA", "FCA — handed to buyer
 EXPIRY = [("24", "24 hours"), ("48", "48 hours"), ("168", "7 days")]
 
 
-def quantity_field(listing: Listing) -> Field:
-    unit = UNITS.get(listing.unit, listing.unit)
-    least = Decimal(listing.min_order_milli or 1) / 1000
-    return DecimalField("quantity", f"Quantity ({unit})", places=3, minimum=least,
-                        maximum=Decimal(listing.quantity_milli) / 1000,
-                        hint=f"Between {least.normalize():f} and "
-                             f"{(Decimal(listing.quantity_milli) / 1000).normalize():f} {unit}.")
+def facts(listing: Listing) -> dict[str, Any]:
+    """What the offer form needs of the listing, kept with the conversation (JSON)."""
+    return {"unit": listing.unit, "currency": listing.currency,
+            "least": str(Decimal(listing.min_order_milli or 1) / 1000),
+            "stock": str(Decimal(listing.quantity_milli) / 1000)}
 
 
-def price_field(listing: Listing) -> Field:
-    unit = UNITS.get(listing.unit, listing.unit)
-    return DecimalField("price", f"Price per {unit} ({listing.currency})",
-                        places=exponent(listing.currency), minimum=Decimal("0.01"))
+def quantity_field(known: dict[str, Any]) -> Field:
+    unit = UNITS.get(known["unit"], known["unit"])
+    least, stock = Decimal(known["least"]), Decimal(known["stock"])
+    return DecimalField("quantity", f"Quantity ({unit})", places=3, minimum=least, maximum=stock,
+                        hint=f"Between {least.normalize():f} and {stock.normalize():f} {unit}.")
+
+
+def price_field(known: dict[str, Any]) -> Field:
+    unit = UNITS.get(known["unit"], known["unit"])
+    return DecimalField("price", f"Price per {unit} ({known['currency']})",
+                        places=exponent(known["currency"]), minimum=Decimal("0.01"))
 
 
 def detail_fields(today: date) -> list[Field]:
@@ -54,9 +59,9 @@ def _window(values: dict[str, Any]) -> str | None:
     return None
 
 
-def short_form(listing: Listing, fixed_price: bool) -> Form:
+def short_form(known: dict[str, Any], fixed_price: bool) -> Form:
     """Asked one by one: the quantity, and the price unless it is a fixed-price purchase."""
-    fields = [quantity_field(listing)] + ([] if fixed_price else [price_field(listing)])
+    fields = [quantity_field(known)] + ([] if fixed_price else [price_field(known)])
     return Form("offer", "Your offer", fields, submit_label="Preview")
 
 
@@ -65,9 +70,9 @@ def details_form(today: date) -> Form:
                 rules=[Rule(("delivery_from", "delivery_to"), _window)])
 
 
-def whole_form(listing: Listing, fixed_price: bool, today: date) -> Form:
+def whole_form(known: dict[str, Any], fixed_price: bool, today: date) -> Form:
     """Everything at once (a Slack modal)."""
-    return Form("offer_all", "Your offer", [*short_form(listing, fixed_price).fields,
+    return Form("offer_all", "Your offer", [*short_form(known, fixed_price).fields,
                                             *detail_fields(today)], submit_label="Preview",
                 rules=[Rule(("delivery_from", "delivery_to"), _window)])
 
