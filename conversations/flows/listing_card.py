@@ -62,6 +62,8 @@ async def card(uow: UnitOfWork, listing: Listing, *, show_status: bool = False) 
                      "(RED II comparator)")
     rating = f"★ {seller.rating_x10 / 10:.1f} ({seller.ratings} ratings)" if seller.ratings \
         else "no ratings yet"
+    if seller.deals:
+        rating += f" · {seller.deals} deal{'s' if seller.deals != 1 else ''} completed"
     company = f" · {seller.company}" if seller.company else ""
     lines.append(f"Seller: {seller.name}{company} · {rating}")
     if listing.description:

@@ -23,6 +23,7 @@ class SellerInfo:
     company: str
     rating_x10: int
     ratings: int
+    deals: int = 0  # completed deals
 
 
 def can_see(listing: Listing | None, viewer_id: int | None) -> bool:
@@ -51,7 +52,8 @@ async def seller_info(uow: UnitOfWork, seller_id: int) -> SellerInfo:
     seller = await uow.session.get(Account, seller_id)
     stats = await uow.session.get(SellerStats, seller_id)
     return SellerInfo(seller.display_name if seller else "?", (seller.company or "") if seller else "",
-                      stats.rating_x10 if stats else 0, stats.ratings if stats else 0)
+                      stats.rating_x10 if stats else 0, stats.ratings if stats else 0,
+                      stats.deals if stats else 0)
 
 
 async def by_ids(uow: UnitOfWork, ids: Iterable[int], viewer_id: int | None) -> dict[int, Listing]:

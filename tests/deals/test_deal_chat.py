@@ -105,4 +105,4 @@ async def test_a_negotiated_deal_runs_from_question_to_ratings_in_chat(app):
         published = (await uow.session.execute(select(Rating.published_at))).scalars().all()
     assert len(published) == 2 and all(published)
     await bob.say(f"/view {listing_id}")
-    assert "★ " in bob.texts() and "(1 ratings)" in bob.texts()
+    assert "★ " in bob.texts() and "(1 ratings) · 1 deal completed" in bob.texts()
