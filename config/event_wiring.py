@@ -27,6 +27,7 @@ from core.deals.events import (
     OfferExpired,
     OfferMade,
     ShipmentUpdated,
+    ThreadReported,
 )
 from core.events import Event, EventBus
 from core.money import events as money
@@ -87,3 +88,4 @@ def _deal_notices(bus: EventBus) -> None:
     bus.during_commit(ShipmentUpdated, deal_notices.on_shipment_updated)
     bus.during_commit(DisputeQuestion, deal_notices.on_dispute_question)
     bus.during_commit(DisputeDecided, deal_notices.on_dispute_decided)
+    bus.during_commit(ThreadReported, deal_notices.on_thread_reported)

@@ -77,3 +77,11 @@ class OfferExpired(Event):
     offer_id: int
     buyer_id: int
     seller_id: int
+
+
+@dataclass(frozen=True)
+class ThreadReported(Event):
+    """A party reported the other in a conversation (and blocked it)."""
+
+    thread_id: int
+    reporter_id: int

@@ -19,6 +19,7 @@ from core.deals.events import (
     OfferClosed,
     OfferMade,
     ShipmentUpdated,
+    ThreadReported,
 )
 from core.deals.process import BUYER, DEAL_PROCESS, SELLER
 from core.deals.tables import Deal, DealTerms, Dispute, Offer, Shipment, Thread, ThreadMessage
@@ -223,3 +224,23 @@ async def on_dispute_decided(uow: UnitOfWork, event: DisputeDecided) -> None:
         await notify(uow, party, f"⚖ Deal #{deal.id}: the dispute is decided — "
                      f"{dispute.outcome}: {what}.\nReasons: {dispute.decision}",
                      buttons=[[deal_button(deal.id)]])
+
+
+async def on_thread_reported(uow: UnitOfWork, event: ThreadReported) -> None:
+    """Every admin hears of a reported conversation, with its last messages."""
+    thread = await uow.session.get(Thread, event.thread_id)
+    if thread is None:
+        return
+    reporter = await uow.session.get(Account, event.reporter_id)
+    other = thread.seller_id if event.reporter_id == thread.buyer_id else thread.buyer_id
+    reported = await uow.session.get(Account, other)
+    last = (await uow.session.execute(select(ThreadMessage.text).where(
+        ThreadMessage.thread_id == thread.id, ThreadMessage.sender_id == other)
+        .order_by(ThreadMessage.id.desc()).limit(3))).scalars().all()
+    quoted = "\n".join(f"“{text[:200]}”" for text in reversed(last)) or "(no messages)"
+    for admin_id in await admin_ids(uow):
+        await notify(uow, admin_id, f"🚩 {reporter.display_name if reporter else '?'} reported "
+                     f"{reported.display_name if reported else '?'} (account #{other}) in a "
+                     f"conversation about listing #{thread.listing_id}. Their last messages:\n"
+                     f"{quoted}", buttons=[[Action(Intent.VIEW_LISTING, "View the listing",
+                                                   str(thread.listing_id))]])

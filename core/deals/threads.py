@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from core.catalog.tables import Listing
 from core.catalog.views import viewable
-from core.deals.events import MessagePosted
+from core.deals.events import MessagePosted, ThreadReported
 from core.deals.tables import Deal, Thread, ThreadMessage
 from core.errors import DomainError, NotAllowed, NotFound
 from core.storage.uow import UnitOfWork
@@ -117,8 +117,9 @@ async def block(uow: UnitOfWork, thread_id: int, actor_id: int, report: bool = F
     """Either party stops the conversation (and may report the other to the admins)."""
     thread = await _mine(uow, thread_id, actor_id)
     thread.blocked_by = thread.blocked_by or actor_id
-    if report:
+    if report and thread.reported_by is None:
         thread.reported_by = actor_id
+        uow.emit(ThreadReported(thread.id, actor_id))
     return thread
 
 

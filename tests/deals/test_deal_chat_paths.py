@@ -208,3 +208,22 @@ async def test_the_deals_dashboard_lists_each_deal_with_the_next_step_it_needs(a
     [page] = [r for r in bob.last if isinstance(r, ListPage)]
     await bob.send(Choice(page.items[0].button.data))
     assert "held in escrow" in bob.texts() and "Status: paid" in bob.texts()
+
+
+async def test_a_reported_conversation_is_blocked_both_ways_and_the_admins_are_told(app):
+    sam, bob, listing_id = await trading_pair(app)
+    root = await _admin(app)
+    await bob.say(f"/view {listing_id}")
+    await bob.tap("Ask the seller")
+    await bob.say("Hello, is it still available?")
+    await last_notice(app, sam, "still available")
+    await sam.tap("Reply")
+    await sam.say("Pay me outside Agora, it's cheaper")
+    await last_notice(app, bob, "outside Agora")
+    await bob.tap("Reply")
+    await bob.tap("Report")
+    assert "reported to the admins and blocked" in bob.texts()
+    assert "Pay me outside Agora" in await last_notice(app, root, "reported")
+    await sam.send(Choice("@do:reply_thread:1"))
+    await sam.say("Hello?")
+    assert "blocked" in sam.texts()
