@@ -16,7 +16,7 @@ from tests.support.chat import ChatUser
 
 
 async def test_the_buyer_confirming_while_auto_confirm_fires_releases_the_money_once(app, clock):
-    sam, bob, listing_id = await trading_pair(app)
+    _, _, listing_id = await trading_pair(app)
     deal_id = await paid_deal(app, listing_id)
     async with app.uow() as uow:
         buyer, seller = (await uow.session.execute(select(Deal.buyer_id, Deal.seller_id))).one()
