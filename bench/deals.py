@@ -31,7 +31,7 @@ from typing import Any, Protocol
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from bench.deals_raw import RawDeals
 from bench.deals_services import QUANTITY, ServiceDeals
@@ -66,6 +66,7 @@ class Tally:
     lost_races: int = 0
     double_taps: int = 0
     extra_confirms: int = 0
+    statements: int = 0  # SQL statements sent while the deals ran
     confirms: itertools.count = field(default_factory=lambda: itertools.count(1))
 
 
@@ -144,10 +145,14 @@ async def run(url: str, pairs: int, rounds: int, raw: bool) -> tuple[float, Tall
         await warm_up(app)
         tally = Tally()
         barriers = {id(p.rival): asyncio.Barrier(2) for p in made if p.rival}
+        statements = [0]
+        event.listen(app.db.sync_engine, "before_cursor_execute",
+                     lambda *_: statements.__setitem__(0, statements[0] + 1))
         started = time.perf_counter()
         await asyncio.gather(*(pair_loop(steps, p, rounds, barriers.get(id(p.rival)), tally)
                                for p in made))
         elapsed = time.perf_counter() - started
+        tally.statements = statements[0]
         oversold, doubles = await check(app, stock, tally)
     finally:
         await app.close()
@@ -201,8 +206,8 @@ async def measure(url: str, pairs: int, rounds: int) -> tuple[float, float, int,
         dps, tally, oversold, doubles = await run(url, pairs, rounds, raw)
         label = "raw SQL " if raw else "services"
         print(f"{label} {dps:7.1f} deals/s  ({tally.deals} deals, {tally.lost_races} races lost, "
-              f"{tally.double_taps} double taps, "
-              f"oversold {oversold}, double moves {doubles})")
+              f"{tally.double_taps} double taps, {tally.statements / max(tally.deals, 1):.0f} "
+              f"statements a deal, oversold {oversold}, double moves {doubles})")
         results.append((dps, oversold, doubles))
     (dps, over1, dbl1), (raw_dps, over2, dbl2) = results
     return dps, raw_dps / dps, over1 + over2, dbl1 + dbl2

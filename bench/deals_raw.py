@@ -76,6 +76,18 @@ RATE = text(
     "FROM deals WHERE id = :id AND status = 'completed' AND :rater IN (buyer_id, seller_id)")
 RATED = text("SELECT count(*) FROM ratings WHERE deal_id = :id")
 PUBLISH = text("UPDATE ratings SET published_at = :now WHERE deal_id = :id AND published_at IS NULL")
+# What each party is told when a deal enters a state (core/deals/notices.py): (buyer, seller).
+TOLD = {"awaiting_payment": (True, True), "to_ship": (True, True), "shipped": (True, False),
+        "delivered": (True, True), "completed": (True, True)}
+PARTIES = text("SELECT buyer_id, seller_id FROM deals WHERE id = :id")
+STANDING = text(
+    "SELECT (SELECT coalesce(sum(stars), 0) FROM ratings WHERE ratee_id = :a AND published_at IS "
+    "NOT NULL) AS total, (SELECT count(*) FROM ratings WHERE ratee_id = :a AND published_at IS NOT "
+    "NULL) AS n, (SELECT count(*) FROM deals WHERE (seller_id = :a OR buyer_id = :a) AND status IN "
+    "('completed', 'closed')) AS done, (SELECT avg(stars) FROM ratings WHERE published_at IS NOT "
+    "NULL) AS mean")
+STATS = text("INSERT INTO seller_stats (account_id, rating_x10, ratings, deals) VALUES (:a, :r, :n, "
+             ":d) ON CONFLICT (account_id) DO UPDATE SET rating_x10 = :r, ratings = :n, deals = :d")
 
 
 def _now() -> datetime:
@@ -137,6 +149,7 @@ class RawDeals:
             canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
             await conn.execute(NEW_TERMS, {"deal": deal, "body": json.dumps(body), "now": now,
                                            "sha": hashlib.sha256(canonical.encode()).hexdigest()})
+            await money.notify(conn, (offer.buyer_id, offer.seller_id), f"deal {deal} agreed")
         return deal
 
     async def finish(self, deal_id: int, buyer: int, seller: int, double_tap: bool) -> int:
@@ -190,6 +203,16 @@ class RawDeals:
             assert done.rowcount == 1, "a party rates a completed deal"
             if (await conn.execute(RATED, {"id": deal_id})).scalar_one() == 2:
                 await conn.execute(PUBLISH, {"id": deal_id, "now": now})
+                for ratee in (await conn.execute(PARTIES, {"id": deal_id})).one():
+                    await _standing(conn, ratee)
+
+
+async def _standing(conn: AsyncConnection, account: int) -> None:
+    """The ratee's reputation row (a Bayesian average, as core.deals.ratings.refresh)."""
+    row = (await conn.execute(STANDING, {"a": account})).one()
+    mean = float(row.mean or 4)
+    score = (10 * mean + row.total) / (10 + row.n)
+    await conn.execute(STATS, {"a": account, "r": round(score * 10), "n": row.n, "d": row.done})
 
 
 async def _listing_allows(conn: AsyncConnection, listing_id: int, buyer: int) -> None:
@@ -207,6 +230,7 @@ async def _offer(conn: AsyncConnection, listing_id: int, buyer: int, seller: int
         "listing": listing_id, "buyer": buyer, "seller": seller, "by": by, "qty": QUANTITY * 1000,
         "price": price, "previous": previous, "expires": now + 2 * DAY, "now": now})).scalar_one()
     await _start(conn, "offer", offer, "open")
+    await money.notify(conn, (seller if by == "buyer" else buyer,), f"offer {offer}")
     return int(offer)
 
 
@@ -231,4 +255,8 @@ async def _take(conn: AsyncConnection, deal_id: int, transition: str, actor: int
         return False
     await _stop(conn, "deal", deal_id, *sources)  # only the one it left has a running timer
     await _start(conn, "deal", deal_id, target)
+    if target in TOLD:
+        parties = (await conn.execute(PARTIES, {"id": deal_id})).one()
+        told = [p for p, yes in zip(parties, TOLD[target], strict=True) if yes]
+        await money.notify(conn, tuple(told), f"deal {deal_id} {target}")
     return True

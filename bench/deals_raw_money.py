@@ -137,3 +137,13 @@ async def _notices(conn: AsyncConnection, escrow: Any, journal: int, kind: str,
     await conn.execute(OUTBOX, [{"account": p, "channel": where[p].channel,
                                  "address": where[p].address, "payload": payload, "now": now}
                                 for p in parties])
+
+
+async def notify(conn: AsyncConnection, parties: tuple[int, ...], text_: str) -> None:
+    """A notice to each party on their channel (the services' deal notices)."""
+    where = {row.account_id: row for row in (await conn.execute(ADDRESSES, {
+        "a": parties[0], "b": parties[-1]})).all()}
+    now = _now()
+    await conn.execute(OUTBOX, [{"account": p, "channel": where[p].channel,
+                                 "address": where[p].address, "payload": json.dumps({"text": text_}),
+                                 "now": now} for p in parties])

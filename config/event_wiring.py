@@ -18,6 +18,7 @@ from core.catalog.search import Catalog
 from core.deals import notices as deal_notices
 from core.deals import timer_notices
 from core.deals.events import (
+    DealAgreed,
     DealMoved,
     DisputeDecided,
     DisputeOpened,
@@ -82,6 +83,7 @@ def _payment_notices(bus: EventBus) -> None:
 def _deal_notices(bus: EventBus) -> None:
     bus.during_commit(OfferMade, deal_notices.on_offer_made)
     bus.during_commit(OfferClosed, deal_notices.on_offer_closed)
+    bus.during_commit(DealAgreed, deal_notices.on_deal_agreed)
     bus.during_commit(DealMoved, deal_notices.on_deal_moved)
     bus.during_commit(MessagePosted, deal_notices.on_message_posted)
     bus.during_commit(DisputeOpened, deal_notices.on_dispute_opened)

@@ -16,6 +16,14 @@ class DealMoved(Event):
 
 
 @dataclass(frozen=True)
+class DealAgreed(Event):
+    """An offer was accepted: a deal with its first version of the terms."""
+
+    deal_id: int
+    terms_id: int
+
+
+@dataclass(frozen=True)
 class MessagePosted(Event):
     """A thread message to relay to `recipient_id` on their own channel."""
 

@@ -11,6 +11,7 @@ from core.catalog.tables import Listing
 from core.clock import local_time
 from core.deals import cards
 from core.deals.events import (
+    DealAgreed,
     DealMoved,
     DisputeDecided,
     DisputeOpened,
@@ -91,8 +92,8 @@ async def on_offer_made(uow: UnitOfWork, event: OfferMade) -> None:
 
 
 async def on_offer_closed(uow: UnitOfWork, event: OfferClosed) -> None:
-    """Accepted: both hear of the deal and get its terms; declined or withdrawn: the party who
-    waits is told (an expiry is told by core.deals.timer_notices)."""
+    """Declined or withdrawn: the party who waits is told (an acceptance is told as the deal
+    agreed; an expiry by core.deals.timer_notices)."""
     offer = await uow.session.get(Offer, event.offer_id)
     listing = await uow.session.get(Listing, offer.listing_id) if offer else None
     if offer is None or listing is None or event.status == "countered":
@@ -100,21 +101,22 @@ async def on_offer_closed(uow: UnitOfWork, event: OfferClosed) -> None:
     maker = offer.buyer_id if offer.made_by == BUYER else offer.seller_id
     other = offer.seller_id if maker == offer.buyer_id else offer.buyer_id
     title = f"#{offer.id} on “{listing.title}”"
-    if event.status == "accepted":
-        await _agreed(uow, offer, listing)
-    elif event.status == "declined":
+    if event.status == "declined":
         why = f" Reason: {offer.reason}" if offer.reason else ""
         await notify(uow, maker, f"✖ Your offer {title} was declined.{why}")
     elif event.status == "withdrawn":
         await notify(uow, other, f"↩ Offer {title} was withdrawn.")
 
 
-async def _agreed(uow: UnitOfWork, offer: Offer, listing: Listing) -> None:
-    deal = (await uow.session.execute(select(Deal).where(Deal.offer_id == offer.id))).scalar()
-    version = (await uow.session.execute(select(DealTerms).where(
-        DealTerms.deal_id == deal.id))).scalars().first() if deal else None
-    if deal is None or version is None:
+async def on_deal_agreed(uow: UnitOfWork, event: DealAgreed) -> None:
+    """Both parties hear of the new deal, with its terms attached and the step to accept them."""
+    deal = await uow.session.get(Deal, event.deal_id)
+    version = await uow.session.get(DealTerms, event.terms_id)
+    offer = await uow.session.get(Offer, deal.offer_id) if deal else None
+    listing = await uow.session.get(Listing, deal.listing_id) if deal else None
+    if deal is None or version is None or offer is None or listing is None:
         return
+    await recipients(uow, {deal.buyer_id, deal.seller_id})
     for party in (deal.buyer_id, deal.seller_id):
         role = BUYER if party == deal.buyer_id else SELLER
         await notify(uow, party, f"🤝 Offer #{offer.id} accepted: deal #{deal.id} for "

@@ -19,7 +19,7 @@ from core.catalog.tables import Listing
 from core.catalog.views import viewable
 from core.deals import quality, timers
 from core.deals import terms as deal_terms
-from core.deals.events import OfferClosed, OfferExpired, OfferMade
+from core.deals.events import DealAgreed, OfferClosed, OfferExpired, OfferMade
 from core.deals.process import BUYER, DEAL_PROCESS, OFFER_PROCESS, SELLER
 from core.deals.tables import Deal, Offer
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
@@ -151,7 +151,8 @@ async def _agree(uow: UnitOfWork, offer: Offer) -> Deal:
     uow.add(deal)
     await uow.session.flush()
     timers.start(uow, DEAL_PROCESS, deal.id, deal.status)
-    await deal_terms.first_version(uow, deal, await _terms_of(uow, offer))
+    version = await deal_terms.first_version(uow, deal, await _terms_of(uow, offer))
+    uow.emit(DealAgreed(deal.id, version.id))
     return deal
 
 

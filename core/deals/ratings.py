@@ -30,15 +30,21 @@ async def publish(uow: UnitOfWork, deal_id: int) -> int:
 async def refresh(uow: UnitOfWork, account_id: int) -> None:
     """The reputation cards and search show: a Bayesian average of published ratings, with
     the number of completed deals (the demo seed writes the same row)."""
-    stars = await published_stars(uow, account_id)
+    published = Rating.published_at.is_not(None)
     mine = or_(Deal.seller_id == account_id, Deal.buyer_id == account_id)
-    completed = (await uow.session.execute(select(func.count(Deal.id)).where(
-        mine, Deal.status.in_(("completed", "closed"))))).scalar_one()
-    disputes = (await uow.session.execute(select(func.count(Dispute.id)).join(
-        Deal, Deal.id == Dispute.deal_id).where(mine))).scalar_one()
-    mean = (await uow.session.execute(select(func.avg(Rating.stars)).where(
-        Rating.published_at.is_not(None)))).scalar_one()
-    rep = reputation(stars, Decimal(str(mean)) if mean else MARKET_MEAN, completed, disputes)
+    row = (await uow.session.execute(select(  # one round trip for the whole standing
+        select(func.coalesce(func.sum(Rating.stars), 0)).where(
+            Rating.ratee_id == account_id, published).scalar_subquery(),
+        select(func.count(Rating.id)).where(Rating.ratee_id == account_id, published)
+        .scalar_subquery(),
+        select(func.count(Deal.id)).where(mine, Deal.status.in_(("completed", "closed")))
+        .scalar_subquery(),
+        select(func.count(Dispute.id)).join(Deal, Deal.id == Dispute.deal_id).where(mine)
+        .scalar_subquery(),
+        select(func.avg(Rating.stars)).where(published).scalar_subquery()))).one()
+    total, count, completed, disputes, mean = row
+    rep = reputation([], Decimal(str(mean)) if mean else MARKET_MEAN, completed, disputes,
+                     total=int(total), count=int(count))
     stats = await uow.session.get(SellerStats, account_id)
     if stats is None:
         stats = SellerStats(account_id=account_id)

@@ -23,11 +23,13 @@ def bayesian(total: int, count: int, market_mean: Decimal, weight: int = PRIOR_W
     return value.quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-def reputation(stars: list[int], market_mean: Decimal, completed: int, disputes: int
-               ) -> Reputation:
-    """A seller's (or buyer's) standing from their published ratings and deal record."""
+def reputation(stars: list[int], market_mean: Decimal, completed: int, disputes: int, *,
+               total: int = 0, count: int = 0) -> Reputation:
+    """A seller's (or buyer's) standing from their published ratings (each, or their `total`
+    and `count` as the database sums them) and deal record."""
     if any(not 1 <= s <= 5 for s in stars):
         raise ValueError("ratings are 1 to 5 stars")
+    total, count = total + sum(stars), count + len(stars)
     rate = (Decimal(disputes) / Decimal(completed)).quantize(Decimal("0.001")) if completed \
         else Decimal(0)
-    return Reputation(bayesian(sum(stars), len(stars), market_mean), len(stars), completed, rate)
+    return Reputation(bayesian(total, count, market_mean), count, completed, rate)
