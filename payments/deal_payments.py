@@ -74,7 +74,8 @@ class DealPayments:
             buyer, seller, total = deal.buyer_id, deal.seller_id, deals.total(deal)
             escrow = await by_reference(uow, deals.reference(deal_id))
             escrow_id, state = (escrow.id, escrow.state) if escrow else (None, None)
-            refund = await self._split_refund(uow, deal_id, deal.currency)
+            refund = await self._split_refund(uow, deal_id, deal.currency) \
+                if target in RELEASING else None  # only a release can be a split
             status = deal.status
         if target == "awaiting_payment":
             if escrow_id is None and status == "awaiting_payment":  # not cancelled meanwhile
