@@ -28,6 +28,7 @@ from core.deals.events import (
     OfferExpired,
     OfferMade,
     ShipmentUpdated,
+    TermsChanged,
     ThreadReported,
 )
 from core.events import Event, EventBus
@@ -91,3 +92,4 @@ def _deal_notices(bus: EventBus) -> None:
     bus.during_commit(DisputeQuestion, deal_notices.on_dispute_question)
     bus.during_commit(DisputeDecided, deal_notices.on_dispute_decided)
     bus.during_commit(ThreadReported, deal_notices.on_thread_reported)
+    bus.during_commit(TermsChanged, deal_notices.on_terms_changed)

@@ -33,6 +33,7 @@ from tests.support.slack_requests import SlackUser
 from tests.telegram.conftest import TelegramUser
 
 SELLER_TG = 4242  # Sam's Telegram user id
+JPEG = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8
 BUYER_SLACK = "U7BOB"
 
 
@@ -139,8 +140,14 @@ async def test_a_telegram_seller_and_a_slack_buyer_make_a_deal_each_on_their_own
     assert "Are the pellets bagged?" in await world.sam_told("bagged", mark)
     await world.sam.tap("Reply", "Message Bob")
     await world.sam.say("Yes, 15 kg bags.", "Sent to Bob")
+    world.telegram.files[f"P{SELLER_TG}s1280"] = JPEG  # a photo of the bags, relayed as a file
+    await world.sam.send(world.telegram.photo(SELLER_TG), "Sent to Bob")
     await world.deliver()
     await world.bob_sees("15 kg bags")
+    await world.bob_sees("📎")
+    uploaded = await world.slack.wait_for("files.completeUploadExternal")
+    assert uploaded["channel_id"] == f"D{BUYER_SLACK[1:]}"
+    assert JPEG in world.slack.uploads.values()
 
     # Bob offers (one modal), Sam counters on Telegram, Bob counters, Sam accepts.
     await world.bob.command(f"view {listing_id}")

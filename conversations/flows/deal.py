@@ -55,9 +55,8 @@ async def deal_card(ctx: Ctx, deal_id: int) -> Reply:
         text += f"\nDispute: {view.dispute.reason}" + (
             f" — decided: {view.dispute.outcome} ({view.dispute.decision})"
             if view.dispute.outcome else "")
-    buttons = [tuple(action_button(a) for a in row) for row in next_steps(deal, view.role)[:-1]]
-    if deal.status == "completed" and view.rated:
-        buttons = [row for row in buttons if "Rate" not in row[0].label]
+    steps = next_steps(deal, view.role, view.rated)[:-1]  # the last row opens this card
+    buttons = [tuple(action_button(a) for a in row) for row in steps]
     return Reply(text, (*buttons, *await _more(ctx, view)))
 
 
@@ -67,6 +66,8 @@ async def _more(ctx: Ctx, view: deal_views.DealView) -> tuple[tuple[Button, ...]
         thread = await threads.of_listing(ctx.uow, deal.listing_id, deal.buyer_id)
         if thread is not None:
             more.append(("💬 Messages", f"@go:thread:{thread.id}"))
+        if deal.status == "agreed":
+            more.append(("✏ Propose a change", f"@go:deal_step:{deal.id}:change-terms"))
         if view.role == "seller" and deal.status == "shipped":
             more.append(("🚚 Shipment update", f"@go:deal_step:{deal.id}:update"))
         for name in ("dispute", "cancel-deal"):

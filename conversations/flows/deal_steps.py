@@ -9,7 +9,7 @@ from typing import Any
 
 from conversations.fields import ChoiceField, DecimalField, TextField
 from conversations.flow import Ask, Ctx, Flow, FormState, Next
-from conversations.flows import deal_billing
+from conversations.flows import deal_billing, offer_fields
 from conversations.flows.listing_fields import DateField
 from conversations.forms import Form
 from conversations.messages import Button, Choice, FileReply, Inbound, Outbound, Reply, rows
@@ -24,7 +24,7 @@ from core.ids import parse_id
 from core.money.model import Money
 
 FORMS = {"mark-shipped": "ship", "update": "update", "report-quality": "quality",
-         "dispute": "dispute"}
+         "dispute": "dispute", "change-terms": "change"}
 CONFIRM = {"confirm-receipt": "✅ Yes: the goods arrived as agreed (this releases the payment)",
            "mark-delivered": "📬 Yes: the goods were delivered",
            "accept-adjustment": "✅ Accept the adjustment (the buyer is refunded that much)",
@@ -49,9 +49,12 @@ async def _start(ctx: Ctx) -> Next | None:
     if step in ("accept-terms", "terms", "carbon"):
         return Next(state="terms", remember=False)
     if step in FORMS:
+        body = view.terms.body if view.terms is not None else {}
         if step == "report-quality":
-            ctx.data["specs"] = [s["name"] for s in (view.terms.body.get("quality") or [])
-                                 if view.terms is not None]
+            ctx.data["specs"] = [s["name"] for s in body.get("quality") or []]
+        if step == "change-terms":
+            known = {k: body.get(k) for k in terms.CHANGEABLE if body.get(k)}
+            ctx.data["_forms"] = {"change": {"i": 0, "values": known, "seeded": sorted(known)}}
         return Next(state=FORMS[step], remember=False)
     return Next(state="confirm", remember=False)
 
@@ -212,8 +215,28 @@ async def _reported(ctx: Ctx, values: dict[str, Any]) -> Next:
         return Next.end(Reply("✅ Within the agreed tolerances: the deal is complete and the "
                               "payment released to the seller."), menu=False)
     view = await deal_views.deal_view(ctx.uow, ctx.data["deal_id"], ctx.account.id)
+    docs = await _thread_button(ctx, ctx.data["deal_id"], "📎 Send photos or the lab report")
     return Next.end(Reply("🔬 Outside the agreed tolerances. " + _adjustment_text(view)
-                          + " The seller accepts it or an admin decides."), menu=False)
+                          + " The seller accepts it or an admin decides. Photos or the lab "
+                          "report go to the seller in the deal's messages.", docs), menu=False)
+
+
+def _change_form(ctx: Ctx) -> Form:
+    """The terms that may change: how the goods travel and are paid."""
+    fields = [f for f in offer_fields.detail_fields(ctx.local_now().date())
+              if f.name in terms.CHANGEABLE]
+    return Form("change_terms", "Change the terms", fields, submit_label="Propose")
+
+
+async def _changed(ctx: Ctx, values: dict[str, Any]) -> Next:
+    assert ctx.account is not None
+    version = await terms.change(ctx.uow, ctx.data["deal_id"], ctx.account.id,
+                                 {k: v for k, v in values.items() if k in terms.CHANGEABLE})
+    return Next.end(Reply(f"✏ Version {version.version} of the terms went to the other party. "
+                          "Both of you accept it again; the earlier version no longer counts.",
+                          ((Button(f"📄 Read and accept version {version.version}",
+                                   f"@go:deal_step:{ctx.data['deal_id']}:accept-terms"),),)),
+                    menu=False)
 
 
 def _dispute_form(ctx: Ctx) -> Form:
@@ -242,5 +265,6 @@ deal_step = Flow(
             "ship": FormState(form=_ship_form, done=_shipped),
             "update": FormState(form=_update_form, done=_updated),
             "quality": FormState(form=_quality_form, done=_reported),
-            "dispute": FormState(form=_dispute_form, done=_disputed)},
+            "dispute": FormState(form=_dispute_form, done=_disputed),
+            "change": FormState(form=_change_form, done=_changed)},
 )

@@ -22,8 +22,9 @@ def resolvers(uow_factory: Callable[[], UnitOfWork], files: FileStore) -> dict[s
     async def thread_file(key: str) -> Attachment:
         async with uow_factory() as uow:
             message = await threads.file_of(uow, int(key))
-        return Attachment(message.file_name or "file", files.read(message.file_path or ""),
-                          message.mime_type or "application/octet-stream")
+            name, path, mime = message.file_name, message.file_path, message.mime_type
+        return Attachment(name or "file", files.read(path or ""),
+                          mime or "application/octet-stream")
 
     async def deal_terms(key: str) -> Attachment:
         async with uow_factory() as uow:

@@ -93,3 +93,13 @@ class ThreadReported(Event):
 
     thread_id: int
     reporter_id: int
+
+
+@dataclass(frozen=True)
+class TermsChanged(Event):
+    """A party proposed a new version of a deal's terms; both accept it again."""
+
+    deal_id: int
+    terms_id: int
+    by: int
+    changed: tuple[str, ...]

@@ -20,6 +20,7 @@ from core.deals.events import (
     OfferClosed,
     OfferMade,
     ShipmentUpdated,
+    TermsChanged,
     ThreadReported,
 )
 from core.deals.process import BUYER, DEAL_PROCESS, SELLER
@@ -60,7 +61,7 @@ def deal_button(deal_id: int) -> Action:
     return Action(Intent.VIEW_DEAL, "🤝 Open the deal", str(deal_id))
 
 
-def next_steps(deal: Deal, role: str) -> ActionRows:
+def next_steps(deal: Deal, role: str, rated: bool = False) -> ActionRows:
     """The steps this party may take now, as buttons, then the deal itself."""
     steps = [Action(Intent.DEAL_STEP, t.label, f"{deal.id}:{t.name}")
              for t in DEAL_PROCESS.next_actions(deal.status, role)
@@ -70,7 +71,7 @@ def next_steps(deal: Deal, role: str) -> ActionRows:
     if deal.status == "agreed":
         steps.insert(0, Action(Intent.DEAL_STEP, "📄 Read and accept the terms",
                                f"{deal.id}:accept-terms"))
-    if deal.status == "completed":
+    if deal.status == "completed" and not rated:
         steps.insert(0, Action(Intent.RATE_DEAL, "⭐ Rate", str(deal.id)))
     return [[step] for step in steps] + [[deal_button(deal.id)]]
 
@@ -246,3 +247,19 @@ async def on_thread_reported(uow: UnitOfWork, event: ThreadReported) -> None:
                      f"conversation about listing #{thread.listing_id}. Their last messages:\n"
                      f"{quoted}", buttons=[[Action(Intent.VIEW_LISTING, "View the listing",
                                                    str(thread.listing_id))]])
+
+
+async def on_terms_changed(uow: UnitOfWork, event: TermsChanged) -> None:
+    """The other party gets the new version to read and accept."""
+    deal = await uow.session.get(Deal, event.deal_id)
+    version = await uow.session.get(DealTerms, event.terms_id)
+    if deal is None or version is None:
+        return
+    other = deal.seller_id if event.by == deal.buyer_id else deal.buyer_id
+    who = await uow.session.get(Account, event.by)
+    changed = ", ".join(cards.CHANGE_LABELS.get(k, k) for k in event.changed)
+    await notify(uow, other, f"✏ Deal #{deal.id}: {who.display_name if who else 'the other party'} "
+                 f"proposes version {version.version} of the terms ({changed} changed). Read it "
+                 "and accept it; the earlier version no longer counts.",
+                 buttons=next_steps(deal, BUYER if other == deal.buyer_id else SELLER),
+                 attachment={"kind": "deal-terms", "key": str(version.id)})

@@ -11,9 +11,10 @@ from typing import Any
 from sqlalchemy import select, update
 
 from core.deals import deals
+from core.deals.events import TermsChanged
 from core.deals.process import BUYER, SELLER
 from core.deals.tables import Deal, DealTerms
-from core.errors import Conflict, NotAllowed
+from core.errors import Conflict, DomainError, NotAllowed
 from core.storage.uow import UnitOfWork
 
 
@@ -36,6 +37,31 @@ async def propose(uow: UnitOfWork, deal_id: int, actor_id: int, body: dict[str, 
                         body=body, sha256=fingerprint(body), created_at=uow.clock.now())
     uow.add(version)
     await uow.session.flush()
+    return version
+
+
+CHANGEABLE = ("incoterm", "place", "delivery_from", "delivery_to", "payment_method")
+
+
+async def change(uow: UnitOfWork, deal_id: int, actor_id: int, changes: dict[str, Any]
+                 ) -> DealTerms:
+    """A party proposes a new version that changes how the goods travel or are paid (the
+    quantity and price stay those of the accepted offer); both accept it again."""
+    latest = await current(uow, deal_id)
+    if latest is None:
+        raise Conflict("This deal has no terms to change.")
+    unknown = set(changes) - set(CHANGEABLE)
+    if unknown:
+        raise DomainError("Only the Incoterm, place, delivery window and payment can change.")
+    body = {**latest.body, **changes}
+    if body == latest.body:
+        raise DomainError("Nothing changed: change at least one term.")
+    if body.get("delivery_from") and body.get("delivery_to") and \
+            body["delivery_to"] < body["delivery_from"]:
+        raise DomainError("The delivery window ends before it starts.")
+    version = await propose(uow, deal_id, actor_id, body)
+    uow.emit(TermsChanged(deal_id, version.id, actor_id,
+                          tuple(k for k in CHANGEABLE if body.get(k) != latest.body.get(k))))
     return version
 
 

@@ -8,13 +8,20 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from conversations.messages import Choice, ListPage
+from conversations.messages import Choice, FileUpload, ListPage
 from core.catalog.tables import Listing
 from core.deals import after_sale, deals, offers
 from core.deals.tables import Deal
 from core.money.model import Money
 from tests.catalog.helpers import make_account
-from tests.deals.chat_helpers import last_notice, paid_deal, status_of, trading_pair
+from tests.deals.chat_helpers import (
+    give_billing,
+    last_notice,
+    paid_deal,
+    status_of,
+    told,
+    trading_pair,
+)
 from tests.support.chat import ChatUser
 
 EUR = "EUR"
@@ -227,3 +234,46 @@ async def test_a_reported_conversation_is_blocked_both_ways_and_the_admins_are_t
     await sam.send(Choice("@do:reply_thread:1"))
     await sam.say("Hello?")
     assert "blocked" in sam.texts()
+
+
+async def test_a_change_to_the_terms_is_a_new_version_both_accept_again(app):
+    sam, bob, listing_id = await trading_pair(app)
+    await bob.say(f"/view {listing_id}")
+    await bob.tap("Make an offer")
+    await bob.tap("Keep")
+    await bob.tap("Keep")
+    await bob.tap("Send")
+    await last_notice(app, sam, "Offer #1")
+    await sam.tap("Accept")
+    await sam.tap("Open the deal")
+    await sam.tap("Propose a change")
+    await sam.tap("Keep")  # Incoterm
+    await sam.say("Ventspils port")
+    for _ in range(3):
+        await sam.tap("Keep")
+    assert "Version 2 of the terms went to the other party" in sam.texts()
+    told = await last_notice(app, bob, "proposes version 2")
+    assert "place changed" in told
+    async with app.uow() as uow:
+        from core.deals import terms
+
+        assert (await terms.current(uow, 1)).body["place"] == "Ventspils port"
+    await bob.tap("accept the terms")
+    await give_billing(bob, "Pärnu mnt 10", "10148")
+    assert "version 2" in bob.texts()
+
+
+async def test_a_photo_sent_in_a_thread_reaches_the_seller_as_a_file(app, tmp_path):
+    sam, bob, listing_id = await trading_pair(app)
+    photo = tmp_path / "bags.png"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 200)
+    await bob.say(f"/view {listing_id}")
+    await bob.tap("Ask the seller")
+    await bob.send(FileUpload(str(photo), "bags.png", "image/png", photo.stat().st_size, "photo"))
+    assert "Sent to Sam" in bob.texts()
+    [payload] = [p for p in await told(app, "sam") if "bags.png" in str(p.get("text"))]
+    [ref] = payload["attachments"]
+    file = await app.attachments[ref["kind"]](ref["key"])
+    assert file.file_name == "bags.png" and file.content.startswith(b"\x89PNG")
+    await bob.send(FileUpload(str(tmp_path / "x.exe"), "x.exe", "application/x-msdownload", 10))
+    assert "isn't accepted here" in bob.texts()
