@@ -264,7 +264,7 @@ async def test_a_change_to_the_terms_is_a_new_version_both_accept_again(app):
 
 
 async def test_a_photo_sent_in_a_thread_reaches_the_seller_as_a_file(app, tmp_path):
-    sam, bob, listing_id = await trading_pair(app)
+    _, bob, listing_id = await trading_pair(app)
     photo = tmp_path / "bags.png"
     photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 200)
     await bob.say(f"/view {listing_id}")
