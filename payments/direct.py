@@ -73,8 +73,7 @@ async def _set(uow: UnitOfWork, escrow: Escrow, values: dict[str, Any], *where: 
     """Update the choices while the escrow awaits payment; True when this call changed the row."""
     row = (await uow.session.execute(
         update(Escrow).where(Escrow.id == escrow.id, Escrow.state == WAITING, *where)
-        .values(values).returning(Escrow.direct_payer_at, Escrow.direct_payee_at)
-        .execution_options(synchronize_session=False))).first()
+        .values(values).returning(Escrow.direct_payer_at, Escrow.direct_payee_at))).first()
     if row is None:
         return False
     set_committed_value(escrow, "direct_payer_at", row.direct_payer_at)

@@ -43,8 +43,7 @@ def _transition(names: tuple[str, ...]) -> Any:
     # One statement per set of changed columns, built once.
     return (update(Escrow).where(Escrow.id == bindparam("e_id"),
                                  Escrow.state.in_(bindparam("e_states", expanding=True)))
-            .values({name: bindparam(f"v_{name}") for name in (*names, "updated_at")})
-            .execution_options(synchronize_session=False))
+            .values({name: bindparam(f"v_{name}") for name in (*names, "updated_at")}))
 
 
 def charge_of(escrow: Escrow) -> Charge:

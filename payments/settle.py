@@ -78,8 +78,7 @@ async def completed(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation) -> No
                                        f"{op.kind.capitalize()} of {escrow.reference}", escrow.id)
         moved = await uow.session.execute(
             update(Escrow).where(Escrow.id == escrow.id, Escrow.state == "settling")
-            .values(updated_at=uow.clock.now(), **values).execution_options(
-                synchronize_session=False))
+            .values(updated_at=uow.clock.now(), **values))
         if moved.rowcount != 1:
             raise Conflict("escrow is not settling")
         await uow.session.refresh(escrow)
@@ -127,7 +126,7 @@ async def _paid_out(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation, actor
                                    f"Payout for {escrow.reference}", escrow.id)
     moved = await uow.session.execute(
         update(Escrow).where(Escrow.id == escrow.id, Escrow.payout_state == "sending")
-        .values(payout_state="paid").execution_options(synchronize_session=False))
+        .values(payout_state="paid"))
     if moved.rowcount != 1:
         raise Conflict("payout is not being sent")
     uow.emit(PayoutSent(escrow.id, escrow.payee_id, amount, journal))

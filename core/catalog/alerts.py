@@ -145,7 +145,7 @@ async def _send_digest(uow: UnitOfWork, rows: list[tuple[AlertHit, SavedSearch, 
     ids = [hit.id for hit, _, _ in rows]
     claimed = await uow.session.execute(
         update(AlertHit).where(AlertHit.id.in_(ids), AlertHit.sent_at.is_(None))
-        .values(sent_at=uow.clock.now()).execution_options(synchronize_session=False))
+        .values(sent_at=uow.clock.now()))
     if claimed.rowcount != len(ids):  # type: ignore[attr-defined]
         raise Conflict("another worker is sending this digest")
     lines = [f"• {listing.title} — {listing.city}" for _, _, listing in rows[:10]]

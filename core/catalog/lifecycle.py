@@ -42,8 +42,7 @@ async def _move(uow: UnitOfWork, listing_id: int, sources: tuple[str, ...], targ
                 **values: object) -> None:
     """UPDATE … WHERE status IN sources; exactly one row must change, else it moved under us."""
     stmt = (update(Listing).where(Listing.id == listing_id, Listing.status.in_(sources))
-            .values(status=target, updated_at=uow.clock.now(), **values)
-            .execution_options(synchronize_session=False))
+            .values(status=target, updated_at=uow.clock.now(), **values))
     result = await uow.session.execute(stmt)
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict("That listing changed in the meantime; please look at it again.")
@@ -157,7 +156,7 @@ async def remind_due(uow: UnitOfWork) -> list[int]:
     for listing in (await uow.session.execute(stmt)).scalars():
         changed = await uow.session.execute(
             update(Listing).where(Listing.id == listing.id, Listing.reminded_at.is_(None))
-            .values(reminded_at=now).execution_options(synchronize_session=False))
+            .values(reminded_at=now))
         if changed.rowcount == 1:  # type: ignore[attr-defined]
             when = _day(listing.expires_at)
             await notify(uow, listing.seller_id, f"⏰ Your listing “{listing.title}” expires on "

@@ -215,7 +215,7 @@ async def _still_editable(uow: UnitOfWork, listing_id: int, now: datetime) -> No
     """Guard in the database: the edit only lands if nobody closed or sold it meanwhile."""
     result = await uow.session.execute(
         update(Listing).where(Listing.id == listing_id, Listing.status.in_(EDITABLE_STATUSES))
-        .values(updated_at=now).execution_options(synchronize_session=False))
+        .values(updated_at=now))
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict("That listing changed in the meantime; please look at it again.")
 

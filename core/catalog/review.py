@@ -29,8 +29,7 @@ async def content_changed(uow: UnitOfWork, listing: Listing) -> str:
 async def _back_to_review(uow: UnitOfWork, listing: Listing) -> str:
     result = await uow.session.execute(
         update(Listing).where(Listing.id == listing.id, Listing.status.in_(LIVE))
-        .values(status="pending_review", updated_at=uow.clock.now())
-        .execution_options(synchronize_session=False))
+        .values(status="pending_review", updated_at=uow.clock.now()))
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict("That listing changed in the meantime; please look at it again.")
     listing.status = "pending_review"

@@ -86,8 +86,7 @@ async def decide(uow: UnitOfWork, dispute_id: int, admin_id: int, outcome: str, 
     decided = await uow.session.execute(update(Dispute).where(
         Dispute.id == dispute_id, Dispute.decided_at.is_(None)).values(
         outcome=outcome, decision=reasons.strip()[:2000], decided_by=admin_id,
-        decided_at=uow.clock.now(), refund_minor=refund.amount if refund else None)
-        .execution_options(synchronize_session=False))
+        decided_at=uow.clock.now(), refund_minor=refund.amount if refund else None))
     if decided.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict("That dispute was decided a moment ago.")
     await uow.session.refresh(dispute)

@@ -50,8 +50,7 @@ async def take(uow: UnitOfWork, deal_id: int, transition: str, actor_id: int | N
     source = deal.status
     moved = await uow.session.execute(update(Deal).where(
         Deal.id == deal.id, Deal.status == source)
-        .values(status=step.target, updated_at=uow.clock.now())
-        .execution_options(synchronize_session=False))
+        .values(status=step.target, updated_at=uow.clock.now()))
     if moved.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict("That deal moved on a moment ago; look at it again.")
     set_committed_value(deal, "status", step.target)  # what the row now holds: no second UPDATE
@@ -94,7 +93,7 @@ async def _return_stock(uow: UnitOfWork, deal: Deal) -> None:
     await uow.session.execute(update(Listing).where(Listing.id == deal.listing_id).values(
         quantity_milli=Listing.quantity_milli + deal.quantity_milli,
         status=case((Listing.status == "sold_out", "published"), else_=Listing.status),
-        updated_at=uow.clock.now()).execution_options(synchronize_session=False))
+        updated_at=uow.clock.now()))
     uow.emit(ListingChanged(deal.listing_id, "published"))
 
 

@@ -273,13 +273,14 @@ async def _close(uow: UnitOfWork, offer: Offer, status: str, reason: str | None 
 
 async def _moved(uow: UnitOfWork, offer: Offer, status: str, reason: str | None = None) -> bool:
     """open → `status` by a conditional update; False when it was no longer open."""
+    now = uow.clock.now()
     done = await uow.session.execute(update(Offer).where(
         Offer.id == offer.id, Offer.status == "open")
-        .values(status=status, decided_at=uow.clock.now(), reason=reason)
-        .execution_options(synchronize_session=False))
+        .values(status=status, decided_at=now, reason=reason))
     if done.rowcount != 1:  # type: ignore[attr-defined]
         return False
-    set_committed_value(offer, "status", status)  # what the row now holds: no second UPDATE
+    for name, value in (("status", status), ("decided_at", now), ("reason", reason)):
+        set_committed_value(offer, name, value)  # what the row now holds: no second UPDATE
     await timers.stop(uow, OFFER_PROCESS, offer.id, "open")
     uow.emit(OfferClosed(offer.id, status))
     return True
@@ -297,11 +298,9 @@ async def _reserve(uow: UnitOfWork, listing_id: int, milli: int) -> None:
     last tonnes at once can't both get them; the listing sells out at zero."""
     taken = await uow.session.execute(update(Listing).where(
         Listing.id == listing_id, Listing.status == "published", Listing.quantity_milli >= milli)
-        .values(quantity_milli=Listing.quantity_milli - milli, updated_at=uow.clock.now())
-        .execution_options(synchronize_session=False))
+        .values(quantity_milli=Listing.quantity_milli - milli, updated_at=uow.clock.now()))
     if taken.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict("Not enough is left on that listing any more.")
     await uow.session.execute(update(Listing).where(
-        Listing.id == listing_id, Listing.quantity_milli == 0).values(status="sold_out")
-        .execution_options(synchronize_session=False))
+        Listing.id == listing_id, Listing.quantity_milli == 0).values(status="sold_out"))
     uow.emit(ListingChanged(listing_id, "published"))

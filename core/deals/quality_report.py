@@ -53,8 +53,7 @@ async def answer(uow: UnitOfWork, deal_id: int, seller_id: int, accept: bool) ->
         raise NotAllowed("Only the seller answers a price adjustment.")
     answered = await uow.session.execute(update(QualityReport).where(
         QualityReport.deal_id == deal_id, QualityReport.answer.is_(None))
-        .values(answer="accepted" if accept else "rejected")
-        .execution_options(synchronize_session=False))
+        .values(answer="accepted" if accept else "rejected"))
     if answered.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict("That adjustment was answered already.")
     await deals.take(uow, deal_id, "accept-adjustment" if accept else "reject-adjustment",

@@ -19,7 +19,7 @@ async def publish(uow: UnitOfWork, deal_id: int) -> int:
     were hidden."""
     done = await uow.session.execute(update(Rating).where(
         Rating.deal_id == deal_id, Rating.published_at.is_(None))
-        .values(published_at=uow.clock.now()).execution_options(synchronize_session=False))
+        .values(published_at=uow.clock.now()))
     ratees = (await uow.session.execute(select(Rating.ratee_id).where(
         Rating.deal_id == deal_id))).scalars().all()
     for account_id in sorted(set(ratees)):

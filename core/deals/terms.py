@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core.deals import deals
 from core.deals.events import TermsChanged
@@ -90,10 +91,16 @@ async def accept(uow: UnitOfWork, deal_id: int, actor_id: int, sha256: str) -> D
     if latest is None or latest.sha256 != sha256:
         raise Conflict("Those terms were changed; read the new version and accept that one.")
     column = DealTerms.buyer_accepted_at if role == BUYER else DealTerms.seller_accepted_at
-    await uow.session.execute(update(DealTerms).where(DealTerms.id == latest.id, column.is_(None))
-                              .values({column.key: uow.clock.now()})
-                              .execution_options(synchronize_session=False))
-    await uow.session.refresh(latest)
-    if latest.buyer_accepted_at and latest.seller_accepted_at and deal.status == "agreed":
+    marked = (await uow.session.execute(
+        update(DealTerms).where(DealTerms.id == latest.id, column.is_(None))
+        .values({column.key: uow.clock.now()})
+        .returning(DealTerms.buyer_accepted_at, DealTerms.seller_accepted_at))).first()
+    if marked is None:  # accepted already (a double tap): read both as they stand
+        await uow.session.refresh(latest)
+        marked = (latest.buyer_accepted_at, latest.seller_accepted_at)
+    else:  # what the row now holds, without reading it again
+        set_committed_value(latest, "buyer_accepted_at", marked[0])
+        set_committed_value(latest, "seller_accepted_at", marked[1])
+    if all(marked) and deal.status == "agreed":
         await deals.take(uow, deal_id, "accept-terms", None)
     return deal

@@ -35,7 +35,7 @@ async def restart(uow: UnitOfWork, process: Process, subject_id: int, state: str
             ProcessTimer.process == process.name, ProcessTimer.subject_id == subject_id,
             ProcessTimer.state == state, ProcessTimer.fires == timer.fires)
             .values(due_at=due_at, done_at=None)
-            .returning(ProcessTimer.id).execution_options(synchronize_session=False))).scalars()
+            .returning(ProcessTimer.id))).scalars()
         ids = list(again)
         if ids:
             await uow.session.execute(delete(ProcessReminder).where(
@@ -69,7 +69,7 @@ async def claim(uow: UnitOfWork, timer_id: int) -> ProcessTimer | None:
     now: datetime = uow.clock.now()
     taken = await uow.session.execute(update(ProcessTimer).where(
         ProcessTimer.id == timer_id, ProcessTimer.done_at.is_(None), ProcessTimer.due_at <= now)
-        .values(done_at=now).execution_options(synchronize_session=False))
+        .values(done_at=now))
     if taken.rowcount != 1:  # type: ignore[attr-defined]
         return None
     return await uow.session.get(ProcessTimer, timer_id, populate_existing=True)
@@ -91,7 +91,7 @@ async def postpone(uow: UnitOfWork, timer_id: int, delay: timedelta) -> None:
     """A timer whose transition failed is tried again after `delay`, letting others go first."""
     await uow.session.execute(update(ProcessTimer).where(
         ProcessTimer.id == timer_id, ProcessTimer.done_at.is_(None))
-        .values(due_at=uow.clock.now() + delay).execution_options(synchronize_session=False))
+        .values(due_at=uow.clock.now() + delay))
 
 
 async def upcoming(uow: UnitOfWork, within: timedelta) -> list[ProcessTimer]:

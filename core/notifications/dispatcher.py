@@ -124,7 +124,6 @@ class OutboxDispatcher:
                 update(OutboxMessage)
                 .where(OutboxMessage.id == row_id, OutboxMessage.status == "pending")
                 .values(status="sending", available_at=now, attempts=attempts)
-                .execution_options(synchronize_session=False)
             )
             if claimed.rowcount != 1:  # type: ignore[attr-defined]
                 return None
