@@ -16,7 +16,7 @@ from bots.telegram.inbound import translate
 from bots.terminal import TerminalChat
 from conversations import profile_fields
 from conversations.fields import Field, FieldError
-from conversations.flows import listing_fields, search_fields
+from conversations.flows import deal_billing, listing_fields, offer_fields, search_fields
 from conversations.messages import Choice, Command, FileUpload, FormSubmission, Location, Text
 from conversations.sanitise import clean_message
 from core.catalog import query_text
@@ -40,6 +40,9 @@ def every_field() -> list[Field]:
     fields += listing_fields.detail_fields("pellets", today)
     fields += listing_fields.quick_fields("pellets", "EUR") + listing_fields.quick_fields(None, "EUR")
     fields += [listing_fields.type_field(), search_fields.text_field(), *search_fields.filter_fields()]
+    facts = {"unit": "t", "currency": "EUR", "least": "20", "stock": "500"}
+    fields += [*offer_fields.whole_form(facts, False, today).fields,
+               *deal_billing.billing_form().fields]
     return fields
 
 
@@ -123,7 +126,8 @@ def test_the_terminal_reads_any_line(app, line):
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.one_of(st.builds(Text, ANY_TEXT), st.builds(Choice, ANY_TEXT),
                           st.builds(Command, st.sampled_from(["start", "sell", "search", "view",
-                                                              "direct", "receipt", "x"]), ANY_TEXT)),
+                                                              "direct", "receipt", "deals",
+                                                              "disputes", "x"]), ANY_TEXT)),
                 min_size=1, max_size=4))
 async def test_the_engine_answers_any_message_without_the_apology(app, messages):
     from conversations.engine import APOLOGY
