@@ -4,6 +4,7 @@ reply or a specific refusal, never the apology for an unexpected error."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,14 +25,18 @@ MESSAGES = st.lists(st.one_of(st.builds(Text, ANY_TEXT), st.builds(Choice, ANY_T
                     min_size=1, max_size=5)
 
 
+@pytest.fixture
+async def parties(app):
+    """Sam and Bob with a listing and a paid deal (made once; every example reuses them)."""
+    sam, bob, listing_id = await trading_pair(app)
+    await paid_deal(app, listing_id)
+    return {"sam": sam, "bob": bob}
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.sampled_from(ENTRIES), st.sampled_from(["sam", "bob"]), MESSAGES)
-async def test_no_message_at_any_deal_step_produces_the_apology(app, entry, who, messages):
-    if not app.__dict__.setdefault("_hostile_world", None):
-        sam, bob, listing_id = await trading_pair(app)
-        await paid_deal(app, listing_id)
-        app.__dict__["_hostile_world"] = {"sam": sam, "bob": bob}
-    user = app.__dict__["_hostile_world"][who]
+async def test_no_message_at_any_deal_step_produces_the_apology(parties, entry, who, messages):
+    user = parties[who]
     for message in [Choice(entry), *messages]:
         replies = await user.send(message)
         assert replies and all(getattr(r, "text", "") != APOLOGY for r in replies), (entry, message)
