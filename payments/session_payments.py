@@ -86,15 +86,18 @@ class SessionPayments:
         """After commit: open the extension's authorisation and ask the seeker to give it."""
         for event in events:
             async with self.payments.uow() as uow:
-                extension = await uow.session.get(SessionExtension, event.extension_id)
-                session = await uow.session.get(ConsultSession, event.session_id)
-            if extension is None or session is None:
+                asked = (await uow.session.execute(select(
+                    SessionExtension.reference, ConsultSession.seeker_id,
+                    ConsultSession.consultant_id, SessionExtension.amount_minor,
+                    ConsultSession.currency).join(ConsultSession).where(
+                    SessionExtension.id == event.extension_id))).first()
+            if asked is None:
                 continue
-            view = await self.payments.open(
-                "session", "consulting", extension.reference, session.seeker_id,
-                session.consultant_id, Money(extension.amount_minor, session.currency), SYSTEM)
+            reference, seeker, consultant, amount, currency = asked
+            view = await self.payments.open("session", "consulting", reference, seeker,
+                                            consultant, Money(amount, currency), SYSTEM)
             if view.state == "awaiting_authorisation":
-                await self._tell(session_notices.ask_to_authorise, extension.id, view.id)
+                await self._tell(session_notices.ask_to_authorise, event.extension_id, view.id)
 
     async def after_recap(self, events: Sequence[RecapRequested]) -> None:
         """After commit: open the recap's charge and ask the seeker to pay it."""

@@ -182,11 +182,16 @@ async def end(uow: UnitOfWork, session_id: int, account_id: int) -> ConsultSessi
 
 
 async def _end_now(uow: UnitOfWork, session: ConsultSession, role: str) -> ConsultSession:
-    if session.status == "live_free" and session.paid_from is not None \
-            and uow.clock.now() >= session.paid_from:
-        await take(uow, session, "go-paid", SYSTEM)  # its timer has not run yet
+    await _paid_if_due(uow, session)
     step = "end-free" if session.status == "live_free" else "end-paid"
     return await take(uow, session, step, role)
+
+
+async def _paid_if_due(uow: UnitOfWork, session: ConsultSession) -> None:
+    """The free minutes are over though their timer has not run yet: switch now."""
+    if session.status == "live_free" and session.paid_from is not None \
+            and uow.clock.now() >= session.paid_from:
+        await take(uow, session, "go-paid", SYSTEM)
 
 
 async def extend(uow: UnitOfWork, session_id: int, seeker_id: int, minutes: int = 15
@@ -196,6 +201,7 @@ async def extend(uow: UnitOfWork, session_id: int, seeker_id: int, minutes: int 
     session, role = await _party(uow, session_id, seeker_id)
     if role != SEEKER:
         raise NotAllowed("Only the seeker can extend a session.")
+    await _paid_if_due(uow, session)
     if session.status not in ("live_paid", "overtime"):
         raise Conflict("A session can be extended in its paid time only.")
     if not EXTEND_MINUTES[0] <= minutes <= EXTEND_MINUTES[1]:
@@ -296,9 +302,11 @@ async def of_booking(uow: UnitOfWork, booking_id: int, actor_id: int | None
 async def run_due(uow: UnitOfWork) -> list[tuple[int, str]]:
     """The scheduler's job: take every due session timer as the system and send the reminders
     now due (the join call, “End now — free”, the offer to extend); each goes once."""
-    taken = []
-    for session_id, transition in await timers.claim_due(uow, SESSION_PROCESS):
-        if await fire(uow, session_id, transition):
-            taken.append((session_id, transition))
+    taken: list[tuple[int, str]] = []
+    for _ in range(4):  # a state entered late may be due at once (after the scheduler was down)
+        claimed = await timers.claim_due(uow, SESSION_PROCESS)
+        taken += [(s, t) for s, t in claimed if await fire(uow, s, t)]
+        if not claimed:
+            break
     await session_notices.remind_due(uow)
     return taken

@@ -90,7 +90,7 @@ async def test_a_per_minute_rate_charges_each_started_minute_after_the_free_wind
     clock.advance(minutes=25, seconds=30)
     assert await act(app, sessions.charge_due, session_id, seeker) == Money(3200, "EUR")
     await act(app, sessions.end, session_id, seeker)
-    assert (await row(app, session_id)).charged_minor == 3200  # 15.5 minutes → 16 × €2
+    assert (await row(app, session_id)).charged_minor == 3200  # 15.5 minutes: 16 started minutes at €2
     assert await balance(app, user(consultant, "paid_out")) == 3200 - 480
 
 
