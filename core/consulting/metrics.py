@@ -174,17 +174,19 @@ def chart_png(metrics: Metrics, title: str = "Your sessions") -> bytes:
     from matplotlib.figure import Figure
 
     series = chart_series(metrics)
+    at = list(range(len(series["months"])))
     figure = Figure(figsize=(7, 3.6), dpi=100)
     money, stars = figure.subplots(1, 2)
-    bars = money.bar(series["months"], [float(v) for v in series["net"]], color="#3b7dd8")
+    bars = money.bar(at, [float(v) for v in series["net"]], color="#3b7dd8")
     money.bar_label(bars, labels=[str(n) if n else "" for n in series["sessions"]], fontsize=8)
     money.set_title(f"Net earnings ({metrics.net.currency}), sessions on the bars", fontsize=9)
-    money.tick_params(axis="x", labelrotation=45, labelsize=8)
-    stars.plot(series["months"], [float(v) if v is not None else float("nan")
-                                  for v in series["rating"]], marker="o", color="#e0a100")
+    stars.plot(at, [float(v) if v is not None else float("nan") for v in series["rating"]],
+               marker="o", color="#e0a100")
     stars.set_ylim(0.5, 5.5)
     stars.set_title("Average rating", fontsize=9)
-    stars.tick_params(axis="x", labelrotation=45, labelsize=8)
+    for axes in (money, stars):
+        axes.set_xticks(at, series["months"], rotation=45, fontsize=8)
+        axes.set_xlim(-0.5, len(at) - 0.5)
     figure.suptitle(title)
     figure.tight_layout()
     buffer = io.BytesIO()
