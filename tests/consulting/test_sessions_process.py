@@ -3,10 +3,12 @@ diagram in docs/; the deal timer job leaves session timers to the session job.""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from bots.scheduler import build_scheduler
 from core.consulting.session_process import SESSION_PROCESS, markdown
 from core.deals import due
 from core.errors import Conflict, NotAllowed
@@ -54,3 +56,15 @@ async def test_the_deal_timer_job_leaves_session_timers_to_the_session_job(app, 
     assert await due.run_all(app.uow) == []
     assert (await row(app, session_id)).status == "live_free"
     assert await tick(app) == [(session_id, "go-paid")]
+
+
+async def test_the_scheduler_runs_the_session_job_and_its_money_catch_up(app, clock):
+    scheduler = build_scheduler(app)
+    jobs = {job.id: job for job in scheduler.get_jobs()}
+    assert jobs["session-timers"].trigger.interval == timedelta(seconds=15)
+    assert jobs["session-money-catch-up"].trigger.interval == timedelta(minutes=5)
+    seeker, consultant = await people(app)
+    session_id = await live(app, seeker, consultant)
+    clock.advance(minutes=10)
+    await jobs["session-timers"].func(*jobs["session-timers"].args)  # as the scheduler calls it
+    assert (await row(app, session_id)).status == "live_paid"
