@@ -119,15 +119,12 @@ async def _moved_texts(uow: UnitOfWork, session: ConsultSession, transition: str
     link = f"\n📞 Call: {session.call_link}" if session.call_link else ""
     end = [[_end(session)]]
     if transition == "start-free":
-        until = await when_for(uow, session.seeker_id, session.paid_from or session.starts_at)
-        text = (f"▶ Session #{n} has started. The first {FREE_MINUTES} minutes are free: end "
-                f"before {until} and nothing is charged. Then {price_text(session)}.{link}")
-        return (text, end), (text.replace(until, await when_for(
-            uow, session.consultant_id, session.paid_from or session.starts_at)), end)
+        return tuple([(await _free_start(uow, session, reader, link), end)
+                      for reader in (session.seeker_id, session.consultant_id)])
     if transition == "start-paid":
         return ((f"▶ Session #{n} with {consultant} has started. It is paid from the start "
-                 f"({price_text(session)}): your free minutes with {consultant} were used in "
-                 f"an earlier session.{link}", end),
+                 f"({price_text(session)}): no free minutes are left for you with "
+                 f"{consultant}.{link}", end),
                 (f"▶ Session #{n} with {seeker} has started, paid from the start.{link}", end))
     if transition == "go-paid":
         text = f"⏱ {FREE_MINUTES}:00 — session #{n} is now paid ({price_text(session)})."
@@ -146,6 +143,12 @@ async def _moved_texts(uow: UnitOfWork, session: ConsultSession, transition: str
         return _no_show(session, seeker, consultant)
     text = f"Session #{n} was called off; nothing is charged."
     return (text, []), (text, [])
+
+
+async def _free_start(uow: UnitOfWork, session: ConsultSession, reader: int, link: str) -> str:
+    until = await when_for(uow, reader, session.paid_from or session.starts_at)
+    return (f"▶ Session #{session.id} has started. The first {FREE_MINUTES} minutes are free: "
+            f"ending before {until} costs nothing. Then {price_text(session)}.{link}")
 
 
 def _ended(session: ConsultSession) -> tuple[tuple[str, ActionRows], ...]:
