@@ -141,7 +141,7 @@ async def _moved_texts(uow: UnitOfWork, session: ConsultSession, transition: str
         return _ended(session)
     if transition == "no-show":
         return _no_show(session, seeker, consultant)
-    text = f"Session #{n} was called off; nothing is charged."
+    text = f"Session #{n} was called off."  # what the booking costs now, its notices say
     return (text, []), (text, [])
 
 

@@ -250,7 +250,7 @@ async def _extension_authorised(uow: UnitOfWork, extension: SessionExtension, am
                       extended_minutes=session.extended_minutes + extension.minutes)
 
 
-async def charge_due(uow: UnitOfWork, session_id: int, actor_id: int | None = None) -> Money:
+async def charge_due(uow: UnitOfWork, session_id: int, actor_id: int | None) -> Money:
     """What the seeker pays: recorded at the end (nothing when it ended in the free window),
     or what it would be if the session ended now."""
     session = await get(uow, session_id, actor_id)

@@ -7,7 +7,7 @@ import pytest
 
 from core.consulting import metrics, recap, reviews, sessions
 from core.errors import NotAllowed, NotFound
-from tests.consulting.session_support import act, live, people, row
+from tests.consulting.session_support import act, book, live, people, row, texts, tick
 from tests.support.accounts import registered
 
 STRANGER_CALLS = [
@@ -64,3 +64,20 @@ async def test_each_party_does_only_their_own_part(app, clock):
         await act(app, recap.request, session_id, consultant)
     with pytest.raises(NotAllowed):  # the recap is the seeker's once asked for
         await act(app, recap.recap_pdf, session_id, seeker)
+
+
+async def test_a_waiting_session_is_called_off_by_the_system_or_an_admin_only(app, clock):
+    seeker, consultant = await people(app)
+    root = (await registered(app, "root")).id
+    first = await book(app, seeker, consultant)
+    with pytest.raises(NotAllowed):
+        await act(app, sessions.call_off, first, seeker)
+    await act(app, sessions.call_off, first, root)
+    assert ((await row(app, first)).status, (await row(app, first)).ended_by) == (
+        "called_off", "admin")
+    second = await book(app, seeker, consultant, booking_id=2)
+    await act(app, sessions.call_off, second, None)  # the bookings code, as the system
+    assert (await row(app, second)).status == "called_off"
+    assert "Session #2 was called off." in await texts(app, seeker)
+    clock.advance(minutes=15)
+    assert await tick(app) == []  # its no-show timer was stopped
