@@ -100,6 +100,7 @@ def _sessions(bus: EventBus, bridge: SessionPayments) -> None:
     bus.during_commit(SessionCreated, bridge.on_created)
     bus.during_commit(money.PaymentAuthorised, bridge.on_authorised)
     bus.during_commit(money.PromotionCharged, bridge.on_charged)
+    bus.during_commit(money.AuthorisationVoided, bridge.on_voided)
     bus.after_commit(SessionMoved, bridge.after_moves)
     bus.after_commit(money.PaymentAuthorised, bridge.after_authorised)
     bus.after_commit(ExtensionRequested, bridge.after_extension)

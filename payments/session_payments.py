@@ -27,7 +27,7 @@ from core.consulting.session_events import (
 from core.consulting.session_process import ENDED
 from core.consulting.session_tables import ConsultSession, SessionExtension
 from core.errors import DomainError
-from core.money.events import PaymentAuthorised, PromotionCharged
+from core.money.events import AuthorisationVoided, PaymentAuthorised, PromotionCharged
 from core.money.model import Money
 from core.money.ports import Actor
 from core.storage.uow import UnitOfWork
@@ -60,6 +60,11 @@ class SessionPayments:
         """In the payment's transaction: the session starts (both joined) or is extended."""
         if event.reference.startswith("booking:"):
             await sessions.authorised(uow, event.reference, event.amount)
+
+    async def on_voided(self, uow: UnitOfWork, event: AuthorisationVoided) -> None:
+        """In the void's transaction: a session not yet started has no authorisation now."""
+        if event.reference.startswith("booking:"):
+            await sessions.authorisation_lost(uow, event.reference)
 
     async def on_charged(self, uow: UnitOfWork, event: PromotionCharged) -> None:
         """In the payment's transaction: a paid recap is sent."""

@@ -237,6 +237,14 @@ async def authorised(uow: UnitOfWork, escrow_ref: str, amount: Money) -> Consult
     return await _extension_authorised(uow, extension, amount) if extension else None
 
 
+async def authorisation_lost(uow: UnitOfWork, escrow_ref: str) -> None:
+    """The authorisation of a session not yet started was voided (it was about to expire):
+    it cannot start until the booking authorises again."""
+    await uow.session.execute(update(ConsultSession).where(
+        ConsultSession.escrow_ref == escrow_ref, ConsultSession.status == "waiting")
+        .values(authorised_minor=0).execution_options(synchronize_session=False))
+
+
 async def _extension_authorised(uow: UnitOfWork, extension: SessionExtension, amount: Money
                                 ) -> ConsultSession | None:
     marked = await uow.session.execute(update(SessionExtension).where(

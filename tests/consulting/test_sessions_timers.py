@@ -66,6 +66,17 @@ async def test_a_booking_authorised_before_its_session_existed_counts(app, clock
     assert (await row(app, session_id)).authorised_minor == 6000
 
 
+async def test_a_session_whose_authorisation_lapsed_before_it_started_waits_for_another(app, clock):
+    seeker, consultant = await people(app)
+    session_id = await book(app, seeker, consultant, starts_in=timedelta(days=6))
+    clock.advance(days=6)
+    assert await app.payments.settle_expiring() == 1  # card holds lapse: voided
+    assert (await row(app, session_id)).authorised_minor == 0
+    await act(app, sessions.join, session_id, seeker)
+    await act(app, sessions.join, session_id, consultant)
+    assert (await row(app, session_id)).status == "waiting"
+
+
 async def test_at_the_scheduled_start_whoever_has_not_joined_is_called_once(app, clock):
     seeker, consultant = await people(app)
     session_id = await book(app, seeker, consultant, starts_in=timedelta(hours=2))
