@@ -9,9 +9,11 @@ from sqlalchemy import delete
 
 from bots.catalog_jobs import add_catalog_jobs
 from config.container import Container
+from core.consulting import sessions
 from core.deals import due
 from core.storage.tables import ProcessedUpdate
 from payments.deal_payments import DealPayments
+from payments.session_payments import SessionPayments
 
 
 def build_scheduler(container: Container) -> AsyncIOScheduler:
@@ -45,6 +47,25 @@ def add_deal_jobs(scheduler: AsyncIOScheduler, container: Container) -> None:
     assert container.payments is not None
     scheduler.add_job(DealPayments(container.payments).catch_up, "interval", minutes=5,
                       id="deal-money-catch-up", **common)
+    add_session_jobs(scheduler, container)
+
+
+def add_session_jobs(scheduler: AsyncIOScheduler, container: Container) -> None:
+    """Session timers and their reminders every 15 s (the free window's end, the booked end,
+    a no-show; what is charged reads the recorded times, not when the job ran), and the
+    sessions' money steps left undone every 5 minutes."""
+    common = {"max_instances": 1, "coalesce": True, "replace_existing": True}
+    scheduler.add_job(_session_timers, "interval", seconds=15, args=[container],
+                      id="session-timers", **common)
+    assert container.payments is not None
+    scheduler.add_job(SessionPayments(container.payments).catch_up, "interval", minutes=5,
+                      id="session-money-catch-up", **common)
+
+
+async def _session_timers(container: Container) -> None:
+    async with container.uow() as uow:
+        await sessions.run_due(uow)
+        await uow.commit()
 
 
 async def _forget_old_updates(container: Container) -> None:

@@ -18,6 +18,7 @@ from conversations.flows.money import wallet_section
 from conversations.flows.profile import profile_text
 from core.catalog.search import Catalog
 from core.clock import Clock, SystemClock
+from core.consulting import recap as session_recap
 from core.deals import attachments as deal_attachments
 from core.events import EventBus
 from core.notifications.dispatcher import OutboxDispatcher, Resolver, Sender
@@ -77,6 +78,8 @@ def build(settings: Settings, *, clock: Clock | None = None,
         listing_moderation=settings.listing_moderation,
         listing_days=settings.listing_days,
         commission=commission_rules(settings),
+        free_minutes_rule=settings.free_minutes_rule,
+        recap_price=settings.recap_price,
     )
     container: Container
     services = Services(admins=tuple(settings.admins),
@@ -98,6 +101,7 @@ def build(settings: Settings, *, clock: Clock | None = None,
     container.catalog = build_catalog(settings.data_dir, services)
     assert services.files is not None
     attachments.update(deal_attachments.resolvers(container.uow, services.files))
+    attachments.update(session_recap.resolvers(container.uow, services.files))
     assert container.payments is not None
     event_wiring.register(container.bus, catalog=container.catalog, uow=container.uow,
                           dispatcher=dispatcher, payments=container.payments)

@@ -15,6 +15,19 @@ from core.catalog.events import (
     ListingRejected,
 )
 from core.catalog.search import Catalog
+from core.consulting import reviews, session_notices
+from core.consulting.session_events import (
+    CallLinkSet,
+    ExtensionRequested,
+    RecapGranted,
+    RecapRequested,
+    ReviewReplied,
+    SessionCreated,
+    SessionJoined,
+    SessionMessagePosted,
+    SessionMoved,
+    SessionReviewed,
+)
 from core.deals import notices as deal_notices
 from core.deals import timer_notices
 from core.deals.events import (
@@ -38,6 +51,7 @@ from core.storage.uow import UowFactory
 from payments import direct, notices
 from payments.deal_payments import DealPayments
 from payments.service import PaymentsService
+from payments.session_payments import SessionPayments
 
 
 def register(bus: EventBus, *, catalog: Catalog, uow: UowFactory,
@@ -50,6 +64,7 @@ def register(bus: EventBus, *, catalog: Catalog, uow: UowFactory,
     bus.during_commit(DealMoved, bridge.on_moved)
     bus.after_commit(DealMoved, bridge.after_moves)
     _deal_notices(bus)
+    _sessions(bus, SessionPayments(payments))
     bus.during_commit(DealMoved, timer_notices.on_deal_moved)
     bus.during_commit(OfferExpired, timer_notices.offer_expired)
     bus.during_commit(ListingAwaitsReview, catalog_notices.tell_admins)
@@ -79,6 +94,25 @@ def _payment_notices(bus: EventBus) -> None:
     bus.during_commit(money.DirectPaymentDeclined, direct.on_declined)
     bus.during_commit(money.PaymentArrangedDirectly, direct.on_arranged)
     bus.during_commit(money.LatePaymentRefunded, direct.on_late_refund)
+
+
+def _sessions(bus: EventBus, bridge: SessionPayments) -> None:
+    bus.during_commit(SessionCreated, bridge.on_created)
+    bus.during_commit(money.PaymentAuthorised, bridge.on_authorised)
+    bus.during_commit(money.PromotionCharged, bridge.on_charged)
+    bus.during_commit(money.AuthorisationVoided, bridge.on_voided)
+    bus.after_commit(SessionMoved, bridge.after_moves)
+    bus.after_commit(money.PaymentAuthorised, bridge.after_authorised)
+    bus.after_commit(ExtensionRequested, bridge.after_extension)
+    bus.after_commit(RecapRequested, bridge.after_recap)
+    bus.during_commit(SessionJoined, session_notices.on_joined)
+    bus.during_commit(SessionMoved, session_notices.on_moved)
+    bus.during_commit(SessionMoved, reviews.on_session_moved)
+    bus.during_commit(SessionMessagePosted, session_notices.on_message)
+    bus.during_commit(CallLinkSet, session_notices.on_call_link)
+    bus.during_commit(RecapGranted, session_notices.on_recap_granted)
+    bus.during_commit(SessionReviewed, session_notices.on_reviewed)
+    bus.during_commit(ReviewReplied, session_notices.on_replied)
 
 
 def _deal_notices(bus: EventBus) -> None:

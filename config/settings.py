@@ -10,6 +10,8 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from pydantic_settings import SettingsError as SourceError
 
+from core.consulting.session_money import parse_free_rule
+
 PLACEHOLDERS = {"changeme", "change-me", "secret", "placeholder", "xxx", "todo", "test", "dummy"}
 SECRET_FIELDS = (
     "telegram_token",
@@ -80,6 +82,11 @@ class Settings(BaseSettings):
     commission_consulting_minimum: Decimal = Field(default=Decimal("2"), ge=0)
     # Parties of a goods deal may both choose to pay each other directly (nothing held, no fee).
     direct_payment: bool = True
+    # Consultant sessions: how often a seeker gets the free first 10 minutes with one consultant
+    # ("once per pair", "once per pair per N days", "every session", "never"), and the price of
+    # a session's recap in major units of the session's currency (0: free).
+    free_minutes_rule: str = "once per pair"
+    recap_price: Decimal = Field(default=Decimal(0), ge=0)
 
     @field_validator("admins", "stripe_payment_methods", mode="before")
     @classmethod
@@ -87,6 +94,12 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
+
+    @field_validator("free_minutes_rule")
+    @classmethod
+    def _known_free_rule(cls, value: str) -> str:
+        parse_free_rule(value)  # a ValueError names the forms it takes
+        return value.strip().lower()
 
     @field_validator("database_url")
     @classmethod

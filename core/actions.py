@@ -40,6 +40,11 @@ class Intent(StrEnum):
     MY_DEALS = "my_deals"
     DECIDE_DISPUTE = "decide_dispute"
     ANSWER_DISPUTE = "answer_dispute"
+    # Sessions: the arg is the session id ("id:minutes" to extend; "reply:id" to answer a review).
+    JOIN_SESSION = "join_session"
+    END_SESSION = "end_session"
+    EXTEND_SESSION = "extend_session"
+    REVIEW_SESSION = "review_session"
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from core.money.model import CommissionRule
 
@@ -17,3 +18,8 @@ class Policy:
     listing_days: int = 30  # how long a renewed listing stays up
     # Commission per market, as the payments layer charges it (shown on offer cards).
     commission: dict[str, CommissionRule] = field(default_factory=dict)
+    # Consultant sessions: how often a seeker gets the free first minutes with one consultant
+    # (core.consulting.session_money), and the recap's price in major units of the session's
+    # currency (0: free).
+    free_minutes_rule: str = "once per pair"
+    recap_price: Decimal = Decimal(0)

@@ -25,6 +25,7 @@ class Timer:
     fires: str
     remind: tuple[timedelta, ...] = ()
     every: timedelta | None = None
+    at: str = ""  # when the deadline is set per subject (“the booked end”), for the diagram
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ class Process:
             raise NotAllowed("Only the other party can do that." if role else
                              "That is not yours to do.")
         if state not in step.sources:
-            raise Conflict("That step is no longer possible: the deal has moved on.")
+            raise Conflict(f"That step is no longer possible: the {self.name} has moved on.")
         return step
 
     def next_actions(self, state: str, role: str) -> list[Transition]:
@@ -101,6 +102,8 @@ class Process:
             for source in t.sources:
                 timer = timed.get((source, t.name))
                 when = f" after {_span(timer.after)}" if timer else ""
+                if timer and timer.at:
+                    when = f" at {timer.at}"
                 if timer and timer.every:
                     when += f", then every {_span(timer.every)}"
                 lines.append(f"    {source} --> {t.target}: {t.name} ({', '.join(t.actors)}{when})")
@@ -109,7 +112,10 @@ class Process:
 
 
 def _span(delta: timedelta) -> str:
-    hours = int(delta.total_seconds() // 3600)
+    minutes = int(delta.total_seconds() // 60)
+    if minutes % 60:
+        return f"{minutes} min"
+    hours = minutes // 60
     return f"{hours // 24} d" if hours % 24 == 0 else f"{hours} h"
 
 

@@ -9,7 +9,7 @@ import logging
 from datetime import timedelta
 
 from core.deals import deals, offers, reminders, timers
-from core.deals.process import OFFER_PROCESS
+from core.deals.process import DEAL_PROCESS, OFFER_PROCESS
 from core.storage.uow import UnitOfWork, UowFactory
 
 log = logging.getLogger(__name__)
@@ -19,8 +19,8 @@ RETRY_AFTER = timedelta(minutes=5)  # a timer whose transition failed waits this
 async def run_all(uow_factory: UowFactory, limit: int = 200) -> list[tuple[str, int, str]]:
     """Take every due offer and deal timer; returns (process, subject id, transition) of each
     one that moved its subject."""
-    async with uow_factory() as uow:
-        due = await timers.due(uow, limit=limit)
+    async with uow_factory() as uow:  # other processes (sessions) have jobs of their own
+        due = await timers.due(uow, (OFFER_PROCESS, DEAL_PROCESS), limit=limit)
     taken = []
     for timer_id in due:
         try:

@@ -26,11 +26,12 @@ def start(uow: UnitOfWork, process: Process, subject_id: int, state: str,
                              due_at=(due or {}).get(timer.fires) or now + timer.after))
 
 
-async def restart(uow: UnitOfWork, process: Process, subject_id: int, state: str) -> None:
-    """The state was entered again from itself (an escalation): its timers run again, due
-    `every` (or `after`) from now, and their reminders may go again."""
+async def restart(uow: UnitOfWork, process: Process, subject_id: int, state: str,
+                  due: dict[str, datetime] | None = None) -> None:
+    """The state was entered again (an escalation, an extension): its timers run again, due
+    `every` (or `after`) from now or when `due` says, and their reminders may go again."""
     for timer in process.timers_in(state):
-        due_at = uow.clock.now() + (timer.every or timer.after)
+        due_at = (due or {}).get(timer.fires) or uow.clock.now() + (timer.every or timer.after)
         again = (await uow.session.execute(update(ProcessTimer).where(
             ProcessTimer.process == process.name, ProcessTimer.subject_id == subject_id,
             ProcessTimer.state == state, ProcessTimer.fires == timer.fires)
@@ -53,12 +54,14 @@ async def stop(uow: UnitOfWork, process: Process, subject_id: int, state: str) -
         .values(done_at=uow.clock.now()))
 
 
-async def due(uow: UnitOfWork, process: Process | None = None, limit: int = 100) -> list[int]:
-    """Ids of the timers due now (of one process, or all), the oldest deadline first."""
+async def due(uow: UnitOfWork, process: Process | tuple[Process, ...] | None = None,
+              limit: int = 100) -> list[int]:
+    """Ids of the timers due now (of one process, of some, or all), the oldest deadline first."""
     query = select(ProcessTimer.id).where(ProcessTimer.done_at.is_(None),
                                           ProcessTimer.due_at <= uow.clock.now())
     if process is not None:
-        query = query.where(ProcessTimer.process == process.name)
+        chosen = process if isinstance(process, tuple) else (process,)
+        query = query.where(ProcessTimer.process.in_([p.name for p in chosen]))
     return list((await uow.session.execute(
         query.order_by(ProcessTimer.due_at, ProcessTimer.id).limit(limit))).scalars())
 

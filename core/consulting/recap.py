@@ -1,0 +1,168 @@
+"""The session recap: the chat transcript and the consultant's notes as a PDF (Unicode, as
+every document). The seeker gets it free, or for `AGORA_RECAP_PRICE` charged through the money
+layer's plain charge; the consultant and admins may always read it. Also the files session
+notices carry, rendered when they leave."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import select, update
+
+from core.catalog.media import FileStore
+from core.consulting.session_events import RecapGranted, RecapRequested
+from core.consulting.session_process import CONSULTANT, ENDED, SEEKER, role_of
+from core.consulting.session_tables import ConsultSession, SessionMessage
+from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.money.model import Money
+from core.notifications.dispatcher import Attachment, Resolver
+from core.pdf import Document
+from core.storage.tables import Account
+from core.storage.uow import UnitOfWork
+
+MAX_NOTES = 20_000
+KINDS = {"voice": "voice note", "photo": "photo", "file": "file"}
+
+
+def reference(session_id: int) -> str:
+    """How the money layer names a recap's charge."""
+    return f"recap:{session_id}"
+
+
+def session_of(reference_text: str) -> int | None:
+    """The session a recap charge's reference names, if it names one."""
+    head, _, number = reference_text.partition(":")
+    return int(number) if head == "recap" and number.isdigit() else None
+
+
+async def _session(uow: UnitOfWork, session_id: int, actor_id: int | None
+                   ) -> tuple[ConsultSession, str]:
+    session = await uow.session.get(ConsultSession, session_id)
+    role = await role_of(uow, session, actor_id) if session is not None else None
+    if session is None or role is None:
+        raise NotFound("That session doesn't exist.")
+    return session, role
+
+
+async def set_notes(uow: UnitOfWork, session_id: int, consultant_id: int, notes: str
+                    ) -> ConsultSession:
+    """The consultant's recap notes (replacing earlier ones)."""
+    session, role = await _session(uow, session_id, consultant_id)
+    if role != CONSULTANT:
+        raise NotAllowed("The consultant writes the recap notes.")
+    if len(notes.strip()) > MAX_NOTES:
+        raise DomainError(f"Recap notes have at most {MAX_NOTES} characters.")
+    session.recap_notes = notes.strip() or None
+    return session
+
+
+def price(uow: UnitOfWork, currency: str) -> Money:
+    """The recap's price in the session's currency (0: free)."""
+    return Money.parse(uow.policy.recap_price, currency)
+
+
+async def request(uow: UnitOfWork, session_id: int, seeker_id: int) -> Money:
+    """The seeker asks for the recap: sent at once when free (or already paid); otherwise the
+    money layer charges its price and sends it when paid. Returns what it costs now."""
+    session, role = await _session(uow, session_id, seeker_id)
+    if role != SEEKER:
+        raise NotAllowed("The recap is offered to the seeker.")
+    if session.status not in ENDED:
+        raise Conflict("The recap is ready once the session has ended.")
+    cost = price(uow, session.currency)
+    if session.recap_granted_at is not None or cost.amount == 0:
+        await grant(uow, session.id, again=True)
+        return Money(0, session.currency)
+    uow.emit(RecapRequested(session.id, seeker_id, cost))
+    return cost
+
+
+async def grant(uow: UnitOfWork, session_id: int, again: bool = False) -> bool:
+    """The seeker may have the recap (free, or its charge was paid): it is sent to them once
+    (`again`: sent again when asked). False when it was granted before."""
+    first = await uow.session.execute(update(ConsultSession).where(
+        ConsultSession.id == session_id, ConsultSession.recap_granted_at.is_(None))
+        .values(recap_granted_at=uow.clock.now()).execution_options(synchronize_session=False))
+    if first.rowcount == 1 or again:  # type: ignore[attr-defined]
+        uow.emit(RecapGranted(session_id))
+    return first.rowcount == 1  # type: ignore[attr-defined]
+
+
+async def recap_pdf(uow: UnitOfWork, session_id: int, actor_id: int | None) -> bytes:
+    """The recap as a PDF: the consultant, admins and the system may read it; the seeker once
+    it is theirs."""
+    session, role = await _session(uow, session_id, actor_id)
+    if role == SEEKER and session.recap_granted_at is None:
+        raise NotAllowed("Ask for the recap first.")
+    names = await _names(uow, session)
+    messages = list((await uow.session.execute(select(SessionMessage).where(
+        SessionMessage.session_id == session.id).order_by(SessionMessage.id))).scalars())
+    doc = Document(f"Session #{session.id} recap", footer=f"Agora session #{session.id}")
+    doc.heading(f"Session #{session.id} — recap")
+    doc.fields(_facts(session, names))
+    doc.section("Consultant's notes")
+    doc.paragraph(session.recap_notes or "No notes yet.", grey=not session.recap_notes)
+    doc.section("Transcript")
+    if not messages:
+        doc.paragraph("No messages were exchanged in the chat.", grey=True)
+    for message in messages:
+        doc.paragraph(f"{_clock(session, message)}  {names.get(message.sender_id, '?')}: "
+                      f"{_body(message)}")
+    return doc.render()
+
+
+def _facts(session: ConsultSession, names: dict[int, str]) -> list[tuple[str, str]]:
+    rate = Money(session.rate_minor, session.currency)
+    unit = "per minute" if session.rate_unit == "minute" else "per session"
+    rows = [("Consultant", names.get(session.consultant_id, "?")),
+            ("Seeker", names.get(session.seeker_id, "?")),
+            ("Rate", f"{rate.plain()} {unit}")]
+    if session.started_at is not None:
+        rows.append(("Started", f"{session.started_at:%Y-%m-%d %H:%M} UTC"))
+    if session.started_at is not None and session.ended_at is not None:
+        rows.append(("Length", _mmss(int((session.ended_at - session.started_at).total_seconds()))))
+    if session.charged_minor is not None:
+        rows.append(("Charged", Money(session.charged_minor, session.currency).plain()))
+    return rows
+
+
+def _body(message: SessionMessage) -> str:
+    if message.file_path:
+        caption = "" if message.text.startswith("📎") else f" — {message.text}"
+        return f"[{KINDS.get(message.kind, 'file')}: {message.file_name}]{caption}"
+    return message.text
+
+
+def _clock(session: ConsultSession, message: SessionMessage) -> str:
+    if session.started_at is None or message.created_at < session.started_at:
+        return "[before]"
+    return f"[{_mmss(int((message.created_at - session.started_at).total_seconds()))}]"
+
+
+def _mmss(seconds: int) -> str:
+    return f"{seconds // 60:02d}:{seconds % 60:02d}"
+
+
+async def _names(uow: UnitOfWork, session: ConsultSession) -> dict[int, str]:
+    rows = await uow.session.execute(select(Account.id, Account.display_name).where(
+        Account.id.in_((session.seeker_id, session.consultant_id))))
+    return {account_id: name for account_id, name in rows.all()}
+
+
+def resolvers(uow_factory: Callable[[], UnitOfWork], files: FileStore) -> dict[str, Resolver]:
+    """The attachment kinds sessions render, for the dispatchers (wired by the composition root)."""
+
+    async def session_file(key: str) -> Attachment:
+        async with uow_factory() as uow:
+            message = await uow.session.get(SessionMessage, int(key))
+            if message is None or not message.file_path:
+                raise NotFound("That file is no longer there.")
+            name, path, mime = message.file_name, message.file_path, message.mime_type
+        return Attachment(name or "file", files.read(path), mime or "application/octet-stream")
+
+    async def session_recap(key: str) -> Attachment:
+        async with uow_factory() as uow:
+            pdf = await recap_pdf(uow, int(key), None)
+        return Attachment(f"agora-session-{key}-recap.pdf", pdf, "application/pdf")
+
+    return {"session-file": session_file, "session-recap": session_recap}

@@ -1,0 +1,135 @@
+"""Reviews of sessions and the consultant's reputation. After a session that took place the
+seeker rates it (1 to 5 stars, a comment); the consultant may reply once. Reviews are published
+at once: only the seeker rates, so there is no second rating to keep blind. Reputation is the
+same Bayesian score as deals (core.deals.reputation), kept in `consult_reputation`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from core.consulting.session_events import ReviewReplied, SessionMoved, SessionReviewed
+from core.consulting.session_process import ENDED, SEEKER, role_of
+from core.consulting.session_tables import ConsultReputation, ConsultSession, SessionReview
+from core.deals.reputation import Reputation, reputation
+from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.storage.uow import UnitOfWork
+
+WINDOW = timedelta(days=30)  # how long after a session the seeker may review it
+MAX_TEXT = 2000
+MARKET_MEAN = Decimal("4.0")  # the prior until sessions have reviews of their own
+
+
+async def review(uow: UnitOfWork, session_id: int, seeker_id: int, stars: int,
+                 comment: str | None = None) -> SessionReview:
+    """The seeker rates a session that took place, once; published at once."""
+    session = await uow.session.get(ConsultSession, session_id)
+    role = await role_of(uow, session, seeker_id) if session is not None else None
+    if session is None or role is None:
+        raise NotFound("That session doesn't exist.")
+    if role != SEEKER:
+        raise NotAllowed("The seeker reviews the session.")
+    if session.status not in ENDED or session.ended_at is None:
+        raise Conflict("A session can be reviewed once it has taken place.")
+    if uow.clock.now() > session.ended_at + WINDOW:
+        raise Conflict(f"Reviews are open for {WINDOW.days} days after a session.")
+    if not isinstance(stars, int) or not 1 <= stars <= 5:
+        raise DomainError("Give 1 to 5 stars.")
+    text = _text(comment)
+    row = SessionReview(session_id=session.id, consultant_id=session.consultant_id,
+                        seeker_id=seeker_id, stars=stars, comment=text,
+                        created_at=uow.clock.now())
+    try:
+        async with uow.session.begin_nested():
+            uow.add(row)
+            await uow.session.flush()
+    except IntegrityError:
+        raise Conflict("You reviewed this session already.") from None
+    await refresh(uow, session.consultant_id)
+    uow.emit(SessionReviewed(row.id))
+    return row
+
+
+async def reply(uow: UnitOfWork, review_id: int, consultant_id: int, text: str) -> SessionReview:
+    """The consultant answers a review of theirs, once."""
+    row = await uow.session.get(SessionReview, review_id)
+    if row is None:
+        raise NotFound("That review doesn't exist.")
+    if row.consultant_id != consultant_id:
+        raise NotAllowed("Only the reviewed consultant can reply.")
+    answer = _text(text)
+    if not answer:
+        raise DomainError("Write a reply.")
+    done = await uow.session.execute(update(SessionReview).where(
+        SessionReview.id == row.id, SessionReview.reply.is_(None))
+        .values(reply=answer, replied_at=uow.clock.now())
+        .execution_options(synchronize_session=False))
+    if done.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("You replied to this review already.")
+    await uow.session.refresh(row)
+    uow.emit(ReviewReplied(row.id))
+    return row
+
+
+async def of_session(uow: UnitOfWork, session_id: int, actor_id: int) -> SessionReview | None:
+    """The review of a session, for its parties and admins."""
+    session = await uow.session.get(ConsultSession, session_id)
+    if session is None or await role_of(uow, session, actor_id) is None:
+        raise NotFound("That session doesn't exist.")
+    return (await uow.session.execute(select(SessionReview).where(
+        SessionReview.session_id == session_id))).scalar_one_or_none()
+
+
+def _text(value: str | None) -> str | None:
+    text = (value or "").strip()
+    if len(text) > MAX_TEXT:
+        raise DomainError(f"At most {MAX_TEXT} characters, please.")
+    return text or None
+
+
+async def reviews_of(uow: UnitOfWork, consultant_id: int, limit: int = 20, offset: int = 0
+                     ) -> list[SessionReview]:
+    """A consultant's published reviews, newest first (public, as on a profile)."""
+    return list((await uow.session.execute(select(SessionReview).where(
+        SessionReview.consultant_id == consultant_id)
+        .order_by(SessionReview.id.desc()).offset(max(offset, 0)).limit(limit))).scalars())
+
+
+async def reputation_of(uow: UnitOfWork, consultant_id: int) -> Reputation:
+    """A consultant's standing: the Bayesian average of their reviews against the market's
+    mean, and the sessions that took place."""
+    total, count, held, mean = (await uow.session.execute(select(
+        select(func.coalesce(func.sum(SessionReview.stars), 0)).where(
+            SessionReview.consultant_id == consultant_id).scalar_subquery(),
+        select(func.count(SessionReview.id)).where(
+            SessionReview.consultant_id == consultant_id).scalar_subquery(),
+        select(func.count(ConsultSession.id)).where(
+            ConsultSession.consultant_id == consultant_id,
+            ConsultSession.status.in_(ENDED)).scalar_subquery(),
+        select(func.avg(SessionReview.stars)).scalar_subquery()))).one()
+    prior = Decimal(str(mean)) if mean else MARKET_MEAN
+    return reputation([], prior, int(held), 0, total=int(total), count=int(count))
+
+
+async def refresh(uow: UnitOfWork, consultant_id: int) -> ConsultReputation:
+    """Write the consultant's standing where cards and the directory read it."""
+    rep = await reputation_of(uow, consultant_id)
+    row = await uow.session.get(ConsultReputation, consultant_id)
+    if row is None:
+        row = ConsultReputation(account_id=consultant_id)
+        uow.add(row)
+    row.rating_x100 = int(rep.score.scaleb(2).quantize(Decimal(1), ROUND_HALF_UP))
+    row.reviews, row.sessions, row.updated_at = rep.ratings, rep.completed, uow.clock.now()
+    return row
+
+
+async def on_session_moved(uow: UnitOfWork, event: SessionMoved) -> None:
+    """A session that took place counts towards the consultant's completed sessions."""
+    if event.target in ENDED:
+        session = await uow.session.get(ConsultSession, event.session_id)
+        if session is not None:
+            await refresh(uow, session.consultant_id)
+

@@ -1,0 +1,296 @@
+"""What the seeker and the consultant hear during a session: event handlers writing to the
+outbox in the emitting transaction (urgent: a live session ignores quiet hours), the reminders
+its timers send once each."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from core.actions import Action, ActionRows, Intent
+from core.consulting.session_events import (
+    CallLinkSet,
+    RecapGranted,
+    ReviewReplied,
+    SessionJoined,
+    SessionMessagePosted,
+    SessionMoved,
+    SessionReviewed,
+)
+from core.consulting.session_money import FREE_MINUTES, extension_price
+from core.consulting.session_process import EXTEND_BEFORE, NUDGE_BEFORE, OVERTIME, SESSION_PROCESS
+from core.consulting.session_tables import (
+    ConsultSession,
+    SessionExtension,
+    SessionMessage,
+    SessionReview,
+)
+from core.deals import timers
+from core.deals.timer_notices import when_for
+from core.money.model import Money
+from core.notifications.outbox import notify, recipients
+from core.storage.tables import Account
+from core.storage.uow import UnitOfWork
+
+HORIZON = max(o for t in SESSION_PROCESS.timers for o in t.remind)
+EXTEND_BY = 15  # minutes the Extend button offers
+
+
+def _minutes(delta: timedelta) -> int:
+    return int(delta.total_seconds() // 60)
+
+
+def _do(intent: Intent, label: str, session: ConsultSession) -> Action:
+    return Action(intent, label, str(session.id))
+
+
+def _end(session: ConsultSession) -> Action:
+    free = session.status == "live_free"
+    return _do(Intent.END_SESSION, "⏹ End now — free" if free else "⏹ End the session", session)
+
+
+def _extend(session: ConsultSession) -> Action:
+    more = extension_price(Money(session.rate_minor, session.currency), session.rate_unit,
+                           EXTEND_BY)
+    return Action(Intent.EXTEND_SESSION, f"➕ {EXTEND_BY} min (+{more})",
+                  f"{session.id}:{EXTEND_BY}")
+
+
+def price_text(session: ConsultSession) -> str:
+    """“€2.00 per minute” or “€60.00 for the session”."""
+    rate = Money(session.rate_minor, session.currency)
+    return f"{rate} per minute" if session.rate_unit == "minute" else f"{rate} for the session"
+
+
+def elapsed(session: ConsultSession, now: datetime) -> str:
+    """The visible clock: “⏱ 12:34 · paid”, or “· free” in the free minutes."""
+    if session.started_at is None:
+        return "⏱ not started"
+    seconds = max(0, int((now - session.started_at).total_seconds()))
+    phase = "free" if session.paid_from and now < session.paid_from else "paid"
+    return f"⏱ {seconds // 60:02d}:{seconds % 60:02d} · {phase}"
+
+
+async def _tell(uow: UnitOfWork, account_id: int, text: str, buttons: ActionRows | None = None,
+                attachment: dict[str, str] | None = None) -> None:
+    await notify(uow, account_id, text, buttons=buttons, urgent=True, attachment=attachment)
+
+
+async def _names(uow: UnitOfWork, session: ConsultSession) -> dict[int, str]:
+    await recipients(uow, {session.seeker_id, session.consultant_id})
+    names = {}
+    for account_id in (session.seeker_id, session.consultant_id):
+        account = await uow.session.get(Account, account_id)
+        names[account_id] = account.display_name if account else "?"
+    return names
+
+
+async def _session(uow: UnitOfWork, session_id: int) -> ConsultSession | None:
+    return await uow.session.get(ConsultSession, session_id)
+
+
+async def on_joined(uow: UnitOfWork, event: SessionJoined) -> None:
+    """The other party hears someone is waiting for them, with Join."""
+    session = await _session(uow, event.session_id)
+    if session is None or session.status != "waiting":
+        return
+    names = await _names(uow, session)
+    other = session.consultant_id if event.account_id == session.seeker_id else session.seeker_id
+    await _tell(uow, other, f"👋 {names[event.account_id]} joined session #{session.id} and is "
+                "waiting for you.", [[_do(Intent.JOIN_SESSION, "▶ Join", session)]])
+
+
+async def on_moved(uow: UnitOfWork, event: SessionMoved) -> None:
+    """Each party hears what the session's new state means for them, with their next steps."""
+    session = await _session(uow, event.session_id)
+    if session is None:
+        return
+    names = await _names(uow, session)
+    seeker, consultant = session.seeker_id, session.consultant_id
+    said = await _moved_texts(uow, session, event.transition, names)
+    for account_id, (text, buttons) in zip((seeker, consultant), said, strict=True):
+        if text:
+            await _tell(uow, account_id, text, buttons)
+
+
+async def _moved_texts(uow: UnitOfWork, session: ConsultSession, transition: str,
+                       names: dict[int, str]) -> tuple[tuple[str, ActionRows], ...]:
+    """(to the seeker, to the consultant) for a transition; "" says nothing."""
+    n, seeker, consultant = session.id, names[session.seeker_id], names[session.consultant_id]
+    link = f"\n📞 Call: {session.call_link}" if session.call_link else ""
+    end = [[_end(session)]]
+    if transition == "start-free":
+        return tuple([(await _free_start(uow, session, reader, link), end)
+                      for reader in (session.seeker_id, session.consultant_id)])
+    if transition == "start-paid":
+        return ((f"▶ Session #{n} with {consultant} has started. It is paid from the start "
+                 f"({price_text(session)}): no free minutes are left for you with "
+                 f"{consultant}.{link}", end),
+                (f"▶ Session #{n} with {seeker} has started, paid from the start.{link}", end))
+    if transition == "go-paid":
+        text = f"⏱ {FREE_MINUTES}:00 — session #{n} is now paid ({price_text(session)})."
+        return (text, end), (text, end)
+    if transition == "time-up":
+        return ((f"⌛ The booked time of session #{n} is up. Extend it, or it ends in "
+                 f"{_minutes(OVERTIME)} minutes.", [[_extend(session)], *end]),
+                (f"⌛ The booked time of session #{n} is up; {seeker} was asked whether to "
+                 "extend it.", end))
+    if transition == "extend":
+        text = f"➕ Session #{n} was extended: {session.extended_minutes} minutes added in all."
+        return (text, end), (text, end)
+    if transition in ("end-free", "end-paid", "overtime-ends"):
+        return _ended(session)
+    if transition == "no-show":
+        return _no_show(session, seeker, consultant)
+    text = f"Session #{n} was called off."  # what the booking costs now, its notices say
+    return (text, []), (text, [])
+
+
+async def _free_start(uow: UnitOfWork, session: ConsultSession, reader: int, link: str) -> str:
+    until = await when_for(uow, reader, session.paid_from or session.starts_at)
+    return (f"▶ Session #{session.id} has started. The first {FREE_MINUTES} minutes are free: "
+            f"ending before {until} costs nothing. Then {price_text(session)}.{link}")
+
+
+def _ended(session: ConsultSession) -> tuple[tuple[str, ActionRows], ...]:
+    assert session.ended_at is not None
+    took = elapsed(session, session.ended_at).split(" · ")[0]
+    charged = Money(session.charged_minor or 0, session.currency)
+    money = (f"{charged} is charged; the receipt follows." if charged.amount else
+             "Nothing is charged; the authorisation is cancelled.")
+    earned = (f"{charged} is charged; you are paid it minus the platform's commission."
+              if charged.amount else "Nothing is charged.")
+    review = [[_do(Intent.REVIEW_SESSION, "⭐ Review the session", session)]]
+    return ((f"⏹ Session #{session.id} ended ({took}). {money}", review),
+            (f"⏹ Session #{session.id} ended ({took}). {earned}", []))
+
+
+def _no_show(session: ConsultSession, seeker: str, consultant: str
+             ) -> tuple[tuple[str, ActionRows], ...]:
+    n = session.id
+    if session.ended_by == "no-show:consultant":
+        return ((f"😕 {consultant} didn't join session #{n}. Nothing is charged; the "
+                 "authorisation is cancelled. You can book another time.", []),
+                (f"You didn't join session #{n} with {seeker} within 10 minutes of its start: "
+                 "it was cancelled and nothing was charged.", []))
+    return ((f"You didn't join session #{n} with {consultant} within 10 minutes of its start: "
+             "it was cancelled and nothing was charged.", []),
+            (f"😕 {seeker} didn't join session #{n}; it was cancelled and nothing was charged.",
+             []))
+
+
+async def on_message(uow: UnitOfWork, event: SessionMessagePosted) -> None:
+    """Relay a session message to the other party on their own channel, with the clock."""
+    session = await _session(uow, event.session_id)
+    message = await uow.session.get(SessionMessage, event.message_id)
+    sender = await uow.session.get(Account, event.sender_id)
+    if session is None or message is None:
+        return
+    file = {"kind": "session-file", "key": str(message.id)} if message.file_path else None
+    name = sender.display_name if sender else "?"
+    clock = elapsed(session, message.created_at)
+    await _tell(uow, event.recipient_id, f"💬 {name} · {clock}\n{message.text}",
+                attachment=file)
+
+
+async def on_call_link(uow: UnitOfWork, event: CallLinkSet) -> None:
+    """The seeker gets the consultant's call link; the chat keeps time."""
+    session = await _session(uow, event.session_id)
+    if session is not None and session.call_link:
+        await _tell(uow, session.seeker_id, f"📞 Call link for session #{session.id}: "
+                    f"{session.call_link}\nThe chat keeps time and carries files.")
+
+
+async def on_recap_granted(uow: UnitOfWork, event: RecapGranted) -> None:
+    """The seeker gets the recap as a PDF."""
+    session = await _session(uow, event.session_id)
+    if session is not None:
+        await notify(uow, session.seeker_id, f"📝 The recap of session #{session.id} is attached.",
+                     attachment={"kind": "session-recap", "key": str(session.id)})
+
+
+async def on_reviewed(uow: UnitOfWork, event: SessionReviewed) -> None:
+    """The consultant hears of a new review, with Reply (once)."""
+    review = await uow.session.get(SessionReview, event.review_id)
+    if review is not None:
+        said = f"\n“{review.comment}”" if review.comment else ""
+        await notify(uow, review.consultant_id, f"{'⭐' * review.stars} A review of session "
+                     f"#{review.session_id}.{said}", buttons=[[Action(
+                         Intent.REVIEW_SESSION, "↩ Reply", f"reply:{review.session_id}")]])
+
+
+async def on_replied(uow: UnitOfWork, event: ReviewReplied) -> None:
+    """The seeker hears the consultant's reply to their review."""
+    review = await uow.session.get(SessionReview, event.review_id)
+    if review is not None:
+        await notify(uow, review.seeker_id, f"↩ The consultant replied to your review of "
+                     f"session #{review.session_id}:\n“{review.reply}”")
+
+
+async def ask_to_authorise(uow: UnitOfWork, extension_id: int, escrow_id: int) -> None:
+    """The seeker is asked to authorise an extension's larger amount (the money layer opened it)."""
+    extension = await uow.session.get(SessionExtension, extension_id)
+    session = await _session(uow, extension.session_id) if extension else None
+    if extension is None or session is None:
+        return
+    amount = Money(extension.amount_minor, session.currency)
+    await _tell(uow, session.seeker_id, f"➕ To add {extension.minutes} minutes to session "
+                f"#{session.id}, authorise {amount} in all; it replaces the current "
+                "authorisation, and only the time used is charged.",
+                [[Action(Intent.PAY, "💳 Authorise", str(escrow_id))]])
+
+
+async def ask_to_pay_recap(uow: UnitOfWork, session_id: int, escrow_id: int, price: Money
+                           ) -> None:
+    """The seeker is asked to pay for the recap; it is sent once paid."""
+    session = await _session(uow, session_id)
+    if session is not None:
+        await notify(uow, session.seeker_id, f"📝 The recap of session #{session_id} costs "
+                     f"{price}; it is sent to you once paid.",
+                     buttons=[[Action(Intent.PAY, "💳 Pay for the recap", str(escrow_id))]])
+
+
+async def remind_due(uow: UnitOfWork) -> int:
+    """Send the session reminders now due before a deadline, each once; returns how many."""
+    now, sent = uow.clock.now(), 0
+    for timer in await timers.upcoming(uow, HORIZON):
+        if timer.process != SESSION_PROCESS.name:
+            continue
+        offsets = next((t.remind for t in SESSION_PROCESS.timers_in(timer.state)
+                        if t.fires == timer.fires), ())
+        passed = [o for o in offsets if timer.due_at - o <= now]
+        if [o for o in passed if await timers.mark_reminded(uow, timer.id, o)]:
+            sent += await remind(uow, timer.subject_id, timer.state)
+    return sent
+
+
+async def remind(uow: UnitOfWork, session_id: int, state: str) -> int:
+    """The reminder of a state's timer: the call to join at the start, “End now — free” at
+    minute 8, the offer to extend before the booked end. Returns how many went."""
+    session = await _session(uow, session_id)
+    if session is None or session.status != state:
+        return 0
+    names = await _names(uow, session)
+    wanted: list[tuple[int, str, ActionRows]] = []
+    if state == "waiting":
+        join = [[_do(Intent.JOIN_SESSION, "▶ Join", session)]]
+        for me, other, joined in ((session.seeker_id, session.consultant_id,
+                                   session.seeker_joined_at),
+                                  (session.consultant_id, session.seeker_id,
+                                   session.consultant_joined_at)):
+            if joined is None:
+                wanted.append((me, f"🔔 Your session #{session.id} with {names[other]} starts "
+                               "now.", join))
+    elif state == "live_free":
+        wanted.append((session.seeker_id, f"⏳ {_minutes(NUDGE_BEFORE)} free minutes left in "
+                       f"session #{session.id}. End now and nothing is charged; from "
+                       f"{FREE_MINUTES}:00 it is "
+                       f"{price_text(session)}.", [[_end(session)]]))
+    elif state == "live_paid":
+        wanted += [(session.seeker_id, f"⏳ {_minutes(EXTEND_BEFORE)} minutes of booked time left in "
+                    f"session #{session.id}. Extend it?", [[_extend(session)], [_end(session)]]),
+                   (session.consultant_id, f"⏳ {_minutes(EXTEND_BEFORE)} minutes of booked time "
+                    f"left in session #{session.id}.", [])]
+    for account_id, text, buttons in wanted:
+        await _tell(uow, account_id, text, buttons)
+    return len(wanted)
+

@@ -1,0 +1,142 @@
+"""The live session, declared once: from both parties joining, through the free first minutes
+and the paid time, to its end — who may take each step and which deadline each state starts.
+`take` is the only way a session moves: a guarded `UPDATE … WHERE status = :source`, the timers
+of the state left stopped and those of the state entered started, and, on ending, what is due."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from core.accounts.service import is_admin
+from core.consulting.session_events import SessionMoved
+from core.consulting.session_money import FREE_MINUTES, charge_for
+from core.consulting.session_tables import ConsultSession
+from core.deals import timers
+from core.errors import Conflict
+from core.process import ADMIN, SYSTEM, Process, Timer, Transition
+from core.storage.uow import UnitOfWork
+
+SEEKER, CONSULTANT = "seeker", "consultant"
+PARTY = (SEEKER, CONSULTANT)
+NO_SHOW_AFTER = timedelta(minutes=10)  # after the scheduled start
+NUDGE_BEFORE = timedelta(minutes=2)  # “End now — free” at minute 8
+EXTEND_BEFORE = timedelta(minutes=5)  # the seeker is offered more time before the booked end
+OVERTIME = timedelta(minutes=5)  # past the booked end, the seeker may still extend this long
+LIVE = ("live_free", "live_paid", "overtime")
+ENDED = ("ended_free", "ended_paid")  # the session took place
+CLOSED = (*ENDED, "no_show", "called_off")
+
+STATE_LABELS = {
+    "waiting": "waiting for both to join",
+    "live_free": f"live — the first {FREE_MINUTES} minutes are free",
+    "live_paid": "live — paid time",
+    "overtime": "live — the booked time is up",
+    "ended_free": "ended in the free minutes — nothing charged",
+    "ended_paid": "ended — charged",
+    "no_show": "not held — someone did not join",
+    "called_off": "called off",
+}
+
+SESSION_PROCESS = Process(
+    name="session",
+    initial="waiting",
+    transitions=(
+        Transition("start-free", ("waiting",), "live_free", (*PARTY, SYSTEM)),
+        Transition("start-paid", ("waiting",), "live_paid", (*PARTY, SYSTEM)),
+        Transition("no-show", ("waiting",), "no_show", (SYSTEM,)),
+        Transition("call-off", ("waiting",), "called_off", (SYSTEM, ADMIN)),
+        Transition("go-paid", ("live_free",), "live_paid", (SYSTEM,)),
+        Transition("end-free", ("live_free",), "ended_free", PARTY, "End now — free"),
+        Transition("time-up", ("live_paid",), "overtime", (SYSTEM,)),
+        Transition("extend", ("live_paid", "overtime"), "live_paid", (SYSTEM,)),
+        Transition("end-paid", ("live_paid", "overtime"), "ended_paid", PARTY,
+                   "End the session"),
+        Transition("overtime-ends", ("overtime",), "ended_paid", (SYSTEM,)),
+    ),
+    final=CLOSED,
+    timers=(
+        Timer("waiting", NO_SHOW_AFTER, "no-show", (NO_SHOW_AFTER,),
+              at="10 min after the scheduled start"),
+        Timer("live_free", timedelta(minutes=FREE_MINUTES), "go-paid", (NUDGE_BEFORE,)),
+        Timer("live_paid", timedelta(0), "time-up", (EXTEND_BEFORE,),
+              at="the booked end, extensions included"),
+        Timer("overtime", OVERTIME, "overtime-ends"),
+    ),
+)
+
+
+async def role_of(uow: UnitOfWork, session: ConsultSession, actor_id: int | None) -> str | None:
+    """seeker, consultant, admin, system (no actor) — or None for anyone else."""
+    if actor_id is None:
+        return SYSTEM
+    if actor_id == session.seeker_id:
+        return SEEKER
+    if actor_id == session.consultant_id:
+        return CONSULTANT
+    return ADMIN if await is_admin(uow, actor_id) else None
+
+
+def deadlines(session: ConsultSession) -> dict[str, datetime]:
+    """When each timer of this session falls due (the process's own `after` for the rest)."""
+    due = {"no-show": session.starts_at + NO_SHOW_AFTER}
+    if session.paid_from is not None:
+        due["go-paid"] = session.paid_from
+    if session.started_at is not None:
+        due["time-up"] = session.started_at + timedelta(
+            minutes=session.booked_minutes + session.extended_minutes)
+    return due
+
+
+async def take(uow: UnitOfWork, session: ConsultSession, transition: str, role: str,
+               **values: Any) -> ConsultSession:
+    """Take `transition` as `role`, setting `values` in the same guarded update; an ending
+    records when, by whom and what is due."""
+    step = SESSION_PROCESS.check(transition, session.status, role)
+    source, now = session.status, uow.clock.now()
+    changes: dict[str, Any] = {"status": step.target, "updated_at": now, **values}
+    if step.target in CLOSED:
+        changes.setdefault("ended_at", now)
+        changes.setdefault("ended_by", role)
+        charged = charge_for(session, now) if step.target == "ended_paid" else None
+        changes["charged_minor"] = charged.amount if charged is not None else 0
+    moved = await uow.session.execute(update(ConsultSession).where(
+        ConsultSession.id == session.id, ConsultSession.status == source)
+        .values(**changes).execution_options(synchronize_session=False))
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("That session moved on a moment ago; look at it again.")
+    for name, value in changes.items():
+        set_committed_value(session, name, value)  # what the row now holds
+    if step.target != source:
+        await timers.stop(uow, SESSION_PROCESS, session.id, source)
+    await timers.restart(uow, SESSION_PROCESS, session.id, step.target, deadlines(session))
+    uow.emit(SessionMoved(session.id, transition, source, step.target))
+    return session
+
+
+async def fire(uow: UnitOfWork, session_id: int, transition: str) -> bool:
+    """A claimed timer's transition, taken by the system; False when the session moved on."""
+    session = await uow.session.get(ConsultSession, session_id, populate_existing=True)
+    if session is None or session.status not in SESSION_PROCESS.transition(transition).sources:
+        return False
+    values: dict[str, Any] = {}
+    if transition == "no-show":
+        absent = CONSULTANT if session.consultant_joined_at is None else SEEKER
+        values["ended_by"] = f"no-show:{absent}"
+    async with uow.session.begin_nested():
+        await take(uow, session, transition, SYSTEM, **values)
+    return True
+
+
+def markdown() -> str:
+    """The process as a Markdown page (docs/session-process.md is this, written out)."""
+    rows = [f"| {name} | {', '.join(sources)} | {', '.join(actors)} | {target} |\n"
+            for name, sources, actors, target in SESSION_PROCESS.authorisation_table()]
+    return ("# Session process\n"
+            "Generated from `core/consulting/session_process.py` (a test fails when this file "
+            "and the declaration differ).\n"
+            f"\n```mermaid\n{SESSION_PROCESS.diagram()}```\n"
+            "\n| transition | from | who | to |\n|---|---|---|---|\n" + "".join(rows))

@@ -1,0 +1,320 @@
+"""Live consultant sessions, one function per use case. Each takes the acting account and
+checks here that it may act: the seeker and the consultant take part, admins may look, anyone
+else is told the session doesn't exist. Money never moves in these transactions: the money
+bridge (payments.session_payments) voids or captures after commit, from what is recorded."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from core.consulting import session_notices
+from core.consulting.session_events import (
+    CallLinkSet,
+    ExtensionRequested,
+    SessionCreated,
+    SessionJoined,
+    SessionMessagePosted,
+)
+from core.consulting.session_money import charge_for as _charge_for
+from core.consulting.session_money import (
+    check_unit,
+    extension_price,
+    free_window_for,
+    price_for,
+)
+from core.consulting.session_process import (
+    CLOSED,
+    CONSULTANT,
+    LIVE,
+    PARTY,
+    SEEKER,
+    SESSION_PROCESS,
+    deadlines,
+    fire,
+    role_of,
+    take,
+)
+from core.consulting.session_tables import ConsultSession, SessionExtension, SessionMessage
+from core.deals import timers
+from core.deals.threads import SharedFile
+from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.money.model import Money
+from core.process import SYSTEM
+from core.storage.uow import UnitOfWork
+
+__all__ = ["free_window_for", "max_charge"]
+MIN_BOOKED, MAX_BOOKED = 15, 8 * 60
+MAX_TEXT = 4000
+EXTEND_MINUTES = (5, 120)
+max_charge = price_for  # what the booking authorises: max_charge(rate, rate_unit, booked_minutes)
+
+
+def reference(booking_id: int) -> str:
+    """How the money layer names a booking's authorisation."""
+    return f"booking:{booking_id}"
+
+
+async def get(uow: UnitOfWork, session_id: int, actor_id: int | None) -> ConsultSession:
+    """The session, for its two parties, admins and the system; NotFound for anyone else."""
+    session = await uow.session.get(ConsultSession, session_id)
+    if session is None or await role_of(uow, session, actor_id) is None:
+        raise NotFound("That session doesn't exist.")
+    return session
+
+
+async def _party(uow: UnitOfWork, session_id: int, account_id: int) -> tuple[ConsultSession, str]:
+    session = await get(uow, session_id, account_id)
+    role = await role_of(uow, session, account_id)
+    if role not in PARTY:
+        raise NotAllowed("Only the seeker and the consultant take part in a session.")
+    return session, role
+
+
+async def create_for_booking(uow: UnitOfWork, booking_id: int, consultant_id: int,
+                             seeker_id: int, rate: Money, rate_unit: str, booked_minutes: int,
+                             starts_at: datetime) -> ConsultSession:
+    """A confirmed booking's session, waiting for both to join (once per booking)."""
+    check_unit(rate_unit)
+    if consultant_id == seeker_id:
+        raise DomainError("A consultant can't book a session with themselves.")
+    if rate.amount <= 0 or not MIN_BOOKED <= booked_minutes <= MAX_BOOKED:
+        raise DomainError(f"A session has a price and lasts {MIN_BOOKED} to {MAX_BOOKED} minutes.")
+    existing = (await uow.session.execute(select(ConsultSession).where(
+        ConsultSession.booking_id == booking_id))).scalar_one_or_none()
+    if existing is not None:
+        return existing
+    now = uow.clock.now()
+    session = ConsultSession(
+        booking_id=booking_id, consultant_id=consultant_id, seeker_id=seeker_id,
+        rate_minor=rate.amount, currency=rate.currency, rate_unit=rate_unit,
+        booked_minutes=booked_minutes, extended_minutes=0, authorised_minor=0,
+        escrow_ref=reference(booking_id), status=SESSION_PROCESS.initial, starts_at=starts_at,
+        free_used=False, created_at=now, updated_at=now)
+    uow.add(session)
+    await uow.session.flush()
+    timers.start(uow, SESSION_PROCESS, session.id, session.status, deadlines(session))
+    uow.emit(SessionCreated(session.id))
+    return session
+
+
+async def join(uow: UnitOfWork, session_id: int, account_id: int) -> ConsultSession:
+    """A party is here; the session starts once both are (and the payment is authorised)."""
+    session, role = await _party(uow, session_id, account_id)
+    if session.status in CLOSED:
+        raise Conflict("That session has ended.")
+    column = "seeker_joined_at" if role == SEEKER else "consultant_joined_at"
+    if session.status == "waiting" and getattr(session, column) is None:
+        marked = (await uow.session.execute(update(ConsultSession).where(
+            ConsultSession.id == session.id, getattr(ConsultSession, column).is_(None))
+            .values({column: uow.clock.now()})  # RETURNING sees the other party's commit
+            .returning(ConsultSession.seeker_joined_at, ConsultSession.consultant_joined_at)
+            .execution_options(synchronize_session=False))).first()
+        if marked is not None:
+            set_committed_value(session, "seeker_joined_at", marked[0])
+            set_committed_value(session, "consultant_joined_at", marked[1])
+            uow.emit(SessionJoined(session.id, account_id))
+    return await start_if_ready(uow, session, role)
+
+
+async def start_if_ready(uow: UnitOfWork, session: ConsultSession, role: str = SYSTEM
+                         ) -> ConsultSession:
+    """Start a waiting session whose parties have both joined and whose payment is authorised:
+    free for the first minutes if the pair still has them, else paid from minute 0."""
+    ready = session.seeker_joined_at and session.consultant_joined_at and session.authorised_minor
+    if session.status != "waiting" or not ready:
+        return session
+    free = await free_window_for(uow, session.seeker_id, session.consultant_id, session.id)
+    now = uow.clock.now()
+    try:
+        await take(uow, session, "start-free" if free else "start-paid", role, started_at=now,
+                   paid_from=now + timedelta(minutes=free), free_used=bool(free))
+    except Conflict:  # started a moment ago by the other party's join
+        await uow.session.refresh(session)
+    return session
+
+
+async def post(uow: UnitOfWork, session_id: int, sender_id: int, text: str,
+               file: SharedFile | None = None) -> SessionMessage:
+    """A message (text, voice note, photo or file) relayed to the other party."""
+    session, _ = await _party(uow, session_id, sender_id)
+    if session.status not in ("waiting", *LIVE):
+        raise Conflict("This session has ended; messages are no longer relayed.")
+    text = text.strip() or (f"📎 {file.name}" if file else "")
+    if not text or len(text) > MAX_TEXT:
+        raise DomainError(f"A message has 1 to {MAX_TEXT} characters.")
+    message = SessionMessage(session_id=session.id, sender_id=sender_id, kind=_kind(file),
+                             text=text, file_path=file.path if file else None,
+                             file_name=file.name if file else None,
+                             mime_type=file.mime_type if file else None,
+                             created_at=uow.clock.now())
+    uow.add(message)
+    await uow.session.flush()
+    other = session.consultant_id if sender_id == session.seeker_id else session.seeker_id
+    uow.emit(SessionMessagePosted(session.id, message.id, sender_id, other))
+    return message
+
+
+def _kind(file: SharedFile | None) -> str:
+    if file is None:
+        return "text"
+    head = file.mime_type.split("/")[0]
+    return {"audio": "voice", "image": "photo"}.get(head, "file")
+
+
+async def end(uow: UnitOfWork, session_id: int, account_id: int) -> ConsultSession:
+    """Either party ends the session: free before the free window closes, charged after. A
+    second tap, or both ending at once, ends it once."""
+    session, role = await _party(uow, session_id, account_id)
+    for _ in range(3):
+        if session.status in CLOSED:
+            return session  # ended already: nothing more happens
+        if session.status == "waiting":
+            raise Conflict("The session hasn't started yet.")
+        try:
+            return await _end_now(uow, session, role)
+        except Conflict:  # a timer or the other party moved it a moment ago: look again
+            await uow.session.refresh(session)
+    return session
+
+
+async def _end_now(uow: UnitOfWork, session: ConsultSession, role: str) -> ConsultSession:
+    await _paid_if_due(uow, session)
+    step = "end-free" if session.status == "live_free" else "end-paid"
+    return await take(uow, session, step, role)
+
+
+async def _paid_if_due(uow: UnitOfWork, session: ConsultSession) -> None:
+    """The free minutes are over though their timer has not run yet: switch now."""
+    if session.status == "live_free" and session.paid_from is not None \
+            and uow.clock.now() >= session.paid_from:
+        await take(uow, session, "go-paid", SYSTEM)
+
+
+async def extend(uow: UnitOfWork, session_id: int, seeker_id: int, minutes: int = 15
+                 ) -> SessionExtension:
+    """The seeker asks for `minutes` more: a new authorisation of the larger maximum, which
+    replaces the one in force when it is confirmed. Asking again before that is the same ask."""
+    session, role = await _party(uow, session_id, seeker_id)
+    if role != SEEKER:
+        raise NotAllowed("Only the seeker can extend a session.")
+    await _paid_if_due(uow, session)
+    if session.status not in ("live_paid", "overtime"):
+        raise Conflict("A session can be extended in its paid time only.")
+    if not EXTEND_MINUTES[0] <= minutes <= EXTEND_MINUTES[1]:
+        raise DomainError(f"Extend by {EXTEND_MINUTES[0]} to {EXTEND_MINUTES[1]} minutes.")
+    asked = list((await uow.session.execute(select(SessionExtension).where(
+        SessionExtension.session_id == session.id).order_by(SessionExtension.number))).scalars())
+    if asked and asked[-1].authorised_at is None:
+        return asked[-1]
+    rate = Money(session.rate_minor, session.currency)
+    more = extension_price(rate, session.rate_unit, minutes)
+    extension = SessionExtension(
+        session_id=session.id, number=len(asked) + 1, minutes=minutes,
+        amount_minor=session.authorised_minor + more.amount,
+        reference=f"{reference(session.booking_id)}:extend:{len(asked) + 1}",
+        created_at=uow.clock.now())
+    uow.add(extension)
+    await uow.session.flush()
+    uow.emit(ExtensionRequested(session.id, extension.id))
+    return extension
+
+
+async def authorised(uow: UnitOfWork, escrow_ref: str, amount: Money) -> ConsultSession | None:
+    """The money layer confirmed a session's authorisation (or an extension's): record it, and
+    start or extend the session. None when the reference is no session's."""
+    session = (await uow.session.execute(select(ConsultSession).where(
+        ConsultSession.escrow_ref == escrow_ref))).scalar_one_or_none()
+    if session is not None and amount.currency == session.currency:
+        if session.authorised_minor != amount.amount:
+            session.authorised_minor = amount.amount
+        return await start_if_ready(uow, session)
+    extension = (await uow.session.execute(select(SessionExtension).where(
+        SessionExtension.reference == escrow_ref))).scalar_one_or_none()
+    return await _extension_authorised(uow, extension, amount) if extension else None
+
+
+async def authorisation_lost(uow: UnitOfWork, escrow_ref: str) -> None:
+    """The authorisation of a session not yet started was voided (it was about to expire):
+    it cannot start until the booking authorises again."""
+    await uow.session.execute(update(ConsultSession).where(
+        ConsultSession.escrow_ref == escrow_ref, ConsultSession.status == "waiting")
+        .values(authorised_minor=0).execution_options(synchronize_session=False))
+
+
+async def _extension_authorised(uow: UnitOfWork, extension: SessionExtension, amount: Money
+                                ) -> ConsultSession | None:
+    marked = await uow.session.execute(update(SessionExtension).where(
+        SessionExtension.id == extension.id, SessionExtension.authorised_at.is_(None))
+        .values(authorised_at=uow.clock.now()).execution_options(synchronize_session=False))
+    session = await uow.session.get(ConsultSession, extension.session_id, populate_existing=True)
+    if marked.rowcount != 1 or session is None or session.status not in ("live_paid", "overtime"):
+        return session  # told before, or the session ended: the money bridge voids it
+    return await take(uow, session, "extend", SYSTEM, escrow_ref=extension.reference,
+                      authorised_minor=amount.amount,
+                      extended_minutes=session.extended_minutes + extension.minutes)
+
+
+async def charge_due(uow: UnitOfWork, session_id: int, actor_id: int | None) -> Money:
+    """What the seeker pays: recorded at the end (nothing when it ended in the free window),
+    or what it would be if the session ended now."""
+    session = await get(uow, session_id, actor_id)
+    if session.charged_minor is not None:
+        return Money(session.charged_minor, session.currency)
+    if session.status in LIVE:
+        return _charge_for(session, uow.clock.now())
+    return Money(0, session.currency)
+
+
+async def call_off(uow: UnitOfWork, session_id: int, actor_id: int | None) -> ConsultSession:
+    """A waiting session is called off (its booking was cancelled; by the system or an admin)."""
+    session = await get(uow, session_id, actor_id)
+    return await take(uow, session, "call-off", await role_of(uow, session, actor_id) or SYSTEM)
+
+
+async def set_call_link(uow: UnitOfWork, session_id: int, account_id: int,
+                        url: str | None = None) -> str:
+    """The consultant's meeting link for the session, or a generated room; the chat keeps time."""
+    session, role = await _party(uow, session_id, account_id)
+    if role != CONSULTANT:
+        raise NotAllowed("The consultant sets the call link.")
+    if session.status in CLOSED:
+        raise Conflict("That session has ended.")
+    link = (url or f"https://meet.jit.si/agora-{secrets.token_urlsafe(12)}").strip()
+    if not link.startswith("https://") or len(link) > 300 or any(c.isspace() for c in link):
+        raise DomainError("A call link is one https:// address.")
+    session.call_link = link
+    uow.emit(CallLinkSet(session.id))
+    return link
+
+
+async def transcript(uow: UnitOfWork, session_id: int, actor_id: int | None
+                     ) -> list[SessionMessage]:
+    """Every message of the session in order, for its parties and admins."""
+    session = await get(uow, session_id, actor_id)
+    return list((await uow.session.execute(select(SessionMessage).where(
+        SessionMessage.session_id == session.id).order_by(SessionMessage.id))).scalars())
+
+
+async def of_booking(uow: UnitOfWork, booking_id: int, actor_id: int | None
+                     ) -> ConsultSession | None:
+    """The booking's session, if it has one (same rules as `get`)."""
+    found = (await uow.session.execute(select(ConsultSession.id).where(
+        ConsultSession.booking_id == booking_id))).scalar_one_or_none()
+    return await get(uow, found, actor_id) if found is not None else None
+
+
+async def run_due(uow: UnitOfWork) -> list[tuple[int, str]]:
+    """The scheduler's job: take every due session timer as the system and send the reminders
+    now due (the join call, “End now — free”, the offer to extend); each goes once."""
+    taken: list[tuple[int, str]] = []
+    for _ in range(4):  # a state entered late may be due at once (after the scheduler was down)
+        claimed = await timers.claim_due(uow, SESSION_PROCESS)
+        taken += [(s, t) for s, t in claimed if await fire(uow, s, t)]
+        if not claimed:
+            break
+    await session_notices.remind_due(uow)
+    return taken

@@ -1,0 +1,100 @@
+"""Shared set-up for session tests: a seeker and a consultant, a booked session whose payment
+is authorised (as the bookings code does it), and short ways to act and look."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from config.container import Container
+from core.consulting import sessions
+from core.consulting.session_tables import ConsultSession
+from core.money.model import Money
+from core.money.ports import Actor
+from core.storage.tables import OutboxMessage
+from payments import ledger
+from payments.ledger import Ref
+from tests.support.accounts import registered
+
+CARD = "4242 4242 4242 4242"
+BOOKING = Actor("system:bookings", "the booking was confirmed")
+
+
+async def people(app: Container) -> tuple[int, int]:
+    """A seeker (Ann) and a consultant (Jānis)."""
+    seeker = await registered(app, "ann", roles=("buyer",), display_name="Ann")
+    consultant = await registered(app, "janis", roles=("seller",), display_name="Jānis Bērziņš")
+    return seeker.id, consultant.id
+
+
+async def book(app: Container, seeker: int, consultant: int, *, booking_id: int = 1,
+               rate: str = "60.00", unit: str = "session30", minutes: int = 30,
+               starts_in: timedelta = timedelta(0), authorise: bool = True,
+               authorised: Money | None = None) -> int:
+    """A session for a confirmed booking, its maximum authorised with the test card."""
+    price = Money.parse(rate, "EUR")
+    async with app.uow() as uow:
+        session = await sessions.create_for_booking(
+            uow, booking_id, consultant, seeker, price, unit, minutes,
+            app.clock.now() + starts_in)
+        await uow.commit()
+    if authorise:
+        amount = authorised or sessions.max_charge(price, unit, minutes)
+        view = await app.payments.open("session", "consulting", sessions.reference(booking_id),
+                                       seeker, consultant, amount, BOOKING)
+        await app.payments.pay_with_test_card(view.id, CARD)
+    return session.id
+
+
+async def act(app: Container, service: Callable[..., Awaitable[Any]], *args: Any,
+              **kwargs: Any) -> Any:
+    """Run one service in its own transaction and commit (after-commit handlers run too)."""
+    async with app.uow() as uow:
+        result = await service(uow, *args, **kwargs)
+        await uow.commit()
+    return result
+
+
+async def live(app: Container, seeker: int, consultant: int, **booking: Any) -> int:
+    """A booked session both parties joined: it is running."""
+    session_id = await book(app, seeker, consultant, **booking)
+    await act(app, sessions.join, session_id, consultant)
+    await act(app, sessions.join, session_id, seeker)
+    return session_id
+
+
+async def tick(app: Container) -> list[tuple[int, str]]:
+    """The scheduler's session job, once."""
+    return await act(app, sessions.run_due)
+
+
+async def row(app: Container, session_id: int) -> ConsultSession:
+    async with app.uow() as uow:
+        found = await uow.session.get(ConsultSession, session_id)
+        uow.session.expunge(found)  # readable after the transaction
+        return found
+
+
+async def escrow_state(app: Container, reference: str) -> str | None:
+    view = await app.payments.by_reference(reference)
+    return view.state if view else None
+
+
+async def balance(app: Container, ref: Ref, currency: str = "EUR") -> int:
+    async with app.uow() as uow:
+        return await ledger.balance(uow, ref, currency)
+
+
+async def told(app: Container, account_id: int) -> list[dict[str, Any]]:
+    """Every notice written for this account, oldest first (payloads)."""
+    async with app.uow() as uow:
+        rows = (await uow.session.execute(select(OutboxMessage).where(
+            OutboxMessage.account_id == account_id).order_by(OutboxMessage.id))).scalars()
+        return [r.payload for r in rows]
+
+
+async def texts(app: Container, account_id: int) -> str:
+    return "\n".join(p.get("text", "") for p in await told(app, account_id))

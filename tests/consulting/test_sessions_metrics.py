@@ -1,0 +1,114 @@
+"""A consultant's metrics: sessions, minutes, gross, commission and net, the rating trend by
+month in their own time zone, request-to-session conversion and response time, and the chart
+drawn from exactly those figures as a valid PNG."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from types import SimpleNamespace
+
+import matplotlib.image
+from sqlalchemy import Column, DateTime, Integer, MetaData, Table, update
+
+from core.consulting import metrics, reviews, sessions
+from core.money.model import Money
+from core.storage.tables import Account
+from tests.consulting.session_support import act, live, people
+from tests.support.accounts import registered
+
+
+def _move_to(clock, moment: datetime) -> None:
+    clock.advance(seconds=(moment - clock.now()).total_seconds())
+
+
+async def _history(app, clock) -> int:
+    """Three sessions: a paid one in November, a free one ending just after midnight in Riga
+    (still November in UTC), a per-minute one in December; two reviews."""
+    ann, consultant = await people(app)
+    async with app.uow() as uow:
+        await uow.session.execute(update(Account).where(Account.id == consultant)
+                                  .values(timezone="Europe/Riga"))
+        await uow.commit()
+    bob = (await registered(app, "bob")).id
+    cid = (await registered(app, "cid")).id
+    first = await live(app, ann, consultant, booking_id=1)
+    clock.advance(minutes=25)
+    await act(app, sessions.end, first, ann)
+    await act(app, reviews.review, first, ann, 4)
+    _move_to(clock, datetime(2026, 11, 30, 22, 0, tzinfo=UTC))  # 00:00 on 1 December in Riga
+    second = await live(app, bob, consultant, booking_id=2)
+    clock.advance(minutes=6)
+    await act(app, sessions.end, second, bob)
+    _move_to(clock, datetime(2026, 12, 10, 9, 0, tzinfo=UTC))
+    third = await live(app, cid, consultant, booking_id=3, rate="2.00", unit="minute")
+    clock.advance(minutes=20)
+    await act(app, sessions.end, third, cid)
+    await act(app, reviews.review, third, cid, 5, "Sharp.")
+    return consultant
+
+
+async def test_the_figures_add_up_sessions_minutes_and_money(app, clock):
+    consultant = await _history(app, clock)
+    figures = await act(app, metrics.consultant_metrics, consultant, consultant)
+    assert (figures.sessions, figures.paid_sessions, figures.minutes) == (3, 2, 51)
+    assert figures.gross == Money(8000, "EUR")  # €60 + 10 minutes at €2
+    assert figures.commission == Money(1200, "EUR")  # 15 % of each charge
+    assert figures.net == Money(6800, "EUR")
+    assert (figures.rating, figures.reviews) == (Decimal("4.50"), 2)
+
+
+async def test_the_months_are_the_consultants_own_with_the_rating_trend(app, clock):
+    consultant = await _history(app, clock)
+    figures = await act(app, metrics.consultant_metrics, consultant, consultant)
+    months = {m.label: m for m in figures.months}
+    assert list(months) == ["2026-07", "2026-08", "2026-09", "2026-10", "2026-11", "2026-12"]
+    assert (months["2026-11"].sessions, months["2026-11"].net, months["2026-11"].rating) == (
+        1, Money(5100, "EUR"), Decimal("4.00"))
+    assert (months["2026-12"].sessions, months["2026-12"].net, months["2026-12"].rating) == (
+        2, Money(1700, "EUR"), Decimal("5.00"))
+
+
+async def test_conversion_and_response_time_come_from_the_requests(app, clock):
+    consultant = await _history(app, clock)
+    figures = await act(app, metrics.consultant_metrics, consultant, consultant, requests=5,
+                        response_times=[timedelta(minutes=m) for m in (30, 2, 4)])
+    assert (figures.requests, figures.conversion) == (5, Decimal("0.60"))
+    assert figures.response == timedelta(minutes=4)
+    unknown = await act(app, metrics.consultant_metrics, consultant, consultant)
+    assert (unknown.requests, unknown.conversion, unknown.response) == (None, None, None)
+
+
+async def test_the_bookings_table_is_read_when_it_is_there(app, clock, monkeypatch):
+    consultant = await _history(app, clock)
+    stand_in = MetaData()
+    bookings = Table("bookings", stand_in, Column("id", Integer, primary_key=True),
+                     Column("consultant_id", Integer), Column("created_at", DateTime(True)),
+                     Column("responded_at", DateTime(True)))
+    monkeypatch.setattr(metrics, "Base", SimpleNamespace(metadata=stand_in))
+    asked = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+    async with app.uow() as uow:
+        await (await uow.core()).run_sync(lambda sync: stand_in.create_all(sync))
+        await uow.session.execute(bookings.insert(), [
+            {"consultant_id": consultant, "created_at": asked,
+             "responded_at": asked + timedelta(minutes=m) if m else None}
+            for m in (2, 4, 30, None)])
+        await uow.commit()
+    figures = await act(app, metrics.consultant_metrics, consultant, consultant)
+    assert (figures.requests, figures.conversion) == (4, Decimal("0.75"))
+    assert figures.response == timedelta(minutes=4)
+
+
+async def test_the_chart_is_a_png_of_exactly_the_figures(app, clock, tmp_path):
+    consultant = await _history(app, clock)
+    figures = await act(app, metrics.consultant_metrics, consultant, consultant)
+    series = metrics.chart_series(figures)
+    assert series["net"] == [Decimal(0)] * 4 + [Decimal("51.00"), Decimal("17.00")]
+    assert series["sessions"] == [0, 0, 0, 0, 1, 2]
+    assert series["rating"] == [None] * 4 + [Decimal("4.00"), Decimal("5.00")]
+    png = metrics.chart_png(figures)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    pixels = matplotlib.image.imread(io.BytesIO(png), format="png")
+    assert pixels.shape == (360, 700, 4)
+    (tmp_path / "metrics.png").write_bytes(png)  # looked at once: bars, labels and the trend
