@@ -5,6 +5,7 @@ channel; history by page; block or report."""
 from __future__ import annotations
 
 from conversations.flow import Ask, Ctx, Flow, Next
+from conversations.flows.uploads import stored_file
 from conversations.messages import (
     Button,
     Choice,
@@ -18,10 +19,9 @@ from conversations.messages import (
     rows,
 )
 from core.actions import Intent
-from core.catalog import media
 from core.deals import threads
 from core.deals import views as deal_views
-from core.deals.threads import RFQ, SharedFile
+from core.deals.threads import RFQ
 from core.errors import DomainError
 from core.ids import parse_id
 
@@ -81,7 +81,7 @@ async def _on_write(ctx: Ctx, msg: Inbound) -> Next:
         return Next.end(Reply(f"🚫 Conversation {said}: no more messages either way."))
     if isinstance(msg, FileUpload):
         message = await threads.post(ctx.uow, ctx.data["thread_id"], ctx.account.id, "",
-                                     await _stored(ctx, msg))
+                                     await stored_file(ctx, msg))
     elif isinstance(msg, Text):
         text = (RFQ + msg.text) if ctx.data.pop("rfq", False) else msg.text
         message = await threads.post(ctx.uow, ctx.data["thread_id"], ctx.account.id, text)
@@ -91,18 +91,6 @@ async def _on_write(ctx: Ctx, msg: Inbound) -> Next:
     note = "\n(Contact details were hidden: they show once a deal is agreed.)" if message.masked else ""
     return Next(state="", reprompt=False, replies=[Reply(f"✉ Sent to {other}.{note} Write more, "
                                                          "or tap Done.", _buttons())])
-
-
-async def _stored(ctx: Ctx, msg: FileUpload) -> SharedFile:
-    """Check, fetch and keep an uploaded file by its checksum."""
-    kind = "photo" if msg.kind == "photo" else "document"
-    media.check_upload(kind, msg.mime_type, msg.size)
-    fetcher = ctx.services.fetchers.get(ctx.env.channel)
-    if fetcher is None or ctx.services.files is None:
-        raise DomainError("Files can't be received on this channel yet; describe it in words.")
-    data = await fetcher.fetch(msg.file_id)
-    _, path = media.keep(ctx.services.files, kind, msg.file_name, msg.mime_type, data)
-    return SharedFile(path, msg.file_name[:200], msg.mime_type)
 
 
 async def _history(ctx: Ctx) -> list[Outbound]:

@@ -1,0 +1,22 @@
+"""A photo or document someone sent in a conversation: checked, fetched from their channel and
+kept in the file store by its checksum, ready to relay."""
+
+from __future__ import annotations
+
+from conversations.flow import Ctx
+from conversations.messages import FileUpload
+from core.catalog import media
+from core.deals.threads import SharedFile
+from core.errors import DomainError
+
+
+async def stored_file(ctx: Ctx, msg: FileUpload) -> SharedFile:
+    """Check, fetch and keep an uploaded file by its checksum."""
+    kind = "photo" if msg.kind == "photo" else "document"
+    media.check_upload(kind, msg.mime_type, msg.size)
+    fetcher = ctx.services.fetchers.get(ctx.env.channel)
+    if fetcher is None or ctx.services.files is None:
+        raise DomainError("Files can't be received on this channel yet; describe it in words.")
+    data = await fetcher.fetch(msg.file_id)
+    _, path = media.keep(ctx.services.files, kind, msg.file_name, msg.mime_type, data)
+    return SharedFile(path, msg.file_name[:200], msg.mime_type)

@@ -1,0 +1,66 @@
+"""A live session in chat, through the engine: both join from their notices, what each types
+reaches the other with the clock, ending in the free minutes charges nothing, ending later
+charges the session; then the seeker reviews and the consultant replies once."""
+
+from __future__ import annotations
+
+from conversations.messages import Choice
+from core.money.model import Money
+from tests.consulting.session_support import book, people
+from tests.deals.chat_helpers import last_notice
+from tests.support.chat import ChatUser
+
+
+async def _joined(app) -> tuple[ChatUser, ChatUser, int]:
+    seeker, consultant = await people(app)
+    session_id = await book(app, seeker, consultant)
+    ann, janis = ChatUser(app, "ann"), ChatUser(app, "janis")
+    await janis.send(Choice(f"@do:join_session:{session_id}"))
+    assert "Waiting for the other party" in janis.texts()
+    await ann.send(Choice(f"@do:join_session:{session_id}"))
+    assert "In session — ⏱ 00:00 · free" in ann.texts()
+    return ann, janis, session_id
+
+
+async def test_a_session_ended_in_the_free_minutes_charges_nothing(app, clock):
+    ann, janis, _ = await _joined(app)
+    await ann.say("Hello, I have a question about ENplus certification.")
+    assert "ENplus certification" in await last_notice(app, janis, "ENplus")
+    clock.advance(minutes=6)
+    await janis.say("Happy to help.")
+    assert "⏱ 06:00 · free" in janis.texts()
+    await ann.tap("End now — free")
+    assert "nothing is charged" in ann.texts()
+    wallet = await app.payments.wallet(await _id(app, "ann"))
+    assert wallet.held == []
+
+
+async def test_a_session_ended_after_the_free_minutes_is_charged_and_reviewed(app, clock):
+    ann, janis, session_id = await _joined(app)
+    clock.advance(minutes=25)
+    await ann.say("Thanks, that settles it.")
+    assert "· paid" in ann.texts()
+    await ann.tap("End the session")
+    assert "charge and receipts follow" in ann.texts()
+    paid = (await app.payments.wallet(await _id(app, "janis"))).paid_out
+    price = Money.parse("60.00", "EUR")
+    assert paid == [price - app.payments.commission_for("consulting", price)]
+    await ann.send(Choice(f"@do:review_session:{session_id}"))
+    await ann.tap("★★★★★")
+    await ann.say("Clear and practical.")
+    assert "review is published" in ann.texts()
+    await janis.send(Choice(f"@do:review_session:reply:{session_id}"))
+    await janis.say("Thank you, Ann!")
+    assert "reply is published" in janis.texts()
+    await janis.send(Choice(f"@do:review_session:reply:{session_id}"))
+    await janis.say("Once more")
+    assert "once" in janis.texts().lower()
+
+
+async def _id(app, name: str) -> int:
+    from core.accounts.service import find_account
+
+    async with app.uow() as uow:
+        account = await find_account(uow, "terminal", name)
+        assert account is not None
+        return account.id
