@@ -8,9 +8,11 @@ from __future__ import annotations
 from sqlalchemy import MetaData
 
 import core.catalog.tables
+import core.consulting.tables
 import core.deals.tables
 import core.storage.tables
 import payments.tables
 
-MODULES = (core.storage.tables, core.catalog.tables, core.deals.tables, payments.tables)
+MODULES = (core.storage.tables, core.catalog.tables, core.deals.tables, core.consulting.tables,
+           payments.tables)
 metadata: MetaData = core.storage.tables.Base.metadata

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from core.consulting.policy import BookingPolicy
 from core.money.model import CommissionRule
 
 
@@ -17,3 +18,4 @@ class Policy:
     listing_days: int = 30  # how long a renewed listing stays up
     # Commission per market, as the payments layer charges it (shown on offer cards).
     commission: dict[str, CommissionRule] = field(default_factory=dict)
+    booking: BookingPolicy = field(default_factory=BookingPolicy)  # consultants' bookings
