@@ -106,6 +106,17 @@ class _Day:
         return _wall(self.day, minute, self.zone)
 
 
+def local_instant(day: date, hhmm: str, zone: str | ZoneInfo) -> datetime:
+    """A wall time typed by a person, on a day in their zone, as an aware instant: the first
+    of a time the autumn change repeats; DomainError for one the spring change skips."""
+    tz = zone if isinstance(zone, ZoneInfo) else zone_of(zone)
+    seconds, exists = _wall(day, _minutes(hhmm), tz)
+    if not exists:
+        raise DomainError(f"{hhmm} does not exist on {day:%d %b %Y} in {tz.key}: the clocks "
+                          "go forward then. Choose another time.")
+    return datetime.fromtimestamp(seconds, tz)
+
+
 def _merged(busy: Busy, buffer: int) -> tuple[list[int], list[int]]:
     """Busy intervals widened by the buffer on both sides and merged: (starts, ends)."""
     starts: list[int] = []
