@@ -18,6 +18,7 @@ from conversations.flows.money import wallet_section
 from conversations.flows.profile import profile_text
 from core.catalog.search import Catalog
 from core.clock import Clock, SystemClock
+from core.consulting import calendar as booking_calendar
 from core.deals import attachments as deal_attachments
 from core.events import EventBus
 from core.notifications.dispatcher import OutboxDispatcher, Resolver, Sender
@@ -98,6 +99,7 @@ def build(settings: Settings, *, clock: Clock | None = None,
     container.catalog = build_catalog(settings.data_dir, services)
     assert services.files is not None
     attachments.update(deal_attachments.resolvers(container.uow, services.files))
+    attachments.update(booking_calendar.resolvers(container.uow))
     assert container.payments is not None
     event_wiring.register(container.bus, catalog=container.catalog, uow=container.uow,
                           dispatcher=dispatcher, payments=container.payments)

@@ -15,6 +15,10 @@ from core.catalog.events import (
     ListingRejected,
 )
 from core.catalog.search import Catalog
+from core.consulting import events as booking
+from core.consulting import notices as booking_notices
+from core.consulting import notices_ended as booking_ended
+from core.consulting.money import BookingMoney
 from core.deals import notices as deal_notices
 from core.deals import timer_notices
 from core.deals.events import (
@@ -55,6 +59,7 @@ def register(bus: EventBus, *, catalog: Catalog, uow: UowFactory,
     bus.during_commit(ListingAwaitsReview, catalog_notices.tell_admins)
     bus.during_commit(ListingApproved, catalog_notices.approved)
     bus.during_commit(ListingRejected, catalog_notices.rejected)
+    _consulting(bus, uow, payments)
 
     async def wake(events: Sequence[Event]) -> None:
         # Notices were written to the outbox in the same transaction; send them now rather
@@ -93,3 +98,20 @@ def _deal_notices(bus: EventBus) -> None:
     bus.during_commit(DisputeDecided, deal_notices.on_dispute_decided)
     bus.during_commit(ThreadReported, deal_notices.on_thread_reported)
     bus.during_commit(TermsChanged, deal_notices.on_terms_changed)
+
+
+def _consulting(bus: EventBus, uow: UowFactory, payments: PaymentsService) -> None:
+    """Bookings: notices in the transaction; the money step (authorise, void, fee) after it."""
+    bus.after_commit(booking.BookingMoved, BookingMoney(payments, uow).after_moves)
+    bus.during_commit(booking.BookingRequested, booking_notices.on_requested)
+    bus.during_commit(booking.TimesProposed, booking_notices.on_times_proposed)
+    bus.during_commit(booking.BookingConfirmed, booking_notices.on_confirmed)
+    bus.during_commit(booking.BookingRescheduled, booking_notices.on_confirmed)
+    bus.during_commit(booking.RescheduleProposed, booking_notices.on_reschedule_proposed)
+    bus.during_commit(booking.AuthorisationOpened, booking_notices.on_authorisation_opened)
+    bus.during_commit(booking.RescheduleDeclined, booking_ended.on_reschedule_declined)
+    bus.during_commit(booking.BookingCancelled, booking_ended.on_cancelled)
+    bus.during_commit(booking.SessionDue, booking_ended.on_session_due)
+    for ended in (booking.BookingDeclined, booking.BookingExpired, booking.BookingReleased,
+                  booking.ConsultantNoShow, booking.SeekerNoShow):
+        bus.during_commit(ended, booking_ended.on_ended)

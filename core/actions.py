@@ -40,6 +40,10 @@ class Intent(StrEnum):
     MY_DEALS = "my_deals"
     DECIDE_DISPUTE = "decide_dispute"
     ANSWER_DISPUTE = "answer_dispute"
+    # Consultants: the arg is a booking or consultant id, or "verb:id[:proposal]" for an answer.
+    VIEW_BOOKING = "view_booking"
+    ANSWER_BOOKING = "answer_booking"
+    VIEW_CONSULTANT = "view_consultant"
 
 
 @dataclass(frozen=True)
