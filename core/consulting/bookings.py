@@ -13,7 +13,7 @@ from sqlalchemy import select
 from core.consulting import profiles, slots
 from core.consulting.events import BookingRequested
 from core.consulting.moves import get, role_of, start_timers, take
-from core.consulting.process import CONSULTANT, MAX_PROPOSALS, SEEKER
+from core.consulting.process import BOOKING_PROCESS, CONSULTANT, MAX_PROPOSALS, SEEKER
 from core.consulting.tables import Booking, BookingProposal, ConsultantProfile
 from core.errors import Conflict, DomainError, NotAllowed
 from core.storage.uow import UnitOfWork
@@ -59,7 +59,8 @@ async def accept(uow: UnitOfWork, booking_id: int, actor_id: int,
     or the seeker accepts one of the consultant's times."""
     booking = await get(uow, booking_id, actor_id)
     role = await role_of(uow, booking, actor_id)
-    transition = "accept-proposal" if role == SEEKER else "accept-request"
+    transition = "accept-proposal" if booking.status == "proposed" else "accept-request"
+    BOOKING_PROCESS.check(transition, booking.status, role)  # before any lock is taken
     now = uow.clock.now()
     if booking.kind == "instant" and role == CONSULTANT:
         if now > booking.created_at + uow.policy.booking.join_window:
@@ -93,7 +94,8 @@ async def propose_times(uow: UnitOfWork, booking_id: int, actor_id: int,
     if booking.kind == "instant":
         raise DomainError("Answer “talk now” with accept or decline; the seeker can then "
                           "propose times.")
-    transition = "counter-times" if role == SEEKER else "propose-times"
+    transition = "counter-times" if booking.status == "proposed" else "propose-times"
+    BOOKING_PROCESS.check(transition, booking.status, role)
     profile = await profiles.get(uow, booking.consultant_id)
     chosen = await checked_times(uow, profile, times, booking.minutes, booking.seeker_id,
                                   booking.id)

@@ -100,7 +100,7 @@ async def test_the_seeker_proposes_up_to_three_times_and_the_consultant_accepts_
     assert booking.starts_at is None
     async with app.uow() as uow:
         second = (await bookings.proposals(uow, booking.id, ann.id))[1]
-        with pytest.raises(NotAllowed, match="the other party chooses"):
+        with pytest.raises(NotAllowed, match="Only the other party"):
             await bookings.accept(uow, booking.id, bob.id, second.id)
         done = await bookings.accept(uow, booking.id, ann.id, second.id)
         await uow.commit()
