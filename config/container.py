@@ -19,6 +19,7 @@ from conversations.flows.profile import profile_text
 from core.catalog.search import Catalog
 from core.clock import Clock, SystemClock
 from core.consulting import calendar as booking_calendar
+from core.consulting.directory import Directory
 from core.deals import attachments as deal_attachments
 from core.events import EventBus
 from core.notifications.dispatcher import OutboxDispatcher, Resolver, Sender
@@ -46,6 +47,7 @@ class Container:
     payments: PaymentsService | None = None  # the core's PaymentsPort
     stripe_webhooks: StripeWebhooks | None = None  # when Stripe is configured
     catalog: Catalog | None = None  # the search index of this worker
+    directory: Directory | None = None  # the consultants' search index of this worker
     # Notification attachments by kind, shared by every dispatcher of this process.
     attachments: dict[str, Resolver] = field(default_factory=dict)
 
@@ -100,7 +102,9 @@ def build(settings: Settings, *, clock: Clock | None = None,
     assert services.files is not None
     attachments.update(deal_attachments.resolvers(container.uow, services.files))
     attachments.update(booking_calendar.resolvers(container.uow))
+    container.directory = services.directory = Directory()
     assert container.payments is not None
     event_wiring.register(container.bus, catalog=container.catalog, uow=container.uow,
-                          dispatcher=dispatcher, payments=container.payments)
+                          dispatcher=dispatcher, payments=container.payments,
+                          directory=container.directory)
     return container

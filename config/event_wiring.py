@@ -3,7 +3,7 @@ the dispatcher's wake-up after commit. New contexts add their handlers here."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from config.catalog_wiring import index_upkeep
 from core.catalog import notices as catalog_notices
@@ -18,6 +18,7 @@ from core.catalog.search import Catalog
 from core.consulting import events as booking
 from core.consulting import notices as booking_notices
 from core.consulting import notices_ended as booking_ended
+from core.consulting.directory import Directory
 from core.consulting.money import BookingMoney
 from core.deals import notices as deal_notices
 from core.deals import timer_notices
@@ -45,7 +46,8 @@ from payments.service import PaymentsService
 
 
 def register(bus: EventBus, *, catalog: Catalog, uow: UowFactory,
-             dispatcher: OutboxDispatcher, payments: PaymentsService) -> None:
+             dispatcher: OutboxDispatcher, payments: PaymentsService,
+             directory: Directory | None = None) -> None:
     """Every handler of this process, registered once at start."""
     _payment_notices(bus)
     bridge = DealPayments(payments)
@@ -60,6 +62,8 @@ def register(bus: EventBus, *, catalog: Catalog, uow: UowFactory,
     bus.during_commit(ListingApproved, catalog_notices.approved)
     bus.during_commit(ListingRejected, catalog_notices.rejected)
     _consulting(bus, uow, payments)
+    if directory is not None:
+        bus.after_commit(booking.ProfileChanged, directory_upkeep(directory, uow))
 
     async def wake(events: Sequence[Event]) -> None:
         # Notices were written to the outbox in the same transaction; send them now rather
@@ -115,3 +119,14 @@ def _consulting(bus: EventBus, uow: UowFactory, payments: PaymentsService) -> No
     for ended in (booking.BookingDeclined, booking.BookingExpired, booking.BookingReleased,
                   booking.ConsultantNoShow, booking.SeekerNoShow):
         bus.during_commit(ended, booking_ended.on_ended)
+
+
+def directory_upkeep(directory: Directory, uow: UowFactory
+                     ) -> Callable[[Sequence[Event]], Awaitable[None]]:
+    """An after-commit handler keeping this worker's consultant index in step with profiles."""
+
+    async def handle(events: Sequence[Event]) -> None:
+        async with uow() as tx:
+            await directory.on_events(tx, list(events))
+
+    return handle

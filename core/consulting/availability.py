@@ -187,10 +187,13 @@ def free_slots(rules: Schedule, busy: Busy, start: datetime, end: datetime, minu
 
 
 def next_free_slot(rules: Schedule, busy: Busy, now: datetime, minutes: int, days: int = 14,
-                   show_in: str | ZoneInfo = "UTC") -> datetime | None:
-    """The first free start within `days` (a directory card's “next free”), in the seeker's zone."""
+                   show_in: str | ZoneInfo = "UTC", end: datetime | None = None
+                   ) -> datetime | None:
+    """The first free start within `days` (or before `end`): a directory card's “next free”,
+    in the seeker's zone."""
     zone = show_in if isinstance(show_in, ZoneInfo) else zone_of(show_in)
-    found = free_starts(rules, busy, now, now + timedelta(days=days), minutes, now, limit=1)
+    until = end or now + timedelta(days=days)
+    found = free_starts(rules, busy, now, until, minutes, now, limit=1)
     return datetime.fromtimestamp(found[0], zone) if found else None
 
 

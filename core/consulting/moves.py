@@ -11,9 +11,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core.accounts.service import is_admin
-from core.consulting.events import MEANING
+from core.consulting.events import MEANING, ProfileChanged
 from core.consulting.process import AUTHORISE_AHEAD, BOOKING_PROCESS, CONSULTANT, SEEKER
-from core.consulting.tables import Booking, BookingProposal
+from core.consulting.tables import Booking, BookingProposal, ConsultantProfile
 from core.deals import timers
 from core.errors import Conflict, NotFound
 from core.process import ADMIN, SYSTEM
@@ -57,6 +57,11 @@ async def take(uow: UnitOfWork, booking_id: int, transition: str, actor_id: int 
     if target != source:
         await timers.stop(uow, BOOKING_PROCESS, booking.id, source)
         await start_timers(uow, booking, target)
+    if target == "completed":  # completed sessions raise the consultant's rank
+        await uow.session.execute(update(ConsultantProfile).where(
+            ConsultantProfile.account_id == booking.consultant_id)
+            .values(sessions_completed=ConsultantProfile.sessions_completed + 1))
+        uow.emit(ProfileChanged(booking.consultant_id, True))
     uow.emit(MEANING[transition](booking.id, transition, source, target, actor_id))
     return booking
 

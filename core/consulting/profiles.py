@@ -217,6 +217,17 @@ async def leave_directory(uow: UnitOfWork, actor_id: int, consultant_id: int | N
     uow.emit(ProfileChanged(target, False))
 
 
+async def rated(uow: UnitOfWork, consultant_id: int, stars: int) -> None:
+    """A published rating of a session counts toward the consultant's reputation (the
+    reviews' service calls this; the directory ranks by the Bayesian score of these)."""
+    if not 1 <= stars <= 5:
+        raise DomainError("A rating is 1 to 5 stars.")
+    await uow.session.execute(update(ConsultantProfile).where(
+        ConsultantProfile.account_id == consultant_id).values(
+        stars_total=ConsultantProfile.stars_total + stars, ratings=ConsultantProfile.ratings + 1))
+    uow.emit(ProfileChanged(consultant_id, True))
+
+
 def is_online(profile: ConsultantProfile, now: datetime) -> bool:
     """Whether the consultant counts as online now."""
     return profile.live and profile.online_until is not None and profile.online_until > now

@@ -31,6 +31,22 @@ async def busy(uow: UnitOfWork, consultant_id: int, start: datetime, end: dateti
             if i != exclude and s + timedelta(minutes=m) > start]
 
 
+async def busy_of_many(uow: UnitOfWork, consultant_ids: list[int], start: datetime,
+                       end: datetime) -> dict[int, list[tuple[datetime, datetime]]]:
+    """Each consultant's held times overlapping [start, end), in one query."""
+    found: dict[int, list[tuple[datetime, datetime]]] = {}
+    if not consultant_ids:
+        return found
+    rows = (await uow.session.execute(select(
+        Booking.consultant_id, Booking.starts_at, Booking.minutes).where(
+        Booking.consultant_id.in_(consultant_ids), Booking.status.in_(HOLDS_SLOT),
+        Booking.starts_at.is_not(None), Booking.starts_at < end,
+        Booking.starts_at > start - timedelta(hours=24)))).all()
+    for consultant_id, s, m in rows:
+        found.setdefault(consultant_id, []).append((s, s + timedelta(minutes=m)))
+    return found
+
+
 async def seeker_busy(uow: UnitOfWork, seeker_id: int, starts_at: datetime, minutes: int,
                       exclude: int | None = None) -> bool:
     """Whether the seeker already has a session at that time (with anyone)."""
