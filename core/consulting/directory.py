@@ -8,7 +8,7 @@ changes by the minute (online now, bookings, promotions) is read for the candida
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import numpy as np
@@ -28,6 +28,7 @@ from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 FEATURED_PER_PAGE = 2
+SYNC_OVERLAP = timedelta(minutes=2)
 SORTS = ("relevance", "rating", "price")
 
 
@@ -83,6 +84,7 @@ class Directory:
         self.index = ConsultantIndex()
         self.loaded = False
         self.mean = float(MARKET_MEAN)
+        self.synced_at: datetime | None = None
 
     async def load(self, uow: UnitOfWork) -> int:
         """Rebuild the index from every live profile."""
@@ -93,8 +95,18 @@ class Directory:
         self.mean = float(Decimal(total) / count) if count else float(MARKET_MEAN)
         for profile, name in await _live(uow, None):
             fresh.add(self.entry(profile, name))
-        self.index, self.loaded = fresh, True
+        self.index, self.loaded, self.synced_at = fresh, True, uow.clock.now()
         return len(fresh)
+
+    async def sync(self, uow: UnitOfWork) -> None:
+        """Pick up profiles other workers changed since the last sync (a periodic job)."""
+        if not self.loaded or self.synced_at is None:
+            await self.load(uow)
+            return
+        # Overlap the window: a transaction stamped before the last sync may commit after it.
+        since, self.synced_at = self.synced_at - SYNC_OVERLAP, uow.clock.now()
+        changed = select(ConsultantProfile.account_id).where(ConsultantProfile.updated_at >= since)
+        await self.refresh(uow, set((await uow.session.execute(changed)).scalars()))
 
     async def refresh(self, uow: UnitOfWork, ids: set[int]) -> None:
         """Re-read these consultants: live ones are (re)indexed, the rest dropped."""

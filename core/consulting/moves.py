@@ -60,7 +60,8 @@ async def take(uow: UnitOfWork, booking_id: int, transition: str, actor_id: int 
     if target == "completed":  # completed sessions raise the consultant's rank
         await uow.session.execute(update(ConsultantProfile).where(
             ConsultantProfile.account_id == booking.consultant_id)
-            .values(sessions_completed=ConsultantProfile.sessions_completed + 1))
+            .values(sessions_completed=ConsultantProfile.sessions_completed + 1,
+                    updated_at=uow.clock.now()))
         uow.emit(ProfileChanged(booking.consultant_id, True))
     uow.emit(MEANING[transition](booking.id, transition, source, target, actor_id))
     return booking

@@ -202,6 +202,7 @@ async def go_live(uow: UnitOfWork, actor_id: int, payments: PaymentsPort) -> lis
     missing = what_is_missing(profile, wallet.payouts_ready)
     if not missing and not profile.live:
         profile.live, profile.live_since = True, uow.clock.now()
+        profile.updated_at = uow.clock.now()
         uow.emit(ProfileChanged(actor_id, True))
     return missing
 
@@ -213,7 +214,7 @@ async def leave_directory(uow: UnitOfWork, actor_id: int, consultant_id: int | N
     if target != actor_id and not await is_admin(uow, actor_id):
         raise NotAllowed("Only the consultant or an admin can take a profile down.")
     profile = await get(uow, target)
-    profile.live, profile.online_until = False, None
+    profile.live, profile.online_until, profile.updated_at = False, None, uow.clock.now()
     uow.emit(ProfileChanged(target, False))
 
 
@@ -224,7 +225,8 @@ async def rated(uow: UnitOfWork, consultant_id: int, stars: int) -> None:
         raise DomainError("A rating is 1 to 5 stars.")
     await uow.session.execute(update(ConsultantProfile).where(
         ConsultantProfile.account_id == consultant_id).values(
-        stars_total=ConsultantProfile.stars_total + stars, ratings=ConsultantProfile.ratings + 1))
+        stars_total=ConsultantProfile.stars_total + stars, ratings=ConsultantProfile.ratings + 1,
+        updated_at=uow.clock.now()))
     uow.emit(ProfileChanged(consultant_id, True))
 
 
