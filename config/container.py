@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -20,6 +21,7 @@ from core.catalog.search import Catalog
 from core.clock import Clock, SystemClock
 from core.consulting import calendar as booking_calendar
 from core.consulting.directory import Directory
+from core.consulting.policy import BookingPolicy
 from core.deals import attachments as deal_attachments
 from core.events import EventBus
 from core.notifications.dispatcher import OutboxDispatcher, Resolver, Sender
@@ -66,6 +68,15 @@ class Container:
         await self.db.dispose()
 
 
+def booking_policy(settings: Settings) -> BookingPolicy:
+    """The bookings' policy from settings."""
+    return BookingPolicy(join_window=timedelta(seconds=settings.booking_join_window_seconds),
+                         free_cancel=timedelta(hours=settings.booking_free_cancel_hours),
+                         late_fee_percent=settings.booking_late_fee_percent,
+                         no_show_fee_percent=settings.booking_no_show_fee_percent,
+                         online_for=timedelta(minutes=settings.consultant_online_minutes))
+
+
 def build(settings: Settings, *, clock: Clock | None = None,
           senders: dict[str, Any] | None = None, payments_provider: Any = None) -> Container:
     """Wire the application from settings; channels add their senders when they start."""
@@ -80,6 +91,7 @@ def build(settings: Settings, *, clock: Clock | None = None,
         listing_moderation=settings.listing_moderation,
         listing_days=settings.listing_days,
         commission=commission_rules(settings),
+        booking=booking_policy(settings),
     )
     container: Container
     services = Services(admins=tuple(settings.admins),

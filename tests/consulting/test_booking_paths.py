@@ -152,3 +152,17 @@ async def test_talk_now_needs_the_consultant_online(app):
     async with app.uow() as uow:
         with pytest.raises(Conflict, match="not online now"):
             await bookings.request_now(uow, bob.id, ann.id)
+
+
+async def test_the_booking_policy_comes_from_settings(tmp_path):
+    from config.container import build
+    from config.settings import Settings
+
+    app = build(Settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/a.db", environment="test",
+                         booking_join_window_seconds=300, booking_late_fee_percent=25))
+    try:
+        assert app.policy.booking.join_window == timedelta(minutes=5)
+        assert app.policy.booking.late_fee_percent == 25
+        assert app.policy.booking.free_cancel == timedelta(hours=24)
+    finally:
+        await app.close()
