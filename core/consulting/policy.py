@@ -25,7 +25,8 @@ class BookingPolicy:
 
 def share(amount: Money, percent: int) -> Money:
     """`percent` of an amount, rounded half up to the minor unit."""
-    minor = (Decimal(amount.amount) * Decimal(percent) / 100).quantize(Decimal(1), ROUND_HALF_UP)
+    fraction = Decimal(percent).scaleb(-2)  # a percentage as a fraction: 50 → 0.50
+    minor = (Decimal(amount.amount) * fraction).quantize(Decimal(1), ROUND_HALF_UP)
     return Money(int(minor), amount.currency)
 
 
