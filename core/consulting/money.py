@@ -13,7 +13,7 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 
 from core.consulting.events import AuthorisationOpened, BookingMoved
 from core.consulting.moves import authorised_at_booking, reference
@@ -68,6 +68,8 @@ class BookingMoney:
             step = step_for(booking, escrow, uow.clock.now())
             seeker, consultant = booking.seeker_id, booking.consultant_id
             most, fee = Money(booking.max_minor, booking.currency), booking.fee_minor
+            if await _waive(uow, booking, escrow):
+                await uow.commit()
         if step == "open":
             view = await self.payments.open("session", "consulting", reference(booking_id),
                                             seeker, consultant, most, SYSTEM)
@@ -101,6 +103,19 @@ class BookingMoney:
             except DomainError as exc:
                 log.warning("booking %s: money catch-up not taken: %s", booking_id, exc)
         return taken
+
+
+async def _waive(uow: UnitOfWork, booking: Booking, escrow: EscrowView | None) -> bool:
+    """A fee can only come out of an authorisation: a booking that ended with none has its fee
+    waived, so an authorisation that still arrives later is voided, never charged."""
+    if booking.status not in SETTLES or booking.fee_minor == 0:
+        return False
+    if escrow is not None and escrow.state not in UNPAID:
+        return False
+    await uow.session.execute(update(Booking).where(
+        Booking.id == booking.id, Booking.status.in_(SETTLES)).values(fee_minor=0)
+        .execution_options(synchronize_session=False))
+    return True
 
 
 async def unpaid(payments: PaymentsPort, uow: UnitOfWork, booking_id: int) -> bool:

@@ -184,3 +184,18 @@ async def test_an_authorised_session_is_not_released(app, clock):
     assert await run_timers(app) == []
     assert await status(app, booking.id) == "confirmed"
     assert (await escrow(app, booking.id)).amount == Money(8000, "EUR")
+
+
+async def test_a_late_fee_without_an_authorisation_is_waived_and_a_late_one_voided(app, clock):
+    ann, bob = await consultant(app), await seeker(app)
+    booking = await confirmed(app, bob.id, ann.id, MONDAY_10)  # opened, never authorised
+    clock.advance(days=2, hours=8)
+    async with app.uow() as uow:
+        await changes.cancel(uow, booking.id, bob.id)
+        await uow.commit()
+    assert await fee_of(app, booking.id) == 0
+    await authorised(app, booking.id)  # a payment page left open, paid after all
+    from core.consulting.money import BookingMoney
+
+    assert await BookingMoney(app.payments, app.uow).catch_up() == 1
+    assert (await escrow(app, booking.id)).state == "voided"
