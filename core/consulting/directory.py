@@ -136,7 +136,8 @@ class Directory:
 
     async def search(self, uow: UnitOfWork, q: DirectoryQuery, seeker_zone: str = "UTC"
                      ) -> DirectoryPage:
-        """One page of results in the query's order, featured consultants first on each page."""
+        """One page of results in the query's order, featured consultants first on each page
+        (their impressions are counted: the caller commits)."""
         if q.sort not in SORTS:
             raise DomainError(f"Sort by {', '.join(SORTS)}.")
         if not self.loaded:
