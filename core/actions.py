@@ -40,7 +40,9 @@ class Intent(StrEnum):
     MY_DEALS = "my_deals"
     DECIDE_DISPUTE = "decide_dispute"
     ANSWER_DISPUTE = "answer_dispute"
-    # Consultants: the arg is a booking or consultant id, or "verb:id[:proposal]" for an answer.
+    # Consultants: the arg is a booking or consultant id; an answer is "verb:booking[:proposal]"
+    # (accept, decline, propose, withdraw, cancel, reschedule, keep, no-show…); a consultant's
+    # "now:id" starts talk now, "book:id" shows the free slots.
     VIEW_BOOKING = "view_booking"
     ANSWER_BOOKING = "answer_booking"
     VIEW_CONSULTANT = "view_consultant"
