@@ -9,7 +9,9 @@ from sqlalchemy import delete
 
 from bots.catalog_jobs import add_catalog_jobs
 from config.container import Container
+from core.consulting import due as booking_due
 from core.consulting import sessions
+from core.consulting.money import BookingMoney
 from core.deals import due
 from core.storage.tables import ProcessedUpdate
 from payments.deal_payments import DealPayments
@@ -33,6 +35,7 @@ def build_scheduler(container: Container) -> AsyncIOScheduler:
                       replace_existing=True)
     add_catalog_jobs(scheduler, container)
     add_deal_jobs(scheduler, container)
+    add_booking_jobs(scheduler, container)
     return scheduler
 
 
@@ -66,6 +69,27 @@ async def _session_timers(container: Container) -> None:
     async with container.uow() as uow:
         await sessions.run_due(uow)
         await uow.commit()
+
+
+def add_booking_jobs(scheduler: AsyncIOScheduler, container: Container) -> None:
+    """Due booking timers every 30 s, reminders every minute, the bookings' money steps left
+    undone every 5 minutes, the consultant directory kept in step with other workers."""
+    common = {"max_instances": 1, "coalesce": True, "replace_existing": True}
+    assert container.payments is not None and container.directory is not None
+    scheduler.add_job(booking_due.run_all, "interval", seconds=30,
+                      args=[container.uow, container.payments], id="booking-timers", **common)
+    scheduler.add_job(booking_due.remind_all, "interval", seconds=60, args=[container.uow],
+                      id="booking-reminders", **common)
+    scheduler.add_job(BookingMoney(container.payments, container.uow).catch_up, "interval",
+                      minutes=5, id="booking-money-catch-up", **common)
+    scheduler.add_job(_sync_directory, "interval", seconds=30, args=[container],
+                      id="directory-sync", **common)
+
+
+async def _sync_directory(container: Container) -> None:
+    assert container.directory is not None
+    async with container.uow() as uow:
+        await container.directory.sync(uow)
 
 
 async def _forget_old_updates(container: Container) -> None:

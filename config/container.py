@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -18,7 +19,10 @@ from conversations.flows.money import wallet_section
 from conversations.flows.profile import profile_text
 from core.catalog.search import Catalog
 from core.clock import Clock, SystemClock
+from core.consulting import calendar as booking_calendar
 from core.consulting import recap as session_recap
+from core.consulting.directory import Directory
+from core.consulting.policy import BookingPolicy
 from core.deals import attachments as deal_attachments
 from core.events import EventBus
 from core.notifications.dispatcher import OutboxDispatcher, Resolver, Sender
@@ -46,6 +50,7 @@ class Container:
     payments: PaymentsService | None = None  # the core's PaymentsPort
     stripe_webhooks: StripeWebhooks | None = None  # when Stripe is configured
     catalog: Catalog | None = None  # the search index of this worker
+    directory: Directory | None = None  # the consultants' search index of this worker
     # Notification attachments by kind, shared by every dispatcher of this process.
     attachments: dict[str, Resolver] = field(default_factory=dict)
 
@@ -64,6 +69,15 @@ class Container:
         await self.db.dispose()
 
 
+def booking_policy(settings: Settings) -> BookingPolicy:
+    """The bookings' policy from settings."""
+    return BookingPolicy(join_window=timedelta(seconds=settings.booking_join_window_seconds),
+                         free_cancel=timedelta(hours=settings.booking_free_cancel_hours),
+                         late_fee_percent=settings.booking_late_fee_percent,
+                         no_show_fee_percent=settings.booking_no_show_fee_percent,
+                         online_for=timedelta(minutes=settings.consultant_online_minutes))
+
+
 def build(settings: Settings, *, clock: Clock | None = None,
           senders: dict[str, Any] | None = None, payments_provider: Any = None) -> Container:
     """Wire the application from settings; channels add their senders when they start."""
@@ -80,6 +94,7 @@ def build(settings: Settings, *, clock: Clock | None = None,
         commission=commission_rules(settings),
         free_minutes_rule=settings.free_minutes_rule,
         recap_price=settings.recap_price,
+        booking=booking_policy(settings),
     )
     container: Container
     services = Services(admins=tuple(settings.admins),
@@ -102,7 +117,10 @@ def build(settings: Settings, *, clock: Clock | None = None,
     assert services.files is not None
     attachments.update(deal_attachments.resolvers(container.uow, services.files))
     attachments.update(session_recap.resolvers(container.uow, services.files))
+    attachments.update(booking_calendar.resolvers(container.uow))
+    container.directory = services.directory = Directory()
     assert container.payments is not None
     event_wiring.register(container.bus, catalog=container.catalog, uow=container.uow,
-                          dispatcher=dispatcher, payments=container.payments)
+                          dispatcher=dispatcher, payments=container.payments,
+                          directory=container.directory)
     return container

@@ -3,7 +3,7 @@ the dispatcher's wake-up after commit. New contexts add their handlers here."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from config.catalog_wiring import index_upkeep
 from core.catalog import notices as catalog_notices
@@ -15,7 +15,12 @@ from core.catalog.events import (
     ListingRejected,
 )
 from core.catalog.search import Catalog
+from core.consulting import events as booking
+from core.consulting import notices as booking_notices
+from core.consulting import notices_ended as booking_ended
 from core.consulting import reviews, session_notices
+from core.consulting.directory import Directory
+from core.consulting.money import BookingMoney
 from core.consulting.session_events import (
     CallLinkSet,
     ExtensionRequested,
@@ -55,7 +60,8 @@ from payments.session_payments import SessionPayments
 
 
 def register(bus: EventBus, *, catalog: Catalog, uow: UowFactory,
-             dispatcher: OutboxDispatcher, payments: PaymentsService) -> None:
+             dispatcher: OutboxDispatcher, payments: PaymentsService,
+             directory: Directory | None = None) -> None:
     """Every handler of this process, registered once at start."""
     _payment_notices(bus)
     bridge = DealPayments(payments)
@@ -70,6 +76,9 @@ def register(bus: EventBus, *, catalog: Catalog, uow: UowFactory,
     bus.during_commit(ListingAwaitsReview, catalog_notices.tell_admins)
     bus.during_commit(ListingApproved, catalog_notices.approved)
     bus.during_commit(ListingRejected, catalog_notices.rejected)
+    _consulting(bus, uow, payments)
+    if directory is not None:
+        bus.after_commit(booking.ProfileChanged, directory_upkeep(directory, uow))
 
     async def wake(events: Sequence[Event]) -> None:
         # Notices were written to the outbox in the same transaction; send them now rather
@@ -127,3 +136,31 @@ def _deal_notices(bus: EventBus) -> None:
     bus.during_commit(DisputeDecided, deal_notices.on_dispute_decided)
     bus.during_commit(ThreadReported, deal_notices.on_thread_reported)
     bus.during_commit(TermsChanged, deal_notices.on_terms_changed)
+
+
+def _consulting(bus: EventBus, uow: UowFactory, payments: PaymentsService) -> None:
+    """Bookings: notices in the transaction; the money step (authorise, void, fee) after it."""
+    bus.after_commit(booking.BookingMoved, BookingMoney(payments, uow).after_moves)
+    bus.during_commit(booking.BookingRequested, booking_notices.on_requested)
+    bus.during_commit(booking.TimesProposed, booking_notices.on_times_proposed)
+    bus.during_commit(booking.BookingConfirmed, booking_notices.on_confirmed)
+    bus.during_commit(booking.BookingRescheduled, booking_notices.on_confirmed)
+    bus.during_commit(booking.RescheduleProposed, booking_notices.on_reschedule_proposed)
+    bus.during_commit(booking.AuthorisationOpened, booking_notices.on_authorisation_opened)
+    bus.during_commit(booking.RescheduleDeclined, booking_ended.on_reschedule_declined)
+    bus.during_commit(booking.BookingCancelled, booking_ended.on_cancelled)
+    bus.during_commit(booking.SessionDue, booking_ended.on_session_due)
+    for ended in (booking.BookingDeclined, booking.BookingExpired, booking.BookingReleased,
+                  booking.ConsultantNoShow, booking.SeekerNoShow):
+        bus.during_commit(ended, booking_ended.on_ended)
+
+
+def directory_upkeep(directory: Directory, uow: UowFactory
+                     ) -> Callable[[Sequence[Event]], Awaitable[None]]:
+    """An after-commit handler keeping this worker's consultant index in step with profiles."""
+
+    async def handle(events: Sequence[Event]) -> None:
+        async with uow() as tx:
+            await directory.on_events(tx, list(events))
+
+    return handle

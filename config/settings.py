@@ -88,6 +88,13 @@ class Settings(BaseSettings):
     free_minutes_rule: str = "once per pair"
     recap_price: Decimal = Field(default=Decimal(0), ge=0)
 
+    # Consultants' bookings: the policy each booking card states.
+    booking_join_window_seconds: int = Field(default=120, ge=30, le=3600)
+    booking_free_cancel_hours: int = Field(default=24, ge=0, le=24 * 14)
+    booking_late_fee_percent: int = Field(default=50, ge=0, le=100)
+    booking_no_show_fee_percent: int = Field(default=100, ge=0, le=100)
+    consultant_online_minutes: int = Field(default=30, ge=5, le=24 * 60)
+
     @field_validator("admins", "stripe_payment_methods", mode="before")
     @classmethod
     def _split_admins(cls, value: object) -> object:

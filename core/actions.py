@@ -45,6 +45,12 @@ class Intent(StrEnum):
     END_SESSION = "end_session"
     EXTEND_SESSION = "extend_session"
     REVIEW_SESSION = "review_session"
+    # Consultants: the arg is a booking or consultant id; an answer is "verb:booking[:proposal]"
+    # (accept, decline, propose, withdraw, cancel, reschedule, keep, no-show…); a consultant's
+    # "now:id" starts talk now, "book:id" shows the free slots.
+    VIEW_BOOKING = "view_booking"
+    ANSWER_BOOKING = "answer_booking"
+    VIEW_CONSULTANT = "view_consultant"
 
 
 @dataclass(frozen=True)

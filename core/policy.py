@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from core.consulting.policy import BookingPolicy
 from core.money.model import CommissionRule
 
 
@@ -23,3 +24,4 @@ class Policy:
     # currency (0: free).
     free_minutes_rule: str = "once per pair"
     recap_price: Decimal = Decimal(0)
+    booking: BookingPolicy = field(default_factory=BookingPolicy)  # consultants' bookings

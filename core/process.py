@@ -12,6 +12,8 @@ from core.errors import Conflict, NotAllowed
 
 SYSTEM = "system"  # timers and the money layer
 ADMIN = "admin"
+STAY = "(stay)"  # the target of a transition that keeps its state (it only starts an effect)
+ANCHORS = ("entered", "start", "end")  # what a timer's `after` counts from
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,9 @@ class Timer:
     remind: tuple[timedelta, ...] = ()
     every: timedelta | None = None
     at: str = ""  # when the deadline is set per subject (“the booked end”), for the diagram
+    # "entered": `after` counts from entering the state; "start"/"end": from the subject's own
+    # start or end time (a booked session), so `after` may be negative (“24 h before”).
+    anchor: str = "entered"
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,8 @@ class Process:
             self._by_name[t.name] = t
         states = self.states
         for timer in self.timers:
+            if timer.anchor not in ANCHORS:
+                raise ValueError(f"{self.name}: timer {timer} counts from {timer.anchor!r}")
             if timer.state not in states or timer.fires not in self._by_name:
                 raise ValueError(f"{self.name}: timer {timer} names an unknown state or transition")
             if timer.state not in self._by_name[timer.fires].sources:
@@ -63,7 +70,7 @@ class Process:
     def states(self) -> tuple[str, ...]:
         seen = [self.initial]
         for t in self.transitions:
-            seen += [s for s in (*t.sources, t.target) if s not in seen]
+            seen += [s for s in (*t.sources, t.target) if s not in seen and s != STAY]
         return tuple(seen)
 
     def transition(self, name: str) -> Transition:
@@ -82,6 +89,11 @@ class Process:
             raise Conflict(f"That step is no longer possible: the {self.name} has moved on.")
         return step
 
+    def target_from(self, name: str, state: str) -> str:
+        """Where `name` taken from `state` leads (a STAY transition keeps the state)."""
+        target = self.transition(name).target
+        return state if target == STAY else target
+
     def next_actions(self, state: str, role: str) -> list[Transition]:
         """What `role` may do now (a dashboard's “next action”)."""
         return [t for t in self.transitions
@@ -92,7 +104,8 @@ class Process:
 
     def authorisation_table(self) -> list[tuple[str, tuple[str, ...], tuple[str, ...], str]]:
         """(transition, from, who, to) for every transition."""
-        return [(t.name, t.sources, t.actors, t.target) for t in self.transitions]
+        return [(t.name, t.sources, t.actors, t.target if t.target != STAY else "(same)")
+                for t in self.transitions]
 
     def diagram(self) -> str:
         """A Mermaid state diagram: each arrow names the transition, who takes it, and timers."""
@@ -101,21 +114,31 @@ class Process:
         for t in self.transitions:
             for source in t.sources:
                 timer = timed.get((source, t.name))
-                when = f" after {_span(timer.after)}" if timer else ""
-                if timer and timer.at:
-                    when = f" at {timer.at}"
+                when = _when(timer) if timer else ""
                 if timer and timer.every:
                     when += f", then every {_span(timer.every)}"
-                lines.append(f"    {source} --> {t.target}: {t.name} ({', '.join(t.actors)}{when})")
+                target = source if t.target == STAY else t.target
+                lines.append(f"    {source} --> {target}: {t.name} ({', '.join(t.actors)}{when})")
         lines += [f"    {state} --> [*]" for state in self.final]
         return "\n".join(lines) + "\n"
 
 
+def _when(timer: Timer) -> str:
+    if timer.at:
+        return f" at {timer.at}"
+    if timer.anchor == "entered":
+        return f" after {_span(timer.after)}"
+    if not timer.after:
+        return f" at the {timer.anchor}"
+    side = "before" if timer.after < timedelta(0) else "after"
+    return f" {_span(abs(timer.after))} {side} the {timer.anchor}"
+
+
 def _span(delta: timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
-    if minutes % 60:
-        return f"{minutes} min"
-    hours = minutes // 60
+    seconds = int(delta.total_seconds())
+    if seconds % 3600:
+        return f"{seconds // 60} min"
+    hours = seconds // 3600
     return f"{hours // 24} d" if hours % 24 == 0 else f"{hours} h"
 
 

@@ -14,13 +14,14 @@ from core.storage.uow import UnitOfWork, UowFactory
 
 log = logging.getLogger(__name__)
 RETRY_AFTER = timedelta(minutes=5)  # a timer whose transition failed waits this long
+MINE = (OFFER_PROCESS, DEAL_PROCESS)  # other processes' timers are their own jobs' work
 
 
 async def run_all(uow_factory: UowFactory, limit: int = 200) -> list[tuple[str, int, str]]:
     """Take every due offer and deal timer; returns (process, subject id, transition) of each
     one that moved its subject."""
-    async with uow_factory() as uow:  # other processes (sessions) have jobs of their own
-        due = await timers.due(uow, (OFFER_PROCESS, DEAL_PROCESS), limit=limit)
+    async with uow_factory() as uow:
+        due = await timers.due(uow, MINE, limit=limit)
     taken = []
     for timer_id in due:
         try:
@@ -39,7 +40,7 @@ async def run_all(uow_factory: UowFactory, limit: int = 200) -> list[tuple[str, 
 async def fire(uow: UnitOfWork, timer_id: int) -> tuple[str, int, str] | None:
     """Claim one due timer and take its transition as the system; None when another worker
     claimed it, or its subject moved on meanwhile."""
-    timer = await timers.claim(uow, timer_id)
+    timer = await timers.claim(uow, timer_id, MINE)
     if timer is None:
         return None
     if timer.process == OFFER_PROCESS.name:
@@ -52,7 +53,7 @@ async def fire(uow: UnitOfWork, timer_id: int) -> tuple[str, int, str] | None:
 async def remind_all(uow_factory: UowFactory) -> int:
     """Send every reminder now due before a deadline; returns how many notices went."""
     async with uow_factory() as uow:
-        soon = [timer.id for timer in await timers.upcoming(uow, reminders.HORIZON)]
+        soon = [timer.id for timer in await timers.upcoming(uow, reminders.HORIZON, MINE)]
     sent = 0
     for timer_id in soon:
         try:

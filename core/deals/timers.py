@@ -54,25 +54,53 @@ async def stop(uow: UnitOfWork, process: Process, subject_id: int, state: str) -
         .values(done_at=uow.clock.now()))
 
 
+async def schedule(uow: UnitOfWork, process: Process, subject_id: int, state: str,
+                   due: dict[str, datetime]) -> None:
+    """Run these timers of `state` due at the given times (by transition), whether or not the
+    state ran them before; a timer whose time moved may remind again."""
+    rows = {row.fires: row for row in (await uow.session.execute(select(ProcessTimer).where(
+        ProcessTimer.process == process.name, ProcessTimer.subject_id == subject_id,
+        ProcessTimer.state == state))).scalars()}
+    for fires, due_at in due.items():
+        row = rows.get(fires)
+        if row is None:
+            uow.add(ProcessTimer(process=process.name, subject_id=subject_id, state=state,
+                                 fires=fires, due_at=due_at))
+            continue
+        if row.due_at != due_at:
+            await uow.session.execute(delete(ProcessReminder).where(
+                ProcessReminder.timer_id == row.id))
+        row.due_at, row.done_at = due_at, None
+
+
+def _of(processes: Process | tuple[Process, ...] | None) -> list[str] | None:
+    if processes is None:
+        return None
+    return [p.name for p in (processes if isinstance(processes, tuple) else (processes,))]
+
+
 async def due(uow: UnitOfWork, process: Process | tuple[Process, ...] | None = None,
               limit: int = 100) -> list[int]:
-    """Ids of the timers due now (of one process, of some, or all), the oldest deadline first."""
+    """Ids of the timers due now (of these processes, or all), the oldest deadline first."""
     query = select(ProcessTimer.id).where(ProcessTimer.done_at.is_(None),
                                           ProcessTimer.due_at <= uow.clock.now())
-    if process is not None:
-        chosen = process if isinstance(process, tuple) else (process,)
-        query = query.where(ProcessTimer.process.in_([p.name for p in chosen]))
+    if (names := _of(process)) is not None:
+        query = query.where(ProcessTimer.process.in_(names))
     return list((await uow.session.execute(
         query.order_by(ProcessTimer.due_at, ProcessTimer.id).limit(limit))).scalars())
 
 
-async def claim(uow: UnitOfWork, timer_id: int) -> ProcessTimer | None:
-    """Mark a due timer done by a conditional update; None when another worker took it first
-    (or it is not due, or was stopped)."""
+async def claim(uow: UnitOfWork, timer_id: int,
+                process: Process | tuple[Process, ...] | None = None) -> ProcessTimer | None:
+    """Mark a due timer (of these processes, or any) done by a conditional update; None when
+    another worker took it first (or it is not due, or was stopped, or is another's)."""
     now: datetime = uow.clock.now()
-    taken = await uow.session.execute(update(ProcessTimer).where(
+    query = update(ProcessTimer).where(
         ProcessTimer.id == timer_id, ProcessTimer.done_at.is_(None), ProcessTimer.due_at <= now)
-        .values(done_at=now))
+    if (names := _of(process)) is not None:
+        query = query.where(ProcessTimer.process.in_(names))
+    taken = await uow.session.execute(
+        query.values(done_at=now).execution_options(synchronize_session=False))
     if taken.rowcount != 1:  # type: ignore[attr-defined]
         return None
     return await uow.session.get(ProcessTimer, timer_id, populate_existing=True)
@@ -84,7 +112,7 @@ async def claim_due(uow: UnitOfWork, process: Process, limit: int = 100
     workers never take the same one."""
     claimed = []
     for timer_id in await due(uow, process, limit):
-        timer = await claim(uow, timer_id)
+        timer = await claim(uow, timer_id, process)
         if timer is not None:
             claimed.append((timer.subject_id, timer.fires))
     return claimed
@@ -97,12 +125,16 @@ async def postpone(uow: UnitOfWork, timer_id: int, delay: timedelta) -> None:
         .values(due_at=uow.clock.now() + delay))
 
 
-async def upcoming(uow: UnitOfWork, within: timedelta) -> list[ProcessTimer]:
-    """Running timers due within `within` from now but not yet: those reminders are about."""
+async def upcoming(uow: UnitOfWork, within: timedelta,
+                   process: Process | tuple[Process, ...] | None = None) -> list[ProcessTimer]:
+    """Running timers (of these processes, or all) due within `within` from now but not yet:
+    those reminders are about."""
     now = uow.clock.now()
-    return list((await uow.session.execute(select(ProcessTimer).where(
-        ProcessTimer.done_at.is_(None), ProcessTimer.due_at > now,
-        ProcessTimer.due_at <= now + within).order_by(ProcessTimer.due_at))).scalars())
+    query = select(ProcessTimer).where(ProcessTimer.done_at.is_(None), ProcessTimer.due_at > now,
+                                       ProcessTimer.due_at <= now + within)
+    if (names := _of(process)) is not None:
+        query = query.where(ProcessTimer.process.in_(names))
+    return list((await uow.session.execute(query.order_by(ProcessTimer.due_at))).scalars())
 
 
 async def mark_reminded(uow: UnitOfWork, timer_id: int, offset: timedelta) -> bool:

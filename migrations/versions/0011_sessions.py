@@ -2,7 +2,7 @@
 consultant's reputation
 
 Revision ID: 0011
-Revises: 0009 (the bookings' 0010 comes between them once both are in)
+Revises: 0010
 """
 from alembic import op
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ import core.storage.types
 
 
 revision = '0011'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

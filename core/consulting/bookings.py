@@ -1,0 +1,200 @@
+"""Booking a consultant: “talk now”, a free slot, or up to three proposed times; the
+consultant accepts, declines or proposes others, and the seeker accepts one of those, proposes
+again or withdraws. Every use case takes the acting account; a time becomes busy only with the
+consultant's profile row locked (core.consulting.slots), so no slot is ever booked twice.
+Cancelling, rescheduling, joining and no-shows are in core.consulting.changes."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from core.consulting import profiles, slots
+from core.consulting.events import BookingRequested
+from core.consulting.moves import get, role_of, start_timers, take
+from core.consulting.process import BOOKING_PROCESS, CONSULTANT, MAX_PROPOSALS, SEEKER
+from core.consulting.tables import Booking, BookingProposal, ConsultantProfile
+from core.errors import Conflict, DomainError, NotAllowed
+from core.storage.uow import UnitOfWork
+
+__all__ = ["accept", "decline", "get", "proposals", "propose_times", "request_now",
+           "request_slot", "request_times", "role_of", "withdraw"]
+
+
+async def request_now(uow: UnitOfWork, seeker_id: int, consultant_id: int,
+                      minutes: int | None = None) -> Booking:
+    """“Talk now”: the online consultant has the policy's join window to accept."""
+    profile = await _bookable(uow, seeker_id, consultant_id)
+    if not profiles.is_online(profile, uow.clock.now()):
+        raise Conflict("That consultant is not online now. Propose a time instead.")
+    length = _length(profile, minutes)
+    now = uow.clock.now()
+    held = await slots.busy(uow, consultant_id, now - slots.MARGIN, now + slots.MARGIN)
+    slots.check_now(profiles.schedule_of(profile), held, now, length)
+    return await _create(uow, seeker_id, profile, "instant", length, now, [])
+
+
+async def request_slot(uow: UnitOfWork, seeker_id: int, consultant_id: int, starts_at: datetime,
+                       minutes: int | None = None) -> Booking:
+    """Ask for one free slot; it is held for the seeker until the consultant answers."""
+    profile = await _bookable(uow, seeker_id, consultant_id)
+    length = _length(profile, minutes)
+    await slots.check_free(uow, profile, starts_at, length, seeker_id=seeker_id)
+    return await _create(uow, seeker_id, profile, "scheduled", length, starts_at, [])
+
+
+async def request_times(uow: UnitOfWork, seeker_id: int, consultant_id: int,
+                        times: list[datetime], minutes: int | None = None) -> Booking:
+    """Propose up to three times; none is held until the consultant accepts one."""
+    profile = await _bookable(uow, seeker_id, consultant_id, lock=False)
+    length = _length(profile, minutes)
+    chosen = await checked_times(uow, profile, times, length, seeker_id, None)
+    return await _create(uow, seeker_id, profile, "scheduled", length, None, chosen)
+
+
+async def accept(uow: UnitOfWork, booking_id: int, actor_id: int,
+                 proposal_id: int | None = None) -> Booking:
+    """The consultant accepts a request (the held slot, “now”, or one of the seeker's times),
+    or the seeker accepts one of the consultant's times."""
+    booking = await get(uow, booking_id, actor_id)
+    role = await role_of(uow, booking, actor_id)
+    transition = "accept-proposal" if booking.status == "proposed" else "accept-request"
+    BOOKING_PROCESS.check(transition, booking.status, role)  # before any lock is taken
+    now = uow.clock.now()
+    if booking.kind == "instant" and role == CONSULTANT:
+        if now > booking.created_at + uow.policy.booking.join_window:
+            raise Conflict("That request has expired: the seeker was told you were away.")
+        starts_at: datetime | None = now
+    elif booking.starts_at is not None and proposal_id is None:
+        starts_at = booking.starts_at  # the slot the seeker picked, held since
+    else:
+        starts_at = await proposed_time(uow, booking, proposal_id, by_other_than=role)
+    if starts_at != booking.starts_at or booking.kind == "instant":
+        profile = await slots.lock(uow, booking.consultant_id)
+        await slots.check_free(uow, profile, starts_at, booking.minutes,
+                               seeker_id=booking.seeker_id, exclude=booking.id, in_hours=False)
+    return await take(uow, booking.id, transition, actor_id, {
+        "starts_at": starts_at, "confirmed_at": now, "proposed_by": None})
+
+
+async def decline(uow: UnitOfWork, booking_id: int, actor_id: int,
+                  reason: str | None = None) -> Booking:
+    """The consultant declines a request (a reason is optional)."""
+    return await take(uow, booking_id, "decline-request", actor_id, {
+        "ended_by": CONSULTANT, "reason": (reason or "").strip()[:500] or None})
+
+
+async def propose_times(uow: UnitOfWork, booking_id: int, actor_id: int,
+                        times: list[datetime]) -> Booking:
+    """Answer with up to three other times: the consultant to a request, the seeker to the
+    consultant's times. A held slot is let go."""
+    booking = await get(uow, booking_id, actor_id)
+    role = await role_of(uow, booking, actor_id)
+    if booking.kind == "instant":
+        raise DomainError("Answer “talk now” with accept or decline; the seeker can then "
+                          "propose times.")
+    transition = "counter-times" if booking.status == "proposed" else "propose-times"
+    BOOKING_PROCESS.check(transition, booking.status, role)
+    profile = await profiles.get(uow, booking.consultant_id)
+    chosen = await checked_times(uow, profile, times, booking.minutes, booking.seeker_id,
+                                  booking.id)
+    round_ = booking.proposal_round + 1
+    await add_proposals(uow, booking.id, round_, chosen, role)  # type: ignore[arg-type]
+    # The new state's answer window counts to the first of these times at the latest.
+    return await take(uow, booking.id, transition, actor_id, {
+        "starts_at": None, "proposed_by": role, "proposal_round": round_})
+
+
+async def withdraw(uow: UnitOfWork, booking_id: int, actor_id: int) -> Booking:
+    """The seeker withdraws a request not yet confirmed; it costs nothing."""
+    return await take(uow, booking_id, "withdraw-request", actor_id, {"ended_by": SEEKER})
+
+
+async def proposals(uow: UnitOfWork, booking_id: int, actor_id: int) -> list[BookingProposal]:
+    """The times on the table now (this round), earliest first; parties and admins only."""
+    booking = await get(uow, booking_id, actor_id)
+    return list((await uow.session.execute(select(BookingProposal).where(
+        BookingProposal.booking_id == booking.id,
+        BookingProposal.round == booking.proposal_round)
+        .order_by(BookingProposal.starts_at))).scalars())
+
+
+async def add_proposals(uow: UnitOfWork, booking_id: int, round_: int, times: list[datetime],
+                        role: str) -> None:
+    """Record one party's times of a round."""
+    now = uow.clock.now()
+    for moment in times:
+        uow.add(BookingProposal(booking_id=booking_id, round=round_, starts_at=moment,
+                                proposed_by=role, created_at=now))
+    await uow.session.flush()
+
+
+async def proposed_time(uow: UnitOfWork, booking: Booking, proposal_id: int | None,
+                    by_other_than: str | None) -> datetime:
+    """The start of a proposal of this round made by the other party."""
+    if proposal_id is None:
+        raise DomainError("Choose one of the proposed times.")
+    chosen = await uow.session.get(BookingProposal, proposal_id)
+    if chosen is None or chosen.booking_id != booking.id:
+        raise DomainError("That is not one of this booking's proposed times.")
+    if chosen.round != booking.proposal_round:
+        raise Conflict("Those times were replaced by newer ones; look at the booking again.")
+    if chosen.proposed_by == by_other_than:
+        raise NotAllowed("You proposed that time: the other party chooses it.")
+    return chosen.starts_at
+
+
+async def _bookable(uow: UnitOfWork, seeker_id: int, consultant_id: int, *,
+                    lock: bool = True) -> ConsultantProfile:
+    """The consultant's live profile (locked when the booking will hold a time)."""
+    if seeker_id == consultant_id:
+        raise NotAllowed("You can't book a session with yourself.")
+    profile = await (slots.lock(uow, consultant_id) if lock else profiles.get(uow, consultant_id))
+    if not profile.live:
+        raise Conflict("That consultant is not taking bookings right now.")
+    return profile
+
+
+def _length(profile: ConsultantProfile, minutes: int | None) -> int:
+    length = minutes or profile.session_minutes or 30
+    profiles.price_for(profile, length)  # refuses a length the rate doesn't offer
+    return length
+
+
+async def checked_times(uow: UnitOfWork, profile: ConsultantProfile, times: list[datetime],
+                         minutes: int, seeker_id: int, exclude: int | None) -> list[datetime]:
+    """Up to three distinct future times, none clashing with what is already booked."""
+    chosen = sorted({t for t in times})
+    if not 1 <= len(chosen) <= MAX_PROPOSALS:
+        raise DomainError(f"Propose one to {MAX_PROPOSALS} times.")
+    for moment in chosen:
+        if moment.tzinfo is None:
+            raise DomainError("A proposed time needs its time zone.")
+        await slots.check_free(uow, profile, moment, minutes, seeker_id=seeker_id,
+                               exclude=exclude, in_hours=False)
+    return chosen
+
+
+async def _create(uow: UnitOfWork, seeker_id: int, profile: ConsultantProfile, kind: str,
+                  minutes: int, starts_at: datetime | None, times: list[datetime]) -> Booking:
+    now = uow.clock.now()
+    price = profiles.price_for(profile, minutes)
+    booking = Booking(consultant_id=profile.account_id, seeker_id=seeker_id, kind=kind,
+                      status="requested", starts_at=starts_at, minutes=minutes,
+                      rate_kind=profile.rate_kind, price_minor=profile.price_minor,
+                      max_minor=price.amount, currency=price.currency,
+                      proposed_by=SEEKER if times else None, proposal_round=1 if times else 0,
+                      fee_minor=0, sequence=0, created_at=now, updated_at=now)
+    uow.add(booking)
+    await uow.session.flush()
+    if times:
+        await add_proposals(uow, booking.id, 1, times, SEEKER)
+    await start_timers(uow, booking, "requested")
+    uow.emit(BookingRequested(booking.id, "request", "", "requested", seeker_id))
+    return booking
+
+
+def ends_at(booking: Booking) -> datetime | None:
+    """When the booked time ends."""
+    return booking.starts_at + timedelta(minutes=booking.minutes) if booking.starts_at else None

@@ -1,0 +1,145 @@
+"""After a booking is confirmed: cancelling it (free up to the policy's notice, a late fee after
+it), rescheduling it (either party proposes, the other consents), joining it, no-shows — and
+the facts the session runtime needs, for the parties only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+
+from core.consulting import profiles, slots
+from core.consulting.bookings import add_proposals, checked_times, proposed_time
+from core.consulting.moves import get, role_of, take
+from core.consulting.policy import cancellation_fee, no_show_fee
+from core.consulting.process import CONSULTANT, CONSULTANT_GRACE, SEEKER
+from core.consulting.tables import Booking
+from core.errors import Conflict, DomainError, NotAllowed
+from core.money.model import Money
+from core.storage.uow import UnitOfWork
+
+JOIN_EARLY = timedelta(minutes=15)  # how long before the start the parties may join
+
+
+async def cancel(uow: UnitOfWork, booking_id: int, actor_id: int,
+                 reason: str | None = None) -> Booking:
+    """Cancel a confirmed booking: free for the seeker up to the notice, or when the consultant
+    or an admin cancels; after it the seeker owes the late fee (taken from the authorisation)."""
+    booking = await get(uow, booking_id, actor_id)
+    role = await role_of(uow, booking, actor_id)
+    fee = Money(0, booking.currency)
+    if booking.starts_at is not None and role is not None:
+        fee = cancellation_fee(uow.policy.booking, max_amount(booking), booking.starts_at,
+                               uow.clock.now(), role)
+    return await take(uow, booking.id, "cancel", actor_id, {
+        "fee_minor": fee.amount, "ended_by": role, "proposed_by": None,
+        "reason": (reason or "").strip()[:500] or None})
+
+
+async def propose_reschedule(uow: UnitOfWork, booking_id: int, actor_id: int,
+                             times: list[datetime]) -> Booking:
+    """Either party proposes up to three new times; the booked time stands until the other
+    one accepts one of them."""
+    booking = await get(uow, booking_id, actor_id)
+    role = await role_of(uow, booking, actor_id)
+    profile = await profiles.get(uow, booking.consultant_id)
+    chosen = await checked_times(uow, profile, times, booking.minutes, booking.seeker_id,
+                                  booking.id)
+    round_ = booking.proposal_round + 1
+    await add_proposals(uow, booking.id, round_, chosen, role or "")
+    return await take(uow, booking.id, "propose-reschedule", actor_id, {
+        "proposed_by": role, "proposal_round": round_})
+
+
+async def answer_reschedule(uow: UnitOfWork, booking_id: int, actor_id: int,
+                            proposal_id: int | None) -> Booking:
+    """The other party accepts one of the new times (`proposal_id`), or keeps the booked time
+    (None; the proposer may also take the proposal back this way)."""
+    booking = await get(uow, booking_id, actor_id)
+    role = await role_of(uow, booking, actor_id)
+    if proposal_id is None:
+        return await take(uow, booking.id, "decline-reschedule", actor_id, {"proposed_by": None})
+    if role == booking.proposed_by:
+        raise NotAllowed("You proposed the new time: the other party accepts it.")
+    starts_at = await proposed_time(uow, booking, proposal_id, by_other_than=role)
+    profile = await slots.lock(uow, booking.consultant_id)
+    await slots.check_free(uow, profile, starts_at, booking.minutes, seeker_id=booking.seeker_id,
+                           exclude=booking.id, in_hours=False)
+    return await take(uow, booking.id, "accept-reschedule", actor_id, {
+        "starts_at": starts_at, "proposed_by": None, "sequence": booking.sequence + 1,
+        "confirmed_at": uow.clock.now()})
+
+
+async def record_join(uow: UnitOfWork, booking_id: int, actor_id: int) -> Booking:
+    """A party joined the session (the session runtime calls this); the first join counts."""
+    booking = await get(uow, booking_id, actor_id)
+    role = await role_of(uow, booking, actor_id)
+    if role not in (CONSULTANT, SEEKER):
+        raise NotAllowed("Only the consultant and the seeker join a session.")
+    if booking.status not in ("confirmed", "reschedule_proposed", "starting", "in_session"):
+        raise Conflict("That session is not open to join.")
+    now = uow.clock.now()
+    if booking.starts_at is None or now < booking.starts_at - JOIN_EARLY:
+        raise DomainError("It is too early to join: the session opens 15 minutes before.")
+    column = Booking.consultant_joined_at if role == CONSULTANT else Booking.seeker_joined_at
+    await uow.session.execute(update(Booking).where(Booking.id == booking.id, column.is_(None))
+                              .values({column: now}).execution_options(synchronize_session=False))
+    await uow.session.refresh(booking)
+    return booking
+
+
+async def report_no_show(uow: UnitOfWork, booking_id: int, actor_id: int,
+                         charge_fee: bool = True) -> Booking:
+    """The consultant, who joined, says the seeker did not come (from 10 minutes after the
+    start), and may charge the policy's no-show fee."""
+    booking = await get(uow, booking_id, actor_id)
+    if await role_of(uow, booking, actor_id) != CONSULTANT:
+        raise NotAllowed("Only the consultant can report that the seeker did not come.")
+    if booking.starts_at is None or uow.clock.now() < booking.starts_at + CONSULTANT_GRACE:
+        raise DomainError("Give the seeker until 10 minutes after the start.")
+    if booking.consultant_joined_at is None:
+        raise DomainError("Join the session first: a no-show is reported from inside it.")
+    if booking.seeker_joined_at is not None:
+        raise Conflict("The seeker joined this session.")
+    fee = no_show_fee(uow.policy.booking, max_amount(booking)) if charge_fee else \
+        Money(0, booking.currency)
+    return await take(uow, booking.id, "seeker-no-show", actor_id, {
+        "fee_minor": fee.amount, "ended_by": SEEKER})
+
+
+@dataclass(frozen=True)
+class SessionTerms:
+    """What the session runtime needs of a booking."""
+
+    booking_id: int
+    consultant_id: int
+    seeker_id: int
+    status: str
+    starts_at: datetime
+    minutes: int  # the booked length
+    rate_kind: str  # session | minute
+    rate: Money  # per session, or per minute
+    max_amount: Money  # what was authorised: never charge more
+    escrow_reference: str
+    meeting_url: str | None
+    consultant_joined_at: datetime | None
+    seeker_joined_at: datetime | None
+
+
+async def session_terms(uow: UnitOfWork, booking_id: int, actor_id: int | None) -> SessionTerms:
+    """The booking's parties, start, booked length, rate and currency (parties, admins, system)."""
+    booking = await get(uow, booking_id, actor_id)
+    if booking.starts_at is None:
+        raise Conflict("That booking has no agreed time yet.")
+    profile = await profiles.get(uow, booking.consultant_id)
+    return SessionTerms(booking.id, booking.consultant_id, booking.seeker_id, booking.status,
+                        booking.starts_at, booking.minutes, booking.rate_kind,
+                        Money(booking.price_minor, booking.currency), max_amount(booking),
+                        f"booking:{booking.id}", profile.meeting_url,
+                        booking.consultant_joined_at, booking.seeker_joined_at)
+
+
+def max_amount(booking: Booking) -> Money:
+    """The most the session can cost: what is authorised for it."""
+    return Money(booking.max_minor, booking.currency)

@@ -1,0 +1,244 @@
+"""The consultant directory: typo-tolerant search over live profiles with filters and sorts,
+cards with the next free slot in the seeker's zone, at most two featured consultants per page.
+
+What changes rarely (text, expertise, languages, rate, reputation, hours) is in this worker's
+in-process index, rebuilt at start and refreshed after each commit that changes a profile; what
+changes by the minute (online now, bookings, promotions) is read for the candidates per search."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import numpy as np
+from sqlalchemy import func, select
+
+from core.consulting import profiles, promotions, slots
+from core.consulting.availability import next_free_slot, window, zone_of
+from core.consulting.directory_index import ConsultantIndex, Entry
+from core.consulting.events import ProfileChanged
+from core.consulting.tables import ConsultantProfile
+from core.consulting.taxonomy import label
+from core.deals.ratings import MARKET_MEAN
+from core.deals.reputation import bayesian
+from core.errors import DomainError
+from core.events import Event
+from core.storage.tables import Account
+from core.storage.uow import UnitOfWork
+
+FEATURED_PER_PAGE = 2
+SYNC_OVERLAP = timedelta(minutes=2)
+SORTS = ("relevance", "rating", "price")
+
+
+@dataclass(frozen=True)
+class DirectoryQuery:
+    """A seeker's search: words, filters (prices per hour, in minor units) and a sort."""
+
+    text: str = ""
+    category: str | None = None
+    price_min: int | None = None
+    price_max: int | None = None
+    currency: str = "EUR"
+    min_rating: Decimal | None = None
+    language: str | None = None
+    online_now: bool = False
+    free_within_days: int | None = None
+    sort: str = "relevance"
+    page: int = 0  # 0-based
+    per_page: int = 5
+
+
+@dataclass(frozen=True)
+class Card:
+    """One consultant as a result shows them."""
+
+    consultant_id: int
+    name: str
+    headline: str
+    expertise: tuple[str, ...]
+    languages: tuple[str, ...]
+    rate: str
+    rating: Decimal
+    ratings: int
+    sessions: int
+    online: bool
+    next_free: datetime | None  # in the seeker's zone
+    featured: bool
+    photo_path: str | None
+
+
+@dataclass(frozen=True)
+class DirectoryPage:
+    cards: list[Card]
+    total: int
+    page: int
+    pages: int
+
+
+class Directory:
+    """Search over live consultants; rebuilt at start, refreshed after every commit."""
+
+    def __init__(self) -> None:
+        self.index = ConsultantIndex()
+        self.loaded = False
+        self.mean = float(MARKET_MEAN)
+        self.synced_at: datetime | None = None
+
+    async def load(self, uow: UnitOfWork) -> int:
+        """Rebuild the index from every live profile."""
+        fresh = ConsultantIndex()
+        total, count = (await uow.session.execute(select(
+            func.coalesce(func.sum(ConsultantProfile.stars_total), 0),
+            func.coalesce(func.sum(ConsultantProfile.ratings), 0)))).one()
+        self.mean = float(Decimal(total) / count) if count else float(MARKET_MEAN)
+        for profile, name in await _live(uow, None):
+            fresh.add(self.entry(profile, name))
+        self.index, self.loaded, self.synced_at = fresh, True, uow.clock.now()
+        return len(fresh)
+
+    async def sync(self, uow: UnitOfWork) -> None:
+        """Pick up profiles other workers changed since the last sync (a periodic job)."""
+        if not self.loaded or self.synced_at is None:
+            await self.load(uow)
+            return
+        # Overlap the window: a transaction stamped before the last sync may commit after it.
+        since, self.synced_at = self.synced_at - SYNC_OVERLAP, uow.clock.now()
+        changed = select(ConsultantProfile.account_id).where(ConsultantProfile.updated_at >= since)
+        await self.refresh(uow, set((await uow.session.execute(changed)).scalars()))
+
+    async def refresh(self, uow: UnitOfWork, ids: set[int]) -> None:
+        """Re-read these consultants: live ones are (re)indexed, the rest dropped."""
+        if not self.loaded:
+            return
+        found = {profile.account_id: (profile, name) for profile, name in await _live(uow, ids)}
+        for consultant_id in ids:
+            if consultant_id in found:
+                self.index.add(self.entry(*found[consultant_id]))
+            else:
+                self.index.remove(consultant_id)
+
+    async def on_events(self, uow: UnitOfWork, events: list[Event]) -> None:
+        """After commit: the profiles these events changed."""
+        await self.refresh(uow, {e.account_id for e in events if isinstance(e, ProfileChanged)})
+
+    def entry(self, profile: ConsultantProfile, name: str) -> Entry:
+        """What the index keeps of a profile."""
+        expertise = [label(c) for c in profile.categories or []]
+        text = " ".join([name, profile.headline or "", *expertise, *(profile.keywords or []),
+                         profile.bio or ""])
+        rating = float(bayesian(profile.stars_total, profile.ratings, Decimal(str(self.mean))))
+        return Entry(profile.account_id, text, tuple(profile.categories or ()),
+                     tuple(profile.languages or ()), profiles.hourly_minor(profile),
+                     profile.currency, rating, profile.sessions_completed,
+                     profiles.schedule_of(profile), min(profiles.lengths(profile)))
+
+    async def search(self, uow: UnitOfWork, q: DirectoryQuery, seeker_zone: str = "UTC"
+                     ) -> DirectoryPage:
+        """One page of results in the query's order, featured consultants first on each page
+        (their impressions are counted: the caller commits)."""
+        if q.sort not in SORTS:
+            raise DomainError(f"Sort by {', '.join(SORTS)}.")
+        if not self.loaded:
+            await self.load(uow)
+        zone = zone_of(seeker_zone)
+        cand, relevance = self.index.match(q.text)
+        keep = self.index.where(cand, category=q.category, language=q.language,
+                                currency=q.currency, price_min=q.price_min,
+                                price_max=q.price_max,
+                                min_rating=float(q.min_rating) if q.min_rating else None)
+        cand, relevance = cand[keep], relevance[keep]
+        now = uow.clock.now()
+        online = await _online(uow, self._ids(cand), now)
+        if q.online_now:
+            keep = np.array([self.index.entry(s).id in online for s in cand], dtype=bool)
+            cand, relevance = cand[keep], relevance[keep]
+        free: dict[int, datetime | None] = {}
+        if q.free_within_days is not None:
+            free = await self._free(uow, cand, now, q.free_within_days, seeker_zone)
+            keep = np.array([free[self.index.entry(s).id] is not None for s in cand], dtype=bool)
+            cand, relevance = cand[keep], relevance[keep]
+        ordered = [self.index.entry(s).id for s in cand[self.index.rank(cand, relevance, q.sort)]]
+        featured = await promotions.running(uow, ordered, q.category)
+        page_ids, marked = _page(ordered, [i for i in ordered if i in featured], q.page,
+                                 q.per_page)
+        await promotions.shown(uow, [featured[i] for i in marked])
+        missing = [i for i in page_ids if i not in free]
+        free |= await self._free(uow, np.array([self.index.slot_of[i] for i in missing],
+                                               dtype=np.int64), now, 14, seeker_zone)
+        cards = await _cards(uow, page_ids, marked, online, free, zone, self.mean)
+        pages = max(1, -(-len(ordered) // q.per_page))
+        return DirectoryPage(cards, len(ordered), q.page, pages)
+
+    def _ids(self, cand: np.ndarray) -> list[int]:
+        return [int(i) for i in self.index.col("id")[cand]] if len(cand) else []
+
+    async def _free(self, uow: UnitOfWork, cand: np.ndarray, now: datetime, days: int,
+                    seeker_zone: str) -> dict[int, datetime | None]:
+        """Each candidate's next free slot within `days` of the seeker's zone (one query)."""
+        start, end = window(now, seeker_zone, days)
+        ids = self._ids(cand)
+        held = await slots.busy_of_many(uow, ids, start - slots.MARGIN, end + slots.MARGIN)
+        found: dict[int, datetime | None] = {}
+        for slot in cand:
+            entry = self.index.entry(int(slot))
+            found[entry.id] = next_free_slot(entry.schedule, held.get(entry.id, []), now,
+                                             entry.minutes, show_in=seeker_zone, end=end)
+        return found
+
+
+def _page(ordered: list[int], featured: list[int], page: int, per_page: int
+          ) -> tuple[list[int], list[int]]:
+    """The ids of one page and which of them are featured: each page opens with up to two
+    featured consultants, in rank order, then the others; everyone appears once."""
+    rest = [i for i in ordered if i not in set(featured)]
+    pages: list[tuple[list[int], list[int]]] = []
+    f = r = 0
+    while f < len(featured) or r < len(rest):
+        top = featured[f:f + FEATURED_PER_PAGE]
+        f += len(top)
+        fill = rest[r:r + per_page - len(top)]
+        r += len(fill)
+        if len(top) + len(fill) < per_page and f < len(featured):  # the others ran out
+            more = featured[f:f + per_page - len(top) - len(fill)]
+            f += len(more)
+            fill += more
+        pages.append((top + fill, top))
+        if len(pages) > page:
+            break
+    return pages[page] if page < len(pages) else ([], [])
+
+
+async def _live(uow: UnitOfWork, ids: set[int] | None
+                ) -> list[tuple[ConsultantProfile, str]]:
+    query = select(ConsultantProfile, Account.display_name).join(
+        Account, Account.id == ConsultantProfile.account_id).where(ConsultantProfile.live.is_(True))
+    if ids is not None:
+        query = query.where(ConsultantProfile.account_id.in_(ids))
+    return [(p, n) for p, n in (await uow.session.execute(query)).all()]
+
+
+async def _online(uow: UnitOfWork, ids: list[int], now: datetime) -> set[int]:
+    if not ids:
+        return set()
+    return set((await uow.session.execute(select(ConsultantProfile.account_id).where(
+        ConsultantProfile.account_id.in_(ids), ConsultantProfile.online_until > now))).scalars())
+
+
+async def _cards(uow: UnitOfWork, ids: list[int], featured: list[int], online: set[int],
+                 free: dict[int, datetime | None], zone: object, mean: float) -> list[Card]:
+    rows = {p.account_id: (p, n) for p, n in await _live(uow, set(ids))}
+    cards = []
+    for consultant_id in ids:
+        if consultant_id not in rows:
+            continue  # went offline since the index saw it
+        p, name = rows[consultant_id]
+        cards.append(Card(consultant_id, name, p.headline or "",
+                          tuple(label(c) for c in p.categories or []), tuple(p.languages or []),
+                          profiles.rate_text(p),
+                          bayesian(p.stars_total, p.ratings, Decimal(str(mean))), p.ratings,
+                          p.sessions_completed, consultant_id in online, free.get(consultant_id),
+                          consultant_id in featured, p.photo_path))
+    return cards
+

@@ -1,0 +1,124 @@
+"""A booking's money, through the payments port (passed in; core never imports payments/):
+the session escrow `booking:<id>` is opened for the maximum when the booking is confirmed (or,
+for a session more than five days away, 24 h before it), and when a booking ends without a
+session its authorisation is voided — or the policy's fee captured from it.
+
+Provider calls never run inside a transaction, so these steps follow the booking's commit
+(an after-commit handler), each idempotent: the escrow is opened once per reference, void and
+capture are guarded transitions. `catch_up` (a periodic job) takes any step a crash left."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+
+from core.consulting.events import AuthorisationOpened, BookingMoved
+from core.consulting.moves import authorised_at_booking, reference
+from core.consulting.process import AUTHORISE_BEFORE
+from core.consulting.tables import Booking
+from core.errors import DomainError
+from core.money.model import Money
+from core.money.ports import Actor, EscrowView, PaymentsPort
+from core.storage.uow import UnitOfWork, UowFactory
+
+log = logging.getLogger(__name__)
+SYSTEM = Actor("system:bookings", "the booking's process")
+WAITING = ("confirmed", "reschedule_proposed", "starting")  # a session ahead: authorise it
+SETTLES = ("cancelled", "declined", "expired", "released", "no_show_consultant", "no_show_seeker")
+UNPAID = ("awaiting_authorisation",)
+CATCH_UP_DAYS = 7  # how far back ended bookings are checked for a stranded authorisation
+
+
+def step_for(booking: Booking, escrow: EscrowView | None, now: datetime) -> str | None:
+    """What the money must do for this booking now: open, void, capture — or nothing."""
+    if booking.status in WAITING and escrow is None and booking.starts_at is not None:
+        due = booking.kind == "instant" or authorised_at_booking(booking) \
+            or now >= booking.starts_at - AUTHORISE_BEFORE
+        return "open" if due else None
+    if booking.status in SETTLES and escrow is not None and escrow.state == "authorised":
+        return "capture" if booking.fee_minor > 0 else "void"
+    return None
+
+
+class BookingMoney:
+    """The money follow-up of booking moves (registered in config.event_wiring)."""
+
+    def __init__(self, payments: PaymentsPort, uow_factory: UowFactory) -> None:
+        self.payments = payments
+        self.uow = uow_factory
+
+    async def after_moves(self, events: Sequence[BookingMoved]) -> None:
+        """After commit: each moved booking's money step, if it needs one."""
+        for booking_id in dict.fromkeys(e.booking_id for e in events):
+            try:
+                await self.follow(booking_id)
+            except DomainError as exc:  # moved meanwhile, or a rule: catch_up sees it again
+                log.warning("booking %s: money step not taken: %s", booking_id, exc)
+
+    async def follow(self, booking_id: int) -> str | None:
+        """Take the booking's money step now; returns which one (None: nothing to do)."""
+        async with self.uow() as uow:
+            booking = await uow.session.get(Booking, booking_id)
+            if booking is None:
+                return None
+            escrow = await self.payments.by_reference(reference(booking_id), uow)
+            step = step_for(booking, escrow, uow.clock.now())
+            seeker, consultant = booking.seeker_id, booking.consultant_id
+            most, fee = Money(booking.max_minor, booking.currency), booking.fee_minor
+            if await _waive(uow, booking, escrow):
+                await uow.commit()
+        if step == "open":
+            view = await self.payments.open("session", "consulting", reference(booking_id),
+                                            seeker, consultant, most, SYSTEM)
+            await self._opened(booking_id, view.id)
+        elif step == "void" and escrow is not None:
+            await self.payments.void(escrow.id, SYSTEM)
+        elif step == "capture" and escrow is not None:
+            charge = Money(min(fee, escrow.amount.amount), escrow.amount.currency)
+            await self.payments.capture(escrow.id, charge, Actor(SYSTEM.who, "the policy's fee"))
+        return step
+
+    async def _opened(self, booking_id: int, escrow_id: int) -> None:
+        async with self.uow() as uow:  # the seeker is asked to authorise, through the outbox
+            uow.emit(AuthorisationOpened(booking_id, escrow_id))
+            await uow.commit()
+
+    async def catch_up(self) -> int:
+        """Take the money steps a crash or a race left undone (a periodic job); returns how
+        many were taken."""
+        async with self.uow() as uow:
+            now = uow.clock.now()
+            since = now - timedelta(days=CATCH_UP_DAYS)
+            ids = list((await uow.session.execute(select(Booking.id).where(or_(
+                Booking.status.in_(WAITING) & (Booking.starts_at <= now + AUTHORISE_BEFORE * 6),
+                Booking.status.in_(SETTLES) & (Booking.updated_at >= since)))
+                .order_by(Booking.id))).scalars())
+        taken = 0
+        for booking_id in ids:
+            try:
+                taken += await self.follow(booking_id) is not None
+            except DomainError as exc:
+                log.warning("booking %s: money catch-up not taken: %s", booking_id, exc)
+        return taken
+
+
+async def _waive(uow: UnitOfWork, booking: Booking, escrow: EscrowView | None) -> bool:
+    """A fee can only come out of an authorisation: a booking that ended with none has its fee
+    waived, so an authorisation that still arrives later is voided, never charged."""
+    if booking.status not in SETTLES or booking.fee_minor == 0:
+        return False
+    if escrow is not None and escrow.state not in UNPAID:
+        return False
+    await uow.session.execute(update(Booking).where(
+        Booking.id == booking.id, Booking.status.in_(SETTLES)).values(fee_minor=0)
+        .execution_options(synchronize_session=False))
+    return True
+
+
+async def unpaid(payments: PaymentsPort, uow: UnitOfWork, booking_id: int) -> bool:
+    """Whether the booking's authorisation is still missing (in the caller's transaction)."""
+    escrow = await payments.by_reference(reference(booking_id), uow)
+    return escrow is None or escrow.state in UNPAID

@@ -1,0 +1,122 @@
+"""Moving a booking along its declared process: who may see it, who may take a step from
+where, the guarded `UPDATE … WHERE status = :source`, and the timers of the state left and the
+state entered — due from now, or from the session's own start and end."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from core.accounts.service import is_admin
+from core.consulting.events import MEANING, ProfileChanged
+from core.consulting.process import AUTHORISE_AHEAD, BOOKING_PROCESS, CONSULTANT, SEEKER
+from core.consulting.tables import Booking, BookingProposal, ConsultantProfile
+from core.deals import timers
+from core.errors import Conflict, NotFound
+from core.process import ADMIN, SYSTEM
+from core.storage.uow import UnitOfWork
+
+
+async def role_of(uow: UnitOfWork, booking: Booking, actor_id: int | None) -> str | None:
+    """consultant, seeker, admin, system (no actor) — or None for anyone else."""
+    if actor_id is None:
+        return SYSTEM
+    if actor_id == booking.consultant_id:
+        return CONSULTANT
+    if actor_id == booking.seeker_id:
+        return SEEKER
+    return ADMIN if await is_admin(uow, actor_id) else None
+
+
+async def get(uow: UnitOfWork, booking_id: int, actor_id: int | None) -> Booking:
+    """The booking, for its parties, admins and the system; NotFound for anyone else."""
+    booking = await uow.session.get(Booking, booking_id)
+    if booking is None or await role_of(uow, booking, actor_id) is None:
+        raise NotFound("That booking doesn't exist.")
+    return booking
+
+
+async def take(uow: UnitOfWork, booking_id: int, transition: str, actor_id: int | None,
+               changes: dict[str, Any] | None = None) -> Booking:
+    """Take `transition` as `actor_id` (None: the system), writing `changes` with the status."""
+    booking = await get(uow, booking_id, actor_id)
+    BOOKING_PROCESS.check(transition, booking.status, await role_of(uow, booking, actor_id))
+    source = booking.status
+    target = BOOKING_PROCESS.target_from(transition, source)
+    values = {"status": target, "updated_at": uow.clock.now(), **(changes or {})}
+    moved = await uow.session.execute(update(Booking).where(
+        Booking.id == booking.id, Booking.status == source).values(**values)
+        .execution_options(synchronize_session=False))
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("That booking moved on a moment ago; look at it again.")
+    for name, value in values.items():
+        set_committed_value(booking, name, value)  # what the row now holds
+    if target != source:
+        await timers.stop(uow, BOOKING_PROCESS, booking.id, source)
+        await start_timers(uow, booking, target)
+    if target == "completed":  # completed sessions raise the consultant's rank
+        await uow.session.execute(update(ConsultantProfile).where(
+            ConsultantProfile.account_id == booking.consultant_id)
+            .values(sessions_completed=ConsultantProfile.sessions_completed + 1,
+                    updated_at=uow.clock.now()))
+        uow.emit(ProfileChanged(booking.consultant_id, True))
+    uow.emit(MEANING[transition](booking.id, transition, source, target, actor_id))
+    return booking
+
+
+async def start_timers(uow: UnitOfWork, booking: Booking, state: str) -> None:
+    """The timers of `state` for this booking, due when the declaration says."""
+    first = await first_time(uow, booking)
+    due = dues(booking, state, uow.clock.now(), uow.policy.booking.join_window, first)
+    await timers.schedule(uow, BOOKING_PROCESS, booking.id, state, due)
+
+
+def dues(booking: Booking, state: str, now: datetime, join_window: timedelta,
+         first: datetime | None = None) -> dict[str, datetime]:
+    """When each timer of `state` falls due for this booking; timers counted from the start
+    or end that have already passed are not started (booked too close for them)."""
+    found: dict[str, datetime] = {}
+    for timer in BOOKING_PROCESS.timers_in(state):
+        if timer.anchor == "entered":
+            at = now + (join_window if booking.kind == "instant" else timer.after)
+            found[timer.fires] = min(at, first) if first and booking.kind != "instant" else at
+            continue
+        if booking.starts_at is None:
+            continue
+        end = booking.starts_at + timedelta(minutes=booking.minutes)
+        at = (booking.starts_at if timer.anchor == "start" else end) + timer.after
+        if at < now or (timer.fires == "authorise-payment" and authorised_at_booking(booking)):
+            continue
+        found[timer.fires] = at
+    return found
+
+
+def authorised_at_booking(booking: Booking) -> bool:
+    """The payment timing rule: the maximum is authorised at confirmation, unless the session
+    was then more than AUTHORISE_AHEAD away (then 24 h before it)."""
+    if booking.starts_at is None or booking.confirmed_at is None:
+        return True
+    return booking.starts_at - booking.confirmed_at <= AUTHORISE_AHEAD
+
+
+async def first_time(uow: UnitOfWork, booking: Booking) -> datetime | None:
+    """The earliest time on the table: the held start, or the current round's proposals."""
+    proposed = (await uow.session.execute(select(func.min(BookingProposal.starts_at)).where(
+        BookingProposal.booking_id == booking.id,
+        BookingProposal.round == booking.proposal_round))).scalar_one_or_none()
+    times = [t for t in (booking.starts_at, proposed) if t is not None]
+    return min(times) if times else None
+
+
+def reference(booking_id: int) -> str:
+    """How the money layer names a booking's session escrow."""
+    return f"booking:{booking_id}"
+
+
+def booking_of(reference_text: str) -> int | None:
+    """The booking id an escrow's reference names, if it names one."""
+    head, _, number = reference_text.partition(":")
+    return int(number) if head == "booking" and number.isdigit() else None

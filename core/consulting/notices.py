@@ -1,0 +1,177 @@
+"""What each party of a booking is told, with which next steps, in their own time zone: event
+handlers (registered in config.event_wiring) writing to the outbox in the emitting transaction.
+An agreed time carries the calendar invite; a cancelled one its cancellation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from core.actions import Action, ActionRows, Intent
+from core.clock import local_time
+from core.consulting import calendar
+from core.consulting.events import (
+    AuthorisationOpened,
+    BookingConfirmed,
+    BookingMoved,
+    BookingRequested,
+    BookingRescheduled,
+    RescheduleProposed,
+    TimesProposed,
+)
+from core.consulting.policy import policy_text
+from core.consulting.tables import Booking, BookingProposal, ConsultantProfile
+from core.money.model import Money
+from core.notifications.outbox import notify, recipients
+from core.storage.tables import Account
+from core.storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class People:
+    """A booking's two parties: names and zones by account id, and who is who."""
+
+    booking: Booking
+    names: dict[int, str]
+    zones: dict[int, str]
+
+    def other(self, account_id: int) -> int:
+        b = self.booking
+        return b.seeker_id if account_id == b.consultant_id else b.consultant_id
+
+    def when(self, account_id: int) -> str:
+        assert self.booking.starts_at is not None
+        return local_time(self.booking.starts_at, self.zones[account_id])
+
+
+async def people(uow: UnitOfWork, booking: Booking) -> People:
+    """Names and zones of both parties (the consultant's zone is their profile's)."""
+    await recipients(uow, {booking.consultant_id, booking.seeker_id})
+    consultant = await uow.session.get(Account, booking.consultant_id)
+    seeker = await uow.session.get(Account, booking.seeker_id)
+    profile = await uow.session.get(ConsultantProfile, booking.consultant_id)
+    names = {booking.consultant_id: consultant.display_name if consultant else "the consultant",
+             booking.seeker_id: seeker.display_name if seeker else "the seeker"}
+    zones = {booking.consultant_id: profile.timezone if profile else "UTC",
+             booking.seeker_id: seeker.timezone if seeker else "UTC"}
+    return People(booking, names, zones)
+
+
+def view(booking_id: int, label: str = "📅 View the booking") -> Action:
+    return Action(Intent.VIEW_BOOKING, label, str(booking_id))
+
+
+def answer(verb: str, booking_id: int, label: str, proposal_id: int | None = None) -> Action:
+    """A button answering a booking: accept / decline / propose / reschedule / keep."""
+    arg = f"{verb}:{booking_id}" + (f":{proposal_id}" if proposal_id is not None else "")
+    return Action(Intent.ANSWER_BOOKING, label, arg)
+
+
+async def _load(uow: UnitOfWork, event: BookingMoved) -> tuple[Booking, People] | None:
+    booking = await uow.session.get(Booking, event.booking_id)
+    return (booking, await people(uow, booking)) if booking is not None else None
+
+
+async def _times(uow: UnitOfWork, booking: Booking) -> list[BookingProposal]:
+    return list((await uow.session.execute(select(BookingProposal).where(
+        BookingProposal.booking_id == booking.id,
+        BookingProposal.round == booking.proposal_round)
+        .order_by(BookingProposal.starts_at))).scalars())
+
+
+def _amount(booking: Booking) -> Money:
+    return Money(booking.max_minor, booking.currency)
+
+
+async def on_requested(uow: UnitOfWork, event: BookingRequested) -> None:
+    """The consultant gets the request with its answers."""
+    loaded = await _load(uow, event)
+    if loaded is None:
+        return
+    b, p = loaded
+    who, me = p.names[b.seeker_id], b.consultant_id
+    head = f"{who} asks for a {b.minutes}-minute session (up to {_amount(b)})"
+    if b.kind == "instant":
+        window = int(uow.policy.booking.join_window.total_seconds() // 60)
+        await notify(uow, me, f"⚡ {head} right now. Answer within {window} minutes.",
+                     urgent=True, buttons=[[answer("accept", b.id, "✅ Accept"),
+                                            answer("decline", b.id, "✖ Decline")]])
+        return
+    rows = await _time_rows(uow, b, p, me, "accept")
+    text = f"📅 {head} on {p.when(me)}." if b.starts_at else f"📅 {head} at one of these times:"
+    last = [answer("propose", b.id, "🕑 Propose other times"), answer("decline", b.id, "✖ Decline")]
+    await notify(uow, me, text, buttons=[*rows, last])
+
+
+async def _time_rows(uow: UnitOfWork, b: Booking, p: People, reader: int, verb: str
+                     ) -> ActionRows:
+    """One button per proposed time in the reader's zone (or Accept for a held slot)."""
+    if b.starts_at is not None and verb == "accept":
+        return [[answer(verb, b.id, "✅ Accept")]]
+    return [[answer(verb, b.id, local_time(t.starts_at, p.zones[reader]), t.id)]
+            for t in await _times(uow, b)]
+
+
+async def on_times_proposed(uow: UnitOfWork, event: TimesProposed) -> None:
+    """The other party chooses one of the new times, proposes again, or declines."""
+    loaded = await _load(uow, event)
+    if loaded is None:
+        return
+    b, p = loaded
+    by_consultant = event.transition == "propose-times"
+    to = b.seeker_id if by_consultant else b.consultant_id
+    rows = await _time_rows(uow, b, p, to, "accept")
+    last = [answer("propose", b.id, "🕑 Propose other times"),
+            answer("withdraw" if by_consultant else "decline", b.id,
+                   "✖ Withdraw" if by_consultant else "✖ Decline")]
+    await notify(uow, to, f"🕑 {p.names[p.other(to)]} proposed other times for your "
+                          f"{b.minutes}-minute session. Choose one:", buttons=[*rows, last])
+
+
+async def on_confirmed(uow: UnitOfWork, event: BookingConfirmed | BookingRescheduled) -> None:
+    """Both hear the agreed time in their zone, with the invite; the seeker with the policy."""
+    loaded = await _load(uow, event)
+    if loaded is None or loaded[0].starts_at is None:
+        return
+    b, p = loaded
+    again = isinstance(event, BookingRescheduled)
+    for party in (b.seeker_id, b.consultant_id):
+        if b.kind == "instant":
+            text = f"✅ {p.names[p.other(party)]} and you: the session starts now."
+        else:
+            word = "Rescheduled" if again else "Confirmed"
+            text = f"✅ {word}: your session with {p.names[p.other(party)]} on {p.when(party)}."
+        if party == b.seeker_id:
+            text += " " + policy_text(uow.policy.booking, _amount(b), b.starts_at, p.zones[party])
+        await notify(uow, party, text, buttons=[[view(b.id)]],
+                     attachment=None if b.kind == "instant" else calendar.attachment(b.id,
+                                                                                    "REQUEST"))
+
+
+async def on_reschedule_proposed(uow: UnitOfWork, event: RescheduleProposed) -> None:
+    """The other party accepts a new time or keeps the booked one."""
+    loaded = await _load(uow, event)
+    if loaded is None or event.actor_id is None:
+        return
+    b, p = loaded
+    to = p.other(event.actor_id)
+    rows = await _time_rows(uow, b, p, to, "reschedule")
+    await notify(uow, to, f"🔁 {p.names[event.actor_id]} asks to move your session on "
+                          f"{p.when(to)}. Accept a new time, or keep the booked one:",
+                 buttons=[*rows, [answer("keep", b.id, "📌 Keep the booked time")]])
+
+
+async def on_authorisation_opened(uow: UnitOfWork, event: AuthorisationOpened) -> None:
+    """The seeker authorises the maximum: nothing is charged now."""
+    booking = await uow.session.get(Booking, event.booking_id)
+    if booking is None or booking.starts_at is None:
+        return
+    p = await people(uow, booking)
+    me = booking.seeker_id
+    await notify(uow, me, f"💳 Authorise up to {_amount(booking)} for your session with "
+                          f"{p.names[booking.consultant_id]} on {p.when(me)}. Nothing is "
+                          "charged now; if it is not authorised 2 hours before, the time is "
+                          "released.", urgent=booking.kind == "instant",
+                 buttons=[[Action(Intent.PAY, "💳 Authorise", str(event.escrow_id))],
+                          [view(booking.id)]])

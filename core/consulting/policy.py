@@ -1,0 +1,65 @@
+"""The booking policy: the join window of a “talk now” request, free cancellation up to a notice
+and a late fee after it, what a no-show costs, how long “online now” lasts — and the same rules
+as the sentence a booking card states up front."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from core.clock import local_time
+from core.consulting.process import CONSULTANT_GRACE, SEEKER
+from core.money.model import Money
+
+
+@dataclass(frozen=True)
+class BookingPolicy:
+    join_window: timedelta = timedelta(minutes=2)  # a consultant answers “talk now” within it
+    free_cancel: timedelta = timedelta(hours=24)  # cancelling earlier than this costs nothing
+    late_fee_percent: int = 50  # of the booked amount, for a seeker's later cancellation
+    no_show_fee_percent: int = 100  # what a consultant may charge a seeker who did not come
+    online_for: timedelta = timedelta(minutes=30)  # “online now” lasts this long after activity
+    free_minutes: int = 10  # the session runtime's free start, stated on the card
+
+
+def share(amount: Money, percent: int) -> Money:
+    """`percent` of an amount, rounded half up to the minor unit."""
+    fraction = Decimal(percent).scaleb(-2)  # a percentage as a fraction: 50 → 0.50
+    minor = (Decimal(amount.amount) * fraction).quantize(Decimal(1), ROUND_HALF_UP)
+    return Money(int(minor), amount.currency)
+
+
+def cancellation_fee(policy: BookingPolicy, amount: Money, starts_at: datetime, now: datetime,
+                     by: str) -> Money:
+    """What a cancellation costs the seeker: nothing when the consultant (or an admin) cancels
+    or when it comes before the notice; the late fee after it."""
+    if by != SEEKER or starts_at - now >= policy.free_cancel:
+        return Money(0, amount.currency)
+    return share(amount, policy.late_fee_percent)
+
+
+def no_show_fee(policy: BookingPolicy, amount: Money) -> Money:
+    """What a consultant may charge a seeker who did not come."""
+    return share(amount, policy.no_show_fee_percent)
+
+
+def _hours(delta: timedelta) -> str:
+    hours = int(delta.total_seconds() // 3600)
+    return f"{hours} hour{'s' if hours != 1 else ''}"
+
+
+def policy_text(policy: BookingPolicy, amount: Money, starts_at: datetime | None,
+                zone: str | None) -> str:
+    """The policy as a booking card states it, with times in the reader's zone."""
+    free_until = (f" (until {local_time(starts_at - policy.free_cancel, zone)})"
+                  if starts_at is not None else "")
+    late, no_show = share(amount, policy.late_fee_percent), no_show_fee(policy, amount)
+    grace = int(CONSULTANT_GRACE.total_seconds() // 60)
+    return (f"Up to {amount} is authorised; nothing is charged now. "
+            f"The first {policy.free_minutes} minutes are free, and ending by then costs nothing. "
+            f"Free cancellation up to {_hours(policy.free_cancel)} before the start{free_until}; "
+            f"after that a late-cancellation fee of {policy.late_fee_percent}% ({late}). "
+            f"If the consultant has not joined {grace} minutes after the start, nothing is "
+            "charged and you can rebook. If the seeker does not come, the consultant may charge "
+            f"{policy.no_show_fee_percent}% ({no_show}). A consultant's cancellation is always free.")

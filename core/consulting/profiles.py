@@ -1,0 +1,296 @@
+"""Consultants' profiles: what they offer, at what rate, when; whether they are live in the
+directory (complete, and payouts set up) and “online now” (until a while after their last
+activity). Every change is the consultant's own; admins may take a profile out of the directory."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from babel.numbers import list_currencies
+from sqlalchemy import select, update
+
+from core.accounts.service import is_admin
+from core.catalog.media import FileStore, keep
+from core.consulting.availability import Schedule, parse_hours, zone_of
+from core.consulting.events import ProfileChanged
+from core.consulting.tables import ConsultantProfile
+from core.consulting.taxonomy import (
+    MAX_KEYWORDS,
+    PER_MINUTE_LENGTHS,
+    RATE_KINDS,
+    SESSION_MINUTES,
+    check_categories,
+    check_languages,
+)
+from core.errors import DomainError, NotAllowed, NotFound
+from core.money.model import Money
+from core.money.ports import PaymentsPort
+from core.storage.tables import Account
+from core.storage.uow import UnitOfWork
+
+TEXT_LIMITS = {"headline": 120, "bio": 2000}
+MIN_BIO = 40
+EDITABLE = ("headline", "bio", "categories", "keywords", "languages", "rate_kind",
+            "session_minutes", "price", "currency", "timezone", "weekly_hours", "notice_minutes",
+            "buffer_minutes", "daily_max", "days_off", "meeting_url")
+BOUNDS = {"notice_minutes": (0, 30 * 24 * 60), "buffer_minutes": (0, 240), "daily_max": (1, 48)}
+
+
+async def get(uow: UnitOfWork, account_id: int, *, lock: bool = False) -> ConsultantProfile:
+    """A consultant's profile (locked for this transaction with `lock`); NotFound if none."""
+    if lock:
+        profile = (await uow.session.execute(select(ConsultantProfile).where(
+            ConsultantProfile.account_id == account_id).with_for_update()
+            .execution_options(populate_existing=True))).scalar_one_or_none()
+    else:
+        profile = await uow.session.get(ConsultantProfile, account_id)
+    if profile is None:
+        raise NotFound("That consultant has no profile.")
+    return profile
+
+
+async def save(uow: UnitOfWork, actor_id: int, **changes: Any) -> ConsultantProfile:
+    """Create or update the actor's own profile; every field is checked. A live profile that
+    is no longer complete leaves the directory."""
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise DomainError(f"A profile has no field {sorted(unknown)[0]!r}.")
+    profile = await uow.session.get(ConsultantProfile, actor_id)
+    now = uow.clock.now()
+    if profile is None:
+        account = await uow.session.get(Account, actor_id)
+        if account is None:
+            raise NotFound("Register first, then create your consultant profile.")
+        profile = ConsultantProfile(account_id=actor_id, timezone=account.timezone or "UTC",
+                                    currency=account.currency or "EUR", created_at=now,
+                                    categories=[], keywords=[], languages=[], weekly_hours={},
+                                    days_off=[], headline="", bio="", notice_minutes=120,
+                                    buffer_minutes=10, daily_max=6, live=False, stars_total=0,
+                                    ratings=0, sessions_completed=0)
+        uow.add(profile)
+    for name, value in _checked(profile, changes).items():
+        setattr(profile, name, value)
+    profile.updated_at = now
+    if profile.live and what_is_missing(profile, payouts_ready=True):
+        profile.live, profile.online_until = False, None
+    uow.emit(ProfileChanged(actor_id, profile.live))
+    return profile
+
+
+def _checked(profile: ConsultantProfile, changes: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in ("headline", "bio"):
+        if name in changes:
+            text = str(changes[name] or "").strip()
+            if len(text) > TEXT_LIMITS[name]:
+                raise DomainError(f"The {name} is {len(text)} characters; at most "
+                                  f"{TEXT_LIMITS[name]}.")
+            out[name] = text
+    if "categories" in changes:
+        out["categories"] = check_categories(list(changes["categories"]))
+    if "keywords" in changes:
+        out["keywords"] = _keywords(changes["keywords"])
+    if "languages" in changes:
+        out["languages"] = check_languages(list(changes["languages"]))
+    out |= _rate(profile, changes)
+    if "timezone" in changes:
+        out["timezone"] = zone_of(str(changes["timezone"])).key
+    if "weekly_hours" in changes:
+        parse_hours(changes["weekly_hours"])
+        out["weekly_hours"] = {d: [list(span) for span in spans]
+                               for d, spans in changes["weekly_hours"].items() if spans}
+    for name, (low, high) in BOUNDS.items():
+        if name in changes:
+            value = int(changes[name])
+            if not low <= value <= high:
+                raise DomainError(f"{name.replace('_', ' ').capitalize()} must be between "
+                                  f"{low} and {high}.")
+            out[name] = value
+    if "days_off" in changes:
+        out["days_off"] = _days(changes["days_off"])
+    if "meeting_url" in changes:
+        out["meeting_url"] = _url(changes["meeting_url"])
+    return out
+
+
+def _keywords(words: Any) -> list[str]:
+    found: list[str] = []
+    for word in words:
+        text = " ".join(str(word).split())[:40]
+        if text and text.lower() not in (w.lower() for w in found):
+            found.append(text)
+    if len(found) > MAX_KEYWORDS:
+        raise DomainError(f"At most {MAX_KEYWORDS} keywords.")
+    return found
+
+
+def _rate(profile: ConsultantProfile, changes: dict[str, Any]) -> dict[str, Any]:
+    if not {"rate_kind", "session_minutes", "price", "currency"} & set(changes):
+        return {}
+    kind = changes.get("rate_kind", profile.rate_kind)
+    currency = str(changes.get("currency", profile.currency)).upper()
+    if kind not in RATE_KINDS:
+        raise DomainError("Charge per session (30 or 60 minutes) or per minute.")
+    minutes = changes.get("session_minutes", profile.session_minutes) if kind == "session" else None
+    if kind == "session" and minutes not in SESSION_MINUTES:
+        raise DomainError("A session lasts 30 or 60 minutes.")
+    if currency not in list_currencies():
+        raise DomainError(f"“{currency}” is not a currency code.")
+    price = changes.get("price")
+    if price is None:
+        minor = profile.price_minor
+    else:
+        minor = (price if isinstance(price, Money) else Money.parse(str(price), currency)).amount
+    if minor is None or minor <= 0:
+        raise DomainError("The rate must be more than zero.")
+    return {"rate_kind": kind, "session_minutes": minutes, "price_minor": minor,
+            "currency": currency}
+
+
+def _days(values: Any) -> list[str]:
+    try:
+        return sorted({(v if isinstance(v, date) else date.fromisoformat(str(v))).isoformat()
+                       for v in values})
+    except ValueError:
+        raise DomainError("Days off are dates, like 2026-12-24.") from None
+
+
+def _url(value: Any) -> str | None:
+    text = str(value or "").strip()
+    if not text:
+        return None
+    if not text.startswith("https://") or len(text) > 300 or any(c.isspace() for c in text):
+        raise DomainError("The meeting link must be an https:// address.")
+    return text
+
+
+async def set_photo(uow: UnitOfWork, actor_id: int, store: FileStore, name: str, mime: str,
+                    data: bytes) -> str:
+    """Check and keep the actor's profile photo; returns its path in the file store."""
+    profile = await get(uow, actor_id)
+    _, path = keep(store, "photo", name, mime, data)
+    profile.photo_path, profile.updated_at = path, uow.clock.now()
+    uow.emit(ProfileChanged(actor_id, profile.live))
+    return path
+
+
+def what_is_missing(profile: ConsultantProfile, payouts_ready: bool) -> list[str]:
+    """What still keeps a profile out of the directory, each as a plain phrase."""
+    missing = []
+    if len(profile.bio or "") < MIN_BIO:
+        missing.append(f"a bio of at least {MIN_BIO} characters")
+    if not profile.categories:
+        missing.append("at least one area of expertise")
+    if not profile.languages:
+        missing.append("the languages you consult in")
+    if not profile.photo_path:
+        missing.append("a photo")
+    if not profile.rate_kind or not profile.price_minor:
+        missing.append("your rate")
+    if not any(profile.weekly_hours.values()):
+        missing.append("your weekly hours")
+    if not payouts_ready:
+        missing.append("payouts set up, so you can be paid")
+    return missing
+
+
+async def go_live(uow: UnitOfWork, actor_id: int, payments: PaymentsPort) -> list[str]:
+    """Put the actor's profile in the directory if nothing is missing; returns what is."""
+    profile = await get(uow, actor_id)
+    wallet = await payments.wallet(actor_id, uow)
+    missing = what_is_missing(profile, wallet.payouts_ready)
+    if not missing and not profile.live:
+        profile.live, profile.live_since = True, uow.clock.now()
+        profile.updated_at = uow.clock.now()
+        uow.emit(ProfileChanged(actor_id, True))
+    return missing
+
+
+async def leave_directory(uow: UnitOfWork, actor_id: int, consultant_id: int | None = None
+                          ) -> None:
+    """Take a profile out of the directory: one's own, or any as an admin."""
+    target = consultant_id or actor_id
+    if target != actor_id and not await is_admin(uow, actor_id):
+        raise NotAllowed("Only the consultant or an admin can take a profile down.")
+    profile = await get(uow, target)
+    profile.live, profile.online_until, profile.updated_at = False, None, uow.clock.now()
+    uow.emit(ProfileChanged(target, False))
+
+
+async def rated(uow: UnitOfWork, consultant_id: int, stars: int) -> None:
+    """A published rating of a session counts toward the consultant's reputation (the
+    reviews' service calls this; the directory ranks by the Bayesian score of these)."""
+    if not 1 <= stars <= 5:
+        raise DomainError("A rating is 1 to 5 stars.")
+    await uow.session.execute(update(ConsultantProfile).where(
+        ConsultantProfile.account_id == consultant_id).values(
+        stars_total=ConsultantProfile.stars_total + stars, ratings=ConsultantProfile.ratings + 1,
+        updated_at=uow.clock.now()))
+    uow.emit(ProfileChanged(consultant_id, True))
+
+
+def is_online(profile: ConsultantProfile, now: datetime) -> bool:
+    """Whether the consultant counts as online now."""
+    return profile.live and profile.online_until is not None and profile.online_until > now
+
+
+async def set_online(uow: UnitOfWork, actor_id: int, online: bool) -> datetime | None:
+    """Switch “online now” on (until the policy's inactivity limit) or off; live profiles only."""
+    profile = await get(uow, actor_id)
+    if online and not profile.live:
+        raise DomainError("Your profile must be live in the directory before you go online.")
+    until = uow.clock.now() + uow.policy.booking.online_for if online else None
+    profile.online_until = until
+    return until
+
+
+async def touch_online(uow: UnitOfWork, actor_id: int) -> bool:
+    """Activity keeps an online consultant online a while longer (one guarded UPDATE);
+    False when they were not online."""
+    now = uow.clock.now()
+    renewed = await uow.session.execute(update(ConsultantProfile).where(
+        ConsultantProfile.account_id == actor_id, ConsultantProfile.online_until > now)
+        .values(online_until=now + uow.policy.booking.online_for)
+        .execution_options(synchronize_session=False))
+    return renewed.rowcount == 1  # type: ignore[attr-defined]
+
+
+def schedule_of(profile: ConsultantProfile) -> Schedule:
+    """The profile's availability rules for slot computation."""
+    return Schedule.of(profile.weekly_hours or {}, profile.timezone, profile.notice_minutes,
+                       profile.buffer_minutes, profile.daily_max, profile.days_off or ())
+
+
+def lengths(profile: ConsultantProfile) -> tuple[int, ...]:
+    """The session lengths a seeker may book with this consultant, in minutes."""
+    if profile.rate_kind == "session" and profile.session_minutes:
+        return (profile.session_minutes,)
+    return PER_MINUTE_LENGTHS
+
+
+def price_for(profile: ConsultantProfile, minutes: int) -> Money:
+    """The most a session of `minutes` costs: the session price, or the minute rate times it."""
+    if minutes not in lengths(profile) or not profile.price_minor:
+        raise DomainError("Book " + " or ".join(f"{m}" for m in lengths(profile)) + " minutes.")
+    per = 1 if profile.rate_kind == "session" else minutes
+    return Money(profile.price_minor * per, profile.currency)
+
+
+def hourly_minor(profile: ConsultantProfile) -> int:
+    """The rate per hour, in minor units (how the directory compares prices)."""
+    if not profile.price_minor:
+        return 0
+    if profile.rate_kind == "minute":
+        return profile.price_minor * 60
+    return profile.price_minor * 60 // (profile.session_minutes or 60)
+
+
+def rate_text(profile: ConsultantProfile) -> str:
+    """“€80.00 per 60-minute session” or “€2.00 per minute”."""
+    if not profile.price_minor:
+        return "no rate yet"
+    price = Money(profile.price_minor, profile.currency)
+    if profile.rate_kind == "minute":
+        return f"{price} per minute"
+    return f"{price} per {profile.session_minutes}-minute session"

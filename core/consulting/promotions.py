@@ -1,0 +1,76 @@
+"""Featured consultants: a promotion puts a consultant in a category's featured places from its
+start until its end (no job ends it: a promotion past its end is simply no longer running), and
+counts how often it was shown featured and the profile views it brought."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+
+from core.accounts.service import require_admin
+from core.consulting import profiles
+from core.consulting.tables import Promotion
+from core.consulting.taxonomy import check_categories
+from core.errors import DomainError
+from core.storage.uow import UnitOfWork
+
+PACKAGES = (7, 30)  # days a promotion runs for
+
+
+async def promote(uow: UnitOfWork, actor_id: int | None, consultant_id: int, category: str,
+                  days: int, starts_at: datetime | None = None) -> Promotion:
+    """Feature a consultant in one of their categories for a package of days: an admin's
+    grant, or the system's once a promotion is paid for (`actor_id` None)."""
+    if actor_id is not None:
+        await require_admin(uow, actor_id)
+    if days not in PACKAGES:
+        raise DomainError(f"A promotion runs {' or '.join(map(str, PACKAGES))} days.")
+    [category] = check_categories([category])
+    profile = await profiles.get(uow, consultant_id)
+    if category not in profile.categories:
+        raise DomainError("A consultant is featured only in a field of their own expertise.")
+    start = starts_at or uow.clock.now()
+    row = Promotion(consultant_id=consultant_id, category=category, starts_at=start,
+                    ends_at=start + timedelta(days=days), impressions=0, profile_views=0,
+                    created_at=uow.clock.now())
+    uow.add(row)
+    await uow.session.flush()
+    return row
+
+
+async def running(uow: UnitOfWork, consultant_ids: Iterable[int], category: str | None
+                  ) -> dict[int, int]:
+    """Consultant id → the running promotion that features them (in `category`, or any)."""
+    now = uow.clock.now()
+    query = select(Promotion.consultant_id, Promotion.id).where(
+        Promotion.consultant_id.in_(list(consultant_ids)), Promotion.starts_at <= now,
+        Promotion.ends_at > now).order_by(Promotion.ends_at.desc())
+    if category is not None:
+        query = query.where(Promotion.category == category)
+    return {consultant: promotion for consultant, promotion
+            in reversed((await uow.session.execute(query)).all())}
+
+
+async def shown(uow: UnitOfWork, promotion_ids: list[int]) -> None:
+    """These promotions were shown featured once more."""
+    if promotion_ids:
+        await uow.session.execute(update(Promotion).where(Promotion.id.in_(promotion_ids))
+                                  .values(impressions=Promotion.impressions + 1)
+                                  .execution_options(synchronize_session=False))
+
+
+async def viewed(uow: UnitOfWork, consultant_id: int) -> None:
+    """The consultant's profile was viewed while promoted: each running promotion counts it."""
+    now = uow.clock.now()
+    await uow.session.execute(update(Promotion).where(
+        Promotion.consultant_id == consultant_id, Promotion.starts_at <= now,
+        Promotion.ends_at > now).values(profile_views=Promotion.profile_views + 1)
+        .execution_options(synchronize_session=False))
+
+
+async def report(uow: UnitOfWork, actor_id: int) -> list[Promotion]:
+    """The actor's own promotions, newest first, with their impressions and views."""
+    return list((await uow.session.execute(select(Promotion).where(
+        Promotion.consultant_id == actor_id).order_by(Promotion.starts_at.desc()))).scalars())

@@ -1,0 +1,92 @@
+"""Reminders before a session, from the declared offsets (24 h and 15 min before the start):
+both parties hear when it starts in their own time zone, once per start time and offset — a
+reminder that went before a reschedule was proposed does not go again while it waits, and one
+whose moment had passed when the booking was confirmed never goes."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import exists, select
+
+from core.actions import Action, Intent
+from core.clock import local_time
+from core.consulting.process import BOOKING_PROCESS
+from core.consulting.tables import Booking, ConsultantProfile
+from core.deals import timers
+from core.deals.tables import ProcessReminder, ProcessTimer
+from core.notifications.outbox import notify
+from core.storage.tables import Account
+from core.storage.uow import UnitOfWork
+
+HORIZON = max((o for t in BOOKING_PROCESS.timers for o in t.remind), default=timedelta(0))
+
+
+async def remind(uow: UnitOfWork, timer_id: int) -> int:
+    """Send the reminders now due before this timer's deadline; returns how many went."""
+    timer = await uow.session.get(ProcessTimer, timer_id, populate_existing=True)
+    now = uow.clock.now()
+    if timer is None or timer.done_at is not None or timer.due_at <= now:
+        return 0
+    booking = await uow.session.get(Booking, timer.subject_id)
+    if booking is None or booking.status != timer.state or booking.starts_at is None:
+        return 0
+    since = booking.confirmed_at or booking.created_at
+    passed = [o for o in _offsets(timer) if since <= timer.due_at - o <= now]
+    fresh = [o for o in passed if not await _went(uow, timer, o)
+             and await timers.mark_reminded(uow, timer.id, o)]
+    if not fresh:
+        return 0
+    await _tell(uow, booking, min(fresh))
+    return 2
+
+
+def _offsets(timer: ProcessTimer) -> tuple[timedelta, ...]:
+    for declared in BOOKING_PROCESS.timers_in(timer.state):
+        if declared.fires == timer.fires:
+            return declared.remind
+    return ()
+
+
+async def _went(uow: UnitOfWork, timer: ProcessTimer, offset: timedelta) -> bool:
+    """Whether this reminder went for the same start from another state's timer."""
+    return bool((await uow.session.execute(select(exists().where(
+        ProcessReminder.timer_id == ProcessTimer.id, ProcessTimer.id != timer.id,
+        ProcessTimer.process == timer.process, ProcessTimer.subject_id == timer.subject_id,
+        ProcessTimer.fires == timer.fires, ProcessTimer.due_at == timer.due_at,
+        ProcessReminder.offset_seconds == int(offset.total_seconds()))))).scalar())
+
+
+def _ahead(offset: timedelta) -> str:
+    minutes = int(offset.total_seconds() // 60)
+    if minutes % 60:
+        return f"in {minutes} minutes"
+    return f"in {minutes // 60} hours" if minutes != 60 else "in an hour"
+
+
+async def _tell(uow: UnitOfWork, booking: Booking, offset: timedelta) -> None:
+    assert booking.starts_at is not None
+    consultant = await uow.session.get(Account, booking.consultant_id)
+    seeker = await uow.session.get(Account, booking.seeker_id)
+    profile = await uow.session.get(ConsultantProfile, booking.consultant_id)
+    if consultant is None or seeker is None:
+        return
+    zones = {booking.consultant_id: profile.timezone if profile else consultant.timezone,
+             booking.seeker_id: seeker.timezone}
+    others = {booking.consultant_id: seeker.display_name,
+              booking.seeker_id: consultant.display_name}
+    button = [[Action(Intent.VIEW_BOOKING, "📅 View the booking", str(booking.id))]]
+    for party in (booking.seeker_id, booking.consultant_id):
+        when = local_time(booking.starts_at, zones[party])
+        text = (f"⏰ Your {booking.minutes}-minute session with {others[party]} starts "
+                f"{_ahead(offset)}: {when}.")
+        await notify(uow, party, text, buttons=button, urgent=offset <= timedelta(hours=1))
+
+
+def reminder_moments(starts_at: datetime) -> list[datetime]:
+    """When the reminders of a session starting then go."""
+    return [starts_at - o for o in HORIZON_OFFSETS]
+
+
+HORIZON_OFFSETS = tuple(sorted({o for t in BOOKING_PROCESS.timers for o in t.remind},
+                               reverse=True))

@@ -1,0 +1,99 @@
+"""Holding a consultant's time: the one place a slot becomes busy. The consultant's profile row
+is locked first (`SELECT … FOR UPDATE` on PostgreSQL; on SQLite every transaction already holds
+the write lock from `BEGIN IMMEDIATE`), then the busy times are read and the new one checked
+against them, buffers and the daily maximum included, then written — so two seekers racing for
+one slot are serialised and the second one sees the first one's booking."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from core.consulting import profiles
+from core.consulting.availability import Schedule, free_slots, why_not, window
+from core.consulting.process import HOLDS_SLOT
+from core.consulting.tables import Booking, ConsultantProfile
+from core.errors import Conflict, DomainError
+from core.storage.uow import UnitOfWork
+
+MARGIN = timedelta(days=2)  # busy times read around a start: its whole local day, both sides
+
+
+async def busy(uow: UnitOfWork, consultant_id: int, start: datetime, end: datetime,
+               exclude: int | None = None) -> list[tuple[datetime, datetime]]:
+    """The consultant's held times overlapping [start, end) (one booking left out)."""
+    rows = (await uow.session.execute(select(Booking.id, Booking.starts_at, Booking.minutes)
+            .where(Booking.consultant_id == consultant_id, Booking.status.in_(HOLDS_SLOT),
+                   Booking.starts_at.is_not(None), Booking.starts_at < end,
+                   Booking.starts_at > start - timedelta(hours=24)))).all()
+    return [(s, s + timedelta(minutes=m)) for i, s, m in rows
+            if i != exclude and s + timedelta(minutes=m) > start]
+
+
+async def busy_of_many(uow: UnitOfWork, consultant_ids: list[int], start: datetime,
+                       end: datetime) -> dict[int, list[tuple[datetime, datetime]]]:
+    """Each consultant's held times overlapping [start, end), in one query."""
+    found: dict[int, list[tuple[datetime, datetime]]] = {}
+    if not consultant_ids:
+        return found
+    rows = (await uow.session.execute(select(
+        Booking.consultant_id, Booking.starts_at, Booking.minutes).where(
+        Booking.consultant_id.in_(consultant_ids), Booking.status.in_(HOLDS_SLOT),
+        Booking.starts_at.is_not(None), Booking.starts_at < end,
+        Booking.starts_at > start - timedelta(hours=24)))).all()
+    for consultant_id, s, m in rows:
+        found.setdefault(consultant_id, []).append((s, s + timedelta(minutes=m)))
+    return found
+
+
+async def seeker_busy(uow: UnitOfWork, seeker_id: int, starts_at: datetime, minutes: int,
+                      exclude: int | None = None) -> bool:
+    """Whether the seeker already has a session at that time (with anyone)."""
+    end = starts_at + timedelta(minutes=minutes)
+    rows = (await uow.session.execute(select(Booking.id, Booking.starts_at, Booking.minutes)
+            .where(Booking.seeker_id == seeker_id, Booking.status.in_(HOLDS_SLOT),
+                   Booking.starts_at.is_not(None), Booking.starts_at < end,
+                   Booking.starts_at > starts_at - timedelta(hours=24)))).all()
+    return any(i != exclude and s + timedelta(minutes=m) > starts_at for i, s, m in rows)
+
+
+async def lock(uow: UnitOfWork, consultant_id: int) -> ConsultantProfile:
+    """The consultant's profile, locked until this transaction ends."""
+    return await profiles.get(uow, consultant_id, lock=True)
+
+
+async def check_free(uow: UnitOfWork, profile: ConsultantProfile, starts_at: datetime,
+                     minutes: int, *, seeker_id: int, exclude: int | None = None,
+                     in_hours: bool = True) -> None:
+    """Conflict (with the reason) unless this time is free for both; call with the profile
+    locked, in the transaction that then writes the booking."""
+    rules = profiles.schedule_of(profile)
+    held = await busy(uow, profile.account_id, starts_at - MARGIN, starts_at + MARGIN, exclude)
+    reason = why_not(rules, held, starts_at, minutes, uow.clock.now(), in_hours=in_hours)
+    if reason is not None:
+        raise Conflict(reason)
+    if await seeker_busy(uow, seeker_id, starts_at, minutes, exclude):
+        raise Conflict("You already have a session at that time.")
+
+
+def check_now(rules: Schedule, held: list[tuple[datetime, datetime]], now: datetime,
+              minutes: int) -> None:
+    """A “talk now” session must fit before the next held time (hours and notice don't apply:
+    being online is the consultant's say-so)."""
+    reason = why_not(rules, held, now, minutes, now, in_hours=False)
+    if reason is not None:
+        raise Conflict("The consultant is busy now. " + reason.replace("That time", "This slot"))
+
+
+async def open_slots(uow: UnitOfWork, consultant_id: int, minutes: int, days: int,
+                     seeker_zone: str) -> list[datetime]:
+    """Free starts of a `minutes` session within `days`, in the seeker's zone (for choosing)."""
+    profile = await profiles.get(uow, consultant_id)
+    if minutes not in profiles.lengths(profile):
+        raise DomainError("Book " + " or ".join(str(m) for m in profiles.lengths(profile))
+                          + " minutes.")
+    now = uow.clock.now()
+    start, end = window(now, seeker_zone, days)
+    held = await busy(uow, consultant_id, start, end + MARGIN)
+    return free_slots(profiles.schedule_of(profile), held, start, end, minutes, now, seeker_zone)

@@ -1,0 +1,69 @@
+"""What consultants are expert in: a fixed list of categories for filters and promotions, the
+languages a session may be held in (ISO 639-1), and the rate kinds a profile may charge."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from babel import Locale
+
+from core.errors import DomainError
+
+# code → how a person reads it. Fixed: filters, promotions and the index use the codes.
+CATEGORIES: dict[str, str] = {
+    "biomass-sourcing": "Biomass sourcing",
+    "pellet-quality": "Pellet quality & certification",
+    "biogas-plants": "Biogas plants",
+    "biofuels-regulation": "Biofuels regulation (RED II/III)",
+    "carbon-accounting": "Carbon accounting",
+    "logistics": "Logistics",
+    "financing": "Financing & subsidies",
+    "energy-markets": "Energy markets",
+    "legal": "Legal & contracts",
+}
+
+RATE_KINDS = ("session", "minute")  # per session of 30 or 60 minutes, or per minute
+SESSION_MINUTES = (30, 60)
+PER_MINUTE_LENGTHS = (15, 30, 45, 60, 90, 120)  # what a seeker may book at a per-minute rate
+MAX_KEYWORDS = 20
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@cache
+def _languages() -> dict[str, str]:
+    names = Locale("en").languages
+    return {code: name for code, name in names.items() if len(code) == 2 and code.isalpha()}
+
+
+def language_name(code: str) -> str:
+    """'lv' → 'Latvian'."""
+    return _languages().get(code, code)
+
+
+def check_languages(codes: list[str]) -> list[str]:
+    """The codes lower-cased, each once, in order; DomainError naming an unknown one."""
+    seen: list[str] = []
+    for code in codes:
+        folded = code.strip().lower()
+        if folded not in _languages():
+            raise DomainError(f"“{code}” is not a language code: use two letters, like en, de, lv.")
+        if folded not in seen:
+            seen.append(folded)
+    return seen
+
+
+def check_categories(codes: list[str]) -> list[str]:
+    """Known category codes, each once; DomainError naming an unknown one."""
+    seen: list[str] = []
+    for code in codes:
+        if code not in CATEGORIES:
+            raise DomainError(f"“{code}” is not a category. Choose from: "
+                              + ", ".join(CATEGORIES.values()) + ".")
+        if code not in seen:
+            seen.append(code)
+    return seen
+
+
+def label(code: str) -> str:
+    """A category as a person reads it."""
+    return CATEGORIES.get(code, code)

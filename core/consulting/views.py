@@ -1,0 +1,139 @@
+"""What a booking card and a consultant's profile page show, for the conversation layer: read
+in one place, with the times in the reader's zone and the next steps as actions taken from the
+booking process — so a card, a notice and the service never disagree about who may do what."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from core.actions import Action, ActionRows, Intent
+from core.clock import local_time
+from core.consulting import bookings, profiles, promotions, slots
+from core.consulting.changes import max_amount
+from core.consulting.moves import role_of
+from core.consulting.notices import answer, people, view
+from core.consulting.policy import policy_text
+from core.consulting.process import BOOKING_PROCESS, STATE_LABELS
+from core.consulting.tables import Booking
+from core.consulting.taxonomy import label, language_name
+from core.deals.ratings import MARKET_MEAN
+from core.deals.reputation import bayesian
+from core.errors import NotFound
+from core.storage.tables import Account
+from core.storage.uow import UnitOfWork
+
+# How each step a person may take is offered: the answer's verb (None: not a button here).
+VERBS = {"accept-request": "accept", "propose-times": "propose", "decline-request": "decline",
+         "accept-proposal": None, "counter-times": "propose", "withdraw-request": "withdraw",
+         "propose-reschedule": "reschedule-propose", "accept-reschedule": None,
+         "decline-reschedule": "keep", "cancel": "cancel", "seeker-no-show": "no-show"}
+
+
+@dataclass(frozen=True)
+class BookingCard:
+    booking_id: int
+    role: str  # consultant | seeker | admin
+    status: str
+    status_text: str
+    other_name: str
+    starts: str | None  # in the reader's zone
+    minutes: int
+    amount: str  # the most it can cost
+    policy: str
+    proposals: list[tuple[int, str]]  # (proposal id, time in the reader's zone)
+    steps: ActionRows
+
+
+async def booking_card(uow: UnitOfWork, booking_id: int, actor_id: int) -> BookingCard:
+    """A booking as its reader sees it (parties and admins only)."""
+    booking = await bookings.get(uow, booking_id, actor_id)
+    role = await role_of(uow, booking, actor_id) or ""
+    p = await people(uow, booking)
+    zone = p.zones.get(actor_id) or (await _zone(uow, actor_id))
+    other = p.names[p.other(actor_id)] if actor_id in p.names else \
+        f"{p.names[booking.seeker_id]} and {p.names[booking.consultant_id]}"
+    times = [(t.id, local_time(t.starts_at, zone))
+             for t in await bookings.proposals(uow, booking.id, actor_id)
+             if booking.proposed_by and booking.status in ("requested", "proposed",
+                                                           "reschedule_proposed")]
+    return BookingCard(booking.id, role, booking.status, STATE_LABELS[booking.status], other,
+                       local_time(booking.starts_at, zone) if booking.starts_at else None,
+                       booking.minutes, str(max_amount(booking)),
+                       policy_text(uow.policy.booking, max_amount(booking), booking.starts_at,
+                                   zone), times, next_steps(booking, role, times))
+
+
+def next_steps(booking: Booking, role: str, times: list[tuple[int, str]]) -> ActionRows:
+    """The buttons of this reader now: the process's steps for their role, a button per
+    proposed time they may choose, then the booking itself."""
+    rows: ActionRows = []
+    theirs = booking.proposed_by not in (None, role)
+    if theirs and booking.status in ("requested", "proposed"):
+        rows += [[answer("accept", booking.id, text, pid)] for pid, text in times]
+    if theirs and booking.status == "reschedule_proposed":
+        rows += [[answer("reschedule", booking.id, text, pid)] for pid, text in times]
+    for step in BOOKING_PROCESS.next_actions(booking.status, role):
+        verb = VERBS.get(step.name)
+        if verb is None or (verb == "accept" and booking.starts_at is None):
+            continue
+        if step.name == "seeker-no-show" and booking.consultant_joined_at is None:
+            continue
+        rows.append([answer(verb, booking.id, step.label)])
+    return [*rows, [view(booking.id, "📅 Open the booking")]]
+
+
+async def _zone(uow: UnitOfWork, account_id: int) -> str:
+    account = await uow.session.get(Account, account_id)
+    return account.timezone if account is not None else "UTC"
+
+
+@dataclass(frozen=True)
+class ConsultantView:
+    consultant_id: int
+    name: str
+    headline: str
+    bio: str
+    expertise: list[str]
+    keywords: list[str]
+    languages: list[str]
+    rate: str
+    lengths: tuple[int, ...]
+    rating: Decimal
+    ratings: int
+    sessions: int
+    online: bool
+    photo_path: str | None
+    meeting_url: str | None
+    slots: list[datetime]  # the next free starts, in the viewer's zone
+    steps: ActionRows
+
+
+async def consultant_view(uow: UnitOfWork, consultant_id: int, viewer_id: int | None,
+                          seeker_zone: str, days: int = 7, shown: int = 6) -> ConsultantView:
+    """A live consultant's profile page (the consultant sees theirs live or not); a view by
+    someone else counts for their running promotions."""
+    profile = await profiles.get(uow, consultant_id)
+    account = await uow.session.get(Account, consultant_id)
+    if account is None or (not profile.live and viewer_id != consultant_id):
+        raise NotFound("That consultant is not in the directory.")
+    if viewer_id != consultant_id:
+        await promotions.viewed(uow, consultant_id)
+    length = min(profiles.lengths(profile))
+    free = await slots.open_slots(uow, consultant_id, length, days, seeker_zone) \
+        if profile.weekly_hours else []
+    online = profiles.is_online(profile, uow.clock.now())
+    steps: ActionRows = []
+    if viewer_id != consultant_id:
+        if online:
+            steps.append([Action(Intent.VIEW_CONSULTANT, "⚡ Talk now", f"now:{consultant_id}")])
+        steps.append([Action(Intent.VIEW_CONSULTANT, "📅 Book a time", f"book:{consultant_id}")])
+    return ConsultantView(
+        consultant_id, account.display_name, profile.headline, profile.bio,
+        [label(c) for c in profile.categories], list(profile.keywords),
+        [language_name(c) for c in profile.languages], profiles.rate_text(profile),
+        profiles.lengths(profile), bayesian(profile.stars_total, profile.ratings, MARKET_MEAN),
+        profile.ratings, profile.sessions_completed, online, profile.photo_path,
+        profile.meeting_url, free[:shown], steps)
+

@@ -1,0 +1,201 @@
+"""How a confirmed booking ends other than by a session: cancellation free up to the notice and
+with the late fee after it, a reschedule both agreed to, no-shows on either side, and a session
+booked weeks ahead whose payment is asked for 24 h before and released if still unpaid 2 h
+before. The clock starts on Friday 20 November 2026 at 12:00 UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from core.consulting import changes
+from core.consulting.tables import Booking
+from core.errors import DomainError, NotAllowed
+from core.money.model import Money
+from tests.consulting.helpers import confirmed, consultant, payloads, seeker, status, told
+from tests.consulting.test_booking_paths import authorised, escrow, run_timers
+
+MONDAY_10 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # 10:00 in Riga
+
+
+async def fee_of(app, booking_id) -> int:
+    async with app.uow() as uow:
+        row = await uow.session.get(Booking, booking_id)
+        assert row is not None
+        return row.fee_minor
+
+
+async def test_a_seeker_cancelling_before_the_notice_pays_nothing_and_the_hold_is_voided(app):
+    ann, bob = await consultant(app), await seeker(app)
+    booking = await confirmed(app, bob.id, ann.id, MONDAY_10)
+    await authorised(app, booking.id)
+    async with app.uow() as uow:
+        done = await changes.cancel(uow, booking.id, bob.id, "Plans changed")
+        await uow.commit()
+    assert (done.status, done.fee_minor) == ("cancelled", 0)
+    assert (await escrow(app, booking.id)).state == "voided"
+    [notice] = await payloads(app, ann.id, "cancelled")
+    assert notice["text"] == ("❌ Bob cancelled your session on Mon 23 Nov, 10:00 (Europe/Riga)."
+                              " Nothing is charged.")
+    assert notice["attachments"] == [{"kind": "booking-invite", "key": f"{booking.id}:CANCEL"}]
+
+
+async def test_a_seeker_cancelling_within_the_notice_pays_the_late_fee_from_the_hold(app, clock):
+    ann, bob = await consultant(app), await seeker(app)
+    booking = await confirmed(app, bob.id, ann.id, MONDAY_10)
+    await authorised(app, booking.id)
+    clock.advance(days=2, hours=8)  # Sunday 20:00 UTC: 12 hours before
+    async with app.uow() as uow:
+        done = await changes.cancel(uow, booking.id, bob.id)
+        await uow.commit()
+    assert done.fee_minor == 4000
+    view = await escrow(app, booking.id)
+    assert view.state == "captured"
+    assert await told(app, bob.id, "A late-cancellation fee of €40.00 applies.")
+
+
+async def test_a_consultant_cancelling_late_costs_the_seeker_nothing(app, clock):
+    ann, bob = await consultant(app), await seeker(app)
+    booking = await confirmed(app, bob.id, ann.id, MONDAY_10)
+    await authorised(app, booking.id)
+    clock.advance(days=2, hours=19)
+    async with app.uow() as uow:
+        done = await changes.cancel(uow, booking.id, ann.id)
+        await uow.commit()
+    assert done.fee_minor == 0
+    assert (await escrow(app, booking.id)).state == "voided"
+    assert await told(app, bob.id, "❌ Ann cancelled your session")
+
+
+async def test_a_reschedule_needs_the_other_partys_consent(app):
+    ann, bob = await consultant(app), await seeker(app)
+    booking = await confirmed(app, bob.id, ann.id, MONDAY_10)
+    tuesday = MONDAY_10 + timedelta(days=1)
+    async with app.uow() as uow:
+        await changes.propose_reschedule(uow, booking.id, bob.id, [tuesday])
+        await uow.commit()
+    assert await status(app, booking.id) == "reschedule_proposed"
+    [ask] = await payloads(app, ann.id, "asks to move your session")
+    proposal = int(ask["buttons"][0][0]["arg"].split(":")[2])
+    async with app.uow() as uow:
+        with pytest.raises(NotAllowed, match="the other party accepts it"):
+            await changes.answer_reschedule(uow, booking.id, bob.id, proposal)
+        done = await changes.answer_reschedule(uow, booking.id, ann.id, proposal)
+        await uow.commit()
+    assert (done.status, done.starts_at, done.sequence) == ("confirmed", tuesday, 1)
+    assert await told(app, bob.id, "Rescheduled: your session with Ann on Tue 24 Nov, 10:00")
+
+
+async def test_a_reschedule_turned_down_keeps_the_booked_time(app):
+    ann, bob = await consultant(app), await seeker(app)
+    booking = await confirmed(app, bob.id, ann.id, MONDAY_10)
+    async with app.uow() as uow:
+        await changes.propose_reschedule(uow, booking.id, ann.id, [MONDAY_10 + timedelta(hours=3)])
+        await uow.commit()
+    async with app.uow() as uow:
+        done = await changes.answer_reschedule(uow, booking.id, bob.id, None)
+        await uow.commit()
+    assert (done.status, done.starts_at, done.sequence) == ("confirmed", MONDAY_10, 0)
+    assert await told(app, ann.id, "stays on Mon 23 Nov, 10:00")
+
+
+async def test_a_consultant_who_has_not_joined_ten_minutes_in_is_a_no_show(app, clock):
+    ann, bob = await consultant(app), await seeker(app)
+    booking = await confirmed(app, bob.id, ann.id, MONDAY_10)
+    await authorised(app, booking.id)
+    clock.advance(days=2, hours=20)  # the start
+    assert await run_timers(app) == [(booking.id, "open-session")]
+    async with app.uow() as uow:
+        await changes.record_join(uow, booking.id, bob.id)
+        await uow.commit()
+    clock.advance(minutes=9)
+    assert await run_timers(app) == []
+    clock.advance(minutes=1)
+    assert await run_timers(app) == [(booking.id, "consultant-no-show")]
+    assert (await escrow(app, booking.id)).state == "voided"
+    [notice] = await payloads(app, bob.id, "did not join within 10 minutes")
+    assert notice["buttons"][0][0]["label"] == "📅 Book Ann again"
+
+
+async def test_the_consultant_may_charge_a_seeker_who_did_not_come(app, clock):
+    ann, bob = await consultant(app), await seeker(app)
+    booking = await confirmed(app, bob.id, ann.id, MONDAY_10)
+    await authorised(app, booking.id)
+    clock.advance(days=2, hours=20)
+    await run_timers(app)
+    async with app.uow() as uow:
+        await changes.record_join(uow, booking.id, ann.id)
+        await uow.commit()
+    async with app.uow() as uow:
+        with pytest.raises(DomainError, match="until 10 minutes after the start"):
+            await changes.report_no_show(uow, booking.id, ann.id)
+    clock.advance(minutes=10)
+    assert await run_timers(app) == []  # she came: not her no-show
+    async with app.uow() as uow:
+        with pytest.raises(NotAllowed):
+            await changes.report_no_show(uow, booking.id, bob.id)
+        done = await changes.report_no_show(uow, booking.id, ann.id)
+        await uow.commit()
+    assert (done.status, done.fee_minor) == ("no_show_seeker", 8000)
+    view = await escrow(app, booking.id)
+    assert view.state == "captured"
+    assert await told(app, bob.id, "The no-show fee of €80.00 is charged.")
+
+
+async def test_a_seeker_who_never_came_is_marked_at_the_end_without_a_fee(app, clock):
+    ann, bob = await consultant(app), await seeker(app)
+    booking = await confirmed(app, bob.id, ann.id, MONDAY_10)
+    await authorised(app, booking.id)
+    clock.advance(days=2, hours=20)
+    await run_timers(app)
+    async with app.uow() as uow:
+        await changes.record_join(uow, booking.id, ann.id)
+        await uow.commit()
+    clock.advance(minutes=60)
+    assert await run_timers(app) == [(booking.id, "seeker-no-show")]
+    assert await fee_of(app, booking.id) == 0
+    assert (await escrow(app, booking.id)).state == "voided"
+
+
+async def test_a_session_weeks_ahead_is_authorised_a_day_before_and_released_if_unpaid(app, clock):
+    ann, bob = await consultant(app), await seeker(app)
+    far = MONDAY_10 + timedelta(days=21)
+    booking = await confirmed(app, bob.id, ann.id, far)
+    assert await escrow(app, booking.id) is None  # nothing held three weeks ahead
+    clock._now = far - timedelta(hours=24)
+    assert await run_timers(app) == [(booking.id, "authorise-payment")]
+    assert (await escrow(app, booking.id)).state == "awaiting_authorisation"
+    assert await told(app, bob.id, "Authorise up to €80.00")
+    clock._now = far - timedelta(hours=2)
+    assert await run_timers(app) == [(booking.id, "release-unpaid")]
+    assert await status(app, booking.id) == "released"
+    assert await told(app, ann.id, "was released: it was not paid in time")
+
+
+async def test_an_authorised_session_is_not_released(app, clock):
+    ann, bob = await consultant(app), await seeker(app)
+    far = MONDAY_10 + timedelta(days=21)
+    booking = await confirmed(app, bob.id, ann.id, far)
+    clock._now = far - timedelta(hours=24)
+    await run_timers(app)
+    await authorised(app, booking.id)
+    clock._now = far - timedelta(hours=2)
+    assert await run_timers(app) == []
+    assert await status(app, booking.id) == "confirmed"
+    assert (await escrow(app, booking.id)).amount == Money(8000, "EUR")
+
+
+async def test_a_late_fee_without_an_authorisation_is_waived_and_a_late_one_voided(app, clock):
+    ann, bob = await consultant(app), await seeker(app)
+    booking = await confirmed(app, bob.id, ann.id, MONDAY_10)  # opened, never authorised
+    clock.advance(days=2, hours=8)
+    async with app.uow() as uow:
+        await changes.cancel(uow, booking.id, bob.id)
+        await uow.commit()
+    assert await fee_of(app, booking.id) == 0
+    await authorised(app, booking.id)  # a payment page left open, paid after all
+    from core.consulting.money import BookingMoney
+
+    assert await BookingMoney(app.payments, app.uow).catch_up() == 1
+    assert (await escrow(app, booking.id)).state == "voided"

@@ -1,0 +1,84 @@
+"""Reminders 24 hours and 15 minutes before a session, to both parties in their own zones,
+once per start time; and sessions booked before a daylight-saving change keep their local time
+after it."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from core.consulting import changes, due, slots
+from core.consulting.availability import local_instant
+from tests.consulting.helpers import confirmed, consultant, seeker, told
+from tests.consulting.test_booking_paths import authorised, run_timers
+
+MONDAY_10 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # 10:00 in Riga
+
+
+async def reminders(app) -> int:
+    return await due.remind_all(app.uow)
+
+
+async def test_a_session_booked_before_the_autumn_changes_keeps_its_local_time(app, clock):
+    clock._now = datetime(2026, 10, 20, 9, 0, tzinfo=UTC)  # summer time on both sides
+    ann = await consultant(app, weekly_hours={"mon": [["09:00", "12:00"]]})
+    bob = await seeker(app, zone="America/New_York")
+    async with app.uow() as uow:
+        offered = await slots.open_slots(uow, ann.id, 60, 14, "America/New_York")
+    # After the EU change (25 Oct) and the US one (1 Nov): 09:00 in Riga is 02:00 in New York.
+    nov_2 = local_instant(date(2026, 11, 2), "09:00", "Europe/Riga")
+    assert nov_2 == datetime(2026, 11, 2, 7, 0, tzinfo=UTC)
+    firsts = {s.date(): s.strftime("%d %b %H:%M %Z") for s in reversed(offered)}
+    assert [firsts[day] for day in sorted(firsts)] == [
+        "26 Oct 03:00 EDT", "02 Nov 02:00 EST"]  # 09:00 in Riga both Mondays
+    booking = await confirmed(app, bob.id, ann.id, nov_2)
+    clock._now = nov_2 - timedelta(hours=24)
+    await run_timers(app)  # the authorisation is asked for now
+    await authorised(app, booking.id)
+    assert await reminders(app) == 2
+    assert await told(app, ann.id, "⏰") == [
+        "⏰ Your 60-minute session with Bob starts in 24 hours: Mon 02 Nov, 09:00 (Europe/Riga)."]
+    assert await told(app, bob.id, "⏰") == [
+        "⏰ Your 60-minute session with Ann starts in 24 hours: Mon 02 Nov, 02:00 "
+        "(America/New_York)."]
+    assert await reminders(app) == 0
+    clock._now = nov_2 - timedelta(minutes=15)
+    assert await reminders(app) == 2
+    assert (await told(app, bob.id, "⏰"))[-1].startswith(
+        "⏰ Your 60-minute session with Ann starts in 15 minutes")
+
+
+async def test_a_reminder_goes_once_per_start_time_across_a_reschedule(app, clock):
+    ann, bob = await consultant(app), await seeker(app)
+    booking = await confirmed(app, bob.id, ann.id, MONDAY_10)
+    await authorised(app, booking.id)
+    clock._now = MONDAY_10 - timedelta(hours=23)
+    assert await reminders(app) == 2
+    async with app.uow() as uow:
+        await changes.propose_reschedule(uow, booking.id, bob.id, [MONDAY_10 + timedelta(days=1)])
+        await uow.commit()
+    assert await reminders(app) == 0  # waiting for consent: the same start was reminded
+    async with app.uow() as uow:
+        [new_time] = await _proposals(uow, booking.id, ann.id)
+        await changes.answer_reschedule(uow, booking.id, ann.id, new_time)
+        await uow.commit()
+    assert await reminders(app) == 0  # the new time is 47 hours away
+    clock._now = MONDAY_10 + timedelta(hours=1)
+    assert await reminders(app) == 2
+    assert (await told(app, ann.id, "⏰"))[-1].endswith("Tue 24 Nov, 10:00 (Europe/Riga).")
+
+
+async def test_a_reminder_whose_moment_passed_before_confirmation_never_goes(app, clock):
+    ann, bob = await consultant(app), await seeker(app)
+    clock._now = MONDAY_10 - timedelta(hours=10)
+    booking = await confirmed(app, bob.id, ann.id, MONDAY_10)
+    await authorised(app, booking.id)
+    assert await reminders(app) == 0
+    clock._now = MONDAY_10 - timedelta(minutes=14)
+    assert await reminders(app) == 2
+    assert len(await told(app, bob.id, "⏰")) == 1
+
+
+async def _proposals(uow, booking_id, actor_id):
+    from core.consulting import bookings
+
+    return [p.id for p in await bookings.proposals(uow, booking_id, actor_id)]

@@ -1,0 +1,98 @@
+"""What a booking card and a profile page show: times in the reader's zone, the policy up front,
+and as buttons exactly the steps the process allows that reader now."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from core.consulting import bookings, changes, promotions
+from core.consulting.tables import Promotion
+from core.consulting.views import booking_card, consultant_view
+from core.errors import NotFound
+from tests.consulting.helpers import booked, confirmed, consultant, seeker
+from tests.support.accounts import registered
+
+MONDAY_10 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+
+
+def buttons(card):
+    return [(b.intent.value, b.arg) for row in card.steps for b in row]
+
+
+async def test_a_requested_slot_offers_the_consultant_accept_propose_and_decline(app):
+    ann, bob = await consultant(app), await seeker(app, zone="America/New_York")
+    booking = await booked(app, bob.id, ann.id, MONDAY_10)
+    async with app.uow() as uow:
+        mine = await booking_card(uow, booking.id, ann.id)
+        theirs = await booking_card(uow, booking.id, bob.id)
+    assert mine.starts == "Mon 23 Nov, 10:00 (Europe/Riga)"
+    assert theirs.starts == "Mon 23 Nov, 03:00 (America/New_York)"
+    assert buttons(mine) == [("answer_booking", f"accept:{booking.id}"),
+                             ("answer_booking", f"propose:{booking.id}"),
+                             ("answer_booking", f"decline:{booking.id}"),
+                             ("view_booking", str(booking.id))]
+    assert buttons(theirs) == [("answer_booking", f"withdraw:{booking.id}"),
+                               ("view_booking", str(booking.id))]
+    assert "Free cancellation up to 24 hours before the start (until Sun 22 Nov, 03:00 " \
+           "(America/New_York))" in theirs.policy
+
+
+async def test_proposed_times_are_buttons_only_for_the_party_who_chooses(app):
+    ann, bob = await consultant(app), await seeker(app)
+    async with app.uow() as uow:
+        booking = await bookings.request_times(uow, bob.id, ann.id,
+                                               [MONDAY_10, MONDAY_10 + timedelta(days=1)])
+        await uow.commit()
+    async with app.uow() as uow:
+        mine = await booking_card(uow, booking.id, ann.id)
+        theirs = await booking_card(uow, booking.id, bob.id)
+    [(first, text), _] = mine.proposals
+    assert text == "Mon 23 Nov, 10:00 (Europe/Riga)"
+    assert buttons(mine)[0] == ("answer_booking", f"accept:{booking.id}:{first}")
+    assert all(not arg.startswith("accept") for _, arg in buttons(theirs))
+
+
+async def test_a_confirmed_booking_offers_both_a_reschedule_and_cancelling(app):
+    ann, bob = await consultant(app), await seeker(app)
+    booking = await confirmed(app, bob.id, ann.id, MONDAY_10)
+    async with app.uow() as uow:
+        await changes.propose_reschedule(uow, booking.id, bob.id, [MONDAY_10 + timedelta(days=1)])
+        await uow.commit()
+    async with app.uow() as uow:
+        mine = await booking_card(uow, booking.id, ann.id)
+        theirs = await booking_card(uow, booking.id, bob.id)
+    [(proposal, _)] = mine.proposals
+    assert buttons(mine)[:3] == [("answer_booking", f"reschedule:{booking.id}:{proposal}"),
+                                 ("answer_booking", f"keep:{booking.id}"),
+                                 ("answer_booking", f"cancel:{booking.id}")]
+    assert buttons(theirs)[:2] == [("answer_booking", f"keep:{booking.id}"),
+                                   ("answer_booking", f"cancel:{booking.id}")]
+
+
+async def test_a_profile_page_shows_free_slots_in_the_viewers_zone_and_counts_the_view(app):
+    ann = await consultant(app)
+    bob = await seeker(app)
+    root = await registered(app, "root")
+    async with app.uow() as uow:
+        await promotions.promote(uow, root.id, ann.id, "pellet-quality", 30)
+        page = await consultant_view(uow, ann.id, bob.id, "America/New_York")
+        await uow.commit()
+    assert page.slots and all(str(s.tzinfo) == "America/New_York" for s in page.slots)
+    assert page.expertise == ["Pellet quality & certification", "Biomass sourcing"]
+    assert page.languages == ["English", "Latvian"]
+    assert [(b.label, b.arg) for row in page.steps for b in row] == [
+        ("📅 Book a time", f"book:{ann.id}")]
+    async with app.uow() as uow:
+        [promotion] = (await uow.session.execute(Promotion.__table__.select())).all()
+        assert promotion.profile_views == 1
+
+
+async def test_a_profile_out_of_the_directory_is_shown_only_to_its_consultant(app):
+    ann = await consultant(app, live=False)
+    bob = await seeker(app)
+    async with app.uow() as uow:
+        assert (await consultant_view(uow, ann.id, ann.id, "UTC")).name == "Ann"
+        with pytest.raises(NotFound):
+            await consultant_view(uow, ann.id, bob.id, "UTC")
