@@ -18,14 +18,13 @@ from sqlalchemy import func, select
 from core.accounts.service import is_admin
 from core.consulting.session_process import ENDED
 from core.consulting.session_tables import ConsultSession, SessionReview
+from core.consulting.tables import Booking
 from core.errors import NotAllowed
 from core.money.model import CommissionRule, Money
-from core.storage.tables import Account, Base
+from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 MONTHS = 6  # months the trend and the chart cover
-REQUESTS_TABLE = "bookings"  # the bookings' rows, when that part is installed
-ANSWERED = ("responded_at", "answered_at", "decided_at")  # when a request was answered
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,7 @@ async def consultant_metrics(uow: UnitOfWork, consultant_id: int, actor_id: int,
                              currency: str | None = None, requests: int | None = None,
                              response_times: list[timedelta] | None = None) -> Metrics:
     """The consultant's figures, for them and admins. Requests and response times come from
-    the bookings (read here when that table exists, or given by the caller)."""
+    the bookings (or are given by the caller)."""
     if actor_id != consultant_id and not await is_admin(uow, actor_id):
         raise NotAllowed("Those figures are the consultant's.")
     rows = (await uow.session.execute(select(
@@ -140,20 +139,13 @@ async def _currency(uow: UnitOfWork, account_id: int) -> str:
     return account.currency if account is not None and account.currency else "EUR"
 
 
-async def _requests(uow: UnitOfWork, consultant_id: int
-                    ) -> tuple[int | None, list[timedelta] | None]:
-    """Requests received and the times taken to answer them, from the bookings table if it is
-    installed (and has the columns needed); (None, None) when it is not."""
-    table = Base.metadata.tables.get(REQUESTS_TABLE)
-    if table is None or "consultant_id" not in table.c or "created_at" not in table.c:
-        return None, None
-    count = (await uow.session.execute(select(func.count()).select_from(table).where(
-        table.c.consultant_id == consultant_id))).scalar_one()
-    answered = next((table.c[name] for name in ANSWERED if name in table.c), None)
-    if answered is None:
-        return int(count), None
-    pairs = (await uow.session.execute(select(table.c.created_at, answered).where(
-        table.c.consultant_id == consultant_id, answered.is_not(None)))).all()
+async def _requests(uow: UnitOfWork, consultant_id: int) -> tuple[int, list[timedelta]]:
+    """Requests received (every booking asked of the consultant) and the times taken to
+    confirm the ones they confirmed."""
+    count = (await uow.session.execute(select(func.count(Booking.id)).where(
+        Booking.consultant_id == consultant_id))).scalar_one()
+    pairs = (await uow.session.execute(select(Booking.created_at, Booking.confirmed_at).where(
+        Booking.consultant_id == consultant_id, Booking.confirmed_at.is_not(None)))).all()
     return int(count), [done - asked for asked, done in pairs]
 
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 import io
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from types import SimpleNamespace
 
 import matplotlib.image
-from sqlalchemy import Column, DateTime, Integer, MetaData, Table, update
+from sqlalchemy import update
 
 from core.consulting import metrics, reviews, sessions
+from core.consulting.tables import Booking
 from core.money.model import Money
 from core.storage.tables import Account
 from tests.consulting.session_support import act, live, people
@@ -70,30 +70,27 @@ async def test_the_months_are_the_consultants_own_with_the_rating_trend(app, clo
         2, Money(1700, "EUR"), Decimal("5.00"))
 
 
-async def test_conversion_and_response_time_come_from_the_requests(app, clock):
+async def test_conversion_and_response_time_can_be_given_by_the_caller(app, clock):
     consultant = await _history(app, clock)
     figures = await act(app, metrics.consultant_metrics, consultant, consultant, requests=5,
                         response_times=[timedelta(minutes=m) for m in (30, 2, 4)])
     assert (figures.requests, figures.conversion) == (5, Decimal("0.60"))
     assert figures.response == timedelta(minutes=4)
-    unknown = await act(app, metrics.consultant_metrics, consultant, consultant)
-    assert (unknown.requests, unknown.conversion, unknown.response) == (None, None, None)
+    none_asked = await act(app, metrics.consultant_metrics, consultant, consultant)
+    assert (none_asked.requests, none_asked.conversion, none_asked.response) == (0, None, None)
 
 
-async def test_the_bookings_table_is_read_when_it_is_there(app, clock, monkeypatch):
+async def test_conversion_and_response_time_come_from_the_bookings(app, clock):
     consultant = await _history(app, clock)
-    stand_in = MetaData()
-    bookings = Table("bookings", stand_in, Column("id", Integer, primary_key=True),
-                     Column("consultant_id", Integer), Column("created_at", DateTime(True)),
-                     Column("responded_at", DateTime(True)))
-    monkeypatch.setattr(metrics, "Base", SimpleNamespace(metadata=stand_in))
+    seeker = await registered(app, "quinn", display_name="Quinn")
     asked = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
     async with app.uow() as uow:
-        await (await uow.core()).run_sync(lambda sync: stand_in.create_all(sync))
-        await uow.session.execute(bookings.insert(), [
-            {"consultant_id": consultant, "created_at": asked,
-             "responded_at": asked + timedelta(minutes=m) if m else None}
-            for m in (2, 4, 30, None)])
+        for m in (2, 4, 30, None):
+            uow.add(Booking(consultant_id=consultant, seeker_id=seeker.id, kind="scheduled",
+                            status="confirmed" if m else "declined", minutes=30,
+                            rate_kind="session", price_minor=6000, max_minor=6000,
+                            currency="EUR", created_at=asked, updated_at=asked,
+                            confirmed_at=asked + timedelta(minutes=m) if m else None))
         await uow.commit()
     figures = await act(app, metrics.consultant_metrics, consultant, consultant)
     assert (figures.requests, figures.conversion) == (4, Decimal("0.75"))
