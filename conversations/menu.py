@@ -1,5 +1,4 @@
-"""The main menu and /help, derived from the entries' own declarations. Entries for markets not
-built yet say so plainly."""
+"""The main menu and /help, derived from the entries' own declarations."""
 
 from __future__ import annotations
 
@@ -8,14 +7,6 @@ from conversations.flow import MenuEntry
 from conversations.messages import Button, Reply
 from conversations.registry import Registry
 
-COMING_SOON = {  # `@soon:<key>` entries: the consultant market is not built yet
-    "consultant": "The consultant profile",
-    "consultants": "Finding a consultant",
-}
-_SOON_ENTRIES = (
-    (MenuEntry("🎓 My consultant profile", ("consultant",), 60), "@soon:consultant"),
-    (MenuEntry("🧑‍💼 Find a consultant", ("seeker",), 70), "@soon:consultants"),
-)
 _HELP_ENTRY = (MenuEntry("❓ Help", ("member",), 931, row="link"), "@help")
 ROLE_ORDER = ("seller", "buyer", "consultant", "seeker", "admin", "member")
 
@@ -40,7 +31,7 @@ def main_menu(registry: Registry, ctx: Ctx, suspended_title: str | None) -> Repl
 def _entries(registry: Registry, ctx: Ctx, roles: set[str]) -> list[tuple[MenuEntry, str]]:
     """Entries for these roles in menu order: role sections first, then everyone's."""
     declared = [(m, f"@go:{e.name}") for e in registry.entries.values() for m in e.menu]
-    candidates = [*declared, *_SOON_ENTRIES, _HELP_ENTRY]
+    candidates = [*declared, _HELP_ENTRY]
     shown = [(m, data) for m, data in candidates
              if set(m.roles) & roles and (m.when is None or m.when(ctx))]
     return sorted(shown, key=lambda pair: (_rank(pair[0], roles), pair[0].order))

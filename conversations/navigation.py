@@ -9,7 +9,7 @@ from typing import Any
 
 from conversations.context import Ctx, Next, copy_json
 from conversations.form_runner import answers_given
-from conversations.menu import COMING_SOON, help_text
+from conversations.menu import help_text
 from conversations.messages import Button, Command, Inbound, Reply
 from conversations.registry import DEEP_LINK, Registry
 from core.conversation_store import ChatState
@@ -49,11 +49,6 @@ def global_action(reg: Registry, ctx: Ctx, conv: ChatState, action: str) -> Next
     if verb == "go" and head in reg:
         # "@go:flow" or "@go:flow:arg": a menu entry, or a flow's own button.
         return Next(state="", start=head, start_data={"args": rest} if rest else None)
-    if verb == "soon":
-        label = COMING_SOON.get(arg, "That feature")
-        return Next(state="", show_menu=True, reprompt=False, replies=[Reply(
-            f"{label} isn't available yet — it is being built and will arrive in a coming "
-            "release. Nothing was lost.", kind="notice")])
     if verb == "resume":
         return resume(reg, ctx, conv)
     if verb == "help":

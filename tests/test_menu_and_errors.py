@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from conversations.flows import registration as registration_module
-from conversations.menu import _SOON_ENTRIES, COMING_SOON
 from conversations.messages import Choice
 from tests.support.chat import ChatUser
 from tests.support.registration import finish_registration, register_until_code
@@ -27,17 +26,25 @@ async def test_an_admin_named_in_settings_gets_the_moderation_entry(app, mailbox
     assert "🛡 Moderation queue" in root.labels()
 
 
-async def test_a_feature_not_built_yet_says_so_plainly(user, mailbox):
+async def test_consultants_and_seekers_get_their_entries_and_old_coming_soon_buttons_are_stale(
+        app, user, mailbox):
     await register_until_code(user)
     await finish_registration(user, mailbox)
-    await user.send(Choice("@soon:consultant"))
-    assert "isn't available yet" in user.texts()
-    assert "Main menu" in user.texts()
+    await user.send(Choice("@soon:consultant"))  # a button from before the market was built
+    assert "no longer active" in user.texts()
+    from tests.support.accounts import registered
 
-
-async def test_only_the_consultant_market_is_still_marked_coming_soon(app):
-    assert set(COMING_SOON) == {"consultant", "consultants"}
-    assert {data.removeprefix("@soon:") for _, data in _SOON_ENTRIES} == set(COMING_SOON)
+    await registered(app, "cora", roles=("consultant",))
+    cora = ChatUser(app, "cora")
+    await cora.say("/menu")
+    assert "🎓 My consultant profile" in cora.labels() and "📈 My metrics" in cora.labels()
+    await cora.tap("My consultant profile")
+    assert "Headline" in cora.texts()
+    await registered(app, "sid", roles=("seeker",))
+    sid = ChatUser(app, "sid")
+    await sid.say("/menu")
+    await sid.tap("Find a consultant")
+    assert "What do you need help with" in sid.texts()
 
 
 async def test_an_unexpected_error_is_logged_with_the_update_id_and_the_user_gets_an_apology(

@@ -1,7 +1,14 @@
-"""Consultant marketplace flows: the live session and its review (profiles, the directory and
-bookings join them as they are built)."""
+"""Consultant marketplace flows: the consultant's profile and figures, the directory and a
+consultant's page, bookings and their answers, the live session and its review."""
 
 from conversations.flow import Entry
+from conversations.flows.booking import booking_answer, booking_flow
 from conversations.flows.consult_session import review_flow, session_flow
+from conversations.flows.consultant_metrics import consultant_metrics
+from conversations.flows.consultant_profile import consultant_profile
+from conversations.flows.consultants import consultant_flow, consultants_flow
 
-CONSULTING_FLOWS: list[Entry] = [session_flow, review_flow]
+CONSULTING_FLOWS: list[Entry] = [
+    consultant_profile, consultant_metrics, consultants_flow, consultant_flow, booking_flow,
+    booking_answer, session_flow, review_flow,
+]

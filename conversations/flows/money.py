@@ -129,6 +129,9 @@ async def _card(ctx: Ctx, msg: Inbound) -> Next:
                                                          ctx.uow)
     except DomainError as exc:
         return Next.stay(Reply(f"❌ {exc}", kind="error"))
+    if view.kind == "session":
+        return Next.end(Reply(f"✅ Authorised {view.amount}: nothing is charged until the "
+                              "session, and nothing at all if it ends in the free minutes."))
     return Next.end(Reply(f"✅ Paid {view.amount}: the payment is {view.state}."))
 
 

@@ -12,15 +12,15 @@ from conversations.messages import Button, Reply
 from core.accounts import service as accounts
 
 TOUR_PAGES = {
-    # Only what is built today: the consultant market is still coming.
+    # Only what is built today.
     "seller": "📦 As a seller you list pellets, chips, biogas or biofuels in a few taps, answer "
     "buyers' questions and offers, and are paid from escrow once delivery is confirmed.",
     "buyer": "🔎 As a buyer you search in one line with typos forgiven, ask sellers, make offers "
     "and counter-offers, pay into escrow, and release the money once the goods arrive as agreed.",
-    "consultant": "🎓 The consultant marketplace is being built: your profile, rates and "
-    "bookings arrive in a coming release.",
-    "seeker": "🧑‍💼 Finding and booking consultants is being built and arrives in a coming "
-    "release.",
+    "consultant": "🎓 As a consultant you publish a profile with your rates and weekly hours, "
+    "accept sessions now or at booked times, and are paid after each session minus commission.",
+    "seeker": "🧑‍💼 As a seeker you find consultants by what you need, talk now or book a time; "
+    "the first minutes are free and ending early costs nothing.",
     "admin": "🛡 As an admin you review listings waiting for moderation and decide disputes.",
 }
 

@@ -35,6 +35,14 @@ def _languages() -> dict[str, str]:
     return {code: name for code, name in names.items() if len(code) == 2 and code.isalpha()}
 
 
+def language_code(word: str) -> str | None:
+    """A language by its two-letter code or English name (“lv”, “Latvian”); None if neither."""
+    folded = word.strip().lower()
+    if folded in _languages():
+        return folded
+    return {name.lower(): code for code, name in _languages().items()}.get(folded)
+
+
 def language_name(code: str) -> str:
     """'lv' → 'Latvian'."""
     return _languages().get(code, code)

@@ -1,0 +1,118 @@
+"""A booking in chat: its card (when, how long, the most it can cost, the cancellation policy up
+front, where it stands) with the steps of this reader, and the answers — accept a time,
+decline, propose other times, withdraw, cancel, reschedule by consent, report a no-show."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conversations.flow import Ask, Ctx, Flow, FormState, Next
+from conversations.flows.booking_fields import times_form, to_times
+from conversations.messages import Inbound, Outbound, Reply, action_button, rows
+from core.actions import Intent
+from core.consulting import bookings, changes, views
+from core.errors import DomainError
+from core.ids import parse_id
+
+SAID = {"accept": "✅ Confirmed. Both of you get a calendar invite and reminders.",
+        "decline": "✖ Declined; the seeker is told.",
+        "withdraw": "↩ Request withdrawn.",
+        "cancel": "✖ Cancelled; the other party is told (any fee is as the policy says).",
+        "reschedule": "✅ New time agreed; the invite is updated.",
+        "keep": "The booked time stays.",
+        "no-show": "Recorded: the seeker did not come; the policy fee applies."}
+NEEDS_TIMES = {"propose": "propose", "reschedule-propose": "reschedule"}
+
+
+async def booking_text(ctx: Ctx, booking_id: int) -> Reply:
+    card = await views.booking_card(ctx.uow, booking_id, ctx.account_id or 0)
+    lines = [f"📅 Booking #{card.booking_id} with {card.other_name}",
+             f"Status: {card.status_text}",
+             (f"When: {card.starts} · {card.minutes} min" if card.starts
+              else f"{card.minutes} min, time not agreed yet"),
+             f"At most: {card.amount}", card.policy]
+    buttons = tuple(tuple(action_button(a) for a in row) for row in card.steps[:-1])
+    return Reply("\n".join(lines), (*buttons, *rows(("✔ Done", "done"))))
+
+
+async def _card(ctx: Ctx) -> list[Outbound]:
+    return [await booking_text(ctx, ctx.data["booking_id"])]
+
+
+async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
+    return Next.end(menu=False)
+
+
+async def _view_start(ctx: Ctx) -> Next | None:
+    booking_id = parse_id(str(ctx.data.get("args") or ""))
+    if booking_id is None:
+        return Next.end(Reply("Open a booking from its notice.", kind="error"))
+    ctx.data["booking_id"] = booking_id
+    return None
+
+
+booking_flow = Flow(
+    name="booking", title="a booking", first="card", on_start=_view_start,
+    intents={Intent.VIEW_BOOKING: "{arg}"},
+    help="A booking: when, the most it can cost, the cancellation policy, and your next steps.",
+    states={"card": Ask(prompt=_card, on=_on_card)},
+)
+
+
+async def _answer_start(ctx: Ctx) -> Next | None:
+    """`verb:booking[:proposal]` from a booking's buttons."""
+    assert ctx.account is not None
+    verb, _, rest = str(ctx.data.get("args") or "").partition(":")
+    number, _, proposal = rest.partition(":")
+    booking_id = parse_id(number)
+    if booking_id is None or verb not in (*SAID, *NEEDS_TIMES):
+        return Next.end(Reply("Answer a booking from its buttons.", kind="error"))
+    ctx.data.update(booking_id=booking_id, verb=verb)
+    if verb in NEEDS_TIMES:
+        await views.booking_card(ctx.uow, booking_id, ctx.account.id)  # theirs to see, or not
+        return Next(state="times", remember=False)
+    await _answer(ctx, verb, booking_id, parse_id(proposal) if proposal else None)
+    return Next.end(Reply(SAID[verb], rows(("📅 The booking", f"@go:booking:{booking_id}"))),
+                    menu=False)
+
+
+async def _answer(ctx: Ctx, verb: str, booking_id: int, proposal: int | None) -> None:
+    me = ctx.account_id or 0
+    if verb == "accept":
+        await bookings.accept(ctx.uow, booking_id, me, proposal)
+    elif verb == "decline":
+        await bookings.decline(ctx.uow, booking_id, me)
+    elif verb == "withdraw":
+        await bookings.withdraw(ctx.uow, booking_id, me)
+    elif verb == "cancel":
+        await changes.cancel(ctx.uow, booking_id, me)
+    elif verb in ("reschedule", "keep"):
+        if verb == "reschedule" and proposal is None:
+            raise DomainError("Choose one of the proposed times.")
+        await changes.answer_reschedule(ctx.uow, booking_id, me, proposal)
+    elif verb == "no-show":
+        await changes.report_no_show(ctx.uow, booking_id, me)
+
+
+def _times(ctx: Ctx) -> Any:
+    return times_form(ctx.local_now().date())
+
+
+async def _times_given(ctx: Ctx, values: dict[str, Any]) -> Next:
+    assert ctx.account is not None
+    zone = ctx.account.timezone or "UTC"
+    times, booking_id = to_times(values, zone), ctx.data["booking_id"]
+    if ctx.data["verb"] == "propose":
+        await bookings.propose_times(ctx.uow, booking_id, ctx.account.id, times)
+    else:
+        await changes.propose_reschedule(ctx.uow, booking_id, ctx.account.id, times)
+    return Next.end(Reply("🕑 Times sent; the other party chooses one.",
+                          rows(("📅 The booking", f"@go:booking:{booking_id}"))), menu=False)
+
+
+booking_answer = Flow(
+    name="booking_answer", title="an answer to a booking", first="times",
+    on_start=_answer_start, intents={Intent.ANSWER_BOOKING: "{arg}"},
+    help="Answer a booking: accept, decline, propose times, cancel or reschedule.",
+    states={"times": FormState(form=_times, done=_times_given)},
+)

@@ -1,0 +1,42 @@
+"""`/metrics` for consultants: sessions, minutes, gross, commission, net, the rating trend,
+conversion and response time — as text and as a chart image."""
+
+from __future__ import annotations
+
+from conversations.flow import Ctx, MenuEntry, Next, Shortcut
+from conversations.messages import ImageReply, Reply
+from core.consulting import metrics
+
+
+def metrics_text(figures: metrics.Metrics) -> str:
+    """The figures in words (beside the chart)."""
+    rating = f"★ {figures.rating} from {figures.reviews} review(s)" if figures.reviews \
+        else "no reviews yet"
+    conversion = f"{figures.conversion:.0%}" if figures.conversion is not None else "—"
+    response = (f"{int(figures.response.total_seconds() // 60)} min"
+                if figures.response is not None else "—")
+    return "\n".join([
+        "📈 Your consulting",
+        f"Sessions: {figures.sessions} ({figures.paid_sessions} paid), {figures.minutes} minutes",
+        f"Gross {figures.gross.plain()} · commission {figures.commission.plain()} · "
+        f"net {figures.net.plain()}",
+        f"Rating: {rating}",
+        f"Requests: {figures.requests or 0} · became sessions: {conversion} · "
+        f"typical time to confirm: {response}"])
+
+
+async def _metrics(ctx: Ctx) -> Next:
+    assert ctx.account is not None
+    figures = await metrics.consultant_metrics(ctx.uow, ctx.account.id, ctx.account.id)
+    chart = ImageReply(caption="Net earnings and sessions per month, rating trend",
+                       content=metrics.chart_png(figures), mime_type="image/png",
+                       file_name="agora-metrics.png")
+    return Next.end(chart, Reply(metrics_text(figures)), menu=False)
+
+
+consultant_metrics = Shortcut(
+    name="consultant_metrics", title="your consulting figures", commands=("metrics",),
+    summary="Consultants: sessions, earnings, rating trend", run=_metrics,
+    menu=(MenuEntry("📈 My metrics", ("consultant",), 61),),
+    help="Your sessions, minutes, earnings after commission, rating trend, and how many requests "
+         "became sessions, with a chart.")

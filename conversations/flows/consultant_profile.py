@@ -1,0 +1,148 @@
+"""A consultant's own profile: the essentials asked once (one Slack modal), a preview that says
+plainly what still keeps it out of the directory, then details, a photo, going live and the
+“online now” switch."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
+from conversations.flows import consultant_fields as cf
+from conversations.messages import Choice, FileUpload, Inbound, Outbound, Reply, rows
+from core.consulting import profiles
+from core.consulting.taxonomy import CATEGORIES, language_name
+from core.errors import DomainError, NotFound
+from core.money.model import Money
+
+
+async def _start(ctx: Ctx) -> Next | None:
+    """An existing profile opens at its preview; a new one asks the essentials."""
+    try:
+        await profiles.get(ctx.uow, ctx.account_id or 0)
+    except NotFound:
+        return Next(state="essentials", remember=False)
+    return Next(state="preview", remember=False)
+
+
+async def _saved(ctx: Ctx, values: dict[str, Any]) -> Next:
+    """Keep the answers (every rule is checked again in core) and show the preview."""
+    assert ctx.account is not None
+    changes = {k: v for k, v in values.items() if v is not None}
+    if "session_minutes" in changes:
+        changes["session_minutes"] = int(changes["session_minutes"])
+    for name in ("notice_minutes", "buffer_minutes", "daily_max"):
+        if name in changes:
+            changes[name] = int(Decimal(str(changes[name])))
+    await profiles.save(ctx.uow, ctx.account.id, **changes)
+    ctx.data.get("_forms", {}).clear()
+    return Next(state="preview", remember=False, replies=[Reply("✅ Saved.")])
+
+
+def profile_text(profile: profiles.ConsultantProfile) -> str:
+    """The profile as seekers read it."""
+    rate = Money(profile.price_minor or 0, profile.currency).plain()
+    per = f"per {profile.session_minutes}-minute session" if profile.rate_kind == "session" \
+        else "per minute"
+    return "\n".join([
+        f"🎓 {profile.headline or '(no headline yet)'}",
+        profile.bio or "(no bio yet)",
+        "Expertise: " + (", ".join(CATEGORIES.get(c, c) for c in profile.categories) or "—"),
+        "Languages: " + (", ".join(language_name(c) for c in profile.languages) or "—"),
+        f"Rate: {rate} {per}" if profile.price_minor else "Rate: —",
+        f"Hours ({profile.timezone}): " + (cf.week_text(profile.weekly_hours) or "—")])
+
+
+async def _preview(ctx: Ctx) -> list[Outbound]:
+    assert ctx.account is not None and ctx.services.payments is not None
+    profile = await profiles.get(ctx.uow, ctx.account.id)
+    wallet = await ctx.services.payments.wallet(ctx.account.id, ctx.uow)
+    missing = profiles.what_is_missing(profile, wallet.payouts_ready)
+    state = ("🟢 Live in the directory" + (" · online now" if profiles.is_online(
+        profile, ctx.uow.clock.now()) else "")) if profile.live else \
+        ("Not live yet. Still needed: " + "; ".join(missing) if missing
+         else "Complete: tap Go live to appear in the directory.")
+    options = [("✏ Change essentials", "essentials"), ("➕ Details", "details"),
+               ("📷 Photo", "photo")]
+    if profile.live:
+        online = profiles.is_online(profile, ctx.uow.clock.now())
+        options += [("⚪ Go offline" if online else "🟢 Online now", "online"),
+                    ("⏸ Leave the directory", "leave")]
+    elif not missing:
+        options.append(("🚀 Go live", "live"))
+    if any("payouts" in m for m in missing):
+        options.append(("💶 Set up payouts", "@go:payouts"))
+    return [Reply(profile_text(profile) + "\n\n" + state, rows(*options, ("✔ Done", "done"),
+                                                               per_row=2))]
+
+
+async def _on_preview(ctx: Ctx, msg: Inbound) -> Next:
+    """Change, add a photo, go live or online, or leave."""
+    assert ctx.account is not None and ctx.services.payments is not None
+    data = msg.data if isinstance(msg, Choice) else ""
+    if data in ("essentials", "details"):
+        _seed(ctx, data, await profiles.get(ctx.uow, ctx.account.id))
+        return Next(state=data)
+    if data == "photo":
+        return Next(state="photo")
+    if data == "live":
+        missing = await profiles.go_live(ctx.uow, ctx.account.id, ctx.services.payments)
+        note = "🚀 Live: seekers can find and book you." if not missing else \
+            "Not yet: " + "; ".join(missing)
+        return Next(state="preview", remember=False, replies=[Reply(note)])
+    if data == "online":
+        now = ctx.uow.clock.now()
+        online = profiles.is_online(await profiles.get(ctx.uow, ctx.account.id), now)
+        await profiles.set_online(ctx.uow, ctx.account.id, not online)
+        return Next(state="preview", remember=False, replies=[Reply(
+            "⚪ Offline." if online else "🟢 Online: seekers can ask to talk now. It switches "
+            "itself off after a while without activity.")])
+    if data == "leave":
+        await profiles.leave_directory(ctx.uow, ctx.account.id)
+        return Next(state="preview", remember=False, replies=[Reply("⏸ Out of the directory.")])
+    return Next.end()
+
+
+def _seed(ctx: Ctx, key: str, profile: profiles.ConsultantProfile) -> None:
+    known = {"headline": profile.headline, "bio": profile.bio, "categories": profile.categories,
+             "languages": profile.languages, "rate_kind": profile.rate_kind,
+             "session_minutes": str(profile.session_minutes) if profile.session_minutes else None,
+             "price": str(Money(profile.price_minor, profile.currency).decimal)
+             if profile.price_minor else None, "weekly_hours": profile.weekly_hours or None,
+             "keywords": profile.keywords, "notice_minutes": str(profile.notice_minutes),
+             "buffer_minutes": str(profile.buffer_minutes), "daily_max": str(profile.daily_max),
+             "meeting_url": profile.meeting_url}
+    values = {k: v for k, v in known.items() if v not in (None, "", [], {})}
+    ctx.data.setdefault("_forms", {})[key] = {"i": 0, "values": values, "seeded": sorted(values)}
+
+
+async def _photo_prompt(ctx: Ctx) -> list[Outbound]:
+    return [Reply("Send a photo of yourself (JPEG or PNG, up to 10 MB).", rows(("Cancel", "back")))]
+
+
+async def _on_photo(ctx: Ctx, msg: Inbound) -> Next:
+    assert ctx.account is not None
+    if not isinstance(msg, FileUpload):
+        return Next(state="preview", remember=False)
+    fetcher = ctx.services.fetchers.get(ctx.env.channel)
+    if fetcher is None or ctx.services.files is None:
+        raise DomainError("Photos can't be received on this channel yet.")
+    data = await fetcher.fetch(msg.file_id)
+    await profiles.set_photo(ctx.uow, ctx.account.id, ctx.services.files, msg.file_name,
+                             msg.mime_type, data)
+    return Next(state="preview", remember=False, replies=[Reply("📷 Photo saved.")])
+
+
+consultant_profile = Flow(
+    name="consultant_profile", title="your consultant profile", first="essentials",
+    on_start=_start, commands=("consultant",), summary="Your consultant profile, rates and hours",
+    menu=(MenuEntry("🎓 My consultant profile", ("consultant",), 60),),
+    help="Your profile as seekers see it: bio, expertise, languages, rate and weekly hours; it "
+         "goes live once complete and payouts are set up.",
+    states={"essentials": FormState(form=cf.short_form(), done=_saved,
+                                    intro="Your consultant profile: a few questions, then a "
+                                          "preview."),
+            "details": FormState(form=cf.details_form(), done=_saved, cancel_to="preview"),
+            "preview": Ask(prompt=_preview, on=_on_preview),
+            "photo": Ask(prompt=_photo_prompt, on=_on_photo, cancel_to="preview")},
+)

@@ -1,0 +1,211 @@
+"""Finding a consultant: one-line typo-tolerant search with filters and sorts, result cards with
+the next free slot in the seeker's zone, a profile page with Talk now and Book a time; booking
+picks a free slot (or proposes up to three times) and sends the request."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
+from conversations.flows.booking_fields import times_form, to_times
+from conversations.messages import (
+    Button,
+    Choice,
+    Inbound,
+    ListItem,
+    ListPage,
+    Outbound,
+    Reply,
+    Text,
+    action_button,
+    rows,
+)
+from core.actions import Intent
+from core.consulting import bookings, views
+from core.consulting.directory import DirectoryQuery
+from core.errors import DomainError
+from core.ids import parse_id
+
+SORTS = (("relevance", "Best match"), ("rating", "★ Rating"), ("price", "€ Price"))
+
+
+def _zone(ctx: Ctx) -> str:
+    return (ctx.account.timezone if ctx.account is not None else None) or "UTC"
+
+
+async def _search_prompt(ctx: Ctx) -> list[Outbound]:
+    return [Reply("🧑‍💼 What do you need help with? A few words, like “pellet certification” or "
+                  "“biogas permits”, or tap a filter.",
+                  rows(("🟢 Online now", "online"), ("📋 Everyone", "all"), per_row=2))]
+
+
+async def _on_search(ctx: Ctx, msg: Inbound) -> Next:
+    data = msg.data if isinstance(msg, Choice) else ""
+    if isinstance(msg, Text):
+        ctx.data["q"] = {"text": msg.text.strip()[:200]}
+    elif data in ("online", "all"):
+        ctx.data["q"] = {"online_now": data == "online"}
+    else:
+        return Next.stay(Reply("Type a few words, or tap a filter.", kind="error"))
+    ctx.data["q"]["page"] = 0
+    return Next(state="results")
+
+
+async def _results(ctx: Ctx) -> list[Outbound]:
+    assert ctx.services.directory is not None
+    query = DirectoryQuery(**ctx.data["q"])
+    page = await ctx.services.directory.search(ctx.uow, query, _zone(ctx))
+    if not page.cards:
+        return [Reply("No consultant matches that yet. Try other words, or everyone.",
+                      rows(("📋 Everyone", "all"), ("🔎 New search", "new"), per_row=2))]
+    items = tuple(ListItem(("⭐ Featured · " if c.featured else "") + f"{c.name} — {c.headline}",
+                           _subtitle(c), Button("View", f"v:{c.consultant_id}"))
+                  for c in page.cards)
+    more = [("▶ More", "more")] if page.page + 1 < page.pages else []
+    return [ListPage(f"🧑‍💼 Consultants ({page.total})", items, page.page + 1, page.pages),
+            Reply("Open one, sort, or search again.",
+                  rows(*((label, f"sort:{key}") for key, label in SORTS), *more,
+                       ("🔎 New search", "new"), per_row=3))]
+
+
+def _subtitle(card: Any) -> str:
+    rating = f"★ {card.rating:.1f} ({card.ratings})" if card.ratings else "new"
+    free = f" · next free {card.next_free:%a %d %b %H:%M}" if card.next_free else ""
+    online = " · 🟢 online" if card.online else ""
+    return f"{card.rate} · {rating} · {', '.join(card.expertise[:2])}{free}{online}"
+
+
+async def _on_results(ctx: Ctx, msg: Inbound) -> Next:
+    data = msg.data if isinstance(msg, Choice) else ""
+    if data.startswith("v:") and (number := parse_id(data[2:])) is not None:
+        ctx.data.update(consultant_id=number)
+        return Next(state="card")
+    if data.startswith("sort:"):
+        ctx.data["q"].update(sort=data[5:], page=0)
+        return Next(state="results", remember=False)
+    if data == "more":
+        ctx.data["q"]["page"] += 1
+        return Next(state="results", remember=False)
+    if data == "all":
+        ctx.data["q"] = {"page": 0}
+        return Next(state="results", remember=False)
+    if isinstance(msg, Text):
+        return await _on_search(ctx, msg)
+    return Next(state="search", remember=False)
+
+
+async def consultant_card(ctx: Ctx, consultant_id: int) -> Reply:
+    """A consultant's page: bio, expertise, rate, reviews, the next free times, and the steps."""
+    page = await views.consultant_view(ctx.uow, consultant_id, ctx.account_id, _zone(ctx))
+    rating = f"★ {page.rating:.1f} from {page.ratings} review(s)" if page.ratings else "no reviews yet"
+    lines = [f"🧑‍💼 {page.name}" + (" · 🟢 online now" if page.online else ""), page.headline,
+             page.bio, "Expertise: " + ", ".join(page.expertise),
+             "Languages: " + ", ".join(page.languages), f"Rate: {page.rate}",
+             f"{rating} · {page.sessions} session(s)"]
+    if page.slots:
+        lines.append(f"Next free ({_zone(ctx)}): "
+                     + ", ".join(f"{s:%a %d %b %H:%M}" for s in page.slots[:4]))
+    buttons = tuple(tuple(action_button(a) for a in row) for row in page.steps)
+    return Reply("\n".join(line for line in lines if line), buttons)
+
+
+async def _card(ctx: Ctx) -> list[Outbound]:
+    return [await consultant_card(ctx, ctx.data["consultant_id"]),
+            Reply("Or back to the results.", rows(("◀ Results", "back")))]
+
+
+async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
+    return Next(state="results", remember=False)
+
+
+consultants_flow = Flow(
+    name="consultants", title="finding a consultant", first="search",
+    commands=("consultants",), summary="Find a consultant and book a session",
+    menu=(MenuEntry("🧑‍💼 Find a consultant", ("seeker", "buyer"), 70),),
+    help="Search consultants by what you need; filter by who is online; open one to talk now or "
+         "book a time. The first minutes of a session are free.",
+    states={"search": Ask(prompt=_search_prompt, on=_on_search),
+            "results": Ask(prompt=_results, on=_on_results),
+            "card": Ask(prompt=_card, on=_on_card)},
+)
+
+
+async def _consultant_start(ctx: Ctx) -> Next | None:
+    """`ID` shows the page; `now:ID` asks to talk now; `book:ID` shows the free slots."""
+    assert ctx.account is not None
+    verb, _, number = str(ctx.data.get("args") or "").rpartition(":")
+    consultant_id = parse_id(number)
+    if consultant_id is None or verb not in ("", "now", "book"):
+        return Next.end(Reply("Open a consultant from the directory.", kind="error"))
+    ctx.data["consultant_id"] = consultant_id
+    if verb == "now":
+        booking = await bookings.request_now(ctx.uow, ctx.account.id, consultant_id)
+        return Next.end(Reply("⚡ Asked: the consultant has a couple of minutes to accept. You'll "
+                              "be told here, and asked to authorise the payment (nothing is "
+                              "charged for the free minutes).",
+                              ((Button("📅 The request", f"@go:booking:{booking.id}"),),)),
+                        menu=False)
+    return Next(state="slots" if verb == "book" else "page", remember=False)
+
+
+async def _page(ctx: Ctx) -> list[Outbound]:
+    return [await consultant_card(ctx, ctx.data["consultant_id"])]
+
+
+async def _slots(ctx: Ctx) -> list[Outbound]:
+    page = await views.consultant_view(ctx.uow, ctx.data["consultant_id"], ctx.account_id,
+                                       _zone(ctx), days=7, shown=8)
+    options = [(f"{s:%a %d %b %H:%M}", f"t:{int(s.timestamp())}") for s in page.slots]
+    ctx.data["minutes"] = min(page.lengths)
+    text = (f"📅 Free times with {page.name} ({ctx.data['minutes']} min, {_zone(ctx)}):" if options
+            else f"{page.name} has no free time in the next 7 days.")
+    return [Reply(text, rows(*options, ("🕑 Propose other times", "propose"), per_row=2))]
+
+
+async def _on_slot(ctx: Ctx, msg: Inbound) -> Next:
+    """A picked slot is requested at once; or propose up to three times."""
+    assert ctx.account is not None
+    data = msg.data if isinstance(msg, Choice) else ""
+    if data == "propose":
+        return Next(state="times")
+    if not data.startswith("t:") or not data[2:].isdigit():
+        return Next.stay(Reply("Tap a time, or propose other times.", kind="error"))
+    starts = datetime.fromtimestamp(int(data[2:]), UTC)
+    booking = await bookings.request_slot(ctx.uow, ctx.account.id, ctx.data["consultant_id"],
+                                          starts, ctx.data.get("minutes"))
+    return Next.end(_requested(booking.id), menu=False)
+
+
+def _requested(booking_id: int) -> Reply:
+    return Reply("📨 Requested. The time is held while the consultant answers; you'll be asked "
+                 "to authorise the payment (the first minutes are free, ending early costs "
+                 "nothing).", ((Button("📅 The booking", f"@go:booking:{booking_id}"),),))
+
+
+async def _proposed(ctx: Ctx, values: dict[str, Any]) -> Next:
+    assert ctx.account is not None
+    times = to_times(values, _zone(ctx))
+    if not times:
+        raise DomainError("Propose at least one time.")
+    booking = await bookings.request_times(ctx.uow, ctx.account.id, ctx.data["consultant_id"],
+                                           times, ctx.data.get("minutes"))
+    return Next.end(_requested(booking.id), menu=False)
+
+
+def _times(ctx: Ctx) -> Any:
+    return times_form(ctx.local_now().date())
+
+
+consultant_flow = Flow(
+    name="consultant", title="a consultant", first="page", on_start=_consultant_start,
+    intents={Intent.VIEW_CONSULTANT: "{arg}"},
+    help="A consultant's page: talk now if they are online, or book one of their free times.",
+    states={"page": Ask(prompt=_page, on=lambda ctx, msg: _end(ctx)),
+            "slots": Ask(prompt=_slots, on=_on_slot),
+            "times": FormState(form=_times, done=_proposed, cancel_to="slots")},
+)
+
+
+async def _end(ctx: Ctx) -> Next:
+    return Next.end(menu=False)
