@@ -14,6 +14,7 @@ from config.settings import Settings
 from conversations.context import Services
 from conversations.engine import Engine
 from conversations.flows.all_flows import ALL_FLOWS
+from conversations.flows.consultant_metrics import metrics_section
 from conversations.flows.deal import deals_text
 from conversations.flows.money import wallet_section
 from conversations.flows.profile import profile_text
@@ -98,7 +99,7 @@ def build(settings: Settings, *, clock: Clock | None = None,
     )
     container: Container
     services = Services(admins=tuple(settings.admins),
-                        home_sections=[profile_text, deals_text, wallet_section])
+                        home_sections=[profile_text, deals_text, metrics_section, wallet_section])
     engine = Engine(lambda: container.uow(), ALL_FLOWS, services)
     senders = dict(senders or {})
     senders.setdefault("email", LoggingEmailSender())

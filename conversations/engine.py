@@ -74,7 +74,8 @@ class Engine:
             ctx = await self._context(uow, env, conv)
             replies: list[Outbound] = []
             if ctx.account is not None:
-                replies += [Reply(await section(ctx)) for section in self.services.home_sections]
+                texts = [await section(ctx) for section in self.services.home_sections]
+                replies += [Reply(text) for text in texts if text]  # "" : not for this person
             replies.append(self.menu(ctx, conv))
         return replies
 

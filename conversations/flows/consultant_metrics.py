@@ -40,3 +40,11 @@ consultant_metrics = Shortcut(
     menu=(MenuEntry("📈 My metrics", ("consultant",), 61),),
     help="Your sessions, minutes, earnings after commission, rating trend, and how many requests "
          "became sessions, with a chart.")
+
+
+async def metrics_section(ctx: Ctx) -> str:
+    """A consultant's figures for a home screen (Slack's App Home); nothing for others."""
+    if ctx.account is None or "consultant" not in ctx.roles:
+        return ""
+    figures = await metrics.consultant_metrics(ctx.uow, ctx.account.id, ctx.account.id)
+    return metrics_text(figures)

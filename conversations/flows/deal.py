@@ -111,8 +111,11 @@ deal_flow = Flow(
 
 
 async def deals_text(ctx: Ctx) -> str:
-    """Every deal with its next step, and open offers (also the Slack App Home's section)."""
+    """Every deal with its next step, and open offers (also the Slack App Home's section);
+    nothing for someone who neither buys nor sells."""
     assert ctx.account is not None
+    if not {"buyer", "seller"} & ctx.roles:
+        return ""
     mine = await dashboard.my_deals(ctx.uow, ctx.account.id)
     waiting = await dashboard.open_offers(ctx.uow, ctx.account.id)
     lines = ["🤝 Your deals", *(f"#{d.id} {d.title} — {d.total} · {d.status_label} · next: "

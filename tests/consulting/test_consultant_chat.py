@@ -66,3 +66,13 @@ async def test_a_profile_goes_live_and_a_seeker_books_it_in_four_taps(app, tmp_p
     await sid.tap("Authorise")
     await sid.say("4242 4242 4242 4242")
     assert "Authorised €90.00: nothing is charged until the session" in sid.texts()
+
+
+async def test_a_consultants_home_shows_their_figures_and_no_empty_deals(app, tmp_path):
+    from conversations.messages import Envelope, Text
+
+    await _consultant_goes_live(app, tmp_path)
+    home = await app.engine.home(Envelope("terminal", "cora", "cora", Text("")))
+    texts = [getattr(r, "text", "") for r in home]
+    assert any("📈 Your consulting" in t and "Sessions: 0" in t for t in texts)
+    assert not any("Your deals" in t for t in texts)
