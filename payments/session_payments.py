@@ -1,6 +1,6 @@
 """Sessions and the money layer, joined by events: an authorisation confirmed starts (or
-extends) its session; a session that ended in its free minutes, or that was not held, voids
-its authorisation; a session that ended in paid time captures what is due (never more than was
+extends) its session; a session that ended in its free minutes voids its authorisation (one not held is
+its booking's to settle); a session that ended in paid time captures what is due (never more than was
 authorised; commission deducted and the consultant paid out by the capture); an extension's
 larger authorisation replaces the one in force, which is voided. A priced recap is a plain
 charge; once paid, the recap is sent.
@@ -37,7 +37,9 @@ from payments.tables import Escrow
 
 log = logging.getLogger(__name__)
 SYSTEM = Actor("system:sessions", "the session's process")
-SETTLED = (*ENDED, "no_show")  # nothing stays authorised after these
+# Nothing stays authorised after these. A no-show is its booking's to settle (a consultant's
+# voids, a seeker's may cost the policy's fee: core.consulting.money), so it is not here.
+SETTLED = ENDED
 _BASE = literal("booking:") + cast(ConsultSession.booking_id, String)
 _MINE = or_(Escrow.reference == _BASE, Escrow.reference.like(_BASE + literal(":extend:%")))
 
