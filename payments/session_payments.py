@@ -152,11 +152,26 @@ class SessionPayments:
     async def catch_up(self) -> int:
         """Take again the money steps a crash or a race left undone (a periodic job); returns
         how many sessions were followed."""
+        await self._unrecorded()
         async with self.payments.uow() as uow:
             behind = list((await uow.session.execute(_BEHIND)).scalars())
         for session_id in behind:
             await self._safely(session_id)
         return len(behind)
+
+
+    async def _unrecorded(self) -> None:
+        """A waiting session that missed its authorisation (confirmed while the session was
+        being created, in two concurrent transactions) learns it now."""
+        async with self.payments.uow() as uow:
+            missed = (await uow.session.execute(select(Escrow.reference, Escrow.amount,
+                      Escrow.currency).join(ConsultSession, Escrow.reference ==
+                      ConsultSession.escrow_ref).where(
+                ConsultSession.status == "waiting", ConsultSession.authorised_minor == 0,
+                Escrow.state == "authorised"))).all()
+            for reference, amount, currency in missed:
+                await sessions.authorised(uow, reference, Money(amount, currency))
+            await uow.commit()
 
 
 # Sessions with an authorisation still open that should not be: settled sessions, and

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from core.consulting import bookings, changes, profiles, reviews, sessions
 from core.consulting.directory import Directory, DirectoryQuery
 from core.consulting.money import BookingMoney
+from core.consulting.session_tables import ConsultSession
 from core.consulting.tables import ConsultantProfile
 from payments.ledger import platform, user
 from payments.session_payments import SessionPayments
@@ -183,3 +184,14 @@ async def test_a_cancellation_before_the_start_is_the_bookings_alone(app, clock)
     async with app.uow() as uow:
         assert await sessions.of_booking(uow, booking.id, None) is None
     assert (await escrow(app, booking.id)).state == "voided"
+
+
+async def test_an_authorisation_the_session_missed_is_recorded_by_the_catch_up(app, clock):
+    ann, bob, booking_id, session_id = await at_the_start(app, clock)
+    async with app.uow() as uow:  # as if confirmed while the session row was being written
+        (await uow.session.get(ConsultSession, session_id)).authorised_minor = 0
+        await uow.commit()
+    await SessionPayments(app.payments).catch_up()
+    assert (await row(app, session_id)).authorised_minor == 8000
+    await both_join(app, session_id, ann, bob)
+    assert await status(app, booking_id) == "in_session"
