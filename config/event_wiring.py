@@ -18,7 +18,7 @@ from core.catalog.search import Catalog
 from core.consulting import events as booking
 from core.consulting import notices as booking_notices
 from core.consulting import notices_ended as booking_ended
-from core.consulting import reviews, session_notices
+from core.consulting import reviews, session_link, session_notices
 from core.consulting.directory import Directory
 from core.consulting.money import BookingMoney
 from core.consulting.session_events import (
@@ -149,10 +149,22 @@ def _consulting(bus: EventBus, uow: UowFactory, payments: PaymentsService) -> No
     bus.during_commit(booking.AuthorisationOpened, booking_notices.on_authorisation_opened)
     bus.during_commit(booking.RescheduleDeclined, booking_ended.on_reschedule_declined)
     bus.during_commit(booking.BookingCancelled, booking_ended.on_cancelled)
-    bus.during_commit(booking.SessionDue, booking_ended.on_session_due)
     for ended in (booking.BookingDeclined, booking.BookingExpired, booking.BookingReleased,
                   booking.ConsultantNoShow, booking.SeekerNoShow):
         bus.during_commit(ended, booking_ended.on_ended)
+    _journey(bus)
+
+
+def _journey(bus: EventBus) -> None:
+    """A booking and its session as one journey (core.consulting.session_link): the booking
+    opens the session and cancels it; the session's start, end and no-show move the booking."""
+    bus.during_commit(booking.BookingConfirmed, session_link.open_instant)
+    bus.during_commit(booking.SessionDue, session_link.on_session_due)
+    bus.during_commit(booking.BookingCancelled, session_link.on_booking_ended)
+    bus.during_commit(booking.SeekerNoShow, session_link.on_booking_ended)
+    bus.during_commit(SessionMoved, session_link.on_session_moved)
+    bus.during_commit(SessionJoined, session_link.on_joined)
+    bus.during_commit(SessionReviewed, session_link.on_reviewed)
 
 
 def directory_upkeep(directory: Directory, uow: UowFactory

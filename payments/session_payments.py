@@ -1,6 +1,6 @@
 """Sessions and the money layer, joined by events: an authorisation confirmed starts (or
-extends) its session; a session that ended in its free minutes, or that was not held, voids
-its authorisation; a session that ended in paid time captures what is due (never more than was
+extends) its session; a session that ended in its free minutes voids its authorisation (one not held is
+its booking's to settle); a session that ended in paid time captures what is due (never more than was
 authorised; commission deducted and the consultant paid out by the capture); an extension's
 larger authorisation replaces the one in force, which is voided. A priced recap is a plain
 charge; once paid, the recap is sent.
@@ -37,7 +37,9 @@ from payments.tables import Escrow
 
 log = logging.getLogger(__name__)
 SYSTEM = Actor("system:sessions", "the session's process")
-SETTLED = (*ENDED, "no_show")  # nothing stays authorised after these
+# Nothing stays authorised after these. A no-show is its booking's to settle (a consultant's
+# voids, a seeker's may cost the policy's fee: core.consulting.money), so it is not here.
+SETTLED = ENDED
 _BASE = literal("booking:") + cast(ConsultSession.booking_id, String)
 _MINE = or_(Escrow.reference == _BASE, Escrow.reference.like(_BASE + literal(":extend:%")))
 
@@ -150,11 +152,26 @@ class SessionPayments:
     async def catch_up(self) -> int:
         """Take again the money steps a crash or a race left undone (a periodic job); returns
         how many sessions were followed."""
+        await self._unrecorded()
         async with self.payments.uow() as uow:
             behind = list((await uow.session.execute(_BEHIND)).scalars())
         for session_id in behind:
             await self._safely(session_id)
         return len(behind)
+
+
+    async def _unrecorded(self) -> None:
+        """A waiting session that missed its authorisation (confirmed while the session was
+        being created, in two concurrent transactions) learns it now."""
+        async with self.payments.uow() as uow:
+            missed = (await uow.session.execute(select(Escrow.reference, Escrow.amount,
+                      Escrow.currency).join(ConsultSession, Escrow.reference ==
+                      ConsultSession.escrow_ref).where(
+                ConsultSession.status == "waiting", ConsultSession.authorised_minor == 0,
+                Escrow.state == "authorised"))).all()
+            for reference, amount, currency in missed:
+                await sessions.authorised(uow, reference, Money(amount, currency))
+            await uow.commit()
 
 
 # Sessions with an authorisation still open that should not be: settled sessions, and

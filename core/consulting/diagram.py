@@ -15,8 +15,9 @@ def markdown() -> str:
             "declaration differ). Timers counted from the start or end run from the booked "
             "session's own time; `(same)` keeps the state. A “talk now” request waits the "
             "policy's join window (2 minutes by default) instead of a day. Reminders go 24 h "
-            "and 15 min before the start. The live session (`in_session`) belongs to the "
-            "session runtime.\n"
+            "and 15 min before the start. From `starting` the live session decides: its start, "
+            "end and no-show timer take `start-session`, `complete-session` and the no-shows "
+            "as the system (`core/consulting/session_link.py`).\n"
             f"\n```mermaid\n{BOOKING_PROCESS.diagram()}```\n"
             "\n| transition | from | who | to |\n|---|---|---|---|\n" + "".join(rows)
             + "\n| state | meaning |\n|---|---|\n" + "".join(states))

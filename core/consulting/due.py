@@ -26,17 +26,9 @@ async def _unpaid(uow: UnitOfWork, booking: Booking, payments: PaymentsPort) -> 
     return await unpaid(payments, uow, booking.id)
 
 
-async def _consultant_absent(uow: UnitOfWork, booking: Booking, _: PaymentsPort) -> bool:
-    return booking.consultant_joined_at is None
-
-
-async def _seeker_absent(uow: UnitOfWork, booking: Booking, _: PaymentsPort) -> bool:
-    return booking.consultant_joined_at is not None and booking.seeker_joined_at is None
-
-
 # A timer's transition is taken only while its condition holds; otherwise it lapses quietly.
-GUARDS: dict[str, Guard] = {"release-unpaid": _unpaid, "consultant-no-show": _consultant_absent,
-                            "seeker-no-show": _seeker_absent}
+# (No-shows are not here: the session's own timer decides them; core.consulting.session_link.)
+GUARDS: dict[str, Guard] = {"release-unpaid": _unpaid}
 
 
 async def run_all(uow_factory: UowFactory, payments: PaymentsPort, limit: int = 200

@@ -138,7 +138,7 @@ async def on_confirmed(uow: UnitOfWork, event: BookingConfirmed | BookingResched
     again = isinstance(event, BookingRescheduled)
     for party in (b.seeker_id, b.consultant_id):
         if b.kind == "instant":
-            text = f"✅ {p.names[p.other(party)]} and you: the session starts now."
+            text = f"✅ {p.names[p.other(party)]} and you: “talk now” is confirmed."
         else:
             word = "Rescheduled" if again else "Confirmed"
             text = f"✅ {word}: your session with {p.names[p.other(party)]} on {p.when(party)}."

@@ -1,6 +1,7 @@
 """What the parties hear when a booking ends without a session (declined, expired, withdrawn or
-cancelled, released unpaid, a no-show), when a reschedule is turned down, and when the session's
-time comes. A “talk now” nobody answered offers other consultants online in the same field."""
+cancelled, released unpaid, a no-show) and when a reschedule is turned down (the call to join
+at the start is the session's: core.consulting.session_link). A “talk now” nobody answered
+offers other consultants online in the same field."""
 
 from __future__ import annotations
 
@@ -115,14 +116,3 @@ async def on_reschedule_declined(uow: UnitOfWork, event: BookingMoved) -> None:
     to = p.other(event.actor_id)
     await notify(uow, to, f"📌 The session with {p.names[event.actor_id]} stays on "
                           f"{p.when(to)}.", buttons=[[view(booking.id)]])
-
-
-async def on_session_due(uow: UnitOfWork, event: BookingMoved) -> None:
-    """The start time came: both are asked to join."""
-    booking = await uow.session.get(Booking, event.booking_id)
-    if booking is None:
-        return
-    p = await people(uow, booking)
-    for party in (booking.seeker_id, booking.consultant_id):
-        await notify(uow, party, f"🟢 Your session with {p.names[p.other(party)]} starts now.",
-                     urgent=True, buttons=[[view(booking.id, "▶ Join the session")]])

@@ -3,8 +3,10 @@ was not. Guards, who may do what, the timers (answer windows, the payment's timi
 no-shows), the reminders and docs/booking-process.md all come from this declaration.
 
 Lifecycle status lives here; the money is the session escrow `booking:<id>` (authorised, then
-captured or voided), a field of its own. The live session (`in_session`) belongs to the session
-runtime, which takes `start-session` and `complete-session` as the system."""
+captured or voided), a field of its own. From `starting` on, the live session decides
+(core.consulting.session_link): its start takes `start-session`, its end `complete-session`, and
+its no-show timer `consultant-no-show` or `seeker-no-show`, all as the system — so `starting`
+has no timers of its own here."""
 
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ AUTHORISE_AHEAD = timedelta(days=5)
 AUTHORISE_BEFORE = timedelta(hours=24)
 RELEASE_UNPAID_BEFORE = timedelta(hours=2)
 REQUEST_TTL = timedelta(hours=24)  # a scheduled request unanswered (or before its first time)
-CONSULTANT_GRACE = timedelta(minutes=10)  # then a consultant who has not joined is a no-show
+CONSULTANT_GRACE = timedelta(minutes=10)  # then the session calls a no-show (its own timer)
 REMINDERS = (timedelta(hours=24), timedelta(minutes=15))
 MAX_PROPOSALS = 3
 
@@ -91,7 +93,5 @@ BOOKING_PROCESS = Process(
         Timer("proposed", REQUEST_TTL, "expire-request"),
         *_scheduled_timers("confirmed", remind=True),
         *_scheduled_timers("reschedule_proposed", remind=True),
-        Timer("starting", CONSULTANT_GRACE, "consultant-no-show", anchor="start"),
-        Timer("starting", timedelta(0), "seeker-no-show", anchor="end"),
     ),
 )

@@ -28,6 +28,7 @@ from core.deals import timers
 from core.deals.timer_notices import when_for
 from core.money.model import Money
 from core.notifications.outbox import notify, recipients
+from core.process import SYSTEM
 from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
@@ -139,9 +140,9 @@ async def _moved_texts(uow: UnitOfWork, session: ConsultSession, transition: str
         return (text, end), (text, end)
     if transition in ("end-free", "end-paid", "overtime-ends"):
         return _ended(session)
-    if transition == "no-show":
-        return _no_show(session, seeker, consultant)
-    text = f"Session #{n} was called off."  # what the booking costs now, its notices say
+    if transition == "no-show" or session.ended_by == SYSTEM:
+        return ("", []), ("", [])  # the booking's notices say it, with what it costs
+    text = f"Session #{n} was called off."
     return (text, []), (text, [])
 
 
@@ -162,20 +163,6 @@ def _ended(session: ConsultSession) -> tuple[tuple[str, ActionRows], ...]:
     review = [[_do(Intent.REVIEW_SESSION, "⭐ Review the session", session)]]
     return ((f"⏹ Session #{session.id} ended ({took}). {money}", review),
             (f"⏹ Session #{session.id} ended ({took}). {earned}", []))
-
-
-def _no_show(session: ConsultSession, seeker: str, consultant: str
-             ) -> tuple[tuple[str, ActionRows], ...]:
-    n = session.id
-    if session.ended_by == "no-show:consultant":
-        return ((f"😕 {consultant} didn't join session #{n}. Nothing is charged; the "
-                 "authorisation is cancelled. You can book another time.", []),
-                (f"You didn't join session #{n} with {seeker} within 10 minutes of its start: "
-                 "it was cancelled and nothing was charged.", []))
-    return ((f"You didn't join session #{n} with {consultant} within 10 minutes of its start: "
-             "it was cancelled and nothing was charged.", []),
-            (f"😕 {seeker} didn't join session #{n}; it was cancelled and nothing was charged.",
-             []))
 
 
 async def on_message(uow: UnitOfWork, event: SessionMessagePosted) -> None:
@@ -264,23 +251,14 @@ async def remind_due(uow: UnitOfWork) -> int:
 
 
 async def remind(uow: UnitOfWork, session_id: int, state: str) -> int:
-    """The reminder of a state's timer: the call to join at the start, “End now — free” at
-    minute 8, the offer to extend before the booked end. Returns how many went."""
+    """The reminder of a state's timer: “End now — free” at minute 8, the offer to extend
+    before the booked end (the call to join goes when the session opens). Returns how many."""
     session = await _session(uow, session_id)
     if session is None or session.status != state:
         return 0
-    names = await _names(uow, session)
+    await _names(uow, session)  # the recipients' addresses, loaded once
     wanted: list[tuple[int, str, ActionRows]] = []
-    if state == "waiting":
-        join = [[_do(Intent.JOIN_SESSION, "▶ Join", session)]]
-        for me, other, joined in ((session.seeker_id, session.consultant_id,
-                                   session.seeker_joined_at),
-                                  (session.consultant_id, session.seeker_id,
-                                   session.consultant_joined_at)):
-            if joined is None:
-                wanted.append((me, f"🔔 Your session #{session.id} with {names[other]} starts "
-                               "now.", join))
-    elif state == "live_free":
+    if state == "live_free":
         wanted.append((session.seeker_id, f"⏳ {_minutes(NUDGE_BEFORE)} free minutes left in "
                        f"session #{session.id}. End now and nothing is charged; from "
                        f"{FREE_MINUTES}:00 it is "

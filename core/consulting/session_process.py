@@ -12,6 +12,7 @@ from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core.accounts.service import is_admin
+from core.consulting.process import CONSULTANT_GRACE
 from core.consulting.session_events import SessionMoved
 from core.consulting.session_money import FREE_MINUTES, charge_for
 from core.consulting.session_tables import ConsultSession
@@ -22,7 +23,7 @@ from core.storage.uow import UnitOfWork
 
 SEEKER, CONSULTANT = "seeker", "consultant"
 PARTY = (SEEKER, CONSULTANT)
-NO_SHOW_AFTER = timedelta(minutes=10)  # after the scheduled start
+NO_SHOW_AFTER = CONSULTANT_GRACE  # after the scheduled start (the booking policy states it)
 NUDGE_BEFORE = timedelta(minutes=2)  # “End now — free” at minute 8
 EXTEND_BEFORE = timedelta(minutes=5)  # the seeker is offered more time before the booked end
 OVERTIME = timedelta(minutes=5)  # past the booked end, the seeker may still extend this long
@@ -59,8 +60,8 @@ SESSION_PROCESS = Process(
     ),
     final=CLOSED,
     timers=(
-        Timer("waiting", NO_SHOW_AFTER, "no-show", (NO_SHOW_AFTER,),
-              at="10 min after the scheduled start"),
+        # The call to join goes when the booking opens the session (core.consulting.session_link).
+        Timer("waiting", NO_SHOW_AFTER, "no-show", at="10 min after the scheduled start"),
         Timer("live_free", timedelta(minutes=FREE_MINUTES), "go-paid", (NUDGE_BEFORE,)),
         Timer("live_paid", timedelta(0), "time-up", (EXTEND_BEFORE,),
               at="the booked end, extensions included"),

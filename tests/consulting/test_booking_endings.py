@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core.consulting import changes
+from core.consulting import changes, sessions
 from core.consulting.tables import Booking
 from core.errors import DomainError, NotAllowed
 from core.money.model import Money
@@ -100,19 +100,41 @@ async def test_a_reschedule_turned_down_keeps_the_booked_time(app):
     assert await told(app, ann.id, "stays on Mon 23 Nov, 10:00")
 
 
+async def session_at_start(app, booking_id):
+    """The booking's session, opened by the booking's start (the timer job's run)."""
+    assert await run_timers(app) == [(booking_id, "open-session")]
+    async with app.uow() as uow:
+        found = await sessions.of_booking(uow, booking_id, None)
+        assert found is not None
+        return found.id
+
+
+async def join(app, session_id, account_id):
+    async with app.uow() as uow:
+        await sessions.join(uow, session_id, account_id)
+        await uow.commit()
+
+
+async def session_tick(app):
+    async with app.uow() as uow:
+        taken = await sessions.run_due(uow)
+        await uow.commit()
+    return taken
+
+
 async def test_a_consultant_who_has_not_joined_ten_minutes_in_is_a_no_show(app, clock):
     ann, bob = await consultant(app), await seeker(app)
     booking = await confirmed(app, bob.id, ann.id, MONDAY_10)
     await authorised(app, booking.id)
     clock.advance(days=2, hours=20)  # the start
-    assert await run_timers(app) == [(booking.id, "open-session")]
-    async with app.uow() as uow:
-        await changes.record_join(uow, booking.id, bob.id)
-        await uow.commit()
+    session_id = await session_at_start(app, booking.id)
+    await join(app, session_id, bob.id)
     clock.advance(minutes=9)
-    assert await run_timers(app) == []
+    assert await session_tick(app) == []
     clock.advance(minutes=1)
-    assert await run_timers(app) == [(booking.id, "consultant-no-show")]
+    assert await session_tick(app) == [(session_id, "no-show")]
+    assert await run_timers(app) == []  # the booking has no no-show timers of its own
+    assert await status(app, booking.id) == "no_show_consultant"
     assert (await escrow(app, booking.id)).state == "voided"
     [notice] = await payloads(app, bob.id, "did not join within 10 minutes")
     assert notice["buttons"][0][0]["label"] == "📅 Book Ann again"
@@ -123,39 +145,40 @@ async def test_the_consultant_may_charge_a_seeker_who_did_not_come(app, clock):
     booking = await confirmed(app, bob.id, ann.id, MONDAY_10)
     await authorised(app, booking.id)
     clock.advance(days=2, hours=20)
-    await run_timers(app)
-    async with app.uow() as uow:
-        await changes.record_join(uow, booking.id, ann.id)
-        await uow.commit()
+    session_id = await session_at_start(app, booking.id)
+    await join(app, session_id, ann.id)
     async with app.uow() as uow:
         with pytest.raises(DomainError, match="until 10 minutes after the start"):
             await changes.report_no_show(uow, booking.id, ann.id)
     clock.advance(minutes=10)
-    assert await run_timers(app) == []  # she came: not her no-show
     async with app.uow() as uow:
         with pytest.raises(NotAllowed):
             await changes.report_no_show(uow, booking.id, bob.id)
         done = await changes.report_no_show(uow, booking.id, ann.id)
         await uow.commit()
     assert (done.status, done.fee_minor) == ("no_show_seeker", 8000)
+    assert await session_tick(app) == []  # the session followed the report: nothing left
+    async with app.uow() as uow:
+        gone = await sessions.get(uow, session_id, None)
+        assert (gone.status, gone.ended_by) == ("no_show", "no-show:seeker")
     view = await escrow(app, booking.id)
     assert view.state == "captured"
     assert await told(app, bob.id, "The no-show fee of €80.00 is charged.")
 
 
-async def test_a_seeker_who_never_came_is_marked_at_the_end_without_a_fee(app, clock):
+async def test_a_seeker_who_never_came_is_marked_by_the_sessions_timer_with_the_policys_fee(
+        app, clock):
     ann, bob = await consultant(app), await seeker(app)
     booking = await confirmed(app, bob.id, ann.id, MONDAY_10)
     await authorised(app, booking.id)
     clock.advance(days=2, hours=20)
-    await run_timers(app)
-    async with app.uow() as uow:
-        await changes.record_join(uow, booking.id, ann.id)
-        await uow.commit()
-    clock.advance(minutes=60)
-    assert await run_timers(app) == [(booking.id, "seeker-no-show")]
-    assert await fee_of(app, booking.id) == 0
-    assert (await escrow(app, booking.id)).state == "voided"
+    session_id = await session_at_start(app, booking.id)
+    await join(app, session_id, ann.id)
+    clock.advance(minutes=10)
+    assert await session_tick(app) == [(session_id, "no-show")]
+    assert await status(app, booking.id) == "no_show_seeker"
+    assert await fee_of(app, booking.id) == 8000
+    assert (await escrow(app, booking.id)).state == "captured"
 
 
 async def test_a_session_weeks_ahead_is_authorised_a_day_before_and_released_if_unpaid(app, clock):

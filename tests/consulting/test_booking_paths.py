@@ -142,9 +142,10 @@ async def test_a_talk_now_request_accepted_starts_now_and_is_authorised_at_once(
     async with app.uow() as uow:
         done = await bookings.accept(uow, booking.id, ann.id)
         await uow.commit()
-    assert done.starts_at == clock.now()
+    assert (done.status, done.starts_at) == ("starting", clock.now())  # opened at once
     assert (await escrow(app, booking.id)).state == "awaiting_authorisation"
-    assert await told(app, bob.id, "the session starts now")
+    assert await told(app, bob.id, "“talk now” is confirmed")
+    assert len(await told(app, bob.id, "starts now")) == 1  # the call to join, once
 
 
 async def test_talk_now_needs_the_consultant_online(app):

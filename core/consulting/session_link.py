@@ -1,0 +1,138 @@
+"""A booking and its live session, joined into one journey by in-transaction event handlers
+(registered in config.event_wiring), so each thing is decided once and the other follows:
+
+- The booking decides when a session exists: its start (`open-session`, `SessionDue`; an
+  accepted “talk now” at once) creates the session row from the booking's terms, and calls
+  both parties to join. The authorisation already confirmed reaches the session through the
+  money bridge's `SessionCreated` handler (payments.session_payments), which reads the escrow.
+- The session decides what happens in it: its start takes the booking's `start-session`, its
+  end (free or paid) `complete-session`, and its no-show timer the booking's no-show — the
+  consultant's (nothing charged) or the seeker's (the policy's fee). The booking's money
+  (core.consulting.money) then voids the authorisation or captures the fee, once; the session's
+  money bridge leaves no-shows alone.
+- The booking decides cancellations: one cancelled while its session waits calls it off.
+- A party's join is stamped on the booking too; a session review counts in the directory."""
+
+from __future__ import annotations
+
+import logging
+
+from core.actions import Action, Intent
+from core.consulting import changes, moves, profiles, sessions
+from core.consulting.events import BookingCancelled, BookingConfirmed, SeekerNoShow, SessionDue
+from core.consulting.policy import no_show_fee
+from core.consulting.process import BOOKING_PROCESS, CONSULTANT, SEEKER
+from core.consulting.session_events import SessionJoined, SessionMoved, SessionReviewed
+from core.consulting.session_process import ENDED, LIVE
+from core.consulting.session_process import take as take_session
+from core.consulting.session_tables import ConsultSession, SessionReview
+from core.consulting.tables import Booking
+from core.errors import Conflict, DomainError
+from core.money.model import Money
+from core.notifications.outbox import notify, recipients
+from core.process import SYSTEM
+from core.storage.tables import Account
+from core.storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+def rate_unit(booking: Booking) -> str:
+    """The session's rate unit from the booking's rate kind and length (session30/60, minute)."""
+    return "minute" if booking.rate_kind == "minute" else f"session{booking.minutes}"
+
+
+async def open_instant(uow: UnitOfWork, event: BookingConfirmed) -> None:
+    """An accepted “talk now” starts now: its session opens in the same transaction rather
+    than at the timer job's next run."""
+    booking = await uow.session.get(Booking, event.booking_id)
+    if booking is None or booking.kind != "instant" or booking.status != "confirmed" \
+            or booking.starts_at is None or booking.starts_at > uow.clock.now():
+        return
+    await moves.take(uow, booking.id, "open-session", None)
+
+
+async def on_session_due(uow: UnitOfWork, event: SessionDue) -> None:
+    """The booking's start came: its session exists (once per booking) and both are called."""
+    booking = await uow.session.get(Booking, event.booking_id)
+    if booking is None or booking.status != "starting" or booking.starts_at is None:
+        return
+    session = await sessions.create_for_booking(
+        uow, booking.id, booking.consultant_id, booking.seeker_id,
+        Money(booking.price_minor, booking.currency), rate_unit(booking), booking.minutes,
+        booking.starts_at)
+    await call_to_join(uow, session)
+
+
+async def call_to_join(uow: UnitOfWork, session: ConsultSession) -> None:
+    """The one “your session starts now” each party gets, with Join (the session's id)."""
+    await recipients(uow, {session.seeker_id, session.consultant_id})
+    join = [[Action(Intent.JOIN_SESSION, "▶ Join", str(session.id))]]
+    for me, other in ((session.seeker_id, session.consultant_id),
+                      (session.consultant_id, session.seeker_id)):
+        account = await uow.session.get(Account, other)
+        name = account.display_name if account else "the other party"
+        await notify(uow, me, f"🔔 Your session #{session.id} with {name} starts now.",
+                     buttons=join, urgent=True)
+
+
+async def on_session_moved(uow: UnitOfWork, event: SessionMoved) -> None:
+    """The session's start, end or no-show moves its booking, as the system."""
+    session = await uow.session.get(ConsultSession, event.session_id)
+    booking = await uow.session.get(Booking, session.booking_id) if session else None
+    if session is None or booking is None:
+        return
+    if event.source == "waiting" and event.target in LIVE:
+        await _follow(uow, booking, "start-session")
+    elif event.target in ENDED:
+        await _follow(uow, booking, "complete-session")
+    elif event.target == "no_show" and session.ended_by == f"no-show:{CONSULTANT}":
+        await _follow(uow, booking, "consultant-no-show", {"ended_by": CONSULTANT})
+    elif event.target == "no_show":
+        fee = no_show_fee(uow.policy.booking, changes.max_amount(booking))
+        await _follow(uow, booking, "seeker-no-show", {"ended_by": SEEKER,
+                                                       "fee_minor": fee.amount})
+
+
+async def _follow(uow: UnitOfWork, booking: Booking, transition: str,
+                  values: dict[str, object] | None = None) -> None:
+    """Take the booking's step unless it is past it already (a consultant's own no-show
+    report, a cancellation a moment before)."""
+    if booking.status not in BOOKING_PROCESS.transition(transition).sources:
+        return
+    try:
+        await moves.take(uow, booking.id, transition, None, values)
+    except Conflict as exc:  # moved by another transaction: that one decided
+        log.warning("booking %s did not follow its session (%s): %s", booking.id, transition,
+                    exc)
+
+
+async def on_booking_ended(uow: UnitOfWork, event: BookingCancelled | SeekerNoShow) -> None:
+    """A booking cancelled while its session waits calls the session off; a consultant who
+    reported the seeker absent ends the waiting session as that no-show."""
+    found = await sessions.of_booking(uow, event.booking_id, None)
+    if found is None or found.status != "waiting":
+        return
+    if isinstance(event, BookingCancelled):
+        await take_session(uow, found, "call-off", SYSTEM)
+    elif event.actor_id is not None:  # the system's no-show came from the session itself
+        await take_session(uow, found, "no-show", SYSTEM, ended_by=f"no-show:{SEEKER}")
+
+
+async def on_joined(uow: UnitOfWork, event: SessionJoined) -> None:
+    """A party's join is stamped on the booking too (its card and no-show report read it)."""
+    session = await uow.session.get(ConsultSession, event.session_id)
+    if session is None or await uow.session.get(Booking, session.booking_id) is None:
+        return
+    try:
+        async with uow.session.begin_nested():
+            await changes.record_join(uow, session.booking_id, event.account_id)
+    except DomainError as exc:
+        log.warning("session %s: join not stamped on its booking: %s", session.id, exc)
+
+
+async def on_reviewed(uow: UnitOfWork, event: SessionReviewed) -> None:
+    """A published session review counts in the directory's rating (the profile's totals)."""
+    review = await uow.session.get(SessionReview, event.review_id)
+    if review is not None:
+        await profiles.rated(uow, review.consultant_id, review.stars)
