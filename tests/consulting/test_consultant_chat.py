@@ -1,11 +1,15 @@
 """The consultant marketplace in chat, through the engine: a consultant fills in a profile
 (one question at a time), adds a photo and goes live; a seeker finds them with a misspelt
-search, opens the page, books a free time in at most 4 taps, authorises the payment with the
-test card; the consultant accepts; both see the booking with the policy up front."""
+search, opens the page, books a free time in at most 4 taps; the consultant accepts; the seeker
+authorises the payment with the test card; at the start both join, talk with the clock, end at
+minute 25 (charged, commission deducted, paid out); the seeker reviews; the consultant reads
+the figures with a chart."""
 
 from __future__ import annotations
 
-from conversations.messages import Choice, FileUpload, ListPage
+from conversations.messages import Choice, FileUpload, ImageReply, ListPage
+from core.consulting import due
+from core.money.model import Money
 from tests.consulting.helpers import PNG
 from tests.deals.chat_helpers import last_notice
 from tests.support.accounts import registered
@@ -37,7 +41,26 @@ async def _consultant_goes_live(app, tmp_path) -> ChatUser:
     return cora
 
 
-async def test_a_profile_goes_live_and_a_seeker_books_it_in_four_taps(app, tmp_path):
+async def _booking_start(app):
+    from sqlalchemy import select
+
+    from core.consulting.tables import Booking
+
+    async with app.uow() as uow:
+        return (await uow.session.execute(select(Booking.starts_at))).scalar_one()
+
+
+async def _id(app, name: str) -> int:
+    from core.accounts.service import find_account
+
+    async with app.uow() as uow:
+        account = await find_account(uow, "terminal", name)
+        assert account is not None
+        return account.id
+
+
+async def test_a_profile_goes_live_is_booked_in_four_taps_held_paid_and_reviewed(app, tmp_path,
+                                                                                   clock):
     cora = await _consultant_goes_live(app, tmp_path)
     await registered(app, "sid", roles=("seeker",), display_name="Sid",
                      timezone="Europe/Berlin")
@@ -66,6 +89,38 @@ async def test_a_profile_goes_live_and_a_seeker_books_it_in_four_taps(app, tmp_p
     await sid.tap("Authorise")
     await sid.say("4242 4242 4242 4242")
     assert "Authorised €90.00: nothing is charged until the session" in sid.texts()
+
+    # At the start both are called to join; the session runs in chat with the clock.
+    booking = await _booking_start(app)
+    clock._now = booking
+    assert await due.run_all(app.uow, app.payments)
+    await last_notice(app, cora, "starts now")
+    await cora.tap("Join")
+    await last_notice(app, sid, "starts now")
+    await sid.tap("Join")
+    assert "In session — ⏱ 00:00 · free" in sid.texts()
+    await sid.say("How do I pass the ENplus audit?")
+    assert "ENplus audit" in await last_notice(app, cora, "ENplus audit")
+    clock.advance(minutes=25)
+    await cora.say("Start with the moisture logs.")
+    await sid.say("Thanks, that helps.")
+    assert "⏱ 25:00 · paid" in sid.texts()
+    await sid.tap("End the session")
+    assert "charge and receipts follow" in sid.texts()
+    price = Money.parse("90", "EUR")
+    paid = (await app.payments.wallet(await _id(app, "cora"))).paid_out
+    assert paid == [price - app.payments.commission_for("consulting", price)]
+
+    # The seeker reviews; the consultant reads the figures with a chart.
+    await last_notice(app, sid, "ended")
+    await sid.tap("Review")
+    await sid.tap("★★★★★")
+    await sid.say("Very practical.")
+    await cora.say("/metrics")
+    [chart] = [r for r in cora.last if isinstance(r, ImageReply)]
+    assert chart.content.startswith(b"\x89PNG")
+    assert "Sessions: 1 (1 paid), 25 minutes" in cora.texts()
+    assert "★ 5" in cora.texts()
 
 
 async def test_a_consultants_home_shows_their_figures_and_no_empty_deals(app, tmp_path):
