@@ -22,7 +22,7 @@ from core.money.events import (
     LatePaymentRefunded,
     PaymentArrangedDirectly,
 )
-from core.money.model import Money
+from core.money.model import Money, described
 from core.money.ports import Actor
 from core.notifications.outbox import notify, recipients
 from core.storage.uow import UnitOfWork
@@ -124,10 +124,10 @@ async def refunded_late(uow: UnitOfWork, escrow: Escrow, amount: Money) -> None:
                   CANCELLED else "paid after payment was arranged directly")
     world, held = ledger.world(escrow.provider), holding(escrow)
     await ledger.post(uow, f"fund:{escrow.id}", "fund", [(world, -amount), (held, amount)], actor,
-                      f"Late payment for {escrow.reference}", escrow.id)
+                      f"Late payment for {described(escrow.reference)}", escrow.id)
     _, new = await ledger.post(uow, f"late-refund:{escrow.id}", "refund",
                                [(held, -amount), (world, amount)], actor,
-                               f"Refund of the late payment for {escrow.reference}", escrow.id)
+                               f"Refund of the late payment for {described(escrow.reference)}", escrow.id)
     if new:
         uow.emit(LatePaymentRefunded(escrow.id, escrow.payer_id, amount))
 
@@ -139,14 +139,14 @@ async def on_late_refund(uow: UnitOfWork, event: LatePaymentRefunded) -> None:
     escrow = await load(uow, event.escrow_id)
     after = ("the deal was cancelled" if escrow.state == CANCELLED
              else "you both agreed to pay directly")
-    await notify(uow, event.payer_id, f"↩ Your payment of {event.amount} for {escrow.reference} "
+    await notify(uow, event.payer_id, f"↩ Your payment of {event.amount} for {described(escrow.reference)} "
                  f"arrived after {after}, so it was refunded in full.")
 
 
 async def on_declined(uow: UnitOfWork, event: DirectPaymentDeclined) -> None:
     escrow = await load(uow, event.escrow_id)
     other, role = _other(escrow, event.account_id)
-    await notify(uow, other, f"🔒 The {role} keeps the escrow for {escrow.reference}: payment "
+    await notify(uow, other, f"🔒 The {role} keeps the escrow for {described(escrow.reference)}: payment "
                  "goes through Agora as usual, held until delivery is confirmed.")
 
 
@@ -157,7 +157,7 @@ async def on_proposed(uow: UnitOfWork, event: DirectPaymentProposed) -> None:
     buttons = [[Action(Intent.PAY_DIRECTLY, "Agree (arrange directly)", str(escrow.id)),
                 Action(Intent.KEEP_ESCROW, "Keep escrow", str(escrow.id))]]
     await notify(uow, other, f"🤝 The {role} proposes to arrange payment of {amount} for "
-                 f"{escrow.reference} directly between you, outside Agora. If you agree, "
+                 f"{described(escrow.reference)} directly between you, outside Agora. If you agree, "
                  f"{NOTHING_HELD}",
                  buttons=buttons)
 
@@ -166,7 +166,7 @@ async def on_arranged(uow: UnitOfWork, event: PaymentArrangedDirectly) -> None:
     escrow = await load(uow, event.escrow_id)
     await recipients(uow, {escrow.payer_id, escrow.payee_id})
     amount = Money(escrow.amount, escrow.currency)
-    text = (f"🤝 Payment of {amount} for {escrow.reference} is arranged directly between buyer "
+    text = (f"🤝 Payment of {amount} for {described(escrow.reference)} is arranged directly between buyer "
             f"and seller. {NOTHING_HELD} Settle the payment between you.")
     for party in (escrow.payer_id, escrow.payee_id):
         await notify(uow, party, text)

@@ -16,7 +16,7 @@ from core.money.events import (
     PayoutWaiting,
     PromotionCharged,
 )
-from core.money.model import Money
+from core.money.model import Money, described
 from core.notifications.outbox import notify, recipients
 from core.storage.tables import OutboxMessage
 from core.storage.uow import UnitOfWork
@@ -59,15 +59,15 @@ async def funded(uow: UnitOfWork, escrow: Escrow, journal: int) -> None:
     held = {"goods": "is held in escrow until delivery is confirmed",
             "session": "is authorised (not charged yet)", "charge": "was charged"}[escrow.kind]
     await _with_receipt(uow, escrow.payer_id,
-                        f"✅ Payment of {amount} for {escrow.reference} {held}.", invoice)
+                        f"✅ Payment of {amount} for {described(escrow.reference)} {held}.", invoice)
     if escrow.payee_id is not None:
         await _with_receipt(uow, escrow.payee_id,
-                            f"💰 The buyer's payment of {amount} for {escrow.reference} {held}.",
+                            f"💰 The buyer's payment of {amount} for {described(escrow.reference)} {held}.",
                             invoice)
 
 
 async def declined(uow: UnitOfWork, escrow: Escrow, message: str) -> None:
-    await notify(uow, escrow.payer_id, f"❌ Payment for {escrow.reference} failed: {message} "
+    await notify(uow, escrow.payer_id, f"❌ Payment for {described(escrow.reference)} failed: {message} "
                  "Nothing was charged; you can try again.")
 
 
@@ -75,37 +75,38 @@ async def released(uow: UnitOfWork, escrow: Escrow, net: Money, commission: Mone
                    journal: int) -> None:
     await _parties(uow, escrow)
     assert escrow.payee_id is not None
-    lines = [(f"{escrow.reference}: released from escrow", net.amount),
+    lines = [(f"{described(escrow.reference)}: released from escrow", net.amount),
              ("Platform commission", -commission.amount)]
     invoice = await invoices.issue(uow, escrow, journal, "payout", lines, commission.amount)
     await _with_receipt(uow, escrow.payee_id,
-                        f"💸 {net - commission} released to you for {escrow.reference} "
+                        f"💸 {net - commission} released to you for {described(escrow.reference)} "
                         f"({net} minus {commission} platform commission).", invoice)
-    await notify(uow, escrow.payer_id, f"🔓 Escrow for {escrow.reference} released to the seller.")
+    await notify(uow, escrow.payer_id, f"🔓 Escrow for {described(escrow.reference)} released to the seller.")
 
 
 async def settled(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation, journal: int) -> None:
     await _parties(uow, escrow)
     refund, to_payee, fee = _m(escrow, op.refund), _m(escrow, op.amount), _m(escrow, op.commission)
     if op.kind == "void":
-        await notify(uow, escrow.payer_id, f"↩ The authorisation for {escrow.reference} was "
+        await notify(uow, escrow.payer_id, f"↩ The authorisation for {described(escrow.reference)} was "
                      "cancelled; nothing was charged.")
         return
     if op.kind in ("refund", "split"):
         invoice = await invoices.issue(uow, escrow, journal, "refund",
-                                       [(f"Refund for {escrow.reference}", op.refund)], 0)
+                                       [(f"Refund for {described(escrow.reference)}", op.refund)], 0)
         await _with_receipt(uow, escrow.payer_id,
-                            f"↩ {refund} refunded to you for {escrow.reference}.", invoice)
+                            f"↩ {refund} refunded to you for {described(escrow.reference)}.", invoice)
         if op.amount:  # a split: the payee's share message carries the refund receipt
             return await _payee_share(uow, escrow, to_payee, fee, invoice)
         if escrow.payee_id is not None:
             await _with_receipt(uow, escrow.payee_id,
-                                f"↩ {refund} refunded to the buyer for {escrow.reference}.",
+                                f"↩ {refund} refunded to the buyer for {described(escrow.reference)}.",
                                 invoice)
         return None
     invoice = await invoices.issue(uow, escrow, journal, "payment",
-                                   [(f"{escrow.reference}: session charge", op.amount)], op.commission)
-    await _with_receipt(uow, escrow.payer_id, f"✅ {to_payee} charged for {escrow.reference}"
+                                   [(f"{described(escrow.reference)}: session charge", op.amount)],
+                                   op.commission)
+    await _with_receipt(uow, escrow.payer_id, f"✅ {to_payee} charged for {described(escrow.reference)}"
                         + (f"; {refund} of the authorisation released." if op.refund else "."),
                         invoice)
     await _payee_share(uow, escrow, to_payee, fee, invoice)
@@ -115,7 +116,7 @@ async def _payee_share(uow: UnitOfWork, escrow: Escrow, gross: Money, fee: Money
                        invoice: Invoice) -> None:
     if escrow.payee_id is not None and gross.amount:
         await _with_receipt(uow, escrow.payee_id, f"💸 {gross - fee} is yours for "
-                            f"{escrow.reference} ({gross} minus {fee} platform commission).",
+                            f"{described(escrow.reference)} ({gross} minus {fee} platform commission).",
                             invoice)
 
 
@@ -123,10 +124,11 @@ async def paid_out(uow: UnitOfWork, escrow: Escrow, amount: Money, journal: int)
     await _parties(uow, escrow)
     assert escrow.payee_id is not None
     invoice = await invoices.issue(uow, escrow, journal, "payout",
-                                   [(f"Payout for {escrow.reference}", amount.amount)], 0)
+                                   [(f"Payout for {described(escrow.reference)}", amount.amount)], 0)
     fee = _m(escrow, escrow.commission)
-    await _with_receipt(uow, escrow.payee_id, f"🏦 Payout of {amount} for {escrow.reference} is on "
-                        f"its way (after {fee} platform commission).", invoice)
+    await _with_receipt(uow, escrow.payee_id, f"🏦 Payout of {amount} for "
+                        f"{described(escrow.reference)} is on its way (after {fee} platform "
+                        "commission).", invoice)
 
 
 async def payout_waits(uow: UnitOfWork, escrow: Escrow) -> None:
@@ -136,7 +138,7 @@ async def payout_waits(uow: UnitOfWork, escrow: Escrow) -> None:
             OutboxMessage.dedupe_key == key))).first():
         return
     await notify(uow, escrow.payee_id,
-                 f"⏳ Your payout for {escrow.reference} is waiting: finish setting up payouts "
+                 f"⏳ Your payout for {described(escrow.reference)} is waiting: finish setting up payouts "
                  "to receive it.", buttons=[[Action(Intent.SET_UP_PAYOUTS, "Set up payouts")]],
                  dedupe_key=key)
 

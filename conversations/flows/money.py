@@ -8,7 +8,7 @@ from conversations.messages import Button, Choice, FileReply, Inbound, Outbound,
 from core.actions import Intent
 from core.errors import Conflict, DomainError, NotFound
 from core.ids import parse_id
-from core.money.model import Money
+from core.money.model import Money, described
 from core.money.ports import EscrowView, PaymentsPort, Wallet
 
 
@@ -106,7 +106,7 @@ def _direct_button(ctx: Ctx) -> tuple[tuple[Button, ...], ...]:
 
 def _pay_text(ctx: Ctx, view: EscrowView) -> str:
     amount, fee = view.amount, view.commission
-    text = f"💳 Payment of {amount} for {view.reference}."
+    text = f"💳 Payment of {amount} for {described(view.reference)}."
     if fee.amount and view.kind != "charge":
         text += f" The payee receives {amount - fee} after the {fee} platform commission."
     if view.direct_payer:
@@ -148,7 +148,7 @@ async def _direct(ctx: Ctx) -> Next:
     try:
         if answer == "no":
             view = await _payments(ctx).decline_direct(escrow_id, ctx.account.id, ctx.uow)
-            return Next.end(Reply(f"🔒 Escrow kept for {view.reference}: payment goes through "
+            return Next.end(Reply(f"🔒 Escrow kept for {described(view.reference)}: payment goes through "
                                   "Agora as usual."), menu=False)
         view = await _payments(ctx).choose_direct(escrow_id, ctx.account.id, ctx.uow)
     except DomainError as exc:
@@ -158,13 +158,14 @@ async def _direct(ctx: Ctx) -> Next:
 
 def _direct_reply(ctx: Ctx, view: EscrowView) -> Reply:
     if view.direct:
-        return Reply(f"🤝 Agreed: you pay each other directly for {view.reference}. Agora holds "
+        return Reply(f"🤝 Agreed: you pay each other directly for {described(view.reference)}. Agora holds "
                      "nothing and charges no commission; escrow and buyer protection do not apply.")
     if ctx.account is not None and ctx.account.id == view.payer_id:
-        return Reply(f"🤝 We asked the seller to agree to arrange payment for {view.reference} "
+        return Reply(f"🤝 We asked the seller to agree to arrange payment for {described(view.reference)} "
                      "directly. Until they do, you can still pay through Agora.",
                      ((Button("💳 Pay through Agora", f"@go:pay:{view.id}"),),))
-    return Reply(f"🤝 We asked the buyer to agree to arrange payment for {view.reference} directly.")
+    return Reply(f"🤝 We asked the buyer to agree to arrange payment for "
+                 f"{described(view.reference)} directly.")
 
 
 wallet = Shortcut(

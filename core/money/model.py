@@ -89,3 +89,16 @@ class CommissionRule:
     def describe(self, currency: str) -> str:
         minimum = Money.parse(self.minimum, currency)
         return f"{self.percent.normalize()}% (at least {minimum})"
+
+
+_KINDS = {"deal": "deal #{}", "booking": "session booking #{}", "recap": "the recap of session #{}"}
+
+
+def described(reference: str) -> str:
+    """A money reference as people read it: “deal:12” → “deal #12”, “booking:3:extend:1” →
+    “session booking #3 (extra time)”; anything else as it is."""
+    head, _, rest = reference.partition(":")
+    number, _, more = rest.partition(":")
+    if head not in _KINDS or not number.isdigit():
+        return reference
+    return _KINDS[head].format(number) + (" (extra time)" if more.startswith("extend") else "")

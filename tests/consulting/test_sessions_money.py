@@ -59,7 +59,7 @@ async def test_both_parties_get_receipts_of_a_charged_session(app, clock):
     await act(app, sessions.end, session_id, seeker)
     paid = [p for p in await told(app, seeker) if p.get("attachments")]
     earned = [p for p in await told(app, consultant) if p.get("attachments")]
-    assert any("€60.00 charged for booking:1" in p["text"] for p in paid)
+    assert any("€60.00 charged for session booking #1" in p["text"] for p in paid)
     assert any("€51.00 is yours" in p["text"] for p in earned)
     assert any("Payout of €51.00" in p["text"] for p in earned)
     assert all(p["attachments"][0]["kind"] == "invoice" for p in paid + earned)
