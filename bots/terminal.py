@@ -14,6 +14,7 @@ import mimetypes
 import os
 import re
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
 from config.container import Container
@@ -171,9 +172,19 @@ class TerminalChat:
         if isinstance(reply, FileReply):
             return [f"📎 {reply.file_name} ({len(reply.content)} bytes) {reply.caption}"]
         if isinstance(reply, ImageReply):
-            where = reply.path or reply.url_or_file_id
+            where = reply.path or reply.url_or_file_id or self._saved(reply)
             return [f"🖼 {reply.file_name or 'image'}: {where} {reply.caption}".rstrip()]
         return []
+
+    def _saved(self, reply: ImageReply) -> str:
+        """A picture made for this chat (a chart) kept as a file, since a terminal can't show it."""
+        if not reply.content:
+            return ""
+        folder = Path(self.container.settings.data_dir) / "exports"
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / (reply.file_name or "image.png")
+        target.write_bytes(reply.content)
+        return str(target.resolve())
 
     def _buttons(self, rows: tuple[tuple[Button, ...], ...]) -> list[str]:
         lines = []

@@ -45,6 +45,7 @@ class Intent(StrEnum):
     END_SESSION = "end_session"
     EXTEND_SESSION = "extend_session"
     REVIEW_SESSION = "review_session"
+    SESSION_RECAP = "session_recap"  # "notes:id" (the consultant) or "get:id" (the seeker)
     # Consultants: the arg is a booking or consultant id; an answer is "verb:booking[:proposal]"
     # (accept, decline, propose, withdraw, cancel, reschedule, keep, no-show…); a consultant's
     # "now:id" starts talk now, "book:id" shows the free slots.

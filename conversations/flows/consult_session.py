@@ -32,7 +32,7 @@ async def _start(ctx: Ctx) -> Next | None:
     ctx.data["session_id"] = session_id
     if verb == "end":
         session = await sessions.end(ctx.uow, session_id, ctx.account.id)
-        return Next.end(Reply(_ended(session)), menu=False)
+        return Next.end(Reply(_ended(session), after(ctx, session)), menu=False)
     if verb == "extend":
         await sessions.extend(ctx.uow, session_id, ctx.account.id, int(minutes or 15))
         return Next.end(Reply("➕ Asked: authorise the extra time when the payment notice "
@@ -63,9 +63,20 @@ def _status(ctx: Ctx, session: sessions.ConsultSession) -> str:
             "voice note, photo or file: it goes to the other party.")
 
 
+def after(ctx: Ctx, session: sessions.ConsultSession) -> tuple[tuple[Button, ...], ...]:
+    """What an ended session offers: the recap (notes, or the PDF) and a review."""
+    if not session.status.startswith("ended"):
+        return rows(("✔ Done", "done"))
+    if ctx.account_id == session.consultant_id:
+        return rows(("📝 Recap notes", f"@go:recap:notes:{session.id}"), ("✔ Done", "done"))
+    return rows(("⭐ Review", f"@go:session_review:{session.id}"),
+                ("📄 Get the recap", f"@go:recap:get:{session.id}"), ("✔ Done", "done"),
+                per_row=2)
+
+
 def _buttons(ctx: Ctx, session: sessions.ConsultSession) -> tuple[tuple[Button, ...], ...]:
     if session.status in CLOSED:
-        return rows(("✔ Done", "done"))
+        return after(ctx, session)
     options = []
     if session.status in LIVE:
         now = ctx.uow.clock.now()  # the free minutes end on time, before their timer has run
@@ -85,8 +96,8 @@ async def _on_chat(ctx: Ctx, msg: Inbound) -> Next:
     if data in ("leave", "done"):
         return Next.end(Reply("The session chat is closed here; rejoin from its notice."))
     if data == "end":
-        return Next.end(Reply(_ended(await sessions.end(ctx.uow, session_id, ctx.account.id))),
-                        menu=False)
+        session = await sessions.end(ctx.uow, session_id, ctx.account.id)
+        return Next.end(Reply(_ended(session), after(ctx, session)), menu=False)
     if data == "extend":
         await sessions.extend(ctx.uow, session_id, ctx.account.id, 15)
         return Next(state="", reprompt=False, replies=[Reply(

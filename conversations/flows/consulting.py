@@ -7,8 +7,9 @@ from conversations.flows.consult_session import review_flow, session_flow
 from conversations.flows.consultant_metrics import consultant_metrics
 from conversations.flows.consultant_profile import consultant_profile
 from conversations.flows.consultants import consultant_flow, consultants_flow
+from conversations.flows.session_recap import recap_flow
 
 CONSULTING_FLOWS: list[Entry] = [
     consultant_profile, consultant_metrics, consultants_flow, consultant_flow, booking_flow,
-    booking_answer, session_flow, review_flow,
+    booking_answer, session_flow, review_flow, recap_flow,
 ]

@@ -160,9 +160,11 @@ def _ended(session: ConsultSession) -> tuple[tuple[str, ActionRows], ...]:
              "Nothing is charged; the authorisation is cancelled.")
     earned = (f"{charged} is charged; you are paid it minus the platform's commission."
               if charged.amount else "Nothing is charged.")
-    review = [[_do(Intent.REVIEW_SESSION, "⭐ Review the session", session)]]
+    review = [[_do(Intent.REVIEW_SESSION, "⭐ Review the session", session)],
+              [Action(Intent.SESSION_RECAP, "📄 Get the recap", f"get:{session.id}")]]
+    notes = [[Action(Intent.SESSION_RECAP, "📝 Write recap notes", f"notes:{session.id}")]]
     return ((f"⏹ Session #{session.id} ended ({took}). {money}", review),
-            (f"⏹ Session #{session.id} ended ({took}). {earned}", []))
+            (f"⏹ Session #{session.id} ended ({took}). {earned}", notes))
 
 
 async def on_message(uow: UnitOfWork, event: SessionMessagePosted) -> None:

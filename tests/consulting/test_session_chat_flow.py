@@ -7,7 +7,7 @@ from __future__ import annotations
 from conversations.messages import Choice
 from core.money.model import Money
 from tests.consulting.session_support import book, people
-from tests.deals.chat_helpers import last_notice
+from tests.deals.chat_helpers import last_notice, told
 from tests.support.chat import ChatUser
 
 
@@ -42,6 +42,15 @@ async def test_a_session_ended_after_the_free_minutes_is_charged_and_reviewed(ap
     assert "· paid" in ann.texts()
     await ann.tap("End the session")
     assert "charge and receipts follow" in ann.texts()
+    await last_notice(app, janis, "ended")
+    await janis.tap("Write recap notes")
+    await janis.say("Covered the audit checklist; next: moisture logging.")
+    assert "Saved" in janis.texts()
+    await last_notice(app, ann, "ended")
+    await ann.tap("Get the recap")
+    assert "on its way here as a PDF" in ann.texts()
+    recap = await told(app, "ann")
+    assert any(p.get("attachments") for p in recap if "recap" in str(p.get("text")).lower())
     paid = (await app.payments.wallet(await _id(app, "janis"))).paid_out
     price = Money.parse("60.00", "EUR")
     assert paid == [price - app.payments.commission_for("consulting", price)]
