@@ -65,6 +65,9 @@ class TerminalChat:
         self._in = stdin
         self._out = stdout
         self._numbered: list[Button] = []
+        # Notifications' buttons stay pressable by label after other output (as a chat app keeps
+        # an earlier message's buttons); the newest few are kept.
+        self._noticed: list[Button] = []
         self.account_id: int | None = None
         senders = {"terminal": TerminalSender(self), "email": container.senders["email"]}
         # Only this user's notifications and emails (printed, for local development) are
@@ -134,10 +137,13 @@ class TerminalChat:
         # By label, the newest button wins (a notification's, over the answer before it); the
         # start of a label is enough when only one button starts so (“keep” for Keep “100 t”).
         typed = _plain(key)
-        newest = list(reversed(self._numbered))
-        exact = next((b for b in newest if _plain(b.label) == typed), None)
-        starting = [b for b in newest if typed and _plain(b.label).startswith(typed + " ")]
-        return exact or (starting[0] if len(starting) == 1 else None)
+        for buttons in (self._numbered, self._noticed):
+            newest = list(reversed(buttons))
+            exact = next((b for b in newest if _plain(b.label) == typed), None)
+            starting = [b for b in newest if typed and _plain(b.label).startswith(typed + " ")]
+            if exact or len(starting) == 1:
+                return exact or starting[0]
+        return None
 
     def _file(self, path: str) -> Inbound | None:
         if not os.path.isfile(path):
@@ -153,6 +159,9 @@ class TerminalChat:
         arriving after the answer keeps the answer's letters and adds its own)."""
         if not more:
             self._numbered = []
+        else:
+            found = [b for r in replies for row in getattr(r, "buttons", ()) for b in row]
+            self._noticed = [*self._noticed, *found][-30:]
         for reply in replies:
             for line in self._lines(reply):
                 self._print(line)

@@ -56,7 +56,8 @@ def policy_text(policy: BookingPolicy, amount: Money, starts_at: datetime | None
                   if starts_at is not None else "")
     late, no_show = share(amount, policy.late_fee_percent), no_show_fee(policy, amount)
     grace = int(CONSULTANT_GRACE.total_seconds() // 60)
-    return (f"Up to {amount} is authorised; nothing is charged now. "
+    return (f"At most {amount}, held on the card once authorised; nothing is charged before "
+            "the session. "
             f"The first {policy.free_minutes} minutes are free, and ending by then costs nothing. "
             f"Free cancellation up to {_hours(policy.free_cancel)} before the start{free_until}; "
             f"after that a late-cancellation fee of {policy.late_fee_percent}% ({late}). "
