@@ -15,6 +15,7 @@ from config.settings import Settings
 from core.clock import FakeClock
 from tests.support import databases
 from tests.support.chat import ChatUser
+from tests.support.two_channels import world  # noqa: F401  (a fixture: Telegram and Slack at once)
 
 os.environ.setdefault("AGORA_ENVIRONMENT", "test")
 os.environ.setdefault("AGORA_DATA_DIR", tempfile.mkdtemp(prefix="agora-test-files-"))

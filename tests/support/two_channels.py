@@ -1,0 +1,115 @@
+"""Two people on two channels in one application: one on Telegram (the real python-telegram-bot
+application against a fake Bot API), one on Slack (signed requests into the real slack-bolt app,
+a fake Web API) — for the cross-channel journeys."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+
+from bots.server import create_app
+from bots.slack.channel import SlackChannel
+from bots.telegram.channel import TelegramChannel
+from config.container import Container, build
+from config.settings import Settings
+from tests.slack.conftest import SIGNING_SECRET, _settle, message_text
+from tests.support.fake_slack import FakeSlack, button_values
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.servers import serve
+from tests.support.slack_requests import SlackUser
+from tests.telegram.conftest import TelegramUser
+
+TELEGRAM_USER = 4242  # Sam's Telegram user id
+JPEG = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8
+SLACK_USER = "U7BOB"
+
+
+@dataclass
+class World:
+    app: Container
+    telegram: FakeTelegram
+    slack: FakeSlack
+    sam: TelegramUser  # the person on Telegram
+    bob: SlackUser  # the person on Slack
+    http: httpx.AsyncClient
+
+    async def deliver(self) -> None:
+        """Send the notices written so far (the dispatcher's next pass)."""
+        await _settle()
+        await self.app.dispatcher.run_once()
+
+    async def bob_sees(self, needle: str) -> dict[str, Any]:
+        return await self.slack.wait_for("chat.postMessage", lambda p: p.get(
+            "channel") == SLACK_USER and needle in message_text(p))
+
+    async def bob_presses(self, label: str) -> None:
+        """Press the newest button labelled like `label` in Bob's DM."""
+        for params in reversed(self.slack.calls_to("chat.postMessage")):
+            if params.get("channel") != SLACK_USER:
+                continue
+            for name, value in button_values(params.get("blocks")).items():
+                if label.lower() in name.lower():
+                    assert (await self.bob.click(value)).status_code == 200
+                    await _settle()
+                    return
+        raise AssertionError(f"no {label!r} button in {self.slack.posted_texts(SLACK_USER)}")
+
+    async def bob_fills(self, answers: dict[str, Any]) -> None:
+        """Fill in the modal the app just opened, and submit it."""
+        view = (self.slack.calls_to("views.open") or [{}])[-1]["view"]
+        response = await self.bob.submit(view, {**modal_defaults(view), **answers})
+        assert response.status_code == 200, response.text
+        await _settle()
+
+    async def sam_told(self, needle: str, since: int) -> str:
+        call = await self.telegram.wait_for(("sendMessage", "sendDocument"), lambda p: needle in str(
+            p.get("text") or p.get("caption")), since=since)
+        return str(call.params.get("text") or call.params.get("caption"))
+
+
+def modal_defaults(view: dict[str, Any]) -> dict[str, Any]:
+    """What a modal shows filled in already (its initial values), as answers."""
+    found: dict[str, Any] = {}
+    for block in view["blocks"]:
+        element = block.get("element") or {}
+        if "initial_value" in element:
+            found[block["block_id"]] = element["initial_value"]
+        elif "initial_option" in element:
+            found[block["block_id"]] = element["initial_option"]["value"]
+        elif "initial_date" in element:
+            found[block["block_id"]] = element["initial_date"]
+    return found
+
+
+@pytest.fixture
+async def world(db_url: str, clock, mailbox) -> AsyncIterator[World]:
+    telegram, slack = FakeTelegram(), FakeSlack()
+    async with serve(telegram.app()) as tg_url, serve(slack.app) as slack_url:
+        telegram.url = tg_url
+        settings = Settings(database_url=db_url, environment="test",  # type: ignore[call-arg]
+                            telegram_token=telegram.token, telegram_api_url=f"{tg_url}/bot",
+                            slack_bot_token=slack.token, slack_signing_secret=SIGNING_SECRET,
+                            slack_api_url=f"{slack_url}/api/")
+        app = build(settings, clock=clock, senders={"email": mailbox})
+        bot, slack_channel = TelegramChannel(app, poll_timeout=1), SlackChannel(app)
+        await bot.start()
+        await slack_channel.start()
+        server = create_app(app, [slack_channel], run_workers=False)
+        async with serve(server) as base, httpx.AsyncClient(base_url=base) as http:
+            try:
+                yield World(app, telegram, slack, TelegramUser(telegram, TELEGRAM_USER),
+                            SlackUser(http, SIGNING_SECRET, user_id=SLACK_USER, name="bob"), http)
+            finally:
+                await _settle()
+                with contextlib.suppress(Exception):
+                    await slack_channel.stop()
+                await bot.stop()
+                telegram.close()
+                await app.close()
+
+
