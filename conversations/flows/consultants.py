@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
+from conversations.flows import consultant_query
 from conversations.flows.booking_fields import times_form, to_times
 from conversations.messages import (
     Button,
@@ -35,15 +36,15 @@ def _zone(ctx: Ctx) -> str:
 
 
 async def _search_prompt(ctx: Ctx) -> list[Outbound]:
-    return [Reply("🧑‍💼 What do you need help with? A few words, like “pellet certification” or "
-                  "“biogas permits”, or tap a filter.",
+    return [Reply("🧑‍💼 What do you need help with? A few words, and filters if you like: "
+                  "“pellet audits in latvian under 120 eur online 4+ stars free within 3 days”.",
                   rows(("🟢 Online now", "online"), ("📋 Everyone", "all"), per_row=2))]
 
 
 async def _on_search(ctx: Ctx, msg: Inbound) -> Next:
     data = msg.data if isinstance(msg, Choice) else ""
     if isinstance(msg, Text):
-        ctx.data["q"] = {"text": msg.text.strip()[:200]}
+        ctx.data["q"] = consultant_query.parse(msg.text)
     elif data in ("online", "all"):
         ctx.data["q"] = {"online_now": data == "online"}
     else:
@@ -54,18 +55,21 @@ async def _on_search(ctx: Ctx, msg: Inbound) -> Next:
 
 async def _results(ctx: Ctx) -> list[Outbound]:
     assert ctx.services.directory is not None
-    query = DirectoryQuery(**ctx.data["q"])
+    query = DirectoryQuery(**consultant_query.to_query(ctx.data["q"]))
     page = await ctx.services.directory.search(ctx.uow, query, _zone(ctx))
     if not page.cards:
-        return [Reply("No consultant matches that yet. Try other words, or everyone.",
-                      rows(("📋 Everyone", "all"), ("🔎 New search", "new"), per_row=2))]
+        chips = [(label, f"x:{name}") for label, name in consultant_query.chips(ctx.data["q"])]
+        return [Reply("No consultant matches that yet. Remove a filter, try other words, or "
+                      "see everyone.", rows(*chips, ("📋 Everyone", "all"), ("🔎 New search", "new"),
+                                             per_row=2))]
     items = tuple(ListItem(("⭐ Featured · " if c.featured else "") + f"{c.name} — {c.headline}",
                            _subtitle(c), Button("View", f"v:{c.consultant_id}"))
                   for c in page.cards)
     more = [("▶ More", "more")] if page.page + 1 < page.pages else []
+    chips = [(label, f"x:{name}") for label, name in consultant_query.chips(ctx.data["q"])]
     return [ListPage(f"🧑‍💼 Consultants ({page.total})", items, page.page + 1, page.pages),
-            Reply("Open one, sort, or search again.",
-                  rows(*((label, f"sort:{key}") for key, label in SORTS), *more,
+            Reply("Open one, sort, remove a filter, or search again.",
+                  rows(*chips, *((label, f"sort:{key}") for key, label in SORTS), *more,
                        ("🔎 New search", "new"), per_row=3))]
 
 
@@ -81,6 +85,10 @@ async def _on_results(ctx: Ctx, msg: Inbound) -> Next:
     if data.startswith("v:") and (number := parse_id(data[2:])) is not None:
         ctx.data.update(consultant_id=number)
         return Next(state="card")
+    if data.startswith("x:"):
+        ctx.data["q"].pop(data[2:], None)
+        ctx.data["q"]["page"] = 0
+        return Next(state="results", remember=False)
     if data.startswith("sort:"):
         ctx.data["q"].update(sort=data[5:], page=0)
         return Next(state="results", remember=False)

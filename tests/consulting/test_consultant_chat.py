@@ -131,3 +131,17 @@ async def test_a_consultants_home_shows_their_figures_and_no_empty_deals(app, tm
     texts = [getattr(r, "text", "") for r in home]
     assert any("📈 Your consulting" in t and "Sessions: 0" in t for t in texts)
     assert not any("Your deals" in t for t in texts)
+
+
+async def test_a_one_line_search_sets_filters_shown_as_chips_that_remove_them(app, tmp_path):
+    await _consultant_goes_live(app, tmp_path)
+    await registered(app, "sid", roles=("seeker",), display_name="Sid")
+    sid = ChatUser(app, "sid")
+    await sid.say("/consultants")
+    await sid.say("audits in german under 50 eur")
+    assert "No consultant matches" in sid.texts()
+    assert {"✕ German", "✕ ≤ 50.00 EUR/h"} <= set(sid.labels())
+    await sid.tap("✕ German")
+    await sid.tap("✕ ≤ 50.00")
+    [page] = [r for r in sid.last if isinstance(r, ListPage)]
+    assert "Cora Lind" in page.items[0].title
