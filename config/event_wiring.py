@@ -20,6 +20,7 @@ from core.consulting import notices as booking_notices
 from core.consulting import notices_ended as booking_ended
 from core.consulting import reviews, session_link, session_notices
 from core.consulting.directory import Directory
+from core.consulting.events import PromotionRequested
 from core.consulting.money import BookingMoney
 from core.consulting.session_events import (
     CallLinkSet,
@@ -55,6 +56,7 @@ from core.notifications.dispatcher import OutboxDispatcher
 from core.storage.uow import UowFactory
 from payments import direct, notices
 from payments.deal_payments import DealPayments
+from payments.promotion_payments import PromotionPayments
 from payments.service import PaymentsService
 from payments.session_payments import SessionPayments
 
@@ -71,6 +73,9 @@ def register(bus: EventBus, *, catalog: Catalog, uow: UowFactory,
     bus.after_commit(DealMoved, bridge.after_moves)
     _deal_notices(bus)
     _sessions(bus, SessionPayments(payments))
+    promoted = PromotionPayments(payments)
+    bus.after_commit(PromotionRequested, promoted.after_requested)
+    bus.during_commit(money.PromotionCharged, promoted.on_charged)
     bus.during_commit(DealMoved, timer_notices.on_deal_moved)
     bus.during_commit(OfferExpired, timer_notices.offer_expired)
     bus.during_commit(ListingAwaitsReview, catalog_notices.tell_admins)

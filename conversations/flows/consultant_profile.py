@@ -10,8 +10,8 @@ from typing import Any
 from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
 from conversations.flows import consultant_fields as cf
 from conversations.messages import Choice, FileUpload, Inbound, Outbound, Reply, rows
-from core.consulting import profiles
-from core.consulting.taxonomy import CATEGORIES, language_name
+from core.consulting import profiles, promotions
+from core.consulting.taxonomy import CATEGORIES, label, language_name
 from core.errors import DomainError, NotFound
 from core.money.model import Money
 
@@ -67,7 +67,8 @@ async def _preview(ctx: Ctx) -> list[Outbound]:
     if profile.live:
         online = profiles.is_online(profile, ctx.uow.clock.now())
         options += [("⚪ Go offline" if online else "🟢 Online now", "online"),
-                    ("⏸ Leave the directory", "leave")]
+                    ("⭐ Be featured", "promote"), ("⏸ Leave the directory", "leave")]
+        state += await _promotions_text(ctx)
     elif not missing:
         options.append(("🚀 Go live", "live"))
     if any("payouts" in m for m in missing):
@@ -85,6 +86,8 @@ async def _on_preview(ctx: Ctx, msg: Inbound) -> Next:
         return Next(state=data)
     if data == "photo":
         return Next(state="photo")
+    if data == "promote":
+        return Next(state="promote")
     if data == "live":
         missing = await profiles.go_live(ctx.uow, ctx.account.id, ctx.services.payments)
         note = "🚀 Live: seekers can find and book you." if not missing else \
@@ -116,6 +119,36 @@ def _seed(ctx: Ctx, key: str, profile: profiles.ConsultantProfile) -> None:
     ctx.data.setdefault("_forms", {})[key] = {"i": 0, "values": values, "seeded": sorted(values)}
 
 
+async def _promotions_text(ctx: Ctx) -> str:
+    """Running and past promotions with what they brought."""
+    found = await promotions.report(ctx.uow, ctx.account_id or 0)
+    now = ctx.uow.clock.now()
+    lines = [f"\n⭐ {label(p.category)}: {'until' if p.ends_at > now else 'ended'} "
+             f"{p.ends_at:%Y-%m-%d} · {p.impressions} impressions · {p.profile_views} profile views"
+             for p in found[:3]]
+    return "".join(lines)
+
+
+async def _promote_prompt(ctx: Ctx) -> list[Outbound]:
+    profile = await profiles.get(ctx.uow, ctx.account_id or 0)
+    options = [(f"{label(c)} · {days} days · {promotions.price(days)}", f"p:{c}:{days}")
+               for c in profile.categories for days in promotions.PACKAGES]
+    return [Reply("⭐ Be featured at the top of a category's results (at most two a page), with "
+                  "impressions and profile views reported. Choose:", rows(*options, ("Cancel", "no")))]
+
+
+async def _on_promote(ctx: Ctx, msg: Inbound) -> Next:
+    assert ctx.account is not None
+    data = msg.data if isinstance(msg, Choice) else ""
+    _, _, rest = data.partition(":")
+    category, _, days = rest.partition(":")
+    if not data.startswith("p:") or not days.isdigit():
+        return Next(state="preview", remember=False)
+    cost = await promotions.buy(ctx.uow, ctx.account.id, category, int(days))
+    return Next(state="preview", remember=False, replies=[Reply(
+        f"⭐ {cost}: pay when the payment notice comes, and the promotion starts at once.")])
+
+
 async def _photo_prompt(ctx: Ctx) -> list[Outbound]:
     return [Reply("Send a photo of yourself (JPEG or PNG, up to 10 MB).", rows(("Cancel", "back")))]
 
@@ -144,5 +177,6 @@ consultant_profile = Flow(
                                           "preview."),
             "details": FormState(form=cf.details_form(), done=_saved, cancel_to="preview"),
             "preview": Ask(prompt=_preview, on=_on_preview),
-            "photo": Ask(prompt=_photo_prompt, on=_on_photo, cancel_to="preview")},
+            "photo": Ask(prompt=_photo_prompt, on=_on_photo, cancel_to="preview"),
+            "promote": Ask(prompt=_promote_prompt, on=_on_promote, cancel_to="preview")},
 )

@@ -7,6 +7,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.events import Event
+from core.money.model import Money
+
+
+@dataclass(frozen=True)
+class PromotionRequested(Event):
+    """A consultant asked to be featured in a category for a package of days (to be paid)."""
+
+    consultant_id: int
+    category: str
+    days: int
+    price: Money
+    reference: str
 
 
 @dataclass(frozen=True)

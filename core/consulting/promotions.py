@@ -11,12 +11,53 @@ from sqlalchemy import select, update
 
 from core.accounts.service import require_admin
 from core.consulting import profiles
+from core.consulting.events import PromotionRequested
 from core.consulting.tables import Promotion
 from core.consulting.taxonomy import check_categories
 from core.errors import DomainError
+from core.money.model import Money
 from core.storage.uow import UnitOfWork
 
 PACKAGES = (7, 30)  # days a promotion runs for
+PRICES = {7: "19.00", 30: "59.00"}  # what each package costs, in EUR (charged through the money layer)
+CURRENCY = "EUR"
+
+
+def price(days: int) -> Money:
+    """What featuring for `days` costs."""
+    return Money.parse(PRICES[days], CURRENCY)
+
+
+async def buy(uow: UnitOfWork, consultant_id: int, category: str, days: int) -> Money:
+    """A live consultant asks to be featured in one of their categories; the money layer
+    charges the package and, once paid, the promotion starts (`start_paid`)."""
+    if days not in PACKAGES:
+        raise DomainError(f"A promotion runs {' or '.join(map(str, PACKAGES))} days.")
+    [category] = check_categories([category])
+    profile = await profiles.get(uow, consultant_id)
+    if not profile.live:
+        raise DomainError("Go live in the directory first; then you can be featured.")
+    if category not in profile.categories:
+        raise DomainError("A consultant is featured only in a field of their own expertise.")
+    cost = price(days)
+    reference = f"promotion:{consultant_id}:{category}:{days}:{int(uow.clock.now().timestamp())}"
+    uow.emit(PromotionRequested(consultant_id, category, days, cost, reference))
+    return cost
+
+
+def bought(reference: str) -> tuple[int, str, int] | None:
+    """(consultant, category, days) a paid promotion's reference names, if it names one."""
+    parts = reference.split(":")
+    if len(parts) != 5 or parts[0] != "promotion" or not parts[1].isdigit() \
+            or not parts[3].isdigit():
+        return None
+    return int(parts[1]), parts[2], int(parts[3])
+
+
+async def start_paid(uow: UnitOfWork, reference: str) -> Promotion | None:
+    """The package was paid: the promotion runs from now (once per payment)."""
+    found = bought(reference)
+    return await promote(uow, None, *found) if found is not None else None
 
 
 async def promote(uow: UnitOfWork, actor_id: int | None, consultant_id: int, category: str,

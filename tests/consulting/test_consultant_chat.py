@@ -145,3 +145,22 @@ async def test_a_one_line_search_sets_filters_shown_as_chips_that_remove_them(ap
     await sid.tap("✕ ≤ 50.00")
     [page] = [r for r in sid.last if isinstance(r, ListPage)]
     assert "Cora Lind" in page.items[0].title
+
+
+async def test_a_consultant_buys_a_promotion_and_is_featured_once_paid(app, tmp_path):
+    cora = await _consultant_goes_live(app, tmp_path)
+    await cora.tap("Be featured")
+    await cora.tap("Pellet quality & certification · 7 days")
+    assert "€19.00: pay when the payment notice comes" in cora.texts()
+    await last_notice(app, cora, "Featured in")
+    await cora.tap("Pay")
+    await cora.say("4242 4242 4242 4242")
+    assert "You are featured in" in await last_notice(app, cora, "You are featured")
+    await registered(app, "sid", roles=("seeker",), display_name="Sid")
+    sid = ChatUser(app, "sid")
+    await sid.say("/consultants")
+    await sid.say("pellet quality")
+    [page] = [r for r in sid.last if isinstance(r, ListPage)]
+    assert page.items[0].title.startswith("⭐ Featured · Cora Lind")
+    await cora.say("/consultant")
+    assert "1 impressions" in cora.texts()

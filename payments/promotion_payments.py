@@ -1,0 +1,45 @@
+"""Promotions and the money layer: a requested package opens a plain charge after commit and the
+consultant is asked to pay it; once paid, the promotion starts in the payment's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from core.actions import Action, Intent
+from core.consulting import promotions
+from core.consulting.events import PromotionRequested
+from core.consulting.taxonomy import label
+from core.money.events import PromotionCharged
+from core.money.ports import Actor
+from core.notifications.outbox import notify
+from core.storage.uow import UnitOfWork
+from payments.service import PaymentsService
+
+SYSTEM = Actor("system:promotions", "a consultant bought a promotion")
+
+
+class PromotionPayments:
+    """The handlers, bound to the payments service (registered in config.event_wiring)."""
+
+    def __init__(self, payments: PaymentsService) -> None:
+        self.payments = payments
+
+    async def after_requested(self, events: Sequence[PromotionRequested]) -> None:
+        """After commit: open the package's charge and ask the consultant to pay it."""
+        for event in events:
+            view = await self.payments.open("charge", "platform", event.reference,
+                                            event.consultant_id, None, event.price, SYSTEM)
+            async with self.payments.uow() as uow:
+                await notify(uow, event.consultant_id, f"⭐ Featured in “{label(event.category)}” "
+                             f"for {event.days} days: {event.price}. Pay to start it now.",
+                             buttons=[[Action(Intent.PAY, "💳 Pay", str(view.id))]])
+                await uow.commit()
+
+    async def on_charged(self, uow: UnitOfWork, event: PromotionCharged) -> None:
+        """In the payment's transaction: a paid package starts, and the consultant is told."""
+        promotion = await promotions.start_paid(uow, event.reference)
+        if promotion is not None:
+            await notify(uow, promotion.consultant_id, f"⭐ You are featured in "
+                         f"“{label(promotion.category)}” until "
+                         f"{promotion.ends_at:%Y-%m-%d}. Impressions and profile views show in "
+                         "your profile.")
