@@ -10,7 +10,7 @@ from sqlalchemy import delete
 from bots.catalog_jobs import add_catalog_jobs
 from config.container import Container
 from core.consulting import due as booking_due
-from core.consulting import sessions
+from core.consulting import promotions, sessions
 from core.consulting.money import BookingMoney
 from core.deals import due
 from core.storage.tables import ProcessedUpdate
@@ -82,6 +82,9 @@ def add_booking_jobs(scheduler: AsyncIOScheduler, container: Container) -> None:
                       id="booking-reminders", **common)
     scheduler.add_job(BookingMoney(container.payments, container.uow).catch_up, "interval",
                       minutes=5, id="booking-money-catch-up", **common)
+    scheduler.add_job(_remind_promotions, "interval", hours=1, args=[container],
+                      id="promotion-reminders", max_instances=1, coalesce=True,
+                      replace_existing=True)
     scheduler.add_job(_sync_directory, "interval", seconds=30, args=[container],
                       id="directory-sync", **common)
 
@@ -97,4 +100,11 @@ async def _forget_old_updates(container: Container) -> None:
     cutoff = container.clock.now() - timedelta(days=7)
     async with container.uow() as uow:
         await uow.session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.created_at < cutoff))
+        await uow.commit()
+
+
+async def _remind_promotions(container: Container) -> None:
+    """Consultants whose promotion ends within two days are told once, with Renew."""
+    async with container.uow() as uow:
+        await promotions.remind_ending(uow)
         await uow.commit()

@@ -52,6 +52,7 @@ class Intent(StrEnum):
     VIEW_BOOKING = "view_booking"
     ANSWER_BOOKING = "answer_booking"
     VIEW_CONSULTANT = "view_consultant"
+    PROMOTE = "promote"  # a consultant's promotion packages
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from typing import Any
 from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
 from conversations.flows import consultant_fields as cf
 from conversations.messages import Choice, FileUpload, Inbound, Outbound, Reply, rows
+from core.actions import Intent
 from core.consulting import profiles, promotions
 from core.consulting.taxonomy import CATEGORIES, label, language_name
 from core.errors import DomainError, NotFound
@@ -22,7 +23,8 @@ async def _start(ctx: Ctx) -> Next | None:
         await profiles.get(ctx.uow, ctx.account_id or 0)
     except NotFound:
         return Next(state="essentials", remember=False)
-    return Next(state="preview", remember=False)
+    wanted = "promote" if ctx.data.get("args") == "promote" else "preview"
+    return Next(state=wanted, remember=False)
 
 
 async def _saved(ctx: Ctx, values: dict[str, Any]) -> Next:
@@ -168,7 +170,8 @@ async def _on_photo(ctx: Ctx, msg: Inbound) -> Next:
 
 consultant_profile = Flow(
     name="consultant_profile", title="your consultant profile", first="essentials",
-    on_start=_start, commands=("consultant",), summary="Your consultant profile, rates and hours",
+    on_start=_start, commands=("consultant",), intents={Intent.PROMOTE: "promote"},
+    summary="Your consultant profile, rates and hours",
     menu=(MenuEntry("🎓 My consultant profile", ("consultant",), 60),),
     help="Your profile as seekers see it: bio, expertise, languages, rate and weekly hours; it "
          "goes live once complete and payouts are set up.",

@@ -10,12 +10,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from core.accounts.service import require_admin
+from core.actions import Action, Intent
 from core.consulting import profiles
 from core.consulting.events import PromotionRequested
 from core.consulting.tables import Promotion
-from core.consulting.taxonomy import check_categories
+from core.consulting.taxonomy import check_categories, label
 from core.errors import DomainError
 from core.money.model import Money
+from core.notifications.outbox import notify
 from core.storage.uow import UnitOfWork
 
 PACKAGES = (7, 30)  # days a promotion runs for
@@ -115,3 +117,27 @@ async def report(uow: UnitOfWork, actor_id: int) -> list[Promotion]:
     """The actor's own promotions, newest first, with their impressions and views."""
     return list((await uow.session.execute(select(Promotion).where(
         Promotion.consultant_id == actor_id).order_by(Promotion.starts_at.desc()))).scalars())
+
+
+REMIND_BEFORE = timedelta(days=2)
+
+
+async def remind_ending(uow: UnitOfWork) -> int:
+    """Consultants whose promotion ends within two days hear it once, with a renew button;
+    returns how many were told (each claimed by a guarded update, so never twice)."""
+    now = uow.clock.now()
+    ending = (await uow.session.execute(select(Promotion).where(
+        Promotion.reminded_at.is_(None), Promotion.ends_at > now,
+        Promotion.ends_at <= now + REMIND_BEFORE))).scalars().all()
+    told = 0
+    for promotion in ending:
+        claimed = await uow.session.execute(update(Promotion).where(
+            Promotion.id == promotion.id, Promotion.reminded_at.is_(None)).values(reminded_at=now))
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            continue
+        await notify(uow, promotion.consultant_id, f"⭐ Your promotion in "
+                     f"“{label(promotion.category)}” ends on {promotion.ends_at:%Y-%m-%d} "
+                     f"({promotion.impressions} impressions, {promotion.profile_views} profile "
+                     "views so far).", buttons=[[Action(Intent.PROMOTE, "⭐ Renew", "")]])
+        told += 1
+    return told

@@ -112,4 +112,5 @@ class Promotion(Base):
     ends_at: Mapped[datetime]
     impressions: Mapped[int] = mapped_column(Integer, default=0)
     profile_views: Mapped[int] = mapped_column(Integer, default=0)
+    reminded_at: Mapped[datetime | None]  # told it is ending, with a renew button (once)
     created_at: Mapped[datetime]

@@ -164,3 +164,20 @@ async def test_a_consultant_buys_a_promotion_and_is_featured_once_paid(app, tmp_
     assert page.items[0].title.startswith("⭐ Featured · Cora Lind")
     await cora.say("/consultant")
     assert "1 impressions" in cora.texts()
+
+
+async def test_a_promotion_ending_is_told_once_with_renew(app, tmp_path, clock):
+    from core.consulting import promotions
+
+    cora = await _consultant_goes_live(app, tmp_path)
+    async with app.uow() as uow:
+        await promotions.promote(uow, None, await _id(app, "cora"), "pellet-quality", 7)
+        await uow.commit()
+    clock.advance(days=5, seconds=1)
+    for expected in (1, 0):  # the second run finds nothing more to say
+        async with app.uow() as uow:
+            assert await promotions.remind_ending(uow) == expected
+            await uow.commit()
+    await last_notice(app, cora, "ends on")
+    await cora.tap("Renew")
+    assert "Be featured at the top" in cora.texts()
