@@ -152,7 +152,8 @@ class TerminalChat:
         mime = mimetypes.guess_type(path)[0] or "application/octet-stream"
         return FileUpload(file_id=os.path.abspath(path), file_name=os.path.basename(path),
                           mime_type=mime, size=os.path.getsize(path),
-                          kind="photo" if mime.startswith("image/") else "document")
+                          kind="photo" if mime.startswith("image/") else
+                          "voice" if mime.startswith("audio/") else "document")
 
     def render(self, replies: list[Outbound], more: bool = False) -> None:
         """Print replies; buttons are lettered across this batch (`more`: a notification

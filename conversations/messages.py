@@ -44,7 +44,7 @@ class FileUpload:
     file_name: str
     mime_type: str
     size: int
-    kind: Literal["photo", "document"] = "document"
+    kind: Literal["photo", "document", "voice"] = "document"
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,11 @@ def _message(message: Message, bot_username: str | None) -> Inbound | Ignore | N
         return FileUpload(file_id=doc.file_id, file_name=doc.file_name or "file",
                           mime_type=doc.mime_type or "application/octet-stream",
                           size=doc.file_size or 0, kind="document")
+    if message.voice is not None:
+        voice = message.voice
+        return FileUpload(file_id=voice.file_id, file_name=f"voice_{voice.file_unique_id}.ogg",
+                          mime_type=voice.mime_type or "audio/ogg", size=voice.file_size or 0,
+                          kind="voice")
     if message.location is not None:
         return Location(message.location.latitude, message.location.longitude)
     return None

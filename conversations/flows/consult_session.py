@@ -107,7 +107,7 @@ async def _on_chat(ctx: Ctx, msg: Inbound) -> Next:
         return Next(state="", reprompt=False, replies=[Reply("📞 Call link sent; the chat "
                                                              "keeps time.")])
     if isinstance(msg, FileUpload):
-        await sessions.post(ctx.uow, session_id, ctx.account.id, "", await stored_file(ctx, msg))
+        await sessions.post(ctx.uow, session_id, ctx.account.id, "", await stored_file(ctx, msg, voice=True))
     elif isinstance(msg, Text):
         await sessions.post(ctx.uow, session_id, ctx.account.id, msg.text)
     else:

@@ -10,9 +10,9 @@ from core.deals.threads import SharedFile
 from core.errors import DomainError
 
 
-async def stored_file(ctx: Ctx, msg: FileUpload) -> SharedFile:
-    """Check, fetch and keep an uploaded file by its checksum."""
-    kind = "photo" if msg.kind == "photo" else "document"
+async def stored_file(ctx: Ctx, msg: FileUpload, voice: bool = False) -> SharedFile:
+    """Check, fetch and keep an uploaded file by its checksum (voice notes where `voice`)."""
+    kind = msg.kind if msg.kind == "photo" or (voice and msg.kind == "voice") else "document"
     media.check_upload(kind, msg.mime_type, msg.size)
     fetcher = ctx.services.fetchers.get(ctx.env.channel)
     if fetcher is None or ctx.services.files is None:

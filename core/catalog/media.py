@@ -19,6 +19,9 @@ from core.storage.uow import UnitOfWork
 
 PHOTO_TYPES = {"image/jpeg": b"\xff\xd8", "image/png": b"\x89PNG", "image/webp": b"RIFF"}
 DOCUMENT_TYPES = {**PHOTO_TYPES, "application/pdf": b"%PDF"}
+VOICE_TYPES = {"audio/ogg": b"OggS", "audio/mpeg": b"ID3", "audio/mp4": b""}  # voice notes
+_ALLOWED = {"photo": PHOTO_TYPES, "document": DOCUMENT_TYPES,
+            "voice": {**DOCUMENT_TYPES, **VOICE_TYPES}}
 MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES = 10
 
@@ -60,7 +63,7 @@ class FileStore:
 
 def check_upload(kind: str, mime: str, size: int) -> None:
     """Refuse a file by its declared type and size (before fetching it)."""
-    allowed = PHOTO_TYPES if kind == "photo" else DOCUMENT_TYPES
+    allowed = _ALLOWED.get(kind, DOCUMENT_TYPES)
     if mime not in allowed:
         names = ", ".join(sorted(t.split("/")[1].upper() for t in allowed))
         raise DomainError(f"That file type ({mime}) isn't accepted here. Send {names}.")
@@ -72,9 +75,10 @@ def check_upload(kind: str, mime: str, size: int) -> None:
 def keep(store: FileStore, kind: str, name: str, mime: str, data: bytes) -> tuple[str, str]:
     """Check the bytes really are what they claim and store them; (sha256, path)."""
     check_upload(kind, mime, len(data))
-    if not data.startswith(DOCUMENT_TYPES[mime]):
+    if not data.startswith({**DOCUMENT_TYPES, **VOICE_TYPES}[mime]):
         raise DomainError(f"“{name[:60]}” doesn't look like a real {mime.split('/')[1].upper()} file.")
-    suffix = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}.get(mime, ".pdf")
+    suffix = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp",
+              "audio/ogg": ".ogg", "audio/mpeg": ".mp3", "audio/mp4": ".m4a"}.get(mime, ".pdf")
     return store.put(data, suffix)
 
 

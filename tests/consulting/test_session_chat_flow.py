@@ -4,7 +4,7 @@ charges the session; then the seeker reviews and the consultant replies once."""
 
 from __future__ import annotations
 
-from conversations.messages import Choice
+from conversations.messages import Choice, FileUpload
 from core.money.model import Money
 from tests.consulting.session_support import book, people
 from tests.deals.chat_helpers import last_notice, told
@@ -22,10 +22,16 @@ async def _joined(app) -> tuple[ChatUser, ChatUser, int]:
     return ann, janis, session_id
 
 
-async def test_a_session_ended_in_the_free_minutes_charges_nothing(app, clock):
+async def test_a_session_ended_in_the_free_minutes_charges_nothing(app, clock, tmp_path):
     ann, janis, _ = await _joined(app)
     await ann.say("Hello, I have a question about ENplus certification.")
     assert "ENplus certification" in await last_notice(app, janis, "ENplus")
+    note = tmp_path / "question.ogg"
+    note.write_bytes(b"OggS" + b"\0" * 300)
+    await ann.send(FileUpload(str(note), "question.ogg", "audio/ogg", 304, "voice"))
+    [voice] = [p for p in await told(app, "janis") if "question.ogg" in str(p.get("text"))]
+    [ref] = voice["attachments"]
+    assert (await app.attachments[ref["kind"]](ref["key"])).content.startswith(b"OggS")
     clock.advance(minutes=6)
     await janis.say("Happy to help.")
     assert "⏱ 06:00 · free" in janis.texts()
