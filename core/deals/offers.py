@@ -24,7 +24,6 @@ from core.deals.process import BUYER, DEAL_PROCESS, OFFER_PROCESS, SELLER
 from core.deals.tables import Deal, Offer
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.money.model import Money
-from core.process import span
 from core.storage.uow import UnitOfWork
 
 PAYMENT_METHODS = {"escrow": "Escrow through Agora (card or bank transfer)",
@@ -170,21 +169,11 @@ async def _terms_of(uow: UnitOfWork, offer: Offer) -> dict[str, Any]:
             "payment_method": offer.payment_method,
             "tolerance_percent": str(quality.QUANTITY_TOLERANCE_PERCENT),
             "quality": quality.default_specs(listing.specs or {}, price),
-            "deadlines": deadlines()}
+            "deadlines": deal_terms.deadlines()}
 
 
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
-
-
-def deadlines() -> dict[str, str]:
-    """Every deadline of the deal, in words, from the declared process (so they agree)."""
-    said = {"cancel-unpaid": "payment within {} of agreeing the terms (else cancelled)",
-            "cancel-not-shipped": "shipping within {} of payment (else cancelled and refunded)",
-            "auto-confirm": "delivery counts as confirmed {} after it, unless quality is reported",
-            "close-reviews": "ratings within {} of completion"}
-    return {t.fires: said[t.fires].format(span(t.after)) for t in DEAL_PROCESS.timers
-            if t.fires in said and t.state != "agreed"}
 
 
 async def expire_due(uow: UnitOfWork) -> list[int]:

@@ -13,9 +13,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from core.deals import deals
 from core.deals.events import TermsChanged
-from core.deals.process import BUYER, SELLER
+from core.deals.process import BUYER, DEAL_PROCESS, SELLER
 from core.deals.tables import Deal, DealTerms
 from core.errors import Conflict, DomainError, NotAllowed
+from core.process import span
 from core.storage.uow import UnitOfWork
 
 
@@ -64,6 +65,16 @@ async def change(uow: UnitOfWork, deal_id: int, actor_id: int, changes: dict[str
     uow.emit(TermsChanged(deal_id, version.id, actor_id,
                           tuple(k for k in CHANGEABLE if body.get(k) != latest.body.get(k))))
     return version
+
+
+def deadlines() -> dict[str, str]:
+    """Every deadline of the deal, in words, from the declared process (so they agree)."""
+    said = {"cancel-unpaid": "payment within {} of agreeing the terms (else cancelled)",
+            "cancel-not-shipped": "shipping within {} of payment (else cancelled and refunded)",
+            "auto-confirm": "delivery counts as confirmed {} after it, unless quality is reported",
+            "close-reviews": "ratings within {} of completion"}
+    return {t.fires: said[t.fires].format(span(t.after)) for t in DEAL_PROCESS.timers
+            if t.fires in said and t.state != "agreed"}
 
 
 async def first_version(uow: UnitOfWork, deal: Deal, terms: dict[str, Any]) -> DealTerms:
