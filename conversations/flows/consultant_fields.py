@@ -132,5 +132,7 @@ def details_form() -> Form:
         DecimalField("notice_minutes", "Minimum notice before a booking (minutes)", places=0),
         DecimalField("buffer_minutes", "Buffer between sessions (minutes)", places=0),
         DecimalField("daily_max", "At most this many sessions a day", places=0),
-        TextField("meeting_url", "Your meeting link (https://…)", max_length=300, required=False)],
+        TextField("meeting_url", "Your meeting link (https://…)", max_length=300, required=False),
+        ListField("days_off", "Days off (dates, comma-separated)", max_length=400, required=False,
+                  hint="Like 2026-12-24, 2026-12-31.")],
         submit_label="Save")

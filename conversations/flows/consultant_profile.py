@@ -116,7 +116,7 @@ def _seed(ctx: Ctx, key: str, profile: profiles.ConsultantProfile) -> None:
              if profile.price_minor else None, "weekly_hours": profile.weekly_hours or None,
              "keywords": profile.keywords, "notice_minutes": str(profile.notice_minutes),
              "buffer_minutes": str(profile.buffer_minutes), "daily_max": str(profile.daily_max),
-             "meeting_url": profile.meeting_url}
+             "meeting_url": profile.meeting_url, "days_off": profile.days_off}
     values = {k: v for k, v in known.items() if v not in (None, "", [], {})}
     ctx.data.setdefault("_forms", {})[key] = {"i": 0, "values": values, "seeded": sorted(values)}
 

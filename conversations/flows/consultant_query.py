@@ -13,6 +13,8 @@ from core.money.model import Money
 
 _PRICE = re.compile(r"\b(?:under|max|below|up to|≤)\s*€?\s*(\d{1,6}(?:[.,]\d{1,2})?)\s*(?:eur|€)?",
                     re.I)
+_FLOOR = re.compile(r"\b(?:over|above|from|min)\s*€?\s*(\d{1,6}(?:[.,]\d{1,2})?)\s*(?:eur|€)?",
+                    re.I)
 _STARS = re.compile(r"\b([1-5](?:[.,]\d)?)\s*\+?\s*stars?\b|\b★\s*([1-5](?:[.,]\d)?)\+?", re.I)
 _FREE = re.compile(r"\bfree\s+(?:within|in)\s+(\d{1,2})\s+days?\b|\b(this week)\b", re.I)
 _ONLINE = re.compile(r"\bonline(?:\s+now)?\b", re.I)
@@ -24,6 +26,8 @@ def parse(line: str, currency: str = "EUR") -> dict[str, Any]:
     text, found = " " + line.strip()[:200] + " ", {}
     if (m := _PRICE.search(text)) and (price := _amount(m.group(1), currency)) is not None:
         found["price_max"], text = price, text.replace(m.group(0), " ")
+    if (m := _FLOOR.search(text)) and (floor := _amount(m.group(1), currency)) is not None:
+        found["price_min"], text = floor, text.replace(m.group(0), " ")
     if m := _STARS.search(text):
         found["min_rating"] = (m.group(1) or m.group(2)).replace(",", ".")  # JSON: a string
         text = text.replace(m.group(0), " ")
@@ -61,6 +65,7 @@ def chips(query: dict[str, Any], currency: str = "EUR") -> list[tuple[str, str]]
     """(label, filter name) of each active filter, to remove with one tap."""
     shown = {"category": lambda v: CATEGORIES.get(v, v),
              "language": language_name,
+             "price_min": lambda v: f"≥ {Money(v, currency).plain()}/h",
              "price_max": lambda v: f"≤ {Money(v, currency).plain()}/h",
              "min_rating": lambda v: f"★ {v}+",
              "online_now": lambda v: "online now",
