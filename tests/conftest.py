@@ -46,6 +46,10 @@ def pytest_sessionstart(session: Any) -> None:
 def pytest_generate_tests(metafunc: Any) -> None:
     if "db_url" in metafunc.fixturenames:
         backends = ["sqlite", "postgres"] if databases.postgres_url() else ["sqlite"]
+        if metafunc.definition.get_closest_marker("journey"):
+            # A slow end-to-end journey runs once (its services run on both databases in
+            # their own tests).
+            backends = backends[-1:]
         metafunc.parametrize("backend", backends, indirect=False)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
+import pytest
 from sqlalchemy import select
 
 from core.consulting import due
@@ -19,6 +20,7 @@ from tests.support.accounts import registered
 from tests.support.two_channels import JPEG, SLACK_USER, TELEGRAM_USER
 
 
+@pytest.mark.journey
 async def test_a_telegram_consultant_and_a_slack_seeker_hold_a_paid_session(world, clock):
     app = world.app
     cora = await registered(app, str(TELEGRAM_USER), channel="telegram",

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
+import pytest
+
 from core.deals import deals
 from core.money.model import Money
 from tests.catalog.helpers import publish
@@ -19,6 +21,7 @@ from tests.support.two_channels import JPEG, SLACK_USER, TELEGRAM_USER
 SELLER_TG, BUYER_SLACK = TELEGRAM_USER, SLACK_USER
 
 
+@pytest.mark.journey
 async def test_a_telegram_seller_and_a_slack_buyer_make_a_deal_each_on_their_own_channel(world):
     app = world.app
     sam = await registered(app, str(SELLER_TG), channel="telegram", address=str(SELLER_TG),

@@ -4,6 +4,7 @@ a fake Web API) — for the cross-channel journeys."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -44,8 +45,16 @@ class World:
         await self.app.dispatcher.run_once()
 
     async def bob_sees(self, needle: str) -> dict[str, Any]:
-        return await self.slack.wait_for("chat.postMessage", lambda p: p.get(
-            "channel") == SLACK_USER and needle in message_text(p))
+        """Wait for a message in Bob's DM with `needle`, delivering notices meanwhile (one may
+        be written by work that finishes just after the answer that caused it)."""
+        for _ in range(25):
+            found = [p for p in self.slack.calls_to("chat.postMessage")
+                     if p.get("channel") == SLACK_USER and needle in message_text(p)]
+            if found:
+                return found[0]
+            await self.deliver()
+            await asyncio.sleep(0.2)
+        raise AssertionError(f"Bob never saw {needle!r}: {self.slack.posted_texts(SLACK_USER)}")
 
     async def bob_presses(self, label: str) -> None:
         """Press the newest button labelled like `label` in Bob's DM."""
@@ -67,9 +76,15 @@ class World:
         await _settle()
 
     async def sam_told(self, needle: str, since: int) -> str:
-        call = await self.telegram.wait_for(("sendMessage", "sendDocument"), lambda p: needle in str(
-            p.get("text") or p.get("caption")), since=since)
-        return str(call.params.get("text") or call.params.get("caption"))
+        """The first message to Sam since `since` with `needle`, delivering notices meanwhile."""
+        for _ in range(25):
+            for call in self.telegram.calls[since:]:
+                said = str(call.params.get("text") or call.params.get("caption"))
+                if call.method in ("sendMessage", "sendDocument") and needle in said:
+                    return said
+            await self.deliver()
+            await asyncio.sleep(0.2)
+        raise AssertionError(f"Sam was never told {needle!r}")
 
 
 def modal_defaults(view: dict[str, Any]) -> dict[str, Any]:
