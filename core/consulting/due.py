@@ -4,9 +4,7 @@ repeated or doubled run does nothing wrong) and the reminders before each sessio
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 
 from core.consulting import reminders
 from core.consulting.money import unpaid
@@ -16,9 +14,8 @@ from core.consulting.tables import Booking
 from core.deals import timers
 from core.money.ports import PaymentsPort
 from core.storage.uow import UnitOfWork, UowFactory
+from core.timer_jobs import fire_each, remind_each
 
-log = logging.getLogger(__name__)
-RETRY_AFTER = timedelta(minutes=5)
 Guard = Callable[[UnitOfWork, Booking, PaymentsPort], Awaitable[bool]]
 
 
@@ -36,20 +33,11 @@ async def run_all(uow_factory: UowFactory, payments: PaymentsPort, limit: int = 
     """Take every due booking timer; returns (booking id, transition) of each one taken."""
     async with uow_factory() as uow:
         due = await timers.due(uow, BOOKING_PROCESS, limit=limit)
-    taken = []
-    for timer_id in due:
-        try:
-            async with uow_factory() as uow:
-                outcome = await fire(uow, timer_id, payments)
-                await uow.commit()
-        except Exception:
-            log.exception("booking timer %s failed; it is tried again in %s", timer_id,
-                          RETRY_AFTER)
-            await _postpone(uow_factory, timer_id)
-            continue
-        if outcome is not None:
-            taken.append(outcome)
-    return taken
+
+    async def one(uow: UnitOfWork, timer_id: int) -> tuple[int, str] | None:
+        return await fire(uow, timer_id, payments)
+
+    return await fire_each(uow_factory, due, one, "booking")
 
 
 async def fire(uow: UnitOfWork, timer_id: int, payments: PaymentsPort
@@ -74,22 +62,4 @@ async def remind_all(uow_factory: UowFactory) -> int:
     """Send every booking reminder now due; returns how many notices went."""
     async with uow_factory() as uow:
         soon = [t.id for t in await timers.upcoming(uow, reminders.HORIZON, BOOKING_PROCESS)]
-    sent = 0
-    for timer_id in soon:
-        try:
-            async with uow_factory() as uow:
-                sent += await reminders.remind(uow, timer_id)
-                await uow.commit()
-        except Exception:
-            log.exception("reminders of booking timer %s failed; the next run tries again",
-                          timer_id)
-    return sent
-
-
-async def _postpone(uow_factory: UowFactory, timer_id: int) -> None:
-    try:
-        async with uow_factory() as uow:
-            await timers.postpone(uow, timer_id, RETRY_AFTER)
-            await uow.commit()
-    except Exception:
-        log.exception("booking timer %s could not be postponed", timer_id)
+    return await remind_each(uow_factory, soon, reminders.remind, "booking")

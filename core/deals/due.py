@@ -5,15 +5,11 @@ comes late, twice, or on two workers at once does nothing wrong."""
 
 from __future__ import annotations
 
-import logging
-from datetime import timedelta
-
 from core.deals import deals, offers, reminders, timers
 from core.deals.process import DEAL_PROCESS, OFFER_PROCESS
 from core.storage.uow import UnitOfWork, UowFactory
+from core.timer_jobs import fire_each, remind_each
 
-log = logging.getLogger(__name__)
-RETRY_AFTER = timedelta(minutes=5)  # a timer whose transition failed waits this long
 MINE = (OFFER_PROCESS, DEAL_PROCESS)  # other processes' timers are their own jobs' work
 
 
@@ -22,19 +18,7 @@ async def run_all(uow_factory: UowFactory, limit: int = 200) -> list[tuple[str, 
     one that moved its subject."""
     async with uow_factory() as uow:
         due = await timers.due(uow, MINE, limit=limit)
-    taken = []
-    for timer_id in due:
-        try:
-            async with uow_factory() as uow:
-                outcome = await fire(uow, timer_id)
-                await uow.commit()
-        except Exception:
-            log.exception("timer %s failed; it is tried again in %s", timer_id, RETRY_AFTER)
-            await _postpone(uow_factory, timer_id)
-            continue
-        if outcome is not None:
-            taken.append(outcome)
-    return taken
+    return await fire_each(uow_factory, due, fire, "deal")
 
 
 async def fire(uow: UnitOfWork, timer_id: int) -> tuple[str, int, str] | None:
@@ -54,21 +38,4 @@ async def remind_all(uow_factory: UowFactory) -> int:
     """Send every reminder now due before a deadline; returns how many notices went."""
     async with uow_factory() as uow:
         soon = [timer.id for timer in await timers.upcoming(uow, reminders.HORIZON, MINE)]
-    sent = 0
-    for timer_id in soon:
-        try:
-            async with uow_factory() as uow:
-                sent += await reminders.remind(uow, timer_id)
-                await uow.commit()
-        except Exception:
-            log.exception("reminders of timer %s failed; the next run tries again", timer_id)
-    return sent
-
-
-async def _postpone(uow_factory: UowFactory, timer_id: int) -> None:
-    try:
-        async with uow_factory() as uow:
-            await timers.postpone(uow, timer_id, RETRY_AFTER)
-            await uow.commit()
-    except Exception:
-        log.exception("timer %s could not be postponed", timer_id)
+    return await remind_each(uow_factory, soon, reminders.remind, "deal")
