@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from core.catalog.tables import SellerStats
 from core.deals.reputation import reputation
@@ -17,14 +19,12 @@ MARKET_MEAN = Decimal("4.0")  # the prior until the market has ratings of its ow
 async def publish(uow: UnitOfWork, deal_id: int) -> int:
     """Make a deal's ratings visible and refresh the ratees' reputation; returns how many
     were hidden."""
-    done = await uow.session.execute(update(Rating).where(
+    ratees = (await uow.session.execute(update(Rating).where(
         Rating.deal_id == deal_id, Rating.published_at.is_(None))
-        .values(published_at=uow.clock.now()))
-    ratees = (await uow.session.execute(select(Rating.ratee_id).where(
-        Rating.deal_id == deal_id))).scalars().all()
-    for account_id in sorted(set(ratees)):
+        .values(published_at=uow.clock.now()).returning(Rating.ratee_id))).scalars().all()
+    for account_id in sorted(set(ratees)):  # only what was just published changes a standing
         await refresh(uow, account_id)
-    return int(done.rowcount or 0)  # type: ignore[attr-defined]
+    return len(ratees)
 
 
 async def refresh(uow: UnitOfWork, account_id: int) -> None:
@@ -45,12 +45,12 @@ async def refresh(uow: UnitOfWork, account_id: int) -> None:
     total, count, completed, disputes, mean = row
     rep = reputation([], Decimal(str(mean)) if mean else MARKET_MEAN, completed, disputes,
                      total=int(total), count=int(count))
-    stats = await uow.session.get(SellerStats, account_id)
-    if stats is None:
-        stats = SellerStats(account_id=account_id)
-        uow.add(stats)
-    stats.rating_x10 = int((rep.score * 10).quantize(Decimal(1), ROUND_HALF_UP))
-    stats.ratings, stats.deals = rep.ratings, rep.completed
+    values = {"rating_x10": int((rep.score * 10).quantize(Decimal(1), ROUND_HALF_UP)),
+              "ratings": rep.ratings, "deals": rep.completed}
+    insert = pg_insert if uow.session.bind.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(SellerStats).values(account_id=account_id, **values)
+    await uow.session.execute(statement.on_conflict_do_update(  # one statement, new or not
+        index_elements=[SellerStats.account_id], set_=values))
 
 
 async def published_stars(uow: UnitOfWork, account_id: int) -> list[int]:
