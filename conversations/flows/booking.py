@@ -8,6 +8,7 @@ from typing import Any
 
 from conversations.flow import Ask, Ctx, Flow, FormState, Next
 from conversations.flows.booking_fields import times_form, to_times
+from conversations.flows.opening import on_id
 from conversations.messages import Inbound, Outbound, Reply, action_button, rows
 from core.actions import Intent
 from core.consulting import bookings, changes, views
@@ -43,16 +44,9 @@ async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
     return Next.end(menu=False)
 
 
-async def _view_start(ctx: Ctx) -> Next | None:
-    booking_id = parse_id(str(ctx.data.get("args") or ""))
-    if booking_id is None:
-        return Next.end(Reply("Open a booking from its notice.", kind="error"))
-    ctx.data["booking_id"] = booking_id
-    return None
-
-
 booking_flow = Flow(
-    name="booking", title="a booking", first="card", on_start=_view_start,
+    name="booking", title="a booking", first="card",
+    on_start=on_id("booking_id", "Open a booking from its notice."),
     intents={Intent.VIEW_BOOKING: "{arg}"},
     help="A booking: when, the most it can cost, the cancellation policy, and your next steps.",
     states={"card": Ask(prompt=_card, on=_on_card)},

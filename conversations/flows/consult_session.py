@@ -8,6 +8,7 @@ from typing import Any
 
 from conversations.fields import ChoiceField, TextField
 from conversations.flow import Ask, Ctx, Flow, FormState, Next
+from conversations.flows.opening import STARS
 from conversations.flows.uploads import stored_file
 from conversations.forms import Form
 from conversations.messages import Button, Choice, FileUpload, Inbound, Outbound, Reply, Text, rows
@@ -17,8 +18,6 @@ from core.consulting.session_notices import elapsed, price_text
 from core.consulting.session_process import CLOSED, LIVE
 from core.errors import DomainError
 from core.ids import parse_id
-
-STARS = [(str(n), "★" * n) for n in range(5, 0, -1)]
 
 
 async def _start(ctx: Ctx) -> Next | None:

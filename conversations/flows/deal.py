@@ -5,6 +5,7 @@ with the one next step each needs."""
 from __future__ import annotations
 
 from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
+from conversations.flows.opening import on_id
 from conversations.messages import (
     Button,
     Choice,
@@ -94,16 +95,8 @@ async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
     return Next.end(menu=False)
 
 
-async def _deal_start(ctx: Ctx) -> Next | None:
-    deal_id = parse_id(str(ctx.data.get("args") or ""))
-    if deal_id is None:
-        return Next.end(Reply("Which deal? Open one from /deals.", kind="error"))
-    ctx.data["deal_id"] = deal_id
-    return None
-
-
 deal_flow = Flow(
-    name="deal", title="a deal", first="card", on_start=_deal_start,
+    name="deal", title="a deal", first="card", on_start=on_id("deal_id", "Which deal? Open one from /deals."),
     intents={Intent.VIEW_DEAL: "{arg}"},
     help="A deal's card: where it stands and what you can do next.",
     states={"card": Ask(prompt=_card_prompt, on=_on_card)},

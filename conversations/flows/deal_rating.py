@@ -9,6 +9,7 @@ from typing import Any
 
 from conversations.fields import ChoiceField, DecimalField, TextField
 from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
+from conversations.flows.opening import STARS
 from conversations.forms import Form
 from conversations.messages import Choice, Inbound, ListItem, ListPage, Outbound, Reply, Text, rows
 from core.actions import Intent
@@ -20,8 +21,6 @@ from core.deals.process import BUYER, SELLER
 from core.errors import DomainError
 from core.ids import parse_id
 from core.money.model import Money
-
-STARS = [(str(n), "★" * n) for n in range(5, 0, -1)]
 
 
 async def _rate_start(ctx: Ctx) -> Next | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
 from conversations.flows.listing_card import card, summary
+from conversations.flows.opening import on_id
 from conversations.messages import (
     Button,
     Choice,
@@ -122,19 +123,12 @@ async def _on_view(ctx: Ctx, msg: Inbound) -> Next:
     return await view_answer(ctx, msg) or Next.end()
 
 
-async def _view_start(ctx: Ctx) -> Next | None:
-    arg = str(ctx.data.get("args") or "")
-    if parse_id(arg) is None:
-        return Next.end(Reply("Which listing? Open one from search results.", kind="error"))
-    ctx.data["listing_id"] = parse_id(arg)
-    return None
-
-
 listing_view = Flow(
     name="listing_view", title="a listing", first="view", commands=("view",),
     summary="Open a listing: /view NUMBER", intents={Intent.VIEW_LISTING: "{arg}"},
     help="A listing's details. Save it to your watchlist to find it again later.",
-    on_start=_view_start, states={"view": Ask(prompt=view_prompt, on=_on_view)},
+    on_start=on_id("listing_id", "Which listing? Open one from search results."),
+    states={"view": Ask(prompt=view_prompt, on=_on_view)},
 )
 
 

@@ -12,7 +12,7 @@ from core.consulting import due
 from core.money.model import Money
 from tests.consulting.helpers import PNG
 from tests.deals.chat_helpers import last_notice
-from tests.support.accounts import registered
+from tests.support.accounts import account_id, registered
 from tests.support.chat import ChatUser
 
 
@@ -49,14 +49,6 @@ async def _booking_start(app):
     async with app.uow() as uow:
         return (await uow.session.execute(select(Booking.starts_at))).scalar_one()
 
-
-async def _id(app, name: str) -> int:
-    from core.accounts.service import find_account
-
-    async with app.uow() as uow:
-        account = await find_account(uow, "terminal", name)
-        assert account is not None
-        return account.id
 
 
 async def test_a_profile_goes_live_is_booked_in_four_taps_held_paid_and_reviewed(app, tmp_path,
@@ -108,7 +100,7 @@ async def test_a_profile_goes_live_is_booked_in_four_taps_held_paid_and_reviewed
     await sid.tap("End the session")
     assert "charge and receipts follow" in sid.texts()
     price = Money.parse("90", "EUR")
-    paid = (await app.payments.wallet(await _id(app, "cora"))).paid_out
+    paid = (await app.payments.wallet(await account_id(app, "cora"))).paid_out
     assert paid == [price - app.payments.commission_for("consulting", price)]
 
     # The seeker reviews; the consultant reads the figures with a chart.
@@ -171,7 +163,7 @@ async def test_a_promotion_ending_is_told_once_with_renew(app, tmp_path, clock):
 
     cora = await _consultant_goes_live(app, tmp_path)
     async with app.uow() as uow:
-        await promotions.promote(uow, None, await _id(app, "cora"), "pellet-quality", 7)
+        await promotions.promote(uow, None, await account_id(app, "cora"), "pellet-quality", 7)
         await uow.commit()
     clock.advance(days=5, seconds=1)
     for expected in (1, 0):  # the second run finds nothing more to say

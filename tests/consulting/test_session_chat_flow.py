@@ -8,6 +8,7 @@ from conversations.messages import Choice, FileUpload
 from core.money.model import Money
 from tests.consulting.session_support import book, people
 from tests.deals.chat_helpers import last_notice, told
+from tests.support.accounts import account_id
 from tests.support.chat import ChatUser
 
 
@@ -37,7 +38,7 @@ async def test_a_session_ended_in_the_free_minutes_charges_nothing(app, clock, t
     assert "⏱ 06:00 · free" in janis.texts()
     await ann.tap("End now — free")
     assert "nothing is charged" in ann.texts()
-    wallet = await app.payments.wallet(await _id(app, "ann"))
+    wallet = await app.payments.wallet(await account_id(app, "ann"))
     assert wallet.held == []
 
 
@@ -57,7 +58,7 @@ async def test_a_session_ended_after_the_free_minutes_is_charged_and_reviewed(ap
     assert "on its way here as a PDF" in ann.texts()
     recap = await told(app, "ann")
     assert any(p.get("attachments") for p in recap if "recap" in str(p.get("text")).lower())
-    paid = (await app.payments.wallet(await _id(app, "janis"))).paid_out
+    paid = (await app.payments.wallet(await account_id(app, "janis"))).paid_out
     price = Money.parse("60.00", "EUR")
     assert paid == [price - app.payments.commission_for("consulting", price)]
     await ann.send(Choice(f"@do:review_session:{session_id}"))
@@ -72,10 +73,3 @@ async def test_a_session_ended_after_the_free_minutes_is_charged_and_reviewed(ap
     assert "once" in janis.texts().lower()
 
 
-async def _id(app, name: str) -> int:
-    from core.accounts.service import find_account
-
-    async with app.uow() as uow:
-        account = await find_account(uow, "terminal", name)
-        assert account is not None
-        return account.id

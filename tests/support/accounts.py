@@ -21,3 +21,11 @@ async def registered(app: Container, name: str, *, channel: str = "terminal",
             roles=list(roles), **profile))
         await uow.commit()
         return account
+
+
+async def account_id(app: Container, name: str, channel: str = "terminal") -> int:
+    """The id of the account behind chat name `name` on `channel`."""
+    async with app.uow() as uow:
+        account = await accounts.find_account(uow, channel, name)
+        assert account is not None, name
+        return account.id
