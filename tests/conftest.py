@@ -13,7 +13,7 @@ from bots.email import LoggingEmailSender
 from config.container import Container, build
 from config.settings import Settings
 from core.clock import FakeClock
-from tests.support import databases
+from tests.support import browser, databases
 from tests.support.chat import ChatUser
 from tests.support.two_channels import world  # noqa: F401  (a fixture: Telegram and Slack at once)
 
@@ -26,9 +26,21 @@ _PG: dict[str, str] = {}
 collect_ignore = [] if databases.postgres_url() else ["test_bench_deals.py", "test_bench_booking.py"]
 
 
-def pytest_report_header(config: Any) -> str:
+def pytest_report_header(config: Any) -> list[str]:
     url = databases.postgres_url()
-    return f"PostgreSQL tests: {'against ' + url if url else 'NOT RUN (AGORA_TEST_POSTGRES_URL unset)'}"
+    chromium = browser.chromium_path()
+    return [f"PostgreSQL tests: {'against ' + url if url else 'NOT RUN (AGORA_TEST_POSTGRES_URL unset)'}",
+            f"Browser tests: {'against ' + chromium if chromium else 'NOT RUN (no chromium on PATH)'}"]
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """Without Chromium (and outside CI) the browser tests are deselected, as the header says."""
+    if browser.chromium_path():
+        return
+    keep = [item for item in items if not item.get_closest_marker("browser")]
+    if len(keep) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i.get_closest_marker("browser")])
+        items[:] = keep
 
 
 def pytest_sessionstart(session: Any) -> None:
@@ -41,6 +53,9 @@ def pytest_sessionstart(session: Any) -> None:
             asyncio.run(databases.check_reachable(url))
         except Exception as exc:
             raise pytest.UsageError(f"PostgreSQL at {url} is unreachable: {exc}") from exc
+    if browser.required() and not browser.chromium_path():
+        raise pytest.UsageError("CI runs the browser tests: Chromium is missing "
+                                "(apt-get install -y chromium)")
 
 
 def pytest_generate_tests(metafunc: Any) -> None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import httpx
+import pytest
 
 from bots.server import create_app
 from core.money.model import Money
 from tests.payments.helpers import BUYER, people
+from tests.support.browser import chromium_page
 from tests.support.servers import serve
 
 
@@ -68,3 +70,18 @@ async def test_the_receipt_of_a_payment_downloads_as_a_pdf(app):
         missing = await http.get(f"{base}/invoices/nope.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert missing.status_code == 404
+
+
+@pytest.mark.browser
+async def test_a_person_pays_on_the_test_page_in_a_real_browser(app, tmp_path):
+    view = await open_deal(app)
+    async with serve(create_app(app, run_workers=False)) as base, chromium_page() as page:
+        await page.goto(base + urlparse(view.pay_url).path)
+        assert "TEST MODE" in await page.inner_text(".test")
+        await page.fill("input[name=card_number]", "4242 4242 4242 4242")
+        await page.click("button[type=submit]")
+        await page.wait_for_load_state()
+        await page.screenshot(path=str(tmp_path / "paid.png"))
+        assert "Paid €250.00" in await page.inner_text("body")
+    assert (await app.payments.get(view.id)).state == "held"
+    assert (tmp_path / "paid.png").stat().st_size > 1000

@@ -1,0 +1,157 @@
+"""The help articles and the fuzzy match that suggests them for a question.
+
+One source for the in-chat help, the support flow's suggestions and the public FAQ: an answer is
+written once, so the site and the bot never disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    slug: str
+    topic: str
+    question: str
+    answer: str
+    keywords: str = ""
+
+    @property
+    def searchable(self) -> str:
+        return f"{self.question} {self.keywords}"
+
+
+TOPICS = ("Getting started", "Selling", "Buying", "Deals and payment", "Consultants", "Account")
+
+ARTICLES: tuple[Article, ...] = (
+    Article("what-is-agora", "Getting started", "What is Agora?",
+            "A marketplace that lives in chat: a bioenergy exchange (pellets, wood chips, biogas, "
+            "biofuels…) and a marketplace of consultants. Sellers, buyers and consultants each "
+            "use Telegram, Slack or the terminal, and deal with each other across channels.",
+            "about marketplace overview how it works"),
+    Article("register", "Getting started", "How do I register?",
+            "Send any message to the bot: it asks your name, company, email (you confirm a "
+            "6-digit code), your roles, country and town. Registration is free.",
+            "sign up account create join verify email code"),
+    Article("link-channels", "Getting started", "Can I use Agora on both Telegram and Slack?",
+            "Yes. Type /link on the channel you already use to get a code, then send it on the "
+            "other channel: both then open the same account.",
+            "link account telegram slack both channels connect log login sign"),
+    Article("create-listing", "Selling", "How do I list my product?",
+            "Type /sell (or choose “New listing” in the menu): product, quantity with its unit, "
+            "price, place and delivery. Photos, documents and optional details are offered on "
+            "the preview before you publish.",
+            "sell listing publish offer product post add"),
+    Article("listing-expiry", "Selling", "When does my listing expire?",
+            "Listings run for the period you chose; you get a reminder with Renew before they "
+            "expire. /mylistings shows each listing with its status.",
+            "expire renew listing end period mylistings"),
+    Article("search", "Buying", "How do I find a product?",
+            "Type /search and what you need in one line, e.g. “pellets under 250 eur near riga "
+            "300km enplus”. Each filter shows as a chip you can remove; save the search to get "
+            "alerts when new listings match.",
+            "search find filter alert saved search buy look for"),
+    Article("make-offer", "Buying", "How do I make an offer?",
+            "Open a listing and press “Make an offer” (or “Buy now” at a fixed price). The seller "
+            "accepts, declines or counters; either of you can withdraw your own open offer.",
+            "offer counter negotiate price buy now quote"),
+    Article("escrow", "Deals and payment", "How does escrow protect me?",
+            "The buyer pays into escrow; Agora holds the money until the buyer confirms delivery "
+            "and quality, then releases it to the seller minus the commission shown before "
+            "paying. Deals can also arrange payment directly: then nothing is held and there is "
+            "no buyer protection.",
+            "escrow payment protection hold money release pay safe"),
+    Article("commission", "Deals and payment", "What does Agora charge?",
+            "Registration, listings and search are free. A commission per market is deducted "
+            "from the seller's or consultant's payout and shown before anyone pays.",
+            "fee commission price cost charge percent"),
+    Article("quality", "Deals and payment", "What if the delivery is not what was agreed?",
+            "Report the measured values from the deal card. Outside the tolerances in the frozen "
+            "terms Agora proposes the price adjustment the terms set; if the seller rejects it, "
+            "the deal goes to a dispute that an Agora operator decides.",
+            "quality complaint wrong delivery problem adjustment defect refund bad"),
+    Article("dispute", "Deals and payment", "How do disputes work?",
+            "Open a dispute from the deal card with a reason and send your evidence in the deal's "
+            "messages. An operator reads the thread, the terms and the quality report, may ask "
+            "either party, and decides: release, refund or a split, with the reasons told to both.",
+            "dispute conflict refund disagreement claim"),
+    Article("invoices", "Deals and payment", "Where are my receipts and invoices?",
+            "Every payment and payout sends a numbered PDF receipt in chat and by email; /wallet "
+            "lists them to download again.",
+            "receipt invoice pdf vat wallet statement"),
+    Article("find-consultant", "Consultants", "How do I book a consultant?",
+            "Type /consultants and what you need. On a consultant's page press “Talk now” when "
+            "they are online, or “Book a time” to pick a free slot in your time zone.",
+            "consultant book session expert advice talk now appointment"),
+    Article("free-minutes", "Consultants", "Are the first 10 minutes really free?",
+            "Yes: the session's maximum is authorised, not charged. End within the first 10 "
+            "minutes and the authorisation is voided (once per seeker and consultant).",
+            "free minutes trial charge authorisation session cost"),
+    Article("cancel-booking", "Consultants", "Can I cancel or reschedule a booking?",
+            "Yes, from the booking card. Cancelling is free up to the notice stated on the card; "
+            "later a late-cancellation fee applies. Rescheduling needs the other party's consent.",
+            "cancel reschedule booking move late fee no-show"),
+    Article("become-consultant", "Consultants", "How do I offer consulting?",
+            "Type /consultant to write your profile: expertise, languages, rates and weekly hours. "
+            "Once it is complete and payouts are set up it goes live in the directory.",
+            "consultant profile offer sessions rates availability payouts"),
+    Article("payouts", "Account", "How do I get paid?",
+            "Set up payouts with /payouts: money released from deals and sessions is paid to "
+            "your account minus the commission.",
+            "payout bank stripe connect get paid money transfer"),
+    Article("time-zone", "Account", "Which time zone do you use?",
+            "Yours: it comes from your country and can be changed in /profile. Deadlines, slots "
+            "and reminders are shown in your own time zone.",
+            "time zone timezone hours clock settings"),
+    Article("support", "Account", "How do I reach a person?",
+            "Type /support and describe the problem. If no answer here helps, a ticket goes to "
+            "Agora's operators with what you were doing, and their reply comes back in this chat.",
+            "support help contact human operator ticket problem"),
+)
+
+_BY_SLUG = {a.slug: a for a in ARTICLES}
+_STOP = frozenset("a an the i my me we our is are do does did can could how what when where why "
+                  "which who to of in on for with and or it its this that be was not no yes "
+                  "get got have has from at by you your there".split())
+WORD_MATCH = 80  # a question word counts when it is this close to an article word (typos)
+SUGGEST_SHARE = 0.5  # at least half of the question's words must match
+
+
+def article(slug: str) -> Article | None:
+    return _BY_SLUG.get(slug)
+
+
+def by_topic() -> list[tuple[str, list[Article]]]:
+    return [(topic, [a for a in ARTICLES if a.topic == topic]) for topic in TOPICS]
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP and len(w) > 1]
+
+
+_INDEX = [(a, frozenset(_words(a.searchable))) for a in ARTICLES]
+
+
+def _share(words: list[str], vocabulary: frozenset[str]) -> float:
+    hits = sum(1 for w in words
+               if w in vocabulary or process.extractOne(w, vocabulary, scorer=fuzz.ratio,
+                                                        score_cutoff=WORD_MATCH))
+    return hits / len(words)
+
+
+def suggest(question: str, limit: int = 3) -> list[Article]:
+    """The articles that best answer `question`, best first; none when nothing is close.
+
+    Each meaningful word of the question is matched, typos allowed, against an article's
+    question and keywords; an article is suggested when enough of the words match.
+    """
+    words = _words(question)[:30]
+    if not words:
+        return []
+    scored = [(_share(words, vocabulary), index) for index, (_, vocabulary) in enumerate(_INDEX)]
+    best = sorted((pair for pair in scored if pair[0] >= SUGGEST_SHARE), key=lambda p: (-p[0], p[1]))
+    return [ARTICLES[index] for _, index in best[:limit]]
