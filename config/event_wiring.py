@@ -155,7 +155,7 @@ def _consulting(bus: EventBus, uow: UowFactory, payments: PaymentsService) -> No
     bus.during_commit(booking.RescheduleDeclined, booking_ended.on_reschedule_declined)
     bus.during_commit(booking.BookingCancelled, booking_ended.on_cancelled)
     for ended in (booking.BookingDeclined, booking.BookingExpired, booking.BookingReleased,
-                  booking.ConsultantNoShow, booking.SeekerNoShow):
+                  booking.ConsultantNoShow, booking.SeekerNoShow, booking.NoShowFeeDecided):
         bus.during_commit(ended, booking_ended.on_ended)
     _journey(bus)
 

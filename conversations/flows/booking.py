@@ -1,6 +1,7 @@
 """A booking in chat: its card (when, how long, the most it can cost, the cancellation policy up
 front, where it stands) with the steps of this reader, and the answers — accept a time,
-decline, propose other times, withdraw, cancel, reschedule by consent, report a no-show."""
+decline, propose other times, withdraw, cancel, reschedule by consent, report a no-show and
+charge or waive its fee."""
 
 from __future__ import annotations
 
@@ -21,7 +22,9 @@ SAID = {"accept": "✅ Confirmed. Both of you get a calendar invite and reminder
         "cancel": "✖ Cancelled; the other party is told (any fee is as the policy says).",
         "reschedule": "✅ New time agreed; the invite is updated.",
         "keep": "The booked time stays.",
-        "no-show": "Recorded: the seeker did not come; the policy fee applies."}
+        "no-show": "Recorded: the seeker did not come.",
+        "charge-fee": "💶 The no-show fee is charged; the seeker is told.",
+        "waive-fee": "The fee is waived and the authorisation voided; the seeker is told."}
 NEEDS_TIMES = {"propose": "propose", "reschedule-propose": "reschedule"}
 
 
@@ -66,6 +69,8 @@ async def _answer_start(ctx: Ctx) -> Next | None:
         await views.booking_card(ctx.uow, booking_id, ctx.account.id)  # theirs to see, or not
         return Next(state="times", remember=False)
     await _answer(ctx, verb, booking_id, parse_id(proposal) if proposal else None)
+    if verb == "no-show":  # the card offers what comes next: charge the fee or waive it
+        return Next.end(Reply(SAID[verb]), await booking_text(ctx, booking_id), menu=False)
     return Next.end(Reply(SAID[verb], rows(("📅 The booking", f"@go:booking:{booking_id}"))),
                     menu=False)
 
@@ -86,6 +91,8 @@ async def _answer(ctx: Ctx, verb: str, booking_id: int, proposal: int | None) ->
         await changes.answer_reschedule(ctx.uow, booking_id, me, proposal)
     elif verb == "no-show":
         await changes.report_no_show(ctx.uow, booking_id, me)
+    elif verb in ("charge-fee", "waive-fee"):
+        await changes.decide_no_show_fee(ctx.uow, booking_id, me, charge=verb == "charge-fee")
 
 
 def _times(ctx: Ctx) -> Any:

@@ -89,10 +89,9 @@ async def record_join(uow: UnitOfWork, booking_id: int, actor_id: int) -> Bookin
     return booking
 
 
-async def report_no_show(uow: UnitOfWork, booking_id: int, actor_id: int,
-                         charge_fee: bool = True) -> Booking:
+async def report_no_show(uow: UnitOfWork, booking_id: int, actor_id: int) -> Booking:
     """The consultant, who joined, says the seeker did not come (from 10 minutes after the
-    start), and may charge the policy's no-show fee."""
+    start); the policy's no-show fee is then theirs to charge or waive (`decide_no_show_fee`)."""
     booking = await get(uow, booking_id, actor_id)
     if await role_of(uow, booking, actor_id) != CONSULTANT:
         raise NotAllowed("Only the consultant can report that the seeker did not come.")
@@ -102,10 +101,19 @@ async def report_no_show(uow: UnitOfWork, booking_id: int, actor_id: int,
         raise DomainError("Join the session first: a no-show is reported from inside it.")
     if booking.seeker_joined_at is not None:
         raise Conflict("The seeker joined this session.")
-    fee = no_show_fee(uow.policy.booking, max_amount(booking)) if charge_fee else \
-        Money(0, booking.currency)
-    return await take(uow, booking.id, "seeker-no-show", actor_id, {
-        "fee_minor": fee.amount, "ended_by": SEEKER})
+    return await take(uow, booking.id, "seeker-no-show", actor_id, {"ended_by": SEEKER})
+
+
+async def decide_no_show_fee(uow: UnitOfWork, booking_id: int, actor_id: int | None,
+                             charge: bool) -> Booking:
+    """After a seeker's no-show: the consultant charges the policy's fee (captured from the
+    authorisation) or waives it (voided); the system waives it when the choice lapses."""
+    booking = await get(uow, booking_id, actor_id)
+    if charge:
+        fee = no_show_fee(uow.policy.booking, max_amount(booking))
+        return await take(uow, booking.id, "charge-no-show-fee", actor_id,
+                          {"fee_minor": fee.amount})
+    return await take(uow, booking.id, "waive-no-show-fee", actor_id, {"fee_minor": 0})
 
 
 @dataclass(frozen=True)

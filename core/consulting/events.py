@@ -115,7 +115,12 @@ class ConsultantNoShow(BookingMoved):
 
 @dataclass(frozen=True)
 class SeekerNoShow(BookingMoved):
-    """The seeker did not come; the consultant may have charged the policy fee."""
+    """The seeker did not come; the consultant now charges the policy's fee or waives it."""
+
+
+@dataclass(frozen=True)
+class NoShowFeeDecided(BookingMoved):
+    """The consultant charged the no-show fee or waived it (or the system waived it)."""
 
 
 @dataclass(frozen=True)
@@ -136,4 +141,6 @@ MEANING: dict[str, type[BookingMoved]] = {
     "release-unpaid": BookingReleased, "open-session": SessionDue,
     "start-session": SessionStarted, "complete-session": SessionCompleted,
     "consultant-no-show": ConsultantNoShow, "seeker-no-show": SeekerNoShow,
+    "charge-no-show-fee": NoShowFeeDecided, "waive-no-show-fee": NoShowFeeDecided,
+    "call-off": BookingCancelled,
 }

@@ -80,7 +80,10 @@ def dues(booking: Booking, state: str, now: datetime, join_window: timedelta,
     or end that have already passed are not started (booked too close for them)."""
     found: dict[str, datetime] = {}
     for timer in BOOKING_PROCESS.timers_in(state):
-        if timer.anchor == "entered":
+        if timer.anchor == "entered" and timer.fires != "expire-request":
+            found[timer.fires] = now + timer.after
+            continue
+        if timer.anchor == "entered":  # a request waits the join window, or until its time
             at = now + (join_window if booking.kind == "instant" else timer.after)
             found[timer.fires] = min(at, first) if first and booking.kind != "instant" else at
             continue

@@ -9,8 +9,11 @@ from sqlalchemy import select
 
 from core.actions import Action, ActionRows, Intent
 from core.consulting import calendar
+from core.consulting.changes import max_amount
 from core.consulting.events import BookingCancelled, BookingMoved
-from core.consulting.notices import people, view
+from core.consulting.notices import answer, people, view
+from core.consulting.policy import no_show_fee
+from core.consulting.process import FEE_DECISION
 from core.consulting.tables import Booking, ConsultantProfile
 from core.money.model import Money
 from core.notifications.outbox import notify
@@ -71,6 +74,9 @@ async def on_ended(uow: UnitOfWork, event: BookingMoved) -> None:
                          "voided: nothing is charged. You can rebook:")
         texts[consultant] = f"🙁 You did not join your session with {you}; it was called off."
         extra = [[_rebook(booking, them)], *await alternatives(uow, booking)]
+    elif event.target == "seeker_absent":
+        await _fee_choice(uow, booking, them, you)
+        return
     elif event.target == "no_show_seeker":
         charged = f" The no-show fee of {fee} is charged." if fee.amount else " Nothing is charged."
         texts[seeker] = f"🙁 You did not join your session with {them}.{charged}"
@@ -78,6 +84,23 @@ async def on_ended(uow: UnitOfWork, event: BookingMoved) -> None:
     for party, text in texts.items():
         buttons = extra if party == seeker else []
         await notify(uow, party, text, buttons=[*buttons, [view(booking.id)]])
+
+
+async def _fee_choice(uow: UnitOfWork, booking: Booking, consultant_name: str,
+                      seeker_name: str) -> None:
+    """The consultant decides on the policy's no-show fee; the seeker hears it may come."""
+    fee = no_show_fee(uow.policy.booking, max_amount(booking))
+    hours = int(FEE_DECISION.total_seconds() // 3600)
+    await notify(uow, booking.consultant_id,
+                 f"🙁 {seeker_name} did not join. The policy lets you charge the no-show fee of "
+                 f"{fee}, or waive it (waived by itself after {hours} h).",
+                 buttons=[[answer("charge-fee", booking.id, f"💶 Charge {fee}"),
+                           answer("waive-fee", booking.id, "Waive the fee")],
+                          [view(booking.id)]])
+    await notify(uow, booking.seeker_id,
+                 f"🙁 You did not join your session with {consultant_name}. As the booking's "
+                 f"policy says, they may charge the no-show fee of {fee} within {hours} h; you "
+                 "will be told what they decide.", buttons=[[view(booking.id)]])
 
 
 async def on_cancelled(uow: UnitOfWork, event: BookingCancelled) -> None:

@@ -6,7 +6,8 @@ Lifecycle status lives here; the money is the session escrow `booking:<id>` (aut
 captured or voided), a field of its own. From `starting` on, the live session decides
 (core.consulting.session_link): its start takes `start-session`, its end `complete-session`, and
 its no-show timer `consultant-no-show` or `seeker-no-show`, all as the system — so `starting`
-has no timers of its own here."""
+has no timers of its own here. After a seeker's no-show the consultant charges the policy's fee
+or waives it (waived by itself after FEE_DECISION)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,9 @@ AUTHORISE_BEFORE = timedelta(hours=24)
 RELEASE_UNPAID_BEFORE = timedelta(hours=2)
 REQUEST_TTL = timedelta(hours=24)  # a scheduled request unanswered (or before its first time)
 CONSULTANT_GRACE = timedelta(minutes=10)  # then the session calls a no-show (its own timer)
+# A seeker's no-show lets the consultant charge the policy's fee; the authorisation is held
+# only this long for that choice, then the fee is waived and the authorisation voided.
+FEE_DECISION = timedelta(hours=24)
 REMINDERS = (timedelta(hours=24), timedelta(minutes=15))
 MAX_PROPOSALS = 3
 
@@ -43,6 +47,7 @@ STATE_LABELS = {
     "cancelled": "cancelled",
     "released": "released — the payment was not authorised in time",
     "no_show_consultant": "the consultant did not come — nothing charged",
+    "seeker_absent": "the seeker did not come — the consultant decides on the no-show fee",
     "no_show_seeker": "the seeker did not come",
 }
 
@@ -82,8 +87,14 @@ BOOKING_PROCESS = Process(
         Transition("open-session", SCHEDULED, "starting", (SYSTEM,)),
         Transition("start-session", (*SCHEDULED, "starting"), "in_session", (SYSTEM,)),
         Transition("consultant-no-show", ("starting",), "no_show_consultant", (SYSTEM,)),
-        Transition("seeker-no-show", ("starting",), "no_show_seeker", (CONSULTANT, SYSTEM),
+        Transition("seeker-no-show", ("starting",), "seeker_absent", (CONSULTANT, SYSTEM),
                    "The seeker did not come"),
+        Transition("charge-no-show-fee", ("seeker_absent",), "no_show_seeker", (CONSULTANT,),
+                   "Charge the no-show fee"),
+        Transition("waive-no-show-fee", ("seeker_absent",), "no_show_seeker",
+                   (CONSULTANT, SYSTEM), "Waive the fee"),
+        # An admin's call-off of the waiting session (sessions.call_off) ends its booking too.
+        Transition("call-off", ("starting",), "cancelled", (SYSTEM,)),
         Transition("complete-session", ("in_session",), "completed", (SYSTEM,)),
     ),
     final=("completed", "declined", "expired", "cancelled", "released", "no_show_consultant",
@@ -93,5 +104,6 @@ BOOKING_PROCESS = Process(
         Timer("proposed", REQUEST_TTL, "expire-request"),
         *_scheduled_timers("confirmed", remind=True),
         *_scheduled_timers("reschedule_proposed", remind=True),
+        Timer("seeker_absent", FEE_DECISION, "waive-no-show-fee"),
     ),
 )

@@ -7,7 +7,8 @@
   money bridge's `SessionCreated` handler (payments.session_payments), which reads the escrow.
 - The session decides what happens in it: its start takes the booking's `start-session`, its
   end (free or paid) `complete-session`, and its no-show timer the booking's no-show — the
-  consultant's (nothing charged) or the seeker's (the policy's fee). The booking's money
+  consultant's (nothing charged) or the seeker's (the consultant then charges the policy's
+  fee or waives it), and an admin's call-off the booking's `call-off`. The booking's money
   (core.consulting.money) then voids the authorisation or captures the fee, once; the session's
   money bridge leaves no-shows alone.
 - The booking decides cancellations: one cancelled while its session waits calls it off.
@@ -20,7 +21,6 @@ import logging
 from core.actions import Action, Intent
 from core.consulting import changes, moves, profiles, sessions
 from core.consulting.events import BookingCancelled, BookingConfirmed, SeekerNoShow, SessionDue
-from core.consulting.policy import no_show_fee
 from core.consulting.process import BOOKING_PROCESS, CONSULTANT, SEEKER
 from core.consulting.session_events import SessionJoined, SessionMoved, SessionReviewed
 from core.consulting.session_process import ENDED, LIVE
@@ -88,10 +88,10 @@ async def on_session_moved(uow: UnitOfWork, event: SessionMoved) -> None:
         await _follow(uow, booking, "complete-session")
     elif event.target == "no_show" and session.ended_by == f"no-show:{CONSULTANT}":
         await _follow(uow, booking, "consultant-no-show", {"ended_by": CONSULTANT})
-    elif event.target == "no_show":
-        fee = no_show_fee(uow.policy.booking, changes.max_amount(booking))
-        await _follow(uow, booking, "seeker-no-show", {"ended_by": SEEKER,
-                                                       "fee_minor": fee.amount})
+    elif event.target == "no_show":  # the consultant then charges the fee or waives it
+        await _follow(uow, booking, "seeker-no-show", {"ended_by": SEEKER})
+    elif event.target == "called_off":  # an admin's call-off; a cancellation is past it
+        await _follow(uow, booking, "call-off")
 
 
 async def _follow(uow: UnitOfWork, booking: Booking, transition: str,

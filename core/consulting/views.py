@@ -28,7 +28,8 @@ from core.storage.uow import UnitOfWork
 VERBS = {"accept-request": "accept", "propose-times": "propose", "decline-request": "decline",
          "accept-proposal": None, "counter-times": "propose", "withdraw-request": "withdraw",
          "propose-reschedule": "reschedule-propose", "accept-reschedule": None,
-         "decline-reschedule": "keep", "cancel": "cancel", "seeker-no-show": "no-show"}
+         "decline-reschedule": "keep", "cancel": "cancel", "seeker-no-show": "no-show",
+         "charge-no-show-fee": "charge-fee", "waive-no-show-fee": "waive-fee"}
 
 
 @dataclass(frozen=True)

@@ -156,17 +156,28 @@ async def test_the_consultant_may_charge_a_seeker_who_did_not_come(app, clock):
             await changes.report_no_show(uow, booking.id, bob.id)
         done = await changes.report_no_show(uow, booking.id, ann.id)
         await uow.commit()
-    assert (done.status, done.fee_minor) == ("no_show_seeker", 8000)
+    assert (done.status, done.fee_minor) == ("seeker_absent", 0)  # the fee is Ann's choice
     assert await session_tick(app) == []  # the session followed the report: nothing left
     async with app.uow() as uow:
         gone = await sessions.get(uow, session_id, None)
         assert (gone.status, gone.ended_by) == ("no_show", "no-show:seeker")
-    view = await escrow(app, booking.id)
-    assert view.state == "captured"
+    assert (await escrow(app, booking.id)).state == "authorised"  # held for the choice
+    assert await told(app, ann.id, "lets you charge the no-show fee of €80.00")
+    assert await told(app, bob.id, "they may charge the no-show fee of €80.00 within 24 h")
+    async with app.uow() as uow:
+        with pytest.raises(NotAllowed):  # the seeker does not decide on their own fee
+            await changes.decide_no_show_fee(uow, booking.id, bob.id, charge=False)
+        charged = await changes.decide_no_show_fee(uow, booking.id, ann.id, charge=True)
+        await uow.commit()
+    assert (charged.status, charged.fee_minor) == ("no_show_seeker", 8000)
+    async with app.uow() as uow:
+        with pytest.raises(DomainError):  # a second tap finds it decided
+            await changes.decide_no_show_fee(uow, booking.id, ann.id, charge=False)
+    assert (await escrow(app, booking.id)).state == "captured"
     assert await told(app, bob.id, "The no-show fee of €80.00 is charged.")
 
 
-async def test_a_seeker_who_never_came_is_marked_by_the_sessions_timer_with_the_policys_fee(
+async def test_a_seeker_who_never_came_is_marked_by_the_sessions_timer_and_an_undecided_fee_is_waived(
         app, clock):
     ann, bob = await consultant(app), await seeker(app)
     booking = await confirmed(app, bob.id, ann.id, MONDAY_10)
@@ -176,9 +187,15 @@ async def test_a_seeker_who_never_came_is_marked_by_the_sessions_timer_with_the_
     await join(app, session_id, ann.id)
     clock.advance(minutes=10)
     assert await session_tick(app) == [(session_id, "no-show")]
-    assert await status(app, booking.id) == "no_show_seeker"
-    assert await fee_of(app, booking.id) == 8000
-    assert (await escrow(app, booking.id)).state == "captured"
+    assert await status(app, booking.id) == "seeker_absent"
+    assert (await escrow(app, booking.id)).state == "authorised"
+    clock.advance(hours=23)
+    assert await run_timers(app) == []
+    clock.advance(hours=1)  # the consultant never chose: the fee lapses
+    assert await run_timers(app) == [(booking.id, "waive-no-show-fee")]
+    assert (await status(app, booking.id), await fee_of(app, booking.id)) == ("no_show_seeker", 0)
+    assert (await escrow(app, booking.id)).state == "voided"
+    assert await told(app, bob.id, "You did not join your session with Ann. Nothing is charged.")
 
 
 async def test_a_session_weeks_ahead_is_authorised_a_day_before_and_released_if_unpaid(app, clock):

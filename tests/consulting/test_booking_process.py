@@ -26,7 +26,7 @@ def test_the_booking_has_the_states_a_booking_goes_through():
     assert set(BOOKING_PROCESS.states) == {
         "requested", "proposed", "confirmed", "reschedule_proposed", "starting", "in_session",
         "completed", "declined", "expired", "cancelled", "released", "no_show_consultant",
-        "no_show_seeker"}
+        "seeker_absent", "no_show_seeker"}
 
 
 def test_only_the_declared_party_may_take_a_step_from_its_states():

@@ -173,3 +173,31 @@ async def test_a_promotion_ending_is_told_once_with_renew(app, tmp_path, clock):
     await last_notice(app, cora, "ends on")
     await cora.tap("Renew")
     assert "Be featured at the top" in cora.texts()
+
+
+async def test_a_seeker_who_never_came_leaves_the_fee_to_the_consultant_in_chat(app, clock):
+    from core.consulting import sessions
+    from tests.consulting.helpers import confirmed, consultant, seeker
+    from tests.consulting.test_booking_paths import MONDAY_10, authorised, escrow
+
+    ann, bob = await consultant(app), await seeker(app)
+    booking = await confirmed(app, bob.id, ann.id, MONDAY_10)
+    await authorised(app, booking.id)
+    clock._now = MONDAY_10
+    await due.run_all(app.uow, app.payments)
+    ann_chat = ChatUser(app, "ann")
+    await last_notice(app, ann_chat, "starts now")
+    await ann_chat.tap("Join")
+    clock.advance(minutes=10)
+    async with app.uow() as uow:
+        await sessions.run_due(uow)
+        await uow.commit()
+    notice = await last_notice(app, ann_chat, "lets you charge")
+    assert "charge the no-show fee of €80.00, or waive it" in notice
+    await ann_chat.tap("Waive the fee")
+    assert "The fee is waived" in ann_chat.texts()
+    await last_notice(app, ann_chat, "lets you charge")
+    await ann_chat.tap("Charge €80.00")  # the old notice's other button: already decided
+    assert "no longer possible: the booking has moved on" in ann_chat.texts()
+    assert (await escrow(app, booking.id)).state == "voided"
+    assert "Nothing is charged" in await last_notice(app, ChatUser(app, "bob"), "did not join")

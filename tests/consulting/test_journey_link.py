@@ -17,6 +17,7 @@ from payments.session_payments import SessionPayments
 from tests.consulting.helpers import confirmed, consultant, payloads, seeker, status, told
 from tests.consulting.session_support import act, balance, row, tick
 from tests.consulting.test_booking_paths import authorised, escrow, run_timers
+from tests.support.accounts import registered
 
 MONDAY_10 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # 10:00 in Riga
 
@@ -154,7 +155,7 @@ async def test_a_consultant_no_show_voids_once_and_each_party_hears_it_once(
     assert await told(app, bob.id, "didn't join") == []  # no second notice from the session
 
 
-async def test_a_seeker_no_show_captures_the_policys_fee_without_voiding_first(
+async def test_a_seeker_no_show_lets_the_consultant_capture_the_fee_without_voiding_first(
         app, clock, monkeypatch):
     voids = Calls(monkeypatch, app.payments, "void")
     captures = Calls(monkeypatch, app.payments, "capture")
@@ -165,12 +166,29 @@ async def test_a_seeker_no_show_captures_the_policys_fee_without_voiding_first(
     clock.advance(seconds=1)
     assert await tick(app) == [(session_id, "no-show")]
     assert (await row(app, session_id)).ended_by == "no-show:seeker"
+    assert await status(app, booking_id) == "seeker_absent"
+    assert (voids.count, captures.count) == (0, 0)  # held while Ann decides
+    await act(app, changes.decide_no_show_fee, booking_id, ann.id, True)
     assert await status(app, booking_id) == "no_show_seeker"
     view = await escrow(app, booking_id)
     assert view.state == "captured"
     assert (voids.count, captures.count) == (0, 1)
     assert await balance(app, platform("commission")) == 1200
     assert len(await told(app, ann.id, "did not join. The no-show fee of €80.00")) == 1
+
+
+async def test_an_admins_call_off_of_a_waiting_session_cancels_its_booking_and_voids(
+        app, clock, monkeypatch):
+    voids = Calls(monkeypatch, app.payments, "void")
+    ann, bob, booking_id, session_id = await at_the_start(app, clock)
+    root = (await registered(app, "root")).id
+    await act(app, sessions.call_off, session_id, root)
+    assert (await row(app, session_id)).status == "called_off"
+    assert await status(app, booking_id) == "cancelled"
+    assert (await escrow(app, booking_id)).state == "voided" and voids.count == 1
+    assert await told(app, bob.id, "An admin cancelled your session with Ann")
+    clock.advance(minutes=30)
+    assert await tick(app) == []  # nothing waits on the called-off session
 
 
 async def test_a_cancellation_before_the_start_is_the_bookings_alone(app, clock):
