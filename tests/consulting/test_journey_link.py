@@ -180,7 +180,7 @@ async def test_a_seeker_no_show_lets_the_consultant_capture_the_fee_without_void
 async def test_an_admins_call_off_of_a_waiting_session_cancels_its_booking_and_voids(
         app, clock, monkeypatch):
     voids = Calls(monkeypatch, app.payments, "void")
-    ann, bob, booking_id, session_id = await at_the_start(app, clock)
+    _, bob, booking_id, session_id = await at_the_start(app, clock)
     root = (await registered(app, "root")).id
     await act(app, sessions.call_off, session_id, root)
     assert (await row(app, session_id)).status == "called_off"
