@@ -30,7 +30,9 @@ class Services:
     files: FileStore | None = None  # where uploaded photos and documents are kept
     fetchers: dict[str, FileFetcher] = field(default_factory=dict)  # per channel: file bytes
     # Sections of a channel's home screen (Slack App Home) for a registered user, in order.
-    home_sections: list[Callable[[Ctx], Awaitable[str]]] = field(default_factory=list)
+    # A home section: text, or replies (a chart and its figures); "" or []: not for this person.
+    home_sections: list[Callable[[Ctx], Awaitable[str | list[Outbound]]]] = field(
+        default_factory=list)
 
 
 @dataclass

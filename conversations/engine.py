@@ -74,8 +74,11 @@ class Engine:
             ctx = await self._context(uow, env, conv)
             replies: list[Outbound] = []
             if ctx.account is not None:
-                texts = [await section(ctx) for section in self.services.home_sections]
-                replies += [Reply(text) for text in texts if text]  # "" : not for this person
+                for section in self.services.home_sections:
+                    found = await section(ctx)
+                    if isinstance(found, str):
+                        found = [Reply(found)] if found else []
+                    replies += found
             replies.append(self.menu(ctx, conv))
         return replies
 

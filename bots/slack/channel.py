@@ -52,6 +52,7 @@ class SlackChannel:
         self.container = container
         self.client = AsyncWebClient(token=settings.slack_bot_token,
                                      base_url=settings.slack_api_url)
+        self.charts = home.ChartFiles(self.client)  # the Home tab's images, uploaded once each
         # The client carries the bot token (bolt warns if it is given twice); auth.test runs once,
         # lazily, on the first request.
         self.app = AsyncApp(signing_secret=settings.slack_signing_secret, client=self.client,
@@ -154,7 +155,7 @@ class SlackChannel:
         if event.get("tab", "home") != "home" or not event.get("user"):
             return
         team_id = body.get("team_id") or ""
-        view = await home.home_view(self.container, team_id, event["user"])
+        view = await home.home_view(self.container, team_id, event["user"], self.charts)
         await self.client.views_publish(user_id=event["user"], view=view)
 
     # --- rendering ----------------------------------------------------------------------------

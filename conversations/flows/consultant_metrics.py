@@ -4,7 +4,7 @@ conversion and response time — as text and as a chart image."""
 from __future__ import annotations
 
 from conversations.flow import Ctx, MenuEntry, Next, Shortcut
-from conversations.messages import ImageReply, Reply
+from conversations.messages import ImageReply, Outbound, Reply
 from core.consulting import metrics
 
 
@@ -25,13 +25,16 @@ def metrics_text(figures: metrics.Metrics) -> str:
         f"typical time to confirm: {response}"])
 
 
+def _chart(figures: metrics.Metrics) -> ImageReply:
+    return ImageReply(caption="Net earnings and sessions per month, rating trend",
+                      content=metrics.chart_png(figures), mime_type="image/png",
+                      file_name="agora-metrics.png")
+
+
 async def _metrics(ctx: Ctx) -> Next:
     assert ctx.account is not None
     figures = await metrics.consultant_metrics(ctx.uow, ctx.account.id, ctx.account.id)
-    chart = ImageReply(caption="Net earnings and sessions per month, rating trend",
-                       content=metrics.chart_png(figures), mime_type="image/png",
-                       file_name="agora-metrics.png")
-    return Next.end(chart, Reply(metrics_text(figures)), menu=False)
+    return Next.end(_chart(figures), Reply(metrics_text(figures)), menu=False)
 
 
 consultant_metrics = Shortcut(
@@ -42,9 +45,11 @@ consultant_metrics = Shortcut(
          "became sessions, with a chart.")
 
 
-async def metrics_section(ctx: Ctx) -> str:
-    """A consultant's figures for a home screen (Slack's App Home); nothing for others."""
+async def metrics_section(ctx: Ctx) -> list[Outbound]:
+    """A consultant's figures with their chart for a home screen (Slack's App Home); nothing
+    for others, nor for a consultant with no sessions yet (an empty chart says nothing)."""
     if ctx.account is None or "consultant" not in ctx.roles:
-        return ""
+        return []
     figures = await metrics.consultant_metrics(ctx.uow, ctx.account.id, ctx.account.id)
-    return metrics_text(figures)
+    text = Reply(metrics_text(figures))
+    return [_chart(figures), text] if figures.sessions or figures.reviews else [text]

@@ -152,3 +152,39 @@ async def test_a_file_reply_is_uploaded_into_the_users_dm(slack: SlackWorld):
     assert completed["channel_id"] == "D1ANN"
     assert completed["initial_comment"] == "Your contract"
     assert list(slack.fake.uploads.values()) == [b"%PDF-1.4 test"]
+
+
+async def test_a_consultants_home_tab_shows_the_metrics_chart_as_an_uploaded_slack_file(
+        slack: SlackWorld, clock):
+    from sqlalchemy import update
+
+    from core.consulting import sessions
+    from tests.consulting.session_support import act, book
+    from tests.support.accounts import registered
+
+    await slack.register()
+    ann = await _account_id(slack)
+    async with slack.app.uow() as uow:
+        await uow.session.execute(update(Account).where(Account.id == ann)
+                                  .values(roles=["consultant"]))
+        await uow.commit()
+    bob = (await registered(slack.app, "bob", roles=("buyer",))).id
+    session_id = await book(slack.app, bob, ann)
+    for party in (ann, bob):
+        await act(slack.app, sessions.join, session_id, party)
+    clock.advance(minutes=25)
+    await act(slack.app, sessions.end, session_id, bob)
+
+    await slack.user.open_home()
+    await slack.fake.wait_for("views.publish")
+    await slack.user.open_home()  # the same figures: the chart is not uploaded again
+    await slack.settle()
+
+    homes = slack.fake.calls_to("views.publish")
+    assert len(homes) == 2
+    images = [b for b in homes[-1]["view"]["blocks"] if b["type"] == "image"]
+    assert len(images) == 1 and images[0]["alt_text"].startswith("Net earnings and sessions")
+    file_id = images[0]["slack_file"]["id"]
+    assert slack.fake.uploads[file_id].startswith(b"\x89PNG")
+    assert len(slack.fake.calls_to("files.completeUploadExternal")) == 1
+    assert "Sessions: 1 (1 paid), 25 minutes" in message_text({"blocks": homes[-1]["view"]["blocks"]})
