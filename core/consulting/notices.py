@@ -196,9 +196,9 @@ async def on_card_requested(uow: UnitOfWork, event: CardRequested) -> None:
     me = booking.seeker_id
     at = local_time(booking.starts_at - AUTHORISE_BEFORE, p.zones[me])
     await notify(uow, me, f"💳 Save a card for your session with "
-                          f"{p.names[booking.consultant_id]} on {p.when(me)}. {SAVED_CARD} "
-                          f"({at}): up to {_amount(booking)}, and nothing more is needed from "
-                          "you then. Without a saved card you are asked to authorise it then.",
+                          f"{p.names[booking.consultant_id]} on {p.when(me)}. {SAVED_CARD}: up "
+                          f"to {_amount(booking)} on {at}, and nothing more is needed from you "
+                          "then. Without a saved card you are asked to authorise it then.",
                  buttons=[[Action(Intent.SAVE_CARD, "💳 Save a card", str(event.saved_id))],
                           [view(booking.id)]])
 
