@@ -111,7 +111,7 @@ async def test_a_saved_card_declined_a_day_before_asks_again_and_releases_if_unp
 
 
 async def test_a_seeker_whose_saved_card_was_declined_can_still_authorise_in_chat(app, clock):
-    _, bob, booking, chat = await booked_far_with_a_saved_card(app, "4000 0000 0000 0341")
+    _, _, booking, chat = await booked_far_with_a_saved_card(app, "4000 0000 0000 0341")
     clock._now = FAR - timedelta(hours=24)
     await run_timers(app)
     await last_notice(app, chat, "The card you saved was declined")
