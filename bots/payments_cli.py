@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import typer
 
 from bots.cli_support import settings_or_exit
 from bots.email import email_senders
 
-payments_cli = typer.Typer(help="Money: reconciliation and recovery.", no_args_is_help=True)
+payments_cli = typer.Typer(help="Money: reconciliation, recovery, test cards.",
+                           no_args_is_help=True)
 
 
 @payments_cli.command("reconcile")
@@ -52,3 +54,44 @@ def recover() -> None:
             await container.close()
 
     typer.echo(f"{asyncio.run(run())} pending operations retried.")
+
+
+@payments_cli.command("test-card")
+def test_card(page: str = typer.Argument(help="the payment page's link (…/pay/TOKEN) or token"),
+              card_number: str = typer.Argument("4242 4242 4242 4242", help="a test card")) -> None:
+    """Sandbox only: pay on a payment page, or save the card a session booked far ahead asks
+    for, with a test card (4242… succeeds; 4000 0000 0000 0341 saves, then is declined)."""
+    from config.container import build
+    from core.errors import DomainError
+
+    settings = settings_or_exit()
+    if settings.payments_provider != "sandbox":
+        typer.echo("Test cards work only with the sandbox provider.", err=True)
+        raise typer.Exit(2)
+    token = page.rstrip("/").rsplit("/", 1)[-1]
+
+    async def run() -> str:
+        container = build(settings, senders=email_senders(settings))
+        try:
+            return await _use_test_card(container.payments, token, card_number)
+        finally:
+            await container.close()
+
+    try:
+        typer.echo(asyncio.run(run()))
+    except DomainError as exc:
+        typer.echo(f"❌ {exc}", err=True)
+        raise typer.Exit(1) from None
+
+
+async def _use_test_card(payments: Any, token: str, card_number: str) -> str:
+    from core.money.model import described
+
+    saving = await payments.saving_by_token(token)
+    if saving is not None:
+        saved = await payments.save_with_test_card(saving.id, card_number)
+        return (f"✅ Card •••• {saved.last4} saved for {described(saved.reference)}. Nothing is "
+                "charged now; the session's maximum is authorised on it 24 h before.")
+    view = await payments.by_token(token)
+    view = await payments.pay_with_test_card(view.id, card_number)
+    return f"✅ Paid {view.amount} for {described(view.reference)}: the payment is {view.state}."

@@ -1,4 +1,5 @@
-"""Money over HTTP: the sandbox payment page, invoice downloads, and the Stripe webhook."""
+"""Money over HTTP: the sandbox payment page (also in its "save a card" mode, for a session
+authorised later), invoice downloads, and the Stripe webhook."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from conversations.sanitise import clean_text
 from core.errors import DomainError
+from core.money.model import described
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +29,14 @@ FORM = """<h1>Pay {amount}</h1><p>For {reference}. {note}</p>
  placeholder="4242 4242 4242 4242"></label> <button type="submit">Pay {amount}</button></form>
 <p><small>Test cards: 4242 4242 4242 4242 succeeds; 4000 0000 0000 0002 is declined.</small></p>"""
 
+
+SAVE_FORM = """<h1>Save a card</h1><p>For {reference}. {note}</p>
+<form method="post"><label>Card number <input name="card_number" autocomplete="off"
+ placeholder="4242 4242 4242 4242"></label> <button type="submit">Save the card</button></form>
+<p><small>Test cards: 4242 4242 4242 4242 is saved and authorised later; 4000 0000 0000 0341 is
+saved but declined when it is authorised; 4000 0000 0000 0002 is declined now.</small></p>"""
+SAVE_NOTE = ("Nothing is charged now; the session's maximum is authorised on this card 24 h "
+             "before the session.")
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{1,100}")
 
@@ -44,6 +54,9 @@ def payments_router(container: Any) -> APIRouter:
     async def pay_page(token: str) -> HTMLResponse:
         if not _known_shape(token):
             return _page("Payment", "<p class='err'>There is no such payment.</p>", 404)
+        saving = await container.payments.saving_by_token(token)
+        if saving is not None:
+            return _save_page(saving)
         try:
             view = await container.payments.by_token(token)
         except DomainError as exc:
@@ -62,6 +75,9 @@ def payments_router(container: Any) -> APIRouter:
         except ValueError:
             return _page("Payment", "<p class='err'>That form could not be read.</p>", 400)
         card = clean_text((fields.get("card_number") or [""])[0], 40)
+        saving = await container.payments.saving_by_token(token)
+        if saving is not None:
+            return await _save(container, saving, card)
         try:
             view = await container.payments.by_token(token)
             view = await container.payments.pay_with_test_card(view.id, card)
@@ -91,6 +107,24 @@ def payments_router(container: Any) -> APIRouter:
         return JSONResponse(body, status_code=status)
 
     return router
+
+
+def _save_page(saving: Any) -> HTMLResponse:
+    if saving.state != "awaiting_method":
+        said = "A card is saved for this session." if saving.state == "saved" else \
+            f"This card request is {saving.state.replace('_', ' ')}."
+        return _page("Save a card", f"<p class='ok'>{html.escape(said)} Nothing to do.</p>")
+    return _page("Save a card", SAVE_FORM.format(reference=html.escape(described(saving.reference)),
+                                                 note=html.escape(SAVE_NOTE)))
+
+
+async def _save(container: Any, saving: Any, card: str) -> HTMLResponse:
+    try:
+        saved = await container.payments.save_with_test_card(saving.id, card)
+    except DomainError as exc:
+        return _page("Card not saved", f"<p class='err'>{html.escape(str(exc))}</p>", 402)
+    done = f"Card •••• {saved.last4} saved. {SAVE_NOTE}"
+    return _page("Card saved", f"<p class='ok'>✅ {html.escape(done)} You can return to the chat.</p>")
 
 
 def _form(container: Any, view: Any) -> str:

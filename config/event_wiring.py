@@ -152,6 +152,9 @@ def _consulting(bus: EventBus, uow: UowFactory, payments: PaymentsService) -> No
     bus.during_commit(booking.BookingRescheduled, booking_notices.on_confirmed)
     bus.during_commit(booking.RescheduleProposed, booking_notices.on_reschedule_proposed)
     bus.during_commit(booking.AuthorisationOpened, booking_notices.on_authorisation_opened)
+    bus.during_commit(booking.CardRequested, booking_notices.on_card_requested)
+    bus.during_commit(money.MethodSaved, booking_notices.on_method_saved)
+    bus.during_commit(booking.AuthorisedOnSavedCard, booking_notices.on_authorised_on_saved_card)
     bus.during_commit(booking.RescheduleDeclined, booking_ended.on_reschedule_declined)
     bus.during_commit(booking.BookingCancelled, booking_ended.on_cancelled)
     for ended in (booking.BookingDeclined, booking.BookingExpired, booking.BookingReleased,

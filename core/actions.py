@@ -26,6 +26,7 @@ class Intent(StrEnum):
     RECEIPT = "receipt"
     SET_UP_PAYOUTS = "set_up_payouts"
     PAY = "pay"
+    SAVE_CARD = "save_card"  # the arg is the card request's id (a session booked far ahead)
     PAY_DIRECTLY = "pay_directly"
     KEEP_ESCROW = "keep_escrow"
     # Deals: the arg is an id, or "verb:id" / "id:transition" where a step is named.

@@ -14,17 +14,17 @@ from core.money.model import CommissionRule, Money
 from core.money.ports import Actor, EscrowView, Wallet
 from core.storage.uow import UnitOfWork
 from payments import direct, invoices, numbering, onboarding
-from payments.escrow import EscrowService
 from payments.escrow_rows import charge_of, expect, load, transition
 from payments.providers.base import Provider
 from payments.reconcile import reconcile
+from payments.saved_methods import SavedMethods
 from payments.tables import Escrow, PaymentOperation
 from payments.wallet import wallet as wallet_of
 
 log = logging.getLogger(__name__)
 
 
-class PaymentsService(EscrowService):
+class PaymentsService(SavedMethods):
     """What core and the flows call (`core.money.ports.PaymentsPort`), and the webhooks too."""
 
     def __init__(self, uow_factory: Callable[[], UnitOfWork], provider: Provider,

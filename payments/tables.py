@@ -104,6 +104,30 @@ class PaymentOperation(Base):
     completed_at: Mapped[datetime | None]
 
 
+class SavedMethod(Base):
+    """A payment method the payer saves now for an authorisation made later without them (a
+    session booked far ahead): asked for once per reference, then `awaiting_method → saved →
+    authorising → used | declined`, each move a conditional update."""
+
+    __tablename__ = "saved_methods"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(64), unique=True)  # "booking:3"
+    payer_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    provider: Mapped[str] = mapped_column(String(12))
+    state: Mapped[str] = mapped_column(String(16))
+    token: Mapped[str] = mapped_column(String(40), unique=True)  # the save page's address
+    save_url: Mapped[str | None] = mapped_column(String(500))
+    customer_ref: Mapped[str | None] = mapped_column(String(80))  # Stripe: the Customer
+    method_ref: Mapped[str | None] = mapped_column(String(80))  # the saved PaymentMethod
+    setup_ref: Mapped[str | None] = mapped_column(String(80))  # the SetupIntent that saved it
+    last4: Mapped[str | None] = mapped_column(String(4))
+    failure: Mapped[str | None] = mapped_column(String(200))  # why authorising with it failed
+    changed_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
 class PayoutAccount(Base):
     """A payee's account at the provider (Stripe Connect Express) and whether it can be paid."""
 
@@ -159,4 +183,4 @@ class Invoice(Base):
 
 
 __all__ = ["Base", "Escrow", "Invoice", "InvoiceCounter", "LedgerAccount", "LedgerEntry",
-           "LedgerJournal", "PaymentOperation", "PayoutAccount", "ProviderEvent"]
+           "LedgerJournal", "PaymentOperation", "PayoutAccount", "ProviderEvent", "SavedMethod"]

@@ -144,6 +144,19 @@ class StripeWebhooks:
             error = (intent.get("last_payment_error") or {}).get("message") or "The card was declined."
             await self.payments.declined(escrow_id, error)
 
+    async def _setup_intent_succeeded(self, intent: dict[str, Any], _: dict[str, Any]) -> None:
+        """A card saved through a setup-mode Checkout Session (for a later authorisation)."""
+        token = (intent.get("metadata") or {}).get("save_token")
+        method = intent.get("payment_method")
+        if isinstance(method, dict):  # expanded
+            method = method.get("id")
+        if not token or not isinstance(method, str):
+            log.info("setup intent %s saves nothing of ours", intent.get("id"))
+            return
+        customer = intent.get("customer")
+        await self.payments.method_saved(token, method, customer if isinstance(customer, str)
+                                         else None, intent.get("id"))
+
     async def _refund_created(self, refund: dict[str, Any], _: dict[str, Any]) -> None:
         await self._operation_done(refund)
 

@@ -1,5 +1,5 @@
-"""Money flows: /wallet, receipts, paying (a test-card prompt in sandbox mode), payout set-up,
-arranging payment directly."""
+"""Money flows: /wallet, receipts, paying or saving a card for later (a test-card prompt in
+sandbox mode), payout set-up, arranging payment directly."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from core.actions import Intent
 from core.errors import Conflict, DomainError, NotFound
 from core.ids import parse_id
 from core.money.model import Money, described
-from core.money.ports import EscrowView, PaymentsPort, Wallet
+from core.money.ports import EscrowView, PaymentsPort, SavedMethodView, Wallet
 
 
 def _payments(ctx: Ctx) -> PaymentsPort:
@@ -75,9 +75,18 @@ async def _payouts(ctx: Ctx) -> Next:
                           "leave at once."), menu=False)
 
 
+SAVE_TEXT = ("💳 Save a card for {what}. Nothing is charged now; the session's maximum is "
+             "authorised on it 24 h before.")
+TEST_CARDS = ("4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined")
+SAVE_CARDS = ("4242 4242 4242 4242 is saved and authorised later; 4000 0000 0000 0341 is saved "
+              "but declined when it is authorised (as Stripe's test card does)")
+
+
 async def _pay_start(ctx: Ctx) -> Next | None:
     assert ctx.account is not None
     arg = str(ctx.data.get("args") or "")
+    if arg.startswith("save:"):
+        return await _save_start(ctx, arg.removeprefix("save:"))
     try:
         view = await _payments(ctx).payable(parse_id(arg) or 0, ctx.account.id,
                                             ctx.uow)
@@ -90,6 +99,28 @@ async def _pay_start(ctx: Ctx) -> Next | None:
         return None  # no browser at hand: ask for a test card right here
     return Next.end(Reply(ctx.data["text"] + f"\nPay here: {view.pay_url}", _direct_button(ctx)),
                     menu=False)
+
+
+async def _save_start(ctx: Ctx, arg: str) -> Next | None:
+    """Save a card now for a session's authorisation 24 h before it."""
+    assert ctx.account is not None
+    try:
+        view = await _payments(ctx).savable(parse_id(arg) or 0, ctx.account.id, ctx.uow)
+    except NotFound:
+        return Next.end(Reply("There is no such card request.", kind="error"))
+    except DomainError as exc:
+        return Next.end(Reply(str(exc)))
+    ctx.data.update(saving=view.id, text=_save_text(ctx, view))
+    if _payments(ctx).test_mode and not ctx.env.opens_links:
+        return None  # no browser at hand: ask for a test card right here
+    return Next.end(Reply(ctx.data["text"] + f"\nSave it here: {view.save_url}"), menu=False)
+
+
+def _save_text(ctx: Ctx, view: SavedMethodView) -> str:
+    text = SAVE_TEXT.format(what=described(view.reference))
+    if _payments(ctx).test_mode:
+        text += "\nTEST MODE — no real money moves."
+    return text
 
 
 def _direct_offer(ctx: Ctx, view: EscrowView) -> bool:
@@ -117,13 +148,17 @@ def _pay_text(ctx: Ctx, view: EscrowView) -> str:
 
 
 async def _card_prompt(ctx: Ctx) -> list[Outbound]:
-    return [Reply(ctx.data.get("text", "") + "\nType a test card number: 4242 4242 4242 4242 "
-                  "succeeds, 4000 0000 0000 0002 is declined.", _direct_button(ctx))]
+    if ctx.data.get("saving"):
+        return [Reply(ctx.data.get("text", "") + f"\nType a test card number to save: {SAVE_CARDS}.")]
+    return [Reply(ctx.data.get("text", "") + f"\nType a test card number: {TEST_CARDS}.",
+                  _direct_button(ctx))]
 
 
 async def _card(ctx: Ctx, msg: Inbound) -> Next:
     if isinstance(msg, Choice) or not isinstance(msg, Text):
         return Next.stay(Reply("Type the card number.", kind="error"))
+    if ctx.data.get("saving"):
+        return await _save_card(ctx, msg.text)
     try:
         view = await _payments(ctx).pay_with_test_card(int(ctx.data["escrow"]), msg.text,
                                                          ctx.uow)
@@ -133,6 +168,18 @@ async def _card(ctx: Ctx, msg: Inbound) -> Next:
         return Next.end(Reply(f"✅ Authorised {view.amount}: nothing is charged until the "
                               "session, and nothing at all if it ends in the free minutes."))
     return Next.end(Reply(f"✅ Paid {view.amount}: the payment is {view.state}."))
+
+
+async def _save_card(ctx: Ctx, number: str) -> Next:
+    try:
+        saved = await _payments(ctx).save_with_test_card(int(ctx.data["saving"]), number, ctx.uow)
+    except DomainError as exc:
+        return Next.stay(Reply(f"❌ {exc}", kind="error"))
+    if saved.state != "saved":
+        return Next.end(Reply("A card was already saved for this session."))
+    return Next.end(Reply(f"✅ Card •••• {saved.last4} saved. Nothing is charged now; the "
+                          "session's maximum is authorised on it 24 h before, and you are told "
+                          "when it is."))
 
 
 async def _direct(ctx: Ctx) -> Next:
@@ -181,8 +228,9 @@ payouts = Shortcut(
     name="payouts", title="payout set-up", commands=("payouts",), run=_payouts,
     summary="Set up where you are paid", intents={Intent.SET_UP_PAYOUTS: ""},
     help="Set up where you are paid (Stripe Connect).")
-pay = Flow(name="pay", title="a payment", first="card", help="Pay for a deal or a session.",
-           intents={Intent.PAY: "{arg}"},
+pay = Flow(name="pay", title="a payment", first="card",
+           help="Pay for a deal or a session, or save a card for a session booked far ahead.",
+           intents={Intent.PAY: "{arg}", Intent.SAVE_CARD: "save:{arg}"},
            states={"card": Ask(prompt=_card_prompt, on=_card)}, on_start=_pay_start)
 direct = Shortcut(
     name="direct", title="arranging payment directly", commands=("direct",), run=_direct,

@@ -125,7 +125,27 @@ class NoShowFeeDecided(BookingMoved):
 
 @dataclass(frozen=True)
 class AuthorisationOpened(Event):
-    """The booking's session escrow is open: the seeker authorises the maximum there."""
+    """The booking's session escrow is open: the seeker authorises the maximum there (again,
+    when the card saved at booking was declined: `declined` is the provider's message)."""
+
+    booking_id: int
+    escrow_id: int
+    declined: str = ""
+
+
+@dataclass(frozen=True)
+class CardRequested(Event):
+    """A session more than five days away: the seeker saves a card now (nothing is charged);
+    the maximum is authorised on it 24 h before."""
+
+    booking_id: int
+    saved_id: int
+
+
+@dataclass(frozen=True)
+class AuthorisedOnSavedCard(Event):
+    """24 h before, the maximum was authorised on the card saved at booking: nothing more is
+    needed from the seeker."""
 
     booking_id: int
     escrow_id: int

@@ -1,7 +1,10 @@
 """A booking's money, through the payments port (passed in; core never imports payments/):
-the session escrow `booking:<id>` is opened for the maximum when the booking is confirmed (or,
-for a session more than five days away, 24 h before it), and when a booking ends without a
-session its authorisation is voided — or the policy's fee captured from it.
+the session escrow `booking:<id>` is opened for the maximum when the booking is confirmed, and
+when a booking ends without a session its authorisation is voided — or the policy's fee
+captured from it. A session more than five days away (card holds expire) asks the seeker to
+save a card at confirmation, nothing charged; 24 h before, the escrow is opened and authorised
+on that card off-session. Without a saved card, or when it is declined, the seeker is asked to
+authorise then, and the `release-unpaid` timer frees the time if still unpaid 2 h before.
 
 Provider calls never run inside a transaction, so these steps follow the booking's commit
 (an after-commit handler), each idempotent: the escrow is opened once per reference, void and
@@ -15,29 +18,42 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
 
-from core.consulting.events import AuthorisationOpened, BookingMoved
+from core.consulting.events import (
+    AuthorisationOpened,
+    AuthorisedOnSavedCard,
+    BookingMoved,
+    CardRequested,
+)
 from core.consulting.moves import authorised_at_booking, reference
 from core.consulting.process import AUTHORISE_BEFORE
 from core.consulting.tables import Booking
 from core.errors import DomainError
+from core.events import Event
 from core.money.model import Money
-from core.money.ports import Actor, EscrowView, PaymentsPort
+from core.money.ports import Actor, EscrowView, PaymentsPort, SavedMethodView
 from core.storage.uow import UnitOfWork, UowFactory
 
 log = logging.getLogger(__name__)
 SYSTEM = Actor("system:bookings", "the booking's process")
+ON_SAVED_CARD = Actor("system:bookings", "authorised 24 h before on the card saved at booking")
 WAITING = ("confirmed", "reschedule_proposed", "starting")  # a session ahead: authorise it
 SETTLES = ("cancelled", "declined", "expired", "released", "no_show_consultant", "no_show_seeker")
 UNPAID = ("awaiting_authorisation",)
+READY = ("saved", "authorising")  # a saved card to authorise with (or a claim a crash left)
 CATCH_UP_DAYS = 7  # how far back ended bookings are checked for a stranded authorisation
 
 
-def step_for(booking: Booking, escrow: EscrowView | None, now: datetime) -> str | None:
-    """What the money must do for this booking now: open, void, capture — or nothing."""
-    if booking.status in WAITING and escrow is None and booking.starts_at is not None:
+def step_for(booking: Booking, escrow: EscrowView | None, now: datetime,
+             saved: SavedMethodView | None = None) -> str | None:
+    """What the money must do for this booking now: save (a card, for later), open,
+    authorise (on the saved card), void, capture — or nothing."""
+    if booking.status in WAITING and booking.starts_at is not None:
         due = booking.kind == "instant" or authorised_at_booking(booking) \
             or now >= booking.starts_at - AUTHORISE_BEFORE
-        return "open" if due else None
+        if escrow is None:
+            return "open" if due else ("save" if saved is None else None)
+        ready = saved is not None and saved.state in READY
+        return "authorise" if due and escrow.state in UNPAID and ready else None
     if booking.status in SETTLES and escrow is not None and escrow.state == "authorised":
         return "capture" if booking.fee_minor > 0 else "void"
     return None
@@ -65,15 +81,24 @@ class BookingMoney:
             if booking is None:
                 return None
             escrow = await self.payments.by_reference(reference(booking_id), uow)
-            step = step_for(booking, escrow, uow.clock.now())
+            saved = await self.payments.saved_method(reference(booking_id), uow)
+            step = step_for(booking, escrow, uow.clock.now(), saved)
             seeker, consultant = booking.seeker_id, booking.consultant_id
             most, fee = Money(booking.max_minor, booking.currency), booking.fee_minor
             if await _waive(uow, booking, escrow):
                 await uow.commit()
-        if step == "open":
+        if step == "save":
+            asked = await self.payments.save_method(reference(booking_id), seeker, SYSTEM)
+            await self._tell(CardRequested(booking_id, asked.id))
+        elif step == "open":
             view = await self.payments.open("session", "consulting", reference(booking_id),
                                             seeker, consultant, most, SYSTEM)
-            await self._opened(booking_id, view.id)
+            if saved is not None and saved.state in READY:
+                await self._authorise(booking_id, view.id)
+            else:
+                await self._tell(AuthorisationOpened(booking_id, view.id))
+        elif step == "authorise" and escrow is not None:
+            await self._authorise(booking_id, escrow.id)
         elif step == "void" and escrow is not None:
             await self.payments.void(escrow.id, SYSTEM)
         elif step == "capture" and escrow is not None:
@@ -81,9 +106,17 @@ class BookingMoney:
             await self.payments.capture(escrow.id, charge, Actor(SYSTEM.who, "the policy's fee"))
         return step
 
-    async def _opened(self, booking_id: int, escrow_id: int) -> None:
-        async with self.uow() as uow:  # the seeker is asked to authorise, through the outbox
-            uow.emit(AuthorisationOpened(booking_id, escrow_id))
+    async def _authorise(self, booking_id: int, escrow_id: int) -> None:
+        """On the card saved at booking, off-session; declined, the seeker is asked instead."""
+        outcome = await self.payments.authorise_saved(escrow_id, ON_SAVED_CARD)
+        if outcome.declined is not None:
+            await self._tell(AuthorisationOpened(booking_id, escrow_id, outcome.declined))
+        elif outcome.escrow.state == "authorised":
+            await self._tell(AuthorisedOnSavedCard(booking_id, escrow_id))
+
+    async def _tell(self, event: Event) -> None:
+        async with self.uow() as uow:  # the notices go through the outbox
+            uow.emit(event)
             await uow.commit()
 
     async def catch_up(self) -> int:

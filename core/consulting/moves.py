@@ -105,6 +105,12 @@ def authorised_at_booking(booking: Booking) -> bool:
     return booking.starts_at - booking.confirmed_at <= AUTHORISE_AHEAD
 
 
+def authorised_later(booking: Booking) -> bool:
+    """A scheduled session confirmed more than AUTHORISE_AHEAD ahead: a card is saved at
+    booking and the maximum authorised on it 24 h before."""
+    return booking.kind == "scheduled" and not authorised_at_booking(booking)
+
+
 async def first_time(uow: UnitOfWork, booking: Booking) -> datetime | None:
     """The earliest time on the table: the held start, or the current round's proposals."""
     proposed = (await uow.session.execute(select(func.min(BookingProposal.starts_at)).where(

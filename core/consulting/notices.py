@@ -13,15 +13,20 @@ from core.clock import local_time
 from core.consulting import calendar
 from core.consulting.events import (
     AuthorisationOpened,
+    AuthorisedOnSavedCard,
     BookingConfirmed,
     BookingMoved,
     BookingRequested,
     BookingRescheduled,
+    CardRequested,
     RescheduleProposed,
     TimesProposed,
 )
-from core.consulting.policy import policy_text
+from core.consulting.moves import authorised_later, booking_of
+from core.consulting.policy import SAVED_CARD, policy_text
+from core.consulting.process import AUTHORISE_BEFORE
 from core.consulting.tables import Booking, BookingProposal, ConsultantProfile
+from core.money.events import MethodSaved
 from core.money.model import Money
 from core.notifications.outbox import notify, recipients
 from core.storage.tables import Account
@@ -143,7 +148,8 @@ async def on_confirmed(uow: UnitOfWork, event: BookingConfirmed | BookingResched
             word = "Rescheduled" if again else "Confirmed"
             text = f"✅ {word}: your session with {p.names[p.other(party)]} on {p.when(party)}."
         if party == b.seeker_id:
-            text += " " + policy_text(uow.policy.booking, _amount(b), b.starts_at, p.zones[party])
+            text += " " + policy_text(uow.policy.booking, _amount(b), b.starts_at, p.zones[party],
+                                      authorised_later(b))
         await notify(uow, party, text, buttons=[[view(b.id)]],
                      attachment=None if b.kind == "instant" else calendar.attachment(b.id,
                                                                                     "REQUEST"))
@@ -163,15 +169,67 @@ async def on_reschedule_proposed(uow: UnitOfWork, event: RescheduleProposed) -> 
 
 
 async def on_authorisation_opened(uow: UnitOfWork, event: AuthorisationOpened) -> None:
-    """The seeker authorises the maximum: nothing is charged now."""
+    """The seeker authorises the maximum: nothing is charged now (asked again when the card
+    saved at booking was declined)."""
     booking = await uow.session.get(Booking, event.booking_id)
     if booking is None or booking.starts_at is None:
         return
     p = await people(uow, booking)
     me = booking.seeker_id
-    await notify(uow, me, f"💳 Authorise up to {_amount(booking)} for your session with "
+    head = (f"❌ The card you saved was declined ({event.declined.rstrip('.')}). Please "
+            "authorise again: " if event.declined else "💳 ")
+    ask = "authorise" if event.declined else "Authorise"
+    await notify(uow, me, f"{head}{ask} up to {_amount(booking)} for your session with "
                           f"{p.names[booking.consultant_id]} on {p.when(me)}. Nothing is "
                           "charged now; if it is not authorised 2 hours before, the time is "
-                          "released.", urgent=booking.kind == "instant",
+                          "released.", urgent=booking.kind == "instant" or bool(event.declined),
                  buttons=[[Action(Intent.PAY, "💳 Authorise", str(event.escrow_id))],
                           [view(booking.id)]])
+
+
+async def on_card_requested(uow: UnitOfWork, event: CardRequested) -> None:
+    """A session more than five days away: the seeker saves a card now, nothing charged."""
+    booking = await uow.session.get(Booking, event.booking_id)
+    if booking is None or booking.starts_at is None:
+        return
+    p = await people(uow, booking)
+    me = booking.seeker_id
+    at = local_time(booking.starts_at - AUTHORISE_BEFORE, p.zones[me])
+    await notify(uow, me, f"💳 Save a card for your session with "
+                          f"{p.names[booking.consultant_id]} on {p.when(me)}. {SAVED_CARD}: up "
+                          f"to {_amount(booking)} on {at}, and nothing more is needed from you "
+                          "then. Without a saved card you are asked to authorise it then.",
+                 buttons=[[Action(Intent.SAVE_CARD, "💳 Save a card", str(event.saved_id))],
+                          [view(booking.id)]])
+
+
+async def on_method_saved(uow: UnitOfWork, event: MethodSaved) -> None:
+    """The seeker saved the card for a booking: told when it will be used."""
+    booking_id = booking_of(event.reference)
+    booking = await uow.session.get(Booking, booking_id) if booking_id is not None else None
+    if booking is None or booking.starts_at is None:
+        return
+    p = await people(uow, booking)
+    me = booking.seeker_id
+    card = f"Card •••• {event.last4}" if event.last4 else "Your card"
+    at = local_time(booking.starts_at - AUTHORISE_BEFORE, p.zones[me])
+    await notify(uow, me, f"✅ {card} saved for your session with "
+                          f"{p.names[booking.consultant_id]} on {p.when(me)}. Nothing is charged "
+                          f"now; up to {_amount(booking)} is authorised on it on {at}.",
+                 buttons=[[view(booking.id)]])
+
+
+async def on_authorised_on_saved_card(uow: UnitOfWork, event: AuthorisedOnSavedCard) -> None:
+    """24 h before: authorised on the saved card; both hear nothing more is needed."""
+    booking = await uow.session.get(Booking, event.booking_id)
+    if booking is None or booking.starts_at is None:
+        return
+    p = await people(uow, booking)
+    seeker, consultant = booking.seeker_id, booking.consultant_id
+    await notify(uow, seeker, f"✅ Up to {_amount(booking)} for your session with "
+                              f"{p.names[consultant]} on {p.when(seeker)} is authorised on the "
+                              "card you saved. Nothing more is needed; nothing is charged before "
+                              "the session.", buttons=[[view(booking.id)]])
+    await notify(uow, consultant, f"✅ {p.names[seeker]}'s session on {p.when(consultant)} is "
+                                  "authorised. Nothing more is needed.",
+                 buttons=[[view(booking.id)]])

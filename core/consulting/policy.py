@@ -49,15 +49,22 @@ def _hours(delta: timedelta) -> str:
     return f"{hours} hour{'s' if hours != 1 else ''}"
 
 
+SAVED_CARD = ("Nothing is charged now; the session's maximum is authorised 24 h before, on the "
+              "card you save at booking")
+
+
 def policy_text(policy: BookingPolicy, amount: Money, starts_at: datetime | None,
-                zone: str | None) -> str:
-    """The policy as a booking card states it, with times in the reader's zone."""
+                zone: str | None, later: bool = False) -> str:
+    """The policy as a booking card states it, with times in the reader's zone (`later`: a
+    session booked more than five days ahead, authorised 24 h before on a saved card)."""
     free_until = (f" (until {local_time(starts_at - policy.free_cancel, zone)})"
                   if starts_at is not None else "")
     late, no_show = share(amount, policy.late_fee_percent), no_show_fee(policy, amount)
     grace = int(CONSULTANT_GRACE.total_seconds() // 60)
-    return (f"At most {amount}, held on the card once authorised; nothing is charged before "
-            "the session. "
+    held = (f"At most {amount}. {SAVED_CARD}; nothing is charged before the session. " if later
+            else f"At most {amount}, held on the card once authorised; nothing is charged "
+            "before the session. ")
+    return (held +
             f"The first {policy.free_minutes} minutes are free, and ending by then costs nothing. "
             f"Free cancellation up to {_hours(policy.free_cancel)} before the start{free_until}; "
             f"after that a late-cancellation fee of {policy.late_fee_percent}% ({late}). "

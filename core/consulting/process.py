@@ -22,7 +22,8 @@ SCHEDULED = ("confirmed", "reschedule_proposed")
 HOLDS_SLOT = ("requested", *SCHEDULED, "starting", "in_session")  # with a start time: busy
 
 # The payment's timing, as data: the maximum is authorised at booking, unless the session is
-# more than AUTHORISE_AHEAD away; then 24 h before it, and released if unpaid 2 h before.
+# more than AUTHORISE_AHEAD away; then a card is saved at booking and the maximum authorised on
+# it 24 h before (or asked for then), and the time released if unpaid 2 h before.
 AUTHORISE_AHEAD = timedelta(days=5)
 AUTHORISE_BEFORE = timedelta(hours=24)
 RELEASE_UNPAID_BEFORE = timedelta(hours=2)

@@ -12,7 +12,7 @@ from core.actions import Action, ActionRows, Intent
 from core.clock import local_time
 from core.consulting import bookings, profiles, promotions, slots
 from core.consulting.changes import max_amount
-from core.consulting.moves import role_of
+from core.consulting.moves import authorised_later, role_of
 from core.consulting.notices import answer, people, view
 from core.consulting.policy import policy_text
 from core.consulting.process import BOOKING_PROCESS, STATE_LABELS
@@ -63,7 +63,8 @@ async def booking_card(uow: UnitOfWork, booking_id: int, actor_id: int) -> Booki
                        local_time(booking.starts_at, zone) if booking.starts_at else None,
                        booking.minutes, str(max_amount(booking)),
                        policy_text(uow.policy.booking, max_amount(booking), booking.starts_at,
-                                   zone), times, next_steps(booking, role, times))
+                                   zone, authorised_later(booking)),
+                       times, next_steps(booking, role, times))
 
 
 def next_steps(booking: Booking, role: str, times: list[tuple[int, str]]) -> ActionRows:

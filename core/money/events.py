@@ -129,3 +129,13 @@ class DirectPaymentDeclined(Event):
 
     escrow_id: int
     account_id: int
+
+
+@dataclass(frozen=True)
+class MethodSaved(Event):
+    """The payer saved a payment method for a later authorisation of `reference`."""
+
+    saved_id: int
+    reference: str
+    payer_id: int
+    last4: str | None = None

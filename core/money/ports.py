@@ -45,6 +45,31 @@ class EscrowView:
 
 
 @dataclass(frozen=True)
+class SavedMethodView:
+    """A payment method the payer saves now for an authorisation made later without them.
+
+    `state`: awaiting_method (asked for, not saved yet) → saved → authorising → used, or
+    declined (the provider refused the authorisation; `failure` says why)."""
+
+    id: int
+    reference: str
+    payer_id: int
+    state: str
+    save_url: str | None
+    last4: str | None = None
+    failure: str | None = None
+
+
+@dataclass(frozen=True)
+class OffSessionOutcome:
+    """An authorisation made with a saved method: the escrow afterwards, and the provider's
+    message when it was declined (then the payer is asked to authorise themselves)."""
+
+    escrow: EscrowView
+    declined: str | None = None
+
+
+@dataclass(frozen=True)
 class Movement:
     when: str  # ISO date
     text: str
@@ -84,6 +109,30 @@ class PaymentsPort(Protocol):
                                  uow: UnitOfWork | None = None) -> EscrowView: ...
 
     async def release(self, escrow_id: int, actor: Actor) -> EscrowView: ...
+
+    # Saving a payment method now for an authorisation later (a session booked far ahead):
+    # the payer saves it on a page (or, in test mode, with a test card in chat); the system
+    # later authorises an escrow of the same reference with it, off-session, once.
+
+    async def save_method(self, reference: str, payer_id: int, actor: Actor) -> SavedMethodView:
+        """Ask the payer to save a payment method for `reference` (once per reference)."""
+        ...
+
+    async def saved_method(self, reference: str, uow: UnitOfWork | None = None
+                           ) -> SavedMethodView | None: ...
+
+    async def savable(self, saved_id: int, account_id: int, uow: UnitOfWork | None = None
+                      ) -> SavedMethodView:
+        """The request if this account may save a method on it now (NotAllowed, Conflict)."""
+        ...
+
+    async def save_with_test_card(self, saved_id: int, card_number: str,
+                                  uow: UnitOfWork | None = None) -> SavedMethodView: ...
+
+    async def authorise_saved(self, escrow_id: int, actor: Actor) -> OffSessionOutcome:
+        """Authorise a session escrow with the method saved for its reference, off-session
+        (Conflict when there is none ready, or another call is using it)."""
+        ...
 
     async def refund(self, escrow_id: int, amount: Money | None, actor: Actor) -> EscrowView: ...
 

@@ -33,6 +33,22 @@ class Charge:
     charge_ref: str | None
 
 
+@dataclass(frozen=True)
+class Setup:
+    """Where the payer saves a payment method, and the provider's customer it is saved for."""
+
+    customer_ref: str | None
+    url: str
+
+
+@dataclass(frozen=True)
+class Authorised:
+    """An authorisation the provider made with a saved method: its PaymentIntent and charge."""
+
+    provider_ref: str
+    charge_ref: str | None
+
+
 class Provider(Protocol):
     name: str
     test_mode: bool
@@ -46,6 +62,12 @@ class Provider(Protocol):
     async def capture(self, key: str, charge: Charge, amount: Money) -> str: ...
 
     async def transfer(self, key: str, charge: Charge, amount: Money, destination: str) -> str: ...
+
+    async def setup(self, key: str, payer_id: int, reference: str, token: str,
+                    customer_ref: str | None) -> Setup: ...
+
+    async def authorise_saved(self, key: str, charge: Charge, customer_ref: str | None,
+                              method_ref: str) -> Authorised: ...
 
     async def onboarding_link(self, account_id: int, external_id: str | None
                               ) -> tuple[str, str]: ...

@@ -1,18 +1,27 @@
 """The sandbox provider: the default, no keys, clearly test mode; money moves on the ledger only.
 
 Test cards behave like Stripe's: 4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined,
-4000 0000 0000 9995 has insufficient funds.
+4000 0000 0000 9995 has insufficient funds. Saved for later, a card that is declined now is not
+saved; 4000 0000 0000 0341 is saved (Stripe attaches it to the customer) but every later charge
+or authorisation with it is declined, as Stripe documents for that card.
 """
 
 from __future__ import annotations
 
 from core.money.model import Money
-from payments.providers.base import Charge, Checkout, ProviderError
+from payments.providers.base import Authorised, Charge, Checkout, ProviderError, Setup
 
 SUCCEEDS = "4242424242424242"
 DECLINES = {"4000000000000002": "Your card was declined.",
             "4000000000009995": "Your card has insufficient funds.",
             "4000000000000069": "Your card has expired."}
+
+
+DECLINES_LATER = "4000000000000341"  # attaches fine, every later charge is declined
+LATER_DECLINED = "Your card was declined."
+# The saved method's reference names its behaviour, like Stripe's test payment methods
+# (pm_card_visa, pm_card_chargeCustomerFail).
+DECLINES_LATER_REF = "sbx_pm_card_chargeCustomerFail"
 
 
 def luhn_ok(number: str) -> bool:
@@ -30,6 +39,17 @@ def card_outcome(card_number: str) -> str | None:
     if number in DECLINES:
         return DECLINES[number]
     return None
+
+
+def saved_card(card_number: str) -> tuple[str, str]:
+    """The sandbox payment method a test card saves as, and its last four digits; a card that
+    is declined now is not saved (ProviderError)."""
+    declined = card_outcome(card_number)
+    if declined:
+        raise ProviderError(f"{declined} The card was not saved.")
+    number = "".join(ch for ch in card_number if ch.isdigit())
+    ref = DECLINES_LATER_REF if number == DECLINES_LATER else f"sbx_pm_card_{number[-4:]}"
+    return ref, number[-4:]
 
 
 class SandboxProvider:
@@ -56,6 +76,18 @@ class SandboxProvider:
 
     async def transfer(self, key: str, charge: Charge, amount: Money, destination: str) -> str:
         return self._done("transfer", key)
+
+    async def setup(self, key: str, payer_id: int, reference: str, token: str,
+                    customer_ref: str | None) -> Setup:
+        # The same TEST MODE page, in its "save a card" mode.
+        return Setup(customer_ref or f"sbx_cus_{payer_id}", f"{self.public_url}/pay/{token}")
+
+    async def authorise_saved(self, key: str, charge: Charge, customer_ref: str | None,
+                              method_ref: str) -> Authorised:
+        self.calls.append(("authorise_saved", key))
+        if method_ref == DECLINES_LATER_REF:
+            raise ProviderError(LATER_DECLINED)
+        return Authorised(f"sbx_pi_{key}", f"sbx_ch_{key}")
 
     async def onboarding_link(self, account_id: int, external_id: str | None) -> tuple[str, str]:
         return f"sbx_acct_{account_id}", f"{self.public_url}/healthz"

@@ -3,7 +3,10 @@
 Goods are charged at once and held on the platform (separate charges and transfers, the deal as
 `transfer_group`); release is a transfer with `source_transaction`, the commission staying on the
 platform. Sessions authorise with `capture_method=manual`; void cancels, capture takes
-`amount_to_capture`. Every call carries the operation's key as Stripe's idempotency key.
+`amount_to_capture`. A card saved for later is a Checkout Session in setup mode for a Customer
+(its SetupIntent for off-session use); the authorisation 24 h before a far session is a
+PaymentIntent confirmed off-session with that method, manual capture. Every call carries the
+operation's key as Stripe's idempotency key.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from typing import Any
 import stripe
 
 from core.money.model import Money
-from payments.providers.base import Charge, Checkout, ProviderError
+from payments.providers.base import Authorised, Charge, Checkout, ProviderError, Setup
 
 
 class StripeProvider:
@@ -49,6 +52,38 @@ class StripeProvider:
         session = await self._call(self.client.v1.checkout.sessions.create_async, params,
                                    f"checkout:{charge.reference}")
         return Checkout(None, str(session.url))
+
+    async def setup(self, key: str, payer_id: int, reference: str, token: str,
+                    customer_ref: str | None) -> Setup:
+        if customer_ref is None:
+            customer = await self._call(self.client.v1.customers.create_async, {
+                "metadata": {"agora_account": str(payer_id)}}, f"customer:{key}")
+            customer_ref = str(customer.id)
+        params: dict[str, Any] = {
+            "mode": "setup", "customer": customer_ref, "payment_method_types": self.payment_methods,
+            "setup_intent_data": {"metadata": {"reference": reference, "save_token": token}},
+            "client_reference_id": token,
+            "success_url": f"{self.public_url}/pay/{token}",
+            "cancel_url": f"{self.public_url}/pay/{token}"}
+        session = await self._call(self.client.v1.checkout.sessions.create_async, params, key)
+        return Setup(customer_ref, str(session.url))
+
+    async def authorise_saved(self, key: str, charge: Charge, customer_ref: str | None,
+                              method_ref: str) -> Authorised:
+        params: dict[str, Any] = {
+            "amount": charge.amount.amount, "currency": charge.amount.currency.lower(),
+            "payment_method": method_ref, "payment_method_types": self.payment_methods,
+            "off_session": True, "confirm": True, "capture_method": "manual",
+            "metadata": {"reference": charge.reference, "pay_token": charge.pay_token}}
+        if customer_ref:
+            params["customer"] = customer_ref
+        intent = await self._call(self.client.v1.payment_intents.create_async, params, key)
+        if intent.status != "requires_capture":
+            raise ProviderError("The saved card could not be authorised "
+                                f"(the payment is {str(intent.status).replace('_', ' ')}).")
+        latest = intent.latest_charge
+        charge_ref = latest if isinstance(latest, str) or latest is None else str(latest.id)
+        return Authorised(str(intent.id), charge_ref)
 
     async def refund(self, key: str, charge: Charge, amount: Money) -> str:
         params = {"payment_intent": _intent(charge), "amount": amount.amount,
