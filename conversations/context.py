@@ -7,7 +7,7 @@ import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from conversations.messages import Envelope, Outbound
@@ -17,6 +17,9 @@ from core.catalog.search import Catalog
 from core.consulting.directory import Directory
 from core.money.ports import PaymentsPort
 from core.storage.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from conversations.whereabouts import Whereabouts
 
 
 @dataclass
@@ -46,6 +49,9 @@ class Ctx:
     # Set by a step whose answer only updates the question just asked (a ticked checkbox),
     # so channels that can edit a sent message replace it instead of sending a new one.
     edit_in_place: bool = False
+    # Where the person was when this entry opened (set by the engine as it opens one), so
+    # support can say which flow, step and object a question is about.
+    whereabouts: Whereabouts | None = None
 
     @property
     def account_id(self) -> int | None:
