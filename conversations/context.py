@@ -7,7 +7,7 @@ import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from conversations.messages import Envelope, Outbound
@@ -17,9 +17,6 @@ from core.catalog.search import Catalog
 from core.consulting.directory import Directory
 from core.money.ports import PaymentsPort
 from core.storage.uow import UnitOfWork
-
-if TYPE_CHECKING:
-    from conversations.whereabouts import Whereabouts
 
 
 @dataclass
@@ -34,6 +31,16 @@ class Services:
     fetchers: dict[str, FileFetcher] = field(default_factory=dict)  # per channel: file bytes
     # Sections of a channel's home screen (Slack App Home) for a registered user, in order.
     home_sections: list[Callable[[Ctx], Awaitable[str]]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Whereabouts:
+    """Where a person was as an entry opened (`conversations.whereabouts` fills it in): `here`,
+    the flow open then (or the one put aside before, marked paused), and where they last saw
+    an error — each the shape of `core.support.context.TicketContext`."""
+
+    here: dict[str, Any] = field(default_factory=dict)
+    last_error: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

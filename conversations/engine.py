@@ -169,7 +169,7 @@ class Engine:
         if nxt.discard:
             replies.append(Reply(await self._discard(ctx, conv), kind="notice"))
         if nxt.park:
-            navigation.suspend(conv, ctx)
+            self._put_aside(ctx, conv)
         if nxt.state is None:
             navigation.end(conv, ctx)
         elif nxt.state:
@@ -200,7 +200,7 @@ class Engine:
                           ((Button("Register", "@go:registration"),),))]
         ctx.whereabouts = whereabouts(self.registry, ctx, conv)
         if conv.flow and conv.flow != name:
-            navigation.suspend(conv, ctx)
+            self._put_aside(ctx, conv)
         if isinstance(entry, Shortcut):
             return await self._run_shortcut(ctx, conv, entry, data)
         assert isinstance(entry, Flow)
@@ -261,6 +261,14 @@ class Engine:
         """A broken rule as a polite message, with the follow-ups core offered."""
         buttons = tuple((action_button(action),) for action in exc.actions)
         return Reply(str(exc), buttons, kind="error")
+
+    def _put_aside(self, ctx: Ctx, conv: ChatState) -> None:
+        """Park the open flow; a detour that does not park just ends, keeping the parked one."""
+        entry = self.registry.get(conv.flow)
+        if entry is not None and not entry.parks:
+            navigation.end(conv, ctx)
+        else:
+            navigation.suspend(conv, ctx)
 
     # --- support from anywhere -----------------------------------------------------------
 

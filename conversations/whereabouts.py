@@ -4,9 +4,10 @@ and step open (or put aside), the question that step asks, and the object the fl
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from conversations.context import Whereabouts
 from conversations.form_runner import FormState
 from conversations.navigation import suspended
 from core.conversation_store import ChatState
@@ -19,15 +20,6 @@ if TYPE_CHECKING:
 OBJECT_KEYS = (("deal_id", "deal"), ("booking_id", "booking"), ("session_id", "session"),
                ("dispute_id", "dispute"), ("offer_id", "offer"), ("thread_id", "thread"),
                ("listing_id", "listing"), ("consultant_id", "consultant"))
-
-
-@dataclass(frozen=True)
-class Whereabouts:
-    """Filled by the engine when an entry opens: where the person was (`here`: the flow open
-    then, or the one put aside before, marked paused) and where they last saw an error."""
-
-    here: dict[str, Any] = field(default_factory=dict)
-    last_error: dict[str, Any] = field(default_factory=dict)
 
 
 def place(reg: Registry, ctx: Ctx, flow: str | None, state: str | None,

@@ -58,6 +58,12 @@ async def require_operator(uow: UnitOfWork, account_id: int | None) -> None:
 # --- the asker's side -------------------------------------------------------------------------
 
 
+def check_question(question: str) -> str:
+    """The question as a ticket would keep it, or a polite DomainError (empty, too short, too
+    long) — so a flow can refuse it before suggesting answers."""
+    return _checked(question, minimum=MIN_QUESTION, what="question")
+
+
 async def open_ticket(uow: UnitOfWork, account_id: int | None, question: str,
                       context: TicketContext | dict[str, Any] | None = None,
                       channel: str = "") -> SupportTicket:
@@ -65,7 +71,7 @@ async def open_ticket(uow: UnitOfWork, account_id: int | None, question: str,
     told, and an operator's first answer is due within the SLA (`Policy.support_sla`)."""
     if account_id is None:
         raise NotAllowed("Please register first — it takes a minute.")
-    text = _checked(question, minimum=MIN_QUESTION, what="question")
+    text = check_question(question)
     waiting = (await uow.session.execute(select(func.count()).select_from(SupportTicket).where(
         SupportTicket.account_id == account_id, SupportTicket.status.in_(NOT_CLOSED)))).scalar()
     if waiting >= MAX_OPEN:
