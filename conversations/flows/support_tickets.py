@@ -94,7 +94,8 @@ async def _replied(ctx: Ctx, msg: Inbound) -> Next:
 
 
 async def _rate_prompt(ctx: Ctx) -> list[Outbound]:
-    return [Reply("How good was the answer?", rows(*STARS, ("Skip", "skip")))]
+    stars = ((label, value) for value, label in STARS)
+    return [Reply("How good was the answer?", rows(*stars, ("Skip", "skip")))]
 
 
 async def _rated(ctx: Ctx, msg: Inbound) -> Next:

@@ -37,7 +37,7 @@ class TicketContext:
                    paused=bool(data.get("paused")))
 
     def as_json(self) -> dict[str, Any]:
-        return {name: value for name, value in asdict(self).items() if value not in ("", None)}
+        return {name: value for name, value in asdict(self).items() if value not in ("", None, False)}
 
     def summary(self) -> str:
         """One line for an operator: “in a new listing (paused), step details — Quantity;
