@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from conversations.engine import APOLOGY
 from conversations.messages import Choice, FileUpload, Text
 from core.catalog.tables import Listing
 from core.support.tables import SupportTicket
@@ -100,6 +101,21 @@ async def test_errors_outside_any_flow_and_refusals_carry_the_button_too(app):
     assert "I don't know the command" in ann.texts() and "🆘 Support" in ann.labels()
     await ann.say("/tickets")
     assert "support operators" in ann.texts() and "🆘 Support" in ann.labels()
+
+
+async def test_a_crash_apologises_with_a_support_button_about_where_the_person_is(app,
+                                                                                  monkeypatch):
+    ann = await in_the_listing_form(app)
+
+    async def broken(*args: object) -> None:
+        raise RuntimeError("a bug of ours")
+
+    monkeypatch.setattr(app.engine, "_route", broken)
+    await ann.say("230")
+    assert APOLOGY in ann.texts() and ann.button("Support").data == "@do:support:"
+    monkeypatch.undo()
+    await ann.tap("Support")
+    assert "where you were: in a new listing, step details — Price per unit" in ann.texts()
 
 
 async def test_support_asks_again_with_a_specific_message_for_each_bad_question(app):
