@@ -41,6 +41,7 @@ class Whereabouts:
 
     here: dict[str, Any] = field(default_factory=dict)
     last_error: dict[str, Any] = field(default_factory=dict)
+    resumable: bool = False  # a flow is put aside now, for “continue where you left off”
 
 
 @dataclass

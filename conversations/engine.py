@@ -198,9 +198,10 @@ class Engine:
         if entry.needs_account and ctx.account is None:
             return [Reply("Please register first — it takes a minute.",
                           ((Button("Register", "@go:registration"),),))]
-        ctx.whereabouts = whereabouts(self.registry, ctx, conv)
+        found = whereabouts(self.registry, ctx, conv)
         if conv.flow and conv.flow != name:
             self._put_aside(ctx, conv)
+        ctx.whereabouts = replace(found, resumable=navigation.suspended(conv) is not None)
         if isinstance(entry, Shortcut):
             return await self._run_shortcut(ctx, conv, entry, data)
         assert isinstance(entry, Flow)

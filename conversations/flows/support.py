@@ -29,6 +29,7 @@ from core.support.context import TicketContext
 ASK = ("🆘 What do you need help with? Type your question in a sentence or two — I'll look "
        "in the help first, and if that doesn't answer it, a person will.")
 CONTINUE = Button("↩ Continue where I left off", "@resume")
+OWN_FLOWS = ("support", "ticket", "tickets")  # being in support says nothing about a problem
 
 
 async def _start(ctx: Ctx) -> Next | None:
@@ -40,7 +41,8 @@ async def _start(ctx: Ctx) -> Next | None:
     if where is not None:
         context = where.last_error if arg == "error" and where.last_error else where.here
     ctx.data.clear()
-    ctx.data["context"] = context if context.get("flow") not in ("support", "ticket") else {}
+    ctx.data["context"] = context if context.get("flow") not in OWN_FLOWS else {}
+    ctx.data["resumable"] = bool(where and where.resumable)
     if arg and arg != "error":
         return await _asked(ctx, Text(arg))
     return None
@@ -107,7 +109,7 @@ async def _open(ctx: Ctx, lead: str) -> Next:
 
 def _done(ctx: Ctx, text: str, ticket_id: int | None = None) -> Next:
     """End, offering to continue the flow that support put aside."""
-    buttons = [(CONTINUE,)] if ctx.data.get("context", {}).get("flow") else []
+    buttons = [(CONTINUE,)] if ctx.data.get("resumable") else []
     if ticket_id is not None:
         buttons.append((Button(f"🎫 Ticket #{ticket_id}", f"@go:ticket:{ticket_id}"),))
     buttons.append((Button("☰ Main menu", "@menu"),))

@@ -71,7 +71,11 @@ async def _ticket(ctx: Ctx) -> list[Outbound]:
     if ticket.rating:
         lines.append(f"Rated {'★' * ticket.rating}")
     buttons = [(label, data) for step, label, data in STEP_BUTTONS if step in view.next_steps]
-    return [Reply("\n".join(lines) + "\n\n" + "\n\n".join(thread_lines(ctx, view)),
+    lines.append("")
+    lines += thread_lines(ctx, view)
+    if "operator-reply" in view.next_steps:
+        lines.append("(Type to reply, or use the buttons.)")
+    return [Reply("\n".join(lines),
                   rows(*buttons, ("📋 Queue", "queue"), ("✔ Done", "done"), per_row=2))]
 
 

@@ -101,9 +101,12 @@ async def user_reply(uow: UnitOfWork, account_id: int | None, ticket_id: int,
     ticket = await _ticket(uow, ticket_id, account_id)
     if await _role(uow, ticket, account_id) != ASKER:
         raise NotAllowed("Only the person who asked writes here; reply as an operator instead.")
+    if ticket.status == "closed":
+        raise Conflict("This ticket is closed; reopen it to write again.")
+    text = _checked(text)
     transition = "asker-reply" if ticket.status == "answered" else "add-detail"
-    message = _message(uow, ticket, account_id, ASKER, _checked(text))
     await _take(uow, ticket, transition, account_id, ASKER)
+    message = _message(uow, ticket, account_id, ASKER, text)
     await uow.session.flush()
     uow.emit(TicketMessagePosted(ticket.id, message.id, ASKER))
     return message
@@ -156,9 +159,10 @@ async def operator_reply(uow: UnitOfWork, operator_id: int | None, ticket_id: in
     ticket = await _ticket(uow, ticket_id, operator_id)
     if await _role(uow, ticket, operator_id) != OPERATOR:
         raise NotAllowed("You can't answer your own ticket as an operator.")
-    message = _message(uow, ticket, operator_id, OPERATOR, _checked(text))
+    text = _checked(text)
     first = {"first_answered_at": uow.clock.now()} if ticket.first_answered_at is None else {}
     await _take(uow, ticket, "operator-reply", operator_id, OPERATOR, first)
+    message = _message(uow, ticket, operator_id, OPERATOR, text)
     await uow.session.flush()
     uow.emit(TicketMessagePosted(ticket.id, message.id, OPERATOR))
     return message

@@ -49,6 +49,8 @@ async def test_a_whole_conversation_answer_reply_close_rate_and_reopen(app):
     with pytest.raises(Conflict):
         await run(app, support.rate, ann.id, number, 1)
     assert (await ticket(app, number)).rating == 5
+    with pytest.raises(Conflict, match="reopen it to write"):
+        await run(app, support.user_reply, ann.id, number, "One more thing")
     await run(app, support.reopen, ann.id, number)
     assert (await ticket(app, number)).status == "waiting_for_operator"
     async with app.uow() as uow:
