@@ -14,6 +14,7 @@ from core.consulting import promotions, sessions
 from core.consulting.money import BookingMoney
 from core.deals import due
 from core.storage.tables import ProcessedUpdate
+from core.support import due as ticket_due
 from payments.deal_payments import DealPayments
 from payments.session_payments import SessionPayments
 
@@ -36,6 +37,9 @@ def build_scheduler(container: Container) -> AsyncIOScheduler:
     add_catalog_jobs(scheduler, container)
     add_deal_jobs(scheduler, container)
     add_booking_jobs(scheduler, container)
+    # Support tickets past their first-answer deadline: every admin is told, once per ticket.
+    scheduler.add_job(ticket_due.run_all, "interval", seconds=60, args=[container.uow],
+                      id="ticket-timers", max_instances=1, coalesce=True, replace_existing=True)
     return scheduler
 
 

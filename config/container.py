@@ -96,6 +96,7 @@ def build(settings: Settings, *, clock: Clock | None = None,
         free_minutes_rule=settings.free_minutes_rule,
         recap_price=settings.recap_price,
         booking=booking_policy(settings),
+        support_sla=timedelta(hours=settings.support_sla_hours),
     )
     container: Container
     services = Services(admins=tuple(settings.admins),

@@ -54,6 +54,8 @@ from core.events import Event, EventBus
 from core.money import events as money
 from core.notifications.dispatcher import OutboxDispatcher
 from core.storage.uow import UowFactory
+from core.support import events as support
+from core.support import notices as support_notices
 from payments import direct, notices
 from payments.deal_payments import DealPayments
 from payments.promotion_payments import PromotionPayments
@@ -82,6 +84,7 @@ def register(bus: EventBus, *, catalog: Catalog, uow: UowFactory,
     bus.during_commit(ListingApproved, catalog_notices.approved)
     bus.during_commit(ListingRejected, catalog_notices.rejected)
     _consulting(bus, uow, payments)
+    _support(bus)
     if directory is not None:
         bus.after_commit(booking.ProfileChanged, directory_upkeep(directory, uow))
 
@@ -173,6 +176,14 @@ def _journey(bus: EventBus) -> None:
     bus.during_commit(SessionMoved, session_link.on_session_moved)
     bus.during_commit(SessionJoined, session_link.on_joined)
     bus.during_commit(SessionReviewed, session_link.on_reviewed)
+
+
+def _support(bus: EventBus) -> None:
+    """Tickets: operators hear of new tickets, answers and breached deadlines; the asker hears
+    an operator's answer on the channel they asked from."""
+    bus.during_commit(support.TicketOpened, support_notices.on_opened)
+    bus.during_commit(support.TicketMessagePosted, support_notices.on_message)
+    bus.during_commit(support.TicketMoved, support_notices.on_moved)
 
 
 def directory_upkeep(directory: Directory, uow: UowFactory

@@ -95,6 +95,10 @@ class Settings(BaseSettings):
     booking_no_show_fee_percent: int = Field(default=100, ge=0, le=100)
     consultant_online_minutes: int = Field(default=30, ge=5, le=24 * 60)
 
+    # Support: an operator's first answer to a ticket is due within this many hours; past it
+    # every admin is told once.
+    support_sla_hours: int = Field(default=4, ge=1, le=24 * 7)
+
     @field_validator("admins", "stripe_payment_methods", mode="before")
     @classmethod
     def _split_admins(cls, value: object) -> object:

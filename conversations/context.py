@@ -35,6 +35,17 @@ class Services:
         default_factory=list)
 
 
+@dataclass(frozen=True)
+class Whereabouts:
+    """Where a person was as an entry opened (`conversations.whereabouts` fills it in): `here`,
+    the flow open then (or the one put aside before, marked paused), and where they last saw
+    an error — each the shape of `core.support.context.TicketContext`."""
+
+    here: dict[str, Any] = field(default_factory=dict)
+    last_error: dict[str, Any] = field(default_factory=dict)
+    resumable: bool = False  # a flow is put aside now, for “continue where you left off”
+
+
 @dataclass
 class Ctx:
     """What a step sees: who, the open transaction, and the flow's own saved data."""
@@ -48,6 +59,9 @@ class Ctx:
     # Set by a step whose answer only updates the question just asked (a ticked checkbox),
     # so channels that can edit a sent message replace it instead of sending a new one.
     edit_in_place: bool = False
+    # Where the person was when this entry opened (set by the engine as it opens one), so
+    # support can say which flow, step and object a question is about.
+    whereabouts: Whereabouts | None = None
 
     @property
     def account_id(self) -> int | None:

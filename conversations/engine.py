@@ -33,8 +33,10 @@ from conversations.messages import (
 )
 from conversations.registry import Registry
 from conversations.sanitise import clean_envelope
+from conversations.whereabouts import remember_error, whereabouts
 from core import conversation_store
 from core.accounts.service import ChannelIdentity, effective_roles, find_account
+from core.actions import Action, Intent
 from core.conversation_store import ChatState
 from core.errors import DomainError
 from core.locks import KeyedLocks
@@ -43,6 +45,10 @@ from core.storage.uow import UnitOfWork
 log = logging.getLogger(__name__)
 
 APOLOGY = "Sorry, something went wrong on our side. Your answers so far are safe — please try again."
+# On every error reply: ask a person, with where the error happened ("error") or where the
+# person is ("" — after a crash the transaction was undone, so that is where it happened).
+SUPPORT_HERE = Action(Intent.SUPPORT, "🆘 Support", "error")
+SUPPORT_NOW = Action(Intent.SUPPORT, "🆘 Support")
 
 
 class Engine:
@@ -57,14 +63,14 @@ class Engine:
         """Process one inbound message; never raises, always answers."""
         clean = clean_envelope(env)  # channels clean too; this keeps the engine safe by itself
         if clean is None:
-            return Outcome([Reply("I can't use that; please type or use the buttons.",
-                                  kind="error")])
+            return Outcome(self._offer_support([Reply(
+                "I can't use that; please type or use the buttons.", kind="error")], SUPPORT_NOW))
         env = clean
         try:
             return await self._locks.run((env.channel, env.user_key), lambda: self._handle(env))
         except Exception:
             log.exception("update %s from %s:%s failed", env.event_id, env.channel, env.user_key)
-            return Outcome([Reply(APOLOGY, kind="error")])
+            return Outcome(self._offer_support([Reply(APOLOGY, kind="error")], SUPPORT_NOW))
 
     async def home(self, env: Envelope) -> list[Outbound]:
         """A read-only overview for a channel's home screen: the home sections, then the menu."""
@@ -89,7 +95,9 @@ class Engine:
                 return Outcome(duplicate=True)
             conv = await conversation_store.load(uow, env.channel, env.user_key, env.chat_id)
             ctx = await self._context(uow, env, conv)
+            before = (conv.flow, conv.state)
             replies = await self.apply(ctx, conv, await self._route(ctx, conv, env.message))
+            replies = self._support_on_errors(ctx, conv, before, replies)
             if not (replies and all(isinstance(r, FormErrors) for r in replies)):
                 # Field errors leave the same form open (a Slack modal), so it stays current.
                 conv.token = secrets.token_urlsafe(6)[:6]
@@ -164,7 +172,7 @@ class Engine:
         if nxt.discard:
             replies.append(Reply(await self._discard(ctx, conv), kind="notice"))
         if nxt.park:
-            navigation.suspend(conv, ctx)
+            self._put_aside(ctx, conv)
         if nxt.state is None:
             navigation.end(conv, ctx)
         elif nxt.state:
@@ -193,8 +201,10 @@ class Engine:
         if entry.needs_account and ctx.account is None:
             return [Reply("Please register first — it takes a minute.",
                           ((Button("Register", "@go:registration"),),))]
+        found = whereabouts(self.registry, ctx, conv)
         if conv.flow and conv.flow != name:
-            navigation.suspend(conv, ctx)
+            self._put_aside(ctx, conv)
+        ctx.whereabouts = replace(found, resumable=navigation.suspended(conv) is not None)
         if isinstance(entry, Shortcut):
             return await self._run_shortcut(ctx, conv, entry, data)
         assert isinstance(entry, Flow)
@@ -255,6 +265,35 @@ class Engine:
         """A broken rule as a polite message, with the follow-ups core offered."""
         buttons = tuple((action_button(action),) for action in exc.actions)
         return Reply(str(exc), buttons, kind="error")
+
+    def _put_aside(self, ctx: Ctx, conv: ChatState) -> None:
+        """Park the open flow; a detour that does not park just ends, keeping the parked one."""
+        entry = self.registry.get(conv.flow)
+        if entry is not None and not entry.parks:
+            navigation.end(conv, ctx)
+        else:
+            navigation.suspend(conv, ctx)
+
+    # --- support from anywhere -----------------------------------------------------------
+
+    def _support_on_errors(self, ctx: Ctx, conv: ChatState, before: tuple[str | None, str | None],
+                           replies: list[Outbound]) -> list[Outbound]:
+        """Error replies get a Support button; where the error happened is kept for it (the
+        step still open, else the one the message was sent from)."""
+        errors = [r for r in replies if isinstance(r, Reply) and r.kind == "error"]
+        entry = self.registry.get(conv.flow or before[0])
+        if not errors or (entry is not None and not entry.support_on_errors):
+            return replies
+        remember_error(self.registry, ctx, conv, before, errors[-1].text)
+        return self._offer_support(replies, SUPPORT_HERE)
+
+    def _offer_support(self, replies: list[Outbound], action: Action) -> list[Outbound]:
+        """A “🆘 Support” row under each error reply, where a flow carries out support."""
+        if self.registry.target(action.intent.value, action.arg) is None:
+            return replies
+        row = (action_button(action),)
+        return [replace(r, buttons=(*r.buttons, row))
+                if isinstance(r, Reply) and r.kind == "error" else r for r in replies]
 
     def _state(self, conv: ChatState) -> Any:
         flow = self.registry.flow(conv.flow)

@@ -72,6 +72,11 @@ class Entry:
     # Run when the person discards the flow: undoes what it saved (e.g. deletes its draft) and
     # says truthfully what is left; without it, nothing was saved.
     on_discard: Callable[[Ctx], Awaitable[str]] | None = None
+    # Error replies of this entry carry a "🆘 Support" button (not in support's own flows).
+    support_on_errors: bool = True
+    # Put aside for “continue where you left off” when the person goes elsewhere. A short
+    # detour (support) says False: it simply ends, so what was put aside before it stays.
+    parks: bool = True
 
 
 @dataclass(kw_only=True)

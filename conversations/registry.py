@@ -67,10 +67,11 @@ class Registry:
         return set(Intent) - set(self._intents)
 
     def target(self, intent: str, arg: str) -> tuple[str, dict[str, Any] | None] | None:
-        """The entry and data an action opens; None for an unknown intent."""
+        """The entry and data an action opens; None for an unknown intent, or one no entry of
+        this registry carries out."""
         try:
             name, template = self._intents[Intent(intent)]
-        except ValueError:
+        except (ValueError, KeyError):
             return None
         args = template.format(arg=arg)
         return name, ({"args": args} if args else None)

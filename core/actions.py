@@ -54,6 +54,11 @@ class Intent(StrEnum):
     ANSWER_BOOKING = "answer_booking"
     VIEW_CONSULTANT = "view_consultant"
     PROMOTE = "promote"  # a consultant's promotion packages
+    # Support: asking for help (arg "error": about the error just shown); a person's own ticket
+    # ("id", or "reply:id", "close:id", "rate:id:stars"); an operator's ticket ("id", "reply:id").
+    SUPPORT = "support"
+    MY_TICKET = "my_ticket"
+    HANDLE_TICKET = "handle_ticket"
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 
 from core.consulting.policy import BookingPolicy
@@ -25,3 +26,4 @@ class Policy:
     free_minutes_rule: str = "once per pair"
     recap_price: Decimal = Decimal(0)
     booking: BookingPolicy = field(default_factory=BookingPolicy)  # consultants' bookings
+    support_sla: timedelta = timedelta(hours=4)  # an operator's first answer to a ticket is due

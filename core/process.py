@@ -70,7 +70,9 @@ class Process:
     def states(self) -> tuple[str, ...]:
         seen = [self.initial]
         for t in self.transitions:
-            seen += [s for s in (*t.sources, t.target) if s not in seen and s != STAY]
+            for state in (*t.sources, t.target):
+                if state not in seen and state != STAY:  # a transition may name a state twice
+                    seen.append(state)
         return tuple(seen)
 
     def transition(self, name: str) -> Transition:

@@ -127,7 +127,8 @@ def test_the_terminal_reads_any_line(app, line):
 @given(st.lists(st.one_of(st.builds(Text, ANY_TEXT), st.builds(Choice, ANY_TEXT),
                           st.builds(Command, st.sampled_from(["start", "sell", "search", "view",
                                                               "direct", "receipt", "deals",
-                                                              "disputes", "x"]), ANY_TEXT)),
+                                                              "disputes", "support", "tickets",
+                                                              "x"]), ANY_TEXT)),
                 min_size=1, max_size=4))
 async def test_the_engine_answers_any_message_without_the_apology(app, messages):
     from conversations.engine import APOLOGY

@@ -8,8 +8,12 @@ from conversations.flows.money import MONEY_FLOWS
 from conversations.flows.onboarding import notifications, onboarding
 from conversations.flows.profile import profile
 from conversations.flows.registration import registration, verify_email
+from conversations.flows.support import support_flow
+from conversations.flows.support_desk import desk_flow
+from conversations.flows.support_tickets import ticket_flow
 
 ALL_FLOWS: list[Entry] = [
     registration, verify_email, onboarding, notifications, profile, link,
     *MARKET_FLOWS, *DEAL_FLOWS, *CONSULTING_FLOWS, *MONEY_FLOWS,
+    support_flow, ticket_flow, desk_flow,
 ]

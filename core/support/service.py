@@ -1,0 +1,272 @@
+"""Support tickets as use cases, each taking the acting account's id and checking what that
+account may do: the chat flows and the web operator console call these same functions.
+
+Who is an operator is decided in one place, `can_handle_support` (for now: an administrator
+named in settings or holding the admin role); a finer set of roles plugs in there. A stranger
+asking for a ticket that is not theirs learns nothing: it does not exist for them."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import case, func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from core.accounts.service import admin_ids, is_admin
+from core.deals import timers
+from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.process import SYSTEM
+from core.storage.uow import UnitOfWork
+from core.support.context import TicketContext
+from core.support.events import TicketMessagePosted, TicketMoved, TicketOpened
+from core.support.process import ASKER, NOT_CLOSED, OPERATOR, TICKET_PROCESS
+from core.support.tables import SupportMessage, SupportTicket
+from core.support.views import TicketView, view
+
+MIN_QUESTION = 10  # characters: enough to say what is wrong
+MAX_TEXT = 2000  # a question or a message
+MAX_OPEN = 5  # tickets one person may have waiting at once
+STARS = range(1, 6)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The operator's queue: what waits for an operator first, then what waits for the asker.
+_QUEUE_ORDER = case({"open": 0, "waiting_for_operator": 1, "answered": 2}, value=SupportTicket.status,
+                    else_=3)
+
+
+# --- who may handle tickets ------------------------------------------------------------------
+
+
+async def can_handle_support(uow: UnitOfWork, account_id: int | None) -> bool:
+    """Whether this account may read and answer other people's tickets (an operator).
+
+    Today: administrators. The single place to extend with finer roles (support, moderator…)."""
+    return account_id is not None and await is_admin(uow, account_id)
+
+
+async def operator_ids(uow: UnitOfWork) -> list[int]:
+    """The accounts told of new tickets and breached deadlines (kept in step with
+    `can_handle_support`)."""
+    return await admin_ids(uow)
+
+
+async def require_operator(uow: UnitOfWork, account_id: int | None) -> None:
+    if not await can_handle_support(uow, account_id):
+        raise NotAllowed("That is for Agora's support operators.")
+
+
+# --- the asker's side -------------------------------------------------------------------------
+
+
+def check_question(question: str) -> str:
+    """The question as a ticket would keep it, or a polite DomainError (empty, too short, too
+    long) — so a flow can refuse it before suggesting answers."""
+    return _checked(question, minimum=MIN_QUESTION, what="question")
+
+
+async def open_ticket(uow: UnitOfWork, account_id: int | None, question: str,
+                      context: TicketContext | dict[str, Any] | None = None,
+                      channel: str = "") -> SupportTicket:
+    """Open a ticket with the person's question and where they asked it from; operators are
+    told, and an operator's first answer is due within the SLA (`Policy.support_sla`)."""
+    if account_id is None:
+        raise NotAllowed("Please register first — it takes a minute.")
+    text = check_question(question)
+    waiting = (await uow.session.execute(select(func.count()).select_from(SupportTicket).where(
+        SupportTicket.account_id == account_id, SupportTicket.status.in_(NOT_CLOSED)))).scalar()
+    if waiting >= MAX_OPEN:
+        raise Conflict(f"You have {waiting} tickets waiting already; answer or close one of "
+                       "them first.")
+    if not isinstance(context, TicketContext):
+        context = TicketContext.from_json(context)
+    now = uow.clock.now()
+    ticket = SupportTicket(account_id=account_id, status=TICKET_PROCESS.initial, question=text,
+                           channel=(channel or "")[:16], context=context.as_json(),
+                           first_answer_due_at=now + uow.policy.support_sla,
+                           created_at=now, updated_at=now)
+    uow.add(ticket)
+    await uow.session.flush()
+    uow.add(SupportMessage(ticket_id=ticket.id, author_id=account_id, author_role=ASKER,
+                           text=text, created_at=now))
+    timers.start(uow, TICKET_PROCESS, ticket.id, ticket.status,
+                 due={"escalate": ticket.first_answer_due_at})
+    uow.emit(TicketOpened(ticket.id))
+    return ticket
+
+
+async def user_reply(uow: UnitOfWork, account_id: int | None, ticket_id: int,
+                     text: str) -> SupportMessage:
+    """The asker writes on their ticket: an answer to an operator, or a detail added while
+    it waits; the operators hear of it."""
+    ticket = await _ticket(uow, ticket_id, account_id)
+    if await _role(uow, ticket, account_id) != ASKER:
+        raise NotAllowed("Only the person who asked writes here; reply as an operator instead.")
+    if ticket.status == "closed":
+        raise Conflict("This ticket is closed; reopen it to write again.")
+    text = _checked(text)
+    transition = "asker-reply" if ticket.status == "answered" else "add-detail"
+    await _take(uow, ticket, transition, account_id, ASKER)
+    message = _message(uow, ticket, account_id, ASKER, text)
+    await uow.session.flush()
+    uow.emit(TicketMessagePosted(ticket.id, message.id, ASKER))
+    return message
+
+
+async def rate(uow: UnitOfWork, account_id: int | None, ticket_id: int, stars: int) -> SupportTicket:
+    """The asker rates the answer of a closed ticket, 1 to 5 stars (once)."""
+    if stars not in STARS:
+        raise DomainError("Rate from 1 to 5 stars.")
+    ticket = await _ticket(uow, ticket_id, account_id)
+    if ticket.rating is not None:
+        raise Conflict("You have rated this ticket already — thank you.")
+    now = uow.clock.now()
+    return await _take(uow, ticket, "rate", account_id, await _role(uow, ticket, account_id),
+                       {"rating": stars, "rated_at": now}, extra_guard=SupportTicket.rating.is_(None))
+
+
+async def tickets_of(uow: UnitOfWork, account_id: int | None, limit: int = 20
+                     ) -> list[SupportTicket]:
+    """A person's own tickets, newest first: their support history."""
+    if account_id is None:
+        return []
+    return list((await uow.session.execute(select(SupportTicket).where(
+        SupportTicket.account_id == account_id).order_by(SupportTicket.id.desc()).limit(limit)
+    )).scalars())
+
+
+# --- the operators' side ----------------------------------------------------------------------
+
+
+async def tickets_for_operator(uow: UnitOfWork, operator_id: int | None,
+                               status: str | None = None, limit: int = 100
+                               ) -> list[SupportTicket]:
+    """The operators' queue: tickets in `status`, or every ticket not closed; those waiting for
+    an operator first, each group by its first-answer deadline (the oldest first)."""
+    await require_operator(uow, operator_id)
+    if status is not None and status not in TICKET_PROCESS.states:
+        raise DomainError(f"There is no ticket status {status[:30]!r}.")
+    wanted = (status,) if status else NOT_CLOSED
+    return list((await uow.session.execute(select(SupportTicket).where(
+        SupportTicket.status.in_(wanted)).order_by(
+        _QUEUE_ORDER, SupportTicket.first_answer_due_at, SupportTicket.id).limit(limit)
+    )).scalars())
+
+
+async def operator_reply(uow: UnitOfWork, operator_id: int | None, ticket_id: int,
+                         text: str) -> SupportMessage:
+    """An operator answers; the asker hears it on the channel they asked from. The first
+    answer stops the SLA clock."""
+    ticket = await _ticket(uow, ticket_id, operator_id)
+    if await _role(uow, ticket, operator_id) != OPERATOR:
+        raise NotAllowed("You can't answer your own ticket as an operator.")
+    text = _checked(text)
+    first = {"first_answered_at": uow.clock.now()} if ticket.first_answered_at is None else {}
+    await _take(uow, ticket, "operator-reply", operator_id, OPERATOR, first)
+    message = _message(uow, ticket, operator_id, OPERATOR, text)
+    await uow.session.flush()
+    uow.emit(TicketMessagePosted(ticket.id, message.id, OPERATOR))
+    return message
+
+
+# --- either side ------------------------------------------------------------------------------
+
+
+async def close(uow: UnitOfWork, actor_id: int | None, ticket_id: int) -> SupportTicket:
+    """The asker or an operator closes the ticket; the asker is then asked to rate it."""
+    ticket = await _ticket(uow, ticket_id, actor_id)
+    now = uow.clock.now()
+    return await _take(uow, ticket, "close", actor_id, await _role(uow, ticket, actor_id),
+                       {"closed_at": now, "closed_by": actor_id})
+
+
+async def reopen(uow: UnitOfWork, actor_id: int | None, ticket_id: int) -> SupportTicket:
+    """The asker or an operator reopens a closed ticket; it waits for an operator again."""
+    ticket = await _ticket(uow, ticket_id, actor_id)
+    return await _take(uow, ticket, "reopen", actor_id, await _role(uow, ticket, actor_id),
+                       {"closed_at": None, "closed_by": None})
+
+
+async def ticket_view(uow: UnitOfWork, actor_id: int | None, ticket_id: int) -> TicketView:
+    """A ticket with its thread, its context and what the reader may do next — for the asker
+    and operators; NotFound for anyone else."""
+    ticket = await _ticket(uow, ticket_id, actor_id)
+    return await view(uow, ticket, await _role(uow, ticket, actor_id))
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+async def _ticket(uow: UnitOfWork, ticket_id: int, actor_id: int | None) -> SupportTicket:
+    """The ticket, for its asker, operators and the system only."""
+    ticket = await uow.session.get(SupportTicket, ticket_id)
+    if ticket is None or await _role(uow, ticket, actor_id) is None:
+        raise NotFound("That ticket doesn't exist.")
+    return ticket
+
+
+async def _role(uow: UnitOfWork, ticket: SupportTicket, actor_id: int | None) -> str | None:
+    """asker, operator, system (no actor) — or None for anyone else."""
+    if actor_id is None:
+        return SYSTEM
+    if actor_id == ticket.account_id:
+        return ASKER
+    return OPERATOR if await can_handle_support(uow, actor_id) else None
+
+
+async def _take(uow: UnitOfWork, ticket: SupportTicket, transition: str, actor_id: int | None,
+                role: str | None, changes: dict[str, Any] | None = None,
+                extra_guard: Any = None) -> SupportTicket:
+    """Take `transition` by the declaration, with a guarded `UPDATE … WHERE status = :source`
+    (two operators closing at once close it once) and the timers of the states swapped."""
+    TICKET_PROCESS.check(transition, ticket.status, role)
+    source = ticket.status
+    target = TICKET_PROCESS.target_from(transition, source)
+    values = {"status": target, "updated_at": uow.clock.now(), **(changes or {})}
+    query = update(SupportTicket).where(SupportTicket.id == ticket.id,
+                                        SupportTicket.status == source)
+    if extra_guard is not None:
+        query = query.where(extra_guard)
+    moved = await uow.session.execute(query.values(**values)
+                                      .execution_options(synchronize_session=False))
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("That ticket changed a moment ago; look at it again.")
+    for name, value in values.items():
+        set_committed_value(ticket, name, value)
+    if target != source:
+        await timers.stop(uow, TICKET_PROCESS, ticket.id, source)
+        timers.start(uow, TICKET_PROCESS, ticket.id, target)
+    uow.emit(TicketMoved(ticket.id, transition, source, target, actor_id))
+    return ticket
+
+
+def _message(uow: UnitOfWork, ticket: SupportTicket, author_id: int | None, role: str,
+             text: str) -> SupportMessage:
+    message = SupportMessage(ticket_id=ticket.id, author_id=author_id, author_role=role,
+                             text=text, created_at=uow.clock.now())
+    uow.add(message)
+    return message
+
+
+def _checked(text: str, *, minimum: int = 1, what: str = "message") -> str:
+    """The text without control characters, trimmed; a polite refusal when empty, too short
+    or too long."""
+    clean = _CONTROL.sub("", str(text or "")).strip()
+    if not clean:
+        raise DomainError(f"The {what} is empty — please type it.")
+    if len(clean) < minimum:
+        raise DomainError(f"Please describe it in a few more words (at least {minimum} "
+                          "characters).")
+    if len(clean) > MAX_TEXT:
+        raise DomainError(f"That is {len(clean):,} characters; please keep a {what} under "
+                          f"{MAX_TEXT:,}.")
+    return clean
+
+
+async def escalate(uow: UnitOfWork, ticket_id: int) -> bool:
+    """The system's step when the first-answer deadline passes: marks the ticket escalated
+    (every admin is told by the notice); False when it was answered or closed meanwhile."""
+    ticket = await uow.session.get(SupportTicket, ticket_id, populate_existing=True)
+    if ticket is None or ticket.status not in TICKET_PROCESS.transition("escalate").sources:
+        return False
+    await _take(uow, ticket, "escalate", None, SYSTEM, {"escalated_at": uow.clock.now()})
+    return True

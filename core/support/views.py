@@ -1,0 +1,67 @@
+"""The read side of a ticket: its thread with authors' names, its context and what the reader
+may do next, as plain values any channel or the web console can render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from core.storage.tables import Account
+from core.storage.uow import UnitOfWork
+from core.support.context import TicketContext
+from core.support.process import ASKER, OPERATOR_LABELS, STATUS_LABELS, TICKET_PROCESS
+from core.support.tables import SupportMessage, SupportTicket
+
+SUPPORT_NAME = "Agora support"  # how operators sign to the asker
+
+
+@dataclass(frozen=True)
+class MessageView:
+    author_role: str  # asker | operator
+    author: str  # a name as this reader sees it
+    text: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class TicketView:
+    ticket: SupportTicket
+    role: str  # the reader's: asker | operator | system
+    asker: str  # the asker's display name
+    context: TicketContext
+    messages: list[MessageView]
+    next_steps: list[str]  # transitions the reader may take now, by name ("close", "reopen"…)
+
+    @property
+    def status_label(self) -> str:
+        labels = STATUS_LABELS if self.role == ASKER else OPERATOR_LABELS
+        return labels.get(self.ticket.status, self.ticket.status)
+
+
+async def view(uow: UnitOfWork, ticket: SupportTicket, role: str) -> TicketView:
+    messages = list((await uow.session.execute(select(SupportMessage).where(
+        SupportMessage.ticket_id == ticket.id).order_by(SupportMessage.id))).scalars())
+    names = await _names(uow, {ticket.account_id, *(m.author_id for m in messages if m.author_id)})
+    said = [MessageView(m.author_role, _author(m, role, names), m.text, m.created_at)
+            for m in messages]
+    steps = [t.name for t in TICKET_PROCESS.next_actions(ticket.status, role)]
+    if ticket.rating is not None and "rate" in steps:
+        steps.remove("rate")
+    return TicketView(ticket, role, names.get(ticket.account_id, "someone"),
+                      TicketContext.from_json(ticket.context), said, steps)
+
+
+def _author(message: SupportMessage, reader_role: str, names: dict[int, str]) -> str:
+    if message.author_role == ASKER:
+        return "You" if reader_role == ASKER else names.get(message.author_id or 0, "the user")
+    if reader_role == ASKER:
+        return SUPPORT_NAME
+    return f"{names.get(message.author_id or 0, 'an operator')} (operator)"
+
+
+async def _names(uow: UnitOfWork, ids: set[int]) -> dict[int, str]:
+    rows = await uow.session.execute(select(Account.id, Account.display_name).where(
+        Account.id.in_(ids)))
+    return {account_id: name for account_id, name in rows.all()}

@@ -1,0 +1,51 @@
+"""The first-answer deadline: past it, every admin hears once (the shared timer loop claims the
+timer), and an answer in time stops it. The length is a setting (AGORA_SUPPORT_SLA_HOURS)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from core.support import due
+from core.support import service as support
+from tests.support.accounts import registered
+from tests.tickets.helpers import actions, opened, people, run, ticket, told, with_admins
+
+
+async def test_an_unanswered_ticket_escalates_to_every_admin_once_after_the_sla(app, clock):
+    ann, root, _ = await people(app)
+    ada = await registered(app, "T1:U9", channel="slack")
+    with_admins(app, "terminal:root", "slack:T1:U9")
+    number = await opened(app, ann)
+    clock.advance(hours=3, minutes=59)
+    assert await due.run_all(app.uow) == []
+    clock.advance(minutes=2)
+    assert await due.run_all(app.uow) == [number]
+    assert await due.run_all(app.uow) == []
+    clock.advance(days=1)
+    assert await due.run_all(app.uow) == []
+    for admin in (root, ada):
+        [escalation] = await told(app, admin.id, "no answer for")
+        assert f"ticket #{number} has had no answer for 4 hours" in escalation["text"]
+        assert ("handle_ticket", str(number), f"🎫 Open ticket #{number}") in actions(escalation)
+    assert await told(app, ann.id, "no answer") == []
+    found = await ticket(app, number)
+    assert found.status == "open" and found.escalated_at is not None
+
+
+async def test_an_answer_before_the_deadline_means_no_escalation(app, clock):
+    ann, root, _ = await people(app)
+    number = await opened(app, ann)
+    clock.advance(hours=3)
+    await run(app, support.operator_reply, root.id, number, "Looking into it.")
+    clock.advance(hours=2)
+    assert await due.run_all(app.uow) == []
+    assert await told(app, root.id, "no answer for") == []
+
+
+async def test_the_deadline_follows_the_setting(app, clock):
+    app.policy = replace(app.policy, support_sla=timedelta(hours=1))
+    ann, _, _ = await people(app)
+    number = await opened(app, ann)
+    clock.advance(minutes=61)
+    assert await due.run_all(app.uow) == [number]
