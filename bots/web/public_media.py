@@ -25,12 +25,16 @@ def without_metadata(data: bytes, mime: str) -> bytes:
     return out.getvalue()
 
 
-async def public_copy(sha256: str, data: bytes, mime: str) -> bytes:
-    """The clean copy of a stored photo (kept for the next request)."""
+async def public_copy(sha256: str, data: bytes, mime: str) -> bytes | None:
+    """The clean copy of a stored photo (kept for the next request); None when the picture
+    can't be read, so nothing unchecked is published."""
     if sha256 in _CACHE:
         _CACHE.move_to_end(sha256)
         return _CACHE[sha256]
-    clean = await asyncio.to_thread(without_metadata, data, mime)
+    try:
+        clean = await asyncio.to_thread(without_metadata, data, mime)
+    except Exception:  # any decoding failure: not published
+        return None
     _CACHE[sha256] = clean
     while len(_CACHE) > CACHED:
         _CACHE.popitem(last=False)

@@ -67,8 +67,10 @@ def router(container: Any) -> APIRouter:
                 raise NotFound("No photo.")
         except (NotFound, OSError):
             return Response("No photo.", status_code=404, media_type="text/plain")
-        key = path.rsplit("/", 1)[-1]
-        return Response(await public_copy(key, data, mime), media_type=mime,
+        clean = await public_copy(path.rsplit("/", 1)[-1], data, mime)
+        if clean is None:
+            return Response("No photo.", status_code=404, media_type="text/plain")
+        return Response(clean, media_type=mime,
                         headers={"cache-control": "public, max-age=3600"})
 
     return routes

@@ -62,11 +62,14 @@ def router(container: Any) -> APIRouter:
                 raise NotFound("No such photo.")
             async with container.uow() as uow:
                 found = await public.photo(uow, number, media)
-            data = container.engine.services.files.read(found.path)
+                path, sha256, mime = found.path, found.sha256, found.mime_type
+            data = container.engine.services.files.read(path)
         except (NotFound, OSError):
             return Response("No such photo.", status_code=404, media_type="text/plain")
-        return Response(await public_copy(found.sha256, data, found.mime_type),
-                        media_type=found.mime_type,
+        clean = await public_copy(sha256, data, mime)
+        if clean is None:
+            return Response("No such photo.", status_code=404, media_type="text/plain")
+        return Response(clean, media_type=mime,
                         headers={"cache-control": "public, max-age=3600"})
 
     return routes
