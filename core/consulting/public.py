@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from core.catalog.public import public_text
 from core.consulting import profiles
-from core.consulting.session_tables import SessionReview
+from core.consulting.session_tables import ConsultReputation, SessionReview
 from core.consulting.tables import ConsultantProfile
 from core.consulting.taxonomy import label, language_name
 from core.deals.ratings import MARKET_MEAN
@@ -69,12 +69,13 @@ async def consultant(uow: UnitOfWork, consultant_id: int) -> PublicConsultant:
     account = await uow.session.get(Account, consultant_id)
     if account is None:
         raise NotFound(GONE)
+    standing = await uow.session.get(ConsultReputation, consultant_id)  # sessions held
     return PublicConsultant(
         consultant_id, account.display_name, profile.headline or "", public_text(profile.bio),
         [label(c) for c in profile.categories or []], list(profile.keywords or []),
         [language_name(c) for c in profile.languages or []], profiles.rate_text(profile),
         bayesian(profile.stars_total, profile.ratings, MARKET_MEAN), profile.ratings,
-        profile.sessions_completed, bool(profile.photo_path),
+        standing.sessions if standing else profile.sessions_completed, bool(profile.photo_path),
         await quotable_reviews(uow, consultant_id))
 
 
