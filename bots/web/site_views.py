@@ -3,6 +3,7 @@ in the chat card's words (the same quantities, prices per MWh and specs)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -51,7 +52,7 @@ def place(listing: Listing) -> str:
                                  else "") if p)
 
 
-def listing_card(listing: Listing, photos: list[ListingMedia] = ()) -> ListingCard:  # type: ignore[assignment]
+def listing_card(listing: Listing, photos: Sequence[ListingMedia] = ()) -> ListingCard:
     """The public card: no coordinates, no Incoterms place (it may be an address), no files
     other than photos."""
     unit = UNITS.get(listing.unit, listing.unit)
