@@ -17,7 +17,9 @@ from bots.channel import Channel
 from bots.http_limits import BodyLimit
 from bots.payments_web import payments_router
 from bots.scheduler import build_scheduler
+from bots.web import site_slack
 from bots.web.pages import static_files
+from bots.web.site import site_router
 from config.container import Container
 
 log = logging.getLogger(__name__)
@@ -70,5 +72,10 @@ def create_app(container: Container, channels: Sequence[Channel] = (),
         if router is not None:
             app.include_router(router)
     app.include_router(payments_router(container))
+    app.include_router(site_router(container))
+    slack = next((c for c in channels if c.name == "slack"), None)
+    if slack is not None and container.settings.slack_sign_in_enabled:
+        app.state.slack_channel = slack  # "Open in Slack" on the site signs in and opens here
+        app.include_router(site_slack.router(container, slack))
     app.mount("/static", static_files(), name="static")
     return app

@@ -19,6 +19,7 @@ SECRET_FIELDS = (
     "slack_bot_token",
     "slack_signing_secret",
     "slack_app_token",
+    "slack_client_secret",
     "stripe_secret_key",
     "stripe_webhook_secret",
 )
@@ -47,6 +48,12 @@ class Settings(BaseSettings):
     slack_signing_secret: str | None = None
     slack_app_token: str | None = None
     slack_api_url: str = "https://slack.com/api/"
+    # "Open in Slack" on the public site: Sign in with Slack (OpenID Connect) names the person,
+    # the card opens in their DM with the app, then Slack's app_redirect takes them there.
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = None
+    slack_app_id: str | None = None
+    slack_team_id: str | None = None
 
     # Identities with the admin role: "telegram:123", "slack:T1:U1", "terminal:ann".
     admins: Annotated[list[str], NoDecode] = Field(default_factory=list)
@@ -152,6 +159,12 @@ class Settings(BaseSettings):
     @property
     def slack_enabled(self) -> bool:
         return bool(self.slack_bot_token and self.slack_signing_secret)
+
+    @property
+    def slack_sign_in_enabled(self) -> bool:
+        """The site may offer "Open in Slack": the app runs and Sign in with Slack is set up."""
+        return self.slack_enabled and bool(self.slack_client_id and self.slack_client_secret
+                                           and self.slack_app_id and self.slack_team_id)
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -65,3 +65,16 @@ async def test_a_newcomer_registers_first_and_then_sees_the_linked_listing(app, 
     assert "You're all set" in ann.texts()
     assert "ENplus A1 wood pellets" in ann.texts()
     assert "Save to watchlist" in " ".join(ann.labels())
+
+
+async def test_a_deep_link_opens_the_consultant_it_names(app):
+    from tests.consulting.helpers import consultant
+
+    cora = await consultant(app, "cora")
+    await make_account(app, "bob", roles=("buyer",))
+    bob = ChatUser(app, "bob")
+    await bob.say(f"/start consultant-{cora.id}")  # the public site's “Open in Telegram”
+    assert "Pellet quality auditor" in bob.texts()
+    assert "Book a time" in " ".join(bob.labels())
+    await bob.say("/start consultant-999999")
+    assert "That consultant has no profile." in bob.texts()

@@ -53,6 +53,6 @@ def test_a_whole_deal_between_two_terminal_users_by_subprocess(tmp_path):
                                  "Rate", "5", "Skip", "Skip", "Skip", "Skip"])
     assert "on the way" in out and "Deal completed" in out and "📎 agora-deal-1-carbon.pdf" in out
     assert "Your rating shows once" in out
-    out = chat(tmp_path, "sam", ["Rate", "4", "Skip", "Skip", "Paid on time", "/wallet"])
+    out = chat(tmp_path, "sam", ["Rate", "4", "Skip", "Skip", "Paid on time", "No", "/wallet"])
     assert "Paid out: €20,425.00" in out, out
     assert "Your rating shows once" in out

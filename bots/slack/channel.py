@@ -27,6 +27,7 @@ from config.catalog_wiring import add_fetcher
 from config.container import Container
 from conversations.messages import (
     Choice,
+    Command,
     Envelope,
     FileReply,
     FormErrors,
@@ -157,6 +158,11 @@ class SlackChannel:
         team_id = body.get("team_id") or ""
         view = await home.home_view(self.container, team_id, event["user"], self.charts)
         await self.client.views_publish(user_id=event["user"], view=view)
+
+    async def open_link(self, team_id: str, user_id: str, payload: str, event_id: str) -> None:
+        """Open a deep link (`view-42`) for this person as `/agora` would: in their DM with
+        the app (a newcomer registers first, then lands on it)."""
+        await self._run(envelope(team_id, user_id, Command("start", payload), event_id), None)
 
     # --- rendering ----------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from conversations.fields import ChoiceField, TextField
 from conversations.flow import Ask, Ctx, Flow, FormState, Next
-from conversations.flows.opening import STARS
+from conversations.flows.opening import STARS, quote_allowed, quote_field
 from conversations.flows.uploads import stored_file
 from conversations.forms import Form
 from conversations.messages import Button, Choice, FileUpload, Inbound, Outbound, Reply, Text, rows
@@ -143,13 +143,13 @@ def _review_form(ctx: Ctx) -> Form:
     return Form("session_review", "Review the session", [
         ChoiceField("stars", "How was it", choices=STARS),
         TextField("comment", "A comment (shown with your review)", max_length=1000,
-                  required=False, multiline=True)], submit_label="Send")
+                  required=False, multiline=True), quote_field()], submit_label="Send")
 
 
 async def _reviewed(ctx: Ctx, values: dict[str, Any]) -> Next:
     assert ctx.account is not None
     await reviews.review(ctx.uow, ctx.data["session_id"], ctx.account.id, int(values["stars"]),
-                         values.get("comment"))
+                         values.get("comment"), quote_allowed(values))
     return Next.end(Reply("⭐ Thank you: your review is published."))
 
 

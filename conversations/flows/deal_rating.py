@@ -9,7 +9,7 @@ from typing import Any
 
 from conversations.fields import ChoiceField, DecimalField, TextField
 from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
-from conversations.flows.opening import STARS
+from conversations.flows.opening import STARS, quote_allowed, quote_field
 from conversations.forms import Form
 from conversations.messages import Choice, Inbound, ListItem, ListPage, Outbound, Reply, Text, rows
 from core.actions import Intent
@@ -42,14 +42,14 @@ def _rate_form(ctx: Ctx) -> Form:
     return Form("rating", f"Rate the {ratee}", [
         ChoiceField("stars", "Overall", choices=STARS), *aspects,
         TextField("comment", "A comment (shown with your rating)", max_length=1000,
-                  required=False, multiline=True)], submit_label="Send rating")
+                  required=False, multiline=True), quote_field()], submit_label="Send rating")
 
 
 async def _rated(ctx: Ctx, values: dict[str, Any]) -> Next:
     assert ctx.account is not None
     aspects = {n: int(values[n]) for n in ASPECTS[ctx.data["ratee"]] if values.get(n)}
     await after_sale.rate(ctx.uow, ctx.data["deal_id"], ctx.account.id, int(values["stars"]),
-                          aspects, values.get("comment") or "")
+                          aspects, values.get("comment") or "", quote_allowed(values))
     return Next.end(Reply("⭐ Thank you. Your rating shows once the other party has rated too, "
                           "or when the rating window closes."))
 

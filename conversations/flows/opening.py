@@ -5,12 +5,26 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from conversations.fields import ChoiceField
 from conversations.flow import Ctx, Next
 from conversations.messages import Reply
 from core.ids import parse_id
 
 # 1 to 5 stars, best first, as one-tap choices (ratings of deals and reviews of sessions).
 STARS = [(str(n), "★" * n) for n in range(5, 0, -1)]
+
+
+def quote_field() -> ChoiceField:
+    """Offered once a comment is written, one tap either way (Skip is no): may Agora's website
+    quote it, with the author's first name and company initial only."""
+    return ChoiceField("quote", "May Agora quote your comment on its website",
+                       choices=[("yes", "Yes, quote me"), ("no", "No")], required=False,
+                       hint="Only your first name and your company's initial are shown with it.",
+                       when=lambda values: bool(values.get("comment")))
+
+
+def quote_allowed(values: dict[str, object]) -> bool:
+    return values.get("quote") == "yes"
 
 
 def on_id(key: str, missing: str) -> Callable[[Ctx], Awaitable[Next | None]]:

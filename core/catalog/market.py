@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from decimal import Decimal
 
 from sqlalchemy import func, select
 
 from core.catalog.tables import Listing, SearchLog
+from core.catalog.taxonomy import TYPES, price_per_mwh_minor
+from core.deals.tables import Deal
 from core.money.model import Money
 from core.storage.uow import UnitOfWork
 
@@ -69,3 +72,53 @@ def _range(currency: str, values: list[int]) -> PriceRange:
         return Money(minor, currency)
 
     return PriceRange(len(values), m(values[0]), m(values[len(values) // 2]), m(values[-1]))
+
+
+@dataclass(frozen=True)
+class ProductPrices:
+    """Prices per MWh of one product: live listings, and deals completed over the last year."""
+
+    product_type: str
+    listed: list[PriceRange]
+    dealt: list[PriceRange]
+
+
+DEALS_WINDOW = timedelta(days=365)
+
+
+async def prices_by_product(uow: UnitOfWork) -> list[ProductPrices]:
+    """Every product with a price per MWh, in the taxonomy's order (the public market page)."""
+    listed: dict[tuple[str, str], list[int]] = defaultdict(list)
+    now = uow.clock.now()
+    rows = await uow.session.execute(select(
+        Listing.product_type, Listing.currency, Listing.price_mwh_minor, Listing.expires_at)
+        .where(Listing.status == "published", Listing.price_mwh_minor.is_not(None)))
+    for kind, currency, value, expires in rows.all():
+        if expires is None or expires > now:
+            listed[(kind, currency)].append(value)
+    dealt = await _dealt(uow, now - DEALS_WINDOW)
+    found = []
+    for kind in TYPES:
+        ranges = [_ranges(source, kind) for source in (listed, dealt)]
+        if any(ranges):
+            found.append(ProductPrices(kind, *ranges))
+    return found
+
+
+async def _dealt(uow: UnitOfWork, since: datetime) -> dict[tuple[str, str], list[int]]:
+    """Completed deals' unit prices per MWh, by the energy their listing states."""
+    rows = await uow.session.execute(select(
+        Listing.product_type, Deal.currency, Deal.price_minor, Listing.energy_mwh_per_unit)
+        .join(Listing, Listing.id == Deal.listing_id)
+        .where(Deal.status.in_(("completed", "closed")), Deal.updated_at >= since))
+    found: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for kind, currency, price, energy in rows.all():
+        value = price_per_mwh_minor(price, Decimal(energy or "0"))
+        if value is not None:
+            found[(kind, currency)].append(value)
+    return found
+
+
+def _ranges(values: dict[tuple[str, str], list[int]], kind: str) -> list[PriceRange]:
+    ranges = [_range(currency, sorted(v)) for (k, currency), v in values.items() if k == kind]
+    return sorted(ranges, key=lambda r: (r.low.currency != "EUR", -r.listings, r.low.currency))

@@ -24,8 +24,9 @@ MARKET_MEAN = Decimal("4.0")  # the prior until sessions have reviews of their o
 
 
 async def review(uow: UnitOfWork, session_id: int, seeker_id: int, stars: int,
-                 comment: str | None = None) -> SessionReview:
-    """The seeker rates a session that took place, once; published at once."""
+                 comment: str | None = None, quote_ok: bool = False) -> SessionReview:
+    """The seeker rates a session that took place, once; published at once. `quote_ok`: the
+    website may quote the comment."""
     session = await uow.session.get(ConsultSession, session_id)
     role = await role_of(uow, session, seeker_id) if session is not None else None
     if session is None or role is None:
@@ -41,7 +42,7 @@ async def review(uow: UnitOfWork, session_id: int, seeker_id: int, stars: int,
     text = _text(comment)
     row = SessionReview(session_id=session.id, consultant_id=session.consultant_id,
                         seeker_id=seeker_id, stars=stars, comment=text,
-                        created_at=uow.clock.now())
+                        quote_ok=bool(quote_ok and text), created_at=uow.clock.now())
     try:
         async with uow.session.begin_nested():
             uow.add(row)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.storage.tables import Base
@@ -95,6 +95,8 @@ class SessionReview(Base):
     seeker_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     stars: Mapped[int] = mapped_column(Integer)
     comment: Mapped[str | None] = mapped_column(Text)
+    # The seeker let Agora quote the comment on its website (with their first name only).
+    quote_ok: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     reply: Mapped[str | None] = mapped_column(Text)
     replied_at: Mapped[datetime | None]
     created_at: Mapped[datetime]

@@ -95,9 +95,10 @@ async def decide(uow: UnitOfWork, dispute_id: int, admin_id: int, outcome: str, 
 
 
 async def rate(uow: UnitOfWork, deal_id: int, rater_id: int, stars: int,
-               aspects: dict[str, int] | None = None, comment: str = "") -> Rating:
+               aspects: dict[str, int] | None = None, comment: str = "",
+               quote_ok: bool = False) -> Rating:
     """A party rates the other after completion; both ratings publish together (double-blind),
-    or when the rating window closes."""
+    or when the rating window closes. `quote_ok`: the website may quote the comment."""
     deal = await deals.get(uow, deal_id, rater_id)
     role = await deals.role_of(uow, deal, rater_id)
     if role not in (BUYER, SELLER):
@@ -108,7 +109,8 @@ async def rate(uow: UnitOfWork, deal_id: int, rater_id: int, stars: int,
     rating = Rating(deal_id=deal_id, rater_id=rater_id, stars=_stars(stars),
                     ratee_id=deal.seller_id if role == BUYER else deal.buyer_id,
                     aspects=_aspects(aspects or {}, ratee_role), comment=comment.strip()[:1000]
-                    or None, created_at=uow.clock.now())
+                    or None, quote_ok=bool(quote_ok and comment.strip()),
+                    created_at=uow.clock.now())
     uow.add(rating)
     await uow.session.flush()
     both = list((await uow.session.execute(select(Rating.id).where(

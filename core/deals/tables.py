@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -193,6 +194,8 @@ class Rating(Base):
     stars: Mapped[int] = mapped_column(Integer)
     aspects: Mapped[dict[str, Any]]
     comment: Mapped[str | None] = mapped_column(Text)
+    # The rater let Agora quote the comment on its website (with their first name only).
+    quote_ok: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     published_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
 

@@ -31,8 +31,9 @@ _CONTACTS = re.compile(
 _DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}")
 
 
-def mask(text: str) -> tuple[str, bool]:
-    """The text with contact details hidden, and whether anything was (dates are no phones)."""
+def mask(text: str, hidden: str = HIDDEN) -> tuple[str, bool]:
+    """The text with contact details hidden (each replaced by `hidden`), and whether anything
+    was (dates are no phones)."""
     found = False
 
     def hide(match: re.Match[str]) -> str:
@@ -40,7 +41,7 @@ def mask(text: str) -> tuple[str, bool]:
         if _DATE.fullmatch(match.group(0)):
             return match.group(0)
         found = True
-        return HIDDEN
+        return hidden
 
     return _CONTACTS.sub(hide, text), found
 

@@ -10,7 +10,7 @@ import core.storage.types
 
 
 revision = '0016'
-down_revision = '0013'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 

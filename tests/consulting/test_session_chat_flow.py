@@ -4,7 +4,10 @@ charges the session; then the seeker reviews and the consultant replies once."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from conversations.messages import Choice, FileUpload
+from core.consulting.session_tables import SessionReview
 from core.money.model import Money
 from tests.consulting.session_support import book, people
 from tests.deals.chat_helpers import last_notice, told
@@ -64,7 +67,13 @@ async def test_a_session_ended_after_the_free_minutes_is_charged_and_reviewed(ap
     await ann.send(Choice(f"@do:review_session:{session_id}"))
     await ann.tap("★★★★★")
     await ann.say("Clear and practical.")
+    assert "May Agora quote your comment on its website?" in ann.texts()
+    await ann.tap("Yes, quote me")
     assert "review is published" in ann.texts()
+    async with app.uow() as uow:
+        review = (await uow.session.execute(
+            select(SessionReview.quote_ok, SessionReview.comment))).one()
+    assert review == (True, "Clear and practical.")
     await janis.send(Choice(f"@do:review_session:reply:{session_id}"))
     await janis.say("Thank you, Ann!")
     assert "reply is published" in janis.texts()

@@ -101,8 +101,11 @@ async def test_a_negotiated_deal_runs_from_question_to_ratings_in_chat(app):
     await sam.tap("Skip")
     await sam.tap("Skip")
     await sam.say("Paid on time, thanks")
+    assert "May Agora quote your comment on its website?" in sam.texts()
+    await sam.tap("No")  # offered after a comment, one tap either way
     async with app.uow() as uow:
-        published = (await uow.session.execute(select(Rating.published_at))).scalars().all()
-    assert len(published) == 2 and all(published)
+        rows = (await uow.session.execute(select(Rating.published_at, Rating.quote_ok))).all()
+    assert len(rows) == 2 and all(published for published, _ in rows)
+    assert not any(quote_ok for _, quote_ok in rows)
     await bob.say(f"/view {listing_id}")
     assert "★ " in bob.texts() and "(1 ratings) · 1 deal completed" in bob.texts()

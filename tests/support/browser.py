@@ -29,8 +29,10 @@ def required() -> bool:
 
 
 @asynccontextmanager
-async def chromium_page(width: int = 1280, height: int = 900) -> AsyncIterator[object]:
-    """A fresh headless Chromium page (its own context: cookies start empty)."""
+async def chromium_page(width: int = 1280, height: int = 900,
+                        java_script_enabled: bool = True) -> AsyncIterator[object]:
+    """A fresh headless Chromium page (its own context: cookies start empty), with JavaScript
+    off when asked (pages that must work without it)."""
     from playwright.async_api import async_playwright
 
     path = chromium_path()
@@ -40,7 +42,8 @@ async def chromium_page(width: int = 1280, height: int = 900) -> AsyncIterator[o
         browser = await pw.chromium.launch(executable_path=path, headless=True,
                                            args=["--no-sandbox", "--disable-gpu"])
         try:
-            context = await browser.new_context(viewport={"width": width, "height": height})
+            context = await browser.new_context(viewport={"width": width, "height": height},
+                                                java_script_enabled=java_script_enabled)
             yield await context.new_page()
         finally:
             await browser.close()

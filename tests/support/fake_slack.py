@@ -10,8 +10,11 @@ production.
 from __future__ import annotations
 
 import asyncio
+import base64
 import itertools
 import json
+import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,7 +22,7 @@ from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -46,6 +49,11 @@ class FakeSlack:
     _sockets: list[WebSocket] = field(default_factory=list)
     _failures: dict[str, list[str]] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    # Sign in with Slack: the app's OpenID client, and who is signed in on slack.com.
+    client_id: str = "1234.5678"
+    client_secret: str = "sign-in-client-secret"
+    signed_in: tuple[str, str] = ("T0AGORA", "U7BOB")  # (team, user)
+    _codes: dict[str, Params] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.app = Starlette(routes=[
@@ -53,6 +61,8 @@ class FakeSlack:
             Route("/upload/{file_id}", self._upload, methods=["POST"]),
             Route("/files-pri/{file_id}", self._private_file, methods=["GET"]),
             WebSocketRoute("/link/", self._socket),
+            Route("/openid/connect/authorize", self._authorize, methods=["GET"]),
+            Route("/app_redirect", self._app_redirect, methods=["GET"]),
         ])
 
     # --- what tests use ---------------------------------------------------------------------
@@ -94,6 +104,8 @@ class FakeSlack:
         self.calls.append(Call(method, params))
         auth = request.headers.get("authorization", "").removeprefix("Bearer ")
         wanted = self.app_token if method == "apps.connections.open" else self.token
+        if method == "openid.connect.token":  # the OpenID client authenticates, not the bot
+            return JSONResponse(self._openid_connect_token(params, auth))
         if (auth or params.get("token")) != wanted:
             return JSONResponse({"ok": False, "error": "invalid_auth"})
         if self._failures.get(method):
@@ -213,6 +225,48 @@ class FakeSlack:
             await asyncio.sleep(0.01)
         await self._sockets[0].send_json(envelope)
 
+    # --- Sign in with Slack (OpenID Connect) ---------------------------------------------------
+
+    async def _authorize(self, request: Request) -> Response:
+        """Slack's consent page, agreed at once by `signed_in`: back to the app with a code."""
+        q = request.query_params
+        if q.get("client_id") != self.client_id or q.get("response_type") != "code" \
+                or "openid" not in (q.get("scope") or "").split():
+            return PlainTextResponse("invalid_client", status_code=400)
+        code = secrets.token_urlsafe(12)
+        self._codes[code] = {"redirect_uri": q.get("redirect_uri"), "nonce": q.get("nonce"),
+                             "team": self.signed_in[0], "user": self.signed_in[1]}
+        joiner = "&" if "?" in (q.get("redirect_uri") or "") else "?"
+        return RedirectResponse(f"{q.get('redirect_uri')}{joiner}code={code}&state="
+                                f"{q.get('state', '')}", status_code=302)
+
+    def _openid_connect_token(self, params: Params, auth: str) -> Params:
+        """The code, once, for an id token (HTTP Basic client authentication, as the SDK sends)."""
+        try:
+            client_id, _, secret = base64.b64decode(auth.removeprefix("Basic ")).decode() \
+                .partition(":")
+        except ValueError:
+            client_id = secret = ""
+        if (client_id, secret) != (self.client_id, self.client_secret):
+            return {"ok": False, "error": "invalid_client_id"}
+        grant = self._codes.pop(str(params.get("code", "")), None)
+        if grant is None or grant["redirect_uri"] != params.get("redirect_uri"):
+            return {"ok": False, "error": "invalid_code"}
+        now = int(time.time())
+        claims = {"iss": "https://slack.com", "sub": grant["user"], "aud": self.client_id,
+                  "exp": now + 3600, "iat": now, "auth_time": now, "nonce": grant["nonce"],
+                  "https://slack.com/user_id": grant["user"],
+                  "https://slack.com/team_id": grant["team"]}
+        token = ".".join(_b64url(json.dumps(part).encode()) for part in
+                         ({"alg": "RS256", "typ": "JWT"}, claims)) + ".c2lnbmF0dXJl"
+        return {"ok": True, "access_token": f"xoxp-{secrets.token_hex(6)}",
+                "token_type": "Bearer", "id_token": token}
+
+    async def _app_redirect(self, request: Request) -> PlainTextResponse:
+        """slack.com/app_redirect: where the person is sent into the app's DM."""
+        self.calls.append(Call("app_redirect", dict(request.query_params)))
+        return PlainTextResponse("Opening Slack…")
+
     async def _upload(self, request: Request) -> PlainTextResponse:
         file_id = request.path_params["file_id"]
         self.uploads[file_id] = await request.body()
@@ -233,6 +287,10 @@ async def _params(request: Request) -> Params:
             except ValueError:
                 pass
     return params
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
 
 
 def _dm_id(channel: str) -> str:

@@ -1,0 +1,114 @@
+"""What the public website shows of the catalogue: published listings that have not expired,
+their photos, and the seller's standing — never contact details, coordinates or the exact place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from core.catalog import views
+from core.catalog.media import PHOTO_TYPES
+from core.catalog.query import SORTS, SearchQuery
+from core.catalog.search import Catalog
+from core.catalog.tables import Listing, ListingMedia
+from core.catalog.taxonomy import TYPES
+from core.deals.threads import mask
+from core.errors import NotFound
+from core.storage.uow import UnitOfWork
+
+PER_PAGE = 12
+HIDDEN = "[contact details hidden]"
+GONE = "That listing is not published."
+
+
+@dataclass(frozen=True)
+class PublicSeller:
+    """A seller as the site names them: first name and company, and their reputation."""
+
+    name: str
+    rating: Decimal | None  # the Bayesian score shown on cards, None before any rating
+    ratings: int
+    deals: int
+
+
+@dataclass(frozen=True)
+class ListingsPage:
+    listings: list[Listing]
+    total: int
+    page: int  # 0-based
+    pages: int
+
+
+def is_public(listing: Listing | None, now: datetime) -> bool:
+    """Published and not past its expiry (the expiry job may not have run yet)."""
+    return (listing is not None and listing.status == "published"
+            and (listing.expires_at is None or listing.expires_at > now))
+
+
+async def published(uow: UnitOfWork, listing_id: int) -> Listing:
+    """A published listing; NotFound for anything else (a draft, expired, closed, unknown)."""
+    listing = await uow.session.get(Listing, listing_id)
+    if not is_public(listing, uow.clock.now()):
+        raise NotFound(GONE)
+    assert listing is not None
+    return listing
+
+
+def public_text(text: str | None) -> str:
+    """User-written text with emails, phone numbers and links hidden."""
+    return mask(text or "", HIDDEN)[0]
+
+
+def first_name(display_name: str) -> str:
+    return (display_name or "").split(" ", 1)[0]
+
+
+async def seller(uow: UnitOfWork, seller_id: int) -> PublicSeller:
+    """The seller's first name and company with the reputation cards show."""
+    info = await views.seller_info(uow, seller_id)
+    name = " · ".join(part for part in (first_name(info.name), info.company) if part)
+    rating = Decimal(info.rating_x10) / 10 if info.ratings else None
+    return PublicSeller(name, rating, info.ratings, info.deals)
+
+
+async def photos(uow: UnitOfWork, listing_id: int) -> list[ListingMedia]:
+    """A published listing's photos (documents stay in chat)."""
+    return [m for m in await views.media_of(uow, listing_id)
+            if m.kind == "photo" and m.mime_type in PHOTO_TYPES]
+
+
+async def photo(uow: UnitOfWork, listing_id: int, media_id: int) -> ListingMedia:
+    """One photo of a published listing; NotFound otherwise."""
+    await published(uow, listing_id)
+    found = next((m for m in await photos(uow, listing_id) if m.id == media_id), None)
+    if found is None:
+        raise NotFound("No such photo.")
+    return found
+
+
+def query(text: str = "", product_type: str | None = None, sort: str = "newest") -> SearchQuery:
+    """The index's query for the site's filters (unknown values are ignored)."""
+    return SearchQuery(text=text[:100], product_type=product_type if product_type in TYPES else None,
+                       sort=sort if sort in SORTS else "newest")
+
+
+async def latest(uow: UnitOfWork, catalog: Catalog, q: SearchQuery, page: int = 0,
+                 per_page: int = PER_PAGE) -> ListingsPage:
+    """One page of published listings through the search index, newest first by default."""
+    found = await catalog.search(uow, q, page, per_page)
+    rows = await views.by_ids(uow, [hit.listing_id for hit in found.hits], None)
+    now = uow.clock.now()
+    listings = [rows[hit.listing_id] for hit in found.hits
+                if is_public(rows.get(hit.listing_id), now)]
+    return ListingsPage(listings, found.total, found.page, found.pages)
+
+
+async def published_ids(uow: UnitOfWork) -> list[tuple[int, datetime]]:
+    """Every public listing's id and last change (for the sitemap)."""
+    rows = await uow.session.execute(select(Listing.id, Listing.updated_at, Listing.expires_at)
+                                     .where(Listing.status == "published").order_by(Listing.id))
+    now = uow.clock.now()
+    return [(i, changed) for i, changed, expires in rows.all() if expires is None or expires > now]

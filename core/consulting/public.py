@@ -1,0 +1,110 @@
+"""What the public website shows of consultants: live profiles only — bio, expertise, languages,
+rate, reputation, and the reviews whose authors let Agora quote them (with the reply). No
+meeting link, no contact details, no schedule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from core.catalog.public import public_text
+from core.consulting import profiles
+from core.consulting.session_tables import ConsultReputation, SessionReview
+from core.consulting.tables import ConsultantProfile
+from core.consulting.taxonomy import label, language_name
+from core.deals.ratings import MARKET_MEAN
+from core.deals.reputation import bayesian
+from core.errors import NotFound
+from core.storage.tables import Account
+from core.storage.uow import UnitOfWork
+from core.testimonials import quoted_name
+
+GONE = "That consultant is not in the directory."
+REVIEWS_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class PublicReview:
+    stars: int
+    comment: str
+    reply: str | None
+    author: str  # first name and company initial
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class PublicConsultant:
+    consultant_id: int
+    name: str
+    headline: str
+    bio: str
+    expertise: list[str]
+    keywords: list[str]
+    languages: list[str]
+    rate: str
+    rating: Decimal  # the Bayesian score the chat's profile page shows
+    ratings: int
+    sessions: int
+    has_photo: bool
+    reviews: list[PublicReview]  # the quotable ones, newest first
+
+
+async def live_profile(uow: UnitOfWork, consultant_id: int) -> ConsultantProfile:
+    """A live consultant's profile; NotFound for anyone else."""
+    try:
+        profile = await profiles.get(uow, consultant_id)
+    except NotFound:
+        raise NotFound(GONE) from None
+    if not profile.live:
+        raise NotFound(GONE)
+    return profile
+
+
+async def consultant(uow: UnitOfWork, consultant_id: int) -> PublicConsultant:
+    """A live consultant's public page."""
+    profile = await live_profile(uow, consultant_id)
+    account = await uow.session.get(Account, consultant_id)
+    if account is None:
+        raise NotFound(GONE)
+    standing = await uow.session.get(ConsultReputation, consultant_id)  # sessions held
+    return PublicConsultant(
+        consultant_id, account.display_name, profile.headline or "", public_text(profile.bio),
+        [label(c) for c in profile.categories or []], list(profile.keywords or []),
+        [language_name(c) for c in profile.languages or []], profiles.rate_text(profile),
+        bayesian(profile.stars_total, profile.ratings, MARKET_MEAN), profile.ratings,
+        standing.sessions if standing else profile.sessions_completed, bool(profile.photo_path),
+        await quotable_reviews(uow, consultant_id))
+
+
+async def quotable_reviews(uow: UnitOfWork, consultant_id: int, limit: int = REVIEWS_SHOWN
+                           ) -> list[PublicReview]:
+    """Reviews with a comment whose authors allowed quoting, newest first, with the reply."""
+    rows = await uow.session.execute(
+        select(SessionReview, Account.display_name, Account.company)
+        .join(Account, Account.id == SessionReview.seeker_id)
+        .where(SessionReview.consultant_id == consultant_id, SessionReview.quote_ok.is_(True),
+               func.coalesce(SessionReview.comment, "") != "")
+        .order_by(SessionReview.id.desc()).limit(limit))
+    return [PublicReview(r.stars, public_text(r.comment),
+                         public_text(r.reply) if r.reply else None, quoted_name(name, company),
+                         r.created_at) for r, name, company in rows.all()]
+
+
+async def photo_path(uow: UnitOfWork, consultant_id: int) -> str:
+    """Where a live consultant's photo is in the file store; NotFound without one."""
+    profile = await live_profile(uow, consultant_id)
+    if not profile.photo_path:
+        raise NotFound("No photo.")
+    return profile.photo_path
+
+
+async def live_ids(uow: UnitOfWork) -> list[tuple[int, datetime]]:
+    """Every live consultant's id and last change (for the sitemap)."""
+    rows = await uow.session.execute(select(ConsultantProfile.account_id,
+                                            ConsultantProfile.updated_at)
+                                     .where(ConsultantProfile.live.is_(True))
+                                     .order_by(ConsultantProfile.account_id))
+    return [(i, changed) for i, changed in rows.all()]

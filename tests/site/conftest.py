@@ -1,0 +1,47 @@
+"""The public site over HTTP: an application whose Telegram bot is set up (so pages link to it)
+and a client that talks to its FastAPI server."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from io import BytesIO
+from typing import Any
+
+import httpx
+import pytest
+from PIL import Image
+
+from bots.server import create_app
+from config.container import Container, build
+from config.settings import Settings
+
+PUBLIC_URL = "https://agora.example"
+BOT = "agora_test_bot"
+
+
+@pytest.fixture
+async def site_app(db_url: str, clock: Any, mailbox: Any, tmp_path: Any
+                   ) -> AsyncIterator[Container]:
+    settings = Settings(database_url=db_url, environment="test",  # type: ignore[call-arg]
+                        data_dir=str(tmp_path / "data"), public_url=PUBLIC_URL,
+                        telegram_token="123:site-test-token", telegram_bot_username=BOT)
+    container = build(settings, clock=clock, senders={"email": mailbox})
+    yield container
+    await container.close()
+
+
+@pytest.fixture
+async def web(site_app: Container) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=create_app(site_app, run_workers=False))
+    async with httpx.AsyncClient(transport=transport, base_url=PUBLIC_URL) as http:
+        yield http
+
+
+def jpeg_with_gps() -> bytes:
+    """A small photo as a phone takes it: EXIF with the camera and the GPS position."""
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x8825] = {1: "N", 2: (56.0, 57.0, 0.0), 3: "E", 4: (24.0, 6.0, 0.0)}  # GPS IFD
+    out = BytesIO()
+    Image.new("RGB", (64, 48), (30, 120, 60)).save(out, "JPEG", exif=exif)
+    return out.getvalue()
