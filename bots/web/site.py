@@ -12,12 +12,12 @@ from fastapi.responses import HTMLResponse, Response
 from bots.web import site_consultants, site_listings
 from bots.web.pages import render
 from bots.web.site_links import bot_links, canonical, settings_of
+from conversations.help_base import by_topic
 from core import testimonials
 from core.catalog import public as public_listings
 from core.catalog.market import prices_by_product
 from core.catalog.taxonomy import product
 from core.consulting import public as public_consultants
-from core.help.articles import by_topic
 
 PAGES = ("/", "/help", "/market", "/listings", "/consultants")
 ROBOTS = """User-agent: *

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from core.help.articles import article
+from conversations.help_base import article
 
 _COMMAND = re.compile(r"(?<![\w/])/([a-z]+)\b")
 

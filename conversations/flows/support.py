@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
 from conversations.flows.help_text import article_text
+from conversations.help_base import suggest
 from conversations.messages import (
     Button,
     Choice,
@@ -20,7 +21,6 @@ from conversations.messages import (
 )
 from core.actions import Intent
 from core.errors import DomainError
-from core.help.articles import suggest
 from core.ids import parse_id
 from core.process import span
 from core.support import service as support

@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.help.articles import ARTICLES, TOPICS, article, by_topic, suggest
+from conversations.help_base import ARTICLES, TOPICS, article, by_topic, suggest
 
 
 @pytest.mark.parametrize(("question", "slug"), [

@@ -10,9 +10,9 @@ from io import BytesIO
 
 from PIL import Image
 
+from conversations.help_base import ARTICLES
 from core.catalog import lifecycle, listings, media
 from core.catalog.media import FileStore
-from core.help.articles import ARTICLES
 from tests.catalog.helpers import make_account, publish, values
 from tests.site.conftest import BOT, PUBLIC_URL, jpeg_with_gps
 

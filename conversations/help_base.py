@@ -1,8 +1,9 @@
-"""The help articles and the fuzzy match that suggests them for a question.
+"""The help base: questions people ask, answered once, and the fuzzy match that suggests them.
 
-One source for the in-chat help, the support flow's suggestions and the public FAQ: an answer is
-written once, so the site and the bot never disagree.
-"""
+One source for the in-chat help, the support flow's suggestions and the public site's FAQ: an
+answer is written once, so the site and the bot never disagree. It lives with the conversations
+because its answers name commands (as typed on Telegram, “/sell”; the chat shows each channel's
+form); only what Agora does today belongs here."""
 
 from __future__ import annotations
 
