@@ -11,9 +11,10 @@ import core.catalog.tables
 import core.consulting.session_tables
 import core.consulting.tables
 import core.deals.tables
+import core.operators.tables
 import core.storage.tables
 import payments.tables
 
 MODULES = (core.storage.tables, core.catalog.tables, core.deals.tables, core.consulting.tables,
-           core.consulting.session_tables, payments.tables)
+           core.consulting.session_tables, core.operators.tables, payments.tables)
 metadata: MetaData = core.storage.tables.Base.metadata
