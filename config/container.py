@@ -96,6 +96,9 @@ def build(settings: Settings, *, clock: Clock | None = None,
         free_minutes_rule=settings.free_minutes_rule,
         recap_price=settings.recap_price,
         booking=booking_policy(settings),
+        public_url=settings.public_url,
+        console_link_minutes=settings.console_link_minutes,
+        console_session_hours=settings.console_session_hours,
     )
     container: Container
     services = Services(admins=tuple(settings.admins),

@@ -25,3 +25,7 @@ class Policy:
     free_minutes_rule: str = "once per pair"
     recap_price: Decimal = Decimal(0)
     booking: BookingPolicy = field(default_factory=BookingPolicy)  # consultants' bookings
+    # The operator console: where links point, how long a sign-in link and a session last.
+    public_url: str = "http://127.0.0.1:8000"
+    console_link_minutes: int = 10
+    console_session_hours: int = 12
