@@ -35,6 +35,7 @@ from conversations.registry import Registry
 from conversations.sanitise import clean_envelope
 from core import conversation_store
 from core.accounts.service import ChannelIdentity, effective_roles, find_account
+from core.accounts.suspension import refusal
 from core.conversation_store import ChatState
 from core.errors import DomainError
 from core.locks import KeyedLocks
@@ -86,6 +87,9 @@ class Engine:
                 return Outcome(duplicate=True)
             conv = await conversation_store.load(uow, env.channel, env.user_key, env.chat_id)
             ctx = await self._context(uow, env, conv)
+            if ctx.account is not None and ctx.account.suspended_at is not None:
+                await uow.commit()  # the update is recorded; nothing else happens
+                return Outcome([Reply(refusal(ctx.account), kind="error")])
             replies = await self.apply(ctx, conv, await self._route(ctx, conv, env.message))
             if not (replies and all(isinstance(r, FormErrors) for r in replies)):
                 # Field errors leave the same form open (a Slack modal), so it stays current.

@@ -6,8 +6,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from core.operators import audit
-from core.operators.roles import require
 from core.actions import Action, Intent
 from core.catalog import alerts
 from core.catalog.events import (
@@ -22,6 +20,8 @@ from core.catalog.tables import Listing, ListingMedia
 from core.catalog.taxonomy import CERTIFICATIONS
 from core.errors import Conflict, DomainError, NotFound
 from core.notifications.outbox import notify
+from core.operators import audit
+from core.operators.roles import require
 from core.storage.uow import UnitOfWork
 
 STATUS_LABELS = {

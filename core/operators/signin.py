@@ -16,8 +16,8 @@ from core.operators.roles import roles_of
 from core.operators.tables import ConsoleSession, SignInLink
 from core.storage.uow import UnitOfWork
 
-USED_OR_EXPIRED = ("That sign-in link has expired or was used already. Type /console in your "
-                   "Agora chat for a new one.")
+USED_OR_EXPIRED = ("That sign-in link has expired or was used already. Ask for a new one in "
+                   "your Agora chat.")
 
 
 def digest(token: str) -> str:
