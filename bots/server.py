@@ -17,6 +17,7 @@ from bots.channel import Channel
 from bots.http_limits import BodyLimit
 from bots.payments_web import payments_router
 from bots.scheduler import build_scheduler
+from bots.web.console import install as install_console
 from bots.web.pages import static_files
 from config.container import Container
 
@@ -70,5 +71,6 @@ def create_app(container: Container, channels: Sequence[Channel] = (),
         if router is not None:
             app.include_router(router)
     app.include_router(payments_router(container))
+    install_console(app)
     app.mount("/static", static_files(), name="static")
     return app

@@ -8,7 +8,7 @@ from sqlalchemy import update
 
 from core.accounts.events import AccountSuspended
 from core.accounts.service import is_admin
-from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.errors import Conflict, InvalidField, NotAllowed, NotFound
 from core.notifications.outbox import notify
 from core.operators import audit
 from core.operators.roles import require
@@ -69,5 +69,5 @@ async def _set(uow: UnitOfWork, account_id: int, *, suspended: bool, reason: str
 def _reason(reason: str) -> str:
     reason = " ".join(reason.split())
     if not 5 <= len(reason) <= 500:
-        raise DomainError("Give a reason of 5 to 500 characters; the person is told it.")
+        raise InvalidField("reason", "Give a reason of 5 to 500 characters; the person is told it.")
     return reason

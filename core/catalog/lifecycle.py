@@ -18,7 +18,7 @@ from core.catalog.events import (
 from core.catalog.listings import own_listing
 from core.catalog.tables import Listing, ListingMedia
 from core.catalog.taxonomy import CERTIFICATIONS
-from core.errors import Conflict, DomainError, NotFound
+from core.errors import Conflict, DomainError, InvalidField, NotFound
 from core.notifications.outbox import notify
 from core.operators import audit
 from core.operators.roles import require
@@ -98,7 +98,7 @@ async def reject(uow: UnitOfWork, listing_id: int, reason: str, actor_id: int | 
     await require(uow, actor_id, "moderate")
     reason = reason.strip()
     if not 5 <= len(reason) <= 500:
-        raise DomainError("Give the seller a reason of 5 to 500 characters.")
+        raise InvalidField("reason", "Give the seller a reason of 5 to 500 characters.")
     await _move(uow, listing_id, ("pending_review",), "draft", reject_reason=reason)
     uow.emit(ListingRejected(listing_id, reason))
     await audit.record(uow, actor_id, "listing-rejected", f"listing:{listing_id}", reason)

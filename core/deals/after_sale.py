@@ -13,7 +13,7 @@ from core.deals import deals, ratings
 from core.deals.events import DisputeDecided, DisputeOpened, DisputeQuestion, ShipmentUpdated
 from core.deals.process import BUYER, SELLER
 from core.deals.tables import Deal, Dispute, Rating, Shipment
-from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.errors import Conflict, DomainError, InvalidField, NotAllowed, NotFound
 from core.money.model import Money
 from core.operators import audit
 from core.operators.roles import require
@@ -79,7 +79,7 @@ async def decide(uow: UnitOfWork, dispute_id: int, admin_id: int, outcome: str, 
     if outcome not in ("release", "refund", "split"):
         raise DomainError("Decide release, refund or split.")
     if not 5 <= len(reasons.strip()) <= 2000:
-        raise DomainError("Give both parties your reasons (5 to 2000 characters).")
+        raise InvalidField("reasons", "Give both parties your reasons (5 to 2000 characters).")
     dispute = await uow.session.get(Dispute, dispute_id)
     if dispute is None:
         raise NotFound("That dispute doesn't exist.")
@@ -87,7 +87,8 @@ async def decide(uow: UnitOfWork, dispute_id: int, admin_id: int, outcome: str, 
     assert deal is not None
     if outcome == "split" and (refund is None or not 0 < refund.amount < deals.total(deal).amount
                                or refund.currency != deal.currency):
-        raise DomainError("A split needs the buyer's refund, between nothing and the whole.")
+        raise InvalidField("refund", "A split needs the buyer's refund, more than nothing and "
+                           f"less than the whole {deals.total(deal)}.")
     await deals.take(uow, deal.id, f"resolve-{outcome}", admin_id)
     decided = await uow.session.execute(update(Dispute).where(
         Dispute.id == dispute_id, Dispute.decided_at.is_(None)).values(
@@ -145,8 +146,10 @@ async def ask_party(uow: UnitOfWork, dispute_id: int, admin_id: int, party: str,
     """An operator asks the buyer or the seller of a dispute a question (relayed to them)."""
     await require(uow, admin_id, "ask_party")
     dispute, deal = await _dispute(uow, dispute_id)
-    if party not in (BUYER, SELLER) or not 3 <= len(question.strip()) <= 2000:
-        raise DomainError("Ask the buyer or the seller, in 3 to 2000 characters.")
+    if party not in (BUYER, SELLER):
+        raise InvalidField("party", "Ask the buyer or the seller.")
+    if not 3 <= len(question.strip()) <= 2000:
+        raise InvalidField("question", "Ask in 3 to 2000 characters.")
     to = deal.buyer_id if party == BUYER else deal.seller_id
     uow.emit(DisputeQuestion(dispute.id, admin_id, to, question.strip()))
     await audit.record(uow, admin_id, "dispute-question", f"dispute:{dispute.id}",
