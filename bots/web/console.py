@@ -17,6 +17,7 @@ from bots.web.console_auth import (
     Refused,
     Viewer,
     clear_session_cookie,
+    reading,
     session_token,
     set_session_cookie,
 )
@@ -93,7 +94,7 @@ def _link_shaped(token: str) -> bool:
 
 
 async def _figures(request: Request, operator: Operator) -> dict[str, Any]:
-    async with request.app.state.container.uow() as uow:
+    async with reading(request) as uow:
         figures = await dashboard.figures(uow, operator.account_id)
         money = await reports.by_market_and_month(uow, operator.account_id)
         months = dashboard.last_months(uow.clock.now())

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -19,6 +20,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from core.operators import signin
 from core.operators.roles import may, roles_of
 from core.storage.tables import Account
+from core.storage.uow import UnitOfWork
 
 COOKIE = "agora_console"
 
@@ -40,6 +42,17 @@ class Operator:
 
     def may(self, action: str) -> bool:
         return may(self.roles, action)
+
+
+@asynccontextmanager
+async def reading(request: Request) -> AsyncIterator[UnitOfWork]:
+    """A unit of work for reading a page: what it loaded stays readable after it closes (the
+    rows are detached before the rollback that ends it would expire them)."""
+    async with request.app.state.container.uow() as uow:
+        try:
+            yield uow
+        finally:
+            uow.session.expunge_all()
 
 
 def _serializer(request: Request) -> URLSafeSerializer:
@@ -81,7 +94,7 @@ async def operator_of(request: Request) -> Operator | None:
     session = session_token(request)
     if session is None:
         return None
-    async with request.app.state.container.uow() as uow:
+    async with reading(request) as uow:
         account_id = await signin.session_account(uow, session)
         roles = await roles_of(uow, account_id)
         account = await uow.session.get(Account, account_id) if roles else None

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from bots.web.console_auth import Asker, DealViewer, Decider, Moderator, Operator
+from bots.web.console_auth import Asker, DealViewer, Decider, Moderator, Operator, reading
 from bots.web.console_pages import done, field, id_of, page
 from conversations.flows.listing_card import card
 from core.catalog import lifecycle
@@ -41,7 +41,7 @@ def _moderation(router: APIRouter) -> None:
     @router.get("/moderation", response_class=HTMLResponse)
     async def queue(request: Request, operator: Moderator
                     ) -> HTMLResponse:
-        async with request.app.state.container.uow() as uow:
+        async with reading(request) as uow:
             waiting = await lifecycle.pending(uow, operator.account_id)
         return page(request, operator, "admin/moderation.html", waiting=waiting)
 
@@ -49,7 +49,7 @@ def _moderation(router: APIRouter) -> None:
                      errors: dict[str, str] | None = None, reason: str = "") -> HTMLResponse:
         if listing_id is None:
             return _not_found(request, operator, "There is no such listing.")
-        async with request.app.state.container.uow() as uow:
+        async with reading(request) as uow:
             try:
                 listing = await lifecycle.for_review(uow, listing_id, operator.account_id)
             except NotFound as exc:
@@ -98,7 +98,7 @@ def _disputes(router: APIRouter) -> None:
     @router.get("/disputes", response_class=HTMLResponse)
     async def desk(request: Request, operator: DealViewer
                    ) -> HTMLResponse:
-        async with request.app.state.container.uow() as uow:
+        async with reading(request) as uow:
             waiting = await disputes.open_disputes(uow, operator.account_id)
             decided = await disputes.decided_disputes(uow, operator.account_id)
         return page(request, operator, "admin/disputes.html", waiting=waiting, decided=decided)
@@ -166,7 +166,7 @@ async def _dispute(request: Request, operator: Operator, number: int | None,
                    ) -> HTMLResponse:
     if number is None:
         return _not_found(request, operator, "There is no such dispute.")
-    async with request.app.state.container.uow() as uow:
+    async with reading(request) as uow:
         try:
             file = await disputes.dispute_file(uow, operator.account_id, number)
         except NotFound as exc:

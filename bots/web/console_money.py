@@ -8,7 +8,7 @@ import re
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from bots.web.console_auth import FinanceViewer, PromotionViewer
+from bots.web.console_auth import FinanceViewer, PromotionViewer, reading
 from bots.web.console_pages import page
 from core.consulting import promotions
 from payments import reports
@@ -27,7 +27,7 @@ def money_router() -> APIRouter:
         error = ""
         if reference and not REFERENCE.fullmatch(reference):
             error, reference = "Type deal:NUMBER or booking:NUMBER, e.g. deal:12.", reference
-        async with container.uow() as uow:
+        async with reading(request) as uow:
             balances = await reports.balances(uow, operator.account_id)
             journals = (await reports.journals_of(uow, operator.account_id, reference)
                         if reference and not error else [])
@@ -43,7 +43,7 @@ def money_router() -> APIRouter:
     async def promotions_page(request: Request,
                               operator: PromotionViewer
                               ) -> HTMLResponse:
-        async with request.app.state.container.uow() as uow:
+        async with reading(request) as uow:
             found = await promotions.overview(uow, operator.account_id)
             now = uow.clock.now()
         return page(request, operator, "admin/promotions.html", found=found, now=now)

@@ -67,3 +67,4 @@ async def field(request: Request, name: str, limit: int = 2000) -> str:
 
 def id_of(text: str) -> int | None:
     return parse_id(text)
+

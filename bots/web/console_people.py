@@ -8,7 +8,7 @@ from datetime import timedelta
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from bots.web.console_auth import Auditor, Operator, RoleGranter, Suspender, UserViewer
+from bots.web.console_auth import Auditor, Operator, RoleGranter, Suspender, UserViewer, reading
 from bots.web.console_cases import _errors, _not_found
 from bots.web.console_pages import done, field, id_of, page
 from core.accounts import suspension
@@ -33,7 +33,7 @@ def _users(router: APIRouter) -> None:
     async def search(request: Request, operator: UserViewer
                      ) -> HTMLResponse:
         wanted = request.query_params.get("q", "")[:100]
-        async with request.app.state.container.uow() as uow:
+        async with reading(request) as uow:
             found = await users.search(uow, operator.account_id, wanted)
         return page(request, operator, "admin/users.html", q=wanted, found=found)
 
@@ -57,7 +57,7 @@ async def _person(request: Request, operator: Operator, account_id: int | None,
                   errors: dict[str, str] | None = None, reason: str = "") -> HTMLResponse:
     if account_id is None:
         return _not_found(request, operator, "There is no such account.")
-    async with request.app.state.container.uow() as uow:
+    async with reading(request) as uow:
         try:
             file = await users.user_file(uow, operator.account_id, account_id)
         except NotFound as exc:
@@ -88,7 +88,7 @@ async def _suspension(request: Request, operator: Operator, account_id: int | No
 def _roles(router: APIRouter) -> None:
     async def roles_page(request: Request, operator: Operator,
                          errors: dict[str, str] | None = None) -> HTMLResponse:
-        async with request.app.state.container.uow() as uow:
+        async with reading(request) as uow:
             holders = await grants.granted(uow, operator.account_id)
         return page(request, operator, "admin/roles.html", status_code=400 if errors else 200,
                     holders=holders, roles=ROLES, role_labels=ROLE_LABELS, errors=errors or {},
@@ -135,7 +135,7 @@ def _audit(router: APIRouter) -> None:
         params = request.query_params
         action = params.get("action", "") if params.get("action") in audit.ACTIONS else ""
         since = params.get("since", "") if params.get("since") in SINCE else ""
-        async with request.app.state.container.uow() as uow:
+        async with reading(request) as uow:
             delta = SINCE[since]
             wanted = audit.AuditFilter(action=action, actor_id=id_of(params.get("actor", "")),
                                        subject=params.get("subject", "")[:60].strip(),
