@@ -106,7 +106,8 @@ async def disputed_deal(app: Container, title: str = "ENplus A1 wood pellets"
     async with app.uow() as uow:
         escrow = await by_reference(uow, f"deal:{deal.id}")
         assert escrow is not None
-    await app.payments.pay_with_test_card(escrow.id, "4242 4242 4242 4242")
+        escrow_id = escrow.id
+    await app.payments.pay_with_test_card(escrow_id, "4242 4242 4242 4242")
     async with app.uow() as uow:
         dispute = await after_sale.open_dispute(uow, deal.id, bob.id, "Half of it was wet")
         await uow.commit()
