@@ -18,6 +18,7 @@ from bots.http_limits import BodyLimit
 from bots.payments_web import payments_router
 from bots.scheduler import build_scheduler
 from bots.web import site_slack
+from bots.web.console import install as install_console
 from bots.web.pages import static_files
 from bots.web.site import site_router
 from config.container import Container
@@ -77,5 +78,6 @@ def create_app(container: Container, channels: Sequence[Channel] = (),
     if slack is not None and container.settings.slack_sign_in_enabled:
         app.state.slack_channel = slack  # "Open in Slack" on the site signs in and opens here
         app.include_router(site_slack.router(container, slack))
+    install_console(app)
     app.mount("/static", static_files(), name="static")
     return app

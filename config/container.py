@@ -97,6 +97,9 @@ def build(settings: Settings, *, clock: Clock | None = None,
         recap_price=settings.recap_price,
         booking=booking_policy(settings),
         support_sla=timedelta(hours=settings.support_sla_hours),
+        public_url=settings.public_url,
+        console_link_minutes=settings.console_link_minutes,
+        console_session_hours=settings.console_session_hours,
     )
     container: Container
     services = Services(admins=tuple(settings.admins),

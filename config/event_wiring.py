@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 
 from config.catalog_wiring import index_upkeep
+from core.accounts.events import AccountSuspended
 from core.catalog import notices as catalog_notices
 from core.catalog.events import (
     ListingApproved,
@@ -87,6 +88,7 @@ def register(bus: EventBus, *, catalog: Catalog, uow: UowFactory,
     _support(bus)
     if directory is not None:
         bus.after_commit(booking.ProfileChanged, directory_upkeep(directory, uow))
+        bus.after_commit(AccountSuspended, directory_upkeep(directory, uow))
 
     async def wake(events: Sequence[Event]) -> None:
         # Notices were written to the outbox in the same transaction; send them now rather
@@ -97,6 +99,7 @@ def register(bus: EventBus, *, catalog: Catalog, uow: UowFactory,
     upkeep = index_upkeep(catalog, uow)
     bus.after_commit(ListingPublished, upkeep)
     bus.after_commit(ListingChanged, upkeep)
+    bus.after_commit(AccountSuspended, upkeep)  # the seller's listings leave or rejoin search
 
 
 def _payment_notices(bus: EventBus) -> None:

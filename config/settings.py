@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
 from functools import cached_property
 from typing import Annotated, Literal
@@ -22,6 +23,7 @@ SECRET_FIELDS = (
     "slack_client_secret",
     "stripe_secret_key",
     "stripe_webhook_secret",
+    "secret_key",
 )
 
 
@@ -54,6 +56,12 @@ class Settings(BaseSettings):
     slack_client_secret: str | None = None
     slack_app_id: str | None = None
     slack_team_id: str | None = None
+
+    # Signs the operator console's session cookies and CSRF tokens. Required outside development
+    # and test; there, without one, each process makes its own (sessions end at a restart).
+    secret_key: str | None = None
+    console_link_minutes: int = Field(default=10, ge=1, le=60)  # a sign-in link works this long
+    console_session_hours: int = Field(default=12, ge=1, le=24 * 7)
 
     # Identities with the admin role: "telegram:123", "slack:T1:U1", "terminal:ann".
     admins: Annotated[list[str], NoDecode] = Field(default_factory=list)
@@ -146,7 +154,15 @@ class Settings(BaseSettings):
             value = getattr(self, name)
             if value is not None and (value.lower() in PLACEHOLDERS or len(value) < 8):
                 raise ValueError(f"{name}: placeholder secret refused in {self.environment}")
+        if self.secret_key is None or len(self.secret_key) < 32:
+            raise ValueError(f"secret_key: at least 32 random characters are required in "
+                             f"{self.environment} (it signs the console's cookies)")
         return self
+
+    @cached_property
+    def signing_key(self) -> str:
+        """The console's signing key: `secret_key`, or (development, test) one per process."""
+        return self.secret_key or secrets.token_urlsafe(32)
 
     @cached_property
     def is_sqlite(self) -> bool:

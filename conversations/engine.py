@@ -37,6 +37,7 @@ from conversations.whereabouts import remember_error, whereabouts
 from core import conversation_store
 from core.accounts.service import ChannelIdentity, effective_roles, find_account
 from core.actions import Action, Intent
+from core.accounts.suspension import refusal
 from core.conversation_store import ChatState
 from core.errors import DomainError
 from core.locks import KeyedLocks
@@ -95,6 +96,9 @@ class Engine:
                 return Outcome(duplicate=True)
             conv = await conversation_store.load(uow, env.channel, env.user_key, env.chat_id)
             ctx = await self._context(uow, env, conv)
+            if ctx.account is not None and ctx.account.suspended_at is not None:
+                await uow.commit()  # the update is recorded; nothing else happens
+                return Outcome([Reply(refusal(ctx.account), kind="error")])
             before = (conv.flow, conv.state)
             replies = await self.apply(ctx, conv, await self._route(ctx, conv, env.message))
             replies = self._support_on_errors(ctx, conv, before, replies)

@@ -26,3 +26,11 @@ class NotAllowed(DomainError):
 
 class Conflict(DomainError):
     """The thing changed under us (a stale button, a lost race)."""
+
+
+class InvalidField(DomainError):
+    """A value a person typed breaks a rule; `field` names it, so a form shows the error there."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field

@@ -27,3 +27,7 @@ class Policy:
     recap_price: Decimal = Decimal(0)
     booking: BookingPolicy = field(default_factory=BookingPolicy)  # consultants' bookings
     support_sla: timedelta = timedelta(hours=4)  # an operator's first answer to a ticket is due
+    # The operator console: where links point, how long a sign-in link and a session last.
+    public_url: str = "http://127.0.0.1:8000"
+    console_link_minutes: int = 10
+    console_session_hours: int = 12

@@ -1,6 +1,7 @@
 """Every flow the engine knows, in one list (the composition root passes it to the engine)."""
 
 from conversations.flow import Entry
+from conversations.flows.console import console
 from conversations.flows.consulting import CONSULTING_FLOWS
 from conversations.flows.linking import link
 from conversations.flows.market import DEAL_FLOWS, MARKET_FLOWS
@@ -15,5 +16,5 @@ from conversations.flows.support_tickets import ticket_flow
 ALL_FLOWS: list[Entry] = [
     registration, verify_email, onboarding, notifications, profile, link,
     *MARKET_FLOWS, *DEAL_FLOWS, *CONSULTING_FLOWS, *MONEY_FLOWS,
-    support_flow, ticket_flow, desk_flow,
+    support_flow, ticket_flow, desk_flow, console,
 ]

@@ -28,3 +28,11 @@ class IdentityLinked(Event):
 class ProfileUpdated(Event):
     account_id: int
     fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AccountSuspended(Event):
+    """An operator suspended the account (or restored it: `suspended` False)."""
+
+    account_id: int
+    suspended: bool = True

@@ -15,6 +15,7 @@ from core.accounts.model import SELF_CHOSEN_ROLES, Role, default_currency
 from core.actions import Action, Intent
 from core.errors import Conflict, DomainError, NotAllowed
 from core.notifications.outbox import enqueue_email, notify
+from core.operators.tables import OperatorRole
 from core.storage.tables import Account, EmailVerification, Identity, LinkCode
 from core.storage.uow import UnitOfWork
 
@@ -76,13 +77,15 @@ def effective_roles(account: Account, identity: ChannelIdentity, admins: list[st
 
 
 async def is_admin(uow: UnitOfWork, account_id: int) -> bool:
-    """Whether the account administers Agora: by its roles, or settings naming one of its
-    identities."""
+    """Whether the account administers Agora: by its roles, a role granted in the console, or
+    settings naming one of its identities."""
     account = await uow.session.get(Account, account_id)
     if account is None:
         return False
     if Role.ADMIN.value in (account.roles or []):
         return True
+    if await uow.session.get(OperatorRole, (account_id, Role.ADMIN.value)) is not None:
+        return True  # granted in the console
     labels = {f"{i.channel}:{i.user_key}" for i in await identities_of(uow, account_id)}
     return bool(labels & set(uow.policy.admins))
 

@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from core.accounts.service import require_admin
 from core.actions import Action, Intent
 from core.catalog import alerts
 from core.catalog.events import (
@@ -19,8 +18,10 @@ from core.catalog.events import (
 from core.catalog.listings import own_listing
 from core.catalog.tables import Listing, ListingMedia
 from core.catalog.taxonomy import CERTIFICATIONS
-from core.errors import Conflict, DomainError, NotFound
+from core.errors import Conflict, DomainError, InvalidField, NotFound
 from core.notifications.outbox import notify
+from core.operators import audit
+from core.operators.roles import require
 from core.storage.uow import UnitOfWork
 
 STATUS_LABELS = {
@@ -83,25 +84,30 @@ async def _published(uow: UnitOfWork, listing_id: int) -> None:
 
 
 async def approve(uow: UnitOfWork, listing_id: int, actor_id: int | None) -> Listing:
-    """An admin lets a listing in; the seller is told."""
-    await require_admin(uow, actor_id)
+    """A moderator lets a listing in; the seller is told."""
+    await require(uow, actor_id, "moderate")
     await _move(uow, listing_id, ("pending_review",), "published")
     await _published(uow, listing_id)
     uow.emit(ListingApproved(listing_id))
+    await audit.record(uow, actor_id, "listing-approved", f"listing:{listing_id}")
     return await _get(uow, listing_id)
 
 
 async def reject(uow: UnitOfWork, listing_id: int, reason: str, actor_id: int | None) -> Listing:
-    """An admin sends a listing back to draft with a reason the seller sees."""
-    await require_admin(uow, actor_id)
+    """A moderator sends a listing back to draft with a reason the seller sees."""
+    await require(uow, actor_id, "moderate")
+    reason = reason.strip()
+    if not 5 <= len(reason) <= 500:
+        raise InvalidField("reason", "Give the seller a reason of 5 to 500 characters.")
     await _move(uow, listing_id, ("pending_review",), "draft", reject_reason=reason)
     uow.emit(ListingRejected(listing_id, reason))
+    await audit.record(uow, actor_id, "listing-rejected", f"listing:{listing_id}", reason)
     return await _get(uow, listing_id)
 
 
 async def for_review(uow: UnitOfWork, listing_id: int, actor_id: int | None) -> Listing:
-    """A listing as an admin reviews it (any state but closed)."""
-    await require_admin(uow, actor_id)
+    """A listing as a moderator reviews it (any state but closed)."""
+    await require(uow, actor_id, "moderate")
     listing = await uow.session.get(Listing, listing_id)
     if listing is None or listing.status == "closed":
         raise NotFound("That listing is gone.")
@@ -181,7 +187,7 @@ async def _get(uow: UnitOfWork, listing_id: int) -> Listing:
 
 
 async def pending(uow: UnitOfWork, actor_id: int | None) -> list[Listing]:
-    """Listings waiting for an admin, oldest first (for admins only)."""
-    await require_admin(uow, actor_id)
+    """Listings waiting for a moderator, oldest first (for moderators and admins only)."""
+    await require(uow, actor_id, "moderate")
     stmt = select(Listing).where(Listing.status == "pending_review").order_by(Listing.updated_at)
     return list((await uow.session.execute(stmt)).scalars())

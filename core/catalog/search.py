@@ -8,12 +8,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from core.accounts.events import AccountSuspended
 from core.catalog.documents import doc_of
 from core.catalog.events import ListingChanged, ListingPublished
 from core.catalog.query import SearchQuery
 from core.catalog.search_index import SearchIndex
 from core.catalog.tables import Listing, SearchLog, SellerStats
 from core.events import Event
+from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 PER_PAGE = 5
@@ -47,7 +49,8 @@ class Catalog:
         """Rebuild the index from every published listing."""
         fresh = SearchIndex()
         ratings = await _ratings(uow)
-        stmt = select(Listing).where(Listing.status == "published")
+        stmt = select(Listing).join(Account, Account.id == Listing.seller_id).where(
+            Listing.status == "published", Account.suspended_at.is_(None))
         for listing in (await uow.session.execute(stmt)).scalars():
             fresh.add(doc_of(listing, ratings.get(listing.seller_id, 0.0)))
         self.index, self.loaded, self.synced_at = fresh, True, uow.clock.now()
@@ -61,12 +64,13 @@ class Catalog:
         """Re-read these listings: published ones are (re)indexed, the rest dropped."""
         if not self.loaded or not listing_ids:
             return
-        rows = (await uow.session.execute(select(Listing).where(Listing.id.in_(listing_ids))))
+        rows = await uow.session.execute(select(Listing, Account.suspended_at).join(
+            Account, Account.id == Listing.seller_id).where(Listing.id.in_(listing_ids)))
         ratings = await _ratings(uow)
         seen = set()
-        for listing in rows.scalars():
+        for listing, suspended_at in rows.all():
             seen.add(listing.id)
-            if listing.status == "published":
+            if listing.status == "published" and suspended_at is None:
                 self.index.add(doc_of(listing, ratings.get(listing.seller_id, 0.0)))
             else:
                 self.index.remove(listing.id)
@@ -76,6 +80,10 @@ class Catalog:
     async def on_events(self, uow: UnitOfWork, events: list[Event]) -> None:
         """After-commit handler: bring the index up to date with the committed changes."""
         ids = {e.listing_id for e in events if isinstance(e, ListingPublished | ListingChanged)}
+        sellers = [e.account_id for e in events if isinstance(e, AccountSuspended)]
+        if sellers:  # a suspended seller's listings leave search; a restored one's return
+            ids |= set((await uow.session.execute(select(Listing.id).where(
+                Listing.seller_id.in_(sellers)))).scalars())
         await self.refresh(uow, ids)
 
     async def sync(self, uow: UnitOfWork) -> None:

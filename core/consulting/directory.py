@@ -14,6 +14,7 @@ from decimal import Decimal
 import numpy as np
 from sqlalchemy import func, select
 
+from core.accounts.events import AccountSuspended
 from core.consulting import profiles, promotions, slots
 from core.consulting.availability import next_free_slot, window, zone_of
 from core.consulting.directory_index import ConsultantIndex, Entry
@@ -121,7 +122,8 @@ class Directory:
 
     async def on_events(self, uow: UnitOfWork, events: list[Event]) -> None:
         """After commit: the profiles these events changed."""
-        await self.refresh(uow, {e.account_id for e in events if isinstance(e, ProfileChanged)})
+        await self.refresh(uow, {e.account_id for e in events
+                                 if isinstance(e, ProfileChanged | AccountSuspended)})
 
     def entry(self, profile: ConsultantProfile, name: str) -> Entry:
         """What the index keeps of a profile."""
@@ -213,7 +215,8 @@ def _page(ordered: list[int], featured: list[int], page: int, per_page: int
 async def _live(uow: UnitOfWork, ids: set[int] | None
                 ) -> list[tuple[ConsultantProfile, str]]:
     query = select(ConsultantProfile, Account.display_name).join(
-        Account, Account.id == ConsultantProfile.account_id).where(ConsultantProfile.live.is_(True))
+        Account, Account.id == ConsultantProfile.account_id).where(
+        ConsultantProfile.live.is_(True), Account.suspended_at.is_(None))
     if ids is not None:
         query = query.where(ConsultantProfile.account_id.in_(ids))
     return [(p, n) for p, n in (await uow.session.execute(query)).all()]

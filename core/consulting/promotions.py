@@ -18,6 +18,8 @@ from core.consulting.taxonomy import check_categories, label
 from core.errors import DomainError
 from core.money.model import Money
 from core.notifications.outbox import notify
+from core.operators.roles import require
+from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 PACKAGES = (7, 30)  # days a promotion runs for
@@ -141,3 +143,12 @@ async def remind_ending(uow: UnitOfWork) -> int:
                      "views so far).", buttons=[[Action(Intent.PROMOTE, "⭐ Renew", "")]])
         told += 1
     return told
+
+
+async def overview(uow: UnitOfWork, operator_id: int) -> list[tuple[Promotion, str, bool]]:
+    """Every promotion, newest first, with the consultant's name and whether it runs now."""
+    await require(uow, operator_id, "view_promotions")
+    now = uow.clock.now()
+    rows = await uow.session.execute(select(Promotion, Account.display_name).join(
+        Account, Account.id == Promotion.consultant_id).order_by(Promotion.starts_at.desc()))
+    return [(p, name, p.starts_at <= now < p.ends_at) for p, name in rows.all()]

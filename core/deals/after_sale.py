@@ -9,13 +9,14 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from core.accounts.service import require_admin
 from core.deals import deals, ratings
 from core.deals.events import DisputeDecided, DisputeOpened, DisputeQuestion, ShipmentUpdated
 from core.deals.process import BUYER, SELLER
 from core.deals.tables import Deal, Dispute, Rating, Shipment
-from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.errors import Conflict, DomainError, InvalidField, NotAllowed, NotFound
 from core.money.model import Money
+from core.operators import audit
+from core.operators.roles import require
 from core.storage.uow import UnitOfWork
 
 SHIPMENT_STATUSES = ("dispatched", "in_transit", "delayed", "delivered")
@@ -73,7 +74,12 @@ async def open_dispute(uow: UnitOfWork, deal_id: int, actor_id: int, reason: str
 
 async def decide(uow: UnitOfWork, dispute_id: int, admin_id: int, outcome: str, reasons: str,
                  refund: Money | None = None) -> Dispute:
-    """An admin releases, refunds or splits (with the buyer's refund), giving reasons."""
+    """An operator releases, refunds or splits (with the buyer's refund), giving reasons."""
+    await require(uow, admin_id, "decide_disputes")
+    if outcome not in ("release", "refund", "split"):
+        raise DomainError("Decide release, refund or split.")
+    if not 5 <= len(reasons.strip()) <= 2000:
+        raise InvalidField("reasons", "Give both parties your reasons (5 to 2000 characters).")
     dispute = await uow.session.get(Dispute, dispute_id)
     if dispute is None:
         raise NotFound("That dispute doesn't exist.")
@@ -81,7 +87,8 @@ async def decide(uow: UnitOfWork, dispute_id: int, admin_id: int, outcome: str, 
     assert deal is not None
     if outcome == "split" and (refund is None or not 0 < refund.amount < deals.total(deal).amount
                                or refund.currency != deal.currency):
-        raise DomainError("A split needs the buyer's refund, between nothing and the whole.")
+        raise InvalidField("refund", "A split needs the buyer's refund, more than nothing and "
+                           f"less than the whole {deals.total(deal)}.")
     await deals.take(uow, deal.id, f"resolve-{outcome}", admin_id)
     decided = await uow.session.execute(update(Dispute).where(
         Dispute.id == dispute_id, Dispute.decided_at.is_(None)).values(
@@ -91,6 +98,9 @@ async def decide(uow: UnitOfWork, dispute_id: int, admin_id: int, outcome: str, 
         raise Conflict("That dispute was decided a moment ago.")
     await uow.session.refresh(dispute)
     uow.emit(DisputeDecided(dispute.id, deal.id))
+    await audit.record(uow, admin_id, "dispute-decided", f"dispute:{dispute.id}",
+                       reasons.strip()[:2000], outcome=outcome,
+                       refund_minor=refund.amount if refund else None, currency=deal.currency)
     return dispute
 
 
@@ -135,13 +145,17 @@ def _aspects(given: dict[str, int], ratee_role: str) -> dict[str, Any]:
 
 async def ask_party(uow: UnitOfWork, dispute_id: int, admin_id: int, party: str,
                     question: str) -> None:
-    """An admin asks the buyer or the seller of a dispute a question (relayed to them)."""
-    await require_admin(uow, admin_id)
+    """An operator asks the buyer or the seller of a dispute a question (relayed to them)."""
+    await require(uow, admin_id, "ask_party")
     dispute, deal = await _dispute(uow, dispute_id)
-    if party not in (BUYER, SELLER) or not 3 <= len(question.strip()) <= 2000:
-        raise DomainError("Ask the buyer or the seller, in 3 to 2000 characters.")
+    if party not in (BUYER, SELLER):
+        raise InvalidField("party", "Ask the buyer or the seller.")
+    if not 3 <= len(question.strip()) <= 2000:
+        raise InvalidField("question", "Ask in 3 to 2000 characters.")
     to = deal.buyer_id if party == BUYER else deal.seller_id
     uow.emit(DisputeQuestion(dispute.id, admin_id, to, question.strip()))
+    await audit.record(uow, admin_id, "dispute-question", f"dispute:{dispute.id}",
+                       question.strip(), party=party)
 
 
 async def answer_admins(uow: UnitOfWork, dispute_id: int, party_id: int, text: str) -> None:

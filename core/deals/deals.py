@@ -9,7 +9,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import case, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from core.accounts.service import is_admin
 from core.catalog.events import ListingChanged
 from core.catalog.tables import Listing
 from core.deals import ratings, timers
@@ -18,6 +17,7 @@ from core.deals.process import BUYER, DEAL_PROCESS, SELLER
 from core.deals.tables import Deal
 from core.errors import Conflict, NotFound
 from core.money.model import Money
+from core.operators.roles import may_act
 from core.process import ADMIN, SYSTEM
 from core.storage.uow import UnitOfWork
 
@@ -25,20 +25,23 @@ NOTHING_LEFT = ("cancel-not-shipped",)  # refunded before the goods left: the st
 
 
 async def role_of(uow: UnitOfWork, deal: Deal, actor_id: int | None) -> str | None:
-    """buyer, seller, admin, system (no actor) — or None for anyone else."""
+    """buyer, seller, admin (an operator who may decide disputes), system (no actor) — or
+    None for anyone else."""
     if actor_id is None:
         return SYSTEM
     if actor_id == deal.buyer_id:
         return BUYER
     if actor_id == deal.seller_id:
         return SELLER
-    return ADMIN if await is_admin(uow, actor_id) else None
+    return ADMIN if await may_act(uow, actor_id, "decide_disputes") else None
 
 
 async def get(uow: UnitOfWork, deal_id: int, actor_id: int | None) -> Deal:
-    """The deal, for its parties, admins and the system; NotFound for anyone else."""
+    """The deal, for its parties, operators who may see deals and the system; NotFound for
+    anyone else."""
     deal = await uow.session.get(Deal, deal_id)
-    if deal is None or await role_of(uow, deal, actor_id) is None:
+    if deal is None or (await role_of(uow, deal, actor_id) is None
+                        and not await may_act(uow, actor_id, "view_deals")):
         raise NotFound("That deal doesn't exist.")
     return deal
 

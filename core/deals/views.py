@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from core.accounts.service import require_admin
 from core.catalog.tables import Listing
 from core.deals import deals, offers, terms, threads
 from core.deals.tables import Deal, DealTerms, Dispute, Offer, QualityReport, Rating, Shipment
 from core.errors import NotFound
+from core.operators.roles import require
 from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
@@ -82,8 +82,8 @@ async def thread_names(uow: UnitOfWork, thread_id: int, actor_id: int | None) ->
 
 
 async def open_disputes(uow: UnitOfWork, admin_id: int | None) -> list[tuple[Dispute, str]]:
-    """Undecided disputes, oldest first, with the listing's title: the admins' queue."""
-    await require_admin(uow, admin_id)
+    """Undecided disputes, oldest first, with the listing's title: the operators' queue."""
+    await require(uow, admin_id, "view_deals")
     rows = await uow.session.execute(select(Dispute, Listing.title).join(
         Deal, Deal.id == Dispute.deal_id).join(Listing, Listing.id == Deal.listing_id).where(
         Dispute.decided_at.is_(None)).order_by(Dispute.id))
@@ -92,8 +92,8 @@ async def open_disputes(uow: UnitOfWork, admin_id: int | None) -> list[tuple[Dis
 
 async def dispute_view(uow: UnitOfWork, dispute_id: int, admin_id: int | None
                        ) -> tuple[Dispute, DealView, list[str]]:
-    """A dispute for an admin: the deal's card data and the last messages of its thread."""
-    await require_admin(uow, admin_id)
+    """A dispute for an operator: the deal's card data and the last messages of its thread."""
+    await require(uow, admin_id, "view_deals")
     dispute = await uow.session.get(Dispute, dispute_id)
     if dispute is None:
         raise NotFound("That dispute doesn't exist.")

@@ -1,0 +1,121 @@
+"""The operator console at /admin: sign-in by a one-time link, the dashboard and its charts.
+The other sections live in console_cases (moderation, disputes), console_people (users,
+roles, audit) and console_money (payments, promotions). Every route but the sign-in link
+depends on `need(action)`, so a visitor without the role gets 403."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from bots.web import console_charts
+from bots.web.console_auth import (
+    Operator,
+    Refused,
+    Viewer,
+    clear_session_cookie,
+    reading,
+    session_token,
+    set_session_cookie,
+)
+from bots.web.console_cases import cases_router
+from bots.web.console_money import money_router
+from bots.web.console_pages import SECURITY_HEADERS, page
+from bots.web.console_people import people_router
+from bots.web.pages import render
+from core.errors import DomainError
+from core.operators import dashboard, signin
+from payments import reports
+
+LINK = r"[A-Za-z0-9_-]{20,100}"  # the shape of a sign-in token
+
+
+def install(app: FastAPI) -> None:
+    """Add the console's routes and its 403 page to the app."""
+    app.include_router(console_router())
+    app.add_exception_handler(Refused, _refused)  # type: ignore[arg-type]
+
+
+async def _refused(request: Request, exc: Refused) -> HTMLResponse:
+    return render(request, "admin/refused.html", status_code=403, headers=SECURITY_HEADERS,
+                  message=str(exc))
+
+
+def console_router() -> APIRouter:
+    router = APIRouter(prefix="/admin")
+    _sign_in(router)
+    _dashboard(router)
+    router.include_router(cases_router())
+    router.include_router(people_router())
+    router.include_router(money_router())
+    return router
+
+
+def _sign_in(router: APIRouter) -> None:
+    @router.get("/login/{token}", response_class=HTMLResponse)
+    async def login_page(request: Request, token: str) -> HTMLResponse:
+        """A button, not an automatic sign-in: chat apps fetch links to preview them."""
+        if not _link_shaped(token):
+            raise Refused(signin.USED_OR_EXPIRED)
+        return render(request, "admin/login.html", headers=SECURITY_HEADERS, token=token)
+
+    @router.post("/login/{token}")
+    async def login(request: Request, token: str) -> Response:
+        if not _link_shaped(token):
+            raise Refused(signin.USED_OR_EXPIRED)
+        container = request.app.state.container
+        async with container.uow() as uow:
+            try:
+                session, _ = await signin.redeem(uow, token)
+            except DomainError as exc:
+                raise Refused(str(exc)) from None
+            await uow.commit()
+        response = RedirectResponse("/admin", status_code=303)
+        set_session_cookie(request, response, session)
+        return response
+
+    @router.post("/logout")
+    async def logout(request: Request, operator: Viewer
+                     ) -> Response:
+        async with request.app.state.container.uow() as uow:
+            await signin.sign_out(uow, operator.session)
+            await uow.commit()
+        response = render(request, "admin/refused.html", headers=SECURITY_HEADERS,
+                          message="You are signed out.", status_code=200)
+        clear_session_cookie(response)
+        return response
+
+
+def _link_shaped(token: str) -> bool:
+    return re.fullmatch(LINK, token) is not None
+
+
+async def _figures(request: Request, operator: Operator) -> dict[str, Any]:
+    async with reading(request) as uow:
+        figures = await dashboard.figures(uow, operator.account_id)
+        money = await reports.by_market_and_month(uow, operator.account_id)
+        months = dashboard.last_months(uow.clock.now())
+    return {"figures": figures, "money": money,
+            "charts": console_charts.build(figures, money, months)}
+
+
+def _dashboard(router: APIRouter) -> None:
+    @router.get("", response_class=HTMLResponse)
+    async def dashboard_page(request: Request,
+                             operator: Viewer) -> HTMLResponse:
+        return page(request, operator, "admin/dashboard.html", **await _figures(request, operator))
+
+    @router.get("/charts/{name}.png")
+    async def chart(request: Request, name: str,
+                    operator: Viewer) -> Response:
+        if name not in console_charts.NAMES:
+            return Response("No such chart.", status_code=404)
+        chart = (await _figures(request, operator))["charts"][name]
+        return Response(console_charts.png(chart), media_type="image/png",
+                        headers={"Cache-Control": "no-store"})
+
+
+__all__ = ["install", "session_token"]

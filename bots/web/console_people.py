@@ -1,0 +1,145 @@
+"""Console people: users (search, a person's file, suspend and restore), console roles, and
+the audit log — through core.operators and core.accounts.suspension."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from bots.web.console_auth import Auditor, Operator, RoleGranter, Suspender, UserViewer, reading
+from bots.web.console_cases import _errors, _not_found
+from bots.web.console_pages import done, field, id_of, page
+from core.accounts import suspension
+from core.errors import DomainError, NotFound
+from core.operators import audit, grants, users
+from core.operators.roles import ROLE_LABELS, ROLES
+
+SINCE = {"": None, "day": timedelta(days=1), "week": timedelta(days=7),
+         "month": timedelta(days=31)}
+
+
+def people_router() -> APIRouter:
+    router = APIRouter()
+    _users(router)
+    _roles(router)
+    _audit(router)
+    return router
+
+
+def _users(router: APIRouter) -> None:
+    @router.get("/users", response_class=HTMLResponse)
+    async def search(request: Request, operator: UserViewer
+                     ) -> HTMLResponse:
+        wanted = request.query_params.get("q", "")[:100]
+        async with reading(request) as uow:
+            found = await users.search(uow, operator.account_id, wanted)
+        return page(request, operator, "admin/users.html", q=wanted, found=found)
+
+    @router.get("/users/{account}", response_class=HTMLResponse)
+    async def person(request: Request, account: str,
+                     operator: UserViewer) -> HTMLResponse:
+        return await _person(request, operator, id_of(account))
+
+    @router.post("/users/{account}/suspend")
+    async def suspend(request: Request, account: str,
+                      operator: Suspender) -> Response:
+        return await _suspension(request, operator, id_of(account), suspend=True)
+
+    @router.post("/users/{account}/restore")
+    async def restore(request: Request, account: str,
+                      operator: Suspender) -> Response:
+        return await _suspension(request, operator, id_of(account), suspend=False)
+
+
+async def _person(request: Request, operator: Operator, account_id: int | None,
+                  errors: dict[str, str] | None = None, reason: str = "") -> HTMLResponse:
+    if account_id is None:
+        return _not_found(request, operator, "There is no such account.")
+    async with reading(request) as uow:
+        try:
+            file = await users.user_file(uow, operator.account_id, account_id)
+        except NotFound as exc:
+            return _not_found(request, operator, str(exc))
+    return page(request, operator, "admin/user.html", status_code=400 if errors else 200,
+                file=file, errors=errors or {}, reason=reason, role_labels=ROLE_LABELS)
+
+
+async def _suspension(request: Request, operator: Operator, account_id: int | None,
+                      suspend: bool) -> Response:
+    reason = await field(request, "reason", 600)
+    if account_id is None:
+        return _not_found(request, operator, "There is no such account.")
+    move = suspension.suspend if suspend else suspension.restore
+    async with request.app.state.container.uow() as uow:
+        try:
+            await move(uow, operator.account_id, account_id, reason)
+            await uow.commit()
+        except NotFound as exc:
+            return _not_found(request, operator, str(exc))
+        except DomainError as exc:
+            failed = exc
+        else:
+            return done(f"/admin/users/{account_id}", "suspended" if suspend else "restored")
+    return await _person(request, operator, account_id, _errors(failed), reason)
+
+
+def _roles(router: APIRouter) -> None:
+    async def roles_page(request: Request, operator: Operator,
+                         errors: dict[str, str] | None = None) -> HTMLResponse:
+        async with reading(request) as uow:
+            holders = await grants.granted(uow, operator.account_id)
+        return page(request, operator, "admin/roles.html", status_code=400 if errors else 200,
+                    holders=holders, roles=ROLES, role_labels=ROLE_LABELS, errors=errors or {},
+                    admins=request.app.state.container.settings.admins)
+
+    @router.get("/roles", response_class=HTMLResponse)
+    async def table(request: Request, operator: RoleGranter
+                    ) -> HTMLResponse:
+        return await roles_page(request, operator)
+
+    async def change(request: Request, operator: Operator, granting: bool) -> Response:
+        verb = "grant" if granting else "revoke"
+        account_id, role = id_of(await field(request, "account", 20)), await field(request, "role", 20)
+        if account_id is None:
+            return await roles_page(request, operator, {f"{verb}-account": "Type the account's "
+                                                        "number (shown under Users)."})
+        async with request.app.state.container.uow() as uow:
+            try:
+                await (grants.grant if granting else grants.revoke)(
+                    uow, operator.account_id, account_id, role)
+                await uow.commit()
+            except DomainError as exc:
+                failed = exc
+            else:
+                return done("/admin/roles", "granted" if granting else "revoked")
+        field_name = "role" if "role" in str(failed).lower() else "account"
+        return await roles_page(request, operator, {f"{verb}-{field_name}": str(failed)})
+
+    @router.post("/roles/grant")
+    async def grant(request: Request, operator: RoleGranter
+                    ) -> Response:
+        return await change(request, operator, granting=True)
+
+    @router.post("/roles/revoke")
+    async def revoke(request: Request, operator: RoleGranter
+                     ) -> Response:
+        return await change(request, operator, granting=False)
+
+
+def _audit(router: APIRouter) -> None:
+    @router.get("/audit", response_class=HTMLResponse)
+    async def log(request: Request, operator: Auditor
+                  ) -> HTMLResponse:
+        params = request.query_params
+        action = params.get("action", "") if params.get("action") in audit.ACTIONS else ""
+        since = params.get("since", "") if params.get("since") in SINCE else ""
+        async with reading(request) as uow:
+            delta = SINCE[since]
+            wanted = audit.AuditFilter(action=action, actor_id=id_of(params.get("actor", "")),
+                                       subject=params.get("subject", "")[:60].strip(),
+                                       since=uow.clock.now() - delta if delta else None)
+            found = await audit.entries(uow, operator.account_id, wanted)
+        return page(request, operator, "admin/audit.html", found=found, wanted=wanted,
+                    actions=audit.ACTIONS, since=since, periods=list(SINCE))

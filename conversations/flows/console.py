@@ -1,0 +1,23 @@
+"""/console (or /admin): an operator asks for a one-time sign-in link to the web console,
+which Agora sends to this chat. Core refuses anyone without a console role."""
+
+from __future__ import annotations
+
+from conversations.flow import Ctx, MenuEntry, Next, Shortcut
+from conversations.messages import Reply
+from core.operators import signin
+
+
+async def _send_link(ctx: Ctx) -> Next:
+    """Send the link to this chat (through the outbox, like every notification)."""
+    await signin.send_link(ctx.uow, ctx.account_id, ctx.env.channel)
+    minutes = ctx.uow.policy.console_link_minutes
+    return Next.end(Reply(f"🔐 I've sent you a sign-in link for the operator console. It works "
+                          f"once, for {minutes} minutes."), menu=False)
+
+
+console = Shortcut(
+    name="console", title="the operator console", commands=("console", "admin"),
+    summary="Operators: a sign-in link for the web console", run=_send_link,
+    menu=(MenuEntry("🖥 Operator console", ("admin",), 84),),
+    help="Operators: sends a one-time link that signs you in to the web console.")

@@ -1,0 +1,73 @@
+"""Suspending and restoring an account: a guarded state an operator sets with a reason the
+person is told. A suspended account's messages are refused, and search and the consultants'
+directory hide its listings and profile."""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+
+from core.accounts.events import AccountSuspended
+from core.accounts.service import is_admin
+from core.errors import Conflict, InvalidField, NotAllowed, NotFound
+from core.notifications.outbox import notify
+from core.operators import audit
+from core.operators.roles import require
+from core.storage.tables import Account
+from core.storage.uow import UnitOfWork
+
+REFUSAL = ("Your Agora account is suspended: {reason}\nYou can't use Agora until it is "
+           "restored. If you think this is a mistake, reply to the email we sent you or write "
+           "to support.")
+
+
+def refusal(account: Account) -> str:
+    """What a suspended person is told when they write."""
+    return REFUSAL.format(reason=account.suspension_reason or "no reason given")
+
+
+async def suspend(uow: UnitOfWork, operator_id: int, account_id: int, reason: str) -> Account:
+    """Suspend an account with a reason the person is told on their channel."""
+    await require(uow, operator_id, "suspend_users")
+    reason = _reason(reason)
+    if account_id == operator_id or await is_admin(uow, account_id):
+        raise NotAllowed("Administrators (and you yourself) can't be suspended here.")
+    account = await _set(uow, account_id, suspended=True, reason=reason)
+    await notify(uow, account_id, f"⛔ Your Agora account has been suspended: {reason}",
+                 urgent=True)
+    await audit.record(uow, operator_id, "account-suspended", f"account:{account_id}", reason)
+    return account
+
+
+async def restore(uow: UnitOfWork, operator_id: int, account_id: int, reason: str) -> Account:
+    """Lift a suspension, telling the person why."""
+    await require(uow, operator_id, "suspend_users")
+    reason = _reason(reason)
+    account = await _set(uow, account_id, suspended=False, reason=None)
+    await notify(uow, account_id, f"✅ Your Agora account is restored: {reason}", urgent=True)
+    await audit.record(uow, operator_id, "account-restored", f"account:{account_id}", reason)
+    return account
+
+
+async def _set(uow: UnitOfWork, account_id: int, *, suspended: bool, reason: str | None
+               ) -> Account:
+    """Move between active and suspended with one guarded UPDATE (a second tap is refused)."""
+    account = await uow.session.get(Account, account_id)
+    if account is None:
+        raise NotFound("There is no such account.")
+    now = uow.clock.now()
+    was = Account.suspended_at.is_(None) if suspended else Account.suspended_at.is_not(None)
+    moved = await uow.session.execute(update(Account).where(Account.id == account_id, was).values(
+        suspended_at=now if suspended else None, suspension_reason=reason, updated_at=now))
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("That account is suspended already." if suspended
+                       else "That account isn't suspended.")
+    await uow.session.refresh(account)
+    uow.emit(AccountSuspended(account_id, suspended))
+    return account
+
+
+def _reason(reason: str) -> str:
+    reason = " ".join(reason.split())
+    if not 5 <= len(reason) <= 500:
+        raise InvalidField("reason", "Give a reason of 5 to 500 characters; the person is told it.")
+    return reason

@@ -1,0 +1,54 @@
+"""The audit log: every operator action, written in that action's transaction.
+
+There is deliberately no function that changes or removes an entry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from core.operators.roles import require
+from core.operators.tables import AuditEntry
+from core.storage.tables import Account
+from core.storage.uow import UnitOfWork
+
+ACTIONS = ("sign-in", "sign-out", "role-granted", "role-revoked", "account-suspended",
+           "account-restored", "listing-approved", "listing-rejected", "dispute-question",
+           "dispute-decided")
+
+
+async def record(uow: UnitOfWork, actor_id: int | None, action: str, subject: str,
+                 reason: str | None = None, **detail: Any) -> None:
+    """Append one entry (rolled back with the action if the action fails)."""
+    assert action in ACTIONS, action
+    uow.add(AuditEntry(at=uow.clock.now(), actor_id=actor_id, action=action, subject=subject,
+                       reason=reason, detail=detail))
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    action: str = ""
+    actor_id: int | None = None
+    subject: str = ""
+    since: datetime | None = None
+
+
+async def entries(uow: UnitOfWork, reader_id: int, wanted: AuditFilter, limit: int = 200
+                  ) -> list[tuple[AuditEntry, str]]:
+    """The newest entries matching the filter, each with its actor's name (admins only)."""
+    await require(uow, reader_id, "view_audit")
+    stmt = (select(AuditEntry, Account.display_name)
+            .outerjoin(Account, Account.id == AuditEntry.actor_id)
+            .order_by(AuditEntry.id.desc()).limit(limit))
+    if wanted.action:
+        stmt = stmt.where(AuditEntry.action == wanted.action)
+    if wanted.actor_id is not None:
+        stmt = stmt.where(AuditEntry.actor_id == wanted.actor_id)
+    if wanted.subject:
+        stmt = stmt.where(AuditEntry.subject == wanted.subject)
+    if wanted.since is not None:
+        stmt = stmt.where(AuditEntry.at >= wanted.since)
+    return [(entry, name or "system") for entry, name in (await uow.session.execute(stmt)).all()]

@@ -1,0 +1,54 @@
+"""Granting and revoking console roles (admins only); each change goes to the audit log."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+
+from core.errors import DomainError, NotFound
+from core.operators import audit
+from core.operators.roles import ADMIN, ROLES, require
+from core.operators.tables import OperatorRole
+from core.storage.tables import Account
+from core.storage.uow import UnitOfWork
+
+
+async def grant(uow: UnitOfWork, admin_id: int, account_id: int, role: str) -> None:
+    """An admin gives an account a console role (once; granting it again changes nothing)."""
+    await require(uow, admin_id, "grant_roles")
+    _known(role)
+    if await uow.session.get(Account, account_id) is None:
+        raise NotFound("There is no such account.")
+    if await uow.session.get(OperatorRole, (account_id, role)) is not None:
+        return
+    uow.add(OperatorRole(account_id=account_id, role=role, granted_by=admin_id,
+                         granted_at=uow.clock.now()))
+    await audit.record(uow, admin_id, "role-granted", f"account:{account_id}", role=role)
+
+
+async def revoke(uow: UnitOfWork, admin_id: int, account_id: int, role: str) -> None:
+    """An admin takes a granted role away (an admin keeps their own admin role)."""
+    await require(uow, admin_id, "grant_roles")
+    _known(role)
+    if account_id == admin_id and role == ADMIN:
+        raise DomainError("You can't take away your own admin role.")
+    gone = await uow.session.execute(delete(OperatorRole).where(
+        OperatorRole.account_id == account_id, OperatorRole.role == role))
+    if gone.rowcount != 1:  # type: ignore[attr-defined]
+        raise NotFound("That account doesn't hold that role (or it comes from settings).")
+    await audit.record(uow, admin_id, "role-revoked", f"account:{account_id}", role=role)
+
+
+async def granted(uow: UnitOfWork, admin_id: int) -> list[tuple[Account, list[str]]]:
+    """Every account holding a granted role, with its roles (for the admins' table)."""
+    await require(uow, admin_id, "grant_roles")
+    rows = await uow.session.execute(select(Account, OperatorRole.role).join(
+        OperatorRole, OperatorRole.account_id == Account.id).order_by(Account.id, OperatorRole.role))
+    found: dict[int, tuple[Account, list[str]]] = {}
+    for account, role in rows.all():
+        found.setdefault(account.id, (account, []))[1].append(role)
+    return list(found.values())
+
+
+def _known(role: str) -> None:
+    if role not in ROLES:
+        raise DomainError(f"A role is one of: {', '.join(ROLES)}.")

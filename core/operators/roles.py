@@ -1,0 +1,77 @@
+"""Operator roles and what each may do: the one place that answers "may this operator…?".
+
+Admins (named in settings, or granted) may do everything; the other roles a share of it.
+The console's routes, the chat's moderation and dispute desks and support tickets all ask here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+
+from core.accounts.service import is_admin
+from core.errors import NotAllowed
+from core.operators.tables import OperatorRole
+from core.storage.tables import Account
+from core.storage.uow import UnitOfWork
+
+ADMIN = "admin"
+ROLES = ("support", "moderator", "finance", ADMIN)
+ROLE_LABELS = {"support": "Support", "moderator": "Moderator", "finance": "Finance",
+               ADMIN: "Administrator"}
+
+# action → the roles (besides admin) that may take it.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "view_dashboard": frozenset({"support", "moderator", "finance"}),
+    "moderate": frozenset({"moderator"}),
+    "view_users": frozenset({"support", "moderator", "finance"}),
+    "suspend_users": frozenset({"moderator"}),
+    "view_deals": frozenset({"support", "finance"}),
+    "ask_party": frozenset({"support", "finance"}),
+    "decide_disputes": frozenset({"finance"}),
+    "view_payments": frozenset({"finance"}),
+    "view_promotions": frozenset({"finance", "moderator"}),
+    "handle_support": frozenset({"support"}),
+    "view_audit": frozenset(),
+    "grant_roles": frozenset(),
+}
+
+
+def may(roles: Iterable[str], action: str) -> bool:
+    """Whether an operator holding `roles` may take `action` (an unknown action is a bug)."""
+    allowed = PERMISSIONS[action]
+    held = set(roles)
+    return ADMIN in held or bool(held & allowed)
+
+
+async def roles_of(uow: UnitOfWork, account_id: int | None) -> frozenset[str]:
+    """The console roles an account holds: granted ones, plus admin where settings say so.
+    A suspended account holds none."""
+    if account_id is None:
+        return frozenset()
+    account = await uow.session.get(Account, account_id)
+    if account is None or account.suspended_at is not None:
+        return frozenset()
+    granted = set((await uow.session.execute(select(OperatorRole.role).where(
+        OperatorRole.account_id == account_id))).scalars())
+    if ADMIN not in granted and await is_admin(uow, account_id):
+        granted.add(ADMIN)
+    return frozenset(granted)
+
+
+async def may_act(uow: UnitOfWork, account_id: int | None, action: str) -> bool:
+    return may(await roles_of(uow, account_id), action)
+
+
+async def require(uow: UnitOfWork, account_id: int | None, action: str) -> frozenset[str]:
+    """The operator's roles; NotAllowed unless they may take `action`."""
+    roles = await roles_of(uow, account_id)
+    if not may(roles, action):
+        raise NotAllowed("That is for administrators.")
+    return roles
+
+
+async def can_handle_support(uow: UnitOfWork, account_id: int | None) -> bool:
+    """Whether the account may answer support tickets (role support, or admin)."""
+    return await may_act(uow, account_id, "handle_support")
