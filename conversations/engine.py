@@ -36,8 +36,8 @@ from conversations.sanitise import clean_envelope
 from conversations.whereabouts import remember_error, whereabouts
 from core import conversation_store
 from core.accounts.service import ChannelIdentity, effective_roles, find_account
-from core.actions import Action, Intent
 from core.accounts.suspension import refusal
+from core.actions import Action, Intent
 from core.conversation_store import ChatState
 from core.errors import DomainError
 from core.locks import KeyedLocks

@@ -1,7 +1,7 @@
 """The operator console at /admin: sign-in by a one-time link, the dashboard and its charts.
-The other sections live in console_cases (moderation, disputes), console_people (users,
-roles, audit) and console_money (payments, promotions). Every route but the sign-in link
-depends on `need(action)`, so a visitor without the role gets 403."""
+The other sections live in console_cases (moderation, disputes), console_tickets (support),
+console_people (users, roles, audit) and console_money (payments, promotions). Every route but
+the sign-in link depends on `need(action)`, so a visitor without the role gets 403."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from bots.web.console_cases import cases_router
 from bots.web.console_money import money_router
 from bots.web.console_pages import SECURITY_HEADERS, page
 from bots.web.console_people import people_router
+from bots.web.console_tickets import tickets_router
 from bots.web.pages import render
 from core.errors import DomainError
 from core.operators import dashboard, signin
@@ -50,6 +51,7 @@ def console_router() -> APIRouter:
     _dashboard(router)
     router.include_router(cases_router())
     router.include_router(people_router())
+    router.include_router(tickets_router())
     router.include_router(money_router())
     return router
 

@@ -13,12 +13,12 @@ from bots.web.pages import render
 from conversations.sanitise import clean_text
 from core.ids import parse_id
 
-# The console's sections: (path, label, the action that opens it). Support tickets get their
-# own entry here when core/support lands (see `nav`).
+# The console's sections: (path, label, the action that opens it).
 SECTIONS = (
     ("/admin", "Dashboard", "view_dashboard"),
     ("/admin/moderation", "Moderation", "moderate"),
     ("/admin/disputes", "Disputes", "view_deals"),
+    ("/admin/tickets", "Tickets", "handle_support"),
     ("/admin/users", "Users", "view_users"),
     ("/admin/payments", "Payments", "view_payments"),
     ("/admin/promotions", "Promotions", "view_promotions"),
@@ -35,6 +35,9 @@ DONE = {  # fixed texts shown after an action (never text from the request)
     "restored": "The account is restored; the person is told.",
     "granted": "The role is granted.",
     "revoked": "The role is taken away.",
+    "answered": "Your answer was sent to the person on their own channel.",
+    "closed": "The ticket is closed; the person is asked to rate the answer.",
+    "reopened": "The ticket is open again.",
 }
 
 

@@ -17,7 +17,7 @@ from core.storage.uow import UnitOfWork
 
 ACTIONS = ("sign-in", "sign-out", "role-granted", "role-revoked", "account-suspended",
            "account-restored", "listing-approved", "listing-rejected", "dispute-question",
-           "dispute-decided")
+           "dispute-decided", "ticket-answered", "ticket-closed", "ticket-reopened")
 
 
 async def record(uow: UnitOfWork, actor_id: int | None, action: str, subject: str,

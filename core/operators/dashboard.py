@@ -14,6 +14,8 @@ from core.deals.tables import Deal, Dispute
 from core.operators.roles import require
 from core.storage.tables import Account, OutboxMessage
 from core.storage.uow import UnitOfWork
+from core.support.process import NOT_CLOSED
+from core.support.tables import SupportTicket
 
 MONTHS = 12  # how far back the monthly figures go
 
@@ -27,6 +29,8 @@ class Figures:
     deals: dict[str, int]
     sessions: dict[str, int]
     open_disputes: int
+    open_tickets: int
+    overdue_tickets: int
     outbox: dict[str, int] = field(default_factory=dict)  # pending, sending, failed, retrying
 
 
@@ -57,6 +61,11 @@ async def figures(uow: UnitOfWork, operator_id: int) -> Figures:
         sessions=await _by_status(uow, ConsultSession.status),
         open_disputes=await _count(uow, select(func.count(Dispute.id)).where(
             Dispute.decided_at.is_(None))),
+        open_tickets=await _count(uow, select(func.count(SupportTicket.id)).where(
+            SupportTicket.status.in_(NOT_CLOSED))),
+        overdue_tickets=await _count(uow, select(func.count(SupportTicket.id)).where(
+            SupportTicket.status.in_(NOT_CLOSED), SupportTicket.escalated_at.is_not(None),
+            SupportTicket.first_answered_at.is_(None))),
         outbox=await _outbox(uow))
 
 

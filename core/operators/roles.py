@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import select
 
-from core.accounts.service import is_admin
+from core.accounts.service import admin_ids, is_admin
 from core.errors import NotAllowed
 from core.operators.tables import OperatorRole
 from core.storage.tables import Account
@@ -75,3 +75,15 @@ async def require(uow: UnitOfWork, account_id: int | None, action: str) -> froze
 async def can_handle_support(uow: UnitOfWork, account_id: int | None) -> bool:
     """Whether the account may answer support tickets (role support, or admin)."""
     return await may_act(uow, account_id, "handle_support")
+
+
+async def holders(uow: UnitOfWork, action: str) -> list[int]:
+    """Every account that may take `action` now: settings' admins and granted roles (not
+    suspended), each once — who is told of work of that kind (new tickets, breached deadlines)."""
+    roles = {ADMIN, *PERMISSIONS[action]}
+    granted = (await uow.session.execute(select(OperatorRole.account_id).join(
+        Account, Account.id == OperatorRole.account_id).where(
+        OperatorRole.role.in_(roles), Account.suspended_at.is_(None))
+        .order_by(OperatorRole.account_id))).scalars()
+    found = [a for a in await admin_ids(uow) if await may_act(uow, a, action)]
+    return list(dict.fromkeys([*found, *granted]))

@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy import case, func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from core.accounts.service import admin_ids, is_admin
 from core.deals import timers
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.operators import audit, roles
 from core.process import SYSTEM
 from core.storage.uow import UnitOfWork
 from core.support.context import TicketContext
@@ -38,16 +38,14 @@ _QUEUE_ORDER = case({"open": 0, "waiting_for_operator": 1, "answered": 2}, value
 
 
 async def can_handle_support(uow: UnitOfWork, account_id: int | None) -> bool:
-    """Whether this account may read and answer other people's tickets (an operator).
-
-    Today: administrators. The single place to extend with finer roles (support, moderator…)."""
-    return account_id is not None and await is_admin(uow, account_id)
+    """Whether this account may read and answer other people's tickets: an operator with the
+    support role, or an admin (core.operators.roles decides for every operator action)."""
+    return await roles.can_handle_support(uow, account_id)
 
 
 async def operator_ids(uow: UnitOfWork) -> list[int]:
-    """The accounts told of new tickets and breached deadlines (kept in step with
-    `can_handle_support`)."""
-    return await admin_ids(uow)
+    """The accounts told of new tickets and breached deadlines: exactly those who may answer."""
+    return await roles.holders(uow, "handle_support")
 
 
 async def require_operator(uow: UnitOfWork, account_id: int | None) -> None:
@@ -164,6 +162,7 @@ async def operator_reply(uow: UnitOfWork, operator_id: int | None, ticket_id: in
     await _take(uow, ticket, "operator-reply", operator_id, OPERATOR, first)
     message = _message(uow, ticket, operator_id, OPERATOR, text)
     await uow.session.flush()
+    await audit.record(uow, operator_id, "ticket-answered", f"ticket:{ticket.id}")
     uow.emit(TicketMessagePosted(ticket.id, message.id, OPERATOR))
     return message
 
@@ -174,15 +173,20 @@ async def operator_reply(uow: UnitOfWork, operator_id: int | None, ticket_id: in
 async def close(uow: UnitOfWork, actor_id: int | None, ticket_id: int) -> SupportTicket:
     """The asker or an operator closes the ticket; the asker is then asked to rate it."""
     ticket = await _ticket(uow, ticket_id, actor_id)
-    now = uow.clock.now()
-    return await _take(uow, ticket, "close", actor_id, await _role(uow, ticket, actor_id),
+    now, role = uow.clock.now(), await _role(uow, ticket, actor_id)
+    if role == OPERATOR:
+        await audit.record(uow, actor_id, "ticket-closed", f"ticket:{ticket.id}")
+    return await _take(uow, ticket, "close", actor_id, role,
                        {"closed_at": now, "closed_by": actor_id})
 
 
 async def reopen(uow: UnitOfWork, actor_id: int | None, ticket_id: int) -> SupportTicket:
     """The asker or an operator reopens a closed ticket; it waits for an operator again."""
     ticket = await _ticket(uow, ticket_id, actor_id)
-    return await _take(uow, ticket, "reopen", actor_id, await _role(uow, ticket, actor_id),
+    role = await _role(uow, ticket, actor_id)
+    if role == OPERATOR:
+        await audit.record(uow, actor_id, "ticket-reopened", f"ticket:{ticket.id}")
+    return await _take(uow, ticket, "reopen", actor_id, role,
                        {"closed_at": None, "closed_by": None})
 
 
