@@ -17,6 +17,7 @@ from core.catalog.tables import Listing, ListingMedia
 from core.catalog.taxonomy import TYPES
 from core.deals.threads import mask
 from core.errors import NotFound
+from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 PER_PAGE = 12
@@ -49,12 +50,21 @@ def is_public(listing: Listing | None, now: datetime) -> bool:
 
 
 async def published(uow: UnitOfWork, listing_id: int) -> Listing:
-    """A published listing; NotFound for anything else (a draft, expired, closed, unknown)."""
+    """A published listing; NotFound for anything else (a draft, expired, closed, unknown, or
+    a suspended seller's)."""
     listing = await uow.session.get(Listing, listing_id)
     if not is_public(listing, uow.clock.now()):
         raise NotFound(GONE)
     assert listing is not None
+    if await suspended(uow, listing.seller_id):
+        raise NotFound(GONE)
     return listing
+
+
+async def suspended(uow: UnitOfWork, account_id: int) -> bool:
+    """Whether an operator suspended this account: nothing of theirs is shown meanwhile."""
+    account = await uow.session.get(Account, account_id)
+    return account is None or account.suspended_at is not None
 
 
 def public_text(text: str | None) -> str:
@@ -108,7 +118,9 @@ async def latest(uow: UnitOfWork, catalog: Catalog, q: SearchQuery, page: int = 
 
 async def published_ids(uow: UnitOfWork) -> list[tuple[int, datetime]]:
     """Every public listing's id and last change (for the sitemap)."""
-    rows = await uow.session.execute(select(Listing.id, Listing.updated_at, Listing.expires_at)
-                                     .where(Listing.status == "published").order_by(Listing.id))
+    rows = await uow.session.execute(
+        select(Listing.id, Listing.updated_at, Listing.expires_at)
+        .join(Account, Account.id == Listing.seller_id)
+        .where(Listing.status == "published", Account.suspended_at.is_(None)).order_by(Listing.id))
     now = uow.clock.now()
     return [(i, changed) for i, changed, expires in rows.all() if expires is None or expires > now]

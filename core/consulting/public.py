@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from core.catalog.public import public_text
+from core.catalog.public import public_text, suspended
 from core.consulting import profiles
 from core.consulting.session_tables import ConsultReputation, SessionReview
 from core.consulting.tables import ConsultantProfile
@@ -58,7 +58,7 @@ async def live_profile(uow: UnitOfWork, consultant_id: int) -> ConsultantProfile
         profile = await profiles.get(uow, consultant_id)
     except NotFound:
         raise NotFound(GONE) from None
-    if not profile.live:
+    if not profile.live or await suspended(uow, consultant_id):
         raise NotFound(GONE)
     return profile
 
@@ -105,6 +105,8 @@ async def live_ids(uow: UnitOfWork) -> list[tuple[int, datetime]]:
     """Every live consultant's id and last change (for the sitemap)."""
     rows = await uow.session.execute(select(ConsultantProfile.account_id,
                                             ConsultantProfile.updated_at)
-                                     .where(ConsultantProfile.live.is_(True))
+                                     .join(Account, Account.id == ConsultantProfile.account_id)
+                                     .where(ConsultantProfile.live.is_(True),
+                                            Account.suspended_at.is_(None))
                                      .order_by(ConsultantProfile.account_id))
     return [(i, changed) for i, changed in rows.all()]

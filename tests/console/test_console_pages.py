@@ -206,3 +206,24 @@ async def test_the_audit_log_filters_by_action(app):
         only = await http.get("/admin/audit", params={"action": "account-suspended"})
     assert "sign-in" in everything.text and "Spam in every thread" in everything.text
     assert "<td>sign-in</td>" not in only.text and "<td>account-suspended</td>" in only.text
+
+
+async def test_a_suspended_sellers_listings_disappear_from_the_site_and_from_search(app):
+    admin = await root(app)
+    ann = await make_account(app, "ann", roles=("seller",))
+    listing_id = await publish(app, ann)
+    page, public = f"/admin/users/{ann.id}", f"/listings/{listing_id}"
+    async with client(app) as http:
+        await signed_in(app, http, admin)
+        shown = (await http.get(public)).status_code
+        assert f"/listings/{listing_id}" in (await http.get("/sitemap.xml")).text
+        await post_form(http, page, f"{page}/suspend", reason="Fake certificates")
+        gone, index, sitemap = (await http.get(public), await http.get("/listings"),
+                                await http.get("/sitemap.xml"))
+        hidden = await _search_ids(app)
+        await post_form(http, page, f"{page}/restore", reason="Certificates checked")
+        back = (await http.get(public)).status_code
+    assert (shown, gone.status_code, back) == (200, 404, 200)
+    assert f'href="/listings/{listing_id}"' not in index.text
+    assert f"/listings/{listing_id}" not in sitemap.text
+    assert listing_id not in hidden and listing_id in await _search_ids(app)
