@@ -98,8 +98,7 @@ def score_listing(taste: Taste, listing: Listing, stats: SellerStats | None) -> 
     if paid and listing.price_mwh_minor:
         closeness = max(0.0, 1 - abs(listing.price_mwh_minor - paid) / paid)
         extra.append((PRICE * closeness, "" if closeness < 0.85 else
-                      f"near the {Money(paid, listing.currency).plain()} {listing.currency}/MWh "
-                      "you paid"))
+                      f"near the {Money(paid, listing.currency).plain()}/MWh you paid"))
     if stats is not None and stats.ratings:
         stars = stats.rating_x10 / 10
         extra.append((REPUTATION * (stars - 3) / 2,
@@ -148,7 +147,8 @@ def _pick(kind: str, item_id: int, title: str, parts: list[tuple[float, str]],
     score = sum(points for points, _ in [*parts, *extra])
     words: list[str] = []
     for points, text in sorted(parts, key=lambda p: -p[0]):
-        if points > 0 and text and text not in words and len(words) < 2:
+        stem = text.rsplit(" ", 1)[0]  # “you bought wood pellets” without the count
+        if points > 0 and text and len(words) < 2 and not any(w.startswith(stem) for w in words):
             words.append(text)
     words += [text for points, text in extra if points > 0 and text]
     return Pick(kind, item_id, title, round(score, 3), tuple(words))
