@@ -1,6 +1,6 @@
 """Recommendations benchmark: hit rate of held-out deals on the demo data, against popularity.
 
-    python bench/recommend.py [--listings 240] [--buyers 40] [--seed 7]
+    python bench/recommend.py [--listings 240]
 
 Seeds a scratch SQLite database as `agora demo seed` does (sellers and listings across Europe,
 then demo buyers with a year of closed deals, bots/demo_buyers.py). For every buyer with at
@@ -30,7 +30,6 @@ from sqlalchemy import select
 
 from bench.escrow import fresh_schema
 from bots.demo import seed
-from bots.demo_buyers import seed_buyers
 from config.container import build
 from config.settings import Settings
 from core.catalog.media import FileStore
@@ -61,8 +60,7 @@ async def main(argv: list[str] | None = None) -> tuple[int, float, float]:
                 clock=clock)
     try:
         async with app.uow() as uow:
-            await seed(uow, FileStore(folder), count=args.listings)
-            await seed_buyers(uow, buyers=args.buyers, seed_value=args.seed)  # no-op if seeded
+            await seed(uow, FileStore(folder), count=args.listings)  # with the demo buyers
             await uow.commit()
         async with app.uow() as uow:
             deals = list((await uow.session.execute(
@@ -100,8 +98,6 @@ def _held_out(deals: list[Any]) -> list[Any]:
 def _args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--listings", type=int, default=240)
-    parser.add_argument("--buyers", type=int, default=40)
-    parser.add_argument("--seed", type=int, default=7)
     return parser.parse_args(argv)
 
 
