@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from bots.demo_buyers import seed_buyers
 from core.accounts.service import ChannelIdentity, Registration, register
 from core.catalog import lifecycle, listings, media
 from core.catalog.gazetteer import Place, major
@@ -78,6 +79,7 @@ async def seed(uow: UnitOfWork, store: FileStore, count: int = 240, sellers: int
     codes = list(TYPES)
     for n in range(count):
         await _listing(uow, store, rng, accounts[n % sellers].id, codes[n % len(codes)], europe)
+    await seed_buyers(uow)  # buyers with past deals, for recommendations
     return count
 
 

@@ -13,6 +13,7 @@ from core.consulting import due as booking_due
 from core.consulting import promotions, sessions
 from core.consulting.money import BookingMoney
 from core.deals import due
+from core.recommend import weekly as weekly_picks
 from core.storage.tables import ProcessedUpdate
 from core.support import due as ticket_due
 from payments.deal_payments import DealPayments
@@ -40,7 +41,17 @@ def build_scheduler(container: Container) -> AsyncIOScheduler:
     # Support tickets past their first-answer deadline: every admin is told, once per ticket.
     scheduler.add_job(ticket_due.run_all, "interval", seconds=60, args=[container.uow],
                       id="ticket-timers", max_instances=1, coalesce=True, replace_existing=True)
+    # Weekly picks: every hour, for those whose Monday morning it is (once per person-week).
+    scheduler.add_job(send_weekly_picks, "cron", minute=0, args=[container], id="weekly-picks",
+                      max_instances=1, coalesce=True, replace_existing=True)
     return scheduler
+
+
+async def send_weekly_picks(container: Container) -> None:
+    """The weekly message of picks, Monday morning in each person's zone, once a week."""
+    async with container.uow() as uow:
+        await weekly_picks.send_weekly(uow)
+        await uow.commit()
 
 
 def add_deal_jobs(scheduler: AsyncIOScheduler, container: Container) -> None:

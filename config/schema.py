@@ -12,11 +12,12 @@ import core.consulting.session_tables
 import core.consulting.tables
 import core.deals.tables
 import core.operators.tables
+import core.recommend.tables
 import core.storage.tables
 import core.support.tables
 import payments.tables
 
 MODULES = (core.storage.tables, core.catalog.tables, core.deals.tables, core.consulting.tables,
            core.consulting.session_tables, core.support.tables,
-           core.operators.tables, payments.tables)
+           core.operators.tables, core.recommend.tables, payments.tables)
 metadata: MetaData = core.storage.tables.Base.metadata

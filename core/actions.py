@@ -59,6 +59,11 @@ class Intent(StrEnum):
     SUPPORT = "support"
     MY_TICKET = "my_ticket"
     HANDLE_TICKET = "handle_ticket"
+    # Recommendations: "Not interested" (arg "listing:42" or "consultant:7"), stop the weekly
+    # message, and the current picks on demand.
+    DECLINE_PICK = "decline_pick"
+    STOP_PICKS = "stop_picks"
+    PICKS = "picks"
 
 
 @dataclass(frozen=True)

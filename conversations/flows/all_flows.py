@@ -7,6 +7,7 @@ from conversations.flows.linking import link
 from conversations.flows.market import DEAL_FLOWS, MARKET_FLOWS
 from conversations.flows.money import MONEY_FLOWS
 from conversations.flows.onboarding import notifications, onboarding
+from conversations.flows.picks import PICK_FLOWS
 from conversations.flows.profile import profile
 from conversations.flows.registration import registration, verify_email
 from conversations.flows.support import support_flow
@@ -17,4 +18,5 @@ ALL_FLOWS: list[Entry] = [
     registration, verify_email, onboarding, notifications, profile, link,
     *MARKET_FLOWS, *DEAL_FLOWS, *CONSULTING_FLOWS, *MONEY_FLOWS,
     support_flow, ticket_flow, desk_flow, console,
+    *PICK_FLOWS,
 ]

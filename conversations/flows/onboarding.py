@@ -60,6 +60,8 @@ def _preferences_form(ctx: Ctx) -> Form:
             fields.timezone_field(),
             fields.currency_field(),
             fields.language_field(),
+            ChoiceField("weekly_picks", "A weekly message of picks for you",
+                        choices=[("yes", "Yes, on Monday mornings"), ("no", "No")]),
         ],
     )
 
@@ -72,6 +74,7 @@ async def _save_preferences(ctx: Ctx, values: dict[str, Any]) -> Next:
         ctx.uow, ctx.account.id, notify_channel=values["notify_channel"], quiet_start=start,
         quiet_end=end, timezone=values["timezone"], currency=values["currency"],
         language=values["language"],
+        **({"weekly_picks": values["weekly_picks"] == "yes"} if values.get("weekly_picks") else {}),
     )
     await accounts.mark_onboarded(ctx.uow, ctx.account.id)
     done = Next.end(Reply("✅ Preferences saved. You're all set!"))
@@ -91,7 +94,8 @@ async def _prefill(ctx: Ctx) -> Next | None:
         ctx.data["_forms"] = {"preferences": {"i": 0, "values": {
             "notify_channel": account.notify_channel or ctx.env.channel, "quiet_hours": quiet,
             "timezone": account.timezone, "currency": account.currency,
-            "language": account.language}}}
+            "language": account.language,
+            "weekly_picks": "yes" if account.weekly_picks is not False else "no"}}}
     return None
 
 

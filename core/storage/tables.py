@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -54,6 +55,8 @@ class Account(Base):
     notify_channel: Mapped[str | None] = mapped_column(String(16))
     quiet_start: Mapped[str | None] = mapped_column(String(5))  # "22:00", local time
     quiet_end: Mapped[str | None] = mapped_column(String(5))
+    # The weekly message of listings and consultants picked for the person (opt-out).
+    weekly_picks: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     onboarded_at: Mapped[datetime | None]
     # Billing details (core.accounts.billing), asked at a party's first deal.
     billing_name: Mapped[str | None] = mapped_column(String(200))

@@ -1,0 +1,119 @@
+"""The weekly message of picks (Monday morning in each person's own zone, once a week), the
+“Not interested” that is remembered for good, and the opt-out kept on the account."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from core.accounts import service as accounts
+from core.actions import Action, ActionRows, Intent
+from core.errors import NotFound
+from core.notifications.outbox import notify
+from core.recommend.picks import Pick, recommend
+from core.recommend.tables import PickDeclined, WeeklyPicks
+from core.storage.tables import Account
+from core.storage.uow import UnitOfWork
+
+WEEKDAY = 0  # Monday
+FROM_HOUR, UNTIL_HOUR = 9, 21  # local; a job that missed 09:00 still sends later that day
+KINDS = ("listing", "consultant")
+
+
+def week_of(moment: datetime, zone: str | None) -> tuple[str, datetime]:
+    """The person's ISO week (“2026-W48”) and local time at `moment`."""
+    local = moment.astimezone(_zone(zone))
+    year, week, _ = local.isocalendar()
+    return f"{year}-W{week:02d}", local
+
+
+def is_due(local: datetime) -> bool:
+    return local.weekday() == WEEKDAY and FROM_HOUR <= local.hour < UNTIL_HOUR
+
+
+async def send_weekly(uow: UnitOfWork) -> int:
+    """Send this week's picks to everyone for whom it is Monday morning now and who has not
+    opted out; each person at most once a week, however often or wherever this runs (run it
+    hourly). Returns how many messages were written."""
+    now = uow.clock.now()
+    rows = await uow.session.execute(select(Account.id, Account.timezone)
+                                     .where(Account.weekly_picks.is_(True)).order_by(Account.id))
+    sent = 0
+    for account_id, zone in rows.all():
+        week, local = week_of(now, zone)
+        if not is_due(local):
+            continue
+        try:
+            async with uow.session.begin_nested():
+                if await _send_one(uow, account_id, week):
+                    sent += 1
+                await uow.session.flush()
+        except IntegrityError:
+            continue  # another worker (or an earlier run) has this person's week
+    return sent
+
+
+async def _send_one(uow: UnitOfWork, account_id: int, week: str) -> bool:
+    claim = WeeklyPicks(account_id=account_id, week=week, items=[], created_at=uow.clock.now())
+    uow.add(claim)
+    await uow.session.flush()  # the claim first: a second sender stops here
+    picks = await recommend(uow, account_id)
+    claim.items = [p.key for p in picks]
+    if not picks:
+        return False
+    text, buttons = message(picks, weekly=True)
+    await notify(uow, account_id, text, buttons=buttons, dedupe_key=f"picks:{account_id}:{week}")
+    return True
+
+
+def message(picks: list[Pick], *, weekly: bool) -> tuple[str, ActionRows]:
+    """The picks as text (each with its reasons) and rows of buttons: open it, Not interested;
+    Stop these messages at the end."""
+    head = "✨ Picked for you this week" if weekly else "✨ Picked for you"
+    lines = [head]
+    rows: ActionRows = []
+    for n, pick in enumerate(picks, 1):
+        icon = "📦" if pick.kind == "listing" else "🎓"
+        why = "; ".join(pick.reasons)
+        lines.append(f"{n}. {icon} {pick.title}" + (f"\n   because {why}" if why else ""))
+        view = Intent.VIEW_LISTING if pick.kind == "listing" else Intent.VIEW_CONSULTANT
+        rows.append([Action(view, f"{n}. Open {pick.title[:24]}", str(pick.item_id)),
+                     Action(Intent.DECLINE_PICK, f"{n}. 🚫 Not interested", pick.key)])
+    lines.append("Not for you? “Not interested” hides it for good.")
+    if weekly:
+        rows.append([Action(Intent.STOP_PICKS, "🔕 Stop these messages")])
+    return "\n".join(lines), rows
+
+
+async def decline(uow: UnitOfWork, account_id: int, key: str) -> bool:
+    """Never recommend this listing or consultant (“listing:42”) to the person again; True if
+    newly declined, False if it was already."""
+    kind, _, raw = key.partition(":")
+    if kind not in KINDS or not raw.isdigit() or len(raw) > 12:
+        raise NotFound("That recommendation doesn't exist.")
+    item_id = int(raw)
+    if await uow.session.get(PickDeclined, (account_id, kind, item_id)) is not None:
+        return False
+    try:
+        async with uow.session.begin_nested():
+            uow.add(PickDeclined(account_id=account_id, kind=kind, item_id=item_id,
+                                 created_at=uow.clock.now()))
+            await uow.session.flush()
+    except IntegrityError:
+        return False  # declined at the same moment elsewhere
+    return True
+
+
+async def set_weekly(uow: UnitOfWork, account_id: int, on: bool) -> None:
+    """Turn the weekly message on or off (also on the notification settings)."""
+    await accounts.update_profile(uow, account_id, weekly_picks=on)
+
+
+def _zone(name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
