@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlalchemy import MetaData
 
 import core.catalog.tables
+import core.community.tables
 import core.consulting.session_tables
 import core.consulting.tables
 import core.deals.tables
@@ -16,5 +17,6 @@ import core.support.tables
 import payments.tables
 
 MODULES = (core.storage.tables, core.catalog.tables, core.deals.tables, core.consulting.tables,
-           core.consulting.session_tables, core.support.tables, payments.tables)
+           core.consulting.session_tables, core.support.tables, payments.tables,
+           core.community.tables)
 metadata: MetaData = core.storage.tables.Base.metadata

@@ -59,6 +59,13 @@ class Intent(StrEnum):
     SUPPORT = "support"
     MY_TICKET = "my_ticket"
     HANDLE_TICKET = "handle_ticket"
+    # Community: a board post ("id", or "reply:id", "report:id", "hide:id", "react:id:kind");
+    # a board ("id").
+    BOARD_POST = "board_post"
+    VIEW_BOARD = "view_board"
+    # Learning: a resource or insight ("id"); a webinar or event ("id", "rsvp:id:answer").
+    VIEW_RESOURCE = "view_resource"
+    VIEW_GATHERING = "view_gathering"
 
 
 @dataclass(frozen=True)

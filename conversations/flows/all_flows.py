@@ -1,6 +1,7 @@
 """Every flow the engine knows, in one list (the composition root passes it to the engine)."""
 
 from conversations.flow import Entry
+from conversations.flows.boards import boards_flow
 from conversations.flows.consulting import CONSULTING_FLOWS
 from conversations.flows.linking import link
 from conversations.flows.market import DEAL_FLOWS, MARKET_FLOWS
@@ -16,4 +17,5 @@ ALL_FLOWS: list[Entry] = [
     registration, verify_email, onboarding, notifications, profile, link,
     *MARKET_FLOWS, *DEAL_FLOWS, *CONSULTING_FLOWS, *MONEY_FLOWS,
     support_flow, ticket_flow, desk_flow,
+    boards_flow,
 ]
