@@ -13,6 +13,7 @@ from core.consulting import due as booking_due
 from core.consulting import promotions, sessions
 from core.consulting.money import BookingMoney
 from core.deals import due
+from core.learning import due as gathering_due
 from core.storage.tables import ProcessedUpdate
 from core.support import due as ticket_due
 from payments.deal_payments import DealPayments
@@ -40,6 +41,12 @@ def build_scheduler(container: Container) -> AsyncIOScheduler:
     # Support tickets past their first-answer deadline: every admin is told, once per ticket.
     scheduler.add_job(ticket_due.run_all, "interval", seconds=60, args=[container.uow],
                       id="ticket-timers", max_instances=1, coalesce=True, replace_existing=True)
+    # Webinars and events: reminders 24 h and 15 min before, the join link at the start.
+    scheduler.add_job(gathering_due.run_all, "interval", seconds=30, args=[container.uow],
+                      id="gathering-timers", max_instances=1, coalesce=True, replace_existing=True)
+    scheduler.add_job(gathering_due.remind_all, "interval", seconds=60, args=[container.uow],
+                      id="gathering-reminders", max_instances=1, coalesce=True,
+                      replace_existing=True)
     return scheduler
 
 

@@ -53,6 +53,8 @@ from core.deals.events import (
     ThreadReported,
 )
 from core.events import Event, EventBus
+from core.learning import events as learning
+from core.learning import notices as learning_notices
 from core.money import events as money
 from core.notifications.dispatcher import OutboxDispatcher
 from core.storage.uow import UowFactory
@@ -191,10 +193,12 @@ def _support(bus: EventBus) -> None:
 
 def _community(bus: EventBus) -> None:
     """Boards: posts and replies relayed to followers, reports to admins, hidden posts'
-    authors told."""
+    authors told. Webinars: the join link at the start, the recording when added."""
     bus.during_commit(community.BoardPostAdded, community_notices.on_post_added)
     bus.during_commit(community.BoardPostReported, community_notices.on_reported)
     bus.during_commit(community.BoardPostHidden, community_notices.on_hidden)
+    bus.during_commit(learning.GatheringStarted, learning_notices.on_started)
+    bus.during_commit(learning.RecordingAdded, learning_notices.on_recording)
 
 
 def directory_upkeep(directory: Directory, uow: UowFactory

@@ -12,11 +12,12 @@ import core.community.tables
 import core.consulting.session_tables
 import core.consulting.tables
 import core.deals.tables
+import core.learning.tables
 import core.storage.tables
 import core.support.tables
 import payments.tables
 
 MODULES = (core.storage.tables, core.catalog.tables, core.deals.tables, core.consulting.tables,
            core.consulting.session_tables, core.support.tables, payments.tables,
-           core.community.tables)
+           core.community.tables, core.learning.tables)
 metadata: MetaData = core.storage.tables.Base.metadata
