@@ -13,7 +13,7 @@ from sqlalchemy import select
 from conversations.messages import Choice, FileReply
 from core.learning import due, gatherings
 from core.learning.tables import Gathering
-from tests.community.helpers import actions, told
+from tests.community.helpers import told
 from tests.support.accounts import registered
 from tests.support.chat import ChatUser
 
@@ -160,4 +160,3 @@ async def test_a_stale_or_unknown_webinar_button_is_refused(app):
     assert "doesn't exist" in ann.texts()
     await ann.send(Choice("@do:view_gathering:rsvp:1:dancing"))
     assert "doesn't exist" in ann.texts() or "Answer going" in ann.texts()
-    _ = actions
