@@ -19,7 +19,7 @@ from core.catalog.market import prices_by_product
 from core.catalog.taxonomy import product
 from core.consulting import public as public_consultants
 
-PAGES = ("/", "/help", "/market", "/listings", "/consultants", "/boards")
+PAGES = ("/", "/help", "/market", "/listings", "/consultants", "/boards", "/events")
 ROBOTS = """User-agent: *
 Allow: /
 Disallow: /admin

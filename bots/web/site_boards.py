@@ -1,5 +1,6 @@
-"""Public board pages: `/boards` lists the topic boards, `/boards/{slug}` shows a board's posts
-with their replies (hidden posts absent, contact details masked, authors by first name)."""
+"""Public community pages: `/boards` lists the topic boards, `/boards/{slug}` shows a board's
+posts with their replies (hidden posts absent, contact details masked, authors by first name);
+`/events` lists the webinars, trade shows and meetups to come (never a webinar's join link)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from bots.web.site_errors import not_found, page_number
 from bots.web.site_links import canonical
 from core.community import public
 from core.errors import NotFound
+from core.learning import gatherings
 
 
 def router(container: Any) -> APIRouter:
@@ -38,5 +40,12 @@ def router(container: Any) -> APIRouter:
         return render(request, "site/board.html", b=found,
                       page_link=lambda n: f"{path}?page={n}",
                       canonical=canonical(container.settings, path))
+
+    @routes.get("/events", response_class=HTMLResponse)
+    async def events(request: Request) -> HTMLResponse:
+        async with container.uow() as uow:  # the rows are read while the page renders
+            found = await gatherings.listed(uow, None)
+            return render(request, "site/events.html", events=found, kinds=gatherings.KINDS,
+                          canonical=canonical(container.settings, "/events"))
 
     return routes

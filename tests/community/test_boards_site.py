@@ -59,3 +59,24 @@ async def test_a_board_shows_posts_and_replies_escaped_masked_and_without_hidden
 async def test_an_unknown_board_is_not_found(web):
     assert (await web.get("/boards/no-such-board")).status_code == 404
     assert (await web.get("/boards/" + "x" * 500)).status_code == 404
+
+
+async def test_the_events_page_lists_what_is_coming_escaped_and_without_join_links(site_app, web):
+    from datetime import timedelta
+
+    from core.learning import gatherings
+
+    root = await registered(site_app, "root")
+    site_app.policy = replace(site_app.policy, admins=("terminal:root",))
+    async with site_app.uow() as uow:
+        start = uow.clock.now() + timedelta(days=3)
+        await gatherings.publish(uow, root.id, kind="webinar", title=f"Biogas {SCRIPT}",
+                                 starts_at=start, minutes=60,
+                                 join_url="https://meet.example.org/secret-room")
+        await gatherings.publish(uow, root.id, kind="meetup", title="Pellet people, Tartu",
+                                 starts_at=start, minutes=120, place="Aparaaditehas, Tartu")
+        await uow.commit()
+    html = (await web.get("/events")).text
+    assert "Pellet people, Tartu" in html and "Aparaaditehas, Tartu" in html
+    assert "&lt;script&gt;" in html and SCRIPT not in html
+    assert "secret-room" not in html
