@@ -13,6 +13,7 @@ from core.consulting import due as booking_due
 from core.consulting import promotions, sessions
 from core.consulting.money import BookingMoney
 from core.deals import due
+from core.learning import due as gathering_due
 from core.recommend import weekly as weekly_picks
 from core.storage.tables import ProcessedUpdate
 from core.support import due as ticket_due
@@ -44,6 +45,12 @@ def build_scheduler(container: Container) -> AsyncIOScheduler:
     # Weekly picks: every hour, for those whose Monday morning it is (once per person-week).
     scheduler.add_job(send_weekly_picks, "cron", minute=0, args=[container], id="weekly-picks",
                       max_instances=1, coalesce=True, replace_existing=True)
+    # Webinars and events: reminders 24 h and 15 min before, the join link at the start.
+    scheduler.add_job(gathering_due.run_all, "interval", seconds=30, args=[container.uow],
+                      id="gathering-timers", max_instances=1, coalesce=True, replace_existing=True)
+    scheduler.add_job(gathering_due.remind_all, "interval", seconds=60, args=[container.uow],
+                      id="gathering-reminders", max_instances=1, coalesce=True,
+                      replace_existing=True)
     return scheduler
 
 

@@ -16,6 +16,8 @@ from core.catalog.events import (
     ListingRejected,
 )
 from core.catalog.search import Catalog
+from core.community import events as community
+from core.community import notices as community_notices
 from core.consulting import events as booking
 from core.consulting import notices as booking_notices
 from core.consulting import notices_ended as booking_ended
@@ -52,6 +54,8 @@ from core.deals.events import (
     ThreadReported,
 )
 from core.events import Event, EventBus
+from core.learning import events as learning
+from core.learning import notices as learning_notices
 from core.money import events as money
 from core.notifications.dispatcher import OutboxDispatcher
 from core.storage.uow import UowFactory
@@ -86,6 +90,7 @@ def register(bus: EventBus, *, catalog: Catalog, uow: UowFactory,
     bus.during_commit(ListingRejected, catalog_notices.rejected)
     _consulting(bus, uow, payments)
     _support(bus)
+    _community(bus)
     if directory is not None:
         bus.after_commit(booking.ProfileChanged, directory_upkeep(directory, uow))
         bus.after_commit(AccountSuspended, directory_upkeep(directory, uow))
@@ -187,6 +192,16 @@ def _support(bus: EventBus) -> None:
     bus.during_commit(support.TicketOpened, support_notices.on_opened)
     bus.during_commit(support.TicketMessagePosted, support_notices.on_message)
     bus.during_commit(support.TicketMoved, support_notices.on_moved)
+
+
+def _community(bus: EventBus) -> None:
+    """Boards: posts and replies relayed to followers, reports to admins, hidden posts'
+    authors told. Webinars: the join link at the start, the recording when added."""
+    bus.during_commit(community.BoardPostAdded, community_notices.on_post_added)
+    bus.during_commit(community.BoardPostReported, community_notices.on_reported)
+    bus.during_commit(community.BoardPostHidden, community_notices.on_hidden)
+    bus.during_commit(learning.GatheringStarted, learning_notices.on_started)
+    bus.during_commit(learning.RecordingAdded, learning_notices.on_recording)
 
 
 def directory_upkeep(directory: Directory, uow: UowFactory

@@ -8,9 +8,11 @@ from __future__ import annotations
 from sqlalchemy import MetaData
 
 import core.catalog.tables
+import core.community.tables
 import core.consulting.session_tables
 import core.consulting.tables
 import core.deals.tables
+import core.learning.tables
 import core.operators.tables
 import core.recommend.tables
 import core.storage.tables
@@ -19,5 +21,6 @@ import payments.tables
 
 MODULES = (core.storage.tables, core.catalog.tables, core.deals.tables, core.consulting.tables,
            core.consulting.session_tables, core.support.tables,
-           core.operators.tables, core.recommend.tables, payments.tables)
+           core.operators.tables, core.recommend.tables, core.community.tables,
+           core.learning.tables, payments.tables)
 metadata: MetaData = core.storage.tables.Base.metadata

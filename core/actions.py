@@ -64,6 +64,13 @@ class Intent(StrEnum):
     DECLINE_PICK = "decline_pick"
     STOP_PICKS = "stop_picks"
     PICKS = "picks"
+    # Community: a board post ("id", or "reply:id", "report:id", "hide:id", "react:id:kind");
+    # a board ("id").
+    BOARD_POST = "board_post"
+    VIEW_BOARD = "view_board"
+    # Learning: a resource or insight ("id"); a webinar or event ("id", "rsvp:id:answer").
+    VIEW_RESOURCE = "view_resource"
+    VIEW_GATHERING = "view_gathering"
 
 
 @dataclass(frozen=True)

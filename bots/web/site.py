@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from bots.web import site_consultants, site_listings
+from bots.web import site_boards, site_consultants, site_listings
 from bots.web.pages import render
 from bots.web.site_links import bot_links, canonical, settings_of
 from conversations.help_base import by_topic
@@ -19,7 +19,7 @@ from core.catalog.market import prices_by_product
 from core.catalog.taxonomy import product
 from core.consulting import public as public_consultants
 
-PAGES = ("/", "/help", "/market", "/listings", "/consultants")
+PAGES = ("/", "/help", "/market", "/listings", "/consultants", "/boards", "/events")
 ROBOTS = """User-agent: *
 Allow: /
 Disallow: /admin
@@ -82,5 +82,6 @@ def site_router(container: Any) -> APIRouter:
 
     router.include_router(site_listings.router(container))
     router.include_router(site_consultants.router(container))
+    router.include_router(site_boards.router(container))
     return router
 

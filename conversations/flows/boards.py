@@ -1,0 +1,209 @@
+"""Topic boards in chat: `/boards` lists them; a board shows its posts by page, with follow /
+unfollow and a new post; a post shows its replies with reactions (👍 ❤️ 💡), reply, report and —
+for admins — hide. Relayed posts open here through their buttons."""
+
+from __future__ import annotations
+
+from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
+from conversations.messages import Button, Choice, Inbound, Outbound, Reply, Text, rows
+from core.actions import Intent
+from core.community import boards
+from core.ids import parse_id
+
+VERBS = ("reply", "report", "hide", "react")
+
+
+async def _start(ctx: Ctx) -> Next | None:
+    """"" lists the boards; `b:id` opens a board; `id` a post; `reply:id`, `report:id`,
+    `hide:id`, `react:id:kind` act on one."""
+    arg = str(ctx.data.get("args") or "").strip()
+    verb, _, rest = arg.partition(":")
+    if not arg:
+        return None
+    if verb == "b" and (board_id := parse_id(rest)) is not None:
+        await boards.board(ctx.uow, board_id)
+        ctx.data.update(board_id=board_id, page=0)
+        return Next(state="board", remember=False)
+    if verb not in VERBS:
+        verb, rest = "view", arg
+    number_text, _, kind = rest.partition(":")
+    post_id = parse_id(number_text)
+    if post_id is None:
+        return Next.end(Reply("Which post? Type /boards to read the boards.", kind="error"))
+    head, _ = await boards.thread(ctx.uow, post_id, ctx.account_id)  # refuses a hidden one
+    ctx.data.update(board_id=head.post.board_id, post_id=head.post.id, target=post_id, page=0)
+    if verb == "react":
+        card = await boards.react(ctx.uow, ctx.account_id, post_id, kind)
+        return Next(state="post", remember=False,
+                    replies=[Reply(f"Thanks — {boards.reaction_line(card)}")])
+    return Next(state={"view": "post"}.get(verb, verb), remember=False)
+
+
+async def _list(ctx: Ctx) -> list[Outbound]:
+    found = await boards.boards(ctx.uow, ctx.account_id)
+    lines = [f"{'🔔' if c.following else '▫'} {c.board.title} — {c.board.description} "
+             f"({c.posts} post{'s' if c.posts != 1 else ''}, {c.followers} following)"
+             for c in found]
+    buttons = tuple((Button(c.board.title, f"b:{c.board.id}"),) for c in found)
+    return [Reply("🗣 Boards — 🔔 marks the ones you follow (new posts reach you here).\n\n"
+                  + "\n".join(lines), (*buttons, (Button("✔ Done", "done"),)))]
+
+
+async def _on_list(ctx: Ctx, msg: Inbound) -> Next:
+    data = msg.data if isinstance(msg, Choice) else ""
+    if data == "done":
+        return Next.end()
+    if data.startswith("b:") and (board_id := parse_id(data[2:])) is not None:
+        await boards.board(ctx.uow, board_id)
+        ctx.data.update(board_id=board_id, page=0)
+        return Next(state="board")
+    return Next.stay(Reply("Tap a board to open it.", kind="error"))
+
+
+async def _board(ctx: Ctx) -> list[Outbound]:
+    board = await boards.board(ctx.uow, ctx.data["board_id"])
+    page = int(ctx.data.get("page") or 0)
+    found, pages = await boards.posts(ctx.uow, board.id, ctx.account_id, page)
+    following = await boards.follows(ctx.uow, ctx.account_id, board.id)
+    lines = [f"#{c.post.id} · {c.author} · {c.post.created_at:%d %b %H:%M} · "
+             f"{boards.reaction_line(c)} · {c.replies} repl{'ies' if c.replies != 1 else 'y'}\n"
+             f"{_short(c.post.text)}" for c in found] or ["No posts yet — be the first."]
+    opens = [(f"💬 #{c.post.id}", f"p:{c.post.id}") for c in found]
+    paging = [pair for pair, show in ((("◀ Newer", "newer"), page > 0),
+                                      (("▶ Older", "older"), page + 1 < pages)) if show]
+    follow = ("🔕 Unfollow", "unfollow") if following else ("🔔 Follow", "follow")
+    return [Reply(f"🗣 {board.title} (page {page + 1} of {pages})\n{board.description}\n\n"
+                  + "\n\n".join(lines),
+                  (*rows(*opens, per_row=3), *rows(*paging, per_row=2),
+                   *rows(("✍ New post", "write"), follow, ("🗂 All boards", "boards"), per_row=3)))]
+
+
+async def _on_board(ctx: Ctx, msg: Inbound) -> Next:
+    data = msg.data if isinstance(msg, Choice) else ""
+    board_id = ctx.data["board_id"]
+    if data in ("older", "newer"):
+        ctx.data["page"] = max(0, int(ctx.data.get("page") or 0) + (1 if data == "older" else -1))
+        return Next(state="board", remember=False)
+    if data == "follow":
+        await boards.subscribe(ctx.uow, ctx.account_id, board_id)
+        return Next(state="board", remember=False, replies=[Reply(
+            "🔔 You follow this board: new posts and replies reach you here.")])
+    if data == "unfollow":
+        await boards.unsubscribe(ctx.uow, ctx.account_id, board_id)
+        return Next(state="board", remember=False,
+                    replies=[Reply("🔕 You no longer follow this board.")])
+    if data == "write":
+        return Next(state="write")
+    if data == "boards":
+        return Next(state="list", remember=False)
+    if data.startswith("p:") and (post_id := parse_id(data[2:])) is not None:
+        ctx.data.update(post_id=post_id, target=post_id)
+        return Next(state="post")
+    return Next.stay(Reply("Tap a post to open it, or ✍ New post.", kind="error"))
+
+
+async def _write_prompt(ctx: Ctx) -> list[Outbound]:
+    board = await boards.board(ctx.uow, ctx.data["board_id"])
+    return [Reply(f"✍ Type your post for “{board.title}” (2–{boards.MAX_POST:,} characters). "
+                  "It is public: it shows on Agora's website too, so leave out contact details.")]
+
+
+async def _on_write(ctx: Ctx, msg: Inbound) -> Next:
+    if not isinstance(msg, Text):
+        return Next.stay(Reply("Please type your post in words.", kind="error"))
+    post = await boards.post(ctx.uow, ctx.account_id, ctx.data["board_id"], msg.text)
+    ctx.data.update(post_id=post.id, target=post.id)
+    return Next(state="post", remember=False,
+                replies=[Reply("✅ Posted. The board's followers are told.")])
+
+
+async def _post(ctx: Ctx) -> list[Outbound]:
+    head, replies = await boards.thread(ctx.uow, ctx.data["post_id"], ctx.account_id)
+    lines = [f"#{head.post.id} · {head.author} · {head.post.created_at:%d %b %H:%M}\n"
+             f"{head.post.text}\n{boards.reaction_line(head)}"]
+    lines += [f"  ↩ {r.author} · {r.post.created_at:%d %b %H:%M}: {r.post.text}" for r in replies]
+    react = [(f"{emoji}{' ✓' if head.mine == kind else ''}", f"react:{kind}")
+             for kind, emoji in boards.REACTIONS.items()]
+    actions = [("✍ Reply", "reply"), ("⚠ Report", "report")]
+    if await boards.may_moderate(ctx.uow, ctx.account_id):
+        actions.append(("🙈 Hide", "hide"))
+    return [Reply("\n\n".join(lines), (*rows(*react, per_row=3), *rows(*actions, per_row=3),
+                                       *rows(("◀ Board", "board"), per_row=1)))]
+
+
+async def _on_post(ctx: Ctx, msg: Inbound) -> Next:
+    data = msg.data if isinstance(msg, Choice) else ""
+    if data.startswith("react:"):
+        card = await boards.react(ctx.uow, ctx.account_id, ctx.data["post_id"], data[6:])
+        return Next(state="post", remember=False,
+                    replies=[Reply(f"Noted — {boards.reaction_line(card)}")])
+    if data in ("reply", "report", "hide"):
+        ctx.data["target"] = ctx.data["post_id"]
+        return Next(state=data)
+    if data == "board":
+        return Next(state="board", remember=False)
+    if isinstance(msg, Text):  # typing under a post answers it
+        return await _on_reply(ctx, msg)
+    return Next.stay(Reply("Tap a reaction, ✍ Reply or ◀ Board.", kind="error"))
+
+
+async def _reply_prompt(ctx: Ctx) -> list[Outbound]:
+    return [Reply(f"✍ Type your reply (2–{boards.MAX_POST:,} characters; it is public).")]
+
+
+async def _on_reply(ctx: Ctx, msg: Inbound) -> Next:
+    if not isinstance(msg, Text):
+        return Next.stay(Reply("Please type your reply in words.", kind="error"))
+    await boards.reply(ctx.uow, ctx.account_id, ctx.data["target"], msg.text)
+    return Next(state="post", remember=False, replies=[Reply("✅ Replied; the conversation's "
+                                                             "people are told.")])
+
+
+async def _report_prompt(ctx: Ctx) -> list[Outbound]:
+    return [Reply("⚠ Why are you reporting this post? Type a short reason for the admins, or "
+                  "send it without one.", rows(("Send without a reason", "none")))]
+
+
+async def _on_report(ctx: Ctx, msg: Inbound) -> Next:
+    reason = msg.text if isinstance(msg, Text) else ""
+    if not isinstance(msg, Text) and not (isinstance(msg, Choice) and msg.data == "none"):
+        return Next.stay(Reply("Type a reason, or tap Send without a reason.", kind="error"))
+    await boards.report(ctx.uow, ctx.account_id, ctx.data["target"], reason)
+    return Next(state="post", remember=False,
+                replies=[Reply("⚠ Reported — the admins will look at it. Thank you.")])
+
+
+async def _hide_prompt(ctx: Ctx) -> list[Outbound]:
+    await boards.visible_post(ctx.uow, ctx.data["target"])
+    if not await boards.may_moderate(ctx.uow, ctx.account_id):
+        return [Reply("Only Agora's admins hide posts.", kind="error")]
+    return [Reply("🙈 Why is this post hidden? The author reads your reason (3–300 characters).")]
+
+
+async def _on_hide(ctx: Ctx, msg: Inbound) -> Next:
+    if not isinstance(msg, Text):
+        return Next.stay(Reply("Type the reason the author will read.", kind="error"))
+    await boards.hide(ctx.uow, ctx.account_id, ctx.data["target"], msg.text)
+    return Next(state="board", remember=False,
+                replies=[Reply("🙈 Hidden from the board and the website; the author is told.")])
+
+
+def _short(text: str, limit: int = 280) -> str:
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"
+
+
+boards_flow = Flow(
+    name="boards", title="the boards", first="list", on_start=_start,
+    commands=("boards",), summary="Topic boards: read, post, reply and follow",
+    menu=(MenuEntry("🗣 Boards", ("member",), 850, row="community"),),
+    intents={Intent.BOARD_POST: "{arg}", Intent.VIEW_BOARD: "b:{arg}"},
+    help="Topic boards (pellet quality, logistics, biogas, consulting): read posts, post, "
+         "reply, react and follow a board to get its new posts here. Posts are public.",
+    states={"list": Ask(prompt=_list, on=_on_list),
+            "board": Ask(prompt=_board, on=_on_board),
+            "write": Ask(prompt=_write_prompt, on=_on_write, cancel_to="board"),
+            "post": Ask(prompt=_post, on=_on_post),
+            "reply": Ask(prompt=_reply_prompt, on=_on_reply, cancel_to="post"),
+            "report": Ask(prompt=_report_prompt, on=_on_report, cancel_to="post"),
+            "hide": Ask(prompt=_hide_prompt, on=_on_hide, cancel_to="post")},
+)

@@ -1,0 +1,1 @@
+"""Community: topic boards with posts, replies, reactions, reports and moderation."""

@@ -1,0 +1,76 @@
+"""The boards' read side for the public site: visible posts and replies only, authors named by
+first name and company initial, contact details in the text hidden."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from core.catalog.public import public_text
+from core.community import boards
+from core.community.tables import Board, BoardPost
+from core.storage.tables import Account
+from core.storage.uow import UnitOfWork
+from core.testimonials import quoted_name
+
+PER_PAGE = 20
+
+
+@dataclass(frozen=True)
+class PublicReply:
+    author: str
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class PublicPost:
+    id: int
+    author: str
+    text: str
+    created_at: datetime
+    reactions: dict[str, int]  # emoji -> count
+    replies: list[PublicReply]
+
+
+@dataclass(frozen=True)
+class PublicBoard:
+    board: Board
+    posts: list[PublicPost]
+    page: int
+    pages: int
+
+
+async def board_list(uow: UnitOfWork) -> list[boards.BoardCard]:
+    """Every board with its counts (nobody is reading as a member)."""
+    return await boards.boards(uow, None)
+
+
+async def board_page(uow: UnitOfWork, slug: str, page: int = 0) -> PublicBoard:
+    """A board's visible posts, newest first, each with its visible replies."""
+    board = await boards.board_by_slug(uow, slug)
+    found, pages = await boards.posts(uow, board.id, None, page, PER_PAGE)
+    ids = [c.post.id for c in found]
+    replies = list((await uow.session.execute(select(BoardPost).where(
+        BoardPost.parent_id.in_(ids), BoardPost.hidden_at.is_(None))
+        .order_by(BoardPost.id))).scalars()) if ids else []
+    names = await _names(uow, {c.post.author_id for c in found} | {r.author_id for r in replies})
+    by_post: dict[int, list[PublicReply]] = {i: [] for i in ids}
+    for r in replies:
+        by_post[r.parent_id or 0].append(PublicReply(names.get(r.author_id, "A member"),
+                                                     public_text(r.text), r.created_at))
+    posts = [PublicPost(c.post.id, names.get(c.post.author_id, "A member"), public_text(c.post.text),
+                        c.post.created_at,
+                        {emoji: c.reactions[kind] for kind, emoji in boards.REACTIONS.items()},
+                        by_post[c.post.id]) for c in found]
+    return PublicBoard(board, posts, min(page, pages - 1), pages)
+
+
+async def _names(uow: UnitOfWork, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = await uow.session.execute(select(Account.id, Account.display_name, Account.company)
+                                     .where(Account.id.in_(ids)))
+    return {i: quoted_name(name, company) for i, name, company in rows.all()}

@@ -1,0 +1,82 @@
+"""The gatherings' periodic work, as plain functions the scheduler calls: reminders 24 h and
+15 min before the start (each once per gathering and offset, to everyone going — and maybe, for
+events — with the time in their own zone), and the start itself (each timer claimed by a
+conditional update through the shared timer loop, so a late, repeated or doubled run starts a
+gathering once)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from core.actions import Action, Intent
+from core.clock import local_time
+from core.deals import timers
+from core.deals.tables import ProcessTimer
+from core.learning import gatherings
+from core.learning.process import GATHERING_PROCESS, REMINDERS
+from core.learning.tables import Gathering
+from core.notifications.outbox import notify, recipients
+from core.storage.tables import Account
+from core.storage.uow import UnitOfWork, UowFactory
+from core.timer_jobs import fire_each, remind_each
+
+HORIZON = max(REMINDERS)
+
+
+async def run_all(uow_factory: UowFactory, limit: int = 200) -> list[int]:
+    """Start every gathering whose time has come; returns their ids."""
+    async with uow_factory() as uow:
+        due = await timers.due(uow, GATHERING_PROCESS, limit=limit)
+    return await fire_each(uow_factory, due, fire, "gathering")
+
+
+async def fire(uow: UnitOfWork, timer_id: int) -> int | None:
+    timer = await timers.claim(uow, timer_id, GATHERING_PROCESS)
+    if timer is None:
+        return None
+    return timer.subject_id if await gatherings.start(uow, timer.subject_id) else None
+
+
+async def remind_all(uow_factory: UowFactory) -> int:
+    """Send the reminders now due; returns how many notices went."""
+    async with uow_factory() as uow:
+        soon = [t.id for t in await timers.upcoming(uow, HORIZON, GATHERING_PROCESS)]
+    return await remind_each(uow_factory, soon, remind, "gathering")
+
+
+async def remind(uow: UnitOfWork, timer_id: int) -> int:
+    """The reminders of one gathering whose moment has passed (the nearest one told, each
+    recorded once); how many notices went."""
+    timer = await uow.session.get(ProcessTimer, timer_id, populate_existing=True)
+    now = uow.clock.now()
+    if timer is None or timer.done_at is not None or timer.due_at <= now:
+        return 0
+    gathering = await uow.session.get(Gathering, timer.subject_id)
+    if gathering is None or gathering.status != "scheduled":
+        return 0
+    passed = [o for o in REMINDERS if gathering.created_at <= timer.due_at - o <= now]
+    fresh = [o for o in passed if await timers.mark_reminded(uow, timer.id, o)]
+    if not fresh:
+        return 0
+    return await _tell(uow, gathering, min(fresh))
+
+
+def _ahead(offset: timedelta) -> str:
+    minutes = int(offset.total_seconds() // 60)
+    return f"in {minutes} minutes" if minutes < 60 else f"in {minutes // 60} hours"
+
+
+async def _tell(uow: UnitOfWork, gathering: Gathering, offset: timedelta) -> int:
+    answers = ("going",) if gathering.kind == "webinar" else ("going", "maybe")
+    people = await gatherings.attendees(uow, gathering.id, answers)
+    await recipients(uow, set(people))
+    button = [[Action(Intent.VIEW_GATHERING, "📅 Details", str(gathering.id))]]
+    where = gathering.place or "online — the join link comes here at the start"
+    for person in people:
+        account = await uow.session.get(Account, person)
+        when = local_time(gathering.starts_at, account.timezone if account else None)
+        await notify(uow, person, f"⏰ “{gathering.title}” starts {_ahead(offset)}: {when}, "
+                                  f"{where}.", buttons=button, urgent=offset <= timedelta(hours=1),
+                     dedupe_key=f"gathering-remind:{gathering.id}:{int(offset.total_seconds())}:"
+                                f"{person}")
+    return len(people)

@@ -1,0 +1,199 @@
+"""Webinars and events as use cases, each taking the acting account: admins publish them (and
+add a webinar's recording); members answer going / maybe / not (a webinar's registration is
+“going”) and get a calendar invite. The start is a process timer: reminders go 24 h and 15 min
+before (core.learning.due), and at the start a webinar's registrants get the join link."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dateutil import parser as dateparser
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from core.accounts.service import is_admin, require_admin
+from core.community import checks
+from core.deals import timers
+from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.learning.events import GatheringStarted, RecordingAdded
+from core.learning.process import GATHERING_PROCESS
+from core.learning.tables import Gathering, GatheringRsvp
+from core.storage.uow import UnitOfWork
+
+KINDS = {"webinar": "🎙 Webinar", "trade_show": "🏛 Trade show", "meetup": "🤝 Meetup"}
+ANSWERS = {"going": "✅ Going", "maybe": "🤔 Maybe", "not": "✖ Not going"}
+MAX_AHEAD = timedelta(days=730)
+MINUTES = range(15, 60 * 24 * 5 + 1)  # a webinar of 15 minutes to a five-day trade show
+
+
+@dataclass(frozen=True)
+class GatheringCard:
+    gathering: Gathering
+    going: int
+    maybe: int
+    mine: str | None
+
+
+def parse_when(text: str, zone_name: str | None, now: datetime) -> datetime:
+    """A start typed in the person's own zone (“2026-12-03 15:00”) as a UTC moment in the
+    future (at most two years ahead); a polite refusal otherwise."""
+    try:
+        zone = ZoneInfo(zone_name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    clean = str(text or "").strip()
+    if not clean or len(clean) > 40:
+        raise DomainError("Write the start like 2026-12-03 15:00 (your own time zone).")
+    try:
+        moment = dateparser.parse(clean, dayfirst=False, yearfirst=True)
+    except (ValueError, OverflowError):
+        raise DomainError("Write the start like 2026-12-03 15:00 (your own time zone).") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    moment = moment.astimezone(UTC)
+    if moment <= now:
+        raise DomainError("That time has passed; give a start in the future.")
+    if moment > now + MAX_AHEAD:
+        raise DomainError("That is more than two years ahead; give a nearer start.")
+    return moment
+
+
+async def publish(uow: UnitOfWork, admin_id: int | None, *, kind: str, title: str,
+                  starts_at: datetime, minutes: int, description: str = "",
+                  join_url: str | None = None, place: str | None = None) -> Gathering:
+    """An admin publishes a webinar (with its join link) or an event (with its place)."""
+    await require_admin(uow, admin_id)
+    assert admin_id is not None
+    if kind not in KINDS:
+        raise DomainError("A gathering is a webinar, a trade show or a meetup.")
+    now = uow.clock.now()
+    if starts_at <= now or starts_at > now + MAX_AHEAD:
+        raise DomainError("The start must be in the future, at most two years ahead.")
+    if minutes not in MINUTES:
+        raise DomainError("The length must be between 15 minutes and five days.")
+    link = checks.url(join_url, "join link") if kind == "webinar" or join_url else None
+    where = checks.text(place, "place", minimum=2, maximum=200, one_line=True) \
+        if kind != "webinar" else None
+    row = Gathering(kind=kind, status=GATHERING_PROCESS.initial,
+                    title=checks.text(title, "title", minimum=3, maximum=120, one_line=True),
+                    description=checks.text(description, "description", maximum=1500)
+                    if description.strip() else "", starts_at=starts_at, minutes=minutes,
+                    place=where, join_url=link, publisher_id=admin_id, sequence=0, created_at=now)
+    uow.add(row)
+    await uow.session.flush()
+    await timers.schedule(uow, GATHERING_PROCESS, row.id, row.status, {"start": starts_at})
+    return row
+
+
+async def get(uow: UnitOfWork, gathering_id: int) -> Gathering:
+    found = await uow.session.get(Gathering, gathering_id)
+    if found is None:
+        raise NotFound("That webinar or event doesn't exist.")
+    return found
+
+
+async def listed(uow: UnitOfWork, viewer_id: int | None, limit: int = 20) -> list[GatheringCard]:
+    """Gatherings not yet over (the soonest first), then those of the last 90 days with a
+    recording — with the counts and the reader's own answer."""
+    now = uow.clock.now()
+    found = list((await uow.session.execute(select(Gathering).where(
+        Gathering.starts_at >= now - timedelta(days=5)).order_by(Gathering.starts_at)
+        .limit(limit * 2))).scalars())
+    found = [g for g in found if g.starts_at + timedelta(minutes=g.minutes) > now]
+    recorded = list((await uow.session.execute(select(Gathering).where(
+        Gathering.recording_url.is_not(None), Gathering.starts_at >= now - timedelta(days=90))
+        .order_by(Gathering.starts_at.desc()).limit(limit))).scalars())
+    shown = (found + [g for g in recorded if g not in found])[:limit]
+    return await cards(uow, shown, viewer_id)
+
+
+async def card(uow: UnitOfWork, gathering_id: int, viewer_id: int | None) -> GatheringCard:
+    [found] = await cards(uow, [await get(uow, gathering_id)], viewer_id)
+    return found
+
+
+async def cards(uow: UnitOfWork, found: list[Gathering], viewer_id: int | None
+                ) -> list[GatheringCard]:
+    ids = [g.id for g in found]
+    if not ids:
+        return []
+    counts: dict[tuple[int, str], int] = {
+        (g, a): n for g, a, n in (await uow.session.execute(select(
+            GatheringRsvp.gathering_id, GatheringRsvp.answer, func.count()).where(
+            GatheringRsvp.gathering_id.in_(ids)).group_by(
+            GatheringRsvp.gathering_id, GatheringRsvp.answer))).all()}
+    mine = dict((await uow.session.execute(select(GatheringRsvp.gathering_id, GatheringRsvp.answer)
+                                           .where(GatheringRsvp.gathering_id.in_(ids),
+                                                  GatheringRsvp.account_id == viewer_id))).all()) \
+        if viewer_id else {}
+    return [GatheringCard(g, counts.get((g.id, "going"), 0), counts.get((g.id, "maybe"), 0),
+                          mine.get(g.id)) for g in found]
+
+
+async def rsvp(uow: UnitOfWork, account_id: int | None, gathering_id: int, answer: str
+               ) -> Gathering:
+    """Going (a webinar's registration), maybe or not — changed at will until it is over."""
+    if account_id is None:
+        raise NotAllowed("Please register first — it takes a minute.")
+    if answer not in ANSWERS:
+        raise DomainError("Answer going, maybe or not going.")
+    gathering = await get(uow, gathering_id)
+    now = uow.clock.now()
+    if gathering.starts_at + timedelta(minutes=gathering.minutes) <= now:
+        raise Conflict("That one is over; answers are closed.")
+    if gathering.kind == "webinar" and answer == "maybe":
+        raise DomainError("A webinar takes a registration (going) or none.")
+    insert = pg_insert if uow.session.bind.dialect.name == "postgresql" else sqlite_insert
+    await uow.session.execute(insert(GatheringRsvp).values(
+        gathering_id=gathering.id, account_id=account_id, answer=answer, created_at=now,
+        updated_at=now).on_conflict_do_update(index_elements=["gathering_id", "account_id"],
+                                              set_={"answer": answer, "updated_at": now}))
+    return gathering
+
+
+async def attendees(uow: UnitOfWork, gathering_id: int, answers: tuple[str, ...] = ("going",)
+                    ) -> list[int]:
+    """Who answered so (a webinar's registrants: going)."""
+    return list((await uow.session.execute(select(GatheringRsvp.account_id).where(
+        GatheringRsvp.gathering_id == gathering_id, GatheringRsvp.answer.in_(answers))
+        .order_by(GatheringRsvp.account_id))).scalars())
+
+
+async def answer_of(uow: UnitOfWork, gathering_id: int, account_id: int | None) -> str | None:
+    if account_id is None:
+        return None
+    return (await uow.session.execute(select(GatheringRsvp.answer).where(
+        GatheringRsvp.gathering_id == gathering_id,
+        GatheringRsvp.account_id == account_id))).scalar()
+
+
+async def add_recording(uow: UnitOfWork, actor_id: int | None, gathering_id: int, url: str
+                        ) -> Gathering:
+    """The publisher (or an admin) adds a webinar's recording once it has started; the
+    registrants are told."""
+    gathering = await get(uow, gathering_id)
+    if actor_id is None or (actor_id != gathering.publisher_id and not await is_admin(uow, actor_id)):
+        raise NotAllowed("Only the webinar's publisher or an admin adds its recording.")
+    if gathering.kind != "webinar":
+        raise DomainError("Only webinars have recordings.")
+    if gathering.starts_at > uow.clock.now():
+        raise Conflict("The webinar hasn't started yet; add the recording afterwards.")
+    gathering.recording_url = checks.url(url, "recording link")
+    uow.emit(RecordingAdded(gathering.id))
+    return gathering
+
+
+async def start(uow: UnitOfWork, gathering_id: int) -> bool:
+    """The system's step at the start time: scheduled → started, once (a guarded update);
+    False when it had started already."""
+    GATHERING_PROCESS.check("start", "scheduled", "system")
+    moved = await uow.session.execute(update(Gathering).where(
+        Gathering.id == gathering_id, Gathering.status == "scheduled")
+        .values(status="started").execution_options(synchronize_session=False))
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    uow.emit(GatheringStarted(gathering_id))
+    return True

@@ -1,0 +1,102 @@
+"""The library as use cases: admins publish reports and guides (a link, or a PDF already kept
+in the file store) under a topic; consultants publish insights (a short article with an
+optional link) shown with their name; everyone reads by topic."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from core.accounts.service import require_admin
+from core.community import checks
+from core.consulting.tables import ConsultantProfile
+from core.errors import DomainError, NotAllowed, NotFound
+from core.learning.tables import LearningItem
+from core.storage.tables import Account
+from core.storage.uow import UnitOfWork
+
+TOPICS = ("Pellet quality", "Logistics", "Biogas and biomethane", "Liquid biofuels",
+          "Markets and prices", "Regulation and certification", "Consulting practice")
+KIND_MARKS = {"link": "🔗", "pdf": "📄", "insight": "💡"}
+MAX_SUMMARY = 300
+MAX_INSIGHT = 1500
+
+
+@dataclass(frozen=True)
+class ItemCard:
+    item: LearningItem
+    author: str
+
+
+def topic(value: str) -> str:
+    """One of the library's topics, or a polite refusal."""
+    if value not in TOPICS:
+        raise DomainError("Pick one of the topics offered.")
+    return value
+
+
+async def publish_link(uow: UnitOfWork, admin_id: int | None, *, topic_name: str, title: str,
+                       url: str, summary: str = "") -> LearningItem:
+    """An admin adds a report or guide that lives on the web."""
+    await require_admin(uow, admin_id)
+    return _add(uow, "link", admin_id, topic_name, title, summary, url=checks.url(url))
+
+
+async def publish_pdf(uow: UnitOfWork, admin_id: int | None, *, topic_name: str, title: str,
+                      file_path: str, file_name: str, mime_type: str, summary: str = ""
+                      ) -> LearningItem:
+    """An admin adds a PDF report (already checked and kept by the upload checks)."""
+    await require_admin(uow, admin_id)
+    if mime_type != "application/pdf" or not file_path:
+        raise DomainError("Send the report as a PDF file.")
+    return _add(uow, "pdf", admin_id, topic_name, title, summary, file_path=file_path,
+                file_name=file_name[:200])
+
+
+async def publish_insight(uow: UnitOfWork, consultant_id: int | None, *, topic_name: str,
+                          title: str, text: str, url: str | None = None) -> LearningItem:
+    """A consultant publishes a short insight, shown with their name and a link to their profile."""
+    if consultant_id is None or await uow.session.get(ConsultantProfile, consultant_id) is None:
+        raise NotAllowed("Insights are written by consultants; set up your consultant profile "
+                         "first.")
+    body = checks.text(text, "insight", minimum=20, maximum=MAX_INSIGHT)
+    link = checks.url(url) if url else None
+    return _add(uow, "insight", consultant_id, topic_name, title, body, url=link)
+
+
+async def topics(uow: UnitOfWork) -> list[tuple[str, int]]:
+    """Each topic with how many items it holds (every topic, in a fixed order)."""
+    counts = dict((await uow.session.execute(select(LearningItem.topic, func.count())
+                                             .group_by(LearningItem.topic))).all())
+    return [(t, counts.get(t, 0)) for t in TOPICS]
+
+
+async def items(uow: UnitOfWork, topic_name: str, limit: int = 30) -> list[ItemCard]:
+    """A topic's items, the newest first, with their authors' names."""
+    found = list((await uow.session.execute(select(LearningItem).where(
+        LearningItem.topic == topic(topic_name)).order_by(LearningItem.id.desc()).limit(limit)
+    )).scalars())
+    names = dict((await uow.session.execute(select(Account.id, Account.display_name).where(
+        Account.id.in_({i.author_id for i in found})))).all()) if found else {}
+    return [ItemCard(i, names.get(i.author_id, "Agora")) for i in found]
+
+
+async def item(uow: UnitOfWork, item_id: int) -> ItemCard:
+    found = await uow.session.get(LearningItem, item_id)
+    if found is None:
+        raise NotFound("That item is no longer in the library.")
+    author = await uow.session.get(Account, found.author_id)
+    return ItemCard(found, author.display_name if author else "Agora")
+
+
+def _add(uow: UnitOfWork, kind: str, author_id: int | None, topic_name: str, title: str,
+         summary: str, **where: str | None) -> LearningItem:
+    assert author_id is not None
+    row = LearningItem(kind=kind, topic=topic(topic_name),
+                       title=checks.text(title, "title", minimum=3, maximum=120, one_line=True),
+                       summary=checks.text(summary, "summary", maximum=MAX_SUMMARY)
+                       if kind != "insight" and summary.strip() else summary if kind == "insight"
+                       else "", author_id=author_id, created_at=uow.clock.now(), **where)
+    uow.add(row)
+    return row

@@ -1,0 +1,19 @@
+"""A gathering (webinar, trade show, meetup), declared once: scheduled until its start time,
+when the system starts it; reminders go 24 h and 15 min before."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from core.process import SYSTEM, Process, Timer, Transition
+
+REMINDERS = (timedelta(hours=24), timedelta(minutes=15))
+
+GATHERING_PROCESS = Process(
+    name="gathering",
+    initial="scheduled",
+    transitions=(Transition("start", ("scheduled",), "started", (SYSTEM,)),),
+    final=("started",),
+    timers=(Timer("scheduled", timedelta(0), "start", remind=REMINDERS, anchor="start",
+                  at="the start time"),),
+)

@@ -1,0 +1,183 @@
+"""Boards in chat (the terminal driver; Telegram and Slack render the same replies): follow,
+post, a post relayed once to each follower and never to its author, replies, reactions one per
+person, reports reaching the admins with the text, hiding by admins only, and stale or foreign
+buttons refused politely."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from conversations.messages import Choice
+from core.community import boards
+from core.community.tables import Board, PostReaction
+from core.errors import NotAllowed, NotFound
+from tests.community.helpers import actions, members, told
+from tests.support.chat import ChatUser
+
+POST = "Our pellets tested at 0.6% ash last week — what do your labs see?"
+
+
+async def open_board(user: ChatUser, title: str = "Pellet quality") -> None:
+    await user.say("/boards")
+    await user.tap(title)
+    assert f"🗣 {title}" in user.texts()
+
+
+async def test_the_seeded_boards_are_listed(app):
+    await members(app, "ann")
+    ann = ChatUser(app, "ann")
+    await ann.say("/boards")
+    for title in ("Pellet quality", "Logistics in the Baltics", "Biogas", "Consulting"):
+        assert title in ann.texts()
+    async with app.uow() as uow:
+        assert (await uow.session.execute(select(func.count()).select_from(Board))).scalar() == 4
+
+
+async def test_a_post_reaches_each_follower_once_and_never_its_author(app):
+    ann, bob, carl = await members(app, "ann", "bob", "carl")
+    for name in ("ann", "bob"):
+        user = ChatUser(app, name)
+        await open_board(user)
+        await user.tap("Follow")
+        assert "You follow this board" in user.texts()
+    carl_chat = ChatUser(app, "carl")
+    await open_board(carl_chat)
+    await carl_chat.tap("New post")
+    await carl_chat.say(POST)
+    assert "Posted" in carl_chat.texts() and POST in carl_chat.texts()
+    await app.dispatcher.run_once()
+    await app.dispatcher.run_once()
+    for member in (ann, bob):
+        [notice] = await told(app, member.id, "Pellet quality — Carl posted")
+        assert POST in notice["text"]
+        assert {"👍", "❤️", "💡", "✍ Reply", "⚠ Report"} <= set(actions(notice))
+    assert await told(app, carl.id, "posted") == []
+
+    # Bob unfollows: the next post does not reach him.
+    bob_chat = ChatUser(app, "bob")
+    await open_board(bob_chat)
+    await bob_chat.tap("Unfollow")
+    await carl_chat.tap("Board")
+    await carl_chat.tap("New post")
+    await carl_chat.say("A second question about moisture content")
+    assert len(await told(app, bob.id, "Carl posted")) == 1
+    assert len(await told(app, ann.id, "Carl posted")) == 2
+
+
+async def test_a_reply_reaches_the_author_and_followers_but_not_the_replier(app):
+    ann, bob, carl = await members(app, "ann", "bob", "carl")
+    ann_chat = ChatUser(app, "ann")
+    await open_board(ann_chat)
+    await ann_chat.tap("New post")
+    await ann_chat.say(POST)
+    carl_chat = ChatUser(app, "carl")
+    await open_board(carl_chat)
+    await carl_chat.tap("Follow")
+    bob_chat = ChatUser(app, "bob")
+    await open_board(bob_chat)
+    await bob_chat.tap("💬 #1")
+    await bob_chat.tap("Reply")
+    await bob_chat.say("Ours are at 0.7%, measured by SGS.")
+    assert "Ours are at 0.7%" in bob_chat.texts()
+    [to_ann] = await told(app, ann.id, "Bob replied to Ann's post")
+    assert "Ours are at 0.7%" in to_ann["text"] and POST[:40] in to_ann["text"]
+    assert len(await told(app, carl.id, "Bob replied to Ann's post")) == 1  # a follower
+    assert await told(app, bob.id, "replied") == []
+    # Ann answers from the notice's Reply button.
+    await ann_chat.send(Choice(actions(to_ann)["✍ Reply"]))
+    await ann_chat.say("Thanks — same here.")
+    [to_bob] = await told(app, bob.id, "Ann replied to Ann's post")
+    assert "same here" in to_bob["text"]
+
+
+async def test_reactions_are_one_per_person_and_counted(app):
+    ann, _ = await members(app, "ann", "bob")
+    async with app.uow() as uow:
+        [pellets] = [c.board for c in await boards.boards(uow, ann.id)][:1]
+        post = await boards.post(uow, ann.id, pellets.id, POST)
+        await uow.commit()
+    bob_chat = ChatUser(app, "bob")
+    await bob_chat.say("/boards")
+    await bob_chat.tap("Pellet quality")
+    await bob_chat.tap(f"#{post.id}")
+    await bob_chat.tap("👍")
+    assert "👍 1  ❤️ 0  💡 0" in bob_chat.texts()
+    await bob_chat.tap("👍")  # the same again
+    assert "👍 0  ❤️ 0  💡 0" in bob_chat.texts()
+    await bob_chat.tap("👍")
+    await bob_chat.tap("❤️")  # another replaces it
+    assert "👍 0  ❤️ 1  💡 0" in bob_chat.texts()
+    ann_chat = ChatUser(app, "ann")
+    await ann_chat.send(Choice(f"@do:board_post:react:{post.id}:idea"))
+    assert "👍 0  ❤️ 1  💡 1" in ann_chat.texts()
+    async with app.uow() as uow:
+        assert (await uow.session.execute(select(func.count()).select_from(PostReaction))
+                ).scalar() == 2
+
+
+async def test_a_report_reaches_the_admins_with_the_text_and_an_admin_hides_the_post(app):
+    ann, eve, root = await members(app, "ann", "eve", "root")
+    ann_chat = ChatUser(app, "ann")
+    await open_board(ann_chat)
+    await ann_chat.tap("New post")
+    await ann_chat.say("Cheap pellets, write to me at ann@example.com for a deal")
+    eve_chat = ChatUser(app, "eve")
+    await open_board(eve_chat)
+    await eve_chat.tap("#1")
+    assert "Hide" not in eve_chat.labels()
+    await eve_chat.tap("Report")
+    await eve_chat.say("Advertising, not a question")
+    assert "Reported" in eve_chat.texts()
+    [notice] = await told(app, root.id, "Eve reported a post by Ann")
+    assert "Cheap pellets" in notice["text"] and "Advertising, not a question" in notice["text"]
+    assert await told(app, eve.id, "reported") == []
+
+    # Eve can't hide it, even with the admin's button.
+    await eve_chat.send(Choice(actions(notice)["🙈 Hide"]))
+    assert "Only Agora's admins hide posts" in eve_chat.texts()
+    await eve_chat.say("I want it gone")
+    assert "administrators" in eve_chat.texts().lower() or "admin" in eve_chat.texts().lower()
+
+    root_chat = ChatUser(app, "root")
+    await root_chat.send(Choice(actions(notice)["🙈 Hide"]))
+    await root_chat.say("Advertising belongs in listings")
+    assert "Hidden from the board" in root_chat.texts()
+    [to_ann] = await told(app, ann.id, "An admin hid your post")
+    assert "Advertising belongs in listings" in to_ann["text"]
+    await open_board(eve_chat)
+    assert "Cheap pellets" not in eve_chat.texts() and "No posts yet" in eve_chat.texts()
+    await eve_chat.send(Choice("@do:board_post:1"))
+    assert "no longer there" in eve_chat.texts()
+    async with app.uow() as uow:
+        try:
+            await boards.hide(uow, eve.id, 1, "again")
+        except NotAllowed:
+            pass
+        else:
+            raise AssertionError("a member hid a post")
+        try:
+            await boards.reply(uow, eve.id, 1, "a reply to a hidden post")
+        except NotFound:
+            pass
+        else:
+            raise AssertionError("a hidden post took a reply")
+
+
+async def test_a_stale_button_and_bad_input_are_refused_politely(app):
+    await members(app, "ann")
+    ann = ChatUser(app, "ann")
+    await open_board(ann)
+    old = ann.button("New post")
+    await ann.tap("All boards")
+    await ann.send(Choice(old.data))
+    assert "older message" in ann.texts().lower() or "no longer" in ann.texts().lower()
+    await ann.tap("Pellet quality")
+    await ann.tap("New post")
+    await ann.say("x")
+    assert "at least 2 characters" in ann.texts()
+    await ann.say("y" * 2001)
+    assert "under 2,000" in ann.texts()
+    await ann.send(Choice("@do:board_post:react:99999:up"))
+    assert "no longer there" in ann.texts()
+    await ann.send(Choice("@do:board_post:react:1:thumbs"))
+    assert "no longer there" in ann.texts() or "React with" in ann.texts()
