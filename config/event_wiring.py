@@ -34,9 +34,8 @@ from core.consulting.session_events import (
     SessionMoved,
     SessionReviewed,
 )
-from core.deals import contract_notices, contracts
+from core.deals import contract_notices, contracts, timer_notices
 from core.deals import notices as deal_notices
-from core.deals import timer_notices
 from core.deals.events import (
     ContractMoved,
     DealAgreed,

@@ -32,7 +32,7 @@ def _add_months(day: date, months: int) -> date:
 
 
 def date_of(first: date, every: str, number: int) -> date:
-    """The date of call-off `number` (from 1): `every` × (number - 1) after the first."""
+    """The date of call-off `number` (from 1): `every` times (number - 1) after the first."""
     steps = number - 1
     if every == "week":
         return first + timedelta(weeks=steps)
@@ -51,8 +51,10 @@ def words(call_offs: int, every: str) -> str:
     return f"{call_offs} call-offs, {EVERY.get(every, every)}"
 
 
-def frozen(call_offs: int, every: str, first: date, each: Decimal) -> dict[str, Any]:
+def frozen(call_offs: int, every: str, first: date, each: Decimal, unit: str = ""
+           ) -> dict[str, Any]:
     """The schedule as the frozen terms state it: count, interval, each and in all, the dates."""
     return {"call_offs": call_offs, "every": EVERY.get(every, every),
-            "each": f"{each.normalize():f}", "in_all": f"{(each * call_offs).normalize():f}",
+            "each": f"{each.normalize():f} {unit}".strip(),
+            "in_all": f"{(each * call_offs).normalize():f} {unit}".strip(),
             "dates": [date_of(first, every, n).isoformat() for n in range(1, call_offs + 1)]}

@@ -167,7 +167,8 @@ async def _terms_of(uow: UnitOfWork, offer: Offer) -> dict[str, Any]:
     price = Money(offer.price_minor, offer.currency)
     quantity = Decimal(offer.quantity_milli) / 1000
     schedule = {"schedule": call_offs.frozen(
-        offer.call_offs, offer.call_off_every or "", contracts.first_date(uow, offer), quantity)
+        offer.call_offs, offer.call_off_every or "", contracts.first_date(uow, offer), quantity,
+        listing.unit)
     } if offer.call_offs else {}
     return {**schedule, "buyer_id": offer.buyer_id, "seller_id": offer.seller_id, "listing_id": listing.id,
             "product": listing.product_type, "title": listing.title, "unit": listing.unit,

@@ -93,7 +93,7 @@ class Contract(Base):
     currency: Mapped[str] = mapped_column(String(3))
     call_offs: Mapped[int] = mapped_column(Integer)
     every: Mapped[str] = mapped_column(String(8))  # week | 2weeks | month | quarter
-    first_date: Mapped[date]  # call-off n is due `every` × (n - 1) after it
+    first_date: Mapped[date]  # call-off n is due `every` times (n - 1) after it
     called: Mapped[int] = mapped_column(Integer, default=0)  # call-offs created so far
     # The accepted version of call-off 1's terms, which every later call-off copies (no foreign
     # key: deal_terms → deals → contracts would make a cycle).
