@@ -25,7 +25,7 @@ JAN_20 = datetime(2027, 1, 20, tzinfo=UTC)
 
 
 async def test_both_hear_of_each_call_off_three_days_ahead_in_their_own_zone_once(app, clock):
-    sam, bob, _, _, first = await contract_running(app)
+    sam, bob, *_ = await contract_running(app)
     await live_in(app, bob.id, "Europe/Riga")
     clock.advance(days=26)  # 16 Dec, 12:00: more than 3 days before call-off 2
     assert await run_contract_notices(app) == 0
