@@ -12,7 +12,7 @@ from config.container import Container
 from core.consulting import due as booking_due
 from core.consulting import promotions, sessions
 from core.consulting.money import BookingMoney
-from core.deals import due
+from core.deals import contract_due, due
 from core.learning import due as gathering_due
 from core.recommend import weekly as weekly_picks
 from core.storage.tables import ProcessedUpdate
@@ -69,6 +69,9 @@ def add_deal_jobs(scheduler: AsyncIOScheduler, container: Container) -> None:
                       id="deal-timers", **common)
     scheduler.add_job(due.remind_all, "interval", seconds=60, args=[container.uow],
                       id="deal-reminders", **common)
+    # Framework contracts: call-offs due on their dates, and the notices before them.
+    scheduler.add_job(contract_due.run, "interval", seconds=60, args=[container.uow],
+                      id="contract-timers", **common)
     assert container.payments is not None
     scheduler.add_job(DealPayments(container.payments).catch_up, "interval", minutes=5,
                       id="deal-money-catch-up", **common)

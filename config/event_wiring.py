@@ -37,9 +37,10 @@ from core.consulting.session_events import (
     SessionMoved,
     SessionReviewed,
 )
+from core.deals import contract_notices, contracts, timer_notices
 from core.deals import notices as deal_notices
-from core.deals import timer_notices
 from core.deals.events import (
+    ContractMoved,
     DealAgreed,
     DealMoved,
     DisputeDecided,
@@ -84,6 +85,8 @@ def register(bus: EventBus, *, catalog: Catalog, uow: UowFactory,
     bus.after_commit(PromotionRequested, promoted.after_requested)
     bus.during_commit(money.PromotionCharged, promoted.on_charged)
     bus.during_commit(DealMoved, timer_notices.on_deal_moved)
+    bus.during_commit(DealMoved, contracts.on_deal_moved)  # call-off 1 starts its contract
+    bus.during_commit(ContractMoved, contract_notices.on_contract_moved)
     bus.during_commit(OfferExpired, timer_notices.offer_expired)
     bus.during_commit(ListingAwaitsReview, catalog_notices.tell_admins)
     bus.during_commit(ListingApproved, catalog_notices.approved)

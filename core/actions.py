@@ -40,6 +40,8 @@ class Intent(StrEnum):
     RATE_DEAL = "rate_deal"
     MY_DEALS = "my_deals"
     DECIDE_DISPUTE = "decide_dispute"
+    VIEW_CONTRACT = "view_contract"  # a framework contract's card: its call-offs (arg: its id)
+    RENEW_CONTRACT = "renew_contract"  # a new offer from a contract's terms (arg: its id)
     ANSWER_DISPUTE = "answer_dispute"
     # Sessions: the arg is the session id ("id:minutes" to extend; "reply:id" to answer a review).
     JOIN_SESSION = "join_session"

@@ -18,7 +18,7 @@ from conversations.messages import (
     rows,
 )
 from core.actions import Intent
-from core.deals import cards, dashboard, deals, threads
+from core.deals import cards, contract_card, dashboard, deals, threads
 from core.deals import views as deal_views
 from core.deals.notices import next_steps
 from core.deals.process import DEAL_PROCESS
@@ -50,6 +50,8 @@ async def deal_card(ctx: Ctx, deal_id: int) -> Reply:
     text = cards.deal_text(deal, view.title, view.unit, view.shipment,
                            payment_text(escrow, deal.status), ctx.account, view.counterpart,
                            view.role)
+    if deal.contract_id is not None:
+        text += f"\n📑 Call-off {deal.call_off} of contract #{deal.contract_id}"
     if view.terms is not None:
         text += (f"\nTerms: version {view.terms.version}, SHA-256 {view.terms.sha256[:16]}…")
     if view.dispute is not None:
@@ -77,6 +79,8 @@ async def _more(ctx: Ctx, view: deal_views.DealView) -> tuple[tuple[Button, ...]
                 more.append((label, f"@go:deal_step:{deal.id}:{name}"))
     if view.terms is not None:
         more.append(("📄 Terms (PDF)", f"@go:deal_step:{deal.id}:terms"))
+    if deal.contract_id is not None:
+        more.append((f"📑 Contract #{deal.contract_id}", f"@go:contract:{deal.contract_id}"))
     if deal.status in ("completed", "closed") and view.role in ("buyer", "seller", "admin"):
         more.append(("🌱 Carbon receipt", f"@go:deal_step:{deal.id}:carbon"))
     return rows(*more, ("✔ Done", "done"), per_row=2)
@@ -115,6 +119,9 @@ async def deals_text(ctx: Ctx) -> str:
                                 f"{d.next_step}" for d in mine)]
     if not mine:
         lines.append("No deals yet: open a listing and make an offer.")
+    lines += [f"📑 Contract #{c.id} {title} — {c.called} of {c.call_offs} call-offs called · "
+              f"{contract_card.CONTRACT_STATES.get(c.status, c.status)}"
+              for c, title in await contract_card.my_contracts(ctx.uow, ctx.account.id)]
     for o in waiting:
         lines.append(f"💶 Offer #{o.id} {o.title}: {o.text} — "
                      + ("waiting for the other side" if o.yours else "waiting for your answer"))
@@ -129,6 +136,10 @@ async def _list(ctx: Ctx) -> list[Outbound]:
                       f" · with {d.counterpart}", Button("Open", f"d:{d.id}")) for d in mine]
     items += [ListItem(f"💶 Offer #{o.id} {o.title}", o.text + (" · waiting for them" if o.yours
                        else " · waiting for you"), Button("Open", f"o:{o.id}")) for o in waiting]
+    items += [ListItem(f"📑 Contract #{c.id} {title}", f"{c.called} of {c.call_offs} call-offs "
+                       f"called · {contract_card.CONTRACT_STATES.get(c.status, c.status)}",
+                       Button("Open", f"k:{c.id}"))
+              for c, title in await contract_card.my_contracts(ctx.uow, ctx.account.id)]
     if not items:
         return [Reply("No deals or open offers yet. Find a listing with /search and make an "
                       "offer.", rows(("🔎 Search", "@go:search"), ("✔ Done", "done")))]
@@ -142,6 +153,8 @@ async def _on_list(ctx: Ctx, msg: Inbound) -> Next:
     if data.startswith("d:") and number is not None:
         ctx.data.update(deal_id=number, from_list=True)
         return Next(state="card")
+    if data.startswith("k:") and number is not None:
+        return Next(state="", start="contract", start_data={"args": str(number)})
     if data.startswith("o:") and number is not None:
         return Next(state="", start="offer_answer", start_data={"args": f"view:{number}"})
     return Next.end(menu=False)

@@ -14,13 +14,13 @@ from conversations.messages import Button, Choice, Inbound, Outbound, Reply, row
 from core.actions import Intent
 from core.catalog import views
 from core.catalog.taxonomy import UNITS
-from core.deals import cards, offers, threads
+from core.deals import call_offs, cards, contract_card, offers, threads
 from core.deals.offers import PAYMENT_METHODS
 from core.errors import DomainError
 from core.ids import parse_id
 from core.money.model import Money
 
-MODES = {"l": "offer", "b": "buy", "c": "counter", "q": "quote"}
+MODES = {"l": "offer", "b": "buy", "c": "counter", "q": "quote", "r": "renew"}
 
 
 async def _start(ctx: Ctx) -> Next | None:
@@ -56,6 +56,11 @@ async def _basis(ctx: Ctx, mode: str, number: int) -> tuple[int, dict[str, Any] 
     if mode == "quote":
         thread = await threads.get(ctx.uow, number, ctx.account_id)
         return thread.listing_id, None
+    if mode == "renew":  # the same terms and schedule again, to the same partner
+        contract, role, terms = await contract_card.renewal(ctx.uow, number, ctx.account_id)
+        ctx.data["as_seller"] = role == "seller"
+        ctx.data["partner"] = contract.buyer_id
+        return contract.listing_id, of.from_terms(terms)
     return number, None
 
 
@@ -82,29 +87,41 @@ async def _review(ctx: Ctx) -> list[Outbound]:
     milli = int(Decimal(str(v["quantity"])) * 1000)
     total = Money(int((Decimal(price.amount) * milli / 1000).to_integral_value()), price.currency)
     unit = UNITS.get(listing.unit, listing.unit)
-    verb = {"buy": "Buy", "quote": "Quote", "counter": "Counter-offer"}.get(ctx.data["mode"],
-                                                                           "Offer")
+    verb = {"buy": "Buy", "quote": "Quote", "counter": "Counter-offer",
+            "renew": "Renewal"}.get(ctx.data["mode"], "Offer")
     lines = [f"{verb} on “{listing.title}”:",
              f"{cards.quantity(milli, listing.unit)} × {price.plain()} per {unit} = {total.plain()}",
              "Delivery: " + cards.delivery_text(v.get("incoterm"), v.get("place"),
                                                 v.get("delivery_from"), v.get("delivery_to")),
              "Payment: " + PAYMENT_METHODS.get(v.get("payment_method") or "escrow", ""),
              "Open for: " + dict(of.EXPIRY).get(str(v.get("expires") or "48"), "48 hours")]
+    count = int(v.get("call_offs") or 1)
+    if count > 1:  # a framework contract: the quantity and total above are each call-off's
+        lines.insert(2, f"📑 In {call_offs.words(count, v.get('call_off_every') or 'month')}: "
+                        f"{cards.quantity(milli * count, listing.unit)}, "
+                        f"{Money(total.amount * count, total.currency).plain()} in all")
     send = "🛒 Buy now" if ctx.data["mode"] == "buy" else "📨 Send"
     return [Reply("\n".join(lines), rows((send, "send"), ("✏ Change details", "details"),
-                                         per_row=2))]
+                                         ("📦 Deliver in call-offs", "call-offs"), per_row=2))]
 
 
 async def _on_review(ctx: Ctx, msg: Inbound) -> Next:
     """Send it, or change the details."""
     choice = msg.data if isinstance(msg, Choice) else ""
+    if choice == "call-offs":
+        values = ctx.data["values"]
+        values.setdefault("call_offs", 1)
+        values.setdefault("call_off_every", "month")
+        ctx.data.setdefault("_forms", {})["call_offs"] = {
+            "i": 0, "values": dict(values), "seeded": sorted(values)}
+        return Next(state="call_offs")
     if choice == "details":
         values = ctx.data["values"]
         ctx.data.setdefault("_forms", {})["details"] = {
             "i": 0, "values": dict(values), "seeded": sorted(values)}
         return Next(state="details")
     if choice != "send":
-        return Next.stay(Reply("Tap Send, or Change details.", kind="error"))
+        return Next.stay(Reply("Tap Send, Change details or Deliver in call-offs.", kind="error"))
     return await _send(ctx)
 
 
@@ -125,6 +142,8 @@ async def _send(ctx: Ctx) -> Next:
     elif mode == "quote":
         thread = await threads.get(ctx.uow, ref, me)
         offer = await offers.quote(ctx.uow, listing.id, me, thread.buyer_id, terms)
+    elif mode == "renew" and ctx.data.get("as_seller"):
+        offer = await offers.quote(ctx.uow, listing.id, me, int(ctx.data["partner"]), terms)
     else:
         offer = await offers.make_offer(ctx.uow, listing.id, me, terms)
     return Next.end(Reply(f"📨 Sent (offer #{offer.id}). You'll hear here as soon as it is "
@@ -146,12 +165,16 @@ def _all(ctx: Ctx) -> Form:
 
 offer_flow = Flow(
     name="offer", title="an offer", first="short", on_start=_start,
-    intents={Intent.COUNTER_OFFER: "c{arg}", Intent.SEND_QUOTE: "q{arg}"},
+    intents={Intent.COUNTER_OFFER: "c{arg}", Intent.SEND_QUOTE: "q{arg}",
+             Intent.RENEW_CONTRACT: "r{arg}"},
     help="Make an offer: quantity and price (defaults: the minimum order and the listed price), "
          "then a preview where you can change the Incoterm, place, delivery window, payment and "
-         "how long the offer stays open.",
+         "how long the offer stays open — or deliver it in call-offs (a framework contract: "
+         "e.g. 12 × monthly, each paid, shipped and released on its own).",
     states={"short": FormState(form=_short, done=_answered),
             "all": FormState(form=_all, done=_answered),
             "review": Ask(prompt=_review, on=_on_review),
-            "details": FormState(form=_details, done=_answered, cancel_to="review")},
+            "details": FormState(form=_details, done=_answered, cancel_to="review"),
+            "call_offs": FormState(form=lambda ctx: of.call_off_form(), done=_answered,
+                                   cancel_to="review")},
 )

@@ -7,11 +7,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from conversations.fields import ChoiceField, DecimalField, Field, TextField
+from conversations.fields import ChoiceField, DecimalField, Field, IntegerField, TextField
 from conversations.flows.listing_fields import DateField
 from conversations.forms import Form, Rule
 from core.catalog.taxonomy import UNITS
 from core.catalog.views import Listing
+from core.deals.call_offs import EVERY, MOST
 from core.deals.offers import PAYMENT_METHODS, Terms
 from core.money.model import Money, exponent
 
@@ -50,6 +51,18 @@ def detail_fields(today: date) -> list[Field]:
             DateField("delivery_to", "Delivery by", today=today, earliest=0, latest=730),
             ChoiceField("payment_method", "Payment", choices=list(PAYMENT_METHODS.items())),
             ChoiceField("expires", "The offer stays open for", choices=EXPIRY)]
+
+
+def call_off_form() -> Form:
+    """Deliver in call-offs: how many deliveries of the quantity, and how often (1: one
+    delivery, no contract)."""
+    return Form("offer_call_offs", "Deliver in call-offs", [
+        IntegerField("call_offs", "Number of call-offs", minimum=1, maximum=MOST,
+                     hint=f"The quantity is delivered this many times (1 to {MOST}); "
+                          "1 is a single delivery."),
+        ChoiceField("call_off_every", "How often", choices=list(EVERY.items()),
+                    when=lambda values: int(values.get("call_offs") or 1) > 1)],
+        submit_label="Preview")
 
 
 def _window(values: dict[str, Any]) -> str | None:
@@ -98,7 +111,8 @@ def from_terms(terms: Terms) -> dict[str, Any]:
             "incoterm": terms.incoterm or "EXW", "place": terms.place,
             "delivery_from": terms.delivery_from.isoformat() if terms.delivery_from else None,
             "delivery_to": terms.delivery_to.isoformat() if terms.delivery_to else None,
-            "payment_method": terms.payment_method, "expires": "48"}
+            "payment_method": terms.payment_method, "expires": "48",
+            "call_offs": terms.call_offs or 1, "call_off_every": terms.call_off_every or "month"}
 
 
 def to_terms(values: dict[str, Any], currency: str) -> Terms:
@@ -106,7 +120,10 @@ def to_terms(values: dict[str, Any], currency: str) -> Terms:
     def day(key: str) -> date | None:
         return date.fromisoformat(values[key]) if values.get(key) else None
 
+    count = int(values.get("call_offs") or 1)
     return Terms(Decimal(str(values["quantity"])), Money.parse(str(values["price"]), currency),
                  values.get("incoterm"), values.get("place"), day("delivery_from"),
                  day("delivery_to"), values.get("payment_method") or "escrow",
-                 timedelta(hours=int(values.get("expires") or 48)))
+                 timedelta(hours=int(values.get("expires") or 48)),
+                 call_offs=count if count > 1 else None,
+                 call_off_every=(values.get("call_off_every") or "month") if count > 1 else None)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from core.catalog.tables import Listing
 from core.catalog.taxonomy import UNITS
 from core.clock import local_time
+from core.deals import call_offs
 from core.deals import offers as offer_rules
 from core.deals.deals import total
 from core.deals.process import STATE_LABELS
@@ -23,7 +24,8 @@ if TYPE_CHECKING:
 
 CHANGE_LABELS = {"quantity": "quantity", "price": "price", "incoterm": "Incoterm",
                  "place": "place", "delivery_from": "delivery from", "delivery_to": "delivery by",
-                 "payment_method": "payment"}
+                 "payment_method": "payment", "call_offs": "call-offs",
+                 "call_off_every": "call-off interval"}
 
 
 def quantity(milli: int, unit: str) -> str:
@@ -52,6 +54,10 @@ def offer_text(offer: Offer, listing: Listing, previous: Offer | None, policy: P
     lines.append("Delivery: " + delivery_text(offer.incoterm, offer.place, offer.delivery_from,
                                               offer.delivery_to))
     lines.append("Payment: " + offer_rules.PAYMENT_METHODS.get(offer.payment_method, "—"))
+    if offer.call_offs:
+        lines.append(f"📑 Deliver in call-offs: {schedule_text(offer)}, "
+                     f"{quantity(offer.quantity_milli * offer.call_offs, listing.unit)} and "
+                     f"{Money(amount.amount * offer.call_offs, offer.currency).plain()} in all")
     if previous is not None:
         changed = offer_rules.changes(offer_rules.terms_of_offer(previous),
                                       offer_rules.terms_of_offer(offer))
@@ -62,6 +68,12 @@ def offer_text(offer: Offer, listing: Listing, previous: Offer | None, policy: P
     else:
         lines.append(f"Status: {offer.status}" + (f" — {offer.reason}" if offer.reason else ""))
     return "\n".join(lines)
+
+
+def schedule_text(offer: Offer) -> str:
+    """“3 call-offs, monthly, from 2026-01-12” (the quantity above is each call-off's)."""
+    first = offer.delivery_from.isoformat() if offer.delivery_from else "agreement"
+    return f"{call_offs.words(offer.call_offs or 0, offer.call_off_every or '')}, from {first}"
 
 
 def delivery_text(incoterm: str | None, place: str | None, start: object, end: object) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.deals.process import DEAL_PROCESS, OFFER_PROCESS
+from core.deals.process import CONTRACT_PROCESS, DEAL_PROCESS, OFFER_PROCESS
 from core.process import Process
 
 
@@ -14,7 +14,7 @@ def _section(process: Process) -> str:
 
 
 def markdown() -> str:
-    head = ("# Deal and offer processes\n"
+    head = ("# Deal, offer and contract processes\n"
             "Generated from `core/deals/process.py` (a test fails when this file and the "
             "declaration differ).\n")
-    return head + "".join(_section(p) for p in (OFFER_PROCESS, DEAL_PROCESS))
+    return head + "".join(_section(p) for p in (OFFER_PROCESS, DEAL_PROCESS, CONTRACT_PROCESS))

@@ -103,3 +103,12 @@ class TermsChanged(Event):
     terms_id: int
     by: int
     changed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ContractMoved(Event):
+    """A framework contract started, lapsed, called off a delivery (`deal_id`) or ended."""
+
+    contract_id: int
+    transition: str
+    deal_id: int | None

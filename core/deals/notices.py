@@ -9,7 +9,7 @@ from core.accounts.service import admin_ids
 from core.actions import Action, ActionRows, Intent
 from core.catalog.tables import Listing
 from core.clock import local_time
-from core.deals import cards
+from core.deals import cards, contract_notices
 from core.deals.events import (
     DealAgreed,
     DealMoved,
@@ -55,6 +55,11 @@ MOVED = {
     "disputed": ("⚖ The deal is in dispute; an admin will decide and may ask you questions.",
                  "⚖ The deal is in dispute; an admin will decide and may ask you questions."),
 }
+
+# A contract's later call-off, called on its date under the terms both accepted once.
+CALLED_OFF = ("📦 Called off under the contract's accepted terms. Pay {total} into escrow by {due}.",
+              "📦 Called off under the contract's accepted terms. The buyer pays {total} by {due}; "
+              "you ship once it is held.")
 
 
 def deal_button(deal_id: int) -> Action:
@@ -113,17 +118,21 @@ async def on_deal_agreed(uow: UnitOfWork, event: DealAgreed) -> None:
     """Both parties hear of the new deal, with its terms attached and the step to accept them."""
     deal = await uow.session.get(Deal, event.deal_id)
     version = await uow.session.get(DealTerms, event.terms_id)
-    offer = await uow.session.get(Offer, deal.offer_id) if deal else None
+    offer = await uow.session.get(Offer, deal.offer_id) if deal and deal.offer_id else None
     listing = await uow.session.get(Listing, deal.listing_id) if deal else None
     if deal is None or version is None or offer is None or listing is None:
         return
     await recipients(uow, {deal.buyer_id, deal.seller_id})
+    whole = (f"\n📑 This is call-off 1 of contract #{deal.contract_id} "
+             f"({cards.schedule_text(offer)}): accepting these terms accepts the whole contract, "
+             "and each later call-off is called on its date under them."
+             if deal.contract_id else "")
     for party in (deal.buyer_id, deal.seller_id):
         role = BUYER if party == deal.buyer_id else SELLER
         await notify(uow, party, f"🤝 Offer #{offer.id} accepted: deal #{deal.id} for "
                      f"“{listing.title}” ({cards.quantity(deal.quantity_milli, listing.unit)}) is "
                      f"agreed. The terms are attached (SHA-256 {version.sha256[:12]}…): read "
-                     "them and accept; payment opens once both have.",
+                     "them and accept; payment opens once both have." + whole,
                      buttons=next_steps(deal, role),
                      attachment={"kind": "deal-terms", "key": str(version.id)})
 
@@ -137,6 +146,11 @@ async def on_deal_moved(uow: UnitOfWork, event: DealMoved) -> None:
     await recipients(uow, {deal.buyer_id, deal.seller_id})
     timer = next(iter(DEAL_PROCESS.timers_in(event.target)), None)
     due_at = uow.clock.now() + timer.after if timer else None
+    name = f"Deal #{deal.id}"
+    if deal.contract_id is not None:  # a call-off of a framework contract
+        name += f" ({await contract_notices.label(uow, deal)})"
+        if deal.call_off != 1 and event.transition == "accept-terms":
+            said = CALLED_OFF
     for party, text in zip((deal.buyer_id, deal.seller_id), said, strict=True):
         if not text:
             continue
@@ -145,7 +159,7 @@ async def on_deal_moved(uow: UnitOfWork, event: DealMoved) -> None:
         role = BUYER if party == deal.buyer_id else SELLER
         carbon = {"kind": "carbon-receipt", "key": str(deal.id)} \
             if event.target == "completed" and role == BUYER else None
-        await notify(uow, party, f"Deal #{deal.id}: " + text.format(
+        await notify(uow, party, f"{name}: " + text.format(
             total=cards.total(deal).plain(), due=due), buttons=next_steps(deal, role),
             attachment=carbon)
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from core.catalog.events import ListingChanged
 from core.catalog.tables import Listing
 from core.catalog.views import viewable
-from core.deals import quality, timers
+from core.deals import call_offs, contracts, quality, timers
 from core.deals import terms as deal_terms
 from core.deals.events import DealAgreed, OfferClosed, OfferExpired, OfferMade
 from core.deals.process import BUYER, DEAL_PROCESS, OFFER_PROCESS, SELLER
@@ -44,13 +44,16 @@ class Terms:
     delivery_to: date | None = None
     payment_method: str = "escrow"
     expires_in: timedelta | None = None  # the offer process's default (48 h) when None
+    call_offs: int | None = None  # a framework contract: `quantity` this many times…
+    call_off_every: str | None = None  # …at this interval (core.deals.call_offs.EVERY)
 
 
 def terms_of_offer(offer: Offer) -> Terms:
     """An offer's terms, as a counter-offer's form starts from them."""
     return Terms(Decimal(offer.quantity_milli) / 1000, Money(offer.price_minor, offer.currency),
                  offer.incoterm, offer.place, offer.delivery_from, offer.delivery_to,
-                 offer.payment_method)
+                 offer.payment_method, call_offs=offer.call_offs,
+                 call_off_every=offer.call_off_every)
 
 
 def changes(before: Terms, after: Terms) -> list[str]:
@@ -141,9 +144,11 @@ async def usual_terms(uow: UnitOfWork, buyer_id: int) -> Terms | None:
 async def _agree(uow: UnitOfWork, offer: Offer) -> Deal:
     """Close the offer as accepted, take its quantity from the stock and agree the deal."""
     await _close(uow, offer, "accepted")
-    await _reserve(uow, offer.listing_id, offer.quantity_milli)
+    await _reserve(uow, offer.listing_id, offer.quantity_milli * (offer.call_offs or 1))
     now = uow.clock.now()
+    contract = await contracts.open_for(uow, offer) if offer.call_offs else None
     deal = Deal(offer_id=offer.id, listing_id=offer.listing_id, buyer_id=offer.buyer_id,
+                contract_id=contract.id if contract else None, call_off=1 if contract else None,
                 seller_id=offer.seller_id, status=DEAL_PROCESS.initial,
                 quantity_milli=offer.quantity_milli, price_minor=offer.price_minor,
                 currency=offer.currency, created_at=now, updated_at=now)
@@ -156,11 +161,16 @@ async def _agree(uow: UnitOfWork, offer: Offer) -> Deal:
 
 
 async def _terms_of(uow: UnitOfWork, offer: Offer) -> dict[str, Any]:
-    """What both parties agreed, as the first version of the deal's terms."""
+    """What both parties agreed, as the first version of the deal's terms (a contract's with
+    its schedule of call-offs, of which this deal is the first)."""
     listing = await _listing(uow, offer.listing_id)
     price = Money(offer.price_minor, offer.currency)
     quantity = Decimal(offer.quantity_milli) / 1000
-    return {"buyer_id": offer.buyer_id, "seller_id": offer.seller_id, "listing_id": listing.id,
+    schedule = {"schedule": call_offs.frozen(
+        offer.call_offs, offer.call_off_every or "", contracts.first_date(uow, offer), quantity,
+        listing.unit)
+    } if offer.call_offs else {}
+    return {**schedule, "buyer_id": offer.buyer_id, "seller_id": offer.seller_id, "listing_id": listing.id,
             "product": listing.product_type, "title": listing.title, "unit": listing.unit,
             "quantity": f"{quantity.normalize():f}", "unit_price": str(price.decimal),
             "currency": offer.currency, "incoterm": offer.incoterm, "place": offer.place,
@@ -206,6 +216,8 @@ async def _new_offer(uow: UnitOfWork, listing: Listing, buyer_id: int, made_by: 
                   price_minor=terms.price.amount, currency=terms.price.currency,
                   incoterm=terms.incoterm, place=terms.place, delivery_from=terms.delivery_from,
                   delivery_to=terms.delivery_to, payment_method=terms.payment_method,
+                  call_offs=terms.call_offs,
+                  call_off_every=terms.call_off_every if terms.call_offs else None,
                   previous_id=previous, expires_at=expires, created_at=now)
     uow.add(offer)
     await uow.session.flush()
@@ -235,6 +247,11 @@ def _check_terms(listing: Listing, terms: Terms) -> int:
         raise DomainError(f"The minimum order is {Decimal(listing.min_order_milli) / 1000:f}.")
     if milli > listing.quantity_milli:
         raise DomainError(f"Only {Decimal(listing.quantity_milli) / 1000:f} are available.")
+    call_offs.check(terms.call_offs, terms.call_off_every)
+    if terms.call_offs and milli * terms.call_offs > listing.quantity_milli:
+        raise DomainError(f"Only {Decimal(listing.quantity_milli) / 1000:f} are available: "
+                          f"{terms.call_offs} call-offs of {terms.quantity.normalize():f} need "
+                          f"{(terms.quantity * terms.call_offs).normalize():f}.")
     return milli
 
 

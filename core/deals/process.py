@@ -81,4 +81,24 @@ DEAL_PROCESS = Process(
     ),
 )
 
+# A framework contract: call-off 1 is agreed with it, and accepting its terms accepts the whole
+# contract; each later call-off is an ordinary deal the system creates on its date, paid,
+# shipped and released on its own. The call-off timer's date is the contract's schedule.
+CONTRACT_STATES = {"proposed": "proposed — both parties accept the terms of call-off 1",
+                   "active": "running — call-offs follow their schedule",
+                   "ended": "every call-off called", "cancelled": "cancelled"}
+CONTRACT_PROCESS = Process(
+    name="contract",
+    initial="proposed",
+    transitions=(
+        Transition("activate", ("proposed",), "active", (SYSTEM,)),
+        Transition("lapse", ("proposed",), "cancelled", (SYSTEM,)),
+        Transition("call-off", ("active",), "active", (SYSTEM,)),
+        Transition("end", ("active",), "ended", (SYSTEM,)),
+    ),
+    final=("ended", "cancelled"),
+    timers=(Timer("active", timedelta(days=30), "call-off", (timedelta(days=14), timedelta(days=3)),
+                  at="each call-off's date"),),
+)
+
 PROCESSES = {process.name: process for process in (OFFER_PROCESS, DEAL_PROCESS)}

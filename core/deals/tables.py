@@ -43,6 +43,10 @@ class Offer(Base):
     delivery_to: Mapped[date | None]
     payment_method: Mapped[str] = mapped_column(String(12), default="escrow",
                                                 server_default="escrow")  # escrow | direct
+    # A framework contract: `quantity_milli` delivered this many times, one call-off each
+    # `call_off_every` (week | 2weeks | month | quarter); None for a single delivery.
+    call_offs: Mapped[int | None] = mapped_column(Integer)
+    call_off_every: Mapped[str | None] = mapped_column(String(8))
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("offers.id"))
     reason: Mapped[str | None] = mapped_column(Text)
     expires_at: Mapped[datetime]
@@ -54,16 +58,46 @@ class Deal(Base):
     """An accepted offer: the parties, what and how much at what price, and where it stands."""
 
     __tablename__ = "deals"
+    __table_args__ = (UniqueConstraint("contract_id", "call_off", name="uq_deals_call_off"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id"), unique=True)
+    # The accepted offer; a contract's later call-offs have none (their terms are the contract's).
+    offer_id: Mapped[int | None] = mapped_column(ForeignKey("offers.id"), unique=True)
     listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"))
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"), index=True)
+    call_off: Mapped[int | None] = mapped_column(Integer)  # its number in the contract, from 1
     buyer_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
     seller_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default="agreed")
     quantity_milli: Mapped[int] = mapped_column(BigId)
     price_minor: Mapped[int] = mapped_column(BigId)
     currency: Mapped[str] = mapped_column(String(3))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Contract(Base):
+    """A framework contract: the same frozen terms delivered in scheduled call-offs, each an
+    ordinary deal (`deals.contract_id`) paid, shipped, confirmed and released on its own."""
+
+    __tablename__ = "contracts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id"), unique=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"))
+    buyer_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    seller_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    status: Mapped[str] = mapped_column(String(12))  # proposed | active | ended | cancelled
+    quantity_milli: Mapped[int] = mapped_column(BigId)  # each call-off
+    price_minor: Mapped[int] = mapped_column(BigId)  # per unit
+    currency: Mapped[str] = mapped_column(String(3))
+    call_offs: Mapped[int] = mapped_column(Integer)
+    every: Mapped[str] = mapped_column(String(8))  # week | 2weeks | month | quarter
+    first_date: Mapped[date]  # call-off n is due `every` times (n - 1) after it
+    called: Mapped[int] = mapped_column(Integer, default=0)  # call-offs created so far
+    # The accepted version of call-off 1's terms, which every later call-off copies (no foreign
+    # key: deal_terms → deals → contracts would make a cycle).
+    terms_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

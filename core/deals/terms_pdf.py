@@ -33,7 +33,7 @@ ORDER = ("product", "title", "quantity", "tolerance_percent", "unit_price", "tot
          "place", "delivery_from", "delivery_to", "payment_method", "listing_id", "offer_id",
          "seller_id", "buyer_id")
 CONSUMED = frozenset({"unit", "currency"})  # printed with the quantity and the prices
-SECTIONS = ("specs", "quality", "deadlines")
+SECTIONS = ("schedule", "specs", "quality", "deadlines")
 SPEC_LABELS = {"moisture": "Moisture", "ash": "Ash", "ncv": "Net calorific value",
                "bulk_density": "Bulk density", "particle_size": "Particle size"}
 PAYMENT = {"escrow": "Through Agora's escrow",
@@ -111,6 +111,9 @@ def _section(doc: Document, key: str, value: Any) -> None:
     elif key == "quality" and isinstance(value, list):
         doc.section("Quality limits")
         doc.fields([_quality(item) for item in value])
+    elif key == "schedule" and isinstance(value, Mapping):
+        doc.section("Deliver in call-offs (a framework contract)")
+        doc.fields(_schedule(value))
     elif key == "deadlines" and isinstance(value, Mapping):
         doc.section("Deadlines")
         ordered = sorted(value.items(), key=lambda kv: (str(kv[1]), kv[0]))  # soonest first
@@ -118,6 +121,17 @@ def _section(doc: Document, key: str, value: Any) -> None:
     else:
         doc.section(label_of(key))
         doc.paragraph(_text(value))
+
+
+def _schedule(value: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The contract's schedule: how many, how often, each and in all, and every date. The
+    quantity and total above are each call-off's; accepting these terms accepts them all."""
+    rows = [("Call-offs", f"{value.get('call_offs')}, {value.get('every')}"),
+            ("Each call-off", str(value.get("each"))), ("In all", str(value.get("in_all")))]
+    rows += [(f"Call-off {n}", _when(day)) for n, day in enumerate(value.get("dates") or [], 1)]
+    rows.append(("How", "Each call-off is paid into escrow, shipped, confirmed and released on "
+                        "its own, under these terms; one call-off's failure leaves the others."))
+    return rows
 
 
 def _quality(item: Any) -> tuple[str, str]:

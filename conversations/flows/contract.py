@@ -1,0 +1,45 @@
+"""A framework contract in chat: its card (the schedule with each call-off's status, delivered
+against the total), each call-off's deal a tap away, Renew for its parties."""
+
+from __future__ import annotations
+
+from conversations.flow import Ask, Ctx, Flow, Next
+from conversations.flows.opening import on_id
+from conversations.messages import Inbound, Outbound, Reply, rows
+from core.actions import Intent
+from core.deals import contract_card
+from core.errors import NotFound
+
+
+async def contract_reply(ctx: Ctx, contract_id: int) -> Reply:
+    """The card, with a button to each call-off's deal, the terms, and Renew."""
+    view = await contract_card.contract_view(ctx.uow, contract_id, ctx.account_id)
+    buttons = [(f"🤝 Call-off {r.number}: deal #{r.deal_id}", f"@go:deal:{r.deal_id}")
+               for r in view.rows if r.deal_id is not None]
+    if view.first_deal_id is not None:
+        buttons.append(("📄 Terms (PDF)", f"@go:deal_step:{view.first_deal_id}:terms"))
+    if view.role in ("buyer", "seller") and view.contract.status in ("active", "ended"):
+        buttons.append(("🔁 Renew", f"@go:offer:r{view.contract.id}"))
+    return Reply(contract_card.contract_text(view), rows(*buttons, ("✔ Done", "done"),
+                                                         per_row=1))
+
+
+async def _card(ctx: Ctx) -> list[Outbound]:
+    try:
+        return [await contract_reply(ctx, int(ctx.data["contract_id"]))]
+    except NotFound as exc:
+        return [Reply(str(exc), rows(("✔ Done", "done")))]
+
+
+async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
+    return Next.end(menu=False)
+
+
+contract_flow = Flow(
+    name="contract", title="a contract", first="card",
+    on_start=on_id("contract_id", "Which contract? Open one from /deals."),
+    intents={Intent.VIEW_CONTRACT: "{arg}"},
+    help="A framework contract's card: each call-off with its date and status, what was "
+         "delivered of the total, and Renew.",
+    states={"card": Ask(prompt=_card, on=_on_card)},
+)

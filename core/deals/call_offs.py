@@ -1,0 +1,60 @@
+"""A framework contract's schedule: how many call-offs, how often, and the date of each — the
+same words on the offer card, in the frozen terms and on the contract card."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from core.errors import DomainError
+
+EVERY = {"week": "weekly", "2weeks": "every 2 weeks", "month": "monthly", "quarter": "quarterly"}
+MOST = 24  # call-offs in one contract
+LEAST = 2
+
+
+def check(call_offs: int | None, every: str | None) -> None:
+    """A schedule both parties can agree: 2 to 24 call-offs at a known interval (or none)."""
+    if call_offs is None:
+        return
+    if not LEAST <= call_offs <= MOST:
+        raise DomainError(f"A contract has {LEAST} to {MOST} call-offs.")
+    if every not in EVERY:
+        raise DomainError("Choose how often: weekly, every 2 weeks, monthly or quarterly.")
+
+
+def _add_months(day: date, months: int) -> date:
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def date_of(first: date, every: str, number: int) -> date:
+    """The date of call-off `number` (from 1): `every` times (number - 1) after the first."""
+    steps = number - 1
+    if every == "week":
+        return first + timedelta(weeks=steps)
+    if every == "2weeks":
+        return first + timedelta(weeks=2 * steps)
+    return _add_months(first, steps * (3 if every == "quarter" else 1))
+
+
+def due_at(first: date, every: str, number: int) -> datetime:
+    """When the system calls off `number`: the start of its date (UTC)."""
+    return datetime.combine(date_of(first, every, number), time(0), tzinfo=UTC)
+
+
+def words(call_offs: int, every: str) -> str:
+    """“3 call-offs, monthly”."""
+    return f"{call_offs} call-offs, {EVERY.get(every, every)}"
+
+
+def frozen(call_offs: int, every: str, first: date, each: Decimal, unit: str = ""
+           ) -> dict[str, Any]:
+    """The schedule as the frozen terms state it: count, interval, each and in all, the dates."""
+    return {"call_offs": call_offs, "every": EVERY.get(every, every),
+            "each": f"{each.normalize():f} {unit}".strip(),
+            "in_all": f"{(each * call_offs).normalize():f} {unit}".strip(),
+            "dates": [date_of(first, every, n).isoformat() for n in range(1, call_offs + 1)]}

@@ -1,0 +1,89 @@
+"""What the parties of a framework contract hear: the contract started (with its schedule) or
+lapsed, each call-off coming (its date and quantity, in each person's zone), and the contract
+ending with its last call-off, with Renew — notices written to the outbox in the emitting
+transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from core.actions import Action, Intent
+from core.catalog.tables import Listing
+from core.deals import call_offs
+from core.deals.cards import quantity
+from core.deals.deals import total
+from core.deals.events import ContractMoved
+from core.deals.tables import Contract, Deal
+from core.deals.timer_notices import when_for
+from core.notifications.outbox import notify, recipients
+from core.storage.uow import UnitOfWork
+
+
+def view_button(contract_id: int) -> Action:
+    return Action(Intent.VIEW_CONTRACT, "📑 Open the contract", str(contract_id))
+
+
+def renew_button(contract_id: int) -> Action:
+    return Action(Intent.RENEW_CONTRACT, "🔁 Renew", str(contract_id))
+
+
+async def _about(uow: UnitOfWork, contract: Contract) -> tuple[str, str]:
+    """(“Contract #3 (“ENplus A1 pellets”)”, the quantity of one call-off in words)."""
+    listing = await uow.session.get(Listing, contract.listing_id)
+    title, unit = (listing.title, listing.unit) if listing else ("a listing", "")
+    return f"Contract #{contract.id} (“{title}”)", quantity(contract.quantity_milli, unit)
+
+
+async def label(uow: UnitOfWork, deal: Deal) -> str:
+    """How a call-off deal is named in its notices: “call-off 2 of 3, contract #1”."""
+    contract = await uow.session.get(Contract, deal.contract_id) if deal.contract_id else None
+    return f"call-off {deal.call_off} of {contract.call_offs}, contract #{contract.id}" \
+        if contract is not None else ""
+
+
+async def coming(uow: UnitOfWork, contract: Contract, number: int, due: datetime) -> int:
+    """Both parties: call-off `number` is called on its date; the buyer pays then."""
+    name, each = await _about(uow, contract)
+    amount = total(contract).plain()  # type: ignore[arg-type]  # the same three columns
+    await recipients(uow, {contract.buyer_id, contract.seller_id})
+    for party in (contract.buyer_id, contract.seller_id):
+        when = await when_for(uow, party, due)
+        then = ("you pay it into escrow then" if party == contract.buyer_id
+                else "the buyer pays it into escrow then, and you ship once it is held")
+        await notify(uow, party, f"📦 {name}: call-off {number} of {contract.call_offs} — "
+                     f"{each}, {amount} — is due on {when}; {then}.",
+                     buttons=[[view_button(contract.id)]])
+    return 2
+
+
+async def ending(uow: UnitOfWork, contract: Contract, due: datetime) -> int:
+    """Both parties: the contract ends with its last call-off; Renew starts a new offer from
+    the same terms to the same counterparty."""
+    name, _ = await _about(uow, contract)
+    await recipients(uow, {contract.buyer_id, contract.seller_id})
+    for party in (contract.buyer_id, contract.seller_id):
+        when = await when_for(uow, party, due)
+        await notify(uow, party, f"📑 {name} ends with its last call-off "
+                     f"({contract.call_offs} of {contract.call_offs}) on {when}. Renew it to "
+                     "keep the supply going: a new offer from the same terms, to the same "
+                     "partner.", buttons=[[renew_button(contract.id)], [view_button(contract.id)]])
+    return 2
+
+
+async def on_contract_moved(uow: UnitOfWork, event: ContractMoved) -> None:
+    """Both parties hear that the contract started (with its schedule) or lapsed."""
+    contract = await uow.session.get(Contract, event.contract_id)
+    if contract is None or event.transition not in ("activate", "lapse"):
+        return
+    name, each = await _about(uow, contract)
+    if event.transition == "activate":
+        dates = ", ".join(call_offs.date_of(contract.first_date, contract.every, n).isoformat()
+                          for n in range(2, contract.call_offs + 1))
+        text = (f"📑 {name} is running: {call_offs.words(contract.call_offs, contract.every)} "
+                f"of {each} each. Call-off 1 is the deal in hand; the next are called on "
+                f"{dates}, each paid, shipped and released on its own. You'll hear before each.")
+    else:
+        text = (f"📑 {name} lapsed: the terms of its first call-off were not accepted, so no "
+                "call-off follows and the reserved quantity is back on the listing.")
+    for party in (contract.buyer_id, contract.seller_id):
+        await notify(uow, party, text, buttons=[[view_button(contract.id)]])
