@@ -39,6 +39,7 @@ from core.deals import timer_notices
 from core.deals.events import (
     DealAgreed,
     DealMoved,
+    DealRated,
     DisputeDecided,
     DisputeOpened,
     DisputeQuestion,
@@ -51,12 +52,14 @@ from core.deals.events import (
     ThreadReported,
 )
 from core.events import Event, EventBus
+from core.loyalty import earning
 from core.money import events as money
 from core.notifications.dispatcher import OutboxDispatcher
 from core.storage.uow import UowFactory
 from core.support import events as support
 from core.support import notices as support_notices
 from payments import direct, notices
+from payments import loyalty as loyalty_money
 from payments.deal_payments import DealPayments
 from payments.promotion_payments import PromotionPayments
 from payments.service import PaymentsService
@@ -85,6 +88,7 @@ def register(bus: EventBus, *, catalog: Catalog, uow: UowFactory,
     bus.during_commit(ListingRejected, catalog_notices.rejected)
     _consulting(bus, uow, payments)
     _support(bus)
+    _loyalty(bus)
     if directory is not None:
         bus.after_commit(booking.ProfileChanged, directory_upkeep(directory, uow))
 
@@ -195,3 +199,13 @@ def directory_upkeep(directory: Directory, uow: UowFactory
             await directory.on_events(tx, list(events))
 
     return handle
+
+
+def _loyalty(bus: EventBus) -> None:
+    """Points, posted in the transaction of the event that earned them."""
+    bus.during_commit(DealMoved, earning.on_deal_moved)
+    bus.during_commit(DealRated, earning.on_deal_rated)
+    bus.during_commit(SessionMoved, earning.on_session_moved)
+    bus.during_commit(SessionReviewed, earning.on_session_reviewed)
+    bus.during_commit(money.EscrowFunded, loyalty_money.on_paid)
+    bus.during_commit(money.PaymentAuthorised, loyalty_money.on_paid)

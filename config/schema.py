@@ -11,10 +11,12 @@ import core.catalog.tables
 import core.consulting.session_tables
 import core.consulting.tables
 import core.deals.tables
+import core.loyalty.tables
 import core.storage.tables
 import core.support.tables
 import payments.tables
 
 MODULES = (core.storage.tables, core.catalog.tables, core.deals.tables, core.consulting.tables,
-           core.consulting.session_tables, core.support.tables, payments.tables)
+           core.consulting.session_tables, core.support.tables, core.loyalty.tables,
+           payments.tables)
 metadata: MetaData = core.storage.tables.Base.metadata

@@ -103,3 +103,12 @@ class TermsChanged(Event):
     terms_id: int
     by: int
     changed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DealRated(Event):
+    """A party rated the other after completion."""
+
+    deal_id: int
+    rater_id: int
+    rating_id: int
