@@ -3,6 +3,7 @@
 from conversations.flow import Entry
 from conversations.flows.consulting import CONSULTING_FLOWS
 from conversations.flows.linking import link
+from conversations.flows.loyalty import LOYALTY_FLOWS
 from conversations.flows.market import DEAL_FLOWS, MARKET_FLOWS
 from conversations.flows.money import MONEY_FLOWS
 from conversations.flows.onboarding import notifications, onboarding
@@ -15,5 +16,6 @@ from conversations.flows.support_tickets import ticket_flow
 ALL_FLOWS: list[Entry] = [
     registration, verify_email, onboarding, notifications, profile, link,
     *MARKET_FLOWS, *DEAL_FLOWS, *CONSULTING_FLOWS, *MONEY_FLOWS,
+    *LOYALTY_FLOWS,
     support_flow, ticket_flow, desk_flow,
 ]
