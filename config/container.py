@@ -13,6 +13,7 @@ from config.catalog_wiring import build_catalog
 from config.settings import Settings
 from conversations.context import Services
 from conversations.engine import Engine
+from conversations.flows import loyalty as loyalty_flow
 from conversations.flows.all_flows import ALL_FLOWS
 from conversations.flows.consultant_metrics import metrics_section
 from conversations.flows.deal import deals_text
@@ -124,6 +125,7 @@ def build(settings: Settings, *, clock: Clock | None = None,
     attachments.update(session_recap.resolvers(container.uow, services.files))
     attachments.update(booking_calendar.resolvers(container.uow))
     container.directory = services.directory = Directory()
+    loyalty_flow.TELEGRAM["bot"] = settings.telegram_bot_username  # referral links
     assert container.payments is not None
     event_wiring.register(container.bus, catalog=container.catalog, uow=container.uow,
                           dispatcher=dispatcher, payments=container.payments,

@@ -43,6 +43,7 @@ from core.deals.events import (
     ContractMoved,
     DealAgreed,
     DealMoved,
+    DealRated,
     DisputeDecided,
     DisputeOpened,
     DisputeQuestion,
@@ -57,12 +58,14 @@ from core.deals.events import (
 from core.events import Event, EventBus
 from core.learning import events as learning
 from core.learning import notices as learning_notices
+from core.loyalty import earning
 from core.money import events as money
 from core.notifications.dispatcher import OutboxDispatcher
 from core.storage.uow import UowFactory
 from core.support import events as support
 from core.support import notices as support_notices
 from payments import direct, notices
+from payments import loyalty as loyalty_money
 from payments.deal_payments import DealPayments
 from payments.promotion_payments import PromotionPayments
 from payments.service import PaymentsService
@@ -94,6 +97,7 @@ def register(bus: EventBus, *, catalog: Catalog, uow: UowFactory,
     _consulting(bus, uow, payments)
     _support(bus)
     _community(bus)
+    _loyalty(bus)
     if directory is not None:
         bus.after_commit(booking.ProfileChanged, directory_upkeep(directory, uow))
         bus.after_commit(AccountSuspended, directory_upkeep(directory, uow))
@@ -216,3 +220,13 @@ def directory_upkeep(directory: Directory, uow: UowFactory
             await directory.on_events(tx, list(events))
 
     return handle
+
+
+def _loyalty(bus: EventBus) -> None:
+    """Points, posted in the transaction of the event that earned them."""
+    bus.during_commit(DealMoved, earning.on_deal_moved)
+    bus.during_commit(DealRated, earning.on_deal_rated)
+    bus.during_commit(SessionMoved, earning.on_session_moved)
+    bus.during_commit(SessionReviewed, earning.on_session_reviewed)
+    bus.during_commit(money.EscrowFunded, loyalty_money.on_paid)
+    bus.during_commit(money.PaymentAuthorised, loyalty_money.on_paid)

@@ -13,6 +13,7 @@ import core.consulting.session_tables
 import core.consulting.tables
 import core.deals.tables
 import core.learning.tables
+import core.loyalty.tables
 import core.operators.tables
 import core.recommend.tables
 import core.storage.tables
@@ -22,5 +23,5 @@ import payments.tables
 MODULES = (core.storage.tables, core.catalog.tables, core.deals.tables, core.consulting.tables,
            core.consulting.session_tables, core.support.tables,
            core.operators.tables, core.recommend.tables, core.community.tables,
-           core.learning.tables, payments.tables)
+           core.learning.tables, core.loyalty.tables, payments.tables)
 metadata: MetaData = core.storage.tables.Base.metadata

@@ -22,7 +22,7 @@ from core.errors import Conflict, DomainError, NotAllowed
 from core.money.model import CommissionRule, Money
 from core.money.ports import Actor, EscrowView, Kind, Market
 from core.storage.uow import UnitOfWork
-from payments import settle
+from payments import loyalty, settle
 from payments.escrow_rows import (
     by_reference,
     charge_of,
@@ -157,12 +157,15 @@ class EscrowService:
             expect(escrow, "goods", "released")
             net = Money(escrow.amount - escrow.refunded, escrow.currency)
             commission = self.commission_for(escrow.market, net)  # type: ignore[arg-type]
-            payout = await self._payout_state(uow, escrow, (net - commission).amount)
+            # A loyalty discount the payee redeemed, used only if this call releases.
+            discount = await loyalty.discount(uow, escrow, commission)
+            kept = commission - discount  # what the platform keeps
+            payout = await self._payout_state(uow, escrow, (net - kept).amount)
             if not await transition(uow, escrow, ("held",), "released", actor,
-                                    commission=commission.amount, payout_state=payout):
+                                    commission=kept.amount, payout_state=payout):
                 raise Conflict(await lost(uow, escrow.id))
-            await settle.released(uow, escrow, net, commission, actor)
-            op = (await new_operation(uow, escrow, "payout", (net - commission).amount, 0, 0,
+            await settle.released(uow, escrow, net, commission, actor, discount)
+            op = (await new_operation(uow, escrow, "payout", (net - kept).amount, 0, 0,
                                       PAYOUT) if payout == "sending" else None)
             view = self.view(escrow)
             await uow.commit()

@@ -24,6 +24,8 @@ _COLUMNS = (LedgerAccount.owner, LedgerAccount.purpose, LedgerAccount.reference,
             LedgerAccount.currency)
 # Accounts that stand for the outside world may go negative (money came in from there).
 MAY_GO_NEGATIVE = {"world"}
+# The platform's commission given back as loyalty discounts: income reduced, shown on its own.
+MAY_GO_NEGATIVE.add("loyalty_discount")
 KNOWN_AT_MOST = 20_000  # account ids remembered per process (one escrow account per escrow)
 
 

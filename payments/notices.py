@@ -72,15 +72,20 @@ async def declined(uow: UnitOfWork, escrow: Escrow, message: str) -> None:
 
 
 async def released(uow: UnitOfWork, escrow: Escrow, net: Money, commission: Money,
-                   journal: int) -> None:
+                   journal: int, discount: Money | None = None) -> None:
     await _parties(uow, escrow)
     assert escrow.payee_id is not None
+    off = discount or _m(escrow, 0)
     lines = [(f"{described(escrow.reference)}: released from escrow", net.amount),
              ("Platform commission", -commission.amount)]
+    if off.amount:
+        lines.append((f"Loyalty discount −{off} off the commission", off.amount))
     invoice = await invoices.issue(uow, escrow, journal, "payout", lines, commission.amount)
-    await _with_receipt(uow, escrow.payee_id,
-                        f"💸 {net - commission} released to you for {described(escrow.reference)} "
-                        f"({net} minus {commission} platform commission).", invoice)
+    told = f"{net} minus {commission} platform commission"
+    if off.amount:
+        told += f", plus a {off} loyalty discount"
+    await _with_receipt(uow, escrow.payee_id, f"💸 {net - commission + off} released to you for "
+                        f"{described(escrow.reference)} ({told}).", invoice)
     await notify(uow, escrow.payer_id, f"🔓 Escrow for {described(escrow.reference)} released to the seller.")
 
 
@@ -165,7 +170,9 @@ async def on_released(uow: UnitOfWork, event: EscrowReleased) -> None:
     if not event.journal_id:  # a split's share: told with the split's PaymentSettled
         return
     escrow = await _escrow(uow, event.escrow_id)
-    await released(uow, escrow, event.net + event.commission, event.commission, event.journal_id)
+    off = event.discount or Money(0, event.net.currency)
+    await released(uow, escrow, event.net + event.commission, event.commission + off,
+                   event.journal_id, event.discount)
 
 
 async def on_settled(uow: UnitOfWork, event: PaymentSettled) -> None:

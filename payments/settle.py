@@ -55,15 +55,18 @@ async def declined(uow: UnitOfWork, escrow: Escrow, message: str) -> None:
 
 
 async def released(uow: UnitOfWork, escrow: Escrow, net: Money, commission: Money,
-                   actor: Actor) -> None:
-    """A held escrow goes to the payee's payable balance, the commission to the platform."""
+                   actor: Actor, discount: Money | None = None) -> None:
+    """A held escrow goes to the payee's payable balance, the commission to the platform; a
+    loyalty discount the payee redeemed comes back to them out of `loyalty_discount`."""
     assert escrow.payee_id is not None
-    legs = [(holding(escrow), -net), (user(escrow.payee_id, "payable"), net - commission),
-            (platform("commission"), commission)]
+    off = discount or _m(escrow, 0)
+    legs = [(holding(escrow), -net), (user(escrow.payee_id, "payable"), net - commission + off),
+            (platform("commission"), commission), (platform("loyalty_discount"), -off)]
     journal, _ = await ledger.post(uow, f"release:{escrow.id}", "release", legs, actor,
                                    f"Release of {escrow.reference}", escrow.id)
-    uow.emit(EscrowReleased(escrow.id, escrow.reference, escrow.payee_id, net - commission,
-                            commission, journal))
+    uow.emit(EscrowReleased(escrow.id, escrow.reference, escrow.payee_id,
+                            net - commission + off, commission - off, journal,
+                            off if off.amount else None))
 
 
 async def completed(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation) -> None:

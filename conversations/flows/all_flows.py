@@ -7,6 +7,7 @@ from conversations.flows.consulting import CONSULTING_FLOWS
 from conversations.flows.gatherings import events_flow
 from conversations.flows.learn import learn_flow
 from conversations.flows.linking import link
+from conversations.flows.loyalty import LOYALTY_FLOWS
 from conversations.flows.market import DEAL_FLOWS, MARKET_FLOWS
 from conversations.flows.money import MONEY_FLOWS
 from conversations.flows.onboarding import notifications, onboarding
@@ -24,4 +25,5 @@ ALL_FLOWS: list[Entry] = [
     support_flow, ticket_flow, desk_flow, console,
     *PICK_FLOWS,
     boards_flow, learn_flow, events_flow, publish_flow,
+    *LOYALTY_FLOWS,
 ]

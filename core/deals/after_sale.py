@@ -10,7 +10,13 @@ from typing import Any
 from sqlalchemy import select, update
 
 from core.deals import deals, ratings
-from core.deals.events import DisputeDecided, DisputeOpened, DisputeQuestion, ShipmentUpdated
+from core.deals.events import (
+    DealRated,
+    DisputeDecided,
+    DisputeOpened,
+    DisputeQuestion,
+    ShipmentUpdated,
+)
 from core.deals.process import BUYER, SELLER
 from core.deals.tables import Deal, Dispute, Rating, Shipment
 from core.errors import Conflict, DomainError, InvalidField, NotAllowed, NotFound
@@ -123,6 +129,7 @@ async def rate(uow: UnitOfWork, deal_id: int, rater_id: int, stars: int,
                     created_at=uow.clock.now())
     uow.add(rating)
     await uow.session.flush()
+    uow.emit(DealRated(deal_id, rater_id, rating.id))
     both = list((await uow.session.execute(select(Rating.id).where(
         Rating.deal_id == deal_id))).scalars())
     if len(both) == 2:

@@ -112,3 +112,12 @@ class ContractMoved(Event):
     contract_id: int
     transition: str
     deal_id: int | None
+
+
+@dataclass(frozen=True)
+class DealRated(Event):
+    """A party rated the other after completion."""
+
+    deal_id: int
+    rater_id: int
+    rating_id: int

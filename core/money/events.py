@@ -50,6 +50,8 @@ class EscrowReleased(Event):
     commission: Money
     # Set by a release; a split's share leaves it 0, being told with its PaymentSettled.
     journal_id: int = 0
+    # Redeemed loyalty points taken off `commission` (already in `net`); None: no discount.
+    discount: Money | None = None
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import core.storage.types
 
 
 revision = '0021'
-down_revision = '0019'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,103 @@
+"""Loyalty in chat: `/points` (balance, tier, history with reasons, the referral link, redeem)
+and referral codes (`/start ref-CODE`, or `/ref CODE`)."""
+
+from __future__ import annotations
+
+import re
+
+from conversations.flow import Ctx, Entry, Next, Shortcut
+from conversations.messages import Button, Reply
+from core.errors import DomainError
+from core.loyalty import rules, service
+from core.loyalty.service import Standing
+
+# The Telegram bot's username for referral links; set from settings by the composition root.
+TELEGRAM = {"bot": "agora_market_bot"}
+REDEEM_STEPS = (500, 1000, 2000)
+
+
+def referral_link(code: str) -> str:
+    return f"https://t.me/{TELEGRAM['bot']}?start=ref-{code}"
+
+
+def points_text(mine: Standing, prefix: str = "/") -> str:
+    """The member's points as plain text (every channel alike)."""
+    lines = [f"⭐ {mine.balance} points · {mine.tier} tier "
+             f"({mine.earned_in_year} earned in the last 12 months)"]
+    if mine.next_tier:
+        name, more = mine.next_tier
+        lines.append(f"{more} more to {name}.")
+    if mine.pending_discount.amount:
+        lines.append(f"Waiting for your next payment: {mine.pending_discount} off the commission.")
+    lines += ["", f"Redeem: {rules.MIN_REDEMPTION} points or more take "
+              f"{service.value_of(rules.MIN_REDEMPTION)} per {rules.MIN_REDEMPTION} off the "
+              "commission of your next payment as seller or consultant "
+              f"({prefix}points redeem N).",
+              "", "Invite someone: you both get "
+              f"{rules.EARN['referral']} points when they complete a first deal or session.",
+              f"Telegram link: {referral_link(mine.code)}",
+              f"On Slack or the terminal they type: {prefix}start ref-{mine.code}",
+              "", "History:"]
+    for move in mine.history:
+        sign = "+" if move.points > 0 else "−"
+        lines.append(f"  {move.when.date().isoformat()}  {sign}{abs(move.points)}  {move.reason}")
+    if not mine.history:
+        lines.append("  nothing yet: completed deals and sessions, payments and ratings earn points")
+    return "\n".join(lines)
+
+
+def _redeem_buttons(mine: Standing) -> tuple[tuple[Button, ...], ...]:
+    offers = [Button(f"Redeem {n} points ({service.value_of(n)} off)", f"@go:points:redeem:{n}")
+              for n in REDEEM_STEPS if n <= mine.balance]
+    return (tuple(offers),) if offers else ()
+
+
+async def _points(ctx: Ctx) -> Next:
+    assert ctx.account is not None
+    words = re.split(r"[\s:]+", str(ctx.data.get("args") or "").strip())
+    if words[0].lower() == "redeem":
+        return await _redeem(ctx, words[1] if len(words) > 1 else "")
+    mine = await service.standing(ctx.uow, ctx.account.id)
+    return Next.end(Reply(points_text(mine, ctx.env.command_prefix), _redeem_buttons(mine)),
+                    menu=False)
+
+
+async def _redeem(ctx: Ctx, amount: str) -> Next:
+    assert ctx.account is not None
+    if not amount.isdigit():
+        return Next.end(Reply(f"How many points? e.g. {ctx.env.command_prefix}points redeem "
+                              f"{rules.MIN_REDEMPTION}", kind="error"))
+    try:
+        row = await service.redeem(ctx.uow, ctx.account.id, int(amount))
+    except DomainError as exc:
+        return Next.end(Reply(str(exc), kind="error"))
+    value = service.value_of(row.points)
+    return Next.end(Reply(f"✅ {row.points} points redeemed: {value} comes off the commission of "
+                          "your next payment as seller or consultant, shown on its statement."),
+                    menu=False)
+
+
+async def _referral(ctx: Ctx) -> Next:
+    assert ctx.account is not None
+    code = str(ctx.data.get("args") or "").strip()
+    if not code:
+        return Next.end(Reply("Which code? e.g. /start ref-ABCD2345", kind="error"))
+    try:
+        await service.join_by_code(ctx.uow, ctx.account.id, code)
+    except DomainError as exc:
+        return Next.end(Reply(str(exc), kind="error"))
+    return Next.end(Reply(f"🎉 Welcome! When you complete your first deal or session, you and "
+                          f"the member who invited you each get {rules.EARN['referral']} points."))
+
+
+points = Shortcut(
+    name="points", title="your loyalty points", commands=("points",), run=_points,
+    summary="Loyalty points: tier, history, redeem, your referral link",
+    help="Your points and tier, what earned them, your referral link; "
+         "/points redeem N takes them off the commission of your next payment.")
+referral = Shortcut(
+    name="referral", title="a referral code", commands=("ref",), run=_referral,
+    summary="Join through a member's referral code: /ref CODE",
+    help="/ref CODE (or /start ref-CODE, what a referral link opens) records who invited you.")
+
+LOYALTY_FLOWS: list[Entry] = [points, referral]

@@ -1,0 +1,1 @@
+"""Loyalty: points kept on a double-entry points ledger, tiers, redemptions, referrals."""

@@ -1,0 +1,66 @@
+"""Points for what members do, posted in the transaction of the event that earned them; each
+journal's key names the event, so an event handled twice earns once."""
+
+from __future__ import annotations
+
+from core.consulting.session_events import SessionMoved, SessionReviewed
+from core.consulting.session_process import ENDED
+from core.consulting.session_tables import ConsultSession, SessionReview
+from core.deals.events import DealMoved, DealRated
+from core.deals.tables import Deal
+from core.loyalty import points
+from core.loyalty.rules import EARN, REASONS
+from core.loyalty.tables import LoyaltyMember
+from core.storage.uow import UnitOfWork
+
+
+async def award(uow: UnitOfWork, kind: str, account_id: int, about: str) -> bool:
+    """Points of `kind` for one event (`about` names it, e.g. `deal:12`), once."""
+    return await points.earn(uow, f"{kind}:{about}:{account_id}", kind, account_id, EARN[kind],
+                             f"{REASONS[kind]} ({about.replace(':', ' ')})")
+
+
+async def completed(uow: UnitOfWork, kind: str, about: str, parties: tuple[int, ...]) -> None:
+    """A deal or session took place: both parties earn, and a referred member's first one
+    credits them and their referrer, once."""
+    for account_id in parties:
+        await award(uow, kind, account_id, about)
+        member = await uow.session.get(LoyaltyMember, account_id)
+        if member is None or member.referred_by in (None, account_id):
+            continue
+        await points.earn(uow, f"referral:{account_id}", "referral", account_id,
+                          EARN["referral"], "referral: your first deal or session")
+        await points.earn(uow, f"referral-of:{account_id}", "referral", member.referred_by,
+                          EARN["referral"], f"referral: a member you invited completed {about}")
+
+
+async def on_deal_moved(uow: UnitOfWork, event: DealMoved) -> None:
+    if event.target != "completed":
+        return
+    deal = await uow.session.get(Deal, event.deal_id)
+    if deal is not None:
+        await completed(uow, "deal", f"deal:{deal.id}", (deal.buyer_id, deal.seller_id))
+
+
+async def on_session_moved(uow: UnitOfWork, event: SessionMoved) -> None:
+    if event.target not in ENDED:
+        return
+    session = await uow.session.get(ConsultSession, event.session_id)
+    if session is not None:
+        await completed(uow, "session", f"session:{session.id}",
+                        (session.seeker_id, session.consultant_id))
+
+
+async def on_deal_rated(uow: UnitOfWork, event: DealRated) -> None:
+    await award(uow, "rating", event.rater_id, f"deal:{event.deal_id}")
+
+
+async def on_session_reviewed(uow: UnitOfWork, event: SessionReviewed) -> None:
+    review = await uow.session.get(SessionReview, event.review_id)
+    if review is not None:
+        await award(uow, "rating", review.seeker_id, f"session:{review.session_id}")
+
+
+async def on_paid(uow: UnitOfWork, payer_id: int, reference: str) -> None:
+    """A payment made in time (a late one is never accepted: the deal or booking is gone)."""
+    await award(uow, "payment", payer_id, reference)

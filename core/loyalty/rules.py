@@ -1,0 +1,23 @@
+"""What earns points, what tiers need and what points are worth."""
+
+from __future__ import annotations
+
+EARN = {"deal": 100, "session": 50, "payment": 20, "rating": 10, "referral": 200}
+REASONS = {"deal": "completed deal", "session": "completed session",
+           "payment": "payment made on time", "rating": "rating given",
+           "referral": "referral: first deal or session"}
+# (name, points earned in the last 12 months needed), highest first.
+TIERS = (("Gold", 2000), ("Silver", 500), ("Bronze", 0))
+POINT_VALUE_CURRENCY = "EUR"
+CENTS_PER_POINT = 1  # 100 points take €1 off a commission
+MIN_REDEMPTION = 500
+
+
+def tier_of(earned_in_year: int) -> str:
+    return next(name for name, need in TIERS if earned_in_year >= need)
+
+
+def next_tier(earned_in_year: int) -> tuple[str, int] | None:
+    """The next tier up and how many more points reach it, or None at the top."""
+    above = [(name, need - earned_in_year) for name, need in TIERS if need > earned_in_year]
+    return above[-1] if above else None

@@ -1,0 +1,135 @@
+"""Loyalty use cases: a member's standing, redeeming points, referral codes."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from core.errors import Conflict, DomainError, NotFound
+from core.loyalty import points, rules
+from core.loyalty.points import Movement
+from core.loyalty.tables import LoyaltyMember, Redemption
+from core.money.model import Money
+from core.storage.uow import UnitOfWork
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+COMPLETIONS = ("deal", "session")
+
+
+@dataclass(frozen=True)
+class Standing:
+    balance: int
+    earned_in_year: int
+    tier: str
+    next_tier: tuple[str, int] | None
+    code: str
+    pending_discount: Money
+    history: list[Movement]
+
+
+def _insert(uow: UnitOfWork):  # type: ignore[no-untyped-def]
+    return pg_insert if uow.session.bind.dialect.name == "postgresql" else sqlite_insert
+
+
+async def enrol(uow: UnitOfWork, account_id: int, lock: bool = False) -> LoyaltyMember:
+    """The member's row, made on first use (safe when two make it at once); `lock` holds it
+    until commit (PostgreSQL: FOR UPDATE; SQLite's write lock is taken at BEGIN IMMEDIATE)."""
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    await uow.session.execute(_insert(uow)(LoyaltyMember).values(
+        account_id=account_id, code=code, created_at=uow.clock.now()).on_conflict_do_nothing())
+    stmt = select(LoyaltyMember).where(LoyaltyMember.account_id == account_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    return (await uow.session.execute(stmt.execution_options(populate_existing=True))
+            ).scalar_one()
+
+
+async def standing(uow: UnitOfWork, account_id: int) -> Standing:
+    """Balance, tier (by points earned in the last 12 months), code, pending discount, history."""
+    row = await enrol(uow, account_id)
+    year = await points.earned_in_year(uow, account_id)
+    pending = (await uow.session.execute(select(func.coalesce(func.sum(Redemption.remaining), 0))
+                                         .where(Redemption.account_id == account_id))).scalar_one()
+    return Standing(await points.balance(uow, points.member(account_id)), year,
+                    rules.tier_of(year), rules.next_tier(year), row.code,
+                    Money(int(pending), rules.POINT_VALUE_CURRENCY),
+                    await points.history(uow, account_id))
+
+
+def value_of(spent: int) -> Money:
+    return Money(spent * rules.CENTS_PER_POINT, rules.POINT_VALUE_CURRENCY)
+
+
+async def redeem(uow: UnitOfWork, account_id: int, spent: int) -> Redemption:
+    """Spend points for a commission discount at the member's next payment as payee. The
+    member's row is locked first, so two redemptions at once never spend the same points."""
+    if not isinstance(spent, int) or spent < rules.MIN_REDEMPTION:
+        raise DomainError(f"Redeem at least {rules.MIN_REDEMPTION} points.")
+    await enrol(uow, account_id, lock=True)
+    have = await points.balance(uow, points.member(account_id))
+    if spent > have:
+        raise Conflict(f"You have {have} points; that redemption needs {spent}.")
+    value = value_of(spent)
+    row = Redemption(account_id=account_id, points=spent, currency=value.currency,
+                     value=value.amount, remaining=value.amount, created_at=uow.clock.now())
+    uow.add(row)
+    await uow.session.flush()
+    try:
+        await points.post(uow, f"redeem:{row.id}", "redeem", account_id,
+                          f"redeemed for {value} off a commission",
+                          [(points.member(account_id), -spent), (points.REDEEMED, spent)])
+    except points.NotEnoughPoints:
+        raise Conflict("Those points were just spent.") from None
+    return row
+
+
+async def use_discount(uow: UnitOfWork, payee_id: int, commission: Money,
+                       reference: str) -> Money:
+    """Take the payee's waiting discount (at most the commission) for a payment; each use is a
+    guarded update of what remains, so two payments never use the same euro twice."""
+    zero = Money(0, commission.currency)
+    if commission.amount <= 0:
+        return zero
+    open_ = (await uow.session.execute(select(Redemption.id, Redemption.remaining).where(
+        Redemption.account_id == payee_id, Redemption.currency == commission.currency,
+        Redemption.remaining > 0).order_by(Redemption.id))).all()
+    used = 0
+    for redemption_id, remaining in open_:
+        take = min(remaining, commission.amount - used)
+        if take <= 0:
+            break
+        moved = await uow.session.execute(update(Redemption).where(
+            Redemption.id == redemption_id, Redemption.remaining == remaining).values(
+            remaining=remaining - take, last_reference=reference[:64],
+            used_at=uow.clock.now()))
+        if moved.rowcount == 1:  # type: ignore[attr-defined]
+            used += take
+    return Money(used, commission.currency)
+
+
+async def join_by_code(uow: UnitOfWork, account_id: int, code: str) -> int:
+    """Record who referred this member (once, never themselves, before a first deal or
+    session); returns the referrer's account id."""
+    referrer = (await uow.session.execute(select(LoyaltyMember.account_id).where(
+        LoyaltyMember.code == code.strip().upper()))).scalar_one_or_none()
+    if referrer is None:
+        raise NotFound("That referral code is unknown.")
+    if referrer == account_id:
+        raise DomainError("That is your own referral code: share it with others.")
+    me = await enrol(uow, account_id)
+    if me.referred_by == referrer:
+        return referrer
+    if me.referred_by is not None:
+        raise Conflict("You joined through another member's referral already.")
+    if await points.has_kind(uow, account_id, COMPLETIONS):
+        raise Conflict("Referral codes count before your first deal or session.")
+    moved = await uow.session.execute(update(LoyaltyMember).where(
+        LoyaltyMember.account_id == account_id, LoyaltyMember.referred_by.is_(None))
+        .values(referred_by=referrer))
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("You joined through another member's referral already.")
+    return referrer
