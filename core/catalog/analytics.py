@@ -157,7 +157,8 @@ async def market_analytics(uow: UnitOfWork, product_type: str, country: str | No
                             Decimal(0) if hidden_volume else volume[i].quantize(Decimal("0.1")),
                             supply[i].quantize(Decimal("0.1")), searches[i], saved[i], offers[i]))
     medians = [m.deals.median for m in months]
-    forecast, why = forecast_prices([m.label for m in months], medians, starts[-1])
+    what = f"at least {PUBLIC_MIN_DEALS} completed deals" if public else "completed deals"
+    forecast, why = forecast_prices([m.label for m in months], medians, starts[-1], what)
     live_prices = [p for p, _ in live]
     return MarketAnalytics(
         product_type, country, currency, months, len(live),
@@ -251,11 +252,17 @@ async def regions(uow: UnitOfWork, product_type: str, limit: int = 5) -> list[st
 
 
 async def interests(uow: UnitOfWork, account_id: int) -> list[str]:
-    """The products a person sells, then those they searched for, most first."""
+    """The products a person sells, then those they bought, then those they searched for."""
     sold = (await uow.session.execute(select(Listing.product_type, func.count()).where(
         Listing.seller_id == account_id, Listing.status != "draft")
         .group_by(Listing.product_type).order_by(func.count().desc()))).all()
+    bought = (await uow.session.execute(select(Listing.product_type, func.count())
+                                        .join(Deal, Deal.listing_id == Listing.id)
+                                        .where(Deal.buyer_id == account_id)
+                                        .group_by(Listing.product_type)
+                                        .order_by(func.count().desc()))).all()
     found = [code for code, _ in sold]
+    found += [code for code, _ in bought if code not in found]
     searched: Counter[str] = Counter()
     rows = (await uow.session.execute(select(SearchLog.product_type, SearchLog.text).where(
         SearchLog.account_id == account_id).order_by(SearchLog.id.desc()).limit(200))).all()

@@ -33,13 +33,13 @@ def _ahead(first: datetime, count: int) -> list[str]:
     return labels
 
 
-def forecast_prices(labels: list[str], medians: list[int | None], next_month: datetime
-                    ) -> tuple[Forecast | None, str]:
+def forecast_prices(labels: list[str], medians: list[int | None], next_month: datetime,
+                    what: str = "completed deals") -> tuple[Forecast | None, str]:
     """The next HORIZON months' median price per MWh from monthly medians (None where a month
-    had no deal), or None and why not."""
+    had no deal, or `what` it takes), or None and why not."""
     seen = sum(1 for m in medians if m is not None)
     if seen < MIN_MONTHS:
-        return None, (f"Not enough history to forecast: completed deals in {seen} of the last "
+        return None, (f"Not enough history to forecast: {what} in {seen} of the last "
                       f"{len(labels)} months (at least {MIN_MONTHS} are needed).")
     if medians[-1] is None and medians[-2] is None:
         return None, "No forecast: no deals were completed in the last two months."
