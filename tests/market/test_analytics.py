@@ -122,3 +122,27 @@ async def test_with_deals_in_too_few_months_there_is_no_forecast_and_it_says_why
     chart = render(a)
     assert chart.series["forecast_mean"] == [] and "forecast" not in chart.alt
     assert chart.png.startswith(b"\x89PNG")
+
+
+async def test_the_demo_seed_holds_a_year_of_deals_enough_to_chart_and_forecast(app):
+    import time
+
+    from sqlalchemy import func, select
+
+    from bots.demo import seed
+    from core.catalog.media import FileStore
+    from core.deals.tables import Deal
+
+    started = time.perf_counter()
+    async with app.uow() as uow:
+        await seed(uow, FileStore(app.settings.data_dir), count=24, sellers=6)
+        await uow.commit()
+    assert time.perf_counter() - started < 10
+    async with app.uow() as uow:
+        deals = (await uow.session.execute(select(func.count()).select_from(Deal)
+                                           .where(Deal.status == "completed"))).scalar()
+        latvia = await market_analytics(uow, "pellets", "LV")
+        poland = await market_analytics(uow, "hvo", "PL")
+    assert deals > 250
+    assert all(m.deals.count >= 2 for m in latvia.months) and latvia.forecast is not None
+    assert sum(m.searches for m in latvia.months) > 50 and poland.forecast is not None
