@@ -17,6 +17,7 @@ from core.catalog.gazetteer import Place, major
 from core.catalog.tables import Listing, SavedSearch, SearchLog
 from core.catalog.taxonomy import TYPES, mwh_per_unit, price_per_mwh_minor
 from core.deals.tables import Deal, Offer
+from core.money.model import Money
 from core.storage.uow import UnitOfWork
 
 # product: (EUR per MWh around which it trades, seasonal swing, yearly drift)
@@ -55,6 +56,11 @@ async def seed_history(uow: UnitOfWork, rng: random.Random, seller_ids: list[int
     return deals
 
 
+def _eur(amount: Decimal) -> int:
+    """Euros as minor units (cents)."""
+    return Money.parse(amount.quantize(Decimal("0.01")), "EUR").amount
+
+
 def _at(rng: random.Random, start: datetime, now: datetime) -> datetime:
     """A moment in the month that starts at `start`, never in the future."""
     end = min(now, (start + timedelta(days=32)).replace(day=1))
@@ -70,16 +76,16 @@ async def _month(uow: UnitOfWork, rng: random.Random, code: str, country: str,
     place = rng.choice(places)
     seller = rng.choice(sellers)
     published = _at(rng, start, now) - timedelta(days=10)
-    ask = Decimal(per_mwh * rng.uniform(1.0, 1.08)) * energy
+    ask = _eur(Decimal(per_mwh * rng.uniform(1.0, 1.08)) * energy)
     listing = Listing(
         seller_id=seller, status="sold_out", product_type=code, grade=None,
         title=f"{kind.label} lot, {place.city}"[:100], description="Demo history.",
         quantity_milli=rng.choice((500, 1000, 2000)) * 1000, min_order_milli=None, unit=unit,
-        price_minor=int(ask * 100), currency="EUR", negotiable=True, delivery=["DAP"],
+        price_minor=ask, currency="EUR", negotiable=True, delivery=["DAP"],
         delivery_radius_km=None, incoterm_place=place.city, city=place.city, country=country,
         latitude=place.lat, longitude=place.lon, available_from=published,
         valid_until=published + timedelta(days=45), specs={}, certifications=[],
-        energy_mwh_per_unit=str(energy), price_mwh_minor=price_per_mwh_minor(int(ask * 100), energy),
+        energy_mwh_per_unit=str(energy), price_mwh_minor=price_per_mwh_minor(ask, energy),
         published_at=published, expires_at=published + timedelta(days=45), created_at=published,
         updated_at=min(now, published + timedelta(days=35)))
     uow.add(listing)
@@ -88,7 +94,7 @@ async def _month(uow: UnitOfWork, rng: random.Random, code: str, country: str,
     for n in range(made + rng.randint(0, 2)):
         done = n < made
         at = _at(rng, start, now)
-        price = int(Decimal(per_mwh * rng.uniform(0.94, 1.06)) * energy * 100)
+        price = _eur(Decimal(per_mwh * rng.uniform(0.94, 1.06)) * energy)
         offer = Offer(listing_id=listing.id, buyer_id=rng.choice(buyers), seller_id=seller,
                       made_by="buyer", status="accepted" if done else "declined",
                       quantity_milli=rng.choice((20, 40, 80, 120)) * 1000, price_minor=price,

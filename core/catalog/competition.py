@@ -13,6 +13,7 @@ from core.storage.uow import UnitOfWork
 
 NEAR_KM = 500  # competitors within this distance of the seller's listing
 SHOWN = 5  # nearest competitors listed
+PERCENT = 100
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ def percentile(mine: int, others: list[int]) -> int | None:
         return None
     below = sum(1 for p in others if p < mine)
     same = sum(1 for p in others if p == mine)
-    return round(100 * (below + same / 2) / len(others))
+    return round((below + same / 2) / len(others) * PERCENT)
 
 
 def _live(uow: UnitOfWork, product_type: str) -> object:

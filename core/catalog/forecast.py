@@ -12,6 +12,7 @@ from datetime import datetime
 HORIZON = 3  # months ahead
 MIN_MONTHS = 6  # months with deals needed before anything is forecast
 LEVEL = 80  # % prediction interval
+ALPHA = 0.2  # 1 - LEVEL as a fraction: what the interval leaves out
 METHOD = "ARIMA(0,1,1) with drift (statsmodels SARIMAX), 80 % prediction interval"
 
 
@@ -52,7 +53,7 @@ def forecast_prices(labels: list[str], medians: list[int | None], next_month: da
         fitted = SARIMAX(series, order=(0, 1, 1), trend="t").fit(disp=False)
         ahead = fitted.get_forecast(HORIZON)
         mean = ahead.predicted_mean
-        bounds = ahead.conf_int(alpha=1 - LEVEL / 100)
+        bounds = ahead.conf_int(alpha=ALPHA)
     if not np.all(np.isfinite(mean)) or not np.all(np.isfinite(bounds)):
         return None, "No forecast: the price history is too irregular to model."
     return Forecast(_ahead(next_month, HORIZON), [max(0, round(v)) for v in mean],
