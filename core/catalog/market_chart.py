@@ -111,7 +111,7 @@ def render(a: MarketAnalytics) -> Chart:
     demand.bar([x - width for x in at], s["searches"], width, label="searches", color="#6a3d9a")
     demand.bar(at, s["saved"], width, label="saved searches", color="#b15928")
     demand.bar([x + width for x in at], s["offers"], width, label="offers", color="#33a02c")
-    demand.set_title("Demand", fontsize=9, pad=16)
+    demand.set_title("Demand", fontsize=9, pad=20)
     demand.legend(fontsize=7, loc="lower center", ncol=3, bbox_to_anchor=(0.5, 1.0),
                   frameon=False)
     supply.bar(at, s["supply_mwh"], color="#33a02c")
