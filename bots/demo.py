@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from bots.demo_buyers import seed_buyers
+from bots.demo_history import seed_history
 from core.accounts.service import ChannelIdentity, Registration, register
 from core.catalog import lifecycle, listings, media
 from core.catalog.gazetteer import Place, major
@@ -56,8 +57,9 @@ def _price(rng: random.Random, code: str, unit: str) -> Money:
 
 
 async def seed(uow: UnitOfWork, store: FileStore, count: int = 240, sellers: int = 40,
-               seed_value: int = 42) -> int:
-    """Create demo sellers with ratings and `count` published listings; returns how many."""
+               seed_value: int = 42, history: bool = True) -> int:
+    """Create demo sellers with ratings and `count` published listings, and a year of market
+    history (`bots.demo_history`); returns how many listings."""
     done = (await uow.session.execute(select(func.count(Identity.id)).where(
         Identity.channel == "demo"))).scalar_one()
     if done:
@@ -80,6 +82,8 @@ async def seed(uow: UnitOfWork, store: FileStore, count: int = 240, sellers: int
     for n in range(count):
         await _listing(uow, store, rng, accounts[n % sellers].id, codes[n % len(codes)], europe)
     await seed_buyers(uow)  # buyers with past deals, for recommendations
+    if history:  # a year of deals, searches and offers for the market charts
+        await seed_history(uow, random.Random(seed_value + 1), [a.id for a in accounts])
     return count
 
 

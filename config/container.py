@@ -17,6 +17,7 @@ from conversations.flows import loyalty as loyalty_flow
 from conversations.flows.all_flows import ALL_FLOWS
 from conversations.flows.consultant_metrics import metrics_section
 from conversations.flows.deal import deals_text
+from conversations.flows.market_view import market_section
 from conversations.flows.money import wallet_section
 from conversations.flows.profile import profile_text
 from core.catalog.search import Catalog
@@ -104,7 +105,8 @@ def build(settings: Settings, *, clock: Clock | None = None,
     )
     container: Container
     services = Services(admins=tuple(settings.admins),
-                        home_sections=[profile_text, deals_text, metrics_section, wallet_section])
+                        home_sections=[profile_text, deals_text, metrics_section, wallet_section,
+                                       market_section])
     engine = Engine(lambda: container.uow(), ALL_FLOWS, services)
     senders = dict(senders or {})
     senders.setdefault("email", LoggingEmailSender())

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from bots.web import site_boards, site_consultants, site_listings
+from bots.web import site_boards, site_consultants, site_listings, site_market
 from bots.web.pages import render
 from bots.web.site_links import bot_links, canonical, settings_of
 from conversations.help_base import by_topic
@@ -83,5 +83,6 @@ def site_router(container: Any) -> APIRouter:
     router.include_router(site_listings.router(container))
     router.include_router(site_consultants.router(container))
     router.include_router(site_boards.router(container))
+    router.include_router(site_market.router(container))
     return router
 

@@ -1,40 +1,179 @@
-"""The market view for sellers: demand by region and the price range of comparable listings."""
+"""`/market`: market analytics for a product and region — price per MWh over time from completed
+deals and listings, volume traded, demand, supply and a short forecast — as a chart image with
+the numbers beside it; sellers also see competing listings near theirs and where their price
+sits. The product buttons start with what the person sells or searches for."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
-from conversations.messages import Choice, Inbound, Outbound, Reply, rows
+from conversations.messages import Choice, ImageReply, Inbound, Outbound, Reply, rows
+from core.catalog import analytics as figures
+from core.catalog.competition import NEAR_KM, standings
 from core.catalog.market import market_view
+from core.catalog.market_chart import render, where
 from core.catalog.taxonomy import TYPES, product
+from core.money.model import Money
+
+ALL = "*"  # every region
+
+
+def _money(minor: int | None, currency: str) -> str:
+    return Money(minor, currency).plain() if minor is not None else "—"
+
+
+def _mwh(value: Decimal) -> str:
+    return f"{value:,.1f} MWh"
+
+
+def _spread(s: figures.Spread, currency: str, noun: str) -> str:
+    if s.median is None:
+        return f"{s.count} {noun}" if s.count else f"no {noun}"
+    return (f"{_money(s.median, currency)} ({_money(s.low, currency)}–{_money(s.high, currency)}"
+            f", {s.count} {noun})")
+
+
+def analytics_text(a: figures.MarketAnalytics) -> str:
+    """The figures the chart shows, in words."""
+    c = a.currency
+    lines = [f"📊 {product(a.product_type).label} — {where(a.country)}, last 12 months "
+             f"(price per MWh in {c})",
+             f"Completed deals: {a.deals}, {_mwh(a.volume_mwh)} traded",
+             "Deals by month — median (range, deals) · traded · listings' median:"]
+    for m in a.months:
+        if m.deals.count or m.asks.count:
+            lines.append(f"  {m.label}: {_spread(m.deals, c, 'deals')} · {_mwh(m.volume_mwh)}"
+                         f" · asks {_money(m.asks.median, c)}")
+    lines.append(f"On the market now: {a.live_listings} listing(s), "
+                 f"{_spread(a.live_asks, c, 'priced')}, {_mwh(a.live_supply_mwh)}")
+    demand = [(sum(m.searches for m in a.months), "searches"),
+              (sum(m.offers for m in a.months), "offers")]
+    lines.append("Demand over 12 months: " + ", ".join(f"{n} {w}" for n, w in demand)
+                 + f"; {a.saved_active} saved search(es) alerting now")
+    if a.forecast:
+        f = a.forecast
+        ahead = ", ".join(f"{label} {_money(mean, c)} ({_money(low, c)}–{_money(high, c)})"
+                          for label, mean, low, high in zip(f.labels, f.mean, f.low, f.high, strict=True))
+        lines.append(f"Forecast ({f.level} % interval): {ahead}. {f.method}; a forecast, "
+                     "not a promise.")
+    else:
+        lines.append(a.no_forecast)
+    if len(a.currencies) > 1:
+        lines.append("Other currencies here (never converted): "
+                     + ", ".join(x for x in a.currencies if x != c))
+    return "\n".join(lines)
+
+
+async def competition_text(ctx: Ctx, code: str) -> str:
+    """The seller's own live listings of the product against competitors near each."""
+    if ctx.account is None:
+        return ""
+    lines = []
+    for s in await standings(ctx.uow, ctx.account.id, code):
+        c = s.currency
+        if s.percentile is None:
+            lines.append(f"• {s.title} ({s.city}) at {_money(s.price_mwh, c)}/MWh: no competing "
+                         f"listing within {NEAR_KM} km.")
+            continue
+        lines.append(f"• {s.title} ({s.city}) at {_money(s.price_mwh, c)}/MWh: above "
+                     f"{s.percentile} % of {s.nearby} competing listing(s) within {NEAR_KM} km "
+                     f"({_money(s.low, c)}–{_money(s.high, c)}). Nearest: " + "; ".join(
+                         f"{r.city} {r.km} km {_money(r.price_mwh, c)}" for r in s.rivals))
+    return ("Your listings against the competition:\n" + "\n".join(lines)) if lines else ""
+
+
+def chart_reply(a: figures.MarketAnalytics) -> ImageReply:
+    chart = render(a)
+    region = a.country or "all"
+    return ImageReply(caption=chart.alt, content=chart.png, mime_type="image/png",
+                      file_name=f"agora-market-{a.product_type}-{region}.png")
 
 
 async def _pick(ctx: Ctx) -> list[Outbound]:
-    return [Reply("📊 Market view — which product?",
-                  rows(*((t.label, t.code) for t in TYPES.values()), per_row=2))]
+    mine = await figures.interests(ctx.uow, ctx.account.id) if ctx.account else []
+    codes = mine + [c for c in TYPES if c not in mine]
+    buttons = [(f"⭐ {product(c).label}" if c in mine else product(c).label, f"p:{c}")
+               for c in codes]
+    return [Reply("📊 Market analytics — which product?" + (" (⭐ what you trade or search)"
+                                                          if mine else ""),
+                  rows(*buttons, per_row=2))]
+
+
+async def _default_region(ctx: Ctx, code: str) -> str | None:
+    country = ctx.account.country if ctx.account else None
+    return country if country and country in await figures.regions(ctx.uow, code, 50) else None
+
+
+async def show(ctx: Ctx, code: str, country: str | None) -> list[Outbound]:
+    """The chart and the figures for one product and region, with buttons to change either."""
+    currency = ctx.account.currency if ctx.account and ctx.account.currency else None
+    a = await figures.market_analytics(ctx.uow, code, country, currency)
+    parts = [analytics_text(a)]
+    mine = await competition_text(ctx, code)
+    if mine:
+        parts.append(mine)
+    view = await market_view(ctx.uow, code, country)
+    if view.top_queries:
+        parts.append("Top searches, last 30 days:\n" + "\n".join(
+            f"  “{q}” × {n}" for q, n in view.top_queries))
+    others = [r for r in await figures.regions(ctx.uow, code) if r != country]
+    buttons = [(where(r), f"r:{code}:{r}") for r in others[:4]]
+    if country:
+        buttons.append(("🌍 All regions", f"r:{code}:{ALL}"))
+    buttons.append(("↔ Another product", "pick"))
+    return [chart_reply(a), Reply("\n\n".join(parts), rows(*buttons, per_row=2))]
 
 
 async def _on_pick(ctx: Ctx, msg: Inbound) -> Next:
-    """Show demand in the seller's country and comparable prices for the chosen type."""
-    code = msg.data if isinstance(msg, Choice) else ""
-    if code not in TYPES:
-        return Next.stay(Reply("Choose a product type.", kind="error"))
-    country = ctx.account.country if ctx.account else None
-    currency = ctx.account.currency if ctx.account and ctx.account.currency else "EUR"
-    view = await market_view(ctx.uow, code, country, currency)
-    where = f"in {country}" if country else "everywhere"
-    queries = "\n".join(f"  “{q}” × {n}" for q, n in view.top_queries) or "  none yet"
-    types = "\n".join(f"  {product(t).label} × {n}" for t, n in view.top_types) or "  none yet"
-    prices = "\n".join(
-        f"  {p.listings} in {p.low.currency}: {p.low.plain()} – {p.high.plain()} per MWh "
-        f"(median {p.median.plain()})" for p in view.prices) or "  no comparable listings yet"
-    text = (f"📊 {product(code).label} — last 30 days {where}\nTop searches:\n{queries}\n"
-            f"Most searched product types:\n{types}\nPublished prices:\n{prices}")
-    return Next.stay(Reply(text))
+    """A product (its default region) or a region of a product."""
+    data = msg.data if isinstance(msg, Choice) else ""
+    if data == "pick":
+        return Next.stay()
+    kind, _, rest = data.partition(":")
+    code, _, region = rest.partition(":")
+    if code not in TYPES or kind not in ("p", "r") or (kind == "r" and not (
+            region == ALL or (len(region) == 2 and region.isalpha() and region.isupper()))):
+        return Next.stay(Reply("Choose a product with the buttons.", kind="error"))
+    country = await _default_region(ctx, code) if kind == "p" else (
+        None if region == ALL else region)
+    return Next(state="", replies=await show(ctx, code, country), reprompt=False)
+
+
+async def _start(ctx: Ctx) -> Next | None:
+    """`/market pellets` (or `/market pellets LV`) goes straight to the figures."""
+    words = str(ctx.data.get("args") or "").lower().split()
+    code = next((c for c in TYPES if words and words[0] in (c, *TYPES[c].keywords.split())),
+                None)
+    if code is None:
+        return None
+    country = words[1].upper() if len(words) > 1 and len(words[1]) == 2 else (
+        await _default_region(ctx, code))
+    return Next(state="pick", replies=await show(ctx, code, country), reprompt=False)
+
+
+async def market_section(ctx: Ctx) -> list[Outbound]:
+    """The market for what a person trades or searches, for a home screen (Slack's App Home):
+    the chart and figures, or nothing when there is nothing to show."""
+    if ctx.account is None:
+        return []
+    mine = await figures.interests(ctx.uow, ctx.account.id)
+    if not mine:
+        return []
+    code = mine[0]
+    a = await figures.market_analytics(ctx.uow, code, await _default_region(ctx, code),
+                                      ctx.account.currency or None)
+    if not a.deals and not a.live_listings:
+        return []
+    return [chart_reply(a), Reply(analytics_text(a))]
 
 
 market = Flow(
-    name="market", title="the market view", first="pick", commands=("market",),
-    summary="Demand and prices in your region", menu=(MenuEntry("📊 Market view", ("seller",), 30),),
-    help="What buyers search for in your region over 30 days, and what comparable listings cost.",
-    states={"pick": Ask(prompt=_pick, on=_on_pick)},
+    name="market", title="market analytics", first="pick", commands=("market",),
+    summary="Prices, volumes, demand and a forecast by product and region",
+    menu=(MenuEntry("📊 Market", ("seller", "buyer"), 30),),
+    help="Price per MWh over 12 months from completed deals and listings, volume traded, "
+         "demand, supply and a short forecast, for a product and region, as a chart with the "
+         "numbers; sellers also see competing listings near theirs.",
+    states={"pick": Ask(prompt=_pick, on=_on_pick)}, on_start=_start,
 )

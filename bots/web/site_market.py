@@ -1,0 +1,73 @@
+"""Public market pages: `/market/{product}` (optionally `?country=LV`) with the market chart —
+price per MWh over 12 months from completed deals and listings, volume, demand, supply and
+the forecast — its alt text and the same figures as a table; `/market/{product}.png` is the
+chart. Only aggregates are shown: a month's deal prices and volume need at least three deals."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from bots.web.pages import render
+from bots.web.site_errors import not_found
+from bots.web.site_links import canonical
+from core.catalog import analytics
+from core.catalog.analytics import PUBLIC_MIN_DEALS
+from core.catalog.market_chart import alt_text, where
+from core.catalog.market_chart import render as render_chart
+from core.catalog.taxonomy import TYPES, product
+from core.money.model import Money
+
+CACHE_SECONDS = 600  # a chart is drawn again at most this often per product and region
+_KEEP = 256
+
+
+def _country(value: str) -> str | None:
+    value = value.strip().upper()
+    return value if len(value) == 2 and value.isascii() and value.isalpha() else None
+
+
+def router(container: Any) -> APIRouter:
+    routes = APIRouter(include_in_schema=False)
+    charts: dict[tuple[str, str | None], tuple[float, bytes]] = {}
+
+    async def figures(code: str, country: str | None) -> analytics.MarketAnalytics:
+        async with container.uow() as uow:
+            return await analytics.market_analytics(uow, code, country, "EUR", public=True)
+
+    @routes.get("/market/{code}.png")
+    async def chart(code: str, country: str = "") -> Response:
+        if code not in TYPES:
+            return Response(status_code=404)
+        key = (code, _country(country))
+        found = charts.get(key)
+        if found is None or found[0] < time.monotonic():
+            png = render_chart(await figures(*key)).png
+            found = charts[key] = (time.monotonic() + CACHE_SECONDS, png)
+            while len(charts) > _KEEP:
+                charts.pop(next(iter(charts)))
+        return Response(found[1], media_type="image/png",
+                        headers={"cache-control": f"public, max-age={CACHE_SECONDS}"})
+
+    @routes.get("/market/{code}", response_class=HTMLResponse)
+    async def page(request: Request, code: str, country: str = "") -> HTMLResponse:
+        if code not in TYPES:
+            return not_found(request, "There is no such product.")
+        region = _country(country)
+        a = await figures(code, region)
+        async with container.uow() as uow:
+            regions = await analytics.regions(uow, code, 8)
+        query = f"?{urlencode({'country': region})}" if region else ""
+        return render(
+            request, "site/market_product.html", a=a, label=product(code).label,
+            where=where(region), regions=[(r, where(r)) for r in regions], code=code,
+            region=region, chart_src=f"/market/{code}.png{query}", alt=alt_text(a),
+            money=lambda minor: Money(minor, a.currency).plain() if minor is not None else "—",
+            min_deals=PUBLIC_MIN_DEALS,
+            canonical=canonical(container.settings, f"/market/{code}{query}"))
+
+    return routes

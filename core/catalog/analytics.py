@@ -1,0 +1,281 @@
+"""Market analytics for one product and region (a country, or everywhere): price per MWh by
+month from completed deals and listings on the market (median and range), volume traded,
+demand (searches, saved searches, offers), supply (quantity listed) and a short price forecast.
+
+Prices stay in minor units per MWh and are never converted between currencies: a series is in
+one currency. Quantities are compared in MWh (quantity times the listing's energy per unit)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from statistics import median
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+
+from core.catalog.forecast import Forecast, forecast_prices
+from core.catalog.tables import Listing, SavedSearch, SearchLog
+from core.catalog.taxonomy import TYPES, price_per_mwh_minor, product
+from core.deals.tables import Deal, Offer
+from core.storage.tables import Account
+from core.storage.uow import UnitOfWork
+
+MONTHS = 12  # months the series cover, the current one last
+DONE = ("completed", "closed")  # deals that were delivered and settled
+ON_MARKET = ("published", "paused", "sold_out", "expired", "closed")  # were published once
+PUBLIC_MIN_DEALS = 3  # the public page shows a month's deal prices only from this many deals
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Median and range of prices per MWh (minor units) and how many made them."""
+
+    count: int
+    median: int | None = None
+    low: int | None = None
+    high: int | None = None
+
+
+@dataclass(frozen=True)
+class Month:
+    label: str  # "2026-03"
+    deals: Spread  # completed deals' unit prices per MWh
+    asks: Spread  # asking prices of listings on the market that month
+    volume_mwh: Decimal  # traded in completed deals
+    supply_mwh: Decimal  # listed on the market that month
+    searches: int
+    saved: int  # saved searches created
+    offers: int  # negotiations opened (first offers)
+
+
+@dataclass(frozen=True)
+class MarketAnalytics:
+    product_type: str
+    country: str | None  # None: every region
+    currency: str
+    months: list[Month]
+    live_listings: int
+    live_supply_mwh: Decimal  # quantity on the market now
+    live_asks: Spread
+    saved_active: int  # saved searches for this product still alerting
+    forecast: Forecast | None
+    no_forecast: str = ""  # why there is no forecast, in plain words
+    currencies: list[str] = field(default_factory=list)  # every currency with prices here
+    public: bool = False  # months with few deals keep their prices to themselves
+
+    @property
+    def deals(self) -> int:
+        return sum(m.deals.count for m in self.months)
+
+    @property
+    def volume_mwh(self) -> Decimal:
+        return sum((m.volume_mwh for m in self.months), Decimal(0))
+
+
+def spread(values: list[int]) -> Spread:
+    """Median (halves rounded up) and range of integer prices."""
+    if not values:
+        return Spread(0)
+    middle = Decimal(str(median(values))).to_integral_value(ROUND_HALF_UP)
+    return Spread(len(values), int(middle), min(values), max(values))
+
+
+def month_starts(now: datetime, count: int = MONTHS) -> list[datetime]:
+    """The first instants (UTC) of the last `count` months, oldest first, plus the next one."""
+    year, month = now.year, now.month
+    starts = []
+    for _ in range(count):
+        starts.insert(0, datetime(year, month, 1, tzinfo=UTC))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    year, month = (now.year, now.month + 1) if now.month < 12 else (now.year + 1, 1)
+    return [*starts, datetime(year, month, 1, tzinfo=UTC)]
+
+
+def _aware(at: datetime | None) -> datetime | None:
+    return at.replace(tzinfo=UTC) if at is not None and at.tzinfo is None else at
+
+
+def _index(starts: list[datetime], at: datetime | None) -> int | None:
+    at = _aware(at)
+    if at is None or at < starts[0] or at >= starts[-1]:
+        return None
+    return max(i for i in range(len(starts) - 1) if starts[i] <= at)
+
+
+def _mwh(quantity_milli: int, energy: str | None) -> Decimal:
+    return Decimal(quantity_milli) / 1000 * Decimal(energy or "0")
+
+
+def _region(column: Any, country: str | None) -> list[Any]:
+    return [column == country] if country else []
+
+
+async def market_analytics(uow: UnitOfWork, product_type: str, country: str | None = None,
+                           currency: str | None = None, *, public: bool = False
+                           ) -> MarketAnalytics:
+    """Everything the market charts show for a product in a region over the last 12 months.
+    `currency` picks the series (default: the one with most prices); `public` hides the
+    prices and volume of months with fewer than PUBLIC_MIN_DEALS deals."""
+    now = uow.clock.now()
+    starts = month_starts(now)
+    deals = (await uow.session.execute(select(
+        Deal.currency, Deal.price_minor, Deal.quantity_milli, Deal.updated_at,
+        Listing.energy_mwh_per_unit).join(Listing, Listing.id == Deal.listing_id).where(
+        Deal.status.in_(DONE), Listing.product_type == product_type, Deal.updated_at >= starts[0],
+        *_region(Listing.country, country)))).all()
+    listed = (await uow.session.execute(select(
+        Listing.currency, Listing.price_mwh_minor, Listing.quantity_milli, Listing.status,
+        Listing.energy_mwh_per_unit, Listing.published_at, Listing.expires_at, Listing.updated_at)
+        .where(Listing.status.in_(ON_MARKET), Listing.published_at.is_not(None),
+               Listing.product_type == product_type, *_region(Listing.country, country)))).all()
+    counts = Counter([d.currency for d in deals] + [r.currency for r in listed])
+    currency = currency if currency in counts else (
+        counts.most_common(1)[0][0] if counts else (currency or "EUR"))
+    month_deals: list[list[int]] = [[] for _ in starts[:-1]]
+    volume = [Decimal(0) for _ in starts[:-1]]
+    for d in deals:
+        i = _index(starts, d.updated_at)
+        if i is None:
+            continue
+        volume[i] += _mwh(d.quantity_milli, d.energy_mwh_per_unit)
+        per_mwh = price_per_mwh_minor(d.price_minor, Decimal(d.energy_mwh_per_unit or "0"))
+        if d.currency == currency and per_mwh is not None:
+            month_deals[i].append(per_mwh)
+    asks, supply, live = _listed(listed, starts, now, currency)
+    searches = await _searches(uow, product_type, country, starts)
+    saved, saved_active = await _saved(uow, product_type, country, starts)
+    offers = await _offers(uow, product_type, country, starts)
+    months = []
+    for i, start in enumerate(starts[:-1]):
+        dealt = spread(month_deals[i])
+        shown = dealt if not public or dealt.count >= PUBLIC_MIN_DEALS else Spread(dealt.count)
+        hidden_volume = public and 0 < dealt.count < PUBLIC_MIN_DEALS
+        months.append(Month(f"{start:%Y-%m}", shown, spread(asks[i]),
+                            Decimal(0) if hidden_volume else volume[i].quantize(Decimal("0.1")),
+                            supply[i].quantize(Decimal("0.1")), searches[i], saved[i], offers[i]))
+    medians = [m.deals.median for m in months]
+    what = f"at least {PUBLIC_MIN_DEALS} completed deals" if public else "completed deals"
+    forecast, why = forecast_prices([m.label for m in months], medians, starts[-1], what)
+    live_prices = [p for p, _ in live]
+    return MarketAnalytics(
+        product_type, country, currency, months, len(live),
+        sum((q for _, q in live), Decimal(0)).quantize(Decimal("0.1")), spread(live_prices),
+        saved_active, forecast, why, sorted(counts, key=lambda c: (-counts[c], c)), public)
+
+
+def _listed(rows: list[Any], starts: list[datetime], now: datetime, currency: str
+            ) -> tuple[list[list[int]], list[Decimal], list[tuple[int, Decimal]]]:
+    """Asking prices and quantities of listings on the market each month, and those live now.
+    A listing is on the market from publication until it expires, or until its last change
+    once it left (paused, sold out, expired, closed)."""
+    asks: list[list[int]] = [[] for _ in starts[:-1]]
+    supply = [Decimal(0) for _ in starts[:-1]]
+    live: list[tuple[int, Decimal]] = []
+    for r in rows:
+        begin = _aware(r.published_at)
+        expires = _aware(r.expires_at) or now
+        end = min(expires, now) if r.status == "published" else min(
+            expires, _aware(r.updated_at) or now)
+        quantity = _mwh(r.quantity_milli, r.energy_mwh_per_unit)
+        if r.status == "published" and expires > now:
+            if r.currency == currency and r.price_mwh_minor is not None:
+                live.append((r.price_mwh_minor, quantity))
+            end = now
+        for i in range(len(starts) - 1):
+            if begin < starts[i + 1] and end >= starts[i]:
+                supply[i] += quantity
+                if r.currency == currency and r.price_mwh_minor is not None:
+                    asks[i].append(r.price_mwh_minor)
+    return asks, supply, live
+
+
+def _by_month(starts: list[datetime], stamps: list[datetime]) -> list[int]:
+    found = [0] * (len(starts) - 1)
+    for at in stamps:
+        i = _index(starts, at)
+        if i is not None:
+            found[i] += 1
+    return found
+
+
+def _mentions(column: Any, product_type: str) -> Any:
+    """A search for this product: its filter, or one of its words in the text."""
+    words = {w for w in product(product_type).keywords.split() if len(w) > 3} | {product_type}
+    text = func.lower(column)
+    return or_(*(text.like(f"%{w}%") for w in sorted(words)))
+
+
+async def _searches(uow: UnitOfWork, product_type: str, country: str | None,
+                    starts: list[datetime]) -> list[int]:
+    stamps = (await uow.session.execute(select(SearchLog.created_at).where(
+        SearchLog.created_at >= starts[0], *_region(SearchLog.country, country),
+        or_(SearchLog.product_type == product_type,
+            and_(SearchLog.product_type.is_(None), _mentions(SearchLog.text, product_type))))
+    )).scalars().all()
+    return _by_month(starts, list(stamps))
+
+
+async def _saved(uow: UnitOfWork, product_type: str, country: str | None,
+                 starts: list[datetime]) -> tuple[list[int], int]:
+    """Saved searches for the product (by its filter or its words) made each month, by
+    people in the region, and how many are still active."""
+    rows = (await uow.session.execute(select(SavedSearch.query, SavedSearch.created_at,
+                                             SavedSearch.active)
+                                      .join(Account, Account.id == SavedSearch.account_id)
+                                      .where(*_region(Account.country, country)))).all()
+    words = {w for w in product(product_type).keywords.split() if len(w) > 3} | {product_type}
+    mine = [r for r in rows if r.query.get("product_type") == product_type or (
+        not r.query.get("product_type")
+        and any(w in str(r.query.get("text", "")).lower() for w in words))]
+    return _by_month(starts, [r.created_at for r in mine]), sum(1 for r in mine if r.active)
+
+
+async def _offers(uow: UnitOfWork, product_type: str, country: str | None,
+                  starts: list[datetime]) -> list[int]:
+    stamps = (await uow.session.execute(select(Offer.created_at)
+                                        .join(Listing, Listing.id == Offer.listing_id).where(
+        Offer.previous_id.is_(None), Offer.created_at >= starts[0],
+        Listing.product_type == product_type, *_region(Listing.country, country)))).scalars().all()
+    return _by_month(starts, list(stamps))
+
+
+async def regions(uow: UnitOfWork, product_type: str, limit: int = 5) -> list[str]:
+    """Countries with the most listings and deals of this product (for region buttons)."""
+    rows = (await uow.session.execute(select(Listing.country, func.count()).where(
+        Listing.product_type == product_type, Listing.country.is_not(None),
+        Listing.status.in_(ON_MARKET)).group_by(Listing.country)
+        .order_by(func.count().desc(), Listing.country).limit(limit))).all()
+    return [country for country, _ in rows]
+
+
+async def interests(uow: UnitOfWork, account_id: int) -> list[str]:
+    """The products a person sells, then those they bought, then those they searched for."""
+    sold = (await uow.session.execute(select(Listing.product_type, func.count()).where(
+        Listing.seller_id == account_id, Listing.status != "draft")
+        .group_by(Listing.product_type).order_by(func.count().desc()))).all()
+    bought = (await uow.session.execute(select(Listing.product_type, func.count())
+                                        .join(Deal, Deal.listing_id == Listing.id)
+                                        .where(Deal.buyer_id == account_id)
+                                        .group_by(Listing.product_type)
+                                        .order_by(func.count().desc()))).all()
+    found = [code for code, _ in sold]
+    found += [code for code, _ in bought if code not in found]
+    searched: Counter[str] = Counter()
+    rows = (await uow.session.execute(select(SearchLog.product_type, SearchLog.text).where(
+        SearchLog.account_id == account_id).order_by(SearchLog.id.desc()).limit(200))).all()
+    saved = (await uow.session.execute(select(SavedSearch.query).where(
+        SavedSearch.account_id == account_id))).scalars().all()
+    texts = [(p, t) for p, t in rows] + [(q.get("product_type"), q.get("text", "")) for q in saved]
+    for code, text in texts:
+        if code in TYPES:
+            searched[code] += 1
+            continue
+        words = set(str(text or "").lower().split())
+        for kind in TYPES.values():
+            if words & set(kind.keywords.split()) or kind.code in words:
+                searched[kind.code] += 1
+                break
+    return found + [c for c, _ in searched.most_common() if c not in found]

@@ -1,0 +1,148 @@
+"""Market analytics from the real tables (SQLite and PostgreSQL): medians, ranges and volumes
+from known deals, asking prices, demand and supply; the forecast with its interval given
+enough history, and a plain "not enough history" without; the chart's data and PNG."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from io import BytesIO
+
+from PIL import Image
+
+from core.catalog.alerts import save_search
+from core.catalog.analytics import Spread, market_analytics
+from core.catalog.market_chart import render
+from core.catalog.query import SearchQuery
+from core.catalog.search import log_search
+from tests.catalog.helpers import make_account, publish
+from tests.market.helpers import deal, monthly
+
+NOV = datetime(2026, 11, 12, 9, tzinfo=UTC)
+OCT = datetime(2026, 10, 5, 9, tzinfo=UTC)
+
+
+async def test_medians_ranges_volumes_demand_and_supply_come_from_the_rows(app):
+    sam = await make_account(app, "sam")
+    bob = await make_account(app, "bob", roles=("buyer",))
+    ida = await make_account(app, "ida", roles=("buyer",), city="Berlin", country="DE")
+    riga = await publish(app, sam, price="230")  # 230 EUR/t ÷ 4.8 MWh/t = 47.92 per MWh
+    berlin = await publish(app, sam, price="260", location={
+        "city": "Berlin", "country": "DE", "lat": 52.52, "lon": 13.40})
+    for per_mwh, tonnes in (("50", 10), ("70", 30), ("60", 20)):
+        await deal(app, riga, bob.id, per_mwh, tonnes, NOV)
+    for per_mwh in ("40", "45"):
+        await deal(app, riga, bob.id, per_mwh, 5, OCT)
+    await deal(app, riga, bob.id, "99", 100, NOV, status="agreed")  # not delivered: no trade
+    await deal(app, riga, bob.id, "500", 1, NOV, currency="SEK")  # another currency's series
+    await deal(app, berlin, ida.id, "80", 10, NOV)  # another region
+    async with app.uow() as uow:
+        for text in ("pellets riga", "pellets riga", "chips"):
+            await log_search(uow, bob.id, SearchQuery(text=text), "LV")
+        await log_search(uow, ida.id, SearchQuery(text="pellets"), "DE")
+        await save_search(uow, bob.id, SearchQuery(text="pellets", product_type="pellets"),
+                          "instant")
+        await uow.commit()
+
+    async with app.uow() as uow:
+        latvia = await market_analytics(uow, "pellets", "LV")
+        everywhere = await market_analytics(uow, "pellets", None)
+    assert [m.label for m in latvia.months][-2:] == ["2026-10", "2026-11"]
+    nov, oct_ = latvia.months[-1], latvia.months[-2]
+    assert nov.deals == Spread(3, 6000, 5000, 7000)
+    assert oct_.deals == Spread(2, 4250, 4000, 4500)  # the middle of two, halves rounded up
+    assert nov.volume_mwh == Decimal("292.8")  # 60 t + 1 t (the SEK deal) at 4.8 MWh/t
+    assert oct_.volume_mwh == Decimal("48.0")
+    assert latvia.deals == 5 and latvia.currencies == ["EUR", "SEK"]
+    assert nov.asks == Spread(1, 4792, 4792, 4792)
+    assert latvia.live_listings == 1 and latvia.live_supply_mwh == Decimal("2400.0")
+    assert (nov.searches, nov.saved, latvia.saved_active) == (2, 1, 1)
+    assert nov.offers == 5  # every first offer on Riga's listing this month, any currency
+    assert all(m.deals.count == 0 for m in latvia.months[:-2])
+    assert everywhere.months[-1].deals == Spread(4, 6500, 5000, 8000)
+    assert everywhere.months[-1].searches == 3 and everywhere.live_listings == 2
+    assert latvia.forecast is None and "Not enough history" in latvia.no_forecast
+    assert "2 of the last 12 months" in latvia.no_forecast
+
+
+async def test_a_months_prices_stay_private_on_the_public_side_below_three_deals(app):
+    sam = await make_account(app, "sam")
+    bob = await make_account(app, "bob", roles=("buyer",))
+    riga = await publish(app, sam)
+    await deal(app, riga, bob.id, "50", 10, OCT)
+    for per_mwh in ("50", "60", "70"):
+        await deal(app, riga, bob.id, per_mwh, 10, NOV)
+    async with app.uow() as uow:
+        shown = await market_analytics(uow, "pellets", "LV", public=True)
+    assert shown.months[-2].deals == Spread(1) and shown.months[-2].volume_mwh == 0
+    assert shown.months[-1].deals == Spread(3, 6000, 5000, 7000)
+
+
+async def test_a_year_of_deals_gives_a_forecast_with_its_interval_and_the_chart_plots_it(
+        app, tmp_path):
+    sam = await make_account(app, "sam")
+    bob = await make_account(app, "bob", roles=("buyer",))
+    riga = await publish(app, sam)
+    prices = ["50", "51", "52", None, "54", "55", "54", "56", "57", "58", "59", "60"]
+    await monthly(app, riga, bob.id, app.clock.now(), prices)
+    async with app.uow() as uow:
+        a = await market_analytics(uow, "pellets", "LV")
+    f = a.forecast
+    assert f is not None and a.no_forecast == ""
+    assert f.labels == ["2026-12", "2027-01", "2027-02"] and f.level == 80
+    assert all(lo < mean < hi for lo, mean, hi in zip(f.low, f.mean, f.high, strict=True))
+    assert 5900 < f.mean[0] < 6300  # the trend goes on, about a euro a month
+    assert f.high[2] - f.low[2] > f.high[0] - f.low[0]  # less sure further ahead
+
+    chart = render(a)
+    s = chart.series
+    assert s["months"][-1] == "2026-11" and len(s["months"]) == 12
+    assert s["deal_median"] == [float(p) if p else None for p in prices]
+    assert s["volume_mwh"] == [48.0 if p else 0.0 for p in prices]
+    assert s["forecast_months"] == f.labels
+    assert s["forecast_low"] == [v / 100 for v in f.low]
+    assert s["ask_median"][-1] == 47.92 and s["supply_mwh"][-1] == 2400.0
+    assert chart.png.startswith(b"\x89PNG\r\n\x1a\n")
+    image = Image.open(BytesIO(chart.png))
+    assert image.format == "PNG" and image.size == (720, 480)
+    assert "Wood pellets in Latvia" in chart.alt and "forecast for 2027-02" in chart.alt
+    (tmp_path / "market.png").write_bytes(chart.png)  # looked at once: four panels, the band
+
+
+async def test_with_deals_in_too_few_months_there_is_no_forecast_and_it_says_why(app):
+    sam = await make_account(app, "sam")
+    bob = await make_account(app, "bob", roles=("buyer",))
+    riga = await publish(app, sam)
+    await monthly(app, riga, bob.id, app.clock.now(), ["50", None, "52", None, "55"])
+    async with app.uow() as uow:
+        a = await market_analytics(uow, "pellets", "LV")
+    assert a.forecast is None
+    assert a.no_forecast == ("Not enough history to forecast: completed deals in 3 of the last "
+                             "12 months (at least 6 are needed).")
+    chart = render(a)
+    assert chart.series["forecast_mean"] == [] and "forecast" not in chart.alt
+    assert chart.png.startswith(b"\x89PNG")
+
+
+async def test_the_demo_seed_holds_a_year_of_deals_enough_to_chart_and_forecast(app):
+    import time
+
+    from sqlalchemy import func, select
+
+    from bots.demo import seed
+    from core.catalog.media import FileStore
+    from core.deals.tables import Deal
+
+    started = time.perf_counter()
+    async with app.uow() as uow:
+        await seed(uow, FileStore(app.settings.data_dir), count=24, sellers=6)
+        await uow.commit()
+    assert time.perf_counter() - started < 10
+    async with app.uow() as uow:
+        deals = (await uow.session.execute(select(func.count()).select_from(Deal)
+                                           .where(Deal.status == "completed"))).scalar()
+        latvia = await market_analytics(uow, "pellets", "LV")
+        poland = await market_analytics(uow, "hvo", "PL")
+    assert deals > 250
+    assert all(m.deals.count >= 2 for m in latvia.months) and latvia.forecast is not None
+    assert sum(m.searches for m in latvia.months) > 50 and poland.forecast is not None
