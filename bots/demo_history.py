@@ -32,10 +32,10 @@ async def seed_history(uow: UnitOfWork, rng: random.Random, seller_ids: list[int
     buyers = []
     for i in range(BUYERS):
         country = COUNTRIES[i % len(COUNTRIES)]
-        buyer = await register(uow, ChannelIdentity("demo", f"buyer-{i}", f"buyer-{i}"),
-                               Registration(display_name=f"Demo buyer {i + 1}",
+        buyer = await register(uow, ChannelIdentity("demo", f"trader-{i}", f"trader-{i}"),
+                               Registration(display_name=f"Demo trader {i + 1}",
                                             company=f"Heat & Power {i + 1}",
-                                            email=f"buyer{i}@demo.agora", roles=["buyer"],
+                                            email=f"trader{i}@demo.agora", roles=["buyer"],
                                             country=country),
                                email_verified=True)
         buyers.append(buyer.id)

@@ -26,6 +26,6 @@ async def test_a_small_run_prints_one_line_and_beats_the_popularity_baseline(cap
     [line] = capsys.readouterr().out.strip().splitlines()
     found = LINE.match(line)
     assert found, line
-    assert int(found.group(1)) == users == 40
+    assert int(found.group(1)) == users >= 40  # the demo buyers, and the market history's traders
     assert float(found.group(2)) == round(rate, 3) and float(found.group(3)) == round(base, 3)
     assert rate >= base and rate > 0
