@@ -16,7 +16,7 @@ from conversations.help_base import by_topic
 from core import testimonials
 from core.catalog import public as public_listings
 from core.catalog.market import prices_by_product
-from core.catalog.taxonomy import product
+from core.catalog.taxonomy import TYPES, product
 from core.consulting import public as public_consultants
 
 PAGES = ("/", "/help", "/market", "/listings", "/consultants", "/boards", "/events")
@@ -77,6 +77,7 @@ def site_router(container: Any) -> APIRouter:
                     for i, changed in listings]
         entries += [(canonical(container.settings, f"/consultants/{i}"), changed)
                     for i, changed in consultants]
+        entries += [(canonical(container.settings, f"/market/{code}"), None) for code in TYPES]
         page = render(request, "site/sitemap.xml", entries=entries)
         return Response(page.body, media_type="application/xml")
 

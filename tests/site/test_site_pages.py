@@ -132,6 +132,7 @@ async def test_the_sitemap_lists_published_pages_and_robots_points_to_it(site_ap
     assert f"<loc>{PUBLIC_URL}/listings/{listing_id}</loc>" in sitemap.text
     assert f"<loc>{PUBLIC_URL}/listings/{draft.id}</loc>" not in sitemap.text
     assert f"<loc>{PUBLIC_URL}/help</loc>" in sitemap.text
+    assert f"<loc>{PUBLIC_URL}/market/pellets</loc>" in sitemap.text
     robots = (await web.get("/robots.txt")).text
     assert f"Sitemap: {PUBLIC_URL}/sitemap.xml" in robots and "Disallow: /admin" in robots
 
