@@ -1,6 +1,7 @@
 """The operator console at /admin: sign-in by a one-time link, the dashboard and its charts.
 The other sections live in console_cases (moderation, disputes), console_tickets (support),
-console_people (users, roles, audit) and console_money (payments, promotions). Every route but
+console_people (users, roles, audit), console_money (payments, promotions) and
+console_learning (the library, webinars and events). Every route but
 the sign-in link depends on `need(action)`, so a visitor without the role gets 403."""
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from bots.web.console_auth import (
     set_session_cookie,
 )
 from bots.web.console_cases import cases_router
+from bots.web.console_learning import learning_router
 from bots.web.console_money import money_router
 from bots.web.console_pages import SECURITY_HEADERS, page
 from bots.web.console_people import people_router
@@ -53,6 +55,7 @@ def console_router() -> APIRouter:
     router.include_router(people_router())
     router.include_router(tickets_router())
     router.include_router(money_router())
+    router.include_router(learning_router())
     return router
 
 

@@ -22,6 +22,7 @@ SECTIONS = (
     ("/admin/users", "Users", "view_users"),
     ("/admin/payments", "Payments", "view_payments"),
     ("/admin/promotions", "Promotions", "view_promotions"),
+    ("/admin/learning", "Library and events", "publish_learning"),
     ("/admin/audit", "Audit log", "view_audit"),
     ("/admin/roles", "Roles", "grant_roles"),
 )
@@ -38,6 +39,9 @@ DONE = {  # fixed texts shown after an action (never text from the request)
     "answered": "Your answer was sent to the person on their own channel.",
     "closed": "The ticket is closed; the person is asked to rate the answer.",
     "reopened": "The ticket is open again.",
+    "published": "Published in the library: /learn shows it in chat.",
+    "scheduled": "Published on the calendar: /events shows it; people answer there.",
+    "recorded": "The recording is added; the registrants are told.",
 }
 
 

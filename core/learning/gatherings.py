@@ -21,6 +21,7 @@ from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.learning.events import GatheringStarted, RecordingAdded
 from core.learning.process import GATHERING_PROCESS
 from core.learning.tables import Gathering, GatheringRsvp
+from core.operators import audit
 from core.storage.uow import UnitOfWork
 
 KINDS = {"webinar": "🎙 Webinar", "trade_show": "🏛 Trade show", "meetup": "🤝 Meetup"}
@@ -85,6 +86,8 @@ async def publish(uow: UnitOfWork, admin_id: int | None, *, kind: str, title: st
     uow.add(row)
     await uow.session.flush()
     await timers.schedule(uow, GATHERING_PROCESS, row.id, row.status, {"start": starts_at})
+    await audit.record(uow, admin_id, "gathering-published", f"gathering:{row.id}", kind=kind,
+                       title=row.title, starts_at=starts_at.isoformat())
     return row
 
 
@@ -108,6 +111,13 @@ async def listed(uow: UnitOfWork, viewer_id: int | None, limit: int = 20) -> lis
         .order_by(Gathering.starts_at.desc()).limit(limit))).scalars())
     shown = (found + [g for g in recorded if g not in found])[:limit]
     return await cards(uow, shown, viewer_id)
+
+
+async def latest(uow: UnitOfWork, limit: int = 50) -> list[GatheringCard]:
+    """Every gathering, the latest start first (the console's list, past ones included)."""
+    found = list((await uow.session.execute(select(Gathering).order_by(
+        Gathering.starts_at.desc()).limit(limit))).scalars())
+    return await cards(uow, found, None)
 
 
 async def card(uow: UnitOfWork, gathering_id: int, viewer_id: int | None) -> GatheringCard:
@@ -182,6 +192,8 @@ async def add_recording(uow: UnitOfWork, actor_id: int | None, gathering_id: int
     if gathering.starts_at > uow.clock.now():
         raise Conflict("The webinar hasn't started yet; add the recording afterwards.")
     gathering.recording_url = checks.url(url, "recording link")
+    await audit.record(uow, actor_id, "recording-added", f"gathering:{gathering.id}",
+                       url=gathering.recording_url)
     uow.emit(RecordingAdded(gathering.id))
     return gathering
 

@@ -13,6 +13,7 @@ from core.community import checks
 from core.consulting.tables import ConsultantProfile
 from core.errors import DomainError, NotAllowed, NotFound
 from core.learning.tables import LearningItem
+from core.operators import audit
 from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
@@ -40,7 +41,8 @@ async def publish_link(uow: UnitOfWork, admin_id: int | None, *, topic_name: str
                        url: str, summary: str = "") -> LearningItem:
     """An admin adds a report or guide that lives on the web."""
     await require_admin(uow, admin_id)
-    return _add(uow, "link", admin_id, topic_name, title, summary, url=checks.url(url))
+    row = _add(uow, "link", admin_id, topic_name, title, summary, url=checks.url(url))
+    return await _audited(uow, admin_id, row)
 
 
 async def publish_pdf(uow: UnitOfWork, admin_id: int | None, *, topic_name: str, title: str,
@@ -50,8 +52,17 @@ async def publish_pdf(uow: UnitOfWork, admin_id: int | None, *, topic_name: str,
     await require_admin(uow, admin_id)
     if mime_type != "application/pdf" or not file_path:
         raise DomainError("Send the report as a PDF file.")
-    return _add(uow, "pdf", admin_id, topic_name, title, summary, file_path=file_path,
-                file_name=file_name[:200])
+    row = _add(uow, "pdf", admin_id, topic_name, title, summary, file_path=file_path,
+               file_name=file_name[:200])
+    return await _audited(uow, admin_id, row)
+
+
+async def _audited(uow: UnitOfWork, admin_id: int | None, row: LearningItem) -> LearningItem:
+    """An admin's publication goes in the audit log, in the same transaction."""
+    await uow.session.flush()
+    await audit.record(uow, admin_id, "resource-published", f"resource:{row.id}",
+                       kind=row.kind, topic=row.topic, title=row.title)
+    return row
 
 
 async def publish_insight(uow: UnitOfWork, consultant_id: int | None, *, topic_name: str,
@@ -77,9 +88,20 @@ async def items(uow: UnitOfWork, topic_name: str, limit: int = 30) -> list[ItemC
     found = list((await uow.session.execute(select(LearningItem).where(
         LearningItem.topic == topic(topic_name)).order_by(LearningItem.id.desc()).limit(limit)
     )).scalars())
+    return await _with_authors(uow, found)
+
+
+async def _with_authors(uow: UnitOfWork, found: list[LearningItem]) -> list[ItemCard]:
     names = dict((await uow.session.execute(select(Account.id, Account.display_name).where(
         Account.id.in_({i.author_id for i in found})))).all()) if found else {}
     return [ItemCard(i, names.get(i.author_id, "Agora")) for i in found]
+
+
+async def recent(uow: UnitOfWork, limit: int = 100) -> list[ItemCard]:
+    """Every topic's items together, the newest first, with their authors' names."""
+    found = list((await uow.session.execute(select(LearningItem).order_by(
+        LearningItem.id.desc()).limit(limit))).scalars())
+    return await _with_authors(uow, found)
 
 
 async def item(uow: UnitOfWork, item_id: int) -> ItemCard:

@@ -33,6 +33,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "view_payments": frozenset({"finance"}),
     "view_promotions": frozenset({"finance", "moderator"}),
     "handle_support": frozenset({"support"}),
+    "publish_learning": frozenset(),  # the library and the calendar: core asks for an admin
     "view_audit": frozenset(),
     "grant_roles": frozenset(),
 }
