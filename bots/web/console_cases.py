@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from bots.web.console_auth import Asker, DealViewer, Decider, Moderator, Operator, reading
-from bots.web.console_pages import done, field, id_of, page
+from bots.web.console_pages import attempt, done, field, id_of, page
 from conversations.flows.listing_card import card
 from core.catalog import lifecycle
 from core.deals import after_sale
@@ -80,17 +80,11 @@ async def _moderate(request: Request, operator: Operator, listing_id: int | None
     """Approve (no reason) or reject (with one); a broken rule re-renders the listing."""
     if listing_id is None:
         return _not_found(request, operator, "There is no such listing.")
-    async with request.app.state.container.uow() as uow:
-        try:
-            if reason is None:
-                await lifecycle.approve(uow, listing_id, operator.account_id)
-            else:
-                await lifecycle.reject(uow, listing_id, reason, operator.account_id)
-            await uow.commit()
-        except DomainError as exc:
-            failed = exc
-        else:
-            return done("/admin/moderation", "approved" if reason is None else "rejected")
+    failed = await attempt(request, lambda uow: (
+        lifecycle.approve(uow, listing_id, operator.account_id) if reason is None
+        else lifecycle.reject(uow, listing_id, reason, operator.account_id)))
+    if failed is None:
+        return done("/admin/moderation", "approved" if reason is None else "rejected")
     return await review(request, operator, listing_id, _errors(failed), reason or "")
 
 
@@ -148,16 +142,11 @@ async def _act(request: Request, operator: Operator, number: int | None, form: d
     """Run one dispute action in its own transaction; a broken rule re-renders the page."""
     if number is None:
         return _not_found(request, operator, "There is no such dispute.")
-    async with request.app.state.container.uow() as uow:
-        try:
-            await action(uow)
-            await uow.commit()
-        except NotFound as exc:
-            return _not_found(request, operator, str(exc))
-        except DomainError as exc:
-            failed = exc
-        else:
-            return done(f"/admin/disputes/{number}", what)
+    failed = await attempt(request, action)
+    if failed is None:
+        return done(f"/admin/disputes/{number}", what)
+    if isinstance(failed, NotFound):
+        return _not_found(request, operator, str(failed))
     return await _dispute(request, operator, number, _errors(failed), form)
 
 

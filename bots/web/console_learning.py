@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
 from bots.web.console_auth import Operator, Publisher, reading
-from bots.web.console_pages import done, id_of, page
+from bots.web.console_pages import attempt, done, id_of, page
 from conversations.sanitise import clean_text
 from core.catalog import media
 from core.clock import local_time
@@ -181,16 +181,12 @@ async def _publish(request: Request, operator: Operator, sent: Attempt, what: st
     """Publish in one transaction when every field passed; otherwise (or when core refuses)
     the page again with each refusal next to its field and what was typed kept."""
     if not sent.errors:
-        async with request.app.state.container.uow() as uow:
-            try:
-                await action(uow)
-                await uow.commit()
-            except NotFound:
-                return _missing(request, operator)
-            except DomainError as exc:
-                sent.errors[f"{sent.form}-_"] = str(exc)
-            else:
-                return done("/admin/learning", what)
+        failed = await attempt(request, action)
+        if failed is None:
+            return done("/admin/learning", what)
+        if isinstance(failed, NotFound):
+            return _missing(request, operator)
+        sent.errors[f"{sent.form}-_"] = str(failed)
     return await _page(request, operator, sent)
 
 

@@ -3,6 +3,7 @@ ids from paths, and the messages shown after an action."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import Request
@@ -11,7 +12,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from bots.web.console_auth import Operator
 from bots.web.pages import render
 from conversations.sanitise import clean_text
+from core.errors import DomainError
 from core.ids import parse_id
+from core.storage.uow import UnitOfWork
 
 # The console's sections: (path, label, the action that opens it).
 SECTIONS = (
@@ -75,3 +78,16 @@ async def field(request: Request, name: str, limit: int = 2000) -> str:
 def id_of(text: str) -> int | None:
     return parse_id(text)
 
+
+
+async def attempt(request: Request, action: Callable[[UnitOfWork], Awaitable[Any]]
+                  ) -> DomainError | None:
+    """Run one operator action in its own transaction and commit it; the rule it broke (a
+    `NotFound` included, for the caller's 404), or None when it was done."""
+    async with request.app.state.container.uow() as uow:
+        try:
+            await action(uow)
+            await uow.commit()
+        except DomainError as exc:
+            return exc
+    return None

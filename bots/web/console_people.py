@@ -10,9 +10,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from bots.web.console_auth import Auditor, Operator, RoleGranter, Suspender, UserViewer, reading
 from bots.web.console_cases import _errors, _not_found
-from bots.web.console_pages import done, field, id_of, page
+from bots.web.console_pages import attempt, done, field, id_of, page
 from core.accounts import suspension
-from core.errors import DomainError, NotFound
+from core.errors import NotFound
 from core.operators import audit, grants, users
 from core.operators.roles import ROLE_LABELS, ROLES
 
@@ -72,16 +72,11 @@ async def _suspension(request: Request, operator: Operator, account_id: int | No
     if account_id is None:
         return _not_found(request, operator, "There is no such account.")
     move = suspension.suspend if suspend else suspension.restore
-    async with request.app.state.container.uow() as uow:
-        try:
-            await move(uow, operator.account_id, account_id, reason)
-            await uow.commit()
-        except NotFound as exc:
-            return _not_found(request, operator, str(exc))
-        except DomainError as exc:
-            failed = exc
-        else:
-            return done(f"/admin/users/{account_id}", "suspended" if suspend else "restored")
+    failed = await attempt(request, lambda uow: move(uow, operator.account_id, account_id, reason))
+    if failed is None:
+        return done(f"/admin/users/{account_id}", "suspended" if suspend else "restored")
+    if isinstance(failed, NotFound):
+        return _not_found(request, operator, str(failed))
     return await _person(request, operator, account_id, _errors(failed), reason)
 
 
@@ -105,15 +100,11 @@ def _roles(router: APIRouter) -> None:
         if account_id is None:
             return await roles_page(request, operator, {f"{verb}-account": "Type the account's "
                                                         "number (shown under Users)."})
-        async with request.app.state.container.uow() as uow:
-            try:
-                await (grants.grant if granting else grants.revoke)(
-                    uow, operator.account_id, account_id, role)
-                await uow.commit()
-            except DomainError as exc:
-                failed = exc
-            else:
-                return done("/admin/roles", "granted" if granting else "revoked")
+        change_role = grants.grant if granting else grants.revoke
+        failed = await attempt(request, lambda uow: change_role(
+            uow, operator.account_id, account_id, role))
+        if failed is None:
+            return done("/admin/roles", "granted" if granting else "revoked")
         field_name = "role" if "role" in str(failed).lower() else "account"
         return await roles_page(request, operator, {f"{verb}-{field_name}": str(failed)})
 

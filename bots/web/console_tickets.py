@@ -8,8 +8,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from bots.web.console_auth import Operator, Supporter, reading
-from bots.web.console_pages import done, field, id_of, page
-from core.errors import DomainError, NotFound
+from bots.web.console_pages import attempt, done, field, id_of, page
+from core.errors import NotFound
 from core.support import service
 from core.support.process import NOT_CLOSED, OPERATOR_LABELS
 
@@ -63,17 +63,12 @@ async def _act(request: Request, operator: Operator, number: int | None, what: s
     error next to the answer box, keeping what was typed."""
     if number is None:
         return _missing(request, operator)
-    async with request.app.state.container.uow() as uow:
-        try:
-            await action(uow)  # type: ignore[operator]
-            await uow.commit()
-        except NotFound:
-            return _missing(request, operator)
-        except DomainError as exc:
-            failed = str(exc)
-        else:
-            return done(f"/admin/tickets/{number}", what)
-    return await _ticket(request, operator, number, {"text": failed}, text)
+    failed = await attempt(request, action)  # type: ignore[arg-type]
+    if failed is None:
+        return done(f"/admin/tickets/{number}", what)
+    if isinstance(failed, NotFound):
+        return _missing(request, operator)
+    return await _ticket(request, operator, number, {"text": str(failed)}, text)
 
 
 async def _ticket(request: Request, operator: Operator, number: int | None,
