@@ -29,13 +29,15 @@ def asyncpg_dsn(url: URL) -> str:
 
 
 class Leadership:
-    """Runs `lead()` when this worker becomes leader and `step_down()` when it stops being one."""
+    """Calls `lead()` when this worker becomes leader (what it returns is `running`) and
+    `step_down(running)` when it stops being one."""
 
-    def __init__(self, dsn: str | None, lead: Callable[[], Any], step_down: Callable[[], Any],
-                 retry_seconds: float = 3.0) -> None:
+    def __init__(self, dsn: str | None, lead: Callable[[], Any],
+                 step_down: Callable[[Any], None], retry_seconds: float = 3.0) -> None:
         self.dsn, self.retry = dsn, retry_seconds
         self._lead, self._step_down = lead, step_down
         self.is_leader = False
+        self.running: Any = None
         self.conn: asyncpg.Connection | None = None
         self._task: asyncio.Task[None] | None = None
         self._lost = asyncio.Event()
@@ -90,13 +92,14 @@ class Leadership:
         if not self.is_leader:
             self.is_leader = True
             log.info("this worker now runs the timed jobs")
-            self._lead()
+            self.running = self._lead()
 
     def _lose(self) -> None:
         if self.is_leader:
             self.is_leader = False
             log.info("this worker no longer runs the timed jobs")
-            self._step_down()
+            running, self.running = self.running, None
+            self._step_down(running)
 
     async def _close(self) -> None:
         conn, self.conn = self.conn, None
@@ -106,17 +109,15 @@ class Leadership:
 
 
 def scheduler_leadership(container: Container) -> Leadership:
-    """The leadership of this worker: its leader-only jobs start and stop with it."""
-    running: list[AsyncIOScheduler] = []
+    """The leadership of this worker: the leader-only jobs' scheduler starts and stops with it."""
 
-    def lead() -> None:
+    def lead() -> AsyncIOScheduler:
         scheduler = build_scheduler(container, worker_jobs=False)
         scheduler.start()
-        running.append(scheduler)
+        return scheduler
 
-    def step_down() -> None:
-        while running:
-            running.pop().shutdown(wait=False)
+    def step_down(scheduler: AsyncIOScheduler) -> None:
+        scheduler.shutdown(wait=False)
 
     dsn = None if container.settings.is_sqlite else asyncpg_dsn(container.db.url)
     return Leadership(dsn, lead, step_down, container.settings.leader_retry_seconds)
