@@ -63,7 +63,8 @@ async def test_a_server_without_workers_does_not_claim_the_lead(app: Container):
 
 
 async def test_a_database_that_does_not_answer_is_a_503(tmp_path: Any):
-    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/missing/dir/agora.db",
+    nobody = f"postgresql+asyncpg://agora@127.0.0.1:{free_port()}/agora"  # nothing listens
+    settings = Settings(database_url=nobody,
                         environment="test", data_dir=str(tmp_path / "data"))  # type: ignore[call-arg]
     container = build(settings, senders={"email": LoggingEmailSender()})
     try:
