@@ -7,7 +7,7 @@ from datetime import timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import delete
 
-from bots.catalog_jobs import add_catalog_jobs
+from bots.catalog_jobs import add_catalog_jobs, add_index_jobs
 from config.container import Container
 from core.consulting import due as booking_due
 from core.consulting import promotions, sessions
@@ -21,8 +21,23 @@ from payments.deal_payments import DealPayments
 from payments.session_payments import SessionPayments
 
 
-def build_scheduler(container: Container) -> AsyncIOScheduler:
+def build_scheduler(container: Container, *, leader_jobs: bool = True,
+                    worker_jobs: bool = True) -> AsyncIOScheduler:
+    """The timed jobs: those the scheduler leader runs for everyone (`leader_jobs`) and those
+    each worker runs for itself, keeping its search indexes in step (`worker_jobs`)."""
     scheduler = AsyncIOScheduler(timezone="UTC")
+    if worker_jobs:
+        add_index_jobs(scheduler, container)
+        scheduler.add_job(_sync_directory, "interval", seconds=30, args=[container],
+                          id="directory-sync", max_instances=1, coalesce=True,
+                          replace_existing=True)
+    if leader_jobs:
+        add_leader_jobs(scheduler, container)
+    return scheduler
+
+
+def add_leader_jobs(scheduler: AsyncIOScheduler, container: Container) -> None:
+    """Jobs run once for all workers (each is idempotent besides: safe late, or twice)."""
     scheduler.add_job(container.dispatcher.run_once, "interval", seconds=30, id="outbox-sweep",
                       max_instances=1, coalesce=True, replace_existing=True)
     scheduler.add_job(_forget_old_updates, "interval", hours=6, args=[container],
@@ -51,7 +66,6 @@ def build_scheduler(container: Container) -> AsyncIOScheduler:
     scheduler.add_job(gathering_due.remind_all, "interval", seconds=60, args=[container.uow],
                       id="gathering-reminders", max_instances=1, coalesce=True,
                       replace_existing=True)
-    return scheduler
 
 
 async def send_weekly_picks(container: Container) -> None:
@@ -98,7 +112,7 @@ async def _session_timers(container: Container) -> None:
 
 def add_booking_jobs(scheduler: AsyncIOScheduler, container: Container) -> None:
     """Due booking timers every 30 s, reminders every minute, the bookings' money steps left
-    undone every 5 minutes, the consultant directory kept in step with other workers."""
+    undone every 5 minutes, promotion reminders hourly."""
     common = {"max_instances": 1, "coalesce": True, "replace_existing": True}
     assert container.payments is not None and container.directory is not None
     scheduler.add_job(booking_due.run_all, "interval", seconds=30,
@@ -110,8 +124,6 @@ def add_booking_jobs(scheduler: AsyncIOScheduler, container: Container) -> None:
     scheduler.add_job(_remind_promotions, "interval", hours=1, args=[container],
                       id="promotion-reminders", max_instances=1, coalesce=True,
                       replace_existing=True)
-    scheduler.add_job(_sync_directory, "interval", seconds=30, args=[container],
-                      id="directory-sync", **common)
 
 
 async def _sync_directory(container: Container) -> None:

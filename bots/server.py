@@ -10,11 +10,13 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
 
+from bots import health
 from bots.catalog_jobs import sync_index
+from bots.catalog_listener import CatalogListener
 from bots.channel import Channel
 from bots.http_limits import BodyLimit
+from bots.leader import asyncpg_dsn, scheduler_leadership
 from bots.payments_web import payments_router
 from bots.scheduler import build_scheduler
 from bots.web import site_slack
@@ -30,21 +32,27 @@ def create_app(container: Container, channels: Sequence[Channel] = (),
                run_workers: bool = True) -> FastAPI:
     """The ASGI app; `run_workers` starts channels, the outbox dispatcher and the scheduler."""
 
+    leadership = scheduler_leadership(container)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if not run_workers:
             yield
             return
-        await sync_index(container)  # the search index is built from the database at start
+        listener = await follow_other_workers(container)
         for channel in channels:
             await channel.start()
         dispatcher = asyncio.create_task(container.dispatcher.run_forever(), name="outbox")
-        scheduler = build_scheduler(container)
-        scheduler.start()
+        own_jobs = build_scheduler(container, leader_jobs=False)  # this worker's indexes
+        own_jobs.start()
+        leadership.start()  # the timed jobs for everyone, in one worker
         try:
             yield
         finally:
-            scheduler.shutdown(wait=False)
+            await leadership.stop()
+            own_jobs.shutdown(wait=False)
+            if listener is not None:
+                await listener.stop()
             dispatcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await dispatcher
@@ -58,15 +66,13 @@ def create_app(container: Container, channels: Sequence[Channel] = (),
                   openapi_url="/openapi.json" if docs else None)
     app.add_middleware(BodyLimit)
     app.state.container = container
+    app.state.leadership = leadership
 
     @app.get("/healthz")
     async def healthz() -> JSONResponse:
-        try:
-            async with container.sessions() as session:
-                await session.execute(text("SELECT 1"))
-        except Exception as exc:  # report, don't crash the probe
-            return JSONResponse({"status": "error", "database": str(exc)[:200]}, status_code=503)
-        return JSONResponse({"status": "ok", "channels": [c.name for c in channels]})
+        body, status = await health.report(container, leadership.is_leader)
+        body["channels"] = [c.name for c in channels]
+        return JSONResponse(body, status_code=status)
 
     for channel in channels:
         router = channel.router()
@@ -81,3 +87,21 @@ def create_app(container: Container, channels: Sequence[Channel] = (),
     install_console(app)
     app.mount("/static", static_files(), name="static")
     return app
+
+
+async def follow_other_workers(container: Container) -> CatalogListener | None:
+    """Build the search indexes from the database; on PostgreSQL also follow the changes other
+    workers commit (from the sequence's current end, taken before the build)."""
+    feed = container.changes
+    if feed is not None:
+        async with container.uow() as uow:
+            await feed.start(uow)
+    await sync_index(container)
+    if container.directory is not None:
+        async with container.uow() as uow:
+            await container.directory.load(uow)
+    if feed is None:
+        return None
+    listener = CatalogListener(asyncpg_dsn(container.db.url), feed, container.uow)
+    listener.start()
+    return listener

@@ -6,10 +6,15 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 from conversations.context import Services
+from core.accounts.events import AccountSuspended
+from core.catalog.events import ListingChanged, ListingPublished
 from core.catalog.media import FileFetcher, FileStore, LocalFileFetcher
 from core.catalog.search import Catalog
-from core.events import Event
-from core.storage.uow import UowFactory
+from core.consulting.directory import Directory
+from core.consulting.events import ProfileChanged
+from core.events import Event, EventBus
+from core.storage import change_feed
+from core.storage.uow import UnitOfWork, UowFactory
 
 
 def build_catalog(data_dir: str | Path, services: Services) -> Catalog:
@@ -34,3 +39,39 @@ def index_upkeep(catalog: Catalog, uow: UowFactory) -> Callable[[Sequence[Event]
             await catalog.on_events(tx, list(events))
 
     return handle
+
+
+def record_changes(bus: EventBus) -> None:
+    """On PostgreSQL: every listing, seller and profile change also joins the change sequence
+    in its own transaction, so the other workers' indexes follow within a second."""
+
+    async def listing(uow: UnitOfWork, event: ListingPublished | ListingChanged) -> None:
+        await change_feed.record(uow, "listing", [event.listing_id])
+
+    async def account(uow: UnitOfWork, event: AccountSuspended) -> None:
+        await change_feed.record(uow, "account", [event.account_id])
+
+    async def consultant(uow: UnitOfWork, event: ProfileChanged) -> None:
+        await change_feed.record(uow, "consultant", [event.account_id])
+
+    bus.during_commit(ListingPublished, listing)
+    bus.during_commit(ListingChanged, listing)
+    bus.during_commit(AccountSuspended, account)
+    bus.during_commit(ProfileChanged, consultant)
+
+
+def follow_changes(catalog: Catalog, directory: Directory | None) -> change_feed.ChangeFeed:
+    """This worker's follower of the change sequence, applying changes to its indexes."""
+
+    async def apply(uow: UnitOfWork, changes: dict[str, set[int]]) -> None:
+        accounts = changes.get("account", set())
+        await catalog.refresh_changed(uow, changes.get("listing", set()), accounts)
+        if directory is not None:
+            await directory.refresh(uow, changes.get("consultant", set()) | accounts)
+
+    async def reload(uow: UnitOfWork) -> None:
+        await catalog.load(uow)
+        if directory is not None and directory.loaded:
+            await directory.load(uow)
+
+    return change_feed.ChangeFeed(apply, reload)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from config import event_wiring
-from config.catalog_wiring import build_catalog
+from config.catalog_wiring import build_catalog, follow_changes, record_changes
 from config.settings import Settings
 from conversations.context import Services
 from conversations.engine import Engine
@@ -31,6 +31,7 @@ from core.events import EventBus
 from core.notifications.dispatcher import OutboxDispatcher, Resolver, Sender
 from core.notifications.email_log import LoggingEmailSender
 from core.policy import Policy
+from core.storage.change_feed import ChangeFeed
 from core.storage.database import create_engine, session_factory
 from core.storage.uow import UnitOfWork
 from payments import receipts
@@ -54,6 +55,8 @@ class Container:
     stripe_webhooks: StripeWebhooks | None = None  # when Stripe is configured
     catalog: Catalog | None = None  # the search index of this worker
     directory: Directory | None = None  # the consultants' search index of this worker
+    # On PostgreSQL: this worker's follower of the other workers' catalogue changes.
+    changes: ChangeFeed | None = None
     # Notification attachments by kind, shared by every dispatcher of this process.
     attachments: dict[str, Resolver] = field(default_factory=dict)
 
@@ -132,4 +135,7 @@ def build(settings: Settings, *, clock: Clock | None = None,
     event_wiring.register(container.bus, catalog=container.catalog, uow=container.uow,
                           dispatcher=dispatcher, payments=container.payments,
                           directory=container.directory)
+    if not settings.is_sqlite:  # several workers may share the database
+        record_changes(container.bus)
+        container.changes = follow_changes(container.catalog, container.directory)
     return container

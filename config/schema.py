@@ -16,11 +16,13 @@ import core.learning.tables
 import core.loyalty.tables
 import core.operators.tables
 import core.recommend.tables
+import core.storage.change_feed
 import core.storage.tables
 import core.support.tables
 import payments.tables
 
-MODULES = (core.storage.tables, core.catalog.tables, core.deals.tables, core.consulting.tables,
+MODULES = (core.storage.tables, core.storage.change_feed, core.catalog.tables, core.deals.tables,
+           core.consulting.tables,
            core.consulting.session_tables, core.support.tables,
            core.operators.tables, core.recommend.tables, core.community.tables,
            core.learning.tables, core.loyalty.tables, payments.tables)

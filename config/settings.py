@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     environment: Literal["development", "test", "staging", "production"] = "development"
     database_url: str = "sqlite+aiosqlite:///./agora.db"
     public_url: str = "http://127.0.0.1:8000"
+    # Several workers: Redis holds what they share beyond the database (optional; /healthz
+    # reports it when set). On PostgreSQL, workers try for the scheduler lead this often.
+    redis_url: str | None = None
+    leader_retry_seconds: float = Field(default=3.0, gt=0, le=60)
 
     telegram_token: str | None = None
     telegram_webhook_url: str | None = None

@@ -23,7 +23,8 @@ os.environ.setdefault("AGORA_DATA_DIR", tempfile.mkdtemp(prefix="agora-test-file
 _PG: dict[str, str] = {}
 # Tests that need PostgreSQL alone are not collected without it (the header says NOT RUN); CI
 # always sets the URL, and an unreachable server stops the run before any test.
-collect_ignore = [] if databases.postgres_url() else ["test_bench_deals.py", "test_bench_booking.py"]
+collect_ignore = [] if databases.postgres_url() else ["test_bench_deals.py", "test_bench_booking.py",
+                                                      "test_workers_on_postgres.py"]
 
 
 def pytest_report_header(config: Any) -> list[str]:

@@ -59,7 +59,10 @@ def test_serve_starts_on_sqlite_with_no_tokens_and_answers_health(tmp_path):
                 break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        assert body == {"status": "ok", "channels": []}
+        assert body is not None and body["status"] == "ok" and body["channels"] == []
+        assert body["database"] == "ok" and body["redis"] == "not configured"
+        assert body["leader"] is True  # one process on SQLite: it runs the timed jobs
+        assert body["outbox"]["pending"] >= 0
     finally:
         proc.terminate()
         output = proc.communicate(timeout=20)[0]

@@ -80,10 +80,17 @@ class Catalog:
     async def on_events(self, uow: UnitOfWork, events: list[Event]) -> None:
         """After-commit handler: bring the index up to date with the committed changes."""
         ids = {e.listing_id for e in events if isinstance(e, ListingPublished | ListingChanged)}
-        sellers = [e.account_id for e in events if isinstance(e, AccountSuspended)]
-        if sellers:  # a suspended seller's listings leave search; a restored one's return
+        sellers = {e.account_id for e in events if isinstance(e, AccountSuspended)}
+        await self.refresh_changed(uow, ids, sellers)
+
+    async def refresh_changed(self, uow: UnitOfWork, listing_ids: set[int],
+                              seller_ids: set[int]) -> None:
+        """Re-read these listings and every listing of these sellers (a suspended seller's
+        listings leave search; a restored one's return)."""
+        ids = set(listing_ids)
+        if seller_ids:
             ids |= set((await uow.session.execute(select(Listing.id).where(
-                Listing.seller_id.in_(sellers)))).scalars())
+                Listing.seller_id.in_(seller_ids)))).scalars())
         await self.refresh(uow, ids)
 
     async def sync(self, uow: UnitOfWork) -> None:

@@ -1,0 +1,326 @@
+"""Several workers on one PostgreSQL database: one scheduler leader, taken over within seconds
+when it dies; search coherent across workers within a second, caught up after an outage.
+
+Each "worker" is a wired application of its own (its own engine, indexes, lock and listener
+connections) on the same database, in this process."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+
+from bots.catalog_jobs import sync_index
+from bots.email import LoggingEmailSender
+from bots.leader import Leadership, asyncpg_dsn, scheduler_leadership
+from bots.server import create_app, follow_other_workers
+from config.container import Container, build
+from config.settings import Settings
+from core.catalog import lifecycle
+from core.catalog.query import SearchQuery
+from core.consulting.directory import DirectoryQuery
+from core.storage import change_feed
+from tests.catalog.helpers import make_account, publish
+from tests.consulting.helpers import consultant
+from tests.support import databases
+
+RETRY = 0.2  # how often a follower tries for the lead here (a few seconds in production)
+
+
+@pytest.fixture
+async def shared_db(pg_server: str) -> AsyncIterator[str]:
+    url = await databases.create_pg_database(pg_server)
+    await databases.reset_schema(url)
+    yield url
+    await databases.drop_pg_database(pg_server, url)
+
+
+def worker(url: str, tmp_path: Any) -> Container:
+    settings = Settings(database_url=url, environment="test", data_dir=str(tmp_path / "data"),
+                        admins=["terminal:root"], leader_retry_seconds=RETRY)  # type: ignore[call-arg]
+    return build(settings, senders={"email": LoggingEmailSender()})
+
+
+@pytest.fixture
+async def workers(shared_db: str, tmp_path: Any) -> AsyncIterator[tuple[Container, Container]]:
+    a, b = worker(shared_db, tmp_path), worker(shared_db, tmp_path)
+    yield a, b
+    await a.close()
+    await b.close()
+
+
+async def within(seconds: float, check: Callable[[], Any]) -> float:
+    """Wait until `check()` (sync or async) is true; how long it took. Fails past `seconds`."""
+    start = time.monotonic()
+    while True:
+        found = check()
+        if asyncio.iscoroutine(found):
+            found = await found
+        if found:
+            return time.monotonic() - start
+        if time.monotonic() - start > seconds:
+            raise AssertionError(f"not within {seconds} s")
+        await asyncio.sleep(0.02)
+
+
+def leaderships(dsn: str, n: int) -> tuple[list[Leadership], list[str]]:
+    """n contenders whose lead and step-down are logged as ("lead", i) / ("down", i)."""
+    log: list[str] = []
+
+    def contender(i: int) -> Leadership:
+        return Leadership(dsn, lambda: log.append(f"lead {i}") or i,
+                          lambda _i: log.append(f"down {i}"), retry_seconds=RETRY)
+
+    return [contender(i) for i in range(n)], log
+
+
+async def test_only_one_of_three_workers_becomes_the_scheduler_leader(shared_db):
+    contenders, log = leaderships(asyncpg_dsn(build_url(shared_db)), 3)
+    for c in contenders:
+        c.start()
+    try:
+        await within(3, lambda: any(c.is_leader for c in contenders))
+        await asyncio.sleep(5 * RETRY)  # the others have tried again, several times
+        assert sum(c.is_leader for c in contenders) == 1
+        assert len(log) == 1 and log[0].startswith("lead")
+    finally:
+        for c in contenders:
+            await c.stop()
+
+
+async def test_when_the_leader_dies_another_worker_takes_over_within_seconds(shared_db):
+    contenders, _ = leaderships(asyncpg_dsn(build_url(shared_db)), 2)
+    for c in contenders:
+        c.start()
+    try:
+        await within(3, lambda: any(c.is_leader for c in contenders))
+        leader = next(c for c in contenders if c.is_leader)
+        other = next(c for c in contenders if c is not leader)
+        await leader.stop()  # the worker is gone: its connection closes, the lock is free
+        took = await within(3, lambda: other.is_leader)
+        assert took < 3 and not leader.is_leader
+    finally:
+        for c in contenders:
+            await c.stop()
+
+
+async def test_a_leader_whose_connection_is_cut_steps_down_and_one_leader_remains(shared_db):
+    dsn = asyncpg_dsn(build_url(shared_db))
+    contenders, log = leaderships(dsn, 2)
+    for c in contenders:
+        c.start()
+    both: list[bool] = []
+    try:
+        await within(3, lambda: any(c.is_leader for c in contenders))
+        leader = next(c for c in contenders if c.is_leader)
+        assert leader.conn is not None
+        pid = leader.conn.get_server_pid()
+        admin = await asyncpg.connect(dsn)
+        try:
+            await admin.execute("SELECT pg_terminate_backend($1)", pid)
+        finally:
+            await admin.close()
+        await within(3, lambda: log[-1].startswith("down") or len(log) > 2)
+
+        def settled() -> bool:
+            both.append(all(c.is_leader for c in contenders))
+            return sum(c.is_leader for c in contenders) == 1
+
+        await within(5, settled)
+        assert not any(both), "two workers ran the timed jobs at once"
+        assert log[1] == log[0].replace("lead", "down")  # the cut leader stepped down first
+    finally:
+        for c in contenders:
+            await c.stop()
+
+
+async def test_only_the_leader_worker_schedules_the_timed_jobs(workers):
+    a, b = workers
+    la, lb = scheduler_leadership(a), scheduler_leadership(b)
+    la.start()
+    await within(3, lambda: la.is_leader)
+    lb.start()
+    try:
+        await asyncio.sleep(3 * RETRY)
+        assert not lb.is_leader and lb.running is None
+        jobs = {job.id for job in la.running.get_jobs()}
+        assert {"deal-timers", "outbox-sweep", "listings-expiry"} <= jobs
+        assert "catalog-sync" not in jobs  # each worker keeps its own index
+        await la.stop()
+        await within(3, lambda: lb.is_leader)
+        assert "deal-timers" in {job.id for job in lb.running.get_jobs()}
+    finally:
+        await la.stop()
+        await lb.stop()
+
+
+async def found_in(app: Container, text: str) -> int:
+    assert app.catalog is not None
+    async with app.uow() as uow:
+        return (await app.catalog.search(uow, SearchQuery(text=text))).total
+
+
+async def test_a_listing_published_through_one_worker_is_found_by_the_other_within_a_second(
+        workers):
+    a, b = workers
+    seller = await make_account(a, "sam")
+    await sync_index(a)
+    listener = await follow_other_workers(b)
+    assert listener is not None
+    try:
+        await within(3, listener.listening.is_set)
+        listing_id = await publish(a, seller)
+        took = await within(1.0, lambda: found_in(b, "pellets"))
+        assert took < 1.0
+        async with a.uow() as uow:
+            await lifecycle.act(uow, listing_id, seller.id, "close")
+            await uow.commit()
+        await within(1.0, lambda: _none(found_in(b, "pellets")))
+    finally:
+        await listener.stop()
+
+
+async def _none(count: Any) -> bool:
+    return await count == 0
+
+
+async def test_a_consultant_gone_live_on_one_worker_is_in_the_others_directory_within_a_second(
+        workers):
+    a, b = workers
+    listener = await follow_other_workers(b)
+    assert listener is not None and b.directory is not None
+    try:
+        await within(3, listener.listening.is_set)
+        await consultant(a, "ann")
+
+        async def listed() -> bool:
+            async with b.uow() as uow:
+                return (await b.directory.search(uow, DirectoryQuery())).total == 1
+
+        assert await within(1.0, listed) < 1.0
+    finally:
+        await listener.stop()
+
+
+async def test_a_worker_that_was_not_listening_catches_up_from_the_sequence(workers):
+    a, b = workers
+    seller = await make_account(a, "sam")
+    listener = await follow_other_workers(b)
+    assert listener is not None
+    await within(3, listener.listening.is_set)
+    await listener.stop()  # away: every notification from here on is missed
+    await publish(a, seller)
+    await publish(a, seller, title="Sunflower husk pellets")
+    await asyncio.sleep(0.3)
+    assert await found_in(b, "pellets") == 0
+    listener.start()  # back: the sequence says what it missed
+    try:
+        await within(1.0, lambda: _is(found_in(b, "pellets"), 2))
+    finally:
+        await listener.stop()
+
+
+async def test_a_listener_whose_connection_is_cut_reconnects_and_catches_up(workers):
+    a, b = workers
+    seller = await make_account(a, "sam")
+    listener = await follow_other_workers(b)
+    assert listener is not None
+    try:
+        await within(3, listener.listening.is_set)
+        assert listener.conn is not None
+        pid = listener.conn.get_server_pid()
+        admin = await asyncpg.connect(asyncpg_dsn(a.db.url))
+        try:
+            await admin.execute("SELECT pg_terminate_backend($1)", pid)
+        finally:
+            await admin.close()
+        await within(3, lambda: not listener.listening.is_set())
+        await publish(a, seller)  # while it is away (it waits a second before reconnecting)
+        await within(3, lambda: _is(found_in(b, "pellets"), 1))
+        assert listener.conn is not None and listener.conn.get_server_pid() != pid
+    finally:
+        await listener.stop()
+
+
+async def _is(count: Any, expected: int) -> bool:
+    return await count == expected
+
+
+async def test_changes_committed_out_of_sequence_order_are_each_applied(workers):
+    a, _ = workers
+    applied: list[dict[str, set[int]]] = []
+
+    async def apply(_uow: Any, changes: dict[str, set[int]]) -> None:
+        applied.append(changes)
+
+    async def reload(_uow: Any) -> None:
+        raise AssertionError("no reload expected")
+
+    feed = change_feed.ChangeFeed(apply, reload)
+    async with a.uow() as uow:
+        await feed.start(uow)
+    async with a.uow() as slow:
+        await change_feed.record(slow, "listing", [1])  # takes the lower number, commits last
+        async with a.uow() as quick:
+            await change_feed.record(quick, "listing", [2])
+            await quick.commit()
+        async with a.uow() as uow:
+            assert await feed.catch_up(uow) == 1
+        assert applied == [{"listing": {2}}] and feed.waiting
+        await slow.commit()
+    async with a.uow() as uow:
+        assert await feed.catch_up(uow) == 1
+        assert await feed.catch_up(uow) == 0  # nothing applied twice
+    assert applied[1] == {"listing": {1}} and not feed.waiting
+
+
+async def test_a_number_rolled_back_is_waited_for_then_given_up(workers):
+    a, _ = workers
+    now = [0.0]
+    feed = change_feed.ChangeFeed(_ignore, _ignore, gap_wait=10, clock=lambda: now[0])
+    async with a.uow() as uow:
+        await feed.start(uow)
+    async with a.uow() as lost:
+        await change_feed.record(lost, "listing", [1])  # rolled back: its number never commits
+    async with a.uow() as uow:
+        await change_feed.record(uow, "listing", [2])
+        await uow.commit()
+    async with a.uow() as uow:
+        await feed.catch_up(uow)
+        first = feed.settled
+        now[0] = 11
+        await feed.catch_up(uow)
+    assert feed.settled == first + 2 and not feed.waiting
+
+
+async def _ignore(*_: Any) -> None:
+    return None
+
+
+async def test_healthz_names_one_leader_among_two_workers(workers):
+    a, b = workers
+    servers = [create_app(a), create_app(b)]
+    async with servers[0].router.lifespan_context(servers[0]), \
+            servers[1].router.lifespan_context(servers[1]):
+        await within(3, lambda: any(s.state.leadership.is_leader for s in servers))
+        bodies = []
+        for server in servers:
+            transport = httpx.ASGITransport(app=server)
+            async with httpx.AsyncClient(transport=transport, base_url="http://w") as http:
+                response = await http.get("/healthz")
+            assert response.status_code == 200
+            bodies.append(response.json())
+    assert sorted(body["leader"] for body in bodies) == [False, True]
+    assert all(body["database"] == "ok" and body["redis"] == "not configured" for body in bodies)
+    assert all(body["outbox"]["pending"] >= 0 for body in bodies)
+
+
+def build_url(url: str) -> Any:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url)
