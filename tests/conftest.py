@@ -30,18 +30,21 @@ collect_ignore = [] if databases.postgres_url() else ["test_bench_deals.py", "te
 def pytest_report_header(config: Any) -> list[str]:
     url = databases.postgres_url()
     chromium = browser.chromium_path()
+    redis = databases.redis_url()
     return [f"PostgreSQL tests: {'against ' + url if url else 'NOT RUN (AGORA_TEST_POSTGRES_URL unset)'}",
+            f"Redis tests: {'against ' + redis if redis else 'NOT RUN (AGORA_TEST_REDIS_URL unset)'}",
             f"Browser tests: {'against ' + chromium if chromium else 'NOT RUN (no chromium on PATH)'}"]
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
-    """Without Chromium (and outside CI) the browser tests are deselected, as the header says."""
-    if browser.chromium_path():
-        return
-    keep = [item for item in items if not item.get_closest_marker("browser")]
-    if len(keep) != len(items):
-        config.hook.pytest_deselected(items=[i for i in items if i.get_closest_marker("browser")])
-        items[:] = keep
+    """Without Chromium or a Redis server (outside CI) their tests are deselected, as the
+    header says."""
+    missing = {marker for marker, there in (("browser", browser.chromium_path()),
+                                            ("redis", databases.redis_url())) if not there}
+    dropped = [i for i in items if any(i.get_closest_marker(m) for m in missing)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [i for i in items if i not in dropped]
 
 
 def pytest_sessionstart(session: Any) -> None:
@@ -54,6 +57,13 @@ def pytest_sessionstart(session: Any) -> None:
             asyncio.run(databases.check_reachable(url))
         except Exception as exc:
             raise pytest.UsageError(f"PostgreSQL at {url} is unreachable: {exc}") from exc
+    if (redis := databases.redis_url()):
+        import asyncio
+
+        try:
+            asyncio.run(databases.check_redis(redis))
+        except Exception as exc:
+            raise pytest.UsageError(f"Redis at {redis} is unreachable: {exc}") from exc
     if browser.required() and not browser.chromium_path():
         raise pytest.UsageError("CI runs the browser tests: Chromium is missing "
                                 "(apt-get install -y chromium)")

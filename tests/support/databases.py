@@ -70,3 +70,24 @@ async def sqlite_url(tmp_path: object) -> AsyncIterator[str]:
     url = f"sqlite+aiosqlite:///{tmp_path}/agora.db"
     await reset_schema(url)
     yield url
+
+
+REDIS_ENV = "AGORA_TEST_REDIS_URL"
+
+
+def redis_url() -> str | None:
+    """The Redis server to test against (CI's at 127.0.0.1:6379); in CI it must be set."""
+    url = os.environ.get(REDIS_ENV)
+    if not url and os.environ.get("CI") == "true":
+        raise RuntimeError(f"{REDIS_ENV} must be set in CI: the Redis tests may not be skipped")
+    return url or None
+
+
+async def check_redis(url: str) -> None:
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(url, socket_connect_timeout=3)
+    try:
+        await client.ping()
+    finally:
+        await client.aclose()
