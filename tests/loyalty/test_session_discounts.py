@@ -10,15 +10,20 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from core.consulting import sessions
+from core.consulting import changes, sessions
 from core.loyalty import service
 from core.money.model import Money
 from payments import invoices, ledger
 from payments import loyalty as payments_loyalty
 from payments.ledger import platform, user
 from payments.tables import Invoice
+from tests.consulting.helpers import confirmed
+from tests.consulting.helpers import consultant as consultant_account
+from tests.consulting.helpers import seeker as seeker_account
 from tests.consulting.session_support import BOOKING as SYSTEM_ACTOR
 from tests.consulting.session_support import act, book, live, people, row, texts, tick
+from tests.consulting.test_booking_endings import MONDAY_10
+from tests.consulting.test_booking_paths import authorised
 from tests.loyalty.helpers import give, unbalanced
 from tests.support.pdf import pdf_text
 
@@ -135,5 +140,26 @@ async def test_two_captures_at_once_never_use_the_same_discount_twice(app, clock
     assert (commission, discount, paid) == (1_800, -500, 12_000 - 1_300)
     assert await _pending(app, consultant) == 0
     assert sorted(arrived) == sorted(v.id for v in views)
+    async with app.uow() as uow:
+        assert await ledger.unbalanced_journals(uow) == []
+
+
+async def test_a_late_cancellation_fee_captured_for_the_consultant_takes_the_discount(app, clock):
+    ann, bob = await consultant_account(app), await seeker_account(app)
+    await give(app, ann.id, 500)
+    await _redeem(app, ann.id, 500)
+    booking = await confirmed(app, bob.id, ann.id, MONDAY_10)
+    await authorised(app, booking.id)
+    clock.advance(days=2, hours=8)  # 12 hours before: the €40.00 late fee is captured
+    async with app.uow() as uow:
+        assert (await changes.cancel(uow, booking.id, bob.id)).fee_minor == 4_000
+        await uow.commit()
+    view = await app.payments.by_reference(f"booking:{booking.id}")
+    assert view.state == "captured"
+    assert view.commission.amount == 100  # 15 % of €40.00 is €6.00, less the €5.00 discount
+    commission, discount, paid = await _ledger(
+        app, platform("commission"), platform("loyalty_discount"), user(ann.id, "paid_out"))
+    assert (commission, discount, paid) == (600, -500, 3_900)
+    assert "Loyalty discount −€5.00" in await _statement(app, view.id)
     async with app.uow() as uow:
         assert await ledger.unbalanced_journals(uow) == []
