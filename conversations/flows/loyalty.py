@@ -5,15 +5,11 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import func, select
-
 from conversations.flow import Ctx, Entry, Next, Shortcut
 from conversations.messages import Button, Reply
 from core.errors import DomainError
-from core.loyalty import points as ledger_points
 from core.loyalty import rules, service
 from core.loyalty.service import Standing
-from core.loyalty.tables import Redemption
 
 # The Telegram bot's username for referral links; set from settings by the composition root.
 TELEGRAM = {"bot": "agora_market_bot"}
@@ -54,27 +50,21 @@ async def loyalty_line(ctx: Ctx) -> str:
     """The member's standing in one line (e.g. for /profile): "Loyalty: Silver · 740 points
     (/points)", with a discount still waiting for their next payment as payee."""
     assert ctx.account is not None
-    me = ctx.account.id
-    balance = await ledger_points.balance(ctx.uow, ledger_points.member(me))
-    tier = rules.tier_of(await ledger_points.earned_in_year(ctx.uow, me))
-    waiting = await _waiting(ctx, me)
-    off = f" · {service.value_of(waiting)} off your next commission" if waiting else ""
-    return f"⭐ Loyalty: {tier} · {balance} points{off} ({ctx.env.command_prefix}points)"
+    return _line(await service.brief(ctx.uow, ctx.account.id), ctx.env.command_prefix)
 
 
 async def points_section(ctx: Ctx) -> str:
     """The loyalty line for a home screen (Slack's App Home); nothing for someone who has no
     points and no discount waiting."""
     assert ctx.account is not None
-    if not (await ledger_points.balance(ctx.uow, ledger_points.member(ctx.account.id))
-            or await _waiting(ctx, ctx.account.id)):
-        return ""
-    return await loyalty_line(ctx)
+    mine = await service.brief(ctx.uow, ctx.account.id)
+    return _line(mine, ctx.env.command_prefix) if mine.balance or mine.pending_discount.amount else ""
 
 
-async def _waiting(ctx: Ctx, account_id: int) -> int:
-    return int((await ctx.uow.session.execute(select(func.coalesce(func.sum(
-        Redemption.remaining), 0)).where(Redemption.account_id == account_id))).scalar_one())
+def _line(mine: service.Brief, prefix: str) -> str:
+    off = mine.pending_discount
+    waiting = f" · {off} off your next commission" if off.amount else ""
+    return f"⭐ Loyalty: {mine.tier} · {mine.balance} points{waiting} ({prefix}points)"
 
 
 def _redeem_buttons(mine: Standing) -> tuple[tuple[Button, ...], ...]:
