@@ -109,7 +109,7 @@ def build(settings: Settings, *, clock: Clock | None = None,
     container: Container
     services = Services(admins=tuple(settings.admins),
                         home_sections=[profile_text, deals_text, metrics_section, wallet_section,
-                                       market_section])
+                                       loyalty_flow.points_section, market_section])
     engine = Engine(lambda: container.uow(), ALL_FLOWS, services)
     senders = dict(senders or {})
     senders.setdefault("email", LoggingEmailSender())

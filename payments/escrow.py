@@ -162,7 +162,8 @@ class EscrowService:
             kept = commission - discount  # what the platform keeps
             payout = await self._payout_state(uow, escrow, (net - kept).amount)
             if not await transition(uow, escrow, ("held",), "released", actor,
-                                    commission=kept.amount, payout_state=payout):
+                                    commission=kept.amount, discount=discount.amount,
+                                    payout_state=payout):
                 raise Conflict(await lost(uow, escrow.id))
             await settle.released(uow, escrow, net, commission, actor, discount)
             op = (await new_operation(uow, escrow, "payout", (net - kept).amount, 0, 0,
@@ -208,7 +209,8 @@ class EscrowService:
         return await self._operate(escrow_id, "void", "session", ("authorised",), plan, actor)
 
     async def capture(self, escrow_id: int, amount: Money, actor: Actor) -> EscrowView:
-        """Charge up to the authorised amount; the payee gets it minus commission."""
+        """Charge up to the authorised amount; the payee gets it minus commission (less a loyalty
+        discount the payee redeemed, taken when the capture completes: `settle.completed`)."""
         def plan(escrow: Escrow) -> tuple[int, int, int]:
             if not 0 < amount.amount <= escrow.amount or amount.currency != escrow.currency:
                 raise DomainError(f"You can charge at most {Money(escrow.amount, escrow.currency)}.")

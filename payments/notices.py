@@ -114,26 +114,37 @@ async def settled(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation, journal
     await _with_receipt(uow, escrow.payer_id, f"✅ {to_payee} charged for {described(escrow.reference)}"
                         + (f"; {refund} of the authorisation released." if op.refund else "."),
                         invoice)
-    await _payee_share(uow, escrow, to_payee, fee, invoice)
+    await _payee_share(uow, escrow, to_payee, fee, invoice, _m(escrow, escrow.discount))
 
 
 async def _payee_share(uow: UnitOfWork, escrow: Escrow, gross: Money, fee: Money,
-                       invoice: Invoice) -> None:
+                       invoice: Invoice, off: Money | None = None) -> None:
+    off = off or _m(escrow, 0)
+    told = f"{gross} minus {fee} platform commission"
+    if off.amount:
+        told += f", Loyalty discount −{off} off the commission"
     if escrow.payee_id is not None and gross.amount:
-        await _with_receipt(uow, escrow.payee_id, f"💸 {gross - fee} is yours for "
-                            f"{described(escrow.reference)} ({gross} minus {fee} platform commission).",
-                            invoice)
+        await _with_receipt(uow, escrow.payee_id, f"💸 {gross - fee + off} is yours for "
+                            f"{described(escrow.reference)} ({told}).", invoice)
 
 
 async def paid_out(uow: UnitOfWork, escrow: Escrow, amount: Money, journal: int) -> None:
     await _parties(uow, escrow)
     assert escrow.payee_id is not None
-    invoice = await invoices.issue(uow, escrow, journal, "payout",
-                                   [(f"Payout for {described(escrow.reference)}", amount.amount)], 0)
-    fee = _m(escrow, escrow.commission)
+    fee, off = _m(escrow, escrow.commission), _m(escrow, escrow.discount)
+    lines = [(f"Payout for {described(escrow.reference)}", amount.amount)]
+    if off.amount and escrow.kind == "session":
+        # A capture's payout statement, itemised like a release's: charge, commission, discount
+        # (the payout is the charge less what the platform keeps).
+        gross = escrow.amount - escrow.refunded
+        lines = [(f"{described(escrow.reference)}: session charge", gross),
+                 ("Platform commission", -(escrow.commission + off.amount)),
+                 (f"Loyalty discount −{off} off the commission", off.amount)]
+    invoice = await invoices.issue(uow, escrow, journal, "payout", lines, 0)
+    after = f"{fee} platform commission" + (f", after a {off} loyalty discount" if off.amount
+                                             else "")
     await _with_receipt(uow, escrow.payee_id, f"🏦 Payout of {amount} for "
-                        f"{described(escrow.reference)} is on its way (after {fee} platform "
-                        "commission).", invoice)
+                        f"{described(escrow.reference)} is on its way (after {after}).", invoice)
 
 
 async def payout_waits(uow: UnitOfWork, escrow: Escrow) -> None:

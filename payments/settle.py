@@ -21,7 +21,7 @@ from core.money.events import (
 from core.money.model import Money
 from core.money.ports import Actor
 from core.storage.uow import UnitOfWork
-from payments import ledger
+from payments import ledger, loyalty
 from payments.ledger import Ref, platform, user, world
 from payments.providers.base import Provider
 from payments.tables import Escrow, PaymentOperation, PayoutAccount
@@ -76,7 +76,11 @@ async def completed(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation) -> No
     if op.kind == "payout":
         await _paid_out(uow, escrow, op, actor)
     else:
-        legs, values = _settlement(escrow, op)
+        # A capture pays the payee like a release: a loyalty discount the payee redeemed comes
+        # off its commission, used only by the call that claimed this operation.
+        off = (await loyalty.discount(uow, escrow, _m(escrow, op.commission))
+               if op.kind == "capture" else _m(escrow, 0))
+        legs, values = _settlement(escrow, op, off.amount)
         journal, _ = await ledger.post(uow, op.key, op.kind, legs, actor,
                                        f"{op.kind.capitalize()} of {escrow.reference}", escrow.id)
         moved = await uow.session.execute(
@@ -89,8 +93,11 @@ async def completed(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation) -> No
         uow.emit(PaymentSettled(escrow.id, op.id, journal))
 
 
-def _settlement(escrow: Escrow, op: PaymentOperation) -> tuple[list[tuple[Ref, Money]], dict]:
-    """Ledger legs and escrow columns for refund, split, void and capture."""
+def _settlement(escrow: Escrow, op: PaymentOperation, off: int = 0
+                ) -> tuple[list[tuple[Ref, Money]], dict]:
+    """Ledger legs and escrow columns for refund, split, void and capture; `off` is a capture's
+    loyalty discount: the full commission is booked, the discount given back to the payee out
+    of `loyalty_discount`, and the escrow's commission is what the platform keeps."""
     hold, out = holding(escrow), world(escrow.provider)
     refunded = escrow.refunded + op.refund
     if op.kind == "refund":
@@ -99,10 +106,13 @@ def _settlement(escrow: Escrow, op: PaymentOperation) -> tuple[list[tuple[Ref, M
             "state": state, "refunded": refunded}
     assert escrow.payee_id is not None
     legs = [(hold, _m(escrow, -(op.refund + op.amount))), (out, _m(escrow, op.refund)),
-            (user(escrow.payee_id, "payable"), _m(escrow, op.amount - op.commission)),
+            (user(escrow.payee_id, "payable"), _m(escrow, op.amount - op.commission + off)),
             (platform("commission"), _m(escrow, op.commission))]
+    if off:
+        legs.append((platform("loyalty_discount"), _m(escrow, -off)))
     final = {"split": "settled", "void": "voided", "capture": "captured"}[op.kind]
-    values = {"state": final, "refunded": refunded, "commission": op.commission}
+    values = {"state": final, "refunded": refunded, "commission": op.commission - off,
+              "discount": off}
     if op.amount > 0:
         values["payout_state"] = "waiting"
     return legs, values
@@ -118,7 +128,8 @@ def _emit(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation) -> None:
     if op.kind == "void":
         uow.emit(AuthorisationVoided(escrow.id, ref))
     if op.kind == "capture":
-        uow.emit(PaymentCaptured(escrow.id, ref, _m(escrow, op.amount), _m(escrow, op.commission)))
+        uow.emit(PaymentCaptured(escrow.id, ref, _m(escrow, op.amount),
+                                 _m(escrow, escrow.commission)))  # after any loyalty discount
 
 
 async def _paid_out(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation, actor: Actor) -> None:

@@ -67,7 +67,9 @@ class Escrow(Base):
     currency: Mapped[str] = mapped_column(String(3))
     amount: Mapped[int] = mapped_column(BigInteger)
     refunded: Mapped[int] = mapped_column(BigInteger, default=0)
-    commission: Mapped[int] = mapped_column(BigInteger, default=0)
+    commission: Mapped[int] = mapped_column(BigInteger, default=0)  # what the platform keeps
+    # A redeemed loyalty discount taken off the commission at release or capture (minor units).
+    discount: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     state: Mapped[str] = mapped_column(String(24))
     payout_state: Mapped[str] = mapped_column(String(12), default="none")
     provider: Mapped[str] = mapped_column(String(12))

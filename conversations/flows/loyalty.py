@@ -46,6 +46,27 @@ def points_text(mine: Standing, prefix: str = "/") -> str:
     return "\n".join(lines)
 
 
+async def loyalty_line(ctx: Ctx) -> str:
+    """The member's standing in one line (e.g. for /profile): "Loyalty: Silver · 740 points
+    (/points)", with a discount still waiting for their next payment as payee."""
+    assert ctx.account is not None
+    return _line(await service.brief(ctx.uow, ctx.account.id), ctx.env.command_prefix)
+
+
+async def points_section(ctx: Ctx) -> str:
+    """The loyalty line for a home screen (Slack's App Home); nothing for someone who has no
+    points and no discount waiting."""
+    assert ctx.account is not None
+    mine = await service.brief(ctx.uow, ctx.account.id)
+    return _line(mine, ctx.env.command_prefix) if mine.balance or mine.pending_discount.amount else ""
+
+
+def _line(mine: service.Brief, prefix: str) -> str:
+    off = mine.pending_discount
+    waiting = f" · {off} off your next commission" if off.amount else ""
+    return f"⭐ Loyalty: {mine.tier} · {mine.balance} points{waiting} ({prefix}points)"
+
+
 def _redeem_buttons(mine: Standing) -> tuple[tuple[Button, ...], ...]:
     offers = [Button(f"Redeem {n} points ({service.value_of(n)} off)", f"@go:points:redeem:{n}")
               for n in REDEEM_STEPS if n <= mine.balance]

@@ -9,6 +9,7 @@ from babel import Locale
 from conversations import profile_fields as fields
 from conversations.fields import Field
 from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
+from conversations.flows.loyalty import loyalty_line
 from conversations.forms import Form
 from conversations.messages import Button, Choice, Inbound, Outbound, Reply
 from core.accounts import service as accounts
@@ -60,7 +61,7 @@ def _country(code: str | None) -> str:
 
 
 async def _view(ctx: Ctx) -> list[Outbound]:
-    card = await profile_text(ctx)
+    card = f"{await profile_text(ctx)}\n{await loyalty_line(ctx)}"
     buttons = [Button(f"Edit {fields_label(name)}", f"edit:{name}") for name in EDITABLE]
     rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
     return [Reply(card, (*rows, (Button("Done", "done"),)))]

@@ -52,12 +52,32 @@ async def standing(uow: UnitOfWork, account_id: int) -> Standing:
     """Balance, tier (by points earned in the last 12 months), code, pending discount, history."""
     row = await enrol(uow, account_id)
     year = await points.earned_in_year(uow, account_id)
-    pending = (await uow.session.execute(select(func.coalesce(func.sum(Redemption.remaining), 0))
-                                         .where(Redemption.account_id == account_id))).scalar_one()
     return Standing(await points.balance(uow, points.member(account_id)), year,
                     rules.tier_of(year), rules.next_tier(year), row.code,
-                    Money(int(pending), rules.POINT_VALUE_CURRENCY),
+                    await waiting_discount(uow, account_id),
                     await points.history(uow, account_id))
+
+
+@dataclass(frozen=True)
+class Brief:
+    """A member's standing in short (a profile's line): no history, nothing written."""
+
+    balance: int
+    tier: str
+    pending_discount: Money
+
+
+async def waiting_discount(uow: UnitOfWork, account_id: int) -> Money:
+    """What the member's redemptions still take off their next commissions."""
+    pending = (await uow.session.execute(select(func.coalesce(func.sum(Redemption.remaining), 0))
+                                         .where(Redemption.account_id == account_id))).scalar_one()
+    return Money(int(pending), rules.POINT_VALUE_CURRENCY)
+
+
+async def brief(uow: UnitOfWork, account_id: int) -> Brief:
+    return Brief(await points.balance(uow, points.member(account_id)),
+                 rules.tier_of(await points.earned_in_year(uow, account_id)),
+                 await waiting_discount(uow, account_id))
 
 
 def value_of(spent: int) -> Money:
