@@ -75,12 +75,16 @@ async def test_two_dispatchers_on_their_own_connections_send_300_rows_once_each_
     try:
         workers = [
             OutboxDispatcher(sessions, app.clock, {"telegram": recorder.sender(name)},
-                             SendLimiter(UNLIMITED), batch=40, worker=name)
+                             SendLimiter(UNLIMITED), batch=20, worker=name)
             for name, sessions in (("w1", app.sessions), ("w2", session_factory(other_engine)))]
 
         async def drain(worker: OutboxDispatcher) -> None:
-            while await worker.run_once():
-                pass
+            # As run_forever does, without the poll interval: until nothing is left to send.
+            for _ in range(1000):
+                await worker.run_once()
+                if set(await statuses(app)) == {"sent"}:
+                    return
+                await asyncio.sleep(0.001)
 
         await asyncio.gather(*(drain(w) for w in workers))
     finally:
@@ -103,9 +107,9 @@ async def test_a_batch_claim_leases_rows_to_its_worker_and_another_worker_skips_
                              worker="a")
     second = OutboxDispatcher(app.sessions, app.clock, {"telegram": ChatRecorder().sender("b")},
                               worker="b")
-    rows, _ = await first._claim_batch()
+    rows, _ = await first._claim_batch(100)
     assert [r.payload["text"] for r in rows] == [f"{c}:0" for c in range(5)]  # a chat's first
-    again, _ = await second._claim_batch()
+    again, _ = await second._claim_batch(100)
     assert again == []  # taken rows are skipped; the chats' second rows wait their turn
     async with app.sessions() as session:
         leased = (await session.execute(
@@ -137,7 +141,7 @@ async def test_a_worker_that_died_mid_send_leaves_its_rows_to_be_claimed_after_t
     assert await survivor.run_once() == 0
     clock.advance(seconds=2)
     await survivor._release_expired_leases()
-    rows, _ = await survivor._claim_batch()
+    rows, _ = await survivor._claim_batch(100)
     assert [r.payload["text"] for r in rows] == ["0:0"]  # claimed again, under a new lease
     await dying._finish(rows[0].id, status="failed")  # a late word from the old holder is void
     assert await statuses(app) == {"sending": 1, "pending": 1}

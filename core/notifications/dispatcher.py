@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import exists, literal_column, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
@@ -129,23 +129,32 @@ class OutboxDispatcher:
             self._wake.clear()
 
     async def run_once(self) -> int:
-        """Deliver every row that is due now, a batch at a time; returns how many were sent."""
+        """Deliver every row that is due now; returns how many were sent. Rows are claimed a
+        batch at a time and sent concurrently; when half a batch is done it is topped up, so the
+        channel's pace is kept between batches."""
         await self._release_expired_leases()
         sent = 0
-        while True:
-            rows, progressed = await self._claim_batch()
-            if rows:
-                results = await asyncio.gather(*(self._deliver(r) for r in rows),
-                                               return_exceptions=True)
-                for result in results:
-                    if isinstance(result, BaseException):
-                        log.error("outbox delivery broke", exc_info=result)
-                sent += sum(1 for result in results if result is True)
-            if not progressed:
-                return sent
+        flying: set[asyncio.Task[bool]] = set()
+        try:
+            while True:
+                rows, progressed = await self._claim_batch(self._batch - len(flying))
+                flying |= {asyncio.create_task(self._deliver(row)) for row in rows}
+                if not flying:
+                    if progressed:
+                        continue
+                    return sent
+                # Nothing more claimable now (a chat's next row waits for the one in flight):
+                # let every send finish before looking again.
+                keep = len(flying) // 2 if rows else 0
+                while len(flying) > keep:
+                    done, flying = await asyncio.wait(flying, return_when=asyncio.FIRST_COMPLETED)
+                    sent += sum(_delivered(task) for task in done)
+        finally:
+            for task in flying:  # cancelled (shutdown): the leases bring these rows back
+                task.cancel()
 
-    async def _claim_batch(self) -> tuple[list[Claimed], bool]:
-        """Lease up to `batch` due rows, the first open row of each chat; rows in their
+    async def _claim_batch(self, limit: int) -> tuple[list[Claimed], bool]:
+        """Lease up to `limit` due rows, the first open row of each chat; rows in their
         recipient's quiet hours are moved to its end instead. Returns the rows and whether
         anything changed (nothing: the due rows are all taken or not this dispatcher's)."""
         now = self._clock.now()
@@ -155,7 +164,7 @@ class OutboxDispatcher:
                 select(o.id, o.channel, o.address, o.account_id, o.urgent)
                 .where(o.status == "pending", o.available_at <= now,
                        o.channel.in_(list(self.senders)), _first_of_its_chat(now))
-                .order_by(o.id).limit(self._batch)
+                .order_by(o.id).limit(max(limit, 1))
                 .with_for_update(skip_locked=True, of=o)
             )).all()
             rows = [r for r in found if self._accept(r.channel, r.address, r.account_id)]
@@ -267,11 +276,21 @@ class OutboxDispatcher:
             )
 
 
+def _delivered(task: asyncio.Task[bool]) -> bool:
+    if task.exception() is not None:
+        log.error("outbox delivery broke", exc_info=task.exception())
+        return False
+    return task.result()
+
+
 def _first_of_its_chat(now: datetime) -> Any:
     """No earlier row of the same chat is being sent or due: one row in flight per chat, in id
     order (a row waiting for its back-off or quiet hours does not hold the chat up)."""
     o, earlier = OutboxMessage, aliased(OutboxMessage)
     return ~exists().where(
         earlier.channel == o.channel, earlier.address == o.address, earlier.id < o.id,
-        earlier.status.in_(("pending", "sending")),
+        earlier.status.in_(_OPEN),  # literally the partial index's condition, so it is used
         or_(earlier.status == "sending", earlier.available_at <= now))
+
+
+_OPEN = (literal_column("'pending'"), literal_column("'sending'"))
