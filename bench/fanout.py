@@ -23,7 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
-import multiprocessing
+import subprocess
 import sys
 import tempfile
 import time
@@ -130,12 +130,13 @@ def _serve(port: int) -> None:
                 lifespan="off")
 
 
-def start_fake() -> tuple[multiprocessing.Process, str]:
+def start_fake() -> tuple[subprocess.Popen[bytes], str]:
+    """The fake Bot API in its own process (this script with `--serve-fake PORT`)."""
     from tests.support.servers import free_port
 
     port = free_port()
-    process = multiprocessing.get_context("spawn").Process(target=_serve, args=(port,), daemon=True)
-    process.start()
+    process = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--serve-fake",
+                                str(port)])
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -224,7 +225,7 @@ async def main(argv: list[str] | None = None) -> dict[str, Any]:
                 result = await drain(url, f"sqlite+aiosqlite:///{tmp}/fanout.db", args)
     finally:
         process.kill()
-        process.join(5)
+        process.wait(5)
         if args.pg and pg_url:
             await drop_pg(args.pg, pg_url)
     print(f"fanout sent={result['sent']} lost={result['lost']} duplicated={result['duplicated']} "
@@ -233,4 +234,7 @@ async def main(argv: list[str] | None = None) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    if sys.argv[1:2] == ["--serve-fake"]:
+        _serve(int(sys.argv[2]))
+    else:
+        asyncio.run(main())

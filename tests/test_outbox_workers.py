@@ -192,3 +192,18 @@ async def test_one_dispatcher_drains_a_backlog_of_several_rows_per_chat_in_one_r
     assert await worker.run_once() == 12
     for c in range(3):
         assert [t for _, a, t in recorder.sent if a == f"chat-{c}"] == [f"{c}:{n}" for n in range(4)]
+
+
+async def test_an_urgent_row_queued_behind_a_backlog_is_claimed_first(app):
+    await queue_rows(app, chats=50, per_chat=1)
+    now = app.clock.now()
+    async with app.sessions() as session, session.begin():
+        session.add(OutboxMessage(channel="email", address="new@example.com", urgent=True,
+                                  payload={"text": "Your code is 123456"}, status="pending",
+                                  attempts=0, available_at=now, created_at=now))
+    recorder = ChatRecorder()
+    worker = OutboxDispatcher(app.sessions, app.clock, {"telegram": recorder.sender("w"),
+                                                       "email": recorder.sender("w")})
+    rows, _ = await worker._claim_batch(10)
+    # Fifty older alerts are due, ten rows are taken: the code is among them.
+    assert "Your code is 123456" in [r.payload["text"] for r in rows]

@@ -163,8 +163,12 @@ class OutboxDispatcher:
             found = (await session.execute(
                 select(o.id, o.channel, o.address, o.account_id, o.urgent)
                 .where(o.status == "pending", o.available_at <= now,
-                       o.channel.in_(list(self.senders)), _first_of_its_chat(now))
-                .order_by(o.id).limit(max(limit, 1))
+                       # Two values at least: a lone `channel = …` would let PostgreSQL's
+                       # planner push it into the chat check and compare every pair of rows.
+                       o.channel.in_([*self.senders, ""]), _first_of_its_chat(now))
+                # Urgent rows (verification codes) first: a backlog of alerts never holds
+                # a code up; otherwise oldest first.
+                .order_by(o.urgent.desc(), o.id).limit(max(limit, 1))
                 .with_for_update(skip_locked=True, of=o)
             )).all()
             rows = [r for r in found if self._accept(r.channel, r.address, r.account_id)]
