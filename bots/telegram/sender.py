@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 from telegram import Bot
+from telegram.error import RetryAfter
 
 from bots.telegram.render import CAPTION_LIMIT, keyboard, send_document, send_text
 from conversations.messages import file_reply, notification_reply
-from core.notifications.dispatcher import Attachment
+from core.notifications.dispatcher import Attachment, RetryLater
 
 
 class TelegramSender:
-    """Delivers outbox notifications to a Telegram chat; errors propagate so the row is retried."""
+    """Delivers outbox notifications to a Telegram chat; errors propagate so the row is retried,
+    and flood control (429 with retry_after) asks the dispatcher to pause the chat.
+
+    The Bot API takes no idempotency key, so a send is at-least-once only across a crash between
+    Telegram accepting it and the row being marked sent; a notification of several messages
+    (long text in pieces, several files) that fails midway is sent again from its start."""
 
     def __init__(self, bot: Bot) -> None:
         self._bot = bot
@@ -23,6 +31,13 @@ class TelegramSender:
                    files: Sequence[Attachment] = ()) -> None:
         """Send payload["text"] with payload["buttons"] as an inline keyboard to chat `address`,
         then the files; one file and a short text go as one document with the text as caption."""
+        try:
+            await self._send(address, payload, files)
+        except RetryAfter as flood:
+            raise RetryLater(retry_seconds(flood), str(flood)) from flood
+
+    async def _send(self, address: str, payload: dict[str, Any],
+                    files: Sequence[Attachment]) -> None:
         reply = notification_reply(payload)
         markup = keyboard(reply.buttons)
         if len(files) == 1 and reply.text.strip() and len(reply.text) <= CAPTION_LIMIT:
@@ -33,3 +48,11 @@ class TelegramSender:
         await send_text(self._bot, address, reply.text, markup)
         for file in files:
             await send_document(self._bot, address, file_reply(file))
+
+
+def retry_seconds(flood: RetryAfter) -> float:
+    """Telegram's retry_after in seconds (an int before PTB's move to timedelta, then either)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        value = flood.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)

@@ -1,15 +1,30 @@
-"""Delivers outbox rows after commit: one claim per row, retries with back-off, quiet hours."""
+"""Delivers outbox rows after commit: batches claimed under a lease, sent concurrently one row per
+chat at a time, retries with back-off, quiet hours, pauses a chat the channel asks to wait.
+
+Every worker runs a dispatcher. A claim takes up to `batch` due rows in one short transaction
+(PostgreSQL: `SELECT … FOR UPDATE SKIP LOCKED`, so concurrent claims pass each other; SQLite:
+the same statements, one writer at a time) and marks them `sending` with a lease (`claimed_by`,
+`claimed_at`). A row is claimable only when no earlier row of its chat is being sent or due, so
+one chat has at most one row in flight, in id order, across all workers. A lease older than
+`lease` is a worker that died mid-send: its rows are claimed again. That is the one
+at-least-once window — a crash after the channel accepted a message and before the row was
+marked sent — since neither Telegram's nor Slack's send methods take an idempotency key.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
+import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, literal_column, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
 
 from core.clock import Clock
 from core.notifications.quiet_hours import quiet_until
@@ -19,7 +34,29 @@ from core.storage.tables import Account, OutboxMessage
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
-STALE_CLAIM = timedelta(minutes=5)
+# A batch is sent well within its lease (100 rows at Telegram's 30/s take about 3.5 s).
+LEASE = timedelta(minutes=2)
+BATCH = 100
+
+
+class RetryLater(Exception):
+    """The channel asked to wait `seconds` before the next send to this chat (HTTP 429 with
+    retry_after): nothing was delivered; the chat pauses and the row is retried, not counted
+    as a failed attempt."""
+
+    def __init__(self, seconds: float, message: str = "") -> None:
+        super().__init__(message or f"retry after {seconds:g} s")
+        self.seconds = max(float(seconds), 0.0)
+
+
+class Claimed(NamedTuple):
+    """A row this dispatcher holds the lease of."""
+
+    id: int
+    channel: str
+    address: str
+    payload: dict[str, Any]
+    attempts: int
 
 
 class Attachment(NamedTuple):
@@ -56,6 +93,9 @@ class OutboxDispatcher:
         accept: Callable[[str, str, int | None], bool] | None = None,
         poll_seconds: float = 1.0,
         attachments: dict[str, Resolver] | None = None,
+        batch: int = BATCH,
+        lease: timedelta = LEASE,
+        worker: str | None = None,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
@@ -68,6 +108,10 @@ class OutboxDispatcher:
         self._accept = accept or (lambda channel, address, account_id: True)
         self._poll = poll_seconds
         self._wake = asyncio.Event()
+        self._batch = batch
+        self._lease = lease
+        # Who holds a lease: unique per dispatcher, readable in the table (host:pid:random).
+        self.worker = worker or f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
     def wake(self) -> None:
         self._wake.set()
@@ -85,65 +129,93 @@ class OutboxDispatcher:
             self._wake.clear()
 
     async def run_once(self) -> int:
-        """Deliver every row that is due now; returns how many were sent."""
-        await self._release_stale_claims()
+        """Deliver every row that is due now; returns how many were sent. Rows are claimed a
+        batch at a time and sent concurrently; when half a batch is done it is topped up, so the
+        channel's pace is kept between batches."""
+        await self._release_expired_leases()
         sent = 0
-        for row_id in await self._due_ids():
-            row = await self._claim(row_id)
-            if row is not None and await self._deliver(row):
-                sent += 1
-        return sent
+        flying: set[asyncio.Task[bool]] = set()
+        try:
+            while True:
+                rows, progressed = await self._claim_batch(self._batch - len(flying))
+                flying |= {asyncio.create_task(self._deliver(row)) for row in rows}
+                if not flying:
+                    if progressed:
+                        continue
+                    return sent
+                # Nothing more claimable now (a chat's next row waits for the one in flight):
+                # let every send finish before looking again.
+                keep = len(flying) // 2 if rows else 0
+                while len(flying) > keep:
+                    done, flying = await asyncio.wait(flying, return_when=asyncio.FIRST_COMPLETED)
+                    sent += sum(_delivered(task) for task in done)
+        finally:
+            for task in flying:  # cancelled (shutdown): the leases bring these rows back
+                task.cancel()
 
-    async def _due_ids(self) -> list[int]:
+    async def _claim_batch(self, limit: int) -> tuple[list[Claimed], bool]:
+        """Lease up to `limit` due rows, the first open row of each chat; rows in their
+        recipient's quiet hours are moved to its end instead. Returns the rows and whether
+        anything changed (nothing: the due rows are all taken or not this dispatcher's)."""
         now = self._clock.now()
-        stmt = (
-            select(OutboxMessage.id, OutboxMessage.channel, OutboxMessage.address,
-                   OutboxMessage.account_id)
-            .where(OutboxMessage.status == "pending", OutboxMessage.available_at <= now,
-                   OutboxMessage.channel.in_(list(self.senders)))
-            .order_by(OutboxMessage.id)
-            .limit(200)
-        )
-        async with self._sessions() as session:
-            rows = (await session.execute(stmt)).all()
-        return [r.id for r in rows if self._accept(r.channel, r.address, r.account_id)]
-
-    async def _claim(self, row_id: int) -> OutboxMessage | None:
-        """Take the row for this worker; a row another worker took is left alone."""
-        now = self._clock.now()
+        o = OutboxMessage
         async with self._sessions() as session, session.begin():
-            row = await session.get(OutboxMessage, row_id)
-            if row is None or row.status != "pending":
-                return None
-            wait = await self._quiet_wait(session, row)
-            if wait is not None:
-                row.available_at = wait
-                return None
-            attempts = row.attempts + 1
-            claimed = await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == row_id, OutboxMessage.status == "pending")
-                .values(status="sending", available_at=now, attempts=attempts)
-            )
-            if claimed.rowcount != 1:  # type: ignore[attr-defined]
-                return None
-        row.attempts = attempts
-        return row
+            found = (await session.execute(
+                select(o.id, o.channel, o.address, o.account_id, o.urgent)
+                .where(o.status == "pending", o.available_at <= now,
+                       # Two values at least: a lone `channel = …` would let PostgreSQL's
+                       # planner push it into the chat check and compare every pair of rows.
+                       o.channel.in_([*self.senders, ""]), _first_of_its_chat(now))
+                # Urgent rows (verification codes) first: a backlog of alerts never holds
+                # a code up; otherwise oldest first.
+                .order_by(o.urgent.desc(), o.id).limit(max(limit, 1))
+                .with_for_update(skip_locked=True, of=o)
+            )).all()
+            rows = [r for r in found if self._accept(r.channel, r.address, r.account_id)]
+            held = await self._quiet(session, rows)
+            for row_id, until in held.items():
+                await session.execute(update(o).where(o.id == row_id).values(available_at=until))
+            ready = [r.id for r in rows if r.id not in held]
+            if not ready:
+                return [], bool(held)
+            claimed = (await session.execute(
+                update(o)
+                .where(o.id.in_(ready), o.status == "pending", _first_of_its_chat(now))
+                .values(status="sending", attempts=o.attempts + 1, claimed_by=self.worker,
+                        claimed_at=now)
+                .returning(o.id, o.channel, o.address, o.payload, o.attempts)
+                .execution_options(synchronize_session=False)
+            )).all()
+        rows_claimed = sorted(Claimed(*r) for r in claimed)
+        return rows_claimed, bool(rows_claimed or held)
 
-    async def _quiet_wait(self, session: AsyncSession, row: OutboxMessage) -> Any:
-        if row.urgent or row.account_id is None:
-            return None
-        account = await session.get(Account, row.account_id)
-        if account is None:
-            return None
-        return quiet_until(self._clock.now(), account.quiet_start, account.quiet_end,
-                           account.timezone or "UTC")
+    async def _quiet(self, session: AsyncSession, rows: Sequence[Any]) -> dict[int, datetime]:
+        """Rows to hold until their recipient's quiet hours end (urgent ones never wait)."""
+        ids = {r.account_id for r in rows if not r.urgent and r.account_id is not None}
+        if not ids:
+            return {}
+        accounts = {a.id: a for a in (await session.execute(
+            select(Account.id, Account.quiet_start, Account.quiet_end, Account.timezone)
+            .where(Account.id.in_(ids)))).all()}
+        now, held = self._clock.now(), {}
+        for row in rows:
+            account = None if row.urgent else accounts.get(row.account_id)
+            if account is None:
+                continue
+            until = quiet_until(now, account.quiet_start, account.quiet_end,
+                                account.timezone or "UTC")
+            if until is not None:
+                held[row.id] = until
+        return held
 
-    async def _deliver(self, row: OutboxMessage) -> bool:
+    async def _deliver(self, row: Claimed) -> bool:
         await self._limiter.acquire(row.channel, row.address)
         try:
             files = await self._files(row.payload)  # before sending anything: a failure sends nothing
             await self.senders[row.channel].send(row.address, row.payload, files)
+        except RetryLater as wait:
+            await self._pause_chat(row, wait)
+            return False
         except Exception as exc:
             await self._failed(row, exc)
             return False
@@ -159,30 +231,70 @@ class OutboxDispatcher:
             files.append(Attachment(*await resolver(ref["key"])))
         return files
 
-    async def _failed(self, row: OutboxMessage, exc: Exception) -> None:
+    async def _pause_chat(self, row: Claimed, wait: RetryLater) -> None:
+        """The channel refused this send for now: the chat's rows (this one first) wait until
+        `retry_after` has passed; the attempt is not counted, so a 429 never uses a row up."""
+        until = self._clock.now() + timedelta(seconds=wait.seconds)
+        log.info("outbox: %s %s asked to wait %.1f s (row %s)", row.channel, row.address,
+                 wait.seconds, row.id)
+        o = OutboxMessage
+        async with self._sessions() as session, session.begin():
+            await session.execute(
+                update(o).where(o.channel == row.channel, o.address == row.address,
+                                o.status == "pending", o.available_at < until)
+                .values(available_at=until))
+            await session.execute(
+                update(o).where(o.id == row.id, o.status == "sending", o.claimed_by == self.worker)
+                .values(status="pending", attempts=row.attempts - 1, available_at=until,
+                        claimed_by=None, claimed_at=None, last_error=str(wait)[:500]))
+
+    async def _failed(self, row: Claimed, exc: Exception) -> None:
         attempts = row.attempts  # already counts this try (set when claimed)
         log.warning("outbox row %s to %s failed (attempt %s): %s", row.id, row.channel, attempts, exc)
         if attempts >= MAX_ATTEMPTS:
             await self._finish(row.id, status="failed", last_error=str(exc)[:500])
         else:
             await self._finish(row.id, status="pending", last_error=str(exc)[:500],
-                               available_at=self._clock.now() + backoff(attempts))
+                               available_at=self._clock.now() + backoff(attempts),
+                               claimed_by=None, claimed_at=None)
 
     async def _finish(self, row_id: int, **values: Any) -> None:
+        """Settle a row this dispatcher still holds (a row whose lease passed to another
+        worker is that worker's now)."""
         async with self._sessions() as session, session.begin():
             await session.execute(
                 update(OutboxMessage)
-                .where(OutboxMessage.id == row_id, OutboxMessage.status == "sending")
+                .where(OutboxMessage.id == row_id, OutboxMessage.status == "sending",
+                       OutboxMessage.claimed_by == self.worker)
                 .values(**values)
             )
 
-    async def _release_stale_claims(self) -> None:
-        # A worker that died mid-send leaves a row in "sending"; after a while it is retried.
-        # That is the one case where a message can arrive twice, and it needs a crash.
-        cutoff = self._clock.now() - STALE_CLAIM
+    async def _release_expired_leases(self) -> None:
+        """Rows whose worker died mid-send (lease expired) become claimable again."""
+        cutoff = self._clock.now() - self._lease
         async with self._sessions() as session, session.begin():
             await session.execute(
                 update(OutboxMessage)
-                .where(OutboxMessage.status == "sending", OutboxMessage.available_at < cutoff)
-                .values(status="pending")
+                .where(OutboxMessage.status == "sending", OutboxMessage.claimed_at < cutoff)
+                .values(status="pending", claimed_by=None, claimed_at=None)
             )
+
+
+def _delivered(task: asyncio.Task[bool]) -> bool:
+    if task.exception() is not None:
+        log.error("outbox delivery broke", exc_info=task.exception())
+        return False
+    return task.result()
+
+
+def _first_of_its_chat(now: datetime) -> Any:
+    """No earlier row of the same chat is being sent or due: one row in flight per chat, in id
+    order (a row waiting for its back-off or quiet hours does not hold the chat up)."""
+    o, earlier = OutboxMessage, aliased(OutboxMessage)
+    return ~exists().where(
+        earlier.channel == o.channel, earlier.address == o.address, earlier.id < o.id,
+        earlier.status.in_(_OPEN),  # literally the partial index's condition, so it is used
+        or_(earlier.status == "sending", earlier.available_at <= now))
+
+
+_OPEN = (literal_column("'pending'"), literal_column("'sending'"))

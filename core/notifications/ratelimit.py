@@ -28,7 +28,10 @@ class SendLimiter:
 
     def __init__(self, rates: dict[str, Rate] | None = None, max_chats: int = 10_000) -> None:
         self._rates = rates or DEFAULT_RATES
-        self._overall = {ch: AsyncLimiter(r.overall_per_second, 1) for ch, r in self._rates.items()}
+        # Paced, not bursty: one send every 1/rate s, so a channel that counts over any
+        # one-second window (Telegram: 30 a second per bot) never sees a burst above it.
+        self._overall = {ch: AsyncLimiter(1, 1 / r.overall_per_second)
+                         for ch, r in self._rates.items()}
         self._chats: OrderedDict[tuple[str, str], AsyncLimiter] = OrderedDict()
         self._max_chats = max_chats
 

@@ -38,12 +38,13 @@ class Failure:
     times: int | None  # None: every time
     code: int
     description: str
+    retry_after: int | None = None
 
 
 class ApiError(Exception):
-    def __init__(self, code: int, description: str) -> None:
+    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
         super().__init__(description)
-        self.code, self.description = code, description
+        self.code, self.description, self.retry_after = code, description, retry_after
 
 
 @dataclass
@@ -91,7 +92,7 @@ class FakeTelegram:
             call.result = await handler(params)
         except ApiError as exc:
             call.result = exc
-            return _error(exc.code, exc.description)
+            return _error(exc.code, exc.description, exc.retry_after)
         return JSONResponse({"ok": True, "result": call.result})
 
     async def _download(self, request: Request) -> Response:
@@ -108,7 +109,7 @@ class FakeTelegram:
             failure.times -= 1
             if failure.times <= 0:
                 del self._failures[method]
-        raise ApiError(failure.code, failure.description)
+        raise ApiError(failure.code, failure.description, failure.retry_after)
 
     # --- Bot API methods ----------------------------------------------------------------
 
@@ -221,9 +222,11 @@ class FakeTelegram:
     # --- what tests use ---------------------------------------------------------------
 
     def fail(self, method: str, *, times: int | None = 1, code: int = 400,
-             description: str = "Bad Request: simulated failure") -> None:
-        """Make `method` answer with an error (`times` times, or always with None)."""
-        self._failures[method] = Failure(times, code, description)
+             description: str = "Bad Request: simulated failure",
+             retry_after: int | None = None) -> None:
+        """Make `method` answer with an error (`times` times, or always with None); a
+        `retry_after` goes in the answer's parameters, as Telegram's flood control sends it."""
+        self._failures[method] = Failure(times, code, description, retry_after)
 
     def push(self, update: dict[str, Any]) -> dict[str, Any]:
         """Queue an update for getUpdates; later waits look at calls made from now on."""
@@ -336,6 +339,8 @@ def _chat_id(p: dict[str, Any]) -> int:
         raise ApiError(400, "Bad Request: chat not found") from None
 
 
-def _error(code: int, description: str) -> JSONResponse:
-    return JSONResponse({"ok": False, "error_code": code, "description": description},
-                        status_code=code)
+def _error(code: int, description: str, retry_after: int | None = None) -> JSONResponse:
+    body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
+    if retry_after is not None:
+        body["parameters"] = {"retry_after": retry_after}
+    return JSONResponse(body, status_code=code)
