@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import core.storage.types
 
 revision = '0025'
-down_revision = '0022'
+down_revision = '0023'
 branch_labels = None
 depends_on = None
 
