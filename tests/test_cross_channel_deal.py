@@ -51,11 +51,7 @@ async def test_a_telegram_seller_and_a_slack_buyer_make_a_deal_each_on_their_own
     assert JPEG in world.slack.uploads.values()
 
     # Bob offers (one modal), Sam counters on Telegram, Bob counters, Sam accepts.
-    await world.bob.command(f"view {listing_id}")
-    await _settle()
-    await world.bob_presses("Make an offer")
-    await world.bob_fills({"quantity": "100", "price": "200"})
-    await world.bob_sees("100 t × 200.00 EUR")
+    await world.bob_drafts_an_offer(listing_id, "100", "200")
     await world.bob_presses("Send")
     await world.bob_sees("Sent (offer #")
     mark = world.telegram.mark()

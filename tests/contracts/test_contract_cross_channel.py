@@ -11,7 +11,6 @@ import pytest
 
 from core.deals import contract_due, deals
 from tests.catalog.helpers import publish
-from tests.slack.conftest import _settle
 from tests.support.accounts import registered
 from tests.support.two_channels import SLACK_USER, TELEGRAM_USER
 
@@ -26,11 +25,7 @@ async def test_a_slack_buyer_and_a_telegram_seller_run_a_contract_of_call_offs(w
                      display_name="Bob", country="EE", city="Tallinn")
     listing_id = await publish(app, sam, negotiable="yes", min_order="20", quantity="500")
 
-    await world.bob.command(f"view {listing_id}")
-    await _settle()
-    await world.bob_presses("Make an offer")
-    await world.bob_fills({"quantity": "100", "price": "200"})
-    await world.bob_sees("100 t × 200.00 EUR")
+    await world.bob_drafts_an_offer(listing_id, "100", "200")
     await world.bob_presses("Deliver in call-offs")
     await world.bob_fills({"call_offs": "3", "call_off_every": "month"})
     await world.bob_sees("In 3 call-offs, monthly: 300 t")

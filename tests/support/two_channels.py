@@ -75,6 +75,14 @@ class World:
         assert response.status_code == 200, response.text
         await _settle()
 
+    async def bob_drafts_an_offer(self, listing_id: int, quantity: str, price: str) -> None:
+        """Bob opens a listing on Slack and fills in the offer modal, up to its preview."""
+        await self.bob.command(f"view {listing_id}")
+        await _settle()
+        await self.bob_presses("Make an offer")
+        await self.bob_fills({"quantity": quantity, "price": price})
+        await self.bob_sees(f"{quantity} t × {price}.00 EUR")
+
     async def sam_told(self, needle: str, since: int) -> str:
         """The first message to Sam since `since` with `needle`, delivering notices meanwhile."""
         for _ in range(25):
