@@ -44,7 +44,7 @@ async def test_a_telegram_consultant_and_a_slack_seeker_hold_a_paid_session(worl
     await tg.say("Mon-Sun 08:00-20:00", "Still needed: a photo")
     await tg.tap("Photo", "Send a photo")
     world.telegram.files[f"P{TELEGRAM_USER}s1280"] = JPEG
-    await tg.send(world.telegram.photo(TELEGRAM_USER), "Photo saved")
+    await tg.send(world.telegram.photo(TELEGRAM_USER), "tap Go live")  # the preview, with its button
     await tg.tap("Go live", "Live: seekers can find and book you")
 
     # Sid finds Cora on Slack (a typo forgiven) and books a free time.
