@@ -85,14 +85,7 @@ async def test_a_telegram_seller_and_a_slack_buyer_make_a_deal_each_on_their_own
     assert "SHA-256" in pdf_text(pdf) and "Riga port" in pdf_text(pdf)
     await world.bob_presses("Accept version 1")
     await world.bob_sees("Waiting for the other party")
-    await world.sam.tap("accept the terms", "Legal name")
-    await world.sam.tap("Keep", "Street")
-    await world.sam.say("Brīvības iela 1", "Postcode")
-    await world.sam.say("LV-1010", "Town")
-    await world.sam.tap("Keep", "Country")
-    await world.sam.tap("Keep", "VAT number")
-    await world.sam.say("LV40003521600", "Read the terms above")
-    await world.sam.tap("Accept version 1", "Both parties have")
+    await world.sam_accepts_the_first_terms()
 
     # Bob pays on the sandbox page; the money is held.
     await world.deliver()

@@ -83,6 +83,17 @@ class World:
         await self.bob_fills({"quantity": quantity, "price": price})
         await self.bob_sees(f"{quantity} t × {price}.00 EUR")
 
+    async def sam_accepts_the_first_terms(self) -> None:
+        """Sam, at his first deal, gives his billing details (Riga) and accepts version 1."""
+        await self.sam.tap("accept the terms", "Legal name")
+        await self.sam.tap("Keep", "Street")
+        await self.sam.say("Brīvības iela 1", "Postcode")
+        await self.sam.say("LV-1010", "Town")
+        await self.sam.tap("Keep", "Country")
+        await self.sam.tap("Keep", "VAT number")
+        await self.sam.say("LV40003521600", "Read the terms above")
+        await self.sam.tap("Accept version 1", "Both parties have")
+
     async def sam_told(self, needle: str, since: int) -> str:
         """The first message to Sam since `since` with `needle`, delivering notices meanwhile."""
         for _ in range(25):
