@@ -12,6 +12,7 @@ import asyncpg
 
 from core.storage.change_feed import CHANNEL, ChangeFeed
 from core.storage.uow import UowFactory
+from core.storage.workers import application_name
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,8 @@ class CatalogListener:
             await asyncio.sleep(self.retry)
 
     async def _listen(self) -> None:
-        self.conn = await asyncpg.connect(self.dsn, timeout=10)
+        self.conn = await asyncpg.connect(
+            self.dsn, timeout=10, server_settings={"application_name": application_name()})
         await self.conn.add_listener(CHANNEL, lambda *_: self._wake.set())
         self.conn.add_termination_listener(lambda _conn: self._wake.set())
         self.listening.set()

@@ -17,6 +17,7 @@ from sqlalchemy.engine import URL
 
 from bots.scheduler import build_scheduler
 from config.container import Container
+from core.storage.workers import application_name
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +76,8 @@ class Leadership:
     async def _hold(self) -> None:
         """On one connection: try for the lock until it is ours, then check it stays alive."""
         assert self.dsn is not None
-        self.conn = await asyncpg.connect(self.dsn, timeout=10)
+        self.conn = await asyncpg.connect(
+            self.dsn, timeout=10, server_settings={"application_name": application_name()})
         self._lost.clear()
         self.conn.add_termination_listener(lambda _conn: self._lost.set())
         while not self.conn.is_closed():

@@ -91,9 +91,10 @@ class Engine:
 
     async def _handle(self, env: Envelope) -> Outcome:
         async with self._uow_factory() as uow:
+            await conversation_store.lock_user(uow, env.channel, env.user_key)
             if env.event_id and not await conversation_store.first_time(
                     uow, env.channel, str(env.event_id)):
-                return Outcome(duplicate=True)
+                return await self._answer_again(uow, env)
             conv = await conversation_store.load(uow, env.channel, env.user_key, env.chat_id)
             ctx = await self._context(uow, env, conv)
             if ctx.account is not None and ctx.account.suspended_at is not None:
@@ -110,6 +111,18 @@ class Engine:
             await uow.commit()
         edit = ctx.edit_in_place and len(replies) == 1 and isinstance(replies[0], Reply)
         return Outcome(_stamp(replies, conv.token), edit_in_place=edit)
+
+    async def _answer_again(self, uow: UnitOfWork, env: Envelope) -> Outcome:
+        """An update seen before: nothing to do — unless the worker that handled it died, when
+        its answer may never have left: then ask the current question again (once)."""
+        if not await conversation_store.orphaned(uow, env.channel, str(env.event_id)):
+            return Outcome(duplicate=True)
+        conv = await conversation_store.load(uow, env.channel, env.user_key, env.chat_id)
+        ctx = await self._context(uow, env, conv)
+        replies = await self.prompt(ctx, conv)
+        _save(conv, ctx)
+        await uow.commit()
+        return Outcome(_stamp(replies, conv.token))
 
     async def _context(self, uow: UnitOfWork, env: Envelope, conv: ChatState) -> Ctx:
         account = await find_account(uow, env.channel, env.user_key)

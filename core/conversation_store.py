@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from core.storage import workers
 from core.storage.tables import Conversation, ProcessedUpdate
 from core.storage.uow import UnitOfWork
 
+# The first key of PostgreSQL's two-key advisory locks taken per user ("AG"); the two-key and
+# one-key spaces never overlap, so this cannot meet the scheduler leader's lock.
+USER_LOCK_SPACE = 0x4147
+
 ChatState = Conversation  # one row per (channel, user, chat): flow, state, history, data
+
+
+async def lock_user(uow: UnitOfWork, channel: str, user_key: str) -> None:
+    """Hold this user's lock until the transaction ends, so two updates of one user that reach
+    two workers are applied one at a time (PostgreSQL advisory lock; on SQLite the write lock
+    taken at BEGIN already serialises every transaction of the one process)."""
+    if uow.session.bind.dialect.name != "postgresql":
+        return
+    await uow.session.execute(select(func.pg_advisory_xact_lock(
+        USER_LOCK_SPACE, func.hashtext(f"{channel}:{user_key}"))))
 
 
 async def first_time(uow: UnitOfWork, source: str, external_id: str) -> bool:
@@ -16,7 +31,8 @@ async def first_time(uow: UnitOfWork, source: str, external_id: str) -> bool:
     worker: the unique key decides)."""
     if await uow.session.get(ProcessedUpdate, (source, external_id)):
         return False
-    uow.add(ProcessedUpdate(source=source, external_id=external_id, created_at=uow.clock.now()))
+    uow.add(ProcessedUpdate(source=source, external_id=external_id, created_at=uow.clock.now(),
+                            worker=workers.worker_id()))
     try:
         async with uow.session.begin_nested():
             await uow.session.flush()
@@ -48,3 +64,19 @@ async def load(uow: UnitOfWork, channel: str, user_key: str, chat_id: str,
             continue
         return conv
     raise RuntimeError(f"could not create the conversation of {channel}:{user_key}")
+
+
+async def orphaned(uow: UnitOfWork, source: str, external_id: str) -> bool:
+    """Whether an update handled before was committed by a worker that has since died — maybe
+    before it sent its answer (the channel retries an update only when it had no 2xx). True
+    once: the row passes to this worker, which answers again."""
+    row = await uow.session.get(ProcessedUpdate, (source, external_id))
+    if row is None or row.worker is None or await workers.alive(uow, row.worker):
+        return False
+    claimed = await uow.session.execute(
+        update(ProcessedUpdate)
+        .where(ProcessedUpdate.source == source, ProcessedUpdate.external_id == external_id,
+               ProcessedUpdate.worker == row.worker)
+        .values(worker=workers.worker_id())
+        .execution_options(synchronize_session=False))
+    return claimed.rowcount == 1

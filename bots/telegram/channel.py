@@ -134,7 +134,7 @@ class TelegramChannel:
     # --- webhook ---------------------------------------------------------------------------
 
     def router(self) -> APIRouter:
-        """POST /telegram/webhook: checks Telegram's secret header, then queues the update."""
+        """POST /telegram/webhook: checks Telegram's secret header, then handles the update."""
         router = APIRouter()
         router.add_api_route(WEBHOOK_PATH, self._webhook, methods=["POST"],
                              include_in_schema=False)
@@ -150,7 +150,11 @@ class TelegramChannel:
         except Exception as exc:
             log.warning("telegram webhook: unreadable update: %s", exc)
             return JSONResponse({"ok": False, "error": "bad update"}, status_code=400)
-        await self.application.update_queue.put(update)
+        # Answered before the 200: an update is acknowledged only once it is committed, so
+        # when a worker dies mid-update Telegram gets no 2xx and delivers it again (to any
+        # worker). The processor keeps one user's updates in order and caps the concurrency.
+        app = self.application
+        await app.update_processor.process_update(update, app.process_update(update))
         return JSONResponse({"ok": True})
 
     def _secret_ok(self, given: str | None) -> bool:

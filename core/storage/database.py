@@ -8,13 +8,17 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
 
+from core.storage.workers import application_name
+
 
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     """Create the engine; on SQLite every transaction takes the write lock at BEGIN."""
     if not url.startswith("sqlite"):
-        # Enough connections that twenty concurrent requests never queue for one.
-        return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=20,
-                                   max_overflow=20)
+        # Enough connections that twenty concurrent requests never queue for one. Named after
+        # the worker, so other workers can tell whether it is alive (core.storage.workers).
+        return create_async_engine(
+            url, echo=echo, pool_pre_ping=True, pool_size=20, max_overflow=20,
+            connect_args={"server_settings": {"application_name": application_name()}})
     engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
     _make_sqlite_serial(engine)
     return engine
