@@ -21,10 +21,14 @@ from bots.leader import Leadership, asyncpg_dsn, scheduler_leadership
 from bots.server import create_app, follow_other_workers
 from config.container import Container, build
 from config.settings import Settings
+from conversations.messages import Command, Envelope
+from core import conversation_store
 from core.catalog import lifecycle
 from core.catalog.query import SearchQuery
 from core.consulting.directory import DirectoryQuery
 from core.storage import change_feed
+from core.storage.tables import ProcessedUpdate
+from core.storage.workers import application_name
 from tests.catalog.helpers import make_account, publish
 from tests.consulting.helpers import consultant
 from tests.support import databases
@@ -324,3 +328,56 @@ def build_url(url: str) -> Any:
     from sqlalchemy.engine import make_url
 
     return make_url(url)
+
+
+# --- one user's updates across workers ---------------------------------------------------
+
+def envelope(user: str, message: Any, event_id: str) -> Envelope:
+    return Envelope(channel="telegram", user_key=user, chat_id=user, message=message,
+                    event_id=event_id)
+
+
+async def test_one_users_updates_on_two_workers_run_one_at_a_time_others_in_parallel(workers):
+    a, b = workers
+    async with a.uow() as holder:  # a step of Ann's in progress on worker A
+        await conversation_store.lock_user(holder, "telegram", "ann")
+        anns = asyncio.create_task(b.engine.handle(envelope("ann", Command("start"), "u1")))
+        bobs = await asyncio.wait_for(b.engine.handle(envelope("bob", Command("start"), "u2")), 10)
+        assert "Registration" in bobs.replies[-1].text  # Bob is not held up by Ann
+        await asyncio.sleep(0.3)
+        assert not anns.done()  # Ann's second update waits for her first to commit
+        await holder.commit()
+    anns_reply = await asyncio.wait_for(anns, 10)
+    assert "Registration" in anns_reply.replies[-1].text
+
+
+async def test_a_retried_update_whose_worker_died_is_answered_again_once(workers, shared_db):
+    a, b = workers
+    first = await a.engine.handle(envelope("ann", Command("start"), "u7"))
+    question = first.replies[-1].text
+    await set_worker(a, "u7", "gone-host-4242-abcdef")  # its worker was killed after commit
+    again = await b.engine.handle(envelope("ann", Command("start"), "u7"))
+    assert not again.duplicate and again.replies[-1].text == question  # asked again, once
+    assert (await b.engine.handle(envelope("ann", Command("start"), "u7"))).duplicate
+    async with a.uow() as uow:  # nothing was applied twice: still the first question
+        conv = await conversation_store.load(uow, "telegram", "ann", "ann", lock=False)
+        assert conv.version == 1
+
+
+async def test_a_retried_update_whose_worker_is_alive_is_left_to_that_worker(workers, shared_db):
+    a, b = workers
+    await a.engine.handle(envelope("ann", Command("start"), "u8"))
+    other = await asyncpg.connect(asyncpg_dsn(build_url(shared_db)),
+                                  server_settings={"application_name": application_name("w-2")})
+    try:
+        await set_worker(a, "u8", "w-2")  # still connected: it is sending its answer
+        assert (await b.engine.handle(envelope("ann", Command("start"), "u8"))).duplicate
+    finally:
+        await other.close()
+
+
+async def set_worker(app: Container, event_id: str, worker: str) -> None:
+    async with app.uow() as uow:
+        row = await uow.session.get(ProcessedUpdate, ("telegram", event_id))
+        row.worker = worker
+        await uow.commit()
