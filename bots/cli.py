@@ -9,7 +9,6 @@ from typing import Annotated, Any
 
 import typer
 
-from bots.channel import Channel
 from bots.cli_support import (
     boxed,
     database_notice,
@@ -21,7 +20,6 @@ from bots.cli_support import (
 )
 from bots.email import email_senders
 from bots.payments_cli import payments_cli
-from config.container import Container
 
 cli = typer.Typer(help="Agora — a chat-native marketplace for bioenergy and consultants.",
                   no_args_is_help=True, add_completion=False)
@@ -37,22 +35,37 @@ cli.add_typer(demo_cli, name="demo")
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help=(
+        "Worker processes on this port (PostgreSQL needed beyond 1; Redis recommended)."))] = 1,
 ) -> None:
     """Run the server: webhooks, Telegram polling or Slack Socket Mode, outbox and scheduler."""
     import uvicorn
 
-    from bots.server import create_app
-    from config.container import build
+    from bots.worker_app import (
+        LOG_FORMAT,
+        assemble,
+        several_workers_notes,
+        several_workers_problem,
+        uvicorn_options,
+    )
     from core.storage.schema import upgrade
 
     settings = settings_or_exit()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    asyncio.run(upgrade(settings.database_url))
-    container = build(settings, senders=email_senders(settings))
-    channels = _channels(container)
-    app = create_app(container, channels)
+    problem = several_workers_problem(settings, workers)
+    if problem:
+        typer.echo(f"Cannot start {workers} workers: {problem}", err=True)
+        raise typer.Exit(2)
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    asyncio.run(upgrade(settings.database_url))  # once, before any worker starts
     lines = [f"Agora is running on http://{host}:{port}  (health: /healthz)",
              f"Database: {describe_database(settings.database_url)}"]
+    if workers > 1:
+        lines += [f"{workers} worker processes; one of them runs the timed jobs."]
+        lines += several_workers_notes(settings, workers)
+        typer.echo(boxed(lines))
+        uvicorn.run("bots.worker_app:create", host=host, port=port, **uvicorn_options(workers))
+        return
+    app, channels = assemble(settings)
     if not channels:
         lines += ["No Telegram or Slack tokens set. Chat with Agora in another terminal:",
                   "    agora chat --as yourname"]
@@ -82,20 +95,6 @@ def _announcing_server() -> Any:
             await super().shutdown(sockets)
 
     return AnnouncingServer
-
-
-def _channels(container: Container) -> list[Channel]:
-    """The chat channels whose tokens are configured (the terminal needs none)."""
-    channels: list[Channel] = []
-    if container.settings.telegram_enabled:
-        from bots.telegram.channel import TelegramChannel
-
-        channels.append(TelegramChannel(container))
-    if container.settings.slack_enabled:
-        from bots.slack.channel import SlackChannel
-
-        channels.append(SlackChannel(container))
-    return channels
 
 
 @cli.command()

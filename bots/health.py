@@ -10,13 +10,15 @@ from sqlalchemy import func, select, text
 
 from config.container import Container
 from core.storage.tables import OutboxMessage
+from core.storage.workers import worker_id
 
 TIMEOUT = 3.0  # seconds each dependency gets to answer
 
 
 async def report(container: Container, leader: bool) -> tuple[dict[str, Any], int]:
     """The health report and its HTTP status (503 when the database is down)."""
-    body: dict[str, Any] = {"status": "ok", "database": "ok", "leader": leader}
+    body: dict[str, Any] = {"status": "ok", "database": "ok", "leader": leader,
+                            "worker": worker_id()}
     try:
         body["outbox"] = await asyncio.wait_for(_database(container), TIMEOUT)
     except Exception as exc:  # report, don't crash the probe

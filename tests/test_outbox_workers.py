@@ -207,3 +207,18 @@ async def test_an_urgent_row_queued_behind_a_backlog_is_claimed_first(app):
     rows, _ = await worker._claim_batch(10)
     # Fifty older alerts are due, ten rows are taken: the code is among them.
     assert "Your code is 123456" in [r.payload["text"] for r in rows]
+
+
+async def test_rows_of_a_worker_process_that_is_gone_are_claimed_again_at_once_on_postgres(
+        app, db_url):
+    """A claim names its process; PostgreSQL knows which processes still have connections,
+    so a killed worker's rows need not wait out the lease (SQLite: one process, the lease)."""
+    await queue_rows(app, chats=2, per_chat=1)
+    gone = OutboxDispatcher(app.sessions, app.clock, {"telegram": ChatRecorder().sender("x")},
+                            worker="deadhost-4242-abcdef#1")  # a process that no longer exists
+    alive = OutboxDispatcher(app.sessions, app.clock, {"telegram": ChatRecorder().sender("y")})
+    await gone._claim_batch(1)
+    await alive._claim_batch(1)  # this process: connected
+    await alive._release_expired_leases()
+    assert await statuses(app) == ({"pending": 1, "sending": 1} if "postgresql" in db_url
+                                   else {"sending": 2})

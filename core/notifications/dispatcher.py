@@ -6,7 +6,8 @@ Every worker runs a dispatcher. A claim takes up to `batch` due rows in one shor
 the same statements, one writer at a time) and marks them `sending` with a lease (`claimed_by`,
 `claimed_at`). A row is claimable only when no earlier row of its chat is being sent or due, so
 one chat has at most one row in flight, in id order, across all workers. A lease older than
-`lease` is a worker that died mid-send: its rows are claimed again. That is the one
+`lease` is a worker that died mid-send: its rows are claimed again (on PostgreSQL at once when
+the claiming process has no connection left: `core.storage.workers`). That is the one
 at-least-once window — a crash after the channel accepted a message and before the row was
 marked sent — since neither Telegram's nor Slack's send methods take an idempotency key.
 """
@@ -15,8 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import socket
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
@@ -29,6 +28,7 @@ from sqlalchemy.orm import aliased
 from core.clock import Clock
 from core.notifications.quiet_hours import quiet_until
 from core.notifications.ratelimit import SendLimiter
+from core.storage import workers
 from core.storage.tables import Account, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -110,8 +110,8 @@ class OutboxDispatcher:
         self._wake = asyncio.Event()
         self._batch = batch
         self._lease = lease
-        # Who holds a lease: unique per dispatcher, readable in the table (host:pid:random).
-        self.worker = worker or f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        # Who holds a lease: unique per dispatcher, naming its process (host-pid-random#tail).
+        self.worker = worker or workers.claim_name(uuid.uuid4().hex[:8])
 
     def wake(self) -> None:
         self._wake.set()
@@ -270,14 +270,17 @@ class OutboxDispatcher:
             )
 
     async def _release_expired_leases(self) -> None:
-        """Rows whose worker died mid-send (lease expired) become claimable again."""
-        cutoff = self._clock.now() - self._lease
+        """Rows whose worker died mid-send (lease expired, or on PostgreSQL its process gone)
+        become claimable again."""
+        o, cutoff = OutboxMessage, self._clock.now() - self._lease
         async with self._sessions() as session, session.begin():
+            gone = o.claimed_at < cutoff
+            if session.bind.dialect.name == "postgresql":
+                gone = or_(gone, workers.held_by_a_dead_worker(o.claimed_by))
             await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.status == "sending", OutboxMessage.claimed_at < cutoff)
+                update(o).where(o.status == "sending", gone)
                 .values(status="pending", claimed_by=None, claimed_at=None)
-            )
+                .execution_options(synchronize_session=False))
 
 
 def _delivered(task: asyncio.Task[bool]) -> bool:

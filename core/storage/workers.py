@@ -11,7 +11,7 @@ import os
 import secrets
 import socket
 
-from sqlalchemy import text
+from sqlalchemy import ColumnElement, and_, column, func, select, table, text
 
 from core.storage.uow import UnitOfWork
 
@@ -26,9 +26,15 @@ def worker_id() -> str:
     return _ids[pid]
 
 
+def claim_name(tail: str) -> str:
+    """A claim held by this process (`<worker id>#<tail>`), so another worker can tell when it
+    died (`held_by_a_dead_worker`)."""
+    return f"{worker_id()}#{tail}"
+
+
 def application_name(worker: str | None = None) -> str:
     """The application_name every PostgreSQL connection of a worker carries (≤ 63 bytes)."""
-    return f"agora/{worker or worker_id()}"[:63]
+    return f"agora/{worker_id() if worker is None else worker}"[:63]
 
 
 async def alive(uow: UnitOfWork, worker: str) -> bool:
@@ -39,3 +45,14 @@ async def alive(uow: UnitOfWork, worker: str) -> bool:
         text("SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name = :name)"),
         {"name": application_name(worker)})
     return bool(found.scalar())
+
+
+_activity = table("pg_stat_activity", column("application_name"))
+_PREFIX = len(application_name("")) + 1  # SUBSTR is 1-based
+
+
+def held_by_a_dead_worker(claimed_by: ColumnElement[str]) -> ColumnElement[bool]:
+    """PostgreSQL: a claim made by `claim_name` whose worker has no connection any more."""
+    connected = select(func.substr(_activity.c.application_name, _PREFIX)).where(
+        _activity.c.application_name.like(application_name("%")))
+    return and_(claimed_by.like("%#%"), func.split_part(claimed_by, "#", 1).not_in(connected))
