@@ -162,3 +162,7 @@ def demo_seed(
 
     made = asyncio.run(run())
     typer.echo(f"Seeded {made} listings." if made else "Demo data is already there.")
+
+
+if __name__ == "__main__":  # python -m bots.cli, as the `agora` script
+    main()
