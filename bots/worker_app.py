@@ -53,6 +53,9 @@ def several_workers_problem(settings: Settings, workers: int) -> str | None:
     if not settings.database_url.startswith("postgresql"):
         return ("Several workers share one PostgreSQL database (advisory locks, LISTEN/NOTIFY, "
                 "SKIP LOCKED); set AGORA_DATABASE_URL=postgresql+asyncpg://… or use --workers 1.")
+    if not settings.secret_key:
+        return ("Every worker must sign the console's cookies alike: set AGORA_SECRET_KEY "
+                "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`).")
     if settings.telegram_enabled and not settings.telegram_webhook_url:
         return ("Telegram allows one getUpdates poller per bot: with several workers set "
                 "AGORA_TELEGRAM_WEBHOOK_URL (and AGORA_TELEGRAM_WEBHOOK_SECRET) so Telegram "

@@ -112,9 +112,17 @@ class Engine:
         edit = ctx.edit_in_place and len(replies) == 1 and isinstance(replies[0], Reply)
         return Outcome(_stamp(replies, conv.token), edit_in_place=edit)
 
+    async def answered(self, env: Envelope) -> None:
+        """The channel has sent this update's answer: a retry of it is a plain duplicate, even
+        if this worker dies now."""
+        if env.event_id:
+            async with self._uow_factory() as uow:
+                await conversation_store.answered(uow, env.channel, str(env.event_id))
+                await uow.commit()
+
     async def _answer_again(self, uow: UnitOfWork, env: Envelope) -> Outcome:
-        """An update seen before: nothing to do — unless the worker that handled it died, when
-        its answer may never have left: then ask the current question again (once)."""
+        """An update seen before: nothing to do — unless the worker that handled it died before
+        its answer was sent: then ask the current question again (once)."""
         if not await conversation_store.orphaned(uow, env.channel, str(env.event_id)):
             return Outcome(duplicate=True)
         conv = await conversation_store.load(uow, env.channel, env.user_key, env.chat_id)

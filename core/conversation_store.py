@@ -32,7 +32,7 @@ async def first_time(uow: UnitOfWork, source: str, external_id: str) -> bool:
     if await uow.session.get(ProcessedUpdate, (source, external_id)):
         return False
     uow.add(ProcessedUpdate(source=source, external_id=external_id, created_at=uow.clock.now(),
-                            worker=workers.worker_id()))
+                            owed_by=workers.worker_id()))
     try:
         async with uow.session.begin_nested():
             await uow.session.flush()
@@ -66,17 +66,25 @@ async def load(uow: UnitOfWork, channel: str, user_key: str, chat_id: str,
     raise RuntimeError(f"could not create the conversation of {channel}:{user_key}")
 
 
+async def answered(uow: UnitOfWork, source: str, external_id: str) -> None:
+    """The update's answer was sent: nobody owes it any more."""
+    await uow.session.execute(
+        update(ProcessedUpdate)
+        .where(ProcessedUpdate.source == source, ProcessedUpdate.external_id == external_id)
+        .values(owed_by=None).execution_options(synchronize_session=False))
+
+
 async def orphaned(uow: UnitOfWork, source: str, external_id: str) -> bool:
-    """Whether an update handled before was committed by a worker that has since died — maybe
-    before it sent its answer (the channel retries an update only when it had no 2xx). True
-    once: the row passes to this worker, which answers again."""
+    """Whether an update handled before still owes its answer and the worker that owes it has
+    died (the channel delivers an update again when it had no 2xx). True once: the debt passes
+    to this worker, which answers again."""
     row = await uow.session.get(ProcessedUpdate, (source, external_id))
-    if row is None or row.worker is None or await workers.alive(uow, row.worker):
+    if row is None or row.owed_by is None or await workers.alive(uow, row.owed_by):
         return False
     claimed = await uow.session.execute(
         update(ProcessedUpdate)
         .where(ProcessedUpdate.source == source, ProcessedUpdate.external_id == external_id,
-               ProcessedUpdate.worker == row.worker)
-        .values(worker=workers.worker_id())
+               ProcessedUpdate.owed_by == row.owed_by)
+        .values(owed_by=workers.worker_id())
         .execution_options(synchronize_session=False))
     return claimed.rowcount == 1

@@ -91,6 +91,7 @@ class Telegram:
     rng: random.Random = field(default_factory=lambda: random.Random(14))
     posted: set[int] = field(default_factory=set)
     disrupted: set[int] = field(default_factory=set)  # chats with a post the kill cut off
+    history: dict[int, list[str]] = field(default_factory=dict)  # per chat, for failures
     steps: int = 0
 
     def living(self) -> list[Worker]:
@@ -110,12 +111,15 @@ class Telegram:
 
     async def _post(self, chat: int, update: dict[str, Any], worker: Worker) -> None:
         for _ in range(50):
+            note = self.history.setdefault(chat, [])
             try:
                 answer = await self.client.post(worker.url + WEBHOOK_PATH, json=update,
                                                 headers={SECRET_HEADER: SECRET}, timeout=60)
+                note.append(f"{update['update_id']}@{worker.port}: {answer.status_code}")
                 if answer.status_code == 200:
                     return
-            except httpx.TransportError:  # the worker died with the post unanswered
+            except httpx.TransportError as exc:  # the worker died with the post unanswered
+                note.append(f"{update['update_id']}@{worker.port}: {exc!r}")
                 self.disrupted.add(chat)
             await asyncio.sleep(0.2)
             worker = self.rng.choice(self.living())
@@ -165,7 +169,8 @@ def worker_env(db_url: str, fake: FakeTelegram, smtp_port: int, redis: str, data
                AGORA_TELEGRAM_WEBHOOK_URL="https://agora.example/telegram/webhook",
                AGORA_TELEGRAM_WEBHOOK_SECRET=SECRET, AGORA_SMTP_HOST="127.0.0.1",
                AGORA_SMTP_PORT=str(smtp_port), AGORA_SMTP_STARTTLS="false",
-               AGORA_REDIS_URL=redis, AGORA_LEADER_RETRY_SECONDS="0.5")
+               AGORA_REDIS_URL=redis, AGORA_LEADER_RETRY_SECONDS="0.5",
+               AGORA_SECRET_KEY="three-workers-" * 3)
     return env
 
 
@@ -327,7 +332,7 @@ def check_messages_sent_once(fake: FakeTelegram, inbox: Inbox, telegram: Telegra
         texts = fake.texts(chat)
         repeats = [a for a, b in itertools.pairwise(texts) if a == b]
         if chat not in telegram.disrupted:
-            assert repeats == [], (chat, repeats)  # no answer sent twice
+            assert repeats == [], (chat, texts, telegram.history[chat])  # no answer twice
     for chat in ATTENDEES:
         starts = Counter(t.split("”")[0] for t in fake.texts(int(chat)) if "starts now" in t)
         assert sorted(starts.values()) == [1, 1, 1], starts  # each webinar's start, once
@@ -348,7 +353,7 @@ async def test_agora_serve_workers_2_runs_two_processes_with_one_leader(shared_d
                                                                         tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AGORA_")}
     env.update(AGORA_ENVIRONMENT="test", AGORA_DATABASE_URL=shared_db,
-               AGORA_DATA_DIR=str(tmp_path / "data"))
+               AGORA_DATA_DIR=str(tmp_path / "data"), AGORA_SECRET_KEY="k" * 32)
     server = agora_serve(free_port(), env, tmp_path / "serve.log", "--workers", "2")
     try:
         async with httpx.AsyncClient() as client:

@@ -379,5 +379,15 @@ async def test_a_retried_update_whose_worker_is_alive_is_left_to_that_worker(wor
 async def set_worker(app: Container, event_id: str, worker: str) -> None:
     async with app.uow() as uow:
         row = await uow.session.get(ProcessedUpdate, ("telegram", event_id))
-        row.worker = worker
+        row.owed_by = worker
         await uow.commit()
+
+
+async def test_an_update_whose_answer_was_sent_owes_nothing_so_a_retry_stays_a_duplicate(workers):
+    a, b = workers
+    env = envelope("ann", Command("start"), "u9")
+    await a.engine.handle(env)
+    await a.engine.answered(env)  # the channel sent the replies (then A may die)
+    async with a.uow() as uow:
+        assert (await uow.session.get(ProcessedUpdate, ("telegram", "u9"))).owed_by is None
+    assert (await b.engine.handle(envelope("ann", Command("start"), "u9"))).duplicate

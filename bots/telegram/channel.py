@@ -23,7 +23,7 @@ from bots.telegram.inline_search import answer_inline
 from bots.telegram.sender import TelegramSender
 from config.catalog_wiring import add_fetcher
 from config.container import Container
-from conversations.messages import Outbound, Reply
+from conversations.messages import Outbound, Outcome, Reply
 from core.locks import KeyedLocks
 
 log = logging.getLogger(__name__)
@@ -195,11 +195,17 @@ class TelegramChannel:
         outcome = await self.container.engine.handle(env)
         if outcome.duplicate:
             return
+        await self._reply(query, chat_id, outcome)
+        # Sent: a retry of this update (its webhook post unanswered) is not answered again.
+        await self.container.engine.answered(env)
+
+    async def _reply(self, query: CallbackQuery | None, chat_id: int, outcome: Outcome) -> None:
+        """Edit the pressed message in place when the answer allows, else send the replies."""
         if query is not None:
             if outcome.edit_in_place and await self._edit(query, outcome.replies[0]):
                 return
             await self._remove_keyboard(query)
-        await render.send_replies(bot, chat_id, outcome.replies)
+        await render.send_replies(self.application.bot, chat_id, outcome.replies)
 
     async def _answer(self, query: CallbackQuery) -> None:
         """Answer the button press at once (Telegram shows a spinner until then)."""

@@ -142,9 +142,9 @@ class ProcessedUpdate(Base):
     source: Mapped[str] = mapped_column(String(32), primary_key=True)
     external_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     created_at: Mapped[datetime]
-    # The worker process that handled it (core.storage.workers): a retry of an update whose
-    # worker died is answered again, since its answer may never have been sent.
-    worker: Mapped[str | None] = mapped_column(String(80))
+    # The worker process that owes its answer (core.storage.workers) until the channel has sent
+    # it (then NULL): a retry of an update whose worker died owing it is answered again.
+    owed_by: Mapped[str | None] = mapped_column(String(80))
 
 
 class OutboxMessage(Base):

@@ -1,4 +1,4 @@
-"""processed updates: the worker that handled each
+"""processed updates: the worker that owes each its answer
 
 Revision ID: 0027
 Revises: 0026
@@ -15,9 +15,9 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table('processed_updates', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('worker', sa.String(length=80), nullable=True))
+        batch_op.add_column(sa.Column('owed_by', sa.String(length=80), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table('processed_updates', schema=None) as batch_op:
-        batch_op.drop_column('worker')
+        batch_op.drop_column('owed_by')
