@@ -32,7 +32,6 @@ import time
 from limits import RateLimitItem, RateLimitItemPerSecond
 from limits.aio.storage import RedisStorage
 from limits.aio.strategies import MovingWindowRateLimiter
-from limits.errors import StorageError
 from redis.asyncio import ConnectionPool
 
 from core.notifications.ratelimit import DEFAULT_RATES, Rate, SendLimiter
@@ -87,7 +86,8 @@ class RedisSendLimiter:
             return
         try:
             await self._shared(channel, address, rate)
-        except StorageError as exc:  # Redis is down or slow: pace this worker by itself
+        except Exception as exc:  # Redis down or slow (StorageError) or any other failure of
+            # the shared path: sends must not stop, so this worker paces by itself for a while
             self._down_until = time.monotonic() + RETRY_SECONDS
             self._warn(exc)
             await self._fallback.acquire(channel, address)
