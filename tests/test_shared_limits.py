@@ -111,6 +111,18 @@ async def test_different_chats_and_different_bots_proceed_in_parallel(redis_url:
             await worker.close()
 
 
+@pytest.mark.redis
+async def test_a_hundred_sends_starting_at_once_share_a_few_connections(redis_url, bot, caplog):
+    caplog.set_level(logging.WARNING, logger="core.notifications.shared_limits")
+    limiter = RedisSendLimiter(redis_url, {"telegram": bot}, {"telegram": Rate(1000, 1)})
+    try:
+        await asyncio.gather(*(limiter.acquire("telegram", f"chat-{i}") for i in range(100)))
+    finally:
+        await limiter.close()
+    # Every send went through Redis: none waited out a connection's handshake and fell back.
+    assert "Redis does not answer" not in caplog.text
+
+
 async def test_a_redis_that_does_not_answer_falls_back_to_pacing_in_process(caplog):
     down = RedisSendLimiter(f"redis://127.0.0.1:{free_port()}/0", {"telegram": "bot1"},
                             {"telegram": Rate(1000, 1)})

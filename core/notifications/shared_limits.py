@@ -32,7 +32,7 @@ import time
 from limits import RateLimitItem, RateLimitItemPerSecond
 from limits.aio.storage import RedisStorage
 from limits.aio.strategies import MovingWindowRateLimiter
-from redis.asyncio import ConnectionPool
+from redis.asyncio import BlockingConnectionPool
 
 from core.notifications.ratelimit import DEFAULT_RATES, Rate, SendLimiter
 
@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 SHARED_CHANNELS = ("telegram", "slack")
 KEY_PREFIX = "agora:send"
 TIMEOUT = 0.5  # seconds Redis gets to answer before this call falls back
+CONNECTIONS = 8  # per worker; a send takes a handful of short commands
+POOL_WAIT = 2.0  # seconds a command may wait for a free connection
 RETRY_SECONDS = 5.0  # after a failure, the in-process limiter is used this long before retrying
 WARN_EVERY = 60.0  # at most one warning a minute while Redis stays away
 # The bot's shared window holds one message less than the channel allows in a second: a send is
@@ -67,8 +69,12 @@ class RedisSendLimiter:
         self._rates = rates or DEFAULT_RATES
         self._bots = bots
         self._fallback = fallback or SendLimiter(self._rates)
-        self._pool = ConnectionPool.from_url(url, socket_connect_timeout=TIMEOUT,
-                                             socket_timeout=TIMEOUT)
+        # A few connections, waited for: a batch of a hundred sends starting at once must not
+        # open a hundred connections (on a busy host their handshakes time out).
+        self._pool = BlockingConnectionPool.from_url(url, max_connections=CONNECTIONS,
+                                                     timeout=POOL_WAIT,
+                                                     socket_connect_timeout=TIMEOUT,
+                                                     socket_timeout=TIMEOUT)
         storage = RedisStorage(f"async+{url}", implementation="redispy", wrap_exceptions=True,
                                key_prefix=KEY_PREFIX, connection_pool=self._pool)
         self._windows = MovingWindowRateLimiter(storage)
