@@ -2,6 +2,7 @@
 
     python bench/fanout.py [--n 10000] [--chats N] [--batch 100]
                            [--pg postgresql+asyncpg://postgres@127.0.0.1:5432/postgres]
+                           [--dispatchers 2 --redis redis://127.0.0.1:6379/0]
 
 `--n` alerts (at most 10,000) are written to the outbox at once, one per chat unless `--chats`
 is smaller (then each chat gets several, in order), and the application's dispatcher delivers
@@ -10,7 +11,9 @@ fake runs in its own process (so its clock is not the dispatcher's event loop) a
 Telegram's limits over a sliding one-second window: 30 messages a second per bot, one a second
 per chat; beyond either it answers 429 with `parameters.retry_after` and delivers nothing. It
 counts every message it accepted by (chat, text). The database is a scratch SQLite file, or a
-scratch PostgreSQL database on `--pg` (created and dropped).
+scratch PostgreSQL database on `--pg` (created and dropped). `--dispatchers N` runs N dispatchers
+side by side, each with its own database engine and Bot, as N workers would; with `--redis` they
+share the send limits through Redis (`RedisSendLimiter`), without it each paces by itself.
 
 `rate` is messages accepted per second between the fake's first and last acceptance (the
 sustained rate); `lost` is alerts never accepted, `duplicated` alerts accepted more than once,
@@ -46,6 +49,8 @@ from bench.escrow import drop_pg, fresh_schema, scratch_pg
 from bots.telegram.sender import TelegramSender
 from core.clock import SystemClock
 from core.notifications.dispatcher import OutboxDispatcher
+from core.notifications.ratelimit import SendLimiter
+from core.notifications.shared_limits import RedisSendLimiter
 from core.storage.database import create_engine, session_factory
 from core.storage.tables import OutboxMessage
 
@@ -173,23 +178,42 @@ async def open_rows(sessions: Any) -> int:
             OutboxMessage.status.in_(("pending", "sending"))))).scalar_one())
 
 
+async def worker(url: str, db: str, sessions: Any, args: argparse.Namespace, deadline: float,
+                 number: int) -> None:
+    """One worker's dispatcher, with its own engine (unless given sessions) and Bot, run until
+    every row is sent."""
+    engine = None if sessions else create_engine(db)
+    sessions = sessions or session_factory(engine)
+    limiter: Any = SendLimiter()
+    if args.redis:
+        limiter = RedisSendLimiter(args.redis, {"telegram": f"bot{TOKEN.split(':')[0]}"})
+    bot = Bot(TOKEN, base_url=f"{url}/bot",
+              request=HTTPXRequest(connection_pool_size=64, pool_timeout=10))
+    try:
+        async with bot:
+            dispatcher = OutboxDispatcher(sessions, SystemClock(), {"telegram": TelegramSender(bot)},
+                                          limiter, batch=args.batch, worker=f"bench-{number}")
+            while await open_rows(sessions) and time.monotonic() < deadline:
+                await dispatcher.run_once()
+                await asyncio.sleep(0.05)  # rows waiting out a retry_after
+    finally:
+        if isinstance(limiter, RedisSendLimiter):
+            await limiter.close()
+        if engine is not None:
+            await engine.dispose()
+
+
 async def drain(url: str, db: str, args: argparse.Namespace) -> dict[str, Any]:
     await fresh_schema(db)
     engine = create_engine(db)
     sessions = session_factory(engine)
     try:
         expected = await queue_alerts(sessions, args.n, args.chats or args.n)
-        bot = Bot(TOKEN, base_url=f"{url}/bot",
-                  request=HTTPXRequest(connection_pool_size=64, pool_timeout=10))
-        async with bot:
-            dispatcher = OutboxDispatcher(sessions, SystemClock(), {"telegram": TelegramSender(bot)},
-                                          batch=args.batch)
-            started = time.monotonic()
-            deadline = started + args.n / 20 + 60
-            while await open_rows(sessions) and time.monotonic() < deadline:
-                await dispatcher.run_once()
-                await asyncio.sleep(0.05)  # rows waiting out a retry_after
-            elapsed = time.monotonic() - started
+        started = time.monotonic()
+        deadline = started + args.n / 20 + 60
+        await asyncio.gather(*(worker(url, db, sessions if i == 0 else None, args, deadline, i)
+                               for i in range(args.dispatchers)))
+        elapsed = time.monotonic() - started
         left = await open_rows(sessions)
     finally:
         await engine.dispose()
@@ -201,7 +225,9 @@ async def drain(url: str, db: str, args: argparse.Namespace) -> dict[str, Any]:
     sent = sum(1 for key in expected if accepted[key] >= 1)
     span = stats["last"] - stats["first"]
     rate = (sent - 1) / span if span > 0 else 0.0
-    print(f"{args.n} alerts to {args.chats or args.n} chats, batch {args.batch}: drained in "
+    shared = f"sharing limits through {args.redis}" if args.redis else "limits in process"
+    print(f"{args.n} alerts to {args.chats or args.n} chats, batch {args.batch}, "
+          f"{args.dispatchers} dispatcher(s), {shared}: drained in "
           f"{elapsed:.1f} s, {left} rows still open, {stats['refused']} answered 429")
     return {"sent": sent, "lost": lost, "duplicated": duplicated, "rate": rate,
             "http429": stats["refused"]}
@@ -213,6 +239,8 @@ async def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--chats", type=int, default=0, help="distinct chats (default: --n)")
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--pg", default=None)
+    parser.add_argument("--dispatchers", type=int, default=1, help="dispatchers side by side")
+    parser.add_argument("--redis", default=None, help="share the send limits through this Redis")
     args = parser.parse_args(argv)
     args.n = max(1, min(args.n, MAX_N))
     process, url = start_fake()

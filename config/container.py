@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from config import event_wiring
 from config.catalog_wiring import build_catalog, follow_changes, record_changes
+from config.limits_wiring import send_limiter
 from config.settings import Settings
 from conversations.context import Services
 from conversations.engine import Engine
@@ -72,6 +73,8 @@ class Container:
         self.dispatcher.senders.pop(channel, None)
 
     async def close(self) -> None:
+        if (close := getattr(self.dispatcher.limiter, "close", None)) is not None:
+            await close()  # the shared limiter's Redis connections
         await self.db.dispose()
 
 
@@ -116,8 +119,8 @@ def build(settings: Settings, *, clock: Clock | None = None,
     if hasattr(senders["email"], "body"):  # emails name each action's command to type in chat
         senders["email"].body = engine.registry.email_text
     attachments: dict[str, Resolver] = {}
-    dispatcher = OutboxDispatcher(sessions, clock, senders, poll_seconds=settings.outbox_poll_seconds,
-                                  attachments=attachments)
+    dispatcher = OutboxDispatcher(sessions, clock, senders, send_limiter(settings),
+                                  poll_seconds=settings.outbox_poll_seconds, attachments=attachments)
     container = Container(settings, db, sessions, clock, policy, engine, dispatcher, senders,
                           attachments=attachments)
     container.payments = build_payments(settings, container.uow, payments_provider)

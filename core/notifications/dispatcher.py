@@ -27,7 +27,7 @@ from sqlalchemy.orm import aliased
 
 from core.clock import Clock
 from core.notifications.quiet_hours import quiet_until
-from core.notifications.ratelimit import SendLimiter
+from core.notifications.ratelimit import Limiter, SendLimiter
 from core.storage import workers
 from core.storage.tables import Account, OutboxMessage
 
@@ -89,7 +89,7 @@ class OutboxDispatcher:
         sessions: async_sessionmaker[AsyncSession],
         clock: Clock,
         senders: dict[str, Sender],
-        limiter: SendLimiter | None = None,
+        limiter: Limiter | None = None,
         accept: Callable[[str, str, int | None], bool] | None = None,
         poll_seconds: float = 1.0,
         attachments: dict[str, Resolver] | None = None,
@@ -112,6 +112,10 @@ class OutboxDispatcher:
         self._lease = lease
         # Who holds a lease: unique per dispatcher, naming its process (host-pid-random#tail).
         self.worker = worker or workers.claim_name(uuid.uuid4().hex[:8])
+
+    @property
+    def limiter(self) -> Limiter:
+        return self._limiter
 
     def wake(self) -> None:
         self._wake.set()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Protocol
 
 from aiolimiter import AsyncLimiter
 
@@ -23,8 +24,15 @@ DEFAULT_RATES = {
 }
 
 
+class Limiter(Protocol):
+    """Waits until a send to (channel, address) is within its channel's limits; never refuses."""
+
+    async def acquire(self, channel: str, address: str) -> None: ...
+
+
 class SendLimiter:
-    """Waits until a send to (channel, address) is within both limits."""
+    """Waits until a send to (channel, address) is within both limits, in this process only
+    (one worker; several share theirs through Redis: `shared_limits.RedisSendLimiter`)."""
 
     def __init__(self, rates: dict[str, Rate] | None = None, max_chats: int = 10_000) -> None:
         self._rates = rates or DEFAULT_RATES
