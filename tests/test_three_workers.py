@@ -57,6 +57,7 @@ from tests.support.smtp import Inbox, smtp_server
 
 pytestmark = [pytest.mark.redis, pytest.mark.timeout(600)]
 
+
 ROOT = Path(__file__).resolve().parents[1]
 PEOPLE = 100
 IN_FLIGHT = 32  # posts at once, as Telegram's webhook connections
@@ -238,6 +239,7 @@ async def plan_webinars(app: Container) -> list[int]:
     return ids
 
 
+@pytest.mark.minutes
 async def test_three_workers_100_people_a_killed_leader_nothing_lost_or_doubled(
         shared_db: str, tmp_path: Path) -> None:
     redis = databases.redis_url()
