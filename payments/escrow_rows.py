@@ -29,20 +29,23 @@ async def transition(uow: UnitOfWork, escrow: Escrow, states: tuple[str, ...], t
     changes = {"state": to, "changed_by": actor.who[:80], "change_reason": actor.reason[:200],
                **values}
     params = {f"v_{name}": value for name, value in changes.items()}
-    result = await uow.session.execute(_transition(tuple(changes)), {
-        **params, "v_updated_at": uow.clock.now(), "e_id": escrow.id, "e_states": list(states)})
+    now = uow.clock.now()
+    result = await (await uow.core()).execute(_transition(tuple(changes)), {
+        **params, "v_updated_at": now, "e_id": escrow.id, "e_states": list(states)})
     if result.rowcount != 1:
         return False
-    for name, value in changes.items():
+    for name, value in {**changes, "updated_at": now}.items():
         set_committed_value(escrow, name, value)  # what the row now holds, without a re-read
     return True
 
 
 @functools.cache
 def _transition(names: tuple[str, ...]) -> Any:
-    # One statement per set of changed columns, built once.
-    return (update(Escrow).where(Escrow.id == bindparam("e_id"),
-                                 Escrow.state.in_(bindparam("e_states", expanding=True)))
+    # One statement per set of changed columns, built once, on the table: it runs on the
+    # transaction's connection (the row in the session is updated above, not re-read).
+    escrows = Escrow.__table__
+    return (update(escrows).where(escrows.c.id == bindparam("e_id"),
+                                  escrows.c.state.in_(bindparam("e_states", expanding=True)))
             .values({name: bindparam(f"v_{name}") for name in (*names, "updated_at")}))
 
 

@@ -120,10 +120,10 @@ async def account_ids(uow: UnitOfWork, wanted: Sequence[tuple[Ref, str]]
     found = {w: known[w] for w in wanted if w in known}
     missing = [w for w in dict.fromkeys(wanted) if w not in found]
     if missing:
-        made = await uow.session.execute(_upsert(uow, LedgerAccount).values([
+        conn = await uow.core()
+        made = await conn.execute(_NEW_ACCOUNT[conn.dialect.name], [
             {"owner": ref.owner, "purpose": ref.purpose, "reference": ref.reference,
-             "currency": currency} for ref, currency in missing]).on_conflict_do_nothing()
-            .returning(LedgerAccount.id, *_COLUMNS))
+             "currency": currency} for ref, currency in missing])
         found |= {(Ref(o, p, r), c): i for i, o, p, r, c in made.all()}
         if len(found) < len(set(wanted)):  # it existed already, or someone just created it
             found |= await _find(uow, [w for w in missing if w not in found])
@@ -151,9 +151,15 @@ def _remember(uow: UnitOfWork, ids: dict[tuple[Ref, str], int],
     uow.then("ledger-ids", remember)
 
 
-def _upsert(uow: UnitOfWork, table: type) -> Any:
-    dialect = uow.session.bind.dialect.name
-    return (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+def _account_insert(insert_for: Any) -> Any:
+    # One statement for any number of new accounts (run with a list: one INSERT … VALUES per
+    # batch), built once: a multi-row `.values([...])` statement is compiled on every use.
+    accounts = LedgerAccount.__table__
+    return (insert_for(accounts).values({c.key: bindparam(c.key) for c in _COLUMNS})
+            .on_conflict_do_nothing().returning(accounts.c.id, *(accounts.c[c.key] for c in _COLUMNS)))
+
+
+_NEW_ACCOUNT = {"postgresql": _account_insert(pg_insert), "sqlite": _account_insert(sqlite_insert)}
 
 
 async def _find(uow: UnitOfWork, wanted: Sequence[tuple[Ref, str]]) -> dict[tuple[Ref, str], int]:
