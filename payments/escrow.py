@@ -256,7 +256,7 @@ class EscrowService:
         await self._run(op, escrow)
         return await self.get(escrow.id)
 
-    async def _run(self, op: PaymentOperation, escrow: Escrow) -> None:
+    async def _run(self, op: PaymentOperation, escrow: Escrow, released: bool = False) -> None:
         """Make the provider call of a recorded operation, then complete it on the ledger."""
         charge = charge_of(escrow)
         money = Money(op.amount, escrow.currency)
@@ -273,16 +273,23 @@ class EscrowService:
         except ProviderError:
             await self._abandon(op)
             raise
-        await self.complete(op.key, ref)
+        await self.complete(op.key, ref, escrow if released else None)
 
-    async def complete(self, key: str, provider_ref: str | None) -> bool:
-        """Write the ledger side of a provider call that succeeded; False if it was done before."""
+    async def complete(self, key: str, provider_ref: str | None,
+                       released: Escrow | None = None) -> bool:
+        """Write the ledger side of a provider call that succeeded; False if it was done before.
+        `released`: the escrow as its release committed, for the payout recorded with it (after
+        a release nothing but its payout state changes, and that by a guarded update)."""
         try:
             async with self.uow() as uow:
                 op = await claim(uow, key, provider_ref)  # a second completer waits, then gets None
                 if op is None:
                     return False
-                escrow = await load(uow, op.escrow_id)
+                if released is not None and op.kind == "payout" and op.escrow_id == released.id:
+                    uow.session.add(released)  # back in a session as it is, not read again
+                    escrow = released
+                else:
+                    escrow = await load(uow, op.escrow_id)
                 await settle.completed(uow, escrow, op)
                 await uow.commit()
         except (IntegrityError, Conflict):
@@ -296,7 +303,7 @@ class EscrowService:
         # The release itself is done; a failed payout stays pending and `recover` retries it.
         try:
             if op is not None and escrow is not None:
-                await self._run(op, escrow)  # recorded with the release: send it now
+                await self._run(op, escrow, released=True)  # recorded with the release: send it
             else:
                 await self.payout(escrow_id)
         except Exception:
