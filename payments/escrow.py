@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from decimal import Decimal
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
 
 from core.errors import Conflict, DomainError, NotAllowed
@@ -44,6 +44,8 @@ FIRST_STATE = {"goods": "awaiting_payment", "session": "awaiting_authorisation",
 NO_COMMISSION = CommissionRule(Decimal(0))
 PAYOUT = Actor("system:payout", "payee can be paid")
 PAID_STATE = {"goods": "held", "session": "authorised", "charge": "paid"}
+_OPEN = insert(Escrow.__table__).returning(Escrow.__table__.c.id)
+SANDBOX_CARD = Actor("system:sandbox", "test card accepted")
 
 
 class EscrowService:
@@ -69,24 +71,24 @@ class EscrowService:
         checkout = await self.provider.checkout(charge)
         async with self.uow() as uow:
             now = uow.clock.now()
-            escrow = Escrow(kind=kind, market=market, reference=reference, payer_id=payer_id,
-                            payee_id=payee_id, currency=amount.currency, amount=amount.amount,
-                            refunded=0, commission=0, state=FIRST_STATE[kind], payout_state="none",
-                            provider=self.provider.name, provider_ref=checkout.provider_ref,
-                            pay_token=token, pay_url=checkout.url[:500], changed_by=actor.who,
-                            change_reason=actor.reason,
-                            created_at=now, updated_at=now)
-            uow.add(escrow)
-            try:
-                await uow.session.flush()
+            row = {"kind": kind, "market": market, "reference": reference, "payer_id": payer_id,
+                   "payee_id": payee_id, "currency": amount.currency, "amount": amount.amount,
+                   "refunded": 0, "commission": 0, "discount": 0, "state": FIRST_STATE[kind],
+                   "payout_state": "none", "provider": self.provider.name,
+                   "provider_ref": checkout.provider_ref, "charge_ref": None, "pay_token": token,
+                   "pay_url": checkout.url[:500], "changed_by": actor.who,
+                   "change_reason": actor.reason, "direct_payer_at": None,
+                   "direct_payee_at": None, "created_at": now, "updated_at": now}
+            try:  # one INSERT on the transaction's connection, no unit-of-work flush
+                escrow_id = (await (await uow.core()).execute(_OPEN, row)).scalar_one()
             except IntegrityError:  # opened before: the same escrow
-                await uow.session.rollback()
+                await uow.rollback()
                 existing = await by_reference(uow, reference)
                 if existing is None:
                     raise
                 return self.view(existing)
             await uow.commit()
-        return self.view(escrow)
+        return self.view(Escrow(id=escrow_id, **row))
 
     @asynccontextmanager
     async def tx(self, uow: UnitOfWork | None) -> AsyncIterator[UnitOfWork]:
@@ -122,29 +124,49 @@ class EscrowService:
 
     async def pay_with_test_card(self, escrow_id: int, card_number: str,
                                  uow: UnitOfWork | None = None) -> EscrowView:
-        """Sandbox only: pay with a test card; a declined card changes nothing but says so."""
+        """Sandbox only: pay with a test card; a declined card changes nothing but says so.
+        One transaction: the escrow is read once, checked (`may_pay`), then held or declined."""
         if not self.provider.test_mode or self.provider.name != "sandbox":
             raise DomainError("Test cards work only in sandbox mode.")
         declined = card_outcome(card_number)
+        charge_ref = f"sbx_ch_{escrow_id}"
+        async with self.tx(uow) as tx:
+            escrow = await load(tx, escrow_id)
+            self.may_pay(escrow)  # refused before the card is tried: no "declined" notice either
+            if declined:
+                await settle.declined(tx, escrow, declined)
+            else:
+                view = await self._confirm(tx, escrow, charge_ref, SANDBOX_CARD)
         if declined:
-            await self.declined(escrow_id, declined, uow)
             raise ProviderError(f"{declined} Nothing was charged.")
-        return await self.confirm_payment(escrow_id, f"sbx_ch_{escrow_id}",
-                                          Actor("system:sandbox", "test card accepted"), uow=uow)
+        return await self.confirmed(escrow_id, view, charge_ref, None, uow)
+
+    def may_pay(self, escrow: Escrow) -> None:
+        """Raise when this escrow may not be paid now (nothing here; see PaymentsService)."""
 
     async def confirm_payment(self, escrow_id: int, charge_ref: str | None, actor: Actor,
                               provider_ref: str | None = None,
                               uow: UnitOfWork | None = None) -> EscrowView:
         """The provider says the payer paid (or authorised): hold the money. Safe to repeat."""
-        async with self.tx(uow) as uow:
-            escrow = await load(uow, escrow_id)
-            paid = PAID_STATE[escrow.kind]
-            refs = {"provider_ref": provider_ref} if provider_ref else {}
-            if not await transition(uow, escrow, (FIRST_STATE[escrow.kind],), paid, actor,
-                                    charge_ref=charge_ref, **refs):
-                return self.view(await load(uow, escrow_id))
-            await settle.funded(uow, escrow, actor)
-            return self.view(escrow)
+        async with self.tx(uow) as tx:
+            view = await self._confirm(tx, await load(tx, escrow_id), charge_ref, actor,
+                                       provider_ref)
+        return await self.confirmed(escrow_id, view, charge_ref, provider_ref, uow)
+
+    async def _confirm(self, uow: UnitOfWork, escrow: Escrow, charge_ref: str | None,
+                       actor: Actor, provider_ref: str | None = None) -> EscrowView:
+        paid = PAID_STATE[escrow.kind]
+        refs = {"provider_ref": provider_ref} if provider_ref else {}
+        if not await transition(uow, escrow, (FIRST_STATE[escrow.kind],), paid, actor,
+                                charge_ref=charge_ref, **refs):
+            return self.view(await load(uow, escrow.id))
+        await settle.funded(uow, escrow, actor)
+        return self.view(escrow)
+
+    async def confirmed(self, escrow_id: int, view: EscrowView, charge_ref: str | None,
+                        provider_ref: str | None, uow: UnitOfWork | None) -> EscrowView:
+        """After a payment was confirmed (committed, unless `uow` is the caller's)."""
+        return view
 
     async def declined(self, escrow_id: int, message: str, uow: UnitOfWork | None = None) -> None:
         async with self.tx(uow) as tx:
@@ -234,7 +256,7 @@ class EscrowService:
         await self._run(op, escrow)
         return await self.get(escrow.id)
 
-    async def _run(self, op: PaymentOperation, escrow: Escrow) -> None:
+    async def _run(self, op: PaymentOperation, escrow: Escrow, released: bool = False) -> None:
         """Make the provider call of a recorded operation, then complete it on the ledger."""
         charge = charge_of(escrow)
         money = Money(op.amount, escrow.currency)
@@ -251,16 +273,23 @@ class EscrowService:
         except ProviderError:
             await self._abandon(op)
             raise
-        await self.complete(op.key, ref)
+        await self.complete(op.key, ref, escrow if released else None)
 
-    async def complete(self, key: str, provider_ref: str | None) -> bool:
-        """Write the ledger side of a provider call that succeeded; False if it was done before."""
+    async def complete(self, key: str, provider_ref: str | None,
+                       released: Escrow | None = None) -> bool:
+        """Write the ledger side of a provider call that succeeded; False if it was done before.
+        `released`: the escrow as its release committed, for the payout recorded with it (after
+        a release nothing but its payout state changes, and that by a guarded update)."""
         try:
             async with self.uow() as uow:
                 op = await claim(uow, key, provider_ref)  # a second completer waits, then gets None
                 if op is None:
                     return False
-                escrow = await load(uow, op.escrow_id)
+                if released is not None and op.kind == "payout" and op.escrow_id == released.id:
+                    uow.session.add(released)  # back in a session as it is, not read again
+                    escrow = released
+                else:
+                    escrow = await load(uow, op.escrow_id)
                 await settle.completed(uow, escrow, op)
                 await uow.commit()
         except (IntegrityError, Conflict):
@@ -274,7 +303,7 @@ class EscrowService:
         # The release itself is done; a failed payout stays pending and `recover` retries it.
         try:
             if op is not None and escrow is not None:
-                await self._run(op, escrow)  # recorded with the release: send it now
+                await self._run(op, escrow, released=True)  # recorded with the release: send it
             else:
                 await self.payout(escrow_id)
         except Exception:

@@ -6,7 +6,9 @@ import functools
 from typing import Any
 
 from sqlalchemy import String, bindparam, cast, func, insert, select, update
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from core.errors import DomainError, NotFound
 from core.money.model import Money
@@ -29,20 +31,23 @@ async def transition(uow: UnitOfWork, escrow: Escrow, states: tuple[str, ...], t
     changes = {"state": to, "changed_by": actor.who[:80], "change_reason": actor.reason[:200],
                **values}
     params = {f"v_{name}": value for name, value in changes.items()}
-    result = await uow.session.execute(_transition(tuple(changes)), {
-        **params, "v_updated_at": uow.clock.now(), "e_id": escrow.id, "e_states": list(states)})
+    now = uow.clock.now()
+    result = await (await uow.core()).execute(_transition(tuple(changes)), {
+        **params, "v_updated_at": now, "e_id": escrow.id, "e_states": list(states)})
     if result.rowcount != 1:
         return False
-    for name, value in changes.items():
+    for name, value in {**changes, "updated_at": now}.items():
         set_committed_value(escrow, name, value)  # what the row now holds, without a re-read
     return True
 
 
 @functools.cache
 def _transition(names: tuple[str, ...]) -> Any:
-    # One statement per set of changed columns, built once.
-    return (update(Escrow).where(Escrow.id == bindparam("e_id"),
-                                 Escrow.state.in_(bindparam("e_states", expanding=True)))
+    # One statement per set of changed columns, built once, on the table: it runs on the
+    # transaction's connection (the row in the session is updated above, not re-read).
+    escrows = Escrow.__table__
+    return (update(escrows).where(escrows.c.id == bindparam("e_id"),
+                                  escrows.c.state.in_(bindparam("e_states", expanding=True)))
             .values({name: bindparam(f"v_{name}") for name in (*names, "updated_at")}))
 
 
@@ -59,34 +64,53 @@ async def by_reference(uow: UnitOfWork, reference: str) -> Escrow | None:
 async def new_operation(uow: UnitOfWork, escrow: Escrow, kind: str, to_payee: int,
                         commission: int, to_payer: int, actor: Actor) -> PaymentOperation:
     """Record a provider call before making it; its key (`kind:escrow:n`) is unique."""
-    return (await uow.session.scalars(_NEW_OPERATION, {
+    row = (await (await uow.core()).execute(_NEW_OPERATION, {
         "op_prefix": f"{kind}:{escrow.id}:", "op_escrow": escrow.id, "op_kind": kind,
         "op_amount": to_payee, "op_commission": commission, "op_refund": to_payer,
         "op_actor": actor.who[:80], "op_reason": actor.reason[:200],
         "op_at": uow.clock.now()})).one()
+    return _held(uow, row)
 
 
+def _held(uow: UnitOfWork, row: Any) -> PaymentOperation:
+    """The operation row just written or claimed by a Core statement, as a row of the session
+    (without reading it again)."""
+    op = PaymentOperation(**row._asdict())
+    make_transient_to_detached(op)
+    uow.session.add(op)  # persistent and clean: in the identity map, nothing to flush
+    return op
+
+
+_OPERATIONS = PaymentOperation.__table__
 _OPERATIONS_SO_FAR = (select(func.count() + 1)
-                      .where(PaymentOperation.escrow_id == bindparam("op_escrow"))
+                      .where(_OPERATIONS.c.escrow_id == bindparam("op_escrow"))
                       .scalar_subquery())
-_NEW_OPERATION = insert(PaymentOperation).values(
+_NEW_OPERATION = insert(_OPERATIONS).values(
     key=bindparam("op_prefix", type_=String) + cast(_OPERATIONS_SO_FAR, String),
     escrow_id=bindparam("op_escrow"), kind=bindparam("op_kind"), amount=bindparam("op_amount"),
     commission=bindparam("op_commission"), refund=bindparam("op_refund"), status="pending",
     actor=bindparam("op_actor"), reason=bindparam("op_reason"),
-    created_at=bindparam("op_at")).returning(PaymentOperation)
+    created_at=bindparam("op_at")).returning(*_OPERATIONS.c)
 
 
 async def claim(uow: UnitOfWork, key: str, provider_ref: str | None) -> PaymentOperation | None:
     """Mark a pending operation done (the row stays locked until commit); None if it was not."""
-    return (await uow.session.execute(_CLAIM, {
-        "op_key": key, "op_ref": provider_ref, "op_at": uow.clock.now()})).scalar()
+    row = (await (await uow.core()).execute(_CLAIM, {
+        "op_key": key, "op_ref": provider_ref, "op_at": uow.clock.now()})).first()
+    if row is None:
+        return None
+    known = uow.session.identity_map.get(identity_key(PaymentOperation, row.id))
+    if known is not None:  # already in this session: bring it up to date, as a re-read would
+        for name, value in row._asdict().items():
+            set_committed_value(known, name, value)
+        return known  # type: ignore[no-any-return]
+    return _held(uow, row)
 
 
-_CLAIM = (update(PaymentOperation).where(PaymentOperation.key == bindparam("op_key"),
-                                         PaymentOperation.status == "pending")
+_CLAIM = (update(_OPERATIONS).where(_OPERATIONS.c.key == bindparam("op_key"),
+                                    _OPERATIONS.c.status == "pending")
           .values(status="done", provider_ref=bindparam("op_ref"), completed_at=bindparam("op_at"))
-          .returning(PaymentOperation).execution_options(populate_existing=True))
+          .returning(*_OPERATIONS.c))
 
 
 def expect(escrow: Escrow, kind: str, action: str) -> None:

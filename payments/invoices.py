@@ -6,7 +6,7 @@ import logging
 import secrets
 
 from fpdf.fonts import FontFace
-from sqlalchemy import or_, select
+from sqlalchemy import insert, or_, select
 
 from core.accounts import billing
 from core.accounts.billing import Party
@@ -28,18 +28,21 @@ log = logging.getLogger(__name__)
 TITLES = {"payment": "Payment receipt", "payout": "Payout statement", "refund": "Refund receipt",
           "charge": "Invoice"}
 BOLD_HEADINGS = FontFace(emphasis="BOLD", fill_color=(235, 235, 235))
+_INSERT = insert(Invoice.__table__).returning(Invoice.__table__.c.id)
 
 
 async def issue(uow: UnitOfWork, escrow: Escrow, journal_id: int, kind: str,
                 lines: list[tuple[str, int]], commission: int) -> Invoice:
     """Record an invoice for a new journal (one per journal); it is numbered right after commit."""
-    now = uow.clock.now()
-    invoice = Invoice(number=None, journal_id=journal_id, escrow_id=escrow.id, kind=kind,
-                      payer_id=escrow.payer_id, payee_id=escrow.payee_id, currency=escrow.currency,
-                      lines=[[text, amount] for text, amount in lines], commission=commission,
-                      total=sum(amount for _, amount in lines), token=secrets.token_urlsafe(16),
-                      created_at=now)
-    uow.add(invoice)
+    row = {"number": None, "journal_id": journal_id, "escrow_id": escrow.id, "kind": kind,
+           "payer_id": escrow.payer_id, "payee_id": escrow.payee_id, "currency": escrow.currency,
+           "lines": [[text, amount] for text, amount in lines], "commission": commission,
+           "total": sum(amount for _, amount in lines), "token": secrets.token_urlsafe(16),
+           "created_at": uow.clock.now()}
+    # Written at once on the transaction's connection (an append-only row: no unit-of-work
+    # bookkeeping at flush); the caller gets the row as a value.
+    invoice_id = (await (await uow.core()).execute(_INSERT, row)).scalar_one()
+    invoice = Invoice(id=invoice_id, **row)
     await email_parties(uow, invoice)
     sibling = uow.sibling()
     uow.then("number-invoices", lambda: numbering.after_commit(sibling))  # numbered after commit

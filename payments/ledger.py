@@ -6,12 +6,13 @@ posting the same movement twice (a retry, a replayed webhook) records it once.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, tuple_
+from sqlalchemy import bindparam, func, insert, select, text, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -63,6 +64,8 @@ async def post(uow: UnitOfWork, key: str, kind: str, legs: Sequence[tuple[Ref, M
     """Record one journal; returns (journal id, True) or (existing id, False) for a known key."""
     _check_balanced(legs)
     conn = await uow.core()
+    if conn.dialect.name == "postgresql" and any(money.amount for _, money in legs):
+        return await _post_at_once(uow, conn, key, kind, legs, actor, description, escrow_id)
     journal = (await conn.execute(_JOURNAL[conn.dialect.name], dict(
         key=key, kind=kind, escrow_id=escrow_id, description=description[:200],
         actor=actor.who[:80], reason=actor.reason[:200], created_at=uow.clock.now()))).scalar()
@@ -78,6 +81,56 @@ async def post(uow: UnitOfWork, key: str, kind: str, legs: Sequence[tuple[Ref, M
     if guarded and await _overdrawn(uow, guarded):
         raise NegativeBalance(f"journal {key} would take an account below zero")
     return journal, True
+
+
+async def _post_at_once(uow: UnitOfWork, conn: Any, key: str, kind: str,
+                        legs: Sequence[tuple[Ref, Money]], actor: Actor, description: str,
+                        escrow_id: int | None) -> tuple[int, bool]:
+    """PostgreSQL: the journal, its entries and the check that no guarded account goes below
+    zero in one statement (one round trip instead of three), as `post` does them in turn."""
+    legs = [(ref, money) for ref, money in legs if money.amount]
+    ids = await account_ids(uow, [(ref, money.currency) for ref, money in legs])
+    params: dict[str, Any] = dict(
+        key=key, kind=kind, escrow_id=escrow_id, description=description[:200],
+        actor=actor.who[:80], reason=actor.reason[:200], created_at=uow.clock.now())
+    deltas: dict[int, int] = defaultdict(int)
+    guarded: list[int] = []
+    for n, (ref, money) in enumerate(legs):
+        account = ids[(ref, money.currency)]
+        params |= {f"a{n}": account, f"m{n}": money.amount, f"c{n}": money.currency}
+        deltas[account] += money.amount
+        if money.amount < 0 and ref.purpose not in MAY_GO_NEGATIVE and account not in guarded:
+            guarded.append(account)
+    for n, account in enumerate(guarded):  # each guarded account: its balance after this journal
+        params |= {f"g{n}": account, f"d{n}": deltas[account]}
+    row = (await conn.execute(_posting(len(legs), len(guarded)), params)).first()
+    if row is None:  # the key is known: this movement was recorded before (nothing was written)
+        return await journal_id(uow, key), False  # type: ignore[return-value]
+    if row.overdrawn:
+        raise NegativeBalance(f"journal {key} would take an account below zero")
+    return row.id, True
+
+
+@functools.cache
+def _posting(legs: int, guarded: int) -> Any:
+    # The statement for this many legs and guarded accounts, built once. The entries' INSERT
+    # and the balance check share the statement's snapshot, which does not show the rows the
+    # statement itself inserts: the check adds this journal's legs to the committed balance.
+    values = ", ".join(f"(CAST(:a{n} AS INTEGER), CAST(:m{n} AS BIGINT), CAST(:c{n} AS VARCHAR))"
+                       for n in range(legs))
+    checks = ", ".join(f"(CAST(:g{n} AS INTEGER), CAST(:d{n} AS BIGINT))" for n in range(guarded))
+    overdrawn = ("EXISTS (SELECT 1 FROM checks WHERE checks.delta + COALESCE((SELECT sum(e.amount) "
+                 "FROM ledger_entries AS e WHERE e.account_id = checks.account_id), 0) < 0)"
+                 if guarded else "false")
+    return text(
+        "WITH journal AS (INSERT INTO ledger_journals (key, kind, escrow_id, description, actor, "
+        "reason, created_at) VALUES (:key, :kind, :escrow_id, :description, :actor, :reason, "
+        ":created_at) ON CONFLICT DO NOTHING RETURNING id), "
+        f"legs (account_id, amount, currency) AS (VALUES {values}), "
+        + (f"checks (account_id, delta) AS (VALUES {checks}), " if guarded else "")
+        + "entries AS (INSERT INTO ledger_entries (journal_id, account_id, amount, currency) "
+        "SELECT journal.id, legs.account_id, legs.amount, legs.currency FROM journal, legs) "
+        f"SELECT journal.id AS id, {overdrawn} AS overdrawn FROM journal")
 
 
 def _journal_insert(insert_for: Any) -> Any:
@@ -120,10 +173,10 @@ async def account_ids(uow: UnitOfWork, wanted: Sequence[tuple[Ref, str]]
     found = {w: known[w] for w in wanted if w in known}
     missing = [w for w in dict.fromkeys(wanted) if w not in found]
     if missing:
-        made = await uow.session.execute(_upsert(uow, LedgerAccount).values([
+        conn = await uow.core()
+        made = await conn.execute(_NEW_ACCOUNT[conn.dialect.name], [
             {"owner": ref.owner, "purpose": ref.purpose, "reference": ref.reference,
-             "currency": currency} for ref, currency in missing]).on_conflict_do_nothing()
-            .returning(LedgerAccount.id, *_COLUMNS))
+             "currency": currency} for ref, currency in missing])
         found |= {(Ref(o, p, r), c): i for i, o, p, r, c in made.all()}
         if len(found) < len(set(wanted)):  # it existed already, or someone just created it
             found |= await _find(uow, [w for w in missing if w not in found])
@@ -151,9 +204,15 @@ def _remember(uow: UnitOfWork, ids: dict[tuple[Ref, str], int],
     uow.then("ledger-ids", remember)
 
 
-def _upsert(uow: UnitOfWork, table: type) -> Any:
-    dialect = uow.session.bind.dialect.name
-    return (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+def _account_insert(insert_for: Any) -> Any:
+    # One statement for any number of new accounts (run with a list: one INSERT … VALUES per
+    # batch), built once: a multi-row `.values([...])` statement is compiled on every use.
+    accounts = LedgerAccount.__table__
+    return (insert_for(accounts).values({c.key: bindparam(c.key) for c in _COLUMNS})
+            .on_conflict_do_nothing().returning(accounts.c.id, *(accounts.c[c.key] for c in _COLUMNS)))
+
+
+_NEW_ACCOUNT = {"postgresql": _account_insert(pg_insert), "sqlite": _account_insert(sqlite_insert)}
 
 
 async def _find(uow: UnitOfWork, wanted: Sequence[tuple[Ref, str]]) -> dict[tuple[Ref, str], int]:

@@ -22,15 +22,19 @@ from core.storage.uow import UnitOfWork
 from payments.tables import Invoice, InvoiceCounter
 
 log = logging.getLogger(__name__)
-_TAKE = (select(InvoiceCounter.next_number).where(InvoiceCounter.series == bindparam("series"))
-         .with_for_update())
 _INVOICES, _COUNTERS = Invoice.__table__, InvoiceCounter.__table__
+# The pass's statements, built once, run on the transaction's connection (Core, not the ORM).
+_TAKE = (select(_COUNTERS.c.next_number).where(_COUNTERS.c.series == bindparam("series"))
+         .with_for_update())
 _NUMBER = (update(_INVOICES).where(_INVOICES.c.id == bindparam("n_id"))
            .values(number=bindparam("n_number")))
 _MOVE = (update(_COUNTERS).where(_COUNTERS.c.series == bindparam("c_series"))
          .values(next_number=bindparam("c_next")))
-_UNNUMBERED = (select(Invoice.id, Invoice.created_at).where(Invoice.number.is_(None))
-               .order_by(Invoice.id))
+_UNNUMBERED = (select(_INVOICES.c.id, _INVOICES.c.created_at).where(_INVOICES.c.number.is_(None))
+               .order_by(_INVOICES.c.id))
+_NEW_COUNTER = {dialect: insert(_COUNTERS).values(series=bindparam("series"), next_number=1)
+                .on_conflict_do_nothing()
+                for dialect, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))}
 
 
 class Coalesced:
@@ -89,26 +93,25 @@ async def number_invoices(uow: UnitOfWork) -> int:
         for invoice_id, series in rows:
             numbers.append({"n_id": invoice_id, "n_number": f"{series}-{taken[series]:06d}"})
             taken[series] += 1
-        await uow.session.execute(_NUMBER, numbers)
-        await uow.session.execute(_MOVE, [{"c_series": series, "c_next": n}
-                                          for series, n in taken.items()])
+        conn = await uow.core()
+        await conn.execute(_NUMBER, numbers)
+        await conn.execute(_MOVE, [{"c_series": series, "c_next": n} for series, n in taken.items()])
         await uow.commit()
         return len(rows)
 
 
 async def _unnumbered(uow: UnitOfWork) -> list[tuple[int, str]]:
     # Read after the counter is taken: what the previous holder numbered is seen as numbered.
-    rows = await uow.session.execute(_UNNUMBERED)
+    rows = await (await uow.core()).execute(_UNNUMBERED)
     return [(invoice_id, str(at.year)) for invoice_id, at in rows.all()]
 
 
 async def _take_counter(uow: UnitOfWork, series: str) -> int:
     """The series' next number, its row locked until commit (SQLite: BEGIN took the write lock)."""
+    conn = await uow.core()
     for _ in range(2):
-        number = (await uow.session.execute(_TAKE, {"series": series})).scalar()
+        number = (await conn.execute(_TAKE, {"series": series})).scalar()
         if number is not None:
             return int(number)
-        insert = pg_insert if uow.session.bind.dialect.name == "postgresql" else sqlite_insert
-        await uow.session.execute(insert(InvoiceCounter).values(series=series, next_number=1)
-                                  .on_conflict_do_nothing())
+        await conn.execute(_NEW_COUNTER[conn.dialect.name], {"series": series})
     raise RuntimeError("invoice counter could not be created")

@@ -61,26 +61,28 @@ class PaymentsService(SavedMethods):
             expect(escrow, "goods", "cancelled")
             return await transition(tx, escrow, (direct.WAITING,), direct.CANCELLED, actor)
 
+    def may_pay(self, escrow: Escrow) -> None:
+        """A test card is refused once both parties arranged payment directly or the deal was
+        cancelled (checked in the card's transaction, before the card is tried)."""
+        view = self.view(escrow)
+        if view.direct:
+            raise Conflict(direct.AGREED)  # no "declined" notice either
+        if view.state == direct.CANCELLED:
+            raise Conflict(direct.CANCELLED_TEXT)
+
     async def pay_with_test_card(self, escrow_id: int, card_number: str,
                                  uow: UnitOfWork | None = None) -> EscrowView:
         """As the sandbox pays, but refused once both parties arranged payment directly or
         the deal was cancelled."""
-        before = await self.get(escrow_id, uow)
-        if before.direct:
-            raise Conflict(direct.AGREED)  # before the card is tried: no "declined" notice either
-        if before.state == direct.CANCELLED:
-            raise Conflict(direct.CANCELLED_TEXT)
         view = await super().pay_with_test_card(escrow_id, card_number, uow)
         if view.direct:  # arranged a moment ago: the guarded transition held nothing
             raise Conflict(direct.AGREED)
         return view
 
-    async def confirm_payment(self, escrow_id: int, charge_ref: str | None, actor: Actor,
-                              provider_ref: str | None = None,
-                              uow: UnitOfWork | None = None) -> EscrowView:
-        """As the provider confirms; a payment arriving after direct arrangement, or after the
-        deal was cancelled, holds nothing."""
-        view = await super().confirm_payment(escrow_id, charge_ref, actor, provider_ref, uow)
+    async def confirmed(self, escrow_id: int, view: EscrowView, charge_ref: str | None,
+                        provider_ref: str | None, uow: UnitOfWork | None) -> EscrowView:
+        """A payment arriving after direct arrangement, or after the deal was cancelled, holds
+        nothing: it is refunded in full."""
         late = view.direct or view.state == direct.CANCELLED
         if late and charge_ref and uow is None:  # a checkout page left open, paid late
             await self._refund_late(escrow_id, charge_ref, provider_ref)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core.errors import Conflict
 from core.money.events import (
@@ -138,12 +139,16 @@ async def _paid_out(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation, actor
     legs = [(user(escrow.payee_id, "payable"), -amount), (user(escrow.payee_id, "paid_out"), amount)]
     journal, _ = await ledger.post(uow, op.key, "payout", legs, actor,
                                    f"Payout for {escrow.reference}", escrow.id)
-    moved = await uow.session.execute(
-        update(Escrow).where(Escrow.id == escrow.id, Escrow.payout_state == "sending")
-        .values(payout_state="paid"))
+    moved = await (await uow.core()).execute(_PAID, {"e_id": escrow.id})
     if moved.rowcount != 1:
         raise Conflict("payout is not being sent")
+    set_committed_value(escrow, "payout_state", "paid")  # what the row now holds
     uow.emit(PayoutSent(escrow.id, escrow.payee_id, amount, journal))
+
+
+_ESCROWS = Escrow.__table__
+_PAID = (update(_ESCROWS).where(_ESCROWS.c.id == bindparam("e_id"),
+                                _ESCROWS.c.payout_state == "sending").values(payout_state="paid"))
 
 
 async def abandoned(uow: UnitOfWork, op: PaymentOperation) -> None:

@@ -7,11 +7,13 @@ posted twice earns once. Balances are sums of entries; no row holds a count.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -47,20 +49,46 @@ async def post(uow: UnitOfWork, key: str, kind: str, account_id: int, reason: st
     """Record one journal; its id, or None when the key was recorded before."""
     if sum(points for _, points in legs):
         raise UnbalancedPoints(f"points do not sum to zero: {list(legs)}")
-    insert = pg_insert if uow.session.bind.dialect.name == "postgresql" else sqlite_insert
-    journal = (await uow.session.execute(insert(PointsJournal).values(
-        key=key, kind=kind, account_id=account_id, reason=reason[:200],
-        created_at=uow.clock.now()).on_conflict_do_nothing().returning(PointsJournal.id))
-    ).scalar()
-    if journal is None:
-        return None
-    await uow.session.execute(PointsEntry.__table__.insert(), [
-        {"journal_id": journal, "holder": holder, "points": points}
-        for holder, points in legs if points])
+    conn = await uow.core()
+    row = {"key": key, "kind": kind, "account_id": account_id, "reason": reason[:200],
+           "created_at": uow.clock.now()}
+    entries = [(holder, points) for holder, points in legs if points]
+    if conn.dialect.name == "postgresql" and entries:  # journal and entries: one round trip
+        row |= {f"{k}{n}": v for n, leg in enumerate(entries) for k, v in zip("hp", leg, strict=True)}
+        journal = (await conn.execute(_posting(len(entries)), row)).scalar()
+        if journal is None:
+            return None
+    else:
+        journal = (await conn.execute(_JOURNAL[conn.dialect.name], row)).scalar()
+        if journal is None:
+            return None
+        await conn.execute(_ENTRIES, [{"journal_id": journal, "holder": holder, "points": points}
+                                      for holder, points in entries])
     for holder, points in legs:
         if points < 0 and holder not in MAY_GO_NEGATIVE and await balance(uow, holder) < 0:
             raise NotEnoughPoints(f"journal {key} would take {holder} below zero")
     return journal
+
+
+# Built once, run on the transaction's connection: posting is on the path of every payment.
+_JOURNALS = PointsJournal.__table__
+_JOURNAL = {dialect: insert(_JOURNALS).values(
+    {name: bindparam(name) for name in ("key", "kind", "account_id", "reason", "created_at")})
+    .on_conflict_do_nothing().returning(_JOURNALS.c.id)
+    for dialect, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))}
+_ENTRIES = PointsEntry.__table__.insert()
+
+
+@functools.cache
+def _posting(entries: int) -> Any:
+    # PostgreSQL: the journal (once per key) and its entries in one statement, per number of legs.
+    values = ", ".join(f"(CAST(:h{n} AS VARCHAR), CAST(:p{n} AS INTEGER))" for n in range(entries))
+    return text(
+        "WITH journal AS (INSERT INTO points_journals (key, kind, account_id, reason, created_at) "
+        "VALUES (:key, :kind, :account_id, :reason, :created_at) ON CONFLICT DO NOTHING "
+        "RETURNING id), entries AS (INSERT INTO points_entries (journal_id, holder, points) "
+        f"SELECT journal.id, legs.holder, legs.points FROM journal, (VALUES {values}) "
+        "AS legs (holder, points)) SELECT id FROM journal")
 
 
 async def earn(uow: UnitOfWork, key: str, kind: str, account_id: int, points: int,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from babel.numbers import format_currency, get_currency_precision
 
@@ -13,9 +14,17 @@ from core.errors import DomainError
 SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP"}
 
 
+@lru_cache(maxsize=256)
 def exponent(currency: str) -> int:
     """Digits after the decimal point for `currency` (CLDR, via Babel)."""
     return int(get_currency_precision(currency.upper()))
+
+
+@lru_cache(maxsize=4096)
+def _formatted(amount: int, currency: str, locale: str) -> str:
+    # Babel's formatting is slow (pattern lookup, Decimal quantizing) and its result depends on
+    # these three values only: the same amounts recur in every notice and receipt.
+    return format_currency(Decimal(amount).scaleb(-exponent(currency)), currency, locale=locale)
 
 
 @dataclass(frozen=True, order=True)
@@ -62,7 +71,7 @@ class Money:
 
     def format(self, locale: str = "en") -> str:
         """'€12.34' — for people, never for arithmetic."""
-        return format_currency(self.decimal, self.currency, locale=locale)
+        return _formatted(self.amount, self.currency, locale)
 
     def plain(self) -> str:
         """'1,234.50 EUR': grouped digits, the currency's own decimals, then the code."""

@@ -68,6 +68,11 @@ class UnitOfWork:
             self._connection = await self.session.connection()
         return self._connection
 
+    async def rollback(self) -> None:
+        """Roll back now and go on in a new transaction (e.g. after an IntegrityError)."""
+        self._connection = None
+        await self.session.rollback()
+
     async def savepoint(self) -> AsyncSessionTransaction:
         """A SAVEPOINT: roll back one step (`.rollback()`) and keep the rest of the transaction."""
         return await self.session.begin_nested()
