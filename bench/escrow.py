@@ -1,13 +1,14 @@
 """Escrow benchmark: fund-and-release cycles/s through the payments service vs raw SQL, same run.
 
-    python bench/escrow.py [--workers 20] [--cycles 15] [--pg postgresql+asyncpg://postgres@127.0.0.1:5432/postgres]
+    python bench/escrow.py [--workers 20] [--cycles 15] [--rounds 3] [--pg postgresql+asyncpg://postgres@127.0.0.1:5432/postgres]
 
 One cycle opens an escrow, funds it with the sandbox test card and releases it (the payout to
 the seller included); every tenth release is attempted twice at once, and afterwards the database
 is checked for escrows released or paid out twice. The raw-SQL baseline does the same inserts and
 updates (escrow, state changes, journals, entries, operation, invoices, outbox rows) with
 hand-written statements in the same transactions. SQLite runs in a scratch file, PostgreSQL in a
-scratch database created and dropped on the given server (skipped when it is unreachable).
+scratch database created and dropped on the given server (skipped when it is unreachable). The
+service and the baseline run in alternating rounds; each side's figure is its median.
 The last line is `escrow sqlite_cps=… pg_cps=… pg_ratio_vs_raw=… double_releases=…`.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import statistics
 import sys
 import tempfile
 import time
@@ -133,11 +135,20 @@ async def drop_pg(server: str, url: str) -> None:
 
 
 async def backend(label: str, url: str, args: argparse.Namespace) -> tuple[float, float, int]:
-    ledger_cps, doubles = await run(url, args.workers, args.cycles, raw=False)
-    raw_cps, raw_doubles = await run(url, args.workers, args.cycles, raw=True)
+    """Ledger and raw SQL in alternating rounds (ledger first, then raw first, …), so a load
+    that comes and goes on a shared machine falls on both alike; the ratio is of the medians."""
+    ledger, raw, doubles = [], [], 0
+    for r in range(args.rounds):
+        for is_raw in ((False, True) if r % 2 == 0 else (True, False)):
+            cps, doubled = await run(url, args.workers, args.cycles, raw=is_raw)
+            (raw if is_raw else ledger).append(cps)
+            doubles += doubled if not is_raw else 0
+    ledger_cps, raw_cps = statistics.median(ledger), statistics.median(raw)
     ratio = raw_cps / ledger_cps
     print(f"{label:10s} ledger {ledger_cps:8.1f} cycles/s   raw SQL {raw_cps:8.1f} cycles/s   "
-          f"raw/ledger {ratio:5.2f}x   double releases {doubles} (raw {raw_doubles})")
+          f"raw/ledger {ratio:5.2f}x   (medians of {args.rounds} rounds; ledger "
+          f"{', '.join(f'{c:.1f}' for c in ledger)}; raw {', '.join(f'{c:.1f}' for c in raw)})   "
+          f"double releases {doubles}")
     return ledger_cps, ratio, doubles
 
 
@@ -145,6 +156,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--workers", type=int, default=20)
     parser.add_argument("--cycles", type=int, default=15)
+    parser.add_argument("--rounds", type=int, default=3, help="alternating ledger/raw rounds")
     parser.add_argument("--pg", default="postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
     print(f"{args.workers} workers x {args.cycles} fund-and-release cycles per run")
