@@ -21,6 +21,7 @@ from bots.telegram import inbound, render
 from bots.telegram.files import TelegramFileFetcher
 from bots.telegram.inline_search import answer_inline
 from bots.telegram.sender import TelegramSender
+from bots.telegram.transport import AiohttpRequest
 from config.catalog_wiring import add_fetcher
 from config.container import Container
 from conversations.messages import Outbound, Reply
@@ -87,6 +88,7 @@ class TelegramChannel:
             .token(settings.telegram_token)
             .base_url(settings.telegram_api_url)
             .base_file_url(file_url(settings.telegram_api_url))
+            .request(AiohttpRequest())
             .concurrent_updates(PerUserProcessor())
             .job_queue(None)
             .build()
