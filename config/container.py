@@ -30,6 +30,7 @@ from core.deals import attachments as deal_attachments
 from core.events import EventBus
 from core.notifications.dispatcher import OutboxDispatcher, Resolver, Sender
 from core.notifications.email_log import LoggingEmailSender
+from core.notifications.ratelimit import DEFAULT_RATES, Rate, SendLimiter
 from core.policy import Policy
 from core.storage.change_feed import ChangeFeed
 from core.storage.database import create_engine, session_factory
@@ -116,7 +117,9 @@ def build(settings: Settings, *, clock: Clock | None = None,
     if hasattr(senders["email"], "body"):  # emails name each action's command to type in chat
         senders["email"].body = engine.registry.email_text
     attachments: dict[str, Resolver] = {}
-    dispatcher = OutboxDispatcher(sessions, clock, senders, poll_seconds=settings.outbox_poll_seconds,
+    limiter = SendLimiter({**DEFAULT_RATES, "email": Rate(settings.smtp_per_second, 5)})
+    dispatcher = OutboxDispatcher(sessions, clock, senders, limiter=limiter,
+                                  poll_seconds=settings.outbox_poll_seconds,
                                   attachments=attachments)
     container = Container(settings, db, sessions, clock, policy, engine, dispatcher, senders,
                           attachments=attachments)

@@ -18,7 +18,7 @@ class Rate:
 DEFAULT_RATES = {
     "telegram": Rate(30, 1),
     "slack": Rate(50, 1),
-    "email": Rate(10, 5),
+    "email": Rate(50, 5),  # the SMTP relay's pace: AGORA_SMTP_PER_SECOND
     "terminal": Rate(1000, 1000),
 }
 
