@@ -117,7 +117,8 @@ def build(settings: Settings, *, clock: Clock | None = None,
     if hasattr(senders["email"], "body"):  # emails name each action's command to type in chat
         senders["email"].body = engine.registry.email_text
     attachments: dict[str, Resolver] = {}
-    limiter = SendLimiter({**DEFAULT_RATES, "email": Rate(settings.smtp_per_second, 5)})
+    email = Rate(settings.smtp_per_second, 5, burst=max(1, int(settings.smtp_per_second)))
+    limiter = SendLimiter({**DEFAULT_RATES, "email": email})
     dispatcher = OutboxDispatcher(sessions, clock, senders, limiter=limiter,
                                   poll_seconds=settings.outbox_poll_seconds,
                                   attachments=attachments)
