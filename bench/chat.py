@@ -1,7 +1,8 @@
 """Chat benchmark: many Telegram users through the webhook of real `agora serve` processes.
 
-    python bench/chat.py [--users 200] [--inflight 32] [--rounds 1] [--no-pg]
+    python bench/chat.py [--users 200] [--inflight 32] [--rounds 1] [--listings 120]
                          [--pg postgresql+asyncpg://postgres@127.0.0.1:5432/postgres]
+                         [--no-pg] [--only sqlite-1,pg-1,pg-2,bare] [--keep-logs]
 
 A fake Bot API and an SMTP sink run in this process; Agora runs as `agora serve` in webhook mode
 (its own processes, a scratch database seeded with the demo catalogue): on SQLite with one worker,
@@ -449,7 +450,8 @@ async def run_agora(label: str, db: str, workers: int, args: argparse.Namespace,
     with tempfile.TemporaryDirectory() as tmp:
         env = agora_env(db, api, port, smtp_port, secret, tmp)
         seeded = await asyncio.to_thread(
-            subprocess.run, [*AGORA, "demo", "seed", "--count", "120"], cwd=tmp, env=env,
+            subprocess.run, [*AGORA, "demo", "seed", "--count", str(args.listings)], cwd=tmp,
+            env=env,
             capture_output=True)
         if seeded.returncode:
             raise RuntimeError(f"seeding failed: {seeded.stderr.decode()[-2000:]}")
@@ -564,6 +566,7 @@ async def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--inflight", type=int, default=32)
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--listings", type=int, default=120, help="demo listings seeded")
     parser.add_argument("--pg", default=PG_SERVER)
     parser.add_argument("--no-pg", action="store_true", help="SQLite and the bare bot only")
     parser.add_argument("--only", default="", help="comma list of sqlite-1,pg-1,pg-2,bare")
@@ -603,7 +606,8 @@ async def main(argv: list[str] | None = None) -> dict[str, Any]:
                 results[label] = await run_agora(label, db, workers, args, fake, api,
                                                  mailbox, smtp_port)
             finally:
-                await drop_pg(args.pg)
+                if not os.environ.get("CHAT_BENCH_KEEP_DB"):
+                    await drop_pg(args.pg)
             print(describe(results[label]), flush=True)
     finally:
         smtp.stop()
