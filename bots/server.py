@@ -24,6 +24,7 @@ from bots.web.console import install as install_console
 from bots.web.pages import static_files
 from bots.web.site import site_router
 from config.container import Container
+from core.catalog import gazetteer
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,9 @@ def create_app(container: Container, channels: Sequence[Channel] = (),
         if not run_workers:
             yield
             return
+        # The gazetteer takes seconds to load; loaded by the first city typed, it would stall
+        # every chat of this worker meanwhile.
+        await asyncio.to_thread(gazetteer.lookup, "Riga", "LV")
         listener = await follow_other_workers(container)
         for channel in channels:
             await channel.start()

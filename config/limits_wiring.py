@@ -6,16 +6,23 @@ from __future__ import annotations
 import hashlib
 
 from config.settings import Settings
-from core.notifications.ratelimit import Limiter, SendLimiter
+from core.notifications.ratelimit import DEFAULT_RATES, Limiter, Rate, SendLimiter
 
 
 def send_limiter(settings: Settings) -> Limiter:
     """Redis holds the limits when it is configured: a deployment sets it to run several workers."""
+    rates = {**DEFAULT_RATES, "email": email_rate(settings)}
     if not settings.redis_url:
-        return SendLimiter()
+        return SendLimiter(rates)
     from core.notifications.shared_limits import RedisSendLimiter  # only with Redis configured
 
-    return RedisSendLimiter(settings.redis_url, bot_identities(settings))
+    return RedisSendLimiter(settings.redis_url, bot_identities(settings), rates)
+
+
+def email_rate(settings: Settings) -> Rate:
+    """The mail relay's pace (per worker), up to a second's worth at once: a burst of
+    registrations must not queue verification codes behind each other."""
+    return Rate(settings.smtp_per_second, 5, burst=max(1, int(settings.smtp_per_second)))
 
 
 def bot_identities(settings: Settings) -> dict[str, str]:

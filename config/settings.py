@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_sender: str = "Agora <no-reply@agora.local>"
     smtp_starttls: bool = True
+    # Emails a second at most, per worker (the SMTP relay's pace); in a burst of registrations
+    # the verification codes wait behind it.
+    smtp_per_second: float = Field(default=50, gt=0, le=10_000)
 
     email_code_ttl_minutes: int = Field(default=15, ge=1, le=1440)
     email_code_attempts: int = Field(default=5, ge=1, le=20)

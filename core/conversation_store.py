@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from core.storage import workers
@@ -22,23 +23,21 @@ async def lock_user(uow: UnitOfWork, channel: str, user_key: str) -> None:
     taken at BEGIN already serialises every transaction of the one process)."""
     if uow.session.bind.dialect.name != "postgresql":
         return
-    await uow.session.execute(select(func.pg_advisory_xact_lock(
+    await (await uow.core()).execute(select(func.pg_advisory_xact_lock(
         USER_LOCK_SPACE, func.hashtext(f"{channel}:{user_key}"))))
 
 
 async def first_time(uow: UnitOfWork, source: str, external_id: str) -> bool:
     """Record a channel's event id; False when it was handled before (in this or another
-    worker: the unique key decides)."""
-    if await uow.session.get(ProcessedUpdate, (source, external_id)):
-        return False
-    uow.add(ProcessedUpdate(source=source, external_id=external_id, created_at=uow.clock.now(),
-                            owed_by=workers.worker_id()))
-    try:
-        async with uow.session.begin_nested():
-            await uow.session.flush()
-    except IntegrityError:
-        return False
-    return True
+    worker: the unique key decides). One statement: INSERT … ON CONFLICT DO NOTHING."""
+    table = ProcessedUpdate.__table__
+    dialect = postgresql if uow.session.bind.dialect.name == "postgresql" else sqlite
+    stmt = (dialect.insert(table)
+            .values(source=source, external_id=external_id, created_at=uow.clock.now(),
+                    owed_by=workers.worker_id())
+            .on_conflict_do_nothing(index_elements=[table.c.source, table.c.external_id])
+            .returning(table.c.source))
+    return (await (await uow.core()).execute(stmt)).first() is not None
 
 
 async def load(uow: UnitOfWork, channel: str, user_key: str, chat_id: str,

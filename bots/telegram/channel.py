@@ -6,6 +6,7 @@ replies. Polling in development, a webhook behind the FastAPI server in producti
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 from collections.abc import Awaitable
@@ -21,6 +22,7 @@ from bots.telegram import inbound, render
 from bots.telegram.files import TelegramFileFetcher
 from bots.telegram.inline_search import answer_inline
 from bots.telegram.sender import TelegramSender
+from bots.telegram.transport import AiohttpRequest
 from config.catalog_wiring import add_fetcher
 from config.container import Container
 from conversations.messages import Outbound, Outcome, Reply
@@ -34,6 +36,9 @@ ALLOWED_UPDATES: Final = ("message", "callback_query", "inline_query")
 UNREADABLE: Final = "I can't read that kind of message here; please type or use the buttons."
 APOLOGY: Final = "Sorry, something went wrong on our side. Please try again in a moment."
 MAX_CONCURRENT_UPDATES: Final = 64
+# "typing…" is shown only when the answer takes longer than this: a quick answer needs none,
+# and each chat action is one more call to the Bot API.
+TYPING_AFTER: Final = 1.0
 
 
 class PerUserProcessor(BaseUpdateProcessor):
@@ -82,11 +87,16 @@ class TelegramChannel:
             raise ValueError("AGORA_TELEGRAM_TOKEN is not set")
         self.container = container
         self._poll_timeout = poll_timeout
+        self.typing_after = TYPING_AFTER
+        # Updates being handled for a webhook request, with the one Bot API call its answer may
+        # carry (Telegram makes it after the 200; nothing comes back, so only cosmetic calls).
+        self._webhook_calls: dict[int, dict[str, Any] | None] = {}
         self.application: Application[Any, Any, Any, Any, Any, Any] = (
             ApplicationBuilder()
             .token(settings.telegram_token)
             .base_url(settings.telegram_api_url)
             .base_file_url(file_url(settings.telegram_api_url))
+            .request(AiohttpRequest())
             .concurrent_updates(PerUserProcessor())
             .job_queue(None)
             .build()
@@ -154,8 +164,12 @@ class TelegramChannel:
         # when a worker dies mid-update Telegram gets no 2xx and delivers it again (to any
         # worker). The processor keeps one user's updates in order and caps the concurrency.
         app = self.application
-        await app.update_processor.process_update(update, app.process_update(update))
-        return JSONResponse({"ok": True})
+        self._webhook_calls[update.update_id] = None
+        try:
+            await app.update_processor.process_update(update, app.process_update(update))
+        finally:
+            call = self._webhook_calls.pop(update.update_id, None)
+        return JSONResponse(call or {"ok": True})
 
     def _secret_ok(self, given: str | None) -> bool:
         expected = self.container.settings.telegram_webhook_secret
@@ -191,21 +205,33 @@ class TelegramChannel:
         env = inbound.envelope(update, message)
         if env is None:
             return
-        await self._typing(chat_id)
-        outcome = await self.container.engine.handle(env)
+        outcome = await self._typing_while_slow(chat_id, self.container.engine.handle(env))
         if outcome.duplicate:
             return
-        await self._reply(query, chat_id, outcome)
+        await self._reply(update.update_id, query, chat_id, outcome)
         # Sent: a retry of this update (its webhook post unanswered) is not answered again.
         await self.container.engine.answered(env)
 
-    async def _reply(self, query: CallbackQuery | None, chat_id: int, outcome: Outcome) -> None:
+    async def _reply(self, update_id: int, query: CallbackQuery | None, chat_id: int,
+                     outcome: Outcome) -> None:
         """Edit the pressed message in place when the answer allows, else send the replies."""
         if query is not None:
             if outcome.edit_in_place and await self._edit(query, outcome.replies[0]):
                 return
-            await self._remove_keyboard(query)
+            await self._remove_keyboard(update_id, query)
         await render.send_replies(self.application.bot, chat_id, outcome.replies)
+
+    async def _typing_while_slow(self, chat_id: str, work: Awaitable[Any]) -> Any:
+        """Await `work`, showing "typing…" once it has taken `typing_after` seconds."""
+        task = asyncio.ensure_future(work)
+        try:
+            done, _ = await asyncio.wait({task}, timeout=self.typing_after)
+            if not done:
+                await self._typing(chat_id)
+            return await task
+        except asyncio.CancelledError:
+            task.cancel()
+            raise
 
     async def _answer(self, query: CallbackQuery) -> None:
         """Answer the button press at once (Telegram shows a spinner until then)."""
@@ -228,10 +254,16 @@ class TelegramChannel:
             return False
         return True
 
-    async def _remove_keyboard(self, query: CallbackQuery) -> None:
-        """Take the keyboard off a pressed message, so its old buttons aren't tapped again."""
+    async def _remove_keyboard(self, update_id: int, query: CallbackQuery) -> None:
+        """Take the keyboard off a pressed message, so its old buttons aren't tapped again; from
+        a webhook, in the answer to Telegram (after the replies: it is cosmetic)."""
         message = query.message
         if not isinstance(message, Message) or message.reply_markup is None:
+            return
+        if update_id in self._webhook_calls:
+            self._webhook_calls[update_id] = {
+                "method": "editMessageReplyMarkup", "chat_id": message.chat.id,
+                "message_id": message.message_id}
             return
         try:
             await self.application.bot.edit_message_reply_markup(

@@ -135,10 +135,12 @@ class OutboxDispatcher:
     async def run_once(self) -> int:
         """Deliver every row that is due now; returns how many were sent. Rows are claimed a
         batch at a time and sent concurrently; when half a batch is done it is topped up, so the
-        channel's pace is kept between batches."""
+        channel's pace is kept between batches — and at once when new rows are committed
+        (`wake`), so a verification code never waits for a batch of others to be sent."""
         await self._release_expired_leases()
         sent = 0
         flying: set[asyncio.Task[bool]] = set()
+        woken: asyncio.Task[Any] | None = None
         try:
             while True:
                 rows, progressed = await self._claim_batch(self._batch - len(flying))
@@ -148,14 +150,22 @@ class OutboxDispatcher:
                         continue
                     return sent
                 # Nothing more claimable now (a chat's next row waits for the one in flight):
-                # let every send finish before looking again.
+                # let every send finish before looking again, unless new rows come.
                 keep = len(flying) // 2 if rows else 0
                 while len(flying) > keep:
-                    done, flying = await asyncio.wait(flying, return_when=asyncio.FIRST_COMPLETED)
-                    sent += sum(_delivered(task) for task in done)
+                    woken = woken or asyncio.create_task(self._wake.wait())
+                    done, _ = await asyncio.wait({*flying, woken},
+                                                 return_when=asyncio.FIRST_COMPLETED)
+                    flying -= done
+                    sent += sum(_delivered(task) for task in done if task is not woken)
+                    if woken in done:
+                        self._wake.clear()
+                        woken = None
+                        break
         finally:
-            for task in flying:  # cancelled (shutdown): the leases bring these rows back
-                task.cancel()
+            for task in (*flying, woken):  # cancelled (shutdown): the leases bring rows back
+                if task is not None:
+                    task.cancel()
 
     async def _claim_batch(self, limit: int) -> tuple[list[Claimed], bool]:
         """Lease up to `limit` due rows, the first open row of each chat; rows in their

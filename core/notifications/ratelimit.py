@@ -13,13 +13,16 @@ from aiolimiter import AsyncLimiter
 class Rate:
     overall_per_second: float
     per_chat_per_second: float
+    # Sends that may go at once: 1 paces them evenly; more lets a burst through together (each
+    # paced send waits for a timer, and on a busy event loop every timer fires late).
+    burst: int = 1
 
 
 # Telegram: ~30 messages/s overall, 1/s per chat. Slack: 1/s per channel (chat.postMessage).
 DEFAULT_RATES = {
     "telegram": Rate(30, 1),
     "slack": Rate(50, 1),
-    "email": Rate(10, 5),
+    "email": Rate(50, 5, burst=50),  # the SMTP relay's pace: AGORA_SMTP_PER_SECOND
     "terminal": Rate(1000, 1000),
 }
 
@@ -36,9 +39,10 @@ class SendLimiter:
 
     def __init__(self, rates: dict[str, Rate] | None = None, max_chats: int = 10_000) -> None:
         self._rates = rates or DEFAULT_RATES
-        # Paced, not bursty: one send every 1/rate s, so a channel that counts over any
-        # one-second window (Telegram: 30 a second per bot) never sees a burst above it.
-        self._overall = {ch: AsyncLimiter(1, 1 / r.overall_per_second)
+        # Paced where the burst is 1: one send every 1/rate s, so a channel that counts over any
+        # one-second window (Telegram: 30 a second per bot) never sees a burst above it. Email
+        # lets a second's worth go together.
+        self._overall = {ch: AsyncLimiter(r.burst, r.burst / r.overall_per_second)
                          for ch, r in self._rates.items()}
         self._chats: OrderedDict[tuple[str, str], AsyncLimiter] = OrderedDict()
         self._max_chats = max_chats

@@ -86,6 +86,7 @@ async def test_a_failure_while_answering_is_logged_apologised_for_and_the_bot_go
 
 async def test_failing_typing_and_keyboard_cleanup_only_warn_and_the_answer_arrives(
         bot, ann, fake, caplog):
+    bot[1].typing_after = 0  # "typing…" on every answer
     for method in ("sendChatAction", "editMessageReplyMarkup", "answerCallbackQuery"):
         fake.fail(method, times=None)
     with caplog.at_level(logging.WARNING, logger="bots.telegram.channel"):

@@ -72,11 +72,22 @@ async def test_a_button_press_is_answered_before_the_reply_and_its_keyboard_remo
     start = fake.mark()
     await ann.tap("Back", expect="2/7")
     calls = [c.method for c in fake.calls[start:] if c.method != "getUpdates"]
-    assert calls.index("answerCallbackQuery") < calls.index("sendChatAction")
-    assert calls.index("sendChatAction") < calls.index("sendMessage")
+    assert calls.index("answerCallbackQuery") < calls.index("sendMessage")
     edit = await fake.wait_for("editMessageReplyMarkup", since=start)
     assert int(edit.params["message_id"]) == question["message_id"]
     assert "reply_markup" not in fake.messages[question["message_id"]]
+
+
+async def test_typing_is_shown_only_when_an_answer_is_slow(bot, ann, fake):
+    _, channel = bot
+    start = fake.mark()
+    await ann.say("/start", expect="1/7")
+    assert not fake.sent("sendChatAction", since=start)  # a quick answer needs no "typing…"
+    channel.typing_after = 0  # every answer is slow now
+    start = fake.mark()
+    await ann.say("Ann", expect="2/7")
+    calls = [c.method for c in fake.calls[start:] if c.method != "getUpdates"]
+    assert calls.index("sendChatAction") < calls.index("sendMessage")
 
 
 async def test_the_bot_publishes_every_declared_command_and_polls_for_messages_and_buttons(bot, fake):

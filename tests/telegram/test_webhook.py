@@ -84,6 +84,23 @@ async def test_a_redelivered_update_is_answered_once(server, fake):
     assert not any("Welcome back" in t for t in texts)
 
 
+async def test_a_pressed_keyboard_is_removed_by_the_answer_to_the_webhook(server, fake):
+    _, client = server
+    await client.post(WEBHOOK_PATH, json=fake.text(9, "/start"), headers=headers(SECRET))
+    await client.post(WEBHOOK_PATH, json=fake.text(9, "Ann"), headers=headers(SECRET))
+    question, _ = fake.find_button(9, "Back")
+    start = fake.mark()
+    response = await client.post(WEBHOOK_PATH, json=fake.press(9, "Back"),
+                                 headers=headers(SECRET))
+    assert response.status_code == 200
+    # Telegram makes the call in the answer after it: no request of ours, nothing to wait for.
+    assert response.json() == {"method": "editMessageReplyMarkup", "chat_id": 9,
+                               "message_id": question["message_id"]}
+    assert any("Registration · 1/7" in t for t in fake.texts(9, since=start))
+    assert not fake.sent("editMessageReplyMarkup", since=start)
+    assert [c.method for c in fake.calls[start:]] == ["answerCallbackQuery", "sendMessage"]
+
+
 async def test_a_malformed_body_is_a_bad_request(server):
     _, client = server
     response = await client.post(WEBHOOK_PATH, content=b"{not json",
