@@ -59,6 +59,7 @@ class Engine:
         self.registry = Registry(entries)
         self.services = services or Services()
         self._locks = KeyedLocks()
+        self._answered = conversation_store.AnsweredMarks(uow_factory)
 
     async def handle(self, env: Envelope) -> Outcome:
         """Process one inbound message; never raises, always answers."""
@@ -116,9 +117,7 @@ class Engine:
         """The channel has sent this update's answer: a retry of it is a plain duplicate, even
         if this worker dies now."""
         if env.event_id:
-            async with self._uow_factory() as uow:
-                await conversation_store.answered(uow, env.channel, str(env.event_id))
-                await uow.commit()
+            await self._answered.mark(env.channel, str(env.event_id))
 
     async def _answer_again(self, uow: UnitOfWork, env: Envelope) -> Outcome:
         """An update seen before: nothing to do — unless the worker that handled it died before

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+import asyncio
+
+from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from core.storage import workers
 from core.storage.tables import Conversation, ProcessedUpdate
-from core.storage.uow import UnitOfWork
+from core.storage.uow import UnitOfWork, UowFactory
 
 # The first key of PostgreSQL's two-key advisory locks taken per user ("AG"); the two-key and
 # one-key spaces never overlap, so this cannot meet the scheduler leader's lock.
@@ -65,12 +67,45 @@ async def load(uow: UnitOfWork, channel: str, user_key: str, chat_id: str,
     raise RuntimeError(f"could not create the conversation of {channel}:{user_key}")
 
 
-async def answered(uow: UnitOfWork, source: str, external_id: str) -> None:
-    """The update's answer was sent: nobody owes it any more."""
-    await uow.session.execute(
-        update(ProcessedUpdate)
-        .where(ProcessedUpdate.source == source, ProcessedUpdate.external_id == external_id)
-        .values(owed_by=None).execution_options(synchronize_session=False))
+class AnsweredMarks:
+    """Marks updates answered ("nobody owes their answer any more"), several in one UPDATE.
+
+    Group commit: a caller waits until a write that includes its update has committed, and
+    updates marked while one write runs go together in the next. Idle, a mark is written at
+    once; under load one statement serves many updates (a channel acknowledges an update only
+    after its mark, so the mark must be durable first)."""
+
+    def __init__(self, uow_factory: UowFactory) -> None:
+        self._uow_factory = uow_factory
+        self._waiting: list[tuple[tuple[str, str], asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def mark(self, source: str, external_id: str) -> None:
+        done = asyncio.get_running_loop().create_future()
+        self._waiting.append(((source, external_id), done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_all())
+        await done
+
+    async def _write_all(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting, []
+            try:
+                async with self._uow_factory() as uow:
+                    await uow.session.execute(
+                        update(ProcessedUpdate)
+                        .where(tuple_(ProcessedUpdate.source, ProcessedUpdate.external_id)
+                               .in_([key for key, _ in batch]))
+                        .values(owed_by=None).execution_options(synchronize_session=False))
+                    await uow.commit()
+            except Exception as exc:  # each waiting caller hears of it
+                for _, done in batch:
+                    if not done.done():
+                        done.set_exception(exc)
+            else:
+                for _, done in batch:
+                    if not done.done():
+                        done.set_result(None)
 
 
 async def orphaned(uow: UnitOfWork, source: str, external_id: str) -> bool:

@@ -9,10 +9,11 @@ from alembic.migration import MigrationContext
 from sqlalchemy import select, text, update
 
 from config.schema import metadata
+from core import conversation_store
 from core.accounts import service as accounts
 from core.storage.database import create_engine
 from core.storage.schema import upgrade
-from core.storage.tables import LinkCode
+from core.storage.tables import LinkCode, ProcessedUpdate
 from tests.support import databases
 
 
@@ -84,3 +85,24 @@ async def test_a_conditional_update_changes_one_row_only_while_the_guard_holds(a
     assert counts == [1, 0]
     async with app.uow() as uow:
         assert (await uow.session.execute(select(LinkCode.used_at))).scalar() is not None
+
+
+async def test_answered_marks_written_together_clear_every_debt_in_few_statements(app):
+    """Fifty channels acknowledging at once: every update is marked, in a handful of writes."""
+    async with app.uow() as uow:
+        for n in range(50):
+            assert await conversation_store.first_time(uow, "telegram", f"a{n}")
+        await uow.commit()
+    writes = 0
+
+    def counting_uow():
+        nonlocal writes
+        writes += 1
+        return app.uow()
+
+    marks = conversation_store.AnsweredMarks(counting_uow)
+    await asyncio.gather(*(marks.mark("telegram", f"a{n}") for n in range(50)))
+    async with app.uow() as uow:
+        owed = (await uow.session.execute(select(ProcessedUpdate.owed_by))).scalars().all()
+    assert owed == [None] * 50
+    assert writes <= 2  # the first mark's write, then everyone who came while it ran
