@@ -187,6 +187,10 @@ class SearchIndex:
                 best = self._scratch("best", n)
             for slots, (_, sim) in zip(lists, terms, strict=True):
                 best[slots] = sim
+            if sum(len(slots) for slots in lists) * 8 > n:  # many rows: whole-array passes
+                total += best
+                best.fill(0.0)
+                continue
             touched = np.concatenate(lists)
             total[touched] = total[touched] + best[touched]  # repeats write the same value
             best[touched] = 0.0
