@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from array import array
+from bisect import bisect_left
 from dataclasses import dataclass
 
 import numpy as np
@@ -69,7 +70,16 @@ class _Column:
 
 _SPEC = {"id": "int64", "alive": "bool", "type": "int16", "qty": "float64", "price": "int64",
          "pmwh": "int64", "cur": "U3", "lat": "float64", "lon": "float64", "certs": "int64",
-         "deliv": "int64", "neg": "bool", "rating": "float64", "published": "float64"}
+         "deliv": "int64", "neg": "bool", "rating": "float64", "published": "float64",
+         "x": "float64", "y": "float64", "z": "float64"}  # x, y, z: the place on the unit sphere
+EARTH_KM = 6371.0
+EDGE_KM = 0.01  # within this of a distance limit the great-circle formula decides
+TERM_CACHE = 10_000  # query words remembered with their vocabulary matches
+
+
+def _unit(lat: float, lon: float) -> tuple[float, float, float]:
+    p, lam = math.radians(lat), math.radians(lon)
+    return math.cos(p) * math.cos(lam), math.cos(p) * math.sin(lam), math.sin(p)
 
 
 class SearchIndex:
@@ -77,11 +87,16 @@ class SearchIndex:
 
     def __init__(self) -> None:
         self.cols = {name: _Column(dtype) for name, dtype in _SPEC.items()}
-        self.texts: list[str] = []
+        self.size = 0  # slots used, dead ones included
+        self.texts = _Column(object)  # each slot's folded words
         self.lengths = _Column("int32")
         self.slot_of: dict[int, int] = {}
         self.postings: dict[str, array] = {}
         self._vocab: list[str] = []
+        self._sorted_vocab: list[str] | None = []  # None: to be re-sorted
+        self._terms: dict[str, list[tuple[str, float]]] = {}  # query word -> vocabulary matches
+        self._dead = 0  # removed slots (until then every slot is alive)
+        self._buffers: dict[str, np.ndarray] = {}
 
     def __len__(self) -> int:
         return len(self.slot_of)
@@ -89,23 +104,28 @@ class SearchIndex:
     def add(self, doc: Doc) -> None:
         """Index a listing (replacing an older version of it)."""
         self.remove(doc.id)
-        slot = len(self.texts)
+        slot = self.size
+        self.size += 1
         text = " ".join(tokens(doc.text))
-        self.texts.append(text)
+        self.texts.put(slot, text)
         self.lengths.put(slot, len(text))
         self.slot_of[doc.id] = slot
         for term in set(text.split()):
             if term not in self.postings:
-                self.postings[term] = array("i")
+                self.postings[term] = array("q")
                 self._vocab.append(term)
+                self._sorted_vocab = None
+                self._terms.clear()
             self.postings[term].append(slot)
         certs = sum(_CERTS.get(c, 0) for c in doc.certifications)
         deliv = sum(_DELIV.get(d, 0) for d in doc.delivery)
         pmwh = -1 if doc.price_mwh_minor is None else doc.price_mwh_minor
+        x, y, z = _unit(doc.lat, doc.lon)
         values = {"id": doc.id, "alive": True, "type": _TYPES.get(doc.product_type, -1),
                   "qty": doc.quantity, "price": doc.price_minor, "pmwh": pmwh, "cur": doc.currency,
                   "lat": doc.lat, "lon": doc.lon, "certs": certs, "deliv": deliv,
-                  "neg": doc.negotiable, "rating": doc.rating, "published": doc.published}
+                  "neg": doc.negotiable, "rating": doc.rating, "published": doc.published,
+                  "x": x, "y": y, "z": z}
         for name, value in values.items():
             self.cols[name].put(slot, value)
 
@@ -114,9 +134,10 @@ class SearchIndex:
         slot = self.slot_of.pop(listing_id, None)
         if slot is not None:
             self.cols["alive"].data[slot] = False
+            self._dead += 1
 
     def col(self, name: str) -> np.ndarray:
-        return self.cols[name].data[: len(self.texts)]
+        return self.cols[name].data[: self.size]
 
     # --- searching ------------------------------------------------------------------
 
@@ -129,42 +150,88 @@ class SearchIndex:
             cand = np.flatnonzero(self.col("alive"))
             coverage = None
         cand = self._filter(cand, q)
-        dist = self._distance(cand, q)
-        if q.max_km is not None and dist is not None:
-            keep = dist <= q.max_km
-            cand, dist = cand[keep], dist[keep]
-            coverage = coverage
+        if q.max_km is not None and q.lat is not None and q.lon is not None:
+            cand = self._within(cand, q.lat, q.lon, q.max_km)
         if words:
-            cand, scores, dist = self._score(cand, coverage, dist, q)
+            cand, scores = self._score(cand, coverage, q)
         else:
             scores = np.zeros(len(cand))
+        dist = self._distance(cand, q)
         order = self._order(cand, scores, dist, q.sort)
-        return [(int(self.col("id")[cand[i]]), float(scores[i]),
-                 None if dist is None else float(dist[i])) for i in order]
+        ids = self.col("id")[cand[order]].tolist()
+        found = scores[order].tolist()
+        kms = [None] * len(ids) if dist is None else dist[order].tolist()
+        return list(zip(ids, found, kms, strict=True))
 
     def _candidates(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        n = len(self.texts)
-        total = np.zeros(n, dtype=np.float32)
+        """Rows holding a word like a query word, and their coverage: per query word the best
+        likeness among the row's words, summed over the query words."""
+        n = self.size
+        total = self._scratch("total", n)
+        best: np.ndarray | None = None  # one query word's best likeness per row
+        first = True
         for word in words:
-            best = np.zeros(n, dtype=np.float32)
-            for term, sim in sorted(self._terms_like(word), key=lambda pair: pair[1]):
-                slots = np.frombuffer(self.postings[term], dtype=np.int32)
+            terms = sorted(self._terms_like(word), key=lambda pair: pair[1])
+            if not terms:
+                continue
+            lists = [np.frombuffer(self.postings[term], dtype=np.int64) for term, _ in terms]
+            if first:  # ascending, so a row's best likeness is written last
+                for slots, (_, sim) in zip(lists, terms, strict=True):
+                    total[slots] = sim
+                first = False
+                continue
+            if len(lists) == 1:
+                total[lists[0]] += terms[0][1]  # a row holds a word once
+                continue
+            if best is None:
+                best = self._scratch("best", n)
+            for slots, (_, sim) in zip(lists, terms, strict=True):
                 best[slots] = sim
-            total += best
-        cand = np.flatnonzero((total > 0) & self.col("alive"))
-        return cand, total
+            if sum(len(slots) for slots in lists) * 8 > n:  # many rows: whole-array passes
+                total += best
+                best.fill(0.0)
+                continue
+            touched = np.concatenate(lists)
+            total[touched] = total[touched] + best[touched]  # repeats write the same value
+            best[touched] = 0.0
+        if self._dead:
+            return np.flatnonzero((total > 0) & self.col("alive")), total
+        return np.flatnonzero(total), total  # likenesses are positive
+
+    def _scratch(self, name: str, n: int) -> np.ndarray:
+        """A zeroed float32 buffer of n rows, kept between searches (no fresh pages to fault in)."""
+        buf = self._buffers.get(name)
+        if buf is None or len(buf) < n:
+            buf = self._buffers[name] = np.zeros(len(self.lengths.data), dtype=np.float32)
+        else:
+            buf[:n] = 0.0
+        return buf[:n]
 
     def _terms_like(self, word: str) -> list[tuple[str, float]]:
         """Vocabulary words close to a query word (typos), or starting with it (prefixes)."""
+        known = self._terms.get(word)
+        if known is not None:
+            return known
         found = {word: 100.0 + EXACT_BONUS} if word in self.postings else {}
         if len(word) >= 3:
             for term, sim, _ in process.extract(word, self._vocab, scorer=fuzz.ratio, limit=None,
                                                 score_cutoff=TERM_CUTOFF):
                 found[term] = max(found.get(term, 0.0), sim)
-            for term in self._vocab:
-                if len(term) > len(word) and term.startswith(word):
+            vocab = self._vocab_sorted()
+            for term in vocab[bisect_left(vocab, word):]:
+                if not term.startswith(word):
+                    break
+                if len(term) > len(word):
                     found[term] = max(found.get(term, 0.0), 90.0)
-        return list(found.items())
+        if len(self._terms) >= TERM_CACHE:
+            self._terms.clear()
+        self._terms[word] = list(found.items())
+        return self._terms[word]
+
+    def _vocab_sorted(self) -> list[str]:
+        if self._sorted_vocab is None:
+            self._sorted_vocab = sorted(self._vocab)
+        return self._sorted_vocab
 
     def _filter(self, cand: np.ndarray, q: SearchQuery) -> np.ndarray:
         if q.product_type:
@@ -190,31 +257,56 @@ class SearchIndex:
             cand = cand[self.col("neg")[cand]]
         return cand
 
+    def _within(self, cand: np.ndarray, lat: float, lon: float, max_km: float) -> np.ndarray:
+        """Rows within max_km: a dot product on the unit sphere, the great-circle formula of
+        `_distance` deciding the rows within EDGE_KM of the limit."""
+        px, py, pz = _unit(lat, lon)
+        dot = self.col("x")[cand] * px + self.col("y")[cand] * py + self.col("z")[cand] * pz
+        near = math.cos(min(math.pi, max(0.0, max_km - EDGE_KM) / EARTH_KM))
+        far = math.cos(min(math.pi, (max_km + EDGE_KM) / EARTH_KM))
+        inside = dot > near if max_km > EDGE_KM else np.zeros(len(cand), dtype=bool)
+        edge = np.flatnonzero(~inside & (dot >= far))
+        if len(edge):
+            inside[edge[self._km(cand[edge], lat, lon) <= max_km]] = True
+        return cand[inside]
+
     def _distance(self, cand: np.ndarray, q: SearchQuery) -> np.ndarray | None:
         if q.lat is None or q.lon is None:
             return None
-        lat, lon = np.radians(self.col("lat")[cand]), np.radians(self.col("lon")[cand])
-        p1, l1 = math.radians(q.lat), math.radians(q.lon)
-        a = np.sin((lat - p1) / 2) ** 2 + math.cos(p1) * np.cos(lat) * np.sin((lon - l1) / 2) ** 2
-        return 6371.0 * 2 * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+        return self._km(cand, q.lat, q.lon)
 
-    def _score(self, cand: np.ndarray, coverage: np.ndarray, dist: np.ndarray | None,
-               q: SearchQuery) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    def _km(self, cand: np.ndarray, lat0: float, lon0: float) -> np.ndarray:
+        lat, lon = np.radians(self.col("lat")[cand]), np.radians(self.col("lon")[cand])
+        p1, l1 = math.radians(lat0), math.radians(lon0)
+        a = np.sin((lat - p1) / 2) ** 2 + math.cos(p1) * np.cos(lat) * np.sin((lon - l1) / 2) ** 2
+        return EARTH_KM * 2 * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+
+    def _score(self, cand: np.ndarray, coverage: np.ndarray,
+               q: SearchQuery) -> tuple[np.ndarray, np.ndarray]:
         if len(cand) > SHORTLIST:
-            # Best covered first; among equals the shorter text, which the scorer favours.
-            lengths = self.lengths.data[cand]
-            keep = np.lexsort((cand, lengths, -coverage[cand]))[:SHORTLIST]
-            keep.sort()
-            cand = cand[keep]
-            dist = None if dist is None else dist[keep]
+            cand = cand[self._shortlist(coverage[cand], self.lengths.data[cand])]
         if len(cand) == 0:
-            return cand, np.zeros(0), dist
+            return cand, np.zeros(0)
         query = " ".join(tokens(q.text))
-        texts = self.texts
-        scores = process.cdist([query], [texts[s] for s in cand], scorer=SCORER,
-                               processor=None)[0].astype(np.float64)
+        scores = process.cdist([query], self.texts.data[cand], scorer=SCORER,
+                               processor=None, score_cutoff=MIN_SCORE, dtype=np.float64)[0]
         ok = scores >= MIN_SCORE
-        return cand[ok], scores[ok], None if dist is None else dist[ok]
+        return cand[ok], scores[ok]
+
+    @staticmethod
+    def _shortlist(cov: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """Positions (ascending) of the SHORTLIST best covered rows; among equals the shorter
+        text, which the scorer favours, then the older row (rows come in slot order)."""
+        cut = len(cov) - SHORTLIST
+        kth = np.partition(cov, cut)[cut]  # the SHORTLIST-th best coverage
+        keep = cov > kth
+        ties = np.flatnonzero(cov == kth)
+        need = SHORTLIST - int(np.count_nonzero(keep))
+        if need < len(ties):
+            key = (lengths[ties].astype(np.int64) << 32) | ties
+            ties = ties[np.argpartition(key, need - 1)[:need]]
+        keep[ties] = True
+        return np.flatnonzero(keep)
 
     def _order(self, cand: np.ndarray, scores: np.ndarray, dist: np.ndarray | None,
                sort: str) -> np.ndarray:
