@@ -435,7 +435,8 @@ def agora_env(db: str, api: str, port: int, smtp_port: int, secret: str, tmp: st
     env.update(PYTHONPATH=str(ROOT), AGORA_DATABASE_URL=db, AGORA_TELEGRAM_TOKEN=TOKEN,
                AGORA_TELEGRAM_API_URL=f"{api}/bot",
                AGORA_TELEGRAM_WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram/webhook",
-               AGORA_TELEGRAM_WEBHOOK_SECRET=secret, AGORA_SMTP_HOST="127.0.0.1",
+               AGORA_TELEGRAM_WEBHOOK_SECRET=secret, AGORA_SECRET_KEY=secret * 2,
+               AGORA_SMTP_HOST="127.0.0.1",
                AGORA_SMTP_PORT=str(smtp_port), AGORA_SMTP_STARTTLS="false",
                AGORA_DATA_DIR=f"{tmp}/data", AGORA_TELEGRAM_BOT_USERNAME=BOT_USER["username"],
                HOME=tmp)
