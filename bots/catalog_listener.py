@@ -16,6 +16,8 @@ from core.storage.workers import application_name
 
 log = logging.getLogger(__name__)
 
+STOP_SECONDS = 5.0
+
 
 class CatalogListener:
     """LISTEN on a connection of its own; apply the sequence when woken, or every `poll` s."""
@@ -34,10 +36,13 @@ class CatalogListener:
             self._task = asyncio.create_task(self._run(), name="catalog-listener")
 
     async def stop(self) -> None:
+        """Cancel the listener; waits at most a few seconds (a connection stuck in a query
+        must not hold a worker's shutdown)."""
         if self._task is not None:
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            done, _ = await asyncio.wait({self._task}, timeout=STOP_SECONDS)
+            if not done:
+                log.warning("catalogue listener: not stopped within %s s; left behind", STOP_SECONDS)
             self._task = None
 
     async def _run(self) -> None:
