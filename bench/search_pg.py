@@ -18,7 +18,7 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import asyncpg
 from rapidfuzz import process
@@ -27,8 +27,16 @@ from core.catalog.query import SearchQuery
 from core.catalog.search_index import MIN_SCORE, SCORER
 from core.catalog.taxonomy import CERTIFICATIONS, TYPES
 
-if TYPE_CHECKING:
-    from bench.search import Listings
+
+class Listings(Protocol):
+    """The columns of bench/search.py's listings this module loads (texts and numpy arrays)."""
+
+    texts: list[str]
+    type: Any
+    price: Any
+    certs: Any
+    lat: Any
+    lon: Any
 
 CERT_BIT = {code: 1 << i for i, code in enumerate(CERTIFICATIONS)}
 RERANK = 200  # candidates fetched for re-ranking with the brute force's scorer
