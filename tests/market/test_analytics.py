@@ -125,19 +125,17 @@ async def test_with_deals_in_too_few_months_there_is_no_forecast_and_it_says_why
 
 
 async def test_the_demo_seed_holds_a_year_of_deals_enough_to_chart_and_forecast(app):
-    import time
-
     from sqlalchemy import func, select
 
     from bots.demo import seed
     from core.catalog.media import FileStore
     from core.deals.tables import Deal
 
-    started = time.perf_counter()
+    # How long seeding takes is the demo's start-up time; it is not asserted here, where a
+    # loaded machine would make a wall-clock check flaky.
     async with app.uow() as uow:
         await seed(uow, FileStore(app.settings.data_dir), count=24, sellers=6)
         await uow.commit()
-    assert time.perf_counter() - started < 10
     async with app.uow() as uow:
         deals = (await uow.session.execute(select(func.count()).select_from(Deal)
                                            .where(Deal.status == "completed"))).scalar()
