@@ -41,6 +41,7 @@ import math
 import os
 import re
 import secrets
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -379,6 +380,35 @@ def bare_browsing(rounds: int) -> Any:
 
 
 @dataclass
+class Round:
+    """One configuration's browsing phase, once."""
+
+    per_s: float
+    times: list[float]
+    updates: int
+    calls: int
+    cpu_s: float  # the server's processes' CPU time during the phase
+    failed: int
+    out_of_order: set[int]
+
+
+@dataclass
+class Served:
+    """A configuration kept serving for the whole run, browsed in turns with the others."""
+
+    label: str
+    webhook: str
+    secret: str
+    pid: int
+    users: list[int]
+    after: bool  # answers webhook POSTs after handling (Agora) or at once (the bare bot)
+    steps: Any
+    rounds: list[Round] = field(default_factory=list)
+    registered: Tally | None = None
+    register_per_s: float = math.nan
+
+
+@dataclass
 class Result:
     label: str
     per_s: float
@@ -386,6 +416,7 @@ class Result:
     register_per_s: float = math.nan
     code_p95_ms: float = math.nan
     calls_per_update: float = math.nan
+    cpu_ms_per_update: float = math.nan
     failed: int = 0
     out_of_order: int = 0
     users: int = 0
@@ -396,6 +427,10 @@ def percentile(values: list[float], q: float) -> float:
         return math.nan
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else math.nan
 
 
 async def wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
@@ -430,6 +465,23 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(5)
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process and its living descendants (Linux /proc), so a
+    configuration's cost per update can be compared however busy the machine is."""
+    parents, times = {}, {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rpartition(")")[2].split()
+            child = int(stat.parent.name)
+            parents[child] = int(fields[1])
+            times[child] = int(fields[11]) + int(fields[12])
+    tree, grew = {pid}, True
+    while grew:
+        more = {child for child, parent in parents.items() if parent in tree} - tree
+        tree, grew = tree | more, bool(more)
+    return sum(times.get(p, 0) for p in tree) / os.sysconf("SC_CLK_TCK")
+
+
 def agora_env(db: str, api: str, port: int, smtp_port: int, secret: str, tmp: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AGORA_")}
     env.update(PYTHONPATH=str(ROOT), AGORA_DATABASE_URL=db, AGORA_TELEGRAM_TOKEN=TOKEN,
@@ -446,47 +498,103 @@ def agora_env(db: str, api: str, port: int, smtp_port: int, secret: str, tmp: st
 AGORA = [sys.executable, "-c", "from bots.cli import main; main()"]
 
 
-async def run_agora(label: str, db: str, workers: int, args: argparse.Namespace,
-                    fake: FakeBotApi, api: str, mailbox: Mailbox, smtp_port: int,
-                    fresh: bool = True) -> Result:
-    """Seed the demo catalogue, serve, register every user, then browse; on a database that
-    an earlier run left (`fresh` off), the users are registered already: browse only."""
+@dataclass
+class Bench:
+    """What every configuration shares: the fake Bot API, the SMTP sink, the options."""
+
+    args: argparse.Namespace
+    fake: FakeBotApi
+    api: str
+    mailbox: Mailbox
+    smtp_port: int
+    servers: contextlib.AsyncExitStack
+
+
+async def serve_process(bench: Bench, label: str, command: list[str], env: dict[str, str],
+                        cwd: str, workers: int = 1) -> tuple[str, subprocess.Popen[bytes]]:
+    """Start a server; it is stopped when the run ends (its log kept with --keep-logs)."""
+    log = Path(cwd) / f"{label}.log"
+    process = spawn(command, log, cwd=cwd, env=env)
+
+    def finish() -> None:
+        stop(process)
+        if bench.args.keep_logs:
+            Path(f"/tmp/chat-bench-{label}.log").write_text(log.read_text())
+
+    bench.servers.callback(finish)
+    url = f"http://127.0.0.1:{env['BENCH_PORT']}"
+    await wait_healthy(url, process, log)
+    await asyncio.sleep(0.5 * workers)  # every worker up and its webhook set
+    return url, process
+
+
+async def serve_agora(bench: Bench, label: str, db: str, workers: int,
+                      seeded: bool = False) -> Served:
+    """`agora serve` on `db` (the demo catalogue seeded first, unless it is there already)."""
     port, secret = free_port(), secrets.token_hex(16)
-    with tempfile.TemporaryDirectory() as tmp:
-        env = agora_env(db, api, port, smtp_port, secret, tmp)
-        if fresh:
-            await seed(env, tmp, args.listings)
-        log = Path(tmp) / "serve.log"
-        process = spawn([*AGORA, "serve", "--port", str(port), "--workers", str(workers)],
-                        log, cwd=tmp, env=env)
-        try:
-            url = f"http://127.0.0.1:{port}"
-            await wait_healthy(url, process, log)
-            await asyncio.sleep(0.5 * workers)  # every worker up and its webhook set
-            before = sum(fake.calls.values())
-            driver = Driver(f"{url}/telegram/webhook", secret, fake, mailbox, args.inflight,
-                             answers_after_handling=True)
-            users = [label_base(label) + i for i in range(args.users)]
-            reg_start = time.perf_counter()
-            if fresh:
-                await driver.run(users, registration, "register")
-            reg_span = _span(fake, users, reg_start)
-            browse_start = time.perf_counter()
-            await driver.run(users, browsing(args.rounds), "browse")
-            span = _span(fake, users, browse_start)
-            t = driver.tally
-            calls = sum(fake.calls.values()) - before
-            result = Result(
-                label, t.updates["browse"] / span, 1000 * percentile(t.times["browse"], 0.99),
-                register_per_s=t.updates["register"] / reg_span,
-                code_p95_ms=1000 * percentile(t.codes, 0.95),
-                calls_per_update=calls / max(1, sum(t.updates.values())),
-                failed=sum(t.failed.values()), out_of_order=len(t.out_of_order), users=len(users))
-        finally:
-            stop(process)
-            if args.keep_logs:
-                keep(log, Path(f"/tmp/chat-bench-{label}.log"))
-    return result
+    tmp = bench.servers.enter_context(tempfile.TemporaryDirectory())
+    env = {**agora_env(db, bench.api, port, bench.smtp_port, secret, tmp), "BENCH_PORT": str(port)}
+    if not seeded:
+        await seed(env, tmp, bench.args.listings)
+    url, process = await serve_process(
+        bench, label, [*AGORA, "serve", "--port", str(port), "--workers", str(workers)], env,
+        tmp, workers)
+    users = [label_base(label) + i for i in range(bench.args.users)]
+    return Served(label, f"{url}/telegram/webhook", secret, process.pid, users, True,
+                  browsing(bench.args.rounds))
+
+
+async def serve_bare(bench: Bench) -> Served:
+    port = free_port()
+    env = {**os.environ, "BARE_TOKEN": TOKEN, "BARE_API_URL": f"{bench.api}/bot",
+           "PYTHONPATH": str(ROOT), "BENCH_PORT": str(port)}
+    tmp = bench.servers.enter_context(tempfile.TemporaryDirectory())
+    url, process = await serve_process(
+        bench, "bare", [sys.executable, str(ROOT / "bench" / "bare_echo.py"), str(port)], env, tmp)
+    users = [label_base("bare") + i for i in range(bench.args.users)]
+    return Served("bare", f"{url}/telegram/webhook", "-", process.pid, users, False,
+                  bare_browsing(bench.args.rounds))
+
+
+async def register(bench: Bench, served: Served) -> None:
+    """Every user of the configuration registers (their codes arrive by email)."""
+    driver = Driver(served.webhook, served.secret, bench.fake, bench.mailbox,
+                    bench.args.inflight, answers_after_handling=True)
+    start = time.perf_counter()
+    await driver.run(served.users, registration, "register")
+    served.registered = driver.tally
+    served.register_per_s = driver.tally.updates["register"] / _span(bench.fake, served.users,
+                                                                      start)
+
+
+async def browse(bench: Bench, served: Served) -> None:
+    """One browsing phase of every user of the configuration."""
+    driver = Driver(served.webhook, served.secret, bench.fake, None, bench.args.inflight,
+                    answers_after_handling=served.after)
+    calls, cpu = sum(bench.fake.calls.values()), tree_cpu_seconds(served.pid)
+    start = time.perf_counter()
+    await driver.run(served.users, served.steps, "browse")
+    span = _span(bench.fake, served.users, start)
+    t = driver.tally
+    served.rounds.append(Round(
+        t.updates["browse"] / span, t.times["browse"], t.updates["browse"],
+        sum(bench.fake.calls.values()) - calls, tree_cpu_seconds(served.pid) - cpu,
+        sum(t.failed.values()), set(t.out_of_order)))
+
+
+def result(served: Served) -> Result:
+    """A configuration over its rounds: the median rate, the p99 of every step."""
+    rounds, reg = served.rounds, served.registered
+    failed = sum(r.failed for r in rounds) + (sum(reg.failed.values()) if reg else 0)
+    disorder = set().union(*(r.out_of_order for r in rounds), reg.out_of_order if reg else set())
+    return Result(
+        served.label, median([r.per_s for r in rounds]),
+        1000 * percentile([t for r in rounds for t in r.times], 0.99),
+        register_per_s=served.register_per_s,
+        code_p95_ms=1000 * percentile(reg.codes, 0.95) if reg else math.nan,
+        calls_per_update=sum(r.calls for r in rounds) / max(1, sum(r.updates for r in rounds)),
+        cpu_ms_per_update=median([1000 * r.cpu_s / max(1, r.updates) for r in rounds]),
+        failed=failed, out_of_order=len(disorder), users=len(served.users))
 
 
 async def seed(env: dict[str, str], cwd: str, listings: int) -> None:
@@ -498,10 +606,6 @@ async def seed(env: dict[str, str], cwd: str, listings: int) -> None:
         raise RuntimeError(f"seeding failed: {seeded.stderr.decode()[-2000:]}")
 
 
-def keep(log: Path, to: Path) -> None:
-    to.write_text(log.read_text())
-
-
 def label_base(label: str) -> int:
     return {"sqlite-1": 10_000_000, "pg-1": 20_000_000, "pg-2": 20_000_000}.get(label, 40_000_000)
 
@@ -509,35 +613,6 @@ def label_base(label: str) -> int:
 def _span(fake: FakeBotApi, users: list[int], start: float) -> float:
     last = max((fake.chats[u].settled for u in users), default=start)
     return max(last - start, 1e-9)
-
-
-async def run_bare(args: argparse.Namespace, fake: FakeBotApi, api: str) -> Result:
-    port = free_port()
-    env = {**os.environ, "BARE_TOKEN": TOKEN, "BARE_API_URL": f"{api}/bot",
-           "PYTHONPATH": str(ROOT)}
-    with tempfile.TemporaryDirectory() as tmp:
-        log = Path(tmp) / "bare.log"
-        process = spawn([sys.executable, str(ROOT / "bench" / "bare_echo.py"), str(port)], log,
-                        env=env)
-        try:
-            url = f"http://127.0.0.1:{port}"
-            await wait_healthy(url, process, log)
-            before = sum(fake.calls.values())
-            driver = Driver(f"{url}/telegram/webhook", "-", fake, None, args.inflight,
-                             answers_after_handling=False)
-            users = [label_base("bare") + i for i in range(args.users)]
-            start = time.perf_counter()
-            await driver.run(users, bare_browsing(args.rounds), "browse")
-            span = _span(fake, users, start)
-            t = driver.tally
-            return Result("bare", t.updates["browse"] / span,
-                          1000 * percentile(t.times["browse"], 0.99),
-                          calls_per_update=(sum(fake.calls.values()) - before)
-                          / max(1, t.updates["browse"]),
-                          failed=sum(t.failed.values()), out_of_order=len(t.out_of_order),
-                          users=len(users))
-        finally:
-            stop(process)
 
 
 async def fresh_pg(server: str) -> str | None:
@@ -565,7 +640,8 @@ async def drop_pg(server: str) -> None:
 
 def describe(r: Result) -> str:
     text = (f"{r.label:8s} browse {r.per_s:6.1f} updates/s  p99 {r.p99_ms:6.0f} ms  "
-            f"{r.calls_per_update:.2f} Bot API calls/update")
+            f"{r.calls_per_update:.2f} Bot API calls/update  "
+            f"server CPU {r.cpu_ms_per_update:5.1f} ms/update")
     if r.label != "bare" and not math.isnan(r.code_p95_ms):
         text += f"  register {r.register_per_s:6.1f}/s  code p95 {r.code_p95_ms:5.0f} ms"
     elif r.label != "bare":
@@ -578,7 +654,9 @@ async def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--inflight", type=int, default=32)
-    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--rounds", type=int, default=1, help="browsing rounds per phase")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="browsing phases of each configuration, taken in turns")
     parser.add_argument("--listings", type=int, default=120, help="demo listings seeded")
     parser.add_argument("--pg", default=PG_SERVER)
     parser.add_argument("--no-pg", action="store_true", help="SQLite and the bare bot only")
@@ -595,59 +673,72 @@ async def main(argv: list[str] | None = None) -> dict[str, Any]:
     await runner.setup()
     api_port, smtp_port = free_port(), free_port()
     await web.TCPSite(runner, "127.0.0.1", api_port).start()
-    api = f"http://127.0.0.1:{api_port}"
     smtp = Controller(mailbox, hostname="127.0.0.1", port=smtp_port)
     smtp.start()
-    results: dict[str, Result] = {}
+    pg = await fresh_pg(args.pg) if only & {"pg-1", "pg-2"} else None
     try:
-        if "bare" in only:
-            results["bare"] = await run_bare(args, fake, api)
-            print(describe(results["bare"]), flush=True)
-        with tempfile.TemporaryDirectory() as tmp:
-            if "sqlite-1" in only:
-                db = f"sqlite+aiosqlite:///{tmp}/chat.db"
-                results["sqlite-1"] = await run_agora("sqlite-1", db, 1, args, fake, api,
-                                                      mailbox, smtp_port)
-                print(describe(results["sqlite-1"]), flush=True)
-        if only & {"pg-1", "pg-2"}:
-            await run_pg(args, only, results, fake, api, mailbox, smtp_port)
+        async with contextlib.AsyncExitStack() as servers:
+            bench = Bench(args, fake, f"http://127.0.0.1:{api_port}", mailbox, smtp_port, servers)
+            served = await start_all(bench, only, pg)
+            for _ in range(args.repeat):
+                for each in served:
+                    await browse(bench, each)
+        results = {s.label: result(s) for s in served}
+        for r in results.values():
+            print(describe(r), flush=True)
     finally:
         smtp.stop()
         await runner.cleanup()
-    return summary(results)
-
-
-async def run_pg(args: argparse.Namespace, only: set[str], results: dict[str, Result],
-                 fake: FakeBotApi, api: str, mailbox: Mailbox, smtp_port: int) -> None:
-    """One worker, then two on the same database (its users registered by then)."""
-    db = await fresh_pg(args.pg)
-    if db is None:
-        return
-    try:
-        fresh = True
-        for label, workers in (("pg-1", 1), ("pg-2", 2)):
-            if label in only:
-                results[label] = await run_agora(label, db, workers, args, fake, api, mailbox,
-                                                 smtp_port, fresh=fresh)
-                print(describe(results[label]), flush=True)
-                fresh = False
-    finally:
-        if not os.environ.get("CHAT_BENCH_KEEP_DB"):
+        if pg and not os.environ.get("CHAT_BENCH_KEEP_DB"):
             await drop_pg(args.pg)
+    return summary(results, served)
 
 
-def summary(results: dict[str, Result]) -> dict[str, Any]:
+async def start_all(bench: Bench, only: set[str], pg: str | None) -> list[Served]:
+    """Every configuration asked for, serving at once; Agora's users registered (on
+    PostgreSQL by the one worker, the two workers then serving the same database)."""
+    served = []
+    if "bare" in only:
+        served.append(await serve_bare(bench))
+    if "sqlite-1" in only:
+        tmp = bench.servers.enter_context(tempfile.TemporaryDirectory())
+        served.append(await serve_agora(bench, "sqlite-1", f"sqlite+aiosqlite:///{tmp}/chat.db", 1))
+        await register(bench, served[-1])
+    if pg and "pg-1" in only:
+        served.append(await serve_agora(bench, "pg-1", pg, 1))
+        await register(bench, served[-1])
+    if pg and "pg-2" in only:
+        served.append(await serve_agora(bench, "pg-2", pg, 2, seeded="pg-1" in only))
+        if "pg-1" not in only:
+            await register(bench, served[-1])
+    return served
+
+
+def summary(results: dict[str, Result], served: list[Served]) -> dict[str, Any]:
+    """The line; `ratio` is the median of each turn's ratio (a turn: every configuration
+    browsed once, one after another), so the machine's swings fall on both sides alike."""
     nan = Result("-", math.nan, math.nan)
     one = results.get("pg-1") or results.get("sqlite-1") or nan
     two, bare = results.get("pg-2") or nan, results.get("bare") or nan
-    line = {"per_s": one.per_s, "bare_per_s": bare.per_s, "ratio": one.per_s / bare.per_s,
+    rounds = {s.label: [r.per_s for r in s.rounds] for s in served}
+    paired = _paired(rounds.get(one.label, []), rounds.get("bare", []))
+    doubled = _paired(rounds.get("pg-2", []), rounds.get(one.label, []))
+    if paired or doubled:
+        print("turn by turn: ratio " + " ".join(f"{v:.2f}" for v in paired)
+              + "  two workers / one " + " ".join(f"{v:.2f}" for v in doubled), flush=True)
+    line = {"per_s": one.per_s, "bare_per_s": bare.per_s,
+            "ratio": median(paired) if paired else math.nan,
             "p99_ms": one.p99_ms, "bare_p99_ms": bare.p99_ms, "workers2_per_s": two.per_s,
             "code_p95_ms": one.code_p95_ms}
     print("chat " + " ".join(f"{k}={v:.2f}" if k == "ratio" else f"{k}={v:.1f}"
                              for k, v in line.items()), flush=True)
-    return {**line, "results": results,
+    return {**line, "results": results, "workers2_x": median(doubled) if doubled else math.nan,
             "order_kept": all(not r.out_of_order for r in results.values()),
             "failed": sum(r.failed for r in results.values())}
+
+
+def _paired(these: list[float], those: list[float]) -> list[float]:
+    return [a / b for a, b in zip(these, those, strict=False) if b]
 
 
 if __name__ == "__main__":
