@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 
 from sqlalchemy import func, select, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from core.storage import workers
 from core.storage.tables import Conversation, ProcessedUpdate
 from core.storage.uow import UnitOfWork, UowFactory
+from core.storage.upsert import dialect_insert
 
 # The first key of PostgreSQL's two-key advisory locks taken per user ("AG"); the two-key and
 # one-key spaces never overlap, so this cannot meet the scheduler leader's lock.
@@ -33,8 +33,7 @@ async def first_time(uow: UnitOfWork, source: str, external_id: str) -> bool:
     """Record a channel's event id; False when it was handled before (in this or another
     worker: the unique key decides). One statement: INSERT … ON CONFLICT DO NOTHING."""
     table = ProcessedUpdate.__table__
-    dialect = postgresql if uow.session.bind.dialect.name == "postgresql" else sqlite
-    stmt = (dialect.insert(table)
+    stmt = (dialect_insert(uow, table)
             .values(source=source, external_id=external_id, created_at=uow.clock.now(),
                     owed_by=workers.worker_id())
             .on_conflict_do_nothing(index_elements=[table.c.source, table.c.external_id])

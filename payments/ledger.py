@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select, text, tuple_
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from core.money.model import Money
 from core.money.ports import Actor
 from core.storage.uow import UnitOfWork
+from core.storage.upsert import Insert, per_dialect
 from payments.tables import LedgerAccount, LedgerEntry, LedgerJournal
 
 _COLUMNS = (LedgerAccount.owner, LedgerAccount.purpose, LedgerAccount.reference,
@@ -133,16 +132,16 @@ def _posting(legs: int, guarded: int) -> Any:
         f"SELECT journal.id AS id, {overdrawn} AS overdrawn FROM journal")
 
 
-def _journal_insert(insert_for: Any) -> Any:
+def _journal_insert(upsert: Insert) -> Any:
     names = ("key", "kind", "escrow_id", "description", "actor", "reason", "created_at")
-    return (insert_for(_JOURNALS).values({n: bindparam(n) for n in names})
+    return (upsert(_JOURNALS).values({n: bindparam(n) for n in names})
             .on_conflict_do_nothing().returning(_JOURNALS.c.id))
 
 
 # The statements of every posting, built once (building one costs more than running it), on the
 # tables: they run on the transaction's connection, not through the ORM.
 _JOURNALS, _ENTRY_ROWS = LedgerJournal.__table__, LedgerEntry.__table__
-_JOURNAL = {"postgresql": _journal_insert(pg_insert), "sqlite": _journal_insert(sqlite_insert)}
+_JOURNAL = per_dialect(_journal_insert)
 _ENTRIES = insert(_ENTRY_ROWS)
 _OVERDRAWN = (select(_ENTRY_ROWS.c.account_id)
               .where(_ENTRY_ROWS.c.account_id.in_(bindparam("accounts", expanding=True)))
@@ -204,15 +203,15 @@ def _remember(uow: UnitOfWork, ids: dict[tuple[Ref, str], int],
     uow.then("ledger-ids", remember)
 
 
-def _account_insert(insert_for: Any) -> Any:
+def _account_insert(upsert: Insert) -> Any:
     # One statement for any number of new accounts (run with a list: one INSERT … VALUES per
     # batch), built once: a multi-row `.values([...])` statement is compiled on every use.
     accounts = LedgerAccount.__table__
-    return (insert_for(accounts).values({c.key: bindparam(c.key) for c in _COLUMNS})
+    return (upsert(accounts).values({c.key: bindparam(c.key) for c in _COLUMNS})
             .on_conflict_do_nothing().returning(accounts.c.id, *(accounts.c[c.key] for c in _COLUMNS)))
 
 
-_NEW_ACCOUNT = {"postgresql": _account_insert(pg_insert), "sqlite": _account_insert(sqlite_insert)}
+_NEW_ACCOUNT = per_dialect(_account_insert)
 
 
 async def _find(uow: UnitOfWork, wanted: Sequence[tuple[Ref, str]]) -> dict[tuple[Ref, str], int]:

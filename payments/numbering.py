@@ -15,10 +15,9 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from core.storage.uow import UnitOfWork
+from core.storage.upsert import per_dialect
 from payments.tables import Invoice, InvoiceCounter
 
 log = logging.getLogger(__name__)
@@ -32,9 +31,8 @@ _MOVE = (update(_COUNTERS).where(_COUNTERS.c.series == bindparam("c_series"))
          .values(next_number=bindparam("c_next")))
 _UNNUMBERED = (select(_INVOICES.c.id, _INVOICES.c.created_at).where(_INVOICES.c.number.is_(None))
                .order_by(_INVOICES.c.id))
-_NEW_COUNTER = {dialect: insert(_COUNTERS).values(series=bindparam("series"), next_number=1)
-                .on_conflict_do_nothing()
-                for dialect, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))}
+_NEW_COUNTER = per_dialect(lambda insert: insert(_COUNTERS)
+                           .values(series=bindparam("series"), next_number=1).on_conflict_do_nothing())
 
 
 class Coalesced:

@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from core.notifications.outbox import notify
 from core.storage.uow import UnitOfWork
+from core.storage.upsert import dialect_insert
 from payments.providers.base import Provider
 from payments.tables import PayoutAccount
 
@@ -19,8 +18,7 @@ async def link(uow: UnitOfWork, provider: Provider, account_id: int) -> str:
     row = await uow.session.get(PayoutAccount, account_id)
     external_id, url = await provider.onboarding_link(account_id, row.external_id if row else None)
     if row is None:
-        insert = pg_insert if uow.session.bind.dialect.name == "postgresql" else sqlite_insert
-        await uow.session.execute(insert(PayoutAccount).values(
+        await uow.session.execute(dialect_insert(uow, PayoutAccount).values(
             account_id=account_id, provider=provider.name, external_id=external_id, ready=False,
             updated_at=uow.clock.now()).on_conflict_do_nothing())
     return url

@@ -9,10 +9,9 @@ from typing import Any
 
 import stripe
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from core.money.ports import Actor
+from core.storage.upsert import dialect_insert
 from payments.service import PaymentsService
 from payments.tables import Escrow, ProviderEvent
 
@@ -71,8 +70,7 @@ class StripeWebhooks:
         older than the lease (its worker died) is taken over by a conditional UPDATE."""
         async with self.payments.uow() as uow:
             now = uow.clock.now()
-            insert = pg_insert if uow.session.bind.dialect.name == "postgresql" else sqlite_insert
-            taken = await uow.session.execute(insert(ProviderEvent).values(
+            taken = await uow.session.execute(dialect_insert(uow, ProviderEvent).values(
                 source="stripe", external_id=event["id"], type=event["type"][:60], payload=event,
                 created_at=now, done_at=None).on_conflict_do_nothing())
             if taken.rowcount == 1:  # type: ignore[attr-defined]

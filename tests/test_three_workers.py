@@ -26,7 +26,7 @@ import signal
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -46,7 +46,6 @@ from core.accounts.service import find_account
 from core.catalog.tables import Listing
 from core.learning import gatherings
 from core.learning.tables import Gathering
-from core.storage.schema import upgrade
 from core.storage.tables import OutboxMessage, ProcessedUpdate
 from tests.catalog.helpers import make_account
 from tests.support import databases
@@ -175,12 +174,7 @@ def worker_env(db_url: str, fake: FakeTelegram, smtp_port: int, redis: str, data
     return env
 
 
-@pytest.fixture
-async def shared_db(pg_server: str) -> AsyncIterator[str]:
-    url = await databases.create_pg_database(pg_server)
-    await upgrade(url)  # by migrations, as `agora serve` expects (each worker finds it at head)
-    yield url
-    await databases.drop_pg_database(pg_server, url)
+shared_db = databases.shared_db_fixture(migrated=True)  # as `agora serve` expects
 
 
 def agora_serve(port: int, env: dict[str, str], log: Path, *options: str) -> Worker:

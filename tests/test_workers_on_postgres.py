@@ -36,12 +36,7 @@ from tests.support import databases
 RETRY = 0.2  # how often a follower tries for the lead here (a few seconds in production)
 
 
-@pytest.fixture
-async def shared_db(pg_server: str) -> AsyncIterator[str]:
-    url = await databases.create_pg_database(pg_server)
-    await databases.reset_schema(url)
-    yield url
-    await databases.drop_pg_database(pg_server, url)
+shared_db = databases.shared_db_fixture(migrated=False)  # tables from the models
 
 
 def worker(url: str, tmp_path: Any) -> Container:

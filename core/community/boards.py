@@ -7,8 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from core.accounts.service import is_admin, require_admin
 from core.community import checks
@@ -17,6 +15,7 @@ from core.community.tables import Board, BoardPost, BoardSubscription, PostReact
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
+from core.storage.upsert import dialect_insert
 
 PAGE = 5  # posts a page in chat
 MAX_POST = 2000
@@ -50,9 +49,8 @@ class PostCard:
 
 async def seed(uow: UnitOfWork) -> None:
     """The starting boards, each once (a second worker's insert is a no-op)."""
-    insert = pg_insert if uow.session.bind.dialect.name == "postgresql" else sqlite_insert
     now = uow.clock.now()
-    await uow.session.execute(insert(Board).values([
+    await uow.session.execute(dialect_insert(uow, Board).values([
         {"slug": slug, "title": title, "description": about, "created_at": now}
         for slug, title, about in SEEDS]).on_conflict_do_nothing(index_elements=["slug"]))
 
@@ -101,8 +99,7 @@ async def subscribe(uow: UnitOfWork, account_id: int | None, board_id: int) -> b
     """Follow a board; False when already following."""
     member = _member(account_id)
     await board(uow, board_id)
-    insert = pg_insert if uow.session.bind.dialect.name == "postgresql" else sqlite_insert
-    done = await uow.session.execute(insert(BoardSubscription).values(
+    done = await uow.session.execute(dialect_insert(uow, BoardSubscription).values(
         board_id=board_id, account_id=member, created_at=uow.clock.now())
         .on_conflict_do_nothing(index_elements=["board_id", "account_id"]))
     return done.rowcount == 1  # type: ignore[attr-defined]
@@ -173,8 +170,7 @@ async def react(uow: UnitOfWork, account_id: int | None, post_id: int, kind: str
         PostReaction.post_id == target.id, PostReaction.account_id == member,
         PostReaction.kind == kind))
     if taken_back.rowcount != 1:  # type: ignore[attr-defined]
-        insert = pg_insert if uow.session.bind.dialect.name == "postgresql" else sqlite_insert
-        await uow.session.execute(insert(PostReaction).values(
+        await uow.session.execute(dialect_insert(uow, PostReaction).values(
             post_id=target.id, account_id=member, kind=kind, created_at=now)
             .on_conflict_do_update(index_elements=["post_id", "account_id"],
                                    set_={"kind": kind, "created_at": now}))

@@ -5,13 +5,12 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from core.catalog.tables import SellerStats
 from core.deals.reputation import reputation
 from core.deals.tables import Deal, Dispute, Rating
 from core.storage.uow import UnitOfWork
+from core.storage.upsert import dialect_insert
 
 MARKET_MEAN = Decimal("4.0")  # the prior until the market has ratings of its own
 
@@ -47,8 +46,7 @@ async def refresh(uow: UnitOfWork, account_id: int) -> None:
                      total=int(total), count=int(count))
     values = {"rating_x10": int((rep.score * 10).quantize(Decimal(1), ROUND_HALF_UP)),
               "ratings": rep.ratings, "deals": rep.completed}
-    insert = pg_insert if uow.session.bind.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(SellerStats).values(account_id=account_id, **values)
+    statement = dialect_insert(uow, SellerStats).values(account_id=account_id, **values)
     await uow.session.execute(statement.on_conflict_do_update(  # one statement, new or not
         index_elements=[SellerStats.account_id], set_=values))
 

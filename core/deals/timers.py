@@ -7,12 +7,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from core.deals.tables import ProcessReminder, ProcessTimer
 from core.process import Process
 from core.storage.uow import UnitOfWork
+from core.storage.upsert import dialect_insert
 
 
 def start(uow: UnitOfWork, process: Process, subject_id: int, state: str,
@@ -140,8 +139,7 @@ async def upcoming(uow: UnitOfWork, within: timedelta,
 async def mark_reminded(uow: UnitOfWork, timer_id: int, offset: timedelta) -> bool:
     """Record the reminder `offset` before this timer's deadline; False when it went before
     (another worker, an earlier run): one INSERT … ON CONFLICT DO NOTHING decides."""
-    insert = pg_insert if uow.session.bind.dialect.name == "postgresql" else sqlite_insert
-    done = await uow.session.execute(insert(ProcessReminder).values(
+    done = await uow.session.execute(dialect_insert(uow, ProcessReminder).values(
         timer_id=timer_id, offset_seconds=int(offset.total_seconds()),
         sent_at=uow.clock.now()).on_conflict_do_nothing())
     return done.rowcount == 1  # type: ignore[attr-defined]

@@ -11,8 +11,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import parser as dateparser
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from core.accounts.service import is_admin, require_admin
 from core.community import checks
@@ -23,6 +21,7 @@ from core.learning.process import GATHERING_PROCESS
 from core.learning.tables import Gathering, GatheringRsvp
 from core.operators import audit
 from core.storage.uow import UnitOfWork
+from core.storage.upsert import dialect_insert
 
 KINDS = {"webinar": "🎙 Webinar", "trade_show": "🏛 Trade show", "meetup": "🤝 Meetup"}
 ANSWERS = {"going": "✅ Going", "maybe": "🤔 Maybe", "not": "✖ Not going"}
@@ -156,8 +155,7 @@ async def rsvp(uow: UnitOfWork, account_id: int | None, gathering_id: int, answe
         raise Conflict("That one is over; answers are closed.")
     if gathering.kind == "webinar" and answer == "maybe":
         raise DomainError("A webinar takes a registration (going) or none.")
-    insert = pg_insert if uow.session.bind.dialect.name == "postgresql" else sqlite_insert
-    await uow.session.execute(insert(GatheringRsvp).values(
+    await uow.session.execute(dialect_insert(uow, GatheringRsvp).values(
         gathering_id=gathering.id, account_id=account_id, answer=answer, created_at=now,
         updated_at=now).on_conflict_do_update(index_elements=["gathering_id", "account_id"],
                                               set_={"answer": answer, "updated_at": now}))

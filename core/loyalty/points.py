@@ -14,11 +14,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, func, select, text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from core.loyalty.tables import PointsEntry, PointsJournal
 from core.storage.uow import UnitOfWork
+from core.storage.upsert import per_dialect
 
 ISSUED, REDEEMED = "platform:issued", "platform:redeemed"
 MAY_GO_NEGATIVE = {ISSUED}  # the source of every point
@@ -72,10 +71,9 @@ async def post(uow: UnitOfWork, key: str, kind: str, account_id: int, reason: st
 
 # Built once, run on the transaction's connection: posting is on the path of every payment.
 _JOURNALS = PointsJournal.__table__
-_JOURNAL = {dialect: insert(_JOURNALS).values(
+_JOURNAL = per_dialect(lambda insert: insert(_JOURNALS).values(
     {name: bindparam(name) for name in ("key", "kind", "account_id", "reason", "created_at")})
-    .on_conflict_do_nothing().returning(_JOURNALS.c.id)
-    for dialect, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))}
+    .on_conflict_do_nothing().returning(_JOURNALS.c.id))
 _ENTRIES = PointsEntry.__table__.insert()
 
 

@@ -6,8 +6,6 @@ import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from core.errors import Conflict, DomainError, NotFound
 from core.loyalty import points, rules
@@ -15,6 +13,7 @@ from core.loyalty.points import Movement
 from core.loyalty.tables import LoyaltyMember, Redemption
 from core.money.model import Money
 from core.storage.uow import UnitOfWork
+from core.storage.upsert import dialect_insert
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 COMPLETIONS = ("deal", "session")
@@ -31,15 +30,11 @@ class Standing:
     history: list[Movement]
 
 
-def _insert(uow: UnitOfWork):  # type: ignore[no-untyped-def]
-    return pg_insert if uow.session.bind.dialect.name == "postgresql" else sqlite_insert
-
-
 async def enrol(uow: UnitOfWork, account_id: int, lock: bool = False) -> LoyaltyMember:
     """The member's row, made on first use (safe when two make it at once); `lock` holds it
     until commit (PostgreSQL: FOR UPDATE; SQLite's write lock is taken at BEGIN IMMEDIATE)."""
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
-    await uow.session.execute(_insert(uow)(LoyaltyMember).values(
+    await uow.session.execute(dialect_insert(uow, LoyaltyMember).values(
         account_id=account_id, code=code, created_at=uow.clock.now()).on_conflict_do_nothing())
     stmt = select(LoyaltyMember).where(LoyaltyMember.account_id == account_id)
     if lock:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 import asyncpg
+import pytest
 from sqlalchemy import text
 
 from config.schema import metadata
@@ -70,6 +72,27 @@ async def sqlite_url(tmp_path: object) -> AsyncIterator[str]:
     url = f"sqlite+aiosqlite:///{tmp_path}/agora.db"
     await reset_schema(url)
     yield url
+
+
+def shared_db_fixture(*, migrated: bool) -> Callable[..., Any]:
+    """A `shared_db` fixture: a PostgreSQL database of its own for one test, which several
+    workers share, dropped after it. `migrated`: brought to head by the Alembic migrations (as
+    `agora serve` expects: each worker finds it there); otherwise its tables are created from
+    the models. In a test module: `shared_db = databases.shared_db_fixture(migrated=...)`."""
+
+    @pytest.fixture
+    async def shared_db(pg_server: str) -> AsyncIterator[str]:
+        url = await create_pg_database(pg_server)
+        if migrated:
+            from core.storage.schema import upgrade  # Alembic: loaded by the tests that migrate
+
+            await upgrade(url)
+        else:
+            await reset_schema(url)
+        yield url
+        await drop_pg_database(pg_server, url)
+
+    return shared_db
 
 
 REDIS_ENV = "AGORA_TEST_REDIS_URL"
