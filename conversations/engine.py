@@ -41,6 +41,7 @@ from core.actions import Action, Intent
 from core.conversation_store import ChatState
 from core.errors import DomainError
 from core.locks import KeyedLocks
+from core.storage.database import retry_if_disconnected
 from core.storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,8 @@ class Engine:
                 "I can't use that; please type or use the buttons.", kind="error")], SUPPORT_NOW))
         env = clean
         try:
-            return await self._locks.run((env.channel, env.user_key), lambda: self._handle(env))
+            return await self._locks.run((env.channel, env.user_key), lambda: (
+                retry_if_disconnected(lambda: self._handle(env))))
         except Exception:
             log.exception("update %s from %s:%s failed", env.event_id, env.channel, env.user_key)
             return Outcome(self._offer_support([Reply(APOLOGY, kind="error")], SUPPORT_NOW))
@@ -92,9 +94,9 @@ class Engine:
 
     async def _handle(self, env: Envelope) -> Outcome:
         async with self._uow_factory() as uow:
-            await conversation_store.lock_user(uow, env.channel, env.user_key)
-            if env.event_id and not await conversation_store.first_time(
-                    uow, env.channel, str(env.event_id)):
+            event_id = str(env.event_id) if env.event_id else None
+            if not await conversation_store.begin_update(uow, env.channel, env.user_key,
+                                                         event_id):
                 return await self._answer_again(uow, env)
             conv = await conversation_store.load(uow, env.channel, env.user_key, env.chat_id)
             ctx = await self._context(uow, env, conv)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import bindparam, func, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 
 from core.storage import workers
 from core.storage.tables import Conversation, ProcessedUpdate
 from core.storage.uow import UnitOfWork, UowFactory
-from core.storage.upsert import dialect_insert
+from core.storage.upsert import INSERTS, Insert, per_dialect
 
 # The first key of PostgreSQL's two-key advisory locks taken per user ("AG"); the two-key and
 # one-key spaces never overlap, so this cannot meet the scheduler leader's lock.
@@ -19,39 +20,85 @@ USER_LOCK_SPACE = 0x4147
 ChatState = Conversation  # one row per (channel, user, chat): flow, state, history, data
 
 
+# Statements on every update's path are built once, with parameters: building a statement
+# costs more CPU than PostgreSQL spends running it.
+_LOCK = select(func.pg_advisory_xact_lock(USER_LOCK_SPACE, func.hashtext(bindparam("who"))))
+
+
+def _record(insert: Insert, locked: bool = False) -> Any:
+    """INSERT the update's id unless it is there; `locked` (PostgreSQL): the same statement
+    takes the user's advisory lock first, saving a round trip on every update."""
+    table = ProcessedUpdate.__table__
+    row = {"source": bindparam("source"), "external_id": bindparam("external_id"),
+           "created_at": bindparam("created_at", type_=table.c.created_at.type),
+           "owed_by": bindparam("owed_by")}
+    stmt = insert(table)
+    if locked:
+        lock = _LOCK.cte("user_lock")
+        stmt = stmt.from_select(list(row), select(*(v.label(k) for k, v in row.items()))
+                                .select_from(lock))
+    else:
+        stmt = stmt.values(row)
+    return (stmt.on_conflict_do_nothing(index_elements=[table.c.source, table.c.external_id])
+            .returning(table.c.source))
+
+
+_RECORD = per_dialect(_record)
+_LOCK_AND_RECORD = _record(INSERTS["postgresql"], locked=True)
+_LOAD = select(Conversation).where(Conversation.channel == bindparam("channel"),
+                                   Conversation.user_key == bindparam("user_key"),
+                                   Conversation.chat_id == bindparam("chat_id"))
+_LOAD_LOCKED = _LOAD.with_for_update()
+
+
+def _postgres(uow: UnitOfWork) -> bool:
+    return uow.session.bind.dialect.name == "postgresql"
+
+
 async def lock_user(uow: UnitOfWork, channel: str, user_key: str) -> None:
     """Hold this user's lock until the transaction ends, so two updates of one user that reach
     two workers are applied one at a time (PostgreSQL advisory lock; on SQLite the write lock
     taken at BEGIN already serialises every transaction of the one process)."""
-    if uow.session.bind.dialect.name != "postgresql":
-        return
-    await (await uow.core()).execute(select(func.pg_advisory_xact_lock(
-        USER_LOCK_SPACE, func.hashtext(f"{channel}:{user_key}"))))
+    if _postgres(uow):
+        await (await uow.core()).execute(_LOCK, {"who": f"{channel}:{user_key}"})
 
 
 async def first_time(uow: UnitOfWork, source: str, external_id: str) -> bool:
     """Record a channel's event id; False when it was handled before (in this or another
     worker: the unique key decides). One statement: INSERT … ON CONFLICT DO NOTHING."""
-    table = ProcessedUpdate.__table__
-    stmt = (dialect_insert(uow, table)
-            .values(source=source, external_id=external_id, created_at=uow.clock.now(),
-                    owed_by=workers.worker_id())
-            .on_conflict_do_nothing(index_elements=[table.c.source, table.c.external_id])
-            .returning(table.c.source))
-    return (await (await uow.core()).execute(stmt)).first() is not None
+    conn = await uow.core()
+    return (await conn.execute(_RECORD[conn.dialect.name], _update_row(uow, source, external_id))
+            ).first() is not None
+
+
+async def begin_update(uow: UnitOfWork, channel: str, user_key: str,
+                       event_id: str | None) -> bool:
+    """The start of every update's transaction: take the user's lock (`lock_user`) and record
+    the update's id (`first_time`), in one statement on PostgreSQL. False: handled before.
+    The conversation is read by a later statement, so it sees what the lock's previous holder
+    committed."""
+    if not event_id:
+        await lock_user(uow, channel, user_key)
+        return True
+    if not _postgres(uow):
+        return await first_time(uow, channel, event_id)
+    params = {**_update_row(uow, channel, event_id), "who": f"{channel}:{user_key}"}
+    return (await (await uow.core()).execute(_LOCK_AND_RECORD, params)).first() is not None
+
+
+def _update_row(uow: UnitOfWork, source: str, external_id: str) -> dict[str, Any]:
+    return {"source": source, "external_id": external_id, "created_at": uow.clock.now(),
+            "owed_by": workers.worker_id()}
 
 
 async def load(uow: UnitOfWork, channel: str, user_key: str, chat_id: str,
                lock: bool = True) -> ChatState:
     """This chat's conversation, locked for the transaction unless `lock` is off; created on
     the first message (two first messages racing: the loser reads the winner's row)."""
-    stmt = select(Conversation).where(
-        Conversation.channel == channel, Conversation.user_key == user_key,
-        Conversation.chat_id == chat_id)
-    if lock:
-        stmt = stmt.with_for_update()
+    stmt = _LOAD_LOCKED if lock else _LOAD
+    params = {"channel": channel, "user_key": user_key, "chat_id": chat_id}
     for _ in range(3):
-        conv = (await uow.session.execute(stmt)).scalar_one_or_none()
+        conv = (await uow.session.execute(stmt, params)).scalar_one_or_none()
         if conv is not None:
             return conv
         conv = Conversation(channel=channel, user_key=user_key, chat_id=chat_id, data={},

@@ -386,3 +386,23 @@ async def test_an_update_whose_answer_was_sent_owes_nothing_so_a_retry_stays_a_d
     async with a.uow() as uow:
         assert (await uow.session.get(ProcessedUpdate, ("telegram", "u9"))).owed_by is None
     assert (await b.engine.handle(envelope("ann", Command("start"), "u9"))).duplicate
+
+
+async def test_after_the_database_cut_every_connection_the_next_update_is_answered(
+        workers, shared_db):
+    """Connections are not pinged before use: the first statement on a dead one fails, the
+    pool drops every connection as old, and the update runs again on a new one."""
+    a, _ = workers
+    await a.engine.handle(envelope("cid", Command("start"), "c1"))  # connections now pooled
+    admin = await asyncpg.connect(asyncpg_dsn(build_url(shared_db)))
+    try:
+        cut = await admin.fetchval(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE application_name = $1 AND pid <> pg_backend_pid()", application_name())
+    finally:
+        await admin.close()
+    assert cut >= 1
+    answer = await a.engine.handle(envelope("cid", Command("cancel"), "c2"))
+    assert answer.replies and all(r.kind != "error" for r in answer.replies), answer.replies
+    again = await a.engine.handle(envelope("cid", Command("start"), "c3"))
+    assert "Registration" in again.replies[-1].text

@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from core.accounts.events import AccountRegistered, EmailVerified, IdentityLinked, ProfileUpdated
 from core.accounts.model import SELF_CHOSEN_ROLES, Role, default_currency
@@ -53,14 +53,16 @@ class Registration:
     timezone: str = "UTC"
 
 
+# Asked on every update: built once, run with parameters.
+_BY_IDENTITY = (select(Account).join(Identity, Identity.account_id == Account.id)
+                .where(Identity.channel == bindparam("channel"),
+                       Identity.user_key == bindparam("user_key")))
+
+
 async def find_account(uow: UnitOfWork, channel: str, user_key: str) -> Account | None:
     """The account behind a channel identity, if it has registered."""
-    stmt = (
-        select(Account)
-        .join(Identity, Identity.account_id == Account.id)
-        .where(Identity.channel == channel, Identity.user_key == user_key)
-    )
-    return (await uow.session.execute(stmt)).scalar_one_or_none()
+    return (await uow.session.execute(_BY_IDENTITY, {"channel": channel, "user_key": user_key})
+            ).scalar_one_or_none()
 
 
 async def identities_of(uow: UnitOfWork, account_id: int) -> list[Identity]:

@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
 
 from core.storage.workers import application_name
 
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
 
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     """Create the engine; on SQLite every transaction takes the write lock at BEGIN."""
     if not url.startswith("sqlite"):
-        # Enough connections that twenty concurrent requests never queue for one. Named after
-        # the worker, so other workers can tell whether it is alive (core.storage.workers).
+        # Kept: as many connections as Telegram opens to a webhook at most (40 by default),
+        # so a busy worker reuses them instead of connecting anew for every request beyond
+        # the pool (a PostgreSQL connection costs a server process). Not pinged before each
+        # use (asyncpg's ping is three round trips): a connection found dead raises once,
+        # the pool then replaces every connection older than the failure, and
+        # `retry_if_disconnected` runs the work again. Named after the worker, so other
+        # workers can tell whether it is alive (core.storage.workers).
         return create_async_engine(
-            url, echo=echo, pool_pre_ping=True, pool_size=20, max_overflow=20,
+            url, echo=echo, pool_size=40, max_overflow=10, pool_recycle=3600,
             connect_args={"server_settings": {"application_name": application_name()}})
     engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
     _make_sqlite_serial(engine)
@@ -61,3 +72,15 @@ def _hold(session: Session, instance: object) -> None:
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[Any]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=True,
                               sync_session_class=HoldingSession)
+
+
+async def retry_if_disconnected(work: Callable[[], Awaitable[T]]) -> T:
+    """Run `work` (one whole transaction); once more if its connection turned out dead — the
+    database restarted, say. The failed attempt's transaction never committed."""
+    try:
+        return await work()
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+        log.warning("database connection lost (%s); trying again on a new one", exc.orig)
+        return await work()
