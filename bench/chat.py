@@ -1,32 +1,38 @@
 """Chat benchmark: many Telegram users through the webhook of real `agora serve` processes.
 
-    python bench/chat.py [--users 200] [--inflight 32] [--rounds 1] [--listings 120]
+    python bench/chat.py [--users 200] [--inflight 32] [--rounds 1] [--repeat 3] [--listings 120]
                          [--pg postgresql+asyncpg://postgres@127.0.0.1:5432/postgres]
                          [--no-pg] [--only sqlite-1,pg-1,pg-2,bare] [--keep-logs]
 
 A fake Bot API and an SMTP sink run in this process; Agora runs as `agora serve` in webhook mode
 (its own processes, a scratch database seeded with the demo catalogue): on SQLite with one worker;
-on PostgreSQL (a scratch `agora_bench_chat` database, dropped after) with one worker, then with
-two (`--workers 2`) on the same database, whose users are registered by then (browsing only).
-The bare python-telegram-bot + FastAPI echo webhook (bench/bare_echo.py) runs in the same run as
-the baseline. `--users` Telegram users take part, at most `--inflight` updates in flight; each
-user is strictly sequential: the next update is posted once the previous step's last reply has
-reached the fake Bot API (and its POST was answered). An answer to a webhook POST that carries a
-Bot API call is made on the fake, as Telegram would, and counted with the calls.
+on PostgreSQL (a scratch `agora_bench_chat` database, dropped after) with one worker, and with
+two (`--workers 2`) on the same database. The bare python-telegram-bot + FastAPI echo webhook
+(bench/bare_echo.py) is the baseline. `--users` Telegram users take part, at most `--inflight`
+updates in flight; each user is strictly sequential: the next update is posted once the previous
+step's last reply has reached the fake Bot API (and its POST was answered). An answer to a webhook
+POST that carries a Bot API call is made on the fake, as Telegram would, and counted with the
+calls.
 
-Registration phase: /start, name, company, email, tap "Seller", "Done", "Latvia", "Riga", tap
-"Skip", then the 6-digit code from the email. Browsing phase (`--rounds` times): `/menu`,
-`/search pellets`, and a tap on the first result's "View". The bare bot gets three texts a round.
+Every configuration serves for the whole run. Agora's users register first: /start, name,
+company, email, tap "Seller", "Done", "Latvia", "Riga", tap "Skip", then the 6-digit code from the
+email (the two PostgreSQL workers serve the users the one worker registered). Then come
+`--repeat` turns; in each, every configuration's users browse once, one configuration after
+another: `/menu`, `/search pellets`, and a tap on the first result's "View" (`--rounds` times;
+the bare bot gets three texts a round). Taking turns spreads this machine's swings over every
+configuration alike; `ratio` is the median of the turns' ratios.
 
-`per_s` is browsing-phase updates per second (first POST to last reply); `p99_ms` is the 99th
-percentile from a POST to the step's last reply (browsing phase); `code_p95_ms` the 95th
-percentile from the POST that asks for the code to the email reaching the SMTP sink. The figures
-of the line are PostgreSQL's (`per_s`, `p99_ms` with one worker, `workers2_per_s` with two),
-or SQLite's with `--no-pg` (then `workers2_per_s=nan`). A line per configuration comes first,
-with Bot API calls per update, and whether every user's replies came in order: each step's
-expected reply within its own step, nothing arriving between a user's steps.
-The last line is `chat per_s=… bare_per_s=… ratio=… p99_ms=… bare_p99_ms=… workers2_per_s=…
-code_p95_ms=…`.
+`per_s` is browsing updates per second (first POST to last reply; the median over the turns);
+`p99_ms` is the 99th percentile from a POST to the step's last reply (browsing, every turn);
+`code_p95_ms` the 95th percentile from the POST that asks for the code to the email reaching the
+SMTP sink. The figures of the line are PostgreSQL's (`per_s`, `p99_ms` with one worker,
+`workers2_per_s` with two), or SQLite's with `--no-pg` (then `workers2_per_s=nan`). A line per
+configuration comes first, with Bot API calls per update, the CPU time one update costs the
+server, PostgreSQL and this driver, and whether every user's replies came in order (each step's
+expected reply within its own step, nothing arriving between a user's steps); then the turns'
+ratios and what two workers could reach on this machine at most (its cores over the CPU time of
+an update). The last line is `chat per_s=… bare_per_s=… ratio=… p99_ms=… bare_p99_ms=…
+workers2_per_s=… code_p95_ms=…`.
 """
 
 from __future__ import annotations
@@ -388,6 +394,8 @@ class Round:
     updates: int
     calls: int
     cpu_s: float  # the server's processes' CPU time during the phase
+    pg_cpu_s: float  # PostgreSQL's
+    driver_cpu_s: float  # this process's: the users, the fake Bot API
     failed: int
     out_of_order: set[int]
 
@@ -417,6 +425,8 @@ class Result:
     code_p95_ms: float = math.nan
     calls_per_update: float = math.nan
     cpu_ms_per_update: float = math.nan
+    pg_cpu_ms_per_update: float = math.nan
+    driver_cpu_ms_per_update: float = math.nan
     failed: int = 0
     out_of_order: int = 0
     users: int = 0
@@ -465,21 +475,32 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(5)
 
 
-def tree_cpu_seconds(pid: int) -> float:
-    """User and system CPU time of a process and its living descendants (Linux /proc), so a
-    configuration's cost per update can be compared however busy the machine is."""
-    parents, times = {}, {}
+def _processes() -> dict[int, tuple[str, int, int]]:
+    """Every process's name, parent and CPU ticks (user and system), from Linux's /proc."""
+    found = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         with contextlib.suppress(OSError, ValueError, IndexError):
-            fields = stat.read_text().rpartition(")")[2].split()
-            child = int(stat.parent.name)
-            parents[child] = int(fields[1])
-            times[child] = int(fields[11]) + int(fields[12])
+            text = stat.read_text()
+            name = text[text.index("(") + 1:text.rindex(")")]
+            fields = text.rpartition(")")[2].split()
+            found[int(stat.parent.name)] = (name, int(fields[1]),
+                                            int(fields[11]) + int(fields[12]))
+    return found
+
+
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """CPU time of a server (the process and its living descendants) and of PostgreSQL's
+    processes, so each configuration's cost per update can be compared however busy the
+    machine is, and where two cores go can be seen."""
+    procs = _processes()
     tree, grew = {pid}, True
     while grew:
-        more = {child for child, parent in parents.items() if parent in tree} - tree
+        more = {p for p, (_, parent, _) in procs.items() if parent in tree} - tree
         tree, grew = tree | more, bool(more)
-    return sum(times.get(p, 0) for p in tree) / os.sysconf("SC_CLK_TCK")
+    tick = os.sysconf("SC_CLK_TCK")
+    server = sum(procs[p][2] for p in tree if p in procs) / tick
+    postgres = sum(t for name, _, t in procs.values() if name.startswith("postgres")) / tick
+    return server, postgres
 
 
 def agora_env(db: str, api: str, port: int, smtp_port: int, secret: str, tmp: str) -> dict[str, str]:
@@ -571,15 +592,17 @@ async def browse(bench: Bench, served: Served) -> None:
     """One browsing phase of every user of the configuration."""
     driver = Driver(served.webhook, served.secret, bench.fake, None, bench.args.inflight,
                     answers_after_handling=served.after)
-    calls, cpu = sum(bench.fake.calls.values()), tree_cpu_seconds(served.pid)
+    calls, (server, pg), own = (sum(bench.fake.calls.values()), cpu_seconds(served.pid),
+                                time.process_time())
     start = time.perf_counter()
     await driver.run(served.users, served.steps, "browse")
     span = _span(bench.fake, served.users, start)
     t = driver.tally
+    server_after, pg_after = cpu_seconds(served.pid)
     served.rounds.append(Round(
         t.updates["browse"] / span, t.times["browse"], t.updates["browse"],
-        sum(bench.fake.calls.values()) - calls, tree_cpu_seconds(served.pid) - cpu,
-        sum(t.failed.values()), set(t.out_of_order)))
+        sum(bench.fake.calls.values()) - calls, server_after - server, pg_after - pg,
+        time.process_time() - own, sum(t.failed.values()), set(t.out_of_order)))
 
 
 def result(served: Served) -> Result:
@@ -594,6 +617,9 @@ def result(served: Served) -> Result:
         code_p95_ms=1000 * percentile(reg.codes, 0.95) if reg else math.nan,
         calls_per_update=sum(r.calls for r in rounds) / max(1, sum(r.updates for r in rounds)),
         cpu_ms_per_update=median([1000 * r.cpu_s / max(1, r.updates) for r in rounds]),
+        pg_cpu_ms_per_update=median([1000 * r.pg_cpu_s / max(1, r.updates) for r in rounds]),
+        driver_cpu_ms_per_update=median([1000 * r.driver_cpu_s / max(1, r.updates)
+                                         for r in rounds]),
         failed=failed, out_of_order=len(disorder), users=len(served.users))
 
 
@@ -641,7 +667,8 @@ async def drop_pg(server: str) -> None:
 def describe(r: Result) -> str:
     text = (f"{r.label:8s} browse {r.per_s:6.1f} updates/s  p99 {r.p99_ms:6.0f} ms  "
             f"{r.calls_per_update:.2f} Bot API calls/update  "
-            f"server CPU {r.cpu_ms_per_update:5.1f} ms/update")
+            f"CPU ms/update: server {r.cpu_ms_per_update:4.1f} PostgreSQL "
+            f"{r.pg_cpu_ms_per_update:4.1f} driver {r.driver_cpu_ms_per_update:4.1f}")
     if r.label != "bare" and not math.isnan(r.code_p95_ms):
         text += f"  register {r.register_per_s:6.1f}/s  code p95 {r.code_p95_ms:5.0f} ms"
     elif r.label != "bare":
@@ -726,6 +753,10 @@ def summary(results: dict[str, Result], served: list[Served]) -> dict[str, Any]:
     if paired or doubled:
         print("turn by turn: ratio " + " ".join(f"{v:.2f}" for v in paired)
               + "  two workers / one " + " ".join(f"{v:.2f}" for v in doubled), flush=True)
+    if doubled:
+        print(f"two workers / one: {median(doubled):.2f}; this machine's ceiling "
+              f"{_ceiling(two) / one.per_s:.2f} ({os.cpu_count()} cores over the CPU one update "
+              "costs the workers, PostgreSQL and this driver together)", flush=True)
     line = {"per_s": one.per_s, "bare_per_s": bare.per_s,
             "ratio": median(paired) if paired else math.nan,
             "p99_ms": one.p99_ms, "bare_p99_ms": bare.p99_ms, "workers2_per_s": two.per_s,
@@ -735,6 +766,12 @@ def summary(results: dict[str, Result], served: list[Served]) -> dict[str, Any]:
     return {**line, "results": results, "workers2_x": median(doubled) if doubled else math.nan,
             "order_kept": all(not r.out_of_order for r in results.values()),
             "failed": sum(r.failed for r in results.values())}
+
+
+def _ceiling(r: Result) -> float:
+    """Updates a second if every core of the machine did nothing else."""
+    cost = r.cpu_ms_per_update + r.pg_cpu_ms_per_update + r.driver_cpu_ms_per_update
+    return 1000 * (os.cpu_count() or 1) / cost
 
 
 def _paired(these: list[float], those: list[float]) -> list[float]:
