@@ -109,8 +109,8 @@ class Engine:
             if not (replies and all(isinstance(r, FormErrors) for r in replies)):
                 # Field errors leave the same form open (a Slack modal), so it stays current.
                 conv.token = secrets.token_urlsafe(6)[:6]
-            _save(conv, ctx)
             conv.version += 1
+            await _save(conv, ctx)
             await uow.commit()
         edit = ctx.edit_in_place and len(replies) == 1 and isinstance(replies[0], Reply)
         return Outcome(_stamp(replies, conv.token), edit_in_place=edit)
@@ -129,7 +129,7 @@ class Engine:
         conv = await conversation_store.load(uow, env.channel, env.user_key, env.chat_id)
         ctx = await self._context(uow, env, conv)
         replies = await self.prompt(ctx, conv)
-        _save(conv, ctx)
+        await _save(conv, ctx)
         await uow.commit()
         return Outcome(_stamp(replies, conv.token))
 
@@ -329,11 +329,10 @@ class Engine:
 # --- helpers ----------------------------------------------------------------------------
 
 
-def _save(conv: ChatState, ctx: Ctx) -> None:
-    data = dict(conv.data or {})
-    data["flow"] = copy_json(ctx.data) if conv.flow else {}
-    conv.data = data  # a new object, so the JSON column is seen as changed
+async def _save(conv: ChatState, ctx: Ctx) -> None:
+    conv.data = {**(conv.data or {}), "flow": copy_json(ctx.data) if conv.flow else {}}
     conv.updated_at = ctx.uow.clock.now()
+    await conversation_store.save(ctx.uow, conv)
 
 
 def _with_a_way_on(replies: list[Outbound]) -> list[Outbound]:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, func, select, tuple_, update
-from sqlalchemy.exc import IntegrityError
 
 from core.storage import workers
 from core.storage.tables import Conversation, ProcessedUpdate
@@ -16,8 +17,6 @@ from core.storage.upsert import INSERTS, Insert, per_dialect
 # The first key of PostgreSQL's two-key advisory locks taken per user ("AG"); the two-key and
 # one-key spaces never overlap, so this cannot meet the scheduler leader's lock.
 USER_LOCK_SPACE = 0x4147
-
-ChatState = Conversation  # one row per (channel, user, chat): flow, state, history, data
 
 
 # Statements on every update's path are built once, with parameters: building a statement
@@ -45,10 +44,36 @@ def _record(insert: Insert, locked: bool = False) -> Any:
 
 _RECORD = per_dialect(_record)
 _LOCK_AND_RECORD = _record(INSERTS["postgresql"], locked=True)
-_LOAD = select(Conversation).where(Conversation.channel == bindparam("channel"),
-                                   Conversation.user_key == bindparam("user_key"),
-                                   Conversation.chat_id == bindparam("chat_id"))
+_ROW = Conversation.__table__
+_LOAD = select(_ROW).where(_ROW.c.channel == bindparam("channel"),
+                           _ROW.c.user_key == bindparam("user_key"),
+                           _ROW.c.chat_id == bindparam("chat_id"))
 _LOAD_LOCKED = _LOAD.with_for_update()
+_CREATE = per_dialect(lambda insert: insert(_ROW).on_conflict_do_nothing(
+    index_elements=[_ROW.c.channel, _ROW.c.user_key, _ROW.c.chat_id]))
+_SAVE = (update(_ROW).where(_ROW.c.id == bindparam("row_id"))
+         .values({name: bindparam(name) for name in (
+             "flow", "state", "data", "history", "token", "version", "updated_at")}))
+
+
+@dataclass
+class ChatState:
+    """Where one user is in one chat (a row of `conversations`): the flow, its state and data,
+    and a history for back. Held in memory while a step runs and written once, by `save`: the
+    step's own statements never flush it in between (an ORM object would be written at every
+    savepoint and query)."""
+
+    id: int
+    channel: str
+    user_key: str
+    chat_id: str
+    flow: str | None
+    state: str | None
+    data: dict[str, Any]
+    history: list[Any]
+    token: str
+    version: int
+    updated_at: datetime
 
 
 def _postgres(uow: UnitOfWork) -> bool:
@@ -95,22 +120,24 @@ async def load(uow: UnitOfWork, channel: str, user_key: str, chat_id: str,
                lock: bool = True) -> ChatState:
     """This chat's conversation, locked for the transaction unless `lock` is off; created on
     the first message (two first messages racing: the loser reads the winner's row)."""
-    stmt = _LOAD_LOCKED if lock else _LOAD
+    conn = await uow.core()
     params = {"channel": channel, "user_key": user_key, "chat_id": chat_id}
-    for _ in range(3):
-        conv = (await uow.session.execute(stmt, params)).scalar_one_or_none()
-        if conv is not None:
-            return conv
-        conv = Conversation(channel=channel, user_key=user_key, chat_id=chat_id, data={},
-                            history=[], token="", version=0, updated_at=uow.clock.now())
-        try:
-            async with uow.session.begin_nested():
-                uow.add(conv)
-                await uow.session.flush()
-        except IntegrityError:
-            continue
-        return conv
+    for _ in range(2):
+        row = (await conn.execute(_LOAD_LOCKED if lock else _LOAD, params)).first()
+        if row is not None:
+            return ChatState(**row._mapping)
+        await conn.execute(_CREATE[conn.dialect.name], {
+            **params, "data": {}, "history": [], "token": "", "version": 0,
+            "updated_at": uow.clock.now()})
     raise RuntimeError(f"could not create the conversation of {channel}:{user_key}")
+
+
+async def save(uow: UnitOfWork, conv: ChatState) -> None:
+    """Write the conversation back: one UPDATE, at the end of the step."""
+    await (await uow.core()).execute(_SAVE, {
+        "row_id": conv.id, "flow": conv.flow, "state": conv.state, "data": conv.data,
+        "history": conv.history, "token": conv.token, "version": conv.version,
+        "updated_at": conv.updated_at})
 
 
 class AnsweredMarks:
