@@ -9,13 +9,14 @@ the rarer matches covers at most `bound`: per query word, the best likeness amon
 matches. So the shortlist is the rows covering more than `bound` (all of them hold a rarer
 match, so they are among the candidates here), then, if there is room, rows covering exactly
 `bound`, shortest first: those holding a rarer match are candidates too, and those holding only
-common ones are read from the best common match's rows kept in text-length order, stopping as
-soon as there are enough. Only when rows covering less than `bound` would reach the shortlist
-does the caller fall back to every match's rows.
+common ones are read from the best common match's rows in text-length order (the shortest few
+by a partition, the rest only when those are not enough). Only when rows covering less than
+`bound` would reach the shortlist does the caller fall back to every match's rows.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -125,12 +126,11 @@ def _fill(index: SearchIndex, terms: list[Term], cand: np.ndarray, q: SearchQuer
     `cand`, shortest text first, then the older row."""
     driver = min(terms, key=lambda term: len(term.rows))
     others = [term.rows for term in terms if term is not driver]
-    keys = by_length(index, driver)
+    keys = (index.lengths.data[driver.rows].astype(np.int64) << 32) | driver.rows
     found: list[np.ndarray] = []
-    got, start, step = 0, 0, max(4 * need, 1024)
-    while got < need and start < len(keys):
-        rows = keys[start:start + step] & _SLOT
-        start, step = start + step, step * 2
+    got = 0
+    for part in _shortest_first(keys, max(4 * need, 1024)):
+        rows = part & _SLOT
         if index._dead:
             rows = rows[index.col("alive")[rows]]
         rows = index._narrow(rows, q)
@@ -139,19 +139,18 @@ def _fill(index: SearchIndex, terms: list[Term], cand: np.ndarray, q: SearchQuer
         rows = rows[~holds(cand, rows)]
         found.append(rows)
         got += len(rows)
+        if got >= need:
+            break
     return np.concatenate(found)[:need] if found else np.zeros(0, dtype=np.int64)
 
 
-def by_length(index: SearchIndex, term: Term) -> np.ndarray:
-    """The term's rows as keys (text length << 32 | slot), ascending; kept between searches
-    and brought up to date with the rows added since (a slot's text never changes)."""
-    done, keys = index._by_length.get(term.word, (0, np.zeros(0, dtype=np.int64)))
-    if done < len(term.rows):
-        new = term.rows[done:]
-        new_keys = np.sort((index.lengths.data[new].astype(np.int64) << 32) | new)
-        keys = np.insert(keys, np.searchsorted(keys, new_keys), new_keys)
-        index._by_length[term.word] = (len(term.rows), keys)
-    return keys
+def _shortest_first(keys: np.ndarray, first: int) -> Iterator[np.ndarray]:
+    """The keys ascending: the `first` smallest (a partition, no full sort), then the rest."""
+    if len(keys) > first:
+        keys = np.partition(keys, first - 1)
+        yield np.sort(keys[:first])
+        keys = keys[first:]
+    yield np.sort(keys)
 
 
 def holds(rows: np.ndarray, slots: np.ndarray) -> np.ndarray:

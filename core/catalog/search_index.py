@@ -98,7 +98,6 @@ class SearchIndex:
         self._terms: dict[str, list[tuple[str, float]]] = {}  # query word -> vocabulary matches
         self._dead = 0  # removed slots (until then every slot is alive)
         self._buffers: dict[str, np.ndarray] = {}
-        self._by_length: dict[str, tuple[int, np.ndarray]] = {}  # see pruning.by_length
 
     def __len__(self) -> int:
         return len(self.slot_of)
