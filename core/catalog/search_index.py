@@ -18,6 +18,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from core.catalog.gazetteer import fold
+from core.catalog.pruning import Match, Term, gather
 from core.catalog.query import SearchQuery
 from core.catalog.taxonomy import CERTIFICATIONS, DELIVERY, TYPES
 
@@ -145,16 +146,15 @@ class SearchIndex:
         """Matching listing ids in the query's sort order, with relevance and distance (km)."""
         words = tokens(q.text)
         if words:
-            cand, coverage = self._candidates(words)
+            matches = [self._postings_like(word) for word in words]
+            found = gather(self, matches, q, SHORTLIST)
+            if found is None:  # every row holding a word like a query word
+                cand, total = self._candidates(matches)
+                cand = self._narrow(cand, q)
+                found = cand, total[cand]
+            cand, scores = self._score(*found, q)
         else:
-            cand = np.flatnonzero(self.col("alive"))
-            coverage = None
-        cand = self._filter(cand, q)
-        if q.max_km is not None and q.lat is not None and q.lon is not None:
-            cand = self._within(cand, q.lat, q.lon, q.max_km)
-        if words:
-            cand, scores = self._score(cand, coverage, q)
-        else:
+            cand = self._narrow(np.flatnonzero(self.col("alive")), q)
             scores = np.zeros(len(cand))
         dist = self._distance(cand, q)
         order = self._order(cand, scores, dist, q.sort)
@@ -163,35 +163,46 @@ class SearchIndex:
         kms = [None] * len(ids) if dist is None else dist[order].tolist()
         return list(zip(ids, found, kms, strict=True))
 
-    def _candidates(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    def _narrow(self, cand: np.ndarray, q: SearchQuery) -> np.ndarray:
+        """The rows passing the query's filters and distance limit."""
+        cand = self._filter(cand, q)
+        if q.max_km is not None and q.lat is not None and q.lon is not None:
+            cand = self._within(cand, q.lat, q.lon, q.max_km)
+        return cand
+
+    def _postings_like(self, word: str) -> Match:
+        """The vocabulary words like a query word, with their rows, least alike first."""
+        terms = sorted(self._terms_like(word), key=lambda pair: pair[1])
+        return [Term(term, np.frombuffer(self.postings[term], dtype=np.int64), sim)
+                for term, sim in terms]
+
+    def _candidates(self, matches: list[Match]) -> tuple[np.ndarray, np.ndarray]:
         """Rows holding a word like a query word, and their coverage: per query word the best
         likeness among the row's words, summed over the query words."""
         n = self.size
         total = self._scratch("total", n)
         best: np.ndarray | None = None  # one query word's best likeness per row
         first = True
-        for word in words:
-            terms = sorted(self._terms_like(word), key=lambda pair: pair[1])
-            if not terms:
+        for match in matches:
+            if not match:
                 continue
-            lists = [np.frombuffer(self.postings[term], dtype=np.int64) for term, _ in terms]
             if first:  # ascending, so a row's best likeness is written last
-                for slots, (_, sim) in zip(lists, terms, strict=True):
-                    total[slots] = sim
+                for term in match:
+                    total[term.rows] = term.sim
                 first = False
                 continue
-            if len(lists) == 1:
-                total[lists[0]] += terms[0][1]  # a row holds a word once
+            if len(match) == 1:
+                total[match[0].rows] += match[0].sim  # a row holds a word once
                 continue
             if best is None:
                 best = self._scratch("best", n)
-            for slots, (_, sim) in zip(lists, terms, strict=True):
-                best[slots] = sim
-            if sum(len(slots) for slots in lists) * 8 > n:  # many rows: whole-array passes
+            for term in match:
+                best[term.rows] = term.sim
+            if sum(len(term.rows) for term in match) * 8 > n:  # many rows: whole-array passes
                 total += best
                 best.fill(0.0)
                 continue
-            touched = np.concatenate(lists)
+            touched = np.concatenate([term.rows for term in match])
             total[touched] = total[touched] + best[touched]  # repeats write the same value
             best[touched] = 0.0
         if self._dead:
@@ -206,6 +217,13 @@ class SearchIndex:
         else:
             buf[:n] = 0.0
         return buf[:n]
+
+    def _scratch_mask(self) -> np.ndarray:
+        """An all-False bool buffer of size rows, kept between searches; users reset what they set."""
+        mask = self._buffers.get("mask")
+        if mask is None or len(mask) < self.size:
+            mask = self._buffers["mask"] = np.zeros(len(self.lengths.data), dtype=bool)
+        return mask[: self.size]
 
     def _terms_like(self, word: str) -> list[tuple[str, float]]:
         """Vocabulary words close to a query word (typos), or starting with it (prefixes)."""
@@ -283,8 +301,9 @@ class SearchIndex:
 
     def _score(self, cand: np.ndarray, coverage: np.ndarray,
                q: SearchQuery) -> tuple[np.ndarray, np.ndarray]:
+        """Score the best covered rows (coverage: one per row of cand) with the scorer."""
         if len(cand) > SHORTLIST:
-            cand = cand[self._shortlist(coverage[cand], self.lengths.data[cand])]
+            cand = cand[self._shortlist(coverage, self.lengths.data[cand])]
         if len(cand) == 0:
             return cand, np.zeros(0)
         query = " ".join(tokens(q.text))

@@ -1,0 +1,173 @@
+"""A query's candidates from its rarer vocabulary matches only, with the same shortlist as from
+all of them.
+
+Product and grade words sit in a large share of the listings (at a million, "pellets" is in
+83,000 rows and "wood" in 166,000); gathering every row of every match and counting coverage
+over them was most of a query's time. The shortlist, though, is only the SHORTLIST best covered
+rows, ties going to the shorter text, then the older row. As in MaxScore, a row holding none of
+the rarer matches covers at most `bound`: per query word, the best likeness among its common
+matches. So the shortlist is the rows covering more than `bound` (all of them hold a rarer
+match, so they are among the candidates here), then, if there is room, rows covering exactly
+`bound`, shortest first: those holding a rarer match are candidates too, and those holding only
+common ones are read from the best common match's rows in text-length order (the shortest few
+by a partition, the rest only when those are not enough). Only when rows covering less than
+`bound` would reach the shortlist does the caller fall back to every match's rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from core.catalog.query import SearchQuery
+
+if TYPE_CHECKING:
+    from core.catalog.search_index import SearchIndex
+
+COMMON = (1 / 128, 1 / 16)  # a match in more of the rows than this share is common (in turn)
+_SLOT = (1 << 32) - 1  # the slot's bits of a (text length << 32 | slot) key
+
+
+@dataclass(frozen=True)
+class Term:
+    """A vocabulary word like a query word."""
+
+    word: str
+    rows: np.ndarray  # the slots holding it, ascending
+    sim: float  # its likeness to the query word
+
+
+Match = list[Term]  # a query word's vocabulary matches, least alike first
+Found = tuple[np.ndarray, np.ndarray]  # candidate rows (ascending) and their coverage
+
+
+def gather(index: SearchIndex, matches: list[Match], q: SearchQuery, shortlist: int) -> Found | None:
+    """Candidates passing the query's filters, with their coverage, from ever more matches, the
+    rarest first; None when the shortlist needs rows only the common matches would bring."""
+    if not any(matches):  # no word like a query word: no row can match
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    tried: list[list[list[bool]]] = []
+    for share in COMMON:
+        chosen = _rare(matches, share * index.size)
+        if chosen not in tried:
+            tried.append(chosen)
+            found = _pruned(index, matches, q, chosen, shortlist)
+            if found is not None:
+                return found
+    return None
+
+
+def _rare(matches: list[Match], limit: float) -> list[list[bool]]:
+    """Per query word, which of its matches generate candidates: those in at most `limit` rows,
+    or if there are none, the one in the fewest rows."""
+    chosen = [[len(term.rows) <= limit for term in match] for match in matches]
+    if not any(any(picks) for picks in chosen):
+        _, word, at = min((len(term.rows), i, j) for i, match in enumerate(matches)
+                          for j, term in enumerate(match))
+        chosen[word][at] = True
+    return chosen
+
+
+def _pruned(index: SearchIndex, matches: list[Match], q: SearchQuery, chosen: list[list[bool]],
+            shortlist: int) -> Found | None:
+    """The chosen matches' rows, and if the shortlist has room, the shortest rows covering
+    `bound` with common matches only; None if rows covering less could reach the shortlist."""
+    best = [_best_left_out(match, picks) for match, picks in zip(matches, chosen, strict=True)]
+    bound = np.float32(0.0)
+    for terms in best:  # float32 sums in word order: the same value `coverage` gives such a row
+        bound = np.float32(bound + np.float32(terms[0].sim if terms else 0.0))
+    lists = [term.rows for match, picks in zip(matches, chosen, strict=True)
+             for term, yes in zip(match, picks, strict=True) if yes]
+    cand = _union(index, lists)
+    if index._dead:
+        cand = cand[index.col("alive")[cand]]
+    cand = index._narrow(cand, q)
+    cov = coverage(cand, matches)
+    need = shortlist - int(np.count_nonzero(cov > bound))
+    if not any(best) or need <= 0:
+        return cand, cov
+    if any(len(terms) > 1 for terms in best):
+        return None  # two equally alike common matches for a word: not worth the bookkeeping
+    fill = _fill(index, [terms[0] for terms in best if terms], cand, q, need)
+    if len(fill) < need and len(fill) + int(np.count_nonzero(cov == bound)) < need:
+        return None  # rows covering less than `bound` would reach the shortlist
+    rows = np.concatenate([cand, fill])
+    order = np.argsort(rows)
+    return rows[order], np.concatenate([cov, np.full(len(fill), bound)])[order]
+
+
+def _union(index: SearchIndex, lists: list[np.ndarray]) -> np.ndarray:
+    """The rows in any of these ascending lists, ascending."""
+    if len(lists) == 1:
+        return lists[0].copy()  # not a view: the index's postings must stay growable
+    if sum(len(rows) for rows in lists) * 64 < index.size:
+        return np.unique(np.concatenate(lists))
+    mask = index._scratch_mask()  # many rows: marking them beats sorting them
+    for rows in lists:
+        mask[rows] = True
+    cand = np.flatnonzero(mask)
+    mask[cand] = False
+    return cand
+
+
+def _best_left_out(match: Match, picks: list[bool]) -> list[Term]:
+    """A query word's most alike matches among those not generating candidates."""
+    left = [term for term, yes in zip(match, picks, strict=True) if not yes]
+    top = max((term.sim for term in left), default=None)
+    return [term for term in left if term.sim == top]
+
+
+def _fill(index: SearchIndex, terms: list[Term], cand: np.ndarray, q: SearchQuery,
+          need: int) -> np.ndarray:
+    """Up to `need` rows passing the filters, holding all these matches and none that generated
+    `cand`, shortest text first, then the older row."""
+    driver = min(terms, key=lambda term: len(term.rows))
+    others = [term.rows for term in terms if term is not driver]
+    keys = (index.lengths.data[driver.rows].astype(np.int64) << 32) | driver.rows
+    found: list[np.ndarray] = []
+    got = 0
+    for part in _shortest_first(keys, max(4 * need, 1024)):
+        rows = part & _SLOT
+        if index._dead:
+            rows = rows[index.col("alive")[rows]]
+        rows = index._narrow(rows, q)
+        for other in others:
+            rows = rows[holds(other, rows)]
+        rows = rows[~holds(cand, rows)]
+        found.append(rows)
+        got += len(rows)
+        if got >= need:
+            break
+    return np.concatenate(found)[:need] if found else np.zeros(0, dtype=np.int64)
+
+
+def _shortest_first(keys: np.ndarray, first: int) -> Iterator[np.ndarray]:
+    """The keys ascending: the `first` smallest (a partition, no full sort), then the rest."""
+    if len(keys) > first:
+        keys = np.partition(keys, first - 1)
+        yield np.sort(keys[:first])
+        keys = keys[first:]
+    yield np.sort(keys)
+
+
+def holds(rows: np.ndarray, slots: np.ndarray) -> np.ndarray:
+    """Which slots are in rows (ascending)."""
+    if len(rows) == 0:
+        return np.zeros(len(slots), dtype=bool)
+    at = np.minimum(np.searchsorted(rows, slots), len(rows) - 1)
+    return rows[at] == slots
+
+
+def coverage(cand: np.ndarray, matches: list[Match]) -> np.ndarray:
+    """Per row of cand (ascending), the sum over query words of the best likeness among the
+    row's words: the same float32 sums, in the same order, as the index's whole-array count."""
+    total = np.zeros(len(cand), dtype=np.float32)
+    for match in matches:
+        best = np.zeros(len(cand), dtype=np.float32)
+        for term in match:  # least alike first: the best is written last
+            best[holds(term.rows, cand)] = term.sim
+        total += best
+    return total
