@@ -16,7 +16,6 @@ by a partition, the rest only when those are not enough). Only when rows coverin
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -128,9 +127,16 @@ def _fill(index: SearchIndex, terms: list[Term], cand: np.ndarray, q: SearchQuer
     others = [term.rows for term in terms if term is not driver]
     keys = (index.lengths.data[driver.rows].astype(np.int64) << 32) | driver.rows
     found: list[np.ndarray] = []
-    got = 0
-    for part in _shortest_first(keys, max(4 * need, 1024)):
+    got = scanned = 0
+    step = max(4 * need, 1024)
+    while got < need and len(keys):
+        if len(keys) > step:  # the `step` shortest left: a partition, no full sort
+            keys = np.partition(keys, step - 1)
+            part, keys = np.sort(keys[:step]), keys[step:]
+        else:
+            part, keys = np.sort(keys), keys[:0]
         rows = part & _SLOT
+        scanned += len(rows)
         if index._dead:
             rows = rows[index.col("alive")[rows]]
         rows = index._narrow(rows, q)
@@ -139,18 +145,10 @@ def _fill(index: SearchIndex, terms: list[Term], cand: np.ndarray, q: SearchQuer
         rows = rows[~holds(cand, rows)]
         found.append(rows)
         got += len(rows)
-        if got >= need:
-            break
+        # enough for the rest at the share passing so far, with a margin: a selective filter
+        # costs a few partitions rather than a sort of every row
+        step = min(2 * (need - got) * scanned // max(got, 1) + 1024, 8 * scanned)
     return np.concatenate(found)[:need] if found else np.zeros(0, dtype=np.int64)
-
-
-def _shortest_first(keys: np.ndarray, first: int) -> Iterator[np.ndarray]:
-    """The keys ascending: the `first` smallest (a partition, no full sort), then the rest."""
-    if len(keys) > first:
-        keys = np.partition(keys, first - 1)
-        yield np.sort(keys[:first])
-        keys = keys[first:]
-    yield np.sort(keys)
 
 
 def holds(rows: np.ndarray, slots: np.ndarray) -> np.ndarray:
