@@ -88,8 +88,11 @@ def _pruned(index: SearchIndex, matches: list[Match], q: SearchQuery, chosen: li
     if not any(left):  # every match generated candidates
         return cand, cov
     levels = _levels(left)
-    if levels is None:
-        return None
+    if levels is None:  # too many to walk: enough only if the shortlist is full above them all
+        top = np.float32(0.0)
+        for terms in left:  # float32 sums in word order, as `coverage`
+            top = np.float32(top + np.float32(terms[0].sim if terms else 0.0))
+        return (cand, cov) if np.count_nonzero(cov > top) >= shortlist else None
     extra: list[np.ndarray] = []  # rows outside cand on the levels above, all of them
     got = 0
     for level, combos in levels:

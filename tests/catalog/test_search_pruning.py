@@ -140,3 +140,14 @@ def test_too_many_combinations_of_common_matches_fall_back_to_every_match(index,
     q = SearchQuery(text="pellet chips rigaburg")
     assert top_scores(index, q) == brute_force(listings(3000), q, lambda d: True)
     assert pruning[-1] is False
+
+
+def test_too_many_combinations_still_prune_when_the_shortlist_fills_above_them_all(
+        index, pruning, monkeypatch):
+    monkeypatch.setattr(pruning_module, "LEVELS", 1)
+    monkeypatch.setattr(search_index, "SHORTLIST", 5)  # "rigaburg" and "chips" rows: over 5
+    q = SearchQuery(text="pellet chips rigaburg")
+    pruned = index.search(q)
+    assert pruning[-1] is True
+    monkeypatch.setattr(pruning_module, "COMMON", (2.0,))
+    assert index.search(q) == pruned
