@@ -5,18 +5,20 @@ Product and grade words sit in a large share of the listings (at a million, "pel
 83,000 rows and "wood" in 166,000); gathering every row of every match and counting coverage
 over them was most of a query's time. The shortlist, though, is only the SHORTLIST best covered
 rows, ties going to the shorter text, then the older row. As in MaxScore, a row holding none of
-the rarer matches covers at most `bound`: per query word, the best likeness among its common
-matches. So the shortlist is the rows covering more than `bound` (all of them hold a rarer
-match, so they are among the candidates here), then, if there is room, rows covering exactly
-`bound`, shortest first: those holding a rarer match are candidates too, and those holding only
-common ones are read from the best common match's rows in text-length order (the shortest few
-by a partition, the rest only when those are not enough). Only when rows covering less than
-`bound` would reach the shortlist does the caller fall back to every match's rows.
+the rarer matches covers one of a few levels: per query word, one of its common matches' likeness
+(the best the row holds) or nothing, summed. So the shortlist is the candidates here covering
+more than the highest level, then level by level down, the candidates on it and the rows outside
+them holding just that level's common matches, read from the rarest of them in text-length order
+(a partition at a time, each as large as the share passing the filters so far asks for), until
+the shortlist is full. On a level with fewer such rows than still needed every one of them is
+read; only when a query's common matches make more than LEVELS combinations does the caller try
+the next threshold, then every match's rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import itertools
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -73,12 +75,9 @@ def _rare(matches: list[Match], limit: float) -> list[list[bool]]:
 
 def _pruned(index: SearchIndex, matches: list[Match], q: SearchQuery, chosen: list[list[bool]],
             shortlist: int) -> Found | None:
-    """The chosen matches' rows, and if the shortlist has room, the shortest rows covering
-    `bound` with common matches only; None if rows covering less could reach the shortlist."""
-    best = [_best_left_out(match, picks) for match, picks in zip(matches, chosen, strict=True)]
-    bound = np.float32(0.0)
-    for terms in best:  # float32 sums in word order: the same value `coverage` gives such a row
-        bound = np.float32(bound + np.float32(terms[0].sim if terms else 0.0))
+    """The chosen matches' rows, and if the shortlist has room, the shortest rows covering the
+    next levels with common matches only; None if that would take too many levels."""
+    left = [_left_out(match, picks) for match, picks in zip(matches, chosen, strict=True)]
     lists = [term.rows for match, picks in zip(matches, chosen, strict=True)
              for term, yes in zip(match, picks, strict=True) if yes]
     cand = _union(index, lists)
@@ -86,17 +85,62 @@ def _pruned(index: SearchIndex, matches: list[Match], q: SearchQuery, chosen: li
         cand = cand[index.col("alive")[cand]]
     cand = index._narrow(cand, q)
     cov = coverage(cand, matches)
-    need = shortlist - int(np.count_nonzero(cov > bound))
-    if not any(best) or need <= 0:
+    if not any(left):  # every match generated candidates
         return cand, cov
-    if any(len(terms) > 1 for terms in best):
-        return None  # two equally alike common matches for a word: not worth the bookkeeping
-    fill = _fill(index, [terms[0] for terms in best if terms], cand, q, need)
-    if len(fill) < need and len(fill) + int(np.count_nonzero(cov == bound)) < need:
-        return None  # rows covering less than `bound` would reach the shortlist
-    rows = np.concatenate([cand, fill])
+    levels = _levels(left)
+    if levels is None:  # too many to walk: enough only if the shortlist is full above them all
+        top = np.float32(0.0)
+        for terms in left:  # float32 sums in word order, as `coverage`
+            top = np.float32(top + np.float32(terms[0].sim if terms else 0.0))
+        return (cand, cov) if np.count_nonzero(cov > top) >= shortlist else None
+    extra: list[np.ndarray] = []  # rows outside cand on the levels above, all of them
+    got = 0
+    for level, combos in levels:
+        need = shortlist - got - int(np.count_nonzero(cov > level))
+        if need <= 0:
+            break
+        rows = [_fill(index, terms, without, cand, q, need) for terms, without in combos]
+        fill = np.concatenate(rows) if len(rows) > 1 else rows[0]
+        if len(rows) > 1:  # equally alike combinations: the shortest `need` of them all
+            keys = np.unique((index.lengths.data[fill].astype(np.int64) << 32) | fill)
+            fill = keys[:need] & _SLOT
+        extra.append(fill)
+        got += len(fill)
+        if len(fill) >= need or len(fill) + int(np.count_nonzero(cov == level)) >= need:
+            break
+        # fewer than `need`: every row outside cand on this level is in; on to the next
+    rows = np.concatenate([cand, *extra])
     order = np.argsort(rows)
-    return rows[order], np.concatenate([cov, np.full(len(fill), bound)])[order]
+    levels_cov = [np.full(len(fill), level, dtype=np.float32)
+                  for fill, (level, _) in zip(extra, levels, strict=False)]
+    return rows[order], np.concatenate([cov, *levels_cov])[order]
+
+
+LEVELS = 16  # combinations of common matches walked at most, past that the next threshold
+Combo = tuple[list[Term], list[np.ndarray]]  # matches a row holds, and matches' rows it must not
+
+
+def _levels(left: list[list[Term]]) -> list[tuple[np.float32, list[Combo]]] | None:
+    """The coverages a row holding no chosen match can have, highest first, each with the
+    combinations giving it: per query word one of its left-out matches (the row holding none
+    more alike, nor an equally alike one listed before it) or none of them."""
+    options = [[None, *range(len(terms))] for terms in left]
+    if math.prod(len(opts) for opts in options) > LEVELS + 1:
+        return None
+    by_level: dict[np.float32, list[Combo]] = {}
+    for pick in itertools.product(*options):
+        if all(at is None for at in pick):
+            continue  # covering nothing: not a match
+        level = np.float32(0.0)
+        terms: list[Term] = []
+        without: list[np.ndarray] = []
+        for at, word in zip(pick, left, strict=True):  # float32 sums in word order, as `coverage`
+            level = np.float32(level + np.float32(0.0 if at is None else word[at].sim))
+            if at is not None:
+                terms.append(word[at])
+            without += [term.rows for term in word[: len(word) if at is None else at]]
+        by_level.setdefault(level, []).append((terms, without))
+    return sorted(by_level.items(), key=lambda item: -item[0])
 
 
 def _union(index: SearchIndex, lists: list[np.ndarray]) -> np.ndarray:
@@ -113,44 +157,44 @@ def _union(index: SearchIndex, lists: list[np.ndarray]) -> np.ndarray:
     return cand
 
 
-def _best_left_out(match: Match, picks: list[bool]) -> list[Term]:
-    """A query word's most alike matches among those not generating candidates."""
-    left = [term for term, yes in zip(match, picks, strict=True) if not yes]
-    top = max((term.sim for term in left), default=None)
-    return [term for term in left if term.sim == top]
+def _left_out(match: Match, picks: list[bool]) -> list[Term]:
+    """A query word's matches not generating candidates, most alike first."""
+    return sorted((term for term, yes in zip(match, picks, strict=True) if not yes),
+                  key=lambda term: -term.sim)
 
 
-def _fill(index: SearchIndex, terms: list[Term], cand: np.ndarray, q: SearchQuery,
-          need: int) -> np.ndarray:
-    """Up to `need` rows passing the filters, holding all these matches and none that generated
-    `cand`, shortest text first, then the older row."""
+def _fill(index: SearchIndex, terms: list[Term], without: list[np.ndarray], cand: np.ndarray,
+          q: SearchQuery, need: int) -> np.ndarray:
+    """Up to `need` rows passing the filters, holding all these matches, none of the rows
+    `without` and none of cand, shortest text first, then the older row."""
     driver = min(terms, key=lambda term: len(term.rows))
     others = [term.rows for term in terms if term is not driver]
     keys = (index.lengths.data[driver.rows].astype(np.int64) << 32) | driver.rows
     found: list[np.ndarray] = []
-    got = 0
-    for part in _shortest_first(keys, max(4 * need, 1024)):
+    got = scanned = 0
+    step = max(4 * need, 1024)
+    while got < need and len(keys):
+        if len(keys) > step:  # the `step` shortest left: a partition, no full sort
+            keys = np.partition(keys, step - 1)
+            part, keys = np.sort(keys[:step]), keys[step:]
+        else:
+            part, keys = np.sort(keys), keys[:0]
         rows = part & _SLOT
+        scanned += len(rows)
         if index._dead:
             rows = rows[index.col("alive")[rows]]
         rows = index._narrow(rows, q)
         for other in others:
             rows = rows[holds(other, rows)]
+        for other in without:
+            rows = rows[~holds(other, rows)]
         rows = rows[~holds(cand, rows)]
         found.append(rows)
         got += len(rows)
-        if got >= need:
-            break
+        # enough for the rest at the share passing so far, with a margin: a selective filter
+        # costs a few partitions rather than a sort of every row
+        step = min(2 * (need - got) * scanned // max(got, 1) + 1024, 8 * scanned)
     return np.concatenate(found)[:need] if found else np.zeros(0, dtype=np.int64)
-
-
-def _shortest_first(keys: np.ndarray, first: int) -> Iterator[np.ndarray]:
-    """The keys ascending: the `first` smallest (a partition, no full sort), then the rest."""
-    if len(keys) > first:
-        keys = np.partition(keys, first - 1)
-        yield np.sort(keys[:first])
-        keys = keys[first:]
-    yield np.sort(keys)
 
 
 def holds(rows: np.ndarray, slots: np.ndarray) -> np.ndarray:

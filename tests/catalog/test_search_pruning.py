@@ -68,7 +68,8 @@ def brute_force(docs: list[Doc], q: SearchQuery, passes) -> list[float]:
 
 
 QUERIES = ["pellets rigaburg", "wood pelets tallinstad", "pellets wood vilniusholm",
-           "chips kaunasmark", "wood klaipedaberg", "briquetes narvadorf", "wood pellets"]
+           "chips kaunasmark", "wood klaipedaberg", "briquetes narvadorf", "wood pellets",
+           "pellet chips rigaburg"]
 
 
 @pytest.mark.parametrize("text", QUERIES)
@@ -101,7 +102,8 @@ def test_filters_stay_exact_when_the_candidates_are_pruned(index, pruning):
     assert [round(s, 6) for _, s, _ in hits[:10]] == brute_force(list(docs.values()), q, passes)
 
 
-def test_a_rare_word_whose_rows_all_fail_the_filters_falls_back_to_the_common_words(index, pruning):
+def test_a_rare_word_whose_rows_all_fail_the_filters_leaves_the_common_words(index, pruning,
+                                                                            monkeypatch):
     docs = listings(3000)
     cheapest = min(d.price_minor for d in docs if "rigaburg" in d.text.split())
     q = SearchQuery(text="pellets rigaburg", price_max=cheapest - 1)
@@ -109,4 +111,43 @@ def test_a_rare_word_whose_rows_all_fail_the_filters_falls_back_to_the_common_wo
     def passes(d: Doc) -> bool:
         return d.price_minor < cheapest
     assert top_scores(index, q) == brute_force(docs, q, passes) != []
+    pruned = index.search(q)
+    monkeypatch.setattr(pruning_module, "COMMON", (2.0,))
+    assert index.search(q) == pruned
+
+
+def test_when_no_row_holds_the_best_common_matches_together_the_next_levels_fill_the_shortlist(
+        index, pruning, monkeypatch):
+    """"pellet" and "chips" are both common and no listing holds both, so no row outside the
+    rare word's covers the best the common words allow; the shortlist is filled from the next
+    coverages down ("chips" alone, then "pellets" alone) rather than from every common row."""
+    docs = listings(3000)
+    assert not any({"pellets", "chips"} <= set(d.text.split()) for d in docs)
+    for filters in ({}, {"price_max": 9000}, {"max_km": 40.0, "lat": 57.2, "lon": 24.5}):
+        q = SearchQuery(text="pellet chips rigaburg", **filters)
+        pruned = index.search(q)
+        assert pruning[-1] is True
+        with monkeypatch.context() as m:
+            m.setattr(pruning_module, "COMMON", (2.0,))
+            assert index.search(q) == pruned
+    assert top_scores(index, SearchQuery(text="pellet chips rigaburg")) == brute_force(
+        docs, SearchQuery(text="pellet chips rigaburg"), lambda d: True)
+
+
+def test_too_many_combinations_of_common_matches_fall_back_to_every_match(index, pruning,
+                                                                          monkeypatch):
+    monkeypatch.setattr(pruning_module, "LEVELS", 1)
+    q = SearchQuery(text="pellet chips rigaburg")
+    assert top_scores(index, q) == brute_force(listings(3000), q, lambda d: True)
     assert pruning[-1] is False
+
+
+def test_too_many_combinations_still_prune_when_the_shortlist_fills_above_them_all(
+        index, pruning, monkeypatch):
+    monkeypatch.setattr(pruning_module, "LEVELS", 1)
+    monkeypatch.setattr(search_index, "SHORTLIST", 5)  # "rigaburg" and "chips" rows: over 5
+    q = SearchQuery(text="pellet chips rigaburg")
+    pruned = index.search(q)
+    assert pruning[-1] is True
+    monkeypatch.setattr(pruning_module, "COMMON", (2.0,))
+    assert index.search(q) == pruned
