@@ -20,14 +20,26 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import numpy as np
 
 from core.catalog.query import SearchQuery
 
-if TYPE_CHECKING:
-    from core.catalog.search_index import SearchIndex
+
+class SearchIndex(Protocol):
+    """What pruning reads of `core.catalog.search_index.SearchIndex` (which imports this module,
+    so it is described here rather than imported)."""
+
+    size: int  # slots used, dead ones included
+    dead: int  # removed slots
+    lengths: Any  # a column of each row's text length (`.data`: the numpy array)
+
+    def col(self, name: str) -> np.ndarray: ...
+
+    def narrow(self, cand: np.ndarray, q: SearchQuery) -> np.ndarray: ...
+
+    def scratch_mask(self) -> np.ndarray: ...
 
 COMMON = (1 / 128, 1 / 16)  # a match in more of the rows than this share is common (in turn)
 _SLOT = (1 << 32) - 1  # the slot's bits of a (text length << 32 | slot) key
@@ -81,9 +93,9 @@ def _pruned(index: SearchIndex, matches: list[Match], q: SearchQuery, chosen: li
     lists = [term.rows for match, picks in zip(matches, chosen, strict=True)
              for term, yes in zip(match, picks, strict=True) if yes]
     cand = _union(index, lists)
-    if index._dead:
+    if index.dead:
         cand = cand[index.col("alive")[cand]]
-    cand = index._narrow(cand, q)
+    cand = index.narrow(cand, q)
     cov = coverage(cand, matches)
     if not any(left):  # every match generated candidates
         return cand, cov
@@ -149,7 +161,7 @@ def _union(index: SearchIndex, lists: list[np.ndarray]) -> np.ndarray:
         return lists[0].copy()  # not a view: the index's postings must stay growable
     if sum(len(rows) for rows in lists) * 64 < index.size:
         return np.unique(np.concatenate(lists))
-    mask = index._scratch_mask()  # many rows: marking them beats sorting them
+    mask = index.scratch_mask()  # many rows: marking them beats sorting them
     for rows in lists:
         mask[rows] = True
     cand = np.flatnonzero(mask)
@@ -181,9 +193,9 @@ def _fill(index: SearchIndex, terms: list[Term], without: list[np.ndarray], cand
             part, keys = np.sort(keys), keys[:0]
         rows = part & _SLOT
         scanned += len(rows)
-        if index._dead:
+        if index.dead:
             rows = rows[index.col("alive")[rows]]
-        rows = index._narrow(rows, q)
+        rows = index.narrow(rows, q)
         for other in others:
             rows = rows[holds(other, rows)]
         for other in without:

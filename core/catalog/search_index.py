@@ -96,7 +96,7 @@ class SearchIndex:
         self._vocab: list[str] = []
         self._sorted_vocab: list[str] | None = []  # None: to be re-sorted
         self._terms: dict[str, list[tuple[str, float]]] = {}  # query word -> vocabulary matches
-        self._dead = 0  # removed slots (until then every slot is alive)
+        self.dead = 0  # removed slots (until then every slot is alive)
         self._buffers: dict[str, np.ndarray] = {}
 
     def __len__(self) -> int:
@@ -135,7 +135,7 @@ class SearchIndex:
         slot = self.slot_of.pop(listing_id, None)
         if slot is not None:
             self.cols["alive"].data[slot] = False
-            self._dead += 1
+            self.dead += 1
 
     def col(self, name: str) -> np.ndarray:
         return self.cols[name].data[: self.size]
@@ -150,11 +150,11 @@ class SearchIndex:
             found = gather(self, matches, q, SHORTLIST)
             if found is None:  # every row holding a word like a query word
                 cand, total = self._candidates(matches)
-                cand = self._narrow(cand, q)
+                cand = self.narrow(cand, q)
                 found = cand, total[cand]
             cand, scores = self._score(*found, q)
         else:
-            cand = self._narrow(np.flatnonzero(self.col("alive")), q)
+            cand = self.narrow(np.flatnonzero(self.col("alive")), q)
             scores = np.zeros(len(cand))
         dist = self._distance(cand, q)
         order = self._order(cand, scores, dist, q.sort)
@@ -163,7 +163,7 @@ class SearchIndex:
         kms = [None] * len(ids) if dist is None else dist[order].tolist()
         return list(zip(ids, found, kms, strict=True))
 
-    def _narrow(self, cand: np.ndarray, q: SearchQuery) -> np.ndarray:
+    def narrow(self, cand: np.ndarray, q: SearchQuery) -> np.ndarray:
         """The rows passing the query's filters and distance limit."""
         cand = self._filter(cand, q)
         if q.max_km is not None and q.lat is not None and q.lon is not None:
@@ -205,7 +205,7 @@ class SearchIndex:
             touched = np.concatenate([term.rows for term in match])
             total[touched] = total[touched] + best[touched]  # repeats write the same value
             best[touched] = 0.0
-        if self._dead:
+        if self.dead:
             return np.flatnonzero((total > 0) & self.col("alive")), total
         return np.flatnonzero(total), total  # likenesses are positive
 
@@ -218,7 +218,7 @@ class SearchIndex:
             buf[:n] = 0.0
         return buf[:n]
 
-    def _scratch_mask(self) -> np.ndarray:
+    def scratch_mask(self) -> np.ndarray:
         """An all-False bool buffer of size rows, kept between searches; users reset what they set."""
         mask = self._buffers.get("mask")
         if mask is None or len(mask) < self.size:
