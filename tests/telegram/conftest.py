@@ -67,18 +67,19 @@ class TelegramUser:
     fake: FakeTelegram
     id: int
 
-    async def send(self, update: dict[str, Any], expect: str) -> Call:
+    async def send(self, update: dict[str, Any], expect: str, timeout: float = 5.0) -> Call:  # noqa: ASYNC109 - a deadline for the answer
         """Push an update and wait for a message to this chat (new or edited) with `expect`."""
         self.fake.push(update)
         return await self.fake.wait_for(
             ("sendMessage", "editMessageText"),
-            lambda p: p["chat_id"] == str(self.id) and expect in p["text"])
+            lambda p: p["chat_id"] == str(self.id) and expect in p["text"], timeout=timeout)
 
-    async def say(self, text: str, expect: str) -> Call:
-        return await self.send(self.fake.text(self.id, text), expect)
+    async def say(self, text: str, expect: str, timeout: float = 5.0) -> Call:  # noqa: ASYNC109
+        return await self.send(self.fake.text(self.id, text), expect, timeout)
 
-    async def tap(self, label: str, expect: str, message_id: int | None = None) -> Call:
-        return await self.send(self.fake.press(self.id, label, message_id), expect)
+    async def tap(self, label: str, expect: str, message_id: int | None = None,
+                  timeout: float = 5.0) -> Call:  # noqa: ASYNC109
+        return await self.send(self.fake.press(self.id, label, message_id), expect, timeout)
 
     def labels(self, call: Call) -> list[str]:
         return [b["text"] for row in keyboard(call) for b in row]
