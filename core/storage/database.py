@@ -76,7 +76,9 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[Any]:
 
 async def retry_if_disconnected(work: Callable[[], Awaitable[T]]) -> T:
     """Run `work` (one whole transaction); once more if its connection turned out dead — the
-    database restarted, say. The failed attempt's transaction never committed."""
+    database restarted, say. A connection lost before COMMIT rolled its transaction back; one
+    lost during COMMIT may have committed, and the second attempt then finds its dedupe key
+    (an update's id) and does nothing."""
     try:
         return await work()
     except DBAPIError as exc:
