@@ -91,6 +91,7 @@ async def listing(person: Person) -> None:
     await person.tap("Wood pellets")
     await person.say("500 t")
     await person.say("2400")
+    await person.tap("Fixed price")
     await person.tap("Keep")  # the profile's town
     await person.tap("Pickup")
     await person.tap("Done")

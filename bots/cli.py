@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
 from typing import Annotated, Any
 
@@ -17,6 +18,7 @@ from bots.cli_support import (
     record_serving,
     same_data_as_serve,
     settings_or_exit,
+    start_up_lines,
 )
 from bots.email import email_senders
 from bots.payments_cli import payments_cli
@@ -50,19 +52,19 @@ def serve(
     )
     from core.storage.schema import upgrade
 
-    settings = settings_or_exit()
+    settings = settings_or_exit().served_at(host, port)
     problem = several_workers_problem(settings, workers)
     if problem:
         typer.echo(f"Cannot start {workers} workers: {problem}", err=True)
         raise typer.Exit(2)
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     asyncio.run(upgrade(settings.database_url))  # once, before any worker starts
-    lines = [f"Agora is running on http://{host}:{port}  (health: /healthz)",
-             f"Database: {describe_database(settings.database_url)}"]
+    lines = start_up_lines(settings, host, port)
     if workers > 1:
         lines += [f"{workers} worker processes; one of them runs the timed jobs."]
         lines += several_workers_notes(settings, workers)
         typer.echo(boxed(lines))
+        os.environ["AGORA_PUBLIC_URL"] = settings.public_url  # each worker reads the environment
         uvicorn.run("bots.worker_app:create", host=host, port=port, **uvicorn_options(workers))
         return
     app, channels = assemble(settings)
@@ -116,6 +118,7 @@ def chat(
         await upgrade(settings.database_url)
         container = build(settings, senders=email_senders(settings))
         try:
+            await container.seed_operators()
             await TerminalChat(container, name.strip()[:64], sys.stdin, sys.stdout).run()
         finally:
             await container.close()
@@ -153,6 +156,7 @@ def demo_seed(
         await upgrade(settings.database_url)
         container = build(settings, senders=email_senders(settings))
         try:
+            await container.seed_operators()
             async with container.uow() as uow:
                 made = await seed(uow, FileStore(settings.data_dir), count=count)
                 await uow.commit()

@@ -46,6 +46,16 @@ def database_notice(url: str) -> str:
     return f"Database: {describe_database(url)}"
 
 
+def start_up_lines(settings: Settings, host: str, port: int) -> list[str]:
+    """What `agora serve` says once started: where it listens, its data, the site, the console."""
+    site = settings.public_url.rstrip("/")
+    return [f"Agora is running on http://{host}:{port}  (health: /healthz)",
+            f"Database: {describe_database(settings.database_url)}",
+            f"Web site: {site}/  (demo listings: agora demo seed)",
+            f"Operator console: {site}/admin — serve with AGORA_ADMINS=terminal:root,",
+            "    then `agora chat --as root` and type /console for a sign-in link"]
+
+
 def boxed(lines: list[str]) -> str:
     """Lines in a box, so they stand out after the server's log lines."""
     width = max(len(line) for line in lines)
@@ -70,10 +80,11 @@ def _absolute(settings: Settings) -> dict[str, str]:
 
 
 def record_serving(settings: Settings) -> None:
-    """Note this server's database and files, for `agora chat` started elsewhere."""
+    """Note this server's database, files and address, for `agora chat` started elsewhere."""
     try:
         _serving_file().parent.mkdir(parents=True, exist_ok=True)
-        _serving_file().write_text(json.dumps({"pid": os.getpid(), **_absolute(settings)}))
+        _serving_file().write_text(json.dumps(
+            {"pid": os.getpid(), "public_url": settings.public_url, **_absolute(settings)}))
     except OSError:
         pass  # nowhere to note it: `agora chat` then says which database it opened
 
@@ -84,19 +95,33 @@ def forget_serving() -> None:
             _serving_file().unlink()
 
 
-def same_data_as_serve(settings: Settings) -> tuple[Settings, bool]:
-    """The settings `agora chat` should use: a running server's database and files when no
-    database was chosen here; True when they were taken from the server."""
-    if "database_url" in settings.model_fields_set:
-        return settings, False
+def _running_server() -> dict[str, object] | None:
+    """What a running `agora serve` noted about itself, or None."""
     try:
         served = json.loads(_serving_file().read_text())
         os.kill(int(served["pid"]), 0)  # still running?
     except PermissionError:
         pass  # running, as another user
     except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return served if isinstance(served, dict) else None
+
+
+def same_data_as_serve(settings: Settings) -> tuple[Settings, bool]:
+    """The settings `agora chat` should use: a running server's database and files when no
+    database was chosen here (True when they were taken from the server), and, on the server's
+    database, its address for links unless AGORA_PUBLIC_URL is set here."""
+    served = _running_server()
+    if served is None:
+        return settings, False
+    own = _absolute(settings)["database_url"]
+    chosen = "database_url" in settings.model_fields_set
+    if chosen and served.get("database_url") != own:
         return settings, False
     update = {k: served[k] for k in ("database_url", "data_dir") if isinstance(served.get(k), str)}
-    if update.get("database_url") == _absolute(settings)["database_url"]:
-        return settings, False
-    return settings.model_copy(update=update), True
+    joined = not chosen and update.get("database_url") != own
+    if not joined:
+        update = {}
+    if "public_url" not in settings.model_fields_set and isinstance(served.get("public_url"), str):
+        update["public_url"] = served["public_url"]
+    return (settings.model_copy(update=update) if update else settings), joined

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from bots.demo_buyers import seed_buyers
+from bots.demo_buyers import DEMO, seed_buyers
 from bots.demo_history import seed_history
 from core.accounts.service import ChannelIdentity, Registration, register
 from core.catalog import lifecycle, listings, media
@@ -61,7 +61,7 @@ async def seed(uow: UnitOfWork, store: FileStore, count: int = 240, sellers: int
     """Create demo sellers with ratings and `count` published listings, and a year of market
     history (`bots.demo_history`); returns how many listings."""
     done = (await uow.session.execute(select(func.count(Identity.id)).where(
-        Identity.channel == "demo"))).scalar_one()
+        Identity.channel == DEMO))).scalar_one()
     if done:
         return 0
     rng = random.Random(seed_value)
@@ -70,13 +70,14 @@ async def seed(uow: UnitOfWork, store: FileStore, count: int = 240, sellers: int
     for i in range(sellers):
         place = rng.choice(europe)
         name = f"{rng.choice(COMPANIES)} {SUFFIX.get(place.country, 'Ltd')}"
-        account = await register(uow, ChannelIdentity("demo", f"seller-{i}", f"seller-{i}"),
+        account = await register(uow, ChannelIdentity(DEMO, f"seller-{i}", f"seller-{i}"),
                                  Registration(display_name=f"Demo seller {i + 1}", company=name,
                                               email=f"seller{i}@demo.agora", roles=["seller"],
                                               country=place.country, city=place.city),
                                  email_verified=True)
-        uow.add(SellerStats(account_id=account.id, rating_x10=rng.randint(35, 50),
-                            ratings=rng.randint(1, 80), deals=rng.randint(1, 120)))
+        stars, rated = rng.randint(35, 50), rng.randint(1, 80)
+        uow.add(SellerStats(account_id=account.id, rating_x10=stars, ratings=rated,
+                            stars_total=round(stars * rated / 10), deals=rng.randint(1, 120)))
         accounts.append(account)
     codes = list(TYPES)
     for n in range(count):

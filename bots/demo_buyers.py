@@ -8,7 +8,7 @@ import random
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from core.accounts.service import ChannelIdentity, Registration, register
 from core.catalog.tables import Listing, SearchLog
@@ -16,13 +16,22 @@ from core.deals.tables import Deal, Offer
 from core.storage.tables import Identity
 from core.storage.uow import UnitOfWork
 
+DEMO = "demo"  # the channel of every demo account's identity: what marks them demo
+
+
+def demo_accounts() -> Select[tuple[int]]:
+    """The ids of the demo accounts (demo history is written on these only, never on a real
+    member who listed before the seed)."""
+    return select(Identity.account_id).where(Identity.channel == DEMO)
+
 
 async def seed_buyers(uow: UnitOfWork, buyers: int = 40, seed_value: int = 7) -> int:
     """Buyers with 3 to 6 closed deals each on the published demo listings; returns how many."""
     done = (await uow.session.execute(select(func.count(Identity.id)).where(
-        Identity.channel == "demo", Identity.user_key.like("buyer-%")))).scalar_one()
+        Identity.channel == DEMO, Identity.user_key.like("buyer-%")))).scalar_one()
     stock = list((await uow.session.execute(select(Listing).where(
-        Listing.status == "published").order_by(Listing.id))).scalars())
+        Listing.status == "published", Listing.seller_id.in_(demo_accounts()))
+        .order_by(Listing.id))).scalars())
     if done or not stock:
         return 0
     rng = random.Random(seed_value)
@@ -33,7 +42,7 @@ async def seed_buyers(uow: UnitOfWork, buyers: int = 40, seed_value: int = 7) ->
     for i in range(buyers):
         favourite = rng.choice(sorted(by_type))
         home = rng.choice(by_type[favourite]).country
-        account = await register(uow, ChannelIdentity("demo", f"buyer-{i}", f"buyer-{i}"),
+        account = await register(uow, ChannelIdentity(DEMO, f"buyer-{i}", f"buyer-{i}"),
                                  Registration(display_name=f"Demo buyer {i + 1}",
                                               company=f"Heat & Power {i + 1}",
                                               email=f"buyer{i}@demo.agora", roles=["buyer"],

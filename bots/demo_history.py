@@ -11,6 +11,7 @@ import random
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from bots.demo_buyers import DEMO
 from core.accounts.service import ChannelIdentity, Registration, register
 from core.catalog.analytics import month_starts
 from core.catalog.gazetteer import Place, major
@@ -32,7 +33,7 @@ async def seed_history(uow: UnitOfWork, rng: random.Random, seller_ids: list[int
     buyers = []
     for i in range(BUYERS):
         country = COUNTRIES[i % len(COUNTRIES)]
-        buyer = await register(uow, ChannelIdentity("demo", f"trader-{i}", f"trader-{i}"),
+        buyer = await register(uow, ChannelIdentity(DEMO, f"trader-{i}", f"trader-{i}"),
                                Registration(display_name=f"Demo trader {i + 1}",
                                             company=f"Heat & Power {i + 1}",
                                             email=f"trader{i}@demo.agora", roles=["buyer"],

@@ -7,11 +7,18 @@ from typing import Any
 
 import typer
 
-from bots.cli_support import settings_or_exit
+from bots.cli_support import same_data_as_serve, settings_or_exit
 from bots.email import email_senders
+from config.settings import Settings
 
 payments_cli = typer.Typer(help="Money: reconciliation, recovery, test cards.",
                            no_args_is_help=True)
+
+
+def _settings() -> Settings:
+    """As for `agora chat`: a running server's database and address when none is set here, so
+    receipts and pay links made by these commands point where the server listens."""
+    return same_data_as_serve(settings_or_exit())[0]
 
 
 @payments_cli.command("reconcile")
@@ -19,7 +26,7 @@ def reconcile() -> None:
     """Compare the ledger with the provider's balance transactions and print every mismatch."""
     from config.container import build
 
-    settings = settings_or_exit()
+    settings = _settings()
 
     async def run() -> tuple[int, list[str]]:
         container = build(settings, senders=email_senders(settings))
@@ -44,7 +51,7 @@ def recover() -> None:
     """Retry provider operations left pending by a crash (the scheduler also does this)."""
     from config.container import build
 
-    settings = settings_or_exit()
+    settings = _settings()
 
     async def run() -> int:
         container = build(settings, senders=email_senders(settings))
@@ -64,7 +71,7 @@ def test_card(page: str = typer.Argument(help="the payment page's link (…/pay/
     from config.container import build
     from core.errors import DomainError
 
-    settings = settings_or_exit()
+    settings = _settings()
     if settings.payments_provider != "sandbox":
         typer.echo("Test cards work only with the sandbox provider.", err=True)
         raise typer.Exit(2)

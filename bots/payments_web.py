@@ -15,16 +15,18 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from conversations.sanitise import clean_text
 from core.errors import DomainError
 from core.money.model import described
+from payments import pay_page
 
 log = logging.getLogger(__name__)
 
-PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Agora — {title}</title>
+PAGE = """<!doctype html><html><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Agora — {title}</title>
 <style>body{{font-family:sans-serif;max-width:32em;margin:2em auto}}
 .test{{background:#ffd54f;padding:.6em;font-weight:bold;text-align:center}}
-.ok{{color:#2e7d32}}.err{{color:#c62828}}</style></head><body>
+.ok{{color:#2e7d32}}.err{{color:#c62828}}input{{font-size:1em;max-width:100%}}</style></head><body>
 <div class="test">TEST MODE — sandbox payments, no real money moves</div>{body}</body></html>"""
 
-FORM = """<h1>Pay {amount}</h1><p>For {reference}. {note}</p>
+FORM = """<h1>Pay {amount}</h1><p>For {what}, to {payee}. {note}</p>
 <form method="post"><label>Card number <input name="card_number" autocomplete="off"
  placeholder="4242 4242 4242 4242"></label> <button type="submit">Pay {amount}</button></form>
 <p><small>Test cards: 4242 4242 4242 4242 succeeds; 4000 0000 0000 0002 is declined.</small></p>"""
@@ -64,7 +66,7 @@ def payments_router(container: Any) -> APIRouter:
         if not view.state.startswith("awaiting"):
             state = view.state.replace("_", " ")
             return _page("Payment", f"<p class='ok'>This payment is {state}. Nothing to do.</p>")
-        return _page("Payment", _form(container, view))
+        return _page("Payment", await _form(container, view))
 
     @router.post("/pay/{token}", response_class=HTMLResponse)
     async def pay(token: str, request: Request) -> HTMLResponse:
@@ -82,7 +84,7 @@ def payments_router(container: Any) -> APIRouter:
             view = await container.payments.by_token(token)
             view = await container.payments.pay_with_test_card(view.id, card)
         except DomainError as exc:
-            return _page("Payment failed", f"<p class='err'>{html.escape(str(exc))}</p>", 402)
+            return await _failed(container, token, str(exc))
         done = f"Paid {view.amount}. Your payment is {view.state.replace('_', ' ')}."
         return _page("Paid", f"<p class='ok'>✅ {html.escape(done)} You can return to the chat.</p>")
 
@@ -114,28 +116,48 @@ def _save_page(saving: Any) -> HTMLResponse:
         said = "A card is saved for this session." if saving.state == "saved" else \
             f"This card request is {saving.state.replace('_', ' ')}."
         return _page("Save a card", f"<p class='ok'>{html.escape(said)} Nothing to do.</p>")
-    return _page("Save a card", SAVE_FORM.format(reference=html.escape(described(saving.reference)),
-                                                 note=html.escape(SAVE_NOTE)))
+    return _page("Save a card", _save_form(saving))
+
+
+def _save_form(saving: Any) -> str:
+    return SAVE_FORM.format(reference=html.escape(described(saving.reference)),
+                            note=html.escape(SAVE_NOTE))
 
 
 async def _save(container: Any, saving: Any, card: str) -> HTMLResponse:
     try:
         saved = await container.payments.save_with_test_card(saving.id, card)
-    except DomainError as exc:
-        return _page("Card not saved", f"<p class='err'>{html.escape(str(exc))}</p>", 402)
+    except DomainError as exc:  # declined now: the form again, for another card
+        again = _save_form(saving) if saving.state == "awaiting_method" else ""
+        return _page("Card not saved", f"<p class='err'>❌ {html.escape(str(exc))}</p>{again}",
+                     402)
     done = f"Card •••• {saved.last4} saved. {SAVE_NOTE}"
     return _page("Card saved", f"<p class='ok'>✅ {html.escape(done)} You can return to the chat.</p>")
 
 
-def _form(container: Any, view: Any) -> str:
+async def _failed(container: Any, token: str, reason: str) -> HTMLResponse:
+    """A declined card (or a mistyped number): the reason, and the form again while the payment
+    still waits, so another card can be tried on the same page."""
+    said = f"<p class='err'>❌ {html.escape(reason)}</p>"
+    try:
+        view = await container.payments.by_token(token)
+    except DomainError:
+        return _page("Payment failed", said, 402)
+    again = await _form(container, view) if view.state.startswith("awaiting") else ""
+    return _page("Payment failed", said + again, 402)
+
+
+async def _form(container: Any, view: Any) -> str:
+    async with container.uow() as uow:
+        subject = await pay_page.subject(uow, view)
     fee = container.payments.commission_for(view.market, view.amount)
     note = "The money is held in escrow until you confirm delivery." if view.kind == "goods" else ""
     if view.kind == "session":
         note = "This authorises the amount; you are charged only for the time used."
     if fee.amount and view.kind != "charge":
-        note += f" The seller receives {view.amount - fee} after the {fee} platform commission."
-    return FORM.format(amount=html.escape(str(view.amount)), reference=html.escape(view.reference),
-                       note=html.escape(note))
+        note += f" {subject.payee} receives {view.amount - fee} after the {fee} platform commission."
+    return FORM.format(amount=html.escape(str(view.amount)), what=html.escape(subject.what),
+                       payee=html.escape(subject.payee), note=html.escape(note))
 
 
 def _page(title: str, body: str, status: int = 200) -> HTMLResponse:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -25,6 +26,7 @@ def build_scheduler(container: Container, *, leader_jobs: bool = True,
                     worker_jobs: bool = True) -> AsyncIOScheduler:
     """The timed jobs: those the scheduler leader runs for everyone (`leader_jobs`) and those
     each worker runs for itself, keeping its search indexes in step (`worker_jobs`)."""
+    quiet_scheduler_logs()
     scheduler = AsyncIOScheduler(timezone="UTC")
     if worker_jobs:
         add_index_jobs(scheduler, container)
@@ -34,6 +36,13 @@ def build_scheduler(container: Container, *, leader_jobs: bool = True,
     if leader_jobs:
         add_leader_jobs(scheduler, container)
     return scheduler
+
+
+def quiet_scheduler_logs() -> None:
+    """APScheduler logs every run of every job at INFO ("Running job…", "…executed
+    successfully"): hundreds of lines an hour that bury the start-up box and real problems.
+    Its warnings (a run missed) and errors (a job raised, with the traceback) still show."""
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def add_leader_jobs(scheduler: AsyncIOScheduler, container: Container) -> None:

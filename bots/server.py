@@ -15,6 +15,7 @@ from bots import health
 from bots.catalog_jobs import sync_index
 from bots.catalog_listener import CatalogListener
 from bots.channel import Channel
+from bots.http_input import RefuseNul
 from bots.http_limits import BodyLimit
 from bots.leader import asyncpg_dsn, scheduler_leadership
 from bots.payments_web import payments_router
@@ -37,12 +38,13 @@ def create_app(container: Container, channels: Sequence[Channel] = (),
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await container.seed_operators(exactly=run_workers)
         if not run_workers:
             yield
             return
         # The gazetteer takes seconds to load; loaded by the first city typed, it would stall
         # every chat of this worker meanwhile.
-        await asyncio.to_thread(gazetteer.lookup, "Riga", "LV")
+        await asyncio.to_thread(gazetteer.warm)
         listener = await follow_other_workers(container)
         for channel in channels:
             await channel.start()
@@ -68,7 +70,8 @@ def create_app(container: Container, channels: Sequence[Channel] = (),
     app = FastAPI(title="Agora", lifespan=lifespan, docs_url="/docs" if docs else None,
                   redoc_url="/redoc" if docs else None,
                   openapi_url="/openapi.json" if docs else None)
-    app.add_middleware(BodyLimit)
+    app.add_middleware(BodyLimit, read_seconds=container.settings.body_read_seconds)
+    app.add_middleware(RefuseNul)  # outermost: a NUL never reaches a route or the database
     app.state.container = container
     app.state.leadership = leadership
 

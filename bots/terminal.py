@@ -3,6 +3,8 @@
 Buttons are lettered [a], [b]…; typing the letter (or the label) presses the button. Letters,
 not numbers, so that a typed quantity like "3" is never mistaken for a button. Several people in several
 terminals share the database with `agora serve`, so they can use the marketplace together.
+Every file the chat receives (documents, charts) is saved under the data folder's exports and
+its path printed.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import logging
 import mimetypes
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -157,54 +159,62 @@ class TerminalChat:
 
     def render(self, replies: list[Outbound], more: bool = False) -> None:
         """Print replies; buttons are lettered across this batch (`more`: a notification
-        arriving after the answer keeps the answer's letters and adds its own)."""
+        arriving after the answer keeps the answer's letters and adds its own).
+
+        The step's own buttons are lettered first and an error's buttons (Support, core's
+        follow-ups) after them, though the error prints first: a button keeps its letter
+        within a step whether or not an error came before it."""
         if not more:
             self._numbered = []
         else:
             found = [b for r in replies for row in getattr(r, "buttons", ()) for b in row]
             self._noticed = [*self._noticed, *found][-30:]
-        for reply in replies:
-            for line in self._lines(reply):
+        first: dict[int, int] = {}
+        for index in sorted(range(len(replies)), key=lambda i: _is_error(replies[i])):
+            first[index] = len(self._numbered)
+            self._numbered += _buttons_of(replies[index])
+        for index, reply in enumerate(replies):
+            for line in self._lines(reply, iter(range(first[index], len(self._numbered)))):
                 self._print(line)
 
-    def _lines(self, reply: Outbound) -> list[str]:
+    def _lines(self, reply: Outbound, letters: Iterator[int]) -> list[str]:
         if isinstance(reply, Reply):
-            return [reply.text, *self._buttons(reply.buttons)]
+            return [reply.text, *_buttons(reply.buttons, letters)]
         if isinstance(reply, ListPage):
             lines = [f"{reply.title} (page {reply.page}/{reply.pages})"]
             for item in reply.items:
                 lines.append(f" • {item.title}" + (f" — {item.subtitle}" if item.subtitle else ""))
                 if item.button:
-                    lines += self._buttons(((item.button,),))
-            return lines + self._buttons(reply.buttons)
+                    lines += _buttons(((item.button,),), letters)
+            return lines + _buttons(reply.buttons, letters)
         if isinstance(reply, FormErrors):
             return [f"⚠ {message}" for message in reply.errors.values()]
         if isinstance(reply, FileReply):
-            return [f"📎 {reply.file_name} ({len(reply.content)} bytes) {reply.caption}"]
+            where = self._saved(reply.file_name, reply.content)
+            return [f"📎 {reply.file_name} ({len(reply.content)} bytes) {reply.caption}".rstrip(),
+                    f"   saved to {where}"]
         if isinstance(reply, ImageReply):
-            where = reply.path or reply.url_or_file_id or self._saved(reply)
+            where = reply.path or reply.url_or_file_id or self._saved(
+                reply.file_name or "image.png", reply.content)
             return [f"🖼 {reply.file_name or 'image'}: {where} {reply.caption}".rstrip()]
         return []
 
-    def _saved(self, reply: ImageReply) -> str:
-        """A picture made for this chat (a chart) kept as a file, since a terminal can't show it."""
-        if not reply.content:
+    def _saved(self, file_name: str, content: bytes) -> str:
+        """A file sent to this chat (a document, a chart) kept in this user's exports folder,
+        since a terminal can't show it; its path. A different file of the same name gets a
+        numbered name rather than overwriting one whose path was shown before."""
+        if not content:
             return ""
-        folder = Path(self.container.settings.data_dir) / "exports"
+        folder = Path(self.container.settings.data_dir) / "exports" / (_file_name(self.name)
+                                                                         or "user")
         folder.mkdir(parents=True, exist_ok=True)
-        target = folder / (reply.file_name or "image.png")
-        target.write_bytes(reply.content)
+        first = target = folder / (_file_name(file_name) or "file")
+        number = 1
+        while target.exists() and target.read_bytes() != content:
+            number += 1
+            target = first.with_name(f"{first.stem}-{number}{first.suffix}")
+        target.write_bytes(content)
         return str(target.resolve())
-
-    def _buttons(self, rows: tuple[tuple[Button, ...], ...]) -> list[str]:
-        lines = []
-        for row in rows:
-            cells = []
-            for button in row:
-                self._numbered.append(button)
-                cells.append(f"[{_letter(len(self._numbered) - 1)}] {button.label}")
-            lines.append("   " + "   ".join(cells))
-        return lines
 
     async def _poll_notifications(self) -> None:
         while True:
@@ -213,8 +223,32 @@ class TerminalChat:
                 await self.dispatcher.run_once()
 
 
+def _is_error(reply: Outbound) -> bool:
+    return isinstance(reply, Reply) and reply.kind == "error"
+
+
+def _buttons_of(reply: Outbound) -> list[Button]:
+    """A reply's buttons in the order they print (a list's item buttons before its own)."""
+    items = [item.button for item in reply.items if item.button] \
+        if isinstance(reply, ListPage) else []
+    return [*items, *(b for row in getattr(reply, "buttons", ()) for b in row)]
+
+
+def _buttons(rows: tuple[tuple[Button, ...], ...], letters: Iterator[int]) -> list[str]:
+    """Rows of buttons, each with the next of the letters kept for its reply."""
+    return ["   " + "   ".join(f"[{_letter(next(letters))}] {button.label}" for button in row)
+            for row in rows]
+
+
 def _letter(index: int) -> str:
     return chr(ord("a") + index) if index < 26 else "·"
+
+
+def _file_name(name: str) -> str:
+    """A name as typed by whoever sent the file, made safe to save: no folders, no hidden or
+    odd characters."""
+    kept = "".join(ch if ch.isalnum() or ch in "-_. " else "_" for ch in Path(name).name)
+    return kept.strip(" .")[:120]
 
 
 def _plain(label: str) -> str:

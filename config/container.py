@@ -16,11 +16,13 @@ from conversations.context import Services
 from conversations.engine import Engine
 from conversations.flows import loyalty as loyalty_flow
 from conversations.flows.all_flows import ALL_FLOWS
+from conversations.flows.bookings import bookings_text
 from conversations.flows.consultant_metrics import metrics_section
 from conversations.flows.deal import deals_text
 from conversations.flows.market_view import market_section
 from conversations.flows.money import wallet_section
 from conversations.flows.profile import profile_text
+from core import pdf
 from core.catalog.search import Catalog
 from core.clock import Clock, SystemClock
 from core.consulting import calendar as booking_calendar
@@ -31,6 +33,7 @@ from core.deals import attachments as deal_attachments
 from core.events import EventBus
 from core.notifications.dispatcher import OutboxDispatcher, Resolver, Sender
 from core.notifications.email_log import LoggingEmailSender
+from core.operators import named as operators_named
 from core.policy import Policy
 from core.storage.change_feed import ChangeFeed
 from core.storage.database import create_engine, session_factory
@@ -72,6 +75,17 @@ class Container:
         self.senders.pop(channel, None)
         self.dispatcher.senders.pop(channel, None)
 
+    async def seed_operators(self, exactly: bool = False) -> None:
+        """Add AGORA_ADMINS's identities to the database's operators, so every process on it
+        knows the same operators; `exactly` (the server, when the setting names any): the
+        setting is the whole list, and a name taken out of it loses the role."""
+        async with self.uow() as uow:
+            if exactly and self.settings.admins:
+                await operators_named.name_exactly(uow, self.settings.admins)
+            else:
+                await operators_named.add(uow, self.settings.admins)
+            await uow.commit()
+
     async def close(self) -> None:
         if (close := getattr(self.dispatcher.limiter, "close", None)) is not None:
             await close()  # the shared limiter's Redis connections
@@ -90,6 +104,9 @@ def booking_policy(settings: Settings) -> BookingPolicy:
 def build(settings: Settings, *, clock: Clock | None = None,
           senders: dict[str, Any] | None = None, payments_provider: Any = None) -> Container:
     """Wire the application from settings; channels add their senders when they start."""
+    pdf.ISSUER["issuer"] = pdf.Issuer(settings.issuer_name, settings.issuer_address,
+                                      settings.issuer_vat_number, settings.issuer_country,
+                                      settings.issuer_vat_rate)
     clock = clock or SystemClock()
     db = create_engine(settings.database_url)
     sessions = session_factory(db)
@@ -97,7 +114,6 @@ def build(settings: Settings, *, clock: Clock | None = None,
         email_code_ttl_minutes=settings.email_code_ttl_minutes,
         email_code_attempts=settings.email_code_attempts,
         link_code_ttl_minutes=settings.link_code_ttl_minutes,
-        admins=tuple(settings.admins),
         listing_moderation=settings.listing_moderation,
         listing_days=settings.listing_days,
         commission=commission_rules(settings),
@@ -110,8 +126,8 @@ def build(settings: Settings, *, clock: Clock | None = None,
         console_session_hours=settings.console_session_hours,
     )
     container: Container
-    services = Services(admins=tuple(settings.admins),
-                        home_sections=[profile_text, deals_text, metrics_section, wallet_section,
+    services = Services(home_sections=[profile_text, deals_text, bookings_text, metrics_section,
+                                       wallet_section,
                                        loyalty_flow.points_section, market_section])
     engine = Engine(lambda: container.uow(), ALL_FLOWS, services)
     senders = dict(senders or {})

@@ -37,7 +37,7 @@ from core.consulting.session_events import (
     SessionMoved,
     SessionReviewed,
 )
-from core.deals import contract_notices, contracts, timer_notices
+from core.deals import contract_notices, contracts, terms_notices, timer_notices
 from core.deals import notices as deal_notices
 from core.deals.events import (
     ContractMoved,
@@ -52,6 +52,7 @@ from core.deals.events import (
     OfferExpired,
     OfferMade,
     ShipmentUpdated,
+    TermsAccepted,
     TermsChanged,
     ThreadReported,
 )
@@ -159,6 +160,7 @@ def _deal_notices(bus: EventBus) -> None:
     bus.during_commit(DisputeDecided, deal_notices.on_dispute_decided)
     bus.during_commit(ThreadReported, deal_notices.on_thread_reported)
     bus.during_commit(TermsChanged, deal_notices.on_terms_changed)
+    bus.during_commit(TermsAccepted, terms_notices.on_terms_accepted)
 
 
 def _consulting(bus: EventBus, uow: UowFactory, payments: PaymentsService) -> None:
@@ -190,6 +192,7 @@ def _journey(bus: EventBus) -> None:
     bus.during_commit(booking.SeekerNoShow, session_link.on_booking_ended)
     bus.during_commit(SessionMoved, session_link.on_session_moved)
     bus.during_commit(SessionJoined, session_link.on_joined)
+    bus.during_commit(money.PaymentAuthorised, session_link.on_authorised)
     bus.during_commit(SessionReviewed, session_link.on_reviewed)
 
 

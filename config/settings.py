@@ -27,6 +27,9 @@ SECRET_FIELDS = (
 )
 
 
+DEVELOPMENT_URL = "http://127.0.0.1:8000"
+
+
 class SettingsError(Exception):
     """A setting is wrong; the message is one readable line naming the variable."""
 
@@ -38,7 +41,18 @@ class Settings(BaseSettings):
 
     environment: Literal["development", "test", "staging", "production"] = "development"
     database_url: str = "sqlite+aiosqlite:///./agora.db"
-    public_url: str = "http://127.0.0.1:8000"
+    # The address people open: pay links, receipts, console sign-in, og:url, the sitemap.
+    # Required outside development and test; there `agora serve` derives it from --host/--port.
+    public_url: str = DEVELOPMENT_URL
+    # The legal entity that issues Agora's documents (receipts, statements, invoices, terms),
+    # named on every one of them; required outside development and test.
+    issuer_name: str = "Agora (development: set AGORA_ISSUER_NAME)"
+    issuer_address: str = "(set AGORA_ISSUER_ADDRESS)"
+    issuer_vat_number: str = "(set AGORA_ISSUER_VAT_NUMBER)"
+    # Where the issuer is established and its standard VAT rate there: the VAT on the commission
+    # it invoices (Latvia's 21 % for development; set both for the real entity).
+    issuer_country: str = Field(default="LV", pattern=r"^[A-Z]{2}$")
+    issuer_vat_rate: Decimal = Field(default=Decimal("21"), ge=0, le=100)
     # Several workers: Redis holds what they share beyond the database (optional; /healthz
     # reports it when set). On PostgreSQL, workers try for the scheduler lead this often.
     redis_url: str | None = None
@@ -84,6 +98,10 @@ class Settings(BaseSettings):
     email_code_attempts: int = Field(default=5, ge=1, le=20)
     link_code_ttl_minutes: int = Field(default=10, ge=1, le=1440)
     outbox_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    # A request's body must arrive within this many seconds of the request, plus a second for
+    # every 16 KB received (else 408): an upload over a slow link goes through, a client
+    # trickling its body a byte a second cannot hold a connection open.
+    body_read_seconds: float = Field(default=10.0, gt=0, le=300)
 
     # Catalogue: uploaded photos and documents live under data_dir (named by checksum).
     data_dir: str = "./agora-data"
@@ -164,12 +182,27 @@ class Settings(BaseSettings):
         if self.secret_key is None or len(self.secret_key) < 32:
             raise ValueError(f"secret_key: at least 32 random characters are required in "
                              f"{self.environment} (it signs the console's cookies)")
+        if "public_url" not in self.model_fields_set:
+            raise ValueError(f"public_url: required in {self.environment}: the address people "
+                             "open (pay links, receipts, console sign-in), e.g. "
+                             "https://agora.example.com")
+        for name in ("issuer_name", "issuer_address", "issuer_vat_number"):
+            if name not in self.model_fields_set:
+                raise ValueError(f"{name}: required in {self.environment}: every receipt, "
+                                 "statement and invoice names the legal entity that issues it")
         return self
 
     @cached_property
     def signing_key(self) -> str:
         """The console's signing key: `secret_key`, or (development, test) one per process."""
         return self.secret_key or secrets.token_urlsafe(32)
+
+    def served_at(self, host: str, port: int) -> Settings:
+        """These settings for a server bound to host:port: links point there unless
+        AGORA_PUBLIC_URL names the address people open."""
+        if "public_url" in self.model_fields_set:
+            return self
+        return self.model_copy(update={"public_url": local_url(host, port)})
 
     @cached_property
     def is_sqlite(self) -> bool:
@@ -188,6 +221,13 @@ class Settings(BaseSettings):
         """The site may offer "Open in Slack": the app runs and Sign in with Slack is set up."""
         return self.slack_enabled and bool(self.slack_client_id and self.slack_client_secret
                                            and self.slack_app_id and self.slack_team_id)
+
+
+def local_url(host: str, port: int) -> str:
+    """The URL of a server bound to host:port, opened from this machine."""
+    if host in ("", "0.0.0.0", "::"):  # every interface: this machine reaches it on loopback
+        host = "127.0.0.1"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -23,7 +23,6 @@ from core.storage.uow import UnitOfWork
 class Services:
     """What flows may use besides the unit of work; filled by the composition root."""
 
-    admins: tuple[str, ...] = ()
     payments: PaymentsPort | None = None
     catalog: Catalog | None = None
     directory: Directory | None = None  # consultants: core.consulting.directory

@@ -35,12 +35,13 @@ from conversations.registry import Registry
 from conversations.sanitise import clean_envelope
 from conversations.whereabouts import remember_error, whereabouts
 from core import conversation_store
-from core.accounts.service import ChannelIdentity, effective_roles, find_account
+from core.accounts.service import chat_roles, find_account
 from core.accounts.suspension import refusal
 from core.actions import Action, Intent
 from core.conversation_store import ChatState
 from core.errors import DomainError
 from core.locks import KeyedLocks
+from core.money.reading import read_for, reading
 from core.storage.database import retry_if_disconnected
 from core.storage.uow import UnitOfWork
 
@@ -70,14 +71,19 @@ class Engine:
                 "I can't use that; please type or use the buttons.", kind="error")], SUPPORT_NOW))
         env = clean
         try:
-            return await self._locks.run((env.channel, env.user_key), lambda: (
-                retry_if_disconnected(lambda: self._handle(env))))
+            with reading(None):  # the turn's reader is known once their account is loaded
+                return await self._locks.run((env.channel, env.user_key), lambda: (
+                    retry_if_disconnected(lambda: self._handle(env))))
         except Exception:
             log.exception("update %s from %s:%s failed", env.event_id, env.channel, env.user_key)
             return Outcome(self._offer_support([Reply(APOLOGY, kind="error")], SUPPORT_NOW))
 
     async def home(self, env: Envelope) -> list[Outbound]:
         """A read-only overview for a channel's home screen: the home sections, then the menu."""
+        with reading(None):
+            return await self._home(env)
+
+    async def _home(self, env: Envelope) -> list[Outbound]:
         async with self._uow_factory() as uow:
             conv = await conversation_store.load(uow, env.channel, env.user_key, env.chat_id,
                                                  lock=False)
@@ -135,8 +141,8 @@ class Engine:
 
     async def _context(self, uow: UnitOfWork, env: Envelope, conv: ChatState) -> Ctx:
         account = await find_account(uow, env.channel, env.user_key)
-        who = ChannelIdentity(env.channel, env.user_key, env.chat_id)
-        roles = effective_roles(account, who, list(self.services.admins)) if account else set()
+        read_for(account)  # every amount this turn shows is in this person's format
+        roles = await chat_roles(uow, account) if account else set()
         data = copy_json((conv.data or {}).get("flow") or {})
         return Ctx(env=env, uow=uow, account=account, roles=roles, data=data,
                    services=self.services)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,24 @@ def font_dir() -> Path:
     if not (folder / _FILES[""]).is_file():
         raise RuntimeError(f"DejaVu Sans is missing from {folder}")
     return folder
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """The legal entity that issues Agora's documents, named at the foot of every page."""
+
+    name: str
+    address: str
+    vat_number: str
+    country: str = "LV"  # where it is established (ISO 3166 alpha-2)
+    vat_rate: Decimal = Decimal("21")  # its standard VAT rate there, in percent
+
+    def line(self) -> str:
+        return f"Issued by {self.name} · {self.address} · VAT {self.vat_number}"
+
+
+# Set from settings by the composition root (config.container.build).
+ISSUER = {"issuer": Issuer("Agora", "(address not set)", "(not set)")}
 
 
 def _style_key(style: Any) -> str:
@@ -61,10 +81,12 @@ class Document(FPDF):
         super().set_font(family, style, size)
 
     def footer(self) -> None:
-        """The footer text and the page number, small and grey, at the foot of each page."""
-        self.set_y(-14)
+        """The issuer, the footer text and the page number, small and grey, at the foot of
+        each page."""
+        self.set_y(-17)
         self.set_font(FAMILY, size=7)
         self.set_text_color(*GREY)
+        self.cell(0, 4, ISSUER["issuer"].line(), align="C", new_x="LMARGIN", new_y="NEXT")
         text = f"{self.footer_text}    " if self.footer_text else ""
         self.cell(0, 5, f"{text}Page {self.page_no()} of {{nb}}", align="C")
         self.set_text_color(0, 0, 0)

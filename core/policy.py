@@ -15,7 +15,6 @@ class Policy:
     email_code_ttl_minutes: int = 15
     email_code_attempts: int = 5
     link_code_ttl_minutes: int = 10
-    admins: tuple[str, ...] = field(default_factory=tuple)
     listing_moderation: bool = False  # new listings wait for an admin's approval
     listing_days: int = 30  # how long a renewed listing stays up
     # Commission per market, as the payments layer charges it (shown on offer cards).

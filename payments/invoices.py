@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Sequence
+from typing import Any
 
 from fpdf.fonts import FontFace
 from sqlalchemy import insert, or_, select
@@ -14,31 +16,39 @@ from core.accounts.model import number_locale
 from core.accounts.vat import treatment
 from core.deals.deals import deal_of
 from core.errors import NotFound
-from core.money.model import Money
+from core.money.model import Money, described
 from core.notifications.outbox import enqueue_email
-from core.pdf import BOLD, Document
+from core.pdf import BOLD, ISSUER, Document
 from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 from payments import numbering
+from payments.lines import line_text
 from payments.tables import Escrow, Invoice
 
 # Where receipts are downloaded: the public URL, set from settings by payments.wiring.
 SITE = {"url": "http://127.0.0.1:8000"}
 log = logging.getLogger(__name__)
 TITLES = {"payment": "Payment receipt", "payout": "Payout statement", "refund": "Refund receipt",
-          "charge": "Invoice"}
+          "charge": "Invoice", "commission": "Commission invoice", "credit_note": "Credit note"}
 BOLD_HEADINGS = FontFace(emphasis="BOLD", fill_color=(235, 235, 235))
 _INSERT = insert(Invoice.__table__).returning(Invoice.__table__.c.id)
 
 
 async def issue(uow: UnitOfWork, escrow: Escrow, journal_id: int, kind: str,
-                lines: list[tuple[str, int]], commission: int) -> Invoice:
-    """Record an invoice for a new journal (one per journal); it is numbered right after commit."""
+                lines: Sequence[Sequence[Any]], commission: int, **about: Any) -> Invoice:
+    """Record a document of a journal (one of each kind: the same event again gets the one
+    already issued); it is numbered right after commit. A line is (text, minor units) or,
+    naming goods, (text, minor units, detail): `payments.lines`. `about` may name other
+    parties (`payer_id`, `payee_id`), the document credited (`refers_to_id`) and a `note`."""
+    issued = (await uow.session.execute(select(Invoice).where(
+        Invoice.journal_id == journal_id, Invoice.kind == kind))).scalar_one_or_none()
+    if issued is not None:
+        return issued
     row = {"number": None, "journal_id": journal_id, "escrow_id": escrow.id, "kind": kind,
            "payer_id": escrow.payer_id, "payee_id": escrow.payee_id, "currency": escrow.currency,
-           "lines": [[text, amount] for text, amount in lines], "commission": commission,
-           "total": sum(amount for _, amount in lines), "token": secrets.token_urlsafe(16),
-           "created_at": uow.clock.now()}
+           "lines": [list(line) for line in lines], "commission": commission,
+           "total": sum(int(line[1]) for line in lines), "token": secrets.token_urlsafe(16),
+           "created_at": uow.clock.now(), "refers_to_id": None, "note": None, **about}
     # Written at once on the transaction's connection (an append-only row: no unit-of-work
     # bookkeeping at flush); the caller gets the row as a value.
     invoice_id = (await (await uow.core()).execute(_INSERT, row)).scalar_one()
@@ -92,18 +102,44 @@ async def find(uow: UnitOfWork, key: str, by_token: bool = False) -> Invoice:
 
 
 async def pdf_of(uow: UnitOfWork, invoice: Invoice) -> bytes:
-    """The invoice as a PDF: number, both parties (their billing details when given), line
-    items, commission and total, and a goods deal's VAT treatment; amounts written the way the
-    addressee (the payer; a payout statement's payee) reads them."""
+    """The invoice as a PDF: number, both parties (their billing details when given; the
+    issuer on a commission invoice), line items, commission and total, the VAT treatment, and
+    what it relates to (the receipt a credit note credits, a payout's commission invoice);
+    amounts written the way the addressee (the payer; a payout statement's payee) reads them."""
     payer = await uow.session.get(Account, invoice.payer_id)
     payee = await uow.session.get(Account, invoice.payee_id) if invoice.payee_id else None
     escrow = await uow.session.get(Escrow, invoice.escrow_id)
     addressee = payee if invoice.kind == "payout" else payer
     locale = number_locale(addressee.language, addressee.country) if addressee else "en"
-    return render(invoice, billing.party(payer), billing.party(payee) if payee else billing.PLATFORM,
-                  escrow.reference if escrow else "",
+    vat = invoice.note if invoice.kind == "commission" else vat_line(escrow, invoice, payer, payee)
+    return render(invoice, billing.party(payer), billing.party(payee) if payee else _platform(invoice),
+                  described(escrow.reference) if escrow else "",
                   escrow.provider == "sandbox" if escrow else False,
-                  vat=vat_line(escrow, invoice, payer, payee), locale=locale)
+                  vat=vat, locale=locale, related=await related(uow, invoice))
+
+
+def _platform(invoice: Invoice) -> Party:
+    """Agora as a party: on its commission invoice, the issuing entity in full."""
+    if invoice.kind != "commission":
+        return billing.PLATFORM
+    issuer = ISSUER["issuer"]
+    return Party(issuer.name, (issuer.address,), issuer.vat_number)
+
+
+async def related(uow: UnitOfWork, invoice: Invoice) -> list[tuple[str, str]]:
+    """The documents this one relates to, as fields: a credit note's receipt and reason, a
+    payout statement's commission invoice."""
+    if invoice.kind == "credit_note":
+        original = await uow.session.get(Invoice, invoice.refers_to_id) \
+            if invoice.refers_to_id else None
+        credits = (f"{TITLES.get(original.kind, 'Receipt')} {original.number or '(number pending)'}"
+                   f" of {original.created_at.date().isoformat()}") if original else "—"
+        return [("Credits", credits), ("Reason", invoice.note or "—")]
+    if invoice.kind == "payout":
+        number = await uow.session.scalar(select(Invoice.number).where(
+            Invoice.journal_id == invoice.journal_id, Invoice.kind == "commission"))
+        return [("Commission invoice", number)] if number else []
+    return []
 
 
 def vat_line(escrow: Escrow | None, invoice: Invoice, buyer: Account | None,
@@ -119,14 +155,17 @@ def vat_line(escrow: Escrow | None, invoice: Invoice, buyer: Account | None,
 
 
 def render(invoice: Invoice, payer: Party | str, payee: Party | str, reference: str,
-           test_mode: bool, vat: str | None = None, locale: str = "en") -> bytes:
-    """The invoice's PDF from its parties (or their names), reference and VAT line."""
+           test_mode: bool, vat: str | None = None, locale: str = "en",
+           related: Sequence[tuple[str, str]] = ()) -> bytes:
+    """The invoice's PDF from its parties (or their names), reference, VAT line and related
+    documents."""
     number = invoice.number or "(number pending)"
     doc = Document(f"Agora {number}", footer=f"Agora · {number}")
     doc.heading(f"Agora — {TITLES.get(invoice.kind, 'Receipt')} {number}")
     if test_mode:
         doc.paragraph("TEST MODE — no real money moved")
-    doc.fields((("Date", invoice.created_at.date().isoformat()), ("Reference", reference)))
+    doc.fields((("Date", invoice.created_at.date().isoformat()), ("Reference", reference),
+                *related))
     _parties(doc, _as_party(payer), _as_party(payee))
     _items(doc, invoice, locale)
     if vat:
@@ -155,10 +194,10 @@ def _items(doc: Document, invoice: Invoice, locale: str) -> None:
     with doc.table(col_widths=(140, 50), text_align=("LEFT", "RIGHT"), line_height=6,
                    headings_style=BOLD_HEADINGS) as table:
         table.row(("Item", "Amount"))
-        for text, amount in invoice.lines:
-            table.row((str(text), money(amount)))
+        for line in invoice.lines:
+            table.row((line_text(line, locale), money(line[1])))
         if invoice.commission:
             table.row(("of which platform commission", money(invoice.commission)))
         total = table.row()
-        total.cell("Total", style=BOLD)
+        total.cell("Total credited" if invoice.kind == "credit_note" else "Total", style=BOLD)
         total.cell(money(invoice.total), style=BOLD)

@@ -3,9 +3,13 @@ it concerns, with a Receipt button to download it again."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from sqlalchemy import select
 
 from core.actions import Action, ActionRows, Intent
+from core.consulting.moves import booking_of
 from core.money.events import (
     EscrowFunded,
     EscrowReleased,
@@ -17,11 +21,15 @@ from core.money.events import (
     PromotionCharged,
 )
 from core.money.model import Money, described
-from core.notifications.outbox import notify, recipients
+from core.notifications.outbox import addressed_to, notify, recipients
 from core.storage.tables import OutboxMessage
 from core.storage.uow import UnitOfWork
-from payments import invoices
+from payments import commission_invoices, credit_notes, invoices
+from payments.lines import Subject, subject
 from payments.tables import Escrow, Invoice, PaymentOperation
+
+# Who pays, in the market's words: a session has a seeker, not a buyer.
+PAYER = {"goods": "The buyer", "session": "The seeker"}
 
 
 def _m(escrow: Escrow, amount: int) -> Money:
@@ -33,14 +41,18 @@ def _receipt(invoice: Invoice) -> ActionRows:
     return [[Action(Intent.RECEIPT, "🧾 Receipt", invoice.token)]]
 
 
-async def _with_receipt(uow: UnitOfWork, account_id: int, text: str, invoice: Invoice) -> None:
-    """A notice with the invoice's PDF attached (once per person) and its Receipt button, which
-    downloads it again."""
-    given = uow.session.info.setdefault("receipts-attached", set())
-    first = (invoice.token, account_id) not in given
-    given.add((invoice.token, account_id))
-    row = await notify(uow, account_id, text, buttons=_receipt(invoice),
-                       attachment=invoices.attachment(invoice) if first else None)
+async def _with_receipt(uow: UnitOfWork, account_id: int, text: str | Callable[[], str],
+                        invoice: Invoice | None) -> None:
+    """A notice with the invoice's PDF attached (once per chat: the outbox keeps it to one) and
+    its Receipt button, which downloads it again; a plain notice when there is no document. A
+    text given as a function is written for the recipient (their money format)."""
+    async with addressed_to(uow, account_id):
+        written = text() if callable(text) else text
+    if invoice is None:
+        await notify(uow, account_id, written)
+        return
+    row = await notify(uow, account_id, written, buttons=_receipt(invoice),
+                       attachment=invoices.attachment(invoice), once_per_chat=True)
     if row is not None and row.channel == "email":
         # By email, the receipt email (invoices.email_parties) already carries this PDF.
         row.payload = {k: v for k, v in row.payload.items() if k != "attachments"}
@@ -55,14 +67,19 @@ async def funded(uow: UnitOfWork, escrow: Escrow, journal: int) -> None:
     await _parties(uow, escrow)
     amount = _m(escrow, escrow.amount)
     kind = "charge" if escrow.kind == "charge" else "payment"
-    invoice = await invoices.issue(uow, escrow, journal, kind, [(escrow.reference, escrow.amount)], 0)
+    # An authorisation is not a payment: a session's card hold gets no numbered receipt (its
+    # capture does), and a hold voided later never had one.
+    invoice = None if escrow.kind == "session" else await invoices.issue(
+        uow, escrow, journal, kind, [(await subject(uow, escrow)).line(escrow.amount)], 0)
     held = {"goods": "is held in escrow until delivery is confirmed",
             "session": "is authorised (not charged yet)", "charge": "was charged"}[escrow.kind]
     await _with_receipt(uow, escrow.payer_id,
-                        f"✅ Payment of {amount} for {described(escrow.reference)} {held}.", invoice)
+                        lambda: f"✅ Payment of {amount} for {described(escrow.reference)} {held}.", invoice)
     if escrow.payee_id is not None:
+        payer = PAYER.get(escrow.kind, "The payer")
         await _with_receipt(uow, escrow.payee_id,
-                            f"💰 The buyer's payment of {amount} for {described(escrow.reference)} {held}.",
+                            lambda: f"💰 {payer}'s payment of {amount} for "
+                            f"{described(escrow.reference)} {held}.",
                             invoice)
 
 
@@ -73,19 +90,18 @@ async def declined(uow: UnitOfWork, escrow: Escrow, message: str) -> None:
 
 async def released(uow: UnitOfWork, escrow: Escrow, net: Money, commission: Money,
                    journal: int, discount: Money | None = None) -> None:
+    """The payee hears what was released to them; the payout statement is the payout's (one
+    payout, one statement), so none is issued here."""
     await _parties(uow, escrow)
     assert escrow.payee_id is not None
     off = discount or _m(escrow, 0)
-    lines = [(f"{described(escrow.reference)}: released from escrow", net.amount),
-             ("Platform commission", -commission.amount)]
-    if off.amount:
-        lines.append((f"Loyalty discount −{off} off the commission", off.amount))
-    invoice = await invoices.issue(uow, escrow, journal, "payout", lines, commission.amount)
-    told = f"{net} minus {commission} platform commission"
-    if off.amount:
-        told += f", plus a {off} loyalty discount"
-    await _with_receipt(uow, escrow.payee_id, f"💸 {net - commission + off} released to you for "
-                        f"{described(escrow.reference)} ({told}).", invoice)
+
+    def told() -> str:
+        return f"{net} minus {commission} platform commission" + (
+            f", plus a {off} loyalty discount" if off.amount else "")
+    await _with_receipt(uow, escrow.payee_id, lambda: f"💸 {net - commission + off} released to "
+                        f"you for {described(escrow.reference)} ({told()}). The payout statement "
+                        "comes with the payout.", None)
     await notify(uow, escrow.payer_id, f"🔓 Escrow for {described(escrow.reference)} released to the seller.")
 
 
@@ -93,25 +109,28 @@ async def settled(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation, journal
     await _parties(uow, escrow)
     refund, to_payee, fee = _m(escrow, op.refund), _m(escrow, op.amount), _m(escrow, op.commission)
     if op.kind == "void":
+        if escrow.kind == "session" and booking_of(escrow.reference) is not None:
+            return  # the session's or booking's own notice already says nothing is charged
         await notify(uow, escrow.payer_id, f"↩ The authorisation for {described(escrow.reference)} was "
                      "cancelled; nothing was charged.")
         return
     if op.kind in ("refund", "split"):
-        invoice = await invoices.issue(uow, escrow, journal, "refund",
-                                       [(f"Refund for {described(escrow.reference)}", op.refund)], 0)
+        invoice = await credit_notes.issue(uow, escrow, op, journal)
         await _with_receipt(uow, escrow.payer_id,
-                            f"↩ {refund} refunded to you for {described(escrow.reference)}.", invoice)
+                            lambda: f"↩ {refund} refunded to you for {described(escrow.reference)}.", invoice)
         if op.amount:  # a split: the payee's share message carries the refund receipt
             return await _payee_share(uow, escrow, to_payee, fee, invoice)
         if escrow.payee_id is not None:
             await _with_receipt(uow, escrow.payee_id,
-                                f"↩ {refund} refunded to the buyer for {described(escrow.reference)}.",
+                                lambda: f"↩ {refund} refunded to "
+                                f"{PAYER.get(escrow.kind, 'The payer').lower()} for "
+                                f"{described(escrow.reference)}.",
                                 invoice)
         return None
     invoice = await invoices.issue(uow, escrow, journal, "payment",
-                                   [(f"{described(escrow.reference)}: session charge", op.amount)],
-                                   op.commission)
-    await _with_receipt(uow, escrow.payer_id, f"✅ {to_payee} charged for {described(escrow.reference)}"
+                                   [(await subject(uow, escrow)).line(op.amount)], op.commission)
+    await _with_receipt(uow, escrow.payer_id, lambda: f"✅ {to_payee} charged for "
+                        f"{described(escrow.reference)}"
                         + (f"; {refund} of the authorisation released." if op.refund else "."),
                         invoice)
     await _payee_share(uow, escrow, to_payee, fee, invoice, _m(escrow, escrow.discount))
@@ -120,31 +139,46 @@ async def settled(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation, journal
 async def _payee_share(uow: UnitOfWork, escrow: Escrow, gross: Money, fee: Money,
                        invoice: Invoice, off: Money | None = None) -> None:
     off = off or _m(escrow, 0)
-    told = f"{gross} minus {fee} platform commission"
-    if off.amount:
-        told += f", Loyalty discount −{off} off the commission"
+
+    def told() -> str:
+        return f"{gross} minus {fee} platform commission" + (
+            f", Loyalty discount −{off} off the commission" if off.amount else "")
     if escrow.payee_id is not None and gross.amount:
-        await _with_receipt(uow, escrow.payee_id, f"💸 {gross - fee + off} is yours for "
-                            f"{described(escrow.reference)} ({told}).", invoice)
+        await _with_receipt(uow, escrow.payee_id, lambda: f"💸 {gross - fee + off} is yours for "
+                            f"{described(escrow.reference)} ({told()}).", invoice)
 
 
 async def paid_out(uow: UnitOfWork, escrow: Escrow, amount: Money, journal: int) -> None:
+    """The payout's one statement: what was released or charged, the commission once, any
+    loyalty discount, and the amount paid out as its total."""
     await _parties(uow, escrow)
     assert escrow.payee_id is not None
+    invoice = await invoices.issue(uow, escrow, journal, "payout",
+                                   statement_lines(escrow, await subject(uow, escrow)), 0)
     fee, off = _m(escrow, escrow.commission), _m(escrow, escrow.discount)
-    lines = [(f"Payout for {described(escrow.reference)}", amount.amount)]
-    if off.amount and escrow.kind == "session":
-        # A capture's payout statement, itemised like a release's: charge, commission, discount
-        # (the payout is the charge less what the platform keeps).
-        gross = escrow.amount - escrow.refunded
-        lines = [(f"{described(escrow.reference)}: session charge", gross),
-                 ("Platform commission", -(escrow.commission + off.amount)),
-                 (f"Loyalty discount −{off} off the commission", off.amount)]
-    invoice = await invoices.issue(uow, escrow, journal, "payout", lines, 0)
-    after = f"{fee} platform commission" + (f", after a {off} loyalty discount" if off.amount
-                                             else "")
-    await _with_receipt(uow, escrow.payee_id, f"🏦 Payout of {amount} for "
-                        f"{described(escrow.reference)} is on its way (after {after}).", invoice)
+
+    def after() -> str:
+        return f"{fee} platform commission" + (
+            f", after a {off} loyalty discount" if off.amount else "")
+    await _with_receipt(uow, escrow.payee_id, lambda: f"🏦 Payout of {amount} for "
+                        f"{described(escrow.reference)} is on its way (after {after()}).", invoice)
+    billed = await commission_invoices.issue(uow, escrow, journal)
+    if billed is not None:
+        await _with_receipt(uow, escrow.payee_id, lambda: f"🧾 Agora's invoice for the {fee} "
+                            f"platform commission on {described(escrow.reference)}.", billed)
+
+
+def statement_lines(escrow: Escrow, paid_for: Subject) -> list[tuple[Any, ...]]:
+    """A payout statement's lines: the payee's gross (a goods escrow released, or a session's
+    charge), the full commission, and the loyalty discount that came off it; they sum to the
+    payout (the escrow's commission is what the platform kept)."""
+    what = "released from escrow" if escrow.kind == "goods" else "session charge"
+    lines = [paid_for.line(escrow.amount - escrow.refunded, after=f": {what}"),
+             ("Platform commission", -(escrow.commission + escrow.discount))]
+    if escrow.discount:
+        lines.append((f"Loyalty discount −{_m(escrow, escrow.discount)} off the commission",
+                      escrow.discount))
+    return lines
 
 
 async def payout_waits(uow: UnitOfWork, escrow: Escrow) -> None:

@@ -1,4 +1,8 @@
-"""Sequential invoice numbers, gapless per year, given in a short step right after commit.
+"""Sequential invoice numbers, gapless per series, given in a short step right after commit.
+
+A series is a kind's prefix and the year: receipts and statements "2026-000001", credit notes
+"CN-2026-000001", commission invoices "CI-2026-000001" — an accountant reads each series as one
+unbroken run.
 
 Payments insert their invoices unnumbered. Numbering inside the payment's transaction would keep
 one counter row locked through every payment's commit, one payment at a time; instead a short
@@ -29,8 +33,15 @@ _NUMBER = (update(_INVOICES).where(_INVOICES.c.id == bindparam("n_id"))
            .values(number=bindparam("n_number")))
 _MOVE = (update(_COUNTERS).where(_COUNTERS.c.series == bindparam("c_series"))
          .values(next_number=bindparam("c_next")))
-_UNNUMBERED = (select(_INVOICES.c.id, _INVOICES.c.created_at).where(_INVOICES.c.number.is_(None))
-               .order_by(_INVOICES.c.id))
+_UNNUMBERED = (select(_INVOICES.c.id, _INVOICES.c.created_at, _INVOICES.c.kind)
+               .where(_INVOICES.c.number.is_(None)).order_by(_INVOICES.c.id))
+# Kinds numbered in a series of their own; every other kind shares the year's plain series.
+PREFIXES = {"credit_note": "CN-", "commission": "CI-"}
+
+
+def series_of(kind: str, year: int) -> str:
+    """The series a document of `kind` issued in `year` is numbered in."""
+    return f"{PREFIXES.get(kind, '')}{year}"
 _NEW_COUNTER = per_dialect(lambda insert: insert(_COUNTERS)
                            .values(series=bindparam("series"), next_number=1).on_conflict_do_nothing())
 
@@ -81,7 +92,9 @@ async def number_invoices(uow: UnitOfWork) -> int:
         taken = {this_year: await _take_counter(uow, this_year)}
         rows = await _unnumbered(uow)
         others = sorted({series for _, series in rows} - set(taken))
-        for series in others:  # only around New Year: older invoices still waiting
+        # Other kinds' series, and around New Year older invoices still waiting; this year's
+        # plain counter, taken first, keeps passes one at a time.
+        for series in others:
             taken[series] = await _take_counter(uow, series)
         if others:
             rows = await _unnumbered(uow)  # read again now that those counters are ours too
@@ -101,7 +114,7 @@ async def number_invoices(uow: UnitOfWork) -> int:
 async def _unnumbered(uow: UnitOfWork) -> list[tuple[int, str]]:
     # Read after the counter is taken: what the previous holder numbered is seen as numbered.
     rows = await (await uow.core()).execute(_UNNUMBERED)
-    return [(invoice_id, str(at.year)) for invoice_id, at in rows.all()]
+    return [(invoice_id, series_of(kind, at.year)) for invoice_id, at, kind in rows.all()]
 
 
 async def _take_counter(uow: UnitOfWork, series: str) -> int:

@@ -153,6 +153,10 @@ class PaymentsService(SavedMethods):
     def test_mode(self) -> bool:
         return self.provider.test_mode
 
+    @property
+    def methods(self) -> tuple[str, ...]:
+        return tuple(self.provider.payment_methods)
+
     async def onboarding_link(self, account_id: int, uow: UnitOfWork | None = None) -> str | None:
         """A link to set up payouts at the provider, or None when no set-up is needed."""
         if not getattr(self.provider, "needs_onboarding", False):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.storage.tables import Base
@@ -165,15 +165,22 @@ class InvoiceCounter(Base):
 
 
 class Invoice(Base):
-    """A receipt for one payment, payout or refund; the PDF is rendered from this row on demand."""
+    """A document of one money movement — receipt, payout statement, commission invoice or
+    credit note — one of each kind per journal; the PDF is rendered from this row on demand."""
 
     __tablename__ = "invoices"
+    __table_args__ = (UniqueConstraint("journal_id", "kind", name="uq_invoices_journal_kind"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str | None] = mapped_column(String(24), unique=True)  # given after commit
-    journal_id: Mapped[int] = mapped_column(ForeignKey("ledger_journals.id"), unique=True)
+    journal_id: Mapped[int] = mapped_column(ForeignKey("ledger_journals.id"))
     escrow_id: Mapped[int] = mapped_column(ForeignKey("escrows.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(12))  # payment | payout | refund | charge
+    # payment | payout | charge | commission | credit_note (older rows: refund)
+    kind: Mapped[str] = mapped_column(String(12))
+    # A credit note's original document (the payment receipt it credits).
+    refers_to_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"))
+    # Why a credit note credits; a commission invoice's VAT treatment, as issued.
+    note: Mapped[str | None] = mapped_column(Text)
     payer_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     payee_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
     currency: Mapped[str] = mapped_column(String(3))

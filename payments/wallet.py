@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from sqlalchemy import func, select
 
-from core.money.model import Money
+from core.money.model import Money, described
 from core.money.ports import Movement, Wallet
 from core.storage.uow import UnitOfWork
 from payments import ledger
@@ -40,6 +41,15 @@ async def _incoming(uow: UnitOfWork, account_id: int) -> list[Money]:
     return [Money(int(total), cur) for cur, total in (await uow.session.execute(stmt)).all() if total]
 
 
+# A journal names its escrow by reference (“Payment for booking:1”); people read “session
+# booking #1”. Old journals keep their text, so it is translated when shown.
+_REFERENCE = re.compile(r"\b(?:deal|booking|recap):\d+(?::[a-z]+(?::\d+)?)?")
+
+
+def _readable(text: str) -> str:
+    return _REFERENCE.sub(lambda m: described(m.group(0)), text)
+
+
 async def _movements(uow: UnitOfWork, account_id: int, limit: int) -> list[Movement]:
     stmt = (select(LedgerJournal.created_at, LedgerJournal.description, LedgerAccount.purpose,
                    LedgerEntry.amount, LedgerEntry.currency)
@@ -48,7 +58,7 @@ async def _movements(uow: UnitOfWork, account_id: int, limit: int) -> list[Movem
             .where(LedgerAccount.owner == f"account:{account_id}")
             .order_by(LedgerEntry.id.desc()).limit(limit))
     rows = (await uow.session.execute(stmt)).all()
-    return [Movement(when.date().isoformat(), f"{text} ({purpose.replace('_', ' ')})",
+    return [Movement(when.date().isoformat(), f"{_readable(text)} ({purpose.replace('_', ' ')})",
                      Money(int(amount), currency))
             for when, text, purpose, amount, currency in rows]
 

@@ -21,10 +21,27 @@ CLAIM_LEASE = timedelta(minutes=5)  # a delivery still “processing” after th
 
 
 def _well_formed(event: Any) -> bool:
-    """What the handlers read: an id, a type and a data object."""
-    return (isinstance(event, dict) and isinstance(event.get("id"), str)
+    """What the handlers read: an id, a type, a creation time and a data object whose id,
+    metadata (text values, as Stripe keeps them) and payment error have Stripe's types."""
+    if not (isinstance(event, dict) and isinstance(event.get("id"), str)
             and isinstance(event.get("type"), str) and len(event["id"]) <= 80
-            and isinstance((event.get("data") or {}).get("object"), dict))
+            and isinstance(event.get("created", 0), int) and isinstance(event.get("data"), dict)):
+        return False
+    obj = event["data"].get("object")
+    if not isinstance(obj, dict):
+        return False
+    metadata = obj.get("metadata") or {}
+    return (isinstance(obj.get("id", ""), str) and isinstance(metadata, dict)
+            and all(isinstance(v, str) for v in metadata.values())
+            and isinstance(obj.get("last_payment_error") or {}, dict))
+
+
+def _parsed(payload: bytes) -> Any:
+    """The body's JSON, or None when it is not JSON a parser can read."""
+    try:
+        return json.loads(payload)
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than json goes
+        return None
 
 
 class StripeWebhooks:
@@ -39,10 +56,13 @@ class StripeWebhooks:
         if not signature:
             return 400, {"error": "missing Stripe-Signature"}
         try:
-            stripe.Webhook.construct_event(payload.decode("utf-8"), signature, self.secret)
+            # Only the signature: construct_event would also build a stripe.Event, and fails
+            # with AttributeError on a body that is not an object; `_well_formed` checks that.
+            stripe.WebhookSignature.verify_header(payload.decode("utf-8"), signature, self.secret,
+                                                  stripe.Webhook.DEFAULT_TOLERANCE)
         except (stripe.SignatureVerificationError, ValueError):
             return 400, {"error": "bad signature"}
-        event = json.loads(payload)
+        event = _parsed(payload)
         if not _well_formed(event):
             return 400, {"error": "not a Stripe event"}
         claim = await self._claim(event)
@@ -59,7 +79,7 @@ class StripeWebhooks:
 
     async def _dispatch(self, event: dict[str, Any]) -> None:
         handler = getattr(self, "_" + event["type"].replace(".", "_"), None)
-        if handler is None:
+        if handler is None or "id" not in event["data"]["object"]:
             log.info("Stripe event %s (%s) acknowledged, not used", event["id"], event["type"])
             return
         await handler(event["data"]["object"], event)
@@ -114,6 +134,7 @@ class StripeWebhooks:
         charge = intent.get("latest_charge")
         if isinstance(charge, dict):  # expanded
             charge = charge.get("id")
+        charge = charge if isinstance(charge, str) else None
         await self.payments.confirm_payment(escrow_id, charge, WEBHOOK, provider_ref=intent["id"])
 
     async def _payment_intent_succeeded(self, intent: dict[str, Any], _: dict[str, Any]) -> None:
@@ -139,7 +160,8 @@ class StripeWebhooks:
     async def _payment_intent_payment_failed(self, intent: dict[str, Any], _: dict[str, Any]) -> None:
         escrow_id = await self._escrow_of(intent)
         if escrow_id is not None:
-            error = (intent.get("last_payment_error") or {}).get("message") or "The card was declined."
+            error = (intent.get("last_payment_error") or {}).get("message")
+            error = error if isinstance(error, str) and error else "The card was declined."
             await self.payments.declined(escrow_id, error)
 
     async def _setup_intent_succeeded(self, intent: dict[str, Any], _: dict[str, Any]) -> None:

@@ -74,12 +74,19 @@ def pytest_sessionstart(session: Any) -> None:
                                 "(apt-get install -y chromium)")
 
 
+# A test through a channel's real driver (the Telegram application against its fake Bot API,
+# signed Slack requests, the site over HTTP, the Stripe SDK, both channels at once, the chat
+# driver): end to end, it runs on one database. The services it passes through are tested on both.
+CHANNEL_FIXTURES = {"fake", "start_bot", "bot", "ann", "slack", "site_app", "web", "world",
+                    "stripe_world", "user"}
+
+
 def pytest_generate_tests(metafunc: Any) -> None:
-    if "db_url" in metafunc.fixturenames:
+    if {"db_url", "backend"} & set(metafunc.fixturenames):
         backends = ["sqlite", "postgres"] if databases.postgres_url() else ["sqlite"]
-        if metafunc.definition.get_closest_marker("journey"):
-            # A slow end-to-end journey runs once (its services run on both databases in
-            # their own tests).
+        one = any(metafunc.definition.get_closest_marker(name)
+                  for name in ("journey", "browser", "one_database"))
+        if one or CHANNEL_FIXTURES & set(metafunc.fixturenames):
             backends = backends[-1:]
         metafunc.parametrize("backend", backends, indirect=False)
 
@@ -91,23 +98,27 @@ def pg_server() -> str | None:
 
 @pytest.fixture
 async def db_url(backend: str, tmp_path: Any, pg_server: str | None) -> AsyncIterator[str]:
-    """A freshly migrated-from-models database on the chosen backend."""
+    """An empty database holding the schema on the chosen backend: a copy of this process's
+    SQLite template, or this process's PostgreSQL database emptied."""
     if backend == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path}/agora.db"
+        yield await databases.fresh_sqlite(tmp_path / "agora.db")
+        return
+    assert pg_server
+    if "url" not in _PG:
+        _PG["url"] = await databases.create_pg_database(
+            pg_server, template=await databases.schema_template_pg(pg_server))
     else:
-        assert pg_server
-        if "url" not in _PG:
-            _PG["url"] = await databases.create_pg_database(pg_server)
-        url = _PG["url"]
-    await databases.reset_schema(url)
-    yield url
+        await databases.empty_pg(_PG["url"])
+    yield _PG["url"]
 
 
 def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
-    if "url" in _PG and (server := databases.postgres_url()):
-        import asyncio
+    import asyncio
 
+    server = databases.postgres_url()
+    if "url" in _PG and server:
         asyncio.run(databases.drop_pg_database(server, _PG["url"]))
+    asyncio.run(databases.drop_schema_templates(server))
 
 
 @pytest.fixture
@@ -126,6 +137,7 @@ async def app(db_url: str, clock: FakeClock, mailbox: LoggingEmailSender, tmp_pa
     settings = Settings(database_url=db_url, environment="test", data_dir=str(tmp_path / "data"),
                         admins=["terminal:root"])  # type: ignore[call-arg]
     container = build(settings, clock=clock, senders={"email": mailbox})
+    await container.seed_operators()
     yield container
     await container.close()
 

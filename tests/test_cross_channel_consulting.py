@@ -58,12 +58,15 @@ async def test_a_telegram_consultant_and_a_slack_seeker_hold_a_paid_session(worl
     await world.bob_presses("Book a time")
     await world.bob_sees("Free times with Cora Lind")
     await world.bob_presses(":")  # the first free time (labels are times like “Fri 20 Nov 15:00”)
+    await world.bob_sees("What would you like to discuss?")
+    mark = world.telegram.mark()  # before the request: its notice may go out at once
+    await world.bob.dm("Pellet moisture")
     await world.bob_sees("Requested")
 
     # Cora accepts on Telegram; Sid authorises on the sandbox page.
-    mark = world.telegram.mark()
     await world.deliver()
-    assert "asks for a 60-minute session" in await world.sam_told("asks for", mark)
+    asked = await world.sam_told("asks for", mark)
+    assert "asks for a 60-minute session" in asked and "Topic: Pellet moisture" in asked
     await tg.tap("Accept", "Confirmed")
     await world.deliver()
     await world.bob_sees("Authorise up to €90.00")
@@ -97,7 +100,7 @@ async def test_a_telegram_consultant_and_a_slack_seeker_hold_a_paid_session(worl
     await world.bob.dm("Thank you!")
     await _settle()
     await world.bob_presses("End the session")
-    await world.bob_sees("charge and receipts follow")
+    await world.bob_sees("is charged; the receipt follows")
     price = Money.parse("90", "EUR")
     assert (await app.payments.wallet(cora.id)).paid_out == [
         price - app.payments.commission_for("consulting", price)]
@@ -105,7 +108,7 @@ async def test_a_telegram_consultant_and_a_slack_seeker_hold_a_paid_session(worl
     # Sid reviews in a modal; Cora reads the figures with a chart.
     await world.deliver()
     await world.bob_sees("ended")
-    await world.bob_presses("Review the session")
+    await world.bob_presses("⭐ Review")
     await world.bob_fills({"stars": "5", "comment": "Clear and practical."})
     await world.bob_sees("review is published")
     mark = world.telegram.mark()

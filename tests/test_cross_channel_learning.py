@@ -59,7 +59,7 @@ async def test_a_console_webinar_reaches_telegram_and_slack_members_from_invite_
         world, clock):
     app = world.app
     admin = await root(app)
-    with_admins(app, "terminal:root")
+    await with_admins(app, "terminal:root")
     await registered(app, str(TELEGRAM_USER), channel="telegram", address=str(TELEGRAM_USER),
                      display_name="Sam", country="LV", city="Riga", timezone="Europe/Riga")
     await registered(app, f"T0AGORA:{SLACK_USER}", channel="slack", address=SLACK_USER,

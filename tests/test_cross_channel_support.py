@@ -25,7 +25,7 @@ async def test_a_telegram_seller_asks_from_the_listing_form_and_a_slack_admin_an
                      roles=("seller",), display_name="Sam", country="LV", city="Riga")
     await registered(app, f"T0AGORA:{SLACK_USER}", channel="slack", address=SLACK_USER,
                      display_name="Bob", country="EE", city="Tallinn")
-    with_admins(app, f"slack:T0AGORA:{SLACK_USER}")
+    await with_admins(app, f"slack:T0AGORA:{SLACK_USER}")
 
     # Sam is in the listing form, the quantity answered, when he asks for help.
     await world.sam.say("/sell", "Product type")
@@ -67,11 +67,13 @@ async def test_a_telegram_seller_asks_from_the_listing_form_and_a_slack_admin_an
 
     # Sam continues the listing where he left it: the quantity is still 500 t.
     await world.sam.tap("Continue", "Price per unit")
-    await world.sam.say("230", "Where")
+    await world.sam.say("230", "Fixed price or open to offers")
+    await world.sam.tap("Fixed price", "Where")
     async with app.uow() as uow:
         [ticket] = (await uow.session.execute(select(SupportTicket))).scalars()
         assert (ticket.status, ticket.rating) == ("closed", 5)
     await world.sam.say("/start", "You were in the middle of a new listing")
     await world.sam.tap("Continue where I left off", "Where")
+    await world.sam.tap("Back", "Fixed price or open to offers")
     await world.sam.tap("Back", "Price per unit")
     await world.sam.tap("Back", "500")

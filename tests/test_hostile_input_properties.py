@@ -4,8 +4,12 @@ exception of another kind."""
 
 from __future__ import annotations
 
+import copy
 import io
+import json
+import logging
 from datetime import date
+from urllib.parse import urlencode
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -21,7 +25,9 @@ from conversations.messages import Choice, Command, FileUpload, FormSubmission, 
 from conversations.sanitise import clean_message
 from core.catalog import query_text
 from core.ids import MAX_ID, parse_id
+from tests.slack.conftest import SIGNING_SECRET, slack  # noqa: F401  (the `slack` fixture)
 from tests.support.chat import ChatUser
+from tests.support.slack_requests import signed_headers
 
 FAST = settings(max_examples=120, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -137,3 +143,75 @@ async def test_the_engine_answers_any_message_without_the_apology(app, messages)
     for message in messages:
         replies = await tess.send(message)
         assert replies and all(getattr(r, "text", "") != APOLOGY for r in replies), message
+
+
+def _shapes() -> list[tuple[str, dict]]:
+    """One well-formed request of each kind Slack sends the app: (content type, body)."""
+    who = {"user": {"id": "U1ANN", "username": "ann", "team_id": "T0AGORA"},
+           "team": {"id": "T0AGORA", "domain": "agora-test"}, "api_app_id": "A0AGORA",
+           "trigger_id": "1.2.trigger"}
+    event = {"team_id": "T0AGORA", "api_app_id": "A0AGORA", "type": "event_callback",
+             "event_id": "Ev1", "authorizations": [{"team_id": "T0AGORA", "user_id": "U0BOT"}]}
+    view = {"type": "modal", "callback_id": "agora_form", "team_id": "T0AGORA",
+            "private_metadata": '{"form_id": "registration", "token": "t"}',
+            "state": {"values": {"display_name": {"value": {"type": "plain_text_input",
+                                                            "value": "Ann"}}}}}
+    return [
+        ("form", {**who, "type": "block_actions", "container": {"type": "message"},
+                  "actions": [{"type": "button", "action_id": "agora:1", "block_id": "b1",
+                               "value": "menu"}]}),
+        ("form", {**who, "type": "view_submission", "view": view}),
+        ("form", {**who, "type": "view_closed", "view": view}),
+        ("command", {"command": "/agora", "text": "help", "team_id": "T0AGORA",
+                     "user_id": "U1ANN", "user_name": "ann", "trigger_id": "1.2.trigger"}),
+        ("json", {**event, "event": {"type": "message", "channel_type": "im", "user": "U1ANN",
+                                     "text": "hello", "ts": "1.1", "channel": "D1ANN"}}),
+        ("json", {**event, "event": {"type": "app_home_opened", "user": "U1ANN",
+                                     "tab": "home", "channel": "D1ANN"}}),
+    ]
+
+
+def _paths(value: object, at: tuple = ()) -> list[tuple]:
+    """Every key path inside a JSON value (the root excepted)."""
+    inner = value.items() if isinstance(value, dict) else enumerate(value) \
+        if isinstance(value, list) else ()
+    return [p for key, child in inner for p in [(*at, key), *_paths(child, (*at, key))]]
+
+
+def _mutated(body: dict, data: st.DataObject) -> dict:
+    """`body` with one to three values replaced by JSON of another shape, or removed."""
+    body = json.loads(json.dumps(body))
+    for _ in range(data.draw(st.integers(1, 3))):
+        path = data.draw(st.sampled_from(_paths(body) or [("type",)]))
+        parent = body
+        for key in path[:-1]:
+            parent = parent[key] if isinstance(parent, dict | list) else None
+        if not isinstance(parent, dict | list):
+            continue
+        value = copy.deepcopy(data.draw(st.sampled_from([None, "", [], {}, "U1\x00"])
+                                        | ANY_TEXT | JSONISH))
+        if isinstance(parent, dict) and data.draw(st.booleans()):
+            parent.pop(path[-1], None)
+        else:
+            parent[path[-1]] = value
+    return body
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(_shapes()), st.data())
+async def test_a_signed_slack_request_of_any_malformed_shape_is_answered_without_a_traceback(
+        slack, caplog, shape, data):  # noqa: F811  (the fixture imported above)
+    kind, body = shape[0], _mutated(shape[1], data)
+    if kind == "json":
+        sent, content_type = json.dumps(body), "application/json"
+    else:
+        fields = body if kind == "command" else {"payload": json.dumps(body)}
+        sent = urlencode({k: v if isinstance(v, str) else json.dumps(v) for k, v in fields.items()},
+                         errors="surrogatepass")  # a lone surrogate sent as its (bad) bytes
+        content_type = "application/x-www-form-urlencoded"
+    caplog.clear()
+    answer = await slack.http.post("/slack/events", content=sent.encode(), headers=signed_headers(
+        SIGNING_SECRET, sent, content_type))
+    await slack.settle()
+    assert answer.status_code < 500, body
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info], body

@@ -133,7 +133,6 @@ def test_every_command_is_in_help_and_in_the_channels_command_list(app):
 async def test_every_menu_entry_appears_in_the_menu_of_its_role_and_opens_its_flow(app):
     await registered(app, "root", roles=("seller", "buyer"))
     everyone = ChatUser(app, "root")
-    app.engine.services.admins = ("terminal:root",)
     await everyone.say("/menu")
     menu = {b.label: b.data for r in everyone.last for row in getattr(r, "buttons", ()) for b in row}
     for entry in app.engine.registry.entries.values():

@@ -7,8 +7,11 @@ import time
 
 import httpx
 import pytest
+from fastapi.routing import iter_route_contexts
 
 from bots.server import create_app
+from core.learning.tables import LearningItem
+from tests.console.helpers import client, filled, post_form, root, signed_in
 from tests.support.servers import serve
 
 
@@ -27,7 +30,8 @@ async def test_a_token_that_is_not_one_of_ours_is_not_found(base, path, caplog):
         posted = await http.post(base + path.replace("/invoices/", "/pay/"),
                                  content=b"card_number=4242", headers={
                                      "content-type": "application/x-www-form-urlencoded"})
-    assert got.status_code == 404 and posted.status_code in (404, 405)
+    refused = 400 if "%00" in path else 404  # a NUL is refused before any route
+    assert got.status_code == refused and posted.status_code in (refused, 405)
     assert "Traceback" not in caplog.text
 
 
@@ -56,3 +60,82 @@ async def test_api_docs_are_served_in_development_only(app):
     async with serve(create_app(app, run_workers=False)) as url, httpx.AsyncClient() as http:
         shown = (await http.get(url + "/openapi.json")).status_code
     assert hidden == [404, 404, 404] and shown == 200
+
+
+def every_get_path(web) -> list[str]:
+    """Every GET route of the app with each of its parameters set to a NUL."""
+    found = []
+    for route in iter_route_contexts(web.routes):
+        path = getattr(route, "path", "") or ""
+        if "GET" in (getattr(route, "methods", None) or ()):
+            found.append(filled(path, "%00"))
+    return found
+
+
+async def test_a_nul_in_any_address_or_query_is_a_bad_request_on_every_route(app, caplog):
+    web = create_app(app, run_workers=False)
+    paths = every_get_path(web)
+    assert "/boards/%00" in paths and len(paths) > 20
+    async with serve(web) as url, httpx.AsyncClient() as http:
+        answers = {p: (await http.get(url + p)).status_code for p in paths if "%00" in p}
+        answers |= {f"{p}?q=%00": (await http.get(url + p, params={"q": "\x00", "page": "2"})
+                                   ).status_code for p in paths}
+        answers["/boards/a?page=1%00"] = (await http.get(url + "/boards/a?page=1%00")).status_code
+        posted = await http.post(url + "/pay/%00", data={"card_number": "4242"})
+    assert {p: s for p, s in answers.items() if s != 400} == {}
+    assert posted.status_code == 400
+    assert "Traceback" not in caplog.text
+
+
+async def test_a_nul_typed_into_a_console_form_is_dropped_before_the_database(app, caplog):
+    admin = await root(app)
+    async with client(app) as http:
+        await signed_in(app, http, admin)
+        sent = await post_form(http, "/admin/learning", "/admin/learning/link",
+                               topic="Markets and prices", title="Baltic\x00 prices",
+                               url="https://example.org/q3", summary="By\x00 port")
+    assert sent.status_code == 303, sent.text
+    async with app.uow() as uow:
+        item = await uow.session.get(LearningItem, 1)
+        assert (item.title, item.summary) == ("Baltic prices", "By port")
+    assert "Traceback" not in caplog.text
+
+
+async def test_a_body_trickled_a_byte_at_a_time_is_cut_off_with_408_and_its_connection_closed(
+        app):
+    app.settings = app.settings.model_copy(update={"body_read_seconds": 0.5})
+    async with serve(create_app(app, run_workers=False)) as url:
+        host, port = url.removeprefix("http://").split(":")
+        reader, writer = await asyncio.open_connection(host, int(port))
+        started = time.monotonic()
+        writer.write(b"POST /pay/abc HTTP/1.1\r\nHost: agora\r\nContent-Length: 100\r\n"
+                     b"Content-Type: application/x-www-form-urlencoded\r\n\r\n")
+
+        async def trickle() -> None:
+            for byte in b"card_number=4242" * 6:
+                writer.write(bytes([byte]))
+                await writer.drain()
+                await asyncio.sleep(0.1)
+
+        trickling = asyncio.create_task(trickle())
+        try:
+            answer = await asyncio.wait_for(reader.read(), 5)  # to the end: the server closes
+        finally:
+            trickling.cancel()
+            writer.close()
+    assert answer.startswith(b"HTTP/1.1 408 ")
+    assert 0.5 <= time.monotonic() - started < 3
+
+
+async def test_a_body_slower_than_the_limit_goes_through_on_the_time_its_bytes_earn(app):
+    app.settings = app.settings.model_copy(update={"body_read_seconds": 1.0})
+
+    async def slowly():  # 16 KB in two parts 0.6 s apart: 1.2 s, the second half-second earned
+        for _ in range(2):
+            await asyncio.sleep(0.6)
+            yield b"x" * (8 * 1024)
+
+    async with serve(create_app(app, run_workers=False)) as url, httpx.AsyncClient() as http:
+        answer = await http.post(url + "/pay/abc", content=slowly(), headers={
+            "content-type": "application/x-www-form-urlencoded"})
+    assert answer.status_code == 402  # read in full, then refused: no payment of ours

@@ -4,6 +4,8 @@ when the person insists, a shared location becomes the nearest named place."""
 
 from __future__ import annotations
 
+import pytest
+
 from sqlalchemy import select
 
 from conversations.messages import ListPage
@@ -31,7 +33,7 @@ async def stored_city(app) -> tuple[str | None, float | None]:
 
 async def test_a_clear_typo_is_corrected_to_the_known_place_and_the_reply_says_so(app, user):
     await at_city(user)
-    await user.say("Stokholm")
+    await user.say("Stockhlom")
     assert "Stockholm, Sweden — I corrected the spelling." in user.texts()
     assert "Interests?" in user.texts()
     await user.tap("Skip")
@@ -101,12 +103,28 @@ def test_a_shared_location_is_the_nearest_named_place():
 
 def test_typos_count_a_swapped_pair_of_letters_as_one_slip():
     assert gazetteer.lookup("Kaunsa").place.label == "Kaunas, LT"
-    assert gazetteer.lookup("Tallin").corrected and gazetteer.lookup("Tallin").place.city == "Tallinn"
+    assert gazetteer.lookup("Tlalinn").corrected and gazetteer.lookup("Tlalinn").place.city == "Tallinn"
 
 
 def test_the_persons_country_decides_a_typo_between_two_near_names():
     assert gazetteer.lookup("Berln").place.label == "Berlin, DE"
     assert gazetteer.lookup("Berln", "CH").place.label == "Bern, CH"
+
+
+@pytest.mark.parametrize(("typed", "country", "expected"), [
+    ("München", "DE", "Munich, DE"), ("Munchen", "DE", "Munich, DE"),
+    ("Nürnberg", "DE", "Nuremberg, DE"), ("Wien", "AT", "Vienna, AT"), ("Praha", "CZ", "Prague, CZ"),
+    ("Praha", None, "Prague, CZ"), ("København", "DK", "Copenhagen, DK"),
+    ("Göteborg", "SE", "Gothenburg, SE"), ("Warszawa", "PL", "Warsaw, PL"),
+])
+def test_a_town_by_its_local_name_is_found_at_once_never_corrected_elsewhere(typed, country,
+                                                                              expected):
+    found = gazetteer.lookup(typed, country)
+    assert (found.place.label, found.corrected) == (expected, False)
+
+
+def test_another_countrys_own_name_wins_over_a_local_alias_elsewhere():
+    assert gazetteer.lookup("Monaco").place.label == "Monaco, MC"  # Munich is "Monaco" in Italian
 
 
 async def test_a_listing_place_prefers_the_sellers_country(app):
@@ -115,6 +133,7 @@ async def test_a_listing_place_prefers_the_sellers_country(app):
     await sam.say("/sell")
     await sam.tap("Wood pellets")
     await answer_form(sam, ["500 t", "230"])
+    await sam.tap("Fixed price")
     await sam.say("Berln")
     assert "Bern, Switzerland — I corrected the spelling." in sam.texts()
 

@@ -46,3 +46,15 @@ def test_placeholder_secrets_are_fine_in_development(monkeypatch):
 def test_admins_come_from_a_comma_separated_list(monkeypatch):
     monkeypatch.setenv("AGORA_ADMINS", "telegram:1, slack:T1:U1")
     assert load_settings().admins == ["telegram:1", "slack:T1:U1"]
+
+
+def test_a_production_start_without_the_issuing_entity_is_refused(monkeypatch):
+    monkeypatch.setenv("AGORA_ENVIRONMENT", "production")
+    monkeypatch.setenv("AGORA_SECRET_KEY", "k" * 40)
+    monkeypatch.setenv("AGORA_PUBLIC_URL", "https://agora.example.com")
+    with pytest.raises(SettingsError, match=r"^AGORA_ISSUER_NAME: required in production"):
+        load_settings()
+    for name, value in (("NAME", "Agora Marketplace SIA"), ("ADDRESS", "Brīvības iela 1, Riga"),
+                        ("VAT_NUMBER", "LV40003521600")):
+        monkeypatch.setenv(f"AGORA_ISSUER_{name}", value)
+    assert load_settings().issuer_vat_number == "LV40003521600"

@@ -17,22 +17,22 @@ from core.storage.tables import LinkCode, ProcessedUpdate
 from tests.support import databases
 
 
-async def test_migrations_build_exactly_the_schema_the_models_describe(db_url):
-    engine = create_engine(db_url)
-    async with engine.begin() as conn:
-        if db_url.startswith("postgresql"):
-            await conn.execute(text("DROP SCHEMA public CASCADE"))
-            await conn.execute(text("CREATE SCHEMA public"))
-        else:
-            await conn.run_sync(metadata.drop_all)
-    await engine.dispose()
-    await upgrade(db_url)
-    engine = create_engine(db_url)
-    async with engine.connect() as conn:
-        diff = await conn.run_sync(
-            lambda sync: compare_metadata(MigrationContext.configure(sync), metadata))
-    await engine.dispose()
-    await databases.reset_schema(db_url)
+async def test_migrations_build_exactly_the_schema_the_models_describe(backend, tmp_path, pg_server):
+    # A database of its own: the one other tests share keeps the schema built from the models.
+    if backend == "postgres":
+        db_url = await databases.create_pg_database(pg_server)
+    else:
+        db_url = f"sqlite+aiosqlite:///{tmp_path}/migrated.db"
+    try:
+        await upgrade(db_url)
+        engine = create_engine(db_url)
+        async with engine.connect() as conn:
+            diff = await conn.run_sync(
+                lambda sync: compare_metadata(MigrationContext.configure(sync), metadata))
+        await engine.dispose()
+    finally:
+        if backend == "postgres":
+            await databases.drop_pg_database(pg_server, db_url)
     assert diff == []
 
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sqlite3
 import subprocess
 import time
+from pathlib import Path
 
 import httpx
 
 from bots.cli_support import same_data_as_serve
+from bots.terminal import TerminalChat
 from config.settings import load_settings
+from conversations.messages import FileReply
 from tests.support.servers import free_port
 from tests.support.terminal import AGORA, ROOT, agora_env, chat, emailed_code
 
@@ -70,8 +74,9 @@ def test_serve_starts_on_sqlite_with_no_tokens_and_answers_health(tmp_path):
     assert (tmp_path / "agora.db").exists()
     box = output[output.index("┌"):]
     assert "agora chat --as yourname" in box and str(tmp_path / "agora.db") in box
-    before = output[:output.index("┌")]  # the logs come first, the scheduler's too
-    assert "Application startup complete" in before and "Scheduler started" in before
+    before = output[:output.index("┌")]  # the logs come first
+    assert "Application startup complete" in before
+    assert "apscheduler" not in output  # each job's runs at INFO would bury the box
 
 
 def test_chat_says_which_database_it_opened_and_warns_when_it_is_new(tmp_path):
@@ -135,3 +140,34 @@ def test_a_database_chosen_for_chat_is_kept_even_while_a_server_runs(tmp_path, m
     joined, served = same_data_as_serve(load_settings())
     assert served and (joined.database_url, joined.data_dir) == (
         "sqlite+aiosqlite:////srv/agora.db", "/srv/agora-data")
+
+
+async def test_a_terminal_keeps_a_file_named_by_its_sender_inside_its_own_folder(app):
+    out = io.StringIO()
+    bob = TerminalChat(app, "bob", io.StringIO(), out)
+    bob.render([FileReply("../../CMR scan.pdf", b"%PDF one", "application/pdf", "From Sam"),
+                FileReply("CMR scan.pdf", b"%PDF two", "application/pdf")])
+    paths = [line.removeprefix("   saved to ") for line in out.getvalue().splitlines()
+             if line.startswith("   saved to ")]
+    folder = (Path(app.settings.data_dir) / "exports" / "bob").resolve()
+    assert [Path(p).parent for p in paths] == [folder, folder]
+    assert _contents(paths) == [b"%PDF one", b"%PDF two"]  # none lost
+    assert "📎 ../../CMR scan.pdf (8 bytes) From Sam" in out.getvalue()
+
+
+def _contents(paths: list[str]) -> list[bytes]:
+    return [Path(path).read_bytes() for path in paths]
+
+
+async def test_a_button_keeps_its_letter_when_an_error_adds_a_support_button(app):
+    out = io.StringIO()
+    ann = TerminalChat(app, "ann", io.StringIO(), out)
+    for line in ("/start", "Ann Ozola", "skip", "ann@example.com", "a"):
+        await ann.handle_line(line)
+    before = out.getvalue().splitlines()[-2:]
+    await ann.handle_line("zzz")  # not an option: an error with a Support button, then the step
+    after = out.getvalue().splitlines()
+    assert "[e] Done ✔" in before[0] and "[f] ◀ Back" in before[1]
+    assert after[-2:] == before and "🆘 Support" in out.getvalue()
+    await ann.handle_line("e")  # still Done, not Back
+    assert "Registration · 5/7" in out.getvalue().split("zzz")[-1]

@@ -43,6 +43,6 @@ def test_a_talk_now_session_between_two_terminal_users_ends_free(tmp_path):
     out = chat(tmp_path, "cora", ["Join", "Keep it under 10 %."])
     assert "pellet moisture" in out and "In session — ⏱ 00:00 · free" in out, out
     out = chat(tmp_path, "sid", ["End now — free"])
-    assert "Keep it under 10 %." in out and "nothing is charged" in out
+    assert "Keep it under 10 %." in out and "Nothing is charged" in out
     out = chat(tmp_path, "cora", ["/wallet"])
     assert "Paid out: —" in out

@@ -150,8 +150,10 @@ class Person:
         await self.say(await self.inbox.code_for(self.email, timeout=60))
         await self.say("/sell")
         await self.tap("Wood pellets")
-        for text in (f"{100 + self.n} t", f"{200 + self.n}", "Riga"):
-            await self.say(text)
+        await self.say(f"{100 + self.n} t")
+        await self.say(f"{200 + self.n}")
+        await self.tap("Fixed price")
+        await self.say("Riga")
         for label in ("Pickup", "EXW", "Done"):
             await self.tap(label)
         await self.say("Riga port")
@@ -241,6 +243,7 @@ async def test_three_workers_100_people_a_killed_leader_nothing_lost_or_doubled(
     fake = FakeTelegram()
     seeding = build(Settings(database_url=shared_db, environment="test",  # type: ignore[call-arg]
                              data_dir=str(tmp_path / "data"), admins=["terminal:root"]))
+    await seeding.seed_operators()  # as every process that opens the database does
     webinars = await plan_webinars(seeding)
     with ExitStack() as stack:
         inbox, smtp_port = stack.enter_context(smtp_server())

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
 import asyncpg
@@ -26,12 +26,15 @@ from core import conversation_store
 from core.catalog import lifecycle
 from core.catalog.query import SearchQuery
 from core.consulting.directory import DirectoryQuery
+from core.notifications.dispatcher import Attachment, OutboxDispatcher
+from core.notifications.ratelimit import SendLimiter
 from core.storage import change_feed
 from core.storage.tables import ProcessedUpdate
 from core.storage.workers import application_name
 from tests.catalog.helpers import make_account, publish
 from tests.consulting.helpers import consultant
 from tests.support import databases
+from tests.test_outbox_workers import UNLIMITED, ChatRecorder, queue_rows, statuses
 
 RETRY = 0.2  # how often a follower tries for the lead here (a few seconds in production)
 
@@ -388,21 +391,52 @@ async def test_an_update_whose_answer_was_sent_owes_nothing_so_a_retry_stays_a_d
     assert (await b.engine.handle(envelope("ann", Command("start"), "u9"))).duplicate
 
 
+async def cut_this_process(url: str) -> int:
+    """Terminate every PostgreSQL connection this process holds (its pooled ones included)."""
+    admin = await asyncpg.connect(asyncpg_dsn(build_url(url)))
+    try:
+        return await admin.fetchval(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE application_name = $1 AND pid <> pg_backend_pid()", application_name())
+    finally:
+        await admin.close()
+
+
 async def test_after_the_database_cut_every_connection_the_next_update_is_answered(
         workers, shared_db):
     """Connections are not pinged before use: the first statement on a dead one fails, the
     pool drops every connection as old, and the update runs again on a new one."""
     a, _ = workers
     await a.engine.handle(envelope("cid", Command("start"), "c1"))  # connections now pooled
-    admin = await asyncpg.connect(asyncpg_dsn(build_url(shared_db)))
-    try:
-        cut = await admin.fetchval(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-            "WHERE application_name = $1 AND pid <> pg_backend_pid()", application_name())
-    finally:
-        await admin.close()
-    assert cut >= 1
+    assert await cut_this_process(shared_db) >= 1
     answer = await a.engine.handle(envelope("cid", Command("cancel"), "c2"))
     assert answer.replies and all(r.kind != "error" for r in answer.replies), answer.replies
     again = await a.engine.handle(envelope("cid", Command("start"), "c3"))
     assert "Registration" in again.replies[-1].text
+
+
+# --- the outbox across a cut connection --------------------------------------------------
+
+async def test_a_notice_whose_sent_mark_lost_its_connection_is_sent_once_and_the_next_follows(
+        workers, shared_db):
+    """The dispatcher's connections die between the send and its "sent" mark: the mark is
+    made on a fresh connection, so the notice is not sent again after the lease and the
+    chat's next notice goes out in the same run instead of two minutes later."""
+    a, _ = workers
+    await queue_rows(a, chats=1, per_chat=2)
+    recorder, cuts = ChatRecorder(delay=0), []
+    inner = recorder.sender("w")
+
+    class CutAfterSending:
+        async def send(self, address: str, payload: dict[str, Any],
+                       files: Sequence[Attachment] = ()) -> None:
+            await inner.send(address, payload, files)
+            if not cuts:  # delivered; now the database connections die
+                cuts.append(await cut_this_process(shared_db))
+
+    dispatcher = OutboxDispatcher(a.sessions, a.clock, {"telegram": CutAfterSending()},
+                                  SendLimiter(UNLIMITED), worker="w")
+    sent = await asyncio.wait_for(dispatcher.run_once(), 10)
+    assert cuts and cuts[0] >= 1
+    assert sent == 2 and [t for _, _, t in recorder.sent] == ["0:0", "0:1"]
+    assert await statuses(a) == {"sent": 2}  # no row left "sending" for a lease to free again

@@ -8,6 +8,7 @@ engine and renders what comes back. A modal's submission is the one exception: i
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -21,7 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bots.slack import blocks, home, modals
 from bots.slack.files import SlackFileFetcher
-from bots.slack.inbound import COMMAND, envelope, refusal, to_command, to_inbound
+from bots.slack.inbound import COMMAND, envelope, is_id, refusal, to_command, to_inbound
 from bots.slack.sender import SlackSender, upload
 from config.catalog_wiring import add_fetcher
 from config.container import Container
@@ -47,6 +48,7 @@ class SlackChannel:
     """slack-bolt's async app behind FastAPI (or Socket Mode), translating to the engine."""
 
     name = "slack"
+    ack_budget = 2.0  # seconds the engine may take before a modal is acknowledged (Slack: 3)
 
     def __init__(self, container: Container) -> None:
         settings = container.settings
@@ -137,13 +139,20 @@ class SlackChannel:
             return await ack()
         env = envelope(team_id, user_id, FormSubmission(form_id, values, token),
                        f"submit:{trigger}" if trigger else None)
-        outcome = await self.container.engine.handle(env)
-        rest = await self._answer_submission(ack, view, outcome.replies)
+        work = asyncio.ensure_future(self.container.engine.handle(env))
+        done, _ = await asyncio.wait({work}, timeout=self.ack_budget)
+        if done:
+            rest = await self._answer_submission(ack, view, work.result().replies)
+            return await self.deliver(user_id, rest)
+        # Slack drops an ack later than 3 s ("unhandled request"): keep the modal open with a
+        # note, then show the outcome in the same modal once the engine has answered.
+        await ack(response_action="update", view=modals.pending_view(view))
+        rest = await self._update_submission(_text(view.get("id")), view, (await work).replies)
         await self.deliver(user_id, rest)
 
     async def on_message(self, event: dict[str, Any], body: dict[str, Any]) -> None:
         """A direct message from a person (not a bot, not an edit)."""
-        if event.get("channel_type") != "im" or event.get("bot_id") or not event.get("user"):
+        if event.get("channel_type") != "im" or event.get("bot_id") or not is_id(event.get("user")):
             return
         if event.get("subtype") not in (None, "file_share"):
             return
@@ -153,9 +162,9 @@ class SlackChannel:
 
     async def on_home_opened(self, event: dict[str, Any], body: dict[str, Any]) -> None:
         """Publish the Home tab: profile and main menu."""
-        if event.get("tab", "home") != "home" or not event.get("user"):
+        if event.get("tab", "home") != "home" or not is_id(event.get("user")):
             return
-        team_id = body.get("team_id") or ""
+        team_id = _text(body.get("team_id"))
         view = await home.home_view(self.container, team_id, event["user"], self.charts)
         await self.client.views_publish(user_id=event["user"], view=view)
 
@@ -184,6 +193,24 @@ class SlackChannel:
             await ack(response_action="update", view=modals.form_view(forms[0]))
             return rest + forms[1:]
         await ack()
+        return rest
+
+    async def _update_submission(self, view_id: str, view: dict[str, Any],
+                                 replies: list[Outbound]) -> list[Outbound]:
+        """The late twin of `_answer_submission`: the open modal updated through views.update."""
+        errors = {k: v for r in replies if isinstance(r, FormErrors) for k, v in r.errors.items()}
+        forms = [r for r in replies if isinstance(r, FormReply)]
+        rest = [r for r in replies if not isinstance(r, FormErrors | FormReply)]
+        if errors:
+            shown = modals.view_with_errors(view, modals.errors_for(view, errors))
+        elif forms:
+            shown, rest = modals.form_view(forms[0]), rest + forms[1:]
+        else:
+            shown = modals.finished_view(view)
+        try:
+            await self.client.views_update(view_id=view_id, view=shown)
+        except SlackApiError as exc:  # the person closed the modal meanwhile
+            log.info("slack: could not update a modal after a late answer (%s)", exc)
         return rest
 
     async def deliver(self, user_id: str, replies: list[Outbound],

@@ -8,6 +8,8 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from fastapi import Request, Response
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.request.async_internals import build_async_context
 from slack_sdk.signature import SignatureVerifier
 
 from bots.slack import blocks
@@ -58,7 +60,7 @@ async def refusal(request: Request, signing_secret: str) -> Response | None:
         return Response("invalid request signature", status_code=401)
     try:
         _parsed(body.decode("utf-8"), request.headers.get("content-type", ""))
-    except (UnicodeDecodeError, ValueError):
+    except (ValueError, RecursionError):  # not UTF-8, not JSON, or nested past the parser
         return Response("unreadable body", status_code=400)
     return None
 
@@ -76,21 +78,66 @@ def _parsed(text: str, content_type: str) -> dict[str, Any]:
     return data
 
 
+INTERACTIONS = ("block_actions", "view_submission", "view_closed", "shortcut", "message_action")
+
+
 def _shape_ok(data: dict[str, Any]) -> bool:
-    """What bolt reads without checking: interactions carry a user, button presses at least
-    one action, views a type and a callback id, events an event object."""
+    """What bolt reads without checking, before any listener of ours runs: the ids it takes
+    into its context, the action's id, the view's callback id, the event's type. A request
+    that would break bolt there is refused here, as a 400, instead of failing inside it."""
+    try:
+        build_async_context(AsyncBoltContext({}), data)
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+        return False
+    if not _ids_ok(data):
+        return False
     kind = data.get("type")
-    if kind in ("block_actions", "view_submission", "view_closed", "shortcut",
-                "message_action") and not isinstance(data.get("user"), dict):
+    if kind in INTERACTIONS and not (isinstance(data.get("user"), dict)
+                                     and is_id(data["user"].get("id"))):
+        return False
+    if "event" in data and not _event_ok(data["event"]):
+        return False
+    if "view" in data and not isinstance(data["view"], dict):
         return False
     if kind == "block_actions":
         actions = data.get("actions")
         return isinstance(actions, list) and bool(actions) and all(
-            isinstance(a, dict) for a in actions)
+            isinstance(a, dict) and isinstance(a.get("action_id"), str) for a in actions)
     if kind in ("view_submission", "view_closed"):
-        view = data.get("view")
-        return isinstance(view, dict) and isinstance(view.get("type"), str) and isinstance(
-            view.get("callback_id"), str)
+        return _view_ok(data.get("view"))
     if kind == "event_callback":
-        return isinstance(data.get("event"), dict)
+        return "event" in data
+    if "command" in data:
+        return all(is_id(data.get(key)) for key in ("command", "team_id", "user_id"))
     return True
+
+
+ID_FIELDS = ("team_id", "user_id", "api_app_id", "enterprise_id", "channel_id")
+
+
+def _ids_ok(data: dict[str, Any]) -> bool:
+    """Every id Slack sends that Agora stores or looks up is an id (no NUL, which PostgreSQL
+    refuses, nor any other control character): at the top and in `team` and `user`. (An
+    event's own `user` is checked where it is read: such an event is ignored with a 200, so
+    Slack does not send it again.)"""
+    values = [data[key] for key in ID_FIELDS if data.get(key) is not None]
+    for holder in ("team", "user"):
+        if isinstance(data.get(holder), dict) and data[holder].get("id") is not None:
+            values.append(data[holder]["id"])
+    return all(is_id(value) for value in values)
+
+
+def _event_ok(event: object) -> bool:
+    return isinstance(event, dict) and isinstance(event.get("type", ""), str) and isinstance(
+        event.get("subtype", ""), str | None)
+
+
+def _view_ok(view: object) -> bool:
+    return isinstance(view, dict) and isinstance(view.get("type"), str) and isinstance(
+        view.get("callback_id"), str)
+
+
+def is_id(value: object) -> bool:
+    """A Slack id as Slack sends one: a short non-empty string of printable characters."""
+    return (isinstance(value, str) and 0 < len(value) <= 255 and value.isprintable()
+            and bool(value.strip()))

@@ -161,8 +161,8 @@ async def _dispute(request: Request, operator: Operator, number: int | None,
         except NotFound as exc:
             return _not_found(request, operator, str(exc))
     currency, quality = file.total.currency, file.view.quality
-    adjustment = Money(quality.adjustment_minor, currency).plain() if quality else ""
+    adjustment = str(Money(quality.adjustment_minor, currency)) if quality else ""
     refund = file.dispute.refund_minor
     return page(request, operator, "admin/dispute.html", status_code=400 if errors else 200,
                 file=file, outcomes=OUTCOMES, errors=errors or {}, form=form or {},
-                adjustment=adjustment, refund=Money(refund, currency).plain() if refund else "")
+                adjustment=adjustment, refund=str(Money(refund, currency)) if refund else "")

@@ -85,9 +85,10 @@ def _roles(router: APIRouter) -> None:
                          errors: dict[str, str] | None = None) -> HTMLResponse:
         async with reading(request) as uow:
             holders = await grants.granted(uow, operator.account_id)
+            named = await grants.named_admins(uow, operator.account_id)
         return page(request, operator, "admin/roles.html", status_code=400 if errors else 200,
                     holders=holders, roles=ROLES, role_labels=ROLE_LABELS, errors=errors or {},
-                    admins=request.app.state.container.settings.admins)
+                    admins=named)
 
     @router.get("/roles", response_class=HTMLResponse)
     async def table(request: Request, operator: RoleGranter

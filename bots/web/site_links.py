@@ -19,6 +19,16 @@ KINDS = {"listing": "view", "consultant": "consultant"}
 class ChatLinks:
     telegram: str | None  # None: that channel is not set up, so no button (never a dead link)
     slack: str | None
+    # In development with neither set up, the way in is `agora chat --as NAME`: what to type
+    # there to land on the page's object ("" nothing: the chat opens at its start).
+    terminal: str | None = None
+
+
+def _terminal(settings: Settings, telegram: str | None, slack: str | None, typed: str
+              ) -> ChatLinks:
+    """The links, or in development with no chat app set up, the terminal's recipe."""
+    local = settings.environment == "development" and not (telegram or slack)
+    return ChatLinks(telegram, slack, typed if local else None)
 
 
 def settings_of(request: Request) -> Settings:
@@ -57,7 +67,7 @@ def chat_links(request: Request, kind: str, object_id: int) -> ChatLinks:
     telegram = (f"https://t.me/{settings.telegram_bot_username}?start="
                 f"{chat_payload(kind, object_id)}") if settings.telegram_enabled else None
     slack = f"/open/slack/{kind}/{object_id}" if slack_ready(request) else None
-    return ChatLinks(telegram, slack)
+    return _terminal(settings, telegram, slack, f"/start {chat_payload(kind, object_id)}")
 
 
 def bot_links(request: Request) -> ChatLinks:
@@ -67,4 +77,4 @@ def bot_links(request: Request) -> ChatLinks:
         else None
     slack = app_redirect(settings) if settings.slack_enabled and settings.slack_app_id and \
         settings.slack_team_id else None
-    return ChatLinks(telegram, slack)
+    return _terminal(settings, telegram, slack, "")

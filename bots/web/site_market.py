@@ -21,6 +21,7 @@ from core.catalog.market_chart import alt_text, where
 from core.catalog.market_chart import render as render_chart
 from core.catalog.taxonomy import TYPES, product
 from core.money.model import Money
+from core.money.reading import shown
 
 CACHE_SECONDS = 600  # a chart is drawn again at most this often per product and region
 _KEEP = 256
@@ -66,7 +67,7 @@ def router(container: Any) -> APIRouter:
             request, "site/market_product.html", a=a, label=product(code).label,
             where=where(region), regions=[(r, where(r)) for r in regions], code=code,
             region=region, chart_src=f"/market/{code}.png{query}", alt=alt_text(a),
-            money=lambda minor: Money(minor, a.currency).plain() if minor is not None else "—",
+            money=lambda minor: shown(None if minor is None else Money(minor, a.currency)),
             min_deals=PUBLIC_MIN_DEALS,
             canonical=canonical(container.settings, f"/market/{code}{query}"))
 

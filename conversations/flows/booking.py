@@ -35,6 +35,8 @@ async def booking_text(ctx: Ctx, booking_id: int) -> Reply:
              (f"When: {card.starts} · {card.minutes} min" if card.starts
               else f"{card.minutes} min, time not agreed yet"),
              f"At most: {card.amount}", card.policy]
+    if card.topic:
+        lines.insert(1, f"Topic: {card.topic}")
     buttons = tuple(tuple(action_button(a) for a in row) for row in card.steps[:-1])
     return Reply("\n".join(lines), (*buttons, *rows(("✔ Done", "done"))))
 

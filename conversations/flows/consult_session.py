@@ -14,7 +14,7 @@ from conversations.forms import Form
 from conversations.messages import Button, Choice, FileUpload, Inbound, Outbound, Reply, Text, rows
 from core.actions import Intent
 from core.consulting import reviews, sessions
-from core.consulting.session_notices import elapsed, price_text
+from core.consulting.session_notices import elapsed, ended_text, price_text
 from core.consulting.session_process import CLOSED, LIVE
 from core.errors import DomainError
 from core.ids import parse_id
@@ -31,7 +31,7 @@ async def _start(ctx: Ctx) -> Next | None:
     ctx.data["session_id"] = session_id
     if verb == "end":
         session = await sessions.end(ctx.uow, session_id, ctx.account.id)
-        return Next.end(Reply(_ended(session), after(ctx, session)), menu=False)
+        return Next.end(Reply(_ended(ctx, session), after(ctx, session)), menu=False)
     if verb == "extend":
         await sessions.extend(ctx.uow, session_id, ctx.account.id, int(minutes or 15))
         return Next.end(Reply("➕ Asked: authorise the extra time when the payment notice "
@@ -40,10 +40,8 @@ async def _start(ctx: Ctx) -> Next | None:
     return None
 
 
-def _ended(session: sessions.ConsultSession) -> str:
-    if session.status == "ended_free":
-        return "⏹ Ended within the free minutes: nothing is charged."
-    return "⏹ Ended. The charge and receipts follow; thank you."
+def _ended(ctx: Ctx, session: sessions.ConsultSession) -> str:
+    return ended_text(session, ctx.account_id)
 
 
 async def _chat_prompt(ctx: Ctx) -> list[Outbound]:
@@ -54,7 +52,7 @@ async def _chat_prompt(ctx: Ctx) -> list[Outbound]:
 def _status(ctx: Ctx, session: sessions.ConsultSession) -> str:
     now = ctx.uow.clock.now()
     if session.status in CLOSED:
-        return _ended(session) if session.status.startswith("ended") else "This session is over."
+        return _ended(ctx, session) if session.status.startswith("ended") else "This session is over."
     if session.status == "waiting":
         return (f"⏳ Waiting for the other party to join ({price_text(session)}). Type to "
                 "write to them meanwhile.")
@@ -96,7 +94,7 @@ async def _on_chat(ctx: Ctx, msg: Inbound) -> Next:
         return Next.end(Reply("The session chat is closed here; rejoin from its notice."))
     if data == "end":
         session = await sessions.end(ctx.uow, session_id, ctx.account.id)
-        return Next.end(Reply(_ended(session), after(ctx, session)), menu=False)
+        return Next.end(Reply(_ended(ctx, session), after(ctx, session)), menu=False)
     if data == "extend":
         await sessions.extend(ctx.uow, session_id, ctx.account.id, 15)
         return Next(state="", reprompt=False, replies=[Reply(

@@ -10,16 +10,17 @@ from core.consulting import metrics
 
 def metrics_text(figures: metrics.Metrics) -> str:
     """The figures in words (beside the chart)."""
-    rating = f"★ {figures.rating} from {figures.reviews} review(s)" if figures.reviews \
-        else "no reviews yet"
+    plural = "s" if figures.reviews != 1 else ""
+    rating = (f"★ {figures.rating:.1f} from {figures.reviews} review{plural}"
+              if figures.reviews and figures.rating is not None else "No reviews yet")
     conversion = f"{figures.conversion:.0%}" if figures.conversion is not None else "—"
     response = (f"{int(figures.response.total_seconds() // 60)} min"
                 if figures.response is not None else "—")
     return "\n".join([
         "📈 Your consulting",
         f"Sessions: {figures.sessions} ({figures.paid_sessions} paid), {figures.minutes} minutes",
-        f"Gross {figures.gross.plain()} · commission {figures.commission.plain()} · "
-        f"net {figures.net.plain()}",
+        f"Gross {figures.gross} · commission {figures.commission} · "
+        f"net {figures.net}",
         f"Rating: {rating}",
         f"Requests: {figures.requests or 0} · became sessions: {conversion} · "
         f"typical time to confirm: {response}"])

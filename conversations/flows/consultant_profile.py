@@ -43,7 +43,7 @@ async def _saved(ctx: Ctx, values: dict[str, Any]) -> Next:
 
 def profile_text(profile: profiles.ConsultantProfile) -> str:
     """The profile as seekers read it."""
-    rate = Money(profile.price_minor or 0, profile.currency).plain()
+    rate = str(Money(profile.price_minor or 0, profile.currency))
     per = f"per {profile.session_minutes}-minute session" if profile.rate_kind == "session" \
         else "per minute"
     return "\n".join([

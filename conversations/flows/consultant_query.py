@@ -65,8 +65,8 @@ def chips(query: dict[str, Any], currency: str = "EUR") -> list[tuple[str, str]]
     """(label, filter name) of each active filter, to remove with one tap."""
     shown = {"category": lambda v: CATEGORIES.get(v, v),
              "language": language_name,
-             "price_min": lambda v: f"≥ {Money(v, currency).plain()}/h",
-             "price_max": lambda v: f"≤ {Money(v, currency).plain()}/h",
+             "price_min": lambda v: f"≥ {Money(v, currency)}/h",
+             "price_max": lambda v: f"≤ {Money(v, currency)}/h",
              "min_rating": lambda v: f"★ {v}+",
              "online_now": lambda v: "online now",
              "free_within_days": lambda v: f"free within {v} days"}

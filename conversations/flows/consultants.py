@@ -74,7 +74,7 @@ async def _results(ctx: Ctx) -> list[Outbound]:
 
 
 def _subtitle(card: Any) -> str:
-    rating = f"★ {card.rating:.1f} ({card.ratings})" if card.ratings else "new"
+    rating = f"★ {card.rating} ({card.ratings})" if card.rating is not None else "new"
     free = f" · next free {card.next_free:%a %d %b %H:%M}" if card.next_free else ""
     online = " · 🟢 online" if card.online else ""
     return f"{card.rate} · {rating} · {', '.join(card.expertise[:2])}{free}{online}"
@@ -106,11 +106,10 @@ async def _on_results(ctx: Ctx, msg: Inbound) -> Next:
 async def consultant_card(ctx: Ctx, consultant_id: int) -> Reply:
     """A consultant's page: bio, expertise, rate, reviews, the next free times, and the steps."""
     page = await views.consultant_view(ctx.uow, consultant_id, ctx.account_id, _zone(ctx))
-    rating = f"★ {page.rating:.1f} from {page.ratings} review(s)" if page.ratings else "no reviews yet"
     lines = [f"🧑‍💼 {page.name}" + (" · 🟢 online now" if page.online else ""), page.headline,
              page.bio, "Expertise: " + ", ".join(page.expertise),
              "Languages: " + ", ".join(page.languages), f"Rate: {page.rate}",
-             f"{rating} · {page.sessions} session(s)"]
+             f"{page.rating} · {page.sessions} session{'s' if page.sessions != 1 else ''}"]
     if page.slots:
         lines.append(f"Next free ({_zone(ctx)}): "
                      + ", ".join(f"{s:%a %d %b %H:%M}" for s in page.slots[:4]))
@@ -164,10 +163,13 @@ async def _page(ctx: Ctx) -> list[Outbound]:
 async def _slots(ctx: Ctx) -> list[Outbound]:
     page = await views.consultant_view(ctx.uow, ctx.data["consultant_id"], ctx.account_id,
                                        _zone(ctx), days=7, shown=8)
-    options = [(f"{s:%a %d %b %H:%M}", f"t:{int(s.timestamp())}") for s in page.slots]
+    options = [(("⚠ " if s in page.late else "") + f"{s:%a %d %b %H:%M}", f"t:{int(s.timestamp())}")
+               for s in page.slots]
     ctx.data["minutes"] = min(page.lengths)
     text = (f"📅 Free times with {page.name} ({ctx.data['minutes']} min, {_zone(ctx)}):" if options
             else f"{page.name} has no free time in the next 7 days.")
+    if page.late:
+        text += "\n" + page.late_text
     return [Reply(text, rows(*options, ("🕑 Propose other times", "propose"), per_row=2))]
 
 
@@ -179,9 +181,22 @@ async def _on_slot(ctx: Ctx, msg: Inbound) -> Next:
         return Next(state="times")
     if not data.startswith("t:") or not data[2:].isdigit():
         return Next.stay(Reply("Tap a time, or propose other times.", kind="error"))
-    starts = datetime.fromtimestamp(int(data[2:]), UTC)
+    ctx.data["starts"] = int(data[2:])
+    return Next(state="topic")
+
+
+async def _topic_prompt(ctx: Ctx) -> list[Outbound]:
+    return [Reply("💬 What would you like to discuss? A line helps the consultant prepare "
+                  "(optional).", rows(("Skip", "skip")))]
+
+
+async def _on_topic(ctx: Ctx, msg: Inbound) -> Next:
+    """The picked slot is requested, with the topic if one was typed."""
+    assert ctx.account is not None
+    topic = msg.text if isinstance(msg, Text) else None
+    starts = datetime.fromtimestamp(ctx.data["starts"], UTC)
     booking = await bookings.request_slot(ctx.uow, ctx.account.id, ctx.data["consultant_id"],
-                                          starts, ctx.data.get("minutes"))
+                                          starts, ctx.data.get("minutes"), topic)
     return Next.end(_requested(booking.id), menu=False)
 
 
@@ -211,6 +226,7 @@ consultant_flow = Flow(
     help="A consultant's page: talk now if they are online, or book one of their free times.",
     states={"page": Ask(prompt=_page, on=lambda ctx, msg: _end(ctx)),
             "slots": Ask(prompt=_slots, on=_on_slot),
+            "topic": Ask(prompt=_topic_prompt, on=_on_topic),
             "times": FormState(form=_times, done=_proposed, cancel_to="slots")},
 )
 

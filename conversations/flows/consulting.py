@@ -3,6 +3,7 @@ consultant's page, bookings and their answers, the live session and its review."
 
 from conversations.flow import Entry
 from conversations.flows.booking import booking_answer, booking_flow
+from conversations.flows.bookings import bookings_flow
 from conversations.flows.consult_session import review_flow, session_flow
 from conversations.flows.consultant_metrics import consultant_metrics
 from conversations.flows.consultant_profile import consultant_profile
@@ -11,5 +12,5 @@ from conversations.flows.session_recap import recap_flow
 
 CONSULTING_FLOWS: list[Entry] = [
     consultant_profile, consultant_metrics, consultants_flow, consultant_flow, booking_flow,
-    booking_answer, session_flow, review_flow, recap_flow,
+    booking_answer, bookings_flow, session_flow, review_flow, recap_flow,
 ]

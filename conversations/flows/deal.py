@@ -20,6 +20,7 @@ from conversations.messages import (
 from core.actions import Intent
 from core.deals import cards, contract_card, dashboard, deals, threads
 from core.deals import views as deal_views
+from core.deals.goods import goods_words
 from core.deals.notices import next_steps
 from core.deals.process import DEAL_PROCESS
 from core.errors import NotFound
@@ -34,9 +35,9 @@ def payment_text(view: EscrowView | None, status: str) -> str:
             "opens once both parties accept the terms"
     if view.direct:
         return "arranged directly between you — Agora holds nothing (no buyer protection)"
-    return {"awaiting_payment": f"{view.amount.plain()} awaiting the buyer's payment",
-            "held": f"{view.amount.plain()} held in escrow",
-            "released": f"released to the seller (commission {view.commission.plain()})",
+    return {"awaiting_payment": f"{view.amount} awaiting the buyer's payment",
+            "held": f"{view.amount} held in escrow",
+            "released": f"released to the seller (commission {view.commission})",
             "refunded": "refunded to the buyer",
             }.get(view.state, view.state.replace("_", " "))
 
@@ -53,7 +54,8 @@ async def deal_card(ctx: Ctx, deal_id: int) -> Reply:
     if deal.contract_id is not None:
         text += f"\n📑 Call-off {deal.call_off} of contract #{deal.contract_id}"
     if view.terms is not None:
-        text += (f"\nTerms: version {view.terms.version}, SHA-256 {view.terms.sha256[:16]}…")
+        text += (f"\nGoods: {goods_words(view.terms.body)}"
+                 f"\nTerms: version {view.terms.version}, SHA-256 {view.terms.sha256[:16]}…")
     if view.dispute is not None:
         text += f"\nDispute: {view.dispute.reason}" + (
             f" — decided: {view.dispute.outcome} ({view.dispute.decision})"

@@ -91,7 +91,7 @@ async def _dispute_prompt(ctx: Ctx) -> list[Outbound]:
         lines.append(f"Terms v{view.terms.version}, SHA-256 {view.terms.sha256[:16]}…")
     if view.quality is not None:
         lines.append(f"Quality report: {quality_summary(view)}, adjustment "
-                     f"{Money(view.quality.adjustment_minor, deal.currency).plain()}")
+                     f"{Money(view.quality.adjustment_minor, deal.currency)}")
     lines += ["Messages:", *(said or ["(none)"])]
     if dispute.decided_at is not None:
         return [Reply("\n".join([*lines, f"Decided: {dispute.outcome}."]), rows(("✔ Done", "done")))]

@@ -10,18 +10,19 @@ from typing import Any
 from conversations.fields import ChoiceField, DecimalField, TextField
 from conversations.flow import Ask, Ctx, Flow, FormState, Next
 from conversations.flows import deal_billing, offer_fields
-from conversations.flows.listing_fields import DateField
+from conversations.flows.listing_fields import AmountOfField, DateField
 from conversations.forms import Form
 from conversations.messages import Button, Choice, FileReply, Inbound, Outbound, Reply, rows
 from core.actions import Intent
 from core.deals import after_sale, deals, quality_report, terms, threads
 from core.deals import views as deal_views
-from core.deals.attachments import terms_file
+from core.deals.attachments import terms_file, terms_ref
 from core.deals.carbon_receipt import carbon_receipt_pdf
 from core.deals.cards import quality_summary
 from core.deals.quality_report import MEASURABLE
 from core.ids import parse_id
 from core.money.model import Money
+from core.notifications.outbox import delivered_to_chat
 
 FORMS = {"mark-shipped": "ship", "update": "update", "report-quality": "quality",
          "dispute": "dispute", "change-terms": "change"}
@@ -83,19 +84,27 @@ async def _terms_prompt(ctx: Ctx) -> list[Outbound]:
     view = await deal_views.deal_view(ctx.uow, ctx.data["deal_id"], ctx.account_id)
     if view.terms is None:
         return [Reply("This deal has no terms yet.", rows(("✔ Done", "done")))]
-    file = await terms_file(ctx.uow, view.terms.id)
     accepted = view.terms.buyer_accepted_at if view.role == "buyer" else view.terms.seller_accepted_at
-    pdf = FileReply(file.file_name, file.content, file.mime_type,
-                    caption=f"Terms v{view.terms.version} · SHA-256 {view.terms.sha256}")
     if ctx.data["step"] == "terms" or view.deal.status != "agreed" or accepted \
             or view.role not in ("buyer", "seller"):
         note = "You accepted this version." if accepted else "The frozen terms of the deal."
-        return [pdf, Reply(note, rows(("✔ Done", "done")))]
+        return [await _terms_pdf(ctx, view.terms), Reply(note, rows(("✔ Done", "done")))]
     ctx.data["sha256"] = view.terms.sha256
-    return [pdf, Reply(f"Read the terms above (version {view.terms.version}). Accepting records "
-                       "who, when and this fingerprint; an accepted version never changes.",
-                       rows((f"✅ Accept version {view.terms.version}", "accept"),
-                            ("Not now", "done")))]
+    # Each chat gets a document once: when the deal's notice brought it here, point at it.
+    shown = await delivered_to_chat(ctx.uow, ctx.env.channel, ctx.env.chat_id,
+                                    terms_ref(view.terms.id))
+    where = f"sent to this chat with the deal's notice (SHA-256 {view.terms.sha256[:12]}…)" \
+        if shown else "above"
+    return [*([] if shown else [await _terms_pdf(ctx, view.terms)]), Reply(
+        f"Read the terms {where}, version {view.terms.version}. Accepting records who, when "
+        "and this fingerprint; an accepted version never changes.",
+        rows((f"✅ Accept version {view.terms.version}", "accept"), ("Not now", "done")))]
+
+
+async def _terms_pdf(ctx: Ctx, version: Any) -> FileReply:
+    file = await terms_file(ctx.uow, version.id)
+    return FileReply(file.file_name, file.content, file.mime_type,
+                     caption=f"Terms v{version.version} · SHA-256 {version.sha256}")
 
 
 async def _on_terms(ctx: Ctx, msg: Inbound) -> Next:
@@ -127,7 +136,7 @@ def _adjustment_text(view: deal_views.DealView) -> str:
     quality = view.quality
     assert quality is not None
     return (f"Measured: {quality_summary(view)}. Under the frozen terms the price goes down by "
-            f"{Money(quality.adjustment_minor, view.deal.currency).plain()}.")
+            f"{Money(quality.adjustment_minor, view.deal.currency)}.")
 
 
 async def _on_confirm(ctx: Ctx, msg: Inbound) -> Next:
@@ -199,7 +208,7 @@ async def _updated(ctx: Ctx, values: dict[str, Any]) -> Next:
 
 
 def _quality_form(ctx: Ctx) -> Form:
-    fields = [DecimalField("delivered", "Delivered quantity", places=3, required=False,
+    fields = [AmountOfField("delivered", "Delivered quantity", places=3, required=False,
                            hint="Skip if the whole agreed quantity arrived.")]
     fields += [DecimalField(name, f"Measured {name} ({MEASURABLE.get(name, '')})", places=2,
                             required=False) for name in ctx.data.get("specs") or []]

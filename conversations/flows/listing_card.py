@@ -7,7 +7,9 @@ from decimal import Decimal
 from core.catalog.lifecycle import STATUS_LABELS
 from core.catalog.taxonomy import CERTIFICATIONS, DELIVERY, UNITS, carbon_saving_kg, product
 from core.catalog.views import Listing, media_of, seller_info
+from core.deals.reputation import stars_text
 from core.money.model import Money
+from core.money.reading import shown
 from core.storage.uow import UnitOfWork
 
 SPEC_LABELS = {"moisture": ("Moisture", "%"), "ash": ("Ash", "%"), "ncv": ("NCV", " MJ/kg"),
@@ -22,7 +24,7 @@ def qty(milli: int | None, unit: str) -> str:
 
 def money(minor: int | None, currency: str) -> str:
     """“1,234.50 EUR”: the currency's own decimals, a plain code (the card's house style)."""
-    return "—" if minor is None else Money(minor, currency).plain()
+    return shown(None if minor is None else Money(minor, currency))
 
 
 def summary(listing: Listing, km: float | None = None) -> str:
@@ -60,8 +62,7 @@ async def card(uow: UnitOfWork, listing: Listing, *, show_status: bool = False) 
         saving = carbon_saving_kg(listing.product_type, energy)
         lines.append(f"🌱 Avoids about {saving:,} kg CO₂e per {UNITS[listing.unit]} vs fossil "
                      "(RED II comparator)")
-    rating = f"★ {seller.rating_x10 / 10:.1f} ({seller.ratings} ratings)" if seller.ratings \
-        else "no ratings yet"
+    rating = stars_text(seller.stars_total, seller.ratings)
     if seller.deals:
         rating += f" · {seller.deals} deal{'s' if seller.deals != 1 else ''} completed"
     company = f" · {seller.company}" if seller.company else ""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -22,6 +22,7 @@ from conversations.fields import (
     TextField,
 )
 from conversations.forms import Form, Rule
+from conversations.messages import Inbound
 from conversations.place_fields import CityField
 from core.accounts.model import CURRENCIES
 from core.catalog.listings import SPEC_RANGES
@@ -72,6 +73,11 @@ _UNIT_WORDS = {"t": "t", "ton": "t", "tons": "t", "tonnes": "t", "tonne": "t", "
                "mwh": "mwh", "l": "l", "litres": "l", "liters": "l", "nm3": "nm3", "nm³": "nm3"}
 
 
+def unit_word(word: str) -> str | None:
+    """The unit code a typed word names (“tonnes” → “t”), None for none."""
+    return _UNIT_WORDS.get(word.casefold())
+
+
 def split_amount(text: str) -> tuple[str, str]:
     """“500 t” → (“500”, “t”); “€230” → (“230”, “EUR”); “12,5” → (“12,5”, “”)."""
     match = _AMOUNT.match(text)
@@ -80,6 +86,27 @@ def split_amount(text: str) -> tuple[str, str]:
     number, word = match.group(1), (match.group(2) or "").strip()
     symbol = number[0] if number[0] in SYMBOLS else ""
     return number.lstrip("€$£ "), word or SYMBOLS.get(symbol, "")
+
+
+@dataclass
+class AmountOfField(DecimalField):
+    """A quantity whose unit is already known, typed with it or not (“20”, “20 t”, “20t”,
+    “20 tonnes”); `unit` "" (not known here) takes any unit word."""
+
+    unit: str = ""
+
+    def parse_in(self, msg: Inbound, values: dict[str, Any]) -> Any:
+        known = values.get("unit")
+        return replace(self, unit=known).parse(msg) if known and not self.unit else \
+            self.parse(msg)
+
+    def parse_raw(self, raw: Raw) -> Any:
+        number, word = split_amount(self._require(raw))
+        code = unit_word(word) if word else self.unit
+        if code is None or (self.unit and code != self.unit):
+            said = UNITS.get(self.unit, self.unit) or "t"
+            raise FieldError(f"{self.label} is a number in {said}, like “20 {said}”.")
+        return super().parse_raw(number)
 
 
 @dataclass
@@ -153,10 +180,11 @@ def detail_fields(type_code: str, today: date | None = None, country: str = "") 
         QuantityField("quantity", "Quantity available", minimum=Decimal("0.001"),
                       maximum=Decimal(10_000_000), places=3, units=kind.units,
                       hint=f"In {UNITS[kind.units[0]]}, or type the unit: “500 {UNITS[kind.units[0]]}”."),
-        _dec("min_order", "Minimum order", "0.001", "10000000", "Optional, same unit.", places=3),
+        AmountOfField("min_order", "Minimum order", required=False, minimum=Decimal("0.001"),
+                      maximum=Decimal("10000000"), hint="Optional, same unit.", places=3),
         _dec("price", "Price per unit", "0.01", "100000000", "Excluding VAT.", required=True),
         ChoiceField("currency", "Currency", choices=[(c, c) for c in CURRENCIES]),
-        ChoiceField("negotiable", "Price", choices=[("no", "Fixed"), ("yes", "Negotiable")]),
+        ChoiceField("negotiable", "Price", choices=NEGOTIABLE),
         MultiChoiceField("delivery", "Delivery options", choices=list(DELIVERY.items()),
                          hint="Pickup, delivery within a radius, or Incoterms."),
         *delivery_details(),
@@ -203,6 +231,8 @@ def _dates_in_order(values: dict[str, Any]) -> str | None:
     return None
 
 
+NEGOTIABLE = [("no", "Fixed price"), ("yes", "Open to offers")]
+
 RULES = [Rule(("quantity", "min_order"), _min_order_fits, fix="min_order"),
          Rule(("available_from", "valid_until"), _dates_in_order, fix="valid_until")]
 
@@ -226,6 +256,11 @@ def quick_fields(type_code: str | None, currency: str, country: str = "") -> lis
         PriceField("price", "Price per unit", minimum=Decimal("0.01"),
                    maximum=Decimal(100_000_000), currency=currency,
                    hint=f"In {currency}, excluding VAT; or type another currency: “230 SEK”."),
+        # Asked right after the price, one tap (the last listing's choice offered to keep):
+        # a fixed price lets buyers buy at once, so it must be the seller's choice.
+        ChoiceField("negotiable", "Fixed price or open to offers", choices=NEGOTIABLE,
+                    hint="Fixed: buyers buy at once at your price. Open to offers: buyers "
+                         "offer and you accept, counter or decline."),
         CityField("location", "Where the goods are", hint="Type the city, or share a location.",
                   country=country),
         MultiChoiceField("delivery", "Delivery options", choices=list(DELIVERY.items()),

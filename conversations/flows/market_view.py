@@ -15,12 +15,13 @@ from core.catalog.market import market_view
 from core.catalog.market_chart import render, where
 from core.catalog.taxonomy import TYPES, product
 from core.money.model import Money
+from core.money.reading import shown
 
 ALL = "*"  # every region
 
 
 def _money(minor: int | None, currency: str) -> str:
-    return Money(minor, currency).plain() if minor is not None else "—"
+    return shown(None if minor is None else Money(minor, currency))
 
 
 def _mwh(value: Decimal) -> str:

@@ -15,7 +15,8 @@ from core.actions import Intent
 from core.catalog import views
 from core.catalog.taxonomy import UNITS
 from core.deals import call_offs, cards, contract_card, offers, threads
-from core.deals.offers import PAYMENT_METHODS
+from core.deals.deals import line_total
+from core.deals.offers import payment_words
 from core.errors import DomainError
 from core.ids import parse_id
 from core.money.model import Money
@@ -79,27 +80,32 @@ async def _answered(ctx: Ctx, values: dict[str, Any]) -> Next:
     return Next(state="review")
 
 
+def _accepted(ctx: Ctx) -> tuple[str, ...]:
+    payments = ctx.services.payments
+    return tuple(payments.methods) if payments is not None else ()
+
+
 async def _review(ctx: Ctx) -> list[Outbound]:
     listing = await _listing(ctx)
     v = ctx.data["values"]
     price = Money(listing.price_minor, listing.currency) if ctx.data["fixed"] else \
         Money.parse(str(v["price"]), listing.currency)
     milli = int(Decimal(str(v["quantity"])) * 1000)
-    total = Money(int((Decimal(price.amount) * milli / 1000).to_integral_value()), price.currency)
+    total = line_total(price, milli)  # what the deal will charge, by core's one rule
     unit = UNITS.get(listing.unit, listing.unit)
     verb = {"buy": "Buy", "quote": "Quote", "counter": "Counter-offer",
             "renew": "Renewal"}.get(ctx.data["mode"], "Offer")
     lines = [f"{verb} on “{listing.title}”:",
-             f"{cards.quantity(milli, listing.unit)} × {price.plain()} per {unit} = {total.plain()}",
+             f"{cards.quantity(milli, listing.unit)} × {price} per {unit} = {total}",
              "Delivery: " + cards.delivery_text(v.get("incoterm"), v.get("place"),
                                                 v.get("delivery_from"), v.get("delivery_to")),
-             "Payment: " + PAYMENT_METHODS.get(v.get("payment_method") or "escrow", ""),
+             "Payment: " + payment_words(v.get("payment_method") or "escrow", _accepted(ctx)),
              "Open for: " + dict(of.EXPIRY).get(str(v.get("expires") or "48"), "48 hours")]
     count = int(v.get("call_offs") or 1)
     if count > 1:  # a framework contract: the quantity and total above are each call-off's
         lines.insert(2, f"📑 In {call_offs.words(count, v.get('call_off_every') or 'month')}: "
                         f"{cards.quantity(milli * count, listing.unit)}, "
-                        f"{Money(total.amount * count, total.currency).plain()} in all")
+                        f"{Money(total.amount * count, total.currency)} in all")
     send = "🛒 Buy now" if ctx.data["mode"] == "buy" else "📨 Send"
     return [Reply("\n".join(lines), rows((send, "send"), ("✏ Change details", "details"),
                                          ("📦 Deliver in call-offs", "call-offs"), per_row=2))]

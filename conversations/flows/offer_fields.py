@@ -3,17 +3,27 @@ offered on the preview; Slack shows every field in one modal."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from conversations.fields import ChoiceField, DecimalField, Field, IntegerField, TextField
-from conversations.flows.listing_fields import DateField
+from conversations.fields import (
+    ChoiceField,
+    DecimalField,
+    Field,
+    FieldError,
+    IntegerField,
+    Raw,
+    TextField,
+)
+from conversations.flows.listing_fields import AmountOfField, DateField
 from conversations.forms import Form, Rule
 from core.catalog.taxonomy import UNITS
 from core.catalog.views import Listing
 from core.deals.call_offs import EVERY, MOST
-from core.deals.offers import PAYMENT_METHODS, Terms
+from core.deals.offers import PAYMENT_METHODS, Terms, checked_quantity, listed_delivery
+from core.errors import DomainError
 from core.money.model import Money, exponent
 
 INCOTERMS = [("EXW", "EXW — buyer collects"), ("FCA", "FCA — handed to buyer's carrier"),
@@ -29,11 +39,30 @@ def facts(listing: Listing) -> dict[str, Any]:
             "stock": str(Decimal(listing.quantity_milli) / 1000)}
 
 
+@dataclass
+class OfferQuantityField(AmountOfField):
+    """A quantity of the listing's unit (“20”, “20 t”, “20t”, “20 tonnes”), within the minimum
+    order and the stock by the offer's own rule in core."""
+
+    least_milli: int = 0
+    stock_milli: int = 0
+
+    def parse_raw(self, raw: Raw) -> str:
+        value = Decimal(super().parse_raw(raw))
+        try:
+            checked_quantity(value, self.least_milli, self.stock_milli)
+        except DomainError as exc:
+            raise FieldError(str(exc)) from None
+        return str(value)
+
+
 def quantity_field(known: dict[str, Any]) -> Field:
     unit = UNITS.get(known["unit"], known["unit"])
     least, stock = Decimal(known["least"]), Decimal(known["stock"])
-    return DecimalField("quantity", f"Quantity ({unit})", places=3, minimum=least, maximum=stock,
-                        hint=f"Between {least.normalize():f} and {stock.normalize():f} {unit}.")
+    return OfferQuantityField(
+        "quantity", f"Quantity ({unit})", places=3, unit=known["unit"],
+        least_milli=int(least * 1000), stock_milli=int(stock * 1000),
+        hint=f"Between {least.normalize():f} and {stock.normalize():f} {unit}.")
 
 
 def price_field(known: dict[str, Any]) -> Field:
@@ -93,9 +122,12 @@ def whole_form(known: dict[str, Any], fixed_price: bool, today: date) -> Form:
 def defaults(listing: Listing, today: date, usual: Terms | None) -> dict[str, Any]:
     """The listed price, the minimum order, the buyer's usual Incoterm and place (from their
     last offer) or the listing's, delivery within 30 days, escrow, 48 hours."""
-    least = min(listing.min_order_milli or listing.quantity_milli, listing.quantity_milli)
+    # The minimum order, or one unit: never the whole stock, which one tap would offer.
+    least = min(listing.min_order_milli or 1000, listing.quantity_milli)
     start = max(listing.available_from.date() if listing.available_from else today, today)
     listed = [d for d in (listing.delivery or []) if d in dict(INCOTERMS)]
+    if usual is not None and not listed_delivery(listing, usual.incoterm, usual.place):
+        usual = None  # the buyer's habit, where this listing offers it; else its own terms
     return {"quantity": f"{(Decimal(least) / 1000).normalize():f}",
             "price": str(Money(listing.price_minor, listing.currency).decimal),
             "incoterm": (usual and usual.incoterm) or (listed[0] if listed else "EXW"),

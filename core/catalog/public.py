@@ -15,6 +15,7 @@ from core.catalog.query import SORTS, SearchQuery
 from core.catalog.search import Catalog
 from core.catalog.tables import Listing, ListingMedia
 from core.catalog.taxonomy import TYPES
+from core.deals.reputation import mean_stars
 from core.deals.threads import mask
 from core.errors import NotFound
 from core.storage.tables import Account
@@ -80,7 +81,7 @@ async def seller(uow: UnitOfWork, seller_id: int) -> PublicSeller:
     """The seller's first name and company with the reputation cards show."""
     info = await views.seller_info(uow, seller_id)
     name = " · ".join(part for part in (first_name(info.name), info.company) if part)
-    rating = Decimal(info.rating_x10) / 10 if info.ratings else None
+    rating = mean_stars(info.stars_total, info.ratings)
     return PublicSeller(name, rating, info.ratings, info.deals)
 
 

@@ -16,7 +16,7 @@ from babel.numbers import list_currencies
 from core.accounts.model import CURRENCIES
 from core.catalog import gazetteer
 from core.catalog.query import SearchQuery
-from core.catalog.taxonomy import CERTIFICATIONS, DELIVERY
+from core.catalog.taxonomy import DELIVERY
 from core.errors import DomainError
 from core.money.model import SYMBOLS, Money
 
@@ -101,13 +101,9 @@ def _quantity(text: str, fields: dict[str, object]) -> str:
 
 
 def _keywords(text: str, fields: dict[str, object]) -> str:
-    """Certifications, delivery terms, “negotiable” and sort words, wherever they stand."""
-    folded = {gazetteer.fold(label): code for code, label in CERTIFICATIONS.items() if code != "other"}
-    folded.update({code: code for code in CERTIFICATIONS if code != "other"})
-    for name, code in sorted(folded.items(), key=lambda kv: -len(kv[0])):
-        text, hit = _take(re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)", re.I), text)
-        if hit is not None and "certification" not in fields:
-            fields["certification"] = code
+    """Delivery terms, “negotiable” and sort words, wherever they stand. A certification's name
+    ("enplus") stays a search word, not a filter: it is in the listing's text when the seller
+    ticked it, and still finds a listing that names it without the box ticked."""
     for code in DELIVERY:
         if code.isupper():
             text, hit = _take(re.compile(r"(?<!\w)" + code + r"(?!\w)", re.I), text)

@@ -16,17 +16,19 @@ from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from core.catalog.gazetteer import fold
-from core.catalog.pruning import Match, Term, gather
+from core.catalog.look_alike import (EXACT, MATCHED, PREFIX, PREFIX_MIN, SLIP_CLOSENESS,
+                                     allowed_slips)
+from core.catalog.pruning import Match, Shortlist, Term, gather
 from core.catalog.query import SearchQuery
 from core.catalog.taxonomy import CERTIFICATIONS, DELIVERY, TYPES
 
 SCORER = fuzz.WRatio
-MIN_SCORE = 60.0  # below this a text match is noise
-TERM_CUTOFF = 72.0  # how alike a query word and an indexed word must be
-SHORTLIST = 1000  # candidates scored in full, best token coverage first
-EXACT_BONUS = 100.0  # a word found exactly outweighs two found with typos (as WRatio does)
+MIN_SCORE = 60.0  # a listing missing a query word is shown only from this whole-text score
+SHORTLIST = 1000  # candidates scored in full, best word coverage first
+PARTIAL = 200  # of those missing a query word, the best covered this many may still be shown
 _WORD = re.compile(r"[a-z0-9]+")
 _TYPES = {code: i for i, code in enumerate(TYPES)}
 _CERTS = {code: 1 << i for i, code in enumerate(CERTIFICATIONS)}
@@ -147,17 +149,17 @@ class SearchIndex:
         words = tokens(q.text)
         if words:
             matches = [self._postings_like(word) for word in words]
-            found = gather(self, matches, q, SHORTLIST)
+            found = gather(self, matches, q, Shortlist(SHORTLIST, len(words) * MATCHED, PARTIAL))
             if found is None:  # every row holding a word like a query word
                 cand, total = self._candidates(matches)
                 cand = self.narrow(cand, q)
                 found = cand, total[cand]
-            cand, scores = self._score(*found, q)
+            cand, scores, whole = self._score(*found, q, len(words))
         else:
             cand = self.narrow(np.flatnonzero(self.col("alive")), q)
-            scores = np.zeros(len(cand))
+            scores = whole = np.zeros(len(cand))
         dist = self._distance(cand, q)
-        order = self._order(cand, scores, dist, q.sort)
+        order = self._order(cand, scores, whole, dist, q.sort, bool(words))
         ids = self.col("id")[cand[order]].tolist()
         found = scores[order].tolist()
         kms = [None] * len(ids) if dist is None else dist[order].tolist()
@@ -225,22 +227,35 @@ class SearchIndex:
             mask = self._buffers["mask"] = np.zeros(len(self.lengths.data), dtype=bool)
         return mask[: self.size]
 
+    def scratch_floats(self) -> np.ndarray:
+        """An all-zero float32 buffer of size rows, kept between searches; users reset what
+        they set."""
+        floats = self._buffers.get("floats")
+        if floats is None or len(floats) < self.size:
+            floats = self._buffers["floats"] = np.zeros(len(self.lengths.data), dtype=np.float32)
+        return floats[: self.size]
+
     def _terms_like(self, word: str) -> list[tuple[str, float]]:
-        """Vocabulary words close to a query word (typos), or starting with it (prefixes)."""
+        """Vocabulary words that look like a query word (`look_alike`), each worth MATCHED plus
+        its closeness."""
         known = self._terms.get(word)
         if known is not None:
             return known
-        found = {word: 100.0 + EXACT_BONUS} if word in self.postings else {}
-        if len(word) >= 3:
-            for term, sim, _ in process.extract(word, self._vocab, scorer=fuzz.ratio, limit=None,
-                                                score_cutoff=TERM_CUTOFF):
-                found[term] = max(found.get(term, 0.0), sim)
+        found: dict[str, float] = {}
+        if word in self.postings:
+            found[word] = MATCHED + EXACT
+        if len(word) >= PREFIX_MIN:
             vocab = self._vocab_sorted()
             for term in vocab[bisect_left(vocab, word):]:
                 if not term.startswith(word):
                     break
                 if len(term) > len(word):
-                    found[term] = max(found.get(term, 0.0), 90.0)
+                    found[term] = MATCHED + PREFIX
+        slips = allowed_slips(word)
+        if slips:
+            for term, slip, _ in process.extract(word, self._vocab, scorer=OSA.distance,
+                                                 limit=None, score_cutoff=slips):
+                found[term] = max(found.get(term, 0.0), MATCHED + SLIP_CLOSENESS[slip])
         if len(self._terms) >= TERM_CACHE:
             self._terms.clear()
         self._terms[word] = list(found.items())
@@ -299,18 +314,28 @@ class SearchIndex:
         a = np.sin((lat - p1) / 2) ** 2 + math.cos(p1) * np.cos(lat) * np.sin((lon - l1) / 2) ** 2
         return EARTH_KM * 2 * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
 
-    def _score(self, cand: np.ndarray, coverage: np.ndarray,
-               q: SearchQuery) -> tuple[np.ndarray, np.ndarray]:
-        """Score the best covered rows (coverage: one per row of cand) with the scorer."""
+    def _score(self, cand: np.ndarray, coverage: np.ndarray, q: SearchQuery,
+               words: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The best covered rows (coverage: one per row of cand) that are found: every query
+        word looks like one of their words, or (a word missing) the whole text scores well.
+        Returns the rows, their coverage and their whole-text score (a tie-break)."""
         if len(cand) > SHORTLIST:
-            cand = cand[self._shortlist(coverage, self.lengths.data[cand])]
+            at = self._shortlist(coverage, self.lengths.data[cand])
+            cand, coverage = cand[at], coverage[at]
         if len(cand) == 0:
-            return cand, np.zeros(0)
-        query = " ".join(tokens(q.text))
-        scores = process.cdist([query], self.texts.data[cand], scorer=SCORER,
-                               processor=None, score_cutoff=MIN_SCORE, dtype=np.float64)[0]
-        ok = scores >= MIN_SCORE
-        return cand[ok], scores[ok]
+            return cand, np.zeros(0), np.zeros(0)
+        full = coverage >= words * MATCHED
+        whole = np.zeros(len(cand))  # only a row missing a word needs its whole-text score
+        if not full.all():
+            part = np.flatnonzero(~full)
+            if len(part) > PARTIAL:  # best covered first, ties to the shorter text, older row
+                key = np.lexsort((part, self.lengths.data[cand[part]], -coverage[part]))
+                part = np.sort(part[key[:PARTIAL]])
+            whole[part] = process.cdist([" ".join(tokens(q.text))], self.texts.data[cand[part]],
+                                        scorer=SCORER, processor=None, score_cutoff=MIN_SCORE,
+                                        dtype=np.float64)[0]
+        ok = full | (whole >= MIN_SCORE)  # rows past PARTIAL have 0: not shown
+        return cand[ok], coverage[ok].astype(np.float64), whole[ok]
 
     @staticmethod
     def _shortlist(cov: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -327,9 +352,12 @@ class SearchIndex:
         keep[ties] = True
         return np.flatnonzero(keep)
 
-    def _order(self, cand: np.ndarray, scores: np.ndarray, dist: np.ndarray | None,
-               sort: str) -> np.ndarray:
-        """Row order for a sort; ties fall back to relevance, then the older slot."""
+    def _order(self, cand: np.ndarray, coverage: np.ndarray, whole: np.ndarray,
+               dist: np.ndarray | None, sort: str, text: bool) -> np.ndarray:
+        """Row order: more query words found first; then for relevance the closer matches, for
+        any other sort its key then the closer matches; ties to the whole-text score (rows
+        missing a word), then the shorter text, then the older slot."""
+        found = np.floor(coverage / MATCHED)
         if sort == "price":
             primary = self.col("price")[cand].astype(np.float64)
         elif sort == "price_mwh":
@@ -342,5 +370,6 @@ class SearchIndex:
         elif sort == "newest":
             primary = -self.col("published")[cand]
         else:
-            primary = -scores
-        return np.lexsort((cand, -scores, primary))
+            primary = np.zeros(len(cand))
+        shorter = self.lengths.data[cand] if text else np.zeros(len(cand))
+        return np.lexsort((cand, shorter, -whole, -coverage, primary, -found))

@@ -88,8 +88,9 @@ class SellerStats(Base):
 
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"),
                                             primary_key=True)
-    rating_x10: Mapped[int] = mapped_column(Integer, default=0)  # 47 = 4.7 stars
+    rating_x10: Mapped[int] = mapped_column(Integer, default=0)  # 47 = 4.7, Bayesian: ranks
     ratings: Mapped[int] = mapped_column(Integer, default=0)
+    stars_total: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # shown
     deals: Mapped[int] = mapped_column(Integer, default=0)
 
 

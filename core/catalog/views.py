@@ -24,6 +24,7 @@ class SellerInfo:
     rating_x10: int
     ratings: int
     deals: int = 0  # completed deals
+    stars_total: int = 0  # of the published ratings: their plain mean is what is shown
 
 
 def can_see(listing: Listing | None, viewer_id: int | None) -> bool:
@@ -53,7 +54,7 @@ async def seller_info(uow: UnitOfWork, seller_id: int) -> SellerInfo:
     stats = await uow.session.get(SellerStats, seller_id)
     return SellerInfo(seller.display_name if seller else "?", (seller.company or "") if seller else "",
                       stats.rating_x10 if stats else 0, stats.ratings if stats else 0,
-                      stats.deals if stats else 0)
+                      stats.deals if stats else 0, stats.stars_total if stats else 0)
 
 
 async def by_ids(uow: UnitOfWork, ids: Iterable[int], viewer_id: int | None) -> dict[int, Listing]:

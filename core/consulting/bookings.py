@@ -36,12 +36,13 @@ async def request_now(uow: UnitOfWork, seeker_id: int, consultant_id: int,
 
 
 async def request_slot(uow: UnitOfWork, seeker_id: int, consultant_id: int, starts_at: datetime,
-                       minutes: int | None = None) -> Booking:
-    """Ask for one free slot; it is held for the seeker until the consultant answers."""
+                       minutes: int | None = None, topic: str | None = None) -> Booking:
+    """Ask for one free slot (with what to discuss, if given); it is held for the seeker
+    until the consultant answers."""
     profile = await _bookable(uow, seeker_id, consultant_id)
     length = _length(profile, minutes)
     await slots.check_free(uow, profile, starts_at, length, seeker_id=seeker_id)
-    return await _create(uow, seeker_id, profile, "scheduled", length, starts_at, [])
+    return await _create(uow, seeker_id, profile, "scheduled", length, starts_at, [], topic)
 
 
 async def request_times(uow: UnitOfWork, seeker_id: int, consultant_id: int,
@@ -176,8 +177,12 @@ async def checked_times(uow: UnitOfWork, profile: ConsultantProfile, times: list
     return chosen
 
 
+TOPIC_MAX = 500  # characters of what the seeker wants to discuss
+
+
 async def _create(uow: UnitOfWork, seeker_id: int, profile: ConsultantProfile, kind: str,
-                  minutes: int, starts_at: datetime | None, times: list[datetime]) -> Booking:
+                  minutes: int, starts_at: datetime | None, times: list[datetime],
+                  topic: str | None = None) -> Booking:
     now = uow.clock.now()
     price = profiles.price_for(profile, minutes)
     booking = Booking(consultant_id=profile.account_id, seeker_id=seeker_id, kind=kind,
@@ -185,7 +190,8 @@ async def _create(uow: UnitOfWork, seeker_id: int, profile: ConsultantProfile, k
                       rate_kind=profile.rate_kind, price_minor=profile.price_minor,
                       max_minor=price.amount, currency=price.currency,
                       proposed_by=SEEKER if times else None, proposal_round=1 if times else 0,
-                      fee_minor=0, sequence=0, created_at=now, updated_at=now)
+                      fee_minor=0, sequence=0, created_at=now, updated_at=now,
+                      topic=(topic or "").strip()[:TOPIC_MAX] or None)
     uow.add(booking)
     await uow.session.flush()
     if times:

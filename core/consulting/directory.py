@@ -15,6 +15,7 @@ import numpy as np
 from sqlalchemy import func, select
 
 from core.accounts.events import AccountSuspended
+from core.catalog.public import public_text
 from core.consulting import profiles, promotions, slots
 from core.consulting.availability import next_free_slot, window, zone_of
 from core.consulting.directory_index import ConsultantIndex, Entry
@@ -22,7 +23,7 @@ from core.consulting.events import ProfileChanged
 from core.consulting.tables import ConsultantProfile
 from core.consulting.taxonomy import label
 from core.deals.ratings import MARKET_MEAN
-from core.deals.reputation import bayesian
+from core.deals.reputation import bayesian, mean_stars
 from core.errors import DomainError
 from core.events import Event
 from core.storage.tables import Account
@@ -61,7 +62,7 @@ class Card:
     expertise: tuple[str, ...]
     languages: tuple[str, ...]
     rate: str
-    rating: Decimal
+    rating: Decimal | None  # the plain mean of published ratings (None: no ratings yet)
     ratings: int
     sessions: int
     online: bool
@@ -237,10 +238,10 @@ async def _cards(uow: UnitOfWork, ids: list[int], featured: list[int], online: s
         if consultant_id not in rows:
             continue  # went offline since the index saw it
         p, name = rows[consultant_id]
-        cards.append(Card(consultant_id, name, p.headline or "",
+        cards.append(Card(consultant_id, name, public_text(p.headline),
                           tuple(label(c) for c in p.categories or []), tuple(p.languages or []),
                           profiles.rate_text(p),
-                          bayesian(p.stars_total, p.ratings, Decimal(str(mean))), p.ratings,
+                          mean_stars(p.stars_total, p.ratings), p.ratings,
                           p.sessions_completed, consultant_id in online, free.get(consultant_id),
                           consultant_id in featured, p.photo_path))
     return cards

@@ -21,6 +21,7 @@ from core.consulting.session_tables import ConsultSession, SessionReview
 from core.consulting.tables import Booking
 from core.errors import NotAllowed
 from core.money.model import CommissionRule, Money
+from core.money.reading import money_ticks
 from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
@@ -172,6 +173,7 @@ def chart_png(metrics: Metrics, title: str = "Your sessions") -> bytes:
     bars = money.bar(at, [float(v) for v in series["net"]], color="#3b7dd8")
     money.bar_label(bars, labels=[str(n) if n else "" for n in series["sessions"]], fontsize=8)
     money.set_title(f"Net earnings ({metrics.net.currency}), sessions on the bars", fontsize=9)
+    money.yaxis.set_major_formatter(money_ticks(metrics.net.currency))
     stars.plot(at, [float(v) if v is not None else float("nan") for v in series["rating"]],
                marker="o", color="#e0a100")
     stars.set_ylim(0.5, 5.5)

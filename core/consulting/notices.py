@@ -24,7 +24,7 @@ from core.consulting.events import (
 )
 from core.consulting.moves import authorised_later, booking_of
 from core.consulting.policy import SAVED_CARD, policy_text
-from core.consulting.process import AUTHORISE_BEFORE
+from core.consulting.process import AUTHORISE_BEFORE, RELEASE_UNPAID_BEFORE
 from core.consulting.tables import Booking, BookingProposal, ConsultantProfile
 from core.money.events import MethodSaved
 from core.money.model import Money
@@ -105,6 +105,8 @@ async def on_requested(uow: UnitOfWork, event: BookingRequested) -> None:
         return
     rows = await _time_rows(uow, b, p, me, "accept")
     text = f"📅 {head} on {p.when(me)}." if b.starts_at else f"📅 {head} at one of these times:"
+    if b.topic:
+        text += f"\nTopic: {b.topic}"
     last = [answer("propose", b.id, "🕑 Propose other times"), answer("decline", b.id, "✖ Decline")]
     await notify(uow, me, text, buttons=[*rows, last])
 
@@ -149,7 +151,7 @@ async def on_confirmed(uow: UnitOfWork, event: BookingConfirmed | BookingResched
             text = f"✅ {word}: your session with {p.names[p.other(party)]} on {p.when(party)}."
         if party == b.seeker_id:
             text += " " + policy_text(uow.policy.booking, _amount(b), b.starts_at, p.zones[party],
-                                      authorised_later(b))
+                                      authorised_later(b), b.kind == "instant")
         await notify(uow, party, text, buttons=[[view(b.id)]],
                      attachment=None if b.kind == "instant" else calendar.attachment(b.id,
                                                                                     "REQUEST"))
@@ -168,6 +170,16 @@ async def on_reschedule_proposed(uow: UnitOfWork, event: RescheduleProposed) -> 
                  buttons=[*rows, [answer("keep", b.id, "📌 Keep the booked time")]])
 
 
+def _authorise_by(booking: Booking, p: People, me: int) -> str:
+    """When the authorisation is needed: a “talk now” before joining; a scheduled session
+    before the unpaid time is released."""
+    if booking.kind == "instant":
+        return "now. Nothing is charged now; once it is authorised you can join the session."
+    hours = int(RELEASE_UNPAID_BEFORE.total_seconds() // 3600)
+    return (f"on {p.when(me)}. Nothing is charged now; if it is not authorised {hours} hours "
+            "before, the time is released.")
+
+
 async def on_authorisation_opened(uow: UnitOfWork, event: AuthorisationOpened) -> None:
     """The seeker authorises the maximum: nothing is charged now (asked again when the card
     saved at booking was declined)."""
@@ -180,9 +192,8 @@ async def on_authorisation_opened(uow: UnitOfWork, event: AuthorisationOpened) -
             "authorise again: " if event.declined else "💳 ")
     ask = "authorise" if event.declined else "Authorise"
     await notify(uow, me, f"{head}{ask} up to {_amount(booking)} for your session with "
-                          f"{p.names[booking.consultant_id]} on {p.when(me)}. Nothing is "
-                          "charged now; if it is not authorised 2 hours before, the time is "
-                          "released.", urgent=booking.kind == "instant" or bool(event.declined),
+                          f"{p.names[booking.consultant_id]} {_authorise_by(booking, p, me)}",
+                 urgent=booking.kind == "instant" or bool(event.declined),
                  buttons=[[Action(Intent.PAY, "💳 Authorise", str(event.escrow_id))],
                           [view(booking.id)]])
 

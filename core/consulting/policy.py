@@ -34,7 +34,7 @@ def cancellation_fee(policy: BookingPolicy, amount: Money, starts_at: datetime, 
                      by: str) -> Money:
     """What a cancellation costs the seeker: nothing when the consultant (or an admin) cancels
     or when it comes before the notice; the late fee after it."""
-    if by != SEEKER or starts_at - now >= policy.free_cancel:
+    if by != SEEKER or not free_cancel_passed(policy, starts_at, now):
         return Money(0, amount.currency)
     return share(amount, policy.late_fee_percent)
 
@@ -53,12 +53,27 @@ SAVED_CARD = ("Nothing is charged now; the session's maximum is authorised 24 h 
               "card you save at booking")
 
 
-def policy_text(policy: BookingPolicy, amount: Money, starts_at: datetime | None,
-                zone: str | None, later: bool = False) -> str:
-    """The policy as a booking card states it, with times in the reader's zone (`later`: a
-    session booked more than five days ahead, authorised 24 h before on a saved card)."""
+def _cancelling(policy: BookingPolicy, late: Money, starts_at: datetime | None,
+                zone: str | None, instant: bool) -> str:
+    fee = f"a late-cancellation fee of {policy.late_fee_percent}% ({late}). "
+    if instant:
+        return f"A “talk now” begins at once, so cancelling it once confirmed costs {fee}"
     free_until = (f" (until {local_time(starts_at - policy.free_cancel, zone)})"
                   if starts_at is not None else "")
+    return (f"Free cancellation up to {_hours(policy.free_cancel)} before the start{free_until}; "
+            f"after that {fee}")
+
+
+def free_cancel_passed(policy: BookingPolicy, starts_at: datetime, now: datetime) -> bool:
+    """A time this close costs the late fee from the moment it is booked (as cancellation_fee)."""
+    return starts_at - now < policy.free_cancel
+
+
+def policy_text(policy: BookingPolicy, amount: Money, starts_at: datetime | None,
+                zone: str | None, later: bool = False, instant: bool = False) -> str:
+    """The policy as a booking card states it, with times in the reader's zone (`later`: a
+    session booked more than five days ahead, authorised 24 h before on a saved card;
+    `instant`: a “talk now”, which starts at once, so it has no free-cancellation window)."""
     late, no_show = share(amount, policy.late_fee_percent), no_show_fee(policy, amount)
     grace = int(CONSULTANT_GRACE.total_seconds() // 60)
     held = (f"At most {amount}. {SAVED_CARD}; nothing is charged before the session. " if later
@@ -66,8 +81,7 @@ def policy_text(policy: BookingPolicy, amount: Money, starts_at: datetime | None
             "before the session. ")
     return (held +
             f"The first {policy.free_minutes} minutes are free, and ending by then costs nothing. "
-            f"Free cancellation up to {_hours(policy.free_cancel)} before the start{free_until}; "
-            f"after that a late-cancellation fee of {policy.late_fee_percent}% ({late}). "
+            + _cancelling(policy, late, starts_at, zone, instant) +
             f"If the consultant has not joined {grace} minutes after the start, nothing is "
             "charged and you can rebook. If the seeker does not come, the consultant may charge "
             f"{policy.no_show_fee_percent}% ({no_show}). A consultant's cancellation is always free.")

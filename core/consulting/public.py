@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 
 from sqlalchemy import func, select
 
@@ -15,8 +14,7 @@ from core.consulting import profiles
 from core.consulting.session_tables import ConsultReputation, SessionReview
 from core.consulting.tables import ConsultantProfile
 from core.consulting.taxonomy import label, language_name
-from core.deals.ratings import MARKET_MEAN
-from core.deals.reputation import bayesian
+from core.deals.reputation import stars_text
 from core.errors import NotFound
 from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
@@ -45,7 +43,7 @@ class PublicConsultant:
     keywords: list[str]
     languages: list[str]
     rate: str
-    rating: Decimal  # the Bayesian score the chat's profile page shows
+    rating: str  # “★ 4.0 from 1 review”, or “No reviews yet”, as the chat's page shows
     ratings: int
     sessions: int
     has_photo: bool
@@ -71,10 +69,11 @@ async def consultant(uow: UnitOfWork, consultant_id: int) -> PublicConsultant:
         raise NotFound(GONE)
     standing = await uow.session.get(ConsultReputation, consultant_id)  # sessions held
     return PublicConsultant(
-        consultant_id, account.display_name, profile.headline or "", public_text(profile.bio),
+        consultant_id, account.display_name, public_text(profile.headline),
+        public_text(profile.bio),
         [label(c) for c in profile.categories or []], list(profile.keywords or []),
         [language_name(c) for c in profile.languages or []], profiles.rate_text(profile),
-        bayesian(profile.stars_total, profile.ratings, MARKET_MEAN), profile.ratings,
+        stars_text(profile.stars_total, profile.ratings, "review"), profile.ratings,
         standing.sessions if standing else profile.sessions_completed, bool(profile.photo_path),
         await quotable_reviews(uow, consultant_id))
 

@@ -116,13 +116,13 @@ def _facts(session: ConsultSession, names: dict[int, str]) -> list[tuple[str, st
     unit = "per minute" if session.rate_unit == "minute" else "per session"
     rows = [("Consultant", names.get(session.consultant_id, "?")),
             ("Seeker", names.get(session.seeker_id, "?")),
-            ("Rate", f"{rate.plain()} {unit}")]
+            ("Rate", f"{rate} {unit}")]
     if session.started_at is not None:
         rows.append(("Started", f"{session.started_at:%Y-%m-%d %H:%M} UTC"))
     if session.started_at is not None and session.ended_at is not None:
         rows.append(("Length", _mmss(int((session.ended_at - session.started_at).total_seconds()))))
     if session.charged_minor is not None:
-        rows.append(("Charged", Money(session.charged_minor, session.currency).plain()))
+        rows.append(("Charged", str(Money(session.charged_minor, session.currency))))
     return rows
 
 

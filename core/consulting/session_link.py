@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import logging
 
-from core.actions import Action, Intent
+from sqlalchemy import select
+
+from core.actions import Action, ActionRows, Intent
 from core.consulting import changes, moves, profiles, sessions
 from core.consulting.events import BookingCancelled, BookingConfirmed, SeekerNoShow, SessionDue
 from core.consulting.process import BOOKING_PROCESS, CONSULTANT, SEEKER
@@ -28,6 +30,7 @@ from core.consulting.session_process import take as take_session
 from core.consulting.session_tables import ConsultSession, SessionReview
 from core.consulting.tables import Booking
 from core.errors import Conflict, DomainError
+from core.money.events import PaymentAuthorised
 from core.money.model import Money
 from core.notifications.outbox import notify, recipients
 from core.process import SYSTEM
@@ -61,19 +64,46 @@ async def on_session_due(uow: UnitOfWork, event: SessionDue) -> None:
         uow, booking.id, booking.consultant_id, booking.seeker_id,
         Money(booking.price_minor, booking.currency), rate_unit(booking), booking.minutes,
         booking.starts_at)
-    await call_to_join(uow, session)
+    await call_to_join(uow, session, first_authorise=booking.kind == "instant")
 
 
-async def call_to_join(uow: UnitOfWork, session: ConsultSession) -> None:
-    """The one “your session starts now” each party gets, with Join (the session's id)."""
+def _join(session: ConsultSession) -> ActionRows:
+    return [[Action(Intent.JOIN_SESSION, "▶ Join", str(session.id))]]
+
+
+async def _name(uow: UnitOfWork, account_id: int) -> str:
+    account = await uow.session.get(Account, account_id)
+    return account.display_name if account else "the other party"
+
+
+async def call_to_join(uow: UnitOfWork, session: ConsultSession,
+                       first_authorise: bool = False) -> None:
+    """The one “your session starts now” each party gets, with Join (the session's id). A
+    “talk now” is authorised only after it is accepted (`first_authorise`): its seeker
+    authorises first, and Join comes with the authorisation (on_authorised)."""
     await recipients(uow, {session.seeker_id, session.consultant_id})
-    join = [[Action(Intent.JOIN_SESSION, "▶ Join", str(session.id))]]
     for me, other in ((session.seeker_id, session.consultant_id),
                       (session.consultant_id, session.seeker_id)):
-        account = await uow.session.get(Account, other)
-        name = account.display_name if account else "the other party"
-        await notify(uow, me, f"🔔 Your session #{session.id} with {name} starts now.",
-                     buttons=join, urgent=True)
+        text = f"🔔 Your session #{session.id} with {await _name(uow, other)} starts now."
+        if me == session.seeker_id and first_authorise:
+            await notify(uow, me, text + " Authorise the payment first; Join comes once it is "
+                         "authorised.", urgent=True)
+            continue
+        await notify(uow, me, text, buttons=_join(session), urgent=True)
+
+
+async def on_authorised(uow: UnitOfWork, event: PaymentAuthorised) -> None:
+    """A waiting “talk now” is authorised: its seeker, called without Join, may join now."""
+    session = (await uow.session.execute(select(ConsultSession).join(
+        Booking, Booking.id == ConsultSession.booking_id).where(
+        ConsultSession.escrow_ref == event.reference, ConsultSession.status == "waiting",
+        ConsultSession.seeker_joined_at.is_(None), Booking.kind == "instant"))
+    ).scalar_one_or_none()
+    if session is None:
+        return
+    name = await _name(uow, session.consultant_id)
+    await notify(uow, session.seeker_id, f"▶ Authorised: join your session #{session.id} with "
+                 f"{name} now.", buttons=_join(session), urgent=True)
 
 
 async def on_session_moved(uow: UnitOfWork, event: SessionMoved) -> None:

@@ -17,7 +17,14 @@ from core.consulting.session_events import (
     SessionReviewed,
 )
 from core.consulting.session_money import FREE_MINUTES, extension_price
-from core.consulting.session_process import EXTEND_BEFORE, NUDGE_BEFORE, OVERTIME, SESSION_PROCESS
+from core.consulting.session_process import (
+    CONSULTANT,
+    EXTEND_BEFORE,
+    NUDGE_BEFORE,
+    OVERTIME,
+    SEEKER,
+    SESSION_PROCESS,
+)
 from core.consulting.session_tables import (
     ConsultSession,
     SessionExtension,
@@ -108,8 +115,11 @@ async def on_moved(uow: UnitOfWork, event: SessionMoved) -> None:
     names = await _names(uow, session)
     seeker, consultant = session.seeker_id, session.consultant_id
     said = await _moved_texts(uow, session, event.transition, names)
-    for account_id, (text, buttons) in zip((seeker, consultant), said, strict=True):
-        if text:
+    for account_id, role, (text, buttons) in zip((seeker, consultant), (SEEKER, CONSULTANT),
+                                                 said, strict=True):
+        # Whoever ended the session read it in their own chat's answer: one message each.
+        if text and not (event.transition in ("end-free", "end-paid")
+                         and session.ended_by == role):
             await _tell(uow, account_id, text, buttons)
 
 
@@ -150,6 +160,12 @@ async def _free_start(uow: UnitOfWork, session: ConsultSession, reader: int, lin
     until = await when_for(uow, reader, session.paid_from or session.starts_at)
     return (f"▶ Session #{session.id} has started. The first {FREE_MINUTES} minutes are free: "
             f"ending before {until} costs nothing. Then {price_text(session)}.{link}")
+
+
+def ended_text(session: ConsultSession, reader_id: int | None) -> str:
+    """What an ended session means for this party (the chat's answer to whoever ended it)."""
+    to_seeker, to_consultant = _ended(session)
+    return (to_seeker if reader_id == session.seeker_id else to_consultant)[0]
 
 
 def _ended(session: ConsultSession) -> tuple[tuple[str, ActionRows], ...]:

@@ -72,6 +72,7 @@ class Booking(Base):
     fee_minor: Mapped[int] = mapped_column(BigId, default=0)  # a cancellation or no-show fee
     ended_by: Mapped[str | None] = mapped_column(String(12))  # who cancelled or declined
     reason: Mapped[str | None] = mapped_column(Text)
+    topic: Mapped[str | None] = mapped_column(Text)  # what the seeker wants to discuss
     sequence: Mapped[int] = mapped_column(Integer, default=0)  # the invite's SEQUENCE
     consultant_joined_at: Mapped[datetime | None]
     seeker_joined_at: Mapped[datetime | None]

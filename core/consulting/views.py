@@ -6,20 +6,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
+
+from sqlalchemy import select
 
 from core.actions import Action, ActionRows, Intent
+from core.catalog.public import public_text
 from core.clock import local_time
 from core.consulting import bookings, profiles, promotions, slots
 from core.consulting.changes import max_amount
 from core.consulting.moves import authorised_later, role_of
 from core.consulting.notices import answer, people, view
-from core.consulting.policy import policy_text
-from core.consulting.process import BOOKING_PROCESS, STATE_LABELS
-from core.consulting.tables import Booking
+from core.consulting.policy import free_cancel_passed, policy_text, share
+from core.consulting.process import BOOKING_PROCESS, SEEKER, STATE_LABELS
+from core.consulting.session_tables import ConsultSession
+from core.consulting.tables import Booking, ConsultantProfile
 from core.consulting.taxonomy import label, language_name
-from core.deals.ratings import MARKET_MEAN
-from core.deals.reputation import bayesian
+from core.deals.reputation import stars_text
 from core.errors import NotFound
 from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
@@ -45,6 +47,7 @@ class BookingCard:
     policy: str
     proposals: list[tuple[int, str]]  # (proposal id, time in the reader's zone)
     steps: ActionRows
+    topic: str | None = None  # what the seeker wants to discuss, as typed
 
 
 async def booking_card(uow: UnitOfWork, booking_id: int, actor_id: int) -> BookingCard:
@@ -63,8 +66,21 @@ async def booking_card(uow: UnitOfWork, booking_id: int, actor_id: int) -> Booki
                        local_time(booking.starts_at, zone) if booking.starts_at else None,
                        booking.minutes, str(max_amount(booking)),
                        policy_text(uow.policy.booking, max_amount(booking), booking.starts_at,
-                                   zone, authorised_later(booking)),
-                       times, next_steps(booking, role, times))
+                                   zone, authorised_later(booking), booking.kind == "instant"),
+                       times, [*await _join(uow, booking, role), *next_steps(booking, role, times)],
+                       booking.topic)
+
+
+async def _join(uow: UnitOfWork, booking: Booking, role: str) -> ActionRows:
+    """Join, once the session is open — for the seeker only once it is authorised (a “talk
+    now” seeker authorises first, from the Authorise notice)."""
+    if booking.status not in ("starting", "in_session"):
+        return []
+    session = (await uow.session.execute(select(ConsultSession).where(
+        ConsultSession.booking_id == booking.id))).scalar_one_or_none()
+    if session is None or (role == SEEKER and not session.authorised_minor):
+        return []
+    return [[Action(Intent.JOIN_SESSION, "▶ Join", str(session.id))]]
 
 
 def next_steps(booking: Booking, role: str, times: list[tuple[int, str]]) -> ActionRows:
@@ -102,7 +118,7 @@ class ConsultantView:
     languages: list[str]
     rate: str
     lengths: tuple[int, ...]
-    rating: Decimal
+    rating: str  # “★ 4.0 from 1 review”, or “No reviews yet”
     ratings: int
     sessions: int
     online: bool
@@ -110,6 +126,8 @@ class ConsultantView:
     meeting_url: str | None
     slots: list[datetime]  # the next free starts, in the viewer's zone
     steps: ActionRows
+    late: frozenset[datetime] = frozenset()  # slots already past free cancellation
+    late_text: str = ""  # what cancelling one of those costs
 
 
 async def consultant_view(uow: UnitOfWork, consultant_id: int, viewer_id: int | None,
@@ -131,11 +149,26 @@ async def consultant_view(uow: UnitOfWork, consultant_id: int, viewer_id: int | 
         if online:
             steps.append([Action(Intent.VIEW_CONSULTANT, "⚡ Talk now", f"now:{consultant_id}")])
         steps.append([Action(Intent.VIEW_CONSULTANT, "📅 Book a time", f"book:{consultant_id}")])
+    # Contact details stay in the session, as on the website and in deal threads: others see
+    # the bio and headline masked (the consultant sees their own as written).
+    told = (lambda text: text or "") if viewer_id == consultant_id else public_text
     return ConsultantView(
-        consultant_id, account.display_name, profile.headline, profile.bio,
+        consultant_id, account.display_name, told(profile.headline), told(profile.bio),
         [label(c) for c in profile.categories], list(profile.keywords),
         [language_name(c) for c in profile.languages], profiles.rate_text(profile),
-        profiles.lengths(profile), bayesian(profile.stars_total, profile.ratings, MARKET_MEAN),
+        profiles.lengths(profile), stars_text(profile.stars_total, profile.ratings, "review"),
         profile.ratings, profile.sessions_completed, online, profile.photo_path,
-        profile.meeting_url, free[:shown], steps)
+        profile.meeting_url, free[:shown], steps, *_late(uow, profile, free[:shown]))
+
+
+def _late(uow: UnitOfWork, profile: ConsultantProfile, free: list[datetime]
+          ) -> tuple[frozenset[datetime], str]:
+    """The slots booked too close for free cancellation, and what cancelling one costs."""
+    policy, now = uow.policy.booking, uow.clock.now()
+    late = frozenset(s for s in free if free_cancel_passed(policy, s, now))
+    fee = share(profiles.price_for(profile, min(profiles.lengths(profile))),
+                policy.late_fee_percent)
+    return late, (f"⚠ Less than {int(policy.free_cancel.total_seconds() // 3600)} hours away: "
+                  "free cancellation has already passed for these times; cancelling one costs "
+                  f"a late-cancellation fee of {policy.late_fee_percent}% ({fee}).")
 

@@ -14,7 +14,7 @@ from core.deals import offers as offer_rules
 from core.deals.deals import total
 from core.deals.process import STATE_LABELS
 from core.deals.quality_report import MEASURABLE
-from core.deals.tables import Deal, Offer, Shipment
+from core.deals.tables import Deal, Offer, QualityReport, Shipment
 from core.money.model import Money, exponent
 from core.policy import Policy
 from core.storage.tables import Account
@@ -42,22 +42,22 @@ def offer_text(offer: Offer, listing: Listing, previous: Offer | None, policy: P
     who = "Counter-offer" if offer.previous_id else ("Quote" if offer.made_by == "seller"
                                                      else "Offer")
     lines = [f"💶 {who} #{offer.id} on “{listing.title}”",
-             f"{quantity(offer.quantity_milli, listing.unit)} × {price.plain()} per {unit} "
-             f"= {amount.plain()}"]
+             f"{quantity(offer.quantity_milli, listing.unit)} × {price} per {unit} "
+             f"= {amount}"]
     rule = policy.commission.get("bioenergy")
     if rule is not None:
-        lines.append(f"Platform commission (paid by the seller): {rule.on(amount).plain()}")
+        lines.append(f"Platform commission (paid by the seller): {rule.on(amount)}")
     energy = Decimal(listing.energy_mwh_per_unit or 0)
     if energy > 0:
         per_mwh = (price.decimal / energy).quantize(Decimal(1).scaleb(-exponent(offer.currency)))
-        lines.append(f"≈ {Money.parse(per_mwh, offer.currency).plain()}/MWh")
+        lines.append(f"≈ {Money.parse(per_mwh, offer.currency)}/MWh")
     lines.append("Delivery: " + delivery_text(offer.incoterm, offer.place, offer.delivery_from,
                                               offer.delivery_to))
     lines.append("Payment: " + offer_rules.PAYMENT_METHODS.get(offer.payment_method, "—"))
     if offer.call_offs:
         lines.append(f"📑 Deliver in call-offs: {schedule_text(offer)}, "
                      f"{quantity(offer.quantity_milli * offer.call_offs, listing.unit)} and "
-                     f"{Money(amount.amount * offer.call_offs, offer.currency).plain()} in all")
+                     f"{Money(amount.amount * offer.call_offs, offer.currency)} in all")
     if previous is not None:
         changed = offer_rules.changes(offer_rules.terms_of_offer(previous),
                                       offer_rules.terms_of_offer(offer))
@@ -89,8 +89,8 @@ def deal_text(deal: Deal, title: str, unit: str, shipment: Shipment | None, paym
     who = (f"You are the {role}; the {'seller' if role == 'buyer' else 'buyer'} is {counterpart}."
            if role in ("buyer", "seller") else f"Parties: {counterpart}.")
     lines = [f"🤝 Deal #{deal.id}: {title}", who,
-             f"{quantity(deal.quantity_milli, unit)} × {Money(deal.price_minor, deal.currency).plain()}"
-             f" = {total(deal).plain()}",
+             f"{quantity(deal.quantity_milli, unit)} × {Money(deal.price_minor, deal.currency)}"
+             f" = {total(deal)}",
              f"Status: {STATE_LABELS.get(deal.status, deal.status)}",
              f"Payment: {payment}"]
     if shipment is not None:
@@ -103,12 +103,16 @@ def deal_text(deal: Deal, title: str, unit: str, shipment: Shipment | None, paym
 
 def quality_summary(view: DealView) -> str:
     """What the buyer measured, in words: “moisture 12 %, delivered 90 t”."""
-    report = view.quality
-    if report is None:
+    if view.quality is None:
         return "no report"
+    return measured_text(view.quality, view.deal, view.unit)
+
+
+def measured_text(report: QualityReport, deal: Deal, unit: str) -> str:
+    """A quality report's values as typed, and a delivered quantity that differs."""
     parts = [f"{name} {value} {MEASURABLE.get(name, '')}".rstrip()
              for name, value in report.measured.items()]
-    if report.delivered_milli is not None and report.delivered_milli != view.deal.quantity_milli:
-        parts.append(f"delivered {quantity(report.delivered_milli, view.unit)} of "
-                     f"{quantity(view.deal.quantity_milli, view.unit)}")
+    if report.delivered_milli is not None and report.delivered_milli != deal.quantity_milli:
+        parts.append(f"delivered {quantity(report.delivered_milli, unit)} of "
+                     f"{quantity(deal.quantity_milli, unit)}")
     return ", ".join(parts) or "as agreed"

@@ -80,8 +80,8 @@ def contract_text(view: ContractView) -> str:
            f"{view.counterpart}." if view.role in (BUYER, SELLER) else
            f"Parties: {view.counterpart}.")
     lines = [f"📑 Contract #{c.id}: {view.title}", who,
-             f"{call_offs.words(c.call_offs, c.every)} of {each} × {price.plain()} "
-             f"= {total(c).plain()} each",  # type: ignore[arg-type]
+             f"{call_offs.words(c.call_offs, c.every)} of {each} × {price} "
+             f"= {total(c)} each",  # type: ignore[arg-type]
              f"Status: {CONTRACT_STATES.get(c.status, c.status)}",
              f"Delivered: {quantity(c.quantity_milli * view.delivered, view.unit)} of "
              f"{quantity(c.quantity_milli * c.call_offs, view.unit)} "

@@ -15,7 +15,7 @@ from core.deals.deals import total
 from core.deals.events import ContractMoved
 from core.deals.tables import Contract, Deal
 from core.deals.timer_notices import when_for
-from core.notifications.outbox import notify, recipients
+from core.notifications.outbox import addressed_to, notify, recipients
 from core.storage.uow import UnitOfWork
 
 
@@ -44,10 +44,11 @@ async def label(uow: UnitOfWork, deal: Deal) -> str:
 async def coming(uow: UnitOfWork, contract: Contract, number: int, due: datetime) -> int:
     """Both parties: call-off `number` is called on its date; the buyer pays then."""
     name, each = await _about(uow, contract)
-    amount = total(contract).plain()  # type: ignore[arg-type]  # the same three columns
     await recipients(uow, {contract.buyer_id, contract.seller_id})
     for party in (contract.buyer_id, contract.seller_id):
         when = await when_for(uow, party, due)
+        async with addressed_to(uow, party):
+            amount = str(total(contract))  # type: ignore[arg-type]  # the same three columns
         then = ("you pay it into escrow then" if party == contract.buyer_id
                 else "the buyer pays it into escrow then, and you ship once it is held")
         await notify(uow, party, f"📦 {name}: call-off {number} of {contract.call_offs} — "

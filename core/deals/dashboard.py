@@ -49,7 +49,7 @@ async def my_deals(uow: UnitOfWork, account_id: int, limit: int = 20) -> list[De
     rated = set((await uow.session.execute(select(Rating.deal_id).where(
         Rating.rater_id == account_id))).scalars())
     return [DealRow(deal.id, title, role := (BUYER if deal.buyer_id == account_id else SELLER),
-                    deal.status, STATE_LABELS.get(deal.status, deal.status), total(deal).plain(),
+                    deal.status, STATE_LABELS.get(deal.status, deal.status), str(total(deal)),
                     name, next_step(deal, role, deal.id in rated))
             for deal, title, name in rows]
 
@@ -82,5 +82,5 @@ async def open_offers(uow: UnitOfWork, account_id: int) -> list[OfferRow]:
     for offer, title, unit in (await uow.session.execute(stmt)).all():
         mine = (offer.made_by == BUYER) == (offer.buyer_id == account_id)
         found.append(OfferRow(offer.id, title, f"{quantity(offer.quantity_milli, unit)} at "
-                              f"{total(offer).plain()}", mine))  # type: ignore[arg-type]
+                              f"{total(offer)}", mine))  # type: ignore[arg-type]
     return found

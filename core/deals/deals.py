@@ -101,10 +101,16 @@ async def _return_stock(uow: UnitOfWork, deal: Deal) -> None:
 
 
 def total(deal: Deal) -> Money:
-    """What the buyer pays: unit price times quantity, rounded half up to the minor unit."""
-    minor = (Decimal(deal.price_minor) * Decimal(deal.quantity_milli) / 1000).quantize(
+    """What the buyer pays: unit price times quantity (see `line_total`)."""
+    return line_total(Money(deal.price_minor, deal.currency), deal.quantity_milli)
+
+
+def line_total(price: Money, quantity_milli: int) -> Money:
+    """A price per unit times a quantity in thousandths, rounded half up to the minor unit:
+    the one rule for an offer's preview, its card and the deal it becomes."""
+    minor = (Decimal(price.amount) * Decimal(quantity_milli) / 1000).quantize(
         Decimal(1), ROUND_HALF_UP)
-    return Money(int(minor), deal.currency)
+    return Money(int(minor), price.currency)
 
 
 def reference(deal_id: int) -> str:

@@ -106,6 +106,15 @@ class TermsChanged(Event):
 
 
 @dataclass(frozen=True)
+class TermsAccepted(Event):
+    """A party accepted a version of the terms the other has not accepted yet."""
+
+    deal_id: int
+    terms_id: int
+    by: int
+
+
+@dataclass(frozen=True)
 class ContractMoved(Event):
     """A framework contract started, lapsed, called off a delivery (`deal_id`) or ended."""
 

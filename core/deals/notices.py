@@ -9,7 +9,8 @@ from core.accounts.service import admin_ids
 from core.actions import Action, ActionRows, Intent
 from core.catalog.tables import Listing
 from core.clock import local_time
-from core.deals import cards, contract_notices
+from core.deals import cards, contract_notices, notice_details
+from core.deals.attachments import terms_ref
 from core.deals.events import (
     DealAgreed,
     DealMoved,
@@ -27,7 +28,7 @@ from core.deals.process import BUYER, DEAL_PROCESS, SELLER
 from core.deals.tables import Deal, DealTerms, Dispute, Offer, Shipment, Thread, ThreadMessage
 from core.deals.threads import RFQ
 from core.money.model import Money
-from core.notifications.outbox import notify, recipients
+from core.notifications.outbox import addressed_to, notify, recipients
 from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
@@ -90,8 +91,9 @@ async def on_offer_made(uow: UnitOfWork, event: OfferMade) -> None:
     to = offer.seller_id if offer.made_by == BUYER else offer.buyer_id
     await recipients(uow, {offer.buyer_id, offer.seller_id})
     previous = await uow.session.get(Offer, offer.previous_id) if offer.previous_id else None
-    reader = await uow.session.get(Account, to)
-    await notify(uow, to, cards.offer_text(offer, listing, previous, uow.policy, reader), buttons=[
+    async with addressed_to(uow, to) as reader:
+        text = cards.offer_text(offer, listing, previous, uow.policy, reader)
+    await notify(uow, to, text, buttons=[
         [Action(Intent.ANSWER_OFFER, "✅ Accept", f"accept:{offer.id}"),
          Action(Intent.COUNTER_OFFER, "↔ Counter", str(offer.id))],
         [Action(Intent.ANSWER_OFFER, "✖ Decline", f"decline:{offer.id}")]])
@@ -134,7 +136,7 @@ async def on_deal_agreed(uow: UnitOfWork, event: DealAgreed) -> None:
                      f"agreed. The terms are attached (SHA-256 {version.sha256[:12]}…): read "
                      "them and accept; payment opens once both have." + whole,
                      buttons=next_steps(deal, role),
-                     attachment={"kind": "deal-terms", "key": str(version.id)})
+                     attachment=terms_ref(version.id), once_per_chat=True)
 
 
 async def on_deal_moved(uow: UnitOfWork, event: DealMoved) -> None:
@@ -154,14 +156,16 @@ async def on_deal_moved(uow: UnitOfWork, event: DealMoved) -> None:
     for party, text in zip((deal.buyer_id, deal.seller_id), said, strict=True):
         if not text:
             continue
-        reader = await uow.session.get(Account, party)
-        due = local_time(due_at, reader.timezone if reader else None) if due_at else ""
+        async with addressed_to(uow, party) as reader:
+            due = local_time(due_at, reader.timezone if reader else None) if due_at else ""
+            total = str(cards.total(deal))
+            entered = await notice_details.entered(uow, deal, event.target, reader)
         role = BUYER if party == deal.buyer_id else SELLER
         carbon = {"kind": "carbon-receipt", "key": str(deal.id)} \
             if event.target == "completed" and role == BUYER else None
         await notify(uow, party, f"{name}: " + text.format(
-            total=cards.total(deal).plain(), due=due), buttons=next_steps(deal, role),
-            attachment=carbon)
+            total=total, due=due) + entered,
+            buttons=next_steps(deal, role), attachment=carbon, once_per_chat=True)
 
 
 async def on_message_posted(uow: UnitOfWork, event: MessagePosted) -> None:
@@ -199,12 +203,12 @@ async def on_shipment_updated(uow: UnitOfWork, event: ShipmentUpdated) -> None:
     if deal is None or shipment is None:
         return
     reader = await uow.session.get(Account, deal.buyer_id)
-    eta = (f"; expected {local_time(shipment.expected_at, reader.timezone if reader else None)}"
-           if shipment.expected_at else "")
-    said = {"in_transit": "🚚 In transit", "delayed": "⏳ Delayed", "dispatched": "📦 Dispatched"}
-    note = f" — {shipment.note}" if shipment.note else ""
-    await notify(uow, deal.buyer_id, f"Deal #{deal.id}: {said.get(event.status, event.status)}"
-                 f" via {shipment.carrier}{eta}{note}.", buttons=[[deal_button(deal.id)]])
+    said = {"in_transit": "🚚 In transit", "delayed": "⏳ Delayed, with a new expected arrival",
+            "dispatched": "📦 Dispatched"}
+    note = f"\nThe seller's note: {shipment.note}" if shipment.note else ""
+    await notify(uow, deal.buyer_id, f"Deal #{deal.id}: {said.get(event.status, event.status)}."
+                 f"\n{notice_details.shipped(shipment, reader)}{note}",
+                 buttons=[[deal_button(deal.id)]])
 
 
 async def on_dispute_question(uow: UnitOfWork, event: DisputeQuestion) -> None:
@@ -235,9 +239,10 @@ async def on_dispute_decided(uow: UnitOfWork, event: DisputeDecided) -> None:
     deal = await uow.session.get(Deal, event.deal_id)
     if dispute is None or deal is None or dispute.outcome is None:
         return
-    refund = Money(dispute.refund_minor or 0, deal.currency).plain()
-    what = OUTCOMES[dispute.outcome].format(refund=refund)
     for party in (deal.buyer_id, deal.seller_id):
+        async with addressed_to(uow, party):
+            what = OUTCOMES[dispute.outcome].format(
+                refund=Money(dispute.refund_minor or 0, deal.currency))
         await notify(uow, party, f"⚖ Deal #{deal.id}: the dispute is decided — "
                      f"{dispute.outcome}: {what}.\nReasons: {dispute.decision}",
                      buttons=[[deal_button(deal.id)]])
@@ -276,4 +281,4 @@ async def on_terms_changed(uow: UnitOfWork, event: TermsChanged) -> None:
                  f"proposes version {version.version} of the terms ({changed} changed). Read it "
                  "and accept it; the earlier version no longer counts.",
                  buttons=next_steps(deal, BUYER if other == deal.buyer_id else SELLER),
-                 attachment={"kind": "deal-terms", "key": str(version.id)})
+                 attachment=terms_ref(version.id), once_per_chat=True)

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from core.accounts.billing import party_of
 from core.catalog.events import ListingChanged
 from core.catalog.tables import Listing
 from core.catalog.views import viewable
@@ -26,8 +27,21 @@ from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.money.model import Money
 from core.storage.uow import UnitOfWork
 
-PAYMENT_METHODS = {"escrow": "Escrow through Agora (card or bank transfer)",
+PAYMENT_METHODS = {"escrow": "Escrow through Agora",
                    "direct": "Arranged directly between the parties (nothing held)"}
+# How people call the provider's payment method types (Stripe's names).
+METHOD_WORDS = {"card": "card", "sepa_debit": "SEPA Direct Debit", "link": "Link",
+                "customer_balance": "bank transfer", "us_bank_account": "US bank account"}
+
+
+def payment_words(method: str, accepted: tuple[str, ...]) -> str:
+    """An offer's payment as people read it; escrow names only the ways the configured
+    provider accepts (“Escrow through Agora (card)”), never one it does not."""
+    label = PAYMENT_METHODS.get(method, "")
+    if method != "escrow" or not accepted:
+        return label
+    ways = [METHOD_WORDS.get(m, m.replace("_", " ")) for m in accepted]
+    return f"{label} ({' or '.join(ways)})"
 EXPIRY_CHOICES = (timedelta(hours=24), timedelta(hours=48), timedelta(days=7))
 
 
@@ -130,7 +144,34 @@ async def buy_now(uow: UnitOfWork, listing_id: int, buyer_id: int, terms: Terms)
         raise Conflict("That listing's price is negotiable: make an offer instead.")
     if terms.price != Money(listing.price_minor, listing.currency):
         raise Conflict("The listed price changed a moment ago; look at the listing again.")
+    if not listed_delivery(listing, terms.incoterm, terms.place):
+        raise DomainError(f"Buy now takes the listing's own delivery ({_offered(listing)}). "
+                          "For other terms, make an offer the seller can accept.")
     return await _agree(uow, await make_offer(uow, listing_id, buyer_id, terms))
+
+
+# Terms under which the goods change hands at the seller's place: the listing names that place.
+AT_SELLERS = ("EXW", "FCA", "pickup")
+
+
+def listed_delivery(listing: Listing, incoterm: str | None, place: str | None) -> bool:
+    """Whether an Incoterm and place are among what the listing offers (what Buy now may
+    bind the seller to): one of its delivery options, at its own place where the goods are
+    handed over there; its “delivery within a radius” stands for DAP."""
+    offered = set(listing.delivery or [])
+    if "delivery" in offered:
+        offered.add("DAP")
+    if incoterm not in offered:
+        return False
+    if incoterm not in AT_SELLERS:
+        return True
+    own = {(p or "").strip().casefold() for p in (listing.incoterm_place, listing.city) if p}
+    return (place or "").strip().casefold() in own
+
+
+def _offered(listing: Listing) -> str:
+    where = listing.incoterm_place or listing.city
+    return ", ".join(str(d) for d in listing.delivery or []) + (f" at {where}" if where else "")
 
 
 async def usual_terms(uow: UnitOfWork, buyer_id: int) -> Terms | None:
@@ -172,6 +213,10 @@ async def _terms_of(uow: UnitOfWork, offer: Offer) -> dict[str, Any]:
     } if offer.call_offs else {}
     return {**schedule, "buyer_id": offer.buyer_id, "seller_id": offer.seller_id, "listing_id": listing.id,
             "product": listing.product_type, "title": listing.title, "unit": listing.unit,
+            "grade": listing.grade or None,
+            "certifications": [str(c) for c in listing.certifications or []],
+            "parties": {"seller": (await party_of(uow, offer.seller_id)).frozen(),
+                        "buyer": (await party_of(uow, offer.buyer_id)).frozen()},
             "quantity": f"{quantity.normalize():f}", "unit_price": str(price.decimal),
             "currency": offer.currency, "incoterm": offer.incoterm, "place": offer.place,
             "specs": dict(listing.specs or {}), "offer_id": offer.id,
@@ -226,6 +271,19 @@ async def _new_offer(uow: UnitOfWork, listing: Listing, buyer_id: int, made_by: 
     return offer
 
 
+def checked_quantity(quantity: Decimal, least_milli: int | None, stock_milli: int) -> int:
+    """The quantity in thousandths if an offer may ask for it: positive, at most 3 decimals,
+    at least the minimum order and at most the stock (the form asks by this rule too)."""
+    milli = int(quantity * 1000)
+    if milli <= 0 or milli != quantity * 1000:
+        raise DomainError("The quantity must be a positive amount, at most 3 decimals.")
+    if least_milli and milli < least_milli:
+        raise DomainError(f"The minimum order is {Decimal(least_milli) / 1000:f}.")
+    if milli > stock_milli:
+        raise DomainError(f"Only {Decimal(stock_milli) / 1000:f} are available.")
+    return milli
+
+
 def _check_terms(listing: Listing, terms: Terms) -> int:
     """The quantity in thousandths, within the minimum order and the stock; a positive price
     in the listing's currency."""
@@ -240,13 +298,7 @@ def _check_terms(listing: Listing, terms: Terms) -> int:
     if terms.expires_in is not None and not (
             timedelta(hours=1) <= terms.expires_in <= timedelta(days=14)):
         raise DomainError("An offer stays open between 1 hour and 14 days.")
-    milli = int(terms.quantity * 1000)
-    if milli <= 0 or milli != terms.quantity * 1000:
-        raise DomainError("The quantity must be a positive amount, at most 3 decimals.")
-    if listing.min_order_milli and milli < listing.min_order_milli:
-        raise DomainError(f"The minimum order is {Decimal(listing.min_order_milli) / 1000:f}.")
-    if milli > listing.quantity_milli:
-        raise DomainError(f"Only {Decimal(listing.quantity_milli) / 1000:f} are available.")
+    milli = checked_quantity(terms.quantity, listing.min_order_milli, listing.quantity_milli)
     call_offs.check(terms.call_offs, terms.call_off_every)
     if terms.call_offs and milli * terms.call_offs > listing.quantity_milli:
         raise DomainError(f"Only {Decimal(listing.quantity_milli) / 1000:f} are available: "

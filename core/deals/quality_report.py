@@ -62,7 +62,9 @@ async def answer(uow: UnitOfWork, deal_id: int, seller_id: int, accept: bool) ->
         row = await uow.session.get(QualityReport, deal_id)
         amount = Money(row.adjustment_minor if row else 0, deal.currency)
         dispute = Dispute(deal_id=deal_id, opened_by=seller_id, created_at=uow.clock.now(),
-                          reason=f"The seller rejected the buyer's quality adjustment of {amount.plain()}.")
+                          # kept as written: an admin reads it later, in no one's own format
+                          reason="The seller rejected the buyer's quality adjustment of "
+                                 f"{amount.format('en')}.")
         uow.add(dispute)
         await uow.session.flush()
         uow.emit(DisputeOpened(dispute.id, deal_id))

@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select, update
 from core.catalog.tables import SellerStats
 from core.deals.reputation import reputation
 from core.deals.tables import Deal, Dispute, Rating
+from core.notifications.outbox import notify
 from core.storage.uow import UnitOfWork
 from core.storage.upsert import dialect_insert
 
@@ -18,12 +19,26 @@ MARKET_MEAN = Decimal("4.0")  # the prior until the market has ratings of its ow
 async def publish(uow: UnitOfWork, deal_id: int) -> int:
     """Make a deal's ratings visible and refresh the ratees' reputation; returns how many
     were hidden."""
-    ratees = (await uow.session.execute(update(Rating).where(
+    published = (await uow.session.execute(update(Rating).where(
         Rating.deal_id == deal_id, Rating.published_at.is_(None))
-        .values(published_at=uow.clock.now()).returning(Rating.ratee_id))).scalars().all()
-    for account_id in sorted(set(ratees)):  # only what was just published changes a standing
+        .values(published_at=uow.clock.now()).returning(Rating.ratee_id, Rating.stars))).all()
+    for account_id in sorted({r for r, _ in published}):  # only what was just published
         await refresh(uow, account_id)
-    return len(ratees)
+    if published:
+        await _tell_published(uow, deal_id, dict(published))
+    return len(published)
+
+
+async def _tell_published(uow: UnitOfWork, deal_id: int, stars: dict[int, int]) -> None:
+    """Both parties hear that the blind ratings are out: each what they were given, if any."""
+    deal = await uow.session.get(Deal, deal_id)
+    if deal is None:
+        return
+    for me in (deal.seller_id, deal.buyer_id):
+        given = (f"you were rated {stars[me]}★" if me in stars
+                 else "the other party did not rate you")
+        await notify(uow, me, f"⭐ The ratings of deal #{deal_id} are published: {given}. "
+                     "Ratings stay hidden until both parties rate or the rating window closes.")
 
 
 async def refresh(uow: UnitOfWork, account_id: int) -> None:
@@ -45,7 +60,7 @@ async def refresh(uow: UnitOfWork, account_id: int) -> None:
     rep = reputation([], Decimal(str(mean)) if mean else MARKET_MEAN, completed, disputes,
                      total=int(total), count=int(count))
     values = {"rating_x10": int((rep.score * 10).quantize(Decimal(1), ROUND_HALF_UP)),
-              "ratings": rep.ratings, "deals": rep.completed}
+              "ratings": rep.ratings, "deals": rep.completed, "stars_total": int(total)}
     statement = dialect_insert(uow, SellerStats).values(account_id=account_id, **values)
     await uow.session.execute(statement.on_conflict_do_update(  # one statement, new or not
         index_elements=[SellerStats.account_id], set_=values))

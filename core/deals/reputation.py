@@ -33,3 +33,19 @@ def reputation(stars: list[int], market_mean: Decimal, completed: int, disputes:
     rate = (Decimal(disputes) / Decimal(completed)).quantize(Decimal("0.001")) if completed \
         else Decimal(0)
     return Reputation(bayesian(total, count, market_mean), count, completed, rate)
+
+
+def mean_stars(total: int, count: int) -> Decimal | None:
+    """What a rating displays: the plain mean of the published ratings, to one decimal (None
+    without any). The Bayesian average above only ranks; shown, it would turn one 4★ into 4.5."""
+    if count <= 0:
+        return None
+    return (Decimal(total) / Decimal(count)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def stars_text(total: int, count: int, noun: str = "rating") -> str:
+    """“★ 4.0 from 1 rating”, “★ 4.5 from 2 reviews”; no stars at all without one."""
+    mean = mean_stars(total, count)
+    if mean is None:
+        return f"No {noun}s yet"
+    return f"★ {mean} from {count} {noun}{'s' if count != 1 else ''}"

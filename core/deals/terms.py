@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core.deals import deals
-from core.deals.events import TermsChanged
+from core.deals.events import TermsAccepted, TermsChanged
 from core.deals.process import BUYER, DEAL_PROCESS, SELLER
 from core.deals.tables import Deal, DealTerms
 from core.errors import Conflict, DomainError, NotAllowed
@@ -20,10 +20,15 @@ from core.process import span
 from core.storage.uow import UnitOfWork
 
 
+def canonical(body: dict[str, Any]) -> bytes:
+    """The terms as canonical JSON (sorted keys, no spaces, UTF-8): what the fingerprint hashes
+    and what the PDF embeds, so anyone can check one against the other."""
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
 def fingerprint(body: dict[str, Any]) -> str:
-    """SHA-256 of the terms' canonical JSON (sorted keys, no spaces)."""
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    """SHA-256 of the terms' canonical JSON."""
+    return hashlib.sha256(canonical(body)).hexdigest()
 
 
 async def propose(uow: UnitOfWork, deal_id: int, actor_id: int, body: dict[str, Any]
@@ -112,6 +117,8 @@ async def accept(uow: UnitOfWork, deal_id: int, actor_id: int, sha256: str) -> D
     else:  # what the row now holds, without reading it again
         set_committed_value(latest, "buyer_accepted_at", marked[0])
         set_committed_value(latest, "seller_accepted_at", marked[1])
+        if not all(marked):  # the other party still has to: they hear this one did
+            uow.emit(TermsAccepted(deal_id, latest.id, actor_id))
     if all(marked) and deal.status == "agreed":
         await deals.take(uow, deal_id, "accept-terms", None)
     return deal

@@ -11,11 +11,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from core.accounts.billing import Party, party_of
+from core.accounts.billing import Party
 from core.catalog.listings import SPEC_RANGES
 from core.catalog.taxonomy import UNITS, product
 from core.deals import deals
 from core.deals import terms as deal_terms
+from core.deals.goods import certifications
 from core.deals.tables import DealTerms
 from core.errors import DomainError, NotFound
 from core.money.model import Money, exponent
@@ -27,45 +28,71 @@ LABELS = {
     "seller_id": "Seller account", "buyer_id": "Buyer account", "quantity": "Quantity",
     "tolerance_percent": "Quantity tolerance", "unit_price": "Unit price", "total": "Total",
     "incoterm": "Incoterm", "place": "Place", "delivery_from": "Delivery from",
-    "delivery_to": "Delivery to", "payment_method": "Payment",
+    "delivery_to": "Delivery to", "payment_method": "Payment", "grade": "Grade",
+    "certifications": "Certification",
 }
-ORDER = ("product", "title", "quantity", "tolerance_percent", "unit_price", "total", "incoterm",
-         "place", "delivery_from", "delivery_to", "payment_method", "listing_id", "offer_id",
-         "seller_id", "buyer_id")
-CONSUMED = frozenset({"unit", "currency"})  # printed with the quantity and the prices
+ORDER = ("product", "grade", "certifications", "title", "quantity", "tolerance_percent",
+         "unit_price", "total", "incoterm", "place", "delivery_from", "delivery_to",
+         "payment_method", "listing_id", "offer_id", "seller_id", "buyer_id")
+# Printed with the quantity, the prices and the parties.
+CONSUMED = frozenset({"unit", "currency", "parties"})
+ROLES = (("seller", "Seller"), ("buyer", "Buyer"))
 SECTIONS = ("schedule", "specs", "quality", "deadlines")
 SPEC_LABELS = {"moisture": "Moisture", "ash": "Ash", "ncv": "Net calorific value",
                "bulk_density": "Bulk density", "particle_size": "Particle size"}
 PAYMENT = {"escrow": "Through Agora's escrow",
            "direct": "Arranged directly between the parties (Agora holds nothing)"}
 VERIFY = ("The fingerprint is the SHA-256 of these terms as canonical JSON (keys sorted, no "
-          "spaces, UTF-8). Any change to the terms changes it; both parties accepted this version "
+          "spaces, UTF-8), embedded in this PDF as the attached file {name}: extract it and hash "
+          "it to check. Any change to the terms changes it; both parties accepted this version "
           "by its fingerprint.")
 
 
+def json_name(version: int) -> str:
+    """The embedded file holding the terms' canonical JSON."""
+    return f"terms-v{version}.json"
+
+
 def render_terms(body: Mapping[str, Any], sha256: str, version: int,
-                 parties: Mapping[str, Party] | None = None, deal_id: int | None = None) -> bytes:
-    """The terms' PDF: title, version, parties, every field of `body`, and the fingerprint in
-    every page's footer."""
+                 parties: Mapping[str, Party] | None = None, deal_id: int | None = None,
+                 created_at: datetime | None = None) -> bytes:
+    """The terms' PDF: title, version, the parties as frozen in `body` (or `parties`), every
+    field of `body`, the fingerprint in every page's footer and the canonical JSON embedded.
+    Rendered from the version alone, with its own date: the same bytes every time."""
     title = f"Terms of deal {deal_id}" if deal_id else "Deal terms"
     doc = Document(f"Agora: {title}, version {version}",
                    footer=f"Terms version {version} · SHA-256 {sha256}")
+    if created_at is not None:
+        doc.set_creation_date(created_at)
+    doc.embed_file(bytes=deal_terms.canonical(dict(body)), basename=json_name(version),
+                   modification_date=created_at, creation_date=created_at,
+                   mime_type="application/json", desc="The terms as canonical JSON")
     doc.heading(f"Agora — {title}")
     doc.fields((("Version", str(version)), ("SHA-256", sha256)))
-    for role, who in (parties or {}).items():
+    for role, who in (parties or frozen_parties(body)).items():
         doc.fields(((role, who.block()),))
     doc.section("Terms")
     doc.fields(main_rows(body))
     for key in SECTIONS:
         if body.get(key):
-            _section(doc, key, body[key])
+            _section(doc, key, body[key], body)
     extra = [(label_of(key), _text(body[key])) for key in sorted(unknown_keys(body))]
     if extra:
         doc.section("Other terms")
         doc.fields(extra)
     doc.ln(4)
-    doc.paragraph(VERIFY, size=8, grey=True)
+    doc.paragraph(VERIFY.format(name=json_name(version)), size=8, grey=True)
     return doc.render()
+
+
+def frozen_parties(body: Mapping[str, Any]) -> dict[str, Party]:
+    """The parties as the terms froze them (none for terms frozen before parties were kept:
+    their account numbers are printed with the terms)."""
+    kept = body.get("parties")
+    if not isinstance(kept, Mapping):
+        return {}
+    return {label: Party.thawed(kept[role]) for role, label in ROLES
+            if isinstance(kept.get(role), Mapping)}
 
 
 def label_of(key: str) -> str:
@@ -84,6 +111,8 @@ def main_rows(body: Mapping[str, Any]) -> list[tuple[str, str]]:
     unit = UNITS.get(str(body.get("unit")), str(body.get("unit") or ""))
     if "product" in values:
         values["product"] = f"{product(str(values['product'])).label} ({values['product']})"
+    if values.get("certifications"):
+        values["certifications"] = ", ".join(certifications(body))
     if "quantity" in values:
         values["quantity"] = f"{values['quantity']} {unit}".strip()
     if "unit_price" in values:
@@ -103,14 +132,14 @@ def main_rows(body: Mapping[str, Any]) -> list[tuple[str, str]]:
     return [(label_of(key), _text(values[key])) for key in ORDER if values.get(key)]
 
 
-def _section(doc: Document, key: str, value: Any) -> None:
+def _section(doc: Document, key: str, value: Any, body: Mapping[str, Any]) -> None:
     if key == "specs" and isinstance(value, Mapping):
         doc.section("Specifications")
         doc.fields([(SPEC_LABELS.get(k, label_of(k)), _spec(k, v)) for k, v in sorted(value.items())
                     if v not in (None, "")])
     elif key == "quality" and isinstance(value, list):
         doc.section("Quality limits")
-        doc.fields([_quality(item) for item in value])
+        doc.fields([_quality(item, str(body.get("currency") or "")) for item in value])
     elif key == "schedule" and isinstance(value, Mapping):
         doc.section("Deliver in call-offs (a framework contract)")
         doc.fields(_schedule(value))
@@ -134,15 +163,19 @@ def _schedule(value: Mapping[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
-def _quality(item: Any) -> tuple[str, str]:
-    """('Moisture', 'at most 10; penalty: 2% of the price per point')."""
+def _quality(item: Any, currency: str = "") -> tuple[str, str]:
+    """('Moisture', 'at most 10%; penalty: 4.60 EUR per point per unit')."""
     if not isinstance(item, Mapping):
         return "Limit", _text(item)
     bound = "at most" if item.get("is_maximum", True) else "at least"
-    text = f"{bound} {item.get('limit', '?')}"
+    name = str(item.get("name") or "Parameter")
+    text = f"{bound} {_spec(name, item.get('limit', '?'))}"
     if item.get("penalty") not in (None, ""):
         text += f"; penalty: {_text(item['penalty'])}"
-    return str(item.get("name") or "Parameter"), text
+    elif item.get("penalty_minor") and currency:  # as frozen from the listing's specs
+        penalty = Money(int(item["penalty_minor"]), currency).plain()
+        text += f"; penalty: {penalty} per unit of deviation, per unit of goods"
+    return SPEC_LABELS.get(name, name), text
 
 
 def _spec(key: str, value: Any) -> str:
@@ -200,14 +233,15 @@ async def terms_pdf(uow: UnitOfWork, deal_id: int, actor_id: int | None,
                     version: int | None = None) -> bytes:
     """A version of the deal's terms (the latest by default) as a PDF, for its parties and
     admins; NotFound for anyone else."""
-    deal = await deals.get(uow, deal_id, actor_id)
+    await deals.get(uow, deal_id, actor_id)  # the parties and admins only
     terms = await (deal_terms.current(uow, deal_id) if version is None
                    else _version(uow, deal_id, version))
     if terms is None:
         raise NotFound("That deal has no terms yet.")
-    parties = {"Seller": await party_of(uow, deal.seller_id),
-               "Buyer": await party_of(uow, deal.buyer_id)}
-    return render_terms(terms.body, terms.sha256, terms.version, parties, deal_id=deal_id)
+    # The parties come from the frozen body, never from today's billing rows: a version's PDF
+    # stays the one its parties accepted.
+    return render_terms(terms.body, terms.sha256, terms.version, deal_id=deal_id,
+                        created_at=terms.created_at)
 
 
 async def _version(uow: UnitOfWork, deal_id: int, version: int) -> DealTerms | None:

@@ -17,7 +17,7 @@ from core.deals.events import DealMoved, OfferExpired
 from core.deals.process import BUYER
 from core.deals.tables import Deal, Dispute, Offer
 from core.money.model import Money
-from core.notifications.outbox import notify, recipients
+from core.notifications.outbox import addressed_to, notify, recipients
 from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
@@ -61,10 +61,11 @@ async def offer_expired(uow: UnitOfWork, event: OfferExpired) -> None:
     if offer is None:
         return
     await recipients(uow, {event.buyer_id, event.seller_id})
-    what = await offer_summary(uow, offer)
     maker = offer.buyer_id if offer.made_by == BUYER else offer.seller_id
     button = [[Action(Intent.VIEW_OFFER, "View the offer", str(offer.id))]]
     for party in (event.buyer_id, event.seller_id):
+        async with addressed_to(uow, party):
+            what = await offer_summary(uow, offer)
         text = (f"⌛ Your offer of {what} expired: it was not answered in time." if party == maker
                 else f"⌛ The offer of {what} expired: you did not answer it in time.")
         await notify(uow, party, text, buttons=button)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -12,6 +13,11 @@ from core.errors import DomainError
 
 # Symbols people type for a currency (“€230”): the codes they stand for.
 SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP"}
+
+
+# The Babel locale of the person the text being written is for: set by `core.money.reading`
+# around a chat turn or a notice, so every amount in it reads one way for that person.
+READER_LOCALE: ContextVar[str] = ContextVar("reader_locale", default="en")
 
 
 @lru_cache(maxsize=256)
@@ -69,12 +75,14 @@ class Money:
     def decimal(self) -> Decimal:
         return Decimal(self.amount).scaleb(-exponent(self.currency))
 
-    def format(self, locale: str = "en") -> str:
-        """'€12.34' — for people, never for arithmetic."""
-        return _formatted(self.amount, self.currency, locale)
+    def format(self, locale: str | None = None) -> str:
+        """'€12.34' — for people, never for arithmetic; in the current reader's locale unless
+        one is given."""
+        return _formatted(self.amount, self.currency, locale or READER_LOCALE.get())
 
     def plain(self) -> str:
-        """'1,234.50 EUR': grouped digits, the currency's own decimals, then the code."""
+        """'1,234.50 EUR': grouped digits, the currency's own decimals, then the code — for
+        machine-readable exports only; people read `str(money)`."""
         return f"{self.decimal:,.{exponent(self.currency)}f} {self.currency}"
 
     def __str__(self) -> str:

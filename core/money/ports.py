@@ -165,4 +165,9 @@ class PaymentsPort(Protocol):
     @property
     def test_mode(self) -> bool: ...
 
+    @property
+    def methods(self) -> tuple[str, ...]:
+        """The payment method types the provider accepts (“card”, “sepa_debit”…)."""
+        ...
+
     def commission_for(self, market: Market, amount: Money) -> Money: ...

@@ -9,7 +9,9 @@ one chat has at most one row in flight, in id order, across all workers. A lease
 `lease` is a worker that died mid-send: its rows are claimed again (on PostgreSQL at once when
 the claiming process has no connection left: `core.storage.workers`). That is the one
 at-least-once window — a crash after the channel accepted a message and before the row was
-marked sent — since neither Telegram's nor Slack's send methods take an idempotency key.
+marked sent — since neither Telegram's nor Slack's send methods take an idempotency key. A
+mark whose connection turns out dead is made again on a fresh one, so a dropped connection alone
+does not open that window.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from core.clock import Clock
 from core.notifications.quiet_hours import quiet_until
 from core.notifications.ratelimit import Limiter, SendLimiter
 from core.storage import workers
+from core.storage.database import retry_if_disconnected
 from core.storage.tables import Account, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -252,15 +255,20 @@ class OutboxDispatcher:
         log.info("outbox: %s %s asked to wait %.1f s (row %s)", row.channel, row.address,
                  wait.seconds, row.id)
         o = OutboxMessage
-        async with self._sessions() as session, session.begin():
-            await session.execute(
-                update(o).where(o.channel == row.channel, o.address == row.address,
-                                o.status == "pending", o.available_at < until)
-                .values(available_at=until))
-            await session.execute(
-                update(o).where(o.id == row.id, o.status == "sending", o.claimed_by == self.worker)
-                .values(status="pending", attempts=row.attempts - 1, available_at=until,
-                        claimed_by=None, claimed_at=None, last_error=str(wait)[:500]))
+
+        async def pause() -> None:  # both updates conditional: safe to run twice
+            async with self._sessions() as session, session.begin():
+                await session.execute(
+                    update(o).where(o.channel == row.channel, o.address == row.address,
+                                    o.status == "pending", o.available_at < until)
+                    .values(available_at=until))
+                await session.execute(
+                    update(o).where(o.id == row.id, o.status == "sending",
+                                    o.claimed_by == self.worker)
+                    .values(status="pending", attempts=row.attempts - 1, available_at=until,
+                            claimed_by=None, claimed_at=None, last_error=str(wait)[:500]))
+
+        await retry_if_disconnected(pause)
 
     async def _failed(self, row: Claimed, exc: Exception) -> None:
         attempts = row.attempts  # already counts this try (set when claimed)
@@ -274,14 +282,21 @@ class OutboxDispatcher:
 
     async def _finish(self, row_id: int, **values: Any) -> None:
         """Settle a row this dispatcher still holds (a row whose lease passed to another
-        worker is that worker's now)."""
-        async with self._sessions() as session, session.begin():
-            await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == row_id, OutboxMessage.status == "sending",
-                       OutboxMessage.claimed_by == self.worker)
-                .values(**values)
-            )
+        worker is that worker's now). Tried again on a fresh connection when the first one
+        turns out dead: a "sent" mark lost that way would leave the row to be sent a second
+        time after its lease, and hold its chat's next rows until then. The update is
+        conditional, so a second try after a COMMIT that did land changes nothing."""
+
+        async def mark() -> None:
+            async with self._sessions() as session, session.begin():
+                await session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id == row_id, OutboxMessage.status == "sending",
+                           OutboxMessage.claimed_by == self.worker)
+                    .values(**values)
+                )
+
+        await retry_if_disconnected(mark)
 
     async def _release_expired_leases(self) -> None:
         """Rows whose worker died mid-send (lease expired, or on PostgreSQL its process gone)

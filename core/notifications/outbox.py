@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import bindparam, select
 
 from core.actions import ActionRows, payload_rows
+from core.money.reading import reading
 from core.storage.tables import Account, Identity, OutboxMessage
 from core.storage.uow import UnitOfWork
 
@@ -35,6 +39,14 @@ async def recipients(uow: UnitOfWork, account_ids: set[int]) -> None:
             found.append(identity)
 
 
+@asynccontextmanager
+async def addressed_to(uow: UnitOfWork, account_id: int) -> AsyncIterator[Account | None]:
+    """Write a notice for `account_id`: its amounts in the recipient's own format."""
+    reader = await uow.session.get(Account, account_id)
+    with reading(reader):
+        yield reader
+
+
 async def notify(
     uow: UnitOfWork,
     account_id: int,
@@ -45,9 +57,12 @@ async def notify(
     urgent: bool = False,
     dedupe_key: str | None = None,
     attachment: AttachmentRef | None = None,
+    once_per_chat: bool = False,
 ) -> OutboxMessage | None:
     """Tell an account something on its preferred channel (or `channel`), after commit; an
-    attachment follows the text in chat or is attached to the email."""
+    attachment follows the text in chat or is attached to the email. `once_per_chat`: the
+    attachment is a document that never changes (terms, a receipt), which a chat that has it
+    already does not get again."""
     account = await uow.session.get(Account, account_id)
     if account is None:
         return None
@@ -63,8 +78,36 @@ async def notify(
     if not identities:
         return None
     target = next((i for i in identities if i.channel == wanted), identities[0])
+    if once_per_chat and attachment is not None:
+        if await _in_chat(uow, target.channel, target.address, attachment):
+            attachment = None  # this chat has the document already: the text refers to it
+        elif dedupe_key is None:
+            dedupe_key = document_key(target.channel, target.address, attachment)
     payload: dict[str, Any] = {"text": text, "buttons": payload_rows(buttons), **_files(attachment)}
     return _add(uow, account_id, target.channel, target.address, payload, urgent, dedupe_key)
+
+
+def document_key(channel: str, address: str, attachment: AttachmentRef) -> str:
+    """The dedupe key of the notice that carries a document into one chat, so each chat gets
+    each document once (a person addressed twice, or two accounts sharing a chat)."""
+    key = f"doc:{attachment['kind']}:{attachment['key']}@{channel}:{address}"
+    return key if len(key) <= 128 else "doc:" + hashlib.sha256(key.encode()).hexdigest()
+
+
+async def _in_chat(uow: UnitOfWork, channel: str, address: str, attachment: AttachmentRef,
+                   sent: bool = False) -> bool:
+    query = select(OutboxMessage.id).where(
+        OutboxMessage.dedupe_key == document_key(channel, address, attachment))
+    if sent:
+        query = query.where(OutboxMessage.status == "sent")
+    return (await uow.session.execute(query)).first() is not None
+
+
+async def delivered_to_chat(uow: UnitOfWork, channel: str, address: str,
+                            attachment: AttachmentRef) -> bool:
+    """Whether a notice already delivered this document into this chat (a flow then points at
+    it instead of sending it again)."""
+    return await _in_chat(uow, channel, address, attachment, sent=True)
 
 
 async def enqueue_email(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 
 from core.errors import DomainError, NotFound
-from core.operators import audit
+from core.operators import audit, named
 from core.operators.roles import ADMIN, ROLES, require
 from core.operators.tables import OperatorRole
 from core.storage.tables import Account
@@ -47,6 +47,12 @@ async def granted(uow: UnitOfWork, admin_id: int) -> list[tuple[Account, list[st
     for account, role in rows.all():
         found.setdefault(account.id, (account, []))[1].append(role)
     return list(found.values())
+
+
+async def named_admins(uow: UnitOfWork, admin_id: int) -> list[str]:
+    """The identities named administrators (by AGORA_ADMINS, on any process of this database)."""
+    await require(uow, admin_id, "grant_roles")
+    return await named.labels(uow)
 
 
 def _known(role: str) -> None:

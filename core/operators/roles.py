@@ -1,6 +1,6 @@
 """Operator roles and what each may do: the one place that answers "may this operator…?".
 
-Admins (named in settings, or granted) may do everything; the other roles a share of it.
+Admins (named by identity, or granted) may do everything; the other roles a share of it.
 The console's routes, the chat's moderation and dispute desks and support tickets all ask here.
 """
 
@@ -47,7 +47,7 @@ def may(roles: Iterable[str], action: str) -> bool:
 
 
 async def roles_of(uow: UnitOfWork, account_id: int | None) -> frozenset[str]:
-    """The console roles an account holds: granted ones, plus admin where settings say so.
+    """The console roles an account holds: granted ones, plus admin where its identity is named one.
     A suspended account holds none."""
     if account_id is None:
         return frozenset()
@@ -79,7 +79,7 @@ async def can_handle_support(uow: UnitOfWork, account_id: int | None) -> bool:
 
 
 async def holders(uow: UnitOfWork, action: str) -> list[int]:
-    """Every account that may take `action` now: settings' admins and granted roles (not
+    """Every account that may take `action` now: named admins and granted roles (not
     suspended), each once — who is told of work of that kind (new tickets, breached deadlines)."""
     roles = {ADMIN, *PERMISSIONS[action]}
     granted = (await uow.session.execute(select(OperatorRole.account_id).join(

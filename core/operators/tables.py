@@ -13,7 +13,7 @@ from core.storage.types import BigId
 
 
 class OperatorRole(Base):
-    """A console role an admin granted to an account (settings' admins need no row)."""
+    """A console role an admin granted to an account (named identities need no row)."""
 
     __tablename__ = "operator_roles"
 
@@ -22,6 +22,19 @@ class OperatorRole(Base):
     role: Mapped[str] = mapped_column(String(16), primary_key=True)
     granted_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
     granted_at: Mapped[datetime]
+
+
+class OperatorIdentity(Base):
+    """A channel identity that holds a console role whether or not it has registered yet:
+    `AGORA_ADMINS` adds its entries here at start, so every process on this database — a
+    server, `agora chat`, a worker started without the setting — knows the same operators."""
+
+    __tablename__ = "operator_identities"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    user_key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+    added_at: Mapped[datetime]
 
 
 class SignInLink(Base):

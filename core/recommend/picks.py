@@ -98,7 +98,7 @@ def score_listing(taste: Taste, listing: Listing, stats: SellerStats | None) -> 
     if paid and listing.price_mwh_minor:
         closeness = max(0.0, 1 - abs(listing.price_mwh_minor - paid) / paid)
         extra.append((PRICE * closeness, "" if closeness < 0.85 else
-                      f"near the {Money(paid, listing.currency).plain()}/MWh you paid"))
+                      f"near the {Money(paid, listing.currency)}/MWh you paid"))
     if stats is not None and stats.ratings:
         stars = stats.rating_x10 / 10
         extra.append((REPUTATION * (stars - 3) / 2,

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import (
 
 from core.clock import Clock
 from core.events import Event, EventBus
+from core.money.reading import reading
 from core.policy import Policy
 
 
@@ -96,9 +97,10 @@ class UnitOfWork:
         """Handle the events in the transaction (handlers may emit more), COMMIT, then hand
         the committed events to the after-commit handlers and run the `then` steps."""
         handled = 0
-        while handled < len(self.events):
-            handled += 1
-            await self.bus.handle_during(self, self.events[handled - 1])
+        with reading(None):  # a notice is written for its recipient, never in the actor's format
+            while handled < len(self.events):
+                handled += 1
+                await self.bus.handle_during(self, self.events[handled - 1])
         await self.session.commit()
         events, self.events = self.events, []
         steps, self._then = list(self._then.values()), {}

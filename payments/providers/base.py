@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -52,6 +53,7 @@ class Authorised:
 class Provider(Protocol):
     name: str
     test_mode: bool
+    payment_methods: Sequence[str]  # the method types a payer may use (Stripe's names)
 
     async def checkout(self, charge: Charge) -> Checkout: ...
 

@@ -57,6 +57,7 @@ class SandboxProvider:
 
     name = "sandbox"
     test_mode = True
+    payment_methods = ("card",)  # the test card, typed in chat or on the local page
 
     def __init__(self, public_url: str) -> None:
         self.public_url = public_url.rstrip("/")

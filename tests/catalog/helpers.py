@@ -14,7 +14,7 @@ from tests.support.chat import ChatUser
 
 # One answer per question of the short listing form (quantity with unit, price, place,
 # delivery options, Incoterms place), as typed in chat.
-PELLETS = ["500 t", "230", "Riga", ["Pickup", "EXW"], "Riga port"]
+PELLETS = ["500 t", "230", "Fixed price", "Riga", ["Pickup", "EXW"], "Riga port"]
 # Details added from the preview (“Add details”), by the label of the field.
 PELLET_DETAILS = {"Title": "ENplus A1 wood pellets, 15 kg bags", "Grade or class": "ENplus A1",
                   "Valid until": "+60", "Net calorific value": "17.2"}
@@ -29,7 +29,8 @@ async def make_account(app: Container, name: str, *, channel: str = "terminal",
                                email=f"{name[-5:]}@ex.com", country=country, city=city)
     if rating_x10 is not None:
         async with app.uow() as uow:
-            uow.add(SellerStats(account_id=account.id, rating_x10=rating_x10, ratings=12, deals=9))
+            uow.add(SellerStats(account_id=account.id, rating_x10=rating_x10, ratings=12, deals=9,
+                                stars_total=round(rating_x10 * 12 / 10)))
             await uow.commit()
     return account
 

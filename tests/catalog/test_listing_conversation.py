@@ -26,7 +26,7 @@ async def statuses(app) -> list[str]:
 
 async def test_pickup_only_asks_neither_a_radius_nor_an_incoterms_place(app):
     sam = await seller(app)
-    await answer_form(sam, ["500 t", "230", "Riga", ["Pickup"]])
+    await answer_form(sam, ["500 t", "230", "Fixed price", "Riga", ["Pickup"]])
     assert "Preview" in sam.texts() and "Incoterms place" not in sam.texts()
 
 
@@ -45,6 +45,8 @@ async def test_the_second_listing_starts_from_the_first_ones_place_and_delivery(
     await user.tap("Wood chips")
     await user.say("900 loose m3")
     await user.say("18")
+    assert "Keep “Fixed price”" in user.labels()  # the first listing's choice
+    await user.tap("Keep")
     assert "Keep “Riga, LV”" in user.labels()
     await user.tap("Keep")
     assert "✓ Pickup" in user.labels() and "✓ EXW" in user.labels()

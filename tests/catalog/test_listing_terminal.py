@@ -25,13 +25,13 @@ async def test_a_seller_creates_previews_edits_and_publishes_a_listing(app):
     await add_details(sam, PELLET_DETAILS)
     preview = sam.texts()
     assert "Preview" in preview and "ENplus A1 wood pellets, 15 kg bags" in preview
-    assert "230.00 EUR per t" in preview and "/MWh" in preview
+    assert "230,00\xa0€ per t" in preview and "/MWh" in preview
     assert "Riga, LV" in preview and "Avoids about" in preview
     await sam.tap("Edit a field")
     await sam.tap("Price per unit")
     assert "(now: 230.00)" in sam.texts()
     await sam.say("210")
-    assert "Saved" in sam.texts() and "210.00 EUR per t" in sam.texts()
+    assert "Saved" in sam.texts() and "210,00\xa0€ per t" in sam.texts()
     await sam.tap("Publish")
     assert "Published" in sam.texts()
     async with app.uow() as uow:

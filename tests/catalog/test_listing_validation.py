@@ -37,7 +37,7 @@ async def at_detail(app, label: str) -> ChatUser:
     (0, "500 litres", "is in t or kg or loose m³ or MWh for this product"),
     (1, "-5", "must be between 0.01"),
     (1, "230 Doubloons", "I don't know the currency"),
-    (2, "Xyzzyville", "I don't know the place"),
+    (3, "Xyzzyville", "I don't know the place"),
 ])
 async def test_a_wrong_answer_is_refused_with_the_reason_and_asked_again(app, index, answer,
                                                                           message):
@@ -66,7 +66,7 @@ async def test_a_wrong_detail_is_refused_at_its_own_question(app, label, answer,
 
 
 async def test_a_misspelt_city_offers_the_closest_names_to_tap(app):
-    sam = await at_field(app, 2)
+    sam = await at_field(app, 3)
     await sam.say("Rgia")
     assert "Did you mean" in sam.texts()
     await sam.tap("Riga, LV")
@@ -74,9 +74,9 @@ async def test_a_misspelt_city_offers_the_closest_names_to_tap(app):
 
 
 async def test_a_shared_location_resolves_to_the_nearest_city(app):
-    sam = await at_field(app, 2)
+    sam = await at_field(app, 3)
     await sam.share_location(54.69, 25.28)
-    await answer_form(sam, PELLETS[3:])
+    await answer_form(sam, PELLETS[4:])
     assert "Vilnius, LT" in sam.texts()
 
 

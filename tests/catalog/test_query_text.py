@@ -14,9 +14,15 @@ def riga(name):
 
 def test_a_whole_line_becomes_words_and_filters():
     query, notes = parse("pellets under 250 eur near riga 300km enplus", place=riga)
-    assert (query.text, query.price_max, query.currency, query.max_km) == ("pellets", 25000, "EUR", 300)
-    assert (query.lat, query.lon, query.certification, notes) == (56.95, 24.11, "enplus", [])
-    assert [label for label, _ in chips(query)] == ["≤ 250 EUR/unit", "≤ 300 km", "ENplus"]
+    assert (query.text, query.price_max, query.currency, query.max_km) == ("pellets enplus", 25000,
+                                                                          "EUR", 300)
+    assert (query.lat, query.lon, notes) == (56.95, 24.11, [])
+    assert [label for label, _ in chips(query)] == ["≤ 250 EUR/unit", "≤ 300 km"]
+
+
+def test_a_certification_word_stays_a_search_word_not_a_filter():
+    query, _ = parse("enplus pelets", place=riga)
+    assert (query.text, query.certification) == ("enplus pelets", None)
 
 
 def test_prices_per_mwh_delivery_terms_negotiable_and_sort_words_are_understood():

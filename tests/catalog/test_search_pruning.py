@@ -10,6 +10,7 @@ from rapidfuzz import fuzz
 
 from core.catalog import pruning as pruning_module
 from core.catalog import search_index
+from core.catalog.look_alike import MATCHED, closeness
 from core.catalog.query import SearchQuery
 from core.catalog.search_index import Doc, SearchIndex, tokens
 
@@ -61,10 +62,27 @@ def top_scores(idx: SearchIndex, q: SearchQuery) -> list[float]:
     return [round(score, 6) for _, score, _ in idx.search(q)[:10]]
 
 
+def word_coverage(words: list[str], text: list[str]) -> float:
+    """Per query word its closest look-alike in the text (worth MATCHED plus its closeness)."""
+    total = 0.0
+    for word in words:
+        best = max((c for term in text if (c := closeness(word, term)) is not None), default=None)
+        total += 0.0 if best is None else MATCHED + best
+    return total
+
+
 def brute_force(docs: list[Doc], q: SearchQuery, passes) -> list[float]:
-    query = " ".join(tokens(q.text))
-    scores = [fuzz.WRatio(query, " ".join(tokens(d.text)), processor=None) for d in docs if passes(d)]
-    return sorted((round(s, 6) for s in scores if s >= search_index.MIN_SCORE), reverse=True)[:10]
+    """The top 10 coverages of the listings found, one listing at a time: every query word
+    has a look-alike, or the whole text scores MIN_SCORE."""
+    words = tokens(q.text)
+    scores = []
+    for d in filter(passes, docs):
+        text = tokens(d.text)
+        cov = word_coverage(words, text)
+        whole = fuzz.WRatio(" ".join(words), " ".join(text), processor=None)
+        if cov >= len(words) * MATCHED or whole >= search_index.MIN_SCORE:
+            scores.append(round(cov, 6))
+    return sorted(scores, reverse=True)[:10]
 
 
 QUERIES = ["pellets rigaburg", "wood pelets tallinstad", "pellets wood vilniusholm",
@@ -149,5 +167,18 @@ def test_too_many_combinations_still_prune_when_the_shortlist_fills_above_them_a
     q = SearchQuery(text="pellet chips rigaburg")
     pruned = index.search(q)
     assert pruning[-1] is True
+    monkeypatch.setattr(pruning_module, "COMMON", (2.0,))
+    assert index.search(q) == pruned
+
+
+@pytest.mark.parametrize("text", QUERIES)
+@pytest.mark.parametrize("filters", [{}, {"price_max": 9000}, {"max_km": 40.0, "lat": 57.2, "lon": 24.5}])
+def test_rows_missing_a_word_are_read_only_as_far_as_they_can_show(index, pruning, monkeypatch,
+                                                                   text, filters):
+    """Only the PARTIAL best covered rows missing a query word can be shown, so the level walk
+    stops reading such rows there; the results are still the unpruned index's."""
+    monkeypatch.setattr(search_index, "PARTIAL", 5)
+    q = SearchQuery(text=text, **filters)
+    pruned = index.search(q)
     monkeypatch.setattr(pruning_module, "COMMON", (2.0,))
     assert index.search(q) == pruned

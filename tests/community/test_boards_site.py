@@ -4,10 +4,9 @@ absent."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from core.community import boards
 from tests.support.accounts import registered
+from tests.tickets.helpers import with_admins
 
 SCRIPT = "<script>alert('x')</script>"
 
@@ -32,7 +31,7 @@ async def test_a_board_shows_posts_and_replies_escaped_masked_and_without_hidden
     ann = await registered(site_app, "ann", display_name="Ann Bērziņa", company="Baltic Pellets")
     bob = await registered(site_app, "bob", display_name="Bob Stone", company="Nordic Heat")
     root = await registered(site_app, "root")
-    site_app.policy = replace(site_app.policy, admins=("terminal:root",))
+    await with_admins(site_app, "terminal:root")
     board_id = await _pellets(site_app)
     async with site_app.uow() as uow:
         shown = await boards.post(uow, ann.id, board_id,
@@ -67,7 +66,7 @@ async def test_the_events_page_lists_what_is_coming_escaped_and_without_join_lin
     from core.learning import gatherings
 
     root = await registered(site_app, "root")
-    site_app.policy = replace(site_app.policy, admins=("terminal:root",))
+    await with_admins(site_app, "terminal:root")
     async with site_app.uow() as uow:
         start = uow.clock.now() + timedelta(days=3)
         await gatherings.publish(uow, root.id, kind="webinar", title=f"Biogas {SCRIPT}",

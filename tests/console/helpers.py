@@ -34,9 +34,9 @@ def console_routes(app: Any) -> list[tuple[str, str]]:
     return found
 
 
-def filled(path: str) -> str:
-    """A route's path with every parameter set to 1."""
-    return re.sub(r"\{[^}]+\}", "1", path)
+def filled(path: str, value: str = "1") -> str:
+    """A route's path with every parameter set to `value`."""
+    return re.sub(r"\{[^}]+\}", value, path)
 
 
 def client(app: Container, web: Any = None) -> httpx.AsyncClient:

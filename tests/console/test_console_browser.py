@@ -70,7 +70,7 @@ async def test_a_dispute_decided_in_the_console_splits_the_escrow_and_tells_both
         decision = await page.inner_text("#h-decision + p")
     assert "Half of it was wet" in reason and "A split needs" in too_much
     assert "the money moves and both parties are told" in status
-    assert decision.startswith("split") and "refund 11,000.00 EUR" in decision
+    assert decision.startswith("split") and "refund €11,000.00" in decision
     assert await escrow_state(app, deal_id) == ("settled", 1_100_000)
     seller_told = [(c, t) for c, _, t in await outbox(app, sam.id) if "Half of the load" in t]
     buyer_told = [(c, t) for c, _, t in await outbox(app, bob.id) if "Half of the load" in t]

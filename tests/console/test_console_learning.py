@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from core.catalog import media
 from core.learning import gatherings
 from core.learning.tables import Gathering, LearningItem
 from core.operators import grants
@@ -139,3 +140,24 @@ async def test_the_section_is_for_admins_and_every_form_needs_its_csrf_token(app
         assert forged.status_code == 403
     async with app.uow() as uow:
         assert (await uow.session.execute(select(LearningItem))).scalars().all() == []
+
+
+async def test_a_pdf_of_several_megabytes_uploads_from_the_console_as_from_chat(app):
+    """The console takes the same 10 MB as a chat upload (core.catalog.media.MAX_BYTES)."""
+    admin = await root(app)
+    report = PDF + b"%" + b"x" * (3 * 1024 * 1024)  # 3 MB, a comment after the file
+    over = PDF + b"%" + b"x" * media.MAX_BYTES
+    async with client(app) as http:
+        await signed_in(app, http, admin)
+        form = {"csrf": csrf_of((await http.get(PAGE)).text), "topic": "Pellet quality",
+                "title": "ENplus handbook, full edition"}
+        sent = await http.post(f"{PAGE}/pdf", data=form,
+                               files={"file": ("handbook.pdf", report, "application/pdf")})
+        refused = await http.post(f"{PAGE}/pdf", data=form,
+                                  files={"file": ("huge.pdf", over, "application/pdf")})
+    assert sent.status_code == 303, sent.text
+    assert refused.status_code == 400 and 'id="pdf-file-error"' in refused.text
+    assert "the limit is 10 MB" in refused.text
+    async with app.uow() as uow:
+        item = (await uow.session.execute(select(LearningItem))).scalar_one()
+        assert app.engine.services.files.read(item.file_path) == report

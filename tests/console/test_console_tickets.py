@@ -22,7 +22,7 @@ async def test_a_ticket_from_the_telegram_listing_form_is_answered_and_closed_in
     await registered(app, str(TELEGRAM_USER), channel="telegram", address=str(TELEGRAM_USER),
                      roles=("seller",), display_name="Sam", country="LV", city="Riga")
     operator = await root(app)
-    with_admins(app, "terminal:root")
+    await with_admins(app, "terminal:root")
 
     await world.sam.say("/sell", "Product type")
     await world.sam.tap("Wood pellets", "Quantity available")

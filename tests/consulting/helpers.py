@@ -88,3 +88,20 @@ async def payloads(app: Container, account_id: int, containing: str = "") -> lis
         rows = (await uow.session.execute(select(OutboxMessage.payload).where(
             OutboxMessage.account_id == account_id).order_by(OutboxMessage.id))).scalars()
         return [p for p in rows if containing in p.get("text", "")]
+
+
+async def free_times(app: Container, zone: str = "Europe/Riga") -> Any:
+    """Cora is live; Sid opens her from the directory in chat and taps Book a time. Returns
+    Sid's chat (a tests.support.chat.ChatUser) showing her free times."""
+    from conversations.messages import Choice, ListPage
+    from tests.support.chat import ChatUser
+
+    await consultant(app, "cora")
+    await registered(app, "sid", roles=("seeker",), display_name="Sid", timezone=zone)
+    sid = ChatUser(app, "sid")
+    await sid.say("/consultants")
+    await sid.tap("Everyone")
+    [page] = [r for r in sid.last if isinstance(r, ListPage)]
+    await sid.send(Choice(page.items[0].button.data))
+    await sid.tap("Book a time")
+    return sid

@@ -36,5 +36,5 @@ def test_a_search_line_gives_words_and_filters_each_shown_as_a_chip():
                      "price_min": 5000, "price_max": 15000, "min_rating": "4.5",
                      "online_now": True, "free_within_days": 3}
     assert [label for label, _ in chips(query)] == [
-        "✕ Biogas plants", "✕ German", "✕ ≥ 50.00 EUR/h", "✕ ≤ 150.00 EUR/h", "✕ ★ 4.5+",
+        "✕ Biogas plants", "✕ German", "✕ ≥ €50.00/h", "✕ ≤ €150.00/h", "✕ ★ 4.5+",
         "✕ online now", "✕ free within 3 days"]

@@ -33,8 +33,9 @@ async def test_a_session_ended_at_minute_6_charges_nothing_and_voids_the_authori
     assert await balance(app, user(seeker, "authorised", str(escrow.id))) == 0
     assert await balance(app, user(consultant, "paid_out")) == 0
     assert await balance(app, platform("commission")) == 0
-    assert "Nothing is charged; the authorisation is cancelled." in await texts(app, seeker)
-    assert "nothing was charged" in await texts(app, seeker)  # the money layer's own notice
+    assert "Session #1 ended" not in await texts(app, seeker)  # their chat's answer says it
+    assert "nothing was charged" not in await texts(app, seeker)  # nor a second notice
+    assert "Nothing is charged." in await texts(app, consultant)
 
 
 async def test_a_session_ended_at_minute_25_charges_the_price_minus_commission_paid_out(app, clock):
@@ -63,7 +64,7 @@ async def test_both_parties_get_receipts_of_a_charged_session(app, clock):
     assert any("€51.00 is yours" in p["text"] for p in earned)
     assert any("Payout of €51.00" in p["text"] for p in earned)
     assert all(p["attachments"][0]["kind"] == "invoice" for p in paid + earned)
-    assert "€60.00 is charged" in await texts(app, seeker)
+    assert "€60.00 is charged" in await texts(app, consultant)
 
 
 async def test_ending_after_10_00_before_the_timer_ran_is_still_charged(app, clock):

@@ -52,7 +52,7 @@ async def test_a_free_recap_is_sent_with_the_transcript_and_notes_as_written(app
     assert "[03:30]  Jānis Bērziņš: Budget €1 200 per tonne of CO₂e?" in text
     assert "[voice note: question.ogg]" in text
     assert "Next steps: ask Müller & Söhne for the ENplus certificate." in text
-    assert "Charged 60.00 EUR" in text.replace("\n", " ")
+    assert "Charged €60.00" in text.replace("\n", " ")
     mine = await act(app, recap.recap_pdf, session_id, seeker)
     assert pdf_text(mine) == text
 

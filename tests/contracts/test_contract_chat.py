@@ -27,7 +27,7 @@ async def test_a_contract_of_three_monthly_call_offs_is_offered_accepted_once_an
     await bob.tap("Deliver in call-offs")  # offered on the preview, not asked
     await bob.say("3")
     await bob.tap("Monthly")
-    assert "In 3 call-offs, monthly: 300 t, 60,000.00 EUR in all" in bob.texts(), bob.texts()
+    assert "In 3 call-offs, monthly: 300 t, 60\xa0000,00\xa0€ in all" in bob.texts(), bob.texts()
     await bob.tap("Send")
     card = await last_notice(app, sam, "Offer #")
     assert "📑 Deliver in call-offs: 3 call-offs, monthly, from 2026-11-20, 300 t" in card
@@ -43,7 +43,7 @@ async def test_a_contract_of_three_monthly_call_offs_is_offered_accepted_once_an
     await give_billing(sam, "Brīvības iela 1", "LV-1010", "LV40003521600")
     await sam.tap("Accept version 1")
     assert "running: 3 call-offs, monthly" in await last_notice(app, bob, "is running")
-    await last_notice(app, bob, "Pay 20,000.00 EUR into escrow")
+    await last_notice(app, bob, "Pay 20\xa0000,00\xa0€ into escrow")
     await bob.tap("Pay")
     await bob.say(CARD)
     assert "Paid" in bob.texts()
@@ -66,7 +66,7 @@ async def test_a_contract_of_three_monthly_call_offs_is_offered_accepted_once_an
     assert "2 of 3 call-offs called" in item.subtitle
     await bob.send(Choice(item.button.data))
     card = bob.texts()
-    assert "3 call-offs, monthly of 100 t × 200.00 EUR = 20,000.00 EUR each" in card
+    assert "3 call-offs, monthly of 100 t × 200,00\xa0€ = 20\xa0000,00\xa0€ each" in card
     assert "Delivered: 0 t of 300 t (0 of 3 call-offs)" in card
     assert "1. 2026-11-20 — deal #1: paid — waiting for the seller to ship" in card
     assert "2. 2026-12-20 — deal #2: paid — waiting for the seller to ship" in card
@@ -84,7 +84,7 @@ async def test_a_contract_of_three_monthly_call_offs_is_offered_accepted_once_an
     await bob.tap("Keep")  # quantity, prefilled
     await bob.tap("Keep")  # price, prefilled
     preview = bob.texts()
-    assert "Renewal on" in preview and "100 t × 200.00 EUR" in preview
+    assert "Renewal on" in preview and "100 t × 200,00\xa0€" in preview
     assert "In 3 call-offs, monthly" in preview and "2027-02-20" in preview, preview
     await bob.tap("Send")
     assert "Sent (offer #2)" in bob.texts(), bob.texts()

@@ -48,7 +48,7 @@ async def test_a_slack_buyer_and_a_telegram_seller_run_a_contract_of_call_offs(w
     await world.sam_accepts_the_first_terms()
     await world.deliver()
     await world.bob_sees("is running: 3 call-offs, monthly")
-    await world.bob_sees("Pay 20,000.00 EUR into escrow")
+    await world.bob_sees("Pay 20\xa0000,00\xa0€ into escrow")
     escrow = await app.payments.by_reference(deals.reference(1))
     assert escrow is not None
     paid = await world.http.post(urlparse(escrow.pay_url).path,
@@ -59,7 +59,7 @@ async def test_a_slack_buyer_and_a_telegram_seller_run_a_contract_of_call_offs(w
     await contract_due.run(app.uow)
     mark = world.telegram.mark()
     await world.deliver()
-    await world.bob_sees("call-off 2 of 3 — 100 t, 20,000.00 EUR — is due on")
+    await world.bob_sees("call-off 2 of 3 — 100 t, 20\xa0000,00\xa0€ — is due on")
     assert "the buyer pays it into escrow then" in await world.sam_told("call-off 2 of 3", mark)
     clock.advance(days=3)
     await contract_due.run(app.uow)

@@ -35,7 +35,7 @@ async def test_both_hear_of_each_call_off_three_days_ahead_in_their_own_zone_onc
     [to_bob] = await told(app, bob.id, "call-off 2 of 3")
     [to_sam] = await told(app, sam.id, "call-off 2 of 3")
     assert f"is due on {local_time(DEC_20, 'Europe/Riga')}" in to_bob
-    assert "100 t, 22,000.00 EUR" in to_bob and "you pay it into escrow then" in to_bob
+    assert "100 t, 22\xa0000,00\xa0€" in to_bob and "you pay it into escrow then" in to_bob
     assert f"is due on {local_time(DEC_20, None)}" in to_sam and "you ship" in to_sam
     assert await told(app, bob.id, "ends with its last call-off") == []  # not the last one
 

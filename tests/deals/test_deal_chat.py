@@ -27,11 +27,11 @@ async def test_a_negotiated_deal_runs_from_question_to_ratings_in_chat(app):
     await bob.tap("Make an offer")
     await bob.say("100")  # quantity
     await bob.say("200")  # price per tonne
-    assert "100 t × 200.00 EUR" in bob.texts()
+    assert "100 t × 200,00\xa0€" in bob.texts()
     await bob.tap("Send")
     assert "Sent (offer #" in bob.texts()
     card = await last_notice(app, sam, "Offer #")
-    assert "= 20,000.00 EUR" in card and "commission" in card and "/MWh" in card
+    assert "= 20\xa0000,00\xa0€" in card and "commission" in card and "/MWh" in card
     await sam.tap("Counter")
     await sam.tap("Keep")  # quantity stays
     await sam.say("225")
@@ -42,7 +42,7 @@ async def test_a_negotiated_deal_runs_from_question_to_ratings_in_chat(app):
     await bob.tap("Keep")
     await bob.say("215")
     await bob.tap("Send")
-    await last_notice(app, sam, "215.00")
+    await last_notice(app, sam, "215,00")
     await sam.tap("Accept")
     assert "deal #" in sam.texts()
 
@@ -66,7 +66,7 @@ async def test_a_negotiated_deal_runs_from_question_to_ratings_in_chat(app):
     await sam.tap("Accept version 1")
     assert "Both parties have" in sam.texts()
 
-    await last_notice(app, bob, "Pay 21,500.00 EUR into escrow")
+    await last_notice(app, bob, "Pay 21\xa0500,00\xa0€ into escrow")
     await bob.tap("Pay")
     await bob.say("4242 4242 4242 4242")
     assert "Paid" in bob.texts()
@@ -108,4 +108,4 @@ async def test_a_negotiated_deal_runs_from_question_to_ratings_in_chat(app):
     assert len(rows) == 2 and all(published for published, _ in rows)
     assert not any(quote_ok for _, quote_ok in rows)
     await bob.say(f"/view {listing_id}")
-    assert "★ " in bob.texts() and "(1 ratings) · 1 deal completed" in bob.texts()
+    assert "★ " in bob.texts() and "from 1 rating · 1 deal completed" in bob.texts()

@@ -77,7 +77,7 @@ async def test_buy_now_on_a_fixed_price_listing_agrees_a_deal_and_reserves_the_s
     assert "Make an offer" not in bob.labels()
     await bob.tap("Buy now")
     await bob.say("40")
-    assert "40 t × 230.00 EUR" in bob.texts()
+    assert "40 t × 230,00\xa0€" in bob.texts()
     await bob.tap("Buy now")
     assert "deal #1 is agreed" in bob.texts()
     async with app.uow() as uow:
@@ -119,7 +119,7 @@ async def test_quality_outside_tolerance_proposes_an_adjustment_the_seller_accep
     await bob.say("12")  # moisture 12 % against ≤ 8 %
     await bob.tap("Skip")  # NCV not measured
     # 4 points * 2 % of 220 EUR = 17.60 EUR per tonne, * 100 t
-    assert "goes down by 1,760.00 EUR" in bob.texts()
+    assert "goes down by 1\xa0760,00\xa0€" in bob.texts()
     assert await status_of(app, deal_id) == "adjustment_proposed"
     await last_notice(app, sam, "quality outside")
     await sam.tap("Accept the price adjustment")
@@ -158,7 +158,7 @@ async def test_a_rejected_adjustment_becomes_a_dispute_an_admin_decides_in_chat(
     assert await status_of(app, deal_id) == "disputed"
     await last_notice(app, root, "is disputed")
     await root.tap("Decide")
-    assert "rejected the buyer's quality adjustment of 1,100.00 EUR" in root.texts()
+    assert "rejected the buyer's quality adjustment of €1,100.00" in root.texts()
     await root.tap("Ask the seller")
     await root.say("Do you have the weighbridge ticket?")
     await last_notice(app, sam, "An admin asks")

@@ -3,16 +3,24 @@ receipt whose figure is computed exactly by the RED II method."""
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from pypdf import PdfReader
+from sqlalchemy import update
 
+from conversations.messages import Choice, ListPage
 from core.accounts import billing
 from core.accounts.billing import Party
+from core.catalog.tables import Listing
 from core.catalog.taxonomy import mwh_per_unit
 from core.deals import after_sale, deals
 from core.deals import terms as deal_terms
+from core.deals.attachments import terms_file
 from core.deals.carbon_receipt import (
     CarbonReceipt,
     carbon_avoided_kg,
@@ -24,6 +32,7 @@ from core.deals.terms_pdf import render_terms, terms_pdf
 from core.errors import Conflict, NotFound
 from payments.escrow_rows import by_reference
 from tests.catalog.helpers import make_account
+from tests.deals.chat_helpers import agreed_deal, trading_pair
 from tests.deals.test_deal_payments import terms_accepted
 from tests.support.pdf import pdf_pages, pdf_text
 
@@ -75,22 +84,34 @@ def test_names_print_exactly_as_written_in_the_terms():
     assert "Jānis Bērziņš" in text and "Łódź Ciepło sp. z o.o." in text and "90-926 Łódź" in text
 
 
-async def test_a_party_downloads_the_current_terms_with_billing_names_and_a_stranger_cannot(app):
-    sam, bob, deal_id = await terms_accepted(app)
+async def test_a_party_downloads_the_terms_with_the_billing_names_they_froze_and_a_stranger_cannot(
+        app):
+    _, _, listing_id = await trading_pair(app)
     zed = await make_account(app, "zed")
-    async with app.uow() as uow:
-        await billing.set_billing(uow, sam.id, legal_name="Jānis Bērziņš",
+    async with app.uow() as uow:  # the seller's billing details, given before the deal
+        seller = (await deal_terms_parties(uow))["sam"]
+        await billing.set_billing(uow, seller, legal_name="Jānis Bērziņš",
                                   street="Brīvības iela 1", postcode="LV-1010", town="Rīga",
                                   country="LV", vat_id="LV40003521600")
+        await uow.commit()
+    deal_id = await agreed_deal(app, listing_id)
+    async with app.uow() as uow:
+        buyer = (await deal_terms_parties(uow))["bob"]
         sha = (await deal_terms.current(uow, deal_id)).sha256
-        pdf = await terms_pdf(uow, deal_id, bob.id)
+        pdf = await terms_pdf(uow, deal_id, buyer)
         with pytest.raises(NotFound):
             await terms_pdf(uow, deal_id, zed.id)
         with pytest.raises(NotFound):
-            await terms_pdf(uow, deal_id, bob.id, version=9)
+            await terms_pdf(uow, deal_id, buyer, version=9)
     text = pdf_text(pdf)
     assert sha in text and "Jānis Bērziņš" in text and "VAT ID: LV40003521600" in text
     assert "Bob" in text  # the buyer gave no billing details: named as registered
+
+
+async def deal_terms_parties(uow) -> dict[str, int]:
+    from core.accounts.service import find_account
+
+    return {name: (await find_account(uow, "terminal", name)).id for name in ("sam", "bob")}
 
 
 # --- carbon -----------------------------------------------------------------------------------
@@ -135,3 +156,49 @@ async def test_a_carbon_receipt_is_issued_once_the_delivery_is_confirmed(app):
     assert (receipt.quantity, receipt.energy_mwh_per_unit) == (Decimal(100), Decimal("4.8"))
     assert receipt.avoided_kg == Decimal("126144.0")
     assert "126,144.0 kg CO₂e" in pdf_text(pdf)
+
+
+# --- what the terms freeze, and proof that the PDF is the fingerprinted document -------------
+
+
+async def test_an_enplus_listings_terms_carry_its_grade_certifications_and_quality_limits(app):
+    _, bob, listing_id = await trading_pair(app)
+    async with app.uow() as uow:  # claimed with certificates uploaded (publishing checks that)
+        await uow.session.execute(update(Listing).values(certifications=["enplus", "sbp"]))
+        await uow.commit()
+    deal_id = await agreed_deal(app, listing_id)
+    async with app.uow() as uow:
+        body = (await deal_terms.current(uow, deal_id)).body
+        pdf = await terms_pdf(uow, deal_id, None)
+    assert body["grade"] == "ENplus A1" and body["certifications"] == ["enplus", "sbp"]
+    assert [q["name"] for q in body["quality"]] == ["moisture", "ncv"]
+    text = flat(pdf_text(pdf))
+    for expected in ("Grade ENplus A1", "Certification ENplus, SBP", "Quality limits",
+                     "Moisture at most 8%; penalty: 4.40 EUR per unit of deviation",
+                     "Net calorific value at least 17.2 MJ/kg"):
+        assert expected in text, expected
+    await bob.say("/deals")
+    [page] = [r for r in bob.last if isinstance(r, ListPage)]
+    await bob.send(Choice(page.items[0].button.data))  # the deal's card
+    assert "Goods: Wood pellets, ENplus A1, certified SBP" in bob.texts()
+
+
+async def test_the_embedded_json_hashes_to_the_fingerprint_and_the_pdf_never_changes(app):
+    _, bob, deal_id = await terms_accepted(app)
+    async with app.uow() as uow:
+        version = await deal_terms.current(uow, deal_id)
+        version_id, sha = version.id, version.sha256
+        before = await terms_file(uow, version_id)
+    async with app.uow() as uow:  # the buyer gives billing details after the terms were frozen
+        await billing.set_billing(uow, bob.id, legal_name="Bob Energy SIA", street="Iela 2",
+                                  postcode="LV-1011", town="Rīga", country="LV")
+        await uow.commit()
+    async with app.uow() as uow:
+        after = await terms_file(uow, version_id)
+    assert before.content == after.content  # byte for byte: no clock, no live billing rows
+    [embedded] = PdfReader(io.BytesIO(after.content)).attachments["terms-v1.json"]
+    digest = hashlib.sha256(embedded).hexdigest()
+    assert digest == sha == deal_terms.fingerprint(json.loads(embedded))
+    for page in pdf_pages(after.content):
+        assert f"SHA-256 {digest}" in page
+    assert "Bob Energy SIA" not in pdf_text(after.content)

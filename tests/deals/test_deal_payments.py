@@ -51,7 +51,9 @@ async def test_accepted_terms_open_the_escrow_payment_moves_the_deal_and_complet
     assert await _deal_payments(app).catch_up() == 0  # nothing left undone
 
 
-async def test_a_dispute_split_by_an_admin_splits_the_escrow(app):
+async def paid_and_split(app) -> int:
+    """A deal of 100 t at 220.00 EUR paid into escrow, disputed by the buyer and split by an
+    admin (11,000 EUR back to the buyer); its escrow's id."""
     _, bob, deal_id = await terms_accepted(app)
     root = await make_account(app, "root")
     escrow_id, *_ = await escrow_of(app, deal_id)
@@ -61,6 +63,11 @@ async def test_a_dispute_split_by_an_admin_splits_the_escrow(app):
         await after_sale.decide(uow, dispute.id, root.id, "split", "Half was wet",
                                 Money.parse("11000", "EUR"))
         await uow.commit()
+    return escrow_id
+
+
+async def test_a_dispute_split_by_an_admin_splits_the_escrow(app):
+    escrow_id = await paid_and_split(app)
     view = await app.payments.get(escrow_id)
     assert (view.state, view.refunded) == ("settled", Money(1_100_000, "EUR"))
 

@@ -60,7 +60,7 @@ async def test_an_offer_half_written_survives_a_restart(app, clock, mailbox):
         await again.tap("Continue")
         assert "Price per t" in again.texts()
         await again.tap("Keep")
-        assert "60 t × 230.00 EUR" in again.texts()
+        assert "60 t × 230,00\xa0€" in again.texts()
         await again.tap("Send")
         assert "Sent (offer #1)" in again.texts()
     finally:

@@ -3,11 +3,10 @@ a button to decide it — and again each day until an admin decides it."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from core.deals import after_sale
 from tests.catalog.helpers import make_account
 from tests.deals.timer_support import buttons, paid, run_timers, status_of, told
+from tests.tickets.helpers import with_admins
 
 REASON = "Half of the pellets arrived wet"
 
@@ -16,7 +15,7 @@ async def disputed_with_two_admins(app):
     """A paid deal the buyer disputes; admins named in settings on two channels."""
     root = await make_account(app, "root")
     ada = await make_account(app, "T1:U9", channel="slack")
-    app.policy = replace(app.policy, admins=("terminal:root", "slack:T1:U9"))
+    await with_admins(app, "terminal:root", "slack:T1:U9")
     sam, bob, _, deal_id = await paid(app)
     async with app.uow() as uow:
         dispute = await after_sale.open_dispute(uow, deal_id, bob.id, REASON)

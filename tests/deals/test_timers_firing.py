@@ -49,10 +49,10 @@ async def test_an_unanswered_offer_expires_once_however_often_the_job_runs_and_b
     assert await run_timers(app) == []
     assert await offer_status(app, offer_id) == "expired"
     assert await told(app, bob.id, "expired") == [
-        "⌛ Your offer of 100 t of “ENplus A1 wood pellets” at €220.00 per t expired: it was not "
+        "⌛ Your offer of 100 t of “ENplus A1 wood pellets” at 220,00\xa0€ per t expired: it was not "
         "answered in time."]
     assert await told(app, sam.id, "expired") == [
-        "⌛ The offer of 100 t of “ENplus A1 wood pellets” at €220.00 per t expired: you did not "
+        "⌛ The offer of 100 t of “ENplus A1 wood pellets” at 220,00\xa0€ per t expired: you did not "
         "answer it in time."]
 
 

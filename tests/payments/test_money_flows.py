@@ -50,7 +50,7 @@ async def test_the_wallet_shows_held_money_and_after_release_the_sellers_payout(
     await app.payments.release(view.id, BUYER)
     await sue.say("/wallet")
     assert "Paid out: €114.00" in sue.texts()
-    assert "+€114.00  Payout for deal:42 (paid out)" in sue.texts()
+    assert "+€114.00  Payout for deal #42 (paid out)" in sue.texts()
 
 
 async def test_a_receipt_button_in_a_payment_message_sends_the_pdf_to_its_party_only(app):

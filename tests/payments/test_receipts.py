@@ -57,26 +57,33 @@ def assert_receipt(file: Attachment, number: str) -> None:
     assert file.content.startswith(b"%PDF") and number in pdf_text(file.content)
 
 
-async def test_a_payment_receipt_reaches_buyer_and_seller_and_a_payout_statement_the_seller(app):
+async def test_a_payment_receipt_reaches_buyer_and_seller_and_one_payout_statement_the_seller(app):
     view = await held_escrow(app, 10_000)  # bob pays sue
     await app.payments.release(view.id, BUYER)
     chat = await deliver(app)
-    [payment], [statement, paid_out] = await numbers(app, "payment"), await numbers(app, "payout")
+    [payment], [paid_out] = await numbers(app, "payment"), await numbers(app, "payout")
+    [commission] = await numbers(app, "commission")
     bob, sue = chat.files_of("bob"), chat.files_of("sue")
     assert [text[:10] for text, _ in bob] == ["✅ Payment "]
     assert_receipt(bob[0][1], payment)
-    assert [text[:10] for text, _ in sue] == ["💰 The buye", "💸 €95.00 r", "🏦 Payout o"]
+    # The release is told without a document; the payout carries the one statement, and
+    # Agora's invoice for its commission comes with it.
+    assert [text[:10] for text, _ in sue] == ["💰 The buye", "🏦 Payout o", "🧾 Agora's "]
     assert_receipt(sue[0][1], payment)
-    assert_receipt(sue[1][1], statement)  # released, minus commission
-    assert_receipt(sue[2][1], paid_out)  # the transfer itself
+    assert_receipt(sue[1][1], paid_out)
+    assert_receipt(sue[2][1], commission)
+    statement = pdf_text(sue[1][1].content)
+    assert statement.count("commission") == 1  # named once, not again as "of which"
+    for line in ("deal #1: released from escrow", "Platform commission", "-€5.00", "Total €95.00"):
+        assert line in statement, line
 
 
-async def test_a_refund_receipt_reaches_both_parties_once_each(app):
+async def test_a_refunds_credit_note_reaches_both_parties_once_each(app):
     view = await held_escrow(app, 10_000)
     await deliver(app)
     await app.payments.refund(view.id, None, ADMIN)
     chat = await deliver(app)
-    [refund] = await numbers(app, "refund")
+    [refund] = await numbers(app, "credit_note")
     for person in ("bob", "sue"):
         [(text, file)] = chat.files_of(person)
         assert "refunded" in text
@@ -127,7 +134,7 @@ async def test_both_parties_are_emailed_the_receipt_as_a_pdf_attachment_over_smt
         controller.stop()
     emails = [message_from_bytes(raw, policy=policy.default) for raw in inbox.messages]
     statements = [m["To"] for m in emails if "Payout statement" in m["Subject"]]
-    assert statements == ["sue@example.com"] * 2  # release and transfer: the seller's alone
+    assert statements == ["sue@example.com"]  # one payout, one statement: the seller's alone
     receipts = [m for m in emails if "Payment receipt" in m["Subject"]]
     assert sorted(m["To"] for m in receipts) == ["bob@example.com", "sue@example.com"]
     [number] = await numbers(app, "payment")
@@ -147,3 +154,50 @@ async def test_a_terminal_user_sees_the_receipt_like_any_file_reply(app):
     [number] = await numbers(app, "payment")
     assert "🔔 ✅ Payment of €100.00" in out.getvalue()
     assert f"📎 agora-{number}.pdf (" in out.getvalue()
+
+
+async def _authorised_session(app, reference: str):
+    seeker, consultant = await people(app)
+    view = await app.payments.open("session", "consulting", reference, seeker, consultant,
+                                   Money(12_000, "EUR"), BUYER)
+    return await app.payments.pay_with_test_card(view.id, "4242 4242 4242 4242")
+
+
+async def test_a_card_hold_is_no_payment_and_only_its_capture_gets_a_receipt(app):
+    view = await _authorised_session(app, "booking:1")
+    held = await deliver(app)
+    assert await numbers(app, "payment") == [] and held.files_of("bob") == []
+    assert any("authorised (not charged yet)" in text for _, text, _ in held.sent)
+    await app.payments.capture(view.id, Money(12_000, "EUR"), ADMIN)
+    charged = await deliver(app)
+    [receipt] = await numbers(app, "payment")  # one receipt, for the charge
+    [(text, file)] = charged.files_of("bob")
+    assert "charged" in text
+    assert_receipt(file, receipt)
+
+
+async def test_a_voided_hold_leaves_no_receipt(app):
+    view = await _authorised_session(app, "booking:2")
+    await app.payments.void(view.id, ADMIN)
+    chat = await deliver(app)
+    assert await numbers(app, "payment") == [] and chat.files_of("bob") == []
+
+
+async def test_every_document_names_the_issuing_entity_with_its_vat_number(db_url, tmp_path):
+    from config.container import build
+
+    app = build(Settings(database_url=db_url, environment="test",  # type: ignore[call-arg]
+                         data_dir=str(tmp_path / "data"), issuer_name="Agora Marketplace SIA",
+                         issuer_address="Brīvības iela 1, LV-1010 Riga, Latvia",
+                         issuer_vat_number="LV40003521600"))
+    try:
+        view = await held_escrow(app, 10_000)
+        await app.payments.release(view.id, BUYER)
+        chat = await deliver(app)
+        files = [file for _, file in chat.files_of("bob") + chat.files_of("sue")]
+        assert len(files) >= 2  # the payment receipt and the payout statement
+        for file in files:
+            assert ("Issued by Agora Marketplace SIA · Brīvības iela 1, LV-1010 Riga, Latvia · "
+                    "VAT LV40003521600") in pdf_text(file.content)
+    finally:
+        await app.close()

@@ -85,3 +85,74 @@ async def test_a_person_pays_on_the_test_page_in_a_real_browser(app, tmp_path):
         assert "Paid €250.00" in await page.inner_text("body")
     assert (await app.payments.get(view.id)).state == "held"
     assert (tmp_path / "paid.png").stat().st_size > 1000
+
+
+async def _deal_escrow(app):
+    """A real deal's escrow awaiting the buyer's payment: 100 t of pellets from Sam."""
+    from core.deals import deals
+    from tests.deals.chat_helpers import agreed_deal, trading_pair
+
+    _, _, listing_id = await trading_pair(app)
+    deal_id = await agreed_deal(app, listing_id)
+    return await app.payments.by_reference(deals.reference(deal_id))
+
+
+async def test_the_payment_page_fits_a_phone_and_names_the_goods_and_the_payee(app):
+    view = await _deal_escrow(app)
+    async with serve(create_app(app, run_workers=False)) as base, httpx.AsyncClient() as http:
+        page = (await http.get(base + urlparse(view.pay_url).path)).text
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+    assert "For 100 t of “ENplus A1 wood pellets” (deal #1), to Sam." in page
+    # the payee by name, not a role word
+    assert "Sam receives €20,900.00 after the €1,100.00 platform commission" in page
+
+
+async def test_a_session_payment_page_names_the_session_and_the_consultant(app):
+    from datetime import UTC, datetime
+
+    from core.consulting import sessions
+    from tests.consulting.helpers import confirmed, consultant, seeker
+
+    cora, bob = await consultant(app, "cora"), await seeker(app)
+    booking = await confirmed(app, bob.id, cora.id, datetime(2026, 11, 23, 8, 0, tzinfo=UTC))
+    view = await app.payments.open("session", "consulting", sessions.reference(booking.id),
+                                   bob.id, cora.id, Money(6000, "EUR"), BUYER)
+    async with serve(create_app(app, run_workers=False)) as base, httpx.AsyncClient() as http:
+        page = (await http.get(base + urlparse(view.pay_url).path)).text
+    assert f"-minute consulting session on Mon 23 Nov, 10:00 (Europe/Riga) (session booking " \
+           f"#{booking.id}), to Cora" in page
+    assert "seller" not in page.lower()
+
+
+async def test_a_declined_card_can_be_retried_on_the_same_page_and_a_good_one_pays_once(app):
+    view = await _deal_escrow(app)
+    path = urlparse(view.pay_url).path
+    async with serve(create_app(app, run_workers=False)) as base, httpx.AsyncClient() as http:
+        declined = await http.post(base + path, data={"card_number": "4000 0000 0000 0002"})
+        assert declined.status_code == 402 and "declined" in declined.text
+        assert '<form method="post">' in declined.text and "to Sam" in declined.text
+        paid = await http.post(base + path, data={"card_number": "4242 4242 4242 4242"})
+        again = await http.post(base + path, data={"card_number": "4242 4242 4242 4242"})
+    assert paid.status_code == 200 and "Paid €22,000.00" in paid.text
+    assert '<form method="post">' not in again.text  # a second submit pays nothing more
+    assert (await app.payments.get(view.id)).state == "held"
+    async with app.uow() as uow:
+        from sqlalchemy import func, select
+
+        from payments.tables import Invoice
+        assert (await uow.session.execute(select(func.count(Invoice.id)))).scalar_one() == 1
+
+
+@pytest.mark.browser
+async def test_a_person_retries_a_declined_card_in_a_real_browser(app):
+    view = await _deal_escrow(app)
+    async with serve(create_app(app, run_workers=False)) as base, chromium_page() as page:
+        await page.goto(base + urlparse(view.pay_url).path)
+        for card in ("4000 0000 0000 0002", "4242 4242 4242 4242"):
+            await page.fill("input[name=card_number]", card)
+            await page.click("button[type=submit]")
+            await page.wait_for_load_state()
+            if card.startswith("4000"):
+                assert "declined" in await page.inner_text(".err")
+        assert "Paid €22,000.00" in await page.inner_text("body")
+    assert (await app.payments.get(view.id)).state == "held"

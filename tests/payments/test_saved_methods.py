@@ -134,6 +134,7 @@ async def test_the_sandbox_page_saves_a_card_in_test_mode(app):
     assert "TEST MODE" in page.text and "Save a card" in page.text
     assert "Nothing is charged now" in page.text
     assert declined.status_code == 402 and "not saved" in declined.text
+    assert '<form method="post">' in declined.text  # another card, on the same page
     assert done.status_code == 200 and "Card •••• 0341 saved" in done.text
     assert "A card is saved for this session" in again.text
     assert (await app.payments.saved_method(REF)).state == "saved"

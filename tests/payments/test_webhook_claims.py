@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 
+import httpx
+import pytest
 import stripe
 
+from bots.server import create_app
 from payments.webhooks import CLAIM_LEASE, StripeWebhooks
+from tests.support.servers import serve
 
 SECRET = "whsec_claims"
 
@@ -71,3 +76,28 @@ async def test_a_signed_body_that_is_not_an_event_is_a_bad_request(app):
     payload = json.dumps({"id": 7, "type": ["x"]})
     signature = stripe.WebhookSignature.generate_signature_header(payload, SECRET)
     assert (await hooks.handle(payload.encode(), signature))[0] == 400
+
+
+@pytest.mark.parametrize(("body", "status"), [
+    ("[1, 2]", 400), ("[]", 400), ("null", 400), ('"evt_1"', 400), ("7", 400),
+    ("[" * 50_000, 400), ('{"id": "evt_a", "type": "x", "data": [1]}', 400),
+    ('{"id": "evt_b", "type": "payment_intent.succeeded", "data": {"object": []}}', 400),
+    ('{"id": "evt_c", "type": "account.updated", "created": "soon", '
+     '"data": {"object": {"id": "acct_1"}}}', 400),
+    ('{"id": "evt_d", "type": "payment_intent.succeeded", '
+     '"data": {"object": {"id": "pi_1", "metadata": {"pay_token": ["x"]}}}}', 400),
+    ('{"id": "evt_e", "type": "payment_intent.payment_failed", '
+     '"data": {"object": {"id": "pi_1", "last_payment_error": "no"}}}', 400),
+    ('{"id": "evt_f", "type": "payment_intent.succeeded", "data": {"object": {}}}', 200),
+    ('{"id": "evt_g", "type": "payment_intent.succeeded", '
+     '"data": {"object": {"id": "pi_1", "latest_charge": [1]}}}', 200),
+])
+async def test_a_signed_body_of_any_other_shape_is_answered_without_a_traceback(app, body, status,
+                                                                               caplog):
+    app.stripe_webhooks = StripeWebhooks(SECRET, app.payments)
+    signature = stripe.WebhookSignature.generate_signature_header(body, SECRET)
+    async with serve(create_app(app, run_workers=False)) as url, httpx.AsyncClient() as http:
+        answer = await http.post(f"{url}/stripe/webhook", content=body.encode(), headers={
+            "Stripe-Signature": signature, "Content-Type": "application/json"})
+    assert answer.status_code == status
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]

@@ -135,3 +135,30 @@ async def test_the_telegram_links_of_the_site_open_the_same_listing_and_consulta
     await bob.say(f"/start {chat_payload('consultant', cora.id)}")
     assert "Pellet quality auditor" in bob.texts()
     assert "Book a time" in " ".join(bob.labels())
+
+
+async def test_a_development_site_without_chat_apps_shows_the_terminal_recipe(db_url, clock,
+                                                                              tmp_path):
+    settings = Settings(database_url=db_url, environment="development",  # type: ignore[call-arg]
+                        data_dir=str(tmp_path / "data"), public_url="https://agora.example")
+    app = build(settings, clock=clock)
+    try:
+        listing_id = await publish(app, await make_account(app, "sam"))
+        cora = await consultant(app, "cora")
+        transport = httpx.ASGITransport(app=create_app(app, run_workers=False))
+        async with httpx.AsyncClient(transport=transport, base_url=settings.public_url) as web:
+            home, listing, profile = [(await web.get(path)).text for path in (
+                "/", f"/listings/{listing_id}", f"/consultants/{cora.id}")]
+    finally:
+        await app.close()
+    for page in (home, listing, profile):
+        assert "<code>agora chat --as NAME</code>" in page and "Open in Telegram" not in page
+    assert f"type <code>/start view-{listing_id}</code>" in listing
+    assert f"type <code>/start consultant-{cora.id}</code>" in profile
+    assert "then\ntype" not in home and "type <code>" not in home
+
+
+async def test_a_site_outside_development_without_chat_apps_shows_no_terminal_recipe(app):
+    transport = httpx.ASGITransport(app=create_app(app, run_workers=False))
+    async with httpx.AsyncClient(transport=transport, base_url="https://agora.example") as web:
+        assert "agora chat" not in (await web.get("/")).text  # a test server: not development

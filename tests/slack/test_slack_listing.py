@@ -13,6 +13,7 @@ from tests.slack.conftest import SlackWorld
 
 DETAILS = {
     "product_type": "chips", "quantity": "900 loose m3", "unit": None, "price": "18",
+    "negotiable": "no",
     "location": "Kaunas", "delivery": ["delivery"], "delivery_radius_km": "120",
     "incoterm_place": "",
 }

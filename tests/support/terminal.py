@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
+
+import httpx
 
 AGORA = [sys.executable, "-c", "from bots.cli import main; main()"]
 ROOT = str(Path(__file__).resolve().parents[2])
 STATE = tempfile.mkdtemp(prefix="agora-test-state-")
+
+
+def dev_container(folder: Path):  # -> config.container.Container
+    """A development container on a SQLite file in `folder`, as `agora chat` and `agora serve`
+    started there would open it (the subprocess tests' shared database)."""
+    from config.container import build
+    from config.settings import Settings
+
+    return build(Settings(database_url=f"sqlite+aiosqlite:///{folder}/agora.db",  # type: ignore[call-arg]
+                          environment="development", data_dir=str(folder / "agora-data")))
 
 
 def agora_env() -> dict[str, str]:
@@ -36,3 +51,26 @@ def emailed_code(output: str) -> str:
     code = re.search(r"verification code is (\d{6})", output)
     assert code, output
     return code.group(1)
+
+
+@contextlib.contextmanager
+def serving(cwd: Path, port: int, env: dict[str, str] | None = None,
+            args: tuple[str, ...] = ()) -> Iterator[list[str]]:
+    """`agora serve --port PORT` running in `cwd` until the block ends, answering /healthz;
+    yields a list that holds everything it printed once it has stopped."""
+    proc = subprocess.Popen([*AGORA, "serve", "--port", str(port), *args], cwd=cwd,
+                            env=env or agora_env(), stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    printed: list[str] = []
+    try:
+        for _ in range(200):
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except httpx.HTTPError:
+                assert proc.poll() is None, proc.communicate()[0]
+                time.sleep(0.1)
+        yield printed
+    finally:
+        proc.terminate()
+        printed.append(proc.communicate(timeout=20)[0])

@@ -81,7 +81,7 @@ class World:
         await _settle()
         await self.bob_presses("Make an offer")
         await self.bob_fills({"quantity": quantity, "price": price})
-        await self.bob_sees(f"{quantity} t × {price}.00 EUR")
+        await self.bob_sees(f"{quantity} t × {price},00\xa0€")
 
     async def sam_accepts_the_first_terms(self) -> None:
         """Sam, at his first deal, gives his billing details (Riga) and accepts version 1."""
@@ -91,7 +91,7 @@ class World:
         await self.sam.say("LV-1010", "Town")
         await self.sam.tap("Keep", "Country")
         await self.sam.tap("Keep", "VAT number")
-        await self.sam.say("LV40003521600", "Read the terms above")
+        await self.sam.say("LV40003521600", "Read the terms")
         await self.sam.tap("Accept version 1", "Both parties have")
 
     async def sam_told(self, needle: str, since: int) -> str:

@@ -23,7 +23,7 @@ async def answer(ann: TelegramUser, value, expect: str = "?") -> None:
         await ann.tap("Done", expect=expect)
     elif value is None:
         await ann.tap("Skip", expect=expect)
-    elif value in ("t", "EUR", "Fixed"):
+    elif value in ("t", "EUR", "Fixed price"):
         await ann.tap(value, expect=expect)
     else:
         await ann.say(value, expect=expect)

@@ -3,13 +3,13 @@ and what the outbox holds for an account."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import select
 
 from config.container import Container
+from core.operators import named
 from core.storage.tables import Account, OutboxMessage
 from core.support import service as support
 from core.support.tables import SupportTicket
@@ -72,7 +72,8 @@ def actions(payload: dict[str, Any]) -> list[tuple[str, str, str]]:
     return [(b["intent"], b["arg"], b["label"]) for row in payload["buttons"] for b in row]
 
 
-def with_admins(app: Container, *labels: str) -> None:
-    """Name administrators in settings, as AGORA_ADMINS does."""
-    app.policy = replace(app.policy, admins=labels)
-    app.engine.services.admins = labels
+async def with_admins(app: Container, *labels: str) -> None:
+    """Name administrators in the database, as AGORA_ADMINS does at start."""
+    async with app.uow() as uow:
+        await named.add(uow, labels)
+        await uow.commit()

@@ -49,7 +49,7 @@ async def test_a_ticket_from_inside_the_listing_form_says_where_and_the_form_goe
     assert (ticket.question, ticket.channel) == (NO_ANSWER, "terminal")
     await ann.tap("Continue where I left off")
     assert "Price per unit?" in ann.texts()
-    await answer_form(ann, ["230", "Riga", ["Pickup"]])
+    await answer_form(ann, ["230", "Fixed price", "Riga", ["Pickup"]])
     assert "Preview" in ann.texts() and "500 t" in ann.texts()
     async with app.uow() as uow:
         [quantity] = (await uow.session.execute(select(Listing.quantity_milli))).scalars()

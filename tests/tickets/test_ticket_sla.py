@@ -15,7 +15,7 @@ from tests.tickets.helpers import actions, opened, people, run, ticket, told, wi
 async def test_an_unanswered_ticket_escalates_to_every_admin_once_after_the_sla(app, clock):
     ann, root, _ = await people(app)
     ada = await registered(app, "T1:U9", channel="slack")
-    with_admins(app, "terminal:root", "slack:T1:U9")
+    await with_admins(app, "terminal:root", "slack:T1:U9")
     number = await opened(app, ann)
     clock.advance(hours=3, minutes=59)
     assert await due.run_all(app.uow) == []

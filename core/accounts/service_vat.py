@@ -1,0 +1,72 @@
+"""The VAT on a service Agora sells — its commission — to a seller or consultant. A plain rule
+(no database): where the customer is established and whether they gave a checked VAT number
+decide the treatment; the commission is the amount the money layer already took, so VAT is
+the part of it the rate includes, never added on top.
+
+1. Customer in Agora's own country → domestic: VAT at Agora's rate, included in the commission.
+2. Customer in another EU member state with a VAT number → reverse charge (Article 196): no
+   VAT on the invoice, the customer accounts for it.
+3. Customer in another EU member state without one (or where they are is unknown) → VAT at
+   Agora's rate: a service to a non-business is taxed where the supplier is (Article 45).
+4. Customer outside the EU → not subject to EU VAT (Articles 44 and 59).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from core.accounts.vat_ids import country_name, in_eu
+from core.money.model import Money
+
+DIRECTIVE = "Council Directive 2006/112/EC"
+
+
+@dataclass(frozen=True)
+class ServiceVat:
+    """How a service invoice treats VAT: its kind, the line it prints, the rate charged (0 when
+    none) and the amount split into net and VAT."""
+
+    kind: str  # domestic | eu_private | reverse_charge | outside_eu
+    text: str
+    rate: Decimal
+    net: Money
+    vat: Money
+
+
+def commission_vat(issuer_country: str, rate: Decimal, customer_country: str | None,
+                   customer_vat_id: str | None, commission: Money) -> ServiceVat:
+    """The VAT treatment of `commission` invoiced by an issuer in `issuer_country` (standard
+    rate `rate` percent) to a customer in `customer_country`."""
+    country = (customer_country or "").upper()
+    if country == issuer_country:
+        return _charged("domestic", rate, commission, f"Domestic supply of a service in "
+                        f"{country_name(issuer_country)}: VAT {_percent(rate)} included")
+    if country and not in_eu(country):
+        return _untaxed("outside_eu", commission, "Not subject to EU VAT: customer outside the "
+                        f"EU, place of supply outside the EU (Articles 44 and 59, {DIRECTIVE})")
+    if country and customer_vat_id:
+        return _untaxed("reverse_charge", commission, f"VAT reverse charge — Article 196, "
+                        f"{DIRECTIVE}: the customer accounts for the VAT")
+    return _charged("eu_private", rate, commission, f"VAT {_percent(rate)} of "
+                    f"{country_name(issuer_country)} included: a service to a customer without "
+                    f"a VAT number is taxed where the supplier is (Article 45, {DIRECTIVE})")
+
+
+def included_vat(gross: Money, rate: Decimal) -> Money:
+    """The VAT a gross amount at `rate` percent includes, rounded half up to the minor unit."""
+    share = Decimal(gross.amount) * rate / (100 + rate)
+    return Money(int(share.quantize(Decimal(1), ROUND_HALF_UP)), gross.currency)
+
+
+def _charged(kind: str, rate: Decimal, gross: Money, text: str) -> ServiceVat:
+    vat = included_vat(gross, rate)
+    return ServiceVat(kind, text, rate, gross - vat, vat)
+
+
+def _untaxed(kind: str, gross: Money, text: str) -> ServiceVat:
+    return ServiceVat(kind, text, Decimal(0), gross, Money(0, gross.currency))
+
+
+def _percent(rate: Decimal) -> str:
+    return f"{rate.normalize():f}%"

@@ -1,0 +1,78 @@
+"""A person's bookings and sessions, as consultant or seeker: those awaiting an answer, the
+upcoming ones and the recent past, each with the one next step it needs and from whom — so a
+booking is reachable from a list of one's own (in chat and on the Slack App Home), not only
+from its notice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+
+from core.clock import local_time
+from core.consulting.process import CONSULTANT, STATE_LABELS
+from core.consulting.tables import Booking
+from core.storage.tables import Account
+from core.storage.uow import UnitOfWork
+
+AWAITING = ("requested", "proposed", "reschedule_proposed", "seeker_absent")
+UPCOMING = ("confirmed", "starting", "in_session")
+PAST_SHOWN = 5  # the most recent ended bookings listed
+
+
+@dataclass(frozen=True)
+class AgendaLine:
+    booking_id: int
+    group: str  # awaiting | upcoming | past
+    role: str  # consultant | seeker
+    other: str  # the other party's name
+    when: str  # in the reader's zone, or "time not agreed yet"
+    minutes: int
+    status: str
+    next_step: str  # what it needs now, and from whom
+    topic: str | None
+
+
+def _next_step(b: Booking, role: str, other: str) -> str:
+    """The one step a booking needs now, for this reader (yours, or whom it waits for)."""
+    mine = b.proposed_by not in (None, role)  # proposals wait for the one who did not make them
+    if b.status == "requested":
+        return "accept or decline" if role == CONSULTANT else f"waiting for {other} to answer"
+    if b.status in ("proposed", "reschedule_proposed"):
+        return "choose one of the proposed times" if mine else f"waiting for {other} to choose"
+    if b.status == "seeker_absent":
+        return "charge or waive the no-show fee" if role == CONSULTANT else \
+            f"waiting for {other} to decide on the no-show fee"
+    if b.status in ("starting", "in_session"):
+        return "join the session now"
+    if b.status == "confirmed":
+        return "join at the start (you are reminded)"
+    return "nothing: it is over"
+
+
+async def agenda(uow: UnitOfWork, account_id: int) -> list[AgendaLine]:
+    """Awaiting first, then upcoming (each in the order made), then the recent past."""
+    me = await uow.session.get(Account, account_id)
+    zone = me.timezone if me is not None and me.timezone else "UTC"
+    rows = (await uow.session.execute(select(Booking).where(
+        or_(Booking.seeker_id == account_id, Booking.consultant_id == account_id))
+        .order_by(Booking.id.desc()).limit(200))).scalars().all()
+    others = {a.id: a.display_name for a in (await uow.session.execute(select(Account).where(
+        Account.id.in_({b.seeker_id for b in rows} | {b.consultant_id for b in rows})))).scalars()}
+    lines = []
+    past = 0
+    for b in rows:
+        group = "awaiting" if b.status in AWAITING else "upcoming" if b.status in UPCOMING \
+            else "past"
+        if group == "past":
+            past += 1
+            if past > PAST_SHOWN:
+                continue
+        role = CONSULTANT if b.consultant_id == account_id else "seeker"
+        other = others.get(b.seeker_id if role == CONSULTANT else b.consultant_id, "?")
+        when = local_time(b.starts_at, zone) if b.starts_at else "time not agreed yet"
+        lines.append(AgendaLine(b.id, group, role, other, when, b.minutes,
+                                STATE_LABELS[b.status], _next_step(b, role, other), b.topic))
+    order = {"awaiting": 0, "upcoming": 1, "past": 2}
+    return sorted(lines, key=lambda x: (order[x.group], x.booking_id if x.group != "past"
+                                        else -x.booking_id))

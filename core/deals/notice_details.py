@@ -1,0 +1,38 @@
+"""What the other party entered, carried in the notice of the step that recorded it: a
+shipment's carrier, reference and expected arrival; the values a buyer measured and the price
+adjustment they call for. Dates are in the reader's own time zone."""
+
+from __future__ import annotations
+
+from core.catalog.tables import Listing
+from core.clock import local_time
+from core.deals import cards
+from core.deals.tables import Deal, QualityReport, Shipment
+from core.money.model import Money
+from core.storage.tables import Account
+from core.storage.uow import UnitOfWork
+
+
+async def entered(uow: UnitOfWork, deal: Deal, target: str, reader: Account | None) -> str:
+    """The lines a notice of `target` adds (starting with a line break), or ""."""
+    if target == "shipped":
+        shipment = await uow.session.get(Shipment, deal.id)
+        return "\n" + shipped(shipment, reader) if shipment is not None else ""
+    if target == "adjustment_proposed":
+        report = await uow.session.get(QualityReport, deal.id)
+        listing = await uow.session.get(Listing, deal.listing_id)
+        if report is None:
+            return ""
+        return (f"\nMeasured: {cards.measured_text(report, deal, listing.unit if listing else '')}"
+                f". Under the frozen terms the price goes down by "
+                f"{Money(report.adjustment_minor, deal.currency)}.")
+    return ""
+
+
+def shipped(shipment: Shipment, reader: Account | None) -> str:
+    """“Carrier: DSV · reference CMR-77 · expected arrival Mon 24 Nov, 14:00 (Europe/Riga)”,
+    saying so when the seller gave no reference or date."""
+    reference = f"reference {shipment.tracking}" if shipment.tracking else "no reference given"
+    arrival = (f"expected arrival {local_time(shipment.expected_at, reader.timezone if reader else None)}"
+               if shipment.expected_at else "no arrival date given")
+    return f"Carrier: {shipment.carrier} · {reference} · {arrival}"

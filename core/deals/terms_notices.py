@@ -1,0 +1,26 @@
+"""What a party hears when the other accepts the frozen terms first (once both have, the deal's
+move to payment tells both)."""
+
+from __future__ import annotations
+
+from core.deals.events import TermsAccepted
+from core.deals.notices import next_steps
+from core.deals.process import BUYER, SELLER
+from core.deals.tables import Deal, DealTerms
+from core.notifications.outbox import notify
+from core.storage.tables import Account
+from core.storage.uow import UnitOfWork
+
+
+async def on_terms_accepted(uow: UnitOfWork, event: TermsAccepted) -> None:
+    """The other party hears who accepted which version, with the step to accept it too."""
+    deal = await uow.session.get(Deal, event.deal_id)
+    version = await uow.session.get(DealTerms, event.terms_id)
+    if deal is None or version is None or deal.status != "agreed":
+        return
+    other = deal.seller_id if event.by == deal.buyer_id else deal.buyer_id
+    who = await uow.session.get(Account, event.by)
+    await notify(uow, other, f"📄 Deal #{deal.id}: {who.display_name if who else 'the other party'}"
+                 f" accepted version {version.version} of the terms (SHA-256 "
+                 f"{version.sha256[:12]}…). Payment opens once you accept the same version.",
+                 buttons=next_steps(deal, BUYER if other == deal.buyer_id else SELLER))

@@ -1,0 +1,54 @@
+"""Money as one reader reads it: every amount in a chat turn, a notice, a card, a chart or a page
+is written in that person's number format ("€23,000.00" in English, "23.000,00 €" in Germany),
+the same one their invoices use."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Any, Protocol
+
+from core.accounts.model import number_locale
+from core.money.model import READER_LOCALE, Money, exponent
+
+
+class Reader(Protocol):
+    language: str | None
+    country: str | None
+
+
+def locale_of(reader: Reader | None) -> str:
+    """The Babel locale of `reader`'s amounts; English for no one in particular."""
+    return number_locale(reader.language, reader.country) if reader is not None else "en"
+
+
+def shown(amount: Money | None, reader: Reader | None = None, *, none: str = "—") -> str:
+    """`amount` for `reader` (the current reader when not given): the one money format."""
+    if amount is None:
+        return none
+    return amount.format(locale_of(reader) if reader is not None else None)
+
+
+@contextmanager
+def reading(reader: Reader | None) -> Iterator[str]:
+    """Write for `reader` inside this block: `str(money)` uses their format."""
+    token = READER_LOCALE.set(locale_of(reader))
+    try:
+        yield READER_LOCALE.get()
+    finally:
+        READER_LOCALE.reset(token)
+
+
+def read_for(reader: Reader | None) -> None:
+    """From here on, within the current `reading` block, write for `reader`."""
+    READER_LOCALE.set(locale_of(reader))
+
+
+def money_ticks(currency: str) -> Any:
+    """A chart axis's ticks as money in the reader's format (“€250.00”), not floats (“250.0”)."""
+    from matplotlib.ticker import FuncFormatter
+
+    scale = Decimal(10) ** exponent(currency)
+    return FuncFormatter(lambda value, _: str(Money(int(
+        (Decimal(str(value)) * scale).to_integral_value()), currency)))

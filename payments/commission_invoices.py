@@ -1,0 +1,37 @@
+"""The commission invoice: with each payout, the platform's commission is invoiced by Agora
+(the issuer) to the payee — seller or consultant — in its own series ("CI-2026-000001"), with
+the VAT treatment of a service (`core.accounts.service_vat`). A document only: the ledger
+booked the commission at release or capture and is not touched here."""
+
+from __future__ import annotations
+
+from core.accounts import billing
+from core.accounts.service_vat import commission_vat
+from core.money.model import Money
+from core.pdf import ISSUER
+from core.storage.tables import Account
+from core.storage.uow import UnitOfWork
+from payments import invoices
+from payments.lines import subject
+from payments.tables import Escrow, Invoice
+
+
+async def issue(uow: UnitOfWork, escrow: Escrow, journal: int) -> Invoice | None:
+    """The payout's commission invoice to the payee (none when no commission was kept); the
+    same payout again gets the invoice already issued."""
+    kept = Money(escrow.commission, escrow.currency)  # what the money layer kept, after any discount
+    if escrow.payee_id is None or kept.amount <= 0:
+        return None
+    payee = await uow.session.get(Account, escrow.payee_id)
+    details = billing.from_account(payee) if payee else None
+    country = details.country if details else (payee.country if payee else None)
+    issuer = ISSUER["issuer"]
+    vat = commission_vat(issuer.country, issuer.vat_rate, country,
+                         details.vat_id if details else None, kept)
+    paid_for = (await subject(uow, escrow)).line(vat.net.amount, before="Platform commission: ")
+    lines = [paid_for]
+    if vat.vat.amount:
+        lines.append((f"VAT {vat.rate.normalize():f}%", vat.vat.amount))
+    # The payee pays the commission: the payer of this document, Agora its payee.
+    return await invoices.issue(uow, escrow, journal, "commission", lines, 0,
+                                payer_id=escrow.payee_id, payee_id=None, note=vat.text)

@@ -1,0 +1,50 @@
+"""Credit notes: money given back after a payment — a refund in full or in part, a quality
+adjustment the seller accepted, a dispute split — is a credit note in its own gap-free series
+("CN-2026-000001"), naming the receipt it credits, the amount and why. The receipt itself
+never changes."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from core.deals import quality_report
+from core.deals.deals import deal_of
+from core.deals.tables import Dispute
+from core.storage.uow import UnitOfWork
+from payments import invoices
+from payments.lines import subject
+from payments.tables import Escrow, Invoice, PaymentOperation
+
+
+async def issue(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation, journal: int) -> Invoice:
+    """The credit note of a refund or split, for payer and payee."""
+    original = await receipt_of(uow, escrow)
+    line = (await subject(uow, escrow)).line(op.refund, before="Credited: ")
+    return await invoices.issue(uow, escrow, journal, "credit_note", [line], 0,
+                                refers_to_id=original.id if original else None,
+                                note=await reason(uow, escrow, op))
+
+
+async def receipt_of(uow: UnitOfWork, escrow: Escrow) -> Invoice | None:
+    """The payment receipt an escrow's credit notes refer to."""
+    return (await uow.session.execute(select(Invoice).where(
+        Invoice.escrow_id == escrow.id, Invoice.kind.in_(("payment", "charge")))
+        .order_by(Invoice.id).limit(1))).scalar()
+
+
+async def reason(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation) -> str:
+    """Why the money went back, in words: the dispute's decision, the quality adjustment, or
+    a refund in full or in part."""
+    deal_id = deal_of(escrow.reference)
+    if deal_id is not None:
+        dispute = (await uow.session.execute(select(Dispute).where(
+            Dispute.deal_id == deal_id, Dispute.outcome.in_(("refund", "split"))))).scalar()
+        if dispute is not None:
+            said = {"refund": "refund to the buyer", "split": "part refunded to the buyer"}
+            return f"Dispute decided: {said[dispute.outcome or 'refund']}" + (
+                f" — {dispute.decision}" if dispute.decision else "")
+        if op.kind == "split" and await quality_report.accepted_refund(uow, deal_id):
+            return "Quality adjustment accepted by the seller after the buyer's quality report"
+    if op.kind == "split" or escrow.refunded < escrow.amount:
+        return "Partial refund of the payment"
+    return "Refund of the full payment"

@@ -1,0 +1,45 @@
+"""What the pay page says a payment is for: the goods (quantity and listing) or the session, and
+who is paid. Read for the page only; the amount and every rule stay the escrow's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.catalog.tables import Listing
+from core.clock import local_time
+from core.consulting.moves import booking_of
+from core.consulting.tables import Booking
+from core.deals import cards, deals
+from core.deals.tables import Deal
+from core.deals.views import name_of
+from core.money.model import described
+from core.money.ports import EscrowView
+from core.storage.tables import Account
+from core.storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Subject:
+    what: str  # “100 t of “ENplus A1 wood pellets” (deal #12)”
+    payee: str  # “Sam (Baltic Pellets)”; Agora itself for a platform charge
+
+
+async def subject(uow: UnitOfWork, view: EscrowView) -> Subject:
+    """The goods or session an escrow pays for, in the payer's words, and the payee's name."""
+    payee = await name_of(uow, view.payee_id) if view.payee_id is not None else "Agora"
+    return Subject(await _what(uow, view), payee)
+
+
+async def _what(uow: UnitOfWork, view: EscrowView) -> str:
+    said = described(view.reference)
+    deal_id, booking_id = deals.deal_of(view.reference), booking_of(view.reference)
+    if deal_id is not None and (deal := await uow.session.get(Deal, deal_id)) is not None:
+        listing = await uow.session.get(Listing, deal.listing_id)
+        if listing is not None:
+            return f"{cards.quantity(deal.quantity_milli, listing.unit)} of “{listing.title}” ({said})"
+    if booking_id is not None and (booking := await uow.session.get(Booking, booking_id)):
+        payer = await uow.session.get(Account, view.payer_id)
+        when = (f" on {local_time(booking.starts_at, payer.timezone if payer else None)}"
+                if booking.starts_at else "")
+        return f"a {booking.minutes}-minute consulting session{when} ({said})"
+    return said

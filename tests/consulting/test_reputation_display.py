@@ -1,0 +1,53 @@
+"""A consultant's reputation as people read it: no stars before any review, the plain mean of
+the published reviews with their count (the Bayesian average only ranks), in the singular for
+one."""
+
+from __future__ import annotations
+
+from conversations.messages import Choice, ListPage
+from core.consulting import profiles, public
+from tests.consulting.helpers import consultant
+from tests.support.accounts import registered
+from tests.support.chat import ChatUser
+
+
+async def _page(app) -> ChatUser:
+    """Sid opens the only consultant from the directory: the result line, then the page."""
+    await registered(app, "sid", roles=("seeker",), display_name="Sid")
+    sid = ChatUser(app, "sid")
+    await sid.say("/consultants")
+    await sid.tap("Everyone")
+    [page] = [r for r in sid.last if isinstance(r, ListPage)]
+    sid.subtitle = page.items[0].subtitle  # type: ignore[attr-defined]
+    await sid.send(Choice(page.items[0].button.data))
+    return sid
+
+
+async def test_a_consultant_with_no_reviews_shows_no_stars_in_chat_or_on_the_website(app):
+    cora = await consultant(app, "cora")
+    sid = await _page(app)
+    assert "No reviews yet" in sid.texts() and "★" not in sid.texts()
+    assert "★" not in sid.subtitle  # type: ignore[attr-defined]
+    async with app.uow() as uow:
+        assert (await public.consultant(uow, cora.id)).rating == "No reviews yet"
+
+
+async def test_one_four_star_review_shows_4_0_from_1_review(app):
+    cora = await consultant(app, "cora")
+    async with app.uow() as uow:
+        await profiles.rated(uow, cora.id, 4)
+        await uow.commit()
+    sid = await _page(app)
+    assert "★ 4.0 from 1 review ·" in sid.texts(), sid.texts()
+    assert "★ 4.0 (1)" in sid.subtitle  # type: ignore[attr-defined]
+    async with app.uow() as uow:
+        assert (await public.consultant(uow, cora.id)).rating == "★ 4.0 from 1 review"
+
+
+async def test_a_bio_and_headline_with_an_email_and_a_phone_are_masked_in_chat(app):
+    await consultant(app, "cora", headline="Audits — call +371 2612 3456",
+                     bio="Write to cora@example.com or call +371 2612 3456 for audits.")
+    sid = await _page(app)
+    assert "cora@example.com" not in sid.texts() and "2612 3456" not in sid.texts()
+    assert "Write to [contact details hidden]" in sid.texts()
+    assert "2612" not in sid.subtitle  # type: ignore[attr-defined]

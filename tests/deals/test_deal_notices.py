@@ -1,0 +1,137 @@
+"""Notices carry what the other party entered (a shipment's carrier, reference and arrival, the
+values a buyer measured), each party hears when the other accepts the terms, and a document
+reaches each chat once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+
+from core.accounts.service import find_account
+from core.clock import local_time
+from core.notifications.outbox import notify
+from tests.deals.chat_helpers import give_billing, last_notice, paid_deal, told, trading_pair
+from tests.support.chat import ChatUser
+
+
+async def _ship(app, *answers: str) -> tuple[ChatUser, str]:
+    """A paid deal Sam ships, answering carrier, reference and arrival (None skips); the
+    buyer and the text of his “on the way” notice."""
+    sam, bob, listing_id = await trading_pair(app)
+    await paid_deal(app, listing_id)
+    await last_notice(app, sam, "Ship by")
+    await sam.tap("Mark shipped")
+    for answer in answers:
+        await (sam.say(answer) if answer else sam.tap("Skip"))
+    assert "Marked shipped" in sam.texts()
+    return bob, await last_notice(app, bob, "on the way")
+
+
+async def test_the_buyers_shipped_notice_names_the_carrier_reference_and_expected_arrival(app):
+    _, notice = await _ship(app, "DSV", "CMR-77", "+3")  # expected in three days
+    async with app.uow() as uow:
+        zone = (await find_account(uow, "terminal", "bob")).timezone
+    arrival = datetime.combine(app.clock.now().date() + timedelta(days=3), time(12), UTC)
+    assert "Carrier: DSV" in notice and "reference CMR-77" in notice
+    assert f"expected arrival {local_time(arrival, zone)}" in notice
+
+
+async def test_a_shipped_notice_without_reference_or_date_says_none_was_given(app):
+    _, notice = await _ship(app, "own transport", "", "")
+    assert "Carrier: own transport · no reference given · no arrival date given" in notice
+
+
+async def test_the_sellers_quality_notice_carries_the_measured_values_and_the_adjustment(app):
+    bob, _ = await _ship(app, "DSV", "", "")
+    await bob.tap("Report measured quality")
+    await bob.say("90")  # 10 t short, past the 5 % tolerance
+    await bob.say("12")  # moisture 12 % against ≤ 8 %
+    await bob.tap("Skip")  # NCV not measured
+    notice = await last_notice(app, ChatUser(app, "sam"), "quality outside")
+    assert "Measured: moisture 12 %, delivered 90 t of 100 t" in notice
+    assert "the price goes down by" in notice
+
+
+async def _agreed(app, listing_id: int) -> None:
+    """An offer accepted: the deal waits for both to accept version 1 of its terms."""
+    from decimal import Decimal
+
+    from core.deals import offers
+    from core.money.model import Money
+
+    async with app.uow() as uow:
+        bob = await find_account(uow, "terminal", "bob")
+        sam = await find_account(uow, "terminal", "sam")
+        offer = await offers.make_offer(uow, listing_id, bob.id, offers.Terms(
+            Decimal("100"), Money.parse("220", "EUR"), "EXW", "Riga port"))
+        await offers.accept(uow, offer.id, sam.id)
+        await uow.commit()
+
+
+@pytest.mark.parametrize("first", ["bob", "sam"])
+async def test_each_party_hears_when_the_other_accepts_the_terms_first(app, first):
+    sam, bob, listing_id = await trading_pair(app)
+    await _agreed(app, listing_id)
+    accepting, waiting = (bob, sam) if first == "bob" else (sam, bob)
+    await last_notice(app, accepting, "accepted: deal #")
+    await accepting.tap("accept the terms")
+    await give_billing(accepting, "Pärnu mnt 10", "10148")
+    await accepting.tap("Accept version 1")
+    assert "Waiting for the other party" in accepting.texts()
+    notice = await last_notice(app, waiting, "accepted version 1 of the terms")
+    assert f"{accepting.name.title()} accepted version 1" in notice
+    assert "Payment opens once you accept the same version" in notice
+    await waiting.tap("accept the terms")  # the notice's own button takes them there
+    await give_billing(waiting, "Brīvības iela 1", "LV-1010")
+    await waiting.tap("Accept version 1")
+    assert "Both parties have" in waiting.texts()
+    both = await last_notice(app, accepting, "Both accepted the terms")
+    assert "Deal #" in both
+    assert not [p for p in await told(app, accepting.name) if "accepted version" in p["text"]]
+
+
+async def test_a_document_goes_into_a_chat_once_however_often_its_person_is_told(app):
+    await trading_pair(app)
+    ref = {"kind": "deal-terms", "key": "7"}
+    async with app.uow() as uow:
+        bob = await find_account(uow, "terminal", "bob")
+        sam = await find_account(uow, "terminal", "sam")
+        for account, text in ((bob, "The terms are attached."), (bob, "As a receipt's notice."),
+                              (sam, "The terms are attached.")):
+            await notify(uow, account.id, text, attachment=ref, once_per_chat=True)
+        await uow.commit()
+    async with app.uow() as uow:  # a later transaction does not send it again either
+        await notify(uow, bob.id, "Still those terms.", attachment=ref, once_per_chat=True)
+        await uow.commit()
+    assert [p.get("attachments") for p in await told(app, "bob")] == [[ref], None, None]
+    assert [p.get("attachments") for p in await told(app, "sam")] == [[ref]]
+
+
+async def test_a_file_that_changes_like_a_calendar_invite_goes_every_time(app):
+    await trading_pair(app)
+    invite = {"kind": "booking-invite", "key": "3:REQUEST"}
+    async with app.uow() as uow:
+        bob = await find_account(uow, "terminal", "bob")
+        await notify(uow, bob.id, "Booked.", attachment=invite)
+        await notify(uow, bob.id, "Moved to Friday.", attachment=invite)
+        await uow.commit()
+    assert [p.get("attachments") for p in await told(app, "bob")] == [[invite], [invite]]
+
+
+async def test_a_shipment_update_tells_the_buyer_the_new_date_the_reference_and_the_note(app):
+    bob, _ = await _ship(app, "DSV", "CMR-77", "+3")
+    sam = ChatUser(app, "sam")
+    await last_notice(app, sam, "Ship by")
+    await sam.tap("Open the deal")
+    await sam.tap("Shipment update")
+    await sam.tap("Delayed")
+    await sam.say("+5")
+    await sam.say("Port strike in Riga")
+    assert "Update sent to the buyer" in sam.texts()
+    async with app.uow() as uow:
+        zone = (await find_account(uow, "terminal", "bob")).timezone
+    later = datetime.combine(app.clock.now().date() + timedelta(days=5), time(12), UTC)
+    notice = await last_notice(app, bob, "Delayed")
+    assert f"Carrier: DSV · reference CMR-77 · expected arrival {local_time(later, zone)}" in notice
+    assert "The seller's note: Port strike in Riga" in notice
