@@ -219,3 +219,45 @@ def errors_for(view: dict[str, Any], errors: dict[str, str]) -> dict[str, str]:
         target = key if key in blocks or not blocks else blocks[0]
         shown[target] = clip(f"{shown[target]} {text}" if target in shown else text, 2000)
     return shown
+
+
+def _same_modal(view: dict[str, Any], blocks: list[Block]) -> Block:
+    """The submitted modal again with other blocks: input blocks keep their block and action ids,
+    so Slack keeps what the person typed."""
+    kept = {k: view[k] for k in ("type", "callback_id", "title", "submit", "close",
+                                 "private_metadata") if k in view}
+    return {**kept, "blocks": blocks}
+
+
+def _note(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(text, 2000)}]}
+
+
+def pending_view(view: dict[str, Any]) -> Block:
+    """The modal while Agora is still checking it (an answer slower than Slack's ack window)."""
+    inputs = [b for b in view.get("blocks", []) if not _is_note(b)]
+    return _same_modal(view, [_note("⏳ Checking your answers…"), *inputs])
+
+
+def view_with_errors(view: dict[str, Any], errors: dict[str, str]) -> Block:
+    """The modal with each error under its field, as `response_action: errors` would show it."""
+    out: list[Block] = []
+    for block in view.get("blocks", []):
+        if _is_note(block):
+            continue
+        out.append(block)
+        if block.get("block_id") in errors:
+            out.append(_note(f"⚠️ {errors[block['block_id']]}"))
+    return _same_modal(view, out)
+
+
+def finished_view(view: dict[str, Any]) -> Block:
+    """A closing modal once a late answer has gone to the person's messages."""
+    return {"type": "modal", "callback_id": CALLBACK_ID,
+            "title": view.get("title") or plain("Agora", TITLE_LIMIT),
+            "close": plain("Close", TITLE_LIMIT),
+            "blocks": [_note("✅ Done — Agora's answer is in your messages with the app.")]}
+
+
+def _is_note(block: dict[str, Any]) -> bool:
+    return block.get("type") == "context"

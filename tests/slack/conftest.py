@@ -16,6 +16,7 @@ from bots.server import create_app
 from bots.slack.channel import SlackChannel
 from config.container import Container, build
 from config.settings import Settings
+from core.catalog import gazetteer
 from core.clock import FakeClock
 from tests.support.fake_slack import FakeSlack, section_texts
 from tests.support.servers import serve
@@ -92,6 +93,7 @@ async def _settle(within: float = 5.0) -> None:
 @pytest.fixture
 async def slack(db_url: str, clock: FakeClock, mailbox: LoggingEmailSender
                 ) -> AsyncIterator[SlackWorld]:
+    gazetteer.warm()  # as the server does at start: a first town typed must not miss Slack's ack
     fake = FakeSlack()
     async with serve(fake.app) as url:
         settings = Settings(database_url=db_url, environment="test",  # type: ignore[call-arg]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy import select
 
 from core.storage.tables import Account, Identity
@@ -105,3 +107,35 @@ async def test_when_slack_refuses_to_open_the_modal_an_open_form_button_is_poste
 
     posted = await slack.posted("Registration: tap the button")
     assert posted["blocks"][-1]["elements"][0]["value"].endswith("|^form")
+
+
+async def test_a_slow_answer_is_acknowledged_in_time_and_shown_in_the_same_modal(
+        slack: SlackWorld, monkeypatch):
+    """Slack drops an ack later than 3 s: past the budget the modal says it is checking, and
+    the errors (or the close) arrive in it by views.update."""
+    engine, handle = slack.app.engine, slack.app.engine.handle
+
+    async def slow(env):
+        await asyncio.sleep(0.3)
+        return await handle(env)
+
+    monkeypatch.setattr(engine, "handle", slow)
+    monkeypatch.setattr(slack.channel, "ack_budget", 0.05)
+    view = await slack.open_registration()
+
+    answer = (await slack.user.submit(view, {**ANN, "email": "ann-at-example"})).json()
+
+    assert answer["response_action"] == "update"
+    assert "Checking your answers" in str(answer["view"]["blocks"][0])
+    kept = [b["block_id"] for b in answer["view"]["blocks"] if b["type"] == "input"]
+    assert kept == REGISTRATION_FIELDS
+    shown = (await slack.fake.wait_for("views.update"))["view"]
+    notes = [str(b) for b in shown["blocks"] if b["type"] == "context"]
+    assert len(notes) == 1 and "email address" in notes[0]
+    ids = [b.get("block_id") for b in shown["blocks"]]
+    assert ids.index("email") + 1 == ids.index(None)  # the error sits under its field
+
+    await slack.user.submit(view, ANN)
+    await slack.posted("6-digit code")
+    done = await slack.fake.wait_for("views.update", lambda p: "submit" not in p["view"])
+    assert "answer is in your messages" in str(done["view"]["blocks"])
