@@ -46,9 +46,9 @@ from core.catalog.media import FileStore
 from core.clock import FakeClock
 from core.consulting import bookings, profiles
 from core.consulting.availability import Schedule, free_slots, next_free_slot
-from core.consulting.process import HOLDS_SLOT
 from core.consulting.tables import Booking
 from core.errors import Conflict
+from core.process.bookings import HOLDS_SLOT
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)  # a Friday
 MONDAY = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # 09:00 in Riga

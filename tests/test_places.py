@@ -5,7 +5,6 @@ when the person insists, a shared location becomes the nearest named place."""
 from __future__ import annotations
 
 import pytest
-
 from sqlalchemy import select
 
 from conversations.messages import ListPage

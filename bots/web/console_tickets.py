@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse, Response
 from bots.web.console_auth import Operator, Supporter, reading
 from bots.web.console_pages import attempt, done, field, id_of, page
 from core.errors import NotFound
+from core.process.tickets import NOT_CLOSED, OPERATOR_LABELS
 from core.support import service
-from core.support.process import NOT_CLOSED, OPERATOR_LABELS
 
 FILTERS = {"": "Waiting", "open": "New", "waiting_for_operator": "Answered back",
            "answered": "Answered", "closed": "Closed"}

@@ -22,10 +22,10 @@ from core.deals import cards, contract_card, dashboard, deals, threads
 from core.deals import views as deal_views
 from core.deals.goods import goods_words
 from core.deals.notices import next_steps
-from core.deals.process import DEAL_PROCESS
 from core.errors import NotFound
 from core.ids import parse_id
 from core.money.ports import EscrowView
+from core.process.deals import DEAL_PROCESS
 
 
 def payment_text(view: EscrowView | None, status: str) -> str:

@@ -17,10 +17,10 @@ from core.deals import after_sale, deals
 from core.deals import views as deal_views
 from core.deals.after_sale import ASPECTS
 from core.deals.cards import quality_summary
-from core.deals.process import BUYER, SELLER
 from core.errors import DomainError
 from core.ids import parse_id
 from core.money.model import Money
+from core.process.deals import BUYER, SELLER
 
 
 async def _rate_start(ctx: Ctx) -> Next | None:

@@ -22,7 +22,7 @@ from conversations.messages import (
 from core.actions import Intent
 from core.errors import DomainError
 from core.ids import parse_id
-from core.process import span
+from core.process.model import span
 from core.support import service as support
 from core.support.context import TicketContext
 

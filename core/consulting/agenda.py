@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 
 from core.clock import local_time
-from core.consulting.process import CONSULTANT, STATE_LABELS
 from core.consulting.tables import Booking
+from core.process.bookings import CONSULTANT, STATE_LABELS
 from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from core.consulting import profiles, slots
 from core.consulting.events import BookingRequested
 from core.consulting.moves import get, role_of, start_timers, take
-from core.consulting.process import BOOKING_PROCESS, CONSULTANT, MAX_PROPOSALS, SEEKER
 from core.consulting.tables import Booking, BookingProposal, ConsultantProfile
 from core.errors import Conflict, DomainError, NotAllowed
+from core.process.bookings import BOOKING_PROCESS, CONSULTANT, MAX_PROPOSALS, SEEKER
 from core.storage.uow import UnitOfWork
 
 __all__ = ["accept", "decline", "get", "proposals", "propose_times", "request_now",

@@ -13,10 +13,10 @@ from core.consulting import profiles, slots
 from core.consulting.bookings import add_proposals, checked_times, proposed_time
 from core.consulting.moves import get, role_of, take
 from core.consulting.policy import cancellation_fee, no_show_fee
-from core.consulting.process import CONSULTANT, CONSULTANT_GRACE, SEEKER
 from core.consulting.tables import Booking
 from core.errors import Conflict, DomainError, NotAllowed
 from core.money.model import Money
+from core.process.bookings import CONSULTANT, CONSULTANT_GRACE, SEEKER
 from core.storage.uow import UnitOfWork
 
 JOIN_EARLY = timedelta(minutes=15)  # how long before the start the parties may join

@@ -9,12 +9,12 @@ from collections.abc import Awaitable, Callable
 from core.consulting import reminders
 from core.consulting.money import unpaid
 from core.consulting.moves import take
-from core.consulting.process import BOOKING_PROCESS
 from core.consulting.tables import Booking
-from core.deals import timers
 from core.money.ports import PaymentsPort
+from core.process import timers
+from core.process.bookings import BOOKING_PROCESS
+from core.process.timer_jobs import fire_each, remind_each
 from core.storage.uow import UnitOfWork, UowFactory
-from core.timer_jobs import fire_each, remind_each
 
 Guard = Callable[[UnitOfWork, Booking, PaymentsPort], Awaitable[bool]]
 

@@ -25,12 +25,12 @@ from core.consulting.events import (
     CardRequested,
 )
 from core.consulting.moves import authorised_at_booking, reference
-from core.consulting.process import AUTHORISE_BEFORE
 from core.consulting.tables import Booking
 from core.errors import DomainError
 from core.events import Event
 from core.money.model import Money
 from core.money.ports import Actor, EscrowView, PaymentsPort, SavedMethodView
+from core.process.bookings import AUTHORISE_BEFORE
 from core.storage.uow import UnitOfWork, UowFactory
 
 log = logging.getLogger(__name__)

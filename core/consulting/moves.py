@@ -12,11 +12,11 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from core.accounts.service import is_admin
 from core.consulting.events import MEANING, ProfileChanged
-from core.consulting.process import AUTHORISE_AHEAD, BOOKING_PROCESS, CONSULTANT, SEEKER
 from core.consulting.tables import Booking, BookingProposal, ConsultantProfile
-from core.deals import timers
 from core.errors import Conflict, NotFound
-from core.process import ADMIN, SYSTEM
+from core.process import timers
+from core.process.bookings import AUTHORISE_AHEAD, BOOKING_PROCESS, CONSULTANT, SEEKER
+from core.process.model import ADMIN, SYSTEM
 from core.storage.uow import UnitOfWork
 
 

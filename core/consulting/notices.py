@@ -24,11 +24,11 @@ from core.consulting.events import (
 )
 from core.consulting.moves import authorised_later, booking_of
 from core.consulting.policy import SAVED_CARD, policy_text
-from core.consulting.process import AUTHORISE_BEFORE, RELEASE_UNPAID_BEFORE
 from core.consulting.tables import Booking, BookingProposal, ConsultantProfile
 from core.money.events import MethodSaved
 from core.money.model import Money
 from core.notifications.outbox import notify, recipients
+from core.process.bookings import AUTHORISE_BEFORE, RELEASE_UNPAID_BEFORE
 from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 

@@ -13,10 +13,10 @@ from core.consulting.changes import max_amount
 from core.consulting.events import BookingCancelled, BookingMoved
 from core.consulting.notices import answer, people, view
 from core.consulting.policy import no_show_fee
-from core.consulting.process import FEE_DECISION
 from core.consulting.tables import Booking, ConsultantProfile
 from core.money.model import Money
 from core.notifications.outbox import notify
+from core.process.bookings import FEE_DECISION
 from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 

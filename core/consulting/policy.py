@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from core.clock import local_time
-from core.consulting.process import CONSULTANT_GRACE, SEEKER
 from core.money.model import Money
+from core.process.bookings import CONSULTANT_GRACE, SEEKER
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,11 @@ from sqlalchemy import exists, select
 
 from core.actions import Action, Intent
 from core.clock import local_time
-from core.consulting.process import BOOKING_PROCESS
 from core.consulting.tables import Booking, ConsultantProfile
-from core.deals import timers
-from core.deals.tables import ProcessReminder, ProcessTimer
 from core.notifications.outbox import notify
+from core.process import timers
+from core.process.bookings import BOOKING_PROCESS
+from core.process.tables import ProcessReminder, ProcessTimer
 from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 

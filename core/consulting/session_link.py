@@ -23,7 +23,6 @@ from sqlalchemy import select
 from core.actions import Action, ActionRows, Intent
 from core.consulting import changes, moves, profiles, sessions
 from core.consulting.events import BookingCancelled, BookingConfirmed, SeekerNoShow, SessionDue
-from core.consulting.process import BOOKING_PROCESS, CONSULTANT, SEEKER
 from core.consulting.session_events import SessionJoined, SessionMoved, SessionReviewed
 from core.consulting.session_process import ENDED, LIVE
 from core.consulting.session_process import take as take_session
@@ -33,7 +32,8 @@ from core.errors import Conflict, DomainError
 from core.money.events import PaymentAuthorised
 from core.money.model import Money
 from core.notifications.outbox import notify, recipients
-from core.process import SYSTEM
+from core.process.bookings import BOOKING_PROCESS, CONSULTANT, SEEKER
+from core.process.model import SYSTEM
 from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 

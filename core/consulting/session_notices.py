@@ -31,11 +31,11 @@ from core.consulting.session_tables import (
     SessionMessage,
     SessionReview,
 )
-from core.deals import timers
 from core.deals.timer_notices import when_for
 from core.money.model import Money
 from core.notifications.outbox import notify, recipients
-from core.process import SYSTEM
+from core.process import timers
+from core.process.model import SYSTEM
 from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 

@@ -39,11 +39,11 @@ from core.consulting.session_process import (
     take,
 )
 from core.consulting.session_tables import ConsultSession, SessionExtension, SessionMessage
-from core.deals import timers
 from core.deals.threads import SharedFile
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.money.model import Money
-from core.process import SYSTEM
+from core.process import timers
+from core.process.model import SYSTEM
 from core.storage.uow import UnitOfWork
 
 __all__ = ["free_window_for", "max_charge"]

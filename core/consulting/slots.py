@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from core.consulting import profiles
 from core.consulting.availability import Schedule, free_slots, why_not, window
-from core.consulting.process import HOLDS_SLOT
 from core.consulting.tables import Booking, ConsultantProfile
 from core.errors import Conflict, DomainError
+from core.process.bookings import HOLDS_SLOT
 from core.storage.uow import UnitOfWork
 
 MARGIN = timedelta(days=2)  # busy times read around a start: its whole local day, both sides

@@ -17,12 +17,12 @@ from core.deals.events import (
     DisputeQuestion,
     ShipmentUpdated,
 )
-from core.deals.process import BUYER, SELLER
 from core.deals.tables import Deal, Dispute, Rating, Shipment
 from core.errors import Conflict, DomainError, InvalidField, NotAllowed, NotFound
 from core.money.model import Money
 from core.operators import audit
 from core.operators.roles import require
+from core.process.deals import BUYER, SELLER
 from core.storage.uow import UnitOfWork
 
 SHIPMENT_STATUSES = ("dispatched", "in_transit", "delayed", "delivered")

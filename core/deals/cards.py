@@ -12,11 +12,11 @@ from core.clock import local_time
 from core.deals import call_offs
 from core.deals import offers as offer_rules
 from core.deals.deals import total
-from core.deals.process import STATE_LABELS
 from core.deals.quality_report import MEASURABLE
 from core.deals.tables import Deal, Offer, QualityReport, Shipment
 from core.money.model import Money, exponent
 from core.policy import Policy
+from core.process.deals import STATE_LABELS
 from core.storage.tables import Account
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from core.deals import call_offs, contracts
 from core.deals.cards import quantity
 from core.deals.deals import total
 from core.deals.offers import Terms, terms_of_offer
-from core.deals.process import BUYER, CONTRACT_STATES, SELLER, STATE_LABELS
+from core.process.deals import BUYER, CONTRACT_STATES, SELLER, STATE_LABELS
 
 __all__ = ["CONTRACT_STATES", "ContractView", "contract_view", "my_contracts", "renewal"]
 from core.deals.tables import Contract, Offer

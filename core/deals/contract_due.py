@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from core.deals import contract_notices, contracts, timers
-from core.deals.process import CONTRACT_PROCESS
-from core.deals.tables import Contract, ProcessTimer
+from core.deals import contract_notices, contracts
+from core.deals.tables import Contract
+from core.process import timers
+from core.process.deals import CONTRACT_PROCESS
+from core.process.tables import ProcessTimer
+from core.process.timer_jobs import fire_each, remind_each
 from core.storage.uow import UnitOfWork, UowFactory
-from core.timer_jobs import fire_each, remind_each
 
 # The longest notice ahead of a call-off: the timers worth looking at.
 HORIZON = max(o for t in CONTRACT_PROCESS.timers for o in t.remind)

@@ -16,13 +16,14 @@ from sqlalchemy.orm.attributes import set_committed_value
 from core.accounts.service import is_admin
 from core.catalog.events import ListingChanged
 from core.catalog.tables import Listing
-from core.deals import call_offs, deals, timers
+from core.deals import call_offs, deals
 from core.deals import terms as deal_terms
 from core.deals.events import ContractMoved, DealMoved
-from core.deals.process import BUYER, CONTRACT_PROCESS, DEAL_PROCESS, SELLER
 from core.deals.tables import Contract, Deal, DealTerms, Offer
 from core.errors import Conflict, NotFound
-from core.process import ADMIN
+from core.process import timers
+from core.process.deals import BUYER, CONTRACT_PROCESS, DEAL_PROCESS, SELLER
+from core.process.model import ADMIN
 from core.storage.uow import UnitOfWork
 
 

@@ -11,8 +11,8 @@ from sqlalchemy.sql.elements import ColumnElement
 from core.catalog.tables import Listing
 from core.deals.cards import quantity
 from core.deals.deals import total
-from core.deals.process import BUYER, DEAL_PROCESS, SELLER, STATE_LABELS
 from core.deals.tables import Deal, Offer, Rating
+from core.process.deals import BUYER, DEAL_PROCESS, SELLER, STATE_LABELS
 from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 

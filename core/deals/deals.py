@@ -11,14 +11,15 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from core.catalog.events import ListingChanged
 from core.catalog.tables import Listing
-from core.deals import ratings, timers
+from core.deals import ratings
 from core.deals.events import DealMoved
-from core.deals.process import BUYER, DEAL_PROCESS, SELLER
 from core.deals.tables import Deal
 from core.errors import Conflict, NotFound
 from core.money.model import Money
 from core.operators.roles import may_act
-from core.process import ADMIN, SYSTEM
+from core.process import timers
+from core.process.deals import BUYER, DEAL_PROCESS, SELLER
+from core.process.model import ADMIN, SYSTEM
 from core.storage.uow import UnitOfWork
 
 NOTHING_LEFT = ("cancel-not-shipped",)  # refunded before the goods left: the stock returns

@@ -5,10 +5,11 @@ comes late, twice, or on two workers at once does nothing wrong."""
 
 from __future__ import annotations
 
-from core.deals import deals, offers, reminders, timers
-from core.deals.process import DEAL_PROCESS, OFFER_PROCESS
+from core.deals import deals, offers, reminders
+from core.process import timers
+from core.process.deals import DEAL_PROCESS, OFFER_PROCESS
+from core.process.timer_jobs import fire_each, remind_each
 from core.storage.uow import UnitOfWork, UowFactory
-from core.timer_jobs import fire_each, remind_each
 
 MINE = (OFFER_PROCESS, DEAL_PROCESS)  # other processes' timers are their own jobs' work
 

@@ -24,11 +24,11 @@ from core.deals.events import (
     TermsChanged,
     ThreadReported,
 )
-from core.deals.process import BUYER, DEAL_PROCESS, SELLER
 from core.deals.tables import Deal, DealTerms, Dispute, Offer, Shipment, Thread, ThreadMessage
 from core.deals.threads import RFQ
 from core.money.model import Money
 from core.notifications.outbox import addressed_to, notify, recipients
+from core.process.deals import BUYER, DEAL_PROCESS, SELLER
 from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 

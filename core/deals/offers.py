@@ -18,13 +18,14 @@ from core.accounts.billing import party_of
 from core.catalog.events import ListingChanged
 from core.catalog.tables import Listing
 from core.catalog.views import viewable
-from core.deals import call_offs, contracts, quality, timers
+from core.deals import call_offs, contracts, quality
 from core.deals import terms as deal_terms
 from core.deals.events import DealAgreed, OfferClosed, OfferExpired, OfferMade
-from core.deals.process import BUYER, DEAL_PROCESS, OFFER_PROCESS, SELLER
 from core.deals.tables import Deal, Offer
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.money.model import Money
+from core.process import timers
+from core.process.deals import BUYER, DEAL_PROCESS, OFFER_PROCESS, SELLER
 from core.storage.uow import UnitOfWork
 
 PAYMENT_METHODS = {"escrow": "Escrow through Agora",

@@ -10,10 +10,10 @@ from sqlalchemy import update
 
 from core.deals import deals, quality, terms
 from core.deals.events import DisputeOpened
-from core.deals.process import BUYER, SELLER
 from core.deals.tables import Deal, Dispute, QualityReport
 from core.errors import Conflict, DomainError, NotAllowed
 from core.money.model import Money
+from core.process.deals import BUYER, SELLER
 from core.storage.uow import UnitOfWork
 
 MEASURABLE = {"moisture": "%", "ash": "%", "ncv": "MJ/kg"}

@@ -12,14 +12,16 @@ from sqlalchemy import select
 
 from core.actions import Action, Intent
 from core.catalog.tables import Listing
-from core.deals import deals, timers
+from core.deals import deals
 from core.deals import terms as deal_terms
-from core.deals.process import BUYER, OFFER_PROCESS, PROCESSES
-from core.deals.tables import Deal, Offer, ProcessTimer, Rating
+from core.deals.tables import Deal, Offer, Rating
 from core.deals.timer_notices import offer_summary, when_for
 from core.notifications.outbox import notify
 from core.notifications.quiet_hours import quiet_until
-from core.process import Process
+from core.process import timers
+from core.process.deals import BUYER, OFFER_PROCESS, PROCESSES
+from core.process.model import Process
+from core.process.tables import ProcessTimer
 from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 

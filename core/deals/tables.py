@@ -102,35 +102,6 @@ class Contract(Base):
     updated_at: Mapped[datetime]
 
 
-class ProcessTimer(Base):
-    """A deadline of a waiting state: when due (and not done) the system takes `fires`."""
-
-    __tablename__ = "process_timers"
-    __table_args__ = (UniqueConstraint("process", "subject_id", "state", "fires",
-                                       name="uq_process_timers_subject"),
-                      Index("ix_process_timers_due", "done_at", "due_at"))
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    process: Mapped[str] = mapped_column(String(16))  # offer | deal
-    subject_id: Mapped[int] = mapped_column(Integer)
-    state: Mapped[str] = mapped_column(String(24))
-    fires: Mapped[str] = mapped_column(String(32))
-    due_at: Mapped[datetime]
-    done_at: Mapped[datetime | None]
-
-
-class ProcessReminder(Base):
-    """A reminder sent before a timer's deadline: one row per timer and offset, so it goes once
-    whichever worker finds it first."""
-
-    __tablename__ = "process_reminders"
-
-    timer_id: Mapped[int] = mapped_column(ForeignKey("process_timers.id", ondelete="CASCADE"),
-                                          primary_key=True)
-    offset_seconds: Mapped[int] = mapped_column(Integer, primary_key=True)
-    sent_at: Mapped[datetime]
-
-
 class DealTerms(Base):
     """One version of a deal's frozen terms: the body, its SHA-256, and who accepted it when.
     An accepted version never changes; a change is a new version both accept again."""

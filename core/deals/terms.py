@@ -13,10 +13,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from core.deals import deals
 from core.deals.events import TermsAccepted, TermsChanged
-from core.deals.process import BUYER, DEAL_PROCESS, SELLER
 from core.deals.tables import Deal, DealTerms
 from core.errors import Conflict, DomainError, NotAllowed
-from core.process import span
+from core.process.deals import BUYER, DEAL_PROCESS, SELLER
+from core.process.model import span
 from core.storage.uow import UnitOfWork
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from core.deals.events import TermsAccepted
 from core.deals.notices import next_steps
-from core.deals.process import BUYER, SELLER
 from core.deals.tables import Deal, DealTerms
 from core.notifications.outbox import notify
+from core.process.deals import BUYER, SELLER
 from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 

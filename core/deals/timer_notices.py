@@ -14,10 +14,10 @@ from core.accounts.service import admin_ids
 from core.actions import Action, Intent
 from core.catalog.tables import Listing
 from core.deals.events import DealMoved, OfferExpired
-from core.deals.process import BUYER
 from core.deals.tables import Deal, Dispute, Offer
 from core.money.model import Money
 from core.notifications.outbox import addressed_to, notify, recipients
+from core.process.deals import BUYER
 from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 

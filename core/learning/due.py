@@ -10,15 +10,15 @@ from datetime import timedelta
 
 from core.actions import Action, Intent
 from core.clock import local_time
-from core.deals import timers
-from core.deals.tables import ProcessTimer
 from core.learning import gatherings
-from core.learning.process import GATHERING_PROCESS, REMINDERS
 from core.learning.tables import Gathering
 from core.notifications.outbox import notify, recipients
+from core.process import timers
+from core.process.gatherings import GATHERING_PROCESS, REMINDERS
+from core.process.tables import ProcessTimer
+from core.process.timer_jobs import fire_each, remind_each
 from core.storage.tables import Account
 from core.storage.uow import UnitOfWork, UowFactory
-from core.timer_jobs import fire_each, remind_each
 
 HORIZON = max(REMINDERS)
 

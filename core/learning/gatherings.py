@@ -14,12 +14,12 @@ from sqlalchemy import func, select, update
 
 from core.accounts.service import is_admin, require_admin
 from core.community import checks
-from core.deals import timers
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.learning.events import GatheringStarted, RecordingAdded
-from core.learning.process import GATHERING_PROCESS
 from core.learning.tables import Gathering, GatheringRsvp
 from core.operators import audit
+from core.process import timers
+from core.process.gatherings import GATHERING_PROCESS
 from core.storage.uow import UnitOfWork
 from core.storage.upsert import dialect_insert
 

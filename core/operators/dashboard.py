@@ -12,9 +12,9 @@ from core.catalog.tables import Listing
 from core.consulting.session_tables import ConsultSession
 from core.deals.tables import Deal, Dispute
 from core.operators.roles import require
+from core.process.tickets import NOT_CLOSED
 from core.storage.tables import Account, OutboxMessage
 from core.storage.uow import UnitOfWork
-from core.support.process import NOT_CLOSED
 from core.support.tables import SupportTicket
 
 MONTHS = 12  # how far back the monthly figures go

@@ -5,11 +5,11 @@ ticket once)."""
 
 from __future__ import annotations
 
-from core.deals import timers
+from core.process import timers
+from core.process.tickets import TICKET_PROCESS
+from core.process.timer_jobs import fire_each
 from core.storage.uow import UnitOfWork, UowFactory
-from core.support.process import TICKET_PROCESS
 from core.support.service import escalate
-from core.timer_jobs import fire_each
 
 
 async def run_all(uow_factory: UowFactory, limit: int = 200) -> list[int]:

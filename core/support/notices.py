@@ -10,11 +10,11 @@ from core.accounts.service import admin_ids
 from core.actions import Action, Intent
 from core.deals.timer_notices import age, when_for
 from core.notifications.outbox import notify, recipients
+from core.process.tickets import OPERATOR
 from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 from core.support.context import TicketContext
 from core.support.events import TicketMessagePosted, TicketMoved, TicketOpened
-from core.support.process import OPERATOR
 from core.support.service import STARS, operator_ids
 from core.support.tables import SupportMessage, SupportTicket
 

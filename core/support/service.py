@@ -13,14 +13,14 @@ from typing import Any
 from sqlalchemy import case, func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from core.deals import timers
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.operators import audit, roles
-from core.process import SYSTEM
+from core.process import timers
+from core.process.model import SYSTEM
+from core.process.tickets import ASKER, NOT_CLOSED, OPERATOR, TICKET_PROCESS
 from core.storage.uow import UnitOfWork
 from core.support.context import TicketContext
 from core.support.events import TicketMessagePosted, TicketMoved, TicketOpened
-from core.support.process import ASKER, NOT_CLOSED, OPERATOR, TICKET_PROCESS
 from core.support.tables import SupportMessage, SupportTicket
 from core.support.views import TicketView, view
 

@@ -13,8 +13,8 @@ from bots.scheduler import build_scheduler
 from core.consulting import profiles
 from core.consulting.directory import Directory, DirectoryQuery
 from core.deals import due as deal_due
-from core.deals.tables import ProcessTimer
 from core.events import EventBus
+from core.process.tables import ProcessTimer
 from core.storage.uow import UnitOfWork
 from tests.consulting.helpers import confirmed, consultant, seeker, status
 from tests.consulting.test_booking_paths import authorised, run_timers

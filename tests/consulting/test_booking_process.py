@@ -8,18 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from core.consulting.diagram import markdown
-from core.consulting.process import BOOKING_PROCESS, CONSULTANT, SEEKER
 from core.errors import Conflict, NotAllowed
-from core.process import ADMIN, SYSTEM
+from core.process.bookings import BOOKING_PROCESS, CONSULTANT, SEEKER
+from core.process.diagrams import booking_page
+from core.process.model import ADMIN, SYSTEM
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "booking-process.md"
 
 
 def test_the_diagram_in_docs_is_the_declaration_written_out():
-    assert DOCS.read_text() == markdown(), (
-        "run: python -c 'from core.consulting.diagram import markdown; "
-        "open(\"docs/booking-process.md\", \"w\").write(markdown())'")
+    assert DOCS.read_text() == booking_page(), (
+        "run: python -c 'from core.process.diagrams import booking_page; "
+        "open(\"docs/booking-process.md\", \"w\").write(booking_page())'")
 
 
 def test_the_booking_has_the_states_a_booking_goes_through():

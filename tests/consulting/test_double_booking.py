@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from core.consulting import bookings
-from core.consulting.process import HOLDS_SLOT
 from core.consulting.tables import Booking
 from core.errors import Conflict
+from core.process.bookings import HOLDS_SLOT
 from tests.consulting.helpers import consultant, seeker
 
 MONDAY_10 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)

@@ -12,7 +12,7 @@ from bots.scheduler import build_scheduler
 from core.consulting.session_process import SESSION_PROCESS, markdown
 from core.deals import due
 from core.errors import Conflict, NotAllowed
-from core.process import SYSTEM
+from core.process.model import SYSTEM
 from tests.consulting.session_support import live, people, row, tick
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "session-process.md"

@@ -8,7 +8,7 @@ import asyncio
 from sqlalchemy import func, select
 
 from core.consulting import sessions
-from core.deals.tables import ProcessTimer
+from core.process.tables import ProcessTimer
 from payments.tables import PaymentOperation
 from tests.consulting.session_support import act, book, live, people, row, tick, told
 

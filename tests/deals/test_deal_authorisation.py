@@ -8,9 +8,9 @@ import pytest
 
 from conversations.messages import Choice
 from core.deals import deals
-from core.deals.process import DEAL_PROCESS
 from core.errors import NotAllowed, NotFound
-from core.process import ADMIN, SYSTEM
+from core.process.deals import DEAL_PROCESS
+from core.process.model import ADMIN, SYSTEM
 from tests.catalog.helpers import make_account
 from tests.deals.chat_helpers import paid_deal, trading_pair
 from tests.support.chat import ChatUser

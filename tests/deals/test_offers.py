@@ -12,9 +12,10 @@ from sqlalchemy import select
 from core.catalog.tables import Listing
 from core.deals import offers
 from core.deals.offers import Terms
-from core.deals.tables import Deal, Offer, ProcessTimer
+from core.deals.tables import Deal, Offer
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.money.model import Money
+from core.process.tables import ProcessTimer
 from tests.catalog.helpers import make_account, publish
 
 

@@ -6,17 +6,18 @@ from pathlib import Path
 
 import pytest
 
-from core.deals.diagram import markdown
-from core.deals.process import DEAL_PROCESS, OFFER_PROCESS
 from core.errors import Conflict, NotAllowed
-from core.process import SYSTEM, Process, Timer, Transition
+from core.process.deals import DEAL_PROCESS, OFFER_PROCESS
+from core.process.diagrams import deal_page
+from core.process.model import SYSTEM, Process, Timer, Transition
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "deal-process.md"
 
 
 def test_the_diagram_in_docs_is_the_declaration_written_out():
-    assert DOCS.read_text() == markdown(), "run: python -c 'from core.deals.diagram import markdown; " \
-        "open(\"docs/deal-process.md\", \"w\").write(markdown())'"
+    assert DOCS.read_text() == deal_page(), (
+        "run: python -c 'from core.process.diagrams import deal_page; "
+        "open(\"docs/deal-process.md\", \"w\").write(deal_page())'")
 
 
 def test_only_the_declared_actor_may_take_a_transition_from_its_states():

@@ -12,7 +12,8 @@ from sqlalchemy import select, update
 
 from bots.scheduler import build_scheduler
 from core.deals import after_sale, offers
-from core.deals.tables import Deal, Offer, ProcessTimer
+from core.deals.tables import Deal, Offer
+from core.process.tables import ProcessTimer
 from tests.deals.timer_support import (
     agreed,
     completed,

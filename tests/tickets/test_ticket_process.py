@@ -8,16 +8,17 @@ from pathlib import Path
 import pytest
 
 from core.errors import Conflict, NotAllowed
-from core.process import SYSTEM
-from core.support.diagram import markdown
-from core.support.process import TICKET_PROCESS
+from core.process.diagrams import ticket_page
+from core.process.model import SYSTEM
+from core.process.tickets import TICKET_PROCESS
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "ticket-process.md"
 
 
 def test_the_diagram_in_docs_is_the_declaration_written_out():
-    assert DOCS.read_text() == markdown(), "run: python -c 'from core.support.diagram import " \
-        "markdown; open(\"docs/ticket-process.md\", \"w\").write(markdown())'"
+    assert DOCS.read_text() == ticket_page(), (
+        "run: python -c 'from core.process.diagrams import ticket_page; "
+        "open(\"docs/ticket-process.md\", \"w\").write(ticket_page())'")
 
 
 def test_only_the_declared_side_may_take_a_step_from_its_states():

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from core.deals import timers
 from core.errors import Conflict, DomainError
+from core.process import timers
+from core.process.tickets import TICKET_PROCESS
 from core.support import service as support
-from core.support.process import TICKET_PROCESS
 from tests.tickets.helpers import LISTING_STEP, actions, opened, people, run, ticket, told
 
 

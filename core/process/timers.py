@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
 
-from core.deals.tables import ProcessReminder, ProcessTimer
-from core.process import Process
+from core.process.model import Process
+from core.process.tables import ProcessReminder, ProcessTimer
 from core.storage.uow import UnitOfWork
 from core.storage.upsert import dialect_insert
 

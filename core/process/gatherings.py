@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from core.process import SYSTEM, Process, Timer, Transition
+from core.process.model import SYSTEM, Process, Timer, Transition
 
 REMINDERS = (timedelta(hours=24), timedelta(minutes=15))
 

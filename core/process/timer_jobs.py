@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from datetime import timedelta
 from typing import TypeVar
 
-from core.deals import timers
+from core.process import timers
 from core.storage.uow import UnitOfWork, UowFactory
 
 log = logging.getLogger(__name__)

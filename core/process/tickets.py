@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from core.process import STAY, SYSTEM, Process, Timer, Transition
+from core.process.model import STAY, SYSTEM, Process, Timer, Transition
 
 ASKER, OPERATOR = "asker", "operator"
 EITHER = (ASKER, OPERATOR)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from core.process import ADMIN, STAY, SYSTEM, Process, Timer, Transition
+from core.process.model import ADMIN, STAY, SYSTEM, Process, Timer, Transition
 
 CONSULTANT, SEEKER = "consultant", "seeker"
 PARTY = (CONSULTANT, SEEKER)

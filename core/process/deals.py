@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from core.process import ADMIN, SYSTEM, Process, Timer, Transition
+from core.process.model import ADMIN, SYSTEM, Process, Timer, Transition
 
 BUYER, SELLER = "buyer", "seller"
 PARTY = (BUYER, SELLER)

@@ -1,0 +1,58 @@
+"""The processes as Markdown pages (docs/deal-process.md, booking-process.md and
+ticket-process.md are these, written out; a test fails when a page and its declaration differ)."""
+
+from __future__ import annotations
+
+from core.process.bookings import BOOKING_PROCESS, STATE_LABELS
+from core.process.deals import CONTRACT_PROCESS, DEAL_PROCESS, OFFER_PROCESS
+from core.process.model import Process
+from core.process.tickets import OPERATOR_LABELS, TICKET_PROCESS
+
+
+def _diagram_and_table(process: Process) -> str:
+    rows = [f"| {name} | {', '.join(sources)} | {', '.join(actors)} | {target} |\n"
+            for name, sources, actors, target in process.authorisation_table()]
+    return (f"\n```mermaid\n{process.diagram()}```\n"
+            "\n| transition | from | who | to |\n|---|---|---|---|\n" + "".join(rows))
+
+
+def _meanings(process: Process, labels: dict[str, str], column: str) -> str:
+    rows = [f"| {state} | {labels.get(state, '')} |\n" for state in process.states]
+    return f"\n| {column} | meaning |\n|---|---|\n" + "".join(rows)
+
+
+def deal_page() -> str:
+    head = ("# Deal, offer and contract processes\n"
+            "Generated from `core/process/deals.py` (a test fails when this file and the "
+            "declaration differ).\n")
+    return head + "".join(f"\n## {p.name}\n" + _diagram_and_table(p)
+                          for p in (OFFER_PROCESS, DEAL_PROCESS, CONTRACT_PROCESS))
+
+
+def booking_page() -> str:
+    """The diagram, who may take each step from where, and what each state means."""
+    return ("# Booking process\n"
+            "Generated from `core/process/bookings.py` (a test fails when this file and the "
+            "declaration differ). Timers counted from the start or end run from the booked "
+            "session's own time; `(same)` keeps the state. A “talk now” request waits the "
+            "policy's join window (2 minutes by default) instead of a day. Reminders go 24 h "
+            "and 15 min before the start. `authorise-payment` runs only for a session "
+            "confirmed more than 5 days ahead: the maximum is authorised off-session on the "
+            "card the seeker saved at booking, or the seeker is asked when none was saved or it "
+            "was declined; `release-unpaid` is taken only while still unpaid. "
+            "From `starting` the live session decides: its start, "
+            "end and no-show timer take `start-session`, `complete-session` and the no-shows "
+            "as the system (`core/consulting/session_link.py`).\n"
+            + _diagram_and_table(BOOKING_PROCESS) + _meanings(BOOKING_PROCESS, STATE_LABELS, "state"))
+
+
+def ticket_page() -> str:
+    """The diagram, who may take each step from where, and what each status means."""
+    return ("# Support ticket process\n"
+            "Generated from `core/process/tickets.py` (a test fails when this file and the "
+            "declaration differ). The first-answer deadline is `AGORA_SUPPORT_SLA_HOURS` "
+            "(default 4) after opening; when it passes while the ticket is still `open`, every "
+            "admin is told once. `(same)` keeps the status. Operators are whoever "
+            "`core.support.service.can_handle_support` accepts (today: administrators).\n"
+            + _diagram_and_table(TICKET_PROCESS)
+            + _meanings(TICKET_PROCESS, OPERATOR_LABELS, "status"))
