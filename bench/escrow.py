@@ -35,7 +35,7 @@ from config.settings import Settings
 from core.accounts import service as accounts
 from core.errors import Conflict
 from core.money.model import Money
-from core.money.ports import Actor
+from core.payments_port import Actor
 from core.storage.database import create_engine
 from payments.tables import LedgerJournal
 

@@ -13,11 +13,11 @@ from decimal import Decimal
 
 from bots.demo_buyers import DEMO
 from core.accounts.service import ChannelIdentity, Registration, register
-from core.catalog.analytics import month_starts
 from core.catalog.gazetteer import Place, major
 from core.catalog.tables import Listing, SavedSearch, SearchLog
 from core.catalog.taxonomy import TYPES, mwh_per_unit, price_per_mwh_minor
 from core.deals.tables import Deal, Offer
+from core.market.analytics import month_starts
 from core.money.model import Money
 from core.storage.uow import UnitOfWork
 

@@ -28,13 +28,12 @@ from core.clock import Clock, SystemClock
 from core.consulting import calendar as booking_calendar
 from core.consulting import recap as session_recap
 from core.consulting.directory import Directory
-from core.consulting.policy import BookingPolicy
 from core.deals import attachments as deal_attachments
 from core.events import EventBus
 from core.notifications.dispatcher import OutboxDispatcher, Resolver, Sender
 from core.notifications.email_log import LoggingEmailSender
 from core.operators import named as operators_named
-from core.policy import Policy
+from core.policy import BookingPolicy, Policy
 from core.storage.change_feed import ChangeFeed
 from core.storage.database import create_engine, session_factory
 from core.storage.uow import UnitOfWork

@@ -15,7 +15,7 @@ from core.accounts.service import Account, ChannelIdentity
 from core.catalog.media import FileFetcher, FileStore
 from core.catalog.search import Catalog
 from core.consulting.directory import Directory
-from core.money.ports import PaymentsPort
+from core.payments_port import PaymentsPort
 from core.storage.uow import UnitOfWork
 
 

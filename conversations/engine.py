@@ -35,13 +35,14 @@ from conversations.registry import Registry
 from conversations.sanitise import clean_envelope
 from conversations.whereabouts import remember_error, whereabouts
 from core import conversation_store
-from core.accounts.service import chat_roles, find_account
-from core.accounts.suspension import refusal
+from core.accounts.service import find_account
 from core.actions import Action, Intent
 from core.conversation_store import ChatState
 from core.errors import DomainError
 from core.locks import KeyedLocks
 from core.money.reading import read_for, reading
+from core.operators.roles import chat_roles
+from core.operators.suspension import refusal
 from core.storage.database import retry_if_disconnected
 from core.storage.uow import UnitOfWork
 

@@ -6,8 +6,17 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from core.consulting.policy import BookingPolicy
 from core.money.model import CommissionRule
+
+
+@dataclass(frozen=True)
+class BookingPolicy:
+    join_window: timedelta = timedelta(minutes=2)  # a consultant answers “talk now” within it
+    free_cancel: timedelta = timedelta(hours=24)  # cancelling earlier than this costs nothing
+    late_fee_percent: int = 50  # of the booked amount, for a seeker's later cancellation
+    no_show_fee_percent: int = 100  # what a consultant may charge a seeker who did not come
+    online_for: timedelta = timedelta(minutes=30)  # “online now” lasts this long after activity
+    free_minutes: int = 10  # the session runtime's free start, stated on the card
 
 
 @dataclass(frozen=True)

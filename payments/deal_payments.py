@@ -21,7 +21,7 @@ from core.deals.tables import Deal, Dispute
 from core.errors import Conflict, DomainError
 from core.money.events import EscrowFunded, PaymentArrangedDirectly
 from core.money.model import Money
-from core.money.ports import Actor
+from core.payments_port import Actor
 from core.storage.uow import UnitOfWork
 from payments.direct import WAITING
 from payments.escrow_rows import by_reference

@@ -23,8 +23,8 @@ from core.money.events import (
     PaymentArrangedDirectly,
 )
 from core.money.model import Money, described
-from core.money.ports import Actor
 from core.notifications.outbox import notify, recipients
+from core.payments_port import Actor
 from core.storage.uow import UnitOfWork
 from payments import ledger
 from payments.escrow_rows import load, transition

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.errors import Conflict, DomainError, NotAllowed
 from core.money.model import CommissionRule, Money
-from core.money.ports import Actor, EscrowView, Kind, Market
+from core.payments_port import Actor, EscrowView, Kind, Market
 from core.storage.uow import UnitOfWork
 from payments import loyalty, settle
 from payments.escrow_rows import (

@@ -12,7 +12,7 @@ from sqlalchemy.orm.util import identity_key
 
 from core.errors import DomainError, NotFound
 from core.money.model import Money
-from core.money.ports import Actor
+from core.payments_port import Actor
 from core.storage.uow import UnitOfWork
 from payments.providers.base import Charge
 from payments.tables import Escrow, PaymentOperation

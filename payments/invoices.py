@@ -12,11 +12,11 @@ from sqlalchemy import insert, or_, select
 
 from core.accounts import billing
 from core.accounts.billing import Party
-from core.accounts.model import number_locale
 from core.accounts.vat import treatment
 from core.deals.deals import deal_of
 from core.errors import NotFound
 from core.money.model import Money, described
+from core.money.reading import number_locale
 from core.notifications.outbox import enqueue_email
 from core.pdf import BOLD, ISSUER, Document
 from core.storage.tables import Account

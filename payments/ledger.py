@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, insert, select, text, tuple_
 
 from core.money.model import Money
-from core.money.ports import Actor
+from core.payments_port import Actor
 from core.storage.uow import UnitOfWork
 from core.storage.upsert import Insert, per_dialect
 from payments.tables import LedgerAccount, LedgerEntry, LedgerJournal

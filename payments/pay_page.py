@@ -13,7 +13,7 @@ from core.deals import cards, deals
 from core.deals.tables import Deal
 from core.deals.views import name_of
 from core.money.model import described
-from core.money.ports import EscrowView
+from core.payments_port import EscrowView
 from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 

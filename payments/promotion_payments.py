@@ -10,8 +10,8 @@ from core.consulting import promotions
 from core.consulting.events import PromotionRequested
 from core.consulting.taxonomy import label
 from core.money.events import PromotionCharged
-from core.money.ports import Actor
 from core.notifications.outbox import notify
+from core.payments_port import Actor
 from core.storage.uow import UnitOfWork
 from payments.service import PaymentsService
 

@@ -10,8 +10,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from core.console.dashboard import MONTHS, month_of
 from core.money.model import Money
-from core.operators.dashboard import MONTHS, month_of
 from core.operators.roles import require
 from core.storage.uow import UnitOfWork
 from payments.reconcile import reconcile

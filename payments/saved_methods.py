@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.money.events import MethodSaved
-from core.money.ports import Actor, EscrowView, OffSessionOutcome, SavedMethodView
+from core.payments_port import Actor, EscrowView, OffSessionOutcome, SavedMethodView
 from core.storage.uow import UnitOfWork
 from payments.escrow import EscrowService
 from payments.escrow_rows import charge_of, expect, load

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.money.model import CommissionRule, Money
-from core.money.ports import Actor, EscrowView, Wallet
+from core.payments_port import Actor, EscrowView, Wallet
 from core.storage.uow import UnitOfWork
 from payments import direct, invoices, numbering, onboarding
 from payments.escrow_rows import charge_of, expect, load, transition
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 
 class PaymentsService(SavedMethods):
-    """What core and the flows call (`core.money.ports.PaymentsPort`), and the webhooks too."""
+    """What core and the flows call (`core.payments_port.PaymentsPort`), and the webhooks too."""
 
     def __init__(self, uow_factory: Callable[[], UnitOfWork], provider: Provider,
                  rules: dict[str, CommissionRule], direct_payment: bool = True) -> None:

@@ -29,7 +29,7 @@ from core.consulting.session_tables import ConsultSession, SessionExtension
 from core.errors import DomainError
 from core.money.events import AuthorisationVoided, PaymentAuthorised, PromotionCharged
 from core.money.model import Money
-from core.money.ports import Actor
+from core.payments_port import Actor
 from core.storage.uow import UnitOfWork
 from payments.escrow_rows import by_reference
 from payments.service import PaymentsService

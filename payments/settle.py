@@ -20,7 +20,7 @@ from core.money.events import (
     PromotionCharged,
 )
 from core.money.model import Money
-from core.money.ports import Actor
+from core.payments_port import Actor
 from core.storage.uow import UnitOfWork
 from payments import ledger, loyalty
 from payments.ledger import Ref, platform, user, world

@@ -8,7 +8,7 @@ from collections import defaultdict
 from sqlalchemy import func, select
 
 from core.money.model import Money, described
-from core.money.ports import Movement, Wallet
+from core.payments_port import Movement, Wallet
 from core.storage.uow import UnitOfWork
 from payments import ledger
 from payments.providers.base import Provider

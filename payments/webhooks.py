@@ -10,7 +10,7 @@ from typing import Any
 import stripe
 from sqlalchemy import delete, select, update
 
-from core.money.ports import Actor
+from core.payments_port import Actor
 from core.storage.upsert import dialect_insert
 from payments.service import PaymentsService
 from payments.tables import Escrow, ProviderEvent

@@ -82,6 +82,26 @@ def test_no_two_modules_import_each_other_directly_or_round_about():
     assert _circles(graph) == []
 
 
+def _core_package(module: str) -> str | None:
+    """`core.deals.offers` → `core.deals`; a module directly under core is its own package."""
+    parts = module.split(".")
+    return ".".join(parts[:2]) if parts[0] == "core" and len(parts) > 1 else None
+
+
+def test_no_two_packages_of_core_import_each_other_even_round_about():
+    """Core's sub-packages stand in layers (storage, money, accounts, operators, catalog, process,
+    deals, consulting, … public, console): an arrow back up is a circle at package level."""
+    modules = _modules()
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        source = _core_package(name)
+        if source is None:
+            continue
+        targets = {_core_package(t) for t in _imports(path, modules)}
+        graph.setdefault(source, set()).update(t for t in targets if t and t != source)
+    assert _circles(graph) == []
+
+
 def test_layers_point_one_way():
     modules = _modules()
     outward = {"core": ("conversations", "bots", "payments", "config"),

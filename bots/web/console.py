@@ -29,8 +29,9 @@ from bots.web.console_pages import SECURITY_HEADERS, page
 from bots.web.console_people import people_router
 from bots.web.console_tickets import tickets_router
 from bots.web.pages import render
+from core.console import dashboard
 from core.errors import DomainError
-from core.operators import dashboard, signin
+from core.operators import signin
 from payments import reports
 
 LINK = r"[A-Za-z0-9_-]{20,100}"  # the shape of a sign-in token

@@ -12,10 +12,10 @@ from bots.web.console_auth import Asker, DealViewer, Decider, Moderator, Operato
 from bots.web.console_pages import attempt, done, field, id_of, page
 from conversations.flows.listing_card import card
 from core.catalog import lifecycle
+from core.console import disputes
 from core.deals import after_sale
 from core.errors import DomainError, InvalidField, NotFound
 from core.money.model import Money
-from core.operators import disputes
 
 OUTCOMES = {"release": "Release to the seller", "refund": "Refund the buyer",
             "split": "Split (part refunded to the buyer)"}

@@ -7,7 +7,7 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 
-from core.operators.dashboard import Figures, last_months
+from core.console.dashboard import Figures, last_months
 from payments.reports import MarketMonth
 
 NAMES = ("registrations", "listings", "deals", "gmv")

@@ -1,5 +1,5 @@
 """Console people: users (search, a person's file, suspend and restore), console roles, and
-the audit log — through core.operators and core.accounts.suspension."""
+the audit log — through core.operators and core.operators.suspension."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from fastapi.responses import HTMLResponse, Response
 from bots.web.console_auth import Auditor, Operator, RoleGranter, Suspender, UserViewer, reading
 from bots.web.console_cases import _errors, _not_found
 from bots.web.console_pages import attempt, done, field, id_of, page
-from core.accounts import suspension
+from core.console import users
 from core.errors import NotFound
-from core.operators import audit, grants, users
+from core.operators import audit, grants, suspension
 from core.operators.roles import ROLE_LABELS, ROLES
 
 SINCE = {"": None, "day": timedelta(days=1), "week": timedelta(days=7),

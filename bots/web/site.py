@@ -13,11 +13,11 @@ from bots.web import site_boards, site_consultants, site_listings, site_market
 from bots.web.pages import render
 from bots.web.site_links import bot_links, canonical, settings_of
 from conversations.help_base import by_topic
-from core import testimonials
-from core.catalog import public as public_listings
-from core.catalog.market import prices_by_product
 from core.catalog.taxonomy import TYPES, product
-from core.consulting import public as public_consultants
+from core.market.prices import prices_by_product
+from core.public import consultants as public_consultants
+from core.public import listings as public_listings
+from core.public import testimonials
 
 PAGES = ("/", "/help", "/market", "/listings", "/consultants", "/boards", "/events")
 ROBOTS = """User-agent: *

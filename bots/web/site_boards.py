@@ -12,9 +12,9 @@ from fastapi.responses import HTMLResponse
 from bots.web.pages import render
 from bots.web.site_errors import not_found, page_number
 from bots.web.site_links import canonical
-from core.community import public
 from core.errors import NotFound
 from core.learning import gatherings
+from core.public import boards as public
 
 
 def router(container: Any) -> APIRouter:

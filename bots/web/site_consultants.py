@@ -13,11 +13,11 @@ from bots.web.pages import render
 from bots.web.public_media import FORMATS, public_copy
 from bots.web.site_errors import not_found, page_number
 from bots.web.site_links import canonical, chat_links
-from core.consulting import public
 from core.consulting.directory import DirectoryQuery
 from core.consulting.taxonomy import CATEGORIES
 from core.errors import NotFound
 from core.ids import parse_id
+from core.public import consultants as public
 
 PER_PAGE = 12
 MIME_BY_SUFFIX = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",

@@ -14,11 +14,11 @@ from bots.web.public_media import public_copy
 from bots.web.site_errors import not_found, page_number
 from bots.web.site_links import canonical, chat_links
 from bots.web.site_views import listing_card, reputation
-from core.catalog import public
 from core.catalog.query import SORTS
 from core.catalog.taxonomy import TYPES
 from core.errors import NotFound
 from core.ids import parse_id
+from core.public import listings as public
 
 SITE_SORTS = {k: SORTS[k] for k in ("newest", "price_mwh", "price")}
 

@@ -15,11 +15,11 @@ from fastapi.responses import HTMLResponse, Response
 from bots.web.pages import render
 from bots.web.site_errors import not_found
 from bots.web.site_links import canonical
-from core.catalog import analytics
-from core.catalog.analytics import PUBLIC_MIN_DEALS
-from core.catalog.market_chart import alt_text, where
-from core.catalog.market_chart import render as render_chart
 from core.catalog.taxonomy import TYPES, product
+from core.market import analytics
+from core.market.analytics import PUBLIC_MIN_DEALS
+from core.market.chart import alt_text, where
+from core.market.chart import render as render_chart
 from core.money.model import Money
 from core.money.reading import shown
 

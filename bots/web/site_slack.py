@@ -28,10 +28,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bots.web.site_errors import not_found, problem
 from bots.web.site_links import KINDS, app_redirect, canonical, chat_payload, slack_web
 from config.settings import Settings
-from core.catalog import public as public_listings
-from core.consulting import public as public_consultants
 from core.errors import NotFound
 from core.ids import parse_id
+from core.public import consultants as public_consultants
+from core.public import listings as public_listings
 from core.storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)

@@ -9,10 +9,11 @@ from decimal import Decimal
 
 from conversations.flows.listing_card import SPEC_LABELS, qty
 from core.catalog.gazetteer import country_name
-from core.catalog.public import PublicSeller, public_text
 from core.catalog.tables import Listing, ListingMedia
 from core.catalog.taxonomy import CERTIFICATIONS, DELIVERY, UNITS, carbon_saving_kg, product
+from core.disclosure import public_text
 from core.money.model import Money
+from core.public.listings import PublicSeller
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from core.deals.goods import goods_words
 from core.deals.notices import next_steps
 from core.errors import NotFound
 from core.ids import parse_id
-from core.money.ports import EscrowView
+from core.payments_port import EscrowView
 from core.process.deals import DEAL_PROCESS
 
 

@@ -8,12 +8,12 @@ from datetime import timedelta
 
 from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
 from conversations.messages import Button, Choice, FileReply, Inbound, Outbound, Reply, Text, rows
-from core.accounts.service import is_admin
 from core.actions import Intent
 from core.clock import local_time
 from core.ids import parse_id
 from core.learning import gatherings, invites
 from core.learning.gatherings import ANSWERS, KINDS, GatheringCard
+from core.operators.roles import is_admin
 
 
 def _zone(ctx: Ctx) -> str:

@@ -9,11 +9,11 @@ from decimal import Decimal
 
 from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
 from conversations.messages import Choice, ImageReply, Inbound, Outbound, Reply, rows
-from core.catalog import analytics as figures
-from core.catalog.competition import NEAR_KM, standings
-from core.catalog.market import market_view
-from core.catalog.market_chart import render, where
 from core.catalog.taxonomy import TYPES, product
+from core.market import analytics as figures
+from core.market.chart import render, where
+from core.market.competition import NEAR_KM, standings
+from core.market.prices import market_view
 from core.money.model import Money
 from core.money.reading import shown
 

@@ -9,7 +9,7 @@ from core.actions import Intent
 from core.errors import Conflict, DomainError, NotFound
 from core.ids import parse_id
 from core.money.model import Money, described
-from core.money.ports import EscrowView, PaymentsPort, SavedMethodView, Wallet
+from core.payments_port import EscrowView, PaymentsPort, SavedMethodView, Wallet
 
 
 def _payments(ctx: Ctx) -> PaymentsPort:

@@ -11,11 +11,11 @@ from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
 from conversations.flows.steps import picked, typed
 from conversations.flows.uploads import stored_file
 from conversations.messages import Choice, FileUpload, Inbound, Outbound, Reply, rows
-from core.accounts.service import require_admin
 from core.clock import local_time
 from core.community import checks
 from core.errors import DomainError
 from core.learning import gatherings, library
+from core.operators.roles import require_admin
 
 WHAT = [("🔗 A link", "link"), ("📄 A PDF", "pdf"), ("🎙 A webinar", "webinar"),
         ("🏛 A trade show", "trade_show"), ("🤝 A meetup", "meetup")]

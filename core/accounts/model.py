@@ -80,19 +80,3 @@ def default_currency(country: str | None) -> str:
     except Exception:  # an unknown territory code
         return "EUR"
     return next((code for code in found if code in CURRENCIES), "EUR")
-
-
-def number_locale(language: str | None, country: str | None) -> str:
-    """The Babel locale for a person's amounts and dates: their language as written in their
-    country ("en" in Germany → en_DE, "1.234,50 €"), else their country's own locale
-    (Latvia → lv_LV), else their language."""
-    from babel import Locale, UnknownLocaleError
-
-    language = (language or "en").lower()
-    region = (country or "").upper()
-    for tag in ((f"{language}_{region}", f"und_{region}") if region.isalpha() else ()):
-        try:
-            return str(Locale.parse(tag))
-        except (UnknownLocaleError, ValueError):
-            continue
-    return language

@@ -7,16 +7,14 @@ import hmac
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
 
-from sqlalchemy import and_, bindparam, exists, or_, select, update
+from sqlalchemy import bindparam, select, update
 
 from core.accounts.events import AccountRegistered, EmailVerified, IdentityLinked, ProfileUpdated
-from core.accounts.model import SELF_CHOSEN_ROLES, Role, default_currency
+from core.accounts.model import SELF_CHOSEN_ROLES, default_currency
 from core.actions import Action, Intent
 from core.errors import Conflict, DomainError, NotAllowed
 from core.notifications.outbox import enqueue_email, notify
-from core.operators.tables import OperatorIdentity, OperatorRole
 from core.storage.tables import Account, EmailVerification, Identity, LinkCode
 from core.storage.uow import UnitOfWork
 
@@ -69,48 +67,6 @@ async def find_account(uow: UnitOfWork, channel: str, user_key: str) -> Account 
 async def identities_of(uow: UnitOfWork, account_id: int) -> list[Identity]:
     stmt = select(Identity).where(Identity.account_id == account_id).order_by(Identity.id)
     return list((await uow.session.execute(stmt)).scalars())
-
-
-async def chat_roles(uow: UnitOfWork, account: Account) -> set[str]:
-    """The account's chosen roles, plus admin where the database names it one."""
-    roles = set(account.roles or [])
-    if await is_admin(uow, account.id):
-        roles.add(Role.ADMIN.value)
-    return roles
-
-
-def _named_admin() -> Any:
-    """The identities of an account that the operators' table names admin."""
-    return (select(Identity.account_id).join(OperatorIdentity, and_(
-        OperatorIdentity.channel == Identity.channel,
-        OperatorIdentity.user_key == Identity.user_key))
-        .where(OperatorIdentity.role == Role.ADMIN.value))
-
-
-async def is_admin(uow: UnitOfWork, account_id: int) -> bool:
-    """Whether the account administers Agora: by its roles, a role granted in the console, or
-    one of its identities named an operator (`AGORA_ADMINS`, kept in the database)."""
-    account = await uow.session.get(Account, account_id)
-    if account is None:
-        return False
-    if Role.ADMIN.value in (account.roles or []):
-        return True
-    granted = select(OperatorRole.account_id).where(OperatorRole.account_id == account_id,
-                                                    OperatorRole.role == Role.ADMIN.value)
-    named = _named_admin().where(Identity.account_id == account_id)
-    return bool((await uow.session.execute(select(or_(exists(granted), exists(named))))).scalar())
-
-
-async def admin_ids(uow: UnitOfWork) -> list[int]:
-    """The registered accounts whose identities are named administrators, each once."""
-    rows = await uow.session.execute(_named_admin().distinct().order_by(Identity.account_id))
-    return list(rows.scalars())
-
-
-async def require_admin(uow: UnitOfWork, account_id: int | None) -> None:
-    """NotAllowed unless the account is an administrator."""
-    if account_id is None or not await is_admin(uow, account_id):
-        raise NotAllowed("That is for administrators.")
 
 
 async def register(uow: UnitOfWork, who: ChannelIdentity, data: Registration,

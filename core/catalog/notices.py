@@ -3,11 +3,11 @@ the outbox inside the transaction that emitted the event."""
 
 from __future__ import annotations
 
-from core.accounts.service import admin_ids
 from core.actions import Action, Intent
 from core.catalog.events import ListingApproved, ListingAwaitsReview, ListingRejected
 from core.catalog.tables import Listing
 from core.notifications.outbox import notify
+from core.operators.roles import admin_ids
 from core.storage.uow import UnitOfWork
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import update
 from core.consulting import profiles, slots
 from core.consulting.bookings import add_proposals, checked_times, proposed_time
 from core.consulting.moves import get, role_of, take
-from core.consulting.policy import cancellation_fee, no_show_fee
+from core.consulting.rules import cancellation_fee, no_show_fee
 from core.consulting.tables import Booking
 from core.errors import Conflict, DomainError, NotAllowed
 from core.money.model import Money

@@ -15,7 +15,6 @@ import numpy as np
 from sqlalchemy import func, select
 
 from core.accounts.events import AccountSuspended
-from core.catalog.public import public_text
 from core.consulting import profiles, promotions, slots
 from core.consulting.availability import next_free_slot, window, zone_of
 from core.consulting.directory_index import ConsultantIndex, Entry
@@ -24,6 +23,7 @@ from core.consulting.tables import ConsultantProfile
 from core.consulting.taxonomy import label
 from core.deals.ratings import MARKET_MEAN
 from core.deals.reputation import bayesian, mean_stars
+from core.disclosure import public_text
 from core.errors import DomainError
 from core.events import Event
 from core.storage.tables import Account

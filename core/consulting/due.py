@@ -10,7 +10,7 @@ from core.consulting import reminders
 from core.consulting.money import unpaid
 from core.consulting.moves import take
 from core.consulting.tables import Booking
-from core.money.ports import PaymentsPort
+from core.payments_port import PaymentsPort
 from core.process import timers
 from core.process.bookings import BOOKING_PROCESS
 from core.process.timer_jobs import fire_each, remind_each

@@ -15,13 +15,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
 
-from core.accounts.service import is_admin
 from core.consulting.session_process import ENDED
 from core.consulting.session_tables import ConsultSession, SessionReview
 from core.consulting.tables import Booking
 from core.errors import NotAllowed
 from core.money.model import CommissionRule, Money
 from core.money.reading import money_ticks
+from core.operators.roles import is_admin
 from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 

@@ -29,7 +29,7 @@ from core.consulting.tables import Booking
 from core.errors import DomainError
 from core.events import Event
 from core.money.model import Money
-from core.money.ports import Actor, EscrowView, PaymentsPort, SavedMethodView
+from core.payments_port import Actor, EscrowView, PaymentsPort, SavedMethodView
 from core.process.bookings import AUTHORISE_BEFORE
 from core.storage.uow import UnitOfWork, UowFactory
 

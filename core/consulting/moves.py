@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from core.accounts.service import is_admin
 from core.consulting.events import MEANING, ProfileChanged
 from core.consulting.tables import Booking, BookingProposal, ConsultantProfile
 from core.errors import Conflict, NotFound
+from core.operators.roles import is_admin
 from core.process import timers
 from core.process.bookings import AUTHORISE_AHEAD, BOOKING_PROCESS, CONSULTANT, SEEKER
 from core.process.model import ADMIN, SYSTEM

@@ -23,7 +23,7 @@ from core.consulting.events import (
     TimesProposed,
 )
 from core.consulting.moves import authorised_later, booking_of
-from core.consulting.policy import SAVED_CARD, policy_text
+from core.consulting.rules import SAVED_CARD, policy_text
 from core.consulting.tables import Booking, BookingProposal, ConsultantProfile
 from core.money.events import MethodSaved
 from core.money.model import Money

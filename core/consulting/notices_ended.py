@@ -12,7 +12,7 @@ from core.consulting import calendar
 from core.consulting.changes import max_amount
 from core.consulting.events import BookingCancelled, BookingMoved
 from core.consulting.notices import answer, people, view
-from core.consulting.policy import no_show_fee
+from core.consulting.rules import no_show_fee
 from core.consulting.tables import Booking, ConsultantProfile
 from core.money.model import Money
 from core.notifications.outbox import notify

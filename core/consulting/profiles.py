@@ -10,7 +10,6 @@ from typing import Any
 from babel.numbers import list_currencies
 from sqlalchemy import select, update
 
-from core.accounts.service import is_admin
 from core.catalog.media import FileStore, keep
 from core.consulting.availability import Schedule, parse_hours, zone_of
 from core.consulting.events import ProfileChanged
@@ -25,7 +24,8 @@ from core.consulting.taxonomy import (
 )
 from core.errors import DomainError, NotAllowed, NotFound
 from core.money.model import Money
-from core.money.ports import PaymentsPort
+from core.operators.roles import is_admin
+from core.payments_port import PaymentsPort
 from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 

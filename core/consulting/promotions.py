@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from core.accounts.service import require_admin
 from core.actions import Action, Intent
 from core.consulting import profiles
 from core.consulting.events import PromotionRequested
@@ -18,7 +17,7 @@ from core.consulting.taxonomy import check_categories, label
 from core.errors import DomainError
 from core.money.model import Money
 from core.notifications.outbox import notify
-from core.operators.roles import require
+from core.operators.roles import require, require_admin
 from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 

@@ -11,11 +11,11 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from core.accounts.service import is_admin
 from core.consulting.session_events import SessionMoved
 from core.consulting.session_money import FREE_MINUTES, charge_for
 from core.consulting.session_tables import ConsultSession
 from core.errors import Conflict
+from core.operators.roles import is_admin
 from core.process import timers
 from core.process.bookings import CONSULTANT_GRACE
 from core.process.model import ADMIN, SYSTEM, Process, Timer, Transition

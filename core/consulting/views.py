@@ -10,17 +10,17 @@ from datetime import datetime
 from sqlalchemy import select
 
 from core.actions import Action, ActionRows, Intent
-from core.catalog.public import public_text
 from core.clock import local_time
 from core.consulting import bookings, profiles, promotions, slots
 from core.consulting.changes import max_amount
 from core.consulting.moves import authorised_later, role_of
 from core.consulting.notices import answer, people, view
-from core.consulting.policy import free_cancel_passed, policy_text, share
+from core.consulting.rules import free_cancel_passed, policy_text, share
 from core.consulting.session_tables import ConsultSession
 from core.consulting.tables import Booking, ConsultantProfile
 from core.consulting.taxonomy import label, language_name
 from core.deals.reputation import stars_text
+from core.disclosure import public_text
 from core.errors import NotFound
 from core.process.bookings import BOOKING_PROCESS, SEEKER, STATE_LABELS
 from core.storage.tables import Account

@@ -13,7 +13,6 @@ from datetime import date, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from core.accounts.service import is_admin
 from core.catalog.events import ListingChanged
 from core.catalog.tables import Listing
 from core.deals import call_offs, deals
@@ -21,6 +20,7 @@ from core.deals import terms as deal_terms
 from core.deals.events import ContractMoved, DealMoved
 from core.deals.tables import Contract, Deal, DealTerms, Offer
 from core.errors import Conflict, NotFound
+from core.operators.roles import is_admin
 from core.process import timers
 from core.process.deals import BUYER, CONTRACT_PROCESS, DEAL_PROCESS, SELLER
 from core.process.model import ADMIN

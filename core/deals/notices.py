@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from core.accounts.service import admin_ids
 from core.actions import Action, ActionRows, Intent
 from core.catalog.tables import Listing
 from core.clock import local_time
@@ -28,6 +27,7 @@ from core.deals.tables import Deal, DealTerms, Dispute, Offer, Shipment, Thread,
 from core.deals.threads import RFQ
 from core.money.model import Money
 from core.notifications.outbox import addressed_to, notify, recipients
+from core.operators.roles import admin_ids
 from core.process.deals import BUYER, DEAL_PROCESS, SELLER
 from core.storage.tables import Account
 from core.storage.uow import UnitOfWork

@@ -5,7 +5,6 @@ or report the other."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -14,38 +13,13 @@ from core.catalog.tables import Listing
 from core.catalog.views import viewable
 from core.deals.events import MessagePosted, ThreadReported
 from core.deals.tables import Deal, Thread, ThreadMessage
+from core.disclosure import mask
 from core.errors import DomainError, NotAllowed, NotFound
 from core.storage.uow import UnitOfWork
 
 PAGE = 20
 RFQ = "📝 Request for a quote: "  # how a buyer's request for a quote begins
 MAX_LENGTH = 2000
-HIDDEN = "[contact details hidden until a deal is agreed]"
-_CONTACTS = re.compile(
-    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # email addresses
-    r"|(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|net|org|eu|io|lv|lt|ee|de|pl|se|fi)\b\S*"  # links
-    r"|\+?\d[\d ()./-]{6,}\d",  # phone numbers: 8+ digits with the usual separators
-    re.IGNORECASE)
-
-
-_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}")
-
-
-def mask(text: str, hidden: str = HIDDEN) -> tuple[str, bool]:
-    """The text with contact details hidden (each replaced by `hidden`), and whether anything
-    was (dates are no phones)."""
-    found = False
-
-    def hide(match: re.Match[str]) -> str:
-        nonlocal found
-        if _DATE.fullmatch(match.group(0)):
-            return match.group(0)
-        found = True
-        return hidden
-
-    return _CONTACTS.sub(hide, text), found
-
-
 async def ask(uow: UnitOfWork, listing_id: int, buyer_id: int, text: str,
               file: SharedFile | None = None) -> ThreadMessage:
     """“Ask the seller”: the buyer's thread on this listing (opened once), with this message."""

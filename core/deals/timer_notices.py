@@ -10,13 +10,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 
-from core.accounts.service import admin_ids
 from core.actions import Action, Intent
 from core.catalog.tables import Listing
 from core.deals.events import DealMoved, OfferExpired
 from core.deals.tables import Deal, Dispute, Offer
 from core.money.model import Money
 from core.notifications.outbox import addressed_to, notify, recipients
+from core.operators.roles import admin_ids
 from core.process.deals import BUYER
 from core.storage.tables import Account
 from core.storage.uow import UnitOfWork

@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dateutil import parser as dateparser
 from sqlalchemy import func, select, update
 
-from core.accounts.service import is_admin, require_admin
 from core.community import checks
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.learning.events import GatheringStarted, RecordingAdded
 from core.learning.tables import Gathering, GatheringRsvp
 from core.operators import audit
+from core.operators.roles import is_admin, require_admin
 from core.process import timers
 from core.process.gatherings import GATHERING_PROCESS
 from core.storage.uow import UnitOfWork

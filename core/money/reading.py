@@ -9,8 +9,23 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any, Protocol
 
-from core.accounts.model import number_locale
 from core.money.model import READER_LOCALE, Money, exponent
+
+
+def number_locale(language: str | None, country: str | None) -> str:
+    """The Babel locale for a person's amounts and dates: their language as written in their
+    country ("en" in Germany → en_DE, "1.234,50 €"), else their country's own locale
+    (Latvia → lv_LV), else their language."""
+    from babel import Locale, UnknownLocaleError
+
+    language = (language or "en").lower()
+    region = (country or "").upper()
+    for tag in ((f"{language}_{region}", f"und_{region}") if region.isalpha() else ()):
+        try:
+            return str(Locale.parse(tag))
+        except (UnknownLocaleError, ValueError):
+            continue
+    return language
 
 
 class Reader(Protocol):

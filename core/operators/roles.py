@@ -7,13 +7,13 @@ The console's routes, the chat's moderation and dispute desks and support ticket
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, exists, or_, select
 
-from core.accounts.service import admin_ids, is_admin
 from core.errors import NotAllowed
-from core.operators.tables import OperatorRole
-from core.storage.tables import Account
+from core.operators.tables import OperatorIdentity, OperatorRole
+from core.storage.tables import Account, Identity
 from core.storage.uow import UnitOfWork
 
 ADMIN = "admin"
@@ -37,6 +37,40 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "view_audit": frozenset(),
     "grant_roles": frozenset(),
 }
+
+
+def _named_admin() -> Any:
+    """The identities of an account that the operators' table names admin."""
+    return (select(Identity.account_id).join(OperatorIdentity, and_(
+        OperatorIdentity.channel == Identity.channel,
+        OperatorIdentity.user_key == Identity.user_key))
+        .where(OperatorIdentity.role == ADMIN))
+
+
+async def is_admin(uow: UnitOfWork, account_id: int) -> bool:
+    """Whether the account administers Agora: by its roles, a role granted in the console, or
+    one of its identities named an operator (`AGORA_ADMINS`, kept in the database)."""
+    account = await uow.session.get(Account, account_id)
+    if account is None:
+        return False
+    if ADMIN in (account.roles or []):
+        return True
+    granted = select(OperatorRole.account_id).where(OperatorRole.account_id == account_id,
+                                                    OperatorRole.role == ADMIN)
+    named = _named_admin().where(Identity.account_id == account_id)
+    return bool((await uow.session.execute(select(or_(exists(granted), exists(named))))).scalar())
+
+
+async def admin_ids(uow: UnitOfWork) -> list[int]:
+    """The registered accounts whose identities are named administrators, each once."""
+    rows = await uow.session.execute(_named_admin().distinct().order_by(Identity.account_id))
+    return list(rows.scalars())
+
+
+async def require_admin(uow: UnitOfWork, account_id: int | None) -> None:
+    """NotAllowed unless the account is an administrator."""
+    if account_id is None or not await is_admin(uow, account_id):
+        raise NotAllowed("That is for administrators.")
 
 
 def may(roles: Iterable[str], action: str) -> bool:
@@ -88,3 +122,11 @@ async def holders(uow: UnitOfWork, action: str) -> list[int]:
         .order_by(OperatorRole.account_id))).scalars()
     found = [a for a in await admin_ids(uow) if await may_act(uow, a, action)]
     return list(dict.fromkeys([*found, *granted]))
+
+
+async def chat_roles(uow: UnitOfWork, account: Account) -> set[str]:
+    """The account's chosen roles, plus admin where the database names it one."""
+    roles = set(account.roles or [])
+    if await is_admin(uow, account.id):
+        roles.add(ADMIN)
+    return roles

@@ -66,7 +66,7 @@ class Account(Base):
     billing_town: Mapped[str | None] = mapped_column(String(120))
     billing_country: Mapped[str | None] = mapped_column(String(2))
     vat_id: Mapped[str | None] = mapped_column(String(20))
-    # Suspended by an operator (core.accounts.suspension): the engine refuses the account's
+    # Suspended by an operator (core.operators.suspension): the engine refuses the account's
     # messages, search and the directory hide its listings and profile.
     suspended_at: Mapped[datetime | None]
     suspension_reason: Mapped[str | None] = mapped_column(String(500))

@@ -107,7 +107,7 @@ async def test_sellers_see_what_buyers_search_for_and_the_price_range(app):
 
 
 async def test_the_market_view_shows_prices_in_each_currency_the_sellers_first(app):
-    from core.catalog.market import market_view
+    from core.market.prices import market_view
 
     seller = await make_account(app, "sam")
     await publish(app, seller, price="230")

@@ -9,9 +9,8 @@ import asyncio
 import pytest
 from sqlalchemy import func, select
 
-from core.accounts import suspension
 from core.errors import Conflict, DomainError, InvalidField, NotAllowed
-from core.operators import grants, signin
+from core.operators import grants, signin, suspension
 from core.operators.roles import PERMISSIONS, ROLES, can_handle_support, may, roles_of
 from core.operators.tables import AuditEntry, ConsoleSession
 from tests.catalog.helpers import make_account

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from config.container import build
 from config.settings import Settings
-from core.accounts.service import admin_ids, is_admin
+from core.operators.roles import admin_ids, is_admin
 from tests.support.accounts import registered
 from tests.support.chat import ChatUser
 from tests.tickets.helpers import opened, told

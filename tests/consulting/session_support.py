@@ -13,7 +13,7 @@ from config.container import Container
 from core.consulting import sessions
 from core.consulting.session_tables import ConsultSession
 from core.money.model import Money
-from core.money.ports import Actor
+from core.payments_port import Actor
 from core.storage.tables import OutboxMessage
 from payments import ledger
 from payments.ledger import Ref

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.deals import offers, threads
-from core.deals.threads import HIDDEN, mask
+from core.disclosure import HIDDEN, mask
 from core.errors import NotAllowed, NotFound
 from tests.catalog.helpers import make_account, publish
 from tests.deals.test_offers import terms

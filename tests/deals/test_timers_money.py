@@ -11,7 +11,7 @@ from core.deals import deals
 from core.deals.events import DealMoved
 from core.errors import Conflict
 from core.money.model import Money
-from core.money.ports import Actor
+from core.payments_port import Actor
 from payments import ledger
 from payments.tables import LedgerJournal
 from tests.deals.timer_support import (

@@ -11,10 +11,10 @@ from io import BytesIO
 from PIL import Image
 
 from core.catalog.alerts import save_search
-from core.catalog.analytics import Spread, market_analytics
-from core.catalog.market_chart import render
 from core.catalog.query import SearchQuery
 from core.catalog.search import log_search
+from core.market.analytics import Spread, market_analytics
+from core.market.chart import render
 from tests.catalog.helpers import make_account, publish
 from tests.market.helpers import deal, monthly
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from config.container import Container
 from core.events import Event
 from core.money.model import Money
-from core.money.ports import Actor, EscrowView
+from core.payments_port import Actor, EscrowView
 from tests.support.accounts import registered
 
 BUYER = Actor("account:buyer", "test")

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.money.model import CommissionRule, Money
-from core.money.ports import Actor
+from core.payments_port import Actor
 from payments import invoices, ledger, numbering
 from payments.ledger import NegativeBalance, UnbalancedJournal, platform, user, world
 from payments.tables import Escrow, Invoice, LedgerEntry

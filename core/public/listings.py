@@ -16,13 +16,12 @@ from core.catalog.search import Catalog
 from core.catalog.tables import Listing, ListingMedia
 from core.catalog.taxonomy import TYPES
 from core.deals.reputation import mean_stars
-from core.deals.threads import mask
+from core.disclosure import first_name
 from core.errors import NotFound
 from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 PER_PAGE = 12
-HIDDEN = "[contact details hidden]"
 GONE = "That listing is not published."
 
 
@@ -66,15 +65,6 @@ async def suspended(uow: UnitOfWork, account_id: int) -> bool:
     """Whether an operator suspended this account: nothing of theirs is shown meanwhile."""
     account = await uow.session.get(Account, account_id)
     return account is None or account.suspended_at is not None
-
-
-def public_text(text: str | None) -> str:
-    """User-written text with emails, phone numbers and links hidden."""
-    return mask(text or "", HIDDEN)[0]
-
-
-def first_name(display_name: str) -> str:
-    return (display_name or "").split(" ", 1)[0]
 
 
 async def seller(uow: UnitOfWork, seller_id: int) -> PublicSeller:

@@ -8,12 +8,11 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from core.catalog.public import public_text
 from core.community import boards
 from core.community.tables import Board, BoardPost
+from core.disclosure import public_text, quoted_name
 from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
-from core.testimonials import quoted_name
 
 PER_PAGE = 20
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.accounts.vat_ids import country_name
-from core.catalog.analytics import MarketAnalytics
 from core.catalog.taxonomy import product
+from core.market.analytics import MarketAnalytics
 from core.money.model import Money
 from core.money.reading import money_ticks
 

@@ -9,16 +9,16 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from core.catalog.public import public_text, suspended
 from core.consulting import profiles
 from core.consulting.session_tables import ConsultReputation, SessionReview
 from core.consulting.tables import ConsultantProfile
 from core.consulting.taxonomy import label, language_name
 from core.deals.reputation import stars_text
+from core.disclosure import public_text, quoted_name
 from core.errors import NotFound
+from core.public.listings import suspended
 from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
-from core.testimonials import quoted_name
 
 GONE = "That consultant is not in the directory."
 REVIEWS_SHOWN = 20

@@ -7,11 +7,10 @@ from __future__ import annotations
 from sqlalchemy import update
 
 from core.accounts.events import AccountSuspended
-from core.accounts.service import is_admin
 from core.errors import Conflict, InvalidField, NotAllowed, NotFound
 from core.notifications.outbox import notify
 from core.operators import audit
-from core.operators.roles import require
+from core.operators.roles import is_admin, require
 from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 

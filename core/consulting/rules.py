@@ -4,23 +4,13 @@ as the sentence a booking card states up front."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from core.clock import local_time
 from core.money.model import Money
+from core.policy import BookingPolicy
 from core.process.bookings import CONSULTANT_GRACE, SEEKER
-
-
-@dataclass(frozen=True)
-class BookingPolicy:
-    join_window: timedelta = timedelta(minutes=2)  # a consultant answers “talk now” within it
-    free_cancel: timedelta = timedelta(hours=24)  # cancelling earlier than this costs nothing
-    late_fee_percent: int = 50  # of the booked amount, for a seeker's later cancellation
-    no_show_fee_percent: int = 100  # what a consultant may charge a seeker who did not come
-    online_for: timedelta = timedelta(minutes=30)  # “online now” lasts this long after activity
-    free_minutes: int = 10  # the session runtime's free start, stated on the card
 
 
 def share(amount: Money, percent: int) -> Money:

@@ -16,10 +16,10 @@ from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 
-from core.catalog.forecast import Forecast, forecast_prices
 from core.catalog.tables import Listing, SavedSearch, SearchLog
 from core.catalog.taxonomy import TYPES, price_per_mwh_minor, product
 from core.deals.tables import Deal, Offer
+from core.market.forecast import Forecast, forecast_prices
 from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 

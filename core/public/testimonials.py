@@ -8,11 +8,11 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from core.catalog.public import public_text
 from core.catalog.tables import Listing
 from core.catalog.taxonomy import product
 from core.consulting.session_tables import SessionReview
 from core.deals.tables import Deal, Rating
+from core.disclosure import public_text, quoted_name
 from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
@@ -26,13 +26,6 @@ class Testimonial:
     author: str  # “Ann, B.”
     context: str  # “Buyer of wood pellets”, “After a consultant session”
     created_at: datetime
-
-
-def quoted_name(display_name: str | None, company: str | None) -> str:
-    """“Ann Bērziņa”, “Baltic Pellets SIA” → “Ann, B.”: a first name and a company's initial."""
-    first = (display_name or "").strip().split(" ", 1)[0] or "A member"
-    initial = (company or "").strip()[:1]
-    return f"{first}, {initial.upper()}." if initial else first
 
 
 async def latest(uow: UnitOfWork, limit: int = SHOWN) -> list[Testimonial]:
