@@ -3,7 +3,7 @@
     python bench/booking.py [--consultants 1000] [--days 14] [--seekers 200] [--slots 50]
                             [--pg postgresql+asyncpg://postgres@127.0.0.1:5432/postgres]
 
-1. Free slots, in memory (core.consulting.availability, what the directory and profile pages
+1. Free slots, in memory (core.consulting.bookings.availability, what the directory and profile pages
    call): `--consultants` consultants with varied weekly hours in eight IANA zones, notice,
    buffer, a daily maximum, a few days off and up to 20 bookings each; for each one, every free
    60-minute start over the next `--days` days, shown in a New York seeker's zone.
@@ -44,8 +44,9 @@ from config.settings import Settings
 from core.accounts import service as accounts
 from core.catalog.media import FileStore
 from core.clock import FakeClock
-from core.consulting import bookings, profiles
-from core.consulting.availability import Schedule, free_slots, next_free_slot
+from core.consulting.bookings import service as bookings
+from core.consulting.bookings.availability import Schedule, free_slots, next_free_slot
+from core.consulting.profiles import service as profiles
 from core.consulting.tables import Booking
 from core.errors import Conflict
 from core.process.bookings import HOLDS_SLOT

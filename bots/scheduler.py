@@ -10,9 +10,10 @@ from sqlalchemy import delete
 
 from bots.catalog_jobs import add_catalog_jobs, add_index_jobs
 from config.container import Container
-from core.consulting import due as booking_due
-from core.consulting import promotions, sessions
-from core.consulting.money import BookingMoney
+from core.consulting.bookings import due as booking_due
+from core.consulting.bookings.money import BookingMoney
+from core.consulting.profiles import promotions
+from core.consulting.sessions import service as sessions
 from core.deals import contract_due, due
 from core.learning import due as gathering_due
 from core.recommend import weekly as weekly_picks

@@ -10,8 +10,8 @@ from core.accounts.events import AccountSuspended
 from core.catalog.events import ListingChanged, ListingPublished
 from core.catalog.media import FileFetcher, FileStore, LocalFileFetcher
 from core.catalog.search import Catalog
-from core.consulting.directory import Directory
 from core.consulting.events import ProfileChanged
+from core.consulting.profiles.directory import Directory
 from core.events import Event, EventBus
 from core.storage import change_feed
 from core.storage.uow import UnitOfWork, UowFactory

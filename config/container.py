@@ -25,9 +25,9 @@ from conversations.flows.profile import profile_text
 from core import pdf
 from core.catalog.search import Catalog
 from core.clock import Clock, SystemClock
-from core.consulting import calendar as booking_calendar
-from core.consulting import recap as session_recap
-from core.consulting.directory import Directory
+from core.consulting.bookings import calendar as booking_calendar
+from core.consulting.profiles.directory import Directory
+from core.consulting.sessions import recap as session_recap
 from core.deals import attachments as deal_attachments
 from core.events import EventBus
 from core.notifications.dispatcher import OutboxDispatcher, Resolver, Sender

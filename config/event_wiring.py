@@ -19,13 +19,15 @@ from core.catalog.search import Catalog
 from core.community import events as community
 from core.community import notices as community_notices
 from core.consulting import events as booking
-from core.consulting import notices as booking_notices
-from core.consulting import notices_ended as booking_ended
-from core.consulting import reviews, session_link, session_notices
-from core.consulting.directory import Directory
+from core.consulting.bookings import ending_notices as booking_ended
+from core.consulting.bookings import notices as booking_notices
+from core.consulting.bookings.money import BookingMoney
 from core.consulting.events import PromotionRequested
-from core.consulting.money import BookingMoney
-from core.consulting.session_events import (
+from core.consulting.profiles.directory import Directory
+from core.consulting.sessions import link as session_link
+from core.consulting.sessions import notices as session_notices
+from core.consulting.sessions import reviews
+from core.consulting.sessions.events import (
     CallLinkSet,
     ExtensionRequested,
     RecapGranted,
@@ -184,7 +186,7 @@ def _consulting(bus: EventBus, uow: UowFactory, payments: PaymentsService) -> No
 
 
 def _journey(bus: EventBus) -> None:
-    """A booking and its session as one journey (core.consulting.session_link): the booking
+    """A booking and its session as one journey (core.consulting.sessions.link): the booking
     opens the session and cancels it; the session's start, end and no-show move the booking."""
     bus.during_commit(booking.BookingConfirmed, session_link.open_instant)
     bus.during_commit(booking.SessionDue, session_link.on_session_due)

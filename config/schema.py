@@ -9,7 +9,7 @@ from sqlalchemy import MetaData
 
 import core.catalog.tables
 import core.community.tables
-import core.consulting.session_tables
+import core.consulting.sessions.tables
 import core.consulting.tables
 import core.deals.tables
 import core.learning.tables
@@ -23,7 +23,7 @@ import payments.tables
 
 MODULES = (core.storage.tables, core.storage.change_feed, core.catalog.tables, core.deals.tables,
            core.consulting.tables,
-           core.consulting.session_tables, core.support.tables,
+           core.consulting.sessions.tables, core.support.tables,
            core.operators.tables, core.recommend.tables, core.community.tables,
            core.learning.tables, core.loyalty.tables, payments.tables)
 metadata: MetaData = core.storage.tables.Base.metadata

@@ -14,7 +14,7 @@ from conversations.messages import Envelope, Outbound
 from core.accounts.service import Account, ChannelIdentity
 from core.catalog.media import FileFetcher, FileStore
 from core.catalog.search import Catalog
-from core.consulting.directory import Directory
+from core.consulting.profiles.directory import Directory
 from core.payments_port import PaymentsPort
 from core.storage.uow import UnitOfWork
 
@@ -25,7 +25,7 @@ class Services:
 
     payments: PaymentsPort | None = None
     catalog: Catalog | None = None
-    directory: Directory | None = None  # consultants: core.consulting.directory
+    directory: Directory | None = None  # consultants: core.consulting.profiles.directory
     files: FileStore | None = None  # where uploaded photos and documents are kept
     fetchers: dict[str, FileFetcher] = field(default_factory=dict)  # per channel: file bytes
     # Sections of a channel's home screen (Slack App Home) for a registered user, in order.

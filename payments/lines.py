@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from core.consulting.session_tables import ConsultSession
+from core.consulting.sessions.tables import ConsultSession
 from core.deals import terms as deal_terms
 from core.deals.deals import deal_of
 from core.deals.goods import goods_line, kept

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from core.actions import Action, ActionRows, Intent
-from core.consulting.moves import booking_of
+from core.consulting.bookings.moves import booking_of
 from core.money.events import (
     EscrowFunded,
     EscrowReleased,

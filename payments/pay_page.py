@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from core.catalog.tables import Listing
 from core.clock import local_time
-from core.consulting.moves import booking_of
+from core.consulting.bookings.moves import booking_of
 from core.consulting.tables import Booking
 from core.deals import cards, deals
 from core.deals.tables import Deal

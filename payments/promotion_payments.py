@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from core.actions import Action, Intent
-from core.consulting import promotions
 from core.consulting.events import PromotionRequested
-from core.consulting.taxonomy import label
+from core.consulting.profiles import promotions
+from core.consulting.profiles.taxonomy import label
 from core.money.events import PromotionCharged
 from core.notifications.outbox import notify
 from core.payments_port import Actor

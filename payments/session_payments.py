@@ -17,15 +17,17 @@ from typing import Any
 
 from sqlalchemy import String, cast, literal, or_, select
 
-from core.consulting import recap, session_notices, sessions
-from core.consulting.session_events import (
+from core.consulting.sessions import notices as session_notices
+from core.consulting.sessions import recap
+from core.consulting.sessions import service as sessions
+from core.consulting.sessions.events import (
     ExtensionRequested,
     RecapRequested,
     SessionCreated,
     SessionMoved,
 )
-from core.consulting.session_process import ENDED
-from core.consulting.session_tables import ConsultSession, SessionExtension
+from core.consulting.sessions.lifecycle import ENDED
+from core.consulting.sessions.tables import ConsultSession, SessionExtension
 from core.errors import DomainError
 from core.money.events import AuthorisationVoided, PaymentAuthorised, PromotionCharged
 from core.money.model import Money
@@ -38,7 +40,7 @@ from payments.tables import Escrow
 log = logging.getLogger(__name__)
 SYSTEM = Actor("system:sessions", "the session's process")
 # Nothing stays authorised after these. A no-show is its booking's to settle (a consultant's
-# voids, a seeker's may cost the policy's fee: core.consulting.money), so it is not here.
+# voids, a seeker's may cost the policy's fee: core.consulting.bookings.money), so it is not here.
 SETTLED = ENDED
 _BASE = literal("booking:") + cast(ConsultSession.booking_id, String)
 _MINE = or_(Escrow.reference == _BASE, Escrow.reference.like(_BASE + literal(":extend:%")))

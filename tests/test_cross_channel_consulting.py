@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 import pytest
 from sqlalchemy import select
 
-from core.consulting import due
+from core.consulting.bookings import due
 from core.consulting.tables import Booking
 from core.money.model import Money
 from tests.slack.conftest import _settle

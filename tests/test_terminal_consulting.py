@@ -9,7 +9,7 @@ import subprocess
 
 from config.container import build
 from config.settings import Settings
-from core.consulting import profiles
+from core.consulting.profiles import service as profiles
 from tests.consulting.helpers import consultant
 from tests.support.accounts import registered
 from tests.support.terminal import AGORA, agora_env, chat

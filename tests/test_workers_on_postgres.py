@@ -25,7 +25,7 @@ from conversations.messages import Command, Envelope
 from core import conversation_store
 from core.catalog import lifecycle
 from core.catalog.query import SearchQuery
-from core.consulting.directory import DirectoryQuery
+from core.consulting.profiles.directory import DirectoryQuery
 from core.notifications.dispatcher import Attachment, OutboxDispatcher
 from core.notifications.ratelimit import SendLimiter
 from core.storage import change_feed

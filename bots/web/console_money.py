@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from bots.web.console_auth import FinanceViewer, PromotionViewer, reading
 from bots.web.console_pages import page
-from core.consulting import promotions
+from core.consulting.profiles import promotions
 from payments import reports
 
 REFERENCE = re.compile(r"(deal|booking):[1-9][0-9]{0,17}")

@@ -13,8 +13,8 @@ from bots.web.pages import render
 from bots.web.public_media import FORMATS, public_copy
 from bots.web.site_errors import not_found, page_number
 from bots.web.site_links import canonical, chat_links
-from core.consulting.directory import DirectoryQuery
-from core.consulting.taxonomy import CATEGORIES
+from core.consulting.profiles.directory import DirectoryQuery
+from core.consulting.profiles.taxonomy import CATEGORIES
 from core.errors import NotFound
 from core.ids import parse_id
 from core.public import consultants as public

@@ -12,7 +12,9 @@ from conversations.flows.booking_fields import times_form, to_times
 from conversations.flows.opening import on_id
 from conversations.messages import Inbound, Outbound, Reply, action_button, rows
 from core.actions import Intent
-from core.consulting import bookings, changes, views
+from core.consulting import views
+from core.consulting.bookings import changes
+from core.consulting.bookings import service as bookings
 from core.errors import DomainError
 from core.ids import parse_id
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
 from conversations.messages import Button, Choice, Inbound, ListItem, ListPage, Outbound, Reply, rows
-from core.consulting.agenda import AgendaLine, agenda
+from core.consulting.bookings.agenda import AgendaLine, agenda
 from core.ids import parse_id
 
 GROUPS = {"awaiting": "⏳ Awaiting", "upcoming": "📅 Upcoming", "past": "🗂 Past"}

@@ -13,9 +13,10 @@ from conversations.flows.uploads import stored_file
 from conversations.forms import Form
 from conversations.messages import Button, Choice, FileUpload, Inbound, Outbound, Reply, Text, rows
 from core.actions import Intent
-from core.consulting import reviews, sessions
-from core.consulting.session_notices import elapsed, ended_text, price_text
-from core.consulting.session_process import CLOSED, LIVE
+from core.consulting.sessions import reviews
+from core.consulting.sessions import service as sessions
+from core.consulting.sessions.lifecycle import CLOSED, LIVE
+from core.consulting.sessions.notices import elapsed, ended_text, price_text
 from core.errors import DomainError
 from core.ids import parse_id
 

@@ -17,7 +17,7 @@ from conversations.fields import (
     TextField,
 )
 from conversations.forms import Form
-from core.consulting.taxonomy import CATEGORIES, WEEKDAYS, language_code, language_name
+from core.consulting.profiles.taxonomy import CATEGORIES, WEEKDAYS, language_code, language_name
 
 _DAY_NAMES = {d: d for d in WEEKDAYS} | {
     "monday": "mon", "tuesday": "tue", "wednesday": "wed", "thursday": "thu", "friday": "fri",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from conversations.flow import Ctx, MenuEntry, Next, Shortcut
 from conversations.messages import ImageReply, Outbound, Reply
-from core.consulting import metrics
+from core.consulting.profiles import metrics
 
 
 def metrics_text(figures: metrics.Metrics) -> str:

@@ -11,8 +11,9 @@ from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
 from conversations.flows import consultant_fields as cf
 from conversations.messages import Choice, FileUpload, Inbound, Outbound, Reply, rows
 from core.actions import Intent
-from core.consulting import profiles, promotions
-from core.consulting.taxonomy import CATEGORIES, label, language_name
+from core.consulting.profiles import promotions
+from core.consulting.profiles import service as profiles
+from core.consulting.profiles.taxonomy import CATEGORIES, label, language_name
 from core.errors import DomainError, NotFound
 from core.money.model import Money
 

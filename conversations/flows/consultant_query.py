@@ -8,7 +8,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from core.consulting.taxonomy import CATEGORIES, language_code, language_name
+from core.consulting.profiles.taxonomy import CATEGORIES, language_code, language_name
 from core.money.model import Money
 
 _PRICE = re.compile(r"\b(?:under|max|below|up to|≤)\s*€?\s*(\d{1,6}(?:[.,]\d{1,2})?)\s*(?:eur|€)?",

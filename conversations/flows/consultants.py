@@ -23,8 +23,9 @@ from conversations.messages import (
     rows,
 )
 from core.actions import Intent
-from core.consulting import bookings, views
-from core.consulting.directory import DirectoryQuery
+from core.consulting import views
+from core.consulting.bookings import service as bookings
+from core.consulting.profiles.directory import DirectoryQuery
 from core.errors import DomainError
 from core.ids import parse_id
 

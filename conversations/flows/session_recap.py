@@ -10,7 +10,7 @@ from conversations.flow import Ctx, Flow, FormState, Next
 from conversations.forms import Form
 from conversations.messages import Reply
 from core.actions import Intent
-from core.consulting import recap
+from core.consulting.sessions import recap
 from core.ids import parse_id
 
 

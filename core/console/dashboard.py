@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from core.catalog.tables import Listing
-from core.consulting.session_tables import ConsultSession
+from core.consulting.sessions.tables import ConsultSession
 from core.deals.tables import Deal, Dispute
 from core.operators.roles import require
 from core.process.tickets import NOT_CLOSED

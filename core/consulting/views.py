@@ -11,14 +11,17 @@ from sqlalchemy import select
 
 from core.actions import Action, ActionRows, Intent
 from core.clock import local_time
-from core.consulting import bookings, profiles, promotions, slots
-from core.consulting.changes import max_amount
-from core.consulting.moves import authorised_later, role_of
-from core.consulting.notices import answer, people, view
-from core.consulting.rules import free_cancel_passed, policy_text, share
-from core.consulting.session_tables import ConsultSession
+from core.consulting.bookings import service as bookings
+from core.consulting.bookings import slots
+from core.consulting.bookings.changes import max_amount
+from core.consulting.bookings.moves import authorised_later, role_of
+from core.consulting.bookings.notices import answer, people, view
+from core.consulting.bookings.rules import free_cancel_passed, policy_text, share
+from core.consulting.profiles import promotions
+from core.consulting.profiles import service as profiles
+from core.consulting.profiles.taxonomy import label, language_name
+from core.consulting.sessions.tables import ConsultSession
 from core.consulting.tables import Booking, ConsultantProfile
-from core.consulting.taxonomy import label, language_name
 from core.deals.reputation import stars_text
 from core.disclosure import public_text
 from core.errors import NotFound

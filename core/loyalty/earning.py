@@ -3,9 +3,9 @@ journal's key names the event, so an event handled twice earns once."""
 
 from __future__ import annotations
 
-from core.consulting.session_events import SessionMoved, SessionReviewed
-from core.consulting.session_process import ENDED
-from core.consulting.session_tables import ConsultSession, SessionReview
+from core.consulting.sessions.events import SessionMoved, SessionReviewed
+from core.consulting.sessions.lifecycle import ENDED
+from core.consulting.sessions.tables import ConsultSession, SessionReview
 from core.deals.events import DealMoved, DealRated
 from core.deals.tables import Deal
 from core.loyalty import points

@@ -4,7 +4,7 @@ no-shows), the reminders and docs/booking-process.md all come from this declarat
 
 Lifecycle status lives here; the money is the session escrow `booking:<id>` (authorised, then
 captured or voided), a field of its own. From `starting` on, the live session decides
-(core.consulting.session_link): its start takes `start-session`, its end `complete-session`, and
+(core.consulting.sessions.link): its start takes `start-session`, its end `complete-session`, and
 its no-show timer `consultant-no-show` or `seeker-no-show`, all as the system — so `starting`
 has no timers of its own here. After a seeker's no-show the consultant charges the policy's fee
 or waives it (waived by itself after FEE_DECISION)."""

@@ -42,7 +42,7 @@ def booking_page() -> str:
             "was declined; `release-unpaid` is taken only while still unpaid. "
             "From `starting` the live session decides: its start, "
             "end and no-show timer take `start-session`, `complete-session` and the no-shows "
-            "as the system (`core/consulting/session_link.py`).\n"
+            "as the system (`core/consulting/sessions/link.py`).\n"
             + _diagram_and_table(BOOKING_PROCESS) + _meanings(BOOKING_PROCESS, STATE_LABELS, "state"))
 
 

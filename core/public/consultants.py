@@ -9,10 +9,10 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from core.consulting import profiles
-from core.consulting.session_tables import ConsultReputation, SessionReview
+from core.consulting.profiles import service as profiles
+from core.consulting.profiles.taxonomy import label, language_name
+from core.consulting.sessions.tables import ConsultReputation, SessionReview
 from core.consulting.tables import ConsultantProfile
-from core.consulting.taxonomy import label, language_name
 from core.deals.reputation import stars_text
 from core.disclosure import public_text, quoted_name
 from core.errors import NotFound

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from core.catalog.tables import Listing
 from core.catalog.taxonomy import product
-from core.consulting.session_tables import SessionReview
+from core.consulting.sessions.tables import SessionReview
 from core.deals.tables import Deal, Rating
 from core.disclosure import public_text, quoted_name
 from core.storage.tables import Account

@@ -16,8 +16,8 @@ from core.catalog.gazetteer import country_name, nearest
 from core.catalog.query import SearchQuery
 from core.catalog.tables import Listing, SavedSearch, SearchLog, Watch
 from core.catalog.taxonomy import TYPES, price_per_mwh_minor
+from core.consulting.profiles.taxonomy import CATEGORIES
 from core.consulting.tables import Booking, ConsultantProfile
-from core.consulting.taxonomy import CATEGORIES
 from core.deals.tables import Deal
 from core.storage.uow import UnitOfWork
 

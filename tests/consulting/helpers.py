@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from config.container import Container
 from core.catalog.media import FileStore
-from core.consulting import bookings, profiles
+from core.consulting.bookings import service as bookings
+from core.consulting.profiles import service as profiles
 from core.consulting.tables import Booking
 from core.storage.tables import Account, OutboxMessage
 from tests.support.accounts import registered

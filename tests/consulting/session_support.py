@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import select
 
 from config.container import Container
-from core.consulting import sessions
-from core.consulting.session_tables import ConsultSession
+from core.consulting.sessions import service as sessions
+from core.consulting.sessions.tables import ConsultSession
 from core.money.model import Money
 from core.payments_port import Actor
 from core.storage.tables import OutboxMessage

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.consulting.availability import (
+from core.consulting.bookings.availability import (
     Schedule,
     free_slots,
     local_instant,

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from core.consulting import bookings, changes
+from core.consulting.bookings import changes
+from core.consulting.bookings import service as bookings
 from core.errors import NotAllowed, NotFound
 from tests.consulting.helpers import booked, confirmed, consultant, seeker
 from tests.support.accounts import registered

@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core.consulting import changes, sessions
+from core.consulting.bookings import changes
+from core.consulting.sessions import service as sessions
 from core.consulting.tables import Booking
 from core.errors import DomainError, NotAllowed
 from core.money.model import Money
@@ -235,7 +236,7 @@ async def test_a_late_fee_without_an_authorisation_is_waived_and_a_late_one_void
         await uow.commit()
     assert await fee_of(app, booking.id) == 0
     await authorised(app, booking.id)  # a payment page left open, paid after all
-    from core.consulting.money import BookingMoney
+    from core.consulting.bookings.money import BookingMoney
 
     assert await BookingMoney(app.payments, app.uow).catch_up() == 1
     assert (await escrow(app, booking.id)).state == "voided"

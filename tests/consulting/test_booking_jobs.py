@@ -10,8 +10,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import select
 
 from bots.scheduler import build_scheduler
-from core.consulting import profiles
-from core.consulting.directory import Directory, DirectoryQuery
+from core.consulting.profiles import service as profiles
+from core.consulting.profiles.directory import Directory, DirectoryQuery
 from core.deals import due as deal_due
 from core.events import EventBus
 from core.process.tables import ProcessTimer

@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core.consulting import bookings, due
+from core.consulting.bookings import due
+from core.consulting.bookings import service as bookings
 from core.errors import Conflict, DomainError, NotAllowed
 from core.money.model import Money
 from tests.consulting.helpers import (
@@ -110,7 +111,7 @@ async def test_the_seeker_proposes_up_to_three_times_and_the_consultant_accepts_
 async def test_a_talk_now_request_nobody_answers_expires_and_offers_others_online(app, clock):
     ann, bob = await consultant(app), await seeker(app)
     eve = await consultant(app, "eve", categories=["pellet-quality"])
-    from core.consulting import profiles
+    from core.consulting.profiles import service as profiles
 
     async with app.uow() as uow:
         for person in (ann, eve):
@@ -132,7 +133,7 @@ async def test_a_talk_now_request_nobody_answers_expires_and_offers_others_onlin
 
 async def test_a_talk_now_request_accepted_starts_now_and_is_authorised_at_once(app, clock):
     ann, bob = await consultant(app), await seeker(app)
-    from core.consulting import profiles
+    from core.consulting.profiles import service as profiles
 
     async with app.uow() as uow:
         await profiles.set_online(uow, ann.id, True)

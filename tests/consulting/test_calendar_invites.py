@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar
 
-from core.consulting import calendar, changes
+from core.consulting.bookings import calendar, changes
 from tests.consulting.helpers import confirmed, consultant, seeker
 
 MONDAY_10 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
@@ -50,7 +50,7 @@ async def test_a_reschedule_keeps_the_uid_and_raises_the_sequence(app):
         await changes.propose_reschedule(uow, booking.id, ann.id, [MONDAY_10 + timedelta(days=1)])
         await uow.commit()
     async with app.uow() as uow:
-        from core.consulting import bookings
+        from core.consulting.bookings import service as bookings
 
         [new_time] = await bookings.proposals(uow, booking.id, bob.id)
         await changes.answer_reschedule(uow, booking.id, bob.id, new_time.id)

@@ -8,7 +8,7 @@ the figures with a chart."""
 from __future__ import annotations
 
 from conversations.messages import Choice, FileUpload, ImageReply, ListPage
-from core.consulting import due
+from core.consulting.bookings import due
 from core.money.model import Money
 from tests.consulting.helpers import PNG
 from tests.deals.chat_helpers import last_notice
@@ -161,7 +161,7 @@ async def test_a_consultant_buys_a_promotion_and_is_featured_once_paid(app, tmp_
 
 
 async def test_a_promotion_ending_is_told_once_with_renew(app, tmp_path, clock):
-    from core.consulting import promotions
+    from core.consulting.profiles import promotions
 
     cora = await _consultant_goes_live(app, tmp_path)
     async with app.uow() as uow:
@@ -178,7 +178,7 @@ async def test_a_promotion_ending_is_told_once_with_renew(app, tmp_path, clock):
 
 
 async def test_a_seeker_who_never_came_leaves_the_fee_to_the_consultant_in_chat(app, clock):
-    from core.consulting import sessions
+    from core.consulting.sessions import service as sessions
     from tests.consulting.helpers import confirmed, consultant, seeker
     from tests.consulting.test_booking_paths import MONDAY_10, authorised, escrow
 

@@ -11,8 +11,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import update
 
-from core.consulting import profiles, promotions
-from core.consulting.directory import Directory, DirectoryQuery
+from core.consulting.profiles import promotions
+from core.consulting.profiles import service as profiles
+from core.consulting.profiles.directory import Directory, DirectoryQuery
 from core.consulting.tables import ConsultantProfile, Promotion
 from tests.consulting.helpers import consultant
 from tests.support.accounts import registered

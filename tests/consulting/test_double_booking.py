@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from core.consulting import bookings
+from core.consulting.bookings import service as bookings
 from core.consulting.tables import Booking
 from core.errors import Conflict
 from core.process.bookings import HOLDS_SLOT

@@ -8,10 +8,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from core.consulting import bookings, changes, profiles, reviews, sessions
-from core.consulting.directory import Directory, DirectoryQuery
-from core.consulting.money import BookingMoney
-from core.consulting.session_tables import ConsultSession
+from core.consulting.bookings import changes
+from core.consulting.bookings import service as bookings
+from core.consulting.bookings.money import BookingMoney
+from core.consulting.profiles import service as profiles
+from core.consulting.profiles.directory import Directory, DirectoryQuery
+from core.consulting.sessions import reviews
+from core.consulting.sessions import service as sessions
+from core.consulting.sessions.tables import ConsultSession
 from core.consulting.tables import ConsultantProfile
 from payments.ledger import platform, user
 from payments.session_payments import SessionPayments

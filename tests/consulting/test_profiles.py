@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from core.consulting import profiles
+from core.consulting.profiles import service as profiles
 from core.consulting.tables import ConsultantProfile
 from core.errors import DomainError, NotAllowed
 from core.money.model import Money

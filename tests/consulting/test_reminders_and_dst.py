@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from core.consulting import changes, due, slots
-from core.consulting.availability import local_instant
+from core.consulting.bookings import changes, due, slots
+from core.consulting.bookings.availability import local_instant
 from tests.consulting.helpers import confirmed, consultant, seeker, told
 from tests.consulting.test_booking_paths import authorised, run_timers
 
@@ -79,6 +79,6 @@ async def test_a_reminder_whose_moment_passed_before_confirmation_never_goes(app
 
 
 async def _proposals(uow, booking_id, actor_id):
-    from core.consulting import bookings
+    from core.consulting.bookings import service as bookings
 
     return [p.id for p in await bookings.proposals(uow, booking_id, actor_id)]

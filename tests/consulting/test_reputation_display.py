@@ -5,7 +5,7 @@ one."""
 from __future__ import annotations
 
 from conversations.messages import Choice, ListPage
-from core.consulting import profiles
+from core.consulting.profiles import service as profiles
 from core.public import consultants as public
 from tests.consulting.helpers import consultant
 from tests.support.accounts import registered

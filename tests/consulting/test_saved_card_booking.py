@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from core.consulting import sessions
-from core.consulting.money import BookingMoney
+from core.consulting.bookings.money import BookingMoney
+from core.consulting.sessions import service as sessions
 from core.money.model import Money
 from payments.ledger import user
 from tests.consulting.helpers import confirmed, consultant, payloads, seeker, status, told

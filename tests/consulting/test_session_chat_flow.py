@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from conversations.messages import Choice, FileUpload
-from core.consulting.session_tables import SessionReview
+from core.consulting.sessions.tables import SessionReview
 from core.money.model import Money
 from tests.consulting.session_support import book, people
 from tests.deals.chat_helpers import last_notice, told

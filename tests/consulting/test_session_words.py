@@ -6,7 +6,7 @@ window says so when it is offered."""
 from __future__ import annotations
 
 from conversations.messages import Choice, ListPage
-from core.consulting import profiles
+from core.consulting.profiles import service as profiles
 from tests.consulting.helpers import consultant, free_times
 from tests.deals.chat_helpers import last_notice, told
 from tests.support.accounts import registered

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from core.consulting import metrics, recap, reviews, sessions
+from core.consulting.profiles import metrics
+from core.consulting.sessions import recap, reviews
+from core.consulting.sessions import service as sessions
 from core.errors import NotAllowed, NotFound
 from tests.consulting.session_support import act, book, live, people, row, texts, tick
 from tests.support.accounts import registered

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from core.catalog.media import FileStore
-from core.consulting import sessions
+from core.consulting.sessions import service as sessions
 from core.deals.threads import SharedFile
 from core.errors import Conflict, DomainError
 from tests.consulting.session_support import act, book, live, people, texts, told

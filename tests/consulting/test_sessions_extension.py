@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.consulting import sessions
+from core.consulting.sessions import service as sessions
 from core.errors import Conflict, NotAllowed
 from payments.ledger import user
 from tests.consulting.session_support import (

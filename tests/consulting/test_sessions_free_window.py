@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 
 from config.settings import SettingsError, load_settings
-from core.consulting import sessions
+from core.consulting.sessions import service as sessions
 from tests.consulting.session_support import act, book, live, people, row, texts, tick
 from tests.support.accounts import registered
 

@@ -11,7 +11,9 @@ from decimal import Decimal
 import matplotlib.image
 from sqlalchemy import update
 
-from core.consulting import metrics, reviews, sessions
+from core.consulting.profiles import metrics
+from core.consulting.sessions import reviews
+from core.consulting.sessions import service as sessions
 from core.consulting.tables import Booking
 from core.money.model import Money
 from core.storage.tables import Account

@@ -4,7 +4,7 @@ receipts to both), per-minute rates by started minute, and never more than was a
 
 from __future__ import annotations
 
-from core.consulting import sessions
+from core.consulting.sessions import service as sessions
 from core.money.model import Money
 from payments.ledger import platform, user
 from tests.consulting.session_support import (

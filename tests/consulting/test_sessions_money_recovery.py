@@ -3,7 +3,7 @@ the provider refused at the session's end, an authorisation an extension replace
 
 from __future__ import annotations
 
-from core.consulting import sessions
+from core.consulting.sessions import service as sessions
 from core.money.model import Money
 from payments.ledger import user
 from payments.providers.base import ProviderError

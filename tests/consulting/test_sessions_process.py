@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bots.scheduler import build_scheduler
-from core.consulting.session_process import SESSION_PROCESS, markdown
+from core.consulting.sessions.lifecycle import SESSION_PROCESS, markdown
 from core.deals import due
 from core.errors import Conflict, NotAllowed
 from core.process.model import SYSTEM
@@ -20,7 +20,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "session-process.md"
 
 def test_the_diagram_in_docs_is_the_declaration_written_out():
     assert DOCS.read_text() == markdown(), (
-        "run: python -c 'from core.consulting.session_process import markdown; "
+        "run: python -c 'from core.consulting.sessions.lifecycle import markdown; "
         "open(\"docs/session-process.md\", \"w\").write(markdown())'")
 
 

@@ -7,7 +7,7 @@ import asyncio
 
 from sqlalchemy import func, select
 
-from core.consulting import sessions
+from core.consulting.sessions import service as sessions
 from core.process.tables import ProcessTimer
 from payments.tables import PaymentOperation
 from tests.consulting.session_support import act, book, live, people, row, tick, told

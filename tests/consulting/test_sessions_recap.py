@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 
 from core.catalog.media import FileStore
-from core.consulting import recap, sessions
+from core.consulting.sessions import recap
+from core.consulting.sessions import service as sessions
 from core.deals.threads import SharedFile
 from core.errors import Conflict, NotAllowed
 from core.money.model import Money

@@ -8,8 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from core.consulting import reviews, sessions
-from core.consulting.session_tables import ConsultReputation
+from core.consulting.sessions import reviews
+from core.consulting.sessions import service as sessions
+from core.consulting.sessions.tables import ConsultReputation
 from core.deals.reputation import bayesian
 from core.errors import Conflict, DomainError
 from tests.consulting.session_support import act, book, live, people, texts, tick, told

@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from config.container import build
-from core.consulting import sessions
-from core.consulting.session_tables import ConsultSession
+from core.consulting.sessions import service as sessions
+from core.consulting.sessions.tables import ConsultSession
 from core.money.model import Money
 from payments.ledger import user
 from tests.consulting.session_support import (

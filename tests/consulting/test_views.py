@@ -7,7 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core.consulting import bookings, changes, promotions
+from core.consulting.bookings import changes
+from core.consulting.bookings import service as bookings
+from core.consulting.profiles import promotions
 from core.consulting.tables import Promotion
 from core.consulting.views import booking_card, consultant_view
 from core.errors import NotFound

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from config.container import Container
-from core.consulting import sessions
+from core.consulting.sessions import service as sessions
 from tests.consulting.session_support import act, live, people
 
 

@@ -10,7 +10,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from core.consulting import changes, sessions
+from core.consulting.bookings import changes
+from core.consulting.sessions import service as sessions
 from core.loyalty import service
 from core.money.model import Money
 from payments import invoices, ledger

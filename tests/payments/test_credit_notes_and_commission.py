@@ -108,7 +108,7 @@ async def test_a_dispute_split_credits_the_buyers_share_with_the_decision_as_its
 
 
 async def test_a_consultants_payout_brings_a_commission_invoice_naming_the_session(app, clock):
-    from core.consulting import sessions
+    from core.consulting.sessions import service as sessions
     from tests.consulting.session_support import act, live, people
 
     seeker, consultant = await people(app)

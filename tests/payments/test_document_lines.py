@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from core.catalog.tables import Listing
-from core.consulting import sessions
+from core.consulting.sessions import service as sessions
 from payments.tables import Invoice
 from tests.consulting.session_support import act, live
 from tests.consulting.session_support import people as consulting_people

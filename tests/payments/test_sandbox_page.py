@@ -110,7 +110,7 @@ async def test_the_payment_page_fits_a_phone_and_names_the_goods_and_the_payee(a
 async def test_a_session_payment_page_names_the_session_and_the_consultant(app):
     from datetime import UTC, datetime
 
-    from core.consulting import sessions
+    from core.consulting.sessions import service as sessions
     from tests.consulting.helpers import confirmed, consultant, seeker
 
     cora, bob = await consultant(app, "cora"), await seeker(app)

@@ -4,7 +4,9 @@ authors allowed a quote in chat, named by first name and company initial."""
 from __future__ import annotations
 
 from conversations.messages import Choice
-from core.consulting import profiles, reviews, sessions
+from core.consulting.profiles import service as profiles
+from core.consulting.sessions import reviews
+from core.consulting.sessions import service as sessions
 from core.deals import after_sale
 from tests.consulting.helpers import consultant
 from tests.consulting.session_support import act, live

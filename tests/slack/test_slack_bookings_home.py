@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from core.consulting import bookings, views
+from core.consulting import views
+from core.consulting.bookings import service as bookings
 from core.storage.tables import Account
 from tests.consulting.helpers import consultant
 from tests.slack.conftest import SlackWorld, message_text

@@ -158,7 +158,7 @@ async def test_a_consultants_home_tab_shows_the_metrics_chart_as_an_uploaded_sla
         slack: SlackWorld, clock):
     from sqlalchemy import update
 
-    from core.consulting import sessions
+    from core.consulting.sessions import service as sessions
     from tests.consulting.session_support import act, book
     from tests.support.accounts import registered
 

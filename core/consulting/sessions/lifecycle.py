@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from core.consulting.session_events import SessionMoved
-from core.consulting.session_money import FREE_MINUTES, charge_for
-from core.consulting.session_tables import ConsultSession
+from core.consulting.sessions.events import SessionMoved
+from core.consulting.sessions.money import FREE_MINUTES, charge_for
+from core.consulting.sessions.tables import ConsultSession
 from core.errors import Conflict
 from core.operators.roles import is_admin
 from core.process import timers
@@ -60,7 +60,7 @@ SESSION_PROCESS = Process(
     ),
     final=CLOSED,
     timers=(
-        # The call to join goes when the booking opens the session (core.consulting.session_link).
+        # The call to join goes when the booking opens the session (core.consulting.sessions.link).
         Timer("waiting", NO_SHOW_AFTER, "no-show", at="10 min after the scheduled start"),
         Timer("live_free", timedelta(minutes=FREE_MINUTES), "go-paid", (NUDGE_BEFORE,)),
         Timer("live_paid", timedelta(0), "time-up", (EXTEND_BEFORE,),
@@ -137,7 +137,7 @@ def markdown() -> str:
     rows = [f"| {name} | {', '.join(sources)} | {', '.join(actors)} | {target} |\n"
             for name, sources, actors, target in SESSION_PROCESS.authorisation_table()]
     return ("# Session process\n"
-            "Generated from `core/consulting/session_process.py` (a test fails when this file "
+            "Generated from `core/consulting/sessions/lifecycle.py` (a test fails when this file "
             "and the declaration differ).\n"
             f"\n```mermaid\n{SESSION_PROCESS.diagram()}```\n"
             "\n| transition | from | who | to |\n|---|---|---|---|\n" + "".join(rows))

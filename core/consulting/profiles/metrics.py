@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
 
-from core.consulting.session_process import ENDED
-from core.consulting.session_tables import ConsultSession, SessionReview
+from core.consulting.sessions.lifecycle import ENDED
+from core.consulting.sessions.tables import ConsultSession, SessionReview
 from core.consulting.tables import Booking
 from core.errors import NotAllowed
 from core.money.model import CommissionRule, Money

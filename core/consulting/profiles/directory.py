@@ -15,12 +15,14 @@ import numpy as np
 from sqlalchemy import func, select
 
 from core.accounts.events import AccountSuspended
-from core.consulting import profiles, promotions, slots
-from core.consulting.availability import next_free_slot, window, zone_of
-from core.consulting.directory_index import ConsultantIndex, Entry
+from core.consulting.bookings import slots
+from core.consulting.bookings.availability import next_free_slot, window, zone_of
 from core.consulting.events import ProfileChanged
+from core.consulting.profiles import promotions
+from core.consulting.profiles import service as profiles
+from core.consulting.profiles.search_index import ConsultantIndex, Entry
+from core.consulting.profiles.taxonomy import label
 from core.consulting.tables import ConsultantProfile
-from core.consulting.taxonomy import label
 from core.deals.ratings import MARKET_MEAN
 from core.deals.reputation import bayesian, mean_stars
 from core.disclosure import public_text

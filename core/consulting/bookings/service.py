@@ -1,8 +1,8 @@
 """Booking a consultant: “talk now”, a free slot, or up to three proposed times; the
 consultant accepts, declines or proposes others, and the seeker accepts one of those, proposes
 again or withdraws. Every use case takes the acting account; a time becomes busy only with the
-consultant's profile row locked (core.consulting.slots), so no slot is ever booked twice.
-Cancelling, rescheduling, joining and no-shows are in core.consulting.changes."""
+consultant's profile row locked (core.consulting.bookings.slots), so no slot is ever booked twice.
+Cancelling, rescheduling, joining and no-shows are in core.consulting.bookings.changes."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from core.consulting import profiles, slots
+from core.consulting.bookings import slots
+from core.consulting.bookings.moves import get, role_of, start_timers, take
 from core.consulting.events import BookingRequested
-from core.consulting.moves import get, role_of, start_timers, take
+from core.consulting.profiles import service as profiles
 from core.consulting.tables import Booking, BookingProposal, ConsultantProfile
 from core.errors import Conflict, DomainError, NotAllowed
 from core.process.bookings import BOOKING_PROCESS, CONSULTANT, MAX_PROPOSALS, SEEKER

@@ -12,8 +12,8 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from core.catalog.search_index import tokens
-from core.consulting.availability import Schedule
-from core.consulting.taxonomy import CATEGORIES
+from core.consulting.bookings.availability import Schedule
+from core.consulting.profiles.taxonomy import CATEGORIES
 
 TERM_CUTOFF = 75.0  # how alike a query word and an indexed word must be
 MIN_SCORE = 50.0  # a text score below this is noise

@@ -9,7 +9,7 @@
   end (free or paid) `complete-session`, and its no-show timer the booking's no-show — the
   consultant's (nothing charged) or the seeker's (the consultant then charges the policy's
   fee or waives it), and an admin's call-off the booking's `call-off`. The booking's money
-  (core.consulting.money) then voids the authorisation or captures the fee, once; the session's
+  (core.consulting.bookings.money) then voids the authorisation or captures the fee, once; the session's
   money bridge leaves no-shows alone.
 - The booking decides cancellations: one cancelled while its session waits calls it off.
 - A party's join is stamped on the booking too; a session review counts in the directory."""
@@ -21,12 +21,14 @@ import logging
 from sqlalchemy import select
 
 from core.actions import Action, ActionRows, Intent
-from core.consulting import changes, moves, profiles, sessions
+from core.consulting.bookings import changes, moves
 from core.consulting.events import BookingCancelled, BookingConfirmed, SeekerNoShow, SessionDue
-from core.consulting.session_events import SessionJoined, SessionMoved, SessionReviewed
-from core.consulting.session_process import ENDED, LIVE
-from core.consulting.session_process import take as take_session
-from core.consulting.session_tables import ConsultSession, SessionReview
+from core.consulting.profiles import service as profiles
+from core.consulting.sessions import service as sessions
+from core.consulting.sessions.events import SessionJoined, SessionMoved, SessionReviewed
+from core.consulting.sessions.lifecycle import ENDED, LIVE
+from core.consulting.sessions.lifecycle import take as take_session
+from core.consulting.sessions.tables import ConsultSession, SessionReview
 from core.consulting.tables import Booking
 from core.errors import Conflict, DomainError
 from core.money.events import PaymentAuthorised

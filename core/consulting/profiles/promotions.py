@@ -10,10 +10,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from core.actions import Action, Intent
-from core.consulting import profiles
 from core.consulting.events import PromotionRequested
+from core.consulting.profiles import service as profiles
+from core.consulting.profiles.taxonomy import check_categories, label
 from core.consulting.tables import Promotion
-from core.consulting.taxonomy import check_categories, label
 from core.errors import DomainError
 from core.money.model import Money
 from core.notifications.outbox import notify

@@ -1,6 +1,6 @@
 """What the parties hear when a booking ends without a session (declined, expired, withdrawn or
 cancelled, released unpaid, a no-show) and when a reschedule is turned down (the call to join
-at the start is the session's: core.consulting.session_link). A “talk now” nobody answered
+at the start is the session's: core.consulting.sessions.link). A “talk now” nobody answered
 offers other consultants online in the same field."""
 
 from __future__ import annotations
@@ -8,11 +8,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core.actions import Action, ActionRows, Intent
-from core.consulting import calendar
-from core.consulting.changes import max_amount
+from core.consulting.bookings import calendar
+from core.consulting.bookings.changes import max_amount
+from core.consulting.bookings.notices import answer, people, view
+from core.consulting.bookings.rules import no_show_fee
 from core.consulting.events import BookingCancelled, BookingMoved
-from core.consulting.notices import answer, people, view
-from core.consulting.rules import no_show_fee
 from core.consulting.tables import Booking, ConsultantProfile
 from core.money.model import Money
 from core.notifications.outbox import notify

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from core.actions import Action, ActionRows, Intent
-from core.consulting.session_events import (
+from core.consulting.sessions.events import (
     CallLinkSet,
     RecapGranted,
     ReviewReplied,
@@ -16,8 +16,7 @@ from core.consulting.session_events import (
     SessionMoved,
     SessionReviewed,
 )
-from core.consulting.session_money import FREE_MINUTES, extension_price
-from core.consulting.session_process import (
+from core.consulting.sessions.lifecycle import (
     CONSULTANT,
     EXTEND_BEFORE,
     NUDGE_BEFORE,
@@ -25,7 +24,8 @@ from core.consulting.session_process import (
     SEEKER,
     SESSION_PROCESS,
 )
-from core.consulting.session_tables import (
+from core.consulting.sessions.money import FREE_MINUTES, extension_price
+from core.consulting.sessions.tables import (
     ConsultSession,
     SessionExtension,
     SessionMessage,

@@ -11,10 +11,9 @@ from babel.numbers import list_currencies
 from sqlalchemy import select, update
 
 from core.catalog.media import FileStore, keep
-from core.consulting.availability import Schedule, parse_hours, zone_of
+from core.consulting.bookings.availability import Schedule, parse_hours, zone_of
 from core.consulting.events import ProfileChanged
-from core.consulting.tables import ConsultantProfile
-from core.consulting.taxonomy import (
+from core.consulting.profiles.taxonomy import (
     MAX_KEYWORDS,
     PER_MINUTE_LENGTHS,
     RATE_KINDS,
@@ -22,6 +21,7 @@ from core.consulting.taxonomy import (
     check_categories,
     check_languages,
 )
+from core.consulting.tables import ConsultantProfile
 from core.errors import DomainError, NotAllowed, NotFound
 from core.money.model import Money
 from core.operators.roles import is_admin

@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func, select
 
-from core.consulting.session_tables import ConsultSession
+from core.consulting.sessions.tables import ConsultSession
 from core.errors import DomainError
 from core.money.model import Money
 from core.storage.uow import UnitOfWork

@@ -11,9 +11,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from core.consulting.session_events import ReviewReplied, SessionMoved, SessionReviewed
-from core.consulting.session_process import ENDED, SEEKER, role_of
-from core.consulting.session_tables import ConsultReputation, ConsultSession, SessionReview
+from core.consulting.sessions.events import ReviewReplied, SessionMoved, SessionReviewed
+from core.consulting.sessions.lifecycle import ENDED, SEEKER, role_of
+from core.consulting.sessions.tables import ConsultReputation, ConsultSession, SessionReview
 from core.deals.reputation import Reputation, reputation
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.storage.uow import UnitOfWork

@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from core.consulting import profiles
-from core.consulting.availability import Schedule, free_slots, why_not, window
+from core.consulting.bookings.availability import Schedule, free_slots, why_not, window
+from core.consulting.profiles import service as profiles
 from core.consulting.tables import Booking, ConsultantProfile
 from core.errors import Conflict, DomainError
 from core.process.bookings import HOLDS_SLOT

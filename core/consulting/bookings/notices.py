@@ -10,7 +10,9 @@ from sqlalchemy import select
 
 from core.actions import Action, ActionRows, Intent
 from core.clock import local_time
-from core.consulting import calendar
+from core.consulting.bookings import calendar
+from core.consulting.bookings.moves import authorised_later, booking_of
+from core.consulting.bookings.rules import SAVED_CARD, policy_text
 from core.consulting.events import (
     AuthorisationOpened,
     AuthorisedOnSavedCard,
@@ -22,8 +24,6 @@ from core.consulting.events import (
     RescheduleProposed,
     TimesProposed,
 )
-from core.consulting.moves import authorised_later, booking_of
-from core.consulting.rules import SAVED_CARD, policy_text
 from core.consulting.tables import Booking, BookingProposal, ConsultantProfile
 from core.money.events import MethodSaved
 from core.money.model import Money

@@ -9,10 +9,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import update
 
-from core.consulting import profiles, slots
-from core.consulting.bookings import add_proposals, checked_times, proposed_time
-from core.consulting.moves import get, role_of, take
-from core.consulting.rules import cancellation_fee, no_show_fee
+from core.consulting.bookings import slots
+from core.consulting.bookings.moves import get, role_of, take
+from core.consulting.bookings.rules import cancellation_fee, no_show_fee
+from core.consulting.bookings.service import add_proposals, checked_times, proposed_time
+from core.consulting.profiles import service as profiles
 from core.consulting.tables import Booking
 from core.errors import Conflict, DomainError, NotAllowed
 from core.money.model import Money

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from core.consulting import reminders
-from core.consulting.money import unpaid
-from core.consulting.moves import take
+from core.consulting.bookings import reminders
+from core.consulting.bookings.money import unpaid
+from core.consulting.bookings.moves import take
 from core.consulting.tables import Booking
 from core.payments_port import PaymentsPort
 from core.process import timers
@@ -24,7 +24,7 @@ async def _unpaid(uow: UnitOfWork, booking: Booking, payments: PaymentsPort) -> 
 
 
 # A timer's transition is taken only while its condition holds; otherwise it lapses quietly.
-# (No-shows are not here: the session's own timer decides them; core.consulting.session_link.)
+# (No-shows are not here: the session's own timer decides them; core.consulting.sessions.link.)
 GUARDS: dict[str, Guard] = {"release-unpaid": _unpaid}
 
 

@@ -11,22 +11,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from core.consulting import session_notices
-from core.consulting.session_events import (
+from core.consulting.sessions import notices as session_notices
+from core.consulting.sessions.events import (
     CallLinkSet,
     ExtensionRequested,
     SessionCreated,
     SessionJoined,
     SessionMessagePosted,
 )
-from core.consulting.session_money import charge_for as _charge_for
-from core.consulting.session_money import (
-    check_unit,
-    extension_price,
-    free_window_for,
-    price_for,
-)
-from core.consulting.session_process import (
+from core.consulting.sessions.lifecycle import (
     CLOSED,
     CONSULTANT,
     LIVE,
@@ -38,7 +31,14 @@ from core.consulting.session_process import (
     role_of,
     take,
 )
-from core.consulting.session_tables import ConsultSession, SessionExtension, SessionMessage
+from core.consulting.sessions.money import charge_for as _charge_for
+from core.consulting.sessions.money import (
+    check_unit,
+    extension_price,
+    free_window_for,
+    price_for,
+)
+from core.consulting.sessions.tables import ConsultSession, SessionExtension, SessionMessage
 from core.deals.threads import SharedFile
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.money.model import Money

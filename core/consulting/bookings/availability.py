@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from core.consulting.taxonomy import WEEKDAYS
+from core.consulting.profiles.taxonomy import WEEKDAYS
 from core.errors import DomainError
 
 DAY = 86_400

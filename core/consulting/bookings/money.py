@@ -18,13 +18,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
 
+from core.consulting.bookings.moves import authorised_at_booking, reference
 from core.consulting.events import (
     AuthorisationOpened,
     AuthorisedOnSavedCard,
     BookingMoved,
     CardRequested,
 )
-from core.consulting.moves import authorised_at_booking, reference
 from core.consulting.tables import Booking
 from core.errors import DomainError
 from core.events import Event

@@ -10,9 +10,9 @@ from collections.abc import Callable
 from sqlalchemy import select, update
 
 from core.catalog.media import FileStore
-from core.consulting.session_events import RecapGranted, RecapRequested
-from core.consulting.session_process import CONSULTANT, ENDED, SEEKER, role_of
-from core.consulting.session_tables import ConsultSession, SessionMessage
+from core.consulting.sessions.events import RecapGranted, RecapRequested
+from core.consulting.sessions.lifecycle import CONSULTANT, ENDED, SEEKER, role_of
+from core.consulting.sessions.tables import ConsultSession, SessionMessage
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.money.model import Money
 from core.notifications.dispatcher import Attachment, Resolver
