@@ -51,8 +51,8 @@ from core.clock import SystemClock
 from core.notifications.dispatcher import OutboxDispatcher
 from core.notifications.ratelimit import SendLimiter
 from core.notifications.shared_limits import RedisSendLimiter
+from core.notifications.tables import OutboxMessage
 from core.storage.database import create_engine, session_factory
-from core.storage.tables import OutboxMessage
 
 TOKEN = "123:FANOUT"
 MAX_N = 10_000

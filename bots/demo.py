@@ -11,13 +11,13 @@ from sqlalchemy import func, select
 from bots.demo_buyers import DEMO, seed_buyers
 from bots.demo_history import seed_history
 from core.accounts.service import ChannelIdentity, Registration, register
+from core.accounts.tables import Identity
 from core.catalog import lifecycle, listings, media
 from core.catalog.gazetteer import Place, major
 from core.catalog.media import FileStore
 from core.catalog.tables import SellerStats
 from core.catalog.taxonomy import TYPES, mwh_per_unit
 from core.money.model import Money
-from core.storage.tables import Identity
 from core.storage.uow import UnitOfWork
 
 COMPANIES = ["Baltic Biomass", "Nordic Pellet", "Green Fuel", "Forest Energy", "Agro Residue",

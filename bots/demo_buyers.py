@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import Select, func, select
 
 from core.accounts.service import ChannelIdentity, Registration, register
+from core.accounts.tables import Identity
 from core.catalog.tables import Listing, SearchLog
 from core.deals.tables import Deal, Offer
-from core.storage.tables import Identity
 from core.storage.uow import UnitOfWork
 
 DEMO = "demo"  # the channel of every demo account's identity: what marks them demo

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select, text
 
 from config.container import Container
-from core.storage.tables import OutboxMessage
+from core.notifications.tables import OutboxMessage
 from core.storage.workers import worker_id
 
 TIMEOUT = 3.0  # seconds each dependency gets to answer

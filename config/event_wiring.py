@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 
 from config.catalog_wiring import index_upkeep
-from core.accounts.events import AccountSuspended
+from core.accounts.events import AccountSuspended, IdentityLinked, VerificationCodeIssued
 from core.catalog import notices as catalog_notices
 from core.catalog.events import (
     ListingApproved,
@@ -63,6 +63,7 @@ from core.learning import events as learning
 from core.learning import notices as learning_notices
 from core.loyalty import earning
 from core.money import events as money
+from core.notifications import account_notices
 from core.notifications.dispatcher import OutboxDispatcher
 from core.storage.uow import UowFactory
 from core.support import events as support
@@ -80,6 +81,8 @@ def register(bus: EventBus, *, catalog: Catalog, uow: UowFactory,
              directory: Directory | None = None) -> None:
     """Every handler of this process, registered once at start."""
     _payment_notices(bus)
+    bus.during_commit(VerificationCodeIssued, account_notices.email_code)
+    bus.during_commit(IdentityLinked, account_notices.channel_linked)
     bridge = DealPayments(payments)
     bus.during_commit(money.EscrowFunded, bridge.on_funded)
     bus.during_commit(money.PaymentArrangedDirectly, bridge.on_funded)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import MetaData
 
+import core.accounts.tables
 import core.catalog.tables
 import core.community.tables
 import core.consulting.sessions.tables
@@ -14,14 +15,17 @@ import core.consulting.tables
 import core.deals.tables
 import core.learning.tables
 import core.loyalty.tables
+import core.notifications.tables
 import core.operators.tables
+import core.process.tables
 import core.recommend.tables
 import core.storage.change_feed
 import core.storage.tables
 import core.support.tables
 import payments.tables
 
-MODULES = (core.storage.tables, core.storage.change_feed, core.catalog.tables, core.deals.tables,
+MODULES = (core.storage.tables, core.storage.change_feed, core.accounts.tables,
+           core.notifications.tables, core.process.tables, core.catalog.tables, core.deals.tables,
            core.consulting.tables,
            core.consulting.sessions.tables, core.support.tables,
            core.operators.tables, core.recommend.tables, core.community.tables,

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from core.accounts import billing
 from core.accounts.service_vat import commission_vat
+from core.accounts.tables import Account
 from core.money.model import Money
 from core.pdf import ISSUER
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 from payments import invoices
 from payments.lines import subject

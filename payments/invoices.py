@@ -12,6 +12,7 @@ from sqlalchemy import insert, or_, select
 
 from core.accounts import billing
 from core.accounts.billing import Party
+from core.accounts.tables import Account
 from core.accounts.vat import treatment
 from core.deals.deals import deal_of
 from core.errors import NotFound
@@ -19,7 +20,6 @@ from core.money.model import Money, described
 from core.money.reading import number_locale
 from core.notifications.outbox import enqueue_email
 from core.pdf import BOLD, ISSUER, Document
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 from payments import numbering
 from payments.lines import line_text

@@ -15,12 +15,12 @@ from typing import Any
 
 from sqlalchemy import select
 
+from core.accounts.tables import Account
 from core.consulting.sessions.tables import ConsultSession
 from core.deals import terms as deal_terms
 from core.deals.deals import deal_of
 from core.deals.goods import goods_line, kept
 from core.money.model import described
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 from payments.tables import Escrow
 

@@ -22,7 +22,7 @@ from core.money.events import (
 )
 from core.money.model import Money, described
 from core.notifications.outbox import addressed_to, notify, recipients
-from core.storage.tables import OutboxMessage
+from core.notifications.tables import OutboxMessage
 from core.storage.uow import UnitOfWork
 from payments import commission_invoices, credit_notes, invoices
 from payments.lines import Subject, subject

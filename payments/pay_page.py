@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.accounts.tables import Account
 from core.catalog.tables import Listing
 from core.clock import local_time
 from core.consulting.bookings.moves import booking_of
@@ -14,7 +15,6 @@ from core.deals.tables import Deal
 from core.deals.views import name_of
 from core.money.model import described
 from core.payments_port import EscrowView
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 

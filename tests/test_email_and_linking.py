@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from core.storage.tables import Account, Identity
+from core.accounts.tables import Account, Identity
 from tests.support.chat import ChatUser
 from tests.support.registration import finish_registration, last_code, register_until_code
 

@@ -15,7 +15,7 @@ from bots.email import LoggingEmailSender
 from bots.server import create_app
 from config.container import Container, build
 from config.settings import Settings
-from core.storage.tables import OutboxMessage
+from core.notifications.tables import OutboxMessage
 from tests.support import databases
 from tests.support.servers import free_port
 

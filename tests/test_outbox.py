@@ -15,7 +15,7 @@ from core.notifications.dispatcher import Attachment, OutboxDispatcher
 from core.notifications.outbox import notify
 from core.notifications.quiet_hours import quiet_until
 from core.notifications.ratelimit import Rate, SendLimiter
-from core.storage.tables import OutboxMessage
+from core.notifications.tables import OutboxMessage
 from tests.support.accounts import registered
 
 

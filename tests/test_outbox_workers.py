@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 
 from core.notifications.dispatcher import LEASE, Attachment, OutboxDispatcher, RetryLater
 from core.notifications.ratelimit import Rate, SendLimiter
+from core.notifications.tables import OutboxMessage
 from core.storage.database import create_engine, session_factory
-from core.storage.tables import OutboxMessage
 
 UNLIMITED = {"telegram": Rate(100_000, 100_000)}
 

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from conversations.messages import ListPage
+from core.accounts.tables import Account
 from core.catalog import gazetteer
-from core.storage.tables import Account
 from tests.catalog.helpers import answer_form, make_account, publish
 from tests.support.chat import ChatUser
 

@@ -12,7 +12,7 @@ import subprocess
 
 import httpx
 
-from core.storage.tables import Account
+from core.accounts.tables import Account
 from tests.catalog.helpers import publish
 from tests.support.accounts import registered
 from tests.support.servers import free_port

@@ -23,8 +23,8 @@ from config.settings import Settings
 from core.notifications.dispatcher import Attachment, OutboxDispatcher
 from core.notifications.ratelimit import Rate, SendLimiter
 from core.notifications.shared_limits import RedisSendLimiter
+from core.notifications.tables import OutboxMessage
 from core.storage.database import create_engine, session_factory
-from core.storage.tables import OutboxMessage
 from tests.support import databases
 from tests.support.servers import free_port
 from tests.test_outbox_workers import statuses

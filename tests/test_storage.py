@@ -11,9 +11,10 @@ from sqlalchemy import select, text, update
 from config.schema import metadata
 from core import conversation_store
 from core.accounts import service as accounts
+from core.accounts.tables import LinkCode
 from core.storage.database import create_engine
 from core.storage.schema import upgrade
-from core.storage.tables import LinkCode, ProcessedUpdate
+from core.storage.tables import ProcessedUpdate
 from tests.support import databases
 
 

@@ -46,7 +46,8 @@ from core.accounts.service import find_account
 from core.catalog.tables import Listing
 from core.learning import gatherings
 from core.learning.tables import Gathering
-from core.storage.tables import OutboxMessage, ProcessedUpdate
+from core.notifications.tables import OutboxMessage
+from core.storage.tables import ProcessedUpdate
 from tests.catalog.helpers import make_account
 from tests.support import databases
 from tests.support.accounts import registered

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from conversations.messages import FormErrors, FormReply
-from core.storage.tables import Account
+from core.accounts.tables import Account
 from tests.support.chat import ChatUser
 from tests.support.registration import last_code
 

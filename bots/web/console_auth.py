@@ -17,9 +17,9 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from core.accounts.tables import Account
 from core.operators import signin
 from core.operators.roles import may, roles_of
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 COOKIE = "agora_console"

@@ -19,12 +19,12 @@ from starlette.datastructures import UploadFile
 from bots.web.console_auth import Operator, Publisher, reading
 from bots.web.console_pages import attempt, done, id_of, page
 from conversations.sanitise import clean_text
+from core.accounts.tables import Account
 from core.catalog import media
 from core.clock import local_time
 from core.community import checks
 from core.errors import DomainError, NotFound
 from core.learning import gatherings, library
-from core.storage.tables import Account
 
 KINDS = gatherings.KINDS
 

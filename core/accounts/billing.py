@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.accounts.events import ProfileUpdated
+from core.accounts.tables import Account
 from core.accounts.vat_ids import check_vat_id, country_name, in_eu, known_country
 from core.actions import Action, Intent
 from core.errors import DomainError, NotAllowed
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 # Countries that write the town before the postcode on an address line.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from core.events import Event
 
@@ -16,6 +16,16 @@ class AccountRegistered(Event):
 @dataclass(frozen=True)
 class EmailVerified(Event):
     account_id: int
+
+
+@dataclass(frozen=True)
+class VerificationCodeIssued(Event):
+    """A fresh code for `email` (sent by the notices; never logged, hence no repr)."""
+
+    account_id: int
+    email: str
+    code: str = field(repr=False)
+    ttl_minutes: int = 15
 
 
 @dataclass(frozen=True)

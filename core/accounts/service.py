@@ -10,12 +10,17 @@ from datetime import timedelta
 
 from sqlalchemy import bindparam, select, update
 
-from core.accounts.events import AccountRegistered, EmailVerified, IdentityLinked, ProfileUpdated
+from core.accounts.events import (
+    AccountRegistered,
+    EmailVerified,
+    IdentityLinked,
+    ProfileUpdated,
+    VerificationCodeIssued,
+)
 from core.accounts.model import SELF_CHOSEN_ROLES, default_currency
+from core.accounts.tables import Account, EmailVerification, Identity, LinkCode
 from core.actions import Action, Intent
 from core.errors import Conflict, DomainError, NotAllowed
-from core.notifications.outbox import enqueue_email, notify
-from core.storage.tables import Account, EmailVerification, Identity, LinkCode
 from core.storage.uow import UnitOfWork
 
 EDITABLE_FIELDS = frozenset(
@@ -117,10 +122,7 @@ async def start_email_verification(uow: UnitOfWork, account: Account, email: str
     ttl = uow.policy.email_code_ttl_minutes
     uow.add(EmailVerification(account_id=account.id, email=email, code_hash=_hash_code(account.id, code),
                               attempts=0, expires_at=now + timedelta(minutes=ttl), created_at=now))
-    await enqueue_email(
-        uow, account.id, email, subject="Your Agora verification code",
-        body=f"Your Agora verification code is {code}. It expires in {ttl} minutes.",
-    )
+    uow.emit(VerificationCodeIssued(account.id, email, code, ttl))
 
 
 async def verify_email(uow: UnitOfWork, account_id: int, code: str) -> None:
@@ -223,8 +225,6 @@ async def redeem_link_code(uow: UnitOfWork, who: ChannelIdentity, code: str) -> 
                      address=newcomer.address, created_at=now))
     await uow.session.flush()
     uow.emit(IdentityLinked(account_id, newcomer.channel))
-    await notify(uow, account_id, f"Your {newcomer.channel} account is now linked to Agora.",
-                 channel=newcomer.channel, urgent=True)
     account = await uow.session.get(Account, account_id)
     assert account is not None
     return account

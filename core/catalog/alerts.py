@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from core.accounts.tables import Account
 from core.actions import Action, ActionRows, Intent
 from core.catalog.documents import doc_of
 from core.catalog.query import SearchQuery
@@ -15,7 +16,6 @@ from core.catalog.search_index import SearchIndex
 from core.catalog.tables import AlertHit, Listing, SavedSearch, SellerStats
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.notifications.outbox import notify
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 MAX_SAVED = 20

@@ -8,13 +8,13 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from core.accounts.tables import Account
 from core.catalog import review
 from core.catalog.events import ListingChanged
 from core.catalog.tables import Listing
 from core.catalog.taxonomy import UNITS, ProductType, mwh_per_unit, price_per_mwh_minor, product
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.money.model import Money
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 SPEC_KEYS = ("moisture", "ash", "ncv", "bulk_density", "particle_size")

@@ -9,13 +9,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from core.accounts.events import AccountSuspended
+from core.accounts.tables import Account
 from core.catalog.documents import doc_of
 from core.catalog.events import ListingChanged, ListingPublished
 from core.catalog.query import SearchQuery
 from core.catalog.search_index import SearchIndex
 from core.catalog.tables import Listing, SearchLog, SellerStats
 from core.events import Event
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 PER_PAGE = 5

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from core.accounts.tables import Account
 from core.catalog.tables import Listing, ListingMedia, SellerStats
 from core.errors import NotFound
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 __all__ = ["Listing", "ListingMedia", "SellerInfo", "by_ids", "media_of", "mine", "seller_info",

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select, update
 
+from core.accounts.tables import Account
 from core.community import checks
 from core.community.events import BoardPostAdded, BoardPostHidden, BoardPostReported
 from core.community.tables import Board, BoardPost, BoardSubscription, PostReaction, PostReport
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.operators.roles import is_admin, require_admin
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 from core.storage.upsert import dialect_insert
 

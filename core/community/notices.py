@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from core.accounts.tables import Account
 from core.actions import Action, ActionRows, Intent
 from core.community.boards import REACTIONS
 from core.community.events import BoardPostAdded, BoardPostHidden, BoardPostReported
 from core.community.tables import Board, BoardPost, BoardSubscription, PostReport
 from core.notifications.outbox import notify, recipients
 from core.operators.roles import admin_ids
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 QUOTE = 300

@@ -8,12 +8,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
+from core.accounts.tables import Account
 from core.catalog.tables import Listing
 from core.consulting.sessions.tables import ConsultSession
 from core.deals.tables import Deal, Dispute
+from core.notifications.tables import OutboxMessage
 from core.operators.roles import require
 from core.process.tickets import NOT_CLOSED
-from core.storage.tables import Account, OutboxMessage
 from core.storage.uow import UnitOfWork
 from core.support.tables import SupportTicket
 

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 
+from core.accounts.tables import Account, Identity
 from core.catalog.tables import Listing
 from core.consulting.tables import Booking
 from core.deals.tables import Deal
 from core.errors import NotFound
 from core.operators.roles import require, roles_of
-from core.storage.tables import Account, Identity
 from core.storage.uow import UnitOfWork
 
 FOUND_AT_MOST = 50

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from core.accounts.tables import Account
 from core.actions import Action, ActionRows, Intent
 from core.clock import local_time
 from core.consulting.bookings import service as bookings
@@ -26,7 +27,6 @@ from core.deals.reputation import stars_text
 from core.disclosure import public_text
 from core.errors import NotFound
 from core.process.bookings import BOOKING_PROCESS, SEEKER, STATE_LABELS
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 # How each step a person may take is offered: the answer's verb (None: not a button here).

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from core.accounts.tables import Account
 from core.catalog.tables import Listing
 from core.catalog.taxonomy import UNITS
 from core.clock import local_time
@@ -17,7 +18,6 @@ from core.deals.tables import Deal, Offer, QualityReport, Shipment
 from core.money.model import Money, exponent
 from core.policy import Policy
 from core.process.deals import STATE_LABELS
-from core.storage.tables import Account
 
 if TYPE_CHECKING:
     from core.deals.views import DealView

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from sqlalchemy import case, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from core.accounts.tables import Account
 from core.catalog.tables import Listing
 from core.deals.cards import quantity
 from core.deals.deals import total
 from core.deals.tables import Deal, Offer, Rating
 from core.process.deals import BUYER, DEAL_PROCESS, SELLER, STATE_LABELS
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 WAITING_ON_OTHERS = "nothing for you now"

@@ -4,12 +4,12 @@ adjustment they call for. Dates are in the reader's own time zone."""
 
 from __future__ import annotations
 
+from core.accounts.tables import Account
 from core.catalog.tables import Listing
 from core.clock import local_time
 from core.deals import cards
 from core.deals.tables import Deal, QualityReport, Shipment
 from core.money.model import Money
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 

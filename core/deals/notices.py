@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from core.accounts.tables import Account
 from core.actions import Action, ActionRows, Intent
 from core.catalog.tables import Listing
 from core.clock import local_time
@@ -29,7 +30,6 @@ from core.money.model import Money
 from core.notifications.outbox import addressed_to, notify, recipients
 from core.operators.roles import admin_ids
 from core.process.deals import BUYER, DEAL_PROCESS, SELLER
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 # What each party hears when a deal enters a state: (to the buyer, to the seller); "" says nothing.

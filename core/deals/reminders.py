@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from core.accounts.tables import Account
 from core.actions import Action, Intent
 from core.catalog.tables import Listing
 from core.deals import deals
@@ -22,7 +23,6 @@ from core.process import timers
 from core.process.deals import BUYER, OFFER_PROCESS, PROCESSES
 from core.process.model import Process
 from core.process.tables import ProcessTimer
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 # How far ahead of a deadline any reminder goes: the timers worth looking at.

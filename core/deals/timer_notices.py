@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 
+from core.accounts.tables import Account
 from core.actions import Action, Intent
 from core.catalog.tables import Listing
 from core.deals.events import DealMoved, OfferExpired
@@ -18,7 +19,6 @@ from core.money.model import Money
 from core.notifications.outbox import addressed_to, notify, recipients
 from core.operators.roles import admin_ids
 from core.process.deals import BUYER
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 

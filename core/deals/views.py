@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from core.accounts.tables import Account
 from core.catalog.tables import Listing
 from core.deals import deals, offers, terms, threads
 from core.deals.tables import Deal, DealTerms, Dispute, Offer, QualityReport, Rating, Shipment
 from core.errors import NotFound
 from core.operators.roles import require
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from core.accounts.tables import Account
 from core.actions import Action, Intent
 from core.clock import local_time
 from core.learning import gatherings
@@ -17,7 +18,6 @@ from core.process import timers
 from core.process.gatherings import GATHERING_PROCESS, REMINDERS
 from core.process.tables import ProcessTimer
 from core.process.timer_jobs import fire_each, remind_each
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork, UowFactory
 
 HORIZON = max(REMINDERS)

@@ -8,9 +8,9 @@ from datetime import timedelta
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from core.accounts.tables import Account
 from core.consulting.bookings.calendar import DOMAIN
 from core.learning.gatherings import KINDS, get
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from core.accounts.tables import Account
 from core.community import checks
 from core.consulting.tables import ConsultantProfile
 from core.errors import DomainError, NotAllowed, NotFound
 from core.learning.tables import LearningItem
 from core.operators import audit
 from core.operators.roles import require_admin
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 TOPICS = ("Pellet quality", "Logistics", "Biogas and biomethane", "Liquid biofuels",

@@ -16,11 +16,11 @@ from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 
+from core.accounts.tables import Account
 from core.catalog.tables import Listing, SavedSearch, SearchLog
 from core.catalog.taxonomy import TYPES, price_per_mwh_minor, product
 from core.deals.tables import Deal, Offer
 from core.market.forecast import Forecast, forecast_prices
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 MONTHS = 12  # months the series cover, the current one last

@@ -27,12 +27,13 @@ from sqlalchemy import exists, literal_column, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
+from core.accounts.tables import Account
 from core.clock import Clock
 from core.notifications.quiet_hours import quiet_until
 from core.notifications.ratelimit import Limiter, SendLimiter
+from core.notifications.tables import OutboxMessage
 from core.storage import workers
 from core.storage.database import retry_if_disconnected
-from core.storage.tables import Account, OutboxMessage
 
 log = logging.getLogger(__name__)
 

@@ -9,9 +9,10 @@ from typing import Any
 
 from sqlalchemy import bindparam, select
 
+from core.accounts.tables import Account, Identity
 from core.actions import ActionRows, payload_rows
 from core.money.reading import reading
-from core.storage.tables import Account, Identity, OutboxMessage
+from core.notifications.tables import OutboxMessage
 from core.storage.uow import UnitOfWork
 
 # A file rendered at delivery by the dispatcher's resolver of that kind, e.g.

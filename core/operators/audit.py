@@ -10,9 +10,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from core.accounts.tables import Account
 from core.operators.roles import require
 from core.operators.tables import AuditEntry
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 ACTIONS = ("sign-in", "sign-out", "role-granted", "role-revoked", "account-suspended",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 
+from core.accounts.tables import Account
 from core.errors import DomainError, NotFound
 from core.operators import audit, named
 from core.operators.roles import ADMIN, ROLES, require
 from core.operators.tables import OperatorRole
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 

@@ -11,9 +11,9 @@ from typing import Any
 
 from sqlalchemy import and_, exists, or_, select
 
+from core.accounts.tables import Account, Identity
 from core.errors import NotAllowed
 from core.operators.tables import OperatorIdentity, OperatorRole
-from core.storage.tables import Account, Identity
 from core.storage.uow import UnitOfWork
 
 ADMIN = "admin"

@@ -7,11 +7,11 @@ from __future__ import annotations
 from sqlalchemy import update
 
 from core.accounts.events import AccountSuspended
+from core.accounts.tables import Account
 from core.errors import Conflict, InvalidField, NotAllowed, NotFound
 from core.notifications.outbox import notify
 from core.operators import audit
 from core.operators.roles import is_admin, require
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 REFUSAL = ("Your Agora account is suspended: {reason}\nYou can't use Agora until it is "

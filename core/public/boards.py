@@ -8,10 +8,10 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from core.accounts.tables import Account
 from core.community import boards
 from core.community.tables import Board, BoardPost
 from core.disclosure import public_text, quoted_name
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 PER_PAGE = 20

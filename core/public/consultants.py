@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from core.accounts.tables import Account
 from core.consulting.profiles import service as profiles
 from core.consulting.profiles.taxonomy import label, language_name
 from core.consulting.sessions.tables import ConsultReputation, SessionReview
@@ -17,7 +18,6 @@ from core.deals.reputation import stars_text
 from core.disclosure import public_text, quoted_name
 from core.errors import NotFound
 from core.public.listings import suspended
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 GONE = "That consultant is not in the directory."

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from core.accounts.tables import Account
 from core.catalog import views
 from core.catalog.media import PHOTO_TYPES
 from core.catalog.query import SORTS, SearchQuery
@@ -18,7 +19,6 @@ from core.catalog.taxonomy import TYPES
 from core.deals.reputation import mean_stars
 from core.disclosure import first_name
 from core.errors import NotFound
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 PER_PAGE = 12

@@ -8,12 +8,12 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from core.accounts.tables import Account
 from core.catalog.tables import Listing
 from core.catalog.taxonomy import product
 from core.consulting.sessions.tables import SessionReview
 from core.deals.tables import Deal, Rating
 from core.disclosure import public_text, quoted_name
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 SHOWN = 6

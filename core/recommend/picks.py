@@ -13,13 +13,13 @@ from datetime import datetime
 
 from sqlalchemy import or_, select
 
+from core.accounts.tables import Account
 from core.catalog.gazetteer import country_name
 from core.catalog.tables import Listing, SellerStats
 from core.consulting.tables import ConsultantProfile
 from core.money.model import Money
 from core.recommend.tables import PickDeclined
 from core.recommend.taste import Taste, field_label, taste_of
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 # What each kind of affinity is worth per point of taste.

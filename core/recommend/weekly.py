@@ -10,12 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core.accounts import service as accounts
+from core.accounts.tables import Account
 from core.actions import Action, ActionRows, Intent
 from core.errors import NotFound
 from core.notifications.outbox import notify
 from core.recommend.picks import Pick, recommend
 from core.recommend.tables import PickDeclined, WeeklyPicks
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 WEEKDAY = 0  # Monday

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from core.accounts.tables import Account
 from core.actions import Action, Intent
 from core.deals.timer_notices import age, when_for
 from core.notifications.outbox import notify, recipients
 from core.operators.roles import admin_ids
 from core.process.tickets import OPERATOR
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 from core.support.context import TicketContext
 from core.support.events import TicketMessagePosted, TicketMoved, TicketOpened

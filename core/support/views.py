@@ -8,8 +8,8 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from core.accounts.tables import Account
 from core.process.tickets import ASKER, OPERATOR_LABELS, STATUS_LABELS, TICKET_PROCESS
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 from core.support.context import TicketContext
 from core.support.tables import SupportMessage, SupportTicket

@@ -6,9 +6,9 @@ from typing import Any
 
 from config.container import Container
 from conversations.messages import Choice, ListPage
+from core.accounts.tables import Account
 from core.catalog import lifecycle, listings
 from core.catalog.tables import SellerStats
-from core.storage.tables import Account
 from tests.support.accounts import registered
 from tests.support.chat import ChatUser
 

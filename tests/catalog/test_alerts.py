@@ -8,9 +8,10 @@ from typing import Any
 from sqlalchemy import select
 
 from conversations.messages import Choice, notification_reply
+from core.accounts.tables import Account
 from core.catalog import alerts
 from core.catalog.query import SearchQuery
-from core.storage.tables import Account, OutboxMessage
+from core.notifications.tables import OutboxMessage
 from tests.catalog.helpers import list_pellets, make_account, open_item, publish
 from tests.support.chat import ChatUser
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
+from core.accounts.tables import Account
 from core.catalog.tables import Listing
 from core.clock import FakeClock
-from core.storage.tables import Account
 from tests.catalog.helpers import list_pellets, make_account
 from tests.support.chat import ChatUser
 

@@ -10,7 +10,7 @@ from core.catalog.media import FileStore
 from core.catalog.query import SearchQuery
 from core.catalog.tables import Listing, SellerStats
 from core.catalog.taxonomy import TYPES
-from core.storage.tables import OutboxMessage
+from core.notifications.tables import OutboxMessage
 
 pytestmark = pytest.mark.one_database  # the seed's content, not a database's rules
 
@@ -73,8 +73,8 @@ async def _touching(app, account_id: int, listing_id: int) -> dict[str, int]:
 
 
 async def test_the_demo_seed_leaves_real_members_and_their_listings_alone(app):
+    from core.accounts.tables import Account, Identity
     from core.deals.tables import Deal
-    from core.storage.tables import Account, Identity
     from tests.catalog.helpers import make_account, publish
 
     sam = await make_account(app, "sam")  # a real member who listed minutes before the seed

@@ -6,9 +6,10 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import select
 
 from bots.catalog_jobs import add_catalog_jobs, daily_digest
+from core.accounts.tables import Account
 from core.catalog import alerts
 from core.catalog.query import SearchQuery
-from core.storage.tables import Account, OutboxMessage
+from core.notifications.tables import OutboxMessage
 from tests.catalog.helpers import make_account, publish
 
 

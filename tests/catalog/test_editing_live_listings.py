@@ -10,7 +10,7 @@ from conversations.messages import FileUpload
 from core.catalog import alerts, listings
 from core.catalog.query import SearchQuery
 from core.catalog.tables import AlertHit, Listing
-from core.storage.tables import OutboxMessage
+from core.notifications.tables import OutboxMessage
 from tests.catalog.helpers import make_account, open_item, publish
 from tests.support.chat import ChatUser
 

@@ -12,7 +12,7 @@ from core.catalog import lifecycle
 from core.catalog.query import SearchQuery
 from core.catalog.tables import Listing
 from core.errors import Conflict
-from core.storage.tables import OutboxMessage
+from core.notifications.tables import OutboxMessage
 from tests.catalog.helpers import list_pellets, make_account, open_item, publish
 from tests.support.chat import ChatUser
 

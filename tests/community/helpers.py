@@ -7,7 +7,8 @@ from typing import Any
 from sqlalchemy import select
 
 from config.container import Container
-from core.storage.tables import Account, OutboxMessage
+from core.accounts.tables import Account
+from core.notifications.tables import OutboxMessage
 from tests.support.accounts import registered
 
 

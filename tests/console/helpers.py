@@ -12,10 +12,11 @@ from sqlalchemy import select
 
 from bots.server import create_app
 from config.container import Container
+from core.accounts.tables import Account
 from core.deals import after_sale, offers
 from core.deals import terms as deal_terms
+from core.notifications.tables import OutboxMessage
 from core.operators import signin
-from core.storage.tables import Account, OutboxMessage
 from payments.escrow_rows import by_reference
 from tests.catalog.helpers import make_account, publish
 from tests.deals.test_offers import terms

@@ -9,11 +9,11 @@ import re
 
 from sqlalchemy import select
 
+from core.accounts.tables import Account
 from core.catalog import listings
 from core.catalog.query import SearchQuery
 from core.catalog.tables import Listing
 from core.operators.tables import AuditEntry
-from core.storage.tables import Account
 from tests.catalog.helpers import make_account, publish, values
 from tests.console.helpers import (
     client,

@@ -8,11 +8,12 @@ from typing import Any
 from sqlalchemy import select
 
 from config.container import Container
+from core.accounts.tables import Account
 from core.catalog.media import FileStore
 from core.consulting.bookings import service as bookings
 from core.consulting.profiles import service as profiles
 from core.consulting.tables import Booking
-from core.storage.tables import Account, OutboxMessage
+from core.notifications.tables import OutboxMessage
 from tests.support.accounts import registered
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64

@@ -13,8 +13,8 @@ from config.container import Container
 from core.consulting.sessions import service as sessions
 from core.consulting.sessions.tables import ConsultSession
 from core.money.model import Money
+from core.notifications.tables import OutboxMessage
 from core.payments_port import Actor
-from core.storage.tables import OutboxMessage
 from payments import ledger
 from payments.ledger import Ref
 from tests.support.accounts import registered

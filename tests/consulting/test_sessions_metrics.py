@@ -11,12 +11,12 @@ from decimal import Decimal
 import matplotlib.image
 from sqlalchemy import update
 
+from core.accounts.tables import Account
 from core.consulting.profiles import metrics
 from core.consulting.sessions import reviews
 from core.consulting.sessions import service as sessions
 from core.consulting.tables import Booking
 from core.money.model import Money
-from core.storage.tables import Account
 from tests.consulting.session_support import act, live, people
 from tests.support.accounts import registered
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from config.container import Container
 from conversations.messages import Choice, Outbound, notification_reply
-from core.storage.tables import OutboxMessage
+from core.notifications.tables import OutboxMessage
 from tests.catalog.helpers import make_account, publish
 from tests.support.chat import ChatUser
 

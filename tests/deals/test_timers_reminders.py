@@ -8,10 +8,11 @@ import asyncio
 import pytest
 from sqlalchemy import select, update
 
+from core.accounts.tables import Account
 from core.deals import after_sale, deals, offers
 from core.deals import terms as deal_terms
 from core.deals.timer_notices import age, local_time
-from core.storage.tables import Account, OutboxMessage
+from core.notifications.tables import OutboxMessage
 from tests.deals.timer_support import (
     agreed,
     buttons,

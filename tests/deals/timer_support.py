@@ -6,11 +6,12 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from config.container import Container
+from core.accounts.tables import Account
 from core.catalog.tables import Listing
 from core.deals import after_sale, deals, due
 from core.deals.tables import Deal
 from core.events import EventBus
-from core.storage.tables import Account, OutboxMessage
+from core.notifications.tables import OutboxMessage
 from core.storage.uow import UnitOfWork
 from payments.deal_payments import DealPayments
 from tests.deals.test_after_sale import paid

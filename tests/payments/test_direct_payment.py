@@ -13,8 +13,8 @@ from conversations.messages import Choice, notification_reply
 from core.errors import Conflict, DomainError, NotAllowed
 from core.money.events import DirectPaymentProposed, PaymentArrangedDirectly
 from core.money.model import Money
+from core.notifications.tables import OutboxMessage
 from core.payments_port import Actor
-from core.storage.tables import OutboxMessage
 from payments import ledger
 from payments.tables import Escrow, Invoice, LedgerJournal
 from tests.payments.helpers import BUYER, people, register, spy_events

@@ -130,7 +130,7 @@ async def test_payout_statements_are_emailed_to_the_seller_alone_with_a_download
 
     from sqlalchemy import update
 
-    from core.storage.tables import Account
+    from core.accounts.tables import Account
 
     view = await held_escrow(app, 10_000)  # registers bob and sue, then pays
     async with app.uow() as uow:

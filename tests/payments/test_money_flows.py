@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from conversations.messages import Choice, FileReply, notification_reply
 from core.money.model import Money
-from core.storage.tables import OutboxMessage
+from core.notifications.tables import OutboxMessage
 from payments.tables import Invoice
 from tests.payments.helpers import BUYER, held_escrow, people, register
 from tests.support.chat import ChatUser

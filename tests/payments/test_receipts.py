@@ -14,10 +14,10 @@ from sqlalchemy import select, update
 from bots.email import SmtpEmailSender
 from bots.terminal import TerminalChat
 from config.settings import Settings
+from core.accounts.tables import Account
 from core.money.model import Money
 from core.notifications.dispatcher import Attachment
 from core.notifications.outbox import notify
-from core.storage.tables import Account
 from payments import invoices
 from payments.tables import Invoice
 from tests.payments.helpers import ADMIN, BUYER, held_escrow, people

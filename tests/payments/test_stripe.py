@@ -199,7 +199,7 @@ async def test_reconcile_agrees_with_stripe_and_reports_a_refund_the_ledger_neve
 
 async def test_payouts_wait_for_onboarding_the_payee_is_told_and_gets_a_link_in_chat(stripe_world):
     from conversations.messages import Choice
-    from core.storage.tables import OutboxMessage
+    from core.notifications.tables import OutboxMessage
     from tests.support.chat import ChatUser
 
     view, _ = await funded_deal(stripe_world, reference="deal:w1")

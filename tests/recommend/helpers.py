@@ -7,10 +7,10 @@ from typing import Any
 
 from bots.demo_buyers import past_deal
 from config.container import Container
+from core.accounts.tables import Account
 from core.catalog.query import SearchQuery
 from core.catalog.tables import Listing, SavedSearch, SearchLog, Watch
 from core.consulting.tables import Booking, ConsultantProfile
-from core.storage.tables import Account
 from tests.catalog.helpers import make_account, publish
 
 PLACES = {

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from bots.scheduler import send_weekly_picks
+from core.accounts.tables import Account
 from core.recommend.tables import PickDeclined
-from core.storage.tables import Account
 from tests.catalog.helpers import make_account
 from tests.recommend.helpers import bought, listing
 from tests.support.accounts import registered

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from core.accounts.tables import Account
 from core.recommend.tables import PickDeclined
-from core.storage.tables import Account
 from tests.catalog.helpers import make_account
 from tests.recommend.helpers import bought, listing
 from tests.support.chat import ChatUser

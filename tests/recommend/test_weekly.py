@@ -9,10 +9,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from core.accounts.tables import Account
+from core.notifications.tables import OutboxMessage
 from core.recommend import weekly
 from core.recommend.picks import recommend
 from core.recommend.tables import WeeklyPicks
-from core.storage.tables import Account, OutboxMessage
 from tests.catalog.helpers import make_account
 from tests.recommend.helpers import bought, consultant, had_session, listing
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from core.accounts.tables import Account
 from core.consulting import views
 from core.consulting.bookings import service as bookings
-from core.storage.tables import Account
 from tests.consulting.helpers import consultant
 from tests.slack.conftest import SlackWorld, message_text
 

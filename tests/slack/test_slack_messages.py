@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from conversations.messages import FileReply
+from core.accounts.tables import Account
 from core.actions import Action, Intent
 from core.notifications.outbox import notify
-from core.storage.tables import Account, OutboxMessage
+from core.notifications.tables import OutboxMessage
 from tests.slack.conftest import SlackWorld, message_text
 from tests.support.fake_slack import button_values
 from tests.support.registration import last_code

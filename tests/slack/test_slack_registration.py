@@ -6,7 +6,7 @@ import asyncio
 
 from sqlalchemy import select
 
-from core.storage.tables import Account, Identity
+from core.accounts.tables import Account, Identity
 from tests.slack.conftest import ANN, SlackWorld
 from tests.support.registration import last_code
 

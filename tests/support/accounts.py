@@ -6,7 +6,7 @@ from typing import Any
 
 from config.container import Container
 from core.accounts import service as accounts
-from core.storage.tables import Account
+from core.accounts.tables import Account
 
 
 async def registered(app: Container, name: str, *, channel: str = "terminal",

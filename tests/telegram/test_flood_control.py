@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from core.storage.tables import OutboxMessage
+from core.notifications.tables import OutboxMessage
 from tests.telegram.test_startup_and_outbox import a_telegram_account, queue_notification
 
 

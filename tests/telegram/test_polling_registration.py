@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bots.telegram.channel import ALLOWED_UPDATES
-from core.storage.tables import Account, Identity
+from core.accounts.tables import Account, Identity
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.registration import last_code
 from tests.telegram.conftest import TelegramUser, keyboard

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from core.accounts.service import ChannelIdentity, Registration, register
 from core.actions import Action, Intent
 from core.notifications.outbox import notify
-from core.storage.tables import OutboxMessage
+from core.notifications.tables import OutboxMessage
 from tests.telegram.conftest import keyboard
 
 

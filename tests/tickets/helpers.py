@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy import select
 
 from config.container import Container
+from core.accounts.tables import Account
+from core.notifications.tables import OutboxMessage
 from core.operators import named
-from core.storage.tables import Account, OutboxMessage
 from core.support import service as support
 from core.support.tables import SupportTicket
 from tests.support.accounts import registered

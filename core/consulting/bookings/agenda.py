@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import or_, select
 
+from core.accounts.tables import Account
 from core.clock import local_time
 from core.consulting.tables import Booking
 from core.process.bookings import CONSULTANT, STATE_LABELS
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 AWAITING = ("requested", "proposed", "reschedule_proposed", "seeker_absent")

@@ -11,10 +11,10 @@ from datetime import datetime, timedelta
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from core.accounts.tables import Account
 from core.consulting.tables import Booking, ConsultantProfile
 from core.errors import Conflict, NotFound
 from core.notifications.dispatcher import Attachment, Resolver
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 KIND = "booking-invite"

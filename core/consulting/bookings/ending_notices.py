@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from core.accounts.tables import Account
 from core.actions import Action, ActionRows, Intent
 from core.consulting.bookings import calendar
 from core.consulting.bookings.changes import max_amount
@@ -17,7 +18,6 @@ from core.consulting.tables import Booking, ConsultantProfile
 from core.money.model import Money
 from core.notifications.outbox import notify
 from core.process.bookings import FEE_DECISION
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 ALTERNATIVES = 3

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from core.accounts.tables import Account
 from core.actions import Action, ActionRows, Intent
 from core.clock import local_time
 from core.consulting.bookings import calendar
@@ -29,7 +30,6 @@ from core.money.events import MethodSaved
 from core.money.model import Money
 from core.notifications.outbox import notify, recipients
 from core.process.bookings import AUTHORISE_BEFORE, RELEASE_UNPAID_BEFORE
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import exists, select
 
+from core.accounts.tables import Account
 from core.actions import Action, Intent
 from core.clock import local_time
 from core.consulting.tables import Booking, ConsultantProfile
@@ -16,7 +17,6 @@ from core.notifications.outbox import notify
 from core.process import timers
 from core.process.bookings import BOOKING_PROCESS
 from core.process.tables import ProcessReminder, ProcessTimer
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 HORIZON = max((o for t in BOOKING_PROCESS.timers for o in t.remind), default=timedelta(0))

@@ -15,6 +15,7 @@ import numpy as np
 from sqlalchemy import func, select
 
 from core.accounts.events import AccountSuspended
+from core.accounts.tables import Account
 from core.consulting.bookings import slots
 from core.consulting.bookings.availability import next_free_slot, window, zone_of
 from core.consulting.events import ProfileChanged
@@ -28,7 +29,6 @@ from core.deals.reputation import bayesian, mean_stars
 from core.disclosure import public_text
 from core.errors import DomainError
 from core.events import Event
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 FEATURED_PER_PAGE = 2

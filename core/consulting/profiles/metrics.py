@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
 
+from core.accounts.tables import Account
 from core.consulting.sessions.lifecycle import ENDED
 from core.consulting.sessions.tables import ConsultSession, SessionReview
 from core.consulting.tables import Booking
@@ -22,7 +23,6 @@ from core.errors import NotAllowed
 from core.money.model import CommissionRule, Money
 from core.money.reading import money_ticks
 from core.operators.roles import is_admin
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 MONTHS = 6  # months the trend and the chart cover

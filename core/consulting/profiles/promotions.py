@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
+from core.accounts.tables import Account
 from core.actions import Action, Intent
 from core.consulting.events import PromotionRequested
 from core.consulting.profiles import service as profiles
@@ -18,7 +19,6 @@ from core.errors import DomainError
 from core.money.model import Money
 from core.notifications.outbox import notify
 from core.operators.roles import require, require_admin
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 PACKAGES = (7, 30)  # days a promotion runs for

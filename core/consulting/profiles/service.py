@@ -10,6 +10,7 @@ from typing import Any
 from babel.numbers import list_currencies
 from sqlalchemy import select, update
 
+from core.accounts.tables import Account
 from core.catalog.media import FileStore, keep
 from core.consulting.bookings.availability import Schedule, parse_hours, zone_of
 from core.consulting.events import ProfileChanged
@@ -26,7 +27,6 @@ from core.errors import DomainError, NotAllowed, NotFound
 from core.money.model import Money
 from core.operators.roles import is_admin
 from core.payments_port import PaymentsPort
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 TEXT_LIMITS = {"headline": 120, "bio": 2000}

@@ -20,6 +20,7 @@ import logging
 
 from sqlalchemy import select
 
+from core.accounts.tables import Account
 from core.actions import Action, ActionRows, Intent
 from core.consulting.bookings import changes, moves
 from core.consulting.events import BookingCancelled, BookingConfirmed, SeekerNoShow, SessionDue
@@ -36,7 +37,6 @@ from core.money.model import Money
 from core.notifications.outbox import notify, recipients
 from core.process.bookings import BOOKING_PROCESS, CONSULTANT, SEEKER
 from core.process.model import SYSTEM
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)

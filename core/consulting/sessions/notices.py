@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from core.accounts.tables import Account
 from core.actions import Action, ActionRows, Intent
 from core.consulting.sessions.events import (
     CallLinkSet,
@@ -36,7 +37,6 @@ from core.money.model import Money
 from core.notifications.outbox import notify, recipients
 from core.process import timers
 from core.process.model import SYSTEM
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 HORIZON = max(o for t in SESSION_PROCESS.timers for o in t.remind)

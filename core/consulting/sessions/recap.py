@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from sqlalchemy import select, update
 
+from core.accounts.tables import Account
 from core.catalog.media import FileStore
 from core.consulting.sessions.events import RecapGranted, RecapRequested
 from core.consulting.sessions.lifecycle import CONSULTANT, ENDED, SEEKER, role_of
@@ -17,7 +18,6 @@ from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.money.model import Money
 from core.notifications.dispatcher import Attachment, Resolver
 from core.pdf import Document
-from core.storage.tables import Account
 from core.storage.uow import UnitOfWork
 
 MAX_NOTES = 20_000
