@@ -11,7 +11,6 @@ from sqlalchemy import delete
 from bots.catalog_jobs import add_catalog_jobs, add_index_jobs
 from config.container import Container
 from core.consulting.bookings import due as booking_due
-from core.consulting.bookings.money import BookingMoney
 from core.consulting.profiles import promotions
 from core.consulting.sessions import service as sessions
 from core.deals import contract_due, due
@@ -19,8 +18,9 @@ from core.learning import due as gathering_due
 from core.recommend import weekly as weekly_picks
 from core.storage.tables import ProcessedUpdate
 from core.support import due as ticket_due
-from payments.deal_payments import DealPayments
-from payments.session_payments import SessionPayments
+from payments.bridges.bookings import BookingMoney
+from payments.bridges.deals import DealPayments
+from payments.bridges.sessions import SessionPayments
 
 
 def build_scheduler(container: Container, *, leader_jobs: bool = True,

@@ -21,7 +21,6 @@ from core.community import notices as community_notices
 from core.consulting import events as booking
 from core.consulting.bookings import ending_notices as booking_ended
 from core.consulting.bookings import notices as booking_notices
-from core.consulting.bookings.money import BookingMoney
 from core.consulting.events import PromotionRequested
 from core.consulting.profiles.directory import Directory
 from core.consulting.sessions import link as session_link
@@ -70,10 +69,11 @@ from core.support import events as support
 from core.support import notices as support_notices
 from payments import direct, notices
 from payments import loyalty as loyalty_money
-from payments.deal_payments import DealPayments
-from payments.promotion_payments import PromotionPayments
+from payments.bridges.bookings import BookingMoney
+from payments.bridges.deals import DealPayments
+from payments.bridges.promotions import PromotionPayments
+from payments.bridges.sessions import SessionPayments
 from payments.service import PaymentsService
-from payments.session_payments import SessionPayments
 
 
 def register(bus: EventBus, *, catalog: Catalog, uow: UowFactory,

@@ -236,7 +236,7 @@ async def test_a_late_fee_without_an_authorisation_is_waived_and_a_late_one_void
         await uow.commit()
     assert await fee_of(app, booking.id) == 0
     await authorised(app, booking.id)  # a payment page left open, paid after all
-    from core.consulting.bookings.money import BookingMoney
+    from payments.bridges.bookings import BookingMoney
 
     assert await BookingMoney(app.payments, app.uow).catch_up() == 1
     assert (await escrow(app, booking.id)).state == "voided"

@@ -10,15 +10,15 @@ from decimal import Decimal
 
 from core.consulting.bookings import changes
 from core.consulting.bookings import service as bookings
-from core.consulting.bookings.money import BookingMoney
 from core.consulting.profiles import service as profiles
 from core.consulting.profiles.directory import Directory, DirectoryQuery
 from core.consulting.sessions import reviews
 from core.consulting.sessions import service as sessions
 from core.consulting.sessions.tables import ConsultSession
 from core.consulting.tables import ConsultantProfile
+from payments.bridges.bookings import BookingMoney
+from payments.bridges.sessions import SessionPayments
 from payments.ledger import platform, user
-from payments.session_payments import SessionPayments
 from tests.consulting.helpers import confirmed, consultant, payloads, seeker, status, told
 from tests.consulting.session_support import act, balance, row, tick
 from tests.consulting.test_booking_paths import authorised, escrow, run_timers

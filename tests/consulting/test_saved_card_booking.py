@@ -10,9 +10,9 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from core.consulting.bookings.money import BookingMoney
 from core.consulting.sessions import service as sessions
 from core.money.model import Money
+from payments.bridges.bookings import BookingMoney
 from payments.ledger import user
 from tests.consulting.helpers import confirmed, consultant, payloads, seeker, status, told
 from tests.consulting.session_support import act, balance

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from core.consulting.sessions import service as sessions
 from core.money.model import Money
+from payments.bridges.sessions import SessionPayments
 from payments.ledger import user
 from payments.providers.base import ProviderError
-from payments.session_payments import SessionPayments
 from tests.consulting.session_support import (
     BOOKING,
     CARD,

@@ -85,6 +85,6 @@ async def test_a_refund_decided_by_an_admin_refunds_in_full(app):
 
 
 def _deal_payments(app):
-    from payments.deal_payments import DealPayments
+    from payments.bridges.deals import DealPayments
 
     return DealPayments(app.payments)

@@ -13,7 +13,7 @@ from core.deals.tables import Deal
 from core.events import EventBus
 from core.notifications.tables import OutboxMessage
 from core.storage.uow import UnitOfWork
-from payments.deal_payments import DealPayments
+from payments.bridges.deals import DealPayments
 from tests.deals.test_after_sale import paid
 from tests.deals.test_deal_payments import escrow_of, status_of, terms_accepted
 from tests.deals.test_offers import agreed, terms, world

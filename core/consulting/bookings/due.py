@@ -7,8 +7,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from core.consulting.bookings import reminders
-from core.consulting.bookings.money import unpaid
-from core.consulting.bookings.moves import take
+from core.consulting.bookings.moves import reference, take
 from core.consulting.tables import Booking
 from core.payments_port import PaymentsPort
 from core.process import timers
@@ -16,7 +15,15 @@ from core.process.bookings import BOOKING_PROCESS
 from core.process.timer_jobs import fire_each, remind_each
 from core.storage.uow import UnitOfWork, UowFactory
 
+UNPAID = ("awaiting_authorisation",)  # an escrow still waiting for the seeker's authorisation
+
 Guard = Callable[[UnitOfWork, Booking, PaymentsPort], Awaitable[bool]]
+
+
+async def unpaid(payments: PaymentsPort, uow: UnitOfWork, booking_id: int) -> bool:
+    """Whether the booking's authorisation is still missing (in the caller's transaction)."""
+    escrow = await payments.by_reference(reference(booking_id), uow)
+    return escrow is None or escrow.state in UNPAID
 
 
 async def _unpaid(uow: UnitOfWork, booking: Booking, payments: PaymentsPort) -> bool:

@@ -4,12 +4,12 @@
 - The booking decides when a session exists: its start (`open-session`, `SessionDue`; an
   accepted “talk now” at once) creates the session row from the booking's terms, and calls
   both parties to join. The authorisation already confirmed reaches the session through the
-  money bridge's `SessionCreated` handler (payments.session_payments), which reads the escrow.
+  money bridge's `SessionCreated` handler (payments.bridges.sessions), which reads the escrow.
 - The session decides what happens in it: its start takes the booking's `start-session`, its
   end (free or paid) `complete-session`, and its no-show timer the booking's no-show — the
   consultant's (nothing charged) or the seeker's (the consultant then charges the policy's
   fee or waives it), and an admin's call-off the booking's `call-off`. The booking's money
-  (core.consulting.bookings.money) then voids the authorisation or captures the fee, once; the session's
+  (payments.bridges.bookings) then voids the authorisation or captures the fee, once; the session's
   money bridge leaves no-shows alone.
 - The booking decides cancellations: one cancelled while its session waits calls it off.
 - A party's join is stamped on the booking too; a session review counts in the directory."""

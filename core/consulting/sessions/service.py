@@ -1,7 +1,7 @@
 """Live consultant sessions, one function per use case. Each takes the acting account and
 checks here that it may act: the seeker and the consultant take part, admins may look, anyone
 else is told the session doesn't exist. Money never moves in these transactions: the money
-bridge (payments.session_payments) voids or captures after commit, from what is recorded."""
+bridge (payments.bridges.sessions) voids or captures after commit, from what is recorded."""
 
 from __future__ import annotations
 

@@ -40,7 +40,7 @@ from payments.tables import Escrow
 log = logging.getLogger(__name__)
 SYSTEM = Actor("system:sessions", "the session's process")
 # Nothing stays authorised after these. A no-show is its booking's to settle (a consultant's
-# voids, a seeker's may cost the policy's fee: core.consulting.bookings.money), so it is not here.
+# voids, a seeker's may cost the policy's fee: payments.bridges.bookings), so it is not here.
 SETTLED = ENDED
 _BASE = literal("booking:") + cast(ConsultSession.booking_id, String)
 _MINE = or_(Escrow.reference == _BASE, Escrow.reference.like(_BASE + literal(":extend:%")))

@@ -1,4 +1,4 @@
-"""A booking's money, through the payments port (passed in; core never imports payments/):
+"""A booking's money, through the payments port, in the same home as the other bridges:
 the session escrow `booking:<id>` is opened for the maximum when the booking is confirmed, and
 when a booking ends without a session its authorisation is voided — or the policy's fee
 captured from it. A session more than five days away (card holds expire) asks the seeker to
@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
 
+from core.consulting.bookings.due import UNPAID
 from core.consulting.bookings.moves import authorised_at_booking, reference
 from core.consulting.events import (
     AuthorisationOpened,
@@ -38,7 +39,6 @@ SYSTEM = Actor("system:bookings", "the booking's process")
 ON_SAVED_CARD = Actor("system:bookings", "authorised 24 h before on the card saved at booking")
 WAITING = ("confirmed", "reschedule_proposed", "starting")  # a session ahead: authorise it
 SETTLES = ("cancelled", "declined", "expired", "released", "no_show_consultant", "no_show_seeker")
-UNPAID = ("awaiting_authorisation",)
 READY = ("saved", "authorising")  # a saved card to authorise with (or a claim a crash left)
 CATCH_UP_DAYS = 7  # how far back ended bookings are checked for a stranded authorisation
 
@@ -149,9 +149,3 @@ async def _waive(uow: UnitOfWork, booking: Booking, escrow: EscrowView | None) -
         Booking.id == booking.id, Booking.status.in_(SETTLES)).values(fee_minor=0)
         .execution_options(synchronize_session=False))
     return True
-
-
-async def unpaid(payments: PaymentsPort, uow: UnitOfWork, booking_id: int) -> bool:
-    """Whether the booking's authorisation is still missing (in the caller's transaction)."""
-    escrow = await payments.by_reference(reference(booking_id), uow)
-    return escrow is None or escrow.state in UNPAID
