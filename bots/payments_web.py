@@ -12,10 +12,13 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from bots.web.deps import ContainerDep, PaymentsDep
+from config.container import Container
 from conversations.sanitise import clean_text
 from core.errors import DomainError
 from core.money.model import described
 from payments import pay_page
+from payments.service import PaymentsService
 
 log = logging.getLogger(__name__)
 
@@ -48,67 +51,70 @@ def _known_shape(token: str) -> bool:
     return TOKEN.fullmatch(token) is not None
 
 
-def payments_router(container: Any) -> APIRouter:
-    """Routes for /pay/{token}, /invoices/{token}.pdf and /stripe/webhook."""
-    router = APIRouter()
+# /pay/{token}, /invoices/{token}.pdf and /stripe/webhook.
+router = APIRouter()
 
-    @router.get("/pay/{token}", response_class=HTMLResponse)
-    async def pay_page(token: str) -> HTMLResponse:
-        if not _known_shape(token):
-            return _page("Payment", "<p class='err'>There is no such payment.</p>", 404)
-        saving = await container.payments.saving_by_token(token)
-        if saving is not None:
-            return _save_page(saving)
-        try:
-            view = await container.payments.by_token(token)
-        except DomainError as exc:
-            return _page("Payment", f"<p class='err'>{html.escape(str(exc))}</p>", 404)
-        if not view.state.startswith("awaiting"):
-            state = view.state.replace("_", " ")
-            return _page("Payment", f"<p class='ok'>This payment is {state}. Nothing to do.</p>")
-        return _page("Payment", await _form(container, view))
 
-    @router.post("/pay/{token}", response_class=HTMLResponse)
-    async def pay(token: str, request: Request) -> HTMLResponse:
-        if not _known_shape(token):
-            return _page("Payment", "<p class='err'>There is no such payment.</p>", 404)
-        try:
-            fields = parse_qs((await request.body()).decode("utf-8", "replace"), max_num_fields=10)
-        except ValueError:
-            return _page("Payment", "<p class='err'>That form could not be read.</p>", 400)
-        card = clean_text((fields.get("card_number") or [""])[0], 40)
-        saving = await container.payments.saving_by_token(token)
-        if saving is not None:
-            return await _save(container, saving, card)
-        try:
-            view = await container.payments.by_token(token)
-            view = await container.payments.pay_with_test_card(view.id, card)
-        except DomainError as exc:
-            return await _failed(container, token, str(exc))
-        done = f"Paid {view.amount}. Your payment is {view.state.replace('_', ' ')}."
-        return _page("Paid", f"<p class='ok'>✅ {html.escape(done)} You can return to the chat.</p>")
+@router.get("/pay/{token}", response_class=HTMLResponse)
+async def payment_page(container: ContainerDep, payments: PaymentsDep, token: str
+                       ) -> HTMLResponse:
+    if not _known_shape(token):
+        return _page("Payment", "<p class='err'>There is no such payment.</p>", 404)
+    saving = await payments.saving_by_token(token)
+    if saving is not None:
+        return _save_page(saving)
+    try:
+        view = await payments.by_token(token)
+    except DomainError as exc:
+        return _page("Payment", f"<p class='err'>{html.escape(str(exc))}</p>", 404)
+    if not view.state.startswith("awaiting"):
+        state = view.state.replace("_", " ")
+        return _page("Payment", f"<p class='ok'>This payment is {state}. Nothing to do.</p>")
+    return _page("Payment", await _form(container, payments, view))
 
-    @router.get("/invoices/{token}.pdf")
-    async def invoice(token: str) -> Response:
-        if not _known_shape(token):
-            return Response("No such invoice.", status_code=404)
-        try:
-            number, pdf = await container.payments.invoice_pdf(token, by_token=True)
-        except DomainError:
-            return Response("No such invoice.", status_code=404)
-        return Response(pdf, media_type="application/pdf",
-                        headers={"Content-Disposition": f'inline; filename="{number}.pdf"'})
 
-    @router.post("/stripe/webhook")
-    async def stripe_webhook(request: Request) -> JSONResponse:
-        hooks = getattr(container, "stripe_webhooks", None)
-        if hooks is None:
-            return JSONResponse({"error": "Stripe is not configured"}, status_code=404)
-        payload = await request.body()
-        status, body = await hooks.handle(payload, request.headers.get("stripe-signature"))
-        return JSONResponse(body, status_code=status)
+@router.post("/pay/{token}", response_class=HTMLResponse)
+async def pay(request: Request, container: ContainerDep, payments: PaymentsDep, token: str
+              ) -> HTMLResponse:
+    if not _known_shape(token):
+        return _page("Payment", "<p class='err'>There is no such payment.</p>", 404)
+    try:
+        fields = parse_qs((await request.body()).decode("utf-8", "replace"), max_num_fields=10)
+    except ValueError:
+        return _page("Payment", "<p class='err'>That form could not be read.</p>", 400)
+    card = clean_text((fields.get("card_number") or [""])[0], 40)
+    saving = await payments.saving_by_token(token)
+    if saving is not None:
+        return await _save(payments, saving, card)
+    try:
+        view = await payments.by_token(token)
+        view = await payments.pay_with_test_card(view.id, card)
+    except DomainError as exc:
+        return await _failed(container, payments, token, str(exc))
+    done = f"Paid {view.amount}. Your payment is {view.state.replace('_', ' ')}."
+    return _page("Paid", f"<p class='ok'>✅ {html.escape(done)} You can return to the chat.</p>")
 
-    return router
+
+@router.get("/invoices/{token}.pdf")
+async def invoice(payments: PaymentsDep, token: str) -> Response:
+    if not _known_shape(token):
+        return Response("No such invoice.", status_code=404)
+    try:
+        number, pdf = await payments.invoice_pdf(token, by_token=True)
+    except DomainError:
+        return Response("No such invoice.", status_code=404)
+    return Response(pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{number}.pdf"'})
+
+
+@router.post("/stripe/webhook")
+async def stripe_webhook(request: Request, container: ContainerDep) -> JSONResponse:
+    hooks = container.stripe_webhooks
+    if hooks is None:
+        return JSONResponse({"error": "Stripe is not configured"}, status_code=404)
+    payload = await request.body()
+    status, body = await hooks.handle(payload, request.headers.get("stripe-signature"))
+    return JSONResponse(body, status_code=status)
 
 
 def _save_page(saving: Any) -> HTMLResponse:
@@ -124,9 +130,9 @@ def _save_form(saving: Any) -> str:
                             note=html.escape(SAVE_NOTE))
 
 
-async def _save(container: Any, saving: Any, card: str) -> HTMLResponse:
+async def _save(payments: PaymentsService, saving: Any, card: str) -> HTMLResponse:
     try:
-        saved = await container.payments.save_with_test_card(saving.id, card)
+        saved = await payments.save_with_test_card(saving.id, card)
     except DomainError as exc:  # declined now: the form again, for another card
         again = _save_form(saving) if saving.state == "awaiting_method" else ""
         return _page("Card not saved", f"<p class='err'>❌ {html.escape(str(exc))}</p>{again}",
@@ -135,22 +141,23 @@ async def _save(container: Any, saving: Any, card: str) -> HTMLResponse:
     return _page("Card saved", f"<p class='ok'>✅ {html.escape(done)} You can return to the chat.</p>")
 
 
-async def _failed(container: Any, token: str, reason: str) -> HTMLResponse:
+async def _failed(container: Container, payments: PaymentsService, token: str, reason: str
+                  ) -> HTMLResponse:
     """A declined card (or a mistyped number): the reason, and the form again while the payment
     still waits, so another card can be tried on the same page."""
     said = f"<p class='err'>❌ {html.escape(reason)}</p>"
     try:
-        view = await container.payments.by_token(token)
+        view = await payments.by_token(token)
     except DomainError:
         return _page("Payment failed", said, 402)
-    again = await _form(container, view) if view.state.startswith("awaiting") else ""
+    again = await _form(container, payments, view) if view.state.startswith("awaiting") else ""
     return _page("Payment failed", said + again, 402)
 
 
-async def _form(container: Any, view: Any) -> str:
+async def _form(container: Container, payments: PaymentsService, view: Any) -> str:
     async with container.uow() as uow:
         subject = await pay_page.subject(uow, view)
-    fee = container.payments.commission_for(view.market, view.amount)
+    fee = payments.commission_for(view.market, view.amount)
     note = "The money is held in escrow until you confirm delivery." if view.kind == "goods" else ""
     if view.kind == "session":
         note = "This authorises the amount; you are charged only for the time used."

@@ -11,19 +11,17 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
-from bots import health
+from bots import health, payments_web
 from bots.catalog_jobs import sync_index
 from bots.catalog_listener import CatalogListener
 from bots.channel import Channel
 from bots.http_input import RefuseNul
 from bots.http_limits import BodyLimit
 from bots.leader import asyncpg_dsn, scheduler_leadership
-from bots.payments_web import payments_router
 from bots.scheduler import build_scheduler
-from bots.web import site_slack
+from bots.web import site, site_slack
 from bots.web.console import install as install_console
 from bots.web.pages import static_files
-from bots.web.site import site_router
 from config.container import Container
 from core.catalog import gazetteer
 
@@ -85,12 +83,12 @@ def create_app(container: Container, channels: Sequence[Channel] = (),
         router = channel.router()
         if router is not None:
             app.include_router(router)
-    app.include_router(payments_router(container))
-    app.include_router(site_router(container))
+    app.include_router(payments_web.router)
+    app.include_router(site.router)
     slack = next((c for c in channels if c.name == "slack"), None)
     if slack is not None and container.settings.slack_sign_in_enabled:
         app.state.slack_channel = slack  # "Open in Slack" on the site signs in and opens here
-        app.include_router(site_slack.router(container, slack))
+        app.include_router(site_slack.router)
     install_console(app)
     app.mount("/static", static_files(), name="static")
     return app

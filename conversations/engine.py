@@ -14,7 +14,7 @@ from typing import Any
 
 from conversations import navigation
 from conversations.context import Ctx, Next, Services, copy_json
-from conversations.flow import Entry, Flow, Shortcut
+from conversations.flow import Entry, Flow, OneStepCommand
 from conversations.menu import main_menu
 from conversations.messages import (
     Button,
@@ -238,8 +238,8 @@ class Engine:
         if conv.flow and conv.flow != name:
             self._put_aside(ctx, conv)
         ctx.whereabouts = replace(found, resumable=navigation.suspended(conv) is not None)
-        if isinstance(entry, Shortcut):
-            return await self._run_shortcut(ctx, conv, entry, data)
+        if isinstance(entry, OneStepCommand):
+            return await self._run_one_step(ctx, conv, entry, data)
         assert isinstance(entry, Flow)
         conv.flow, conv.state, conv.history = name, entry.first, []
         ctx.data.clear()
@@ -253,7 +253,7 @@ class Engine:
                 return await self.apply(ctx, conv, nxt)
         return await self.prompt(ctx, conv)
 
-    async def _run_shortcut(self, ctx: Ctx, conv: ChatState, entry: Shortcut,
+    async def _run_one_step(self, ctx: Ctx, conv: ChatState, entry: OneStepCommand,
                             data: dict[str, Any] | None) -> list[Outbound]:
         """Answer at once; an open flow was parked by `start`, so nothing is lost."""
         ctx.data.clear()

@@ -1,5 +1,6 @@
 """Flows as data: entry commands, states (questions or forms), and how each is offered — menu
-entry, command summary, the intents it carries out. Commands that ask nothing are `Shortcut`s."""
+entry, command summary, the intents it carries out. A command that asks nothing and answers at
+once is a `OneStepCommand`."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from conversations.form_runner import FormState
 from conversations.messages import Inbound, Outbound
 from core.actions import Intent
 
-__all__ = ["Ask", "Ctx", "Entry", "Flow", "FormState", "MenuEntry", "Next", "Services",
-           "Shortcut", "State", "copy_json"]
+__all__ = ["Ask", "Ctx", "Entry", "Flow", "FormState", "MenuEntry", "Next", "OneStepCommand",
+           "Services", "State", "copy_json"]
 
 Step = Callable[[Ctx, Inbound], Awaitable[Next]]
 Prompt = Callable[[Ctx], Awaitable[list[Outbound]]]
@@ -58,7 +59,7 @@ class MenuEntry:
 
 @dataclass(kw_only=True)
 class Entry:
-    """What flows and shortcuts share: names, how people reach them, help."""
+    """What flows and one-step commands share: names, how people reach them, help."""
 
     name: str
     title: str
@@ -89,7 +90,7 @@ class Flow(Entry):
 
 
 @dataclass(kw_only=True)
-class Shortcut(Entry):
+class OneStepCommand(Entry):
     """A command that answers at once and asks nothing (a wallet, a receipt, a one-tap choice)."""
 
     run: Callable[[Ctx], Awaitable[Next]]

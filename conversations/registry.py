@@ -1,4 +1,4 @@
-"""Every flow and shortcut by name, command and intent: the one place that maps what core
+"""Every flow and one-step command by name, command and intent: the one place that maps what core
 asks for (an `Action`) and what people type (a command, a deep link) to the flow that does it.
 Menus, /help and each channel's command list are derived from here."""
 
@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from conversations.flow import Entry, Flow, Shortcut
+from conversations.flow import Entry, Flow, OneStepCommand
 from core.actions import Action, Intent
 
 DEEP_LINK = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -22,7 +22,7 @@ NAVIGATION_COMMANDS: tuple[tuple[str, str], ...] = (
 
 
 class Registry:
-    """The flows and shortcuts of one engine, checked when built."""
+    """The flows and one-step commands of one engine, checked when built."""
 
     def __init__(self, entries: Iterable[Entry]) -> None:
         self.entries: dict[str, Entry] = {}
@@ -56,9 +56,9 @@ class Registry:
         entry = self.get(name)
         return entry if isinstance(entry, Flow) else None
 
-    def shortcut(self, name: str) -> Shortcut | None:
+    def one_step(self, name: str) -> OneStepCommand | None:
         entry = self.get(name)
-        return entry if isinstance(entry, Shortcut) else None
+        return entry if isinstance(entry, OneStepCommand) else None
 
     # --- actions ------------------------------------------------------------------------
 

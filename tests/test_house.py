@@ -165,13 +165,13 @@ async def test_every_menu_entry_appears_in_the_menu_of_its_role_and_opens_its_fl
 
 
 def test_a_flow_with_a_command_but_no_summary_is_refused_when_the_registry_is_built():
-    from conversations.flow import Shortcut
+    from conversations.flow import OneStepCommand
 
     async def run(ctx):  # pragma: no cover - never run
         raise AssertionError
 
     try:
-        Registry([Shortcut(name="x", title="x", commands=("x",), run=run)])
+        Registry([OneStepCommand(name="x", title="x", commands=("x",), run=run)])
     except ValueError as exc:
         assert "summary" in str(exc)
     else:

@@ -87,7 +87,7 @@ async def test_the_home_view_shows_the_profile_and_the_menu_without_changing_any
 
 async def test_a_refusal_from_any_step_is_answered_politely_with_cores_follow_ups(app):
     from conversations.engine import APOLOGY, Engine
-    from conversations.flow import Ask, Flow, Next, Shortcut
+    from conversations.flow import Ask, Flow, Next, OneStepCommand
     from conversations.messages import Command, Envelope
     from core.actions import Action, Intent
     from core.errors import NotAllowed
@@ -107,8 +107,8 @@ async def test_a_refusal_from_any_step_is_answered_politely_with_cores_follow_up
              first="q", on_start=refuse_async, states={"q": Ask(prompt=refuse_async, on=go_on)}),
         Flow(name="asking", title="t", commands=("asking",), summary="s", needs_account=False,
              first="q", states={"q": Ask(prompt=refuse_async, on=go_on)}),
-        Shortcut(name="quick", title="t", commands=("quick",), summary="s", needs_account=False,
-                 run=refuse_async),
+        OneStepCommand(name="quick", title="t", commands=("quick",), summary="s",
+                       needs_account=False, run=refuse_async),
         *[e for e in app.engine.registry.entries.values() if e.name == "my_listings"
           or e.name == "mylistings"],
     ]

@@ -12,7 +12,14 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from bots.web import console_charts
+from bots.web import (
+    console_cases,
+    console_charts,
+    console_learning,
+    console_money,
+    console_people,
+    console_tickets,
+)
 from bots.web.console_auth import (
     Operator,
     Refused,
@@ -22,12 +29,8 @@ from bots.web.console_auth import (
     session_token,
     set_session_cookie,
 )
-from bots.web.console_cases import cases_router
-from bots.web.console_learning import learning_router
-from bots.web.console_money import money_router
 from bots.web.console_pages import SECURITY_HEADERS, page
-from bots.web.console_people import people_router
-from bots.web.console_tickets import tickets_router
+from bots.web.deps import ContainerDep
 from bots.web.pages import render
 from core.console import dashboard
 from core.errors import DomainError
@@ -37,9 +40,14 @@ from payments import reports
 LINK = r"[A-Za-z0-9_-]{20,100}"  # the shape of a sign-in token
 
 
+# Every console page, under /admin: sign-in and the dashboard here, the other sections'
+# routers included below.
+router = APIRouter(prefix="/admin")
+
+
 def install(app: FastAPI) -> None:
     """Add the console's routes and its 403 page to the app."""
-    app.include_router(console_router())
+    app.include_router(router)
     app.add_exception_handler(Refused, _refused)  # type: ignore[arg-type]
 
 
@@ -48,51 +56,38 @@ async def _refused(request: Request, exc: Refused) -> HTMLResponse:
                   message=str(exc))
 
 
-def console_router() -> APIRouter:
-    router = APIRouter(prefix="/admin")
-    _sign_in(router)
-    _dashboard(router)
-    router.include_router(cases_router())
-    router.include_router(people_router())
-    router.include_router(tickets_router())
-    router.include_router(money_router())
-    router.include_router(learning_router())
-    return router
+@router.get("/login/{token}", response_class=HTMLResponse)
+async def login_page(request: Request, token: str) -> HTMLResponse:
+    """A button, not an automatic sign-in: chat apps fetch links to preview them."""
+    if not _link_shaped(token):
+        raise Refused(signin.USED_OR_EXPIRED)
+    return render(request, "admin/login.html", headers=SECURITY_HEADERS, token=token)
 
 
-def _sign_in(router: APIRouter) -> None:
-    @router.get("/login/{token}", response_class=HTMLResponse)
-    async def login_page(request: Request, token: str) -> HTMLResponse:
-        """A button, not an automatic sign-in: chat apps fetch links to preview them."""
-        if not _link_shaped(token):
-            raise Refused(signin.USED_OR_EXPIRED)
-        return render(request, "admin/login.html", headers=SECURITY_HEADERS, token=token)
+@router.post("/login/{token}")
+async def login(request: Request, container: ContainerDep, token: str) -> Response:
+    if not _link_shaped(token):
+        raise Refused(signin.USED_OR_EXPIRED)
+    async with container.uow() as uow:
+        try:
+            session, _ = await signin.redeem(uow, token)
+        except DomainError as exc:
+            raise Refused(str(exc)) from None
+        await uow.commit()
+    response = RedirectResponse("/admin", status_code=303)
+    set_session_cookie(request, response, session)
+    return response
 
-    @router.post("/login/{token}")
-    async def login(request: Request, token: str) -> Response:
-        if not _link_shaped(token):
-            raise Refused(signin.USED_OR_EXPIRED)
-        container = request.app.state.container
-        async with container.uow() as uow:
-            try:
-                session, _ = await signin.redeem(uow, token)
-            except DomainError as exc:
-                raise Refused(str(exc)) from None
-            await uow.commit()
-        response = RedirectResponse("/admin", status_code=303)
-        set_session_cookie(request, response, session)
-        return response
 
-    @router.post("/logout")
-    async def logout(request: Request, operator: Viewer
-                     ) -> Response:
-        async with request.app.state.container.uow() as uow:
-            await signin.sign_out(uow, operator.session)
-            await uow.commit()
-        response = render(request, "admin/refused.html", headers=SECURITY_HEADERS,
-                          message="You are signed out.", status_code=200)
-        clear_session_cookie(response)
-        return response
+@router.post("/logout")
+async def logout(request: Request, container: ContainerDep, operator: Viewer) -> Response:
+    async with container.uow() as uow:
+        await signin.sign_out(uow, operator.session)
+        await uow.commit()
+    response = render(request, "admin/refused.html", headers=SECURITY_HEADERS,
+                      message="You are signed out.", status_code=200)
+    clear_session_cookie(response)
+    return response
 
 
 def _link_shaped(token: str) -> bool:
@@ -108,20 +103,25 @@ async def _figures(request: Request, operator: Operator) -> dict[str, Any]:
             "charts": console_charts.build(figures, money, months)}
 
 
-def _dashboard(router: APIRouter) -> None:
-    @router.get("", response_class=HTMLResponse)
-    async def dashboard_page(request: Request,
-                             operator: Viewer) -> HTMLResponse:
-        return page(request, operator, "admin/dashboard.html", **await _figures(request, operator))
+@router.get("", response_class=HTMLResponse)
+async def dashboard_page(request: Request, operator: Viewer) -> HTMLResponse:
+    return page(request, operator, "admin/dashboard.html", **await _figures(request, operator))
 
-    @router.get("/charts/{name}.png")
-    async def chart(request: Request, name: str,
-                    operator: Viewer) -> Response:
-        if name not in console_charts.NAMES:
-            return Response("No such chart.", status_code=404)
-        chart = (await _figures(request, operator))["charts"][name]
-        return Response(console_charts.png(chart), media_type="image/png",
-                        headers={"Cache-Control": "no-store"})
+
+@router.get("/charts/{name}.png")
+async def chart(request: Request, name: str, operator: Viewer) -> Response:
+    if name not in console_charts.NAMES:
+        return Response("No such chart.", status_code=404)
+    chart = (await _figures(request, operator))["charts"][name]
+    return Response(console_charts.png(chart), media_type="image/png",
+                    headers={"Cache-Control": "no-store"})
+
+
+router.include_router(console_cases.router)
+router.include_router(console_people.router)
+router.include_router(console_tickets.router)
+router.include_router(console_money.router)
+router.include_router(console_learning.router)
 
 
 __all__ = ["install", "session_token"]

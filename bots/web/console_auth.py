@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from bots.web.deps import get_container
 from core.accounts.tables import Account
 from core.operators import signin
 from core.operators.roles import may, roles_of
@@ -48,7 +49,7 @@ class Operator:
 async def reading(request: Request) -> AsyncIterator[UnitOfWork]:
     """A unit of work for reading a page: what it loaded stays readable after it closes (the
     rows are detached before the rollback that ends it would expire them)."""
-    async with request.app.state.container.uow() as uow:
+    async with get_container(request).uow() as uow:
         try:
             yield uow
         finally:
@@ -56,17 +57,17 @@ async def reading(request: Request) -> AsyncIterator[UnitOfWork]:
 
 
 def _serializer(request: Request) -> URLSafeSerializer:
-    key = request.app.state.container.settings.signing_key
+    key = get_container(request).settings.signing_key
     return URLSafeSerializer(key, salt="agora-console-session")
 
 
 def csrf_for(request: Request, session: str) -> str:
-    key = request.app.state.container.settings.signing_key.encode()
+    key = get_container(request).settings.signing_key.encode()
     return hmac.new(key, b"csrf:" + session.encode(), hashlib.sha256).hexdigest()
 
 
 def set_session_cookie(request: Request, response: object, session: str) -> None:
-    settings = request.app.state.container.settings
+    settings = get_container(request).settings
     response.set_cookie(  # type: ignore[attr-defined]
         COOKIE, _serializer(request).dumps(session), httponly=True, samesite="lax",
         secure=settings.public_url.startswith("https://"), path="/admin",

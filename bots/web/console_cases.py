@@ -30,52 +30,46 @@ def _errors(exc: DomainError) -> dict[str, str]:
     return {exc.field if isinstance(exc, InvalidField) else "_": str(exc)}
 
 
-def cases_router() -> APIRouter:
-    router = APIRouter()
-    _moderation(router)
-    _disputes(router)
-    return router
+router = APIRouter()
 
 
-def _moderation(router: APIRouter) -> None:
-    @router.get("/moderation", response_class=HTMLResponse)
-    async def queue(request: Request, operator: Moderator
-                    ) -> HTMLResponse:
-        async with reading(request) as uow:
-            waiting = await lifecycle.pending(uow, operator.account_id)
-        return page(request, operator, "admin/moderation.html", waiting=waiting)
-
-    async def review(request: Request, operator: Operator, listing_id: int | None,
-                     errors: dict[str, str] | None = None, reason: str = "") -> HTMLResponse:
-        if listing_id is None:
-            return _not_found(request, operator, "There is no such listing.")
-        async with reading(request) as uow:
-            try:
-                listing = await lifecycle.for_review(uow, listing_id, operator.account_id)
-            except NotFound as exc:
-                return _not_found(request, operator, str(exc))
-            text = await card(uow, listing, show_status=True)
-        return page(request, operator, "admin/listing.html", status_code=400 if errors else 200,
-                    listing=listing, card=text, errors=errors or {}, reason=reason)
-
-    @router.get("/moderation/{listing}", response_class=HTMLResponse)
-    async def listing_page(request: Request, listing: str,
-                           operator: Moderator) -> HTMLResponse:
-        return await review(request, operator, id_of(listing))
-
-    @router.post("/moderation/{listing}/approve")
-    async def approve(request: Request, listing: str,
-                      operator: Moderator) -> Response:
-        return await _moderate(request, operator, id_of(listing), review, None)
-
-    @router.post("/moderation/{listing}/reject")
-    async def reject(request: Request, listing: str,
-                     operator: Moderator) -> Response:
-        return await _moderate(request, operator, id_of(listing), review,
-                               await field(request, "reason", 600))
+@router.get("/moderation", response_class=HTMLResponse)
+async def queue(request: Request, operator: Moderator) -> HTMLResponse:
+    async with reading(request) as uow:
+        waiting = await lifecycle.pending(uow, operator.account_id)
+    return page(request, operator, "admin/moderation.html", waiting=waiting)
 
 
-async def _moderate(request: Request, operator: Operator, listing_id: int | None, review: Any,
+async def _review(request: Request, operator: Operator, listing_id: int | None,
+                  errors: dict[str, str] | None = None, reason: str = "") -> HTMLResponse:
+    if listing_id is None:
+        return _not_found(request, operator, "There is no such listing.")
+    async with reading(request) as uow:
+        try:
+            listing = await lifecycle.for_review(uow, listing_id, operator.account_id)
+        except NotFound as exc:
+            return _not_found(request, operator, str(exc))
+        text = await card(uow, listing, show_status=True)
+    return page(request, operator, "admin/listing.html", status_code=400 if errors else 200,
+                listing=listing, card=text, errors=errors or {}, reason=reason)
+
+
+@router.get("/moderation/{listing}", response_class=HTMLResponse)
+async def listing_page(request: Request, listing: str, operator: Moderator) -> HTMLResponse:
+    return await _review(request, operator, id_of(listing))
+
+
+@router.post("/moderation/{listing}/approve")
+async def approve(request: Request, listing: str, operator: Moderator) -> Response:
+    return await _moderate(request, operator, id_of(listing), None)
+
+
+@router.post("/moderation/{listing}/reject")
+async def reject(request: Request, listing: str, operator: Moderator) -> Response:
+    return await _moderate(request, operator, id_of(listing), await field(request, "reason", 600))
+
+
+async def _moderate(request: Request, operator: Operator, listing_id: int | None,
                     reason: str | None) -> Response:
     """Approve (no reason) or reject (with one); a broken rule re-renders the listing."""
     if listing_id is None:
@@ -85,36 +79,34 @@ async def _moderate(request: Request, operator: Operator, listing_id: int | None
         else lifecycle.reject(uow, listing_id, reason, operator.account_id)))
     if failed is None:
         return done("/admin/moderation", "approved" if reason is None else "rejected")
-    return await review(request, operator, listing_id, _errors(failed), reason or "")
+    return await _review(request, operator, listing_id, _errors(failed), reason or "")
 
 
-def _disputes(router: APIRouter) -> None:
-    @router.get("/disputes", response_class=HTMLResponse)
-    async def desk(request: Request, operator: DealViewer
-                   ) -> HTMLResponse:
-        async with reading(request) as uow:
-            waiting = await disputes.open_disputes(uow, operator.account_id)
-            decided = await disputes.decided_disputes(uow, operator.account_id)
-        return page(request, operator, "admin/disputes.html", waiting=waiting, decided=decided)
+@router.get("/disputes", response_class=HTMLResponse)
+async def desk(request: Request, operator: DealViewer) -> HTMLResponse:
+    async with reading(request) as uow:
+        waiting = await disputes.open_disputes(uow, operator.account_id)
+        decided = await disputes.decided_disputes(uow, operator.account_id)
+    return page(request, operator, "admin/disputes.html", waiting=waiting, decided=decided)
 
-    @router.get("/disputes/{dispute}", response_class=HTMLResponse)
-    async def dispute_page(request: Request, dispute: str,
-                           operator: DealViewer) -> HTMLResponse:
-        return await _dispute(request, operator, id_of(dispute))
 
-    @router.post("/disputes/{dispute}/ask")
-    async def ask(request: Request, dispute: str,
-                  operator: Asker) -> Response:
-        number, form = id_of(dispute), await _form(request, "party", "question")
-        return await _act(request, operator, number, form, lambda uow: after_sale.ask_party(
-            uow, number, operator.account_id, form["party"], form["question"]), "asked")
+@router.get("/disputes/{dispute}", response_class=HTMLResponse)
+async def dispute_page(request: Request, dispute: str, operator: DealViewer) -> HTMLResponse:
+    return await _dispute(request, operator, id_of(dispute))
 
-    @router.post("/disputes/{dispute}/decide")
-    async def decide(request: Request, dispute: str,
-                     operator: Decider) -> Response:
-        number, form = id_of(dispute), await _form(request, "outcome", "reasons", "refund")
-        return await _act(request, operator, number, form,
-                          lambda uow: _decide(uow, operator, number, form), "decided")
+
+@router.post("/disputes/{dispute}/ask")
+async def ask(request: Request, dispute: str, operator: Asker) -> Response:
+    number, form = id_of(dispute), await _form(request, "party", "question")
+    return await _act(request, operator, number, form, lambda uow: after_sale.ask_party(
+        uow, number, operator.account_id, form["party"], form["question"]), "asked")
+
+
+@router.post("/disputes/{dispute}/decide")
+async def decide(request: Request, dispute: str, operator: Decider) -> Response:
+    number, form = id_of(dispute), await _form(request, "outcome", "reasons", "refund")
+    return await _act(request, operator, number, form,
+                      lambda uow: _decide(uow, operator, number, form), "decided")
 
 
 async def _form(request: Request, *names: str) -> dict[str, str]:

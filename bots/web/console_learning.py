@@ -18,9 +18,11 @@ from starlette.datastructures import UploadFile
 
 from bots.web.console_auth import Operator, Publisher, reading
 from bots.web.console_pages import attempt, done, id_of, page
+from bots.web.deps import ContainerDep, FilesDep
 from conversations.sanitise import clean_text
 from core.accounts.tables import Account
 from core.catalog import media
+from core.catalog.media import FileStore
 from core.clock import local_time
 from core.community import checks
 from core.errors import DomainError, NotFound
@@ -46,77 +48,80 @@ class Attempt:
             return None
 
 
-def learning_router() -> APIRouter:
-    router = APIRouter()
+router = APIRouter()
 
-    @router.get("/learning", response_class=HTMLResponse)
-    async def overview(request: Request, operator: Publisher) -> HTMLResponse:
-        return await _page(request, operator)
 
-    @router.post("/learning/link")
-    async def publish_link(request: Request, operator: Publisher) -> Response:
-        sent = await _sent(request, "link", ("topic", "title", "url", "summary"))
-        _item_fields(sent)
-        sent.check("url", lambda: checks.url(sent.values["url"]))
-        return await _publish(request, operator, sent, "published", lambda uow: (
-            library.publish_link(uow, operator.account_id, topic_name=sent.values["topic"],
-                                 title=sent.values["title"], url=sent.values["url"],
-                                 summary=sent.values["summary"])))
+@router.get("/learning", response_class=HTMLResponse)
+async def overview(request: Request, operator: Publisher) -> HTMLResponse:
+    return await _page(request, operator)
 
-    @router.post("/learning/pdf")
-    async def publish_pdf(request: Request, operator: Publisher) -> Response:
-        sent = await _sent(request, "pdf", ("topic", "title", "summary"))
-        _item_fields(sent)
-        upload = (await request.form()).get("file")
-        kept = await _kept_pdf(request, sent, upload)
-        return await _publish(request, operator, sent, "published", lambda uow: (
-            library.publish_pdf(uow, operator.account_id, topic_name=sent.values["topic"],
-                                title=sent.values["title"], file_path=kept[0],
-                                file_name=kept[1], mime_type="application/pdf",
-                                summary=sent.values["summary"])))
 
-    @router.post("/learning/gathering")
-    async def publish_gathering(request: Request, operator: Publisher) -> Response:
-        sent = await _sent(request, "event", ("kind", "title", "starts", "zone", "minutes",
-                                              "join_url", "place", "description"))
-        v = sent.values
-        kind = v["kind"] if v["kind"] in KINDS else ""
-        if not kind:
-            sent.errors["event-kind"] = "Pick a webinar, a trade show or a meetup."
-        sent.check("title", lambda: checks.text(v["title"], "title", minimum=3, maximum=120,
+@router.post("/learning/link")
+async def publish_link(request: Request, operator: Publisher) -> Response:
+    sent = await _sent(request, "link", ("topic", "title", "url", "summary"))
+    _item_fields(sent)
+    sent.check("url", lambda: checks.url(sent.values["url"]))
+    return await _publish(request, operator, sent, "published", lambda uow: (
+        library.publish_link(uow, operator.account_id, topic_name=sent.values["topic"],
+                             title=sent.values["title"], url=sent.values["url"],
+                             summary=sent.values["summary"])))
+
+
+@router.post("/learning/pdf")
+async def publish_pdf(request: Request, files: FilesDep, operator: Publisher) -> Response:
+    sent = await _sent(request, "pdf", ("topic", "title", "summary"))
+    _item_fields(sent)
+    upload = (await request.form()).get("file")
+    kept = await _kept_pdf(files, sent, upload)
+    return await _publish(request, operator, sent, "published", lambda uow: (
+        library.publish_pdf(uow, operator.account_id, topic_name=sent.values["topic"],
+                            title=sent.values["title"], file_path=kept[0],
+                            file_name=kept[1], mime_type="application/pdf",
+                            summary=sent.values["summary"])))
+
+
+@router.post("/learning/gathering")
+async def publish_gathering(request: Request, container: ContainerDep, operator: Publisher
+                            ) -> Response:
+    sent = await _sent(request, "event", ("kind", "title", "starts", "zone", "minutes",
+                                          "join_url", "place", "description"))
+    v = sent.values
+    kind = v["kind"] if v["kind"] in KINDS else ""
+    if not kind:
+        sent.errors["event-kind"] = "Pick a webinar, a trade show or a meetup."
+    sent.check("title", lambda: checks.text(v["title"], "title", minimum=3, maximum=120,
+                                            one_line=True))
+    zone = sent.check("zone", lambda: _zone(v["zone"]))
+    starts = sent.check("starts", lambda: gatherings.parse_when(
+        v["starts"], zone or "UTC", container.clock.now())) \
+        if zone else None
+    minutes = sent.check("minutes", lambda: _minutes(v["minutes"]))
+    if kind == "webinar":
+        sent.check("join_url", lambda: checks.url(v["join_url"], "join link"))
+    elif kind:
+        sent.check("place", lambda: checks.text(v["place"], "place", minimum=2, maximum=200,
                                                 one_line=True))
-        zone = sent.check("zone", lambda: _zone(v["zone"]))
-        starts = sent.check("starts", lambda: gatherings.parse_when(
-            v["starts"], zone or "UTC", request.app.state.container.clock.now())) \
-            if zone else None
-        minutes = sent.check("minutes", lambda: _minutes(v["minutes"]))
-        if kind == "webinar":
-            sent.check("join_url", lambda: checks.url(v["join_url"], "join link"))
-        elif kind:
-            sent.check("place", lambda: checks.text(v["place"], "place", minimum=2, maximum=200,
-                                                    one_line=True))
-        if v["description"]:
-            sent.check("description", lambda: checks.text(v["description"], "description",
-                                                          maximum=1500))
-        return await _publish(request, operator, sent, "scheduled", lambda uow: (
-            gatherings.publish(uow, operator.account_id, kind=kind, title=v["title"],
-                               starts_at=starts, minutes=minutes or 0,
-                               description=v["description"],
-                               join_url=v["join_url"] if kind == "webinar" else None,
-                               place=v["place"] if kind != "webinar" else None)))
+    if v["description"]:
+        sent.check("description", lambda: checks.text(v["description"], "description",
+                                                      maximum=1500))
+    return await _publish(request, operator, sent, "scheduled", lambda uow: (
+        gatherings.publish(uow, operator.account_id, kind=kind, title=v["title"],
+                           starts_at=starts, minutes=minutes or 0,
+                           description=v["description"],
+                           join_url=v["join_url"] if kind == "webinar" else None,
+                           place=v["place"] if kind != "webinar" else None)))
 
-    @router.post("/learning/gatherings/{gathering}/recording")
-    async def recording(request: Request, gathering: str, operator: Publisher
-                        ) -> Response:
-        number = id_of(gathering)
-        if number is None:
-            return _missing(request, operator)
-        sent = await _sent(request, f"rec{number}", ("url",))
-        sent.check("url", lambda: checks.url(sent.values["url"], "recording link"))
-        return await _publish(request, operator, sent, "recorded", lambda uow: (
-            gatherings.add_recording(uow, operator.account_id, number, sent.values["url"])))
 
-    return router
+@router.post("/learning/gatherings/{gathering}/recording")
+async def recording(request: Request, gathering: str, operator: Publisher
+                    ) -> Response:
+    number = id_of(gathering)
+    if number is None:
+        return _missing(request, operator)
+    sent = await _sent(request, f"rec{number}", ("url",))
+    sent.check("url", lambda: checks.url(sent.values["url"], "recording link"))
+    return await _publish(request, operator, sent, "recorded", lambda uow: (
+        gatherings.add_recording(uow, operator.account_id, number, sent.values["url"])))
 
 
 async def _sent(request: Request, form: str, names: tuple[str, ...]) -> Attempt:
@@ -137,7 +142,7 @@ def _item_fields(sent: Attempt) -> None:
                                                   maximum=library.MAX_SUMMARY))
 
 
-async def _kept_pdf(request: Request, sent: Attempt, upload: Any) -> tuple[str, str]:
+async def _kept_pdf(store: FileStore, sent: Attempt, upload: Any) -> tuple[str, str]:
     """The uploaded report checked like every chat upload (declared type and size, then the
     bytes themselves) and kept in the file store: (path, file name); ("", "") when refused."""
     if not isinstance(upload, UploadFile) or not upload.filename:
@@ -153,7 +158,6 @@ async def _kept_pdf(request: Request, sent: Attempt, upload: Any) -> tuple[str, 
         data = await upload.read(media.MAX_BYTES + 1)
         if sent.errors:  # nothing is kept for a form that goes back anyway
             return "", ""
-        store = request.app.state.container.engine.services.files
         _, path = media.keep(store, "document", name, mime, data)
     except DomainError as exc:
         sent.errors["pdf-file"] = str(exc)

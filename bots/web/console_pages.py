@@ -10,6 +10,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from bots.web.console_auth import Operator
+from bots.web.deps import get_container
 from bots.web.pages import render
 from conversations.sanitise import clean_text
 from core.errors import DomainError
@@ -84,7 +85,7 @@ async def attempt(request: Request, action: Callable[[UnitOfWork], Awaitable[Any
                   ) -> DomainError | None:
     """Run one operator action in its own transaction and commit it; the rule it broke (a
     `NotFound` included, for the caller's 404), or None when it was done."""
-    async with request.app.state.container.uow() as uow:
+    async with get_container(request).uow() as uow:
         try:
             await action(uow)
             await uow.commit()

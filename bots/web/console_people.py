@@ -20,37 +20,30 @@ SINCE = {"": None, "day": timedelta(days=1), "week": timedelta(days=7),
          "month": timedelta(days=31)}
 
 
-def people_router() -> APIRouter:
-    router = APIRouter()
-    _users(router)
-    _roles(router)
-    _audit(router)
-    return router
+router = APIRouter()
 
 
-def _users(router: APIRouter) -> None:
-    @router.get("/users", response_class=HTMLResponse)
-    async def search(request: Request, operator: UserViewer
-                     ) -> HTMLResponse:
-        wanted = request.query_params.get("q", "")[:100]
-        async with reading(request) as uow:
-            found = await users.search(uow, operator.account_id, wanted)
-        return page(request, operator, "admin/users.html", q=wanted, found=found)
+@router.get("/users", response_class=HTMLResponse)
+async def search(request: Request, operator: UserViewer) -> HTMLResponse:
+    wanted = request.query_params.get("q", "")[:100]
+    async with reading(request) as uow:
+        found = await users.search(uow, operator.account_id, wanted)
+    return page(request, operator, "admin/users.html", q=wanted, found=found)
 
-    @router.get("/users/{account}", response_class=HTMLResponse)
-    async def person(request: Request, account: str,
-                     operator: UserViewer) -> HTMLResponse:
-        return await _person(request, operator, id_of(account))
 
-    @router.post("/users/{account}/suspend")
-    async def suspend(request: Request, account: str,
-                      operator: Suspender) -> Response:
-        return await _suspension(request, operator, id_of(account), suspend=True)
+@router.get("/users/{account}", response_class=HTMLResponse)
+async def person(request: Request, account: str, operator: UserViewer) -> HTMLResponse:
+    return await _person(request, operator, id_of(account))
 
-    @router.post("/users/{account}/restore")
-    async def restore(request: Request, account: str,
-                      operator: Suspender) -> Response:
-        return await _suspension(request, operator, id_of(account), suspend=False)
+
+@router.post("/users/{account}/suspend")
+async def suspend(request: Request, account: str, operator: Suspender) -> Response:
+    return await _suspension(request, operator, id_of(account), suspend=True)
+
+
+@router.post("/users/{account}/restore")
+async def restore(request: Request, account: str, operator: Suspender) -> Response:
+    return await _suspension(request, operator, id_of(account), suspend=False)
 
 
 async def _person(request: Request, operator: Operator, account_id: int | None,
@@ -80,58 +73,56 @@ async def _suspension(request: Request, operator: Operator, account_id: int | No
     return await _person(request, operator, account_id, _errors(failed), reason)
 
 
-def _roles(router: APIRouter) -> None:
-    async def roles_page(request: Request, operator: Operator,
-                         errors: dict[str, str] | None = None) -> HTMLResponse:
-        async with reading(request) as uow:
-            holders = await grants.granted(uow, operator.account_id)
-            named = await grants.named_admins(uow, operator.account_id)
-        return page(request, operator, "admin/roles.html", status_code=400 if errors else 200,
-                    holders=holders, roles=ROLES, role_labels=ROLE_LABELS, errors=errors or {},
-                    admins=named)
-
-    @router.get("/roles", response_class=HTMLResponse)
-    async def table(request: Request, operator: RoleGranter
-                    ) -> HTMLResponse:
-        return await roles_page(request, operator)
-
-    async def change(request: Request, operator: Operator, granting: bool) -> Response:
-        verb = "grant" if granting else "revoke"
-        account_id, role = id_of(await field(request, "account", 20)), await field(request, "role", 20)
-        if account_id is None:
-            return await roles_page(request, operator, {f"{verb}-account": "Type the account's "
-                                                        "number (shown under Users)."})
-        change_role = grants.grant if granting else grants.revoke
-        failed = await attempt(request, lambda uow: change_role(
-            uow, operator.account_id, account_id, role))
-        if failed is None:
-            return done("/admin/roles", "granted" if granting else "revoked")
-        field_name = "role" if "role" in str(failed).lower() else "account"
-        return await roles_page(request, operator, {f"{verb}-{field_name}": str(failed)})
-
-    @router.post("/roles/grant")
-    async def grant(request: Request, operator: RoleGranter
-                    ) -> Response:
-        return await change(request, operator, granting=True)
-
-    @router.post("/roles/revoke")
-    async def revoke(request: Request, operator: RoleGranter
-                     ) -> Response:
-        return await change(request, operator, granting=False)
+async def _roles_page(request: Request, operator: Operator,
+                      errors: dict[str, str] | None = None) -> HTMLResponse:
+    async with reading(request) as uow:
+        holders = await grants.granted(uow, operator.account_id)
+        named = await grants.named_admins(uow, operator.account_id)
+    return page(request, operator, "admin/roles.html", status_code=400 if errors else 200,
+                holders=holders, roles=ROLES, role_labels=ROLE_LABELS, errors=errors or {},
+                admins=named)
 
 
-def _audit(router: APIRouter) -> None:
-    @router.get("/audit", response_class=HTMLResponse)
-    async def log(request: Request, operator: Auditor
-                  ) -> HTMLResponse:
-        params = request.query_params
-        action = params.get("action", "") if params.get("action") in audit.ACTIONS else ""
-        since = params.get("since", "") if params.get("since") in SINCE else ""
-        async with reading(request) as uow:
-            delta = SINCE[since]
-            wanted = audit.AuditFilter(action=action, actor_id=id_of(params.get("actor", "")),
-                                       subject=params.get("subject", "")[:60].strip(),
-                                       since=uow.clock.now() - delta if delta else None)
-            found = await audit.entries(uow, operator.account_id, wanted)
-        return page(request, operator, "admin/audit.html", found=found, wanted=wanted,
-                    actions=audit.ACTIONS, since=since, periods=list(SINCE))
+@router.get("/roles", response_class=HTMLResponse)
+async def table(request: Request, operator: RoleGranter) -> HTMLResponse:
+    return await _roles_page(request, operator)
+
+
+async def _change(request: Request, operator: Operator, granting: bool) -> Response:
+    verb = "grant" if granting else "revoke"
+    account_id, role = id_of(await field(request, "account", 20)), await field(request, "role", 20)
+    if account_id is None:
+        return await _roles_page(request, operator, {f"{verb}-account": "Type the account's "
+                                                     "number (shown under Users)."})
+    change_role = grants.grant if granting else grants.revoke
+    failed = await attempt(request, lambda uow: change_role(
+        uow, operator.account_id, account_id, role))
+    if failed is None:
+        return done("/admin/roles", "granted" if granting else "revoked")
+    field_name = "role" if "role" in str(failed).lower() else "account"
+    return await _roles_page(request, operator, {f"{verb}-{field_name}": str(failed)})
+
+
+@router.post("/roles/grant")
+async def grant(request: Request, operator: RoleGranter) -> Response:
+    return await _change(request, operator, granting=True)
+
+
+@router.post("/roles/revoke")
+async def revoke(request: Request, operator: RoleGranter) -> Response:
+    return await _change(request, operator, granting=False)
+
+
+@router.get("/audit", response_class=HTMLResponse)
+async def log(request: Request, operator: Auditor) -> HTMLResponse:
+    params = request.query_params
+    action = params.get("action", "") if params.get("action") in audit.ACTIONS else ""
+    since = params.get("since", "") if params.get("since") in SINCE else ""
+    async with reading(request) as uow:
+        delta = SINCE[since]
+        wanted = audit.AuditFilter(action=action, actor_id=id_of(params.get("actor", "")),
+                                   subject=params.get("subject", "")[:60].strip(),
+                                   since=uow.clock.now() - delta if delta else None)
+        found = await audit.entries(uow, operator.account_id, wanted)
+    return page(request, operator, "admin/audit.html", found=found, wanted=wanted,
+                actions=audit.ACTIONS, since=since, periods=list(SINCE))

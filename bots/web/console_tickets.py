@@ -18,38 +18,39 @@ FILTERS = {"": "Waiting", "open": "New", "waiting_for_operator": "Answered back"
 ACTIONS = {"close": (service.close, "closed"), "reopen": (service.reopen, "reopened")}
 
 
-def tickets_router() -> APIRouter:
-    router = APIRouter()
+router = APIRouter()
 
-    @router.get("/tickets", response_class=HTMLResponse)
-    async def queue(request: Request, operator: Supporter) -> HTMLResponse:
-        wanted = request.query_params.get("status", "")
-        status = wanted if wanted in FILTERS else ""
-        async with reading(request) as uow:
-            found = await service.tickets_for_operator(uow, operator.account_id, status or None)
-        return page(request, operator, "admin/tickets.html", tickets=found, filters=FILTERS,
-                    status=status, labels=OPERATOR_LABELS, waiting=NOT_CLOSED)
 
-    @router.get("/tickets/{ticket}", response_class=HTMLResponse)
-    async def ticket_page(request: Request, ticket: str, operator: Supporter) -> HTMLResponse:
-        return await _ticket(request, operator, id_of(ticket))
+@router.get("/tickets", response_class=HTMLResponse)
+async def queue(request: Request, operator: Supporter) -> HTMLResponse:
+    wanted = request.query_params.get("status", "")
+    status = wanted if wanted in FILTERS else ""
+    async with reading(request) as uow:
+        found = await service.tickets_for_operator(uow, operator.account_id, status or None)
+    return page(request, operator, "admin/tickets.html", tickets=found, filters=FILTERS,
+                status=status, labels=OPERATOR_LABELS, waiting=NOT_CLOSED)
 
-    @router.post("/tickets/{ticket}/reply")
-    async def reply(request: Request, ticket: str, operator: Supporter) -> Response:
-        number, text = id_of(ticket), await field(request, "text", 4000)
-        return await _act(request, operator, number, "answered", text, lambda uow: (
-            service.operator_reply(uow, operator.account_id, number, text)))
 
-    @router.post("/tickets/{ticket}/{verb}")
-    async def move(request: Request, ticket: str, verb: str, operator: Supporter) -> Response:
-        number = id_of(ticket)
-        if verb not in ACTIONS:
-            return _missing(request, operator)
-        action, what = ACTIONS[verb]
-        return await _act(request, operator, number, what, "", lambda uow: (
-            action(uow, operator.account_id, number)))
+@router.get("/tickets/{ticket}", response_class=HTMLResponse)
+async def ticket_page(request: Request, ticket: str, operator: Supporter) -> HTMLResponse:
+    return await _ticket(request, operator, id_of(ticket))
 
-    return router
+
+@router.post("/tickets/{ticket}/reply")
+async def reply(request: Request, ticket: str, operator: Supporter) -> Response:
+    number, text = id_of(ticket), await field(request, "text", 4000)
+    return await _act(request, operator, number, "answered", text, lambda uow: (
+        service.operator_reply(uow, operator.account_id, number, text)))
+
+
+@router.post("/tickets/{ticket}/{verb}")
+async def move(request: Request, ticket: str, verb: str, operator: Supporter) -> Response:
+    number = id_of(ticket)
+    if verb not in ACTIONS:
+        return _missing(request, operator)
+    action, what = ACTIONS[verb]
+    return await _act(request, operator, number, what, "", lambda uow: (
+        action(uow, operator.account_id, number)))
 
 
 def _missing(request: Request, operator: Operator) -> HTMLResponse:

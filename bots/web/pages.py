@@ -10,6 +10,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from bots.web.deps import get_container
+
 HERE = Path(__file__).parent
 TEMPLATES = Environment(
     loader=FileSystemLoader(HERE / "templates"),
@@ -27,7 +29,7 @@ def static_files() -> StaticFiles:
 def render(request: Request, template: str, status_code: int = 200,
            headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:
     """`template` rendered with `context`, plus `request` and the site's public URL."""
-    container = request.app.state.container
+    container = get_container(request)
     page = TEMPLATES.get_template(template).render(
         request=request, public_url=container.settings.public_url.rstrip("/"), **context)
     return HTMLResponse(page, status_code=status_code, headers=headers)

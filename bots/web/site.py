@@ -4,14 +4,13 @@ modules; every page is server-rendered and works without JavaScript."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from bots.web import site_boards, site_consultants, site_listings, site_market
+from bots.web.deps import ContainerDep, SettingsDep
 from bots.web.pages import render
-from bots.web.site_links import bot_links, canonical, settings_of
+from bots.web.site_links import bot_links, canonical
 from conversations.help_base import by_topic
 from core.catalog.taxonomy import TYPES, product
 from core.market.prices import prices_by_product
@@ -30,60 +29,63 @@ Sitemap: {sitemap}
 """
 
 
-def site_router(container: Any) -> APIRouter:
-    """Every public page."""
-    router = APIRouter(include_in_schema=False)
+# Every public page: this module's routes and those of the site's other modules.
+router = APIRouter(include_in_schema=False)
 
-    @router.get("/", response_class=HTMLResponse)
-    async def home(request: Request) -> HTMLResponse:
-        async with container.uow() as uow:
-            quotes = await testimonials.latest(uow)
-        settings = container.settings
-        facts = {"goods_fee": settings.commission_bioenergy_percent,
-                 "session_fee": settings.commission_consulting_percent,
-                 "free_minutes": settings.free_minutes_rule != "never",
-                 "direct": settings.direct_payment}
-        return render(request, "site/home.html", canonical=canonical(settings, "/"),
-                      bots=bot_links(request), testimonials=quotes, facts=facts)
 
-    @router.get("/help", response_class=HTMLResponse)
-    async def help_page(request: Request) -> HTMLResponse:
-        return render(request, "site/help.html", topics=by_topic(),
-                      canonical=canonical(container.settings, "/help"))
+@router.get("/", response_class=HTMLResponse)
+async def home(request: Request, container: ContainerDep) -> HTMLResponse:
+    async with container.uow() as uow:
+        quotes = await testimonials.latest(uow)
+    settings = container.settings
+    facts = {"goods_fee": settings.commission_bioenergy_percent,
+             "session_fee": settings.commission_consulting_percent,
+             "free_minutes": settings.free_minutes_rule != "never",
+             "direct": settings.direct_payment}
+    return render(request, "site/home.html", canonical=canonical(settings, "/"),
+                  bots=bot_links(request), testimonials=quotes, facts=facts)
 
-    @router.get("/faq", include_in_schema=False)
-    async def faq() -> Response:
-        return Response(status_code=308, headers={"location": "/help"})
 
-    @router.get("/market", response_class=HTMLResponse)
-    async def market(request: Request) -> HTMLResponse:
-        async with container.uow() as uow:
-            prices = await prices_by_product(uow)
-        return render(request, "site/market.html", prices=prices, label=lambda k: product(k).label,
-                      canonical=canonical(container.settings, "/market"))
+@router.get("/help", response_class=HTMLResponse)
+async def help_page(request: Request, settings: SettingsDep) -> HTMLResponse:
+    return render(request, "site/help.html", topics=by_topic(),
+                  canonical=canonical(settings, "/help"))
 
-    @router.get("/robots.txt")
-    async def robots(request: Request) -> Response:
-        sitemap = canonical(settings_of(request), "/sitemap.xml")
-        return Response(ROBOTS.format(sitemap=sitemap), media_type="text/plain")
 
-    @router.get("/sitemap.xml")
-    async def sitemap(request: Request) -> Response:
-        async with container.uow() as uow:
-            listings = await public_listings.published_ids(uow)
-            consultants = await public_consultants.live_ids(uow)
-        entries = [(canonical(container.settings, path), None) for path in PAGES]
-        entries += [(canonical(container.settings, f"/listings/{i}"), changed)
-                    for i, changed in listings]
-        entries += [(canonical(container.settings, f"/consultants/{i}"), changed)
-                    for i, changed in consultants]
-        entries += [(canonical(container.settings, f"/market/{code}"), None) for code in TYPES]
-        page = render(request, "site/sitemap.xml", entries=entries)
-        return Response(page.body, media_type="application/xml")
+@router.get("/faq", include_in_schema=False)
+async def faq() -> Response:
+    return Response(status_code=308, headers={"location": "/help"})
 
-    router.include_router(site_listings.router(container))
-    router.include_router(site_consultants.router(container))
-    router.include_router(site_boards.router(container))
-    router.include_router(site_market.router(container))
-    return router
 
+@router.get("/market", response_class=HTMLResponse)
+async def market(request: Request, container: ContainerDep) -> HTMLResponse:
+    async with container.uow() as uow:
+        prices = await prices_by_product(uow)
+    return render(request, "site/market.html", prices=prices, label=lambda k: product(k).label,
+                  canonical=canonical(container.settings, "/market"))
+
+
+@router.get("/robots.txt")
+async def robots(settings: SettingsDep) -> Response:
+    sitemap = canonical(settings, "/sitemap.xml")
+    return Response(ROBOTS.format(sitemap=sitemap), media_type="text/plain")
+
+
+@router.get("/sitemap.xml")
+async def sitemap(request: Request, container: ContainerDep) -> Response:
+    async with container.uow() as uow:
+        listings = await public_listings.published_ids(uow)
+        consultants = await public_consultants.live_ids(uow)
+    settings = container.settings
+    entries = [(canonical(settings, path), None) for path in PAGES]
+    entries += [(canonical(settings, f"/listings/{i}"), changed) for i, changed in listings]
+    entries += [(canonical(settings, f"/consultants/{i}"), changed) for i, changed in consultants]
+    entries += [(canonical(settings, f"/market/{code}"), None) for code in TYPES]
+    page = render(request, "site/sitemap.xml", entries=entries)
+    return Response(page.body, media_type="application/xml")
+
+
+router.include_router(site_listings.router)
+router.include_router(site_consultants.router)
+router.include_router(site_boards.router)
+router.include_router(site_market.router)

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 
+from bots.web.deps import get_container
 from config.settings import Settings
 
 # The deep link's flow for each kind of page: `view-42` opens listing 42, `consultant-7`
@@ -32,7 +33,7 @@ def _terminal(settings: Settings, telegram: str | None, slack: str | None, typed
 
 
 def settings_of(request: Request) -> Settings:
-    return request.app.state.container.settings  # type: ignore[no-any-return]
+    return get_container(request).settings
 
 
 def canonical(settings: Settings, path: str) -> str:

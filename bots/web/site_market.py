@@ -6,15 +6,17 @@ chart. Only aggregates are shown: a month's deal prices and volume need at least
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
+from bots.web.deps import ContainerDep
 from bots.web.pages import render
 from bots.web.site_errors import not_found
 from bots.web.site_links import canonical
+from config.container import Container
 from core.catalog.taxonomy import TYPES, product
 from core.market import analytics
 from core.market.analytics import PUBLIC_MIN_DEALS
@@ -32,43 +34,58 @@ def _country(value: str) -> str | None:
     return value if len(value) == 2 and value.isascii() and value.isalpha() else None
 
 
-def router(container: Any) -> APIRouter:
-    routes = APIRouter(include_in_schema=False)
-    charts: dict[tuple[str, str | None], tuple[float, bytes]] = {}
+Charts = dict[tuple[str, str | None], tuple[float, bytes]]
 
-    async def figures(code: str, country: str | None) -> analytics.MarketAnalytics:
-        async with container.uow() as uow:
-            return await analytics.market_analytics(uow, code, country, "EUR", public=True)
 
-    @routes.get("/market/{code}.png")
-    async def chart(code: str, country: str = "") -> Response:
-        if code not in TYPES:
-            return Response(status_code=404)
-        key = (code, _country(country))
-        found = charts.get(key)
-        if found is None or found[0] < time.monotonic():
-            png = render_chart(await figures(*key)).png
-            found = charts[key] = (time.monotonic() + CACHE_SECONDS, png)
-            while len(charts) > _KEEP:
-                charts.pop(next(iter(charts)))
-        return Response(found[1], media_type="image/png",
-                        headers={"cache-control": f"public, max-age={CACHE_SECONDS}"})
+def _charts(request: Request) -> Charts:
+    """This app's drawn charts by (product, region), each with the time it is good until."""
+    state = request.app.state
+    if not hasattr(state, "market_charts"):
+        state.market_charts = {}
+    charts: Charts = state.market_charts
+    return charts
 
-    @routes.get("/market/{code}", response_class=HTMLResponse)
-    async def page(request: Request, code: str, country: str = "") -> HTMLResponse:
-        if code not in TYPES:
-            return not_found(request, "There is no such product.")
-        region = _country(country)
-        a = await figures(code, region)
-        async with container.uow() as uow:
-            regions = await analytics.regions(uow, code, 8)
-        query = f"?{urlencode({'country': region})}" if region else ""
-        return render(
-            request, "site/market_product.html", a=a, label=product(code).label,
-            where=where(region), regions=[(r, where(r)) for r in regions], code=code,
-            region=region, chart_src=f"/market/{code}.png{query}", alt=alt_text(a),
-            money=lambda minor: shown(None if minor is None else Money(minor, a.currency)),
-            min_deals=PUBLIC_MIN_DEALS,
-            canonical=canonical(container.settings, f"/market/{code}{query}"))
 
-    return routes
+ChartsDep = Annotated[Charts, Depends(_charts)]
+router = APIRouter(include_in_schema=False)
+
+
+async def _figures(container: Container, code: str, country: str | None
+                   ) -> analytics.MarketAnalytics:
+    async with container.uow() as uow:
+        return await analytics.market_analytics(uow, code, country, "EUR", public=True)
+
+
+@router.get("/market/{code}.png")
+async def chart(container: ContainerDep, charts: ChartsDep, code: str, country: str = ""
+                ) -> Response:
+    if code not in TYPES:
+        return Response(status_code=404)
+    key = (code, _country(country))
+    found = charts.get(key)
+    if found is None or found[0] < time.monotonic():
+        png = render_chart(await _figures(container, *key)).png
+        found = charts[key] = (time.monotonic() + CACHE_SECONDS, png)
+        while len(charts) > _KEEP:
+            charts.pop(next(iter(charts)))
+    return Response(found[1], media_type="image/png",
+                    headers={"cache-control": f"public, max-age={CACHE_SECONDS}"})
+
+
+@router.get("/market/{code}", response_class=HTMLResponse)
+async def page(request: Request, container: ContainerDep, code: str, country: str = ""
+               ) -> HTMLResponse:
+    if code not in TYPES:
+        return not_found(request, "There is no such product.")
+    region = _country(country)
+    a = await _figures(container, code, region)
+    async with container.uow() as uow:
+        regions = await analytics.regions(uow, code, 8)
+    query = f"?{urlencode({'country': region})}" if region else ""
+    return render(
+        request, "site/market_product.html", a=a, label=product(code).label,
+        where=where(region), regions=[(r, where(r)) for r in regions], code=code,
+        region=region, chart_src=f"/market/{code}.png{query}", alt=alt_text(a),
+        money=lambda minor: shown(None if minor is None else Money(minor, a.currency)),
+        min_deals=PUBLIC_MIN_DEALS,
+        canonical=canonical(container.settings, f"/market/{code}{query}"))

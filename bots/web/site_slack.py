@@ -25,6 +25,7 @@ from fastapi.responses import RedirectResponse, Response
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bots.web.deps import ContainerDep, SlackChannelDep
 from bots.web.site_errors import not_found, problem
 from bots.web.site_links import KINDS, app_redirect, canonical, chat_payload, slack_web
 from config.settings import Settings
@@ -112,55 +113,55 @@ async def still_public(uow: UnitOfWork, kind: str, object_id: int) -> None:
         await public_consultants.live_profile(uow, object_id)
 
 
-def router(container: Any, slack: Any) -> APIRouter:
-    """The sign-in's two steps; `slack` is the running Slack channel."""
-    routes = APIRouter(include_in_schema=False)
-    settings: Settings = container.settings
-    secure = settings.public_url.startswith("https://")
+# The sign-in's two steps; mounted only where the Slack channel runs (and its sign-in is set up).
+router = APIRouter(include_in_schema=False)
 
-    @routes.get("/open/slack/{kind}/{object_id}")
-    async def start(request: Request, kind: str, object_id: str) -> Response:
-        number = parse_id(object_id)
-        try:
-            if kind not in KINDS or number is None:
-                raise NotFound("There is no such page.")
-            async with container.uow() as uow:
-                await still_public(uow, kind, number)
-        except NotFound as exc:
-            return not_found(request, str(exc))
-        nonce = secrets.token_urlsafe(16)
-        state = make_state(settings, kind, number, nonce, container.clock.now().timestamp())
-        response = RedirectResponse(authorize_url(settings, state, nonce), status_code=303)
-        response.set_cookie(COOKIE, nonce, max_age=STATE_TTL, httponly=True, samesite="lax",
-                            secure=secure, path="/open/slack")
-        return response
 
-    @routes.get(CALLBACK)
-    async def callback(request: Request, state: str = "", code: str = "",
-                       error: str = "") -> Response:
-        found = read_state(settings, state[:1000], container.clock.now().timestamp())
-        nonce = request.cookies.get(COOKIE, "")
-        if found is None or not nonce or not hmac.compare_digest(nonce, str(found["n"])):
-            return problem(request, "Sign-in expired", EXPIRED, 400)
-        kind, number = found["k"], found["i"]
-        page = "/listings/" if kind == "listing" else "/consultants/"
-        if error or not code:  # the person declined on Slack's page
-            return RedirectResponse(f"{page}{number}", status_code=303)
-        person = await _signed_in(settings, code[:500], nonce)
-        if person is None:
-            return problem(request, "Slack sign-in failed",
-                           "Slack did not confirm who you are. Please try again.", 400)
-        try:
-            async with container.uow() as uow:
-                await still_public(uow, kind, number)
-        except NotFound as exc:
-            return not_found(request, str(exc))
-        await slack.open_link(*person, chat_payload(kind, number), f"sign-in:{nonce}")
-        response = RedirectResponse(app_redirect(settings), status_code=303)
-        response.delete_cookie(COOKIE, path="/open/slack")
-        return response
+@router.get("/open/slack/{kind}/{object_id}")
+async def start(request: Request, container: ContainerDep, kind: str, object_id: str
+                ) -> Response:
+    number = parse_id(object_id)
+    try:
+        if kind not in KINDS or number is None:
+            raise NotFound("There is no such page.")
+        async with container.uow() as uow:
+            await still_public(uow, kind, number)
+    except NotFound as exc:
+        return not_found(request, str(exc))
+    settings = container.settings
+    nonce = secrets.token_urlsafe(16)
+    state = make_state(settings, kind, number, nonce, container.clock.now().timestamp())
+    response = RedirectResponse(authorize_url(settings, state, nonce), status_code=303)
+    response.set_cookie(COOKIE, nonce, max_age=STATE_TTL, httponly=True, samesite="lax",
+                        secure=settings.public_url.startswith("https://"), path="/open/slack")
+    return response
 
-    return routes
+
+@router.get(CALLBACK)
+async def callback(request: Request, container: ContainerDep, slack: SlackChannelDep,
+                   state: str = "", code: str = "", error: str = "") -> Response:
+    settings = container.settings
+    found = read_state(settings, state[:1000], container.clock.now().timestamp())
+    nonce = request.cookies.get(COOKIE, "")
+    if found is None or not nonce or not hmac.compare_digest(nonce, str(found["n"])):
+        return problem(request, "Sign-in expired", EXPIRED, 400)
+    kind, number = found["k"], found["i"]
+    page = "/listings/" if kind == "listing" else "/consultants/"
+    if error or not code:  # the person declined on Slack's page
+        return RedirectResponse(f"{page}{number}", status_code=303)
+    person = await _signed_in(settings, code[:500], nonce)
+    if person is None:
+        return problem(request, "Slack sign-in failed",
+                       "Slack did not confirm who you are. Please try again.", 400)
+    try:
+        async with container.uow() as uow:
+            await still_public(uow, kind, number)
+    except NotFound as exc:
+        return not_found(request, str(exc))
+    await slack.open_link(*person, chat_payload(kind, number), f"sign-in:{nonce}")
+    response = RedirectResponse(app_redirect(settings), status_code=303)
+    response.delete_cookie(COOKIE, path="/open/slack")
+    return response
 
 
 async def _signed_in(settings: Settings, code: str, nonce: str) -> tuple[str, str] | None:

@@ -3,7 +3,7 @@ which Agora sends to this chat. Core refuses anyone without a console role."""
 
 from __future__ import annotations
 
-from conversations.flow import Ctx, MenuEntry, Next, Shortcut
+from conversations.flow import Ctx, MenuEntry, Next, OneStepCommand
 from conversations.messages import Reply
 from core.operators import signin
 
@@ -16,7 +16,7 @@ async def _send_link(ctx: Ctx) -> Next:
                           f"once, for {minutes} minutes."), menu=False)
 
 
-console = Shortcut(
+console = OneStepCommand(
     name="console", title="the operator console", commands=("console", "admin"),
     summary="Operators: a sign-in link for the web console", run=_send_link,
     menu=(MenuEntry("🖥 Operator console", ("admin",), 84),),

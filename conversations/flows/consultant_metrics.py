@@ -3,7 +3,7 @@ conversion and response time — as text and as a chart image."""
 
 from __future__ import annotations
 
-from conversations.flow import Ctx, MenuEntry, Next, Shortcut
+from conversations.flow import Ctx, MenuEntry, Next, OneStepCommand
 from conversations.messages import ImageReply, Outbound, Reply
 from core.consulting.profiles import metrics
 
@@ -38,7 +38,7 @@ async def _metrics(ctx: Ctx) -> Next:
     return Next.end(_chart(figures), Reply(metrics_text(figures)), menu=False)
 
 
-consultant_metrics = Shortcut(
+consultant_metrics = OneStepCommand(
     name="consultant_metrics", title="your consulting figures", commands=("metrics",),
     summary="Consultants: sessions, earnings, rating trend", run=_metrics,
     menu=(MenuEntry("📈 My metrics", ("consultant",), 61),),

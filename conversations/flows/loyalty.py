@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from conversations.flow import Ctx, Entry, Next, Shortcut
+from conversations.flow import Ctx, Entry, Next, OneStepCommand
 from conversations.messages import Button, Reply
 from core.errors import DomainError
 from core.loyalty import rules, service
@@ -111,12 +111,12 @@ async def _referral(ctx: Ctx) -> Next:
                           f"the member who invited you each get {rules.EARN['referral']} points."))
 
 
-points = Shortcut(
+points = OneStepCommand(
     name="points", title="your loyalty points", commands=("points",), run=_points,
     summary="Loyalty points: tier, history, redeem, your referral link",
     help="Your points and tier, what earned them, your referral link; "
          "/points redeem N takes them off the commission of your next payment.")
-referral = Shortcut(
+referral = OneStepCommand(
     name="referral", title="a referral code", commands=("ref",), run=_referral,
     summary="Join through a member's referral code: /ref CODE",
     help="/ref CODE (or /start ref-CODE, what a referral link opens) records who invited you.")

@@ -3,7 +3,7 @@ sandbox mode), payout set-up, arranging payment directly."""
 
 from __future__ import annotations
 
-from conversations.flow import Ask, Ctx, Entry, Flow, MenuEntry, Next, Shortcut
+from conversations.flow import Ask, Ctx, Entry, Flow, MenuEntry, Next, OneStepCommand
 from conversations.messages import Button, Choice, FileReply, Inbound, Outbound, Reply, Text
 from core.actions import Intent
 from core.errors import Conflict, DomainError, NotFound
@@ -215,16 +215,16 @@ def _direct_reply(ctx: Ctx, view: EscrowView) -> Reply:
                  f"{described(view.reference)} directly.")
 
 
-wallet = Shortcut(
+wallet = OneStepCommand(
     name="wallet", title="your wallet", commands=("wallet",), run=_wallet,
     summary="Your money: held, incoming, paid out",
     menu=(MenuEntry("💼 Wallet", ("member",), 911, row="me"),),
     help="Your money: held, incoming, waiting for payout, paid out, recent movements.")
-invoice = Shortcut(
+invoice = OneStepCommand(
     name="invoice", title="a receipt", commands=("receipt", "invoice"), run=_invoice,
     summary="A receipt as a PDF: /receipt NUMBER", intents={Intent.RECEIPT: "{arg}"},
     help="/receipt NUMBER (or /invoice NUMBER) sends that receipt as a PDF.")
-payouts = Shortcut(
+payouts = OneStepCommand(
     name="payouts", title="payout set-up", commands=("payouts",), run=_payouts,
     summary="Set up where you are paid", intents={Intent.SET_UP_PAYOUTS: ""},
     help="Set up where you are paid (Stripe Connect).")
@@ -232,7 +232,7 @@ pay = Flow(name="pay", title="a payment", first="card",
            help="Pay for a deal or a session, or save a card for a session booked far ahead.",
            intents={Intent.PAY: "{arg}", Intent.SAVE_CARD: "save:{arg}"},
            states={"card": Ask(prompt=_card_prompt, on=_card)}, on_start=_pay_start)
-direct = Shortcut(
+direct = OneStepCommand(
     name="direct", title="arranging payment directly", commands=("direct",), run=_direct,
     summary="Pay each other directly or keep escrow: /direct yes|no PAYMENT",
     intents={Intent.PAY_DIRECTLY: "yes:{arg}", Intent.KEEP_ESCROW: "no:{arg}"},

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next, Shortcut
+from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next, OneStepCommand
 from conversations.flows.listing_card import card, summary
 from conversations.messages import (
     Button,
@@ -106,5 +106,5 @@ async def _renew_now(ctx: Ctx) -> Next:
                           f"another {ctx.uow.policy.listing_days} days."))
 
 
-listing_renew = Shortcut(name="listing_renew", title="renewing a listing", run=_renew_now,
-                         intents={Intent.RENEW_LISTING: "{arg}"})
+listing_renew = OneStepCommand(name="listing_renew", title="renewing a listing", run=_renew_now,
+                               intents={Intent.RENEW_LISTING: "{arg}"})

@@ -6,7 +6,7 @@ from typing import Any
 
 from conversations import profile_fields as fields
 from conversations.fields import ChoiceField
-from conversations.flow import Ctx, Flow, FormState, MenuEntry, Next, Shortcut
+from conversations.flow import Ctx, Flow, FormState, MenuEntry, Next, OneStepCommand
 from conversations.forms import Form
 from conversations.messages import Button, Reply
 from core.accounts import service as accounts
@@ -99,8 +99,8 @@ async def _prefill(ctx: Ctx) -> Next | None:
     return None
 
 
-onboarding = Shortcut(name="onboarding", title="the welcome tour", run=_all_set,
-                      help="What you can do here.")
+onboarding = OneStepCommand(name="onboarding", title="the welcome tour", run=_all_set,
+                            help="What you can do here.")
 
 notifications = Flow(
     name="notifications",

@@ -3,7 +3,7 @@ the weekly message (“Not interested”, “Stop these messages”) land here t
 
 from __future__ import annotations
 
-from conversations.flow import Ctx, MenuEntry, Next, Shortcut
+from conversations.flow import Ctx, MenuEntry, Next, OneStepCommand
 from conversations.messages import Button, Reply, action_button
 from core.actions import Intent
 from core.recommend import weekly
@@ -48,15 +48,16 @@ async def _switch(ctx: Ctx) -> Next:
                           ((Button("🔔 Turn them back on", "@do:stop_picks:on"),),)))
 
 
-foryou = Shortcut(name="foryou", title="your picks", run=_for_you, commands=("foryou", "picks"),
-                  summary="Listings and consultants picked for you",
-                  menu=(MenuEntry("✨ For you", ("member",), 25),),
-                  intents={Intent.PICKS: "{arg}"},
-                  help="Picked from your deals, searches, saved searches, watchlist and "
-                       "sessions, each with the reason.")
-decline_pick = Shortcut(name="decline_pick", title="not interested", run=_decline,
-                        intents={Intent.DECLINE_PICK: "{arg}"})
-stop_picks = Shortcut(name="stop_picks", title="weekly picks", run=_switch,
-                      intents={Intent.STOP_PICKS: "{arg}"})
+foryou = OneStepCommand(name="foryou", title="your picks", run=_for_you,
+                        commands=("foryou", "picks"),
+                        summary="Listings and consultants picked for you",
+                        menu=(MenuEntry("✨ For you", ("member",), 25),),
+                        intents={Intent.PICKS: "{arg}"},
+                        help="Picked from your deals, searches, saved searches, watchlist and "
+                             "sessions, each with the reason.")
+decline_pick = OneStepCommand(name="decline_pick", title="not interested", run=_decline,
+                              intents={Intent.DECLINE_PICK: "{arg}"})
+stop_picks = OneStepCommand(name="stop_picks", title="weekly picks", run=_switch,
+                            intents={Intent.STOP_PICKS: "{arg}"})
 
 PICK_FLOWS = [foryou, decline_pick, stop_picks]

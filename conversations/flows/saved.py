@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next, Shortcut
+from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next, OneStepCommand
 from conversations.messages import Button, Choice, Inbound, ListItem, ListPage, Outbound, Reply, rows
 from core.actions import Intent
 from core.catalog import alerts
@@ -87,5 +87,5 @@ async def _unsubscribe(ctx: Ctx) -> Next:
     return Next.end(Reply(f"🔕 Unsubscribed: no more alerts for {what}."))
 
 
-unsubscribe = Shortcut(name="unsubscribe", title="unsubscribing", run=_unsubscribe,
-                       intents={Intent.UNSUBSCRIBE: "{arg}"})
+unsubscribe = OneStepCommand(name="unsubscribe", title="unsubscribing", run=_unsubscribe,
+                             intents={Intent.UNSUBSCRIBE: "{arg}"})
