@@ -33,6 +33,7 @@ TICKET_PROCESS = Process(
         Transition("rate", ("closed",), STAY, (ASKER,), "Rate the answer"),
         Transition("escalate", ("open",), STAY, (SYSTEM,)),
     ),
+    told_by="core.support.notices",  # its notices are not declared yet
     final=("closed",),
     # The deadline's length is a setting (AGORA_SUPPORT_SLA_HOURS); 4 h is its default.
     timers=(Timer("open", timedelta(hours=4), "escalate",
