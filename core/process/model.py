@@ -57,10 +57,14 @@ class Transition:
     silent: str = ""  # why nobody hears of it: a transition declares notices or says why not
 
     def who_hears(self) -> str:
-        """“buyer, seller”, “admins” or “nobody (why)”, for the docs."""
+        """“buyer, seller: to_ship”, “admins: dispute_escalated” or “nobody (why)”: who hears
+        which text, for the docs."""
         if self.silent:
             return f"nobody ({self.silent})"
-        return ", ".join(dict.fromkeys(n.to for n in self.notices))
+        texts: dict[str, list[str]] = {}
+        for n in self.notices:
+            texts.setdefault(n.text, []).append(n.to)
+        return "; ".join(f"{', '.join(to)}: {text}" for text, to in texts.items())
 
 
 @dataclass(frozen=True)
