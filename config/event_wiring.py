@@ -203,7 +203,7 @@ def _support(bus: EventBus) -> None:
     an operator's answer on the channel they asked from."""
     bus.during_commit(support.TicketOpened, support_notices.on_opened)
     bus.during_commit(support.TicketMessagePosted, support_notices.on_message)
-    bus.during_commit(support.TicketMoved, support_notices.on_moved)
+    bus.during_commit(support.TicketMoved, support_notices.TICKETS.on_moved)  # as declared
 
 
 def _community(bus: EventBus) -> None:

@@ -6,7 +6,7 @@ and a test checks every name resolves."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +25,7 @@ class Moved:
 
     transition: str
     subject: Any  # the row that moved (a Deal, an Offer, a Contract…)
-    parties: Mapping[str, int]  # role → account id
+    parties: Mapping[str, int | Sequence[int]]  # role → its account (or accounts, in order)
     source: str = ""
     target: str = ""
     event: Event | None = None
@@ -38,6 +38,8 @@ class Said:
     text: str
     attachment: AttachmentRef | None = None
     once_per_chat: bool = False
+    channel: str | None = None  # this channel rather than the reader's preferred one
+    urgent: bool = False  # not held by quiet hours
 
 
 # A text builder: (uow, what moved, the addressee's role, their account) → the text, or None
@@ -65,7 +67,7 @@ class NoticeBook:
         step = self.process.transition(moved.transition)
         if not step.notices:
             return
-        await recipients(uow, {moved.parties[n.to] for n in step.notices if n.to in moved.parties})
+        await recipients(uow, {a for n in step.notices for a in _accounts(moved, n.to)})
         for notice in step.notices:
             for account_id in await self._addressees(uow, moved, notice.to):
                 said = await self.texts[notice.text](uow, moved, notice.to, account_id)
@@ -76,13 +78,14 @@ class NoticeBook:
                 buttons = (await self.buttons[notice.buttons](uow, moved, notice.to)
                            if notice.buttons else None)
                 await notify(uow, account_id, said.text, buttons=buttons,
-                             attachment=said.attachment, once_per_chat=said.once_per_chat)
+                             attachment=said.attachment, once_per_chat=said.once_per_chat,
+                             channel=said.channel, urgent=said.urgent)
 
     @staticmethod
     async def _addressees(uow: UnitOfWork, moved: Moved, to: str) -> list[int]:
         if to == ADMINS:
             return list(await admin_ids(uow))
-        return [moved.parties[to]] if to in moved.parties else []
+        return _accounts(moved, to)
 
     def unresolved(self) -> list[str]:
         """Every declared notice whose text, buttons or addressee names nothing known."""
@@ -97,3 +100,8 @@ class NoticeBook:
                 if n.to not in known:
                     wrong.append(f"{self.process.name}/{t.name}: nobody is {n.to!r}")
         return wrong
+
+
+def _accounts(moved: Moved, role: str) -> list[int]:
+    held = moved.parties.get(role, ())
+    return [held] if isinstance(held, int) else list(held)
