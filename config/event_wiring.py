@@ -38,7 +38,7 @@ from core.consulting.sessions.events import (
     SessionMoved,
     SessionReviewed,
 )
-from core.deals import contract_notices, contracts, terms_notices, timer_notices
+from core.deals import contracts, notice_book, terms_notices
 from core.deals import notices as deal_notices
 from core.deals.events import (
     ContractMoved,
@@ -50,7 +50,6 @@ from core.deals.events import (
     DisputeQuestion,
     MessagePosted,
     OfferClosed,
-    OfferExpired,
     OfferMade,
     ShipmentUpdated,
     TermsAccepted,
@@ -93,10 +92,8 @@ def register(bus: EventBus, *, catalog: Catalog, uow: UowFactory,
     promoted = PromotionPayments(payments)
     bus.after_commit(PromotionRequested, promoted.after_requested)
     bus.during_commit(money.PromotionCharged, promoted.on_charged)
-    bus.during_commit(DealMoved, timer_notices.on_deal_moved)
     bus.during_commit(DealMoved, contracts.on_deal_moved)  # call-off 1 starts its contract
-    bus.during_commit(ContractMoved, contract_notices.on_contract_moved)
-    bus.during_commit(OfferExpired, timer_notices.offer_expired)
+    bus.during_commit(ContractMoved, notice_book.CONTRACTS.on_moved)
     bus.during_commit(ListingAwaitsReview, catalog_notices.tell_admins)
     bus.during_commit(ListingApproved, catalog_notices.approved)
     bus.during_commit(ListingRejected, catalog_notices.rejected)
@@ -155,9 +152,9 @@ def _sessions(bus: EventBus, bridge: SessionPayments) -> None:
 
 def _deal_notices(bus: EventBus) -> None:
     bus.during_commit(OfferMade, deal_notices.on_offer_made)
-    bus.during_commit(OfferClosed, deal_notices.on_offer_closed)
+    bus.during_commit(OfferClosed, notice_book.OFFERS.on_moved)  # as declared, by transition
     bus.during_commit(DealAgreed, deal_notices.on_deal_agreed)
-    bus.during_commit(DealMoved, deal_notices.on_deal_moved)
+    bus.during_commit(DealMoved, notice_book.DEALS.on_moved)
     bus.during_commit(MessagePosted, deal_notices.on_message_posted)
     bus.during_commit(DisputeOpened, deal_notices.on_dispute_opened)
     bus.during_commit(ShipmentUpdated, deal_notices.on_shipment_updated)
@@ -206,7 +203,7 @@ def _support(bus: EventBus) -> None:
     an operator's answer on the channel they asked from."""
     bus.during_commit(support.TicketOpened, support_notices.on_opened)
     bus.during_commit(support.TicketMessagePosted, support_notices.on_message)
-    bus.during_commit(support.TicketMoved, support_notices.on_moved)
+    bus.during_commit(support.TicketMoved, support_notices.TICKETS.on_moved)  # as declared
 
 
 def _community(bus: EventBus) -> None:

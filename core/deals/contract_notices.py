@@ -1,21 +1,21 @@
 """What the parties of a framework contract hear: the contract started (with its schedule) or
 lapsed, each call-off coming (its date and quantity, in each person's zone), and the contract
 ending with its last call-off, with Renew — notices written to the outbox in the emitting
-transaction."""
+transaction (the first two as builders named by core.process.deals, core.deals.notice_book)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from core.actions import Action, Intent
+from core.actions import Action, ActionRows, Intent
 from core.catalog.tables import Listing
 from core.deals import call_offs
 from core.deals.cards import quantity
 from core.deals.deals import total
-from core.deals.events import ContractMoved
 from core.deals.tables import Contract, Deal
 from core.deals.timer_notices import when_for
 from core.notifications.outbox import addressed_to, notify, recipients
+from core.process.notices import Moved
 from core.storage.uow import UnitOfWork
 
 
@@ -71,20 +71,23 @@ async def ending(uow: UnitOfWork, contract: Contract, due: datetime) -> int:
     return 2
 
 
-async def on_contract_moved(uow: UnitOfWork, event: ContractMoved) -> None:
-    """Both parties hear that the contract started (with its schedule) or lapsed."""
-    contract = await uow.session.get(Contract, event.contract_id)
-    if contract is None or event.transition not in ("activate", "lapse"):
-        return
+async def contract_running(uow: UnitOfWork, moved: Moved, role: str, party: int) -> str:
+    """To each party: the contract started, with its schedule."""
+    contract = moved.subject
     name, each = await _about(uow, contract)
-    if event.transition == "activate":
-        dates = ", ".join(call_offs.date_of(contract.first_date, contract.every, n).isoformat()
-                          for n in range(2, contract.call_offs + 1))
-        text = (f"📑 {name} is running: {call_offs.words(contract.call_offs, contract.every)} "
-                f"of {each} each. Call-off 1 is the deal in hand; the next are called on "
-                f"{dates}, each paid, shipped and released on its own. You'll hear before each.")
-    else:
-        text = (f"📑 {name} lapsed: the terms of its first call-off were not accepted, so no "
-                "call-off follows and the reserved quantity is back on the listing.")
-    for party in (contract.buyer_id, contract.seller_id):
-        await notify(uow, party, text, buttons=[[view_button(contract.id)]])
+    dates = ", ".join(call_offs.date_of(contract.first_date, contract.every, n).isoformat()
+                      for n in range(2, contract.call_offs + 1))
+    return (f"📑 {name} is running: {call_offs.words(contract.call_offs, contract.every)} "
+            f"of {each} each. Call-off 1 is the deal in hand; the next are called on "
+            f"{dates}, each paid, shipped and released on its own. You'll hear before each.")
+
+
+async def contract_lapsed(uow: UnitOfWork, moved: Moved, role: str, party: int) -> str:
+    """To each party: the contract lapsed before it started."""
+    name, _ = await _about(uow, moved.subject)
+    return (f"📑 {name} lapsed: the terms of its first call-off were not accepted, so no "
+            "call-off follows and the reserved quantity is back on the listing.")
+
+
+async def view_contract(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
+    return [[view_button(moved.subject.id)]]

@@ -13,12 +13,10 @@ from core.deals import cards, contract_notices, notice_details
 from core.deals.attachments import terms_ref
 from core.deals.events import (
     DealAgreed,
-    DealMoved,
     DisputeDecided,
     DisputeOpened,
     DisputeQuestion,
     MessagePosted,
-    OfferClosed,
     OfferMade,
     ShipmentUpdated,
     TermsChanged,
@@ -30,6 +28,7 @@ from core.money.model import Money
 from core.notifications.outbox import addressed_to, notify, recipients
 from core.operators.roles import admin_ids
 from core.process.deals import BUYER, DEAL_PROCESS, SELLER
+from core.process.notices import Moved, Said, TextBuilder
 from core.storage.uow import UnitOfWork
 
 # What each party hears when a deal enters a state: (to the buyer, to the seller); "" says nothing.
@@ -99,21 +98,24 @@ async def on_offer_made(uow: UnitOfWork, event: OfferMade) -> None:
         [Action(Intent.ANSWER_OFFER, "✖ Decline", f"decline:{offer.id}")]])
 
 
-async def on_offer_closed(uow: UnitOfWork, event: OfferClosed) -> None:
-    """Declined or withdrawn: the party who waits is told (an acceptance is told as the deal
-    agreed; an expiry by core.deals.timer_notices)."""
-    offer = await uow.session.get(Offer, event.offer_id)
-    listing = await uow.session.get(Listing, offer.listing_id) if offer else None
-    if offer is None or listing is None or event.status == "countered":
-        return
-    maker = offer.buyer_id if offer.made_by == BUYER else offer.seller_id
-    other = offer.seller_id if maker == offer.buyer_id else offer.buyer_id
-    title = f"#{offer.id} on “{listing.title}”"
-    if event.status == "declined":
-        why = f" Reason: {offer.reason}" if offer.reason else ""
-        await notify(uow, maker, f"✖ Your offer {title} was declined.{why}")
-    elif event.status == "withdrawn":
-        await notify(uow, other, f"↩ Offer {title} was withdrawn.")
+async def offer_declined(uow: UnitOfWork, moved: Moved, role: str, party: int) -> str | None:
+    """To the maker: their offer was declined, with the reason when one was given. (An
+    acceptance is told as the deal agreed; a counter-offer by the counter itself.)"""
+    offer = moved.subject
+    listing = await uow.session.get(Listing, offer.listing_id)
+    if listing is None:
+        return None
+    why = f" Reason: {offer.reason}" if offer.reason else ""
+    return f"✖ Your offer #{offer.id} on “{listing.title}” was declined.{why}"
+
+
+async def offer_withdrawn(uow: UnitOfWork, moved: Moved, role: str, party: int) -> str | None:
+    """To the party who was asked: the offer was withdrawn."""
+    offer = moved.subject
+    listing = await uow.session.get(Listing, offer.listing_id)
+    if listing is None:
+        return None
+    return f"↩ Offer #{offer.id} on “{listing.title}” was withdrawn."
 
 
 async def on_deal_agreed(uow: UnitOfWork, event: DealAgreed) -> None:
@@ -139,33 +141,40 @@ async def on_deal_agreed(uow: UnitOfWork, event: DealAgreed) -> None:
                      attachment=terms_ref(version.id), once_per_chat=True)
 
 
-async def on_deal_moved(uow: UnitOfWork, event: DealMoved) -> None:
-    """Both parties hear what the new state asks of them, with their next steps."""
-    said = MOVED.get(event.target)
-    deal = await uow.session.get(Deal, event.deal_id)
-    if said is None or deal is None or event.target == event.source:
-        return
-    await recipients(uow, {deal.buyer_id, deal.seller_id})
-    timer = next(iter(DEAL_PROCESS.timers_in(event.target)), None)
-    due_at = uow.clock.now() + timer.after if timer else None
-    name = f"Deal #{deal.id}"
-    if deal.contract_id is not None:  # a call-off of a framework contract
-        name += f" ({await contract_notices.label(uow, deal)})"
-        if deal.call_off != 1 and event.transition == "accept-terms":
-            said = CALLED_OFF
-    for party, text in zip((deal.buyer_id, deal.seller_id), said, strict=True):
+def entering(state: str) -> TextBuilder:
+    """The text of entering `state` (MOVED), for the party playing `role`: what the new state
+    asks of them, its deadline in their zone, and what it holds (the carbon receipt, once
+    completed, to the buyer)."""
+
+    async def said(uow: UnitOfWork, moved: Moved, role: str, party: int) -> Said | None:
+        deal = moved.subject
+        texts = MOVED[state]
+        name = f"Deal #{deal.id}"
+        if deal.contract_id is not None:  # a call-off of a framework contract
+            name += f" ({await contract_notices.label(uow, deal)})"
+            if deal.call_off != 1 and moved.transition == "accept-terms":
+                texts = CALLED_OFF
+        text = texts[0 if role == BUYER else 1]
         if not text:
-            continue
+            return None
+        timer = next(iter(DEAL_PROCESS.timers_in(state)), None)
+        due_at = uow.clock.now() + timer.after if timer else None
         async with addressed_to(uow, party) as reader:
             due = local_time(due_at, reader.timezone if reader else None) if due_at else ""
             total = str(cards.total(deal))
-            entered = await notice_details.entered(uow, deal, event.target, reader)
-        role = BUYER if party == deal.buyer_id else SELLER
+            entered = await notice_details.entered(uow, deal, state, reader)
         carbon = {"kind": "carbon-receipt", "key": str(deal.id)} \
-            if event.target == "completed" and role == BUYER else None
-        await notify(uow, party, f"{name}: " + text.format(
-            total=total, due=due) + entered,
-            buttons=next_steps(deal, role), attachment=carbon, once_per_chat=True)
+            if state == "completed" and role == BUYER else None
+        return Said(f"{name}: " + text.format(total=total, due=due) + entered,
+                    attachment=carbon, once_per_chat=True)
+
+    said.__name__ = said.__qualname__ = f"entering_{state}"
+    return said
+
+
+async def deal_next_steps(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
+    """This party's next steps on the deal that moved, then the deal itself."""
+    return next_steps(moved.subject, role)
 
 
 async def on_message_posted(uow: UnitOfWork, event: MessagePosted) -> None:

@@ -1,6 +1,6 @@
 """Notices of what the deal and offer timers did: an offer that expired unanswered (both parties
-hear), a dispute still undecided at its deadline (every admin hears, again each day). Event
-handlers registered in config.event_wiring, writing to the outbox in the emitting transaction."""
+hear), a dispute still undecided at its deadline (every admin hears, again each day). Text and
+buttons builders, named by the transitions of core.process.deals (core.deals.notice_book)."""
 
 from __future__ import annotations
 
@@ -11,14 +11,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 
 from core.accounts.tables import Account
-from core.actions import Action, Intent
+from core.actions import Action, ActionRows, Intent
 from core.catalog.tables import Listing
-from core.deals.events import DealMoved, OfferExpired
-from core.deals.tables import Deal, Dispute, Offer
+from core.deals.tables import Dispute, Offer
 from core.money.model import Money
-from core.notifications.outbox import addressed_to, notify, recipients
-from core.operators.roles import admin_ids
-from core.process.deals import BUYER
+from core.notifications.outbox import addressed_to
+from core.process.deals import MAKER
+from core.process.notices import Moved
 from core.storage.uow import UnitOfWork
 
 
@@ -55,40 +54,39 @@ async def offer_summary(uow: UnitOfWork, offer: Offer) -> str:
     return f"{quantity:f} {unit} of “{title}” at {price} per {unit}"
 
 
-async def offer_expired(uow: UnitOfWork, event: OfferExpired) -> None:
-    """Both parties hear that the offer closed unanswered; either may start again."""
-    offer = await uow.session.get(Offer, event.offer_id)
-    if offer is None:
-        return
-    await recipients(uow, {event.buyer_id, event.seller_id})
-    maker = offer.buyer_id if offer.made_by == BUYER else offer.seller_id
-    button = [[Action(Intent.VIEW_OFFER, "View the offer", str(offer.id))]]
-    for party in (event.buyer_id, event.seller_id):
-        async with addressed_to(uow, party):
-            what = await offer_summary(uow, offer)
-        text = (f"⌛ Your offer of {what} expired: it was not answered in time." if party == maker
-                else f"⌛ The offer of {what} expired: you did not answer it in time.")
-        await notify(uow, party, text, buttons=button)
+async def offer_expired(uow: UnitOfWork, moved: Moved, role: str, party: int) -> str:
+    """To each party: the offer closed unanswered (the maker's own, or the one they did not
+    answer); either may start again."""
+    offer = moved.subject
+    async with addressed_to(uow, party):
+        what = await offer_summary(uow, offer)
+    return (f"⌛ Your offer of {what} expired: it was not answered in time."
+            if party == moved.parties[MAKER]
+            else f"⌛ The offer of {what} expired: you did not answer it in time.")
 
 
-async def on_deal_moved(uow: UnitOfWork, event: DealMoved) -> None:
-    """The notices of the system's own deal steps that concern admins."""
-    if event.transition == "escalate-dispute":
-        await dispute_escalated(uow, event.deal_id)
+async def view_offer(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
+    return [[Action(Intent.VIEW_OFFER, "View the offer", str(moved.subject.id))]]
 
 
-async def dispute_escalated(uow: UnitOfWork, deal_id: int) -> None:
-    """Every admin hears of a dispute still undecided: the deal, the reason and its age."""
-    deal = await uow.session.get(Deal, deal_id)
-    if deal is None:
-        return
-    dispute = (await uow.session.execute(select(Dispute).where(
+async def _dispute(uow: UnitOfWork, deal_id: int) -> Dispute | None:
+    return (await uow.session.execute(select(Dispute).where(
         Dispute.deal_id == deal_id))).scalar_one_or_none()
+
+
+async def dispute_escalated(uow: UnitOfWork, moved: Moved, role: str, admin_id: int) -> str:
+    """To every admin: a dispute still undecided, with the deal, the reason and its age."""
+    deal = moved.subject
+    dispute = await _dispute(uow, deal.id)
     since = dispute.created_at if dispute is not None else deal.updated_at
     reason = f"“{dispute.reason}”" if dispute is not None else "no reason was recorded"
-    button = (Action(Intent.DECIDE_DISPUTE, "Decide the dispute", str(dispute.id))
-              if dispute is not None else Action(Intent.VIEW_DEAL, "View the deal", str(deal_id)))
-    text = (f"🛡 The dispute over deal #{deal_id} is still undecided after "
+    return (f"🛡 The dispute over deal #{deal.id} is still undecided after "
             f"{age(uow.clock.now() - since)}: {reason}. The buyer and the seller are waiting.")
-    for admin_id in await admin_ids(uow):
-        await notify(uow, admin_id, text, buttons=[[button]])
+
+
+async def decide_dispute(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
+    """Decide the dispute (or, when none was recorded, view the deal)."""
+    dispute = await _dispute(uow, moved.subject.id)
+    return [[Action(Intent.DECIDE_DISPUTE, "Decide the dispute", str(dispute.id))
+             if dispute is not None else Action(Intent.VIEW_DEAL, "View the deal",
+                                                str(moved.subject.id))]]

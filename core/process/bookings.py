@@ -98,6 +98,7 @@ BOOKING_PROCESS = Process(
         Transition("call-off", ("starting",), "cancelled", (SYSTEM,)),
         Transition("complete-session", ("in_session",), "completed", (SYSTEM,)),
     ),
+    told_by="core.consulting.bookings.notices and ending_notices",  # its notices are not declared yet
     final=("completed", "declined", "expired", "cancelled", "released", "no_show_consultant",
            "no_show_seeker"),
     timers=(

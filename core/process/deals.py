@@ -7,10 +7,22 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from core.process.model import ADMIN, SYSTEM, Process, Timer, Transition
+from core.process.model import ADMIN, ADMINS, SYSTEM, Notice, Process, Timer, Transition
 
 BUYER, SELLER = "buyer", "seller"
 PARTY = (BUYER, SELLER)
+MAKER, RECEIVER = "maker", "receiver"  # of an offer: who made it, who is asked to answer it
+
+
+def both(text: str, buttons: str = "") -> tuple[Notice, ...]:
+    """The buyer, then the seller, hear `text`."""
+    return Notice(BUYER, text, buttons), Notice(SELLER, text, buttons)
+
+
+# The notice of entering a deal state, with each party's next steps (core.deals.notices.MOVED).
+def entered(state: str) -> tuple[Notice, ...]:
+    return both(state, "next_steps")
+
 IN_PROGRESS = ("to_ship", "shipped", "delivered", "adjustment_proposed")
 
 # How each deal state reads on a card and in /deals.
@@ -32,11 +44,16 @@ OFFER_PROCESS = Process(
     name="offer",
     initial="open",
     transitions=(
-        Transition("accept-offer", ("open",), "accepted", PARTY, "Accept"),
-        Transition("decline-offer", ("open",), "declined", PARTY, "Decline"),
-        Transition("counter-offer", ("open",), "countered", PARTY, "Counter"),
-        Transition("withdraw-offer", ("open",), "withdrawn", PARTY, "Withdraw"),
-        Transition("expire-offer", ("open",), "expired", (SYSTEM,)),
+        Transition("accept-offer", ("open",), "accepted", PARTY, "Accept",
+                   silent="both hear of the deal it agrees"),
+        Transition("decline-offer", ("open",), "declined", PARTY, "Decline",
+                   notices=(Notice(MAKER, "offer_declined"),)),
+        Transition("counter-offer", ("open",), "countered", PARTY, "Counter",
+                   silent="the other party gets the counter-offer itself"),
+        Transition("withdraw-offer", ("open",), "withdrawn", PARTY, "Withdraw",
+                   notices=(Notice(RECEIVER, "offer_withdrawn"),)),
+        Transition("expire-offer", ("open",), "expired", (SYSTEM,),
+                   notices=both("offer_expired", "view_offer")),
     ),
     final=("accepted", "declined", "countered", "withdrawn", "expired"),
     timers=(Timer("open", timedelta(hours=48), "expire-offer", (timedelta(hours=6),)),),
@@ -46,29 +63,44 @@ DEAL_PROCESS = Process(
     name="deal",
     initial="agreed",
     transitions=(
-        Transition("accept-terms", ("agreed",), "awaiting_payment", (SYSTEM,)),
-        Transition("payment-received", ("awaiting_payment",), "to_ship", (SYSTEM,)),
-        Transition("cancel-unpaid", ("agreed", "awaiting_payment"), "cancelled", (SYSTEM,)),
+        Transition("accept-terms", ("agreed",), "awaiting_payment", (SYSTEM,),
+                   notices=entered("awaiting_payment")),  # a later call-off: CALLED_OFF
+        Transition("payment-received", ("awaiting_payment",), "to_ship", (SYSTEM,),
+                   notices=entered("to_ship")),
+        Transition("cancel-unpaid", ("agreed", "awaiting_payment"), "cancelled", (SYSTEM,),
+                   notices=entered("cancelled")),
         Transition("cancel-deal", ("agreed", "awaiting_payment"), "cancelled", PARTY,
-                   "Cancel the deal"),
-        Transition("mark-shipped", ("to_ship",), "shipped", (SELLER,), "Mark shipped"),
-        Transition("cancel-not-shipped", ("to_ship",), "refunded", (SYSTEM,)),
-        Transition("mark-delivered", ("shipped",), "delivered", PARTY, "Mark delivered"),
+                   "Cancel the deal", notices=entered("cancelled")),
+        Transition("mark-shipped", ("to_ship",), "shipped", (SELLER,), "Mark shipped",
+                   notices=(Notice(BUYER, "shipped", "next_steps"),)),
+        Transition("cancel-not-shipped", ("to_ship",), "refunded", (SYSTEM,),
+                   notices=entered("refunded")),
+        Transition("mark-delivered", ("shipped",), "delivered", PARTY, "Mark delivered",
+                   notices=entered("delivered")),
         Transition("confirm-receipt", ("shipped", "delivered"), "completed", (BUYER,),
-                   "Confirm delivery and quality"),
+                   "Confirm delivery and quality", notices=entered("completed")),
         Transition("report-quality", ("shipped", "delivered"), "adjustment_proposed", (BUYER,),
-                   "Report measured quality"),
-        Transition("auto-confirm", ("delivered",), "completed", (SYSTEM,)),
+                   "Report measured quality", notices=entered("adjustment_proposed")),
+        Transition("auto-confirm", ("delivered",), "completed", (SYSTEM,),
+                   notices=entered("completed")),
         Transition("accept-adjustment", ("adjustment_proposed",), "completed", (SELLER,),
-                   "Accept the price adjustment"),
+                   "Accept the price adjustment", notices=entered("completed")),
         Transition("reject-adjustment", ("adjustment_proposed",), "disputed", (SELLER,),
-                   "Reject the adjustment"),
-        Transition("dispute", IN_PROGRESS, "disputed", PARTY, "Open a dispute"),
-        Transition("escalate-dispute", ("disputed",), "disputed", (SYSTEM,)),
-        Transition("resolve-release", ("disputed",), "completed", (ADMIN,)),
-        Transition("resolve-split", ("disputed",), "completed", (ADMIN,)),
-        Transition("resolve-refund", ("disputed",), "refunded", (ADMIN,)),
-        Transition("close-reviews", ("completed",), "closed", (SYSTEM,)),
+                   "Reject the adjustment", notices=entered("disputed")),
+        # Every admin also hears of the dispute itself (DisputeOpened, core.deals.notices).
+        Transition("dispute", IN_PROGRESS, "disputed", PARTY, "Open a dispute",
+                   notices=entered("disputed")),
+        Transition("escalate-dispute", ("disputed",), "disputed", (SYSTEM,),
+                   notices=(Notice(ADMINS, "dispute_escalated", "decide_dispute"),)),
+        # The decision itself, with its reasons, is told by DisputeDecided (core.deals.notices).
+        Transition("resolve-release", ("disputed",), "completed", (ADMIN,),
+                   notices=entered("completed")),
+        Transition("resolve-split", ("disputed",), "completed", (ADMIN,),
+                   notices=entered("completed")),
+        Transition("resolve-refund", ("disputed",), "refunded", (ADMIN,),
+                   notices=entered("refunded")),
+        Transition("close-reviews", ("completed",), "closed", (SYSTEM,),
+                   silent="the deal only closes its reviews"),
     ),
     final=("cancelled", "refunded", "closed"),
     timers=(
@@ -91,10 +123,14 @@ CONTRACT_PROCESS = Process(
     name="contract",
     initial="proposed",
     transitions=(
-        Transition("activate", ("proposed",), "active", (SYSTEM,)),
-        Transition("lapse", ("proposed",), "cancelled", (SYSTEM,)),
-        Transition("call-off", ("active",), "active", (SYSTEM,)),
-        Transition("end", ("active",), "ended", (SYSTEM,)),
+        Transition("activate", ("proposed",), "active", (SYSTEM,),
+                   notices=both("contract_running", "view_contract")),
+        Transition("lapse", ("proposed",), "cancelled", (SYSTEM,),
+                   notices=both("contract_lapsed", "view_contract")),
+        Transition("call-off", ("active",), "active", (SYSTEM,),
+                   silent="the call-off's own deal tells both, as its terms are accepted"),
+        Transition("end", ("active",), "ended", (SYSTEM,),
+                   silent="both were told before the last call-off, with Renew"),
     ),
     final=("ended", "cancelled"),
     timers=(Timer("active", timedelta(days=30), "call-off", (timedelta(days=14), timedelta(days=3)),

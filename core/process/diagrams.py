@@ -10,10 +10,22 @@ from core.process.tickets import OPERATOR_LABELS, TICKET_PROCESS
 
 
 def _diagram_and_table(process: Process) -> str:
-    rows = [f"| {name} | {', '.join(sources)} | {', '.join(actors)} | {target} |\n"
-            for name, sources, actors, target in process.authorisation_table()]
+    """The diagram, then who may take each step from where — and who hears of it, once the
+    process declares its notices (until then, the module that tells them by hand)."""
+    table = process.authorisation_table()
+    if process.told_by:
+        rows = [f"| {name} | {', '.join(sources)} | {', '.join(actors)} | {target} |\n"
+                for name, sources, actors, target in table]
+        return (f"\n```mermaid\n{process.diagram()}```\n"
+                "\n| transition | from | who | to |\n|---|---|---|---|\n" + "".join(rows)
+                + f"\nWho hears what is still written by hand in `{process.told_by}`.\n")
+    rows = [f"| {name} | {', '.join(sources)} | {', '.join(actors)} | {target} | "
+            f"{step.who_hears()} |\n"
+            for (name, sources, actors, target), step in zip(table, process.transitions,
+                                                             strict=True)]
     return (f"\n```mermaid\n{process.diagram()}```\n"
-            "\n| transition | from | who | to |\n|---|---|---|---|\n" + "".join(rows))
+            "\n| transition | from | who | to | who hears |\n|---|---|---|---|---|\n"
+            + "".join(rows))
 
 
 def _meanings(process: Process, labels: dict[str, str], column: str) -> str:
@@ -24,7 +36,10 @@ def _meanings(process: Process, labels: dict[str, str], column: str) -> str:
 def deal_page() -> str:
     head = ("# Deal, offer and contract processes\n"
             "Generated from `core/process/deals.py` (a test fails when this file and the "
-            "declaration differ).\n")
+            "declaration differ). *Who hears* is each transition's declared notices, sent by "
+            "`core/deals/notice_book.py`; the buyer and the seller hear of a deal's move with "
+            "their next steps, and every admin of a dispute opened "
+            "(`core/deals/notices.py`).\n")
     return head + "".join(f"\n## {p.name}\n" + _diagram_and_table(p)
                           for p in (OFFER_PROCESS, DEAL_PROCESS, CONTRACT_PROCESS))
 

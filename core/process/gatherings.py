@@ -13,6 +13,7 @@ GATHERING_PROCESS = Process(
     name="gathering",
     initial="scheduled",
     transitions=(Transition("start", ("scheduled",), "started", (SYSTEM,)),),
+    told_by="core.learning.notices",  # its notices are not declared yet
     final=("started",),
     timers=(Timer("scheduled", timedelta(0), "start", remind=REMINDERS, anchor="start",
                   at="the start time"),),

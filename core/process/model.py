@@ -1,7 +1,8 @@
 """Processes declared once: states, transitions, who may take each, and the timers each state
-starts. Guards, the authorisation table, the scheduler's deadlines, the “what do I do next” of a
-dashboard and the diagram in docs/ are all read from one declaration, so they cannot disagree.
-(After Sharetribe's transaction processes.)"""
+starts, and who hears what after each. Guards, the authorisation table, the scheduler's
+deadlines, the “what do I do next” of a dashboard, the notices and the diagram in docs/ are all
+read from one declaration, so they cannot disagree. (After Sharetribe's transaction processes
+and their `:notifications`.)"""
 
 from __future__ import annotations
 
@@ -14,6 +15,18 @@ SYSTEM = "system"  # timers and the money layer
 ADMIN = "admin"
 STAY = "(stay)"  # the target of a transition that keeps its state (it only starts an effect)
 ANCHORS = ("entered", "start", "end")  # what a timer's `after` counts from
+ADMINS = "admins"  # a notice's addressee: every administrator
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Who hears what after a transition: `to` a party role of the process (or ADMINS), `text`
+    the name of a text builder, `buttons` the name of a buttons builder ("" for none) — both
+    registered for the process by its context (core.process.notices.NoticeBook)."""
+
+    to: str
+    text: str
+    buttons: str = ""
 
 
 @dataclass(frozen=True)
@@ -40,6 +53,18 @@ class Transition:
     target: str
     actors: tuple[str, ...]  # party roles ("buyer", "seller"…), ADMIN or SYSTEM
     label: str = ""  # how a person sees it as a next step (“Confirm delivery”)
+    notices: tuple[Notice, ...] = ()  # who hears what once it is taken, in this order
+    silent: str = ""  # why nobody hears of it: a transition declares notices or says why not
+
+    def who_hears(self) -> str:
+        """“buyer, seller: to_ship”, “admins: dispute_escalated” or “nobody (why)”: who hears
+        which text, for the docs."""
+        if self.silent:
+            return f"nobody ({self.silent})"
+        texts: dict[str, list[str]] = {}
+        for n in self.notices:
+            texts.setdefault(n.text, []).append(n.to)
+        return "; ".join(f"{', '.join(to)}: {text}" for text, to in texts.items())
 
 
 @dataclass(frozen=True)
@@ -49,6 +74,9 @@ class Process:
     transitions: tuple[Transition, ...]
     final: tuple[str, ...]
     timers: tuple[Timer, ...] = ()
+    # The module that still tells this process's parties by hand (its transitions declare no
+    # notices yet); empty once every transition declares its notices or is silent.
+    told_by: str = ""
     _by_name: dict[str, Transition] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -56,6 +84,11 @@ class Process:
             if t.name in self._by_name:
                 raise ValueError(f"{self.name}: transition {t.name!r} declared twice")
             self._by_name[t.name] = t
+            if t.notices and t.silent:
+                raise ValueError(f"{self.name}: {t.name} declares notices and is silent")
+            if not self.told_by and not t.notices and not t.silent:
+                raise ValueError(f"{self.name}: {t.name} declares no notices; declare who "
+                                 "hears of it, or say why nobody does (silent=…)")
         states = self.states
         for timer in self.timers:
             if timer.anchor not in ANCHORS:
@@ -108,6 +141,11 @@ class Process:
         """(transition, from, who, to) for every transition."""
         return [(t.name, t.sources, t.actors, t.target if t.target != STAY else "(same)")
                 for t in self.transitions]
+
+    def roles(self) -> tuple[str, ...]:
+        """The party roles that take its transitions (not ADMIN or SYSTEM)."""
+        return tuple(dict.fromkeys(a for t in self.transitions for a in t.actors
+                                   if a not in (ADMIN, SYSTEM)))
 
     def diagram(self) -> str:
         """A Mermaid state diagram: each arrow names the transition, who takes it, and timers."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from core.process.model import STAY, SYSTEM, Process, Timer, Transition
+from core.process.model import ADMINS, STAY, SYSTEM, Notice, Process, Timer, Transition
 
 ASKER, OPERATOR = "asker", "operator"
 EITHER = (ASKER, OPERATOR)
@@ -25,13 +25,22 @@ TICKET_PROCESS = Process(
     name="ticket",
     initial="open",
     transitions=(
-        Transition("operator-reply", NOT_CLOSED, "answered", (OPERATOR,), "Reply"),
-        Transition("asker-reply", ("answered",), "waiting_for_operator", (ASKER,), "Answer"),
-        Transition("add-detail", ("open", "waiting_for_operator"), STAY, (ASKER,), "Add a detail"),
-        Transition("close", NOT_CLOSED, "closed", EITHER, "Close"),
-        Transition("reopen", ("closed",), "waiting_for_operator", EITHER, "Reopen"),
-        Transition("rate", ("closed",), STAY, (ASKER,), "Rate the answer"),
-        Transition("escalate", ("open",), STAY, (SYSTEM,)),
+        Transition("operator-reply", NOT_CLOSED, "answered", (OPERATOR,), "Reply",
+                   silent="the answer itself goes to the asker"),
+        Transition("asker-reply", ("answered",), "waiting_for_operator", (ASKER,), "Answer",
+                   silent="the message itself goes to the operators"),
+        Transition("add-detail", ("open", "waiting_for_operator"), STAY, (ASKER,), "Add a detail",
+                   silent="the message itself goes to the operators"),
+        # The asker hears only an operator's close (asked to rate); the other side of a reopen.
+        Transition("close", NOT_CLOSED, "closed", EITHER, "Close",
+                   notices=(Notice(ASKER, "closed_by_support", "rate"),)),
+        Transition("reopen", ("closed",), "waiting_for_operator", EITHER, "Reopen",
+                   notices=(Notice(OPERATOR, "reopened_by_user", "operator_buttons"),
+                            Notice(ASKER, "reopened_by_support", "asker_buttons"))),
+        Transition("rate", ("closed",), STAY, (ASKER,), "Rate the answer",
+                   silent="nobody waits for a rating"),
+        Transition("escalate", ("open",), STAY, (SYSTEM,),
+                   notices=(Notice(ADMINS, "ticket_escalated", "operator_buttons"),)),
     ),
     final=("closed",),
     # The deadline's length is a setting (AGORA_SUPPORT_SLA_HOURS); 4 h is its default.

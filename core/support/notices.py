@@ -1,17 +1,18 @@
 """Notices of tickets, written to the outbox in the emitting transaction (handlers registered in
 config.event_wiring): operators hear of new tickets, answers and breached deadlines; the asker
-hears an operator's answer on the channel they asked from, with buttons to answer or close."""
+hears an operator's answer on the channel they asked from, with buttons to answer or close. What
+follows a ticket's transition is declared in core.process.tickets and sent by TICKETS."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from core.accounts.tables import Account
-from core.actions import Action, Intent
+from core.actions import Action, ActionRows, Intent
 from core.deals.timer_notices import age, when_for
 from core.notifications.outbox import notify, recipients
-from core.operators.roles import admin_ids
-from core.process.tickets import OPERATOR
+from core.process.notices import Moved, NoticeBook, Said
+from core.process.tickets import ASKER, OPERATOR, TICKET_PROCESS
 from core.storage.uow import UnitOfWork
 from core.support.context import TicketContext
 from core.support.events import TicketMessagePosted, TicketMoved, TicketOpened
@@ -69,38 +70,68 @@ async def on_message(uow: UnitOfWork, event: TicketMessagePosted) -> None:
                                     f"{_quote(message.text)}", buttons=_operator_buttons(ticket.id))
 
 
-async def on_moved(uow: UnitOfWork, event: TicketMoved) -> None:
-    """Escalation tells every admin; an operator's close asks the asker to rate; a reopen
-    tells the other side."""
+async def closed_by_support(uow: UnitOfWork, moved: Moved, role: str, asker: int) -> Said | None:
+    """An operator's close asks the asker to rate the answer (their own close tells nobody)."""
+    ticket = moved.subject
+    if _by_asker(moved):
+        return None
+    return Said(f"✅ Agora support closed your ticket #{ticket.id}. How good was the answer? "
+                "(If it is not solved, open the ticket and reopen it.)",
+                channel=ticket.channel or None)
+
+
+async def rate(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
+    ticket_id = moved.subject.id
+    stars = [Action(Intent.MY_TICKET, "★" * n, f"rate:{ticket_id}:{n}") for n in STARS]
+    return [stars, [Action(Intent.MY_TICKET, "🎫 Open the ticket", str(ticket_id))]]
+
+
+async def reopened_by_user(uow: UnitOfWork, moved: Moved, role: str, operator: int) -> str | None:
+    """The asker's reopen tells the operators who answered (every operator if none has)."""
+    return f"↩ The user reopened ticket #{moved.subject.id}." if _by_asker(moved) else None
+
+
+async def reopened_by_support(uow: UnitOfWork, moved: Moved, role: str, asker: int
+                              ) -> Said | None:
+    """An operator's reopen tells the asker, on the channel they asked from."""
+    ticket = moved.subject
+    if _by_asker(moved):
+        return None
+    return Said(f"↩ Agora support reopened your ticket #{ticket.id}.",
+                channel=ticket.channel or None)
+
+
+async def ticket_escalated(uow: UnitOfWork, moved: Moved, role: str, admin: int) -> Said | None:
+    """Every admin (but the asker) hears of a ticket past its first-answer deadline (once: the
+    timer fires once), at once whatever their quiet hours."""
+    ticket = moved.subject
+    if admin == ticket.account_id:
+        return None
+    waited = age(uow.clock.now() - ticket.created_at)
+    return Said(f"⏰ Support ticket #{ticket.id} has had no answer for {waited}: the first-answer "
+                f"deadline has passed. {_quote(ticket.question)}", urgent=True)
+
+
+async def operator_buttons(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
+    return _operator_buttons(moved.subject.id)
+
+
+async def asker_buttons(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
+    return _asker_buttons(moved.subject.id)
+
+
+def _by_asker(moved: Moved) -> bool:
+    return moved.event is not None and moved.event.actor_id == moved.subject.account_id
+
+
+async def _ticket_moved(uow: UnitOfWork, event: TicketMoved) -> Moved | None:
     ticket = await uow.session.get(SupportTicket, event.ticket_id)
     if ticket is None:
-        return
-    if event.transition == "escalate":
-        await _escalated(uow, ticket)
-    elif event.transition == "close" and event.actor_id != ticket.account_id:
-        stars = [Action(Intent.MY_TICKET, "★" * n, f"rate:{ticket.id}:{n}") for n in STARS]
-        await notify(uow, ticket.account_id,
-                     f"✅ Agora support closed your ticket #{ticket.id}. How good was the answer? "
-                     "(If it is not solved, open the ticket and reopen it.)",
-                     channel=ticket.channel or None,
-                     buttons=[stars, [Action(Intent.MY_TICKET, "🎫 Open the ticket", str(ticket.id))]])
-    elif event.transition == "reopen" and event.actor_id == ticket.account_id:
-        for operator in await _answering(uow, ticket):
-            await notify(uow, operator, f"↩ The user reopened ticket #{ticket.id}.",
-                         buttons=_operator_buttons(ticket.id))
-    elif event.transition == "reopen":
-        await notify(uow, ticket.account_id, f"↩ Agora support reopened your ticket #{ticket.id}.",
-                     channel=ticket.channel or None, buttons=_asker_buttons(ticket.id))
-
-
-async def _escalated(uow: UnitOfWork, ticket: SupportTicket) -> None:
-    """Every admin hears of a ticket past its first-answer deadline (once: the timer fires once)."""
-    waited = age(uow.clock.now() - ticket.created_at)
-    text = (f"⏰ Support ticket #{ticket.id} has had no answer for {waited}: the first-answer "
-            f"deadline has passed. {_quote(ticket.question)}")
-    for admin in await admin_ids(uow):
-        if admin != ticket.account_id:
-            await notify(uow, admin, text, buttons=_operator_buttons(ticket.id), urgent=True)
+        return None
+    told = {n.to for n in TICKET_PROCESS.transition(event.transition).notices}
+    operators = tuple(await _answering(uow, ticket)) if OPERATOR in told else ()
+    return Moved(event.transition, ticket, {ASKER: ticket.account_id, OPERATOR: operators},
+                 event.source, event.target, event)
 
 
 async def _answering(uow: UnitOfWork, ticket: SupportTicket) -> list[int]:
@@ -111,3 +142,12 @@ async def _answering(uow: UnitOfWork, ticket: SupportTicket) -> list[int]:
     found = [a for a in wrote if a is not None] or await operator_ids(uow)
     return sorted(set(found) - {ticket.account_id})
 
+
+
+# The ticket's notices as declared in core.process.tickets, made sendable.
+TICKETS = NoticeBook(
+    TICKET_PROCESS, _ticket_moved,
+    texts={"closed_by_support": closed_by_support, "reopened_by_user": reopened_by_user,
+           "reopened_by_support": reopened_by_support, "ticket_escalated": ticket_escalated},
+    buttons={"rate": rate, "operator_buttons": operator_buttons, "asker_buttons": asker_buttons},
+)

@@ -48,5 +48,5 @@ def test_next_actions_are_what_a_party_may_do_in_a_state():
 
 def test_a_timer_that_cannot_fire_from_its_state_is_refused_when_declared():
     with pytest.raises(ValueError):
-        Process("p", "a", (Transition("go", ("a",), "b", (SYSTEM,)),), ("b",),
+        Process("p", "a", (Transition("go", ("a",), "b", (SYSTEM,), silent="a test"),), ("b",),
                 (Timer("b", DEAL_PROCESS.timers[0].after, "go"),))

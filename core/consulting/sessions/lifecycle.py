@@ -58,6 +58,7 @@ SESSION_PROCESS = Process(
                    "End the session"),
         Transition("overtime-ends", ("overtime",), "ended_paid", (SYSTEM,)),
     ),
+    told_by="core.consulting.sessions.notices",  # its notices are not declared yet
     final=CLOSED,
     timers=(
         # The call to join goes when the booking opens the session (core.consulting.sessions.link).

@@ -1,0 +1,107 @@
+"""The notices a process declares, sent: one in-transaction handler per process reads the
+context's “moved” event, finds the transition taken and writes each declared `Notice` to the
+outbox, its text and buttons from builders the context registers by name (a NoticeBook).
+A transition cannot forget its notices: the declaration says who hears what, or why nobody does,
+and a test checks every name resolves."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.actions import ActionRows
+from core.events import Event
+from core.notifications.outbox import AttachmentRef, notify, recipients
+from core.operators.roles import admin_ids
+from core.process.model import ADMINS, Process
+from core.storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Moved:
+    """One transition taken, as a book reads it from its context's event: which, on what row,
+    between which states, and which account plays each party role."""
+
+    transition: str
+    subject: Any  # the row that moved (a Deal, an Offer, a Contract…)
+    parties: Mapping[str, int | Sequence[int]]  # role → its account (or accounts, in order)
+    source: str = ""
+    target: str = ""
+    event: Event | None = None
+
+
+@dataclass(frozen=True)
+class Said:
+    """A notice's text, with what travels with it."""
+
+    text: str
+    attachment: AttachmentRef | None = None
+    once_per_chat: bool = False
+    channel: str | None = None  # this channel rather than the reader's preferred one
+    urgent: bool = False  # not held by quiet hours
+
+
+# A text builder: (uow, what moved, the addressee's role, their account) → the text, or None
+# to say nothing to this person this time.
+TextBuilder = Callable[[UnitOfWork, Moved, str, int], Awaitable["Said | str | None"]]
+ButtonsBuilder = Callable[[UnitOfWork, Moved, str], Awaitable[ActionRows]]
+Reader = Callable[[UnitOfWork, Any], Awaitable["Moved | None"]]
+
+
+@dataclass(frozen=True)
+class NoticeBook:
+    """A process's notices made sendable: how its moved event reads, and its named builders."""
+
+    process: Process
+    read: Reader
+    texts: Mapping[str, TextBuilder]
+    buttons: Mapping[str, ButtonsBuilder] = field(default_factory=dict)
+    roles: tuple[str, ...] = ()  # addressees besides the actors (an offer's maker)
+
+    async def on_moved(self, uow: UnitOfWork, event: Event) -> None:
+        """The in-transaction handler of the context's moved event."""
+        moved = await self.read(uow, event)
+        if moved is None:
+            return
+        step = self.process.transition(moved.transition)
+        if not step.notices:
+            return
+        await recipients(uow, {a for n in step.notices for a in _accounts(moved, n.to)})
+        for notice in step.notices:
+            for account_id in await self._addressees(uow, moved, notice.to):
+                said = await self.texts[notice.text](uow, moved, notice.to, account_id)
+                if said is None:
+                    continue
+                if isinstance(said, str):
+                    said = Said(said)
+                buttons = (await self.buttons[notice.buttons](uow, moved, notice.to)
+                           if notice.buttons else None)
+                await notify(uow, account_id, said.text, buttons=buttons,
+                             attachment=said.attachment, once_per_chat=said.once_per_chat,
+                             channel=said.channel, urgent=said.urgent)
+
+    @staticmethod
+    async def _addressees(uow: UnitOfWork, moved: Moved, to: str) -> list[int]:
+        if to == ADMINS:
+            return list(await admin_ids(uow))
+        return _accounts(moved, to)
+
+    def unresolved(self) -> list[str]:
+        """Every declared notice whose text, buttons or addressee names nothing known."""
+        known = {*self.process.roles(), *self.roles, ADMINS}
+        wrong = []
+        for t in self.process.transitions:
+            for n in t.notices:
+                if n.text not in self.texts:
+                    wrong.append(f"{self.process.name}/{t.name}: no text {n.text!r}")
+                if n.buttons and n.buttons not in self.buttons:
+                    wrong.append(f"{self.process.name}/{t.name}: no buttons {n.buttons!r}")
+                if n.to not in known:
+                    wrong.append(f"{self.process.name}/{t.name}: nobody is {n.to!r}")
+        return wrong
+
+
+def _accounts(moved: Moved, role: str) -> list[int]:
+    held = moved.parties.get(role, ())
+    return [held] if isinstance(held, int) else list(held)
