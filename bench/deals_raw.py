@@ -76,7 +76,7 @@ RATE = text(
     "FROM deals WHERE id = :id AND status = 'completed' AND :rater IN (buyer_id, seller_id)")
 RATED = text("SELECT count(*) FROM ratings WHERE deal_id = :id")
 PUBLISH = text("UPDATE ratings SET published_at = :now WHERE deal_id = :id AND published_at IS NULL")
-# What each party is told when a deal enters a state (core/deals/notices.py): (buyer, seller).
+# What each party is told when a deal enters a state (core/deals/notices/parties.py): (buyer, seller).
 TOLD = {"awaiting_payment": (True, True), "to_ship": (True, True), "shipped": (True, False),
         "delivered": (True, True), "completed": (True, True)}
 PARTIES = text("SELECT buyer_id, seller_id FROM deals WHERE id = :id")

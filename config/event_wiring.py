@@ -38,8 +38,7 @@ from core.consulting.sessions.events import (
     SessionMoved,
     SessionReviewed,
 )
-from core.deals import contracts, notice_book, terms_notices
-from core.deals import notices as deal_notices
+from core.deals import contracts
 from core.deals.events import (
     ContractMoved,
     DealAgreed,
@@ -56,6 +55,9 @@ from core.deals.events import (
     TermsChanged,
     ThreadReported,
 )
+from core.deals.notices import book as notice_book
+from core.deals.notices import parties as deal_notices
+from core.deals.notices import terms as terms_notices
 from core.events import Event, EventBus
 from core.learning import events as learning
 from core.learning import notices as learning_notices

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from core.consulting.sessions.lifecycle import SESSION_PROCESS
-from core.deals.notice_book import BOOKS as DEAL_BOOKS
+from core.deals.notices.book import BOOKS as DEAL_BOOKS
 from core.process.bookings import BOOKING_PROCESS
 from core.process.deals import CONTRACT_PROCESS, DEAL_PROCESS, OFFER_PROCESS
 from core.process.gatherings import GATHERING_PROCESS

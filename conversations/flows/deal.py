@@ -21,7 +21,7 @@ from core.actions import Intent
 from core.deals import cards, contract_card, dashboard, deals, threads
 from core.deals import views as deal_views
 from core.deals.goods import goods_words
-from core.deals.notices import next_steps
+from core.deals.notices.parties import next_steps
 from core.errors import NotFound
 from core.ids import parse_id
 from core.payments_port import EscrowView

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from core.deals import contract_notices, contracts
+from core.deals import contracts
+from core.deals.notices import contracts as contract_notices
 from core.deals.tables import Contract
 from core.process import timers
 from core.process.deals import CONTRACT_PROCESS

@@ -15,8 +15,8 @@ from core.actions import Action, Intent
 from core.catalog.tables import Listing
 from core.deals import deals
 from core.deals import terms as deal_terms
+from core.deals.notices.timers import offer_summary, when_for
 from core.deals.tables import Deal, Offer, Rating
-from core.deals.timer_notices import offer_summary, when_for
 from core.notifications.outbox import notify
 from core.notifications.quiet_hours import quiet_until
 from core.process import timers

@@ -19,7 +19,7 @@ def both(text: str, buttons: str = "") -> tuple[Notice, ...]:
     return Notice(BUYER, text, buttons), Notice(SELLER, text, buttons)
 
 
-# The notice of entering a deal state, with each party's next steps (core.deals.notices.MOVED).
+# The notice of entering a deal state, with each party's next steps (core.deals.notices.parties.MOVED).
 def entered(state: str) -> tuple[Notice, ...]:
     return both(state, "next_steps")
 
@@ -87,12 +87,12 @@ DEAL_PROCESS = Process(
                    "Accept the price adjustment", notices=entered("completed")),
         Transition("reject-adjustment", ("adjustment_proposed",), "disputed", (SELLER,),
                    "Reject the adjustment", notices=entered("disputed")),
-        # Every admin also hears of the dispute itself (DisputeOpened, core.deals.notices).
+        # Every admin also hears of the dispute itself (DisputeOpened, core.deals.notices.parties).
         Transition("dispute", IN_PROGRESS, "disputed", PARTY, "Open a dispute",
                    notices=entered("disputed")),
         Transition("escalate-dispute", ("disputed",), "disputed", (SYSTEM,),
                    notices=(Notice(ADMINS, "dispute_escalated", "decide_dispute"),)),
-        # The decision itself, with its reasons, is told by DisputeDecided (core.deals.notices).
+        # The decision itself, with its reasons, is told by DisputeDecided (core.deals.notices.parties).
         Transition("resolve-release", ("disputed",), "completed", (ADMIN,),
                    notices=entered("completed")),
         Transition("resolve-split", ("disputed",), "completed", (ADMIN,),

@@ -37,9 +37,9 @@ def deal_page() -> str:
     head = ("# Deal, offer and contract processes\n"
             "Generated from `core/process/deals.py` (a test fails when this file and the "
             "declaration differ). *Who hears* is each transition's declared notices, sent by "
-            "`core/deals/notice_book.py`; the buyer and the seller hear of a deal's move with "
+            "`core/deals/notices/book.py`; the buyer and the seller hear of a deal's move with "
             "their next steps, and every admin of a dispute opened "
-            "(`core/deals/notices.py`).\n")
+            "(`core/deals/notices/parties.py`).\n")
     return head + "".join(f"\n## {p.name}\n" + _diagram_and_table(p)
                           for p in (OFFER_PROCESS, DEAL_PROCESS, CONTRACT_PROCESS))
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from core.accounts.tables import Account
 from core.actions import Action, ActionRows, Intent
-from core.deals.timer_notices import age, when_for
+from core.deals.notices.timers import age, when_for
 from core.notifications.outbox import notify, recipients
 from core.process.notices import Moved, NoticeBook, Said
 from core.process.tickets import ASKER, OPERATOR, TICKET_PROCESS

@@ -32,7 +32,7 @@ from core.consulting.sessions.tables import (
     SessionMessage,
     SessionReview,
 )
-from core.deals.timer_notices import when_for
+from core.deals.notices.timers import when_for
 from core.money.model import Money
 from core.notifications.outbox import notify, recipients
 from core.process import timers

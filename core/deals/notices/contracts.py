@@ -1,7 +1,7 @@
 """What the parties of a framework contract hear: the contract started (with its schedule) or
 lapsed, each call-off coming (its date and quantity, in each person's zone), and the contract
 ending with its last call-off, with Renew — notices written to the outbox in the emitting
-transaction (the first two as builders named by core.process.deals, core.deals.notice_book)."""
+transaction (the first two as builders named by core.process.deals, core.deals.notices.book)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from core.catalog.tables import Listing
 from core.deals import call_offs
 from core.deals.cards import quantity
 from core.deals.deals import total
+from core.deals.notices.timers import when_for
 from core.deals.tables import Contract, Deal
-from core.deals.timer_notices import when_for
 from core.notifications.outbox import addressed_to, notify, recipients
 from core.process.notices import Moved
 from core.storage.uow import UnitOfWork

@@ -4,8 +4,10 @@ handlers (`OFFERS.on_moved`…) are registered in config.event_wiring."""
 
 from __future__ import annotations
 
-from core.deals import contract_notices, notices, timer_notices
 from core.deals.events import ContractMoved, DealMoved, OfferClosed
+from core.deals.notices import contracts as contract_notices
+from core.deals.notices import parties as notices
+from core.deals.notices import timers as timer_notices
 from core.deals.tables import Contract, Deal, Offer
 from core.process.deals import (
     BUYER,

@@ -1,6 +1,6 @@
 """Notices of what the deal and offer timers did: an offer that expired unanswered (both parties
 hear), a dispute still undecided at its deadline (every admin hears, again each day). Text and
-buttons builders, named by the transitions of core.process.deals (core.deals.notice_book)."""
+buttons builders, named by the transitions of core.process.deals (core.deals.notices.book)."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from core.accounts.tables import Account
 from core.actions import Action, ActionRows, Intent
 from core.catalog.tables import Listing
 from core.clock import local_time
-from core.deals import cards, contract_notices, notice_details
+from core.deals import cards
 from core.deals.attachments import terms_ref
 from core.deals.events import (
     DealAgreed,
@@ -22,6 +22,8 @@ from core.deals.events import (
     TermsChanged,
     ThreadReported,
 )
+from core.deals.notices import contracts as contract_notices
+from core.deals.notices import details as notice_details
 from core.deals.tables import Deal, DealTerms, Dispute, Offer, Shipment, Thread, ThreadMessage
 from core.deals.threads import RFQ
 from core.money.model import Money

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from core.accounts.tables import Account
 from core.deals.events import TermsAccepted
-from core.deals.notices import next_steps
+from core.deals.notices.parties import next_steps
 from core.deals.tables import Deal, DealTerms
 from core.notifications.outbox import notify
 from core.process.deals import BUYER, SELLER
