@@ -25,8 +25,9 @@ from core.clock import local_time
 from core.community import checks
 from core.errors import DomainError, NotFound
 from core.learning import gatherings, library
+from core.learning import rules as learning_rules
 
-KINDS = gatherings.KINDS
+KINDS = learning_rules.KINDS
 
 
 @dataclass
@@ -171,7 +172,7 @@ def _zone(name: str) -> str:
 
 
 def _minutes(text: str) -> int:
-    if not text.isascii() or not text.isdigit() or int(text) not in gatherings.MINUTES:
+    if not text.isascii() or not text.isdigit() or int(text) not in learning_rules.MINUTES:
         raise DomainError("Give the length in minutes, 15 to 7200 (five days).")
     return int(text)
 

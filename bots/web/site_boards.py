@@ -14,6 +14,7 @@ from bots.web.site_errors import not_found, page_number
 from bots.web.site_links import canonical
 from core.errors import NotFound
 from core.learning import gatherings
+from core.learning import rules as learning_rules
 from core.public import boards as public
 
 
@@ -45,7 +46,7 @@ def router(container: Any) -> APIRouter:
     async def events(request: Request) -> HTMLResponse:
         async with container.uow() as uow:  # the rows are read while the page renders
             found = await gatherings.listed(uow, None)
-            return render(request, "site/events.html", events=found, kinds=gatherings.KINDS,
+            return render(request, "site/events.html", events=found, kinds=learning_rules.KINDS,
                           canonical=canonical(container.settings, "/events"))
 
     return routes

@@ -15,6 +15,7 @@ from core.clock import local_time
 from core.community import checks
 from core.errors import DomainError
 from core.learning import gatherings, library
+from core.learning import rules as learning_rules
 from core.operators.roles import require_admin
 
 WHAT = [("🔗 A link", "link"), ("📄 A PDF", "pdf"), ("🎙 A webinar", "webinar"),
@@ -51,7 +52,7 @@ def _when(ctx: Ctx, text: str) -> str:
 
 def _minutes(ctx: Ctx, text: str) -> str:
     clean = text.strip().lower().removesuffix("min").strip()
-    if not clean.isascii() or not clean.isdigit() or int(clean) not in gatherings.MINUTES:
+    if not clean.isascii() or not clean.isdigit() or int(clean) not in learning_rules.MINUTES:
         raise DomainError("Give the length in minutes, 15 to 7200 (five days).")
     return clean
 
@@ -101,7 +102,7 @@ async def _publish_gathering(ctx: Ctx) -> Next:
         description=ctx.data.get("about") or "",
         join_url=ctx.data["where"] if what == "webinar" else None,
         place=None if what == "webinar" else ctx.data["where"])
-    return Next.end(Reply(f"📅 Published {gatherings.KINDS[what]} “{found.title}”, "
+    return Next.end(Reply(f"📅 Published {learning_rules.KINDS[what]} “{found.title}”, "
                           f"{local_time(found.starts_at, _zone(ctx))} — /events shows it; "
                           "people answer there and get a calendar invite."))
 

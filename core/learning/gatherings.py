@@ -14,7 +14,9 @@ from sqlalchemy import func, select, update
 
 from core.community import checks
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.learning import rules
 from core.learning.events import GatheringStarted, RecordingAdded
+from core.learning.rules import ANSWERS, MAX_AHEAD
 from core.learning.tables import Gathering, GatheringRsvp
 from core.operators import audit
 from core.operators.roles import is_admin, require_admin
@@ -22,11 +24,6 @@ from core.process import timers
 from core.process.gatherings import GATHERING_PROCESS
 from core.storage.uow import UnitOfWork
 from core.storage.upsert import dialect_insert
-
-KINDS = {"webinar": "🎙 Webinar", "trade_show": "🏛 Trade show", "meetup": "🤝 Meetup"}
-ANSWERS = {"going": "✅ Going", "maybe": "🤔 Maybe", "not": "✖ Not going"}
-MAX_AHEAD = timedelta(days=730)
-MINUTES = range(15, 60 * 24 * 5 + 1)  # a webinar of 15 minutes to a five-day trade show
 
 
 @dataclass(frozen=True)
@@ -67,13 +64,8 @@ async def publish(uow: UnitOfWork, admin_id: int | None, *, kind: str, title: st
     """An admin publishes a webinar (with its join link) or an event (with its place)."""
     await require_admin(uow, admin_id)
     assert admin_id is not None
-    if kind not in KINDS:
-        raise DomainError("A gathering is a webinar, a trade show or a meetup.")
     now = uow.clock.now()
-    if starts_at <= now or starts_at > now + MAX_AHEAD:
-        raise DomainError("The start must be in the future, at most two years ahead.")
-    if minutes not in MINUTES:
-        raise DomainError("The length must be between 15 minutes and five days.")
+    rules.check_gathering(kind, starts_at, minutes, now)
     link = checks.url(join_url, "join link") if kind == "webinar" or join_url else None
     where = checks.text(place, "place", minimum=2, maximum=200, one_line=True) \
         if kind != "webinar" else None
@@ -104,7 +96,7 @@ async def listed(uow: UnitOfWork, viewer_id: int | None, limit: int = 20) -> lis
     found = list((await uow.session.execute(select(Gathering).where(
         Gathering.starts_at >= now - timedelta(days=5)).order_by(Gathering.starts_at)
         .limit(limit * 2))).scalars())
-    found = [g for g in found if g.starts_at + timedelta(minutes=g.minutes) > now]
+    found = [g for g in found if not rules.over(g.starts_at, g.minutes, now)]
     recorded = list((await uow.session.execute(select(Gathering).where(
         Gathering.recording_url.is_not(None), Gathering.starts_at >= now - timedelta(days=90))
         .order_by(Gathering.starts_at.desc()).limit(limit))).scalars())
@@ -151,10 +143,7 @@ async def rsvp(uow: UnitOfWork, account_id: int | None, gathering_id: int, answe
         raise DomainError("Answer going, maybe or not going.")
     gathering = await get(uow, gathering_id)
     now = uow.clock.now()
-    if gathering.starts_at + timedelta(minutes=gathering.minutes) <= now:
-        raise Conflict("That one is over; answers are closed.")
-    if gathering.kind == "webinar" and answer == "maybe":
-        raise DomainError("A webinar takes a registration (going) or none.")
+    rules.check_answer(gathering.kind, answer, gathering.starts_at, gathering.minutes, now)
     await uow.session.execute(dialect_insert(uow, GatheringRsvp).values(
         gathering_id=gathering.id, account_id=account_id, answer=answer, created_at=now,
         updated_at=now).on_conflict_do_update(index_elements=["gathering_id", "account_id"],
