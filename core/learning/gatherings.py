@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dateutil import parser as dateparser
 from sqlalchemy import func, select, update
 
-from core.community import checks
+from core.community import rules as community_rules
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.learning import rules
 from core.learning.events import GatheringStarted, RecordingAdded
@@ -66,12 +66,12 @@ async def publish(uow: UnitOfWork, admin_id: int | None, *, kind: str, title: st
     assert admin_id is not None
     now = uow.clock.now()
     rules.check_gathering(kind, starts_at, minutes, now)
-    link = checks.url(join_url, "join link") if kind == "webinar" or join_url else None
-    where = checks.text(place, "place", minimum=2, maximum=200, one_line=True) \
+    link = community_rules.url(join_url, "join link") if kind == "webinar" or join_url else None
+    where = community_rules.text(place, "place", minimum=2, maximum=200, one_line=True) \
         if kind != "webinar" else None
     row = Gathering(kind=kind, status=GATHERING_PROCESS.initial,
-                    title=checks.text(title, "title", minimum=3, maximum=120, one_line=True),
-                    description=checks.text(description, "description", maximum=1500)
+                    title=community_rules.text(title, "title", minimum=3, maximum=120, one_line=True),
+                    description=community_rules.text(description, "description", maximum=1500)
                     if description.strip() else "", starts_at=starts_at, minutes=minutes,
                     place=where, join_url=link, publisher_id=admin_id, sequence=0, created_at=now)
     uow.add(row)
@@ -178,7 +178,7 @@ async def add_recording(uow: UnitOfWork, actor_id: int | None, gathering_id: int
         raise DomainError("Only webinars have recordings.")
     if gathering.starts_at > uow.clock.now():
         raise Conflict("The webinar hasn't started yet; add the recording afterwards.")
-    gathering.recording_url = checks.url(url, "recording link")
+    gathering.recording_url = community_rules.url(url, "recording link")
     await audit.record(uow, actor_id, "recording-added", f"gathering:{gathering.id}",
                        url=gathering.recording_url)
     uow.emit(RecordingAdded(gathering.id))
