@@ -189,7 +189,8 @@ def test_no_money_arithmetic_by_a_hundred_anywhere():
 # Every context of core that has services keeps its rules (prices, fees, limits, windows) as
 # plain functions in a `rules.py` that needs no database, so they are tested without one.
 RULE_CONTEXTS = ("accounts", "catalog", "deals", "consulting/bookings", "consulting/sessions",
-                 "support", "loyalty", "learning")
+                 "support", "loyalty", "learning", "community",
+                 "operators")
 
 
 def test_every_context_with_services_has_rules_that_need_no_database():
