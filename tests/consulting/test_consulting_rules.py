@@ -151,3 +151,10 @@ def test_a_minute_rate_charges_started_minutes_from_the_free_window_to_the_booke
 
 def test_never_more_than_the_authorisation():
     assert _charge("session30", 40_00, timedelta(minutes=20), authorised=39_99) == eur(39_99)
+
+
+def test_a_session_up_to_five_days_away_is_authorised_at_confirmation():
+    assert booking.authorised_at_confirmation(T0 + timedelta(days=5), T0)
+    assert not booking.authorised_at_confirmation(T0 + timedelta(days=5, seconds=1), T0)
+    assert booking.authorised_at_confirmation(None, T0)
+    assert booking.authorised_at_confirmation(T0, None)
