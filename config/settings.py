@@ -11,7 +11,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from pydantic_settings import SettingsError as SourceError
 
-from core.consulting.sessions.money import parse_free_rule
+from core.consulting.sessions.rules import parse_free_rule
 
 PLACEHOLDERS = {"changeme", "change-me", "secret", "placeholder", "xxx", "todo", "test", "dummy"}
 SECRET_FIELDS = (

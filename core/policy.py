@@ -29,7 +29,7 @@ class Policy:
     # Commission per market, as the payments layer charges it (shown on offer cards).
     commission: dict[str, CommissionRule] = field(default_factory=dict)
     # Consultant sessions: how often a seeker gets the free first minutes with one consultant
-    # (core.consulting.sessions.money), and the recap's price in major units of the session's
+    # (core.consulting.sessions.rules), and the recap's price in major units of the session's
     # currency (0: free).
     free_minutes_rule: str = "once per pair"
     recap_price: Decimal = Decimal(0)

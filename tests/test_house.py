@@ -184,3 +184,35 @@ def test_no_money_arithmetic_by_a_hundred_anywhere():
                  for p in (ROOT / package).rglob("*.py")
                  for n, line in enumerate(p.read_text().splitlines(), 1) if pattern.search(line)]
     assert offenders == []
+
+
+# Every context of core that has services keeps its rules (prices, fees, limits, windows) as
+# plain functions in a `rules.py` that needs no database, so they are tested without one.
+RULE_CONTEXTS = ("accounts", "catalog", "deals", "consulting/bookings", "consulting/sessions",
+                 "support", "loyalty", "learning", "community",
+                 "operators")
+
+
+def test_every_context_with_services_has_rules_that_need_no_database():
+    pattern = re.compile(r"^\s*(from|import) (sqlalchemy|core\.storage)\b", re.MULTILINE)
+    missing, offenders = [], []
+    for context in RULE_CONTEXTS:
+        rules = ROOT / "core" / context / "rules.py"
+        if not rules.exists():
+            missing.append(context)
+        elif pattern.search(rules.read_text()):
+            offenders.append(context)
+    assert (missing, offenders) == ([], [])
+
+
+def test_the_rules_load_without_sqlalchemy_even_round_about():
+    import subprocess
+    import sys
+
+    names = ", ".join("core." + c.replace("/", ".") + ".rules" for c in RULE_CONTEXTS)
+    probe = (f"import sys, {names}; "
+             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sqlalchemy' "
+             "or m.startswith('core.storage'))[:3])")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
+                          text=True, check=True, env={"PYTHONPATH": str(ROOT)})
+    assert done.stdout.strip() == "[]"

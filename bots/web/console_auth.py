@@ -20,7 +20,8 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from bots.web.deps import get_container
 from core.accounts.tables import Account
 from core.operators import signin
-from core.operators.roles import may, roles_of
+from core.operators.roles import roles_of
+from core.operators.rules import may
 from core.storage.uow import UnitOfWork
 
 COOKIE = "agora_console"

@@ -24,11 +24,12 @@ from core.accounts.tables import Account
 from core.catalog import media
 from core.catalog.media import FileStore
 from core.clock import local_time
-from core.community import checks
+from core.community import rules as community_rules
 from core.errors import DomainError, NotFound
 from core.learning import gatherings, library
+from core.learning import rules as learning_rules
 
-KINDS = gatherings.KINDS
+KINDS = learning_rules.KINDS
 
 
 @dataclass
@@ -60,7 +61,7 @@ async def overview(request: Request, operator: Publisher) -> HTMLResponse:
 async def publish_link(request: Request, operator: Publisher) -> Response:
     sent = await _sent(request, "link", ("topic", "title", "url", "summary"))
     _item_fields(sent)
-    sent.check("url", lambda: checks.url(sent.values["url"]))
+    sent.check("url", lambda: community_rules.url(sent.values["url"]))
     return await _publish(request, operator, sent, "published", lambda uow: (
         library.publish_link(uow, operator.account_id, topic_name=sent.values["topic"],
                              title=sent.values["title"], url=sent.values["url"],
@@ -89,7 +90,7 @@ async def publish_gathering(request: Request, container: ContainerDep, operator:
     kind = v["kind"] if v["kind"] in KINDS else ""
     if not kind:
         sent.errors["event-kind"] = "Pick a webinar, a trade show or a meetup."
-    sent.check("title", lambda: checks.text(v["title"], "title", minimum=3, maximum=120,
+    sent.check("title", lambda: community_rules.text(v["title"], "title", minimum=3, maximum=120,
                                             one_line=True))
     zone = sent.check("zone", lambda: _zone(v["zone"]))
     starts = sent.check("starts", lambda: gatherings.parse_when(
@@ -97,12 +98,12 @@ async def publish_gathering(request: Request, container: ContainerDep, operator:
         if zone else None
     minutes = sent.check("minutes", lambda: _minutes(v["minutes"]))
     if kind == "webinar":
-        sent.check("join_url", lambda: checks.url(v["join_url"], "join link"))
+        sent.check("join_url", lambda: community_rules.url(v["join_url"], "join link"))
     elif kind:
-        sent.check("place", lambda: checks.text(v["place"], "place", minimum=2, maximum=200,
+        sent.check("place", lambda: community_rules.text(v["place"], "place", minimum=2, maximum=200,
                                                 one_line=True))
     if v["description"]:
-        sent.check("description", lambda: checks.text(v["description"], "description",
+        sent.check("description", lambda: community_rules.text(v["description"], "description",
                                                       maximum=1500))
     return await _publish(request, operator, sent, "scheduled", lambda uow: (
         gatherings.publish(uow, operator.account_id, kind=kind, title=v["title"],
@@ -119,7 +120,7 @@ async def recording(request: Request, gathering: str, operator: Publisher
     if number is None:
         return _missing(request, operator)
     sent = await _sent(request, f"rec{number}", ("url",))
-    sent.check("url", lambda: checks.url(sent.values["url"], "recording link"))
+    sent.check("url", lambda: community_rules.url(sent.values["url"], "recording link"))
     return await _publish(request, operator, sent, "recorded", lambda uow: (
         gatherings.add_recording(uow, operator.account_id, number, sent.values["url"])))
 
@@ -135,10 +136,10 @@ async def _sent(request: Request, form: str, names: tuple[str, ...]) -> Attempt:
 def _item_fields(sent: Attempt) -> None:
     v = sent.values
     sent.check("topic", lambda: library.topic(v["topic"]))
-    sent.check("title", lambda: checks.text(v["title"], "title", minimum=3, maximum=120,
+    sent.check("title", lambda: community_rules.text(v["title"], "title", minimum=3, maximum=120,
                                             one_line=True))
     if v["summary"]:
-        sent.check("summary", lambda: checks.text(v["summary"], "summary",
+        sent.check("summary", lambda: community_rules.text(v["summary"], "summary",
                                                   maximum=library.MAX_SUMMARY))
 
 
@@ -175,7 +176,7 @@ def _zone(name: str) -> str:
 
 
 def _minutes(text: str) -> int:
-    if not text.isascii() or not text.isdigit() or int(text) not in gatherings.MINUTES:
+    if not text.isascii() or not text.isdigit() or int(text) not in learning_rules.MINUTES:
         raise DomainError("Give the length in minutes, 15 to 7200 (five days).")
     return int(text)
 

@@ -14,7 +14,7 @@ from bots.web.console_pages import attempt, done, field, id_of, page
 from core.console import users
 from core.errors import NotFound
 from core.operators import audit, grants, suspension
-from core.operators.roles import ROLE_LABELS, ROLES
+from core.operators.rules import ROLE_LABELS, ROLES
 
 SINCE = {"": None, "day": timedelta(days=1), "week": timedelta(days=7),
          "month": timedelta(days=31)}

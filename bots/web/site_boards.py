@@ -13,6 +13,7 @@ from bots.web.site_errors import not_found, page_number
 from bots.web.site_links import canonical
 from core.errors import NotFound
 from core.learning import gatherings
+from core.learning import rules as learning_rules
 from core.public import boards as public
 
 router = APIRouter(include_in_schema=False)
@@ -46,5 +47,5 @@ async def board(request: Request, container: ContainerDep, slug: str, page: str 
 async def events(request: Request, container: ContainerDep) -> HTMLResponse:
     async with container.uow() as uow:  # the rows are read while the page renders
         found = await gatherings.listed(uow, None)
-        return render(request, "site/events.html", events=found, kinds=gatherings.KINDS,
+        return render(request, "site/events.html", events=found, kinds=learning_rules.KINDS,
                       canonical=canonical(container.settings, "/events"))

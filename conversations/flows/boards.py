@@ -8,6 +8,7 @@ from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
 from conversations.messages import Button, Choice, Inbound, Outbound, Reply, Text, rows
 from core.actions import Intent
 from core.community import boards
+from core.community import rules as community_rules
 from core.ids import parse_id
 
 VERBS = ("reply", "report", "hide", "react")
@@ -104,7 +105,7 @@ async def _on_board(ctx: Ctx, msg: Inbound) -> Next:
 
 async def _write_prompt(ctx: Ctx) -> list[Outbound]:
     board = await boards.board(ctx.uow, ctx.data["board_id"])
-    return [Reply(f"✍ Type your post for “{board.title}” (2–{boards.MAX_POST:,} characters). "
+    return [Reply(f"✍ Type your post for “{board.title}” (2–{community_rules.MAX_POST:,} characters). "
                   "It is public: it shows on Agora's website too, so leave out contact details.")]
 
 
@@ -123,7 +124,7 @@ async def _post(ctx: Ctx) -> list[Outbound]:
              f"{head.post.text}\n{boards.reaction_line(head)}"]
     lines += [f"  ↩ {r.author} · {r.post.created_at:%d %b %H:%M}: {r.post.text}" for r in replies]
     react = [(f"{emoji}{' ✓' if head.mine == kind else ''}", f"react:{kind}")
-             for kind, emoji in boards.REACTIONS.items()]
+             for kind, emoji in community_rules.REACTIONS.items()]
     actions = [("✍ Reply", "reply"), ("⚠ Report", "report")]
     if await boards.may_moderate(ctx.uow, ctx.account_id):
         actions.append(("🙈 Hide", "hide"))
@@ -148,7 +149,7 @@ async def _on_post(ctx: Ctx, msg: Inbound) -> Next:
 
 
 async def _reply_prompt(ctx: Ctx) -> list[Outbound]:
-    return [Reply(f"✍ Type your reply (2–{boards.MAX_POST:,} characters; it is public).")]
+    return [Reply(f"✍ Type your reply (2–{community_rules.MAX_POST:,} characters; it is public).")]
 
 
 async def _on_reply(ctx: Ctx, msg: Inbound) -> Next:

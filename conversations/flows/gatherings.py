@@ -12,7 +12,8 @@ from core.actions import Intent
 from core.clock import local_time
 from core.ids import parse_id
 from core.learning import gatherings, invites
-from core.learning.gatherings import ANSWERS, KINDS, GatheringCard
+from core.learning.gatherings import GatheringCard
+from core.learning.rules import ANSWERS, KINDS
 from core.operators.roles import is_admin
 
 

@@ -17,7 +17,7 @@ from conversations.messages import (
     rows,
 )
 from core.actions import Action, Intent
-from core.community import checks
+from core.community import rules as community_rules
 from core.ids import parse_id
 from core.learning import library
 from core.learning.library import KIND_MARKS
@@ -128,12 +128,12 @@ learn_flow = Flow(
         "item": Ask(prompt=_item, on=_on_item),
         "i_topic": picked("i_topic", "💡 Your insight: under which topic?",
                           lambda ctx: [(t, t) for t in library.TOPICS], "i_title"),
-        "i_title": typed("i_title", "Its title? (3–120 characters)", lambda ctx, t: checks.text(
+        "i_title": typed("i_title", "Its title? (3–120 characters)", lambda ctx, t: community_rules.text(
             t, "title", minimum=3, maximum=120, one_line=True), "i_text"),
         "i_text": typed("i_text", f"The insight itself (20–{library.MAX_INSIGHT:,} characters)?",
-                        lambda ctx, t: checks.text(t, "insight", minimum=20,
+                        lambda ctx, t: community_rules.text(t, "insight", minimum=20,
                                                    maximum=library.MAX_INSIGHT), "i_url"),
-        "i_url": typed("i_url", "A link to read more (https://…)?", lambda ctx, t: checks.url(t),
+        "i_url": typed("i_url", "A link to read more (https://…)?", lambda ctx, t: community_rules.url(t),
                        _insight_done, optional=True),
     },
 )

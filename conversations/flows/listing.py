@@ -10,6 +10,7 @@ from conversations.flows.listing_card import card
 from conversations.forms import Form
 from conversations.messages import Button, Choice, FileUpload, Inbound, Outbound, Reply, rows
 from core.catalog import lifecycle, listings, media, review
+from core.catalog import rules as listing_rules
 from core.errors import DomainError
 from core.ids import parse_id
 
@@ -59,7 +60,7 @@ async def _drafted(ctx: Ctx, values: dict[str, Any]) -> Next:
     if ctx.data.get("listing_id"):
         await listings.edit(ctx.uow, ctx.data["listing_id"], ctx.account.id, values)
     else:
-        full = listings.with_defaults(values, ctx.local_now(), ctx.uow.policy.listing_days)
+        full = listing_rules.with_defaults(values, ctx.local_now(), ctx.uow.policy.listing_days)
         draft = await listings.create_draft(ctx.uow, ctx.account.id, full)
         ctx.data["listing_id"] = draft.id
     return Next(state="preview")

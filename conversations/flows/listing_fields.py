@@ -25,7 +25,7 @@ from conversations.forms import Form, Rule
 from conversations.messages import Inbound
 from conversations.place_fields import CityField
 from core.accounts.model import CURRENCIES
-from core.catalog.listings import SPEC_RANGES
+from core.catalog.rules import SPEC_RANGES
 from core.catalog.taxonomy import CERTIFICATIONS, DELIVERY, TYPES, UNITS, product
 from core.money.model import SYMBOLS, exponent
 
@@ -160,7 +160,7 @@ def _dec(name: str, label: str, lo: str, hi: str, hint: str = "", required: bool
 
 
 def _spec(name: str, label: str, hint: str) -> DecimalField:
-    """A lab value, in the range core checks again (core.catalog.listings.SPEC_RANGES)."""
+    """A lab value, in the range core checks again (core.catalog.rules.SPEC_RANGES)."""
     low, high, _ = SPEC_RANGES[name]
     return DecimalField(name, label, required=False, minimum=low, maximum=high, hint=hint)
 

@@ -30,7 +30,7 @@ def points_text(mine: Standing, prefix: str = "/") -> str:
     if mine.pending_discount.amount:
         lines.append(f"Waiting for your next payment: {mine.pending_discount} off the commission.")
     lines += ["", f"Redeem: {rules.MIN_REDEMPTION} points or more take "
-              f"{service.value_of(rules.MIN_REDEMPTION)} per {rules.MIN_REDEMPTION} off the "
+              f"{rules.value_of(rules.MIN_REDEMPTION)} per {rules.MIN_REDEMPTION} off the "
               "commission of your next payment as seller or consultant "
               f"({prefix}points redeem N).",
               "", "Invite someone: you both get "
@@ -68,7 +68,7 @@ def _line(mine: service.Brief, prefix: str) -> str:
 
 
 def _redeem_buttons(mine: Standing) -> tuple[tuple[Button, ...], ...]:
-    offers = [Button(f"Redeem {n} points ({service.value_of(n)} off)", f"@go:points:redeem:{n}")
+    offers = [Button(f"Redeem {n} points ({rules.value_of(n)} off)", f"@go:points:redeem:{n}")
               for n in REDEEM_STEPS if n <= mine.balance]
     return (tuple(offers),) if offers else ()
 
@@ -92,7 +92,7 @@ async def _redeem(ctx: Ctx, amount: str) -> Next:
         row = await service.redeem(ctx.uow, ctx.account.id, int(amount))
     except DomainError as exc:
         return Next.end(Reply(str(exc), kind="error"))
-    value = service.value_of(row.points)
+    value = rules.value_of(row.points)
     return Next.end(Reply(f"✅ {row.points} points redeemed: {value} comes off the commission of "
                           "your next payment as seller or consultant, shown on its statement."),
                     menu=False)

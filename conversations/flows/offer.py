@@ -15,8 +15,8 @@ from core.actions import Intent
 from core.catalog import views
 from core.catalog.taxonomy import UNITS
 from core.deals import call_offs, cards, contract_card, offers, threads
-from core.deals.deals import line_total
 from core.deals.offers import payment_words
+from core.deals.rules import contract_total, line_total
 from core.errors import DomainError
 from core.ids import parse_id
 from core.money.model import Money
@@ -105,7 +105,7 @@ async def _review(ctx: Ctx) -> list[Outbound]:
     if count > 1:  # a framework contract: the quantity and total above are each call-off's
         lines.insert(2, f"📑 In {call_offs.words(count, v.get('call_off_every') or 'month')}: "
                         f"{cards.quantity(milli * count, listing.unit)}, "
-                        f"{Money(total.amount * count, total.currency)} in all")
+                        f"{contract_total(price, milli, count)} in all")
     send = "🛒 Buy now" if ctx.data["mode"] == "buy" else "📨 Send"
     return [Reply("\n".join(lines), rows((send, "send"), ("✏ Change details", "details"),
                                          ("📦 Deliver in call-offs", "call-offs"), per_row=2))]

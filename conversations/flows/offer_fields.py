@@ -22,7 +22,8 @@ from conversations.forms import Form, Rule
 from core.catalog.taxonomy import UNITS
 from core.catalog.views import Listing
 from core.deals.call_offs import EVERY, MOST
-from core.deals.offers import PAYMENT_METHODS, Terms, checked_quantity, listed_delivery
+from core.deals.offers import Terms, listed_delivery
+from core.deals.rules import PAYMENT_METHODS, checked_quantity
 from core.errors import DomainError
 from core.money.model import Money, exponent
 

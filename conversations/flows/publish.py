@@ -12,9 +12,10 @@ from conversations.flows.steps import picked, typed
 from conversations.flows.uploads import stored_file
 from conversations.messages import Choice, FileUpload, Inbound, Outbound, Reply, rows
 from core.clock import local_time
-from core.community import checks
+from core.community import rules as community_rules
 from core.errors import DomainError
 from core.learning import gatherings, library
+from core.learning import rules as learning_rules
 from core.operators.roles import require_admin
 
 WHAT = [("🔗 A link", "link"), ("📄 A PDF", "pdf"), ("🎙 A webinar", "webinar"),
@@ -51,7 +52,7 @@ def _when(ctx: Ctx, text: str) -> str:
 
 def _minutes(ctx: Ctx, text: str) -> str:
     clean = text.strip().lower().removesuffix("min").strip()
-    if not clean.isascii() or not clean.isdigit() or int(clean) not in gatherings.MINUTES:
+    if not clean.isascii() or not clean.isdigit() or int(clean) not in learning_rules.MINUTES:
         raise DomainError("Give the length in minutes, 15 to 7200 (five days).")
     return clean
 
@@ -75,8 +76,8 @@ def _where_prompt(ctx: Ctx) -> str:
 
 def _where(ctx: Ctx, text: str) -> str:
     if ctx.data["what"] == "webinar":
-        return checks.url(text, "join link")
-    return checks.text(text, "place", minimum=2, maximum=200, one_line=True)
+        return community_rules.url(text, "join link")
+    return community_rules.text(text, "place", minimum=2, maximum=200, one_line=True)
 
 
 async def _publish_item(ctx: Ctx) -> Next:
@@ -101,7 +102,7 @@ async def _publish_gathering(ctx: Ctx) -> Next:
         description=ctx.data.get("about") or "",
         join_url=ctx.data["where"] if what == "webinar" else None,
         place=None if what == "webinar" else ctx.data["where"])
-    return Next.end(Reply(f"📅 Published {gatherings.KINDS[what]} “{found.title}”, "
+    return Next.end(Reply(f"📅 Published {learning_rules.KINDS[what]} “{found.title}”, "
                           f"{local_time(found.starts_at, _zone(ctx))} — /events shows it; "
                           "people answer there and get a calendar invite."))
 
@@ -132,12 +133,12 @@ publish_flow = Flow(
         "what": picked("what", "What do you publish?", lambda ctx: WHAT, _after_what),
         "topic": picked("topic", "Under which topic?",
                         lambda ctx: [(t, t) for t in library.TOPICS], "title"),
-        "title": typed("title", _title_prompt, lambda ctx, t: checks.text(
+        "title": typed("title", _title_prompt, lambda ctx, t: community_rules.text(
             t, "title", minimum=3, maximum=120, one_line=True), _after_title),
-        "url": typed("url", "The link (https://…)?", lambda ctx, t: checks.url(t), "summary"),
+        "url": typed("url", "The link (https://…)?", lambda ctx, t: community_rules.url(t), "summary"),
         "file": Ask(prompt=_file_prompt, on=_on_file),
         "summary": typed("summary", "A one-line summary for readers (up to 300 characters)?",
-                         lambda ctx, t: checks.text(t, "summary", maximum=library.MAX_SUMMARY),
+                         lambda ctx, t: community_rules.text(t, "summary", maximum=library.MAX_SUMMARY),
                          _publish_item, optional=True),
         "when": typed("when", lambda ctx: f"When does it start? Type it in your time zone "
                                           f"({_zone(ctx)}), like 2026-12-03 15:00.", _when,
@@ -145,7 +146,7 @@ publish_flow = Flow(
         "length": Ask(prompt=_length_prompt, on=_on_length),
         "where": typed("where", _where_prompt, _where, "about"),
         "about": typed("about", "A short description (up to 1,500 characters)?",
-                       lambda ctx, t: checks.text(t, "description", maximum=1500),
+                       lambda ctx, t: community_rules.text(t, "description", maximum=1500),
                        _publish_gathering, optional=True),
     },
 )

@@ -23,6 +23,7 @@ from core.actions import Intent
 from core.errors import DomainError
 from core.ids import parse_id
 from core.process.model import span
+from core.support import rules as support_rules
 from core.support import service as support
 from core.support.context import TicketContext
 
@@ -70,7 +71,7 @@ async def _asked(ctx: Ctx, msg: Inbound) -> Next:
         return Next.stay(Reply("Please type your question in words (a sentence or two).",
                                kind="error"))
     try:
-        ctx.data["question"] = support.check_question(msg.text)
+        ctx.data["question"] = support_rules.check_question(msg.text)
     except DomainError as exc:
         return Next.stay(Reply(str(exc), kind="error"))
     found = suggest(ctx.data["question"])

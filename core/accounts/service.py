@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from sqlalchemy import bindparam, select, update
 
+from core.accounts import rules
 from core.accounts.events import (
     AccountRegistered,
     EmailVerified,
@@ -106,10 +105,6 @@ async def register(uow: UnitOfWork, who: ChannelIdentity, data: Registration,
     return account
 
 
-def _hash_code(account_id: int, code: str) -> str:
-    return hmac.new(str(account_id).encode(), code.encode(), hashlib.sha256).hexdigest()
-
-
 async def start_email_verification(uow: UnitOfWork, account: Account, email: str) -> None:
     """Send a fresh 6-digit code to `email`; earlier codes stop working."""
     now = uow.clock.now()
@@ -118,10 +113,10 @@ async def start_email_verification(uow: UnitOfWork, account: Account, email: str
         .where(EmailVerification.account_id == account.id, EmailVerification.consumed_at.is_(None))
         .values(consumed_at=now)
     )
-    code = f"{secrets.randbelow(1_000_000):06d}"
+    code = rules.email_code(secrets.randbelow(1_000_000))
     ttl = uow.policy.email_code_ttl_minutes
-    uow.add(EmailVerification(account_id=account.id, email=email, code_hash=_hash_code(account.id, code),
-                              attempts=0, expires_at=now + timedelta(minutes=ttl), created_at=now))
+    uow.add(EmailVerification(account_id=account.id, email=email, code_hash=rules.code_hash(account.id, code),
+                              attempts=0, expires_at=rules.expires_at(now, ttl), created_at=now))
     uow.emit(VerificationCodeIssued(account.id, email, code, ttl))
 
 
@@ -137,18 +132,12 @@ async def verify_email(uow: UnitOfWork, account_id: int, code: str) -> None:
     pending = (await uow.session.execute(stmt)).scalar_one_or_none()
     if pending is None:
         raise DomainError("There is no code waiting. Tap “Send a new code”.")
-    if pending.expires_at <= now:
-        raise DomainError("That code has expired. Tap “Send a new code”.")
     limit = uow.policy.email_code_attempts
-    if pending.attempts >= limit:
-        raise DomainError("Too many wrong codes. Tap “Send a new code”.")
-    if not hmac.compare_digest(pending.code_hash, _hash_code(account_id, code)):
+    rules.check_may_try(pending.expires_at, pending.attempts, limit, now)
+    if not hmac.compare_digest(pending.code_hash, rules.code_hash(account_id, code)):
         pending.attempts += 1
-        left = limit - pending.attempts
         await uow.session.flush()
-        if left <= 0:
-            raise DomainError("Too many wrong codes. Tap “Send a new code”.")
-        raise DomainError(f"That code is not right. {left} attempt(s) left.")
+        raise rules.wrong_code(pending.attempts, limit)
     pending.consumed_at = now
     account = await uow.session.get(Account, account_id)
     assert account is not None
@@ -185,19 +174,19 @@ async def mark_onboarded(uow: UnitOfWork, account_id: int) -> None:
 async def issue_link_code(uow: UnitOfWork, who: ChannelIdentity) -> str:
     """A one-time code to type on the other channel; works from either side."""
     account = await find_account(uow, who.channel, who.user_key)
-    code = "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(8))
+    code = "".join(secrets.choice(rules.LINK_CODE_ALPHABET) for _ in range(rules.LINK_CODE_LENGTH))
     ttl = uow.policy.link_code_ttl_minutes
     uow.add(LinkCode(code=code, account_id=account.id if account else None, channel=who.channel,
                      user_key=who.user_key, address=who.address,
-                     expires_at=uow.clock.now() + timedelta(minutes=ttl)))
+                     expires_at=rules.expires_at(uow.clock.now(), ttl)))
     return code
 
 
 async def redeem_link_code(uow: UnitOfWork, who: ChannelIdentity, code: str) -> Account:
     """Join this identity and the code's identity into one account."""
     now = uow.clock.now()
-    link = await uow.session.get(LinkCode, code.strip().upper())
-    if link is None or link.used_at is not None or link.expires_at <= now:
+    link = await uow.session.get(LinkCode, rules.link_code_key(code))
+    if link is None or link.used_at is not None or rules.expired(link.expires_at, now):
         raise DomainError("That link code is unknown or has expired; ask for a new one.",
                           actions=(Action(Intent.LINK_ACCOUNT, "🔗 New link code"),))
     if (link.channel, link.user_key) == (who.channel, who.user_key):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select, update
 
 from core.actions import Action, Intent
-from core.catalog import alerts
+from core.catalog import alerts, rules
 from core.catalog.events import (
     ListingApproved,
     ListingAwaitsReview,
@@ -36,7 +36,6 @@ TRANSITIONS = {
     "renew": (("published", "paused", "expired", "sold_out"), "published"),
     "close": (("draft", "pending_review", "published", "paused", "sold_out", "expired"), "closed"),
 }
-REMIND_BEFORE = timedelta(days=3)
 
 
 async def _move(uow: UnitOfWork, listing_id: int, sources: tuple[str, ...], target: str,
@@ -77,7 +76,7 @@ async def _published(uow: UnitOfWork, listing_id: int) -> None:
     now = uow.clock.now()
     listing = await uow.session.get(Listing, listing_id, populate_existing=True)
     assert listing is not None
-    expires = max(listing.valid_until, now + timedelta(days=1))
+    expires = rules.expires_at(listing.valid_until, now)
     listing.published_at, listing.expires_at, listing.reminded_at = now, expires, None
     uow.emit(ListingPublished(listing_id))
     await alerts.on_published(uow, listing)
@@ -97,7 +96,7 @@ async def reject(uow: UnitOfWork, listing_id: int, reason: str, actor_id: int | 
     """A moderator sends a listing back to draft with a reason the seller sees."""
     await require(uow, actor_id, "moderate")
     reason = reason.strip()
-    if not 5 <= len(reason) <= 500:
+    if not rules.reason_fits(reason):
         raise InvalidField("reason", "Give the seller a reason of 5 to 500 characters.")
     await _move(uow, listing_id, ("pending_review",), "draft", reject_reason=reason)
     uow.emit(ListingRejected(listing_id, reason))
@@ -123,8 +122,8 @@ async def act(uow: UnitOfWork, listing_id: int, seller_id: int, action: str) -> 
     if action == "resume" and listing.expires_at and listing.expires_at <= now:
         raise DomainError("This listing has run out; renew it instead.")
     if action == "renew":
-        days = uow.policy.listing_days
-        extra = {"valid_until": now + timedelta(days=days), "expires_at": now + timedelta(days=days),
+        until = rules.renewed_until(now, uow.policy.listing_days)
+        extra = {"valid_until": until, "expires_at": until,
                  "reminded_at": None, "published_at": now}
     await _move(uow, listing_id, sources, target, **extra)
     if action == "renew" and listing.status in ("expired", "sold_out"):
@@ -157,7 +156,7 @@ async def remind_due(uow: UnitOfWork) -> list[int]:
     """Remind sellers a few days before a listing expires (once per listing)."""
     now = uow.clock.now()
     stmt = select(Listing).where(Listing.status == "published", Listing.reminded_at.is_(None),
-                                 Listing.expires_at <= now + REMIND_BEFORE, Listing.expires_at > now)
+                                 Listing.expires_at <= rules.reminder_from(now), Listing.expires_at > now)
     reminded = []
     for listing in (await uow.session.execute(stmt)).scalars():
         changed = await uow.session.execute(

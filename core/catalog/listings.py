@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -11,29 +11,12 @@ from sqlalchemy import select, update
 from core.accounts.tables import Account
 from core.catalog import review
 from core.catalog.events import ListingChanged
+from core.catalog.rules import EDITABLE_STATUSES, SPEC_KEYS, milli, minor, problems, spec_problems
 from core.catalog.tables import Listing
-from core.catalog.taxonomy import UNITS, ProductType, mwh_per_unit, price_per_mwh_minor, product
+from core.catalog.taxonomy import UNITS, mwh_per_unit, price_per_mwh_minor
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.money.model import Money
 from core.storage.uow import UnitOfWork
-
-SPEC_KEYS = ("moisture", "ash", "ncv", "bulk_density", "particle_size")
-# Lab values outside these are typing mistakes (the form's fields use the same ranges).
-SPEC_RANGES = {"moisture": (Decimal(0), Decimal(70), "%"), "ash": (Decimal(0), Decimal(40), "%"),
-               "ncv": (Decimal(1), Decimal(50), " MJ/kg"),
-               "bulk_density": (Decimal(20), Decimal(1200), " kg/m³")}
-EDITABLE_STATUSES = ("draft", "published", "paused")
-MAX_UNITS = Decimal(10_000_000)
-
-
-def milli(value: str | Decimal | None) -> int | None:
-    """A decimal quantity as thousandths (exact)."""
-    return None if value in (None, "") else int(Decimal(str(value)) * 1000)
-
-
-def minor(value: str | Decimal, currency: str) -> int:
-    """A decimal price as minor units of its currency (exact; too many decimals refused)."""
-    return Money.parse(str(value), currency).amount
 
 
 def _when(value: str | None) -> datetime | None:
@@ -82,7 +65,7 @@ def _derive(listing: Listing) -> None:
     if listing.unit not in UNITS:
         raise DomainError("Please choose the unit the quantity and price are in.")
     specs = listing.specs or {}
-    wrong = _spec_problems(specs)  # before they feed the energy content
+    wrong = spec_problems(specs)  # before they feed the energy content
     if wrong:
         raise DomainError("Please fix this first:\n• " + "\n• ".join(wrong))
     ncv = Decimal(specs["ncv"]) if specs.get("ncv") else None
@@ -90,45 +73,6 @@ def _derive(listing: Listing) -> None:
     energy = mwh_per_unit(listing.product_type, listing.unit, ncv, density)
     listing.energy_mwh_per_unit = str(energy.quantize(Decimal("0.000001")))
     listing.price_mwh_minor = price_per_mwh_minor(listing.price_minor, energy)
-
-
-def problems(listing: Listing, now: datetime) -> list[str]:
-    """Plausibility checks per product type; an empty list means the listing looks sound."""
-    kind = product(listing.product_type)
-    found: list[str] = []
-    if listing.unit not in kind.units:
-        allowed = ", ".join(UNITS[u] for u in kind.units)
-        found.append(f"{kind.label} is traded in {allowed}, not {UNITS.get(listing.unit, '?')}.")
-    if not 0 < listing.quantity_milli <= MAX_UNITS * 1000:
-        found.append("The quantity must be more than 0 and at most 10,000,000 units.")
-    if listing.min_order_milli and listing.min_order_milli > listing.quantity_milli:
-        found.append("The minimum order can't be larger than the quantity on offer.")
-    found += _price_problems(listing, kind)
-    if "delivery" in listing.delivery and not listing.delivery_radius_km:
-        found.append("Delivery within a radius needs the radius in km.")
-    incoterms = [d for d in listing.delivery if d.isupper()]
-    if incoterms and not listing.incoterm_place:
-        found.append(f"{', '.join(incoterms)} needs a named place (e.g. EXW Riga).")
-    if listing.valid_until <= listing.available_from:
-        found.append("“Valid until” must be after “available from”.")
-    if listing.valid_until <= now:
-        found.append("“Valid until” is in the past.")
-    if listing.valid_until - max(listing.available_from, now) > timedelta(days=366):
-        found.append("A listing can be valid for at most a year; renew it later instead.")
-    return found
-
-
-def with_defaults(values: dict[str, Any], today: datetime, days: int) -> dict[str, Any]:
-    """A short form's answers completed: a title from the product and place, fixed price,
-    available today and valid for the policy's number of days."""
-    kind = product(values.get("product_type") or "other")
-    place = (values.get("location") or {}).get("city")
-    title = f"{kind.label}{', ' + values['grade'] if values.get('grade') else ''}" + (
-        f" from {place}" if place else "")
-    start = today.date()
-    return {"title": title[:100], "negotiable": "no", "available_from": start.isoformat(),
-            "valid_until": (start + timedelta(days=days)).isoformat(),
-            **{k: v for k, v in values.items() if v not in (None, "", [])}}
 
 
 async def starting_values(uow: UnitOfWork, account: Account) -> dict[str, Any]:
@@ -147,36 +91,6 @@ async def starting_values(uow: UnitOfWork, account: Account) -> dict[str, Any]:
     if account.city and account.latitude is not None and account.longitude is not None:
         found["location"] = {"city": account.city, "country": account.country,
                              "lat": account.latitude, "lon": account.longitude}
-    return found
-
-
-def _price_problems(listing: Listing, kind: ProductType) -> list[str]:
-    """The plausible price band per MWh is known in EUR only; other currencies are not checked
-    (no exchange rates here)."""
-    pmwh = listing.price_mwh_minor
-    if listing.currency != "EUR" or pmwh is None:
-        return []
-    low, high = (Money.parse(str(bound), "EUR") for bound in kind.price_mwh)
-    if low <= Money(pmwh, "EUR") <= high:
-        return []
-    return [f"{Money(pmwh, 'EUR')} per MWh is outside the plausible range for "
-            f"{kind.label.lower()} ({kind.price_mwh[0]}–{kind.price_mwh[1]} EUR/MWh). "
-            "Check the price and unit."]
-
-
-def _spec_problems(specs: dict[str, Any]) -> list[str]:
-    found = []
-    for key, (low, high, unit) in SPEC_RANGES.items():
-        value = specs.get(key)
-        if value in (None, ""):
-            continue
-        try:
-            number = Decimal(str(value))
-        except ArithmeticError:
-            number = Decimal("NaN")
-        if not number.is_finite() or not low <= number <= high:
-            found.append(f"{key.replace('_', ' ').capitalize()} must be between {low} and "
-                         f"{high}{unit}.")
     return found
 
 

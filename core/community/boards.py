@@ -9,18 +9,16 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select, update
 
 from core.accounts.tables import Account
-from core.community import checks
+from core.community import rules as community_rules
 from core.community.events import BoardPostAdded, BoardPostHidden, BoardPostReported
+from core.community.rules import REACTIONS
 from core.community.tables import Board, BoardPost, BoardSubscription, PostReaction, PostReport
-from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.errors import Conflict, NotAllowed, NotFound
 from core.operators.roles import is_admin, require_admin
 from core.storage.uow import UnitOfWork
 from core.storage.upsert import dialect_insert
 
 PAGE = 5  # posts a page in chat
-MAX_POST = 2000
-MAX_REASON = 300
-REACTIONS = {"up": "👍", "heart": "❤️", "idea": "💡"}
 SEEDS = (
     ("pellet-quality", "Pellet quality", "ENplus, ash and moisture, testing and complaints."),
     ("logistics-baltics", "Logistics in the Baltics",
@@ -162,8 +160,7 @@ async def react(uow: UnitOfWork, account_id: int | None, post_id: int, kind: str
     """React to a post: one reaction per person; the same one again takes it back, another
     replaces it."""
     member = _member(account_id)
-    if kind not in REACTIONS:
-        raise DomainError("React with 👍, ❤️ or 💡.")
+    community_rules.check_reaction(kind)
     target = await visible_post(uow, post_id)
     now = uow.clock.now()
     taken_back = await uow.session.execute(delete(PostReaction).where(
@@ -185,7 +182,7 @@ async def report(uow: UnitOfWork, account_id: int | None, post_id: int, reason: 
     target = await visible_post(uow, post_id)
     if target.author_id == member:
         raise NotAllowed("That is your own post; you can't report it.")
-    why = checks.text(reason, "reason", maximum=MAX_REASON) if reason.strip() else ""
+    why = community_rules.report_reason(reason)
     if (await uow.session.execute(select(PostReport.id).where(
             PostReport.post_id == target.id, PostReport.account_id == member))).first():
         raise Conflict("You have reported this post already; the admins have it.")
@@ -199,7 +196,7 @@ async def report(uow: UnitOfWork, account_id: int | None, post_id: int, reason: 
 async def hide(uow: UnitOfWork, admin_id: int | None, post_id: int, reason: str) -> BoardPost:
     """An admin hides a post (and so its replies) from chat and the site; its author is told."""
     await require_admin(uow, admin_id)
-    why = checks.text(reason, "reason", minimum=3, maximum=MAX_REASON)
+    why = community_rules.hide_reason(reason)
     target = await uow.session.get(BoardPost, post_id)
     if target is None:
         raise NotFound("That post doesn't exist.")
@@ -259,7 +256,7 @@ def reaction_line(card: PostCard) -> str:
 
 async def _write(uow: UnitOfWork, author_id: int, board_id: int, parent_id: int | None,
                  text: str) -> BoardPost:
-    body = checks.text(text, "reply" if parent_id else "post", minimum=2, maximum=MAX_POST)
+    body = community_rules.post_text(text, reply=bool(parent_id))
     row = BoardPost(board_id=board_id, parent_id=parent_id, author_id=author_id, text=body,
                     created_at=uow.clock.now())
     uow.add(row)

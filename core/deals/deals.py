@@ -4,8 +4,6 @@ left and the state entered. Timers that fall due are taken by the system, once."
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from sqlalchemy import case, update
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -13,6 +11,7 @@ from core.catalog.events import ListingChanged
 from core.catalog.tables import Listing
 from core.deals import ratings
 from core.deals.events import DealMoved
+from core.deals.rules import line_total
 from core.deals.tables import Deal
 from core.errors import Conflict, NotFound
 from core.money.model import Money
@@ -102,16 +101,8 @@ async def _return_stock(uow: UnitOfWork, deal: Deal) -> None:
 
 
 def total(deal: Deal) -> Money:
-    """What the buyer pays: unit price times quantity (see `line_total`)."""
+    """What the buyer pays: unit price times quantity (`rules.line_total`)."""
     return line_total(Money(deal.price_minor, deal.currency), deal.quantity_milli)
-
-
-def line_total(price: Money, quantity_milli: int) -> Money:
-    """A price per unit times a quantity in thousandths, rounded half up to the minor unit:
-    the one rule for an offer's preview, its card and the deal it becomes."""
-    minor = (Decimal(price.amount) * Decimal(quantity_milli) / 1000).quantize(
-        Decimal(1), ROUND_HALF_UP)
-    return Money(int(minor), price.currency)
 
 
 def reference(deal_id: int) -> str:

@@ -18,9 +18,10 @@ from core.accounts.billing import party_of
 from core.catalog.events import ListingChanged
 from core.catalog.tables import Listing
 from core.catalog.views import viewable
-from core.deals import call_offs, contracts, quality
+from core.deals import call_offs, contracts, rules
 from core.deals import terms as deal_terms
 from core.deals.events import DealAgreed, OfferClosed, OfferExpired, OfferMade
+from core.deals.rules import PAYMENT_METHODS
 from core.deals.tables import Deal, Offer
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.money.model import Money
@@ -28,8 +29,6 @@ from core.process import timers
 from core.process.deals import BUYER, DEAL_PROCESS, OFFER_PROCESS, SELLER
 from core.storage.uow import UnitOfWork
 
-PAYMENT_METHODS = {"escrow": "Escrow through Agora",
-                   "direct": "Arranged directly between the parties (nothing held)"}
 # How people call the provider's payment method types (Stripe's names).
 METHOD_WORDS = {"card": "card", "sepa_debit": "SEPA Direct Debit", "link": "Link",
                 "customer_balance": "bank transfer", "us_bank_account": "US bank account"}
@@ -223,8 +222,8 @@ async def _terms_of(uow: UnitOfWork, offer: Offer) -> dict[str, Any]:
             "specs": dict(listing.specs or {}), "offer_id": offer.id,
             "delivery_from": _iso(offer.delivery_from), "delivery_to": _iso(offer.delivery_to),
             "payment_method": offer.payment_method,
-            "tolerance_percent": str(quality.QUANTITY_TOLERANCE_PERCENT),
-            "quality": quality.default_specs(listing.specs or {}, price),
+            "tolerance_percent": str(rules.QUANTITY_TOLERANCE_PERCENT),
+            "quality": rules.default_specs(listing.specs or {}, price),
             "deadlines": deal_terms.deadlines()}
 
 
@@ -272,40 +271,12 @@ async def _new_offer(uow: UnitOfWork, listing: Listing, buyer_id: int, made_by: 
     return offer
 
 
-def checked_quantity(quantity: Decimal, least_milli: int | None, stock_milli: int) -> int:
-    """The quantity in thousandths if an offer may ask for it: positive, at most 3 decimals,
-    at least the minimum order and at most the stock (the form asks by this rule too)."""
-    milli = int(quantity * 1000)
-    if milli <= 0 or milli != quantity * 1000:
-        raise DomainError("The quantity must be a positive amount, at most 3 decimals.")
-    if least_milli and milli < least_milli:
-        raise DomainError(f"The minimum order is {Decimal(least_milli) / 1000:f}.")
-    if milli > stock_milli:
-        raise DomainError(f"Only {Decimal(stock_milli) / 1000:f} are available.")
-    return milli
-
-
 def _check_terms(listing: Listing, terms: Terms) -> int:
-    """The quantity in thousandths, within the minimum order and the stock; a positive price
-    in the listing's currency."""
-    if terms.price.currency != listing.currency:
-        raise DomainError(f"Offers on this listing are in {listing.currency}.")
-    if terms.price.amount <= 0:
-        raise DomainError("The price must be more than zero.")
-    if terms.payment_method not in PAYMENT_METHODS:
-        raise DomainError("Choose escrow or arranging payment directly.")
-    if terms.delivery_from and terms.delivery_to and terms.delivery_to < terms.delivery_from:
-        raise DomainError("The delivery window ends before it starts.")
-    if terms.expires_in is not None and not (
-            timedelta(hours=1) <= terms.expires_in <= timedelta(days=14)):
-        raise DomainError("An offer stays open between 1 hour and 14 days.")
-    milli = checked_quantity(terms.quantity, listing.min_order_milli, listing.quantity_milli)
-    call_offs.check(terms.call_offs, terms.call_off_every)
-    if terms.call_offs and milli * terms.call_offs > listing.quantity_milli:
-        raise DomainError(f"Only {Decimal(listing.quantity_milli) / 1000:f} are available: "
-                          f"{terms.call_offs} call-offs of {terms.quantity.normalize():f} need "
-                          f"{(terms.quantity * terms.call_offs).normalize():f}.")
-    return milli
+    """The quantity in thousandths, by the offer's rules against this listing."""
+    return rules.checked_terms(listing.currency, listing.min_order_milli, listing.quantity_milli,
+                               terms.quantity, terms.price, terms.payment_method,
+                               terms.delivery_from, terms.delivery_to, terms.expires_in,
+                               terms.call_offs, terms.call_off_every)
 
 
 async def _party(uow: UnitOfWork, offer_id: int, actor_id: int | None) -> tuple[Offer, str]:

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import update
 
-from core.deals import deals, quality, terms
+from core.deals import deals, rules, terms
 from core.deals.events import DisputeOpened
 from core.deals.tables import Deal, Dispute, QualityReport
 from core.errors import Conflict, DomainError, NotAllowed
@@ -31,12 +31,11 @@ async def report(uow: UnitOfWork, deal_id: int, buyer_id: int, measured: dict[st
     price = Money(deal.price_minor, deal.currency)
     agreed = Decimal(deal.quantity_milli) / 1000
     arrived = _number("delivered quantity", delivered) if delivered else agreed
-    cost = quality.adjustment(quality.specs_of(body, deal.currency), values, arrived, deal.currency)
-    cost = cost + quality.shortfall(agreed, arrived, Decimal(str(body.get(
-        "tolerance_percent") or quality.QUANTITY_TOLERANCE_PERCENT)), price)
-    cost = Money(min(cost.amount, deals.total(deal).amount - 1), deal.currency)
+    tolerance = Decimal(str(body.get("tolerance_percent") or rules.QUANTITY_TOLERANCE_PERCENT))
+    cost = rules.price_adjustment(rules.specs_of(body, deal.currency), values, agreed, arrived,
+                                  tolerance, price, deals.total(deal))
     row = QualityReport(deal_id=deal_id, measured={k: str(v) for k, v in values.items()},
-                        delivered_milli=int(arrived * 1000), adjustment_minor=max(cost.amount, 0),
+                        delivered_milli=int(arrived * 1000), adjustment_minor=cost.amount,
                         created_at=uow.clock.now())
     uow.add(row)
     await uow.session.flush()

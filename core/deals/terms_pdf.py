@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from core.accounts.billing import Party
-from core.catalog.listings import SPEC_RANGES
+from core.catalog.rules import SPEC_RANGES
 from core.catalog.taxonomy import UNITS, product
 from core.deals import deals
 from core.deals import terms as deal_terms

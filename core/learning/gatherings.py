@@ -12,9 +12,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dateutil import parser as dateparser
 from sqlalchemy import func, select, update
 
-from core.community import checks
+from core.community import rules as community_rules
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.learning import rules
 from core.learning.events import GatheringStarted, RecordingAdded
+from core.learning.rules import ANSWERS, MAX_AHEAD
 from core.learning.tables import Gathering, GatheringRsvp
 from core.operators import audit
 from core.operators.roles import is_admin, require_admin
@@ -22,11 +24,6 @@ from core.process import timers
 from core.process.gatherings import GATHERING_PROCESS
 from core.storage.uow import UnitOfWork
 from core.storage.upsert import dialect_insert
-
-KINDS = {"webinar": "🎙 Webinar", "trade_show": "🏛 Trade show", "meetup": "🤝 Meetup"}
-ANSWERS = {"going": "✅ Going", "maybe": "🤔 Maybe", "not": "✖ Not going"}
-MAX_AHEAD = timedelta(days=730)
-MINUTES = range(15, 60 * 24 * 5 + 1)  # a webinar of 15 minutes to a five-day trade show
 
 
 @dataclass(frozen=True)
@@ -67,19 +64,14 @@ async def publish(uow: UnitOfWork, admin_id: int | None, *, kind: str, title: st
     """An admin publishes a webinar (with its join link) or an event (with its place)."""
     await require_admin(uow, admin_id)
     assert admin_id is not None
-    if kind not in KINDS:
-        raise DomainError("A gathering is a webinar, a trade show or a meetup.")
     now = uow.clock.now()
-    if starts_at <= now or starts_at > now + MAX_AHEAD:
-        raise DomainError("The start must be in the future, at most two years ahead.")
-    if minutes not in MINUTES:
-        raise DomainError("The length must be between 15 minutes and five days.")
-    link = checks.url(join_url, "join link") if kind == "webinar" or join_url else None
-    where = checks.text(place, "place", minimum=2, maximum=200, one_line=True) \
+    rules.check_gathering(kind, starts_at, minutes, now)
+    link = community_rules.url(join_url, "join link") if kind == "webinar" or join_url else None
+    where = community_rules.text(place, "place", minimum=2, maximum=200, one_line=True) \
         if kind != "webinar" else None
     row = Gathering(kind=kind, status=GATHERING_PROCESS.initial,
-                    title=checks.text(title, "title", minimum=3, maximum=120, one_line=True),
-                    description=checks.text(description, "description", maximum=1500)
+                    title=community_rules.text(title, "title", minimum=3, maximum=120, one_line=True),
+                    description=community_rules.text(description, "description", maximum=1500)
                     if description.strip() else "", starts_at=starts_at, minutes=minutes,
                     place=where, join_url=link, publisher_id=admin_id, sequence=0, created_at=now)
     uow.add(row)
@@ -104,7 +96,7 @@ async def listed(uow: UnitOfWork, viewer_id: int | None, limit: int = 20) -> lis
     found = list((await uow.session.execute(select(Gathering).where(
         Gathering.starts_at >= now - timedelta(days=5)).order_by(Gathering.starts_at)
         .limit(limit * 2))).scalars())
-    found = [g for g in found if g.starts_at + timedelta(minutes=g.minutes) > now]
+    found = [g for g in found if not rules.over(g.starts_at, g.minutes, now)]
     recorded = list((await uow.session.execute(select(Gathering).where(
         Gathering.recording_url.is_not(None), Gathering.starts_at >= now - timedelta(days=90))
         .order_by(Gathering.starts_at.desc()).limit(limit))).scalars())
@@ -151,10 +143,7 @@ async def rsvp(uow: UnitOfWork, account_id: int | None, gathering_id: int, answe
         raise DomainError("Answer going, maybe or not going.")
     gathering = await get(uow, gathering_id)
     now = uow.clock.now()
-    if gathering.starts_at + timedelta(minutes=gathering.minutes) <= now:
-        raise Conflict("That one is over; answers are closed.")
-    if gathering.kind == "webinar" and answer == "maybe":
-        raise DomainError("A webinar takes a registration (going) or none.")
+    rules.check_answer(gathering.kind, answer, gathering.starts_at, gathering.minutes, now)
     await uow.session.execute(dialect_insert(uow, GatheringRsvp).values(
         gathering_id=gathering.id, account_id=account_id, answer=answer, created_at=now,
         updated_at=now).on_conflict_do_update(index_elements=["gathering_id", "account_id"],
@@ -189,7 +178,7 @@ async def add_recording(uow: UnitOfWork, actor_id: int | None, gathering_id: int
         raise DomainError("Only webinars have recordings.")
     if gathering.starts_at > uow.clock.now():
         raise Conflict("The webinar hasn't started yet; add the recording afterwards.")
-    gathering.recording_url = checks.url(url, "recording link")
+    gathering.recording_url = community_rules.url(url, "recording link")
     await audit.record(uow, actor_id, "recording-added", f"gathering:{gathering.id}",
                        url=gathering.recording_url)
     uow.emit(RecordingAdded(gathering.id))

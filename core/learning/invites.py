@@ -10,7 +10,8 @@ from icalendar import Calendar, Event, vCalAddress, vText
 
 from core.accounts.tables import Account
 from core.consulting.bookings.calendar import DOMAIN
-from core.learning.gatherings import KINDS, get
+from core.learning.gatherings import get
+from core.learning.rules import KINDS
 from core.storage.uow import UnitOfWork
 
 

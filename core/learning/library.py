@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from core.accounts.tables import Account
-from core.community import checks
+from core.community import rules as community_rules
 from core.consulting.tables import ConsultantProfile
 from core.errors import DomainError, NotAllowed, NotFound
 from core.learning.tables import LearningItem
@@ -41,7 +41,7 @@ async def publish_link(uow: UnitOfWork, admin_id: int | None, *, topic_name: str
                        url: str, summary: str = "") -> LearningItem:
     """An admin adds a report or guide that lives on the web."""
     await require_admin(uow, admin_id)
-    row = _add(uow, "link", admin_id, topic_name, title, summary, url=checks.url(url))
+    row = _add(uow, "link", admin_id, topic_name, title, summary, url=community_rules.url(url))
     return await _audited(uow, admin_id, row)
 
 
@@ -71,8 +71,8 @@ async def publish_insight(uow: UnitOfWork, consultant_id: int | None, *, topic_n
     if consultant_id is None or await uow.session.get(ConsultantProfile, consultant_id) is None:
         raise NotAllowed("Insights are written by consultants; set up your consultant profile "
                          "first.")
-    body = checks.text(text, "insight", minimum=20, maximum=MAX_INSIGHT)
-    link = checks.url(url) if url else None
+    body = community_rules.text(text, "insight", minimum=20, maximum=MAX_INSIGHT)
+    link = community_rules.url(url) if url else None
     return _add(uow, "insight", consultant_id, topic_name, title, body, url=link)
 
 
@@ -116,8 +116,8 @@ def _add(uow: UnitOfWork, kind: str, author_id: int | None, topic_name: str, tit
          summary: str, **where: str | None) -> LearningItem:
     assert author_id is not None
     row = LearningItem(kind=kind, topic=topic(topic_name),
-                       title=checks.text(title, "title", minimum=3, maximum=120, one_line=True),
-                       summary=checks.text(summary, "summary", maximum=MAX_SUMMARY)
+                       title=community_rules.text(title, "title", minimum=3, maximum=120, one_line=True),
+                       summary=community_rules.text(summary, "summary", maximum=MAX_SUMMARY)
                        if kind != "insight" and summary.strip() else summary if kind == "insight"
                        else "", author_id=author_id, created_at=uow.clock.now(), **where)
     uow.add(row)

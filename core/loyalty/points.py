@@ -10,11 +10,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, func, select, text
 
+from core.loyalty.rules import TIER_YEAR
 from core.loyalty.tables import PointsEntry, PointsJournal
 from core.storage.uow import UnitOfWork
 from core.storage.upsert import per_dialect
@@ -112,7 +113,7 @@ async def earned_since(uow: UnitOfWork, account_id: int, since: datetime) -> int
 
 
 async def earned_in_year(uow: UnitOfWork, account_id: int) -> int:
-    return await earned_since(uow, account_id, uow.clock.now() - timedelta(days=365))
+    return await earned_since(uow, account_id, uow.clock.now() - TIER_YEAR)
 
 
 async def history(uow: UnitOfWork, account_id: int, limit: int = 10) -> list[Movement]:

@@ -75,20 +75,15 @@ async def brief(uow: UnitOfWork, account_id: int) -> Brief:
                  await waiting_discount(uow, account_id))
 
 
-def value_of(spent: int) -> Money:
-    return Money(spent * rules.CENTS_PER_POINT, rules.POINT_VALUE_CURRENCY)
-
-
 async def redeem(uow: UnitOfWork, account_id: int, spent: int) -> Redemption:
     """Spend points for a commission discount at the member's next payment as payee. The
     member's row is locked first, so two redemptions at once never spend the same points."""
-    if not isinstance(spent, int) or spent < rules.MIN_REDEMPTION:
-        raise DomainError(f"Redeem at least {rules.MIN_REDEMPTION} points.")
+    rules.check_redemption(spent)
     await enrol(uow, account_id, lock=True)
     have = await points.balance(uow, points.member(account_id))
     if spent > have:
         raise Conflict(f"You have {have} points; that redemption needs {spent}.")
-    value = value_of(spent)
+    value = rules.value_of(spent)
     row = Redemption(account_id=account_id, points=spent, currency=value.currency,
                      value=value.amount, remaining=value.amount, created_at=uow.clock.now())
     uow.add(row)

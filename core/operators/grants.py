@@ -7,7 +7,8 @@ from sqlalchemy import delete, select
 from core.accounts.tables import Account
 from core.errors import DomainError, NotFound
 from core.operators import audit, named
-from core.operators.roles import ADMIN, ROLES, require
+from core.operators.roles import require
+from core.operators.rules import ADMIN, ROLES
 from core.operators.tables import OperatorRole
 from core.storage.uow import UnitOfWork
 

@@ -12,17 +12,10 @@ from collections.abc import Iterable
 
 from sqlalchemy import delete, select, tuple_
 
+from core.operators.rules import ADMIN, split_label
 from core.operators.tables import OperatorIdentity
 from core.storage.uow import UnitOfWork
 from core.storage.upsert import dialect_insert
-
-ADMIN = "admin"
-
-
-def split_label(label: str) -> tuple[str, str] | None:
-    """("slack", "T1:U1") from "slack:T1:U1"; None for a label without both parts."""
-    channel, _, user_key = label.strip().partition(":")
-    return (channel, user_key) if channel and user_key else None
 
 
 async def add(uow: UnitOfWork, labels: Iterable[str], role: str = ADMIN) -> None:

@@ -1,4 +1,5 @@
-"""Operator roles and what each may do: the one place that answers "may this operator…?".
+"""Operator roles and who holds them: the one place that answers "may this operator…?" (what
+each role may do is core.operators.rules).
 
 Admins (named by identity, or granted) may do everything; the other roles a share of it.
 The console's routes, the chat's moderation and dispute desks and support tickets all ask here.
@@ -6,37 +7,15 @@ The console's routes, the chat's moderation and dispute desks and support ticket
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import and_, exists, or_, select
 
 from core.accounts.tables import Account, Identity
 from core.errors import NotAllowed
+from core.operators.rules import ADMIN, PERMISSIONS, may
 from core.operators.tables import OperatorIdentity, OperatorRole
 from core.storage.uow import UnitOfWork
-
-ADMIN = "admin"
-ROLES = ("support", "moderator", "finance", ADMIN)
-ROLE_LABELS = {"support": "Support", "moderator": "Moderator", "finance": "Finance",
-               ADMIN: "Administrator"}
-
-# action → the roles (besides admin) that may take it.
-PERMISSIONS: dict[str, frozenset[str]] = {
-    "view_dashboard": frozenset({"support", "moderator", "finance"}),
-    "moderate": frozenset({"moderator"}),
-    "view_users": frozenset({"support", "moderator", "finance"}),
-    "suspend_users": frozenset({"moderator"}),
-    "view_deals": frozenset({"support", "finance"}),
-    "ask_party": frozenset({"support", "finance"}),
-    "decide_disputes": frozenset({"finance"}),
-    "view_payments": frozenset({"finance"}),
-    "view_promotions": frozenset({"finance", "moderator"}),
-    "handle_support": frozenset({"support"}),
-    "publish_learning": frozenset(),  # the library and the calendar: core asks for an admin
-    "view_audit": frozenset(),
-    "grant_roles": frozenset(),
-}
 
 
 def _named_admin() -> Any:
@@ -71,13 +50,6 @@ async def require_admin(uow: UnitOfWork, account_id: int | None) -> None:
     """NotAllowed unless the account is an administrator."""
     if account_id is None or not await is_admin(uow, account_id):
         raise NotAllowed("That is for administrators.")
-
-
-def may(roles: Iterable[str], action: str) -> bool:
-    """Whether an operator holding `roles` may take `action` (an unknown action is a bug)."""
-    allowed = PERMISSIONS[action]
-    held = set(roles)
-    return ADMIN in held or bool(held & allowed)
 
 
 async def roles_of(uow: UnitOfWork, account_id: int | None) -> frozenset[str]:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from core.accounts.tables import Account
 from core.community import boards
+from core.community import rules as community_rules
 from core.community.tables import Board, BoardPost
 from core.disclosure import public_text, quoted_name
 from core.storage.uow import UnitOfWork
@@ -62,7 +63,7 @@ async def board_page(uow: UnitOfWork, slug: str, page: int = 0) -> PublicBoard:
                                                      public_text(r.text), r.created_at))
     posts = [PublicPost(c.post.id, names.get(c.post.author_id, "A member"), public_text(c.post.text),
                         c.post.created_at,
-                        {emoji: c.reactions[kind] for kind, emoji in boards.REACTIONS.items()},
+                        {emoji: c.reactions[kind] for kind, emoji in community_rules.REACTIONS.items()},
                         by_post[c.post.id]) for c in found]
     return PublicBoard(board, posts, min(page, pages - 1), pages)
 

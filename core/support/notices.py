@@ -16,7 +16,8 @@ from core.process.tickets import ASKER, OPERATOR, TICKET_PROCESS
 from core.storage.uow import UnitOfWork
 from core.support.context import TicketContext
 from core.support.events import TicketMessagePosted, TicketMoved, TicketOpened
-from core.support.service import STARS, operator_ids
+from core.support.rules import STARS
+from core.support.service import operator_ids
 from core.support.tables import SupportMessage, SupportTicket
 
 QUOTE = 300  # characters of a question or message quoted in a notice

@@ -7,7 +7,6 @@ asking for a ticket that is not theirs learns nothing: it does not exist for the
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from sqlalchemy import case, func, select, update
@@ -21,15 +20,16 @@ from core.process.tickets import ASKER, NOT_CLOSED, OPERATOR, TICKET_PROCESS
 from core.storage.uow import UnitOfWork
 from core.support.context import TicketContext
 from core.support.events import TicketMessagePosted, TicketMoved, TicketOpened
+from core.support.rules import (
+    check_may_open,
+    check_question,
+    check_stars,
+    checked,
+    first_answer_due,
+)
 from core.support.tables import SupportMessage, SupportTicket
 from core.support.views import TicketView, view
 
-MIN_QUESTION = 10  # characters: enough to say what is wrong
-MAX_TEXT = 2000  # a question or a message
-MAX_OPEN = 5  # tickets one person may have waiting at once
-STARS = range(1, 6)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# The operator's queue: what waits for an operator first, then what waits for the asker.
 _QUEUE_ORDER = case({"open": 0, "waiting_for_operator": 1, "answered": 2}, value=SupportTicket.status,
                     else_=3)
 
@@ -56,12 +56,6 @@ async def require_operator(uow: UnitOfWork, account_id: int | None) -> None:
 # --- the asker's side -------------------------------------------------------------------------
 
 
-def check_question(question: str) -> str:
-    """The question as a ticket would keep it, or a polite DomainError (empty, too short, too
-    long) — so a flow can refuse it before suggesting answers."""
-    return _checked(question, minimum=MIN_QUESTION, what="question")
-
-
 async def open_ticket(uow: UnitOfWork, account_id: int | None, question: str,
                       context: TicketContext | dict[str, Any] | None = None,
                       channel: str = "") -> SupportTicket:
@@ -72,15 +66,13 @@ async def open_ticket(uow: UnitOfWork, account_id: int | None, question: str,
     text = check_question(question)
     waiting = (await uow.session.execute(select(func.count()).select_from(SupportTicket).where(
         SupportTicket.account_id == account_id, SupportTicket.status.in_(NOT_CLOSED)))).scalar()
-    if waiting >= MAX_OPEN:
-        raise Conflict(f"You have {waiting} tickets waiting already; answer or close one of "
-                       "them first.")
+    check_may_open(waiting)
     if not isinstance(context, TicketContext):
         context = TicketContext.from_json(context)
     now = uow.clock.now()
     ticket = SupportTicket(account_id=account_id, status=TICKET_PROCESS.initial, question=text,
                            channel=(channel or "")[:16], context=context.as_json(),
-                           first_answer_due_at=now + uow.policy.support_sla,
+                           first_answer_due_at=first_answer_due(now, uow.policy.support_sla),
                            created_at=now, updated_at=now)
     uow.add(ticket)
     await uow.session.flush()
@@ -101,7 +93,7 @@ async def user_reply(uow: UnitOfWork, account_id: int | None, ticket_id: int,
         raise NotAllowed("Only the person who asked writes here; reply as an operator instead.")
     if ticket.status == "closed":
         raise Conflict("This ticket is closed; reopen it to write again.")
-    text = _checked(text)
+    text = checked(text)
     transition = "asker-reply" if ticket.status == "answered" else "add-detail"
     await _take(uow, ticket, transition, account_id, ASKER)
     message = _message(uow, ticket, account_id, ASKER, text)
@@ -112,8 +104,7 @@ async def user_reply(uow: UnitOfWork, account_id: int | None, ticket_id: int,
 
 async def rate(uow: UnitOfWork, account_id: int | None, ticket_id: int, stars: int) -> SupportTicket:
     """The asker rates the answer of a closed ticket, 1 to 5 stars (once)."""
-    if stars not in STARS:
-        raise DomainError("Rate from 1 to 5 stars.")
+    check_stars(stars)
     ticket = await _ticket(uow, ticket_id, account_id)
     if ticket.rating is not None:
         raise Conflict("You have rated this ticket already — thank you.")
@@ -157,7 +148,7 @@ async def operator_reply(uow: UnitOfWork, operator_id: int | None, ticket_id: in
     ticket = await _ticket(uow, ticket_id, operator_id)
     if await _role(uow, ticket, operator_id) != OPERATOR:
         raise NotAllowed("You can't answer your own ticket as an operator.")
-    text = _checked(text)
+    text = checked(text)
     first = {"first_answered_at": uow.clock.now()} if ticket.first_answered_at is None else {}
     await _take(uow, ticket, "operator-reply", operator_id, OPERATOR, first)
     message = _message(uow, ticket, operator_id, OPERATOR, text)
@@ -249,21 +240,6 @@ def _message(uow: UnitOfWork, ticket: SupportTicket, author_id: int | None, role
                              text=text, created_at=uow.clock.now())
     uow.add(message)
     return message
-
-
-def _checked(text: str, *, minimum: int = 1, what: str = "message") -> str:
-    """The text without control characters, trimmed; a polite refusal when empty, too short
-    or too long."""
-    clean = _CONTROL.sub("", str(text or "")).strip()
-    if not clean:
-        raise DomainError(f"The {what} is empty — please type it.")
-    if len(clean) < minimum:
-        raise DomainError(f"Please describe it in a few more words (at least {minimum} "
-                          "characters).")
-    if len(clean) > MAX_TEXT:
-        raise DomainError(f"That is {len(clean):,} characters; please keep a {what} under "
-                          f"{MAX_TEXT:,}.")
-    return clean
 
 
 async def escalate(uow: UnitOfWork, ticket_id: int) -> bool:

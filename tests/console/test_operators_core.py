@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 
 from core.errors import Conflict, DomainError, InvalidField, NotAllowed
 from core.operators import grants, signin, suspension
-from core.operators.roles import PERMISSIONS, ROLES, can_handle_support, may, roles_of
+from core.operators.roles import can_handle_support, roles_of
+from core.operators.rules import PERMISSIONS, ROLES, may
 from core.operators.tables import AuditEntry, ConsoleSession
 from tests.catalog.helpers import make_account
 from tests.console.helpers import SIGN_IN_LINK

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from core.deals.quality import Spec, adjustment, deviation
 from core.deals.reputation import reputation
+from core.deals.rules import Spec, adjustment, deviation
 from core.money.model import Money
 
 MEAN = Decimal("4.2")

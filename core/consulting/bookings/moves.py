@@ -10,12 +10,13 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from core.consulting.bookings import rules
 from core.consulting.events import MEANING, ProfileChanged
 from core.consulting.tables import Booking, BookingProposal, ConsultantProfile
 from core.errors import Conflict, NotFound
 from core.operators.roles import is_admin
 from core.process import timers
-from core.process.bookings import AUTHORISE_AHEAD, BOOKING_PROCESS, CONSULTANT, SEEKER
+from core.process.bookings import BOOKING_PROCESS, CONSULTANT, SEEKER
 from core.process.model import ADMIN, SYSTEM
 from core.storage.uow import UnitOfWork
 
@@ -98,11 +99,8 @@ def dues(booking: Booking, state: str, now: datetime, join_window: timedelta,
 
 
 def authorised_at_booking(booking: Booking) -> bool:
-    """The payment timing rule: the maximum is authorised at confirmation, unless the session
-    was then more than AUTHORISE_AHEAD away (then 24 h before it)."""
-    if booking.starts_at is None or booking.confirmed_at is None:
-        return True
-    return booking.starts_at - booking.confirmed_at <= AUTHORISE_AHEAD
+    """The payment timing rule (rules.authorised_at_confirmation) for this booking."""
+    return rules.authorised_at_confirmation(booking.starts_at, booking.confirmed_at)
 
 
 def authorised_later(booking: Booking) -> bool:

@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from core.clock import local_time
 from core.money.model import Money
 from core.policy import BookingPolicy
-from core.process.bookings import CONSULTANT_GRACE, SEEKER
+from core.process.bookings import AUTHORISE_AHEAD, CONSULTANT_GRACE, SEEKER
 
 
 def share(amount: Money, percent: int) -> Money:
@@ -32,6 +32,15 @@ def cancellation_fee(policy: BookingPolicy, amount: Money, starts_at: datetime, 
 def no_show_fee(policy: BookingPolicy, amount: Money) -> Money:
     """What a consultant may charge a seeker who did not come."""
     return share(amount, policy.no_show_fee_percent)
+
+
+def authorised_at_confirmation(starts_at: datetime | None, confirmed_at: datetime | None
+                               ) -> bool:
+    """The payment timing rule: the maximum is authorised at confirmation, unless the session
+    was then more than AUTHORISE_AHEAD away (then 24 h before it)."""
+    if starts_at is None or confirmed_at is None:
+        return True
+    return starts_at - confirmed_at <= AUTHORISE_AHEAD
 
 
 def _hours(delta: timedelta) -> str:

@@ -12,7 +12,8 @@ from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core.consulting.sessions.events import SessionMoved
-from core.consulting.sessions.money import FREE_MINUTES, charge_for
+from core.consulting.sessions.money import charge_for
+from core.consulting.sessions.rules import FREE_MINUTES
 from core.consulting.sessions.tables import ConsultSession
 from core.errors import Conflict
 from core.operators.roles import is_admin

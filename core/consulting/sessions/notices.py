@@ -25,7 +25,7 @@ from core.consulting.sessions.lifecycle import (
     SEEKER,
     SESSION_PROCESS,
 )
-from core.consulting.sessions.money import FREE_MINUTES, extension_price
+from core.consulting.sessions.rules import FREE_MINUTES, extension_price
 from core.consulting.sessions.tables import (
     ConsultSession,
     SessionExtension,

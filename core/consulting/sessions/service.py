@@ -32,12 +32,8 @@ from core.consulting.sessions.lifecycle import (
     take,
 )
 from core.consulting.sessions.money import charge_for as _charge_for
-from core.consulting.sessions.money import (
-    check_unit,
-    extension_price,
-    free_window_for,
-    price_for,
-)
+from core.consulting.sessions.money import free_window_for
+from core.consulting.sessions.rules import check_unit, extension_price, price_for
 from core.consulting.sessions.tables import ConsultSession, SessionExtension, SessionMessage
 from core.deals.threads import SharedFile
 from core.errors import Conflict, DomainError, NotAllowed, NotFound

@@ -1,5 +1,6 @@
-"""Checks shared by the community and learning use cases: texts without control characters
-within their bounds, and web addresses that are plain http(s) links."""
+"""The community's rules, on plain values (no database), and the checks the learning use
+cases share: texts without control characters within their bounds, web addresses that are plain
+http(s) links, and what a board post, a reason and a reaction may be."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from core.errors import DomainError
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_URL = 500
+MAX_POST = 2000
+MAX_REASON = 300
+REACTIONS = {"up": "👍", "heart": "❤️", "idea": "💡"}
 
 
 def text(value: str | None, what: str, *, minimum: int = 1, maximum: int = 2000,
@@ -39,3 +43,23 @@ def url(value: str | None, what: str = "link") -> str:
         raise DomainError(f"The {what} must be a web address starting with https:// "
                           f"(at most {MAX_URL} characters).")
     return clean
+
+
+def post_text(value: str | None, reply: bool = False) -> str:
+    """A post (or a reply): 2 to MAX_POST characters."""
+    return text(value, "reply" if reply else "post", minimum=2, maximum=MAX_POST)
+
+
+def report_reason(value: str) -> str:
+    """A reporter's reason is optional: empty stays empty, else at most MAX_REASON."""
+    return text(value, "reason", maximum=MAX_REASON) if value.strip() else ""
+
+
+def hide_reason(value: str | None) -> str:
+    """An admin hiding a post says why: 3 to MAX_REASON characters."""
+    return text(value, "reason", minimum=3, maximum=MAX_REASON)
+
+
+def check_reaction(kind: str) -> None:
+    if kind not in REACTIONS:
+        raise DomainError("React with 👍, ❤️ or 💡.")

@@ -1,0 +1,140 @@
+"""A listing's rules, on plain values (no database): quantities, prices, lab values, how long
+it may stay valid, when it runs out and when its seller is reminded, and what a moderator's
+reason must be. The services load a listing, call these and store it; the form asks by them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any, Protocol
+
+from core.catalog.taxonomy import UNITS, ProductType, product
+from core.money.model import Money
+
+SPEC_KEYS = ("moisture", "ash", "ncv", "bulk_density", "particle_size")
+# Lab values outside these are typing mistakes (the form's fields use the same ranges).
+SPEC_RANGES = {"moisture": (Decimal(0), Decimal(70), "%"), "ash": (Decimal(0), Decimal(40), "%"),
+               "ncv": (Decimal(1), Decimal(50), " MJ/kg"),
+               "bulk_density": (Decimal(20), Decimal(1200), " kg/m³")}
+EDITABLE_STATUSES = ("draft", "published", "paused")
+MAX_UNITS = Decimal(10_000_000)
+LONGEST_VALID = timedelta(days=366)  # a listing is valid for at most a year
+SHORTEST_PUBLISHED = timedelta(days=1)  # published, it stays up at least a day
+REMIND_BEFORE = timedelta(days=3)  # the seller is told this long before it runs out
+REASON_LENGTH = (5, 500)  # a moderator's reason for sending a listing back
+
+
+class ListingFacts(Protocol):
+    """What the checks read of a listing (its row or any object with these)."""
+
+    product_type: str
+    unit: str
+    currency: str
+    quantity_milli: int
+    min_order_milli: int | None
+    price_mwh_minor: int | None
+    delivery: list[str]
+    delivery_radius_km: int | None
+    incoterm_place: str | None
+    available_from: datetime
+    valid_until: datetime
+
+
+def milli(value: str | Decimal | None) -> int | None:
+    """A decimal quantity as thousandths (exact)."""
+    return None if value in (None, "") else int(Decimal(str(value)) * 1000)
+
+
+def minor(value: str | Decimal, currency: str) -> int:
+    """A decimal price as minor units of its currency (exact; too many decimals refused)."""
+    return Money.parse(str(value), currency).amount
+
+
+def problems(listing: ListingFacts, now: datetime) -> list[str]:
+    """Plausibility checks per product type; an empty list means the listing looks sound."""
+    kind = product(listing.product_type)
+    found: list[str] = []
+    if listing.unit not in kind.units:
+        allowed = ", ".join(UNITS[u] for u in kind.units)
+        found.append(f"{kind.label} is traded in {allowed}, not {UNITS.get(listing.unit, '?')}.")
+    if not 0 < listing.quantity_milli <= MAX_UNITS * 1000:
+        found.append("The quantity must be more than 0 and at most 10,000,000 units.")
+    if listing.min_order_milli and listing.min_order_milli > listing.quantity_milli:
+        found.append("The minimum order can't be larger than the quantity on offer.")
+    found += _price_problems(listing, kind)
+    if "delivery" in listing.delivery and not listing.delivery_radius_km:
+        found.append("Delivery within a radius needs the radius in km.")
+    incoterms = [d for d in listing.delivery if d.isupper()]
+    if incoterms and not listing.incoterm_place:
+        found.append(f"{', '.join(incoterms)} needs a named place (e.g. EXW Riga).")
+    if listing.valid_until <= listing.available_from:
+        found.append("“Valid until” must be after “available from”.")
+    if listing.valid_until <= now:
+        found.append("“Valid until” is in the past.")
+    if listing.valid_until - max(listing.available_from, now) > LONGEST_VALID:
+        found.append("A listing can be valid for at most a year; renew it later instead.")
+    return found
+
+
+def with_defaults(values: dict[str, Any], today: datetime, days: int) -> dict[str, Any]:
+    """A short form's answers completed: a title from the product and place, fixed price,
+    available today and valid for the policy's number of days."""
+    kind = product(values.get("product_type") or "other")
+    place = (values.get("location") or {}).get("city")
+    title = f"{kind.label}{', ' + values['grade'] if values.get('grade') else ''}" + (
+        f" from {place}" if place else "")
+    start = today.date()
+    return {"title": title[:100], "negotiable": "no", "available_from": start.isoformat(),
+            "valid_until": (start + timedelta(days=days)).isoformat(),
+            **{k: v for k, v in values.items() if v not in (None, "", [])}}
+
+
+def _price_problems(listing: ListingFacts, kind: ProductType) -> list[str]:
+    """The plausible price band per MWh is known in EUR only; other currencies are not checked
+    (no exchange rates here)."""
+    pmwh = listing.price_mwh_minor
+    if listing.currency != "EUR" or pmwh is None:
+        return []
+    low, high = (Money.parse(str(bound), "EUR") for bound in kind.price_mwh)
+    if low <= Money(pmwh, "EUR") <= high:
+        return []
+    return [f"{Money(pmwh, 'EUR')} per MWh is outside the plausible range for "
+            f"{kind.label.lower()} ({kind.price_mwh[0]}–{kind.price_mwh[1]} EUR/MWh). "
+            "Check the price and unit."]
+
+
+def spec_problems(specs: dict[str, Any]) -> list[str]:
+    found = []
+    for key, (low, high, unit) in SPEC_RANGES.items():
+        value = specs.get(key)
+        if value in (None, ""):
+            continue
+        try:
+            number = Decimal(str(value))
+        except ArithmeticError:
+            number = Decimal("NaN")
+        if not number.is_finite() or not low <= number <= high:
+            found.append(f"{key.replace('_', ' ').capitalize()} must be between {low} and "
+                         f"{high}{unit}.")
+    return found
+
+
+def expires_at(valid_until: datetime, now: datetime) -> datetime:
+    """When a listing published now runs out: its “valid until”, but never within a day."""
+    return max(valid_until, now + SHORTEST_PUBLISHED)
+
+
+def renewed_until(now: datetime, days: int) -> datetime:
+    """A renewed listing is valid, and runs out, `days` (the policy's) from now."""
+    return now + timedelta(days=days)
+
+
+def reminder_from(now: datetime) -> datetime:
+    """Listings running out by this moment (and not yet) are due their reminder."""
+    return now + REMIND_BEFORE
+
+
+def reason_fits(reason: str) -> bool:
+    """A moderator's reason (stripped) is 5 to 500 characters."""
+    low, high = REASON_LENGTH
+    return low <= len(reason) <= high

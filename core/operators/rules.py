@@ -1,0 +1,42 @@
+"""The operators' rules, on plain values (no database): the console roles, what each may do,
+and how an operator's identity is named. The name of the administrator role is held here once;
+the named list (AGORA_ADMINS, kept in the database), the granted roles and every check ask it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+ADMIN = "admin"
+ROLES = ("support", "moderator", "finance", ADMIN)
+ROLE_LABELS = {"support": "Support", "moderator": "Moderator", "finance": "Finance",
+               ADMIN: "Administrator"}
+
+# action → the roles (besides admin) that may take it.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "view_dashboard": frozenset({"support", "moderator", "finance"}),
+    "moderate": frozenset({"moderator"}),
+    "view_users": frozenset({"support", "moderator", "finance"}),
+    "suspend_users": frozenset({"moderator"}),
+    "view_deals": frozenset({"support", "finance"}),
+    "ask_party": frozenset({"support", "finance"}),
+    "decide_disputes": frozenset({"finance"}),
+    "view_payments": frozenset({"finance"}),
+    "view_promotions": frozenset({"finance", "moderator"}),
+    "handle_support": frozenset({"support"}),
+    "publish_learning": frozenset(),  # the library and the calendar: core asks for an admin
+    "view_audit": frozenset(),
+    "grant_roles": frozenset(),
+}
+
+
+def may(roles: Iterable[str], action: str) -> bool:
+    """Whether an operator holding `roles` may take `action` (an unknown action is a bug)."""
+    allowed = PERMISSIONS[action]
+    held = set(roles)
+    return ADMIN in held or bool(held & allowed)
+
+
+def split_label(label: str) -> tuple[str, str] | None:
+    """("slack", "T1:U1") from "slack:T1:U1"; None for a label without both parts."""
+    channel, _, user_key = label.strip().partition(":")
+    return (channel, user_key) if channel and user_key else None

@@ -1,0 +1,55 @@
+"""The tickets' rules, on plain values (no database): what a question and a message may be,
+how many tickets one person may have waiting, the stars of a rating, and the first-answer
+deadline (the SLA)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from core.errors import Conflict, DomainError
+
+MIN_QUESTION = 10  # characters: enough to say what is wrong
+MAX_TEXT = 2000  # a question or a message
+MAX_OPEN = 5  # tickets one person may have waiting at once
+STARS = range(1, 6)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def checked(text: str, *, minimum: int = 1, what: str = "message") -> str:
+    """The text without control characters, trimmed; a polite refusal when empty, too short
+    or too long."""
+    clean = _CONTROL.sub("", str(text or "")).strip()
+    if not clean:
+        raise DomainError(f"The {what} is empty — please type it.")
+    if len(clean) < minimum:
+        raise DomainError(f"Please describe it in a few more words (at least {minimum} "
+                          "characters).")
+    if len(clean) > MAX_TEXT:
+        raise DomainError(f"That is {len(clean):,} characters; please keep a {what} under "
+                          f"{MAX_TEXT:,}.")
+    return clean
+
+
+def check_question(question: str) -> str:
+    """The question as a ticket would keep it, or a polite DomainError (empty, too short, too
+    long) — so a flow can refuse it before suggesting answers."""
+    return checked(question, minimum=MIN_QUESTION, what="question")
+
+
+def check_may_open(waiting: int) -> None:
+    """One more ticket, with `waiting` not closed: refused at MAX_OPEN."""
+    if waiting >= MAX_OPEN:
+        raise Conflict(f"You have {waiting} tickets waiting already; answer or close one of "
+                       "them first.")
+
+
+def check_stars(stars: int) -> None:
+    if stars not in STARS:
+        raise DomainError("Rate from 1 to 5 stars.")
+
+
+def first_answer_due(opened_at: datetime, sla: timedelta) -> datetime:
+    """When an operator's first answer to a ticket opened at `opened_at` is due."""
+    return opened_at + sla
+
