@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, exists, select, union
 
 from core.accounts.tables import Account, Identity
 from core.errors import NotAllowed
@@ -26,23 +26,26 @@ def _named_admin() -> Any:
         .where(OperatorIdentity.role == ADMIN))
 
 
+def _admins() -> Any:
+    """Every administrator's account id: a role granted in the console, or an identity named an
+    operator (`AGORA_ADMINS`, kept in the database) — the one list `is_admin` and `admin_ids`
+    both read, so whoever may act as an admin is also told what admins are told."""
+    granted = select(OperatorRole.account_id.label("account_id")).where(OperatorRole.role == ADMIN)
+    return union(granted, _named_admin()).subquery()
+
+
 async def is_admin(uow: UnitOfWork, account_id: int) -> bool:
-    """Whether the account administers Agora: by its roles, a role granted in the console, or
-    one of its identities named an operator (`AGORA_ADMINS`, kept in the database)."""
-    account = await uow.session.get(Account, account_id)
-    if account is None:
-        return False
-    if ADMIN in (account.roles or []):
-        return True
-    granted = select(OperatorRole.account_id).where(OperatorRole.account_id == account_id,
-                                                    OperatorRole.role == ADMIN)
-    named = _named_admin().where(Identity.account_id == account_id)
-    return bool((await uow.session.execute(select(or_(exists(granted), exists(named))))).scalar())
+    """Whether the account administers Agora."""
+    admins = _admins()
+    found = select(admins.c.account_id).where(admins.c.account_id == account_id)
+    return bool((await uow.session.execute(select(exists(found)))).scalar())
 
 
 async def admin_ids(uow: UnitOfWork) -> list[int]:
-    """The registered accounts whose identities are named administrators, each once."""
-    rows = await uow.session.execute(_named_admin().distinct().order_by(Identity.account_id))
+    """The administrators' accounts, each once."""
+    admins = _admins()
+    rows = await uow.session.execute(select(admins.c.account_id).distinct()
+                                     .order_by(admins.c.account_id))
     return list(rows.scalars())
 
 

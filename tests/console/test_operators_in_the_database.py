@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from config.container import build
 from config.settings import Settings
+from core.operators import grants
 from core.operators.roles import admin_ids, is_admin
 from tests.support.accounts import registered
 from tests.support.chat import ChatUser
@@ -71,3 +72,20 @@ async def test_the_servers_setting_is_the_whole_list_and_a_name_taken_out_loses_
             assert not await is_admin(uow, old.id)
     finally:
         await after.close()
+
+
+async def test_an_admin_granted_in_the_console_is_told_what_every_admin_is_told(db_url, tmp_path):
+    """One list of admins: whoever may act as one (named, or granted) also hears admins' notices."""
+    app = _process(db_url, tmp_path, admins=["terminal:root"])
+    try:
+        await app.seed_operators()
+        root = await registered(app, "root")
+        gail = await registered(app, "gail")
+        async with app.uow() as uow:
+            await grants.grant(uow, root.id, gail.id, "admin")
+            await uow.commit()
+        async with app.uow() as uow:
+            assert await is_admin(uow, gail.id)
+            assert await admin_ids(uow) == [root.id, gail.id]
+    finally:
+        await app.close()
