@@ -204,7 +204,7 @@ def _community(bus: EventBus) -> None:
     bus.during_commit(community.BoardPostAdded, community_notices.on_post_added)
     bus.during_commit(community.BoardPostReported, community_notices.on_reported)
     bus.during_commit(community.BoardPostHidden, community_notices.on_hidden)
-    bus.during_commit(learning.GatheringStarted, learning_notices.on_started)
+    bus.during_commit(learning.GatheringStarted, learning_notices.GATHERINGS.on_moved)
     bus.during_commit(learning.RecordingAdded, learning_notices.on_recording)
 
 
