@@ -141,7 +141,7 @@ def _sessions(bus: EventBus, bridge: SessionPayments) -> None:
     bus.after_commit(ExtensionRequested, bridge.after_extension)
     bus.after_commit(RecapRequested, bridge.after_recap)
     bus.during_commit(SessionJoined, session_notices.on_joined)
-    bus.during_commit(SessionMoved, session_notices.on_moved)
+    bus.during_commit(SessionMoved, session_notices.SESSIONS.on_moved)  # as declared
     bus.during_commit(SessionMoved, reviews.on_session_moved)
     bus.during_commit(SessionMessagePosted, session_notices.on_message)
     bus.during_commit(CallLinkSet, session_notices.on_call_link)
