@@ -19,7 +19,7 @@ from core.catalog.search import Catalog
 from core.community import events as community
 from core.community import notices as community_notices
 from core.consulting import events as booking
-from core.consulting.bookings import ending_notices as booking_ended
+from core.consulting.bookings import notice_book as booking_book
 from core.consulting.bookings import notices as booking_notices
 from core.consulting.events import PromotionRequested
 from core.consulting.profiles.directory import Directory
@@ -143,7 +143,7 @@ def _sessions(bus: EventBus, bridge: SessionPayments) -> None:
     bus.after_commit(ExtensionRequested, bridge.after_extension)
     bus.after_commit(RecapRequested, bridge.after_recap)
     bus.during_commit(SessionJoined, session_notices.on_joined)
-    bus.during_commit(SessionMoved, session_notices.on_moved)
+    bus.during_commit(SessionMoved, session_notices.SESSIONS.on_moved)  # as declared
     bus.during_commit(SessionMoved, reviews.on_session_moved)
     bus.during_commit(SessionMessagePosted, session_notices.on_message)
     bus.during_commit(CallLinkSet, session_notices.on_call_link)
@@ -171,19 +171,11 @@ def _consulting(bus: EventBus, uow: UowFactory, payments: PaymentsService) -> No
     """Bookings: notices in the transaction; the money step (authorise, void, fee) after it."""
     bus.after_commit(booking.BookingMoved, BookingMoney(payments, uow).after_moves)
     bus.during_commit(booking.BookingRequested, booking_notices.on_requested)
-    bus.during_commit(booking.TimesProposed, booking_notices.on_times_proposed)
-    bus.during_commit(booking.BookingConfirmed, booking_notices.on_confirmed)
-    bus.during_commit(booking.BookingRescheduled, booking_notices.on_confirmed)
-    bus.during_commit(booking.RescheduleProposed, booking_notices.on_reschedule_proposed)
+    bus.during_commit(booking.BookingMoved, booking_book.BOOKINGS.on_moved)  # as declared
     bus.during_commit(booking.AuthorisationOpened, booking_notices.on_authorisation_opened)
     bus.during_commit(booking.CardRequested, booking_notices.on_card_requested)
     bus.during_commit(money.MethodSaved, booking_notices.on_method_saved)
     bus.during_commit(booking.AuthorisedOnSavedCard, booking_notices.on_authorised_on_saved_card)
-    bus.during_commit(booking.RescheduleDeclined, booking_ended.on_reschedule_declined)
-    bus.during_commit(booking.BookingCancelled, booking_ended.on_cancelled)
-    for ended in (booking.BookingDeclined, booking.BookingExpired, booking.BookingReleased,
-                  booking.ConsultantNoShow, booking.SeekerNoShow, booking.NoShowFeeDecided):
-        bus.during_commit(ended, booking_ended.on_ended)
     _journey(bus)
 
 
@@ -214,7 +206,7 @@ def _community(bus: EventBus) -> None:
     bus.during_commit(community.BoardPostAdded, community_notices.on_post_added)
     bus.during_commit(community.BoardPostReported, community_notices.on_reported)
     bus.during_commit(community.BoardPostHidden, community_notices.on_hidden)
-    bus.during_commit(learning.GatheringStarted, learning_notices.on_started)
+    bus.during_commit(learning.GatheringStarted, learning_notices.GATHERINGS.on_moved)
     bus.during_commit(learning.RecordingAdded, learning_notices.on_recording)
 
 

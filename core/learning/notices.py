@@ -1,34 +1,47 @@
 """Notices of gatherings, written to the outbox in the emitting transaction (handlers registered
 in config.event_wiring): at the start a webinar's registrants get the join link (an event's
-people are told it begins); a recording reaches the registrants when it is added."""
+people are told it begins), as declared on the `start` transition (core.process.gatherings) and
+sent by GATHERINGS; a recording reaches the registrants when it is added."""
 
 from __future__ import annotations
 
-from core.actions import Action, Intent
+from core.actions import Action, ActionRows, Intent
 from core.learning import gatherings
 from core.learning.events import GatheringStarted, RecordingAdded
 from core.learning.tables import Gathering
 from core.notifications.outbox import notify, recipients
+from core.process.gatherings import ATTENDEE, GATHERING_PROCESS
+from core.process.notices import Moved, NoticeBook, Said
 from core.storage.uow import UnitOfWork
 
 
-async def on_started(uow: UnitOfWork, event: GatheringStarted) -> None:
-    """The join link, at the start, to everyone registered (urgent: quiet hours don't hold it)."""
+async def _started(uow: UnitOfWork, event: GatheringStarted) -> Moved | None:
+    """Its attendees: a webinar's registrants going, an event's people going or maybe."""
     gathering = await uow.session.get(Gathering, event.gathering_id)
     if gathering is None:
-        return
-    webinar = gathering.kind == "webinar"
-    people = await gatherings.attendees(uow, gathering.id, ("going",) if webinar else
-                                        ("going", "maybe"))
-    await recipients(uow, set(people))
-    if webinar:
+        return None
+    people = await gatherings.attendees(uow, gathering.id, ("going",)
+                                        if gathering.kind == "webinar" else ("going", "maybe"))
+    return Moved("start", gathering, {ATTENDEE: tuple(people)}, "scheduled", "started", event)
+
+
+async def started(uow: UnitOfWork, moved: Moved, role: str, person: int) -> Said:
+    """The join link, at the start (urgent: quiet hours don't hold it)."""
+    gathering = moved.subject
+    if gathering.kind == "webinar":
         text = f"🔴 “{gathering.title}” starts now. Join here: {gathering.join_url}"
     else:
         text = f"📍 “{gathering.title}” begins now at {gathering.place}."
-    button = [[Action(Intent.VIEW_GATHERING, "📅 Details", str(gathering.id))]]
-    for person in people:
-        await notify(uow, person, text, buttons=button, urgent=True,
-                     dedupe_key=f"gathering-start:{gathering.id}:{person}")
+    return Said(text, urgent=True, dedupe_key=f"gathering-start:{gathering.id}:{person}")
+
+
+async def details(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
+    return [[Action(Intent.VIEW_GATHERING, "📅 Details", str(moved.subject.id))]]
+
+
+# The gathering's notices as declared in core.process.gatherings, made sendable.
+GATHERINGS = NoticeBook(GATHERING_PROCESS, _started, texts={"started": started},
+                        buttons={"details": details}, roles=(ATTENDEE,))
 
 
 async def on_recording(uow: UnitOfWork, event: RecordingAdded) -> None:

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from core.process.model import ADMIN, STAY, SYSTEM, Process, Timer, Transition
+from core.process.model import ADMIN, STAY, SYSTEM, Notice, Process, Timer, Transition
 
 CONSULTANT, SEEKER = "consultant", "seeker"
 PARTY = (CONSULTANT, SEEKER)
+OTHER = "other"  # a notice's addressee: the party who did not take the step
 # A time is agreed; the session waits for it (a reschedule may be waiting for consent).
 SCHEDULED = ("confirmed", "reschedule_proposed")
 HOLDS_SLOT = ("requested", *SCHEDULED, "starting", "in_session")  # with a start time: busy
@@ -61,44 +62,73 @@ def _scheduled_timers(state: str, remind: bool) -> tuple[Timer, ...]:
     )
 
 
+# Who hears what, sent by core.consulting.bookings.notice_book: the seeker first, then the
+# consultant; `view` is the booking's own button.
+_BOTH_CONFIRMED = (Notice(SEEKER, "confirmed", "view"), Notice(CONSULTANT, "confirmed", "view"))
+# The other party hears (and the one who cancelled too, when a late fee applies).
+_BOTH_CANCELLED = (Notice(SEEKER, "cancelled", "view"), Notice(CONSULTANT, "cancelled", "view"))
+_BOTH_FEE_DECIDED = (Notice(SEEKER, "seeker_absent", "view"),
+                     Notice(CONSULTANT, "seeker_absent", "view"))
+
 BOOKING_PROCESS = Process(
     name="booking",
     initial="requested",
     transitions=(
-        Transition("accept-request", ("requested",), "confirmed", (CONSULTANT,), "Accept"),
+        Transition("accept-request", ("requested",), "confirmed", (CONSULTANT,), "Accept",
+                   notices=_BOTH_CONFIRMED),
         Transition("propose-times", ("requested",), "proposed", (CONSULTANT,),
-                   "Propose other times"),
-        Transition("decline-request", ("requested",), "declined", (CONSULTANT,), "Decline"),
-        Transition("accept-proposal", ("proposed",), "confirmed", (SEEKER,), "Accept a time"),
+                   "Propose other times",
+                   notices=(Notice(SEEKER, "times_proposed", "choose_time"),)),
+        Transition("decline-request", ("requested",), "declined", (CONSULTANT,), "Decline",
+                   notices=(Notice(SEEKER, "declined", "alternatives"),)),
+        Transition("accept-proposal", ("proposed",), "confirmed", (SEEKER,), "Accept a time",
+                   notices=_BOTH_CONFIRMED),
         Transition("counter-times", ("proposed",), "requested", (SEEKER,),
-                   "Propose other times"),
+                   "Propose other times",
+                   notices=(Notice(CONSULTANT, "times_proposed", "choose_time"),)),
         Transition("withdraw-request", ("requested", "proposed"), "cancelled", (SEEKER,),
-                   "Withdraw the request"),
-        Transition("expire-request", ("requested", "proposed"), "expired", (SYSTEM,)),
+                   "Withdraw the request", notices=_BOTH_CANCELLED),
+        Transition("expire-request", ("requested", "proposed"), "expired", (SYSTEM,),
+                   notices=(Notice(SEEKER, "expired", "alternatives_if_instant"),
+                            Notice(CONSULTANT, "expired", "view"))),
         Transition("propose-reschedule", ("confirmed",), "reschedule_proposed", PARTY,
-                   "Propose a new time"),
+                   "Propose a new time",
+                   notices=(Notice(OTHER, "reschedule_proposed", "reschedule_times"),)),
         Transition("accept-reschedule", ("reschedule_proposed",), "confirmed", PARTY,
-                   "Accept the new time"),
+                   "Accept the new time",
+                   notices=(Notice(SEEKER, "rescheduled", "view"),
+                            Notice(CONSULTANT, "rescheduled", "view"))),
         Transition("decline-reschedule", ("reschedule_proposed",), "confirmed", PARTY,
-                   "Keep the booked time"),
-        Transition("authorise-payment", SCHEDULED, STAY, (SYSTEM,)),
-        Transition("release-unpaid", SCHEDULED, "released", (SYSTEM,)),
+                   "Keep the booked time",
+                   notices=(Notice(OTHER, "reschedule_declined", "view"),)),
+        Transition("authorise-payment", SCHEDULED, STAY, (SYSTEM,),
+                   silent="the money layer asks the seeker to authorise, or says the saved card "
+                          "was used: core.consulting.bookings.notices"),
+        Transition("release-unpaid", SCHEDULED, "released", (SYSTEM,),
+                   notices=(Notice(SEEKER, "released", "rebook"),
+                            Notice(CONSULTANT, "released", "view"))),
         Transition("cancel", (*SCHEDULED, "starting"), "cancelled", (*PARTY, ADMIN),
-                   "Cancel the booking"),
-        Transition("open-session", SCHEDULED, "starting", (SYSTEM,)),
-        Transition("start-session", (*SCHEDULED, "starting"), "in_session", (SYSTEM,)),
-        Transition("consultant-no-show", ("starting",), "no_show_consultant", (SYSTEM,)),
+                   "Cancel the booking", notices=_BOTH_CANCELLED),
+        Transition("open-session", SCHEDULED, "starting", (SYSTEM,),
+                   silent="the session calls both to join: core.consulting.sessions.link"),
+        Transition("start-session", (*SCHEDULED, "starting"), "in_session", (SYSTEM,),
+                   silent="the session tells both it has started"),
+        Transition("consultant-no-show", ("starting",), "no_show_consultant", (SYSTEM,),
+                   notices=(Notice(SEEKER, "consultant_absent", "rebook_or_alternatives"),
+                            Notice(CONSULTANT, "consultant_absent", "view"))),
         Transition("seeker-no-show", ("starting",), "seeker_absent", (CONSULTANT, SYSTEM),
-                   "The seeker did not come"),
+                   "The seeker did not come",
+                   notices=(Notice(CONSULTANT, "fee_choice", "charge_or_waive"),
+                            Notice(SEEKER, "fee_choice", "view"))),
         Transition("charge-no-show-fee", ("seeker_absent",), "no_show_seeker", (CONSULTANT,),
-                   "Charge the no-show fee"),
+                   "Charge the no-show fee", notices=_BOTH_FEE_DECIDED),
         Transition("waive-no-show-fee", ("seeker_absent",), "no_show_seeker",
-                   (CONSULTANT, SYSTEM), "Waive the fee"),
+                   (CONSULTANT, SYSTEM), "Waive the fee", notices=_BOTH_FEE_DECIDED),
         # An admin's call-off of the waiting session (sessions.call_off) ends its booking too.
-        Transition("call-off", ("starting",), "cancelled", (SYSTEM,)),
-        Transition("complete-session", ("in_session",), "completed", (SYSTEM,)),
+        Transition("call-off", ("starting",), "cancelled", (SYSTEM,), notices=_BOTH_CANCELLED),
+        Transition("complete-session", ("in_session",), "completed", (SYSTEM,),
+                   silent="the session's end tells both what was charged"),
     ),
-    told_by="core.consulting.bookings.notices and ending_notices",  # its notices are not declared yet
     final=("completed", "declined", "expired", "cancelled", "released", "no_show_consultant",
            "no_show_seeker"),
     timers=(

@@ -57,7 +57,9 @@ def booking_page() -> str:
             "was declined; `release-unpaid` is taken only while still unpaid. "
             "From `starting` the live session decides: its start, "
             "end and no-show timer take `start-session`, `complete-session` and the no-shows "
-            "as the system (`core/consulting/sessions/link.py`).\n"
+            "as the system (`core/consulting/sessions/link.py`). *Who hears* is each "
+            "transition's declared notices, sent by `core/consulting/bookings/notice_book.py` "
+            "(`other`: the party who did not take the step).\n"
             + _diagram_and_table(BOOKING_PROCESS) + _meanings(BOOKING_PROCESS, STATE_LABELS, "state"))
 
 

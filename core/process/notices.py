@@ -40,6 +40,7 @@ class Said:
     once_per_chat: bool = False
     channel: str | None = None  # this channel rather than the reader's preferred one
     urgent: bool = False  # not held by quiet hours
+    dedupe_key: str | None = None  # written once, however often the move is read
 
 
 # A text builder: (uow, what moved, the addressee's role, their account) → the text, or None
@@ -79,7 +80,8 @@ class NoticeBook:
                            if notice.buttons else None)
                 await notify(uow, account_id, said.text, buttons=buttons,
                              attachment=said.attachment, once_per_chat=said.once_per_chat,
-                             channel=said.channel, urgent=said.urgent)
+                             channel=said.channel, urgent=said.urgent,
+                             dedupe_key=said.dedupe_key)
 
     @staticmethod
     async def _addressees(uow: UnitOfWork, moved: Moved, to: str) -> list[int]:

@@ -1,7 +1,8 @@
 """What the parties hear when a booking ends without a session (declined, expired, withdrawn or
 cancelled, released unpaid, a no-show) and when a reschedule is turned down (the call to join
 at the start is the session's: core.consulting.sessions.link). A “talk now” nobody answered
-offers other consultants online in the same field."""
+offers other consultants online in the same field. Text and buttons builders, named by the
+notices declared in core.process.bookings (sent by core.consulting.bookings.notice_book)."""
 
 from __future__ import annotations
 
@@ -13,18 +14,26 @@ from core.consulting.bookings import calendar
 from core.consulting.bookings.changes import max_amount
 from core.consulting.bookings.notices import answer, people, view
 from core.consulting.bookings.rules import no_show_fee
-from core.consulting.events import BookingCancelled, BookingMoved
 from core.consulting.tables import Booking, ConsultantProfile
 from core.money.model import Money
-from core.notifications.outbox import notify
-from core.process.bookings import FEE_DECISION
+from core.process.bookings import CONSULTANT, FEE_DECISION, SEEKER
+from core.process.notices import Moved, Said
 from core.storage.uow import UnitOfWork
 
 ALTERNATIVES = 3
+_ALTERNATIVES = "booking-alternatives"  # the session's info: alternatives found, by booking
 
 
 async def alternatives(uow: UnitOfWork, booking: Booking) -> ActionRows:
-    """Buttons to other live consultants online now who share a field with this one."""
+    """Buttons to other live consultants online now who share a field with this one (found
+    once per transaction: the text and the buttons of one notice read the same)."""
+    found: dict[int, ActionRows] = uow.session.info.setdefault(_ALTERNATIVES, {})
+    if booking.id not in found:
+        found[booking.id] = await _alternatives(uow, booking)
+    return found[booking.id]
+
+
+async def _alternatives(uow: UnitOfWork, booking: Booking) -> ActionRows:
     mine = await uow.session.get(ConsultantProfile, booking.consultant_id)
     fields = set(mine.categories or []) if mine else set()
     rows = (await uow.session.execute(select(ConsultantProfile, Account.display_name)
@@ -41,101 +50,130 @@ def _rebook(booking: Booking, name: str) -> Action:
     return Action(Intent.VIEW_CONSULTANT, f"📅 Book {name} again", str(booking.consultant_id))
 
 
-async def on_ended(uow: UnitOfWork, event: BookingMoved) -> None:
-    """Declined, expired, withdrawn, cancelled, released, no-show: each party hears why, what
-    it costs (usually nothing) and what they can do next."""
-    booking = await uow.session.get(Booking, event.booking_id)
-    if booking is None:
-        return
+async def _names(uow: UnitOfWork, booking: Booking) -> tuple[str, str]:
+    """(the consultant's name, the seeker's name)."""
     p = await people(uow, booking)
-    seeker, consultant = booking.seeker_id, booking.consultant_id
-    them, you = p.names[consultant], p.names[seeker]
-    fee = Money(booking.fee_minor, booking.currency)
-    texts: dict[int, str] = {}
-    extra: ActionRows = []
-    if event.target == "declined":
-        why = f" Reason: {booking.reason}" if booking.reason else ""
-        texts[seeker] = f"✖ {them} declined your request. Nothing was charged.{why}"
-        extra = await alternatives(uow, booking)
-    elif event.target == "expired":
-        texts[seeker] = f"⌛ {them} did not answer in time. Nothing was charged."
-        texts[consultant] = f"⌛ The request from {you} expired unanswered."
-        if booking.kind == "instant":
-            extra = await alternatives(uow, booking)
-            if extra:
-                texts[seeker] += " These consultants in the same field are online now:"
-    elif event.target == "released":
-        texts[seeker] = (f"🔓 Your session with {them} was released: the payment was not "
-                         "authorised in time. Nothing was charged.")
-        texts[consultant] = f"🔓 The session with {you} was released: it was not paid in time."
-        extra = [[_rebook(booking, them)]]
-    elif event.target == "no_show_consultant":
-        texts[seeker] = (f"🙁 {them} did not join within 10 minutes. The authorisation is "
-                         "voided: nothing is charged. You can rebook:")
-        texts[consultant] = f"🙁 You did not join your session with {you}; it was called off."
-        extra = [[_rebook(booking, them)], *await alternatives(uow, booking)]
-    elif event.target == "seeker_absent":
-        await _fee_choice(uow, booking, them, you)
-        return
-    elif event.target == "no_show_seeker":
-        charged = f" The no-show fee of {fee} is charged." if fee.amount else " Nothing is charged."
-        texts[seeker] = f"🙁 You did not join your session with {them}.{charged}"
-        texts[consultant] = f"🙁 {you} did not join.{charged}"
-    for party, text in texts.items():
-        buttons = extra if party == seeker else []
-        await notify(uow, party, text, buttons=[*buttons, [view(booking.id)]])
+    return p.names[booking.consultant_id], p.names[booking.seeker_id]
 
 
-async def _fee_choice(uow: UnitOfWork, booking: Booking, consultant_name: str,
-                      seeker_name: str) -> None:
+async def declined(uow: UnitOfWork, moved: Moved, role: str, seeker: int) -> str:
+    booking = moved.subject
+    them, _ = await _names(uow, booking)
+    why = f" Reason: {booking.reason}" if booking.reason else ""
+    return f"✖ {them} declined your request. Nothing was charged.{why}"
+
+
+async def with_alternatives(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
+    return [*await alternatives(uow, moved.subject), [view(moved.subject.id)]]
+
+
+async def expired(uow: UnitOfWork, moved: Moved, role: str, me: int) -> str:
+    """A “talk now” nobody answered offers the seeker other consultants online now."""
+    booking = moved.subject
+    them, you = await _names(uow, booking)
+    if role != SEEKER:
+        return f"⌛ The request from {you} expired unanswered."
+    text = f"⌛ {them} did not answer in time. Nothing was charged."
+    if booking.kind == "instant" and await alternatives(uow, booking):
+        text += " These consultants in the same field are online now:"
+    return text
+
+
+async def alternatives_if_instant(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
+    booking = moved.subject
+    extra = await alternatives(uow, booking) if booking.kind == "instant" else []
+    return [*extra, [view(booking.id)]]
+
+
+async def released(uow: UnitOfWork, moved: Moved, role: str, me: int) -> str:
+    them, you = await _names(uow, moved.subject)
+    if role == SEEKER:
+        return (f"🔓 Your session with {them} was released: the payment was not authorised in "
+                "time. Nothing was charged.")
+    return f"🔓 The session with {you} was released: it was not paid in time."
+
+
+async def rebook(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
+    booking = moved.subject
+    them, _ = await _names(uow, booking)
+    return [[_rebook(booking, them)], [view(booking.id)]]
+
+
+async def consultant_absent(uow: UnitOfWork, moved: Moved, role: str, me: int) -> str:
+    them, you = await _names(uow, moved.subject)
+    if role == SEEKER:
+        return (f"🙁 {them} did not join within 10 minutes. The authorisation is voided: "
+                "nothing is charged. You can rebook:")
+    return f"🙁 You did not join your session with {you}; it was called off."
+
+
+async def rebook_or_alternatives(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
+    booking = moved.subject
+    them, _ = await _names(uow, booking)
+    return [[_rebook(booking, them)], *await alternatives(uow, booking), [view(booking.id)]]
+
+
+async def fee_choice(uow: UnitOfWork, moved: Moved, role: str, me: int) -> str:
     """The consultant decides on the policy's no-show fee; the seeker hears it may come."""
+    booking = moved.subject
+    them, you = await _names(uow, booking)
     fee = no_show_fee(uow.policy.booking, max_amount(booking))
     hours = int(FEE_DECISION.total_seconds() // 3600)
-    await notify(uow, booking.consultant_id,
-                 f"🙁 {seeker_name} did not join. The policy lets you charge the no-show fee of "
-                 f"{fee}, or waive it (waived by itself after {hours} h).",
-                 buttons=[[answer("charge-fee", booking.id, f"💶 Charge {fee}"),
-                           answer("waive-fee", booking.id, "Waive the fee")],
-                          [view(booking.id)]])
-    await notify(uow, booking.seeker_id,
-                 f"🙁 You did not join your session with {consultant_name}. As the booking's "
-                 f"policy says, they may charge the no-show fee of {fee} within {hours} h; you "
-                 "will be told what they decide.", buttons=[[view(booking.id)]])
+    if role == CONSULTANT:
+        return (f"🙁 {you} did not join. The policy lets you charge the no-show fee of {fee}, "
+                f"or waive it (waived by itself after {hours} h).")
+    return (f"🙁 You did not join your session with {them}. As the booking's policy says, they "
+            f"may charge the no-show fee of {fee} within {hours} h; you will be told what they "
+            "decide.")
 
 
-async def on_cancelled(uow: UnitOfWork, event: BookingCancelled) -> None:
+async def charge_or_waive(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
+    booking = moved.subject
+    fee = no_show_fee(uow.policy.booking, max_amount(booking))
+    return [[answer("charge-fee", booking.id, f"💶 Charge {fee}"),
+             answer("waive-fee", booking.id, "Waive the fee")],
+            [view(booking.id)]]
+
+
+async def seeker_absent(uow: UnitOfWork, moved: Moved, role: str, me: int) -> str:
+    """The fee decided: charged, or nothing."""
+    booking = moved.subject
+    them, you = await _names(uow, booking)
+    fee = Money(booking.fee_minor, booking.currency)
+    charged = f" The no-show fee of {fee} is charged." if fee.amount else " Nothing is charged."
+    if role == SEEKER:
+        return f"🙁 You did not join your session with {them}.{charged}"
+    return f"🙁 {you} did not join.{charged}"
+
+
+async def cancelled(uow: UnitOfWork, moved: Moved, role: str, me: int) -> Said | None:
     """The other party hears of it (with the invite's cancellation once a time was agreed);
     a late fee is said to both."""
-    booking = await uow.session.get(Booking, event.booking_id)
-    if booking is None:
-        return
+    booking = moved.subject
     p = await people(uow, booking)
-    by = event.actor_id
+    by = moved.event.actor_id if moved.event is not None else None
     fee = Money(booking.fee_minor, booking.currency)
+    if me == by and not fee.amount:
+        return None  # the one who cancelled saw it happen
     cost = f" A late-cancellation fee of {fee} applies." if fee.amount else " Nothing is charged."
-    agreed = event.source != "requested" and event.source != "proposed"
-    invite = calendar.attachment(booking.id, "CANCEL") if agreed else None
+    agreed = moved.source != "requested" and moved.source != "proposed"
     what = "session" if agreed else "request"
-    for party in (booking.seeker_id, booking.consultant_id):
-        if party == by and not fee.amount:
-            continue  # the one who cancelled saw it happen
-        other = p.names[p.other(party)]
-        if party == by:
-            text = f"❌ You cancelled your {what} with {other}"
-        elif by == p.other(party):
-            text = f"❌ {other} cancelled your {what}"
-        else:
-            text = f"❌ An admin cancelled your {what} with {other}"
-        text += f" on {p.when(party)}." if booking.starts_at else "."
-        await notify(uow, party, text + cost, buttons=[[view(booking.id)]], attachment=invite)
+    other = p.names[p.other(me)]
+    if me == by:
+        text = f"❌ You cancelled your {what} with {other}"
+    elif by == p.other(me):
+        text = f"❌ {other} cancelled your {what}"
+    else:
+        text = f"❌ An admin cancelled your {what} with {other}"
+    text += f" on {p.when(me)}." if booking.starts_at else "."
+    return Said(text + cost,
+                attachment=calendar.attachment(booking.id, "CANCEL") if agreed else None)
 
 
-async def on_reschedule_declined(uow: UnitOfWork, event: BookingMoved) -> None:
+async def reschedule_declined(uow: UnitOfWork, moved: Moved, role: str, to: int) -> str | None:
     """The booked time stands: the party who proposed the change hears so."""
-    booking = await uow.session.get(Booking, event.booking_id)
-    if booking is None or event.actor_id is None:
-        return
-    p = await people(uow, booking)
-    to = p.other(event.actor_id)
-    await notify(uow, to, f"📌 The session with {p.names[event.actor_id]} stays on "
-                          f"{p.when(to)}.", buttons=[[view(booking.id)]])
+    actor = moved.event.actor_id if moved.event is not None else None
+    if actor is None:
+        return None
+    p = await people(uow, moved.subject)
+    return f"📌 The session with {p.names[actor]} stays on {p.when(to)}."

@@ -1,6 +1,9 @@
-"""What each party of a booking is told, with which next steps, in their own time zone: event
-handlers (registered in config.event_wiring) writing to the outbox in the emitting transaction.
-An agreed time carries the calendar invite; a cancelled one its cancellation."""
+"""What each party of a booking is told, with which next steps, in their own time zone. The
+notices of its transitions are declared in core.process.bookings and these text and buttons
+builders are named for them (core.consulting.bookings.notice_book); a request and the payment's
+steps, which are not transitions, are told by event handlers registered in config.event_wiring.
+All write to the outbox in the emitting transaction. An agreed time carries the calendar invite;
+a cancelled one its cancellation (core.consulting.bookings.ending_notices)."""
 
 from __future__ import annotations
 
@@ -17,19 +20,16 @@ from core.consulting.bookings.rules import SAVED_CARD, policy_text
 from core.consulting.events import (
     AuthorisationOpened,
     AuthorisedOnSavedCard,
-    BookingConfirmed,
     BookingMoved,
     BookingRequested,
-    BookingRescheduled,
     CardRequested,
-    RescheduleProposed,
-    TimesProposed,
 )
 from core.consulting.tables import Booking, BookingProposal, ConsultantProfile
 from core.money.events import MethodSaved
 from core.money.model import Money
 from core.notifications.outbox import notify, recipients
 from core.process.bookings import AUTHORISE_BEFORE, RELEASE_UNPAID_BEFORE
+from core.process.notices import Moved, Said
 from core.storage.uow import UnitOfWork
 
 
@@ -120,54 +120,70 @@ async def _time_rows(uow: UnitOfWork, b: Booking, p: People, reader: int, verb: 
             for t in await _times(uow, b)]
 
 
-async def on_times_proposed(uow: UnitOfWork, event: TimesProposed) -> None:
+def party(moved: Moved, role: str) -> int:
+    """The account playing `role` in this move (a booking's parties are one account each)."""
+    held = moved.parties[role]
+    assert isinstance(held, int)
+    return held
+
+
+async def view_buttons(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
+    return [[view(moved.subject.id)]]
+
+
+async def times_proposed(uow: UnitOfWork, moved: Moved, role: str, to: int) -> str:
     """The other party chooses one of the new times, proposes again, or declines."""
-    loaded = await _load(uow, event)
-    if loaded is None:
-        return
-    b, p = loaded
-    by_consultant = event.transition == "propose-times"
-    to = b.seeker_id if by_consultant else b.consultant_id
-    rows = await _time_rows(uow, b, p, to, "accept")
+    b = moved.subject
+    p = await people(uow, b)
+    return (f"🕑 {p.names[p.other(to)]} proposed other times for your {b.minutes}-minute "
+            "session. Choose one:")
+
+
+async def choose_time(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
+    b = moved.subject
+    p = await people(uow, b)
+    by_consultant = moved.transition == "propose-times"
+    rows = await _time_rows(uow, b, p, party(moved, role), "accept")
     last = [answer("propose", b.id, "🕑 Propose other times"),
             answer("withdraw" if by_consultant else "decline", b.id,
                    "✖ Withdraw" if by_consultant else "✖ Decline")]
-    await notify(uow, to, f"🕑 {p.names[p.other(to)]} proposed other times for your "
-                          f"{b.minutes}-minute session. Choose one:", buttons=[*rows, last])
+    return [*rows, last]
 
 
-async def on_confirmed(uow: UnitOfWork, event: BookingConfirmed | BookingRescheduled) -> None:
+async def confirmed(uow: UnitOfWork, moved: Moved, role: str, me: int) -> Said | None:
     """Both hear the agreed time in their zone, with the invite; the seeker with the policy."""
-    loaded = await _load(uow, event)
-    if loaded is None or loaded[0].starts_at is None:
-        return
-    b, p = loaded
-    again = isinstance(event, BookingRescheduled)
-    for party in (b.seeker_id, b.consultant_id):
-        if b.kind == "instant":
-            text = f"✅ {p.names[p.other(party)]} and you: “talk now” is confirmed."
-        else:
-            word = "Rescheduled" if again else "Confirmed"
-            text = f"✅ {word}: your session with {p.names[p.other(party)]} on {p.when(party)}."
-        if party == b.seeker_id:
-            text += " " + policy_text(uow.policy.booking, _amount(b), b.starts_at, p.zones[party],
-                                      authorised_later(b), b.kind == "instant")
-        await notify(uow, party, text, buttons=[[view(b.id)]],
-                     attachment=None if b.kind == "instant" else calendar.attachment(b.id,
-                                                                                    "REQUEST"))
+    b = moved.subject
+    if b.starts_at is None:
+        return None
+    p = await people(uow, b)
+    again = moved.transition == "accept-reschedule"
+    if b.kind == "instant":
+        text = f"✅ {p.names[p.other(me)]} and you: “talk now” is confirmed."
+    else:
+        word = "Rescheduled" if again else "Confirmed"
+        text = f"✅ {word}: your session with {p.names[p.other(me)]} on {p.when(me)}."
+    if me == b.seeker_id:
+        text += " " + policy_text(uow.policy.booking, _amount(b), b.starts_at, p.zones[me],
+                                  authorised_later(b), b.kind == "instant")
+    return Said(text, attachment=None if b.kind == "instant" else calendar.attachment(
+        b.id, "REQUEST"))
 
 
-async def on_reschedule_proposed(uow: UnitOfWork, event: RescheduleProposed) -> None:
+async def reschedule_proposed(uow: UnitOfWork, moved: Moved, role: str, to: int) -> str | None:
     """The other party accepts a new time or keeps the booked one."""
-    loaded = await _load(uow, event)
-    if loaded is None or event.actor_id is None:
-        return
-    b, p = loaded
-    to = p.other(event.actor_id)
-    rows = await _time_rows(uow, b, p, to, "reschedule")
-    await notify(uow, to, f"🔁 {p.names[event.actor_id]} asks to move your session on "
-                          f"{p.when(to)}. Accept a new time, or keep the booked one:",
-                 buttons=[*rows, [answer("keep", b.id, "📌 Keep the booked time")]])
+    actor = moved.event.actor_id if moved.event is not None else None
+    if actor is None:
+        return None
+    p = await people(uow, moved.subject)
+    return (f"🔁 {p.names[actor]} asks to move your session on {p.when(to)}. Accept a new "
+            "time, or keep the booked one:")
+
+
+async def reschedule_times(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
+    b = moved.subject
+    p = await people(uow, b)
+    rows = await _time_rows(uow, b, p, party(moved, role), "reschedule")
+    return [*rows, [answer("keep", b.id, "📌 Keep the booked time")]]
 
 
 def _authorise_by(booking: Booking, p: People, me: int) -> str:

@@ -19,7 +19,7 @@ from core.errors import Conflict
 from core.operators.roles import is_admin
 from core.process import timers
 from core.process.bookings import CONSULTANT_GRACE
-from core.process.model import ADMIN, SYSTEM, Process, Timer, Transition
+from core.process.model import ADMIN, SYSTEM, Notice, Process, Timer, Transition
 from core.storage.uow import UnitOfWork
 
 SEEKER, CONSULTANT = "seeker", "consultant"
@@ -43,23 +43,44 @@ STATE_LABELS = {
     "called_off": "called off",
 }
 
+
+
+def _both(text: str, buttons: str = "") -> tuple[Notice, ...]:
+    """The seeker, then the consultant, hear `text` (sent by core.consulting.sessions.notices;
+    urgent: a live session ignores quiet hours)."""
+    return (Notice(SEEKER, text, buttons), Notice(CONSULTANT, text, buttons))
+
+
+# An ending: the seeker may review and get the recap, the consultant write recap notes; whoever
+# ended it read it in their own chat's answer.
+_ENDED = (Notice(SEEKER, "ended", "review"), Notice(CONSULTANT, "ended", "recap_notes"))
+
 SESSION_PROCESS = Process(
     name="session",
     initial="waiting",
     transitions=(
-        Transition("start-free", ("waiting",), "live_free", (*PARTY, SYSTEM)),
-        Transition("start-paid", ("waiting",), "live_paid", (*PARTY, SYSTEM)),
-        Transition("no-show", ("waiting",), "no_show", (SYSTEM,)),
-        Transition("call-off", ("waiting",), "called_off", (SYSTEM, ADMIN)),
-        Transition("go-paid", ("live_free",), "live_paid", (SYSTEM,)),
-        Transition("end-free", ("live_free",), "ended_free", PARTY, "End now — free"),
-        Transition("time-up", ("live_paid",), "overtime", (SYSTEM,)),
-        Transition("extend", ("live_paid", "overtime"), "live_paid", (SYSTEM,)),
+        Transition("start-free", ("waiting",), "live_free", (*PARTY, SYSTEM),
+                   notices=_both("started_free", "end")),
+        Transition("start-paid", ("waiting",), "live_paid", (*PARTY, SYSTEM),
+                   notices=_both("started_paid", "end")),
+        Transition("no-show", ("waiting",), "no_show", (SYSTEM,),
+                   silent="the booking's notices say who did not come, with what it costs"),
+        # Called off by the system (its booking ended), only the booking's notices say it.
+        Transition("call-off", ("waiting",), "called_off", (SYSTEM, ADMIN),
+                   notices=_both("called_off")),
+        Transition("go-paid", ("live_free",), "live_paid", (SYSTEM,),
+                   notices=_both("went_paid", "end")),
+        Transition("end-free", ("live_free",), "ended_free", PARTY, "End now — free",
+                   notices=_ENDED),
+        Transition("time-up", ("live_paid",), "overtime", (SYSTEM,),
+                   notices=(Notice(SEEKER, "time_up", "extend_or_end"),
+                            Notice(CONSULTANT, "time_up", "end"))),
+        Transition("extend", ("live_paid", "overtime"), "live_paid", (SYSTEM,),
+                   notices=_both("extended", "end")),
         Transition("end-paid", ("live_paid", "overtime"), "ended_paid", PARTY,
-                   "End the session"),
-        Transition("overtime-ends", ("overtime",), "ended_paid", (SYSTEM,)),
+                   "End the session", notices=_ENDED),
+        Transition("overtime-ends", ("overtime",), "ended_paid", (SYSTEM,), notices=_ENDED),
     ),
-    told_by="core.consulting.sessions.notices",  # its notices are not declared yet
     final=CLOSED,
     timers=(
         # The call to join goes when the booking opens the session (core.consulting.sessions.link).

@@ -37,6 +37,7 @@ from core.money.model import Money
 from core.notifications.outbox import notify, recipients
 from core.process import timers
 from core.process.model import SYSTEM
+from core.process.notices import Moved, NoticeBook, Said
 from core.storage.uow import UnitOfWork
 
 HORIZON = max(o for t in SESSION_PROCESS.timers for o in t.remind)
@@ -107,53 +108,91 @@ async def on_joined(uow: UnitOfWork, event: SessionJoined) -> None:
                 "waiting for you.", [[_do(Intent.JOIN_SESSION, "▶ Join", session)]])
 
 
-async def on_moved(uow: UnitOfWork, event: SessionMoved) -> None:
-    """Each party hears what the session's new state means for them, with their next steps."""
+async def _moved(uow: UnitOfWork, event: SessionMoved) -> Moved | None:
     session = await _session(uow, event.session_id)
     if session is None:
-        return
+        return None
+    return Moved(event.transition, session,
+                 {SEEKER: session.seeker_id, CONSULTANT: session.consultant_id},
+                 event.source, event.target, event)
+
+
+def _urgent(text: str) -> Said:
+    return Said(text, urgent=True)
+
+
+async def started_free(uow: UnitOfWork, moved: Moved, role: str, reader: int) -> Said:
+    return _urgent(await _free_start(uow, moved.subject, reader, _link(moved.subject)))
+
+
+async def started_paid(uow: UnitOfWork, moved: Moved, role: str, reader: int) -> Said:
+    session = moved.subject
     names = await _names(uow, session)
-    seeker, consultant = session.seeker_id, session.consultant_id
-    said = await _moved_texts(uow, session, event.transition, names)
-    for account_id, role, (text, buttons) in zip((seeker, consultant), (SEEKER, CONSULTANT),
-                                                 said, strict=True):
-        # Whoever ended the session read it in their own chat's answer: one message each.
-        if text and not (event.transition in ("end-free", "end-paid")
-                         and session.ended_by == role):
-            await _tell(uow, account_id, text, buttons)
+    n, link = session.id, _link(session)
+    seeker, consultant = names[session.seeker_id], names[session.consultant_id]
+    if role == SEEKER:
+        return _urgent(f"▶ Session #{n} with {consultant} has started. It is paid from the "
+                       f"start ({price_text(session)}): no free minutes are left for you with "
+                       f"{consultant}.{link}")
+    return _urgent(f"▶ Session #{n} with {seeker} has started, paid from the start.{link}")
 
 
-async def _moved_texts(uow: UnitOfWork, session: ConsultSession, transition: str,
-                       names: dict[int, str]) -> tuple[tuple[str, ActionRows], ...]:
-    """(to the seeker, to the consultant) for a transition; "" says nothing."""
-    n, seeker, consultant = session.id, names[session.seeker_id], names[session.consultant_id]
-    link = f"\n📞 Call: {session.call_link}" if session.call_link else ""
-    end = [[_end(session)]]
-    if transition == "start-free":
-        return tuple([(await _free_start(uow, session, reader, link), end)
-                      for reader in (session.seeker_id, session.consultant_id)])
-    if transition == "start-paid":
-        return ((f"▶ Session #{n} with {consultant} has started. It is paid from the start "
-                 f"({price_text(session)}): no free minutes are left for you with "
-                 f"{consultant}.{link}", end),
-                (f"▶ Session #{n} with {seeker} has started, paid from the start.{link}", end))
-    if transition == "go-paid":
-        text = f"⏱ {FREE_MINUTES}:00 — session #{n} is now paid ({price_text(session)})."
-        return (text, end), (text, end)
-    if transition == "time-up":
-        return ((f"⌛ The booked time of session #{n} is up. Extend it, or it ends in "
-                 f"{_minutes(OVERTIME)} minutes.", [[_extend(session)], *end]),
-                (f"⌛ The booked time of session #{n} is up; {seeker} was asked whether to "
-                 "extend it.", end))
-    if transition == "extend":
-        text = f"➕ Session #{n} was extended: {session.extended_minutes} minutes added in all."
-        return (text, end), (text, end)
-    if transition in ("end-free", "end-paid", "overtime-ends"):
-        return _ended(session)
-    if transition == "no-show" or session.ended_by == SYSTEM:
-        return ("", []), ("", [])  # the booking's notices say it, with what it costs
-    text = f"Session #{n} was called off."
-    return (text, []), (text, [])
+async def called_off(uow: UnitOfWork, moved: Moved, role: str, reader: int) -> Said | None:
+    """An admin's call-off; the system's (its booking ended) is said by the booking's notices."""
+    if moved.subject.ended_by == SYSTEM:
+        return None
+    return _urgent(f"Session #{moved.subject.id} was called off.")
+
+
+async def went_paid(uow: UnitOfWork, moved: Moved, role: str, reader: int) -> Said:
+    session = moved.subject
+    return _urgent(f"⏱ {FREE_MINUTES}:00 — session #{session.id} is now paid "
+                   f"({price_text(session)}).")
+
+
+async def time_up(uow: UnitOfWork, moved: Moved, role: str, reader: int) -> Said:
+    session = moved.subject
+    if role == SEEKER:
+        return _urgent(f"⌛ The booked time of session #{session.id} is up. Extend it, or it "
+                       f"ends in {_minutes(OVERTIME)} minutes.")
+    names = await _names(uow, session)
+    return _urgent(f"⌛ The booked time of session #{session.id} is up; "
+                   f"{names[session.seeker_id]} was asked whether to extend it.")
+
+
+async def extended(uow: UnitOfWork, moved: Moved, role: str, reader: int) -> Said:
+    session = moved.subject
+    return _urgent(f"➕ Session #{session.id} was extended: {session.extended_minutes} minutes "
+                   "added in all.")
+
+
+async def ended(uow: UnitOfWork, moved: Moved, role: str, reader: int) -> Said | None:
+    """What the ending means for each; whoever ended the session read it in their own chat's
+    answer: one message each."""
+    session = moved.subject
+    if moved.transition in ("end-free", "end-paid") and session.ended_by == role:
+        return None
+    return _urgent(ended_text(session, reader))
+
+
+async def end_button(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
+    return [[_end(moved.subject)]]
+
+
+async def extend_or_end(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
+    return [[_extend(moved.subject)], [_end(moved.subject)]]
+
+
+async def review(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
+    return _ended(moved.subject)[0][1]
+
+
+async def recap_notes(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
+    return _ended(moved.subject)[1][1]
+
+
+def _link(session: ConsultSession) -> str:
+    return f"\n📞 Call: {session.call_link}" if session.call_link else ""
 
 
 async def _free_start(uow: UnitOfWork, session: ConsultSession, reader: int, link: str) -> str:
@@ -290,3 +329,14 @@ async def remind(uow: UnitOfWork, session_id: int, state: str) -> int:
         await _tell(uow, account_id, text, buttons)
     return len(wanted)
 
+
+
+# The session's notices as declared in core.consulting.sessions.lifecycle, made sendable.
+SESSIONS = NoticeBook(
+    SESSION_PROCESS, _moved,
+    texts={"started_free": started_free, "started_paid": started_paid,
+           "called_off": called_off, "went_paid": went_paid, "time_up": time_up,
+           "extended": extended, "ended": ended},
+    buttons={"end": end_button, "extend_or_end": extend_or_end, "review": review,
+             "recap_notes": recap_notes},
+)
