@@ -19,8 +19,8 @@ from core.catalog.search import Catalog
 from core.community import events as community
 from core.community import notices as community_notices
 from core.consulting import events as booking
-from core.consulting.bookings import notice_book as booking_book
-from core.consulting.bookings import notices as booking_notices
+from core.consulting.bookings.notices import book as booking_book
+from core.consulting.bookings.notices import parties as booking_notices
 from core.consulting.events import PromotionRequested
 from core.consulting.profiles.directory import Directory
 from core.consulting.sessions import link as session_link

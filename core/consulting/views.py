@@ -16,7 +16,7 @@ from core.consulting.bookings import service as bookings
 from core.consulting.bookings import slots
 from core.consulting.bookings.changes import max_amount
 from core.consulting.bookings.moves import authorised_later, role_of
-from core.consulting.bookings.notices import answer, people, view
+from core.consulting.bookings.notices.parties import answer, people, view
 from core.consulting.bookings.rules import free_cancel_passed, policy_text, share
 from core.consulting.profiles import promotions
 from core.consulting.profiles import service as profiles

@@ -62,7 +62,7 @@ def _scheduled_timers(state: str, remind: bool) -> tuple[Timer, ...]:
     )
 
 
-# Who hears what, sent by core.consulting.bookings.notice_book: the seeker first, then the
+# Who hears what, sent by core.consulting.bookings.notices.book: the seeker first, then the
 # consultant; `view` is the booking's own button.
 _BOTH_CONFIRMED = (Notice(SEEKER, "confirmed", "view"), Notice(CONSULTANT, "confirmed", "view"))
 # The other party hears (and the one who cancelled too, when a late fee applies).
@@ -103,7 +103,7 @@ BOOKING_PROCESS = Process(
                    notices=(Notice(OTHER, "reschedule_declined", "view"),)),
         Transition("authorise-payment", SCHEDULED, STAY, (SYSTEM,),
                    silent="the money layer asks the seeker to authorise, or says the saved card "
-                          "was used: core.consulting.bookings.notices"),
+                          "was used: core.consulting.bookings.notices.parties"),
         Transition("release-unpaid", SCHEDULED, "released", (SYSTEM,),
                    notices=(Notice(SEEKER, "released", "rebook"),
                             Notice(CONSULTANT, "released", "view"))),

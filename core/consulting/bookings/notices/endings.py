@@ -2,7 +2,7 @@
 cancelled, released unpaid, a no-show) and when a reschedule is turned down (the call to join
 at the start is the session's: core.consulting.sessions.link). A “talk now” nobody answered
 offers other consultants online in the same field. Text and buttons builders, named by the
-notices declared in core.process.bookings (sent by core.consulting.bookings.notice_book)."""
+notices declared in core.process.bookings (sent by core.consulting.bookings.notices.book)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from core.accounts.tables import Account
 from core.actions import Action, ActionRows, Intent
 from core.consulting.bookings import calendar
 from core.consulting.bookings.changes import max_amount
-from core.consulting.bookings.notices import answer, people, view
+from core.consulting.bookings.notices.parties import answer, people, view
 from core.consulting.bookings.rules import no_show_fee
 from core.consulting.tables import Booking, ConsultantProfile
 from core.money.model import Money

@@ -4,8 +4,8 @@ handler (`BOOKINGS.on_moved`) is registered in config.event_wiring."""
 
 from __future__ import annotations
 
-from core.consulting.bookings import ending_notices as ended
-from core.consulting.bookings import notices
+from core.consulting.bookings.notices import endings as ended
+from core.consulting.bookings.notices import parties as notices
 from core.consulting.events import BookingMoved
 from core.consulting.tables import Booking
 from core.process.bookings import BOOKING_PROCESS, CONSULTANT, OTHER, SEEKER
