@@ -19,22 +19,17 @@ from core.support.notices import TICKETS
 
 PROCESSES = (OFFER_PROCESS, DEAL_PROCESS, CONTRACT_PROCESS, BOOKING_PROCESS, SESSION_PROCESS,
              TICKET_PROCESS, GATHERING_PROCESS)
-# Still told by hand; this list only shrinks: a new process declares its notices.
-BY_HAND: set[str] = set()
 BOOKS = (*DEAL_BOOKS, TICKETS, BOOKINGS, GATHERINGS, SESSIONS)
 
 
 def test_every_transition_declares_its_notices_or_why_it_is_silent():
     for process in PROCESSES:
-        if process.told_by:
-            assert process.name in BY_HAND, f"{process.name}: declare its notices"
-            continue
         for step in process.transitions:
             assert bool(step.notices) != bool(step.silent), f"{process.name}/{step.name}"
 
 
 def test_every_declared_notice_names_a_builder_and_a_party_of_its_process():
-    declared = {p.name for p in PROCESSES if not p.told_by}
+    declared = {p.name for p in PROCESSES}
     assert {book.process.name for book in BOOKS} == declared
     for book in BOOKS:
         assert book.unresolved() == []
@@ -48,7 +43,6 @@ def test_a_transition_that_forgets_its_notices_is_refused_when_declared():
                                       notices=(Notice("buyer", "went"),)),), ("b",))
     Process("p", "a", (Transition("go", ("a",), "b", (SYSTEM,), silent="nobody waits"),),
             ("b",))
-    Process("p", "a", (Transition("go", ("a",), "b", (SYSTEM,)),), ("b",), told_by="by hand")
 
 
 def test_the_docs_say_who_hears_each_step():

@@ -9,16 +9,9 @@ from core.process.model import Process
 from core.process.tickets import OPERATOR_LABELS, TICKET_PROCESS
 
 
-def _diagram_and_table(process: Process) -> str:
-    """The diagram, then who may take each step from where — and who hears of it, once the
-    process declares its notices (until then, the module that tells them by hand)."""
+def diagram_and_table(process: Process) -> str:
+    """The diagram, then who may take each step from where, and who hears of it."""
     table = process.authorisation_table()
-    if process.told_by:
-        rows = [f"| {name} | {', '.join(sources)} | {', '.join(actors)} | {target} |\n"
-                for name, sources, actors, target in table]
-        return (f"\n```mermaid\n{process.diagram()}```\n"
-                "\n| transition | from | who | to |\n|---|---|---|---|\n" + "".join(rows)
-                + f"\nWho hears what is still written by hand in `{process.told_by}`.\n")
     rows = [f"| {name} | {', '.join(sources)} | {', '.join(actors)} | {target} | "
             f"{step.who_hears()} |\n"
             for (name, sources, actors, target), step in zip(table, process.transitions,
@@ -40,7 +33,7 @@ def deal_page() -> str:
             "`core/deals/notices/book.py`; the buyer and the seller hear of a deal's move with "
             "their next steps, and every admin of a dispute opened "
             "(`core/deals/notices/parties.py`).\n")
-    return head + "".join(f"\n## {p.name}\n" + _diagram_and_table(p)
+    return head + "".join(f"\n## {p.name}\n" + diagram_and_table(p)
                           for p in (OFFER_PROCESS, DEAL_PROCESS, CONTRACT_PROCESS))
 
 
@@ -60,7 +53,7 @@ def booking_page() -> str:
             "as the system (`core/consulting/sessions/link.py`). *Who hears* is each "
             "transition's declared notices, sent by `core/consulting/bookings/notices/book.py` "
             "(`other`: the party who did not take the step).\n"
-            + _diagram_and_table(BOOKING_PROCESS) + _meanings(BOOKING_PROCESS, STATE_LABELS, "state"))
+            + diagram_and_table(BOOKING_PROCESS) + _meanings(BOOKING_PROCESS, STATE_LABELS, "state"))
 
 
 def ticket_page() -> str:
@@ -71,5 +64,5 @@ def ticket_page() -> str:
             "(default 4) after opening; when it passes while the ticket is still `open`, every "
             "admin is told once. `(same)` keeps the status. Operators are whoever "
             "`core.support.service.can_handle_support` accepts (today: administrators).\n"
-            + _diagram_and_table(TICKET_PROCESS)
+            + diagram_and_table(TICKET_PROCESS)
             + _meanings(TICKET_PROCESS, OPERATOR_LABELS, "status"))

@@ -74,9 +74,6 @@ class Process:
     transitions: tuple[Transition, ...]
     final: tuple[str, ...]
     timers: tuple[Timer, ...] = ()
-    # The module that still tells this process's parties by hand (its transitions declare no
-    # notices yet); empty once every transition declares its notices or is silent.
-    told_by: str = ""
     _by_name: dict[str, Transition] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -86,7 +83,7 @@ class Process:
             self._by_name[t.name] = t
             if t.notices and t.silent:
                 raise ValueError(f"{self.name}: {t.name} declares notices and is silent")
-            if not self.told_by and not t.notices and not t.silent:
+            if not t.notices and not t.silent:
                 raise ValueError(f"{self.name}: {t.name} declares no notices; declare who "
                                  "hears of it, or say why nobody does (silent=…)")
         states = self.states

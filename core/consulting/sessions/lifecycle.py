@@ -19,6 +19,7 @@ from core.errors import Conflict
 from core.operators.roles import is_admin
 from core.process import timers
 from core.process.bookings import CONSULTANT_GRACE
+from core.process.diagrams import diagram_and_table
 from core.process.model import ADMIN, SYSTEM, Notice, Process, Timer, Transition
 from core.storage.uow import UnitOfWork
 
@@ -157,10 +158,8 @@ async def fire(uow: UnitOfWork, session_id: int, transition: str) -> bool:
 
 def markdown() -> str:
     """The process as a Markdown page (docs/session-process.md is this, written out)."""
-    rows = [f"| {name} | {', '.join(sources)} | {', '.join(actors)} | {target} |\n"
-            for name, sources, actors, target in SESSION_PROCESS.authorisation_table()]
     return ("# Session process\n"
             "Generated from `core/consulting/sessions/lifecycle.py` (a test fails when this file "
-            "and the declaration differ).\n"
-            f"\n```mermaid\n{SESSION_PROCESS.diagram()}```\n"
-            "\n| transition | from | who | to |\n|---|---|---|---|\n" + "".join(rows))
+            "and the declaration differ). *Who hears* is each transition's declared notices, "
+            "sent by `core/consulting/sessions/notices.py`.\n"
+            + diagram_and_table(SESSION_PROCESS))
