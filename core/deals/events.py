@@ -79,15 +79,6 @@ class DisputeDecided(Event):
 
 
 @dataclass(frozen=True)
-class OfferExpired(Event):
-    """An open offer was left unanswered until its deadline and closed itself."""
-
-    offer_id: int
-    buyer_id: int
-    seller_id: int
-
-
-@dataclass(frozen=True)
 class ThreadReported(Event):
     """A party reported the other in a conversation (and blocked it)."""
 

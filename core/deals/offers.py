@@ -20,7 +20,7 @@ from core.catalog.tables import Listing
 from core.catalog.views import viewable
 from core.deals import call_offs, contracts, rules
 from core.deals import terms as deal_terms
-from core.deals.events import DealAgreed, OfferClosed, OfferExpired, OfferMade
+from core.deals.events import DealAgreed, OfferClosed, OfferMade
 from core.deals.rules import PAYMENT_METHODS
 from core.deals.tables import Deal, Offer
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
@@ -243,7 +243,6 @@ async def expire(uow: UnitOfWork, offer_id: int) -> bool:
     offer = await uow.session.get(Offer, offer_id)
     if offer is None or not await _moved(uow, offer, "expired"):
         return False
-    uow.emit(OfferExpired(offer.id, offer.buyer_id, offer.seller_id))
     return True
 
 
