@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from bots.email import LoggingEmailSender
-from config.container import Container, build
-from config.settings import Settings
+from config.container import Container
 from core.clock import FakeClock
-from tests.support import browser, databases
+from tests.support import browser, containers, databases
 from tests.support.chat import ChatUser
+from tests.support.containers import settings_for
 from tests.support.two_channels import world  # noqa: F401  (a fixture: Telegram and Slack at once)
 
 os.environ.setdefault("AGORA_ENVIRONMENT", "test")
@@ -134,12 +134,9 @@ def mailbox() -> LoggingEmailSender:
 @pytest.fixture
 async def app(db_url: str, clock: FakeClock, mailbox: LoggingEmailSender, tmp_path: Any
               ) -> AsyncIterator[Container]:
-    settings = Settings(database_url=db_url, environment="test", data_dir=str(tmp_path / "data"),
-                        admins=["terminal:root"])  # type: ignore[call-arg]
-    container = build(settings, clock=clock, senders={"email": mailbox})
-    await container.seed_operators()
-    yield container
-    await container.close()
+    settings = settings_for(db_url, data_dir=str(tmp_path / "data"), admins=["terminal:root"])
+    async with containers.container(settings, clock=clock, mailbox=mailbox, seed=True) as app:
+        yield app
 
 
 
