@@ -12,7 +12,7 @@ import pytest
 from bots.email import LoggingEmailSender
 from config.container import Container
 from core.clock import FakeClock
-from tests.support import browser, containers, databases
+from tests.support import browser, containers, databases, layers
 from tests.support.chat import ChatUser
 from tests.support.containers import settings_for
 from tests.support.two_channels import world  # noqa: F401  (a fixture: Telegram and Slack at once)
@@ -36,6 +36,11 @@ def pytest_report_header(config: Any) -> list[str]:
     return [f"PostgreSQL tests: {'against ' + url if url else 'NOT RUN (AGORA_TEST_POSTGRES_URL unset)'}",
             f"Redis tests: {'against ' + redis if redis else 'NOT RUN (AGORA_TEST_REDIS_URL unset)'}",
             f"Browser tests: {'against ' + chromium if chromium else 'NOT RUN (no chromium on PATH)'}"]
+
+
+def pytest_itemcollected(item: Any) -> None:
+    """Every test is marked with its layer, `unit`, `integration` or `e2e` (tests/README.md)."""
+    item.add_marker(layers.layer(item, CHANNEL_FIXTURES))
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
@@ -77,8 +82,8 @@ def pytest_sessionstart(session: Any) -> None:
 # A test through a channel's real driver (the Telegram application against its fake Bot API,
 # signed Slack requests, the site over HTTP, the Stripe SDK, both channels at once, the chat
 # driver): end to end, it runs on one database. The services it passes through are tested on both.
-CHANNEL_FIXTURES = {"fake", "start_bot", "bot", "ann", "slack", "site_app", "web", "world",
-                    "stripe_world", "user"}
+CHANNEL_FIXTURES = frozenset({"fake", "start_bot", "bot", "ann", "slack", "site_app", "web",
+                              "world", "stripe_world", "user"})
 
 
 def pytest_generate_tests(metafunc: Any) -> None:
