@@ -38,9 +38,16 @@ def pytest_report_header(config: Any) -> list[str]:
             f"Browser tests: {'against ' + chromium if chromium else 'NOT RUN (no chromium on PATH)'}"]
 
 
+_PLACES = pytest.StashKey[layers.Placing]()
+
+
 def pytest_itemcollected(item: Any) -> None:
-    """Every test is marked with its layer, `unit`, `integration` or `e2e` (tests/README.md)."""
-    item.add_marker(layers.layer(item, CHANNEL_FIXTURES))
+    """Every test is marked with its layer, `unit`, `integration` or `e2e` (tests/README.md),
+    and tests sharing a costly fixture are grouped on one xdist worker (`--dist loadgroup`)."""
+    placing = item.stash[_PLACES] = layers.place(item, CHANNEL_FIXTURES)
+    item.add_marker(placing.layer)
+    if placing.group:
+        item.add_marker(pytest.mark.xdist_group(placing.group))
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
@@ -52,9 +59,10 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = [i for i in items if i not in dropped]
-    # Tests that take minutes start first, so that on several cores they run beside the rest
-    # instead of finishing the run alone (a stable sort: the same order in every xdist worker).
-    items.sort(key=lambda item: item.get_closest_marker("minutes") is None)
+    # The longest start first, so that on several cores they run beside the rest instead of
+    # finishing the run alone: those taking minutes, those starting processes, the other
+    # end-to-end tests, then the rest (a stable sort: the same order in every xdist worker).
+    items.sort(key=lambda item: item.stash[_PLACES].rank)
 
 
 def pytest_sessionstart(session: Any) -> None:

@@ -9,13 +9,17 @@
 
 What a test uses is found in its fixtures and, for what it reaches without a fixture, in the
 names its code refers to, and the code of the test helpers it calls (their modules under
-`tests`), followed to the end."""
+`tests`), followed to the end.
+
+The same reading places each test in the run (`place`): the longest kinds start first, and the
+tests that share a costly fixture are grouped on one xdist worker."""
 
 from __future__ import annotations
 
 import inspect
 import types
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,18 +31,46 @@ DATABASE_MODULES = frozenset({"tests.support.databases", "tests.support.containe
 PROCESS_MODULES = frozenset({"subprocess", "tests.support.terminal"})
 SERVER_MODULES = frozenset({"tests.support.servers", "tests.support.smtp"})
 BENCH = Path(__file__).resolve().parents[2] / "bench"  # benchmark scripts, run whole by tests
+# Session-scoped fixtures that start a server: their tests run on one worker, which starts it once.
+SHARED_FIXTURES = frozenset({"localstripe_url"})
 
 
-def layer(item: Any, channel_fixtures: frozenset[str]) -> str:
-    """A test's layer: `e2e`, `integration` or `unit`."""
+@dataclass(frozen=True)
+class Placing:
+    layer: str  # unit, integration or e2e
+    rank: int  # 0 starts first: takes minutes; 1 starts processes; 2 other e2e; 3, 4 the rest
+    group: str | None  # tests that must share a worker (xdist's loadgroup), when they must
+
+
+def place(item: Any, channel_fixtures: frozenset[str]) -> Placing:
+    """A test's layer, and where it goes in the run: the longest kinds first, so that none of
+    them starts last and finishes the run alone; tests sharing a costly fixture on one worker."""
     names = set(getattr(item, "fixturenames", ()))
     reached = set(_reached_modules(item))
-    if (reached & (PROCESS_MODULES | {"bench"}) or channel_fixtures & names
-            or any(item.get_closest_marker(m) for m in E2E_MARKERS)):
-        return "e2e"
-    if DATABASE_FIXTURES & names or reached & (DATABASE_MODULES | SERVER_MODULES):
-        return "integration"
-    return "unit"
+    if item.get_closest_marker("minutes"):
+        layer, rank = "e2e", 0
+    elif reached & (PROCESS_MODULES | {"bench"}):
+        layer, rank = "e2e", 1
+    elif channel_fixtures & names or any(item.get_closest_marker(m) for m in E2E_MARKERS):
+        layer, rank = "e2e", 2
+    elif DATABASE_FIXTURES & names or reached & (DATABASE_MODULES | SERVER_MODULES):
+        layer, rank = "integration", 3
+    else:
+        layer, rank = "unit", 4
+    return Placing(layer, rank, _shared(item))
+
+
+def _shared(item: Any) -> str | None:
+    """The group of a test using a fixture built once for several tests: a module-scoped one
+    (its module's tests), or one of SHARED_FIXTURES; without a group each xdist worker that
+    runs one of those tests would build it again."""
+    info = getattr(item, "_fixtureinfo", None)
+    for name, defs in (info.name2fixturedefs.items() if info else ()):
+        if name in SHARED_FIXTURES:
+            return name
+        if any(d.scope == "module" for d in defs):
+            return str(item.module.__name__)
+    return None
 
 
 def _reached_modules(item: Any) -> Iterator[str]:
