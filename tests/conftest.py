@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from bots.email import LoggingEmailSender
-from config.container import Container, build
-from config.settings import Settings
+from config.container import Container
 from core.clock import FakeClock
-from tests.support import browser, databases
+from tests.support import browser, containers, databases, layers
 from tests.support.chat import ChatUser
+from tests.support.containers import settings_for
 from tests.support.two_channels import world  # noqa: F401  (a fixture: Telegram and Slack at once)
 
 os.environ.setdefault("AGORA_ENVIRONMENT", "test")
@@ -38,6 +38,18 @@ def pytest_report_header(config: Any) -> list[str]:
             f"Browser tests: {'against ' + chromium if chromium else 'NOT RUN (no chromium on PATH)'}"]
 
 
+_PLACES = pytest.StashKey[layers.Placing]()
+
+
+def pytest_itemcollected(item: Any) -> None:
+    """Every test is marked with its layer, `unit`, `integration` or `e2e` (tests/README.md),
+    and tests sharing a costly fixture are grouped on one xdist worker (`--dist loadgroup`)."""
+    placing = item.stash[_PLACES] = layers.place(item, CHANNEL_FIXTURES)
+    item.add_marker(placing.layer)
+    if placing.group:
+        item.add_marker(pytest.mark.xdist_group(placing.group))
+
+
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     """Without Chromium or a Redis server (outside CI) their tests are deselected, as the
     header says; the longest tests go first."""
@@ -47,9 +59,10 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = [i for i in items if i not in dropped]
-    # Tests that take minutes start first, so that on several cores they run beside the rest
-    # instead of finishing the run alone (a stable sort: the same order in every xdist worker).
-    items.sort(key=lambda item: item.get_closest_marker("minutes") is None)
+    # The longest start first, so that on several cores they run beside the rest instead of
+    # finishing the run alone: those taking minutes, those starting processes, the other
+    # end-to-end tests, then the rest (a stable sort: the same order in every xdist worker).
+    items.sort(key=lambda item: item.stash[_PLACES].rank)
 
 
 def pytest_sessionstart(session: Any) -> None:
@@ -77,8 +90,8 @@ def pytest_sessionstart(session: Any) -> None:
 # A test through a channel's real driver (the Telegram application against its fake Bot API,
 # signed Slack requests, the site over HTTP, the Stripe SDK, both channels at once, the chat
 # driver): end to end, it runs on one database. The services it passes through are tested on both.
-CHANNEL_FIXTURES = {"fake", "start_bot", "bot", "ann", "slack", "site_app", "web", "world",
-                    "stripe_world", "user"}
+CHANNEL_FIXTURES = frozenset({"fake", "start_bot", "bot", "ann", "slack", "site_app", "web",
+                              "world", "stripe_world", "user"})
 
 
 def pytest_generate_tests(metafunc: Any) -> None:
@@ -134,12 +147,9 @@ def mailbox() -> LoggingEmailSender:
 @pytest.fixture
 async def app(db_url: str, clock: FakeClock, mailbox: LoggingEmailSender, tmp_path: Any
               ) -> AsyncIterator[Container]:
-    settings = Settings(database_url=db_url, environment="test", data_dir=str(tmp_path / "data"),
-                        admins=["terminal:root"])  # type: ignore[call-arg]
-    container = build(settings, clock=clock, senders={"email": mailbox})
-    await container.seed_operators()
-    yield container
-    await container.close()
+    settings = settings_for(db_url, data_dir=str(tmp_path / "data"), admins=["terminal:root"])
+    async with containers.container(settings, clock=clock, mailbox=mailbox, seed=True) as app:
+        yield app
 
 
 

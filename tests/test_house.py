@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import cache
 from pathlib import Path
 
 from conversations.flows.all_flows import ALL_FLOWS
@@ -27,10 +28,17 @@ def _modules() -> dict[str, Path]:
     return found
 
 
+@cache
+def _import_nodes(path: Path) -> tuple[ast.Import | ast.ImportFrom, ...]:
+    """A file's import statements, parsed once per run (each test asks about every file)."""
+    return tuple(node for node in ast.walk(ast.parse(path.read_text()))
+                 if isinstance(node, ast.Import | ast.ImportFrom))
+
+
 def _imports(path: Path, modules: dict[str, Path]) -> set[str]:
     """The project modules a file imports (at run time or for type checking)."""
     targets: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text())):
+    for node in _import_nodes(path):
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:

@@ -8,6 +8,7 @@ import ast
 import re
 import sys
 import tomllib
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 
@@ -69,26 +70,38 @@ def installed_by(requirements: list[str]) -> set[str]:
     return seen
 
 
+@cache
+def _third_party_imports(path: Path) -> tuple[tuple[str, int], ...]:
+    """The third-party top-level modules a file imports, each with its line (parsed once a run:
+    several tests ask about every file)."""
+    found: list[tuple[str, int]] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        else:
+            continue
+        found += [(top, node.lineno) for top in sorted({name.split(".")[0] for name in names})
+                  if top not in sys.stdlib_module_names and top not in OURS]
+    return tuple(found)
+
+
 def imported_packages(folders: tuple[str, ...]) -> dict[str, str]:
     """Each third-party top-level module imported under the folders, with one place it is."""
     found: dict[str, str] = {}
     for folder in folders:
         for path in sorted((ROOT / folder).rglob("*.py")):
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if isinstance(node, ast.Import):
-                    names = [alias.name for alias in node.names]
-                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                    names = [node.module]
-                else:
-                    continue
-                for top in {name.split(".")[0] for name in names}:
-                    if top not in sys.stdlib_module_names and top not in OURS:
-                        found.setdefault(top, f"{path.relative_to(ROOT)}:{node.lineno}")
+            for top, line in _third_party_imports(path):
+                found.setdefault(top, f"{path.relative_to(ROOT)}:{line}")
     return found
 
 
+_providers = cache(metadata.packages_distributions)  # scans every installed distribution
+
+
 def undeclared(folders: tuple[str, ...], declared: list[str]) -> list[str]:
-    providers = metadata.packages_distributions()
+    providers = _providers()
     allowed = installed_by(declared)
     return [f"{where} imports {module}" for module, where in imported_packages(folders).items()
             if not {_norm(d) for d in providers.get(module, [])} & allowed]

@@ -5,16 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-
 from config.container import Container
 from core.accounts.tables import Account
 from core.catalog.media import FileStore
 from core.consulting.bookings import service as bookings
 from core.consulting.profiles import service as profiles
 from core.consulting.tables import Booking
-from core.notifications.tables import OutboxMessage
 from tests.support.accounts import registered
+from tests.support.outbox import told as payloads
+from tests.support.outbox import told_texts as told  # here `told` gives the texts
+
+__all__ = ["BIO", "EVERY_DAY", "PNG", "WEEKDAYS", "booked", "complete", "confirmed", "consultant",
+           "free_times", "payloads", "seeker", "status", "told"]
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 WEEKDAYS = {d: [["09:00", "12:00"], ["13:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}
@@ -75,21 +77,6 @@ async def status(app: Container, booking_id: int) -> str:
         booking = await uow.session.get(Booking, booking_id)
         assert booking is not None
         return booking.status
-
-
-async def told(app: Container, account_id: int, containing: str = "") -> list[str]:
-    """The texts written to this account's outbox, oldest first (those containing a phrase)."""
-    async with app.uow() as uow:
-        rows = (await uow.session.execute(select(OutboxMessage.payload).where(
-            OutboxMessage.account_id == account_id).order_by(OutboxMessage.id))).scalars()
-        return [p["text"] for p in rows if containing in p.get("text", "")]
-
-
-async def payloads(app: Container, account_id: int, containing: str = "") -> list[dict[str, Any]]:
-    async with app.uow() as uow:
-        rows = (await uow.session.execute(select(OutboxMessage.payload).where(
-            OutboxMessage.account_id == account_id).order_by(OutboxMessage.id))).scalars()
-        return [p for p in rows if containing in p.get("text", "")]
 
 
 async def free_times(app: Container, zone: str = "Europe/Riga") -> Any:

@@ -7,17 +7,18 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
-
 from config.container import Container
 from core.consulting.sessions import service as sessions
 from core.consulting.sessions.tables import ConsultSession
 from core.money.model import Money
-from core.notifications.tables import OutboxMessage
 from core.payments_port import Actor
 from payments import ledger
 from payments.ledger import Ref
 from tests.support.accounts import registered
+from tests.support.outbox import told, told_texts
+
+__all__ = ["BOOKING", "CARD", "act", "balance", "book", "escrow_state", "live", "people", "row",
+           "texts", "tick", "told"]
 
 CARD = "4242 4242 4242 4242"
 BOOKING = Actor("system:bookings", "the booking was confirmed")
@@ -88,13 +89,6 @@ async def balance(app: Container, ref: Ref, currency: str = "EUR") -> int:
         return await ledger.balance(uow, ref, currency)
 
 
-async def told(app: Container, account_id: int) -> list[dict[str, Any]]:
-    """Every notice written for this account, oldest first (payloads)."""
-    async with app.uow() as uow:
-        rows = (await uow.session.execute(select(OutboxMessage).where(
-            OutboxMessage.account_id == account_id).order_by(OutboxMessage.id))).scalars()
-        return [r.payload for r in rows]
-
-
 async def texts(app: Container, account_id: int) -> str:
-    return "\n".join(p.get("text", "") for p in await told(app, account_id))
+    """Every notice written for this account, oldest first, as one text."""
+    return "\n".join(await told_texts(app, account_id))

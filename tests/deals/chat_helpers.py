@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from config.container import Container
 from conversations.messages import Choice, Outbound, notification_reply
-from core.notifications.tables import OutboxMessage
 from tests.catalog.helpers import make_account, publish
 from tests.support.chat import ChatUser
+from tests.support.outbox import told  # by chat name: told(app, "sam")
 
 
 async def trading_pair(app: Container, **listing: Any) -> tuple[ChatUser, ChatUser, int]:
@@ -21,14 +19,6 @@ async def trading_pair(app: Container, **listing: Any) -> tuple[ChatUser, ChatUs
     listing_id = await publish(app, sam, **{"negotiable": "yes", "min_order": "20",
                                             "ncv": "17.2", "moisture": "8", **listing})
     return ChatUser(app, "sam"), ChatUser(app, "bob"), listing_id
-
-
-async def told(app: Container, name: str) -> list[dict[str, Any]]:
-    """The payloads of every notice written for the account behind chat name `name`."""
-    async with app.uow() as uow:
-        rows = (await uow.session.execute(select(OutboxMessage).where(
-            OutboxMessage.address == name).order_by(OutboxMessage.id))).scalars().all()
-        return [row.payload for row in rows]
 
 
 async def last_notice(app: Container, user: ChatUser, containing: str = "") -> str:

@@ -3,7 +3,7 @@ other deal tests, the periodic jobs run as the scheduler runs them, and what eac
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from config.container import Container
 from core.accounts.tables import Account
@@ -11,14 +11,16 @@ from core.catalog.tables import Listing
 from core.deals import after_sale, deals, due
 from core.deals.tables import Deal
 from core.events import EventBus
-from core.notifications.tables import OutboxMessage
 from core.storage.uow import UnitOfWork
 from payments.bridges.deals import DealPayments
 from tests.deals.test_after_sale import paid
 from tests.deals.test_deal_payments import escrow_of, status_of, terms_accepted
 from tests.deals.test_offers import agreed, terms, world
+from tests.support.outbox import told_buttons as buttons
+from tests.support.outbox import told_texts as told  # here `told` gives the texts
 
-__all__ = ["agreed", "escrow_of", "paid", "status_of", "terms", "terms_accepted", "world"]
+__all__ = ["agreed", "buttons", "escrow_of", "paid", "status_of", "terms", "terms_accepted",
+           "told", "world"]
 CARD = "4242 4242 4242 4242"
 
 
@@ -41,23 +43,6 @@ def money_job(app: Container) -> DealPayments:
 def silent_uow(app: Container) -> UnitOfWork:
     """A transaction whose events reach no handler: a crash right after its commit."""
     return UnitOfWork(app.sessions, app.clock, EventBus(), app.policy)
-
-
-async def told(app: Container, account_id: int, containing: str = "") -> list[str]:
-    """The texts written to this account's outbox, oldest first (those containing a phrase)."""
-    async with app.uow() as uow:
-        rows = (await uow.session.execute(select(OutboxMessage.payload).where(
-            OutboxMessage.account_id == account_id).order_by(OutboxMessage.id))).scalars()
-        return [p["text"] for p in rows if containing in p["text"]]
-
-
-async def buttons(app: Container, account_id: int, containing: str) -> list[tuple[str, str]]:
-    """(intent, arg) of the buttons under the notices containing a phrase."""
-    async with app.uow() as uow:
-        rows = (await uow.session.execute(select(OutboxMessage.payload).where(
-            OutboxMessage.account_id == account_id).order_by(OutboxMessage.id))).scalars()
-        return [(b["intent"], b["arg"]) for p in rows if containing in p["text"]
-                for row in p["buttons"] for b in row]
 
 
 async def live_in(app: Container, account_id: int, zone: str) -> None:

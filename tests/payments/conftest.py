@@ -14,8 +14,9 @@ import pytest
 import stripe
 
 from bots.server import create_app
-from config.container import Container, build
-from config.settings import Settings
+from config.container import Container
+from tests.support import containers
+from tests.support.containers import settings_for
 from tests.support.fake_stripe import FakeStripe, start_localstripe
 from tests.support.servers import serve
 
@@ -78,12 +79,11 @@ async def stripe_world(db_url: str, clock: Any, mailbox: Any, localstripe_url: s
                        ) -> AsyncIterator[StripeWorld]:
     fake = FakeStripe(localstripe_url)
     async with serve(fake.app) as stripe_url:
-        settings = Settings(database_url=db_url, environment="test", payments_provider="stripe",
-                            stripe_secret_key="sk_test_agora", stripe_webhook_secret=SECRET,
-                            stripe_api_base=stripe_url)  # type: ignore[call-arg]
-        app = build(settings, clock=clock, senders={"email": mailbox})
+        settings = settings_for(db_url, payments_provider="stripe",
+                                stripe_secret_key="sk_test_agora", stripe_webhook_secret=SECRET,
+                                stripe_api_base=stripe_url)
         client = stripe.StripeClient("sk_test_agora", base_addresses={"api": stripe_url})
-        async with serve(create_app(app, run_workers=False)) as agora_url, \
+        async with containers.container(settings, clock=clock, mailbox=mailbox) as app, \
+                serve(create_app(app, run_workers=False)) as agora_url, \
                 httpx.AsyncClient() as http:
             yield StripeWorld(app, fake, client, agora_url, http)
-        await app.close()

@@ -12,8 +12,9 @@ import pytest
 from PIL import Image
 
 from bots.server import create_app
-from config.container import Container, build
-from config.settings import Settings
+from config.container import Container
+from tests.support import containers
+from tests.support.containers import settings_for
 
 PUBLIC_URL = "https://agora.example"
 BOT = "agora_test_bot"
@@ -22,12 +23,10 @@ BOT = "agora_test_bot"
 @pytest.fixture
 async def site_app(db_url: str, clock: Any, mailbox: Any, tmp_path: Any
                    ) -> AsyncIterator[Container]:
-    settings = Settings(database_url=db_url, environment="test",  # type: ignore[call-arg]
-                        data_dir=str(tmp_path / "data"), public_url=PUBLIC_URL,
-                        telegram_token="123:site-test-token", telegram_bot_username=BOT)
-    container = build(settings, clock=clock, senders={"email": mailbox})
-    yield container
-    await container.close()
+    settings = settings_for(db_url, data_dir=str(tmp_path / "data"), public_url=PUBLIC_URL,
+                            telegram_token="123:site-test-token", telegram_bot_username=BOT)
+    async with containers.container(settings, clock=clock, mailbox=mailbox) as app:
+        yield app
 
 
 @pytest.fixture

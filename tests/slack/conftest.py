@@ -14,10 +14,11 @@ import pytest
 from bots.email import LoggingEmailSender
 from bots.server import create_app
 from bots.slack.channel import SlackChannel
-from config.container import Container, build
-from config.settings import Settings
+from config.container import Container
 from core.catalog import gazetteer
 from core.clock import FakeClock
+from tests.support import containers
+from tests.support.containers import settings_for
 from tests.support.fake_slack import FakeSlack, section_texts
 from tests.support.servers import serve
 from tests.support.slack_requests import SlackUser
@@ -96,18 +97,16 @@ async def slack(db_url: str, clock: FakeClock, mailbox: LoggingEmailSender
     gazetteer.warm()  # as the server does at start: a first town typed must not miss Slack's ack
     fake = FakeSlack()
     async with serve(fake.app) as url:
-        settings = Settings(database_url=db_url, environment="test",  # type: ignore[call-arg]
-                            slack_bot_token=fake.token, slack_signing_secret=SIGNING_SECRET,
-                            slack_api_url=f"{url}/api/")
-        container = build(settings, clock=clock, senders={"email": mailbox})
-        channel = SlackChannel(container)
-        server = create_app(container, [channel], run_workers=False)
-        transport = httpx.ASGITransport(app=server)
-        async with httpx.AsyncClient(transport=transport, base_url="http://agora.test") as http:
-            try:
-                yield SlackWorld(container, fake, channel, http, SlackUser(http, SIGNING_SECRET))
-            finally:
-                await _settle()
-                with contextlib.suppress(Exception):
-                    await channel.stop()
-                await container.close()
+        settings = settings_for(db_url, slack_bot_token=fake.token,
+                                slack_signing_secret=SIGNING_SECRET, slack_api_url=f"{url}/api/")
+        async with containers.container(settings, clock=clock, mailbox=mailbox) as app:
+            channel = SlackChannel(app)
+            server = create_app(app, [channel], run_workers=False)
+            transport = httpx.ASGITransport(app=server)
+            async with httpx.AsyncClient(transport=transport, base_url="http://agora.test") as http:
+                try:
+                    yield SlackWorld(app, fake, channel, http, SlackUser(http, SIGNING_SECRET))
+                finally:
+                    await _settle()
+                    with contextlib.suppress(Exception):
+                        await channel.stop()

@@ -16,9 +16,10 @@ import pytest
 from bots.server import create_app
 from bots.slack.channel import SlackChannel
 from bots.telegram.channel import TelegramChannel
-from config.container import Container, build
-from config.settings import Settings
+from config.container import Container
 from tests.slack.conftest import SIGNING_SECRET, _settle, message_text
+from tests.support import containers
+from tests.support.containers import settings_for
 from tests.support.fake_slack import FakeSlack, button_values
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.servers import serve
@@ -125,25 +126,25 @@ async def world(db_url: str, clock, mailbox) -> AsyncIterator[World]:
     telegram, slack = FakeTelegram(), FakeSlack()
     async with serve(telegram.app()) as tg_url, serve(slack.app) as slack_url:
         telegram.url = tg_url
-        settings = Settings(database_url=db_url, environment="test",  # type: ignore[call-arg]
-                            telegram_token=telegram.token, telegram_api_url=f"{tg_url}/bot",
-                            slack_bot_token=slack.token, slack_signing_secret=SIGNING_SECRET,
-                            slack_api_url=f"{slack_url}/api/")
-        app = build(settings, clock=clock, senders={"email": mailbox})
-        bot, slack_channel = TelegramChannel(app, poll_timeout=1), SlackChannel(app)
-        await bot.start()
-        await slack_channel.start()
-        server = create_app(app, [slack_channel], run_workers=False)
-        async with serve(server) as base, httpx.AsyncClient(base_url=base) as http:
-            try:
-                yield World(app, telegram, slack, TelegramUser(telegram, TELEGRAM_USER),
-                            SlackUser(http, SIGNING_SECRET, user_id=SLACK_USER, name="bob"), http)
-            finally:
-                await _settle()
-                with contextlib.suppress(Exception):
-                    await slack_channel.stop()
-                await bot.stop()
-                telegram.close()
-                await app.close()
+        settings = settings_for(db_url, telegram_token=telegram.token,
+                                telegram_api_url=f"{tg_url}/bot", slack_bot_token=slack.token,
+                                slack_signing_secret=SIGNING_SECRET,
+                                slack_api_url=f"{slack_url}/api/")
+        async with containers.container(settings, clock=clock, mailbox=mailbox) as app:
+            bot, slack_channel = TelegramChannel(app, poll_timeout=1), SlackChannel(app)
+            await bot.start()
+            await slack_channel.start()
+            server = create_app(app, [slack_channel], run_workers=False)
+            async with serve(server) as base, httpx.AsyncClient(base_url=base) as http:
+                try:
+                    yield World(app, telegram, slack, TelegramUser(telegram, TELEGRAM_USER),
+                                SlackUser(http, SIGNING_SECRET, user_id=SLACK_USER, name="bob"),
+                                http)
+                finally:
+                    await _settle()
+                    with contextlib.suppress(Exception):
+                        await slack_channel.stop()
+                    await bot.stop()
+                    telegram.close()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,9 +11,11 @@ import pytest
 
 from bots.email import LoggingEmailSender
 from bots.telegram.channel import TelegramChannel
-from config.container import Container, build
+from config.container import Container
 from config.settings import Settings
 from core.clock import FakeClock
+from tests.support import containers
+from tests.support.containers import settings_for
 from tests.support.fake_telegram import Call, FakeTelegram
 from tests.support.servers import serve
 
@@ -30,28 +33,25 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 
 
 def telegram_settings(db_url: str, fake: FakeTelegram, **extra: Any) -> Settings:
-    return Settings(database_url=db_url, environment="test", telegram_token=fake.token,
-                    telegram_api_url=f"{fake.url}/bot", **extra)  # type: ignore[call-arg]
+    return settings_for(db_url, telegram_token=fake.token, telegram_api_url=f"{fake.url}/bot",
+                        **extra)
 
 
 @pytest.fixture
 async def start_bot(db_url: str, clock: FakeClock, mailbox: LoggingEmailSender,
                     fake: FakeTelegram) -> AsyncIterator[StartBot]:
     """Build a container and a started Telegram channel; everything is stopped afterwards."""
-    started: list[tuple[Container, TelegramChannel]] = []
+    async with AsyncExitStack() as stack:
 
-    async def start(**extra: Any) -> tuple[Container, TelegramChannel]:
-        container = build(telegram_settings(db_url, fake, **extra), clock=clock,
-                          senders={"email": mailbox})
-        channel = TelegramChannel(container, poll_timeout=1)
-        started.append((container, channel))
-        await channel.start()
-        return container, channel
+        async def start(**extra: Any) -> tuple[Container, TelegramChannel]:
+            app = await stack.enter_async_context(containers.container(
+                telegram_settings(db_url, fake, **extra), clock=clock, mailbox=mailbox))
+            channel = TelegramChannel(app, poll_timeout=1)
+            stack.push_async_callback(channel.stop)
+            await channel.start()
+            return app, channel
 
-    yield start
-    for container, channel in reversed(started):
-        await channel.stop()
-        await container.close()
+        yield start
 
 
 @pytest.fixture

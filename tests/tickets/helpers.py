@@ -6,15 +6,16 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import select
-
 from config.container import Container
 from core.accounts.tables import Account
-from core.notifications.tables import OutboxMessage
 from core.operators import named
 from core.support import service as support
 from core.support.tables import SupportTicket
 from tests.support.accounts import registered
+from tests.support.outbox import told
+
+__all__ = ["LISTING_STEP", "actions", "opened", "people", "run", "snapshot", "ticket", "told",
+           "with_admins"]
 
 LISTING_STEP = {"flow": "listing", "where": "a new listing", "step": "details",
                 "question": "Quantity", "object_kind": "listing", "object_id": 42}
@@ -57,15 +58,6 @@ async def ticket(app: Container, ticket_id: int) -> Any:
         found = await uow.session.get(SupportTicket, ticket_id)
         assert found is not None
         return snapshot(found)
-
-
-async def told(app: Container, account_id: int, containing: str = "") -> list[dict[str, Any]]:
-    """The outbox payloads for this account, oldest first (those containing a phrase)."""
-    async with app.uow() as uow:
-        rows = (await uow.session.execute(select(OutboxMessage).where(
-            OutboxMessage.account_id == account_id).order_by(OutboxMessage.id))).scalars()
-        return [{**r.payload, "channel": r.channel} for r in rows
-                if containing in r.payload.get("text", "")]
 
 
 def actions(payload: dict[str, Any]) -> list[tuple[str, str, str]]:
