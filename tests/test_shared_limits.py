@@ -265,4 +265,7 @@ async def test_two_dispatchers_sharing_redis_keep_each_chats_pace_across_workers
     for times in sends.at.values():
         assert len(times) == 3
         # Telegram's one a second per chat, though a chat's rows went out through both workers.
-        assert all(b - a >= 0.95 for a, b in pairwise(times))
+        # The time is taken when the send runs, a moment after the limiter's grant: on a loaded
+        # machine that moment varies by up to a few hundred ms, while two workers that did not
+        # share the limit would send a chat's rows within milliseconds of each other.
+        assert all(b - a >= 0.75 for a, b in pairwise(times))
