@@ -12,7 +12,7 @@ import pytest
 from bots.email import LoggingEmailSender
 from config.container import Container
 from core.clock import FakeClock
-from tests.support import browser, containers, databases, layers
+from tests.support import browser, bytecode, containers, databases, layers
 from tests.support.chat import ChatUser
 from tests.support.containers import settings_for
 from tests.support.two_channels import world  # noqa: F401  (a fixture: Telegram and Slack at once)
@@ -27,6 +27,12 @@ collect_ignore = [] if databases.postgres_url() else ["test_bench_deals.py", "te
                                                       "test_bench_search_pg.py",
                                                       "test_workers_on_postgres.py",
                                                       "test_three_workers.py"]
+
+
+def pytest_configure(config: Any) -> None:
+    # Compiled once for the run's many processes (tests/support/bytecode.py); xdist's workers
+    # carry `workerinput` and find it done.
+    bytecode.keep_bytecode(compile_project=not hasattr(config, "workerinput"))
 
 
 def pytest_report_header(config: Any) -> list[str]:
