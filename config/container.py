@@ -101,13 +101,16 @@ def booking_policy(settings: Settings) -> BookingPolicy:
 
 
 def build(settings: Settings, *, clock: Clock | None = None,
-          senders: dict[str, Any] | None = None, payments_provider: Any = None) -> Container:
-    """Wire the application from settings; channels add their senders when they start."""
+          senders: dict[str, Any] | None = None, payments_provider: Any = None,
+          db: AsyncEngine | None = None) -> Container:
+    """Wire the application from settings; channels add their senders when they start. `db`:
+    an engine on settings' database to use instead of a new one (closing the container closes
+    its connections, and the engine stays usable)."""
     pdf.ISSUER["issuer"] = pdf.Issuer(settings.issuer_name, settings.issuer_address,
                                       settings.issuer_vat_number, settings.issuer_country,
                                       settings.issuer_vat_rate)
     clock = clock or SystemClock()
-    db = create_engine(settings.database_url)
+    db = db or create_engine(settings.database_url)
     sessions = session_factory(db)
     policy = Policy(
         email_code_ttl_minutes=settings.email_code_ttl_minutes,

@@ -116,16 +116,16 @@ def pg_server() -> str | None:
 
 
 @pytest.fixture
-async def db_url(backend: str, tmp_path: Any, pg_server: str | None) -> AsyncIterator[str]:
+async def db_url(backend: str, pg_server: str | None) -> AsyncIterator[str]:
     """An empty database holding the schema on the chosen backend: a copy of this process's
     SQLite template, or this process's PostgreSQL database emptied."""
     if backend == "sqlite":
-        yield await databases.fresh_sqlite(tmp_path / "agora.db")
+        yield await databases.worker_sqlite()
         return
     assert pg_server
     if "url" not in _PG:
-        _PG["url"] = await databases.create_pg_database(
-            pg_server, template=await databases.schema_template_pg(pg_server))
+        _PG["url"] = databases.keep(await databases.create_pg_database(
+            pg_server, template=await databases.schema_template_pg(pg_server)))
     else:
         await databases.empty_pg(_PG["url"])
     yield _PG["url"]

@@ -7,15 +7,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Protocol
 
 from core.money.model import READER_LOCALE, Money, exponent
 
 
+@lru_cache(maxsize=1024)
 def number_locale(language: str | None, country: str | None) -> str:
     """The Babel locale for a person's amounts and dates: their language as written in their
     country ("en" in Germany → en_DE, "1.234,50 €"), else their country's own locale
     (Latvia → lv_LV), else their language."""
+    # Cached: Babel's Locale.parse scans every locale it knows (about a millisecond), and this
+    # runs for each amount a reader sees.
     from babel import Locale, UnknownLocaleError
 
     language = (language or "en").lower()

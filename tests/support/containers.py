@@ -9,6 +9,7 @@ from typing import Any
 from config.container import Container, build
 from config.settings import Settings
 from core.clock import Clock
+from tests.support import databases
 
 
 def settings_for(db_url: str, **extra: Any) -> Settings:
@@ -19,7 +20,8 @@ def settings_for(db_url: str, **extra: Any) -> Settings:
 def wire(settings: Settings, *, clock: Clock | None = None, mailbox: Any = None) -> Container:
     """A container from settings, its email captured in `mailbox` when one is given; the caller
     closes it (`container` below does)."""
-    return build(settings, clock=clock, senders={"email": mailbox} if mailbox is not None else None)
+    return build(settings, clock=clock, senders={"email": mailbox} if mailbox is not None else None,
+                 db=databases.kept_engine(settings.database_url))
 
 
 @asynccontextmanager
