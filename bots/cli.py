@@ -15,6 +15,7 @@ from bots.cli_support import (
     database_notice,
     describe_database,
     forget_serving,
+    loading_the_application,
     record_serving,
     same_data_as_serve,
     settings_or_exit,
@@ -41,16 +42,17 @@ def serve(
         "Worker processes on this port (PostgreSQL needed beyond 1; Redis recommended)."))] = 1,
 ) -> None:
     """Run the server: webhooks, Telegram polling or Slack Socket Mode, outbox and scheduler."""
-    import uvicorn
+    with loading_the_application():
+        import uvicorn
 
-    from bots.worker_app import (
-        LOG_FORMAT,
-        assemble,
-        several_workers_notes,
-        several_workers_problem,
-        uvicorn_options,
-    )
-    from core.storage.schema import upgrade
+        from bots.worker_app import (
+            LOG_FORMAT,
+            assemble,
+            several_workers_notes,
+            several_workers_problem,
+            uvicorn_options,
+        )
+        from core.storage.schema import upgrade
 
     settings = settings_or_exit().served_at(host, port)
     problem = several_workers_problem(settings, workers)
@@ -104,9 +106,10 @@ def chat(
     name: Annotated[str, typer.Option("--as", help="Your name in this terminal chat.")],
 ) -> None:
     """Chat with Agora in this terminal (no tokens needed; same database as `agora serve`)."""
-    from bots.terminal import TerminalChat, show_emails_in
-    from config.container import build
-    from core.storage.schema import upgrade
+    with loading_the_application():
+        from bots.terminal import TerminalChat, show_emails_in
+        from config.container import build
+        from core.storage.schema import upgrade
 
     settings, served = same_data_as_serve(settings_or_exit())
     logging.basicConfig(level=logging.ERROR)
@@ -145,10 +148,11 @@ def demo_seed(
     count: Annotated[int, typer.Option(help="How many listings.")] = 240,
 ) -> None:
     """Load a realistic demo catalogue (sellers with ratings, listings across Europe)."""
-    from bots.demo import seed
-    from config.container import build
-    from core.catalog.media import FileStore
-    from core.storage.schema import upgrade
+    with loading_the_application():
+        from bots.demo import seed
+        from config.container import build
+        from core.catalog.media import FileStore
+        from core.storage.schema import upgrade
 
     settings = settings_or_exit()
 

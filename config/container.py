@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -22,7 +22,7 @@ from conversations.flows.deal import deals_text
 from conversations.flows.market_view import market_section
 from conversations.flows.money import wallet_section
 from conversations.flows.profile import profile_text
-from core import pdf
+from core import issuer
 from core.catalog.search import Catalog
 from core.clock import Clock, SystemClock
 from core.consulting.bookings import calendar as booking_calendar
@@ -39,8 +39,10 @@ from core.storage.database import create_engine, session_factory
 from core.storage.uow import UnitOfWork
 from payments import receipts
 from payments.service import PaymentsService
-from payments.webhooks import StripeWebhooks
 from payments.wiring import build_payments, build_webhooks, commission_rules
+
+if TYPE_CHECKING:  # stripe is loaded only where Stripe is configured
+    from payments.webhooks import StripeWebhooks
 
 
 @dataclass
@@ -106,9 +108,9 @@ def build(settings: Settings, *, clock: Clock | None = None,
     """Wire the application from settings; channels add their senders when they start. `db`:
     an engine on settings' database to use instead of a new one (closing the container closes
     its connections, and the engine stays usable)."""
-    pdf.ISSUER["issuer"] = pdf.Issuer(settings.issuer_name, settings.issuer_address,
-                                      settings.issuer_vat_number, settings.issuer_country,
-                                      settings.issuer_vat_rate)
+    issuer.ISSUER["issuer"] = issuer.Issuer(settings.issuer_name, settings.issuer_address,
+                                            settings.issuer_vat_number, settings.issuer_country,
+                                            settings.issuer_vat_rate)
     clock = clock or SystemClock()
     db = db or create_engine(settings.database_url)
     sessions = session_factory(db)

@@ -1,6 +1,10 @@
 """PDF documents set in a Unicode font, so every name prints as written: Jānis Bērziņš, Łódź,
 Müller, Ελλάδα, €, CO₂.
 
+fpdf2 takes a fifth of a second to import: the modules drawing documents import this one in the
+function that draws, so that a process that sends none (a terminal chat, most requests) never
+loads it.
+
 The font is DejaVu Sans as shipped by matplotlib (`mpl-data/fonts/ttf`). Its folder is looked up
 once per process; fpdf2 embeds only the glyphs a document uses, and a style's font file is read
 only when a document first sets that style.
@@ -10,8 +14,6 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Iterable
-from dataclasses import dataclass
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,11 +21,14 @@ from typing import Any
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from core.issuer import ISSUER
+
 FAMILY = "DejaVu"
 _FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf",
           "BI": "DejaVuSans-BoldOblique.ttf"}
 GREY = (110, 110, 110)
 BOLD = FontFace(emphasis="BOLD")
+BOLD_HEADINGS = FontFace(emphasis="BOLD", fill_color=(235, 235, 235))  # a table's heading row
 
 
 @cache
@@ -38,22 +43,6 @@ def font_dir() -> Path:
     return folder
 
 
-@dataclass(frozen=True)
-class Issuer:
-    """The legal entity that issues Agora's documents, named at the foot of every page."""
-
-    name: str
-    address: str
-    vat_number: str
-    country: str = "LV"  # where it is established (ISO 3166 alpha-2)
-    vat_rate: Decimal = Decimal("21")  # its standard VAT rate there, in percent
-
-    def line(self) -> str:
-        return f"Issued by {self.name} · {self.address} · VAT {self.vat_number}"
-
-
-# Set from settings by the composition root (config.container.build).
-ISSUER = {"issuer": Issuer("Agora", "(address not set)", "(not set)")}
 
 
 def _style_key(style: Any) -> str:

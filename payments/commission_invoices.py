@@ -8,8 +8,8 @@ from __future__ import annotations
 from core.accounts import billing
 from core.accounts.service_vat import commission_vat
 from core.accounts.tables import Account
+from core.issuer import ISSUER
 from core.money.model import Money
-from core.pdf import ISSUER
 from core.storage.uow import UnitOfWork
 from payments import invoices
 from payments.lines import subject

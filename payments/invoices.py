@@ -5,9 +5,8 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fpdf.fonts import FontFace
 from sqlalchemy import insert, or_, select
 
 from core.accounts import billing
@@ -16,21 +15,23 @@ from core.accounts.tables import Account
 from core.accounts.vat import treatment
 from core.deals.deals import deal_of
 from core.errors import NotFound
+from core.issuer import ISSUER
 from core.money.model import Money, described
 from core.money.reading import number_locale
 from core.notifications.outbox import enqueue_email
-from core.pdf import BOLD, ISSUER, Document
 from core.storage.uow import UnitOfWork
 from payments import numbering
 from payments.lines import line_text
 from payments.tables import Escrow, Invoice
+
+if TYPE_CHECKING:
+    from core.pdf import Document
 
 # Where receipts are downloaded: the public URL, set from settings by payments.wiring.
 SITE = {"url": "http://127.0.0.1:8000"}
 log = logging.getLogger(__name__)
 TITLES = {"payment": "Payment receipt", "payout": "Payout statement", "refund": "Refund receipt",
           "charge": "Invoice", "commission": "Commission invoice", "credit_note": "Credit note"}
-BOLD_HEADINGS = FontFace(emphasis="BOLD", fill_color=(235, 235, 235))
 _INSERT = insert(Invoice.__table__).returning(Invoice.__table__.c.id)
 
 
@@ -160,6 +161,7 @@ def render(invoice: Invoice, payer: Party | str, payee: Party | str, reference: 
     """The invoice's PDF from its parties (or their names), reference, VAT line and related
     documents."""
     number = invoice.number or "(number pending)"
+    from core.pdf import Document  # loaded when drawing (core.pdf)
     doc = Document(f"Agora {number}", footer=f"Agora · {number}")
     doc.heading(f"Agora — {TITLES.get(invoice.kind, 'Receipt')} {number}")
     if test_mode:
@@ -179,6 +181,8 @@ def _as_party(party: Party | str) -> Party:
 
 
 def _parties(doc: Document, payer: Party, payee: Party) -> None:
+    from core.pdf import BOLD_HEADINGS
+
     doc.ln(3)
     with doc.table(col_widths=(1, 1), line_height=5.5, borders_layout="NONE",
                    headings_style=BOLD_HEADINGS) as table:
@@ -188,6 +192,8 @@ def _parties(doc: Document, payer: Party, payee: Party) -> None:
 
 
 def _items(doc: Document, invoice: Invoice, locale: str) -> None:
+    from core.pdf import BOLD, BOLD_HEADINGS
+
     def money(amount: int) -> str:
         return Money(int(amount), invoice.currency).format(locale)
 

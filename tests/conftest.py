@@ -33,6 +33,9 @@ def pytest_configure(config: Any) -> None:
     # Compiled once for the run's many processes (tests/support/bytecode.py); xdist's workers
     # carry `workerinput` and find it done.
     bytecode.keep_bytecode(compile_project=not hasattr(config, "workerinput"))
+    if config.getoption("dist", None) == "loadgroup" and layers.loadgroup_broken():
+        raise pytest.UsageError("pytest-xdist's loadgroup does not group tests on this pytest "
+                                "(pytest-xdist#1386): install pytest<9.2, as pyproject.toml says")
 
 
 def pytest_report_header(config: Any) -> list[str]:

@@ -13,7 +13,7 @@ from core import conversation_store
 from core.accounts import service as accounts
 from core.accounts.tables import LinkCode
 from core.storage.database import create_engine
-from core.storage.schema import upgrade
+from core.storage.schema import alembic_config, current_revision, head_revision, upgrade
 from core.storage.tables import ProcessedUpdate
 from tests.support import databases
 
@@ -25,7 +25,9 @@ async def test_migrations_build_exactly_the_schema_the_models_describe(backend, 
     else:
         db_url = f"sqlite+aiosqlite:///{tmp_path}/migrated.db"
     try:
+        assert await current_revision(db_url) is None
         await upgrade(db_url)
+        assert await current_revision(db_url) == head_revision()
         engine = create_engine(db_url)
         async with engine.connect() as conn:
             diff = await conn.run_sync(
@@ -35,6 +37,26 @@ async def test_migrations_build_exactly_the_schema_the_models_describe(backend, 
         if backend == "postgres":
             await databases.drop_pg_database(pg_server, db_url)
     assert diff == []
+
+
+def test_the_newest_migration_is_read_from_the_files_as_alembic_reads_it():
+    # `upgrade` skips Alembic for a database at this revision: it must be Alembic's own head.
+    from alembic.script import ScriptDirectory
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+async def test_an_upgrade_of_a_database_at_the_newest_revision_does_not_load_alembic(tmp_path):
+    import subprocess
+    import sys
+
+    db_url = f"sqlite+aiosqlite:///{tmp_path}/migrated.db"
+    await upgrade(db_url)
+    script = ("import asyncio, sys; from core.storage.schema import upgrade; "
+              f"asyncio.run(upgrade({db_url!r})); print('alembic' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True, timeout=60)
+    assert done.stdout.strip() == "False", done.stderr
 
 
 async def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path):

@@ -22,8 +22,6 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bots.web.deps import ContainerDep, SlackChannelDep
 from bots.web.site_errors import not_found, problem
@@ -166,6 +164,10 @@ async def callback(request: Request, container: ContainerDep, slack: SlackChanne
 
 async def _signed_in(settings: Settings, code: str, nonce: str) -> tuple[str, str] | None:
     """Exchange the code at openid.connect.token; (team id, user id) of the person."""
+    # slack_sdk's client loads aiohttp (a third of a second): only a server with Slack needs it.
+    from slack_sdk.errors import SlackApiError
+    from slack_sdk.web.async_client import AsyncWebClient
+
     client = AsyncWebClient(base_url=settings.slack_api_url)
     try:
         answer = await client.openid_connect_token(

@@ -7,14 +7,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from core.accounts.billing import Party, party_of
 from core.catalog.tables import Listing
 from core.catalog.taxonomy import COMPARATOR_G_MJ, UNITS, carbon_method, carbon_saving_kg, product
 from core.deals import deals
 from core.errors import Conflict
-from core.pdf import Document
 from core.storage.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    pass
 
 MJ_PER_MWH = Decimal(3600)
 ISSUED_FROM = ("completed", "closed")  # delivered and accepted
@@ -52,6 +55,7 @@ class CarbonReceipt:
 def render_carbon_receipt(receipt: CarbonReceipt) -> bytes:
     """The receipt as a PDF: deal, parties, product, quantity, the result and its method."""
     kind = product(receipt.product_type)
+    from core.pdf import Document  # loaded when drawing (core.pdf)
     doc = Document(f"Agora: carbon receipt, deal {receipt.deal_id}",
                    footer=f"Agora · carbon receipt · deal {receipt.deal_id}")
     doc.heading(f"Agora — Carbon receipt, deal {receipt.deal_id}")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -20,8 +20,10 @@ from core.deals.goods import certifications
 from core.deals.tables import DealTerms
 from core.errors import DomainError, NotFound
 from core.money.model import Money, exponent
-from core.pdf import Document
 from core.storage.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from core.pdf import Document
 
 LABELS = {
     "product": "Product", "title": "Listing title", "listing_id": "Listing", "offer_id": "Offer",
@@ -60,6 +62,7 @@ def render_terms(body: Mapping[str, Any], sha256: str, version: int,
     field of `body`, the fingerprint in every page's footer and the canonical JSON embedded.
     Rendered from the version alone, with its own date: the same bytes every time."""
     title = f"Terms of deal {deal_id}" if deal_id else "Deal terms"
+    from core.pdf import Document  # loaded when drawing (core.pdf)
     doc = Document(f"Agora: {title}, version {version}",
                    footer=f"Terms version {version} · SHA-256 {sha256}")
     if created_at is not None:

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from icalendar import Calendar, Event, vCalAddress, vText
-
 from core.accounts.tables import Account
 from core.consulting.bookings.calendar import DOMAIN
 from core.learning.gatherings import get
@@ -24,6 +22,8 @@ async def invite(uow: UnitOfWork, gathering_id: int, account_id: int) -> tuple[s
     """(file name, iCalendar bytes) of a gathering's invite for one person."""
     gathering = await get(uow, gathering_id)
     person = await uow.session.get(Account, account_id)
+    from icalendar import Calendar, Event, vCalAddress, vText  # loaded with the first invite
+
     cal = Calendar()
     cal.add("prodid", "-//Agora//Webinars and events//EN")
     cal.add("version", "2.0")

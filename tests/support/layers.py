@@ -60,6 +60,18 @@ def place(item: Any, channel_fixtures: frozenset[str]) -> Placing:
     return Placing(layer, rank, _shared(item))
 
 
+def loadgroup_broken() -> bool:
+    """True on pytest 9.2 and later with pytest-xdist 3.8 or earlier, whose loadgroup quietly
+    stops grouping (it marks a group in the test's id, which pytest 9.2 no longer lets it
+    change: pytest-xdist#1386): each worker would build the shared fixtures again."""
+    from importlib.metadata import version
+
+    def numbers(package: str) -> tuple[int, ...]:
+        return tuple(int(part) for part in version(package).split(".")[:2] if part.isdigit())
+
+    return numbers("pytest") >= (9, 2) and numbers("pytest-xdist") <= (3, 8)
+
+
 def _shared(item: Any) -> str | None:
     """The group of a test using a fixture built once for several tests: a module-scoped one
     (its module's tests), or one of SHARED_FIXTURES; without a group each xdist worker that

@@ -8,8 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-from icalendar import Calendar, Event, vCalAddress, vText
+from typing import Any
 
 from core.accounts.tables import Account
 from core.consulting.tables import Booking, ConsultantProfile
@@ -32,7 +31,9 @@ def uid(booking_id: int) -> str:
     return f"booking-{booking_id}@{DOMAIN}"
 
 
-def _address(party: Party, fallback: str) -> vCalAddress:
+def _address(party: Party, fallback: str) -> Any:  # icalendar.vCalAddress
+    from icalendar import vCalAddress, vText
+
     address = vCalAddress(f"mailto:{party.email or fallback}")
     address.params["CN"] = vText(party.name)
     return address
@@ -44,6 +45,8 @@ def invite(booking_id: int, starts_at: datetime, minutes: int, sequence: int, me
     """An iCalendar object with one event: REQUEST (a time agreed) or CANCEL."""
     if method not in ("REQUEST", "CANCEL"):
         raise ValueError(f"unknown iTIP method {method}")
+    from icalendar import Calendar, Event  # loaded with the first invite, not at start
+
     cal = Calendar()
     cal.add("prodid", "-//Agora//Consultant bookings//EN")
     cal.add("version", "2.0")

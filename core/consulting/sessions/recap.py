@@ -6,6 +6,7 @@ notices carry, rendered when they leave."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 
@@ -17,8 +18,10 @@ from core.consulting.sessions.tables import ConsultSession, SessionMessage
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.money.model import Money
 from core.notifications.dispatcher import Attachment, Resolver
-from core.pdf import Document
 from core.storage.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    pass
 
 MAX_NOTES = 20_000
 KINDS = {"voice": "voice note", "photo": "photo", "file": "file"}
@@ -97,6 +100,7 @@ async def recap_pdf(uow: UnitOfWork, session_id: int, actor_id: int | None) -> b
     names = await _names(uow, session)
     messages = list((await uow.session.execute(select(SessionMessage).where(
         SessionMessage.session_id == session.id).order_by(SessionMessage.id))).scalars())
+    from core.pdf import Document  # loaded when drawing (core.pdf)
     doc = Document(f"Session #{session.id} recap", footer=f"Agora session #{session.id}")
     doc.heading(f"Session #{session.id} — recap")
     doc.fields(_facts(session, names))
