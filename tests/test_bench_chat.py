@@ -25,7 +25,8 @@ def _bench():
 
 
 async def test_a_few_users_register_and_browse_with_every_reply_in_order(capsys):
-    result = await _bench().main(["--users", "6", "--only", "sqlite-1", "--listings", "12"])
+    result = await _bench().main(["--users", "6", "--only", "sqlite-1", "--listings", "12",
+                                  "--repeat", "1"])
     line = capsys.readouterr().out.strip().splitlines()[-1]
     match = LINE.match(line)
     assert match, line
