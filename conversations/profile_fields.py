@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from babel import Locale
-from rapidfuzz import fuzz, process
 
 from conversations.fields import (
     ChoiceField,
@@ -17,6 +16,7 @@ from conversations.fields import (
     TextField,
 )
 from conversations.place_fields import CityField
+from core.accounts import countries
 from core.accounts.model import (
     CURRENCIES,
     INTERESTS,
@@ -36,15 +36,21 @@ COUNTRIES = sorted(
 
 @dataclass
 class CountryField(ChoiceField):
-    """A country typed by name or ISO code; typos get the closest names to tap."""
+    """A country typed by ISO code or by name in English, in the members' languages or in its
+    own ("Deutschland", "Latvija", "Suomi"); typos get the closest countries to tap."""
 
     def _unknown(self, text: str) -> str:
-        names = {name: code for code, name in self.choices}
-        best = process.extract(text, list(names), scorer=fuzz.WRatio, limit=3, score_cutoff=60)
-        if best and best[0][1] >= 92 and (len(best) == 1 or best[1][1] < best[0][1]):
-            return names[best[0][0]]
-        suggestions = [(names[name], name) for name, _, _ in best]
-        hint = " Did you mean one of these?" if suggestions else " Type its English name, like Latvia."
+        offered = dict(self.choices)
+        code = countries.country_code(text)
+        if code in offered:
+            return code
+        close = [(code, score) for code, score in countries.close_countries(text)
+                 if code in offered]
+        if close and close[0][1] >= 92 and (len(close) == 1 or close[1][1] < close[0][1]):
+            return close[0][0]
+        suggestions = [(code, offered[code]) for code, _ in close]
+        hint = (" Did you mean one of these?" if suggestions
+                else " Type its name or code, like Latvia, Latvija or LV.")
         raise FieldError(f"I don't know the country “{text[:40]}”.{hint}", suggestions)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from core.accounts.service import find_account
 from core.accounts.tables import Account, Identity
 from tests.support.chat import ChatUser
 from tests.support.registration import last_code, register_until_code
@@ -43,3 +44,13 @@ async def test_a_new_user_registers_verifies_email_and_takes_the_tour(user, mail
     assert (account.quiet_start, account.quiet_end) == ("22:00", "07:00")
     assert account.onboarded_at is not None
     assert (identity.channel, identity.user_key) == ("terminal", "ann")
+
+
+async def test_a_member_names_their_country_and_town_in_their_own_language(user, app):
+    await register_until_code(user, "Jonas", "Bayern Pellets GmbH", country="Deutschland",
+                              town="München")
+    async with app.uow() as uow:
+        account = await find_account(uow, "terminal", "ann")
+        assert account is not None
+        place = (account.country, account.city, account.timezone)
+    assert place == ("DE", "Munich", "Europe/Berlin")

@@ -20,7 +20,8 @@ async def last_code(app: Container, mailbox: LoggingEmailSender) -> str:
 
 async def register_until_code(user: ChatUser, name: str = "Ann", company: str = "Baltic Pellets",
                               roles: Sequence[str] = ("Seller",),
-                              interests: Sequence[str] = ()) -> None:
+                              interests: Sequence[str] = (), country: str = "Latvia",
+                              town: str = "Riga") -> None:
     """Answer every registration question; stops where the email code is asked for."""
     await user.say("/start")
     for answer in (name, company, f"{name.split()[0].lower()}@example.com"):
@@ -28,8 +29,8 @@ async def register_until_code(user: ChatUser, name: str = "Ann", company: str = 
     for role in roles:
         await user.tap(role)
     await user.tap("Done")
-    await user.say("Latvia")
-    await user.say("Riga")
+    await user.say(country)
+    await user.say(town)
     for interest in interests:
         await user.tap(interest)
     await user.tap("Done" if interests else "Skip")
