@@ -70,7 +70,7 @@ async def test_a_misspelt_country_offers_the_closest_names_to_tap(user):
         await user.say(answer)
     await user.tap("Buyer")
     await user.tap("Done")
-    await user.say("Latvja")
+    await user.say("Lavtia")  # not clear enough to take: the closest are offered
     assert "Did you mean" in error_text(user)
     await user.tap("Latvia")
     assert "City?" in user.texts()
