@@ -3,29 +3,22 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import typer
 
 from config.settings import Settings, SettingsError, load_settings
+from core.loading import collector_paused
 
 
-@contextlib.contextmanager
-def loading_the_application() -> Iterator[None]:
-    """Around a command's imports of the application: about a million objects that live as
-    long as the process. The collector is held off while they load and they are then left out
-    of its passes (gc.freeze): a tenth of every start of `agora chat` or `agora serve`."""
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.enable()
+def loading_the_application() -> contextlib.AbstractContextManager[None]:
+    """Around a command's imports of the application, which live as long as the process: the
+    collector held off while they load, then left out of its passes (a tenth of every start of
+    `agora chat` or `agora serve`)."""
+    return collector_paused(freeze=True)
 
 
 def settings_or_exit() -> Settings:

@@ -10,7 +10,7 @@ from typing import Any
 from conversations.fields import Also, FieldError, LocationField, Raw, text_of
 from conversations.messages import Choice, Inbound, Location
 from core.catalog import gazetteer
-from core.catalog.gazetteer import fold
+from core.text import fold
 
 KEEP_TYPED = "="  # a suggestion's value that keeps the text as typed
 

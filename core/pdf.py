@@ -43,8 +43,6 @@ def font_dir() -> Path:
     return folder
 
 
-
-
 def _style_key(style: Any) -> str:
     return "".join(sorted(c for c in str(style).upper() if c in "BI"))
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -46,12 +48,9 @@ def test_the_newest_migration_is_read_from_the_files_as_alembic_reads_it():
     assert head_revision() == ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
 
-async def test_an_upgrade_of_a_database_at_the_newest_revision_does_not_load_alembic(tmp_path):
-    import subprocess
-    import sys
-
+def test_an_upgrade_of_a_database_at_the_newest_revision_does_not_load_alembic(tmp_path):
     db_url = f"sqlite+aiosqlite:///{tmp_path}/migrated.db"
-    await upgrade(db_url)
+    asyncio.run(upgrade(db_url))
     script = ("import asyncio, sys; from core.storage.schema import upgrade; "
               f"asyncio.run(upgrade({db_url!r})); print('alembic' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,

@@ -5,11 +5,12 @@ its accents. The names are CLDR's, from Babel."""
 
 from __future__ import annotations
 
-import unicodedata
 from functools import cache
 
 from babel import Locale, UnknownLocaleError
 from rapidfuzz import fuzz, process
+
+from core.text import fold
 
 # The languages whose country names are recognised besides each country's own: those of the
 # members Agora serves (English first: a name two countries share in different languages is
@@ -18,9 +19,9 @@ NAME_LANGUAGES = ("en", "de", "pl", "lv", "lt", "et", "fi", "sv", "fr")
 
 
 def folded(text: str) -> str:
-    """`text` as names are compared: case and accents set aside ("Österreich" = "osterreich")."""
-    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+    """`text` as names are compared: case, accents and spacing set aside ("Österreich" =
+    "osterreich", "Łotwa" = "lotwa")."""
+    return " ".join(fold(text).split())
 
 
 @cache

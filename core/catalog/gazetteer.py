@@ -6,22 +6,25 @@ compact cache file (rebuilt when the package's version changes) and loaded once 
 
 from __future__ import annotations
 
-import gc
 import json
 import math
 import os
 import tempfile
-import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, wraps
 from importlib import metadata
 from pathlib import Path
+from typing import TypeVar
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
+
+from core.loading import collector_paused
+from core.text import fold
+
+T = TypeVar("T")
 
 DATASET = "cities5000.json"
 # Countries whose places the demo catalogue uses (the European market).
@@ -30,18 +33,13 @@ EUROPE = frozenset(
     "MK MT NL NO PL PT RO RS SE SI SK SM UA XK".split())
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Loading the places makes about a million objects that all live on: the cyclic
-    collector's passes over them while they are made took 60% of the time (2 s, 0.8 s
-    without)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+def _loaded_once(build: Callable[[], T]) -> Callable[[], T]:
+    """`build`, run once per process with the garbage collector paused (core.loading)."""
+    @wraps(build)
+    def loaded() -> T:
+        with collector_paused():
+            return build()
+    return lru_cache(maxsize=1)(loaded)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,33 +58,16 @@ class Place:
         return f"{self.city}, {self.country}"
 
 
-# Letters that don't decompose into a base letter and an accent.
-_LETTERS = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ß": "ss",
-                          "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "þ": "th", "ı": "i"})
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: “Kraków” → “krakow”, “Łódź” → “lodz”."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_LETTERS))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().strip()
-
-
-@lru_cache(maxsize=1)
+@_loaded_once
 def places() -> tuple[Place, ...]:
     """Every place of the gazetteer, largest first."""
-    with _collector_paused():
-        return tuple(Place(name, country, lat, lon, people)
-                     for name, country, lat, lon, people, *_ in _load_rows())
+    return tuple(Place(name, country, lat, lon, people)
+                 for name, country, lat, lon, people, *_ in _load_rows())
 
 
-@lru_cache(maxsize=1)
+@_loaded_once
 def _index() -> tuple[dict[str, list[Place]], dict[str, list[str]]]:
     """Places by folded name (and ASCII spelling), and those names by their first letter."""
-    with _collector_paused():
-        return _names_index()
-
-
-def _names_index() -> tuple[dict[str, list[Place]], dict[str, list[str]]]:
     by_name: dict[str, list[Place]] = defaultdict(list)
     for place, (*_, keys, _aliases) in zip(places(), _load_rows(), strict=True):
         for key in keys:
@@ -97,14 +78,9 @@ def _names_index() -> tuple[dict[str, list[Place]], dict[str, list[str]]]:
     return dict(by_name), dict(by_letter)
 
 
-@lru_cache(maxsize=1)
+@_loaded_once
 def _aliases() -> dict[str, list[Place]]:
     """Places by their other names in Latin letters (“München”, “Wien”, “Praha”), folded."""
-    with _collector_paused():
-        return _aliases_index()
-
-
-def _aliases_index() -> dict[str, list[Place]]:
     by_alias: dict[str, list[Place]] = defaultdict(list)
     for place, (*_, aliases) in zip(places(), _load_rows(), strict=True):
         for alias in aliases:
@@ -246,13 +222,8 @@ Row = tuple[str, str, float, float, int, list[str], list[str]]  # name, country,
 #                                                             people, keys, aliases
 
 
-@lru_cache(maxsize=1)
+@_loaded_once
 def _load_rows() -> list[Row]:
-    with _collector_paused():
-        return _read_rows()
-
-
-def _read_rows() -> list[Row]:
     path = _cache_path()
     try:
         return [tuple(row) for row in json.loads(path.read_text(encoding="utf-8"))]  # type: ignore[misc]

@@ -18,11 +18,11 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from core.catalog.gazetteer import fold
 from core.catalog.look_alike import EXACT, MATCHED, PREFIX, PREFIX_MIN, SLIP_CLOSENESS, allowed_slips
 from core.catalog.pruning import Match, Shortlist, Term, gather
 from core.catalog.query import SearchQuery
 from core.catalog.taxonomy import CERTIFICATIONS, DELIVERY, TYPES
+from core.text import fold
 
 SCORER = fuzz.WRatio
 MIN_SCORE = 60.0  # a listing missing a query word is shown only from this whole-text score

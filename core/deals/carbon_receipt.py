@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from core.accounts.billing import Party, party_of
 from core.catalog.tables import Listing
@@ -15,9 +14,6 @@ from core.catalog.taxonomy import COMPARATOR_G_MJ, UNITS, carbon_method, carbon_
 from core.deals import deals
 from core.errors import Conflict
 from core.storage.uow import UnitOfWork
-
-if TYPE_CHECKING:
-    pass
 
 MJ_PER_MWH = Decimal(3600)
 ISSUED_FROM = ("completed", "closed")  # delivered and accepted

@@ -6,7 +6,6 @@ notices carry, rendered when they leave."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 
@@ -19,9 +18,6 @@ from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.money.model import Money
 from core.notifications.dispatcher import Attachment, Resolver
 from core.storage.uow import UnitOfWork
-
-if TYPE_CHECKING:
-    pass
 
 MAX_NOTES = 20_000
 KINDS = {"voice": "voice note", "photo": "photo", "file": "file"}
