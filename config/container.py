@@ -112,7 +112,7 @@ def build(settings: Settings, *, clock: Clock | None = None,
                                             settings.issuer_vat_number, settings.issuer_country,
                                             settings.issuer_vat_rate)
     clock = clock or SystemClock()
-    db = db or create_engine(settings.database_url)
+    db = db or create_engine(settings.database_url, pool_size=settings.database_pool_size)
     sessions = session_factory(db)
     policy = Policy(
         email_code_ttl_minutes=settings.email_code_ttl_minutes,

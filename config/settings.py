@@ -41,6 +41,9 @@ class Settings(BaseSettings):
 
     environment: Literal["development", "test", "staging", "production"] = "development"
     database_url: str = "sqlite+aiosqlite:///./agora.db"
+    # PostgreSQL connections each worker process keeps (a quarter more at peaks): all the
+    # workers' together must stay under the server's max_connections (100 by default).
+    database_pool_size: int = Field(default=40, ge=1, le=500)
     # The address people open: pay links, receipts, console sign-in, og:url, the sitemap.
     # Required outside development and test; there `agora serve` derives it from --host/--port.
     public_url: str = DEVELOPMENT_URL

@@ -5,42 +5,27 @@ fpdf2 takes a fifth of a second to import: the modules drawing documents import 
 function that draws, so that a process that sends none (a terminal chat, most requests) never
 loads it.
 
-The font is DejaVu Sans as shipped by matplotlib (`mpl-data/fonts/ttf`). Its folder is looked up
-once per process; fpdf2 embeds only the glyphs a document uses, and a style's font file is read
-only when a document first sets that style.
+The font is DejaVu Sans cut to Europe's alphabets and the signs documents print (core/fonts,
+shipped with the package): fpdf2 parses a document's fonts for each document, and the cut
+font parses in a third of the time. fpdf2 embeds only the glyphs a document uses, and a
+style's font file is read only when a document first sets that style.
 """
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterable
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from core.fonts.subset import FILES, HERE
 from core.issuer import ISSUER
 
 FAMILY = "DejaVu"
-_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf",
-          "BI": "DejaVuSans-BoldOblique.ttf"}
 GREY = (110, 110, 110)
 BOLD = FontFace(emphasis="BOLD")
 BOLD_HEADINGS = FontFace(emphasis="BOLD", fill_color=(235, 235, 235))  # a table's heading row
-
-
-@cache
-def font_dir() -> Path:
-    """The folder holding DejaVu Sans (matplotlib's bundled fonts), found without importing it."""
-    spec = importlib.util.find_spec("matplotlib")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("PDF documents need matplotlib's DejaVu fonts: pip install matplotlib")
-    folder = Path(next(iter(spec.submodule_search_locations))) / "mpl-data" / "fonts" / "ttf"
-    if not (folder / _FILES[""]).is_file():
-        raise RuntimeError(f"DejaVu Sans is missing from {folder}")
-    return folder
 
 
 def _style_key(style: Any) -> str:
@@ -64,7 +49,7 @@ class Document(FPDF):
         if (family or self.font_family or "").lower() == FAMILY.lower():
             key = _style_key(style)
             if f"{FAMILY.lower()}{key}" not in self.fonts:
-                self.add_font(FAMILY, key, str(font_dir() / _FILES[key]))
+                self.add_font(FAMILY, key, str(HERE / FILES[key]))
         super().set_font(family, style, size)
 
     def footer(self) -> None:

@@ -19,6 +19,9 @@ from tests.support.two_channels import world  # noqa: F401  (a fixture: Telegram
 
 os.environ.setdefault("AGORA_ENVIRONMENT", "test")
 os.environ.setdefault("AGORA_DATA_DIR", tempfile.mkdtemp(prefix="agora-test-files-"))
+# Two test workers, each with its kept engine and a racing test's own, and the `agora serve`
+# processes a test starts, share the server's 100 connections: 12 kept (15 at peaks) each.
+os.environ.setdefault("AGORA_DATABASE_POOL_SIZE", str(databases.TEST_POOL_SIZE))
 
 _PG: dict[str, str] = {}
 # Tests that need PostgreSQL alone are not collected without it (the header says NOT RUN); CI

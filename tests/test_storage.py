@@ -128,3 +128,13 @@ async def test_answered_marks_written_together_clear_every_debt_in_few_statement
         owed = (await uow.session.execute(select(ProcessedUpdate.owed_by))).scalars().all()
     assert owed == [None] * 50
     assert writes <= 2  # the first mark's write, then everyone who came while it ran
+
+
+def test_the_pool_size_setting_sizes_each_workers_postgresql_pool():
+    from config.settings import Settings
+
+    settings = Settings(database_url="postgresql+asyncpg://agora@127.0.0.1:5432/agora",
+                        database_pool_size=8)
+    engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
+    assert (engine.pool.size(), engine.pool._max_overflow) == (8, 2)  # a quarter more at peaks
+    assert Settings().database_pool_size == databases.TEST_POOL_SIZE  # the tests' environment

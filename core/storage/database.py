@@ -17,8 +17,10 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
-    """Create the engine; on SQLite every transaction takes the write lock at BEGIN."""
+def create_engine(url: str, *, echo: bool = False, pool_size: int = 40) -> AsyncEngine:
+    """Create the engine; on SQLite every transaction takes the write lock at BEGIN.
+    `pool_size`: PostgreSQL connections kept (AGORA_DATABASE_POOL_SIZE), a quarter more at
+    peaks; size it so that every worker's pool fits the server's max_connections."""
     if not url.startswith("sqlite"):
         # Kept: as many connections as Telegram opens to a webhook at most (40 by default),
         # so a busy worker reuses them instead of connecting anew for every request beyond
@@ -28,7 +30,7 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         # `retry_if_disconnected` runs the work again. Named after the worker, so other
         # workers can tell whether it is alive (core.storage.workers).
         return create_async_engine(
-            url, echo=echo, pool_size=40, max_overflow=10, pool_recycle=3600,
+            url, echo=echo, pool_size=pool_size, max_overflow=max(1, pool_size // 4), pool_recycle=3600,
             connect_args={"server_settings": {"application_name": application_name()}})
     engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
     _make_sqlite_serial(engine)

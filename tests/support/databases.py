@@ -24,6 +24,7 @@ from config.schema import metadata
 from core.storage.database import create_engine
 
 PG_ENV = "AGORA_TEST_POSTGRES_URL"
+TEST_POOL_SIZE = 12  # PostgreSQL connections a test engine keeps (tests/conftest.py)
 
 
 def postgres_url() -> str | None:
@@ -164,7 +165,7 @@ async def worker_sqlite() -> str:
 
 def keep(url: str) -> str:
     """Mark `url` as one of this process's test databases, whose engine is kept."""
-    _KEPT.setdefault(url, create_engine(url))
+    _KEPT.setdefault(url, create_engine(url, pool_size=TEST_POOL_SIZE))
     return url
 
 
