@@ -1,0 +1,79 @@
+"""Agora's words in the reader's language: gettext catalogues managed with Babel.
+
+Every user-visible sentence is written once, in English, as a whole sentence with named
+placeholders, and looked up when it is shown:
+
+    _("Welcome to Agora, {name}!", name=account.display_name)
+    n_("{n} rating", "{n} ratings", count)          # plural forms by the language's rules
+    N_("Registration")                               # marks text defined at import time (a
+                                                     # form's title); shown later with _(text)
+
+The language is the current reader's (core.money.reading: a chat turn reads for the person
+who wrote, a notice for its recipient, a page for its visitor), so a notice to the other
+party of a deal is written in theirs. What a person typed is passed in as a value, never
+looked up. Catalogues live in core/i18n/catalogues/<language>/LC_MESSAGES/agora.po, compiled
+to .mo beside them and shipped with the package (README: extract, update, compile).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from core.money.model import READER_LOCALE
+
+DOMAIN = "agora"
+CATALOGUES = Path(__file__).resolve().parent / "catalogues"
+# The languages Agora speaks, by their own names; a language is offered once its catalogue
+# covers every sentence (tests/i18n checks it), so no one gets a mix of two languages.
+LANGUAGES = {"en": "English"}
+# Being translated: catalogues kept up to date, not offered until complete.
+COMING = {"de": "Deutsch", "pl": "Polski", "lv": "Latviešu", "lt": "Lietuvių", "et": "Eesti",
+          "fi": "Suomi", "sv": "Svenska", "fr": "Français"}
+SOURCE = "en"
+
+
+def language_of(locale: str | None) -> str:
+    """The offered language of a locale or language tag, English when it is not offered: a
+    Babel locale ("de_DE" → "de"), Telegram's language_code ("de"), Slack's locale ("pl-PL"),
+    an Accept-Language entry ("sv-SE")."""
+    code = (locale or SOURCE).replace("-", "_").split("_", 1)[0].lower()
+    return code if code in LANGUAGES else SOURCE
+
+
+@cache
+def translations(language: str) -> Any:
+    """The compiled catalogue of `language` (Babel's Translations; NullTranslations for English
+    and for a language whose catalogue is missing)."""
+    from babel.support import NullTranslations, Translations
+
+    if language == SOURCE:
+        return NullTranslations()
+    return Translations.load(str(CATALOGUES), [language], DOMAIN)
+
+
+def current_language() -> str:
+    return language_of(READER_LOCALE.get())
+
+
+def _(message: str, /, **params: Any) -> str:
+    """`message` in the current reader's language, its {placeholders} filled from `params`."""
+    language = current_language()
+    text = message if language == SOURCE else translations(language).gettext(message)
+    return text.format(**params) if params else text
+
+
+def n_(singular: str, plural: str, n: int, /, **params: Any) -> str:
+    """The form of a counted sentence for `n` in the reader's language ({n} is filled in)."""
+    language = current_language()
+    if language == SOURCE:
+        text = singular if n == 1 else plural
+    else:
+        text = translations(language).ngettext(singular, plural, n)
+    return text.format(n=n, **params)
+
+
+def N_(message: str) -> str:
+    """Marks `message` for the catalogue where it is defined; `_(message)` shows it."""
+    return message
