@@ -39,11 +39,12 @@ from conversations.messages import (
     notification_reply,
 )
 from core.accounts.service import find_account
+from core.i18n import N_, _, n_
 from core.notifications.dispatcher import Attachment, OutboxDispatcher
 
-HELP_LINE = ("Type answers and commands (/help, /menu, /cancel). Press a button by typing its "
-             "letter (or its label). Share a location as “loc: 56.95, 24.1”, a file as "
-             "“/file PATH”. Ctrl-D quits.")
+HELP_LINE = N_("Type answers and commands (/help, /menu, /cancel). Press a button by typing its "
+               "letter (or its label). Share a location as “loc: 56.95, 24.1”, a file as "
+               "“/file PATH”. Ctrl-D quits.")
 _LOCATION = re.compile(r"^loc(?:ation)?:\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)$", re.I)
 
 
@@ -93,7 +94,8 @@ class TerminalChat:
 
     async def run(self) -> None:
         """Read lines until end of input, handing each to the engine."""
-        self._print(f"Agora terminal chat — you are “{self.name}”. {HELP_LINE}")
+        self._print(_("Agora terminal chat — you are “{name}”. {help}", name=self.name,
+                      help=_(HELP_LINE)))
         poller = asyncio.create_task(self._poll_notifications())
         try:
             await self.handle_line("/start")
@@ -104,7 +106,7 @@ class TerminalChat:
             poller.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await poller
-        self._print("Bye.")
+        self._print(_("Bye."))
 
     async def handle_line(self, line: str) -> None:
         message = self.parse(line)
@@ -127,7 +129,7 @@ class TerminalChat:
         if line.startswith("/file "):
             return self._file(line.removeprefix("/file ").strip())
         if line.startswith("/") and len(line) > 1:
-            name, _, args = line[1:].partition(" ")
+            name, _space, args = line[1:].partition(" ")
             return Command(name.lower(), args.strip())
         return Text(line)
 
@@ -149,7 +151,7 @@ class TerminalChat:
 
     def _file(self, path: str) -> Inbound | None:
         if not os.path.isfile(path):
-            self._print(f"No file at {path}.")
+            self._print(_("No file at {path}.", path=path))
             return None
         mime = mimetypes.guess_type(path)[0] or "application/octet-stream"
         return FileUpload(file_id=os.path.abspath(path), file_name=os.path.basename(path),
@@ -181,7 +183,8 @@ class TerminalChat:
         if isinstance(reply, Reply):
             return [reply.text, *_buttons(reply.buttons, letters)]
         if isinstance(reply, ListPage):
-            lines = [f"{reply.title} (page {reply.page}/{reply.pages})"]
+            lines = [_("{title} (page {page}/{pages})", title=reply.title, page=reply.page,
+                       pages=reply.pages)]
             for item in reply.items:
                 lines.append(f" • {item.title}" + (f" — {item.subtitle}" if item.subtitle else ""))
                 if item.button:
@@ -191,12 +194,14 @@ class TerminalChat:
             return [f"⚠ {message}" for message in reply.errors.values()]
         if isinstance(reply, FileReply):
             where = self._saved(reply.file_name, reply.content)
-            return [f"📎 {reply.file_name} ({len(reply.content)} bytes) {reply.caption}".rstrip(),
-                    f"   saved to {where}"]
+            # English says "bytes" for any size (the plural is the same in both forms).
+            return [n_("📎 {name} ({n} bytes) {caption}", "📎 {name} ({n} bytes) {caption}",
+                       len(reply.content), name=reply.file_name, caption=reply.caption).rstrip(),
+                    "   " + _("saved to {path}", path=where)]
         if isinstance(reply, ImageReply):
             where = reply.path or reply.url_or_file_id or self._saved(
                 reply.file_name or "image.png", reply.content)
-            return [f"🖼 {reply.file_name or 'image'}: {where} {reply.caption}".rstrip()]
+            return [f"🖼 {reply.file_name or _('image')}: {where} {reply.caption}".rstrip()]
         return []
 
     def _saved(self, file_name: str, content: bytes) -> str:

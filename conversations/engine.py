@@ -39,6 +39,7 @@ from core.accounts.service import find_account
 from core.actions import Action, Intent
 from core.conversation_store import ChatState
 from core.errors import DomainError
+from core.i18n import N_, Visitor, _
 from core.locks import KeyedLocks
 from core.money.reading import read_for, reading
 from core.operators.roles import chat_roles
@@ -48,11 +49,12 @@ from core.storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-APOLOGY = "Sorry, something went wrong on our side. Your answers so far are safe — please try again."
+APOLOGY = N_("Sorry, something went wrong on our side. Your answers so far are safe — please try "
+             "again.")
 # On every error reply: ask a person, with where the error happened ("error") or where the
 # person is ("" — after a crash the transaction was undone, so that is where it happened).
-SUPPORT_HERE = Action(Intent.SUPPORT, "🆘 Support", "error")
-SUPPORT_NOW = Action(Intent.SUPPORT, "🆘 Support")
+SUPPORT_HERE = Action(Intent.SUPPORT, N_("🆘 Support"), "error")
+SUPPORT_NOW = Action(Intent.SUPPORT, N_("🆘 Support"))
 
 
 class Engine:
@@ -69,7 +71,7 @@ class Engine:
         clean = clean_envelope(env)  # channels clean too; this keeps the engine safe by itself
         if clean is None:
             return Outcome(self._offer_support([Reply(
-                "I can't use that; please type or use the buttons.", kind="error")], SUPPORT_NOW))
+                _("I can't use that; please type or use the buttons."), kind="error")], SUPPORT_NOW))
         env = clean
         try:
             with reading(None):  # the turn's reader is known once their account is loaded
@@ -77,7 +79,7 @@ class Engine:
                     retry_if_disconnected(lambda: self._handle(env))))
         except Exception:
             log.exception("update %s from %s:%s failed", env.event_id, env.channel, env.user_key)
-            return Outcome(self._offer_support([Reply(APOLOGY, kind="error")], SUPPORT_NOW))
+            return Outcome(self._offer_support([Reply(_(APOLOGY), kind="error")], SUPPORT_NOW))
 
     async def home(self, env: Envelope) -> list[Outbound]:
         """A read-only overview for a channel's home screen: the home sections, then the menu."""
@@ -142,7 +144,9 @@ class Engine:
 
     async def _context(self, uow: UnitOfWork, env: Envelope, conv: ChatState) -> Ctx:
         account = await find_account(uow, env.channel, env.user_key)
-        read_for(account)  # every amount this turn shows is in this person's format
+        # Every amount and sentence this turn shows is in this person's format and language (a
+        # newcomer's: their app's language, until registration keeps it on their account).
+        read_for(account or Visitor(env.language))
         roles = await chat_roles(uow, account) if account else set()
         data = copy_json((conv.data or {}).get("flow") or {})
         return Ctx(env=env, uow=uow, account=account, roles=roles, data=data,
@@ -232,8 +236,8 @@ class Engine:
         if entry is None:
             return await self.apply(ctx, conv, navigation.stale())
         if entry.needs_account and ctx.account is None:
-            return [Reply("Please register first — it takes a minute.",
-                          ((Button("Register", "@go:registration"),),))]
+            return [Reply(_("Please register first — it takes a minute."),
+                          ((Button(_("Register"), "@go:registration"),),))]
         found = whereabouts(self.registry, ctx, conv)
         if conv.flow and conv.flow != name:
             self._put_aside(ctx, conv)
@@ -282,14 +286,14 @@ class Engine:
     async def _discard(self, ctx: Ctx, conv: ChatState) -> str:
         """Undo what the flow saved, if it says how, and say truthfully what is left."""
         entry = self.registry.get(conv.flow)
-        title = entry.title if entry else "that"
+        title = _(entry.title) if entry else _("that")
         if entry is None or entry.on_discard is None:
-            return f"Cancelled {title}. Nothing from it was saved."
+            return _("Cancelled {title}. Nothing from it was saved.", title=title)
         try:
             truth = await self._guarded(ctx, lambda: entry.on_discard(ctx))  # type: ignore[misc]
         except DomainError as exc:
             truth = str(exc)
-        return f"Cancelled {title}. {truth}"
+        return _("Cancelled {title}. {what_is_left}", title=title, what_is_left=truth)
 
     def menu(self, ctx: Ctx, conv: ChatState) -> Reply:
         return main_menu(self.registry, ctx, navigation.suspended_title(self.registry, conv))
@@ -348,17 +352,17 @@ def _with_a_way_on(replies: list[Outbound]) -> list[Outbound]:
         return replies
     for index in range(len(replies) - 1, -1, -1):
         if isinstance(replies[index], Reply):
-            replies[index] = replace(replies[index], buttons=((Button("☰ Main menu", "@menu"),),))
+            replies[index] = replace(replies[index], buttons=((Button(_("☰ Main menu"), "@menu"),),))
             return replies
-    return [*replies, Reply("What next?", ((Button("☰ Main menu", "@menu"),),))]
+    return [*replies, Reply(_("What next?"), ((Button(_("☰ Main menu"), "@menu"),),))]
 
 
 def _with_navigation(replies: list[Outbound], can_go_back: bool) -> list[Outbound]:
     for index in range(len(replies) - 1, -1, -1):
         last = replies[index]
         if isinstance(last, Reply):
-            nav = [Button("◀ Back", navigation.BACK)] if can_go_back else []
-            nav.append(Button("✖ Cancel", navigation.CANCEL))
+            nav = [Button(_("◀ Back"), navigation.BACK)] if can_go_back else []
+            nav.append(Button(_("✖ Cancel"), navigation.CANCEL))
             replies[index] = replace(last, buttons=(*last.buttons, tuple(nav)))
             break
     return replies

@@ -23,6 +23,7 @@ from conversations.messages import (
     Location,
     Text,
 )
+from core.i18n import _
 
 Raw = str | list[str] | None
 
@@ -47,10 +48,11 @@ def text_of(msg: Inbound, label: str) -> str:
     if isinstance(msg, Text):
         return msg.text
     if isinstance(msg, FileUpload):
-        raise FieldError(f"I need {label.lower()} typed as text, not a file or photo.")
+        raise FieldError(_("I need {label} typed as text, not a file or photo.",
+                           label=_(label).lower()))
     if isinstance(msg, Location):
-        raise FieldError(f"I need {label.lower()} typed as text, not a location.")
-    raise FieldError(f"Please type {label.lower()}.")
+        raise FieldError(_("I need {label} typed as text, not a location.", label=_(label).lower()))
+    raise FieldError(_("Please type {label}.", label=_(label).lower()))
 
 
 @dataclass(frozen=True)
@@ -97,14 +99,15 @@ class Field:
 
     def spec(self, initial: Any = None) -> FieldSpec:
         # A question that does not always apply can't be required in a whole form (a modal).
-        return FieldSpec(name=self.name, label=self.label, kind=self.kind,
+        return FieldSpec(name=self.name, label=_(self.label), kind=self.kind,
                          required=self.required and self.when is None,
-                         hint=self.hint, options=tuple(self.options()), initial=_as_raw(initial))
+                         hint=_(self.hint) if self.hint else "", options=tuple(self.options()),
+                         initial=_as_raw(initial))
 
     def _require(self, raw: Raw) -> str:
         text = tidy(raw if isinstance(raw, str) else "")
         if not text:
-            raise FieldError(f"{self.label} can't be empty.")
+            raise FieldError(_("{label} can't be empty.", label=_(self.label)))
         return text
 
 
@@ -128,14 +131,16 @@ class TextField(Field):
     def parse_raw(self, raw: Raw) -> str:
         text = self._require(raw)
         if len(text) < self.min_length:
-            raise FieldError(f"{self.label} needs at least {self.min_length} characters.")
+            raise FieldError(_("{label} needs at least {n} characters.", label=_(self.label),
+                               n=self.min_length))
         if len(text) > self.max_length:
-            raise FieldError(f"{self.label} can be at most {self.max_length} characters "
-                             f"(you sent {len(text)}).")
+            raise FieldError(_("{label} can be at most {n} characters (you sent {sent}).",
+                               label=_(self.label), n=self.max_length, sent=len(text)))
         if not self.multiline and "\n" in text:
-            raise FieldError(f"{self.label} must be on one line.")
+            raise FieldError(_("{label} must be on one line.", label=_(self.label)))
         if self.needs_letters and not any(ch.isalpha() for ch in text):
-            raise FieldError(f"{self.label} needs letters (any alphabet), not only symbols or emoji.")
+            raise FieldError(_("{label} needs letters (any alphabet), not only symbols or emoji.",
+                               label=_(self.label)))
         return text
 
     def spec(self, initial: Any = None) -> FieldSpec:
@@ -153,12 +158,12 @@ class IntegerField(Field):
     def parse_raw(self, raw: Raw) -> int:
         text = self._require(raw).replace(" ", "").replace("_", "")
         if not re.fullmatch(r"[+-]?\d+", text) or not text.isascii():
-            raise FieldError(f"{self.label} must be a whole number, like 42.")
-        if len(text) > 18:  # far past any range here, and int() refuses thousands of digits
-            raise FieldError(f"{self.label} must be between {self.minimum} and {self.maximum}.")
+            raise FieldError(_("{label} must be a whole number, like 42.", label=_(self.label)))
+        if len(text) > 18 or not self.minimum <= int(text) <= self.maximum:
+            # (past 18 digits: far past any range here, and int() refuses thousands of digits)
+            raise FieldError(_("{label} must be between {minimum} and {maximum}.",
+                               label=_(self.label), minimum=self.minimum, maximum=self.maximum))
         value = int(text)
-        if not self.minimum <= value <= self.maximum:
-            raise FieldError(f"{self.label} must be between {self.minimum} and {self.maximum}.")
         return value
 
 
@@ -175,12 +180,14 @@ class DecimalField(Field):
             text = text.replace(",", ".")  # "12,5" is how half of Europe writes 12.5
         if not text.isascii() or len(text) > 40 or not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)", text):
             # no exponents, NaN, Infinity, or digits of other scripts
-            raise FieldError(f"{self.label} must be a number, like 12.50.")
+            raise FieldError(_("{label} must be a number, like 12.50.", label=_(self.label)))
         value = Decimal(text)
         if not self.minimum <= value <= self.maximum:
-            raise FieldError(f"{self.label} must be between {self.minimum} and {self.maximum}.")
+            raise FieldError(_("{label} must be between {minimum} and {maximum}.",
+                               label=_(self.label), minimum=self.minimum, maximum=self.maximum))
         if value.normalize().as_tuple().exponent < -self.places:  # type: ignore[operator]
-            raise FieldError(f"{self.label} can have at most {self.places} decimal places.")
+            raise FieldError(_("{label} can have at most {n} decimal places.", label=_(self.label),
+                               n=self.places))
         return str(value)
 
 
@@ -190,7 +197,8 @@ class ChoiceField(Field):
     kind: ClassVar[str] = "choice"
 
     def options(self) -> list[tuple[str, str]]:
-        return self.choices
+        """(value, label) pairs, labelled in the reader's language."""
+        return [(value, _(label)) for value, label in self.choices]
 
     def parse(self, msg: Inbound) -> str:
         if isinstance(msg, Choice):
@@ -201,18 +209,20 @@ class ChoiceField(Field):
         return self.match(self._require(raw))
 
     def match(self, text: str) -> str:
-        """The option whose value or label is `text` (any case)."""
+        """The option whose value or label, in English or the reader's language, is `text`
+        (any case)."""
         for value, label in self.choices:
-            if text.casefold() in (value.casefold(), label.casefold()):
+            if text.casefold() in (value.casefold(), label.casefold(), _(label).casefold()):
                 return value
         return self._unknown(text)
 
     def _unknown(self, text: str) -> str:
-        names = ", ".join(label for _, label in self.choices[:8])
-        raise FieldError(f"“{text[:40]}” is not one of the options. Choose one of: {names}.")
+        names = ", ".join(label for __, label in self.options()[:8])
+        raise FieldError(_("“{text}” is not one of the options. Choose one of: {names}.",
+                           text=text[:40], names=names))
 
     def display(self, value: Any) -> str:
-        return dict(self.choices).get(value, super().display(value))
+        return dict(self.options()).get(value, super().display(value))
 
 
 @dataclass
@@ -233,13 +243,15 @@ class MultiChoiceField(ChoiceField):
 
     def check_count(self, picked: list[str]) -> list[str]:
         if len(picked) < self.min_selected:
-            raise FieldError(f"Choose at least {self.min_selected} for {self.label.lower()}.")
+            raise FieldError(_("Choose at least {n} for {label}.", n=self.min_selected,
+                               label=_(self.label).lower()))
         if len(picked) > self.max_selected:
-            raise FieldError(f"Choose at most {self.max_selected} for {self.label.lower()}.")
+            raise FieldError(_("Choose at most {n} for {label}.", n=self.max_selected,
+                               label=_(self.label).lower()))
         return picked
 
     def display(self, value: Any) -> str:
-        labels = dict(self.choices)
+        labels = dict(self.options())
         return ", ".join(labels.get(v, v) for v in value or []) or "—"
 
 
@@ -250,11 +262,12 @@ class EmailField(Field):
     def parse_raw(self, raw: Raw) -> str:
         text = self._require(raw)
         if len(text) > 254:
-            raise FieldError("That email address is too long.")
+            raise FieldError(_("That email address is too long."))
         try:
             return validate_email(text, check_deliverability=False).normalized
         except EmailNotValidError as exc:
-            raise FieldError(f"That doesn't look like an email address: {exc}") from None
+            raise FieldError(_("That doesn't look like an email address: {reason}",
+                               reason=exc)) from None
 
 
 @dataclass
@@ -273,11 +286,12 @@ class DateTimeField(Field):
         try:
             zone = ZoneInfo(zone_name)
         except (ZoneInfoNotFoundError, ValueError):
-            raise FieldError(f"I don't know the time zone “{zone_name[:40]}”.") from None
+            raise FieldError(_("I don't know the time zone “{zone}”.", zone=zone_name[:40])) from None
         try:
             moment = dateparser.parse(text, dayfirst=False, yearfirst=True)
         except (ValueError, OverflowError):
-            raise FieldError(f"{self.label}: write a date and time like 2026-12-01 14:00.") from None
+            raise FieldError(_("{label}: write a date and time like 2026-12-01 14:00.",
+                               label=_(self.label))) from None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=zone)
         return moment.isoformat()
@@ -295,16 +309,16 @@ class LocationField(Field):
     def parse(self, msg: Inbound) -> dict[str, Any]:
         if isinstance(msg, Location):
             if not (-90 <= msg.latitude <= 90 and -180 <= msg.longitude <= 180):
-                raise FieldError("That location is off the map.")
+                raise FieldError(_("That location is off the map."))
             return {"lat": msg.latitude, "lon": msg.longitude}
         return self.parse_raw(text_of(msg, self.label))
 
     def parse_raw(self, raw: Raw) -> dict[str, Any]:
         text = self._require(raw)
         if len(text) > 120:
-            raise FieldError(f"{self.label} can be at most 120 characters.")
+            raise FieldError(_("{label} can be at most {n} characters.", label=_(self.label), n=120))
         if not any(ch.isalpha() for ch in text):
-            raise FieldError(f"{self.label}: type a place name, like Riga.")
+            raise FieldError(_("{label}: type a place name, like Riga.", label=_(self.label)))
         return {"city": text}
 
     def display(self, value: Any) -> str:
@@ -323,18 +337,19 @@ class FileField(Field):
 
     def parse(self, msg: Inbound) -> dict[str, Any]:
         if not isinstance(msg, FileUpload):
-            raise FieldError(f"Please send {self.label.lower()} as a file or photo.")
+            raise FieldError(_("Please send {label} as a file or photo.", label=_(self.label).lower()))
         if msg.mime_type not in self.mime_types:
             allowed = ", ".join(t.split("/")[1].upper() for t in self.mime_types)
-            raise FieldError(f"That file type ({msg.mime_type}) isn't accepted. Send {allowed}.")
+            raise FieldError(_("That file type ({type}) isn't accepted. Send {allowed}.",
+                               type=msg.mime_type, allowed=allowed))
         if msg.size > self.max_bytes:
-            raise FieldError(f"That file is {msg.size // 1024} KB; the limit is "
-                             f"{self.max_bytes // (1024 * 1024)} MB.")
+            raise FieldError(_("That file is {size} KB; the limit is {limit} MB.",
+                               size=msg.size // 1024, limit=self.max_bytes // (1024 * 1024)))
         return {"file_id": msg.file_id, "name": msg.file_name, "mime": msg.mime_type,
                 "size": msg.size}
 
     def parse_raw(self, raw: Raw) -> dict[str, Any]:
-        raise FieldError(f"Please send {self.label.lower()} as a file.")
+        raise FieldError(_("Please send {label} as a file.", label=_(self.label).lower()))
 
     def display(self, value: Any) -> str:
         return value["name"] if value else "—"

@@ -20,6 +20,7 @@ from conversations.messages import (
     Outbound,
     Reply,
 )
+from core.i18n import _
 
 SKIP, DONE, KEEP, OPEN_FORM = "^skip", "^done", "^keep", "^form"
 
@@ -100,10 +101,10 @@ async def prompt(ctx: Ctx, key: str, state: FormState) -> list[Outbound]:
     progress = _progress(ctx, key)
     if ctx.forms_at_once:
         specs = tuple(f.spec(progress["values"].get(f.name)) for f in form.fields)
-        return [FormReply(form.id, form.title, specs, form.submit_label)]
+        return [FormReply(form.id, _(form.title), specs, _(form.submit_label))]
     # The intro once per form, not again when its first question is asked again.
     fresh = progress["i"] == 0 and not progress["values"] and not progress.get("introduced")
-    intro = [Reply(state.intro)] if state.intro and fresh else []
+    intro = [Reply(_(state.intro))] if state.intro and fresh else []
     progress["introduced"] = True
     _advance(form, progress)
     progress["i"] = min(progress["i"], len(form.fields) - 1)
@@ -115,25 +116,26 @@ def _ask(form: Form, progress: dict[str, Any]) -> Reply:
     field = form.fields[index]
     current = progress["values"].get(field.name)
     asked = [i for i, f in enumerate(form.fields) if i == index or f.applies(progress["values"])]
-    lines = [f"{form.title} · {asked.index(index) + 1}/{len(asked)}", f"{field.label}?"]
+    lines = [_("{form} · {number}/{count}", form=_(form.title), number=asked.index(index) + 1,
+               count=len(asked)), _("{label}?", label=_(field.label))]
     if field.hint:
-        lines.append(field.hint)
+        lines.append(_(field.hint))
     buttons: list[tuple[Button, ...]] = []
     if isinstance(field, MultiChoiceField):
         chosen = set(current or [])
         marks = [Button(("✓ " if v in chosen else "") + label, v) for v, label in field.options()]
         buttons += [tuple(marks[i : i + 2]) for i in range(0, len(marks), 2)]
-        buttons.append((Button("Done ✔", DONE),))
+        buttons.append((Button(_("Done ✔"), DONE),))
     elif field.options() and len(field.options()) <= 12:
         opts = [Button(label, value) for value, label in field.options()]
         buttons += [tuple(opts[i : i + 2]) for i in range(0, len(opts), 2)]
     elif current not in (None, "", []):
-        lines.append(f"(now: {field.display(current)})")
+        lines.append(_("(now: {value})", value=field.display(current)))
     if current not in (None, "", []) and not isinstance(field, MultiChoiceField):
         shown = field.display(current)
-        buttons.append((Button(f"Keep “{shown[:30]}”", KEEP),))
+        buttons.append((Button(_("Keep “{value}”", value=shown[:30]), KEEP),))
     if not field.required:
-        buttons.append((Button("Skip", SKIP),))
+        buttons.append((Button(_("Skip"), SKIP),))
     return Reply("\n".join(lines), tuple(buttons))
 
 
@@ -181,11 +183,12 @@ def _value_for(field: Field, progress: dict[str, Any], msg: Inbound) -> tuple[An
     if isinstance(msg, Choice) and msg.data == KEEP:
         current = progress["values"].get(field.name)
         if current in (None, "", []):
-            raise FieldError(f"There is no earlier answer for {field.label.lower()} to keep.")
+            raise FieldError(_("There is no earlier answer for {label} to keep.",
+                               label=_(field.label).lower()))
         return current, True
     if isinstance(msg, Choice) and msg.data == SKIP:
         if field.required:
-            raise FieldError(f"{field.label} is required; it can't be skipped.")
+            raise FieldError(_("{label} is required; it can't be skipped.", label=_(field.label)))
         return None, True
     if isinstance(field, MultiChoiceField) and isinstance(msg, Choice):
         picked = list(progress["values"].get(field.name) or [])
@@ -205,7 +208,7 @@ def _retry(error: str, suggestions: list[tuple[str, str]]) -> Next:
 async def _submit_all(ctx: Ctx, key: str, state: FormState, form: Form, msg: FormSubmission
                       ) -> Next:
     if msg.form_id != form.id:
-        return Next.stay(Reply("That form is out of date; here is the current one.", kind="error"))
+        return Next.stay(Reply(_("That form is out of date; here is the current one."), kind="error"))
     values, errors = form.validate_all(msg.values)
     _progress(ctx, key)["values"] = {**values, **{k: msg.values.get(k) for k in errors}}
     if errors:

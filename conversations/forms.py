@@ -9,6 +9,7 @@ from dataclasses import field as dataclass_field
 from typing import Any
 
 from conversations.fields import Also, Field, FieldError, Raw
+from core.i18n import _
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ class Form:
                 continue
             if given in (None, "", []):
                 if f.required:
-                    errors[f.name] = f"{f.label} is required."
+                    errors[f.name] = _("{label} is required.", label=_(f.label))
                 else:
                     values[f.name] = None
                 continue

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from core.i18n import N_
+
 
 @dataclass(frozen=True, slots=True)
 class Article:
@@ -26,91 +28,92 @@ class Article:
         return f"{self.question} {self.keywords}"
 
 
-TOPICS = ("Getting started", "Selling", "Buying", "Deals and payment", "Consultants", "Account")
+TOPICS = (N_("Getting started"), N_("Selling"), N_("Buying"), N_("Deals and payment"),
+          N_("Consultants"), N_("Account"))
 
 ARTICLES: tuple[Article, ...] = (
-    Article("what-is-agora", "Getting started", "What is Agora?",
-            "A marketplace that lives in chat: a bioenergy exchange (pellets, wood chips, biogas, "
+    Article("what-is-agora", N_("Getting started"), N_("What is Agora?"),
+            N_("A marketplace that lives in chat: a bioenergy exchange (pellets, wood chips, biogas, "
             "biofuels…) and a marketplace of consultants. Sellers, buyers and consultants each "
-            "use Telegram, Slack or the terminal, and deal with each other across channels.",
+            "use Telegram, Slack or the terminal, and deal with each other across channels."),
             "about marketplace overview how it works"),
-    Article("register", "Getting started", "How do I register?",
-            "Send any message to the bot: it asks your name, company, email (you confirm a "
-            "6-digit code), your roles, country and town. Registration is free.",
+    Article("register", N_("Getting started"), N_("How do I register?"),
+            N_("Send any message to the bot: it asks your name, company, email (you confirm a "
+            "6-digit code), your roles, country and town. Registration is free."),
             "sign up account create join verify email code"),
-    Article("link-channels", "Getting started", "Can I use Agora on both Telegram and Slack?",
-            "Yes. Type /link on the channel you already use to get a code, then send it on the "
-            "other channel: both then open the same account.",
+    Article("link-channels", N_("Getting started"), N_("Can I use Agora on both Telegram and Slack?"),
+            N_("Yes. Type /link on the channel you already use to get a code, then send it on the "
+            "other channel: both then open the same account."),
             "link account telegram slack both channels connect log login sign"),
-    Article("create-listing", "Selling", "How do I list my product?",
-            "Type /sell (or choose “New listing” in the menu): product, quantity with its unit, "
+    Article("create-listing", N_("Selling"), N_("How do I list my product?"),
+            N_("Type /sell (or choose “New listing” in the menu): product, quantity with its unit, "
             "price, place and delivery. Photos, documents and optional details are offered on "
-            "the preview before you publish.",
+            "the preview before you publish."),
             "sell listing publish offer product post add"),
-    Article("listing-expiry", "Selling", "When does my listing expire?",
-            "Listings run for the period you chose; you get a reminder with Renew before they "
-            "expire. /mylistings shows each listing with its status.",
+    Article("listing-expiry", N_("Selling"), N_("When does my listing expire?"),
+            N_("Listings run for the period you chose; you get a reminder with Renew before they "
+            "expire. /mylistings shows each listing with its status."),
             "expire renew listing end period mylistings"),
-    Article("search", "Buying", "How do I find a product?",
-            "Type /search and what you need in one line, e.g. “pellets under 250 eur near riga "
+    Article("search", N_("Buying"), N_("How do I find a product?"),
+            N_("Type /search and what you need in one line, e.g. “pellets under 250 eur near riga "
             "300km enplus”. Each filter shows as a chip you can remove; save the search to get "
-            "alerts when new listings match.",
+            "alerts when new listings match."),
             "search find filter alert saved search buy look for"),
-    Article("make-offer", "Buying", "How do I make an offer?",
-            "Open a listing and press “Make an offer” (or “Buy now” at a fixed price). The seller "
-            "accepts, declines or counters; either of you can withdraw your own open offer.",
+    Article("make-offer", N_("Buying"), N_("How do I make an offer?"),
+            N_("Open a listing and press “Make an offer” (or “Buy now” at a fixed price). The seller "
+            "accepts, declines or counters; either of you can withdraw your own open offer."),
             "offer counter negotiate price buy now quote"),
-    Article("escrow", "Deals and payment", "How does escrow protect me?",
-            "The buyer pays into escrow; Agora holds the money until the buyer confirms delivery "
+    Article("escrow", N_("Deals and payment"), N_("How does escrow protect me?"),
+            N_("The buyer pays into escrow; Agora holds the money until the buyer confirms delivery "
             "and quality, then releases it to the seller minus the commission shown before "
             "paying. Deals can also arrange payment directly: then nothing is held and there is "
-            "no buyer protection.",
+            "no buyer protection."),
             "escrow payment protection hold money release pay safe"),
-    Article("commission", "Deals and payment", "What does Agora charge?",
-            "Registration, listings and search are free. A commission per market is deducted "
-            "from the seller's or consultant's payout and shown before anyone pays.",
+    Article("commission", N_("Deals and payment"), N_("What does Agora charge?"),
+            N_("Registration, listings and search are free. A commission per market is deducted "
+            "from the seller's or consultant's payout and shown before anyone pays."),
             "fee commission price cost charge percent"),
-    Article("quality", "Deals and payment", "What if the delivery is not what was agreed?",
-            "Report the measured values from the deal card. Outside the tolerances in the frozen "
+    Article("quality", N_("Deals and payment"), N_("What if the delivery is not what was agreed?"),
+            N_("Report the measured values from the deal card. Outside the tolerances in the frozen "
             "terms Agora proposes the price adjustment the terms set; if the seller rejects it, "
-            "the deal goes to a dispute that an Agora operator decides.",
+            "the deal goes to a dispute that an Agora operator decides."),
             "quality complaint wrong delivery problem adjustment defect refund bad"),
-    Article("dispute", "Deals and payment", "How do disputes work?",
-            "Open a dispute from the deal card with a reason and send your evidence in the deal's "
+    Article("dispute", N_("Deals and payment"), N_("How do disputes work?"),
+            N_("Open a dispute from the deal card with a reason and send your evidence in the deal's "
             "messages. An operator reads the thread, the terms and the quality report, may ask "
-            "either party, and decides: release, refund or a split, with the reasons told to both.",
+            "either party, and decides: release, refund or a split, with the reasons told to both."),
             "dispute conflict refund disagreement claim"),
-    Article("invoices", "Deals and payment", "Where are my receipts and invoices?",
-            "Every payment and payout sends a numbered PDF receipt in chat and by email; /wallet "
-            "lists them to download again.",
+    Article("invoices", N_("Deals and payment"), N_("Where are my receipts and invoices?"),
+            N_("Every payment and payout sends a numbered PDF receipt in chat and by email; /wallet "
+            "lists them to download again."),
             "receipt invoice pdf vat wallet statement"),
-    Article("find-consultant", "Consultants", "How do I book a consultant?",
-            "Type /consultants and what you need. On a consultant's page press “Talk now” when "
-            "they are online, or “Book a time” to pick a free slot in your time zone.",
+    Article("find-consultant", N_("Consultants"), N_("How do I book a consultant?"),
+            N_("Type /consultants and what you need. On a consultant's page press “Talk now” when "
+            "they are online, or “Book a time” to pick a free slot in your time zone."),
             "consultant book session expert advice talk now appointment"),
-    Article("free-minutes", "Consultants", "Are the first 10 minutes really free?",
-            "Yes: the session's maximum is authorised, not charged. End within the first 10 "
-            "minutes and the authorisation is voided (once per seeker and consultant).",
+    Article("free-minutes", N_("Consultants"), N_("Are the first 10 minutes really free?"),
+            N_("Yes: the session's maximum is authorised, not charged. End within the first 10 "
+            "minutes and the authorisation is voided (once per seeker and consultant)."),
             "free minutes trial charge authorisation session cost"),
-    Article("cancel-booking", "Consultants", "Can I cancel or reschedule a booking?",
-            "Yes, from the booking card. Cancelling is free up to the notice stated on the card; "
-            "later a late-cancellation fee applies. Rescheduling needs the other party's consent.",
+    Article("cancel-booking", N_("Consultants"), N_("Can I cancel or reschedule a booking?"),
+            N_("Yes, from the booking card. Cancelling is free up to the notice stated on the card; "
+            "later a late-cancellation fee applies. Rescheduling needs the other party's consent."),
             "cancel reschedule booking move late fee no-show"),
-    Article("become-consultant", "Consultants", "How do I offer consulting?",
-            "Type /consultant to write your profile: expertise, languages, rates and weekly hours. "
-            "Once it is complete and payouts are set up it goes live in the directory.",
+    Article("become-consultant", N_("Consultants"), N_("How do I offer consulting?"),
+            N_("Type /consultant to write your profile: expertise, languages, rates and weekly hours. "
+            "Once it is complete and payouts are set up it goes live in the directory."),
             "consultant profile offer sessions rates availability payouts"),
-    Article("payouts", "Account", "How do I get paid?",
-            "Set up payouts with /payouts: money released from deals and sessions is paid to "
-            "your account minus the commission.",
+    Article("payouts", N_("Account"), N_("How do I get paid?"),
+            N_("Set up payouts with /payouts: money released from deals and sessions is paid to "
+            "your account minus the commission."),
             "payout bank stripe connect get paid money transfer"),
-    Article("time-zone", "Account", "Which time zone do you use?",
-            "Yours: it comes from your country and can be changed in /profile. Deadlines, slots "
-            "and reminders are shown in your own time zone.",
+    Article("time-zone", N_("Account"), N_("Which time zone do you use?"),
+            N_("Yours: it comes from your country and can be changed in /profile. Deadlines, slots "
+            "and reminders are shown in your own time zone."),
             "time zone timezone hours clock settings"),
-    Article("support", "Account", "How do I reach a person?",
-            "Type /support and describe the problem. If no answer here helps, a ticket goes to "
-            "Agora's operators with what you were doing, and their reply comes back in this chat.",
+    Article("support", N_("Account"), N_("How do I reach a person?"),
+            N_("Type /support and describe the problem. If no answer here helps, a ticket goes to "
+            "Agora's operators with what you were doing, and their reply comes back in this chat."),
             "support help contact human operator ticket problem"),
 )
 

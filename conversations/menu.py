@@ -6,26 +6,28 @@ from conversations.context import Ctx
 from conversations.flow import MenuEntry
 from conversations.messages import Button, Reply
 from conversations.registry import Registry
+from core.i18n import N_, _
 
-_HELP_ENTRY = (MenuEntry("❓ Help", ("member",), 931, row="link"), "@help")
+_HELP_ENTRY = (MenuEntry(N_("❓ Help"), ("member",), 931, row="link"), "@help")
 ROLE_ORDER = ("seller", "buyer", "consultant", "seeker", "admin", "member")
 
-GENERAL_HELP_TAIL = ("Buttons: ◀ Back goes to the previous question; ✖ Cancel stops the "
-                     "current step.")
+GENERAL_HELP_TAIL = N_("Buttons: ◀ Back goes to the previous question; ✖ Cancel stops the "
+                       "current step.")
 
 
 def main_menu(registry: Registry, ctx: Ctx, suspended_title: str | None) -> Reply:
     """The menu for the user's roles, with “continue” when a flow was left half-way."""
     # “Continue” comes last, so the other entries keep their places (and letters) whether or
     # not something is waiting.
-    cont = [(Button(f"↩ Continue: {suspended_title}", "@resume"),)] if suspended_title else []
+    cont = ([(Button(_("↩ Continue: {title}", title=suspended_title), "@resume"),)]
+            if suspended_title else [])
     if ctx.account is None:
         rows = _rows(_entries(registry, ctx, {"guest"}))
-        return Reply("Welcome to Agora, the bioenergy and consulting marketplace in chat.",
+        return Reply(_("Welcome to Agora, the bioenergy and consulting marketplace in chat."),
                      (*rows, *cont))
     rows = _rows(_entries(registry, ctx, {*ctx.roles, "member"}))
     name = ctx.account.display_name
-    return Reply(f"Main menu — {name}, what would you like to do?", (*rows, *cont))
+    return Reply(_("Main menu — {name}, what would you like to do?", name=name), (*rows, *cont))
 
 
 def _entries(registry: Registry, ctx: Ctx, roles: set[str]) -> list[tuple[MenuEntry, str]]:
@@ -45,7 +47,7 @@ def _rows(entries: list[tuple[MenuEntry, str]]) -> list[tuple[Button, ...]]:
     rows: list[list[Button]] = []
     last_row = ""
     for entry, data in entries:
-        button = Button(entry.label, data)
+        button = Button(_(entry.label), data)
         if entry.row and entry.row == last_row:
             rows[-1].append(button)
         else:
@@ -56,6 +58,6 @@ def _rows(entries: list[tuple[MenuEntry, str]]) -> list[tuple[Button, ...]]:
 
 def help_text(registry: Registry, prefix: str = "/") -> str:
     """General help: every command people can type here (`prefix`: how commands start)."""
-    lines = ["Agora is a marketplace in chat. What you can type:"]
-    lines += [f"{prefix}{command} — {summary}" for command, summary in registry.command_list()]
-    return "\n".join([*lines, GENERAL_HELP_TAIL])
+    lines = [_("Agora is a marketplace in chat. What you can type:")]
+    lines += [f"{prefix}{command} — {_(summary)}" for command, summary in registry.command_list()]
+    return "\n".join([*lines, _(GENERAL_HELP_TAIL)])

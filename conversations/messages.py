@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from core.actions import Action
+from core.i18n import _
 
 if TYPE_CHECKING:
     from core.notifications.dispatcher import Attachment
@@ -78,6 +79,7 @@ class Envelope:
     can_show_forms: bool = False  # True where the channel renders a whole form at once
     command_prefix: str = "/"  # how commands are typed here: "/wallet", or "/agora wallet" on Slack
     opens_links: bool = True  # the person can open a web page from here (not a terminal)
+    language: str = ""  # the language the person's app names (Telegram's language_code, Slack's locale)
 
 
 # --- outbound --------------------------------------------------------------------------
@@ -186,7 +188,7 @@ def rows(*labels_and_data: tuple[str, str], per_row: int = 1) -> tuple[tuple[But
 
 def action_button(action: Action) -> Button:
     """A core follow-up as a button any channel renders; the engine maps `@do:` to a flow."""
-    return Button(action.label, f"@do:{action.intent.value}:{action.arg}")
+    return Button(_(action.label), f"@do:{action.intent.value}:{action.arg}")
 
 
 def notification_reply(payload: dict[str, Any]) -> Reply:

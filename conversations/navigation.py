@@ -13,12 +13,13 @@ from conversations.menu import help_text
 from conversations.messages import Button, Command, Inbound, Reply
 from conversations.registry import DEEP_LINK, Registry
 from core.conversation_store import ChatState
+from core.i18n import N_, _, n_
 
 BACK, CANCEL, RESUME, RESTART = "^back", "^cancel", "^resume", "^restart"
 DISCARD, KEEP_DRAFT = "^discard", "^keepdraft"
 RESERVED = {BACK, CANCEL, RESUME, RESTART, DISCARD, KEEP_DRAFT}
-STALE = ("That button is no longer active (it is from an earlier message, or it belongs to "
-         "someone else). Here is where you are now:")
+STALE = N_("That button is no longer active (it is from an earlier message, or it belongs to "
+           "someone else). Here is where you are now:")
 
 
 def command(reg: Registry, ctx: Ctx, conv: ChatState, cmd: Command) -> Next:
@@ -34,14 +35,15 @@ def command(reg: Registry, ctx: Ctx, conv: ChatState, cmd: Command) -> Next:
         return reserved(reg, ctx, conv, CANCEL if name == "cancel" else BACK)
     if name in reg.commands:
         return Next(state="", start=reg.commands[name], start_data={"args": cmd.args.strip()})
-    return Next.stay(Reply(f"I don't know the command /{name[:30]}.{_where(reg, conv)} "
-                           "Type /help to see what I can do.", kind="error"))
+    unknown = _("I don't know the command /{name}.", name=name[:30])
+    return Next.stay(Reply(f"{unknown}{_where(reg, conv)} " + _("Type /help to see what I can do."),
+                           kind="error"))
 
 
 def global_action(reg: Registry, ctx: Ctx, conv: ChatState, action: str) -> Next:
     """Buttons that work from any message: menu entries, notification actions, help."""
-    verb, _, arg = action.partition(":")
-    head, _, rest = arg.partition(":")
+    verb, __, arg = action.partition(":")
+    head, __, rest = arg.partition(":")
     if verb == "menu":
         return Next.menu()
     if verb == "do" and (target := reg.target(head, rest)):
@@ -63,8 +65,8 @@ def reserved(reg: Registry, ctx: Ctx, conv: ChatState, data: str) -> Next:
     if data == DISCARD and conv.flow:
         return Next(state=None, discard=True, show_menu=True)
     if data == KEEP_DRAFT and conv.flow:
-        return Next.menu(Reply(f"Kept. Tap “↩ Continue: {_title(reg, conv)}” in the menu to pick "
-                               "up where you left off.", kind="notice"))
+        return Next.menu(Reply(_("Kept. Tap “↩ Continue: {title}” in the menu to pick up where you "
+                                 "left off.", title=_title(reg, conv)), kind="notice"))
     if data == BACK:
         return _back(reg, ctx, conv)
     if data == RESUME:
@@ -78,7 +80,7 @@ def _cancel(reg: Registry, ctx: Ctx, conv: ChatState) -> Next:
     """Cancel asks before it throws answers away; inside an edit it returns to where it began."""
     if not conv.flow:
         _drop_suspended(conv)
-        return Next.end(Reply("There was nothing to cancel.", kind="notice"))
+        return Next.end(Reply(_("There was nothing to cancel."), kind="notice"))
     flow = reg.flow(conv.flow)
     state = flow.states.get(conv.state or "") if flow else None
     if state is not None and state.cancel_to:
@@ -86,19 +88,19 @@ def _cancel(reg: Registry, ctx: Ctx, conv: ChatState) -> Next:
         if state.cancel_to in conv.history:
             conv.history = conv.history[:len(conv.history) - conv.history[::-1].index(state.cancel_to) - 1]
         return Next(state=state.cancel_to, remember=False,
-                    replies=[Reply("Edit cancelled — nothing changed.", kind="notice")])
+                    replies=[Reply(_("Edit cancelled — nothing changed."), kind="notice")])
     given = answers_given(ctx)
     if not given:
         return Next(state=None, discard=True, show_menu=True)
-    answers = "answer" if given == 1 else "answers"
     return Next(state="", reprompt=False, replies=[Reply(
-        f"Discard {given} {answers} in {_title(reg, conv)}?",
-        ((Button("💾 Keep as draft", KEEP_DRAFT),), (Button("🗑 Discard", DISCARD),),
-         (Button("↩ Continue", RESUME),)))])
+        n_("Discard {n} answer in {title}?", "Discard {n} answers in {title}?", given,
+           title=_title(reg, conv)),
+        ((Button(_("💾 Keep as draft"), KEEP_DRAFT),), (Button(_("🗑 Discard"), DISCARD),),
+         (Button(_("↩ Continue"), RESUME),)))])
 
 
 def stale() -> Next:
-    return Next.stay(Reply(STALE, kind="notice"))
+    return Next.stay(Reply(_(STALE), kind="notice"))
 
 
 def idle(reg: Registry, ctx: Ctx, conv: ChatState, msg: Inbound) -> Next:
@@ -107,7 +109,7 @@ def idle(reg: Registry, ctx: Ctx, conv: ChatState, msg: Inbound) -> Next:
         if suspended(conv):
             return resume(reg, ctx, conv)
         return Next(state="", start="registration")
-    return Next(state="", replies=[Reply("I didn't catch that. Choose from the menu, or type /help.")],
+    return Next(state="", replies=[Reply(_("I didn't catch that. Choose from the menu, or type /help."))],
                 show_menu=True, reprompt=False)
 
 
@@ -115,7 +117,7 @@ def help_for(reg: Registry, ctx: Ctx, conv: ChatState) -> Next:
     """Help for the current step, then what can be typed anywhere."""
     flow = reg.flow(conv.flow)
     state = flow.states.get(conv.state or "") if flow else None
-    specific = (state.help if state else "") or (flow.help if flow else "")
+    specific = _((state.help if state else "") or (flow.help if flow else ""))
     general = help_text(reg, ctx.env.command_prefix)
     return Next.stay(Reply(f"{specific}\n\n{general}" if specific else general, kind="notice"))
 
@@ -146,20 +148,20 @@ def suspended(conv: ChatState) -> dict[str, Any] | None:
 def suspended_title(reg: Registry, conv: ChatState) -> str | None:
     parked = suspended(conv)
     entry = reg.get(parked["flow"]) if parked else None
-    return entry.title if entry else None
+    return _(entry.title) if entry else None
 
 
 def resume(reg: Registry, ctx: Ctx, conv: ChatState) -> Next:
     """Bring back the parked flow where it was."""
     parked = suspended(conv)
     if not parked or reg.flow(parked["flow"]) is None:
-        return Next.end(Reply("There is nothing to continue.", kind="notice"))
+        return Next.end(Reply(_("There is nothing to continue."), kind="notice"))
     end(conv, ctx)  # a flow open now gives way to the parked one
     _drop_suspended(conv)
     conv.flow, conv.state, conv.history = parked["flow"], parked["state"], parked["history"]
     ctx.data.clear()
     ctx.data.update(parked["data"])
-    return Next.stay(Reply(f"Welcome back — continuing {_title(reg, conv)}."))
+    return Next.stay(Reply(_("Welcome back — continuing {title}.", title=_title(reg, conv))))
 
 
 def _drop_suspended(conv: ChatState) -> None:
@@ -187,8 +189,9 @@ def _start(reg: Registry, ctx: Ctx, conv: ChatState, payload: str) -> Next:
     if conv.flow or suspended(conv):
         title = _title(reg, conv) if conv.flow else suspended_title(reg, conv)
         return Next(state="", park=True, reprompt=False, replies=[Reply(
-            f"Welcome back! You were in the middle of {title}.",
-            ((Button("↩ Continue where I left off", "@resume"),), (Button("☰ Main menu", "@menu"),)))])
+            _("Welcome back! You were in the middle of {title}.", title=title),
+            ((Button(_("↩ Continue where I left off"), "@resume"),),
+             (Button(_("☰ Main menu"), "@menu"),)))])
     return Next.menu()
 
 
@@ -213,7 +216,7 @@ def _back(reg: Registry, ctx: Ctx, conv: ChatState) -> Next:
     if state is not None and state.back(ctx, conv.state or ""):
         return Next.stay()
     if not conv.history:
-        return Next.stay(Reply("You are at the first question already.", kind="notice"))
+        return Next.stay(Reply(_("You are at the first question already."), kind="notice"))
     *earlier, previous = conv.history
     conv.history, conv.state = earlier, previous
     return Next.stay()
@@ -221,9 +224,10 @@ def _back(reg: Registry, ctx: Ctx, conv: ChatState) -> Next:
 
 def _title(reg: Registry, conv: ChatState) -> str:
     entry = reg.get(conv.flow)
-    return entry.title if entry else "that"
+    return _(entry.title) if entry else _("that")
 
 
 def _where(reg: Registry, conv: ChatState) -> str:
     entry = reg.get(conv.flow)
-    return f" You are in {entry.title}; answer the question below or type /cancel." if entry else ""
+    return " " + _("You are in {title}; answer the question below or type /cancel.",
+                   title=_(entry.title)) if entry else ""

@@ -10,6 +10,7 @@ from typing import Any
 from conversations.fields import Also, FieldError, LocationField, Raw, text_of
 from conversations.messages import Choice, Inbound, Location
 from core.catalog import gazetteer
+from core.i18n import _
 from core.text import fold
 
 KEEP_TYPED = "="  # a suggestion's value that keeps the text as typed
@@ -49,18 +50,23 @@ class CityField(LocationField):
     def lookup(self, text: str, country: str | None) -> Any:
         """The place `text` names (“Riga” or “Riga, LV”) — with a word when the spelling was
         corrected or a namesake elsewhere was passed over — or the choices to settle it."""
-        name, _, code = text.partition(",")
+        name, __, code = text.partition(",")
         found = gazetteer.lookup(name, code.strip().upper() or country)
         if found.place:
             return _noted(found)
         offers = [(p.label, p.label) for p in found.choices]
         if self.keep_typed:
-            offers.append((KEEP_TYPED + name.strip()[:60], f"Keep “{name.strip()[:30]}” as typed"))
+            offers.append((KEEP_TYPED + name.strip()[:60],
+                           _("Keep “{name}” as typed", name=name.strip()[:30])))
         said = name.strip()[:40]
         if len(found.choices) > 1 and fold(found.choices[0].city) == fold(said):
-            raise FieldError(f"There are several places called “{said}”. Which one?", offers)
-        hint = " Did you mean one of these?" if found.choices else " Try a nearby larger town."
-        raise FieldError(f"I don't know the place “{said}”.{hint}", offers)
+            raise FieldError(_("There are several places called “{name}”. Which one?", name=said),
+                             offers)
+        if found.choices:
+            raise FieldError(_("I don't know the place “{name}”. Did you mean one of these?",
+                               name=said), offers)
+        raise FieldError(_("I don't know the place “{name}”. Try a nearby larger town.", name=said),
+                         offers)
 
     def display(self, value: Any) -> str:
         if not value:
@@ -75,8 +81,9 @@ def _noted(found: gazetteer.Match) -> Any:
     assert place is not None
     where = f"{place.city}, {gazetteer.country_name(place.country)}"
     if found.corrected:
-        return Also(place.as_dict(), note=f"{where} — I corrected the spelling.")
+        return Also(place.as_dict(), note=_("{place} — I corrected the spelling.", place=where))
     if found.namesakes:
-        return Also(place.as_dict(), note=f"{where}. Another {place.city}? Add its country, "
-                                          f"like “{place.city}, {found.namesakes[0]}”.")
+        return Also(place.as_dict(), note=_("{place}. Another {town}? Add its country, like "
+                                            "“{town}, {country}”.", place=where, town=place.city,
+                                            country=found.namesakes[0]))
     return place.as_dict()

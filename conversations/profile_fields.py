@@ -20,11 +20,11 @@ from core.accounts import countries
 from core.accounts.model import (
     CURRENCIES,
     INTERESTS,
-    LANGUAGES,
     ROLE_LABELS,
     SELF_CHOSEN_ROLES,
     known_timezone,
 )
+from core.i18n import LANGUAGES, N_, _, current_language
 from core.notifications.quiet_hours import parse_hhmm
 
 _TERRITORIES = Locale("en").territories
@@ -48,10 +48,19 @@ class CountryField(ChoiceField):
                  if code in offered]
         if close and close[0][1] >= 92 and (len(close) == 1 or close[1][1] < close[0][1]):
             return close[0][0]
-        suggestions = [(code, offered[code]) for code, _ in close]
-        hint = (" Did you mean one of these?" if suggestions
-                else " Type its name or code, like Latvia, Latvija or LV.")
-        raise FieldError(f"I don't know the country “{text[:40]}”.{hint}", suggestions)
+        names = dict(self.options())
+        suggestions = [(code, names[code]) for code, __ in close]
+        if suggestions:
+            message = _("I don't know the country “{text}”. Did you mean one of these?",
+                        text=text[:40])
+        else:
+            message = _("I don't know the country “{text}”. Type its name or code, like Latvia, "
+                        "Latvija or LV.", text=text[:40])
+        raise FieldError(message, suggestions)
+
+    def options(self) -> list[tuple[str, str]]:
+        """The countries by their names in the reader's language, in that language's order."""
+        return countries.named_in(current_language(), [code for code, __ in self.choices])
 
 
 @dataclass
@@ -68,7 +77,7 @@ class QuietHoursField(TextField):
             start, end = text.split("-")
             parse_hhmm(start), parse_hhmm(end)
         except ValueError:
-            raise FieldError("Write quiet hours as HH:MM-HH:MM, like 22:00-07:00, or “none”.") from None
+            raise FieldError(_("Write quiet hours as HH:MM-HH:MM, like 22:00-07:00, or “none”.")) from None
         return f"{parse_hhmm(start):%H:%M}-{parse_hhmm(end):%H:%M}"
 
 
@@ -79,60 +88,62 @@ class TimezoneField(TextField):
         for candidate in (text, text.title()):
             if known_timezone(candidate):
                 return candidate
-        raise FieldError(f"I don't know the time zone “{text[:40]}”. Use a name like Europe/Riga.")
+        raise FieldError(_("I don't know the time zone “{zone}”. Use a name like Europe/Riga.",
+                           zone=text[:40]))
 
 
 def name_field() -> TextField:
-    return TextField("display_name", "Your name", min_length=2, max_length=80, needs_letters=True,
-                     hint="As buyers and sellers will see it.")
+    return TextField("display_name", N_("Your name"), min_length=2, max_length=80,
+                     needs_letters=True, hint=N_("As buyers and sellers will see it."))
 
 
 def company_field() -> TextField:
-    return TextField("company", "Company", required=False, min_length=2, max_length=120,
-                     hint="Leave it out if you trade privately.")
+    return TextField("company", N_("Company"), required=False, min_length=2, max_length=120,
+                     hint=N_("Leave it out if you trade privately."))
 
 
 def email_field() -> EmailField:
-    return EmailField("email", "Email address", hint="We send a 6-digit code to check it.")
+    return EmailField("email", N_("Email address"), hint=N_("We send a 6-digit code to check it."))
 
 
 def roles_field() -> MultiChoiceField:
-    return MultiChoiceField("roles", "What do you want to do here",
+    return MultiChoiceField("roles", N_("What do you want to do here"),
                             choices=[(r.value, ROLE_LABELS[r]) for r in SELF_CHOSEN_ROLES],
-                            hint="Pick one or more, then Done.")
+                            hint=N_("Pick one or more, then Done."))
 
 
 def country_field() -> CountryField:
-    return CountryField("country", "Country", choices=COUNTRIES, hint="For example: Latvia or LV.")
+    return CountryField("country", N_("Country"), choices=COUNTRIES,
+                        hint=N_("For example: Latvia or LV."))
 
 
 def city_field() -> CityField:
-    return CityField("city", "City", hint="Type your town or city, or share your location.",
+    return CityField("city", N_("City"), hint=N_("Type your town or city, or share your location."),
                      keep_typed=True, country_from="country")
 
 
 def interests_field() -> MultiChoiceField:
-    return MultiChoiceField("interests", "Interests", required=False, min_selected=0,
+    return MultiChoiceField("interests", N_("Interests"), required=False, min_selected=0,
                             choices=list(INTERESTS.items()),
-                            hint="Product types or expertise; pick any, then Done.")
+                            hint=N_("Product types or expertise; pick any, then Done."))
 
 
 def currency_field() -> ChoiceField:
-    return ChoiceField("currency", "Preferred currency", choices=[(c, c) for c in CURRENCIES])
+    return ChoiceField("currency", N_("Preferred currency"), choices=[(c, c) for c in CURRENCIES])
 
 
 def language_field() -> ChoiceField:
-    return ChoiceField("language", "Language", choices=list(LANGUAGES.items()))
+    return ChoiceField("language", N_("Language"), choices=list(LANGUAGES.items()))
 
 
 def timezone_field() -> TimezoneField:
-    return TimezoneField("timezone", "Time zone", min_length=1, max_length=64,
-                         hint="An IANA name, like Europe/Riga.")
+    return TimezoneField("timezone", N_("Time zone"), min_length=1, max_length=64,
+                         hint=N_("An IANA name, like Europe/Riga."))
 
 
 def quiet_hours_field() -> QuietHoursField:
-    return QuietHoursField("quiet_hours", "Quiet hours", required=False, max_length=20,
-                           hint="No notifications in this window, e.g. 22:00-07:00 (or Skip).")
+    return QuietHoursField("quiet_hours", N_("Quiet hours"), required=False, max_length=20,
+                           hint=N_("No notifications in this window, e.g. 22:00-07:00 (or Skip)."))
 
 
 def place(value: dict[str, Any] | None) -> dict[str, Any]:

@@ -10,14 +10,15 @@ from typing import Any
 
 from conversations.flow import Entry, Flow, OneStepCommand
 from core.actions import Action, Intent
+from core.i18n import N_, _
 
 DEEP_LINK = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # Navigation's own commands, answered by the engine in every state.
 NAVIGATION_COMMANDS: tuple[tuple[str, str], ...] = (
-    ("start", "Start, or continue where you left off"),
-    ("menu", "Main menu"),
-    ("help", "What I can do, and help for this step"),
-    ("cancel", "Stop what you are doing"),
+    ("start", N_("Start, or continue where you left off")),
+    ("menu", N_("Main menu")),
+    ("help", N_("What I can do, and help for this step")),
+    ("cancel", N_("Stop what you are doing")),
 )
 
 
@@ -90,7 +91,8 @@ class Registry:
         actions = [a for row in payload.get("buttons") or [] for item in row
                    if isinstance(item, dict) and (a := Action.from_payload(item))]
         typed = [(a.label, cmd) for a in actions if (cmd := self.typed_command(a))]
-        lines = [f"• {label}: type {cmd} in your Agora chat" for label, cmd in typed]
+        lines = [_("• {label}: type {command} in your Agora chat", label=_(label), command=cmd)
+                 for label, cmd in typed]
         return "\n".join([str(payload.get("text") or ""), *(["", *lines] if lines else [])])
 
     # --- commands and deep links ---------------------------------------------------------

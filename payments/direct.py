@@ -16,6 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from core.actions import Action, Intent
 from core.errors import Conflict, DomainError, NotAllowed
+from core.i18n import N_, _
 from core.money.events import (
     DirectPaymentDeclined,
     DirectPaymentProposed,
@@ -34,9 +35,9 @@ from payments.tables import Escrow
 WAITING = "awaiting_payment"
 DIRECT = "arranged_directly"
 CANCELLED = "cancelled"  # a goods escrow whose deal was cancelled before payment
-CANCELLED_TEXT = "This deal was cancelled, so it can no longer be paid. Nothing was charged."
-OFF = "Direct payment is turned off on this marketplace."
-AGREED = "You both already agreed to arrange this payment directly."
+CANCELLED_TEXT = N_("This deal was cancelled, so it can no longer be paid. Nothing was charged.")
+OFF = N_("Direct payment is turned off on this marketplace.")
+AGREED = N_("You both already agreed to arrange this payment directly.")
 NOTHING_HELD = ("Agora holds nothing: escrow and buyer protection do not apply, and no commission "
                 "is charged.")
 
@@ -47,18 +48,18 @@ def _column(escrow: Escrow, account_id: int) -> str:
         return "direct_payer_at"
     if account_id == escrow.payee_id:
         return "direct_payee_at"
-    raise NotAllowed("That payment is someone else's.")
+    raise NotAllowed(_("That payment is someone else's."))
 
 
 def _check(escrow: Escrow, account_id: int) -> str:
     column = _column(escrow, account_id)
     if escrow.kind != "goods" or escrow.payee_id is None:
-        raise DomainError("Only payment for goods can be arranged directly.")
+        raise DomainError(_("Only payment for goods can be arranged directly."))
     return column
 
 
 def _moved_on(escrow: Escrow) -> Conflict:
-    return Conflict(f"This payment is already {escrow.state.replace('_', ' ')}.")
+    return Conflict(_("This payment is already {state}.", state=escrow.state.replace('_', ' ')))
 
 
 def _other(escrow: Escrow, account_id: int) -> tuple[int, str]:
@@ -108,7 +109,7 @@ async def decline(uow: UnitOfWork, escrow: Escrow, account_id: int) -> Escrow:
     if not cleared:
         escrow = await load(uow, escrow.id)
         if escrow.state == DIRECT:
-            raise Conflict(AGREED)
+            raise Conflict(_(AGREED))
         if escrow.state != WAITING:
             raise _moved_on(escrow)
         return escrow  # nothing was proposed: nothing to tell anyone
@@ -125,7 +126,7 @@ async def refunded_late(uow: UnitOfWork, escrow: Escrow, amount: Money) -> None:
     world, held = ledger.world(escrow.provider), holding(escrow)
     await ledger.post(uow, f"fund:{escrow.id}", "fund", [(world, -amount), (held, amount)], actor,
                       f"Late payment for {described(escrow.reference)}", escrow.id)
-    _, new = await ledger.post(uow, f"late-refund:{escrow.id}", "refund",
+    __, new = await ledger.post(uow, f"late-refund:{escrow.id}", "refund",
                                [(held, -amount), (world, amount)], actor,
                                f"Refund of the late payment for {described(escrow.reference)}", escrow.id)
     if new:

@@ -19,6 +19,7 @@ from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
 
 from core.errors import Conflict, DomainError, NotAllowed
+from core.i18n import _
 from core.money.model import CommissionRule, Money
 from core.payments_port import Actor, EscrowView, Kind, Market
 from core.storage.uow import UnitOfWork
@@ -65,7 +66,7 @@ class EscrowService:
                    payee_id: int | None, amount: Money, actor: Actor) -> EscrowView:
         """Create the escrow (once per reference) and the page where the payer pays."""
         if amount.amount <= 0:
-            raise DomainError("The amount must be more than zero.")
+            raise DomainError(_("The amount must be more than zero."))
         token = secrets.token_urlsafe(16)
         charge = Charge(kind, reference, amount, token, None, None)
         checkout = await self.provider.checkout(charge)
@@ -117,9 +118,9 @@ class EscrowService:
         """The escrow if this account may pay it now: its payer, while it awaits payment."""
         view = await self.get(escrow_id, uow)
         if view.payer_id != account_id:
-            raise NotAllowed("That payment is someone else's.")
+            raise NotAllowed(_("That payment is someone else's."))
         if not view.state.startswith("awaiting"):
-            raise Conflict(f"This payment is already {view.state.replace('_', ' ')}.")
+            raise Conflict(_("This payment is already {state}.", state=view.state.replace('_', ' ')))
         return view
 
     async def pay_with_test_card(self, escrow_id: int, card_number: str,
@@ -127,7 +128,7 @@ class EscrowService:
         """Sandbox only: pay with a test card; a declined card changes nothing but says so.
         One transaction: the escrow is read once, checked (`may_pay`), then held or declined."""
         if not self.provider.test_mode or self.provider.name != "sandbox":
-            raise DomainError("Test cards work only in sandbox mode.")
+            raise DomainError(_("Test cards work only in sandbox mode."))
         declined = card_outcome(card_number)
         charge_ref = f"sbx_ch_{escrow_id}"
         async with self.tx(uow) as tx:
@@ -138,7 +139,7 @@ class EscrowService:
             else:
                 view = await self._confirm(tx, escrow, charge_ref, SANDBOX_CARD)
         if declined:
-            raise ProviderError(f"{declined} Nothing was charged.")
+            raise ProviderError(_("{declined} Nothing was charged.", declined=_(declined)))
         return await self.confirmed(escrow_id, view, charge_ref, None, uow)
 
     def may_pay(self, escrow: Escrow) -> None:
@@ -209,7 +210,7 @@ class EscrowService:
             left = escrow.amount - escrow.refunded
             value = left if amount is None else amount.amount
             if not 0 < value <= left:
-                raise DomainError(f"A refund can be at most {Money(left, escrow.currency)}.")
+                raise DomainError(_("A refund can be at most {amount}.", amount=Money(left, escrow.currency)))
             return 0, 0, value
         return await self._operate(escrow_id, "refund", "goods", ("held",), plan, actor)
 
@@ -218,7 +219,7 @@ class EscrowService:
         def plan(escrow: Escrow) -> tuple[int, int, int]:
             left = escrow.amount - escrow.refunded
             if not 0 < refund.amount < left:
-                raise DomainError("A split refunds part of the escrow, not none or all of it.")
+                raise DomainError(_("A split refunds part of the escrow, not none or all of it."))
             rest = Money(left - refund.amount, escrow.currency)
             commission = self.commission_for(escrow.market, rest)  # type: ignore[arg-type]
             return rest.amount, commission.amount, refund.amount
@@ -235,7 +236,8 @@ class EscrowService:
         discount the payee redeemed, taken when the capture completes: `settle.completed`)."""
         def plan(escrow: Escrow) -> tuple[int, int, int]:
             if not 0 < amount.amount <= escrow.amount or amount.currency != escrow.currency:
-                raise DomainError(f"You can charge at most {Money(escrow.amount, escrow.currency)}.")
+                raise DomainError(_("You can charge at most {amount}.",
+                                    amount=Money(escrow.amount, escrow.currency)))
             commission = self.commission_for(escrow.market, amount)  # type: ignore[arg-type]
             return amount.amount, commission.amount, escrow.amount - amount.amount
         return await self._operate(escrow_id, "capture", "session", ("authorised",), plan, actor)

@@ -11,6 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from core.errors import DomainError, NotFound
+from core.i18n import _
 from core.money.model import Money
 from core.payments_port import Actor
 from core.storage.uow import UnitOfWork
@@ -21,7 +22,7 @@ from payments.tables import Escrow, PaymentOperation
 async def load(uow: UnitOfWork, escrow_id: int) -> Escrow:
     escrow = await uow.session.get(Escrow, escrow_id, populate_existing=True)
     if escrow is None:
-        raise NotFound("There is no such payment.")
+        raise NotFound(_("There is no such payment."))
     return escrow
 
 
@@ -115,9 +116,9 @@ _CLAIM = (update(_OPERATIONS).where(_OPERATIONS.c.key == bindparam("op_key"),
 
 def expect(escrow: Escrow, kind: str, action: str) -> None:
     if escrow.kind != kind:
-        raise DomainError(f"A {escrow.kind} payment cannot be {action}.")
+        raise DomainError(_("A {kind} payment cannot be {action}.", kind=escrow.kind, action=action))
 
 
 async def lost(uow: UnitOfWork, escrow_id: int) -> str:
     escrow = await load(uow, escrow_id)
-    return f"This payment is {escrow.state.replace('_', ' ')} — it was changed a moment ago."
+    return _("This payment is {state} — it was changed a moment ago.", state=escrow.state.replace("_", " "))

@@ -15,6 +15,7 @@ from core.accounts.tables import Account
 from core.accounts.vat import treatment
 from core.deals.deals import deal_of
 from core.errors import NotFound
+from core.i18n import _
 from core.issuer import ISSUER
 from core.money.model import Money, described
 from core.money.reading import number_locale
@@ -98,7 +99,7 @@ async def find(uow: UnitOfWork, key: str, by_token: bool = False) -> Invoice:
     where = Invoice.token == key if by_token else or_(Invoice.number == key, Invoice.token == key)
     invoice = (await uow.session.execute(select(Invoice).where(where))).scalar_one_or_none()
     if invoice is None:
-        raise NotFound("There is no such invoice.")
+        raise NotFound(_("There is no such invoice."))
     return invoice
 
 

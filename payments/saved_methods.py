@@ -20,6 +20,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.i18n import N_, _
 from core.money.events import MethodSaved
 from core.payments_port import Actor, EscrowView, OffSessionOutcome, SavedMethodView
 from core.storage.uow import UnitOfWork
@@ -47,7 +48,7 @@ async def _by_reference(uow: UnitOfWork, reference: str) -> SavedMethod | None:
 async def _load(uow: UnitOfWork, saved_id: int) -> SavedMethod:
     row = await uow.session.get(SavedMethod, saved_id, populate_existing=True)
     if row is None:
-        raise NotFound("There is no such card request.")
+        raise NotFound(_("There is no such card request."))
     return row
 
 
@@ -121,7 +122,7 @@ class SavedMethods(EscrowService):
         async with self.tx(uow) as tx:
             row = await _load(tx, saved_id)
             if row.payer_id != account_id:
-                raise NotAllowed("That card request is someone else's.")
+                raise NotAllowed(_("That card request is someone else's."))
             if row.state != "awaiting_method":
                 raise Conflict(_said(row))
             return view_of(row)
@@ -130,7 +131,7 @@ class SavedMethods(EscrowService):
                                   uow: UnitOfWork | None = None) -> SavedMethodView:
         """Sandbox only: save a test card; a card declined now is not saved and says so."""
         if not self.provider.test_mode or self.provider.name != "sandbox":
-            raise DomainError("Test cards work only in sandbox mode.")
+            raise DomainError(_("Test cards work only in sandbox mode."))
         method_ref, last4 = saved_card(card_number)
         async with self.tx(uow) as tx:
             row = await _load(tx, saved_id)
@@ -172,10 +173,10 @@ class SavedMethods(EscrowService):
             expect(escrow, "session", "authorised with a saved card")
             row = await _by_reference(uow, escrow.reference)
             if escrow.state != UNPAID:
-                raise Conflict(f"This payment is already {escrow.state.replace('_', ' ')}.")
+                raise Conflict(_("This payment is already {state}.", state=escrow.state.replace('_', ' ')))
             if row is None or row.method_ref is None or not await _move(
                     uow, row.id, ("saved",), "authorising", actor.who, lease_from="authorising"):
-                raise Conflict("There is no saved card ready for this payment.")
+                raise Conflict(_("There is no saved card ready for this payment."))
             charge, method, customer = charge_of(escrow), row.method_ref, row.customer_ref
             saved_id = row.id
             await uow.commit()
@@ -212,9 +213,9 @@ class SavedMethods(EscrowService):
 
 
 def _said(row: SavedMethod) -> str:
-    return {"saved": "A card is already saved for this session.",
-            "authorising": "The saved card is being used now.",
-            "used": "The saved card was used: the session is authorised.",
-            "declined": "The saved card was declined; authorise the payment instead."
-            }.get(row.state, "This card request is closed.")
+    return _({"saved": N_("A card is already saved for this session."),
+              "authorising": N_("The saved card is being used now."),
+              "used": N_("The saved card was used: the session is authorised."),
+              "declined": N_("The saved card was declined; authorise the payment instead.")
+              }.get(row.state, N_("This card request is closed.")))
 

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.i18n import _
 from core.money.model import CommissionRule, Money
 from core.payments_port import Actor, EscrowView, Wallet
 from core.storage.uow import UnitOfWork
@@ -41,7 +42,7 @@ class PaymentsService(SavedMethods):
                             uow: UnitOfWork | None = None) -> EscrowView:
         """A party of a goods escrow chooses to pay directly; once both have, nothing is held."""
         if not self._direct_payment:
-            raise DomainError(direct.OFF)
+            raise DomainError(_(direct.OFF))
         async with self.tx(uow) as tx:
             return self.view(await direct.choose(tx, await load(tx, escrow_id), account_id))
 
@@ -66,9 +67,9 @@ class PaymentsService(SavedMethods):
         cancelled (checked in the card's transaction, before the card is tried)."""
         view = self.view(escrow)
         if view.direct:
-            raise Conflict(direct.AGREED)  # no "declined" notice either
+            raise Conflict(_(direct.AGREED))  # no "declined" notice either
         if view.state == direct.CANCELLED:
-            raise Conflict(direct.CANCELLED_TEXT)
+            raise Conflict(_(direct.CANCELLED_TEXT))
 
     async def pay_with_test_card(self, escrow_id: int, card_number: str,
                                  uow: UnitOfWork | None = None) -> EscrowView:
@@ -76,7 +77,7 @@ class PaymentsService(SavedMethods):
         the deal was cancelled."""
         view = await super().pay_with_test_card(escrow_id, card_number, uow)
         if view.direct:  # arranged a moment ago: the guarded transition held nothing
-            raise Conflict(direct.AGREED)
+            raise Conflict(_(direct.AGREED))
         return view
 
     async def confirmed(self, escrow_id: int, view: EscrowView, charge_ref: str | None,
@@ -146,7 +147,7 @@ class PaymentsService(SavedMethods):
         async with self.tx(uow) as uow:
             invoice = await invoices.find(uow, number)
             if account_id not in invoices.concerned(invoice):
-                raise NotAllowed("That invoice belongs to someone else.")
+                raise NotAllowed(_("That invoice belongs to someone else."))
             return invoice.number or "pending", await invoices.pdf_of(uow, invoice)
 
     @property
@@ -188,7 +189,7 @@ class PaymentsService(SavedMethods):
             escrow = (await uow.session.execute(
                 select(Escrow).where(Escrow.pay_token == token))).scalar_one_or_none()
             if escrow is None:
-                raise NotFound("There is no such payment.")
+                raise NotFound(_("There is no such payment."))
             return self.view(escrow)
 
     async def account_updated(self, external_id: str, ready: bool, at: datetime) -> None:

@@ -6,6 +6,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core.errors import Conflict
+from core.i18n import _
 from core.money.events import (
     AuthorisationVoided,
     EscrowFunded,
@@ -44,7 +45,7 @@ async def funded(uow: UnitOfWork, escrow: Escrow, actor: Actor) -> None:
     """The payer paid: money from the world into the escrow (or platform revenue for a charge)."""
     into = platform("revenue") if escrow.kind == "charge" else holding(escrow)
     amount = _m(escrow, escrow.amount)
-    journal, _ = await ledger.post(uow, f"fund:{escrow.id}", "fund",
+    journal, __ = await ledger.post(uow, f"fund:{escrow.id}", "fund",
                                    [(world(escrow.provider), -amount), (into, amount)],
                                    actor, f"Payment for {escrow.reference}", escrow.id)
     event = {"goods": EscrowFunded, "session": PaymentAuthorised, "charge": PromotionCharged}
@@ -63,7 +64,7 @@ async def released(uow: UnitOfWork, escrow: Escrow, net: Money, commission: Mone
     off = discount or _m(escrow, 0)
     legs = [(holding(escrow), -net), (user(escrow.payee_id, "payable"), net - commission + off),
             (platform("commission"), commission), (platform("loyalty_discount"), -off)]
-    journal, _ = await ledger.post(uow, f"release:{escrow.id}", "release", legs, actor,
+    journal, __ = await ledger.post(uow, f"release:{escrow.id}", "release", legs, actor,
                                    f"Release of {escrow.reference}", escrow.id)
     uow.emit(EscrowReleased(escrow.id, escrow.reference, escrow.payee_id,
                             net - commission + off, commission - off, journal,
@@ -82,13 +83,13 @@ async def completed(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation) -> No
         off = (await loyalty.discount(uow, escrow, _m(escrow, op.commission))
                if op.kind == "capture" else _m(escrow, 0))
         legs, values = _settlement(escrow, op, off.amount)
-        journal, _ = await ledger.post(uow, op.key, op.kind, legs, actor,
+        journal, __ = await ledger.post(uow, op.key, op.kind, legs, actor,
                                        f"{op.kind.capitalize()} of {escrow.reference}", escrow.id)
         moved = await uow.session.execute(
             update(Escrow).where(Escrow.id == escrow.id, Escrow.state == "settling")
             .values(updated_at=uow.clock.now(), **values))
         if moved.rowcount != 1:
-            raise Conflict("escrow is not settling")
+            raise Conflict(_("escrow is not settling"))
         await uow.session.refresh(escrow)
         _emit(uow, escrow, op)
         uow.emit(PaymentSettled(escrow.id, op.id, journal))
@@ -137,11 +138,11 @@ async def _paid_out(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation, actor
     assert escrow.payee_id is not None
     amount = _m(escrow, op.amount)
     legs = [(user(escrow.payee_id, "payable"), -amount), (user(escrow.payee_id, "paid_out"), amount)]
-    journal, _ = await ledger.post(uow, op.key, "payout", legs, actor,
+    journal, __ = await ledger.post(uow, op.key, "payout", legs, actor,
                                    f"Payout for {escrow.reference}", escrow.id)
     moved = await (await uow.core()).execute(_PAID, {"e_id": escrow.id})
     if moved.rowcount != 1:
-        raise Conflict("payout is not being sent")
+        raise Conflict(_("payout is not being sent"))
     set_committed_value(escrow, "payout_state", "paid")  # what the row now holds
     uow.emit(PayoutSent(escrow.id, escrow.payee_id, amount, journal))
 

@@ -18,6 +18,7 @@ from conversations.messages import (
     Outbound,
     Reply,
 )
+from core.i18n import _
 
 Block = dict[str, Any]
 
@@ -112,14 +113,14 @@ def message(reply: Outbound) -> tuple[str, list[Block]]:
     elif isinstance(reply, ListPage):
         text, blocks = reply.title, list_page(reply, ids)
     elif isinstance(reply, FormReply):
-        text = f"{reply.title}: tap the button to fill in the form."
-        blocks = sections(text) + button_rows([[("📝 Open form", f"{reply.token}|{OPEN_FORM}")]],
+        text = _("{title}: tap the button to fill in the form.", title=reply.title)
+        blocks = sections(text) + button_rows([[(_("📝 Open form"), f"{reply.token}|{OPEN_FORM}")]],
                                                ids)
     elif isinstance(reply, FormErrors):
         text = PREFIX["error"] + "\n".join(reply.errors.values())
         blocks = sections(text)
     elif isinstance(reply, ImageReply):
-        text, blocks = reply.caption or "Image", image(reply)
+        text, blocks = reply.caption or _("Image"), image(reply)
     elif isinstance(reply, FileReply):
         text = reply.caption or reply.file_name
         blocks = sections(text)
@@ -140,7 +141,7 @@ def list_page(page: ListPage, ids: Iterator[int]) -> list[Block]:
         blocks.append(block)
     if page.pages > 1:
         blocks.append({"type": "context", "elements": [
-            {"type": "mrkdwn", "text": f"Page {page.page} of {page.pages}"}]})
+            {"type": "mrkdwn", "text": _("Page {page} of {pages}", page=page.page, pages=page.pages)}]})
     return blocks + button_rows(_pairs(page.buttons), ids)
 
 
@@ -151,8 +152,8 @@ def is_url(ref: str) -> bool:
 def image(reply: ImageReply) -> list[Block]:
     """An image block for a URL; anything else is shown as its caption."""
     if is_url(reply.url_or_file_id):
-        alt = clip(reply.caption or "image", 2000)
+        alt = clip(reply.caption or _("image"), 2000)
         block: Block = {"type": "image", "image_url": reply.url_or_file_id, "alt_text": alt}
         return [block, *(sections(reply.caption) if reply.caption else [])]
-    return sections(reply.caption or "(image)")
+    return sections(reply.caption or _("(image)"))
 

@@ -12,6 +12,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -56,6 +57,7 @@ class SlackChannel:
         self.client = AsyncWebClient(token=settings.slack_bot_token,
                                      base_url=settings.slack_api_url)
         self.charts = home.ChartFiles(self.client)  # the Home tab's images, uploaded once each
+        self.locales: dict[str, str] = {}  # a person's Slack locale ("pl-PL"), asked once each
         # The client carries the bot token (bolt warns if it is given twice); auth.test runs once,
         # lazily, on the first request.
         self.app = AsyncApp(signing_secret=settings.slack_signing_secret, client=self.client,
@@ -137,8 +139,8 @@ class SlackChannel:
         except MALFORMED as exc:
             log.info("slack: closed a malformed form submission (%r)", exc)
             return await ack()
-        env = envelope(team_id, user_id, FormSubmission(form_id, values, token),
-                       f"submit:{trigger}" if trigger else None)
+        env = await self._with_locale(envelope(team_id, user_id, FormSubmission(form_id, values, token),
+                                               f"submit:{trigger}" if trigger else None))
         work = asyncio.ensure_future(self.container.engine.handle(env))
         done, _ = await asyncio.wait({work}, timeout=self.ack_budget)
         if done:
@@ -176,8 +178,22 @@ class SlackChannel:
     # --- rendering ----------------------------------------------------------------------------
 
     async def _run(self, env: Envelope, trigger_id: str | None) -> None:
-        outcome = await self.container.engine.handle(env)
+        outcome = await self.container.engine.handle(await self._with_locale(env))
         await self.deliver(env.chat_id, outcome.replies, trigger_id)
+
+    async def _with_locale(self, env: Envelope) -> Envelope:
+        """The envelope with the person's Slack language (users.info with include_locale),
+        which a newcomer is spoken to in; asked once per person and process, never blocking
+        the answer when Slack does not say."""
+        user_id = env.chat_id
+        if user_id not in self.locales:
+            try:
+                found = await self.client.users_info(user=user_id, include_locale=True)
+                self.locales[user_id] = str((found.get("user") or {}).get("locale") or "")[:16]
+            except (SlackApiError, OSError, TimeoutError, ValueError) as exc:
+                log.info("slack: no locale for %s (%r)", user_id, exc)
+                return env
+        return replace(env, language=self.locales[user_id])
 
     async def _answer_submission(self, ack: Ack, view: dict[str, Any],
                                  replies: list[Outbound]) -> list[Outbound]:

@@ -11,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bots.slack.blocks import Block, button_rows, clip, sections
 from config.container import Container
 from conversations.messages import Command, Envelope, ImageReply, Reply
+from core.i18n import _
 
 _KEEP = 512  # charts remembered per app
 
@@ -33,7 +34,7 @@ class ChartFiles:
             return self._ids[digest]
         done = await self.client.files_upload_v2(content=image.content,
                                                  filename=image.file_name or "chart.png",
-                                                 title=image.caption or "chart")
+                                                 title=image.caption or _("chart"))
         self._ids[digest] = str(done["files"][0]["id"] if done.get("files")
                                 else done["file"]["id"])
         while len(self._ids) > _KEEP:
@@ -44,7 +45,7 @@ class ChartFiles:
         if not image.content:
             return sections(image.caption) if image.caption else []
         return [{"type": "image", "slack_file": {"id": await self.file_id(image)},
-                 "alt_text": clip(image.caption or "chart", 2000)}]
+                 "alt_text": clip(image.caption or _("chart"), 2000)}]
 
 
 async def home_view(container: Container, team_id: str, user_id: str,
@@ -63,5 +64,5 @@ async def home_view(container: Container, team_id: str, user_id: str,
             blocks += button_rows([[(b.label, b.data) for b in row] for row in reply.buttons], numbers)
             blocks.append({"type": "divider"})
     blocks.append({"type": "context", "elements": [
-        {"type": "mrkdwn", "text": "Type `/agora` anywhere, or write to me in Messages."}]})
+        {"type": "mrkdwn", "text": _("Type `/agora` anywhere, or write to me in Messages.")}]})
     return {"type": "home", "blocks": blocks}

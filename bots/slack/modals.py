@@ -11,6 +11,7 @@ from typing import Any
 
 from bots.slack.blocks import Block, clip, plain
 from conversations.messages import FieldSpec, FormReply
+from core.i18n import _
 
 CALLBACK_ID = "agora_form"
 ACTION_ID = "value"  # one element per input block, so one action id serves them all
@@ -29,8 +30,8 @@ def form_view(reply: FormReply) -> Block:
         "type": "modal",
         "callback_id": CALLBACK_ID,
         "title": plain(reply.title, TITLE_LIMIT),
-        "submit": plain(reply.submit_label or "Submit", TITLE_LIMIT),
-        "close": plain("Cancel", TITLE_LIMIT),
+        "submit": plain(reply.submit_label or _("Submit"), TITLE_LIMIT),
+        "close": plain(_("Cancel"), TITLE_LIMIT),
         "private_metadata": json.dumps({"form_id": reply.form_id, "token": reply.token}),
         "blocks": [input_block(spec) for spec in reply.fields],
     }
@@ -114,7 +115,7 @@ def _choice(spec: FieldSpec) -> Block:
         return _text(spec)  # too many to list (countries): typed, matched by name or code
     options = _options(spec)
     element: Block = {"type": "static_select", "action_id": ACTION_ID, "options": options,
-                      "placeholder": plain("Choose…", 150)}
+                      "placeholder": plain(_("Choose…"), 150)}
     chosen = [o for o in options if o["value"] == spec.initial]
     if chosen:
         element["initial_option"] = chosen[0]
@@ -131,7 +132,7 @@ def _multichoice(spec: FieldSpec) -> Block:
         element = {"type": "checkboxes", "action_id": ACTION_ID, "options": options}
     else:
         element = {"type": "multi_static_select", "action_id": ACTION_ID, "options": options,
-                   "placeholder": plain("Choose any…", 150)}
+                   "placeholder": plain(_("Choose any…"), 150)}
     chosen = [o for o in options if o["value"] in initial]
     if chosen:
         element["initial_options"] = chosen
@@ -236,7 +237,7 @@ def _note(text: str) -> Block:
 def pending_view(view: dict[str, Any]) -> Block:
     """The modal while Agora is still checking it (an answer slower than Slack's ack window)."""
     inputs = [b for b in view.get("blocks", []) if not _is_note(b)]
-    return _same_modal(view, [_note("⏳ Checking your answers…"), *inputs])
+    return _same_modal(view, [_note(_("⏳ Checking your answers…")), *inputs])
 
 
 def view_with_errors(view: dict[str, Any], errors: dict[str, str]) -> Block:
@@ -255,8 +256,8 @@ def finished_view(view: dict[str, Any]) -> Block:
     """A closing modal once a late answer has gone to the person's messages."""
     return {"type": "modal", "callback_id": CALLBACK_ID,
             "title": view.get("title") or plain("Agora", TITLE_LIMIT),
-            "close": plain("Close", TITLE_LIMIT),
-            "blocks": [_note("✅ Done — Agora's answer is in your messages with the app.")]}
+            "close": plain(_("Close"), TITLE_LIMIT),
+            "blocks": [_note(_("✅ Done — Agora's answer is in your messages with the app."))]}
 
 
 def _is_note(block: dict[str, Any]) -> bool:

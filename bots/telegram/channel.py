@@ -26,6 +26,7 @@ from bots.telegram.transport import AiohttpRequest
 from config.catalog_wiring import add_fetcher
 from config.container import Container
 from conversations.messages import Outbound, Outcome, Reply
+from core.i18n import N_, _
 from core.locks import KeyedLocks
 
 log = logging.getLogger(__name__)
@@ -33,8 +34,8 @@ log = logging.getLogger(__name__)
 WEBHOOK_PATH: Final = "/telegram/webhook"
 SECRET_HEADER: Final = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES: Final = ("message", "callback_query", "inline_query")
-UNREADABLE: Final = "I can't read that kind of message here; please type or use the buttons."
-APOLOGY: Final = "Sorry, something went wrong on our side. Please try again in a moment."
+UNREADABLE: Final = N_("I can't read that kind of message here; please type or use the buttons.")
+APOLOGY: Final = N_("Sorry, something went wrong on our side. Please try again in a moment.")
 MAX_CONCURRENT_UPDATES: Final = 64
 # "typing…" is shown only when the answer takes longer than this: a quick answer needs none,
 # and each chat action is one more call to the Bot API.
@@ -179,7 +180,7 @@ class TelegramChannel:
 
     # --- updates ---------------------------------------------------------------------------
 
-    async def _on_update(self, update: Update, _: Any) -> None:
+    async def _on_update(self, update: Update, _context: Any) -> None:
         try:
             await self._handle(update)
         except Exception:
@@ -200,7 +201,7 @@ class TelegramChannel:
         if isinstance(message, inbound.Ignore) or chat_id is None:
             return
         if message is None:
-            await render.send_text(bot, chat_id, UNREADABLE)
+            await render.send_text(bot, chat_id, _(UNREADABLE))
             return
         env = inbound.envelope(update, message)
         if env is None:
@@ -225,7 +226,7 @@ class TelegramChannel:
         """Await `work`, showing "typing…" once it has taken `typing_after` seconds."""
         task = asyncio.ensure_future(work)
         try:
-            done, _ = await asyncio.wait({task}, timeout=self.typing_after)
+            done, _pending = await asyncio.wait({task}, timeout=self.typing_after)
             if not done:
                 await self._typing(chat_id)
             return await task
@@ -282,7 +283,7 @@ class TelegramChannel:
         if chat_id is None:
             return
         try:
-            await render.send_text(self.application.bot, chat_id, APOLOGY)
+            await render.send_text(self.application.bot, chat_id, _(APOLOGY))
         except Exception as exc:
             log.warning("telegram: the apology could not be sent either: %s", exc)
 

@@ -46,7 +46,7 @@ def envelope(update: Update, message: Inbound) -> Envelope | None:
         return None
     return Envelope(channel=CHANNEL, user_key=str(user.id), chat_id=chat_id, message=message,
                     event_id=str(update.update_id), display_name=user.full_name,
-                    can_show_forms=False)
+                    can_show_forms=False, language=(user.language_code or "")[:16])
 
 
 def chat_of(update: Update) -> str | None:

@@ -13,6 +13,7 @@ from telegram import (
 from config.container import Container
 from conversations.flows.listing_card import summary
 from core.catalog import query_text
+from core.i18n import _
 
 INLINE_LIMIT = 10
 
@@ -26,15 +27,16 @@ async def answer_inline(container: Container, query: InlineQuery, bot_username: 
     """Answer an inline query with the best matching published listings."""
     text = query.query.strip()[:200]
     results = []
-    search, _ = query_text.parse(text)  # one line: “pellets under 250 eur near riga 300km”
+    search, _rest = query_text.parse(text)  # one line: “pellets under 250 eur near riga 300km”
     if search.text or search.filters():
         async with container.uow() as uow:
             found = await container.catalog.top_listings(uow, search, INLINE_LIMIT)
-            for listing, _ in found:
+            for listing, _score in found:
                 line = summary(listing)
                 link = listing_link(bot_username, listing.id)
-                message = f"📦 {listing.title}\n{line}\nDetails: {link}"
-                open_it = InlineKeyboardButton("Open listing", url=link)
+                message = _("📦 {title}\n{line}\nDetails: {link}", title=listing.title, line=line,
+                            link=link)
+                open_it = InlineKeyboardButton(_("Open listing"), url=link)
                 results.append(InlineQueryResultArticle(
                     id=str(listing.id), title=listing.title, description=line, url=link,
                     input_message_content=InputTextMessageContent(message),

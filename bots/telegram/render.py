@@ -21,6 +21,7 @@ from conversations.messages import (
     Outbound,
     Reply,
 )
+from core.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,8 @@ async def send_reply(bot: Bot, chat_id: str, reply: Outbound) -> None:
         await send_text(bot, chat_id, form_errors_text(reply))
     elif isinstance(reply, FormReply):
         log.error("a whole form (%s) was sent to Telegram, which asks one by one", reply.form_id)
-        await send_text(bot, chat_id, f"{reply.title}: please type /cancel and start again.")
+        await send_text(bot, chat_id, _("{title}: please type /cancel and start again.",
+                                         title=reply.title))
     elif isinstance(reply, FileReply):
         await send_document(bot, chat_id, reply)
     elif isinstance(reply, ImageReply):
@@ -109,12 +111,13 @@ async def send_image(bot: Bot, chat_id: str, reply: ImageReply) -> None:
 
 def list_text(page: ListPage) -> str:
     """A list page as text: title, numbered items, page number."""
-    lines = [page.title if page.pages <= 1 else f"{page.title} (page {page.page}/{page.pages})"]
+    lines = [page.title if page.pages <= 1 else _("{title} (page {page}/{pages})", title=page.title,
+                                                   page=page.page, pages=page.pages)]
     for number, item in enumerate(page.items, start=1):
         line = f"{number}. {item.title}"
         lines.append(f"{line} — {item.subtitle}" if item.subtitle else line)
     if not page.items:
-        lines.append("Nothing here yet.")
+        lines.append(_("Nothing here yet."))
     return "\n".join(lines)
 
 
@@ -128,7 +131,8 @@ def form_errors_text(errors: FormErrors) -> str:
     """Field errors as lines; “_” is an error about the whole form."""
     lines = [message if name == "_" else f"{name}: {message}"
              for name, message in errors.errors.items()]
-    return "Please fix this:\n" + "\n".join(lines) if lines else "Please check your answers."
+    return _("Please fix this:\n{lines}", lines="\n".join(lines)) if lines \
+        else _("Please check your answers.")
 
 
 def _caption(text: str) -> str | None:

@@ -9,6 +9,7 @@ from conversations.messages import Button, Choice, Inbound, Outbound, Reply, Tex
 from core.actions import Intent
 from core.community import boards
 from core.community import rules as community_rules
+from core.i18n import N_, _, n_
 from core.ids import parse_id
 
 VERBS = ("reply", "report", "hide", "react")
@@ -18,7 +19,7 @@ async def _start(ctx: Ctx) -> Next | None:
     """"" lists the boards; `b:id` opens a board; `id` a post; `reply:id`, `report:id`,
     `hide:id`, `react:id:kind` act on one."""
     arg = str(ctx.data.get("args") or "").strip()
-    verb, _, rest = arg.partition(":")
+    verb, __, rest = arg.partition(":")
     if not arg:
         return None
     if verb == "b" and (board_id := parse_id(rest)) is not None:
@@ -27,27 +28,29 @@ async def _start(ctx: Ctx) -> Next | None:
         return Next(state="board", remember=False)
     if verb not in VERBS:
         verb, rest = "view", arg
-    number_text, _, kind = rest.partition(":")
+    number_text, __, kind = rest.partition(":")
     post_id = parse_id(number_text)
     if post_id is None:
-        return Next.end(Reply("Which post? Type /boards to read the boards.", kind="error"))
-    head, _ = await boards.thread(ctx.uow, post_id, ctx.account_id)  # refuses a hidden one
+        return Next.end(Reply(_("Which post? Type /boards to read the boards."), kind="error"))
+    head, __ = await boards.thread(ctx.uow, post_id, ctx.account_id)  # refuses a hidden one
     ctx.data.update(board_id=head.post.board_id, post_id=head.post.id, target=post_id, page=0)
     if verb == "react":
         card = await boards.react(ctx.uow, ctx.account_id, post_id, kind)
         return Next(state="post", remember=False,
-                    replies=[Reply(f"Thanks — {boards.reaction_line(card)}")])
+                    replies=[Reply(_("Thanks — {reactions}", reactions=boards.reaction_line(card)))])
     return Next(state={"view": "post"}.get(verb, verb), remember=False)
 
 
 async def _list(ctx: Ctx) -> list[Outbound]:
     found = await boards.boards(ctx.uow, ctx.account_id)
-    lines = [f"{'🔔' if c.following else '▫'} {c.board.title} — {c.board.description} "
-             f"({c.posts} post{'s' if c.posts != 1 else ''}, {c.followers} following)"
+    lines = [n_("{mark} {title} — {description} ({n} post, {followers} following)",
+                "{mark} {title} — {description} ({n} posts, {followers} following)", c.posts,
+                mark="🔔" if c.following else "▫", title=c.board.title,
+                description=c.board.description, followers=c.followers)
              for c in found]
     buttons = tuple((Button(c.board.title, f"b:{c.board.id}"),) for c in found)
-    return [Reply("🗣 Boards — 🔔 marks the ones you follow (new posts reach you here).\n\n"
-                  + "\n".join(lines), (*buttons, (Button("✔ Done", "done"),)))]
+    return [Reply(_("🗣 Boards — 🔔 marks the ones you follow (new posts reach you here).") + "\n\n"
+                  + "\n".join(lines), (*buttons, (Button(_("✔ Done"), "done"),)))]
 
 
 async def _on_list(ctx: Ctx, msg: Inbound) -> Next:
@@ -58,7 +61,7 @@ async def _on_list(ctx: Ctx, msg: Inbound) -> Next:
         await boards.board(ctx.uow, board_id)
         ctx.data.update(board_id=board_id, page=0)
         return Next(state="board")
-    return Next.stay(Reply("Tap a board to open it.", kind="error"))
+    return Next.stay(Reply(_("Tap a board to open it."), kind="error"))
 
 
 async def _board(ctx: Ctx) -> list[Outbound]:
@@ -67,16 +70,16 @@ async def _board(ctx: Ctx) -> list[Outbound]:
     found, pages = await boards.posts(ctx.uow, board.id, ctx.account_id, page)
     following = await boards.follows(ctx.uow, ctx.account_id, board.id)
     lines = [f"#{c.post.id} · {c.author} · {c.post.created_at:%d %b %H:%M} · "
-             f"{boards.reaction_line(c)} · {c.replies} repl{'ies' if c.replies != 1 else 'y'}\n"
-             f"{_short(c.post.text)}" for c in found] or ["No posts yet — be the first."]
+             f"{boards.reaction_line(c)} · " + n_("{n} reply", "{n} replies", c.replies)
+             + f"\n{_short(c.post.text)}" for c in found] or [_("No posts yet — be the first.")]
     opens = [(f"💬 #{c.post.id}", f"p:{c.post.id}") for c in found]
-    paging = [pair for pair, show in ((("◀ Newer", "newer"), page > 0),
-                                      (("▶ Older", "older"), page + 1 < pages)) if show]
-    follow = ("🔕 Unfollow", "unfollow") if following else ("🔔 Follow", "follow")
-    return [Reply(f"🗣 {board.title} (page {page + 1} of {pages})\n{board.description}\n\n"
-                  + "\n\n".join(lines),
+    paging = [pair for pair, show in (((_("◀ Newer"), "newer"), page > 0),
+                                      ((_("▶ Older"), "older"), page + 1 < pages)) if show]
+    follow = (_("🔕 Unfollow"), "unfollow") if following else (_("🔔 Follow"), "follow")
+    return [Reply(_("🗣 {title} (page {page} of {pages})", title=board.title, page=page + 1, pages=pages)
+                  + f"\n{board.description}\n\n" + "\n\n".join(lines),
                   (*rows(*opens, per_row=3), *rows(*paging, per_row=2),
-                   *rows(("✍ New post", "write"), follow, ("🗂 All boards", "boards"), per_row=3)))]
+                   *rows((_("✍ New post"), "write"), follow, (_("🗂 All boards"), "boards"), per_row=3)))]
 
 
 async def _on_board(ctx: Ctx, msg: Inbound) -> Next:
@@ -88,11 +91,11 @@ async def _on_board(ctx: Ctx, msg: Inbound) -> Next:
     if data == "follow":
         await boards.subscribe(ctx.uow, ctx.account_id, board_id)
         return Next(state="board", remember=False, replies=[Reply(
-            "🔔 You follow this board: new posts and replies reach you here.")])
+            _("🔔 You follow this board: new posts and replies reach you here."))])
     if data == "unfollow":
         await boards.unsubscribe(ctx.uow, ctx.account_id, board_id)
         return Next(state="board", remember=False,
-                    replies=[Reply("🔕 You no longer follow this board.")])
+                    replies=[Reply(_("🔕 You no longer follow this board."))])
     if data == "write":
         return Next(state="write")
     if data == "boards":
@@ -100,22 +103,23 @@ async def _on_board(ctx: Ctx, msg: Inbound) -> Next:
     if data.startswith("p:") and (post_id := parse_id(data[2:])) is not None:
         ctx.data.update(post_id=post_id, target=post_id)
         return Next(state="post")
-    return Next.stay(Reply("Tap a post to open it, or ✍ New post.", kind="error"))
+    return Next.stay(Reply(_("Tap a post to open it, or ✍ New post."), kind="error"))
 
 
 async def _write_prompt(ctx: Ctx) -> list[Outbound]:
     board = await boards.board(ctx.uow, ctx.data["board_id"])
-    return [Reply(f"✍ Type your post for “{board.title}” (2–{community_rules.MAX_POST:,} characters). "
-                  "It is public: it shows on Agora's website too, so leave out contact details.")]
+    return [Reply(_("✍ Type your post for “{title}” (2–{limit} characters). "
+                    "It is public: it shows on Agora's website too, so leave out contact details.",
+                    title=board.title, limit=f"{community_rules.MAX_POST:,}"))]
 
 
 async def _on_write(ctx: Ctx, msg: Inbound) -> Next:
     if not isinstance(msg, Text):
-        return Next.stay(Reply("Please type your post in words.", kind="error"))
+        return Next.stay(Reply(_("Please type your post in words."), kind="error"))
     post = await boards.post(ctx.uow, ctx.account_id, ctx.data["board_id"], msg.text)
     ctx.data.update(post_id=post.id, target=post.id)
     return Next(state="post", remember=False,
-                replies=[Reply("✅ Posted. The board's followers are told.")])
+                replies=[Reply(_("✅ Posted. The board's followers are told."))])
 
 
 async def _post(ctx: Ctx) -> list[Outbound]:
@@ -125,11 +129,11 @@ async def _post(ctx: Ctx) -> list[Outbound]:
     lines += [f"  ↩ {r.author} · {r.post.created_at:%d %b %H:%M}: {r.post.text}" for r in replies]
     react = [(f"{emoji}{' ✓' if head.mine == kind else ''}", f"react:{kind}")
              for kind, emoji in community_rules.REACTIONS.items()]
-    actions = [("✍ Reply", "reply"), ("⚠ Report", "report")]
+    actions = [(_("✍ Reply"), "reply"), (_("⚠ Report"), "report")]
     if await boards.may_moderate(ctx.uow, ctx.account_id):
-        actions.append(("🙈 Hide", "hide"))
+        actions.append((_("🙈 Hide"), "hide"))
     return [Reply("\n\n".join(lines), (*rows(*react, per_row=3), *rows(*actions, per_row=3),
-                                       *rows(("◀ Board", "board"), per_row=1)))]
+                                       *rows((_("◀ Board"), "board"), per_row=1)))]
 
 
 async def _on_post(ctx: Ctx, msg: Inbound) -> Next:
@@ -137,7 +141,7 @@ async def _on_post(ctx: Ctx, msg: Inbound) -> Next:
     if data.startswith("react:"):
         card = await boards.react(ctx.uow, ctx.account_id, ctx.data["post_id"], data[6:])
         return Next(state="post", remember=False,
-                    replies=[Reply(f"Noted — {boards.reaction_line(card)}")])
+                    replies=[Reply(_("Noted — {reactions}", reactions=boards.reaction_line(card)))])
     if data in ("reply", "report", "hide"):
         ctx.data["target"] = ctx.data["post_id"]
         return Next(state=data)
@@ -145,48 +149,49 @@ async def _on_post(ctx: Ctx, msg: Inbound) -> Next:
         return Next(state="board", remember=False)
     if isinstance(msg, Text):  # typing under a post answers it
         return await _on_reply(ctx, msg)
-    return Next.stay(Reply("Tap a reaction, ✍ Reply or ◀ Board.", kind="error"))
+    return Next.stay(Reply(_("Tap a reaction, ✍ Reply or ◀ Board."), kind="error"))
 
 
 async def _reply_prompt(ctx: Ctx) -> list[Outbound]:
-    return [Reply(f"✍ Type your reply (2–{community_rules.MAX_POST:,} characters; it is public).")]
+    return [Reply(_("✍ Type your reply (2–{limit} characters; it is public).",
+                    limit=f"{community_rules.MAX_POST:,}"))]
 
 
 async def _on_reply(ctx: Ctx, msg: Inbound) -> Next:
     if not isinstance(msg, Text):
-        return Next.stay(Reply("Please type your reply in words.", kind="error"))
+        return Next.stay(Reply(_("Please type your reply in words."), kind="error"))
     await boards.reply(ctx.uow, ctx.account_id, ctx.data["target"], msg.text)
-    return Next(state="post", remember=False, replies=[Reply("✅ Replied; the conversation's "
-                                                             "people are told.")])
+    return Next(state="post", remember=False, replies=[Reply(_("✅ Replied; the conversation's "
+                                                               "people are told."))])
 
 
 async def _report_prompt(ctx: Ctx) -> list[Outbound]:
-    return [Reply("⚠ Why are you reporting this post? Type a short reason for the admins, or "
-                  "send it without one.", rows(("Send without a reason", "none")))]
+    return [Reply(_("⚠ Why are you reporting this post? Type a short reason for the admins, or "
+                    "send it without one."), rows((_("Send without a reason"), "none")))]
 
 
 async def _on_report(ctx: Ctx, msg: Inbound) -> Next:
     reason = msg.text if isinstance(msg, Text) else ""
     if not isinstance(msg, Text) and not (isinstance(msg, Choice) and msg.data == "none"):
-        return Next.stay(Reply("Type a reason, or tap Send without a reason.", kind="error"))
+        return Next.stay(Reply(_("Type a reason, or tap Send without a reason."), kind="error"))
     await boards.report(ctx.uow, ctx.account_id, ctx.data["target"], reason)
     return Next(state="post", remember=False,
-                replies=[Reply("⚠ Reported — the admins will look at it. Thank you.")])
+                replies=[Reply(_("⚠ Reported — the admins will look at it. Thank you."))])
 
 
 async def _hide_prompt(ctx: Ctx) -> list[Outbound]:
     await boards.visible_post(ctx.uow, ctx.data["target"])
     if not await boards.may_moderate(ctx.uow, ctx.account_id):
-        return [Reply("Only Agora's admins hide posts.", kind="error")]
-    return [Reply("🙈 Why is this post hidden? The author reads your reason (3–300 characters).")]
+        return [Reply(_("Only Agora's admins hide posts."), kind="error")]
+    return [Reply(_("🙈 Why is this post hidden? The author reads your reason (3–300 characters)."))]
 
 
 async def _on_hide(ctx: Ctx, msg: Inbound) -> Next:
     if not isinstance(msg, Text):
-        return Next.stay(Reply("Type the reason the author will read.", kind="error"))
+        return Next.stay(Reply(_("Type the reason the author will read."), kind="error"))
     await boards.hide(ctx.uow, ctx.account_id, ctx.data["target"], msg.text)
     return Next(state="board", remember=False,
-                replies=[Reply("🙈 Hidden from the board and the website; the author is told.")])
+                replies=[Reply(_("🙈 Hidden from the board and the website; the author is told."))])
 
 
 def _short(text: str, limit: int = 280) -> str:
@@ -194,12 +199,12 @@ def _short(text: str, limit: int = 280) -> str:
 
 
 boards_flow = Flow(
-    name="boards", title="the boards", first="list", on_start=_start,
-    commands=("boards",), summary="Topic boards: read, post, reply and follow",
-    menu=(MenuEntry("🗣 Boards", ("member",), 850, row="community"),),
+    name="boards", title=N_("the boards"), first="list", on_start=_start,
+    commands=("boards",), summary=N_("Topic boards: read, post, reply and follow"),
+    menu=(MenuEntry(N_("🗣 Boards"), ("member",), 850, row="community"),),
     intents={Intent.BOARD_POST: "{arg}", Intent.VIEW_BOARD: "b:{arg}"},
-    help="Topic boards (pellet quality, logistics, biogas, consulting): read posts, post, "
-         "reply, react and follow a board to get its new posts here. Posts are public.",
+    help=N_("Topic boards (pellet quality, logistics, biogas, consulting): read posts, post, "
+            "reply, react and follow a board to get its new posts here. Posts are public."),
     states={"list": Ask(prompt=_list, on=_on_list),
             "board": Ask(prompt=_board, on=_on_board),
             "write": Ask(prompt=_write_prompt, on=_on_write, cancel_to="board"),

@@ -16,31 +16,33 @@ from core.consulting import views
 from core.consulting.bookings import changes
 from core.consulting.bookings import service as bookings
 from core.errors import DomainError
+from core.i18n import N_, _
 from core.ids import parse_id
 
-SAID = {"accept": "✅ Confirmed. Both of you get a calendar invite and reminders.",
-        "decline": "✖ Declined; the seeker is told.",
-        "withdraw": "↩ Request withdrawn.",
-        "cancel": "✖ Cancelled; the other party is told (any fee is as the policy says).",
-        "reschedule": "✅ New time agreed; the invite is updated.",
-        "keep": "The booked time stays.",
-        "no-show": "Recorded: the seeker did not come.",
-        "charge-fee": "💶 The no-show fee is charged; the seeker is told.",
-        "waive-fee": "The fee is waived and the authorisation voided; the seeker is told."}
+SAID = {"accept": N_("✅ Confirmed. Both of you get a calendar invite and reminders."),
+        "decline": N_("✖ Declined; the seeker is told."),
+        "withdraw": N_("↩ Request withdrawn."),
+        "cancel": N_("✖ Cancelled; the other party is told (any fee is as the policy says)."),
+        "reschedule": N_("✅ New time agreed; the invite is updated."),
+        "keep": N_("The booked time stays."),
+        "no-show": N_("Recorded: the seeker did not come."),
+        "charge-fee": N_("💶 The no-show fee is charged; the seeker is told."),
+        "waive-fee": N_("The fee is waived and the authorisation voided; the seeker is told.")}
 NEEDS_TIMES = {"propose": "propose", "reschedule-propose": "reschedule"}
 
 
 async def booking_text(ctx: Ctx, booking_id: int) -> Reply:
     card = await views.booking_card(ctx.uow, booking_id, ctx.account_id or 0)
-    lines = [f"📅 Booking #{card.booking_id} with {card.other_name}",
-             f"Status: {card.status_text}",
-             (f"When: {card.starts} · {card.minutes} min" if card.starts
-              else f"{card.minutes} min, time not agreed yet"),
-             f"At most: {card.amount}", card.policy]
+    lines = [_("📅 Booking #{id} with {name}", id=card.booking_id, name=card.other_name),
+             _("Status: {status}", status=card.status_text),
+             (_("When: {starts} · {minutes} min", starts=card.starts, minutes=card.minutes)
+              if card.starts
+              else _("{minutes} min, time not agreed yet", minutes=card.minutes)),
+             _("At most: {amount}", amount=card.amount), card.policy]
     if card.topic:
-        lines.insert(1, f"Topic: {card.topic}")
+        lines.insert(1, _("Topic: {topic}", topic=card.topic))
     buttons = tuple(tuple(action_button(a) for a in row) for row in card.steps[:-1])
-    return Reply("\n".join(lines), (*buttons, *rows(("✔ Done", "done"))))
+    return Reply("\n".join(lines), (*buttons, *rows((_("✔ Done"), "done"))))
 
 
 async def _card(ctx: Ctx) -> list[Outbound]:
@@ -52,10 +54,10 @@ async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
 
 
 booking_flow = Flow(
-    name="booking", title="a booking", first="card",
-    on_start=on_id("booking_id", "Open a booking from its notice."),
+    name="booking", title=N_("a booking"), first="card",
+    on_start=on_id("booking_id", N_("Open a booking from its notice.")),
     intents={Intent.VIEW_BOOKING: "{arg}"},
-    help="A booking: when, the most it can cost, the cancellation policy, and your next steps.",
+    help=N_("A booking: when, the most it can cost, the cancellation policy, and your next steps."),
     states={"card": Ask(prompt=_card, on=_on_card)},
 )
 
@@ -63,19 +65,19 @@ booking_flow = Flow(
 async def _answer_start(ctx: Ctx) -> Next | None:
     """`verb:booking[:proposal]` from a booking's buttons."""
     assert ctx.account is not None
-    verb, _, rest = str(ctx.data.get("args") or "").partition(":")
-    number, _, proposal = rest.partition(":")
+    verb, __, rest = str(ctx.data.get("args") or "").partition(":")
+    number, __, proposal = rest.partition(":")
     booking_id = parse_id(number)
     if booking_id is None or verb not in (*SAID, *NEEDS_TIMES):
-        return Next.end(Reply("Answer a booking from its buttons.", kind="error"))
+        return Next.end(Reply(_("Answer a booking from its buttons."), kind="error"))
     ctx.data.update(booking_id=booking_id, verb=verb)
     if verb in NEEDS_TIMES:
         await views.booking_card(ctx.uow, booking_id, ctx.account.id)  # theirs to see, or not
         return Next(state="times", remember=False)
     await _answer(ctx, verb, booking_id, parse_id(proposal) if proposal else None)
     if verb == "no-show":  # the card offers what comes next: charge the fee or waive it
-        return Next.end(Reply(SAID[verb]), await booking_text(ctx, booking_id), menu=False)
-    return Next.end(Reply(SAID[verb], rows(("📅 The booking", f"@go:booking:{booking_id}"))),
+        return Next.end(Reply(_(SAID[verb])), await booking_text(ctx, booking_id), menu=False)
+    return Next.end(Reply(_(SAID[verb]), rows((_("📅 The booking"), f"@go:booking:{booking_id}"))),
                     menu=False)
 
 
@@ -91,7 +93,7 @@ async def _answer(ctx: Ctx, verb: str, booking_id: int, proposal: int | None) ->
         await changes.cancel(ctx.uow, booking_id, me)
     elif verb in ("reschedule", "keep"):
         if verb == "reschedule" and proposal is None:
-            raise DomainError("Choose one of the proposed times.")
+            raise DomainError(_("Choose one of the proposed times."))
         await changes.answer_reschedule(ctx.uow, booking_id, me, proposal)
     elif verb == "no-show":
         await changes.report_no_show(ctx.uow, booking_id, me)
@@ -111,13 +113,13 @@ async def _times_given(ctx: Ctx, values: dict[str, Any]) -> Next:
         await bookings.propose_times(ctx.uow, booking_id, ctx.account.id, times)
     else:
         await changes.propose_reschedule(ctx.uow, booking_id, ctx.account.id, times)
-    return Next.end(Reply("🕑 Times sent; the other party chooses one.",
-                          rows(("📅 The booking", f"@go:booking:{booking_id}"))), menu=False)
+    return Next.end(Reply(_("🕑 Times sent; the other party chooses one."),
+                          rows((_("📅 The booking"), f"@go:booking:{booking_id}"))), menu=False)
 
 
 booking_answer = Flow(
-    name="booking_answer", title="an answer to a booking", first="times",
+    name="booking_answer", title=N_("an answer to a booking"), first="times",
     on_start=_answer_start, intents={Intent.ANSWER_BOOKING: "{arg}"},
-    help="Answer a booking: accept, decline, propose times, cancel or reschedule.",
+    help=N_("Answer a booking: accept, decline, propose times, cancel or reschedule."),
     states={"times": FormState(form=_times, done=_times_given)},
 )

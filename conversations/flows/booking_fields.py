@@ -11,6 +11,7 @@ from dateutil import parser as dateparser
 
 from conversations.fields import Field, FieldError, Raw
 from conversations.forms import Form
+from core.i18n import N_, _
 
 
 class TimeField(Field):
@@ -25,20 +26,25 @@ class TimeField(Field):
             moment = dateparser.parse(text, dayfirst="." in text, default=datetime(
                 *(self.today or datetime.now(UTC).date()).timetuple()[:3], 9, 0))
         except (ValueError, OverflowError):
-            raise FieldError(f"{self.label}: write a day and time, like 2026-12-03 14:00.") from None
+            raise FieldError(_("{label}: write a day and time, like 2026-12-03 14:00.",
+                               label=_(self.label))) from None
         if moment.tzinfo is not None:
-            raise FieldError(f"{self.label}: write the time in your own zone, without one.")
+            raise FieldError(_("{label}: write the time in your own zone, without one.",
+                               label=_(self.label)))
         return moment.replace(second=0, microsecond=0).isoformat(timespec="minutes")
+
+
+_TIME_LABELS = (N_("Time 1"), N_("Time 2"), N_("Time 3"))
 
 
 def times_form(today: date) -> Form:
     fields = []
-    for n in (1, 2, 3):
-        field = TimeField(f"time{n}", f"Time {n}", required=n == 1,
-                          hint="Like 2026-12-03 14:00, in your time zone.")
+    for n, label in zip((1, 2, 3), _TIME_LABELS, strict=True):
+        field = TimeField(f"time{n}", label, required=n == 1,
+                          hint=N_("Like 2026-12-03 14:00, in your time zone."))
         field.today = today
         fields.append(field)
-    return Form("times", "Propose times", fields, submit_label="Send")
+    return Form("times", N_("Propose times"), fields, submit_label=N_("Send"))
 
 
 def to_times(values: dict[str, Any], zone: str) -> list[datetime]:

@@ -7,14 +7,16 @@ from __future__ import annotations
 from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
 from conversations.messages import Button, Choice, Inbound, ListItem, ListPage, Outbound, Reply, rows
 from core.consulting.bookings.agenda import AgendaLine, agenda
+from core.i18n import N_, _
 from core.ids import parse_id
 
-GROUPS = {"awaiting": "⏳ Awaiting", "upcoming": "📅 Upcoming", "past": "🗂 Past"}
+GROUPS = {"awaiting": N_("⏳ Awaiting"), "upcoming": N_("📅 Upcoming"), "past": N_("🗂 Past")}
 
 
 def _line(b: AgendaLine) -> str:
-    return (f"#{b.booking_id} with {b.other} — {b.when} · {b.minutes} min · {b.status} · "
-            f"next: {b.next_step}")
+    return _("#{id} with {other} — {when} · {minutes} min · {status} · next: {next_step}",
+             id=b.booking_id, other=b.other, when=b.when, minutes=b.minutes, status=b.status,
+             next_step=b.next_step)
 
 
 async def bookings_text(ctx: Ctx) -> str:
@@ -23,9 +25,9 @@ async def bookings_text(ctx: Ctx) -> str:
     lines = await agenda(ctx.uow, ctx.account.id)
     if not lines:
         return ""
-    text = ["📅 Your bookings"]
+    text = [_("📅 Your bookings")]
     for group, title in GROUPS.items():
-        text += [f"{title}:", *(f"  {_line(b)}" for b in lines if b.group == group)] \
+        text += [f"{_(title)}:", *(f"  {_line(b)}" for b in lines if b.group == group)] \
             if any(b.group == group for b in lines) else []
     return "\n".join(text)
 
@@ -34,14 +36,15 @@ async def _list(ctx: Ctx) -> list[Outbound]:
     assert ctx.account is not None
     lines = await agenda(ctx.uow, ctx.account.id)
     if not lines:
-        return [Reply("No bookings yet. Find a consultant with /consultants and book a time.",
-                      rows(("🧑‍💼 Find a consultant", "@go:consultants"), ("✔ Done", "done")))]
-    items = tuple(ListItem(f"{GROUPS[b.group]} · #{b.booking_id} with {b.other} · {b.when}",
-                           f"{b.status} · next: {b.next_step}"
-                           + (f" · topic: {b.topic}" if b.topic else ""),
-                           Button("Open", f"b:{b.booking_id}")) for b in lines)
-    return [ListPage("📅 Your bookings and sessions", items, 1, 1),
-            Reply("Open one, or Done.", rows(("✔ Done", "done")))]
+        return [Reply(_("No bookings yet. Find a consultant with /consultants and book a time."),
+                      rows((_("🧑‍💼 Find a consultant"), "@go:consultants"), (_("✔ Done"), "done")))]
+    items = tuple(ListItem(_("{group} · #{id} with {other} · {when}", group=_(GROUPS[b.group]),
+                             id=b.booking_id, other=b.other, when=b.when),
+                           _("{status} · next: {next_step}", status=b.status, next_step=b.next_step)
+                           + (" · " + _("topic: {topic}", topic=b.topic) if b.topic else ""),
+                           Button(_("Open"), f"b:{b.booking_id}")) for b in lines)
+    return [ListPage(_("📅 Your bookings and sessions"), items, 1, 1),
+            Reply(_("Open one, or Done."), rows((_("✔ Done"), "done")))]
 
 
 async def _on_list(ctx: Ctx, msg: Inbound) -> Next:
@@ -53,10 +56,10 @@ async def _on_list(ctx: Ctx, msg: Inbound) -> Next:
 
 
 bookings_flow = Flow(
-    name="bookings", title="your bookings", first="list", commands=("bookings",),
-    summary="Your bookings and sessions, with what each needs",
-    menu=(MenuEntry("📅 My bookings", ("consultant", "seeker"), 26),),
-    help="Every booking and session, awaiting, upcoming and past, with the one next step each "
-         "needs.",
+    name="bookings", title=N_("your bookings"), first="list", commands=("bookings",),
+    summary=N_("Your bookings and sessions, with what each needs"),
+    menu=(MenuEntry(N_("📅 My bookings"), ("consultant", "seeker"), 26),),
+    help=N_("Every booking and session, awaiting, upcoming and past, with the one next step each "
+            "needs."),
     states={"list": Ask(prompt=_list, on=_on_list)},
 )

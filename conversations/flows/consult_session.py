@@ -18,25 +18,26 @@ from core.consulting.sessions import service as sessions
 from core.consulting.sessions.lifecycle import CLOSED, LIVE
 from core.consulting.sessions.notices import elapsed, ended_text, price_text
 from core.errors import DomainError
+from core.i18n import N_, _
 from core.ids import parse_id
 
 
 async def _start(ctx: Ctx) -> Next | None:
     """`join:ID`, `end:ID`, `extend:ID:MINUTES` (from notices and the session's buttons)."""
     assert ctx.account is not None
-    verb, _, rest = str(ctx.data.get("args") or "").partition(":")
-    number, _, minutes = rest.partition(":")
+    verb, __, rest = str(ctx.data.get("args") or "").partition(":")
+    number, __, minutes = rest.partition(":")
     session_id = parse_id(number)
     if verb not in ("join", "end", "extend") or session_id is None:
-        return Next.end(Reply("Open a session from its notice or booking.", kind="error"))
+        return Next.end(Reply(_("Open a session from its notice or booking."), kind="error"))
     ctx.data["session_id"] = session_id
     if verb == "end":
         session = await sessions.end(ctx.uow, session_id, ctx.account.id)
         return Next.end(Reply(_ended(ctx, session), after(ctx, session)), menu=False)
     if verb == "extend":
         await sessions.extend(ctx.uow, session_id, ctx.account.id, int(minutes or 15))
-        return Next.end(Reply("➕ Asked: authorise the extra time when the payment notice "
-                              "comes; the session goes on meanwhile."), menu=False)
+        return Next.end(Reply(_("➕ Asked: authorise the extra time when the payment notice "
+                                "comes; the session goes on meanwhile.")), menu=False)
     await sessions.join(ctx.uow, session_id, ctx.account.id)
     return None
 
@@ -53,22 +54,22 @@ async def _chat_prompt(ctx: Ctx) -> list[Outbound]:
 def _status(ctx: Ctx, session: sessions.ConsultSession) -> str:
     now = ctx.uow.clock.now()
     if session.status in CLOSED:
-        return _ended(ctx, session) if session.status.startswith("ended") else "This session is over."
+        return _ended(ctx, session) if session.status.startswith("ended") else _("This session is over.")
     if session.status == "waiting":
-        return (f"⏳ Waiting for the other party to join ({price_text(session)}). Type to "
-                "write to them meanwhile.")
-    return (f"🟢 In session — {elapsed(session, now)} ({price_text(session)}). Type, or send a "
-            "voice note, photo or file: it goes to the other party.")
+        return _("⏳ Waiting for the other party to join ({price}). Type to write to them meanwhile.",
+                 price=price_text(session))
+    return _("🟢 In session — {elapsed} ({price}). Type, or send a voice note, photo or file: it goes "
+             "to the other party.", elapsed=elapsed(session, now), price=price_text(session))
 
 
 def after(ctx: Ctx, session: sessions.ConsultSession) -> tuple[tuple[Button, ...], ...]:
     """What an ended session offers: the recap (notes, or the PDF) and a review."""
     if not session.status.startswith("ended"):
-        return rows(("✔ Done", "done"))
+        return rows((_("✔ Done"), "done"))
     if ctx.account_id == session.consultant_id:
-        return rows(("📝 Recap notes", f"@go:recap:notes:{session.id}"), ("✔ Done", "done"))
-    return rows(("⭐ Review", f"@go:session_review:{session.id}"),
-                ("📄 Get the recap", f"@go:recap:get:{session.id}"), ("✔ Done", "done"),
+        return rows((_("📝 Recap notes"), f"@go:recap:notes:{session.id}"), (_("✔ Done"), "done"))
+    return rows((_("⭐ Review"), f"@go:session_review:{session.id}"),
+                (_("📄 Get the recap"), f"@go:recap:get:{session.id}"), (_("✔ Done"), "done"),
                 per_row=2)
 
 
@@ -79,12 +80,12 @@ def _buttons(ctx: Ctx, session: sessions.ConsultSession) -> tuple[tuple[Button, 
     if session.status in LIVE:
         now = ctx.uow.clock.now()  # the free minutes end on time, before their timer has run
         free = session.status == "live_free" and (session.paid_from is None or now < session.paid_from)
-        options.append(("⏹ End now — free" if free else "⏹ End the session", "end"))
+        options.append((_("⏹ End now — free") if free else _("⏹ End the session"), "end"))
         if ctx.account_id == session.seeker_id and not free:
-            options.append(("➕ 15 more minutes", "extend"))
+            options.append((_("➕ 15 more minutes"), "extend"))
     if ctx.account_id == session.consultant_id:
-        options.append(("📞 Share a call link", "call"))
-    return rows(*options, ("⏸ Leave the chat (the session goes on)", "leave"), per_row=2)
+        options.append((_("📞 Share a call link"), "call"))
+    return rows(*options, (_("⏸ Leave the chat (the session goes on)"), "leave"), per_row=2)
 
 
 async def _on_chat(ctx: Ctx, msg: Inbound) -> Next:
@@ -92,24 +93,24 @@ async def _on_chat(ctx: Ctx, msg: Inbound) -> Next:
     assert ctx.account is not None
     session_id, data = ctx.data["session_id"], msg.data if isinstance(msg, Choice) else ""
     if data in ("leave", "done"):
-        return Next.end(Reply("The session chat is closed here; rejoin from its notice."))
+        return Next.end(Reply(_("The session chat is closed here; rejoin from its notice.")))
     if data == "end":
         session = await sessions.end(ctx.uow, session_id, ctx.account.id)
         return Next.end(Reply(_ended(ctx, session), after(ctx, session)), menu=False)
     if data == "extend":
         await sessions.extend(ctx.uow, session_id, ctx.account.id, 15)
         return Next(state="", reprompt=False, replies=[Reply(
-            "➕ Asked for 15 more minutes: authorise them when the payment notice comes.")])
+            _("➕ Asked for 15 more minutes: authorise them when the payment notice comes."))])
     if data == "call":
         await sessions.set_call_link(ctx.uow, session_id, ctx.account.id)
-        return Next(state="", reprompt=False, replies=[Reply("📞 Call link sent; the chat "
-                                                             "keeps time.")])
+        return Next(state="", reprompt=False, replies=[Reply(_("📞 Call link sent; the chat "
+                                                               "keeps time."))])
     if isinstance(msg, FileUpload):
         await sessions.post(ctx.uow, session_id, ctx.account.id, "", await stored_file(ctx, msg, voice=True))
     elif isinstance(msg, Text):
         await sessions.post(ctx.uow, session_id, ctx.account.id, msg.text)
     else:
-        return Next.stay(Reply("Type a message or send a file.", kind="error"))
+        return Next.stay(Reply(_("Type a message or send a file."), kind="error"))
     session = await sessions.get(ctx.uow, session_id, ctx.account.id)
     ctx.edit_in_place = False
     return Next(state="", reprompt=False,
@@ -118,20 +119,20 @@ async def _on_chat(ctx: Ctx, msg: Inbound) -> Next:
 
 
 session_flow = Flow(
-    name="session", title="a session", first="chat", on_start=_start,
+    name="session", title=N_("a session"), first="chat", on_start=_start,
     intents={Intent.JOIN_SESSION: "join:{arg}", Intent.END_SESSION: "end:{arg}",
              Intent.EXTEND_SESSION: "extend:{arg}"},
-    help="A live session: what you type or send goes to the other party, with the clock. The "
-         "first minutes are free (when this pair still has them); ending then costs nothing.",
+    help=N_("A live session: what you type or send goes to the other party, with the clock. The "
+            "first minutes are free (when this pair still has them); ending then costs nothing."),
     states={"chat": Ask(prompt=_chat_prompt, on=_on_chat)},
 )
 
 
 async def _review_start(ctx: Ctx) -> Next | None:
-    verb, _, number = str(ctx.data.get("args") or "").rpartition(":")
+    verb, __, number = str(ctx.data.get("args") or "").rpartition(":")
     session_id = parse_id(number)
     if session_id is None:
-        return Next.end(Reply("Review a session from its notice.", kind="error"))
+        return Next.end(Reply(_("Review a session from its notice."), kind="error"))
     ctx.data.update(session_id=session_id, reply=verb == "reply")
     if verb == "reply":
         return Next(state="reply", remember=False)
@@ -139,38 +140,38 @@ async def _review_start(ctx: Ctx) -> Next | None:
 
 
 def _review_form(ctx: Ctx) -> Form:
-    return Form("session_review", "Review the session", [
-        ChoiceField("stars", "How was it", choices=STARS),
-        TextField("comment", "A comment (shown with your review)", max_length=1000,
-                  required=False, multiline=True), quote_field()], submit_label="Send")
+    return Form("session_review", N_("Review the session"), [
+        ChoiceField("stars", N_("How was it"), choices=STARS),
+        TextField("comment", N_("A comment (shown with your review)"), max_length=1000,
+                  required=False, multiline=True), quote_field()], submit_label=N_("Send"))
 
 
 async def _reviewed(ctx: Ctx, values: dict[str, Any]) -> Next:
     assert ctx.account is not None
     await reviews.review(ctx.uow, ctx.data["session_id"], ctx.account.id, int(values["stars"]),
                          values.get("comment"), quote_allowed(values))
-    return Next.end(Reply("⭐ Thank you: your review is published."))
+    return Next.end(Reply(_("⭐ Thank you: your review is published.")))
 
 
 def _reply_form(ctx: Ctx) -> Form:
-    return Form("review_reply", "Reply to the review", [TextField(
-        "text", "Your reply (once, shown under the review)", max_length=1000, multiline=True)],
-        submit_label="Reply")
+    return Form("review_reply", N_("Reply to the review"), [TextField(
+        "text", N_("Your reply (once, shown under the review)"), max_length=1000, multiline=True)],
+        submit_label=N_("Reply"))
 
 
 async def _replied(ctx: Ctx, values: dict[str, Any]) -> Next:
     assert ctx.account is not None
     review = await reviews.of_session(ctx.uow, ctx.data["session_id"], ctx.account.id)
     if review is None:
-        raise DomainError("That session has no review to reply to.")
+        raise DomainError(_("That session has no review to reply to."))
     await reviews.reply(ctx.uow, review.id, ctx.account.id, values["text"])
-    return Next.end(Reply("↩ Your reply is published under the review."))
+    return Next.end(Reply(_("↩ Your reply is published under the review.")))
 
 
 review_flow = Flow(
-    name="session_review", title="a session review", first="review", on_start=_review_start,
+    name="session_review", title=N_("a session review"), first="review", on_start=_review_start,
     intents={Intent.REVIEW_SESSION: "{arg}"},
-    help="Rate a session 1–5 with a comment; the consultant may reply once.",
+    help=N_("Rate a session 1–5 with a comment; the consultant may reply once."),
     states={"review": FormState(form=_review_form, done=_reviewed),
             "reply": FormState(form=_reply_form, done=_replied)},
 )

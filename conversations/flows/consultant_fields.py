@@ -18,6 +18,7 @@ from conversations.fields import (
 )
 from conversations.forms import Form
 from core.consulting.profiles.taxonomy import CATEGORIES, WEEKDAYS, language_code, language_name
+from core.i18n import N_, _
 
 _DAY_NAMES = {d: d for d in WEEKDAYS} | {
     "monday": "mon", "tuesday": "tue", "wednesday": "wed", "thursday": "thu", "friday": "fri",
@@ -29,14 +30,14 @@ _PART = re.compile(rf"^([a-z]+)(?:\s*-\s*([a-z]+))?\s+{_TIME}\s*-\s*{_TIME}$")
 def _day(word: str) -> int:
     name = _DAY_NAMES.get(word.lower())
     if name is None:
-        raise FieldError(f"“{word}” is not a day: write Mon, Tue … Sun.")
+        raise FieldError(_("“{word}” is not a day: write Mon, Tue … Sun.", word=word))
     return WEEKDAYS.index(name)
 
 
 def _clock(hours: str, minutes: str | None) -> str:
     h, m = int(hours), int(minutes or 0)
     if h > 24 or m > 59 or (h == 24 and m):
-        raise FieldError(f"{hours}:{minutes or '00'} is not a time of day.")
+        raise FieldError(_("{hours}:{minutes} is not a time of day.", hours=hours, minutes=minutes or "00"))
     return f"{h:02d}:{m:02d}"
 
 
@@ -49,17 +50,17 @@ def parse_week(text: str) -> dict[str, list[list[str]]]:
             continue
         found = _PART.match(part)
         if not found:
-            raise FieldError(f"“{part[:40]}”: write days and hours like Mon-Fri 09:00-17:00.")
+            raise FieldError(_("“{part}”: write days and hours like Mon-Fri 09:00-17:00.", part=part[:40]))
         first, last = _day(found.group(1)), _day(found.group(2) or found.group(1))
         if last < first:
-            raise FieldError(f"“{part[:40]}”: the days run backwards.")
+            raise FieldError(_("“{part}”: the days run backwards.", part=part[:40]))
         start, end = _clock(found.group(3), found.group(4)), _clock(found.group(5), found.group(6))
         if start >= end:
-            raise FieldError(f"“{part[:40]}”: the hours end before they start.")
+            raise FieldError(_("“{part}”: the hours end before they start.", part=part[:40]))
         for index in range(first, last + 1):
             week.setdefault(WEEKDAYS[index], []).append([start, end])
     if not week:
-        raise FieldError("Write at least one day with hours, like Mon-Fri 09:00-17:00.")
+        raise FieldError(_("Write at least one day with hours, like Mon-Fri 09:00-17:00."))
     return week
 
 
@@ -101,38 +102,38 @@ def _language_code(word: str) -> str:
     """A language by its code (“lv”) or English name (“Latvian”)."""
     code = language_code(word)
     if code is None:
-        raise FieldError(f"“{word[:30]}” is not a language: write English or en, Latvian or lv.")
+        raise FieldError(_("“{word}” is not a language: write English or en, Latvian or lv.", word=word[:30]))
     return code
 
 
 def short_form() -> Form:
     """What a profile needs to go live, asked one by one (one Slack modal)."""
-    return Form("consultant", "Your consultant profile", [
-        TextField("headline", "Headline (one line people see first)", max_length=120),
-        TextField("bio", "About you (at least 40 characters)", min_length=40, max_length=2000,
+    return Form("consultant", N_("Your consultant profile"), [
+        TextField("headline", N_("Headline (one line people see first)"), max_length=120),
+        TextField("bio", N_("About you (at least 40 characters)"), min_length=40, max_length=2000,
                   multiline=True),
-        MultiChoiceField("categories", "Expertise", choices=list(CATEGORIES.items())),
-        ListField("languages", "Languages you consult in", languages=True, max_length=200,
-                  hint="For example: English, Latvian (or en, lv)."),
-        ChoiceField("rate_kind", "How you charge", choices=[
-            ("session", "Per session"), ("minute", "Per minute")]),
-        ChoiceField("session_minutes", "Session length", choices=[("30", "30 minutes"),
-                                                                  ("60", "60 minutes")],
+        MultiChoiceField("categories", N_("Expertise"), choices=list(CATEGORIES.items())),
+        ListField("languages", N_("Languages you consult in"), languages=True, max_length=200,
+                  hint=N_("For example: English, Latvian (or en, lv).")),
+        ChoiceField("rate_kind", N_("How you charge"), choices=[
+            ("session", N_("Per session")), ("minute", N_("Per minute"))]),
+        ChoiceField("session_minutes", N_("Session length"), choices=[("30", N_("30 minutes")),
+                                                                      ("60", N_("60 minutes"))],
                     when=lambda v: v.get("rate_kind") == "session"),
-        DecimalField("price", "Price (per session, or per minute)", places=2),
-        WeekField("weekly_hours", "Weekly hours, in your time zone",
-                  hint="Like: Mon-Fri 09:00-17:00; Sat 10:00-13:00")],
-        submit_label="Preview")
+        DecimalField("price", N_("Price (per session, or per minute)"), places=2),
+        WeekField("weekly_hours", N_("Weekly hours, in your time zone"),
+                  hint=N_("Like: Mon-Fri 09:00-17:00; Sat 10:00-13:00"))],
+        submit_label=N_("Preview"))
 
 
 def details_form() -> Form:
     """Optional details offered on the preview."""
-    return Form("consultant_details", "Profile details", [
-        ListField("keywords", "Keywords (comma-separated)", max_length=400, required=False),
-        DecimalField("notice_minutes", "Minimum notice before a booking (minutes)", places=0),
-        DecimalField("buffer_minutes", "Buffer between sessions (minutes)", places=0),
-        DecimalField("daily_max", "At most this many sessions a day", places=0),
-        TextField("meeting_url", "Your meeting link (https://…)", max_length=300, required=False),
-        ListField("days_off", "Days off (dates, comma-separated)", max_length=400, required=False,
-                  hint="Like 2026-12-24, 2026-12-31.")],
-        submit_label="Save")
+    return Form("consultant_details", N_("Profile details"), [
+        ListField("keywords", N_("Keywords (comma-separated)"), max_length=400, required=False),
+        DecimalField("notice_minutes", N_("Minimum notice before a booking (minutes)"), places=0),
+        DecimalField("buffer_minutes", N_("Buffer between sessions (minutes)"), places=0),
+        DecimalField("daily_max", N_("At most this many sessions a day"), places=0),
+        TextField("meeting_url", N_("Your meeting link (https://…)"), max_length=300, required=False),
+        ListField("days_off", N_("Days off (dates, comma-separated)"), max_length=400, required=False,
+                  hint=N_("Like 2026-12-24, 2026-12-31."))],
+        submit_label=N_("Save"))

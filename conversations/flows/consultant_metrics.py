@@ -6,28 +6,30 @@ from __future__ import annotations
 from conversations.flow import Ctx, MenuEntry, Next, OneStepCommand
 from conversations.messages import ImageReply, Outbound, Reply
 from core.consulting.profiles import metrics
+from core.i18n import N_, _, n_
 
 
 def metrics_text(figures: metrics.Metrics) -> str:
     """The figures in words (beside the chart)."""
-    plural = "s" if figures.reviews != 1 else ""
-    rating = (f"★ {figures.rating:.1f} from {figures.reviews} review{plural}"
-              if figures.reviews and figures.rating is not None else "No reviews yet")
+    rating = (n_("★ {rating} from {n} review", "★ {rating} from {n} reviews", figures.reviews,
+                 rating=f"{figures.rating:.1f}")
+              if figures.reviews and figures.rating is not None else _("No reviews yet"))
     conversion = f"{figures.conversion:.0%}" if figures.conversion is not None else "—"
-    response = (f"{int(figures.response.total_seconds() // 60)} min"
+    response = (_("{minutes} min", minutes=int(figures.response.total_seconds() // 60))
                 if figures.response is not None else "—")
     return "\n".join([
-        "📈 Your consulting",
-        f"Sessions: {figures.sessions} ({figures.paid_sessions} paid), {figures.minutes} minutes",
-        f"Gross {figures.gross} · commission {figures.commission} · "
-        f"net {figures.net}",
-        f"Rating: {rating}",
-        f"Requests: {figures.requests or 0} · became sessions: {conversion} · "
-        f"typical time to confirm: {response}"])
+        _("📈 Your consulting"),
+        _("Sessions: {sessions} ({paid} paid), {minutes} minutes", sessions=figures.sessions,
+          paid=figures.paid_sessions, minutes=figures.minutes),
+        _("Gross {gross} · commission {commission} · net {net}", gross=figures.gross,
+          commission=figures.commission, net=figures.net),
+        _("Rating: {rating}", rating=rating),
+        _("Requests: {requests} · became sessions: {conversion} · typical time to confirm: {response}",
+          requests=figures.requests or 0, conversion=conversion, response=response)])
 
 
 def _chart(figures: metrics.Metrics) -> ImageReply:
-    return ImageReply(caption="Net earnings and sessions per month, rating trend",
+    return ImageReply(caption=_("Net earnings and sessions per month, rating trend"),
                       content=metrics.chart_png(figures), mime_type="image/png",
                       file_name="agora-metrics.png")
 
@@ -39,11 +41,11 @@ async def _metrics(ctx: Ctx) -> Next:
 
 
 consultant_metrics = OneStepCommand(
-    name="consultant_metrics", title="your consulting figures", commands=("metrics",),
-    summary="Consultants: sessions, earnings, rating trend", run=_metrics,
-    menu=(MenuEntry("📈 My metrics", ("consultant",), 61),),
-    help="Your sessions, minutes, earnings after commission, rating trend, and how many requests "
-         "became sessions, with a chart.")
+    name="consultant_metrics", title=N_("your consulting figures"), commands=("metrics",),
+    summary=N_("Consultants: sessions, earnings, rating trend"), run=_metrics,
+    menu=(MenuEntry(N_("📈 My metrics"), ("consultant",), 61),),
+    help=N_("Your sessions, minutes, earnings after commission, rating trend, and how many requests "
+            "became sessions, with a chart."))
 
 
 async def metrics_section(ctx: Ctx) -> list[Outbound]:

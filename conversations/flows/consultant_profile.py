@@ -15,6 +15,7 @@ from core.consulting.profiles import promotions
 from core.consulting.profiles import service as profiles
 from core.consulting.profiles.taxonomy import CATEGORIES, label, language_name
 from core.errors import DomainError, NotFound
+from core.i18n import N_, _, n_
 from core.money.model import Money
 
 
@@ -39,21 +40,29 @@ async def _saved(ctx: Ctx, values: dict[str, Any]) -> Next:
             changes[name] = int(Decimal(str(changes[name])))
     await profiles.save(ctx.uow, ctx.account.id, **changes)
     ctx.data.get("_forms", {}).clear()
-    return Next(state="preview", remember=False, replies=[Reply("✅ Saved.")])
+    return Next(state="preview", remember=False, replies=[Reply(_("✅ Saved."))])
 
 
 def profile_text(profile: profiles.ConsultantProfile) -> str:
     """The profile as seekers read it."""
     rate = str(Money(profile.price_minor or 0, profile.currency))
-    per = f"per {profile.session_minutes}-minute session" if profile.rate_kind == "session" \
-        else "per minute"
+    if not profile.price_minor:
+        rate_line = _("Rate: —")
+    elif profile.rate_kind == "session":
+        rate_line = _("Rate: {rate} per {minutes}-minute session", rate=rate,
+                      minutes=profile.session_minutes)
+    else:
+        rate_line = _("Rate: {rate} per minute", rate=rate)
     return "\n".join([
-        f"🎓 {profile.headline or '(no headline yet)'}",
-        profile.bio or "(no bio yet)",
-        "Expertise: " + (", ".join(CATEGORIES.get(c, c) for c in profile.categories) or "—"),
-        "Languages: " + (", ".join(language_name(c) for c in profile.languages) or "—"),
-        f"Rate: {rate} {per}" if profile.price_minor else "Rate: —",
-        f"Hours ({profile.timezone}): " + (cf.week_text(profile.weekly_hours) or "—")])
+        f"🎓 {profile.headline or _('(no headline yet)')}",
+        profile.bio or _("(no bio yet)"),
+        _("Expertise: {expertise}",
+          expertise=", ".join(CATEGORIES.get(c, c) for c in profile.categories) or "—"),
+        _("Languages: {languages}",
+          languages=", ".join(language_name(c) for c in profile.languages) or "—"),
+        rate_line,
+        _("Hours ({zone}): {hours}", zone=profile.timezone,
+          hours=cf.week_text(profile.weekly_hours) or "—")])
 
 
 async def _preview(ctx: Ctx) -> list[Outbound]:
@@ -61,22 +70,22 @@ async def _preview(ctx: Ctx) -> list[Outbound]:
     profile = await profiles.get(ctx.uow, ctx.account.id)
     wallet = await ctx.services.payments.wallet(ctx.account.id, ctx.uow)
     missing = profiles.what_is_missing(profile, wallet.payouts_ready)
-    state = ("🟢 Live in the directory" + (" · online now" if profiles.is_online(
+    state = (_("🟢 Live in the directory") + (" · " + _("online now") if profiles.is_online(
         profile, ctx.uow.clock.now()) else "")) if profile.live else \
-        ("Not live yet. Still needed: " + "; ".join(missing) if missing
-         else "Complete: tap Go live to appear in the directory.")
-    options = [("✏ Change essentials", "essentials"), ("➕ Details", "details"),
-               ("📷 Photo", "photo")]
+        (_("Not live yet. Still needed: {missing}", missing="; ".join(missing)) if missing
+         else _("Complete: tap Go live to appear in the directory."))
+    options = [(_("✏ Change essentials"), "essentials"), (_("➕ Details"), "details"),
+               (_("📷 Photo"), "photo")]
     if profile.live:
         online = profiles.is_online(profile, ctx.uow.clock.now())
-        options += [("⚪ Go offline" if online else "🟢 Online now", "online"),
-                    ("⭐ Be featured", "promote"), ("⏸ Leave the directory", "leave")]
+        options += [(_("⚪ Go offline") if online else _("🟢 Online now"), "online"),
+                    (_("⭐ Be featured"), "promote"), (_("⏸ Leave the directory"), "leave")]
         state += await _promotions_text(ctx)
     elif not missing:
-        options.append(("🚀 Go live", "live"))
+        options.append((_("🚀 Go live"), "live"))
     if any("payouts" in m for m in missing):
-        options.append(("💶 Set up payouts", "@go:payouts"))
-    return [Reply(profile_text(profile) + "\n\n" + state, rows(*options, ("✔ Done", "done"),
+        options.append((_("💶 Set up payouts"), "@go:payouts"))
+    return [Reply(profile_text(profile) + "\n\n" + state, rows(*options, (_("✔ Done"), "done"),
                                                                per_row=2))]
 
 
@@ -93,19 +102,19 @@ async def _on_preview(ctx: Ctx, msg: Inbound) -> Next:
         return Next(state="promote")
     if data == "live":
         missing = await profiles.go_live(ctx.uow, ctx.account.id, ctx.services.payments)
-        note = "🚀 Live: seekers can find and book you." if not missing else \
-            "Not yet: " + "; ".join(missing)
+        note = _("🚀 Live: seekers can find and book you.") if not missing else \
+            _("Not yet: {missing}", missing="; ".join(missing))
         return Next(state="preview", remember=False, replies=[Reply(note)])
     if data == "online":
         now = ctx.uow.clock.now()
         online = profiles.is_online(await profiles.get(ctx.uow, ctx.account.id), now)
         await profiles.set_online(ctx.uow, ctx.account.id, not online)
         return Next(state="preview", remember=False, replies=[Reply(
-            "⚪ Offline." if online else "🟢 Online: seekers can ask to talk now. It switches "
-            "itself off after a while without activity.")])
+            _("⚪ Offline.") if online else _("🟢 Online: seekers can ask to talk now. It switches "
+                                            "itself off after a while without activity."))])
     if data == "leave":
         await profiles.leave_directory(ctx.uow, ctx.account.id)
-        return Next(state="preview", remember=False, replies=[Reply("⏸ Out of the directory.")])
+        return Next(state="preview", remember=False, replies=[Reply(_("⏸ Out of the directory."))])
     return Next.end()
 
 
@@ -126,34 +135,41 @@ async def _promotions_text(ctx: Ctx) -> str:
     """Running and past promotions with what they brought."""
     found = await promotions.report(ctx.uow, ctx.account_id or 0)
     now = ctx.uow.clock.now()
-    lines = [f"\n⭐ {label(p.category)}: {'until' if p.ends_at > now else 'ended'} "
-             f"{p.ends_at:%Y-%m-%d} · {p.impressions} impressions · {p.profile_views} profile views"
-             for p in found[:3]]
+    lines: list[str] = []
+    for p in found[:3]:
+        facts = {"category": label(p.category), "date": f"{p.ends_at:%Y-%m-%d}",
+                 "impressions": p.impressions, "views": p.profile_views}
+        lines.append("\n" + (
+            _("⭐ {category}: until {date} · {impressions} impressions · {views} profile views", **facts)
+            if p.ends_at > now else
+            _("⭐ {category}: ended {date} · {impressions} impressions · {views} profile views", **facts)))
     return "".join(lines)
 
 
 async def _promote_prompt(ctx: Ctx) -> list[Outbound]:
     profile = await profiles.get(ctx.uow, ctx.account_id or 0)
-    options = [(f"{label(c)} · {days} days · {promotions.price(days)}", f"p:{c}:{days}")
+    options = [(n_("{category} · {n} days · {price}", "{category} · {n} days · {price}", days,
+                   category=label(c), price=promotions.price(days)), f"p:{c}:{days}")
                for c in profile.categories for days in promotions.PACKAGES]
-    return [Reply("⭐ Be featured at the top of a category's results (at most two a page), with "
-                  "impressions and profile views reported. Choose:", rows(*options, ("Cancel", "no")))]
+    return [Reply(_("⭐ Be featured at the top of a category's results (at most two a page), with "
+                    "impressions and profile views reported. Choose:"),
+                  rows(*options, (_("Cancel"), "no")))]
 
 
 async def _on_promote(ctx: Ctx, msg: Inbound) -> Next:
     assert ctx.account is not None
     data = msg.data if isinstance(msg, Choice) else ""
-    _, _, rest = data.partition(":")
-    category, _, days = rest.partition(":")
+    __, __, rest = data.partition(":")
+    category, __, days = rest.partition(":")
     if not data.startswith("p:") or not days.isdigit():
         return Next(state="preview", remember=False)
     cost = await promotions.buy(ctx.uow, ctx.account.id, category, int(days))
     return Next(state="preview", remember=False, replies=[Reply(
-        f"⭐ {cost}: pay when the payment notice comes, and the promotion starts at once.")])
+        _("⭐ {cost}: pay when the payment notice comes, and the promotion starts at once.", cost=cost))])
 
 
 async def _photo_prompt(ctx: Ctx) -> list[Outbound]:
-    return [Reply("Send a photo of yourself (JPEG or PNG, up to 10 MB).", rows(("Cancel", "back")))]
+    return [Reply(_("Send a photo of yourself (JPEG or PNG, up to 10 MB)."), rows((_("Cancel"), "back")))]
 
 
 async def _on_photo(ctx: Ctx, msg: Inbound) -> Next:
@@ -162,23 +178,23 @@ async def _on_photo(ctx: Ctx, msg: Inbound) -> Next:
         return Next(state="preview", remember=False)
     fetcher = ctx.services.fetchers.get(ctx.env.channel)
     if fetcher is None or ctx.services.files is None:
-        raise DomainError("Photos can't be received on this channel yet.")
+        raise DomainError(_("Photos can't be received on this channel yet."))
     data = await fetcher.fetch(msg.file_id)
     await profiles.set_photo(ctx.uow, ctx.account.id, ctx.services.files, msg.file_name,
                              msg.mime_type, data)
-    return Next(state="preview", remember=False, replies=[Reply("📷 Photo saved.")])
+    return Next(state="preview", remember=False, replies=[Reply(_("📷 Photo saved."))])
 
 
 consultant_profile = Flow(
-    name="consultant_profile", title="your consultant profile", first="essentials",
+    name="consultant_profile", title=N_("your consultant profile"), first="essentials",
     on_start=_start, commands=("consultant",), intents={Intent.PROMOTE: "promote"},
-    summary="Your consultant profile, rates and hours",
-    menu=(MenuEntry("🎓 My consultant profile", ("consultant",), 60),),
-    help="Your profile as seekers see it: bio, expertise, languages, rate and weekly hours; it "
-         "goes live once complete and payouts are set up.",
+    summary=N_("Your consultant profile, rates and hours"),
+    menu=(MenuEntry(N_("🎓 My consultant profile"), ("consultant",), 60),),
+    help=N_("Your profile as seekers see it: bio, expertise, languages, rate and weekly hours; it "
+            "goes live once complete and payouts are set up."),
     states={"essentials": FormState(form=cf.short_form(), done=_saved,
-                                    intro="Your consultant profile: a few questions, then a "
-                                          "preview."),
+                                    intro=N_("Your consultant profile: a few questions, then a "
+                                             "preview.")),
             "details": FormState(form=cf.details_form(), done=_saved, cancel_to="preview"),
             "preview": Ask(prompt=_preview, on=_on_preview),
             "photo": Ask(prompt=_photo_prompt, on=_on_photo, cancel_to="preview"),

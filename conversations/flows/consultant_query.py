@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from core.consulting.profiles.taxonomy import CATEGORIES, language_code, language_name
+from core.i18n import _, n_
 from core.money.model import Money
 
 _PRICE = re.compile(r"\b(?:under|max|below|up to|≤)\s*€?\s*(\d{1,6}(?:[.,]\d{1,2})?)\s*(?:eur|€)?",
@@ -65,9 +66,9 @@ def chips(query: dict[str, Any], currency: str = "EUR") -> list[tuple[str, str]]
     """(label, filter name) of each active filter, to remove with one tap."""
     shown = {"category": lambda v: CATEGORIES.get(v, v),
              "language": language_name,
-             "price_min": lambda v: f"≥ {Money(v, currency)}/h",
-             "price_max": lambda v: f"≤ {Money(v, currency)}/h",
+             "price_min": lambda v: _("≥ {price}/h", price=Money(v, currency)),
+             "price_max": lambda v: _("≤ {price}/h", price=Money(v, currency)),
              "min_rating": lambda v: f"★ {v}+",
-             "online_now": lambda v: "online now",
-             "free_within_days": lambda v: f"free within {v} days"}
+             "online_now": lambda v: _("online now"),
+             "free_within_days": lambda v: n_("free within {n} days", "free within {n} days", v)}
     return [(f"✕ {show(query[name])}", name) for name, show in shown.items() if query.get(name)]

@@ -27,9 +27,10 @@ from core.consulting import views
 from core.consulting.bookings import service as bookings
 from core.consulting.profiles.directory import DirectoryQuery
 from core.errors import DomainError
+from core.i18n import N_, _, n_
 from core.ids import parse_id
 
-SORTS = (("relevance", "Best match"), ("rating", "★ Rating"), ("price", "€ Price"))
+SORTS = (("relevance", N_("Best match")), ("rating", N_("★ Rating")), ("price", N_("€ Price")))
 
 
 def _zone(ctx: Ctx) -> str:
@@ -37,9 +38,9 @@ def _zone(ctx: Ctx) -> str:
 
 
 async def _search_prompt(ctx: Ctx) -> list[Outbound]:
-    return [Reply("🧑‍💼 What do you need help with? A few words, and filters if you like: "
-                  "“pellet audits in latvian under 120 eur online 4+ stars free within 3 days”.",
-                  rows(("🟢 Online now", "online"), ("📋 Everyone", "all"), per_row=2))]
+    return [Reply(_("🧑‍💼 What do you need help with? A few words, and filters if you like: "
+                    "“pellet audits in latvian under 120 eur online 4+ stars free within 3 days”."),
+                  rows((_("🟢 Online now"), "online"), (_("📋 Everyone"), "all"), per_row=2))]
 
 
 async def _on_search(ctx: Ctx, msg: Inbound) -> Next:
@@ -49,7 +50,7 @@ async def _on_search(ctx: Ctx, msg: Inbound) -> Next:
     elif data in ("online", "all"):
         ctx.data["q"] = {"online_now": data == "online"}
     else:
-        return Next.stay(Reply("Type a few words, or tap a filter.", kind="error"))
+        return Next.stay(Reply(_("Type a few words, or tap a filter."), kind="error"))
     ctx.data["q"]["page"] = 0
     return Next(state="results")
 
@@ -60,24 +61,25 @@ async def _results(ctx: Ctx) -> list[Outbound]:
     page = await ctx.services.directory.search(ctx.uow, query, _zone(ctx))
     if not page.cards:
         chips = [(label, f"x:{name}") for label, name in consultant_query.chips(ctx.data["q"])]
-        return [Reply("No consultant matches that yet. Remove a filter, try other words, or "
-                      "see everyone.", rows(*chips, ("📋 Everyone", "all"), ("🔎 New search", "new"),
-                                             per_row=2))]
-    items = tuple(ListItem(("⭐ Featured · " if c.featured else "") + f"{c.name} — {c.headline}",
-                           _subtitle(c), Button("View", f"v:{c.consultant_id}"))
+        return [Reply(_("No consultant matches that yet. Remove a filter, try other words, or "
+                        "see everyone."), rows(*chips, (_("📋 Everyone"), "all"), (_("🔎 New search"), "new"),
+                                               per_row=2))]
+    items = tuple(ListItem((_("⭐ Featured") + " · " if c.featured else "") + f"{c.name} — {c.headline}",
+                           _subtitle(c), Button(_("View"), f"v:{c.consultant_id}"))
                   for c in page.cards)
-    more = [("▶ More", "more")] if page.page + 1 < page.pages else []
+    more = [(_("▶ More"), "more")] if page.page + 1 < page.pages else []
     chips = [(label, f"x:{name}") for label, name in consultant_query.chips(ctx.data["q"])]
-    return [ListPage(f"🧑‍💼 Consultants ({page.total})", items, page.page + 1, page.pages),
-            Reply("Open one, sort, remove a filter, or search again.",
-                  rows(*chips, *((label, f"sort:{key}") for key, label in SORTS), *more,
-                       ("🔎 New search", "new"), per_row=3))]
+    return [ListPage(_("🧑‍💼 Consultants ({total})", total=page.total), items, page.page + 1, page.pages),
+            Reply(_("Open one, sort, remove a filter, or search again."),
+                  rows(*chips, *((_(label), f"sort:{key}") for key, label in SORTS), *more,
+                       (_("🔎 New search"), "new"), per_row=3))]
 
 
 def _subtitle(card: Any) -> str:
-    rating = f"★ {card.rating} ({card.ratings})" if card.rating is not None else "new"
-    free = f" · next free {card.next_free:%a %d %b %H:%M}" if card.next_free else ""
-    online = " · 🟢 online" if card.online else ""
+    rating = f"★ {card.rating} ({card.ratings})" if card.rating is not None else _("new")
+    free = (" · " + _("next free {when}", when=f"{card.next_free:%a %d %b %H:%M}")
+            if card.next_free else "")
+    online = " · " + _("🟢 online") if card.online else ""
     return f"{card.rate} · {rating} · {', '.join(card.expertise[:2])}{free}{online}"
 
 
@@ -107,20 +109,21 @@ async def _on_results(ctx: Ctx, msg: Inbound) -> Next:
 async def consultant_card(ctx: Ctx, consultant_id: int) -> Reply:
     """A consultant's page: bio, expertise, rate, reviews, the next free times, and the steps."""
     page = await views.consultant_view(ctx.uow, consultant_id, ctx.account_id, _zone(ctx))
-    lines = [f"🧑‍💼 {page.name}" + (" · 🟢 online now" if page.online else ""), page.headline,
-             page.bio, "Expertise: " + ", ".join(page.expertise),
-             "Languages: " + ", ".join(page.languages), f"Rate: {page.rate}",
-             f"{page.rating} · {page.sessions} session{'s' if page.sessions != 1 else ''}"]
+    lines = [f"🧑‍💼 {page.name}" + (" · " + _("🟢 online now") if page.online else ""), page.headline,
+             page.bio, _("Expertise: {expertise}", expertise=", ".join(page.expertise)),
+             _("Languages: {languages}", languages=", ".join(page.languages)),
+             _("Rate: {rate}", rate=page.rate),
+             n_("{rating} · {n} session", "{rating} · {n} sessions", page.sessions, rating=page.rating)]
     if page.slots:
-        lines.append(f"Next free ({_zone(ctx)}): "
-                     + ", ".join(f"{s:%a %d %b %H:%M}" for s in page.slots[:4]))
+        lines.append(_("Next free ({zone}): {times}", zone=_zone(ctx),
+                       times=", ".join(f"{s:%a %d %b %H:%M}" for s in page.slots[:4])))
     buttons = tuple(tuple(action_button(a) for a in row) for row in page.steps)
     return Reply("\n".join(line for line in lines if line), buttons)
 
 
 async def _card(ctx: Ctx) -> list[Outbound]:
     return [await consultant_card(ctx, ctx.data["consultant_id"]),
-            Reply("Or back to the results.", rows(("◀ Results", "back")))]
+            Reply(_("Or back to the results."), rows((_("◀ Results"), "back")))]
 
 
 async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
@@ -128,11 +131,11 @@ async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
 
 
 consultants_flow = Flow(
-    name="consultants", title="finding a consultant", first="search",
-    commands=("consultants",), summary="Find a consultant and book a session",
-    menu=(MenuEntry("🧑‍💼 Find a consultant", ("seeker", "buyer"), 70),),
-    help="Search consultants by what you need; filter by who is online; open one to talk now or "
-         "book a time. The first minutes of a session are free.",
+    name="consultants", title=N_("finding a consultant"), first="search",
+    commands=("consultants",), summary=N_("Find a consultant and book a session"),
+    menu=(MenuEntry(N_("🧑‍💼 Find a consultant"), ("seeker", "buyer"), 70),),
+    help=N_("Search consultants by what you need; filter by who is online; open one to talk now or "
+            "book a time. The first minutes of a session are free."),
     states={"search": Ask(prompt=_search_prompt, on=_on_search),
             "results": Ask(prompt=_results, on=_on_results),
             "card": Ask(prompt=_card, on=_on_card)},
@@ -142,17 +145,17 @@ consultants_flow = Flow(
 async def _consultant_start(ctx: Ctx) -> Next | None:
     """`ID` shows the page; `now:ID` asks to talk now; `book:ID` shows the free slots."""
     assert ctx.account is not None
-    verb, _, number = str(ctx.data.get("args") or "").rpartition(":")
+    verb, __, number = str(ctx.data.get("args") or "").rpartition(":")
     consultant_id = parse_id(number)
     if consultant_id is None or verb not in ("", "now", "book"):
-        return Next.end(Reply("Open a consultant from the directory.", kind="error"))
+        return Next.end(Reply(_("Open a consultant from the directory."), kind="error"))
     ctx.data["consultant_id"] = consultant_id
     if verb == "now":
         booking = await bookings.request_now(ctx.uow, ctx.account.id, consultant_id)
-        return Next.end(Reply("⚡ Asked: the consultant has a couple of minutes to accept. You'll "
-                              "be told here, and asked to authorise the payment (nothing is "
-                              "charged for the free minutes).",
-                              ((Button("📅 The request", f"@go:booking:{booking.id}"),),)),
+        return Next.end(Reply(_("⚡ Asked: the consultant has a couple of minutes to accept. You'll "
+                                "be told here, and asked to authorise the payment (nothing is "
+                                "charged for the free minutes)."),
+                              ((Button(_("📅 The request"), f"@go:booking:{booking.id}"),),)),
                         menu=False)
     return Next(state="slots" if verb == "book" else "page", remember=False)
 
@@ -167,11 +170,12 @@ async def _slots(ctx: Ctx) -> list[Outbound]:
     options = [(("⚠ " if s in page.late else "") + f"{s:%a %d %b %H:%M}", f"t:{int(s.timestamp())}")
                for s in page.slots]
     ctx.data["minutes"] = min(page.lengths)
-    text = (f"📅 Free times with {page.name} ({ctx.data['minutes']} min, {_zone(ctx)}):" if options
-            else f"{page.name} has no free time in the next 7 days.")
+    text = (_("📅 Free times with {name} ({minutes} min, {zone}):", name=page.name,
+              minutes=ctx.data["minutes"], zone=_zone(ctx)) if options
+            else _("{name} has no free time in the next 7 days.", name=page.name))
     if page.late:
         text += "\n" + page.late_text
-    return [Reply(text, rows(*options, ("🕑 Propose other times", "propose"), per_row=2))]
+    return [Reply(text, rows(*options, (_("🕑 Propose other times"), "propose"), per_row=2))]
 
 
 async def _on_slot(ctx: Ctx, msg: Inbound) -> Next:
@@ -181,14 +185,14 @@ async def _on_slot(ctx: Ctx, msg: Inbound) -> Next:
     if data == "propose":
         return Next(state="times")
     if not data.startswith("t:") or not data[2:].isdigit():
-        return Next.stay(Reply("Tap a time, or propose other times.", kind="error"))
+        return Next.stay(Reply(_("Tap a time, or propose other times."), kind="error"))
     ctx.data["starts"] = int(data[2:])
     return Next(state="topic")
 
 
 async def _topic_prompt(ctx: Ctx) -> list[Outbound]:
-    return [Reply("💬 What would you like to discuss? A line helps the consultant prepare "
-                  "(optional).", rows(("Skip", "skip")))]
+    return [Reply(_("💬 What would you like to discuss? A line helps the consultant prepare "
+                    "(optional)."), rows((_("Skip"), "skip")))]
 
 
 async def _on_topic(ctx: Ctx, msg: Inbound) -> Next:
@@ -202,16 +206,16 @@ async def _on_topic(ctx: Ctx, msg: Inbound) -> Next:
 
 
 def _requested(booking_id: int) -> Reply:
-    return Reply("📨 Requested. The time is held while the consultant answers; you'll be asked "
-                 "to authorise the payment (the first minutes are free, ending early costs "
-                 "nothing).", ((Button("📅 The booking", f"@go:booking:{booking_id}"),),))
+    return Reply(_("📨 Requested. The time is held while the consultant answers; you'll be asked "
+                   "to authorise the payment (the first minutes are free, ending early costs "
+                   "nothing)."), ((Button(_("📅 The booking"), f"@go:booking:{booking_id}"),),))
 
 
 async def _proposed(ctx: Ctx, values: dict[str, Any]) -> Next:
     assert ctx.account is not None
     times = to_times(values, _zone(ctx))
     if not times:
-        raise DomainError("Propose at least one time.")
+        raise DomainError(_("Propose at least one time."))
     booking = await bookings.request_times(ctx.uow, ctx.account.id, ctx.data["consultant_id"],
                                            times, ctx.data.get("minutes"))
     return Next.end(_requested(booking.id), menu=False)
@@ -222,9 +226,9 @@ def _times(ctx: Ctx) -> Any:
 
 
 consultant_flow = Flow(
-    name="consultant", title="a consultant", first="page", on_start=_consultant_start,
+    name="consultant", title=N_("a consultant"), first="page", on_start=_consultant_start,
     intents={Intent.VIEW_CONSULTANT: "{arg}"},
-    help="A consultant's page: talk now if they are online, or book one of their free times.",
+    help=N_("A consultant's page: talk now if they are online, or book one of their free times."),
     states={"page": Ask(prompt=_page, on=lambda ctx, msg: _end(ctx)),
             "slots": Ask(prompt=_slots, on=_on_slot),
             "topic": Ask(prompt=_topic_prompt, on=_on_topic),

@@ -9,18 +9,20 @@ from conversations.messages import Inbound, Outbound, Reply, rows
 from core.actions import Intent
 from core.deals import contract_card
 from core.errors import NotFound
+from core.i18n import N_, _
 
 
 async def contract_reply(ctx: Ctx, contract_id: int) -> Reply:
     """The card, with a button to each call-off's deal, the terms, and Renew."""
     view = await contract_card.contract_view(ctx.uow, contract_id, ctx.account_id)
-    buttons = [(f"🤝 Call-off {r.number}: deal #{r.deal_id}", f"@go:deal:{r.deal_id}")
+    buttons = [(_("🤝 Call-off {number}: deal #{deal_id}", number=r.number, deal_id=r.deal_id),
+                f"@go:deal:{r.deal_id}")
                for r in view.rows if r.deal_id is not None]
     if view.first_deal_id is not None:
-        buttons.append(("📄 Terms (PDF)", f"@go:deal_step:{view.first_deal_id}:terms"))
+        buttons.append((_("📄 Terms (PDF)"), f"@go:deal_step:{view.first_deal_id}:terms"))
     if view.role in ("buyer", "seller") and view.contract.status in ("active", "ended"):
-        buttons.append(("🔁 Renew", f"@go:offer:r{view.contract.id}"))
-    return Reply(contract_card.contract_text(view), rows(*buttons, ("✔ Done", "done"),
+        buttons.append((_("🔁 Renew"), f"@go:offer:r{view.contract.id}"))
+    return Reply(contract_card.contract_text(view), rows(*buttons, (_("✔ Done"), "done"),
                                                          per_row=1))
 
 
@@ -28,7 +30,7 @@ async def _card(ctx: Ctx) -> list[Outbound]:
     try:
         return [await contract_reply(ctx, int(ctx.data["contract_id"]))]
     except NotFound as exc:
-        return [Reply(str(exc), rows(("✔ Done", "done")))]
+        return [Reply(str(exc), rows((_("✔ Done"), "done")))]
 
 
 async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
@@ -36,10 +38,10 @@ async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
 
 
 contract_flow = Flow(
-    name="contract", title="a contract", first="card",
-    on_start=on_id("contract_id", "Which contract? Open one from /deals."),
+    name="contract", title=N_("a contract"), first="card",
+    on_start=on_id("contract_id", N_("Which contract? Open one from /deals.")),
     intents={Intent.VIEW_CONTRACT: "{arg}"},
-    help="A framework contract's card: each call-off with its date and status, what was "
-         "delivered of the total, and Renew.",
+    help=N_("A framework contract's card: each call-off with its date and status, what was "
+            "delivered of the total, and Renew."),
     states={"card": Ask(prompt=_card, on=_on_card)},
 )

@@ -23,6 +23,7 @@ from core.deals import views as deal_views
 from core.deals.goods import goods_words
 from core.deals.notices.parties import next_steps
 from core.errors import NotFound
+from core.i18n import N_, _
 from core.ids import parse_id
 from core.payments_port import EscrowView
 from core.process.deals import DEAL_PROCESS
@@ -31,14 +32,14 @@ from core.process.deals import DEAL_PROCESS
 def payment_text(view: EscrowView | None, status: str) -> str:
     """The deal's payment status, from the money layer (never stored on the deal)."""
     if view is None:
-        return "cancelled before payment" if status == "cancelled" else \
-            "opens once both parties accept the terms"
+        return _("cancelled before payment") if status == "cancelled" else \
+            _("opens once both parties accept the terms")
     if view.direct:
-        return "arranged directly between you — Agora holds nothing (no buyer protection)"
-    return {"awaiting_payment": f"{view.amount} awaiting the buyer's payment",
-            "held": f"{view.amount} held in escrow",
-            "released": f"released to the seller (commission {view.commission})",
-            "refunded": "refunded to the buyer",
+        return _("arranged directly between you — Agora holds nothing (no buyer protection)")
+    return {"awaiting_payment": _("{amount} awaiting the buyer's payment", amount=view.amount),
+            "held": _("{amount} held in escrow", amount=view.amount),
+            "released": _("released to the seller (commission {commission})", commission=view.commission),
+            "refunded": _("refunded to the buyer"),
             }.get(view.state, view.state.replace("_", " "))
 
 
@@ -52,14 +53,17 @@ async def deal_card(ctx: Ctx, deal_id: int) -> Reply:
                            payment_text(escrow, deal.status), ctx.account, view.counterpart,
                            view.role)
     if deal.contract_id is not None:
-        text += f"\n📑 Call-off {deal.call_off} of contract #{deal.contract_id}"
+        text += "\n" + _("📑 Call-off {call_off} of contract #{contract_id}", call_off=deal.call_off,
+                          contract_id=deal.contract_id)
     if view.terms is not None:
-        text += (f"\nGoods: {goods_words(view.terms.body)}"
-                 f"\nTerms: version {view.terms.version}, SHA-256 {view.terms.sha256[:16]}…")
+        text += ("\n" + _("Goods: {goods}", goods=goods_words(view.terms.body))
+                 + "\n" + _("Terms: version {version}, SHA-256 {sha256}…", version=view.terms.version,
+                             sha256=view.terms.sha256[:16]))
     if view.dispute is not None:
-        text += f"\nDispute: {view.dispute.reason}" + (
-            f" — decided: {view.dispute.outcome} ({view.dispute.decision})"
-            if view.dispute.outcome else "")
+        text += "\n" + (
+            _("Dispute: {reason} — decided: {outcome} ({decision})", reason=view.dispute.reason,
+              outcome=view.dispute.outcome, decision=view.dispute.decision)
+            if view.dispute.outcome else _("Dispute: {reason}", reason=view.dispute.reason))
     steps = next_steps(deal, view.role, view.rated)[:-1]  # the last row opens this card
     buttons = [tuple(action_button(a) for a in row) for row in steps]
     return Reply(text, (*buttons, *await _more(ctx, view)))
@@ -70,29 +74,29 @@ async def _more(ctx: Ctx, view: deal_views.DealView) -> tuple[tuple[Button, ...]
     if view.role in ("buyer", "seller"):
         thread = await threads.of_listing(ctx.uow, deal.listing_id, deal.buyer_id)
         if thread is not None:
-            more.append(("💬 Messages", f"@go:thread:{thread.id}"))
+            more.append((_("💬 Messages"), f"@go:thread:{thread.id}"))
         if deal.status == "agreed":
-            more.append(("✏ Propose a change", f"@go:deal_step:{deal.id}:change-terms"))
+            more.append((_("✏ Propose a change"), f"@go:deal_step:{deal.id}:change-terms"))
         if view.role == "seller" and deal.status == "shipped":
-            more.append(("🚚 Shipment update", f"@go:deal_step:{deal.id}:update"))
+            more.append((_("🚚 Shipment update"), f"@go:deal_step:{deal.id}:update"))
         for name in ("dispute", "cancel-deal"):
             if any(t.name == name for t in DEAL_PROCESS.next_actions(deal.status, view.role)):
-                label = "⚖ Open a dispute" if name == "dispute" else "✖ Cancel the deal"
+                label = _("⚖ Open a dispute") if name == "dispute" else _("✖ Cancel the deal")
                 more.append((label, f"@go:deal_step:{deal.id}:{name}"))
     if view.terms is not None:
-        more.append(("📄 Terms (PDF)", f"@go:deal_step:{deal.id}:terms"))
+        more.append((_("📄 Terms (PDF)"), f"@go:deal_step:{deal.id}:terms"))
     if deal.contract_id is not None:
-        more.append((f"📑 Contract #{deal.contract_id}", f"@go:contract:{deal.contract_id}"))
+        more.append((_("📑 Contract #{id}", id=deal.contract_id), f"@go:contract:{deal.contract_id}"))
     if deal.status in ("completed", "closed") and view.role in ("buyer", "seller", "admin"):
-        more.append(("🌱 Carbon receipt", f"@go:deal_step:{deal.id}:carbon"))
-    return rows(*more, ("✔ Done", "done"), per_row=2)
+        more.append((_("🌱 Carbon receipt"), f"@go:deal_step:{deal.id}:carbon"))
+    return rows(*more, (_("✔ Done"), "done"), per_row=2)
 
 
 async def _card_prompt(ctx: Ctx) -> list[Outbound]:
     try:
         return [await deal_card(ctx, int(ctx.data["deal_id"]))]
     except NotFound as exc:
-        return [Reply(str(exc), rows(("✔ Done", "done")))]
+        return [Reply(str(exc), rows((_("✔ Done"), "done")))]
 
 
 async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
@@ -102,9 +106,10 @@ async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
 
 
 deal_flow = Flow(
-    name="deal", title="a deal", first="card", on_start=on_id("deal_id", "Which deal? Open one from /deals."),
+    name="deal", title=N_("a deal"), first="card",
+    on_start=on_id("deal_id", N_("Which deal? Open one from /deals.")),
     intents={Intent.VIEW_DEAL: "{arg}"},
-    help="A deal's card: where it stands and what you can do next.",
+    help=N_("A deal's card: where it stands and what you can do next."),
     states={"card": Ask(prompt=_card_prompt, on=_on_card)},
 )
 
@@ -117,16 +122,20 @@ async def deals_text(ctx: Ctx) -> str:
         return ""
     mine = await dashboard.my_deals(ctx.uow, ctx.account.id)
     waiting = await dashboard.open_offers(ctx.uow, ctx.account.id)
-    lines = ["🤝 Your deals", *(f"#{d.id} {d.title} — {d.total} · {d.status_label} · next: "
-                                f"{d.next_step}" for d in mine)]
+    lines = [_("🤝 Your deals"), *(_("#{id} {title} — {total} · {status} · next: {next_step}", id=d.id,
+                                     title=d.title, total=d.total, status=d.status_label,
+                                     next_step=d.next_step) for d in mine)]
     if not mine:
-        lines.append("No deals yet: open a listing and make an offer.")
-    lines += [f"📑 Contract #{c.id} {title} — {c.called} of {c.call_offs} call-offs called · "
-              f"{contract_card.CONTRACT_STATES.get(c.status, c.status)}"
+        lines.append(_("No deals yet: open a listing and make an offer."))
+    lines += [_("📑 Contract #{id} {title} — {called} of {call_offs} call-offs called · {status}",
+                id=c.id, title=title, called=c.called, call_offs=c.call_offs,
+                status=contract_card.CONTRACT_STATES.get(c.status, c.status))
               for c, title in await contract_card.my_contracts(ctx.uow, ctx.account.id)]
     for o in waiting:
-        lines.append(f"💶 Offer #{o.id} {o.title}: {o.text} — "
-                     + ("waiting for the other side" if o.yours else "waiting for your answer"))
+        lines.append(_("💶 Offer #{id} {title}: {text} — waiting for the other side", id=o.id,
+                       title=o.title, text=o.text) if o.yours else
+                     _("💶 Offer #{id} {title}: {text} — waiting for your answer", id=o.id,
+                       title=o.title, text=o.text))
     return "\n".join(lines)
 
 
@@ -134,19 +143,25 @@ async def _list(ctx: Ctx) -> list[Outbound]:
     assert ctx.account is not None
     mine = await dashboard.my_deals(ctx.uow, ctx.account.id)
     waiting = await dashboard.open_offers(ctx.uow, ctx.account.id)
-    items = [ListItem(f"#{d.id} {d.title} · {d.total}", f"{d.status_label} · next: {d.next_step}"
-                      f" · with {d.counterpart}", Button("Open", f"d:{d.id}")) for d in mine]
-    items += [ListItem(f"💶 Offer #{o.id} {o.title}", o.text + (" · waiting for them" if o.yours
-                       else " · waiting for you"), Button("Open", f"o:{o.id}")) for o in waiting]
-    items += [ListItem(f"📑 Contract #{c.id} {title}", f"{c.called} of {c.call_offs} call-offs "
-                       f"called · {contract_card.CONTRACT_STATES.get(c.status, c.status)}",
-                       Button("Open", f"k:{c.id}"))
+    items = [ListItem(f"#{d.id} {d.title} · {d.total}",
+                      _("{status} · next: {next_step} · with {counterpart}", status=d.status_label,
+                        next_step=d.next_step, counterpart=d.counterpart),
+                      Button(_("Open"), f"d:{d.id}")) for d in mine]
+    items += [ListItem(_("💶 Offer #{id} {title}", id=o.id, title=o.title),
+                       _("{text} · waiting for them", text=o.text) if o.yours
+                       else _("{text} · waiting for you", text=o.text), Button(_("Open"), f"o:{o.id}"))
+              for o in waiting]
+    items += [ListItem(_("📑 Contract #{id} {title}", id=c.id, title=title),
+                       _("{called} of {call_offs} call-offs called · {status}", called=c.called,
+                         call_offs=c.call_offs,
+                         status=contract_card.CONTRACT_STATES.get(c.status, c.status)),
+                       Button(_("Open"), f"k:{c.id}"))
               for c, title in await contract_card.my_contracts(ctx.uow, ctx.account.id)]
     if not items:
-        return [Reply("No deals or open offers yet. Find a listing with /search and make an "
-                      "offer.", rows(("🔎 Search", "@go:search"), ("✔ Done", "done")))]
-    return [ListPage("🤝 Your deals and offers", tuple(items), 1, 1),
-            Reply("Open one, or Done.", rows(("✔ Done", "done")))]
+        return [Reply(_("No deals or open offers yet. Find a listing with /search and make an "
+                        "offer."), rows((_("🔎 Search"), "@go:search"), (_("✔ Done"), "done")))]
+    return [ListPage(_("🤝 Your deals and offers"), tuple(items), 1, 1),
+            Reply(_("Open one, or Done."), rows((_("✔ Done"), "done")))]
 
 
 async def _on_list(ctx: Ctx, msg: Inbound) -> Next:
@@ -163,10 +178,10 @@ async def _on_list(ctx: Ctx, msg: Inbound) -> Next:
 
 
 deals_flow = Flow(
-    name="deals", title="your deals", first="list", commands=("deals",),
-    summary="Your deals and offers, with what each needs from you",
-    menu=(MenuEntry("🤝 My deals", ("seller", "buyer"), 25),),
+    name="deals", title=N_("your deals"), first="list", commands=("deals",),
+    summary=N_("Your deals and offers, with what each needs from you"),
+    menu=(MenuEntry(N_("🤝 My deals"), ("seller", "buyer"), 25),),
     intents={Intent.MY_DEALS: ""},
-    help="Every deal and open offer, with the one next step each needs from you.",
+    help=N_("Every deal and open offer, with the one next step each needs from you."),
     states={"list": Ask(prompt=_list, on=_on_list), "card": Ask(prompt=_card_prompt, on=_on_card)},
 )

@@ -13,9 +13,10 @@ from conversations.profile_fields import country_field
 from core.accounts import billing
 from core.accounts.vat_ids import check_vat_id
 from core.errors import DomainError
+from core.i18n import N_
 
-INTRO = ("🧾 Once per account: your billing details, for the invoices of your deals (shown only "
-         "on documents for the other party of a deal).")
+INTRO = N_("🧾 Once per account: your billing details, for the invoices of your deals (shown only "
+           "on documents for the other party of a deal).")
 
 
 def _vat_ok(values: dict[str, Any]) -> str | None:
@@ -29,15 +30,15 @@ def _vat_ok(values: dict[str, Any]) -> str | None:
 
 
 def billing_form() -> Form:
-    return Form("billing", "Billing details", [
-        TextField("legal_name", "Legal name (person or company)", max_length=200),
-        TextField("street", "Street address", max_length=200),
-        TextField("postcode", "Postcode", max_length=20),
-        TextField("town", "Town", max_length=120),
+    return Form("billing", N_("Billing details"), [
+        TextField("legal_name", N_("Legal name (person or company)"), max_length=200),
+        TextField("street", N_("Street address"), max_length=200),
+        TextField("postcode", N_("Postcode"), max_length=20),
+        TextField("town", N_("Town"), max_length=120),
         country_field(),
-        TextField("vat_id", "VAT number", max_length=20, required=False,
-                  hint="Businesses: with the country prefix, e.g. LV40003521600. Skip if none.")],
-        submit_label="Save", rules=[Rule(("country", "vat_id"), _vat_ok, fix="vat_id")])
+        TextField("vat_id", N_("VAT number"), max_length=20, required=False,
+                  hint=N_("Businesses: with the country prefix, e.g. LV40003521600. Skip if none."))],
+        submit_label=N_("Save"), rules=[Rule(("country", "vat_id"), _vat_ok, fix="vat_id")])
 
 
 def seed(ctx: Ctx, key: str) -> None:

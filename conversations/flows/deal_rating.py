@@ -18,6 +18,7 @@ from core.deals import views as deal_views
 from core.deals.after_sale import ASPECTS
 from core.deals.cards import quality_summary
 from core.errors import DomainError
+from core.i18n import N_, _
 from core.ids import parse_id
 from core.money.model import Money
 from core.process.deals import BUYER, SELLER
@@ -26,11 +27,11 @@ from core.process.deals import BUYER, SELLER
 async def _rate_start(ctx: Ctx) -> Next | None:
     deal_id = parse_id(str(ctx.data.get("args") or ""))
     if deal_id is None:
-        return Next.end(Reply("Which deal? Rate it from its card in /deals.", kind="error"))
+        return Next.end(Reply(_("Which deal? Rate it from its card in /deals."), kind="error"))
     view = await deal_views.deal_view(ctx.uow, deal_id, ctx.account_id)
     if view.role not in (BUYER, SELLER) or view.rated:
-        return Next.end(Reply("You have rated this deal already." if view.rated else
-                              "Only the parties rate a deal."), menu=False)
+        return Next.end(Reply(_("You have rated this deal already.") if view.rated else
+                              _("Only the parties rate a deal.")), menu=False)
     ctx.data.update(deal_id=deal_id, ratee=SELLER if view.role == BUYER else BUYER)
     return None
 
@@ -39,10 +40,10 @@ def _rate_form(ctx: Ctx) -> Form:
     ratee = ctx.data.get("ratee", SELLER)
     aspects = [ChoiceField(name, name.capitalize(), choices=STARS, required=False)
                for name in ASPECTS[ratee]]
-    return Form("rating", f"Rate the {ratee}", [
-        ChoiceField("stars", "Overall", choices=STARS), *aspects,
-        TextField("comment", "A comment (shown with your rating)", max_length=1000,
-                  required=False, multiline=True), quote_field()], submit_label="Send rating")
+    return Form("rating", _("Rate the {ratee}", ratee=ratee), [
+        ChoiceField("stars", N_("Overall"), choices=STARS), *aspects,
+        TextField("comment", N_("A comment (shown with your rating)"), max_length=1000,
+                  required=False, multiline=True), quote_field()], submit_label=N_("Send rating"))
 
 
 async def _rated(ctx: Ctx, values: dict[str, Any]) -> Next:
@@ -50,14 +51,14 @@ async def _rated(ctx: Ctx, values: dict[str, Any]) -> Next:
     aspects = {n: int(values[n]) for n in ASPECTS[ctx.data["ratee"]] if values.get(n)}
     await after_sale.rate(ctx.uow, ctx.data["deal_id"], ctx.account.id, int(values["stars"]),
                           aspects, values.get("comment") or "", quote_allowed(values))
-    return Next.end(Reply("⭐ Thank you. Your rating shows once the other party has rated too, "
-                          "or when the rating window closes."))
+    return Next.end(Reply(_("⭐ Thank you. Your rating shows once the other party has rated too, "
+                            "or when the rating window closes.")))
 
 
 rate_flow = Flow(
-    name="rate", title="a rating", first="form", on_start=_rate_start,
+    name="rate", title=N_("a rating"), first="form", on_start=_rate_start,
     intents={Intent.RATE_DEAL: "{arg}"},
-    help="Rate the other party 1–5 overall and on each aspect; optional comment.",
+    help=N_("Rate the other party 1–5 overall and on each aspect; optional comment."),
     states={"form": FormState(form=_rate_form, done=_rated)},
 )
 
@@ -65,12 +66,12 @@ rate_flow = Flow(
 async def _queue(ctx: Ctx) -> list[Outbound]:
     found = await deal_views.open_disputes(ctx.uow, ctx.account_id)
     if not found:
-        return [Reply("⚖ No open disputes.", rows(("✔ Done", "done")))]
-    items = tuple(ListItem(f"Dispute #{d.id} · deal #{d.deal_id} · {title}", d.reason[:120],
-                           None) for d, title in found)
-    return [ListPage("⚖ Open disputes, oldest first", items, 1, 1),
-            Reply("Open one:", rows(*((f"#{d.id}", f"x:{d.id}") for d, _ in found[:12]),
-                                    ("✔ Done", "done"), per_row=3))]
+        return [Reply(_("⚖ No open disputes."), rows((_("✔ Done"), "done")))]
+    items = tuple(ListItem(_("Dispute #{id} · deal #{deal_id} · {title}", id=d.id, deal_id=d.deal_id,
+                             title=title), d.reason[:120], None) for d, title in found)
+    return [ListPage(_("⚖ Open disputes, oldest first"), items, 1, 1),
+            Reply(_("Open one:"), rows(*((f"#{d.id}", f"x:{d.id}") for d, __ in found[:12]),
+                                       (_("✔ Done"), "done"), per_row=3))]
 
 
 async def _on_queue(ctx: Ctx, msg: Inbound) -> Next:
@@ -85,62 +86,66 @@ async def _dispute_prompt(ctx: Ctx) -> list[Outbound]:
     dispute, view, said = await deal_views.dispute_view(ctx.uow, ctx.data["dispute_id"],
                                                         ctx.account_id)
     deal = view.deal
-    lines = [f"⚖ Dispute #{dispute.id} on deal #{deal.id}: {view.title}", view.counterpart,
-             f"Reason: {dispute.reason}"]
+    lines = [_("⚖ Dispute #{id} on deal #{deal_id}: {title}", id=dispute.id, deal_id=deal.id,
+               title=view.title), view.counterpart,
+             _("Reason: {reason}", reason=dispute.reason)]
     if view.terms is not None:
-        lines.append(f"Terms v{view.terms.version}, SHA-256 {view.terms.sha256[:16]}…")
+        lines.append(_("Terms v{version}, SHA-256 {sha256}…", version=view.terms.version,
+                       sha256=view.terms.sha256[:16]))
     if view.quality is not None:
-        lines.append(f"Quality report: {quality_summary(view)}, adjustment "
-                     f"{Money(view.quality.adjustment_minor, deal.currency)}")
-    lines += ["Messages:", *(said or ["(none)"])]
+        lines.append(_("Quality report: {summary}, adjustment {amount}", summary=quality_summary(view),
+                       amount=Money(view.quality.adjustment_minor, deal.currency)))
+    lines += [_("Messages:"), *(said or [_("(none)")])]
     if dispute.decided_at is not None:
-        return [Reply("\n".join([*lines, f"Decided: {dispute.outcome}."]), rows(("✔ Done", "done")))]
+        return [Reply("\n".join([*lines, _("Decided: {outcome}.", outcome=dispute.outcome)]),
+                      rows((_("✔ Done"), "done")))]
     return [Reply("\n".join(lines), rows(
-        ("❓ Ask the buyer", "ask:buyer"), ("❓ Ask the seller", "ask:seller"),
-        ("✅ Release to seller", "d:release"), ("↩ Refund buyer", "d:refund"),
-        ("➗ Split", "d:split"), ("📄 Terms", f"@go:deal_step:{deal.id}:terms"), per_row=2))]
+        (_("❓ Ask the buyer"), "ask:buyer"), (_("❓ Ask the seller"), "ask:seller"),
+        (_("✅ Release to seller"), "d:release"), (_("↩ Refund buyer"), "d:refund"),
+        (_("➗ Split"), "d:split"), (_("📄 Terms"), f"@go:deal_step:{deal.id}:terms"), per_row=2))]
 
 
 async def _on_dispute(ctx: Ctx, msg: Inbound) -> Next:
     data = msg.data if isinstance(msg, Choice) else ""
-    verb, _, what = data.partition(":")
+    verb, __, what = data.partition(":")
     if verb == "ask" and what in (BUYER, SELLER):
         ctx.data["party"] = what
         return Next(state="ask")
     if verb == "d" and what in ("release", "refund", "split"):
-        _, view, _ = await deal_views.dispute_view(ctx.uow, ctx.data["dispute_id"], ctx.account_id)
+        __, view, __ = await deal_views.dispute_view(ctx.uow, ctx.data["dispute_id"], ctx.account_id)
         ctx.data.update(outcome=what, total=str(deals.total(view.deal).decimal))
         return Next(state="decide")
     return Next.end()
 
 
 async def _ask_prompt(ctx: Ctx) -> list[Outbound]:
-    return [Reply(f"Type your question for the {ctx.data['party']}; they answer here.")]
+    return [Reply(_("Type your question for the {party}; they answer here.", party=ctx.data["party"]))]
 
 
 async def _on_ask(ctx: Ctx, msg: Inbound) -> Next:
     assert ctx.account is not None
     if not isinstance(msg, Text):
-        return Next.stay(Reply("Type the question.", kind="error"))
+        return Next.stay(Reply(_("Type the question."), kind="error"))
     await after_sale.ask_party(ctx.uow, ctx.data["dispute_id"], ctx.account.id,
                                ctx.data["party"], msg.text)
-    return Next(state="dispute", remember=False, replies=[Reply("❓ Sent.")])
+    return Next(state="dispute", remember=False, replies=[Reply(_("❓ Sent."))])
 
 
 def _decide_form(ctx: Ctx) -> Form:
-    fields = [TextField("reasons", "Reasons (both parties see them)", min_length=5,
+    fields = [TextField("reasons", N_("Reasons (both parties see them)"), min_length=5,
                         max_length=2000, multiline=True)]
     if ctx.data.get("outcome") == "split":
         whole = Decimal(ctx.data.get("total") or "0")
-        fields.insert(0, DecimalField("refund", f"The buyer's refund (less than {whole})",
+        fields.insert(0, DecimalField("refund", _("The buyer's refund (less than {whole})", whole=whole),
                                       places=2, minimum=Decimal("0.01"),
                                       maximum=whole - Decimal("0.01")))
-    return Form("decide", f"Decide: {ctx.data.get('outcome')}", fields, submit_label="Decide")
+    return Form("decide", _("Decide: {outcome}", outcome=ctx.data.get("outcome")), fields,
+                submit_label=N_("Decide"))
 
 
 async def _decided(ctx: Ctx, values: dict[str, Any]) -> Next:
     assert ctx.account is not None
-    dispute, view, _ = await deal_views.dispute_view(ctx.uow, ctx.data["dispute_id"],
+    dispute, view, __ = await deal_views.dispute_view(ctx.uow, ctx.data["dispute_id"],
                                                      ctx.account.id)
     refund = Money.parse(values["refund"], view.deal.currency) if values.get("refund") else None
     try:
@@ -148,8 +153,8 @@ async def _decided(ctx: Ctx, values: dict[str, Any]) -> Next:
                                 values["reasons"], refund)
     except DomainError as exc:
         return Next(state="decide", remember=False, replies=[Reply(str(exc), kind="error")])
-    return Next.end(Reply(f"⚖ Decided: {ctx.data['outcome']}. The money moves and both parties "
-                          "are told with your reasons."))
+    return Next.end(Reply(_("⚖ Decided: {outcome}. The money moves and both parties "
+                            "are told with your reasons.", outcome=ctx.data["outcome"])))
 
 
 async def _disputes_start(ctx: Ctx) -> Next | None:
@@ -161,12 +166,12 @@ async def _disputes_start(ctx: Ctx) -> Next | None:
 
 
 disputes_flow = Flow(
-    name="disputes", title="disputes", first="queue", on_start=_disputes_start,
-    commands=("disputes",), summary="Admins: open disputes to decide",
-    menu=(MenuEntry("⚖ Disputes", ("admin",), 82),),
+    name="disputes", title=N_("disputes"), first="queue", on_start=_disputes_start,
+    commands=("disputes",), summary=N_("Admins: open disputes to decide"),
+    menu=(MenuEntry(N_("⚖ Disputes"), ("admin",), 82),),
     intents={Intent.DECIDE_DISPUTE: "{arg}"},
-    help="Admins: the disputes queue. Open one to read the thread, terms and evidence, ask "
-         "either party, and decide: release, refund or split.",
+    help=N_("Admins: the disputes queue. Open one to read the thread, terms and evidence, ask "
+            "either party, and decide: release, refund or split."),
     states={"queue": Ask(prompt=_queue, on=_on_queue),
             "dispute": Ask(prompt=_dispute_prompt, on=_on_dispute),
             "ask": Ask(prompt=_ask_prompt, on=_on_ask, cancel_to="dispute"),
@@ -175,20 +180,20 @@ disputes_flow = Flow(
 
 
 async def _answer_prompt(ctx: Ctx) -> list[Outbound]:
-    return [Reply("Type your answer for the admins.")]
+    return [Reply(_("Type your answer for the admins."))]
 
 
 async def _on_answer(ctx: Ctx, msg: Inbound) -> Next:
     assert ctx.account is not None
     number = parse_id(str(ctx.data.get("args") or ""))
     if not isinstance(msg, Text) or number is None:
-        return Next.stay(Reply("Type your answer.", kind="error"))
+        return Next.stay(Reply(_("Type your answer."), kind="error"))
     await after_sale.answer_admins(ctx.uow, number, ctx.account.id, msg.text)
-    return Next.end(Reply("✅ Sent to the admins."), menu=False)
+    return Next.end(Reply(_("✅ Sent to the admins.")), menu=False)
 
 
 dispute_answer = Flow(
-    name="dispute_answer", title="an answer to the admins", first="answer",
-    intents={Intent.ANSWER_DISPUTE: "{arg}"}, help="Answer the admins' question on a dispute.",
+    name="dispute_answer", title=N_("an answer to the admins"), first="answer",
+    intents={Intent.ANSWER_DISPUTE: "{arg}"}, help=N_("Answer the admins' question on a dispute."),
     states={"answer": Ask(prompt=_answer_prompt, on=_on_answer)},
 )

@@ -20,26 +20,27 @@ from core.deals.attachments import terms_file, terms_ref
 from core.deals.carbon_receipt import carbon_receipt_pdf
 from core.deals.cards import quality_summary
 from core.deals.quality_report import MEASURABLE
+from core.i18n import N_, _
 from core.ids import parse_id
 from core.money.model import Money
 from core.notifications.outbox import delivered_to_chat
 
 FORMS = {"mark-shipped": "ship", "update": "update", "report-quality": "quality",
          "dispute": "dispute", "change-terms": "change"}
-CONFIRM = {"confirm-receipt": "✅ Yes: the goods arrived as agreed (this releases the payment)",
-           "mark-delivered": "📬 Yes: the goods were delivered",
-           "accept-adjustment": "✅ Accept the adjustment (the buyer is refunded that much)",
-           "reject-adjustment": "⚖ Reject it (an admin decides)",
-           "cancel-deal": "✖ Yes, cancel the deal"}
+CONFIRM = {"confirm-receipt": N_("✅ Yes: the goods arrived as agreed (this releases the payment)"),
+           "mark-delivered": N_("📬 Yes: the goods were delivered"),
+           "accept-adjustment": N_("✅ Accept the adjustment (the buyer is refunded that much)"),
+           "reject-adjustment": N_("⚖ Reject it (an admin decides)"),
+           "cancel-deal": N_("✖ Yes, cancel the deal")}
 
 
 async def _start(ctx: Ctx) -> Next | None:
     """`DEAL:STEP`: opens the step's question, or does what needs no question."""
-    number, _, step = str(ctx.data.get("args") or "").partition(":")
+    number, __, step = str(ctx.data.get("args") or "").partition(":")
     deal_id = parse_id(number)
     if deal_id is None or step not in ({"accept-terms", "terms", "carbon", "pay"} | set(FORMS)
                                        | set(CONFIRM)):
-        return Next.end(Reply("Open the deal's steps from its card (/deals).", kind="error"))
+        return Next.end(Reply(_("Open the deal's steps from its card (/deals)."), kind="error"))
     view = await deal_views.deal_view(ctx.uow, deal_id, ctx.account_id)
     ctx.data.update(deal_id=deal_id, step=step)
     if step == "pay":
@@ -65,7 +66,7 @@ async def _pay(ctx: Ctx) -> Next:
     assert ctx.services.payments is not None
     escrow = await ctx.services.payments.by_reference(deals.reference(ctx.data["deal_id"]), ctx.uow)
     if escrow is None:
-        return Next.end(Reply("Payment opens once both parties have accepted the terms."),
+        return Next.end(Reply(_("Payment opens once both parties have accepted the terms.")),
                         menu=False)
     return Next(state=None, start="pay", start_data={"args": str(escrow.id)}, show_menu=False)
 
@@ -73,38 +74,43 @@ async def _pay(ctx: Ctx) -> Next:
 async def _billed(ctx: Ctx, values: dict[str, Any]) -> Next:
     """Billing details kept; on to the terms."""
     await deal_billing.save(ctx, values)
-    return Next(state="terms", remember=False, replies=[Reply("✅ Billing details saved.")])
+    return Next(state="terms", remember=False, replies=[Reply(_("✅ Billing details saved."))])
 
 
 async def _terms_prompt(ctx: Ctx) -> list[Outbound]:
     if ctx.data["step"] == "carbon":
         pdf = await carbon_receipt_pdf(ctx.uow, ctx.data["deal_id"], ctx.account_id)
         return [FileReply(f"agora-deal-{ctx.data['deal_id']}-carbon.pdf", pdf, "application/pdf",
-                          "🌱 Carbon receipt"), Reply("Your carbon receipt.", rows(("✔ Done", "done")))]
+                          _("🌱 Carbon receipt")),
+                Reply(_("Your carbon receipt."), rows((_("✔ Done"), "done")))]
     view = await deal_views.deal_view(ctx.uow, ctx.data["deal_id"], ctx.account_id)
     if view.terms is None:
-        return [Reply("This deal has no terms yet.", rows(("✔ Done", "done")))]
+        return [Reply(_("This deal has no terms yet."), rows((_("✔ Done"), "done")))]
     accepted = view.terms.buyer_accepted_at if view.role == "buyer" else view.terms.seller_accepted_at
     if ctx.data["step"] == "terms" or view.deal.status != "agreed" or accepted \
             or view.role not in ("buyer", "seller"):
-        note = "You accepted this version." if accepted else "The frozen terms of the deal."
-        return [await _terms_pdf(ctx, view.terms), Reply(note, rows(("✔ Done", "done")))]
+        note = _("You accepted this version.") if accepted else _("The frozen terms of the deal.")
+        return [await _terms_pdf(ctx, view.terms), Reply(note, rows((_("✔ Done"), "done")))]
     ctx.data["sha256"] = view.terms.sha256
     # Each chat gets a document once: when the deal's notice brought it here, point at it.
     shown = await delivered_to_chat(ctx.uow, ctx.env.channel, ctx.env.chat_id,
                                     terms_ref(view.terms.id))
-    where = f"sent to this chat with the deal's notice (SHA-256 {view.terms.sha256[:12]}…)" \
-        if shown else "above"
+    text = _("Read the terms sent to this chat with the deal's notice (SHA-256 {sha256}…), version "
+             "{version}. Accepting records who, when and this fingerprint; an accepted version "
+             "never changes.", sha256=view.terms.sha256[:12], version=view.terms.version) if shown \
+        else _("Read the terms above, version {version}. Accepting records who, when and this "
+               "fingerprint; an accepted version never changes.", version=view.terms.version)
     return [*([] if shown else [await _terms_pdf(ctx, view.terms)]), Reply(
-        f"Read the terms {where}, version {view.terms.version}. Accepting records who, when "
-        "and this fingerprint; an accepted version never changes.",
-        rows((f"✅ Accept version {view.terms.version}", "accept"), ("Not now", "done")))]
+        text,
+        rows((_("✅ Accept version {version}", version=view.terms.version), "accept"),
+             (_("Not now"), "done")))]
 
 
 async def _terms_pdf(ctx: Ctx, version: Any) -> FileReply:
     file = await terms_file(ctx.uow, version.id)
     return FileReply(file.file_name, file.content, file.mime_type,
-                     caption=f"Terms v{version.version} · SHA-256 {version.sha256}")
+                     caption=_("Terms v{version} · SHA-256 {sha256}", version=version.version,
+                               sha256=version.sha256))
 
 
 async def _on_terms(ctx: Ctx, msg: Inbound) -> Next:
@@ -113,10 +119,10 @@ async def _on_terms(ctx: Ctx, msg: Inbound) -> Next:
         return Next.end(menu=False)
     deal = await terms.accept(ctx.uow, ctx.data["deal_id"], ctx.account.id, ctx.data["sha256"])
     if deal.status == "awaiting_payment":
-        pay = ((Button("💳 Pay", f"@go:deal_step:{deal.id}:pay"),),) \
+        pay = ((Button(_("💳 Pay"), f"@go:deal_step:{deal.id}:pay"),),) \
             if deal.buyer_id == ctx.account.id else ()
-        return Next.end(Reply("✅ Accepted. Both parties have: payment is open.", pay), menu=False)
-    return Next.end(Reply("✅ Accepted. Waiting for the other party to accept the same version."),
+        return Next.end(Reply(_("✅ Accepted. Both parties have: payment is open."), pay), menu=False)
+    return Next.end(Reply(_("✅ Accepted. Waiting for the other party to accept the same version.")),
                     menu=False)
 
 
@@ -126,17 +132,18 @@ async def _confirm_prompt(ctx: Ctx) -> list[Outbound]:
     extra = ""
     if step in ("accept-adjustment", "reject-adjustment") and view.quality is not None:
         extra = "\n" + _adjustment_text(view)
-    options = [(CONFIRM[step], "yes")]
+    options = [(_(CONFIRM[step]), "yes")]
     if step == "accept-adjustment":
-        options.append((CONFIRM["reject-adjustment"], "reject"))
-    return [Reply(f"Deal #{view.deal.id}: {view.title}.{extra}", rows(*options, ("Not now", "no")))]
+        options.append((_(CONFIRM["reject-adjustment"]), "reject"))
+    return [Reply(_("Deal #{id}: {title}.", id=view.deal.id, title=view.title) + extra,
+                  rows(*options, (_("Not now"), "no")))]
 
 
 def _adjustment_text(view: deal_views.DealView) -> str:
     quality = view.quality
     assert quality is not None
-    return (f"Measured: {quality_summary(view)}. Under the frozen terms the price goes down by "
-            f"{Money(quality.adjustment_minor, view.deal.currency)}.")
+    return _("Measured: {measured}. Under the frozen terms the price goes down by {amount}.",
+             measured=quality_summary(view), amount=Money(quality.adjustment_minor, view.deal.currency))
 
 
 async def _on_confirm(ctx: Ctx, msg: Inbound) -> Next:
@@ -144,7 +151,7 @@ async def _on_confirm(ctx: Ctx, msg: Inbound) -> Next:
     assert ctx.account is not None
     data = msg.data if isinstance(msg, Choice) else ""
     if data not in ("yes", "reject"):
-        return Next.end(Reply("Nothing changed."), menu=False)
+        return Next.end(Reply(_("Nothing changed.")), menu=False)
     step, deal_id = ctx.data["step"], ctx.data["deal_id"]
     if step in ("accept-adjustment", "reject-adjustment"):
         await quality_report.answer(ctx.uow, deal_id, ctx.account.id,
@@ -154,16 +161,16 @@ async def _on_confirm(ctx: Ctx, msg: Inbound) -> Next:
         await after_sale.update_shipment(ctx.uow, deal_id, ctx.account.id, "delivered")
     else:
         await deals.take(ctx.uow, deal_id, step, ctx.account.id)
-    return Next.end(Reply("✅ Done; the other party is told."), menu=False)
+    return Next.end(Reply(_("✅ Done; the other party is told.")), menu=False)
 
 
 def _ship_form(ctx: Ctx) -> Form:
     today = ctx.local_now().date()
-    return Form("ship", "Shipment", [
-        TextField("carrier", "Carrier", max_length=80, hint="The haulier, or “own transport”."),
-        TextField("tracking", "Tracking or CMR reference", max_length=80, required=False),
-        DateField("expected", "Expected arrival", today=today, earliest=0, latest=180,
-                  required=False)], submit_label="Mark shipped")
+    return Form("ship", N_("Shipment"), [
+        TextField("carrier", N_("Carrier"), max_length=80, hint=N_("The haulier, or “own transport”.")),
+        TextField("tracking", N_("Tracking or CMR reference"), max_length=80, required=False),
+        DateField("expected", N_("Expected arrival"), today=today, earliest=0, latest=180,
+                  required=False)], submit_label=N_("Mark shipped"))
 
 
 def _day(value: str | None) -> datetime | None:
@@ -175,9 +182,9 @@ async def _shipped(ctx: Ctx, values: dict[str, Any]) -> Next:
     deal_id = ctx.data["deal_id"]
     await after_sale.mark_shipped(ctx.uow, deal_id, ctx.account.id, values["carrier"],
                                   values.get("tracking"), _day(values.get("expected")))
-    docs = await _thread_button(ctx, deal_id, "📎 Send CMR, weighbridge ticket or photos")
-    return Next.end(Reply("🚚 Marked shipped; the buyer is told. Documents (CMR, weighbridge "
-                          "ticket, photos) go to the buyer in the deal's messages.", docs),
+    docs = await _thread_button(ctx, deal_id, _("📎 Send CMR, weighbridge ticket or photos"))
+    return Next.end(Reply(_("🚚 Marked shipped; the buyer is told. Documents (CMR, weighbridge "
+                            "ticket, photos) go to the buyer in the deal's messages."), docs),
                     menu=False)
 
 
@@ -190,13 +197,13 @@ async def _thread_button(ctx: Ctx, deal_id: int, label: str) -> tuple[tuple[Butt
 
 
 def _update_form(ctx: Ctx) -> Form:
-    return Form("shipment_update", "Shipment update", [
-        ChoiceField("status", "Where are the goods", choices=[
-            ("in_transit", "In transit"), ("delayed", "Delayed"), ("delivered", "Delivered")]),
-        DateField("expected", "New expected arrival", today=ctx.local_now().date(), earliest=0,
+    return Form("shipment_update", N_("Shipment update"), [
+        ChoiceField("status", N_("Where are the goods"), choices=[
+            ("in_transit", N_("In transit")), ("delayed", N_("Delayed")), ("delivered", N_("Delivered"))]),
+        DateField("expected", N_("New expected arrival"), today=ctx.local_now().date(), earliest=0,
                   latest=180, when=lambda v: v.get("status") == "delayed"),
-        TextField("note", "A note for the buyer", max_length=300, required=False)],
-        submit_label="Send update")
+        TextField("note", N_("A note for the buyer"), max_length=300, required=False)],
+        submit_label=N_("Send update"))
 
 
 async def _updated(ctx: Ctx, values: dict[str, Any]) -> Next:
@@ -204,15 +211,15 @@ async def _updated(ctx: Ctx, values: dict[str, Any]) -> Next:
     await after_sale.update_shipment(ctx.uow, ctx.data["deal_id"], ctx.account.id,
                                      values["status"], _day(values.get("expected")),
                                      values.get("note") or "")
-    return Next.end(Reply("✅ Update sent to the buyer."), menu=False)
+    return Next.end(Reply(_("✅ Update sent to the buyer.")), menu=False)
 
 
 def _quality_form(ctx: Ctx) -> Form:
-    fields = [AmountOfField("delivered", "Delivered quantity", places=3, required=False,
-                           hint="Skip if the whole agreed quantity arrived.")]
-    fields += [DecimalField(name, f"Measured {name} ({MEASURABLE.get(name, '')})", places=2,
-                            required=False) for name in ctx.data.get("specs") or []]
-    return Form("quality", "Quality report", fields, submit_label="Send report")
+    fields = [AmountOfField("delivered", N_("Delivered quantity"), places=3, required=False,
+                           hint=N_("Skip if the whole agreed quantity arrived."))]
+    fields += [DecimalField(name, _("Measured {name} ({unit})", name=name, unit=MEASURABLE.get(name, "")),
+                            places=2, required=False) for name in ctx.data.get("specs") or []]
+    return Form("quality", N_("Quality report"), fields, submit_label=N_("Send report"))
 
 
 async def _reported(ctx: Ctx, values: dict[str, Any]) -> Next:
@@ -221,52 +228,53 @@ async def _reported(ctx: Ctx, values: dict[str, Any]) -> Next:
     row = await quality_report.report(ctx.uow, ctx.data["deal_id"], ctx.account.id, measured,
                                       values.get("delivered"))
     if not row.adjustment_minor:
-        return Next.end(Reply("✅ Within the agreed tolerances: the deal is complete and the "
-                              "payment released to the seller."), menu=False)
+        return Next.end(Reply(_("✅ Within the agreed tolerances: the deal is complete and the "
+                                "payment released to the seller.")), menu=False)
     view = await deal_views.deal_view(ctx.uow, ctx.data["deal_id"], ctx.account.id)
-    docs = await _thread_button(ctx, ctx.data["deal_id"], "📎 Send photos or the lab report")
-    return Next.end(Reply("🔬 Outside the agreed tolerances. " + _adjustment_text(view)
-                          + " The seller accepts it or an admin decides. Photos or the lab "
-                          "report go to the seller in the deal's messages.", docs), menu=False)
+    docs = await _thread_button(ctx, ctx.data["deal_id"], _("📎 Send photos or the lab report"))
+    return Next.end(Reply(_("🔬 Outside the agreed tolerances. {adjustment} The seller accepts it or an "
+                            "admin decides. Photos or the lab report go to the seller in the deal's "
+                            "messages.", adjustment=_adjustment_text(view)), docs), menu=False)
 
 
 def _change_form(ctx: Ctx) -> Form:
     """The terms that may change: how the goods travel and are paid."""
     fields = [f for f in offer_fields.detail_fields(ctx.local_now().date())
               if f.name in terms.CHANGEABLE]
-    return Form("change_terms", "Change the terms", fields, submit_label="Propose")
+    return Form("change_terms", N_("Change the terms"), fields, submit_label=N_("Propose"))
 
 
 async def _changed(ctx: Ctx, values: dict[str, Any]) -> Next:
     assert ctx.account is not None
     version = await terms.change(ctx.uow, ctx.data["deal_id"], ctx.account.id,
                                  {k: v for k, v in values.items() if k in terms.CHANGEABLE})
-    return Next.end(Reply(f"✏ Version {version.version} of the terms went to the other party. "
-                          "Both of you accept it again; the earlier version no longer counts.",
-                          ((Button(f"📄 Read and accept version {version.version}",
+    return Next.end(Reply(_("✏ Version {version} of the terms went to the other party. "
+                            "Both of you accept it again; the earlier version no longer counts.",
+                            version=version.version),
+                          ((Button(_("📄 Read and accept version {version}", version=version.version),
                                    f"@go:deal_step:{ctx.data['deal_id']}:accept-terms"),),)),
                     menu=False)
 
 
 def _dispute_form(ctx: Ctx) -> Form:
-    return Form("dispute", "Dispute", [TextField(
-        "reason", "What went wrong", min_length=5, max_length=2000, multiline=True,
-        hint="Say what happened; send photos or documents in the deal's messages as evidence.")],
-        submit_label="Open the dispute")
+    return Form("dispute", N_("Dispute"), [TextField(
+        "reason", N_("What went wrong"), min_length=5, max_length=2000, multiline=True,
+        hint=N_("Say what happened; send photos or documents in the deal's messages as evidence."))],
+        submit_label=N_("Open the dispute"))
 
 
 async def _disputed(ctx: Ctx, values: dict[str, Any]) -> Next:
     assert ctx.account is not None
     await after_sale.open_dispute(ctx.uow, ctx.data["deal_id"], ctx.account.id, values["reason"])
-    return Next.end(Reply("⚖ Dispute opened. An admin looks at the thread, terms and evidence, "
-                          "may ask you questions here, and decides; the money stays held until "
-                          "then."), menu=False)
+    return Next.end(Reply(_("⚖ Dispute opened. An admin looks at the thread, terms and evidence, "
+                            "may ask you questions here, and decides; the money stays held until "
+                            "then.")), menu=False)
 
 
 deal_step = Flow(
-    name="deal_step", title="a deal step", first="confirm", on_start=_start,
+    name="deal_step", title=N_("a deal step"), first="confirm", on_start=_start,
     intents={Intent.DEAL_STEP: "{arg}"},
-    help="A step of your deal. Cancel leaves the deal as it was.",
+    help=N_("A step of your deal. Cancel leaves the deal as it was."),
     states={"terms": Ask(prompt=_terms_prompt, on=_on_terms),
             "confirm": Ask(prompt=_confirm_prompt, on=_on_confirm),
             "billing": FormState(form=deal_billing.billing_form(), done=_billed,

@@ -23,10 +23,11 @@ from core.deals import threads
 from core.deals import views as deal_views
 from core.deals.threads import RFQ
 from core.errors import DomainError
+from core.i18n import N_, _
 from core.ids import parse_id
 
-ASK_HINT = ("Type your message, or send a photo or document. Phone numbers, emails and links "
-            "are hidden until a deal is agreed, to keep both of you protected.")
+ASK_HINT = N_("Type your message, or send a photo or document. Phone numbers, emails and links "
+              "are hidden until a deal is agreed, to keep both of you protected.")
 
 
 async def _start(ctx: Ctx) -> Next | None:
@@ -40,7 +41,7 @@ async def _start(ctx: Ctx) -> Next | None:
         elif (thread_id := parse_id(arg)) is not None:
             thread = await threads.get(ctx.uow, thread_id, ctx.account.id)
         else:
-            return Next.end(Reply("Open a conversation from a listing or a message.", kind="error"))
+            return Next.end(Reply(_("Open a conversation from a listing or a message."), kind="error"))
     except DomainError as exc:
         return Next.end(Reply(str(exc), kind="error"))
     ctx.data["thread_id"] = thread.id
@@ -53,17 +54,19 @@ async def _names(ctx: Ctx) -> tuple[str, str]:
 
 
 def _buttons() -> tuple[tuple[Button, ...], ...]:
-    return rows(("📜 History", "history"), ("✔ Done", "done"), ("🚫 Block", "block"),
-                ("⚠ Report", "report"), per_row=2)
+    return rows((_("📜 History"), "history"), (_("✔ Done"), "done"), (_("🚫 Block"), "block"),
+                (_("⚠ Report"), "report"), per_row=2)
 
 
 async def _write_prompt(ctx: Ctx) -> list[Outbound]:
     other, title = await _names(ctx)
     if ctx.data.get("rfq"):
-        return [Reply(f"📝 Request a quote from {other} for “{title}”: say how much you need, "
-                      "where and when. They answer with a quote you can accept or counter.",
+        return [Reply(_("📝 Request a quote from {other} for “{title}”: say how much you need, "
+                        "where and when. They answer with a quote you can accept or counter.",
+                        other=other, title=title),
                       _buttons())]
-    return [Reply(f"💬 Message {other} about “{title}”.\n{ASK_HINT}", _buttons())]
+    return [Reply(_("💬 Message {other} about “{title}”.", other=other, title=title) + "\n" + _(ASK_HINT),
+                  _buttons())]
 
 
 async def _on_write(ctx: Ctx, msg: Inbound) -> Next:
@@ -77,8 +80,9 @@ async def _on_write(ctx: Ctx, msg: Inbound) -> Next:
         return Next(state="history")
     if data in ("block", "report"):
         await threads.block(ctx.uow, ctx.data["thread_id"], ctx.account.id, report=data == "report")
-        said = "reported to the admins and blocked" if data == "report" else "blocked"
-        return Next.end(Reply(f"🚫 Conversation {said}: no more messages either way."))
+        return Next.end(Reply(
+            _("🚫 Conversation reported to the admins and blocked: no more messages either way.")
+            if data == "report" else _("🚫 Conversation blocked: no more messages either way.")))
     if isinstance(msg, FileUpload):
         message = await threads.post(ctx.uow, ctx.data["thread_id"], ctx.account.id, "",
                                      await stored_file(ctx, msg))
@@ -86,25 +90,27 @@ async def _on_write(ctx: Ctx, msg: Inbound) -> Next:
         text = (RFQ + msg.text) if ctx.data.pop("rfq", False) else msg.text
         message = await threads.post(ctx.uow, ctx.data["thread_id"], ctx.account.id, text)
     else:
-        return Next.stay(Reply("Type a message or send a file, or tap Done.", kind="error"))
-    other, _ = await _names(ctx)
-    note = "\n(Contact details were hidden: they show once a deal is agreed.)" if message.masked else ""
-    return Next(state="", reprompt=False, replies=[Reply(f"✉ Sent to {other}.{note} Write more, "
-                                                         "or tap Done.", _buttons())])
+        return Next.stay(Reply(_("Type a message or send a file, or tap Done."), kind="error"))
+    other, __ = await _names(ctx)
+    sent = _("✉ Sent to {other}.\n(Contact details were hidden: they show once a deal is agreed.) "
+             "Write more, or tap Done.", other=other) if message.masked \
+        else _("✉ Sent to {other}. Write more, or tap Done.", other=other)
+    return Next(state="", reprompt=False, replies=[Reply(sent, _buttons())])
 
 
 async def _history(ctx: Ctx) -> list[Outbound]:
     page = int(ctx.data.get("page") or 0)
     found = await threads.history(ctx.uow, ctx.data["thread_id"], ctx.account_id, page)
     if not found:
-        return [Reply("No more messages.", rows(("◀ Newer", "newer"), ("💬 Write", "write"),
-                                                per_row=2))]
-    items = tuple(ListItem(("You" if m.sender_id == ctx.account_id else "Them")
-                           + f" · {m.created_at:%Y-%m-%d %H:%M}", m.text[:300])
+        return [Reply(_("No more messages."), rows((_("◀ Newer"), "newer"), (_("💬 Write"), "write"),
+                                                   per_row=2))]
+    items = tuple(ListItem(_("You · {when}", when=f"{m.created_at:%Y-%m-%d %H:%M}")
+                           if m.sender_id == ctx.account_id
+                           else _("Them · {when}", when=f"{m.created_at:%Y-%m-%d %H:%M}"), m.text[:300])
                   for m in reversed(found))
-    return [ListPage("📜 Messages, oldest first", items, page + 1, page + 1),
-            Reply("Older messages, or write.", rows(("◀ Older", "older"), ("▶ Newer", "newer"),
-                                                    ("💬 Write", "write"), per_row=3))]
+    return [ListPage(_("📜 Messages, oldest first"), items, page + 1, page + 1),
+            Reply(_("Older messages, or write."), rows((_("◀ Older"), "older"), (_("▶ Newer"), "newer"),
+                                                       (_("💬 Write"), "write"), per_row=3))]
 
 
 async def _on_history(ctx: Ctx, msg: Inbound) -> Next:
@@ -118,10 +124,10 @@ async def _on_history(ctx: Ctx, msg: Inbound) -> Next:
 
 
 thread_flow = Flow(
-    name="thread", title="a conversation", first="write", on_start=_start,
+    name="thread", title=N_("a conversation"), first="write", on_start=_start,
     intents={Intent.REPLY_THREAD: "{arg}"},
-    help="Messages with the other party about a listing: text, photos and documents. Contact "
-         "details show once a deal is agreed. Block or report stops the conversation.",
+    help=N_("Messages with the other party about a listing: text, photos and documents. Contact "
+            "details show once a deal is agreed. Block or report stops the conversation."),
     states={"write": Ask(prompt=_write_prompt, on=_on_write),
             "history": Ask(prompt=_history, on=_on_history)},
 )

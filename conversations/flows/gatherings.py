@@ -10,6 +10,7 @@ from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
 from conversations.messages import Button, Choice, FileReply, Inbound, Outbound, Reply, Text, rows
 from core.actions import Intent
 from core.clock import local_time
+from core.i18n import N_, _, n_
 from core.ids import parse_id
 from core.learning import gatherings, invites
 from core.learning.gatherings import GatheringCard
@@ -23,10 +24,11 @@ def _zone(ctx: Ctx) -> str:
 
 def _line(ctx: Ctx, c: GatheringCard) -> str:
     g = c.gathering
-    where = g.place or "online"
-    counts = f"{c.going} going" + (f", {c.maybe} maybe" if g.kind != "webinar" else "")
-    mine = f" · you: {ANSWERS[c.mine]}" if c.mine else ""
-    return f"{KINDS[g.kind]} “{g.title}” — {local_time(g.starts_at, _zone(ctx))}, {where} " \
+    where = g.place or _("online")
+    counts = (n_("{n} going", "{n} going", c.going) if g.kind == "webinar"
+              else _("{going} going, {maybe} maybe", going=c.going, maybe=c.maybe))
+    mine = " · " + _("you: {answer}", answer=_(ANSWERS[c.mine])) if c.mine else ""
+    return f"{_(KINDS[g.kind])} “{g.title}” — {local_time(g.starts_at, _zone(ctx))}, {where} " \
            f"({counts}){mine}"
 
 
@@ -35,17 +37,17 @@ async def _start(ctx: Ctx) -> Next | None:
     arg = str(ctx.data.get("args") or "").strip()
     if not arg:
         return None
-    verb, _, rest = arg.partition(":")
+    verb, __, rest = arg.partition(":")
     if verb == "rsvp":
-        number_text, _, answer = rest.partition(":")
+        number_text, __, answer = rest.partition(":")
         number = parse_id(number_text)
         if number is None:
-            return Next.end(Reply("Which one? Type /events to see them.", kind="error"))
+            return Next.end(Reply(_("Which one? Type /events to see them."), kind="error"))
         ctx.data["gathering_id"] = number
         return await _answer(ctx, answer)
     number = parse_id(arg)
     if number is None:
-        return Next.end(Reply("Which one? Type /events to see them.", kind="error"))
+        return Next.end(Reply(_("Which one? Type /events to see them."), kind="error"))
     await gatherings.get(ctx.uow, number)
     ctx.data["gathering_id"] = number
     return Next(state="card", remember=False)
@@ -54,12 +56,12 @@ async def _start(ctx: Ctx) -> Next | None:
 async def _list(ctx: Ctx) -> list[Outbound]:
     found = await gatherings.listed(ctx.uow, ctx.account_id)
     if not found:
-        return [Reply("📅 No webinars or events are planned yet.", rows(("✔ Done", "done")))]
+        return [Reply(_("📅 No webinars or events are planned yet."), rows((_("✔ Done"), "done")))]
     buttons = tuple((Button(f"{KINDS[c.gathering.kind].split(' ')[0]} {c.gathering.title[:40]}",
                             f"g:{c.gathering.id}"),) for c in found)
-    return [Reply("📅 Webinars and events (times in your zone):\n\n"
+    return [Reply(_("📅 Webinars and events (times in your zone):") + "\n\n"
                   + "\n".join(_line(ctx, c) for c in found),
-                  (*buttons, (Button("✔ Done", "done"),)))]
+                  (*buttons, (Button(_("✔ Done"), "done"),)))]
 
 
 async def _on_list(ctx: Ctx, msg: Inbound) -> Next:
@@ -70,49 +72,49 @@ async def _on_list(ctx: Ctx, msg: Inbound) -> Next:
         await gatherings.get(ctx.uow, number)
         ctx.data["gathering_id"] = number
         return Next(state="card")
-    return Next.stay(Reply("Tap one to open it.", kind="error"))
+    return Next.stay(Reply(_("Tap one to open it."), kind="error"))
 
 
 async def _card(ctx: Ctx) -> list[Outbound]:
     c = await gatherings.card(ctx.uow, ctx.data["gathering_id"], ctx.account_id)
     g = c.gathering
     over = g.starts_at + timedelta(minutes=g.minutes) <= ctx.uow.clock.now()
-    text = [_line(ctx, c), f"{g.minutes} minutes." if g.minutes < 600 else ""]
+    text = [_line(ctx, c), n_("{n} minutes.", "{n} minutes.", g.minutes) if g.minutes < 600 else ""]
     if g.description:
         text.append(g.description)
     if g.recording_url:
-        text.append(f"🎥 Recording: {g.recording_url}")
+        text.append(_("🎥 Recording: {url}", url=g.recording_url))
     elif g.kind == "webinar" and not over:
-        text.append("The join link comes here at the start time to everyone registered; "
-                    "reminders go 24 h and 15 min before.")
+        text.append(_("The join link comes here at the start time to everyone registered; "
+                      "reminders go 24 h and 15 min before."))
     buttons: list[tuple[str, str]] = []
     if not over:
         if g.kind == "webinar":
-            buttons.append(("✖ Cancel my registration", "a:not") if c.mine == "going"
-                           else ("✅ Register", "a:going"))
+            buttons.append((_("✖ Cancel my registration"), "a:not") if c.mine == "going"
+                           else (_("✅ Register"), "a:going"))
         else:
-            buttons += [(label, f"a:{answer}") for answer, label in ANSWERS.items()
+            buttons += [(_(label), f"a:{answer}") for answer, label in ANSWERS.items()
                         if answer != c.mine]
         if c.mine in ("going", "maybe"):
-            buttons.append(("📅 Calendar invite", "ics"))
+            buttons.append((_("📅 Calendar invite"), "ics"))
     if g.kind == "webinar" and g.starts_at <= ctx.uow.clock.now() and ctx.account_id and (
             ctx.account_id == g.publisher_id or await is_admin(ctx.uow, ctx.account_id)):
-        buttons.append(("🎥 Add the recording", "recording"))
+        buttons.append((_("🎥 Add the recording"), "recording"))
     return [Reply("\n\n".join(t for t in text if t),
-                  (*rows(*buttons, per_row=2), *rows(("◀ All", "list"), per_row=1)))]
+                  (*rows(*buttons, per_row=2), *rows((_("◀ All"), "list"), per_row=1)))]
 
 
 async def _answer(ctx: Ctx, answer: str) -> Next:
     g = await gatherings.rsvp(ctx.uow, ctx.account_id, ctx.data["gathering_id"], answer)
     replies: list[Outbound] = []
     if answer == "not":
-        replies.append(Reply("Noted — you're not on the list." if g.kind == "webinar" else
-                             "Noted: not going."))
+        replies.append(Reply(_("Noted — you're not on the list.") if g.kind == "webinar" else
+                             _("Noted: not going.")))
     else:
-        said = ("✅ You're registered. Reminders come 24 h and 15 min before, and the join link "
-                "arrives here at the start." if g.kind == "webinar" else
-                f"Noted: {ANSWERS[answer].split(' ', 1)[1].lower()}. Reminders come 24 h and "
-                "15 min before.")
+        said = (_("✅ You're registered. Reminders come 24 h and 15 min before, and the join link "
+                  "arrives here at the start.") if g.kind == "webinar" else
+                _("Noted: {answer}. Reminders come 24 h and 15 min before.",
+                  answer=_(ANSWERS[answer]).split(" ", 1)[1].lower()))
         replies += [Reply(said), await _invite(ctx)]
     return Next(state="card", remember=False, replies=replies)
 
@@ -120,7 +122,7 @@ async def _answer(ctx: Ctx, answer: str) -> Next:
 async def _invite(ctx: Ctx) -> FileReply:
     assert ctx.account_id is not None
     name, data = await invites.invite(ctx.uow, ctx.data["gathering_id"], ctx.account_id)
-    return FileReply(name, data, "text/calendar", "📅 Add it to your calendar")
+    return FileReply(name, data, "text/calendar", _("📅 Add it to your calendar"))
 
 
 async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
@@ -133,29 +135,29 @@ async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
         return Next(state="recording")
     if data == "list":
         return Next(state="list", remember=False)
-    return Next.stay(Reply("Tap one of the buttons.", kind="error"))
+    return Next.stay(Reply(_("Tap one of the buttons."), kind="error"))
 
 
 async def _recording_prompt(ctx: Ctx) -> list[Outbound]:
-    return [Reply("The recording's link (https://…)? Everyone registered is told.")]
+    return [Reply(_("The recording's link (https://…)? Everyone registered is told."))]
 
 
 async def _on_recording(ctx: Ctx, msg: Inbound) -> Next:
     if not isinstance(msg, Text):
-        return Next.stay(Reply("Please type the link.", kind="error"))
+        return Next.stay(Reply(_("Please type the link."), kind="error"))
     await gatherings.add_recording(ctx.uow, ctx.account_id, ctx.data["gathering_id"], msg.text)
     return Next(state="card", remember=False,
-                replies=[Reply("🎥 Added; the registrants are told.")])
+                replies=[Reply(_("🎥 Added; the registrants are told."))])
 
 
 events_flow = Flow(
-    name="events", title="webinars and events", first="list", on_start=_start,
-    commands=("events", "webinars"), summary="Webinars, trade shows and meetups: register",
-    menu=(MenuEntry("📅 Events", ("member",), 852, row="community"),),
+    name="events", title=N_("webinars and events"), first="list", on_start=_start,
+    commands=("events", "webinars"), summary=N_("Webinars, trade shows and meetups: register"),
+    menu=(MenuEntry(N_("📅 Events"), ("member",), 852, row="community"),),
     intents={Intent.VIEW_GATHERING: "{arg}"},
-    help="Webinars, trade shows and meetups: times in your zone; register or answer going / "
-         "maybe / not, with a calendar invite and reminders 24 h and 15 min before; a webinar's "
-         "join link comes at the start and its recording afterwards.",
+    help=N_("Webinars, trade shows and meetups: times in your zone; register or answer going / "
+            "maybe / not, with a calendar invite and reminders 24 h and 15 min before; a webinar's "
+            "join link comes at the start and its recording afterwards."),
     states={"list": Ask(prompt=_list, on=_on_list),
             "card": Ask(prompt=_card, on=_on_card),
             "recording": Ask(prompt=_recording_prompt, on=_on_recording, cancel_to="card")},

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from conversations.help_base import article
+from core.i18n import _
 
 _COMMAND = re.compile(r"(?<![\w/])/([a-z]+)\b")
 
@@ -15,8 +16,8 @@ def article_text(slug: str, command_prefix: str = "/") -> str:
     found = article(slug)
     if found is None:
         return ""
-    answer = _COMMAND.sub(lambda m: f"{command_prefix}{m.group(1)}", found.answer)
-    return f"💡 {found.question}\n{answer}"
+    answer = _COMMAND.sub(lambda m: f"{command_prefix}{m.group(1)}", _(found.answer))
+    return f"💡 {_(found.question)}\n{answer}"
 
 
 def commands_named(text: str) -> set[str]:

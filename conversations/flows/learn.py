@@ -18,6 +18,7 @@ from conversations.messages import (
 )
 from core.actions import Action, Intent
 from core.community import rules as community_rules
+from core.i18n import N_, _
 from core.ids import parse_id
 from core.learning import library
 from core.learning.library import KIND_MARKS
@@ -35,12 +36,12 @@ async def _start(ctx: Ctx) -> Next | None:
 
 async def _topics(ctx: Ctx) -> list[Outbound]:
     found = await library.topics(ctx.uow)
-    buttons = [(f"{name} ({count})", f"t:{index}") for index, (name, count) in enumerate(found)]
-    extra = [("📅 Webinars and events", "events")]
+    buttons = [(f"{_(name)} ({count})", f"t:{index}") for index, (name, count) in enumerate(found)]
+    extra = [(_("📅 Webinars and events"), "events")]
     if "consultant" in ctx.roles:
-        extra.append(("💡 Write an insight", "insight"))
-    return [Reply("📚 The library: reports, guides and consultants' insights by topic.",
-                  (*rows(*buttons, per_row=2), *rows(*extra, ("✔ Done", "done"), per_row=3)))]
+        extra.append((_("💡 Write an insight"), "insight"))
+    return [Reply(_("📚 The library: reports, guides and consultants' insights by topic."),
+                  (*rows(*buttons, per_row=2), *rows(*extra, (_("✔ Done"), "done"), per_row=3)))]
 
 
 async def _on_topics(ctx: Ctx, msg: Inbound) -> Next:
@@ -54,19 +55,20 @@ async def _on_topics(ctx: Ctx, msg: Inbound) -> Next:
     if data.startswith("t:") and data[2:].isdigit() and int(data[2:]) < len(library.TOPICS):
         ctx.data["topic"] = library.TOPICS[int(data[2:])]
         return Next(state="topic")
-    return Next.stay(Reply("Tap a topic.", kind="error"))
+    return Next.stay(Reply(_("Tap a topic."), kind="error"))
 
 
 async def _topic(ctx: Ctx) -> list[Outbound]:
     found = await library.items(ctx.uow, ctx.data["topic"])
-    lines = [f"{KIND_MARKS[c.item.kind]} {c.item.title}"
-             + (f" — by {c.author}" if c.item.kind == "insight" else "")
+    lines = [f"{KIND_MARKS[c.item.kind]} "
+             + (_("{title} — by {author}", title=c.item.title, author=c.author)
+                if c.item.kind == "insight" else c.item.title)
              + (f"\n   {c.item.summary}" if c.item.summary and c.item.kind != "insight" else "")
-             for c in found] or ["Nothing here yet."]
+             for c in found] or [_("Nothing here yet.")]
     buttons = tuple((Button(f"{KIND_MARKS[c.item.kind]} {c.item.title[:50]}", f"i:{c.item.id}"),)
                     for c in found)
-    return [Reply(f"📚 {ctx.data['topic']}\n\n" + "\n".join(lines),
-                  (*buttons, (Button("◀ Topics", "topics"),)))]
+    return [Reply(f"📚 {_(ctx.data['topic'])}\n\n" + "\n".join(lines),
+                  (*buttons, (Button(_("◀ Topics"), "topics"),)))]
 
 
 async def _on_topic(ctx: Ctx, msg: Inbound) -> Next:
@@ -77,17 +79,17 @@ async def _on_topic(ctx: Ctx, msg: Inbound) -> Next:
         await library.item(ctx.uow, number)
         ctx.data["item_id"] = number
         return Next(state="item")
-    return Next.stay(Reply("Tap an item to open it.", kind="error"))
+    return Next.stay(Reply(_("Tap an item to open it."), kind="error"))
 
 
 async def _item(ctx: Ctx) -> list[Outbound]:
     card = await library.item(ctx.uow, ctx.data["item_id"])
     item = card.item
-    back = rows(("◀ Back", "back"))
+    back = rows((_("◀ Back"), "back"))
     if item.kind == "pdf":
         store = ctx.services.files
         if store is None or not item.file_path:
-            return [Reply("That file can't be sent from here.", back, kind="error")]
+            return [Reply(_("That file can't be sent from here."), back, kind="error")]
         return [FileReply(item.file_name or "report.pdf", store.read(item.file_path),
                           "application/pdf", f"📄 {item.title}"),
                 Reply(item.summary or item.title, back)]
@@ -97,8 +99,8 @@ async def _item(ctx: Ctx) -> list[Outbound]:
     profile = action_button(Action(Intent.VIEW_CONSULTANT, f"👤 {card.author}",
                                    str(item.author_id)))
     link = f"\n\n🔗 {item.url}" if item.url else ""
-    return [Reply(f"💡 {item.title}\nby {card.author}, consultant\n\n{item.summary}{link}",
-                  ((profile,), *back))]
+    by = _("by {author}, consultant", author=card.author)
+    return [Reply(f"💡 {item.title}\n{by}\n\n{item.summary}{link}", ((profile,), *back))]
 
 
 async def _on_item(ctx: Ctx, msg: Inbound) -> Next:
@@ -111,29 +113,30 @@ async def _insight_done(ctx: Ctx) -> Next:
     item = await library.publish_insight(ctx.uow, ctx.account_id, topic_name=ctx.data["i_topic"],
                                          title=ctx.data["i_title"], text=ctx.data["i_text"],
                                          url=ctx.data.get("i_url") or None)
-    return Next.end(Reply(f"💡 Published “{item.title}” under {item.topic}, with your name and "
-                          "a link to your profile."))
+    return Next.end(Reply(_("💡 Published “{title}” under {topic}, with your name and "
+                            "a link to your profile.", title=item.title, topic=_(item.topic))))
 
 
 learn_flow = Flow(
-    name="learn", title="the library", first="topics", on_start=_start,
-    commands=("learn", "library"), summary="Reports, guides and insights by topic",
-    menu=(MenuEntry("📚 Learn", ("member",), 851, row="community"),),
+    name="learn", title=N_("the library"), first="topics", on_start=_start,
+    commands=("learn", "library"), summary=N_("Reports, guides and insights by topic"),
+    menu=(MenuEntry(N_("📚 Learn"), ("member",), 851, row="community"),),
     intents={Intent.VIEW_RESOURCE: "i:{arg}"},
-    help="The library: reports and guides (links and PDFs) and consultants' insights, by topic; "
-         "consultants write insights here.",
+    help=N_("The library: reports and guides (links and PDFs) and consultants' insights, by topic; "
+            "consultants write insights here."),
     states={
         "topics": Ask(prompt=_topics, on=_on_topics),
         "topic": Ask(prompt=_topic, on=_on_topic),
         "item": Ask(prompt=_item, on=_on_item),
-        "i_topic": picked("i_topic", "💡 Your insight: under which topic?",
+        "i_topic": picked("i_topic", N_("💡 Your insight: under which topic?"),
                           lambda ctx: [(t, t) for t in library.TOPICS], "i_title"),
-        "i_title": typed("i_title", "Its title? (3–120 characters)", lambda ctx, t: community_rules.text(
+        "i_title": typed("i_title", N_("Its title? (3–120 characters)"), lambda ctx, t: community_rules.text(
             t, "title", minimum=3, maximum=120, one_line=True), "i_text"),
-        "i_text": typed("i_text", f"The insight itself (20–{library.MAX_INSIGHT:,} characters)?",
+        "i_text": typed("i_text", lambda ctx: _("The insight itself (20–{maximum} characters)?",
+                                                maximum=f"{library.MAX_INSIGHT:,}"),
                         lambda ctx, t: community_rules.text(t, "insight", minimum=20,
                                                    maximum=library.MAX_INSIGHT), "i_url"),
-        "i_url": typed("i_url", "A link to read more (https://…)?", lambda ctx, t: community_rules.url(t),
+        "i_url": typed("i_url", N_("A link to read more (https://…)?"), lambda ctx, t: community_rules.url(t),
                        _insight_done, optional=True),
     },
 )

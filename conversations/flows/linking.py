@@ -7,6 +7,7 @@ from conversations.messages import Inbound, Outbound, Reply, Text
 from core.accounts import service as accounts
 from core.actions import Intent
 from core.errors import DomainError
+from core.i18n import N_, _, n_
 
 
 async def _start(ctx: Ctx) -> Next | None:
@@ -15,10 +16,17 @@ async def _start(ctx: Ctx) -> Next | None:
         return await _redeem(ctx, code)
     code = await accounts.issue_link_code(ctx.uow, ctx.who)
     minutes = ctx.uow.policy.link_code_ttl_minutes
-    where = "where you are already registered" if ctx.account is None else "on your other chat app"
-    return Next.end(Reply(
-        f"Your link code: {code}\nSend  /link {code}  {where} within {minutes} minutes. "
-        "Then both chats share one Agora account."), menu=False)
+    if ctx.account is None:
+        text = n_("Your link code: {code}\nSend  /link {code}  where you are already registered within "
+                  "{n} minutes. Then both chats share one Agora account.",
+                  "Your link code: {code}\nSend  /link {code}  where you are already registered within "
+                  "{n} minutes. Then both chats share one Agora account.", minutes, code=code)
+    else:
+        text = n_("Your link code: {code}\nSend  /link {code}  on your other chat app within {n} minutes. "
+                  "Then both chats share one Agora account.",
+                  "Your link code: {code}\nSend  /link {code}  on your other chat app within {n} minutes. "
+                  "Then both chats share one Agora account.", minutes, code=code)
+    return Next.end(Reply(text), menu=False)
 
 
 async def _redeem(ctx: Ctx, code: str) -> Next:
@@ -27,29 +35,30 @@ async def _redeem(ctx: Ctx, code: str) -> Next:
     except DomainError as exc:
         return Next.end(Reply(str(exc), kind="error"), menu=False)
     ctx.account = account
-    return Next.end(Reply(f"🔗 Linked! This chat now belongs to {account.display_name}'s account."))
+    return Next.end(Reply(_("🔗 Linked! This chat now belongs to {name}'s account.",
+                            name=account.display_name)))
 
 
 async def _prompt(ctx: Ctx) -> list[Outbound]:
-    return [Reply("Type the link code you were given.")]
+    return [Reply(_("Type the link code you were given."))]
 
 
 async def _answer(ctx: Ctx, msg: Inbound) -> Next:
     if not isinstance(msg, Text):
-        return Next.stay(Reply("Please type the 8-character link code.", kind="error"))
+        return Next.stay(Reply(_("Please type the 8-character link code."), kind="error"))
     return await _redeem(ctx, msg.text)
 
 
 link = Flow(
     name="link",
-    title="account linking",
+    title=N_("account linking"),
     first="code",
     commands=("link",), intents={Intent.LINK_ACCOUNT: ""},
-    summary="Connect another chat account",
-    menu=(MenuEntry("🔗 Link an account", ("guest",), 11, row="guest"),
-          MenuEntry("🔗 Link another chat", ("member",), 930, row="link")),
+    summary=N_("Connect another chat account"),
+    menu=(MenuEntry(N_("🔗 Link an account"), ("guest",), 11, row="guest"),
+          MenuEntry(N_("🔗 Link another chat"), ("member",), 930, row="link")),
     needs_account=False,
-    help="/link gives you a code; send “/link CODE” from your other chat app to join the two.",
+    help=N_("/link gives you a code; send “/link CODE” from your other chat app to join the two."),
     states={"code": Ask(prompt=_prompt, on=_answer)},
     on_start=_start,
 )

@@ -12,12 +12,13 @@ from conversations.messages import Button, Choice, FileUpload, Inbound, Outbound
 from core.catalog import lifecycle, listings, media, review
 from core.catalog import rules as listing_rules
 from core.errors import DomainError
+from core.i18n import N_, _
 from core.ids import parse_id
 
-BACK_TO_REVIEW = ("📨 Saved. Because the listing was live, your changes go to an admin for review "
-                  "first; it is out of search until approved, and you'll be told.")
+BACK_TO_REVIEW = N_("📨 Saved. Because the listing was live, your changes go to an admin for review "
+                    "first; it is out of search until approved, and you'll be told.")
 
-TYPE_FORM = Form("listing_type", "New listing", [lf.type_field()], submit_label="Next")
+TYPE_FORM = Form("listing_type", N_("New listing"), [lf.type_field()], submit_label=N_("Next"))
 
 
 async def _typed(ctx: Ctx, values: dict[str, Any]) -> Next:
@@ -67,9 +68,9 @@ async def _drafted(ctx: Ctx, values: dict[str, Any]) -> Next:
 
 
 async def _media_prompt(ctx: Ctx) -> list[Outbound]:
-    return [Reply("Send photos and documents (certificates, lab reports) — one per message, "
-                  "JPEG/PNG photos or PDF documents up to 10 MB. Tap Done when finished.",
-                  rows(("Done ✔", "done")))]
+    return [Reply(_("Send photos and documents (certificates, lab reports) — one per message, "
+                    "JPEG/PNG photos or PDF documents up to 10 MB. Tap Done when finished."),
+                  rows((_("Done ✔"), "done")))]
 
 
 async def _on_media(ctx: Ctx, msg: Inbound) -> Next:
@@ -77,35 +78,35 @@ async def _on_media(ctx: Ctx, msg: Inbound) -> Next:
     if isinstance(msg, Choice) and msg.data == "done":
         return Next(state="preview", remember=False)
     if not isinstance(msg, FileUpload):
-        return Next.stay(Reply("Send a photo or a document, or tap Done.", kind="error"))
+        return Next.stay(Reply(_("Send a photo or a document, or tap Done."), kind="error"))
     kind = "photo" if msg.kind == "photo" else "document"
     media.check_upload(kind, msg.mime_type, msg.size)
     fetcher = ctx.services.fetchers.get(ctx.env.channel)
     if fetcher is None:
-        raise DomainError("Files can't be received on this channel yet; add them from Telegram "
-                          "or the terminal, or tap Done.")
+        raise DomainError(_("Files can't be received on this channel yet; add them from Telegram "
+                            "or the terminal, or tap Done."))
     data = await fetcher.fetch(msg.file_id)
     row = await media.attach(ctx.uow, ctx.services.files, ctx.data["listing_id"],
                              kind=kind, name=msg.file_name, mime=msg.mime_type, data=data,
                              channel_ref=f"{ctx.env.channel}:{msg.file_id}")
-    added = Reply(f"📎 Added {row.file_name} ({row.size // 1024 or 1} KB, "
-                  f"SHA-256 {row.sha256[:12]}…).")
+    added = Reply(_("📎 Added {name} ({size} KB, SHA-256 {checksum}…).",
+                    name=row.file_name, size=row.size // 1024 or 1, checksum=row.sha256[:12]))
     listing = await listings.own_listing(ctx.uow, ctx.data["listing_id"], ctx.account.id)  # type: ignore[union-attr]
     if listing.status in review.LIVE and await review.content_changed(
             ctx.uow, listing) == "pending_review":
-        return Next.end(added, Reply(BACK_TO_REVIEW))
+        return Next.end(added, Reply(_(BACK_TO_REVIEW)))
     return Next.stay(added)
 
 
 async def _preview(ctx: Ctx) -> list[Outbound]:
     listing = await listings.own_listing(ctx.uow, ctx.data["listing_id"], ctx.account.id)  # type: ignore[union-attr]
-    text = "Preview — this is how buyers will see it:\n\n" + await card(ctx.uow, listing,
-                                                                       show_status=True)
-    first, last = (("🚀 Publish", "publish"), ("💾 Keep as draft", "later"))
+    text = _("Preview — this is how buyers will see it:") + "\n\n" + await card(
+        ctx.uow, listing, show_status=True)
+    first, last = ((_("🚀 Publish"), "publish"), (_("💾 Keep as draft"), "later"))
     if listing.status != "draft":  # a live listing's edits are saved as they are made
-        first, last = ("✔ Done", "close"), ("📦 My listings", "@go:mylistings")
-    return [Reply(text, rows(first, ("➕ Add details / ✏ Edit a field", "edit"),
-                             ("📎 Add photos or documents", "media"), last, per_row=2))]
+        first, last = (_("✔ Done"), "close"), (_("📦 My listings"), "@go:mylistings")
+    return [Reply(text, rows(first, (_("➕ Add details / ✏ Edit a field"), "edit"),
+                             (_("📎 Add photos or documents"), "media"), last, per_row=2))]
 
 
 async def _on_preview(ctx: Ctx, msg: Inbound) -> Next:
@@ -117,23 +118,23 @@ async def _on_preview(ctx: Ctx, msg: Inbound) -> Next:
     if choice == "media":
         return Next(state="media")
     if choice == "later":
-        return Next.end(Reply("Saved as a draft. Find it under “My listings”."))
+        return Next.end(Reply(_("Saved as a draft. Find it under “My listings”.")))
     if choice == "close":
-        return Next.end(Reply("✅ Your listing is up to date."))
+        return Next.end(Reply(_("✅ Your listing is up to date.")))
     if choice != "publish":
-        return Next.stay(Reply("Tap Publish, or choose what to change.", kind="error"))
+        return Next.stay(Reply(_("Tap Publish, or choose what to change."), kind="error"))
     status = await lifecycle.submit(ctx.uow, ctx.data["listing_id"], ctx.account.id)
-    view = (Button("View listing", f"@go:listing_view:{ctx.data['listing_id']}"),)
+    view = (Button(_("View listing"), f"@go:listing_view:{ctx.data['listing_id']}"),)
     if status == "pending_review":
-        return Next.end(Reply("📨 Sent for review. You'll be told as soon as an admin has looked "
-                              "at it.", (view,)))
-    return Next.end(Reply("🚀 Published! Buyers can find it now.", (view,)))
+        return Next.end(Reply(_("📨 Sent for review. You'll be told as soon as an admin has looked "
+                                "at it."), (view,)))
+    return Next.end(Reply(_("🚀 Published! Buyers can find it now."), (view,)))
 
 
 async def _pick_prompt(ctx: Ctx) -> list[Outbound]:
     names = lf.editable_names(ctx.data.get("type", "other"))
-    return [Reply("Which field do you want to change?",
-                  rows(*((label, f"f:{name}") for name, label in names), per_row=2))]
+    return [Reply(_("Which field do you want to change?"),
+                  rows(*((_(label), f"f:{name}") for name, label in names), per_row=2))]
 
 
 async def _on_pick(ctx: Ctx, msg: Inbound) -> Next:
@@ -142,7 +143,7 @@ async def _on_pick(ctx: Ctx, msg: Inbound) -> Next:
     data = msg.data if isinstance(msg, Choice) else ""
     name = data.removeprefix("f:")
     if not data.startswith("f:") or name not in dict(lf.editable_names(ctx.data["type"])):
-        return Next.stay(Reply("Tap the field you want to change.", kind="error"))
+        return Next.stay(Reply(_("Tap the field you want to change."), kind="error"))
     listing = await listings.own_listing(ctx.uow, ctx.data["listing_id"], ctx.account.id)
     ctx.data["field"] = name
     current = listings.form_values(listing)
@@ -164,8 +165,8 @@ async def _edited(ctx: Ctx, values: dict[str, Any]) -> Next:
         ctx.data["type"] = values["product_type"]
     ctx.data.get("_forms", {}).pop("edit", None)
     if listing.status == "pending_review":  # it was live and moderation is on
-        return Next.end(Reply(BACK_TO_REVIEW))
-    return Next(state="preview", replies=[Reply("✅ Saved.")], remember=False)
+        return Next.end(Reply(_(BACK_TO_REVIEW)))
+    return Next(state="preview", replies=[Reply(_("✅ Saved."))], remember=False)
 
 
 async def _open_existing(ctx: Ctx) -> Next | None:
@@ -191,28 +192,28 @@ async def _open_existing(ctx: Ctx) -> Next | None:
 async def _discard(ctx: Ctx) -> str:
     """A draft made in this flow is deleted; an existing listing keeps the edits already saved."""
     if not ctx.data.get("listing_id"):
-        return "Nothing from it was saved."
+        return _("Nothing from it was saved.")
     if ctx.data.get("opened"):
-        return "Edits you already saved (✅) stay; nothing else changed."
+        return _("Edits you already saved (✅) stay; nothing else changed.")
     assert ctx.account is not None
     await lifecycle.act(ctx.uow, ctx.data["listing_id"], ctx.account.id, "close")
-    return "The draft was deleted."
+    return _("The draft was deleted.")
 
 
 listing_flow = Flow(
     name="listing",
-    title="a new listing",
+    title=N_("a new listing"),
     first="type",
     commands=("sell", "newlisting"),
-    summary="List a bioenergy product", menu=(MenuEntry("➕ New listing", ("seller",), 10),),
-    help="Create a listing: product type, details, photos and documents, then a preview where "
-    "you can change any field before publishing.",
+    summary=N_("List a bioenergy product"), menu=(MenuEntry(N_("➕ New listing"), ("seller",), 10),),
+    help=N_("Create a listing: product type, details, photos and documents, then a preview where "
+            "you can change any field before publishing."),
     on_start=_open_existing,
     on_discard=_discard,
     states={
         "type": FormState(form=TYPE_FORM, done=_typed,
-                          intro="Let's list your product: a few quick questions, then a preview "
-                                "where you can add details."),
+                          intro=N_("Let's list your product: a few quick questions, then a preview "
+                                   "where you can add details.")),
         "details": FormState(form=_details, done=_drafted),
         "all": FormState(form=_everything, done=_drafted),
         "media": Ask(prompt=_media_prompt, on=_on_media),

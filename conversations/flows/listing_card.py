@@ -8,12 +8,14 @@ from core.catalog.lifecycle import STATUS_LABELS
 from core.catalog.taxonomy import CERTIFICATIONS, DELIVERY, UNITS, carbon_saving_kg, product
 from core.catalog.views import Listing, media_of, seller_info
 from core.deals.reputation import stars_text
+from core.i18n import N_, _, n_
 from core.money.model import Money
 from core.money.reading import shown
 from core.storage.uow import UnitOfWork
 
-SPEC_LABELS = {"moisture": ("Moisture", "%"), "ash": ("Ash", "%"), "ncv": ("NCV", " MJ/kg"),
-               "bulk_density": ("Bulk density", " kg/m³"), "particle_size": ("Particle size", "")}
+SPEC_LABELS = {"moisture": (N_("Moisture"), "%"), "ash": (N_("Ash"), "%"), "ncv": (N_("NCV"), " MJ/kg"),
+               "bulk_density": (N_("Bulk density"), " kg/m³"),
+               "particle_size": (N_("Particle size"), "")}
 
 
 def qty(milli: int | None, unit: str) -> str:
@@ -41,32 +43,34 @@ async def card(uow: UnitOfWork, listing: Listing, *, show_status: bool = False) 
     kind = product(listing.product_type)
     seller = await seller_info(uow, listing.seller_id)
     media = await media_of(uow, listing.id)
-    lines = [f"📦 {listing.title}", f"{kind.label}" + (f" · {listing.grade}" if listing.grade else "")]
+    lines = [f"📦 {listing.title}", _(kind.label) + (f" · {listing.grade}" if listing.grade else "")]
     if show_status:
-        lines.append(f"Status: {STATUS_LABELS[listing.status]}"
+        lines.append(_("Status: {status}", status=_(STATUS_LABELS[listing.status]))
                      + (f" — {listing.reject_reason}" if listing.reject_reason else ""))
     lines += _trade_lines(listing)
-    specs = [f"{SPEC_LABELS[k][0]} {v}{SPEC_LABELS[k][1]}" for k, v in (listing.specs or {}).items()
+    specs = [f"{_(SPEC_LABELS[k][0])} {v}{SPEC_LABELS[k][1]}" for k, v in (listing.specs or {}).items()
              if k in SPEC_LABELS]
     if specs:
-        lines.append("Specs: " + ", ".join(specs))
+        lines.append(_("Specs: {specs}", specs=", ".join(specs)))
     if listing.certifications:
-        lines.append("Certified: " + ", ".join(CERTIFICATIONS.get(c, c) for c in listing.certifications))
+        lines.append(_("Certified: {certifications}", certifications=", ".join(
+            _(CERTIFICATIONS.get(c, c)) for c in listing.certifications)))
     photos = [m for m in media if m.kind == "photo"]
     docs = [m for m in media if m.kind == "document"]
     if media:
-        lines.append(f"📷 {len(photos)} photo(s) · 📄 documents: "
-                     + (", ".join(d.file_name for d in docs) or "none"))
+        lines.append(_("📷 {photos} photo(s) · 📄 documents: {documents}", photos=len(photos),
+                       documents=", ".join(d.file_name for d in docs) or _("none")))
     energy = Decimal(listing.energy_mwh_per_unit)
     if energy > 0:
         saving = carbon_saving_kg(listing.product_type, energy)
-        lines.append(f"🌱 Avoids about {saving:,} kg CO₂e per {UNITS[listing.unit]} vs fossil "
-                     "(RED II comparator)")
+        lines.append(_("🌱 Avoids about {saving} kg CO₂e per {unit} vs fossil (RED II comparator)",
+                       saving=f"{saving:,}", unit=UNITS[listing.unit]))
     rating = stars_text(seller.stars_total, seller.ratings)
     if seller.deals:
-        rating += f" · {seller.deals} deal{'s' if seller.deals != 1 else ''} completed"
+        rating += " · " + n_("{n} deal completed", "{n} deals completed", seller.deals)
     company = f" · {seller.company}" if seller.company else ""
-    lines.append(f"Seller: {seller.name}{company} · {rating}")
+    lines.append(_("Seller: {name}{company} · {rating}", name=seller.name, company=company,
+                   rating=rating))
     if listing.description:
         lines.append(listing.description)
     return "\n".join(lines)
@@ -74,19 +78,23 @@ async def card(uow: UnitOfWork, listing: Listing, *, show_status: bool = False) 
 
 def _trade_lines(listing: Listing) -> list[str]:
     unit = UNITS[listing.unit]
-    price = f"Price: {money(listing.price_minor, listing.currency)} per {unit}"
-    price += " (negotiable)" if listing.negotiable else " (fixed)"
+    each = money(listing.price_minor, listing.currency)
+    price = (_("Price: {price} per {unit} (negotiable)", price=each, unit=unit) if listing.negotiable
+             else _("Price: {price} per {unit} (fixed)", price=each, unit=unit))
     if listing.price_mwh_minor:
         price += f" · {money(listing.price_mwh_minor, listing.currency)}/MWh"
-    lines = [price, f"Quantity: {qty(listing.quantity_milli, listing.unit)}"
-             + (f" · minimum order {qty(listing.min_order_milli, listing.unit)}"
-                if listing.min_order_milli else "")]
-    delivery = [DELIVERY.get(d, d) for d in listing.delivery or []]
-    if listing.delivery_radius_km and "delivery" in (listing.delivery or []):
-        delivery = [d.replace("a radius", f"{listing.delivery_radius_km} km") for d in delivery]
+    quantity = qty(listing.quantity_milli, listing.unit)
+    lines = [price, _("Quantity: {quantity} · minimum order {minimum}", quantity=quantity,
+                      minimum=qty(listing.min_order_milli, listing.unit))
+             if listing.min_order_milli else _("Quantity: {quantity}", quantity=quantity)]
+    radius = listing.delivery_radius_km if "delivery" in (listing.delivery or []) else None
+    delivery = [_("Delivery within {km} km", km=radius) if d == "delivery" and radius
+                else _(DELIVERY.get(d, d)) for d in listing.delivery or []]
     if listing.incoterm_place:
-        delivery.append(f"place: {listing.incoterm_place}")
-    lines.append("Delivery: " + (", ".join(delivery) or "—"))
-    lines.append(f"Location: {listing.city}" + (f", {listing.country}" if listing.country else ""))
-    lines.append(f"Available {listing.available_from:%Y-%m-%d} – {listing.valid_until:%Y-%m-%d}")
+        delivery.append(_("place: {place}", place=listing.incoterm_place))
+    lines.append(_("Delivery: {options}", options=", ".join(delivery) or "—"))
+    lines.append(_("Location: {place}",
+                   place=listing.city + (f", {listing.country}" if listing.country else "")))
+    lines.append(_("Available {start} – {end}", start=f"{listing.available_from:%Y-%m-%d}",
+                   end=f"{listing.valid_until:%Y-%m-%d}"))
     return lines

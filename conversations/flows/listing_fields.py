@@ -27,6 +27,7 @@ from conversations.place_fields import CityField
 from core.accounts.model import CURRENCIES
 from core.catalog.rules import SPEC_RANGES
 from core.catalog.taxonomy import CERTIFICATIONS, DELIVERY, TYPES, UNITS, product
+from core.i18n import N_, _
 from core.money.model import SYMBOLS, exponent
 
 
@@ -53,17 +54,17 @@ class DateField(Field):
         try:
             day = dateparser.parse(text, dayfirst="." in text, yearfirst="-" in text).date()
         except (ValueError, OverflowError):
-            raise FieldError(f"{self.label}: write a date like 2026-12-01.") from None
+            raise FieldError(_("{label}: write a date like 2026-12-01.", label=_(self.label))) from None
         return self._within(day, today).isoformat()
 
     def _within(self, day: date, today: date) -> date:
         if self.earliest is not None and day < today + timedelta(days=self.earliest):
             first = today + timedelta(days=self.earliest)
-            raise FieldError(f"{self.label} can't be before {first.isoformat()}; "
-                             f"type “today” or a later date.")
+            raise FieldError(_("{label} can't be before {date}; type “today” or a later date.",
+                               label=_(self.label), date=first.isoformat()))
         if self.latest is not None and day > today + timedelta(days=self.latest):
-            raise FieldError(f"{self.label} is more than {self.latest // 365} years ahead; "
-                             "type a nearer date.")
+            raise FieldError(_("{label} is more than {years} years ahead; type a nearer date.",
+                               label=_(self.label), years=self.latest // 365))
         return day
 
 
@@ -105,7 +106,8 @@ class AmountOfField(DecimalField):
         code = unit_word(word) if word else self.unit
         if code is None or (self.unit and code != self.unit):
             said = UNITS.get(self.unit, self.unit) or "t"
-            raise FieldError(f"{self.label} is a number in {said}, like “20 {said}”.")
+            raise FieldError(_("{label} is a number in {unit}, like “20 {unit}”.",
+                               label=_(self.label), unit=said))
         return super().parse_raw(number)
 
 
@@ -122,11 +124,11 @@ class QuantityField(DecimalField):
             return Also(value, {"unit": self.units[0]}) if len(self.units) == 1 else value
         unit = _UNIT_WORDS.get(word.casefold())
         if unit is None and re.fullmatch(r"[eE][+-]?\d+", word):  # “1e99”: not a plain number
-            raise FieldError(f"{self.label} must be a number, like 12.50.")
+            raise FieldError(_("{label} must be a number, like 12.50.", label=_(self.label)))
         if unit not in self.units:
-            allowed = " or ".join(UNITS[u] for u in self.units)
-            raise FieldError(f"{self.label} is in {allowed} for this product; type e.g. "
-                             f"“500 {UNITS[self.units[0]]}”.")
+            allowed = f" {_('or')} ".join(UNITS[u] for u in self.units)
+            raise FieldError(_("{label} is in {units} for this product; type e.g. “500 {unit}”.",
+                               label=_(self.label), units=allowed, unit=UNITS[self.units[0]]))
         return Also(value, {"unit": unit})
 
 
@@ -140,8 +142,8 @@ class PriceField(DecimalField):
         number, word = split_amount(self._require(raw))
         code = (word or self.currency).upper().removesuffix("/T").strip()
         if code not in CURRENCIES:
-            raise FieldError(f"I don't know the currency “{word[:12]}”; use one of "
-                             f"{', '.join(CURRENCIES)}.")
+            raise FieldError(_("I don't know the currency “{currency}”; use one of {currencies}.",
+                               currency=word[:12], currencies=", ".join(CURRENCIES)))
         places = exponent(code)
         value = DecimalField(self.name, self.label, minimum=self.minimum, maximum=self.maximum,
                              places=places).parse_raw(number)
@@ -149,7 +151,7 @@ class PriceField(DecimalField):
 
 
 def type_field() -> ChoiceField:
-    return ChoiceField("product_type", "Product type",
+    return ChoiceField("product_type", N_("Product type"),
                        choices=[(t.code, t.label) for t in TYPES.values()])
 
 
@@ -161,7 +163,7 @@ def _dec(name: str, label: str, lo: str, hi: str, hint: str = "", required: bool
 
 def _spec(name: str, label: str, hint: str) -> DecimalField:
     """A lab value, in the range core checks again (core.catalog.rules.SPEC_RANGES)."""
-    low, high, _ = SPEC_RANGES[name]
+    low, high, __ = SPEC_RANGES[name]
     return DecimalField(name, label, required=False, minimum=low, maximum=high, hint=hint)
 
 
@@ -169,50 +171,51 @@ def detail_fields(type_code: str, today: date | None = None, country: str = "") 
     """Every field of a listing after the product type, with the type's units and grades
     (places in `country`, the seller's, preferred among namesakes and near spellings)."""
     kind = product(type_code)
-    grades = ", ".join(kind.grades) or "free text"
+    grades = ", ".join(kind.grades) or _("free text")
     return [
-        TextField("title", "Title", min_length=5, max_length=100, needs_letters=True,
-                  hint="What buyers see first, e.g. “ENplus A1 pellets, 15 kg bags”."),
-        TextField("grade", "Grade or class", required=False, max_length=60, hint=f"E.g. {grades}."),
-        TextField("description", "Description", required=False, max_length=1500, multiline=True,
-                  hint="Packaging, origin, anything a buyer should know."),
-        ChoiceField("unit", "Unit", choices=[(u, UNITS[u]) for u in kind.units]),
-        QuantityField("quantity", "Quantity available", minimum=Decimal("0.001"),
+        TextField("title", N_("Title"), min_length=5, max_length=100, needs_letters=True,
+                  hint=N_("What buyers see first, e.g. “ENplus A1 pellets, 15 kg bags”.")),
+        TextField("grade", N_("Grade or class"), required=False, max_length=60,
+                  hint=_("E.g. {grades}.", grades=grades)),
+        TextField("description", N_("Description"), required=False, max_length=1500, multiline=True,
+                  hint=N_("Packaging, origin, anything a buyer should know.")),
+        ChoiceField("unit", N_("Unit"), choices=[(u, UNITS[u]) for u in kind.units]),
+        QuantityField("quantity", N_("Quantity available"), minimum=Decimal("0.001"),
                       maximum=Decimal(10_000_000), places=3, units=kind.units,
-                      hint=f"In {UNITS[kind.units[0]]}, or type the unit: “500 {UNITS[kind.units[0]]}”."),
-        AmountOfField("min_order", "Minimum order", required=False, minimum=Decimal("0.001"),
-                      maximum=Decimal("10000000"), hint="Optional, same unit.", places=3),
-        _dec("price", "Price per unit", "0.01", "100000000", "Excluding VAT.", required=True),
-        ChoiceField("currency", "Currency", choices=[(c, c) for c in CURRENCIES]),
-        ChoiceField("negotiable", "Price", choices=NEGOTIABLE),
-        MultiChoiceField("delivery", "Delivery options", choices=list(DELIVERY.items()),
-                         hint="Pickup, delivery within a radius, or Incoterms."),
+                      hint=_("In {unit}, or type the unit: “500 {unit}”.", unit=UNITS[kind.units[0]])),
+        AmountOfField("min_order", N_("Minimum order"), required=False, minimum=Decimal("0.001"),
+                      maximum=Decimal("10000000"), hint=N_("Optional, same unit."), places=3),
+        _dec("price", N_("Price per unit"), "0.01", "100000000", N_("Excluding VAT."), required=True),
+        ChoiceField("currency", N_("Currency"), choices=[(c, c) for c in CURRENCIES]),
+        ChoiceField("negotiable", N_("Price"), choices=NEGOTIABLE),
+        MultiChoiceField("delivery", N_("Delivery options"), choices=list(DELIVERY.items()),
+                         hint=N_("Pickup, delivery within a radius, or Incoterms.")),
         *delivery_details(),
-        CityField("location", "Location", hint="Type the city, or share a location.",
+        CityField("location", N_("Location"), hint=N_("Type the city, or share a location."),
                   country=country),
-        DateField("available_from", "Available from", hint="A date, or “today”.", today=today,
+        DateField("available_from", N_("Available from"), hint=N_("A date, or “today”."), today=today,
                   earliest=0, latest=730),
-        DateField("valid_until", "Valid until", hint="A date, or “+30” for 30 days.",
+        DateField("valid_until", N_("Valid until"), hint=N_("A date, or “+30” for 30 days."),
                   today=today, earliest=1, latest=730),
-        _spec("moisture", "Moisture %", "Optional (lab value)."),
-        _spec("ash", "Ash %", "Optional (lab value)."),
-        _spec("ncv", "Net calorific value (MJ/kg)", "Optional; overrides the default."),
-        _spec("bulk_density", "Bulk density (kg/m³)", "Optional; overrides the default."),
-        TextField("particle_size", "Particle size", required=False, max_length=40,
-                  hint="Optional, e.g. 6 mm or P31.5."),
-        MultiChoiceField("certifications", "Certifications", required=False, min_selected=0,
+        _spec("moisture", N_("Moisture %"), N_("Optional (lab value).")),
+        _spec("ash", N_("Ash %"), N_("Optional (lab value).")),
+        _spec("ncv", N_("Net calorific value (MJ/kg)"), N_("Optional; overrides the default.")),
+        _spec("bulk_density", N_("Bulk density (kg/m³)"), N_("Optional; overrides the default.")),
+        TextField("particle_size", N_("Particle size"), required=False, max_length=40,
+                  hint=N_("Optional, e.g. 6 mm or P31.5.")),
+        MultiChoiceField("certifications", N_("Certifications"), required=False, min_selected=0,
                          choices=list(CERTIFICATIONS.items()),
-                         hint="A certificate document is needed for each claim."),
+                         hint=N_("A certificate document is needed for each claim.")),
     ]
 
 
 def delivery_details() -> list[Field]:
     """The radius and the Incoterms place: asked only when the delivery options need them."""
     return [
-        IntegerField("delivery_radius_km", "Delivery radius (km)", minimum=1, maximum=5000,
+        IntegerField("delivery_radius_km", N_("Delivery radius (km)"), minimum=1, maximum=5000,
                      when=lambda v: "delivery" in (v.get("delivery") or [])),
-        TextField("incoterm_place", "Incoterms place", max_length=120,
-                  hint="The named place for the Incoterm, e.g. Riga port.",
+        TextField("incoterm_place", N_("Incoterms place"), max_length=120,
+                  hint=N_("The named place for the Incoterm, e.g. Riga port."),
                   when=lambda v: any(d.isupper() for d in v.get("delivery") or [])),
     ]
 
@@ -220,26 +223,28 @@ def delivery_details() -> list[Field]:
 def _min_order_fits(values: dict[str, Any]) -> str | None:
     low, high = values.get("min_order"), values.get("quantity")
     if low and high and Decimal(low) > Decimal(high):
-        return f"The minimum order ({low}) can't be above the quantity on offer ({high})."
+        return _("The minimum order ({low}) can't be above the quantity on offer ({high}).",
+                 low=low, high=high)
     return None
 
 
 def _dates_in_order(values: dict[str, Any]) -> str | None:
     start, end = values.get("available_from"), values.get("valid_until")
     if start and end and end <= start:
-        return f"“Valid until” ({end}) must be after “available from” ({start})."
+        return _("“Valid until” ({end}) must be after “available from” ({start}).", end=end, start=start)
     return None
 
 
-NEGOTIABLE = [("no", "Fixed price"), ("yes", "Open to offers")]
+NEGOTIABLE = [("no", N_("Fixed price")), ("yes", N_("Open to offers"))]
 
 RULES = [Rule(("quantity", "min_order"), _min_order_fits, fix="min_order"),
          Rule(("available_from", "valid_until"), _dates_in_order, fix="valid_until")]
 
 
 def details_form(type_code: str, today: date | None = None) -> Form:
-    return Form(id=f"listing_{type_code}", title=f"New listing · {product(type_code).label}",
-                fields=detail_fields(type_code, today), submit_label="Preview", rules=RULES)
+    return Form(id=f"listing_{type_code}",
+                title=_("New listing · {product}", product=_(product(type_code).label)),
+                fields=detail_fields(type_code, today), submit_label=N_("Preview"), rules=RULES)
 
 
 def quick_fields(type_code: str | None, currency: str, country: str = "") -> list[Field]:
@@ -248,23 +253,24 @@ def quick_fields(type_code: str | None, currency: str, country: str = "") -> lis
     units = product(type_code).units if type_code else tuple(UNITS)
     first = UNITS[units[0]]
     return [
-        QuantityField("quantity", "Quantity available", minimum=Decimal("0.001"),
+        QuantityField("quantity", N_("Quantity available"), minimum=Decimal("0.001"),
                       maximum=Decimal(10_000_000), places=3, units=units,
-                      hint=f"Type the amount and unit, e.g. “500 {first}”."),
-        ChoiceField("unit", "Unit", choices=[(u, UNITS[u]) for u in units],
+                      hint=_("Type the amount and unit, e.g. “500 {unit}”.", unit=first)),
+        ChoiceField("unit", N_("Unit"), choices=[(u, UNITS[u]) for u in units],
                     when=lambda v: not v.get("unit")),
-        PriceField("price", "Price per unit", minimum=Decimal("0.01"),
+        PriceField("price", N_("Price per unit"), minimum=Decimal("0.01"),
                    maximum=Decimal(100_000_000), currency=currency,
-                   hint=f"In {currency}, excluding VAT; or type another currency: “230 SEK”."),
+                   hint=_("In {currency}, excluding VAT; or type another currency: “230 SEK”.",
+                          currency=currency)),
         # Asked right after the price, one tap (the last listing's choice offered to keep):
         # a fixed price lets buyers buy at once, so it must be the seller's choice.
-        ChoiceField("negotiable", "Fixed price or open to offers", choices=NEGOTIABLE,
-                    hint="Fixed: buyers buy at once at your price. Open to offers: buyers "
-                         "offer and you accept, counter or decline."),
-        CityField("location", "Where the goods are", hint="Type the city, or share a location.",
+        ChoiceField("negotiable", N_("Fixed price or open to offers"), choices=NEGOTIABLE,
+                    hint=N_("Fixed: buyers buy at once at your price. Open to offers: buyers "
+                            "offer and you accept, counter or decline.")),
+        CityField("location", N_("Where the goods are"), hint=N_("Type the city, or share a location."),
                   country=country),
-        MultiChoiceField("delivery", "Delivery options", choices=list(DELIVERY.items()),
-                         hint="Pickup, delivery within a radius, or Incoterms."),
+        MultiChoiceField("delivery", N_("Delivery options"), choices=list(DELIVERY.items()),
+                         hint=N_("Pickup, delivery within a radius, or Incoterms.")),
         *delivery_details(),
     ]
 
@@ -272,8 +278,9 @@ def quick_fields(type_code: str | None, currency: str, country: str = "") -> lis
 def quick_form(type_code: str | None, currency: str, country: str = "") -> Form:
     """The short listing form; with no type given it starts by asking it (one Slack modal)."""
     fields = quick_fields(type_code, currency, country)
-    title = f"New listing · {product(type_code).label}" if type_code else "New listing"
-    return Form(id=f"quick_{type_code or 'any'}", title=title, submit_label="Preview",
+    title = (_("New listing · {product}", product=_(product(type_code).label)) if type_code
+             else N_("New listing"))
+    return Form(id=f"quick_{type_code or 'any'}", title=title, submit_label=N_("Preview"),
                 fields=fields if type_code else [type_field(), *fields])
 
 
@@ -281,10 +288,10 @@ def field_form(type_code: str, name: str, today: date | None = None, country: st
     """A one-field form for editing `name` from the preview."""
     found = type_field() if name == "product_type" else next(
         f for f in detail_fields(type_code, today, country) if f.name == name)
-    return Form(id=f"edit_{name}", title="Edit listing", fields=[found], submit_label="Save",
+    return Form(id=f"edit_{name}", title=N_("Edit listing"), fields=[found], submit_label=N_("Save"),
                 rules=RULES)
 
 
 def editable_names(type_code: str) -> list[tuple[str, str]]:
     """(field name, label) of every field that can be edited from the preview."""
-    return [("product_type", "Product type")] + [(f.name, f.label) for f in detail_fields(type_code)]
+    return [("product_type", N_("Product type"))] + [(f.name, f.label) for f in detail_fields(type_code)]

@@ -22,9 +22,10 @@ from core.catalog import views
 from core.catalog import watchlist as watching
 from core.catalog.taxonomy import carbon_method
 from core.errors import NotFound
+from core.i18n import N_, _
 from core.ids import parse_id
 
-GONE = "That listing is no longer available."
+GONE = N_("That listing is no longer available.")
 
 
 
@@ -33,7 +34,7 @@ async def view_prompt(ctx: Ctx) -> list[Outbound]:
     try:
         listing = await views.viewable(ctx.uow, ctx.data["listing_id"], ctx.account_id)
     except NotFound:
-        return [Reply(GONE, rows(*_done(ctx)))]
+        return [Reply(_(GONE), rows(*_done(ctx)))]
     media = await views.media_of(ctx.uow, listing.id)
     photo = next((m for m in media if m.kind == "photo"), None)
     out: list[Outbound] = [_image(ctx, photo, listing.title)] if photo is not None else []
@@ -46,26 +47,26 @@ async def _card(ctx: Ctx, listing: views.Listing, media: list[views.ListingMedia
     watched = ctx.account is not None and await watching.is_watching(
         ctx.uow, ctx.account.id, listing.id)
     options = _trade_buttons(listing) if not mine and listing.status == "published" else []
-    options += [("☆ Remove from watchlist" if watched else "⭐ Save to watchlist", "watch"),
-                ("🌱 How the carbon estimate works", "carbon")]
+    options += [(_("☆ Remove from watchlist") if watched else _("⭐ Save to watchlist"), "watch"),
+                (_("🌱 How the carbon estimate works"), "carbon")]
     if any(m.kind == "document" for m in media):
-        options.append(("📄 Documents", "docs"))
+        options.append((_("📄 Documents"), "docs"))
     return Reply(await card(ctx.uow, listing, show_status=mine),
                  rows(*options, *_done(ctx), per_row=2))
 
 
 def _trade_buttons(listing: views.Listing) -> list[tuple[str, str]]:
     """Ask the seller; Buy now at a fixed price, or an offer and a request for a quote."""
-    ask = ("💬 Ask the seller", f"@go:thread:l{listing.id}")
+    ask = (_("💬 Ask the seller"), f"@go:thread:l{listing.id}")
     if not listing.negotiable:
-        return [("🛒 Buy now", f"@go:offer:b{listing.id}"), ask]
-    return [("💶 Make an offer", f"@go:offer:l{listing.id}"), ask,
-            ("📝 Request a quote", f"@go:thread:r{listing.id}")]
+        return [(_("🛒 Buy now"), f"@go:offer:b{listing.id}"), ask]
+    return [(_("💶 Make an offer"), f"@go:offer:l{listing.id}"), ask,
+            (_("📝 Request a quote"), f"@go:thread:r{listing.id}")]
 
 
 def _done(ctx: Ctx) -> tuple[tuple[str, str], ...]:
     """A card opened from a list gets the engine's ◀ Back; one opened alone gets Done."""
-    return () if ctx.data.get("from_list") else (("✔ Done", "done"),)
+    return () if ctx.data.get("from_list") else ((_("✔ Done"), "done"),)
 
 
 def _image(ctx: Ctx, photo: views.ListingMedia, caption: str) -> ImageReply:
@@ -73,7 +74,7 @@ def _image(ctx: Ctx, photo: views.ListingMedia, caption: str) -> ImageReply:
     reference, as Telegram's file_id)."""
     store = ctx.services.files
     assert store is not None
-    channel, _, ref = (photo.channel_ref or "").partition(":")
+    channel, __, ref = (photo.channel_ref or "").partition(":")
     try:
         content = store.read(photo.path)
     except OSError:  # the file store lost it: the caption still shows
@@ -105,18 +106,18 @@ async def view_answer(ctx: Ctx, msg: Inbound) -> Next | None:
     if data == "docs":
         files = await _documents(ctx, listing_id)
         return Next(state="", reprompt=False, replies=[
-            *files, Reply(f"📄 {len(files)} document(s) above.", buttons)])
+            *files, Reply(_("📄 {count} document(s) above.", count=len(files)), buttons)])
     if data == "carbon":
         return Next(state="", reprompt=False,
                     replies=[Reply(carbon_method(listing.product_type), buttons)])
     if data == "watch":
         saved = await watching.toggle(ctx.uow, ctx.account.id, listing_id)
         ctx.edit_in_place = True  # the card changes its button; nothing is sent again
-        note = "⭐ Saved to your watchlist (/watchlist)." if saved else "Removed from your watchlist."
+        note = _("⭐ Saved to your watchlist (/watchlist).") if saved else _("Removed from your watchlist.")
         updated = await _card(ctx, listing, await views.media_of(ctx.uow, listing_id))
         return Next(state="", reprompt=False, replies=[Reply(f"{updated.text}\n\n{note}",
                                                              updated.buttons)])
-    return Next.stay(Reply("Choose an option.", kind="error"))
+    return Next.stay(Reply(_("Choose an option."), kind="error"))
 
 
 async def _on_view(ctx: Ctx, msg: Inbound) -> Next:
@@ -124,10 +125,10 @@ async def _on_view(ctx: Ctx, msg: Inbound) -> Next:
 
 
 listing_view = Flow(
-    name="listing_view", title="a listing", first="view", commands=("view",),
-    summary="Open a listing: /view NUMBER", intents={Intent.VIEW_LISTING: "{arg}"},
-    help="A listing's details. Save it to your watchlist to find it again later.",
-    on_start=on_id("listing_id", "Which listing? Open one from search results."),
+    name="listing_view", title=N_("a listing"), first="view", commands=("view",),
+    summary=N_("Open a listing: /view NUMBER"), intents={Intent.VIEW_LISTING: "{arg}"},
+    help=N_("A listing's details. Save it to your watchlist to find it again later."),
+    on_start=on_id("listing_id", N_("Which listing? Open one from search results.")),
     states={"view": Ask(prompt=view_prompt, on=_on_view)},
 )
 
@@ -136,12 +137,12 @@ async def _watchlist(ctx: Ctx) -> list[Outbound]:
     assert ctx.account is not None
     saved = await watching.watched(ctx.uow, ctx.account.id)
     if not saved:
-        return [Reply("Your watchlist is empty. Save listings from search results with ⭐.",
-                      rows(("Done", "done")))]
+        return [Reply(_("Your watchlist is empty. Save listings from search results with ⭐."),
+                      rows((_("Done"), "done")))]
     items = tuple(ListItem(f"{w.title}" + ("" if w.status == "published" else f" ({w.status})"),
-                           summary(w), Button("View", f"v:{w.id}")) for w in saved[:20])
-    return [ListPage("⭐ Your watchlist", items, 1, 1), Reply("Open one, or Done.",
-                                                          rows(("Done", "done")))]
+                           summary(w), Button(_("View"), f"v:{w.id}")) for w in saved[:20])
+    return [ListPage(_("⭐ Your watchlist"), items, 1, 1), Reply(_("Open one, or Done."),
+                                                             rows((_("Done"), "done")))]
 
 
 async def _on_watchlist(ctx: Ctx, msg: Inbound) -> Next:
@@ -158,9 +159,9 @@ async def _on_watch_view(ctx: Ctx, msg: Inbound) -> Next:
 
 
 watchlist = Flow(
-    name="watchlist", title="your watchlist", first="list", commands=("watchlist", "saved_listings"),
-    summary="Listings you saved with ⭐", menu=(MenuEntry("⭐ Watchlist", ("buyer",), 30),),
-    help="Listings you saved with ⭐.",
+    name="watchlist", title=N_("your watchlist"), first="list", commands=("watchlist", "saved_listings"),
+    summary=N_("Listings you saved with ⭐"), menu=(MenuEntry(N_("⭐ Watchlist"), ("buyer",), 30),),
+    help=N_("Listings you saved with ⭐."),
     states={"list": Ask(prompt=_watchlist, on=_on_watchlist),
             "view": Ask(prompt=view_prompt, on=_on_watch_view)},
 )

@@ -8,6 +8,7 @@ import re
 from conversations.flow import Ctx, Entry, Next, OneStepCommand
 from conversations.messages import Button, Reply
 from core.errors import DomainError
+from core.i18n import N_, _
 from core.loyalty import rules, service
 from core.loyalty.service import Standing
 
@@ -22,27 +23,29 @@ def referral_link(code: str) -> str:
 
 def points_text(mine: Standing, prefix: str = "/") -> str:
     """The member's points as plain text (every channel alike)."""
-    lines = [f"⭐ {mine.balance} points · {mine.tier} tier "
-             f"({mine.earned_in_year} earned in the last 12 months)"]
+    lines = [_("⭐ {balance} points · {tier} tier ({earned} earned in the last 12 months)",
+               balance=mine.balance, tier=mine.tier, earned=mine.earned_in_year)]
     if mine.next_tier:
         name, more = mine.next_tier
-        lines.append(f"{more} more to {name}.")
+        lines.append(_("{more} more to {tier}.", more=more, tier=name))
     if mine.pending_discount.amount:
-        lines.append(f"Waiting for your next payment: {mine.pending_discount} off the commission.")
-    lines += ["", f"Redeem: {rules.MIN_REDEMPTION} points or more take "
-              f"{rules.value_of(rules.MIN_REDEMPTION)} per {rules.MIN_REDEMPTION} off the "
-              "commission of your next payment as seller or consultant "
-              f"({prefix}points redeem N).",
-              "", "Invite someone: you both get "
-              f"{rules.EARN['referral']} points when they complete a first deal or session.",
-              f"Telegram link: {referral_link(mine.code)}",
-              f"On Slack or the terminal they type: {prefix}start ref-{mine.code}",
-              "", "History:"]
+        lines.append(_("Waiting for your next payment: {discount} off the commission.",
+                       discount=mine.pending_discount))
+    lines += ["", _("Redeem: {minimum} points or more take {value} per {minimum} off the "
+                    "commission of your next payment as seller or consultant "
+                    "({prefix}points redeem N).", minimum=rules.MIN_REDEMPTION,
+                    value=rules.value_of(rules.MIN_REDEMPTION), prefix=prefix),
+              "", _("Invite someone: you both get {points} points when they complete a first deal "
+                    "or session.", points=rules.EARN["referral"]),
+              _("Telegram link: {link}", link=referral_link(mine.code)),
+              _("On Slack or the terminal they type: {prefix}start ref-{code}", prefix=prefix,
+                code=mine.code),
+              "", _("History:")]
     for move in mine.history:
         sign = "+" if move.points > 0 else "−"
         lines.append(f"  {move.when.date().isoformat()}  {sign}{abs(move.points)}  {move.reason}")
     if not mine.history:
-        lines.append("  nothing yet: completed deals and sessions, payments and ratings earn points")
+        lines.append("  " + _("nothing yet: completed deals and sessions, payments and ratings earn points"))
     return "\n".join(lines)
 
 
@@ -63,12 +66,16 @@ async def points_section(ctx: Ctx) -> str:
 
 def _line(mine: service.Brief, prefix: str) -> str:
     off = mine.pending_discount
-    waiting = f" · {off} off your next commission" if off.amount else ""
-    return f"⭐ Loyalty: {mine.tier} · {mine.balance} points{waiting} ({prefix}points)"
+    if off.amount:
+        return _("⭐ Loyalty: {tier} · {balance} points · {discount} off your next commission "
+                 "({prefix}points)", tier=mine.tier, balance=mine.balance, discount=off, prefix=prefix)
+    return _("⭐ Loyalty: {tier} · {balance} points ({prefix}points)", tier=mine.tier,
+             balance=mine.balance, prefix=prefix)
 
 
 def _redeem_buttons(mine: Standing) -> tuple[tuple[Button, ...], ...]:
-    offers = [Button(f"Redeem {n} points ({rules.value_of(n)} off)", f"@go:points:redeem:{n}")
+    offers = [Button(_("Redeem {points} points ({value} off)", points=n, value=rules.value_of(n)),
+                     f"@go:points:redeem:{n}")
               for n in REDEEM_STEPS if n <= mine.balance]
     return (tuple(offers),) if offers else ()
 
@@ -86,15 +93,17 @@ async def _points(ctx: Ctx) -> Next:
 async def _redeem(ctx: Ctx, amount: str) -> Next:
     assert ctx.account is not None
     if not amount.isdigit():
-        return Next.end(Reply(f"How many points? e.g. {ctx.env.command_prefix}points redeem "
-                              f"{rules.MIN_REDEMPTION}", kind="error"))
+        return Next.end(Reply(_("How many points? e.g. {prefix}points redeem {minimum}",
+                                prefix=ctx.env.command_prefix, minimum=rules.MIN_REDEMPTION),
+                              kind="error"))
     try:
         row = await service.redeem(ctx.uow, ctx.account.id, int(amount))
     except DomainError as exc:
         return Next.end(Reply(str(exc), kind="error"))
     value = rules.value_of(row.points)
-    return Next.end(Reply(f"✅ {row.points} points redeemed: {value} comes off the commission of "
-                          "your next payment as seller or consultant, shown on its statement."),
+    return Next.end(Reply(_("✅ {points} points redeemed: {value} comes off the commission of "
+                            "your next payment as seller or consultant, shown on its statement.",
+                            points=row.points, value=value)),
                     menu=False)
 
 
@@ -102,23 +111,24 @@ async def _referral(ctx: Ctx) -> Next:
     assert ctx.account is not None
     code = str(ctx.data.get("args") or "").strip()
     if not code:
-        return Next.end(Reply("Which code? e.g. /start ref-ABCD2345", kind="error"))
+        return Next.end(Reply(_("Which code? e.g. /start ref-ABCD2345"), kind="error"))
     try:
         await service.join_by_code(ctx.uow, ctx.account.id, code)
     except DomainError as exc:
         return Next.end(Reply(str(exc), kind="error"))
-    return Next.end(Reply(f"🎉 Welcome! When you complete your first deal or session, you and "
-                          f"the member who invited you each get {rules.EARN['referral']} points."))
+    return Next.end(Reply(_("🎉 Welcome! When you complete your first deal or session, you and "
+                            "the member who invited you each get {points} points.",
+                            points=rules.EARN["referral"])))
 
 
 points = OneStepCommand(
-    name="points", title="your loyalty points", commands=("points",), run=_points,
-    summary="Loyalty points: tier, history, redeem, your referral link",
-    help="Your points and tier, what earned them, your referral link; "
-         "/points redeem N takes them off the commission of your next payment.")
+    name="points", title=N_("your loyalty points"), commands=("points",), run=_points,
+    summary=N_("Loyalty points: tier, history, redeem, your referral link"),
+    help=N_("Your points and tier, what earned them, your referral link; "
+            "/points redeem N takes them off the commission of your next payment."))
 referral = OneStepCommand(
-    name="referral", title="a referral code", commands=("ref",), run=_referral,
-    summary="Join through a member's referral code: /ref CODE",
-    help="/ref CODE (or /start ref-CODE, what a referral link opens) records who invited you.")
+    name="referral", title=N_("a referral code"), commands=("ref",), run=_referral,
+    summary=N_("Join through a member's referral code: /ref CODE"),
+    help=N_("/ref CODE (or /start ref-CODE, what a referral link opens) records who invited you."))
 
 LOYALTY_FLOWS: list[Entry] = [points, referral]

@@ -10,6 +10,7 @@ from decimal import Decimal
 from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
 from conversations.messages import Choice, ImageReply, Inbound, Outbound, Reply, rows
 from core.catalog.taxonomy import TYPES, product
+from core.i18n import N_, _
 from core.market import analytics as figures
 from core.market.chart import render, where
 from core.market.competition import NEAR_KM, standings
@@ -18,6 +19,11 @@ from core.money.model import Money
 from core.money.reading import shown
 
 ALL = "*"  # every region
+# A spread of prices by what it counts ("deals" or "priced"): some counted without a price, none,
+# and the median with its range.
+SPREADS = {"deals": (N_("{count} deals"), N_("no deals"), N_("{median} ({low}–{high}, {count} deals)")),
+           "priced": (N_("{count} priced"), N_("no priced"),
+                      N_("{median} ({low}–{high}, {count} priced)"))}
 
 
 def _money(minor: int | None, currency: str) -> str:
@@ -29,40 +35,43 @@ def _mwh(value: Decimal) -> str:
 
 
 def _spread(s: figures.Spread, currency: str, noun: str) -> str:
+    some, none, ranged = SPREADS[noun]
     if s.median is None:
-        return f"{s.count} {noun}" if s.count else f"no {noun}"
-    return (f"{_money(s.median, currency)} ({_money(s.low, currency)}–{_money(s.high, currency)}"
-            f", {s.count} {noun})")
+        return _(some, count=s.count) if s.count else _(none)
+    return _(ranged, median=_money(s.median, currency), low=_money(s.low, currency),
+             high=_money(s.high, currency), count=s.count)
 
 
 def analytics_text(a: figures.MarketAnalytics) -> str:
     """The figures the chart shows, in words."""
     c = a.currency
-    lines = [f"📊 {product(a.product_type).label} — {where(a.country)}, last 12 months "
-             f"(price per MWh in {c})",
-             f"Completed deals: {a.deals}, {_mwh(a.volume_mwh)} traded",
-             "Deals by month — median (range, deals) · traded · listings' median:"]
+    lines = [_("📊 {product} — {region}, last 12 months (price per MWh in {currency})",
+               product=product(a.product_type).label, region=where(a.country), currency=c),
+             _("Completed deals: {deals}, {volume} traded", deals=a.deals, volume=_mwh(a.volume_mwh)),
+             _("Deals by month — median (range, deals) · traded · listings' median:")]
     for m in a.months:
         if m.deals.count or m.asks.count:
-            lines.append(f"  {m.label}: {_spread(m.deals, c, 'deals')} · {_mwh(m.volume_mwh)}"
-                         f" · asks {_money(m.asks.median, c)}")
-    lines.append(f"On the market now: {a.live_listings} listing(s), "
-                 f"{_spread(a.live_asks, c, 'priced')}, {_mwh(a.live_supply_mwh)}")
-    demand = [(sum(m.searches for m in a.months), "searches"),
-              (sum(m.offers for m in a.months), "offers")]
-    lines.append("Demand over 12 months: " + ", ".join(f"{n} {w}" for n, w in demand)
-                 + f"; {a.saved_active} saved search(es) alerting now")
+            lines.append("  " + _("{month}: {deals} · {volume} · asks {ask}", month=m.label,
+                                  deals=_spread(m.deals, c, "deals"), volume=_mwh(m.volume_mwh),
+                                  ask=_money(m.asks.median, c)))
+    lines.append(_("On the market now: {listings} listing(s), {asks}, {supply}",
+                   listings=a.live_listings, asks=_spread(a.live_asks, c, "priced"),
+                   supply=_mwh(a.live_supply_mwh)))
+    lines.append(_("Demand over 12 months: {searches} searches, {offers} offers; "
+                   "{saved} saved search(es) alerting now",
+                   searches=sum(m.searches for m in a.months),
+                   offers=sum(m.offers for m in a.months), saved=a.saved_active))
     if a.forecast:
         f = a.forecast
         ahead = ", ".join(f"{label} {_money(mean, c)} ({_money(low, c)}–{_money(high, c)})"
                           for label, mean, low, high in zip(f.labels, f.mean, f.low, f.high, strict=True))
-        lines.append(f"Forecast ({f.level} % interval): {ahead}. {f.method}; a forecast, "
-                     "not a promise.")
+        lines.append(_("Forecast ({level} % interval): {ahead}. {method}; a forecast, "
+                       "not a promise.", level=f.level, ahead=ahead, method=f.method))
     else:
         lines.append(a.no_forecast)
     if len(a.currencies) > 1:
-        lines.append("Other currencies here (never converted): "
-                     + ", ".join(x for x in a.currencies if x != c))
+        lines.append(_("Other currencies here (never converted): {currencies}",
+                       currencies=", ".join(x for x in a.currencies if x != c)))
     return "\n".join(lines)
 
 
@@ -74,14 +83,16 @@ async def competition_text(ctx: Ctx, code: str) -> str:
     for s in await standings(ctx.uow, ctx.account.id, code):
         c = s.currency
         if s.percentile is None:
-            lines.append(f"• {s.title} ({s.city}) at {_money(s.price_mwh, c)}/MWh: no competing "
-                         f"listing within {NEAR_KM} km.")
+            lines.append(_("• {title} ({city}) at {price}/MWh: no competing listing within {km} km.",
+                           title=s.title, city=s.city, price=_money(s.price_mwh, c), km=NEAR_KM))
             continue
-        lines.append(f"• {s.title} ({s.city}) at {_money(s.price_mwh, c)}/MWh: above "
-                     f"{s.percentile} % of {s.nearby} competing listing(s) within {NEAR_KM} km "
-                     f"({_money(s.low, c)}–{_money(s.high, c)}). Nearest: " + "; ".join(
-                         f"{r.city} {r.km} km {_money(r.price_mwh, c)}" for r in s.rivals))
-    return ("Your listings against the competition:\n" + "\n".join(lines)) if lines else ""
+        lines.append(_("• {title} ({city}) at {price}/MWh: above {percentile} % of {nearby} competing "
+                       "listing(s) within {km} km ({low}–{high}). Nearest: {nearest}",
+                       title=s.title, city=s.city, price=_money(s.price_mwh, c),
+                       percentile=s.percentile, nearby=s.nearby, km=NEAR_KM,
+                       low=_money(s.low, c), high=_money(s.high, c), nearest="; ".join(
+                           f"{r.city} {r.km} km {_money(r.price_mwh, c)}" for r in s.rivals)))
+    return (_("Your listings against the competition:") + "\n" + "\n".join(lines)) if lines else ""
 
 
 def chart_reply(a: figures.MarketAnalytics) -> ImageReply:
@@ -96,8 +107,8 @@ async def _pick(ctx: Ctx) -> list[Outbound]:
     codes = mine + [c for c in TYPES if c not in mine]
     buttons = [(f"⭐ {product(c).label}" if c in mine else product(c).label, f"p:{c}")
                for c in codes]
-    return [Reply("📊 Market analytics — which product?" + (" (⭐ what you trade or search)"
-                                                          if mine else ""),
+    return [Reply(_("📊 Market analytics — which product? (⭐ what you trade or search)") if mine
+                  else _("📊 Market analytics — which product?"),
                   rows(*buttons, per_row=2))]
 
 
@@ -116,13 +127,13 @@ async def show(ctx: Ctx, code: str, country: str | None) -> list[Outbound]:
         parts.append(mine)
     view = await market_view(ctx.uow, code, country)
     if view.top_queries:
-        parts.append("Top searches, last 30 days:\n" + "\n".join(
+        parts.append(_("Top searches, last 30 days:") + "\n" + "\n".join(
             f"  “{q}” × {n}" for q, n in view.top_queries))
     others = [r for r in await figures.regions(ctx.uow, code) if r != country]
     buttons = [(where(r), f"r:{code}:{r}") for r in others[:4]]
     if country:
-        buttons.append(("🌍 All regions", f"r:{code}:{ALL}"))
-    buttons.append(("↔ Another product", "pick"))
+        buttons.append((_("🌍 All regions"), f"r:{code}:{ALL}"))
+    buttons.append((_("↔ Another product"), "pick"))
     return [chart_reply(a), Reply("\n\n".join(parts), rows(*buttons, per_row=2))]
 
 
@@ -131,11 +142,11 @@ async def _on_pick(ctx: Ctx, msg: Inbound) -> Next:
     data = msg.data if isinstance(msg, Choice) else ""
     if data == "pick":
         return Next.stay()
-    kind, _, rest = data.partition(":")
-    code, _, region = rest.partition(":")
+    kind, __, rest = data.partition(":")
+    code, __, region = rest.partition(":")
     if code not in TYPES or kind not in ("p", "r") or (kind == "r" and not (
             region == ALL or (len(region) == 2 and region.isalpha() and region.isupper()))):
-        return Next.stay(Reply("Choose a product with the buttons.", kind="error"))
+        return Next.stay(Reply(_("Choose a product with the buttons."), kind="error"))
     country = await _default_region(ctx, code) if kind == "p" else (
         None if region == ALL else region)
     return Next(state="", replies=await show(ctx, code, country), reprompt=False)
@@ -170,11 +181,11 @@ async def market_section(ctx: Ctx) -> list[Outbound]:
 
 
 market = Flow(
-    name="market", title="market analytics", first="pick", commands=("market",),
-    summary="Prices, volumes, demand and a forecast by product and region",
-    menu=(MenuEntry("📊 Market", ("seller", "buyer"), 30),),
-    help="Price per MWh over 12 months from completed deals and listings, volume traded, "
-         "demand, supply and a short forecast, for a product and region, as a chart with the "
-         "numbers; sellers also see competing listings near theirs.",
+    name="market", title=N_("market analytics"), first="pick", commands=("market",),
+    summary=N_("Prices, volumes, demand and a forecast by product and region"),
+    menu=(MenuEntry(N_("📊 Market"), ("seller", "buyer"), 30),),
+    help=N_("Price per MWh over 12 months from completed deals and listings, volume traded, "
+            "demand, supply and a short forecast, for a product and region, as a chart with the "
+            "numbers; sellers also see competing listings near theirs."),
     states={"pick": Ask(prompt=_pick, on=_on_pick)}, on_start=_start,
 )

@@ -12,11 +12,12 @@ from conversations.messages import Button, Choice, Inbound, ListItem, ListPage, 
 from core.actions import Intent
 from core.catalog import lifecycle
 from core.errors import NotFound
+from core.i18n import N_, _
 from core.ids import parse_id
 
-REASON_FORM = Form("reject_reason", "Reject listing", [TextField(
-    "reason", "Reason for the seller", min_length=5, max_length=500, multiline=True,
-    hint="Say what to fix, e.g. “The certificate has expired”.")], submit_label="Reject")
+REASON_FORM = Form("reject_reason", N_("Reject listing"), [TextField(
+    "reason", N_("Reason for the seller"), min_length=5, max_length=500, multiline=True,
+    hint=N_("Say what to fix, e.g. “The certificate has expired”."))], submit_label=N_("Reject"))
 
 
 
@@ -33,11 +34,12 @@ async def _admin_only(ctx: Ctx) -> Next | None:
 async def _queue(ctx: Ctx) -> list[Outbound]:
     waiting = await lifecycle.pending(ctx.uow, ctx.account_id)
     if not waiting:
-        return [Reply("🛡 The moderation queue is empty.", rows(("Done", "done")))]
-    items = tuple(ListItem(w.title, f"{w.city} · since {w.updated_at:%Y-%m-%d %H:%M}",
-                           Button("Review", f"r:{w.id}")) for w in waiting[:20])
-    return [ListPage(f"🛡 {len(waiting)} listing(s) waiting for review", items, 1, 1),
-            Reply("Pick one to review.", rows(("Done", "done")))]
+        return [Reply(_("🛡 The moderation queue is empty."), rows((_("Done"), "done")))]
+    items = tuple(ListItem(w.title, _("{city} · since {time}", city=w.city,
+                                      time=f"{w.updated_at:%Y-%m-%d %H:%M}"),
+                           Button(_("Review"), f"r:{w.id}")) for w in waiting[:20])
+    return [ListPage(_("🛡 {count} listing(s) waiting for review", count=len(waiting)), items, 1, 1),
+            Reply(_("Pick one to review."), rows((_("Done"), "done")))]
 
 
 async def _on_queue(ctx: Ctx, msg: Inbound) -> Next:
@@ -48,17 +50,17 @@ async def _on_queue(ctx: Ctx, msg: Inbound) -> Next:
     if data.startswith("r:") and parse_id(data[2:]):
         ctx.data["listing_id"] = parse_id(data[2:])
         return Next(state="review")
-    return Next.stay(Reply("Tap Review on a listing, or Done.", kind="error"))
+    return Next.stay(Reply(_("Tap Review on a listing, or Done."), kind="error"))
 
 
 async def _review(ctx: Ctx) -> list[Outbound]:
     try:
         listing = await lifecycle.for_review(ctx.uow, ctx.data["listing_id"], ctx.account_id)
     except NotFound as exc:
-        return [Reply(str(exc), rows(("Back to the queue", "queue")))]
+        return [Reply(str(exc), rows((_("Back to the queue"), "queue")))]
     text = await card(ctx.uow, listing, show_status=True)
-    return [Reply(text, rows(("✅ Approve", "approve"), ("✋ Reject", "reject"),
-                             ("Back to the queue", "queue"), per_row=2))]
+    return [Reply(text, rows((_("✅ Approve"), "approve"), (_("✋ Reject"), "reject"),
+                             (_("Back to the queue"), "queue"), per_row=2))]
 
 
 async def _on_review(ctx: Ctx, msg: Inbound) -> Next:
@@ -66,31 +68,31 @@ async def _on_review(ctx: Ctx, msg: Inbound) -> Next:
     data = msg.data if isinstance(msg, Choice) else ""
     if data == "approve":
         listing = await lifecycle.approve(ctx.uow, ctx.data["listing_id"], ctx.account_id)
-        return Next(state="queue", replies=[Reply(f"✅ Approved “{listing.title}”.")],
+        return Next(state="queue", replies=[Reply(_("✅ Approved “{title}”.", title=listing.title))],
                     remember=False)
     if data == "reject":
         return Next(state="reason")
     if data == "queue":
         return Next(state="queue", remember=False)
-    return Next.stay(Reply("Tap Approve or Reject.", kind="error"))
+    return Next.stay(Reply(_("Tap Approve or Reject."), kind="error"))
 
 
 async def _rejected(ctx: Ctx, values: dict[str, Any]) -> Next:
     """Send the listing back to the seller with the reason."""
     listing = await lifecycle.reject(ctx.uow, ctx.data["listing_id"], values["reason"], ctx.account_id)
     ctx.data.pop("_forms", None)
-    return Next(state="queue", replies=[Reply(f"✋ Rejected “{listing.title}”; the seller is told "
-                                              "why.")], remember=False)
+    return Next(state="queue", replies=[Reply(_("✋ Rejected “{title}”; the seller is told why.",
+                                                title=listing.title))], remember=False)
 
 
 moderation = Flow(
     name="moderation",
-    title="the moderation queue",
+    title=N_("the moderation queue"),
     first="queue",
     commands=("moderation", "review"),
-    summary="Listings waiting for approval (admins)", intents={Intent.REVIEW_LISTING: "{arg}"},
-    menu=(MenuEntry("🛡 Moderation queue", ("admin",), 10),),
-    help="Listings waiting for approval. Approve publishes at once; reject needs a reason.",
+    summary=N_("Listings waiting for approval (admins)"), intents={Intent.REVIEW_LISTING: "{arg}"},
+    menu=(MenuEntry(N_("🛡 Moderation queue"), ("admin",), 10),),
+    help=N_("Listings waiting for approval. Approve publishes at once; reject needs a reason."),
     on_start=_admin_only,
     states={
         "queue": Ask(prompt=_queue, on=_on_queue),

@@ -7,6 +7,7 @@ from conversations.flow import Ask, Ctx, Entry, Flow, MenuEntry, Next, OneStepCo
 from conversations.messages import Button, Choice, FileReply, Inbound, Outbound, Reply, Text
 from core.actions import Intent
 from core.errors import Conflict, DomainError, NotFound
+from core.i18n import N_, _
 from core.ids import parse_id
 from core.money.model import Money, described
 from core.payments_port import EscrowView, PaymentsPort, SavedMethodView, Wallet
@@ -22,19 +23,19 @@ def _amounts(values: list[Money]) -> str:
 
 def wallet_text(wallet: Wallet) -> str:
     """The wallet as plain text (Telegram, terminal, Slack App Home alike)."""
-    lines = ["💼 Your wallet",
-             f"Held for your purchases: {_amounts(wallet.held)}",
-             f"Incoming (in escrow for you): {_amounts(wallet.incoming)}",
-             f"Waiting for payout: {_amounts(wallet.pending)}",
-             f"Paid out: {_amounts(wallet.paid_out)}", "", "Recent movements:"]
+    lines = [_("💼 Your wallet"),
+             _("Held for your purchases: {amounts}", amounts=_amounts(wallet.held)),
+             _("Incoming (in escrow for you): {amounts}", amounts=_amounts(wallet.incoming)),
+             _("Waiting for payout: {amounts}", amounts=_amounts(wallet.pending)),
+             _("Paid out: {amounts}", amounts=_amounts(wallet.paid_out)), "", _("Recent movements:")]
     for move in wallet.movements:
         sign = "+" if move.amount.amount > 0 else "−"
         lines.append(f"  {move.when}  {sign}{Money(abs(move.amount.amount), move.amount.currency)}"
                      f"  {move.text}")
     if not wallet.movements:
-        lines.append("  none yet")
+        lines.append("  " + _("none yet"))
     if not wallet.payouts_ready:
-        lines.append("\nPayouts are not set up yet: /payouts")
+        lines.append("\n" + _("Payouts are not set up yet: /payouts"))
     return "\n".join(lines)
 
 
@@ -47,7 +48,7 @@ async def wallet_section(ctx: Ctx) -> str:
 async def _wallet(ctx: Ctx) -> Next:
     assert ctx.account is not None
     wallet = await _payments(ctx).wallet(ctx.account.id, ctx.uow)
-    buttons = () if wallet.payouts_ready else ((Button("Set up payouts", "@go:payouts"),),)
+    buttons = () if wallet.payouts_ready else ((Button(_("Set up payouts"), "@go:payouts"),),)
     return Next.end(Reply(wallet_text(wallet), buttons), menu=False)
 
 
@@ -55,12 +56,13 @@ async def _invoice(ctx: Ctx) -> Next:
     assert ctx.account is not None
     number = str(ctx.data.get("args") or "").strip()
     if not number:
-        return Next.end(Reply("Which receipt? Use the button on a payment message.", kind="error"))
+        return Next.end(Reply(_("Which receipt? Use the button on a payment message."), kind="error"))
     try:
         number, pdf = await _payments(ctx).invoice_for(number, ctx.account.id, ctx.uow)
     except DomainError as exc:
         return Next.end(Reply(str(exc), kind="error"))
-    return Next.end(FileReply(f"agora-{number}.pdf", pdf, "application/pdf", f"Receipt {number}"),
+    return Next.end(FileReply(f"agora-{number}.pdf", pdf, "application/pdf",
+                                _("Receipt {number}", number=number)),
                     menu=False)
 
 
@@ -68,18 +70,18 @@ async def _payouts(ctx: Ctx) -> Next:
     assert ctx.account is not None
     link = await _payments(ctx).onboarding_link(ctx.account.id, ctx.uow)
     if link is None:
-        return Next.end(Reply("In test mode payouts need no set-up: money released to you "
-                              "shows in /wallet as paid out."), menu=False)
-    return Next.end(Reply("To be paid, set up payouts with Stripe (a few minutes, once):\n"
-                          f"{link}\nWe tell you here when it is done; waiting payouts then "
-                          "leave at once."), menu=False)
+        return Next.end(Reply(_("In test mode payouts need no set-up: money released to you "
+                                "shows in /wallet as paid out.")), menu=False)
+    return Next.end(Reply(_("To be paid, set up payouts with Stripe (a few minutes, once):\n"
+                            "{link}\nWe tell you here when it is done; waiting payouts then "
+                            "leave at once.", link=link)), menu=False)
 
 
-SAVE_TEXT = ("💳 Save a card for {what}. Nothing is charged now; the session's maximum is "
-             "authorised on it 24 h before.")
-TEST_CARDS = ("4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined")
-SAVE_CARDS = ("4242 4242 4242 4242 is saved and authorised later; 4000 0000 0000 0341 is saved "
-              "but declined when it is authorised (as Stripe's test card does)")
+SAVE_TEXT = N_("💳 Save a card for {what}. Nothing is charged now; the session's maximum is "
+               "authorised on it 24 h before.")
+TEST_CARDS = N_("4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined")
+SAVE_CARDS = N_("4242 4242 4242 4242 is saved and authorised later; 4000 0000 0000 0341 is saved "
+                "but declined when it is authorised (as Stripe's test card does)")
 
 
 async def _pay_start(ctx: Ctx) -> Next | None:
@@ -91,14 +93,14 @@ async def _pay_start(ctx: Ctx) -> Next | None:
         view = await _payments(ctx).payable(parse_id(arg) or 0, ctx.account.id,
                                             ctx.uow)
     except NotFound:
-        return Next.end(Reply("There is no such payment.", kind="error"))
+        return Next.end(Reply(_("There is no such payment."), kind="error"))
     except Conflict as exc:
         return Next.end(Reply(str(exc)))
     ctx.data.update(escrow=view.id, text=_pay_text(ctx, view), direct=_direct_offer(ctx, view))
     if _payments(ctx).test_mode and not ctx.env.opens_links:
         return None  # no browser at hand: ask for a test card right here
-    return Next.end(Reply(ctx.data["text"] + f"\nPay here: {view.pay_url}", _direct_button(ctx)),
-                    menu=False)
+    return Next.end(Reply(ctx.data["text"] + "\n" + _("Pay here: {url}", url=view.pay_url),
+                          _direct_button(ctx)), menu=False)
 
 
 async def _save_start(ctx: Ctx, arg: str) -> Next | None:
@@ -107,19 +109,20 @@ async def _save_start(ctx: Ctx, arg: str) -> Next | None:
     try:
         view = await _payments(ctx).savable(parse_id(arg) or 0, ctx.account.id, ctx.uow)
     except NotFound:
-        return Next.end(Reply("There is no such card request.", kind="error"))
+        return Next.end(Reply(_("There is no such card request."), kind="error"))
     except DomainError as exc:
         return Next.end(Reply(str(exc)))
     ctx.data.update(saving=view.id, text=_save_text(ctx, view))
     if _payments(ctx).test_mode and not ctx.env.opens_links:
         return None  # no browser at hand: ask for a test card right here
-    return Next.end(Reply(ctx.data["text"] + f"\nSave it here: {view.save_url}"), menu=False)
+    return Next.end(Reply(ctx.data["text"] + "\n" + _("Save it here: {url}", url=view.save_url)),
+                    menu=False)
 
 
 def _save_text(ctx: Ctx, view: SavedMethodView) -> str:
-    text = SAVE_TEXT.format(what=described(view.reference))
+    text = _(SAVE_TEXT, what=described(view.reference))
     if _payments(ctx).test_mode:
-        text += "\nTEST MODE — no real money moves."
+        text += "\n" + _("TEST MODE — no real money moves.")
     return text
 
 
@@ -132,31 +135,33 @@ def _direct_offer(ctx: Ctx, view: EscrowView) -> bool:
 def _direct_button(ctx: Ctx) -> tuple[tuple[Button, ...], ...]:
     if not ctx.data.get("direct"):
         return ()
-    return ((Button("🤝 Arrange payment directly", f"@go:direct:yes:{ctx.data['escrow']}"),),)
+    return ((Button(_("🤝 Arrange payment directly"), f"@go:direct:yes:{ctx.data['escrow']}"),),)
 
 
 def _pay_text(ctx: Ctx, view: EscrowView) -> str:
     amount, fee = view.amount, view.commission
-    text = f"💳 Payment of {amount} for {described(view.reference)}."
+    text = _("💳 Payment of {amount} for {what}.", amount=amount, what=described(view.reference))
     if fee.amount and view.kind != "charge":
-        text += f" The payee receives {amount - fee} after the {fee} platform commission."
+        text += " " + _("The payee receives {net} after the {fee} platform commission.",
+                        net=amount - fee, fee=fee)
     if view.direct_payer:
-        text += "\nYou proposed arranging payment directly; until the seller agrees you can pay here."
+        text += "\n" + _("You proposed arranging payment directly; until the seller agrees you can pay here.")
     if _payments(ctx).test_mode:
-        text += "\nTEST MODE — no real money moves."
+        text += "\n" + _("TEST MODE — no real money moves.")
     return text
 
 
 async def _card_prompt(ctx: Ctx) -> list[Outbound]:
     if ctx.data.get("saving"):
-        return [Reply(ctx.data.get("text", "") + f"\nType a test card number to save: {SAVE_CARDS}.")]
-    return [Reply(ctx.data.get("text", "") + f"\nType a test card number: {TEST_CARDS}.",
-                  _direct_button(ctx))]
+        return [Reply(ctx.data.get("text", "") + "\n"
+                      + _("Type a test card number to save: {cards}.", cards=_(SAVE_CARDS)))]
+    return [Reply(ctx.data.get("text", "") + "\n"
+                  + _("Type a test card number: {cards}.", cards=_(TEST_CARDS)), _direct_button(ctx))]
 
 
 async def _card(ctx: Ctx, msg: Inbound) -> Next:
     if isinstance(msg, Choice) or not isinstance(msg, Text):
-        return Next.stay(Reply("Type the card number.", kind="error"))
+        return Next.stay(Reply(_("Type the card number."), kind="error"))
     if ctx.data.get("saving"):
         return await _save_card(ctx, msg.text)
     try:
@@ -165,9 +170,11 @@ async def _card(ctx: Ctx, msg: Inbound) -> Next:
     except DomainError as exc:
         return Next.stay(Reply(f"❌ {exc}", kind="error"))
     if view.kind == "session":
-        return Next.end(Reply(f"✅ Authorised {view.amount}: nothing is charged until the "
-                              "session, and nothing at all if it ends in the free minutes."))
-    return Next.end(Reply(f"✅ Paid {view.amount}: the payment is {view.state}."))
+        return Next.end(Reply(_("✅ Authorised {amount}: nothing is charged until the "
+                                "session, and nothing at all if it ends in the free minutes.",
+                                amount=view.amount)))
+    return Next.end(Reply(_("✅ Paid {amount}: the payment is {state}.", amount=view.amount,
+                            state=view.state)))
 
 
 async def _save_card(ctx: Ctx, number: str) -> Next:
@@ -176,27 +183,27 @@ async def _save_card(ctx: Ctx, number: str) -> Next:
     except DomainError as exc:
         return Next.stay(Reply(f"❌ {exc}", kind="error"))
     if saved.state != "saved":
-        return Next.end(Reply("A card was already saved for this session."))
-    return Next.end(Reply(f"✅ Card •••• {saved.last4} saved. Nothing is charged now; the "
-                          "session's maximum is authorised on it 24 h before, and you are told "
-                          "when it is."))
+        return Next.end(Reply(_("A card was already saved for this session.")))
+    return Next.end(Reply(_("✅ Card •••• {last4} saved. Nothing is charged now; the "
+                            "session's maximum is authorised on it 24 h before, and you are told "
+                            "when it is.", last4=saved.last4)))
 
 
 async def _direct(ctx: Ctx) -> Next:
     """`@go:direct:yes:ID` chooses paying directly (payer or payee); `@go:direct:no:ID` keeps escrow."""
     assert ctx.account is not None
     # From a button "yes:12"; typed (e.g. by someone notified by email) "/direct yes 12".
-    answer, _, escrow = str(ctx.data.get("args") or "").replace(" ", ":", 1).partition(":")
+    answer, __, escrow = str(ctx.data.get("args") or "").replace(" ", ":", 1).partition(":")
     if answer not in ("yes", "no"):
-        return Next.end(Reply("Use /direct yes PAYMENT or /direct no PAYMENT.", kind="error"))
+        return Next.end(Reply(_("Use /direct yes PAYMENT or /direct no PAYMENT."), kind="error"))
     escrow_id = parse_id(escrow)
     if escrow_id is None:
-        return Next.end(Reply("There is no such payment.", kind="error"))
+        return Next.end(Reply(_("There is no such payment."), kind="error"))
     try:
         if answer == "no":
             view = await _payments(ctx).decline_direct(escrow_id, ctx.account.id, ctx.uow)
-            return Next.end(Reply(f"🔒 Escrow kept for {described(view.reference)}: payment goes through "
-                                  "Agora as usual."), menu=False)
+            return Next.end(Reply(_("🔒 Escrow kept for {what}: payment goes through Agora as usual.",
+                                    what=described(view.reference))), menu=False)
         view = await _payments(ctx).choose_direct(escrow_id, ctx.account.id, ctx.uow)
     except DomainError as exc:
         return Next.end(Reply(str(exc), kind="error"))
@@ -205,37 +212,39 @@ async def _direct(ctx: Ctx) -> Next:
 
 def _direct_reply(ctx: Ctx, view: EscrowView) -> Reply:
     if view.direct:
-        return Reply(f"🤝 Agreed: you pay each other directly for {described(view.reference)}. Agora holds "
-                     "nothing and charges no commission; escrow and buyer protection do not apply.")
+        return Reply(_("🤝 Agreed: you pay each other directly for {what}. Agora holds "
+                       "nothing and charges no commission; escrow and buyer protection do not apply.",
+                       what=described(view.reference)))
     if ctx.account is not None and ctx.account.id == view.payer_id:
-        return Reply(f"🤝 We asked the seller to agree to arrange payment for {described(view.reference)} "
-                     "directly. Until they do, you can still pay through Agora.",
-                     ((Button("💳 Pay through Agora", f"@go:pay:{view.id}"),),))
-    return Reply(f"🤝 We asked the buyer to agree to arrange payment for "
-                 f"{described(view.reference)} directly.")
+        return Reply(_("🤝 We asked the seller to agree to arrange payment for {what} "
+                       "directly. Until they do, you can still pay through Agora.",
+                       what=described(view.reference)),
+                     ((Button(_("💳 Pay through Agora"), f"@go:pay:{view.id}"),),))
+    return Reply(_("🤝 We asked the buyer to agree to arrange payment for {what} directly.",
+                   what=described(view.reference)))
 
 
 wallet = OneStepCommand(
-    name="wallet", title="your wallet", commands=("wallet",), run=_wallet,
-    summary="Your money: held, incoming, paid out",
-    menu=(MenuEntry("💼 Wallet", ("member",), 911, row="me"),),
-    help="Your money: held, incoming, waiting for payout, paid out, recent movements.")
+    name="wallet", title=N_("your wallet"), commands=("wallet",), run=_wallet,
+    summary=N_("Your money: held, incoming, paid out"),
+    menu=(MenuEntry(N_("💼 Wallet"), ("member",), 911, row="me"),),
+    help=N_("Your money: held, incoming, waiting for payout, paid out, recent movements."))
 invoice = OneStepCommand(
-    name="invoice", title="a receipt", commands=("receipt", "invoice"), run=_invoice,
-    summary="A receipt as a PDF: /receipt NUMBER", intents={Intent.RECEIPT: "{arg}"},
-    help="/receipt NUMBER (or /invoice NUMBER) sends that receipt as a PDF.")
+    name="invoice", title=N_("a receipt"), commands=("receipt", "invoice"), run=_invoice,
+    summary=N_("A receipt as a PDF: /receipt NUMBER"), intents={Intent.RECEIPT: "{arg}"},
+    help=N_("/receipt NUMBER (or /invoice NUMBER) sends that receipt as a PDF."))
 payouts = OneStepCommand(
-    name="payouts", title="payout set-up", commands=("payouts",), run=_payouts,
-    summary="Set up where you are paid", intents={Intent.SET_UP_PAYOUTS: ""},
-    help="Set up where you are paid (Stripe Connect).")
-pay = Flow(name="pay", title="a payment", first="card",
-           help="Pay for a deal or a session, or save a card for a session booked far ahead.",
+    name="payouts", title=N_("payout set-up"), commands=("payouts",), run=_payouts,
+    summary=N_("Set up where you are paid"), intents={Intent.SET_UP_PAYOUTS: ""},
+    help=N_("Set up where you are paid (Stripe Connect)."))
+pay = Flow(name="pay", title=N_("a payment"), first="card",
+           help=N_("Pay for a deal or a session, or save a card for a session booked far ahead."),
            intents={Intent.PAY: "{arg}", Intent.SAVE_CARD: "save:{arg}"},
            states={"card": Ask(prompt=_card_prompt, on=_card)}, on_start=_pay_start)
 direct = OneStepCommand(
-    name="direct", title="arranging payment directly", commands=("direct",), run=_direct,
-    summary="Pay each other directly or keep escrow: /direct yes|no PAYMENT",
+    name="direct", title=N_("arranging payment directly"), commands=("direct",), run=_direct,
+    summary=N_("Pay each other directly or keep escrow: /direct yes|no PAYMENT"),
     intents={Intent.PAY_DIRECTLY: "yes:{arg}", Intent.KEEP_ESCROW: "no:{arg}"},
-    help="/direct yes|no PAYMENT: agree to pay each other directly, or keep the escrow.")
+    help=N_("/direct yes|no PAYMENT: agree to pay each other directly, or keep the escrow."))
 
 MONEY_FLOWS: list[Entry] = [wallet, invoice, payouts, pay, direct]

@@ -18,6 +18,7 @@ from core.deals import call_offs, cards, contract_card, offers, threads
 from core.deals.offers import payment_words
 from core.deals.rules import contract_total, line_total
 from core.errors import DomainError
+from core.i18n import N_, _
 from core.ids import parse_id
 from core.money.model import Money
 
@@ -30,14 +31,14 @@ async def _start(ctx: Ctx) -> Next | None:
     arg = str(ctx.data.get("args") or "")
     mode, number = MODES.get(arg[:1]), parse_id(arg[1:])
     if mode is None or number is None:
-        return Next.end(Reply("Open an offer from a listing or an offer card.", kind="error"))
+        return Next.end(Reply(_("Open an offer from a listing or an offer card."), kind="error"))
     try:
         listing_id, start = await _basis(ctx, mode, number)
         listing = await views.viewable(ctx.uow, listing_id, ctx.account.id)
     except DomainError as exc:
         return Next.end(Reply(str(exc), kind="error"))
     if mode in ("offer", "buy") and listing.seller_id == ctx.account.id:
-        return Next.end(Reply("That is your own listing.", kind="error"))
+        return Next.end(Reply(_("That is your own listing."), kind="error"))
     fixed = mode == "buy" or (mode == "offer" and not listing.negotiable)
     ctx.data.update(mode="buy" if fixed and mode == "offer" else mode, ref=number,
                     listing_id=listing.id, fixed=fixed, facts=of.facts(listing))
@@ -52,7 +53,7 @@ async def _start(ctx: Ctx) -> Next | None:
 async def _basis(ctx: Ctx, mode: str, number: int) -> tuple[int, dict[str, Any] | None]:
     """The listing the offer is on, and a counter-offer's starting values."""
     if mode == "counter":
-        offer, _ = await offers.get(ctx.uow, number, ctx.account_id)
+        offer, __ = await offers.get(ctx.uow, number, ctx.account_id)
         return offer.listing_id, of.from_terms(offers.terms_of_offer(offer))
     if mode == "quote":
         thread = await threads.get(ctx.uow, number, ctx.account_id)
@@ -93,22 +94,27 @@ async def _review(ctx: Ctx) -> list[Outbound]:
     milli = int(Decimal(str(v["quantity"])) * 1000)
     total = line_total(price, milli)  # what the deal will charge, by core's one rule
     unit = UNITS.get(listing.unit, listing.unit)
-    verb = {"buy": "Buy", "quote": "Quote", "counter": "Counter-offer",
-            "renew": "Renewal"}.get(ctx.data["mode"], "Offer")
-    lines = [f"{verb} on “{listing.title}”:",
-             f"{cards.quantity(milli, listing.unit)} × {price} per {unit} = {total}",
-             "Delivery: " + cards.delivery_text(v.get("incoterm"), v.get("place"),
-                                                v.get("delivery_from"), v.get("delivery_to")),
-             "Payment: " + payment_words(v.get("payment_method") or "escrow", _accepted(ctx)),
-             "Open for: " + dict(of.EXPIRY).get(str(v.get("expires") or "48"), "48 hours")]
+    heading = {"buy": N_("Buy on “{title}”:"), "quote": N_("Quote on “{title}”:"),
+               "counter": N_("Counter-offer on “{title}”:"),
+               "renew": N_("Renewal on “{title}”:")}.get(ctx.data["mode"], N_("Offer on “{title}”:"))
+    lines = [_(heading, title=listing.title),
+             _("{quantity} × {price} per {unit} = {total}", quantity=cards.quantity(milli, listing.unit),
+               price=price, unit=unit, total=total),
+             _("Delivery: {delivery}", delivery=cards.delivery_text(
+                 v.get("incoterm"), v.get("place"), v.get("delivery_from"), v.get("delivery_to"))),
+             _("Payment: {payment}",
+               payment=payment_words(v.get("payment_method") or "escrow", _accepted(ctx))),
+             _("Open for: {expiry}",
+               expiry=_(dict(of.EXPIRY).get(str(v.get("expires") or "48"), "48 hours")))]
     count = int(v.get("call_offs") or 1)
     if count > 1:  # a framework contract: the quantity and total above are each call-off's
-        lines.insert(2, f"📑 In {call_offs.words(count, v.get('call_off_every') or 'month')}: "
-                        f"{cards.quantity(milli * count, listing.unit)}, "
-                        f"{contract_total(price, milli, count)} in all")
-    send = "🛒 Buy now" if ctx.data["mode"] == "buy" else "📨 Send"
-    return [Reply("\n".join(lines), rows((send, "send"), ("✏ Change details", "details"),
-                                         ("📦 Deliver in call-offs", "call-offs"), per_row=2))]
+        lines.insert(2, _("📑 In {schedule}: {quantity}, {total} in all",
+                          schedule=call_offs.words(count, v.get("call_off_every") or "month"),
+                          quantity=cards.quantity(milli * count, listing.unit),
+                          total=contract_total(price, milli, count)))
+    send = _("🛒 Buy now") if ctx.data["mode"] == "buy" else _("📨 Send")
+    return [Reply("\n".join(lines), rows((send, "send"), (_("✏ Change details"), "details"),
+                                         (_("📦 Deliver in call-offs"), "call-offs"), per_row=2))]
 
 
 async def _on_review(ctx: Ctx, msg: Inbound) -> Next:
@@ -127,7 +133,7 @@ async def _on_review(ctx: Ctx, msg: Inbound) -> Next:
             "i": 0, "values": dict(values), "seeded": sorted(values)}
         return Next(state="details")
     if choice != "send":
-        return Next.stay(Reply("Tap Send, Change details or Deliver in call-offs.", kind="error"))
+        return Next.stay(Reply(_("Tap Send, Change details or Deliver in call-offs."), kind="error"))
     return await _send(ctx)
 
 
@@ -141,8 +147,9 @@ async def _send(ctx: Ctx) -> Next:
     mode, ref, me = ctx.data["mode"], ctx.data["ref"], ctx.account.id
     if mode == "buy":
         deal = await offers.buy_now(ctx.uow, listing.id, me, terms)
-        return Next.end(Reply(f"🛒 Bought: deal #{deal.id} is agreed. The terms are on their way; "
-                              "accept them and payment opens.", _deal_button(deal.id)), menu=False)
+        return Next.end(Reply(_("🛒 Bought: deal #{id} is agreed. The terms are on their way; "
+                                "accept them and payment opens.", id=deal.id), _deal_button(deal.id)),
+                        menu=False)
     if mode == "counter":
         offer = await offers.counter(ctx.uow, ref, me, terms)
     elif mode == "quote":
@@ -152,13 +159,14 @@ async def _send(ctx: Ctx) -> Next:
         offer = await offers.quote(ctx.uow, listing.id, me, int(ctx.data["partner"]), terms)
     else:
         offer = await offers.make_offer(ctx.uow, listing.id, me, terms)
-    return Next.end(Reply(f"📨 Sent (offer #{offer.id}). You'll hear here as soon as it is "
-                          "answered.", ((Button("↩ Withdraw it", f"@go:offer_answer:withdraw:"
-                                                                 f"{offer.id}"),),)), menu=False)
+    return Next.end(Reply(_("📨 Sent (offer #{id}). You'll hear here as soon as it is "
+                            "answered.", id=offer.id),
+                          ((Button(_("↩ Withdraw it"), f"@go:offer_answer:withdraw:{offer.id}"),),)),
+                    menu=False)
 
 
 def _deal_button(deal_id: int) -> tuple[tuple[Button, ...], ...]:
-    return ((Button("🤝 Open the deal", f"@go:deal:{deal_id}"),),)
+    return ((Button(_("🤝 Open the deal"), f"@go:deal:{deal_id}"),),)
 
 
 def _details(ctx: Ctx) -> Form:
@@ -170,13 +178,13 @@ def _all(ctx: Ctx) -> Form:
 
 
 offer_flow = Flow(
-    name="offer", title="an offer", first="short", on_start=_start,
+    name="offer", title=N_("an offer"), first="short", on_start=_start,
     intents={Intent.COUNTER_OFFER: "c{arg}", Intent.SEND_QUOTE: "q{arg}",
              Intent.RENEW_CONTRACT: "r{arg}"},
-    help="Make an offer: quantity and price (defaults: the minimum order and the listed price), "
-         "then a preview where you can change the Incoterm, place, delivery window, payment and "
-         "how long the offer stays open — or deliver it in call-offs (a framework contract: "
-         "e.g. 12 × monthly, each paid, shipped and released on its own).",
+    help=N_("Make an offer: quantity and price (defaults: the minimum order and the listed price), "
+            "then a preview where you can change the Incoterm, place, delivery window, payment and "
+            "how long the offer stays open — or deliver it in call-offs (a framework contract: "
+            "e.g. 12 × monthly, each paid, shipped and released on its own)."),
     states={"short": FormState(form=_short, done=_answered),
             "all": FormState(form=_all, done=_answered),
             "review": Ask(prompt=_review, on=_on_review),

@@ -9,27 +9,28 @@ from core.actions import Intent
 from core.deals import cards, offers
 from core.deals import views as deal_views
 from core.errors import DomainError
+from core.i18n import N_, _
 from core.ids import parse_id
 
 
 async def _start(ctx: Ctx) -> Next | None:
     """`accept:ID`, `decline:ID`, `withdraw:ID` or `view:ID`."""
     assert ctx.account is not None
-    verb, _, number = str(ctx.data.get("args") or "").partition(":")
+    verb, __, number = str(ctx.data.get("args") or "").partition(":")
     offer_id = parse_id(number)
     if verb not in ("accept", "decline", "withdraw", "view") or offer_id is None:
-        return Next.end(Reply("Open an offer from its card.", kind="error"))
+        return Next.end(Reply(_("Open an offer from its card."), kind="error"))
     ctx.data["offer_id"] = offer_id
     try:
         if verb == "accept":
             deal = await offers.accept(ctx.uow, offer_id, ctx.account.id)
-            return Next.end(Reply(f"🤝 Accepted: deal #{deal.id} is agreed. The terms follow; "
-                                  "once both of you accept them, payment opens.",
-                                  ((Button("🤝 Open the deal", f"@go:deal:{deal.id}"),),)),
+            return Next.end(Reply(_("🤝 Accepted: deal #{id} is agreed. The terms follow; "
+                                    "once both of you accept them, payment opens.", id=deal.id),
+                                  ((Button(_("🤝 Open the deal"), f"@go:deal:{deal.id}"),),)),
                             menu=False)
         if verb == "withdraw":
             await offers.withdraw(ctx.uow, offer_id, ctx.account.id)
-            return Next.end(Reply(f"↩ Offer #{offer_id} withdrawn; the other party is told."),
+            return Next.end(Reply(_("↩ Offer #{id} withdrawn; the other party is told.", id=offer_id)),
                             menu=False)
         await offers.get(ctx.uow, offer_id, ctx.account.id)
     except DomainError as exc:
@@ -38,8 +39,8 @@ async def _start(ctx: Ctx) -> Next | None:
 
 
 async def _reason_prompt(ctx: Ctx) -> list[Outbound]:
-    return [Reply("Decline the offer? Say why if you like (the other side sees it), or tap "
-                  "Decline without a reason.", rows(("✖ Decline without a reason", "none")))]
+    return [Reply(_("Decline the offer? Say why if you like (the other side sees it), or tap "
+                    "Decline without a reason."), rows((_("✖ Decline without a reason"), "none")))]
 
 
 async def _on_reason(ctx: Ctx, msg: Inbound) -> Next:
@@ -50,10 +51,10 @@ async def _on_reason(ctx: Ctx, msg: Inbound) -> Next:
     elif isinstance(msg, Text) and 0 < len(msg.text.strip()) <= 500:
         reason = msg.text.strip()
     else:
-        return Next.stay(Reply("Type a reason of up to 500 characters, or tap Decline without a "
-                               "reason.", kind="error"))
+        return Next.stay(Reply(_("Type a reason of up to 500 characters, or tap Decline without a "
+                                 "reason."), kind="error"))
     await offers.decline(ctx.uow, ctx.data["offer_id"], ctx.account.id, reason)
-    return Next.end(Reply("✖ Declined; the other party is told."), menu=False)
+    return Next.end(Reply(_("✖ Declined; the other party is told.")), menu=False)
 
 
 async def _view(ctx: Ctx) -> list[Outbound]:
@@ -61,14 +62,14 @@ async def _view(ctx: Ctx) -> list[Outbound]:
     offer, role = view.offer, view.role
     text = cards.offer_text(offer, view.listing, view.previous, ctx.uow.policy, ctx.account)
     if offer.status != "open":
-        return [Reply(text, rows(("✔ Done", "done")))]
+        return [Reply(text, rows((_("✔ Done"), "done")))]
     if offer.made_by == role:
-        return [Reply(text, rows(("↩ Withdraw", f"@go:offer_answer:withdraw:{offer.id}"),
-                                 ("✔ Done", "done")))]
-    return [Reply(text, rows(("✅ Accept", f"@go:offer_answer:accept:{offer.id}"),
-                             ("↔ Counter", f"@go:offer:c{offer.id}"),
-                             ("✖ Decline", f"@go:offer_answer:decline:{offer.id}"),
-                             ("✔ Done", "done"), per_row=2))]
+        return [Reply(text, rows((_("↩ Withdraw"), f"@go:offer_answer:withdraw:{offer.id}"),
+                                 (_("✔ Done"), "done")))]
+    return [Reply(text, rows((_("✅ Accept"), f"@go:offer_answer:accept:{offer.id}"),
+                             (_("↔ Counter"), f"@go:offer:c{offer.id}"),
+                             (_("✖ Decline"), f"@go:offer_answer:decline:{offer.id}"),
+                             (_("✔ Done"), "done"), per_row=2))]
 
 
 async def _on_view(ctx: Ctx, msg: Inbound) -> Next:
@@ -76,9 +77,9 @@ async def _on_view(ctx: Ctx, msg: Inbound) -> Next:
 
 
 offer_answer = Flow(
-    name="offer_answer", title="an offer", first="view", on_start=_start,
+    name="offer_answer", title=N_("an offer"), first="view", on_start=_start,
     intents={Intent.ANSWER_OFFER: "{arg}", Intent.VIEW_OFFER: "view:{arg}"},
-    help="Accept an offer (it becomes a deal), counter it, or decline it with a reason.",
+    help=N_("Accept an offer (it becomes a deal), counter it, or decline it with a reason."),
     states={"reason": Ask(prompt=_reason_prompt, on=_on_reason),
             "view": Ask(prompt=_view, on=_on_view)},
 )

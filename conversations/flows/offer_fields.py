@@ -25,12 +25,13 @@ from core.deals.call_offs import EVERY, MOST
 from core.deals.offers import Terms, listed_delivery
 from core.deals.rules import PAYMENT_METHODS, checked_quantity
 from core.errors import DomainError
+from core.i18n import N_, _
 from core.money.model import Money, exponent
 
-INCOTERMS = [("EXW", "EXW — buyer collects"), ("FCA", "FCA — handed to buyer's carrier"),
-             ("DAP", "DAP — delivered to the place"), ("CIF", "CIF — by sea, insured"),
-             ("pickup", "Pickup")]
-EXPIRY = [("24", "24 hours"), ("48", "48 hours"), ("168", "7 days")]
+INCOTERMS = [("EXW", N_("EXW — buyer collects")), ("FCA", N_("FCA — handed to buyer's carrier")),
+             ("DAP", N_("DAP — delivered to the place")), ("CIF", N_("CIF — by sea, insured")),
+             ("pickup", N_("Pickup"))]
+EXPIRY = [("24", N_("24 hours")), ("48", N_("48 hours")), ("168", N_("7 days"))]
 
 
 def facts(listing: Listing) -> dict[str, Any]:
@@ -61,62 +62,63 @@ def quantity_field(known: dict[str, Any]) -> Field:
     unit = UNITS.get(known["unit"], known["unit"])
     least, stock = Decimal(known["least"]), Decimal(known["stock"])
     return OfferQuantityField(
-        "quantity", f"Quantity ({unit})", places=3, unit=known["unit"],
+        "quantity", _("Quantity ({unit})", unit=unit), places=3, unit=known["unit"],
         least_milli=int(least * 1000), stock_milli=int(stock * 1000),
-        hint=f"Between {least.normalize():f} and {stock.normalize():f} {unit}.")
+        hint=_("Between {least} and {stock} {unit}.", least=f"{least.normalize():f}",
+               stock=f"{stock.normalize():f}", unit=unit))
 
 
 def price_field(known: dict[str, Any]) -> Field:
     unit = UNITS.get(known["unit"], known["unit"])
-    return DecimalField("price", f"Price per {unit} ({known['currency']})",
+    return DecimalField("price", _("Price per {unit} ({currency})", unit=unit, currency=known["currency"]),
                         places=exponent(known["currency"]), minimum=Decimal("0.01"))
 
 
 def detail_fields(today: date) -> list[Field]:
     """What the preview offers to change: Incoterm and place, delivery window, payment, expiry."""
-    return [ChoiceField("incoterm", "Incoterm", choices=INCOTERMS),
-            TextField("place", "Incoterm place", max_length=120, required=False,
-                      hint="A town, port or terminal."),
-            DateField("delivery_from", "Delivery from", today=today, earliest=0, latest=730),
-            DateField("delivery_to", "Delivery by", today=today, earliest=0, latest=730),
-            ChoiceField("payment_method", "Payment", choices=list(PAYMENT_METHODS.items())),
-            ChoiceField("expires", "The offer stays open for", choices=EXPIRY)]
+    return [ChoiceField("incoterm", N_("Incoterm"), choices=INCOTERMS),
+            TextField("place", N_("Incoterm place"), max_length=120, required=False,
+                      hint=N_("A town, port or terminal.")),
+            DateField("delivery_from", N_("Delivery from"), today=today, earliest=0, latest=730),
+            DateField("delivery_to", N_("Delivery by"), today=today, earliest=0, latest=730),
+            ChoiceField("payment_method", N_("Payment"), choices=list(PAYMENT_METHODS.items())),
+            ChoiceField("expires", N_("The offer stays open for"), choices=EXPIRY)]
 
 
 def call_off_form() -> Form:
     """Deliver in call-offs: how many deliveries of the quantity, and how often (1: one
     delivery, no contract)."""
-    return Form("offer_call_offs", "Deliver in call-offs", [
-        IntegerField("call_offs", "Number of call-offs", minimum=1, maximum=MOST,
-                     hint=f"The quantity is delivered this many times (1 to {MOST}); "
-                          "1 is a single delivery."),
-        ChoiceField("call_off_every", "How often", choices=list(EVERY.items()),
+    return Form("offer_call_offs", N_("Deliver in call-offs"), [
+        IntegerField("call_offs", N_("Number of call-offs"), minimum=1, maximum=MOST,
+                     hint=_("The quantity is delivered this many times (1 to {most}); "
+                            "1 is a single delivery.", most=MOST)),
+        ChoiceField("call_off_every", N_("How often"), choices=list(EVERY.items()),
                     when=lambda values: int(values.get("call_offs") or 1) > 1)],
-        submit_label="Preview")
+        submit_label=N_("Preview"))
 
 
 def _window(values: dict[str, Any]) -> str | None:
     start, end = values.get("delivery_from"), values.get("delivery_to")
     if start and end and end < start:
-        return "The delivery window ends before it starts: choose a later date."
+        return _("The delivery window ends before it starts: choose a later date.")
     return None
 
 
 def short_form(known: dict[str, Any], fixed_price: bool) -> Form:
     """Asked one by one: the quantity, and the price unless it is a fixed-price purchase."""
     fields = [quantity_field(known)] + ([] if fixed_price else [price_field(known)])
-    return Form("offer", "Your offer", fields, submit_label="Preview")
+    return Form("offer", N_("Your offer"), fields, submit_label=N_("Preview"))
 
 
 def details_form(today: date) -> Form:
-    return Form("offer_details", "Offer details", detail_fields(today), submit_label="Preview",
+    return Form("offer_details", N_("Offer details"), detail_fields(today), submit_label=N_("Preview"),
                 rules=[Rule(("delivery_from", "delivery_to"), _window)])
 
 
 def whole_form(known: dict[str, Any], fixed_price: bool, today: date) -> Form:
     """Everything at once (a Slack modal)."""
-    return Form("offer_all", "Your offer", [*short_form(known, fixed_price).fields,
-                                            *detail_fields(today)], submit_label="Preview",
+    return Form("offer_all", N_("Your offer"), [*short_form(known, fixed_price).fields,
+                                                *detail_fields(today)], submit_label=N_("Preview"),
                 rules=[Rule(("delivery_from", "delivery_to"), _window)])
 
 

@@ -10,23 +10,26 @@ from conversations.flow import Ctx, Flow, FormState, MenuEntry, Next, OneStepCom
 from conversations.forms import Form
 from conversations.messages import Button, Reply
 from core.accounts import service as accounts
+from core.i18n import N_, _
 
 TOUR_PAGES = {
     # Only what is built today.
-    "seller": "📦 As a seller you list pellets, chips, biogas or biofuels in a few taps, answer "
-    "buyers' questions and offers, and are paid from escrow once delivery is confirmed.",
-    "buyer": "🔎 As a buyer you search in one line with typos forgiven, ask sellers, make offers "
-    "and counter-offers, pay into escrow, and release the money once the goods arrive as agreed.",
-    "consultant": "🎓 As a consultant you publish a profile with your rates and weekly hours, "
-    "accept sessions now or at booked times, and are paid after each session minus commission.",
-    "seeker": "🧑‍💼 As a seeker you find consultants by what you need, talk now or book a time; "
-    "the first minutes are free and ending early costs nothing.",
-    "admin": "🛡 As an admin you review listings waiting for moderation and decide disputes.",
+    "seller": N_("📦 As a seller you list pellets, chips, biogas or biofuels in a few taps, answer "
+                 "buyers' questions and offers, and are paid from escrow once delivery is confirmed."),
+    "buyer": N_("🔎 As a buyer you search in one line with typos forgiven, ask sellers, make offers "
+                "and counter-offers, pay into escrow, and release the money once the goods arrive as "
+                "agreed."),
+    "consultant": N_("🎓 As a consultant you publish a profile with your rates and weekly hours, "
+                     "accept sessions now or at booked times, and are paid after each session minus "
+                     "commission."),
+    "seeker": N_("🧑‍💼 As a seeker you find consultants by what you need, talk now or book a time; "
+                 "the first minutes are free and ending early costs nothing."),
+    "admin": N_("🛡 As an admin you review listings waiting for moderation and decide disputes."),
 }
 
 
 def _pages(ctx: Ctx) -> list[str]:
-    return [TOUR_PAGES[r] for r in TOUR_PAGES if r in ctx.roles] or [TOUR_PAGES["buyer"]]
+    return [_(TOUR_PAGES[r]) for r in TOUR_PAGES if r in ctx.roles] or [_(TOUR_PAGES["buyer"])]
 
 
 async def _all_set(ctx: Ctx) -> Next:
@@ -38,9 +41,11 @@ async def _all_set(ctx: Ctx) -> Next:
     account = ctx.account
     tour = "\n".join(_pages(ctx))
     done = Next.end(Reply(
-        f"{tour}\n\n✅ You're all set! Notifications come here on {ctx.env.channel}; times are "
-        f"shown in {account.timezone or 'UTC'} and prices default to {account.currency}.",
-        ((Button("🔔 Change notification settings", "@go:notifications"),),)))
+        f"{tour}\n\n" + _("✅ You're all set! Notifications come here on {channel}; times are "
+                          "shown in {timezone} and prices default to {currency}.",
+                          channel=ctx.env.channel, timezone=account.timezone or "UTC",
+                          currency=account.currency),
+        ((Button(_("🔔 Change notification settings"), "@go:notifications"),),)))
     done.follow = str(ctx.data.get("ref") or "")  # the deep link that brought a newcomer here
     return done
 
@@ -48,20 +53,20 @@ async def _all_set(ctx: Ctx) -> Next:
 def _preferences_form(ctx: Ctx) -> Form:
     channels = [(c, c.capitalize()) for c in ("telegram", "slack", "terminal")]
     if ctx.account and ctx.account.email_verified_at:
-        channels.append(("email", "Email"))
+        channels.append(("email", N_("Email")))
     return Form(
         id="preferences",
-        title="Notifications",
-        submit_label="Save",
+        title=N_("Notifications"),
+        submit_label=N_("Save"),
         fields=[
-            ChoiceField("notify_channel", "Where should we notify you", choices=channels,
-                        hint=f"You are on {ctx.env.channel} now."),
+            ChoiceField("notify_channel", N_("Where should we notify you"), choices=channels,
+                        hint=_("You are on {channel} now.", channel=ctx.env.channel)),
             fields.quiet_hours_field(),
             fields.timezone_field(),
             fields.currency_field(),
             fields.language_field(),
-            ChoiceField("weekly_picks", "A weekly message of picks for you",
-                        choices=[("yes", "Yes, on Monday mornings"), ("no", "No")]),
+            ChoiceField("weekly_picks", N_("A weekly message of picks for you"),
+                        choices=[("yes", N_("Yes, on Monday mornings")), ("no", N_("No"))]),
         ],
     )
 
@@ -77,14 +82,14 @@ async def _save_preferences(ctx: Ctx, values: dict[str, Any]) -> Next:
         **({"weekly_picks": values["weekly_picks"] == "yes"} if values.get("weekly_picks") else {}),
     )
     await accounts.mark_onboarded(ctx.uow, ctx.account.id)
-    done = Next.end(Reply("✅ Preferences saved. You're all set!"))
+    done = Next.end(Reply(_("✅ Preferences saved. You're all set!")))
     done.follow = str(ctx.data.get("ref") or "")  # the deep link that brought a newcomer here
     return done
 
 
 def _preferences_state() -> FormState:
     return FormState(form=_preferences_form, done=_save_preferences,
-                     help="Choose where notifications go and when to keep quiet.")
+                     help=N_("Choose where notifications go and when to keep quiet."))
 
 
 async def _prefill(ctx: Ctx) -> Next | None:
@@ -99,15 +104,15 @@ async def _prefill(ctx: Ctx) -> Next | None:
     return None
 
 
-onboarding = OneStepCommand(name="onboarding", title="the welcome tour", run=_all_set,
-                            help="What you can do here.")
+onboarding = OneStepCommand(name="onboarding", title=N_("the welcome tour"), run=_all_set,
+                            help=N_("What you can do here."))
 
 notifications = Flow(
     name="notifications",
-    title="notification settings",
+    title=N_("notification settings"),
     first="preferences",
-    commands=("notifications", "settings"), summary="Where and when to notify you",
-    menu=(MenuEntry("🔔 Notifications", ("member",), 920),),
+    commands=("notifications", "settings"), summary=N_("Where and when to notify you"),
+    menu=(MenuEntry(N_("🔔 Notifications"), ("member",), 920),),
     states={"preferences": _preferences_state()},
     on_start=_prefill,
 )

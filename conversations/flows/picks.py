@@ -6,6 +6,7 @@ from __future__ import annotations
 from conversations.flow import Ctx, MenuEntry, Next, OneStepCommand
 from conversations.messages import Button, Reply, action_button
 from core.actions import Intent
+from core.i18n import N_, _
 from core.recommend import weekly
 from core.recommend.picks import recommend
 
@@ -15,13 +16,14 @@ async def _for_you(ctx: Ctx) -> Next:
     assert ctx.account is not None
     picks = await recommend(ctx.uow, ctx.account.id)
     on = ctx.account.weekly_picks
-    switch = (Button("🔕 Stop the weekly message", "@do:stop_picks:off") if on
-              else Button("🔔 Send me these weekly", "@do:stop_picks:on"))
-    footer = ("They also come every Monday morning, your time." if on
-              else "The weekly message is off.")
+    switch = (Button(_("🔕 Stop the weekly message"), "@do:stop_picks:off") if on
+              else Button(_("🔔 Send me these weekly"), "@do:stop_picks:on"))
+    footer = (_("They also come every Monday morning, your time.") if on
+              else _("The weekly message is off."))
     if not picks:
-        return Next.end(Reply("✨ Nothing to pick for you yet: search, save a search, watch a "
-                              f"listing or make a deal, and I'll learn what you like. {footer}",
+        return Next.end(Reply(_("✨ Nothing to pick for you yet: search, save a search, watch a "
+                                "listing or make a deal, and I'll learn what you like. {footer}",
+                                footer=footer),
                               ((switch,),)))
     text, rows = weekly.message(picks, weekly=False)
     buttons = tuple(tuple(action_button(a) for a in row) for row in rows)
@@ -32,8 +34,8 @@ async def _decline(ctx: Ctx) -> Next:
     """“Not interested”: never recommended again."""
     assert ctx.account is not None
     await weekly.decline(ctx.uow, ctx.account.id, str(ctx.data.get("args") or ""))
-    return Next.end(Reply("🚫 Noted: I won't recommend that to you again.",
-                          ((Button("✨ Other picks", "@go:foryou"),),)))
+    return Next.end(Reply(_("🚫 Noted: I won't recommend that to you again."),
+                          ((Button(_("✨ Other picks"), "@go:foryou"),),)))
 
 
 async def _switch(ctx: Ctx) -> Next:
@@ -42,22 +44,22 @@ async def _switch(ctx: Ctx) -> Next:
     on = str(ctx.data.get("args") or "") == "on"
     await weekly.set_weekly(ctx.uow, ctx.account.id, on)
     if on:
-        return Next.end(Reply("🔔 Weekly picks are on: every Monday morning, your time."))
-    return Next.end(Reply("🔕 No more weekly picks. /foryou still shows them when you ask; "
-                          "turn them back on in /settings.",
-                          ((Button("🔔 Turn them back on", "@do:stop_picks:on"),),)))
+        return Next.end(Reply(_("🔔 Weekly picks are on: every Monday morning, your time.")))
+    return Next.end(Reply(_("🔕 No more weekly picks. /foryou still shows them when you ask; "
+                            "turn them back on in /settings."),
+                          ((Button(_("🔔 Turn them back on"), "@do:stop_picks:on"),),)))
 
 
-foryou = OneStepCommand(name="foryou", title="your picks", run=_for_you,
+foryou = OneStepCommand(name="foryou", title=N_("your picks"), run=_for_you,
                         commands=("foryou", "picks"),
-                        summary="Listings and consultants picked for you",
-                        menu=(MenuEntry("✨ For you", ("member",), 25),),
+                        summary=N_("Listings and consultants picked for you"),
+                        menu=(MenuEntry(N_("✨ For you"), ("member",), 25),),
                         intents={Intent.PICKS: "{arg}"},
-                        help="Picked from your deals, searches, saved searches, watchlist and "
-                             "sessions, each with the reason.")
-decline_pick = OneStepCommand(name="decline_pick", title="not interested", run=_decline,
+                        help=N_("Picked from your deals, searches, saved searches, watchlist and "
+                                "sessions, each with the reason."))
+decline_pick = OneStepCommand(name="decline_pick", title=N_("not interested"), run=_decline,
                               intents={Intent.DECLINE_PICK: "{arg}"})
-stop_picks = OneStepCommand(name="stop_picks", title="weekly picks", run=_switch,
+stop_picks = OneStepCommand(name="stop_picks", title=N_("weekly picks"), run=_switch,
                             intents={Intent.STOP_PICKS: "{arg}"})
 
 PICK_FLOWS = [foryou, decline_pick, stop_picks]

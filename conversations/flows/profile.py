@@ -16,6 +16,7 @@ from core.accounts import service as accounts
 from core.accounts.model import INTERESTS, ROLE_LABELS, Role
 from core.accounts.service import Account
 from core.actions import Intent
+from core.i18n import N_, _, current_language
 
 EDITABLE: dict[str, Any] = {
     "display_name": fields.name_field,
@@ -33,18 +34,20 @@ def profile_card(account: Account, roles: set[str], channels: list[str]) -> str:
     place = ", ".join(p for p in (account.city, _country(account.country)) if p) or "—"
     if account.latitude is not None and account.city is None:
         place = f"{account.latitude:.3f}, {account.longitude:.3f}"
-    email_state = "verified" if account.email_verified_at else "not verified"
-    quiet = f"{account.quiet_start}–{account.quiet_end}" if account.quiet_start else "none"
+    email_state = _("verified") if account.email_verified_at else _("not verified")
+    quiet = f"{account.quiet_start}–{account.quiet_end}" if account.quiet_start else _("none")
+    interests = ", ".join(_(INTERESTS[i]) if i in INTERESTS else i for i in account.interests)
     lines = [
         f"👤 {account.display_name}" + (f" · {account.company}" if account.company else ""),
-        f"Email: {account.email or '—'} ({email_state})",
-        "Roles: " + ", ".join(ROLE_LABELS[Role(r)] for r in sorted(roles)),
-        f"Location: {place}",
-        "Interests: " + (", ".join(INTERESTS.get(i, i) for i in account.interests) or "—"),
-        f"Currency: {account.currency} · Language: {account.language} · Time zone: "
-        f"{account.timezone}",
-        f"Notifications: {account.notify_channel or '—'} · quiet hours: {quiet}",
-        "Linked chats: " + ", ".join(channels),
+        _("Email: {email} ({state})", email=account.email or "—", state=email_state),
+        _("Roles: {roles}", roles=", ".join(_(ROLE_LABELS[Role(r)]) for r in sorted(roles))),
+        _("Location: {place}", place=place),
+        _("Interests: {interests}", interests=interests or "—"),
+        _("Currency: {currency} · Language: {language} · Time zone: {timezone}",
+          currency=account.currency, language=account.language, timezone=account.timezone),
+        _("Notifications: {channel} · quiet hours: {quiet}", channel=account.notify_channel or "—",
+          quiet=quiet),
+        _("Linked chats: {channels}", channels=", ".join(channels)),
     ]
     return "\n".join(lines)
 
@@ -57,19 +60,19 @@ async def profile_text(ctx: Ctx) -> str:
 
 
 def _country(code: str | None) -> str:
-    return Locale("en").territories.get(code, code) if code else ""
+    return Locale(current_language()).territories.get(code, code) if code else ""
 
 
 async def _view(ctx: Ctx) -> list[Outbound]:
     card = f"{await profile_text(ctx)}\n{await loyalty_line(ctx)}"
-    buttons = [Button(f"Edit {fields_label(name)}", f"edit:{name}") for name in EDITABLE]
+    buttons = [Button(_("Edit {field}", field=fields_label(name)), f"edit:{name}") for name in EDITABLE]
     rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
-    return [Reply(card, (*rows, (Button("Done", "done"),)))]
+    return [Reply(card, (*rows, (Button(_("Done"), "done"),)))]
 
 
 def fields_label(name: str) -> str:
     field: Field = EDITABLE[name]()
-    return field.label.lower().removeprefix("your ").removesuffix(" address")
+    return _(field.label).lower().removeprefix("your ").removesuffix(" address")
 
 
 async def _on_view(ctx: Ctx, msg: Inbound) -> Next:
@@ -81,12 +84,13 @@ async def _on_view(ctx: Ctx, msg: Inbound) -> Next:
             ctx.data["field"] = name
             ctx.data.pop("_forms", None)
             return Next(state="edit")
-    return Next.stay(Reply("Tap a button to edit a field, or “Done”.", kind="error"))
+    return Next.stay(Reply(_("Tap a button to edit a field, or “Done”."), kind="error"))
 
 
 def _edit_form(ctx: Ctx) -> Form:
     field = EDITABLE[ctx.data.get("field", "display_name")]()
-    return Form(id=f"edit_{field.name}", title="Edit profile", fields=[field], submit_label="Save")
+    return Form(id=f"edit_{field.name}", title=N_("Edit profile"), fields=[field],
+                submit_label=N_("Save"))
 
 
 async def _save(ctx: Ctx, values: dict[str, Any]) -> Next:
@@ -100,17 +104,17 @@ async def _save(ctx: Ctx, values: dict[str, Any]) -> Next:
         changes = {"interests": value or []}
     await accounts.update_profile(ctx.uow, ctx.account.id, **changes)
     if name == "email":
-        return Next(state=None, replies=[Reply("Saved. Now let's check the new address.")],
+        return Next(state=None, replies=[Reply(_("Saved. Now let's check the new address."))],
                     start="verify_email", start_data={"then": "profile"})
-    return Next(state="view", replies=[Reply("✅ Saved.")], remember=False)
+    return Next(state="view", replies=[Reply(_("✅ Saved."))], remember=False)
 
 
 profile = Flow(
     name="profile",
-    title="your profile",
+    title=N_("your profile"),
     first="view",
-    commands=("profile", "me"), summary="See or edit your profile",
-    intents={Intent.PROFILE: ""}, menu=(MenuEntry("👤 Profile", ("member",), 910, row="me"),),
-    help="Your profile: tap a field to change it. A new email address is verified again.",
+    commands=("profile", "me"), summary=N_("See or edit your profile"),
+    intents={Intent.PROFILE: ""}, menu=(MenuEntry(N_("👤 Profile"), ("member",), 910, row="me"),),
+    help=N_("Your profile: tap a field to change it. A new email address is verified again."),
     states={"view": Ask(prompt=_view, on=_on_view), "edit": FormState(form=_edit_form, done=_save)},
 )

@@ -14,14 +14,15 @@ from conversations.messages import Choice, FileUpload, Inbound, Outbound, Reply,
 from core.clock import local_time
 from core.community import rules as community_rules
 from core.errors import DomainError
+from core.i18n import N_, _
 from core.learning import gatherings, library
 from core.learning import rules as learning_rules
 from core.operators.roles import require_admin
 
-WHAT = [("🔗 A link", "link"), ("📄 A PDF", "pdf"), ("🎙 A webinar", "webinar"),
-        ("🏛 A trade show", "trade_show"), ("🤝 A meetup", "meetup")]
-LENGTHS = [("30 min", "30"), ("60 min", "60"), ("90 min", "90"), ("2 h", "120"),
-           ("1 day", "480"), ("2 days", "1440")]
+WHAT = [(N_("🔗 A link"), "link"), (N_("📄 A PDF"), "pdf"), (N_("🎙 A webinar"), "webinar"),
+        (N_("🏛 A trade show"), "trade_show"), (N_("🤝 A meetup"), "meetup")]
+LENGTHS = [(N_("30 min"), "30"), (N_("60 min"), "60"), (N_("90 min"), "90"), (N_("2 h"), "120"),
+           (N_("1 day"), "480"), (N_("2 days"), "1440")]
 
 
 async def _start(ctx: Ctx) -> Next | None:
@@ -53,12 +54,13 @@ def _when(ctx: Ctx, text: str) -> str:
 def _minutes(ctx: Ctx, text: str) -> str:
     clean = text.strip().lower().removesuffix("min").strip()
     if not clean.isascii() or not clean.isdigit() or int(clean) not in learning_rules.MINUTES:
-        raise DomainError("Give the length in minutes, 15 to 7200 (five days).")
+        raise DomainError(_("Give the length in minutes, 15 to 7200 (five days)."))
     return clean
 
 
 async def _length_prompt(ctx: Ctx) -> list[Outbound]:
-    return [Reply("How long? Tap one, or type the minutes.", rows(*LENGTHS, per_row=3))]
+    return [Reply(_("How long? Tap one, or type the minutes."),
+                  rows(*((_(label), value) for label, value in LENGTHS), per_row=3))]
 
 
 async def _on_length(ctx: Ctx, msg: Inbound) -> Next:
@@ -69,15 +71,15 @@ async def _on_length(ctx: Ctx, msg: Inbound) -> Next:
 
 def _where_prompt(ctx: Ctx) -> str:
     if ctx.data["what"] == "webinar":
-        return ("The join link (https://…): registrants get it here at the start time, never "
-                "before.")
-    return "Where is it? (venue and town, e.g. “Kipsala hall, Riga”)"
+        return _("The join link (https://…): registrants get it here at the start time, never "
+                 "before.")
+    return _("Where is it? (venue and town, e.g. “Kipsala hall, Riga”)")
 
 
 def _where(ctx: Ctx, text: str) -> str:
     if ctx.data["what"] == "webinar":
-        return community_rules.url(text, "join link")
-    return community_rules.text(text, "place", minimum=2, maximum=200, one_line=True)
+        return community_rules.url(text, N_("join link"))
+    return community_rules.text(text, N_("place"), minimum=2, maximum=200, one_line=True)
 
 
 async def _publish_item(ctx: Ctx) -> Next:
@@ -91,7 +93,8 @@ async def _publish_item(ctx: Ctx) -> Next:
                                          file_name=ctx.data["file_name"],
                                          mime_type=ctx.data["mime_type"],
                                          summary=ctx.data.get("summary") or "")
-    return Next.end(Reply(f"📚 Published “{item.title}” under {item.topic}: /learn shows it."))
+    return Next.end(Reply(_("📚 Published “{title}” under {topic}: /learn shows it.",
+                            title=item.title, topic=_(item.topic))))
 
 
 async def _publish_gathering(ctx: Ctx) -> Next:
@@ -102,51 +105,54 @@ async def _publish_gathering(ctx: Ctx) -> Next:
         description=ctx.data.get("about") or "",
         join_url=ctx.data["where"] if what == "webinar" else None,
         place=None if what == "webinar" else ctx.data["where"])
-    return Next.end(Reply(f"📅 Published {learning_rules.KINDS[what]} “{found.title}”, "
-                          f"{local_time(found.starts_at, _zone(ctx))} — /events shows it; "
-                          "people answer there and get a calendar invite."))
+    return Next.end(Reply(_("📅 Published {kind} “{title}”, {start} — /events shows it; "
+                            "people answer there and get a calendar invite.",
+                            kind=_(learning_rules.KINDS[what]), title=found.title,
+                            start=local_time(found.starts_at, _zone(ctx)))))
 
 
 async def _file_prompt(ctx: Ctx) -> list[Outbound]:
-    return [Reply("Send the report as a PDF file (up to 10 MB).")]
+    return [Reply(_("Send the report as a PDF file (up to 10 MB)."))]
 
 
 async def _on_file(ctx: Ctx, msg: Inbound) -> Next:
     if not isinstance(msg, FileUpload) or msg.mime_type != "application/pdf":
-        return Next.stay(Reply("Please send a PDF file.", kind="error"))
+        return Next.stay(Reply(_("Please send a PDF file."), kind="error"))
     kept = await stored_file(ctx, msg)  # type, size and content checked as every upload
     ctx.data.update(file_path=kept.path, file_name=kept.name, mime_type=kept.mime_type)
     return Next(state="summary")
 
 
 def _title_prompt(ctx: Ctx) -> str:
-    return "Its title? (3–120 characters)"
+    return _("Its title? (3–120 characters)")
 
 
 publish_flow = Flow(
-    name="publish", title="publishing", first="what", on_start=_start,
-    commands=("publish",), summary="Publish a report, guide, webinar or event (admins)",
-    menu=(MenuEntry("📚 Publish", ("admin",), 84),),
-    help="Admins add reports and guides (links or PDFs) to the library by topic, and webinars, "
-         "trade shows and meetups to the calendar. Times are in your own zone.",
+    name="publish", title=N_("publishing"), first="what", on_start=_start,
+    commands=("publish",), summary=N_("Publish a report, guide, webinar or event (admins)"),
+    menu=(MenuEntry(N_("📚 Publish"), ("admin",), 84),),
+    help=N_("Admins add reports and guides (links or PDFs) to the library by topic, and webinars, "
+            "trade shows and meetups to the calendar. Times are in your own zone."),
     states={
-        "what": picked("what", "What do you publish?", lambda ctx: WHAT, _after_what),
-        "topic": picked("topic", "Under which topic?",
+        "what": picked("what", N_("What do you publish?"), lambda ctx: WHAT, _after_what),
+        "topic": picked("topic", N_("Under which topic?"),
                         lambda ctx: [(t, t) for t in library.TOPICS], "title"),
         "title": typed("title", _title_prompt, lambda ctx, t: community_rules.text(
-            t, "title", minimum=3, maximum=120, one_line=True), _after_title),
-        "url": typed("url", "The link (https://…)?", lambda ctx, t: community_rules.url(t), "summary"),
+            t, N_("title"), minimum=3, maximum=120, one_line=True), _after_title),
+        "url": typed("url", N_("The link (https://…)?"), lambda ctx, t: community_rules.url(t),
+                     "summary"),
         "file": Ask(prompt=_file_prompt, on=_on_file),
-        "summary": typed("summary", "A one-line summary for readers (up to 300 characters)?",
-                         lambda ctx, t: community_rules.text(t, "summary", maximum=library.MAX_SUMMARY),
+        "summary": typed("summary", N_("A one-line summary for readers (up to 300 characters)?"),
+                         lambda ctx, t: community_rules.text(t, N_("summary"),
+                                                             maximum=library.MAX_SUMMARY),
                          _publish_item, optional=True),
-        "when": typed("when", lambda ctx: f"When does it start? Type it in your time zone "
-                                          f"({_zone(ctx)}), like 2026-12-03 15:00.", _when,
-                      "length"),
+        "when": typed("when", lambda ctx: _("When does it start? Type it in your time zone "
+                                            "({zone}), like 2026-12-03 15:00.", zone=_zone(ctx)),
+                      _when, "length"),
         "length": Ask(prompt=_length_prompt, on=_on_length),
         "where": typed("where", _where_prompt, _where, "about"),
-        "about": typed("about", "A short description (up to 1,500 characters)?",
-                       lambda ctx, t: community_rules.text(t, "description", maximum=1500),
+        "about": typed("about", N_("A short description (up to 1,500 characters)?"),
+                       lambda ctx, t: community_rules.text(t, N_("description"), maximum=1500),
                        _publish_gathering, optional=True),
     },
 )

@@ -8,6 +8,7 @@ from core.actions import Intent
 from core.catalog import alerts
 from core.catalog.query import SearchQuery
 from core.errors import DomainError
+from core.i18n import N_, _
 from core.ids import parse_id
 
 
@@ -15,13 +16,13 @@ async def _list(ctx: Ctx) -> list[Outbound]:
     assert ctx.account is not None
     saved = await alerts.saved_searches(ctx.uow, ctx.account.id)
     if not saved:
-        return [Reply("No saved searches yet. Search, then tap “🔔 Save search”.",
-                      rows(("🔎 Search", "@go:search"), ("Done", "done")))]
+        return [Reply(_("No saved searches yet. Search, then tap “🔔 Save search”."),
+                      rows((_("🔎 Search"), "@go:search"), (_("Done"), "done")))]
     items = tuple(ListItem(SearchQuery.from_dict(s.query).describe(),
-                           "at once" if s.mode == "instant" else "daily digest",
-                           Button("Manage", f"m:{s.id}")) for s in saved)
-    return [ListPage("🔔 Saved searches", items, 1, 1), Reply("Manage one, or Done.",
-                                                          rows(("Done", "done")))]
+                           _("at once") if s.mode == "instant" else _("daily digest"),
+                           Button(_("Manage"), f"m:{s.id}")) for s in saved)
+    return [ListPage(_("🔔 Saved searches"), items, 1, 1), Reply(_("Manage one, or Done."),
+                                                             rows((_("Done"), "done")))]
 
 
 async def _on_list(ctx: Ctx, msg: Inbound) -> Next:
@@ -38,12 +39,12 @@ async def _manage(ctx: Ctx) -> list[Outbound]:
     try:
         row = await alerts.own_search(ctx.uow, ctx.account.id, ctx.data["saved_id"])
     except DomainError as exc:
-        return [Reply(str(exc), rows(("◀ Saved searches", "list")))]
+        return [Reply(str(exc), rows((_("◀ Saved searches"), "list")))]
     other = "digest" if row.mode == "instant" else "instant"
-    label = "Switch to daily digest" if other == "digest" else "Switch to alerts at once"
+    label = _("Switch to daily digest") if other == "digest" else _("Switch to alerts at once")
     return [Reply(f"🔔 {SearchQuery.from_dict(row.query).describe()}",
-                  rows(("🔎 Run it", "run"), (label, other), ("🗑 Delete", "delete"),
-                       ("◀ Saved searches", "list"), per_row=2))]
+                  rows((_("🔎 Run it"), "run"), (label, other), (_("🗑 Delete"), "delete"),
+                       (_("◀ Saved searches"), "list"), per_row=2))]
 
 
 async def _on_manage(ctx: Ctx, msg: Inbound) -> Next:
@@ -57,18 +58,18 @@ async def _on_manage(ctx: Ctx, msg: Inbound) -> Next:
         return Next(state=None, start="search", start_data={"q": row.query})
     if data in ("instant", "digest"):
         await alerts.set_mode(ctx.uow, ctx.account.id, row.id, data)
-        return Next.stay(Reply("Updated."))
+        return Next.stay(Reply(_("Updated.")))
     if data == "delete":
         await alerts.unsubscribe(ctx.uow, row.account_id, row.id)
-        return Next(state="list", replies=[Reply("Deleted.")], remember=False)
+        return Next(state="list", replies=[Reply(_("Deleted."))], remember=False)
     return Next(state="list", remember=False)
 
 
 saved = Flow(
-    name="saved", title="saved searches", first="list", commands=("saved", "alerts"),
-    summary="Your saved searches and alerts",
-    menu=(MenuEntry("🔔 Saved searches", ("buyer",), 20),),
-    help="Searches you saved. Alerts come at once or in a daily digest; delete to stop them.",
+    name="saved", title=N_("saved searches"), first="list", commands=("saved", "alerts"),
+    summary=N_("Your saved searches and alerts"),
+    menu=(MenuEntry(N_("🔔 Saved searches"), ("buyer",), 20),),
+    help=N_("Searches you saved. Alerts come at once or in a daily digest; delete to stop them."),
     states={"list": Ask(prompt=_list, on=_on_list), "manage": Ask(prompt=_manage, on=_on_manage)},
 )
 
@@ -84,8 +85,8 @@ async def _unsubscribe(ctx: Ctx) -> Next:
     except DomainError as exc:
         return Next.end(Reply(str(exc), kind="error"))
     what = SearchQuery.from_dict(row.query).describe()
-    return Next.end(Reply(f"🔕 Unsubscribed: no more alerts for {what}."))
+    return Next.end(Reply(_("🔕 Unsubscribed: no more alerts for {what}.", what=what)))
 
 
-unsubscribe = OneStepCommand(name="unsubscribe", title="unsubscribing", run=_unsubscribe,
+unsubscribe = OneStepCommand(name="unsubscribe", title=N_("unsubscribing"), run=_unsubscribe,
                              intents={Intent.UNSUBSCRIBE: "{arg}"})

@@ -15,6 +15,7 @@ from core.catalog import alerts, gazetteer, query_text, views
 from core.catalog.query import SORTS, SearchQuery
 from core.catalog.search import Catalog, log_search
 from core.errors import DomainError
+from core.i18n import N_, _, n_
 from core.ids import parse_id
 
 
@@ -29,7 +30,7 @@ def _origin(ctx: Ctx) -> tuple[float, float] | None:
         return None
     if account.latitude is not None and account.longitude is not None:
         return account.latitude, account.longitude
-    place, _ = gazetteer.resolve(account.city, account.country) if account.city else (None, [])
+    place, __ = gazetteer.resolve(account.city, account.country) if account.city else (None, [])
     return (place.lat, place.lon) if place else None
 
 
@@ -48,8 +49,8 @@ def _one_line(ctx: Ctx, text: str) -> tuple[SearchQuery, list[str]]:
     if query.max_km and query.lat is None:
         origin = _origin(ctx)
         if origin is None:
-            notes.append("I don't know where you are, so the distance filter is off; add "
-                         "“near <city>”.")
+            notes.append(_("I don't know where you are, so the distance filter is off; add "
+                           "“near <city>”."))
             query = query_text.without(query, "max_km")
         else:
             query = replace(query, lat=origin[0], lon=origin[1])
@@ -61,8 +62,8 @@ async def _asked(ctx: Ctx, values: dict[str, Any]) -> Next:
     line = str(values.get("text") or "")
     parsed, notes = _one_line(ctx, line)
     if line.strip() and not parsed.text and not parsed.filters() and parsed.lat is None:
-        raise DomainError("Type a word to search for, like “pellets” — symbols and emoji alone "
-                          "match nothing.")
+        raise DomainError(_("Type a word to search for, like “pellets” — symbols and emoji alone "
+                            "match nothing."))
     query = sf.query_from({k: v for k, v in values.items() if k != "text"}, parsed, _origin(ctx))
     ctx.data["q"], ctx.data["page"], ctx.data["notes"] = query.as_dict(), 0, notes
     await log_search(ctx.uow, ctx.account_id, query,
@@ -78,19 +79,21 @@ async def _results(ctx: Ctx) -> list[Outbound]:
     rows_by_id = await views.by_ids(ctx.uow, [h.listing_id for h in found.hits],
                                      ctx.account_id)
     items = tuple(ListItem(rows_by_id[h.listing_id].title, summary(rows_by_id[h.listing_id], h.km),
-                           Button("View", f"v:{h.listing_id}"))
+                           Button(_("View"), f"v:{h.listing_id}"))
                   for h in found.hits if h.listing_id in rows_by_id)
-    title = f"🔎 {found.total} result(s) for {query.describe()} · sorted by " \
-            f"{SORTS.get(query.sort, query.sort).lower()}"
-    nav = rows(("◀ Previous", "prev"), ("Next ▶", "next"), per_row=2) if found.pages > 1 else ()
+    title = n_("🔎 {n} result(s) for {query} · sorted by {sort}",
+               "🔎 {n} result(s) for {query} · sorted by {sort}", found.total,
+               query=query.describe(), sort=_(SORTS.get(query.sort, query.sort)).lower())
+    nav = rows((_("◀ Previous"), "prev"), (_("Next ▶"), "next"), per_row=2) if found.pages > 1 else ()
     page = ListPage(title, items, found.page + 1, found.pages, nav)
     notes = [Reply(note, kind="notice") for note in ctx.data.pop("notes", [])]
     chips = rows(*((f"✕ {label}"[:40], f"x:{name}") for label, name in query.filters()), per_row=2)
-    actions = Reply("Refine or keep this search (✕ removes a filter):" if items else
-                    "Nothing matches yet. Try fewer words or filters — or save the search to "
-                    "hear when something appears.",
-                    (*chips, *rows(("⚙ More filters", "filters"), ("↕ Sort", "sort"),
-                                   ("🔔 Save search", "save"), ("🔎 New search", "new"), per_row=2)))
+    actions = Reply(_("Refine or keep this search (✕ removes a filter):") if items else
+                    _("Nothing matches yet. Try fewer words or filters — or save the search to "
+                      "hear when something appears."),
+                    (*chips, *rows((_("⚙ More filters"), "filters"), (_("↕ Sort"), "sort"),
+                                   (_("🔔 Save search"), "save"), (_("🔎 New search"), "new"),
+                                   per_row=2)))
     return [*notes, page, actions]
 
 
@@ -110,7 +113,7 @@ async def _on_results(ctx: Ctx, msg: Inbound) -> Next:
     if data in targets:
         ctx.data.pop("_forms", None)
         return Next(state=targets[data])
-    return Next.stay(Reply("Use the buttons to page, open a listing or refine the search.",
+    return Next.stay(Reply(_("Use the buttons to page, open a listing or refine the search."),
                            kind="error"))
 
 
@@ -118,9 +121,9 @@ async def _turn(ctx: Ctx, direction: str) -> Next:
     found = await _catalog(ctx).search(ctx.uow, _query(ctx), ctx.data.get("page", 0))
     page = found.page + (1 if direction == "next" else -1)
     if page >= found.pages:
-        return Next.stay(Reply("That was the last page.", kind="notice"))
+        return Next.stay(Reply(_("That was the last page."), kind="notice"))
     if page < 0:
-        return Next.stay(Reply("This is the first page.", kind="notice"))
+        return Next.stay(Reply(_("This is the first page."), kind="notice"))
     ctx.data["page"] = page
     return Next.stay()
 
@@ -134,24 +137,24 @@ async def _filtered(ctx: Ctx, values: dict[str, Any]) -> Next:
 
 
 async def _sort_prompt(ctx: Ctx) -> list[Outbound]:
-    return [Reply("Sort results by:", rows(*((label, key) for key, label in SORTS.items()),
-                                           per_row=2))]
+    return [Reply(_("Sort results by:"), rows(*((_(label), key) for key, label in SORTS.items()),
+                                              per_row=2))]
 
 
 async def _on_sort(ctx: Ctx, msg: Inbound) -> Next:
     """Re-sort the current results."""
     data = msg.data if isinstance(msg, Choice) else ""
     if data not in SORTS:
-        return Next.stay(Reply("Choose a sort order.", kind="error"))
+        return Next.stay(Reply(_("Choose a sort order."), kind="error"))
     ctx.data["q"] = {**(ctx.data.get("q") or {}), "sort": data}
     ctx.data["page"] = 0
     return Next(state="results", remember=False)
 
 
 async def _save_prompt(ctx: Ctx) -> list[Outbound]:
-    return [Reply(f"Save the search {_query(ctx).describe()}. How should I tell you about new "
-                  "matches?", rows(("🔔 At once", "instant"), ("📰 Daily digest", "digest"),
-                                   per_row=2))]
+    return [Reply(_("Save the search {query}. How should I tell you about new matches?",
+                    query=_query(ctx).describe()),
+                  rows((_("🔔 At once"), "instant"), (_("📰 Daily digest"), "digest"), per_row=2))]
 
 
 async def _on_save(ctx: Ctx, msg: Inbound) -> Next:
@@ -159,11 +162,12 @@ async def _on_save(ctx: Ctx, msg: Inbound) -> Next:
     assert ctx.account is not None
     mode = msg.data if isinstance(msg, Choice) else ""
     if mode not in ("instant", "digest"):
-        return Next.stay(Reply("Choose “At once” or “Daily digest”.", kind="error"))
+        return Next.stay(Reply(_("Choose “At once” or “Daily digest”."), kind="error"))
     await alerts.save_search(ctx.uow, ctx.account.id, _query(ctx), mode)
-    how = "as soon as a match is published" if mode == "instant" else "once a day"
-    return Next(state="results", replies=[Reply(f"🔔 Saved. I'll tell you {how}; every alert "
-                                                "has an Unsubscribe button.")], remember=False)
+    saved = (_("🔔 Saved. I'll tell you as soon as a match is published; every alert has an "
+               "Unsubscribe button.") if mode == "instant" else
+             _("🔔 Saved. I'll tell you once a day; every alert has an Unsubscribe button."))
+    return Next(state="results", replies=[Reply(saved)], remember=False)
 
 
 async def _on_view(ctx: Ctx, msg: Inbound) -> Next:
@@ -171,10 +175,10 @@ async def _on_view(ctx: Ctx, msg: Inbound) -> Next:
 
 
 search = Flow(
-    name="search", title="a search", first="ask", commands=("search", "find"),
-    summary="Search bioenergy listings", menu=(MenuEntry("🔎 Search bioenergy", ("buyer",), 10),),
-    help="Type what you need; typos and word order don't matter. Then filter, sort, page "
-    "through results, open a listing, or save the search for alerts.",
+    name="search", title=N_("a search"), first="ask", commands=("search", "find"),
+    summary=N_("Search bioenergy listings"), menu=(MenuEntry(N_("🔎 Search bioenergy"), ("buyer",), 10),),
+    help=N_("Type what you need; typos and word order don't matter. Then filter, sort, page "
+            "through results, open a listing, or save the search for alerts."),
     states={
         "ask": FormState(form=_first_form, done=_asked),
         "results": Ask(prompt=_results, on=_on_results),

@@ -14,15 +14,16 @@ from core.accounts.model import CURRENCIES
 from core.catalog.query import SORTS, SearchQuery
 from core.catalog.taxonomy import CERTIFICATIONS, DELIVERY, TYPES
 from core.errors import DomainError
+from core.i18n import N_
 from core.money.model import Money, exponent
 
 ANY = "any"
 
 
 def text_field() -> TextField:
-    return TextField("text", "What are you looking for", required=False, max_length=200,
-                     hint="Words and filters in one line, typos are fine: “pellets under 250 "
-                     "eur near riga 300km enplus”.")
+    return TextField("text", N_("What are you looking for"), required=False, max_length=200,
+                     hint=N_("Words and filters in one line, typos are fine: “pellets under 250 "
+                             "eur near riga 300km enplus”."))
 
 
 def filter_fields() -> list[Field]:
@@ -31,34 +32,34 @@ def filter_fields() -> list[Field]:
                             maximum=Decimal(10**9), places=3, hint=hint)
 
     return [
-        ChoiceField("product_type", "Product type", required=False,
+        ChoiceField("product_type", N_("Product type"), required=False,
                     choices=[(t.code, t.label) for t in TYPES.values()],
-                    hint="Skip for any type."),
-        AmountOfField("qty_min", "Minimum quantity", required=False, maximum=Decimal(10**9),
-                      places=3, hint="In the listing's unit."),
-        AmountOfField("qty_max", "Maximum quantity", required=False, maximum=Decimal(10**9),
+                    hint=N_("Skip for any type.")),
+        AmountOfField("qty_min", N_("Minimum quantity"), required=False, maximum=Decimal(10**9),
+                      places=3, hint=N_("In the listing's unit.")),
+        AmountOfField("qty_max", N_("Maximum quantity"), required=False, maximum=Decimal(10**9),
                       places=3),
-        ChoiceField("currency", "Currency for prices", required=False,
+        ChoiceField("currency", N_("Currency for prices"), required=False,
                     choices=[(c, c) for c in CURRENCIES]),
-        dec("price_min", "Minimum price per unit"),
-        dec("price_max", "Maximum price per unit"),
-        dec("price_mwh_max", "Maximum price per MWh"),
-        dec("max_km", "Maximum distance (km)", "From “near”, or from your profile's city."),
-        CityField("near", "Near", required=False, hint="A city, or share a location."),
-        ChoiceField("certification", "Certification", required=False,
-                    choices=[(ANY, "Any"), *list(CERTIFICATIONS.items())]),
-        ChoiceField("delivery", "Delivery terms", required=False,
-                    choices=[(ANY, "Any"), *list(DELIVERY.items())]),
-        ChoiceField("negotiable", "Negotiable price only", required=False,
-                    choices=[("no", "No"), ("yes", "Yes")]),
-        ChoiceField("sort", "Sort by", required=False, choices=list(SORTS.items())),
+        dec("price_min", N_("Minimum price per unit")),
+        dec("price_max", N_("Maximum price per unit")),
+        dec("price_mwh_max", N_("Maximum price per MWh")),
+        dec("max_km", N_("Maximum distance (km)"), N_("From “near”, or from your profile's city.")),
+        CityField("near", N_("Near"), required=False, hint=N_("A city, or share a location.")),
+        ChoiceField("certification", N_("Certification"), required=False,
+                    choices=[(ANY, N_("Any")), *list(CERTIFICATIONS.items())]),
+        ChoiceField("delivery", N_("Delivery terms"), required=False,
+                    choices=[(ANY, N_("Any")), *list(DELIVERY.items())]),
+        ChoiceField("negotiable", N_("Negotiable price only"), required=False,
+                    choices=[("no", N_("No")), ("yes", N_("Yes"))]),
+        ChoiceField("sort", N_("Sort by"), required=False, choices=list(SORTS.items())),
     ]
 
 
-TEXT_FORM = Form("search_text", "Search bioenergy", [text_field()], submit_label="Search")
-FULL_FORM = Form("search", "Search bioenergy", [text_field(), *filter_fields()],
-                 submit_label="Search")
-FILTER_FORM = Form("search_filters", "Filters", filter_fields(), submit_label="Apply")
+TEXT_FORM = Form("search_text", N_("Search bioenergy"), [text_field()], submit_label=N_("Search"))
+FULL_FORM = Form("search", N_("Search bioenergy"), [text_field(), *filter_fields()],
+                 submit_label=N_("Search"))
+FILTER_FORM = Form("search_filters", N_("Filters"), filter_fields(), submit_label=N_("Apply"))
 
 
 def _minor(value: str | None, currency: str) -> int | None:

@@ -11,43 +11,44 @@ from conversations.forms import Form
 from conversations.messages import Reply
 from core.actions import Intent
 from core.consulting.sessions import recap
+from core.i18n import N_, _
 from core.ids import parse_id
 
 
 async def _start(ctx: Ctx) -> Next | None:
     """`notes:ID` (the consultant) or `get:ID` (the seeker)."""
     assert ctx.account is not None
-    verb, _, number = str(ctx.data.get("args") or "").strip().replace(" ", ":", 1).partition(":")
+    verb, __, number = str(ctx.data.get("args") or "").strip().replace(" ", ":", 1).partition(":")
     session_id = parse_id(number)
     if verb not in ("notes", "get") or session_id is None:
-        return Next.end(Reply("Open a recap from the session.", kind="error"))
+        return Next.end(Reply(_("Open a recap from the session."), kind="error"))
     ctx.data["session_id"] = session_id
     if verb == "notes":
         return None
     cost = await recap.request(ctx.uow, session_id, ctx.account.id)
     if cost.amount == 0:
-        return Next.end(Reply("📄 The recap (transcript and notes) is on its way here as a PDF."),
+        return Next.end(Reply(_("📄 The recap (transcript and notes) is on its way here as a PDF.")),
                         menu=False)
-    return Next.end(Reply(f"📄 The recap costs {cost}: pay when the payment notice comes and it "
-                          "is sent at once."), menu=False)
+    return Next.end(Reply(_("📄 The recap costs {cost}: pay when the payment notice comes and it "
+                            "is sent at once.", cost=cost)), menu=False)
 
 
 def _notes_form(ctx: Ctx) -> Form:
-    return Form("recap_notes", "Recap notes", [TextField(
-        "notes", "Your recap for the seeker (what you covered, next steps)", min_length=10,
-        max_length=4000, multiline=True)], submit_label="Save")
+    return Form("recap_notes", N_("Recap notes"), [TextField(
+        "notes", N_("Your recap for the seeker (what you covered, next steps)"), min_length=10,
+        max_length=4000, multiline=True)], submit_label=N_("Save"))
 
 
 async def _noted(ctx: Ctx, values: dict[str, Any]) -> Next:
     assert ctx.account is not None
     await recap.set_notes(ctx.uow, ctx.data["session_id"], ctx.account.id, values["notes"])
-    return Next.end(Reply("📝 Saved: the seeker's recap includes your notes."), menu=False)
+    return Next.end(Reply(_("📝 Saved: the seeker's recap includes your notes.")), menu=False)
 
 
 recap_flow = Flow(
-    name="recap", title="a session recap", first="notes", on_start=_start,
+    name="recap", title=N_("a session recap"), first="notes", on_start=_start,
     intents={Intent.SESSION_RECAP: "{arg}"},
-    commands=("recap",), summary="A session's recap: /recap get SESSION or /recap notes SESSION",
-    help="Consultants write recap notes; seekers get the transcript and the notes as a PDF.",
+    commands=("recap",), summary=N_("A session's recap: /recap get SESSION or /recap notes SESSION"),
+    help=N_("Consultants write recap notes; seekers get the transcript and the notes as a PDF."),
     states={"notes": FormState(form=_notes_form, done=_noted)},
 )

@@ -10,15 +10,16 @@ from conversations.flows.opening import STARS
 from conversations.messages import Choice, Inbound, Outbound, Reply, Text, rows
 from core.actions import Intent
 from core.errors import DomainError
+from core.i18n import N_, _
 from core.ids import parse_id
 from core.support import service as support
 from core.support.views import TicketView
 
 VERBS = ("reply", "close", "rate", "reopen")
 # The reader's next steps as buttons, in this order.
-STEP_BUTTONS = (("asker-reply", "✍ Answer", "reply"), ("add-detail", "✍ Add a detail", "reply"),
-                ("close", "✅ Close the ticket", "close"), ("reopen", "↩ Reopen", "reopen"),
-                ("rate", "⭐ Rate the answer", "rate"))
+STEP_BUTTONS = (("asker-reply", N_("✍ Answer"), "reply"), ("add-detail", N_("✍ Add a detail"), "reply"),
+                ("close", N_("✅ Close the ticket"), "close"), ("reopen", N_("↩ Reopen"), "reopen"),
+                ("rate", N_("⭐ Rate the answer"), "rate"))
 
 
 def when(ctx: Ctx, moment: datetime) -> str:
@@ -33,13 +34,13 @@ def thread_lines(ctx: Ctx, view: TicketView) -> list[str]:
 
 async def _start(ctx: Ctx) -> Next | None:
     """`id` shows the ticket; `reply:id`, `close:id`, `reopen:id`, `rate:id[:stars]` act."""
-    verb, _, rest = str(ctx.data.get("args") or "").partition(":")
+    verb, __, rest = str(ctx.data.get("args") or "").partition(":")
     if verb not in VERBS:
         verb, rest = "view", verb
-    number_text, _, stars = rest.partition(":")
+    number_text, __, stars = rest.partition(":")
     number = parse_id(number_text)
     if number is None:
-        return Next.end(Reply("Which ticket? Type /support to see yours.", kind="error"))
+        return Next.end(Reply(_("Which ticket? Type /support to see yours."), kind="error"))
     ctx.data.clear()
     ctx.data["ticket_id"] = number
     await support.ticket_view(ctx.uow, ctx.account_id, number)  # refuses a stranger's ticket
@@ -52,11 +53,11 @@ async def _act(ctx: Ctx, verb: str) -> Next | None:
     number = ctx.data["ticket_id"]
     if verb == "close":
         await support.close(ctx.uow, ctx.account_id, number)
-        return Next(state="rate", replies=[Reply(f"✅ Ticket #{number} is closed.")])
+        return Next(state="rate", replies=[Reply(_("✅ Ticket #{number} is closed.", number=number))])
     if verb == "reopen":
         await support.reopen(ctx.uow, ctx.account_id, number)
-        return Next(state="view", replies=[Reply(f"↩ Ticket #{number} is open again; an "
-                                                 "operator will answer here.")])
+        return Next(state="view", replies=[Reply(_("↩ Ticket #{number} is open again; an "
+                                                   "operator will answer here.", number=number))])
     if verb in ("reply", "rate"):
         return Next(state=verb, remember=False)
     return None
@@ -64,12 +65,12 @@ async def _act(ctx: Ctx, verb: str) -> Next | None:
 
 async def _view_prompt(ctx: Ctx) -> list[Outbound]:
     view = await support.ticket_view(ctx.uow, ctx.account_id, ctx.data["ticket_id"])
-    head = f"🎫 Ticket #{view.ticket.id} · {view.status_label}"
+    head = _("🎫 Ticket #{id} · {status}", id=view.ticket.id, status=view.status_label)
     if view.ticket.rating:
-        head += f" · you rated it {'★' * view.ticket.rating}"
-    buttons = [(label, data) for step, label, data in STEP_BUTTONS if step in view.next_steps]
+        head += " · " + _("you rated it {stars}", stars="★" * view.ticket.rating)
+    buttons = [(_(label), data) for step, label, data in STEP_BUTTONS if step in view.next_steps]
     return [Reply("\n\n".join([head, *thread_lines(ctx, view)]),
-                  rows(*buttons, ("✔ Done", "done"), per_row=2))]
+                  rows(*buttons, (_("✔ Done"), "done"), per_row=2))]
 
 
 async def _on_view(ctx: Ctx, msg: Inbound) -> Next:
@@ -83,32 +84,32 @@ async def _on_view(ctx: Ctx, msg: Inbound) -> Next:
 
 
 async def _reply_prompt(ctx: Ctx) -> list[Outbound]:
-    return [Reply(f"Type your message for Agora support on ticket #{ctx.data['ticket_id']}.")]
+    return [Reply(_("Type your message for Agora support on ticket #{id}.", id=ctx.data["ticket_id"]))]
 
 
 async def _replied(ctx: Ctx, msg: Inbound) -> Next:
     if not isinstance(msg, Text):
-        return Next.stay(Reply("Please type your message in words.", kind="error"))
+        return Next.stay(Reply(_("Please type your message in words."), kind="error"))
     await support.user_reply(ctx.uow, ctx.account_id, ctx.data["ticket_id"], msg.text)
-    return Next(state="view", remember=False, replies=[Reply("✉ Sent to Agora support.")])
+    return Next(state="view", remember=False, replies=[Reply(_("✉ Sent to Agora support."))])
 
 
 async def _rate_prompt(ctx: Ctx) -> list[Outbound]:
     stars = ((label, value) for value, label in STARS)
-    return [Reply("How good was the answer?", rows(*stars, ("Skip", "skip")))]
+    return [Reply(_("How good was the answer?"), rows(*stars, (_("Skip"), "skip")))]
 
 
 async def _rated(ctx: Ctx, msg: Inbound) -> Next:
     data = msg.data if isinstance(msg, Choice) else ""
     if data == "skip":
-        return _finish("Thank you. You can rate it later from the ticket.")
+        return _finish(_("Thank you. You can rate it later from the ticket."))
     if not data.isdigit():
-        return Next.stay(Reply("Tap the stars, 1 to 5.", kind="error"))
+        return Next.stay(Reply(_("Tap the stars, 1 to 5."), kind="error"))
     try:
         await support.rate(ctx.uow, ctx.account_id, ctx.data["ticket_id"], int(data))
     except DomainError as exc:
         return Next.end(Reply(str(exc), kind="error"), menu=False)
-    return _finish(f"⭐ Thank you — you rated the answer {'★' * int(data)}.")
+    return _finish(_("⭐ Thank you — you rated the answer {stars}.", stars="★" * int(data)))
 
 
 def _finish(text: str) -> Next:
@@ -117,10 +118,10 @@ def _finish(text: str) -> Next:
 
 
 ticket_flow = Flow(
-    name="ticket", title="your support ticket", first="view", on_start=_start,
+    name="ticket", title=N_("your support ticket"), first="view", on_start=_start,
     intents={Intent.MY_TICKET: "{arg}"}, support_on_errors=False, parks=False,
-    help="Your ticket with Agora support: read the answers, write back, close it when solved, "
-         "and rate the answer.",
+    help=N_("Your ticket with Agora support: read the answers, write back, close it when solved, "
+            "and rate the answer."),
     states={"view": Ask(prompt=_view_prompt, on=_on_view),
             "reply": Ask(prompt=_reply_prompt, on=_replied, cancel_to="view"),
             "rate": Ask(prompt=_rate_prompt, on=_rated)},

@@ -8,6 +8,7 @@ from conversations.messages import FileUpload
 from core.catalog import media
 from core.deals.threads import SharedFile
 from core.errors import DomainError
+from core.i18n import _
 
 
 async def stored_file(ctx: Ctx, msg: FileUpload, voice: bool = False) -> SharedFile:
@@ -16,7 +17,7 @@ async def stored_file(ctx: Ctx, msg: FileUpload, voice: bool = False) -> SharedF
     media.check_upload(kind, msg.mime_type, msg.size)
     fetcher = ctx.services.fetchers.get(ctx.env.channel)
     if fetcher is None or ctx.services.files is None:
-        raise DomainError("Files can't be received on this channel yet; describe it in words.")
+        raise DomainError(_("Files can't be received on this channel yet; describe it in words."))
     data = await fetcher.fetch(msg.file_id)
-    _, path = media.keep(ctx.services.files, kind, msg.file_name, msg.mime_type, data)
+    __, path = media.keep(ctx.services.files, kind, msg.file_name, msg.mime_type, data)
     return SharedFile(path, msg.file_name[:200], msg.mime_type)

@@ -14,6 +14,7 @@ from core.accounts.tables import Account
 from core.accounts.vat_ids import check_vat_id, country_name, in_eu, known_country
 from core.actions import Action, Intent
 from core.errors import DomainError, NotAllowed
+from core.i18n import N_, _
 from core.storage.uow import UnitOfWork
 
 # Countries that write the town before the postcode on an address line.
@@ -78,14 +79,15 @@ def check(legal_name: str, street: str, postcode: str, town: str, country: str,
     """Billing details tidied and checked; DomainError saying what to fix."""
     code = (country or "").strip().upper()
     if not known_country(code):
-        raise DomainError("Please give the country as its two-letter code, like LV or DE.")
+        raise DomainError(_("Please give the country as its two-letter code, like LV or DE."))
     values = {name: _tidy(name, value) for name, value in
               (("legal_name", legal_name), ("street", street), ("postcode", postcode),
                ("town", town))}
     if values["postcode"] and not _POSTCODE.match(values["postcode"]):
-        raise DomainError("A postcode has letters, digits, spaces and hyphens only.")
+        raise DomainError(_("A postcode has letters, digits, spaces and hyphens only."))
     if not values["postcode"] and in_eu(code):
-        raise DomainError(f"Please give the postcode: addresses in {country_name(code)} have one.")
+        raise DomainError(_("Please give the postcode: addresses in {country_name} have one.",
+                            country_name=country_name(code)))
     vat = check_vat_id(code, vat_id) if vat_id and vat_id.strip() else None
     return Billing(country=code, vat_id=vat, **values)
 
@@ -94,9 +96,10 @@ def _tidy(name: str, value: str | None) -> str:
     text = _SPACES.sub(" ", value or "").strip()
     label = name.replace("_", " ")
     if len(text) > LIMITS[name]:
-        raise DomainError(f"The {label} is too long ({LIMITS[name]} characters at most).")
+        raise DomainError(_("The {label} is too long ({limit} characters at most).",
+                            label=label, limit=LIMITS[name]))
     if name != "postcode" and len(text) < 2:
-        raise DomainError(f"Please give the {label}.")
+        raise DomainError(_("Please give the {label}.", label=label))
     return text
 
 
@@ -114,7 +117,7 @@ def from_account(account: Account) -> Billing | None:
 async def _account(uow: UnitOfWork, account_id: int) -> Account:
     account = await uow.session.get(Account, account_id)
     if account is None:
-        raise NotAllowed("Please register first.", actions=(Action(Intent.REGISTER, "📝 Register"),))
+        raise NotAllowed(_("Please register first."), actions=(Action(Intent.REGISTER, N_("📝 Register")),))
     return account
 
 

@@ -72,3 +72,16 @@ def close_countries(text: str, limit: int = 3) -> list[tuple[str, float]]:
                                           limit=limit * 4, score_cutoff=60):
         found.setdefault(names[name], score)
     return sorted(found.items(), key=lambda pair: -pair[1])[:limit]
+
+
+def named_in(language: str, wanted: list[str]) -> list[tuple[str, str]]:
+    """(code, name) of the `wanted` countries, named in `language` and in its alphabetical
+    order ("Deutschland" under D in German)."""
+    names = _territories(language)
+    pairs = [(code, names.get(code, code)) for code in wanted]
+    return sorted(pairs, key=lambda pair: folded(pair[1]))
+
+
+@cache
+def _territories(language: str) -> dict[str, str]:
+    return dict(Locale.parse(language).territories)

@@ -8,6 +8,8 @@ from zoneinfo import available_timezones
 from babel.core import get_global
 from babel.numbers import list_currencies
 
+from core.i18n import N_
+
 
 class Role(StrEnum):
     BUYER = "buyer"
@@ -20,37 +22,36 @@ class Role(StrEnum):
 SELF_CHOSEN_ROLES = (Role.BUYER, Role.SELLER, Role.CONSULTANT, Role.SEEKER)
 
 ROLE_LABELS = {
-    Role.BUYER: "Buyer (bioenergy)",
-    Role.SELLER: "Seller (bioenergy)",
-    Role.CONSULTANT: "Consultant",
-    Role.SEEKER: "Looking for a consultant",
-    Role.ADMIN: "Administrator",
+    Role.BUYER: N_("Buyer (bioenergy)"),
+    Role.SELLER: N_("Seller (bioenergy)"),
+    Role.CONSULTANT: N_("Consultant"),
+    Role.SEEKER: N_("Looking for a consultant"),
+    Role.ADMIN: N_("Administrator"),
 }
 
 PRODUCT_INTERESTS = {
-    "pellets": "Wood pellets",
-    "chips": "Wood chips",
-    "briquettes": "Briquettes",
-    "firewood": "Firewood",
-    "agri": "Agricultural residues",
-    "biogas": "Biogas / biomethane",
-    "biodiesel": "Biodiesel / FAME",
-    "hvo": "HVO",
-    "bioethanol": "Bioethanol",
-    "uco": "Used cooking oil",
-    "biochar": "Biochar / charcoal",
+    "pellets": N_("Wood pellets"),
+    "chips": N_("Wood chips"),
+    "briquettes": N_("Briquettes"),
+    "firewood": N_("Firewood"),
+    "agri": N_("Agricultural residues"),
+    "biogas": N_("Biogas / biomethane"),
+    "biodiesel": N_("Biodiesel / FAME"),
+    "hvo": N_("HVO"),
+    "bioethanol": N_("Bioethanol"),
+    "uco": N_("Used cooking oil"),
+    "biochar": N_("Biochar / charcoal"),
 }
 EXPERTISE_INTERESTS = {
-    "x_certification": "Certification (ENplus, SBP, ISCC)",
-    "x_logistics": "Biomass logistics",
-    "x_plant": "Plant design & operation",
-    "x_policy": "Policy & subsidies (RED II)",
-    "x_finance": "Project finance",
+    "x_certification": N_("Certification (ENplus, SBP, ISCC)"),
+    "x_logistics": N_("Biomass logistics"),
+    "x_plant": N_("Plant design & operation"),
+    "x_policy": N_("Policy & subsidies (RED II)"),
+    "x_finance": N_("Project finance"),
 }
 INTERESTS = {**PRODUCT_INTERESTS, **EXPERTISE_INTERESTS}
 
 CURRENCIES = ("EUR", "USD", "GBP", "SEK", "NOK", "DKK", "PLN", "CZK", "CHF")
-LANGUAGES = {"en": "English"}  # more arrive with translations
 NOTIFY_CHANNELS = ("telegram", "slack", "terminal", "email")
 
 _TERRITORY_ZONES = get_global("territory_zones")

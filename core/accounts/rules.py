@@ -8,11 +8,11 @@ import hmac
 from datetime import datetime, timedelta
 
 from core.errors import DomainError
+from core.i18n import _
 
 LINK_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 LINK_CODE_LENGTH = 8
 EMAIL_CODE_DIGITS = 6
-RESEND = "Tap “Send a new code”."
 
 
 def expires_at(issued_at: datetime, ttl_minutes: int) -> datetime:
@@ -38,17 +38,17 @@ def code_hash(account_id: int, code: str) -> str:
 def check_may_try(expires: datetime, attempts: int, limit: int, now: datetime) -> None:
     """Before a code is compared: refused once it expired or the wrong tries reached `limit`."""
     if expired(expires, now):
-        raise DomainError(f"That code has expired. {RESEND}")
+        raise DomainError(_("That code has expired. Tap “Send a new code”."))
     if attempts >= limit:
-        raise DomainError(f"Too many wrong codes. {RESEND}")
+        raise DomainError(_("Too many wrong codes. Tap “Send a new code”."))
 
 
 def wrong_code(attempts: int, limit: int) -> DomainError:
     """The refusal after one more wrong code (`attempts` counts it): tries left, or none."""
     left = limit - attempts
     if left <= 0:
-        return DomainError(f"Too many wrong codes. {RESEND}")
-    return DomainError(f"That code is not right. {left} attempt(s) left.")
+        return DomainError(_("Too many wrong codes. Tap “Send a new code”."))
+    return DomainError(_("That code is not right. {left} attempt(s) left.", left=left))
 
 
 def link_code_key(typed: str) -> str:

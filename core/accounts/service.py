@@ -20,6 +20,7 @@ from core.accounts.model import SELF_CHOSEN_ROLES, default_currency
 from core.accounts.tables import Account, EmailVerification, Identity, LinkCode
 from core.actions import Action, Intent
 from core.errors import Conflict, DomainError, NotAllowed
+from core.i18n import N_, _, known_language
 from core.storage.uow import UnitOfWork
 
 EDITABLE_FIELDS = frozenset(
@@ -54,6 +55,7 @@ class Registration:
     longitude: float | None = None
     interests: list[str] = field(default_factory=list)
     timezone: str = "UTC"
+    language: str = "en"  # the language their app names, when Agora speaks it (core.i18n)
 
 
 # Asked on every update: built once, run with parameters.
@@ -80,17 +82,18 @@ async def register(uow: UnitOfWork, who: ChannelIdentity, data: Registration,
     `email_verified` is for accounts whose address was checked elsewhere (demo data, imports).
     """
     if await find_account(uow, who.channel, who.user_key):
-        raise Conflict("You are already registered.",
-                       actions=(Action(Intent.PROFILE, "👤 Profile"),))
+        raise Conflict(_("You are already registered."),
+                       actions=(Action(Intent.PROFILE, N_("👤 Profile")),))
     roles = [r for r in data.roles if r in {x.value for x in SELF_CHOSEN_ROLES}]
     if not roles:
-        raise DomainError("Choose at least one role.")
+        raise DomainError(_("Choose at least one role."))
     now = uow.clock.now()
     account = Account(
         display_name=data.display_name, company=data.company, email=data.email, roles=roles,
         country=data.country, city=data.city, latitude=data.latitude, longitude=data.longitude,
         interests=data.interests, timezone=data.timezone, notify_channel=who.channel,
-        currency=default_currency(data.country), language="en", created_at=now, updated_at=now,
+        currency=default_currency(data.country), language=known_language(data.language),
+        created_at=now, updated_at=now,
     )
     uow.add(account)
     await uow.session.flush()
@@ -131,7 +134,7 @@ async def verify_email(uow: UnitOfWork, account_id: int, code: str) -> None:
     )
     pending = (await uow.session.execute(stmt)).scalar_one_or_none()
     if pending is None:
-        raise DomainError("There is no code waiting. Tap “Send a new code”.")
+        raise DomainError(_("There is no code waiting. Tap “Send a new code”."))
     limit = uow.policy.email_code_attempts
     rules.check_may_try(pending.expires_at, pending.attempts, limit, now)
     if not hmac.compare_digest(pending.code_hash, rules.code_hash(account_id, code)):
@@ -150,10 +153,10 @@ async def update_profile(uow: UnitOfWork, account_id: int, **changes: object) ->
     """Change profile fields; a new email must be verified again."""
     unknown = set(changes) - EDITABLE_FIELDS - {"email"}
     if unknown:
-        raise NotAllowed(f"These fields can't be edited: {', '.join(sorted(unknown))}")
+        raise NotAllowed(_("These fields can't be edited: {fields}", fields=', '.join(sorted(unknown))))
     account = await uow.session.get(Account, account_id)
     if account is None:
-        raise NotAllowed("Please register first.", actions=(Action(Intent.REGISTER, "📝 Register"),))
+        raise NotAllowed(_("Please register first."), actions=(Action(Intent.REGISTER, N_("📝 Register")),))
     new_email = changes.pop("email", None)
     for name, value in changes.items():
         setattr(account, name, value)
@@ -174,7 +177,7 @@ async def mark_onboarded(uow: UnitOfWork, account_id: int) -> None:
 async def issue_link_code(uow: UnitOfWork, who: ChannelIdentity) -> str:
     """A one-time code to type on the other channel; works from either side."""
     account = await find_account(uow, who.channel, who.user_key)
-    code = "".join(secrets.choice(rules.LINK_CODE_ALPHABET) for _ in range(rules.LINK_CODE_LENGTH))
+    code = "".join(secrets.choice(rules.LINK_CODE_ALPHABET) for __ in range(rules.LINK_CODE_LENGTH))
     ttl = uow.policy.link_code_ttl_minutes
     uow.add(LinkCode(code=code, account_id=account.id if account else None, channel=who.channel,
                      user_key=who.user_key, address=who.address,
@@ -187,25 +190,25 @@ async def redeem_link_code(uow: UnitOfWork, who: ChannelIdentity, code: str) -> 
     now = uow.clock.now()
     link = await uow.session.get(LinkCode, rules.link_code_key(code))
     if link is None or link.used_at is not None or rules.expired(link.expires_at, now):
-        raise DomainError("That link code is unknown or has expired; ask for a new one.",
-                          actions=(Action(Intent.LINK_ACCOUNT, "🔗 New link code"),))
+        raise DomainError(_("That link code is unknown or has expired; ask for a new one."),
+                          actions=(Action(Intent.LINK_ACCOUNT, N_("🔗 New link code")),))
     if (link.channel, link.user_key) == (who.channel, who.user_key):
-        raise DomainError("Send this code from your *other* account, not from this one.")
+        raise DomainError(_("Send this code from your *other* account, not from this one."))
     mine = await find_account(uow, who.channel, who.user_key)
     if link.account_id and mine:
         if link.account_id == mine.id:
-            raise DomainError("These two identities are already linked.")
-        raise NotAllowed("Both identities already have an account; merging two accounts "
-                         "isn't supported yet. Please contact support.")
+            raise DomainError(_("These two identities are already linked."))
+        raise NotAllowed(_("Both identities already have an account; merging two accounts "
+                           "isn't supported yet. Please contact support."))
     if not link.account_id and not mine:
-        raise DomainError("Neither identity is registered yet. Register on one first.",
-                          actions=(Action(Intent.REGISTER, "📝 Register"),))
+        raise DomainError(_("Neither identity is registered yet. Register on one first."),
+                          actions=(Action(Intent.REGISTER, N_("📝 Register")),))
     claimed = await uow.session.execute(
         update(LinkCode).where(LinkCode.code == link.code, LinkCode.used_at.is_(None))
         .values(used_at=now)
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict("That link code was just used.")
+        raise Conflict(_("That link code was just used."))
     if mine:
         account_id, newcomer = mine.id, ChannelIdentity(link.channel, link.user_key, link.address)
     else:

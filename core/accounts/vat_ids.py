@@ -12,6 +12,7 @@ from stdnum.exceptions import InvalidChecksum, ValidationError
 from stdnum.util import get_cc_module
 
 from core.errors import DomainError
+from core.i18n import _
 
 # The member states by ISO 3166 code; Greece's VAT numbers start with EL, not GR.
 EU_COUNTRIES = frozenset({
@@ -79,7 +80,7 @@ def check_vat_id(country: str, text: str) -> str:
     country = country.upper()
     compact = _SEPARATORS.sub("", text).upper()
     if not compact:
-        raise DomainError("That VAT number is empty.")
+        raise DomainError(_("That VAT number is empty."))
     if in_eu(country):
         return _check_eu(country, compact)
     return _check_elsewhere(country, compact)
@@ -89,17 +90,19 @@ def _check_eu(country: str, compact: str) -> str:
     own = prefix(country)
     given = compact[:2]
     if given in _KNOWN_PREFIXES and given not in (own, country):
-        raise DomainError(f"That VAT number starts with {given}, but the address is in "
-                          f"{country_name(country)}. {shape(country)}.")
+        raise DomainError(_("That VAT number starts with {given}, but the address is in "
+                            "{country_name}. {shape}.",
+                            given=given, country_name=country_name(country), shape=shape(country)))
     number = compact[len(given):] if given in (own, country) else compact
     try:
         return own + eu_vat.validate(own + number)[2:]
     except InvalidChecksum:
-        raise DomainError(f"{own}{number} is not a valid {ADJECTIVES[country]} VAT number: its "
-                          "check digits don't match. Please copy it from your VAT registration."
-                          ) from None
+        raise DomainError(_("{own}{number} is not a valid {adjectives} VAT number: its "
+                            "check digits don't match. Please copy it from your VAT registration.",
+                            own=own, number=number, adjectives=ADJECTIVES[country])) from None
     except ValidationError:
-        raise DomainError(f"{shape(country)}; {own}{number} is not one.") from None
+        raise DomainError(_("{shape}; {own}{number} is not one.",
+                            shape=shape(country), own=own, number=number)) from None
 
 
 def _check_elsewhere(country: str, compact: str) -> str:
@@ -107,13 +110,14 @@ def _check_elsewhere(country: str, compact: str) -> str:
     name = country_name(country)
     if module is None:  # no rules known here: keep a plausible number as given
         if len(compact) > MAX_LENGTH or not compact.isalnum():
-            raise DomainError(f"That doesn't look like a {name} VAT number.")
+            raise DomainError(_("That doesn't look like a {name} VAT number.", name=name))
         return compact
     try:
         number = module.compact(module.validate(compact))
     except ValidationError:
-        raise DomainError(f"{compact} is not a valid {name} VAT number.") from None
+        raise DomainError(_("{compact} is not a valid {name} VAT number.",
+                            compact=compact, name=name)) from None
     number = number if number[:1].isalpha() else country + number
     if len(number) > MAX_LENGTH:
-        raise DomainError(f"{compact} is not a valid {name} VAT number.")
+        raise DomainError(_("{compact} is not a valid {name} VAT number.", compact=compact, name=name))
     return number

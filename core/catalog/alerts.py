@@ -15,6 +15,7 @@ from core.catalog.query import SearchQuery
 from core.catalog.search_index import SearchIndex
 from core.catalog.tables import AlertHit, Listing, SavedSearch, SellerStats
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.i18n import _
 from core.notifications.outbox import notify
 from core.storage.uow import UnitOfWork
 
@@ -27,7 +28,8 @@ async def save_search(uow: UnitOfWork, account_id: int, query: SearchQuery, mode
     """Keep a search for alerts (instant or daily digest)."""
     count = len(await saved_searches(uow, account_id))
     if count >= MAX_SAVED:
-        raise NotAllowed(f"You can keep at most {MAX_SAVED} saved searches; delete one first.")
+        raise NotAllowed(_("You can keep at most {max_saved} saved searches; delete one first.",
+                           max_saved=MAX_SAVED))
     row = SavedSearch(account_id=account_id, query=query.as_dict(), mode=mode, active=True,
                       created_at=uow.clock.now())
     uow.add(row)
@@ -45,7 +47,7 @@ async def own_search(uow: UnitOfWork, account_id: int, saved_id: int) -> SavedSe
     """One of the account's active saved searches; NotFound for anyone else's."""
     row = await uow.session.get(SavedSearch, saved_id)
     if row is None or row.account_id != account_id or not row.active:
-        raise NotFound("That saved search doesn't exist any more.")
+        raise NotFound(_("That saved search doesn't exist any more."))
     return row
 
 
@@ -53,7 +55,7 @@ async def unsubscribe(uow: UnitOfWork, account_id: int, saved_id: int) -> SavedS
     """Stop a saved search's alerts (from the button on any alert)."""
     row = await uow.session.get(SavedSearch, saved_id)
     if row is None or row.account_id != account_id:
-        raise NotFound("That saved search doesn't exist any more.")
+        raise NotFound(_("That saved search doesn't exist any more."))
     row.active = False
     return row
 
@@ -61,7 +63,7 @@ async def unsubscribe(uow: UnitOfWork, account_id: int, saved_id: int) -> SavedS
 async def set_mode(uow: UnitOfWork, account_id: int, saved_id: int, mode: str) -> SavedSearch:
     """Alerts at once (“instant”) or in the daily digest."""
     if mode not in ("instant", "digest"):
-        raise DomainError("Choose alerts at once or a daily digest.")
+        raise DomainError(_("Choose alerts at once or a daily digest."))
     row = await own_search(uow, account_id, saved_id)
     row.mode = mode
     return row
@@ -142,17 +144,17 @@ async def send_digests(uow: UnitOfWork, hour: int = DIGEST_HOUR) -> int:
 async def _send_digest(uow: UnitOfWork, rows: list[tuple[AlertHit, SavedSearch, Listing]],
                        key: str) -> None:
     saved = rows[0][1]
-    ids = [hit.id for hit, _, _ in rows]
+    ids = [hit.id for hit, __, __ in rows]
     claimed = await uow.session.execute(
         update(AlertHit).where(AlertHit.id.in_(ids), AlertHit.sent_at.is_(None))
         .values(sent_at=uow.clock.now()))
     if claimed.rowcount != len(ids):  # type: ignore[attr-defined]
-        raise Conflict("another worker is sending this digest")
-    lines = [f"• {listing.title} — {listing.city}" for _, _, listing in rows[:10]]
+        raise Conflict(_("another worker is sending this digest"))
+    lines = [f"• {listing.title} — {listing.city}" for __, __, listing in rows[:10]]
     more = f"\n…and {len(rows) - 10} more" if len(rows) > 10 else ""
     what = SearchQuery.from_dict(saved.query).describe()
     buttons = [[Action(Intent.VIEW_LISTING, f"View {listing.title[:30]}", str(listing.id))]
-               for _, _, listing in rows[:3]] + _alert_buttons(None, saved.id)
+               for __, __, listing in rows[:3]] + _alert_buttons(None, saved.id)
     await notify(uow, saved.account_id, f"📰 Daily digest for {what}: {len(rows)} new\n"
                  + "\n".join(lines) + more, buttons=buttons, dedupe_key=key)
 

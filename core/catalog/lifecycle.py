@@ -19,6 +19,7 @@ from core.catalog.listings import own_listing
 from core.catalog.tables import Listing, ListingMedia
 from core.catalog.taxonomy import CERTIFICATIONS
 from core.errors import Conflict, DomainError, InvalidField, NotFound
+from core.i18n import _
 from core.notifications.outbox import notify
 from core.operators import audit
 from core.operators.roles import require
@@ -45,7 +46,7 @@ async def _move(uow: UnitOfWork, listing_id: int, sources: tuple[str, ...], targ
             .values(status=target, updated_at=uow.clock.now(), **values))
     result = await uow.session.execute(stmt)
     if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict("That listing changed in the meantime; please look at it again.")
+        raise Conflict(_("That listing changed in the meantime; please look at it again."))
 
 
 async def submit(uow: UnitOfWork, listing_id: int, seller_id: int) -> str:
@@ -68,8 +69,8 @@ async def _require_documents(uow: UnitOfWork, listing: Listing) -> None:
         ListingMedia.listing_id == listing.id, ListingMedia.kind == "document"))).first()
     if docs is None:
         claimed = ", ".join(CERTIFICATIONS.get(c, c) for c in listing.certifications)
-        raise DomainError(f"You claim {claimed}: add the certificate as a document (PDF or "
-                          "image) before publishing, or remove the claim.")
+        raise DomainError(_("You claim {claimed}: add the certificate as a document (PDF or "
+                            "image) before publishing, or remove the claim.", claimed=claimed))
 
 
 async def _published(uow: UnitOfWork, listing_id: int) -> None:
@@ -97,7 +98,7 @@ async def reject(uow: UnitOfWork, listing_id: int, reason: str, actor_id: int | 
     await require(uow, actor_id, "moderate")
     reason = reason.strip()
     if not rules.reason_fits(reason):
-        raise InvalidField("reason", "Give the seller a reason of 5 to 500 characters.")
+        raise InvalidField("reason", _("Give the seller a reason of 5 to 500 characters."))
     await _move(uow, listing_id, ("pending_review",), "draft", reject_reason=reason)
     uow.emit(ListingRejected(listing_id, reason))
     await audit.record(uow, actor_id, "listing-rejected", f"listing:{listing_id}", reason)
@@ -109,7 +110,7 @@ async def for_review(uow: UnitOfWork, listing_id: int, actor_id: int | None) -> 
     await require(uow, actor_id, "moderate")
     listing = await uow.session.get(Listing, listing_id)
     if listing is None or listing.status == "closed":
-        raise NotFound("That listing is gone.")
+        raise NotFound(_("That listing is gone."))
     return listing
 
 
@@ -120,7 +121,7 @@ async def act(uow: UnitOfWork, listing_id: int, seller_id: int, action: str) -> 
     now = uow.clock.now()
     extra: dict[str, object] = {}
     if action == "resume" and listing.expires_at and listing.expires_at <= now:
-        raise DomainError("This listing has run out; renew it instead.")
+        raise DomainError(_("This listing has run out; renew it instead."))
     if action == "renew":
         until = rules.renewed_until(now, uow.policy.listing_days)
         extra = {"valid_until": until, "expires_at": until,
@@ -181,7 +182,7 @@ def _day(moment: datetime | None) -> str:
 async def _get(uow: UnitOfWork, listing_id: int) -> Listing:
     listing = await uow.session.get(Listing, listing_id, populate_existing=True)
     if listing is None:
-        raise NotFound("That listing doesn't exist any more.")
+        raise NotFound(_("That listing doesn't exist any more."))
     return listing
 
 

@@ -15,6 +15,7 @@ from core.catalog.rules import EDITABLE_STATUSES, SPEC_KEYS, milli, minor, probl
 from core.catalog.tables import Listing
 from core.catalog.taxonomy import UNITS, mwh_per_unit, price_per_mwh_minor
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.i18n import _
 from core.money.model import Money
 from core.storage.uow import UnitOfWork
 
@@ -63,11 +64,11 @@ def apply(listing: Listing, values: dict[str, Any]) -> None:
 
 def _derive(listing: Listing) -> None:
     if listing.unit not in UNITS:
-        raise DomainError("Please choose the unit the quantity and price are in.")
+        raise DomainError(_("Please choose the unit the quantity and price are in."))
     specs = listing.specs or {}
     wrong = spec_problems(specs)  # before they feed the energy content
     if wrong:
-        raise DomainError("Please fix this first:\n• " + "\n• ".join(wrong))
+        raise DomainError(_("Please fix this first:\n• {problems}", problems="\n• ".join(wrong)))
     ncv = Decimal(specs["ncv"]) if specs.get("ncv") else None
     density = Decimal(specs["bulk_density"]) if specs.get("bulk_density") else None
     energy = mwh_per_unit(listing.product_type, listing.unit, ncv, density)
@@ -116,7 +117,8 @@ async def edit(uow: UnitOfWork, listing_id: int, seller_id: int, values: dict[st
     """
     listing = await own_listing(uow, listing_id, seller_id)
     if listing.status not in EDITABLE_STATUSES:
-        raise NotAllowed(f"A listing that is {listing.status.replace('_', ' ')} can't be edited.")
+        raise NotAllowed(_("A listing that is {status} can't be edited.",
+                           status=listing.status.replace('_', ' ')))
     apply(listing, values)
     now = uow.clock.now()
     _raise_problems(listing, now)
@@ -132,22 +134,22 @@ async def _still_editable(uow: UnitOfWork, listing_id: int, now: datetime) -> No
         update(Listing).where(Listing.id == listing_id, Listing.status.in_(EDITABLE_STATUSES))
         .values(updated_at=now))
     if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict("That listing changed in the meantime; please look at it again.")
+        raise Conflict(_("That listing changed in the meantime; please look at it again."))
 
 
 def _raise_problems(listing: Listing, now: datetime) -> None:
     found = problems(listing, now)
     if found:
-        raise DomainError("Please fix this first:\n• " + "\n• ".join(found))
+        raise DomainError(_("Please fix this first:\n• {problems}", problems="\n• ".join(found)))
 
 
 async def own_listing(uow: UnitOfWork, listing_id: int, seller_id: int) -> Listing:
     """The seller's own listing, or a polite error."""
     listing = await uow.session.get(Listing, listing_id)
     if listing is None or listing.status == "closed":
-        raise NotFound("That listing doesn't exist any more.")
+        raise NotFound(_("That listing doesn't exist any more."))
     if listing.seller_id != seller_id:
-        raise NotAllowed("That listing belongs to another seller.")
+        raise NotAllowed(_("That listing belongs to another seller."))
     return listing
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from core.catalog.tables import ListingMedia
 from core.errors import DomainError
+from core.i18n import _
 from core.storage.uow import UnitOfWork
 
 PHOTO_TYPES = {"image/jpeg": b"\xff\xd8", "image/png": b"\x89PNG", "image/webp": b"RIFF"}
@@ -66,17 +67,19 @@ def check_upload(kind: str, mime: str, size: int) -> None:
     allowed = _ALLOWED.get(kind, DOCUMENT_TYPES)
     if mime not in allowed:
         names = ", ".join(sorted(t.split("/")[1].upper() for t in allowed))
-        raise DomainError(f"That file type ({mime}) isn't accepted here. Send {names}.")
+        raise DomainError(_("That file type ({mime}) isn't accepted here. Send {names}.",
+                            mime=mime, names=names))
     if size > MAX_BYTES:
-        raise DomainError(f"That file is {size // 1024:,} KB; the limit is "
-                          f"{MAX_BYTES // (1024 * 1024)} MB.")
+        raise DomainError(_("That file is {size} KB; the limit is "
+                            "{limit} MB.", size=f"{size // 1024:,}", limit=MAX_BYTES // (1024 * 1024)))
 
 
 def keep(store: FileStore, kind: str, name: str, mime: str, data: bytes) -> tuple[str, str]:
     """Check the bytes really are what they claim and store them; (sha256, path)."""
     check_upload(kind, mime, len(data))
     if not data.startswith({**DOCUMENT_TYPES, **VOICE_TYPES}[mime]):
-        raise DomainError(f"“{name[:60]}” doesn't look like a real {mime.split('/')[1].upper()} file.")
+        raise DomainError(_("“{name}” doesn't look like a real {kind} file.",
+                            name=name[:60], kind=mime.split('/')[1].upper()))
     suffix = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp",
               "audio/ogg": ".ogg", "audio/mpeg": ".mp3", "audio/mp4": ".m4a"}.get(mime, ".pdf")
     return store.put(data, suffix)
@@ -88,7 +91,8 @@ async def attach(uow: UnitOfWork, store: FileStore, listing_id: int, *, kind: st
     count = (await uow.session.execute(select(func.count(ListingMedia.id)).where(
         ListingMedia.listing_id == listing_id))).scalar_one()
     if count >= MAX_FILES:
-        raise DomainError(f"A listing can have at most {MAX_FILES} photos and documents.")
+        raise DomainError(_("A listing can have at most {max_files} photos and documents.",
+                            max_files=MAX_FILES))
     digest, path = keep(store, kind, name, mime, data)
     row = ListingMedia(listing_id=listing_id, kind=kind, file_name=name[:200], mime_type=mime,
                        size=len(data), sha256=digest, path=path, channel_ref=channel_ref,

@@ -8,6 +8,7 @@ from core.catalog import alerts
 from core.catalog.events import ListingAwaitsReview, ListingChanged
 from core.catalog.tables import Listing
 from core.errors import Conflict
+from core.i18n import _
 from core.storage.uow import UnitOfWork
 
 LIVE = ("published", "paused")
@@ -31,7 +32,7 @@ async def _back_to_review(uow: UnitOfWork, listing: Listing) -> str:
         update(Listing).where(Listing.id == listing.id, Listing.status.in_(LIVE))
         .values(status="pending_review", updated_at=uow.clock.now()))
     if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict("That listing changed in the meantime; please look at it again.")
+        raise Conflict(_("That listing changed in the meantime; please look at it again."))
     listing.status = "pending_review"
     uow.emit(ListingChanged(listing.id, "pending_review"))  # out of search until approved
     uow.emit(ListingAwaitsReview(listing.id))

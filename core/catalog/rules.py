@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from core.catalog.taxonomy import UNITS, ProductType, product
+from core.i18n import _
 from core.money.model import Money
 
 SPEC_KEYS = ("moisture", "ash", "ncv", "bulk_density", "particle_size")
@@ -56,23 +57,24 @@ def problems(listing: ListingFacts, now: datetime) -> list[str]:
     found: list[str] = []
     if listing.unit not in kind.units:
         allowed = ", ".join(UNITS[u] for u in kind.units)
-        found.append(f"{kind.label} is traded in {allowed}, not {UNITS.get(listing.unit, '?')}.")
+        found.append(_("{product} is traded in {allowed}, not {unit}.", product=kind.label, allowed=allowed,
+                       unit=UNITS.get(listing.unit, "?")))
     if not 0 < listing.quantity_milli <= MAX_UNITS * 1000:
-        found.append("The quantity must be more than 0 and at most 10,000,000 units.")
+        found.append(_("The quantity must be more than 0 and at most 10,000,000 units."))
     if listing.min_order_milli and listing.min_order_milli > listing.quantity_milli:
-        found.append("The minimum order can't be larger than the quantity on offer.")
+        found.append(_("The minimum order can't be larger than the quantity on offer."))
     found += _price_problems(listing, kind)
     if "delivery" in listing.delivery and not listing.delivery_radius_km:
-        found.append("Delivery within a radius needs the radius in km.")
+        found.append(_("Delivery within a radius needs the radius in km."))
     incoterms = [d for d in listing.delivery if d.isupper()]
     if incoterms and not listing.incoterm_place:
-        found.append(f"{', '.join(incoterms)} needs a named place (e.g. EXW Riga).")
+        found.append(_("{incoterms} needs a named place (e.g. EXW Riga).", incoterms=", ".join(incoterms)))
     if listing.valid_until <= listing.available_from:
-        found.append("“Valid until” must be after “available from”.")
+        found.append(_("“Valid until” must be after “available from”."))
     if listing.valid_until <= now:
-        found.append("“Valid until” is in the past.")
+        found.append(_("“Valid until” is in the past."))
     if listing.valid_until - max(listing.available_from, now) > LONGEST_VALID:
-        found.append("A listing can be valid for at most a year; renew it later instead.")
+        found.append(_("A listing can be valid for at most a year; renew it later instead."))
     return found
 
 
@@ -98,9 +100,10 @@ def _price_problems(listing: ListingFacts, kind: ProductType) -> list[str]:
     low, high = (Money.parse(str(bound), "EUR") for bound in kind.price_mwh)
     if low <= Money(pmwh, "EUR") <= high:
         return []
-    return [f"{Money(pmwh, 'EUR')} per MWh is outside the plausible range for "
-            f"{kind.label.lower()} ({kind.price_mwh[0]}–{kind.price_mwh[1]} EUR/MWh). "
-            "Check the price and unit."]
+    return [_("{price} per MWh is outside the plausible range for "
+              "{product} ({low}–{high} EUR/MWh). Check the price and unit.",
+              price=Money(pmwh, "EUR"), product=kind.label.lower(), low=kind.price_mwh[0],
+              high=kind.price_mwh[1])]
 
 
 def spec_problems(specs: dict[str, Any]) -> list[str]:
@@ -114,8 +117,8 @@ def spec_problems(specs: dict[str, Any]) -> list[str]:
         except ArithmeticError:
             number = Decimal("NaN")
         if not number.is_finite() or not low <= number <= high:
-            found.append(f"{key.replace('_', ' ').capitalize()} must be between {low} and "
-                         f"{high}{unit}.")
+            found.append(_("{field} must be between {low} and {high}{unit}.",
+                           field=key.replace("_", " ").capitalize(), low=low, high=high, unit=unit))
     return found
 
 

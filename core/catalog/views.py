@@ -11,6 +11,7 @@ from sqlalchemy import select
 from core.accounts.tables import Account
 from core.catalog.tables import Listing, ListingMedia, SellerStats
 from core.errors import NotFound
+from core.i18n import _
 from core.storage.uow import UnitOfWork
 
 __all__ = ["Listing", "ListingMedia", "SellerInfo", "by_ids", "media_of", "mine", "seller_info",
@@ -38,7 +39,7 @@ async def viewable(uow: UnitOfWork, listing_id: int, viewer_id: int | None) -> L
     """The listing if `viewer_id` may see it; NotFound otherwise (no hint that it exists)."""
     listing = await uow.session.get(Listing, listing_id)
     if not can_see(listing, viewer_id):
-        raise NotFound("That listing is no longer available.")
+        raise NotFound(_("That listing is no longer available."))
     assert listing is not None
     return listing
 

@@ -14,6 +14,7 @@ from core.community.events import BoardPostAdded, BoardPostHidden, BoardPostRepo
 from core.community.rules import REACTIONS
 from core.community.tables import Board, BoardPost, BoardSubscription, PostReaction, PostReport
 from core.errors import Conflict, NotAllowed, NotFound
+from core.i18n import _
 from core.operators.roles import is_admin, require_admin
 from core.storage.uow import UnitOfWork
 from core.storage.upsert import dialect_insert
@@ -72,18 +73,18 @@ async def boards(uow: UnitOfWork, viewer_id: int | None) -> list[BoardCard]:
 async def board(uow: UnitOfWork, board_id: int) -> Board:
     found = await uow.session.get(Board, board_id)
     if found is None:
-        raise NotFound("That board doesn't exist.")
+        raise NotFound(_("That board doesn't exist."))
     return found
 
 
 async def board_by_slug(uow: UnitOfWork, slug: str) -> Board:
     if not slug or len(slug) > 60:
-        raise NotFound("That board doesn't exist.")
+        raise NotFound(_("That board doesn't exist."))
     if (await uow.session.execute(select(func.count()).select_from(Board))).scalar() == 0:
         await seed(uow)
     found = (await uow.session.execute(select(Board).where(Board.slug == slug))).scalar()
     if found is None:
-        raise NotFound("That board doesn't exist.")
+        raise NotFound(_("That board doesn't exist."))
     return found
 
 
@@ -181,11 +182,11 @@ async def report(uow: UnitOfWork, account_id: int | None, post_id: int, reason: 
     member = _member(account_id)
     target = await visible_post(uow, post_id)
     if target.author_id == member:
-        raise NotAllowed("That is your own post; you can't report it.")
+        raise NotAllowed(_("That is your own post; you can't report it."))
     why = community_rules.report_reason(reason)
     if (await uow.session.execute(select(PostReport.id).where(
             PostReport.post_id == target.id, PostReport.account_id == member))).first():
-        raise Conflict("You have reported this post already; the admins have it.")
+        raise Conflict(_("You have reported this post already; the admins have it."))
     row = PostReport(post_id=target.id, account_id=member, reason=why, created_at=uow.clock.now())
     uow.add(row)
     await uow.session.flush()
@@ -199,12 +200,12 @@ async def hide(uow: UnitOfWork, admin_id: int | None, post_id: int, reason: str)
     why = community_rules.hide_reason(reason)
     target = await uow.session.get(BoardPost, post_id)
     if target is None:
-        raise NotFound("That post doesn't exist.")
+        raise NotFound(_("That post doesn't exist."))
     hidden = await uow.session.execute(update(BoardPost).where(
         BoardPost.id == post_id, BoardPost.hidden_at.is_(None)).values(
         hidden_at=uow.clock.now(), hidden_by=admin_id, hidden_reason=why))
     if hidden.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict("That post is hidden already.")
+        raise Conflict(_("That post is hidden already."))
     assert admin_id is not None
     uow.emit(BoardPostHidden(post_id, admin_id))
     return target
@@ -219,11 +220,11 @@ async def visible_post(uow: UnitOfWork, post_id: int) -> BoardPost:
     """A post (or reply) that is not hidden, under a post that is not hidden."""
     found = await uow.session.get(BoardPost, post_id)
     if found is None or found.hidden_at is not None:
-        raise NotFound("That post is no longer there.")
+        raise NotFound(_("That post is no longer there."))
     if found.parent_id is not None:
         parent = await uow.session.get(BoardPost, found.parent_id)
         if parent is None or parent.hidden_at is not None:
-            raise NotFound("That post is no longer there.")
+            raise NotFound(_("That post is no longer there."))
     return found
 
 
@@ -267,5 +268,5 @@ async def _write(uow: UnitOfWork, author_id: int, board_id: int, parent_id: int 
 
 def _member(account_id: int | None) -> int:
     if account_id is None:
-        raise NotAllowed("Please register first — it takes a minute.")
+        raise NotAllowed(_("Please register first — it takes a minute."))
     return account_id

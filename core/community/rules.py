@@ -8,6 +8,7 @@ import re
 from urllib.parse import urlsplit
 
 from core.errors import DomainError
+from core.i18n import _
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_URL = 500
@@ -22,14 +23,14 @@ def text(value: str | None, what: str, *, minimum: int = 1, maximum: int = 2000,
     or too long (or on several lines where one is wanted)."""
     clean = _CONTROL.sub("", str(value or "")).strip()
     if not clean:
-        raise DomainError(f"The {what} is empty — please type it.")
+        raise DomainError(_("The {what} is empty — please type it.", what=what))
     if len(clean) < minimum:
-        raise DomainError(f"The {what} needs at least {minimum} characters.")
+        raise DomainError(_("The {what} needs at least {minimum} characters.", what=what, minimum=minimum))
     if len(clean) > maximum:
-        raise DomainError(f"That {what} is {len(clean):,} characters; please keep it under "
-                          f"{maximum:,}.")
+        raise DomainError(_("That {what} is {count} characters; please keep it under "
+                            "{maximum}.", what=what, count=f"{len(clean):,}", maximum=f"{maximum:,}"))
     if one_line and "\n" in clean:
-        raise DomainError(f"The {what} must be on one line.")
+        raise DomainError(_("The {what} must be on one line.", what=what))
     return clean
 
 
@@ -40,8 +41,8 @@ def url(value: str | None, what: str = "link") -> str:
     if (parts is None or parts.scheme not in ("http", "https") or not parts.hostname
             or "." not in parts.hostname or any(c.isspace() for c in clean)
             or _CONTROL.search(clean)):
-        raise DomainError(f"The {what} must be a web address starting with https:// "
-                          f"(at most {MAX_URL} characters).")
+        raise DomainError(_("The {what} must be a web address starting with https:// "
+                            "(at most {max_url} characters).", what=what, max_url=MAX_URL))
     return clean
 
 
@@ -62,4 +63,4 @@ def hide_reason(value: str | None) -> str:
 
 def check_reaction(kind: str) -> None:
     if kind not in REACTIONS:
-        raise DomainError("React with 👍, ❤️ or 💡.")
+        raise DomainError(_("React with 👍, ❤️ or 💡."))

@@ -12,6 +12,7 @@ from core.catalog.tables import Listing
 from core.consulting.tables import Booking
 from core.deals.tables import Deal
 from core.errors import NotFound
+from core.i18n import _
 from core.operators.roles import require, roles_of
 from core.storage.uow import UnitOfWork
 
@@ -51,7 +52,7 @@ async def user_file(uow: UnitOfWork, operator_id: int, account_id: int) -> UserF
     await require(uow, operator_id, "view_users")
     account = await uow.session.get(Account, account_id)
     if account is None:
-        raise NotFound("There is no such account.")
+        raise NotFound(_("There is no such account."))
 
     async def rows(stmt: object) -> list:  # type: ignore[type-arg]
         return list((await uow.session.execute(stmt)).scalars())  # type: ignore[call-overload]

@@ -26,6 +26,7 @@ from core.consulting.tables import Booking, ConsultantProfile
 from core.deals.reputation import stars_text
 from core.disclosure import public_text
 from core.errors import NotFound
+from core.i18n import _
 from core.process.bookings import BOOKING_PROCESS, SEEKER, STATE_LABELS
 from core.storage.uow import UnitOfWork
 
@@ -140,7 +141,7 @@ async def consultant_view(uow: UnitOfWork, consultant_id: int, viewer_id: int | 
     profile = await profiles.get(uow, consultant_id)
     account = await uow.session.get(Account, consultant_id)
     if account is None or (not profile.live and viewer_id != consultant_id):
-        raise NotFound("That consultant is not in the directory.")
+        raise NotFound(_("That consultant is not in the directory."))
     if viewer_id != consultant_id:
         await promotions.viewed(uow, consultant_id)
     length = min(profiles.lengths(profile))

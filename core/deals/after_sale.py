@@ -19,6 +19,7 @@ from core.deals.events import (
 )
 from core.deals.tables import Deal, Dispute, Rating, Shipment
 from core.errors import Conflict, DomainError, InvalidField, NotAllowed, NotFound
+from core.i18n import _
 from core.money.model import Money
 from core.operators import audit
 from core.operators.roles import require
@@ -35,7 +36,7 @@ async def mark_shipped(uow: UnitOfWork, deal_id: int, seller_id: int, carrier: s
     """The seller sends the goods: carrier, reference and expected arrival."""
     await deals.take(uow, deal_id, "mark-shipped", seller_id)
     if not carrier.strip():
-        raise DomainError("Name the carrier (or “own transport”).")
+        raise DomainError(_("Name the carrier (or “own transport”)."))
     shipment = Shipment(deal_id=deal_id, carrier=carrier.strip()[:80], status="dispatched",
                         tracking=(tracking or "").strip()[:80] or None, expected_at=expected_at,
                         updated_at=uow.clock.now())
@@ -48,14 +49,14 @@ async def update_shipment(uow: UnitOfWork, deal_id: int, seller_id: int, status:
     """In transit, delayed (with a new date), delivered: the seller keeps both informed."""
     deal = await deals.get(uow, deal_id, seller_id)
     if await deals.role_of(uow, deal, seller_id) != SELLER:
-        raise NotAllowed("Only the seller updates the shipment.")
+        raise NotAllowed(_("Only the seller updates the shipment."))
     if status not in SHIPMENT_STATUSES:
-        raise DomainError("Choose dispatched, in transit, delayed or delivered.")
+        raise DomainError(_("Choose dispatched, in transit, delayed or delivered."))
     if status == "delayed" and expected_at is None:
-        raise DomainError("A delay needs the new expected date.")
+        raise DomainError(_("A delay needs the new expected date."))
     shipment = await uow.session.get(Shipment, deal_id)
     if shipment is None:
-        raise Conflict("Mark the goods shipped first.")
+        raise Conflict(_("Mark the goods shipped first."))
     if status == "delivered":
         await deals.take(uow, deal_id, "mark-delivered", seller_id)
     shipment.status, shipment.note, shipment.updated_at = status, note or None, uow.clock.now()
@@ -68,7 +69,7 @@ async def update_shipment(uow: UnitOfWork, deal_id: int, seller_id: int, status:
 async def open_dispute(uow: UnitOfWork, deal_id: int, actor_id: int, reason: str) -> Dispute:
     """Either party disputes a deal in progress, with a reason."""
     if len(reason.strip()) < 5:
-        raise DomainError("Say what went wrong (at least a few words).")
+        raise DomainError(_("Say what went wrong (at least a few words)."))
     await deals.take(uow, deal_id, "dispute", actor_id)
     dispute = Dispute(deal_id=deal_id, opened_by=actor_id, reason=reason.strip()[:2000],
                       created_at=uow.clock.now())
@@ -83,25 +84,25 @@ async def decide(uow: UnitOfWork, dispute_id: int, admin_id: int, outcome: str, 
     """An operator releases, refunds or splits (with the buyer's refund), giving reasons."""
     await require(uow, admin_id, "decide_disputes")
     if outcome not in ("release", "refund", "split"):
-        raise DomainError("Decide release, refund or split.")
+        raise DomainError(_("Decide release, refund or split."))
     if not 5 <= len(reasons.strip()) <= 2000:
-        raise InvalidField("reasons", "Give both parties your reasons (5 to 2000 characters).")
+        raise InvalidField("reasons", _("Give both parties your reasons (5 to 2000 characters)."))
     dispute = await uow.session.get(Dispute, dispute_id)
     if dispute is None:
-        raise NotFound("That dispute doesn't exist.")
+        raise NotFound(_("That dispute doesn't exist."))
     deal = await uow.session.get(Deal, dispute.deal_id)
     assert deal is not None
     if outcome == "split" and (refund is None or not 0 < refund.amount < deals.total(deal).amount
                                or refund.currency != deal.currency):
-        raise InvalidField("refund", "A split needs the buyer's refund, more than nothing and "
-                           f"less than the whole {deals.total(deal)}.")
+        raise InvalidField("refund", _("A split needs the buyer's refund, more than nothing and "
+                             "less than the whole {total}.", total=deals.total(deal)))
     await deals.take(uow, deal.id, f"resolve-{outcome}", admin_id)
     decided = await uow.session.execute(update(Dispute).where(
         Dispute.id == dispute_id, Dispute.decided_at.is_(None)).values(
         outcome=outcome, decision=reasons.strip()[:2000], decided_by=admin_id,
         decided_at=uow.clock.now(), refund_minor=refund.amount if refund else None))
     if decided.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict("That dispute was decided a moment ago.")
+        raise Conflict(_("That dispute was decided a moment ago."))
     await uow.session.refresh(dispute)
     uow.emit(DisputeDecided(dispute.id, deal.id))
     await audit.record(uow, admin_id, "dispute-decided", f"dispute:{dispute.id}",
@@ -118,9 +119,9 @@ async def rate(uow: UnitOfWork, deal_id: int, rater_id: int, stars: int,
     deal = await deals.get(uow, deal_id, rater_id)
     role = await deals.role_of(uow, deal, rater_id)
     if role not in (BUYER, SELLER):
-        raise NotAllowed("Only the parties rate a deal.")
+        raise NotAllowed(_("Only the parties rate a deal."))
     if deal.status != "completed":
-        raise Conflict("A deal is rated once it is completed.")
+        raise Conflict(_("A deal is rated once it is completed."))
     ratee_role = SELLER if role == BUYER else BUYER
     rating = Rating(deal_id=deal_id, rater_id=rater_id, stars=_stars(stars),
                     ratee_id=deal.seller_id if role == BUYER else deal.buyer_id,
@@ -139,14 +140,15 @@ async def rate(uow: UnitOfWork, deal_id: int, rater_id: int, stars: int,
 
 def _stars(value: int) -> int:
     if not isinstance(value, int) or not 1 <= value <= 5:
-        raise DomainError("Rate from 1 to 5 stars.")
+        raise DomainError(_("Rate from 1 to 5 stars."))
     return value
 
 
 def _aspects(given: dict[str, int], ratee_role: str) -> dict[str, Any]:
     unknown = set(given) - set(ASPECTS[ratee_role])
     if unknown:
-        raise DomainError(f"A {ratee_role} is rated on {', '.join(ASPECTS[ratee_role])}.")
+        raise DomainError(_("A {ratee_role} is rated on {aspects}.",
+                            ratee_role=ratee_role, aspects=', '.join(ASPECTS[ratee_role])))
     return {name: _stars(value) for name, value in given.items()}
 
 
@@ -156,9 +158,9 @@ async def ask_party(uow: UnitOfWork, dispute_id: int, admin_id: int, party: str,
     await require(uow, admin_id, "ask_party")
     dispute, deal = await _dispute(uow, dispute_id)
     if party not in (BUYER, SELLER):
-        raise InvalidField("party", "Ask the buyer or the seller.")
+        raise InvalidField("party", _("Ask the buyer or the seller."))
     if not 3 <= len(question.strip()) <= 2000:
-        raise InvalidField("question", "Ask in 3 to 2000 characters.")
+        raise InvalidField("question", _("Ask in 3 to 2000 characters."))
     to = deal.buyer_id if party == BUYER else deal.seller_id
     uow.emit(DisputeQuestion(dispute.id, admin_id, to, question.strip()))
     await audit.record(uow, admin_id, "dispute-question", f"dispute:{dispute.id}",
@@ -169,11 +171,11 @@ async def answer_admins(uow: UnitOfWork, dispute_id: int, party_id: int, text: s
     """A party of a dispute answers the admins."""
     dispute, deal = await _dispute(uow, dispute_id)
     if party_id not in (deal.buyer_id, deal.seller_id):
-        raise NotFound("That dispute doesn't exist.")
+        raise NotFound(_("That dispute doesn't exist."))
     if dispute.decided_at is not None:
-        raise Conflict("That dispute is decided already.")
+        raise Conflict(_("That dispute is decided already."))
     if not 1 <= len(text.strip()) <= 2000:
-        raise DomainError("An answer has 1 to 2000 characters.")
+        raise DomainError(_("An answer has 1 to 2000 characters."))
     uow.emit(DisputeQuestion(dispute.id, party_id, None, text.strip()))
 
 
@@ -181,5 +183,5 @@ async def _dispute(uow: UnitOfWork, dispute_id: int) -> tuple[Dispute, Deal]:
     dispute = await uow.session.get(Dispute, dispute_id)
     deal = await uow.session.get(Deal, dispute.deal_id) if dispute else None
     if dispute is None or deal is None:
-        raise NotFound("That dispute doesn't exist.")
+        raise NotFound(_("That dispute doesn't exist."))
     return dispute, deal

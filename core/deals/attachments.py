@@ -12,6 +12,7 @@ from core.deals.carbon_receipt import carbon_receipt_pdf
 from core.deals.tables import DealTerms
 from core.deals.terms_pdf import terms_pdf
 from core.errors import NotFound
+from core.i18n import _
 from core.notifications.dispatcher import Attachment, Resolver
 from core.storage.uow import UnitOfWork
 
@@ -42,7 +43,7 @@ async def terms_file(uow: UnitOfWork, version_id: int) -> Attachment:
     """One version of a deal's terms as a PDF, named by deal and version."""
     version = await uow.session.get(DealTerms, version_id)
     if version is None:
-        raise NotFound("Those terms are no longer there.")
+        raise NotFound(_("Those terms are no longer there."))
     pdf = await terms_pdf(uow, version.deal_id, None, version.version)
     return Attachment(f"agora-deal-{version.deal_id}-terms-v{version.version}.pdf", pdf,
                       "application/pdf")

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from core.errors import DomainError
+from core.i18n import _
 
 EVERY = {"week": "weekly", "2weeks": "every 2 weeks", "month": "monthly", "quarter": "quarterly"}
 MOST = 24  # call-offs in one contract
@@ -20,9 +21,9 @@ def check(call_offs: int | None, every: str | None) -> None:
     if call_offs is None:
         return
     if not LEAST <= call_offs <= MOST:
-        raise DomainError(f"A contract has {LEAST} to {MOST} call-offs.")
+        raise DomainError(_("A contract has {least} to {most} call-offs.", least=LEAST, most=MOST))
     if every not in EVERY:
-        raise DomainError("Choose how often: weekly, every 2 weeks, monthly or quarterly.")
+        raise DomainError(_("Choose how often: weekly, every 2 weeks, monthly or quarterly."))
 
 
 def _add_months(day: date, months: int) -> date:

@@ -13,6 +13,7 @@ from core.catalog.tables import Listing
 from core.catalog.taxonomy import COMPARATOR_G_MJ, UNITS, carbon_method, carbon_saving_kg, product
 from core.deals import deals
 from core.errors import Conflict
+from core.i18n import _
 from core.storage.uow import UnitOfWork
 
 MJ_PER_MWH = Decimal(3600)
@@ -94,10 +95,10 @@ async def carbon_receipt(uow: UnitOfWork, deal_id: int, actor_id: int | None) ->
     """The deal's carbon receipt, for its parties and admins once the delivery is accepted."""
     deal = await deals.get(uow, deal_id, actor_id)
     if deal.status not in ISSUED_FROM:
-        raise Conflict("A carbon receipt is issued once the delivery is confirmed.")
+        raise Conflict(_("A carbon receipt is issued once the delivery is confirmed."))
     listing = await uow.session.get(Listing, deal.listing_id)
     if listing is None:
-        raise Conflict("That deal's listing is gone, so its energy content is unknown.")
+        raise Conflict(_("That deal's listing is gone, so its energy content is unknown."))
     return CarbonReceipt(deal.id, await party_of(uow, deal.seller_id),
                          await party_of(uow, deal.buyer_id), listing.product_type,
                          Decimal(deal.quantity_milli) / 1000, listing.unit,

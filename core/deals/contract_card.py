@@ -15,6 +15,7 @@ from core.deals import call_offs, contracts
 from core.deals.cards import quantity
 from core.deals.deals import total
 from core.deals.offers import Terms, terms_of_offer
+from core.i18n import _
 from core.process.deals import BUYER, CONTRACT_STATES, SELLER, STATE_LABELS
 
 __all__ = ["CONTRACT_STATES", "ContractView", "contract_view", "my_contracts", "renewal"]
@@ -107,10 +108,10 @@ async def renewal(uow: UnitOfWork, contract_id: int, actor_id: int) -> tuple[Con
     payment and schedule), starting one interval after its last call-off; for its parties."""
     contract, role = await contracts.get(uow, contract_id, actor_id)
     if role not in (BUYER, SELLER):
-        raise NotAllowed("Only the parties renew a contract.")
+        raise NotAllowed(_("Only the parties renew a contract."))
     offer = await uow.session.get(Offer, contract.offer_id)
     if offer is None:
-        raise NotFound("That contract's terms are gone.")
+        raise NotFound(_("That contract's terms are gone."))
     old = terms_of_offer(offer)
     start = call_offs.date_of(contract.first_date, contract.every, contract.call_offs + 1)
     start = max(start, uow.clock.now().date())

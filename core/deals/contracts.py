@@ -20,6 +20,7 @@ from core.deals import terms as deal_terms
 from core.deals.events import ContractMoved, DealMoved
 from core.deals.tables import Contract, Deal, DealTerms, Offer
 from core.errors import Conflict, NotFound
+from core.i18n import _
 from core.operators.roles import is_admin
 from core.process import timers
 from core.process.deals import BUYER, CONTRACT_PROCESS, DEAL_PROCESS, SELLER
@@ -60,7 +61,7 @@ async def get(uow: UnitOfWork, contract_id: int, actor_id: int | None) -> tuple[
     contract = await uow.session.get(Contract, contract_id)
     role = await role_of(uow, contract, actor_id) if contract is not None else None
     if contract is None or role is None:
-        raise NotFound("That contract doesn't exist.")
+        raise NotFound(_("That contract doesn't exist."))
     return contract, role
 
 
@@ -106,7 +107,7 @@ async def call_off(uow: UnitOfWork, contract_id: int) -> int | None:
     set_committed_value(contract, "called", number)
     accepted = await uow.session.get(DealTerms, contract.terms_id)
     if accepted is None:
-        raise Conflict(f"Contract #{contract.id} has no accepted terms to call off.")
+        raise Conflict(_("Contract #{id} has no accepted terms to call off.", id=contract.id))
     deal = Deal(offer_id=None, listing_id=contract.listing_id, contract_id=contract.id,
                 call_off=number, buyer_id=contract.buyer_id, seller_id=contract.seller_id,
                 status=DEAL_PROCESS.initial, quantity_milli=contract.quantity_milli,

@@ -14,6 +14,7 @@ from core.deals.events import DealMoved
 from core.deals.rules import line_total
 from core.deals.tables import Deal
 from core.errors import Conflict, NotFound
+from core.i18n import _
 from core.money.model import Money
 from core.operators.roles import may_act
 from core.process import timers
@@ -42,7 +43,7 @@ async def get(uow: UnitOfWork, deal_id: int, actor_id: int | None) -> Deal:
     deal = await uow.session.get(Deal, deal_id)
     if deal is None or (await role_of(uow, deal, actor_id) is None
                         and not await may_act(uow, actor_id, "view_deals")):
-        raise NotFound("That deal doesn't exist.")
+        raise NotFound(_("That deal doesn't exist."))
     return deal
 
 
@@ -55,7 +56,7 @@ async def take(uow: UnitOfWork, deal_id: int, transition: str, actor_id: int | N
         Deal.id == deal.id, Deal.status == source)
         .values(status=step.target, updated_at=uow.clock.now()))
     if moved.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict("That deal moved on a moment ago; look at it again.")
+        raise Conflict(_("That deal moved on a moment ago; look at it again."))
     set_committed_value(deal, "status", step.target)  # what the row now holds: no second UPDATE
     if step.target == source:  # an escalation: the state's timers run again
         await timers.restart(uow, DEAL_PROCESS, deal.id, source)
@@ -112,5 +113,5 @@ def reference(deal_id: int) -> str:
 
 def deal_of(reference_text: str) -> int | None:
     """The deal id an escrow's reference names, if it names one."""
-    head, _, number = reference_text.partition(":")
+    head, __, number = reference_text.partition(":")
     return int(number) if head == "deal" and number.isdigit() else None

@@ -24,6 +24,7 @@ from core.deals.events import DealAgreed, OfferClosed, OfferMade
 from core.deals.rules import PAYMENT_METHODS
 from core.deals.tables import Deal, Offer
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.i18n import _
 from core.money.model import Money
 from core.process import timers
 from core.process.deals import BUYER, DEAL_PROCESS, OFFER_PROCESS, SELLER
@@ -80,9 +81,9 @@ async def make_offer(uow: UnitOfWork, listing_id: int, buyer_id: int, terms: Ter
     """A buyer's first offer on a published listing."""
     listing = await viewable(uow, listing_id, buyer_id)
     if listing.seller_id == buyer_id:
-        raise NotAllowed("That is your own listing.")
+        raise NotAllowed(_("That is your own listing."))
     if listing.status != "published":
-        raise Conflict("That listing is not open for offers.")
+        raise Conflict(_("That listing is not open for offers."))
     return await _new_offer(uow, listing, buyer_id, BUYER, terms, previous=None)
 
 
@@ -91,9 +92,9 @@ async def quote(uow: UnitOfWork, listing_id: int, seller_id: int, buyer_id: int,
     """The seller's offer to a buyer who asked for a quote (in their thread on the listing)."""
     listing = await _listing(uow, listing_id)
     if listing.seller_id != seller_id:
-        raise NotFound("That listing doesn't exist.")
+        raise NotFound(_("That listing doesn't exist."))
     if buyer_id == seller_id or listing.status != "published":
-        raise Conflict("That listing is not open for offers.")
+        raise Conflict(_("That listing is not open for offers."))
     return await _new_offer(uow, listing, buyer_id, SELLER, terms, previous=None)
 
 
@@ -123,7 +124,7 @@ async def withdraw(uow: UnitOfWork, offer_id: int, actor_id: int) -> Offer:
     offer, role = await _party(uow, offer_id, actor_id)
     OFFER_PROCESS.check("withdraw-offer", offer.status, role)
     if role != offer.made_by:
-        raise NotAllowed("Only who made the offer can withdraw it.")
+        raise NotAllowed(_("Only who made the offer can withdraw it."))
     await _close(uow, offer, "withdrawn")
     return offer
 
@@ -141,12 +142,13 @@ async def buy_now(uow: UnitOfWork, listing_id: int, buyer_id: int, terms: Terms)
     (the seller agreed to that price by listing it)."""
     listing = await viewable(uow, listing_id, buyer_id)
     if listing.negotiable:
-        raise Conflict("That listing's price is negotiable: make an offer instead.")
+        raise Conflict(_("That listing's price is negotiable: make an offer instead."))
     if terms.price != Money(listing.price_minor, listing.currency):
-        raise Conflict("The listed price changed a moment ago; look at the listing again.")
+        raise Conflict(_("The listed price changed a moment ago; look at the listing again."))
     if not listed_delivery(listing, terms.incoterm, terms.place):
-        raise DomainError(f"Buy now takes the listing's own delivery ({_offered(listing)}). "
-                          "For other terms, make an offer the seller can accept.")
+        raise DomainError(_("Buy now takes the listing's own delivery ({offered}). "
+                            "For other terms, make an offer the seller can accept.",
+                            offered=_offered(listing)))
     return await _agree(uow, await make_offer(uow, listing_id, buyer_id, terms))
 
 
@@ -281,23 +283,23 @@ def _check_terms(listing: Listing, terms: Terms) -> int:
 async def _party(uow: UnitOfWork, offer_id: int, actor_id: int | None) -> tuple[Offer, str]:
     offer = await uow.session.get(Offer, offer_id)
     if offer is None:
-        raise NotFound("That offer doesn't exist.")
+        raise NotFound(_("That offer doesn't exist."))
     if actor_id == offer.buyer_id:
         return offer, BUYER
     if actor_id == offer.seller_id:
         return offer, SELLER
-    raise NotFound("That offer doesn't exist.")  # no hint to strangers that it does
+    raise NotFound(_("That offer doesn't exist."))  # no hint to strangers that it does
 
 
 def _check_other_side(offer: Offer, role: str, transition: str) -> None:
     OFFER_PROCESS.check(transition, offer.status, role)
     if role == offer.made_by:
-        raise NotAllowed("That is for the other party: you made this offer.")
+        raise NotAllowed(_("That is for the other party: you made this offer."))
 
 
 async def _close(uow: UnitOfWork, offer: Offer, status: str, reason: str | None = None) -> None:
     if not await _moved(uow, offer, status, reason):
-        raise Conflict("That offer was answered a moment ago; look at it again.")
+        raise Conflict(_("That offer was answered a moment ago; look at it again."))
 
 
 async def _moved(uow: UnitOfWork, offer: Offer, status: str, reason: str | None = None) -> bool:
@@ -318,7 +320,7 @@ async def _moved(uow: UnitOfWork, offer: Offer, status: str, reason: str | None 
 async def _listing(uow: UnitOfWork, listing_id: int) -> Listing:
     listing = await uow.session.get(Listing, listing_id)
     if listing is None:
-        raise NotFound("That listing doesn't exist any more.")
+        raise NotFound(_("That listing doesn't exist any more."))
     return listing
 
 
@@ -329,7 +331,7 @@ async def _reserve(uow: UnitOfWork, listing_id: int, milli: int) -> None:
         Listing.id == listing_id, Listing.status == "published", Listing.quantity_milli >= milli)
         .values(quantity_milli=Listing.quantity_milli - milli, updated_at=uow.clock.now()))
     if taken.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict("Not enough is left on that listing any more.")
+        raise Conflict(_("Not enough is left on that listing any more."))
     await uow.session.execute(update(Listing).where(
         Listing.id == listing_id, Listing.quantity_milli == 0).values(status="sold_out"))
     uow.emit(ListingChanged(listing_id, "published"))

@@ -12,6 +12,7 @@ from core.deals import deals, rules, terms
 from core.deals.events import DisputeOpened
 from core.deals.tables import Deal, Dispute, QualityReport
 from core.errors import Conflict, DomainError, NotAllowed
+from core.i18n import _
 from core.money.model import Money
 from core.process.deals import BUYER, SELLER
 from core.storage.uow import UnitOfWork
@@ -25,7 +26,7 @@ async def report(uow: UnitOfWork, deal_id: int, buyer_id: int, measured: dict[st
     proposed to the seller (deviation * agreed penalty * quantity, never below zero)."""
     deal = await deals.get(uow, deal_id, buyer_id)
     if await deals.role_of(uow, deal, buyer_id) != BUYER:
-        raise NotAllowed("Only the buyer reports what arrived.")
+        raise NotAllowed(_("Only the buyer reports what arrived."))
     values = {name: _number(name, text) for name, text in measured.items() if text not in (None, "")}
     body = (await terms.current(uow, deal_id)).body  # type: ignore[union-attr]
     price = Money(deal.price_minor, deal.currency)
@@ -49,12 +50,12 @@ async def answer(uow: UnitOfWork, deal_id: int, seller_id: int, accept: bool) ->
     it (the deal goes to a dispute an admin decides)."""
     deal = await deals.get(uow, deal_id, seller_id)
     if await deals.role_of(uow, deal, seller_id) != SELLER:
-        raise NotAllowed("Only the seller answers a price adjustment.")
+        raise NotAllowed(_("Only the seller answers a price adjustment."))
     answered = await uow.session.execute(update(QualityReport).where(
         QualityReport.deal_id == deal_id, QualityReport.answer.is_(None))
         .values(answer="accepted" if accept else "rejected"))
     if answered.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict("That adjustment was answered already.")
+        raise Conflict(_("That adjustment was answered already."))
     await deals.take(uow, deal_id, "accept-adjustment" if accept else "reject-adjustment",
                      seller_id)
     if not accept:
@@ -80,7 +81,7 @@ def _number(name: str, text: str) -> Decimal:
     try:
         value = Decimal(str(text).replace(",", ".").strip())
     except InvalidOperation:
-        raise DomainError(f"The {name} is a number, like 9.5.") from None
+        raise DomainError(_("The {name} is a number, like 9.5.", name=name)) from None
     if not value.is_finite() or value < 0 or value > 10**9:
-        raise DomainError(f"The {name} is a number from 0 up.")
+        raise DomainError(_("The {name} is a number from 0 up.", name=name))
     return value

@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from core.deals import call_offs
 from core.errors import DomainError
+from core.i18n import _
 from core.money.model import Money, exponent
 
 PAYMENT_METHODS = {"escrow": "Escrow through Agora",
@@ -45,11 +46,11 @@ def checked_quantity(quantity: Decimal, least_milli: int | None, stock_milli: in
     at least the minimum order and at most the stock (the form asks by this rule too)."""
     milli = int(quantity * 1000)
     if milli <= 0 or milli != quantity * 1000:
-        raise DomainError("The quantity must be a positive amount, at most 3 decimals.")
+        raise DomainError(_("The quantity must be a positive amount, at most 3 decimals."))
     if least_milli and milli < least_milli:
-        raise DomainError(f"The minimum order is {Decimal(least_milli) / 1000:f}.")
+        raise DomainError(_("The minimum order is {quantity}.", quantity=f"{Decimal(least_milli) / 1000:f}"))
     if milli > stock_milli:
-        raise DomainError(f"Only {Decimal(stock_milli) / 1000:f} are available.")
+        raise DomainError(_("Only {quantity} are available.", quantity=f"{Decimal(stock_milli) / 1000:f}"))
     return milli
 
 
@@ -62,21 +63,23 @@ def checked_terms(listing_currency: str, least_milli: int | None, stock_milli: i
     starts, open 1 hour to 14 days, the quantity within the minimum order and the stock, and a
     contract's call-offs in all within the stock too."""
     if price.currency != listing_currency:
-        raise DomainError(f"Offers on this listing are in {listing_currency}.")
+        raise DomainError(_("Offers on this listing are in {listing_currency}.",
+                            listing_currency=listing_currency))
     if price.amount <= 0:
-        raise DomainError("The price must be more than zero.")
+        raise DomainError(_("The price must be more than zero."))
     if payment_method not in PAYMENT_METHODS:
-        raise DomainError("Choose escrow or arranging payment directly.")
+        raise DomainError(_("Choose escrow or arranging payment directly."))
     if delivery_from and delivery_to and delivery_to < delivery_from:
-        raise DomainError("The delivery window ends before it starts.")
+        raise DomainError(_("The delivery window ends before it starts."))
     if expires_in is not None and not SHORTEST_OPEN <= expires_in <= LONGEST_OPEN:
-        raise DomainError("An offer stays open between 1 hour and 14 days.")
+        raise DomainError(_("An offer stays open between 1 hour and 14 days."))
     milli = checked_quantity(quantity, least_milli, stock_milli)
     call_offs.check(count, every)
     if count and milli * count > stock_milli:
-        raise DomainError(f"Only {Decimal(stock_milli) / 1000:f} are available: "
-                          f"{count} call-offs of {quantity.normalize():f} need "
-                          f"{(quantity * count).normalize():f}.")
+        raise DomainError(_("Only {quantity} are available: "
+                            "{count} call-offs of {each} need "
+                            "{total}.", quantity=f"{Decimal(stock_milli) / 1000:f}", count=count,
+                            each=f"{quantity.normalize():f}", total=f"{(quantity * count).normalize():f}"))
     return milli
 
 

@@ -15,6 +15,7 @@ from core.deals import deals
 from core.deals.events import TermsAccepted, TermsChanged
 from core.deals.tables import Deal, DealTerms
 from core.errors import Conflict, DomainError, NotAllowed
+from core.i18n import _
 from core.process.deals import BUYER, DEAL_PROCESS, SELLER
 from core.process.model import span
 from core.storage.uow import UnitOfWork
@@ -36,9 +37,9 @@ async def propose(uow: UnitOfWork, deal_id: int, actor_id: int, body: dict[str, 
     """A new version of the terms (the first, or a change): nobody has accepted it yet."""
     deal = await deals.get(uow, deal_id, actor_id)
     if await deals.role_of(uow, deal, actor_id) not in (BUYER, SELLER):
-        raise NotAllowed("Only the parties write a deal's terms.")
+        raise NotAllowed(_("Only the parties write a deal's terms."))
     if deal.status != "agreed":
-        raise Conflict("The terms can't change once both accepted them.")
+        raise Conflict(_("The terms can't change once both accepted them."))
     latest = await current(uow, deal_id)
     version = DealTerms(deal_id=deal_id, version=(latest.version + 1) if latest else 1,
                         body=body, sha256=fingerprint(body), created_at=uow.clock.now())
@@ -56,16 +57,16 @@ async def change(uow: UnitOfWork, deal_id: int, actor_id: int, changes: dict[str
     quantity and price stay those of the accepted offer); both accept it again."""
     latest = await current(uow, deal_id)
     if latest is None:
-        raise Conflict("This deal has no terms to change.")
+        raise Conflict(_("This deal has no terms to change."))
     unknown = set(changes) - set(CHANGEABLE)
     if unknown:
-        raise DomainError("Only the Incoterm, place, delivery window and payment can change.")
+        raise DomainError(_("Only the Incoterm, place, delivery window and payment can change."))
     body = {**latest.body, **changes}
     if body == latest.body:
-        raise DomainError("Nothing changed: change at least one term.")
+        raise DomainError(_("Nothing changed: change at least one term."))
     if body.get("delivery_from") and body.get("delivery_to") and \
             body["delivery_to"] < body["delivery_from"]:
-        raise DomainError("The delivery window ends before it starts.")
+        raise DomainError(_("The delivery window ends before it starts."))
     version = await propose(uow, deal_id, actor_id, body)
     uow.emit(TermsChanged(deal_id, version.id, actor_id,
                           tuple(k for k in CHANGEABLE if body.get(k) != latest.body.get(k))))
@@ -102,10 +103,10 @@ async def accept(uow: UnitOfWork, deal_id: int, actor_id: int, sha256: str) -> D
     deal = await deals.get(uow, deal_id, actor_id)
     role = await deals.role_of(uow, deal, actor_id)
     if role not in (BUYER, SELLER):
-        raise NotAllowed("Only the parties accept a deal's terms.")
+        raise NotAllowed(_("Only the parties accept a deal's terms."))
     latest = await current(uow, deal_id)
     if latest is None or latest.sha256 != sha256:
-        raise Conflict("Those terms were changed; read the new version and accept that one.")
+        raise Conflict(_("Those terms were changed; read the new version and accept that one."))
     column = DealTerms.buyer_accepted_at if role == BUYER else DealTerms.seller_accepted_at
     marked = (await uow.session.execute(
         update(DealTerms).where(DealTerms.id == latest.id, column.is_(None))

@@ -19,6 +19,7 @@ from core.deals import terms as deal_terms
 from core.deals.goods import certifications
 from core.deals.tables import DealTerms
 from core.errors import DomainError, NotFound
+from core.i18n import _
 from core.money.model import Money, exponent
 from core.storage.uow import UnitOfWork
 
@@ -240,7 +241,7 @@ async def terms_pdf(uow: UnitOfWork, deal_id: int, actor_id: int | None,
     terms = await (deal_terms.current(uow, deal_id) if version is None
                    else _version(uow, deal_id, version))
     if terms is None:
-        raise NotFound("That deal has no terms yet.")
+        raise NotFound(_("That deal has no terms yet."))
     # The parties come from the frozen body, never from today's billing rows: a version's PDF
     # stays the one its parties accepted.
     return render_terms(terms.body, terms.sha256, terms.version, deal_id=deal_id,

@@ -15,6 +15,7 @@ from core.deals.events import MessagePosted, ThreadReported
 from core.deals.tables import Deal, Thread, ThreadMessage
 from core.disclosure import mask
 from core.errors import DomainError, NotAllowed, NotFound
+from core.i18n import _
 from core.storage.uow import UnitOfWork
 
 PAGE = 20
@@ -34,7 +35,7 @@ async def open_thread(uow: UnitOfWork, listing_id: int, buyer_id: int,
     listing = await _any_listing(uow, listing_id) if any_status else \
         await viewable(uow, listing_id, buyer_id)
     if listing.seller_id == buyer_id:
-        raise NotAllowed("That is your own listing.")
+        raise NotAllowed(_("That is your own listing."))
     thread = (await uow.session.execute(select(Thread).where(
         Thread.listing_id == listing_id, Thread.buyer_id == buyer_id))).scalar()
     if thread is None:
@@ -60,10 +61,10 @@ async def post(uow: UnitOfWork, thread_id: int, sender_id: int, text: str,
     masked before a deal; refused once blocked."""
     thread = await _mine(uow, thread_id, sender_id)
     if thread.blocked_by is not None:
-        raise NotAllowed("This conversation is blocked; no more messages can be sent.")
+        raise NotAllowed(_("This conversation is blocked; no more messages can be sent."))
     text = text.strip() or (f"📎 {file.name}" if file else "")
     if not text or len(text) > MAX_LENGTH:
-        raise DomainError(f"A message has 1 to {MAX_LENGTH} characters.")
+        raise DomainError(_("A message has 1 to {max_length} characters.", max_length=MAX_LENGTH))
     masked = False
     if not await _agreed(uow, thread):
         text, masked = mask(text)
@@ -113,14 +114,14 @@ async def file_of(uow: UnitOfWork, message_id: int) -> ThreadMessage:
     """A message carrying a file (for relaying it; the reader is a party, checked by caller)."""
     message = await uow.session.get(ThreadMessage, message_id)
     if message is None or not message.file_path:
-        raise NotFound("That file is no longer there.")
+        raise NotFound(_("That file is no longer there."))
     return message
 
 
 async def _mine(uow: UnitOfWork, thread_id: int, account_id: int | None) -> Thread:
     thread = await uow.session.get(Thread, thread_id)
     if thread is None or account_id not in (thread.buyer_id, thread.seller_id):
-        raise NotFound("That conversation doesn't exist.")
+        raise NotFound(_("That conversation doesn't exist."))
     return thread
 
 
@@ -135,5 +136,5 @@ async def _agreed(uow: UnitOfWork, thread: Thread) -> bool:
 async def _any_listing(uow: UnitOfWork, listing_id: int) -> Listing:
     listing = await uow.session.get(Listing, listing_id)
     if listing is None:
-        raise NotFound("That listing doesn't exist.")
+        raise NotFound(_("That listing doesn't exist."))
     return listing

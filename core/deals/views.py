@@ -12,6 +12,7 @@ from core.catalog.tables import Listing
 from core.deals import deals, offers, terms, threads
 from core.deals.tables import Deal, DealTerms, Dispute, Offer, QualityReport, Rating, Shipment
 from core.errors import NotFound
+from core.i18n import _
 from core.operators.roles import require
 from core.storage.uow import UnitOfWork
 
@@ -96,7 +97,7 @@ async def dispute_view(uow: UnitOfWork, dispute_id: int, admin_id: int | None
     await require(uow, admin_id, "view_deals")
     dispute = await uow.session.get(Dispute, dispute_id)
     if dispute is None:
-        raise NotFound("That dispute doesn't exist.")
+        raise NotFound(_("That dispute doesn't exist."))
     view = await deal_view(uow, dispute.deal_id, admin_id)
     thread = await threads.of_listing(uow, view.deal.listing_id, view.deal.buyer_id)
     said: list[str] = []

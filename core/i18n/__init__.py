@@ -17,12 +17,16 @@ to .mo beside them and shipped with the package (README: extract, update, compil
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from core.money.model import READER_LOCALE
-
+# The Babel locale of the person the text being written is for ("de_DE"): set by
+# `core.money.reading` around a chat turn or a notice, so that every sentence and amount in it
+# reads one way for that person.
+READER_LOCALE: ContextVar[str] = ContextVar("reader_locale", default="en")
 DOMAIN = "agora"
 CATALOGUES = Path(__file__).resolve().parent / "catalogues"
 # The languages Agora speaks, by their own names; a language is offered once its catalogue
@@ -40,6 +44,25 @@ def language_of(locale: str | None) -> str:
     an Accept-Language entry ("sv-SE")."""
     code = (locale or SOURCE).replace("-", "_").split("_", 1)[0].lower()
     return code if code in LANGUAGES else SOURCE
+
+
+def known_language(tag: str | None) -> str:
+    """The language to keep on a new account whose app names `tag`: one of the nine Agora is
+    written in (offered or coming; it is spoken once offered), else English."""
+    code = (tag or SOURCE).replace("-", "_").split("_", 1)[0].lower()
+    return code if code in LANGUAGES or code in COMING else SOURCE
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """Someone Agora has no account for yet, read for in the language their app or browser
+    names (a reader, as core.money.reading takes one)."""
+
+    language: str | None = None
+    country: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "language", language_of(self.language))
 
 
 @cache
@@ -60,7 +83,8 @@ def current_language() -> str:
 def _(message: str, /, **params: Any) -> str:
     """`message` in the current reader's language, its {placeholders} filled from `params`."""
     language = current_language()
-    text = message if language == SOURCE else translations(language).gettext(message)
+    # (gettext's entry for "" is the catalogue's header)
+    text = message if language == SOURCE or not message else translations(language).gettext(message)
     return text.format(**params) if params else text
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 
 from core.community import rules as community_rules
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.i18n import _
 from core.learning import rules
 from core.learning.events import GatheringStarted, RecordingAdded
 from core.learning.rules import ANSWERS, MAX_AHEAD
@@ -43,18 +44,18 @@ def parse_when(text: str, zone_name: str | None, now: datetime) -> datetime:
         zone = ZoneInfo("UTC")
     clean = str(text or "").strip()
     if not clean or len(clean) > 40:
-        raise DomainError("Write the start like 2026-12-03 15:00 (your own time zone).")
+        raise DomainError(_("Write the start like 2026-12-03 15:00 (your own time zone)."))
     try:
         moment = dateparser.parse(clean, dayfirst=False, yearfirst=True)
     except (ValueError, OverflowError):
-        raise DomainError("Write the start like 2026-12-03 15:00 (your own time zone).") from None
+        raise DomainError(_("Write the start like 2026-12-03 15:00 (your own time zone).")) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     moment = moment.astimezone(UTC)
     if moment <= now:
-        raise DomainError("That time has passed; give a start in the future.")
+        raise DomainError(_("That time has passed; give a start in the future."))
     if moment > now + MAX_AHEAD:
-        raise DomainError("That is more than two years ahead; give a nearer start.")
+        raise DomainError(_("That is more than two years ahead; give a nearer start."))
     return moment
 
 
@@ -85,7 +86,7 @@ async def publish(uow: UnitOfWork, admin_id: int | None, *, kind: str, title: st
 async def get(uow: UnitOfWork, gathering_id: int) -> Gathering:
     found = await uow.session.get(Gathering, gathering_id)
     if found is None:
-        raise NotFound("That webinar or event doesn't exist.")
+        raise NotFound(_("That webinar or event doesn't exist."))
     return found
 
 
@@ -138,9 +139,9 @@ async def rsvp(uow: UnitOfWork, account_id: int | None, gathering_id: int, answe
                ) -> Gathering:
     """Going (a webinar's registration), maybe or not — changed at will until it is over."""
     if account_id is None:
-        raise NotAllowed("Please register first — it takes a minute.")
+        raise NotAllowed(_("Please register first — it takes a minute."))
     if answer not in ANSWERS:
-        raise DomainError("Answer going, maybe or not going.")
+        raise DomainError(_("Answer going, maybe or not going."))
     gathering = await get(uow, gathering_id)
     now = uow.clock.now()
     rules.check_answer(gathering.kind, answer, gathering.starts_at, gathering.minutes, now)
@@ -173,11 +174,11 @@ async def add_recording(uow: UnitOfWork, actor_id: int | None, gathering_id: int
     registrants are told."""
     gathering = await get(uow, gathering_id)
     if actor_id is None or (actor_id != gathering.publisher_id and not await is_admin(uow, actor_id)):
-        raise NotAllowed("Only the webinar's publisher or an admin adds its recording.")
+        raise NotAllowed(_("Only the webinar's publisher or an admin adds its recording."))
     if gathering.kind != "webinar":
-        raise DomainError("Only webinars have recordings.")
+        raise DomainError(_("Only webinars have recordings."))
     if gathering.starts_at > uow.clock.now():
-        raise Conflict("The webinar hasn't started yet; add the recording afterwards.")
+        raise Conflict(_("The webinar hasn't started yet; add the recording afterwards."))
     gathering.recording_url = community_rules.url(url, "recording link")
     await audit.record(uow, actor_id, "recording-added", f"gathering:{gathering.id}",
                        url=gathering.recording_url)

@@ -12,6 +12,7 @@ from core.accounts.tables import Account
 from core.community import rules as community_rules
 from core.consulting.tables import ConsultantProfile
 from core.errors import DomainError, NotAllowed, NotFound
+from core.i18n import _
 from core.learning.tables import LearningItem
 from core.operators import audit
 from core.operators.roles import require_admin
@@ -33,7 +34,7 @@ class ItemCard:
 def topic(value: str) -> str:
     """One of the library's topics, or a polite refusal."""
     if value not in TOPICS:
-        raise DomainError("Pick one of the topics offered.")
+        raise DomainError(_("Pick one of the topics offered."))
     return value
 
 
@@ -51,7 +52,7 @@ async def publish_pdf(uow: UnitOfWork, admin_id: int | None, *, topic_name: str,
     """An admin adds a PDF report (already checked and kept by the upload checks)."""
     await require_admin(uow, admin_id)
     if mime_type != "application/pdf" or not file_path:
-        raise DomainError("Send the report as a PDF file.")
+        raise DomainError(_("Send the report as a PDF file."))
     row = _add(uow, "pdf", admin_id, topic_name, title, summary, file_path=file_path,
                file_name=file_name[:200])
     return await _audited(uow, admin_id, row)
@@ -69,8 +70,8 @@ async def publish_insight(uow: UnitOfWork, consultant_id: int | None, *, topic_n
                           title: str, text: str, url: str | None = None) -> LearningItem:
     """A consultant publishes a short insight, shown with their name and a link to their profile."""
     if consultant_id is None or await uow.session.get(ConsultantProfile, consultant_id) is None:
-        raise NotAllowed("Insights are written by consultants; set up your consultant profile "
-                         "first.")
+        raise NotAllowed(_("Insights are written by consultants; set up your consultant profile "
+                           "first."))
     body = community_rules.text(text, "insight", minimum=20, maximum=MAX_INSIGHT)
     link = community_rules.url(url) if url else None
     return _add(uow, "insight", consultant_id, topic_name, title, body, url=link)
@@ -107,7 +108,7 @@ async def recent(uow: UnitOfWork, limit: int = 100) -> list[ItemCard]:
 async def item(uow: UnitOfWork, item_id: int) -> ItemCard:
     found = await uow.session.get(LearningItem, item_id)
     if found is None:
-        raise NotFound("That item is no longer in the library.")
+        raise NotFound(_("That item is no longer in the library."))
     author = await uow.session.get(Account, found.author_id)
     return ItemCard(found, author.display_name if author else "Agora")
 

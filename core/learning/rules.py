@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from core.errors import Conflict, DomainError
+from core.i18n import _
 
 KINDS = {"webinar": "🎙 Webinar", "trade_show": "🏛 Trade show", "meetup": "🤝 Meetup"}
 ANSWERS = {"going": "✅ Going", "maybe": "🤔 Maybe", "not": "✖ Not going"}
@@ -17,11 +18,11 @@ def check_gathering(kind: str, starts_at: datetime, minutes: int, now: datetime)
     """A gathering an admin may publish: a known kind, a start in the future at most two
     years ahead, 15 minutes to five days long."""
     if kind not in KINDS:
-        raise DomainError("A gathering is a webinar, a trade show or a meetup.")
+        raise DomainError(_("A gathering is a webinar, a trade show or a meetup."))
     if starts_at <= now or starts_at > now + MAX_AHEAD:
-        raise DomainError("The start must be in the future, at most two years ahead.")
+        raise DomainError(_("The start must be in the future, at most two years ahead."))
     if minutes not in MINUTES:
-        raise DomainError("The length must be between 15 minutes and five days.")
+        raise DomainError(_("The length must be between 15 minutes and five days."))
 
 
 def ends_at(starts_at: datetime, minutes: int) -> datetime:
@@ -37,8 +38,8 @@ def check_answer(kind: str, answer: str, starts_at: datetime, minutes: int,
                  now: datetime) -> None:
     """Going, maybe or not — until it is over; a webinar takes no “maybe”."""
     if answer not in ANSWERS:
-        raise DomainError("Answer going, maybe or not going.")
+        raise DomainError(_("Answer going, maybe or not going."))
     if over(starts_at, minutes, now):
-        raise Conflict("That one is over; answers are closed.")
+        raise Conflict(_("That one is over; answers are closed."))
     if kind == "webinar" and answer == "maybe":
-        raise DomainError("A webinar takes a registration (going) or none.")
+        raise DomainError(_("A webinar takes a registration (going) or none."))

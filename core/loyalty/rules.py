@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from core.errors import DomainError
+from core.i18n import _
 from core.money.model import Money
 
 EARN = {"deal": 100, "session": 50, "payment": 20, "rating": 10, "referral": 200}
@@ -37,4 +38,4 @@ def value_of(spent: int) -> Money:
 def check_redemption(spent: object) -> None:
     """A redemption is a whole number of points, at least MIN_REDEMPTION."""
     if not isinstance(spent, int) or spent < MIN_REDEMPTION:
-        raise DomainError(f"Redeem at least {MIN_REDEMPTION} points.")
+        raise DomainError(_("Redeem at least {min_redemption} points.", min_redemption=MIN_REDEMPTION))

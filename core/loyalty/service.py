@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 
 from core.errors import Conflict, DomainError, NotFound
+from core.i18n import _
 from core.loyalty import points, rules
 from core.loyalty.points import Movement
 from core.loyalty.tables import LoyaltyMember, Redemption
@@ -33,7 +34,7 @@ class Standing:
 async def enrol(uow: UnitOfWork, account_id: int, lock: bool = False) -> LoyaltyMember:
     """The member's row, made on first use (safe when two make it at once); `lock` holds it
     until commit (PostgreSQL: FOR UPDATE; SQLite's write lock is taken at BEGIN IMMEDIATE)."""
-    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    code = "".join(secrets.choice(CODE_ALPHABET) for __ in range(8))
     await uow.session.execute(dialect_insert(uow, LoyaltyMember).values(
         account_id=account_id, code=code, created_at=uow.clock.now()).on_conflict_do_nothing())
     stmt = select(LoyaltyMember).where(LoyaltyMember.account_id == account_id)
@@ -82,7 +83,7 @@ async def redeem(uow: UnitOfWork, account_id: int, spent: int) -> Redemption:
     await enrol(uow, account_id, lock=True)
     have = await points.balance(uow, points.member(account_id))
     if spent > have:
-        raise Conflict(f"You have {have} points; that redemption needs {spent}.")
+        raise Conflict(_("You have {have} points; that redemption needs {spent}.", have=have, spent=spent))
     value = rules.value_of(spent)
     row = Redemption(account_id=account_id, points=spent, currency=value.currency,
                      value=value.amount, remaining=value.amount, created_at=uow.clock.now())
@@ -93,7 +94,7 @@ async def redeem(uow: UnitOfWork, account_id: int, spent: int) -> Redemption:
                           f"redeemed for {value} off a commission",
                           [(points.member(account_id), -spent), (points.REDEEMED, spent)])
     except points.NotEnoughPoints:
-        raise Conflict("Those points were just spent.") from None
+        raise Conflict(_("Those points were just spent.")) from None
     return row
 
 
@@ -127,19 +128,19 @@ async def join_by_code(uow: UnitOfWork, account_id: int, code: str) -> int:
     referrer = (await uow.session.execute(select(LoyaltyMember.account_id).where(
         LoyaltyMember.code == code.strip().upper()))).scalar_one_or_none()
     if referrer is None:
-        raise NotFound("That referral code is unknown.")
+        raise NotFound(_("That referral code is unknown."))
     if referrer == account_id:
-        raise DomainError("That is your own referral code: share it with others.")
+        raise DomainError(_("That is your own referral code: share it with others."))
     me = await enrol(uow, account_id)
     if me.referred_by == referrer:
         return referrer
     if me.referred_by is not None:
-        raise Conflict("You joined through another member's referral already.")
+        raise Conflict(_("You joined through another member's referral already."))
     if await points.has_kind(uow, account_id, COMPLETIONS):
-        raise Conflict("Referral codes count before your first deal or session.")
+        raise Conflict(_("Referral codes count before your first deal or session."))
     moved = await uow.session.execute(update(LoyaltyMember).where(
         LoyaltyMember.account_id == account_id, LoyaltyMember.referred_by.is_(None))
         .values(referred_by=referrer))
     if moved.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict("You joined through another member's referral already.")
+        raise Conflict(_("You joined through another member's referral already."))
     return referrer

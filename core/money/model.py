@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -10,14 +9,12 @@ from functools import lru_cache
 from babel.numbers import format_currency, get_currency_precision
 
 from core.errors import DomainError
+from core.i18n import READER_LOCALE  # (the reader's locale: core.money.reading sets it)
 
 # Symbols people type for a currency (“€230”): the codes they stand for.
 SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP"}
 
 
-# The Babel locale of the person the text being written is for: set by `core.money.reading`
-# around a chat turn or a notice, so every amount in it reads one way for that person.
-READER_LOCALE: ContextVar[str] = ContextVar("reader_locale", default="en")
 
 
 @lru_cache(maxsize=256)
@@ -47,13 +44,16 @@ class Money:
     @classmethod
     def parse(cls, text: str | Decimal, currency: str) -> Money:
         """'12.34' EUR → 1234; refuses more decimals than the currency has."""
+        from core.i18n import _  # (core.i18n reads this module's READER_LOCALE)
+
         try:
             value = Decimal(str(text).strip().replace(",", "."))
         except ArithmeticError:
-            raise DomainError(f"“{text}” is not an amount.") from None
+            raise DomainError(_("“{text}” is not an amount.", text=text)) from None
         minor = value.scaleb(exponent(currency))
         if minor != minor.to_integral_value():
-            raise DomainError(f"{currency} has {exponent(currency)} decimals at most.")
+            raise DomainError(_("{currency} has {exponent} decimals at most.",
+                                currency=currency, exponent=exponent(currency)))
         return cls(int(minor), currency.upper())
 
     def __add__(self, other: Money) -> Money:

@@ -6,6 +6,7 @@ from sqlalchemy import delete, select
 
 from core.accounts.tables import Account
 from core.errors import DomainError, NotFound
+from core.i18n import _
 from core.operators import audit, named
 from core.operators.roles import require
 from core.operators.rules import ADMIN, ROLES
@@ -18,7 +19,7 @@ async def grant(uow: UnitOfWork, admin_id: int, account_id: int, role: str) -> N
     await require(uow, admin_id, "grant_roles")
     _known(role)
     if await uow.session.get(Account, account_id) is None:
-        raise NotFound("There is no such account.")
+        raise NotFound(_("There is no such account."))
     if await uow.session.get(OperatorRole, (account_id, role)) is not None:
         return
     uow.add(OperatorRole(account_id=account_id, role=role, granted_by=admin_id,
@@ -31,11 +32,11 @@ async def revoke(uow: UnitOfWork, admin_id: int, account_id: int, role: str) -> 
     await require(uow, admin_id, "grant_roles")
     _known(role)
     if account_id == admin_id and role == ADMIN:
-        raise DomainError("You can't take away your own admin role.")
+        raise DomainError(_("You can't take away your own admin role."))
     gone = await uow.session.execute(delete(OperatorRole).where(
         OperatorRole.account_id == account_id, OperatorRole.role == role))
     if gone.rowcount != 1:  # type: ignore[attr-defined]
-        raise NotFound("That account doesn't hold that role (or it comes from settings).")
+        raise NotFound(_("That account doesn't hold that role (or it comes from settings)."))
     await audit.record(uow, admin_id, "role-revoked", f"account:{account_id}", role=role)
 
 
@@ -58,4 +59,4 @@ async def named_admins(uow: UnitOfWork, admin_id: int) -> list[str]:
 
 def _known(role: str) -> None:
     if role not in ROLES:
-        raise DomainError(f"A role is one of: {', '.join(ROLES)}.")
+        raise DomainError(_("A role is one of: {roles}.", roles=', '.join(ROLES)))

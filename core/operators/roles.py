@@ -13,6 +13,7 @@ from sqlalchemy import and_, exists, select, union
 
 from core.accounts.tables import Account, Identity
 from core.errors import NotAllowed
+from core.i18n import _
 from core.operators.rules import ADMIN, PERMISSIONS, may
 from core.operators.tables import OperatorIdentity, OperatorRole
 from core.storage.uow import UnitOfWork
@@ -52,7 +53,7 @@ async def admin_ids(uow: UnitOfWork) -> list[int]:
 async def require_admin(uow: UnitOfWork, account_id: int | None) -> None:
     """NotAllowed unless the account is an administrator."""
     if account_id is None or not await is_admin(uow, account_id):
-        raise NotAllowed("That is for administrators.")
+        raise NotAllowed(_("That is for administrators."))
 
 
 async def roles_of(uow: UnitOfWork, account_id: int | None) -> frozenset[str]:
@@ -78,7 +79,7 @@ async def require(uow: UnitOfWork, account_id: int | None, action: str) -> froze
     """The operator's roles; NotAllowed unless they may take `action`."""
     roles = await roles_of(uow, account_id)
     if not may(roles, action):
-        raise NotAllowed("That is for administrators.")
+        raise NotAllowed(_("That is for administrators."))
     return roles
 
 

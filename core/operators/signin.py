@@ -10,14 +10,15 @@ from datetime import timedelta
 from sqlalchemy import update
 
 from core.errors import NotAllowed
+from core.i18n import N_, _
 from core.notifications.outbox import notify
 from core.operators import audit
 from core.operators.roles import roles_of
 from core.operators.tables import ConsoleSession, SignInLink
 from core.storage.uow import UnitOfWork
 
-USED_OR_EXPIRED = ("That sign-in link has expired or was used already. Ask for a new one in "
-                   "your Agora chat.")
+USED_OR_EXPIRED = N_("That sign-in link has expired or was used already. Ask for a new one in "
+                     "your Agora chat.")
 
 
 def digest(token: str) -> str:
@@ -27,7 +28,7 @@ def digest(token: str) -> str:
 async def send_link(uow: UnitOfWork, account_id: int | None, channel: str) -> str:
     """Send a fresh one-time sign-in link to the operator's chat on `channel`; returns it."""
     if not await roles_of(uow, account_id):
-        raise NotAllowed("The console is for Agora's operators.")
+        raise NotAllowed(_("The console is for Agora's operators."))
     assert account_id is not None
     token = secrets.token_urlsafe(32)
     now, minutes = uow.clock.now(), uow.policy.console_link_minutes
@@ -50,9 +51,9 @@ async def redeem(uow: UnitOfWork, token: str) -> tuple[str, int]:
         .execution_options(synchronize_session=False))
     account_id = used.scalar()
     if account_id is None:
-        raise NotAllowed(USED_OR_EXPIRED)
+        raise NotAllowed(_(USED_OR_EXPIRED))
     if not await roles_of(uow, account_id):  # the role was taken away since
-        raise NotAllowed("The console is for Agora's operators.")
+        raise NotAllowed(_("The console is for Agora's operators."))
     session = secrets.token_urlsafe(32)
     uow.add(ConsoleSession(token_hash=digest(session), account_id=account_id, created_at=now,
                            expires_at=now + timedelta(hours=uow.policy.console_session_hours)))

@@ -9,6 +9,7 @@ from sqlalchemy import update
 from core.accounts.events import AccountSuspended
 from core.accounts.tables import Account
 from core.errors import Conflict, InvalidField, NotAllowed, NotFound
+from core.i18n import _
 from core.notifications.outbox import notify
 from core.operators import audit
 from core.operators.roles import is_admin, require
@@ -29,7 +30,7 @@ async def suspend(uow: UnitOfWork, operator_id: int, account_id: int, reason: st
     await require(uow, operator_id, "suspend_users")
     reason = _reason(reason)
     if account_id == operator_id or await is_admin(uow, account_id):
-        raise NotAllowed("Administrators (and you yourself) can't be suspended here.")
+        raise NotAllowed(_("Administrators (and you yourself) can't be suspended here."))
     account = await _set(uow, account_id, suspended=True, reason=reason)
     await notify(uow, account_id, f"⛔ Your Agora account has been suspended: {reason}",
                  urgent=True)
@@ -52,14 +53,14 @@ async def _set(uow: UnitOfWork, account_id: int, *, suspended: bool, reason: str
     """Move between active and suspended with one guarded UPDATE (a second tap is refused)."""
     account = await uow.session.get(Account, account_id)
     if account is None:
-        raise NotFound("There is no such account.")
+        raise NotFound(_("There is no such account."))
     now = uow.clock.now()
     was = Account.suspended_at.is_(None) if suspended else Account.suspended_at.is_not(None)
     moved = await uow.session.execute(update(Account).where(Account.id == account_id, was).values(
         suspended_at=now if suspended else None, suspension_reason=reason, updated_at=now))
     if moved.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict("That account is suspended already." if suspended
-                       else "That account isn't suspended.")
+        raise Conflict(_("That account is suspended already.") if suspended
+                       else _("That account isn't suspended."))
     await uow.session.refresh(account)
     uow.emit(AccountSuspended(account_id, suspended))
     return account
@@ -68,5 +69,5 @@ async def _set(uow: UnitOfWork, account_id: int, *, suspended: bool, reason: str
 def _reason(reason: str) -> str:
     reason = " ".join(reason.split())
     if not 5 <= len(reason) <= 500:
-        raise InvalidField("reason", "Give a reason of 5 to 500 characters; the person is told it.")
+        raise InvalidField("reason", _("Give a reason of 5 to 500 characters; the person is told it."))
     return reason

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from core.errors import Conflict, NotAllowed
+from core.i18n import _
 
 SYSTEM = "system"  # timers and the money layer
 ADMIN = "admin"
@@ -115,10 +116,10 @@ class Process:
         """The transition if `role` may take it from `state`; NotAllowed or Conflict if not."""
         step = self.transition(name)
         if role not in step.actors:
-            raise NotAllowed("Only the other party can do that." if role else
-                             "That is not yours to do.")
+            raise NotAllowed(_("Only the other party can do that.") if role else
+                             _("That is not yours to do."))
         if state not in step.sources:
-            raise Conflict(f"That step is no longer possible: the {self.name} has moved on.")
+            raise Conflict(_("That step is no longer possible: the {name} has moved on.", name=self.name))
         return step
 
     def target_from(self, name: str, state: str) -> str:

@@ -17,10 +17,11 @@ from core.consulting.tables import ConsultantProfile
 from core.deals.reputation import stars_text
 from core.disclosure import public_text, quoted_name
 from core.errors import NotFound
+from core.i18n import N_, _
 from core.public.listings import suspended
 from core.storage.uow import UnitOfWork
 
-GONE = "That consultant is not in the directory."
+GONE = N_("That consultant is not in the directory.")
 REVIEWS_SHOWN = 20
 
 
@@ -55,9 +56,9 @@ async def live_profile(uow: UnitOfWork, consultant_id: int) -> ConsultantProfile
     try:
         profile = await profiles.get(uow, consultant_id)
     except NotFound:
-        raise NotFound(GONE) from None
+        raise NotFound(_(GONE)) from None
     if not profile.live or await suspended(uow, consultant_id):
-        raise NotFound(GONE)
+        raise NotFound(_(GONE))
     return profile
 
 
@@ -66,7 +67,7 @@ async def consultant(uow: UnitOfWork, consultant_id: int) -> PublicConsultant:
     profile = await live_profile(uow, consultant_id)
     account = await uow.session.get(Account, consultant_id)
     if account is None:
-        raise NotFound(GONE)
+        raise NotFound(_(GONE))
     standing = await uow.session.get(ConsultReputation, consultant_id)  # sessions held
     return PublicConsultant(
         consultant_id, account.display_name, public_text(profile.headline),
@@ -96,7 +97,7 @@ async def photo_path(uow: UnitOfWork, consultant_id: int) -> str:
     """Where a live consultant's photo is in the file store; NotFound without one."""
     profile = await live_profile(uow, consultant_id)
     if not profile.photo_path:
-        raise NotFound("No photo.")
+        raise NotFound(_("No photo."))
     return profile.photo_path
 
 

@@ -19,10 +19,11 @@ from core.catalog.taxonomy import TYPES
 from core.deals.reputation import mean_stars
 from core.disclosure import first_name
 from core.errors import NotFound
+from core.i18n import N_, _
 from core.storage.uow import UnitOfWork
 
 PER_PAGE = 12
-GONE = "That listing is not published."
+GONE = N_("That listing is not published.")
 
 
 @dataclass(frozen=True)
@@ -54,10 +55,10 @@ async def published(uow: UnitOfWork, listing_id: int) -> Listing:
     a suspended seller's)."""
     listing = await uow.session.get(Listing, listing_id)
     if not is_public(listing, uow.clock.now()):
-        raise NotFound(GONE)
+        raise NotFound(_(GONE))
     assert listing is not None
     if await suspended(uow, listing.seller_id):
-        raise NotFound(GONE)
+        raise NotFound(_(GONE))
     return listing
 
 
@@ -86,7 +87,7 @@ async def photo(uow: UnitOfWork, listing_id: int, media_id: int) -> ListingMedia
     await published(uow, listing_id)
     found = next((m for m in await photos(uow, listing_id) if m.id == media_id), None)
     if found is None:
-        raise NotFound("No such photo.")
+        raise NotFound(_("No such photo."))
     return found
 
 

@@ -13,6 +13,7 @@ from core.accounts import service as accounts
 from core.accounts.tables import Account
 from core.actions import Action, ActionRows, Intent
 from core.errors import NotFound
+from core.i18n import _
 from core.notifications.outbox import notify
 from core.recommend.picks import Pick, recommend
 from core.recommend.tables import PickDeclined, WeeklyPicks
@@ -26,7 +27,7 @@ KINDS = ("listing", "consultant")
 def week_of(moment: datetime, zone: str | None) -> tuple[str, datetime]:
     """The person's ISO week (“2026-W48”) and local time at `moment`."""
     local = moment.astimezone(_zone(zone))
-    year, week, _ = local.isocalendar()
+    year, week, __ = local.isocalendar()
     return f"{year}-W{week:02d}", local
 
 
@@ -91,9 +92,9 @@ def message(picks: list[Pick], *, weekly: bool) -> tuple[str, ActionRows]:
 async def decline(uow: UnitOfWork, account_id: int, key: str) -> bool:
     """Never recommend this listing or consultant (“listing:42”) to the person again; True if
     newly declined, False if it was already."""
-    kind, _, raw = key.partition(":")
+    kind, __, raw = key.partition(":")
     if kind not in KINDS or not raw.isdigit() or len(raw) > 12:
-        raise NotFound("That recommendation doesn't exist.")
+        raise NotFound(_("That recommendation doesn't exist."))
     item_id = int(raw)
     if await uow.session.get(PickDeclined, (account_id, kind, item_id)) is not None:
         return False

@@ -8,6 +8,7 @@ import re
 from datetime import datetime, timedelta
 
 from core.errors import Conflict, DomainError
+from core.i18n import _
 
 MIN_QUESTION = 10  # characters: enough to say what is wrong
 MAX_TEXT = 2000  # a question or a message
@@ -21,13 +22,13 @@ def checked(text: str, *, minimum: int = 1, what: str = "message") -> str:
     or too long."""
     clean = _CONTROL.sub("", str(text or "")).strip()
     if not clean:
-        raise DomainError(f"The {what} is empty — please type it.")
+        raise DomainError(_("The {what} is empty — please type it.", what=what))
     if len(clean) < minimum:
-        raise DomainError(f"Please describe it in a few more words (at least {minimum} "
-                          "characters).")
+        raise DomainError(_("Please describe it in a few more words (at least {minimum} "
+                            "characters).", minimum=minimum))
     if len(clean) > MAX_TEXT:
-        raise DomainError(f"That is {len(clean):,} characters; please keep a {what} under "
-                          f"{MAX_TEXT:,}.")
+        raise DomainError(_("That is {count} characters; please keep a {what} under "
+                            "{max_text}.", count=f"{len(clean):,}", what=what, max_text=f"{MAX_TEXT:,}"))
     return clean
 
 
@@ -40,13 +41,13 @@ def check_question(question: str) -> str:
 def check_may_open(waiting: int) -> None:
     """One more ticket, with `waiting` not closed: refused at MAX_OPEN."""
     if waiting >= MAX_OPEN:
-        raise Conflict(f"You have {waiting} tickets waiting already; answer or close one of "
-                       "them first.")
+        raise Conflict(_("You have {waiting} tickets waiting already; answer or close one of "
+                         "them first.", waiting=waiting))
 
 
 def check_stars(stars: int) -> None:
     if stars not in STARS:
-        raise DomainError("Rate from 1 to 5 stars.")
+        raise DomainError(_("Rate from 1 to 5 stars."))
 
 
 def first_answer_due(opened_at: datetime, sla: timedelta) -> datetime:

@@ -13,6 +13,7 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.i18n import _
 from core.operators import audit, roles
 from core.process import timers
 from core.process.model import SYSTEM
@@ -50,7 +51,7 @@ async def operator_ids(uow: UnitOfWork) -> list[int]:
 
 async def require_operator(uow: UnitOfWork, account_id: int | None) -> None:
     if not await can_handle_support(uow, account_id):
-        raise NotAllowed("That is for Agora's support operators.")
+        raise NotAllowed(_("That is for Agora's support operators."))
 
 
 # --- the asker's side -------------------------------------------------------------------------
@@ -62,7 +63,7 @@ async def open_ticket(uow: UnitOfWork, account_id: int | None, question: str,
     """Open a ticket with the person's question and where they asked it from; operators are
     told, and an operator's first answer is due within the SLA (`Policy.support_sla`)."""
     if account_id is None:
-        raise NotAllowed("Please register first — it takes a minute.")
+        raise NotAllowed(_("Please register first — it takes a minute."))
     text = check_question(question)
     waiting = (await uow.session.execute(select(func.count()).select_from(SupportTicket).where(
         SupportTicket.account_id == account_id, SupportTicket.status.in_(NOT_CLOSED)))).scalar()
@@ -90,9 +91,9 @@ async def user_reply(uow: UnitOfWork, account_id: int | None, ticket_id: int,
     it waits; the operators hear of it."""
     ticket = await _ticket(uow, ticket_id, account_id)
     if await _role(uow, ticket, account_id) != ASKER:
-        raise NotAllowed("Only the person who asked writes here; reply as an operator instead.")
+        raise NotAllowed(_("Only the person who asked writes here; reply as an operator instead."))
     if ticket.status == "closed":
-        raise Conflict("This ticket is closed; reopen it to write again.")
+        raise Conflict(_("This ticket is closed; reopen it to write again."))
     text = checked(text)
     transition = "asker-reply" if ticket.status == "answered" else "add-detail"
     await _take(uow, ticket, transition, account_id, ASKER)
@@ -107,7 +108,7 @@ async def rate(uow: UnitOfWork, account_id: int | None, ticket_id: int, stars: i
     check_stars(stars)
     ticket = await _ticket(uow, ticket_id, account_id)
     if ticket.rating is not None:
-        raise Conflict("You have rated this ticket already — thank you.")
+        raise Conflict(_("You have rated this ticket already — thank you."))
     now = uow.clock.now()
     return await _take(uow, ticket, "rate", account_id, await _role(uow, ticket, account_id),
                        {"rating": stars, "rated_at": now}, extra_guard=SupportTicket.rating.is_(None))
@@ -133,7 +134,7 @@ async def tickets_for_operator(uow: UnitOfWork, operator_id: int | None,
     an operator first, each group by its first-answer deadline (the oldest first)."""
     await require_operator(uow, operator_id)
     if status is not None and status not in TICKET_PROCESS.states:
-        raise DomainError(f"There is no ticket status {status[:30]!r}.")
+        raise DomainError(_("There is no ticket status {status}.", status=repr(status[:30])))
     wanted = (status,) if status else NOT_CLOSED
     return list((await uow.session.execute(select(SupportTicket).where(
         SupportTicket.status.in_(wanted)).order_by(
@@ -147,7 +148,7 @@ async def operator_reply(uow: UnitOfWork, operator_id: int | None, ticket_id: in
     answer stops the SLA clock."""
     ticket = await _ticket(uow, ticket_id, operator_id)
     if await _role(uow, ticket, operator_id) != OPERATOR:
-        raise NotAllowed("You can't answer your own ticket as an operator.")
+        raise NotAllowed(_("You can't answer your own ticket as an operator."))
     text = checked(text)
     first = {"first_answered_at": uow.clock.now()} if ticket.first_answered_at is None else {}
     await _take(uow, ticket, "operator-reply", operator_id, OPERATOR, first)
@@ -195,7 +196,7 @@ async def _ticket(uow: UnitOfWork, ticket_id: int, actor_id: int | None) -> Supp
     """The ticket, for its asker, operators and the system only."""
     ticket = await uow.session.get(SupportTicket, ticket_id)
     if ticket is None or await _role(uow, ticket, actor_id) is None:
-        raise NotFound("That ticket doesn't exist.")
+        raise NotFound(_("That ticket doesn't exist."))
     return ticket
 
 
@@ -224,7 +225,7 @@ async def _take(uow: UnitOfWork, ticket: SupportTicket, transition: str, actor_i
     moved = await uow.session.execute(query.values(**values)
                                       .execution_options(synchronize_session=False))
     if moved.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict("That ticket changed a moment ago; look at it again.")
+        raise Conflict(_("That ticket changed a moment ago; look at it again."))
     for name, value in values.items():
         set_committed_value(ticket, name, value)
     if target != source:

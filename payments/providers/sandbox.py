@@ -8,17 +8,18 @@ or authorisation with it is declined, as Stripe documents for that card.
 
 from __future__ import annotations
 
+from core.i18n import N_, _
 from core.money.model import Money
 from payments.providers.base import Authorised, Charge, Checkout, ProviderError, Setup
 
 SUCCEEDS = "4242424242424242"
-DECLINES = {"4000000000000002": "Your card was declined.",
-            "4000000000009995": "Your card has insufficient funds.",
-            "4000000000000069": "Your card has expired."}
+DECLINES = {"4000000000000002": N_("Your card was declined."),
+            "4000000000009995": N_("Your card has insufficient funds."),
+            "4000000000000069": N_("Your card has expired.")}
 
 
 DECLINES_LATER = "4000000000000341"  # attaches fine, every later charge is declined
-LATER_DECLINED = "Your card was declined."
+LATER_DECLINED = N_("Your card was declined.")
 # The saved method's reference names its behaviour, like Stripe's test payment methods
 # (pm_card_visa, pm_card_chargeCustomerFail).
 DECLINES_LATER_REF = "sbx_pm_card_chargeCustomerFail"
@@ -32,10 +33,10 @@ def luhn_ok(number: str) -> bool:
 
 
 def card_outcome(card_number: str) -> str | None:
-    """None when the test card succeeds, else the decline message."""
+    """None when the test card succeeds, else the decline message (in English: shown as `_()`)."""
     number = "".join(ch for ch in card_number if ch.isdigit())
     if len(number) < 12 or not luhn_ok(number):
-        raise ProviderError("That card number is incorrect. In test mode use 4242 4242 4242 4242.")
+        raise ProviderError(_("That card number is incorrect. In test mode use 4242 4242 4242 4242."))
     if number in DECLINES:
         return DECLINES[number]
     return None
@@ -46,7 +47,7 @@ def saved_card(card_number: str) -> tuple[str, str]:
     is declined now is not saved (ProviderError)."""
     declined = card_outcome(card_number)
     if declined:
-        raise ProviderError(f"{declined} The card was not saved.")
+        raise ProviderError(_("{declined} The card was not saved.", declined=_(declined)))
     number = "".join(ch for ch in card_number if ch.isdigit())
     ref = DECLINES_LATER_REF if number == DECLINES_LATER else f"sbx_pm_card_{number[-4:]}"
     return ref, number[-4:]
@@ -87,7 +88,7 @@ class SandboxProvider:
                               method_ref: str) -> Authorised:
         self.calls.append(("authorise_saved", key))
         if method_ref == DECLINES_LATER_REF:
-            raise ProviderError(LATER_DECLINED)
+            raise ProviderError(_(LATER_DECLINED))
         return Authorised(f"sbx_pi_{key}", f"sbx_ch_{key}")
 
     async def onboarding_link(self, account_id: int, external_id: str | None) -> tuple[str, str]:

@@ -15,6 +15,7 @@ from typing import Any
 
 import stripe
 
+from core.i18n import _
 from core.money.model import Money
 from payments.providers.base import Authorised, Charge, Checkout, ProviderError, Setup
 
@@ -79,8 +80,8 @@ class StripeProvider:
             params["customer"] = customer_ref
         intent = await self._call(self.client.v1.payment_intents.create_async, params, key)
         if intent.status != "requires_capture":
-            raise ProviderError("The saved card could not be authorised "
-                                f"(the payment is {str(intent.status).replace('_', ' ')}).")
+            raise ProviderError(_("The saved card could not be authorised "
+                                  "(the payment is {status}).", status=str(intent.status).replace('_', ' ')))
         latest = intent.latest_charge
         charge_ref = latest if isinstance(latest, str) or latest is None else str(latest.id)
         return Authorised(str(intent.id), charge_ref)
@@ -145,12 +146,13 @@ class StripeProvider:
                 return await method(first, params or {}, options)
             return await method(first, options)
         except stripe.CardError as exc:
-            raise ProviderError(exc.user_message or "The card was declined.") from exc
+            raise ProviderError(exc.user_message or _("The card was declined.")) from exc
         except stripe.InvalidRequestError as exc:
-            raise ProviderError(f"Stripe refused the request: {exc.user_message or exc}") from exc
+            raise ProviderError(_("Stripe refused the request: {reason}",
+                                  reason=exc.user_message or exc)) from exc
 
 
 def _intent(charge: Charge) -> str:
     if not charge.provider_ref:
-        raise ProviderError("This payment has not been made yet.")
+        raise ProviderError(_("This payment has not been made yet."))
     return charge.provider_ref

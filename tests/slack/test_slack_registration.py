@@ -75,6 +75,20 @@ async def test_a_valid_modal_registers_and_the_code_typed_in_the_dm_verifies_the
         assert account.email_verified_at is not None
 
 
+async def test_a_member_whose_slack_is_polish_keeps_polish_on_the_account(slack: SlackWorld):
+    """Slack's user locale (users.info with include_locale) is kept on the new account, asked
+    once for the person, so Agora speaks Polish to them once Polish is offered."""
+    slack.fake.locales["U1ANN"] = "pl-PL"
+    view = await slack.open_registration()
+    await slack.user.submit(view, ANN)
+    await slack.posted("Welcome to Agora, Ann Bērziņa")
+    async with slack.app.uow() as uow:
+        account = (await uow.session.execute(select(Account))).scalar_one()
+        assert account.language == "pl"
+    asked = slack.fake.calls_to("users.info")
+    assert len(asked) == 1 and asked[0]["include_locale"] in (True, "true", "1")
+
+
 async def test_after_a_field_error_the_corrected_modal_registers(slack: SlackWorld):
     view = await slack.open_registration()
     errors = await slack.user.submit(view, {**ANN, "email": "ann-at-example"})

@@ -30,12 +30,14 @@ class ChatUser:
     channel: str = "terminal"
     chat_id: str | None = None
     forms: bool = False
+    language: str = ""  # the language their app names
     last: list[Outbound] = field(default_factory=list)
 
     async def send(self, message: Inbound, event_id: str | None = None) -> list[Outbound]:
         env = Envelope(channel=self.channel, user_key=self.name, chat_id=self.chat_id or self.name,
                        message=message, event_id=event_id or f"e{next(_ids)}",
-                       can_show_forms=self.forms, opens_links=self.channel != "terminal")
+                       can_show_forms=self.forms, opens_links=self.channel != "terminal",
+                       language=self.language)
         outcome = await self.app.engine.handle(env)
         self.last = outcome.replies
         return outcome.replies

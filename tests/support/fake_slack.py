@@ -46,6 +46,7 @@ class FakeSlack:
     uploads: dict[str, bytes] = field(default_factory=dict)
     user_files: dict[str, tuple[str, str, bytes]] = field(default_factory=dict)  # id: name, mime
     socket_acks: list[Params] = field(default_factory=list)
+    locales: dict[str, str] = field(default_factory=dict)  # user id: Slack locale ("pl-PL")
     _sockets: list[WebSocket] = field(default_factory=list)
     _failures: dict[str, list[str]] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -170,6 +171,7 @@ class FakeSlack:
         user = str(params.get("user", ""))
         return {"ok": True, "user": {"id": user, "team_id": self.team_id, "name": user.lower(),
                                      "real_name": f"User {user}", "tz": "Europe/Riga",
+                                     "locale": self.locales.get(user, "en-US"),
                                      "profile": {"display_name": f"User {user}"}}}
 
     def _files_getUploadURLExternal(self, params: Params, request: Request) -> Params:

@@ -56,6 +56,7 @@ class FakeTelegram:
     calls: list[Call] = field(default_factory=list)
     messages: dict[int, dict[str, Any]] = field(default_factory=dict)  # current state by id
     files: dict[str, bytes] = field(default_factory=dict)
+    languages: dict[int, str] = field(default_factory=dict)  # a user's app language, "en" else
     _pending: list[dict[str, Any]] = field(default_factory=list)
     _failures: dict[str, Failure] = field(default_factory=dict)
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
@@ -274,7 +275,7 @@ class FakeTelegram:
     def inline_query(self, user_id: int, query: str) -> dict[str, Any]:
         """`@bot query` typed in any chat."""
         return self.update(inline_query={"id": f"iq{next(self._update_ids)}",
-                                         "from": obj.user(user_id), "query": query, "offset": ""})
+                                         "from": self._user(user_id), "query": query, "offset": ""})
 
     def sticker(self, user_id: int) -> dict[str, Any]:
         return self.update(message=self._user_message(user_id, sticker=obj.STICKER))
@@ -283,7 +284,7 @@ class FakeTelegram:
         """A callback query for the button labelled `label` (newest message that had it)."""
         sent, button = self.find_button(user_id, label, message_id)
         current = self.messages.get(sent["message_id"], sent)
-        query = {"id": f"q{next(self._update_ids)}", "from": obj.user(user_id),
+        query = {"id": f"q{next(self._update_ids)}", "from": self._user(user_id),
                  "chat_instance": f"ci{user_id}", "data": button["callback_data"],
                  "message": json.loads(json.dumps(current))}
         return self.update(callback_query=query)
@@ -327,9 +328,12 @@ class FakeTelegram:
                 raise AssertionError(f"no matching {method} within {timeout}s; saw {seen}")
             await asyncio.sleep(0.01)
 
+    def _user(self, user_id: int) -> dict[str, Any]:
+        return obj.user(user_id, self.languages.get(user_id, "en"))
+
     def _user_message(self, user_id: int, **content: Any) -> dict[str, Any]:
         return {"message_id": next(self._message_ids), "date": int(time.time()),
-                "chat": obj.chat(user_id), "from": obj.user(user_id), **content}
+                "chat": obj.chat(user_id), "from": self._user(user_id), **content}
 
 
 def _chat_id(p: dict[str, Any]) -> int:

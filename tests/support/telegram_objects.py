@@ -14,8 +14,9 @@ JSON_PARAMS = {"reply_markup", "commands", "allowed_updates", "scope", "reply_pa
                "link_preview_options", "entities", "caption_entities", "media", "results"}
 
 
-def user(user_id: int) -> dict[str, Any]:
-    return {"id": user_id, "is_bot": False, "first_name": f"User{user_id}", "language_code": "en"}
+def user(user_id: int, language_code: str = "en") -> dict[str, Any]:
+    return {"id": user_id, "is_bot": False, "first_name": f"User{user_id}",
+            "language_code": language_code}
 
 
 def chat(chat_id: int) -> dict[str, Any]:

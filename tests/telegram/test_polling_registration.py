@@ -52,6 +52,18 @@ async def test_a_new_user_registers_through_the_polling_bot(bot, ann, fake: Fake
     assert (identity.channel, identity.user_key, identity.address) == ("telegram", "4242", "4242")
 
 
+async def test_a_member_whose_app_is_german_keeps_german_on_the_account(bot, ann, fake, mailbox):
+    """Telegram's language_code is kept on the new account, so Agora speaks German to them once
+    German is offered; until then (core.i18n.COMING) they are answered in English."""
+    container, _ = bot
+    fake.languages[ann.id] = "de"
+    await register_on_telegram(ann, container, mailbox)  # every question asked in English
+    async with container.uow() as uow:
+        account = (await uow.session.execute(select(Account))).scalar_one()
+        await uow.session.commit()
+    assert account.language == "de"
+
+
 async def test_every_message_is_plain_text_with_short_callback_data(bot, ann, fake, mailbox):
     container, _ = bot
     await register_on_telegram(ann, container, mailbox)

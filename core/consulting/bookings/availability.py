@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.consulting.profiles.taxonomy import WEEKDAYS
 from core.errors import DomainError
+from core.i18n import N_, _
 
 DAY = 86_400
 _HHMM = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
@@ -30,13 +31,13 @@ def zone_of(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise DomainError(f"“{name}” is not a time zone; use a name like Europe/Riga.") from None
+        raise DomainError(_("“{name}” is not a time zone; use a name like Europe/Riga.", name=name)) from None
 
 
 def _minutes(text: str) -> int:
     found = _HHMM.match(text.strip())
     if not found or (found.group(1) == "24" and found.group(2) != "00"):
-        raise DomainError(f"“{text}” is not a time of day; write it as 09:00.")
+        raise DomainError(_("“{text}” is not a time of day; write it as 09:00.", text=text))
     return int(found.group(1)) * 60 + int(found.group(2))
 
 
@@ -45,15 +46,16 @@ def parse_hours(weekly: dict[str, list[list[str]]]) -> tuple[tuple[tuple[int, in
     each interval starting before it ends, none overlapping."""
     unknown = set(weekly) - set(WEEKDAYS)
     if unknown:
-        raise DomainError(f"Unknown day {sorted(unknown)[0]!r}: use {', '.join(WEEKDAYS)}.")
+        raise DomainError(_("Unknown day {day}: use {weekdays}.",
+                            day=repr(sorted(unknown)[0]), weekdays=', '.join(WEEKDAYS)))
     days = []
     for name in WEEKDAYS:
         spans = sorted((_minutes(a), _minutes(b)) for a, b in weekly.get(name, []))
         for i, (a, b) in enumerate(spans):
             if a >= b:
-                raise DomainError(f"On {name} an interval ends before it starts.")
+                raise DomainError(_("On {name} an interval ends before it starts.", name=name))
             if i + 1 < len(spans) and spans[i + 1][0] < b:
-                raise DomainError(f"On {name} two intervals overlap.")
+                raise DomainError(_("On {name} two intervals overlap.", name=name))
         days.append(tuple(spans))
     return tuple(days)
 
@@ -112,8 +114,9 @@ def local_instant(day: date, hhmm: str, zone: str | ZoneInfo) -> datetime:
     tz = zone if isinstance(zone, ZoneInfo) else zone_of(zone)
     seconds, exists = _wall(day, _minutes(hhmm), tz)
     if not exists:
-        raise DomainError(f"{hhmm} does not exist on {day:%d %b %Y} in {tz.key}: the clocks "
-                          "go forward then. Choose another time.")
+        raise DomainError(_("{hhmm} does not exist on {day} in {key}: the clocks "
+                            "go forward then. Choose another time.",
+                            hhmm=hhmm, day=f"{day:%d %b %Y}", key=tz.key))
     return datetime.fromtimestamp(seconds, tz)
 
 
@@ -139,7 +142,7 @@ def _clashes(starts: list[int], ends: list[int], s: int, e: int) -> bool:
 
 def _per_day(busy: Busy, zone: ZoneInfo) -> dict[date, int]:
     count: dict[date, int] = {}
-    for start, _ in busy:
+    for start, __ in busy:
         day = start.astimezone(zone).date()
         count[day] = count.get(day, 0) + 1
     return count
@@ -160,7 +163,7 @@ def free_starts(rules: Schedule, busy: Busy, start: datetime, end: datetime, min
         if spans and day not in rules.days_off and taken.get(day, 0) < rules.daily_max:
             local = _Day(day, rules.zone)
             for a, b in spans:
-                close, _ = local.at(b)
+                close, __ = local.at(b)
                 for minute in range(a, b - minutes + 1, step):
                     s, exists = local.at(minute)
                     if not exists:
@@ -207,32 +210,32 @@ def window(now: datetime, seeker_zone: str | ZoneInfo, days: int) -> tuple[datet
 
 def why_not(rules: Schedule, busy: Busy, starts_at: datetime, minutes: int, now: datetime,
             *, in_hours: bool = True) -> str | None:
-    """Why a session can't start then (a sentence), or None when it can. `in_hours=False` (a
-    time the consultant agrees to, or “talk now”) checks only what no agreement can change:
-    the past, the daily maximum and overlaps with buffers."""
+    """Why a session can't start then (a sentence, in English: shown as `_(reason)`), or None
+    when it can. `in_hours=False` (a time the consultant agrees to, or “talk now”) checks only
+    what no agreement can change: the past, the daily maximum and overlaps with buffers."""
     s, length = _epoch(starts_at), minutes * 60
     local = starts_at.astimezone(rules.zone)
     if s < _epoch(now):
-        return "That time has passed."
+        return N_("That time has passed.")
     if in_hours and s < _epoch(now) + rules.notice:
-        return "That time is too soon: it needs more notice."
+        return N_("That time is too soon: it needs more notice.")
     if in_hours and local.date() in rules.days_off:
-        return "That day is a day off."
+        return N_("That day is a day off.")
     if _per_day(busy, rules.zone).get(local.date(), 0) >= rules.daily_max:
-        return "That day is fully booked."
+        return N_("That day is fully booked.")
     if in_hours and not _within_hours(rules, local.date(), s, s + length):
-        return "That time is outside the consultant's hours."
+        return N_("That time is outside the consultant's hours.")
     b_starts, b_ends = _merged(busy, rules.buffer)
     if _clashes(b_starts, b_ends, s, s + length):
-        return "That time was just taken."
+        return N_("That time was just taken.")
     return None
 
 
 def _within_hours(rules: Schedule, day: date, s: int, e: int) -> bool:
     local = _Day(day, rules.zone)
     for a, b in rules.hours[day.weekday()]:
-        open_at, _ = local.at(a)
-        close, _ = local.at(b)
+        open_at, __ = local.at(a)
+        close, __ = local.at(b)
         if open_at <= s and e <= close:
             return True
     return False

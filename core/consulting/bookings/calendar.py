@@ -13,6 +13,7 @@ from typing import Any
 from core.accounts.tables import Account
 from core.consulting.tables import Booking, ConsultantProfile
 from core.errors import Conflict, NotFound
+from core.i18n import _
 from core.notifications.dispatcher import Attachment, Resolver
 from core.storage.uow import UnitOfWork
 
@@ -72,9 +73,9 @@ async def booking_invite(uow: UnitOfWork, booking_id: int, method: str) -> Attac
     """The booking's invite as it stands (a cancellation raises the sequence once more)."""
     booking = await uow.session.get(Booking, booking_id)
     if booking is None:
-        raise NotFound("That booking doesn't exist.")
+        raise NotFound(_("That booking doesn't exist."))
     if booking.starts_at is None:
-        raise Conflict("That booking has no agreed time.")
+        raise Conflict(_("That booking has no agreed time."))
     consultant = await uow.session.get(Account, booking.consultant_id)
     seeker = await uow.session.get(Account, booking.seeker_id)
     profile = await uow.session.get(ConsultantProfile, booking.consultant_id)
@@ -97,7 +98,7 @@ def resolvers(uow_factory: Callable[[], UnitOfWork]) -> dict[str, Resolver]:
     """The attachment kind bookings render, for the dispatchers (wired by the composition root)."""
 
     async def render(key: str) -> Attachment:
-        booking_id, _, method = key.partition(":")
+        booking_id, __, method = key.partition(":")
         async with uow_factory() as uow:
             return await booking_invite(uow, int(booking_id), method or "REQUEST")
 

@@ -16,6 +16,7 @@ from core.consulting.bookings.service import add_proposals, checked_times, propo
 from core.consulting.profiles import service as profiles
 from core.consulting.tables import Booking
 from core.errors import Conflict, DomainError, NotAllowed
+from core.i18n import _
 from core.money.model import Money
 from core.process.bookings import CONSULTANT, CONSULTANT_GRACE, SEEKER
 from core.storage.uow import UnitOfWork
@@ -62,7 +63,7 @@ async def answer_reschedule(uow: UnitOfWork, booking_id: int, actor_id: int,
     if proposal_id is None:
         return await take(uow, booking.id, "decline-reschedule", actor_id, {"proposed_by": None})
     if role == booking.proposed_by:
-        raise NotAllowed("You proposed the new time: the other party accepts it.")
+        raise NotAllowed(_("You proposed the new time: the other party accepts it."))
     starts_at = await proposed_time(uow, booking, proposal_id, by_other_than=role)
     profile = await slots.lock(uow, booking.consultant_id)
     await slots.check_free(uow, profile, starts_at, booking.minutes, seeker_id=booking.seeker_id,
@@ -77,12 +78,12 @@ async def record_join(uow: UnitOfWork, booking_id: int, actor_id: int) -> Bookin
     booking = await get(uow, booking_id, actor_id)
     role = await role_of(uow, booking, actor_id)
     if role not in (CONSULTANT, SEEKER):
-        raise NotAllowed("Only the consultant and the seeker join a session.")
+        raise NotAllowed(_("Only the consultant and the seeker join a session."))
     if booking.status not in ("confirmed", "reschedule_proposed", "starting", "in_session"):
-        raise Conflict("That session is not open to join.")
+        raise Conflict(_("That session is not open to join."))
     now = uow.clock.now()
     if booking.starts_at is None or now < booking.starts_at - JOIN_EARLY:
-        raise DomainError("It is too early to join: the session opens 15 minutes before.")
+        raise DomainError(_("It is too early to join: the session opens 15 minutes before."))
     column = Booking.consultant_joined_at if role == CONSULTANT else Booking.seeker_joined_at
     await uow.session.execute(update(Booking).where(Booking.id == booking.id, column.is_(None))
                               .values({column: now}).execution_options(synchronize_session=False))
@@ -95,13 +96,13 @@ async def report_no_show(uow: UnitOfWork, booking_id: int, actor_id: int) -> Boo
     start); the policy's no-show fee is then theirs to charge or waive (`decide_no_show_fee`)."""
     booking = await get(uow, booking_id, actor_id)
     if await role_of(uow, booking, actor_id) != CONSULTANT:
-        raise NotAllowed("Only the consultant can report that the seeker did not come.")
+        raise NotAllowed(_("Only the consultant can report that the seeker did not come."))
     if booking.starts_at is None or uow.clock.now() < booking.starts_at + CONSULTANT_GRACE:
-        raise DomainError("Give the seeker until 10 minutes after the start.")
+        raise DomainError(_("Give the seeker until 10 minutes after the start."))
     if booking.consultant_joined_at is None:
-        raise DomainError("Join the session first: a no-show is reported from inside it.")
+        raise DomainError(_("Join the session first: a no-show is reported from inside it."))
     if booking.seeker_joined_at is not None:
-        raise Conflict("The seeker joined this session.")
+        raise Conflict(_("The seeker joined this session."))
     return await take(uow, booking.id, "seeker-no-show", actor_id, {"ended_by": SEEKER})
 
 
@@ -140,7 +141,7 @@ async def session_terms(uow: UnitOfWork, booking_id: int, actor_id: int | None) 
     """The booking's parties, start, booked length, rate and currency (parties, admins, system)."""
     booking = await get(uow, booking_id, actor_id)
     if booking.starts_at is None:
-        raise Conflict("That booking has no agreed time yet.")
+        raise Conflict(_("That booking has no agreed time yet."))
     profile = await profiles.get(uow, booking.consultant_id)
     return SessionTerms(booking.id, booking.consultant_id, booking.seeker_id, booking.status,
                         booking.starts_at, booking.minutes, booking.rate_kind,

@@ -14,6 +14,7 @@ from core.consulting.bookings import rules
 from core.consulting.events import MEANING, ProfileChanged
 from core.consulting.tables import Booking, BookingProposal, ConsultantProfile
 from core.errors import Conflict, NotFound
+from core.i18n import _
 from core.operators.roles import is_admin
 from core.process import timers
 from core.process.bookings import BOOKING_PROCESS, CONSULTANT, SEEKER
@@ -36,7 +37,7 @@ async def get(uow: UnitOfWork, booking_id: int, actor_id: int | None) -> Booking
     """The booking, for its parties, admins and the system; NotFound for anyone else."""
     booking = await uow.session.get(Booking, booking_id)
     if booking is None or await role_of(uow, booking, actor_id) is None:
-        raise NotFound("That booking doesn't exist.")
+        raise NotFound(_("That booking doesn't exist."))
     return booking
 
 
@@ -52,7 +53,7 @@ async def take(uow: UnitOfWork, booking_id: int, transition: str, actor_id: int 
         Booking.id == booking.id, Booking.status == source).values(**values)
         .execution_options(synchronize_session=False))
     if moved.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict("That booking moved on a moment ago; look at it again.")
+        raise Conflict(_("That booking moved on a moment ago; look at it again."))
     for name, value in values.items():
         set_committed_value(booking, name, value)  # what the row now holds
     if target != source:
@@ -125,5 +126,5 @@ def reference(booking_id: int) -> str:
 
 def booking_of(reference_text: str) -> int | None:
     """The booking id an escrow's reference names, if it names one."""
-    head, _, number = reference_text.partition(":")
+    head, __, number = reference_text.partition(":")
     return int(number) if head == "booking" and number.isdigit() else None

@@ -16,6 +16,7 @@ from core.consulting.events import BookingRequested
 from core.consulting.profiles import service as profiles
 from core.consulting.tables import Booking, BookingProposal, ConsultantProfile
 from core.errors import Conflict, DomainError, NotAllowed
+from core.i18n import _
 from core.process.bookings import BOOKING_PROCESS, CONSULTANT, MAX_PROPOSALS, SEEKER
 from core.storage.uow import UnitOfWork
 
@@ -28,7 +29,7 @@ async def request_now(uow: UnitOfWork, seeker_id: int, consultant_id: int,
     """“Talk now”: the online consultant has the policy's join window to accept."""
     profile = await _bookable(uow, seeker_id, consultant_id)
     if not profiles.is_online(profile, uow.clock.now()):
-        raise Conflict("That consultant is not online now. Propose a time instead.")
+        raise Conflict(_("That consultant is not online now. Propose a time instead."))
     length = _length(profile, minutes)
     now = uow.clock.now()
     held = await slots.busy(uow, consultant_id, now - slots.MARGIN, now + slots.MARGIN)
@@ -66,7 +67,7 @@ async def accept(uow: UnitOfWork, booking_id: int, actor_id: int,
     now = uow.clock.now()
     if booking.kind == "instant" and role == CONSULTANT:
         if now > booking.created_at + uow.policy.booking.join_window:
-            raise Conflict("That request has expired: the seeker was told you were away.")
+            raise Conflict(_("That request has expired: the seeker was told you were away."))
         starts_at: datetime | None = now
     elif booking.starts_at is not None and proposal_id is None:
         starts_at = booking.starts_at  # the slot the seeker picked, held since
@@ -94,8 +95,8 @@ async def propose_times(uow: UnitOfWork, booking_id: int, actor_id: int,
     booking = await get(uow, booking_id, actor_id)
     role = await role_of(uow, booking, actor_id)
     if booking.kind == "instant":
-        raise DomainError("Answer “talk now” with accept or decline; the seeker can then "
-                          "propose times.")
+        raise DomainError(_("Answer “talk now” with accept or decline; the seeker can then "
+                            "propose times."))
     transition = "counter-times" if booking.status == "proposed" else "propose-times"
     BOOKING_PROCESS.check(transition, booking.status, role)
     profile = await profiles.get(uow, booking.consultant_id)
@@ -136,14 +137,14 @@ async def proposed_time(uow: UnitOfWork, booking: Booking, proposal_id: int | No
                     by_other_than: str | None) -> datetime:
     """The start of a proposal of this round made by the other party."""
     if proposal_id is None:
-        raise DomainError("Choose one of the proposed times.")
+        raise DomainError(_("Choose one of the proposed times."))
     chosen = await uow.session.get(BookingProposal, proposal_id)
     if chosen is None or chosen.booking_id != booking.id:
-        raise DomainError("That is not one of this booking's proposed times.")
+        raise DomainError(_("That is not one of this booking's proposed times."))
     if chosen.round != booking.proposal_round:
-        raise Conflict("Those times were replaced by newer ones; look at the booking again.")
+        raise Conflict(_("Those times were replaced by newer ones; look at the booking again."))
     if chosen.proposed_by == by_other_than:
-        raise NotAllowed("You proposed that time: the other party chooses it.")
+        raise NotAllowed(_("You proposed that time: the other party chooses it."))
     return chosen.starts_at
 
 
@@ -151,10 +152,10 @@ async def _bookable(uow: UnitOfWork, seeker_id: int, consultant_id: int, *,
                     lock: bool = True) -> ConsultantProfile:
     """The consultant's live profile (locked when the booking will hold a time)."""
     if seeker_id == consultant_id:
-        raise NotAllowed("You can't book a session with yourself.")
+        raise NotAllowed(_("You can't book a session with yourself."))
     profile = await (slots.lock(uow, consultant_id) if lock else profiles.get(uow, consultant_id))
     if not profile.live:
-        raise Conflict("That consultant is not taking bookings right now.")
+        raise Conflict(_("That consultant is not taking bookings right now."))
     return profile
 
 
@@ -169,10 +170,10 @@ async def checked_times(uow: UnitOfWork, profile: ConsultantProfile, times: list
     """Up to three distinct future times, none clashing with what is already booked."""
     chosen = sorted({t for t in times})
     if not 1 <= len(chosen) <= MAX_PROPOSALS:
-        raise DomainError(f"Propose one to {MAX_PROPOSALS} times.")
+        raise DomainError(_("Propose one to {max_proposals} times.", max_proposals=MAX_PROPOSALS))
     for moment in chosen:
         if moment.tzinfo is None:
-            raise DomainError("A proposed time needs its time zone.")
+            raise DomainError(_("A proposed time needs its time zone."))
         await slots.check_free(uow, profile, moment, minutes, seeker_id=seeker_id,
                                exclude=exclude, in_hours=False)
     return chosen

@@ -14,10 +14,18 @@ from core.consulting.bookings.availability import Schedule, free_slots, why_not,
 from core.consulting.profiles import service as profiles
 from core.consulting.tables import Booking, ConsultantProfile
 from core.errors import Conflict, DomainError
+from core.i18n import N_, _
 from core.process.bookings import HOLDS_SLOT
 from core.storage.uow import UnitOfWork
 
 MARGIN = timedelta(days=2)  # busy times read around a start: its whole local day, both sides
+# why_not's reasons as a “talk now” names them (“This slot…”, not “That time…”).
+NOW_REASONS = {
+    "That time has passed.": N_("This slot has passed."),
+    "That time is too soon: it needs more notice.": N_("This slot is too soon: it needs more notice."),
+    "That time is outside the consultant's hours.": N_("This slot is outside the consultant's hours."),
+    "That time was just taken.": N_("This slot was just taken."),
+}
 
 
 async def busy(uow: UnitOfWork, consultant_id: int, start: datetime, end: datetime,
@@ -72,9 +80,9 @@ async def check_free(uow: UnitOfWork, profile: ConsultantProfile, starts_at: dat
     held = await busy(uow, profile.account_id, starts_at - MARGIN, starts_at + MARGIN, exclude)
     reason = why_not(rules, held, starts_at, minutes, uow.clock.now(), in_hours=in_hours)
     if reason is not None:
-        raise Conflict(reason)
+        raise Conflict(_(reason))
     if await seeker_busy(uow, seeker_id, starts_at, minutes, exclude):
-        raise Conflict("You already have a session at that time.")
+        raise Conflict(_("You already have a session at that time."))
 
 
 def check_now(rules: Schedule, held: list[tuple[datetime, datetime]], now: datetime,
@@ -83,7 +91,7 @@ def check_now(rules: Schedule, held: list[tuple[datetime, datetime]], now: datet
     being online is the consultant's say-so)."""
     reason = why_not(rules, held, now, minutes, now, in_hours=False)
     if reason is not None:
-        raise Conflict("The consultant is busy now. " + reason.replace("That time", "This slot"))
+        raise Conflict(_("The consultant is busy now. {reason}", reason=_(NOW_REASONS.get(reason, reason))))
 
 
 async def open_slots(uow: UnitOfWork, consultant_id: int, minutes: int, days: int,
@@ -91,8 +99,8 @@ async def open_slots(uow: UnitOfWork, consultant_id: int, minutes: int, days: in
     """Free starts of a `minutes` session within `days`, in the seeker's zone (for choosing)."""
     profile = await profiles.get(uow, consultant_id)
     if minutes not in profiles.lengths(profile):
-        raise DomainError("Book " + " or ".join(str(m) for m in profiles.lengths(profile))
-                          + " minutes.")
+        raise DomainError(_("Book {lengths} minutes.",
+                            lengths=" or ".join(str(m) for m in profiles.lengths(profile))))
     now = uow.clock.now()
     start, end = window(now, seeker_zone, days)
     held = await busy(uow, consultant_id, start, end + MARGIN)

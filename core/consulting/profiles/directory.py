@@ -29,6 +29,7 @@ from core.deals.reputation import bayesian, mean_stars
 from core.disclosure import public_text
 from core.errors import DomainError
 from core.events import Event
+from core.i18n import _
 from core.storage.uow import UnitOfWork
 
 FEATURED_PER_PAGE = 2
@@ -144,7 +145,7 @@ class Directory:
         """One page of results in the query's order, featured consultants first on each page
         (their impressions are counted: the caller commits)."""
         if q.sort not in SORTS:
-            raise DomainError(f"Sort by {', '.join(SORTS)}.")
+            raise DomainError(_("Sort by {sorts}.", sorts=', '.join(SORTS)))
         if not self.loaded:
             await self.load(uow)
         zone = zone_of(seeker_zone)

@@ -20,6 +20,7 @@ from core.consulting.sessions.lifecycle import ENDED
 from core.consulting.sessions.tables import ConsultSession, SessionReview
 from core.consulting.tables import Booking
 from core.errors import NotAllowed
+from core.i18n import _
 from core.money.model import CommissionRule, Money
 from core.money.reading import money_ticks
 from core.operators.roles import is_admin
@@ -60,7 +61,7 @@ async def consultant_metrics(uow: UnitOfWork, consultant_id: int, actor_id: int,
     """The consultant's figures, for them and admins. Requests and response times come from
     the bookings (or are given by the caller)."""
     if actor_id != consultant_id and not await is_admin(uow, actor_id):
-        raise NotAllowed("Those figures are the consultant's.")
+        raise NotAllowed(_("Those figures are the consultant's."))
     rows = (await uow.session.execute(select(
         ConsultSession.started_at, ConsultSession.ended_at, ConsultSession.charged_minor,
         ConsultSession.currency).where(ConsultSession.consultant_id == consultant_id,
@@ -80,7 +81,7 @@ async def consultant_metrics(uow: UnitOfWork, consultant_id: int, actor_id: int,
     return Metrics(
         consultant_id, len(rows), sum(1 for r in rows if r.charged_minor), _minutes(rows),
         Money(gross, currency), Money(commission, currency), Money(gross - commission, currency),
-        _average([s for s, _ in reviews]), len(reviews), requests,
+        _average([s for s, __ in reviews]), len(reviews), requests,
         _ratio(len(rows), requests), _median(response_times),
         _months(uow.clock.now(), zone, mine, reviews, rule, currency))
 
@@ -113,7 +114,7 @@ def _months(now: datetime, zone: ZoneInfo, rows: list[Any], reviews: list[Any],
     local = now.astimezone(zone)
     labels = []
     year, month = local.year, local.month
-    for _ in range(MONTHS):
+    for __ in range(MONTHS):
         labels.insert(0, f"{year:04d}-{month:02d}")
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     months = []

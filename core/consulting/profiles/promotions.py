@@ -16,6 +16,7 @@ from core.consulting.profiles import service as profiles
 from core.consulting.profiles.taxonomy import check_categories, label
 from core.consulting.tables import Promotion
 from core.errors import DomainError
+from core.i18n import _
 from core.money.model import Money
 from core.notifications.outbox import notify
 from core.operators.roles import require, require_admin
@@ -35,13 +36,13 @@ async def buy(uow: UnitOfWork, consultant_id: int, category: str, days: int) -> 
     """A live consultant asks to be featured in one of their categories; the money layer
     charges the package and, once paid, the promotion starts (`start_paid`)."""
     if days not in PACKAGES:
-        raise DomainError(f"A promotion runs {' or '.join(map(str, PACKAGES))} days.")
+        raise DomainError(_("A promotion runs {days} days.", days=' or '.join(map(str, PACKAGES))))
     [category] = check_categories([category])
     profile = await profiles.get(uow, consultant_id)
     if not profile.live:
-        raise DomainError("Go live in the directory first; then you can be featured.")
+        raise DomainError(_("Go live in the directory first; then you can be featured."))
     if category not in profile.categories:
-        raise DomainError("A consultant is featured only in a field of their own expertise.")
+        raise DomainError(_("A consultant is featured only in a field of their own expertise."))
     cost = price(days)
     reference = f"promotion:{consultant_id}:{category}:{days}:{int(uow.clock.now().timestamp())}"
     uow.emit(PromotionRequested(consultant_id, category, days, cost, reference))
@@ -70,11 +71,11 @@ async def promote(uow: UnitOfWork, actor_id: int | None, consultant_id: int, cat
     if actor_id is not None:
         await require_admin(uow, actor_id)
     if days not in PACKAGES:
-        raise DomainError(f"A promotion runs {' or '.join(map(str, PACKAGES))} days.")
+        raise DomainError(_("A promotion runs {days} days.", days=' or '.join(map(str, PACKAGES))))
     [category] = check_categories([category])
     profile = await profiles.get(uow, consultant_id)
     if category not in profile.categories:
-        raise DomainError("A consultant is featured only in a field of their own expertise.")
+        raise DomainError(_("A consultant is featured only in a field of their own expertise."))
     start = starts_at or uow.clock.now()
     row = Promotion(consultant_id=consultant_id, category=category, starts_at=start,
                     ends_at=start + timedelta(days=days), impressions=0, profile_views=0,

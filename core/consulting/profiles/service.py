@@ -24,6 +24,7 @@ from core.consulting.profiles.taxonomy import (
 )
 from core.consulting.tables import ConsultantProfile
 from core.errors import DomainError, NotAllowed, NotFound
+from core.i18n import _
 from core.money.model import Money
 from core.operators.roles import is_admin
 from core.payments_port import PaymentsPort
@@ -46,7 +47,7 @@ async def get(uow: UnitOfWork, account_id: int, *, lock: bool = False) -> Consul
     else:
         profile = await uow.session.get(ConsultantProfile, account_id)
     if profile is None:
-        raise NotFound("That consultant has no profile.")
+        raise NotFound(_("That consultant has no profile."))
     return profile
 
 
@@ -55,13 +56,13 @@ async def save(uow: UnitOfWork, actor_id: int, **changes: Any) -> ConsultantProf
     is no longer complete leaves the directory."""
     unknown = set(changes) - set(EDITABLE)
     if unknown:
-        raise DomainError(f"A profile has no field {sorted(unknown)[0]!r}.")
+        raise DomainError(_("A profile has no field {field}.", field=repr(sorted(unknown)[0])))
     profile = await uow.session.get(ConsultantProfile, actor_id)
     now = uow.clock.now()
     if profile is None:
         account = await uow.session.get(Account, actor_id)
         if account is None:
-            raise NotFound("Register first, then create your consultant profile.")
+            raise NotFound(_("Register first, then create your consultant profile."))
         profile = ConsultantProfile(account_id=actor_id, timezone=account.timezone or "UTC",
                                     currency=account.currency or "EUR", created_at=now,
                                     categories=[], keywords=[], languages=[], weekly_hours={},
@@ -84,8 +85,8 @@ def _checked(profile: ConsultantProfile, changes: dict[str, Any]) -> dict[str, A
         if name in changes:
             text = str(changes[name] or "").strip()
             if len(text) > TEXT_LIMITS[name]:
-                raise DomainError(f"The {name} is {len(text)} characters; at most "
-                                  f"{TEXT_LIMITS[name]}.")
+                raise DomainError(_("The {name} is {count} characters; at most "
+                                    "{most}.", name=name, count=len(text), most=TEXT_LIMITS[name]))
             out[name] = text
     if "categories" in changes:
         out["categories"] = check_categories(list(changes["categories"]))
@@ -104,8 +105,9 @@ def _checked(profile: ConsultantProfile, changes: dict[str, Any]) -> dict[str, A
         if name in changes:
             value = int(changes[name])
             if not low <= value <= high:
-                raise DomainError(f"{name.replace('_', ' ').capitalize()} must be between "
-                                  f"{low} and {high}.")
+                raise DomainError(_("{field} must be between "
+                                    "{low} and {high}.",
+                                    field=name.replace("_", " ").capitalize(), low=low, high=high))
             out[name] = value
     if "days_off" in changes:
         out["days_off"] = _days(changes["days_off"])
@@ -121,7 +123,7 @@ def _keywords(words: Any) -> list[str]:
         if text and text.lower() not in (w.lower() for w in found):
             found.append(text)
     if len(found) > MAX_KEYWORDS:
-        raise DomainError(f"At most {MAX_KEYWORDS} keywords.")
+        raise DomainError(_("At most {max_keywords} keywords.", max_keywords=MAX_KEYWORDS))
     return found
 
 
@@ -131,19 +133,19 @@ def _rate(profile: ConsultantProfile, changes: dict[str, Any]) -> dict[str, Any]
     kind = changes.get("rate_kind", profile.rate_kind)
     currency = str(changes.get("currency", profile.currency)).upper()
     if kind not in RATE_KINDS:
-        raise DomainError("Charge per session (30 or 60 minutes) or per minute.")
+        raise DomainError(_("Charge per session (30 or 60 minutes) or per minute."))
     minutes = changes.get("session_minutes", profile.session_minutes) if kind == "session" else None
     if kind == "session" and minutes not in SESSION_MINUTES:
-        raise DomainError("A session lasts 30 or 60 minutes.")
+        raise DomainError(_("A session lasts 30 or 60 minutes."))
     if currency not in list_currencies():
-        raise DomainError(f"“{currency}” is not a currency code.")
+        raise DomainError(_("“{currency}” is not a currency code.", currency=currency))
     price = changes.get("price")
     if price is None:
         minor = profile.price_minor
     else:
         minor = (price if isinstance(price, Money) else Money.parse(str(price), currency)).amount
     if minor is None or minor <= 0:
-        raise DomainError("The rate must be more than zero.")
+        raise DomainError(_("The rate must be more than zero."))
     return {"rate_kind": kind, "session_minutes": minutes, "price_minor": minor,
             "currency": currency}
 
@@ -153,7 +155,7 @@ def _days(values: Any) -> list[str]:
         return sorted({(v if isinstance(v, date) else date.fromisoformat(str(v))).isoformat()
                        for v in values})
     except ValueError:
-        raise DomainError("Days off are dates, like 2026-12-24.") from None
+        raise DomainError(_("Days off are dates, like 2026-12-24.")) from None
 
 
 def _url(value: Any) -> str | None:
@@ -161,7 +163,7 @@ def _url(value: Any) -> str | None:
     if not text:
         return None
     if not text.startswith("https://") or len(text) > 300 or any(c.isspace() for c in text):
-        raise DomainError("The meeting link must be an https:// address.")
+        raise DomainError(_("The meeting link must be an https:// address."))
     return text
 
 
@@ -169,7 +171,7 @@ async def set_photo(uow: UnitOfWork, actor_id: int, store: FileStore, name: str,
                     data: bytes) -> str:
     """Check and keep the actor's profile photo; returns its path in the file store."""
     profile = await get(uow, actor_id)
-    _, path = keep(store, "photo", name, mime, data)
+    __, path = keep(store, "photo", name, mime, data)
     profile.photo_path, profile.updated_at = path, uow.clock.now()
     uow.emit(ProfileChanged(actor_id, profile.live))
     return path
@@ -212,7 +214,7 @@ async def leave_directory(uow: UnitOfWork, actor_id: int, consultant_id: int | N
     """Take a profile out of the directory: one's own, or any as an admin."""
     target = consultant_id or actor_id
     if target != actor_id and not await is_admin(uow, actor_id):
-        raise NotAllowed("Only the consultant or an admin can take a profile down.")
+        raise NotAllowed(_("Only the consultant or an admin can take a profile down."))
     profile = await get(uow, target)
     profile.live, profile.online_until, profile.updated_at = False, None, uow.clock.now()
     uow.emit(ProfileChanged(target, False))
@@ -222,7 +224,7 @@ async def rated(uow: UnitOfWork, consultant_id: int, stars: int) -> None:
     """A published rating of a session counts toward the consultant's reputation (the
     reviews' service calls this; the directory ranks by the Bayesian score of these)."""
     if not 1 <= stars <= 5:
-        raise DomainError("A rating is 1 to 5 stars.")
+        raise DomainError(_("A rating is 1 to 5 stars."))
     await uow.session.execute(update(ConsultantProfile).where(
         ConsultantProfile.account_id == consultant_id).values(
         stars_total=ConsultantProfile.stars_total + stars, ratings=ConsultantProfile.ratings + 1,
@@ -239,7 +241,7 @@ async def set_online(uow: UnitOfWork, actor_id: int, online: bool) -> datetime |
     """Switch “online now” on (until the policy's inactivity limit) or off; live profiles only."""
     profile = await get(uow, actor_id)
     if online and not profile.live:
-        raise DomainError("Your profile must be live in the directory before you go online.")
+        raise DomainError(_("Your profile must be live in the directory before you go online."))
     until = uow.clock.now() + uow.policy.booking.online_for if online else None
     profile.online_until = until
     return until
@@ -272,7 +274,7 @@ def lengths(profile: ConsultantProfile) -> tuple[int, ...]:
 def price_for(profile: ConsultantProfile, minutes: int) -> Money:
     """The most a session of `minutes` costs: the session price, or the minute rate times it."""
     if minutes not in lengths(profile) or not profile.price_minor:
-        raise DomainError("Book " + " or ".join(f"{m}" for m in lengths(profile)) + " minutes.")
+        raise DomainError(_("Book {lengths} minutes.", lengths=" or ".join(f"{m}" for m in lengths(profile))))
     per = 1 if profile.rate_kind == "session" else minutes
     return Money(profile.price_minor * per, profile.currency)
 

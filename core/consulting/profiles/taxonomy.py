@@ -8,6 +8,7 @@ from functools import cache
 from babel import Locale
 
 from core.errors import DomainError
+from core.i18n import _
 
 # code → how a person reads it. Fixed: filters, promotions and the index use the codes.
 CATEGORIES: dict[str, str] = {
@@ -54,7 +55,8 @@ def check_languages(codes: list[str]) -> list[str]:
     for code in codes:
         folded = code.strip().lower()
         if folded not in _languages():
-            raise DomainError(f"“{code}” is not a language code: use two letters, like en, de, lv.")
+            raise DomainError(_("“{code}” is not a language code: use two letters, like en, de, lv.",
+                                code=code))
         if folded not in seen:
             seen.append(folded)
     return seen
@@ -65,8 +67,8 @@ def check_categories(codes: list[str]) -> list[str]:
     seen: list[str] = []
     for code in codes:
         if code not in CATEGORIES:
-            raise DomainError(f"“{code}” is not a category. Choose from: "
-                              + ", ".join(CATEGORIES.values()) + ".")
+            raise DomainError(_("“{code}” is not a category. Choose from: {categories}.",
+                                code=code, categories=", ".join(CATEGORIES.values())))
         if code not in seen:
             seen.append(code)
     return seen

@@ -16,6 +16,7 @@ from core.consulting.sessions.money import charge_for
 from core.consulting.sessions.rules import FREE_MINUTES
 from core.consulting.sessions.tables import ConsultSession
 from core.errors import Conflict
+from core.i18n import _
 from core.operators.roles import is_admin
 from core.process import timers
 from core.process.bookings import CONSULTANT_GRACE
@@ -132,7 +133,7 @@ async def take(uow: UnitOfWork, session: ConsultSession, transition: str, role: 
         ConsultSession.id == session.id, ConsultSession.status == source)
         .values(**changes).execution_options(synchronize_session=False))
     if moved.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict("That session moved on a moment ago; look at it again.")
+        raise Conflict(_("That session moved on a moment ago; look at it again."))
     for name, value in changes.items():
         set_committed_value(session, name, value)  # what the row now holds
     if step.target != source:

@@ -15,6 +15,7 @@ from core.consulting.sessions.events import RecapGranted, RecapRequested
 from core.consulting.sessions.lifecycle import CONSULTANT, ENDED, SEEKER, role_of
 from core.consulting.sessions.tables import ConsultSession, SessionMessage
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.i18n import _
 from core.money.model import Money
 from core.notifications.dispatcher import Attachment, Resolver
 from core.storage.uow import UnitOfWork
@@ -30,7 +31,7 @@ def reference(session_id: int) -> str:
 
 def session_of(reference_text: str) -> int | None:
     """The session a recap charge's reference names, if it names one."""
-    head, _, number = reference_text.partition(":")
+    head, __, number = reference_text.partition(":")
     return int(number) if head == "recap" and number.isdigit() else None
 
 
@@ -39,7 +40,7 @@ async def _session(uow: UnitOfWork, session_id: int, actor_id: int | None
     session = await uow.session.get(ConsultSession, session_id)
     role = await role_of(uow, session, actor_id) if session is not None else None
     if session is None or role is None:
-        raise NotFound("That session doesn't exist.")
+        raise NotFound(_("That session doesn't exist."))
     return session, role
 
 
@@ -48,9 +49,9 @@ async def set_notes(uow: UnitOfWork, session_id: int, consultant_id: int, notes:
     """The consultant's recap notes (replacing earlier ones)."""
     session, role = await _session(uow, session_id, consultant_id)
     if role != CONSULTANT:
-        raise NotAllowed("The consultant writes the recap notes.")
+        raise NotAllowed(_("The consultant writes the recap notes."))
     if len(notes.strip()) > MAX_NOTES:
-        raise DomainError(f"Recap notes have at most {MAX_NOTES} characters.")
+        raise DomainError(_("Recap notes have at most {max_notes} characters.", max_notes=MAX_NOTES))
     session.recap_notes = notes.strip() or None
     return session
 
@@ -65,9 +66,9 @@ async def request(uow: UnitOfWork, session_id: int, seeker_id: int) -> Money:
     money layer charges its price and sends it when paid. Returns what it costs now."""
     session, role = await _session(uow, session_id, seeker_id)
     if role != SEEKER:
-        raise NotAllowed("The recap is offered to the seeker.")
+        raise NotAllowed(_("The recap is offered to the seeker."))
     if session.status not in ENDED:
-        raise Conflict("The recap is ready once the session has ended.")
+        raise Conflict(_("The recap is ready once the session has ended."))
     cost = price(uow, session.currency)
     if session.recap_granted_at is not None or cost.amount == 0:
         await grant(uow, session.id, again=True)
@@ -92,7 +93,7 @@ async def recap_pdf(uow: UnitOfWork, session_id: int, actor_id: int | None) -> b
     it is theirs."""
     session, role = await _session(uow, session_id, actor_id)
     if role == SEEKER and session.recap_granted_at is None:
-        raise NotAllowed("Ask for the recap first.")
+        raise NotAllowed(_("Ask for the recap first."))
     names = await _names(uow, session)
     messages = list((await uow.session.execute(select(SessionMessage).where(
         SessionMessage.session_id == session.id).order_by(SessionMessage.id))).scalars())
@@ -156,7 +157,7 @@ def resolvers(uow_factory: Callable[[], UnitOfWork], files: FileStore) -> dict[s
         async with uow_factory() as uow:
             message = await uow.session.get(SessionMessage, int(key))
             if message is None or not message.file_path:
-                raise NotFound("That file is no longer there.")
+                raise NotFound(_("That file is no longer there."))
             name, path, mime = message.file_name, message.file_path, message.mime_type
         return Attachment(name or "file", files.read(path), mime or "application/octet-stream")
 

@@ -16,6 +16,7 @@ from core.consulting.sessions.lifecycle import ENDED, SEEKER, role_of
 from core.consulting.sessions.tables import ConsultReputation, ConsultSession, SessionReview
 from core.deals.reputation import Reputation, reputation
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.i18n import _
 from core.storage.uow import UnitOfWork
 
 WINDOW = timedelta(days=30)  # how long after a session the seeker may review it
@@ -30,15 +31,15 @@ async def review(uow: UnitOfWork, session_id: int, seeker_id: int, stars: int,
     session = await uow.session.get(ConsultSession, session_id)
     role = await role_of(uow, session, seeker_id) if session is not None else None
     if session is None or role is None:
-        raise NotFound("That session doesn't exist.")
+        raise NotFound(_("That session doesn't exist."))
     if role != SEEKER:
-        raise NotAllowed("The seeker reviews the session.")
+        raise NotAllowed(_("The seeker reviews the session."))
     if session.status not in ENDED or session.ended_at is None:
-        raise Conflict("A session can be reviewed once it has taken place.")
+        raise Conflict(_("A session can be reviewed once it has taken place."))
     if uow.clock.now() > session.ended_at + WINDOW:
-        raise Conflict(f"Reviews are open for {WINDOW.days} days after a session.")
+        raise Conflict(_("Reviews are open for {days} days after a session.", days=WINDOW.days))
     if not isinstance(stars, int) or not 1 <= stars <= 5:
-        raise DomainError("Give 1 to 5 stars.")
+        raise DomainError(_("Give 1 to 5 stars."))
     text = _text(comment)
     row = SessionReview(session_id=session.id, consultant_id=session.consultant_id,
                         seeker_id=seeker_id, stars=stars, comment=text,
@@ -48,7 +49,7 @@ async def review(uow: UnitOfWork, session_id: int, seeker_id: int, stars: int,
             uow.add(row)
             await uow.session.flush()
     except IntegrityError:
-        raise Conflict("You reviewed this session already.") from None
+        raise Conflict(_("You reviewed this session already.")) from None
     await refresh(uow, session.consultant_id)
     uow.emit(SessionReviewed(row.id))
     return row
@@ -58,18 +59,18 @@ async def reply(uow: UnitOfWork, review_id: int, consultant_id: int, text: str) 
     """The consultant answers a review of theirs, once."""
     row = await uow.session.get(SessionReview, review_id)
     if row is None:
-        raise NotFound("That review doesn't exist.")
+        raise NotFound(_("That review doesn't exist."))
     if row.consultant_id != consultant_id:
-        raise NotAllowed("Only the reviewed consultant can reply.")
+        raise NotAllowed(_("Only the reviewed consultant can reply."))
     answer = _text(text)
     if not answer:
-        raise DomainError("Write a reply.")
+        raise DomainError(_("Write a reply."))
     done = await uow.session.execute(update(SessionReview).where(
         SessionReview.id == row.id, SessionReview.reply.is_(None))
         .values(reply=answer, replied_at=uow.clock.now())
         .execution_options(synchronize_session=False))
     if done.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict("You replied to this review already.")
+        raise Conflict(_("You replied to this review already."))
     await uow.session.refresh(row)
     uow.emit(ReviewReplied(row.id))
     return row
@@ -79,7 +80,7 @@ async def of_session(uow: UnitOfWork, session_id: int, actor_id: int) -> Session
     """The review of a session, for its parties and admins."""
     session = await uow.session.get(ConsultSession, session_id)
     if session is None or await role_of(uow, session, actor_id) is None:
-        raise NotFound("That session doesn't exist.")
+        raise NotFound(_("That session doesn't exist."))
     return (await uow.session.execute(select(SessionReview).where(
         SessionReview.session_id == session_id))).scalar_one_or_none()
 
@@ -87,7 +88,7 @@ async def of_session(uow: UnitOfWork, session_id: int, actor_id: int) -> Session
 def _text(value: str | None) -> str | None:
     text = (value or "").strip()
     if len(text) > MAX_TEXT:
-        raise DomainError(f"At most {MAX_TEXT} characters, please.")
+        raise DomainError(_("At most {max_text} characters, please.", max_text=MAX_TEXT))
     return text or None
 
 

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from core.errors import DomainError
+from core.i18n import _
 from core.money.model import Money
 
 FREE_MINUTES = 10
@@ -53,7 +54,8 @@ def parse_free_rule(text: str) -> FreeRule:
 def check_unit(rate_unit: str) -> int:
     """The minutes one unit of the rate buys (30, 60 or 1); DomainError for an unknown unit."""
     if rate_unit not in UNIT_MINUTES:
-        raise DomainError(f"A rate is per {', '.join(UNIT_MINUTES)}, not {rate_unit!r}.")
+        raise DomainError(_("A rate is per {unit_minutes}, not {rate_unit}.",
+                            unit_minutes=', '.join(UNIT_MINUTES), rate_unit=repr(rate_unit)))
     return UNIT_MINUTES[rate_unit]
 
 

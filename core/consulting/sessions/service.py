@@ -37,6 +37,7 @@ from core.consulting.sessions.rules import check_unit, extension_price, price_fo
 from core.consulting.sessions.tables import ConsultSession, SessionExtension, SessionMessage
 from core.deals.threads import SharedFile
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.i18n import _
 from core.money.model import Money
 from core.process import timers
 from core.process.model import SYSTEM
@@ -58,7 +59,7 @@ async def get(uow: UnitOfWork, session_id: int, actor_id: int | None) -> Consult
     """The session, for its two parties, admins and the system; NotFound for anyone else."""
     session = await uow.session.get(ConsultSession, session_id)
     if session is None or await role_of(uow, session, actor_id) is None:
-        raise NotFound("That session doesn't exist.")
+        raise NotFound(_("That session doesn't exist."))
     return session
 
 
@@ -66,7 +67,7 @@ async def _party(uow: UnitOfWork, session_id: int, account_id: int) -> tuple[Con
     session = await get(uow, session_id, account_id)
     role = await role_of(uow, session, account_id)
     if role not in PARTY:
-        raise NotAllowed("Only the seeker and the consultant take part in a session.")
+        raise NotAllowed(_("Only the seeker and the consultant take part in a session."))
     return session, role
 
 
@@ -76,9 +77,10 @@ async def create_for_booking(uow: UnitOfWork, booking_id: int, consultant_id: in
     """A confirmed booking's session, waiting for both to join (once per booking)."""
     check_unit(rate_unit)
     if consultant_id == seeker_id:
-        raise DomainError("A consultant can't book a session with themselves.")
+        raise DomainError(_("A consultant can't book a session with themselves."))
     if rate.amount <= 0 or not MIN_BOOKED <= booked_minutes <= MAX_BOOKED:
-        raise DomainError(f"A session has a price and lasts {MIN_BOOKED} to {MAX_BOOKED} minutes.")
+        raise DomainError(_("A session has a price and lasts {min_booked} to {max_booked} minutes.",
+                            min_booked=MIN_BOOKED, max_booked=MAX_BOOKED))
     existing = (await uow.session.execute(select(ConsultSession).where(
         ConsultSession.booking_id == booking_id))).scalar_one_or_none()
     if existing is not None:
@@ -101,7 +103,7 @@ async def join(uow: UnitOfWork, session_id: int, account_id: int) -> ConsultSess
     """A party is here; the session starts once both are (and the payment is authorised)."""
     session, role = await _party(uow, session_id, account_id)
     if session.status in CLOSED:
-        raise Conflict("That session has ended.")
+        raise Conflict(_("That session has ended."))
     column = "seeker_joined_at" if role == SEEKER else "consultant_joined_at"
     if session.status == "waiting" and getattr(session, column) is None:
         marked = (await uow.session.execute(update(ConsultSession).where(
@@ -136,12 +138,12 @@ async def start_if_ready(uow: UnitOfWork, session: ConsultSession, role: str = S
 async def post(uow: UnitOfWork, session_id: int, sender_id: int, text: str,
                file: SharedFile | None = None) -> SessionMessage:
     """A message (text, voice note, photo or file) relayed to the other party."""
-    session, _ = await _party(uow, session_id, sender_id)
+    session, __ = await _party(uow, session_id, sender_id)
     if session.status not in ("waiting", *LIVE):
-        raise Conflict("This session has ended; messages are no longer relayed.")
+        raise Conflict(_("This session has ended; messages are no longer relayed."))
     text = text.strip() or (f"📎 {file.name}" if file else "")
     if not text or len(text) > MAX_TEXT:
-        raise DomainError(f"A message has 1 to {MAX_TEXT} characters.")
+        raise DomainError(_("A message has 1 to {max_text} characters.", max_text=MAX_TEXT))
     message = SessionMessage(session_id=session.id, sender_id=sender_id, kind=_kind(file),
                              text=text, file_path=file.path if file else None,
                              file_name=file.name if file else None,
@@ -165,11 +167,11 @@ async def end(uow: UnitOfWork, session_id: int, account_id: int) -> ConsultSessi
     """Either party ends the session: free before the free window closes, charged after. A
     second tap, or both ending at once, ends it once."""
     session, role = await _party(uow, session_id, account_id)
-    for _ in range(3):
+    for __ in range(3):
         if session.status in CLOSED:
             return session  # ended already: nothing more happens
         if session.status == "waiting":
-            raise Conflict("The session hasn't started yet.")
+            raise Conflict(_("The session hasn't started yet."))
         try:
             return await _end_now(uow, session, role)
         except Conflict:  # a timer or the other party moved it a moment ago: look again
@@ -196,12 +198,13 @@ async def extend(uow: UnitOfWork, session_id: int, seeker_id: int, minutes: int 
     replaces the one in force when it is confirmed. Asking again before that is the same ask."""
     session, role = await _party(uow, session_id, seeker_id)
     if role != SEEKER:
-        raise NotAllowed("Only the seeker can extend a session.")
+        raise NotAllowed(_("Only the seeker can extend a session."))
     await _paid_if_due(uow, session)
     if session.status not in ("live_paid", "overtime"):
-        raise Conflict("A session can be extended in its paid time only.")
+        raise Conflict(_("A session can be extended in its paid time only."))
     if not EXTEND_MINUTES[0] <= minutes <= EXTEND_MINUTES[1]:
-        raise DomainError(f"Extend by {EXTEND_MINUTES[0]} to {EXTEND_MINUTES[1]} minutes.")
+        raise DomainError(_("Extend by {least} to {most} minutes.",
+                            least=EXTEND_MINUTES[0], most=EXTEND_MINUTES[1]))
     asked = list((await uow.session.execute(select(SessionExtension).where(
         SessionExtension.session_id == session.id).order_by(SessionExtension.number))).scalars())
     if asked and asked[-1].authorised_at is None:
@@ -276,12 +279,12 @@ async def set_call_link(uow: UnitOfWork, session_id: int, account_id: int,
     """The consultant's meeting link for the session, or a generated room; the chat keeps time."""
     session, role = await _party(uow, session_id, account_id)
     if role != CONSULTANT:
-        raise NotAllowed("The consultant sets the call link.")
+        raise NotAllowed(_("The consultant sets the call link."))
     if session.status in CLOSED:
-        raise Conflict("That session has ended.")
+        raise Conflict(_("That session has ended."))
     link = (url or f"https://meet.jit.si/agora-{secrets.token_urlsafe(12)}").strip()
     if not link.startswith("https://") or len(link) > 300 or any(c.isspace() for c in link):
-        raise DomainError("A call link is one https:// address.")
+        raise DomainError(_("A call link is one https:// address."))
     session.call_link = link
     uow.emit(CallLinkSet(session.id))
     return link
@@ -307,7 +310,7 @@ async def run_due(uow: UnitOfWork) -> list[tuple[int, str]]:
     """The scheduler's job: take every due session timer as the system and send the reminders
     now due (the join call, “End now — free”, the offer to extend); each goes once."""
     taken: list[tuple[int, str]] = []
-    for _ in range(4):  # a state entered late may be due at once (after the scheduler was down)
+    for __ in range(4):  # a state entered late may be due at once (after the scheduler was down)
         claimed = await timers.claim_due(uow, SESSION_PROCESS)
         taken += [(s, t) for s, t in claimed if await fire(uow, s, t)]
         if not claimed:

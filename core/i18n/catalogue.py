@@ -1,0 +1,83 @@
+"""Keeping the catalogues: the sentences of the code into the template, the template into each
+language's catalogue, each catalogue compiled (Babel's extract, update and compile, as
+`pybabel` runs them, with this project's settings in one place):
+
+    python -m core.i18n.catalogue extract    # babel.cfg's files → catalogues/agora.pot
+    python -m core.i18n.catalogue update     # agora.pot → <language>/LC_MESSAGES/agora.po
+    python -m core.i18n.catalogue compile    # agora.po → agora.mo (shipped with the package)
+
+Messages are brace-formatted only (`{name}`); a "%" in them is a percent sign, so the
+printf-style check Babel would apply to "50 % of" is switched off.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+from core.i18n import CATALOGUES, COMING, DOMAIN, LANGUAGES, SOURCE
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE = CATALOGUES / f"{DOMAIN}.pot"
+KEYWORDS = {**DEFAULT_KEYWORDS, "n_": (1, 2)}
+TRANSLATED = sorted((set(LANGUAGES) | set(COMING)) - {SOURCE})
+
+
+def po_path(language: str) -> Path:
+    return CATALOGUES / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def code_catalog() -> Catalog:
+    """Every sentence the code marks, as Babel reads babel.cfg's files."""
+    with open(ROOT / "babel.cfg") as cfg:
+        method_map, options_map = parse_mapping_cfg(cfg)
+    catalog = Catalog(project="Agora", domain=DOMAIN)
+    for __, __, message, comments, context in extract_from_dir(
+            str(ROOT), method_map, options_map, keywords=KEYWORDS):
+        catalog.add(message, None, auto_comments=comments, context=context,
+                    flags=("python-brace-format",))
+    return catalog
+
+
+def _plain(catalog: Catalog) -> Catalog:
+    for message in catalog:
+        message.flags.discard("python-format")
+    return catalog
+
+
+def extract() -> None:
+    with open(TEMPLATE, "wb") as pot:
+        write_po(pot, _plain(code_catalog()), width=100, omit_header=False, sort_output=True,
+                 no_location=True)
+
+
+def update() -> None:
+    with open(TEMPLATE, "rb") as pot:
+        template = read_po(pot)
+    for language in TRANSLATED:
+        with open(po_path(language), "rb") as po:
+            catalog = read_po(po, locale=language)
+        catalog.update(template, no_fuzzy_matching=True)
+        with open(po_path(language), "wb") as po:
+            write_po(po, _plain(catalog), width=100, ignore_obsolete=True, sort_output=True)
+
+
+def compile_all() -> None:
+    for language in TRANSLATED:
+        with open(po_path(language), "rb") as po:
+            catalog = read_po(po, locale=language)
+        with open(po_path(language).with_suffix(".mo"), "wb") as mo:
+            write_mo(mo, catalog, use_fuzzy=False)
+
+
+if __name__ == "__main__":
+    steps = {"extract": extract, "update": update, "compile": compile_all}
+    if len(sys.argv) != 2 or sys.argv[1] not in steps:
+        sys.exit(f"usage: python -m core.i18n.catalogue {{{'|'.join(steps)}}}")
+    steps[sys.argv[1]]()

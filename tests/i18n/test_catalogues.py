@@ -1,0 +1,116 @@
+"""The translation catalogues against the code and the channels: every sentence of the code is
+in the template, every catalogue is compiled from its current .po, translations keep their
+{placeholders} and stay within every channel limit their English respects, and an offered
+language leaves nothing untranslated. No database."""
+
+from __future__ import annotations
+
+import string
+from functools import cache
+from io import BytesIO
+
+import pytest
+from babel.messages.mofile import read_mo, write_mo
+from babel.messages.pofile import read_po
+
+from core.i18n import COMING, LANGUAGES, SOURCE
+from core.i18n.catalogue import TEMPLATE, TRANSLATED, code_catalog, po_path
+
+# Slack: 75-character button labels, 150-character option texts, 3,000-character sections;
+# Telegram: 4,096-character messages. A translation may not cross a limit its English keeps.
+LIMITS = (75, 150, 3000, 4096)
+
+
+@cache
+def code_messages() -> frozenset[str | tuple[str, ...]]:
+    return frozenset(m.id for m in code_catalog() if m.id)
+
+
+@cache
+def catalogue(language: str):
+    with open(po_path(language), "rb") as po:
+        return read_po(po, locale=language)
+
+
+def _ids(message) -> tuple[str, ...]:
+    return message.id if isinstance(message.id, tuple) else (message.id,)
+
+
+def _fields(text: str) -> set[str]:
+    return {name for __, name, __, __ in string.Formatter().parse(text) if name is not None}
+
+
+def test_the_template_holds_every_sentence_of_the_code_and_no_other():
+    with open(TEMPLATE, "rb") as pot:
+        template = {m.id for m in read_po(pot) if m.id}
+    in_code = set(code_messages())
+    assert not in_code - template, "run: python -m core.i18n.catalogue extract"
+    assert not template - in_code, "run: python -m core.i18n.catalogue extract"
+
+
+def test_every_sentence_uses_named_placeholders_only():
+    positional = sorted(str(m) for m in code_messages()
+                        for text in ((m,) if isinstance(m, str) else m)
+                        if any(name == "" or name.isdigit() for name in _safe_fields(text)))
+    assert positional == []
+
+
+def _safe_fields(text: str) -> set[str]:
+    try:
+        return _fields(text)
+    except ValueError:  # a literal brace in a message without placeholders
+        return set()
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_each_catalogue_is_up_to_date_and_compiled(language):
+    po = catalogue(language)
+    with open(TEMPLATE, "rb") as pot:
+        template = {m.id for m in read_po(pot) if m.id}
+    assert {m.id for m in po if m.id} == template, "run: python -m core.i18n.catalogue update"
+    with open(po_path(language).with_suffix(".mo"), "rb") as mo:
+        shipped = read_mo(mo)
+    fresh = BytesIO()
+    write_mo(fresh, po)
+    fresh.seek(0)
+    assert _strings(shipped) == _strings(read_mo(fresh)), "run: python -m core.i18n.catalogue compile"
+
+
+def _strings(catalog) -> dict:
+    def hashable(value):
+        return tuple(value) if isinstance(value, list | tuple) else value
+
+    return {hashable(m.id): hashable(m.string) for m in catalog if m.id}
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_translations_keep_their_placeholders_and_the_channel_limits(language):
+    broken, too_long = [], []
+    for message in catalogue(language):
+        if not message.id:
+            continue
+        english = _ids(message)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        wanted = set().union(*(_safe_fields(text) for text in english))
+        for text in (s for s in strings if s):
+            if _safe_fields(text) - wanted or (len(english) == 1 and _safe_fields(text) != wanted):
+                broken.append((english[0], text))
+            longest = max(len(text) for text in english)
+            if any(longest <= limit < len(text) for limit in LIMITS):
+                too_long.append((english[0], text))
+    assert broken == [] and too_long == []
+
+
+def _untranslated(language: str) -> list[str]:
+    return [str(m.id) for m in catalogue(language) if m.id and (
+        not all(m.string) if isinstance(m.string, tuple) else not m.string)]
+
+
+def test_a_language_is_offered_only_with_every_sentence_translated():
+    complete = {language for language in TRANSLATED if not _untranslated(language)}
+    assert set(LANGUAGES) - {SOURCE} <= complete
+
+
+def test_the_nine_languages_are_either_offered_or_coming_never_both():
+    assert not set(LANGUAGES) & set(COMING)
+    assert set(LANGUAGES) | set(COMING) == {"en", "de", "pl", "lv", "lt", "et", "fi", "sv", "fr"}

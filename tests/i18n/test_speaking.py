@@ -1,0 +1,46 @@
+"""A language once offered is spoken end to end: a newcomer whose app is German is asked the
+registration in German from the German catalogue, and counted sentences take each language's
+plural forms. German and Polish are switched on here as they will be when complete."""
+
+from __future__ import annotations
+
+import pytest
+
+from core import i18n
+from core.i18n import Visitor, _, n_, translations
+from core.money.reading import reading
+from tests.support.chat import ChatUser
+
+
+@pytest.fixture
+def german_and_polish_offered(monkeypatch):
+    monkeypatch.setitem(i18n.LANGUAGES, "de", "Deutsch")
+    monkeypatch.setitem(i18n.LANGUAGES, "pl", "Polski")
+
+
+async def test_a_newcomer_whose_app_is_german_is_asked_in_german(app, german_and_polish_offered):
+    german = translations("de")
+    title = german.gettext("Registration")
+    assert title and title != "Registration"
+
+    replies = await ChatUser(app, "jonas", language="de").say("/start")
+
+    text = "\n".join(getattr(r, "text", "") for r in replies)
+    assert german.gettext("{form} · {number}/{count}").format(form=title, number=1, count=7) in text
+    assert german.gettext("{label}?").format(label=german.gettext("Your name")) in text
+    assert "Your name" not in text
+    labels = [b.label for r in replies for row in getattr(r, "buttons", ()) for b in row]
+    assert german.gettext("✖ Cancel") in labels
+
+
+def test_counted_sentences_take_polish_forms_for_one_few_and_many(german_and_polish_offered):
+    singular, plural = "Discard {n} answer in {title}?", "Discard {n} answers in {title}?"
+    polish = translations("pl")
+    forms = [polish.ngettext(singular, plural, n) for n in (1, 3, 5)]  # Polish: one, few, many
+    assert all(form and form != plural for form in forms)
+    with reading(Visitor("pl")):
+        for n, form in ((1, 0), (3, 1), (22, 1), (5, 2), (12, 2), (25, 2)):
+            assert n_(singular, plural, n, title="X") == forms[form].format(n=n, title="X")
+    with reading(Visitor("de")):
+        assert _("Skip") == translations("de").gettext("Skip") != "Skip"
+        assert n_(singular, plural, 2, title="X") != n_(singular, plural, 1, title="X")
