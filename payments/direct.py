@@ -24,7 +24,7 @@ from core.money.events import (
     PaymentArrangedDirectly,
 )
 from core.money.model import Money, described
-from core.notifications.outbox import notify, recipients
+from core.notifications.outbox import addressed_to, notify, recipients
 from core.payments_port import Actor
 from core.storage.uow import UnitOfWork
 from payments import ledger
@@ -38,8 +38,19 @@ CANCELLED = "cancelled"  # a goods escrow whose deal was cancelled before paymen
 CANCELLED_TEXT = N_("This deal was cancelled, so it can no longer be paid. Nothing was charged.")
 OFF = N_("Direct payment is turned off on this marketplace.")
 AGREED = N_("You both already agreed to arrange this payment directly.")
-NOTHING_HELD = ("Agora holds nothing: escrow and buyer protection do not apply, and no commission "
-                "is charged.")
+# What the other party hears when the buyer or the seller keeps the escrow, or proposes to
+# arrange payment directly: whole sentences, by who acted.
+KEEPS = {"buyer": N_("🔒 The buyer keeps the escrow for {what}: payment goes through Agora as usual, "
+                     "held until delivery is confirmed."),
+         "seller": N_("🔒 The seller keeps the escrow for {what}: payment goes through Agora as usual, "
+                      "held until delivery is confirmed.")}
+PROPOSES = {
+    "buyer": N_("🤝 The buyer proposes to arrange payment of {amount} for {what} directly between you, "
+                "outside Agora. If you agree, Agora holds nothing: escrow and buyer protection do not "
+                "apply, and no commission is charged."),
+    "seller": N_("🤝 The seller proposes to arrange payment of {amount} for {what} directly between you, "
+                 "outside Agora. If you agree, Agora holds nothing: escrow and buyer protection do not "
+                 "apply, and no commission is charged.")}
 
 
 def _column(escrow: Escrow, account_id: int) -> str:
@@ -138,36 +149,42 @@ async def refunded_late(uow: UnitOfWork, escrow: Escrow, amount: Money) -> None:
 
 async def on_late_refund(uow: UnitOfWork, event: LatePaymentRefunded) -> None:
     escrow = await load(uow, event.escrow_id)
-    after = ("the deal was cancelled" if escrow.state == CANCELLED
-             else "you both agreed to pay directly")
-    await notify(uow, event.payer_id, f"↩ Your payment of {event.amount} for {described(escrow.reference)} "
-                 f"arrived after {after}, so it was refunded in full.")
+    async with addressed_to(uow, event.payer_id):
+        if escrow.state == CANCELLED:
+            text = _("↩ Your payment of {amount} for {what} arrived after the deal was cancelled, so it "
+                     "was refunded in full.", amount=event.amount, what=described(escrow.reference))
+        else:
+            text = _("↩ Your payment of {amount} for {what} arrived after you both agreed to pay "
+                     "directly, so it was refunded in full.", amount=event.amount,
+                     what=described(escrow.reference))
+        await notify(uow, event.payer_id, text)
 
 
 async def on_declined(uow: UnitOfWork, event: DirectPaymentDeclined) -> None:
     escrow = await load(uow, event.escrow_id)
     other, role = _other(escrow, event.account_id)
-    await notify(uow, other, f"🔒 The {role} keeps the escrow for {described(escrow.reference)}: payment "
-                 "goes through Agora as usual, held until delivery is confirmed.")
+    async with addressed_to(uow, other):
+        await notify(uow, other, _(KEEPS[role], what=described(escrow.reference)))
 
 
 async def on_proposed(uow: UnitOfWork, event: DirectPaymentProposed) -> None:
     escrow = await load(uow, event.escrow_id)
     other, role = _other(escrow, event.proposer_id)
     amount = Money(escrow.amount, escrow.currency)
-    buttons = [[Action(Intent.PAY_DIRECTLY, "Agree (arrange directly)", str(escrow.id)),
-                Action(Intent.KEEP_ESCROW, "Keep escrow", str(escrow.id))]]
-    await notify(uow, other, f"🤝 The {role} proposes to arrange payment of {amount} for "
-                 f"{described(escrow.reference)} directly between you, outside Agora. If you agree, "
-                 f"{NOTHING_HELD}",
-                 buttons=buttons)
+    buttons = [[Action(Intent.PAY_DIRECTLY, N_("Agree (arrange directly)"), str(escrow.id)),
+                Action(Intent.KEEP_ESCROW, N_("Keep escrow"), str(escrow.id))]]
+    async with addressed_to(uow, other):
+        await notify(uow, other, _(PROPOSES[role], amount=amount, what=described(escrow.reference)),
+                     buttons=buttons)
 
 
 async def on_arranged(uow: UnitOfWork, event: PaymentArrangedDirectly) -> None:
     escrow = await load(uow, event.escrow_id)
     await recipients(uow, {escrow.payer_id, escrow.payee_id})
     amount = Money(escrow.amount, escrow.currency)
-    text = (f"🤝 Payment of {amount} for {described(escrow.reference)} is arranged directly between buyer "
-            f"and seller. {NOTHING_HELD} Settle the payment between you.")
     for party in (escrow.payer_id, escrow.payee_id):
-        await notify(uow, party, text)
+        async with addressed_to(uow, party):
+            await notify(uow, party, _(
+                "🤝 Payment of {amount} for {what} is arranged directly between buyer and seller. Agora "
+                "holds nothing: escrow and buyer protection do not apply, and no commission is charged. "
+                "Settle the payment between you.", amount=amount, what=described(escrow.reference)))

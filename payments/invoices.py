@@ -15,11 +15,11 @@ from core.accounts.tables import Account
 from core.accounts.vat import treatment
 from core.deals.deals import deal_of
 from core.errors import NotFound
-from core.i18n import _
+from core.i18n import N_, _
 from core.issuer import ISSUER
 from core.money.model import Money, described
 from core.money.reading import number_locale
-from core.notifications.outbox import enqueue_email
+from core.notifications.outbox import addressed_to, enqueue_email
 from core.storage.uow import UnitOfWork
 from payments import numbering
 from payments.lines import line_text
@@ -33,6 +33,16 @@ SITE = {"url": "http://127.0.0.1:8000"}
 log = logging.getLogger(__name__)
 TITLES = {"payment": "Payment receipt", "payout": "Payout statement", "refund": "Refund receipt",
           "charge": "Invoice", "commission": "Commission invoice", "credit_note": "Credit note"}
+# The email that carries a document, by its kind: its subject and its text.
+SUBJECTS = {"payment": N_("Agora: Payment receipt"), "payout": N_("Agora: Payout statement"),
+            "refund": N_("Agora: Refund receipt"), "charge": N_("Agora: Invoice"),
+            "commission": N_("Agora: Commission invoice"), "credit_note": N_("Agora: Credit note")}
+READY = {"payment": N_("Your payment receipt ({amount}) is ready: {link}"),
+         "payout": N_("Your payout statement ({amount}) is ready: {link}"),
+         "refund": N_("Your refund receipt ({amount}) is ready: {link}"),
+         "charge": N_("Your invoice ({amount}) is ready: {link}"),
+         "commission": N_("Your commission invoice ({amount}) is ready: {link}"),
+         "credit_note": N_("Your credit note ({amount}) is ready: {link}")}
 _INSERT = insert(Invoice.__table__).returning(Invoice.__table__.c.id)
 
 
@@ -82,16 +92,17 @@ def concerned(invoice: Invoice) -> set[int]:
 async def email_parties(uow: UnitOfWork, invoice: Invoice) -> None:
     """Email the parties it concerns (those with a verified address) the receipt as a PDF
     attachment, with its download link in the text."""
-    title = TITLES.get(invoice.kind, "Receipt")
     for account_id in concerned(invoice):
         account = await uow.session.get(Account, account_id)
         if account is None or not (account.email and account.email_verified_at):
             continue
-        await enqueue_email(uow, account_id, account.email, subject=f"Agora: {title}",
-                            body=f"Your {title.lower()} ({Money(invoice.total, invoice.currency)}) "
-                                 f"is ready: {link(invoice)}",
-                            dedupe_key=f"invoice:{invoice.token}:{account_id}",
-                            attachment=attachment(invoice))
+        async with addressed_to(uow, account_id):
+            await enqueue_email(
+                uow, account_id, account.email,
+                subject=_(SUBJECTS.get(invoice.kind, N_("Agora: Receipt"))),
+                body=_(READY.get(invoice.kind, N_("Your receipt ({amount}) is ready: {link}")),
+                       amount=Money(invoice.total, invoice.currency), link=link(invoice)),
+                dedupe_key=f"invoice:{invoice.token}:{account_id}", attachment=attachment(invoice))
 
 
 async def find(uow: UnitOfWork, key: str, by_token: bool = False) -> Invoice:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from core.actions import Action, ActionRows, Intent
 from core.consulting.bookings.moves import booking_of
+from core.i18n import N_, _
 from core.money.events import (
     EscrowFunded,
     EscrowReleased,
@@ -28,8 +29,20 @@ from payments import commission_invoices, credit_notes, invoices
 from payments.lines import Subject, subject
 from payments.tables import Escrow, Invoice, PaymentOperation
 
-# Who pays, in the market's words: a session has a seeker, not a buyer.
-PAYER = {"goods": "The buyer", "session": "The seeker"}
+# What the payer and the payee hear once an escrow of each kind is funded, and the payee when
+# the payer was refunded: whole sentences, by kind (who pays, in the market's words: a session
+# has a seeker, not a buyer).
+FUNDED = {"goods": N_("✅ Payment of {amount} for {what} is held in escrow until delivery is confirmed."),
+          "session": N_("✅ Payment of {amount} for {what} is authorised (not charged yet)."),
+          "charge": N_("✅ Payment of {amount} for {what} was charged.")}
+FUNDED_PAYEE = {
+    "goods": N_("💰 The buyer's payment of {amount} for {what} is held in escrow until delivery is "
+                "confirmed."),
+    "session": N_("💰 The seeker's payment of {amount} for {what} is authorised (not charged yet)."),
+    "charge": N_("💰 The payer's payment of {amount} for {what} was charged.")}
+REFUNDED_PAYEE = {"goods": N_("↩ {amount} refunded to the buyer for {what}."),
+                  "session": N_("↩ {amount} refunded to the seeker for {what}.")}
+REFUNDED_PAYER = N_("↩ {amount} refunded to the payer for {what}.")
 
 
 def _m(escrow: Escrow, amount: int) -> Money:
@@ -38,7 +51,7 @@ def _m(escrow: Escrow, amount: int) -> Money:
 
 def _receipt(invoice: Invoice) -> ActionRows:
     # Numbers are given right after commit, so the button names the invoice by its token.
-    return [[Action(Intent.RECEIPT, "🧾 Receipt", invoice.token)]]
+    return [[Action(Intent.RECEIPT, N_("🧾 Receipt"), invoice.token)]]
 
 
 async def _with_receipt(uow: UnitOfWork, account_id: int, text: str | Callable[[], str],
@@ -71,21 +84,20 @@ async def funded(uow: UnitOfWork, escrow: Escrow, journal: int) -> None:
     # capture does), and a hold voided later never had one.
     invoice = None if escrow.kind == "session" else await invoices.issue(
         uow, escrow, journal, kind, [(await subject(uow, escrow)).line(escrow.amount)], 0)
-    held = {"goods": "is held in escrow until delivery is confirmed",
-            "session": "is authorised (not charged yet)", "charge": "was charged"}[escrow.kind]
-    await _with_receipt(uow, escrow.payer_id,
-                        lambda: f"✅ Payment of {amount} for {described(escrow.reference)} {held}.", invoice)
+    await _with_receipt(uow, escrow.payer_id, lambda: _(FUNDED[escrow.kind], amount=amount,
+                                                         what=described(escrow.reference)), invoice)
     if escrow.payee_id is not None:
-        payer = PAYER.get(escrow.kind, "The payer")
         await _with_receipt(uow, escrow.payee_id,
-                            lambda: f"💰 {payer}'s payment of {amount} for "
-                            f"{described(escrow.reference)} {held}.",
+                            lambda: _(FUNDED_PAYEE[escrow.kind], amount=amount,
+                                      what=described(escrow.reference)),
                             invoice)
 
 
 async def declined(uow: UnitOfWork, escrow: Escrow, message: str) -> None:
-    await notify(uow, escrow.payer_id, f"❌ Payment for {described(escrow.reference)} failed: {message} "
-                 "Nothing was charged; you can try again.")
+    async with addressed_to(uow, escrow.payer_id):
+        await notify(uow, escrow.payer_id, _("❌ Payment for {what} failed: {message} Nothing was "
+                                             "charged; you can try again.",
+                                             what=described(escrow.reference), message=message))
 
 
 async def released(uow: UnitOfWork, escrow: Escrow, net: Money, commission: Money,
@@ -97,12 +109,19 @@ async def released(uow: UnitOfWork, escrow: Escrow, net: Money, commission: Mone
     off = discount or _m(escrow, 0)
 
     def told() -> str:
-        return f"{net} minus {commission} platform commission" + (
-            f", plus a {off} loyalty discount" if off.amount else "")
-    await _with_receipt(uow, escrow.payee_id, lambda: f"💸 {net - commission + off} released to "
-                        f"you for {described(escrow.reference)} ({told()}). The payout statement "
-                        "comes with the payout.", None)
-    await notify(uow, escrow.payer_id, f"🔓 Escrow for {described(escrow.reference)} released to the seller.")
+        if off.amount:
+            return _("💸 {total} released to you for {what} ({net} minus {commission} platform "
+                     "commission, plus a {off} loyalty discount). The payout statement comes with "
+                     "the payout.", total=net - commission + off, what=described(escrow.reference),
+                     net=net, commission=commission, off=off)
+        return _("💸 {total} released to you for {what} ({net} minus {commission} platform "
+                 "commission). The payout statement comes with the payout.",
+                 total=net - commission + off, what=described(escrow.reference), net=net,
+                 commission=commission)
+    await _with_receipt(uow, escrow.payee_id, told, None)
+    async with addressed_to(uow, escrow.payer_id):
+        await notify(uow, escrow.payer_id, _("🔓 Escrow for {what} released to the seller.",
+                                             what=described(escrow.reference)))
 
 
 async def settled(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation, journal: int) -> None:
@@ -111,27 +130,29 @@ async def settled(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation, journal
     if op.kind == "void":
         if escrow.kind == "session" and booking_of(escrow.reference) is not None:
             return  # the session's or booking's own notice already says nothing is charged
-        await notify(uow, escrow.payer_id, f"↩ The authorisation for {described(escrow.reference)} was "
-                     "cancelled; nothing was charged.")
+        async with addressed_to(uow, escrow.payer_id):
+            await notify(uow, escrow.payer_id, _("↩ The authorisation for {what} was cancelled; "
+                                                 "nothing was charged.", what=described(escrow.reference)))
         return
     if op.kind in ("refund", "split"):
         invoice = await credit_notes.issue(uow, escrow, op, journal)
         await _with_receipt(uow, escrow.payer_id,
-                            lambda: f"↩ {refund} refunded to you for {described(escrow.reference)}.", invoice)
+                            lambda: _("↩ {amount} refunded to you for {what}.", amount=refund,
+                                      what=described(escrow.reference)), invoice)
         if op.amount:  # a split: the payee's share message carries the refund receipt
             return await _payee_share(uow, escrow, to_payee, fee, invoice)
         if escrow.payee_id is not None:
             await _with_receipt(uow, escrow.payee_id,
-                                lambda: f"↩ {refund} refunded to "
-                                f"{PAYER.get(escrow.kind, 'The payer').lower()} for "
-                                f"{described(escrow.reference)}.",
+                                lambda: _(REFUNDED_PAYEE.get(escrow.kind, REFUNDED_PAYER), amount=refund,
+                                          what=described(escrow.reference)),
                                 invoice)
         return None
     invoice = await invoices.issue(uow, escrow, journal, "payment",
                                    [(await subject(uow, escrow)).line(op.amount)], op.commission)
-    await _with_receipt(uow, escrow.payer_id, lambda: f"✅ {to_payee} charged for "
-                        f"{described(escrow.reference)}"
-                        + (f"; {refund} of the authorisation released." if op.refund else "."),
+    await _with_receipt(uow, escrow.payer_id, lambda: _(
+        "✅ {amount} charged for {what}; {refund} of the authorisation released.", amount=to_payee,
+        what=described(escrow.reference), refund=refund) if op.refund else _(
+        "✅ {amount} charged for {what}.", amount=to_payee, what=described(escrow.reference)),
                         invoice)
     await _payee_share(uow, escrow, to_payee, fee, invoice, _m(escrow, escrow.discount))
 
@@ -141,11 +162,14 @@ async def _payee_share(uow: UnitOfWork, escrow: Escrow, gross: Money, fee: Money
     off = off or _m(escrow, 0)
 
     def told() -> str:
-        return f"{gross} minus {fee} platform commission" + (
-            f", Loyalty discount −{off} off the commission" if off.amount else "")
+        if off.amount:
+            return _("💸 {total} is yours for {what} ({gross} minus {fee} platform commission, "
+                     "Loyalty discount −{off} off the commission).", total=gross - fee + off,
+                     what=described(escrow.reference), gross=gross, fee=fee, off=off)
+        return _("💸 {total} is yours for {what} ({gross} minus {fee} platform commission).",
+                 total=gross - fee + off, what=described(escrow.reference), gross=gross, fee=fee)
     if escrow.payee_id is not None and gross.amount:
-        await _with_receipt(uow, escrow.payee_id, lambda: f"💸 {gross - fee + off} is yours for "
-                            f"{described(escrow.reference)} ({told()}).", invoice)
+        await _with_receipt(uow, escrow.payee_id, told, invoice)
 
 
 async def paid_out(uow: UnitOfWork, escrow: Escrow, amount: Money, journal: int) -> None:
@@ -157,15 +181,19 @@ async def paid_out(uow: UnitOfWork, escrow: Escrow, amount: Money, journal: int)
                                    statement_lines(escrow, await subject(uow, escrow)), 0)
     fee, off = _m(escrow, escrow.commission), _m(escrow, escrow.discount)
 
-    def after() -> str:
-        return f"{fee} platform commission" + (
-            f", after a {off} loyalty discount" if off.amount else "")
-    await _with_receipt(uow, escrow.payee_id, lambda: f"🏦 Payout of {amount} for "
-                        f"{described(escrow.reference)} is on its way (after {after()}).", invoice)
+    def told() -> str:
+        if off.amount:
+            return _("🏦 Payout of {amount} for {what} is on its way (after {fee} platform commission, "
+                     "after a {off} loyalty discount).", amount=amount,
+                     what=described(escrow.reference), fee=fee, off=off)
+        return _("🏦 Payout of {amount} for {what} is on its way (after {fee} platform commission).",
+                 amount=amount, what=described(escrow.reference), fee=fee)
+    await _with_receipt(uow, escrow.payee_id, told, invoice)
     billed = await commission_invoices.issue(uow, escrow, journal)
     if billed is not None:
-        await _with_receipt(uow, escrow.payee_id, lambda: f"🧾 Agora's invoice for the {fee} "
-                            f"platform commission on {described(escrow.reference)}.", billed)
+        await _with_receipt(uow, escrow.payee_id, lambda: _(
+            "🧾 Agora's invoice for the {fee} platform commission on {what}.", fee=fee,
+            what=described(escrow.reference)), billed)
 
 
 def statement_lines(escrow: Escrow, paid_for: Subject) -> list[tuple[Any, ...]]:
@@ -187,10 +215,11 @@ async def payout_waits(uow: UnitOfWork, escrow: Escrow) -> None:
     if (await uow.session.execute(select(OutboxMessage.id).where(
             OutboxMessage.dedupe_key == key))).first():
         return
-    await notify(uow, escrow.payee_id,
-                 f"⏳ Your payout for {described(escrow.reference)} is waiting: finish setting up payouts "
-                 "to receive it.", buttons=[[Action(Intent.SET_UP_PAYOUTS, "Set up payouts")]],
-                 dedupe_key=key)
+    async with addressed_to(uow, escrow.payee_id):
+        await notify(uow, escrow.payee_id,
+                     _("⏳ Your payout for {what} is waiting: finish setting up payouts to receive it.",
+                       what=described(escrow.reference)),
+                     buttons=[[Action(Intent.SET_UP_PAYOUTS, N_("Set up payouts"))]], dedupe_key=key)
 
 
 # --- event handlers: run in the transaction that emitted the event, just before COMMIT --------

@@ -6,7 +6,8 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
-from core.notifications.outbox import notify
+from core.i18n import _
+from core.notifications.outbox import addressed_to, notify
 from core.storage.uow import UnitOfWork
 from core.storage.upsert import dialect_insert
 from payments.providers.base import Provider
@@ -38,7 +39,8 @@ async def account_updated(uow: UnitOfWork, external_id: str, ready: bool, at: da
         PayoutAccount.account_id == row.account_id, PayoutAccount.updated_at <= at)
         .values(ready=ready, updated_at=at))
     if ready and not was_ready:
-        await notify(uow, row.account_id, "✅ Payouts are set up: you can now be paid. "
-                     "Waiting payouts are on their way.")
+        async with addressed_to(uow, row.account_id):
+            await notify(uow, row.account_id, _("✅ Payouts are set up: you can now be paid. "
+                                                "Waiting payouts are on their way."))
         return row.account_id
     return None

@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from sqlalchemy import func, select
 
+from core.i18n import N_, _
 from core.money.model import Money, described
 from core.payments_port import Movement, Wallet
 from core.storage.uow import UnitOfWork
@@ -15,6 +16,9 @@ from payments.providers.base import Provider
 from payments.tables import Escrow, LedgerAccount, LedgerEntry, LedgerJournal, PayoutAccount
 
 OPEN = ("held", "authorised", "settling")
+# A user's ledger accounts as a wallet line names them.
+PURPOSES = {"escrow": N_("escrow"), "authorised": N_("authorised"), "payable": N_("payable"),
+            "paid_out": N_("paid out")}
 
 
 async def wallet(uow: UnitOfWork, provider: Provider, account_id: int, recent: int = 8) -> Wallet:
@@ -58,9 +62,13 @@ async def _movements(uow: UnitOfWork, account_id: int, limit: int) -> list[Movem
             .where(LedgerAccount.owner == f"account:{account_id}")
             .order_by(LedgerEntry.id.desc()).limit(limit))
     rows = (await uow.session.execute(stmt)).all()
-    return [Movement(when.date().isoformat(), f"{_readable(text)} ({purpose.replace('_', ' ')})",
+    return [Movement(when.date().isoformat(), f"{_readable(text)} ({_purpose(purpose)})",
                      Money(int(amount), currency))
             for when, text, purpose, amount, currency in rows]
+
+
+def _purpose(purpose: str) -> str:
+    return _(PURPOSES[purpose]) if purpose in PURPOSES else purpose.replace("_", " ")
 
 
 async def _ready(uow: UnitOfWork, provider: Provider, account_id: int) -> bool:

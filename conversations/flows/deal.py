@@ -129,7 +129,7 @@ async def deals_text(ctx: Ctx) -> str:
         lines.append(_("No deals yet: open a listing and make an offer."))
     lines += [_("📑 Contract #{id} {title} — {called} of {call_offs} call-offs called · {status}",
                 id=c.id, title=title, called=c.called, call_offs=c.call_offs,
-                status=contract_card.CONTRACT_STATES.get(c.status, c.status))
+                status=_(contract_card.CONTRACT_STATES.get(c.status, c.status)))
               for c, title in await contract_card.my_contracts(ctx.uow, ctx.account.id)]
     for o in waiting:
         lines.append(_("💶 Offer #{id} {title}: {text} — waiting for the other side", id=o.id,
@@ -154,7 +154,7 @@ async def _list(ctx: Ctx) -> list[Outbound]:
     items += [ListItem(_("📑 Contract #{id} {title}", id=c.id, title=title),
                        _("{called} of {call_offs} call-offs called · {status}", called=c.called,
                          call_offs=c.call_offs,
-                         status=contract_card.CONTRACT_STATES.get(c.status, c.status)),
+                         status=_(contract_card.CONTRACT_STATES.get(c.status, c.status))),
                        Button(_("Open"), f"k:{c.id}"))
               for c, title in await contract_card.my_contracts(ctx.uow, ctx.account.id)]
     if not items:

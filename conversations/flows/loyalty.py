@@ -24,7 +24,7 @@ def referral_link(code: str) -> str:
 def points_text(mine: Standing, prefix: str = "/") -> str:
     """The member's points as plain text (every channel alike)."""
     lines = [_("⭐ {balance} points · {tier} tier ({earned} earned in the last 12 months)",
-               balance=mine.balance, tier=mine.tier, earned=mine.earned_in_year)]
+               balance=mine.balance, tier=_(mine.tier), earned=mine.earned_in_year)]
     if mine.next_tier:
         name, more = mine.next_tier
         lines.append(_("{more} more to {tier}.", more=more, tier=name))
@@ -68,8 +68,8 @@ def _line(mine: service.Brief, prefix: str) -> str:
     off = mine.pending_discount
     if off.amount:
         return _("⭐ Loyalty: {tier} · {balance} points · {discount} off your next commission "
-                 "({prefix}points)", tier=mine.tier, balance=mine.balance, discount=off, prefix=prefix)
-    return _("⭐ Loyalty: {tier} · {balance} points ({prefix}points)", tier=mine.tier,
+                 "({prefix}points)", tier=_(mine.tier), balance=mine.balance, discount=off, prefix=prefix)
+    return _("⭐ Loyalty: {tier} · {balance} points ({prefix}points)", tier=_(mine.tier),
              balance=mine.balance, prefix=prefix)
 
 

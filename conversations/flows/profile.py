@@ -16,7 +16,7 @@ from core.accounts import service as accounts
 from core.accounts.model import INTERESTS, ROLE_LABELS, Role
 from core.accounts.service import Account
 from core.actions import Intent
-from core.i18n import N_, _, current_language
+from core.i18n import LANGUAGES, N_, _, current_language, language_of
 
 EDITABLE: dict[str, Any] = {
     "display_name": fields.name_field,
@@ -44,7 +44,8 @@ def profile_card(account: Account, roles: set[str], channels: list[str]) -> str:
         _("Location: {place}", place=place),
         _("Interests: {interests}", interests=interests or "—"),
         _("Currency: {currency} · Language: {language} · Time zone: {timezone}",
-          currency=account.currency, language=account.language, timezone=account.timezone),
+          currency=account.currency, language=LANGUAGES[language_of(account.language)],
+          timezone=account.timezone),
         _("Notifications: {channel} · quiet hours: {quiet}", channel=account.notify_channel or "—",
           quiet=quiet),
         _("Linked chats: {channels}", channels=", ".join(channels)),

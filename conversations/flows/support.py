@@ -23,7 +23,7 @@ from core.actions import Intent
 from core.errors import DomainError
 from core.i18n import N_, _
 from core.ids import parse_id
-from core.process.model import span
+from core.process.model import duration
 from core.support import rules as support_rules
 from core.support import service as support
 from core.support.context import TicketContext
@@ -104,7 +104,7 @@ async def _open(ctx: Ctx, nothing_found: bool = False) -> Next:
     ticket = await support.open_ticket(ctx.uow, ctx.account_id, ctx.data["question"],
                                        ctx.data.get("context"), ctx.env.channel)
     said = TicketContext.from_json(ticket.context).summary()
-    hours = span(ctx.uow.policy.support_sla)
+    hours = duration(ctx.uow.policy.support_sla)
     opened = (_("I found nothing in the help that answers this, so I've opened ticket #{id}. "
                 "An operator answers here, within {hours}.", id=ticket.id, hours=hours)
               if nothing_found else

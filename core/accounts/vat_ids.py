@@ -12,7 +12,7 @@ from stdnum.exceptions import InvalidChecksum, ValidationError
 from stdnum.util import get_cc_module
 
 from core.errors import DomainError
-from core.i18n import _
+from core.i18n import N_, _
 
 # The member states by ISO 3166 code; Greece's VAT numbers start with EL, not GR.
 EU_COUNTRIES = frozenset({
@@ -22,25 +22,26 @@ EU_COUNTRIES = frozenset({
 VAT_PREFIX = {"GR": "EL"}
 
 ADJECTIVES = {
-    "AT": "Austrian", "BE": "Belgian", "BG": "Bulgarian", "CY": "Cypriot", "CZ": "Czech",
-    "DE": "German", "DK": "Danish", "EE": "Estonian", "ES": "Spanish", "FI": "Finnish",
-    "FR": "French", "GR": "Greek", "HR": "Croatian", "HU": "Hungarian", "IE": "Irish",
-    "IT": "Italian", "LT": "Lithuanian", "LU": "Luxembourg", "LV": "Latvian", "MT": "Maltese",
-    "NL": "Dutch", "PL": "Polish", "PT": "Portuguese", "RO": "Romanian", "SE": "Swedish",
-    "SI": "Slovenian", "SK": "Slovak",
+    "AT": N_("Austrian"), "BE": N_("Belgian"), "BG": N_("Bulgarian"), "CY": N_("Cypriot"), "CZ": N_("Czech"),
+    "DE": N_("German"), "DK": N_("Danish"), "EE": N_("Estonian"), "ES": N_("Spanish"), "FI": N_("Finnish"),
+    "FR": N_("French"), "GR": N_("Greek"), "HR": N_("Croatian"), "HU": N_("Hungarian"), "IE": N_("Irish"),
+    "IT": N_("Italian"), "LT": N_("Lithuanian"), "LU": N_("Luxembourg"), "LV": N_("Latvian"),
+    "MT": N_("Maltese"), "NL": N_("Dutch"), "PL": N_("Polish"), "PT": N_("Portuguese"), "RO": N_("Romanian"),
+    "SE": N_("Swedish"), "SI": N_("Slovenian"), "SK": N_("Slovak"),
 }
 
 # What each member state's number looks like, after its prefix.
 SHAPES = {
-    "AT": "U followed by 8 digits", "BE": "10 digits, the first 0 or 1", "BG": "9 or 10 digits",
-    "CY": "8 digits and a letter", "CZ": "8, 9 or 10 digits", "DE": "9 digits", "DK": "8 digits",
-    "EE": "9 digits", "ES": "9 characters: 7 digits between a first and a last letter or digit",
-    "FI": "8 digits", "FR": "a 2-character key and the 9-digit SIREN", "GR": "9 digits",
-    "HR": "11 digits", "HU": "8 digits", "IE": "7 digits and one or two letters",
-    "IT": "11 digits", "LT": "9 or 12 digits", "LU": "8 digits", "LV": "11 digits",
-    "MT": "8 digits", "NL": "9 digits, the letter B and 2 digits", "PL": "10 digits",
-    "PT": "9 digits", "RO": "2 to 10 digits", "SE": "12 digits ending in 01", "SI": "8 digits",
-    "SK": "10 digits",
+    "AT": N_("U followed by 8 digits"), "BE": N_("10 digits, the first 0 or 1"), "BG": N_("9 or 10 digits"),
+    "CY": N_("8 digits and a letter"), "CZ": N_("8, 9 or 10 digits"), "DE": N_("9 digits"),
+    "DK": N_("8 digits"), "EE": N_("9 digits"),
+    "ES": N_("9 characters: 7 digits between a first and a last letter or digit"), "FI": N_("8 digits"),
+    "FR": N_("a 2-character key and the 9-digit SIREN"), "GR": N_("9 digits"), "HR": N_("11 digits"),
+    "HU": N_("8 digits"), "IE": N_("7 digits and one or two letters"), "IT": N_("11 digits"),
+    "LT": N_("9 or 12 digits"), "LU": N_("8 digits"), "LV": N_("11 digits"), "MT": N_("8 digits"),
+    "NL": N_("9 digits, the letter B and 2 digits"), "PL": N_("10 digits"), "PT": N_("9 digits"),
+    "RO": N_("2 to 10 digits"), "SE": N_("12 digits ending in 01"), "SI": N_("8 digits"),
+    "SK": N_("10 digits"),
 }
 
 _KNOWN_PREFIXES = EU_COUNTRIES | {"EL", "XI", "GB", "CH", "NO"}
@@ -71,7 +72,8 @@ def prefix(country: str) -> str:
 
 def shape(country: str) -> str:
     """'A Latvian VAT number is LV followed by 11 digits' for a member state."""
-    return f"A {ADJECTIVES[country]} VAT number is {prefix(country)} followed by {SHAPES[country]}"
+    return _("A {adjective} VAT number is {prefix} followed by {shape}", adjective=_(ADJECTIVES[country]),
+             prefix=prefix(country), shape=_(SHAPES[country]))
 
 
 def check_vat_id(country: str, text: str) -> str:
@@ -99,7 +101,7 @@ def _check_eu(country: str, compact: str) -> str:
     except InvalidChecksum:
         raise DomainError(_("{own}{number} is not a valid {adjectives} VAT number: its "
                             "check digits don't match. Please copy it from your VAT registration.",
-                            own=own, number=number, adjectives=ADJECTIVES[country])) from None
+                            own=own, number=number, adjectives=_(ADJECTIVES[country]))) from None
     except ValidationError:
         raise DomainError(_("{shape}; {own}{number} is not one.",
                             shape=shape(country), own=own, number=number)) from None

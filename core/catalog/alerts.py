@@ -15,8 +15,8 @@ from core.catalog.query import SearchQuery
 from core.catalog.search_index import SearchIndex
 from core.catalog.tables import AlertHit, Listing, SavedSearch, SellerStats
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
-from core.i18n import _
-from core.notifications.outbox import notify
+from core.i18n import _, n_
+from core.notifications.outbox import addressed_to, notify
 from core.storage.uow import UnitOfWork
 
 MAX_SAVED = 20
@@ -95,11 +95,13 @@ async def _record_hit(uow: UnitOfWork, saved: SavedSearch, listing: Listing) -> 
             uow.add(hit)
             if saved.mode == "instant":
                 hit.sent_at = now
-                what = SearchQuery.from_dict(saved.query).describe()
-                await notify(uow, saved.account_id, f"🔔 New listing for your search {what}:\n"
-                             f"{listing.title} — {listing.city}",
-                             buttons=_alert_buttons(listing.id, saved.id),
-                             dedupe_key=f"alert:{saved.id}:{listing.id}")
+                async with addressed_to(uow, saved.account_id):
+                    what = SearchQuery.from_dict(saved.query).describe()
+                    await notify(uow, saved.account_id,
+                                 _("🔔 New listing for your search {what}:\n{title} — {city}",
+                                   what=what, title=listing.title, city=listing.city),
+                                 buttons=_alert_buttons(listing.id, saved.id),
+                                 dedupe_key=f"alert:{saved.id}:{listing.id}")
             await uow.session.flush()
     except IntegrityError:
         return False
@@ -107,8 +109,8 @@ async def _record_hit(uow: UnitOfWork, saved: SavedSearch, listing: Listing) -> 
 
 
 def _alert_buttons(listing_id: int | None, saved_id: int) -> ActionRows:
-    rows = [[Action(Intent.VIEW_LISTING, "View listing", str(listing_id))]] if listing_id else []
-    rows.append([Action(Intent.UNSUBSCRIBE, "Unsubscribe", str(saved_id))])
+    rows = [[Action(Intent.VIEW_LISTING, _("View listing"), str(listing_id))]] if listing_id else []
+    rows.append([Action(Intent.UNSUBSCRIBE, _("Unsubscribe"), str(saved_id))])
     return rows
 
 
@@ -151,12 +153,15 @@ async def _send_digest(uow: UnitOfWork, rows: list[tuple[AlertHit, SavedSearch, 
     if claimed.rowcount != len(ids):  # type: ignore[attr-defined]
         raise Conflict(_("another worker is sending this digest"))
     lines = [f"• {listing.title} — {listing.city}" for __, __, listing in rows[:10]]
-    more = f"\n…and {len(rows) - 10} more" if len(rows) > 10 else ""
-    what = SearchQuery.from_dict(saved.query).describe()
-    buttons = [[Action(Intent.VIEW_LISTING, f"View {listing.title[:30]}", str(listing.id))]
-               for __, __, listing in rows[:3]] + _alert_buttons(None, saved.id)
-    await notify(uow, saved.account_id, f"📰 Daily digest for {what}: {len(rows)} new\n"
-                 + "\n".join(lines) + more, buttons=buttons, dedupe_key=key)
+    async with addressed_to(uow, saved.account_id):
+        more = ("\n" + n_("…and {n} more", "…and {n} more", len(rows) - 10)) if len(rows) > 10 else ""
+        what = SearchQuery.from_dict(saved.query).describe()
+        buttons = [[Action(Intent.VIEW_LISTING, _("View {title}", title=listing.title[:30]), str(listing.id))]
+                   for __, __, listing in rows[:3]] + _alert_buttons(None, saved.id)
+        head = n_("📰 Daily digest for {what}: {n} new", "📰 Daily digest for {what}: {n} new", len(rows),
+                  what=what)
+        await notify(uow, saved.account_id, head + "\n" + "\n".join(lines) + more, buttons=buttons,
+                     dedupe_key=key)
 
 
 def _zone(name: str | None) -> ZoneInfo:

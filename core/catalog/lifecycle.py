@@ -19,15 +19,15 @@ from core.catalog.listings import own_listing
 from core.catalog.tables import Listing, ListingMedia
 from core.catalog.taxonomy import CERTIFICATIONS
 from core.errors import Conflict, DomainError, InvalidField, NotFound
-from core.i18n import _
-from core.notifications.outbox import notify
+from core.i18n import N_, _
+from core.notifications.outbox import addressed_to, notify
 from core.operators import audit
 from core.operators.roles import require
 from core.storage.uow import UnitOfWork
 
 STATUS_LABELS = {
-    "draft": "Draft", "pending_review": "Pending review", "published": "Published",
-    "paused": "Paused", "sold_out": "Sold out", "expired": "Expired", "closed": "Closed",
+    "draft": N_("Draft"), "pending_review": N_("Pending review"), "published": N_("Published"),
+    "paused": N_("Paused"), "sold_out": N_("Sold out"), "expired": N_("Expired"), "closed": N_("Closed"),
 }
 # action: (statuses it may start from, status it leads to)
 TRANSITIONS = {
@@ -147,8 +147,10 @@ async def expire_due(uow: UnitOfWork) -> list[int]:
         except Conflict:
             continue
         uow.emit(ListingChanged(listing.id, "expired"))
-        await notify(uow, listing.seller_id, f"⌛ Your listing “{listing.title}” has expired.",
-                     buttons=[[_renew_button(listing.id)]])
+        async with addressed_to(uow, listing.seller_id):
+            await notify(uow, listing.seller_id,
+                         _("⌛ Your listing “{title}” has expired.", title=listing.title),
+                         buttons=[[_renew_button(listing.id)]])
         done.append(listing.id)
     return done
 
@@ -165,14 +167,17 @@ async def remind_due(uow: UnitOfWork) -> list[int]:
             .values(reminded_at=now))
         if changed.rowcount == 1:  # type: ignore[attr-defined]
             when = _day(listing.expires_at)
-            await notify(uow, listing.seller_id, f"⏰ Your listing “{listing.title}” expires on "
-                         f"{when}. Renew it to keep it in search.", buttons=[[_renew_button(listing.id)]])
+            async with addressed_to(uow, listing.seller_id):
+                await notify(uow, listing.seller_id, _("⏰ Your listing “{title}” expires on "
+                                                       "{when}. Renew it to keep it in search.",
+                                                       title=listing.title, when=when),
+                             buttons=[[_renew_button(listing.id)]])
             reminded.append(listing.id)
     return reminded
 
 
 def _renew_button(listing_id: int) -> Action:
-    return Action(Intent.RENEW_LISTING, "Renew for 30 days", str(listing_id))
+    return Action(Intent.RENEW_LISTING, _("Renew for 30 days"), str(listing_id))
 
 
 def _day(moment: datetime | None) -> str:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from core.actions import Action, Intent
 from core.catalog.events import ListingApproved, ListingAwaitsReview, ListingRejected
 from core.catalog.tables import Listing
-from core.notifications.outbox import notify
+from core.i18n import _
+from core.notifications.outbox import addressed_to, notify
 from core.operators.roles import admin_ids
 from core.storage.uow import UnitOfWork
 
@@ -17,20 +18,25 @@ async def tell_admins(uow: UnitOfWork, event: ListingAwaitsReview) -> None:
     if listing is None:
         return
     for admin_id in await admin_ids(uow):
-        await notify(uow, admin_id, f"🛡 A listing waits for review: “{listing.title}”.",
-                     buttons=[[Action(Intent.REVIEW_LISTING, "Review it", str(listing.id))]])
+        async with addressed_to(uow, admin_id):
+            await notify(uow, admin_id, _("🛡 A listing waits for review: “{title}”.", title=listing.title),
+                         buttons=[[Action(Intent.REVIEW_LISTING, _("Review it"), str(listing.id))]])
 
 
 async def approved(uow: UnitOfWork, event: ListingApproved) -> None:
     listing = await uow.session.get(Listing, event.listing_id)
     if listing is not None:
-        await notify(uow, listing.seller_id, f"✅ Your listing “{listing.title}” is approved and "
-                     "published.", buttons=[[Action(Intent.VIEW_LISTING, "View", str(listing.id))]])
+        async with addressed_to(uow, listing.seller_id):
+            await notify(uow, listing.seller_id, _("✅ Your listing “{title}” is approved and "
+                                                   "published.", title=listing.title),
+                         buttons=[[Action(Intent.VIEW_LISTING, _("View"), str(listing.id))]])
 
 
 async def rejected(uow: UnitOfWork, event: ListingRejected) -> None:
     listing = await uow.session.get(Listing, event.listing_id)
     if listing is not None:
-        await notify(uow, listing.seller_id, f"✋ Your listing “{listing.title}” was not approved: "
-                     f"{event.reason}\nEdit it and submit it again.",
-                     buttons=[[Action(Intent.MY_LISTINGS, "Open in My listings")]])
+        async with addressed_to(uow, listing.seller_id):
+            await notify(uow, listing.seller_id, _("✋ Your listing “{title}” was not approved: "
+                                                   "{reason}\nEdit it and submit it again.",
+                                                   title=listing.title, reason=event.reason),
+                         buttons=[[Action(Intent.MY_LISTINGS, _("Open in My listings"))]])

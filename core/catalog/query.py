@@ -6,11 +6,12 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from core.catalog.taxonomy import CERTIFICATIONS, DELIVERY, TYPES
+from core.i18n import N_, _
 from core.money.model import Money
 
 SORTS = {
-    "relevance": "Relevance", "price": "Price (low first)", "price_mwh": "Price per MWh",
-    "distance": "Distance", "rating": "Seller rating", "newest": "Newest",
+    "relevance": N_("Relevance"), "price": N_("Price (low first)"), "price_mwh": N_("Price per MWh"),
+    "distance": N_("Distance"), "rating": N_("Seller rating"), "newest": N_("Newest"),
 }
 
 
@@ -43,35 +44,37 @@ class SearchQuery:
     def describe(self) -> str:
         """A short human summary with every active filter (saved searches, alerts, results)."""
         parts = [f"“{self.text}”"] if self.text else []
-        parts += [label for label, _ in self.filters() if _ != "sort"]
-        return ", ".join(parts) or "all listings"
+        parts += [label for label, name in self.filters() if name != "sort"]
+        return ", ".join(parts) or _("all listings")
 
     def filters(self) -> list[tuple[str, str]]:
         """(label, field) of every active filter, e.g. ("≤ 250 EUR", "price_max")."""
         found: list[tuple[str, str]] = []
         if self.product_type:
-            found.append((TYPES[self.product_type].label if self.product_type in TYPES
+            found.append((_(TYPES[self.product_type].label) if self.product_type in TYPES
                           else self.product_type, "product_type"))
-        for name, pattern in (("price_min", "≥ {}/unit"), ("price_max", "≤ {}/unit"),
-                              ("price_mwh_max", "≤ {}/MWh")):
+        for name, pattern in (("price_min", N_("≥ {amount}/unit")), ("price_max", N_("≤ {amount}/unit")),
+                              ("price_mwh_max", "≤ {amount}/MWh")):
             value = getattr(self, name)
             if value is not None:
-                found.append((pattern.format(_amount(value, self.currency)), name))
-        for name, sign in (("qty_min", "≥"), ("qty_max", "≤")):
+                found.append((_(pattern, amount=_amount(value, self.currency)), name))
+        for name, pattern in (("qty_min", N_("quantity ≥ {value}")), ("qty_max", N_("quantity ≤ {value}"))):
             value = getattr(self, name)
             if value is not None:
-                found.append((f"quantity {sign} {value:g}", name))
+                found.append((_(pattern, value=f"{value:g}"), name))
         if self.max_km:
             found.append((f"≤ {self.max_km:g} km", "max_km"))
         if self.certification:
-            found.append((CERTIFICATIONS.get(self.certification, self.certification),
+            found.append((_(CERTIFICATIONS[self.certification]) if self.certification in CERTIFICATIONS
+                          else self.certification,
                           "certification"))
         if self.delivery:
-            found.append((DELIVERY.get(self.delivery, self.delivery), "delivery"))
+            found.append((_(DELIVERY[self.delivery]) if self.delivery in DELIVERY else self.delivery,
+                          "delivery"))
         if self.negotiable_only:
-            found.append(("negotiable", "negotiable_only"))
+            found.append((_("negotiable"), "negotiable_only"))
         if self.sort != "relevance":
-            found.append((f"sorted by {SORTS.get(self.sort, self.sort).lower()}", "sort"))
+            found.append((_("sorted by {sort}", sort=_(SORTS.get(self.sort, self.sort)).lower()), "sort"))
         return found
 
 

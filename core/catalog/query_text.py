@@ -18,6 +18,7 @@ from core.catalog import gazetteer
 from core.catalog.query import SearchQuery
 from core.catalog.taxonomy import DELIVERY
 from core.errors import DomainError
+from core.i18n import _
 from core.money.model import SYMBOLS, Money
 
 # (lat, lon, label) of a place name, or None when unknown.
@@ -67,12 +68,12 @@ def _near(text: str, fields: dict[str, object], notes: list[str], lookup: PlaceL
     for size in range(len(words), 0, -1):
         found = lookup(" ".join(words[:size]))
         if found is not None:
-            fields["lat"], fields["lon"], _ = found
+            fields["lat"], fields["lon"], __ = found
             rest = " ".join(words[size:])
             return f"{text[:match.start()]} {rest} {text[match.end():]}"
     if marker == "in":  # “pellets in bags”: not a place after all; the words stay
         return text
-    notes.append(f"I don't know the place “{words[0][:40]}”; searched everywhere.")
+    notes.append(_("I don't know the place “{place}”; searched everywhere.", place=words[0][:40]))
     return f"{text[:match.start()]} {' '.join(words[1:])} {text[match.end():]}"
 
 
@@ -140,7 +141,7 @@ def _minor(amount: str, currency: str) -> int | None:
 
 
 def _gazetteer_place(name: str) -> tuple[float, float, str] | None:
-    found, _ = gazetteer.resolve(name)
+    found, __ = gazetteer.resolve(name)
     return (found.lat, found.lon, found.city) if found else None
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from core.i18n import N_
+
 UNITS = {
     "t": "t", "kg": "kg", "m3": "m³", "loose_m3": "loose m³", "mwh": "MWh", "l": "L",
     "nm3": "Nm³",
@@ -17,11 +19,11 @@ UNITS = {
 
 CERTIFICATIONS = {
     "enplus": "ENplus", "sbp": "SBP", "iscc": "ISCC EU", "fsc": "FSC", "pefc": "PEFC",
-    "red2": "RED II compliant", "other": "Other",
+    "red2": N_("RED II compliant"), "other": N_("Other"),
 }
 
 DELIVERY = {
-    "pickup": "Pickup", "delivery": "Delivery within a radius", "EXW": "EXW", "FCA": "FCA",
+    "pickup": N_("Pickup"), "delivery": N_("Delivery within a radius"), "EXW": "EXW", "FCA": "FCA",
     "DAP": "DAP", "CIF": "CIF",
 }
 
@@ -46,34 +48,34 @@ def _d(value: str) -> Decimal:
 
 
 TYPES: dict[str, ProductType] = {t.code: t for t in (
-    ProductType("pellets", "Wood pellets", ("t", "kg", "loose_m3", "mwh"), _d("4.8"), _d("0.65"),
+    ProductType("pellets", N_("Wood pellets"), ("t", "kg", "loose_m3", "mwh"), _d("4.8"), _d("0.65"),
                 "heat", _d("7"), (15, 150), ("ENplus A1", "ENplus A2", "ENplus B", "Industrial"),
                 keywords="pellet pellets wood enplus"),
-    ProductType("chips", "Wood chips", ("t", "loose_m3", "mwh"), _d("3.0"), _d("0.25"), "heat",
+    ProductType("chips", N_("Wood chips"), ("t", "loose_m3", "mwh"), _d("3.0"), _d("0.25"), "heat",
                 _d("3"), (8, 80), ("ISO 17225 A1", "ISO 17225 A2", "ISO 17225 B1", "ISO 17225 B2"),
                 keywords="chips woodchips hackschnitzel"),
-    ProductType("briquettes", "Briquettes", ("t", "kg", "mwh"), _d("4.7"), _d("0.70"), "heat",
+    ProductType("briquettes", N_("Briquettes"), ("t", "kg", "mwh"), _d("4.7"), _d("0.70"), "heat",
                 _d("7"), (20, 160), ("RUF", "Pini Kay", "Nestro"), keywords="briquette briquettes"),
-    ProductType("firewood", "Firewood", ("m3", "loose_m3", "t"), _d("4.0"), _d("0.40"), "heat",
+    ProductType("firewood", N_("Firewood"), ("m3", "loose_m3", "t"), _d("4.0"), _d("0.40"), "heat",
                 _d("2"), (15, 150), ("Kiln-dried", "Air-dried"), keywords="firewood logs wood"),
-    ProductType("agri", "Agricultural residues", ("t", "loose_m3", "mwh"), _d("4.0"), _d("0.15"),
+    ProductType("agri", N_("Agricultural residues"), ("t", "loose_m3", "mwh"), _d("4.0"), _d("0.15"),
                 "heat", _d("4"), (5, 90), ("Straw", "Sunflower husks", "Nut shells", "Olive pits"),
                 keywords="straw husks shells residues"),
-    ProductType("biogas", "Biogas / biomethane", ("nm3", "mwh"), _d("0"), _d("0"), "electricity",
+    ProductType("biogas", N_("Biogas / biomethane"), ("nm3", "mwh"), _d("0"), _d("0"), "electricity",
                 _d("20"), (20, 250), ("Raw biogas", "Biomethane (grid quality)"),
                 mwh_per_nm3=_d("0.0099"), keywords="biogas biomethane gas rng"),
-    ProductType("biodiesel", "Biodiesel / FAME", ("t", "l", "m3", "mwh"), _d("10.3"), _d("0.88"),
+    ProductType("biodiesel", N_("Biodiesel / FAME"), ("t", "l", "m3", "mwh"), _d("10.3"), _d("0.88"),
                 "transport", _d("45"), (50, 400), ("FAME B100", "RME"), keywords="biodiesel fame rme"),
     ProductType("hvo", "HVO", ("t", "l", "m3", "mwh"), _d("12.2"), _d("0.78"), "transport",
                 _d("35"), (60, 450), ("HVO100",), keywords="hvo renewable diesel"),
-    ProductType("bioethanol", "Bioethanol", ("t", "l", "m3", "mwh"), _d("7.4"), _d("0.79"),
+    ProductType("bioethanol", N_("Bioethanol"), ("t", "l", "m3", "mwh"), _d("7.4"), _d("0.79"),
                 "transport", _d("30"), (50, 400), ("ED95", "E100 fuel grade"),
                 keywords="ethanol bioethanol"),
-    ProductType("uco", "Used cooking oil", ("t", "l", "m3"), _d("10.3"), _d("0.92"), "transport",
+    ProductType("uco", N_("Used cooking oil"), ("t", "l", "m3"), _d("10.3"), _d("0.92"), "transport",
                 _d("14"), (30, 300), ("UCO ISCC",), keywords="uco used cooking oil"),
-    ProductType("biochar", "Biochar / charcoal", ("t", "kg", "loose_m3"), _d("8.3"), _d("0.30"),
+    ProductType("biochar", N_("Biochar / charcoal"), ("t", "kg", "loose_m3"), _d("8.3"), _d("0.30"),
                 "heat", _d("10"), (30, 400), ("EBC", "BBQ charcoal"), keywords="biochar charcoal"),
-    ProductType("other", "Other", tuple(UNITS), _d("4.0"), _d("0.5"), "heat", _d("10"),
+    ProductType("other", N_("Other"), tuple(UNITS), _d("4.0"), _d("0.5"), "heat", _d("10"),
                 (1, 2000), keywords="other"),
 )}
 

@@ -247,7 +247,8 @@ async def cards(uow: UnitOfWork, found: list[BoardPost], viewer_id: int | None
     mine = dict((await uow.session.execute(select(PostReaction.post_id, PostReaction.kind).where(
         PostReaction.post_id.in_(ids), PostReaction.account_id == viewer_id))).all()) \
         if viewer_id else {}
-    return [PostCard(p, names.get(p.author_id, "A member"), replies.get(p.id, 0), counts[p.id],
+    someone = _("A member")
+    return [PostCard(p, names.get(p.author_id, someone), replies.get(p.id, 0), counts[p.id],
                      mine.get(p.id)) for p in found]
 
 

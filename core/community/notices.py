@@ -12,7 +12,8 @@ from core.actions import Action, ActionRows, Intent
 from core.community.boards import REACTIONS
 from core.community.events import BoardPostAdded, BoardPostHidden, BoardPostReported
 from core.community.tables import Board, BoardPost, BoardSubscription, PostReport
-from core.notifications.outbox import notify, recipients
+from core.i18n import N_, _
+from core.notifications.outbox import addressed_to, notify, recipients
 from core.operators.roles import admin_ids
 from core.storage.uow import UnitOfWork
 
@@ -27,14 +28,14 @@ def post_buttons(post_id: int) -> ActionRows:
     """React, reply, report and open — the follow-ups of a relayed post."""
     return [[Action(Intent.BOARD_POST, emoji, f"react:{post_id}:{kind}")
              for kind, emoji in REACTIONS.items()],
-            [Action(Intent.BOARD_POST, "✍ Reply", f"reply:{post_id}"),
-             Action(Intent.BOARD_POST, "💬 Open", str(post_id)),
-             Action(Intent.BOARD_POST, "⚠ Report", f"report:{post_id}")]]
+            [Action(Intent.BOARD_POST, N_("✍ Reply"), f"reply:{post_id}"),
+             Action(Intent.BOARD_POST, N_("💬 Open"), str(post_id)),
+             Action(Intent.BOARD_POST, N_("⚠ Report"), f"report:{post_id}")]]
 
 
 async def _name(uow: UnitOfWork, account_id: int | None) -> str:
     account = await uow.session.get(Account, account_id) if account_id else None
-    return account.display_name if account else "A member"
+    return account.display_name if account else _("A member")
 
 
 async def on_post_added(uow: UnitOfWork, event: BoardPostAdded) -> None:
@@ -46,24 +47,29 @@ async def on_post_added(uow: UnitOfWork, event: BoardPostAdded) -> None:
     assert board is not None
     wanted = set((await uow.session.execute(select(BoardSubscription.account_id).where(
         BoardSubscription.board_id == board.id))).scalars())
-    author = await _name(uow, post.author_id)
-    if post.parent_id is None:
-        text = f"🗣 {board.title} — {author} posted:\n\n{post.text}"
-        opens = post.id
-    else:
+    parent = None
+    if post.parent_id is not None:
         parent = await uow.session.get(BoardPost, post.parent_id)
         assert parent is not None
         wanted |= {parent.author_id}
         wanted |= set((await uow.session.execute(select(BoardPost.author_id).where(
             BoardPost.parent_id == parent.id))).scalars())
-        text = (f"↩ {board.title} — {author} replied to {await _name(uow, parent.author_id)}'s "
-                f"post {quote(parent.text)}:\n\n{post.text}")
-        opens = parent.id
+    opens = post.id if parent is None else parent.id
     wanted.discard(post.author_id)
     await recipients(uow, wanted)
     for account_id in sorted(wanted):
-        await notify(uow, account_id, text, buttons=post_buttons(opens),
-                     dedupe_key=f"board-post:{post.id}:{account_id}")
+        async with addressed_to(uow, account_id):
+            author = await _name(uow, post.author_id)
+            if parent is None:
+                text = _("🗣 {board} — {author} posted:\n\n{text}", board=board.title, author=author,
+                         text=post.text)
+            else:
+                text = _("↩ {board} — {author} replied to {parent_author}'s post {quote}:\n\n{text}",
+                         board=board.title, author=author,
+                         parent_author=await _name(uow, parent.author_id), quote=quote(parent.text),
+                         text=post.text)
+            await notify(uow, account_id, text, buttons=post_buttons(opens),
+                         dedupe_key=f"board-post:{post.id}:{account_id}")
 
 
 async def on_reported(uow: UnitOfWork, event: BoardPostReported) -> None:
@@ -74,16 +80,18 @@ async def on_reported(uow: UnitOfWork, event: BoardPostReported) -> None:
     if post is None or row is None:
         return
     board = await uow.session.get(Board, post.board_id)
-    reason = f"\nReason: {row.reason}" if row.reason else ""
-    text = (f"⚠ {await _name(uow, event.reporter_id)} reported a post by "
-            f"{await _name(uow, post.author_id)} on {board.title if board else 'a board'} "
-            f"(#{post.id}):\n\n{post.text}{reason}")
-    buttons = [[Action(Intent.BOARD_POST, "💬 Open", str(post.id)),
-                Action(Intent.BOARD_POST, "🙈 Hide", f"hide:{post.id}")]]
+    buttons = [[Action(Intent.BOARD_POST, N_("💬 Open"), str(post.id)),
+                Action(Intent.BOARD_POST, N_("🙈 Hide"), f"hide:{post.id}")]]
     for admin in await admin_ids(uow):
         if admin != event.reporter_id:
-            await notify(uow, admin, text, buttons=buttons,
-                         dedupe_key=f"board-report:{row.id}:{admin}")
+            async with addressed_to(uow, admin):
+                reporter, author = await _name(uow, event.reporter_id), await _name(uow, post.author_id)
+                where = board.title if board else _("a board")
+                text = (_("⚠ {reporter} reported a post by {author} on {board} (#{id}):\n\n{text}",
+                          reporter=reporter, author=author, board=where, id=post.id, text=post.text)
+                        + ("\n" + _("Reason: {reason}", reason=row.reason) if row.reason else ""))
+                await notify(uow, admin, text, buttons=buttons,
+                             dedupe_key=f"board-report:{row.id}:{admin}")
 
 
 async def on_hidden(uow: UnitOfWork, event: BoardPostHidden) -> None:
@@ -92,7 +100,9 @@ async def on_hidden(uow: UnitOfWork, event: BoardPostHidden) -> None:
     if post is None:
         return
     board = await uow.session.get(Board, post.board_id)
-    await notify(uow, post.author_id,
-                 f"🙈 An admin hid your post on {board.title if board else 'a board'} "
-                 f"{quote(post.text)}.\nReason: {post.hidden_reason}",
-                 dedupe_key=f"board-hidden:{post.id}")
+    async with addressed_to(uow, post.author_id):
+        where = board.title if board else _("a board")
+        await notify(uow, post.author_id,
+                     _("🙈 An admin hid your post on {board} {quote}.", board=where, quote=quote(post.text))
+                     + "\n" + _("Reason: {reason}", reason=post.hidden_reason),
+                     dedupe_key=f"board-hidden:{post.id}")

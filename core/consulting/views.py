@@ -26,7 +26,7 @@ from core.consulting.tables import Booking, ConsultantProfile
 from core.deals.reputation import stars_text
 from core.disclosure import public_text
 from core.errors import NotFound
-from core.i18n import _
+from core.i18n import N_, _
 from core.process.bookings import BOOKING_PROCESS, SEEKER, STATE_LABELS
 from core.storage.uow import UnitOfWork
 
@@ -61,12 +61,13 @@ async def booking_card(uow: UnitOfWork, booking_id: int, actor_id: int) -> Booki
     p = await people(uow, booking)
     zone = p.zones.get(actor_id) or (await _zone(uow, actor_id))
     other = p.names[p.other(actor_id)] if actor_id in p.names else \
-        f"{p.names[booking.seeker_id]} and {p.names[booking.consultant_id]}"
+        _("{seeker} and {consultant}", seeker=p.names[booking.seeker_id],
+          consultant=p.names[booking.consultant_id])
     times = [(t.id, local_time(t.starts_at, zone))
              for t in await bookings.proposals(uow, booking.id, actor_id)
              if booking.proposed_by and booking.status in ("requested", "proposed",
                                                            "reschedule_proposed")]
-    return BookingCard(booking.id, role, booking.status, STATE_LABELS[booking.status], other,
+    return BookingCard(booking.id, role, booking.status, _(STATE_LABELS[booking.status]), other,
                        local_time(booking.starts_at, zone) if booking.starts_at else None,
                        booking.minutes, str(max_amount(booking)),
                        policy_text(uow.policy.booking, max_amount(booking), booking.starts_at,
@@ -84,7 +85,7 @@ async def _join(uow: UnitOfWork, booking: Booking, role: str) -> ActionRows:
         ConsultSession.booking_id == booking.id))).scalar_one_or_none()
     if session is None or (role == SEEKER and not session.authorised_minor):
         return []
-    return [[Action(Intent.JOIN_SESSION, "▶ Join", str(session.id))]]
+    return [[Action(Intent.JOIN_SESSION, N_("▶ Join"), str(session.id))]]
 
 
 def next_steps(booking: Booking, role: str, times: list[tuple[int, str]]) -> ActionRows:
@@ -103,7 +104,7 @@ def next_steps(booking: Booking, role: str, times: list[tuple[int, str]]) -> Act
         if step.name == "seeker-no-show" and booking.consultant_joined_at is None:
             continue
         rows.append([answer(verb, booking.id, step.label)])
-    return [*rows, [view(booking.id, "📅 Open the booking")]]
+    return [*rows, [view(booking.id, N_("📅 Open the booking"))]]
 
 
 async def _zone(uow: UnitOfWork, account_id: int) -> str:
@@ -151,8 +152,8 @@ async def consultant_view(uow: UnitOfWork, consultant_id: int, viewer_id: int | 
     steps: ActionRows = []
     if viewer_id != consultant_id:
         if online:
-            steps.append([Action(Intent.VIEW_CONSULTANT, "⚡ Talk now", f"now:{consultant_id}")])
-        steps.append([Action(Intent.VIEW_CONSULTANT, "📅 Book a time", f"book:{consultant_id}")])
+            steps.append([Action(Intent.VIEW_CONSULTANT, N_("⚡ Talk now"), f"now:{consultant_id}")])
+        steps.append([Action(Intent.VIEW_CONSULTANT, N_("📅 Book a time"), f"book:{consultant_id}")])
     # Contact details stay in the session, as on the website and in deal threads: others see
     # the bio and headline masked (the consultant sees their own as written).
     told = (lambda text: text or "") if viewer_id == consultant_id else public_text
@@ -172,7 +173,8 @@ def _late(uow: UnitOfWork, profile: ConsultantProfile, free: list[datetime]
     late = frozenset(s for s in free if free_cancel_passed(policy, s, now))
     fee = share(profiles.price_for(profile, min(profiles.lengths(profile))),
                 policy.late_fee_percent)
-    return late, (f"⚠ Less than {int(policy.free_cancel.total_seconds() // 3600)} hours away: "
-                  "free cancellation has already passed for these times; cancelling one costs "
-                  f"a late-cancellation fee of {policy.late_fee_percent}% ({fee}).")
+    return late, _("⚠ Less than {hours} hours away: free cancellation has already passed for "
+                   "these times; cancelling one costs a late-cancellation fee of {percent}% ({fee}).",
+                   hours=int(policy.free_cancel.total_seconds() // 3600),
+                   percent=policy.late_fee_percent, fee=fee)
 

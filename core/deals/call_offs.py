@@ -9,9 +9,11 @@ from decimal import Decimal
 from typing import Any
 
 from core.errors import DomainError
-from core.i18n import _
+from core.i18n import N_, _, n_
 
-EVERY = {"week": "weekly", "2weeks": "every 2 weeks", "month": "monthly", "quarter": "quarterly"}
+# How often, as the offer form offers it and the cards say it (the frozen terms keep the English).
+EVERY = {"week": N_("weekly"), "2weeks": N_("every 2 weeks"), "month": N_("monthly"),
+         "quarter": N_("quarterly")}
 MOST = 24  # call-offs in one contract
 LEAST = 2
 
@@ -49,7 +51,8 @@ def due_at(first: date, every: str, number: int) -> datetime:
 
 def words(call_offs: int, every: str) -> str:
     """“3 call-offs, monthly”."""
-    return f"{call_offs} call-offs, {EVERY.get(every, every)}"
+    return n_("{n} call-off, {every}", "{n} call-offs, {every}", call_offs,
+              every=_(EVERY[every]) if every in EVERY else every)
 
 
 def frozen(call_offs: int, every: str, first: date, each: Decimal, unit: str = ""

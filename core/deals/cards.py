@@ -15,6 +15,7 @@ from core.deals import offers as offer_rules
 from core.deals.deals import total
 from core.deals.quality_report import MEASURABLE
 from core.deals.tables import Deal, Offer, QualityReport, Shipment
+from core.i18n import N_, _
 from core.money.model import Money, exponent
 from core.policy import Policy
 from core.process.deals import STATE_LABELS
@@ -22,10 +23,13 @@ from core.process.deals import STATE_LABELS
 if TYPE_CHECKING:
     from core.deals.views import DealView
 
-CHANGE_LABELS = {"quantity": "quantity", "price": "price", "incoterm": "Incoterm",
-                 "place": "place", "delivery_from": "delivery from", "delivery_to": "delivery by",
-                 "payment_method": "payment", "call_offs": "call-offs",
-                 "call_off_every": "call-off interval"}
+CHANGE_LABELS = {"quantity": N_("quantity"), "price": N_("price"), "incoterm": N_("Incoterm"),
+                 "place": N_("place"), "delivery_from": N_("delivery from"),
+                 "delivery_to": N_("delivery by"), "payment_method": N_("payment"),
+                 "call_offs": N_("call-offs"), "call_off_every": N_("call-off interval")}
+# A shipment's status as its line on the deal card says it.
+SHIPMENT_WORDS = {"dispatched": N_("dispatched"), "in_transit": N_("in transit"),
+                  "delayed": N_("delayed"), "delivered": N_("delivered")}
 
 
 def quantity(milli: int, unit: str) -> str:
@@ -39,72 +43,89 @@ def offer_text(offer: Offer, listing: Listing, previous: Offer | None, policy: P
     price = Money(offer.price_minor, offer.currency)
     amount = total(offer)  # type: ignore[arg-type]  # an offer has the same three columns
     unit = UNITS.get(listing.unit, listing.unit)
-    who = "Counter-offer" if offer.previous_id else ("Quote" if offer.made_by == "seller"
-                                                     else "Offer")
-    lines = [f"💶 {who} #{offer.id} on “{listing.title}”",
-             f"{quantity(offer.quantity_milli, listing.unit)} × {price} per {unit} "
-             f"= {amount}"]
+    heading = (N_("💶 Counter-offer #{id} on “{title}”") if offer.previous_id else
+               N_("💶 Quote #{id} on “{title}”") if offer.made_by == "seller" else
+               N_("💶 Offer #{id} on “{title}”"))
+    lines = [_(heading, id=offer.id, title=listing.title),
+             _("{quantity} × {price} per {unit} = {amount}",
+               quantity=quantity(offer.quantity_milli, listing.unit), price=price, unit=unit,
+               amount=amount)]
     rule = policy.commission.get("bioenergy")
     if rule is not None:
-        lines.append(f"Platform commission (paid by the seller): {rule.on(amount)}")
+        lines.append(_("Platform commission (paid by the seller): {commission}",
+                       commission=rule.on(amount)))
     energy = Decimal(listing.energy_mwh_per_unit or 0)
     if energy > 0:
         per_mwh = (price.decimal / energy).quantize(Decimal(1).scaleb(-exponent(offer.currency)))
         lines.append(f"≈ {Money.parse(per_mwh, offer.currency)}/MWh")
-    lines.append("Delivery: " + delivery_text(offer.incoterm, offer.place, offer.delivery_from,
-                                              offer.delivery_to))
-    lines.append("Payment: " + offer_rules.PAYMENT_METHODS.get(offer.payment_method, "—"))
+    lines.append(_("Delivery: {delivery}", delivery=delivery_text(
+        offer.incoterm, offer.place, offer.delivery_from, offer.delivery_to)))
+    method = offer_rules.PAYMENT_METHODS.get(offer.payment_method)
+    lines.append(_("Payment: {payment}", payment=_(method) if method else "—"))
     if offer.call_offs:
-        lines.append(f"📑 Deliver in call-offs: {schedule_text(offer)}, "
-                     f"{quantity(offer.quantity_milli * offer.call_offs, listing.unit)} and "
-                     f"{Money(amount.amount * offer.call_offs, offer.currency)} in all")
+        lines.append(_("📑 Deliver in call-offs: {schedule}, {quantity} and {amount} in all",
+                       schedule=schedule_text(offer),
+                       quantity=quantity(offer.quantity_milli * offer.call_offs, listing.unit),
+                       amount=Money(amount.amount * offer.call_offs, offer.currency)))
     if previous is not None:
         changed = offer_rules.changes(offer_rules.terms_of_offer(previous),
                                       offer_rules.terms_of_offer(offer))
-        lines.append("Changed since the last round: " + (", ".join(
-            CHANGE_LABELS[c] for c in changed) or "nothing"))
+        lines.append(_("Changed since the last round: {changes}", changes=", ".join(
+            _(CHANGE_LABELS[c]) for c in changed) or _("nothing")))
     if offer.status == "open":
-        lines.append(f"⏳ Open until {local_time(offer.expires_at, reader and reader.timezone)}")
+        lines.append(_("⏳ Open until {when}",
+                       when=local_time(offer.expires_at, reader and reader.timezone)))
+    elif offer.reason:
+        lines.append(_("Status: {status} — {reason}", status=offer.status, reason=offer.reason))
     else:
-        lines.append(f"Status: {offer.status}" + (f" — {offer.reason}" if offer.reason else ""))
+        lines.append(_("Status: {status}", status=offer.status))
     return "\n".join(lines)
 
 
 def schedule_text(offer: Offer) -> str:
     """“3 call-offs, monthly, from 2026-01-12” (the quantity above is each call-off's)."""
-    first = offer.delivery_from.isoformat() if offer.delivery_from else "agreement"
-    return f"{call_offs.words(offer.call_offs or 0, offer.call_off_every or '')}, from {first}"
+    first = offer.delivery_from.isoformat() if offer.delivery_from else _("agreement")
+    return _("{schedule}, from {first}",
+             schedule=call_offs.words(offer.call_offs or 0, offer.call_off_every or ""), first=first)
 
 
 def delivery_text(incoterm: str | None, place: str | None, start: object, end: object) -> str:
-    where = " ".join(p for p in (incoterm, place) if p) or "as listed"
-    window = f", {start} – {end}" if start and end else (f", from {start}" if start else "")
-    return where + window
+    where = " ".join(p for p in (incoterm, place) if p) or _("as listed")
+    if start and end:
+        return f"{where}, {start} – {end}"
+    return _("{where}, from {start}", where=where, start=start) if start else where
 
 
 def deal_text(deal: Deal, title: str, unit: str, shipment: Shipment | None, payment: str,
               reader: Account | None, counterpart: str, role: str) -> str:
     """A deal card: what, how much, the other party, where it stands in each of its three
     statuses (lifecycle, payment, shipment)."""
-    who = (f"You are the {role}; the {'seller' if role == 'buyer' else 'buyer'} is {counterpart}."
-           if role in ("buyer", "seller") else f"Parties: {counterpart}.")
-    lines = [f"🤝 Deal #{deal.id}: {title}", who,
+    who = (_("You are the buyer; the seller is {counterpart}.", counterpart=counterpart)
+           if role == "buyer" else
+           _("You are the seller; the buyer is {counterpart}.", counterpart=counterpart)
+           if role == "seller" else _("Parties: {counterpart}.", counterpart=counterpart))
+    status = STATE_LABELS.get(deal.status)
+    lines = [_("🤝 Deal #{id}: {title}", id=deal.id, title=title), who,
              f"{quantity(deal.quantity_milli, unit)} × {Money(deal.price_minor, deal.currency)}"
              f" = {total(deal)}",
-             f"Status: {STATE_LABELS.get(deal.status, deal.status)}",
-             f"Payment: {payment}"]
+             _("Status: {status}", status=_(status) if status else deal.status),
+             _("Payment: {payment}", payment=payment)]
     if shipment is not None:
-        eta = (f", expected {local_time(shipment.expected_at, reader and reader.timezone)}"
-               if shipment.expected_at else "")
-        lines.append(f"Shipment: {shipment.status.replace('_', ' ')} via {shipment.carrier}"
-                     + (f" ({shipment.tracking})" if shipment.tracking else "") + eta)
+        words = SHIPMENT_WORDS.get(shipment.status)
+        line = _("Shipment: {status} via {carrier}", carrier=shipment.carrier,
+                 status=_(words) if words else shipment.status.replace("_", " "))
+        line += f" ({shipment.tracking})" if shipment.tracking else ""
+        if shipment.expected_at:
+            line = _("{shipment}, expected {when}", shipment=line,
+                     when=local_time(shipment.expected_at, reader and reader.timezone))
+        lines.append(line)
     return "\n".join(lines)
 
 
 def quality_summary(view: DealView) -> str:
     """What the buyer measured, in words: “moisture 12 %, delivered 90 t”."""
     if view.quality is None:
-        return "no report"
+        return _("no report")
     return measured_text(view.quality, view.deal, view.unit)
 
 
@@ -113,6 +134,7 @@ def measured_text(report: QualityReport, deal: Deal, unit: str) -> str:
     parts = [f"{name} {value} {MEASURABLE.get(name, '')}".rstrip()
              for name, value in report.measured.items()]
     if report.delivered_milli is not None and report.delivered_milli != deal.quantity_milli:
-        parts.append(f"delivered {quantity(report.delivered_milli, unit)} of "
-                     f"{quantity(deal.quantity_milli, unit)}")
-    return ", ".join(parts) or "as agreed"
+        parts.append(_("delivered {quantity} of {agreed}",
+                       quantity=quantity(report.delivered_milli, unit),
+                       agreed=quantity(deal.quantity_milli, unit)))
+    return ", ".join(parts) or _("as agreed")

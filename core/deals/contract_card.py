@@ -15,7 +15,7 @@ from core.deals import call_offs, contracts
 from core.deals.cards import quantity
 from core.deals.deals import total
 from core.deals.offers import Terms, terms_of_offer
-from core.i18n import _
+from core.i18n import N_, _, n_
 from core.process.deals import BUYER, CONTRACT_STATES, SELLER, STATE_LABELS
 
 __all__ = ["CONTRACT_STATES", "ContractView", "contract_view", "my_contracts", "renewal"]
@@ -26,6 +26,8 @@ from core.money.model import Money
 from core.storage.uow import UnitOfWork
 
 DELIVERED = ("completed", "closed")
+# A call-off not called off yet, as its row on the card says it.
+NOT_CALLED = {"scheduled": N_("scheduled"), "not called": N_("not called")}
 
 
 @dataclass(frozen=True)
@@ -59,15 +61,16 @@ async def contract_view(uow: UnitOfWork, contract_id: int, actor_id: int | None)
         counterpart = await name_of(uow, contract.seller_id if role == BUYER
                                     else contract.buyer_id)
     else:
-        counterpart = (f"buyer {await name_of(uow, contract.buyer_id)}, seller "
-                       f"{await name_of(uow, contract.seller_id)}")
+        counterpart = _("buyer {buyer}, seller {seller}",
+                        buyer=await name_of(uow, contract.buyer_id),
+                        seller=await name_of(uow, contract.seller_id))
     called = {d.call_off: d for d in await contracts.call_off_deals(uow, contract.id)}
     rows = [CallOffRow(n, call_offs.date_of(contract.first_date, contract.every, n),
                        called[n].id if n in called else None,
                        called[n].status if n in called else
                        ("scheduled" if contract.status in ("proposed", "active") else "not called"))
             for n in range(1, contract.call_offs + 1)]
-    return ContractView(contract, role, listing.title if listing else "a listing",
+    return ContractView(contract, role, listing.title if listing else _("a listing"),
                         listing.unit if listing else "", counterpart, rows,
                         called[1].id if 1 in called else None)
 
@@ -77,20 +80,29 @@ def contract_text(view: ContractView) -> str:
     c = view.contract
     each = quantity(c.quantity_milli, view.unit)
     price = Money(c.price_minor, c.currency)
-    who = (f"You are the {view.role}; the {'seller' if view.role == BUYER else 'buyer'} is "
-           f"{view.counterpart}." if view.role in (BUYER, SELLER) else
-           f"Parties: {view.counterpart}.")
-    lines = [f"📑 Contract #{c.id}: {view.title}", who,
-             f"{call_offs.words(c.call_offs, c.every)} of {each} × {price} "
-             f"= {total(c)} each",  # type: ignore[arg-type]
-             f"Status: {CONTRACT_STATES.get(c.status, c.status)}",
-             f"Delivered: {quantity(c.quantity_milli * view.delivered, view.unit)} of "
-             f"{quantity(c.quantity_milli * c.call_offs, view.unit)} "
-             f"({view.delivered} of {c.call_offs} call-offs)"]
+    counterpart = view.counterpart
+    who = (_("You are the buyer; the seller is {counterpart}.", counterpart=counterpart)
+           if view.role == BUYER else
+           _("You are the seller; the buyer is {counterpart}.", counterpart=counterpart)
+           if view.role == SELLER else _("Parties: {counterpart}.", counterpart=counterpart))
+    state = CONTRACT_STATES.get(c.status)
+    lines = [_("📑 Contract #{id}: {title}", id=c.id, title=view.title), who,
+             _("{schedule} of {each} × {price} = {total} each",
+               schedule=call_offs.words(c.call_offs, c.every), each=each, price=price,
+               total=total(c)),  # type: ignore[arg-type]
+             _("Status: {status}", status=_(state) if state else c.status),
+             n_("Delivered: {delivered} of {in_all} ({done} of {n} call-off)",
+                "Delivered: {delivered} of {in_all} ({done} of {n} call-offs)", c.call_offs,
+                delivered=quantity(c.quantity_milli * view.delivered, view.unit),
+                in_all=quantity(c.quantity_milli * c.call_offs, view.unit), done=view.delivered)]
     for row in view.rows:
-        status = STATE_LABELS.get(row.status, row.status)
-        deal = f" — deal #{row.deal_id}" if row.deal_id else ""
-        lines.append(f"{row.number}. {row.day.isoformat()}{deal}: {status}")
+        label = STATE_LABELS.get(row.status) or NOT_CALLED.get(row.status)
+        status = _(label) if label else row.status
+        if row.deal_id:
+            lines.append(_("{number}. {day} — deal #{deal}: {status}", number=row.number,
+                           day=row.day.isoformat(), deal=row.deal_id, status=status))
+        else:
+            lines.append(f"{row.number}. {row.day.isoformat()}: {status}")
     return "\n".join(lines)
 
 

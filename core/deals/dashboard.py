@@ -13,10 +13,11 @@ from core.catalog.tables import Listing
 from core.deals.cards import quantity
 from core.deals.deals import total
 from core.deals.tables import Deal, Offer, Rating
+from core.i18n import N_, _
 from core.process.deals import BUYER, DEAL_PROCESS, SELLER, STATE_LABELS
 from core.storage.uow import UnitOfWork
 
-WAITING_ON_OTHERS = "nothing for you now"
+WAITING_ON_OTHERS = N_("nothing for you now")
 
 
 @dataclass(frozen=True)
@@ -25,10 +26,10 @@ class DealRow:
     title: str
     role: str
     status: str
-    status_label: str
+    status_label: str  # in the reader's language
     total: str
     counterpart: str
-    next_step: str  # what this person should do now, or WAITING_ON_OTHERS
+    next_step: str  # what this person should do now, or WAITING_ON_OTHERS (in their language)
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,8 @@ async def my_deals(uow: UnitOfWork, account_id: int, limit: int = 20) -> list[De
     rated = set((await uow.session.execute(select(Rating.deal_id).where(
         Rating.rater_id == account_id))).scalars())
     return [DealRow(deal.id, title, role := (BUYER if deal.buyer_id == account_id else SELLER),
-                    deal.status, STATE_LABELS.get(deal.status, deal.status), str(total(deal)),
+                    deal.status, _(STATE_LABELS[deal.status]) if deal.status in STATE_LABELS
+                    else deal.status, str(total(deal)),
                     name, next_step(deal, role, deal.id in rated))
             for deal, title, name in rows]
 
@@ -62,14 +64,14 @@ def _other(account_id: int) -> ColumnElement[int]:
 def next_step(deal: Deal, role: str, rated: bool) -> str:
     """The one thing this party should do now (the process's first labelled step for them)."""
     if deal.status == "agreed":
-        return "Read and accept the terms"
+        return _("Read and accept the terms")
     if deal.status == "awaiting_payment":
-        return "Pay into escrow" if role == BUYER else WAITING_ON_OTHERS
+        return _("Pay into escrow") if role == BUYER else _(WAITING_ON_OTHERS)
     if deal.status == "completed":
-        return WAITING_ON_OTHERS if rated else "Rate the other party"
+        return _(WAITING_ON_OTHERS) if rated else _("Rate the other party")
     steps = [t for t in DEAL_PROCESS.next_actions(deal.status, role)
              if t.name not in ("dispute", "cancel-deal")]
-    return steps[0].label if steps else WAITING_ON_OTHERS
+    return _(steps[0].label) if steps else _(WAITING_ON_OTHERS)
 
 
 async def open_offers(uow: UnitOfWork, account_id: int) -> list[OfferRow]:
@@ -81,6 +83,7 @@ async def open_offers(uow: UnitOfWork, account_id: int) -> list[OfferRow]:
     found = []
     for offer, title, unit in (await uow.session.execute(stmt)).all():
         mine = (offer.made_by == BUYER) == (offer.buyer_id == account_id)
-        found.append(OfferRow(offer.id, title, f"{quantity(offer.quantity_milli, unit)} at "
-                              f"{total(offer)}", mine))  # type: ignore[arg-type]
+        found.append(OfferRow(offer.id, title, _(
+            "{quantity} at {total}", quantity=quantity(offer.quantity_milli, unit),
+            total=total(offer)), mine))  # type: ignore[arg-type]
     return found

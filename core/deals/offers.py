@@ -24,25 +24,28 @@ from core.deals.events import DealAgreed, OfferClosed, OfferMade
 from core.deals.rules import PAYMENT_METHODS
 from core.deals.tables import Deal, Offer
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
-from core.i18n import _
+from core.i18n import N_, _
 from core.money.model import Money
 from core.process import timers
 from core.process.deals import BUYER, DEAL_PROCESS, OFFER_PROCESS, SELLER
 from core.storage.uow import UnitOfWork
 
 # How people call the provider's payment method types (Stripe's names).
-METHOD_WORDS = {"card": "card", "sepa_debit": "SEPA Direct Debit", "link": "Link",
-                "customer_balance": "bank transfer", "us_bank_account": "US bank account"}
+METHOD_WORDS = {"card": N_("card"), "sepa_debit": N_("SEPA Direct Debit"), "link": N_("Link"),
+                "customer_balance": N_("bank transfer"), "us_bank_account": N_("US bank account")}
 
 
 def payment_words(method: str, accepted: tuple[str, ...]) -> str:
     """An offer's payment as people read it; escrow names only the ways the configured
     provider accepts (“Escrow through Agora (card)”), never one it does not."""
-    label = PAYMENT_METHODS.get(method, "")
+    label = _(PAYMENT_METHODS[method]) if method in PAYMENT_METHODS else ""
     if method != "escrow" or not accepted:
         return label
-    ways = [METHOD_WORDS.get(m, m.replace("_", " ")) for m in accepted]
-    return f"{label} ({' or '.join(ways)})"
+    ways = [_(METHOD_WORDS[m]) if m in METHOD_WORDS else m.replace("_", " ") for m in accepted]
+    either = ways[0]
+    for way in ways[1:]:
+        either = _("{first} or {second}", first=either, second=way)
+    return f"{label} ({either})"
 EXPIRY_CHOICES = (timedelta(hours=24), timedelta(hours=48), timedelta(days=7))
 
 
@@ -173,7 +176,8 @@ def listed_delivery(listing: Listing, incoterm: str | None, place: str | None) -
 
 def _offered(listing: Listing) -> str:
     where = listing.incoterm_place or listing.city
-    return ", ".join(str(d) for d in listing.delivery or []) + (f" at {where}" if where else "")
+    options = ", ".join(str(d) for d in listing.delivery or [])
+    return _("{options} at {place}", options=options, place=where) if where else options
 
 
 async def usual_terms(uow: UnitOfWork, buyer_id: int) -> Terms | None:

@@ -9,7 +9,8 @@ from sqlalchemy import func, or_, select, update
 from core.catalog.tables import SellerStats
 from core.deals.reputation import reputation
 from core.deals.tables import Deal, Dispute, Rating
-from core.notifications.outbox import notify
+from core.i18n import _
+from core.notifications.outbox import addressed_to, notify
 from core.storage.uow import UnitOfWork
 from core.storage.upsert import dialect_insert
 
@@ -22,7 +23,7 @@ async def publish(uow: UnitOfWork, deal_id: int) -> int:
     published = (await uow.session.execute(update(Rating).where(
         Rating.deal_id == deal_id, Rating.published_at.is_(None))
         .values(published_at=uow.clock.now()).returning(Rating.ratee_id, Rating.stars))).all()
-    for account_id in sorted({r for r, _ in published}):  # only what was just published
+    for account_id in sorted({r for r, __ in published}):  # only what was just published
         await refresh(uow, account_id)
     if published:
         await _tell_published(uow, deal_id, dict(published))
@@ -35,10 +36,14 @@ async def _tell_published(uow: UnitOfWork, deal_id: int, stars: dict[int, int]) 
     if deal is None:
         return
     for me in (deal.seller_id, deal.buyer_id):
-        given = (f"you were rated {stars[me]}★" if me in stars
-                 else "the other party did not rate you")
-        await notify(uow, me, f"⭐ The ratings of deal #{deal_id} are published: {given}. "
-                     "Ratings stay hidden until both parties rate or the rating window closes.")
+        async with addressed_to(uow, me):
+            text = (_("⭐ The ratings of deal #{id} are published: you were rated {stars}★. Ratings "
+                      "stay hidden until both parties rate or the rating window closes.",
+                      id=deal_id, stars=stars[me]) if me in stars else
+                    _("⭐ The ratings of deal #{id} are published: the other party did not rate "
+                      "you. Ratings stay hidden until both parties rate or the rating window "
+                      "closes.", id=deal_id))
+            await notify(uow, me, text)
 
 
 async def refresh(uow: UnitOfWork, account_id: int) -> None:

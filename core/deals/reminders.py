@@ -17,7 +17,9 @@ from core.deals import deals
 from core.deals import terms as deal_terms
 from core.deals.notices.timers import offer_summary, when_for
 from core.deals.tables import Deal, Offer, Rating
-from core.notifications.outbox import notify
+from core.i18n import N_, _
+from core.money.model import Money
+from core.notifications.outbox import addressed_to, notify
 from core.notifications.quiet_hours import quiet_until
 from core.process import timers
 from core.process.deals import BUYER, OFFER_PROCESS, PROCESSES
@@ -32,10 +34,11 @@ HORIZON = max((o for p in PROCESSES.values() for t in p.timers for o in t.remind
 
 @dataclass(frozen=True)
 class Reminder:
-    """One person's reminder: its text, given the deadline as they read it, and one button."""
+    """One person's reminder: its text, given the deadline as they read it (written in their
+    language when it is sent), and one button."""
 
     account_id: int
-    text: Callable[[str], str]
+    text: Callable[[str], Awaitable[str]]
     action: Action
 
 
@@ -52,8 +55,10 @@ async def remind(uow: UnitOfWork, timer_id: int) -> int:
     wanted = await _who(uow, timer)
     for reminder in wanted:
         when = await when_for(uow, reminder.account_id, timer.due_at)
-        await notify(uow, reminder.account_id, reminder.text(when), buttons=[[reminder.action]],
-                     urgent=await _held_past(uow, reminder.account_id, timer.due_at))
+        urgent = await _held_past(uow, reminder.account_id, timer.due_at)
+        async with addressed_to(uow, reminder.account_id):
+            await notify(uow, reminder.account_id, await reminder.text(when),
+                         buttons=[[reminder.action]], urgent=urgent)
     return len(wanted)
 
 
@@ -86,81 +91,91 @@ async def _who(uow: UnitOfWork, timer: ProcessTimer) -> list[Reminder]:
     write = _DEAL.get(timer.state)
     if deal is None or deal.status != timer.state or write is None:
         return []
-    return await write(uow, deal, await _title(uow, deal))
+    return await write(uow, deal)
 
 
 async def _offer_open(uow: UnitOfWork, offer: Offer) -> list[Reminder]:
     """The party who must answer (not the one who made it)."""
     answerer = offer.seller_id if offer.made_by == BUYER else offer.buyer_id
-    what = await offer_summary(uow, offer)
+    price = str(Money(offer.price_minor, offer.currency))  # (amounts read as they always have)
 
-    def text(when: str) -> str:
-        return f"⏳ An offer of {what} waits for your answer. Answer by {when}, or it expires."
+    async def text(when: str) -> str:
+        return _("⏳ An offer of {what} waits for your answer. Answer by {when}, or it expires.",
+                 what=await offer_summary(uow, offer, price), when=when)
 
-    return [Reminder(answerer, text, Action(Intent.VIEW_OFFER, "View the offer", str(offer.id)))]
+    return [Reminder(answerer, text, Action(Intent.VIEW_OFFER, N_("View the offer"),
+                                            str(offer.id)))]
 
 
-async def _agreed(uow: UnitOfWork, deal: Deal, title: str) -> list[Reminder]:
+async def _agreed(uow: UnitOfWork, deal: Deal) -> list[Reminder]:
     """Both parties, except one who already accepted the current terms."""
     version = await deal_terms.current(uow, deal.id)
     done = {deal.buyer_id: version and version.buyer_accepted_at,
             deal.seller_id: version and version.seller_accepted_at}
 
-    def text(when: str) -> str:
-        return f"📝 Deal #{deal.id} ({title}): accept the terms by {when}, or it is cancelled."
+    async def text(when: str) -> str:
+        return _("📝 Deal #{id} ({title}): accept the terms by {when}, or it is cancelled.",
+                 id=deal.id, title=await _title(uow, deal), when=when)
 
     return [Reminder(party, text, _view(deal)) for party, accepted in done.items() if not accepted]
 
 
-async def _awaiting_payment(uow: UnitOfWork, deal: Deal, title: str) -> list[Reminder]:
-    total = deals.total(deal)
+async def _awaiting_payment(uow: UnitOfWork, deal: Deal) -> list[Reminder]:
+    total = str(deals.total(deal))  # (amounts read as they always have)
 
-    def text(when: str) -> str:
-        return f"💳 Deal #{deal.id} ({title}): pay {total} by {when}, or the deal is cancelled."
+    async def text(when: str) -> str:
+        return _("💳 Deal #{id} ({title}): pay {total} by {when}, or the deal is cancelled.",
+                 id=deal.id, title=await _title(uow, deal), total=total, when=when)
 
     return [Reminder(deal.buyer_id, text, _view(deal))]
 
 
-async def _to_ship(uow: UnitOfWork, deal: Deal, title: str) -> list[Reminder]:
-    def text(when: str) -> str:
-        return (f"🚚 Deal #{deal.id} ({title}): ship by {when}. If it has not shipped by then, "
-                "the deal is cancelled and the buyer refunded.")
+async def _to_ship(uow: UnitOfWork, deal: Deal) -> list[Reminder]:
+    async def text(when: str) -> str:
+        return _("🚚 Deal #{id} ({title}): ship by {when}. If it has not shipped by then, the "
+                 "deal is cancelled and the buyer refunded.", id=deal.id,
+                 title=await _title(uow, deal), when=when)
 
     return [Reminder(deal.seller_id, text, _view(deal))]
 
 
-async def _delivered(uow: UnitOfWork, deal: Deal, title: str) -> list[Reminder]:
-    def text(when: str) -> str:
-        return (f"📦 Deal #{deal.id} ({title}): confirm the delivery or report the measured "
-                f"quality. If you say nothing, delivery is confirmed on {when}.")
+async def _delivered(uow: UnitOfWork, deal: Deal) -> list[Reminder]:
+    async def text(when: str) -> str:
+        return _("📦 Deal #{id} ({title}): confirm the delivery or report the measured quality. "
+                 "If you say nothing, delivery is confirmed on {when}.", id=deal.id,
+                 title=await _title(uow, deal), when=when)
 
     return [Reminder(deal.buyer_id, text, _view(deal))]
 
 
-async def _completed(uow: UnitOfWork, deal: Deal, title: str) -> list[Reminder]:
+async def _completed(uow: UnitOfWork, deal: Deal) -> list[Reminder]:
     """Whichever party has not rated the other yet."""
     rated = set((await uow.session.execute(select(Rating.rater_id).where(
         Rating.deal_id == deal.id))).scalars())
-    others = {deal.buyer_id: "seller", deal.seller_id: "buyer"}
+    # (the buyer rates the seller, the seller the buyer)
+    others = {deal.buyer_id: (N_("⭐ Deal #{id} ({title}): rate the seller by {when}; both ratings "
+                                 "are shown then."), N_("Rate the seller")),
+              deal.seller_id: (N_("⭐ Deal #{id} ({title}): rate the buyer by {when}; both ratings "
+                                  "are shown then."), N_("Rate the buyer"))}
 
-    def text(other: str) -> Callable[[str], str]:
-        return lambda when: (f"⭐ Deal #{deal.id} ({title}): rate the {other} by {when}; both "
-                             "ratings are shown then.")
+    def text(said: str) -> Callable[[str], Awaitable[str]]:
+        async def written(when: str) -> str:
+            return _(said, id=deal.id, title=await _title(uow, deal), when=when)
+        return written
 
-    return [Reminder(party, text(other), Action(Intent.RATE_DEAL, f"Rate the {other}",
-                                                str(deal.id)))
-            for party, other in others.items() if party not in rated]
+    return [Reminder(party, text(said), Action(Intent.RATE_DEAL, label, str(deal.id)))
+            for party, (said, label) in others.items() if party not in rated]
 
 
 def _view(deal: Deal) -> Action:
-    return Action(Intent.VIEW_DEAL, "View the deal", str(deal.id))
+    return Action(Intent.VIEW_DEAL, N_("View the deal"), str(deal.id))
 
 
 async def _title(uow: UnitOfWork, deal: Deal) -> str:
     listing = await uow.session.get(Listing, deal.listing_id)
-    return f"“{listing.title}”" if listing is not None else "a listing"
+    return f"“{listing.title}”" if listing is not None else _("a listing")
 
 
-_DEAL: dict[str, Callable[[UnitOfWork, Deal, str], Awaitable[list[Reminder]]]] = {
+_DEAL: dict[str, Callable[[UnitOfWork, Deal], Awaitable[list[Reminder]]]] = {
     "agreed": _agreed, "awaiting_payment": _awaiting_payment, "to_ship": _to_ship,
     "delivered": _delivered, "completed": _completed}

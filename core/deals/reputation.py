@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from core.i18n import _, n_
+
 PRIOR_WEIGHT = 10  # how many ratings the market's mean counts for
 
 
@@ -46,6 +48,14 @@ def mean_stars(total: int, count: int) -> Decimal | None:
 def stars_text(total: int, count: int, noun: str = "rating") -> str:
     """“★ 4.0 from 1 rating”, “★ 4.5 from 2 reviews”; no stars at all without one."""
     mean = mean_stars(total, count)
-    if mean is None:
+    if noun == "review":
+        if mean is None:
+            return _("No reviews yet")
+        return n_("★ {mean} from {n} review", "★ {mean} from {n} reviews", count, mean=mean)
+    if noun == "rating":
+        if mean is None:
+            return _("No ratings yet")
+        return n_("★ {mean} from {n} rating", "★ {mean} from {n} ratings", count, mean=mean)
+    if mean is None:  # another noun: as named, in English
         return f"No {noun}s yet"
     return f"★ {mean} from {count} {noun}{'s' if count != 1 else ''}"

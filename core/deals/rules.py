@@ -11,11 +11,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from core.deals import call_offs
 from core.errors import DomainError
-from core.i18n import _
+from core.i18n import N_, _
 from core.money.model import Money, exponent
 
-PAYMENT_METHODS = {"escrow": "Escrow through Agora",
-                   "direct": "Arranged directly between the parties (nothing held)"}
+PAYMENT_METHODS = {"escrow": N_("Escrow through Agora"),
+                   "direct": N_("Arranged directly between the parties (nothing held)")}
 # How long an offer (or counter-offer) stays open for the other side to answer.
 SHORTEST_OPEN = timedelta(hours=1)
 LONGEST_OPEN = timedelta(days=14)

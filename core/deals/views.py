@@ -46,12 +46,12 @@ async def deal_view(uow: UnitOfWork, deal_id: int, actor_id: int | None) -> Deal
     if role in ("buyer", "seller"):
         counterpart = await name_of(uow, deal.seller_id if role == "buyer" else deal.buyer_id)
     else:
-        counterpart = (f"buyer {await name_of(uow, deal.buyer_id)}, seller "
-                       f"{await name_of(uow, deal.seller_id)}")
+        counterpart = _("buyer {buyer}, seller {seller}", buyer=await name_of(uow, deal.buyer_id),
+                        seller=await name_of(uow, deal.seller_id))
     dispute = (await uow.session.execute(select(Dispute).where(Dispute.deal_id == deal_id))).scalar()
     rated = (await uow.session.execute(select(Rating.id).where(
         Rating.deal_id == deal_id, Rating.rater_id == actor_id))).first() is not None
-    return DealView(deal, role, listing.title if listing else "a listing",
+    return DealView(deal, role, listing.title if listing else _("a listing"),
                     listing.unit if listing else "", counterpart,
                     await uow.session.get(Shipment, deal_id), await terms.current(uow, deal_id),
                     dispute, await uow.session.get(QualityReport, deal_id), rated)
@@ -79,7 +79,7 @@ async def thread_names(uow: UnitOfWork, thread_id: int, actor_id: int | None) ->
     thread = await threads.get(uow, thread_id, actor_id)
     other = thread.seller_id if thread.buyer_id == actor_id else thread.buyer_id
     listing = await uow.session.get(Listing, thread.listing_id)
-    return await name_of(uow, other), listing.title if listing else "a listing"
+    return await name_of(uow, other), listing.title if listing else _("a listing")
 
 
 async def open_disputes(uow: UnitOfWork, admin_id: int | None) -> list[tuple[Dispute, str]]:
@@ -104,6 +104,6 @@ async def dispute_view(uow: UnitOfWork, dispute_id: int, admin_id: int | None
     if thread is not None:
         messages = await threads.history(uow, thread.id, view.deal.buyer_id)
         for m in reversed(messages[:10]):
-            who = "buyer" if m.sender_id == view.deal.buyer_id else "seller"
-            said.append(f"{who}: {m.text[:200]}")
+            said.append(_("buyer: {text}", text=m.text[:200]) if m.sender_id == view.deal.buyer_id
+                        else _("seller: {text}", text=m.text[:200]))
     return dispute, view, said

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from core.accounts.tables import Account
 from core.actions import Action, Intent
 from core.clock import local_time
+from core.i18n import N_, _, n_
 from core.learning import gatherings
 from core.learning.tables import Gathering
-from core.notifications.outbox import notify, recipients
+from core.notifications.outbox import addressed_to, notify, recipients
 from core.process import timers
 from core.process.gatherings import GATHERING_PROCESS, REMINDERS
 from core.process.tables import ProcessTimer
@@ -61,22 +61,25 @@ async def remind(uow: UnitOfWork, timer_id: int) -> int:
     return await _tell(uow, gathering, min(fresh))
 
 
-def _ahead(offset: timedelta) -> str:
-    minutes = int(offset.total_seconds() // 60)
-    return f"in {minutes} minutes" if minutes < 60 else f"in {minutes // 60} hours"
-
-
 async def _tell(uow: UnitOfWork, gathering: Gathering, offset: timedelta) -> int:
     answers = ("going",) if gathering.kind == "webinar" else ("going", "maybe")
     people = await gatherings.attendees(uow, gathering.id, answers)
     await recipients(uow, set(people))
-    button = [[Action(Intent.VIEW_GATHERING, "📅 Details", str(gathering.id))]]
-    where = gathering.place or "online — the join link comes here at the start"
+    button = [[Action(Intent.VIEW_GATHERING, N_("📅 Details"), str(gathering.id))]]
+    minutes = int(offset.total_seconds() // 60)
     for person in people:
-        account = await uow.session.get(Account, person)
-        when = local_time(gathering.starts_at, account.timezone if account else None)
-        await notify(uow, person, f"⏰ “{gathering.title}” starts {_ahead(offset)}: {when}, "
-                                  f"{where}.", buttons=button, urgent=offset <= timedelta(hours=1),
-                     dedupe_key=f"gathering-remind:{gathering.id}:{int(offset.total_seconds())}:"
-                                f"{person}")
+        async with addressed_to(uow, person) as account:
+            when = local_time(gathering.starts_at, account.timezone if account else None)
+            where = gathering.place or _("online — the join link comes here at the start")
+            # (the English says “minutes” and “hours” for every count: the reminders are 15 min
+            # and 24 h ahead)
+            text = (n_("⏰ “{title}” starts in {n} minutes: {when}, {where}.",
+                       "⏰ “{title}” starts in {n} minutes: {when}, {where}.", minutes,
+                       title=gathering.title, when=when, where=where) if minutes < 60 else
+                    n_("⏰ “{title}” starts in {n} hours: {when}, {where}.",
+                       "⏰ “{title}” starts in {n} hours: {when}, {where}.", minutes // 60,
+                       title=gathering.title, when=when, where=where))
+            await notify(uow, person, text, buttons=button, urgent=offset <= timedelta(hours=1),
+                         dedupe_key=f"gathering-remind:{gathering.id}:{int(offset.total_seconds())}:"
+                                    f"{person}")
     return len(people)

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from core.accounts.tables import Account
 from core.consulting.bookings.calendar import DOMAIN
+from core.i18n import _
 from core.learning.gatherings import get
 from core.learning.rules import KINDS
 from core.storage.uow import UnitOfWork
@@ -34,12 +35,12 @@ async def invite(uow: UnitOfWork, gathering_id: int, account_id: int) -> tuple[s
     event.add("dtstamp", uow.clock.now())
     event.add("dtstart", gathering.starts_at)
     event.add("dtend", gathering.starts_at + timedelta(minutes=gathering.minutes))
-    event.add("summary", f"{KINDS[gathering.kind].split(' ', 1)[1]}: {gathering.title}")
+    event.add("summary", f"{_(KINDS[gathering.kind]).split(' ', 1)[1]}: {gathering.title}")
     event.add("status", "CONFIRMED")
-    event.add("location", gathering.place or "Online — the join link comes in the Agora chat "
-                                             "at the start")
+    event.add("location", gathering.place or _("Online — the join link comes in the Agora chat "
+                                               "at the start"))
     event.add("description", (gathering.description + "\n\n" if gathering.description else "")
-              + "Details and your answer in the Agora chat.")
+              + _("Details and your answer in the Agora chat."))
     organiser = vCalAddress(f"mailto:events@{DOMAIN}")
     organiser.params["CN"] = vText("Agora")
     event.add("organizer", organiser)

@@ -12,14 +12,15 @@ from core.accounts.tables import Account
 from core.community import rules as community_rules
 from core.consulting.tables import ConsultantProfile
 from core.errors import DomainError, NotAllowed, NotFound
-from core.i18n import _
+from core.i18n import N_, _
 from core.learning.tables import LearningItem
 from core.operators import audit
 from core.operators.roles import require_admin
 from core.storage.uow import UnitOfWork
 
-TOPICS = ("Pellet quality", "Logistics", "Biogas and biomethane", "Liquid biofuels",
-          "Markets and prices", "Regulation and certification", "Consulting practice")
+# Kept in English on each item; shown to a reader as _(topic).
+TOPICS = (N_("Pellet quality"), N_("Logistics"), N_("Biogas and biomethane"), N_("Liquid biofuels"),
+          N_("Markets and prices"), N_("Regulation and certification"), N_("Consulting practice"))
 KIND_MARKS = {"link": "🔗", "pdf": "📄", "insight": "💡"}
 MAX_SUMMARY = 300
 MAX_INSIGHT = 1500

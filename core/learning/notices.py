@@ -6,10 +6,11 @@ sent by GATHERINGS; a recording reaches the registrants when it is added."""
 from __future__ import annotations
 
 from core.actions import Action, ActionRows, Intent
+from core.i18n import N_, _
 from core.learning import gatherings
 from core.learning.events import GatheringStarted, RecordingAdded
 from core.learning.tables import Gathering
-from core.notifications.outbox import notify, recipients
+from core.notifications.outbox import addressed_to, notify, recipients
 from core.process.gatherings import ATTENDEE, GATHERING_PROCESS
 from core.process.notices import Moved, NoticeBook, Said
 from core.storage.uow import UnitOfWork
@@ -29,14 +30,15 @@ async def started(uow: UnitOfWork, moved: Moved, role: str, person: int) -> Said
     """The join link, at the start (urgent: quiet hours don't hold it)."""
     gathering = moved.subject
     if gathering.kind == "webinar":
-        text = f"🔴 “{gathering.title}” starts now. Join here: {gathering.join_url}"
+        text = _("🔴 “{title}” starts now. Join here: {url}", title=gathering.title,
+                 url=gathering.join_url)
     else:
-        text = f"📍 “{gathering.title}” begins now at {gathering.place}."
+        text = _("📍 “{title}” begins now at {place}.", title=gathering.title, place=gathering.place)
     return Said(text, urgent=True, dedupe_key=f"gathering-start:{gathering.id}:{person}")
 
 
 async def details(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
-    return [[Action(Intent.VIEW_GATHERING, "📅 Details", str(moved.subject.id))]]
+    return [[Action(Intent.VIEW_GATHERING, N_("📅 Details"), str(moved.subject.id))]]
 
 
 # The gathering's notices as declared in core.process.gatherings, made sendable.
@@ -52,5 +54,6 @@ async def on_recording(uow: UnitOfWork, event: RecordingAdded) -> None:
     people = await gatherings.attendees(uow, gathering.id)
     await recipients(uow, set(people))
     for person in people:
-        await notify(uow, person, f"🎥 The recording of “{gathering.title}” is ready: "
-                                  f"{gathering.recording_url}")
+        async with addressed_to(uow, person):
+            await notify(uow, person, _("🎥 The recording of “{title}” is ready: {url}",
+                                        title=gathering.title, url=gathering.recording_url))

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from core.errors import Conflict, DomainError
-from core.i18n import _
+from core.i18n import N_, _
 
-KINDS = {"webinar": "🎙 Webinar", "trade_show": "🏛 Trade show", "meetup": "🤝 Meetup"}
-ANSWERS = {"going": "✅ Going", "maybe": "🤔 Maybe", "not": "✖ Not going"}
+KINDS = {"webinar": N_("🎙 Webinar"), "trade_show": N_("🏛 Trade show"), "meetup": N_("🤝 Meetup")}
+ANSWERS = {"going": N_("✅ Going"), "maybe": N_("🤔 Maybe"), "not": N_("✖ Not going")}
 MAX_AHEAD = timedelta(days=730)
 MINUTES = range(15, 60 * 24 * 5 + 1)  # a webinar of 15 minutes to a five-day trade show
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from core.errors import DomainError
-from core.i18n import _
+from core.i18n import N_, _
 from core.money.model import Money
 
 EARN = {"deal": 100, "session": 50, "payment": 20, "rating": 10, "referral": 200}
@@ -13,7 +13,7 @@ REASONS = {"deal": "completed deal", "session": "completed session",
            "payment": "payment made on time", "rating": "rating given",
            "referral": "referral: first deal or session"}
 # (name, points earned in the last 12 months needed), highest first.
-TIERS = (("Gold", 2000), ("Silver", 500), ("Bronze", 0))
+TIERS = ((N_("Gold"), 2000), (N_("Silver"), 500), (N_("Bronze"), 0))
 POINT_VALUE_CURRENCY = "EUR"
 CENTS_PER_POINT = 1  # 100 points take €1 off a commission
 MIN_REDEMPTION = 500

@@ -20,6 +20,7 @@ from core.accounts.tables import Account
 from core.catalog.tables import Listing, SavedSearch, SearchLog
 from core.catalog.taxonomy import TYPES, price_per_mwh_minor, product
 from core.deals.tables import Deal, Offer
+from core.i18n import _
 from core.market.forecast import Forecast, forecast_prices
 from core.storage.uow import UnitOfWork
 
@@ -87,7 +88,7 @@ def month_starts(now: datetime, count: int = MONTHS) -> list[datetime]:
     """The first instants (UTC) of the last `count` months, oldest first, plus the next one."""
     year, month = now.year, now.month
     starts = []
-    for _ in range(count):
+    for __ in range(count):
         starts.insert(0, datetime(year, month, 1, tzinfo=UTC))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     year, month = (now.year, now.month + 1) if now.month < 12 else (now.year + 1, 1)
@@ -134,8 +135,8 @@ async def market_analytics(uow: UnitOfWork, product_type: str, country: str | No
     counts = Counter([d.currency for d in deals] + [r.currency for r in listed])
     currency = currency if currency in counts else (
         counts.most_common(1)[0][0] if counts else (currency or "EUR"))
-    month_deals: list[list[int]] = [[] for _ in starts[:-1]]
-    volume = [Decimal(0) for _ in starts[:-1]]
+    month_deals: list[list[int]] = [[] for __ in starts[:-1]]
+    volume = [Decimal(0) for __ in starts[:-1]]
     for d in deals:
         i = _index(starts, d.updated_at)
         if i is None:
@@ -157,12 +158,13 @@ async def market_analytics(uow: UnitOfWork, product_type: str, country: str | No
                             Decimal(0) if hidden_volume else volume[i].quantize(Decimal("0.1")),
                             supply[i].quantize(Decimal("0.1")), searches[i], saved[i], offers[i]))
     medians = [m.deals.median for m in months]
-    what = f"at least {PUBLIC_MIN_DEALS} completed deals" if public else "completed deals"
+    what = (_("at least {least} completed deals", least=PUBLIC_MIN_DEALS) if public
+            else _("completed deals"))
     forecast, why = forecast_prices([m.label for m in months], medians, starts[-1], what)
-    live_prices = [p for p, _ in live]
+    live_prices = [p for p, __ in live]
     return MarketAnalytics(
         product_type, country, currency, months, len(live),
-        sum((q for _, q in live), Decimal(0)).quantize(Decimal("0.1")), spread(live_prices),
+        sum((q for __, q in live), Decimal(0)).quantize(Decimal("0.1")), spread(live_prices),
         saved_active, forecast, why, sorted(counts, key=lambda c: (-counts[c], c)), public)
 
 
@@ -171,8 +173,8 @@ def _listed(rows: list[Any], starts: list[datetime], now: datetime, currency: st
     """Asking prices and quantities of listings on the market each month, and those live now.
     A listing is on the market from publication until it expires, or until its last change
     once it left (paused, sold out, expired, closed)."""
-    asks: list[list[int]] = [[] for _ in starts[:-1]]
-    supply = [Decimal(0) for _ in starts[:-1]]
+    asks: list[list[int]] = [[] for __ in starts[:-1]]
+    supply = [Decimal(0) for __ in starts[:-1]]
     live: list[tuple[int, Decimal]] = []
     for r in rows:
         begin = _aware(r.published_at)
@@ -248,7 +250,7 @@ async def regions(uow: UnitOfWork, product_type: str, limit: int = 5) -> list[st
         Listing.product_type == product_type, Listing.country.is_not(None),
         Listing.status.in_(ON_MARKET)).group_by(Listing.country)
         .order_by(func.count().desc(), Listing.country).limit(limit))).all()
-    return [country for country, _ in rows]
+    return [country for country, __ in rows]
 
 
 async def interests(uow: UnitOfWork, account_id: int) -> list[str]:
@@ -261,8 +263,8 @@ async def interests(uow: UnitOfWork, account_id: int) -> list[str]:
                                         .where(Deal.buyer_id == account_id)
                                         .group_by(Listing.product_type)
                                         .order_by(func.count().desc()))).all()
-    found = [code for code, _ in sold]
-    found += [code for code, _ in bought if code not in found]
+    found = [code for code, __ in sold]
+    found += [code for code, __ in bought if code not in found]
     searched: Counter[str] = Counter()
     rows = (await uow.session.execute(select(SearchLog.product_type, SearchLog.text).where(
         SearchLog.account_id == account_id).order_by(SearchLog.id.desc()).limit(200))).all()
@@ -278,4 +280,4 @@ async def interests(uow: UnitOfWork, account_id: int) -> list[str]:
             if words & set(kind.keywords.split()) or kind.code in words:
                 searched[kind.code] += 1
                 break
-    return found + [c for c, _ in searched.most_common() if c not in found]
+    return found + [c for c, __ in searched.most_common() if c not in found]

@@ -9,6 +9,8 @@ import warnings
 from dataclasses import dataclass
 from datetime import datetime
 
+from core.i18n import _
+
 HORIZON = 3  # months ahead
 MIN_MONTHS = 6  # months with deals needed before anything is forecast
 LEVEL = 80  # % prediction interval
@@ -28,22 +30,23 @@ class Forecast:
 
 def _ahead(first: datetime, count: int) -> list[str]:
     year, month, labels = first.year, first.month, []
-    for _ in range(count):
+    for __ in range(count):
         labels.append(f"{year:04d}-{month:02d}")
         year, month = (year, month + 1) if month < 12 else (year + 1, 1)
     return labels
 
 
 def forecast_prices(labels: list[str], medians: list[int | None], next_month: datetime,
-                    what: str = "completed deals") -> tuple[Forecast | None, str]:
+                    what: str | None = None) -> tuple[Forecast | None, str]:
     """The next HORIZON months' median price per MWh from monthly medians (None where a month
     had no deal, or `what` it takes), or None and why not."""
     seen = sum(1 for m in medians if m is not None)
     if seen < MIN_MONTHS:
-        return None, (f"Not enough history to forecast: {what} in {seen} of the last "
-                      f"{len(labels)} months (at least {MIN_MONTHS} are needed).")
+        return None, _("Not enough history to forecast: {what} in {seen} of the last "
+                       "{months} months (at least {least} are needed).", what=what or _("completed deals"),
+                       seen=seen, months=len(labels), least=MIN_MONTHS)
     if medians[-1] is None and medians[-2] is None:
-        return None, "No forecast: no deals were completed in the last two months."
+        return None, _("No forecast: no deals were completed in the last two months.")
     import numpy as np
     from statsmodels.tsa.statespace.sarimax import SARIMAX
 
@@ -55,7 +58,7 @@ def forecast_prices(labels: list[str], medians: list[int | None], next_month: da
         mean = ahead.predicted_mean
         bounds = ahead.conf_int(alpha=ALPHA)
     if not np.all(np.isfinite(mean)) or not np.all(np.isfinite(bounds)):
-        return None, "No forecast: the price history is too irregular to model."
+        return None, _("No forecast: the price history is too irregular to model.")
     return Forecast(_ahead(next_month, HORIZON), [max(0, round(v)) for v in mean],
                     [max(0, round(v)) for v in bounds[:, 0]],
                     [max(0, round(v)) for v in bounds[:, 1]]), ""

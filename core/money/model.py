@@ -9,7 +9,7 @@ from functools import lru_cache
 from babel.numbers import format_currency, get_currency_precision
 
 from core.errors import DomainError
-from core.i18n import READER_LOCALE  # (the reader's locale: core.money.reading sets it)
+from core.i18n import N_, READER_LOCALE, _  # (the reader's locale: core.money.reading sets it)
 
 # Symbols people type for a currency (“€230”): the codes they stand for.
 SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP"}
@@ -44,8 +44,6 @@ class Money:
     @classmethod
     def parse(cls, text: str | Decimal, currency: str) -> Money:
         """'12.34' EUR → 1234; refuses more decimals than the currency has."""
-        from core.i18n import _  # (core.i18n reads this module's READER_LOCALE)
-
         try:
             value = Decimal(str(text).strip().replace(",", "."))
         except ArithmeticError:
@@ -105,17 +103,21 @@ class CommissionRule:
 
     def describe(self, currency: str) -> str:
         minimum = Money.parse(self.minimum, currency)
-        return f"{self.percent.normalize()}% (at least {minimum})"
+        return _("{percent}% (at least {minimum})", percent=self.percent.normalize(), minimum=minimum)
 
 
-_KINDS = {"deal": "deal #{}", "booking": "session booking #{}", "recap": "the recap of session #{}"}
+_KINDS = {"deal": N_("deal #{number}"), "booking": N_("session booking #{number}"),
+          "recap": N_("the recap of session #{number}")}
+_EXTRA_TIME = {"deal": N_("deal #{number} (extra time)"),
+               "booking": N_("session booking #{number} (extra time)"),
+               "recap": N_("the recap of session #{number} (extra time)")}
 
 
 def described(reference: str) -> str:
     """A money reference as people read it: “deal:12” → “deal #12”, “booking:3:extend:1” →
     “session booking #3 (extra time)”; anything else as it is."""
-    head, _, rest = reference.partition(":")
-    number, _, more = rest.partition(":")
+    head, __, rest = reference.partition(":")
+    number, __, more = rest.partition(":")
     if head not in _KINDS or not number.isdigit():
         return reference
-    return _KINDS[head].format(number) + (" (extra time)" if more.startswith("extend") else "")
+    return _((_EXTRA_TIME if more.startswith("extend") else _KINDS)[head], number=number)

@@ -5,18 +5,23 @@ notice itself (notifications read the accounts' tables; accounts never import no
 from __future__ import annotations
 
 from core.accounts.events import IdentityLinked, VerificationCodeIssued
-from core.notifications.outbox import enqueue_email, notify
+from core.i18n import _, n_
+from core.notifications.outbox import addressed_to, enqueue_email, notify
 from core.storage.uow import UnitOfWork
 
 
 async def email_code(uow: UnitOfWork, event: VerificationCodeIssued) -> None:
-    await enqueue_email(
-        uow, event.account_id, event.email, subject="Your Agora verification code",
-        body=f"Your Agora verification code is {event.code}. "
-             f"It expires in {event.ttl_minutes} minutes.",
-    )
+    async with addressed_to(uow, event.account_id):
+        await enqueue_email(
+            uow, event.account_id, event.email, subject=_("Your Agora verification code"),
+            body=n_("Your Agora verification code is {code}. It expires in {n} minutes.",
+                    "Your Agora verification code is {code}. It expires in {n} minutes.",
+                    event.ttl_minutes, code=event.code),
+        )
 
 
 async def channel_linked(uow: UnitOfWork, event: IdentityLinked) -> None:
-    await notify(uow, event.account_id, f"Your {event.channel} account is now linked to Agora.",
-                 channel=event.channel, urgent=True)
+    async with addressed_to(uow, event.account_id):
+        await notify(uow, event.account_id,
+                     _("Your {channel} account is now linked to Agora.", channel=event.channel),
+                     channel=event.channel, urgent=True)

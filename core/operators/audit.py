@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from core.accounts.tables import Account
+from core.i18n import _
 from core.operators.roles import require
 from core.operators.tables import AuditEntry
 from core.storage.uow import UnitOfWork
@@ -52,4 +53,4 @@ async def entries(uow: UnitOfWork, reader_id: int, wanted: AuditFilter, limit: i
         stmt = stmt.where(AuditEntry.subject == wanted.subject)
     if wanted.since is not None:
         stmt = stmt.where(AuditEntry.at >= wanted.since)
-    return [(entry, name or "system") for entry, name in (await uow.session.execute(stmt)).all()]
+    return [(entry, name or _("system")) for entry, name in (await uow.session.execute(stmt)).all()]

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from core.i18n import N_
+
 ADMIN = "admin"
 ROLES = ("support", "moderator", "finance", ADMIN)
-ROLE_LABELS = {"support": "Support", "moderator": "Moderator", "finance": "Finance",
-               ADMIN: "Administrator"}
+ROLE_LABELS = {"support": N_("Support"), "moderator": N_("Moderator"), "finance": N_("Finance"),
+               ADMIN: N_("Administrator")}
 
 # action → the roles (besides admin) that may take it.
 PERMISSIONS: dict[str, frozenset[str]] = {

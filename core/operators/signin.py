@@ -11,7 +11,7 @@ from sqlalchemy import update
 
 from core.errors import NotAllowed
 from core.i18n import N_, _
-from core.notifications.outbox import notify
+from core.notifications.outbox import addressed_to, notify
 from core.operators import audit
 from core.operators.roles import roles_of
 from core.operators.tables import ConsoleSession, SignInLink
@@ -35,9 +35,11 @@ async def send_link(uow: UnitOfWork, account_id: int | None, channel: str) -> st
     uow.add(SignInLink(token_hash=digest(token), account_id=account_id, created_at=now,
                        expires_at=now + timedelta(minutes=minutes)))
     link = f"{uow.policy.public_url.rstrip('/')}/admin/login/{token}"
-    await notify(uow, account_id, f"🔐 Your Agora console sign-in link (works once, for "
-                 f"{minutes} minutes):\n{link}\nIf you didn't ask for it, ignore this message.",
-                 channel=channel, urgent=True)
+    async with addressed_to(uow, account_id):
+        await notify(uow, account_id, _("🔐 Your Agora console sign-in link (works once, for "
+                                        "{minutes} minutes):\n{link}\nIf you didn't ask for it, "
+                                        "ignore this message.", minutes=minutes, link=link),
+                     channel=channel, urgent=True)
     return link
 
 

@@ -9,20 +9,20 @@ from sqlalchemy import update
 from core.accounts.events import AccountSuspended
 from core.accounts.tables import Account
 from core.errors import Conflict, InvalidField, NotAllowed, NotFound
-from core.i18n import _
-from core.notifications.outbox import notify
+from core.i18n import N_, _
+from core.notifications.outbox import addressed_to, notify
 from core.operators import audit
 from core.operators.roles import is_admin, require
 from core.storage.uow import UnitOfWork
 
-REFUSAL = ("Your Agora account is suspended: {reason}\nYou can't use Agora until it is "
-           "restored. If you think this is a mistake, reply to the email we sent you or write "
-           "to support.")
+REFUSAL = N_("Your Agora account is suspended: {reason}\nYou can't use Agora until it is "
+              "restored. If you think this is a mistake, reply to the email we sent you or write "
+              "to support.")
 
 
 def refusal(account: Account) -> str:
     """What a suspended person is told when they write."""
-    return REFUSAL.format(reason=account.suspension_reason or "no reason given")
+    return _(REFUSAL, reason=account.suspension_reason or _("no reason given"))
 
 
 async def suspend(uow: UnitOfWork, operator_id: int, account_id: int, reason: str) -> Account:
@@ -32,8 +32,9 @@ async def suspend(uow: UnitOfWork, operator_id: int, account_id: int, reason: st
     if account_id == operator_id or await is_admin(uow, account_id):
         raise NotAllowed(_("Administrators (and you yourself) can't be suspended here."))
     account = await _set(uow, account_id, suspended=True, reason=reason)
-    await notify(uow, account_id, f"⛔ Your Agora account has been suspended: {reason}",
-                 urgent=True)
+    async with addressed_to(uow, account_id):
+        await notify(uow, account_id, _("⛔ Your Agora account has been suspended: {reason}", reason=reason),
+                     urgent=True)
     await audit.record(uow, operator_id, "account-suspended", f"account:{account_id}", reason)
     return account
 
@@ -43,7 +44,9 @@ async def restore(uow: UnitOfWork, operator_id: int, account_id: int, reason: st
     await require(uow, operator_id, "suspend_users")
     reason = _reason(reason)
     account = await _set(uow, account_id, suspended=False, reason=None)
-    await notify(uow, account_id, f"✅ Your Agora account is restored: {reason}", urgent=True)
+    async with addressed_to(uow, account_id):
+        await notify(uow, account_id, _("✅ Your Agora account is restored: {reason}", reason=reason),
+                     urgent=True)
     await audit.record(uow, operator_id, "account-restored", f"account:{account_id}", reason)
     return account
 

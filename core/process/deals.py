@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from core.i18n import N_
 from core.process.model import ADMIN, ADMINS, SYSTEM, Notice, Process, Timer, Transition
 
 BUYER, SELLER = "buyer", "seller"
@@ -27,30 +28,30 @@ IN_PROGRESS = ("to_ship", "shipped", "delivered", "adjustment_proposed")
 
 # How each deal state reads on a card and in /deals.
 STATE_LABELS = {
-    "agreed": "agreed — both parties accept the terms",
-    "awaiting_payment": "terms accepted — waiting for the buyer's payment",
-    "to_ship": "paid — waiting for the seller to ship",
-    "shipped": "shipped",
-    "delivered": "delivered — waiting for the buyer to confirm",
-    "adjustment_proposed": "quality reported — a price adjustment waits for the seller",
-    "disputed": "in dispute — an admin decides",
-    "completed": "completed — rate each other",
-    "closed": "closed",
-    "cancelled": "cancelled",
-    "refunded": "refunded",
+    "agreed": N_("agreed — both parties accept the terms"),
+    "awaiting_payment": N_("terms accepted — waiting for the buyer's payment"),
+    "to_ship": N_("paid — waiting for the seller to ship"),
+    "shipped": N_("shipped"),
+    "delivered": N_("delivered — waiting for the buyer to confirm"),
+    "adjustment_proposed": N_("quality reported — a price adjustment waits for the seller"),
+    "disputed": N_("in dispute — an admin decides"),
+    "completed": N_("completed — rate each other"),
+    "closed": N_("closed"),
+    "cancelled": N_("cancelled"),
+    "refunded": N_("refunded"),
 }
 
 OFFER_PROCESS = Process(
     name="offer",
     initial="open",
     transitions=(
-        Transition("accept-offer", ("open",), "accepted", PARTY, "Accept",
+        Transition("accept-offer", ("open",), "accepted", PARTY, N_("Accept"),
                    silent="both hear of the deal it agrees"),
-        Transition("decline-offer", ("open",), "declined", PARTY, "Decline",
+        Transition("decline-offer", ("open",), "declined", PARTY, N_("Decline"),
                    notices=(Notice(MAKER, "offer_declined"),)),
-        Transition("counter-offer", ("open",), "countered", PARTY, "Counter",
+        Transition("counter-offer", ("open",), "countered", PARTY, N_("Counter"),
                    silent="the other party gets the counter-offer itself"),
-        Transition("withdraw-offer", ("open",), "withdrawn", PARTY, "Withdraw",
+        Transition("withdraw-offer", ("open",), "withdrawn", PARTY, N_("Withdraw"),
                    notices=(Notice(RECEIVER, "offer_withdrawn"),)),
         Transition("expire-offer", ("open",), "expired", (SYSTEM,),
                    notices=both("offer_expired", "view_offer")),
@@ -70,25 +71,25 @@ DEAL_PROCESS = Process(
         Transition("cancel-unpaid", ("agreed", "awaiting_payment"), "cancelled", (SYSTEM,),
                    notices=entered("cancelled")),
         Transition("cancel-deal", ("agreed", "awaiting_payment"), "cancelled", PARTY,
-                   "Cancel the deal", notices=entered("cancelled")),
-        Transition("mark-shipped", ("to_ship",), "shipped", (SELLER,), "Mark shipped",
+                   N_("Cancel the deal"), notices=entered("cancelled")),
+        Transition("mark-shipped", ("to_ship",), "shipped", (SELLER,), N_("Mark shipped"),
                    notices=(Notice(BUYER, "shipped", "next_steps"),)),
         Transition("cancel-not-shipped", ("to_ship",), "refunded", (SYSTEM,),
                    notices=entered("refunded")),
-        Transition("mark-delivered", ("shipped",), "delivered", PARTY, "Mark delivered",
+        Transition("mark-delivered", ("shipped",), "delivered", PARTY, N_("Mark delivered"),
                    notices=entered("delivered")),
         Transition("confirm-receipt", ("shipped", "delivered"), "completed", (BUYER,),
-                   "Confirm delivery and quality", notices=entered("completed")),
+                   N_("Confirm delivery and quality"), notices=entered("completed")),
         Transition("report-quality", ("shipped", "delivered"), "adjustment_proposed", (BUYER,),
-                   "Report measured quality", notices=entered("adjustment_proposed")),
+                   N_("Report measured quality"), notices=entered("adjustment_proposed")),
         Transition("auto-confirm", ("delivered",), "completed", (SYSTEM,),
                    notices=entered("completed")),
         Transition("accept-adjustment", ("adjustment_proposed",), "completed", (SELLER,),
-                   "Accept the price adjustment", notices=entered("completed")),
+                   N_("Accept the price adjustment"), notices=entered("completed")),
         Transition("reject-adjustment", ("adjustment_proposed",), "disputed", (SELLER,),
-                   "Reject the adjustment", notices=entered("disputed")),
+                   N_("Reject the adjustment"), notices=entered("disputed")),
         # Every admin also hears of the dispute itself (DisputeOpened, core.deals.notices.parties).
-        Transition("dispute", IN_PROGRESS, "disputed", PARTY, "Open a dispute",
+        Transition("dispute", IN_PROGRESS, "disputed", PARTY, N_("Open a dispute"),
                    notices=entered("disputed")),
         Transition("escalate-dispute", ("disputed",), "disputed", (SYSTEM,),
                    notices=(Notice(ADMINS, "dispute_escalated", "decide_dispute"),)),
@@ -116,9 +117,9 @@ DEAL_PROCESS = Process(
 # A framework contract: call-off 1 is agreed with it, and accepting its terms accepts the whole
 # contract; each later call-off is an ordinary deal the system creates on its date, paid,
 # shipped and released on its own. The call-off timer's date is the contract's schedule.
-CONTRACT_STATES = {"proposed": "proposed — both parties accept the terms of call-off 1",
-                   "active": "running — call-offs follow their schedule",
-                   "ended": "every call-off called", "cancelled": "cancelled"}
+CONTRACT_STATES = {"proposed": N_("proposed — both parties accept the terms of call-off 1"),
+                   "active": N_("running — call-offs follow their schedule"),
+                   "ended": N_("every call-off called"), "cancelled": N_("cancelled")}
 CONTRACT_PROCESS = Process(
     name="contract",
     initial="proposed",

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from core.errors import Conflict, NotAllowed
-from core.i18n import _
+from core.i18n import _, n_
 
 SYSTEM = "system"  # timers and the money layer
 ADMIN = "admin"
@@ -181,8 +181,17 @@ def _span(delta: timedelta) -> str:
 
 
 def span(delta: timedelta) -> str:
-    """A duration in words: “3 days”, “48 hours”."""
+    """A duration in English words: “3 days”, “48 hours” (kept in English: the deal terms'
+    deadlines are stored and fingerprinted with it; `duration` says it to a person)."""
     hours = int(delta.total_seconds() // 3600)
     if hours % 24 == 0:
         return f"{hours // 24} day" + ("s" if hours != 24 else "")
     return f"{hours} hour" + ("s" if hours != 1 else "")
+
+
+def duration(delta: timedelta) -> str:
+    """A duration in the reader's words: “3 days”, “48 hours” (the same English as `span`)."""
+    hours = int(delta.total_seconds() // 3600)
+    if hours % 24 == 0:
+        return n_("{n} day", "{n} days", hours // 24)
+    return n_("{n} hour", "{n} hours", hours)

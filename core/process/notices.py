@@ -12,7 +12,7 @@ from typing import Any
 
 from core.actions import ActionRows
 from core.events import Event
-from core.notifications.outbox import AttachmentRef, notify, recipients
+from core.notifications.outbox import AttachmentRef, addressed_to, notify, recipients
 from core.operators.roles import admin_ids
 from core.process.model import ADMINS, Process
 from core.storage.uow import UnitOfWork
@@ -71,17 +71,19 @@ class NoticeBook:
         await recipients(uow, {a for n in step.notices for a in _accounts(moved, n.to)})
         for notice in step.notices:
             for account_id in await self._addressees(uow, moved, notice.to):
-                said = await self.texts[notice.text](uow, moved, notice.to, account_id)
-                if said is None:
-                    continue
-                if isinstance(said, str):
-                    said = Said(said)
-                buttons = (await self.buttons[notice.buttons](uow, moved, notice.to)
-                           if notice.buttons else None)
-                await notify(uow, account_id, said.text, buttons=buttons,
-                             attachment=said.attachment, once_per_chat=said.once_per_chat,
-                             channel=said.channel, urgent=said.urgent,
-                             dedupe_key=said.dedupe_key)
+                # Written for its recipient: their language, their money format.
+                async with addressed_to(uow, account_id):
+                    said = await self.texts[notice.text](uow, moved, notice.to, account_id)
+                    if said is None:
+                        continue
+                    if isinstance(said, str):
+                        said = Said(said)
+                    buttons = (await self.buttons[notice.buttons](uow, moved, notice.to)
+                               if notice.buttons else None)
+                    await notify(uow, account_id, said.text, buttons=buttons,
+                                 attachment=said.attachment, once_per_chat=said.once_per_chat,
+                                 channel=said.channel, urgent=said.urgent,
+                                 dedupe_key=said.dedupe_key)
 
     @staticmethod
     async def _addressees(uow: UnitOfWork, moved: Moved, to: str) -> list[int]:

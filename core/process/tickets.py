@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from core.i18n import N_
 from core.process.model import ADMINS, STAY, SYSTEM, Notice, Process, Timer, Transition
 
 ASKER, OPERATOR = "asker", "operator"
@@ -13,31 +14,31 @@ NOT_CLOSED = ("open", "answered", "waiting_for_operator")
 
 # How each status reads in a person's ticket list and on an operator's queue.
 STATUS_LABELS = {
-    "open": "open — waiting for an operator's first answer",
-    "answered": "answered — waiting for you",
-    "waiting_for_operator": "waiting for an operator",
-    "closed": "closed",
+    "open": N_("open — waiting for an operator's first answer"),
+    "answered": N_("answered — waiting for you"),
+    "waiting_for_operator": N_("waiting for an operator"),
+    "closed": N_("closed"),
 }
 # The same, as an operator reads it (the asker is "the user", not "you").
-OPERATOR_LABELS = {**STATUS_LABELS, "answered": "answered — waiting for the user"}
+OPERATOR_LABELS = {**STATUS_LABELS, "answered": N_("answered — waiting for the user")}
 
 TICKET_PROCESS = Process(
     name="ticket",
     initial="open",
     transitions=(
-        Transition("operator-reply", NOT_CLOSED, "answered", (OPERATOR,), "Reply",
+        Transition("operator-reply", NOT_CLOSED, "answered", (OPERATOR,), N_("Reply"),
                    silent="the answer itself goes to the asker"),
-        Transition("asker-reply", ("answered",), "waiting_for_operator", (ASKER,), "Answer",
+        Transition("asker-reply", ("answered",), "waiting_for_operator", (ASKER,), N_("Answer"),
                    silent="the message itself goes to the operators"),
-        Transition("add-detail", ("open", "waiting_for_operator"), STAY, (ASKER,), "Add a detail",
+        Transition("add-detail", ("open", "waiting_for_operator"), STAY, (ASKER,), N_("Add a detail"),
                    silent="the message itself goes to the operators"),
         # The asker hears only an operator's close (asked to rate); the other side of a reopen.
-        Transition("close", NOT_CLOSED, "closed", EITHER, "Close",
+        Transition("close", NOT_CLOSED, "closed", EITHER, N_("Close"),
                    notices=(Notice(ASKER, "closed_by_support", "rate"),)),
-        Transition("reopen", ("closed",), "waiting_for_operator", EITHER, "Reopen",
+        Transition("reopen", ("closed",), "waiting_for_operator", EITHER, N_("Reopen"),
                    notices=(Notice(OPERATOR, "reopened_by_user", "operator_buttons"),
                             Notice(ASKER, "reopened_by_support", "asker_buttons"))),
-        Transition("rate", ("closed",), STAY, (ASKER,), "Rate the answer",
+        Transition("rate", ("closed",), STAY, (ASKER,), N_("Rate the answer"),
                    silent="nobody waits for a rating"),
         Transition("escalate", ("open",), STAY, (SYSTEM,),
                    notices=(Notice(ADMINS, "ticket_escalated", "operator_buttons"),)),

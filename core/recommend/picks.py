@@ -17,6 +17,7 @@ from core.accounts.tables import Account
 from core.catalog.gazetteer import country_name
 from core.catalog.tables import Listing, SellerStats
 from core.consulting.tables import ConsultantProfile
+from core.i18n import _
 from core.money.model import Money
 from core.recommend.tables import PickDeclined
 from core.recommend.taste import Taste, field_label, taste_of
@@ -91,18 +92,18 @@ def score_listing(taste: Taste, listing: Listing, stats: SellerStats | None) -> 
     parts = [(PLACE * taste.get(("place", product, country)), taste.words(("place", product, country))),
              (PRODUCT * taste.get(("product", product)), taste.words(("product", product))),
              (COUNTRY * taste.get(("country", country)), taste.words(("country", country)))]
-    if not any(points for points, _ in parts[:2]):
+    if not any(points for points, __ in parts[:2]):
         return None  # a country alone is no reason to offer a product
     extra: list[tuple[float, str]] = []
     paid = taste.price_paid(product, listing.currency)
     if paid and listing.price_mwh_minor:
         closeness = max(0.0, 1 - abs(listing.price_mwh_minor - paid) / paid)
         extra.append((PRICE * closeness, "" if closeness < 0.85 else
-                      f"near the {Money(paid, listing.currency)}/MWh you paid"))
+                      _("near the {amount}/MWh you paid", amount=Money(paid, listing.currency))))
     if stats is not None and stats.ratings:
         stars = stats.rating_x10 / 10
         extra.append((REPUTATION * (stars - 3) / 2,
-                      f"seller rated {stars:.1f}★" if stars >= 4.5 else ""))
+                      _("seller rated {stars}★", stars=f"{stars:.1f}") if stars >= 4.5 else ""))
     return _pick("listing", listing.id, f"{listing.title} — {listing.city}, "
                  f"{country_name(country)}" if country else f"{listing.title} — {listing.city}",
                  parts, extra)
@@ -136,7 +137,8 @@ def score_consultant(taste: Taste, profile: ConsultantProfile, name: str) -> Pic
     extra: list[tuple[float, str]] = []
     if profile.ratings:
         stars = profile.stars_total / profile.ratings
-        extra.append((REPUTATION * (stars - 3) / 2, f"rated {stars:.1f}★" if stars >= 4.5 else ""))
+        extra.append((REPUTATION * (stars - 3) / 2,
+                      _("rated {stars}★", stars=f"{stars:.1f}") if stars >= 4.5 else ""))
     fields = ", ".join(field_label(str(c)) for c in profile.categories[:2])
     return _pick("consultant", profile.account_id, f"{name} — {profile.headline or fields}",
                  parts, extra)
@@ -144,7 +146,7 @@ def score_consultant(taste: Taste, profile: ConsultantProfile, name: str) -> Pic
 
 def _pick(kind: str, item_id: int, title: str, parts: list[tuple[float, str]],
           extra: list[tuple[float, str]]) -> Pick | None:
-    score = sum(points for points, _ in [*parts, *extra])
+    score = sum(points for points, __ in [*parts, *extra])
     words: list[str] = []
     for points, text in sorted(parts, key=lambda p: -p[0]):
         stem = text.rsplit(" ", 1)[0]  # “you bought wood pellets” without the count

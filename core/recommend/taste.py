@@ -19,6 +19,7 @@ from core.catalog.taxonomy import TYPES, price_per_mwh_minor
 from core.consulting.profiles.taxonomy import CATEGORIES
 from core.consulting.tables import Booking, ConsultantProfile
 from core.deals.tables import Deal
+from core.i18n import _, n_
 from core.storage.uow import UnitOfWork
 
 # How much one event of each kind says about a person's wants, before recency.
@@ -77,15 +78,19 @@ def recency(moment: datetime, now: datetime) -> float:
 
 
 def times(n: int) -> str:
-    return {1: "once", 2: "twice"}.get(n, f"{n} times")
+    if n == 1:
+        return _("once")
+    if n == 2:
+        return _("twice")
+    return n_("{n} time", "{n} times", n)
 
 
 def label(product: str) -> str:
-    return TYPES[product].label.lower() if product in TYPES else product
+    return _(TYPES[product].label).lower() if product in TYPES else product
 
 
 def field_label(category: str) -> str:
-    return CATEGORIES.get(category, category).lower()
+    return _(CATEGORIES[category]).lower() if category in CATEGORIES else category.lower()
 
 
 async def taste_of(uow: UnitOfWork, account_id: int, now: datetime,
@@ -116,8 +121,9 @@ async def _deals(uow: UnitOfWork, taste: Taste, account_id: int, now: datetime,
             taste.paid_mwh[(listing.product_type, deal.currency)].append(paid)
     by_product: dict[str, list[float]] = defaultdict(list)
     for (product, country), weights in groups.items():
-        where = f" in {country_name(country)}" if country else ""
-        words = f"you bought {label(product)}{where} {times(len(weights))}"
+        words = (_("you bought {product} in {country} {times}", product=label(product),
+                   country=country_name(country), times=times(len(weights))) if country
+                 else _("you bought {product} {times}", product=label(product), times=times(len(weights))))
         taste.add(("place", product, country), sum(weights), words)
         taste.add(("country", country), sum(weights) / 2, words)
         by_product[product] += weights
@@ -126,7 +132,7 @@ async def _deals(uow: UnitOfWork, taste: Taste, account_id: int, now: datetime,
                 taste.add(("field", category), sum(weights) / 3, words)
     for product, weights in by_product.items():
         taste.add(("product", product), sum(weights),
-                  f"you bought {label(product)} {times(len(weights))}")
+                  _("you bought {product} {times}", product=label(product), times=times(len(weights))))
 
 
 def _per_mwh(price_minor: int, energy: str) -> int | None:
@@ -146,7 +152,8 @@ async def _searches(uow: UnitOfWork, taste: Taste, account_id: int, now: datetim
         groups[str(row.product_type)].append(WEIGHTS["search"] * recency(row.created_at, now))
     for product, weights in groups.items():
         taste.add(("product", product), sum(weights),
-                  f"you searched for {label(product)} {times(len(weights))}")
+                  _("you searched for {product} {times}", product=label(product),
+                    times=times(len(weights))))
 
 
 async def _saved(uow: UnitOfWork, taste: Taste, account_id: int, now: datetime,
@@ -161,11 +168,12 @@ async def _saved(uow: UnitOfWork, taste: Taste, account_id: int, now: datetime,
         w = WEIGHTS["saved"] * recency(saved.created_at, now)
         if query.lat is not None and query.lon is not None:
             place = nearest(query.lat, query.lon)
-            words = f"you saved a search for {label(product)} near {place.city}"
+            words = _("you saved a search for {product} near {city}", product=label(product),
+                      city=place.city)
             taste.add(("place", product, place.country), w, words)
             taste.add(("country", place.country), w / 2, words)
         else:
-            words = f"you saved a search for {label(product)}"
+            words = _("you saved a search for {product}", product=label(product))
         taste.add(("product", product), w, words)
 
 
@@ -184,7 +192,7 @@ async def _watched(uow: UnitOfWork, taste: Taste, account_id: int, now: datetime
     for watch, listing in (await uow.session.execute(stmt)).all():
         taste.watched.add(listing.id)
         w = WEIGHTS["watch"] * recency(watch.created_at, now)
-        words = f"you watched “{listing.title}”"
+        words = _("you watched “{title}”", title=listing.title)
         taste.add(("product", listing.product_type), w, words)
         taste.add(("place", listing.product_type, listing.country or ""), w, words)
 
@@ -199,9 +207,10 @@ async def _sessions(uow: UnitOfWork, taste: Taste, account_id: int, now: datetim
     for booking, profile in (await uow.session.execute(stmt)).all():
         taste.consultants_met.add(booking.consultant_id)
         w = WEIGHTS["session"] * recency(booking.starts_at or booking.created_at, now)
-        verb = "had" if booking.status in SESSION_HAD else "booked"
+        had = booking.status in SESSION_HAD
         for category in profile.categories[:2]:
-            words = f"you {verb} a session on {field_label(str(category))}"
+            words = (_("you had a session on {field}", field=field_label(str(category))) if had
+                     else _("you booked a session on {field}", field=field_label(str(category))))
             taste.add(("field", str(category)), w, words)
             for product in FIELD_PRODUCTS.get(str(category), ()):
                 taste.add(("product", product), w / 2, words)

@@ -14,7 +14,7 @@ from core.accounts.tables import Account
 from core.actions import Action, ActionRows, Intent
 from core.errors import NotFound
 from core.i18n import _
-from core.notifications.outbox import notify
+from core.notifications.outbox import addressed_to, notify
 from core.recommend.picks import Pick, recommend
 from core.recommend.tables import PickDeclined, WeeklyPicks
 from core.storage.uow import UnitOfWork
@@ -61,31 +61,33 @@ async def _send_one(uow: UnitOfWork, account_id: int, week: str) -> bool:
     claim = WeeklyPicks(account_id=account_id, week=week, items=[], created_at=uow.clock.now())
     uow.add(claim)
     await uow.session.flush()  # the claim first: a second sender stops here
-    picks = await recommend(uow, account_id)
-    claim.items = [p.key for p in picks]
-    if not picks:
-        return False
-    text, buttons = message(picks, weekly=True)
-    await notify(uow, account_id, text, buttons=buttons, dedupe_key=f"picks:{account_id}:{week}")
+    async with addressed_to(uow, account_id):
+        picks = await recommend(uow, account_id)  # (its reasons in words, for the recipient)
+        claim.items = [p.key for p in picks]
+        if not picks:
+            return False
+        text, buttons = message(picks, weekly=True)
+        await notify(uow, account_id, text, buttons=buttons, dedupe_key=f"picks:{account_id}:{week}")
     return True
 
 
 def message(picks: list[Pick], *, weekly: bool) -> tuple[str, ActionRows]:
     """The picks as text (each with its reasons) and rows of buttons: open it, Not interested;
     Stop these messages at the end."""
-    head = "✨ Picked for you this week" if weekly else "✨ Picked for you"
+    head = _("✨ Picked for you this week") if weekly else _("✨ Picked for you")
     lines = [head]
     rows: ActionRows = []
     for n, pick in enumerate(picks, 1):
         icon = "📦" if pick.kind == "listing" else "🎓"
         why = "; ".join(pick.reasons)
-        lines.append(f"{n}. {icon} {pick.title}" + (f"\n   because {why}" if why else ""))
+        lines.append(_("{n}. {icon} {title}\n   because {why}", n=n, icon=icon, title=pick.title, why=why)
+                     if why else f"{n}. {icon} {pick.title}")
         view = Intent.VIEW_LISTING if pick.kind == "listing" else Intent.VIEW_CONSULTANT
-        rows.append([Action(view, f"{n}. Open {pick.title[:24]}", str(pick.item_id)),
-                     Action(Intent.DECLINE_PICK, f"{n}. 🚫 Not interested", pick.key)])
-    lines.append("Not for you? “Not interested” hides it for good.")
+        rows.append([Action(view, _("{n}. Open {title}", n=n, title=pick.title[:24]), str(pick.item_id)),
+                     Action(Intent.DECLINE_PICK, _("{n}. 🚫 Not interested", n=n), pick.key)])
+    lines.append(_("Not for you? “Not interested” hides it for good."))
     if weekly:
-        rows.append([Action(Intent.STOP_PICKS, "🔕 Stop these messages")])
+        rows.append([Action(Intent.STOP_PICKS, _("🔕 Stop these messages"))])
     return "\n".join(lines), rows
 
 

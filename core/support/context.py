@@ -7,9 +7,16 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from core.i18n import N_, _
+
 # Objects a ticket may be about; an operator's tools look them up by these names.
 OBJECT_KINDS = ("deal", "booking", "session", "listing", "offer", "dispute", "thread",
                 "consultant")
+# How a summary names the object ({id} is its number).
+OBJECT_LABELS = {"deal": N_("about deal #{id}"), "booking": N_("about booking #{id}"),
+                 "session": N_("about session #{id}"), "listing": N_("about listing #{id}"),
+                 "offer": N_("about offer #{id}"), "dispute": N_("about dispute #{id}"),
+                 "thread": N_("about thread #{id}"), "consultant": N_("about consultant #{id}")}
 _TEXT_LIMIT = 300  # each text part is cut to this; they come from our own flows
 
 
@@ -44,14 +51,24 @@ class TicketContext:
         about listing #42; error: “…””; empty when nothing is known."""
         parts = []
         if self.flow:
-            paused = " (paused)" if self.paused else ""
-            step = f", step {self.step}" if self.step else ""
-            asked = f" — {self.question}" if self.question else ""
-            parts.append(f"in {self.where or self.flow}{paused}{step}{asked}")
+            where = self.where or self.flow
+            if self.paused:
+                where = _("{where} (paused)", where=where)
+            if self.step and self.question:
+                parts.append(_("in {where}, step {step} — {question}", where=where, step=self.step,
+                               question=self.question))
+            elif self.step:
+                parts.append(_("in {where}, step {step}", where=where, step=self.step))
+            elif self.question:
+                parts.append(_("in {where} — {question}", where=where, question=self.question))
+            else:
+                parts.append(_("in {where}", where=where))
         if self.object_kind:
-            parts.append(f"about {self.object_kind} #{self.object_id}")
+            about = OBJECT_LABELS.get(self.object_kind)
+            parts.append(_(about, id=self.object_id) if about else
+                         _("about {kind} #{id}", kind=self.object_kind, id=self.object_id))
         if self.error:
-            parts.append(f"error: “{self.error}”")
+            parts.append(_("error: “{error}”", error=self.error))
         return "; ".join(parts)
 
 

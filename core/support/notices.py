@@ -10,7 +10,8 @@ from sqlalchemy import select
 from core.accounts.tables import Account
 from core.actions import Action, ActionRows, Intent
 from core.deals.notices.timers import age, when_for
-from core.notifications.outbox import notify, recipients
+from core.i18n import N_, _
+from core.notifications.outbox import addressed_to, notify, recipients
 from core.process.notices import Moved, NoticeBook, Said
 from core.process.tickets import ASKER, OPERATOR, TICKET_PROCESS
 from core.storage.uow import UnitOfWork
@@ -28,13 +29,13 @@ def _quote(text: str) -> str:
 
 
 def _operator_buttons(ticket_id: int) -> list[list[Action]]:
-    return [[Action(Intent.HANDLE_TICKET, f"🎫 Open ticket #{ticket_id}", str(ticket_id)),
-             Action(Intent.HANDLE_TICKET, "✍ Reply", f"reply:{ticket_id}")]]
+    return [[Action(Intent.HANDLE_TICKET, _("🎫 Open ticket #{id}", id=ticket_id), str(ticket_id)),
+             Action(Intent.HANDLE_TICKET, N_("✍ Reply"), f"reply:{ticket_id}")]]
 
 
 def _asker_buttons(ticket_id: int) -> list[list[Action]]:
-    return [[Action(Intent.MY_TICKET, "✍ Answer", f"reply:{ticket_id}"),
-             Action(Intent.MY_TICKET, "✅ Close the ticket", f"close:{ticket_id}")]]
+    return [[Action(Intent.MY_TICKET, N_("✍ Answer"), f"reply:{ticket_id}"),
+             Action(Intent.MY_TICKET, N_("✅ Close the ticket"), f"close:{ticket_id}")]]
 
 
 async def on_opened(uow: UnitOfWork, event: TicketOpened) -> None:
@@ -43,15 +44,19 @@ async def on_opened(uow: UnitOfWork, event: TicketOpened) -> None:
     if ticket is None:
         return
     asker = await uow.session.get(Account, ticket.account_id)
-    where = TicketContext.from_json(ticket.context).summary()
+    context = TicketContext.from_json(ticket.context)
     operators = set(await operator_ids(uow)) - {ticket.account_id}
     await recipients(uow, operators)
     for operator in sorted(operators):
-        due = await when_for(uow, operator, ticket.first_answer_due_at)
-        text = (f"🎫 New support ticket #{ticket.id} from {asker.display_name if asker else 'someone'}"
-                f" ({ticket.channel}): {_quote(ticket.question)}"
-                + (f"\nContext: {where}" if where else "") + f"\nFirst answer due by {due}.")
-        await notify(uow, operator, text, buttons=_operator_buttons(ticket.id))
+        async with addressed_to(uow, operator):
+            due = await when_for(uow, operator, ticket.first_answer_due_at)
+            where = context.summary()
+            text = (_("🎫 New support ticket #{id} from {name} ({channel}): {question}", id=ticket.id,
+                      name=asker.display_name if asker else _("someone"), channel=ticket.channel,
+                      question=_quote(ticket.question))
+                    + ("\n" + _("Context: {where}", where=where) if where else "")
+                    + "\n" + _("First answer due by {due}.", due=due))
+            await notify(uow, operator, text, buttons=_operator_buttons(ticket.id))
 
 
 async def on_message(uow: UnitOfWork, event: TicketMessagePosted) -> None:
@@ -62,13 +67,17 @@ async def on_message(uow: UnitOfWork, event: TicketMessagePosted) -> None:
     if ticket is None or message is None:
         return
     if event.author_role == OPERATOR:
-        await notify(uow, ticket.account_id,
-                     f"💬 Agora support answered your ticket #{ticket.id}:\n\n{message.text}",
-                     channel=ticket.channel or None, buttons=_asker_buttons(ticket.id))
+        async with addressed_to(uow, ticket.account_id):
+            await notify(uow, ticket.account_id,
+                         _("💬 Agora support answered your ticket #{id}:\n\n{text}", id=ticket.id,
+                           text=message.text),
+                         channel=ticket.channel or None, buttons=_asker_buttons(ticket.id))
         return
     for operator in await _answering(uow, ticket):
-        await notify(uow, operator, f"💬 The user wrote on ticket #{ticket.id}: "
-                                    f"{_quote(message.text)}", buttons=_operator_buttons(ticket.id))
+        async with addressed_to(uow, operator):
+            await notify(uow, operator, _("💬 The user wrote on ticket #{id}: {text}", id=ticket.id,
+                                          text=_quote(message.text)),
+                         buttons=_operator_buttons(ticket.id))
 
 
 async def closed_by_support(uow: UnitOfWork, moved: Moved, role: str, asker: int) -> Said | None:
@@ -76,20 +85,20 @@ async def closed_by_support(uow: UnitOfWork, moved: Moved, role: str, asker: int
     ticket = moved.subject
     if _by_asker(moved):
         return None
-    return Said(f"✅ Agora support closed your ticket #{ticket.id}. How good was the answer? "
-                "(If it is not solved, open the ticket and reopen it.)",
+    return Said(_("✅ Agora support closed your ticket #{id}. How good was the answer? "
+                  "(If it is not solved, open the ticket and reopen it.)", id=ticket.id),
                 channel=ticket.channel or None)
 
 
 async def rate(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
     ticket_id = moved.subject.id
     stars = [Action(Intent.MY_TICKET, "★" * n, f"rate:{ticket_id}:{n}") for n in STARS]
-    return [stars, [Action(Intent.MY_TICKET, "🎫 Open the ticket", str(ticket_id))]]
+    return [stars, [Action(Intent.MY_TICKET, N_("🎫 Open the ticket"), str(ticket_id))]]
 
 
 async def reopened_by_user(uow: UnitOfWork, moved: Moved, role: str, operator: int) -> str | None:
     """The asker's reopen tells the operators who answered (every operator if none has)."""
-    return f"↩ The user reopened ticket #{moved.subject.id}." if _by_asker(moved) else None
+    return _("↩ The user reopened ticket #{id}.", id=moved.subject.id) if _by_asker(moved) else None
 
 
 async def reopened_by_support(uow: UnitOfWork, moved: Moved, role: str, asker: int
@@ -98,7 +107,7 @@ async def reopened_by_support(uow: UnitOfWork, moved: Moved, role: str, asker: i
     ticket = moved.subject
     if _by_asker(moved):
         return None
-    return Said(f"↩ Agora support reopened your ticket #{ticket.id}.",
+    return Said(_("↩ Agora support reopened your ticket #{id}.", id=ticket.id),
                 channel=ticket.channel or None)
 
 
@@ -109,8 +118,9 @@ async def ticket_escalated(uow: UnitOfWork, moved: Moved, role: str, admin: int)
     if admin == ticket.account_id:
         return None
     waited = age(uow.clock.now() - ticket.created_at)
-    return Said(f"⏰ Support ticket #{ticket.id} has had no answer for {waited}: the first-answer "
-                f"deadline has passed. {_quote(ticket.question)}", urgent=True)
+    return Said(_("⏰ Support ticket #{id} has had no answer for {waited}: the first-answer "
+                  "deadline has passed. {question}", id=ticket.id, waited=waited,
+                  question=_quote(ticket.question)), urgent=True)
 
 
 async def operator_buttons(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:

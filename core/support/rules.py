@@ -8,13 +8,18 @@ import re
 from datetime import datetime, timedelta
 
 from core.errors import Conflict, DomainError
-from core.i18n import _
+from core.i18n import N_, _
 
 MIN_QUESTION = 10  # characters: enough to say what is wrong
 MAX_TEXT = 2000  # a question or a message
 MAX_OPEN = 5  # tickets one person may have waiting at once
 STARS = range(1, 6)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The refusals of an empty or too long text, by what it is (a message or a question).
+_EMPTY = {"message": N_("The message is empty — please type it."),
+          "question": N_("The question is empty — please type it.")}
+_TOO_LONG = {"message": N_("That is {count} characters; please keep a message under {max_text}."),
+             "question": N_("That is {count} characters; please keep a question under {max_text}.")}
 
 
 def checked(text: str, *, minimum: int = 1, what: str = "message") -> str:
@@ -22,13 +27,12 @@ def checked(text: str, *, minimum: int = 1, what: str = "message") -> str:
     or too long."""
     clean = _CONTROL.sub("", str(text or "")).strip()
     if not clean:
-        raise DomainError(_("The {what} is empty — please type it.", what=what))
+        raise DomainError(_(_EMPTY[what]))
     if len(clean) < minimum:
         raise DomainError(_("Please describe it in a few more words (at least {minimum} "
                             "characters).", minimum=minimum))
     if len(clean) > MAX_TEXT:
-        raise DomainError(_("That is {count} characters; please keep a {what} under "
-                            "{max_text}.", count=f"{len(clean):,}", what=what, max_text=f"{MAX_TEXT:,}"))
+        raise DomainError(_(_TOO_LONG[what], count=f"{len(clean):,}", max_text=f"{MAX_TEXT:,}"))
     return clean
 
 

@@ -9,12 +9,13 @@ from datetime import datetime
 from sqlalchemy import select
 
 from core.accounts.tables import Account
+from core.i18n import N_, _
 from core.process.tickets import ASKER, OPERATOR_LABELS, STATUS_LABELS, TICKET_PROCESS
 from core.storage.uow import UnitOfWork
 from core.support.context import TicketContext
 from core.support.tables import SupportMessage, SupportTicket
 
-SUPPORT_NAME = "Agora support"  # how operators sign to the asker
+SUPPORT_NAME = N_("Agora support")  # how operators sign to the asker
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,8 @@ class TicketView:
     @property
     def status_label(self) -> str:
         labels = STATUS_LABELS if self.role == ASKER else OPERATOR_LABELS
-        return labels.get(self.ticket.status, self.ticket.status)
+        label = labels.get(self.ticket.status)
+        return _(label) if label else self.ticket.status
 
 
 async def view(uow: UnitOfWork, ticket: SupportTicket, role: str) -> TicketView:
@@ -49,16 +51,20 @@ async def view(uow: UnitOfWork, ticket: SupportTicket, role: str) -> TicketView:
     steps = [t.name for t in TICKET_PROCESS.next_actions(ticket.status, role)]
     if ticket.rating is not None and "rate" in steps:
         steps.remove("rate")
-    return TicketView(ticket, role, names.get(ticket.account_id, "someone"),
+    asker = names[ticket.account_id] if ticket.account_id in names else _("someone")
+    return TicketView(ticket, role, asker,
                       TicketContext.from_json(ticket.context), said, steps)
 
 
 def _author(message: SupportMessage, reader_role: str, names: dict[int, str]) -> str:
     if message.author_role == ASKER:
-        return "You" if reader_role == ASKER else names.get(message.author_id or 0, "the user")
+        if reader_role == ASKER:
+            return _("You")
+        return names[message.author_id or 0] if (message.author_id or 0) in names else _("the user")
     if reader_role == ASKER:
-        return SUPPORT_NAME
-    return f"{names.get(message.author_id or 0, 'an operator')} (operator)"
+        return _(SUPPORT_NAME)
+    name = names[message.author_id or 0] if (message.author_id or 0) in names else _("an operator")
+    return _("{name} (operator)", name=name)
 
 
 async def _names(uow: UnitOfWork, ids: set[int]) -> dict[int, str]:

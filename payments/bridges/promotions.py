@@ -9,8 +9,9 @@ from core.actions import Action, Intent
 from core.consulting.events import PromotionRequested
 from core.consulting.profiles import promotions
 from core.consulting.profiles.taxonomy import label
+from core.i18n import N_, _
 from core.money.events import PromotionCharged
-from core.notifications.outbox import notify
+from core.notifications.outbox import addressed_to, notify
 from core.payments_port import Actor
 from core.storage.uow import UnitOfWork
 from payments.service import PaymentsService
@@ -30,16 +31,19 @@ class PromotionPayments:
             view = await self.payments.open("charge", "platform", event.reference,
                                             event.consultant_id, None, event.price, SYSTEM)
             async with self.payments.uow() as uow:
-                await notify(uow, event.consultant_id, f"⭐ Featured in “{label(event.category)}” "
-                             f"for {event.days} days: {event.price}. Pay to start it now.",
-                             buttons=[[Action(Intent.PAY, "💳 Pay", str(view.id))]])
+                async with addressed_to(uow, event.consultant_id):
+                    await notify(uow, event.consultant_id, _(
+                        "⭐ Featured in “{category}” for {days} days: {price}. Pay to start it now.",
+                        category=_(label(event.category)), days=event.days, price=event.price),
+                        buttons=[[Action(Intent.PAY, N_("💳 Pay"), str(view.id))]])
                 await uow.commit()
 
     async def on_charged(self, uow: UnitOfWork, event: PromotionCharged) -> None:
         """In the payment's transaction: a paid package starts, and the consultant is told."""
         promotion = await promotions.start_paid(uow, event.reference)
         if promotion is not None:
-            await notify(uow, promotion.consultant_id, f"⭐ You are featured in "
-                         f"“{label(promotion.category)}” until "
-                         f"{promotion.ends_at:%Y-%m-%d}. Impressions and profile views show in "
-                         "your profile.")
+            async with addressed_to(uow, promotion.consultant_id):
+                await notify(uow, promotion.consultant_id, _(
+                    "⭐ You are featured in “{category}” until {ends}. Impressions and profile views "
+                    "show in your profile.", category=_(label(promotion.category)),
+                    ends=f"{promotion.ends_at:%Y-%m-%d}"))

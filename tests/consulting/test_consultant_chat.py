@@ -75,7 +75,8 @@ async def test_a_profile_goes_live_is_booked_in_four_taps_held_paid_and_reviewed
     assert "Requested" in sid.texts() and taps <= 4
     await sid.tap("The booking")
     assert "At most: €90.00" in sid.texts() and "cancel" in sid.texts().lower()
-    assert "asks for a 60-minute session (up to €90.00)" in await last_notice(app, cora, "asks")
+    # The notice is written for Cora, in her format (Latvia), the booking card in Sid's.
+    assert "asks for a 60-minute session (up to 90,00\xa0€)" in await last_notice(app, cora, "asks")
     await cora.tap("Accept")
     assert "Confirmed" in cora.texts()
     assert "Free cancellation up to 24 hours before" in await last_notice(app, sid, "Confirmed")

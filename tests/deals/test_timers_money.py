@@ -69,7 +69,8 @@ async def test_a_payment_arriving_after_the_deal_was_cancelled_is_refunded_in_fu
         held = await ledger.balance(uow, ledger.user(bob.id, "escrow", str(escrow_id)), "EUR")
     assert (kinds, held) == (["fund", "refund"], 0)
     assert await told(app, bob.id, "refunded in full") == [
-        f"↩ Your payment of €22,000.00 for deal #{deal_id} arrived after the deal was cancelled, "
+        # written for Bob, in his format (Estonia: 22 000,00 €)
+        f"↩ Your payment of 22\xa0000,00\xa0€ for deal #{deal_id} arrived after the deal was cancelled, "
         "so it was refunded in full."]
 
 

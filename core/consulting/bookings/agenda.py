@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 from core.accounts.tables import Account
 from core.clock import local_time
 from core.consulting.tables import Booking
+from core.i18n import _
 from core.process.bookings import CONSULTANT, STATE_LABELS
 from core.storage.uow import UnitOfWork
 
@@ -37,17 +38,19 @@ def _next_step(b: Booking, role: str, other: str) -> str:
     """The one step a booking needs now, for this reader (yours, or whom it waits for)."""
     mine = b.proposed_by not in (None, role)  # proposals wait for the one who did not make them
     if b.status == "requested":
-        return "accept or decline" if role == CONSULTANT else f"waiting for {other} to answer"
+        return _("accept or decline") if role == CONSULTANT else \
+            _("waiting for {other} to answer", other=other)
     if b.status in ("proposed", "reschedule_proposed"):
-        return "choose one of the proposed times" if mine else f"waiting for {other} to choose"
+        return _("choose one of the proposed times") if mine else \
+            _("waiting for {other} to choose", other=other)
     if b.status == "seeker_absent":
-        return "charge or waive the no-show fee" if role == CONSULTANT else \
-            f"waiting for {other} to decide on the no-show fee"
+        return _("charge or waive the no-show fee") if role == CONSULTANT else \
+            _("waiting for {other} to decide on the no-show fee", other=other)
     if b.status in ("starting", "in_session"):
-        return "join the session now"
+        return _("join the session now")
     if b.status == "confirmed":
-        return "join at the start (you are reminded)"
-    return "nothing: it is over"
+        return _("join at the start (you are reminded)")
+    return _("nothing: it is over")
 
 
 async def agenda(uow: UnitOfWork, account_id: int) -> list[AgendaLine]:
@@ -70,9 +73,9 @@ async def agenda(uow: UnitOfWork, account_id: int) -> list[AgendaLine]:
                 continue
         role = CONSULTANT if b.consultant_id == account_id else "seeker"
         other = others.get(b.seeker_id if role == CONSULTANT else b.consultant_id, "?")
-        when = local_time(b.starts_at, zone) if b.starts_at else "time not agreed yet"
+        when = local_time(b.starts_at, zone) if b.starts_at else _("time not agreed yet")
         lines.append(AgendaLine(b.id, group, role, other, when, b.minutes,
-                                STATE_LABELS[b.status], _next_step(b, role, other), b.topic))
+                                _(STATE_LABELS[b.status]), _next_step(b, role, other), b.topic))
     order = {"awaiting": 0, "upcoming": 1, "past": 2}
     return sorted(lines, key=lambda x: (order[x.group], x.booking_id if x.group != "past"
                                         else -x.booking_id))

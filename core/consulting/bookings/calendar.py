@@ -58,11 +58,12 @@ def invite(booking_id: int, starts_at: datetime, minutes: int, sequence: int, me
     event.add("dtstamp", stamp)
     event.add("dtstart", starts_at)
     event.add("dtend", starts_at + timedelta(minutes=minutes))
-    event.add("summary", f"Agora session: {organiser.name} and {attendee.name}")
+    event.add("summary", _("Agora session: {organiser} and {attendee}", organiser=organiser.name,
+                           attendee=attendee.name))
     event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
     event.add("organizer", _address(organiser, f"consultant-{booking_id}@{DOMAIN}"))
     event.add("attendee", _address(attendee, f"seeker-{booking_id}@{DOMAIN}"))
-    event.add("location", location or "Agora chat")
+    event.add("location", location or _("Agora chat"))
     if description:
         event.add("description", description)
     cal.add_component(event)
@@ -85,7 +86,7 @@ async def booking_invite(uow: UnitOfWork, booking_id: int, method: str) -> Attac
                   Party(consultant.display_name, consultant.email),
                   Party(seeker.display_name, seeker.email), uow.clock.now(),
                   profile.meeting_url if profile else None,
-                  f"Booking #{booking.id} on Agora. Open it in the chat to join.")
+                  _("Booking #{id} on Agora. Open it in the chat to join.", id=booking.id))
     return Attachment(f"agora-booking-{booking.id}.ics", data, "text/calendar")
 
 

@@ -13,7 +13,8 @@ from core.accounts.tables import Account
 from core.actions import Action, Intent
 from core.clock import local_time
 from core.consulting.tables import Booking, ConsultantProfile
-from core.notifications.outbox import notify
+from core.i18n import N_, _, n_
+from core.notifications.outbox import addressed_to, notify
 from core.process import timers
 from core.process.bookings import BOOKING_PROCESS
 from core.process.tables import ProcessReminder, ProcessTimer
@@ -57,11 +58,19 @@ async def _went(uow: UnitOfWork, timer: ProcessTimer, offset: timedelta) -> bool
         ProcessReminder.offset_seconds == int(offset.total_seconds()))))).scalar())
 
 
-def _ahead(offset: timedelta) -> str:
+def _text(offset: timedelta, length: int, other: str, when: str) -> str:
+    """“⏰ Your 60-minute session with Anna starts in 15 minutes: Mon 24 Nov, 14:00 (…)”."""
     minutes = int(offset.total_seconds() // 60)
     if minutes % 60:
-        return f"in {minutes} minutes"
-    return f"in {minutes // 60} hours" if minutes != 60 else "in an hour"
+        return n_("⏰ Your {length}-minute session with {name} starts in {n} minute: {when}.",
+                  "⏰ Your {length}-minute session with {name} starts in {n} minutes: {when}.",
+                  minutes, length=length, name=other, when=when)
+    if minutes == 60:
+        return _("⏰ Your {length}-minute session with {name} starts in an hour: {when}.",
+                 length=length, name=other, when=when)
+    return n_("⏰ Your {length}-minute session with {name} starts in {n} hour: {when}.",
+              "⏰ Your {length}-minute session with {name} starts in {n} hours: {when}.",
+              minutes // 60, length=length, name=other, when=when)
 
 
 async def _tell(uow: UnitOfWork, booking: Booking, offset: timedelta) -> None:
@@ -75,12 +84,12 @@ async def _tell(uow: UnitOfWork, booking: Booking, offset: timedelta) -> None:
              booking.seeker_id: seeker.timezone}
     others = {booking.consultant_id: seeker.display_name,
               booking.seeker_id: consultant.display_name}
-    button = [[Action(Intent.VIEW_BOOKING, "📅 View the booking", str(booking.id))]]
+    button = [[Action(Intent.VIEW_BOOKING, N_("📅 View the booking"), str(booking.id))]]
     for party in (booking.seeker_id, booking.consultant_id):
         when = local_time(booking.starts_at, zones[party])
-        text = (f"⏰ Your {booking.minutes}-minute session with {others[party]} starts "
-                f"{_ahead(offset)}: {when}.")
-        await notify(uow, party, text, buttons=button, urgent=offset <= timedelta(hours=1))
+        async with addressed_to(uow, party):
+            text = _text(offset, booking.minutes, others[party], when)
+            await notify(uow, party, text, buttons=button, urgent=offset <= timedelta(hours=1))
 
 
 def reminder_moments(starts_at: datetime) -> list[datetime]:

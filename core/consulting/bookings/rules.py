@@ -4,10 +4,11 @@ as the sentence a booking card states up front."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from core.clock import local_time
+from core.i18n import _, n_
 from core.money.model import Money
 from core.policy import BookingPolicy
 from core.process.bookings import AUTHORISE_AHEAD, CONSULTANT_GRACE, SEEKER
@@ -43,24 +44,24 @@ def authorised_at_confirmation(starts_at: datetime | None, confirmed_at: datetim
     return starts_at - confirmed_at <= AUTHORISE_AHEAD
 
 
-def _hours(delta: timedelta) -> str:
-    hours = int(delta.total_seconds() // 3600)
-    return f"{hours} hour{'s' if hours != 1 else ''}"
-
-
-SAVED_CARD = ("Nothing is charged now; the session's maximum is authorised 24 h before, on the "
-              "card you save at booking")
-
-
 def _cancelling(policy: BookingPolicy, late: Money, starts_at: datetime | None,
                 zone: str | None, instant: bool) -> str:
-    fee = f"a late-cancellation fee of {policy.late_fee_percent}% ({late}). "
+    percent = policy.late_fee_percent
     if instant:
-        return f"A “talk now” begins at once, so cancelling it once confirmed costs {fee}"
-    free_until = (f" (until {local_time(starts_at - policy.free_cancel, zone)})"
-                  if starts_at is not None else "")
-    return (f"Free cancellation up to {_hours(policy.free_cancel)} before the start{free_until}; "
-            f"after that {fee}")
+        return _("A “talk now” begins at once, so cancelling it once confirmed costs a "
+                 "late-cancellation fee of {percent}% ({fee}).", percent=percent, fee=late)
+    hours = int(policy.free_cancel.total_seconds() // 3600)
+    if starts_at is None:
+        return n_("Free cancellation up to {n} hour before the start; after that a "
+                  "late-cancellation fee of {percent}% ({fee}).",
+                  "Free cancellation up to {n} hours before the start; after that a "
+                  "late-cancellation fee of {percent}% ({fee}).", hours, percent=percent, fee=late)
+    until = local_time(starts_at - policy.free_cancel, zone)
+    return n_("Free cancellation up to {n} hour before the start (until {until}); after that a "
+              "late-cancellation fee of {percent}% ({fee}).",
+              "Free cancellation up to {n} hours before the start (until {until}); after that a "
+              "late-cancellation fee of {percent}% ({fee}).", hours, until=until, percent=percent,
+              fee=late)
 
 
 def free_cancel_passed(policy: BookingPolicy, starts_at: datetime, now: datetime) -> bool:
@@ -75,12 +76,15 @@ def policy_text(policy: BookingPolicy, amount: Money, starts_at: datetime | None
     `instant`: a “talk now”, which starts at once, so it has no free-cancellation window)."""
     late, no_show = share(amount, policy.late_fee_percent), no_show_fee(policy, amount)
     grace = int(CONSULTANT_GRACE.total_seconds() // 60)
-    held = (f"At most {amount}. {SAVED_CARD}; nothing is charged before the session. " if later
-            else f"At most {amount}, held on the card once authorised; nothing is charged "
-            "before the session. ")
-    return (held +
-            f"The first {policy.free_minutes} minutes are free, and ending by then costs nothing. "
-            + _cancelling(policy, late, starts_at, zone, instant) +
-            f"If the consultant has not joined {grace} minutes after the start, nothing is "
-            "charged and you can rebook. If the seeker does not come, the consultant may charge "
-            f"{policy.no_show_fee_percent}% ({no_show}). A consultant's cancellation is always free.")
+    held = (_("At most {amount}. Nothing is charged now; the session's maximum is authorised "
+              "24 h before, on the card you save at booking; nothing is charged before the "
+              "session.", amount=amount) if later
+            else _("At most {amount}, held on the card once authorised; nothing is charged "
+                   "before the session.", amount=amount))
+    free = _("The first {free_minutes} minutes are free, and ending by then costs nothing.",
+             free_minutes=policy.free_minutes)
+    absent = _("If the consultant has not joined {grace} minutes after the start, nothing is "
+               "charged and you can rebook. If the seeker does not come, the consultant may charge "
+               "{percent}% ({fee}). A consultant's cancellation is always free.", grace=grace,
+               percent=policy.no_show_fee_percent, fee=no_show)
+    return " ".join((held, free, _cancelling(policy, late, starts_at, zone, instant), absent))

@@ -22,7 +22,7 @@ from core.consulting.events import ProfileChanged
 from core.consulting.profiles import promotions
 from core.consulting.profiles import service as profiles
 from core.consulting.profiles.search_index import ConsultantIndex, Entry
-from core.consulting.profiles.taxonomy import label
+from core.consulting.profiles.taxonomy import CATEGORIES, label
 from core.consulting.tables import ConsultantProfile
 from core.deals.ratings import MARKET_MEAN
 from core.deals.reputation import bayesian, mean_stars
@@ -131,7 +131,7 @@ class Directory:
 
     def entry(self, profile: ConsultantProfile, name: str) -> Entry:
         """What the index keeps of a profile."""
-        expertise = [label(c) for c in profile.categories or []]
+        expertise = [CATEGORIES.get(c, c) for c in profile.categories or []]  # English: indexed
         text = " ".join([name, profile.headline or "", *expertise, *(profile.keywords or []),
                          profile.bio or ""])
         rating = float(bayesian(profile.stars_total, profile.ratings, Decimal(str(self.mean))))

@@ -20,7 +20,7 @@ from core.consulting.sessions.lifecycle import ENDED
 from core.consulting.sessions.tables import ConsultSession, SessionReview
 from core.consulting.tables import Booking
 from core.errors import NotAllowed
-from core.i18n import _
+from core.i18n import N_, _
 from core.money.model import CommissionRule, Money
 from core.money.reading import money_ticks
 from core.operators.roles import is_admin
@@ -160,7 +160,7 @@ def chart_series(metrics: Metrics) -> dict[str, list[Any]]:
             "rating": [m.rating for m in metrics.months]}
 
 
-def chart_png(metrics: Metrics, title: str = "Your sessions") -> bytes:
+def chart_png(metrics: Metrics, title: str = N_("Your sessions")) -> bytes:
     """The figures as a PNG: net earnings and sessions per month, with the rating trend."""
     import matplotlib
 
@@ -173,16 +173,17 @@ def chart_png(metrics: Metrics, title: str = "Your sessions") -> bytes:
     money, stars = figure.subplots(1, 2)
     bars = money.bar(at, [float(v) for v in series["net"]], color="#3b7dd8")
     money.bar_label(bars, labels=[str(n) if n else "" for n in series["sessions"]], fontsize=8)
-    money.set_title(f"Net earnings ({metrics.net.currency}), sessions on the bars", fontsize=9)
+    money.set_title(_("Net earnings ({currency}), sessions on the bars",
+                      currency=metrics.net.currency), fontsize=9)
     money.yaxis.set_major_formatter(money_ticks(metrics.net.currency))
     stars.plot(at, [float(v) if v is not None else float("nan") for v in series["rating"]],
                marker="o", color="#e0a100")
     stars.set_ylim(0.5, 5.5)
-    stars.set_title("Average rating", fontsize=9)
+    stars.set_title(_("Average rating"), fontsize=9)
     for axes in (money, stars):
         axes.set_xticks(at, series["months"], rotation=45, fontsize=8)
         axes.set_xlim(-0.5, len(at) - 0.5)
-    figure.suptitle(title)
+    figure.suptitle(_(title))
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")

@@ -16,9 +16,9 @@ from core.consulting.profiles import service as profiles
 from core.consulting.profiles.taxonomy import check_categories, label
 from core.consulting.tables import Promotion
 from core.errors import DomainError
-from core.i18n import _
+from core.i18n import N_, _
 from core.money.model import Money
-from core.notifications.outbox import notify
+from core.notifications.outbox import addressed_to, notify
 from core.operators.roles import require, require_admin
 from core.storage.uow import UnitOfWork
 
@@ -137,10 +137,12 @@ async def remind_ending(uow: UnitOfWork) -> int:
             Promotion.id == promotion.id, Promotion.reminded_at.is_(None)).values(reminded_at=now))
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             continue
-        await notify(uow, promotion.consultant_id, f"⭐ Your promotion in "
-                     f"“{label(promotion.category)}” ends on {promotion.ends_at:%Y-%m-%d} "
-                     f"({promotion.impressions} impressions, {promotion.profile_views} profile "
-                     "views so far).", buttons=[[Action(Intent.PROMOTE, "⭐ Renew", "")]])
+        async with addressed_to(uow, promotion.consultant_id):
+            await notify(uow, promotion.consultant_id, _(
+                "⭐ Your promotion in “{category}” ends on {date} ({impressions} impressions, "
+                "{views} profile views so far).", category=label(promotion.category),
+                date=f"{promotion.ends_at:%Y-%m-%d}", impressions=promotion.impressions,
+                views=promotion.profile_views), buttons=[[Action(Intent.PROMOTE, N_("⭐ Renew"), "")]])
         told += 1
     return told
 

@@ -181,19 +181,19 @@ def what_is_missing(profile: ConsultantProfile, payouts_ready: bool) -> list[str
     """What still keeps a profile out of the directory, each as a plain phrase."""
     missing = []
     if len(profile.bio or "") < MIN_BIO:
-        missing.append(f"a bio of at least {MIN_BIO} characters")
+        missing.append(_("a bio of at least {n} characters", n=MIN_BIO))
     if not profile.categories:
-        missing.append("at least one area of expertise")
+        missing.append(_("at least one area of expertise"))
     if not profile.languages:
-        missing.append("the languages you consult in")
+        missing.append(_("the languages you consult in"))
     if not profile.photo_path:
-        missing.append("a photo")
+        missing.append(_("a photo"))
     if not profile.rate_kind or not profile.price_minor:
-        missing.append("your rate")
+        missing.append(_("your rate"))
     if not any(profile.weekly_hours.values()):
-        missing.append("your weekly hours")
+        missing.append(_("your weekly hours"))
     if not payouts_ready:
-        missing.append("payouts set up, so you can be paid")
+        missing.append(_("payouts set up, so you can be paid"))
     return missing
 
 
@@ -291,8 +291,8 @@ def hourly_minor(profile: ConsultantProfile) -> int:
 def rate_text(profile: ConsultantProfile) -> str:
     """“€80.00 per 60-minute session” or “€2.00 per minute”."""
     if not profile.price_minor:
-        return "no rate yet"
+        return _("no rate yet")
     price = Money(profile.price_minor, profile.currency)
     if profile.rate_kind == "minute":
-        return f"{price} per minute"
-    return f"{price} per {profile.session_minutes}-minute session"
+        return _("{price} per minute", price=price)
+    return _("{price} per {minutes}-minute session", price=price, minutes=profile.session_minutes)

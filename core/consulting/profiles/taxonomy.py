@@ -8,19 +8,19 @@ from functools import cache
 from babel import Locale
 
 from core.errors import DomainError
-from core.i18n import _
+from core.i18n import N_, _
 
 # code → how a person reads it. Fixed: filters, promotions and the index use the codes.
 CATEGORIES: dict[str, str] = {
-    "biomass-sourcing": "Biomass sourcing",
-    "pellet-quality": "Pellet quality & certification",
-    "biogas-plants": "Biogas plants",
-    "biofuels-regulation": "Biofuels regulation (RED II/III)",
-    "carbon-accounting": "Carbon accounting",
-    "logistics": "Logistics",
-    "financing": "Financing & subsidies",
-    "energy-markets": "Energy markets",
-    "legal": "Legal & contracts",
+    "biomass-sourcing": N_("Biomass sourcing"),
+    "pellet-quality": N_("Pellet quality & certification"),
+    "biogas-plants": N_("Biogas plants"),
+    "biofuels-regulation": N_("Biofuels regulation (RED II/III)"),
+    "carbon-accounting": N_("Carbon accounting"),
+    "logistics": N_("Logistics"),
+    "financing": N_("Financing & subsidies"),
+    "energy-markets": N_("Energy markets"),
+    "legal": N_("Legal & contracts"),
 }
 
 RATE_KINDS = ("session", "minute")  # per session of 30 or 60 minutes, or per minute
@@ -68,12 +68,12 @@ def check_categories(codes: list[str]) -> list[str]:
     for code in codes:
         if code not in CATEGORIES:
             raise DomainError(_("“{code}” is not a category. Choose from: {categories}.",
-                                code=code, categories=", ".join(CATEGORIES.values())))
+                                code=code, categories=", ".join(_(c) for c in CATEGORIES.values())))
         if code not in seen:
             seen.append(code)
     return seen
 
 
 def label(code: str) -> str:
-    """A category as a person reads it."""
-    return CATEGORIES.get(code, code)
+    """A category as a person reads it, in the current reader's language."""
+    return _(CATEGORIES[code]) if code in CATEGORIES else code

@@ -16,7 +16,7 @@ from core.consulting.sessions.money import charge_for
 from core.consulting.sessions.rules import FREE_MINUTES
 from core.consulting.sessions.tables import ConsultSession
 from core.errors import Conflict
-from core.i18n import _
+from core.i18n import N_, _
 from core.operators.roles import is_admin
 from core.process import timers
 from core.process.bookings import CONSULTANT_GRACE
@@ -35,14 +35,14 @@ ENDED = ("ended_free", "ended_paid")  # the session took place
 CLOSED = (*ENDED, "no_show", "called_off")
 
 STATE_LABELS = {
-    "waiting": "waiting for both to join",
+    "waiting": N_("waiting for both to join"),
     "live_free": f"live — the first {FREE_MINUTES} minutes are free",
-    "live_paid": "live — paid time",
-    "overtime": "live — the booked time is up",
-    "ended_free": "ended in the free minutes — nothing charged",
-    "ended_paid": "ended — charged",
-    "no_show": "not held — someone did not join",
-    "called_off": "called off",
+    "live_paid": N_("live — paid time"),
+    "overtime": N_("live — the booked time is up"),
+    "ended_free": N_("ended in the free minutes — nothing charged"),
+    "ended_paid": N_("ended — charged"),
+    "no_show": N_("not held — someone did not join"),
+    "called_off": N_("called off"),
 }
 
 
@@ -72,7 +72,7 @@ SESSION_PROCESS = Process(
                    notices=_both("called_off")),
         Transition("go-paid", ("live_free",), "live_paid", (SYSTEM,),
                    notices=_both("went_paid", "end")),
-        Transition("end-free", ("live_free",), "ended_free", PARTY, "End now — free",
+        Transition("end-free", ("live_free",), "ended_free", PARTY, N_("End now — free"),
                    notices=_ENDED),
         Transition("time-up", ("live_paid",), "overtime", (SYSTEM,),
                    notices=(Notice(SEEKER, "time_up", "extend_or_end"),
@@ -80,7 +80,7 @@ SESSION_PROCESS = Process(
         Transition("extend", ("live_paid", "overtime"), "live_paid", (SYSTEM,),
                    notices=_both("extended", "end")),
         Transition("end-paid", ("live_paid", "overtime"), "ended_paid", PARTY,
-                   "End the session", notices=_ENDED),
+                   N_("End the session"), notices=_ENDED),
         Transition("overtime-ends", ("overtime",), "ended_paid", (SYSTEM,), notices=_ENDED),
     ),
     final=CLOSED,

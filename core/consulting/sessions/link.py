@@ -32,9 +32,10 @@ from core.consulting.sessions.lifecycle import take as take_session
 from core.consulting.sessions.tables import ConsultSession, SessionReview
 from core.consulting.tables import Booking
 from core.errors import Conflict, DomainError
+from core.i18n import N_, _
 from core.money.events import PaymentAuthorised
 from core.money.model import Money
-from core.notifications.outbox import notify, recipients
+from core.notifications.outbox import addressed_to, notify, recipients
 from core.process.bookings import BOOKING_PROCESS, CONSULTANT, SEEKER
 from core.process.model import SYSTEM
 from core.storage.uow import UnitOfWork
@@ -70,12 +71,12 @@ async def on_session_due(uow: UnitOfWork, event: SessionDue) -> None:
 
 
 def _join(session: ConsultSession) -> ActionRows:
-    return [[Action(Intent.JOIN_SESSION, "▶ Join", str(session.id))]]
+    return [[Action(Intent.JOIN_SESSION, N_("▶ Join"), str(session.id))]]
 
 
 async def _name(uow: UnitOfWork, account_id: int) -> str:
     account = await uow.session.get(Account, account_id)
-    return account.display_name if account else "the other party"
+    return account.display_name if account else _("the other party")
 
 
 async def call_to_join(uow: UnitOfWork, session: ConsultSession,
@@ -86,12 +87,16 @@ async def call_to_join(uow: UnitOfWork, session: ConsultSession,
     await recipients(uow, {session.seeker_id, session.consultant_id})
     for me, other in ((session.seeker_id, session.consultant_id),
                       (session.consultant_id, session.seeker_id)):
-        text = f"🔔 Your session #{session.id} with {await _name(uow, other)} starts now."
-        if me == session.seeker_id and first_authorise:
-            await notify(uow, me, text + " Authorise the payment first; Join comes once it is "
-                         "authorised.", urgent=True)
-            continue
-        await notify(uow, me, text, buttons=_join(session), urgent=True)
+        async with addressed_to(uow, me):
+            name = await _name(uow, other)
+            if me == session.seeker_id and first_authorise:
+                await notify(uow, me, _("🔔 Your session #{id} with {name} starts now. Authorise "
+                                        "the payment first; Join comes once it is authorised.",
+                                        id=session.id, name=name), urgent=True)
+                continue
+            await notify(uow, me, _("🔔 Your session #{id} with {name} starts now.",
+                                    id=session.id, name=name),
+                         buttons=_join(session), urgent=True)
 
 
 async def on_authorised(uow: UnitOfWork, event: PaymentAuthorised) -> None:
@@ -103,9 +108,10 @@ async def on_authorised(uow: UnitOfWork, event: PaymentAuthorised) -> None:
     ).scalar_one_or_none()
     if session is None:
         return
-    name = await _name(uow, session.consultant_id)
-    await notify(uow, session.seeker_id, f"▶ Authorised: join your session #{session.id} with "
-                 f"{name} now.", buttons=_join(session), urgent=True)
+    async with addressed_to(uow, session.seeker_id):
+        name = await _name(uow, session.consultant_id)
+        await notify(uow, session.seeker_id, _("▶ Authorised: join your session #{id} with "
+                     "{name} now.", id=session.id, name=name), buttons=_join(session), urgent=True)
 
 
 async def on_session_moved(uow: UnitOfWork, event: SessionMoved) -> None:

@@ -33,8 +33,9 @@ from core.consulting.sessions.tables import (
     SessionReview,
 )
 from core.deals.notices.timers import when_for
+from core.i18n import N_, _
 from core.money.model import Money
-from core.notifications.outbox import notify, recipients
+from core.notifications.outbox import addressed_to, notify, recipients
 from core.process import timers
 from core.process.model import SYSTEM
 from core.process.notices import Moved, NoticeBook, Said
@@ -54,29 +55,40 @@ def _do(intent: Intent, label: str, session: ConsultSession) -> Action:
 
 def _end(session: ConsultSession) -> Action:
     free = session.status == "live_free"
-    return _do(Intent.END_SESSION, "⏹ End now — free" if free else "⏹ End the session", session)
+    return _do(Intent.END_SESSION, N_("⏹ End now — free") if free else N_("⏹ End the session"),
+               session)
 
 
 def _extend(session: ConsultSession) -> Action:
     more = extension_price(Money(session.rate_minor, session.currency), session.rate_unit,
                            EXTEND_BY)
-    return Action(Intent.EXTEND_SESSION, f"➕ {EXTEND_BY} min (+{more})",
-                  f"{session.id}:{EXTEND_BY}")
+    return Action(Intent.EXTEND_SESSION, _("➕ {minutes} min (+{amount})", minutes=EXTEND_BY,
+                                           amount=more), f"{session.id}:{EXTEND_BY}")
 
 
 def price_text(session: ConsultSession) -> str:
     """“€2.00 per minute” or “€60.00 for the session”."""
     rate = Money(session.rate_minor, session.currency)
-    return f"{rate} per minute" if session.rate_unit == "minute" else f"{rate} for the session"
+    return (_("{rate} per minute", rate=rate) if session.rate_unit == "minute"
+            else _("{rate} for the session", rate=rate))
 
 
 def elapsed(session: ConsultSession, now: datetime) -> str:
     """The visible clock: “⏱ 12:34 · paid”, or “· free” in the free minutes."""
+    clock = _clock(session, now)
     if session.started_at is None:
-        return "⏱ not started"
+        return clock
+    if session.paid_from and now < session.paid_from:
+        return _("{clock} · free", clock=clock)
+    return _("{clock} · paid", clock=clock)
+
+
+def _clock(session: ConsultSession, now: datetime) -> str:
+    """“⏱ 12:34”: the time since the start."""
+    if session.started_at is None:
+        return _("⏱ not started")
     seconds = max(0, int((now - session.started_at).total_seconds()))
-    phase = "free" if session.paid_from and now < session.paid_from else "paid"
-    return f"⏱ {seconds // 60:02d}:{seconds % 60:02d} · {phase}"
+    return f"⏱ {seconds // 60:02d}:{seconds % 60:02d}"
 
 
 async def _tell(uow: UnitOfWork, account_id: int, text: str, buttons: ActionRows | None = None,
@@ -104,8 +116,10 @@ async def on_joined(uow: UnitOfWork, event: SessionJoined) -> None:
         return
     names = await _names(uow, session)
     other = session.consultant_id if event.account_id == session.seeker_id else session.seeker_id
-    await _tell(uow, other, f"👋 {names[event.account_id]} joined session #{session.id} and is "
-                "waiting for you.", [[_do(Intent.JOIN_SESSION, "▶ Join", session)]])
+    async with addressed_to(uow, other):
+        await _tell(uow, other, _("👋 {name} joined session #{id} and is waiting for you.",
+                                  name=names[event.account_id], id=session.id),
+                    [[_do(Intent.JOIN_SESSION, N_("▶ Join"), session)]])
 
 
 async def _moved(uow: UnitOfWork, event: SessionMoved) -> Moved | None:
@@ -131,39 +145,43 @@ async def started_paid(uow: UnitOfWork, moved: Moved, role: str, reader: int) ->
     n, link = session.id, _link(session)
     seeker, consultant = names[session.seeker_id], names[session.consultant_id]
     if role == SEEKER:
-        return _urgent(f"▶ Session #{n} with {consultant} has started. It is paid from the "
-                       f"start ({price_text(session)}): no free minutes are left for you with "
-                       f"{consultant}.{link}")
-    return _urgent(f"▶ Session #{n} with {seeker} has started, paid from the start.{link}")
+        return _urgent(_("▶ Session #{id} with {consultant} has started. It is paid from the "
+                         "start ({price}): no free minutes are left for you with "
+                         "{consultant}.{link}", id=n, consultant=consultant,
+                         price=price_text(session), link=link))
+    return _urgent(_("▶ Session #{id} with {seeker} has started, paid from the start.{link}",
+                     id=n, seeker=seeker, link=link))
 
 
 async def called_off(uow: UnitOfWork, moved: Moved, role: str, reader: int) -> Said | None:
     """An admin's call-off; the system's (its booking ended) is said by the booking's notices."""
     if moved.subject.ended_by == SYSTEM:
         return None
-    return _urgent(f"Session #{moved.subject.id} was called off.")
+    return _urgent(_("Session #{id} was called off.", id=moved.subject.id))
 
 
 async def went_paid(uow: UnitOfWork, moved: Moved, role: str, reader: int) -> Said:
     session = moved.subject
-    return _urgent(f"⏱ {FREE_MINUTES}:00 — session #{session.id} is now paid "
-                   f"({price_text(session)}).")
+    return _urgent(_("⏱ {free_minutes}:00 — session #{id} is now paid ({price}).",
+                     free_minutes=FREE_MINUTES, id=session.id, price=price_text(session)))
 
 
 async def time_up(uow: UnitOfWork, moved: Moved, role: str, reader: int) -> Said:
     session = moved.subject
-    if role == SEEKER:
-        return _urgent(f"⌛ The booked time of session #{session.id} is up. Extend it, or it "
-                       f"ends in {_minutes(OVERTIME)} minutes.")
     names = await _names(uow, session)
-    return _urgent(f"⌛ The booked time of session #{session.id} is up; "
-                   f"{names[session.seeker_id]} was asked whether to extend it.")
+    if role == SEEKER:
+        return _urgent(_("⌛ The booked time of session #{id} is up. Extend it, or it "
+                         "ends in {minutes} minutes.", id=session.id,
+                         minutes=_minutes(OVERTIME)))
+    return _urgent(_("⌛ The booked time of session #{id} is up; "
+                     "{seeker} was asked whether to extend it.", id=session.id,
+                     seeker=names[session.seeker_id]))
 
 
 async def extended(uow: UnitOfWork, moved: Moved, role: str, reader: int) -> Said:
     session = moved.subject
-    return _urgent(f"➕ Session #{session.id} was extended: {session.extended_minutes} minutes "
-                   "added in all.")
+    return _urgent(_("➕ Session #{id} was extended: {minutes} minutes added in all.",
+                     id=session.id, minutes=session.extended_minutes))
 
 
 async def ended(uow: UnitOfWork, moved: Moved, role: str, reader: int) -> Said | None:
@@ -192,13 +210,14 @@ async def recap_notes(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
 
 
 def _link(session: ConsultSession) -> str:
-    return f"\n📞 Call: {session.call_link}" if session.call_link else ""
+    return _("\n📞 Call: {link}", link=session.call_link) if session.call_link else ""
 
 
 async def _free_start(uow: UnitOfWork, session: ConsultSession, reader: int, link: str) -> str:
     until = await when_for(uow, reader, session.paid_from or session.starts_at)
-    return (f"▶ Session #{session.id} has started. The first {FREE_MINUTES} minutes are free: "
-            f"ending before {until} costs nothing. Then {price_text(session)}.{link}")
+    return _("▶ Session #{id} has started. The first {free_minutes} minutes are free: "
+             "ending before {until} costs nothing. Then {price}.{link}", id=session.id,
+             free_minutes=FREE_MINUTES, until=until, price=price_text(session), link=link)
 
 
 def ended_text(session: ConsultSession, reader_id: int | None) -> str:
@@ -209,17 +228,20 @@ def ended_text(session: ConsultSession, reader_id: int | None) -> str:
 
 def _ended(session: ConsultSession) -> tuple[tuple[str, ActionRows], ...]:
     assert session.ended_at is not None
-    took = elapsed(session, session.ended_at).split(" · ")[0]
+    took = _clock(session, session.ended_at)
     charged = Money(session.charged_minor or 0, session.currency)
-    money = (f"{charged} is charged; the receipt follows." if charged.amount else
-             "Nothing is charged; the authorisation is cancelled.")
-    earned = (f"{charged} is charged; you are paid it minus the platform's commission."
-              if charged.amount else "Nothing is charged.")
-    review = [[_do(Intent.REVIEW_SESSION, "⭐ Review the session", session)],
-              [Action(Intent.SESSION_RECAP, "📄 Get the recap", f"get:{session.id}")]]
-    notes = [[Action(Intent.SESSION_RECAP, "📝 Write recap notes", f"notes:{session.id}")]]
-    return ((f"⏹ Session #{session.id} ended ({took}). {money}", review),
-            (f"⏹ Session #{session.id} ended ({took}). {earned}", notes))
+    money = (_("⏹ Session #{id} ended ({took}). {charged} is charged; the receipt follows.",
+               id=session.id, took=took, charged=charged) if charged.amount else
+             _("⏹ Session #{id} ended ({took}). Nothing is charged; the authorisation is "
+               "cancelled.", id=session.id, took=took))
+    earned = (_("⏹ Session #{id} ended ({took}). {charged} is charged; you are paid it minus "
+                "the platform's commission.", id=session.id, took=took, charged=charged)
+              if charged.amount else
+              _("⏹ Session #{id} ended ({took}). Nothing is charged.", id=session.id, took=took))
+    review = [[_do(Intent.REVIEW_SESSION, N_("⭐ Review the session"), session)],
+              [Action(Intent.SESSION_RECAP, N_("📄 Get the recap"), f"get:{session.id}")]]
+    notes = [[Action(Intent.SESSION_RECAP, N_("📝 Write recap notes"), f"notes:{session.id}")]]
+    return ((money, review), (earned, notes))
 
 
 async def on_message(uow: UnitOfWork, event: SessionMessagePosted) -> None:
@@ -231,25 +253,30 @@ async def on_message(uow: UnitOfWork, event: SessionMessagePosted) -> None:
         return
     file = {"kind": "session-file", "key": str(message.id)} if message.file_path else None
     name = sender.display_name if sender else "?"
-    clock = elapsed(session, message.created_at)
-    await _tell(uow, event.recipient_id, f"💬 {name} · {clock}\n{message.text}",
-                attachment=file)
+    async with addressed_to(uow, event.recipient_id):
+        clock = elapsed(session, message.created_at)
+        await _tell(uow, event.recipient_id, f"💬 {name} · {clock}\n{message.text}",
+                    attachment=file)
 
 
 async def on_call_link(uow: UnitOfWork, event: CallLinkSet) -> None:
     """The seeker gets the consultant's call link; the chat keeps time."""
     session = await _session(uow, event.session_id)
     if session is not None and session.call_link:
-        await _tell(uow, session.seeker_id, f"📞 Call link for session #{session.id}: "
-                    f"{session.call_link}\nThe chat keeps time and carries files.")
+        async with addressed_to(uow, session.seeker_id):
+            await _tell(uow, session.seeker_id, _("📞 Call link for session #{id}: "
+                        "{link}\nThe chat keeps time and carries files.", id=session.id,
+                        link=session.call_link))
 
 
 async def on_recap_granted(uow: UnitOfWork, event: RecapGranted) -> None:
     """The seeker gets the recap as a PDF."""
     session = await _session(uow, event.session_id)
     if session is not None:
-        await notify(uow, session.seeker_id, f"📝 The recap of session #{session.id} is attached.",
-                     attachment={"kind": "session-recap", "key": str(session.id)})
+        async with addressed_to(uow, session.seeker_id):
+            await notify(uow, session.seeker_id, _("📝 The recap of session #{id} is attached.",
+                                                   id=session.id),
+                         attachment={"kind": "session-recap", "key": str(session.id)})
 
 
 async def on_reviewed(uow: UnitOfWork, event: SessionReviewed) -> None:
@@ -257,17 +284,20 @@ async def on_reviewed(uow: UnitOfWork, event: SessionReviewed) -> None:
     review = await uow.session.get(SessionReview, event.review_id)
     if review is not None:
         said = f"\n“{review.comment}”" if review.comment else ""
-        await notify(uow, review.consultant_id, f"{'⭐' * review.stars} A review of session "
-                     f"#{review.session_id}.{said}", buttons=[[Action(
-                         Intent.REVIEW_SESSION, "↩ Reply", f"reply:{review.session_id}")]])
+        async with addressed_to(uow, review.consultant_id):
+            await notify(uow, review.consultant_id, _(
+                "{stars} A review of session #{id}.{said}", stars="⭐" * review.stars,
+                id=review.session_id, said=said), buttons=[[Action(
+                    Intent.REVIEW_SESSION, N_("↩ Reply"), f"reply:{review.session_id}")]])
 
 
 async def on_replied(uow: UnitOfWork, event: ReviewReplied) -> None:
     """The seeker hears the consultant's reply to their review."""
     review = await uow.session.get(SessionReview, event.review_id)
     if review is not None:
-        await notify(uow, review.seeker_id, f"↩ The consultant replied to your review of "
-                     f"session #{review.session_id}:\n“{review.reply}”")
+        async with addressed_to(uow, review.seeker_id):
+            await notify(uow, review.seeker_id, _("↩ The consultant replied to your review of "
+                         "session #{id}:\n“{reply}”", id=review.session_id, reply=review.reply))
 
 
 async def ask_to_authorise(uow: UnitOfWork, extension_id: int, escrow_id: int) -> None:
@@ -277,10 +307,12 @@ async def ask_to_authorise(uow: UnitOfWork, extension_id: int, escrow_id: int) -
     if extension is None or session is None:
         return
     amount = Money(extension.amount_minor, session.currency)
-    await _tell(uow, session.seeker_id, f"➕ To add {extension.minutes} minutes to session "
-                f"#{session.id}, authorise {amount} in all; it replaces the current "
-                "authorisation, and only the time used is charged.",
-                [[Action(Intent.PAY, "💳 Authorise", str(escrow_id))]])
+    async with addressed_to(uow, session.seeker_id):
+        await _tell(uow, session.seeker_id, _("➕ To add {minutes} minutes to session "
+                    "#{id}, authorise {amount} in all; it replaces the current "
+                    "authorisation, and only the time used is charged.",
+                    minutes=extension.minutes, id=session.id, amount=amount),
+                    [[Action(Intent.PAY, N_("💳 Authorise"), str(escrow_id))]])
 
 
 async def ask_to_pay_recap(uow: UnitOfWork, session_id: int, escrow_id: int, price: Money
@@ -288,9 +320,10 @@ async def ask_to_pay_recap(uow: UnitOfWork, session_id: int, escrow_id: int, pri
     """The seeker is asked to pay for the recap; it is sent once paid."""
     session = await _session(uow, session_id)
     if session is not None:
-        await notify(uow, session.seeker_id, f"📝 The recap of session #{session_id} costs "
-                     f"{price}; it is sent to you once paid.",
-                     buttons=[[Action(Intent.PAY, "💳 Pay for the recap", str(escrow_id))]])
+        async with addressed_to(uow, session.seeker_id):
+            await notify(uow, session.seeker_id, _("📝 The recap of session #{id} costs "
+                         "{price}; it is sent to you once paid.", id=session_id, price=price),
+                         buttons=[[Action(Intent.PAY, N_("💳 Pay for the recap"), str(escrow_id))]])
 
 
 async def remind_due(uow: UnitOfWork) -> int:
@@ -314,20 +347,31 @@ async def remind(uow: UnitOfWork, session_id: int, state: str) -> int:
     if session is None or session.status != state:
         return 0
     await _names(uow, session)  # the recipients' addresses, loaded once
-    wanted: list[tuple[int, str, ActionRows]] = []
+    wanted: list[int] = []
     if state == "live_free":
-        wanted.append((session.seeker_id, f"⏳ {_minutes(NUDGE_BEFORE)} free minutes left in "
-                       f"session #{session.id}. End now and nothing is charged; from "
-                       f"{FREE_MINUTES}:00 it is "
-                       f"{price_text(session)}.", [[_end(session)]]))
+        wanted.append(session.seeker_id)
     elif state == "live_paid":
-        wanted += [(session.seeker_id, f"⏳ {_minutes(EXTEND_BEFORE)} minutes of booked time left in "
-                    f"session #{session.id}. Extend it?", [[_extend(session)], [_end(session)]]),
-                   (session.consultant_id, f"⏳ {_minutes(EXTEND_BEFORE)} minutes of booked time "
-                    f"left in session #{session.id}.", [])]
-    for account_id, text, buttons in wanted:
-        await _tell(uow, account_id, text, buttons)
+        wanted += [session.seeker_id, session.consultant_id]
+    for account_id in wanted:
+        async with addressed_to(uow, account_id):
+            text, buttons = _reminder(session, state, account_id)
+            await _tell(uow, account_id, text, buttons)
     return len(wanted)
+
+
+def _reminder(session: ConsultSession, state: str, account_id: int) -> tuple[str, ActionRows]:
+    """A reminder's text and buttons, for this reader."""
+    if state == "live_free":
+        return (_("⏳ {minutes} free minutes left in session #{id}. End now and nothing is "
+                  "charged; from {free_minutes}:00 it is {price}.", minutes=_minutes(NUDGE_BEFORE),
+                  id=session.id, free_minutes=FREE_MINUTES, price=price_text(session)),
+                [[_end(session)]])
+    if account_id == session.seeker_id:
+        return (_("⏳ {minutes} minutes of booked time left in session #{id}. Extend it?",
+                  minutes=_minutes(EXTEND_BEFORE), id=session.id),
+                [[_extend(session)], [_end(session)]])
+    return (_("⏳ {minutes} minutes of booked time left in session #{id}.",
+              minutes=_minutes(EXTEND_BEFORE), id=session.id), [])
 
 
 

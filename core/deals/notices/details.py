@@ -9,6 +9,7 @@ from core.catalog.tables import Listing
 from core.clock import local_time
 from core.deals import cards
 from core.deals.tables import Deal, QualityReport, Shipment
+from core.i18n import _
 from core.money.model import Money
 from core.storage.uow import UnitOfWork
 
@@ -23,16 +24,20 @@ async def entered(uow: UnitOfWork, deal: Deal, target: str, reader: Account | No
         listing = await uow.session.get(Listing, deal.listing_id)
         if report is None:
             return ""
-        return (f"\nMeasured: {cards.measured_text(report, deal, listing.unit if listing else '')}"
-                f". Under the frozen terms the price goes down by "
-                f"{Money(report.adjustment_minor, deal.currency)}.")
+        return "\n" + _("Measured: {measured}. Under the frozen terms the price goes down by "
+                        "{amount}.",
+                        measured=cards.measured_text(report, deal, listing.unit if listing else ""),
+                        amount=Money(report.adjustment_minor, deal.currency))
     return ""
 
 
 def shipped(shipment: Shipment, reader: Account | None) -> str:
     """“Carrier: DSV · reference CMR-77 · expected arrival Mon 24 Nov, 14:00 (Europe/Riga)”,
     saying so when the seller gave no reference or date."""
-    reference = f"reference {shipment.tracking}" if shipment.tracking else "no reference given"
-    arrival = (f"expected arrival {local_time(shipment.expected_at, reader.timezone if reader else None)}"
-               if shipment.expected_at else "no arrival date given")
-    return f"Carrier: {shipment.carrier} · {reference} · {arrival}"
+    reference = (_("reference {tracking}", tracking=shipment.tracking) if shipment.tracking
+                 else _("no reference given"))
+    arrival = (_("expected arrival {when}", when=local_time(
+        shipment.expected_at, reader.timezone if reader else None))
+               if shipment.expected_at else _("no arrival date given"))
+    return _("Carrier: {carrier} · {reference} · {arrival}", carrier=shipment.carrier,
+             reference=reference, arrival=arrival)

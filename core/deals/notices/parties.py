@@ -26,6 +26,7 @@ from core.deals.notices import contracts as contract_notices
 from core.deals.notices import details as notice_details
 from core.deals.tables import Deal, DealTerms, Dispute, Offer, Shipment, Thread, ThreadMessage
 from core.deals.threads import RFQ
+from core.i18n import N_, _
 from core.money.model import Money
 from core.notifications.outbox import addressed_to, notify, recipients
 from core.operators.roles import admin_ids
@@ -35,37 +36,41 @@ from core.storage.uow import UnitOfWork
 
 # What each party hears when a deal enters a state: (to the buyer, to the seller); "" says nothing.
 MOVED = {
-    "awaiting_payment": ("📄 Both accepted the terms. Pay {total} into escrow by {due}.",
-                         "📄 Both accepted the terms. The buyer pays {total} by {due}."),
-    "to_ship": ("📦 Your payment is held. The seller ships by {due}.",
-                "💰 The buyer's payment of {total} is held in escrow. Ship by {due}."),
-    "shipped": ("🚚 Your goods are on the way. Confirm when they arrive, or report what you "
-                "measured.", ""),
-    "delivered": ("📬 Marked delivered. Confirm receipt and quality, or report measured values; "
-                  "silence confirms it on {due}.", "📬 Marked delivered. The buyer confirms by {due}."),
-    "adjustment_proposed": ("🔬 Your quality report went to the seller with the adjustment.",
-                            "🔬 The buyer reported the quality outside the agreed tolerances. "
-                            "Accept the price adjustment, or reject it (an admin then decides)."),
-    "completed": ("✅ Deal completed. Your carbon receipt is attached. Rate the seller — ratings "
-                  "show once both rated.",
-                  "✅ Deal completed: the escrow is released to you minus commission. Rate the "
-                  "buyer — ratings show once both rated."),
-    "cancelled": ("❌ The deal was cancelled (not paid in time, or by a party). Nothing was charged.",
-                  "❌ The deal was cancelled; its quantity is back on your listing."),
-    "refunded": ("↩ The deal ended with a full refund to you.", "↩ The deal ended with a full "
-                 "refund to the buyer."),  # after a dispute, on_dispute_decided says why
-    "disputed": ("⚖ The deal is in dispute; an admin will decide and may ask you questions.",
-                 "⚖ The deal is in dispute; an admin will decide and may ask you questions."),
+    "awaiting_payment": (N_("📄 Both accepted the terms. Pay {total} into escrow by {due}."),
+                         N_("📄 Both accepted the terms. The buyer pays {total} by {due}.")),
+    "to_ship": (N_("📦 Your payment is held. The seller ships by {due}."),
+                N_("💰 The buyer's payment of {total} is held in escrow. Ship by {due}.")),
+    "shipped": (N_("🚚 Your goods are on the way. Confirm when they arrive, or report what you "
+                   "measured."), ""),
+    "delivered": (N_("📬 Marked delivered. Confirm receipt and quality, or report measured values; "
+                     "silence confirms it on {due}."),
+                  N_("📬 Marked delivered. The buyer confirms by {due}.")),
+    "adjustment_proposed": (N_("🔬 Your quality report went to the seller with the adjustment."),
+                            N_("🔬 The buyer reported the quality outside the agreed tolerances. "
+                               "Accept the price adjustment, or reject it (an admin then decides).")),
+    "completed": (N_("✅ Deal completed. Your carbon receipt is attached. Rate the seller — ratings "
+                     "show once both rated."),
+                  N_("✅ Deal completed: the escrow is released to you minus commission. Rate the "
+                     "buyer — ratings show once both rated.")),
+    "cancelled": (N_("❌ The deal was cancelled (not paid in time, or by a party). Nothing was "
+                     "charged."),
+                  N_("❌ The deal was cancelled; its quantity is back on your listing.")),
+    "refunded": (N_("↩ The deal ended with a full refund to you."),
+                 N_("↩ The deal ended with a full refund to the buyer.")),
+    # (after a dispute, on_dispute_decided says why)
+    "disputed": (N_("⚖ The deal is in dispute; an admin will decide and may ask you questions."),
+                 N_("⚖ The deal is in dispute; an admin will decide and may ask you questions.")),
 }
 
 # A contract's later call-off, called on its date under the terms both accepted once.
-CALLED_OFF = ("📦 Called off under the contract's accepted terms. Pay {total} into escrow by {due}.",
-              "📦 Called off under the contract's accepted terms. The buyer pays {total} by {due}; "
-              "you ship once it is held.")
+CALLED_OFF = (N_("📦 Called off under the contract's accepted terms. Pay {total} into escrow by "
+                 "{due}."),
+              N_("📦 Called off under the contract's accepted terms. The buyer pays {total} by "
+                 "{due}; you ship once it is held."))
 
 
 def deal_button(deal_id: int) -> Action:
-    return Action(Intent.VIEW_DEAL, "🤝 Open the deal", str(deal_id))
+    return Action(Intent.VIEW_DEAL, N_("🤝 Open the deal"), str(deal_id))
 
 
 def next_steps(deal: Deal, role: str, rated: bool = False) -> ActionRows:
@@ -74,12 +79,12 @@ def next_steps(deal: Deal, role: str, rated: bool = False) -> ActionRows:
              for t in DEAL_PROCESS.next_actions(deal.status, role)
              if t.name not in ("cancel-deal", "dispute")]
     if deal.status == "awaiting_payment" and role == BUYER:
-        steps.insert(0, Action(Intent.DEAL_STEP, "💳 Pay", f"{deal.id}:pay"))
+        steps.insert(0, Action(Intent.DEAL_STEP, N_("💳 Pay"), f"{deal.id}:pay"))
     if deal.status == "agreed":
-        steps.insert(0, Action(Intent.DEAL_STEP, "📄 Read and accept the terms",
+        steps.insert(0, Action(Intent.DEAL_STEP, N_("📄 Read and accept the terms"),
                                f"{deal.id}:accept-terms"))
     if deal.status == "completed" and not rated:
-        steps.insert(0, Action(Intent.RATE_DEAL, "⭐ Rate", str(deal.id)))
+        steps.insert(0, Action(Intent.RATE_DEAL, N_("⭐ Rate"), str(deal.id)))
     return [[step] for step in steps] + [[deal_button(deal.id)]]
 
 
@@ -94,10 +99,10 @@ async def on_offer_made(uow: UnitOfWork, event: OfferMade) -> None:
     previous = await uow.session.get(Offer, offer.previous_id) if offer.previous_id else None
     async with addressed_to(uow, to) as reader:
         text = cards.offer_text(offer, listing, previous, uow.policy, reader)
-    await notify(uow, to, text, buttons=[
-        [Action(Intent.ANSWER_OFFER, "✅ Accept", f"accept:{offer.id}"),
-         Action(Intent.COUNTER_OFFER, "↔ Counter", str(offer.id))],
-        [Action(Intent.ANSWER_OFFER, "✖ Decline", f"decline:{offer.id}")]])
+        await notify(uow, to, text, buttons=[
+            [Action(Intent.ANSWER_OFFER, N_("✅ Accept"), f"accept:{offer.id}"),
+             Action(Intent.COUNTER_OFFER, N_("↔ Counter"), str(offer.id))],
+            [Action(Intent.ANSWER_OFFER, N_("✖ Decline"), f"decline:{offer.id}")]])
 
 
 async def offer_declined(uow: UnitOfWork, moved: Moved, role: str, party: int) -> str | None:
@@ -107,8 +112,11 @@ async def offer_declined(uow: UnitOfWork, moved: Moved, role: str, party: int) -
     listing = await uow.session.get(Listing, offer.listing_id)
     if listing is None:
         return None
-    why = f" Reason: {offer.reason}" if offer.reason else ""
-    return f"✖ Your offer #{offer.id} on “{listing.title}” was declined.{why}"
+    async with addressed_to(uow, party):
+        if offer.reason:
+            return _("✖ Your offer #{id} on “{title}” was declined. Reason: {reason}",
+                     id=offer.id, title=listing.title, reason=offer.reason)
+        return _("✖ Your offer #{id} on “{title}” was declined.", id=offer.id, title=listing.title)
 
 
 async def offer_withdrawn(uow: UnitOfWork, moved: Moved, role: str, party: int) -> str | None:
@@ -117,7 +125,8 @@ async def offer_withdrawn(uow: UnitOfWork, moved: Moved, role: str, party: int) 
     listing = await uow.session.get(Listing, offer.listing_id)
     if listing is None:
         return None
-    return f"↩ Offer #{offer.id} on “{listing.title}” was withdrawn."
+    async with addressed_to(uow, party):
+        return _("↩ Offer #{id} on “{title}” was withdrawn.", id=offer.id, title=listing.title)
 
 
 async def on_deal_agreed(uow: UnitOfWork, event: DealAgreed) -> None:
@@ -129,18 +138,21 @@ async def on_deal_agreed(uow: UnitOfWork, event: DealAgreed) -> None:
     if deal is None or version is None or offer is None or listing is None:
         return
     await recipients(uow, {deal.buyer_id, deal.seller_id})
-    whole = (f"\n📑 This is call-off 1 of contract #{deal.contract_id} "
-             f"({cards.schedule_text(offer)}): accepting these terms accepts the whole contract, "
-             "and each later call-off is called on its date under them."
-             if deal.contract_id else "")
     for party in (deal.buyer_id, deal.seller_id):
         role = BUYER if party == deal.buyer_id else SELLER
-        await notify(uow, party, f"🤝 Offer #{offer.id} accepted: deal #{deal.id} for "
-                     f"“{listing.title}” ({cards.quantity(deal.quantity_milli, listing.unit)}) is "
-                     f"agreed. The terms are attached (SHA-256 {version.sha256[:12]}…): read "
-                     "them and accept; payment opens once both have." + whole,
-                     buttons=next_steps(deal, role),
-                     attachment=terms_ref(version.id), once_per_chat=True)
+        async with addressed_to(uow, party):
+            whole = ("\n" + _("📑 This is call-off 1 of contract #{contract} ({schedule}): "
+                              "accepting these terms accepts the whole contract, and each later "
+                              "call-off is called on its date under them.",
+                              contract=deal.contract_id, schedule=cards.schedule_text(offer))
+                     if deal.contract_id else "")
+            text = _("🤝 Offer #{offer} accepted: deal #{deal} for “{title}” ({quantity}) is "
+                     "agreed. The terms are attached (SHA-256 {sha}…): read them and accept; "
+                     "payment opens once both have.", offer=offer.id, deal=deal.id,
+                     title=listing.title, quantity=cards.quantity(deal.quantity_milli, listing.unit),
+                     sha=version.sha256[:12])
+            await notify(uow, party, text + whole, buttons=next_steps(deal, role),
+                         attachment=terms_ref(version.id), once_per_chat=True)
 
 
 def entering(state: str) -> TextBuilder:
@@ -151,11 +163,9 @@ def entering(state: str) -> TextBuilder:
     async def said(uow: UnitOfWork, moved: Moved, role: str, party: int) -> Said | None:
         deal = moved.subject
         texts = MOVED[state]
-        name = f"Deal #{deal.id}"
-        if deal.contract_id is not None:  # a call-off of a framework contract
-            name += f" ({await contract_notices.label(uow, deal)})"
-            if deal.call_off != 1 and moved.transition == "accept-terms":
-                texts = CALLED_OFF
+        if deal.contract_id is not None and deal.call_off != 1 \
+                and moved.transition == "accept-terms":  # a later call-off of a contract
+            texts = CALLED_OFF
         text = texts[0 if role == BUYER else 1]
         if not text:
             return None
@@ -165,10 +175,15 @@ def entering(state: str) -> TextBuilder:
             due = local_time(due_at, reader.timezone if reader else None) if due_at else ""
             total = str(cards.total(deal))
             entered = await notice_details.entered(uow, deal, state, reader)
+            what = _(text, total=total, due=due)
+            if deal.contract_id is not None:  # a call-off of a framework contract
+                said_text = _("Deal #{id} ({call_off}): {text}", id=deal.id,
+                              call_off=await contract_notices.label(uow, deal), text=what)
+            else:
+                said_text = _("Deal #{id}: {text}", id=deal.id, text=what)
         carbon = {"kind": "carbon-receipt", "key": str(deal.id)} \
             if state == "completed" and role == BUYER else None
-        return Said(f"{name}: " + text.format(total=total, due=due) + entered,
-                    attachment=carbon, once_per_chat=True)
+        return Said(said_text + entered, attachment=carbon, once_per_chat=True)
 
     said.__name__ = said.__qualname__ = f"entering_{state}"
     return said
@@ -187,14 +202,17 @@ async def on_message_posted(uow: UnitOfWork, event: MessagePosted) -> None:
     listing = await uow.session.get(Listing, thread.listing_id) if thread else None
     if message is None or thread is None or listing is None:
         return
-    note = "\n(Contact details are hidden until a deal is agreed.)" if message.masked else ""
     name = sender.display_name if sender else "?"
     file = {"kind": "thread-file", "key": str(message.id)} if message.file_path else None
-    buttons = [[Action(Intent.REPLY_THREAD, "↩ Reply", str(thread.id))]]
+    buttons = [[Action(Intent.REPLY_THREAD, N_("↩ Reply"), str(thread.id))]]
     if message.text.startswith(RFQ) and event.recipient_id == thread.seller_id:
-        buttons.insert(0, [Action(Intent.SEND_QUOTE, "💶 Send a quote", str(thread.id))])
-    await notify(uow, event.recipient_id, f"💬 {name} about “{listing.title}”:\n{message.text}"
-                 f"{note}", attachment=file, buttons=buttons)
+        buttons.insert(0, [Action(Intent.SEND_QUOTE, N_("💶 Send a quote"), str(thread.id))])
+    async with addressed_to(uow, event.recipient_id):
+        note = ("\n" + _("(Contact details are hidden until a deal is agreed.)")
+                if message.masked else "")
+        text = _("💬 {name} about “{title}”:\n{message}", name=name, title=listing.title,
+                 message=message.text)
+        await notify(uow, event.recipient_id, text + note, attachment=file, buttons=buttons)
 
 
 async def on_dispute_opened(uow: UnitOfWork, event: DisputeOpened) -> None:
@@ -203,8 +221,16 @@ async def on_dispute_opened(uow: UnitOfWork, event: DisputeOpened) -> None:
     if dispute is None:
         return
     for admin_id in await admin_ids(uow):
-        await notify(uow, admin_id, f"⚖ Deal #{event.deal_id} is disputed: {dispute.reason}",
-                     buttons=[[Action(Intent.DECIDE_DISPUTE, "Decide", str(dispute.id))]])
+        async with addressed_to(uow, admin_id):
+            await notify(uow, admin_id, _("⚖ Deal #{id} is disputed: {reason}", id=event.deal_id,
+                                          reason=dispute.reason),
+                         buttons=[[Action(Intent.DECIDE_DISPUTE, N_("Decide"), str(dispute.id))]])
+
+
+# How the buyer hears where the goods are, by the shipment's status.
+SHIPMENT_SAID = {"in_transit": N_("🚚 In transit"),
+                 "delayed": N_("⏳ Delayed, with a new expected arrival"),
+                 "dispatched": N_("📦 Dispatched")}
 
 
 async def on_shipment_updated(uow: UnitOfWork, event: ShipmentUpdated) -> None:
@@ -213,13 +239,13 @@ async def on_shipment_updated(uow: UnitOfWork, event: ShipmentUpdated) -> None:
     shipment = await uow.session.get(Shipment, event.deal_id)
     if deal is None or shipment is None:
         return
-    reader = await uow.session.get(Account, deal.buyer_id)
-    said = {"in_transit": "🚚 In transit", "delayed": "⏳ Delayed, with a new expected arrival",
-            "dispatched": "📦 Dispatched"}
-    note = f"\nThe seller's note: {shipment.note}" if shipment.note else ""
-    await notify(uow, deal.buyer_id, f"Deal #{deal.id}: {said.get(event.status, event.status)}."
-                 f"\n{notice_details.shipped(shipment, reader)}{note}",
-                 buttons=[[deal_button(deal.id)]])
+    async with addressed_to(uow, deal.buyer_id) as reader:
+        status = SHIPMENT_SAID.get(event.status)
+        text = _("Deal #{id}: {status}.", id=deal.id,
+                 status=_(status) if status else event.status)
+        note = ("\n" + _("The seller's note: {note}", note=shipment.note)) if shipment.note else ""
+        await notify(uow, deal.buyer_id, f"{text}\n{notice_details.shipped(shipment, reader)}{note}",
+                     buttons=[[deal_button(deal.id)]])
 
 
 async def on_dispute_question(uow: UnitOfWork, event: DisputeQuestion) -> None:
@@ -228,20 +254,26 @@ async def on_dispute_question(uow: UnitOfWork, event: DisputeQuestion) -> None:
     if dispute is None:
         return
     if event.recipient_id is not None:
-        await notify(uow, event.recipient_id, f"🛡 An admin asks about deal #{dispute.deal_id}'s "
-                     f"dispute:\n{event.text}", buttons=[[Action(
-                         Intent.ANSWER_DISPUTE, "↩ Answer", str(dispute.id))]])
+        async with addressed_to(uow, event.recipient_id):
+            await notify(uow, event.recipient_id, _(
+                "🛡 An admin asks about deal #{id}'s dispute:\n{question}", id=dispute.deal_id,
+                question=event.text), buttons=[[Action(
+                    Intent.ANSWER_DISPUTE, N_("↩ Answer"), str(dispute.id))]])
         return
     name = (await uow.session.get(Account, event.sender_id))
     for admin_id in await admin_ids(uow):
-        await notify(uow, admin_id, f"🛡 {name.display_name if name else 'A party'} answers on "
-                     f"deal #{dispute.deal_id}'s dispute:\n{event.text}", buttons=[[Action(
-                         Intent.DECIDE_DISPUTE, "Open the dispute", str(dispute.id))]])
+        async with addressed_to(uow, admin_id):
+            text = (_("🛡 {name} answers on deal #{id}'s dispute:\n{answer}", name=name.display_name,
+                      id=dispute.deal_id, answer=event.text) if name else
+                    _("🛡 A party answers on deal #{id}'s dispute:\n{answer}", id=dispute.deal_id,
+                      answer=event.text))
+            await notify(uow, admin_id, text, buttons=[[Action(
+                Intent.DECIDE_DISPUTE, N_("Open the dispute"), str(dispute.id))]])
 
 
-OUTCOMES = {"release": "the payment is released to the seller",
-            "refund": "the buyer is refunded in full",
-            "split": "the buyer is refunded {refund} and the rest released to the seller"}
+OUTCOMES = {"release": N_("the payment is released to the seller"),
+            "refund": N_("the buyer is refunded in full"),
+            "split": N_("the buyer is refunded {refund} and the rest released to the seller")}
 
 
 async def on_dispute_decided(uow: UnitOfWork, event: DisputeDecided) -> None:
@@ -252,11 +284,13 @@ async def on_dispute_decided(uow: UnitOfWork, event: DisputeDecided) -> None:
         return
     for party in (deal.buyer_id, deal.seller_id):
         async with addressed_to(uow, party):
-            what = OUTCOMES[dispute.outcome].format(
-                refund=Money(dispute.refund_minor or 0, deal.currency))
-        await notify(uow, party, f"⚖ Deal #{deal.id}: the dispute is decided — "
-                     f"{dispute.outcome}: {what}.\nReasons: {dispute.decision}",
-                     buttons=[[deal_button(deal.id)]])
+            what = _(OUTCOMES[dispute.outcome],
+                     refund=Money(dispute.refund_minor or 0, deal.currency))
+            await notify(uow, party, _("⚖ Deal #{id}: the dispute is decided — {outcome}: "
+                                       "{what}.\nReasons: {reasons}", id=deal.id,
+                                       outcome=dispute.outcome, what=what,
+                                       reasons=dispute.decision),
+                         buttons=[[deal_button(deal.id)]])
 
 
 async def on_thread_reported(uow: UnitOfWork, event: ThreadReported) -> None:
@@ -270,13 +304,18 @@ async def on_thread_reported(uow: UnitOfWork, event: ThreadReported) -> None:
     last = (await uow.session.execute(select(ThreadMessage.text).where(
         ThreadMessage.thread_id == thread.id, ThreadMessage.sender_id == other)
         .order_by(ThreadMessage.id.desc()).limit(3))).scalars().all()
-    quoted = "\n".join(f"“{text[:200]}”" for text in reversed(last)) or "(no messages)"
     for admin_id in await admin_ids(uow):
-        await notify(uow, admin_id, f"🚩 {reporter.display_name if reporter else '?'} reported "
-                     f"{reported.display_name if reported else '?'} (account #{other}) in a "
-                     f"conversation about listing #{thread.listing_id}. Their last messages:\n"
-                     f"{quoted}", buttons=[[Action(Intent.VIEW_LISTING, "View the listing",
-                                                   str(thread.listing_id))]])
+        async with addressed_to(uow, admin_id):
+            quoted = "\n".join(f"“{text[:200]}”" for text in reversed(last)) \
+                or _("(no messages)")
+            await notify(uow, admin_id, _(
+                "🚩 {reporter} reported {reported} (account #{account}) in a conversation about "
+                "listing #{listing}. Their last messages:\n{quoted}",
+                reporter=reporter.display_name if reporter else "?",
+                reported=reported.display_name if reported else "?", account=other,
+                listing=thread.listing_id, quoted=quoted),
+                buttons=[[Action(Intent.VIEW_LISTING, N_("View the listing"),
+                                 str(thread.listing_id))]])
 
 
 async def on_terms_changed(uow: UnitOfWork, event: TermsChanged) -> None:
@@ -287,9 +326,16 @@ async def on_terms_changed(uow: UnitOfWork, event: TermsChanged) -> None:
         return
     other = deal.seller_id if event.by == deal.buyer_id else deal.buyer_id
     who = await uow.session.get(Account, event.by)
-    changed = ", ".join(cards.CHANGE_LABELS.get(k, k) for k in event.changed)
-    await notify(uow, other, f"✏ Deal #{deal.id}: {who.display_name if who else 'the other party'} "
-                 f"proposes version {version.version} of the terms ({changed} changed). Read it "
-                 "and accept it; the earlier version no longer counts.",
-                 buttons=next_steps(deal, BUYER if other == deal.buyer_id else SELLER),
-                 attachment=terms_ref(version.id), once_per_chat=True)
+    async with addressed_to(uow, other):
+        changed = ", ".join(_(cards.CHANGE_LABELS[k]) if k in cards.CHANGE_LABELS else k
+                            for k in event.changed)
+        params = dict(id=deal.id, version=version.version, changed=changed)
+        text = (_("✏ Deal #{id}: {name} proposes version {version} of the terms ({changed} "
+                  "changed). Read it and accept it; the earlier version no longer counts.",
+                  name=who.display_name, **params) if who else
+                _("✏ Deal #{id}: the other party proposes version {version} of the terms "
+                  "({changed} changed). Read it and accept it; the earlier version no longer "
+                  "counts.", **params))
+        await notify(uow, other, text,
+                     buttons=next_steps(deal, BUYER if other == deal.buyer_id else SELLER),
+                     attachment=terms_ref(version.id), once_per_chat=True)

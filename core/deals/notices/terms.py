@@ -7,7 +7,8 @@ from core.accounts.tables import Account
 from core.deals.events import TermsAccepted
 from core.deals.notices.parties import next_steps
 from core.deals.tables import Deal, DealTerms
-from core.notifications.outbox import notify
+from core.i18n import _
+from core.notifications.outbox import addressed_to, notify
 from core.process.deals import BUYER, SELLER
 from core.storage.uow import UnitOfWork
 
@@ -20,7 +21,12 @@ async def on_terms_accepted(uow: UnitOfWork, event: TermsAccepted) -> None:
         return
     other = deal.seller_id if event.by == deal.buyer_id else deal.buyer_id
     who = await uow.session.get(Account, event.by)
-    await notify(uow, other, f"📄 Deal #{deal.id}: {who.display_name if who else 'the other party'}"
-                 f" accepted version {version.version} of the terms (SHA-256 "
-                 f"{version.sha256[:12]}…). Payment opens once you accept the same version.",
-                 buttons=next_steps(deal, BUYER if other == deal.buyer_id else SELLER))
+    async with addressed_to(uow, other):
+        params = dict(id=deal.id, version=version.version, sha=version.sha256[:12])
+        text = (_("📄 Deal #{id}: {name} accepted version {version} of the terms (SHA-256 "
+                  "{sha}…). Payment opens once you accept the same version.",
+                  name=who.display_name, **params) if who else
+                _("📄 Deal #{id}: the other party accepted version {version} of the terms "
+                  "(SHA-256 {sha}…). Payment opens once you accept the same version.", **params))
+        await notify(uow, other, text,
+                     buttons=next_steps(deal, BUYER if other == deal.buyer_id else SELLER))

@@ -14,6 +14,7 @@ from core.accounts.tables import Account
 from core.actions import Action, ActionRows, Intent
 from core.catalog.tables import Listing
 from core.deals.tables import Dispute, Offer
+from core.i18n import N_, _, n_
 from core.money.model import Money
 from core.notifications.outbox import addressed_to
 from core.process.deals import MAKER
@@ -40,18 +41,19 @@ async def when_for(uow: UnitOfWork, account_id: int, moment: datetime) -> str:
 def age(delta: timedelta) -> str:
     """How long something has waited, in days and hours (“3 days”, “1 day 5 hours”)."""
     days, hours = delta.days, delta.seconds // 3600
-    parts = [f"{n} {unit}{'' if n == 1 else 's'}"
-             for n, unit in ((days, "day"), (hours, "hour")) if n]
-    return " ".join(parts) or "less than an hour"
+    parts = ([n_("{n} day", "{n} days", days)] if days else []) + \
+        ([n_("{n} hour", "{n} hours", hours)] if hours else [])
+    return " ".join(parts) or _("less than an hour")
 
 
-async def offer_summary(uow: UnitOfWork, offer: Offer) -> str:
-    """“120 t of “ENplus A1 pellets” at €220.00 per t”."""
+async def offer_summary(uow: UnitOfWork, offer: Offer, price: str | None = None) -> str:
+    """“120 t of “ENplus A1 pellets” at €220.00 per t” (the price as given, if it is)."""
     listing = await uow.session.get(Listing, offer.listing_id)
-    title, unit = (listing.title, listing.unit) if listing else ("a listing", "unit")
+    title, unit = (listing.title, listing.unit) if listing else (_("a listing"), _("unit"))
     quantity = (Decimal(offer.quantity_milli) / 1000).normalize()
-    price = Money(offer.price_minor, offer.currency)
-    return f"{quantity:f} {unit} of “{title}” at {price} per {unit}"
+    price = price or str(Money(offer.price_minor, offer.currency))
+    return _("{quantity} {unit} of “{title}” at {price} per {unit}", quantity=f"{quantity:f}",
+             unit=unit, title=title, price=price)
 
 
 async def offer_expired(uow: UnitOfWork, moved: Moved, role: str, party: int) -> str:
@@ -60,13 +62,13 @@ async def offer_expired(uow: UnitOfWork, moved: Moved, role: str, party: int) ->
     offer = moved.subject
     async with addressed_to(uow, party):
         what = await offer_summary(uow, offer)
-    return (f"⌛ Your offer of {what} expired: it was not answered in time."
-            if party == moved.parties[MAKER]
-            else f"⌛ The offer of {what} expired: you did not answer it in time.")
+        return (_("⌛ Your offer of {what} expired: it was not answered in time.", what=what)
+                if party == moved.parties[MAKER]
+                else _("⌛ The offer of {what} expired: you did not answer it in time.", what=what))
 
 
 async def view_offer(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
-    return [[Action(Intent.VIEW_OFFER, "View the offer", str(moved.subject.id))]]
+    return [[Action(Intent.VIEW_OFFER, N_("View the offer"), str(moved.subject.id))]]
 
 
 async def _dispute(uow: UnitOfWork, deal_id: int) -> Dispute | None:
@@ -79,14 +81,16 @@ async def dispute_escalated(uow: UnitOfWork, moved: Moved, role: str, admin_id: 
     deal = moved.subject
     dispute = await _dispute(uow, deal.id)
     since = dispute.created_at if dispute is not None else deal.updated_at
-    reason = f"“{dispute.reason}”" if dispute is not None else "no reason was recorded"
-    return (f"🛡 The dispute over deal #{deal.id} is still undecided after "
-            f"{age(uow.clock.now() - since)}: {reason}. The buyer and the seller are waiting.")
+    async with addressed_to(uow, admin_id):
+        reason = f"“{dispute.reason}”" if dispute is not None else _("no reason was recorded")
+        return _("🛡 The dispute over deal #{id} is still undecided after {age}: {reason}. The "
+                 "buyer and the seller are waiting.", id=deal.id, age=age(uow.clock.now() - since),
+                 reason=reason)
 
 
 async def decide_dispute(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
     """Decide the dispute (or, when none was recorded, view the deal)."""
     dispute = await _dispute(uow, moved.subject.id)
-    return [[Action(Intent.DECIDE_DISPUTE, "Decide the dispute", str(dispute.id))
-             if dispute is not None else Action(Intent.VIEW_DEAL, "View the deal",
+    return [[Action(Intent.DECIDE_DISPUTE, N_("Decide the dispute"), str(dispute.id))
+             if dispute is not None else Action(Intent.VIEW_DEAL, N_("View the deal"),
                                                 str(moved.subject.id))]]

@@ -15,6 +15,7 @@ from core.consulting.bookings.changes import max_amount
 from core.consulting.bookings.notices.parties import answer, people, view
 from core.consulting.bookings.rules import no_show_fee
 from core.consulting.tables import Booking, ConsultantProfile
+from core.i18n import N_, _
 from core.money.model import Money
 from core.process.bookings import CONSULTANT, FEE_DECISION, SEEKER
 from core.process.notices import Moved, Said
@@ -26,14 +27,16 @@ _ALTERNATIVES = "booking-alternatives"  # the session's info: alternatives found
 
 async def alternatives(uow: UnitOfWork, booking: Booking) -> ActionRows:
     """Buttons to other live consultants online now who share a field with this one (found
-    once per transaction: the text and the buttons of one notice read the same)."""
-    found: dict[int, ActionRows] = uow.session.info.setdefault(_ALTERNATIVES, {})
+    once per transaction: the text and the buttons of one notice read the same), labelled for
+    the current reader."""
+    found: dict[int, list[tuple[int, str]]] = uow.session.info.setdefault(_ALTERNATIVES, {})
     if booking.id not in found:
         found[booking.id] = await _alternatives(uow, booking)
-    return found[booking.id]
+    return [[Action(Intent.VIEW_CONSULTANT, _("👤 {name} (online)", name=name), str(account_id))]
+            for account_id, name in found[booking.id]]
 
 
-async def _alternatives(uow: UnitOfWork, booking: Booking) -> ActionRows:
+async def _alternatives(uow: UnitOfWork, booking: Booking) -> list[tuple[int, str]]:
     mine = await uow.session.get(ConsultantProfile, booking.consultant_id)
     fields = set(mine.categories or []) if mine else set()
     rows = (await uow.session.execute(select(ConsultantProfile, Account.display_name)
@@ -42,12 +45,12 @@ async def _alternatives(uow: UnitOfWork, booking: Booking) -> ActionRows:
             ConsultantProfile.account_id != booking.consultant_id)
             .order_by(ConsultantProfile.sessions_completed.desc()))).all()
     found = [(p.account_id, name) for p, name in rows if fields & set(p.categories or [])]
-    return [[Action(Intent.VIEW_CONSULTANT, f"👤 {name} (online)", str(account_id))]
-            for account_id, name in found[:ALTERNATIVES]]
+    return found[:ALTERNATIVES]
 
 
 def _rebook(booking: Booking, name: str) -> Action:
-    return Action(Intent.VIEW_CONSULTANT, f"📅 Book {name} again", str(booking.consultant_id))
+    return Action(Intent.VIEW_CONSULTANT, _("📅 Book {name} again", name=name),
+                  str(booking.consultant_id))
 
 
 async def _names(uow: UnitOfWork, booking: Booking) -> tuple[str, str]:
@@ -58,9 +61,11 @@ async def _names(uow: UnitOfWork, booking: Booking) -> tuple[str, str]:
 
 async def declined(uow: UnitOfWork, moved: Moved, role: str, seeker: int) -> str:
     booking = moved.subject
-    them, _ = await _names(uow, booking)
-    why = f" Reason: {booking.reason}" if booking.reason else ""
-    return f"✖ {them} declined your request. Nothing was charged.{why}"
+    them, __ = await _names(uow, booking)
+    if booking.reason:
+        return _("✖ {name} declined your request. Nothing was charged. Reason: {reason}",
+                 name=them, reason=booking.reason)
+    return _("✖ {name} declined your request. Nothing was charged.", name=them)
 
 
 async def with_alternatives(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
@@ -72,10 +77,10 @@ async def expired(uow: UnitOfWork, moved: Moved, role: str, me: int) -> str:
     booking = moved.subject
     them, you = await _names(uow, booking)
     if role != SEEKER:
-        return f"⌛ The request from {you} expired unanswered."
-    text = f"⌛ {them} did not answer in time. Nothing was charged."
+        return _("⌛ The request from {name} expired unanswered.", name=you)
+    text = _("⌛ {name} did not answer in time. Nothing was charged.", name=them)
     if booking.kind == "instant" and await alternatives(uow, booking):
-        text += " These consultants in the same field are online now:"
+        text += " " + _("These consultants in the same field are online now:")
     return text
 
 
@@ -88,28 +93,28 @@ async def alternatives_if_instant(uow: UnitOfWork, moved: Moved, role: str) -> A
 async def released(uow: UnitOfWork, moved: Moved, role: str, me: int) -> str:
     them, you = await _names(uow, moved.subject)
     if role == SEEKER:
-        return (f"🔓 Your session with {them} was released: the payment was not authorised in "
-                "time. Nothing was charged.")
-    return f"🔓 The session with {you} was released: it was not paid in time."
+        return _("🔓 Your session with {name} was released: the payment was not authorised "
+                 "in time. Nothing was charged.", name=them)
+    return _("🔓 The session with {name} was released: it was not paid in time.", name=you)
 
 
 async def rebook(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
     booking = moved.subject
-    them, _ = await _names(uow, booking)
+    them, __ = await _names(uow, booking)
     return [[_rebook(booking, them)], [view(booking.id)]]
 
 
 async def consultant_absent(uow: UnitOfWork, moved: Moved, role: str, me: int) -> str:
     them, you = await _names(uow, moved.subject)
     if role == SEEKER:
-        return (f"🙁 {them} did not join within 10 minutes. The authorisation is voided: "
-                "nothing is charged. You can rebook:")
-    return f"🙁 You did not join your session with {you}; it was called off."
+        return _("🙁 {name} did not join within 10 minutes. The authorisation is voided: "
+                 "nothing is charged. You can rebook:", name=them)
+    return _("🙁 You did not join your session with {name}; it was called off.", name=you)
 
 
 async def rebook_or_alternatives(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
     booking = moved.subject
-    them, _ = await _names(uow, booking)
+    them, __ = await _names(uow, booking)
     return [[_rebook(booking, them)], *await alternatives(uow, booking), [view(booking.id)]]
 
 
@@ -120,18 +125,19 @@ async def fee_choice(uow: UnitOfWork, moved: Moved, role: str, me: int) -> str:
     fee = no_show_fee(uow.policy.booking, max_amount(booking))
     hours = int(FEE_DECISION.total_seconds() // 3600)
     if role == CONSULTANT:
-        return (f"🙁 {you} did not join. The policy lets you charge the no-show fee of {fee}, "
-                f"or waive it (waived by itself after {hours} h).")
-    return (f"🙁 You did not join your session with {them}. As the booking's policy says, they "
-            f"may charge the no-show fee of {fee} within {hours} h; you will be told what they "
-            "decide.")
+        return _("🙁 {name} did not join. The policy lets you charge the no-show fee of {fee}, "
+                 "or waive it (waived by itself after {hours} h).", name=you, fee=fee,
+                 hours=hours)
+    return _("🙁 You did not join your session with {name}. As the booking's policy says, "
+             "they may charge the no-show fee of {fee} within {hours} h; you will be told "
+             "what they decide.", name=them, fee=fee, hours=hours)
 
 
 async def charge_or_waive(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
     booking = moved.subject
     fee = no_show_fee(uow.policy.booking, max_amount(booking))
-    return [[answer("charge-fee", booking.id, f"💶 Charge {fee}"),
-             answer("waive-fee", booking.id, "Waive the fee")],
+    return [[answer("charge-fee", booking.id, _("💶 Charge {fee}", fee=fee)),
+             answer("waive-fee", booking.id, N_("Waive the fee"))],
             [view(booking.id)]]
 
 
@@ -140,10 +146,11 @@ async def seeker_absent(uow: UnitOfWork, moved: Moved, role: str, me: int) -> st
     booking = moved.subject
     them, you = await _names(uow, booking)
     fee = Money(booking.fee_minor, booking.currency)
-    charged = f" The no-show fee of {fee} is charged." if fee.amount else " Nothing is charged."
+    charged = (_("The no-show fee of {fee} is charged.", fee=fee) if fee.amount
+               else _("Nothing is charged."))
     if role == SEEKER:
-        return f"🙁 You did not join your session with {them}.{charged}"
-    return f"🙁 {you} did not join.{charged}"
+        return _("🙁 You did not join your session with {name}.", name=them) + " " + charged
+    return _("🙁 {name} did not join.", name=you) + " " + charged
 
 
 async def cancelled(uow: UnitOfWork, moved: Moved, role: str, me: int) -> Said | None:
@@ -155,19 +162,32 @@ async def cancelled(uow: UnitOfWork, moved: Moved, role: str, me: int) -> Said |
     fee = Money(booking.fee_minor, booking.currency)
     if me == by and not fee.amount:
         return None  # the one who cancelled saw it happen
-    cost = f" A late-cancellation fee of {fee} applies." if fee.amount else " Nothing is charged."
     agreed = moved.source != "requested" and moved.source != "proposed"
-    what = "session" if agreed else "request"
     other = p.names[p.other(me)]
-    if me == by:
-        text = f"❌ You cancelled your {what} with {other}"
-    elif by == p.other(me):
-        text = f"❌ {other} cancelled your {what}"
-    else:
-        text = f"❌ An admin cancelled your {what} with {other}"
-    text += f" on {p.when(me)}." if booking.starts_at else "."
-    return Said(text + cost,
+    who = "you" if me == by else "other" if by == p.other(me) else "admin"
+    cost = (_("A late-cancellation fee of {fee} applies.", fee=fee) if fee.amount
+            else _("Nothing is charged."))
+    when = p.when(me) if booking.starts_at else ""
+    text = _(_CANCELLED[who, agreed, bool(booking.starts_at)], other=other, when=when)
+    return Said(text + " " + cost,
                 attachment=calendar.attachment(booking.id, "CANCEL") if agreed else None)
+
+
+# A cancellation as its other party reads it: (who cancelled, a time was agreed, it has a time).
+_CANCELLED = {
+    ("you", True, True): N_("❌ You cancelled your session with {other} on {when}."),
+    ("you", True, False): N_("❌ You cancelled your session with {other}."),
+    ("you", False, True): N_("❌ You cancelled your request with {other} on {when}."),
+    ("you", False, False): N_("❌ You cancelled your request with {other}."),
+    ("other", True, True): N_("❌ {other} cancelled your session on {when}."),
+    ("other", True, False): N_("❌ {other} cancelled your session."),
+    ("other", False, True): N_("❌ {other} cancelled your request on {when}."),
+    ("other", False, False): N_("❌ {other} cancelled your request."),
+    ("admin", True, True): N_("❌ An admin cancelled your session with {other} on {when}."),
+    ("admin", True, False): N_("❌ An admin cancelled your session with {other}."),
+    ("admin", False, True): N_("❌ An admin cancelled your request with {other} on {when}."),
+    ("admin", False, False): N_("❌ An admin cancelled your request with {other}."),
+}
 
 
 async def reschedule_declined(uow: UnitOfWork, moved: Moved, role: str, to: int) -> str | None:
@@ -176,4 +196,5 @@ async def reschedule_declined(uow: UnitOfWork, moved: Moved, role: str, to: int)
     if actor is None:
         return None
     p = await people(uow, moved.subject)
-    return f"📌 The session with {p.names[actor]} stays on {p.when(to)}."
+    return _("📌 The session with {name} stays on {when}.", name=p.names[actor],
+             when=p.when(to))

@@ -16,18 +16,18 @@ from core.actions import Action, ActionRows, Intent
 from core.clock import local_time
 from core.consulting.bookings import calendar
 from core.consulting.bookings.moves import authorised_later, booking_of
-from core.consulting.bookings.rules import SAVED_CARD, policy_text
+from core.consulting.bookings.rules import policy_text
 from core.consulting.events import (
     AuthorisationOpened,
     AuthorisedOnSavedCard,
-    BookingMoved,
     BookingRequested,
     CardRequested,
 )
 from core.consulting.tables import Booking, BookingProposal, ConsultantProfile
+from core.i18n import N_, _
 from core.money.events import MethodSaved
 from core.money.model import Money
-from core.notifications.outbox import notify, recipients
+from core.notifications.outbox import addressed_to, notify, recipients
 from core.process.bookings import AUTHORISE_BEFORE, RELEASE_UNPAID_BEFORE
 from core.process.notices import Moved, Said
 from core.storage.uow import UnitOfWork
@@ -56,14 +56,14 @@ async def people(uow: UnitOfWork, booking: Booking) -> People:
     consultant = await uow.session.get(Account, booking.consultant_id)
     seeker = await uow.session.get(Account, booking.seeker_id)
     profile = await uow.session.get(ConsultantProfile, booking.consultant_id)
-    names = {booking.consultant_id: consultant.display_name if consultant else "the consultant",
-             booking.seeker_id: seeker.display_name if seeker else "the seeker"}
+    names = {booking.consultant_id: consultant.display_name if consultant else _("the consultant"),
+             booking.seeker_id: seeker.display_name if seeker else _("the seeker")}
     zones = {booking.consultant_id: profile.timezone if profile else "UTC",
              booking.seeker_id: seeker.timezone if seeker else "UTC"}
     return People(booking, names, zones)
 
 
-def view(booking_id: int, label: str = "📅 View the booking") -> Action:
+def view(booking_id: int, label: str = N_("📅 View the booking")) -> Action:
     return Action(Intent.VIEW_BOOKING, label, str(booking_id))
 
 
@@ -71,11 +71,6 @@ def answer(verb: str, booking_id: int, label: str, proposal_id: int | None = Non
     """A button answering a booking: accept / decline / propose / reschedule / keep."""
     arg = f"{verb}:{booking_id}" + (f":{proposal_id}" if proposal_id is not None else "")
     return Action(Intent.ANSWER_BOOKING, label, arg)
-
-
-async def _load(uow: UnitOfWork, event: BookingMoved) -> tuple[Booking, People] | None:
-    booking = await uow.session.get(Booking, event.booking_id)
-    return (booking, await people(uow, booking)) if booking is not None else None
 
 
 async def _times(uow: UnitOfWork, booking: Booking) -> list[BookingProposal]:
@@ -91,23 +86,32 @@ def _amount(booking: Booking) -> Money:
 
 async def on_requested(uow: UnitOfWork, event: BookingRequested) -> None:
     """The consultant gets the request with its answers."""
-    loaded = await _load(uow, event)
-    if loaded is None:
+    booking = await uow.session.get(Booking, event.booking_id)
+    if booking is None:
         return
-    b, p = loaded
+    async with addressed_to(uow, booking.consultant_id):
+        await _tell_requested(uow, booking, await people(uow, booking))
+
+
+async def _tell_requested(uow: UnitOfWork, b: Booking, p: People) -> None:
     who, me = p.names[b.seeker_id], b.consultant_id
-    head = f"{who} asks for a {b.minutes}-minute session (up to {_amount(b)})"
     if b.kind == "instant":
         window = int(uow.policy.booking.join_window.total_seconds() // 60)
-        await notify(uow, me, f"⚡ {head} right now. Answer within {window} minutes.",
-                     urgent=True, buttons=[[answer("accept", b.id, "✅ Accept"),
-                                            answer("decline", b.id, "✖ Decline")]])
+        await notify(uow, me, _("⚡ {name} asks for a {minutes}-minute session (up to {amount}) "
+                                "right now. Answer within {window} minutes.", name=who,
+                                minutes=b.minutes, amount=_amount(b), window=window),
+                     urgent=True, buttons=[[answer("accept", b.id, N_("✅ Accept")),
+                                            answer("decline", b.id, N_("✖ Decline"))]])
         return
     rows = await _time_rows(uow, b, p, me, "accept")
-    text = f"📅 {head} on {p.when(me)}." if b.starts_at else f"📅 {head} at one of these times:"
+    text = (_("📅 {name} asks for a {minutes}-minute session (up to {amount}) on {when}.",
+              name=who, minutes=b.minutes, amount=_amount(b), when=p.when(me)) if b.starts_at
+            else _("📅 {name} asks for a {minutes}-minute session (up to {amount}) at one of "
+                   "these times:", name=who, minutes=b.minutes, amount=_amount(b)))
     if b.topic:
-        text += f"\nTopic: {b.topic}"
-    last = [answer("propose", b.id, "🕑 Propose other times"), answer("decline", b.id, "✖ Decline")]
+        text += _("\nTopic: {topic}", topic=b.topic)
+    last = [answer("propose", b.id, N_("🕑 Propose other times")),
+            answer("decline", b.id, N_("✖ Decline"))]
     await notify(uow, me, text, buttons=[*rows, last])
 
 
@@ -115,7 +119,7 @@ async def _time_rows(uow: UnitOfWork, b: Booking, p: People, reader: int, verb: 
                      ) -> ActionRows:
     """One button per proposed time in the reader's zone (or Accept for a held slot)."""
     if b.starts_at is not None and verb == "accept":
-        return [[answer(verb, b.id, "✅ Accept")]]
+        return [[answer(verb, b.id, N_("✅ Accept"))]]
     return [[answer(verb, b.id, local_time(t.starts_at, p.zones[reader]), t.id)]
             for t in await _times(uow, b)]
 
@@ -135,8 +139,8 @@ async def times_proposed(uow: UnitOfWork, moved: Moved, role: str, to: int) -> s
     """The other party chooses one of the new times, proposes again, or declines."""
     b = moved.subject
     p = await people(uow, b)
-    return (f"🕑 {p.names[p.other(to)]} proposed other times for your {b.minutes}-minute "
-            "session. Choose one:")
+    return _("🕑 {name} proposed other times for your {minutes}-minute session. Choose one:",
+             name=p.names[p.other(to)], minutes=b.minutes)
 
 
 async def choose_time(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
@@ -144,9 +148,9 @@ async def choose_time(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
     p = await people(uow, b)
     by_consultant = moved.transition == "propose-times"
     rows = await _time_rows(uow, b, p, party(moved, role), "accept")
-    last = [answer("propose", b.id, "🕑 Propose other times"),
+    last = [answer("propose", b.id, N_("🕑 Propose other times")),
             answer("withdraw" if by_consultant else "decline", b.id,
-                   "✖ Withdraw" if by_consultant else "✖ Decline")]
+                   N_("✖ Withdraw") if by_consultant else N_("✖ Decline"))]
     return [*rows, last]
 
 
@@ -157,11 +161,15 @@ async def confirmed(uow: UnitOfWork, moved: Moved, role: str, me: int) -> Said |
         return None
     p = await people(uow, b)
     again = moved.transition == "accept-reschedule"
+    other = p.names[p.other(me)]
     if b.kind == "instant":
-        text = f"✅ {p.names[p.other(me)]} and you: “talk now” is confirmed."
+        text = _("✅ {name} and you: “talk now” is confirmed.", name=other)
+    elif again:
+        text = _("✅ Rescheduled: your session with {name} on {when}.", name=other,
+                 when=p.when(me))
     else:
-        word = "Rescheduled" if again else "Confirmed"
-        text = f"✅ {word}: your session with {p.names[p.other(me)]} on {p.when(me)}."
+        text = _("✅ Confirmed: your session with {name} on {when}.", name=other,
+                 when=p.when(me))
     if me == b.seeker_id:
         text += " " + policy_text(uow.policy.booking, _amount(b), b.starts_at, p.zones[me],
                                   authorised_later(b), b.kind == "instant")
@@ -175,25 +183,40 @@ async def reschedule_proposed(uow: UnitOfWork, moved: Moved, role: str, to: int)
     if actor is None:
         return None
     p = await people(uow, moved.subject)
-    return (f"🔁 {p.names[actor]} asks to move your session on {p.when(to)}. Accept a new "
-            "time, or keep the booked one:")
+    return _("🔁 {name} asks to move your session on {when}. Accept a new "
+             "time, or keep the booked one:", name=p.names[actor], when=p.when(to))
 
 
 async def reschedule_times(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
     b = moved.subject
     p = await people(uow, b)
     rows = await _time_rows(uow, b, p, party(moved, role), "reschedule")
-    return [*rows, [answer("keep", b.id, "📌 Keep the booked time")]]
+    return [*rows, [answer("keep", b.id, N_("📌 Keep the booked time"))]]
 
 
-def _authorise_by(booking: Booking, p: People, me: int) -> str:
-    """When the authorisation is needed: a “talk now” before joining; a scheduled session
-    before the unpaid time is released."""
+def _authorise_text(booking: Booking, p: People, me: int, declined: str | None) -> str:
+    """The ask to authorise (again, when the saved card was `declined`), and when it is needed:
+    a “talk now” before joining; a scheduled session before the unpaid time is released."""
+    amount, name = _amount(booking), p.names[booking.consultant_id]
     if booking.kind == "instant":
-        return "now. Nothing is charged now; once it is authorised you can join the session."
+        if declined:
+            return _("❌ The card you saved was declined ({reason}). Please authorise again: "
+                     "authorise up to {amount} for your session with {name} now. Nothing is "
+                     "charged now; once it is authorised you can join the session.",
+                     reason=declined, amount=amount, name=name)
+        return _("💳 Authorise up to {amount} for your session with {name} now. Nothing is "
+                 "charged now; once it is authorised you can join the session.", amount=amount,
+                 name=name)
     hours = int(RELEASE_UNPAID_BEFORE.total_seconds() // 3600)
-    return (f"on {p.when(me)}. Nothing is charged now; if it is not authorised {hours} hours "
-            "before, the time is released.")
+    if declined:
+        return _("❌ The card you saved was declined ({reason}). Please authorise again: "
+                 "authorise up to {amount} for your session with {name} on {when}. Nothing is "
+                 "charged now; if it is not authorised {hours} hours before, the time is "
+                 "released.", reason=declined, amount=amount, name=name, when=p.when(me),
+                 hours=hours)
+    return _("💳 Authorise up to {amount} for your session with {name} on {when}. Nothing is "
+             "charged now; if it is not authorised {hours} hours before, the time is released.",
+             amount=amount, name=name, when=p.when(me), hours=hours)
 
 
 async def on_authorisation_opened(uow: UnitOfWork, event: AuthorisationOpened) -> None:
@@ -202,16 +225,14 @@ async def on_authorisation_opened(uow: UnitOfWork, event: AuthorisationOpened) -
     booking = await uow.session.get(Booking, event.booking_id)
     if booking is None or booking.starts_at is None:
         return
-    p = await people(uow, booking)
     me = booking.seeker_id
-    head = (f"❌ The card you saved was declined ({event.declined.rstrip('.')}). Please "
-            "authorise again: " if event.declined else "💳 ")
-    ask = "authorise" if event.declined else "Authorise"
-    await notify(uow, me, f"{head}{ask} up to {_amount(booking)} for your session with "
-                          f"{p.names[booking.consultant_id]} {_authorise_by(booking, p, me)}",
-                 urgent=booking.kind == "instant" or bool(event.declined),
-                 buttons=[[Action(Intent.PAY, "💳 Authorise", str(event.escrow_id))],
-                          [view(booking.id)]])
+    async with addressed_to(uow, me):
+        p = await people(uow, booking)
+        declined = event.declined.rstrip(".") if event.declined else None
+        await notify(uow, me, _authorise_text(booking, p, me, declined),
+                     urgent=booking.kind == "instant" or bool(event.declined),
+                     buttons=[[Action(Intent.PAY, N_("💳 Authorise"), str(event.escrow_id))],
+                              [view(booking.id)]])
 
 
 async def on_card_requested(uow: UnitOfWork, event: CardRequested) -> None:
@@ -219,15 +240,19 @@ async def on_card_requested(uow: UnitOfWork, event: CardRequested) -> None:
     booking = await uow.session.get(Booking, event.booking_id)
     if booking is None or booking.starts_at is None:
         return
-    p = await people(uow, booking)
     me = booking.seeker_id
-    at = local_time(booking.starts_at - AUTHORISE_BEFORE, p.zones[me])
-    await notify(uow, me, f"💳 Save a card for your session with "
-                          f"{p.names[booking.consultant_id]} on {p.when(me)}. {SAVED_CARD}: up "
-                          f"to {_amount(booking)} on {at}, and nothing more is needed from you "
-                          "then. Without a saved card you are asked to authorise it then.",
-                 buttons=[[Action(Intent.SAVE_CARD, "💳 Save a card", str(event.saved_id))],
-                          [view(booking.id)]])
+    async with addressed_to(uow, me):
+        p = await people(uow, booking)
+        at = local_time(booking.starts_at - AUTHORISE_BEFORE, p.zones[me])
+        await notify(uow, me, _("💳 Save a card for your session with {name} on {when}. Nothing "
+                                "is charged now; the session's maximum is authorised 24 h before, "
+                                "on the card you save at booking: up to {amount} on {at}, and "
+                                "nothing more is needed from you then. Without a saved card you "
+                                "are asked to authorise it then.",
+                                name=p.names[booking.consultant_id], when=p.when(me),
+                                amount=_amount(booking), at=at),
+                     buttons=[[Action(Intent.SAVE_CARD, N_("💳 Save a card"), str(event.saved_id))],
+                              [view(booking.id)]])
 
 
 async def on_method_saved(uow: UnitOfWork, event: MethodSaved) -> None:
@@ -236,14 +261,18 @@ async def on_method_saved(uow: UnitOfWork, event: MethodSaved) -> None:
     booking = await uow.session.get(Booking, booking_id) if booking_id is not None else None
     if booking is None or booking.starts_at is None:
         return
-    p = await people(uow, booking)
     me = booking.seeker_id
-    card = f"Card •••• {event.last4}" if event.last4 else "Your card"
-    at = local_time(booking.starts_at - AUTHORISE_BEFORE, p.zones[me])
-    await notify(uow, me, f"✅ {card} saved for your session with "
-                          f"{p.names[booking.consultant_id]} on {p.when(me)}. Nothing is charged "
-                          f"now; up to {_amount(booking)} is authorised on it on {at}.",
-                 buttons=[[view(booking.id)]])
+    async with addressed_to(uow, me):
+        p = await people(uow, booking)
+        at = local_time(booking.starts_at - AUTHORISE_BEFORE, p.zones[me])
+        values = {"name": p.names[booking.consultant_id], "when": p.when(me),
+                  "amount": _amount(booking), "at": at}
+        text = (_("✅ Card •••• {last4} saved for your session with {name} on {when}. Nothing is "
+                  "charged now; up to {amount} is authorised on it on {at}.", last4=event.last4,
+                  **values) if event.last4 else
+                _("✅ Your card saved for your session with {name} on {when}. Nothing is "
+                  "charged now; up to {amount} is authorised on it on {at}.", **values))
+        await notify(uow, me, text, buttons=[[view(booking.id)]])
 
 
 async def on_authorised_on_saved_card(uow: UnitOfWork, event: AuthorisedOnSavedCard) -> None:
@@ -253,10 +282,14 @@ async def on_authorised_on_saved_card(uow: UnitOfWork, event: AuthorisedOnSavedC
         return
     p = await people(uow, booking)
     seeker, consultant = booking.seeker_id, booking.consultant_id
-    await notify(uow, seeker, f"✅ Up to {_amount(booking)} for your session with "
-                              f"{p.names[consultant]} on {p.when(seeker)} is authorised on the "
-                              "card you saved. Nothing more is needed; nothing is charged before "
-                              "the session.", buttons=[[view(booking.id)]])
-    await notify(uow, consultant, f"✅ {p.names[seeker]}'s session on {p.when(consultant)} is "
-                                  "authorised. Nothing more is needed.",
-                 buttons=[[view(booking.id)]])
+    async with addressed_to(uow, seeker):
+        await notify(uow, seeker, _("✅ Up to {amount} for your session with {name} on {when} is "
+                                    "authorised on the card you saved. Nothing more is needed; "
+                                    "nothing is charged before the session.",
+                                    amount=_amount(booking), name=p.names[consultant],
+                                    when=p.when(seeker)), buttons=[[view(booking.id)]])
+    async with addressed_to(uow, consultant):
+        await notify(uow, consultant, _("✅ {name}'s session on {when} is authorised. Nothing "
+                                        "more is needed.", name=p.names[seeker],
+                                        when=p.when(consultant)),
+                     buttons=[[view(booking.id)]])
