@@ -28,12 +28,15 @@ class FakeClock:
         self._now += timedelta(**delta)
 
 
-def local_time(moment: datetime, timezone: str | None) -> str:
-    """A moment as a person reads it in their own zone: “Mon 24 Nov, 14:00 (Europe/Riga)”."""
+def local_time(moment: datetime, timezone: str | None, *, day: str = "dd") -> str:
+    """A moment as a person reads it in their own zone and language: “Mon 24 Nov, 14:00
+    (Europe/Riga)” (`day`: "dd" pads the day with a zero, "d" does not)."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from core.i18n.dates import shown
 
     try:
         zone = ZoneInfo(timezone or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
         zone, timezone = ZoneInfo("UTC"), "UTC"
-    return f"{moment.astimezone(zone):%a %d %b, %H:%M} ({timezone or 'UTC'})"
+    return f"{shown(moment.astimezone(zone), f'EEE {day} MMM, HH:mm')} ({timezone or 'UTC'})"

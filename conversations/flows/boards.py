@@ -10,7 +10,10 @@ from core.actions import Intent
 from core.community import boards
 from core.community import rules as community_rules
 from core.i18n import N_, _, n_
+from core.i18n.dates import shown
 from core.ids import parse_id
+
+POSTED = "dd MMM HH:mm"  # when a post was written, in the reader's language (CLDR pattern)
 
 VERBS = ("reply", "report", "hide", "react")
 
@@ -69,7 +72,7 @@ async def _board(ctx: Ctx) -> list[Outbound]:
     page = int(ctx.data.get("page") or 0)
     found, pages = await boards.posts(ctx.uow, board.id, ctx.account_id, page)
     following = await boards.follows(ctx.uow, ctx.account_id, board.id)
-    lines = [f"#{c.post.id} · {c.author} · {c.post.created_at:%d %b %H:%M} · "
+    lines = [f"#{c.post.id} · {c.author} · {shown(c.post.created_at, POSTED)} · "
              f"{boards.reaction_line(c)} · " + n_("{n} reply", "{n} replies", c.replies)
              + f"\n{_short(c.post.text)}" for c in found] or [_("No posts yet — be the first.")]
     opens = [(f"💬 #{c.post.id}", f"p:{c.post.id}") for c in found]
@@ -124,9 +127,10 @@ async def _on_write(ctx: Ctx, msg: Inbound) -> Next:
 
 async def _post(ctx: Ctx) -> list[Outbound]:
     head, replies = await boards.thread(ctx.uow, ctx.data["post_id"], ctx.account_id)
-    lines = [f"#{head.post.id} · {head.author} · {head.post.created_at:%d %b %H:%M}\n"
+    lines = [f"#{head.post.id} · {head.author} · {shown(head.post.created_at, POSTED)}\n"
              f"{head.post.text}\n{boards.reaction_line(head)}"]
-    lines += [f"  ↩ {r.author} · {r.post.created_at:%d %b %H:%M}: {r.post.text}" for r in replies]
+    lines += [f"  ↩ {r.author} · {shown(r.post.created_at, POSTED)}: {r.post.text}"
+              for r in replies]
     react = [(f"{emoji}{' ✓' if head.mine == kind else ''}", f"react:{kind}")
              for kind, emoji in community_rules.REACTIONS.items()]
     actions = [(_("✍ Reply"), "reply"), (_("⚠ Report"), "report")]

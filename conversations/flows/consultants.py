@@ -28,6 +28,7 @@ from core.consulting.bookings import service as bookings
 from core.consulting.profiles.directory import DirectoryQuery
 from core.errors import DomainError
 from core.i18n import N_, _, n_
+from core.i18n.dates import shown
 from core.ids import parse_id
 
 SORTS = (("relevance", N_("Best match")), ("rating", N_("★ Rating")), ("price", N_("€ Price")))
@@ -77,7 +78,7 @@ async def _results(ctx: Ctx) -> list[Outbound]:
 
 def _subtitle(card: Any) -> str:
     rating = f"★ {card.rating} ({card.ratings})" if card.rating is not None else _("new")
-    free = (" · " + _("next free {when}", when=f"{card.next_free:%a %d %b %H:%M}")
+    free = (" · " + _("next free {when}", when=shown(card.next_free, "EEE dd MMM HH:mm"))
             if card.next_free else "")
     online = " · " + _("🟢 online") if card.online else ""
     return f"{card.rate} · {rating} · {', '.join(card.expertise[:2])}{free}{online}"
@@ -116,7 +117,7 @@ async def consultant_card(ctx: Ctx, consultant_id: int) -> Reply:
              n_("{rating} · {n} session", "{rating} · {n} sessions", page.sessions, rating=page.rating)]
     if page.slots:
         lines.append(_("Next free ({zone}): {times}", zone=_zone(ctx),
-                       times=", ".join(f"{s:%a %d %b %H:%M}" for s in page.slots[:4])))
+                       times=", ".join(shown(s, "EEE dd MMM HH:mm") for s in page.slots[:4])))
     buttons = tuple(tuple(action_button(a) for a in row) for row in page.steps)
     return Reply("\n".join(line for line in lines if line), buttons)
 
@@ -167,7 +168,7 @@ async def _page(ctx: Ctx) -> list[Outbound]:
 async def _slots(ctx: Ctx) -> list[Outbound]:
     page = await views.consultant_view(ctx.uow, ctx.data["consultant_id"], ctx.account_id,
                                        _zone(ctx), days=7, shown=8)
-    options = [(("⚠ " if s in page.late else "") + f"{s:%a %d %b %H:%M}", f"t:{int(s.timestamp())}")
+    options = [(("⚠ " if s in page.late else "") + shown(s, "EEE dd MMM HH:mm"), f"t:{int(s.timestamp())}")
                for s in page.slots]
     ctx.data["minutes"] = min(page.lengths)
     text = (_("📅 Free times with {name} ({minutes} min, {zone}):", name=page.name,

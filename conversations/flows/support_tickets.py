@@ -11,6 +11,7 @@ from conversations.messages import Choice, Inbound, Outbound, Reply, Text, rows
 from core.actions import Intent
 from core.errors import DomainError
 from core.i18n import N_, _
+from core.i18n.dates import shown
 from core.ids import parse_id
 from core.support import service as support
 from core.support.views import TicketView
@@ -25,7 +26,7 @@ STEP_BUTTONS = (("asker-reply", N_("âœ Answer"), "reply"), ("add-detail", N_("â
 def when(ctx: Ctx, moment: datetime) -> str:
     """A time as the reader reads it, in their own zone."""
     local = moment.astimezone(ctx.local_now().tzinfo)
-    return f"{local.day} {local:%b %H:%M}"
+    return shown(local, "d MMM HH:mm")
 
 
 def thread_lines(ctx: Ctx, view: TicketView) -> list[str]:

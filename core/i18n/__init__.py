@@ -8,9 +8,9 @@ placeholders, and looked up when it is shown:
     N_("Registration")                               # marks text defined at import time (a
                                                      # form's title); shown later with _(text)
 
-The language is the current reader's (core.money.reading: a chat turn reads for the person
-who wrote, a notice for its recipient, a page for its visitor), so a notice to the other
-party of a deal is written in theirs. What a person typed is passed in as a value, never
+The language is the current reader's (core.money.reading sets READER_LANGUAGE: a chat turn
+reads for the person who wrote, a notice for its recipient), so a notice to the other party
+of a deal is written in theirs. What a person typed is passed in as a value, never
 looked up. Catalogues live in core/i18n/catalogues/<language>/LC_MESSAGES/agora.po, compiled
 to .mo beside them and shipped with the package (README: extract, update, compile).
 """
@@ -27,6 +27,9 @@ from typing import Any
 # `core.money.reading` around a chat turn or a notice, so that every sentence and amount in it
 # reads one way for that person.
 READER_LOCALE: ContextVar[str] = ContextVar("reader_locale", default="en")
+# The language that person reads ("de"), set beside it: a locale follows the country for
+# amounts (an English speaker in Estonia: et_EE), the words follow the person.
+READER_LANGUAGE: ContextVar[str] = ContextVar("reader_language", default="en")
 DOMAIN = "agora"
 CATALOGUES = Path(__file__).resolve().parent / "catalogues"
 # The languages Agora speaks, by their own names; a language is offered once its catalogue
@@ -77,7 +80,8 @@ def translations(language: str) -> Any:
 
 
 def current_language() -> str:
-    return language_of(READER_LOCALE.get())
+    """The offered language of the current reader (English when theirs is not offered yet)."""
+    return language_of(READER_LANGUAGE.get())
 
 
 def _(message: str, /, **params: Any) -> str:

@@ -10,6 +10,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Protocol
 
+from core.i18n import READER_LANGUAGE
 from core.money.model import READER_LOCALE, Money, exponent
 
 
@@ -51,17 +52,26 @@ def shown(amount: Money | None, reader: Reader | None = None, *, none: str = "â€
 
 @contextmanager
 def reading(reader: Reader | None) -> Iterator[str]:
-    """Write for `reader` inside this block: `str(money)` uses their format."""
+    """Write for `reader` inside this block: `str(money)` uses their format, `_()` their
+    language (their own, not their country's: an English speaker in Estonia reads English
+    with Estonian amounts)."""
     token = READER_LOCALE.set(locale_of(reader))
+    spoken = READER_LANGUAGE.set(_language(reader))
     try:
         yield READER_LOCALE.get()
     finally:
+        READER_LANGUAGE.reset(spoken)
         READER_LOCALE.reset(token)
 
 
 def read_for(reader: Reader | None) -> None:
     """From here on, within the current `reading` block, write for `reader`."""
     READER_LOCALE.set(locale_of(reader))
+    READER_LANGUAGE.set(_language(reader))
+
+
+def _language(reader: Reader | None) -> str:
+    return (reader.language or "en") if reader is not None else "en"
 
 
 def money_ticks(currency: str) -> Any:

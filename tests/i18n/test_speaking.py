@@ -4,10 +4,15 @@ plural forms. German and Polish are switched on here as they will be when comple
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from types import SimpleNamespace
+
 import pytest
 
 from core import i18n
+from core.clock import local_time
 from core.i18n import Visitor, _, n_, translations
+from core.money.model import Money
 from core.money.reading import reading
 from tests.support.chat import ChatUser
 
@@ -44,3 +49,17 @@ def test_counted_sentences_take_polish_forms_for_one_few_and_many(german_and_pol
     with reading(Visitor("de")):
         assert _("Skip") == translations("de").gettext("Skip") != "Skip"
         assert n_(singular, plural, 2, title="X") != n_(singular, plural, 1, title="X")
+
+
+def test_words_follow_the_person_and_amounts_their_country(monkeypatch):
+    """An English speaker in Estonia reads English with Estonian amounts; an Estonian reads
+    Estonian, dates included (CLDR's weekday and month names)."""
+    monkeypatch.setitem(i18n.LANGUAGES, "et", "Eesti")
+    moment = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    with reading(SimpleNamespace(language="en", country="EE")):
+        assert _("Skip") == "Skip"
+        assert str(Money(2_200_000, "EUR")) == "22\xa0000,00\xa0€"
+        assert local_time(moment, "UTC") == "Wed 25 Nov, 12:00 (UTC)"
+    with reading(SimpleNamespace(language="et", country="EE")):
+        assert _("Skip") == translations("et").gettext("Skip") != "Skip"
+        assert local_time(moment, "UTC") == "K 25 nov, 12:00 (UTC)"  # kolmapäev, november

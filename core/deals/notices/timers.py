@@ -4,12 +4,12 @@ buttons builders, named by the transitions of core.process.deals (core.deals.not
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 
+from core import clock
 from core.accounts.tables import Account
 from core.actions import Action, ActionRows, Intent
 from core.catalog.tables import Listing
@@ -23,13 +23,9 @@ from core.storage.uow import UnitOfWork
 
 
 def local_time(moment: datetime, zone_name: str | None) -> str:
-    """A moment as a person reads it in their own zone: “Mon 24 Nov, 14:00 (Europe/Riga)”."""
-    try:
-        zone = ZoneInfo(zone_name) if zone_name else UTC
-    except (ZoneInfoNotFoundError, ValueError):
-        zone, zone_name = UTC, "UTC"
-    local = moment.astimezone(zone)
-    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M} ({zone_name or 'UTC'})"
+    """A moment as a person reads it in their own zone and language: “Mon 4 Nov, 14:00
+    (Europe/Riga)”."""
+    return clock.local_time(moment, zone_name, day="d")
 
 
 async def when_for(uow: UnitOfWork, account_id: int, moment: datetime) -> str:
