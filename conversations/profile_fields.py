@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from babel import Locale
-
 from conversations.fields import (
     ChoiceField,
     EmailField,
@@ -27,11 +25,7 @@ from core.accounts.model import (
 from core.i18n import LANGUAGES, N_, _, current_language
 from core.notifications.quiet_hours import parse_hhmm
 
-_TERRITORIES = Locale("en").territories
-COUNTRIES = sorted(
-    ((code, name) for code, name in _TERRITORIES.items() if len(code) == 2 and code.isalpha()),
-    key=lambda pair: pair[1],
-)
+COUNTRIES = countries.named_in("en", sorted(countries.codes()))  # shown in the reader's language
 
 
 @dataclass

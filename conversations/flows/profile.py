@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from babel import Locale
-
 from conversations import profile_fields as fields
 from conversations.fields import Field
 from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
 from conversations.flows.loyalty import loyalty_line
 from conversations.forms import Form
 from conversations.messages import Button, Choice, Inbound, Outbound, Reply
+from core.accounts import countries
 from core.accounts import service as accounts
 from core.accounts.model import INTERESTS, ROLE_LABELS, Role
 from core.accounts.service import Account
@@ -61,7 +60,7 @@ async def profile_text(ctx: Ctx) -> str:
 
 
 def _country(code: str | None) -> str:
-    return Locale(current_language()).territories.get(code, code) if code else ""
+    return countries.name_in(current_language(), code) if code else ""
 
 
 async def _view(ctx: Ctx) -> list[Outbound]:

@@ -77,9 +77,13 @@ def close_countries(text: str, limit: int = 3) -> list[tuple[str, float]]:
 def named_in(language: str, wanted: list[str]) -> list[tuple[str, str]]:
     """(code, name) of the `wanted` countries, named in `language` and in its alphabetical
     order ("Deutschland" under D in German)."""
-    names = _territories(language)
-    pairs = [(code, names.get(code, code)) for code in wanted]
+    pairs = [(code, name_in(language, code)) for code in wanted]
     return sorted(pairs, key=lambda pair: folded(pair[1]))
+
+
+def name_in(language: str, code: str) -> str:
+    """Country `code`'s name in `language` ("DE" in Polish: "Niemcy"); the code if CLDR has none."""
+    return _territories(language).get(code, code)
 
 
 @cache

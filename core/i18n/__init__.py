@@ -45,15 +45,20 @@ def language_of(locale: str | None) -> str:
     """The offered language of a locale or language tag, English when it is not offered: a
     Babel locale ("de_DE" → "de"), Telegram's language_code ("de"), Slack's locale ("pl-PL"),
     an Accept-Language entry ("sv-SE")."""
-    code = (locale or SOURCE).replace("-", "_").split("_", 1)[0].lower()
+    code = _code(locale)
     return code if code in LANGUAGES else SOURCE
 
 
 def known_language(tag: str | None) -> str:
     """The language to keep on a new account whose app names `tag`: one of the nine Agora is
     written in (offered or coming; it is spoken once offered), else English."""
-    code = (tag or SOURCE).replace("-", "_").split("_", 1)[0].lower()
+    code = _code(tag)
     return code if code in LANGUAGES or code in COMING else SOURCE
+
+
+def _code(tag: str | None) -> str:
+    """The language part of a tag or locale: "pl-PL", "pl_PL", "PL" → "pl"."""
+    return (tag or SOURCE).replace("-", "_").split("_", 1)[0].lower()
 
 
 @dataclass(frozen=True)

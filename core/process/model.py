@@ -183,15 +183,17 @@ def _span(delta: timedelta) -> str:
 def span(delta: timedelta) -> str:
     """A duration in English words: “3 days”, “48 hours” (kept in English: the deal terms'
     deadlines are stored and fingerprinted with it; `duration` says it to a person)."""
-    hours = int(delta.total_seconds() // 3600)
-    if hours % 24 == 0:
-        return f"{hours // 24} day" + ("s" if hours != 24 else "")
-    return f"{hours} hour" + ("s" if hours != 1 else "")
+    n, unit = _days_or_hours(delta)
+    return f"{n} {unit}" + ("s" if n != 1 else "")
 
 
 def duration(delta: timedelta) -> str:
     """A duration in the reader's words: “3 days”, “48 hours” (the same English as `span`)."""
+    n, unit = _days_or_hours(delta)
+    return n_("{n} day", "{n} days", n) if unit == "day" else n_("{n} hour", "{n} hours", n)
+
+
+def _days_or_hours(delta: timedelta) -> tuple[int, str]:
+    """Whole days when the duration is a number of days, else hours."""
     hours = int(delta.total_seconds() // 3600)
-    if hours % 24 == 0:
-        return n_("{n} day", "{n} days", hours // 24)
-    return n_("{n} hour", "{n} hours", hours)
+    return (hours // 24, "day") if hours % 24 == 0 else (hours, "hour")
