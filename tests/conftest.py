@@ -142,6 +142,7 @@ def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
 
     server = databases.postgres_url()
     if "url" in _PG and server:
+        asyncio.run(databases.forget_emptying(_PG["url"]))
         asyncio.run(databases.drop_pg_database(server, _PG["url"]))
     asyncio.run(databases.drop_schema_templates(server))
 
