@@ -7,11 +7,12 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel.numbers import format_decimal
 from dateutil import parser as dateparser
 from email_validator import EmailNotValidError, validate_email
 
@@ -23,7 +24,15 @@ from conversations.messages import (
     Location,
     Text,
 )
-from core.i18n import _
+from core.i18n import READER_LOCALE, _
+from core.i18n.typed import (
+    Ambiguous,
+    Unreadable,
+    date_example,
+    number_example,
+    read_date,
+    read_number,
+)
 
 Raw = str | list[str] | None
 
@@ -156,15 +165,15 @@ class IntegerField(Field):
     kind: ClassVar[str] = "integer"
 
     def parse_raw(self, raw: Raw) -> int:
-        text = self._require(raw).replace(" ", "").replace("_", "")
-        if not re.fullmatch(r"[+-]?\d+", text) or not text.isascii():
-            raise FieldError(_("{label} must be a whole number, like 42.", label=_(self.label)))
-        if len(text) > 18 or not self.minimum <= int(text) <= self.maximum:
-            # (past 18 digits: far past any range here, and int() refuses thousands of digits)
+        value = _number(self._require(raw), self.label, whole=True)
+        if value != value.to_integral_value():
+            raise FieldError(_("{label} must be a whole number, like {example}.",
+                               label=_(self.label), example=shown_number(42)))
+        if not self.minimum <= value <= self.maximum:
             raise FieldError(_("{label} must be between {minimum} and {maximum}.",
-                               label=_(self.label), minimum=self.minimum, maximum=self.maximum))
-        value = int(text)
-        return value
+                               label=_(self.label), minimum=shown_number(self.minimum),
+                               maximum=shown_number(self.maximum)))
+        return int(value)
 
 
 @dataclass
@@ -175,20 +184,53 @@ class DecimalField(Field):
     kind: ClassVar[str] = "decimal"
 
     def parse_raw(self, raw: Raw) -> str:
-        text = self._require(raw).replace(" ", "")
-        if text.count(",") == 1 and "." not in text:
-            text = text.replace(",", ".")  # "12,5" is how half of Europe writes 12.5
-        if not text.isascii() or len(text) > 40 or not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)", text):
-            # no exponents, NaN, Infinity, or digits of other scripts
-            raise FieldError(_("{label} must be a number, like 12.50.", label=_(self.label)))
-        value = Decimal(text)
+        value = _number(self._require(raw), self.label)
         if not self.minimum <= value <= self.maximum:
             raise FieldError(_("{label} must be between {minimum} and {maximum}.",
-                               label=_(self.label), minimum=self.minimum, maximum=self.maximum))
+                               label=_(self.label), minimum=shown_number(self.minimum),
+                               maximum=shown_number(self.maximum)))
         if value.normalize().as_tuple().exponent < -self.places:  # type: ignore[operator]
             raise FieldError(_("{label} can have at most {n} decimal places.", label=_(self.label),
                                n=self.places))
         return str(value)
+
+
+def _number(text: str, label: str, whole: bool = False) -> Decimal:
+    """The number typed, read by the reader's conventions (core.i18n.typed): “1.234,5” in
+    Germany, “1 234,5” in Finland, “1,234.5” in Ireland; re-asked with their own example when
+    two conventions read it differently. No exponents, NaN, or digits of other scripts."""
+    locale = READER_LOCALE.get()
+    try:
+        return read_number(text, locale)
+    except Ambiguous as doubt:
+        raise FieldError(_("{label}: “{text}” reads two ways. Type it like {example}.",
+                           label=_(label), text=text[:20], example=doubt.example)) from None
+    except Unreadable:
+        if whole:
+            raise FieldError(_("{label} must be a whole number, like {example}.",
+                               label=_(label), example=shown_number(42))) from None
+        raise FieldError(_("{label} must be a number, like {example}.", label=_(label),
+                           example=number_example(locale))) from None
+
+
+def typed_day(text: str, label: str, today: date) -> date:
+    """The day typed, in the reader's conventions (core.i18n.typed), or a FieldError with an
+    example in their own format."""
+    locale = READER_LOCALE.get()
+    try:
+        day = read_date(text, locale, today)
+    except Ambiguous as doubt:
+        raise FieldError(_("{label}: “{text}” reads two ways. Type it like {example}.",
+                           label=_(label), text=text[:20], example=doubt.example)) from None
+    if day is None:
+        raise FieldError(_("{label}: write a date like {example}.", label=_(label),
+                           example=date_example(locale)))
+    return day
+
+
+def shown_number(value: Decimal | int) -> str:
+    """A number as the reader writes it (“21.999,99” in Germany), every decimal kept."""
+    return format_decimal(value, locale=READER_LOCALE.get(), decimal_quantization=False)
 
 
 @dataclass

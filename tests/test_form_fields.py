@@ -29,7 +29,7 @@ def test_integers_are_whole_numbers_within_bounds():
     field = IntegerField("qty", "Quantity", minimum=1, maximum=1000)
     assert field.parse_raw(" 1 000 ") == 1000
     refuses(field, "12.5", "whole number")
-    refuses(field, "0", "between 1 and 1000")
+    refuses(field, "0", "between 1 and 1,000")
     refuses(field, "lots", "whole number")
 
 

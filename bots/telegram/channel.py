@@ -26,8 +26,9 @@ from bots.telegram.transport import AiohttpRequest
 from config.catalog_wiring import add_fetcher
 from config.container import Container
 from conversations.messages import Outbound, Outcome, Reply
-from core.i18n import N_, _
+from core.i18n import LANGUAGES, N_, SOURCE, Visitor, _
 from core.locks import KeyedLocks
+from core.money.reading import reading
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +99,9 @@ class TelegramChannel:
             .base_url(settings.telegram_api_url)
             .base_file_url(file_url(settings.telegram_api_url))
             .request(AiohttpRequest())
+            # The long poll on a connection of its own (as PTB's default does), over aiohttp too:
+            # PTB's default client for it built a TLS context of its own, 35 ms at every start.
+            .get_updates_request(AiohttpRequest(connections=1))
             .concurrent_updates(PerUserProcessor())
             .job_queue(None)
             .build()
@@ -136,9 +140,15 @@ class TelegramChannel:
         await app.shutdown()
 
     async def _publish_commands(self) -> None:
+        """The command menu in each language Agora speaks (Telegram shows a person the one of
+        their app's language, English where it has none)."""
         try:
-            await self.application.bot.set_my_commands(
-                [BotCommand(c, d) for c, d in self.container.engine.registry.command_list()])
+            for language in LANGUAGES:
+                with reading(Visitor(language)):
+                    commands = [BotCommand(c, _(d))
+                                for c, d in self.container.engine.registry.command_list()]
+                await self.application.bot.set_my_commands(
+                    commands, language_code=None if language == SOURCE else language)
         except Exception as exc:  # the menu is a convenience; the bot works without it
             log.warning("telegram: setMyCommands failed, the command menu may be stale: %s", exc)
 

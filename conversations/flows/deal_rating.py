@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from conversations.fields import ChoiceField, DecimalField, TextField
+from conversations.fields import ChoiceField, DecimalField, TextField, shown_number
 from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
 from conversations.flows.opening import STARS, quote_allowed, quote_field
 from conversations.forms import Form
@@ -136,7 +136,8 @@ def _decide_form(ctx: Ctx) -> Form:
                         max_length=2000, multiline=True)]
     if ctx.data.get("outcome") == "split":
         whole = Decimal(ctx.data.get("total") or "0")
-        fields.insert(0, DecimalField("refund", _("The buyer's refund (less than {whole})", whole=whole),
+        fields.insert(0, DecimalField("refund", _("The buyer's refund (less than {whole})",
+                                                        whole=shown_number(whole)),
                                       places=2, minimum=Decimal("0.01"),
                                       maximum=whole - Decimal("0.01")))
     return Form("decide", _("Decide: {outcome}", outcome=ctx.data.get("outcome")), fields,

@@ -8,8 +8,6 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from dateutil import parser as dateparser
-
 from conversations.fields import (
     Also,
     ChoiceField,
@@ -20,6 +18,7 @@ from conversations.fields import (
     MultiChoiceField,
     Raw,
     TextField,
+    typed_day,
 )
 from conversations.forms import Form, Rule
 from conversations.messages import Inbound
@@ -27,13 +26,15 @@ from conversations.place_fields import CityField
 from core.accounts.model import CURRENCIES
 from core.catalog.rules import SPEC_RANGES
 from core.catalog.taxonomy import CERTIFICATIONS, DELIVERY, TYPES, UNITS, product
-from core.i18n import N_, _
+from core.i18n import N_, READER_LOCALE, _
+from core.i18n.typed import number_example, written_date
 from core.money.model import SYMBOLS, exponent
 
 
 @dataclass
 class DateField(Field):
-    """A calendar date: 2026-12-01, 1.12.2026, “today”, or “+30” days from today.
+    """A calendar date as the reader writes it (24.12.2026, 12/24/2026, 2026-12-24,
+    “24. Dezember”), “today”, or “+30” days from today.
 
     `today` is the user's date by the application clock (set when the form is built), so
     tests with a fake clock and users in other time zones get the right day.
@@ -47,21 +48,17 @@ class DateField(Field):
     def parse_raw(self, raw: Raw) -> str:
         text = self._require(raw).lower()
         today = self.today or datetime.now(UTC).date()
-        if text == "today":
+        if text in ("today", _("today").lower()):
             return today.isoformat()
         if text.startswith("+") and text[1:].rstrip("d").isdigit() and len(text) < 8:
             return self._within(today + timedelta(days=int(text[1:].rstrip("d"))), today).isoformat()
-        try:
-            day = dateparser.parse(text, dayfirst="." in text, yearfirst="-" in text).date()
-        except (ValueError, OverflowError):
-            raise FieldError(_("{label}: write a date like 2026-12-01.", label=_(self.label))) from None
-        return self._within(day, today).isoformat()
+        return self._within(typed_day(text, self.label, today), today).isoformat()
 
     def _within(self, day: date, today: date) -> date:
         if self.earliest is not None and day < today + timedelta(days=self.earliest):
-            first = today + timedelta(days=self.earliest)
+            first = written_date(today + timedelta(days=self.earliest), READER_LOCALE.get())
             raise FieldError(_("{label} can't be before {date}; type “today” or a later date.",
-                               label=_(self.label), date=first.isoformat()))
+                               label=_(self.label), date=first))
         if self.latest is not None and day > today + timedelta(days=self.latest):
             raise FieldError(_("{label} is more than {years} years ahead; type a nearer date.",
                                label=_(self.label), years=self.latest // 365))
@@ -80,13 +77,14 @@ def unit_word(word: str) -> str | None:
 
 
 def split_amount(text: str) -> tuple[str, str]:
-    """“500 t” → (“500”, “t”); “€230” → (“230”, “EUR”); “12,5” → (“12,5”, “”)."""
+    """“500 t” → (“500”, “t”); “€230” and “230,50 €” → (“230”, “EUR”), (“230,50”, “EUR”);
+    “12,5” → (“12,5”, “”)."""
     match = _AMOUNT.match(text)
     if match is None:
         return text, ""
     number, word = match.group(1), (match.group(2) or "").strip()
     symbol = number[0] if number[0] in SYMBOLS else ""
-    return number.lstrip("€$£ "), word or SYMBOLS.get(symbol, "")
+    return number.lstrip("€$£ "), SYMBOLS.get(word.casefold(), word) or SYMBOLS.get(symbol, "")
 
 
 @dataclass
@@ -124,7 +122,8 @@ class QuantityField(DecimalField):
             return Also(value, {"unit": self.units[0]}) if len(self.units) == 1 else value
         unit = _UNIT_WORDS.get(word.casefold())
         if unit is None and re.fullmatch(r"[eE][+-]?\d+", word):  # “1e99”: not a plain number
-            raise FieldError(_("{label} must be a number, like 12.50.", label=_(self.label)))
+            raise FieldError(_("{label} must be a number, like {example}.", label=_(self.label),
+                               example=number_example(READER_LOCALE.get())))
         if unit not in self.units:
             allowed = f" {_('or')} ".join(UNITS[u] for u in self.units)
             raise FieldError(_("{label} is in {units} for this product; type e.g. “500 {unit}”.",

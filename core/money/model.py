@@ -12,7 +12,9 @@ from core.errors import DomainError
 from core.i18n import N_, READER_LOCALE, _  # (the reader's locale: core.money.reading sets it)
 
 # Symbols people type for a currency (“€230”): the codes they stand for.
-SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP"}
+# Currency signs as people type them after or before an amount (“230,50 €”, “99 zł”); “kr” is
+# left out: Swedish, Norwegian and Danish crowns share it.
+SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "zł": "PLN", "kč": "CZK", "fr.": "CHF"}
 
 
 

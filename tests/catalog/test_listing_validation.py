@@ -32,10 +32,10 @@ async def at_detail(app, label: str) -> ChatUser:
 
 @pytest.mark.parametrize(("index", "answer", "message"), [
     (0, "lots", "must be a number"),
-    (0, "0", "must be between 0.001"),
+    (0, "0", "must be between 0,001"),  # (in the seller’s Latvian format)
     (0, "1.2345", "at most 3 decimal places"),
     (0, "500 litres", "is in t or kg or loose m³ or MWh for this product"),
-    (1, "-5", "must be between 0.01"),
+    (1, "-5", "must be between 0,01"),
     (1, "230 Doubloons", "I don't know the currency"),
     (3, "Xyzzyville", "I don't know the place"),
 ])

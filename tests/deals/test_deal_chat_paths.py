@@ -170,7 +170,7 @@ async def test_a_rejected_adjustment_becomes_a_dispute_an_admin_decides_in_chat(
                     "split": "Split"}[outcome])
     if outcome == "split":
         await root.say("50000")  # more than the deal: refused at its question
-        assert "must be between 0.01 and 21999.99" in root.texts()
+        assert "less than 22\xa0000) must be between 0,01 and 21\xa0999,99" in root.texts()
         await root.say("5000")
     await root.say("Weighbridge tickets disagree; decided on the evidence.")
     assert f"Decided: {outcome}" in root.texts()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bots.telegram.channel import ALLOWED_UPDATES
+from core import i18n
 from core.accounts.tables import Account, Identity
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.registration import last_code
@@ -100,6 +101,19 @@ async def test_typing_is_shown_only_when_an_answer_is_slow(bot, ann, fake):
     await ann.say("Ann", expect="2/7")
     calls = [c.method for c in fake.calls[start:] if c.method != "getUpdates"]
     assert calls.index("sendChatAction") < calls.index("sendMessage")
+
+
+async def test_the_command_menu_is_published_in_each_language_agora_speaks(start_bot, fake,
+                                                                          monkeypatch):
+    monkeypatch.setitem(i18n.LANGUAGES, "de", "Deutsch")
+    await start_bot()
+    await fake.wait_for("setMyCommands", lambda p: p.get("language_code") == "de", since=0)
+    menus = {c.params.get("language_code"): {m["command"]: m["description"]
+                                             for m in c.params["commands"]}
+             for c in fake.sent("setMyCommands")}
+    assert set(menus) == {None, "de"} and menus[None].keys() == menus["de"].keys()
+    german = i18n.translations("de").gettext(menus[None]["help"])
+    assert menus["de"]["help"] == german != menus[None]["help"]
 
 
 async def test_the_bot_publishes_every_declared_command_and_polls_for_messages_and_buttons(bot, fake):
