@@ -9,8 +9,11 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 
 from bots.web.deps import get_container
+from bots.web.site_language import alternates, remember
+from core.i18n import LANGUAGES, SOURCE, _, current_language, dates, n_
 
 HERE = Path(__file__).parent
 TEMPLATES = Environment(
@@ -20,6 +23,26 @@ TEMPLATES = Environment(
     undefined=StrictUndefined,  # a misspelt variable fails the test instead of rendering blank
     trim_blocks=True, lstrip_blocks=True,
 )
+# A page's words come from the catalogue as chat's do: {{ _("Listings") }}, with {placeholders}
+# filled from keywords (a value a person wrote is escaped, as everything is).
+TEMPLATES.globals.update(_=_, n_=n_)
+
+
+def html_(message: str, /, **parts: Any) -> Markup:
+    """A sentence with markup in it (a link, a command in <code>), translated whole: the
+    sentence is escaped, its {parts} go in as given — Markup as is, anything else escaped."""
+    return Markup(escape(_(message))).format(**parts)
+
+
+def code(text: str) -> Markup:
+    return Markup("<code>{}</code>").format(text)
+
+
+def link(href: str, text: str) -> Markup:
+    return Markup('<a href="{}">{}</a>').format(href, text)
+
+
+TEMPLATES.globals.update(html_=html_, code=code, link=link, shown=dates.shown)
 
 
 def static_files() -> StaticFiles:
@@ -28,8 +51,18 @@ def static_files() -> StaticFiles:
 
 def render(request: Request, template: str, status_code: int = 200,
            headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:
-    """`template` rendered with `context`, plus `request` and the site's public URL."""
+    """`template` rendered with `context`, plus `request` and the site's public URL; a public
+    page (bots.web.site_language) in its visitor's language, with its versions in the others."""
     container = get_container(request)
+    public_url = container.settings.public_url.rstrip("/")
+    public = hasattr(request.state, "language")
+    lang = current_language()
+    if public and lang != SOURCE and "canonical" in context:
+        context["canonical"] = dict(alternates(request, public_url))[lang]
     page = TEMPLATES.get_template(template).render(
-        request=request, public_url=container.settings.public_url.rstrip("/"), **context)
-    return HTMLResponse(page, status_code=status_code, headers=headers)
+        request=request, public_url=public_url, lang=lang, languages=LANGUAGES,
+        alternates=alternates(request, public_url) if public else [], **context)
+    response = HTMLResponse(page, status_code=status_code, headers=headers)
+    if public:
+        remember(request, response)
+    return response

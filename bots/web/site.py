@@ -4,12 +4,13 @@ modules; every page is server-rendered and works without JavaScript."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from bots.web import site_boards, site_consultants, site_listings, site_market
 from bots.web.deps import ContainerDep, SettingsDep
 from bots.web.pages import render
+from bots.web.site_language import speaking
 from bots.web.site_links import bot_links, canonical
 from conversations.help_base import by_topic
 from core.catalog.taxonomy import TYPES, product
@@ -29,8 +30,9 @@ Sitemap: {sitemap}
 """
 
 
-# Every public page: this module's routes and those of the site's other modules.
-router = APIRouter(include_in_schema=False)
+# Every public page: this module's routes and those of the site's other modules, each in its
+# visitor's language (bots.web.site_language).
+router = APIRouter(include_in_schema=False, dependencies=[Depends(speaking)])
 
 
 @router.get("/", response_class=HTMLResponse)

@@ -17,6 +17,7 @@ from bots.web.site_links import canonical, chat_links
 from core.consulting.profiles.directory import DirectoryQuery
 from core.consulting.profiles.taxonomy import CATEGORIES
 from core.errors import NotFound
+from core.i18n import _
 from core.ids import parse_id
 from core.public import consultants as public
 
@@ -63,18 +64,18 @@ async def photo(container: ContainerDep, files: FilesDep, consultant_id: str) ->
     number = parse_id(consultant_id)
     try:
         if number is None:
-            raise NotFound("No photo.")
+            raise NotFound(_("No photo."))
         async with container.uow() as uow:
             path = await public.photo_path(uow, number)
         mime = MIME_BY_SUFFIX.get("." + path.rsplit(".", 1)[-1].lower(), "")
         data = files.read(path)
         if mime not in FORMATS:
-            raise NotFound("No photo.")
+            raise NotFound(_("No photo."))
     except (NotFound, OSError):
-        return Response("No photo.", status_code=404, media_type="text/plain")
+        return Response(_("No photo."), status_code=404, media_type="text/plain")
     clean = await public_copy(path.rsplit("/", 1)[-1], data, mime)
     if clean is None:
-        return Response("No photo.", status_code=404, media_type="text/plain")
+        return Response(_("No photo."), status_code=404, media_type="text/plain")
     return Response(clean, media_type=mime,
                     headers={"cache-control": "public, max-age=3600"})
 

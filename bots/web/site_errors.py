@@ -6,11 +6,12 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from bots.web.pages import render
+from core.i18n import _
 
 
 def not_found(request: Request, message: str) -> HTMLResponse:
     """404 with the service's own words (“That listing is not published.”)."""
-    return problem(request, "Not found", message, 404)
+    return problem(request, _("Not found"), message, 404)
 
 
 def problem(request: Request, heading: str, message: str, status: int) -> HTMLResponse:

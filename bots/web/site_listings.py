@@ -18,6 +18,7 @@ from bots.web.site_views import listing_card, reputation
 from core.catalog.query import SORTS
 from core.catalog.taxonomy import TYPES
 from core.errors import NotFound
+from core.i18n import _
 from core.ids import parse_id
 from core.public import listings as public
 
@@ -64,16 +65,16 @@ async def photo(container: ContainerDep, files: FilesDep, listing_id: str, media
     number, media = parse_id(listing_id), parse_id(media_id)
     try:
         if number is None or media is None:
-            raise NotFound("No such photo.")
+            raise NotFound(_("No such photo."))
         async with container.uow() as uow:
             found = await public.photo(uow, number, media)
             path, sha256, mime = found.path, found.sha256, found.mime_type
         data = files.read(path)
     except (NotFound, OSError):
-        return Response("No such photo.", status_code=404, media_type="text/plain")
+        return Response(_("No such photo."), status_code=404, media_type="text/plain")
     clean = await public_copy(sha256, data, mime)
     if clean is None:
-        return Response("No such photo.", status_code=404, media_type="text/plain")
+        return Response(_("No such photo."), status_code=404, media_type="text/plain")
     return Response(clean, media_type=mime,
                     headers={"cache-control": "public, max-age=3600"})
 

@@ -18,9 +18,10 @@ from bots.web.site_errors import not_found
 from bots.web.site_links import canonical
 from config.container import Container
 from core.catalog.taxonomy import TYPES, product
+from core.i18n import _
 from core.market import analytics
 from core.market.analytics import PUBLIC_MIN_DEALS
-from core.market.chart import alt_text, where
+from core.market.chart import alt_text, region_name
 from core.market.chart import render as render_chart
 from core.money.model import Money
 from core.money.reading import shown
@@ -76,15 +77,15 @@ async def chart(container: ContainerDep, charts: ChartsDep, code: str, country: 
 async def page(request: Request, container: ContainerDep, code: str, country: str = ""
                ) -> HTMLResponse:
     if code not in TYPES:
-        return not_found(request, "There is no such product.")
+        return not_found(request, _("There is no such product."))
     region = _country(country)
     a = await _figures(container, code, region)
     async with container.uow() as uow:
         regions = await analytics.regions(uow, code, 8)
     query = f"?{urlencode({'country': region})}" if region else ""
     return render(
-        request, "site/market_product.html", a=a, label=product(code).label,
-        where=where(region), regions=[(r, where(r)) for r in regions], code=code,
+        request, "site/market_product.html", a=a, label=_(product(code).label),
+        where=region_name(region), regions=[(r, region_name(r)) for r in regions], code=code,
         region=region, chart_src=f"/market/{code}.png{query}", alt=alt_text(a),
         money=lambda minor: shown(None if minor is None else Money(minor, a.currency)),
         min_deals=PUBLIC_MIN_DEALS,

@@ -20,14 +20,16 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from bots.web.deps import ContainerDep, SlackChannelDep
 from bots.web.site_errors import not_found, problem
+from bots.web.site_language import speaking
 from bots.web.site_links import KINDS, app_redirect, canonical, chat_payload, slack_web
 from config.settings import Settings
 from core.errors import NotFound
+from core.i18n import N_, _
 from core.ids import parse_id
 from core.public import consultants as public_consultants
 from core.public import listings as public_listings
@@ -40,7 +42,7 @@ COOKIE = "agora_slack_sign_in"
 STATE_TTL = 600  # seconds to sign in
 ISSUER = "https://slack.com"
 LEEWAY = 300  # seconds of clock difference allowed on the id token's expiry
-EXPIRED = "That sign-in has expired or was started in another browser. Open the page again."
+EXPIRED = N_("That sign-in has expired or was started in another browser. Open the page again.")
 
 
 def _key(settings: Settings) -> bytes:
@@ -112,7 +114,7 @@ async def still_public(uow: UnitOfWork, kind: str, object_id: int) -> None:
 
 
 # The sign-in's two steps; mounted only where the Slack channel runs (and its sign-in is set up).
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(speaking)])
 
 
 @router.get("/open/slack/{kind}/{object_id}")
@@ -121,7 +123,7 @@ async def start(request: Request, container: ContainerDep, kind: str, object_id:
     number = parse_id(object_id)
     try:
         if kind not in KINDS or number is None:
-            raise NotFound("There is no such page.")
+            raise NotFound(_("There is no such page."))
         async with container.uow() as uow:
             await still_public(uow, kind, number)
     except NotFound as exc:
@@ -142,15 +144,15 @@ async def callback(request: Request, container: ContainerDep, slack: SlackChanne
     found = read_state(settings, state[:1000], container.clock.now().timestamp())
     nonce = request.cookies.get(COOKIE, "")
     if found is None or not nonce or not hmac.compare_digest(nonce, str(found["n"])):
-        return problem(request, "Sign-in expired", EXPIRED, 400)
+        return problem(request, _("Sign-in expired"), _(EXPIRED), 400)
     kind, number = found["k"], found["i"]
     page = "/listings/" if kind == "listing" else "/consultants/"
     if error or not code:  # the person declined on Slack's page
         return RedirectResponse(f"{page}{number}", status_code=303)
     person = await _signed_in(settings, code[:500], nonce)
     if person is None:
-        return problem(request, "Slack sign-in failed",
-                       "Slack did not confirm who you are. Please try again.", 400)
+        return problem(request, _("Slack sign-in failed"),
+                       _("Slack did not confirm who you are. Please try again."), 400)
     try:
         async with container.uow() as uow:
             await still_public(uow, kind, number)

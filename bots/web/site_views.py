@@ -7,11 +7,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from conversations.flows.listing_card import SPEC_LABELS, qty
-from core.catalog.gazetteer import country_name
+from conversations.fields import shown_number
+from conversations.flows.listing_card import SPEC_LABELS
+from core.accounts.countries import country_name
+from core.catalog.gazetteer import town_name
 from core.catalog.tables import Listing, ListingMedia
 from core.catalog.taxonomy import CERTIFICATIONS, DELIVERY, UNITS, carbon_saving_kg, product
 from core.disclosure import public_text
+from core.i18n import _, dates, n_
 from core.money.model import Money
 from core.public.listings import PublicSeller
 
@@ -48,40 +51,50 @@ def money(minor: int | None, currency: str) -> str | None:
     return None if minor is None else str(Money(minor, currency))
 
 
+def qty(milli: int | None, unit: str) -> str:
+    """“22,000 t”, “400 loose m³”: the chat card's quantity, in the reader's number format and
+    words."""
+    if milli is None:
+        return "—"
+    return f"{shown_number((Decimal(milli) / 1000).normalize())} {_(UNITS.get(unit, unit))}"
+
+
 def place(listing: Listing) -> str:
-    return ", ".join(p for p in (listing.city, country_name(listing.country) if listing.country
+    town = town_name(listing.city, listing.country)
+    return ", ".join(p for p in (town, country_name(listing.country) if listing.country
                                  else "") if p)
 
 
 def listing_card(listing: Listing, photos: Sequence[ListingMedia] = ()) -> ListingCard:
     """The public card: no coordinates, no Incoterms place (it may be an address), no files
     other than photos."""
-    unit = UNITS.get(listing.unit, listing.unit)
-    kind = product(listing.product_type)
+    unit = _(UNITS.get(listing.unit, listing.unit))
+    kind = _(product(listing.product_type).label)
     per_mwh = money(listing.price_mwh_minor, listing.currency)
-    price = f"{money(listing.price_minor, listing.currency)} per {unit}"
+    price = _("{price} per {unit}", price=money(listing.price_minor, listing.currency), unit=unit)
+    mwh = _("{price} per MWh", price=per_mwh) if per_mwh else None
     card_photos = [Photo(f"/listings/{listing.id}/photos/{m.id}",
-                         f"Photo {n} of {listing.title}") for n, m in enumerate(photos, 1)]
+                         _("Photo {n} of {title}", n=n, title=listing.title))
+                   for n, m in enumerate(photos, 1)]
     summary = " · ".join(part for part in (
-        kind.label, price, f"{per_mwh} per MWh" if per_mwh else "",
-        qty(listing.quantity_milli, listing.unit), place(listing)) if part)
+        kind, price, mwh, qty(listing.quantity_milli, listing.unit), place(listing)) if part)
     return ListingCard(
-        listing.id, listing.title, kind.label, listing.grade or "", price, listing.negotiable,
-        f"{per_mwh} per MWh" if per_mwh else None, qty(listing.quantity_milli, listing.unit),
+        listing.id, listing.title, kind, listing.grade or "", price, listing.negotiable,
+        mwh, qty(listing.quantity_milli, listing.unit),
         qty(listing.min_order_milli, listing.unit) if listing.min_order_milli else None,
         place(listing), _delivery(listing),
-        f"{listing.available_from:%d %b %Y} – {listing.valid_until:%d %b %Y}",
-        [(SPEC_LABELS[k][0], f"{v}{SPEC_LABELS[k][1]}") for k, v in (listing.specs or {}).items()
-         if k in SPEC_LABELS],
-        [CERTIFICATIONS.get(c, c) for c in listing.certifications or []], _carbon(listing),
+        f"{dates.shown(listing.available_from, 'd MMM y')} – "
+        f"{dates.shown(listing.valid_until, 'd MMM y')}",
+        [(_(SPEC_LABELS[k][0]), f"{v}{SPEC_LABELS[k][1]}")
+         for k, v in (listing.specs or {}).items() if k in SPEC_LABELS],
+        [_(CERTIFICATIONS.get(c, c)) for c in listing.certifications or []], _carbon(listing),
         public_text(listing.description), card_photos, summary)
 
 
 def _delivery(listing: Listing) -> list[str]:
-    found = [DELIVERY.get(d, d) for d in listing.delivery or []]
-    if listing.delivery_radius_km and "delivery" in (listing.delivery or []):
-        found = [d.replace("a radius", f"{listing.delivery_radius_km} km") for d in found]
-    return found
+    radius = listing.delivery_radius_km if "delivery" in (listing.delivery or []) else None
+    return [_("Delivery within {km} km", km=radius) if d == "delivery" and radius
+            else _(DELIVERY.get(d, d)) for d in listing.delivery or []]
 
 
 def _carbon(listing: Listing) -> str | None:
@@ -89,14 +102,17 @@ def _carbon(listing: Listing) -> str | None:
     if energy <= 0:
         return None
     saving = carbon_saving_kg(listing.product_type, energy)
-    return (f"Avoids about {saving:,} kg CO₂e per {UNITS.get(listing.unit, listing.unit)} "
-            "against fossil fuel (RED II comparator; an estimate)")
+    return _("Avoids about {saving} kg CO₂e per {unit} against fossil fuel (RED II comparator; "
+             "an estimate)", saving=shown_number(saving),
+             unit=_(UNITS.get(listing.unit, listing.unit)))
 
 
 def reputation(seller: PublicSeller) -> str:
     """“★ 4.7 from 12 ratings · 9 deals completed”, or “No ratings yet”."""
-    text = f"★ {seller.rating:.1f} from {seller.ratings} rating{'s' * (seller.ratings != 1)}" \
-        if seller.rating is not None else "No ratings yet"
+    # the chat's words for a rating (core.deals.reputation.stars_text)
+    text = n_("★ {mean} from {n} rating", "★ {mean} from {n} ratings", seller.ratings,
+              mean=shown_number(round(Decimal(str(seller.rating)), 1))) \
+        if seller.rating is not None else _("No ratings yet")
     if seller.deals:
-        text += f" · {seller.deals} deal{'s' * (seller.deals != 1)} completed"
+        text += " · " + n_("{n} deal completed", "{n} deals completed", seller.deals)
     return text

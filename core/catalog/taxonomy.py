@@ -13,7 +13,7 @@ from decimal import Decimal
 from core.i18n import N_
 
 UNITS = {
-    "t": "t", "kg": "kg", "m3": "m³", "loose_m3": "loose m³", "mwh": "MWh", "l": "L",
+    "t": "t", "kg": "kg", "m3": "m³", "loose_m3": N_("loose m³"), "mwh": "MWh", "l": "L",
     "nm3": "Nm³",
 }
 

@@ -14,18 +14,20 @@ from core.community.events import BoardPostAdded, BoardPostHidden, BoardPostRepo
 from core.community.rules import REACTIONS
 from core.community.tables import Board, BoardPost, BoardSubscription, PostReaction, PostReport
 from core.errors import Conflict, NotAllowed, NotFound
-from core.i18n import _
+from core.i18n import N_, _
 from core.operators.roles import is_admin, require_admin
 from core.storage.uow import UnitOfWork
 from core.storage.upsert import dialect_insert
 
 PAGE = 5  # posts a page in chat
+# The starting boards; their titles and descriptions, stored in English, are looked up in the
+# reader's language where they are shown (the public site's board pages).
 SEEDS = (
-    ("pellet-quality", "Pellet quality", "ENplus, ash and moisture, testing and complaints."),
-    ("logistics-baltics", "Logistics in the Baltics",
-     "Trucks, rail and ports around Riga, Tallinn and Klaipėda; who ships what, when."),
-    ("biogas", "Biogas", "Biogas and biomethane: feedstock, digestate, grid injection."),
-    ("consulting", "Consulting", "Questions for consultants, and consultants' answers."),
+    ("pellet-quality", N_("Pellet quality"), N_("ENplus, ash and moisture, testing and complaints.")),
+    ("logistics-baltics", N_("Logistics in the Baltics"),
+     N_("Trucks, rail and ports around Riga, Tallinn and Klaipėda; who ships what, when.")),
+    ("biogas", N_("Biogas"), N_("Biogas and biomethane: feedstock, digestate, grid injection.")),
+    ("consulting", N_("Consulting"), N_("Questions for consultants, and consultants' answers.")),
 )
 
 

@@ -25,7 +25,7 @@ from core.i18n import CATALOGUES, COMING, DOMAIN, LANGUAGES, SOURCE
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = CATALOGUES / f"{DOMAIN}.pot"
-KEYWORDS = {**DEFAULT_KEYWORDS, "n_": (1, 2)}
+KEYWORDS = {**DEFAULT_KEYWORDS, "n_": (1, 2), "html_": None, "bilingual": None}  # the site; legal documents
 TRANSLATED = sorted((set(LANGUAGES) | set(COMING)) - {SOURCE})
 
 
@@ -33,10 +33,13 @@ def po_path(language: str) -> Path:
     return CATALOGUES / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def code_catalog() -> Catalog:
-    """Every sentence the code marks, as Babel reads babel.cfg's files."""
+def code_catalog(methods: tuple[str, ...] = ("python", "jinja2")) -> Catalog:
+    """Every sentence the code marks, as Babel reads babel.cfg's files (`methods`: only the
+    Python modules, or only the site's templates)."""
     with open(ROOT / "babel.cfg") as cfg:
         method_map, options_map = parse_mapping_cfg(cfg)
+    method_map = [(pattern, method) for pattern, method in method_map
+                  if method in methods or method == "ignore"]
     catalog = Catalog(project="Agora", domain=DOMAIN)
     for __, __, message, comments, context in extract_from_dir(
             str(ROOT), method_map, options_map, keywords=KEYWORDS):

@@ -8,8 +8,10 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+from core.accounts import countries
 from core.accounts.vat_ids import country_name
 from core.catalog.taxonomy import product
+from core.i18n import _
 from core.market.analytics import MarketAnalytics
 from core.money.model import Money
 from core.money.reading import money_ticks
@@ -27,7 +29,13 @@ def _major(minor: int | None, currency: str) -> float | None:
 
 
 def where(country: str | None) -> str:
+    """The region in English, as the chart image names it (one image for every reader)."""
     return country_name(country) if country else "all regions"
+
+
+def region_name(country: str | None) -> str:
+    """The region in the current reader's language (“Latvia”, “Lettland”, “all regions”)."""
+    return countries.country_name(country) if country else _("all regions")
 
 
 def chart_series(a: MarketAnalytics) -> dict[str, list[Any]]:
@@ -54,14 +62,21 @@ def chart_series(a: MarketAnalytics) -> dict[str, list[Any]]:
 
 
 def alt_text(a: MarketAnalytics) -> str:
-    title = f"{product(a.product_type).label} in {where(a.country)}"
-    forecast = (f"; forecast for {a.forecast.labels[-1]}: "
-                f"{Money(a.forecast.mean[-1], a.currency)} per MWh "
-                f"({Money(a.forecast.low[-1], a.currency)}–"
-                f"{Money(a.forecast.high[-1], a.currency)})") if a.forecast else ""
-    return (f"Charts of {title}, {a.months[0].label} to {a.months[-1].label}: price per MWh in "
-            f"{a.currency} from {a.deals} completed deals and listings{forecast}; MWh traded; "
-            f"searches, saved searches and offers; MWh listed.")
+    """What the charts show, in words, in the current reader's language."""
+    facts = {"product": _(product(a.product_type).label), "region": region_name(a.country),
+             "start": a.months[0].label, "end": a.months[-1].label, "currency": a.currency,
+             "deals": a.deals}
+    if not a.forecast:
+        return _("Charts of {product} in {region}, {start} to {end}: price per MWh in {currency} "
+                 "from {deals} completed deals and listings; MWh traded; searches, saved searches "
+                 "and offers; MWh listed.", **facts)
+    f = a.forecast
+    return _("Charts of {product} in {region}, {start} to {end}: price per MWh in {currency} "
+             "from {deals} completed deals and listings; forecast for {month}: {mean} per MWh "
+             "({low}–{high}); MWh traded; searches, saved searches and offers; MWh listed.",
+             month=f.labels[-1], mean=str(Money(f.mean[-1], a.currency)),
+             low=str(Money(f.low[-1], a.currency)), high=str(Money(f.high[-1], a.currency)),
+             **facts)
 
 
 def _short(label: str) -> str:

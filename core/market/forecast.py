@@ -9,13 +9,14 @@ import warnings
 from dataclasses import dataclass
 from datetime import datetime
 
-from core.i18n import _
+from core.i18n import N_, _
 
 HORIZON = 3  # months ahead
 MIN_MONTHS = 6  # months with deals needed before anything is forecast
 LEVEL = 80  # % prediction interval
 ALPHA = 0.2  # 1 - LEVEL as a fraction: what the interval leaves out
-METHOD = "ARIMA(0,1,1) with drift (statsmodels SARIMAX), 80 % prediction interval"
+# How the forecast is made, in words (shown as _(method)).
+METHOD = N_("ARIMA(0,1,1) with drift (statsmodels SARIMAX), 80 % prediction interval")
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from core.catalog.taxonomy import product
 from core.consulting.sessions.tables import SessionReview
 from core.deals.tables import Deal, Rating
 from core.disclosure import public_text, quoted_name
+from core.i18n import _, current_language
 from core.storage.uow import UnitOfWork
 
 SHOWN = 6
@@ -24,7 +25,7 @@ class Testimonial:
     quote: str
     stars: int
     author: str  # “Ann, B.”
-    context: str  # “Buyer of wood pellets”, “After a consultant session”
+    context: str  # “buyer of wood pellets”, “after a consultant session”: follows the name
     created_at: datetime
 
 
@@ -43,8 +44,10 @@ async def _from_deals(uow: UnitOfWork, limit: int) -> list[Testimonial]:
                func.coalesce(Rating.comment, "") != "")
         .order_by(Rating.id.desc()).limit(limit))
     return [Testimonial(public_text(r.comment), r.stars, quoted_name(name, company),
-                        f"{'Buyer' if r.rater_id == buyer else 'Seller'} of "
-                        f"{product(kind).label.lower()}", r.created_at)
+                        _("buyer of {product}", product=_mid_sentence(product(kind).label))
+                        if r.rater_id == buyer else
+                        _("seller of {product}", product=_mid_sentence(product(kind).label)),
+                        r.created_at)
             for r, name, company, buyer, kind in rows.all()]
 
 
@@ -55,5 +58,12 @@ async def _from_sessions(uow: UnitOfWork, limit: int) -> list[Testimonial]:
         .where(SessionReview.quote_ok.is_(True), func.coalesce(SessionReview.comment, "") != "")
         .order_by(SessionReview.id.desc()).limit(limit))
     return [Testimonial(public_text(r.comment), r.stars, quoted_name(name, company),
-                        "After a consultant session", r.created_at)
+                        _("after a consultant session"), r.created_at)
             for r, name, company in rows.all()]
+
+
+def _mid_sentence(label: str) -> str:
+    """A product's label inside a sentence, in the reader's language: lower case (“buyer of
+    wood pellets”), except in German, whose nouns keep their capital."""
+    local = _(label)
+    return local if current_language() == "de" else local.lower()

@@ -8,7 +8,7 @@ from functools import cache
 from babel import Locale
 
 from core.errors import DomainError
-from core.i18n import N_, _
+from core.i18n import N_, _, current_language
 
 # code → how a person reads it. Fixed: filters, promotions and the index use the codes.
 CATEGORIES: dict[str, str] = {
@@ -45,8 +45,14 @@ def language_code(word: str) -> str | None:
 
 
 def language_name(code: str) -> str:
-    """'lv' → 'Latvian'."""
-    return _languages().get(code, code)
+    """A language by its code, named in the current reader's language ('lv' → 'Latvian',
+    'Lettisch'), from CLDR as the codes are."""
+    return _names_in(current_language()).get(code, code)
+
+
+@cache
+def _names_in(language: str) -> dict[str, str]:
+    return _languages() if language == "en" else dict(Locale.parse(language).languages)
 
 
 def check_languages(codes: list[str]) -> list[str]:
