@@ -3,6 +3,7 @@
     python bench/chat.py [--users 200] [--inflight 32] [--rounds 1] [--repeat 3] [--listings 120]
                          [--pg postgresql+asyncpg://postgres@127.0.0.1:5432/postgres]
                          [--no-pg] [--only sqlite-1,pg-1,pg-2,bare] [--keep-logs]
+                         [--languages en,de,pl|all]
 
 A fake Bot API and an SMTP sink run in this process; Agora runs as `agora serve` in webhook mode
 (its own processes, a scratch database seeded with the demo catalogue): on SQLite with one worker;
@@ -17,10 +18,11 @@ calls.
 Every configuration serves for the whole run. Agora's users register first: /start, name,
 company, email, tap "Seller", "Done", "Latvia", "Riga", tap "Skip", then the 6-digit code from the
 email (the two PostgreSQL workers serve the users the one worker registered). Then come
-`--repeat` turns; in each, every configuration's users browse once, one configuration after
-another: `/menu`, `/search pellets`, and a tap on the first result's "View" (`--rounds` times;
-the bare bot gets three texts a round). Taking turns spreads this machine's swings over every
-configuration alike; `ratio` is the median of the turns' ratios.
+`--repeat` turns (with `--languages`, the users' apps are spread over those languages, each
+user answered and checked in their own); in each, every configuration's users browse once, one
+configuration after another: `/menu`, `/search pellets`, and a tap on the first result's
+"View" (`--rounds` times; the bare bot gets three texts a round). Taking turns spreads this
+machine's swings over every configuration alike; `ratio` is the median of the turns' ratios.
 
 `per_s` is browsing updates per second (first POST to last reply; the median over the turns);
 `p99_ms` is the 99th percentile from a POST to the step's last reply (browsing, every turn);
@@ -32,7 +34,7 @@ server, PostgreSQL and this driver, and whether every user's replies came in ord
 expected reply within its own step, nothing arriving between a user's steps); then the turns'
 ratios and what two workers could reach on this machine at most (its cores over the CPU time of
 an update). The last line is `chat per_s=… bare_per_s=… ratio=… p99_ms=… bare_p99_ms=…
-workers2_per_s=… code_p95_ms=…`.
+workers2_per_s=… code_p95_ms=… languages=…`.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ import argparse
 import asyncio
 import contextlib
 import email
+import functools
 import itertools
 import json
 import math
@@ -292,7 +295,7 @@ class Driver:
                 if os.environ.get("CHAT_BENCH_TRACE"):
                     print(user, step.value, [t[:60] for _, t in chat.replies[seen:]],
                           f"{1000 * (last - posted):.0f} ms")
-                if step.value == "Skip":
+                if step.value == phrases(language_of_user(user))["Skip"]:
                     self._asked_code[user] = posted
 
     async def _code(self, user: int) -> str | None:
@@ -334,7 +337,8 @@ class Driver:
         return True
 
     def _update(self, user: int, step: Step) -> dict[str, Any]:
-        sender = {"id": user, "is_bot": False, "first_name": f"User{user}", "language_code": "en"}
+        sender = {"id": user, "is_bot": False, "first_name": f"User{user}",
+                  "language_code": language_of_user(user)}
         if step.kind == "press":
             message, data = self.fake.button(user, step.value)
             query = {"id": f"q{next(UPDATE_IDS)}", "from": sender,
@@ -354,9 +358,49 @@ def _email(user: int) -> str:
     return f"user{user}@example.com"
 
 
+# Each user's app language: `--languages` spreads the users over them in turn (user ids are
+# consecutive in each configuration), English by default.
+LANGUAGES: list[str] = ["en"]
+
+
+def language_of_user(user: int) -> str:
+    return LANGUAGES[user % len(LANGUAGES)]
+
+
+@functools.cache
+def phrases(language: str) -> dict[str, str]:
+    """What the steps look for and the buttons they press, in `language` (from its catalogue:
+    a step's expected reply in English would never come to a German)."""
+    from core.accounts.model import ROLE_LABELS, Role
+    from tests.support.languages import part, said
+
+    def asked(label: str) -> str:
+        return said(language, "{label}?", label=said(language, label))
+
+    return {"Your name?": asked("Your name"), "Company?": asked("Company"),
+            "Email address?": asked("Email address"),
+            "What do you want to do": said(language, "What do you want to do here"),
+            "Seller": said(language, ROLE_LABELS[Role.SELLER]), "Done": said(language, "Done"),
+            "Country?": asked("Country"), "City?": asked("City"), "Interests?": asked("Interests"),
+            "Skip": said(language, "Skip"),
+            "6-digit code": part(language, "We sent a 6-digit code to {email}. Type it here."),
+            "Email verified": part(language, "✅ Email verified."),
+            "Main menu": part(language, "Main menu — {name}, what would you like to do?"),
+            # (a count's words differ by the count: the results' sign stands for them)
+            "result(s) for": "result(s) for" if language == "en" else "🔎",
+            "View": said(language, "View"), "Price": said(language, "Price")}
+
+
+def local(user: int, step: Step) -> Step:
+    """`step` in the user's language (its button and its expected reply)."""
+    words = phrases(language_of_user(user))
+    value = words.get(step.value, step.value) if step.kind == "press" and step.value else step.value
+    return Step(step.kind, value, words.get(step.expect, step.expect), step.phase)
+
+
 def registration(user: int) -> list[Step]:
     def step(kind: str, value: str | None, expect: str) -> Step:
-        return Step(kind, value, expect, "register")
+        return local(user, Step(kind, value, expect, "register"))
 
     return [step("text", "/start", "Your name?"), step("text", f"User {user}", "Company?"),
             step("text", f"Company {user}", "Email address?"),
@@ -368,10 +412,10 @@ def registration(user: int) -> list[Step]:
 
 
 def browsing(rounds: int) -> Any:
-    def steps(_: int) -> list[Step]:
-        return [Step("text", "/menu", "Main menu"),
-                Step("text", "/search pellets", "result(s) for"),
-                Step("press", "View", "Price")] * rounds
+    def steps(user: int) -> list[Step]:
+        return [local(user, step) for step in (
+            Step("text", "/menu", "Main menu"), Step("text", "/search pellets", "result(s) for"),
+            Step("press", "View", "Price"))] * rounds
     return steps
 
 
@@ -689,7 +733,14 @@ async def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--no-pg", action="store_true", help="SQLite and the bare bot only")
     parser.add_argument("--only", default="", help="comma list of sqlite-1,pg-1,pg-2,bare")
     parser.add_argument("--keep-logs", action="store_true", help="copy server logs to /tmp")
+    parser.add_argument("--languages", default="en",
+                        help="comma list of the users' app languages (spread in turn), or all")
     args = parser.parse_args(argv)
+    from core.i18n import COMING
+    from core.i18n import LANGUAGES as SPOKEN
+
+    LANGUAGES[:] = ([*SPOKEN, *COMING] if args.languages == "all"
+                    else [c for c in args.languages.split(",") if c])
     only = set(filter(None, args.only.split(","))) or {"sqlite-1", "pg-1", "pg-2", "bare"}
     if args.no_pg:
         only -= {"pg-1", "pg-2"}
@@ -762,7 +813,7 @@ def summary(results: dict[str, Result], served: list[Served]) -> dict[str, Any]:
             "p99_ms": one.p99_ms, "bare_p99_ms": bare.p99_ms, "workers2_per_s": two.per_s,
             "code_p95_ms": one.code_p95_ms}
     print("chat " + " ".join(f"{k}={v:.2f}" if k == "ratio" else f"{k}={v:.1f}"
-                             for k, v in line.items()), flush=True)
+                             for k, v in line.items()) + f" languages={len(LANGUAGES)}", flush=True)
     return {**line, "results": results, "workers2_x": median(doubled) if doubled else math.nan,
             "order_kept": all(not r.out_of_order for r in results.values()),
             "failed": sum(r.failed for r in results.values())}

@@ -9,6 +9,7 @@ from typing import Any
 
 from conversations.fields import Also, FieldError, LocationField, Raw, text_of
 from conversations.messages import Choice, Inbound, Location
+from core.accounts.countries import country_name
 from core.catalog import gazetteer
 from core.i18n import _
 from core.text import fold
@@ -79,7 +80,7 @@ def _noted(found: gazetteer.Match) -> Any:
     """The place's value, with what the person should know about how it was read."""
     place = found.place
     assert place is not None
-    where = f"{place.city}, {gazetteer.country_name(place.country)}"
+    where = f"{place.city}, {country_name(place.country)}"
     if found.corrected:
         return Also(place.as_dict(), note=_("{place} — I corrected the spelling.", place=where))
     if found.namesakes:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from core.i18n import _
+
 
 class Intent(StrEnum):
     """Everything core can point a person to."""
@@ -100,5 +102,7 @@ ActionRows = list[list[Action]]
 
 
 def payload_rows(rows: ActionRows | None) -> list[list[dict[str, str]]]:
-    """Rows of actions as stored in an outbox payload."""
-    return [[action.as_payload() for action in row] for row in rows or []]
+    """Rows of actions as stored in an outbox payload, labelled in the language of the notice
+    they follow (its recipient's: the payload is written for them, and sent later)."""
+    return [[{**action.as_payload(), "label": _(action.label)} for action in row]
+            for row in rows or []]

@@ -20,6 +20,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from core.fonts.subset import FILES, HERE
+from core.i18n import bilingual
 from core.issuer import ISSUER
 
 FAMILY = "DejaVu"
@@ -60,7 +61,8 @@ class Document(FPDF):
         self.set_text_color(*GREY)
         self.cell(0, 4, ISSUER["issuer"].line(), align="C", new_x="LMARGIN", new_y="NEXT")
         text = f"{self.footer_text}    " if self.footer_text else ""
-        self.cell(0, 5, f"{text}Page {self.page_no()} of {{nb}}", align="C")
+        page = bilingual("Page {number} of {count}", number=self.page_no(), count="{nb}")
+        self.cell(0, 5, f"{text}{page}", align="C")
         self.set_text_color(0, 0, 0)
 
     def heading(self, text: str, size: float = 15) -> None:

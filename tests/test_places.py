@@ -148,3 +148,23 @@ async def test_distance_from_the_buyers_town_is_measured_from_the_one_in_their_c
     await bob.say("/search pellets within 100 km")
     page = next(r for r in bob.last if isinstance(r, ListPage))
     assert [item.title for item in page.items] == ["Pine pellets in Texas"]
+
+
+@pytest.mark.parametrize(("language", "names"), [
+    ("de", ("Warschau", "Wien", "Prag")), ("pl", ("Warszawa", "Wiedeń", "Praga")),
+    ("fr", ("Varsovie", "Vienne", "Prague")), ("lv", ("Varšava", "Vīne", "Prāga")),
+    ("en", ("Warsaw", "Vienna", "Prague"))])
+def test_a_town_is_shown_by_its_name_in_the_readers_language_where_cldr_has_one(language, names):
+    from types import SimpleNamespace
+
+    from core.money.reading import reading
+
+    with reading(SimpleNamespace(language=language, country=None)), \
+            pytest.MonkeyPatch.context() as patch:
+        from core import i18n
+
+        patch.setitem(i18n.LANGUAGES, language, language)
+        shown = tuple(gazetteer.town_name(town, country) for town, country in (
+            ("Warsaw", "PL"), ("Vienna", "AT"), ("Prague", "CZ")))
+    assert shown == names
+    assert gazetteer.town_name("Riga", "US") == "Riga"  # another country's Riga is not Rīga

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from conversations.fields import shown_number
+from core.accounts.countries import country_name
+from core.catalog.gazetteer import town_name
 from core.catalog.lifecycle import STATUS_LABELS
 from core.catalog.taxonomy import CERTIFICATIONS, DELIVERY, UNITS, carbon_saving_kg, product
 from core.catalog.views import Listing, media_of, seller_info
 from core.deals.reputation import stars_text
-from core.i18n import N_, _, n_
+from core.i18n import N_, _, dates, n_
 from core.money.model import Money
 from core.money.reading import shown
 from core.storage.uow import UnitOfWork
@@ -33,7 +36,8 @@ def summary(listing: Listing, km: float | None = None) -> str:
     """One line for result lists."""
     per_mwh = (f" · {money(listing.price_mwh_minor, listing.currency)}/MWh"
                if listing.price_mwh_minor else "")
-    where = f"{listing.city}" + (f" · {km:,.0f} km" if km is not None else "")
+    where = town_name(listing.city, listing.country) + (
+        f" · {shown_number(round(km))} km" if km is not None else "")
     return (f"{money(listing.price_minor, listing.currency)}/{UNITS[listing.unit]}{per_mwh} · "
             f"{qty(listing.quantity_milli, listing.unit)} · {where}")
 
@@ -64,7 +68,7 @@ async def card(uow: UnitOfWork, listing: Listing, *, show_status: bool = False) 
     if energy > 0:
         saving = carbon_saving_kg(listing.product_type, energy)
         lines.append(_("🌱 Avoids about {saving} kg CO₂e per {unit} vs fossil (RED II comparator)",
-                       saving=f"{saving:,}", unit=UNITS[listing.unit]))
+                       saving=shown_number(saving), unit=UNITS[listing.unit]))
     rating = stars_text(seller.stars_total, seller.ratings)
     if seller.deals:
         rating += " · " + n_("{n} deal completed", "{n} deals completed", seller.deals)
@@ -93,8 +97,9 @@ def _trade_lines(listing: Listing) -> list[str]:
     if listing.incoterm_place:
         delivery.append(_("place: {place}", place=listing.incoterm_place))
     lines.append(_("Delivery: {options}", options=", ".join(delivery) or "—"))
+    place = town_name(listing.city, listing.country)
     lines.append(_("Location: {place}",
-                   place=listing.city + (f", {listing.country}" if listing.country else "")))
-    lines.append(_("Available {start} – {end}", start=f"{listing.available_from:%Y-%m-%d}",
-                   end=f"{listing.valid_until:%Y-%m-%d}"))
+                   place=place + (f", {country_name(listing.country)}" if listing.country else "")))
+    lines.append(_("Available {start} – {end}", start=dates.shown(listing.available_from, "d MMM y"),
+                   end=dates.shown(listing.valid_until, "d MMM y")))
     return lines

@@ -10,6 +10,7 @@ from functools import cache
 from babel import Locale, UnknownLocaleError
 from rapidfuzz import fuzz, process
 
+from core.i18n import current_language
 from core.text import fold
 
 # The languages whose country names are recognised besides each country's own: those of the
@@ -79,6 +80,12 @@ def named_in(language: str, wanted: list[str]) -> list[tuple[str, str]]:
     order ("Deutschland" under D in German)."""
     pairs = [(code, name_in(language, code)) for code in wanted]
     return sorted(pairs, key=lambda pair: folded(pair[1]))
+
+
+def country_name(code: str) -> str:
+    """Country `code`'s name in the current reader's language (“SE” → “Sweden”, “Schweden”,
+    “Szwecja”); the code itself when unknown."""
+    return name_in(current_language(), code.upper())
 
 
 def name_in(language: str, code: str) -> str:

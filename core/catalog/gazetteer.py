@@ -21,6 +21,7 @@ from typing import TypeVar
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from core.i18n import current_language
 from core.loading import collector_paused
 from core.text import fold
 
@@ -175,11 +176,30 @@ def _choices(ranked: list[tuple[float, Place]]) -> tuple[Place, ...]:
     return tuple(next(p for _, p in ranked if p.label == label) for label in list(labels)[:3])
 
 
-def country_name(code: str) -> str:
-    """“SE” → “Sweden” (English; the code itself when unknown)."""
+def town_name(city: str, country: str | None) -> str:
+    """`city` as the current reader's language names it, where CLDR does — the towns that
+    name Europe's time zones: “Warsaw” is “Warschau” to a German, “Warszawa” to a Pole,
+    “Varsovie” to a Frenchman; “Vienna” is “Wien”, “Riga” “Rīga” — else as the gazetteer does."""
+    zone = _zone_towns().get((fold(city), (country or "").upper()))
+    return (_town_in(current_language(), zone) or city) if zone else city
+
+
+@lru_cache(maxsize=1)
+def _zone_towns() -> dict[tuple[str, str], str]:
+    """The time zone each zone-naming town names, by its folded English name and country."""
+    from babel import Locale
+    from babel.core import get_global
+
+    english = Locale("en").time_zones
+    return {(fold(english.get(zone, {}).get("city") or zone.rsplit("/", 1)[-1].replace("_", " ")),
+             country): zone for zone, country in get_global("zone_territories").items()}
+
+
+@lru_cache(maxsize=4096)
+def _town_in(language: str, zone: str) -> str | None:
     from babel import Locale
 
-    return Locale("en").territories.get(code, code)
+    return Locale.parse(language).time_zones.get(zone, {}).get("city")
 
 
 def nearest(lat: float, lon: float) -> Place:

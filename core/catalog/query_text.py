@@ -10,33 +10,70 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
+from functools import cache
 
 from babel.numbers import list_currencies
 
 from core.accounts.model import CURRENCIES
 from core.catalog import gazetteer
 from core.catalog.query import SearchQuery
-from core.catalog.taxonomy import DELIVERY
+from core.catalog.taxonomy import DELIVERY, TYPES
 from core.errors import DomainError
-from core.i18n import _
+from core.i18n import COMING, LANGUAGES, READER_LOCALE, _, translations
+from core.i18n.typed import Ambiguous, read_number
 from core.money.model import SYMBOLS, Money
 
 # (lat, lon, label) of a place name, or None when unknown.
+WRITTEN_IN = (*LANGUAGES, *COMING)  # every language Agora is written in
 PlaceLookup = Callable[[str], tuple[float, float, str] | None]
 
-_NUMBER = r"(\d{1,9}(?:[.,]\d{1,3})?)"
+# A number as people write one: “1000”, “12,5”, or grouped by thousands (“1.000”, “1 000,50”).
+_NUMBER = r"(\d{1,3}(?:[ .,\u00a0\u202f]\d{3})+(?:[.,]\d{1,3})?|\d{1,9}(?:[.,]\d{1,3})?)"
 _CODES = sorted({*CURRENCIES, *list_currencies()}, key=len, reverse=True)
 _CURRENCY = r"(?:\s*(" + "|".join(_CODES) + r"|€|\$|£)(?!\w))?"
 _PER_MWH = r"(\s*(?:/|per\s+)mwh)?"
-_PRICE_MAX = re.compile(r"\b(?:under|below|max(?:imum)?|up\s+to|less\s+than|cheaper\s+than|<=?|≤)\s*"
-                        r"(?:€\s*)?" + _NUMBER + _CURRENCY + _PER_MWH + r"(?=\s|$)", re.I)
-_PRICE_MIN = re.compile(r"\b(?:over|above|more\s+than|min(?:imum)?\s+price|>=?|≥)\s*(?:€\s*)?"
-                        + _NUMBER + _CURRENCY + r"(?=\s|$)", re.I)
-_QTY_MIN = re.compile(r"\b(?:at\s+least|min(?:imum)?|from)\s+" + _NUMBER + r"\s*(t|m3|m³|mwh|l|kg)\b", re.I)
-_DISTANCE = re.compile(r"\b(?:within\s+)?(\d{1,5})\s*km\b", re.I)
-_NEAR = re.compile(r"(?<!\w)(near|around|in|close\s+to)\s+((?:[^\W\d][\w'.-]*\s*){1,4})", re.I)
+# The filter words people type, in the nine languages Agora is written in (English first).
+# A word that is also an everyday preposition ("in", "w", "i", "à") only marks a place when a
+# place follows; "from", "ab", "od"… mark a quantity only (“ab 20 t”), never a price.
+_UNDER = ("under", "below", r"max(?:imum)?", r"up\s+to", r"less\s+than", r"cheaper\s+than",
+          "unter", "bis", "höchstens", "poniżej", "do", "maks", "līdz", "zem", "iki", "alla",
+          "kuni", "alle", "enintään", "högst", r"moins\s+de", "sous", "jusqu'à", r"<=?", "≤")
+_OVER = ("over", "above", r"more\s+than", r"min(?:imum)?\s+price", "über", "powyżej", "virs",
+         "virš", "üle", "yli", "över", r"plus\s+de", r"au-dessus\s+de", r">=?", "≥")
+_AT_LEAST = (r"at\s+least", r"min(?:imum)?", "from", "mindestens", "ab", "od", "co\s+najmniej",
+             "vismaz", "no", "bent", "nuo", "vähemalt", "alates", "vähintään", "minst",
+             r"au\s+moins", "dès")
+_NEAR_WORDS = ("near", "around", "in", r"close\s+to", "bei", "nahe", r"in\s+der\s+nähe\s+von",
+               "koło", r"w\s+pobliżu", "blisko", "w", "pie", r"netālu\s+no", "prie", "netoli",
+               "šalia", "nära", "i", r"près\s+de", r"autour\s+de", "à", "en")
+# Markers that are also plain words: what follows them is kept as search words unless a place.
+_PLAIN_MARKERS = frozenset({"in", "w", "i", "à", "en", "pie", "bei", "prie"})
+_NEGOTIABLE = ("negotiable", "verhandelbar", r"do\s+negocjacji", r"pēc\s+vienošanās",
+               "derinama", "kokkuleppel", "neuvoteltava", "förhandlingsbar", "négociable")
 _SORT_WORDS = {"cheapest": "price", "nearest": "distance", "closest": "distance",
-               "newest": "newest", "latest": "newest", "best rated": "rating"}
+               "newest": "newest", "latest": "newest", "best rated": "rating",
+               "günstigste": "price", "billigste": "price", "nächste": "distance",
+               "neueste": "newest", "najtańsze": "price", "najbliższe": "distance",
+               "najnowsze": "newest", "lētākais": "price", "tuvākais": "distance",
+               "jaunākais": "newest", "pigiausi": "price", "artimiausi": "distance",
+               "naujausi": "newest", "odavaim": "price", "lähim": "distance",
+               "uusim": "newest", "halvin": "price", "lähin": "distance", "uusin": "newest",
+               "billigaste": "price", "närmaste": "distance", "nyaste": "newest",
+               r"moins\s+cher": "price", r"plus\s+proche": "distance", r"plus\s+récent": "newest"}
+
+
+def _any(words: tuple[str, ...]) -> str:
+    return "(?:" + "|".join(sorted(words, key=len, reverse=True)) + ")"
+
+
+_PRICE_MAX = re.compile(r"(?<!\w)" + _any(_UNDER) + r"\s*(?:€\s*)?" + _NUMBER + _CURRENCY
+                        + _PER_MWH + r"(?=\s|$)", re.I)
+_PRICE_MIN = re.compile(r"(?<!\w)" + _any(_OVER) + r"\s*(?:€\s*)?" + _NUMBER + _CURRENCY
+                        + r"(?=\s|$)", re.I)
+_QTY_MIN = re.compile(r"(?<!\w)" + _any(_AT_LEAST) + r"\s+" + _NUMBER
+                      + r"\s*(t|m3|m³|mwh|l|kg)\b", re.I)
+_DISTANCE = re.compile(r"\b(?:within\s+)?(\d{1,5})\s*km\b", re.I)
+_NEAR = re.compile(r"(?<!\w)(" + _any(_NEAR_WORDS) + r")\s+((?:[^\W\d][\w'.-]*\s*){1,4})", re.I)
 _WORD = re.compile(r"\w", re.UNICODE)
 
 
@@ -53,6 +90,7 @@ def parse(line: str, default_currency: str = "EUR",
         fields["max_km"] = float(km[0])
     text = _near(text, fields, notes, lookup)
     text = _keywords(text, fields)
+    text = _in_english(text)
     words = " ".join(text.split())
     fields["text"] = words if _WORD.search(words) else ""
     return SearchQuery(**fields), notes  # type: ignore[arg-type]
@@ -71,7 +109,7 @@ def _near(text: str, fields: dict[str, object], notes: list[str], lookup: PlaceL
             fields["lat"], fields["lon"], __ = found
             rest = " ".join(words[size:])
             return f"{text[:match.start()]} {rest} {text[match.end():]}"
-    if marker == "in":  # “pellets in bags”: not a place after all; the words stay
+    if marker in _PLAIN_MARKERS:  # “pellets in bags”: not a place after all; the words stay
         return text
     notes.append(_("I don't know the place “{place}”; searched everywhere.", place=words[0][:40]))
     return f"{text[:match.start()]} {' '.join(words[1:])} {text[match.end():]}"
@@ -97,8 +135,33 @@ def _prices(text: str, fields: dict[str, object]) -> str:
 def _quantity(text: str, fields: dict[str, object]) -> str:
     text, qty = _take(_QTY_MIN, text)
     if qty:
-        fields["qty_min"] = float(qty[0].replace(",", "."))
+        fields["qty_min"] = float(_number(qty[0]))
     return text
+
+
+def _in_english(text: str) -> str:
+    """Product types and countries named in any of Agora's languages, as the listings' text
+    names them (in English): “Holzpellets aus Lettland” searches “wood pellets aus Latvia”."""
+    for pattern, english in _names():
+        text = pattern.sub(f" {english} ", text)
+    return text
+
+
+@cache
+def _names() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """(a name in another language, its English name): every product type and country."""
+    from core.accounts.countries import codes, name_in
+
+    found: dict[str, str] = {}
+    for kind in TYPES.values():
+        for language in WRITTEN_IN:
+            found.setdefault(translations(language).gettext(kind.label).casefold(), kind.label)
+    for code in codes():
+        for language in WRITTEN_IN:
+            found.setdefault(name_in(language, code).casefold(), name_in("en", code))
+    return tuple((re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)", re.I), english)
+                 for name, english in sorted(found.items(), key=lambda p: -len(p[0]))
+                 if name != english.casefold() and len(name) > 3)
 
 
 def _keywords(text: str, fields: dict[str, object]) -> str:
@@ -110,7 +173,7 @@ def _keywords(text: str, fields: dict[str, object]) -> str:
             text, hit = _take(re.compile(r"(?<!\w)" + code + r"(?!\w)", re.I), text)
             if hit is not None:
                 fields["delivery"] = code
-    text, hit = _take(re.compile(r"(?<!\w)negotiable(?!\w)", re.I), text)
+    text, hit = _take(re.compile(r"(?<!\w)" + _any(_NEGOTIABLE) + r"(?!\w)", re.I), text)
     fields["negotiable_only"] = hit is not None
     for words, sort in _SORT_WORDS.items():
         text, hit = _take(re.compile(r"(?<!\w)" + words + r"(?!\w)", re.I), text)
@@ -135,9 +198,18 @@ def _currency(given: str, fields: dict[str, object]) -> str:
 
 def _minor(amount: str, currency: str) -> int | None:
     try:
-        return Money.parse(Decimal(amount.replace(",", ".")), currency).amount
-    except (ArithmeticError, DomainError):  # e.g. more decimals than the currency has
+        return Money.parse(_number(amount), currency).amount
+    except (ArithmeticError, DomainError, ValueError):  # e.g. more decimals than the currency has
         return None
+
+
+def _number(typed: str) -> Decimal:
+    """A number as the searcher writes it (“1.000” is a thousand to a German); one that reads
+    two ways is taken with a decimal sign (a filter, not a form: nothing to re-ask)."""
+    try:
+        return read_number(typed, READER_LOCALE.get())
+    except Ambiguous:
+        return Decimal(typed.replace(",", "."))
 
 
 def _gazetteer_place(name: str) -> tuple[float, float, str] | None:

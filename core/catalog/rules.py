@@ -79,12 +79,14 @@ def problems(listing: ListingFacts, now: datetime) -> list[str]:
 
 
 def with_defaults(values: dict[str, Any], today: datetime, days: int) -> dict[str, Any]:
-    """A short form's answers completed: a title from the product and place, fixed price,
-    available today and valid for the policy's number of days."""
-    kind = product(values.get("product_type") or "other")
+    """A short form's answers completed: a title from the product and place (in the seller's
+    language: it is written for them, and they can change it), fixed price, available today
+    and valid for the policy's number of days."""
+    kind = _(product(values.get("product_type") or "other").label)
+    if values.get("grade"):
+        kind = _("{product}, {grade}", product=kind, grade=values["grade"])
     place = (values.get("location") or {}).get("city")
-    title = f"{kind.label}{', ' + values['grade'] if values.get('grade') else ''}" + (
-        f" from {place}" if place else "")
+    title = _("{product} from {place}", product=kind, place=place) if place else kind
     start = today.date()
     return {"title": title[:100], "negotiable": "no", "available_from": start.isoformat(),
             "valid_until": (start + timedelta(days=days)).isoformat(),

@@ -3,19 +3,20 @@ text on every channel, dates in the reader's own time zone."""
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from core.accounts.tables import Account
 from core.catalog.tables import Listing
-from core.catalog.taxonomy import UNITS
+from core.catalog.taxonomy import DELIVERY, UNITS
 from core.clock import local_time
 from core.deals import call_offs
 from core.deals import offers as offer_rules
 from core.deals.deals import total
 from core.deals.quality_report import MEASURABLE
 from core.deals.tables import Deal, Offer, QualityReport, Shipment
-from core.i18n import N_, _
+from core.i18n import N_, _, dates
 from core.money.model import Money, exponent
 from core.policy import Policy
 from core.process.deals import STATE_LABELS
@@ -90,10 +91,25 @@ def schedule_text(offer: Offer) -> str:
 
 
 def delivery_text(incoterm: str | None, place: str | None, start: object, end: object) -> str:
-    where = " ".join(p for p in (incoterm, place) if p) or _("as listed")
+    """“Pickup Riga port, 20 Nov 2026 to 20 Dec 2026”: the way (in the reader's words), the
+    place as written, and the days in the reader's language."""
+    way = _(DELIVERY[incoterm]) if incoterm in DELIVERY else incoterm
+    where = " ".join(p for p in (way, place) if p) or _("as listed")
     if start and end:
-        return f"{where}, {start} – {end}"
-    return _("{where}, from {start}", where=where, start=start) if start else where
+        return f"{where}, {_day(start)} – {_day(end)}"
+    return _("{where}, from {start}", where=where, start=_day(start)) if start else where
+
+
+def _day(value: object) -> str:
+    """A delivery day (a date, or one written as ISO text) in the reader's language."""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if isinstance(value, date) and not isinstance(value, datetime):
+        value = datetime.combine(value, time(12))
+    return dates.shown(value, "d MMM y") if isinstance(value, datetime) else str(value)
 
 
 def deal_text(deal: Deal, title: str, unit: str, shipment: Shipment | None, payment: str,

@@ -34,10 +34,10 @@ DOMAIN = "agora"
 CATALOGUES = Path(__file__).resolve().parent / "catalogues"
 # The languages Agora speaks, by their own names; a language is offered once its catalogue
 # covers every sentence (tests/i18n checks it), so no one gets a mix of two languages.
-LANGUAGES = {"en": "English"}
-# Being translated: catalogues kept up to date, not offered until complete.
-COMING = {"de": "Deutsch", "pl": "Polski", "lv": "Latviešu", "lt": "Lietuvių", "et": "Eesti",
-          "fi": "Suomi", "sv": "Svenska", "fr": "Français"}
+LANGUAGES = {"en": "English", "de": "Deutsch", "pl": "Polski", "lv": "Latviešu",
+             "lt": "Lietuvių", "et": "Eesti", "fi": "Suomi", "sv": "Svenska", "fr": "Français"}
+# Being translated: catalogues kept up to date, not offered until complete (none now).
+COMING: dict[str, str] = {}
 SOURCE = "en"
 
 
@@ -105,6 +105,15 @@ def n_(singular: str, plural: str, n: int, /, **params: Any) -> str:
     else:
         text = translations(language).ngettext(singular, plural, n)
     return text.format(n=n, **params)
+
+
+def bilingual(message: str, /, *, sep: str = " / ", **params: Any) -> str:
+    """`message` in the reader's language with the English beside it, for legal documents
+    (terms, invoices, credit notes), which are issued in both: “Käufer / Buyer”; English
+    alone for an English reader. `sep` "\n" puts a long sentence's English under it."""
+    english = message.format(**params) if params else message
+    local = _(message, **params)
+    return english if local == english else f"{local}{sep}{english}"
 
 
 def N_(message: str) -> str:

@@ -13,8 +13,8 @@ from datetime import datetime
 
 from sqlalchemy import or_, select
 
+from core.accounts.countries import country_name
 from core.accounts.tables import Account
-from core.catalog.gazetteer import country_name
 from core.catalog.tables import Listing, SellerStats
 from core.consulting.tables import ConsultantProfile
 from core.i18n import _

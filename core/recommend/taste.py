@@ -12,7 +12,8 @@ from statistics import median
 
 from sqlalchemy import select
 
-from core.catalog.gazetteer import country_name, nearest
+from core.accounts.countries import country_name
+from core.catalog.gazetteer import nearest
 from core.catalog.query import SearchQuery
 from core.catalog.tables import Listing, SavedSearch, SearchLog, Watch
 from core.catalog.taxonomy import TYPES, price_per_mwh_minor

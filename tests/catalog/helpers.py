@@ -11,6 +11,7 @@ from core.catalog import lifecycle, listings
 from core.catalog.tables import SellerStats
 from tests.support.accounts import registered
 from tests.support.chat import ChatUser
+from tests.support.languages import said
 
 # One answer per question of the short listing form (quantity with unit, price, place,
 # delivery options, Incoterms place), as typed in chat.
@@ -59,16 +60,18 @@ async def publish(app: Container, seller: Account, **overrides: Any) -> int:
         return draft.id
 
 
-async def answer_form(user: ChatUser, answers: list[Any]) -> None:
-    """Answer a form field by field: None taps Skip (or Done), a list taps each then Done."""
+async def answer_form(user: ChatUser, answers: list[Any], language: str = "en") -> None:
+    """Answer a form field by field: None taps Skip (or Done), a list taps each then Done (the
+    buttons as `language` names them)."""
+    done, skip = said(language, "Done"), said(language, "Skip")
     for answer in answers:
         if isinstance(answer, list):
             for label in answer:
                 await user.tap(label)
-            await user.tap("Done")
+            await user.tap(done)
         elif answer is None:
             labels = user.labels()
-            await user.tap("Skip" if "Skip" in labels else "Done")
+            await user.tap(skip if skip in labels else done)
         elif answer in user.labels():
             await user.tap(answer)
         else:

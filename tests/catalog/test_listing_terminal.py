@@ -26,7 +26,7 @@ async def test_a_seller_creates_previews_edits_and_publishes_a_listing(app):
     preview = sam.texts()
     assert "Preview" in preview and "ENplus A1 wood pellets, 15 kg bags" in preview
     assert "230,00\xa0€ per t" in preview and "/MWh" in preview
-    assert "Riga, LV" in preview and "Avoids about" in preview
+    assert "Location: Riga, Latvia" in preview and "Avoids about" in preview
     await sam.tap("Edit a field")
     await sam.tap("Price per unit")
     assert "(now: 230.00)" in sam.texts()

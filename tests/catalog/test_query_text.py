@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.catalog import query_text
 from core.catalog.query_text import chips, parse, without
 
 
@@ -66,3 +68,45 @@ def test_in_followed_by_no_place_keeps_the_words():
     query, notes = parse("pellets in big bags", place=riga)
     assert (query.text, notes) == ("pellets in big bags", [])
     assert parse("pellets in riga", place=riga)[0].lat == 56.95
+
+
+@pytest.mark.parametrize(("line", "reader", "expected"), [
+    ("Holzpellets unter 1.000 € bei Riga 300 km verhandelbar günstigste", ("de", "DE"),
+     {"text": "Wood pellets", "price_max": 100_000, "max_km": 300.0, "negotiable_only": True,
+      "sort": "price", "lat": 56.95}),
+    ("pellet poniżej 250 EUR w Riga najtańsze", ("pl", "PL"),
+     {"text": "pellet", "price_max": 25_000, "sort": "price", "lat": 56.95}),
+    ("pellet w workach", ("pl", "PL"), {"text": "pellet w workach", "lat": None}),
+    ("Pellets ab 20 t", ("de", "DE"), {"text": "Pellets", "qty_min": 20.0, "price_min": None}),
+    ("granulés moins de 230,50 € près de Riga", ("fr", "FR"),
+     {"text": "granulés", "price_max": 23_050, "lat": 56.95}),
+    ("Hackschnitzel aus Lettland", ("de", "DE"), {"text": "Wood chips aus Latvia"}),
+    ("pelletit alle 1 000 EUR lähin", ("fi", "FI"),
+     {"text": "pelletit", "price_max": 100_000, "sort": "distance"}),
+])
+def test_the_filter_words_are_understood_in_each_language(line, reader, expected):
+    from types import SimpleNamespace
+
+    from core.money.reading import reading
+
+    riga = {"riga": (56.95, 24.1, "Riga")}
+    with reading(SimpleNamespace(language=reader[0], country=reader[1])):
+        query, notes = query_text.parse(line, place=lambda name: riga.get(name.lower()))
+    assert {key: getattr(query, key) for key in expected} == expected and notes == []
+
+
+def test_a_product_and_a_country_named_in_any_language_search_as_the_listings_name_them():
+    for line in ("Holzpellets", "pellet drzewny", "Koksnes granulas", "granulés de bois"):
+        assert parse(line, place=riga)[0].text == "Wood pellets", line
+    assert parse("Łotwa Lettonie Läti", place=riga)[0].text == "Latvia Latvia Latvia"
+
+
+@pytest.mark.parametrize("language", ["en", "de", "pl", "lv", "lt", "et", "fi", "sv", "fr"])
+def test_the_search_example_each_language_shows_is_understood(language):
+    """The home page and the help show a one-line search in the reader's language: it works."""
+    from tests.support.languages import said
+
+    example = said(language, "pellets under 250 eur near riga 300km enplus")
+    query, notes = parse(example, place=riga)
+    assert (query.price_max, notes) == (25_000, []) and "enplus" in query.text
+    assert query.text.split()[0].lower() in ("wood", "pellets", "pellet")

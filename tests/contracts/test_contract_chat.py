@@ -85,7 +85,7 @@ async def test_a_contract_of_three_monthly_call_offs_is_offered_accepted_once_an
     await bob.tap("Keep")  # price, prefilled
     preview = bob.texts()
     assert "Renewal on" in preview and "100 t × 200,00\xa0€" in preview
-    assert "In 3 call-offs, monthly" in preview and "2027-02-20" in preview, preview
+    assert "In 3 call-offs, monthly" in preview and "20 Feb 2027" in preview, preview
     await bob.tap("Send")
     assert "Sent (offer #2)" in bob.texts(), bob.texts()
     renewal = await last_notice(app, sam, "💶 Offer #2")

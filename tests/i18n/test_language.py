@@ -17,11 +17,13 @@ def test_a_new_account_keeps_its_apps_language_when_it_is_one_of_the_nine(tag, k
     assert known_language(tag) == kept
 
 
-def test_only_an_offered_language_is_spoken_until_then_english():
+def test_only_an_offered_language_is_spoken_else_english():
     for code in i18n.COMING:
         assert language_of(code) == "en"  # not offered yet: no one reads a half-translated mix
-    assert language_of("en_DE") == "en" and language_of("en") == "en"
-    assert Visitor("de-DE").language == "en"
+    assert language_of("en_DE") == "en" and language_of("ja") == "en" and language_of(None) == "en"
+    assert Visitor("de-DE").language == "de" and Visitor("pt-BR").language == "en"
+    assert [language_of(tag) for tag in ("pl_PL", "lv-LV", "LT", "et", "fi-FI", "sv_SE", "fr-CA")
+            ] == ["pl", "lv", "lt", "et", "fi", "sv", "fr"]
 
 
 def test_a_sentence_is_filled_by_name_and_an_empty_one_stays_empty():

@@ -19,6 +19,7 @@ from core.money.reading import reading
 from tests.catalog.helpers import answer_form
 from tests.support.accounts import registered
 from tests.support.chat import ChatUser
+from tests.support.languages import said
 
 TODAY = date(2026, 11, 23)
 
@@ -77,16 +78,16 @@ def test_fields_answer_in_the_readers_format(monkeypatch):
     with reading(german):
         assert QuantityField("quantity", "Quantity", places=3, units=("t",)).parse_raw(
             "1.234,5 t").others == {"unit": "t"}
-        price = PriceField("price", "Price", maximum=Decimal(21999.99))
+        price = PriceField("price", "Price", maximum=Decimal("21999.99"))
         assert price.parse_raw("230,50 €").value == "230.50"
-        with pytest.raises(FieldError, match=r"between 0 und 21.999,99|between 0 and 21.999,99"):
+        with pytest.raises(FieldError, match=r"0 .*21\.999,99"):
             price.parse_raw("30.000")
         assert IntegerField("n", "Count").parse_raw("1.000") == 1000
         day = DateField("from", "Available from", today=TODAY, earliest=0, latest=730)
         assert day.parse_raw("24.12.2026") == "2026-12-24"
-        with pytest.raises(FieldError, match="24.12.2026"):
+        with pytest.raises(FieldError, match=r"24\.12\.2026"):
             day.parse_raw("03/04/2027")
-        with pytest.raises(FieldError, match=r"can't be before 23.11.2026|23.11.2026"):
+        with pytest.raises(FieldError, match=r"23\.11\.2026"):
             day.parse_raw("1.1.2026")
         time = TimeField("t", "Time 1")
         time.today = TODAY
@@ -98,18 +99,19 @@ def test_fields_answer_in_the_readers_format(monkeypatch):
 
 
 async def test_a_german_seller_lists_with_german_numbers_and_dates(app):
-    """(German words are checked by test_speaking; English ones here keep the test readable.)"""
     await registered(app, "jonas", roles=("seller", "buyer"), country="DE", city="Munich",
                      language="de")
     jonas = ChatUser(app, "jonas")
     await jonas.say("/sell")
-    await jonas.tap("Wood pellets")
-    await answer_form(jonas, ["1.234,5 t", "230,50 €", "Fixed price", "München",
-                              ["Pickup", "EXW"], "Hafen München"])
-    await jonas.tap("Add details")
-    await jonas.tap("Valid until")
+    await jonas.tap(said("de", "Wood pellets"))
+    await answer_form(jonas, ["1.234,5 t", "230,50 €", said("de", "Fixed price"), "München",
+                              [said("de", "Pickup"), "EXW"], "Hafen München"], "de")
+    await jonas.tap(said("de", "➕ Add details / ✏ Edit a field"))
+    await jonas.tap(said("de", "Valid until"))
     await jonas.say("03/04/2027")
-    assert "“03/04/2027” reads two ways. Type it like 24.12.2026." in jonas.texts()
+    assert said("de", "{label}: “{text}” reads two ways. Type it like {example}.",
+                label=said("de", "Valid until"), text="03/04/2027",
+                example="24.12.2026") in jonas.texts()
     await jonas.say("24.12.2026")
     async with app.uow() as uow:
         listing = (await uow.session.execute(select(Listing))).scalar_one()

@@ -99,3 +99,21 @@ def test_render_still_takes_plain_names_and_prints_them_in_their_own_letters():
                      "Pellets for Ελλάδα", "€50.00", "€2.50", "TEST MODE"):
         assert expected in text
     assert "?" not in text
+
+
+def test_a_receipt_for_a_german_reader_is_in_german_with_the_english_beside_it():
+    from types import SimpleNamespace
+
+    from core.money.reading import reading
+    from tests.support.languages import said
+
+    invoice = Invoice(number="A-2026-000002", kind="payment", currency="EUR",
+                      lines=[["Wood pellets — deal #4", 5_000]], commission=250, total=5_000,
+                      created_at=datetime(2026, 3, 1, tzinfo=UTC))
+    with reading(SimpleNamespace(language="de", country="DE")):
+        text = pdf_text(invoices.render(invoice, "Jonas Müller", "Baltic Pellets SIA",
+                                        "deal #4", test_mode=False, locale="de_DE"))
+    for english in ("Payment receipt", "Payer", "Payee", "Item", "Amount", "Total", "Date"):
+        assert f"{said('de', english)} / {english}" in text, english
+    assert said("de", "Page {number} of {count}", number=1, count=1) in text
+    assert "50,00 €" in text and "Wood pellets — deal #4" in text

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from core.accounts.tables import Account, Identity
 from tests.slack.conftest import ANN, SlackWorld
+from tests.support.languages import said
 from tests.support.registration import last_code
 
 REGISTRATION_FIELDS = ["display_name", "company", "email", "roles", "country", "city", "interests"]
@@ -76,12 +77,14 @@ async def test_a_valid_modal_registers_and_the_code_typed_in_the_dm_verifies_the
 
 
 async def test_a_member_whose_slack_is_polish_keeps_polish_on_the_account(slack: SlackWorld):
-    """Slack's user locale (users.info with include_locale) is kept on the new account, asked
-    once for the person, so Agora speaks Polish to them once Polish is offered."""
+    """Slack's user locale (users.info with include_locale), asked once for the person, picks
+    the language of the registration and is kept on the new account."""
     slack.fake.locales["U1ANN"] = "pl-PL"
     view = await slack.open_registration()
+    assert view["title"]["text"] == said("pl", "Registration")[:24]
     await slack.user.submit(view, ANN)
-    await slack.posted("Welcome to Agora, Ann Bērziņa")
+    await slack.posted(said("pl", "Welcome to Agora, {name}! One more step: your email.",
+                            name="Ann Bērziņa"))
     async with slack.app.uow() as uow:
         account = (await uow.session.execute(select(Account))).scalar_one()
         assert account.language == "pl"

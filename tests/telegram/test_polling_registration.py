@@ -8,6 +8,7 @@ from bots.telegram.channel import ALLOWED_UPDATES
 from core import i18n
 from core.accounts.tables import Account, Identity
 from tests.support.fake_telegram import FakeTelegram
+from tests.support.languages import english_in, part, said
 from tests.support.registration import last_code
 from tests.telegram.conftest import TelegramUser, keyboard
 
@@ -53,16 +54,30 @@ async def test_a_new_user_registers_through_the_polling_bot(bot, ann, fake: Fake
     assert (identity.channel, identity.user_key, identity.address) == ("telegram", "4242", "4242")
 
 
-async def test_a_member_whose_app_is_german_keeps_german_on_the_account(bot, ann, fake, mailbox):
-    """Telegram's language_code is kept on the new account, so Agora speaks German to them once
-    German is offered; until then (core.i18n.COMING) they are answered in English."""
+async def test_a_member_whose_app_is_german_registers_in_german_and_keeps_it(bot, ann, fake,
+                                                                               mailbox):
+    """Telegram's language_code picks the language of the registration and is kept on the new
+    account: every question, button and answer in German, no English sentence."""
     container, _ = bot
     fake.languages[ann.id] = "de"
-    await register_on_telegram(ann, container, mailbox)  # every question asked in English
+    step = said("de", "{form} · {number}/{count}", form=said("de", "Registration"), number=1,
+                count=7)
+    await ann.say("/start", expect=step)
+    await ann.say("Anna Bērziņa", expect="2/7")
+    await ann.say("Baltic Pellets SIA", expect="3/7")
+    await ann.say("ann@example.com", expect="4/7")
+    await ann.tap(said("de", "Seller (bioenergy)"), expect="4/7")
+    await ann.tap(said("de", "Done"), expect=said("de", "Country"))
+    await ann.say("Lettland", expect=said("de", "City"))
+    await ann.say("Riga", expect=said("de", "Interests"))
+    await ann.tap(said("de", "Done"), expect=part("de", "We sent a 6-digit code to {email}. "
+                                                       "Type it here."))
+    await ann.say(await last_code(container, mailbox), expect=part("de", "✅ Email verified."))
     async with container.uow() as uow:
         account = (await uow.session.execute(select(Account))).scalar_one()
         await uow.session.commit()
-    assert account.language == "de"
+    assert (account.language, account.country) == ("de", "LV")
+    assert english_in("de", fake.texts(ann.id)) == []
 
 
 async def test_every_message_is_plain_text_with_short_callback_data(bot, ann, fake, mailbox):
@@ -103,15 +118,14 @@ async def test_typing_is_shown_only_when_an_answer_is_slow(bot, ann, fake):
     assert calls.index("sendChatAction") < calls.index("sendMessage")
 
 
-async def test_the_command_menu_is_published_in_each_language_agora_speaks(start_bot, fake,
-                                                                          monkeypatch):
-    monkeypatch.setitem(i18n.LANGUAGES, "de", "Deutsch")
+async def test_the_command_menu_is_published_in_each_language_agora_speaks(start_bot, fake):
     await start_bot()
     await fake.wait_for("setMyCommands", lambda p: p.get("language_code") == "de", since=0)
     menus = {c.params.get("language_code"): {m["command"]: m["description"]
                                              for m in c.params["commands"]}
              for c in fake.sent("setMyCommands")}
-    assert set(menus) == {None, "de"} and menus[None].keys() == menus["de"].keys()
+    assert set(menus) == {None, *i18n.LANGUAGES} - {"en"}
+    assert all(menu.keys() == menus[None].keys() for menu in menus.values())
     german = i18n.translations("de").gettext(menus[None]["help"])
     assert menus["de"]["help"] == german != menus[None]["help"]
 

@@ -1,0 +1,49 @@
+"""Checking that a person was spoken to in their own language: no English sentence of the
+catalogue in what they were sent, and the texts to look for, in their language."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from core.i18n import translations
+from core.i18n.catalogue import TEMPLATE
+
+PLACEHOLDER = re.compile(r"\{\w+\}")
+
+
+def said(language: str, message: str, **params: object) -> str:
+    """`message` as the catalogue of `language` has it, filled from `params`."""
+    text = translations(language).gettext(message)
+    return text.format(**params) if params else text
+
+
+def part(language: str, message: str) -> str:
+    """The longest stretch of `message` in `language` between its placeholders: what a reply
+    built from it surely holds, whatever was filled in."""
+    return max(PLACEHOLDER.split(said(language, message)), key=len).strip()
+
+
+@cache
+def _english_stretches(language: str) -> tuple[str, ...]:
+    """Stretches of the catalogue's English (between placeholders, 18 characters or more, with
+    a space) whose translation in `language` does not hold them: seeing one means English."""
+    from babel.messages.pofile import read_po
+
+    with open(TEMPLATE, "rb") as pot:
+        template = read_po(pot)
+    found = []
+    for message in template:
+        for english in (message.id if isinstance(message.id, tuple) else (message.id,)):
+            if not english:
+                continue
+            local = translations(language).gettext(english)
+            found += [s.strip() for s in PLACEHOLDER.split(english)
+                      if len(s.strip()) >= 18 and " " in s.strip() and s.strip() not in local]
+    return tuple(sorted(set(found)))
+
+
+def english_in(language: str, texts: list[str]) -> list[str]:
+    """The English sentences (stretches of the catalogue's) found in `texts`."""
+    joined = "\n".join(texts)
+    return [s for s in _english_stretches(language) if s in joined]
