@@ -5,6 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
+
+from core.i18n import N_, _
+
+ISSUED_BY = N_("Issued by {name} · {address} · VAT {vat_number}")
 
 
 @dataclass(frozen=True)
@@ -18,7 +23,12 @@ class Issuer:
     vat_rate: Decimal = Decimal("21")  # its standard VAT rate there, in percent
 
     def line(self) -> str:
-        return f"Issued by {self.name} · {self.address} · VAT {self.vat_number}"
+        """'Issued by Agora SIA · Riga · VAT LV…', in the current reader's language."""
+        return _(ISSUED_BY, **self.values())
+
+    def values(self) -> dict[str, Any]:
+        """What the line names, as the values of ISSUED_BY."""
+        return {"name": self.name, "address": self.address, "vat_number": self.vat_number}
 
 
 # Set from settings by the composition root (config.container.build).

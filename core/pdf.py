@@ -20,13 +20,15 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from core.fonts.subset import FILES, HERE
-from core.i18n import bilingual
-from core.issuer import ISSUER
+from core.i18n import N_, SOURCE, _, current_language
+from core.issuer import ISSUED_BY, ISSUER
 
 FAMILY = "DejaVu"
 GREY = (110, 110, 110)
 BOLD = FontFace(emphasis="BOLD")
 BOLD_HEADINGS = FontFace(emphasis="BOLD", fill_color=(235, 235, 235))  # a table's heading row
+PAGE = N_("Page {number} of {count}")
+FOOT = 8  # mm below the footer's last line
 
 
 def _style_key(style: Any) -> str:
@@ -34,14 +36,21 @@ def _style_key(style: Any) -> str:
 
 
 class Document(FPDF):
-    """An A4 document in DejaVu Sans with a footer line (e.g. a fingerprint) on every page."""
+    """An A4 document in DejaVu Sans with a footer line (e.g. a fingerprint) on every page.
 
-    def __init__(self, title: str, footer: str = "") -> None:
+    Drawn for the current reader (core.money.reading): its frame (the issuer, the page number)
+    in their language, and on a `legal` document (terms, invoices, credit notes) with the
+    English beside it, as the document's own words are."""
+
+    def __init__(self, title: str, footer: str = "", legal: bool = True) -> None:
         super().__init__(format="A4")
         self.footer_text = footer
+        self.legal = legal
+        self.english = current_language() == SOURCE
         self.set_title(title)
         self.set_creator("Agora")
-        self.set_auto_page_break(True, margin=20)
+        # Another language's footer may take two lines more (the English under it).
+        self.set_auto_page_break(True, margin=20 if self.english else 28)
         self.add_page()
         self.set_font(FAMILY, size=10)
 
@@ -55,15 +64,40 @@ class Document(FPDF):
 
     def footer(self) -> None:
         """The issuer, the footer text and the page number, small and grey, at the foot of
-        each page."""
-        self.set_y(-17)
+        each page: two lines, or more where another language with the English beside it
+        does not fit on them."""
         self.set_font(FAMILY, size=7)
-        self.set_text_color(*GREY)
-        self.cell(0, 4, ISSUER["issuer"].line(), align="C", new_x="LMARGIN", new_y="NEXT")
+        lines = self._said(ISSUED_BY, **ISSUER["issuer"].values())
+        page = self._said(PAGE, number=self.page_no(), count="{nb}")
         text = f"{self.footer_text}    " if self.footer_text else ""
-        page = bilingual("Page {number} of {count}", number=self.page_no(), count="{nb}")
-        self.cell(0, 5, f"{text}{page}", align="C")
+        if len(page) == 1 and self._fits(f"{text}{page[0]}"):
+            lines.append(f"{text}{page[0]}")
+        else:
+            lines += [*self._wrapped(self.footer_text), *page]
+        self.set_y(-(FOOT + 4 * len(lines) + 1))
+        self.set_text_color(*GREY)
+        for line in lines[:-1]:
+            self.cell(0, 4, line, align="C", new_x="LMARGIN", new_y="NEXT")
+        self.cell(0, 5, lines[-1], align="C")
         self.set_text_color(0, 0, 0)
+
+    def _said(self, message: str, **values: Any) -> list[str]:
+        """A footer sentence as lines that fit: in the reader's language, with the English
+        beside it (under it when both do not fit on a line) on a legal document."""
+        local, english = _(message, **values), message.format(**values)
+        if not self.legal or local == english:
+            return self._wrapped(local)
+        both = f"{local} / {english}"
+        return [both] if self._fits(both) else [*self._wrapped(local), *self._wrapped(english)]
+
+    def _fits(self, text: str) -> bool:
+        return self.get_string_width(text) <= self.epw
+
+    def _wrapped(self, text: str) -> list[str]:
+        """`text` as the lines it takes across the page (none for no text)."""
+        if not text or self._fits(text):
+            return [text] if text else []
+        return list(self.multi_cell(self.epw, 4, text, dry_run=True, output="LINES"))
 
     def heading(self, text: str, size: float = 15) -> None:
         """A bold title line."""
@@ -73,10 +107,11 @@ class Document(FPDF):
         self.ln(2)
 
     def section(self, text: str) -> None:
-        """A bold sub-heading with a little space above it."""
+        """A bold sub-heading with a little space above it (wrapped when the English beside
+        it makes it long)."""
         self.ln(3)
         self.set_font(FAMILY, "B", 11)
-        self.cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, 7, text, align="L", new_x="LMARGIN", new_y="NEXT")
         self.set_font(FAMILY, size=10)
 
     def paragraph(self, text: str, size: float = 10, grey: bool = False) -> None:
@@ -88,11 +123,13 @@ class Document(FPDF):
         self.set_text_color(0, 0, 0)
         self.set_font(FAMILY, size=10)
 
-    def fields(self, rows: Iterable[tuple[str, str]], label_width: float = 48) -> None:
-        """Label and value rows; long values wrap in their column."""
+    def fields(self, rows: Iterable[tuple[str, str]], label_width: float | None = None) -> None:
+        """Label and value rows; long values wrap in their column (labels have more room in
+        another language, which is longer and may have the English beside it)."""
         rows = list(rows)
         if not rows:
             return
+        label_width = label_width or (48 if self.english else 62)
         widths = (label_width, self.epw - label_width)
         with self.table(col_widths=widths, first_row_as_headings=False, borders_layout="NONE",
                         line_height=5.5, padding=(0.6, 1), text_align="LEFT",

@@ -8,11 +8,12 @@ from __future__ import annotations
 from core.accounts import billing
 from core.accounts.service_vat import commission_vat
 from core.accounts.tables import Account
+from core.i18n import N_
 from core.issuer import ISSUER
 from core.money.model import Money
 from core.storage.uow import UnitOfWork
 from payments import invoices
-from payments.lines import subject
+from payments.lines import said_line, subject
 from payments.tables import Escrow, Invoice
 
 
@@ -28,10 +29,11 @@ async def issue(uow: UnitOfWork, escrow: Escrow, journal: int) -> Invoice | None
     issuer = ISSUER["issuer"]
     vat = commission_vat(issuer.country, issuer.vat_rate, country,
                          details.vat_id if details else None, kept)
-    paid_for = (await subject(uow, escrow)).line(vat.net.amount, before="Platform commission: ")
+    paid_for = (await subject(uow, escrow)).line(vat.net.amount, N_("Platform commission: {what}"))
     lines = [paid_for]
     if vat.vat.amount:
-        lines.append((f"VAT {vat.rate.normalize():f}%", vat.vat.amount))
-    # The payee pays the commission: the payer of this document, Agora its payee.
+        lines.append(said_line(vat.vat.amount, N_("VAT {rate}%"), rate=f"{vat.rate.normalize():f}"))
+    # The payee pays the commission: the payer of this document, Agora its payee. The note
+    # keeps the VAT treatment as issued, to be printed in the reader's language.
     return await invoices.issue(uow, escrow, journal, "commission", lines, 0,
-                                payer_id=escrow.payee_id, payee_id=None, note=vat.text)
+                                payer_id=escrow.payee_id, payee_id=None, note=invoices.kept(vat.wording))

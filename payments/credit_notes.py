@@ -7,22 +7,27 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from core import said as say
 from core.deals import quality_report
 from core.deals.deals import deal_of
 from core.deals.tables import Dispute
+from core.i18n import N_
 from core.storage.uow import UnitOfWork
 from payments import invoices
 from payments.lines import subject
 from payments.tables import Escrow, Invoice, PaymentOperation
 
+# A dispute's outcome, in a credit note's reason.
+OUTCOMES = {"refund": N_("refund to the buyer"), "split": N_("part refunded to the buyer")}
+
 
 async def issue(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation, journal: int) -> Invoice:
     """The credit note of a refund or split, for payer and payee."""
     original = await receipt_of(uow, escrow)
-    line = (await subject(uow, escrow)).line(op.refund, before="Credited: ")
+    line = (await subject(uow, escrow)).line(op.refund, N_("Credited: {what}"))
     return await invoices.issue(uow, escrow, journal, "credit_note", [line], 0,
                                 refers_to_id=original.id if original else None,
-                                note=await reason(uow, escrow, op))
+                                note=invoices.kept(await reason(uow, escrow, op)))
 
 
 async def receipt_of(uow: UnitOfWork, escrow: Escrow) -> Invoice | None:
@@ -32,19 +37,22 @@ async def receipt_of(uow: UnitOfWork, escrow: Escrow) -> Invoice | None:
         .order_by(Invoice.id).limit(1))).scalar()
 
 
-async def reason(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation) -> str:
-    """Why the money went back, in words: the dispute's decision, the quality adjustment, or
-    a refund in full or in part."""
+async def reason(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation) -> say.Said:
+    """Why the money went back, kept to be said in the reader's words: the dispute's decision
+    (the admin's words as written), the quality adjustment, or a refund in full or in part."""
     deal_id = deal_of(escrow.reference)
     if deal_id is not None:
         dispute = (await uow.session.execute(select(Dispute).where(
             Dispute.deal_id == deal_id, Dispute.outcome.in_(("refund", "split"))))).scalar()
         if dispute is not None:
-            said = {"refund": "refund to the buyer", "split": "part refunded to the buyer"}
-            return f"Dispute decided: {said[dispute.outcome or 'refund']}" + (
-                f" — {dispute.decision}" if dispute.decision else "")
+            outcome = say.said(OUTCOMES[dispute.outcome or "refund"])
+            if dispute.decision:
+                return say.said(N_("Dispute decided: {outcome} — {decision}"), outcome=outcome,
+                                decision=dispute.decision)
+            return say.said(N_("Dispute decided: {outcome}"), outcome=outcome)
         if op.kind == "split" and await quality_report.accepted_refund(uow, deal_id):
-            return "Quality adjustment accepted by the seller after the buyer's quality report"
+            return say.said(N_("Quality adjustment accepted by the seller after the buyer's "
+                               "quality report"))
     if op.kind == "split" or escrow.refunded < escrow.amount:
-        return "Partial refund of the payment"
-    return "Refund of the full payment"
+        return say.said(N_("Partial refund of the payment"))
+    return say.said(N_("Refund of the full payment"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 from collections.abc import Sequence
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, or_, select
 
+from core import said as say
 from core.accounts import billing
 from core.accounts.billing import Party
 from core.accounts.tables import Account
@@ -17,7 +19,7 @@ from core.deals.deals import deal_of
 from core.errors import NotFound
 from core.i18n import N_, _, bilingual
 from core.issuer import ISSUER
-from core.money.model import Money, described
+from core.money.model import Money
 from core.money.reading import number_locale, reading
 from core.notifications.outbox import addressed_to, enqueue_email
 from core.storage.uow import UnitOfWork
@@ -34,7 +36,7 @@ log = logging.getLogger(__name__)
 TITLES = {"payment": N_("Payment receipt"), "payout": N_("Payout statement"),
           "refund": N_("Refund receipt"), "charge": N_("Invoice"),
           "commission": N_("Commission invoice"), "credit_note": N_("Credit note")}
-PENDING = N_("(number pending)")
+PENDING, RECEIPT = N_("(number pending)"), N_("Receipt")
 # The email that carries a document, by its kind: its subject and its text.
 SUBJECTS = {"payment": N_("Agora: Payment receipt"), "payout": N_("Agora: Payout statement"),
             "refund": N_("Agora: Refund receipt"), "charge": N_("Agora: Invoice"),
@@ -120,17 +122,21 @@ async def pdf_of(uow: UnitOfWork, invoice: Invoice) -> bytes:
     """The invoice as a PDF: number, both parties (their billing details when given; the
     issuer on a commission invoice), line items, commission and total, the VAT treatment, and
     what it relates to (the receipt a credit note credits, a payout's commission invoice);
-    amounts written the way the addressee (the payer; a payout statement's payee) reads them."""
+    written for the addressee (the payer; a payout statement's payee): in their language with
+    the English beside it, amounts the way they write them."""
     payer = await uow.session.get(Account, invoice.payer_id)
     payee = await uow.session.get(Account, invoice.payee_id) if invoice.payee_id else None
     escrow = await uow.session.get(Escrow, invoice.escrow_id)
     addressee = payee if invoice.kind == "payout" else payer
     locale = number_locale(addressee.language, addressee.country) if addressee else "en"
-    vat = invoice.note if invoice.kind == "commission" else vat_line(escrow, invoice, payer, payee)
-    with reading(addressee):  # in the addressee's language, with the English beside it
+    vat = unkept(invoice.note) if invoice.kind == "commission" else vat_line(
+        escrow, invoice, payer, payee)
+    # In the addressee's language with the English beside it (English alone for an English
+    # reader or no one in particular), amounts in their format.
+    with reading(addressee):
         return render(invoice, billing.party(payer),
                       billing.party(payee) if payee else _platform(invoice),
-                      described(escrow.reference) if escrow else "",
+                      say.in_both(say.reference(escrow.reference)) if escrow else "",
                       escrow.provider == "sandbox" if escrow else False,
                       vat=vat, locale=locale, related=await related(uow, invoice))
 
@@ -145,15 +151,18 @@ def _platform(invoice: Invoice) -> Party:
 
 async def related(uow: UnitOfWork, invoice: Invoice) -> list[tuple[str, str]]:
     """The documents this one relates to, as fields: a credit note's receipt and reason, a
-    payout statement's commission invoice."""
+    payout statement's commission invoice (in the current reader's words, English beside)."""
     if invoice.kind == "credit_note":
         original = await uow.session.get(Invoice, invoice.refers_to_id) \
             if invoice.refers_to_id else None
-        credits = bilingual("{document} {number} of {date}",
-                            document=TITLES.get(original.kind, N_("Receipt")),
-                            number=original.number or PENDING,
-                            date=original.created_at.date().isoformat()) if original else "—"
-        return [(bilingual("Credits"), credits), (bilingual("Reason"), invoice.note or "—")]
+        credits = say.in_both(say.said(
+            N_("{document} {number} of {date}"),
+            document=say.said(TITLES.get(original.kind, RECEIPT)),
+            number=original.number or say.said(PENDING),
+            date=original.created_at.date().isoformat())) if original else "—"
+        reason = unkept(invoice.note)
+        return [(bilingual("Credits"), credits),
+                (bilingual("Reason"), say.in_both(reason) if reason else "—")]
     if invoice.kind == "payout":
         number = await uow.session.scalar(select(Invoice.number).where(
             Invoice.journal_id == invoice.journal_id, Invoice.kind == "commission"))
@@ -162,7 +171,7 @@ async def related(uow: UnitOfWork, invoice: Invoice) -> list[tuple[str, str]]:
 
 
 def vat_line(escrow: Escrow | None, invoice: Invoice, buyer: Account | None,
-             seller: Account | None) -> str | None:
+             seller: Account | None) -> say.Said | None:
     """A goods deal's VAT treatment (the payer buys, the payee sells), when both parties have
     given their billing details; none on a payout statement, which only moves the seller's money."""
     if escrow is None or escrow.kind != "goods" or deal_of(escrow.reference) is None:
@@ -170,18 +179,36 @@ def vat_line(escrow: Escrow | None, invoice: Invoice, buyer: Account | None,
     if invoice.kind == "payout" or buyer is None or seller is None:
         return None
     ours, theirs = billing.from_account(seller), billing.from_account(buyer)
-    return treatment(ours, theirs, "goods").text if ours and theirs else None
+    return treatment(ours, theirs, "goods").wording if ours and theirs else None
+
+
+def kept(wording: say.Said) -> str:
+    """A note that says something (a credit note's reason, a commission invoice's VAT
+    treatment), kept as JSON so each reader gets it in their own words (core.said)."""
+    return json.dumps(wording, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def unkept(note: str | None) -> say.Said | str | None:
+    """A note as `kept` wrote it; an older note (English words) as it is."""
+    if note and note.startswith("{"):
+        try:
+            wording = json.loads(note)
+        except ValueError:
+            return note
+        return wording if say.is_said(wording) else note
+    return note
 
 
 def render(invoice: Invoice, payer: Party | str, payee: Party | str, reference: str,
-           test_mode: bool, vat: str | None = None, locale: str = "en",
+           test_mode: bool, vat: say.Said | str | None = None, locale: str = "en",
            related: Sequence[tuple[str, str]] = ()) -> bytes:
-    """The invoice's PDF from its parties (or their names), reference, VAT line and related
-    documents."""
-    number = invoice.number or _(PENDING)
+    """The invoice's PDF from its parties (or their names), reference, VAT line (kept words,
+    or as written) and related documents: every label and sentence in the current reader's
+    language with the English beside it, what people wrote as written."""
+    number = invoice.number or bilingual(PENDING)
     from core.pdf import Document  # loaded when drawing (core.pdf)
     doc = Document(f"Agora {number}", footer=f"Agora · {number}")
-    doc.heading(f"Agora — {bilingual(TITLES.get(invoice.kind, N_('Receipt')))} {number}")
+    doc.heading(f"Agora — {bilingual(TITLES.get(invoice.kind, RECEIPT))} {number}")
     if test_mode:
         doc.paragraph(bilingual("TEST MODE — no real money moved"))
     doc.fields(((bilingual("Date"), invoice.created_at.date().isoformat()),
@@ -190,7 +217,7 @@ def render(invoice: Invoice, payer: Party | str, payee: Party | str, reference: 
     _items(doc, invoice, locale)
     if vat:
         doc.ln(3)
-        doc.fields(((bilingual("VAT"), vat),))
+        doc.fields(((bilingual("VAT"), say.in_both(vat, "\n") if say.is_said(vat) else str(vat)),))
     return doc.render()
 
 
@@ -219,10 +246,11 @@ def _items(doc: Document, invoice: Invoice, locale: str) -> None:
                    headings_style=BOLD_HEADINGS) as table:
         table.row((bilingual("Item"), bilingual("Amount")))
         for line in invoice.lines:
-            table.row((line_text(line, locale), money(line[1])))
+            table.row((say.side_by_side(lambda line=line: line_text(line, locale), "\n"),
+                       money(line[1])))
         if invoice.commission:
             table.row((bilingual("of which platform commission"), money(invoice.commission)))
         total = table.row()
-        total.cell(bilingual("Total credited") if invoice.kind == "credit_note"
-                   else bilingual("Total"), style=BOLD)
+        credited = invoice.kind == "credit_note"
+        total.cell(bilingual("Total credited") if credited else bilingual("Total"), style=BOLD)
         total.cell(money(invoice.total), style=BOLD)

@@ -3,9 +3,11 @@ as its frozen terms name them ("Wood pellets, ENplus A1, 24 t times €230.00/t,
 #12"), a consulting session by its consultant, date and length; anything else by its
 reference in words ("deal #12"), never the internal "deal:12".
 
-A line is stored as [text, minor units] or, for goods, [text, minor units, detail]: the detail
-keeps the goods from the terms, so the unit price is written in each reader's format at
-render time while the English text stays for anyone else."""
+A line is stored as [text, minor units, detail]: the text in English, and the detail keeping
+what it says (core.said: a catalogue message and its values, the goods from the terms among
+them), so each reader gets it in their language and number format at render time while the
+English text stays for anyone else. Older lines are [text, minor units] or, for goods, [text,
+minor units, {"goods", "reference", "before", "after"}] with English words around the goods."""
 
 from __future__ import annotations
 
@@ -15,62 +17,78 @@ from typing import Any
 
 from sqlalchemy import select
 
+from core import said as say
 from core.accounts.tables import Account
 from core.consulting.sessions.tables import ConsultSession
 from core.deals import terms as deal_terms
 from core.deals.deals import deal_of
-from core.deals.goods import goods_line, kept
-from core.money.model import described
+from core.deals.goods import goods_line, kept, said_goods
+from core.i18n import N_
 from core.storage.uow import UnitOfWork
 from payments.tables import Escrow
+
+# The subject of a line, and the lines documents write around it.
+WHAT = N_("{what} — {reference}")
+SESSION = N_("Consulting session with {consultant}, {date}, {minutes} min")
 
 
 @dataclass(frozen=True)
 class Subject:
-    """What an escrow paid for: its words, and a deal's goods (from the frozen terms)."""
+    """What an escrow paid for: its reference ("deal:12", said "deal #12"), and what it bought
+    (the goods from the frozen terms, or a session) when known."""
 
-    reference: str  # in words: "deal #12", "session booking #3"
-    what: str = ""  # the goods or the session, in English; empty when only the reference is known
-    goods: dict[str, Any] | None = None
+    reference: str
+    what: Any = None  # said (core.said); none when only the reference is known
+
+    def said(self) -> say.Said:
+        """The subject as a document says it: what and the reference, or the reference."""
+        ref = say.reference(self.reference)
+        return say.said(WHAT, what=self.what, reference=ref) if self.what else ref
 
     def words(self) -> str:
-        """'Wood pellets, …, FCA Riga — deal #12', or just 'deal #12'."""
-        return f"{self.what} — {self.reference}" if self.what else self.reference
+        """'Wood pellets, …, FCA Riga — deal #12', or just 'deal #12', in English."""
+        return say.english(self.said())
 
-    def line(self, amount: int, before: str = "", after: str = "") -> tuple[Any, ...]:
-        """A document line for `amount`, with words before and after the subject."""
-        text = f"{before}{self.words()}{after}"
-        if self.goods is None:
-            return text, amount
-        return text, amount, {"goods": self.goods, "reference": self.reference,
-                              "before": before, "after": after}
+    def line(self, minor: int, message: str | None = None, /, **values: Any) -> tuple[Any, ...]:
+        """A document line of `minor` units: the subject, or `message` (marked N_) saying it
+        as {what} with `values`."""
+        kept_said = say.said(message, what=self.said(), **values) if message else self.said()
+        return say.english(kept_said), minor, kept_said
+
+
+def said_line(minor: int, message: str, /, **values: Any) -> tuple[Any, ...]:
+    """A document line of `minor` units that names no subject (“Platform commission”)."""
+    kept_said = say.said(message, **values)
+    return say.english(kept_said), minor, kept_said
 
 
 def line_text(line: list[Any], locale: str = "en") -> str:
-    """A stored line's text for a reader: a goods line rewritten in their money format."""
+    """A stored line's text for the current reader, amounts in `locale`: a line that keeps
+    what it says in their language; an older goods line in English with their money format;
+    any other as stored."""
     detail = line[2] if len(line) > 2 and isinstance(line[2], dict) else None
+    if detail and say.is_said(detail) and "goods" not in detail:
+        return say.spoken(detail, locale)
     if not detail or not isinstance(detail.get("goods"), dict):
         return str(line[0])
-    what = f"{goods_line(detail['goods'], locale)} — {detail.get('reference', '')}"
+    with say.in_english():  # worded before lines kept what they say
+        what = f"{goods_line(detail['goods'], locale)} — {detail.get('reference', '')}"
     return f"{detail.get('before', '')}{what}{detail.get('after', '')}"
 
 
 async def subject(uow: UnitOfWork, escrow: Escrow) -> Subject:
     """What `escrow` paid for, as its documents name it."""
-    words = described(escrow.reference)
     deal_id = deal_of(escrow.reference)
     if deal_id is not None:
         terms = await deal_terms.current(uow, deal_id)
         if terms is not None:
-            goods = kept(terms.body)
-            return Subject(words, goods_line(goods), goods)
+            return Subject(escrow.reference, said_goods(kept(terms.body)))
     if escrow.kind == "session":
-        what = await _session(uow, escrow.reference)
-        return Subject(words, what or "")
-    return Subject(words)
+        return Subject(escrow.reference, await _session(uow, escrow.reference))
+    return Subject(escrow.reference)
 
 
-async def _session(uow: UnitOfWork, reference: str) -> str | None:
+async def _session(uow: UnitOfWork, reference: str) -> say.Said | None:
     """'Consulting session with Jānis Bērziņš, 2026-03-01, 25 min' (its length as run, or as
     booked until it has ended)."""
     head, _, rest = reference.partition(":")
@@ -88,4 +106,5 @@ async def _session(uow: UnitOfWork, reference: str) -> str | None:
         minutes = math.ceil((session.ended_at - session.started_at).total_seconds() / 60)
     else:
         minutes = session.booked_minutes + session.extended_minutes
-    return f"Consulting session with {consultant}, {began.date().isoformat()}, {minutes} min"
+    return say.said(SESSION, consultant=consultant, date=began.date().isoformat(),
+                    minutes=str(minutes))

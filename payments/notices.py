@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from core import said as say
 from core.actions import Action, ActionRows, Intent
 from core.consulting.bookings.moves import booking_of
 from core.i18n import N_, _
@@ -26,7 +27,7 @@ from core.notifications.outbox import addressed_to, notify, recipients
 from core.notifications.tables import OutboxMessage
 from core.storage.uow import UnitOfWork
 from payments import commission_invoices, credit_notes, invoices
-from payments.lines import Subject, subject
+from payments.lines import Subject, said_line, subject
 from payments.tables import Escrow, Invoice, PaymentOperation
 
 # What the payer and the payee hear once an escrow of each kind is funded, and the payee when
@@ -200,12 +201,13 @@ def statement_lines(escrow: Escrow, paid_for: Subject) -> list[tuple[Any, ...]]:
     """A payout statement's lines: the payee's gross (a goods escrow released, or a session's
     charge), the full commission, and the loyalty discount that came off it; they sum to the
     payout (the escrow's commission is what the platform kept)."""
-    what = "released from escrow" if escrow.kind == "goods" else "session charge"
-    lines = [paid_for.line(escrow.amount - escrow.refunded, after=f": {what}"),
-             ("Platform commission", -(escrow.commission + escrow.discount))]
+    said = N_("{what}: released from escrow") if escrow.kind == "goods" else N_(
+        "{what}: session charge")
+    lines = [paid_for.line(escrow.amount - escrow.refunded, said),
+             said_line(-(escrow.commission + escrow.discount), N_("Platform commission"))]
     if escrow.discount:
-        lines.append((f"Loyalty discount −{_m(escrow, escrow.discount)} off the commission",
-                      escrow.discount))
+        lines.append(said_line(escrow.discount, N_("Loyalty discount −{amount} off the commission"),
+                               amount=say.money(_m(escrow, escrow.discount))))
     return lines
 
 

@@ -14,7 +14,7 @@ from core.accounts.tables import Account
 from core.accounts.vat_ids import check_vat_id, country_name, in_eu, known_country
 from core.actions import Action, Intent
 from core.errors import DomainError, NotAllowed
-from core.i18n import N_, _
+from core.i18n import N_, _, bilingual
 from core.storage.uow import UnitOfWork
 
 # Countries that write the town before the postcode on an address line.
@@ -55,9 +55,11 @@ class Party:
     lines: tuple[str, ...] = ()
     vat_id: str | None = None
 
-    def block(self) -> str:
-        """The party as lines of text: name, address, "VAT ID: …"."""
-        vat = (f"VAT ID: {self.vat_id}",) if self.vat_id else ()
+    def block(self, legal: bool = True) -> str:
+        """The party as lines of text: name, address (as written), "VAT ID: …" in the reader's
+        language, with the English beside it on a `legal` document."""
+        say = bilingual if legal else _
+        vat = (say("VAT ID: {vat_id}", vat_id=self.vat_id),) if self.vat_id else ()
         return "\n".join((self.name, *self.lines, *vat))
 
     def frozen(self) -> dict[str, Any]:

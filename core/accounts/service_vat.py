@@ -16,10 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from core.accounts.vat_ids import country_name, in_eu
+from core import said as say
+from core.accounts.vat_ids import in_eu
+from core.i18n import N_
 from core.money.model import Money
-
-DIRECTIVE = "Council Directive 2006/112/EC"
 
 
 @dataclass(frozen=True)
@@ -28,10 +28,15 @@ class ServiceVat:
     none) and the amount split into net and VAT."""
 
     kind: str  # domestic | eu_private | reverse_charge | outside_eu
-    text: str
+    wording: say.Said  # the line it prints, kept to be said in its reader's words
     rate: Decimal
     net: Money
     vat: Money
+
+    @property
+    def text(self) -> str:
+        """The line it prints, in the current reader's language."""
+        return say.spoken(self.wording)
 
 
 def commission_vat(issuer_country: str, rate: Decimal, customer_country: str | None,
@@ -39,18 +44,23 @@ def commission_vat(issuer_country: str, rate: Decimal, customer_country: str | N
     """The VAT treatment of `commission` invoiced by an issuer in `issuer_country` (standard
     rate `rate` percent) to a customer in `customer_country`."""
     country = (customer_country or "").upper()
+    rate_text = _percent(rate)
     if country == issuer_country:
-        return _charged("domestic", rate, commission, f"Domestic supply of a service in "
-                        f"{country_name(issuer_country)}: VAT {_percent(rate)} included")
+        return _charged("domestic", rate, commission, say.said(N_(
+            "Domestic supply of a service in {country}: VAT {rate} included"),
+            country=say.country(issuer_country), rate=rate_text))
     if country and not in_eu(country):
-        return _untaxed("outside_eu", commission, "Not subject to EU VAT: customer outside the "
-                        f"EU, place of supply outside the EU (Articles 44 and 59, {DIRECTIVE})")
+        return _untaxed("outside_eu", commission, say.said(N_(
+            "Not subject to EU VAT: customer outside the EU, place of supply outside the EU "
+            "(Articles 44 and 59, Council Directive 2006/112/EC)")))
     if country and customer_vat_id:
-        return _untaxed("reverse_charge", commission, f"VAT reverse charge — Article 196, "
-                        f"{DIRECTIVE}: the customer accounts for the VAT")
-    return _charged("eu_private", rate, commission, f"VAT {_percent(rate)} of "
-                    f"{country_name(issuer_country)} included: a service to a customer without "
-                    f"a VAT number is taxed where the supplier is (Article 45, {DIRECTIVE})")
+        return _untaxed("reverse_charge", commission, say.said(N_(
+            "VAT reverse charge — Article 196, Council Directive 2006/112/EC: the customer "
+            "accounts for the VAT")))
+    return _charged("eu_private", rate, commission, say.said(N_(
+        "VAT {rate} of {country} included: a service to a customer without a VAT number is "
+        "taxed where the supplier is (Article 45, Council Directive 2006/112/EC)"),
+        rate=rate_text, country=say.country(issuer_country)))
 
 
 def included_vat(gross: Money, rate: Decimal) -> Money:
@@ -59,13 +69,13 @@ def included_vat(gross: Money, rate: Decimal) -> Money:
     return Money(int(share.quantize(Decimal(1), ROUND_HALF_UP)), gross.currency)
 
 
-def _charged(kind: str, rate: Decimal, gross: Money, text: str) -> ServiceVat:
+def _charged(kind: str, rate: Decimal, gross: Money, wording: say.Said) -> ServiceVat:
     vat = included_vat(gross, rate)
-    return ServiceVat(kind, text, rate, gross - vat, vat)
+    return ServiceVat(kind, wording, rate, gross - vat, vat)
 
 
-def _untaxed(kind: str, gross: Money, text: str) -> ServiceVat:
-    return ServiceVat(kind, text, Decimal(0), gross, Money(0, gross.currency))
+def _untaxed(kind: str, gross: Money, wording: say.Said) -> ServiceVat:
+    return ServiceVat(kind, wording, Decimal(0), gross, Money(0, gross.currency))
 
 
 def _percent(rate: Decimal) -> str:

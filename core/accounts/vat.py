@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from core import said as say
 from core.accounts.billing import Billing
-from core.accounts.vat_ids import ADJECTIVES, country_name, in_eu
+from core.accounts.vat_ids import ADJECTIVES, in_eu
+from core.i18n import N_
 
-DIRECTIVE = "Council Directive 2006/112/EC"
-REVERSE_CHARGE_TEXT = f"VAT reverse charge — Article 196, {DIRECTIVE}"
+REVERSE_CHARGE_TEXT = N_("VAT reverse charge — Article 196, Council Directive 2006/112/EC")
 
 
 class VatKind(StrEnum):
@@ -25,7 +26,12 @@ class VatKind(StrEnum):
 @dataclass(frozen=True)
 class VatTreatment:
     kind: VatKind
-    text: str  # the line a document prints
+    wording: say.Said  # the line a document prints, kept to be said in its reader's words
+
+    @property
+    def text(self) -> str:
+        """The line a document prints, in the current reader's language."""
+        return say.spoken(self.wording)
 
 
 def treatment(seller: Billing, buyer: Billing, supply: str = "goods") -> VatTreatment:
@@ -58,46 +64,54 @@ def treatment(seller: Billing, buyer: Billing, supply: str = "goods") -> VatTrea
         return _export(supply)
     if in_eu(b):
         return _import(b, buyer.is_business, supply)
-    return VatTreatment(VatKind.OUTSIDE_EU, "Outside the scope of EU VAT: "
-                        "each party's local tax rules apply")
+    return VatTreatment(VatKind.OUTSIDE_EU, say.said(N_(
+        "Outside the scope of EU VAT: each party's local tax rules apply")))
 
 
 def _domestic(country: str) -> VatTreatment:
-    return VatTreatment(VatKind.DOMESTIC, f"Domestic sale: VAT charged by the seller under the "
-                        f"rules of {country_name(country)} (Agora does not calculate VAT)")
+    return VatTreatment(VatKind.DOMESTIC, say.said(N_(
+        "Domestic sale: VAT charged by the seller under the rules of {country} (Agora does not "
+        "calculate VAT)"), country=say.country(country)))
 
 
 def _reverse_charge(supply: str) -> VatTreatment:
     if supply == "goods":
-        return VatTreatment(VatKind.REVERSE_CHARGE, (
-            f"VAT reverse charge: intra-Community supply of goods, exempt under Article 138, "
-            f"{DIRECTIVE}; the buyer accounts for the VAT (Article 200)"))
-    return VatTreatment(VatKind.REVERSE_CHARGE, REVERSE_CHARGE_TEXT)
+        return VatTreatment(VatKind.REVERSE_CHARGE, say.said(N_(
+            "VAT reverse charge: intra-Community supply of goods, exempt under Article 138, "
+            "Council Directive 2006/112/EC; the buyer accounts for the VAT (Article 200)")))
+    return VatTreatment(VatKind.REVERSE_CHARGE, say.said(REVERSE_CHARGE_TEXT))
 
 
 def _no_reverse_charge(seller: Billing, buyer: Billing, supply: str) -> VatTreatment:
-    text = (f"No reverse charge without both parties' VAT numbers: VAT charged by the seller "
-            f"under {ADJECTIVES[seller.country]} rules")
+    # {adjective}: the country's entry in ADJECTIVES, as the catalogue has it ("Latvian").
+    ours = say.said(ADJECTIVES[seller.country])
     if supply == "goods" and not buyer.is_business:
-        text += (f" (or, for a distance sale to a private buyer, {ADJECTIVES[buyer.country]} "
-                 "VAT through the One-Stop Shop)")
-    return VatTreatment(VatKind.B2C, text)
+        return VatTreatment(VatKind.B2C, say.said(N_(
+            "No reverse charge without both parties' VAT numbers: VAT charged by the seller "
+            "under {adjective} rules (or, for a distance sale to a private buyer, "
+            "{buyer_adjective} VAT through the One-Stop Shop)"), adjective=ours,
+            buyer_adjective=say.said(ADJECTIVES[buyer.country])))
+    return VatTreatment(VatKind.B2C, say.said(N_(
+        "No reverse charge without both parties' VAT numbers: VAT charged by the seller under "
+        "{adjective} rules"), adjective=ours))
 
 
 def _export(supply: str) -> VatTreatment:
     if supply == "goods":
-        return VatTreatment(VatKind.EXPORT, f"Export outside the EU: exempt from VAT under "
-                            f"Article 146, {DIRECTIVE}, once the goods leave the EU")
-    return VatTreatment(VatKind.EXPORT, "Customer outside the EU: place of supply outside the EU "
-                        f"(Articles 44 and 59, {DIRECTIVE}), no EU VAT charged")
+        return VatTreatment(VatKind.EXPORT, say.said(N_(
+            "Export outside the EU: exempt from VAT under Article 146, Council Directive "
+            "2006/112/EC, once the goods leave the EU")))
+    return VatTreatment(VatKind.EXPORT, say.said(N_(
+        "Customer outside the EU: place of supply outside the EU (Articles 44 and 59, Council "
+        "Directive 2006/112/EC), no EU VAT charged")))
 
 
 def _import(buyer_country: str, business: bool, supply: str) -> VatTreatment:
     if supply == "goods":
-        return VatTreatment(VatKind.IMPORT, f"Import into the EU: import VAT is due in "
-                            f"{country_name(buyer_country)} when the goods clear customs")
+        return VatTreatment(VatKind.IMPORT, say.said(N_(
+            "Import into the EU: import VAT is due in {country} when the goods clear customs"),
+            country=say.country(buyer_country)))
     if business:
-        return VatTreatment(VatKind.REVERSE_CHARGE, REVERSE_CHARGE_TEXT)
-    return VatTreatment(VatKind.OUTSIDE_EU, "Supplier outside the EU: the seller's local tax "
-                        "rules apply")
-
+        return VatTreatment(VatKind.REVERSE_CHARGE, say.said(REVERSE_CHARGE_TEXT))
+    return VatTreatment(VatKind.OUTSIDE_EU, say.said(N_(
+        "Supplier outside the EU: the seller's local tax rules apply")))

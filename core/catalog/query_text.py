@@ -40,7 +40,7 @@ _UNDER = ("under", "below", r"max(?:imum)?", r"up\s+to", r"less\s+than", r"cheap
           "kuni", "alle", "enintään", "högst", r"moins\s+de", "sous", "jusqu'à", r"<=?", "≤")
 _OVER = ("over", "above", r"more\s+than", r"min(?:imum)?\s+price", "über", "powyżej", "virs",
          "virš", "üle", "yli", "över", r"plus\s+de", r"au-dessus\s+de", r">=?", "≥")
-_AT_LEAST = (r"at\s+least", r"min(?:imum)?", "from", "mindestens", "ab", "od", "co\s+najmniej",
+_AT_LEAST = (r"at\s+least", r"min(?:imum)?", "from", "mindestens", "ab", "od", r"co\s+najmniej",
              "vismaz", "no", "bent", "nuo", "vähemalt", "alates", "vähintään", "minst",
              r"au\s+moins", "dès")
 _NEAR_WORDS = ("near", "around", "in", r"close\s+to", "bei", "nahe", r"in\s+der\s+nähe\s+von",
@@ -150,7 +150,7 @@ def _in_english(text: str) -> str:
 @cache
 def _names() -> tuple[tuple[re.Pattern[str], str], ...]:
     """(a name in another language, its English name): every product type and country."""
-    from core.accounts.countries import codes, name_in
+    from core.i18n.countries import codes, name_in
 
     found: dict[str, str] = {}
     for kind in TYPES.values():

@@ -8,12 +8,21 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from babel.numbers import format_decimal
+
 from core.accounts.billing import Party, party_of
 from core.catalog.tables import Listing
-from core.catalog.taxonomy import COMPARATOR_G_MJ, UNITS, carbon_method, carbon_saving_kg, product
+from core.catalog.taxonomy import (
+    COMPARATOR_G_MJ,
+    END_USES,
+    UNITS,
+    carbon_method,
+    carbon_saving_kg,
+    product,
+)
 from core.deals import deals
 from core.errors import Conflict
-from core.i18n import _
+from core.i18n import READER_LOCALE, _
 from core.storage.uow import UnitOfWork
 
 MJ_PER_MWH = Decimal(3600)
@@ -50,20 +59,25 @@ class CarbonReceipt:
 
 
 def render_carbon_receipt(receipt: CarbonReceipt) -> bytes:
-    """The receipt as a PDF: deal, parties, product, quantity, the result and its method."""
+    """The receipt as a PDF: deal, parties, product, quantity, the result and its method, in
+    the current reader's language and number format (not a legal document: no English
+    beside it); names and addresses as written."""
     kind = product(receipt.product_type)
     from core.pdf import Document  # loaded when drawing (core.pdf)
-    doc = Document(f"Agora: carbon receipt, deal {receipt.deal_id}",
-                   footer=f"Agora · carbon receipt · deal {receipt.deal_id}")
-    doc.heading(f"Agora — Carbon receipt, deal {receipt.deal_id}")
-    doc.fields((("Deal", f"#{receipt.deal_id}"), ("Issued", receipt.issued_on.isoformat()),
-                ("Seller", receipt.seller.block()), ("Buyer", receipt.buyer.block())))
-    doc.section("Delivered")
-    unit = UNITS.get(receipt.unit, receipt.unit)
-    doc.fields((("Product", kind.label), ("Quantity", f"{_num(receipt.quantity)} {unit}"),
-                ("Energy per unit", f"{_num(receipt.energy_mwh_per_unit)} MWh/{unit}"),
-                ("Energy delivered", f"{_num(receipt.energy_mwh)} MWh")))
-    doc.section("CO₂e avoided")
+    deal = receipt.deal_id
+    doc = Document(_("Agora: carbon receipt, deal {deal}", deal=deal),
+                   footer=_("Agora · carbon receipt · deal {deal}", deal=deal), legal=False)
+    doc.heading(_("Agora — Carbon receipt, deal {deal}", deal=deal))
+    doc.fields(((_("Deal"), f"#{deal}"), (_("Issued"), receipt.issued_on.isoformat()),
+                (_("Seller"), receipt.seller.block(legal=False)),
+                (_("Buyer"), receipt.buyer.block(legal=False))))
+    doc.section(_("Delivered"))
+    unit = _(UNITS[receipt.unit]) if receipt.unit in UNITS else receipt.unit
+    doc.fields(((_("Product"), _(kind.label)),
+                (_("Quantity"), f"{_num(receipt.quantity)} {unit}"),
+                (_("Energy per unit"), f"{_num(receipt.energy_mwh_per_unit)} MWh/{unit}"),
+                (_("Energy delivered"), f"{_num(receipt.energy_mwh)} MWh")))
+    doc.section(_("CO₂e avoided"))
     doc.fields(_result_rows(receipt))
     doc.ln(3)
     doc.paragraph(carbon_method(receipt.product_type), size=8, grey=True)
@@ -74,21 +88,30 @@ def _result_rows(receipt: CarbonReceipt) -> list[tuple[str, str]]:
     kind = product(receipt.product_type)
     comparator = COMPARATOR_G_MJ[kind.end_use]
     saving = comparator - kind.ghg_g_mj
-    avoided = receipt.avoided_kg
-    working = (f"{_num(receipt.energy_mwh)} MWh × 3,600 MJ/MWh × ({comparator} − {kind.ghg_g_mj}) "
-               f"g CO₂e/MJ ÷ 1,000 = {avoided:,} kg")
+    avoided = _kg(receipt.avoided_kg)
+    tonnes = _num((receipt.avoided_kg / 1000).quantize(Decimal("0.001")))
+    working = (f"{_num(receipt.energy_mwh)} MWh × {_num(MJ_PER_MWH)} MJ/MWh × ({comparator} − "
+               f"{kind.ghg_g_mj}) g CO₂e/MJ ÷ {_num(Decimal(1000))} = {avoided} kg")
     return [
-        ("Method", f"RED II fossil fuel comparator for {kind.end_use}: {comparator} g CO₂e/MJ"),
-        ("Product's emissions", f"{kind.ghg_g_mj} g CO₂e/MJ (typical value)"),
-        ("Saving", f"{saving} g CO₂e per MJ"),
-        ("Calculation", working),
-        ("Avoided", f"{avoided:,} kg CO₂e ({_num((avoided / 1000).quantize(Decimal('0.001')))} t)"),
+        (_("Method"), _("RED II fossil fuel comparator for {end_use}: {comparator} g CO₂e/MJ",
+                        end_use=_(END_USES[kind.end_use]), comparator=comparator)),
+        (_("Product's emissions"), _("{emissions} g CO₂e/MJ (typical value)",
+                                     emissions=kind.ghg_g_mj)),
+        (_("Saving"), _("{saving} g CO₂e per MJ", saving=saving)),
+        (_("Calculation"), working),
+        (_("Avoided"), _("{kg} kg CO₂e ({tonnes} t)", kg=avoided, tonnes=tonnes)),
     ]
 
 
 def _num(value: Decimal) -> str:
-    """A decimal without trailing zeros, grouped: 126144.000 → '126,144'."""
-    return f"{value.normalize():,f}"
+    """A decimal without trailing zeros, grouped, in the reader's format: 126144.000 →
+    '126,144' ('126.144' in Germany)."""
+    return format_decimal(value.normalize(), locale=READER_LOCALE.get(), decimal_quantization=False)
+
+
+def _kg(value: Decimal) -> str:
+    """Kilograms to a tenth, grouped, in the reader's format: '126,144.0'."""
+    return format_decimal(value, format="#,##0.0", locale=READER_LOCALE.get())
 
 
 async def carbon_receipt(uow: UnitOfWork, deal_id: int, actor_id: int | None) -> CarbonReceipt:

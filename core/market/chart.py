@@ -8,10 +8,9 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from core.accounts import countries
 from core.accounts.vat_ids import country_name
 from core.catalog.taxonomy import product
-from core.i18n import _
+from core.i18n import _, countries
 from core.market.analytics import MarketAnalytics
 from core.money.model import Money
 from core.money.reading import money_ticks

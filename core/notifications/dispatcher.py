@@ -29,6 +29,7 @@ from sqlalchemy.orm import aliased
 
 from core.accounts.tables import Account
 from core.clock import Clock
+from core.money.reading import reading
 from core.notifications.quiet_hours import quiet_until
 from core.notifications.ratelimit import Limiter, SendLimiter
 from core.notifications.tables import OutboxMessage
@@ -61,6 +62,7 @@ class Claimed(NamedTuple):
     address: str
     payload: dict[str, Any]
     attempts: int
+    account_id: int | None = None  # its recipient, for whom its files are drawn
 
 
 class Attachment(NamedTuple):
@@ -201,7 +203,7 @@ class OutboxDispatcher:
                 .where(o.id.in_(ready), o.status == "pending", _first_of_its_chat(now))
                 .values(status="sending", attempts=o.attempts + 1, claimed_by=self.worker,
                         claimed_at=now)
-                .returning(o.id, o.channel, o.address, o.payload, o.attempts)
+                .returning(o.id, o.channel, o.address, o.payload, o.attempts, o.account_id)
                 .execution_options(synchronize_session=False)
             )).all()
         rows_claimed = sorted(Claimed(*r) for r in claimed)
@@ -229,7 +231,8 @@ class OutboxDispatcher:
     async def _deliver(self, row: Claimed) -> bool:
         await self._limiter.acquire(row.channel, row.address)
         try:
-            files = await self._files(row.payload)  # before sending anything: a failure sends nothing
+            # Before sending anything (a failure sends nothing), drawn for the recipient.
+            files = await self._files(row.payload, row.account_id)
             await self.senders[row.channel].send(row.address, row.payload, files)
         except RetryLater as wait:
             await self._pause_chat(row, wait)
@@ -240,14 +243,30 @@ class OutboxDispatcher:
         await self._finish(row.id, status="sent", sent_at=self._clock.now())
         return True
 
-    async def _files(self, payload: dict[str, Any]) -> list[Attachment]:
+    async def _files(self, payload: dict[str, Any], account_id: int | None = None
+                     ) -> list[Attachment]:
+        """The row's files, rendered now for its recipient: a document (a deal's terms, a
+        recap) in their language and number format, as the message's text is."""
+        refs = payload.get("attachments") or []
+        if not refs:
+            return []
+        reader = await self._reader(account_id)
         files = []
-        for ref in payload.get("attachments") or []:
-            resolver = self.attachments.get(ref["kind"])
-            if resolver is None:
-                raise LookupError(f"no resolver for {ref['kind']!r} attachments")
-            files.append(Attachment(*await resolver(ref["key"])))
+        with reading(reader):
+            for ref in refs:
+                resolver = self.attachments.get(ref["kind"])
+                if resolver is None:
+                    raise LookupError(f"no resolver for {ref['kind']!r} attachments")
+                files.append(Attachment(*await resolver(ref["key"])))
         return files
+
+    async def _reader(self, account_id: int | None) -> Any:
+        """The recipient's language and country (None: no one in particular, English)."""
+        if account_id is None:
+            return None
+        async with self._sessions() as session:
+            return (await session.execute(select(Account.language, Account.country)
+                                          .where(Account.id == account_id))).first()
 
     async def _pause_chat(self, row: Claimed, wait: RetryLater) -> None:
         """The channel refused this send for now: the chat's rows (this one first) wait until

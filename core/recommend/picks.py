@@ -13,11 +13,11 @@ from datetime import datetime
 
 from sqlalchemy import or_, select
 
-from core.accounts.countries import country_name
 from core.accounts.tables import Account
 from core.catalog.tables import Listing, SellerStats
 from core.consulting.tables import ConsultantProfile
 from core.i18n import _
+from core.i18n.countries import country_name
 from core.money.model import Money
 from core.recommend.tables import PickDeclined
 from core.recommend.taste import Taste, field_label, taste_of

@@ -12,7 +12,6 @@ from statistics import median
 
 from sqlalchemy import select
 
-from core.accounts.countries import country_name
 from core.catalog.gazetteer import nearest
 from core.catalog.query import SearchQuery
 from core.catalog.tables import Listing, SavedSearch, SearchLog, Watch
@@ -21,6 +20,7 @@ from core.consulting.profiles.taxonomy import CATEGORIES
 from core.consulting.tables import Booking, ConsultantProfile
 from core.deals.tables import Deal
 from core.i18n import _, n_
+from core.i18n.countries import country_name
 from core.storage.uow import UnitOfWork
 
 # How much one event of each kind says about a person's wants, before recency.

@@ -15,13 +15,13 @@ from core.consulting.sessions.events import RecapGranted, RecapRequested
 from core.consulting.sessions.lifecycle import CONSULTANT, ENDED, SEEKER, role_of
 from core.consulting.sessions.tables import ConsultSession, SessionMessage
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
-from core.i18n import _
+from core.i18n import N_, _
 from core.money.model import Money
 from core.notifications.dispatcher import Attachment, Resolver
 from core.storage.uow import UnitOfWork
 
 MAX_NOTES = 20_000
-KINDS = {"voice": "voice note", "photo": "photo", "file": "file"}
+KINDS = {"voice": N_("voice note"), "photo": N_("photo"), "file": N_("file")}
 
 
 def reference(session_id: int) -> str:
@@ -90,7 +90,8 @@ async def grant(uow: UnitOfWork, session_id: int, again: bool = False) -> bool:
 
 async def recap_pdf(uow: UnitOfWork, session_id: int, actor_id: int | None) -> bytes:
     """The recap as a PDF: the consultant, admins and the system may read it; the seeker once
-    it is theirs."""
+    it is theirs. In the current reader's language (not a legal document: no English beside
+    it); what was said and written in the session as it was."""
     session, role = await _session(uow, session_id, actor_id)
     if role == SEEKER and session.recap_granted_at is None:
         raise NotAllowed(_("Ask for the recap first."))
@@ -98,14 +99,15 @@ async def recap_pdf(uow: UnitOfWork, session_id: int, actor_id: int | None) -> b
     messages = list((await uow.session.execute(select(SessionMessage).where(
         SessionMessage.session_id == session.id).order_by(SessionMessage.id))).scalars())
     from core.pdf import Document  # loaded when drawing (core.pdf)
-    doc = Document(f"Session #{session.id} recap", footer=f"Agora session #{session.id}")
-    doc.heading(f"Session #{session.id} — recap")
+    doc = Document(_("Session #{id} recap", id=session.id),
+                   footer=_("Agora session #{id}", id=session.id), legal=False)
+    doc.heading(_("Session #{id} — recap", id=session.id))
     doc.fields(_facts(session, names))
-    doc.section("Consultant's notes")
-    doc.paragraph(session.recap_notes or "No notes yet.", grey=not session.recap_notes)
-    doc.section("Transcript")
+    doc.section(_("Consultant's notes"))
+    doc.paragraph(session.recap_notes or _("No notes yet."), grey=not session.recap_notes)
+    doc.section(_("Transcript"))
     if not messages:
-        doc.paragraph("No messages were exchanged in the chat.", grey=True)
+        doc.paragraph(_("No messages were exchanged in the chat."), grey=True)
     for message in messages:
         doc.paragraph(f"{_clock(session, message)}  {names.get(message.sender_id, '?')}: "
                       f"{_body(message)}")
@@ -114,29 +116,31 @@ async def recap_pdf(uow: UnitOfWork, session_id: int, actor_id: int | None) -> b
 
 def _facts(session: ConsultSession, names: dict[int, str]) -> list[tuple[str, str]]:
     rate = Money(session.rate_minor, session.currency)
-    unit = "per minute" if session.rate_unit == "minute" else "per session"
-    rows = [("Consultant", names.get(session.consultant_id, "?")),
-            ("Seeker", names.get(session.seeker_id, "?")),
-            ("Rate", f"{rate} {unit}")]
+    rows = [(_("Consultant"), names.get(session.consultant_id, "?")),
+            (_("Seeker"), names.get(session.seeker_id, "?")),
+            (_("Rate"), _("{rate} per minute", rate=rate) if session.rate_unit == "minute"
+             else _("{rate} per session", rate=rate))]
     if session.started_at is not None:
-        rows.append(("Started", f"{session.started_at:%Y-%m-%d %H:%M} UTC"))
+        rows.append((_("Started"), f"{session.started_at:%Y-%m-%d %H:%M} UTC"))
     if session.started_at is not None and session.ended_at is not None:
-        rows.append(("Length", _mmss(int((session.ended_at - session.started_at).total_seconds()))))
+        rows.append((_("Length"),
+                     _mmss(int((session.ended_at - session.started_at).total_seconds()))))
     if session.charged_minor is not None:
-        rows.append(("Charged", str(Money(session.charged_minor, session.currency))))
+        rows.append((_("Charged"), str(Money(session.charged_minor, session.currency))))
     return rows
 
 
 def _body(message: SessionMessage) -> str:
     if message.file_path:
         caption = "" if message.text.startswith("📎") else f" — {message.text}"
-        return f"[{KINDS.get(message.kind, 'file')}: {message.file_name}]{caption}"
+        kind = _(KINDS.get(message.kind, KINDS["file"]))
+        return f"[{kind}: {message.file_name}]{caption}"
     return message.text
 
 
 def _clock(session: ConsultSession, message: SessionMessage) -> str:
     if session.started_at is None or message.created_at < session.started_at:
-        return "[before]"
+        return _("[before]")
     return f"[{_mmss(int((message.created_at - session.started_at).total_seconds()))}]"
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from conversations.fields import FieldError
 from conversations.profile_fields import COUNTRIES, CountryField
-from core.accounts.countries import close_countries, country_code
+from core.i18n.countries import close_countries, country_code
 
 
 @pytest.mark.parametrize(("typed", "code"), [
