@@ -12,7 +12,6 @@ from decimal import Decimal
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel.numbers import format_decimal
 from dateutil import parser as dateparser
 from email_validator import EmailNotValidError, validate_email
 
@@ -33,6 +32,7 @@ from core.i18n.typed import (
     read_date,
     read_number,
 )
+from core.money.reading import shown_number
 
 Raw = str | list[str] | None
 
@@ -110,8 +110,12 @@ class Field:
         # A question that does not always apply can't be required in a whole form (a modal).
         return FieldSpec(name=self.name, label=_(self.label), kind=self.kind,
                          required=self.required and self.when is None,
-                         hint=_(self.hint) if self.hint else "", options=tuple(self.options()),
+                         hint=self.hint_text(), options=tuple(self.options()),
                          initial=_as_raw(initial))
+
+    def hint_text(self) -> str:
+        """The hint in the reader's words ("" for none)."""
+        return _(self.hint) if self.hint else ""
 
     def _require(self, raw: Raw) -> str:
         text = tidy(raw if isinstance(raw, str) else "")
@@ -226,11 +230,6 @@ def typed_day(text: str, label: str, today: date) -> date:
         raise FieldError(_("{label}: write a date like {example}.", label=_(label),
                            example=date_example(locale)))
     return day
-
-
-def shown_number(value: Decimal | int) -> str:
-    """A number as the reader writes it (“21.999,99” in Germany), every decimal kept."""
-    return format_decimal(value, locale=READER_LOCALE.get(), decimal_quantization=False)
 
 
 @dataclass

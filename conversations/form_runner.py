@@ -101,7 +101,8 @@ async def prompt(ctx: Ctx, key: str, state: FormState) -> list[Outbound]:
     progress = _progress(ctx, key)
     if ctx.forms_at_once:
         specs = tuple(f.spec(progress["values"].get(f.name)) for f in form.fields)
-        return [FormReply(form.id, _(form.title), specs, _(form.submit_label))]
+        return [FormReply(form.id, _(form.title), specs, _(form.submit_label),
+                          subtitle=_(form.subtitle) if form.subtitle else "")]
     # The intro once per form, not again when its first question is asked again.
     fresh = progress["i"] == 0 and not progress["values"] and not progress.get("introduced")
     intro = [Reply(_(state.intro))] if state.intro and fresh else []
@@ -116,10 +117,12 @@ def _ask(form: Form, progress: dict[str, Any]) -> Reply:
     field = form.fields[index]
     current = progress["values"].get(field.name)
     asked = [i for i, f in enumerate(form.fields) if i == index or f.applies(progress["values"])]
-    lines = [_("{form} · {number}/{count}", form=_(form.title), number=asked.index(index) + 1,
+    title = _("{form} · {subject}", form=_(form.title), subject=_(form.subtitle)) \
+        if form.subtitle else _(form.title)
+    lines = [_("{form} · {number}/{count}", form=title, number=asked.index(index) + 1,
                count=len(asked)), _("{label}?", label=_(field.label))]
     if field.hint:
-        lines.append(_(field.hint))
+        lines.append(field.hint_text())
     buttons: list[tuple[Button, ...]] = []
     if isinstance(field, MultiChoiceField):
         chosen = set(current or [])

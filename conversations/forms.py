@@ -33,6 +33,9 @@ class Form:
     fields: list[Field]
     submit_label: str = "Submit"
     rules: list[Rule] = dataclass_field(default_factory=list)
+    # What the form is about ("Wood pellets"), shown under its title: a Slack modal's title
+    # holds 24 characters, so a title names the form alone and its subject goes here.
+    subtitle: str = ""
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)

@@ -145,6 +145,7 @@ class FormReply:
     fields: tuple[FieldSpec, ...]
     submit_label: str = "Submit"
     token: str = ""
+    subtitle: str = ""  # what the form is about, under its (short) title
 
 
 @dataclass(frozen=True)

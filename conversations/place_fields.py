@@ -9,9 +9,9 @@ from typing import Any
 
 from conversations.fields import Also, FieldError, LocationField, Raw, text_of
 from conversations.messages import Choice, Inbound, Location
-from core.accounts.countries import country_name
 from core.catalog import gazetteer
 from core.i18n import _
+from core.i18n.countries import country_name
 from core.text import fold
 
 KEEP_TYPED = "="  # a suggestion's value that keeps the text as typed

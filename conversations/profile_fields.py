@@ -14,7 +14,6 @@ from conversations.fields import (
     TextField,
 )
 from conversations.place_fields import CityField
-from core.accounts import countries
 from core.accounts.model import (
     CURRENCIES,
     INTERESTS,
@@ -22,7 +21,7 @@ from core.accounts.model import (
     SELF_CHOSEN_ROLES,
     known_timezone,
 )
-from core.i18n import LANGUAGES, N_, _, current_language
+from core.i18n import LANGUAGES, N_, _, countries, current_language
 from core.notifications.quiet_hours import parse_hhmm
 
 COUNTRIES = countries.named_in("en", sorted(countries.codes()))  # shown in the reader's language

@@ -20,6 +20,7 @@ SELECT_LIMIT = 100  # options in one static select
 CHECKBOX_LIMIT = 10  # options shown as checkboxes
 TEXT_LIMIT = 3000  # plain_text_input max_length
 LOCATION_LIMIT = 120
+ABOUT = "about"  # the block id of the line saying what a form is about
 
 Raw = str | list[str] | None
 
@@ -33,8 +34,14 @@ def form_view(reply: FormReply) -> Block:
         "submit": plain(reply.submit_label or _("Submit"), TITLE_LIMIT),
         "close": plain(_("Cancel"), TITLE_LIMIT),
         "private_metadata": json.dumps({"form_id": reply.form_id, "token": reply.token}),
-        "blocks": [input_block(spec) for spec in reply.fields],
+        "blocks": [*_about(reply.subtitle), *(input_block(spec) for spec in reply.fields)],
     }
+
+
+def _about(subtitle: str) -> list[Block]:
+    """What the form is about, as a line above its questions (the title has no room)."""
+    return [{"type": "context", "block_id": ABOUT, "elements": [plain(subtitle, 2000)]}] \
+        if subtitle else []
 
 
 def metadata(view: dict[str, Any]) -> tuple[str, str]:
@@ -261,4 +268,5 @@ def finished_view(view: dict[str, Any]) -> Block:
 
 
 def _is_note(block: dict[str, Any]) -> bool:
-    return block.get("type") == "context"
+    """A passing note (checking, an error), not the form's own line about its subject."""
+    return block.get("type") == "context" and block.get("block_id") != ABOUT

@@ -7,15 +7,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from conversations.fields import shown_number
-from conversations.flows.listing_card import SPEC_LABELS
-from core.accounts.countries import country_name
+from conversations.flows.listing_card import qty
 from core.catalog.gazetteer import town_name
 from core.catalog.tables import Listing, ListingMedia
-from core.catalog.taxonomy import CERTIFICATIONS, DELIVERY, UNITS, carbon_saving_kg, product
+from core.catalog.taxonomy import (
+    CERTIFICATIONS,
+    DELIVERY,
+    SPEC_LABELS,
+    UNITS,
+    carbon_saving_kg,
+    product,
+)
 from core.disclosure import public_text
 from core.i18n import _, dates, n_
+from core.i18n.countries import country_name
 from core.money.model import Money
+from core.money.reading import shown_number
 from core.public.listings import PublicSeller
 
 
@@ -51,14 +58,6 @@ def money(minor: int | None, currency: str) -> str | None:
     return None if minor is None else str(Money(minor, currency))
 
 
-def qty(milli: int | None, unit: str) -> str:
-    """“22,000 t”, “400 loose m³”: the chat card's quantity, in the reader's number format and
-    words."""
-    if milli is None:
-        return "—"
-    return f"{shown_number((Decimal(milli) / 1000).normalize())} {_(UNITS.get(unit, unit))}"
-
-
 def place(listing: Listing) -> str:
     town = town_name(listing.city, listing.country)
     return ", ".join(p for p in (town, country_name(listing.country) if listing.country
@@ -83,8 +82,7 @@ def listing_card(listing: Listing, photos: Sequence[ListingMedia] = ()) -> Listi
         mwh, qty(listing.quantity_milli, listing.unit),
         qty(listing.min_order_milli, listing.unit) if listing.min_order_milli else None,
         place(listing), _delivery(listing),
-        f"{dates.shown(listing.available_from, 'd MMM y')} – "
-        f"{dates.shown(listing.valid_until, 'd MMM y')}",
+        f"{dates.day(listing.available_from)} – {dates.day(listing.valid_until)}",
         [(_(SPEC_LABELS[k][0]), f"{v}{SPEC_LABELS[k][1]}")
          for k, v in (listing.specs or {}).items() if k in SPEC_LABELS],
         [_(CERTIFICATIONS.get(c, c)) for c in listing.certifications or []], _carbon(listing),

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from conversations.fields import (
+    READER_LOCALE,
     ChoiceField,
     DecimalField,
     Field,
@@ -15,23 +18,33 @@ from conversations.fields import (
     MultiChoiceField,
     Raw,
     TextField,
+    typed_day,
 )
 from conversations.forms import Form
+from core.consulting.profiles.service import BOUND_LABELS, BOUNDS
 from core.consulting.profiles.taxonomy import CATEGORIES, WEEKDAYS, language_code, language_name
-from core.i18n import N_, _
+from core.i18n import N_, _, current_language
+from core.i18n.typed import read_weekday, weekday_names, written_date
 
-_DAY_NAMES = {d: d for d in WEEKDAYS} | {
-    "monday": "mon", "tuesday": "tue", "wednesday": "wed", "thursday": "thu", "friday": "fri",
-    "saturday": "sat", "sunday": "sun", "tues": "tue", "thur": "thu", "thurs": "thu"}
 _TIME = r"(\d{1,2})(?::(\d{2}))?"
-_PART = re.compile(rf"^([a-z]+)(?:\s*-\s*([a-z]+))?\s+{_TIME}\s*-\s*{_TIME}$")
+_DAY = r"[^\W\d_]+\.?"  # a day's name in any alphabet, perhaps abbreviated (“Mo.”, “śr.”)
+# A part without days (“…, 13:00-17:00”) is more hours of the days before it.
+_PART = re.compile(rf"^(?:({_DAY})(?:\s*-\s*({_DAY}))?\s+)?{_TIME}\s*-\s*{_TIME}$")
 
 
 def _day(word: str) -> int:
-    name = _DAY_NAMES.get(word.lower())
-    if name is None:
-        raise FieldError(_("“{word}” is not a day: write Mon, Tue … Sun.", word=word))
-    return WEEKDAYS.index(name)
+    index = read_weekday(word, current_language())
+    if index is None:
+        days = weekday_names(current_language())
+        raise FieldError(_("“{word}” is not a day: write {days}", word=word,
+                           days=f"{days[0]}, {days[1]} … {days[6]}"))
+    return index
+
+
+def week_example() -> str:
+    """“Mon-Fri 09:00-17:00” with the reader's names of the days."""
+    days = weekday_names(current_language())
+    return f"{days[0]}-{days[4]} 09:00-17:00"
 
 
 def _clock(hours: str, minutes: str | None) -> str:
@@ -44,14 +57,18 @@ def _clock(hours: str, minutes: str | None) -> str:
 def parse_week(text: str) -> dict[str, list[list[str]]]:
     """“Mon-Fri 09:00-17:00; Sat 10-13” → {"mon": [["09:00", "17:00"]], …, "sat": …}."""
     week: dict[str, list[list[str]]] = {}
+    days: tuple[int, int] | None = None
     for part in re.split(r"[;,\n]+", text.strip().lower()):
         part = " ".join(part.split())
         if not part:
             continue
         found = _PART.match(part)
-        if not found:
-            raise FieldError(_("“{part}”: write days and hours like Mon-Fri 09:00-17:00.", part=part[:40]))
-        first, last = _day(found.group(1)), _day(found.group(2) or found.group(1))
+        if not found or not (found.group(1) or days):
+            raise FieldError(_("“{part}”: write days and hours like {example}.", part=part[:40],
+                               example=week_example()))
+        if found.group(1):
+            days = _day(found.group(1)), _day(found.group(2) or found.group(1))
+        first, last = days
         if last < first:
             raise FieldError(_("“{part}”: the days run backwards.", part=part[:40]))
         start, end = _clock(found.group(3), found.group(4)), _clock(found.group(5), found.group(6))
@@ -60,14 +77,17 @@ def parse_week(text: str) -> dict[str, list[list[str]]]:
         for index in range(first, last + 1):
             week.setdefault(WEEKDAYS[index], []).append([start, end])
     if not week:
-        raise FieldError(_("Write at least one day with hours, like Mon-Fri 09:00-17:00."))
+        raise FieldError(_("Write at least one day with hours, like {example}.",
+                           example=week_example()))
     return week
 
 
 def week_text(week: dict[str, list[list[str]]]) -> str:
-    """The weekly hours as one line again (“mon 09:00-17:00; …”)."""
-    return "; ".join(f"{d.capitalize()} " + ", ".join(f"{a}-{b}" for a, b in week[d])
-                     for d in WEEKDAYS if week.get(d))
+    """The weekly hours as one line again, with the reader's names of the days (“Mo.
+    09:00-17:00; …”), as `parse_week` reads them back."""
+    names = weekday_names(current_language())
+    return "; ".join(f"{names[i]} " + ", ".join(f"{a}-{b}" for a, b in week[d])
+                     for i, d in enumerate(WEEKDAYS) if week.get(d))
 
 
 @dataclass
@@ -79,6 +99,11 @@ class WeekField(Field):
 
     def display(self, value: Any) -> str:
         return week_text(value) if isinstance(value, dict) else super().display(value)
+
+    def hint_text(self) -> str:
+        saturday = weekday_names(current_language())[5]
+        return _("Like: {example}; {saturday} 10:00-13:00", example=week_example(),
+                 saturday=saturday) if self.hint else ""
 
 
 @dataclass
@@ -96,6 +121,31 @@ class ListField(TextField):
         if isinstance(value, list):
             return ", ".join(language_name(v) if self.languages else v for v in value)
         return super().display(value)
+
+
+@dataclass
+class DaysField(TextField):
+    """Calendar days, separated by semicolons or new lines, each written as the reader writes
+    dates (“24.12.2026; 31.12.2026”, “12/24/2026”, “24. Dezember”); commas too where the
+    reader's dates have none."""
+
+    def parse_raw(self, raw: Raw) -> list[str]:  # type: ignore[override]
+        text = super().parse_raw(raw)
+        parts = re.split(r"[;\n]" if ";" in text or "\n" in text else r"[;,\n]", text)
+        today = datetime.now(UTC).date()  # for a day written without its year
+        return sorted({typed_day(p.strip(), self.label, today).isoformat()
+                       for p in parts if p.strip()})
+
+    def display(self, value: Any) -> str:
+        if isinstance(value, list):
+            return "; ".join(written_date(date.fromisoformat(v), READER_LOCALE.get())
+                             for v in value)
+        return super().display(value)
+
+    def hint_text(self) -> str:
+        locale = READER_LOCALE.get()
+        return _("Like {first}; {second}", first=written_date(date(2026, 12, 24), locale),
+                 second=written_date(date(2026, 12, 31), locale)) if self.hint else ""
 
 
 def _language_code(word: str) -> str:
@@ -122,7 +172,7 @@ def short_form() -> Form:
                     when=lambda v: v.get("rate_kind") == "session"),
         DecimalField("price", N_("Price (per session, or per minute)"), places=2),
         WeekField("weekly_hours", N_("Weekly hours, in your time zone"),
-                  hint=N_("Like: Mon-Fri 09:00-17:00; Sat 10:00-13:00"))],
+                  hint=N_("Like: {example}; {saturday} 10:00-13:00"))],
         submit_label=N_("Preview"))
 
 
@@ -130,10 +180,9 @@ def details_form() -> Form:
     """Optional details offered on the preview."""
     return Form("consultant_details", N_("Profile details"), [
         ListField("keywords", N_("Keywords (comma-separated)"), max_length=400, required=False),
-        DecimalField("notice_minutes", N_("Minimum notice before a booking (minutes)"), places=0),
-        DecimalField("buffer_minutes", N_("Buffer between sessions (minutes)"), places=0),
-        DecimalField("daily_max", N_("At most this many sessions a day"), places=0),
+        *(DecimalField(name, BOUND_LABELS[name], places=0, minimum=Decimal(low),
+                       maximum=Decimal(high)) for name, (low, high) in BOUNDS.items()),
         TextField("meeting_url", N_("Your meeting link (https://…)"), max_length=300, required=False),
-        ListField("days_off", N_("Days off (dates, comma-separated)"), max_length=400, required=False,
-                  hint=N_("Like 2026-12-24, 2026-12-31."))],
+        DaysField("days_off", N_("Days off"), max_length=400, required=False,
+                  hint=N_("Like {first}; {second}"))],
         submit_label=N_("Save"))

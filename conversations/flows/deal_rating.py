@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from conversations.fields import ChoiceField, DecimalField, TextField, shown_number
+from conversations.fields import ChoiceField, DecimalField, TextField
 from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
 from conversations.flows.opening import STARS, quote_allowed, quote_field
 from conversations.forms import Form
@@ -21,6 +21,7 @@ from core.errors import DomainError
 from core.i18n import N_, _
 from core.ids import parse_id
 from core.money.model import Money
+from core.money.reading import shown_number
 from core.process.deals import BUYER, SELLER
 
 
@@ -36,11 +37,21 @@ async def _rate_start(ctx: Ctx) -> Next | None:
     return None
 
 
+# Whom a party rates, and on what: a form's title is a Slack modal's (24 characters at most).
+RATE_TITLES = {SELLER: N_("Rate the seller"), BUYER: N_("Rate the buyer")}
+ASPECT_LABELS = {"quality": N_("Quality"), "delivery": N_("Delivery"),
+                 "communication": N_("Communication"), "payment": N_("Payment")}
+DECIDE_TITLES = {"release": N_("Decide: release"), "refund": N_("Decide: refund"),
+                 "split": N_("Decide: split")}
+DECIDE_OUTCOMES = {"release": N_("release to the seller"), "refund": N_("refund to the buyer"),
+                   "split": N_("split between the parties")}
+
+
 def _rate_form(ctx: Ctx) -> Form:
     ratee = ctx.data.get("ratee", SELLER)
-    aspects = [ChoiceField(name, name.capitalize(), choices=STARS, required=False)
+    aspects = [ChoiceField(name, ASPECT_LABELS[name], choices=STARS, required=False)
                for name in ASPECTS[ratee]]
-    return Form("rating", _("Rate the {ratee}", ratee=ratee), [
+    return Form("rating", RATE_TITLES[ratee], [
         ChoiceField("stars", N_("Overall"), choices=STARS), *aspects,
         TextField("comment", N_("A comment (shown with your rating)"), max_length=1000,
                   required=False, multiline=True), quote_field()], submit_label=N_("Send rating"))
@@ -97,7 +108,8 @@ async def _dispute_prompt(ctx: Ctx) -> list[Outbound]:
                        amount=Money(view.quality.adjustment_minor, deal.currency)))
     lines += [_("Messages:"), *(said or [_("(none)")])]
     if dispute.decided_at is not None:
-        return [Reply("\n".join([*lines, _("Decided: {outcome}.", outcome=dispute.outcome)]),
+        return [Reply("\n".join([*lines, _("Decided: {outcome}.",
+                                                   outcome=_(DECIDE_OUTCOMES[dispute.outcome]))]),
                       rows((_("✔ Done"), "done")))]
     return [Reply("\n".join(lines), rows(
         (_("❓ Ask the buyer"), "ask:buyer"), (_("❓ Ask the seller"), "ask:seller"),
@@ -140,7 +152,7 @@ def _decide_form(ctx: Ctx) -> Form:
                                                         whole=shown_number(whole)),
                                       places=2, minimum=Decimal("0.01"),
                                       maximum=whole - Decimal("0.01")))
-    return Form("decide", _("Decide: {outcome}", outcome=ctx.data.get("outcome")), fields,
+    return Form("decide", DECIDE_TITLES[ctx.data["outcome"]], fields,
                 submit_label=N_("Decide"))
 
 
@@ -154,8 +166,9 @@ async def _decided(ctx: Ctx, values: dict[str, Any]) -> Next:
                                 values["reasons"], refund)
     except DomainError as exc:
         return Next(state="decide", remember=False, replies=[Reply(str(exc), kind="error")])
+    decided = DECIDE_OUTCOMES[ctx.data["outcome"]]
     return Next.end(Reply(_("⚖ Decided: {outcome}. The money moves and both parties "
-                            "are told with your reasons.", outcome=ctx.data["outcome"])))
+                            "are told with your reasons.", outcome=_(decided))))
 
 
 async def _disputes_start(ctx: Ctx) -> Next | None:

@@ -4,27 +4,30 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from conversations.fields import shown_number
-from core.accounts.countries import country_name
 from core.catalog.gazetteer import town_name
 from core.catalog.lifecycle import STATUS_LABELS
-from core.catalog.taxonomy import CERTIFICATIONS, DELIVERY, UNITS, carbon_saving_kg, product
+from core.catalog.taxonomy import (
+    CERTIFICATIONS,
+    DELIVERY,
+    SPEC_LABELS,
+    UNITS,
+    carbon_saving_kg,
+    product,
+)
 from core.catalog.views import Listing, media_of, seller_info
 from core.deals.reputation import stars_text
-from core.i18n import N_, _, dates, n_
+from core.i18n import _, dates, n_
+from core.i18n.countries import country_name
 from core.money.model import Money
-from core.money.reading import shown
+from core.money.reading import shown, shown_number
 from core.storage.uow import UnitOfWork
-
-SPEC_LABELS = {"moisture": (N_("Moisture"), "%"), "ash": (N_("Ash"), "%"), "ncv": (N_("NCV"), " MJ/kg"),
-               "bulk_density": (N_("Bulk density"), " kg/m³"),
-               "particle_size": (N_("Particle size"), "")}
 
 
 def qty(milli: int | None, unit: str) -> str:
+    """“22,000 t”, “400 loose m³”: a quantity in the reader's number format and words."""
     if milli is None:
         return "—"
-    return f"{(Decimal(milli) / 1000).normalize():,f} {UNITS.get(unit, unit)}"
+    return f"{shown_number((Decimal(milli) / 1000).normalize())} {_(UNITS.get(unit, unit))}"
 
 
 def money(minor: int | None, currency: str) -> str:
@@ -100,6 +103,6 @@ def _trade_lines(listing: Listing) -> list[str]:
     place = town_name(listing.city, listing.country)
     lines.append(_("Location: {place}",
                    place=place + (f", {country_name(listing.country)}" if listing.country else "")))
-    lines.append(_("Available {start} – {end}", start=dates.shown(listing.available_from, "d MMM y"),
-                   end=dates.shown(listing.valid_until, "d MMM y")))
+    lines.append(_("Available {start} – {end}", start=dates.day(listing.available_from),
+                   end=dates.day(listing.valid_until)))
     return lines

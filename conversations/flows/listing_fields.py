@@ -241,9 +241,9 @@ RULES = [Rule(("quantity", "min_order"), _min_order_fits, fix="min_order"),
 
 
 def details_form(type_code: str, today: date | None = None) -> Form:
-    return Form(id=f"listing_{type_code}",
-                title=_("New listing · {product}", product=_(product(type_code).label)),
-                fields=detail_fields(type_code, today), submit_label=N_("Preview"), rules=RULES)
+    return Form(id=f"listing_{type_code}", title=N_("New listing"),
+                subtitle=product(type_code).label, fields=detail_fields(type_code, today),
+                submit_label=N_("Preview"), rules=RULES)
 
 
 def quick_fields(type_code: str | None, currency: str, country: str = "") -> list[Field]:
@@ -277,10 +277,9 @@ def quick_fields(type_code: str | None, currency: str, country: str = "") -> lis
 def quick_form(type_code: str | None, currency: str, country: str = "") -> Form:
     """The short listing form; with no type given it starts by asking it (one Slack modal)."""
     fields = quick_fields(type_code, currency, country)
-    title = (_("New listing · {product}", product=_(product(type_code).label)) if type_code
-             else N_("New listing"))
-    return Form(id=f"quick_{type_code or 'any'}", title=title, submit_label=N_("Preview"),
-                fields=fields if type_code else [type_field(), *fields])
+    return Form(id=f"quick_{type_code or 'any'}", title=N_("New listing"),
+                subtitle=product(type_code).label if type_code else "",
+                submit_label=N_("Preview"), fields=fields if type_code else [type_field(), *fields])
 
 
 def field_form(type_code: str, name: str, today: date | None = None, country: str = "") -> Form:

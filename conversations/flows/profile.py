@@ -10,12 +10,11 @@ from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
 from conversations.flows.loyalty import loyalty_line
 from conversations.forms import Form
 from conversations.messages import Button, Choice, Inbound, Outbound, Reply
-from core.accounts import countries
 from core.accounts import service as accounts
 from core.accounts.model import INTERESTS, ROLE_LABELS, Role
 from core.accounts.service import Account
 from core.actions import Intent
-from core.i18n import LANGUAGES, N_, _, current_language, language_of
+from core.i18n import LANGUAGES, N_, _, countries, current_language, language_of
 
 EDITABLE: dict[str, Any] = {
     "display_name": fields.name_field,

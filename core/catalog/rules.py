@@ -8,9 +8,10 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
-from core.catalog.taxonomy import UNITS, ProductType, product
+from core.catalog.taxonomy import SPEC_LABELS, UNITS, ProductType, product
 from core.i18n import _
 from core.money.model import Money
+from core.money.reading import shown_number
 
 SPEC_KEYS = ("moisture", "ash", "ncv", "bulk_density", "particle_size")
 # Lab values outside these are typing mistakes (the form's fields use the same ranges).
@@ -120,7 +121,8 @@ def spec_problems(specs: dict[str, Any]) -> list[str]:
             number = Decimal("NaN")
         if not number.is_finite() or not low <= number <= high:
             found.append(_("{field} must be between {low} and {high}{unit}.",
-                           field=key.replace("_", " ").capitalize(), low=low, high=high, unit=unit))
+                           field=_(SPEC_LABELS[key][0]), low=shown_number(low),
+                           high=shown_number(high), unit=unit))
     return found
 
 

@@ -10,8 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from core.i18n import N_
+from core.i18n import N_, _
 
+# A listing's lab values: each one's name and the unit it is written in.
+SPEC_LABELS = {"moisture": (N_("Moisture"), "%"), "ash": (N_("Ash"), "%"), "ncv": (N_("NCV"), " MJ/kg"),
+               "bulk_density": (N_("Bulk density"), " kg/m³"),
+               "particle_size": (N_("Particle size"), "")}
 UNITS = {
     "t": "t", "kg": "kg", "m3": "m³", "loose_m3": N_("loose m³"), "mwh": "MWh", "l": "L",
     "nm3": "Nm³",
@@ -80,6 +84,8 @@ TYPES: dict[str, ProductType] = {t.code: t for t in (
 )}
 
 COMPARATOR_G_MJ = {"heat": Decimal(80), "electricity": Decimal(183), "transport": Decimal(94)}
+# The end uses, in words ("the RED II fossil comparator for heat").
+END_USES = {"heat": N_("heat"), "electricity": N_("electricity"), "transport": N_("transport")}
 # Plausible quantity ranges per listing, in tonnes-equivalent (or MWh for gases).
 MAX_QUANTITY = Decimal(1_000_000)
 
@@ -116,12 +122,14 @@ def carbon_saving_kg(type_code: str, energy_mwh: Decimal) -> Decimal:
 
 
 def carbon_method(type_code: str) -> str:
-    """How the carbon estimate is made, in plain words."""
+    """How the carbon estimate is made, in plain words (the reader's language)."""
     kind = product(type_code)
     comparator = COMPARATOR_G_MJ[kind.end_use]
-    return (f"Carbon estimate for {kind.label}: RED II fossil comparator for {kind.end_use} "
-            f"{comparator} g CO₂e/MJ, minus a typical life-cycle value of {kind.ghg_g_mj} g CO₂e/MJ "
-            "for this product (RED II Annex V/VI typical values, rounded), times the energy per "
-            "unit (1 MWh = 3,600 MJ; the seller's lab values where given, otherwise defaults). "
-            "Assumes the fuel displaces the fossil comparator one for one; land-use change and "
-            "site-specific supply chains are not included, so treat it as an estimate.")
+    return _("Carbon estimate for {product}: RED II fossil comparator for {end_use} "
+             "{comparator} g CO₂e/MJ, minus a typical life-cycle value of {emissions} g CO₂e/MJ "
+             "for this product (RED II Annex V/VI typical values, rounded), times the energy per "
+             "unit (1 MWh = 3,600 MJ; the seller's lab values where given, otherwise defaults). "
+             "Assumes the fuel displaces the fossil comparator one for one; land-use change and "
+             "site-specific supply chains are not included, so treat it as an estimate.",
+             product=_(kind.label), end_use=_(END_USES[kind.end_use]), comparator=comparator,
+             emissions=kind.ghg_g_mj)

@@ -109,7 +109,7 @@ def _day(value: object) -> str:
             return value
     if isinstance(value, date) and not isinstance(value, datetime):
         value = datetime.combine(value, time(12))
-    return dates.shown(value, "d MMM y") if isinstance(value, datetime) else str(value)
+    return dates.day(value) if isinstance(value, datetime) else str(value)
 
 
 def deal_text(deal: Deal, title: str, unit: str, shipment: Shipment | None, payment: str,

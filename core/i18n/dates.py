@@ -22,6 +22,11 @@ def _locale(tag: str) -> Any:
         return Locale.parse("en")
 
 
+def day(moment: datetime) -> str:
+    """A day as every card and page writes it: “24 Dec 2026”, “24. Dez. 2026”."""
+    return shown(moment, "d MMM y")
+
+
 def shown(moment: datetime, pattern: str) -> str:
     """`moment` (already in the zone it is to be read in) by a CLDR pattern, such as
     "EEE d MMM, HH:mm", in the current reader's language."""

@@ -199,3 +199,47 @@ def _months(locale: str) -> dict[str, int]:
             for number, name in get_month_names(width, context, locale).items():
                 names.setdefault(fold(name).rstrip("."), number)
     return names
+
+
+# Weekdays, 0 = Monday as Python and CLDR count them. English spellings people use beside
+# CLDR's own (“Tues”, “Thurs”).
+_ENGLISH_DAYS = {"tues": 1, "thur": 3, "thurs": 3}
+
+
+def read_weekday(word: str, language: str) -> int | None:
+    """The weekday `word` names — wide or abbreviated, in the reader's language first (an
+    Estonian's “E” is Monday, a Latvian's “P” would not be), else in any of Agora's languages
+    where no other day has that name (“Mo”, “lundi”, “Mon”); None when it names no day."""
+    key = fold(word).rstrip(".")
+    found = _weekdays(language).get(key)
+    return found if found is not None else _any_weekday().get(key)
+
+
+def weekday_names(language: str) -> tuple[str, ...]:
+    """Monday to Sunday abbreviated as the reader writes them (“Mo.”, “pon.”, “ma”)."""
+    from babel import Locale
+
+    days = Locale.parse(language).days["format"]["abbreviated"]
+    return tuple(days[index] for index in range(7))
+
+
+@cache
+def _weekdays(language: str) -> dict[str, int]:
+    from babel import Locale
+
+    days = Locale.parse(language).days
+    names = {fold(name).rstrip("."): index for context in ("format", "stand-alone")
+             for width in ("wide", "abbreviated", "short")
+             for index, name in days[context][width].items()}
+    return names | _ENGLISH_DAYS if language == "en" else names
+
+
+@cache
+def _any_weekday() -> dict[str, int]:
+    from core.i18n import LANGUAGES
+
+    seen: dict[str, set[int]] = {}
+    for language in LANGUAGES:
+        for key, index in _weekdays(language).items():
+            seen.setdefault(key, set()).add(index)
+    return {key: next(iter(days)) for key, days in seen.items() if len(days) == 1}

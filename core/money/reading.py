@@ -50,6 +50,13 @@ def shown(amount: Money | None, reader: Reader | None = None, *, none: str = "�
     return amount.format(locale_of(reader) if reader is not None else None)
 
 
+def shown_number(value: Decimal | int) -> str:
+    """A number as the current reader writes it (“21.999,99” in Germany), every decimal kept."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=READER_LOCALE.get(), decimal_quantization=False)
+
+
 @contextmanager
 def reading(reader: Reader | None) -> Iterator[str]:
     """Write for `reader` inside this block: `str(money)` uses their format, `_()` their

@@ -83,7 +83,7 @@ async def test_lab_values_out_of_range_are_refused_by_core_too(app):
     async with app.uow() as uow:
         with pytest.raises(Exception, match="Moisture must be between 0 and 70"):
             await listings.create_draft(uow, sam.id, values(moisture="95"))
-        with pytest.raises(Exception, match="Ncv must be between 1 and 50"):
+        with pytest.raises(Exception, match="NCV must be between 1 and 50"):
             await listings.create_draft(uow, sam.id, values(ncv="NaN"))
 
 

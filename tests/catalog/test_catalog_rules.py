@@ -87,9 +87,9 @@ def test_lab_values_within_their_ranges_including_the_bounds():
                                 "particle_size": "6"}) == []
     assert rules.spec_problems({"moisture": ""}) == []
     assert rules.spec_problems({"moisture": "70.1"}) == ["Moisture must be between 0 and 70%."]
-    assert rules.spec_problems({"ncv": "0.9"}) == ["Ncv must be between 1 and 50 MJ/kg."]
+    assert rules.spec_problems({"ncv": "0.9"}) == ["NCV must be between 1 and 50 MJ/kg."]
     assert rules.spec_problems({"bulk_density": "nan"}) == [
-        "Bulk density must be between 20 and 1200 kg/m³."]
+        "Bulk density must be between 20 and 1,200 kg/m³."]
     assert rules.spec_problems({"ash": "abc"}) == ["Ash must be between 0 and 40%."]
 
 

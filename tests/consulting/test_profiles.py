@@ -73,7 +73,7 @@ async def test_a_profile_is_created_in_the_accounts_own_zone_and_currency(app):
     ({"price": "80.001"}, "EUR has 2 decimals at most"),
     ({"currency": "XYZ"}, "“XYZ” is not a currency code"),
     ({"meeting_url": "http://meet.example.com/ann"}, "https://"),
-    ({"daily_max": 0}, "Daily max must be between 1 and 48"),
+    ({"daily_max": 0}, "Most sessions a day must be between 1 and 48"),
     ({"days_off": ["24 December"]}, "Days off are dates"),
     ({"bio": "x" * 2001}, "at most 2000"),
     ({"colour": "blue"}, "no field 'colour'"),

@@ -24,7 +24,7 @@ from core.consulting.profiles.taxonomy import (
 )
 from core.consulting.tables import ConsultantProfile
 from core.errors import DomainError, NotAllowed, NotFound
-from core.i18n import _
+from core.i18n import N_, _
 from core.money.model import Money
 from core.operators.roles import is_admin
 from core.payments_port import PaymentsPort
@@ -36,6 +36,9 @@ EDITABLE = ("headline", "bio", "categories", "keywords", "languages", "rate_kind
             "session_minutes", "price", "currency", "timezone", "weekly_hours", "notice_minutes",
             "buffer_minutes", "daily_max", "days_off", "meeting_url")
 BOUNDS = {"notice_minutes": (0, 30 * 24 * 60), "buffer_minutes": (0, 240), "daily_max": (1, 48)}
+BOUND_LABELS = {"notice_minutes": N_("Minimum notice before a booking (minutes)"),
+                "buffer_minutes": N_("Buffer between sessions (minutes)"),
+                "daily_max": N_("Most sessions a day")}
 
 
 async def get(uow: UnitOfWork, account_id: int, *, lock: bool = False) -> ConsultantProfile:
@@ -107,7 +110,7 @@ def _checked(profile: ConsultantProfile, changes: dict[str, Any]) -> dict[str, A
             if not low <= value <= high:
                 raise DomainError(_("{field} must be between "
                                     "{low} and {high}.",
-                                    field=name.replace("_", " ").capitalize(), low=low, high=high))
+                                    field=_(BOUND_LABELS[name]), low=low, high=high))
             out[name] = value
     if "days_off" in changes:
         out["days_off"] = _days(changes["days_off"])
