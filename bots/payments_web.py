@@ -51,7 +51,7 @@ def _known_shape(token: str) -> bool:
     return TOKEN.fullmatch(token) is not None
 
 
-# /pay/{token}, /invoices/{token}.pdf and /stripe/webhook.
+# /pay/{token}, /invoices/{token}.pdf (and .xml, its e-invoice) and /stripe/webhook.
 router = APIRouter()
 
 
@@ -105,6 +105,21 @@ async def invoice(payments: PaymentsDep, token: str) -> Response:
         return Response("No such invoice.", status_code=404)
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{number}.pdf"'})
+
+
+@router.get("/invoices/{token}.xml")
+async def invoice_xml(payments: PaymentsDep, token: str, syntax: str = "cii") -> Response:
+    """A document's EN 16931 e-invoice: CII (as embedded in its PDF) or, with ?syntax=ubl,
+    UBL 2.1 — the syntax XRechnung takes."""
+    if not _known_shape(token) or syntax not in ("cii", "ubl"):
+        return Response("No such e-invoice.", status_code=404)
+    try:
+        number, xml = await payments.invoice_xml(token, syntax)
+    except DomainError as exc:
+        return Response(str(exc), status_code=404)
+    suffix = "-ubl" if syntax == "ubl" else ""
+    return Response(xml, media_type="application/xml",
+                    headers={"Content-Disposition": f'attachment; filename="{number}{suffix}.xml"'})
 
 
 @router.post("/stripe/webhook")

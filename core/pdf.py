@@ -35,6 +35,20 @@ def _style_key(style: Any) -> str:
     return "".join(sorted(c for c in str(style).upper() if c in "BI"))
 
 
+def _srgb_intent(pdf: FPDF) -> None:
+    """Declare sRGB as the document's output intent, as PDF/A (an e-invoice's PDF/A-3)
+    requires; the ICC profile is Pillow's built-in sRGB (Pillow comes with matplotlib)."""
+    from fpdf.enums import OutputIntentSubType
+    from fpdf.output import PDFICCProfile
+    from PIL import ImageCms
+
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    pdf.add_output_intent(OutputIntentSubType.PDFA, "sRGB", "sRGB IEC61966-2.1",
+                          "http://www.color.org",
+                          PDFICCProfile(contents=profile, n=3, alternate="DeviceRGB"),
+                          "sRGB IEC61966-2.1")
+
+
 class Document(FPDF):
     """An A4 document in DejaVu Sans with a footer line (e.g. a fingerprint) on every page.
 
@@ -42,8 +56,11 @@ class Document(FPDF):
     in their language, and on a `legal` document (terms, invoices, credit notes) with the
     English beside it, as the document's own words are."""
 
-    def __init__(self, title: str, footer: str = "", legal: bool = True) -> None:
+    def __init__(self, title: str, footer: str = "", legal: bool = True,
+                 archival: bool = False) -> None:
         super().__init__(format="A4")
+        if archival:  # PDF/A: its colours declared by an sRGB output intent
+            _srgb_intent(self)
         self.footer_text = footer
         self.legal = legal
         self.english = current_language() == SOURCE

@@ -13,7 +13,7 @@ from core.issuer import ISSUER
 from core.money.model import Money
 from core.storage.uow import UnitOfWork
 from payments import invoices
-from payments.lines import said_line, subject
+from payments.lines import VAT_LINE, said_line, subject
 from payments.tables import Escrow, Invoice
 
 
@@ -32,8 +32,10 @@ async def issue(uow: UnitOfWork, escrow: Escrow, journal: int) -> Invoice | None
     paid_for = (await subject(uow, escrow)).line(vat.net.amount, N_("Platform commission: {what}"))
     lines = [paid_for]
     if vat.vat.amount:
-        lines.append(said_line(vat.vat.amount, N_("VAT {rate}%"), rate=f"{vat.rate.normalize():f}"))
+        lines.append(said_line(vat.vat.amount, VAT_LINE, rate=f"{vat.rate.normalize():f}"))
     # The payee pays the commission: the payer of this document, Agora its payee. The note
-    # keeps the VAT treatment as issued, to be printed in the reader's language.
+    # keeps the VAT treatment as issued, to be printed in the reader's language, and its
+    # EN 16931 category and rate for the e-invoice (payments.einvoices).
+    note = {**vat.wording, "tax": {"category": vat.category, "rate": f"{vat.rate.normalize():f}"}}
     return await invoices.issue(uow, escrow, journal, "commission", lines, 0,
-                                payer_id=escrow.payee_id, payee_id=None, note=invoices.kept(vat.wording))
+                                payer_id=escrow.payee_id, payee_id=None, note=invoices.kept(note))

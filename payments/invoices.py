@@ -14,8 +14,6 @@ from core import said as say
 from core.accounts import billing
 from core.accounts.billing import Party
 from core.accounts.tables import Account
-from core.accounts.vat import treatment
-from core.deals.deals import deal_of
 from core.errors import NotFound
 from core.i18n import N_, _, bilingual
 from core.issuer import ISSUER
@@ -23,7 +21,7 @@ from core.money.model import Money
 from core.money.reading import number_locale, reading
 from core.notifications.outbox import addressed_to, enqueue_email
 from core.storage.uow import UnitOfWork
-from payments import numbering
+from payments import einvoices, numbering
 from payments.lines import line_text
 from payments.tables import Escrow, Invoice
 
@@ -37,6 +35,9 @@ TITLES = {"payment": N_("Payment receipt"), "payout": N_("Payout statement"),
           "refund": N_("Refund receipt"), "charge": N_("Invoice"),
           "commission": N_("Commission invoice"), "credit_note": N_("Credit note")}
 PENDING, RECEIPT = N_("(number pending)"), N_("Receipt")
+TOTAL_NET, TOTAL_VAT, TOTAL_GROSS = N_("Total without VAT"), N_("VAT amount"), N_("Total with VAT")
+E_INVOICE = N_("This PDF carries its EN 16931 e-invoice (Factur-X). As UBL, the syntax XRechnung "
+               "takes: {link}")
 # The email that carries a document, by its kind: its subject and its text.
 SUBJECTS = {"payment": N_("Agora: Payment receipt"), "payout": N_("Agora: Payout statement"),
             "refund": N_("Agora: Refund receipt"), "charge": N_("Agora: Invoice"),
@@ -75,9 +76,10 @@ async def issue(uow: UnitOfWork, escrow: Escrow, journal_id: int, kind: str,
     return invoice
 
 
-def link(invoice: Invoice) -> str:
-    """The invoice's download address (its token is the secret)."""
-    return f"{SITE['url'].rstrip('/')}/invoices/{invoice.token}.pdf"
+def link(invoice: Invoice, ubl: bool = False) -> str:
+    """The invoice's download address (its token is the secret); its e-invoice as UBL."""
+    base = f"{SITE['url'].rstrip('/')}/invoices/{invoice.token}"
+    return f"{base}.xml?syntax=ubl" if ubl else f"{base}.pdf"
 
 
 def attachment(invoice: Invoice) -> dict[str, str]:
@@ -129,21 +131,27 @@ async def pdf_of(uow: UnitOfWork, invoice: Invoice) -> bytes:
     escrow = await uow.session.get(Escrow, invoice.escrow_id)
     addressee = payee if invoice.kind == "payout" else payer
     locale = number_locale(addressee.language, addressee.country) if addressee else "en"
-    vat = unkept(invoice.note) if invoice.kind == "commission" else vat_line(
-        escrow, invoice, payer, payee)
+    vat = vat_line(escrow, invoice, payer, payee)
+    # Where Agora knows the VAT category, the document is an EN 16931 e-invoice too: its PDF
+    # prints the same net, VAT and total as the XML embedded in it (payments.einvoices).
+    facts = await einvoices.facts_of(uow, invoice)
     # In the addressee's language with the English beside it (English alone for an English
     # reader or no one in particular), amounts in their format.
     with reading(addressee):
-        return render(invoice, billing.party(payer),
-                      billing.party(payee) if payee else _platform(invoice),
-                      say.in_both(say.reference(escrow.reference)) if escrow else "",
-                      escrow.provider == "sandbox" if escrow else False,
-                      vat=vat, locale=locale, related=await related(uow, invoice))
+        pdf = render(invoice, billing.party(payer),
+                     billing.party(payee) if payee else _platform(invoice),
+                     say.in_both(say.reference(escrow.reference)) if escrow else "",
+                     escrow.provider == "sandbox" if escrow else False,
+                     vat=vat, locale=locale, related=await related(uow, invoice),
+                     totals=einvoices.breakdown(facts) if facts else None)
+    if facts is None:
+        return pdf
+    return einvoices.embedded(pdf, einvoices.xml(facts), addressee.language if addressee else "en")
 
 
 def _platform(invoice: Invoice) -> Party:
-    """Agora as a party: on its commission invoice, the issuing entity in full."""
-    if invoice.kind != "commission":
+    """Agora as a party: on its own invoices (commission, a charge), the issuer in full."""
+    if invoice.kind not in ("commission", "charge"):
         return billing.PLATFORM
     issuer = ISSUER["issuer"]
     return Party(issuer.name, (issuer.address,), issuer.vat_number)
@@ -171,15 +179,19 @@ async def related(uow: UnitOfWork, invoice: Invoice) -> list[tuple[str, str]]:
 
 
 def vat_line(escrow: Escrow | None, invoice: Invoice, buyer: Account | None,
-             seller: Account | None) -> say.Said | None:
-    """A goods deal's VAT treatment (the payer buys, the payee sells), when both parties have
-    given their billing details; none on a payout statement, which only moves the seller's money."""
-    if escrow is None or escrow.kind != "goods" or deal_of(escrow.reference) is None:
+             seller: Account | None) -> say.Said | str | None:
+    """The document's VAT treatment: a commission invoice's as issued; an Agora charge's from
+    its customer's details; a sale's between members (the payer buys, the payee sells: goods
+    or a session) when both have given their billing details. None on a payout statement,
+    which only moves the seller's money."""
+    if invoice.kind == "commission":
+        return unkept(invoice.note)
+    if invoice.kind == "charge" and invoice.payee_id is None and buyer is not None:
+        return einvoices.charge_vat(invoice, buyer).wording
+    if invoice.kind == "payout":
         return None
-    if invoice.kind == "payout" or buyer is None or seller is None:
-        return None
-    ours, theirs = billing.from_account(seller), billing.from_account(buyer)
-    return treatment(ours, theirs, "goods").wording if ours and theirs else None
+    found = einvoices.sale_treatment(escrow, buyer, seller)
+    return found.wording if found else None
 
 
 def kept(wording: say.Said) -> str:
@@ -201,13 +213,15 @@ def unkept(note: str | None) -> say.Said | str | None:
 
 def render(invoice: Invoice, payer: Party | str, payee: Party | str, reference: str,
            test_mode: bool, vat: say.Said | str | None = None, locale: str = "en",
-           related: Sequence[tuple[str, str]] = ()) -> bytes:
+           related: Sequence[tuple[str, str]] = (), totals: tuple[int, int] | None = None
+           ) -> bytes:
     """The invoice's PDF from its parties (or their names), reference, VAT line (kept words,
     or as written) and related documents: every label and sentence in the current reader's
-    language with the English beside it, what people wrote as written."""
+    language with the English beside it, what people wrote as written. `totals` (net, VAT)
+    make it an e-invoice's PDF: printed under the lines, the file archival (PDF/A)."""
     number = invoice.number or bilingual(PENDING)
     from core.pdf import Document  # loaded when drawing (core.pdf)
-    doc = Document(f"Agora {number}", footer=f"Agora · {number}")
+    doc = Document(f"Agora {number}", footer=f"Agora · {number}", archival=totals is not None)
     doc.heading(f"Agora — {bilingual(TITLES.get(invoice.kind, RECEIPT))} {number}")
     if test_mode:
         doc.paragraph(bilingual("TEST MODE — no real money moved"))
@@ -215,10 +229,25 @@ def render(invoice: Invoice, payer: Party | str, payee: Party | str, reference: 
                 (bilingual("Reference"), reference), *related))
     _parties(doc, _as_party(payer), _as_party(payee))
     _items(doc, invoice, locale)
+    if totals is not None:
+        _totals(doc, invoice, totals, locale)
     if vat:
         doc.ln(3)
         doc.fields(((bilingual("VAT"), say.in_both(vat, "\n") if say.is_said(vat) else str(vat)),))
+    if totals is not None:
+        doc.ln(3)
+        doc.paragraph(bilingual(E_INVOICE, sep="\n", link=link(invoice, ubl=True)), size=8,
+                      grey=True)
     return doc.render()
+
+
+def _totals(doc: Document, invoice: Invoice, totals: tuple[int, int], locale: str) -> None:
+    """The VAT breakdown an e-invoice states: total without VAT, VAT, total with VAT."""
+    net, vat = totals
+    rows = ((TOTAL_NET, net), (TOTAL_VAT, vat), (TOTAL_GROSS, net + vat))
+    doc.ln(2)
+    doc.fields(tuple((bilingual(label), Money(minor, invoice.currency).format(locale))
+                     for label, minor in rows))
 
 
 def _as_party(party: Party | str) -> Party:

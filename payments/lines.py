@@ -30,6 +30,7 @@ from payments.tables import Escrow
 # The subject of a line, and the lines documents write around it.
 WHAT = N_("{what} — {reference}")
 SESSION = N_("Consulting session with {consultant}, {date}, {minutes} min")
+VAT_LINE = N_("VAT {rate}%")  # a line of the VAT an amount includes (an e-invoice's BT-110)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from core.i18n import _
 from core.money.model import CommissionRule, Money
 from core.payments_port import Actor, EscrowView, Wallet
 from core.storage.uow import UnitOfWork
-from payments import direct, invoices, numbering, onboarding
+from payments import direct, einvoices, invoices, numbering, onboarding
 from payments.escrow_rows import charge_of, expect, load, transition
 from payments.providers.base import Provider
 from payments.reconcile import reconcile
@@ -121,6 +121,17 @@ class PaymentsService(SavedMethods):
         async with self.uow() as uow:
             invoice = await invoices.find(uow, number_or_token, by_token)
             return invoice.number or "pending", await invoices.pdf_of(uow, invoice)
+
+    async def invoice_xml(self, token: str, syntax: str = "cii") -> tuple[str, bytes]:
+        """A document's EN 16931 e-invoice by its secret token: CII (Factur-X's XML) or UBL
+        (XRechnung's syntax); NotFound when the document has none (payments.einvoices)."""
+        async with self.uow() as uow:
+            invoice = await invoices.find(uow, token, by_token=True)
+            facts = await einvoices.facts_of(uow, invoice)
+            if facts is None:
+                raise NotFound(_("This document has no e-invoice: Agora issues one where it "
+                                 "knows the VAT treatment."))
+            return invoice.number or "pending", einvoices.xml(facts, syntax)
 
     async def recover(self) -> int:
         """Retry every pending operation with its own idempotency key; returns how many."""

@@ -38,6 +38,14 @@ class ServiceVat:
         """The line it prints, in the current reader's language."""
         return say.spoken(self.wording)
 
+    @property
+    def category(self) -> str:
+        """Its EN 16931 VAT category code: standard rate, reverse charge, or not subject."""
+        return CATEGORIES[self.kind]
+
+
+CATEGORIES = {"domestic": "S", "eu_private": "S", "reverse_charge": "AE", "outside_eu": "O"}
+
 
 def commission_vat(issuer_country: str, rate: Decimal, customer_country: str | None,
                    customer_vat_id: str | None, commission: Money) -> ServiceVat:

@@ -23,10 +23,18 @@ class VatKind(StrEnum):
     OUTSIDE_EU = "outside_eu"
 
 
+# The EN 16931 VAT category of each treatment a document can state without a rate (an
+# e-invoice names one per line): None where the seller charges VAT at a rate Agora does not
+# know (a domestic sale, no reverse charge), so no e-invoice is drawn on the seller's behalf.
+REVERSE_CHARGE_GOODS, REVERSE_CHARGE_SERVICES = "K", "AE"  # Articles 138 / 196
+EXPORT, NOT_SUBJECT = "G", "O"
+
+
 @dataclass(frozen=True)
 class VatTreatment:
     kind: VatKind
     wording: say.Said  # the line a document prints, kept to be said in its reader's words
+    category: str | None = None  # EN 16931 VAT category code (UNCL5305), when Agora knows it
 
     @property
     def text(self) -> str:
@@ -65,7 +73,7 @@ def treatment(seller: Billing, buyer: Billing, supply: str = "goods") -> VatTrea
     if in_eu(b):
         return _import(b, buyer.is_business, supply)
     return VatTreatment(VatKind.OUTSIDE_EU, say.said(N_(
-        "Outside the scope of EU VAT: each party's local tax rules apply")))
+        "Outside the scope of EU VAT: each party's local tax rules apply")), NOT_SUBJECT)
 
 
 def _domestic(country: str) -> VatTreatment:
@@ -78,8 +86,10 @@ def _reverse_charge(supply: str) -> VatTreatment:
     if supply == "goods":
         return VatTreatment(VatKind.REVERSE_CHARGE, say.said(N_(
             "VAT reverse charge: intra-Community supply of goods, exempt under Article 138, "
-            "Council Directive 2006/112/EC; the buyer accounts for the VAT (Article 200)")))
-    return VatTreatment(VatKind.REVERSE_CHARGE, say.said(REVERSE_CHARGE_TEXT))
+            "Council Directive 2006/112/EC; the buyer accounts for the VAT (Article 200)")),
+            REVERSE_CHARGE_GOODS)
+    return VatTreatment(VatKind.REVERSE_CHARGE, say.said(REVERSE_CHARGE_TEXT),
+                        REVERSE_CHARGE_SERVICES)
 
 
 def _no_reverse_charge(seller: Billing, buyer: Billing, supply: str) -> VatTreatment:
@@ -100,18 +110,19 @@ def _export(supply: str) -> VatTreatment:
     if supply == "goods":
         return VatTreatment(VatKind.EXPORT, say.said(N_(
             "Export outside the EU: exempt from VAT under Article 146, Council Directive "
-            "2006/112/EC, once the goods leave the EU")))
+            "2006/112/EC, once the goods leave the EU")), EXPORT)
     return VatTreatment(VatKind.EXPORT, say.said(N_(
         "Customer outside the EU: place of supply outside the EU (Articles 44 and 59, Council "
-        "Directive 2006/112/EC), no EU VAT charged")))
+        "Directive 2006/112/EC), no EU VAT charged")), NOT_SUBJECT)
 
 
 def _import(buyer_country: str, business: bool, supply: str) -> VatTreatment:
     if supply == "goods":
         return VatTreatment(VatKind.IMPORT, say.said(N_(
             "Import into the EU: import VAT is due in {country} when the goods clear customs"),
-            country=say.country(buyer_country)))
+            country=say.country(buyer_country)), NOT_SUBJECT)
     if business:
-        return VatTreatment(VatKind.REVERSE_CHARGE, say.said(REVERSE_CHARGE_TEXT))
+        return VatTreatment(VatKind.REVERSE_CHARGE, say.said(REVERSE_CHARGE_TEXT),
+                            REVERSE_CHARGE_SERVICES)
     return VatTreatment(VatKind.OUTSIDE_EU, say.said(N_(
-        "Supplier outside the EU: the seller's local tax rules apply")))
+        "Supplier outside the EU: the seller's local tax rules apply")), NOT_SUBJECT)

