@@ -25,6 +25,7 @@ from bots.slack import blocks, home, modals
 from bots.slack.files import SlackFileFetcher
 from bots.slack.inbound import COMMAND, envelope, is_id, refusal, to_command, to_inbound
 from bots.slack.sender import SlackSender, upload
+from bots.slack.surfaces import Surfaces
 from config.catalog_wiring import add_fetcher
 from config.container import Container
 from conversations.messages import (
@@ -70,6 +71,7 @@ class SlackChannel:
         self.app.view_submission(modals.CALLBACK_ID)(self.on_submit)
         self.app.event("message")(self.on_message)
         self.app.event("app_home_opened")(self.on_home_opened)
+        self.surfaces = Surfaces(self)  # link previews, shortcuts, "Open in Agora"
 
     # --- Channel protocol -------------------------------------------------------------------
 
@@ -170,6 +172,17 @@ class SlackChannel:
         view = await home.home_view(self.container, team_id, event["user"], self.charts)
         await self.client.views_publish(user_id=event["user"], view=view)
 
+    async def run_command(self, body: dict[str, Any], name: str, args: str, source: str) -> None:
+        """Run `/agora name args` for the person of an interaction (a shortcut, a button
+        outside the DM): answered in their DM, a form as a modal while the trigger lasts."""
+        try:
+            team_id, user_id = _who(body)
+            trigger = _text(body.get("trigger_id"))
+        except MALFORMED as exc:
+            return log.info("slack: ignored a malformed %s (%r)", source, exc)
+        await self._run(envelope(team_id, user_id, Command(name, args),
+                                 f"{source}:{trigger}" if trigger else None), trigger or None)
+
     async def open_link(self, team_id: str, user_id: str, payload: str, event_id: str) -> None:
         """Open a deep link (`view-42`) for this person as `/agora` would: in their DM with
         the app (a newcomer registers first, then lands on it)."""
@@ -183,17 +196,21 @@ class SlackChannel:
 
     async def _with_locale(self, env: Envelope) -> Envelope:
         """The envelope with the person's Slack language (users.info with include_locale),
-        which a newcomer is spoken to in; asked once per person and process, never blocking
-        the answer when Slack does not say."""
-        user_id = env.chat_id
+        which a newcomer is spoken to in; never blocking the answer when Slack does not say."""
+        locale = await self.locale(env.chat_id)
+        return replace(env, language=locale) if locale is not None else env
+
+    async def locale(self, user_id: str) -> str | None:
+        """A person's Slack locale ("pl-PL"), asked once per person and process; None when
+        Slack does not say."""
         if user_id not in self.locales:
             try:
                 found = await self.client.users_info(user=user_id, include_locale=True)
                 self.locales[user_id] = str((found.get("user") or {}).get("locale") or "")[:16]
             except (SlackApiError, OSError, TimeoutError, ValueError) as exc:
                 log.info("slack: no locale for %s (%r)", user_id, exc)
-                return env
-        return replace(env, language=self.locales[user_id])
+                return None
+        return self.locales[user_id]
 
     async def _answer_submission(self, ack: Ack, view: dict[str, Any],
                                  replies: list[Outbound]) -> list[Outbound]:

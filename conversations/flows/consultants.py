@@ -4,6 +4,7 @@ picks a free slot (or proposes up to three times) and sends the request."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,6 +26,7 @@ from conversations.messages import (
 from core.actions import Intent
 from core.consulting import views
 from core.consulting.bookings import service as bookings
+from core.consulting.bookings.service import TOPIC_MAX
 from core.consulting.profiles.directory import DirectoryQuery
 from core.errors import DomainError
 from core.i18n import N_, _, n_
@@ -123,24 +125,29 @@ async def consultant_card(ctx: Ctx, consultant_id: int) -> Reply:
 
 
 async def _card(ctx: Ctx) -> list[Outbound]:
-    return [await consultant_card(ctx, ctx.data["consultant_id"]),
-            Reply(_("Or back to the results."), rows((_("◀ Results"), "back")))]
+    card = await consultant_card(ctx, ctx.data["consultant_id"])
+    if ctx.data.get("topic"):  # asked about a message: booking here keeps it as the topic
+        card = replace(card, buttons=((Button(_("📅 Book a time"), "book"),),))
+    return [card, Reply(_("Or back to the results."), rows((_("◀ Results"), "back")))]
 
 
 async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
+    if isinstance(msg, Choice) and msg.data == "book" and ctx.data.get("topic"):
+        return Next(state="slots")
     return Next(state="results", remember=False)
 
 
-consultants_flow = Flow(
-    name="consultants", title=N_("finding a consultant"), first="search",
-    commands=("consultants",), summary=N_("Find a consultant and book a session"),
-    menu=(MenuEntry(N_("🧑‍💼 Find a consultant"), ("seeker", "buyer"), 70),),
-    help=N_("Search consultants by what you need; filter by who is online; open one to talk now or "
-            "book a time. The first minutes of a session are free."),
-    states={"search": Ask(prompt=_search_prompt, on=_on_search),
-            "results": Ask(prompt=_results, on=_on_results),
-            "card": Ask(prompt=_card, on=_on_card)},
-)
+async def _directory_start(ctx: Ctx) -> Next | None:
+    """`/agora consultants <what you need>` (Slack's "Ask a consultant about this" passes the
+    message): the directory searched for it at once, and it is kept as the topic of a booking
+    requested from there."""
+    topic = " ".join(str(ctx.data.get("args") or "").split())
+    if not topic:
+        return None
+    ctx.data.update(topic=topic[:TOPIC_MAX], q={**consultant_query.parse(topic), "page": 0})
+    return Next(state="results", remember=False)
+
+
 
 
 async def _consultant_start(ctx: Ctx) -> Next | None:
@@ -188,6 +195,8 @@ async def _on_slot(ctx: Ctx, msg: Inbound) -> Next:
     if not data.startswith("t:") or not data[2:].isdigit():
         return Next.stay(Reply(_("Tap a time, or propose other times."), kind="error"))
     ctx.data["starts"] = int(data[2:])
+    if ctx.data.get("topic"):
+        return await _request(ctx, ctx.data["topic"])
     return Next(state="topic")
 
 
@@ -199,7 +208,11 @@ async def _topic_prompt(ctx: Ctx) -> list[Outbound]:
 async def _on_topic(ctx: Ctx, msg: Inbound) -> Next:
     """The picked slot is requested, with the topic if one was typed."""
     assert ctx.account is not None
-    topic = msg.text if isinstance(msg, Text) else None
+    return await _request(ctx, msg.text if isinstance(msg, Text) else None)
+
+
+async def _request(ctx: Ctx, topic: str | None) -> Next:
+    assert ctx.account is not None
     starts = datetime.fromtimestamp(ctx.data["starts"], UTC)
     booking = await bookings.request_slot(ctx.uow, ctx.account.id, ctx.data["consultant_id"],
                                           starts, ctx.data.get("minutes"), topic)
@@ -239,3 +252,19 @@ consultant_flow = Flow(
 
 async def _end(ctx: Ctx) -> Next:
     return Next.end(menu=False)
+
+
+consultants_flow = Flow(
+    name="consultants", title=N_("finding a consultant"), first="search",
+    on_start=_directory_start,
+    commands=("consultants",), summary=N_("Find a consultant and book a session"),
+    menu=(MenuEntry(N_("🧑‍💼 Find a consultant"), ("seeker", "buyer"), 70),),
+    help=N_("Search consultants by what you need; filter by who is online; open one to talk now or "
+            "book a time. The first minutes of a session are free."),
+    states={"search": Ask(prompt=_search_prompt, on=_on_search),
+            "results": Ask(prompt=_results, on=_on_results),
+            "card": Ask(prompt=_card, on=_on_card),
+            # booking from the directory itself when a topic is carried (as consultant_flow)
+            "slots": Ask(prompt=_slots, on=_on_slot),
+            "times": FormState(form=_times, done=_proposed, cancel_to="slots")},
+)

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from core.accounts.tables import Account
+from core.consulting.bookings import slots
 from core.consulting.profiles import service as profiles
 from core.consulting.profiles.taxonomy import label, language_name
 from core.consulting.sessions.tables import ConsultReputation, SessionReview
@@ -77,6 +78,16 @@ async def consultant(uow: UnitOfWork, consultant_id: int) -> PublicConsultant:
         stars_text(profile.stars_total, profile.ratings, "review"), profile.ratings,
         standing.sessions if standing else profile.sessions_completed, bool(profile.photo_path),
         await quotable_reviews(uow, consultant_id))
+
+
+async def next_free(uow: UnitOfWork, consultant_id: int, days: int = 7) -> datetime | None:
+    """A live consultant's first free start for their shortest session within `days` (UTC);
+    None when they keep no hours or have none free."""
+    profile = await live_profile(uow, consultant_id)
+    if not profile.weekly_hours:
+        return None
+    free = await slots.open_slots(uow, consultant_id, min(profiles.lengths(profile)), days, "UTC")
+    return free[0] if free else None
 
 
 async def quotable_reviews(uow: UnitOfWork, consultant_id: int, limit: int = REVIEWS_SHOWN

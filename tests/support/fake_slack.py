@@ -26,7 +26,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-JSON_FIELDS = ("view", "blocks", "attachments", "files")
+JSON_FIELDS = ("view", "blocks", "attachments", "files", "unfurls")
 Params = dict[str, Any]
 
 
@@ -138,6 +138,21 @@ class FakeSlack:
         message = {"type": "message", "user": self.bot_user_id, "bot_id": "B0BOT", "ts": ts,
                    "text": params.get("text", ""), "blocks": params.get("blocks") or []}
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+    def _chat_unfurl(self, params: Params, request: Request) -> Params:
+        """Link previews: each a valid set of message blocks, for a message (channel and ts)
+        or an unfurl id with its source."""
+        if not (params.get("channel") and params.get("ts")) and not (
+                params.get("unfurl_id") and params.get("source")):
+            return {"ok": False, "error": "invalid_arguments"}
+        unfurls = params.get("unfurls")
+        if not isinstance(unfurls, dict) or not unfurls:
+            return {"ok": False, "error": "invalid_unfurls_format"}
+        for url, unfurl in unfurls.items():
+            problem = check_message_blocks(unfurl.get("blocks") or [])
+            if problem or not unfurl.get("blocks"):
+                return {"ok": False, "error": "invalid_blocks", "errors": [f"{url}: {problem}"]}
+        return {"ok": True}
 
     def _views_open(self, params: Params, request: Request) -> Params:
         if not params.get("trigger_id"):
@@ -391,6 +406,6 @@ def button_values(blocks: Any) -> dict[str, str]:
         elements = list(block.get("elements") or []) + ([block["accessory"]]
                                                        if block.get("accessory") else [])
         for element in elements:
-            if element.get("type") == "button":
-                found[element["text"]["text"]] = element["value"]
+            if element.get("type") == "button":  # a link button: its address
+                found[element["text"]["text"]] = element.get("value", element.get("url", ""))
     return found
