@@ -24,10 +24,11 @@ def main_menu(registry: Registry, ctx: Ctx, suspended_title: str | None) -> Repl
     if ctx.account is None:
         rows = _rows(_entries(registry, ctx, {"guest"}))
         return Reply(_("Welcome to Agora, the bioenergy and consulting marketplace in chat."),
-                     (*rows, *cont))
+                     (*rows, *cont), kind="menu")
     rows = _rows(_entries(registry, ctx, {*ctx.roles, "member"}))
     name = ctx.account.display_name
-    return Reply(_("Main menu — {name}, what would you like to do?", name=name), (*rows, *cont))
+    return Reply(_("Main menu — {name}, what would you like to do?", name=name), (*rows, *cont),
+                 kind="menu")
 
 
 def _entries(registry: Registry, ctx: Ctx, roles: set[str]) -> list[tuple[MenuEntry, str]]:

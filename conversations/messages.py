@@ -101,7 +101,7 @@ class Reply:
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
-    kind: Literal["text", "error", "notice"] = "text"
+    kind: Literal["text", "error", "notice", "menu"] = "text"  # menu: the main menu
 
 
 @dataclass(frozen=True)

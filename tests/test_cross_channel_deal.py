@@ -10,10 +10,11 @@ from urllib.parse import urlparse
 
 import pytest
 
+from bots.slack.live import is_prompt
 from core.deals import deals
 from core.money.model import Money
 from tests.catalog.helpers import publish
-from tests.slack.conftest import _settle
+from tests.slack.conftest import _settle, message_text
 from tests.support.accounts import registered
 from tests.support.pdf import pdf_text
 from tests.support.two_channels import JPEG, SLACK_USER, TELEGRAM_USER
@@ -130,3 +131,12 @@ async def test_a_telegram_seller_and_a_slack_buyer_make_a_deal_each_on_their_own
     await world.sam.tap("Skip", "Thank you")
     await world.bob.command(f"view {listing_id}")
     await world.bob_sees("from 1 rating")
+
+    # Bob's DM is not a transcript: answers took the pressed message's place, finished steps
+    # did not post the menu, and no conversation button is left on an older message.
+    posts = [p for p in world.slack.calls_to("chat.postMessage") if p.get("channel") == BUYER_SLACK]
+    assert len(posts) <= 25, len(posts)
+    assert not [p for p in posts if "Main menu" in message_text(p)]
+    assert world.slack.calls_to("chat.update")
+    prompts = [m["text"] for m in world.slack.shown(BUYER_SLACK) if is_prompt(m["blocks"])]
+    assert len(prompts) == 1 and "ENplus A1 wood pellets" in prompts[0]  # the current one

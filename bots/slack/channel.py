@@ -24,6 +24,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bots.slack import blocks, home, modals
 from bots.slack.files import SlackFileFetcher
 from bots.slack.inbound import COMMAND, envelope, is_id, refusal, to_command, to_inbound
+from bots.slack.live import LiveMessages, Shown, is_prompt, replaces, without_buttons
 from bots.slack.sender import SlackSender, upload
 from bots.slack.surfaces import Surfaces
 from config.catalog_wiring import add_fetcher
@@ -38,6 +39,7 @@ from conversations.messages import (
     FormSubmission,
     ImageReply,
     Outbound,
+    Reply,
 )
 
 log = logging.getLogger(__name__)
@@ -72,6 +74,7 @@ class SlackChannel:
         self.app.event("message")(self.on_message)
         self.app.event("app_home_opened")(self.on_home_opened)
         self.surfaces = Surfaces(self)  # link previews, shortcuts, "Open in Agora"
+        self.live = LiveMessages(self.client)  # the DM kept current (bots.slack.live)
 
     # --- Channel protocol -------------------------------------------------------------------
 
@@ -108,28 +111,32 @@ class SlackChannel:
     # --- listeners --------------------------------------------------------------------------
 
     async def on_command(self, ack: Ack, command: dict[str, Any]) -> None:
-        """`/agora …`: acknowledge, then answer in the DM (or open the form as a modal)."""
+        """`/agora …`: acknowledge, then answer in the DM (or open the form as a modal);
+        `/agora` alone shows the menu to the person only, where they typed it."""
         await ack()
         try:
             trigger = _text(command.get("trigger_id"))
             env = envelope(_text(command["team_id"]), _text(command["user_id"]),
                            to_command(command.get("text", "")),
                            f"command:{trigger}" if trigger else None, _text(command.get("user_name")))
+            where = _text(command.get("channel_id"))
         except MALFORMED as exc:
             return log.info("slack: ignored a malformed command (%r)", exc)
-        await self._run(env, trigger or None)
+        await self._run(env, trigger or None, menu_in=where or None)
 
     async def on_action(self, ack: Ack, body: dict[str, Any]) -> None:
-        """A button press, in a DM message or on the Home tab."""
+        """A button press, in a DM message or on the Home tab: the answer takes the pressed
+        message's place where it can (bots.slack.live)."""
         await ack()
         try:
             action, (team_id, user_id) = body["actions"][0], _who(body)
             trigger = _text(body.get("trigger_id"))
             event_id = f"action:{trigger}:{_text(action.get('action_id'))}" if trigger else None
             env = envelope(team_id, user_id, Choice(_text(action.get("value"))), event_id)
+            pressed = _pressed(body)
         except MALFORMED as exc:
             return log.info("slack: ignored a malformed button press (%r)", exc)
-        await self._run(env, trigger or None)
+        await self._run(env, trigger or None, pressed)
 
     async def on_submit(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         """A modal's submit: errors keep it open, a next form replaces it, anything else closes."""
@@ -147,11 +154,15 @@ class SlackChannel:
         done, _ = await asyncio.wait({work}, timeout=self.ack_budget)
         if done:
             rest = await self._answer_submission(ack, view, work.result().replies)
+            rest = _without_trailing_menu(rest)
+            await self.live.moved_on(user_id)
             return await self.deliver(user_id, rest)
         # Slack drops an ack later than 3 s ("unhandled request"): keep the modal open with a
         # note, then show the outcome in the same modal once the engine has answered.
         await ack(response_action="update", view=modals.pending_view(view))
         rest = await self._update_submission(_text(view.get("id")), view, (await work).replies)
+        rest = _without_trailing_menu(rest)
+        await self.live.moved_on(user_id)
         await self.deliver(user_id, rest)
 
     async def on_message(self, event: dict[str, Any], body: dict[str, Any]) -> None:
@@ -190,9 +201,25 @@ class SlackChannel:
 
     # --- rendering ----------------------------------------------------------------------------
 
-    async def _run(self, env: Envelope, trigger_id: str | None) -> None:
+    async def _run(self, env: Envelope, trigger_id: str | None, pressed: Shown | None = None,
+                   menu_in: str | None = None) -> None:
+        """The engine's answer in the person's DM: in place of the pressed message when it
+        is a step to show; the conversation's older prompt loses its buttons. The menu alone,
+        asked for by a command typed in `menu_in`, is shown there to the person only."""
         outcome = await self.container.engine.handle(await self._with_locale(env))
-        await self.deliver(env.chat_id, outcome.replies, trigger_id)
+        replies, user_id = _without_trailing_menu(outcome.replies), env.chat_id
+        if menu_in and len(replies) == 1 and isinstance(replies[0], Reply) and \
+                replies[0].kind == "menu" and await self._ephemeral(menu_in, user_id, replies[0]):
+            return
+        in_place = pressed is not None and bool(replies) and replaces(replies[0])
+        await self.live.moved_on(user_id, keep_ts=pressed.ts if in_place and pressed else None)
+        if pressed is not None and in_place and await self.live.replace(
+                user_id, pressed.channel, pressed.ts, replies[0]):
+            replies = replies[1:]
+        elif pressed is not None and is_prompt(pressed.blocks):  # answered elsewhere: stale now
+            await self.live.update(pressed.channel, pressed.ts, pressed.text,
+                                   without_buttons(pressed.blocks))
+        await self.deliver(user_id, replies, trigger_id)
 
     async def _with_locale(self, env: Envelope) -> Envelope:
         """The envelope with the person's Slack language (users.info with include_locale),
@@ -262,7 +289,22 @@ class SlackChannel:
                     reply.file_name or "photo.jpg", reply.content, reply.mime_type, reply.caption))
                 continue
             text, message_blocks = blocks.message(reply)
-            await self.client.chat_postMessage(channel=user_id, text=text, blocks=message_blocks)
+            sent = await self.client.chat_postMessage(channel=user_id, text=text,
+                                                      blocks=message_blocks)
+            self.live.posted(user_id, Shown(_text(sent.get("channel")) or user_id,
+                                            _text(sent.get("ts")), text, message_blocks))
+
+    async def _ephemeral(self, channel: str, user_id: str, reply: Reply) -> bool:
+        """Show `reply` to `user_id` alone in `channel`; False when Slack refuses (the app is
+        not in that channel), so it goes to the DM instead."""
+        text, message_blocks = blocks.message(reply)
+        try:
+            await self.client.chat_postEphemeral(channel=channel, user=user_id, text=text,
+                                                 blocks=message_blocks)
+        except SlackApiError as exc:
+            log.info("slack: no ephemeral message in %s (%s)", channel, exc.response.get("error"))
+            return False
+        return True
 
     async def _open_modal(self, trigger_id: str, reply: FormReply) -> bool:
         """Open the form; False when Slack refuses (an expired trigger), so a button is posted."""
@@ -280,6 +322,28 @@ MALFORMED = (KeyError, IndexError, TypeError, ValueError, AttributeError)
 def _text(value: object) -> str:
     """A Slack id or string field, whatever JSON type it arrived as."""
     return "" if value is None or isinstance(value, dict | list) else str(value)
+
+
+def _without_trailing_menu(replies: list[Outbound]) -> list[Outbound]:
+    """The replies without the main menu a finished step appends: in Slack the menu is the
+    App Home, posted into the DM only when asked for (`/agora`, "menu", ☰)."""
+    menus = [r for r in replies if isinstance(r, Reply) and r.kind == "menu"]
+    return [r for r in replies if r not in menus] if menus and len(menus) < len(replies) \
+        else replies
+
+
+def _pressed(body: dict[str, Any]) -> Shown | None:
+    """The DM message whose button was pressed (None on the Home tab, a modal, an ephemeral
+    message — none of which chat.update edits)."""
+    container, message = body.get("container") or {}, body.get("message") or {}
+    if container.get("type") != "message" or container.get("is_ephemeral"):
+        return None
+    channel, ts = _text(container.get("channel_id")), _text(container.get("message_ts"))
+    if not channel or not ts or not isinstance(message, dict):
+        return None
+    found = message.get("blocks")
+    return Shown(channel, ts, _text(message.get("text")),
+                 found if isinstance(found, list) else [])
 
 
 def _who(body: dict[str, Any]) -> tuple[str, str]:

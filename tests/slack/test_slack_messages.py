@@ -19,10 +19,10 @@ async def _account_id(slack: SlackWorld) -> int:
         return (await uow.session.execute(select(Account.id))).scalar_one()
 
 
-async def test_tapping_a_menu_button_in_the_dm_runs_that_action(slack: SlackWorld):
+async def test_tapping_a_menu_button_runs_that_action_in_the_dm(slack: SlackWorld):
     await slack.register()
-    await slack.user.command("menu")
-    menu = await slack.posted("Main menu")
+    await slack.user.command("menu")  # shown to Ann alone, where she typed it
+    menu = await slack.fake.wait_for("chat.postEphemeral")
     profile = button_values(menu["blocks"])["👤 Profile"]
 
     response = await slack.user.click(profile)

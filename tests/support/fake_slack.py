@@ -55,6 +55,9 @@ class FakeSlack:
     client_secret: str = "sign-in-client-secret"
     signed_in: tuple[str, str] = ("T0AGORA", "U7BOB")  # (team, user)
     _codes: dict[str, Params] = field(default_factory=dict)
+    # The DM messages as they stand now, by (channel, ts): posted, then edited by chat.update.
+    messages: dict[tuple[str, str], Params] = field(default_factory=dict)
+    not_in: set[str] = field(default_factory=set)  # channels the app is not a member of
 
     def __post_init__(self) -> None:
         self.app = Starlette(routes=[
@@ -88,6 +91,19 @@ class FakeSlack:
                 seen = [(c.method, _short(c.params)) for c in self.calls]
                 raise AssertionError(f"no {method} call matched within {within}s; calls: {seen}")
             await asyncio.sleep(0.01)
+
+    def shown(self, user_id: str) -> list[Params]:
+        """The messages of a person's DM as they stand now, oldest first."""
+        return [m for (channel, _), m in self.messages.items() if channel == _dm_id(user_id)]
+
+    def newest_button(self, user_id: str, label: str) -> tuple[str, Params] | None:
+        """The value of the newest button labelled like `label` in the DM as it stands now,
+        and the message it is on."""
+        for message in reversed(self.shown(user_id)):
+            for name, value in button_values(message.get("blocks")).items():
+                if label.lower() in name.lower():
+                    return value, message
+        return None
 
     def posted_texts(self, channel: str | None = None) -> list[str]:
         """Every chat.postMessage's fallback text and section texts, in order."""
@@ -137,7 +153,32 @@ class FakeSlack:
         ts = f"1700000000.{next(self._ids):06d}"
         message = {"type": "message", "user": self.bot_user_id, "bot_id": "B0BOT", "ts": ts,
                    "text": params.get("text", ""), "blocks": params.get("blocks") or []}
+        self.messages[(channel, ts)] = {**message, "channel": channel}
+        params["_where"] = (channel, ts)  # for tests: which message this post made
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+    def _chat_postEphemeral(self, params: Params, request: Request) -> Params:
+        """A message one person sees in a channel; refused where the app is not a member."""
+        if not params.get("channel") or not params.get("user"):
+            return {"ok": False, "error": "invalid_arguments"}
+        if str(params["channel"]) in self.not_in:
+            return {"ok": False, "error": "channel_not_found"}
+        problem = check_message_blocks(params.get("blocks") or [])
+        if problem:
+            return {"ok": False, "error": "invalid_blocks", "errors": [problem]}
+        return {"ok": True, "message_ts": f"1700000000.{next(self._ids):06d}"}
+
+    def _chat_update(self, params: Params, request: Request) -> Params:
+        """Edit a message the app posted: its text and blocks replaced."""
+        where = (str(params.get("channel", "")), str(params.get("ts", "")))
+        if where not in self.messages:
+            return {"ok": False, "error": "message_not_found"}
+        problem = check_message_blocks(params.get("blocks") or [])
+        if problem:
+            return {"ok": False, "error": "invalid_blocks", "errors": [problem]}
+        self.messages[where].update(text=params.get("text", ""), blocks=params.get("blocks") or [])
+        params["_where"] = where
+        return {"ok": True, "channel": where[0], "ts": where[1], "text": params.get("text", "")}
 
     def _chat_unfurl(self, params: Params, request: Request) -> Params:
         """Link previews: each a valid set of message blocks, for a message (channel and ts)

@@ -72,10 +72,16 @@ class SlackUser:
         return await self.interact(payload)
 
     async def click(self, value: str, action_id: str = "agora:1",
-                    container: str = "message") -> httpx.Response:
-        """Press a button (in the DM, or on the Home tab with container="view")."""
+                    container: str = "message", message: dict[str, Any] | None = None
+                    ) -> httpx.Response:
+        """Press a button (in the DM, or on the Home tab with container="view"); `message`,
+        the DM message it is on as Slack shows it (FakeSlack.shown), is sent along as Slack
+        does, so the app can edit it."""
+        where = {"message_ts": message["ts"], "channel_id": message["channel"]} if message else {}
         payload = {**self._who(), "type": "block_actions",
-                   "container": {"type": container, "channel_id": f"D{self.user_id[1:]}"},
+                   **({"message": {k: message[k] for k in ("type", "ts", "text", "blocks", "user")
+                                   if k in message}} if message else {}),
+                   "container": {"type": container, "channel_id": f"D{self.user_id[1:]}", **where},
                    "channel": {"id": f"D{self.user_id[1:]}", "name": "directmessage"},
                    "response_url": "https://hooks.slack.com/actions/x/y/z",
                    "actions": [{"type": "button", "action_id": action_id, "block_id": "b1",

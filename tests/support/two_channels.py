@@ -20,7 +20,7 @@ from config.container import Container
 from tests.slack.conftest import SIGNING_SECRET, _settle, message_text
 from tests.support import containers
 from tests.support.containers import settings_for
-from tests.support.fake_slack import FakeSlack, button_values
+from tests.support.fake_slack import FakeSlack
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.servers import serve
 from tests.support.slack_requests import SlackUser
@@ -46,11 +46,14 @@ class World:
         await self.app.dispatcher.run_once()
 
     async def bob_sees(self, needle: str) -> dict[str, Any]:
-        """Wait for a message in Bob's DM with `needle`, delivering notices meanwhile (one may
-        be written by work that finishes just after the answer that caused it)."""
+        """Wait for a message in Bob's DM with `needle` (posted, or a message updated to say
+        it), delivering notices meanwhile (one may be written by work that finishes just after
+        the answer that caused it)."""
         for _ in range(25):
             found = [p for p in self.slack.calls_to("chat.postMessage")
-                     if p.get("channel") == SLACK_USER and needle in message_text(p)]
+                     + self.slack.calls_to("chat.update")
+                     if p.get("channel") in (SLACK_USER, f"D{SLACK_USER[1:]}")
+                     and needle in message_text(p)]
             if found:
                 return found[0]
             await self.deliver()
@@ -58,16 +61,14 @@ class World:
         raise AssertionError(f"Bob never saw {needle!r}: {self.slack.posted_texts(SLACK_USER)}")
 
     async def bob_presses(self, label: str) -> None:
-        """Press the newest button labelled like `label` in Bob's DM."""
-        for params in reversed(self.slack.calls_to("chat.postMessage")):
-            if params.get("channel") != SLACK_USER:
-                continue
-            for name, value in button_values(params.get("blocks")).items():
-                if label.lower() in name.lower():
-                    assert (await self.bob.click(value)).status_code == 200
-                    await _settle()
-                    return
-        raise AssertionError(f"no {label!r} button in {self.slack.posted_texts(SLACK_USER)}")
+        """Press the newest button labelled like `label` in Bob's DM as it stands now, on the
+        message it is on (as Slack sends it)."""
+        found = self.slack.newest_button(SLACK_USER, label)
+        if found is None:
+            raise AssertionError(f"no {label!r} button in {self.slack.posted_texts(SLACK_USER)}")
+        value, message = found
+        assert (await self.bob.click(value, message=message)).status_code == 200
+        await _settle()
 
     async def bob_fills(self, answers: dict[str, Any]) -> None:
         """Fill in the modal the app just opened, and submit it."""
