@@ -100,6 +100,33 @@ class Action:
 
 ActionRows = list[list[Action]]
 
+# The kind of object an intent's argument names: a notice whose buttons name an object is a
+# card of it, and a newer card of the same object takes the older one's buttons away (the
+# outbox, core.notifications). Intents that name no object that changes (a reply to a thread,
+# a receipt) are not here: their buttons stay.
+OBJECT_OF = {
+    Intent.VIEW_OFFER: "offer", Intent.ANSWER_OFFER: "offer", Intent.COUNTER_OFFER: "offer",
+    Intent.VIEW_DEAL: "deal", Intent.DEAL_STEP: "deal", Intent.RATE_DEAL: "deal",
+    Intent.ANSWER_DISPUTE: "dispute", Intent.DECIDE_DISPUTE: "dispute",
+    Intent.VIEW_BOOKING: "booking", Intent.ANSWER_BOOKING: "booking",
+    Intent.JOIN_SESSION: "session", Intent.END_SESSION: "session",
+    Intent.EXTEND_SESSION: "session", Intent.REVIEW_SESSION: "session",
+    Intent.MY_TICKET: "ticket", Intent.HANDLE_TICKET: "ticket",
+}
+
+
+def about(intent: Intent, arg: str) -> str | None:
+    """The object a button names ("deal:12"), from its intent and the first number of its
+    argument ("12:pay", "accept:12"); None when it names none."""
+    kind = OBJECT_OF.get(intent)
+    number = next((part for part in arg.split(":") if part.isdigit()), None)
+    return f"{kind}:{number}" if kind and number else None
+
+
+def abouts(rows: ActionRows | None) -> set[str]:
+    """Every object the buttons of a notice name."""
+    return {key for row in rows or [] for a in row if (key := about(a.intent, a.arg))}
+
 
 def payload_rows(rows: ActionRows | None) -> list[list[dict[str, str]]]:
     """Rows of actions as stored in an outbox payload, labelled in the language of the notice

@@ -10,12 +10,13 @@ from urllib.parse import urlparse
 
 import pytest
 
-from bots.slack.live import is_prompt
+from bots.slack.live import is_prompt, objects
 from core.deals import deals
 from core.money.model import Money
 from tests.catalog.helpers import publish
 from tests.slack.conftest import _settle, message_text
 from tests.support.accounts import registered
+from tests.support.fake_slack import button_values
 from tests.support.pdf import pdf_text
 from tests.support.two_channels import JPEG, SLACK_USER, TELEGRAM_USER
 
@@ -140,3 +141,10 @@ async def test_a_telegram_seller_and_a_slack_buyer_make_a_deal_each_on_their_own
     assert world.slack.calls_to("chat.update")
     prompts = [m["text"] for m in world.slack.shown(BUYER_SLACK) if is_prompt(m["blocks"])]
     assert len(prompts) == 1 and "ENplus A1 wood pellets" in prompts[0]  # the current one
+    # Every offer's and the deal's cards lost their buttons as they moved on (the deal's last
+    # card, its published ratings, has none): what is left answers Sam, fetches the receipt, or
+    # opens the menu.
+    older = [m for m in world.slack.shown(BUYER_SLACK) if not is_prompt(m["blocks"])]
+    assert not [m["text"] for m in older if objects(m["blocks"])]
+    assert {label for m in older for label in button_values(m["blocks"])} <= {
+        "↩ Reply", "🧾 Receipt", "☰ Main menu"}

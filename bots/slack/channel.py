@@ -80,7 +80,7 @@ class SlackChannel:
 
     async def start(self) -> None:
         """Register the outbox sender; with an app token, connect over Socket Mode."""
-        self.container.add_sender(self.name, SlackSender(self.client))
+        self.container.add_sender(self.name, SlackSender(self.client, self.live))
         app_token = self.container.settings.slack_app_token
         if app_token:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -291,8 +291,8 @@ class SlackChannel:
             text, message_blocks = blocks.message(reply)
             sent = await self.client.chat_postMessage(channel=user_id, text=text,
                                                       blocks=message_blocks)
-            self.live.posted(user_id, Shown(_text(sent.get("channel")) or user_id,
-                                            _text(sent.get("ts")), text, message_blocks))
+            await self.live.posted(user_id, Shown(_text(sent.get("channel")) or user_id,
+                                                  _text(sent.get("ts")), text, message_blocks))
 
     async def _ephemeral(self, channel: str, user_id: str, reply: Reply) -> bool:
         """Show `reply` to `user_id` alone in `channel`; False when Slack refuses (the app is

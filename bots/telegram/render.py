@@ -53,12 +53,15 @@ def chunks(text: str, limit: int = TEXT_LIMIT) -> list[str]:
 
 
 async def send_text(bot: Bot, chat_id: str, text: str,
-                    markup: InlineKeyboardMarkup | None = None) -> None:
-    """Send plain text (no parse_mode); the keyboard goes with the last piece."""
-    pieces = chunks(text)
+                    markup: InlineKeyboardMarkup | None = None) -> int | None:
+    """Send plain text (no parse_mode); the keyboard goes with the last piece, whose message
+    id is returned."""
+    pieces, sent = chunks(text), None
     for index, piece in enumerate(pieces):
         last = index == len(pieces) - 1
-        await bot.send_message(chat_id=chat_id, text=piece, reply_markup=markup if last else None)
+        sent = await bot.send_message(chat_id=chat_id, text=piece,
+                                      reply_markup=markup if last else None)
+    return sent.message_id if sent is not None else None
 
 
 async def send_replies(bot: Bot, chat_id: str, replies: Iterable[Outbound]) -> None:
@@ -88,11 +91,13 @@ async def send_reply(bot: Bot, chat_id: str, reply: Outbound) -> None:
 
 
 async def send_document(bot: Bot, chat_id: str, reply: FileReply,
-                        markup: InlineKeyboardMarkup | None = None) -> None:
-    """Upload the file's bytes as a document, its caption (cut to Telegram's limit) under it."""
+                        markup: InlineKeyboardMarkup | None = None) -> int:
+    """Upload the file's bytes as a document, its caption (cut to Telegram's limit) under it;
+    returns the message id."""
     document = InputFile(reply.content, filename=reply.file_name)
-    await bot.send_document(chat_id=chat_id, document=document, caption=_caption(reply.caption),
-                            reply_markup=markup)
+    sent = await bot.send_document(chat_id=chat_id, document=document,
+                                   caption=_caption(reply.caption), reply_markup=markup)
+    return sent.message_id
 
 
 async def send_image(bot: Bot, chat_id: str, reply: ImageReply) -> None:

@@ -28,26 +28,32 @@ class TelegramSender:
         self._bot = bot
 
     async def send(self, address: str, payload: dict[str, Any],
-                   files: Sequence[Attachment] = ()) -> None:
+                   files: Sequence[Attachment] = ()) -> str | None:
         """Send payload["text"] with payload["buttons"] as an inline keyboard to chat `address`,
-        then the files; one file and a short text go as one document with the text as caption."""
+        then the files; one file and a short text go as one document with the text as caption.
+        Returns the id of the message that carries the keyboard."""
         try:
-            await self._send(address, payload, files)
+            return await self._send(address, payload, files)
         except RetryAfter as flood:
             raise RetryLater(retry_seconds(flood), str(flood)) from flood
 
+    async def retire(self, address: str, ref: str, payload: dict[str, Any]) -> None:
+        """A newer card of the same object was sent: this one's keyboard goes."""
+        await self._bot.edit_message_reply_markup(chat_id=address, message_id=int(ref),
+                                                  reply_markup=None)
+
     async def _send(self, address: str, payload: dict[str, Any],
-                    files: Sequence[Attachment]) -> None:
+                    files: Sequence[Attachment]) -> str | None:
         reply = notification_reply(payload)
         markup = keyboard(reply.buttons)
         if len(files) == 1 and reply.text.strip() and len(reply.text) <= CAPTION_LIMIT:
             # One message: a retry can't repeat a text whose document failed.
             captioned = replace(file_reply(files[0]), caption=reply.text)
-            await send_document(self._bot, address, captioned, markup)
-            return
-        await send_text(self._bot, address, reply.text, markup)
+            return str(await send_document(self._bot, address, captioned, markup))
+        sent = await send_text(self._bot, address, reply.text, markup)
         for file in files:
             await send_document(self._bot, address, file_reply(file))
+        return str(sent) if sent is not None and markup is not None else None
 
 
 def retry_seconds(flood: RetryAfter) -> float:

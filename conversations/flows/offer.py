@@ -10,8 +10,16 @@ from typing import Any
 from conversations.flow import Ask, Ctx, Flow, FormState, Next
 from conversations.flows import offer_fields as of
 from conversations.forms import Form
-from conversations.messages import Button, Choice, Inbound, Outbound, Reply, rows
-from core.actions import Intent
+from conversations.messages import (
+    Button,
+    Choice,
+    Inbound,
+    Outbound,
+    Reply,
+    action_button,
+    rows,
+)
+from core.actions import Action, Intent
 from core.catalog import views
 from core.catalog.taxonomy import UNITS
 from core.deals import call_offs, cards, contract_card, offers, threads
@@ -161,7 +169,9 @@ async def _send(ctx: Ctx) -> Next:
         offer = await offers.make_offer(ctx.uow, listing.id, me, terms)
     return Next.end(Reply(_("📨 Sent (offer #{id}). You'll hear here as soon as it is "
                             "answered.", id=offer.id),
-                          ((Button(_("↩ Withdraw it"), f"@go:offer_answer:withdraw:{offer.id}"),),)),
+                          # an offer's action: a card of the offer, retired with it (bots)
+                          ((action_button(Action(Intent.ANSWER_OFFER, N_("↩ Withdraw it"),
+                                                 f"withdraw:{offer.id}")),),)),
                     menu=False)
 
 

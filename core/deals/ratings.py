@@ -43,7 +43,7 @@ async def _tell_published(uow: UnitOfWork, deal_id: int, stars: dict[int, int]) 
                     _("⭐ The ratings of deal #{id} are published: the other party did not rate "
                       "you. Ratings stay hidden until both parties rate or the rating window "
                       "closes.", id=deal_id))
-            await notify(uow, me, text)
+            await notify(uow, me, text, about=[f"deal:{deal_id}"])  # the deal's last card
 
 
 async def refresh(uow: UnitOfWork, account_id: int) -> None:

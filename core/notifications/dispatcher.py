@@ -30,6 +30,7 @@ from sqlalchemy.orm import aliased
 from core.accounts.tables import Account
 from core.clock import Clock
 from core.money.reading import reading
+from core.notifications import cards
 from core.notifications.quiet_hours import quiet_until
 from core.notifications.ratelimit import Limiter, SendLimiter
 from core.notifications.tables import OutboxMessage
@@ -82,7 +83,9 @@ class Sender(Protocol):
     """A channel's way to deliver one notification payload, and its files, to an address."""
 
     async def send(self, address: str, payload: dict[str, Any],
-                   files: Sequence[Attachment] = ()) -> None: ...
+                   files: Sequence[Attachment] = ()) -> str | None:
+        """Deliver; returns where the message is (for a channel that can edit it later: a
+        card's buttons are taken away by `retire(address, ref, payload)`), else None."""
 
 
 def backoff(attempts: int) -> timedelta:
@@ -233,14 +236,20 @@ class OutboxDispatcher:
         try:
             # Before sending anything (a failure sends nothing), drawn for the recipient.
             files = await self._files(row.payload, row.account_id)
-            await self.senders[row.channel].send(row.address, row.payload, files)
+            sender = self.senders[row.channel]
+            ref = await sender.send(row.address, row.payload, files)
         except RetryLater as wait:
             await self._pause_chat(row, wait)
             return False
         except Exception as exc:
             await self._failed(row, exc)
             return False
-        await self._finish(row.id, status="sent", sent_at=self._clock.now())
+        about = cards.about(row.payload)
+        card = ref if about and isinstance(ref, str) and hasattr(sender, "retire") else None
+        await self._finish(row.id, status="sent", sent_at=self._clock.now(), sent_ref=card)
+        if card is not None:  # the newer card is shown: older ones of its objects lose buttons
+            await cards.retire_older(self._sessions, sender, row.id, row.channel, row.address,
+                                     about)
         return True
 
     async def _files(self, payload: dict[str, Any], account_id: int | None = None

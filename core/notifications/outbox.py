@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import bindparam, select
 
 from core.accounts.tables import Account, Identity
-from core.actions import ActionRows, payload_rows
+from core.actions import ActionRows, abouts, payload_rows
 from core.money.reading import reading
 from core.notifications.tables import OutboxMessage
 from core.storage.uow import UnitOfWork
@@ -59,11 +59,13 @@ async def notify(
     dedupe_key: str | None = None,
     attachment: AttachmentRef | None = None,
     once_per_chat: bool = False,
+    about: Iterable[str] = (),
 ) -> OutboxMessage | None:
     """Tell an account something on its preferred channel (or `channel`), after commit; an
     attachment follows the text in chat or is attached to the email. `once_per_chat`: the
     attachment is a document that never changes (terms, a receipt), which a chat that has it
-    already does not get again."""
+    already does not get again. The notice is a card of the objects its buttons name and of
+    those in `about` (a negotiation): a newer card of one of them takes its buttons away."""
     account = await uow.session.get(Account, account_id)
     if account is None:
         return None
@@ -85,6 +87,9 @@ async def notify(
         elif dedupe_key is None:
             dedupe_key = document_key(target.channel, target.address, attachment)
     payload: dict[str, Any] = {"text": text, "buttons": payload_rows(buttons), **_files(attachment)}
+    cards = sorted(abouts(buttons) | set(about))
+    if cards:  # the objects it is a card of (core.notifications.cards)
+        payload["about"] = cards
     return _add(uow, account_id, target.channel, target.address, payload, urgent, dedupe_key)
 
 

@@ -31,6 +31,10 @@ class OutboxMessage(Base):
         Index("ix_outbox_open_chat", "channel", "address", "id",
               postgresql_where=text("status IN ('pending', 'sending')"),
               sqlite_where=text("status IN ('pending', 'sending')")),
+        # A chat's delivered cards whose buttons are still showing (core.notifications.cards).
+        Index("ix_outbox_chat_cards", "channel", "address", "id",
+              postgresql_where=text("sent_ref IS NOT NULL"),
+              sqlite_where=text("sent_ref IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -49,4 +53,8 @@ class OutboxMessage(Base):
     # The lease of the dispatcher sending it (status "sending"): who, and since when; an
     # expired lease is a worker that died mid-send, and the row is claimed again.
     claimed_by: Mapped[str | None] = mapped_column(String(64))
+    # Where its channel delivered a card (a notice whose payload names the objects it is about,
+    # core.notifications.cards) while its buttons still show: None once a newer card of the
+    # same object took them away, or for a channel that cannot edit what it sent.
+    sent_ref: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime | None]

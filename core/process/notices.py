@@ -41,6 +41,7 @@ class Said:
     channel: str | None = None  # this channel rather than the reader's preferred one
     urgent: bool = False  # not held by quiet hours
     dedupe_key: str | None = None  # written once, however often the move is read
+    about: tuple[str, ...] = ()  # objects it is a card of besides its buttons' (a negotiation)
 
 
 # A text builder: (uow, what moved, the addressee's role, their account) → the text, or None
@@ -83,7 +84,7 @@ class NoticeBook:
                     await notify(uow, account_id, said.text, buttons=buttons,
                                  attachment=said.attachment, once_per_chat=said.once_per_chat,
                                  channel=said.channel, urgent=said.urgent,
-                                 dedupe_key=said.dedupe_key)
+                                 dedupe_key=said.dedupe_key, about=said.about)
 
     @staticmethod
     async def _addressees(uow: UnitOfWork, moved: Moved, to: str) -> list[int]:

@@ -69,6 +69,12 @@ CALLED_OFF = (N_("📦 Called off under the contract's accepted terms. Pay {tota
                  "{due}; you ship once it is held."))
 
 
+def negotiation(offer: Offer) -> str:
+    """The negotiation an offer belongs to — a buyer's offers and counter-offers on a listing:
+    a newer offer's card, or the deal it ends in, takes the older offers' buttons away."""
+    return f"talk:{offer.listing_id}:{offer.buyer_id}"
+
+
 def deal_button(deal_id: int) -> Action:
     return Action(Intent.VIEW_DEAL, N_("🤝 Open the deal"), str(deal_id))
 
@@ -102,10 +108,11 @@ async def on_offer_made(uow: UnitOfWork, event: OfferMade) -> None:
         await notify(uow, to, text, buttons=[
             [Action(Intent.ANSWER_OFFER, N_("✅ Accept"), f"accept:{offer.id}"),
              Action(Intent.COUNTER_OFFER, N_("↔ Counter"), str(offer.id))],
-            [Action(Intent.ANSWER_OFFER, N_("✖ Decline"), f"decline:{offer.id}")]])
+            [Action(Intent.ANSWER_OFFER, N_("✖ Decline"), f"decline:{offer.id}")]],
+            about=[negotiation(offer), *([f"offer:{previous.id}"] if previous else [])])
 
 
-async def offer_declined(uow: UnitOfWork, moved: Moved, role: str, party: int) -> str | None:
+async def offer_declined(uow: UnitOfWork, moved: Moved, role: str, party: int) -> Said | None:
     """To the maker: their offer was declined, with the reason when one was given. (An
     acceptance is told as the deal agreed; a counter-offer by the counter itself.)"""
     offer = moved.subject
@@ -114,19 +121,22 @@ async def offer_declined(uow: UnitOfWork, moved: Moved, role: str, party: int) -
         return None
     async with addressed_to(uow, party):
         if offer.reason:
-            return _("✖ Your offer #{id} on “{title}” was declined. Reason: {reason}",
-                     id=offer.id, title=listing.title, reason=offer.reason)
-        return _("✖ Your offer #{id} on “{title}” was declined.", id=offer.id, title=listing.title)
+            return Said(_("✖ Your offer #{id} on “{title}” was declined. Reason: {reason}",
+                          id=offer.id, title=listing.title, reason=offer.reason),
+                        about=(negotiation(offer),))
+        return Said(_("✖ Your offer #{id} on “{title}” was declined.", id=offer.id,
+                      title=listing.title), about=(negotiation(offer),))
 
 
-async def offer_withdrawn(uow: UnitOfWork, moved: Moved, role: str, party: int) -> str | None:
+async def offer_withdrawn(uow: UnitOfWork, moved: Moved, role: str, party: int) -> Said | None:
     """To the party who was asked: the offer was withdrawn."""
     offer = moved.subject
     listing = await uow.session.get(Listing, offer.listing_id)
     if listing is None:
         return None
     async with addressed_to(uow, party):
-        return _("↩ Offer #{id} on “{title}” was withdrawn.", id=offer.id, title=listing.title)
+        return Said(_("↩ Offer #{id} on “{title}” was withdrawn.", id=offer.id,
+                      title=listing.title), about=(negotiation(offer),))
 
 
 async def on_deal_agreed(uow: UnitOfWork, event: DealAgreed) -> None:
@@ -152,7 +162,8 @@ async def on_deal_agreed(uow: UnitOfWork, event: DealAgreed) -> None:
                      title=listing.title, quantity=cards.quantity(deal.quantity_milli, listing.unit),
                      sha=version.sha256[:12])
             await notify(uow, party, text + whole, buttons=next_steps(deal, role),
-                         attachment=terms_ref(version.id), once_per_chat=True)
+                         attachment=terms_ref(version.id), once_per_chat=True,
+                         about=[negotiation(offer), f"offer:{offer.id}"])
 
 
 def entering(state: str) -> TextBuilder:

@@ -1,0 +1,61 @@
+"""A notice about an object is its card: when a newer card of the same object (an offer, a
+deal, a booking…; `core.actions.abouts`) has been delivered into a chat, the older cards there
+lose their buttons, which are no longer the object's next steps. The channel edits the message
+it sent (Slack `chat.update`, Telegram `editMessageReplyMarkup`); its words stay, as a record.
+
+Each card is retired once, whatever the number of workers: the row's `sent_ref` is cleared by a
+conditional update before the channel is asked to edit, and a chat's rows are delivered in
+order (core.notifications.dispatcher), so the newest card is the one left with buttons."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Protocol
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from core.notifications.tables import OutboxMessage
+
+log = logging.getLogger(__name__)
+LOOKBACK = 50  # a chat's latest cards still showing buttons that are looked at
+
+
+class Editor(Protocol):
+    """A channel that can take the buttons off a message it sent."""
+
+    async def retire(self, address: str, ref: str, payload: dict[str, Any]) -> None: ...
+
+
+def about(payload: dict[str, Any]) -> set[str]:
+    """The objects a notice's payload says it is a card of ("deal:12", "talk:3:5")."""
+    found = payload.get("about")
+    return {str(key) for key in found} if isinstance(found, list) else set()
+
+
+async def retire_older(sessions: async_sessionmaker[AsyncSession], editor: Editor,
+                       row_id: int, channel: str, address: str, keys: set[str]) -> int:
+    """Take the buttons off the chat's earlier cards of the objects `keys` name; returns how
+    many were retired."""
+    o = OutboxMessage
+    async with sessions() as session:
+        older = (await session.execute(
+            select(o.id, o.sent_ref, o.payload)
+            .where(o.channel == channel, o.address == address, o.sent_ref.is_not(None),
+                   o.id < row_id)
+            .order_by(o.id.desc()).limit(LOOKBACK))).all()
+    retired = 0
+    for card_id, ref, payload in older:
+        if not keys & about(payload):
+            continue
+        async with sessions() as session, session.begin():
+            taken = await session.execute(update(o).where(o.id == card_id, o.sent_ref == ref)
+                                          .values(sent_ref=None))
+        if taken.rowcount != 1:  # another worker retired it meanwhile
+            continue
+        try:
+            await editor.retire(address, ref, payload)
+            retired += 1
+        except Exception as exc:  # deleted by the person, too old to edit: it stays as it is
+            log.info("outbox: could not retire card %s in %s (%s)", card_id, channel, exc)
+    return retired
