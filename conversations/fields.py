@@ -83,6 +83,10 @@ class Field:
     # Asked only when true for the answers so far (e.g. the Incoterms place once an Incoterm
     # is chosen); otherwise skipped, its value None.
     when: Callable[[dict[str, Any]], bool] | None = None
+    # The hint when the whole form is shown at once (a Slack modal), where there is no Done
+    # to tap, no location to share and an optional field is simply left empty: None, the
+    # same as `hint`; "" none.
+    form_hint: str | None = None
     kind: ClassVar[str] = "text"
 
     def applies(self, values: dict[str, Any]) -> bool:
@@ -110,12 +114,18 @@ class Field:
         # A question that does not always apply can't be required in a whole form (a modal).
         return FieldSpec(name=self.name, label=_(self.label), kind=self.kind,
                          required=self.required and self.when is None,
-                         hint=self.hint_text(), options=tuple(self.options()),
+                         hint=self.form_hint_text(), options=tuple(self.options()),
                          initial=_as_raw(initial))
 
     def hint_text(self) -> str:
         """The hint in the reader's words ("" for none)."""
         return _(self.hint) if self.hint else ""
+
+    def form_hint_text(self) -> str:
+        """The hint of the field in a whole form, in the reader's words ("" for none)."""
+        if self.form_hint is None:
+            return self.hint_text()
+        return _(self.form_hint) if self.form_hint else ""
 
     def _require(self, raw: Raw) -> str:
         text = tidy(raw if isinstance(raw, str) else "")

@@ -134,6 +134,9 @@ class FieldSpec:
     max_length: int | None = None
     initial: str | list[str] | None = None
     multiline: bool = False
+    # Options too many to list, which a channel finds as the person types (Slack's external
+    # select): "country". The field still reads what is typed.
+    source: str = ""
 
 
 @dataclass(frozen=True)

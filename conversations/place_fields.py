@@ -26,6 +26,10 @@ class CityField(LocationField):
     country_from: str = ""  # the answer naming the country to prefer (Paris, FR over Paris, US)
     country: str = ""  # the country to prefer when no answer names one (the profile's)
 
+    def form_hint_text(self) -> str:
+        """A whole form has no location to share: the label (a town) says what to type."""
+        return super().form_hint_text() if self.form_hint is not None else ""
+
     def parse_in(self, msg: Inbound, values: dict[str, Any]) -> Any:
         chosen = values.get(self.country_from) if self.country_from else None
         country = chosen if isinstance(chosen, str) and chosen else self.country or None

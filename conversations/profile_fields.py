@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from conversations.fields import (
@@ -13,6 +13,7 @@ from conversations.fields import (
     Raw,
     TextField,
 )
+from conversations.messages import FieldSpec
 from conversations.place_fields import CityField
 from core.accounts.model import (
     CURRENCIES,
@@ -54,6 +55,10 @@ class CountryField(ChoiceField):
     def options(self) -> list[tuple[str, str]]:
         """The countries by their names in the reader's language, in that language's order."""
         return countries.named_in(current_language(), [code for code, __ in self.choices])
+
+    def spec(self, initial: Any = None) -> FieldSpec:
+        """In a whole form, a select that finds the country as the person types."""
+        return replace(super().spec(initial), source="country")
 
 
 @dataclass
@@ -102,7 +107,7 @@ def email_field() -> EmailField:
 def roles_field() -> MultiChoiceField:
     return MultiChoiceField("roles", N_("What do you want to do here"),
                             choices=[(r.value, ROLE_LABELS[r]) for r in SELF_CHOSEN_ROLES],
-                            hint=N_("Pick one or more, then Done."))
+                            hint=N_("Pick one or more, then Done."), form_hint="")
 
 
 def country_field() -> CountryField:
@@ -118,7 +123,8 @@ def city_field() -> CityField:
 def interests_field() -> MultiChoiceField:
     return MultiChoiceField("interests", N_("Interests"), required=False, min_selected=0,
                             choices=list(INTERESTS.items()),
-                            hint=N_("Product types or expertise; pick any, then Done."))
+                            hint=N_("Product types or expertise; pick any, then Done."),
+                            form_hint=N_("Product types or expertise."))
 
 
 def currency_field() -> ChoiceField:
@@ -136,7 +142,8 @@ def timezone_field() -> TimezoneField:
 
 def quiet_hours_field() -> QuietHoursField:
     return QuietHoursField("quiet_hours", N_("Quiet hours"), required=False, max_length=20,
-                           hint=N_("No notifications in this window, e.g. 22:00-07:00 (or Skip)."))
+                           hint=N_("No notifications in this window, e.g. 22:00-07:00 (or Skip)."),
+                           form_hint=N_("No notifications in this window, e.g. 22:00-07:00."))
 
 
 def place(value: dict[str, Any] | None) -> dict[str, Any]:

@@ -13,6 +13,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from types import SimpleNamespace
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -41,6 +42,8 @@ from conversations.messages import (
     Outbound,
     Reply,
 )
+from core.i18n import language_of
+from core.money.reading import reading
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +74,7 @@ class SlackChannel:
         self.app.command(COMMAND)(self.on_command)
         self.app.action(re.compile(f"^{re.escape(blocks.ACTION_PREFIX)}"))(self.on_action)
         self.app.view_submission(modals.CALLBACK_ID)(self.on_submit)
+        self.app.options(re.compile(f"^{re.escape(modals.OPTIONS_PREFIX)}"))(self.on_options)
         self.app.event("message")(self.on_message)
         self.app.event("app_home_opened")(self.on_home_opened)
         self.surfaces = Surfaces(self)  # link previews, shortcuts, "Open in Agora"
@@ -164,6 +168,19 @@ class SlackChannel:
         rest = _without_trailing_menu(rest)
         await self.live.moved_on(user_id)
         await self.deliver(user_id, rest)
+
+    async def on_options(self, ack: Ack, body: dict[str, Any]) -> None:
+        """A modal's select asking for the options matching what the person typed (a country
+        in their language)."""
+        try:
+            source = _text(body["action_id"]).removeprefix(modals.OPTIONS_PREFIX)
+            typed, (_team, user_id) = _text(body.get("value")), _who(body)
+        except MALFORMED as exc:
+            log.info("slack: answered a malformed options request with none (%r)", exc)
+            return await ack(options=[])
+        language = language_of(await self.locale(user_id))
+        with reading(SimpleNamespace(language=language, country=None)):
+            await ack(options=modals.suggestions(source, typed, language))
 
     async def on_message(self, event: dict[str, Any], body: dict[str, Any]) -> None:
         """A direct message from a person (not a bot, not an edit)."""

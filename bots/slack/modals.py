@@ -11,10 +11,11 @@ from typing import Any
 
 from bots.slack.blocks import Block, clip, plain
 from conversations.messages import FieldSpec, FormReply
-from core.i18n import _
+from core.i18n import _, countries
 
 CALLBACK_ID = "agora_form"
 ACTION_ID = "value"  # one element per input block, so one action id serves them all
+OPTIONS_PREFIX = "agora_options:"  # an external select's action id: what its options are
 TITLE_LIMIT = 24  # modal title and submit label
 SELECT_LIMIT = 100  # options in one static select
 CHECKBOX_LIMIT = 10  # options shown as checkboxes
@@ -114,12 +115,14 @@ def _is_number(text: str, decimal: bool) -> bool:
 
 
 def _options(spec: FieldSpec) -> list[Block]:
-    return [{"text": plain(label, 75), "value": value[:150]} for value, label in spec.options]
+    return [_option(value, label) for value, label in spec.options]
 
 
 def _choice(spec: FieldSpec) -> Block:
+    if spec.source:  # too many to list (countries): found as the person types
+        return _found(spec)
     if not spec.options or len(spec.options) > SELECT_LIMIT:
-        return _text(spec)  # too many to list (countries): typed, matched by name or code
+        return _text(spec)  # too many to list, and no way to find them: typed
     options = _options(spec)
     element: Block = {"type": "static_select", "action_id": ACTION_ID, "options": options,
                       "placeholder": plain(_("Choose…"), 150)}
@@ -127,6 +130,27 @@ def _choice(spec: FieldSpec) -> Block:
     if chosen:
         element["initial_option"] = chosen[0]
     return element
+
+
+def _found(spec: FieldSpec) -> Block:
+    """A select whose options Slack asks for as the person types (`suggestions`)."""
+    element: Block = {"type": "external_select", "action_id": OPTIONS_PREFIX + spec.source,
+                      "min_query_length": 1, "placeholder": plain(_("Start typing…"), 150)}
+    chosen = [(value, label) for value, label in spec.options if value == spec.initial]
+    if chosen:
+        element["initial_option"] = _option(*chosen[0])
+    return element
+
+
+def suggestions(source: str, typed: str, language: str) -> list[Block]:
+    """The options of a `_found` select for what the person has typed so far."""
+    if source != "country":
+        return []
+    return [_option(code, name) for code, name in countries.matching(typed[:60], language)]
+
+
+def _option(value: str, label: str) -> Block:
+    return {"text": plain(label, 75), "value": value[:150]}
 
 
 def _multichoice(spec: FieldSpec) -> Block:

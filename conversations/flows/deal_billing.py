@@ -37,7 +37,8 @@ def billing_form() -> Form:
         TextField("town", N_("Town"), max_length=120),
         country_field(),
         TextField("vat_id", N_("VAT number"), max_length=20, required=False,
-                  hint=N_("Businesses: with the country prefix, e.g. LV40003521600. Skip if none."))],
+                  hint=N_("Businesses: with the country prefix, e.g. LV40003521600. Skip if none."),
+                  form_hint=N_("Businesses: with the country prefix, e.g. LV40003521600."))],
         submit_label=N_("Save"), rules=[Rule(("country", "vat_id"), _vat_ok, fix="vat_id")])
 
 

@@ -216,7 +216,8 @@ async def _updated(ctx: Ctx, values: dict[str, Any]) -> Next:
 
 def _quality_form(ctx: Ctx) -> Form:
     fields = [AmountOfField("delivered", N_("Delivered quantity"), places=3, required=False,
-                           hint=N_("Skip if the whole agreed quantity arrived."))]
+                           hint=N_("Skip if the whole agreed quantity arrived."),
+                           form_hint=N_("Leave empty if the whole agreed quantity arrived."))]
     fields += [DecimalField(name, _("Measured {name} ({unit})", name=name, unit=MEASURABLE.get(name, "")),
                             places=2, required=False) for name in ctx.data.get("specs") or []]
     return Form("quality", N_("Quality report"), fields, submit_label=N_("Send report"))

@@ -45,6 +45,10 @@ class DateField(Field):
     earliest: int | None = None  # days from today; None: any date
     latest: int | None = None
 
+    def form_hint_text(self) -> str:
+        """A whole form shows a date picker: the typing hints (“today”, “+30”) don't apply."""
+        return super().form_hint_text() if self.form_hint is not None else ""
+
     def parse_raw(self, raw: Raw) -> str:
         text = self._require(raw).lower()
         today = self.today or datetime.now(UTC).date()
@@ -114,6 +118,10 @@ class QuantityField(DecimalField):
     """An amount, with the unit typed alongside when wanted (“500 t”, “12,5 MWh”)."""
 
     units: tuple[str, ...] = ()
+
+    def form_hint_text(self) -> str:
+        """A whole form asks the unit in a field of its own: the number alone goes here."""
+        return super().form_hint_text() if self.form_hint is not None else ""
 
     def parse_raw(self, raw: Raw) -> Any:
         number, word = split_amount(self._require(raw))
@@ -260,7 +268,8 @@ def quick_fields(type_code: str | None, currency: str, country: str = "") -> lis
         PriceField("price", N_("Price per unit"), minimum=Decimal("0.01"),
                    maximum=Decimal(100_000_000), currency=currency,
                    hint=_("In {currency}, excluding VAT; or type another currency: “230 SEK”.",
-                          currency=currency)),
+                          currency=currency),
+                   form_hint=_("In {currency}, excluding VAT.", currency=currency)),
         # Asked right after the price, one tap (the last listing's choice offered to keep):
         # a fixed price lets buyers buy at once, so it must be the seller's choice.
         ChoiceField("negotiable", N_("Fixed price or open to offers"), choices=NEGOTIABLE,

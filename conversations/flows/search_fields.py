@@ -34,7 +34,7 @@ def filter_fields() -> list[Field]:
     return [
         ChoiceField("product_type", N_("Product type"), required=False,
                     choices=[(t.code, t.label) for t in TYPES.values()],
-                    hint=N_("Skip for any type.")),
+                    hint=N_("Skip for any type."), form_hint=N_("Leave empty for any type.")),
         AmountOfField("qty_min", N_("Minimum quantity"), required=False, maximum=Decimal(10**9),
                       places=3, hint=N_("In the listing's unit.")),
         AmountOfField("qty_max", N_("Maximum quantity"), required=False, maximum=Decimal(10**9),

@@ -75,6 +75,25 @@ def close_countries(text: str, limit: int = 3) -> list[tuple[str, float]]:
     return sorted(found.items(), key=lambda pair: -pair[1])[:limit]
 
 
+def matching(text: str, language: str, limit: int = 20) -> list[tuple[str, str]]:
+    """(code, name in `language`) of the countries `text` may be the start of, as a person
+    types it: its code, names in `language` beginning with it, names in any language, then the
+    closest by spelling."""
+    key = folded(text)
+    if not key:
+        return []
+    found: list[str] = []
+    exact = country_code(text)
+    if exact:
+        found.append(exact)
+    found += [code for code, name in named_in(language, sorted(codes()))
+              if folded(name).startswith(key)]
+    found += sorted({code for name, code in _names().items() if name.startswith(key)})
+    found += [code for code, __ in close_countries(text, limit=5)]
+    unique = list(dict.fromkeys(found))[:limit]
+    return [(code, name_in(language, code)) for code in unique]
+
+
 def named_in(language: str, wanted: list[str]) -> list[tuple[str, str]]:
     """(code, name) of the `wanted` countries, named in `language` and in its alphabetical
     order ("Deutschland" under D in German)."""

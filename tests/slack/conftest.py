@@ -110,3 +110,4 @@ async def slack(db_url: str, clock: FakeClock, mailbox: LoggingEmailSender
                     await _settle()
                     with contextlib.suppress(Exception):
                         await channel.stop()
+                assert fake.refused == [], "the app sent payloads Slack refuses"

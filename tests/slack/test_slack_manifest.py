@@ -42,7 +42,8 @@ def test_the_manifest_declares_the_command_shortcuts_and_events_the_code_registe
     assert {s["callback_id"]: s["type"] for s in features["shortcuts"]} == SHORTCUTS
     assert set(settings["event_subscriptions"]["bot_events"]) == set(EVENTS)
     for url in (settings["event_subscriptions"]["request_url"],
-                settings["interactivity"]["request_url"], features["slash_commands"][0]["url"]):
+                settings["interactivity"]["request_url"], features["slash_commands"][0]["url"],
+                settings["interactivity"]["message_menu_options_url"]):  # a country's options
         assert url.endswith(EVENTS_PATH)
     assert all(url.endswith(CALLBACK) for url in MANIFEST["oauth_config"]["redirect_urls"])
     assert "openid" in MANIFEST["oauth_config"]["scopes"]["user"]  # Sign in with Slack

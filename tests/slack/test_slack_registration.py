@@ -24,12 +24,24 @@ async def test_the_agora_command_opens_the_registration_form_as_one_modal(slack:
     assert kinds["email"] == "email_text_input"
     assert kinds["roles"] == "checkboxes"
     assert kinds["interests"] == "multi_static_select"
-    assert kinds["country"] == "plain_text_input"  # ~250 countries: more than a select holds
+    assert kinds["country"] == "external_select"  # ~250 countries: found as one types
     optional = {b["block_id"] for b in blocks if b["optional"]}
     assert optional == {"company", "interests"}
     assert view["title"]["text"] == "Registration"
     assert view["submit"]["text"] == "Register"
     assert '"form_id": "registration"' in view["private_metadata"]
+
+
+async def test_the_country_is_found_as_it_is_typed_in_any_language_and_shown_in_the_persons(
+        slack: SlackWorld):
+    slack.fake.locales[slack.user.user_id] = "pl-PL"
+    view = await slack.open_registration()
+    [country] = [b for b in view["blocks"] if b["block_id"] == "country"]
+    offered = await slack.user.suggest(view, country, "Deutschland")
+    assert (offered[0]["value"], offered[0]["text"]["text"]) == ("DE", "Niemcy")
+    assert (await slack.user.suggest(view, country, "lv"))[0]["value"] == "LV"
+    assert (await slack.user.suggest(view, country, "Suom"))[0]["value"] == "FI"
+    assert (await slack.user.suggest(view, country, "Grmany"))[0]["value"] == "DE"  # a typo
 
 
 async def test_an_invalid_email_keeps_the_modal_open_with_the_error_under_the_field(

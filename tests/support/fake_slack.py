@@ -58,6 +58,7 @@ class FakeSlack:
     # The DM messages as they stand now, by (channel, ts): posted, then edited by chat.update.
     messages: dict[tuple[str, str], Params] = field(default_factory=dict)
     not_in: set[str] = field(default_factory=set)  # channels the app is not a member of
+    refused: list[tuple[str, Params]] = field(default_factory=list)  # invalid payloads sent
 
     def __post_init__(self) -> None:
         self.app = Starlette(routes=[
@@ -130,7 +131,10 @@ class FakeSlack:
         handler = getattr(self, "_" + method.replace(".", "_"), None)
         if handler is None:
             return JSONResponse({"ok": False, "error": "unknown_method"})
-        return JSONResponse(handler(params, request))
+        answer = handler(params, request)
+        if answer.get("error") in ("invalid_blocks", "invalid_arguments"):
+            self.refused.append((method, answer))  # a payload Slack refuses: the test fails
+        return JSONResponse(answer)
 
     def _auth_test(self, params: Params, request: Request) -> Params:
         return {"ok": True, "url": "https://agora-test.slack.com/", "team": "Agora Test",
@@ -362,6 +366,10 @@ def _short(params: Params) -> str:
 # --- what Slack refuses ----------------------------------------------------------------------
 
 
+def _plain_text(obj: Any) -> str:
+    return str((obj or {}).get("text", "")) if isinstance(obj, dict) else ""
+
+
 def _plain_len(obj: Any) -> int:
     return len((obj or {}).get("text", ""))
 
@@ -412,7 +420,16 @@ def check_view(view: Any) -> str | None:
     return check_message_blocks(view.get("blocks", []), limit=100)
 
 
+# A chat's mechanics, which a modal has not: a Done to tap, a location to share, a Skip (an
+# optional field is left empty), a unit or currency typed into a number input.
+CHAT_WORDS = ("then Done", "share your location", "share a location", "Skip", "(or Skip)",
+              "type the unit", "type another currency", "“+30”", "“today”")
+
+
 def _check_input(block: Params) -> str | None:
+    hint = _plain_text(block.get("hint"))
+    if any(words in hint for words in CHAT_WORDS):
+        return f"a chat's words in a modal's hint: {hint!r}"
     element = block.get("element") or {}
     options = element.get("options") or []
     if not block.get("label") or not element.get("type"):

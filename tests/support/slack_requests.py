@@ -63,13 +63,35 @@ class SlackUser:
                 "trigger_id": f"{n}.{n}.trigger{n}"}
 
     async def submit(self, view: dict[str, Any], answers: dict[str, Any]) -> httpx.Response:
-        """Fill in an opened modal (see `modal_state`) and press its submit button."""
+        """Fill in an opened modal (see `modal_state`) and press its submit button; in a select
+        that finds its options as one types (a country), the answer is typed and the first
+        option the app suggests is picked."""
+        answers = dict(answers)
+        for block in view["blocks"]:
+            element = block.get("element") or {}
+            typed = answers.get(block.get("block_id"))
+            if element.get("type") == "external_select" and isinstance(typed, str) and typed:
+                answers[block["block_id"]] = (await self.suggest(view, block, typed))[0]
         n = next(_ids)
         submitted = {"id": f"V{n:08d}", "hash": f"{n}.hash", "team_id": self.team_id, **view,
                      "state": {"values": modal_state(view, answers)}}
         payload = {**self._who(), "type": "view_submission", "view": submitted,
                    "response_urls": [], "is_enterprise_install": False}
         return await self.interact(payload)
+
+    async def suggest(self, view: dict[str, Any], block: dict[str, Any], typed: str
+                      ) -> list[dict[str, Any]]:
+        """What the app offers in a select as `typed` is typed into it (Slack's block
+        suggestion); fails, as the person would, when it offers nothing."""
+        payload = {**self._who(), "type": "block_suggestion", "value": typed,
+                   "action_id": block["element"]["action_id"], "block_id": block["block_id"],
+                   "view": {"id": "V0", "type": view["type"], "callback_id": view["callback_id"],
+                            "private_metadata": view.get("private_metadata", "")}}
+        response = await self.interact(payload)
+        assert response.status_code == 200, response.text
+        options = response.json().get("options") or []
+        assert options, f"nothing offered for {typed!r}"
+        return options
 
     async def click(self, value: str, action_id: str = "agora:1",
                     container: str = "message", message: dict[str, Any] | None = None
@@ -129,6 +151,8 @@ def modal_state(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, dict
         options = {o["value"]: o for o in element.get("options") or []}
         if kind in ("static_select", "radio_buttons"):
             state["selected_option"] = options[answer] if answer is not None else None
+        elif kind == "external_select":  # an option the app suggested (SlackUser.submit)
+            state["selected_option"] = answer if isinstance(answer, dict) else None
         elif kind in ("checkboxes", "multi_static_select"):
             state["selected_options"] = [options[v] for v in answer or []]
         elif kind == "datetimepicker":

@@ -147,5 +147,6 @@ async def world(db_url: str, clock, mailbox) -> AsyncIterator[World]:
                         await slack_channel.stop()
                     await bot.stop()
                     telegram.close()
+                assert slack.refused == [], "the app sent payloads Slack refuses"
 
 
