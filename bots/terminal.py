@@ -233,16 +233,21 @@ def _is_error(reply: Outbound) -> bool:
 
 
 def _buttons_of(reply: Outbound) -> list[Button]:
-    """A reply's buttons in the order they print (a list's item buttons before its own)."""
+    """A reply's buttons in the order they print (a list's item buttons before its own); a
+    link prints as its address, with no letter."""
     items = [item.button for item in reply.items if item.button] \
         if isinstance(reply, ListPage) else []
-    return [*items, *(b for row in getattr(reply, "buttons", ()) for b in row)]
+    return [b for b in (*items, *(b for row in getattr(reply, "buttons", ()) for b in row))
+            if not b.url]
 
 
 def _buttons(rows: tuple[tuple[Button, ...], ...], letters: Iterator[int]) -> list[str]:
-    """Rows of buttons, each with the next of the letters kept for its reply."""
-    return ["   " + "   ".join(f"[{_letter(next(letters))}] {button.label}" for button in row)
-            for row in rows]
+    """Rows of buttons, each with the next of the letters kept for its reply; a link as its
+    label and address."""
+    lines = ["   " + "   ".join(f"[{_letter(next(letters))}] {button.label}"
+                                for button in row if not button.url) for row in rows]
+    links = [f"   🔗 {button.label}: {button.url}" for row in rows for button in row if button.url]
+    return [line for line in lines if line.strip()] + links
 
 
 def _letter(index: int) -> str:

@@ -373,7 +373,8 @@ def _stamp(replies: list[Outbound], token: str) -> list[Outbound]:
 
     def fix(rows: tuple[tuple[Button, ...], ...]) -> tuple[tuple[Button, ...], ...]:
         return tuple(
-            tuple(b if b.data.startswith("@") else Button(b.label, f"{token}|{b.data}") for b in row)
+            tuple(b if b.data.startswith("@") or b.url else Button(b.label, f"{token}|{b.data}")
+                  for b in row)
             for row in rows
         )
 

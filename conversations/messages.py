@@ -89,6 +89,7 @@ class Envelope:
 class Button:
     label: str
     data: str
+    url: str = ""  # a link button: opens this address (a payment page) instead of answering
 
     def __post_init__(self) -> None:
         if len(self.data.encode()) > CALLBACK_DATA_LIMIT - 8:  # room for the prompt token

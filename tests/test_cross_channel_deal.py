@@ -94,6 +94,10 @@ async def test_a_telegram_seller_and_a_slack_buyer_make_a_deal_each_on_their_own
     await world.bob_sees("Pay 21\xa0500,00\xa0€ into escrow")
     escrow = await app.payments.by_reference(deals.reference(1))
     assert escrow is not None and escrow.state == "awaiting_payment"
+    await world.bob_presses("💳 Pay")  # the deal's card becomes the payment, a link to its page
+    link = next(e for m in world.slack.shown(BUYER_SLACK) for b in m["blocks"]
+                for e in b.get("elements") or [] if e.get("url") == escrow.pay_url)
+    assert link["text"]["text"] == "💳 Pay 21\xa0500,00\xa0€"
     paid = await world.http.post(urlparse(escrow.pay_url).path,
                                  data={"card_number": "4242 4242 4242 4242"})
     assert paid.status_code == 200

@@ -23,6 +23,7 @@ from core.i18n import _
 Block = dict[str, Any]
 
 ACTION_PREFIX = "agora:"  # every button's action_id is "agora:<n>", unique within one message
+LINK_PREFIX = "agora_link:"  # a link button's: its click is only acknowledged
 OPEN_FORM = "^form"  # the engine reads "<token>|^form" as "show the current form again"
 MAX_BLOCKS = 50  # Slack's limit for one message
 SECTION_LIMIT = 3000  # characters of text in one section
@@ -84,24 +85,29 @@ def _section(mrkdwn: str) -> Block:
     return {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn or " "}}
 
 
-def button(label: str, data: str, action_id: str) -> Block:
-    """One button; the label is plain text, the value is the neutral button's data."""
+def button(label: str, data: str, action_id: str, url: str = "") -> Block:
+    """One button; the label is plain text, the value is the neutral button's data. A link
+    button opens its address (Slack still reports the click, under LINK_PREFIX)."""
+    if url:
+        return {"type": "button", "text": plain(label, BUTTON_LABEL_LIMIT), "url": url[:3000],
+                "action_id": LINK_PREFIX + action_id.removeprefix(ACTION_PREFIX)}
     return {"type": "button", "text": plain(label, BUTTON_LABEL_LIMIT),
             "value": data[:BUTTON_VALUE_LIMIT], "action_id": action_id}
 
 
-def button_rows(rows: Iterable[Iterable[tuple[str, str]]], ids: Iterator[int]) -> list[Block]:
-    """One actions block per row of (label, data) pairs."""
+def button_rows(rows: Iterable[Iterable[tuple[str, ...]]], ids: Iterator[int]) -> list[Block]:
+    """One actions block per row of (label, data[, url]) tuples."""
     blocks = []
     for row in rows:
-        elements = [button(label, data, f"{ACTION_PREFIX}{next(ids)}") for label, data in row]
+        elements = [button(label, data, f"{ACTION_PREFIX}{next(ids)}", *link)
+                    for label, data, *link in row]
         if elements:
             blocks.append({"type": "actions", "elements": elements[:25]})
     return blocks
 
 
-def _pairs(rows: tuple[tuple[Button, ...], ...]) -> list[list[tuple[str, str]]]:
-    return [[(b.label, b.data) for b in row] for row in rows]
+def _pairs(rows: tuple[tuple[Button, ...], ...]) -> list[list[tuple[str, ...]]]:
+    return [[(b.label, b.data, b.url) for b in row] for row in rows]
 
 
 def message(reply: Outbound) -> tuple[str, list[Block]]:

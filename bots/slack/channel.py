@@ -73,6 +73,7 @@ class SlackChannel:
             self.client, settings.slack_bot_token or "", settings.slack_api_url))
         self.app.command(COMMAND)(self.on_command)
         self.app.action(re.compile(f"^{re.escape(blocks.ACTION_PREFIX)}"))(self.on_action)
+        self.app.action(re.compile(f"^{re.escape(blocks.LINK_PREFIX)}"))(self.on_link)
         self.app.view_submission(modals.CALLBACK_ID)(self.on_submit)
         self.app.options(re.compile(f"^{re.escape(modals.OPTIONS_PREFIX)}"))(self.on_options)
         self.app.event("message")(self.on_message)
@@ -141,6 +142,10 @@ class SlackChannel:
         except MALFORMED as exc:
             return log.info("slack: ignored a malformed button press (%r)", exc)
         await self._run(env, trigger or None, pressed)
+
+    async def on_link(self, ack: Ack) -> None:
+        """A link button was clicked: Slack opened its address; the click is only noted."""
+        await ack()
 
     async def on_submit(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         """A modal's submit: errors keep it open, a next form replaces it, anything else closes."""

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from slack_sdk.errors import SlackApiError
 
+from bots.slack.blocks import LINK_PREFIX
 from core.errors import NotFound
 from core.i18n import _, language_of, n_
 from core.money.reading import reading
@@ -146,7 +147,7 @@ def _open_button(payload: str) -> dict[str, Any]:
 
 
 def _view_button(url: str) -> dict[str, Any]:
-    return {"type": "button", "action_id": "agora_page", "url": url,
+    return {"type": "button", "action_id": f"{LINK_PREFIX}page", "url": url,
             "text": {"type": "plain_text", "text": _("View the page")[:75]}}
 
 

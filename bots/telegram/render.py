@@ -34,7 +34,8 @@ Rows = Sequence[Sequence[Button]]
 
 def keyboard(rows: Rows) -> InlineKeyboardMarkup | None:
     """An inline keyboard whose callback_data is the button's data; None without buttons."""
-    buttons = [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
+    buttons = [[InlineKeyboardButton(b.label, url=b.url) if b.url else
+                InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
                for row in rows if row]
     return InlineKeyboardMarkup(buttons) if buttons else None
 

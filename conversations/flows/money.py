@@ -99,8 +99,9 @@ async def _pay_start(ctx: Ctx) -> Next | None:
     ctx.data.update(escrow=view.id, text=_pay_text(ctx, view), direct=_direct_offer(ctx, view))
     if _payments(ctx).test_mode and not ctx.env.opens_links:
         return None  # no browser at hand: ask for a test card right here
-    return Next.end(Reply(ctx.data["text"] + "\n" + _("Pay here: {url}", url=view.pay_url),
-                          _direct_button(ctx)), menu=False)
+    pay = ((Button(_("💳 Pay {amount}", amount=view.amount), "", url=view.pay_url),),) \
+        if view.pay_url else ()
+    return Next.end(Reply(ctx.data["text"], pay + _direct_button(ctx)), menu=False)
 
 
 async def _save_start(ctx: Ctx, arg: str) -> Next | None:
