@@ -139,6 +139,7 @@ async def test_a_telegram_seller_and_a_slack_buyer_make_a_deal_each_on_their_own
 
     # Bob's DM is not a transcript: answers took the pressed message's place, finished steps
     # did not post the menu, and no conversation button is left on an older message.
+    await world.bob_sees("ratings of deal #1 are published")  # the deal's last notice
     posts = [p for p in world.slack.calls_to("chat.postMessage") if p.get("channel") == BUYER_SLACK]
     assert len(posts) <= 25, len(posts)
     assert not [p for p in posts if "Main menu" in message_text(p)]

@@ -88,7 +88,7 @@ class LiveMessages:
 
     def __init__(self, client: Any) -> None:
         self.client = client
-        self.prompts: dict[str, Shown] = {}  # user id → their prompt still showing buttons
+        self.prompts: dict[str, list[Shown]] = {}  # user id → this turn's prompts (a list, its chips)
         self.cards: dict[str, list[tuple[frozenset[str], Shown]]] = {}  # user id → cards
 
     async def posted(self, user_id: str, shown: Shown, about: frozenset[str] = frozenset()
@@ -97,7 +97,8 @@ class LiveMessages:
         card of the objects its buttons name (and those of `about`: a notice's negotiation),
         which retires their older cards."""
         if is_prompt(shown.blocks):
-            self.prompts[user_id] = shown
+            turn = [p for p in self.prompts.setdefault(user_id, []) if p.ts != shown.ts]
+            self.prompts[user_id] = [*turn, shown]
         keys = objects(shown.blocks) | about
         if keys:
             await self.retire_cards(user_id, keys, keep_ts=shown.ts)
@@ -123,11 +124,12 @@ class LiveMessages:
             self.cards[user_id] = [(k, shown) for k, shown in kept if shown.ts != ts]
 
     async def moved_on(self, user_id: str, keep_ts: str | None = None) -> None:
-        """The person's conversation took a turn: their last prompt's buttons go (unless it is
-        the message about to be replaced)."""
-        shown = self.prompts.pop(user_id, None)
-        if shown is not None and shown.ts != keep_ts:
-            await self.update(shown.channel, shown.ts, shown.text, without_buttons(shown.blocks))
+        """The person's conversation took a turn: the last turn's prompts lose their buttons
+        (but the message about to be replaced)."""
+        for shown in self.prompts.pop(user_id, []):
+            if shown.ts != keep_ts:
+                await self.update(shown.channel, shown.ts, shown.text,
+                                  without_buttons(shown.blocks))
 
     async def replace(self, user_id: str, channel: str, ts: str, reply: Outbound) -> bool:
         """Show `reply` in place of the message at `ts`; False when Slack refuses."""

@@ -57,7 +57,11 @@ def filter_fields() -> list[Field]:
 
 
 TEXT_FORM = Form("search_text", N_("Search bioenergy"), [text_field()], submit_label=N_("Search"))
-FULL_FORM = Form("search", N_("Search bioenergy"), [text_field(), *filter_fields()],
+# Where a form shows at once (a Slack modal): the line and the filters most searches use, six
+# inputs in all; the results offer "More filters" (FILTER_FORM) for the rest.
+QUICK = ("product_type", "price_mwh_max", "near", "max_km", "sort")
+FULL_FORM = Form("search", N_("Search bioenergy"),
+                 [text_field(), *(f for f in filter_fields() if f.name in QUICK)],
                  submit_label=N_("Search"))
 FILTER_FORM = Form("search_filters", N_("Filters"), filter_fields(), submit_label=N_("Apply"))
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bots.slack.live import is_prompt
 from core.catalog import media
 from core.catalog.tables import Listing, ListingMedia
 from tests.catalog.helpers import make_account, publish
@@ -76,15 +77,23 @@ async def test_a_buyer_searches_with_the_filter_modal_and_gets_block_kit_results
     await slack.register()
     await slack.user.command("search")
     view = (await slack.fake.wait_for("views.open", lambda p: '"search"' in str(p)))["view"]
-    names = [b["block_id"] for b in view["blocks"]]
+    names = [b["block_id"] for b in view["blocks"] if b["type"] == "input"]
     assert names[:2] == ["text", "product_type"] and "max_km" in names and "sort" in names
+    assert len(names) <= 6  # the rest behind "More filters" on the results
     answer = await slack.user.submit(view, {"text": "peletts", "product_type": "pellets",
-                                            "price_max": "200", "sort": "price"})
+                                            "price_mwh_max": "40", "sort": "price"})
     assert answer.content in (b"", b"{}"), answer.text
     results = await slack.posted("1 result(s)")
     assert "Industrial pellets" in str(results["blocks"])
-    await slack.user.click(button_value(results, "View"))
-    await slack.posted("Avoids about")
+    await slack.settle()
+    more = slack.fake.newest_button(slack.user.user_id, "More filters")
+    assert more is not None
+    await slack.user.click(more[0], message=more[1])
+    filters = (await slack.fake.wait_for("views.open", lambda p: "search_filters" in str(p)))
+    assert {"price_max", "certification", "qty_min"} <= {
+        b["block_id"] for b in filters["view"]["blocks"] if b["type"] == "input"}
+    await slack.settle()  # the results' buttons went with the turn the modal opened
+    assert not [m for m in slack.fake.shown(slack.user.user_id) if is_prompt(m["blocks"])]
 
 
 async def test_a_slack_buyer_searches_in_one_line_and_removes_a_filter_with_its_chip(
