@@ -105,7 +105,8 @@ async def _preview(ctx: Ctx) -> list[Outbound]:
     first, last = ((_("🚀 Publish"), "publish"), (_("💾 Keep as draft"), "later"))
     if listing.status != "draft":  # a live listing's edits are saved as they are made
         first, last = (_("✔ Done"), "close"), (_("📦 My listings"), "@go:mylistings")
-    return [Reply(text, rows(first, (_("➕ Add details / ✏ Edit a field"), "edit"),
+    edit = _("✏ Edit the details") if ctx.forms_at_once else _("➕ Add details / ✏ Edit a field")
+    return [Reply(text, rows(first, (edit, "edit"),
                              (_("📎 Add photos or documents"), "media"), last, per_row=2))]
 
 
@@ -113,6 +114,8 @@ async def _on_preview(ctx: Ctx, msg: Inbound) -> Next:
     """Publish, edit a field, add files, or keep the draft for later."""
     assert ctx.account is not None
     choice = msg.data if isinstance(msg, Choice) else ""
+    if choice == "edit" and ctx.forms_at_once:  # every detail in one form, as they stand
+        return await _edit_all(ctx)
     if choice == "edit":
         return Next(state="pick")
     if choice == "media":
@@ -152,9 +155,25 @@ async def _on_pick(ctx: Ctx, msg: Inbound) -> Next:
     return Next(state="edit")
 
 
+ALL = "*"  # the edit form of every detail at once (where a channel shows forms whole)
+
+
+async def _edit_all(ctx: Ctx) -> Next:
+    """Open one form of all the listing's details, each with its current value."""
+    assert ctx.account is not None
+    listing = await listings.own_listing(ctx.uow, ctx.data["listing_id"], ctx.account.id)
+    current = listings.form_values(listing)
+    ctx.data["field"] = ALL
+    ctx.data.setdefault("_forms", {})["edit"] = {
+        "i": 0, "values": dict(current), "seeded": list(current), "context": current}
+    return Next(state="edit")
+
+
 def _edit_form(ctx: Ctx) -> Form:
-    return lf.field_form(ctx.data.get("type", "other"), ctx.data.get("field", "title"),
-                         ctx.local_now().date(), _country(ctx))
+    type_code, today = ctx.data.get("type", "other"), ctx.local_now().date()
+    if ctx.data.get("field") == ALL:
+        return lf.all_details_form(type_code, today, _country(ctx))
+    return lf.field_form(type_code, ctx.data.get("field", "title"), today, _country(ctx))
 
 
 async def _edited(ctx: Ctx, values: dict[str, Any]) -> Next:

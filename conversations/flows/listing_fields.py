@@ -299,6 +299,13 @@ def field_form(type_code: str, name: str, today: date | None = None, country: st
                 rules=RULES)
 
 
+def all_details_form(type_code: str, today: date | None = None, country: str = "") -> Form:
+    """Every detail of a listing in one form (a Slack modal), to edit from the preview."""
+    return Form(id="edit_details", title=N_("Edit listing"), subtitle=product(type_code).label,
+                fields=detail_fields(type_code, today, country), submit_label=N_("Save"),
+                rules=RULES)
+
+
 def editable_names(type_code: str) -> list[tuple[str, str]]:
     """(field name, label) of every field that can be edited from the preview."""
     return [("product_type", N_("Product type"))] + [(f.name, f.label) for f in detail_fields(type_code)]

@@ -11,6 +11,7 @@ from core.catalog import media
 from core.catalog.tables import Listing, ListingMedia
 from tests.catalog.helpers import make_account, publish
 from tests.slack.conftest import SlackWorld
+from tests.support.two_channels import modal_defaults
 
 DETAILS = {
     "product_type": "chips", "quantity": "900 loose m3", "unit": None, "price": "18",
@@ -66,6 +67,30 @@ async def test_a_seller_lists_chips_in_one_modal_then_previews_adds_a_document_a
         assert listing.price_mwh_minor == 2400  # 18 EUR ÷ 0.75 MWh per loose m³
         media = (await uow.session.execute(select(ListingMedia))).scalar_one()
         assert (media.kind, media.size) == ("document", len(pdf))
+
+
+async def test_every_detail_of_a_listing_is_edited_in_one_modal_with_its_current_values(
+        slack: SlackWorld):
+    await slack.register()
+    await slack.user.command("sell")
+    view = (await slack.fake.wait_for("views.open", lambda p: "quick_any" in str(p)))["view"]
+    await slack.user.submit(view, DETAILS)
+    await slack.posted("Preview")
+    edit = slack.fake.newest_button(slack.user.user_id, "Edit the details")
+    assert edit is not None
+    await slack.user.click(edit[0], message=edit[1])
+    details = (await slack.fake.wait_for("views.open", lambda p: "edit_details" in str(p)))["view"]
+    inputs = {b["block_id"]: b for b in details["blocks"] if b["type"] == "input"}
+    assert {"title", "price", "quantity", "location", "moisture", "description"} <= set(inputs)
+    assert inputs["location"]["element"].get("initial_value") == "Kaunas"  # as it stands
+    answer = await slack.user.submit(details, {**modal_defaults(details), "price": "19",
+                                               "moisture": "25"})
+    assert answer.content in (b"", b"{}"), answer.text
+    await slack.posted("Saved")
+    async with slack.app.uow() as uow:
+        listing = (await uow.session.execute(select(Listing))).scalar_one()
+        assert listing.price_minor == 1900 and listing.specs.get("moisture") in ("25", 25)
+        assert listing.city == "Kaunas"  # what was not changed stays
 
 
 async def test_a_buyer_searches_with_the_filter_modal_and_gets_block_kit_results(

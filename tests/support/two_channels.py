@@ -117,6 +117,8 @@ def modal_defaults(view: dict[str, Any]) -> dict[str, Any]:
             found[block["block_id"]] = element["initial_value"]
         elif "initial_option" in element:
             found[block["block_id"]] = element["initial_option"]["value"]
+        elif "initial_options" in element:
+            found[block["block_id"]] = [o["value"] for o in element["initial_options"]]
         elif "initial_date" in element:
             found[block["block_id"]] = element["initial_date"]
     return found
