@@ -62,8 +62,14 @@ def _country(code: str | None) -> str:
     return countries.name_in(current_language(), code) if code else ""
 
 
+ALL = "*"  # every field in one form, where a channel shows forms whole (a Slack modal)
+
+
 async def _view(ctx: Ctx) -> list[Outbound]:
     card = f"{await profile_text(ctx)}\n{await loyalty_line(ctx)}"
+    if ctx.forms_at_once:
+        return [Reply(card, ((Button(_("✏ Edit the profile"), f"edit:{ALL}"),
+                              Button(_("Done"), "done")),))]
     buttons = [Button(_("Edit {field}", field=fields_label(name)), f"edit:{name}") for name in EDITABLE]
     rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
     return [Reply(card, (*rows, (Button(_("Done"), "done"),)))]
@@ -79,6 +85,11 @@ async def _on_view(ctx: Ctx, msg: Inbound) -> Next:
         return Next.end()
     if isinstance(msg, Choice) and msg.data.startswith("edit:"):
         name = msg.data.removeprefix("edit:")
+        if name == ALL and ctx.account is not None:  # seeded with what the profile says now
+            ctx.data["field"] = ALL
+            current = _current(ctx)
+            ctx.data["_forms"] = {"edit": {"i": 0, "values": current, "seeded": list(current)}}
+            return Next(state="edit")
         if name in EDITABLE:
             ctx.data["field"] = name
             ctx.data.pop("_forms", None)
@@ -86,23 +97,45 @@ async def _on_view(ctx: Ctx, msg: Inbound) -> Next:
     return Next.stay(Reply(_("Tap a button to edit a field, or “Done”."), kind="error"))
 
 
+def _current(ctx: Ctx) -> dict[str, Any]:
+    """The profile's fields as they stand, as a form's values."""
+    account = ctx.account
+    assert account is not None
+    roles = [r for r, __ in fields.roles_field().choices if r in ctx.roles]
+    return {"display_name": account.display_name, "company": account.company,
+            "email": account.email, "roles": roles, "country": account.country,
+            "city": account.city, "interests": list(account.interests or [])}
+
+
 def _edit_form(ctx: Ctx) -> Form:
+    if ctx.data.get("field") == ALL:
+        return Form(id="edit_profile", title=N_("Edit profile"),
+                    fields=[make() for make in EDITABLE.values()], submit_label=N_("Save"))
     field = EDITABLE[ctx.data.get("field", "display_name")]()
     return Form(id=f"edit_{field.name}", title=N_("Edit profile"), fields=[field],
                 submit_label=N_("Save"))
 
 
+def _changes(name: str, value: Any) -> dict[str, Any]:
+    """What saving one field changes on the account."""
+    if name == "city":
+        return {"city": None, "latitude": None, "longitude": None, **fields.place(value)}
+    if name == "interests":
+        return {"interests": value or []}
+    return {name: value}
+
+
 async def _save(ctx: Ctx, values: dict[str, Any]) -> Next:
     assert ctx.account is not None
-    name = ctx.data["field"]
-    value = values.get(name)
-    changes: dict[str, Any] = fields.place(value) if name == "city" else {name: value}
-    if name == "city":
-        changes = {"city": None, "latitude": None, "longitude": None, **changes}
-    if name == "interests":
-        changes = {"interests": value or []}
-    await accounts.update_profile(ctx.uow, ctx.account.id, **changes)
-    if name == "email":
+    names = list(EDITABLE) if ctx.data["field"] == ALL else [ctx.data["field"]]
+    before = _current(ctx)
+    changed = [n for n in names if n in values and values.get(n) != before.get(n)]
+    changes: dict[str, Any] = {}
+    for name in changed:
+        changes |= _changes(name, values.get(name))
+    if changes:
+        await accounts.update_profile(ctx.uow, ctx.account.id, **changes)
+    if "email" in changed:
         return Next(state=None, replies=[Reply(_("Saved. Now let's check the new address."))],
                     start="verify_email", start_data={"then": "profile"})
     return Next(state="view", replies=[Reply(_("✅ Saved."))], remember=False)

@@ -12,6 +12,7 @@ from core.notifications.tables import OutboxMessage
 from tests.slack.conftest import SlackWorld, message_text
 from tests.support.fake_slack import button_values
 from tests.support.registration import last_code
+from tests.support.two_channels import modal_defaults
 
 
 async def _account_id(slack: SlackWorld) -> int:
@@ -38,14 +39,15 @@ async def test_a_button_in_the_dm_opens_a_modal_and_a_hostile_name_is_posted_ine
     await slack.user.command("profile")
     card = await slack.posted("Linked chats: slack")
     buttons = [e for b in card["blocks"] if b["type"] == "actions" for e in b["elements"]]
-    edit = next(e for e in buttons if e["text"]["text"] == "Edit name")
+    edit = next(e for e in buttons if e["text"]["text"] == "✏ Edit the profile")
 
     await slack.user.click(edit["value"], edit["action_id"])
     view = (await slack.fake.wait_for(
-        "views.open", lambda p: p["view"]["blocks"][0]["block_id"] == "display_name"
-        and len(p["view"]["blocks"]) == 1))["view"]
+        "views.open", lambda p: "edit_profile" in p["view"]["private_metadata"]))["view"]
+    fields = [b["block_id"] for b in view["blocks"] if b["type"] == "input"]
+    assert {"display_name", "company", "email", "roles", "country", "city"} <= set(fields)
     hostile = "<!channel> *bold* <https://evil.example|click> & co"
-    response = await slack.user.submit(view, {"display_name": hostile})
+    response = await slack.user.submit(view, {**modal_defaults(view), "display_name": hostile})
 
     assert response.content in (b"", b"{}")
     saved = await slack.posted("👤 &lt;!channel&gt; *bold* &lt;https://evil.example|click&gt; "
@@ -58,9 +60,9 @@ async def test_a_button_in_the_dm_opens_a_modal_and_a_hostile_name_is_posted_ine
 
 async def test_every_button_in_a_message_has_its_own_action_id(slack: SlackWorld):
     await slack.register()
-    await slack.user.command("profile")
+    await slack.user.command("menu")
 
-    card = await slack.posted("Linked chats: slack")
+    card = await slack.fake.wait_for("chat.postEphemeral")
 
     ids = [e["action_id"] for b in card["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert len(ids) == len(set(ids)) > 5
