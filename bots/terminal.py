@@ -34,6 +34,7 @@ from conversations.messages import (
     Location,
     Outbound,
     Reply,
+    ShareReply,
     Text,
     file_reply,
     notification_reply,
@@ -192,6 +193,8 @@ class TerminalChat:
             return lines + _buttons(reply.buttons, letters)
         if isinstance(reply, FormErrors):
             return [f"⚠ {message}" for message in reply.errors.values()]
+        if isinstance(reply, ShareReply):
+            return [reply.text, _("(Copy it to share it.)")]
         if isinstance(reply, FileReply):
             where = self._saved(reply.file_name, reply.content)
             # English says "bytes" for any size (the plural is the same in both forms).

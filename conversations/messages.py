@@ -182,7 +182,23 @@ class ImageReply:
     path: str = ""
 
 
-Outbound = Reply | ListPage | FormReply | FormErrors | FileReply | ImageReply
+@dataclass(frozen=True)
+class ShareReply:
+    """A read-only card to share where others read it (a Slack channel the person picks; in
+    Telegram, a message to forward): its words, the deep link that opens the object in Agora
+    (each reader's own rights apply there), and its public page, if any."""
+
+    title: str
+    lines: tuple[str, ...]
+    open_payload: str
+    page: str = ""
+
+    @property
+    def text(self) -> str:
+        return "\n".join((self.title, *self.lines))
+
+
+Outbound = Reply | ListPage | FormReply | FormErrors | FileReply | ImageReply | ShareReply
 
 
 def rows(*labels_and_data: tuple[str, str], per_row: int = 1) -> tuple[tuple[Button, ...], ...]:

@@ -17,6 +17,7 @@ from conversations.messages import (
     ListPage,
     Outbound,
     Reply,
+    ShareReply,
 )
 from core.i18n import _
 
@@ -129,6 +130,9 @@ def message(reply: Outbound) -> tuple[str, list[Block]]:
         text, blocks = reply.caption or _("Image"), image(reply)
     elif isinstance(reply, FileReply):
         text = reply.caption or reply.file_name
+        blocks = sections(text)
+    elif isinstance(reply, ShareReply):  # the card alone, where the share modal can't open
+        text = reply.text
         blocks = sections(text)
     else:  # pragma: no cover - every Outbound type is handled above
         raise TypeError(f"cannot render {type(reply).__name__}")

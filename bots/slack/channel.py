@@ -9,6 +9,7 @@ engine and renders what comes back. A modal's submission is the one exception: i
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -22,7 +23,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bots.slack import blocks, home, modals
+from bots.slack import blocks, home, modals, sharing
 from bots.slack.files import SlackFileFetcher
 from bots.slack.inbound import COMMAND, envelope, is_id, refusal, to_command, to_inbound
 from bots.slack.live import LiveMessages, Shown, is_prompt, replaces, without_buttons
@@ -41,8 +42,9 @@ from conversations.messages import (
     ImageReply,
     Outbound,
     Reply,
+    ShareReply,
 )
-from core.i18n import language_of
+from core.i18n import _, language_of
 from core.money.reading import reading
 
 log = logging.getLogger(__name__)
@@ -76,6 +78,7 @@ class SlackChannel:
         self.app.action(re.compile(f"^{re.escape(blocks.LINK_PREFIX)}"))(self.on_link)
         self.app.view_submission(modals.CALLBACK_ID)(self.on_submit)
         self.app.options(re.compile(f"^{re.escape(modals.OPTIONS_PREFIX)}"))(self.on_options)
+        self.app.view_submission(sharing.CALLBACK_ID)(self.on_share)
         self.app.event("message")(self.on_message)
         self.app.event("app_home_opened")(self.on_home_opened)
         self.surfaces = Surfaces(self)  # link previews, shortcuts, "Open in Agora"
@@ -173,6 +176,28 @@ class SlackChannel:
         rest = _without_trailing_menu(rest)
         await self.live.moved_on(user_id)
         await self.deliver(user_id, rest)
+
+    async def on_share(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """Post the card the person shares into the channel they picked; if Agora is not in
+        that channel, the modal says so under the field."""
+        try:
+            card, where, note = sharing.submitted(view)
+            __, user_id = _who(body)
+        except (*MALFORMED, json.JSONDecodeError) as exc:
+            log.info("slack: closed a malformed share (%r)", exc)
+            return await ack()
+        language = language_of(await self.locale(user_id))
+        with reading(SimpleNamespace(language=language, country=None)):
+            text, card_blocks = sharing.posted_card(card, user_id, note,
+                                                    self.container.settings.public_url)
+            try:
+                await self.client.chat_postMessage(channel=where, text=text, blocks=card_blocks)
+            except SlackApiError as exc:
+                log.info("slack: could not share into %s (%s)", where, exc.response.get("error"))
+                return await ack(response_action="errors", errors={"channel": _(
+                    "Agora is not in that channel: invite it first (/invite @Agora), or pick "
+                    "another.")})
+        await ack()
 
     async def on_options(self, ack: Ack, body: dict[str, Any]) -> None:
         """A modal's select asking for the options matching what the person typed (a country
@@ -301,6 +326,9 @@ class SlackChannel:
         form = next((r for r in replies if isinstance(r, FormReply)), None)
         if form is not None and trigger_id and await self._open_modal(trigger_id, form):
             replies = [r for r in replies if r is not form]
+        share = next((r for r in replies if isinstance(r, ShareReply)), None)
+        if share is not None and trigger_id and await self._open_share(trigger_id, user_id, share):
+            replies = [r for r in replies if r is not share]
         for reply in replies:
             if isinstance(reply, FileReply):
                 await upload(self.client, user_id, reply)
@@ -315,6 +343,19 @@ class SlackChannel:
                                                       blocks=message_blocks)
             await self.live.posted(user_id, Shown(_text(sent.get("channel")) or user_id,
                                                   _text(sent.get("ts")), text, message_blocks))
+
+    async def _open_share(self, trigger_id: str, user_id: str, reply: ShareReply) -> bool:
+        """The share modal, in the person's language; False when Slack refuses (the card is
+        posted into the DM instead)."""
+        with reading(SimpleNamespace(language=language_of(await self.locale(user_id)),
+                                     country=None)):
+            view = sharing.share_view(reply)
+        try:
+            await self.client.views_open(trigger_id=trigger_id, view=view)
+        except SlackApiError as exc:
+            log.info("slack: could not open the share modal (%s)", exc.response.get("error"))
+            return False
+        return True
 
     async def _ephemeral(self, channel: str, user_id: str, reply: Reply) -> bool:
         """Show `reply` to `user_id` alone in `channel`; False when Slack refuses (the app is

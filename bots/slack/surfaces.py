@@ -137,7 +137,7 @@ class Surfaces:
     async def on_open(self, ack: Any, body: dict[str, Any]) -> None:
         await ack()
         value = str(((body.get("actions") or [{}])[0]).get("value") or "")
-        if re.fullmatch(r"(view|consultant)-\d{1,12}|market", value):
+        if re.fullmatch(r"(view|consultant|deal)-\d{1,12}|market", value):
             await self.channel.run_command(body, "start", value, "open")
 
 

@@ -20,6 +20,7 @@ from conversations.messages import (
     ListPage,
     Outbound,
     Reply,
+    ShareReply,
 )
 from core.i18n import _
 
@@ -87,6 +88,8 @@ async def send_reply(bot: Bot, chat_id: str, reply: Outbound) -> None:
         await send_document(bot, chat_id, reply)
     elif isinstance(reply, ImageReply):
         await send_image(bot, chat_id, reply)
+    elif isinstance(reply, ShareReply):  # forwarded by the person to whom they choose
+        await send_text(bot, chat_id, share_text(reply))
     else:  # pragma: no cover - a new reply type must be added here
         raise TypeError(f"can't render {type(reply).__name__} on Telegram")
 
@@ -113,6 +116,11 @@ async def send_image(bot: Bot, chat_id: str, reply: ImageReply) -> None:
         await send_text(bot, chat_id, reply.caption)
         return
     await bot.send_photo(chat_id=chat_id, photo=photo, caption=_caption(reply.caption))
+
+
+def share_text(reply: ShareReply) -> str:
+    """A card to forward: its words, and how to share it."""
+    return f"{reply.text}\n\n" + _("Forward this message to share it.")
 
 
 def list_text(page: ListPage) -> str:

@@ -15,6 +15,7 @@ from conversations.flows.picks import PICK_FLOWS
 from conversations.flows.profile import profile
 from conversations.flows.publish import publish_flow
 from conversations.flows.registration import registration, verify_email
+from conversations.flows.share import share
 from conversations.flows.support import support_flow
 from conversations.flows.support_desk import desk_flow
 from conversations.flows.support_tickets import ticket_flow
@@ -22,7 +23,7 @@ from conversations.flows.support_tickets import ticket_flow
 ALL_FLOWS: list[Entry] = [
     registration, verify_email, onboarding, notifications, profile, link,
     *MARKET_FLOWS, *DEAL_FLOWS, *CONSULTING_FLOWS, *MONEY_FLOWS,
-    support_flow, ticket_flow, desk_flow, console,
+    support_flow, ticket_flow, desk_flow, console, share,
     *PICK_FLOWS,
     boards_flow, learn_flow, events_flow, publish_flow,
     *LOYALTY_FLOWS,

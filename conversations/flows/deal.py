@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
 from conversations.flows.opening import on_id
+from conversations.flows.share import share_button
 from conversations.messages import (
     Button,
     Choice,
@@ -66,7 +67,9 @@ async def deal_card(ctx: Ctx, deal_id: int) -> Reply:
             if view.dispute.outcome else _("Dispute: {reason}", reason=view.dispute.reason))
     steps = next_steps(deal, view.role, view.rated)[:-1]  # the last row opens this card
     buttons = [tuple(action_button(a) for a in row) for row in steps]
-    return Reply(text, (*buttons, *await _more(ctx, view)))
+    share = ((Button(*share_button(f"deal:{deal.id}")),),) if view.role in ("buyer", "seller") \
+        else ()
+    return Reply(text, (*buttons, *await _more(ctx, view), *share))
 
 
 async def _more(ctx: Ctx, view: deal_views.DealView) -> tuple[tuple[Button, ...], ...]:

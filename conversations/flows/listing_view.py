@@ -5,6 +5,7 @@ from __future__ import annotations
 from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
 from conversations.flows.listing_card import card, summary
 from conversations.flows.opening import on_id
+from conversations.flows.share import share_button
 from conversations.messages import (
     Button,
     Choice,
@@ -49,6 +50,8 @@ async def _card(ctx: Ctx, listing: views.Listing, media: list[views.ListingMedia
     options = _trade_buttons(listing) if not mine and listing.status == "published" else []
     options += [(_("☆ Remove from watchlist") if watched else _("⭐ Save to watchlist"), "watch"),
                 (_("🌱 How the carbon estimate works"), "carbon")]
+    if listing.status == "published":
+        options.append(share_button(f"listing:{listing.id}"))
     if any(m.kind == "document" for m in media):
         options.append((_("📄 Documents"), "docs"))
     return Reply(await card(ctx.uow, listing, show_status=mine),

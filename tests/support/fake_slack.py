@@ -148,6 +148,8 @@ class FakeSlack:
     def _chat_postMessage(self, params: Params, request: Request) -> Params:
         if not params.get("channel"):
             return {"ok": False, "error": "channel_not_found"}
+        if str(params["channel"]) in self.not_in:
+            return {"ok": False, "error": "not_in_channel"}
         if not params.get("text") and not params.get("blocks"):
             return {"ok": False, "error": "no_text"}
         problem = check_message_blocks(params.get("blocks") or [])

@@ -151,6 +151,8 @@ def modal_state(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, dict
         options = {o["value"]: o for o in element.get("options") or []}
         if kind in ("static_select", "radio_buttons"):
             state["selected_option"] = options[answer] if answer is not None else None
+        elif kind == "conversations_select":
+            state["selected_conversation"] = answer
         elif kind == "external_select":  # an option the app suggested (SlackUser.submit)
             state["selected_option"] = answer if isinstance(answer, dict) else None
         elif kind in ("checkboxes", "multi_static_select"):
