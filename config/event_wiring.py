@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 
 from config.catalog_wiring import index_upkeep
-from core.accounts.events import AccountSuspended, IdentityLinked, VerificationCodeIssued
+from core.accounts.events import AccountRegistered, AccountSuspended, IdentityLinked, VerificationCodeIssued
 from core.catalog import notices as catalog_notices
 from core.catalog.events import (
     ListingApproved,
@@ -18,6 +18,8 @@ from core.catalog.events import (
 from core.catalog.search import Catalog
 from core.community import events as community
 from core.community import notices as community_notices
+from core.companies import notices as company_notices
+from core.companies.events import JoinRefused, JoinRequested, MemberJoined
 from core.consulting import events as booking
 from core.consulting.bookings.notices import book as booking_book
 from core.consulting.bookings.notices import parties as booking_notices
@@ -50,11 +52,14 @@ from core.deals.events import (
     MessagePosted,
     OfferClosed,
     OfferMade,
+    PurchaseDecided,
+    PurchaseHeld,
     ShipmentUpdated,
     TermsAccepted,
     TermsChanged,
     ThreadReported,
 )
+from core.deals.notices import approvals as approval_notices
 from core.deals.notices import book as notice_book
 from core.deals.notices import parties as deal_notices
 from core.deals.notices import terms as terms_notices
@@ -153,6 +158,12 @@ def _sessions(bus: EventBus, bridge: SessionPayments) -> None:
 
 
 def _deal_notices(bus: EventBus) -> None:
+    bus.during_commit(PurchaseHeld, approval_notices.on_held)
+    bus.during_commit(PurchaseDecided, approval_notices.on_decided)
+    bus.during_commit(MemberJoined, company_notices.on_joined)
+    bus.during_commit(JoinRequested, company_notices.on_join_requested)
+    bus.during_commit(JoinRefused, company_notices.on_join_refused)
+    bus.during_commit(AccountRegistered, company_notices.on_registered)
     bus.during_commit(OfferMade, deal_notices.on_offer_made)
     bus.during_commit(OfferClosed, notice_book.OFFERS.on_moved)  # as declared, by transition
     bus.during_commit(DealAgreed, deal_notices.on_deal_agreed)

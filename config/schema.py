@@ -10,6 +10,7 @@ from sqlalchemy import MetaData
 import core.accounts.tables
 import core.catalog.tables
 import core.community.tables
+import core.companies.tables
 import core.consulting.sessions.tables
 import core.consulting.tables
 import core.deals.tables
@@ -24,7 +25,7 @@ import core.storage.tables
 import core.support.tables
 import payments.tables
 
-MODULES = (core.storage.tables, core.storage.change_feed, core.accounts.tables,
+MODULES = (core.storage.tables, core.storage.change_feed, core.accounts.tables, core.companies.tables,
            core.notifications.tables, core.process.tables, core.catalog.tables, core.deals.tables,
            core.consulting.tables,
            core.consulting.sessions.tables, core.support.tables,

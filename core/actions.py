@@ -75,6 +75,11 @@ class Intent(StrEnum):
     # Learning: a resource or insight ("id"); a webinar or event ("id", "rsvp:id:answer").
     VIEW_RESOURCE = "view_resource"
     VIEW_GATHERING = "view_gathering"
+    # Companies: the company card ("" or "members"), an admin's answer to a colleague who asked
+    # to join ("admit:account" / "refuse:account"); a held purchase ("id", or "approve:id",
+    # "reject:id", "cancel:id").
+    COMPANY = "company"
+    PURCHASE_REQUEST = "purchase_request"
 
 
 @dataclass(frozen=True)
@@ -112,6 +117,7 @@ OBJECT_OF = {
     Intent.JOIN_SESSION: "session", Intent.END_SESSION: "session",
     Intent.EXTEND_SESSION: "session", Intent.REVIEW_SESSION: "session",
     Intent.MY_TICKET: "ticket", Intent.HANDLE_TICKET: "ticket",
+    Intent.PURCHASE_REQUEST: "purchase",
 }
 
 

@@ -9,8 +9,13 @@ from typing import Any
 from sqlalchemy import select
 
 from core import said as say
+from core.accounts.tables import Account
 from core.actions import Action, ActionRows, Intent
+from core.companies.service import with_role
+from core.companies.tables import Company
 from core.consulting.bookings.moves import booking_of
+from core.deals import deals
+from core.deals.tables import Deal
 from core.i18n import N_, _
 from core.money.events import (
     EscrowFunded,
@@ -92,6 +97,23 @@ async def funded(uow: UnitOfWork, escrow: Escrow, journal: int) -> None:
                             lambda: _(FUNDED_PAYEE[escrow.kind], amount=amount,
                                       what=described(escrow.reference)),
                             invoice)
+    await _to_finance(uow, escrow, invoice)
+
+
+async def _to_finance(uow: UnitOfWork, escrow: Escrow, invoice: Invoice | None) -> None:
+    """A copy of a company purchase's receipt for the company's finance colleagues (finance
+    sees invoices and payments), other than the payer herself."""
+    deal_id = deals.deal_of(escrow.reference)
+    deal = await uow.session.get(Deal, deal_id) if deal_id else None
+    if deal is None or deal.company_id is None:
+        return
+    company = await uow.session.get(Company, deal.company_id)
+    payer = await uow.session.get(Account, escrow.payer_id)
+    for colleague in await with_role(uow, deal.company_id, "see_all", excluding=escrow.payer_id):
+        await _with_receipt(uow, colleague, lambda: _(
+            "🧾 For {company}: {name} paid {amount} into escrow for {what}.",
+            company=company.name if company else "—", name=payer.display_name if payer else "—",
+            amount=_m(escrow, escrow.amount), what=described(escrow.reference)), invoice)
 
 
 async def declined(uow: UnitOfWork, escrow: Escrow, message: str) -> None:

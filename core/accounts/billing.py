@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.accounts.events import ProfileUpdated
-from core.accounts.tables import Account
+from core.accounts.tables import Account, BillingColumns
 from core.accounts.vat_ids import check_vat_id, country_name, in_eu, known_country
 from core.actions import Action, Intent
 from core.errors import DomainError, NotAllowed
@@ -105,15 +105,23 @@ def _tidy(name: str, value: str | None) -> str:
     return text
 
 
-def from_account(account: Account) -> Billing | None:
-    """The account's billing details, or None while any required part is missing."""
-    parts = (account.billing_name, account.billing_street, account.billing_town,
-             account.billing_country)
-    if not all(parts) or account.billing_postcode is None:
+def from_account(holder: BillingColumns) -> Billing | None:
+    """The billing details an account (or a company) holds, or None while any required part
+    is missing."""
+    parts = (holder.billing_name, holder.billing_street, holder.billing_town,
+             holder.billing_country)
+    if not all(parts) or holder.billing_postcode is None:
         return None
-    return Billing(account.billing_name or "", account.billing_street or "",
-                   account.billing_postcode, account.billing_town or "",
-                   account.billing_country or "", account.vat_id)
+    return Billing(holder.billing_name or "", holder.billing_street or "",
+                   holder.billing_postcode, holder.billing_town or "",
+                   holder.billing_country or "", holder.vat_id)
+
+
+def keep(holder: BillingColumns, billing: Billing) -> None:
+    """Write checked details onto an account (or a company)."""
+    holder.billing_name, holder.billing_street = billing.legal_name, billing.street
+    holder.billing_postcode, holder.billing_town = billing.postcode, billing.town
+    holder.billing_country, holder.vat_id = billing.country, billing.vat_id
 
 
 async def _account(uow: UnitOfWork, account_id: int) -> Account:
@@ -139,9 +147,7 @@ async def set_billing(uow: UnitOfWork, account_id: int, *, legal_name: str, stre
     """Check and keep the account's billing details; DomainError saying what to fix."""
     account = await _account(uow, account_id)
     billing = check(legal_name, street, postcode, town, country, vat_id)
-    account.billing_name, account.billing_street = billing.legal_name, billing.street
-    account.billing_postcode, account.billing_town = billing.postcode, billing.town
-    account.billing_country, account.vat_id = billing.country, billing.vat_id
+    keep(account, billing)
     account.updated_at = uow.clock.now()
     uow.emit(ProfileUpdated(account_id, ("billing",)))
     return billing

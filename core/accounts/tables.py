@@ -19,7 +19,19 @@ from sqlalchemy.orm import Mapped, mapped_column
 from core.storage.tables import Base
 
 
-class Account(Base):
+class BillingColumns:
+    """Billing details (core.accounts.billing) as columns: a member's own, asked at their
+    first deal, or a company's, asked once for all colleagues (core.companies)."""
+
+    billing_name: Mapped[str | None] = mapped_column(String(200))
+    billing_street: Mapped[str | None] = mapped_column(String(200))
+    billing_postcode: Mapped[str | None] = mapped_column(String(20))
+    billing_town: Mapped[str | None] = mapped_column(String(120))
+    billing_country: Mapped[str | None] = mapped_column(String(2))
+    vat_id: Mapped[str | None] = mapped_column(String(20))
+
+
+class Account(BillingColumns, Base):
     __tablename__ = "accounts"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -42,13 +54,6 @@ class Account(Base):
     # The weekly message of listings and consultants picked for the person (opt-out).
     weekly_picks: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     onboarded_at: Mapped[datetime | None]
-    # Billing details (core.accounts.billing), asked at a party's first deal.
-    billing_name: Mapped[str | None] = mapped_column(String(200))
-    billing_street: Mapped[str | None] = mapped_column(String(200))
-    billing_postcode: Mapped[str | None] = mapped_column(String(20))
-    billing_town: Mapped[str | None] = mapped_column(String(120))
-    billing_country: Mapped[str | None] = mapped_column(String(2))
-    vat_id: Mapped[str | None] = mapped_column(String(20))
     # Suspended by an operator (core.operators.suspension): the engine refuses the account's
     # messages, search and the directory hide its listings and profile.
     suspended_at: Mapped[datetime | None]

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from babel.numbers import format_decimal
 
-from core.accounts.billing import Party, party_of
+from core.accounts.billing import Party
 from core.catalog.tables import Listing
 from core.catalog.taxonomy import (
     COMPARATOR_G_MJ,
@@ -20,6 +20,7 @@ from core.catalog.taxonomy import (
     carbon_saving_kg,
     product,
 )
+from core.companies.billing import party_for
 from core.deals import deals
 from core.errors import Conflict
 from core.i18n import READER_LOCALE, _
@@ -122,8 +123,8 @@ async def carbon_receipt(uow: UnitOfWork, deal_id: int, actor_id: int | None) ->
     listing = await uow.session.get(Listing, deal.listing_id)
     if listing is None:
         raise Conflict(_("That deal's listing is gone, so its energy content is unknown."))
-    return CarbonReceipt(deal.id, await party_of(uow, deal.seller_id),
-                         await party_of(uow, deal.buyer_id), listing.product_type,
+    return CarbonReceipt(deal.id, await party_for(uow, deal.seller_id),
+                         await party_for(uow, deal.buyer_id), listing.product_type,
                          Decimal(deal.quantity_milli) / 1000, listing.unit,
                          Decimal(listing.energy_mwh_per_unit), uow.clock.now().date())
 

@@ -108,8 +108,11 @@ async def call_off(uow: UnitOfWork, contract_id: int) -> int | None:
     accepted = await uow.session.get(DealTerms, contract.terms_id)
     if accepted is None:
         raise Conflict(_("Contract #{id} has no accepted terms to call off.", id=contract.id))
+    first = (await uow.session.execute(select(Deal.company_id).where(
+        Deal.contract_id == contract.id, Deal.call_off == 1))).scalar()
     deal = Deal(offer_id=None, listing_id=contract.listing_id, contract_id=contract.id,
                 call_off=number, buyer_id=contract.buyer_id, seller_id=contract.seller_id,
+                company_id=first,  # the company the contract was made for
                 status=DEAL_PROCESS.initial, quantity_milli=contract.quantity_milli,
                 price_minor=contract.price_minor, currency=contract.currency, created_at=now,
                 updated_at=now)

@@ -9,7 +9,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from core.catalog.events import ListingChanged
 from core.catalog.tables import Listing
-from core.deals import ratings
+from core.deals import company_deals, ratings
 from core.deals.events import DealMoved
 from core.deals.rules import line_total
 from core.deals.tables import Deal
@@ -38,11 +38,12 @@ async def role_of(uow: UnitOfWork, deal: Deal, actor_id: int | None) -> str | No
 
 
 async def get(uow: UnitOfWork, deal_id: int, actor_id: int | None) -> Deal:
-    """The deal, for its parties, operators who may see deals and the system; NotFound for
-    anyone else."""
+    """The deal, for its parties, operators who may see deals, the buyer's colleagues who may
+    (core.deals.company_deals) and the system; NotFound for anyone else."""
     deal = await uow.session.get(Deal, deal_id)
     if deal is None or (await role_of(uow, deal, actor_id) is None
-                        and not await may_act(uow, actor_id, "view_deals")):
+                        and not await may_act(uow, actor_id, "view_deals")
+                        and not await company_deals.sees(uow, deal, actor_id)):
         raise NotFound(_("That deal doesn't exist."))
     return deal
 

@@ -121,3 +121,16 @@ class DealRated(Event):
     deal_id: int
     rater_id: int
     rating_id: int
+
+
+@dataclass(frozen=True)
+class PurchaseHeld(Event):
+    """A company buyer's purchase waits for an approver (core.deals.approvals)."""
+
+    request_id: int
+
+
+@dataclass(frozen=True)
+class PurchaseDecided(Event):
+    request_id: int
+    status: str  # approved | lapsed | rejected | withdrawn

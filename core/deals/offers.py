@@ -14,11 +14,12 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from core.accounts.billing import party_of
 from core.catalog.events import ListingChanged
 from core.catalog.tables import Listing
 from core.catalog.views import viewable
-from core.deals import call_offs, contracts, rules
+from core.companies.billing import party_for
+from core.companies.service import seat_of
+from core.deals import call_offs, contracts, rules, spending
 from core.deals import terms as deal_terms
 from core.deals.events import DealAgreed, OfferClosed, OfferMade
 from core.deals.rules import PAYMENT_METHODS
@@ -80,13 +81,16 @@ def changes(before: Terms, after: Terms) -> list[str]:
             and getattr(before, f.name) != getattr(after, f.name)]
 
 
-async def make_offer(uow: UnitOfWork, listing_id: int, buyer_id: int, terms: Terms) -> Offer:
-    """A buyer's first offer on a published listing."""
+async def make_offer(uow: UnitOfWork, listing_id: int, buyer_id: int, terms: Terms,
+                     approved: bool = False) -> Offer:
+    """A buyer's first offer on a published listing (a company buyer's above her spending
+    limit only once `approved`: core.deals.approvals)."""
     listing = await viewable(uow, listing_id, buyer_id)
     if listing.seller_id == buyer_id:
         raise NotAllowed(_("That is your own listing."))
     if listing.status != "published":
         raise Conflict(_("That listing is not open for offers."))
+    await _within_limit(uow, buyer_id, terms, approved)
     return await _new_offer(uow, listing, buyer_id, BUYER, terms, previous=None)
 
 
@@ -106,10 +110,13 @@ async def get(uow: UnitOfWork, offer_id: int, actor_id: int | None) -> tuple[Off
     return await _party(uow, offer_id, actor_id)
 
 
-async def counter(uow: UnitOfWork, offer_id: int, actor_id: int, terms: Terms) -> Offer:
+async def counter(uow: UnitOfWork, offer_id: int, actor_id: int, terms: Terms,
+                  approved: bool = False) -> Offer:
     """The other party answers an open offer with new terms; the history is kept."""
     offer, role = await _party(uow, offer_id, actor_id)
     _check_other_side(offer, role, "counter-offer")
+    if role == BUYER:
+        await _within_limit(uow, actor_id, terms, approved)
     await _close(uow, offer, "countered")
     listing = await _listing(uow, offer.listing_id)
     return await _new_offer(uow, listing, offer.buyer_id, role, terms, previous=offer.id)
@@ -132,15 +139,18 @@ async def withdraw(uow: UnitOfWork, offer_id: int, actor_id: int) -> Offer:
     return offer
 
 
-async def accept(uow: UnitOfWork, offer_id: int, actor_id: int) -> Deal:
+async def accept(uow: UnitOfWork, offer_id: int, actor_id: int, approved: bool = False) -> Deal:
     """The other party accepts: the offer closes, the quantity leaves the listing's stock
     (refused when not enough is left) and a deal is agreed — all in this transaction."""
     offer, role = await _party(uow, offer_id, actor_id)
     _check_other_side(offer, role, "accept-offer")
+    if role == BUYER:
+        await _within_limit(uow, actor_id, terms_of_offer(offer), approved)
     return await _agree(uow, offer)
 
 
-async def buy_now(uow: UnitOfWork, listing_id: int, buyer_id: int, terms: Terms) -> Deal:
+async def buy_now(uow: UnitOfWork, listing_id: int, buyer_id: int, terms: Terms,
+                  approved: bool = False) -> Deal:
     """A fixed-price listing bought at its listed price: the buyer's offer is accepted at once
     (the seller agreed to that price by listing it)."""
     listing = await viewable(uow, listing_id, buyer_id)
@@ -152,7 +162,12 @@ async def buy_now(uow: UnitOfWork, listing_id: int, buyer_id: int, terms: Terms)
         raise DomainError(_("Buy now takes the listing's own delivery ({offered}). "
                             "For other terms, make an offer the seller can accept.",
                             offered=_offered(listing)))
-    return await _agree(uow, await make_offer(uow, listing_id, buyer_id, terms))
+    return await _agree(uow, await make_offer(uow, listing_id, buyer_id, terms, approved))
+
+
+async def _within_limit(uow: UnitOfWork, buyer_id: int, terms: Terms, approved: bool) -> None:
+    total = spending.commitment(terms.price, terms.quantity, terms.call_offs)
+    await spending.check_within_limit(uow, buyer_id, total, approved)
 
 
 # Terms under which the goods change hands at the seller's place: the listing names that place.
@@ -194,7 +209,9 @@ async def _agree(uow: UnitOfWork, offer: Offer) -> Deal:
     await _reserve(uow, offer.listing_id, offer.quantity_milli * (offer.call_offs or 1))
     now = uow.clock.now()
     contract = await contracts.open_for(uow, offer) if offer.call_offs else None
+    seat = await seat_of(uow, offer.buyer_id)  # bought for the company: colleagues see it
     deal = Deal(offer_id=offer.id, listing_id=offer.listing_id, buyer_id=offer.buyer_id,
+                company_id=seat.company.id if seat else None,
                 contract_id=contract.id if contract else None, call_off=1 if contract else None,
                 seller_id=offer.seller_id, status=DEAL_PROCESS.initial,
                 quantity_milli=offer.quantity_milli, price_minor=offer.price_minor,
@@ -221,8 +238,8 @@ async def _terms_of(uow: UnitOfWork, offer: Offer) -> dict[str, Any]:
             "product": listing.product_type, "title": listing.title, "unit": listing.unit,
             "grade": listing.grade or None,
             "certifications": [str(c) for c in listing.certifications or []],
-            "parties": {"seller": (await party_of(uow, offer.seller_id)).frozen(),
-                        "buyer": (await party_of(uow, offer.buyer_id)).frozen()},
+            "parties": {"seller": (await party_for(uow, offer.seller_id)).frozen(),
+                        "buyer": (await party_for(uow, offer.buyer_id)).frozen()},
             "quantity": f"{quantity.normalize():f}", "unit_price": str(price.decimal),
             "currency": offer.currency, "incoterm": offer.incoterm, "place": offer.place,
             "specs": dict(listing.specs or {}), "offer_id": offer.id,

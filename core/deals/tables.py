@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     ForeignKey,
     Index,
@@ -68,12 +69,40 @@ class Deal(Base):
     call_off: Mapped[int | None] = mapped_column(Integer)  # its number in the contract, from 1
     buyer_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
     seller_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    # The buyer's company when the buyer bought as its member (core.companies): its colleagues
+    # see the deal by role, and it is billed to the company.
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default="agreed")
     quantity_milli: Mapped[int] = mapped_column(BigId)
     price_minor: Mapped[int] = mapped_column(BigId)
     currency: Mapped[str] = mapped_column(String(3))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class PurchaseRequest(Base):
+    """A company buyer's offer, acceptance or Buy now above her spending limit, held until an
+    approver decides (core.deals.approvals); approved, it is made in her name."""
+
+    __tablename__ = "purchase_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"),
+                                            index=True)
+    requester_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(8))  # offer | counter | accept | buy
+    offer_id: Mapped[int | None] = mapped_column(ForeignKey("offers.id"))  # countered/accepted
+    terms: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    total_minor: Mapped[int] = mapped_column(BigId)
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    reason: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None]
+    result_offer_id: Mapped[int | None] = mapped_column(ForeignKey("offers.id"))
+    result_deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id"))
+    created_at: Mapped[datetime]
 
 
 class Contract(Base):

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import and_, exists, select, union
 
 from core.accounts.tables import Account, Identity
+from core.companies.service import seat_of
 from core.errors import NotAllowed
 from core.i18n import _
 from core.operators.rules import ADMIN, PERMISSIONS, may
@@ -101,8 +102,12 @@ async def holders(uow: UnitOfWork, action: str) -> list[int]:
 
 
 async def chat_roles(uow: UnitOfWork, account: Account) -> set[str]:
-    """The account's chosen roles, plus admin where the database names it one."""
+    """The account's chosen roles, plus admin where the database names it one, and "company"
+    with "company_<role>" for each of its roles in a company (menus show what applies)."""
     roles = set(account.roles or [])
     if await is_admin(uow, account.id):
         roles.add(ADMIN)
+    seat = await seat_of(uow, account.id)
+    if seat is not None:
+        roles |= {"company", *(f"company_{role}" for role in seat.roles)}
     return roles

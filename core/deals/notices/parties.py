@@ -84,6 +84,8 @@ def next_steps(deal: Deal, role: str, rated: bool = False) -> ActionRows:
     steps = [Action(Intent.DEAL_STEP, t.label, f"{deal.id}:{t.name}")
              for t in DEAL_PROCESS.next_actions(deal.status, role)
              if t.name not in ("cancel-deal", "dispute")]
+    if role not in (BUYER, SELLER):  # an operator or a colleague of the buyer: no party steps
+        return [[step] for step in steps] + [[deal_button(deal.id)]]
     if deal.status == "awaiting_payment" and role == BUYER:
         steps.insert(0, Action(Intent.DEAL_STEP, N_("💳 Pay"), f"{deal.id}:pay"))
     if deal.status == "agreed":

@@ -1,0 +1,62 @@
+"""Who a member's documents bill: the company, once its billing details are given (asked once
+for all colleagues), else the person's own; any colleague may give them the first time, only
+finance or an admin may change them after."""
+
+from __future__ import annotations
+
+from core.accounts import billing as own
+from core.accounts.billing import Billing, Party
+from core.companies.service import audit, seat_of
+from core.companies.tables import Company
+from core.errors import NotAllowed
+from core.i18n import _
+from core.storage.uow import UnitOfWork
+
+
+def of_company(company: Company) -> Billing | None:
+    """The company's billing details, or None while any required part is missing."""
+    return own.from_account(company)
+
+
+async def billed(uow: UnitOfWork, account_id: int) -> Billing | None:
+    """The details an account's documents carry: its company's, or its own."""
+    seat = await seat_of(uow, account_id)
+    if seat is not None:
+        return of_company(seat.company)
+    return await own.billing_of(uow, account_id)
+
+
+async def missing(uow: UnitOfWork, account_id: int) -> bool:
+    """Whether billing details must still be asked before the account's first deal."""
+    return await billed(uow, account_id) is None
+
+
+async def give(uow: UnitOfWork, account_id: int, *, legal_name: str, street: str, postcode: str,
+               town: str, country: str, vat_id: str | None = None) -> Billing:
+    """Keep billing details: the company's for a member, else the account's own."""
+    seat = await seat_of(uow, account_id)
+    if seat is None:
+        return await own.set_billing(uow, account_id, legal_name=legal_name, street=street,
+                                     postcode=postcode, town=town, country=country, vat_id=vat_id)
+    company = seat.company
+    if of_company(company) is not None and not seat.may("billing"):
+        raise NotAllowed(_("Only finance or an admin of {company} may change its billing "
+                           "details.", company=company.name))
+    details = own.check(legal_name, street, postcode, town, country, vat_id)
+    own.keep(company, details)
+    company.updated_at = uow.clock.now()
+    await audit(uow, company.id, account_id, "billing", f"company:{company.id}",
+                legal_name=details.legal_name, vat_id=details.vat_id)
+    return details
+
+
+async def party_for(uow: UnitOfWork, account_id: int | None) -> Party:
+    """How documents name an account: its company (with its billing details) for a member,
+    else `core.accounts.billing.party_of`."""
+    seat = await seat_of(uow, account_id)
+    if seat is None:
+        return await own.party_of(uow, account_id)
+    details = of_company(seat.company)
+    if details is None:
+        return Party(seat.company.name)
+    return Party(details.legal_name, details.address_lines(), details.vat_id)

@@ -1,0 +1,27 @@
+"""Company events: past-tense facts that colleagues hear about."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.events import Event
+
+
+@dataclass(frozen=True)
+class MemberJoined(Event):
+    company_id: int
+    account_id: int
+
+
+@dataclass(frozen=True)
+class JoinRequested(Event):
+    """A colleague of the company's Slack workspace asks to join (an admin lets them in)."""
+
+    company_id: int
+    account_id: int
+
+
+@dataclass(frozen=True)
+class JoinRefused(Event):
+    company_id: int
+    account_id: int

@@ -1,0 +1,73 @@
+"""A company's rules, on plain values (no database): the roles colleagues hold, what each role
+may do, when a purchase needs an approver's yes, and how long an invitation lives."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from core.errors import DomainError
+from core.i18n import N_, _
+from core.money.model import Money
+
+BUYER, APPROVER, FINANCE, ADMIN = "buyer", "approver", "finance", "admin"
+ROLES = (BUYER, APPROVER, FINANCE, ADMIN)
+ROLE_LABELS = {BUYER: N_("Buyer"), APPROVER: N_("Approver"), FINANCE: N_("Finance"),
+               ADMIN: N_("Admin")}
+
+# What each role may do; an admin may do everything.
+MAY = {
+    "buy": {BUYER, ADMIN},
+    "approve": {APPROVER, ADMIN},
+    "manage": {ADMIN},  # invite, change roles and limits, remove, where approvals go
+    "billing": {FINANCE, ADMIN},  # change the billing details once given
+    "see_all": {FINANCE, ADMIN},  # every deal of the company, its invoices and payments
+}
+
+INVITATION_LIFETIME = timedelta(days=7)
+NAME_LIMIT = 120
+INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+INVITE_LENGTH = 10
+
+
+def may(roles: Iterable[str], what: str) -> bool:
+    """Whether someone holding `roles` may do `what` (a key of MAY)."""
+    return bool(set(roles) & MAY[what])
+
+
+def checked_roles(roles: Iterable[str]) -> list[str]:
+    """Roles in their usual order; at least one, each known."""
+    chosen = [role for role in ROLES if role in set(roles)]
+    if not chosen or set(roles) - set(ROLES):
+        raise DomainError(_("Choose at least one role: buyer, approver, finance or admin."))
+    return chosen
+
+
+def checked_name(name: str) -> str:
+    """A company's name, tidied: 2 to 120 characters."""
+    tidy = " ".join((name or "").split())
+    if len(tidy) < 2:
+        raise DomainError(_("Please give the company's name."))
+    if len(tidy) > NAME_LIMIT:
+        raise DomainError(_("The name is too long ({limit} characters at most).", limit=NAME_LIMIT))
+    return tidy
+
+
+def checked_limit(limit: Money | None) -> Money | None:
+    """A spending limit per purchase: none (no approval needed), or zero or more."""
+    if limit is not None and limit.amount < 0:
+        raise DomainError(_("A spending limit cannot be negative."))
+    return limit
+
+
+def needs_approval(limit: Money | None, total: Money) -> bool:
+    """A purchase needs an approver when the buyer has a limit and the total is above it; a
+    total in another currency than the limit always does (no exchange rate is assumed)."""
+    if limit is None:
+        return False
+    return total.currency != limit.currency or total.amount > limit.amount
+
+
+def invite_code(draw: Iterable[int]) -> str:
+    """An invitation code from random numbers (one per character)."""
+    return "".join(INVITE_ALPHABET[n % len(INVITE_ALPHABET)] for n in draw)[:INVITE_LENGTH]

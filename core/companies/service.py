@@ -1,0 +1,303 @@
+"""Company accounts: founding one, inviting colleagues and letting them in, their roles and
+spending limits, and the audit of every decision. Each service takes the acting account and
+checks its role here; the purchases a limit holds back are core.deals.approvals'."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+
+from core.accounts.tables import Account, Identity
+from core.actions import Action, Intent
+from core.companies import rules
+from core.companies.events import JoinRefused, JoinRequested, MemberJoined
+from core.companies.tables import Company, CompanyAudit, CompanyInvite, CompanyMember
+from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.i18n import N_, _
+from core.money.model import Money
+from core.storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Seat:
+    """Someone's place in a company: the company and the membership."""
+
+    company: Company
+    member: CompanyMember
+
+    @property
+    def roles(self) -> list[str]:
+        return list(self.member.roles or [])
+
+    def may(self, what: str) -> bool:
+        return rules.may(self.roles, what)
+
+    @property
+    def limit(self) -> Money | None:
+        member = self.member
+        if member.limit_minor is None or not member.limit_currency:
+            return None
+        return Money(member.limit_minor, member.limit_currency)
+
+
+async def seat_of(uow: UnitOfWork, account_id: int | None) -> Seat | None:
+    """The account's company and membership, or None when it belongs to none."""
+    if account_id is None:
+        return None
+    row = (await uow.session.execute(
+        select(Company, CompanyMember).join(CompanyMember, CompanyMember.company_id == Company.id)
+        .where(CompanyMember.account_id == account_id))).first()
+    return Seat(row[0], row[1]) if row else None
+
+
+async def seat_may(uow: UnitOfWork, account_id: int, what: str) -> Seat:
+    """The actor's seat when its roles allow `what`; NotAllowed otherwise."""
+    seat = await seat_of(uow, account_id)
+    if seat is None:
+        raise NotFound(_("You are not in a company on Agora."),
+                       actions=(Action(Intent.COMPANY, N_("🏢 Company")),))
+    if not seat.may(what):
+        raise NotAllowed(_("Your role in {company} does not allow that; ask an admin.",
+                           company=seat.company.name))
+    return seat
+
+
+async def found(uow: UnitOfWork, account_id: int, name: str,
+                slack_team: str | None = None) -> Company:
+    """A new company with its founder as admin (and buyer, approver, finance)."""
+    if await seat_of(uow, account_id) is not None:
+        raise Conflict(_("You are already in a company; leave it first."))
+    now = uow.clock.now()
+    company = Company(name=rules.checked_name(name), slack_team=slack_team,
+                      created_by=account_id, created_at=now, updated_at=now)
+    uow.add(company)
+    await uow.session.flush()
+    uow.add(CompanyMember(company_id=company.id, account_id=account_id, roles=list(rules.ROLES),
+                          joined_at=now))
+    await audit(uow, company.id, account_id, "founded", f"company:{company.id}", name=company.name)
+    return company
+
+
+async def invite(uow: UnitOfWork, actor_id: int, roles: list[str],
+                 limit: Money | None) -> CompanyInvite:
+    """A one-time code that lets a colleague join with these roles and spending limit."""
+    seat = await seat_may(uow, actor_id, "manage")
+    limit = rules.checked_limit(limit)
+    code = rules.invite_code(secrets.randbelow(1 << 16) for __ in range(rules.INVITE_LENGTH))
+    invitation = CompanyInvite(
+        code=code, company_id=seat.company.id, roles=rules.checked_roles(roles),
+        limit_minor=limit.amount if limit else None, limit_currency=limit.currency if limit else None,
+        created_by=actor_id, expires_at=uow.clock.now() + rules.INVITATION_LIFETIME)
+    uow.add(invitation)
+    await audit(uow, seat.company.id, actor_id, "invited", f"invite:{code}",
+                roles=invitation.roles, limit=str(limit) if limit else None)
+    return invitation
+
+
+async def join(uow: UnitOfWork, account_id: int, code: str) -> Company:
+    """Redeem an invitation: the account joins its company with the invitation's roles."""
+    now = uow.clock.now()
+    invitation = await uow.session.get(CompanyInvite, code.strip().upper())
+    if invitation is None or invitation.used_at is not None or invitation.expires_at <= now:
+        raise DomainError(_("That invitation is unknown, used or expired; ask for a new one."))
+    if await seat_of(uow, account_id) is not None:
+        raise Conflict(_("You are already in a company; leave it first."))
+    claimed = await uow.session.execute(update(CompanyInvite).where(
+        CompanyInvite.code == invitation.code, CompanyInvite.used_at.is_(None))
+        .values(used_at=now, used_by=account_id))
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise DomainError(_("That invitation is unknown, used or expired; ask for a new one."))
+    await _seat(uow, invitation.company_id, account_id, list(invitation.roles or []),
+                invitation.limit_minor, invitation.limit_currency, by=invitation.created_by)
+    return await _company(uow, invitation.company_id)
+
+
+async def workspace_company(uow: UnitOfWork, slack_team: str) -> Company | None:
+    """The company founded from this Slack workspace, if any."""
+    return (await uow.session.execute(select(Company).where(Company.slack_team == slack_team)
+                                      .order_by(Company.id).limit(1))).scalar()
+
+
+async def ask_to_join(uow: UnitOfWork, account_id: int, company_id: int) -> Company:
+    """A colleague from the company's Slack workspace asks to join; its admins decide."""
+    company = await _company(uow, company_id)
+    if await seat_of(uow, account_id) is not None:
+        raise Conflict(_("You are already in a company; leave it first."))
+    if not await _same_workspace(uow, account_id, company):
+        raise NotAllowed(_("Ask an admin of {company} for an invitation.", company=company.name))
+    await audit(uow, company.id, account_id, "asked_to_join", f"account:{account_id}")
+    uow.emit(JoinRequested(company.id, account_id))
+    return company
+
+
+async def admit(uow: UnitOfWork, actor_id: int, account_id: int) -> Account:
+    """An admin lets a colleague who asked join as a buyer whose every purchase is approved
+    (limit zero in the company's usual currency); roles and limit can be changed after."""
+    seat = await seat_may(uow, actor_id, "manage")
+    await _asked(uow, seat.company.id, account_id)
+    if await seat_of(uow, account_id) is not None:
+        raise Conflict(_("They are already in a company."))
+    account = await _account(uow, account_id)
+    await _seat(uow, seat.company.id, account_id, [rules.BUYER], 0, account.currency, by=actor_id)
+    return account
+
+
+async def refuse(uow: UnitOfWork, actor_id: int, account_id: int) -> Account:
+    """An admin declines a colleague's request to join (audited; they are told)."""
+    seat = await seat_may(uow, actor_id, "manage")
+    await _asked(uow, seat.company.id, account_id)
+    await audit(uow, seat.company.id, actor_id, "refused", f"account:{account_id}")
+    uow.emit(JoinRefused(seat.company.id, account_id))
+    return await _account(uow, account_id)
+
+
+@dataclass(frozen=True)
+class Colleague:
+    """A member as the colleagues list shows them."""
+
+    account_id: int
+    name: str
+    roles: list[str]
+    limit: Money | None
+
+
+async def members(uow: UnitOfWork, actor_id: int) -> list[Colleague]:
+    """The actor's colleagues (any member may see who is in the company), founders first."""
+    seat = await _own_seat(uow, actor_id)
+    rows = await uow.session.execute(
+        select(CompanyMember, Account).join(Account, Account.id == CompanyMember.account_id)
+        .where(CompanyMember.company_id == seat.company.id).order_by(CompanyMember.id))
+    return [Colleague(account.id, account.display_name, list(member.roles or []),
+                      Seat(seat.company, member).limit) for member, account in rows.all()]
+
+
+async def set_roles(uow: UnitOfWork, actor_id: int, account_id: int, roles: list[str]) -> None:
+    """An admin changes a colleague's roles; the company always keeps an admin."""
+    seat = await seat_may(uow, actor_id, "manage")
+    member = await _member(uow, seat.company.id, account_id)
+    chosen = rules.checked_roles(roles)
+    if rules.ADMIN in (member.roles or []) and rules.ADMIN not in chosen:
+        await _keep_an_admin(uow, seat.company.id)
+    before = list(member.roles or [])
+    member.roles = chosen
+    await audit(uow, seat.company.id, actor_id, "roles", f"account:{account_id}",
+                before=before, after=chosen)
+
+
+async def set_limit(uow: UnitOfWork, actor_id: int, account_id: int, limit: Money | None) -> None:
+    """An admin sets a colleague's spending limit per purchase (None: no limit)."""
+    seat = await seat_may(uow, actor_id, "manage")
+    member = await _member(uow, seat.company.id, account_id)
+    limit = rules.checked_limit(limit)
+    member.limit_minor = limit.amount if limit else None
+    member.limit_currency = limit.currency if limit else None
+    await audit(uow, seat.company.id, actor_id, "limit", f"account:{account_id}",
+                limit=str(limit) if limit else None)
+
+
+async def remove(uow: UnitOfWork, actor_id: int, account_id: int) -> None:
+    """An admin removes a colleague (or a member leaves); the last admin cannot go."""
+    seat = await _own_seat(uow, actor_id)
+    if account_id != actor_id and not seat.may("manage"):
+        raise NotAllowed(_("Your role in {company} does not allow that; ask an admin.",
+                           company=seat.company.name))
+    member = await _member(uow, seat.company.id, account_id)
+    if rules.ADMIN in (member.roles or []):
+        await _keep_an_admin(uow, seat.company.id)
+    await uow.session.delete(member)
+    await audit(uow, seat.company.id, actor_id, "left" if account_id == actor_id else "removed",
+                f"account:{account_id}")
+
+
+async def with_role(uow: UnitOfWork, company_id: int, what: str,
+                    excluding: int | None = None) -> list[int]:
+    """The accounts of the company whose roles allow `what` (e.g. the approvers)."""
+    rows = (await uow.session.execute(select(CompanyMember).where(
+        CompanyMember.company_id == company_id))).scalars()
+    return [m.account_id for m in rows if rules.may(m.roles or [], what) and m.account_id != excluding]
+
+
+async def audit(uow: UnitOfWork, company_id: int, actor_id: int | None, action: str,
+                subject: str = "", **detail: object) -> None:
+    """One line of the company's audit trail, in the deciding transaction."""
+    uow.add(CompanyAudit(company_id=company_id, actor_id=actor_id, action=action,
+                         subject=subject, detail=detail, at=uow.clock.now()))
+
+
+async def trail(uow: UnitOfWork, actor_id: int, limit: int = 20) -> list[CompanyAudit]:
+    """The company's latest decisions, for its admins and finance."""
+    seat = await seat_may(uow, actor_id, "see_all")
+    return list((await uow.session.execute(select(CompanyAudit).where(
+        CompanyAudit.company_id == seat.company.id).order_by(CompanyAudit.id.desc())
+        .limit(limit))).scalars())
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+async def _own_seat(uow: UnitOfWork, account_id: int) -> Seat:
+    seat = await seat_of(uow, account_id)
+    if seat is None:
+        raise NotFound(_("You are not in a company on Agora."),
+                       actions=(Action(Intent.COMPANY, N_("🏢 Company")),))
+    return seat
+
+
+async def _seat(uow: UnitOfWork, company_id: int, account_id: int, roles: list[str],
+                limit_minor: int | None, currency: str | None, by: int | None) -> None:
+    uow.add(CompanyMember(company_id=company_id, account_id=account_id, roles=roles,
+                          limit_minor=limit_minor, limit_currency=currency,
+                          joined_at=uow.clock.now()))
+    await uow.session.flush()
+    await audit(uow, company_id, by, "joined", f"account:{account_id}", roles=roles)
+    uow.emit(MemberJoined(company_id, account_id))
+
+
+async def _asked(uow: UnitOfWork, company_id: int, account_id: int) -> None:
+    """The colleague's request to join, not yet answered; NotFound otherwise."""
+    subject = f"account:{account_id}"
+    actions = list((await uow.session.execute(select(CompanyAudit.action).where(
+        CompanyAudit.company_id == company_id, CompanyAudit.subject == subject,
+        CompanyAudit.action.in_(("asked_to_join", "refused", "joined")))
+        .order_by(CompanyAudit.id))).scalars())
+    if not actions or actions[-1] != "asked_to_join":
+        raise NotFound(_("That request to join was answered already."))
+
+
+async def _same_workspace(uow: UnitOfWork, account_id: int, company: Company) -> bool:
+    if not company.slack_team:
+        return False
+    keys = (await uow.session.execute(select(Identity.user_key).where(
+        Identity.account_id == account_id, Identity.channel == "slack"))).scalars()
+    return any(key.split(":", 1)[0] == company.slack_team for key in keys)
+
+
+async def _keep_an_admin(uow: UnitOfWork, company_id: int) -> None:
+    admins = await with_role(uow, company_id, "manage")
+    if len(admins) <= 1:
+        raise Conflict(_("The company needs at least one admin: make someone else admin first."))
+
+
+async def _member(uow: UnitOfWork, company_id: int, account_id: int) -> CompanyMember:
+    member = (await uow.session.execute(select(CompanyMember).where(
+        CompanyMember.company_id == company_id, CompanyMember.account_id == account_id))).scalar()
+    if member is None:
+        raise NotFound(_("They are not in your company."))
+    return member
+
+
+async def _company(uow: UnitOfWork, company_id: int) -> Company:
+    company = await uow.session.get(Company, company_id)
+    if company is None:
+        raise NotFound(_("That company doesn't exist."))
+    return company
+
+
+async def _account(uow: UnitOfWork, account_id: int) -> Account:
+    account = await uow.session.get(Account, account_id)
+    if account is None:
+        raise NotFound(_("That account doesn't exist."))
+    return account
+

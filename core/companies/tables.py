@@ -1,0 +1,76 @@
+"""Company tables: the company and its billing details, its members with their roles and
+spending limits, invitations, and the audit of every decision taken in its name."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.accounts.tables import BillingColumns
+from core.storage.tables import Base
+from core.storage.types import BigId
+
+
+class Company(BillingColumns, Base):
+    """A buyer's organisation; its billing details are asked once for all colleagues."""
+
+    __tablename__ = "companies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    # The Slack workspace it was founded from: colleagues registering there are offered to join.
+    slack_team: Mapped[str | None] = mapped_column(String(32), index=True)
+    created_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class CompanyMember(Base):
+    """A colleague: one company per account, with roles and a spending limit per purchase
+    (None: no limit; in `limit_currency`)."""
+
+    __tablename__ = "company_members"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"),
+                                            index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"),
+                                            unique=True)
+    roles: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    limit_minor: Mapped[int | None] = mapped_column(BigId)
+    limit_currency: Mapped[str | None] = mapped_column(String(3))
+    joined_at: Mapped[datetime]
+
+
+class CompanyInvite(Base):
+    """A one-time invitation: whoever redeems the code joins with these roles and limit."""
+
+    __tablename__ = "company_invites"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    roles: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    limit_minor: Mapped[int | None] = mapped_column(BigId)
+    limit_currency: Mapped[str | None] = mapped_column(String(3))
+    created_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    expires_at: Mapped[datetime]
+    used_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    used_at: Mapped[datetime | None]
+
+
+class CompanyAudit(Base):
+    """One decision taken in the company's name: who, what, on what, when (never edited)."""
+
+    __tablename__ = "company_audit"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"),
+                                            index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(64), default="")
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    at: Mapped[datetime]

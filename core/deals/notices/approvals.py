@@ -1,0 +1,123 @@
+"""Notices of purchase approval: the approval card each approver gets (Approve / Reject), the
+requester told of the decision, and every approver's card brought up to date once one decided
+(a newer card of the same purchase takes the older one's buttons away)."""
+
+from __future__ import annotations
+
+from core.accounts.tables import Account
+from core.actions import Action, Intent
+from core.catalog.tables import Listing
+from core.catalog.taxonomy import UNITS
+from core.companies.service import seat_of, with_role
+from core.deals import cards
+from core.deals.approvals import terms_of, total_of
+from core.deals.events import PurchaseDecided, PurchaseHeld
+from core.deals.offers import payment_words
+from core.deals.tables import PurchaseRequest
+from core.i18n import N_, _
+from core.notifications.outbox import addressed_to, notify, recipients
+from core.storage.uow import UnitOfWork
+
+WANTS = {
+    "offer": N_("🧾 Approval needed: {name} wants to send an offer on “{title}” to {seller}."),
+    "counter": N_("🧾 Approval needed: {name} wants to send a counter-offer on “{title}” to "
+                  "{seller}."),
+    "accept": N_("🧾 Approval needed: {name} wants to accept {seller}'s offer on “{title}”."),
+    "buy": N_("🧾 Approval needed: {name} wants to buy “{title}” from {seller} now."),
+}
+DECIDED = {
+    "approved": N_("✅ {approver} approved {name}'s purchase on “{title}” ({total})."),
+    "lapsed": N_("⌛ {approver} approved {name}'s purchase on “{title}”, but it could not be "
+                 "made any more: {reason}"),
+    "rejected": N_("✖ {approver} rejected {name}'s purchase on “{title}” ({total}): {reason}"),
+    "withdrawn": N_("↩ {name} withdrew the request to buy on “{title}” ({total})."),
+}
+TO_REQUESTER = {
+    "approved": N_("✅ {approver} approved your purchase on “{title}” ({total}): it went out "
+                   "in your name."),
+    "lapsed": N_("⌛ {approver} approved your purchase on “{title}”, but it could not be made "
+                 "any more: {reason}"),
+    "rejected": N_("✖ {approver} rejected your purchase on “{title}” ({total}). Reason: {reason}"),
+}
+
+
+async def on_held(uow: UnitOfWork, event: PurchaseHeld) -> None:
+    """Each approver of the company gets the approval card."""
+    request = await uow.session.get(PurchaseRequest, event.request_id)
+    if request is None:
+        return
+    approvers = await with_role(uow, request.company_id, "approve", excluding=request.requester_id)
+    await recipients(uow, {*approvers, request.requester_id})
+    for approver in approvers:
+        async with addressed_to(uow, approver):
+            text = await card_text(uow, request)
+            await notify(uow, approver, text, buttons=[
+                [Action(Intent.PURCHASE_REQUEST, N_("✅ Approve"), f"approve:{request.id}"),
+                 Action(Intent.PURCHASE_REQUEST, N_("✖ Reject"), f"reject:{request.id}")],
+                [Action(Intent.VIEW_LISTING, N_("🔎 The listing"), str(request.listing_id))]])
+
+
+async def on_decided(uow: UnitOfWork, event: PurchaseDecided) -> None:
+    """The requester hears the decision (not her own withdrawal); the other approvers' cards
+    are replaced by who decided, without buttons."""
+    request = await uow.session.get(PurchaseRequest, event.request_id)
+    if request is None:
+        return
+    approvers = await with_role(uow, request.company_id, "approve", excluding=request.requester_id)
+    await recipients(uow, {*approvers, request.requester_id})
+    names = await _names(uow, request)
+    key = f"purchase:{request.id}"
+    if event.status in TO_REQUESTER:
+        async with addressed_to(uow, request.requester_id):
+            await notify(uow, request.requester_id, _(
+                TO_REQUESTER[event.status], total=total_of(request),
+                reason=request.reason or "", **names), about=(key,), buttons=_next(request))
+    for approver in approvers:
+        if approver == request.decided_by:
+            continue  # the card she pressed already says it (replaced, or its buttons gone)
+        async with addressed_to(uow, approver):
+            await notify(uow, approver, _(DECIDED[event.status], total=total_of(request),
+                                          reason=request.reason or "", **names), about=(key,))
+
+
+async def card_text(uow: UnitOfWork, request: PurchaseRequest) -> str:
+    """What the purchase is, in the reader's language: who wants what, the numbers, the
+    terms, and the limit it is above."""
+    listing = await uow.session.get(Listing, request.listing_id)
+    names = await _names(uow, request)
+    terms = terms_of(request)
+    unit = listing.unit if listing else ""
+    milli = int(terms.quantity * 1000)
+    seat = await seat_of(uow, request.requester_id)
+    lines = [_(WANTS[request.kind], name=names["name"], title=names["title"],
+               seller=names["seller"]),
+             _("{quantity} × {price} per {unit} = {total}", quantity=cards.quantity(milli, unit),
+               price=terms.price, unit=UNITS.get(unit, unit), total=total_of(request)),
+             _("Delivery: {delivery}", delivery=cards.delivery_text(
+                 terms.incoterm, terms.place, terms.delivery_from, terms.delivery_to)),
+             _("Payment: {payment}", payment=payment_words(terms.payment_method, ()))]
+    if terms.call_offs:
+        lines.append(_("📑 Delivered in {count} call-offs; the total is all of them.",
+                       count=terms.call_offs))
+    if seat is not None and seat.limit is not None:
+        lines.append(_("Above {name}'s limit of {limit} per purchase.", name=names["name"],
+                       limit=seat.limit))
+    return "\n".join(lines)
+
+
+def _next(request: PurchaseRequest) -> list[list[Action]]:
+    if request.result_deal_id:
+        return [[Action(Intent.VIEW_DEAL, N_("🤝 Open the deal"), str(request.result_deal_id))]]
+    return []
+
+
+async def _names(uow: UnitOfWork, request: PurchaseRequest) -> dict[str, str]:
+    listing = await uow.session.get(Listing, request.listing_id)
+    requester = await uow.session.get(Account, request.requester_id)
+    approver = await uow.session.get(Account, request.decided_by) if request.decided_by else None
+    seller = await uow.session.get(Account, listing.seller_id) if listing else None
+    return {"name": requester.display_name if requester else "—",
+            "title": listing.title if listing else "—",
+            "seller": seller.display_name if seller else "—",
+            "approver": approver.display_name if approver else "—"}
+

@@ -1,0 +1,240 @@
+"""Company accounts and purchase approval through the core services: colleagues join by
+invitation with roles and limits; a purchase above a buyer's limit is held — nothing reaches
+the seller — until an approver approves (then it is made in her name) or rejects it with a
+reason; every decision is audited, taken once, and the company sees its deals by role."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from core.companies import service as companies
+from core.companies.billing import give, party_for
+from core.companies.tables import CompanyAudit
+from core.deals import approvals, company_deals, deals, offers
+from core.deals.offers import Terms
+from core.deals.tables import Deal, Offer, PurchaseRequest
+from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.money.model import Money
+from tests.catalog.helpers import make_account, publish
+from tests.support.outbox import told
+
+
+def terms(quantity: str = "100", price: str = "220.00") -> Terms:
+    return Terms(Decimal(quantity), Money.parse(price, "EUR"), "EXW", "Riga")
+
+
+async def company_of_three(app, limit: str | None = "10000"):
+    """Sam sells; Alice founds Baltic Heat (admin), invites Anna (buyer, limit) and Fred
+    (finance); Bob buys on his own."""
+    sam = await make_account(app, "sam", roles=("seller",))
+    alice, anna, fred, bob = [await make_account(app, name, roles=("buyer",))
+                              for name in ("alice", "anna", "fred", "bob")]
+    listing_id = await publish(app, sam, quantity="500", min_order="20", negotiable="yes")
+    async with app.uow() as uow:
+        await companies.found(uow, alice.id, "Baltic Heat AS")
+        anna_code = await companies.invite(uow, alice.id, ["buyer"],
+                                           Money.parse(limit, "EUR") if limit else None)
+        fred_code = await companies.invite(uow, alice.id, ["finance"], None)
+        await uow.commit()
+    async with app.uow() as uow:
+        await companies.join(uow, anna.id, anna_code.code)
+        await companies.join(uow, fred.id, fred_code.code)
+        await uow.commit()
+    return sam, alice, anna, fred, bob, listing_id
+
+
+async def second_approver(app, admin_id: int):
+    """Carl joins the company as a second approver."""
+    carl = await make_account(app, "carl", roles=("buyer",))
+    async with app.uow() as uow:
+        invite = await companies.invite(uow, admin_id, ["approver"], None)
+        await uow.commit()
+    async with app.uow() as uow:
+        await companies.join(uow, carl.id, invite.code)
+        await uow.commit()
+    return carl
+
+
+async def test_an_offer_within_the_limit_goes_out_and_one_above_it_waits_for_an_approver(app):
+    _sam, alice, anna, _fred, _bob, listing_id = await company_of_three(app)
+    async with app.uow() as uow:
+        small = await approvals.offer(uow, listing_id, anna.id, terms("20", "200"))  # 4,000
+        big = await approvals.offer(uow, listing_id, anna.id, terms("100", "220"))  # 22,000
+        await uow.commit()
+    assert small.offer_id is not None and big.held is not None and big.offer_id is None
+    assert (big.total, big.limit, big.approvers) == (
+        Money.parse("22000", "EUR"), Money.parse("10000", "EUR"), ("Alice",))
+    async with app.uow() as uow:
+        offered = (await uow.session.execute(select(Offer.id))).scalars().all()
+    assert offered == [small.offer_id]  # the held one never reached Sam
+    card = next(p for p in await told(app, "alice") if "Approval needed" in p["text"])
+    assert "Anna wants to send an offer" in card["text"] and "limit" in card["text"]
+    assert [b["label"] for b in card["buttons"][0]] == ["✅ Approve", "✖ Reject"]
+    assert not any("Approval needed" in p["text"] for p in await told(app, "fred"))  # finance
+
+    async with app.uow() as uow:
+        request = await approvals.approve(uow, big.held, alice.id)
+        await uow.commit()
+    async with app.uow() as uow:
+        made = await uow.session.get(Offer, request.result_offer_id)
+        assert (made.buyer_id, made.price_minor, made.quantity_milli) == (anna.id, 22000, 100_000)
+    assert any("Offer #" in p["text"] for p in await told(app, "sam"))
+    assert any("Alice approved your purchase" in p["text"] for p in await told(app, "anna"))
+
+
+async def test_the_limits_guard_holds_in_core_whatever_calls_it(app):
+    _sam, _alice, anna, fred, bob, listing_id = await company_of_three(app)
+    async with app.uow() as uow:
+        with pytest.raises(NotAllowed, match="spending limit"):
+            await offers.make_offer(uow, listing_id, anna.id, terms("100"))
+        with pytest.raises(NotAllowed, match="does not include buying"):
+            await approvals.offer(uow, listing_id, fred.id, terms("20"))  # finance only
+        await offers.make_offer(uow, listing_id, bob.id, terms("100"))  # not in a company
+
+
+async def test_a_rejection_needs_a_reason_and_a_decision_is_taken_once(app):
+    _sam, alice, anna, _fred, bob, listing_id = await company_of_three(app)
+    async with app.uow() as uow:
+        held = (await approvals.offer(uow, listing_id, anna.id, terms("100"))).held
+        await uow.commit()
+    async with app.uow() as uow:
+        with pytest.raises(NotAllowed):
+            await approvals.approve(uow, held, anna.id)  # not her own
+        with pytest.raises(NotFound):
+            await approvals.approve(uow, held, bob.id)  # a stranger learns nothing
+        with pytest.raises(DomainError, match="reason"):
+            await approvals.reject(uow, held, alice.id, "   ")
+        await approvals.reject(uow, held, alice.id, "Over budget this quarter")
+        await uow.commit()
+    async with app.uow() as uow:
+        with pytest.raises(Conflict):
+            await approvals.approve(uow, held, alice.id)
+    assert any("Reason: Over budget this quarter" in p["text"] for p in await told(app, "anna"))
+    async with app.uow() as uow:
+        trail = [(a.action, a.actor_id) for a in (await uow.session.execute(
+            select(CompanyAudit).order_by(CompanyAudit.id))).scalars()]
+    assert ("purchase_held", anna.id) in trail and ("purchase_rejected", alice.id) in trail
+
+
+async def test_two_approvers_pressing_at_once_make_one_offer(app):
+    import asyncio
+
+    _sam, alice, anna, _fred, _bob, listing_id = await company_of_three(app)
+    carl = await second_approver(app, alice.id)
+    async with app.uow() as uow:
+        held = (await approvals.offer(uow, listing_id, anna.id, terms("100"))).held
+        await uow.commit()
+
+    async def approve(who: int) -> str:
+        async with app.uow() as uow:
+            try:
+                await approvals.approve(uow, held, who)
+                await uow.commit()
+                return "made"
+            except Conflict:
+                return "refused"
+
+    assert sorted(await asyncio.gather(approve(alice.id), approve(carl.id))) == ["made", "refused"]
+    async with app.uow() as uow:
+        assert len((await uow.session.execute(select(Offer.id))).all()) == 1
+
+
+async def test_an_approval_that_comes_too_late_lapses_and_says_why(app):
+    sam, alice, anna, _fred, bob, listing_id = await company_of_three(app)
+    async with app.uow() as uow:
+        quote = await offers.make_offer(uow, listing_id, bob.id, terms("20"))  # just a round
+        seller_offer = await offers.quote(uow, listing_id, sam.id, anna.id, terms("100", "210"))
+        await uow.commit()
+    async with app.uow() as uow:
+        held = await approvals.accept(uow, seller_offer.id, anna.id)
+        await uow.commit()
+    assert held.held is not None and held.deal_id is None and quote.id
+    app.clock.advance(days=3)  # Sam's offer expires meanwhile
+    async with app.uow() as uow:
+        await offers.expire_due(uow)
+        await uow.commit()
+    async with app.uow() as uow:
+        request = await approvals.approve(uow, held.held, alice.id)
+        await uow.commit()
+    assert request.status == "lapsed" and "moved on" in (request.reason or "")
+    async with app.uow() as uow:
+        assert (await uow.session.execute(select(Deal.id))).first() is None
+        stored = await uow.session.get(PurchaseRequest, held.held)
+        assert stored.status == "lapsed"
+
+
+async def test_buy_now_approved_is_the_companys_deal_billed_to_the_company_and_seen_by_finance(app):
+    sam, alice, anna, fred, bob, _listing_id = await company_of_three(app, limit="1000")
+    fixed = await publish(app, sam, quantity="100", min_order="20", negotiable="no",
+                          price="150")
+    async with app.uow() as uow:
+        await give(uow, anna.id, legal_name="Baltic Heat AS", street="Pärnu mnt 10",
+                   postcode="10148", town="Tallinn", country="EE", vat_id="EE100931558")
+        placed = await approvals.buy(uow, fixed, anna.id, Terms(
+            Decimal("20"), Money.parse("150", "EUR"), "EXW", "Riga"))
+        await uow.commit()
+    async with app.uow() as uow:
+        request = await approvals.approve(uow, placed.held, alice.id)
+        await uow.commit()
+    async with app.uow() as uow:
+        deal = await uow.session.get(Deal, request.result_deal_id)
+        assert deal.company_id is not None and deal.buyer_id == anna.id
+        assert (await party_for(uow, anna.id)).name == "Baltic Heat AS"
+        assert await deals.get(uow, deal.id, fred.id)  # finance sees it
+        assert [row.id for row in await company_deals.company_deals(uow, fred.id)] == [deal.id]
+        with pytest.raises(NotFound):
+            await deals.get(uow, deal.id, bob.id)
+        with pytest.raises(NotAllowed):  # billing details, once given, are finance's to change
+            await give(uow, anna.id, legal_name="Other", street="x street", postcode="1",
+                       town="Tallinn", country="EE")
+
+
+async def test_joining_is_once_per_code_and_the_last_admin_stays(app):
+    sam, alice, anna, _fred, bob, _listing_id = await company_of_three(app)
+    async with app.uow() as uow:
+        code = (await companies.invite(uow, alice.id, ["buyer"], None)).code
+        await uow.commit()
+    async with app.uow() as uow:
+        with pytest.raises(Conflict):
+            await companies.join(uow, anna.id, code)  # already in one
+        await companies.join(uow, bob.id, code)
+        await uow.commit()
+    async with app.uow() as uow:
+        with pytest.raises(DomainError):
+            await companies.join(uow, sam.id, code)  # used
+        with pytest.raises(NotAllowed):
+            await companies.invite(uow, anna.id, ["buyer"], None)  # a buyer does not invite
+        with pytest.raises(Conflict):
+            await companies.remove(uow, alice.id, alice.id)  # the last admin
+        with pytest.raises(Conflict):
+            await companies.set_roles(uow, alice.id, alice.id, ["buyer"])
+
+
+async def test_finance_gets_the_receipt_of_a_colleagues_payment(app):
+    from tests.deals.chat_helpers import paid_deal
+
+    _sam, _alice, _anna, _fred, _bob, listing_id = await company_of_three(app, limit=None)
+    await paid_deal(app, listing_id, buyer="anna", seller="sam")
+    copies = [p for p in await told(app, "fred") if "For Baltic Heat AS" in p["text"]]
+    assert len(copies) == 1 and "Anna paid 22" in copies[0]["text"]
+    assert copies[0]["attachments"][0]["kind"] == "invoice"
+    assert copies[0]["buttons"][0][0]["label"] == "🧾 Receipt"
+    assert not any("For Baltic Heat AS" in p["text"] for p in await told(app, "anna"))
+
+
+async def test_the_other_approvers_card_is_replaced_by_who_decided(app):
+    _sam, alice, anna, _fred, _bob, listing_id = await company_of_three(app)
+    carl = await second_approver(app, alice.id)
+    async with app.uow() as uow:
+        held = (await approvals.offer(uow, listing_id, anna.id, terms("100"))).held
+        await uow.commit()
+    async with app.uow() as uow:
+        await approvals.reject(uow, held, carl.id, "Wait for the spring prices")
+        await uow.commit()
+    told_alice = [p for p in await told(app, "alice") if f"purchase:{held}" in p.get("about", [])]
+    assert [bool(p["buttons"]) for p in told_alice] == [True, False]  # the card, then who decided
+    assert "Carl rejected Anna's purchase" in told_alice[-1]["text"]
+    assert not any("Carl rejected" in p["text"] for p in await told(app, "carl"))
