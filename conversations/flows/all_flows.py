@@ -2,6 +2,7 @@
 
 from conversations.flow import Entry
 from conversations.flows.boards import boards_flow
+from conversations.flows.company import company
 from conversations.flows.console import console
 from conversations.flows.consulting import CONSULTING_FLOWS
 from conversations.flows.gatherings import events_flow
@@ -14,6 +15,7 @@ from conversations.flows.onboarding import notifications, onboarding
 from conversations.flows.picks import PICK_FLOWS
 from conversations.flows.profile import profile
 from conversations.flows.publish import publish_flow
+from conversations.flows.purchase import purchase
 from conversations.flows.registration import registration, verify_email
 from conversations.flows.share import share
 from conversations.flows.support import support_flow
@@ -22,7 +24,7 @@ from conversations.flows.support_tickets import ticket_flow
 
 ALL_FLOWS: list[Entry] = [
     registration, verify_email, onboarding, notifications, profile, link,
-    *MARKET_FLOWS, *DEAL_FLOWS, *CONSULTING_FLOWS, *MONEY_FLOWS,
+    *MARKET_FLOWS, *DEAL_FLOWS, company, purchase, *CONSULTING_FLOWS, *MONEY_FLOWS,
     support_flow, ticket_flow, desk_flow, console, share,
     *PICK_FLOWS,
     boards_flow, learn_flow, events_flow, publish_flow,

@@ -19,7 +19,8 @@ from conversations.messages import (
     rows,
 )
 from core.actions import Intent
-from core.deals import cards, contract_card, dashboard, deals, threads
+from core.companies.service import seat_of
+from core.deals import approvals, cards, company_deals, contract_card, dashboard, deals, threads
 from core.deals import views as deal_views
 from core.deals.goods import goods_words
 from core.deals.notices.parties import next_steps
@@ -139,7 +140,24 @@ async def deals_text(ctx: Ctx) -> str:
                        title=o.title, text=o.text) if o.yours else
                      _("💶 Offer #{id} {title}: {text} — waiting for your answer", id=o.id,
                        title=o.title, text=o.text))
-    return "\n".join(lines)
+    return "\n".join(lines + await _company_lines(ctx))
+
+
+async def _company_lines(ctx: Ctx) -> list[str]:
+    """The company view: colleagues' deals this person may see, and what waits for approval."""
+    assert ctx.account is not None
+    seat = await seat_of(ctx.uow, ctx.account.id)
+    if seat is None:
+        return []
+    theirs = await company_deals.company_deals(ctx.uow, ctx.account.id) \
+        if company_deals.may_see_company(seat) else []
+    waiting = await approvals.waiting(ctx.uow, ctx.account.id)
+    lines = [_("🏢 {company}", company=seat.company.name)] if theirs or waiting else []
+    lines += [_("#{id} {title} — {total} · {status} · bought by {buyer}", id=d.id, title=d.title,
+                total=d.total, status=d.status_label, buyer=d.buyer) for d in theirs[:10]]
+    if waiting:
+        lines.append(_("⏳ Waiting for approval: {count}", count=len(waiting)))
+    return lines
 
 
 async def _list(ctx: Ctx) -> list[Outbound]:
@@ -160,11 +178,25 @@ async def _list(ctx: Ctx) -> list[Outbound]:
                          status=_(contract_card.CONTRACT_STATES.get(c.status, c.status))),
                        Button(_("Open"), f"k:{c.id}"))
               for c, title in await contract_card.my_contracts(ctx.uow, ctx.account.id)]
+    company = await _company_buttons(ctx)
     if not items:
         return [Reply(_("No deals or open offers yet. Find a listing with /search and make an "
-                        "offer."), rows((_("🔎 Search"), "@go:search"), (_("✔ Done"), "done")))]
+                        "offer."), rows((_("🔎 Search"), "@go:search"), *company,
+                                        (_("✔ Done"), "done")))]
     return [ListPage(_("🤝 Your deals and offers"), tuple(items), 1, 1),
-            Reply(_("Open one, or Done."), rows((_("✔ Done"), "done")))]
+            Reply(_("Open one, or Done."), rows(*company, (_("✔ Done"), "done")))]
+
+
+async def _company_buttons(ctx: Ctx) -> list[tuple[str, str]]:
+    """The company view's doors, for a colleague who may see the company's deals."""
+    assert ctx.account is not None
+    seat = await seat_of(ctx.uow, ctx.account.id)
+    found = []
+    if company_deals.may_see_company(seat):
+        found.append((_("🏢 Company deals"), "@go:company:deals"))
+    if await approvals.waiting(ctx.uow, ctx.account.id):
+        found.append((_("⏳ Approvals"), "@go:purchase"))
+    return found
 
 
 async def _on_list(ctx: Ctx, msg: Inbound) -> Next:

@@ -10,8 +10,9 @@ from conversations.fields import TextField
 from conversations.flow import Ctx
 from conversations.forms import Form, Rule
 from conversations.profile_fields import country_field
-from core.accounts import billing
 from core.accounts.vat_ids import check_vat_id
+from core.companies import billing
+from core.companies.service import seat_of
 from core.errors import DomainError
 from core.i18n import N_
 
@@ -46,8 +47,8 @@ def seed(ctx: Ctx, key: str) -> None:
     """Offer what the profile knows: the company (or name), the town and the country."""
     account = ctx.account
     assert account is not None
-    known = {"legal_name": account.company or account.display_name, "town": account.city,
-             "country": account.country}
+    known = {"legal_name": ctx.data.get("company_name") or account.company
+             or account.display_name, "town": account.city, "country": account.country}
     values = {k: v for k, v in known.items() if v}
     ctx.data.setdefault("_forms", {})[key] = {"i": 0, "values": values, "seeded": sorted(values)}
 
@@ -55,11 +56,17 @@ def seed(ctx: Ctx, key: str) -> None:
 async def save(ctx: Ctx, values: dict[str, Any]) -> None:
     """Keep the details (checked again in core)."""
     assert ctx.account is not None
-    await billing.set_billing(ctx.uow, ctx.account.id, legal_name=values["legal_name"],
+    await billing.give(ctx.uow, ctx.account.id, legal_name=values["legal_name"],
                               street=values["street"], postcode=values["postcode"],
                               town=values["town"], country=values["country"],
                               vat_id=values.get("vat_id"))
 
 
 async def needed(ctx: Ctx) -> bool:
-    return ctx.account is not None and await billing.missing(ctx.uow, ctx.account.id)
+    """Whether to ask first; a company member's are the company's (its name offered)."""
+    if ctx.account is None or not await billing.missing(ctx.uow, ctx.account.id):
+        return False
+    seat = await seat_of(ctx.uow, ctx.account.id)
+    if seat is not None:
+        ctx.data["company_name"] = seat.company.name
+    return True

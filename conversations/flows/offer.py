@@ -9,6 +9,7 @@ from typing import Any
 
 from conversations.flow import Ask, Ctx, Flow, FormState, Next
 from conversations.flows import offer_fields as of
+from conversations.flows.purchase import held_reply
 from conversations.forms import Form
 from conversations.messages import (
     Button,
@@ -22,7 +23,8 @@ from conversations.messages import (
 from core.actions import Action, Intent
 from core.catalog import views
 from core.catalog.taxonomy import UNITS
-from core.deals import call_offs, cards, contract_card, offers, threads
+from core.deals import approvals, call_offs, cards, contract_card, offers, threads
+from core.deals.approvals import Placed
 from core.deals.offers import payment_words
 from core.deals.rules import contract_total, line_total
 from core.errors import DomainError
@@ -153,25 +155,31 @@ async def _send(ctx: Ctx) -> Next:
         values["price"] = str(Money(listing.price_minor, listing.currency).decimal)
     terms = of.to_terms(values, listing.currency)
     mode, ref, me = ctx.data["mode"], ctx.data["ref"], ctx.account.id
-    if mode == "buy":
-        deal = await offers.buy_now(ctx.uow, listing.id, me, terms)
+    if mode == "buy":  # a company buyer's purchase above her limit waits for approval
+        placed = await approvals.buy(ctx.uow, listing.id, me, terms)
+        if placed.deal_id is None:
+            return Next.end(held_reply(placed), menu=False)
         return Next.end(Reply(_("🛒 Bought: deal #{id} is agreed. The terms are on their way; "
-                                "accept them and payment opens.", id=deal.id), _deal_button(deal.id)),
-                        menu=False)
+                                "accept them and payment opens.", id=placed.deal_id),
+                              _deal_button(placed.deal_id)), menu=False)
     if mode == "counter":
-        offer = await offers.counter(ctx.uow, ref, me, terms)
+        placed = await approvals.counter(ctx.uow, ref, me, terms)
     elif mode == "quote":
         thread = await threads.get(ctx.uow, ref, me)
-        offer = await offers.quote(ctx.uow, listing.id, me, thread.buyer_id, terms)
+        placed = Placed(offer_id=(await offers.quote(ctx.uow, listing.id, me, thread.buyer_id,
+                                                     terms)).id)
     elif mode == "renew" and ctx.data.get("as_seller"):
-        offer = await offers.quote(ctx.uow, listing.id, me, int(ctx.data["partner"]), terms)
+        placed = Placed(offer_id=(await offers.quote(ctx.uow, listing.id, me,
+                                                     int(ctx.data["partner"]), terms)).id)
     else:
-        offer = await offers.make_offer(ctx.uow, listing.id, me, terms)
+        placed = await approvals.offer(ctx.uow, listing.id, me, terms)
+    if placed.offer_id is None:
+        return Next.end(held_reply(placed), menu=False)
     return Next.end(Reply(_("📨 Sent (offer #{id}). You'll hear here as soon as it is "
-                            "answered.", id=offer.id),
+                            "answered.", id=placed.offer_id),
                           # an offer's action: a card of the offer, retired with it (bots)
                           ((action_button(Action(Intent.ANSWER_OFFER, N_("↩ Withdraw it"),
-                                                 f"withdraw:{offer.id}")),),)),
+                                                 f"withdraw:{placed.offer_id}")),),)),
                     menu=False)
 
 

@@ -4,9 +4,10 @@ or look at it again — from the buttons on an offer card."""
 from __future__ import annotations
 
 from conversations.flow import Ask, Ctx, Flow, Next
+from conversations.flows.purchase import held_reply
 from conversations.messages import Button, Choice, Inbound, Outbound, Reply, Text, rows
 from core.actions import Intent
-from core.deals import cards, offers
+from core.deals import approvals, cards, offers
 from core.deals import views as deal_views
 from core.errors import DomainError
 from core.i18n import N_, _
@@ -22,11 +23,14 @@ async def _start(ctx: Ctx) -> Next | None:
         return Next.end(Reply(_("Open an offer from its card."), kind="error"))
     ctx.data["offer_id"] = offer_id
     try:
-        if verb == "accept":
-            deal = await offers.accept(ctx.uow, offer_id, ctx.account.id)
+        if verb == "accept":  # a company buyer's acceptance above her limit waits
+            placed = await approvals.accept(ctx.uow, offer_id, ctx.account.id)
+            if placed.deal_id is None:
+                return Next.end(held_reply(placed), menu=False)
             return Next.end(Reply(_("🤝 Accepted: deal #{id} is agreed. The terms follow; "
-                                    "once both of you accept them, payment opens.", id=deal.id),
-                                  ((Button(_("🤝 Open the deal"), f"@go:deal:{deal.id}"),),)),
+                                    "once both of you accept them, payment opens.",
+                                    id=placed.deal_id),
+                                  ((Button(_("🤝 Open the deal"), f"@go:deal:{placed.deal_id}"),),)),
                             menu=False)
         if verb == "withdraw":
             await offers.withdraw(ctx.uow, offer_id, ctx.account.id)

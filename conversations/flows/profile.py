@@ -38,7 +38,8 @@ def profile_card(account: Account, roles: set[str], channels: list[str]) -> str:
     lines = [
         f"👤 {account.display_name}" + (f" · {account.company}" if account.company else ""),
         _("Email: {email} ({state})", email=account.email or "—", state=email_state),
-        _("Roles: {roles}", roles=", ".join(_(ROLE_LABELS[Role(r)]) for r in sorted(roles))),
+        _("Roles: {roles}", roles=", ".join(_(ROLE_LABELS[Role(r)]) for r in sorted(roles)
+                                            if r in Role._value2member_map_)),  # not "company_…"
         _("Location: {place}", place=place),
         _("Interests: {interests}", interests=interests or "—"),
         _("Currency: {currency} · Language: {language} · Time zone: {timezone}",
