@@ -73,7 +73,7 @@ from core.notifications.dispatcher import OutboxDispatcher
 from core.storage.uow import UowFactory
 from core.support import events as support
 from core.support import notices as support_notices
-from payments import direct, notices
+from payments import direct, notices, transfer_notices
 from payments import loyalty as loyalty_money
 from payments.bridges.bookings import BookingMoney
 from payments.bridges.deals import DealPayments
@@ -94,6 +94,9 @@ def register(bus: EventBus, *, catalog: Catalog, uow: UowFactory,
     bus.during_commit(money.PaymentArrangedDirectly, bridge.on_funded)
     bus.during_commit(DealMoved, bridge.on_moved)
     bus.after_commit(DealMoved, bridge.after_moves)
+    bus.during_commit(money.BankTransferChosen, bridge.on_transfer_chosen)
+    for back in (money.TransfersReturned, money.TransferOverpaid, money.LatePaymentRefunded):
+        bus.after_commit(back, bridge.after_transfers_returned)
     _deal_notices(bus)
     _sessions(bus, SessionPayments(payments))
     promoted = PromotionPayments(payments)
@@ -136,6 +139,9 @@ def _payment_notices(bus: EventBus) -> None:
     bus.during_commit(money.DirectPaymentDeclined, direct.on_declined)
     bus.during_commit(money.PaymentArrangedDirectly, direct.on_arranged)
     bus.during_commit(money.LatePaymentRefunded, direct.on_late_refund)
+    bus.during_commit(money.TransferShort, transfer_notices.on_short)
+    bus.during_commit(money.TransferOverpaid, transfer_notices.on_overpaid)
+    bus.during_commit(money.TransfersReturned, transfer_notices.on_returned)
 
 
 def _sessions(bus: EventBus, bridge: SessionPayments) -> None:

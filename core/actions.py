@@ -30,6 +30,7 @@ class Intent(StrEnum):
     PAY = "pay"
     SAVE_CARD = "save_card"  # the arg is the card request's id (a session booked far ahead)
     PAY_DIRECTLY = "pay_directly"
+    PAY_BY_TRANSFER = "pay_by_transfer"  # the arg is the payment's id
     KEEP_ESCROW = "keep_escrow"
     # Deals: the arg is an id, or "verb:id" / "id:transition" where a step is named.
     REPLY_THREAD = "reply_thread"

@@ -7,6 +7,7 @@ guarded in the database, records who asked and why, and emits one of the events 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal, Protocol
 
 from core.money.model import Money
@@ -61,6 +62,35 @@ class SavedMethodView:
 
 
 @dataclass(frozen=True)
+class TransferView:
+    """How to pay an escrow by bank transfer, and what has arrived so far."""
+
+    escrow_id: int
+    reference: str  # what it pays for ("deal:12")
+    amount: Money  # the whole payment
+    received: Money  # counted towards it so far
+    missing: Money
+    holder: str
+    iban: str
+    bic: str
+    bank_reference: str  # the creditor reference, grouped as banks print it
+    arrive_by: datetime | None  # when the transfer must have arrived (the deal's deadline)
+    test_mode: bool
+
+
+@dataclass(frozen=True)
+class TransferOutcome:
+    """What one incoming transfer did: outcome short | paid | over | late."""
+
+    outcome: str
+    received: Money
+    applied: Money
+    back: Money
+    missing: Money
+    escrow: EscrowView
+
+
+@dataclass(frozen=True)
 class OffSessionOutcome:
     """An authorisation made with a saved method: the escrow afterwards, and the provider's
     message when it was declined (then the payer is asked to authorise themselves)."""
@@ -109,6 +139,27 @@ class PaymentsPort(Protocol):
                                  uow: UnitOfWork | None = None) -> EscrowView: ...
 
     async def release(self, escrow_id: int, actor: Actor) -> EscrowView: ...
+
+    # Paying goods by bank transfer: the account and reference to send it with (asking for
+    # them gives the payment the time a transfer takes), and, in test mode, a transfer "sent".
+
+    @property
+    def takes_transfers(self) -> bool: ...
+
+    async def transfer_details(self, escrow_id: int, account_id: int,
+                               uow: UnitOfWork | None = None) -> TransferView | None:
+        """How its payer pays this escrow by transfer; None when transfers are not taken."""
+        ...
+
+    async def receive_transfer(self, bank_ref: str, reference: str, amount: Money
+                               ) -> TransferOutcome:
+        """A transfer arrived (once per `bank_ref`): matched by its reference."""
+        ...
+
+    async def send_test_transfer(self, escrow_id: int, account_id: int, amount: Money,
+                                 bank_ref: str) -> TransferOutcome:
+        """Test mode only: the payer "sends" a transfer of `amount` with the right reference."""
+        ...
 
     # Saving a payment method now for an authorisation later (a session booked far ahead):
     # the payer saves it on a page (or, in test mode, with a test card in chat); the system

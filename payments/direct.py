@@ -153,6 +153,10 @@ async def on_late_refund(uow: UnitOfWork, event: LatePaymentRefunded) -> None:
         if escrow.state == CANCELLED:
             text = _("↩ Your payment of {amount} for {what} arrived after the deal was cancelled, so it "
                      "was refunded in full.", amount=event.amount, what=described(escrow.reference))
+        elif escrow.state != DIRECT:  # a transfer arriving after the payment was made
+            text = _("↩ Your transfer of {amount} for {what} arrived after the payment was "
+                     "complete, so it is being returned to you.", amount=event.amount,
+                     what=described(escrow.reference))
         else:
             text = _("↩ Your payment of {amount} for {what} arrived after you both agreed to pay "
                      "directly, so it was refunded in full.", amount=event.amount,

@@ -79,7 +79,7 @@ class EscrowService:
                    "provider_ref": checkout.provider_ref, "charge_ref": None, "pay_token": token,
                    "pay_url": checkout.url[:500], "changed_by": actor.who,
                    "change_reason": actor.reason, "direct_payer_at": None,
-                   "direct_payee_at": None, "created_at": now, "updated_at": now}
+                   "direct_payee_at": None, "transfer_at": None, "created_at": now, "updated_at": now}
             try:  # one INSERT on the transaction's connection, no unit-of-work flush
                 escrow_id = (await (await uow.core()).execute(_OPEN, row)).scalar_one()
             except IntegrityError:  # opened before: the same escrow

@@ -15,17 +15,17 @@ from core.money.model import CommissionRule, Money
 from core.payments_port import Actor, EscrowView, Wallet
 from core.storage.uow import UnitOfWork
 from payments import direct, einvoices, invoices, numbering, onboarding
+from payments.bank_transfers import BankTransfers
 from payments.escrow_rows import charge_of, expect, load, transition
 from payments.providers.base import Provider
 from payments.reconcile import reconcile
-from payments.saved_methods import SavedMethods
 from payments.tables import Escrow, PaymentOperation
 from payments.wallet import wallet as wallet_of
 
 log = logging.getLogger(__name__)
 
 
-class PaymentsService(SavedMethods):
+class PaymentsService(BankTransfers):
     """What core and the flows call (`core.payments_port.PaymentsPort`), and the webhooks too."""
 
     def __init__(self, uow_factory: Callable[[], UnitOfWork], provider: Provider,
@@ -44,7 +44,10 @@ class PaymentsService(SavedMethods):
         if not self._direct_payment:
             raise DomainError(_(direct.OFF))
         async with self.tx(uow) as tx:
-            return self.view(await direct.choose(tx, await load(tx, escrow_id), account_id))
+            escrow = await direct.choose(tx, await load(tx, escrow_id), account_id)
+            if escrow.state == direct.DIRECT:  # nothing is held: what was transferred goes back
+                await self.return_received(tx, escrow)
+            return self.view(escrow)
 
     async def decline_direct(self, escrow_id: int, account_id: int,
                              uow: UnitOfWork | None = None) -> EscrowView:
@@ -60,7 +63,10 @@ class PaymentsService(SavedMethods):
         async with self.tx(uow) as tx:
             escrow = await load(tx, escrow_id)
             expect(escrow, "goods", "cancelled")
-            return await transition(tx, escrow, (direct.WAITING,), direct.CANCELLED, actor)
+            closed = await transition(tx, escrow, (direct.WAITING,), direct.CANCELLED, actor)
+            if closed:  # part of it may have arrived by transfer: it goes back
+                await self.return_received(tx, escrow)
+            return closed
 
     def may_pay(self, escrow: Escrow) -> None:
         """A test card is refused once both parties arranged payment directly or the deal was
@@ -146,7 +152,7 @@ class PaymentsService(SavedMethods):
                 await self._call(op, escrows[op.id])
             except Exception:
                 log.exception("payment operation %s still pending", op.key)
-        return len(ops)
+        return len(ops) + await self.send_returns()
 
     async def number_invoices(self) -> int:
         """Number invoices left unnumbered (a crash right after their payment); returns how many."""

@@ -41,12 +41,14 @@ def _m(escrow: Escrow, amount: int) -> Money:
     return Money(amount, escrow.currency)
 
 
-async def funded(uow: UnitOfWork, escrow: Escrow, actor: Actor) -> None:
-    """The payer paid: money from the world into the escrow (or platform revenue for a charge)."""
+async def funded(uow: UnitOfWork, escrow: Escrow, actor: Actor, source: Ref | None = None
+                 ) -> None:
+    """The payer paid: money from the world (or from transfers that arrived, `source`) into
+    the escrow (or platform revenue for a charge)."""
     into = platform("revenue") if escrow.kind == "charge" else holding(escrow)
     amount = _m(escrow, escrow.amount)
     journal, __ = await ledger.post(uow, f"fund:{escrow.id}", "fund",
-                                   [(world(escrow.provider), -amount), (into, amount)],
+                                   [(source or world(escrow.provider), -amount), (into, amount)],
                                    actor, f"Payment for {escrow.reference}", escrow.id)
     event = {"goods": EscrowFunded, "session": PaymentAuthorised, "charge": PromotionCharged}
     uow.emit(event[escrow.kind](escrow.id, escrow.reference, amount, journal))

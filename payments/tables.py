@@ -82,8 +82,28 @@ class Escrow(Base):
     # When each party chose to arrange payment directly (goods only; both → arranged_directly).
     direct_payer_at: Mapped[datetime | None]
     direct_payee_at: Mapped[datetime | None]
+    # When the payer first asked to pay by bank transfer (the payment then waits for transfer times).
+    transfer_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class IncomingTransfer(Base):
+    """A bank transfer received for an escrow, once per bank transaction (`bank_ref`), and what
+    it did: counted towards the payment, the rest returned to the sender."""
+
+    __tablename__ = "incoming_transfers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bank_ref: Mapped[str] = mapped_column(String(80), unique=True)  # the bank's transaction id
+    escrow_id: Mapped[int] = mapped_column(ForeignKey("escrows.id"), index=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    applied: Mapped[int] = mapped_column(BigInteger)
+    back: Mapped[int] = mapped_column(BigInteger)
+    outcome: Mapped[str] = mapped_column(String(8))  # short | paid | over | late | returned
+    returned_ref: Mapped[str | None] = mapped_column(String(80))  # the return, once sent
+    received_at: Mapped[datetime]
 
 
 class PaymentOperation(Base):

@@ -18,7 +18,7 @@ from payments.tables import Escrow, LedgerAccount, LedgerEntry, LedgerJournal, P
 OPEN = ("held", "authorised", "settling")
 # A user's ledger accounts as a wallet line names them.
 PURPOSES = {"escrow": N_("escrow"), "authorised": N_("authorised"), "payable": N_("payable"),
-            "paid_out": N_("paid out")}
+            "paid_out": N_("paid out"), "transfer": N_("received by transfer")}
 
 
 async def wallet(uow: UnitOfWork, provider: Provider, account_id: int, recent: int = 8) -> Wallet:
@@ -32,7 +32,7 @@ async def wallet(uow: UnitOfWork, provider: Provider, account_id: int, recent: i
                 sums[currency] += amount
         return [Money(v, c) for c, v in sorted(sums.items()) if v]
 
-    return Wallet(held=of("escrow", "authorised"), incoming=await _incoming(uow, account_id),
+    return Wallet(held=of("escrow", "authorised", "transfer"), incoming=await _incoming(uow, account_id),
                   pending=of("payable"), paid_out=of("paid_out"),
                   movements=await _movements(uow, account_id, recent),
                   payouts_ready=await _ready(uow, provider, account_id))

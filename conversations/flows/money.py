@@ -4,6 +4,7 @@ sandbox mode), payout set-up, arranging payment directly."""
 from __future__ import annotations
 
 from conversations.flow import Ask, Ctx, Entry, Flow, MenuEntry, Next, OneStepCommand
+from conversations.flows.bank_transfer import transfer
 from conversations.messages import Button, Choice, FileReply, Inbound, Outbound, Reply, Text
 from core.actions import Intent
 from core.errors import Conflict, DomainError, NotFound
@@ -96,12 +97,19 @@ async def _pay_start(ctx: Ctx) -> Next | None:
         return Next.end(Reply(_("There is no such payment."), kind="error"))
     except Conflict as exc:
         return Next.end(Reply(str(exc)))
-    ctx.data.update(escrow=view.id, text=_pay_text(ctx, view), direct=_direct_offer(ctx, view))
+    ctx.data.update(escrow=view.id, text=_pay_text(ctx, view), direct=_direct_offer(ctx, view),
+                    transfer=_transfer_offer(ctx, view))
     if _payments(ctx).test_mode and not ctx.env.opens_links:
         return None  # no browser at hand: ask for a test card right here
     pay = ((Button(_("💳 Pay {amount}", amount=view.amount), "", url=view.pay_url),),) \
         if view.pay_url else ()
     return Next.end(Reply(ctx.data["text"], pay + _direct_button(ctx)), menu=False)
+
+
+def _transfer_offer(ctx: Ctx, view: EscrowView) -> bool:
+    """Offer a bank transfer for goods awaiting payment, where the provider takes transfers."""
+    return (_payments(ctx).takes_transfers and view.kind == "goods"
+            and view.state == "awaiting_payment")
 
 
 async def _save_start(ctx: Ctx, arg: str) -> Next | None:
@@ -134,9 +142,13 @@ def _direct_offer(ctx: Ctx, view: EscrowView) -> bool:
 
 
 def _direct_button(ctx: Ctx) -> tuple[tuple[Button, ...], ...]:
-    if not ctx.data.get("direct"):
-        return ()
-    return ((Button(_("🤝 Arrange payment directly"), f"@go:direct:yes:{ctx.data['escrow']}"),),)
+    """The other ways to pay than the card: a bank transfer, arranging it directly."""
+    ways: list[tuple[Button, ...]] = []
+    if ctx.data.get("transfer"):
+        ways.append((Button(_("🏦 Pay by bank transfer"), f"@go:transfer:{ctx.data['escrow']}"),))
+    if ctx.data.get("direct"):
+        ways.append((Button(_("🤝 Arrange payment directly"), f"@go:direct:yes:{ctx.data['escrow']}"),))
+    return tuple(ways)
 
 
 def _pay_text(ctx: Ctx, view: EscrowView) -> str:
@@ -248,4 +260,4 @@ direct = OneStepCommand(
     intents={Intent.PAY_DIRECTLY: "yes:{arg}", Intent.KEEP_ESCROW: "no:{arg}"},
     help=N_("/direct yes|no PAYMENT: agree to pay each other directly, or keep the escrow."))
 
-MONEY_FLOWS: list[Entry] = [wallet, invoice, payouts, pay, direct]
+MONEY_FLOWS: list[Entry] = [wallet, invoice, payouts, pay, direct, transfer]

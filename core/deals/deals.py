@@ -4,6 +4,8 @@ left and the state entered. Timers that fall due are taken by the system, once."
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import case, update
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -116,3 +118,15 @@ def deal_of(reference_text: str) -> int | None:
     """The deal id an escrow's reference names, if it names one."""
     head, __, number = reference_text.partition(":")
     return int(number) if head == "deal" and number.isdigit() else None
+
+
+async def payment_deadline(uow: UnitOfWork, deal_id: int) -> datetime | None:
+    """When an unpaid deal is cancelled: its running `cancel-unpaid` deadline, if any."""
+    return await timers.running_due(uow, DEAL_PROCESS, deal_id, "awaiting_payment",
+                                    "cancel-unpaid")
+
+
+async def wait_for_payment_until(uow: UnitOfWork, deal_id: int, due_at: datetime) -> None:
+    """Move an unpaid deal's payment deadline (a bank transfer takes days to arrive)."""
+    await timers.schedule(uow, DEAL_PROCESS, deal_id, "awaiting_payment",
+                          {"cancel-unpaid": due_at})

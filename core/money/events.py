@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from core.events import Event
 from core.money.model import Money
@@ -141,3 +142,40 @@ class MethodSaved(Event):
     reference: str
     payer_id: int
     last4: str | None = None
+
+
+@dataclass(frozen=True)
+class BankTransferChosen(Event):
+    """The payer asked how to pay by bank transfer, for the first time."""
+
+    escrow_id: int
+    reference: str
+    arrive_by: datetime | None  # the payment's deadline, moved by the days a transfer takes
+
+
+@dataclass(frozen=True)
+class TransferShort(Event):
+    """A bank transfer arrived but the payment is not complete yet."""
+
+    escrow_id: int
+    payer_id: int
+    received: Money
+    missing: Money
+
+
+@dataclass(frozen=True)
+class TransferOverpaid(Event):
+    """A bank transfer paid more than due: the payment is made, the extra goes back."""
+
+    escrow_id: int
+    payer_id: int
+    back: Money
+
+
+@dataclass(frozen=True)
+class TransfersReturned(Event):
+    """A payment was cancelled while part of it had arrived by transfer: that part goes back."""
+
+    escrow_id: int
+    payer_id: int
+    amount: Money

@@ -72,6 +72,15 @@ async def schedule(uow: UnitOfWork, process: Process, subject_id: int, state: st
         row.due_at, row.done_at = due_at, None
 
 
+async def running_due(uow: UnitOfWork, process: Process, subject_id: int, state: str,
+                      fires: str) -> datetime | None:
+    """When this running timer of `state` falls due; None when it is not running."""
+    return (await uow.session.execute(select(ProcessTimer.due_at).where(
+        ProcessTimer.process == process.name, ProcessTimer.subject_id == subject_id,
+        ProcessTimer.state == state, ProcessTimer.fires == fires,
+        ProcessTimer.done_at.is_(None)))).scalar_one_or_none()
+
+
 def _of(processes: Process | tuple[Process, ...] | None) -> list[str] | None:
     if processes is None:
         return None

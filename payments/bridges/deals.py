@@ -19,7 +19,14 @@ from core.deals import deals, quality_report
 from core.deals.events import DealMoved
 from core.deals.tables import Deal, Dispute
 from core.errors import Conflict, DomainError
-from core.money.events import EscrowFunded, PaymentArrangedDirectly
+from core.money.events import (
+    BankTransferChosen,
+    EscrowFunded,
+    LatePaymentRefunded,
+    PaymentArrangedDirectly,
+    TransferOverpaid,
+    TransfersReturned,
+)
 from core.money.model import Money
 from core.payments_port import Actor
 from core.storage.uow import UnitOfWork
@@ -29,6 +36,7 @@ from payments.service import PaymentsService
 from payments.tables import Escrow
 
 log = logging.getLogger(__name__)
+MoneyBack = TransfersReturned | TransferOverpaid | LatePaymentRefunded
 SYSTEM = Actor("system:deals", "the deal's process")
 RELEASING = ("completed", "closed")
 MONEY_MOVES = ("awaiting_payment", *RELEASING, "refunded")  # deal states that move money
@@ -47,6 +55,20 @@ class DealPayments:
         deal = await uow.session.get(Deal, deal_id) if deal_id else None
         if deal is not None and deal.status == "awaiting_payment":
             await deals.take(uow, deal.id, "payment-received", None)
+
+    async def on_transfer_chosen(self, uow: UnitOfWork, event: BankTransferChosen) -> None:
+        """In the same transaction: the buyer will pay by bank transfer, so the deal waits for
+        the payment as long as a transfer takes to arrive."""
+        deal_id = deals.deal_of(event.reference)
+        deal = await uow.session.get(Deal, deal_id) if deal_id else None
+        if deal is not None and deal.status == "awaiting_payment" and event.arrive_by:
+            await deals.wait_for_payment_until(uow, deal.id, event.arrive_by)
+
+    async def after_transfers_returned(self, events: Sequence[MoneyBack]) -> None:
+        """After commit: send back what a transfer brought too much, too late, or towards a
+        payment closed unpaid (once each; `recover` retries any that failed)."""
+        for escrow_id in sorted({event.escrow_id for event in events}):
+            await self.payments.send_returns(escrow_id)
 
     async def on_moved(self, uow: UnitOfWork, event: DealMoved) -> None:
         """In the deal's transaction: a deal cancelled before payment closes its escrow."""

@@ -50,6 +50,15 @@ class Authorised:
     charge_ref: str | None
 
 
+@dataclass(frozen=True)
+class BankAccount:
+    """Where a payer sends a bank transfer: the account holder, IBAN and BIC."""
+
+    holder: str
+    iban: str
+    bic: str
+
+
 class Provider(Protocol):
     name: str
     test_mode: bool
@@ -73,3 +82,11 @@ class Provider(Protocol):
 
     async def onboarding_link(self, account_id: int, external_id: str | None
                               ) -> tuple[str, str]: ...
+
+    def bank_account(self) -> BankAccount | None:
+        """The account payers transfer to, or None when this provider takes no transfers."""
+        ...
+
+    async def return_transfer(self, key: str, charge: Charge, amount: Money) -> str:
+        """Send back money a payer transferred (too much, or too late)."""
+        ...

@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from core.i18n import N_, _
 from core.money.model import Money
-from payments.providers.base import Authorised, Charge, Checkout, ProviderError, Setup
+from payments.providers.base import (
+    Authorised,
+    BankAccount,
+    Charge,
+    Checkout,
+    ProviderError,
+    Setup,
+)
 
 SUCCEEDS = "4242424242424242"
 DECLINES = {"4000000000000002": N_("Your card was declined."),
@@ -53,12 +60,17 @@ def saved_card(card_number: str) -> tuple[str, str]:
     return ref, number[-4:]
 
 
+# The sandbox's receiving account: the IBAN of the standard's own examples, clearly a test one.
+TEST_BANK = BankAccount("Agora Escrow (TEST)", "DE89370400440532013000", "COBADEFFXXX")
+
+
 class SandboxProvider:
     """Payments in test mode: a local payment page; every other call succeeds at once."""
 
     name = "sandbox"
     test_mode = True
-    payment_methods = ("card",)  # the test card, typed in chat or on the local page
+    # The test card, typed in chat or on the local page; a bank transfer "sent" on that page.
+    payment_methods = ("card", "customer_balance")
 
     def __init__(self, public_url: str) -> None:
         self.public_url = public_url.rstrip("/")
@@ -93,6 +105,12 @@ class SandboxProvider:
 
     async def onboarding_link(self, account_id: int, external_id: str | None) -> tuple[str, str]:
         return f"sbx_acct_{account_id}", f"{self.public_url}/healthz"
+
+    def bank_account(self) -> BankAccount:
+        return TEST_BANK
+
+    async def return_transfer(self, key: str, charge: Charge, amount: Money) -> str:
+        return self._done("return", key)
 
     def _done(self, what: str, key: str) -> str:
         # The same key gives the same reference, like a provider's idempotency keys.

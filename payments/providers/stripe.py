@@ -17,7 +17,14 @@ import stripe
 
 from core.i18n import _
 from core.money.model import Money
-from payments.providers.base import Authorised, Charge, Checkout, ProviderError, Setup
+from payments.providers.base import (
+    Authorised,
+    BankAccount,
+    Charge,
+    Checkout,
+    ProviderError,
+    Setup,
+)
 
 
 class StripeProvider:
@@ -123,6 +130,14 @@ class StripeProvider:
             "refresh_url": f"{self.public_url}/healthz", "return_url": f"{self.public_url}/healthz"},
             None)
         return external_id, str(link.url)
+
+    def bank_account(self) -> BankAccount | None:
+        # Stripe gives each customer a virtual IBAN of its own (`customer_balance` with
+        # `bank_transfer`) and matches transfers itself; Agora does not drive that flow yet.
+        return None
+
+    async def return_transfer(self, key: str, charge: Charge, amount: Money) -> str:
+        raise ProviderError(_("Bank transfers are not taken through Stripe here."))
 
     async def balance_transactions(self) -> list[dict[str, Any]]:
         """Every balance transaction, refunds resolved to their charge (for reconcile)."""

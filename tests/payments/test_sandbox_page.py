@@ -156,3 +156,49 @@ async def test_a_person_retries_a_declined_card_in_a_real_browser(app):
                 assert "declined" in await page.inner_text(".err")
         assert "Paid €22,000.00" in await page.inner_text("body")
     assert (await app.payments.get(view.id)).state == "held"
+
+
+@pytest.mark.browser
+async def test_in_a_browser_a_bank_transfer_is_sent_in_two_parts_and_the_same_form_counts_once(
+        app):
+    from payments import transfer_rules
+
+    view = await open_deal(app)
+    pay = urlparse(view.pay_url).path
+    async with serve(create_app(app, run_workers=False)) as base, chromium_page() as page:
+        await page.goto(base + pay)
+        await page.click("text=pay by bank transfer")
+        await page.wait_for_load_state()
+        shown = await page.inner_text("body")
+        reference = transfer_rules.shown_for(view.id)
+        assert "DE89 3704 0044 0532 0130 00" in shown and reference in shown
+        assert await page.input_value("input[name=amount]") == "250.00"
+        await page.fill("input[name=amount]", "100")
+        await page.click("text=Send the test transfer")
+        await page.wait_for_load_state()
+        assert "€150.00 is still missing" in await page.inner_text("body")
+        await page.go_back()  # the same form sent again: the same bank transaction
+        await page.click("text=Send the test transfer")
+        await page.wait_for_load_state()
+        assert "€150.00 is still missing" in await page.inner_text("body")
+        await page.goto(base + pay)
+        await page.click("text=pay by bank transfer")
+        await page.wait_for_load_state()
+        assert "Received so far: €100.00 of €250.00" in await page.inner_text("body")
+        await page.click("text=Send the test transfer")  # the €150.00 still missing
+        await page.wait_for_load_state()
+        assert "Paid €150.00" in await page.inner_text("body")
+    assert (await app.payments.get(view.id)).state == "held"
+
+
+async def test_a_transfer_page_refuses_what_is_not_an_amount_without_a_traceback(app):
+    view = await open_deal(app)
+    pay = urlparse(view.pay_url).path
+    async with serve(create_app(app, run_workers=False)) as base, httpx.AsyncClient() as http:
+        for typed in ("abc", "NaN", "Infinity", "-5", "1e400", "9" * 40, "1.234"):
+            sent = await http.post(f"{base}{pay}/transfer/send",
+                                   data={"bank_ref": "x", "amount": typed})
+            assert sent.status_code == 400 and "❌" in sent.text, typed
+        other = await http.post(f"{base}/pay/nosuchtoken/transfer")
+    assert other.status_code == 409 or other.status_code == 404
+    assert (await app.payments.get(view.id)).state == "awaiting_payment"

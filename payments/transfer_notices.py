@@ -1,0 +1,43 @@
+"""What a payer hears about bank transfers: a payment not complete yet, a transfer too large,
+money sent back when a payment closed unpaid. Written in the transaction that recorded it."""
+
+from __future__ import annotations
+
+from core.actions import Action, Intent
+from core.i18n import N_, _
+from core.money.events import TransferOverpaid, TransferShort, TransfersReturned
+from core.money.model import described
+from core.notifications.outbox import addressed_to, notify
+from core.storage.uow import UnitOfWork
+from payments import transfer_rules
+from payments.escrow_rows import load
+
+
+async def on_short(uow: UnitOfWork, event: TransferShort) -> None:
+    escrow = await load(uow, event.escrow_id)
+    reference = transfer_rules.shown_for(escrow.id)
+    buttons = [[Action(Intent.PAY_BY_TRANSFER, N_("🏦 Transfer details"), str(escrow.id))]]
+    async with addressed_to(uow, event.payer_id):
+        await notify(uow, event.payer_id, _(
+            "🏦 {received} arrived by bank transfer for {what}; {missing} is still missing. "
+            "Send it with the same reference, {reference}.", received=event.received,
+            what=described(escrow.reference), missing=event.missing, reference=reference),
+            buttons=buttons)
+
+
+async def on_overpaid(uow: UnitOfWork, event: TransferOverpaid) -> None:
+    escrow = await load(uow, event.escrow_id)
+    async with addressed_to(uow, event.payer_id):
+        await notify(uow, event.payer_id, _(
+            "🏦 Your transfer for {what} was {back} more than the payment; the payment is "
+            "made and the {back} is being returned to your account.", back=event.back,
+            what=described(escrow.reference)))
+
+
+async def on_returned(uow: UnitOfWork, event: TransfersReturned) -> None:
+    escrow = await load(uow, event.escrow_id)
+    async with addressed_to(uow, event.payer_id):
+        await notify(uow, event.payer_id, _(
+            "↩ The payment for {what} was closed before it was complete, so the {amount} you "
+            "transferred is being returned to your account.", amount=event.amount,
+            what=described(escrow.reference)))
