@@ -118,6 +118,9 @@ class Settings(BaseSettings):
     stripe_api_base: str | None = None  # e.g. a localstripe server in tests
     # Stripe payment method types offered at checkout: "card", "sepa_debit", "customer_balance"…
     stripe_payment_methods: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["card"])
+    # Goods paid by bank transfer through Stripe (`customer_balance`, a virtual IBAN per payment):
+    # the SEPA country of the IBANs Stripe gives (BE, DE, ES, FR, IE or NL); unset, no transfers.
+    stripe_bank_transfer_country: Literal["BE", "DE", "ES", "FR", "IE", "NL"] | None = None
     # Commission per market: a percentage with a minimum in major units of the deal's currency.
     commission_bioenergy_percent: Decimal = Field(default=Decimal("5"), ge=0, le=100)
     commission_bioenergy_minimum: Decimal = Field(default=Decimal("1"), ge=0)

@@ -7,6 +7,14 @@ for that escrow (`transfer`), so the ledger always says what came in and where i
 transfer is recorded once per bank transaction (`bank_ref` is unique), in the same transaction
 as its journals; sending money back is a provider call made after that commit, with the
 transfer's own idempotency key, retried by `recover` until it is done.
+
+Where the payer sends it comes from the provider. The sandbox has one account for every payment
+and Agora matches each transfer by the escrow's ISO 11649 reference. Stripe gives each payment
+an account of its own (`customer_balance`: a Customer's virtual IBAN, a PaymentIntent and
+Stripe's reference, kept in `transfer_accounts`) and matches what arrives itself; its webhooks
+name the PaymentIntent or the Customer, and `transfers_arrived` feeds each transfer Stripe
+received (a funding transaction, by its own id) into the same matching, so Agora's ledger and
+outcomes are the same whichever provider the money came through.
 """
 
 from __future__ import annotations
@@ -28,9 +36,9 @@ from core.money.events import (
 from core.money.model import Money, described
 from core.payments_port import Actor, TransferOutcome, TransferView
 from core.storage.uow import UnitOfWork
-from payments import ledger, settle, transfer_rules
+from payments import ledger, settle, transfer_accounts, transfer_rules
 from payments.escrow_rows import charge_of, load, transition
-from payments.providers.base import ProviderError
+from payments.providers.base import BankAccount, ProviderError
 from payments.saved_methods import SavedMethods
 from payments.tables import Escrow, IncomingTransfer
 
@@ -50,17 +58,33 @@ class BankTransfers(SavedMethods):
     @property
     def takes_transfers(self) -> bool:
         """Whether payers can pay goods by bank transfer with this provider."""
-        return self.provider.bank_account() is not None
+        return bool(getattr(self.provider, "takes_transfers", False))
 
     async def transfer_details(self, escrow_id: int, account_id: int,
                                uow: UnitOfWork | None = None) -> TransferView | None:
         """How the payer pays this escrow by transfer (None when the provider takes none). The
-        first time, the payment's deadline moves by the days a transfer takes."""
-        bank = self.provider.bank_account()
+        first time, the payment's deadline moves by the days a transfer takes, and a provider
+        that gives each payment its own account is asked for it (once: it is kept)."""
+        if not self.takes_transfers:
+            return None
         async with self.tx(uow) as tx:
             view = await self.payable(escrow_id, account_id, tx)
-            if bank is None or view.kind != "goods":
+            if view.kind != "goods":
                 return None
+            row = await transfer_accounts.stored(tx, view.id)
+            bank = transfer_accounts.account_of(row) if row is not None else None
+            charge = charge_of(await load(tx, view.id))
+        if bank is None:
+            # A provider call: outside any transaction of ours; inside the caller's when it
+            # passes one (a chat turn), like an onboarding link. Its key makes a retry get the
+            # same account.
+            bank = await self.provider.transfer_account(f"transfer-account:{view.id}", charge,
+                                                        view.payer_id)
+        async with self.tx(uow) as tx:
+            if bank.per_payment:
+                await transfer_accounts.keep(tx, view.id, self.provider.name, bank)
+                bank = transfer_accounts.account_of(
+                    await transfer_accounts.stored(tx, view.id))  # type: ignore[arg-type]
             deal_id = deals.deal_of(view.reference)
             arrive_by = await deals.payment_deadline(tx, deal_id) if deal_id else None
             first = await tx.session.execute(
@@ -71,20 +95,47 @@ class BankTransfers(SavedMethods):
                 tx.emit(BankTransferChosen(view.id, view.reference, arrive_by))
             received = await _received(tx, view.id)
         amount = view.amount
+        shown = bank.reference if bank.per_payment and bank.reference else \
+            transfer_rules.shown_for(escrow_id)
+        # A test transfer is "sent" here only where Agora itself matches by its reference.
+        simulated = self.provider.test_mode and not bank.per_payment
         return TransferView(
             escrow_id, view.reference, amount, Money(received, amount.currency),
             Money(max(amount.amount - received, 0), amount.currency), bank.holder, bank.iban,
-            bank.bic, transfer_rules.shown_for(escrow_id), arrive_by, self.provider.test_mode)
+            bank.bic, shown, arrive_by, simulated)
+
+    async def transfers_arrived(self, provider_ref: str | None = None,
+                                customer_ref: str | None = None) -> list[TransferOutcome]:
+        """The provider matched transfers to a payment's own account (Stripe's webhook names
+        its PaymentIntent or Customer): each transfer it received is matched here once, by its
+        own id, in the order they arrived. Nothing when the account is no escrow's."""
+        async with self.uow() as uow:
+            escrow_id = await transfer_accounts.escrow_of(uow, provider_ref, customer_ref)
+            row = await transfer_accounts.stored(uow, escrow_id) if escrow_id else None
+            bank = transfer_accounts.account_of(row) if row is not None else None
+        if escrow_id is None or bank is None:
+            log.warning("transfer to %s belongs to no payment", provider_ref or customer_ref)
+            return []
+        outcomes = []
+        for funding in await self.provider.transfers_received(bank):
+            try:
+                outcomes.append(await self.receive_transfer(
+                    funding.ref, transfer_rules.reference_for(escrow_id), funding.amount))
+            except DomainError:  # another currency, say: kept at the provider for a person
+                log.exception("transfer %s for escrow %s not matched", funding.ref, escrow_id)
+        return outcomes
 
     async def send_test_transfer(self, escrow_id: int, account_id: int, amount: Money,
                                  bank_ref: str, uow: UnitOfWork | None = None
                                  ) -> TransferOutcome:
         """Test mode: the payer "sends" a transfer with the payment's reference — also after
         the payment is closed, to see a late transfer sent back."""
-        if not self.provider.test_mode or self.provider.bank_account() is None:
+        if not self.provider.test_mode or not self.takes_transfers:
             raise DomainError(_("Test transfers work only in sandbox mode."))
         async with self.tx(uow) as tx:
             escrow = await load(tx, escrow_id)
+            if await transfer_accounts.stored(tx, escrow_id) is not None:  # the provider matches
+                raise DomainError(_("Test transfers work only in sandbox mode."))
             if escrow.payer_id != account_id:
                 raise NotAllowed(_("That payment is someone else's."))
             if amount.amount > 10 * escrow.amount:  # a typo, not a test worth a ledger entry
@@ -140,8 +191,13 @@ class BankTransfers(SavedMethods):
             await ledger.post(uow, f"transfer-back:{row.id}", "refund", [(waiting, -back),
                               (world, back)], BANK, f"Transfer returned for {what}", escrow.id)
         if row.outcome in ("paid", "over"):
+            # Paid through the provider's own account: its PaymentIntent is the payment (a
+            # refund goes through it); else the transfer is, known to Agora alone.
+            own = await transfer_accounts.stored(uow, escrow.id)
+            refs: dict[str, object] = ({"provider_ref": own.provider_ref, "charge_ref": None}
+                                       if own is not None else {"charge_ref": f"transfer:{row.id}"})
             if not await transition(uow, escrow, (WAITING,), settle.BEFORE["goods"], BANK,
-                                    charge_ref=f"transfer:{row.id}"):
+                                    **refs):
                 raise Conflict(_("The payment changed meanwhile; try again."))
             await settle.funded(uow, escrow, BANK, source=waiting)
         if row.outcome == "short":
@@ -179,6 +235,31 @@ class BankTransfers(SavedMethods):
                           f"Transfers returned for {described(escrow.reference)}", escrow.id)
         uow.emit(TransfersReturned(escrow.id, escrow.payer_id, amount))
 
+    async def close_transfers(self, escrow_id: int) -> None:
+        """The payment no longer waits (cancelled, arranged directly, paid otherwise): its own
+        account at the provider stops taking money (once; a failure is retried with the
+        returns). What it took goes back to where a return is sent from."""
+        async with self.uow() as uow:
+            escrow = await load(uow, escrow_id)
+            row = await transfer_accounts.stored(uow, escrow_id)
+            if row is None or row.closed_at is not None or escrow.state == WAITING:
+                return
+            bank = transfer_accounts.account_of(row)
+            paid_through_it = escrow.provider_ref == bank.provider_ref
+        if not paid_through_it:  # stop it
+            await self.provider.close_transfers(f"transfer-close:{escrow_id}", bank)
+        async with self.uow() as uow:
+            await transfer_accounts.closed(uow, escrow_id)
+            await uow.commit()
+
+    async def close_transfers_quietly(self, escrow_id: int) -> None:
+        """`close_transfers` after a commit: a failure is logged (the returns retry it)."""
+        try:
+            await self.close_transfers(escrow_id)
+        except Exception:
+            log.exception("transfers to escrow %s not stopped; retried with its returns",
+                          escrow_id)
+
     async def send_returns(self, escrow_id: int | None = None) -> int:
         """Send back every transfer (of this escrow, or any) still owed to its sender; returns
         how many went. Each return carries the transfer's key, so a retry sends it once."""
@@ -189,13 +270,20 @@ class BankTransfers(SavedMethods):
                 query = query.where(IncomingTransfer.escrow_id == escrow_id)
             rows = list((await uow.session.execute(query.order_by(IncomingTransfer.id))).scalars())
             escrows = {row.escrow_id: await load(uow, row.escrow_id) for row in rows}
+            banks: dict[int, BankAccount | None] = {}
+            for key in escrows:
+                own = await transfer_accounts.stored(uow, key)
+                banks[key] = transfer_accounts.account_of(own) if own is not None else None
             uow.session.expunge_all()
         sent = 0
+        for key, bank in banks.items():
+            if bank is not None:  # what it took must be back on the balance a return comes from
+                await self.close_transfers_quietly(key)
         for row in rows:
             try:
                 ref = await self.provider.return_transfer(
                     f"transfer-back:{row.id}", charge_of(escrows[row.escrow_id]),
-                    Money(row.back, row.currency))
+                    Money(row.back, row.currency), banks[row.escrow_id])
             except ProviderError:
                 log.exception("return of transfer %s not sent; it will be retried", row.id)
                 continue

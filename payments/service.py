@@ -93,6 +93,8 @@ class PaymentsService(BankTransfers):
         late = view.direct or view.state == direct.CANCELLED
         if late and charge_ref and uow is None:  # a checkout page left open, paid late
             await self._refund_late(escrow_id, charge_ref, provider_ref)
+        if uow is None and view.kind == "goods" and not late:  # paid otherwise than by transfer
+            await self.close_transfers_quietly(escrow_id)
         return view
 
     async def _refund_late(self, escrow_id: int, charge_ref: str, provider_ref: str | None

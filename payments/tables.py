@@ -106,6 +106,25 @@ class IncomingTransfer(Base):
     received_at: Mapped[datetime]
 
 
+class TransferAccount(Base):
+    """Where the payer of one escrow transfers to, when the provider gives an account per payment
+    and matches what arrives itself (Stripe: a Customer's virtual IBAN and a `customer_balance`
+    PaymentIntent with its own reference); asked for once, kept so the payer sees the same."""
+
+    __tablename__ = "transfer_accounts"
+
+    escrow_id: Mapped[int] = mapped_column(ForeignKey("escrows.id"), primary_key=True)
+    provider: Mapped[str] = mapped_column(String(12))
+    holder: Mapped[str] = mapped_column(String(140))
+    iban: Mapped[str] = mapped_column(String(34))
+    bic: Mapped[str] = mapped_column(String(11))
+    reference: Mapped[str] = mapped_column(String(64))  # the provider's, as the payer writes it
+    provider_ref: Mapped[str] = mapped_column(String(80), unique=True)  # the PaymentIntent
+    customer_ref: Mapped[str | None] = mapped_column(String(80), index=True)  # its Customer
+    created_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]  # the payment closed otherwise: cancelled at the provider
+
+
 class PaymentOperation(Base):
     """A provider call on an escrow: written before the call, completed with its ledger journal."""
 
@@ -212,4 +231,5 @@ class Invoice(Base):
 
 
 __all__ = ["Base", "Escrow", "Invoice", "InvoiceCounter", "LedgerAccount", "LedgerEntry",
-           "LedgerJournal", "PaymentOperation", "PayoutAccount", "ProviderEvent", "SavedMethod"]
+           "LedgerJournal", "PaymentOperation", "PayoutAccount", "ProviderEvent", "SavedMethod",
+           "TransferAccount"]

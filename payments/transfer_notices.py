@@ -9,13 +9,14 @@ from core.money.events import TransferOverpaid, TransferShort, TransfersReturned
 from core.money.model import described
 from core.notifications.outbox import addressed_to, notify
 from core.storage.uow import UnitOfWork
-from payments import transfer_rules
+from payments import transfer_accounts, transfer_rules
 from payments.escrow_rows import load
 
 
 async def on_short(uow: UnitOfWork, event: TransferShort) -> None:
     escrow = await load(uow, event.escrow_id)
-    reference = transfer_rules.shown_for(escrow.id)
+    own = await transfer_accounts.stored(uow, escrow.id)  # the provider's, where it gave one
+    reference = own.reference if own is not None else transfer_rules.shown_for(escrow.id)
     buttons = [[Action(Intent.PAY_BY_TRANSFER, N_("🏦 Transfer details"), str(escrow.id))]]
     async with addressed_to(uow, event.payer_id):
         await notify(uow, event.payer_id, _(

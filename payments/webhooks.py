@@ -44,6 +44,12 @@ def _parsed(payload: bytes) -> Any:
         return None
 
 
+def _by_transfer(intent: dict[str, Any]) -> bool:
+    """A PaymentIntent paid by bank transfer to the customer's balance (`customer_balance`)."""
+    types = intent.get("payment_method_types")
+    return isinstance(types, list) and "customer_balance" in types
+
+
 class StripeWebhooks:
     """Handles POST /stripe/webhook bodies; returns (HTTP status, JSON body)."""
 
@@ -138,13 +144,30 @@ class StripeWebhooks:
         await self.payments.confirm_payment(escrow_id, charge, WEBHOOK, provider_ref=intent["id"])
 
     async def _payment_intent_succeeded(self, intent: dict[str, Any], _: dict[str, Any]) -> None:
-        if intent.get("capture_method") == "manual":  # a session we captured
+        if _by_transfer(intent):  # a bank transfer PaymentIntent, funded in full
+            await self.payments.transfers_arrived(provider_ref=intent["id"])
+        elif intent.get("capture_method") == "manual":  # a session we captured
             await self._finish(intent, "capture")
         else:
             await self._paid(intent)
 
     async def _payment_intent_canceled(self, intent: dict[str, Any], _: dict[str, Any]) -> None:
-        await self._finish(intent, "void")
+        if not _by_transfer(intent):  # a transfer's, we cancelled: nothing pending on it
+            await self._finish(intent, "void")
+
+    async def _payment_intent_partially_funded(self, intent: dict[str, Any],
+                                               _: dict[str, Any]) -> None:
+        """Stripe applied a transfer to a bank transfer PaymentIntent, not yet in full."""
+        if _by_transfer(intent):
+            await self.payments.transfers_arrived(provider_ref=intent["id"])
+
+    async def _customer_cash_balance_transaction_created(self, txn: dict[str, Any],
+                                                         _: dict[str, Any]) -> None:
+        """A transfer reached a payment's Customer: also one Stripe could not apply (the
+        payment closed, or more than was due), which stays on the cash balance."""
+        customer = txn.get("customer")
+        if txn.get("type") == "funded" and isinstance(customer, str):
+            await self.payments.transfers_arrived(customer_ref=customer)
 
     async def _finish(self, intent: dict[str, Any], kind: str) -> None:
         """Complete our pending capture or void if the crash came before its ledger write."""
@@ -158,6 +181,8 @@ class StripeWebhooks:
         await self._paid(intent)
 
     async def _payment_intent_payment_failed(self, intent: dict[str, Any], _: dict[str, Any]) -> None:
+        if _by_transfer(intent):
+            return
         escrow_id = await self._escrow_of(intent)
         if escrow_id is not None:
             error = (intent.get("last_payment_error") or {}).get("message")

@@ -29,7 +29,8 @@ def provider_from(settings: Any) -> Provider:
 
         return StripeProvider(settings.stripe_secret_key, settings.public_url,
                               api_base=settings.stripe_api_base,
-                              payment_methods=tuple(settings.stripe_payment_methods))
+                              payment_methods=tuple(settings.stripe_payment_methods),
+                              transfer_country=settings.stripe_bank_transfer_country)
     return SandboxProvider(settings.public_url)
 
 

@@ -52,11 +52,30 @@ class Authorised:
 
 @dataclass(frozen=True)
 class BankAccount:
-    """Where a payer sends a bank transfer: the account holder, IBAN and BIC."""
+    """Where a payer sends a bank transfer: the account holder, IBAN and BIC. A provider that
+    gives an account per payment and matches what arrives itself (Stripe's `customer_balance`)
+    also names its reference and its own objects; one that gives one account for all leaves
+    them None, and Agora matches each transfer by the escrow's creditor reference."""
 
     holder: str
     iban: str
     bic: str
+    reference: str | None = None  # the provider's reference for this payment
+    provider_ref: str | None = None  # what the provider matches transfers to (a PaymentIntent)
+    customer_ref: str | None = None  # whose balance at the provider the money lands on
+
+    @property
+    def per_payment(self) -> bool:
+        """Whether the provider matches this payment's transfers itself."""
+        return self.provider_ref is not None
+
+
+@dataclass(frozen=True)
+class Funding:
+    """One transfer the provider received and matched to a payment: its own id and amount."""
+
+    ref: str
+    amount: Money
 
 
 class Provider(Protocol):
@@ -83,10 +102,21 @@ class Provider(Protocol):
     async def onboarding_link(self, account_id: int, external_id: str | None
                               ) -> tuple[str, str]: ...
 
-    def bank_account(self) -> BankAccount | None:
-        """The account payers transfer to, or None when this provider takes no transfers."""
+    takes_transfers: bool  # whether payers can pay goods by bank transfer
+
+    async def transfer_account(self, key: str, charge: Charge, payer_id: int) -> BankAccount:
+        """Where the payer of `charge` transfers to (the same for every call with `key`)."""
         ...
 
-    async def return_transfer(self, key: str, charge: Charge, amount: Money) -> str:
+    async def transfers_received(self, account: BankAccount) -> list[Funding]:
+        """The transfers the provider matched to a per-payment account, oldest first."""
+        ...
+
+    async def close_transfers(self, key: str, account: BankAccount) -> None:
+        """The payment closed otherwise: nothing arriving later is applied to it."""
+        ...
+
+    async def return_transfer(self, key: str, charge: Charge, amount: Money,
+                              account: BankAccount | None) -> str:
         """Send back money a payer transferred (too much, or too late)."""
         ...

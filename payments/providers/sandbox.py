@@ -15,6 +15,7 @@ from payments.providers.base import (
     BankAccount,
     Charge,
     Checkout,
+    Funding,
     ProviderError,
     Setup,
 )
@@ -69,6 +70,7 @@ class SandboxProvider:
 
     name = "sandbox"
     test_mode = True
+    takes_transfers = True  # to one test account, matched by Agora's creditor reference
     # The test card, typed in chat or on the local page; a bank transfer "sent" on that page.
     payment_methods = ("card", "customer_balance")
 
@@ -106,10 +108,17 @@ class SandboxProvider:
     async def onboarding_link(self, account_id: int, external_id: str | None) -> tuple[str, str]:
         return f"sbx_acct_{account_id}", f"{self.public_url}/healthz"
 
-    def bank_account(self) -> BankAccount:
-        return TEST_BANK
+    async def transfer_account(self, key: str, charge: Charge, payer_id: int) -> BankAccount:
+        return TEST_BANK  # one account for every payment: no per-payment reference
 
-    async def return_transfer(self, key: str, charge: Charge, amount: Money) -> str:
+    async def transfers_received(self, account: BankAccount) -> list[Funding]:
+        return []  # each test transfer is matched as it is "sent" (send_test_transfer)
+
+    async def close_transfers(self, key: str, account: BankAccount) -> None:
+        return None
+
+    async def return_transfer(self, key: str, charge: Charge, amount: Money,
+                              account: BankAccount | None) -> str:
         return self._done("return", key)
 
     def _done(self, what: str, key: str) -> str:

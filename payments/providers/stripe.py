@@ -3,8 +3,12 @@
 Goods are charged at once and held on the platform (separate charges and transfers, the deal as
 `transfer_group`); release is a transfer with `source_transaction`, the commission staying on the
 platform. Sessions authorise with `capture_method=manual`; void cancels, capture takes
-`amount_to_capture`. A card saved for later is a Checkout Session in setup mode for a Customer
-(its SetupIntent for off-session use); the authorisation 24 h before a far session is a
+`amount_to_capture`. Goods paid by bank transfer are a PaymentIntent of `customer_balance` for a
+Customer of that payment's own (its virtual IBAN, and Stripe's reference), confirmed at once:
+Stripe matches what arrives and applies it; what it cannot apply (too much, too late) stays on
+the Customer's cash balance and goes back by a Refund with `origin=customer_balance`. A card
+saved for later is a Checkout Session in setup mode for a Customer (its SetupIntent for
+off-session use); the authorisation 24 h before a far session is a
 PaymentIntent confirmed off-session with that method, manual capture. Every call carries the
 operation's key as Stripe's idempotency key.
 """
@@ -22,9 +26,14 @@ from payments.providers.base import (
     BankAccount,
     Charge,
     Checkout,
+    Funding,
     ProviderError,
     Setup,
 )
+
+# A bank-transfer PaymentIntent that can still take money (cancelling it puts what it took back
+# on the Customer's cash balance).
+OPEN_INTENT = ("requires_payment_method", "requires_confirmation", "requires_action")
 
 
 class StripeProvider:
@@ -34,13 +43,17 @@ class StripeProvider:
     needs_onboarding = True
 
     def __init__(self, secret_key: str, public_url: str, api_base: str | None = None,
-                 payment_methods: tuple[str, ...] = ("card",)) -> None:
+                 payment_methods: tuple[str, ...] = ("card",),
+                 transfer_country: str | None = None) -> None:
         addresses: Any = {"api": api_base, "connect": api_base} if api_base else None
         self.client = stripe.StripeClient(secret_key, base_addresses=addresses,
                                           max_network_retries=2)
         self.public_url = public_url.rstrip("/")
         self.test_mode = secret_key.startswith("sk_test_")
         self.payment_methods = list(payment_methods)
+        # The SEPA country of the virtual IBANs (`eu_bank_transfer`); None: no bank transfers.
+        self.transfer_country = transfer_country
+        self.takes_transfers = transfer_country is not None
 
     async def checkout(self, charge: Charge) -> Checkout:
         intent: dict[str, Any] = {"metadata": {"reference": charge.reference,
@@ -131,13 +144,66 @@ class StripeProvider:
             None)
         return external_id, str(link.url)
 
-    def bank_account(self) -> BankAccount | None:
-        # Stripe gives each customer a virtual IBAN of its own (`customer_balance` with
-        # `bank_transfer`) and matches transfers itself; Agora does not drive that flow yet.
-        return None
+    async def transfer_account(self, key: str, charge: Charge, payer_id: int) -> BankAccount:
+        """A Customer for this payment and its `customer_balance` PaymentIntent, confirmed: its
+        bank transfer instructions are the IBAN, BIC, holder and reference the payer uses."""
+        if self.transfer_country is None:
+            raise ProviderError(_("Bank transfers are not taken through Stripe here."))
+        customer = await self._call(self.client.v1.customers.create_async, {
+            "metadata": {"agora_account": str(payer_id), "reference": charge.reference}},
+            f"{key}:customer")
+        params: dict[str, Any] = {
+            "amount": charge.amount.amount, "currency": charge.amount.currency.lower(),
+            "customer": str(customer.id), "confirm": True,
+            "payment_method_types": ["customer_balance"],
+            "payment_method_data": {"type": "customer_balance"},
+            "payment_method_options": {"customer_balance": {
+                "funding_type": "bank_transfer", "bank_transfer": {
+                    "type": "eu_bank_transfer",
+                    "eu_bank_transfer": {"country": self.transfer_country}}}},
+            "metadata": {"reference": charge.reference, "bank_transfer": "1"}}
+        if charge.kind == "goods":
+            params["transfer_group"] = charge.reference
+        intent = await self._call(self.client.v1.payment_intents.create_async, params, key)
+        shown = _instructions(intent)
+        iban = next((a.iban for a in shown.financial_addresses or [] if a.type == "iban" and a.iban),
+                    None)
+        if iban is None or not shown.reference:
+            raise ProviderError(_("Stripe gave no IBAN for this payment; try again later."))
+        return BankAccount(str(iban.account_holder_name), str(iban.iban), str(iban.bic),
+                           str(shown.reference), str(intent.id), str(customer.id))
 
-    async def return_transfer(self, key: str, charge: Charge, amount: Money) -> str:
-        raise ProviderError(_("Bank transfers are not taken through Stripe here."))
+    async def transfers_received(self, account: BankAccount) -> list[Funding]:
+        """Every transfer that reached this payment's Customer (its `funded` cash balance
+        transactions), oldest first: Stripe applied what it could to the PaymentIntent."""
+        if not account.customer_ref:
+            return []
+        page = await self.client.v1.customers.cash_balance_transactions.list_async(
+            account.customer_ref, {"limit": 100})
+        funded = [Funding(str(txn.id), Money(int(txn.net_amount), str(txn.currency).upper()))
+                  async for txn in page.auto_paging_iter() if txn.type == "funded"]
+        return funded[::-1]  # Stripe lists the newest first
+
+    async def close_transfers(self, key: str, account: BankAccount) -> None:
+        """Cancel the PaymentIntent while it can still take money: what it took goes back to
+        the cash balance, and a transfer arriving later stays there (to be returned)."""
+        if not account.provider_ref:
+            return
+        intent = await self.client.v1.payment_intents.retrieve_async(account.provider_ref)
+        if intent.status in OPEN_INTENT:
+            await self._call(self.client.v1.payment_intents.cancel_async, account.provider_ref,
+                             key, positional=True)
+
+    async def return_transfer(self, key: str, charge: Charge, amount: Money,
+                              account: BankAccount | None) -> str:
+        """A Refund from the Customer's cash balance back to the account it came from."""
+        if account is None or not account.customer_ref:
+            raise ProviderError(_("Bank transfers are not taken through Stripe here."))
+        refund = await self._call(self.client.v1.refunds.create_async, {
+            "origin": "customer_balance", "customer": account.customer_ref,
+            "amount": amount.amount, "currency": amount.currency.lower(),
+            "metadata": {"transfer_return": key, "reference": charge.reference}}, key)
+        return str(refund.id)
 
     async def balance_transactions(self) -> list[dict[str, Any]]:
         """Every balance transaction, refunds resolved to their charge (for reconcile)."""
@@ -165,6 +231,16 @@ class StripeProvider:
         except stripe.InvalidRequestError as exc:
             raise ProviderError(_("Stripe refused the request: {reason}",
                                   reason=exc.user_message or exc)) from exc
+
+
+def _instructions(intent: Any) -> Any:
+    """The bank transfer instructions of a confirmed `customer_balance` PaymentIntent."""
+    action = intent.next_action
+    shown = getattr(action, "display_bank_transfer_instructions", None) if action else None
+    if shown is None:
+        raise ProviderError(_("Stripe gave no bank transfer instructions for this payment "
+                              "(the payment is {status}).", status=str(intent.status)))
+    return shown
 
 
 def _intent(charge: Charge) -> str:

@@ -69,6 +69,12 @@ class StripeWorld:
         intent = await self.client.v1.payment_intents.create_async(params)
         return await self.intent(intent.id)
 
+    async def bank_sends(self, customer: str, amount: int, reference: str) -> dict[str, Any]:
+        """A bank transfer reaching a customer's virtual IBAN (Stripe's test helper)."""
+        txn = await self.client.v1.test_helpers.customers.fund_cash_balance_async(
+            customer, {"amount": amount, "currency": "eur", "reference": reference})
+        return json.loads(str(txn))
+
     async def intent(self, intent_id: str) -> dict[str, Any]:
         intent = await self.client.v1.payment_intents.retrieve_async(intent_id)
         return json.loads(str(intent))
@@ -81,7 +87,7 @@ async def stripe_world(db_url: str, clock: Any, mailbox: Any, localstripe_url: s
     async with serve(fake.app) as stripe_url:
         settings = settings_for(db_url, payments_provider="stripe",
                                 stripe_secret_key="sk_test_agora", stripe_webhook_secret=SECRET,
-                                stripe_api_base=stripe_url)
+                                stripe_api_base=stripe_url, stripe_bank_transfer_country="DE")
         client = stripe.StripeClient("sk_test_agora", base_addresses={"api": stripe_url})
         async with containers.container(settings, clock=clock, mailbox=mailbox) as app, \
                 serve(create_app(app, run_workers=False)) as agora_url, \
