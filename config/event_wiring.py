@@ -19,7 +19,7 @@ from core.catalog.search import Catalog
 from core.community import events as community
 from core.community import notices as community_notices
 from core.companies import notices as company_notices
-from core.companies.events import JoinRefused, JoinRequested, MemberJoined
+from core.companies.events import ApprovalsChatChosen, JoinRefused, JoinRequested, MemberJoined
 from core.consulting import events as booking
 from core.consulting.bookings.notices import book as booking_book
 from core.consulting.bookings.notices import parties as booking_notices
@@ -166,6 +166,7 @@ def _sessions(bus: EventBus, bridge: SessionPayments) -> None:
 def _deal_notices(bus: EventBus) -> None:
     bus.during_commit(PurchaseHeld, approval_notices.on_held)
     bus.during_commit(PurchaseDecided, approval_notices.on_decided)
+    bus.during_commit(ApprovalsChatChosen, approval_notices.on_chat_chosen)
     bus.during_commit(MemberJoined, company_notices.on_joined)
     bus.during_commit(JoinRequested, company_notices.on_join_requested)
     bus.during_commit(JoinRefused, company_notices.on_join_refused)

@@ -381,6 +381,20 @@ class LocationField(Field):
 
 
 @dataclass
+class ChatField(Field):
+    """A team chat, picked from the channel's own list (Slack's conversation picker): its id
+    on that channel. Only in a form shown whole — nobody types a chat's id."""
+
+    kind: ClassVar[str] = "chat"
+
+    def parse_raw(self, raw: Raw) -> str:
+        text = self._require(raw)
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,60}", text):
+            raise FieldError(_("Please pick a channel from the list."))
+        return text
+
+
+@dataclass
 class FileField(Field):
     mime_types: tuple[str, ...] = ("application/pdf", "image/jpeg", "image/png")
     max_bytes: int = 10 * 1024 * 1024

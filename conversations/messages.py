@@ -127,7 +127,7 @@ class FieldSpec:
 
     name: str
     label: str
-    kind: str  # text, integer, decimal, choice, multichoice, email, datetime, location, file
+    kind: str  # text, integer, decimal, choice, multichoice, email, datetime, location, file, chat
     required: bool = True
     hint: str = ""
     options: tuple[tuple[str, str], ...] = ()  # (value, label)

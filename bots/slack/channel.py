@@ -44,12 +44,13 @@ from conversations.messages import (
     Reply,
     ShareReply,
 )
-from core.i18n import _, language_of
+from core.i18n import N_, _, language_of
 from core.money.reading import reading
 
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+NOT_IN = N_("Agora is not in that channel: invite it first (/invite @Agora), or pick another.")
 Ack = Callable[..., Awaitable[Any]]
 
 
@@ -160,6 +161,8 @@ class SlackChannel:
         except MALFORMED as exc:
             log.info("slack: closed a malformed form submission (%r)", exc)
             return await ack()
+        if await self._refused_chats(ack, user_id, modals.chats_picked(view, values)):
+            return
         env = await self._with_locale(envelope(team_id, user_id, FormSubmission(form_id, values, token),
                                                f"submit:{trigger}" if trigger else None))
         work = asyncio.ensure_future(self.container.engine.handle(env))
@@ -194,10 +197,27 @@ class SlackChannel:
                 await self.client.chat_postMessage(channel=where, text=text, blocks=card_blocks)
             except SlackApiError as exc:
                 log.info("slack: could not share into %s (%s)", where, exc.response.get("error"))
-                return await ack(response_action="errors", errors={"channel": _(
-                    "Agora is not in that channel: invite it first (/invite @Agora), or pick "
-                    "another.")})
+                return await ack(response_action="errors", errors={"channel": _(NOT_IN)})
         await ack()
+
+    async def _refused_chats(self, ack: Ack, user_id: str, picked: dict[str, str]) -> bool:
+        """A channel picked in a form that Agora is not in is refused under its field (Agora
+        could not post there); True when the modal was answered so."""
+        refused = [name for name, chat in picked.items() if not await self._is_member(chat)]
+        if not refused:
+            return False
+        with reading(SimpleNamespace(language=language_of(await self.locale(user_id)),
+                                     country=None)):
+            await ack(response_action="errors", errors={name: _(NOT_IN) for name in refused})
+        return True
+
+    async def _is_member(self, chat: str) -> bool:
+        try:
+            found = await self.client.conversations_info(channel=chat)
+        except SlackApiError as exc:
+            log.info("slack: no conversation %s (%s)", chat, exc.response.get("error"))
+            return False
+        return bool((found.get("channel") or {}).get("is_member"))
 
     async def on_options(self, ack: Ack, body: dict[str, Any]) -> None:
         """A modal's select asking for the options matching what the person typed (a country
@@ -397,12 +417,15 @@ def _without_trailing_menu(replies: list[Outbound]) -> list[Outbound]:
 
 def _pressed(body: dict[str, Any]) -> Shown | None:
     """The DM message whose button was pressed (None on the Home tab, a modal, an ephemeral
-    message — none of which chat.update edits)."""
+    message — none of which chat.update edits — and in a team channel, where the answer goes
+    to the presser's DM)."""
     container, message = body.get("container") or {}, body.get("message") or {}
     if container.get("type") != "message" or container.get("is_ephemeral"):
         return None
     channel, ts = _text(container.get("channel_id")), _text(container.get("message_ts"))
     if not channel or not ts or not isinstance(message, dict):
+        return None
+    if not channel.startswith("D"):  # a team channel's card is everyone's: its notices keep it
         return None
     found = message.get("blocks")
     return Shown(channel, ts, _text(message.get("text")),

@@ -197,6 +197,32 @@ def _file(spec: FieldSpec) -> Block:
     return {"type": "file_input", "action_id": ACTION_ID, "max_files": 1}
 
 
+def conversation_picker() -> Block:
+    """Slack's conversation picker: a channel, public or private, not a bot's DM."""
+    return {"type": "conversations_select", "action_id": ACTION_ID,
+            "filter": {"include": ["public", "private"], "exclude_bot_users": True},
+            "placeholder": plain(_("Choose a channel…"), 150)}
+
+
+def _chat(spec: FieldSpec) -> Block:
+    element = conversation_picker()
+    if isinstance(spec.initial, str) and spec.initial:
+        element["initial_conversation"] = spec.initial
+    return element
+
+
+def chats_picked(view: dict[str, Any], values: dict[str, Raw]) -> dict[str, str]:
+    """The conversations picked in the modal's conversation pickers, by field name."""
+    picked = {}
+    for block in view.get("blocks") or []:
+        element = block.get("element") if isinstance(block, dict) else None
+        name = block.get("block_id") if isinstance(block, dict) else None
+        if isinstance(element, dict) and element.get("type") == "conversations_select" and \
+                isinstance(values.get(name), str) and values[name]:
+            picked[str(name)] = str(values[name])
+    return picked
+
+
 _ELEMENTS: dict[str, Callable[[FieldSpec], Block]] = {
     "text": _text,
     "email": _email,
@@ -208,6 +234,7 @@ _ELEMENTS: dict[str, Callable[[FieldSpec], Block]] = {
     "date": _date,
     "location": _location,
     "file": _file,
+    "chat": _chat,
 }
 
 
@@ -237,6 +264,8 @@ def _read(state: dict[str, Any]) -> Raw:
     if kind == "datetimepicker":
         stamp = state.get("selected_date_time")
         return datetime.fromtimestamp(stamp, UTC).isoformat() if stamp else None
+    if kind == "conversations_select":
+        return state.get("selected_conversation")
     if kind == "file_input":
         return [f["id"] for f in state.get("files") or []]
     value = state.get("value")

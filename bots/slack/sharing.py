@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from bots.slack.blocks import LINK_PREFIX, Block, clip, escape, plain, sections
+from bots.slack.modals import conversation_picker
 from bots.slack.surfaces import OPEN_ACTION
 from conversations.messages import ShareReply
 from core.i18n import _
@@ -28,9 +29,7 @@ def share_view(reply: ShareReply) -> Block:
         "blocks": [
             *sections(f"*{escape(reply.title)}*\n" + escape("\n".join(reply.lines))),
             {"type": "input", "block_id": "channel", "label": plain(_("Channel"), 2000),
-             "element": {"type": "conversations_select", "action_id": "value",
-                         "filter": {"include": ["public", "private"], "exclude_bot_users": True},
-                         "placeholder": plain(_("Choose a channel…"), 150)}},
+             "element": conversation_picker()},
             {"type": "input", "block_id": "note", "optional": True, "label": plain(_("Note"), 2000),
              "element": {"type": "plain_text_input", "action_id": "value",
                          "max_length": NOTE_LIMIT}},

@@ -9,7 +9,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from conversations.fields import DecimalField, MultiChoiceField, TextField
+from conversations.fields import ChatField, DecimalField, MultiChoiceField, TextField
 from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
 from conversations.flows import deal_billing
 from conversations.flows.loyalty import TELEGRAM
@@ -18,7 +18,7 @@ from conversations.forms import Form
 from conversations.messages import Button, Choice, Inbound, ListItem, ListPage, Outbound, Reply, Text, rows
 from core.actions import Intent
 from core.clock import local_time
-from core.companies import rules
+from core.companies import approvals_chat, rules
 from core.companies import service as companies
 from core.companies.billing import of_company
 from core.companies.service import Colleague, Seat
@@ -91,13 +91,18 @@ async def _card(ctx: Ctx) -> list[Outbound]:
                if of_company(seat.company) else _("asked at the company's first deal"))]
     if waiting:
         lines.append(_("⏳ Waiting for approval: {count}", count=len(waiting)))
-    return [Reply("\n".join(lines), rows(*_card_buttons(seat, bool(waiting)), per_row=2))]
+    lines.append(_("Approval cards: in a team channel") if seat.company.approvals_chat
+                 else _("Approval cards: by direct message to each approver"))
+    buttons = _card_buttons(seat, bool(waiting), ctx.forms_at_once)
+    return [Reply("\n".join(lines), rows(*buttons, per_row=2))]
 
 
-def _card_buttons(seat: Seat, waiting: bool) -> list[tuple[str, str]]:
+def _card_buttons(seat: Seat, waiting: bool, picks_chats: bool) -> list[tuple[str, str]]:
     buttons = [(_("👥 Colleagues"), "members")]
     if seat.may("manage"):
         buttons.append((_("➕ Invite a colleague"), "invite"))
+    if seat.may("manage") and picks_chats:  # a channel is picked in a form shown whole
+        buttons.append((_("📣 Where approvals go"), "approvals_chat"))
     if waiting:
         buttons.append((_("⏳ Approvals"), "@go:purchase"))
     if company_deals.may_see_company(seat):
@@ -125,7 +130,7 @@ async def _no_company(ctx: Ctx) -> Reply:
 
 async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
     choice = msg.data if isinstance(msg, Choice) else ""
-    if choice in ("found", "code", "members", "invite", "deals", "decisions"):
+    if choice in ("found", "code", "members", "invite", "deals", "decisions", "approvals_chat"):
         return Next(state=choice)
     if choice == "billing":
         deal_billing.seed(ctx, "billing")
@@ -283,6 +288,23 @@ async def _invited(ctx: Ctx, values: dict[str, Any]) -> Next:
         link=invite_link(invitation.code)))])
 
 
+def _chat_form(ctx: Ctx) -> Form:
+    return Form("approvals_chat", N_("Where approvals go"), [ChatField(
+        "chat", N_("Team channel"), required=False,
+        hint=N_("Purchases waiting for approval are posted there. Leave it empty to send each "
+                "approver a direct message instead."))],
+        submit_label=N_("Save"))
+
+
+async def _chat_chosen(ctx: Ctx, values: dict[str, Any]) -> Next:
+    assert ctx.account is not None
+    chat = f"{ctx.env.channel}:{values['chat']}" if values.get("chat") else None
+    await approvals_chat.choose(ctx.uow, ctx.account.id, chat, ctx.account.language or "en")
+    said = _("📣 Approval cards will be posted in that channel.") if chat else _(
+        "📣 Approval cards will go to each approver by direct message.")
+    return Next(state="card", remember=False, replies=[Reply(said)])
+
+
 async def _billed(ctx: Ctx, values: dict[str, Any]) -> Next:
     await deal_billing.save(ctx, values)
     return Next(state="card", remember=False, replies=[Reply(_("✅ Billing details saved."))])
@@ -310,6 +332,7 @@ DECIDED = {
     "purchase_approved": N_("approved a purchase"), "purchase_rejected": N_("rejected a purchase"),
     "purchase_withdrawn": N_("withdrew a purchase request"),
     "purchase_lapsed": N_("approved a purchase too late"),
+    "approvals_chat": N_("chose where approval cards go"),
 }
 
 
@@ -344,6 +367,7 @@ company = Flow(
             "member_form": FormState(form=_member_form, done=_member_saved, cancel_to="members"),
             "leave": Ask(prompt=_leave_prompt, on=_on_leave),
             "invite": FormState(form=_invite_form, done=_invited, cancel_to="card"),
+            "approvals_chat": FormState(form=_chat_form, done=_chat_chosen, cancel_to="card"),
             "billing": FormState(form=lambda ctx: deal_billing.billing_form(), done=_billed,
                                  cancel_to="card"),
             "deals": Ask(prompt=_deals, on=_back),

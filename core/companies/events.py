@@ -25,3 +25,11 @@ class JoinRequested(Event):
 class JoinRefused(Event):
     company_id: int
     account_id: int
+
+
+@dataclass(frozen=True)
+class ApprovalsChatChosen(Event):
+    """An admin chose the team chat approval cards are posted in (None: approvers' DMs)."""
+
+    company_id: int
+    chat: str | None

@@ -23,6 +23,10 @@ class Company(BillingColumns, Base):
     name: Mapped[str] = mapped_column(String(120))
     # The Slack workspace it was founded from: colleagues registering there are offered to join.
     slack_team: Mapped[str | None] = mapped_column(String(32), index=True)
+    # Where approval cards go besides approvers' DMs (core.companies.approvals_chat): a team
+    # chat ("slack:C0123"), with the language its cards are written in; None: by DM only.
+    approvals_chat: Mapped[str | None] = mapped_column(String(80))
+    approvals_language: Mapped[str | None] = mapped_column(String(8))
     created_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

@@ -86,11 +86,25 @@ async def notify(
             attachment = None  # this chat has the document already: the text refers to it
         elif dedupe_key is None:
             dedupe_key = document_key(target.channel, target.address, attachment)
-    payload: dict[str, Any] = {"text": text, "buttons": payload_rows(buttons), **_files(attachment)}
-    cards = sorted(abouts(buttons) | set(about))
-    if cards:  # the objects it is a card of (core.notifications.cards)
-        payload["about"] = cards
+    payload = _card(text, buttons, about) | _files(attachment)
     return _add(uow, account_id, target.channel, target.address, payload, urgent, dedupe_key)
+
+
+def notify_chat(uow: UnitOfWork, channel: str, address: str, text: str, *,
+                buttons: ActionRows | None = None, about: Iterable[str] = ()) -> OutboxMessage:
+    """Tell a team chat (a Slack channel) something, after commit: the card of the objects its
+    buttons name and of those in `about`, as `notify` writes one, read by whoever is there."""
+    return _add(uow, None, channel, address, _card(text, buttons, about), False, None)
+
+
+def _card(text: str, buttons: ActionRows | None, about: Iterable[str]) -> dict[str, Any]:
+    """A notice's payload: its words, its buttons, and the objects it is a card of
+    (core.notifications.cards)."""
+    payload: dict[str, Any] = {"text": text, "buttons": payload_rows(buttons)}
+    cards = sorted(abouts(buttons) | set(about))
+    if cards:
+        payload["about"] = cards
+    return payload
 
 
 def document_key(channel: str, address: str, attachment: AttachmentRef) -> str:

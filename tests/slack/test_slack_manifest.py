@@ -22,6 +22,8 @@ MANIFEST = yaml.safe_load((ROOT / "manifest.yml").read_text())
 METHOD_SCOPES = {"chat_postMessage": "chat:write", "chat_update": "chat:write",
                  "chat_postEphemeral": "chat:write",
                  "chat_unfurl": "links:write", "conversations_open": "im:write",
+                 # whether the app is in a picked channel, public or private
+                 "conversations_info": ("channels:read", "groups:read"),
                  "files_info": "files:read", "files_upload_v2": "files:write",
                  "users_info": "users:read", "views_open": None, "views_update": None,
                  "views_publish": None}
@@ -55,7 +57,9 @@ def test_the_manifest_asks_for_exactly_the_scopes_the_app_uses():
     assert {"chat_postMessage", "chat_unfurl", "users_info", "views_open"} <= called
     unknown = called - set(METHOD_SCOPES)
     assert not unknown, f"add the scopes of {sorted(unknown)}"
-    needed = {METHOD_SCOPES[m] for m in called} | {EVENT_SCOPES[e] for e in EVENTS}
+    scopes = [METHOD_SCOPES[m] for m in called]
+    needed = {s for found in scopes for s in (found if isinstance(found, tuple) else (found,))}
+    needed |= {EVENT_SCOPES[e] for e in EVENTS}
     needed |= {"commands"}  # the slash command and the shortcuts
     assert set(MANIFEST["oauth_config"]["scopes"]["bot"]) == needed - {None}
 

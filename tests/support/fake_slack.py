@@ -229,6 +229,13 @@ class FakeSlack:
         users = str(params.get("users", ""))
         return {"ok": True, "channel": {"id": _dm_id(users.split(",")[0]), "is_im": True}}
 
+    def _conversations_info(self, params: Params, request: Request) -> Params:
+        """A conversation: the app is a member unless the test says otherwise (`not_in`)."""
+        channel = str(params.get("channel") or "")
+        if not channel:
+            return {"ok": False, "error": "channel_not_found"}
+        return {"ok": True, "channel": {"id": channel, "is_member": channel not in self.not_in}}
+
     def _users_info(self, params: Params, request: Request) -> Params:
         user = str(params.get("user", ""))
         return {"ok": True, "user": {"id": user, "team_id": self.team_id, "name": user.lower(),

@@ -5,17 +5,20 @@ requester told of the decision, and every approver's card brought up to date onc
 from __future__ import annotations
 
 from core.accounts.tables import Account
-from core.actions import Action, Intent
+from core.actions import Action, ActionRows, Intent
 from core.catalog.tables import Listing
 from core.catalog.taxonomy import UNITS
+from core.companies.approvals_chat import Chat, chat_of, reads_chat, written_for
+from core.companies.events import ApprovalsChatChosen
 from core.companies.service import seat_of, with_role
+from core.companies.tables import Company
 from core.deals import cards
 from core.deals.approvals import terms_of, total_of
 from core.deals.events import PurchaseDecided, PurchaseHeld
 from core.deals.offers import payment_words
 from core.deals.tables import PurchaseRequest
 from core.i18n import N_, _
-from core.notifications.outbox import addressed_to, notify, recipients
+from core.notifications.outbox import addressed_to, notify, notify_chat, recipients
 from core.storage.uow import UnitOfWork
 
 WANTS = {
@@ -42,19 +45,25 @@ TO_REQUESTER = {
 
 
 async def on_held(uow: UnitOfWork, event: PurchaseHeld) -> None:
-    """Each approver of the company gets the approval card."""
+    """The approval card goes to the company's team chat, if it chose one, and by DM to each
+    approver who does not read that chat."""
     request = await uow.session.get(PurchaseRequest, event.request_id)
     if request is None:
         return
     approvers = await with_role(uow, request.company_id, "approve", excluding=request.requester_id)
     await recipients(uow, {*approvers, request.requester_id})
-    for approver in approvers:
+    buttons: ActionRows = [
+        [Action(Intent.PURCHASE_REQUEST, N_("✅ Approve"), f"approve:{request.id}"),
+         Action(Intent.PURCHASE_REQUEST, N_("✖ Reject"), f"reject:{request.id}")],
+        [Action(Intent.VIEW_LISTING, N_("🔎 The listing"), str(request.listing_id))]]
+    company, chat = await _team_chat(uow, request)
+    if company is not None and chat is not None:
+        with written_for(company, chat):
+            notify_chat(uow, chat.channel, chat.address, await card_text(uow, request),
+                        buttons=buttons)
+    for approver in await _by_dm(uow, approvers, chat):
         async with addressed_to(uow, approver):
-            text = await card_text(uow, request)
-            await notify(uow, approver, text, buttons=[
-                [Action(Intent.PURCHASE_REQUEST, N_("✅ Approve"), f"approve:{request.id}"),
-                 Action(Intent.PURCHASE_REQUEST, N_("✖ Reject"), f"reject:{request.id}")],
-                [Action(Intent.VIEW_LISTING, N_("🔎 The listing"), str(request.listing_id))]])
+            await notify(uow, approver, await card_text(uow, request), buttons=buttons)
 
 
 async def on_decided(uow: UnitOfWork, event: PurchaseDecided) -> None:
@@ -72,12 +81,44 @@ async def on_decided(uow: UnitOfWork, event: PurchaseDecided) -> None:
             await notify(uow, request.requester_id, _(
                 TO_REQUESTER[event.status], total=total_of(request),
                 reason=request.reason or "", **names), about=(key,), buttons=_next(request))
-    for approver in approvers:
+    company, chat = await _team_chat(uow, request)
+    if company is not None and chat is not None:  # the chat's card loses its buttons
+        with written_for(company, chat):
+            notify_chat(uow, chat.channel, chat.address, _(
+                DECIDED[event.status], total=total_of(request), reason=request.reason or "",
+                **names), about=(key,))
+    for approver in await _by_dm(uow, approvers, chat):
         if approver == request.decided_by:
             continue  # the card she pressed already says it (replaced, or its buttons gone)
         async with addressed_to(uow, approver):
             await notify(uow, approver, _(DECIDED[event.status], total=total_of(request),
                                           reason=request.reason or "", **names), about=(key,))
+
+
+async def on_chat_chosen(uow: UnitOfWork, event: ApprovalsChatChosen) -> None:
+    """The chosen team chat hears what it is for."""
+    company = await uow.session.get(Company, event.company_id)
+    chat = chat_of(company)
+    if company is None or chat is None or chat.name != event.chat:
+        return
+    with written_for(company, chat):
+        notify_chat(uow, chat.channel, chat.address, _(
+            "🧾 Purchases of {company} that wait for approval will be posted here. An "
+            "approver decides with the buttons on each card; the card then says who decided.",
+            company=company.name))
+
+
+async def _team_chat(uow: UnitOfWork, request: PurchaseRequest
+                     ) -> tuple[Company | None, Chat | None]:
+    company = await uow.session.get(Company, request.company_id)
+    return company, chat_of(company)
+
+
+async def _by_dm(uow: UnitOfWork, approvers: list[int], chat: Chat | None) -> list[int]:
+    """The approvers who get their cards by DM: all, or those who do not read the chat."""
+    if chat is None:
+        return approvers
+    return [a for a in approvers if not await reads_chat(uow, a, chat)]
 
 
 async def card_text(uow: UnitOfWork, request: PurchaseRequest) -> str:

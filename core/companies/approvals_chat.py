@@ -1,0 +1,86 @@
+"""Where a company's approval cards go: each approver's DM, or a team chat an admin chooses
+(a Slack channel the approvers read), so a team decides in one place and sees who decided.
+
+A chat is named "channel:address" ("slack:C0123"). Its cards are written in the language of
+the admin who chose it, its amounts in the company's billing country's format; approvers who
+cannot read that chat (no identity on its channel) still get their cards by DM."""
+
+from __future__ import annotations
+
+import re
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from sqlalchemy import select
+
+from core.accounts.tables import Identity
+from core.companies.events import ApprovalsChatChosen
+from core.companies.service import audit, seat_may
+from core.companies.tables import Company
+from core.errors import DomainError
+from core.i18n import _
+from core.i18n import language_of as _language
+from core.money.reading import reading
+from core.storage.uow import UnitOfWork
+
+# A picker's reference to a chat: its channel's name, then the chat's id on that channel.
+_CHAT = re.compile(r"^(?P<channel>[a-z]{2,16}):(?P<address>[A-Za-z0-9_-]{1,60})$")
+
+
+@dataclass(frozen=True)
+class Chat:
+    """A team chat cards are posted in."""
+
+    channel: str
+    address: str
+    language: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.channel}:{self.address}"
+
+
+def parsed(chat: str) -> tuple[str, str]:
+    """("slack", "C0123") of "slack:C0123"; DomainError for anything else."""
+    found = _CHAT.match(chat or "")
+    if found is None:
+        raise DomainError(_("Please pick a channel."))
+    return found["channel"], found["address"]
+
+
+async def choose(uow: UnitOfWork, actor_id: int, chat: str | None, language: str) -> Company:
+    """An admin sends the company's approval cards to `chat` ("slack:C0123"), written in
+    `language`; None sends them to each approver's DM again."""
+    seat = await seat_may(uow, actor_id, "manage")
+    company = seat.company
+    if chat is not None:
+        parsed(chat)
+    if company.approvals_chat == chat:
+        return company
+    company.approvals_chat = chat
+    company.approvals_language = _language(language) if chat else None
+    company.updated_at = uow.clock.now()
+    await audit(uow, company.id, actor_id, "approvals_chat", chat or "dm")
+    uow.emit(ApprovalsChatChosen(company.id, chat))
+    return company
+
+
+def chat_of(company: Company | None) -> Chat | None:
+    """The team chat this company's approval cards go to, or None (approvers' DMs)."""
+    if company is None or not company.approvals_chat:
+        return None
+    channel, address = parsed(company.approvals_chat)
+    return Chat(channel, address, company.approvals_language or "en")
+
+
+async def reads_chat(uow: UnitOfWork, account_id: int, chat: Chat) -> bool:
+    """Whether this person is on the chat's channel (so reads the team chat there)."""
+    found = await uow.session.scalar(select(Identity.id).where(
+        Identity.account_id == account_id, Identity.channel == chat.channel).limit(1))
+    return found is not None
+
+
+def written_for(company: Company, chat: Chat) -> AbstractContextManager[str]:
+    """Words in the chat's language, amounts in the company's country's format."""
+    return reading(SimpleNamespace(language=chat.language, country=company.billing_country))
