@@ -56,12 +56,12 @@ async def on_held(uow: UnitOfWork, event: PurchaseHeld) -> None:
         [Action(Intent.PURCHASE_REQUEST, N_("✅ Approve"), f"approve:{request.id}"),
          Action(Intent.PURCHASE_REQUEST, N_("✖ Reject"), f"reject:{request.id}")],
         [Action(Intent.VIEW_LISTING, N_("🔎 The listing"), str(request.listing_id))]]
-    company, chat = await _team_chat(uow, request)
-    if company is not None and chat is not None:
-        with written_for(company, chat):
-            notify_chat(uow, chat.channel, chat.address, await card_text(uow, request),
+    team = await _team_chat(uow, request)
+    if team is not None:
+        with written_for(*team):
+            notify_chat(uow, team[1].channel, team[1].address, await card_text(uow, request),
                         buttons=buttons)
-    for approver in await _by_dm(uow, approvers, chat):
+    for approver in await _by_dm(uow, approvers, team[1] if team else None):
         async with addressed_to(uow, approver):
             await notify(uow, approver, await card_text(uow, request), buttons=buttons)
 
@@ -81,18 +81,19 @@ async def on_decided(uow: UnitOfWork, event: PurchaseDecided) -> None:
             await notify(uow, request.requester_id, _(
                 TO_REQUESTER[event.status], total=total_of(request),
                 reason=request.reason or "", **names), about=(key,), buttons=_next(request))
-    company, chat = await _team_chat(uow, request)
-    if company is not None and chat is not None:  # the chat's card loses its buttons
-        with written_for(company, chat):
-            notify_chat(uow, chat.channel, chat.address, _(
-                DECIDED[event.status], total=total_of(request), reason=request.reason or "",
-                **names), about=(key,))
-    for approver in await _by_dm(uow, approvers, chat):
+    def decided() -> str:  # in the current reader's words
+        return _(DECIDED[event.status], total=total_of(request), reason=request.reason or "",
+                 **names)
+
+    team = await _team_chat(uow, request)
+    if team is not None:  # the chat's card loses its buttons
+        with written_for(*team):
+            notify_chat(uow, team[1].channel, team[1].address, decided(), about=(key,))
+    for approver in await _by_dm(uow, approvers, team[1] if team else None):
         if approver == request.decided_by:
             continue  # the card she pressed already says it (replaced, or its buttons gone)
         async with addressed_to(uow, approver):
-            await notify(uow, approver, _(DECIDED[event.status], total=total_of(request),
-                                          reason=request.reason or "", **names), about=(key,))
+            await notify(uow, approver, decided(), about=(key,))
 
 
 async def on_chat_chosen(uow: UnitOfWork, event: ApprovalsChatChosen) -> None:
@@ -108,10 +109,11 @@ async def on_chat_chosen(uow: UnitOfWork, event: ApprovalsChatChosen) -> None:
             company=company.name))
 
 
-async def _team_chat(uow: UnitOfWork, request: PurchaseRequest
-                     ) -> tuple[Company | None, Chat | None]:
+async def _team_chat(uow: UnitOfWork, request: PurchaseRequest) -> tuple[Company, Chat] | None:
+    """The company and the team chat its approval cards go to, if it chose one."""
     company = await uow.session.get(Company, request.company_id)
-    return company, chat_of(company)
+    chat = chat_of(company)
+    return (company, chat) if company is not None and chat is not None else None
 
 
 async def _by_dm(uow: UnitOfWork, approvers: list[int], chat: Chat | None) -> list[int]:
