@@ -18,6 +18,7 @@ from stdnum import iban as iban_numbers
 from bots.web.deps import ContainerDep, PaymentsDep
 from config.container import Container
 from conversations.sanitise import clean_text
+from core.accounts.vat import percent
 from core.clock import local_time
 from core.errors import DomainError
 from core.money.model import Money, described, exponent
@@ -262,10 +263,13 @@ async def _failed(container: Container, payments: PaymentsService, token: str, r
 async def _form(container: Container, payments: PaymentsService, view: Any, token: str) -> str:
     async with container.uow() as uow:
         subject = await pay_page.subject(uow, view)
-    fee = payments.commission_for(view.market, view.amount)
+    fee = view.commission  # on the price, never on the VAT
     note = "The money is held in escrow until you confirm delivery." if view.kind == "goods" else ""
     if view.kind == "session":
         note = "This authorises the amount; you are charged only for the time used."
+    if view.vat is not None:
+        note += (f" It includes {view.vat.amount} VAT ({percent(view.vat.rate)}), charged by "
+                 f"{subject.payee}.")
     if fee.amount and view.kind != "charge":
         note += f" {subject.payee} receives {view.amount - fee} after the {fee} platform commission."
     form = FORM.format(amount=html.escape(str(view.amount)), what=html.escape(subject.what),

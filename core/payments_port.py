@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Literal, Protocol
 
 from core.money.model import Money
@@ -15,6 +16,14 @@ from core.storage.uow import UnitOfWork
 
 Kind = Literal["goods", "session", "charge"]
 Market = Literal["bioenergy", "consulting", "platform"]
+
+
+@dataclass(frozen=True)
+class Vat:
+    """The VAT an amount to pay includes, at the seller's rate (percent)."""
+
+    rate: Decimal
+    amount: Money
 
 
 @dataclass(frozen=True)
@@ -38,6 +47,7 @@ class EscrowView:
     commission: Money  # what the platform keeps on the amount now due to the payee
     refunded: Money
     pay_url: str | None
+    vat: Vat | None = None  # the VAT the amount includes, when the seller charges it
     # "Arrange payment directly" (goods only): who chose it, and whether both did, in which case
     # Agora holds nothing, charges no commission and offers no buyer protection.
     direct: bool = False
@@ -120,7 +130,8 @@ class PaymentsPort(Protocol):
     """Escrow for goods, pre-authorisation for sessions, plain charges for promotions."""
 
     async def open(self, kind: Kind, market: Market, reference: str, payer_id: int,
-                   payee_id: int | None, amount: Money, actor: Actor) -> EscrowView: ...
+                   payee_id: int | None, amount: Money, actor: Actor, vat: Vat | None = None
+                   ) -> EscrowView: ...
 
     # Methods with `uow` join the caller's transaction (the caller commits). The others call the
     # provider and run their own transactions: call them outside one.

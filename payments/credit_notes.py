@@ -14,7 +14,7 @@ from core.deals.tables import Dispute
 from core.i18n import N_
 from core.storage.uow import UnitOfWork
 from payments import invoices
-from payments.lines import subject
+from payments.lines import subject, with_vat
 from payments.tables import Escrow, Invoice, PaymentOperation
 
 # A dispute's outcome, in a credit note's reason.
@@ -24,8 +24,9 @@ OUTCOMES = {"refund": N_("refund to the buyer"), "split": N_("part refunded to t
 async def issue(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation, journal: int) -> Invoice:
     """The credit note of a refund or split, for payer and payee."""
     original = await receipt_of(uow, escrow)
-    line = (await subject(uow, escrow)).line(op.refund, N_("Credited: {what}"))
-    return await invoices.issue(uow, escrow, journal, "credit_note", [line], 0,
+    credited = await subject(uow, escrow)
+    lines = with_vat(escrow, op.refund, lambda minor: credited.line(minor, N_("Credited: {what}")))
+    return await invoices.issue(uow, escrow, journal, "credit_note", lines, 0,
                                 refers_to_id=original.id if original else None,
                                 note=invoices.kept(await reason(uow, escrow, op)))
 

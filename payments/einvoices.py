@@ -8,18 +8,20 @@ has an e-invoice when its VAT category is known to Agora:
 
 - a commission invoice, a recap's or a promotion's charge — Agora's own services
   (core.accounts.service_vat): standard rate included (S), reverse charge (AE), not subject (O);
-- a goods receipt or a session's receipt issued for the seller or consultant, when both
-  parties' billing details give a treatment without a rate (core.accounts.vat): intra-Community
-  supply (K), export (G), reverse charge (AE), not subject (O);
+- a goods receipt or a session's receipt issued for the seller or consultant, once both
+  parties' billing details give the treatment (core.accounts.vat): VAT at the seller's rate
+  (S: on top of a goods price, as the escrow charged it; included in a session's price), a
+  seller not registered for VAT (O), intra-Community supply (K), export (G), reverse charge
+  (AE), not subject (O);
 - a credit note, as the document it credits.
 
-A domestic sale or one without reverse charge has none: the seller charges VAT at a rate Agora
-does not know, and the seller's own invoice is the tax document (the receipt says so)."""
+Only a registered seller outside the EU who never gave its rate, or goods paid before VAT was
+added to prices, draw none: the seller's own invoice is then the tax document."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -27,8 +29,17 @@ from core import said as say
 from core.accounts.billing import Billing, from_account
 from core.accounts.service_vat import commission_vat
 from core.accounts.tables import Account
-from core.accounts.vat import VatTreatment, treatment
+from core.accounts.vat import (
+    NOT_SUBJECT,
+    STANDARD,
+    VatKind,
+    VatTreatment,
+    included_vat,
+    percent,
+)
+from core.companies import billing as company_billing
 from core.deals.deals import deal_of
+from core.i18n import N_
 from core.issuer import ISSUER
 from core.money.model import Money
 from core.storage.uow import UnitOfWork
@@ -39,6 +50,7 @@ SPECIFICATION = "urn:cen.eu:en16931:2017"
 TYPE_CODES = {"credit_note": "381"}  # any other document: 380, a commercial invoice
 # The VATEX exemption reason of each category charged at no rate (CEF code list).
 REASON_CODES = {"AE": "VATEX-EU-AE", "K": "VATEX-EU-IC", "G": "VATEX-EU-G", "O": "VATEX-EU-O"}
+CHARGED = N_("VAT {rate} charged by the seller")  # goods whose parties' details changed since
 
 
 @dataclass(frozen=True)
@@ -66,9 +78,12 @@ class Seat:
     postcode: str = ""
     town: str = ""
     vat_id: str | None = None
+    identifier: str | None = None  # BT-29: a member's number at Agora ("AGORA-12")
 
     def party(self, with_vat_id: bool) -> dict[str, Any]:
         seat: dict[str, Any] = {"name": self.name, "country_code": self.country}
+        if self.identifier:  # BR-CO-26: a seller without a VAT number is known by it
+            seat["identifiers"] = {"": self.identifier}
         seat |= {key: value for key, value in (("addr_l1", self.street), ("postcode", self.postcode),
                                                ("city", self.town)) if value}
         if with_vat_id and self.vat_id:
@@ -76,9 +91,9 @@ class Seat:
         return seat
 
 
-def _seat(billing: Billing) -> Seat:
+def _seat(billing: Billing, member: int | None = None) -> Seat:
     return Seat(billing.legal_name, billing.country, billing.street, billing.postcode,
-                billing.town, billing.vat_id)
+                billing.town, billing.vat_id, f"AGORA-{member}" if member else None)
 
 
 def _issuer() -> Seat | None:
@@ -133,8 +148,7 @@ async def _sides(uow: UnitOfWork, escrow: Escrow, invoice: Invoice
         return None
     if invoice.kind in ("commission", "charge") and invoice.payee_id is None:
         return _agoras(invoice, payer)
-    payee = await uow.session.get(Account, invoice.payee_id) if invoice.payee_id else None
-    return _members(escrow, payer, payee)
+    return await _members(uow, escrow, invoice)
 
 
 def _agoras(invoice: Invoice, customer: Account) -> tuple[Seat, Seat, Tax] | None:
@@ -185,11 +199,13 @@ def _kept_tax(note: str | None) -> Tax | None:
     return Tax(category, rate, wording)
 
 
-def sale_treatment(escrow: Escrow | None, buyer: Account | None, seller: Account | None
-                   ) -> VatTreatment | None:
+async def sale_treatment(uow: UnitOfWork, escrow: Escrow | None, buyer_id: int | None,
+                         seller_id: int | None) -> VatTreatment | None:
     """The VAT treatment of a sale between members that an escrow paid — a deal's goods or a
-    consultant's session — when both parties have given their billing details."""
-    if escrow is None or buyer is None or seller is None:
+    consultant's session — when both parties have given their billing details. Goods state
+    the VAT the escrow charged (core.deals.sale_vat), whatever the details say now; goods paid
+    before VAT was added to prices keep their words but draw no e-invoice (no VAT line)."""
+    if escrow is None or buyer_id is None or seller_id is None:
         return None
     if escrow.kind == "goods" and deal_of(escrow.reference) is not None:
         supply = "goods"
@@ -197,19 +213,31 @@ def sale_treatment(escrow: Escrow | None, buyer: Account | None, seller: Account
         supply = "services"
     else:
         return None
-    theirs, ours = from_account(buyer), from_account(seller)
-    return treatment(ours, theirs, supply) if ours and theirs else None
+    found = await company_billing.sale_treatment(uow, buyer_id, seller_id, supply)
+    if escrow.vat_rate:
+        rate = Decimal(escrow.vat_rate)
+        if found is None or found.category != STANDARD or found.rate != rate:
+            return VatTreatment(found.kind if found else VatKind.DOMESTIC, say.said(
+                CHARGED, rate=percent(rate)), STANDARD, rate)
+    elif found is not None and found.category == STANDARD and supply == "goods":
+        return replace(found, category=None)
+    return found
 
 
-def _members(escrow: Escrow, buyer: Account, seller: Account | None
-             ) -> tuple[Seat, Seat, Tax] | None:
-    """A sale between members, issued for the seller: only where the category is known."""
-    found = sale_treatment(escrow, buyer, seller)
-    ours, theirs = (from_account(seller) if seller else None), from_account(buyer)
+async def _members(uow: UnitOfWork, escrow: Escrow, invoice: Invoice
+                   ) -> tuple[Seat, Seat, Tax] | None:
+    """A sale between members, issued for the seller: only where the category is known. A
+    session's price includes the VAT the consultant charges; goods carry it as a line."""
+    found = await sale_treatment(uow, escrow, invoice.payer_id, invoice.payee_id)
+    ours = await company_billing.billed(uow, invoice.payee_id) if invoice.payee_id else None
+    theirs = await company_billing.billed(uow, invoice.payer_id)
     if found is None or found.category is None or ours is None or theirs is None:
         return None
-    rate = None if found.category == "O" else Decimal(0)
-    return _seat(ours), _seat(theirs), Tax(found.category, rate, found.wording)
+    rate = None if found.category == NOT_SUBJECT else (found.rate or Decimal(0))
+    included = included_vat(Money(invoice.total, invoice.currency), found.rate).amount \
+        if found.rate and not escrow.vat_rate else 0
+    return (_seat(ours, invoice.payee_id), _seat(theirs), Tax(found.category, rate,
+                                                              found.wording, included))
 
 
 def data(facts: Facts) -> dict[str, Any]:

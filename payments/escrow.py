@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from core.errors import Conflict, DomainError, NotAllowed
 from core.i18n import _
 from core.money.model import CommissionRule, Money
-from core.payments_port import Actor, EscrowView, Kind, Market
+from core.payments_port import Actor, EscrowView, Kind, Market, Vat
 from core.storage.uow import UnitOfWork
 from payments import loyalty, settle
 from payments.escrow_rows import (
@@ -33,6 +33,7 @@ from payments.escrow_rows import (
     lost,
     new_operation,
     transition,
+    vat_in,
 )
 from payments.providers.base import Charge, Provider, ProviderError
 from payments.providers.sandbox import card_outcome
@@ -62,11 +63,21 @@ class EscrowService:
         """The platform's commission on `amount` in `market`."""
         return self.rules.get(market, NO_COMMISSION).on(amount)
 
+    def commission_on(self, escrow: Escrow, gross: Money) -> Money:
+        """The commission on part of what an escrow holds: on the seller's price, never on
+        the VAT it includes (the seller's tax, passed on to them whole)."""
+        net = gross - Money(vat_in(escrow, gross.amount), gross.currency)
+        return self.commission_for(escrow.market, net)  # type: ignore[arg-type]
+
     async def open(self, kind: Kind, market: Market, reference: str, payer_id: int,
-                   payee_id: int | None, amount: Money, actor: Actor) -> EscrowView:
-        """Create the escrow (once per reference) and the page where the payer pays."""
+                   payee_id: int | None, amount: Money, actor: Actor, vat: Vat | None = None
+                   ) -> EscrowView:
+        """Create the escrow (once per reference) and the page where the payer pays; `vat`,
+        the VAT `amount` includes."""
         if amount.amount <= 0:
             raise DomainError(_("The amount must be more than zero."))
+        if vat is not None and not 0 <= vat.amount.amount < amount.amount:
+            raise DomainError(_("The VAT must be part of the amount."))
         token = secrets.token_urlsafe(16)
         charge = Charge(kind, reference, amount, token, None, None)
         checkout = await self.provider.checkout(charge)
@@ -75,6 +86,8 @@ class EscrowService:
             row = {"kind": kind, "market": market, "reference": reference, "payer_id": payer_id,
                    "payee_id": payee_id, "currency": amount.currency, "amount": amount.amount,
                    "refunded": 0, "commission": 0, "discount": 0, "state": FIRST_STATE[kind],
+                   "vat": vat.amount.amount if vat else 0,
+                   "vat_rate": f"{vat.rate.normalize():f}" if vat else None,
                    "payout_state": "none", "provider": self.provider.name,
                    "provider_ref": checkout.provider_ref, "charge_ref": None, "pay_token": token,
                    "pay_url": checkout.url[:500], "changed_by": actor.who,
@@ -179,7 +192,7 @@ class EscrowService:
             escrow = await load(uow, escrow_id)
             expect(escrow, "goods", "released")
             net = Money(escrow.amount - escrow.refunded, escrow.currency)
-            commission = self.commission_for(escrow.market, net)  # type: ignore[arg-type]
+            commission = self.commission_on(escrow, net)
             # A loyalty discount the payee redeemed, used only if this call releases.
             discount = await loyalty.discount(uow, escrow, commission)
             kept = commission - discount  # what the platform keeps
@@ -221,7 +234,7 @@ class EscrowService:
             if not 0 < refund.amount < left:
                 raise DomainError(_("A split refunds part of the escrow, not none or all of it."))
             rest = Money(left - refund.amount, escrow.currency)
-            commission = self.commission_for(escrow.market, rest)  # type: ignore[arg-type]
+            commission = self.commission_on(escrow, rest)
             return rest.amount, commission.amount, refund.amount
         return await self._operate(escrow_id, "split", "goods", ("held",), plan, actor)
 
@@ -238,7 +251,7 @@ class EscrowService:
             if not 0 < amount.amount <= escrow.amount or amount.currency != escrow.currency:
                 raise DomainError(_("You can charge at most {amount}.",
                                     amount=Money(escrow.amount, escrow.currency)))
-            commission = self.commission_for(escrow.market, amount)  # type: ignore[arg-type]
+            commission = self.commission_on(escrow, amount)
             return amount.amount, commission.amount, escrow.amount - amount.amount
         return await self._operate(escrow_id, "capture", "session", ("authorised",), plan, actor)
 
@@ -350,8 +363,9 @@ class EscrowService:
         cur = escrow.currency
         left = Money(escrow.amount - escrow.refunded, cur)
         commission = (Money(escrow.commission, cur) if escrow.state in ("released", "captured",
-                      "settled") else self.commission_for(escrow.market, left))  # type: ignore[arg-type]
-        pay_url = escrow.pay_url
+                      "settled") else self.commission_on(escrow, left))
+        vat = Vat(Decimal(escrow.vat_rate), Money(escrow.vat, cur)) \
+            if escrow.vat and escrow.vat_rate else None
         return EscrowView(escrow.id, escrow.kind, escrow.market, escrow.reference, escrow.state,
                           escrow.payer_id, escrow.payee_id, Money(escrow.amount, cur), commission,
-                          Money(escrow.refunded, cur), pay_url)
+                          Money(escrow.refunded, cur), escrow.pay_url, vat)

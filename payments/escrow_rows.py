@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import String, bindparam, cast, func, insert, select, update
@@ -17,6 +18,15 @@ from core.payments_port import Actor
 from core.storage.uow import UnitOfWork
 from payments.providers.base import Charge
 from payments.tables import Escrow, PaymentOperation
+
+
+def vat_in(escrow: Escrow, gross: int) -> int:
+    """The VAT `gross` minor units of what the escrow holds include: all of the escrow's VAT
+    for its whole amount, a proportional share (rounded half up) of a part."""
+    if not escrow.vat or gross == escrow.amount:
+        return escrow.vat if gross == escrow.amount else 0
+    share = Decimal(escrow.vat) * gross / escrow.amount
+    return int(share.quantize(Decimal(1), ROUND_HALF_UP))
 
 
 async def load(uow: UnitOfWork, escrow_id: int) -> Escrow:

@@ -131,7 +131,7 @@ async def pdf_of(uow: UnitOfWork, invoice: Invoice) -> bytes:
     escrow = await uow.session.get(Escrow, invoice.escrow_id)
     addressee = payee if invoice.kind == "payout" else payer
     locale = number_locale(addressee.language, addressee.country) if addressee else "en"
-    vat = vat_line(escrow, invoice, payer, payee)
+    vat = await vat_line(uow, escrow, invoice, payer)
     # Where Agora knows the VAT category, the document is an EN 16931 e-invoice too: its PDF
     # prints the same net, VAT and total as the XML embedded in it (payments.einvoices).
     facts = await einvoices.facts_of(uow, invoice)
@@ -178,8 +178,8 @@ async def related(uow: UnitOfWork, invoice: Invoice) -> list[tuple[str, str]]:
     return []
 
 
-def vat_line(escrow: Escrow | None, invoice: Invoice, buyer: Account | None,
-             seller: Account | None) -> say.Said | str | None:
+async def vat_line(uow: UnitOfWork, escrow: Escrow | None, invoice: Invoice,
+                   buyer: Account | None) -> say.Said | str | None:
     """The document's VAT treatment: a commission invoice's as issued; an Agora charge's from
     its customer's details; a sale's between members (the payer buys, the payee sells: goods
     or a session) when both have given their billing details. None on a payout statement,
@@ -190,7 +190,7 @@ def vat_line(escrow: Escrow | None, invoice: Invoice, buyer: Account | None,
         return einvoices.charge_vat(invoice, buyer).wording
     if invoice.kind == "payout":
         return None
-    found = einvoices.sale_treatment(escrow, buyer, seller)
+    found = await einvoices.sale_treatment(uow, escrow, invoice.payer_id, invoice.payee_id)
     return found.wording if found else None
 
 

@@ -12,6 +12,7 @@ minor units, {"goods", "reference", "before", "after"}] with English words aroun
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,7 @@ from core.deals.deals import deal_of
 from core.deals.goods import goods_line, kept, said_goods
 from core.i18n import N_
 from core.storage.uow import UnitOfWork
+from payments.escrow_rows import vat_in
 from payments.tables import Escrow
 
 # The subject of a line, and the lines documents write around it.
@@ -61,6 +63,17 @@ def said_line(minor: int, message: str, /, **values: Any) -> tuple[Any, ...]:
     """A document line of `minor` units that names no subject (“Platform commission”)."""
     kept_said = say.said(message, **values)
     return say.english(kept_said), minor, kept_said
+
+
+def with_vat(escrow: Escrow, gross: int, line: Callable[[int], tuple[Any, ...]]
+             ) -> list[tuple[Any, ...]]:
+    """The lines of `gross` minor units of what `escrow` holds: `line` of the price, and a
+    line of the VAT it includes when the seller charged VAT on the sale (an e-invoice's
+    BT-110; the lines sum to `gross`)."""
+    vat = vat_in(escrow, gross)
+    if not vat or not escrow.vat_rate:
+        return [line(gross)]
+    return [line(gross - vat), said_line(vat, VAT_LINE, rate=escrow.vat_rate)]
 
 
 def line_text(line: list[Any], locale: str = "en") -> str:

@@ -32,7 +32,7 @@ from core.notifications.outbox import addressed_to, notify, recipients
 from core.notifications.tables import OutboxMessage
 from core.storage.uow import UnitOfWork
 from payments import commission_invoices, credit_notes, invoices
-from payments.lines import Subject, said_line, subject
+from payments.lines import Subject, said_line, subject, with_vat
 from payments.tables import Escrow, Invoice, PaymentOperation
 
 # What the payer and the payee hear once an escrow of each kind is funded, and the payee when
@@ -88,8 +88,9 @@ async def funded(uow: UnitOfWork, escrow: Escrow, journal: int) -> None:
     kind = "charge" if escrow.kind == "charge" else "payment"
     # An authorisation is not a payment: a session's card hold gets no numbered receipt (its
     # capture does), and a hold voided later never had one.
+    paid_for = await subject(uow, escrow)
     invoice = None if escrow.kind == "session" else await invoices.issue(
-        uow, escrow, journal, kind, [(await subject(uow, escrow)).line(escrow.amount)], 0)
+        uow, escrow, journal, kind, with_vat(escrow, escrow.amount, paid_for.line), 0)
     await _with_receipt(uow, escrow.payer_id, lambda: _(FUNDED[escrow.kind], amount=amount,
                                                          what=described(escrow.reference)), invoice)
     if escrow.payee_id is not None:

@@ -70,6 +70,10 @@ class Escrow(Base):
     commission: Mapped[int] = mapped_column(BigInteger, default=0)  # what the platform keeps
     # A redeemed loyalty discount taken off the commission at release or capture (minor units).
     discount: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # The VAT the amount includes, at the seller's rate (percent, "21"), when the seller
+    # charges VAT on the sale: added to goods priced excluding VAT (core.accounts.vat).
+    vat: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    vat_rate: Mapped[str | None] = mapped_column(String(8))
     state: Mapped[str] = mapped_column(String(24))
     payout_state: Mapped[str] = mapped_column(String(12), default="none")
     provider: Mapped[str] = mapped_column(String(12))

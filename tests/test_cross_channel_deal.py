@@ -91,19 +91,21 @@ async def test_a_telegram_seller_and_a_slack_buyer_make_a_deal_each_on_their_own
 
     # Bob pays on the sandbox page; the money is held.
     await world.deliver()
-    await world.bob_sees("Pay 21\xa0500,00\xa0€ into escrow")
+    # Sam (Riga, VAT-registered) charges Latvian VAT to Bob (Tallinn, no VAT number): 21 %
+    # on top of the 21 500 € price, said before either accepted and in the amount to pay.
+    await world.bob_sees("Pay 26\xa0015,00\xa0€ into escrow")
     escrow = await app.payments.by_reference(deals.reference(1))
     assert escrow is not None and escrow.state == "awaiting_payment"
     await world.bob_presses("💳 Pay")  # the deal's card becomes the payment, a link to its page
     link = next(e for m in world.slack.shown(BUYER_SLACK) for b in m["blocks"]
                 for e in b.get("elements") or [] if e.get("url") == escrow.pay_url)
-    assert link["text"]["text"] == "💳 Pay 21\xa0500,00\xa0€"
+    assert link["text"]["text"] == "💳 Pay 26\xa0015,00\xa0€"
     paid = await world.http.post(urlparse(escrow.pay_url).path,
                                  data={"card_number": "4242 4242 4242 4242"})
     assert paid.status_code == 200
     assert (await app.payments.get(escrow.id)).state == "held"
     wallet = await app.payments.wallet(bob.id)
-    assert wallet.held == [Money.parse("21500", "EUR")]
+    assert wallet.held == [Money.parse("26015", "EUR")]
 
     # Sam ships on Telegram; Bob confirms on Slack; the escrow is released minus commission.
     mark = world.telegram.mark()
@@ -117,9 +119,9 @@ async def test_a_telegram_seller_and_a_slack_buyer_make_a_deal_each_on_their_own
     await world.bob_sees("on the way")
     await world.bob_presses("Confirm delivery")
     await world.bob_presses("Yes: the goods arrived")
-    total = Money.parse("21500", "EUR")
-    paid_out = (await app.payments.wallet(sam.id)).paid_out
-    assert paid_out == [total - app.payments.commission_for("bioenergy", total)]
+    price, vat = Money.parse("21500", "EUR"), Money.parse("4515", "EUR")
+    paid_out = (await app.payments.wallet(sam.id)).paid_out  # the commission is on the price
+    assert paid_out == [price + vat - app.payments.commission_for("bioenergy", price)]
     assert (await app.payments.wallet(bob.id)).held == []
 
     # Both rate, each on their own channel; the ratings show once both have.

@@ -54,7 +54,8 @@ def test_links_point_at_the_port_agora_serve_listens_on(tmp_path):
         sitemap = httpx.get(f"{base}/sitemap.xml", timeout=10).text
         _chat(tmp_path, "bob", [f"/view {listing_id}", "Make an offer", "100", "200", "Send"])
         _chat(tmp_path, "sam", ["Accept", "Read and accept the terms", "Keep", "Brīvības iela 1",
-                                "LV-1010", "Keep", "Keep", "LV40003521600", "Accept version 1"])
+                                "LV-1010", "Keep", "Keep", "LV40003521600", "Skip",
+                                "Accept version 1"])
         _chat(tmp_path, "bob", ["Read and accept the terms", "Keep", "Pärnu mnt 10", "10148",
                                 "Keep", "Keep", "Skip", "Accept version 1"])
         [(pay_url,)] = sqlite3.connect(tmp_path / "agora.db").execute(

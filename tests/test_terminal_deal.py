@@ -38,7 +38,7 @@ def journey(tmp_path_factory) -> list[tuple[str, str]]:
         ("sam", ["Counter", "Keep", "225", "Send"]),
         ("bob", ["Counter", "Keep", "215", "Send"]),
         ("sam", ["Accept", "Read and accept the terms", "Keep", "Brīvības iela 1", "LV-1010",
-                 "Keep", "Keep", "LV40003521600", "Accept version 1"]),
+                 "Keep", "Keep", "LV40003521600", "Skip", "Accept version 1"]),
         ("bob", ["Read and accept the terms", "Keep", "Pärnu mnt 10", "10148", "Keep", "Keep",
                  "Skip", "Accept version 1", "Pay", "4242 4242 4242 4242"]),
         ("sam", ["Mark shipped", "DSV", "CMR-77", "Skip"]),
@@ -57,11 +57,11 @@ def test_a_whole_deal_between_two_terminal_users_by_subprocess(journey):
     assert "Changed since the last round: price" in out[2] and "Sent (offer #3)" in out[2]
     assert "deal #1 is agreed" in out[3] and "📎 agora-deal-1-terms-v1.pdf" in out[3]
     assert "Waiting for the other party" in out[3]
-    assert "Both parties have" in out[4] and "TEST MODE" in out[4] and "Paid 21\xa0500,00\xa0€" in out[4]
+    assert "Both parties have" in out[4] and "TEST MODE" in out[4] and "Paid 26\xa0015,00\xa0€" in out[4]
     assert "Ship by" in out[5] and "Marked shipped" in out[5]
     assert "on the way" in out[6] and "Deal completed" in out[6]
     assert "📎 agora-deal-1-carbon.pdf" in out[6] and "Your rating shows once" in out[6]
-    assert "Paid out: 20\xa0425,00\xa0€" in out[7], out[7]
+    assert "Paid out: 24\xa0940,00\xa0€" in out[7], out[7]
     assert "Your rating shows once" in out[7]
 
 

@@ -18,6 +18,7 @@ from conversations.messages import (
     action_button,
     rows,
 )
+from core.accounts.vat import percent
 from core.actions import Intent
 from core.companies.service import seat_of
 from core.deals import approvals, cards, company_deals, contract_card, dashboard, deals, threads
@@ -38,8 +39,12 @@ def payment_text(view: EscrowView | None, status: str) -> str:
             _("opens once both parties accept the terms")
     if view.direct:
         return _("arranged directly between you — Agora holds nothing (no buyer protection)")
-    return {"awaiting_payment": _("{amount} awaiting the buyer's payment", amount=view.amount),
-            "held": _("{amount} held in escrow", amount=view.amount),
+    amount: object = view.amount
+    if view.vat is not None:  # the seller's VAT, paid on top of the price
+        amount = _("{amount} (VAT {rate} included: {vat})", amount=view.amount,
+                   rate=percent(view.vat.rate), vat=view.vat.amount)
+    return {"awaiting_payment": _("{amount} awaiting the buyer's payment", amount=amount),
+            "held": _("{amount} held in escrow", amount=amount),
             "released": _("released to the seller (commission {commission})", commission=view.commission),
             "refunded": _("refunded to the buyer"),
             }.get(view.state, view.state.replace("_", " "))

@@ -10,6 +10,7 @@ from conversations.fields import TextField
 from conversations.flow import Ctx
 from conversations.forms import Form, Rule
 from conversations.profile_fields import country_field
+from core.accounts.billing import checked_rate
 from core.accounts.vat_ids import check_vat_id
 from core.companies import billing
 from core.companies.service import seat_of
@@ -30,6 +31,16 @@ def _vat_ok(values: dict[str, Any]) -> str | None:
     return None
 
 
+def _rate_ok(values: dict[str, Any]) -> str | None:
+    if not values.get("vat_id") or not values.get("country"):
+        return None
+    try:
+        checked_rate(values["country"], values.get("vat_rate"))
+    except DomainError as exc:
+        return str(exc)
+    return None
+
+
 def billing_form() -> Form:
     return Form("billing", N_("Billing details"), [
         TextField("legal_name", N_("Legal name (person or company)"), max_length=200),
@@ -39,8 +50,15 @@ def billing_form() -> Form:
         country_field(),
         TextField("vat_id", N_("VAT number"), max_length=20, required=False,
                   hint=N_("Businesses: with the country prefix, e.g. LV40003521600. Skip if none."),
-                  form_hint=N_("Businesses: with the country prefix, e.g. LV40003521600."))],
-        submit_label=N_("Save"), rules=[Rule(("country", "vat_id"), _vat_ok, fix="vat_id")])
+                  form_hint=N_("Businesses: with the country prefix, e.g. LV40003521600.")),
+        TextField("vat_rate", N_("VAT rate you charge (%)"), max_length=8, required=False,
+                  when=lambda values: bool(values.get("vat_id")),
+                  hint=N_("Only if it is not your country's standard rate (a reduced rate for "
+                          "firewood, say). Skip for the standard rate."),
+                  form_hint=N_("Only if not your country's standard rate."))],
+        submit_label=N_("Save"), rules=[Rule(("country", "vat_id"), _vat_ok, fix="vat_id"),
+                                        Rule(("country", "vat_id", "vat_rate"), _rate_ok,
+                                             fix="vat_rate")])
 
 
 def seed(ctx: Ctx, key: str) -> None:
@@ -59,7 +77,7 @@ async def save(ctx: Ctx, values: dict[str, Any]) -> None:
     await billing.give(ctx.uow, ctx.account.id, legal_name=values["legal_name"],
                               street=values["street"], postcode=values["postcode"],
                               town=values["town"], country=values["country"],
-                              vat_id=values.get("vat_id"))
+                              vat_id=values.get("vat_id"), vat_rate=values.get("vat_rate"))
 
 
 async def needed(ctx: Ctx) -> bool:

@@ -14,7 +14,7 @@ from conversations.flows.listing_fields import AmountOfField, DateField
 from conversations.forms import Form
 from conversations.messages import Button, Choice, FileReply, Inbound, Outbound, Reply, rows
 from core.actions import Intent
-from core.deals import after_sale, deals, quality_report, terms, threads
+from core.deals import after_sale, deals, quality_report, sale_vat, terms, threads
 from core.deals import views as deal_views
 from core.deals.attachments import terms_file, terms_ref
 from core.deals.carbon_receipt import carbon_receipt_pdf
@@ -100,6 +100,7 @@ async def _terms_prompt(ctx: Ctx) -> list[Outbound]:
              "never changes.", sha256=view.terms.sha256[:12], version=view.terms.version) if shown \
         else _("Read the terms above, version {version}. Accepting records who, when and this "
                "fingerprint; an accepted version never changes.", version=view.terms.version)
+    text += "\n\n" + await sale_vat.terms_note(ctx.uow, view.deal)
     return [*([] if shown else [await _terms_pdf(ctx, view.terms)]), Reply(
         text,
         rows((_("✅ Accept version {version}", version=view.terms.version), "accept"),

@@ -7,11 +7,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from core.accounts.events import ProfileUpdated
 from core.accounts.tables import Account, BillingColumns
 from core.accounts.vat_ids import check_vat_id, country_name, in_eu, known_country
+from core.accounts.vat_rates import HIGHEST, standard_rate
 from core.actions import Action, Intent
 from core.errors import DomainError, NotAllowed
 from core.i18n import N_, _, bilingual
@@ -34,11 +36,20 @@ class Billing:
     town: str
     country: str  # ISO 3166 alpha-2
     vat_id: str | None = None
+    vat_rate: Decimal | None = None  # the rate it charges, when not its country's standard
 
     @property
     def is_business(self) -> bool:
         """Whether the party gave a VAT number (a registered business)."""
         return bool(self.vat_id)
+
+    @property
+    def charged_rate(self) -> Decimal | None:
+        """The VAT rate the party charges on what it sells: its own, else its country's
+        standard rate; None when it is not registered for VAT (no VAT number)."""
+        if not self.is_business:
+            return None
+        return self.vat_rate if self.vat_rate is not None else standard_rate(self.country)
 
     def address_lines(self) -> tuple[str, ...]:
         """Street, postcode and town in the country's order, and the country's name."""
@@ -77,7 +88,7 @@ PLATFORM = Party("Agora (platform)")
 
 
 def check(legal_name: str, street: str, postcode: str, town: str, country: str,
-          vat_id: str | None = None) -> Billing:
+          vat_id: str | None = None, vat_rate: str | Decimal | None = None) -> Billing:
     """Billing details tidied and checked; DomainError saying what to fix."""
     code = (country or "").strip().upper()
     if not known_country(code):
@@ -91,7 +102,27 @@ def check(legal_name: str, street: str, postcode: str, town: str, country: str,
         raise DomainError(_("Please give the postcode: addresses in {country_name} have one.",
                             country_name=country_name(code)))
     vat = check_vat_id(code, vat_id) if vat_id and vat_id.strip() else None
-    return Billing(country=code, vat_id=vat, **values)
+    rate = checked_rate(code, vat_rate) if vat else None  # no VAT number: charges no VAT
+    return Billing(country=code, vat_id=vat, vat_rate=rate, **values)
+
+
+def checked_rate(country: str, rate: str | Decimal | None) -> Decimal | None:
+    """The VAT rate a registered seller gives (percent, 0 to 30, at most 2 decimals), None
+    for their country's standard rate; outside the EU, where Agora knows no standard rate,
+    it must be given."""
+    text = str(rate).strip().rstrip("%").strip().replace(",", ".") if rate is not None else ""
+    if not text:
+        if standard_rate(country) is None:
+            raise DomainError(_("Please give the VAT rate you charge, in percent (e.g. 25)."))
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        value = Decimal(-1)
+    if not value.is_finite() or not 0 <= value <= HIGHEST or value != round(value, 2):
+        raise DomainError(_("A VAT rate is 0 to {highest} percent, like 21 or 25.5.",
+                            highest=HIGHEST))
+    return value
 
 
 def _tidy(name: str, value: str | None) -> str:
@@ -112,9 +143,10 @@ def from_account(holder: BillingColumns) -> Billing | None:
              holder.billing_country)
     if not all(parts) or holder.billing_postcode is None:
         return None
+    rate = Decimal(holder.vat_rate) if holder.vat_rate else None
     return Billing(holder.billing_name or "", holder.billing_street or "",
                    holder.billing_postcode, holder.billing_town or "",
-                   holder.billing_country or "", holder.vat_id)
+                   holder.billing_country or "", holder.vat_id, rate)
 
 
 def keep(holder: BillingColumns, billing: Billing) -> None:
@@ -122,6 +154,7 @@ def keep(holder: BillingColumns, billing: Billing) -> None:
     holder.billing_name, holder.billing_street = billing.legal_name, billing.street
     holder.billing_postcode, holder.billing_town = billing.postcode, billing.town
     holder.billing_country, holder.vat_id = billing.country, billing.vat_id
+    holder.vat_rate = None if billing.vat_rate is None else f"{billing.vat_rate.normalize():f}"
 
 
 async def _account(uow: UnitOfWork, account_id: int) -> Account:
@@ -142,11 +175,11 @@ async def missing(uow: UnitOfWork, account_id: int) -> bool:
 
 
 async def set_billing(uow: UnitOfWork, account_id: int, *, legal_name: str, street: str,
-                      postcode: str, town: str, country: str, vat_id: str | None = None
-                      ) -> Billing:
+                      postcode: str, town: str, country: str, vat_id: str | None = None,
+                      vat_rate: str | None = None) -> Billing:
     """Check and keep the account's billing details; DomainError saying what to fix."""
     account = await _account(uow, account_id)
-    billing = check(legal_name, street, postcode, town, country, vat_id)
+    billing = check(legal_name, street, postcode, town, country, vat_id, vat_rate)
     keep(account, billing)
     account.updated_at = uow.clock.now()
     uow.emit(ProfileUpdated(account_id, ("billing",)))

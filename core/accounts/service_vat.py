@@ -14,9 +14,10 @@ the part of it the rate includes, never added on top.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from core import said as say
+from core.accounts.vat import included_vat, percent
 from core.accounts.vat_ids import in_eu
 from core.i18n import N_
 from core.money.model import Money
@@ -52,7 +53,7 @@ def commission_vat(issuer_country: str, rate: Decimal, customer_country: str | N
     """The VAT treatment of `commission` invoiced by an issuer in `issuer_country` (standard
     rate `rate` percent) to a customer in `customer_country`."""
     country = (customer_country or "").upper()
-    rate_text = _percent(rate)
+    rate_text = percent(rate)
     if country == issuer_country:
         return _charged("domestic", rate, commission, say.said(N_(
             "Domestic supply of a service in {country}: VAT {rate} included"),
@@ -71,12 +72,6 @@ def commission_vat(issuer_country: str, rate: Decimal, customer_country: str | N
         rate=rate_text, country=say.country(issuer_country)))
 
 
-def included_vat(gross: Money, rate: Decimal) -> Money:
-    """The VAT a gross amount at `rate` percent includes, rounded half up to the minor unit."""
-    share = Decimal(gross.amount) * rate / (100 + rate)
-    return Money(int(share.quantize(Decimal(1), ROUND_HALF_UP)), gross.currency)
-
-
 def _charged(kind: str, rate: Decimal, gross: Money, wording: say.Said) -> ServiceVat:
     vat = included_vat(gross, rate)
     return ServiceVat(kind, wording, rate, gross - vat, vat)
@@ -84,7 +79,3 @@ def _charged(kind: str, rate: Decimal, gross: Money, wording: say.Said) -> Servi
 
 def _untaxed(kind: str, gross: Money, wording: say.Said) -> ServiceVat:
     return ServiceVat(kind, wording, Decimal(0), gross, Money(0, gross.currency))
-
-
-def _percent(rate: Decimal) -> str:
-    return f"{rate.normalize():f}%"

@@ -29,6 +29,8 @@ class BillingColumns:
     billing_town: Mapped[str | None] = mapped_column(String(120))
     billing_country: Mapped[str | None] = mapped_column(String(2))
     vat_id: Mapped[str | None] = mapped_column(String(20))
+    # The VAT rate (percent, "25.5") a registered seller charges, when not the standard rate.
+    vat_rate: Mapped[str | None] = mapped_column(String(8))
 
 
 class Account(BillingColumns, Base):

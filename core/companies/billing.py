@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from core.accounts import billing as own
 from core.accounts.billing import Billing, Party
+from core.accounts.vat import VatTreatment, treatment
 from core.companies.service import audit, seat_of
 from core.companies.tables import Company
 from core.errors import NotAllowed
@@ -32,17 +33,19 @@ async def missing(uow: UnitOfWork, account_id: int) -> bool:
 
 
 async def give(uow: UnitOfWork, account_id: int, *, legal_name: str, street: str, postcode: str,
-               town: str, country: str, vat_id: str | None = None) -> Billing:
+               town: str, country: str, vat_id: str | None = None, vat_rate: str | None = None
+               ) -> Billing:
     """Keep billing details: the company's for a member, else the account's own."""
     seat = await seat_of(uow, account_id)
     if seat is None:
         return await own.set_billing(uow, account_id, legal_name=legal_name, street=street,
-                                     postcode=postcode, town=town, country=country, vat_id=vat_id)
+                                     postcode=postcode, town=town, country=country, vat_id=vat_id,
+                                     vat_rate=vat_rate)
     company = seat.company
     if of_company(company) is not None and not seat.may("billing"):
         raise NotAllowed(_("Only finance or an admin of {company} may change its billing "
                            "details.", company=company.name))
-    details = own.check(legal_name, street, postcode, town, country, vat_id)
+    details = own.check(legal_name, street, postcode, town, country, vat_id, vat_rate)
     own.keep(company, details)
     company.updated_at = uow.clock.now()
     await audit(uow, company.id, account_id, "billing", f"company:{company.id}",
@@ -60,3 +63,11 @@ async def party_for(uow: UnitOfWork, account_id: int | None) -> Party:
     if details is None:
         return Party(seat.company.name)
     return Party(details.legal_name, details.address_lines(), details.vat_id)
+
+
+async def sale_treatment(uow: UnitOfWork, buyer_id: int, seller_id: int, supply: str
+                         ) -> VatTreatment | None:
+    """The VAT treatment of a sale (`supply`: "goods" or "services") from the details each
+    party's documents carry, once both have given them."""
+    theirs, ours = await billed(uow, buyer_id), await billed(uow, seller_id)
+    return treatment(ours, theirs, supply) if ours and theirs else None

@@ -44,7 +44,7 @@ async def dispute_file(uow: UnitOfWork, operator_id: int, dispute_id: int) -> Di
         AuditEntry.subject == f"dispute:{dispute_id}", AuditEntry.action == "dispute-question")
         .order_by(AuditEntry.id))
     return DisputeFile(dispute, view, await deal_views.name_of(uow, deal.buyer_id),
-                       await deal_views.name_of(uow, deal.seller_id), deals.total(deal),
+                       await deal_views.name_of(uow, deal.seller_id), deals.payable(deal),
                        messages, list(asked.scalars()), quality_summary(view))
 
 

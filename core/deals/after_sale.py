@@ -92,10 +92,10 @@ async def decide(uow: UnitOfWork, dispute_id: int, admin_id: int, outcome: str, 
         raise NotFound(_("That dispute doesn't exist."))
     deal = await uow.session.get(Deal, dispute.deal_id)
     assert deal is not None
-    if outcome == "split" and (refund is None or not 0 < refund.amount < deals.total(deal).amount
+    if outcome == "split" and (refund is None or not 0 < refund.amount < deals.payable(deal).amount
                                or refund.currency != deal.currency):
         raise InvalidField("refund", _("A split needs the buyer's refund, more than nothing and "
-                             "less than the whole {total}.", total=deals.total(deal)))
+                             "less than the whole {total}.", total=deals.payable(deal)))
     await deals.take(uow, deal.id, f"resolve-{outcome}", admin_id)
     decided = await uow.session.execute(update(Dispute).where(
         Dispute.id == dispute_id, Dispute.decided_at.is_(None)).values(

@@ -11,9 +11,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from core.catalog.events import ListingChanged
 from core.catalog.tables import Listing
-from core.deals import company_deals, ratings
+from core.deals import company_deals, ratings, sale_vat
 from core.deals.events import DealMoved
-from core.deals.rules import line_total
 from core.deals.tables import Deal
 from core.errors import Conflict, NotFound
 from core.i18n import _
@@ -61,6 +60,8 @@ async def take(uow: UnitOfWork, deal_id: int, transition: str, actor_id: int | N
     if moved.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict(_("That deal moved on a moment ago; look at it again."))
     set_committed_value(deal, "status", step.target)  # what the row now holds: no second UPDATE
+    if transition == "accept-terms":  # the terms are final: so is the VAT on the price
+        await sale_vat.fix(uow, deal)
     if step.target == source:  # an escalation: the state's timers run again
         await timers.restart(uow, DEAL_PROCESS, deal.id, source)
     else:
@@ -105,8 +106,13 @@ async def _return_stock(uow: UnitOfWork, deal: Deal) -> None:
 
 
 def total(deal: Deal) -> Money:
-    """What the buyer pays: unit price times quantity (`rules.line_total`)."""
-    return line_total(Money(deal.price_minor, deal.currency), deal.quantity_milli)
+    """The goods' price: unit price times quantity (`rules.line_total`), without VAT."""
+    return sale_vat.price(deal)
+
+
+def payable(deal: Deal) -> Money:
+    """What the buyer pays: the price, and the VAT fixed when both accepted the terms."""
+    return total(deal) + Money(deal.vat_minor or 0, deal.currency)
 
 
 def reference(deal_id: int) -> str:

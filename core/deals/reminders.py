@@ -121,7 +121,7 @@ async def _agreed(uow: UnitOfWork, deal: Deal) -> list[Reminder]:
 
 
 async def _awaiting_payment(uow: UnitOfWork, deal: Deal) -> list[Reminder]:
-    total = str(deals.total(deal))  # (amounts read as they always have)
+    total = str(deals.payable(deal))  # with the seller's VAT, if any
 
     async def text(when: str) -> str:
         return _("💳 Deal #{id} ({title}): pay {total} by {when}, or the deal is cancelled.",

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     ForeignKey,
     Index,
@@ -76,6 +77,10 @@ class Deal(Base):
     quantity_milli: Mapped[int] = mapped_column(BigId)
     price_minor: Mapped[int] = mapped_column(BigId)
     currency: Mapped[str] = mapped_column(String(3))
+    # The VAT the buyer pays on top of the price (and its rate, percent), fixed when both
+    # accepted the terms, from the parties' billing details (core.deals.sale_vat).
+    vat_minor: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    vat_rate: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from decimal import Decimal
 
 from sqlalchemy import String, and_, cast, literal, or_, select
 
-from core.deals import deals, quality_report
+from core.accounts.vat import added_vat
+from core.deals import deals, quality_report, sale_vat
 from core.deals.events import DealMoved
 from core.deals.tables import Deal, Dispute
 from core.errors import Conflict, DomainError
@@ -93,16 +95,17 @@ class DealPayments:
             deal = await uow.session.get(Deal, deal_id)
             if deal is None:
                 return
-            buyer, seller, total = deal.buyer_id, deal.seller_id, deals.total(deal)
+            buyer, seller, total, vat = (deal.buyer_id, deal.seller_id, deals.payable(deal),
+                                         sale_vat.fixed(deal))
             escrow = await by_reference(uow, deals.reference(deal_id))
             escrow_id, state = (escrow.id, escrow.state) if escrow else (None, None)
-            refund = await self._split_refund(uow, deal_id, deal.currency) \
+            refund = await self._split_refund(uow, deal_id, escrow, deal.currency) \
                 if target in RELEASING else None  # only a release can be a split
             status = deal.status
         if target == "awaiting_payment":
             if escrow_id is None and status == "awaiting_payment":  # not cancelled meanwhile
                 await self.payments.open("goods", "bioenergy", deals.reference(deal_id), buyer,
-                                         seller, total, SYSTEM)
+                                         seller, total, SYSTEM, vat)
         elif escrow_id is None:
             return
         elif state == WAITING and status == "cancelled":  # opened as the deal was cancelled
@@ -116,13 +119,22 @@ class DealPayments:
         elif target in ("refunded", "cancelled"):
             await self.payments.refund(escrow_id, None, SYSTEM)
 
-    async def _split_refund(self, uow: UnitOfWork, deal_id: int, currency: str) -> Money | None:
-        """The buyer's share when an admin split the deal's dispute, or when the seller accepted
-        the buyer's quality adjustment."""
+    async def _split_refund(self, uow: UnitOfWork, deal_id: int, escrow: Escrow | None,
+                            currency: str) -> Money | None:
+        """The buyer's share when an admin split the deal's dispute (of what is held), or when
+        the seller accepted the buyer's quality adjustment (on the price: with the VAT the
+        escrow charged on it)."""
         refund = (await uow.session.execute(select(Dispute.refund_minor).where(
             Dispute.deal_id == deal_id, Dispute.outcome == "split"))).scalar_one_or_none()
-        refund = refund or await quality_report.accepted_refund(uow, deal_id)
-        return Money(refund, currency) if refund else None
+        if refund:
+            return Money(refund, currency)
+        adjustment = await quality_report.accepted_refund(uow, deal_id)
+        if not adjustment:
+            return None
+        price = Money(adjustment, currency)
+        if escrow is not None and escrow.vat_rate:
+            return price + added_vat(price, Decimal(escrow.vat_rate))
+        return price
 
     async def catch_up(self) -> int:
         """Take again the money steps a crash or a race left undone (a periodic job); returns

@@ -43,7 +43,7 @@ async def test_a_contract_of_three_monthly_call_offs_is_offered_accepted_once_an
     await give_billing(sam, "Brīvības iela 1", "LV-1010", "LV40003521600")
     await sam.tap("Accept version 1")
     assert "running: 3 call-offs, monthly" in await last_notice(app, bob, "is running")
-    await last_notice(app, bob, "Pay 20\xa0000,00\xa0€ into escrow")
+    await last_notice(app, bob, "Pay 24\xa0200,00\xa0€ into escrow")  # with Latvian VAT, 21 %
     await bob.tap("Pay")
     await bob.say(CARD)
     assert "Paid" in bob.texts()

@@ -48,7 +48,7 @@ async def test_a_slack_buyer_and_a_telegram_seller_run_a_contract_of_call_offs(w
     await world.sam_accepts_the_first_terms()
     await world.deliver()
     await world.bob_sees("is running: 3 call-offs, monthly")
-    await world.bob_sees("Pay 20\xa0000,00\xa0€ into escrow")
+    await world.bob_sees("Pay 24\xa0200,00\xa0€ into escrow")  # with Sam's 21 % Latvian VAT
     escrow = await app.payments.by_reference(deals.reference(1))
     assert escrow is not None
     paid = await world.http.post(urlparse(escrow.pay_url).path,

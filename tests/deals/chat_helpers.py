@@ -89,4 +89,6 @@ async def give_billing(user: ChatUser, street: str, postcode: str, vat: str | No
     await user.tap("Keep")  # town
     await user.tap("Keep")  # country
     await (user.say(vat) if vat else user.tap("Skip"))
+    if vat:
+        await user.tap("Skip")  # the VAT rate: the country's standard rate
     assert "Billing details saved" in user.texts(), user.texts()

@@ -3,11 +3,21 @@ a sale falls under."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from decimal import Decimal
+
 import pytest
 
 from core.accounts import billing
-from core.accounts.billing import Billing
-from core.accounts.vat import REVERSE_CHARGE_TEXT, VatKind, treatment
+from core.accounts.billing import Billing, checked_rate
+from core.accounts.vat import (
+    REVERSE_CHARGE_TEXT,
+    VatKind,
+    added_vat,
+    included_vat,
+    treatment,
+)
+from core.money.model import Money
 from core.accounts.vat_ids import check_vat_id
 from core.errors import DomainError
 from tests.catalog.helpers import make_account
@@ -117,12 +127,14 @@ LV_FIRM, DE_FIRM = firm("LV", "LV40003521600"), firm("DE", "DE136695976")
 
 
 @pytest.mark.parametrize(("seller", "buyer", "supply", "kind", "says"), [
-    (LV_FIRM, firm("LV", "LV40003521600"), "goods", VatKind.DOMESTIC, "rules of Latvia"),
-    (LV_FIRM, firm("LV"), "goods", VatKind.DOMESTIC, "rules of Latvia"),
+    (LV_FIRM, firm("LV", "LV40003521600"), "goods", VatKind.DOMESTIC,
+     "Domestic sale in Latvia: VAT 21% charged by the seller"),
+    (LV_FIRM, firm("LV"), "goods", VatKind.DOMESTIC, "in Latvia: VAT 21%"),
+    (firm("LV"), firm("LV"), "goods", VatKind.DOMESTIC, "not registered for VAT"),
     (LV_FIRM, DE_FIRM, "goods", VatKind.REVERSE_CHARGE, "Article 138"),
     (LV_FIRM, DE_FIRM, "services", VatKind.REVERSE_CHARGE, REVERSE_CHARGE_TEXT),
-    (LV_FIRM, firm("DE"), "goods", VatKind.B2C, "German VAT through the One-Stop Shop"),
-    (firm("LV"), DE_FIRM, "goods", VatKind.B2C, "under Latvian rules"),
+    (LV_FIRM, firm("DE"), "goods", VatKind.B2C, "VAT 21% charged by the seller under Latvian"),
+    (firm("LV"), DE_FIRM, "goods", VatKind.B2C, "not registered for VAT"),
     (LV_FIRM, firm("NO", "NO995525828MVA"), "goods", VatKind.EXPORT, "Article 146"),
     (LV_FIRM, firm("GB"), "services", VatKind.EXPORT, "Articles 44 and 59"),
     (firm("NO", "NO995525828MVA"), DE_FIRM, "goods", VatKind.IMPORT, "due in Germany"),
@@ -134,6 +146,46 @@ def test_the_vat_treatment_follows_the_parties_countries_and_vat_numbers(
         seller, buyer, supply, kind, says):
     found = treatment(seller, buyer, supply)
     assert found.kind == kind and says in found.text
+
+
+@pytest.mark.parametrize(("seller", "buyer", "category", "rate"), [
+    (LV_FIRM, firm("LV"), "S", Decimal(21)),  # the country's standard rate
+    (replace(LV_FIRM, vat_rate=Decimal(12)), firm("LV"), "S", Decimal(12)),  # the seller's own
+    (replace(DE_FIRM, country="DE"), firm("LV"), "S", Decimal(19)),  # no reverse charge
+    (firm("LV"), firm("LV"), "O", None),  # not registered: no VAT, no VAT numbers
+    (LV_FIRM, DE_FIRM, "K", None),
+    (firm("NO", "NO995525828MVA"), firm("NO"), None, None),  # outside the EU, no rate given
+    (replace(firm("NO", "NO995525828MVA"), vat_rate=Decimal(25)), firm("NO"), "S", Decimal(25)),
+])
+def test_the_seller_charges_vat_at_its_own_rate_else_its_countrys_standard_rate(
+        seller, buyer, category, rate):
+    found = treatment(seller, buyer, "goods")
+    assert (found.category, found.rate) == (category, rate)
+
+
+@pytest.mark.parametrize(("country", "typed", "kept"), [
+    ("LV", "", None), ("LV", None, None), ("FI", "25,5", Decimal("25.5")), ("DE", "7 %", Decimal(7)),
+    ("PL", "0", Decimal(0)),
+])
+def test_a_sellers_vat_rate_is_optional_in_the_eu_and_read_as_people_type_it(country, typed, kept):
+    assert checked_rate(country, typed) == kept
+
+
+@pytest.mark.parametrize(("country", "typed", "said"), [
+    ("LV", "31", "0 to 30 percent"), ("LV", "-5", "0 to 30 percent"), ("LV", "nan", "0 to 30 percent"),
+    ("LV", "21.125", "0 to 30 percent"), ("LV", "twenty", "0 to 30 percent"),
+    ("NO", "", "Please give the VAT rate you charge"),  # no standard rate known outside the EU
+])
+def test_a_wrong_vat_rate_is_refused_saying_what_a_rate_is(country, typed, said):
+    with pytest.raises(DomainError, match=said):
+        checked_rate(country, typed)
+
+
+def test_vat_is_added_to_a_net_price_and_found_in_a_gross_one_rounded_half_up():
+    assert added_vat(Money(2_200_000, "EUR"), Decimal(21)) == Money(462_000, "EUR")
+    assert added_vat(Money(250, "EUR"), Decimal("25.5")) == Money(64, "EUR")  # 63.75 → 64
+    assert added_vat(Money(1, "EUR"), Decimal(21)) == Money(0, "EUR")
+    assert included_vat(Money(121, "EUR"), Decimal(21)) == Money(21, "EUR")
 
 
 def test_cross_border_goods_between_eu_businesses_print_the_reverse_charge_with_its_articles():

@@ -63,10 +63,13 @@ async def test_a_negotiated_deal_runs_from_question_to_ratings_in_chat(app):
     await last_notice(app, sam, "accepted: deal #")
     await sam.tap("accept the terms")
     await give_billing(sam, "Brīvības iela 1", "LV-1010", "LV40003521600")
+    assert "the seller charges VAT 21% on this sale (4\xa0515,00\xa0€), so the buyer pays " \
+        "26\xa0015,00\xa0€" in sam.texts(), sam.texts()
     await sam.tap("Accept version 1")
     assert "Both parties have" in sam.texts()
 
-    await last_notice(app, bob, "Pay 21\xa0500,00\xa0€ into escrow")
+    # Sam charges Latvian VAT (21 %) to Bob in Tallinn, who has no VAT number: on top.
+    await last_notice(app, bob, "Pay 26\xa0015,00\xa0€ into escrow")
     await bob.tap("Pay")
     await bob.say("4242 4242 4242 4242")
     assert "Paid" in bob.texts()
@@ -85,8 +88,8 @@ async def test_a_negotiated_deal_runs_from_question_to_ratings_in_chat(app):
     await bob.tap("Yes: the goods arrived")
     assert "Done" in bob.texts()
     wallet = await app.payments.wallet(seller_id)
-    total = Money.parse("21500", "EUR")
-    assert wallet.paid_out == [total - app.payments.commission_for("bioenergy", total)]
+    price, vat = Money.parse("21500", "EUR"), Money.parse("4515", "EUR")
+    assert wallet.paid_out == [price + vat - app.payments.commission_for("bioenergy", price)]
 
     await last_notice(app, bob, "Deal completed")
     await bob.tap("Rate")

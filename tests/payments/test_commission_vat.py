@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from core.accounts.service_vat import commission_vat, included_vat
+from core.accounts.service_vat import commission_vat
+from core.accounts.vat import included_vat
 from core.money.model import Money
 
 FEE = Money(500, "EUR")  # €5.00 commission, as the money layer took it

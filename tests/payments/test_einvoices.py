@@ -1,8 +1,8 @@
 """EN 16931 e-invoices: each document Agora can state a VAT category for carries its CII XML in
 a PDF/A-3 (Factur-X), and gives it as UBL 2.1 on request; each XML passes the official XML
 schema and the EN 16931 schematron (its business rules, run with Saxon), and says the same
-total, VAT and reverse-charge note as the PDF. A domestic sale, whose VAT the seller charges at
-a rate Agora does not know, has none."""
+total, VAT and reverse-charge note as the PDF. A sale on which the seller charges VAT states it
+at the seller's rate (tests/deals/test_sale_vat.py for goods, below for a session)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from core.issuer import ISSUER, Issuer
 from core.money.model import Money
 from payments import einvoices, invoices
 from payments.tables import Invoice
-from tests.payments.helpers import ADMIN, BUYER, held_escrow
+from tests.payments.helpers import ADMIN, BUYER, held_escrow, people
 from tests.support.pdf import pdf_text
 from tests.support.servers import serve
 
@@ -175,7 +175,11 @@ async def test_a_reverse_charged_commission_and_a_credit_note_are_e_invoices_too
     valid((await app.payments.invoice_xml(credit.token, "ubl"))[1], "ubl-2.1")
 
 
-async def test_a_domestic_sale_has_no_e_invoice_the_seller_invoices_its_own_vat(app):
+async def test_goods_paid_before_vat_was_added_to_prices_keep_their_words_and_draw_no_e_invoice(
+        app):
+    """An escrow opened without the seller's VAT (before prices had VAT added, or opened
+    directly as here) whose parties' details now say VAT applies: the receipt says so and is
+    no e-invoice, since its lines carry no VAT (tests/deals/test_sale_vat.py: the deal's way)."""
     view = await held_escrow(app, 10_000)
     for account_id, name in ((view.payee_id, "Sue SIA"), (view.payer_id, "Bob SIA")):
         await _billed(app, account_id, legal_name=name, street="Iela 1", postcode="LV-1010",
@@ -183,10 +187,32 @@ async def test_a_domestic_sale_has_no_e_invoice_the_seller_invoices_its_own_vat(
     receipt = await _document(app, "payment")
     _, pdf = await app.payments.invoice_pdf(receipt.number)
     assert "factur-x.xml" not in PdfReader(io.BytesIO(pdf)).attachments
-    assert "Agora does not calculate VAT" in " ".join(pdf_text(pdf).split())
+    assert "Domestic sale in Latvia: VAT 21% charged by the seller" in " ".join(
+        pdf_text(pdf).split())
     async with serve(create_app(app, run_workers=False)) as base, httpx.AsyncClient() as http:
         none = await http.get(f"{base}/invoices/{receipt.token}.xml?syntax=ubl")
     assert none.status_code == 404 and "no e-invoice" in none.text
+
+
+async def test_a_domestic_session_receipt_states_the_vat_its_price_includes(app):
+    """A consultant's session is priced as the client pays it: the VAT a registered
+    consultant charges is part of it, stated on the receipt and in its e-invoice (S)."""
+    client, consultant = await people(app)
+    for account_id, name, vat in ((consultant, "Sue Konsultācijas SIA", "LV40003521600"),
+                                  (client, "Bob Bērziņš", None)):
+        await _billed(app, account_id, legal_name=name, street="Iela 1", postcode="LV-1010",
+                      town="Rīga", country="LV", vat_id=vat)
+    view = await app.payments.open("session", "consulting", "booking:7", client, consultant,
+                                   Money(12_100, "EUR"), BUYER)
+    await app.payments.pay_with_test_card(view.id, "4242 4242 4242 4242")
+    await app.payments.capture(view.id, Money(12_100, "EUR"), ADMIN)
+    receipt = await _document(app, "payment")
+    _, pdf = await app.payments.invoice_pdf(receipt.number)
+    xml = valid(embedded_xml(pdf), "factur-x")
+    assert amounts(xml) == {"TaxBasisTotalAmount": "100.00", "TaxTotalAmount": "21.00",
+                            "GrandTotalAmount": "121.00"}
+    assert b"<ram:CategoryCode>S</ram:CategoryCode>" in xml
+    valid((await app.payments.invoice_xml(receipt.token, "ubl"))[1], "ubl-2.1")
 
 
 def test_the_rules_run_here_catch_a_broken_total():

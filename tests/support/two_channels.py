@@ -93,7 +93,8 @@ class World:
         await self.sam.say("LV-1010", "Town")
         await self.sam.tap("Keep", "Country")
         await self.sam.tap("Keep", "VAT number")
-        await self.sam.say("LV40003521600", "Read the terms")
+        await self.sam.say("LV40003521600", "VAT rate")
+        await self.sam.tap("Skip", "Read the terms")  # Latvia's standard rate
         await self.sam.tap("Accept version 1", "Both parties have")
 
     async def sam_told(self, needle: str, since: int) -> str:

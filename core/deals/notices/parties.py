@@ -9,7 +9,7 @@ from core.accounts.tables import Account
 from core.actions import Action, ActionRows, Intent
 from core.catalog.tables import Listing
 from core.clock import local_time
-from core.deals import cards
+from core.deals import cards, deals
 from core.deals.attachments import terms_ref
 from core.deals.events import (
     DealAgreed,
@@ -186,7 +186,7 @@ def entering(state: str) -> TextBuilder:
         due_at = uow.clock.now() + timer.after if timer else None
         async with addressed_to(uow, party) as reader:
             due = local_time(due_at, reader.timezone if reader else None) if due_at else ""
-            total = str(cards.total(deal))
+            total = str(deals.payable(deal))  # with the seller's VAT, if any
             entered = await notice_details.entered(uow, deal, state, reader)
             what = _(text, total=total, due=due)
             if deal.contract_id is not None:  # a call-off of a framework contract

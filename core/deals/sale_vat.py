@@ -1,0 +1,71 @@
+"""The VAT on a deal's goods. Listings are priced excluding VAT: where the seller charges VAT
+on the sale (core.accounts.vat: a domestic sale, or no reverse charge, by a registered
+seller), the buyer pays it on top, at the seller's rate, into the same escrow; the seller's
+receipt states it. Worked out from both parties' billing details, which each gives before
+accepting the terms, and fixed on the deal when both have accepted them (`fix`), so every
+later notice, reminder and payment says the same amount whatever the details say later."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from core.accounts.vat import STANDARD, VatTreatment, added_vat, percent
+from core.companies.billing import sale_treatment
+from core.deals.rules import line_total
+from core.deals.tables import Deal
+from core.i18n import _
+from core.money.model import Money
+from core.payments_port import Vat
+from core.storage.uow import UnitOfWork
+
+
+def price(deal: Deal) -> Money:
+    """The goods' price: unit price times quantity (`rules.line_total`), without VAT."""
+    return line_total(Money(deal.price_minor, deal.currency), deal.quantity_milli)
+
+
+def fixed(deal: Deal) -> Vat | None:
+    """The VAT fixed on the deal when both accepted its terms, if the seller charges any."""
+    if not deal.vat_rate:
+        return None
+    return Vat(Decimal(deal.vat_rate), Money(deal.vat_minor, deal.currency))
+
+
+async def treatment_of(uow: UnitOfWork, deal: Deal) -> VatTreatment | None:
+    """The deal's VAT treatment, once both parties have given their billing details."""
+    return await sale_treatment(uow, deal.buyer_id, deal.seller_id, "goods")
+
+
+def vat_of(deal: Deal, found: VatTreatment | None) -> Vat | None:
+    """The VAT the buyer pays on top of the price, when the seller charges it."""
+    if found is None or found.category != STANDARD or found.rate is None:
+        return None
+    return Vat(found.rate, added_vat(price(deal), found.rate))
+
+
+async def fix(uow: UnitOfWork, deal: Deal) -> None:
+    """Fix the deal's VAT as both parties' details give it now (both accepted the terms)."""
+    vat = vat_of(deal, await treatment_of(uow, deal))
+    values = {"vat_minor": vat.amount.amount if vat else 0,
+              "vat_rate": f"{vat.rate.normalize():f}" if vat else None}
+    await uow.session.execute(update(Deal).where(Deal.id == deal.id).values(**values))
+    for name, value in values.items():  # what the row now holds, without reading it again
+        set_committed_value(deal, name, value)
+
+
+async def terms_note(uow: UnitOfWork, deal: Deal) -> str:
+    """What the terms mean for VAT, said before a party accepts them: the VAT added and what
+    the buyer pays; the treatment when none is added; or how it will be decided."""
+    found = await treatment_of(uow, deal)
+    vat = vat_of(deal, found)
+    if vat is not None:
+        return _("Prices exclude VAT: the seller charges VAT {rate} on this sale ({vat}), so "
+                 "the buyer pays {gross}.", rate=percent(vat.rate), vat=vat.amount,
+                 gross=price(deal) + vat.amount)
+    if found is not None:
+        return _("No VAT is added to the price: {treatment}.", treatment=found.text)
+    return _("Prices exclude VAT: a seller who charges VAT adds it at their rate once both "
+             "parties have given billing details.")
