@@ -18,11 +18,10 @@ from core.deals import after_sale, deals, quality_report, sale_vat, terms, threa
 from core.deals import views as deal_views
 from core.deals.attachments import terms_file, terms_ref
 from core.deals.carbon_receipt import carbon_receipt_pdf
-from core.deals.cards import quality_summary
+from core.deals.cards import adjustment_text
 from core.deals.quality_report import MEASURABLE
 from core.i18n import N_, _
 from core.ids import parse_id
-from core.money.model import Money
 from core.notifications.outbox import delivered_to_chat
 
 FORMS = {"mark-shipped": "ship", "update": "update", "report-quality": "quality",
@@ -143,8 +142,7 @@ async def _confirm_prompt(ctx: Ctx) -> list[Outbound]:
 def _adjustment_text(view: deal_views.DealView) -> str:
     quality = view.quality
     assert quality is not None
-    return _("Measured: {measured}. Under the frozen terms the price goes down by {amount}.",
-             measured=quality_summary(view), amount=Money(quality.adjustment_minor, view.deal.currency))
+    return adjustment_text(quality, view.deal, view.unit)
 
 
 async def _on_confirm(ctx: Ctx, msg: Inbound) -> Next:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from core.accounts.tables import Account
+from core.accounts.vat import added_vat
 from core.catalog.tables import Listing
 from core.catalog.taxonomy import DELIVERY, UNITS
 from core.clock import local_time
@@ -154,3 +155,16 @@ def measured_text(report: QualityReport, deal: Deal, unit: str) -> str:
                        quantity=quantity(report.delivered_milli, unit),
                        agreed=quantity(deal.quantity_milli, unit)))
     return ", ".join(parts) or _("as agreed")
+
+
+def adjustment_text(report: QualityReport, deal: Deal, unit: str) -> str:
+    """A proposed quality adjustment: what was measured and how much the price goes down (and,
+    where the seller charged VAT, what the buyer gets back with it)."""
+    amount = Money(report.adjustment_minor, deal.currency)
+    measured = measured_text(report, deal, unit)
+    if deal.vat_rate:
+        refund = amount + added_vat(amount, Decimal(deal.vat_rate))
+        return _("Measured: {measured}. Under the frozen terms the price goes down by {amount} "
+                 "({refund} with VAT).", measured=measured, amount=amount, refund=refund)
+    return _("Measured: {measured}. Under the frozen terms the price goes down by {amount}.",
+             measured=measured, amount=amount)

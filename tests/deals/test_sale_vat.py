@@ -10,9 +10,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core.accounts import billing
-from core.deals import after_sale, deals, quality_report, sale_vat
+from core.deals import after_sale, cards, deals, quality_report, sale_vat
 from core.deals import terms as deal_terms
-from core.deals.tables import Deal
+from core.deals.tables import Deal, QualityReport
 from core.money.model import Money
 from payments import invoices
 from payments.escrow_rows import by_reference
@@ -124,6 +124,11 @@ async def test_a_sellers_own_rate_is_charged_and_a_quality_adjustment_refunds_it
         await uow.commit()
     assert adjustment > 0
     refund = adjustment + round(adjustment * 12 / 100)
+    async with app.uow() as uow:  # the seller was told the price's and the buyer's refund
+        deal, report = await uow.session.get(Deal, deal_id), await uow.session.get(
+            QualityReport, deal_id)
+        said = cards.adjustment_text(report, deal, "t")
+    assert f"goes down by {Money(adjustment, 'EUR')} ({Money(refund, 'EUR')} with VAT)" in said
     view = await app.payments.get(escrow.id)
     assert (view.state, view.refunded.amount) == ("settled", refund)
     credit, = await documents(app, "credit_note")

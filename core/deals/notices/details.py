@@ -10,7 +10,6 @@ from core.clock import local_time
 from core.deals import cards
 from core.deals.tables import Deal, QualityReport, Shipment
 from core.i18n import _
-from core.money.model import Money
 from core.storage.uow import UnitOfWork
 
 
@@ -24,10 +23,7 @@ async def entered(uow: UnitOfWork, deal: Deal, target: str, reader: Account | No
         listing = await uow.session.get(Listing, deal.listing_id)
         if report is None:
             return ""
-        return "\n" + _("Measured: {measured}. Under the frozen terms the price goes down by "
-                        "{amount}.",
-                        measured=cards.measured_text(report, deal, listing.unit if listing else ""),
-                        amount=Money(report.adjustment_minor, deal.currency))
+        return "\n" + cards.adjustment_text(report, deal, listing.unit if listing else "")
     return ""
 
 
