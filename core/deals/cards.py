@@ -8,11 +8,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from core.accounts.tables import Account
-from core.accounts.vat import added_vat
 from core.catalog.tables import Listing
 from core.catalog.taxonomy import DELIVERY, UNITS
 from core.clock import local_time
-from core.deals import call_offs
+from core.deals import call_offs, sale_vat
 from core.deals import offers as offer_rules
 from core.deals.deals import total
 from core.deals.quality_report import MEASURABLE
@@ -163,7 +162,7 @@ def adjustment_text(report: QualityReport, deal: Deal, unit: str) -> str:
     amount = Money(report.adjustment_minor, deal.currency)
     measured = measured_text(report, deal, unit)
     if deal.vat_rate:
-        refund = amount + added_vat(amount, Decimal(deal.vat_rate))
+        refund = sale_vat.with_vat(amount, Decimal(deal.vat_rate))
         return _("Measured: {measured}. Under the frozen terms the price goes down by {amount} "
                  "({refund} with VAT).", measured=measured, amount=amount, refund=refund)
     return _("Measured: {measured}. Under the frozen terms the price goes down by {amount}.",

@@ -11,7 +11,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from core.accounts.tables import Account
 from core.catalog.tables import Listing
 from core.deals.cards import quantity
-from core.deals.deals import total
+from core.deals.deals import payable, total
 from core.deals.tables import Deal, Offer, Rating
 from core.i18n import N_, _
 from core.process.deals import BUYER, DEAL_PROCESS, SELLER, STATE_LABELS
@@ -51,7 +51,7 @@ async def my_deals(uow: UnitOfWork, account_id: int, limit: int = 20) -> list[De
         Rating.rater_id == account_id))).scalars())
     return [DealRow(deal.id, title, role := (BUYER if deal.buyer_id == account_id else SELLER),
                     deal.status, _(STATE_LABELS[deal.status]) if deal.status in STATE_LABELS
-                    else deal.status, str(total(deal)),
+                    else deal.status, str(payable(deal)),  # with any VAT fixed
                     name, next_step(deal, role, deal.id in rated))
             for deal, title, name in rows]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core.accounts.vat import STANDARD, VatTreatment, added_vat, percent
@@ -32,6 +32,19 @@ def fixed(deal: Deal) -> Vat | None:
     if not deal.vat_rate:
         return None
     return Vat(Decimal(deal.vat_rate), Money(deal.vat_minor, deal.currency))
+
+
+async def contract_rate(uow: UnitOfWork, contract_id: int) -> Decimal | None:
+    """The VAT rate fixed when a framework contract's terms were accepted (on its first
+    call-off), which its later call-offs are paid with."""
+    rate = (await uow.session.execute(select(Deal.vat_rate).where(
+        Deal.contract_id == contract_id, Deal.call_off == 1))).scalar()
+    return Decimal(rate) if rate else None
+
+
+def with_vat(amount: Money, rate: Decimal | None) -> Money:
+    """A price with the VAT at `rate` on it (none: the price)."""
+    return amount + added_vat(amount, rate) if rate is not None else amount
 
 
 async def treatment_of(uow: UnitOfWork, deal: Deal) -> VatTreatment | None:

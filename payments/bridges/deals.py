@@ -16,7 +16,6 @@ from decimal import Decimal
 
 from sqlalchemy import String, and_, cast, literal, or_, select
 
-from core.accounts.vat import added_vat
 from core.deals import deals, quality_report, sale_vat
 from core.deals.events import DealMoved
 from core.deals.tables import Deal, Dispute
@@ -131,10 +130,8 @@ class DealPayments:
         adjustment = await quality_report.accepted_refund(uow, deal_id)
         if not adjustment:
             return None
-        price = Money(adjustment, currency)
-        if escrow is not None and escrow.vat_rate:
-            return price + added_vat(price, Decimal(escrow.vat_rate))
-        return price
+        rate = Decimal(escrow.vat_rate) if escrow is not None and escrow.vat_rate else None
+        return sale_vat.with_vat(Money(adjustment, currency), rate)
 
     async def catch_up(self) -> int:
         """Take again the money steps a crash or a race left undone (a periodic job); returns

@@ -59,7 +59,7 @@ async def test_a_slack_buyer_and_a_telegram_seller_run_a_contract_of_call_offs(w
     await contract_due.run(app.uow)
     mark = world.telegram.mark()
     await world.deliver()
-    await world.bob_sees("call-off 2 of 3 — 100 t, 20\xa0000,00\xa0€ — is due on")
+    await world.bob_sees("call-off 2 of 3 — 100 t, 24\xa0200,00\xa0€ — is due on")  # with VAT
     assert "the buyer pays it into escrow then" in await world.sam_told("call-off 2 of 3", mark)
     clock.advance(days=3)
     await contract_due.run(app.uow)

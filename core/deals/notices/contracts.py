@@ -9,7 +9,7 @@ from datetime import datetime
 
 from core.actions import Action, ActionRows, Intent
 from core.catalog.tables import Listing
-from core.deals import call_offs
+from core.deals import call_offs, sale_vat
 from core.deals.cards import quantity
 from core.deals.deals import total
 from core.deals.notices.timers import when_for
@@ -50,7 +50,8 @@ async def coming(uow: UnitOfWork, contract: Contract, number: int, due: datetime
         when = await when_for(uow, party, due)
         async with addressed_to(uow, party):
             name, each = await _about(uow, contract)
-            amount = str(total(contract))  # type: ignore[arg-type]  # the same three columns
+            amount = str(sale_vat.with_vat(total(contract),  # type: ignore[arg-type]
+                                           await sale_vat.contract_rate(uow, contract.id)))
             params = dict(name=name, number=number, count=contract.call_offs, each=each,
                           amount=amount, when=when)
             text = (_("📦 {name}: call-off {number} of {count} — {each}, {amount} — is due on "
