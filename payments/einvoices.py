@@ -21,7 +21,7 @@ added to prices, draw none: the seller's own invoice is then the tax document.""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -32,6 +32,7 @@ from core.accounts.tables import Account
 from core.accounts.vat import (
     NOT_SUBJECT,
     STANDARD,
+    ZERO,
     VatKind,
     VatTreatment,
     included_vat,
@@ -51,6 +52,9 @@ TYPE_CODES = {"credit_note": "381"}  # any other document: 380, a commercial inv
 # The VATEX exemption reason of each category charged at no rate (CEF code list).
 REASON_CODES = {"AE": "VATEX-EU-AE", "K": "VATEX-EU-IC", "G": "VATEX-EU-G", "O": "VATEX-EU-O"}
 CHARGED = N_("VAT {rate} charged by the seller")  # goods whose parties' details changed since
+# Goods paid before VAT was added to prices: the seller invoiced its VAT apart.
+SEPARATELY = N_("VAT, where the seller charges it, is invoiced by the seller (Agora does not "
+                "calculate VAT)")
 
 
 @dataclass(frozen=True)
@@ -102,7 +106,9 @@ def _issuer() -> Seat | None:
     number = (issuer.vat_number or "").replace(" ", "").upper()
     if len(number) < 4 or not number[:2].isalpha():
         return None
-    return Seat(issuer.name, issuer.country, issuer.address, vat_id=number)
+    # Its VAT number is its identifier too (BT-29): an invoice not subject to VAT carries no
+    # VAT number (BR-O-02), yet must name the seller by one (BR-CO-26).
+    return Seat(issuer.name, issuer.country, issuer.address, vat_id=number, identifier=number)
 
 
 @dataclass(frozen=True)
@@ -220,7 +226,7 @@ async def sale_treatment(uow: UnitOfWork, escrow: Escrow | None, buyer_id: int |
             return VatTreatment(found.kind if found else VatKind.DOMESTIC, say.said(
                 CHARGED, rate=percent(rate)), STANDARD, rate)
     elif found is not None and found.category == STANDARD and supply == "goods":
-        return replace(found, category=None)
+        return VatTreatment(found.kind, say.said(SEPARATELY), None)  # no VAT line: no e-invoice
     return found
 
 
@@ -232,6 +238,8 @@ async def _members(uow: UnitOfWork, escrow: Escrow, invoice: Invoice
     ours = await company_billing.billed(uow, invoice.payee_id) if invoice.payee_id else None
     theirs = await company_billing.billed(uow, invoice.payer_id)
     if found is None or found.category is None or ours is None or theirs is None:
+        return None
+    if found.category in (STANDARD, ZERO) and not ours.vat_id:  # BR-S-02: a number it dropped
         return None
     rate = None if found.category == NOT_SUBJECT else (found.rate or Decimal(0))
     included = included_vat(Money(invoice.total, invoice.currency), found.rate).amount \

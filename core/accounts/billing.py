@@ -108,12 +108,10 @@ def check(legal_name: str, street: str, postcode: str, town: str, country: str,
 
 def checked_rate(country: str, rate: str | Decimal | None) -> Decimal | None:
     """The VAT rate a registered seller gives (percent, 0 to 30, at most 2 decimals), None
-    for their country's standard rate; outside the EU, where Agora knows no standard rate,
-    it must be given."""
+    for their country's standard rate (outside the EU, where Agora knows none, the rate stays
+    unknown and documents say the seller invoices its VAT itself)."""
     text = str(rate).strip().rstrip("%").strip().replace(",", ".") if rate is not None else ""
     if not text:
-        if standard_rate(country) is None:
-            raise DomainError(_("Please give the VAT rate you charge, in percent (e.g. 25)."))
         return None
     try:
         value = Decimal(text)

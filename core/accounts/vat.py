@@ -31,7 +31,7 @@ class VatKind(StrEnum):
 # seller charges VAT at its rate; None only where a registered seller outside the EU gave no
 # rate (billing details kept before Agora asked for one), so no e-invoice is drawn for it.
 REVERSE_CHARGE_GOODS, REVERSE_CHARGE_SERVICES = "K", "AE"  # Articles 138 / 196
-EXPORT, NOT_SUBJECT, STANDARD = "G", "O", "S"
+EXPORT, NOT_SUBJECT, STANDARD, ZERO = "G", "O", "S", "Z"
 NOT_REGISTERED = N_("Seller not registered for VAT (no VAT number): no VAT charged")
 
 
@@ -62,7 +62,8 @@ def treatment(seller: Billing, buyer: Billing, supply: str = "goods") -> VatTrea
     3. Both in the EU, different countries, either without a VAT number → no reverse charge:
        the seller charges VAT at its rate (none when not registered). A seller whose distance
        sales to private buyers pass the EU threshold charges the buyer's country's rate
-       through the One-Stop Shop: it gives that rate as its own.
+       through the One-Stop Shop; Agora charges the seller's own rate (not modelled: the
+       buyer's country's rate per sale).
     4. Seller in the EU, buyer outside → export (goods: exempt, Article 146; services: place
        of supply outside the EU, Articles 44 and 59).
     5. Seller outside the EU, buyer in it → import (goods: import VAT at customs in the
@@ -94,7 +95,7 @@ def _domestic(seller: Billing) -> VatTreatment:
             "not calculate VAT)"), country=say.country(seller.country)))
     return VatTreatment(VatKind.DOMESTIC, say.said(N_(
         "Domestic sale in {country}: VAT {rate} charged by the seller"),
-        country=say.country(seller.country), rate=percent(rate)), STANDARD, rate)
+        country=say.country(seller.country), rate=percent(rate)), _rated(rate), rate)
 
 
 def _reverse_charge(supply: str) -> VatTreatment:
@@ -115,7 +116,7 @@ def _no_reverse_charge(seller: Billing) -> VatTreatment:
     return VatTreatment(VatKind.B2C, say.said(N_(
         "No reverse charge without both parties' VAT numbers: VAT {rate} charged by the seller "
         "under {adjective} rules"), rate=percent(rate),
-        adjective=say.said(ADJECTIVES[seller.country])), STANDARD, rate)
+        adjective=say.said(ADJECTIVES[seller.country])), _rated(rate), rate)
 
 
 def _export(supply: str) -> VatTreatment:
@@ -138,6 +139,11 @@ def _import(buyer_country: str, business: bool, supply: str) -> VatTreatment:
                             REVERSE_CHARGE_SERVICES)
     return VatTreatment(VatKind.OUTSIDE_EU, say.said(N_(
         "Supplier outside the EU: the seller's local tax rules apply")), NOT_SUBJECT)
+
+
+def _rated(rate: Decimal) -> str:
+    """Standard rated (S) at a rate above nothing, zero rated (Z) at 0%."""
+    return STANDARD if rate > 0 else ZERO
 
 
 def percent(rate: Decimal) -> str:

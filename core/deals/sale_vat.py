@@ -59,9 +59,20 @@ def vat_of(deal: Deal, found: VatTreatment | None) -> Vat | None:
     return Vat(found.rate, added_vat(price(deal), found.rate))
 
 
+def refund_of(deal: Deal, adjustment_minor: int) -> Money:
+    """What a price adjustment gives the buyer back: with the VAT fixed on the deal."""
+    return with_vat(Money(adjustment_minor, deal.currency),
+                    Decimal(deal.vat_rate) if deal.vat_rate else None)
+
+
 async def fix(uow: UnitOfWork, deal: Deal) -> None:
-    """Fix the deal's VAT as both parties' details give it now (both accepted the terms)."""
-    vat = vat_of(deal, await treatment_of(uow, deal))
+    """Fix the deal's VAT as both parties' details give it now (both accepted the terms); a
+    later call-off of a contract at the rate its terms were accepted with, as announced."""
+    if deal.contract_id is not None and (deal.call_off or 1) > 1:
+        rate = await contract_rate(uow, deal.contract_id)
+        vat = Vat(rate, added_vat(price(deal), rate)) if rate is not None else None
+    else:
+        vat = vat_of(deal, await treatment_of(uow, deal))
     values = {"vat_minor": vat.amount.amount if vat else 0,
               "vat_rate": f"{vat.rate.normalize():f}" if vat else None}
     await uow.session.execute(update(Deal).where(Deal.id == deal.id).values(**values))

@@ -154,6 +154,7 @@ def test_the_vat_treatment_follows_the_parties_countries_and_vat_numbers(
     (replace(DE_FIRM, country="DE"), firm("LV"), "S", Decimal(19)),  # no reverse charge
     (firm("LV"), firm("LV"), "O", None),  # not registered: no VAT, no VAT numbers
     (LV_FIRM, DE_FIRM, "K", None),
+    (replace(LV_FIRM, vat_rate=Decimal(0)), firm("LV"), "Z", Decimal(0)),  # zero rated
     (firm("NO", "NO995525828MVA"), firm("NO"), None, None),  # outside the EU, no rate given
     (replace(firm("NO", "NO995525828MVA"), vat_rate=Decimal(25)), firm("NO"), "S", Decimal(25)),
 ])
@@ -165,7 +166,7 @@ def test_the_seller_charges_vat_at_its_own_rate_else_its_countrys_standard_rate(
 
 @pytest.mark.parametrize(("country", "typed", "kept"), [
     ("LV", "", None), ("LV", None, None), ("FI", "25,5", Decimal("25.5")), ("DE", "7 %", Decimal(7)),
-    ("PL", "0", Decimal(0)),
+    ("PL", "0", Decimal(0)), ("NO", "", None),  # outside the EU: unknown until given
 ])
 def test_a_sellers_vat_rate_is_optional_in_the_eu_and_read_as_people_type_it(country, typed, kept):
     assert checked_rate(country, typed) == kept
@@ -174,7 +175,6 @@ def test_a_sellers_vat_rate_is_optional_in_the_eu_and_read_as_people_type_it(cou
 @pytest.mark.parametrize(("country", "typed", "said"), [
     ("LV", "31", "0 to 30 percent"), ("LV", "-5", "0 to 30 percent"), ("LV", "nan", "0 to 30 percent"),
     ("LV", "21.125", "0 to 30 percent"), ("LV", "twenty", "0 to 30 percent"),
-    ("NO", "", "Please give the VAT rate you charge"),  # no standard rate known outside the EU
 ])
 def test_a_wrong_vat_rate_is_refused_saying_what_a_rate_is(country, typed, said):
     with pytest.raises(DomainError, match=said):

@@ -17,6 +17,7 @@ from core.money.model import Money
 from payments import invoices
 from payments.escrow_rows import by_reference
 from payments.tables import Escrow, Invoice
+from tests.contracts.support import accept_terms, contract_agreed, run_contract_timers
 from tests.deals.test_offers import agreed
 from tests.payments.test_einvoices import amounts, embedded_xml, valid
 from tests.support.pdf import pdf_text
@@ -156,3 +157,36 @@ async def test_a_seller_without_a_vat_number_charges_none_and_its_receipt_is_an_
     assert "not registered for VAT" in pdf_words
     async with app.uow() as uow:
         assert await invoices.find(uow, receipt.token, by_token=True) is not None
+
+
+async def test_a_zero_rated_sale_adds_no_vat_and_its_receipt_is_a_z_e_invoice(app):
+    sam, bob, deal_id = await billed_deal(app, rate="0")
+    await accept_both(app, deal_id, bob, sam)
+    escrow = await paid(app, deal_id)
+    assert (escrow.amount, escrow.vat, escrow.vat_rate) == (NET, 0, None)
+    receipt, = await documents(app, "payment")
+    _, pdf = await app.payments.invoice_pdf(receipt.number)
+    xml = valid(embedded_xml(pdf), "factur-x")
+    assert b"<ram:CategoryCode>Z</ram:CategoryCode>" in xml
+    assert amounts(xml)["TaxTotalAmount"] == "0.00"
+
+
+
+async def test_a_later_call_off_is_paid_with_the_vat_its_contract_was_accepted_with(app, clock):
+    sam, bob, _, _, first = await contract_agreed(app)
+    async with app.uow() as uow:
+        await billing.set_billing(uow, sam.id, vat_id="LV40003521600", **LV_SELLER)
+        await billing.set_billing(uow, bob.id, **LV_BUYER)
+        await uow.commit()
+    await accept_terms(app, first, bob, sam)  # accepted once for the contract, at 21 %
+    async with app.uow() as uow:  # the seller's rate changes afterwards
+        await billing.set_billing(uow, sam.id, vat_id="LV40003521600", vat_rate="12",
+                                  **LV_SELLER)
+        await uow.commit()
+    clock.advance(days=30)
+    [second] = await run_contract_timers(app)
+    async with app.uow() as uow:
+        deal = await uow.session.get(Deal, second)
+        assert (deal.vat_rate, deal.vat_minor) == ("21", 462_000)
+        escrow = await by_reference(uow, deals.reference(second))
+        assert escrow.amount == NET + 462_000
