@@ -33,10 +33,10 @@ from core.accounts.vat import (
     NOT_SUBJECT,
     STANDARD,
     ZERO,
-    VatKind,
     VatTreatment,
     included_vat,
     percent,
+    treatment,
 )
 from core.companies import billing as company_billing
 from core.deals.deals import deal_of
@@ -208,9 +208,17 @@ def _kept_tax(note: str | None) -> Tax | None:
 async def sale_treatment(uow: UnitOfWork, escrow: Escrow | None, buyer_id: int | None,
                          seller_id: int | None) -> VatTreatment | None:
     """The VAT treatment of a sale between members that an escrow paid — a deal's goods or a
-    consultant's session — when both parties have given their billing details. Goods state
-    the VAT the escrow charged (core.deals.sale_vat), whatever the details say now; goods paid
-    before VAT was added to prices keep their words but draw no e-invoice (no VAT line)."""
+    consultant's session — when both parties have given their billing details."""
+    found = await _sale(uow, escrow, buyer_id, seller_id)
+    return found[0] if found else None
+
+
+async def _sale(uow: UnitOfWork, escrow: Escrow | None, buyer_id: int | None,
+                seller_id: int | None) -> tuple[VatTreatment, Billing, Billing] | None:
+    """The sale's treatment with the seller's and the buyer's billing details (each looked up
+    once). Goods state the VAT the escrow charged (core.deals.sale_vat), whatever the details
+    say now; goods paid before VAT was added to prices say the seller invoices it and draw no
+    e-invoice (no VAT line)."""
     if escrow is None or buyer_id is None or seller_id is None:
         return None
     if escrow.kind == "goods" and deal_of(escrow.reference) is not None:
@@ -219,26 +227,29 @@ async def sale_treatment(uow: UnitOfWork, escrow: Escrow | None, buyer_id: int |
         supply = "services"
     else:
         return None
-    found = await company_billing.sale_treatment(uow, buyer_id, seller_id, supply)
+    ours, theirs = await company_billing.billed(uow, seller_id), \
+        await company_billing.billed(uow, buyer_id)
+    if ours is None or theirs is None:
+        return None
+    found = treatment(ours, theirs, supply)
     if escrow.vat_rate:
         rate = Decimal(escrow.vat_rate)
-        if found is None or found.category != STANDARD or found.rate != rate:
-            return VatTreatment(found.kind if found else VatKind.DOMESTIC, say.said(
-                CHARGED, rate=percent(rate)), STANDARD, rate)
-    elif found is not None and found.category == STANDARD and supply == "goods":
-        return VatTreatment(found.kind, say.said(SEPARATELY), None)  # no VAT line: no e-invoice
-    return found
+        if found.category != STANDARD or found.rate != rate:
+            found = VatTreatment(found.kind, say.said(CHARGED, rate=percent(rate)), STANDARD,
+                                 rate)
+    elif found.category == STANDARD and supply == "goods":  # no VAT line: no e-invoice
+        found = VatTreatment(found.kind, say.said(SEPARATELY), None)
+    return found, ours, theirs
 
 
 async def _members(uow: UnitOfWork, escrow: Escrow, invoice: Invoice
                    ) -> tuple[Seat, Seat, Tax] | None:
     """A sale between members, issued for the seller: only where the category is known. A
     session's price includes the VAT the consultant charges; goods carry it as a line."""
-    found = await sale_treatment(uow, escrow, invoice.payer_id, invoice.payee_id)
-    ours = await company_billing.billed(uow, invoice.payee_id) if invoice.payee_id else None
-    theirs = await company_billing.billed(uow, invoice.payer_id)
-    if found is None or found.category is None or ours is None or theirs is None:
+    sale = await _sale(uow, escrow, invoice.payer_id, invoice.payee_id)
+    if sale is None or sale[0].category is None:
         return None
+    found, ours, theirs = sale
     if found.category in (STANDARD, ZERO) and not ours.vat_id:  # BR-S-02: a number it dropped
         return None
     rate = None if found.category == NOT_SUBJECT else (found.rate or Decimal(0))
