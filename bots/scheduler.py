@@ -18,6 +18,7 @@ from core.learning import due as gathering_due
 from core.recommend import weekly as weekly_picks
 from core.storage.tables import ProcessedUpdate
 from core.support import due as ticket_due
+from payments import terms_reminders
 from payments.bridges.bookings import BookingMoney
 from payments.bridges.deals import DealPayments
 from payments.bridges.sessions import SessionPayments
@@ -99,6 +100,9 @@ def add_deal_jobs(scheduler: AsyncIOScheduler, container: Container) -> None:
     assert container.payments is not None
     scheduler.add_job(DealPayments(container.payments).catch_up, "interval", minutes=5,
                       id="deal-money-catch-up", **common)
+    # Invoices on terms: the reminders before and after the due date, each on its day, once.
+    scheduler.add_job(terms_reminders.run, "interval", minutes=30, args=[container.uow],
+                      id="terms-reminders", **common)
     add_session_jobs(scheduler, container)
 
 

@@ -19,7 +19,13 @@ from core.catalog.search import Catalog
 from core.community import events as community
 from core.community import notices as community_notices
 from core.companies import notices as company_notices
-from core.companies.events import ApprovalsChatChosen, JoinRefused, JoinRequested, MemberJoined
+from core.companies.events import (
+    ApprovalsChatChosen,
+    JoinRefused,
+    JoinRequested,
+    MemberJoined,
+    TermsApproved,
+)
 from core.consulting import events as booking
 from core.consulting.bookings.notices import book as booking_book
 from core.consulting.bookings.notices import parties as booking_notices
@@ -91,6 +97,7 @@ def register(bus: EventBus, *, catalog: Catalog, uow: UowFactory,
     bus.during_commit(IdentityLinked, account_notices.channel_linked)
     bridge = DealPayments(payments)
     bus.during_commit(money.EscrowFunded, bridge.on_funded)
+    bus.after_commit(money.EscrowFunded, bridge.after_funded)  # an invoice on terms paid late
     bus.during_commit(money.PaymentArrangedDirectly, bridge.on_funded)
     bus.during_commit(DealMoved, bridge.on_moved)
     bus.after_commit(DealMoved, bridge.after_moves)
@@ -168,6 +175,7 @@ def _deal_notices(bus: EventBus) -> None:
     bus.during_commit(PurchaseDecided, approval_notices.on_decided)
     bus.during_commit(ApprovalsChatChosen, approval_notices.on_chat_chosen)
     bus.during_commit(MemberJoined, company_notices.on_joined)
+    bus.during_commit(TermsApproved, company_notices.on_terms_approved)
     bus.during_commit(JoinRequested, company_notices.on_join_requested)
     bus.during_commit(JoinRefused, company_notices.on_join_refused)
     bus.during_commit(AccountRegistered, company_notices.on_registered)

@@ -32,9 +32,9 @@ async def issue(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation, journal: 
 
 
 async def receipt_of(uow: UnitOfWork, escrow: Escrow) -> Invoice | None:
-    """The payment receipt an escrow's credit notes refer to."""
+    """The payment receipt (or invoice on terms) an escrow's credit notes refer to."""
     return (await uow.session.execute(select(Invoice).where(
-        Invoice.escrow_id == escrow.id, Invoice.kind.in_(("payment", "charge")))
+        Invoice.escrow_id == escrow.id, Invoice.kind.in_(("payment", "charge", "terms")))
         .order_by(Invoice.id).limit(1))).scalar()
 
 

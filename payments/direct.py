@@ -15,6 +15,7 @@ from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core.actions import Action, Intent
+from core.deals.on_terms import paid_on_terms
 from core.errors import Conflict, DomainError, NotAllowed
 from core.i18n import N_, _
 from core.money.events import (
@@ -38,6 +39,8 @@ CANCELLED = "cancelled"  # a goods escrow whose deal was cancelled before paymen
 CANCELLED_TEXT = N_("This deal was cancelled, so it can no longer be paid. Nothing was charged.")
 OFF = N_("Direct payment is turned off on this marketplace.")
 AGREED = N_("You both already agreed to arrange this payment directly.")
+ON_TERMS = N_("An invoice on terms is paid to Agora, by bank transfer or card: it cannot be "
+              "arranged directly.")
 # What the other party hears when the buyer or the seller keeps the escrow, or proposes to
 # arrange payment directly: whole sentences, by who acted.
 KEEPS = {"buyer": N_("🔒 The buyer keeps the escrow for {what}: payment goes through Agora as usual, "
@@ -96,6 +99,8 @@ async def _set(uow: UnitOfWork, escrow: Escrow, values: dict[str, Any], *where: 
 async def choose(uow: UnitOfWork, escrow: Escrow, account_id: int) -> Escrow:
     """Record this party's choice; the second of the two makes the escrow arranged directly."""
     column = _check(escrow, account_id)
+    if await paid_on_terms(uow, escrow.reference):
+        raise DomainError(_(ON_TERMS))
     if not await _set(uow, escrow, {column: uow.clock.now()}, getattr(Escrow, column).is_(None)):
         escrow = await load(uow, escrow.id)  # chosen before, or paid or agreed a moment ago
         if escrow.state not in (WAITING, DIRECT):

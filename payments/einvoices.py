@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -127,7 +128,7 @@ class Facts:
 async def facts_of(uow: UnitOfWork, invoice: Invoice) -> Facts | None:
     """The e-invoice's facts for a numbered document, or None when it has none."""
     if invoice.number is None or invoice.kind not in ("payment", "charge", "commission",
-                                                      "credit_note"):
+                                                      "credit_note", "terms"):
         return None
     escrow = await uow.session.get(Escrow, invoice.escrow_id)
     if escrow is None:
@@ -294,10 +295,39 @@ def data(facts: Facts) -> dict[str, Any]:
         document["BT-73"] = document["BT-74"] = invoice.created_at.date()  # paid for then
     else:  # a service is supplied by the time it is invoiced: the payout, the capture
         document["BT-72"] = invoice.created_at.date()
+    if invoice.kind == "terms":  # to be paid: due date, terms, and how (a SEPA transfer)
+        document |= _to_pay(invoice, decimal(net + vat), decimal(0))
     if facts.preceding is not None:
         document["BG-3"] = [{"BT-25": facts.preceding.number,
                              "BT-26": facts.preceding.created_at.date()}]
     return document
+
+
+def _to_pay(invoice: Invoice, total: str, nothing: str) -> dict[str, Any]:
+    """An invoice on terms: nothing paid yet (BT-113), all of it due (BT-115) on its date
+    (BT-9), by SEPA credit transfer (BT-81 58) to the account (BT-84, BT-86) with the payment's
+    creditor reference (BT-83)."""
+    kept = payment_terms(invoice)
+    due = kept.get("due_on")
+    found: dict[str, Any] = {"BT-113": nothing, "BT-115": total,
+                             "BT-20": f"{kept.get('days') or ''} days net".strip()}
+    if due:
+        found["BT-9"] = date.fromisoformat(str(due))
+    if kept.get("iban"):
+        found |= {"BT-81": "58", "BT-84": str(kept["iban"]).replace(" ", ""),
+                  "BT-83": str(kept.get("reference") or "")}
+        if kept.get("bic"):
+            found["BT-86"] = str(kept["bic"])
+    return found
+
+
+def payment_terms(invoice: Invoice) -> dict[str, Any]:
+    """What an invoice on terms keeps of how it is paid (payments.terms_invoices)."""
+    try:
+        kept = json.loads(invoice.note or "{}")
+    except ValueError:
+        return {}
+    return kept if isinstance(kept, dict) else {}
 
 
 def _items(invoice: Invoice, included: int = 0) -> tuple[list[tuple[str, int]], int]:

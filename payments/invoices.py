@@ -14,6 +14,7 @@ from core import said as say
 from core.accounts import billing
 from core.accounts.billing import Party
 from core.accounts.tables import Account
+from core.companies.billing import party_for
 from core.errors import NotFound
 from core.i18n import N_, _, bilingual
 from core.issuer import ISSUER
@@ -33,7 +34,8 @@ SITE = {"url": "http://127.0.0.1:8000"}
 log = logging.getLogger(__name__)
 TITLES = {"payment": N_("Payment receipt"), "payout": N_("Payout statement"),
           "refund": N_("Refund receipt"), "charge": N_("Invoice"),
-          "commission": N_("Commission invoice"), "credit_note": N_("Credit note")}
+          "commission": N_("Commission invoice"), "credit_note": N_("Credit note"),
+          "terms": N_("Invoice")}
 PENDING, RECEIPT = N_("(number pending)"), N_("Receipt")
 TOTAL_NET, TOTAL_VAT, TOTAL_GROSS = N_("Total without VAT"), N_("VAT amount"), N_("Total with VAT")
 E_INVOICE = N_("This PDF carries its EN 16931 e-invoice (Factur-X). As UBL, the syntax XRechnung "
@@ -41,13 +43,15 @@ E_INVOICE = N_("This PDF carries its EN 16931 e-invoice (Factur-X). As UBL, the 
 # The email that carries a document, by its kind: its subject and its text.
 SUBJECTS = {"payment": N_("Agora: Payment receipt"), "payout": N_("Agora: Payout statement"),
             "refund": N_("Agora: Refund receipt"), "charge": N_("Agora: Invoice"),
-            "commission": N_("Agora: Commission invoice"), "credit_note": N_("Agora: Credit note")}
+            "commission": N_("Agora: Commission invoice"), "credit_note": N_("Agora: Credit note"),
+            "terms": N_("Agora: Invoice")}
 READY = {"payment": N_("Your payment receipt ({amount}) is ready: {link}"),
          "payout": N_("Your payout statement ({amount}) is ready: {link}"),
          "refund": N_("Your refund receipt ({amount}) is ready: {link}"),
          "charge": N_("Your invoice ({amount}) is ready: {link}"),
          "commission": N_("Your commission invoice ({amount}) is ready: {link}"),
-         "credit_note": N_("Your credit note ({amount}) is ready: {link}")}
+         "credit_note": N_("Your credit note ({amount}) is ready: {link}"),
+         "terms": N_("Your invoice ({amount}) is ready: {link}")}
 _INSERT = insert(Invoice.__table__).returning(Invoice.__table__.c.id)
 
 
@@ -135,11 +139,12 @@ async def pdf_of(uow: UnitOfWork, invoice: Invoice) -> bytes:
     # Where Agora knows the VAT category, the document is an EN 16931 e-invoice too: its PDF
     # prints the same net, VAT and total as the XML embedded in it (payments.einvoices).
     facts = await einvoices.facts_of(uow, invoice)
+    # A company member's documents name the company, as its e-invoice does (BG-7).
+    buyer, seller = await party_for(uow, invoice.payer_id), await party_for(uow, invoice.payee_id)
     # In the addressee's language with the English beside it (English alone for an English
     # reader or no one in particular), amounts in their format.
     with reading(addressee):
-        pdf = render(invoice, billing.party(payer),
-                     billing.party(payee) if payee else _platform(invoice),
+        pdf = render(invoice, buyer, seller if payee else _platform(invoice),
                      say.in_both(say.reference(escrow.reference)) if escrow else "",
                      escrow.provider == "sandbox" if escrow else False,
                      vat=vat, locale=locale, related=await related(uow, invoice),
@@ -171,11 +176,27 @@ async def related(uow: UnitOfWork, invoice: Invoice) -> list[tuple[str, str]]:
         reason = unkept(invoice.note)
         return [(bilingual("Credits"), credits),
                 (bilingual("Reason"), say.in_both(reason) if reason else "—")]
+    if invoice.kind == "terms":
+        return payment_fields(invoice)
     if invoice.kind == "payout":
         number = await uow.session.scalar(select(Invoice.number).where(
             Invoice.journal_id == invoice.journal_id, Invoice.kind == "commission"))
         return [(bilingual("Commission invoice"), number)] if number else []
     return []
+
+
+def payment_fields(invoice: Invoice) -> list[tuple[str, str]]:
+    """How an invoice on terms is paid, as issued: its due date, net days, account and
+    reference (payments.terms_invoices keeps them in its note)."""
+    kept = einvoices.payment_terms(invoice)
+    if not kept.get("due_on"):
+        return []
+    return [(bilingual("Due date"), str(kept["due_on"])),
+            (bilingual("Payment terms"), say.in_both(say.said(N_("{days} days net"),
+                                                              days=kept.get("days") or "—"))),
+            (bilingual("Pay to"), f"{kept.get('holder') or ''}\nIBAN {kept.get('iban') or ''}"
+                                  f"\nBIC {kept.get('bic') or ''}"),
+            (bilingual("Payment reference"), str(kept.get("reference") or ""))]
 
 
 async def vat_line(uow: UnitOfWork, escrow: Escrow | None, invoice: Invoice,

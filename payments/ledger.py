@@ -26,6 +26,8 @@ _COLUMNS = (LedgerAccount.owner, LedgerAccount.purpose, LedgerAccount.reference,
 MAY_GO_NEGATIVE = {"world"}
 # The platform's commission given back as loyalty discounts: income reduced, shown on its own.
 MAY_GO_NEGATIVE.add("loyalty_discount")
+# What a buyer owes on an invoice on terms (payments.terms_invoices): a claim, until paid.
+MAY_GO_NEGATIVE.add("owes")
 KNOWN_AT_MOST = 20_000  # account ids remembered per process (one escrow account per escrow)
 
 

@@ -3,14 +3,13 @@ it concerns, with a Receipt button to download it again."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
 
 from core import said as say
 from core.accounts.tables import Account
-from core.actions import Action, ActionRows, Intent
+from core.actions import Action, Intent
 from core.companies.service import with_role
 from core.companies.tables import Company
 from core.consulting.bookings.moves import booking_of
@@ -31,7 +30,8 @@ from core.money.model import Money, described
 from core.notifications.outbox import addressed_to, notify, recipients
 from core.notifications.tables import OutboxMessage
 from core.storage.uow import UnitOfWork
-from payments import commission_invoices, credit_notes, invoices
+from payments import commission_invoices, credit_notes, invoices, terms_invoices
+from payments.document_notices import with_receipt
 from payments.lines import Subject, said_line, subject, with_vat
 from payments.tables import Escrow, Invoice, PaymentOperation
 
@@ -55,28 +55,6 @@ def _m(escrow: Escrow, amount: int) -> Money:
     return Money(amount, escrow.currency)
 
 
-def _receipt(invoice: Invoice) -> ActionRows:
-    # Numbers are given right after commit, so the button names the invoice by its token.
-    return [[Action(Intent.RECEIPT, N_("🧾 Receipt"), invoice.token)]]
-
-
-async def _with_receipt(uow: UnitOfWork, account_id: int, text: str | Callable[[], str],
-                        invoice: Invoice | None) -> None:
-    """A notice with the invoice's PDF attached (once per chat: the outbox keeps it to one) and
-    its Receipt button, which downloads it again; a plain notice when there is no document. A
-    text given as a function is written for the recipient (their money format)."""
-    async with addressed_to(uow, account_id):
-        written = text() if callable(text) else text
-    if invoice is None:
-        await notify(uow, account_id, written)
-        return
-    row = await notify(uow, account_id, written, buttons=_receipt(invoice),
-                       attachment=invoices.attachment(invoice), once_per_chat=True)
-    if row is not None and row.channel == "email":
-        # By email, the receipt email (invoices.email_parties) already carries this PDF.
-        row.payload = {k: v for k, v in row.payload.items() if k != "attachments"}
-
-
 async def _parties(uow: UnitOfWork, escrow: Escrow) -> None:
     # Both parties and their channels in one query, for the receipt emails and the messages.
     await recipients(uow, {escrow.payer_id} | ({escrow.payee_id} if escrow.payee_id else set()))
@@ -88,17 +66,32 @@ async def funded(uow: UnitOfWork, escrow: Escrow, journal: int) -> None:
     kind = "charge" if escrow.kind == "charge" else "payment"
     # An authorisation is not a payment: a session's card hold gets no numbered receipt (its
     # capture does), and a hold voided later never had one.
+    if escrow.kind == "goods" and (billed := await terms_invoices.invoice_of(uow, escrow.id)):
+        await _invoice_paid(uow, escrow, billed)  # its invoice was issued before: no receipt
+        return
     paid_for = await subject(uow, escrow)
     invoice = None if escrow.kind == "session" else await invoices.issue(
         uow, escrow, journal, kind, with_vat(escrow, escrow.amount, paid_for.line), 0)
-    await _with_receipt(uow, escrow.payer_id, lambda: _(FUNDED[escrow.kind], amount=amount,
+    await with_receipt(uow, escrow.payer_id, lambda: _(FUNDED[escrow.kind], amount=amount,
                                                          what=described(escrow.reference)), invoice)
     if escrow.payee_id is not None:
-        await _with_receipt(uow, escrow.payee_id,
+        await with_receipt(uow, escrow.payee_id,
                             lambda: _(FUNDED_PAYEE[escrow.kind], amount=amount,
                                       what=described(escrow.reference)),
                             invoice)
     await _to_finance(uow, escrow, invoice)
+
+
+async def _invoice_paid(uow: UnitOfWork, escrow: Escrow, invoice: Invoice) -> None:
+    """An invoice on terms paid: the buyer and the seller hear it, with the invoice."""
+    amount, what = _m(escrow, escrow.amount), described(escrow.reference)
+    await with_receipt(uow, escrow.payer_id, lambda: _(
+        "✅ Your payment of {amount} for {what} arrived: the invoice is paid.", amount=amount,
+        what=what), invoice)
+    assert escrow.payee_id is not None  # a deal's escrow always has its seller
+    await with_receipt(uow, escrow.payee_id, lambda: _(
+        "💰 The buyer paid the invoice for {what} ({amount}). You are paid once delivery is "
+        "confirmed.", amount=amount, what=what), invoice)
 
 
 async def _to_finance(uow: UnitOfWork, escrow: Escrow, invoice: Invoice | None) -> None:
@@ -111,7 +104,7 @@ async def _to_finance(uow: UnitOfWork, escrow: Escrow, invoice: Invoice | None) 
     company = await uow.session.get(Company, deal.company_id)
     payer = await uow.session.get(Account, escrow.payer_id)
     for colleague in await with_role(uow, deal.company_id, "see_all", excluding=escrow.payer_id):
-        await _with_receipt(uow, colleague, lambda: _(
+        await with_receipt(uow, colleague, lambda: _(
             "🧾 For {company}: {name} paid {amount} into escrow for {what}.",
             company=company.name if company else "—", name=payer.display_name if payer else "—",
             amount=_m(escrow, escrow.amount), what=described(escrow.reference)), invoice)
@@ -142,7 +135,7 @@ async def released(uow: UnitOfWork, escrow: Escrow, net: Money, commission: Mone
                  "commission). The payout statement comes with the payout.",
                  total=net - commission + off, what=described(escrow.reference), net=net,
                  commission=commission)
-    await _with_receipt(uow, escrow.payee_id, told, None)
+    await with_receipt(uow, escrow.payee_id, told, None)
     async with addressed_to(uow, escrow.payer_id):
         await notify(uow, escrow.payer_id, _("🔓 Escrow for {what} released to the seller.",
                                              what=described(escrow.reference)))
@@ -160,20 +153,20 @@ async def settled(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation, journal
         return
     if op.kind in ("refund", "split"):
         invoice = await credit_notes.issue(uow, escrow, op, journal)
-        await _with_receipt(uow, escrow.payer_id,
+        await with_receipt(uow, escrow.payer_id,
                             lambda: _("↩ {amount} refunded to you for {what}.", amount=refund,
                                       what=described(escrow.reference)), invoice)
         if op.amount:  # a split: the payee's share message carries the refund receipt
             return await _payee_share(uow, escrow, to_payee, fee, invoice)
         if escrow.payee_id is not None:
-            await _with_receipt(uow, escrow.payee_id,
+            await with_receipt(uow, escrow.payee_id,
                                 lambda: _(REFUNDED_PAYEE.get(escrow.kind, REFUNDED_PAYER), amount=refund,
                                           what=described(escrow.reference)),
                                 invoice)
         return None
     invoice = await invoices.issue(uow, escrow, journal, "payment",
                                    [(await subject(uow, escrow)).line(op.amount)], op.commission)
-    await _with_receipt(uow, escrow.payer_id, lambda: _(
+    await with_receipt(uow, escrow.payer_id, lambda: _(
         "✅ {amount} charged for {what}; {refund} of the authorisation released.", amount=to_payee,
         what=described(escrow.reference), refund=refund) if op.refund else _(
         "✅ {amount} charged for {what}.", amount=to_payee, what=described(escrow.reference)),
@@ -193,7 +186,7 @@ async def _payee_share(uow: UnitOfWork, escrow: Escrow, gross: Money, fee: Money
         return _("💸 {total} is yours for {what} ({gross} minus {fee} platform commission).",
                  total=gross - fee + off, what=described(escrow.reference), gross=gross, fee=fee)
     if escrow.payee_id is not None and gross.amount:
-        await _with_receipt(uow, escrow.payee_id, told, invoice)
+        await with_receipt(uow, escrow.payee_id, told, invoice)
 
 
 async def paid_out(uow: UnitOfWork, escrow: Escrow, amount: Money, journal: int) -> None:
@@ -212,10 +205,10 @@ async def paid_out(uow: UnitOfWork, escrow: Escrow, amount: Money, journal: int)
                      what=described(escrow.reference), fee=fee, off=off)
         return _("🏦 Payout of {amount} for {what} is on its way (after {fee} platform commission).",
                  amount=amount, what=described(escrow.reference), fee=fee)
-    await _with_receipt(uow, escrow.payee_id, told, invoice)
+    await with_receipt(uow, escrow.payee_id, told, invoice)
     billed = await commission_invoices.issue(uow, escrow, journal)
     if billed is not None:
-        await _with_receipt(uow, escrow.payee_id, lambda: _(
+        await with_receipt(uow, escrow.payee_id, lambda: _(
             "🧾 Agora's invoice for the {fee} platform commission on {what}.", fee=fee,
             what=described(escrow.reference)), billed)
 

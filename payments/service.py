@@ -9,12 +9,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from core.deals.tables import Deal
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.i18n import _
 from core.money.model import CommissionRule, Money
 from core.payments_port import Actor, EscrowView, Wallet
 from core.storage.uow import UnitOfWork
-from payments import direct, einvoices, invoices, numbering, onboarding
+from payments import direct, einvoices, invoices, numbering, onboarding, terms_invoices
 from payments.bank_transfers import BankTransfers
 from payments.escrow_rows import charge_of, expect, load, transition
 from payments.providers.base import Provider
@@ -66,7 +67,27 @@ class PaymentsService(BankTransfers):
             closed = await transition(tx, escrow, (direct.WAITING,), direct.CANCELLED, actor)
             if closed:  # part of it may have arrived by transfer: it goes back
                 await self.return_received(tx, escrow)
+                await terms_invoices.cancelled(tx, escrow)  # an invoice on terms is credited
             return closed
+
+    async def invoice_on_terms(self, escrow_id: int, deal_id: int) -> None:
+        """The goods of a deal paid on terms shipped: its invoice goes out (once), with the
+        account and reference the buyer pays it by (a provider call, outside any transaction,
+        for a provider that gives each payment its own account)."""
+        async with self.uow() as uow:
+            escrow = await load(uow, escrow_id)
+            payer = escrow.payer_id
+        bank = await self.transfer_details(escrow_id, payer)
+        if bank is None:
+            raise DomainError(_("This marketplace's payment provider takes no bank transfers, "
+                                "so it cannot invoice on terms."))
+        async with self.tx(None) as uow:
+            escrow = await load(uow, escrow_id)
+            deal = await uow.session.get(Deal, deal_id)
+            if deal is None or escrow.state != direct.WAITING \
+                    or await terms_invoices.invoice_of(uow, escrow_id) is not None:
+                return  # paid, closed or invoiced meanwhile
+            await terms_invoices.issue(uow, escrow, deal, bank)
 
     def may_pay(self, escrow: Escrow) -> None:
         """A test card is refused once both parties arranged payment directly or the deal was

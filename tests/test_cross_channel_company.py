@@ -1,8 +1,9 @@
 """A company of three buys from a Telegram seller, each on their own channel: Alice sets up
 Baltic Heat in Slack and invites Bob as a buyer with a 10,000 € limit; Fred, of the same Slack
-workspace, asks to join and Alice lets him in as finance; Bob's 20,000 € offer waits for
-approval (Sam hears nothing) until Alice approves it on her approval card — updated in place —
-and Sam, on Telegram, accepts it; Fred then finds the deal under the company's deals."""
+workspace, asks to join and Alice lets him in as finance; Agora's finance approves the company
+for payment on terms; Bob's 20,000 € offer, on terms (net 30), waits for approval (Sam hears
+nothing) until Alice approves it on her approval card — updated in place — and Sam, on
+Telegram, accepts it; Fred then finds the deal under the company's deals."""
 
 from __future__ import annotations
 
@@ -11,7 +12,12 @@ import re
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
+from core.companies.tables import Company
+from core.deals import on_terms
+from core.money.model import Money
+from core.operators.tables import OperatorRole
 from tests.catalog.helpers import publish
 from tests.slack.conftest import SIGNING_SECRET, _settle, message_text
 from tests.support.accounts import registered
@@ -100,9 +106,19 @@ async def test_a_slack_company_of_three_buys_from_a_telegram_seller_with_approva
     await alice.fills({"roles": ["finance"], "limit": ""})
     await alice.sees("Saved")
 
-    # Bob's offer above his limit waits; Sam hears nothing yet.
+    # Agora's finance approves Baltic Heat for payment on terms: the admin and finance hear it.
+    await _approve_terms(app, "Baltic Heat AS")
+    await fred.sees("Agora approved Baltic Heat AS for payment on terms")
+
+    # Bob's offer above his limit, on terms, waits; Sam hears nothing yet.
     mark = world.telegram.mark()
-    await world.bob_drafts_an_offer(listing_id, "100", "200")
+    await world.bob.command(f"view {listing_id}")
+    await _settle()
+    await world.bob_presses("Make an offer")
+    modal = world.slack.calls_to("views.open")[-1]["view"]
+    assert "On terms: invoice due 30 days after shipment (bank transfer)" in str(modal)
+    await world.bob_fills({"quantity": "100", "price": "200", "payment_method": "net30"})
+    await world.bob_sees("Payment: On terms: invoice due 30 days after shipment")
     await world.bob_presses("Send")
     await world.bob_sees("Waiting for approval")
     await world.deliver()
@@ -116,7 +132,8 @@ async def test_a_slack_company_of_three_buys_from_a_telegram_seller_with_approva
     await alice.sees("Approved: it went out in the buyer's name")
     assert len(world.slack.calls_to("chat.update")) > updates
     await world.bob_sees("Alice approved your purchase")
-    await world.sam_told("Offer #", mark)
+    offer_card = await world.sam_told("Offer #", mark)
+    assert "Payment: On terms: invoice due 30 days after shipment" in offer_card
     await world.sam.tap("Accept", "deal #")
 
     # Fred (finance) finds the deal among the company's, and its card has no steps for him.
@@ -135,6 +152,19 @@ async def test_a_slack_company_of_three_buys_from_a_telegram_seller_with_approva
     await fred.slack.open_home()
     home = await world.slack.wait_for("views.publish", lambda p: p.get("user_id") == "U7FRED")
     assert "🏢 Baltic Heat AS" in str(home["view"]) and "bought by Bob" in str(home["view"])
+
+
+async def _approve_terms(app: Any, name: str) -> None:
+    """Fiona, of Agora's finance, lets the company pay on terms: net 30, up to 50,000 €."""
+    fiona = await registered(app, "fiona", channel="terminal", address="fiona",
+                             display_name="Fiona")
+    async with app.uow() as uow:
+        uow.add(OperatorRole(account_id=fiona.id, role="finance", granted_by=None,
+                             granted_at=uow.clock.now()))
+        company = (await uow.session.execute(select(Company).where(Company.name == name))
+                   ).scalar_one()
+        await on_terms.approve(uow, fiona.id, company.id, 30, Money.parse("50000", "EUR"))
+        await uow.commit()
 
 
 def _buttons_after(world: World, user_id: str, name: str) -> list[tuple[str, str]]:

@@ -1,6 +1,7 @@
 """The operator console at /admin: sign-in by a one-time link, the dashboard and its charts.
 The other sections live in console_cases (moderation, disputes), console_tickets (support),
-console_people (users, roles, audit), console_money (payments, promotions) and
+console_people (users, roles, audit), console_money (payments, promotions),
+console_companies (payment on terms) and
 console_learning (the library, webinars and events). Every route but
 the sign-in link depends on `need(action)`, so a visitor without the role gets 403."""
 
@@ -15,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from bots.web import (
     console_cases,
     console_charts,
+    console_companies,
     console_learning,
     console_money,
     console_people,
@@ -121,6 +123,7 @@ router.include_router(console_cases.router)
 router.include_router(console_people.router)
 router.include_router(console_tickets.router)
 router.include_router(console_money.router)
+router.include_router(console_companies.router)
 router.include_router(console_learning.router)
 
 

@@ -14,7 +14,7 @@ from conversations.flows.listing_fields import AmountOfField, DateField
 from conversations.forms import Form
 from conversations.messages import Button, Choice, FileReply, Inbound, Outbound, Reply, rows
 from core.actions import Intent
-from core.deals import after_sale, deals, quality_report, sale_vat, terms, threads
+from core.deals import after_sale, deals, pay_terms, quality_report, sale_vat, terms, threads
 from core.deals import views as deal_views
 from core.deals.attachments import terms_file, terms_ref
 from core.deals.carbon_receipt import carbon_receipt_pdf
@@ -55,6 +55,8 @@ async def _start(ctx: Ctx) -> Next | None:
             ctx.data["specs"] = [s["name"] for s in body.get("quality") or []]
         if step == "change-terms":
             known = {k: body.get(k) for k in terms.CHANGEABLE if body.get(k)}
+            method = str(body.get("payment_method") or "")
+            ctx.data["on_terms"] = [method] if pay_terms.net_days(method) else []
             ctx.data["_forms"] = {"change": {"i": 0, "values": known, "seeded": sorted(known)}}
         return Next(state=FORMS[step], remember=False)
     return Next(state="confirm", remember=False)
@@ -239,7 +241,8 @@ async def _reported(ctx: Ctx, values: dict[str, Any]) -> Next:
 
 def _change_form(ctx: Ctx) -> Form:
     """The terms that may change: how the goods travel and are paid."""
-    fields = [f for f in offer_fields.detail_fields(ctx.local_now().date())
+    on_terms = ctx.data.get("on_terms") or ()  # the deal's own method stays a choice
+    fields = [f for f in offer_fields.detail_fields(ctx.local_now().date(), on_terms)
               if f.name in terms.CHANGEABLE]
     return Form("change_terms", N_("Change the terms"), fields, submit_label=N_("Propose"))
 

@@ -7,6 +7,7 @@ from conversations.flow import Ask, Ctx, Entry, Flow, MenuEntry, Next, OneStepCo
 from conversations.flows.bank_transfer import transfer
 from conversations.messages import Button, Choice, FileReply, Inbound, Outbound, Reply, Text
 from core.actions import Intent
+from core.deals import on_terms
 from core.errors import Conflict, DomainError, NotFound
 from core.i18n import N_, _
 from core.ids import parse_id
@@ -97,7 +98,7 @@ async def _pay_start(ctx: Ctx) -> Next | None:
         return Next.end(Reply(_("There is no such payment."), kind="error"))
     except Conflict as exc:
         return Next.end(Reply(str(exc)))
-    ctx.data.update(escrow=view.id, text=_pay_text(ctx, view), direct=_direct_offer(ctx, view),
+    ctx.data.update(escrow=view.id, text=_pay_text(ctx, view), direct=await _direct_offer(ctx, view),
                     transfer=_transfer_offer(ctx, view))
     if _payments(ctx).test_mode and not ctx.env.opens_links:
         return None  # no browser at hand: ask for a test card right here
@@ -135,10 +136,12 @@ def _save_text(ctx: Ctx, view: SavedMethodView) -> str:
     return text
 
 
-def _direct_offer(ctx: Ctx, view: EscrowView) -> bool:
-    """Offer paying directly for goods awaiting payment, unless the payer already proposed it."""
+async def _direct_offer(ctx: Ctx, view: EscrowView) -> bool:
+    """Offer paying directly for goods awaiting payment, unless the payer already proposed it
+    or the goods are paid on terms (against Agora's invoice)."""
     return (_payments(ctx).direct_allowed and view.kind == "goods"
-            and view.state == "awaiting_payment" and not view.direct_payer)
+            and view.state == "awaiting_payment" and not view.direct_payer
+            and not await on_terms.paid_on_terms(ctx.uow, view.reference))
 
 
 def _direct_button(ctx: Ctx) -> tuple[tuple[Button, ...], ...]:

@@ -23,7 +23,7 @@ from conversations.messages import (
 from core.actions import Action, Intent
 from core.catalog import views
 from core.catalog.taxonomy import UNITS
-from core.deals import approvals, call_offs, cards, contract_card, offers, threads
+from core.deals import approvals, call_offs, cards, contract_card, offers, on_terms, threads
 from core.deals.approvals import Placed
 from core.deals.offers import payment_words
 from core.deals.rules import contract_total, line_total
@@ -64,16 +64,24 @@ async def _basis(ctx: Ctx, mode: str, number: int) -> tuple[int, dict[str, Any] 
     """The listing the offer is on, and a counter-offer's starting values."""
     if mode == "counter":
         offer, __ = await offers.get(ctx.uow, number, ctx.account_id)
+        await _terms_for(ctx, offer.buyer_id)
         return offer.listing_id, of.from_terms(offers.terms_of_offer(offer))
     if mode == "quote":
         thread = await threads.get(ctx.uow, number, ctx.account_id)
+        await _terms_for(ctx, thread.buyer_id)
         return thread.listing_id, None
     if mode == "renew":  # the same terms and schedule again, to the same partner
         contract, role, terms = await contract_card.renewal(ctx.uow, number, ctx.account_id)
         ctx.data["as_seller"] = role == "seller"
         ctx.data["partner"] = contract.buyer_id
         return contract.listing_id, of.from_terms(terms)
+    await _terms_for(ctx, ctx.account_id)
     return number, None
+
+
+async def _terms_for(ctx: Ctx, buyer_id: int | None) -> None:
+    """Payment on terms is offered where the buyer's company may use it (core.deals.on_terms)."""
+    ctx.data["on_terms"] = list(await on_terms.methods_for(ctx.uow, buyer_id)) if buyer_id else []
 
 
 async def _listing(ctx: Ctx) -> views.Listing:
@@ -188,11 +196,12 @@ def _deal_button(deal_id: int) -> tuple[tuple[Button, ...], ...]:
 
 
 def _details(ctx: Ctx) -> Form:
-    return of.details_form(ctx.local_now().date())
+    return of.details_form(ctx.local_now().date(), ctx.data.get("on_terms") or ())
 
 
 def _all(ctx: Ctx) -> Form:
-    return of.whole_form(ctx.data["facts"], ctx.data["fixed"], ctx.local_now().date())
+    return of.whole_form(ctx.data["facts"], ctx.data["fixed"], ctx.local_now().date(),
+                         ctx.data.get("on_terms") or ())
 
 
 offer_flow = Flow(

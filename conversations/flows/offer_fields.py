@@ -3,6 +3,7 @@ offered on the preview; Slack shows every field in one modal."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -74,14 +75,21 @@ def price_field(known: dict[str, Any]) -> Field:
                         places=exponent(known["currency"]), minimum=Decimal("0.01"))
 
 
-def detail_fields(today: date) -> list[Field]:
-    """What the preview offers to change: Incoterm and place, delivery window, payment, expiry."""
+def payment_choices(on_terms: Iterable[str] = ()) -> list[tuple[str, str]]:
+    """Escrow and direct payment, and the payment on terms this buyer's company may use."""
+    allowed = {"escrow", "direct", *on_terms}
+    return [(key, label) for key, label in PAYMENT_METHODS.items() if key in allowed]
+
+
+def detail_fields(today: date, on_terms: Iterable[str] = ()) -> list[Field]:
+    """What the preview offers to change: Incoterm and place, delivery window, payment (on
+    terms where the buyer's company may), expiry."""
     return [ChoiceField("incoterm", N_("Incoterm"), choices=INCOTERMS),
             TextField("place", N_("Incoterm place"), max_length=120, required=False,
                       hint=N_("A town, port or terminal.")),
             DateField("delivery_from", N_("Delivery from"), today=today, earliest=0, latest=730),
             DateField("delivery_to", N_("Delivery by"), today=today, earliest=0, latest=730),
-            ChoiceField("payment_method", N_("Payment"), choices=list(PAYMENT_METHODS.items())),
+            ChoiceField("payment_method", N_("Payment"), choices=payment_choices(on_terms)),
             ChoiceField("expires", N_("The offer stays open for"), choices=EXPIRY)]
 
 
@@ -110,15 +118,18 @@ def short_form(known: dict[str, Any], fixed_price: bool) -> Form:
     return Form("offer", N_("Your offer"), fields, submit_label=N_("Preview"))
 
 
-def details_form(today: date) -> Form:
-    return Form("offer_details", N_("Offer details"), detail_fields(today), submit_label=N_("Preview"),
+def details_form(today: date, on_terms: Iterable[str] = ()) -> Form:
+    return Form("offer_details", N_("Offer details"), detail_fields(today, on_terms),
+                submit_label=N_("Preview"),
                 rules=[Rule(("delivery_from", "delivery_to"), _window)])
 
 
-def whole_form(known: dict[str, Any], fixed_price: bool, today: date) -> Form:
+def whole_form(known: dict[str, Any], fixed_price: bool, today: date,
+               on_terms: Iterable[str] = ()) -> Form:
     """Everything at once (a Slack modal)."""
     return Form("offer_all", N_("Your offer"), [*short_form(known, fixed_price).fields,
-                                                *detail_fields(today)], submit_label=N_("Preview"),
+                                                *detail_fields(today, on_terms)],
+                submit_label=N_("Preview"),
                 rules=[Rule(("delivery_from", "delivery_to"), _window)])
 
 

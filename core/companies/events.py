@@ -33,3 +33,11 @@ class ApprovalsChatChosen(Event):
 
     company_id: int
     chat: str | None
+
+
+@dataclass(frozen=True)
+class TermsApproved(Event):
+    """Agora's finance let the company pay on terms of up to `days` (None: withdrawn)."""
+
+    company_id: int
+    days: int | None

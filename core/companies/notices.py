@@ -8,11 +8,12 @@ from sqlalchemy import select
 from core.accounts.events import AccountRegistered
 from core.accounts.tables import Account, Identity
 from core.actions import Action, Intent
-from core.companies.events import JoinRefused, JoinRequested, MemberJoined
+from core.companies.events import JoinRefused, JoinRequested, MemberJoined, TermsApproved
 from core.companies.rules import ROLE_LABELS
 from core.companies.service import with_role, workspace_company
 from core.companies.tables import Company, CompanyMember
 from core.i18n import N_, _
+from core.money.model import Money
 from core.notifications.outbox import addressed_to, notify, recipients
 from core.storage.uow import UnitOfWork
 
@@ -82,3 +83,27 @@ async def on_registered(uow: UnitOfWork, event: AccountRegistered) -> None:
             "🏢 {company}, of your Slack workspace, buys on Agora as a company. Ask to join, and "
             "an admin lets you in.", company=company.name),
             buttons=[[Action(Intent.COMPANY, N_("🙋 Ask to join"), f"ask:{company.id}")]])
+
+
+async def on_terms_approved(uow: UnitOfWork, event: TermsApproved) -> None:
+    """The company's admins and finance hear that Agora approved (or withdrew) payment on
+    terms, and what it allows."""
+    company = await uow.session.get(Company, event.company_id)
+    if company is None:
+        return
+    told = set(await with_role(uow, company.id, "manage")) | set(
+        await with_role(uow, company.id, "see_all"))
+    await recipients(uow, told)
+    for member in sorted(told):
+        async with addressed_to(uow, member):
+            if event.days is None or company.terms_limit_minor is None \
+                    or company.terms_currency is None:
+                text = _("🏢 Payment on terms for {company} was withdrawn: new purchases are paid "
+                         "into escrow. Invoices already issued stay due as they are.",
+                         company=company.name)
+            else:
+                text = _("🏢 Agora approved {company} for payment on terms: sellers may now offer "
+                         "invoices due up to {days} days after shipment, for up to {limit} owed at "
+                         "once (prices without VAT).", company=company.name, days=event.days,
+                         limit=Money(company.terms_limit_minor, company.terms_currency))
+            await notify(uow, member, text)

@@ -27,6 +27,14 @@ class Company(BillingColumns, Base):
     # chat ("slack:C0123"), with the language its cards are written in; None: by DM only.
     approvals_chat: Mapped[str | None] = mapped_column(String(80))
     approvals_language: Mapped[str | None] = mapped_column(String(8))
+    # Payment on terms, where Agora's finance approved it (core.companies.credit): invoices due
+    # up to `terms_days` after shipment, and at most `terms_limit_minor` owed at once (prices
+    # without VAT, in `terms_currency`). None: every purchase is paid before shipping.
+    terms_days: Mapped[int | None] = mapped_column(Integer)
+    terms_limit_minor: Mapped[int | None] = mapped_column(BigId)
+    terms_currency: Mapped[str | None] = mapped_column(String(3))
+    terms_approved_by: Mapped[int | None] = mapped_column(Integer)
+    terms_approved_at: Mapped[datetime | None]
     created_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

@@ -3,7 +3,7 @@ text on every channel, dates in the reader's own time zone."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -19,7 +19,7 @@ from core.deals.tables import Deal, Offer, QualityReport, Shipment
 from core.i18n import N_, _, dates
 from core.money.model import Money, exponent
 from core.policy import Policy
-from core.process.deals import STATE_LABELS
+from core.process.deals import state_words
 
 if TYPE_CHECKING:
     from core.deals.views import DealView
@@ -107,9 +107,7 @@ def _day(value: object) -> str:
             value = date.fromisoformat(value[:10])
         except ValueError:
             return value
-    if isinstance(value, date) and not isinstance(value, datetime):
-        value = datetime.combine(value, time(12))
-    return dates.day(value) if isinstance(value, datetime) else str(value)
+    return dates.day(value) if isinstance(value, date) else str(value)
 
 
 def deal_text(deal: Deal, title: str, unit: str, shipment: Shipment | None, payment: str,
@@ -120,11 +118,10 @@ def deal_text(deal: Deal, title: str, unit: str, shipment: Shipment | None, paym
            if role == "buyer" else
            _("You are the seller; the buyer is {counterpart}.", counterpart=counterpart)
            if role == "seller" else _("Parties: {counterpart}.", counterpart=counterpart))
-    status = STATE_LABELS.get(deal.status)
     lines = [_("🤝 Deal #{id}: {title}", id=deal.id, title=title), who,
              f"{quantity(deal.quantity_milli, unit)} × {Money(deal.price_minor, deal.currency)}"
              f" = {total(deal)}",
-             _("Status: {status}", status=_(status) if status else deal.status),
+             _("Status: {status}", status=state_words(deal.status, bool(deal.payment_days))),
              _("Payment: {payment}", payment=payment)]
     if shipment is not None:
         words = SHIPMENT_WORDS.get(shipment.status)

@@ -13,9 +13,8 @@ from core.catalog.tables import Listing
 from core.companies.service import Seat, seat_of
 from core.deals.rules import line_total
 from core.deals.tables import Deal, PurchaseRequest
-from core.i18n import _
 from core.money.model import Money
-from core.process.deals import STATE_LABELS
+from core.process.deals import state_words
 from core.storage.uow import UnitOfWork
 
 
@@ -51,7 +50,7 @@ async def company_deals(uow: UnitOfWork, actor_id: int, limit: int = 30) -> list
         query = query.where(_approved_by(actor_id))
     rows = await uow.session.execute(query.order_by(Deal.updated_at.desc(), Deal.id.desc())
                                      .limit(limit))
-    return [CompanyDealRow(deal.id, title, name, _(STATE_LABELS.get(deal.status, deal.status)),
+    return [CompanyDealRow(deal.id, title, name, state_words(deal.status, bool(deal.payment_days)),
                            line_total(Money(deal.price_minor, deal.currency), deal.quantity_milli))
             for deal, title, name in rows.all()]
 
@@ -71,3 +70,4 @@ def _approved_by(actor_id: int) -> ColumnElement[bool]:
 async def _approved(uow: UnitOfWork, deal: Deal, actor_id: int) -> bool:
     return (await uow.session.execute(select(Deal.id).where(
         Deal.id == deal.id, _approved_by(actor_id)))).first() is not None
+

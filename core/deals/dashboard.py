@@ -14,7 +14,7 @@ from core.deals.cards import quantity
 from core.deals.deals import payable, total
 from core.deals.tables import Deal, Offer, Rating
 from core.i18n import N_, _
-from core.process.deals import BUYER, DEAL_PROCESS, SELLER, STATE_LABELS
+from core.process.deals import BUYER, DEAL_PROCESS, SELLER, state_words
 from core.storage.uow import UnitOfWork
 
 WAITING_ON_OTHERS = N_("nothing for you now")
@@ -50,8 +50,8 @@ async def my_deals(uow: UnitOfWork, account_id: int, limit: int = 20) -> list[De
     rated = set((await uow.session.execute(select(Rating.deal_id).where(
         Rating.rater_id == account_id))).scalars())
     return [DealRow(deal.id, title, role := (BUYER if deal.buyer_id == account_id else SELLER),
-                    deal.status, _(STATE_LABELS[deal.status]) if deal.status in STATE_LABELS
-                    else deal.status, str(payable(deal)),  # with any VAT fixed
+                    deal.status, state_words(deal.status, bool(deal.payment_days)),
+                    str(payable(deal)),  # with any VAT fixed
                     name, next_step(deal, role, deal.id in rated))
             for deal, title, name in rows]
 
@@ -87,3 +87,4 @@ async def open_offers(uow: UnitOfWork, account_id: int) -> list[OfferRow]:
             "{quantity} at {total}", quantity=quantity(offer.quantity_milli, unit),
             total=total(offer)), mine))  # type: ignore[arg-type]
     return found
+

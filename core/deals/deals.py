@@ -24,6 +24,7 @@ from core.process.model import ADMIN, SYSTEM
 from core.storage.uow import UnitOfWork
 
 NOTHING_LEFT = ("cancel-not-shipped",)  # refunded before the goods left: the stock returns
+ACCEPTING = ("accept-terms", "accept-terms-on-terms")  # the second acceptance of the terms
 
 
 async def role_of(uow: UnitOfWork, deal: Deal, actor_id: int | None) -> str | None:
@@ -52,6 +53,8 @@ async def get(uow: UnitOfWork, deal_id: int, actor_id: int | None) -> Deal:
 async def take(uow: UnitOfWork, deal_id: int, transition: str, actor_id: int | None) -> Deal:
     """Take `transition` as `actor_id` (None: the system)."""
     deal = await get(uow, deal_id, actor_id)
+    if transition == "accept-terms" and deal.payment_days:  # paid on terms: the goods go first
+        transition = "accept-terms-on-terms"
     step = DEAL_PROCESS.check(transition, deal.status, await role_of(uow, deal, actor_id))
     source = deal.status
     moved = await uow.session.execute(update(Deal).where(
@@ -60,7 +63,7 @@ async def take(uow: UnitOfWork, deal_id: int, transition: str, actor_id: int | N
     if moved.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict(_("That deal moved on a moment ago; look at it again."))
     set_committed_value(deal, "status", step.target)  # what the row now holds: no second UPDATE
-    if transition == "accept-terms":  # the terms are final: so is the VAT on the price
+    if transition in ACCEPTING:  # the terms are final: so is the VAT on the price
         await sale_vat.fix(uow, deal)
     if step.target == source:  # an escalation: the state's timers run again
         await timers.restart(uow, DEAL_PROCESS, deal.id, source)

@@ -19,7 +19,7 @@ from core.catalog.tables import Listing
 from core.catalog.views import viewable
 from core.companies.billing import party_for
 from core.companies.service import seat_of
-from core.deals import call_offs, contracts, rules, spending
+from core.deals import call_offs, contracts, on_terms, pay_terms, rules, spending
 from core.deals import terms as deal_terms
 from core.deals.events import DealAgreed, OfferClosed, OfferMade
 from core.deals.rules import PAYMENT_METHODS
@@ -210,12 +210,16 @@ async def _agree(uow: UnitOfWork, offer: Offer) -> Deal:
     now = uow.clock.now()
     contract = await contracts.open_for(uow, offer) if offer.call_offs else None
     seat = await seat_of(uow, offer.buyer_id)  # bought for the company: colleagues see it
+    await on_terms.check(uow, offer.buyer_id, offer.payment_method,  # still within its limit
+                         rules.line_total(Money(offer.price_minor, offer.currency),
+                                          offer.quantity_milli))
     deal = Deal(offer_id=offer.id, listing_id=offer.listing_id, buyer_id=offer.buyer_id,
                 company_id=seat.company.id if seat else None,
                 contract_id=contract.id if contract else None, call_off=1 if contract else None,
                 seller_id=offer.seller_id, status=DEAL_PROCESS.initial,
                 quantity_milli=offer.quantity_milli, price_minor=offer.price_minor,
-                currency=offer.currency, created_at=now, updated_at=now)
+                currency=offer.currency, payment_days=pay_terms.net_days(offer.payment_method),
+                created_at=now, updated_at=now)
     uow.add(deal)
     await uow.session.flush()
     timers.start(uow, DEAL_PROCESS, deal.id, deal.status)
@@ -247,7 +251,7 @@ async def _terms_of(uow: UnitOfWork, offer: Offer) -> dict[str, Any]:
             "payment_method": offer.payment_method,
             "tolerance_percent": str(rules.QUANTITY_TOLERANCE_PERCENT),
             "quality": rules.default_specs(listing.specs or {}, price),
-            "deadlines": deal_terms.deadlines()}
+            "deadlines": deal_terms.deadlines(offer.payment_method)}
 
 
 def _iso(day: date | None) -> str | None:
@@ -276,6 +280,8 @@ async def _new_offer(uow: UnitOfWork, listing: Listing, buyer_id: int, made_by: 
                      terms: Terms, previous: int | None) -> Offer:
     """An open offer, with its expiry timer running."""
     milli = _check_terms(listing, terms)
+    await on_terms.check(uow, buyer_id, terms.payment_method,
+                         rules.line_total(terms.price, milli))
     now = uow.clock.now()
     expires = now + (terms.expires_in or OFFER_PROCESS.timers_in("open")[0].after)
     offer = Offer(listing_id=listing.id, buyer_id=buyer_id, seller_id=listing.seller_id,

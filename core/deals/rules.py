@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from core.deals import call_offs
+from core.deals import call_offs, pay_terms
 from core.errors import DomainError
 from core.i18n import N_, _
 from core.money.model import Money, exponent
 
 PAYMENT_METHODS = {"escrow": N_("Escrow through Agora"),
-                   "direct": N_("Arranged directly between the parties (nothing held)")}
+                   "direct": N_("Arranged directly between the parties (nothing held)"),
+                   **pay_terms.METHODS}  # on terms: for a buyer whose company may (on_terms)
 # How long an offer (or counter-offer) stays open for the other side to answer.
 SHORTEST_OPEN = timedelta(hours=1)
 LONGEST_OPEN = timedelta(days=14)
@@ -69,6 +70,9 @@ def checked_terms(listing_currency: str, least_milli: int | None, stock_milli: i
         raise DomainError(_("The price must be more than zero."))
     if payment_method not in PAYMENT_METHODS:
         raise DomainError(_("Choose escrow or arranging payment directly."))
+    if count and pay_terms.net_days(payment_method):
+        raise DomainError(_("A contract's call-offs are paid into escrow; payment on terms is "
+                            "for a single delivery."))
     if delivery_from and delivery_to and delivery_to < delivery_from:
         raise DomainError(_("The delivery window ends before it starts."))
     if expires_in is not None and not SHORTEST_OPEN <= expires_in <= LONGEST_OPEN:

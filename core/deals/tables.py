@@ -44,7 +44,7 @@ class Offer(Base):
     delivery_from: Mapped[date | None]
     delivery_to: Mapped[date | None]
     payment_method: Mapped[str] = mapped_column(String(12), default="escrow",
-                                                server_default="escrow")  # escrow | direct
+                                                server_default="escrow")  # escrow | direct | net14 | net30
     # A framework contract: `quantity_milli` delivered this many times, one call-off each
     # `call_off_every` (week | 2weeks | month | quarter); None for a single delivery.
     call_offs: Mapped[int | None] = mapped_column(Integer)
@@ -81,6 +81,13 @@ class Deal(Base):
     # accepted the terms, from the parties' billing details (core.deals.sale_vat).
     vat_minor: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     vat_rate: Mapped[str | None] = mapped_column(String(8))
+    # Paid on terms (core.deals.pay_terms): the goods ship before payment, and the invoice
+    # issued at shipment is due `payment_days` later, on `payment_due_on`; `terms_reminded`
+    # counts the reminders sent, `terms_paid_at` is when the invoice was paid.
+    payment_days: Mapped[int | None] = mapped_column(Integer)
+    payment_due_on: Mapped[date | None]
+    terms_reminded: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    terms_paid_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from core.deals import deals
+from core.deals import deals, pay_terms
 from core.deals.events import TermsAccepted, TermsChanged
 from core.deals.tables import Deal, DealTerms
 from core.errors import Conflict, DomainError, NotAllowed
@@ -62,6 +62,10 @@ async def change(uow: UnitOfWork, deal_id: int, actor_id: int, changes: dict[str
     if unknown:
         raise DomainError(_("Only the Incoterm, place, delivery window and payment can change."))
     body = {**latest.body, **changes}
+    if pay_terms.net_days(str(body.get("payment_method"))) != \
+            pay_terms.net_days(str(latest.body.get("payment_method"))):
+        raise DomainError(_("Payment on terms is agreed in the offer: it cannot be added to or "
+                            "taken from a deal."))
     if body == latest.body:
         raise DomainError(_("Nothing changed: change at least one term."))
     if body.get("delivery_from") and body.get("delivery_to") and \
@@ -73,14 +77,22 @@ async def change(uow: UnitOfWork, deal_id: int, actor_id: int, changes: dict[str
     return version
 
 
-def deadlines() -> dict[str, str]:
-    """Every deadline of the deal, in words, from the declared process (so they agree)."""
+def deadlines(payment_method: str = "escrow") -> dict[str, str]:
+    """Every deadline of the deal, in words, from the declared process (so they agree); paid
+    on terms, the goods ship first and the invoice is due its net days after shipment."""
     said = {"cancel-unpaid": "payment within {} of agreeing the terms (else cancelled)",
             "cancel-not-shipped": "shipping within {} of payment (else cancelled and refunded)",
             "auto-confirm": "delivery counts as confirmed {} after it, unless quality is reported",
             "close-reviews": "ratings within {} of completion"}
-    return {t.fires: said[t.fires].format(span(t.after)) for t in DEAL_PROCESS.timers
-            if t.fires in said and t.state != "agreed"}
+    net = pay_terms.net_days(payment_method)
+    if net:
+        del said["cancel-unpaid"]
+        said["cancel-not-shipped"] = "shipping within {} of accepting the terms (else cancelled)"
+    found = {t.fires: said[t.fires].format(span(t.after)) for t in DEAL_PROCESS.timers
+             if t.fires in said and t.state != "agreed"}
+    if net:
+        found["invoice-due"] = f"the invoice is due {net} days after shipment"
+    return found
 
 
 async def first_version(uow: UnitOfWork, deal: Deal, terms: dict[str, Any]) -> DealTerms:

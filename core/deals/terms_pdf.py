@@ -51,7 +51,9 @@ SECTIONS = ("schedule", "specs", "quality", "deadlines")
 SPEC_LABELS = {"moisture": N_("Moisture"), "ash": N_("Ash"), "ncv": N_("Net calorific value"),
                "bulk_density": N_("Bulk density"), "particle_size": N_("Particle size")}
 PAYMENT = {"escrow": N_("Through Agora's escrow"),
-           "direct": N_("Arranged directly between the parties (Agora holds nothing)")}
+           "direct": N_("Arranged directly between the parties (Agora holds nothing)"),
+           "net14": N_("On terms: invoiced at shipment, due 14 days later, by bank transfer"),
+           "net30": N_("On terms: invoiced at shipment, due 30 days later, by bank transfer")}
 VERIFY = N_("The fingerprint is the SHA-256 of these terms as canonical JSON (keys sorted, no "
             "spaces, UTF-8), embedded in this PDF as the attached file {name}: extract it and "
             "hash it to check. Any change to the terms changes it; both parties accepted this "

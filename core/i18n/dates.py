@@ -4,7 +4,7 @@ before ("Mon 24 Nov, 14:00")."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
 from functools import lru_cache
 from typing import Any
 
@@ -22,8 +22,11 @@ def _locale(tag: str) -> Any:
         return Locale.parse("en")
 
 
-def day(moment: datetime) -> str:
-    """A day as every card and page writes it: “24 Dec 2026”, “24. Dez. 2026”."""
+def day(moment: datetime | date) -> str:
+    """A day as every card and page writes it: “24 Dec 2026”, “24. Dez. 2026” (a calendar
+    date read at noon, so no zone moves it)."""
+    if not isinstance(moment, datetime):
+        moment = datetime.combine(moment, time(12))
     return shown(moment, "d MMM y")
 
 

@@ -23,6 +23,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "ask_party": frozenset({"support", "finance"}),
     "decide_disputes": frozenset({"finance"}),
     "view_payments": frozenset({"finance"}),
+    "approve_terms": frozenset({"finance"}),  # which companies may pay on terms, and how much
     "view_promotions": frozenset({"finance", "moderator"}),
     "handle_support": frozenset({"support"}),
     "publish_learning": frozenset(),  # the library and the calendar: core asks for an admin

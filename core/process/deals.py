@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from core.i18n import N_
+from core.i18n import N_, _
 from core.process.model import ADMIN, ADMINS, SYSTEM, Notice, Process, Timer, Transition
 
 BUYER, SELLER = "buyer", "seller"
@@ -41,6 +41,16 @@ STATE_LABELS = {
     "refunded": N_("refunded"),
 }
 
+# A deal paid on terms ships before it is paid: its waiting state reads so.
+ON_TERMS_LABELS = {"to_ship": N_("terms accepted — waiting for the seller to ship (paid on terms)")}
+
+
+def state_words(status: str, on_terms: bool = False) -> str:
+    """How a deal's state reads to the current reader, on terms or not."""
+    label = (ON_TERMS_LABELS.get(status) if on_terms else None) or STATE_LABELS.get(status)
+    return _(label) if label else status
+
+
 OFFER_PROCESS = Process(
     name="offer",
     initial="open",
@@ -68,6 +78,9 @@ DEAL_PROCESS = Process(
                    notices=entered("awaiting_payment")),  # a later call-off: CALLED_OFF
         Transition("payment-received", ("awaiting_payment",), "to_ship", (SYSTEM,),
                    notices=entered("to_ship")),
+        # Paid on terms (core.deals.pay_terms): accepting the terms sends the goods first.
+        Transition("accept-terms-on-terms", ("agreed",), "to_ship", (SYSTEM,),
+                   notices=both("to_ship_on_terms", "next_steps")),
         Transition("cancel-unpaid", ("agreed", "awaiting_payment"), "cancelled", (SYSTEM,),
                    notices=entered("cancelled")),
         Transition("cancel-deal", ("agreed", "awaiting_payment"), "cancelled", PARTY,

@@ -31,6 +31,7 @@ from core.money.events import (
 from core.money.model import Money
 from core.payments_port import Actor
 from core.storage.uow import UnitOfWork
+from payments import terms_invoices
 from payments.direct import WAITING
 from payments.escrow_rows import by_reference
 from payments.service import PaymentsService
@@ -41,6 +42,8 @@ MoneyBack = TransfersReturned | TransferOverpaid | LatePaymentRefunded
 SYSTEM = Actor("system:deals", "the deal's process")
 RELEASING = ("completed", "closed")
 MONEY_MOVES = ("awaiting_payment", *RELEASING, "refunded")  # deal states that move money
+ON_TERMS_MOVES = ("to_ship", "shipped")  # paid on terms: the escrow opens, the invoice goes out
+ENDED_UNPAID = ("cancelled", "refunded")  # an escrow still waiting for payment closes
 
 
 class DealPayments:
@@ -56,6 +59,23 @@ class DealPayments:
         deal = await uow.session.get(Deal, deal_id) if deal_id else None
         if deal is not None and deal.status == "awaiting_payment":
             await deals.take(uow, deal.id, "payment-received", None)
+        elif deal is not None and deal.payment_days and isinstance(event, EscrowFunded):
+            escrow = await by_reference(uow, event.reference)
+            if escrow is not None:  # an invoice on terms was paid: its claim is settled
+                await terms_invoices.paid(uow, escrow)
+
+    async def after_funded(self, events: Sequence[EscrowFunded]) -> None:
+        """After commit: an invoice on terms paid after delivery was confirmed is released
+        at once (paid before, it is held until then, as any escrow)."""
+        for event in events:
+            deal_id = deals.deal_of(event.reference)
+            if deal_id is None:
+                continue
+            async with self.payments.uow() as uow:
+                deal = await uow.session.get(Deal, deal_id)
+                status = deal.status if deal is not None and deal.payment_days else None
+            if status in RELEASING:
+                await self._settle(deal_id, status)
 
     async def on_transfer_chosen(self, uow: UnitOfWork, event: BankTransferChosen) -> None:
         """In the same transaction: the buyer will pay by bank transfer, so the deal waits for
@@ -81,13 +101,15 @@ class DealPayments:
     async def after_moves(self, events: Sequence[DealMoved]) -> None:
         """After commit: open, release, refund or split as the deal's new state asks."""
         for event in events:
-            if event.target not in MONEY_MOVES:
-                continue  # paid, shipped, delivered…: nothing for the money layer to do
-            try:
-                await self._follow(event.deal_id, event.target)
-            except (Conflict, DomainError) as exc:  # moved already, or a rule: catch_up sees it
-                log.warning("deal %s: money step after %s not taken: %s", event.deal_id,
-                            event.transition, exc)
+            if event.target not in MONEY_MOVES + ON_TERMS_MOVES:
+                continue  # paid, delivered…: nothing for the money layer to do
+            await self._settle(event.deal_id, event.target)
+
+    async def _settle(self, deal_id: int, target: str) -> None:
+        try:
+            await self._follow(deal_id, target)
+        except (Conflict, DomainError) as exc:  # moved already, or a rule: catch_up sees it
+            log.warning("deal %s: money step after %s not taken: %s", deal_id, target, exc)
 
     async def _follow(self, deal_id: int, target: str) -> None:
         async with self.payments.uow() as uow:
@@ -100,15 +122,21 @@ class DealPayments:
             escrow_id, state = (escrow.id, escrow.state) if escrow else (None, None)
             refund = await self._split_refund(uow, deal_id, escrow, deal.currency) \
                 if target in RELEASING else None  # only a release can be a split
-            status = deal.status
-        if target == "awaiting_payment":
-            if escrow_id is None and status == "awaiting_payment":  # not cancelled meanwhile
+            status, on_terms = deal.status, bool(deal.payment_days)
+            invoiced = escrow is not None and await terms_invoices.invoice_of(uow, escrow.id)
+        if target in ON_TERMS_MOVES and not on_terms:
+            return  # an escrow deal: paid before it ships, nothing to do here
+        if escrow_id is None:
+            # Opened as the terms are accepted: for payment first, or (on terms) to be paid
+            # later; never for a deal cancelled meanwhile.
+            if status == "awaiting_payment" or (on_terms and status not in ENDED_UNPAID):
                 await self.payments.open("goods", "bioenergy", deals.reference(deal_id), buyer,
                                          seller, total, SYSTEM, vat)
-        elif escrow_id is None:
             return
-        elif state == WAITING and status == "cancelled":  # opened as the deal was cancelled
+        elif state == WAITING and status in ENDED_UNPAID:  # closed unpaid (on terms: refunded)
             await self.payments.cancel_unpaid(escrow_id, SYSTEM)
+        elif state == WAITING and on_terms and not invoiced and status != "to_ship":
+            await self.payments.invoice_on_terms(escrow_id, deal_id)  # the goods shipped
         elif state != "held":
             return  # nothing held: not paid, arranged directly, or moved already
         elif target in RELEASING and refund is not None:
@@ -155,4 +183,9 @@ _ESCROW = Escrow.reference == literal("deal:") + cast(Deal.id, String)
 _BEHIND = (select(Deal.id, Deal.status).outerjoin(Escrow, _ESCROW).where(or_(
     and_(Deal.status == "awaiting_payment", Escrow.id.is_(None)),
     and_(Deal.status.in_((*RELEASING, "refunded", "cancelled")), Escrow.state == "held"),
-    and_(Deal.status == "cancelled", Escrow.state == WAITING))).order_by(Deal.id))
+    and_(Deal.status.in_(ENDED_UNPAID), Escrow.state == WAITING),
+    # paid on terms: accepted without an escrow, or shipped without an invoice
+    and_(Deal.payment_days.is_not(None), Deal.status.not_in(ENDED_UNPAID), or_(
+        Escrow.id.is_(None),
+        and_(Escrow.state == WAITING, Deal.status != "to_ship",
+             Deal.payment_due_on.is_(None)))))).order_by(Deal.id))

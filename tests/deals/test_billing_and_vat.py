@@ -17,9 +17,9 @@ from core.accounts.vat import (
     included_vat,
     treatment,
 )
-from core.money.model import Money
 from core.accounts.vat_ids import check_vat_id
 from core.errors import DomainError
+from core.money.model import Money
 from tests.catalog.helpers import make_account
 
 # Valid numbers from python-stdnum's own documentation.

@@ -40,6 +40,13 @@ MOVED = {
                          N_("📄 Both accepted the terms. The buyer pays {total} by {due}.")),
     "to_ship": (N_("📦 Your payment is held. The seller ships by {due}."),
                 N_("💰 The buyer's payment of {total} is held in escrow. Ship by {due}.")),
+    # Paid on terms (core.deals.pay_terms): the goods ship first, the invoice comes with them.
+    "to_ship_on_terms": (
+        N_("📦 Both accepted the terms, with payment on terms: the seller ships by {due}. Your "
+           "invoice of {total} comes when the goods ship, due {days} days later."),
+        N_("📦 Both accepted the terms, with payment on terms: ship by {due}. The buyer's invoice "
+           "of {total} is issued when you mark the goods shipped, due {days} days later; you are "
+           "paid once it is paid and delivery confirmed.")),
     "shipped": (N_("🚚 Your goods are on the way. Confirm when they arrive, or report what you "
                    "measured."), ""),
     "delivered": (N_("📬 Marked delivered. Confirm receipt and quality, or report measured values; "
@@ -62,6 +69,26 @@ MOVED = {
                  N_("⚖ The deal is in dispute; an admin will decide and may ask you questions.")),
 }
 
+# A deal paid on terms whose invoice is not paid yet: nothing was held, so nothing is
+# released or refunded.
+UNPAID_ON_TERMS = {
+    "completed": (MOVED["completed"][0],
+                  N_("✅ Deal completed. You are paid, minus commission, once the buyer pays the "
+                     "invoice. Rate the buyer — ratings show once both rated.")),
+    "refunded": (N_("↩ The deal ended without payment: the invoice is cancelled, nothing is owed."),
+                 N_("↩ The deal ended without payment: the buyer's invoice is cancelled.")),
+}
+NOT_SHIPPED_ON_TERMS = (  # ended before the goods left: no invoice was issued
+    N_("↩ The deal ended before the goods shipped: nothing is owed."),
+    N_("↩ The deal ended before the goods shipped; the buyer owes nothing."))
+TIMED_AS = {"to_ship_on_terms": "to_ship"}  # a notice named apart from the state it enters
+AGREED = N_("🤝 Offer #{offer} accepted: deal #{deal} for “{title}” ({quantity}) is agreed. The "
+            "terms are attached (SHA-256 {sha}…): read them and accept; payment opens once both "
+            "have.")
+AGREED_ON_TERMS = N_("🤝 Offer #{offer} accepted: deal #{deal} for “{title}” ({quantity}) is "
+                     "agreed, paid on terms. The terms are attached (SHA-256 {sha}…): read them "
+                     "and accept; the goods ship once both have, and the invoice comes with them.")
+
 # A contract's later call-off, called on its date under the terms both accepted once.
 CALLED_OFF = (N_("📦 Called off under the contract's accepted terms. Pay {total} into escrow by "
                  "{due}."),
@@ -79,6 +106,12 @@ def deal_button(deal_id: int) -> Action:
     return Action(Intent.VIEW_DEAL, N_("🤝 Open the deal"), str(deal_id))
 
 
+def invoice_due(deal: Deal) -> bool:
+    """A deal paid on terms whose invoice went out and is not paid (nor cancelled)."""
+    return deal.payment_due_on is not None and deal.terms_paid_at is None \
+        and deal.status not in ("cancelled", "refunded")
+
+
 def next_steps(deal: Deal, role: str, rated: bool = False) -> ActionRows:
     """The steps this party may take now, as buttons, then the deal itself."""
     steps = [Action(Intent.DEAL_STEP, t.label, f"{deal.id}:{t.name}")
@@ -86,7 +119,7 @@ def next_steps(deal: Deal, role: str, rated: bool = False) -> ActionRows:
              if t.name not in ("cancel-deal", "dispute")]
     if role not in (BUYER, SELLER):  # an operator or a colleague of the buyer: no party steps
         return [[step] for step in steps] + [[deal_button(deal.id)]]
-    if deal.status == "awaiting_payment" and role == BUYER:
+    if role == BUYER and (deal.status == "awaiting_payment" or invoice_due(deal)):
         steps.insert(0, Action(Intent.DEAL_STEP, N_("💳 Pay"), f"{deal.id}:pay"))
     if deal.status == "agreed":
         steps.insert(0, Action(Intent.DEAL_STEP, N_("📄 Read and accept the terms"),
@@ -158,10 +191,9 @@ async def on_deal_agreed(uow: UnitOfWork, event: DealAgreed) -> None:
                               "call-off is called on its date under them.",
                               contract=deal.contract_id, schedule=cards.schedule_text(offer))
                      if deal.contract_id else "")
-            text = _("🤝 Offer #{offer} accepted: deal #{deal} for “{title}” ({quantity}) is "
-                     "agreed. The terms are attached (SHA-256 {sha}…): read them and accept; "
-                     "payment opens once both have.", offer=offer.id, deal=deal.id,
-                     title=listing.title, quantity=cards.quantity(deal.quantity_milli, listing.unit),
+            agreed = AGREED_ON_TERMS if deal.payment_days else AGREED
+            text = _(agreed, offer=offer.id, deal=deal.id, title=listing.title,
+                     quantity=cards.quantity(deal.quantity_milli, listing.unit),
                      sha=version.sha256[:12])
             await notify(uow, party, text + whole, buttons=next_steps(deal, role),
                          attachment=terms_ref(version.id), once_per_chat=True,
@@ -179,16 +211,19 @@ def entering(state: str) -> TextBuilder:
         if deal.contract_id is not None and deal.call_off != 1 \
                 and moved.transition == "accept-terms":  # a later call-off of a contract
             texts = CALLED_OFF
+        if deal.payment_days and deal.terms_paid_at is None and state in UNPAID_ON_TERMS:
+            texts = NOT_SHIPPED_ON_TERMS if state == "refunded" and not deal.payment_due_on \
+                else UNPAID_ON_TERMS[state]
         text = texts[0 if role == BUYER else 1]
         if not text:
             return None
-        timer = next(iter(DEAL_PROCESS.timers_in(state)), None)
+        timer = next(iter(DEAL_PROCESS.timers_in(TIMED_AS.get(state, state))), None)
         due_at = uow.clock.now() + timer.after if timer else None
         async with addressed_to(uow, party) as reader:
             due = local_time(due_at, reader.timezone if reader else None) if due_at else ""
             total = str(deals.payable(deal))  # with the seller's VAT, if any
             entered = await notice_details.entered(uow, deal, state, reader)
-            what = _(text, total=total, due=due)
+            what = _(text, total=total, due=due, days=deal.payment_days)
             if deal.contract_id is not None:  # a call-off of a framework contract
                 said_text = _("Deal #{id} ({call_off}): {text}", id=deal.id,
                               call_off=await contract_notices.label(uow, deal), text=what)

@@ -1,0 +1,60 @@
+"""Console companies: which companies may pay on terms, for how many days and up to what they
+owe at once — approved and withdrawn by Agora's finance, through core.deals.on_terms."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from bots.web.console_auth import Operator, TermsApprover, reading
+from bots.web.console_pages import attempt, done, field, id_of, page
+from core.accounts.model import CURRENCIES
+from core.deals import on_terms
+from core.errors import DomainError
+from core.money.model import Money
+
+router = APIRouter()
+
+
+async def _page(request: Request, operator: Operator, errors: dict[str, str] | None = None
+                ) -> HTMLResponse:
+    async with reading(request) as uow:
+        found = await on_terms.approved_companies(uow, operator.account_id)
+    return page(request, operator, "admin/companies.html", status_code=400 if errors else 200,
+                companies=found, errors=errors or {}, currencies=CURRENCIES)
+
+
+@router.get("/companies", response_class=HTMLResponse)
+async def companies(request: Request, operator: TermsApprover) -> HTMLResponse:
+    return await _page(request, operator)
+
+
+@router.post("/companies/terms")
+async def approve(request: Request, operator: TermsApprover) -> Response:
+    company_id = id_of(await field(request, "company", 20))
+    days, limit = await field(request, "days", 4), await field(request, "limit", 20)
+    currency = (await field(request, "currency", 3)).upper()
+    if company_id is None:
+        return await _page(request, operator, {"company": "Choose a company."})
+    try:
+        amount = Money.parse(limit, currency if currency in CURRENCIES else "EUR")
+    except DomainError as exc:
+        return await _page(request, operator, {"limit": str(exc)})
+    failed = await attempt(request, lambda uow: on_terms.approve(
+        uow, operator.account_id, company_id, int(days) if days.isdigit() else 0, amount))
+    if failed is None:
+        return done("/admin/companies", "terms-approved")
+    name = "days" if "net" in str(failed) else "limit" if "limit" in str(failed) else "company"
+    return await _page(request, operator, {name: str(failed)})
+
+
+@router.post("/companies/withdraw")
+async def withdraw(request: Request, operator: TermsApprover) -> Response:
+    company_id = id_of(await field(request, "company", 20))
+    if company_id is None:
+        return await _page(request, operator, {"company": "Choose a company."})
+    failed = await attempt(request, lambda uow: on_terms.withdraw(
+        uow, operator.account_id, company_id))
+    if failed is None:
+        return done("/admin/companies", "terms-withdrawn")
+    return await _page(request, operator, {"company": str(failed)})

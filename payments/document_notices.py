@@ -1,0 +1,37 @@
+"""A notice that carries a document: the invoice's PDF attached, with a button that downloads
+it again (and any further steps, such as paying it)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from core.actions import Action, ActionRows, Intent
+from core.i18n import N_
+from core.notifications.outbox import addressed_to, notify
+from core.storage.uow import UnitOfWork
+from payments import invoices
+from payments.tables import Invoice
+
+
+def receipt_button(invoice: Invoice) -> ActionRows:
+    # Numbers are given right after commit, so the button names the invoice by its token.
+    label = N_("🧾 Invoice") if invoice.kind == "terms" else N_("🧾 Receipt")
+    return [[Action(Intent.RECEIPT, label, invoice.token)]]
+
+
+async def with_receipt(uow: UnitOfWork, account_id: int, text: str | Callable[[], str],
+                       invoice: Invoice | None, steps: ActionRows = ()) -> None:
+    """A notice with the invoice's PDF attached (once per chat: the outbox keeps it to one) and
+    its Receipt button, which downloads it again, after `steps`; a plain notice when there is
+    no document. A text given as a function is written for the recipient (their money
+    format)."""
+    async with addressed_to(uow, account_id):
+        written = text() if callable(text) else text
+    if invoice is None:
+        await notify(uow, account_id, written, buttons=list(steps) or None)
+        return
+    row = await notify(uow, account_id, written, buttons=[*steps, *receipt_button(invoice)],
+                       attachment=invoices.attachment(invoice), once_per_chat=True)
+    if row is not None and row.channel == "email":
+        # By email, the receipt email (invoices.email_parties) already carries this PDF.
+        row.payload = {k: v for k, v in row.payload.items() if k != "attachments"}

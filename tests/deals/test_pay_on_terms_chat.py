@@ -1,0 +1,74 @@
+"""Payment on terms in chat: the offer's payment offers "on terms" only to a buyer whose
+company Agora approved for it; the seller's offer card says it; once both accept the terms the
+deal card says the goods ship first and, once shipped, when the invoice is due."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from core.deals import after_sale
+from core.deals import terms as deal_terms
+from core.deals.tables import Deal, Offer
+from tests.deals.chat_helpers import last_notice
+from tests.deals.test_pay_on_terms import approved_company
+from tests.support.chat import ChatUser
+
+ON_TERMS = "On terms: invoice due 30 days after shipment (bank transfer)"
+
+
+async def payment_choices(chat: ChatUser, listing_id: int) -> list[str]:
+    """Open an offer, then its details up to the payment question: the choices offered."""
+    await chat.say(f"/view {listing_id}")
+    await chat.tap("Make an offer")
+    await chat.say("20")
+    await chat.say("200")
+    await chat.tap("Change details")
+    for _ in range(4):  # Incoterm, place, delivery from, delivery by: as they are
+        await chat.tap("Keep")
+    assert "Payment?" in chat.texts()
+    return chat.labels()
+
+
+async def test_an_approved_company_buyer_offers_on_terms_and_the_deal_card_says_what_it_means(
+        app):
+    sam, _alice, anna, _fred, _bob, _root, listing_id, _company = await approved_company(app)
+    outsider = ChatUser(app, "bob")
+    assert not any("On terms" in label for label in await payment_choices(outsider, listing_id))
+
+    buyer = ChatUser(app, "anna")
+    assert ON_TERMS in await payment_choices(buyer, listing_id)
+    await buyer.tap(ON_TERMS)
+    await buyer.tap("Keep")  # open for 48 hours
+    assert f"Payment: {ON_TERMS}" in buyer.texts()
+    await buyer.tap("Send")
+    assert "Sent (offer #" in buyer.texts()
+    seller = ChatUser(app, "sam")
+    assert f"Payment: {ON_TERMS}" in await last_notice(app, seller, "Offer #")
+    await seller.tap("Accept")
+    async with app.uow() as uow:
+        offer = (await uow.session.execute(select(Offer))).scalar_one()
+        deal = (await uow.session.execute(select(Deal))).scalar_one()
+        assert (offer.payment_method, deal.payment_days) == ("net30", 30)
+        version = await deal_terms.current(uow, deal.id)
+        for party in (anna, sam):
+            await deal_terms.accept(uow, deal.id, party.id, version.sha256)
+        await uow.commit()
+    await last_notice(app, buyer, "with payment on terms")
+    await buyer.tap("Open the deal")
+    card = buyer.texts()
+    assert "terms accepted — waiting for the seller to ship (paid on terms)" in card
+    assert "on terms: the invoice comes when the goods ship, due 30 days later" in card
+    assert "💳 Pay" not in buyer.labels()  # nothing to pay before the invoice
+    async with app.uow() as uow:
+        await after_sale.mark_shipped(uow, deal.id, sam.id, "DSV", None, None)
+        await uow.commit()
+    await last_notice(app, buyer, "Your invoice for deal")
+    assert "💳 Pay" in buyer.labels() and "🧾 Invoice" in buyer.labels()
+    await last_notice(app, buyer, "with payment on terms")
+    await buyer.tap("Open the deal")
+    assert "invoiced on terms, due on" in buyer.texts()
+    assert "💳 Pay" in buyer.labels()
+    await buyer.tap("💳 Pay")  # the invoice is paid like any payment: by card or transfer
+    assert "Payment of 4 840,00 € for deal #" in buyer.texts().replace("\xa0", " ")
+    assert "🏦 Pay by bank transfer" in buyer.labels()
+    assert "🤝 Arrange payment directly" not in buyer.labels()  # an invoice is paid to Agora
