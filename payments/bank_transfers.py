@@ -93,7 +93,7 @@ class BankTransfers(SavedMethods):
             if first.rowcount == 1 and arrive_by is not None:  # type: ignore[attr-defined]
                 arrive_by = transfer_rules.counts_until(arrive_by)
                 tx.emit(BankTransferChosen(view.id, view.reference, arrive_by))
-            received = await _received(tx, view.id)
+            received = await received_so_far(tx, view.id)
         amount = view.amount
         shown = bank.reference if bank.per_payment and bank.reference else \
             transfer_rules.shown_for(escrow_id)
@@ -167,7 +167,7 @@ class BankTransfers(SavedMethods):
             raise DomainError(_("This payment cannot be made by bank transfer."))
         if amount.currency != escrow.currency:
             raise DomainError(_("This payment is in {currency}.", currency=escrow.currency))
-        before = await _received(uow, escrow.id)
+        before = await received_so_far(uow, escrow.id)
         match = transfer_rules.match(escrow.amount, before, amount.amount, escrow.state == WAITING)
         row = IncomingTransfer(bank_ref=bank_ref[:80], escrow_id=escrow.id,
                                currency=escrow.currency, amount=amount.amount,
@@ -210,7 +210,7 @@ class BankTransfers(SavedMethods):
 
     async def _outcome(self, uow: UnitOfWork, row: IncomingTransfer, escrow: Escrow
                        ) -> TransferOutcome:
-        received = await _received(uow, row.escrow_id)
+        received = await received_so_far(uow, row.escrow_id)
         view = self.view(escrow)
         cur = row.currency
         missing = max(escrow.amount - received, 0) if view.state == WAITING else 0
@@ -220,7 +220,7 @@ class BankTransfers(SavedMethods):
     async def return_received(self, uow: UnitOfWork, escrow: Escrow) -> None:
         """The payment closed unpaid (cancelled, or arranged directly) while part of it had
         arrived by transfer: that part goes back (sent after the caller commits)."""
-        received = await _received(uow, escrow.id)
+        received = await received_so_far(uow, escrow.id)
         if not received:
             return
         amount = Money(received, escrow.currency)
@@ -307,7 +307,7 @@ async def _locked(uow: UnitOfWork, escrow_id: int) -> Escrow:
     return escrow
 
 
-async def _received(uow: UnitOfWork, escrow_id: int) -> int:
+async def received_so_far(uow: UnitOfWork, escrow_id: int) -> int:
     """What transfers brought towards this payment so far (minor units)."""
     total = (await uow.session.execute(select(func.coalesce(func.sum(IncomingTransfer.applied), 0))
                                        .where(IncomingTransfer.escrow_id == escrow_id))).scalar()

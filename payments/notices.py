@@ -89,6 +89,12 @@ async def _invoice_paid(uow: UnitOfWork, escrow: Escrow, invoice: Invoice) -> No
         "✅ Your payment of {amount} for {what} arrived: the invoice is paid.", amount=amount,
         what=what), invoice)
     assert escrow.payee_id is not None  # a deal's escrow always has its seller
+    deal = await uow.session.get(Deal, deals.deal_of(escrow.reference))
+    if deal is not None and deal.status in ("completed", "closed"):  # released right after
+        await with_receipt(uow, escrow.payee_id, lambda: _(
+            "💰 The buyer paid the invoice for {what} ({amount}); it is released to you now.",
+            amount=amount, what=what), invoice)
+        return
     await with_receipt(uow, escrow.payee_id, lambda: _(
         "💰 The buyer paid the invoice for {what} ({amount}). You are paid once delivery is "
         "confirmed.", amount=amount, what=what), invoice)

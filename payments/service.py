@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from core.deals.tables import Deal
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
@@ -77,17 +77,18 @@ class PaymentsService(BankTransfers):
         async with self.uow() as uow:
             escrow = await load(uow, escrow_id)
             payer = escrow.payer_id
-        bank = await self.transfer_details(escrow_id, payer)
-        if bank is None:
-            raise DomainError(_("This marketplace's payment provider takes no bank transfers, "
-                                "so it cannot invoice on terms."))
+        bank = await self.transfer_details(escrow_id, payer)  # None: paid by card alone
         async with self.tx(None) as uow:
-            escrow = await load(uow, escrow_id)
+            # Hold the escrow while it is still unpaid (a payment arriving now waits for this
+            # commit, then finds the invoice and settles its claim); paid or closed: no invoice.
+            held = await uow.session.execute(update(Escrow).where(
+                Escrow.id == escrow_id, Escrow.state == direct.WAITING)
+                .values(updated_at=uow.clock.now()))
             deal = await uow.session.get(Deal, deal_id)
-            if deal is None or escrow.state != direct.WAITING \
+            if held.rowcount != 1 or deal is None \
                     or await terms_invoices.invoice_of(uow, escrow_id) is not None:
-                return  # paid, closed or invoiced meanwhile
-            await terms_invoices.issue(uow, escrow, deal, bank)
+                return
+            await terms_invoices.issue(uow, await load(uow, escrow_id), deal, bank)
 
     def may_pay(self, escrow: Escrow) -> None:
         """A test card is refused once both parties arranged payment directly or the deal was

@@ -55,7 +55,8 @@ async def invoice_of(uow: UnitOfWork, escrow_id: int) -> Invoice | None:
         Invoice.escrow_id == escrow_id, Invoice.kind == KIND))).scalar_one_or_none()
 
 
-async def issue(uow: UnitOfWork, escrow: Escrow, deal: Deal, bank: TransferView) -> Invoice:
+async def issue(uow: UnitOfWork, escrow: Escrow, deal: Deal, bank: TransferView | None
+                ) -> Invoice:
     """The invoice of a deal paid on terms, once, as its goods ship: due its net days from
     today, with the account and reference to pay it by; the buyer (and the company's finance)
     get it, the seller hears it went out."""
@@ -70,9 +71,9 @@ async def issue(uow: UnitOfWork, escrow: Escrow, deal: Deal, bank: TransferView)
     due = pay_terms.due_on(uow.clock.now().date(), deal.payment_days or 0)
     await uow.session.execute(update(Deal).where(Deal.id == deal.id).values(payment_due_on=due))
     paid_for = await subject(uow, escrow)
-    note = json.dumps({"due_on": due.isoformat(), "days": deal.payment_days,
-                       "holder": bank.holder, "iban": bank.iban, "bic": bank.bic,
-                       "reference": bank.bank_reference.replace(" ", "")})
+    account = {"holder": bank.holder, "iban": bank.iban, "bic": bank.bic,
+               "reference": bank.bank_reference.replace(" ", "")} if bank else {}
+    note = json.dumps({"due_on": due.isoformat(), "days": deal.payment_days, **account})
     invoice = await invoices.issue(uow, escrow, journal, KIND,
                                    with_vat(escrow, escrow.amount, paid_for.line), 0, note=note)
     await _tell_issued(uow, escrow, deal, invoice, bank, due)
@@ -111,15 +112,25 @@ async def cancelled(uow: UnitOfWork, escrow: Escrow) -> Invoice | None:
                                     N_("Invoice cancelled unpaid: the deal was refunded"))))
 
 
+def _how_to_pay(what: str, amount: Money, due: date, bank: TransferView | None) -> str:
+    """The buyer's invoice notice: by transfer to the account with the reference, or (with a
+    provider that takes no transfers) by card."""
+    if bank is None:
+        return _("🧾 Your invoice for {what}: {amount}, due on {due}. Pay it by card with the "
+                 "Pay button.",
+                 what=what, amount=amount, due=dates.day(due))
+    return _("🧾 Your invoice for {what}: {amount}, due on {due}. Pay by bank transfer to "
+             "{holder}, IBAN {iban}, BIC {bic}, with the reference {reference} — or by card "
+             "with Pay.", what=what, amount=amount, due=dates.day(due), holder=bank.holder,
+             iban=bank.iban, bic=bank.bic, reference=bank.bank_reference)
+
+
 async def _tell_issued(uow: UnitOfWork, escrow: Escrow, deal: Deal, invoice: Invoice,
-                       bank: TransferView, due: date) -> None:
+                       bank: TransferView | None, due: date) -> None:
     amount, what = Money(escrow.amount, escrow.currency), described(escrow.reference)
     await recipients(uow, {escrow.payer_id, deal.seller_id})
-    await with_receipt(uow, escrow.payer_id, lambda: _(
-        "🧾 Your invoice for {what}: {amount}, due on {due}. Pay by bank transfer to {holder}, "
-        "IBAN {iban}, BIC {bic}, with the reference {reference} — or by card with Pay.",
-        what=what, amount=amount, due=dates.day(due), holder=bank.holder, iban=bank.iban,
-        bic=bank.bic, reference=bank.bank_reference), invoice, steps=pay_step(deal.id))
+    await with_receipt(uow, escrow.payer_id, lambda: _how_to_pay(what, amount, due, bank),
+                       invoice, steps=pay_step(deal.id))
     await with_receipt(uow, deal.seller_id, lambda: _(
         "🧾 The buyer's invoice for {what} went out: {amount}, due on {due}. You are paid once it "
         "is paid and delivery confirmed.", what=what, amount=amount, due=dates.day(due)), invoice)

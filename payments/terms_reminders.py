@@ -4,6 +4,7 @@ it is overdue, and Agora's finance team a week after it, with the deal to look i
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from sqlalchemy import String, cast, literal, select, update
@@ -17,10 +18,13 @@ from core.money.model import Money, described
 from core.notifications.outbox import addressed_to, notify, recipients
 from core.operators.roles import holders
 from core.storage.uow import UnitOfWork
+from payments.bank_transfers import received_so_far
 from payments.tables import Escrow
 from payments.terms_invoices import invoice_of, pay_step
 
 WAITING = "awaiting_payment"
+NOT_CHASED = ("disputed", "cancelled", "refunded")  # an admin decides, or nothing is owed
+log = logging.getLogger(__name__)
 _ESCROW = Escrow.reference == literal("deal:") + cast(Deal.id, String)
 
 
@@ -32,19 +36,24 @@ async def send_due(uow: UnitOfWork) -> list[tuple[int, int]]:
     rows = (await uow.session.execute(select(Deal, Escrow).join(Escrow, _ESCROW).where(
         Deal.payment_due_on.is_not(None), Deal.payment_due_on <= soonest,
         Deal.terms_paid_at.is_(None), Deal.terms_reminded < pay_terms.TO_OPERATORS,
-        Escrow.state == WAITING).order_by(Deal.id))).all()
+        Deal.status.not_in(NOT_CHASED), Escrow.state == WAITING).order_by(Deal.id))).all()
     sent = []
     for deal, escrow in rows:
         assert deal.payment_due_on is not None
         stage = pay_terms.reminder_due(today, deal.payment_due_on, deal.terms_reminded)
         if stage is None:
             continue
-        claimed = await uow.session.execute(update(Deal).where(
-            Deal.id == deal.id, Deal.terms_reminded == deal.terms_reminded)
-            .values(terms_reminded=stage))
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
-            continue  # sent by another worker a moment ago
-        await remind(uow, deal, escrow, stage)
+        try:
+            async with uow.session.begin_nested():  # one reminder that fails stops only itself
+                claimed = await uow.session.execute(update(Deal).where(
+                    Deal.id == deal.id, Deal.terms_reminded == deal.terms_reminded)
+                    .values(terms_reminded=stage))
+                if claimed.rowcount != 1:  # type: ignore[attr-defined]
+                    continue  # sent by another worker a moment ago
+                await remind(uow, deal, escrow, stage)
+        except Exception:
+            log.exception("reminder %s of deal %s's invoice not sent", stage, deal.id)
+            continue
         sent.append((deal.id, stage))
     return sent
 
@@ -53,7 +62,9 @@ async def remind(uow: UnitOfWork, deal: Deal, escrow: Escrow, stage: int) -> Non
     """The reminder `stage` of the deal's invoice, to whom it is for."""
     invoice = await invoice_of(uow, escrow.id)
     number = (invoice.number if invoice else None) or "—"
-    amount, what = Money(escrow.amount, escrow.currency), described(escrow.reference)
+    # What is still due: a transfer may have brought part of it already.
+    amount = Money(escrow.amount - await received_so_far(uow, escrow.id), escrow.currency)
+    what = described(escrow.reference)
     assert deal.payment_due_on is not None
     due = deal.payment_due_on
     if stage == pay_terms.BEFORE:
@@ -87,8 +98,8 @@ async def remind(uow: UnitOfWork, deal: Deal, escrow: Escrow, stage: int) -> Non
     async with addressed_to(uow, deal.buyer_id):
         await notify(uow, deal.buyer_id, _(
             "⚠ Invoice {number} for {what} ({amount}) is a week past its due date and went to "
-            "Agora's finance team, who will contact you.", number=number, what=what,
-            amount=amount), buttons=pay_step(deal.id))
+            "Agora's finance team.", number=number, what=what, amount=amount),
+            buttons=pay_step(deal.id))
 
 
 __all__ = ["N_", "Action", "Intent", "remind", "send_due"]

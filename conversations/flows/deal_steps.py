@@ -124,6 +124,12 @@ async def _on_terms(ctx: Ctx, msg: Inbound) -> Next:
         pay = ((Button(_("💳 Pay"), f"@go:deal_step:{deal.id}:pay"),),) \
             if deal.buyer_id == ctx.account.id else ()
         return Next.end(Reply(_("✅ Accepted. Both parties have: payment is open."), pay), menu=False)
+    if deal.status == "to_ship":  # paid on terms: the goods go first
+        return Next.end(Reply(
+            _("✅ Accepted. Both parties have: the seller ships next, and the invoice comes with "
+              "the goods.") if deal.buyer_id == ctx.account.id else
+            _("✅ Accepted. Both parties have: ship the goods; the buyer's invoice goes out when "
+              "you mark them shipped.")), menu=False)
     return Next.end(Reply(_("✅ Accepted. Waiting for the other party to accept the same version.")),
                     menu=False)
 

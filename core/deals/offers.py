@@ -146,7 +146,7 @@ async def accept(uow: UnitOfWork, offer_id: int, actor_id: int, approved: bool =
     _check_other_side(offer, role, "accept-offer")
     if role == BUYER:
         await _within_limit(uow, actor_id, terms_of_offer(offer), approved)
-    return await _agree(uow, offer)
+    return await _agree(uow, offer, accepter=role)
 
 
 async def buy_now(uow: UnitOfWork, listing_id: int, buyer_id: int, terms: Terms,
@@ -203,7 +203,7 @@ async def usual_terms(uow: UnitOfWork, buyer_id: int) -> Terms | None:
     return terms_of_offer(last) if last is not None else None
 
 
-async def _agree(uow: UnitOfWork, offer: Offer) -> Deal:
+async def _agree(uow: UnitOfWork, offer: Offer, accepter: str = BUYER) -> Deal:
     """Close the offer as accepted, take its quantity from the stock and agree the deal."""
     await _close(uow, offer, "accepted")
     await _reserve(uow, offer.listing_id, offer.quantity_milli * (offer.call_offs or 1))
@@ -212,7 +212,7 @@ async def _agree(uow: UnitOfWork, offer: Offer) -> Deal:
     seat = await seat_of(uow, offer.buyer_id)  # bought for the company: colleagues see it
     await on_terms.check(uow, offer.buyer_id, offer.payment_method,  # still within its limit
                          rules.line_total(Money(offer.price_minor, offer.currency),
-                                          offer.quantity_milli))
+                                          offer.quantity_milli), by_buyer=accepter == BUYER)
     deal = Deal(offer_id=offer.id, listing_id=offer.listing_id, buyer_id=offer.buyer_id,
                 company_id=seat.company.id if seat else None,
                 contract_id=contract.id if contract else None, call_off=1 if contract else None,
@@ -281,7 +281,7 @@ async def _new_offer(uow: UnitOfWork, listing: Listing, buyer_id: int, made_by: 
     """An open offer, with its expiry timer running."""
     milli = _check_terms(listing, terms)
     await on_terms.check(uow, buyer_id, terms.payment_method,
-                         rules.line_total(terms.price, milli))
+                         rules.line_total(terms.price, milli), by_buyer=made_by == BUYER)
     now = uow.clock.now()
     expires = now + (terms.expires_in or OFFER_PROCESS.timers_in("open")[0].after)
     offer = Offer(listing_id=listing.id, buyer_id=buyer_id, seller_id=listing.seller_id,

@@ -7,12 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from core.companies.events import TermsApproved
 from core.companies.service import audit, seat_of
 from core.companies.tables import Company
-from core.deals import deals, pay_terms
+from core.deals import deals, pay_terms, rules
 from core.deals.tables import Deal
 from core.errors import DomainError, NotFound
 from core.i18n import _
@@ -76,12 +76,13 @@ async def standing(uow: UnitOfWork, company: Company) -> Standing:
 
 
 async def owed_by(uow: UnitOfWork, company_id: int, currency: str) -> Money:
-    """The price (without VAT) of the company's deals on terms whose invoice is not paid."""
-    owed = await uow.session.scalar(select(
-        func.coalesce(func.sum(Deal.price_minor * Deal.quantity_milli / 1000), 0)).where(
+    """The price (without VAT) of the company's deals on terms whose invoice is not paid, each
+    rounded as its deal is (`rules.line_total`)."""
+    rows = await uow.session.execute(select(Deal.price_minor, Deal.quantity_milli).where(
         Deal.company_id == company_id, Deal.payment_days.is_not(None),
         Deal.terms_paid_at.is_(None), Deal.currency == currency, Deal.status.not_in(ENDED)))
-    return Money(int(owed or 0), currency)
+    return sum((rules.line_total(Money(price, currency), milli) for price, milli in rows),
+               Money(0, currency))
 
 
 async def methods_for(uow: UnitOfWork, buyer_id: int) -> tuple[str, ...]:
@@ -92,18 +93,29 @@ async def methods_for(uow: UnitOfWork, buyer_id: int) -> tuple[str, ...]:
     return tuple(method for method, net in pay_terms.NET_DAYS.items() if days and net <= days)
 
 
-async def check(uow: UnitOfWork, buyer_id: int, method: str, amount: Money) -> None:
-    """Refuse an offer (or its acceptance) on terms the buyer's company may not use."""
+async def check(uow: UnitOfWork, buyer_id: int, method: str, amount: Money,
+                by_buyer: bool = True) -> None:
+    """Refuse an offer (or its acceptance) on terms the buyer's company may not use. The
+    company's row is held until commit, so two purchases at once cannot both fit the same room
+    under its limit; a seller is refused without the company's limit or debts."""
     days = pay_terms.net_days(method)
     if days is None:
         return
     seat = await seat_of(uow, buyer_id)
-    if seat is None:
-        pay_terms.checked_credit(days, amount, None, None, amount, "")
-        return
-    found = await standing(uow, seat.company)
-    pay_terms.checked_credit(days, amount, found.days, found.limit,
-                             found.owed or Money(0, amount.currency), seat.company.name)
+    try:
+        if seat is None:
+            pay_terms.checked_credit(days, amount, None, None, amount, "")
+            return
+        company = (await uow.session.execute(select(Company).where(
+            Company.id == seat.company.id).with_for_update())).scalar_one()
+        found = await standing(uow, company)
+        pay_terms.checked_credit(days, amount, found.days, found.limit,
+                                 found.owed or Money(0, amount.currency), company.name)
+    except DomainError:
+        if by_buyer:
+            raise
+        raise DomainError(_("This buyer cannot pay on terms for this purchase; offer escrow "
+                            "instead.")) from None
 
 
 async def approved_companies(uow: UnitOfWork, operator_id: int) -> list[Standing]:

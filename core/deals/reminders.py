@@ -132,7 +132,7 @@ async def _awaiting_payment(uow: UnitOfWork, deal: Deal) -> list[Reminder]:
 
 async def _to_ship(uow: UnitOfWork, deal: Deal) -> list[Reminder]:
     async def text(when: str) -> str:
-        if deal.payment_days:  # paid on terms: nothing was paid, nothing to refund
+        if deal.payment_days and deal.terms_paid_at is None:  # on terms, unpaid: no refund
             return _("🚚 Deal #{id} ({title}): ship by {when}. If it has not shipped by then, "
                      "the deal is cancelled.", id=deal.id, title=await _title(uow, deal),
                      when=when)

@@ -14,11 +14,11 @@ import logging
 from collections.abc import Sequence
 from decimal import Decimal
 
-from sqlalchemy import String, and_, cast, literal, or_, select
+from sqlalchemy import String, and_, cast, exists, literal, or_, select
 
 from core.deals import deals, quality_report, sale_vat
 from core.deals.events import DealMoved
-from core.deals.tables import Deal, Dispute
+from core.deals.tables import Deal, Dispute, Shipment
 from core.errors import Conflict, DomainError
 from core.money.events import (
     BankTransferChosen,
@@ -44,6 +44,7 @@ RELEASING = ("completed", "closed")
 MONEY_MOVES = ("awaiting_payment", *RELEASING, "refunded")  # deal states that move money
 ON_TERMS_MOVES = ("to_ship", "shipped")  # paid on terms: the escrow opens, the invoice goes out
 ENDED_UNPAID = ("cancelled", "refunded")  # an escrow still waiting for payment closes
+NO_ESCROW_YET = ("agreed", *ENDED_UNPAID)  # on terms: opened once both accepted the terms
 
 
 class DealPayments:
@@ -124,18 +125,20 @@ class DealPayments:
                 if target in RELEASING else None  # only a release can be a split
             status, on_terms = deal.status, bool(deal.payment_days)
             invoiced = escrow is not None and await terms_invoices.invoice_of(uow, escrow.id)
+            shipped = await uow.session.scalar(_SHIPPED.where(Shipment.deal_id == deal_id))
         if target in ON_TERMS_MOVES and not on_terms:
             return  # an escrow deal: paid before it ships, nothing to do here
         if escrow_id is None:
             # Opened as the terms are accepted: for payment first, or (on terms) to be paid
-            # later; never for a deal cancelled meanwhile.
-            if status == "awaiting_payment" or (on_terms and status not in ENDED_UNPAID):
+            # later; never before both accepted (the VAT is fixed then), nor once cancelled.
+            if status == "awaiting_payment" or (on_terms and status not in NO_ESCROW_YET):
                 await self.payments.open("goods", "bioenergy", deals.reference(deal_id), buyer,
                                          seller, total, SYSTEM, vat)
             return
         elif state == WAITING and status in ENDED_UNPAID:  # closed unpaid (on terms: refunded)
             await self.payments.cancel_unpaid(escrow_id, SYSTEM)
-        elif state == WAITING and on_terms and not invoiced and status != "to_ship":
+        elif state == WAITING and on_terms and not invoiced and shipped \
+                and status not in ENDED_UNPAID:
             await self.payments.invoice_on_terms(escrow_id, deal_id)  # the goods shipped
         elif state != "held":
             return  # nothing held: not paid, arranged directly, or moved already
@@ -180,12 +183,14 @@ class DealPayments:
 # awaiting payment without an escrow, ended ones with money still held, and cancelled ones with
 # an escrow still open for payment.
 _ESCROW = Escrow.reference == literal("deal:") + cast(Deal.id, String)
+_SHIPPED = select(Shipment.deal_id)  # the goods left: a deal on terms is invoiced
 _BEHIND = (select(Deal.id, Deal.status).outerjoin(Escrow, _ESCROW).where(or_(
     and_(Deal.status == "awaiting_payment", Escrow.id.is_(None)),
     and_(Deal.status.in_((*RELEASING, "refunded", "cancelled")), Escrow.state == "held"),
     and_(Deal.status.in_(ENDED_UNPAID), Escrow.state == WAITING),
     # paid on terms: accepted without an escrow, or shipped without an invoice
-    and_(Deal.payment_days.is_not(None), Deal.status.not_in(ENDED_UNPAID), or_(
-        Escrow.id.is_(None),
-        and_(Escrow.state == WAITING, Deal.status != "to_ship",
-             Deal.payment_due_on.is_(None)))))).order_by(Deal.id))
+    and_(Deal.payment_days.is_not(None), or_(
+        and_(Escrow.id.is_(None), Deal.status.not_in(NO_ESCROW_YET)),
+        and_(Escrow.state == WAITING, Deal.status.not_in(ENDED_UNPAID),
+             Deal.payment_due_on.is_(None),
+             exists(_SHIPPED.where(Shipment.deal_id == Deal.id))))))).order_by(Deal.id))

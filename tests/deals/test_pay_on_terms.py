@@ -304,3 +304,52 @@ async def test_a_deal_on_terms_paid_before_shipping_is_an_ordinary_paid_deal(app
         await uow.commit()
     assert (await the(app, deal_id))[1].state == "released"
     assert await told_texts(app, sam.id, "the escrow is released to you")
+
+
+async def test_the_money_catch_up_waits_for_both_acceptances_and_for_the_goods_to_leave(app):
+    """Before both accept, nothing is opened (the VAT is fixed at the second acceptance); a
+    deal disputed before shipping is never invoiced."""
+    sam, _alice, anna, _fred, _bob, _root, listing_id, _company = await approved_company(app)
+    async with app.uow() as uow:
+        offer = await offers.make_offer(uow, listing_id, anna.id, net30())
+        deal = await offers.accept(uow, offer.id, sam.id)
+        await uow.commit()
+    catch_up = DealPayments(app.payments).catch_up
+    assert await catch_up() == 0 and (await the(app, deal.id))[1] is None
+    async with app.uow() as uow:
+        version = await deal_terms.current(uow, deal.id)
+        for party in (anna, sam):
+            await deal_terms.accept(uow, deal.id, party.id, version.sha256)
+        await after_sale.open_dispute(uow, deal.id, anna.id, "Wrong grade promised")
+        await uow.commit()
+    await catch_up()
+    deal_now, escrow = await the(app, deal.id)
+    assert (deal_now.status, escrow.amount) == ("disputed", WITH_VAT)  # with the VAT fixed
+    assert await kinds(app, escrow.id) == [] and deal_now.payment_due_on is None
+
+
+async def test_a_seller_refused_on_terms_learns_nothing_of_the_companys_limit(app):
+    sam, _alice, anna, _fred, _bob, _root, listing_id, _company = await approved_company(
+        app, limit="5000")
+    async with app.uow() as uow:
+        offer = await offers.make_offer(uow, listing_id, anna.id, terms("20", "200"))
+        with pytest.raises(DomainError) as refused:  # 30 t at 200.00: 6,000 above 5,000
+            await offers.counter(uow, offer.id, sam.id, net30("30"))
+    assert "cannot pay on terms for this purchase" in str(refused.value)
+    assert "5,000" not in str(refused.value) and "Baltic" not in str(refused.value)
+
+
+async def test_reminders_wait_while_disputed_and_ask_only_for_what_is_still_due(app, clock):
+    sam, anna, _fred, _root, _company, deal_id = await agreed_on_terms(app)
+    await ship(app, sam, deal_id)
+    _, escrow = await the(app, deal_id)
+    await app.payments.send_test_transfer(escrow.id, anna.id, Money(84_000, "EUR"), "part-1")
+    clock.advance(days=27)
+    assert [stage for _, stage in await terms_reminders.run(app.uow)] == [pay_terms.BEFORE]
+    reminder = (await told_texts(app, anna.id, "is due on"))[-1]
+    assert "(4 000,00 €)" in reminder  # 4,840.00 less the 840.00 already transferred
+    async with app.uow() as uow:
+        await after_sale.open_dispute(uow, deal_id, anna.id, "Moisture far too high")
+        await uow.commit()
+    clock.advance(days=5)  # overdue, but an admin is deciding: no reminder meanwhile
+    assert await terms_reminders.run(app.uow) == []

@@ -7,7 +7,6 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core.deals import after_sale
-from core.deals import terms as deal_terms
 from core.deals.tables import Deal, Offer
 from tests.deals.chat_helpers import last_notice
 from tests.deals.test_pay_on_terms import approved_company
@@ -31,7 +30,7 @@ async def payment_choices(chat: ChatUser, listing_id: int) -> list[str]:
 
 async def test_an_approved_company_buyer_offers_on_terms_and_the_deal_card_says_what_it_means(
         app):
-    sam, _alice, anna, _fred, _bob, _root, listing_id, _company = await approved_company(app)
+    sam, _alice, _anna, _fred, _bob, _root, listing_id, _company = await approved_company(app)
     outsider = ChatUser(app, "bob")
     assert not any("On terms" in label for label in await payment_choices(outsider, listing_id))
 
@@ -49,10 +48,12 @@ async def test_an_approved_company_buyer_offers_on_terms_and_the_deal_card_says_
         offer = (await uow.session.execute(select(Offer))).scalar_one()
         deal = (await uow.session.execute(select(Deal))).scalar_one()
         assert (offer.payment_method, deal.payment_days) == ("net30", 30)
-        version = await deal_terms.current(uow, deal.id)
-        for party in (anna, sam):
-            await deal_terms.accept(uow, deal.id, party.id, version.sha256)
-        await uow.commit()
+        deal_id = deal.id
+    for party in (buyer, seller):  # both accept the terms in chat (billing details known)
+        await last_notice(app, party, "agreed, paid on terms")
+        await party.tap("accept the terms")
+        await party.tap("Accept version 1")
+    assert "Both parties have: ship the goods; the buyer's invoice goes out" in seller.texts()
     await last_notice(app, buyer, "with payment on terms")
     await buyer.tap("Open the deal")
     card = buyer.texts()
@@ -60,7 +61,7 @@ async def test_an_approved_company_buyer_offers_on_terms_and_the_deal_card_says_
     assert "on terms: the invoice comes when the goods ship, due 30 days later" in card
     assert "💳 Pay" not in buyer.labels()  # nothing to pay before the invoice
     async with app.uow() as uow:
-        await after_sale.mark_shipped(uow, deal.id, sam.id, "DSV", None, None)
+        await after_sale.mark_shipped(uow, deal_id, sam.id, "DSV", None, None)
         await uow.commit()
     await last_notice(app, buyer, "Your invoice for deal")
     assert "💳 Pay" in buyer.labels() and "🧾 Invoice" in buyer.labels()

@@ -322,6 +322,12 @@ async def on_dispute_question(uow: UnitOfWork, event: DisputeQuestion) -> None:
 OUTCOMES = {"release": N_("the payment is released to the seller"),
             "refund": N_("the buyer is refunded in full"),
             "split": N_("the buyer is refunded {refund} and the rest released to the seller")}
+# The same decisions on a deal paid on terms whose invoice is not paid yet.
+UNPAID_OUTCOMES = {
+    "release": N_("the invoice stands: the seller is paid once it is paid"),
+    "refund": N_("the invoice is cancelled: nothing is owed"),
+    "split": N_("once the invoice is paid, the buyer gets {refund} back and the rest goes to the "
+                "seller")}
 
 
 async def on_dispute_decided(uow: UnitOfWork, event: DisputeDecided) -> None:
@@ -332,7 +338,9 @@ async def on_dispute_decided(uow: UnitOfWork, event: DisputeDecided) -> None:
         return
     for party in (deal.buyer_id, deal.seller_id):
         async with addressed_to(uow, party):
-            what = _(OUTCOMES[dispute.outcome],
+            outcomes = UNPAID_OUTCOMES if deal.payment_days and deal.terms_paid_at is None \
+                else OUTCOMES
+            what = _(outcomes[dispute.outcome],
                      refund=Money(dispute.refund_minor or 0, deal.currency))
             await notify(uow, party, _("⚖ Deal #{id}: the dispute is decided — {outcome}: "
                                        "{what}.\nReasons: {reasons}", id=deal.id,
