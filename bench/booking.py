@@ -44,6 +44,7 @@ from config.settings import Settings
 from core.accounts import service as accounts
 from core.catalog.media import FileStore
 from core.clock import FakeClock
+from core.companies.billing import give
 from core.consulting.bookings import service as bookings
 from core.consulting.bookings.availability import Schedule, free_slots, next_free_slot
 from core.consulting.profiles import service as profiles
@@ -120,6 +121,8 @@ async def people(app: Container, consultants_n: int, seekers_n: int, files: str
             await profiles.set_photo(uow, consultant_id, FileStore(files), "p.png", "image/png",
                                      PNG)
             assert app.payments is not None
+            await give(uow, consultant_id, legal_name=f"Consultant {consultant_id}",
+                       street="Brīvības iela 1", postcode="LV-1010", town="Rīga", country="LV")
             assert await profiles.go_live(uow, consultant_id, app.payments) == []
         await uow.commit()
     return ids[:consultants_n], ids[consultants_n:]

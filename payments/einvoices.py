@@ -26,6 +26,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from stdnum import iban
+
 from core import said as say
 from core.accounts.billing import Billing, from_account
 from core.accounts.service_vat import commission_vat
@@ -230,6 +232,8 @@ async def _sale(uow: UnitOfWork, escrow: Escrow | None, buyer_id: int | None,
         return None
     ours, theirs = await company_billing.billed(uow, seller_id), \
         await company_billing.billed(uow, buyer_id)
+    if theirs is None and supply == "services":  # a session's client: a private person
+        theirs = await _private_person(uow, buyer_id)
     if ours is None or theirs is None:
         return None
     found = treatment(ours, theirs, supply)
@@ -241,6 +245,15 @@ async def _sale(uow: UnitOfWork, escrow: Escrow | None, buyer_id: int | None,
     elif found.category == STANDARD and supply == "goods":  # no VAT line: no e-invoice
         found = VatTreatment(found.kind, say.said(SEPARATELY), None)
     return found, ours, theirs
+
+
+async def _private_person(uow: UnitOfWork, account_id: int) -> Billing | None:
+    """A client who never gave billing details, as a consumer's invoice names them: their name
+    and country (EN 16931 asks no more of a buyer); None when the country is not known."""
+    account = await uow.session.get(Account, account_id)
+    if account is None or not account.country:
+        return None
+    return Billing(account.display_name, "", "", "", account.country)
 
 
 async def _members(uow: UnitOfWork, escrow: Escrow, invoice: Invoice
@@ -313,8 +326,9 @@ def _to_pay(invoice: Invoice, total: str, nothing: str) -> dict[str, Any]:
                              "BT-20": f"{kept.get('days') or ''} days net".strip()}
     if due:
         found["BT-9"] = date.fromisoformat(str(due))
-    if kept.get("iban"):
-        found |= {"BT-81": "58", "BT-84": str(kept["iban"]).replace(" ", ""),
+    if kept.get("iban"):  # a SEPA transfer (58) to an IBAN; else a credit transfer (30)
+        account = str(kept["iban"]).replace(" ", "")
+        found |= {"BT-81": "58" if iban.is_valid(account) else "30", "BT-84": account,
                   "BT-83": str(kept.get("reference") or "")}
         if kept.get("bic"):
             found["BT-86"] = str(kept["bic"])

@@ -45,7 +45,13 @@ async def test_a_telegram_consultant_and_a_slack_seeker_hold_a_paid_session(worl
     await tg.tap("Photo", "Send a photo")
     world.telegram.files[f"P{TELEGRAM_USER}s1280"] = JPEG
     await tg.send(world.telegram.photo(TELEGRAM_USER), "tap Go live")  # the preview, with its button
-    await tg.tap("Go live", "Live: seekers can find and book you")
+    await tg.tap("Go live", "Legal name")  # her receipts' billing details, once
+    await tg.tap("Keep", "Street address")
+    await tg.say("Brīvības iela 10", "Postcode")
+    await tg.say("LV-1010", "Town")
+    await tg.tap("Keep", "Country")
+    await tg.tap("Keep", "VAT number")
+    await tg.tap("Skip", "Live: seekers can find and book you")
 
     # Sid finds Cora on Slack (a typo forgiven) and books a free time.
     await world.bob.command("consultants")

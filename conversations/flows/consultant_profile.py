@@ -9,6 +9,7 @@ from typing import Any
 
 from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
 from conversations.flows import consultant_fields as cf
+from conversations.flows import deal_billing
 from conversations.messages import Choice, FileUpload, Inbound, Outbound, Reply, rows
 from core.actions import Intent
 from core.consulting.profiles import promotions
@@ -101,10 +102,10 @@ async def _on_preview(ctx: Ctx, msg: Inbound) -> Next:
     if data == "promote":
         return Next(state="promote")
     if data == "live":
-        missing = await profiles.go_live(ctx.uow, ctx.account.id, ctx.services.payments)
-        note = _("🚀 Live: seekers can find and book you.") if not missing else \
-            _("Not yet: {missing}", missing="; ".join(missing))
-        return Next(state="preview", remember=False, replies=[Reply(note)])
+        if await deal_billing.needed(ctx):  # asked here, where they are needed: once
+            deal_billing.seed(ctx, "billing")  # seeded, so the form says no intro itself
+            return Next(state="billing", replies=[Reply(_(BILLING_INTRO))])
+        return await _go_live(ctx)
     if data == "online":
         now = ctx.uow.clock.now()
         online = profiles.is_online(await profiles.get(ctx.uow, ctx.account.id), now)
@@ -116,6 +117,20 @@ async def _on_preview(ctx: Ctx, msg: Inbound) -> Next:
         await profiles.leave_directory(ctx.uow, ctx.account.id)
         return Next(state="preview", remember=False, replies=[Reply(_("⏸ Out of the directory."))])
     return Next.end()
+
+
+async def _go_live(ctx: Ctx) -> Next:
+    assert ctx.account is not None
+    missing = await profiles.go_live(ctx.uow, ctx.account.id, ctx.services.payments)
+    note = _("🚀 Live: seekers can find and book you.") if not missing else \
+        _("Not yet: {missing}", missing="; ".join(missing))
+    return Next(state="preview", remember=False, replies=[Reply(note)])
+
+
+async def _billed(ctx: Ctx, values: dict[str, Any]) -> Next:
+    """Billing details kept; on to going live."""
+    await deal_billing.save(ctx, values)
+    return await _go_live(ctx)
 
 
 def _seed(ctx: Ctx, key: str, profile: profiles.ConsultantProfile) -> None:
@@ -185,6 +200,9 @@ async def _on_photo(ctx: Ctx, msg: Inbound) -> Next:
     return Next(state="preview", remember=False, replies=[Reply(_("📷 Photo saved."))])
 
 
+BILLING_INTRO = N_("🧾 Once per account: your billing details, for the receipts of your "
+                   "sessions (shown only on documents for your clients).")
+
 consultant_profile = Flow(
     name="consultant_profile", title=N_("your consultant profile"), first="essentials",
     on_start=_start, commands=("consultant",), intents={Intent.PROMOTE: "promote"},
@@ -197,6 +215,8 @@ consultant_profile = Flow(
                                              "preview.")),
             "details": FormState(form=cf.details_form(), done=_saved, cancel_to="preview"),
             "preview": Ask(prompt=_preview, on=_on_preview),
+            "billing": FormState(form=deal_billing.billing_form(), done=_billed,
+                                 cancel_to="preview"),
             "photo": Ask(prompt=_photo_prompt, on=_on_photo, cancel_to="preview"),
             "promote": Ask(prompt=_promote_prompt, on=_on_promote, cancel_to="preview")},
 )

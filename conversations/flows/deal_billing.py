@@ -1,6 +1,6 @@
-"""Billing details, asked once at a party's first deal (before accepting its terms): the legal
-name, address and VAT number that invoices carry, defaults from the profile, the VAT number
-checked against its country at the question that can fix it."""
+"""Billing details, asked once at a party's first deal (before accepting its terms), or as a
+consultant goes live: the legal name, address and VAT number that invoices carry, defaults from
+the profile, the VAT number checked against its country at the question that can fix it."""
 
 from __future__ import annotations
 

@@ -8,6 +8,7 @@ from typing import Any
 from config.container import Container
 from core.accounts.tables import Account
 from core.catalog.media import FileStore
+from core.companies.billing import give
 from core.consulting.bookings import service as bookings
 from core.consulting.profiles import service as profiles
 from core.consulting.tables import Booking
@@ -45,6 +46,8 @@ async def consultant(app: Container, name: str = "ann", *, live: bool = True,
                                  "image/png", PNG)
         if live:
             assert app.payments is not None
+            await give(uow, account.id, legal_name=f"{name.title()} Konsultācijas",
+                       street="Brīvības iela 10", postcode="LV-1010", town="Rīga", country="LV")
             assert await profiles.go_live(uow, account.id, app.payments) == []
         await uow.commit()
     return account

@@ -36,7 +36,16 @@ async def _consultant_goes_live(app, tmp_path) -> ChatUser:
     await cora.tap("Photo")
     await cora.send(FileUpload(str(photo), "cora.png", "image/png", len(PNG), "photo"))
     assert "Photo saved" in cora.texts() and "tap Go live" in cora.texts()
-    await cora.tap("Go live")
+    await cora.tap("Go live")  # first the billing details her session receipts carry
+    assert "billing details, for the receipts of your sessions" in cora.texts()
+    await cora.tap("Keep")  # her name
+    await cora.say("Brīvības iela 10")
+    await cora.say("LV-1010")
+    await cora.tap("Keep")  # Riga
+    await cora.tap("Keep")  # Latvia
+    await cora.say("LV123")  # not a Latvian VAT number: asked again, at that question
+    assert "VAT number" in cora.texts() and "Live:" not in cora.texts()
+    await cora.tap("Skip")  # not registered for VAT
     assert "Live: seekers can find and book you" in cora.texts()
     return cora
 

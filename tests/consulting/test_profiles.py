@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import pytest
 
+from core.companies.billing import give
 from core.consulting.profiles import service as profiles
 from core.consulting.tables import ConsultantProfile
 from core.errors import DomainError, NotAllowed
@@ -33,11 +34,16 @@ def test_an_empty_profile_says_plainly_everything_that_is_missing():
         "payouts set up, so you can be paid"]
 
 
-async def test_a_complete_profile_goes_live_only_once_payouts_are_set_up(app):
+async def test_a_complete_profile_goes_live_only_once_payouts_and_billing_are_set_up(app):
     ann = await consultant(app, live=False)
     async with app.uow() as uow:
         missing = await profiles.go_live(uow, ann.id, NoPayouts(app.payments))
-        assert missing == ["payouts set up, so you can be paid"]
+        assert missing == ["payouts set up, so you can be paid",
+                           "your billing details, for the receipts of your sessions"]
+        await give(uow, ann.id, legal_name="Ann Lapa", street="Iela 1", postcode="LV-1010",
+                   town="Rīga", country="LV")
+        assert await profiles.go_live(uow, ann.id, NoPayouts(app.payments)) == [
+            "payouts set up, so you can be paid"]
         assert not (await profiles.get(uow, ann.id)).live
         assert await profiles.go_live(uow, ann.id, app.payments) == []
         assert (await profiles.get(uow, ann.id)).live

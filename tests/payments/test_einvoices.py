@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from bots.server import create_app
 from core.accounts import billing
+from core.accounts.tables import Account
 from core.issuer import ISSUER, Issuer
 from core.money.model import Money
 from payments import einvoices, invoices
@@ -212,6 +213,31 @@ async def test_a_domestic_session_receipt_states_the_vat_its_price_includes(app)
     assert amounts(xml) == {"TaxBasisTotalAmount": "100.00", "TaxTotalAmount": "21.00",
                             "GrandTotalAmount": "121.00"}
     assert b"<ram:CategoryCode>S</ram:CategoryCode>" in xml
+    valid((await app.payments.invoice_xml(receipt.token, "ubl"))[1], "ubl-2.1")
+
+
+async def test_a_session_for_a_client_who_gave_no_billing_details_is_invoiced_to_a_consumer(
+        app):
+    """A session's client need give no billing details: the receipt names them as a consumer
+    (their name and country, all EN 16931 asks of a buyer), so it is an e-invoice too; a
+    consultant without a VAT number charges none (O)."""
+    client, consultant = await people(app)
+    await _billed(app, consultant, legal_name="Sue Lapa", street="Iela 1", postcode="LV-1010",
+                  town="Rīga", country="LV")
+    async with app.uow() as uow:  # the client's profile says where they live, nothing more
+        (await uow.session.get(Account, client)).country = "LV"
+        await uow.commit()
+    view = await app.payments.open("session", "consulting", "booking:8", client, consultant,
+                                   Money(9_000, "EUR"), BUYER)
+    await app.payments.pay_with_test_card(view.id, "4242 4242 4242 4242")
+    await app.payments.capture(view.id, Money(9_000, "EUR"), ADMIN)
+    receipt = await _document(app, "payment")
+    _, pdf = await app.payments.invoice_pdf(receipt.number)
+    xml = valid(embedded_xml(pdf), "factur-x")
+    assert b"<ram:CategoryCode>O</ram:CategoryCode>" in xml
+    assert amounts(xml)["GrandTotalAmount"] == "90.00"
+    buyer = etree.fromstring(xml).xpath("//ram:BuyerTradeParty", namespaces=RAM)[0]
+    assert buyer.xpath("ram:PostalTradeAddress/ram:CountryID/text()", namespaces=RAM) == ["LV"]
     valid((await app.payments.invoice_xml(receipt.token, "ubl"))[1], "ubl-2.1")
 
 

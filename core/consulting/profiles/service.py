@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 
 from core.accounts.tables import Account
 from core.catalog.media import FileStore, keep
+from core.companies import billing as company_billing
 from core.consulting.bookings.availability import Schedule, parse_hours, zone_of
 from core.consulting.events import ProfileChanged
 from core.consulting.profiles.taxonomy import (
@@ -180,8 +181,13 @@ async def set_photo(uow: UnitOfWork, actor_id: int, store: FileStore, name: str,
     return path
 
 
-def what_is_missing(profile: ConsultantProfile, payouts_ready: bool) -> list[str]:
-    """What still keeps a profile out of the directory, each as a plain phrase."""
+BILLING_MISSING = N_("your billing details, for the receipts of your sessions")
+
+
+def what_is_missing(profile: ConsultantProfile, payouts_ready: bool,
+                    billed: bool = True) -> list[str]:
+    """What still keeps a profile out of the directory, each as a plain phrase: among them the
+    billing details its session receipts are issued with (a consultant sells a service)."""
     missing = []
     if len(profile.bio or "") < MIN_BIO:
         missing.append(_("a bio of at least {n} characters", n=MIN_BIO))
@@ -197,6 +203,8 @@ def what_is_missing(profile: ConsultantProfile, payouts_ready: bool) -> list[str
         missing.append(_("your weekly hours"))
     if not payouts_ready:
         missing.append(_("payouts set up, so you can be paid"))
+    if not billed:
+        missing.append(_(BILLING_MISSING))
     return missing
 
 
@@ -204,7 +212,8 @@ async def go_live(uow: UnitOfWork, actor_id: int, payments: PaymentsPort) -> lis
     """Put the actor's profile in the directory if nothing is missing; returns what is."""
     profile = await get(uow, actor_id)
     wallet = await payments.wallet(actor_id, uow)
-    missing = what_is_missing(profile, wallet.payouts_ready)
+    missing = what_is_missing(profile, wallet.payouts_ready,
+                              billed=not await company_billing.missing(uow, actor_id))
     if not missing and not profile.live:
         profile.live, profile.live_since = True, uow.clock.now()
         profile.updated_at = uow.clock.now()
