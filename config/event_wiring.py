@@ -60,6 +60,7 @@ from core.deals.events import (
     OfferMade,
     PurchaseDecided,
     PurchaseHeld,
+    RequestPosted,
     ShipmentUpdated,
     TermsAccepted,
     TermsChanged,
@@ -68,6 +69,7 @@ from core.deals.events import (
 from core.deals.notices import approvals as approval_notices
 from core.deals.notices import book as notice_book
 from core.deals.notices import parties as deal_notices
+from core.deals.notices import requests as request_notices
 from core.deals.notices import terms as terms_notices
 from core.events import Event, EventBus
 from core.learning import events as learning
@@ -180,6 +182,7 @@ def _deal_notices(bus: EventBus) -> None:
     bus.during_commit(JoinRefused, company_notices.on_join_refused)
     bus.during_commit(AccountRegistered, company_notices.on_registered)
     bus.during_commit(OfferMade, deal_notices.on_offer_made)
+    bus.during_commit(RequestPosted, request_notices.on_posted)
     bus.during_commit(OfferClosed, notice_book.OFFERS.on_moved)  # as declared, by transition
     bus.during_commit(DealAgreed, deal_notices.on_deal_agreed)
     bus.during_commit(DealMoved, notice_book.DEALS.on_moved)

@@ -70,6 +70,12 @@ def _progress(ctx: Ctx, key: str) -> dict[str, Any]:
     return forms.setdefault(key, {"i": 0, "values": {}})
 
 
+def seed(ctx: Ctx, key: str, values: dict[str, Any]) -> None:
+    """Start the form `key` from known answers, each offered to keep (“(now: …)”)."""
+    ctx.data.setdefault("_forms", {})[key] = {"i": 0, "values": dict(values),
+                                              "seeded": sorted(values)}
+
+
 def reset(ctx: Ctx, key: str) -> None:
     ctx.data.get("_forms", {}).pop(key, None)
 

@@ -35,6 +35,8 @@ class Intent(StrEnum):
     # Deals: the arg is an id, or "verb:id" / "id:transition" where a step is named.
     REPLY_THREAD = "reply_thread"
     SEND_QUOTE = "send_quote"
+    QUOTE_REQUEST = "quote_request"  # a seller's quote on a request for supply (arg: its id)
+    VIEW_REQUEST = "view_request"  # a request for supply's card: its quotes (arg: its id)
     VIEW_OFFER = "view_offer"
     ANSWER_OFFER = "answer_offer"
     COUNTER_OFFER = "counter_offer"

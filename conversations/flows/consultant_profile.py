@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from conversations import form_runner
 from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
 from conversations.flows import consultant_fields as cf
 from conversations.flows import deal_billing
@@ -143,7 +144,7 @@ def _seed(ctx: Ctx, key: str, profile: profiles.ConsultantProfile) -> None:
              "buffer_minutes": str(profile.buffer_minutes), "daily_max": str(profile.daily_max),
              "meeting_url": profile.meeting_url, "days_off": profile.days_off}
     values = {k: v for k, v in known.items() if v not in (None, "", [], {})}
-    ctx.data.setdefault("_forms", {})[key] = {"i": 0, "values": values, "seeded": sorted(values)}
+    form_runner.seed(ctx, key, values)
 
 
 async def _promotions_text(ctx: Ctx) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from conversations import form_runner
 from conversations.fields import TextField
 from conversations.flow import Ctx
 from conversations.forms import Form, Rule
@@ -68,7 +69,7 @@ def seed(ctx: Ctx, key: str) -> None:
     known = {"legal_name": ctx.data.get("company_name") or account.company
              or account.display_name, "town": account.city, "country": account.country}
     values = {k: v for k, v in known.items() if v}
-    ctx.data.setdefault("_forms", {})[key] = {"i": 0, "values": values, "seeded": sorted(values)}
+    form_runner.seed(ctx, key, values)
 
 
 async def save(ctx: Ctx, values: dict[str, Any]) -> None:

@@ -16,6 +16,7 @@ from conversations.flows.offer import offer_flow
 from conversations.flows.offer_answer import offer_answer
 from conversations.flows.saved import saved, unsubscribe
 from conversations.flows.search import search
+from conversations.flows.supply_request import request_flow, requests_flow
 
 MARKET_FLOWS: list[Entry] = [
     listing_flow, mylistings, listing_view, listing_renew, watchlist, search, saved, unsubscribe,
@@ -24,5 +25,5 @@ MARKET_FLOWS: list[Entry] = [
 # Trading: messages, offers, deals, ratings and disputes.
 DEAL_FLOWS: list[Entry] = [
     thread_flow, offer_flow, offer_answer, deal_flow, deals_flow, deal_step, rate_flow,
-    disputes_flow, dispute_answer, contract_flow,
+    disputes_flow, dispute_answer, contract_flow, request_flow, requests_flow,
 ]

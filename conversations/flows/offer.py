@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from conversations import form_runner
 from conversations.flow import Ask, Ctx, Flow, FormState, Next
 from conversations.flows import offer_fields as of
 from conversations.flows.purchase import held_reply
@@ -23,7 +24,16 @@ from conversations.messages import (
 from core.actions import Action, Intent
 from core.catalog import views
 from core.catalog.taxonomy import UNITS
-from core.deals import approvals, call_offs, cards, contract_card, offers, on_terms, threads
+from core.deals import (
+    approvals,
+    call_offs,
+    cards,
+    contract_card,
+    offers,
+    on_terms,
+    supply_requests,
+    threads,
+)
 from core.deals.approvals import Placed
 from core.deals.offers import payment_words
 from core.deals.rules import contract_total, line_total
@@ -32,7 +42,7 @@ from core.i18n import N_, _
 from core.ids import parse_id
 from core.money.model import Money
 
-MODES = {"l": "offer", "b": "buy", "c": "counter", "q": "quote", "r": "renew"}
+MODES = {"l": "offer", "b": "buy", "c": "counter", "q": "quote", "r": "renew", "s": "supply"}
 
 
 async def _start(ctx: Ctx) -> Next | None:
@@ -70,6 +80,12 @@ async def _basis(ctx: Ctx, mode: str, number: int) -> tuple[int, dict[str, Any] 
         thread = await threads.get(ctx.uow, number, ctx.account_id)
         await _terms_for(ctx, thread.buyer_id)
         return thread.listing_id, None
+    if mode == "supply":  # a quote on a request for supply, from the seller's listing
+        request = await supply_requests.get(ctx.uow, number, ctx.account_id)
+        listing = await supply_requests.listing_for(ctx.uow, number, ctx.account_id)
+        await _terms_for(ctx, request.buyer_id)
+        left = await supply_requests.remaining(ctx.uow, request)
+        return listing.id, supply_requests.defaults(request, listing, left)
     if mode == "renew":  # the same terms and schedule again, to the same partner
         contract, role, terms = await contract_card.renewal(ctx.uow, number, ctx.account_id)
         ctx.data["as_seller"] = role == "seller"
@@ -113,6 +129,7 @@ async def _review(ctx: Ctx) -> list[Outbound]:
     total = line_total(price, milli)  # what the deal will charge, by core's one rule
     unit = UNITS.get(listing.unit, listing.unit)
     heading = {"buy": N_("Buy on “{title}”:"), "quote": N_("Quote on “{title}”:"),
+               "supply": N_("Quote on “{title}”:"),
                "counter": N_("Counter-offer on “{title}”:"),
                "renew": N_("Renewal on “{title}”:")}.get(ctx.data["mode"], N_("Offer on “{title}”:"))
     lines = [_(heading, title=listing.title),
@@ -142,13 +159,10 @@ async def _on_review(ctx: Ctx, msg: Inbound) -> Next:
         values = ctx.data["values"]
         values.setdefault("call_offs", 1)
         values.setdefault("call_off_every", "month")
-        ctx.data.setdefault("_forms", {})["call_offs"] = {
-            "i": 0, "values": dict(values), "seeded": sorted(values)}
+        form_runner.seed(ctx, "call_offs", values)
         return Next(state="call_offs")
     if choice == "details":
-        values = ctx.data["values"]
-        ctx.data.setdefault("_forms", {})["details"] = {
-            "i": 0, "values": dict(values), "seeded": sorted(values)}
+        form_runner.seed(ctx, "details", ctx.data["values"])
         return Next(state="details")
     if choice != "send":
         return Next.stay(Reply(_("Tap Send, Change details or Deliver in call-offs."), kind="error"))
@@ -176,6 +190,9 @@ async def _send(ctx: Ctx) -> Next:
         thread = await threads.get(ctx.uow, ref, me)
         placed = Placed(offer_id=(await offers.quote(ctx.uow, listing.id, me, thread.buyer_id,
                                                      terms)).id)
+    elif mode == "supply":
+        placed = Placed(offer_id=(await supply_requests.quote(ctx.uow, ref, me, listing.id,
+                                                              terms)).id)
     elif mode == "renew" and ctx.data.get("as_seller"):
         placed = Placed(offer_id=(await offers.quote(ctx.uow, listing.id, me,
                                                      int(ctx.data["partner"]), terms)).id)
@@ -207,7 +224,7 @@ def _all(ctx: Ctx) -> Form:
 offer_flow = Flow(
     name="offer", title=N_("an offer"), first="short", on_start=_start,
     intents={Intent.COUNTER_OFFER: "c{arg}", Intent.SEND_QUOTE: "q{arg}",
-             Intent.RENEW_CONTRACT: "r{arg}"},
+             Intent.RENEW_CONTRACT: "r{arg}", Intent.QUOTE_REQUEST: "s{arg}"},
     help=N_("Make an offer: quantity and price (defaults: the minimum order and the listed price), "
             "then a preview where you can change the Incoterm, place, delivery window, payment and "
             "how long the offer stays open — or deliver it in call-offs (a framework contract: "

@@ -105,7 +105,7 @@ def call_off_form() -> Form:
         submit_label=N_("Preview"))
 
 
-def _window(values: dict[str, Any]) -> str | None:
+def window(values: dict[str, Any]) -> str | None:
     start, end = values.get("delivery_from"), values.get("delivery_to")
     if start and end and end < start:
         return _("The delivery window ends before it starts: choose a later date.")
@@ -121,7 +121,7 @@ def short_form(known: dict[str, Any], fixed_price: bool) -> Form:
 def details_form(today: date, on_terms: Iterable[str] = ()) -> Form:
     return Form("offer_details", N_("Offer details"), detail_fields(today, on_terms),
                 submit_label=N_("Preview"),
-                rules=[Rule(("delivery_from", "delivery_to"), _window)])
+                rules=[Rule(("delivery_from", "delivery_to"), window)])
 
 
 def whole_form(known: dict[str, Any], fixed_price: bool, today: date,
@@ -130,7 +130,7 @@ def whole_form(known: dict[str, Any], fixed_price: bool, today: date,
     return Form("offer_all", N_("Your offer"), [*short_form(known, fixed_price).fields,
                                                 *detail_fields(today, on_terms)],
                 submit_label=N_("Preview"),
-                rules=[Rule(("delivery_from", "delivery_to"), _window)])
+                rules=[Rule(("delivery_from", "delivery_to"), window)])
 
 
 def defaults(listing: Listing, today: date, usual: Terms | None) -> dict[str, Any]:

@@ -48,6 +48,8 @@ def offer_text(offer: Offer, listing: Listing, previous: Offer | None, policy: P
                N_("💶 Quote #{id} on “{title}”") if offer.made_by == "seller" else
                N_("💶 Offer #{id} on “{title}”"))
     lines = [_(heading, id=offer.id, title=listing.title),
+             *([_("📣 On request for supply #{id}", id=offer.request_id)]
+               if offer.request_id else []),
              _("{quantity} × {price} per {unit} = {amount}",
                quantity=quantity(offer.quantity_milli, listing.unit), price=price, unit=unit,
                amount=amount)]

@@ -134,3 +134,11 @@ class PurchaseHeld(Event):
 class PurchaseDecided(Event):
     request_id: int
     status: str  # approved | lapsed | rejected | withdrawn
+
+
+@dataclass(frozen=True)
+class RequestPosted(Event):
+    """A buyer's request for supply was published; these sellers are asked to quote."""
+
+    request_id: int
+    invited: tuple[int, ...]

@@ -19,7 +19,7 @@ from core.catalog.tables import Listing
 from core.catalog.views import viewable
 from core.companies.billing import party_for
 from core.companies.service import seat_of
-from core.deals import call_offs, contracts, on_terms, pay_terms, rules, spending
+from core.deals import call_offs, contracts, on_terms, pay_terms, request_award, rules, spending
 from core.deals import terms as deal_terms
 from core.deals.events import DealAgreed, OfferClosed, OfferMade
 from core.deals.rules import PAYMENT_METHODS
@@ -47,6 +47,7 @@ def payment_words(method: str, accepted: tuple[str, ...]) -> str:
     for way in ways[1:]:
         either = _("{first} or {second}", first=either, second=way)
     return f"{label} ({either})"
+REQUEST_AWARDED = "The request was awarded to other quotes."  # kept as the reason, in English
 EXPIRY_CHOICES = (timedelta(hours=24), timedelta(hours=48), timedelta(days=7))
 
 
@@ -95,14 +96,16 @@ async def make_offer(uow: UnitOfWork, listing_id: int, buyer_id: int, terms: Ter
 
 
 async def quote(uow: UnitOfWork, listing_id: int, seller_id: int, buyer_id: int,
-                terms: Terms) -> Offer:
-    """The seller's offer to a buyer who asked for a quote (in their thread on the listing)."""
+                terms: Terms, request_id: int | None = None) -> Offer:
+    """The seller's offer to a buyer who asked for a quote (in their thread on the listing, or
+    by a request for supply: core.deals.supply_requests checks it first)."""
     listing = await _listing(uow, listing_id)
     if listing.seller_id != seller_id:
         raise NotFound(_("That listing doesn't exist."))
     if buyer_id == seller_id or listing.status != "published":
         raise Conflict(_("That listing is not open for offers."))
-    return await _new_offer(uow, listing, buyer_id, SELLER, terms, previous=None)
+    return await _new_offer(uow, listing, buyer_id, SELLER, terms, previous=None,
+                            request_id=request_id)
 
 
 async def get(uow: UnitOfWork, offer_id: int, actor_id: int | None) -> tuple[Offer, str]:
@@ -119,7 +122,8 @@ async def counter(uow: UnitOfWork, offer_id: int, actor_id: int, terms: Terms,
         await _within_limit(uow, actor_id, terms, approved)
     await _close(uow, offer, "countered")
     listing = await _listing(uow, offer.listing_id)
-    return await _new_offer(uow, listing, offer.buyer_id, role, terms, previous=offer.id)
+    return await _new_offer(uow, listing, offer.buyer_id, role, terms, previous=offer.id,
+                            request_id=offer.request_id)
 
 
 async def decline(uow: UnitOfWork, offer_id: int, actor_id: int, reason: str = "") -> Offer:
@@ -204,7 +208,9 @@ async def usual_terms(uow: UnitOfWork, buyer_id: int) -> Terms | None:
 
 
 async def _agree(uow: UnitOfWork, offer: Offer, accepter: str = BUYER) -> Deal:
-    """Close the offer as accepted, take its quantity from the stock and agree the deal."""
+    """Close the offer as accepted, take its quantity from the stock and agree the deal (a quote
+    on a request: awarded within what the request still needs)."""
+    whole = await request_award.award(uow, offer) if offer.request_id else False
     await _close(uow, offer, "accepted")
     await _reserve(uow, offer.listing_id, offer.quantity_milli * (offer.call_offs or 1))
     now = uow.clock.now()
@@ -225,7 +231,17 @@ async def _agree(uow: UnitOfWork, offer: Offer, accepter: str = BUYER) -> Deal:
     timers.start(uow, DEAL_PROCESS, deal.id, deal.status)
     version = await deal_terms.first_version(uow, deal, await _terms_of(uow, offer))
     uow.emit(DealAgreed(deal.id, version.id))
+    if whole:  # the request is covered: the other quotes on it close, their sellers told
+        await _close_other_quotes(uow, offer)
     return deal
+
+
+async def _close_other_quotes(uow: UnitOfWork, awarded: Offer) -> None:
+    others = (await uow.session.execute(select(Offer).where(
+        Offer.request_id == awarded.request_id, Offer.status == "open",
+        Offer.id != awarded.id))).scalars()
+    for other in list(others):
+        await _moved(uow, other, "declined", REQUEST_AWARDED)
 
 
 async def _terms_of(uow: UnitOfWork, offer: Offer) -> dict[str, Any]:
@@ -277,7 +293,7 @@ async def expire(uow: UnitOfWork, offer_id: int) -> bool:
 
 
 async def _new_offer(uow: UnitOfWork, listing: Listing, buyer_id: int, made_by: str,
-                     terms: Terms, previous: int | None) -> Offer:
+                     terms: Terms, previous: int | None, request_id: int | None = None) -> Offer:
     """An open offer, with its expiry timer running."""
     milli = _check_terms(listing, terms)
     await on_terms.check(uow, buyer_id, terms.payment_method,
@@ -291,7 +307,8 @@ async def _new_offer(uow: UnitOfWork, listing: Listing, buyer_id: int, made_by: 
                   delivery_to=terms.delivery_to, payment_method=terms.payment_method,
                   call_offs=terms.call_offs,
                   call_off_every=terms.call_off_every if terms.call_offs else None,
-                  previous_id=previous, expires_at=expires, created_at=now)
+                  previous_id=previous, request_id=request_id, expires_at=expires,
+                  created_at=now)
     uow.add(offer)
     await uow.session.flush()
     timers.start(uow, OFFER_PROCESS, offer.id, offer.status, due={"expire-offer": expires})

@@ -24,6 +24,44 @@ from core.storage.tables import Base
 from core.storage.types import BigId
 
 
+class SupplyRequest(Base):
+    """A buyer's request for supply: what, how much, delivered where and when, the most it pays
+    per unit; the matching sellers are asked to quote (offers with `request_id`) until the
+    deadline, and the buyer awards one or several quotes, each becoming a deal."""
+
+    __tablename__ = "supply_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    buyer_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"),
+                                          index=True)
+    product_type: Mapped[str] = mapped_column(String(16))
+    quantity_milli: Mapped[int] = mapped_column(BigId)
+    unit: Mapped[str] = mapped_column(String(12))
+    currency: Mapped[str] = mapped_column(String(3))
+    max_price_minor: Mapped[int | None] = mapped_column(BigId)  # per unit; None: no ceiling
+    incoterm: Mapped[str] = mapped_column(String(8))
+    place: Mapped[str] = mapped_column(String(120))
+    delivery_from: Mapped[date | None]
+    delivery_to: Mapped[date | None]
+    payment_method: Mapped[str] = mapped_column(String(12), default="escrow")
+    deadline: Mapped[datetime]  # quotes are taken until then
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open | awarded | closed
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class RequestInvite(Base):
+    """A seller asked to quote on a request: once per seller, whatever matched them."""
+
+    __tablename__ = "request_invites"
+
+    request_id: Mapped[int] = mapped_column(ForeignKey("supply_requests.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    seller_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    invited_at: Mapped[datetime]
+
+
 class Offer(Base):
     """One round: who proposed what to whom; a counter-offer points at the round it answers."""
 
@@ -50,6 +88,8 @@ class Offer(Base):
     call_offs: Mapped[int | None] = mapped_column(Integer)
     call_off_every: Mapped[str | None] = mapped_column(String(8))
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("offers.id"))
+    # A seller's quote on a buyer's request for supply (core.deals.supply_requests).
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("supply_requests.id"), index=True)
     reason: Mapped[str | None] = mapped_column(Text)
     expires_at: Mapped[datetime]
     decided_at: Mapped[datetime | None]

@@ -24,6 +24,7 @@ from core.deals.events import (
 )
 from core.deals.notices import contracts as contract_notices
 from core.deals.notices import details as notice_details
+from core.deals.offers import REQUEST_AWARDED
 from core.deals.tables import Deal, DealTerms, Dispute, Offer, Shipment, Thread, ThreadMessage
 from core.deals.threads import RFQ
 from core.i18n import N_, _
@@ -155,6 +156,10 @@ async def offer_declined(uow: UnitOfWork, moved: Moved, role: str, party: int) -
     if listing is None:
         return None
     async with addressed_to(uow, party):
+        if offer.request_id is not None and offer.reason == REQUEST_AWARDED:
+            return Said(_("✖ Your quote #{id} on “{title}” was not awarded: the buyer awarded "
+                          "the request to other quotes.", id=offer.id, title=listing.title),
+                        about=(negotiation(offer),))
         if offer.reason:
             return Said(_("✖ Your offer #{id} on “{title}” was declined. Reason: {reason}",
                           id=offer.id, title=listing.title, reason=offer.reason),

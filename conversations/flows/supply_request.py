@@ -1,0 +1,255 @@
+"""Asking for supply: a buyer says what, how much and where (three questions), previews the
+request with its defaults (DAP, quotes for 3 days, escrow), may change the details, and
+publishes it to every seller of the product; `/requests` then shows each request with its quotes
+side by side, each awarded with one tap (the quote's acceptance) or the request closed."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from conversations import form_runner
+from conversations.fields import ChoiceField, TextField
+from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
+from conversations.flows import offer_fields as of
+from conversations.flows.listing_fields import DateField, PriceField, QuantityField, type_field
+from conversations.forms import Form, Rule
+from conversations.messages import (
+    Button,
+    Choice,
+    Inbound,
+    ListItem,
+    ListPage,
+    Outbound,
+    Reply,
+    action_button,
+    rows,
+)
+from core.actions import Action, Intent
+from core.catalog.taxonomy import UNITS, product
+from core.clock import local_time
+from core.deals import on_terms, request_rules, supply_requests
+from core.deals.notices.requests import request_text
+from core.i18n import N_, _, n_
+from core.ids import parse_id
+from core.money.model import Money
+
+STATUS = {"open": N_("open for quotes"), "awarded": N_("awarded"), "closed": N_("closed")}
+
+
+def _unit_fits(values: dict[str, Any]) -> str | None:
+    """The unit is one the product is traded in (pellets by the tonne, not by the litre)."""
+    code, unit = values.get("product_type"), values.get("unit")
+    if not code or not unit or unit in product(code).units:
+        return None
+    return _("{product} is requested in {units}.", product=_(product(code).label),
+             units=", ".join(_(UNITS[u]) for u in product(code).units))
+
+
+def short_form() -> Form:
+    """What the request needs: the product, how much, and where it goes."""
+    return Form("request", N_("Ask for supply"), [
+        type_field(),
+        QuantityField("quantity", N_("Quantity needed"), minimum=Decimal("0.001"),
+                      maximum=Decimal(10_000_000), places=3, units=tuple(UNITS),
+                      hint=N_("The amount and unit, e.g. “2000 t”.")),
+        ChoiceField("unit", N_("Unit"), choices=list(UNITS.items()),
+                    when=lambda v: not v.get("unit")),
+        TextField("place", N_("Delivered to"), max_length=120,
+                  hint=N_("A town, port or plant."))],
+        submit_label=N_("Preview"), rules=[Rule(("product_type", "quantity"),
+                                                _unit_fits, fix="quantity")])
+
+
+def details_form(today: date, currency: str, on_terms_methods: tuple[str, ...]) -> Form:
+    """What the preview offers to change: Incoterm, window, the most paid, deadline, payment."""
+    return Form("request_details", N_("Request details"), [
+        ChoiceField("incoterm", N_("Incoterm"), choices=of.INCOTERMS),
+        DateField("delivery_from", N_("Delivery from"), today=today, earliest=0, latest=730,
+                  required=False),
+        DateField("delivery_to", N_("Delivery by"), today=today, earliest=0, latest=730,
+                  required=False),
+        PriceField("max_price", N_("The most you pay per unit"), required=False,
+                   minimum=Decimal("0.01"), maximum=Decimal(100_000_000), currency=currency,
+                   hint=_("In {currency}, excluding VAT. Skip for no ceiling.",
+                          currency=currency)),
+        ChoiceField("deadline_days", N_("Quotes are taken for"),
+                    choices=list(request_rules.DEADLINES.items())),
+        ChoiceField("payment_method", N_("Payment"),
+                    choices=of.payment_choices(on_terms_methods))],
+        submit_label=N_("Preview"), rules=[Rule(("delivery_from", "delivery_to"), of.window)])
+
+
+def _draft(ctx: Ctx) -> supply_requests.Draft:
+    v = ctx.data["values"]
+    currency = str(v.get("currency") or ctx.data["currency"])
+    price = v.get("max_price")
+
+    def day(key: str) -> date | None:
+        return date.fromisoformat(v[key]) if v.get(key) else None
+
+    return supply_requests.Draft(
+        product_type=v["product_type"], quantity=Decimal(str(v["quantity"])), unit=v["unit"],
+        place=v["place"], currency=currency, incoterm=v.get("incoterm") or "DAP",
+        delivery_from=day("delivery_from"), delivery_to=day("delivery_to"),
+        max_price=Money.parse(str(price), currency) if price else None,
+        deadline_days=str(v.get("deadline_days") or "3"),
+        payment_method=v.get("payment_method") or "escrow")
+
+
+async def _start(ctx: Ctx) -> Next | None:
+    assert ctx.account is not None
+    ctx.data["currency"] = "EUR"
+    ctx.data["on_terms"] = list(await on_terms.methods_for(ctx.uow, ctx.account.id))
+    ctx.data["values"] = {"incoterm": "DAP", "deadline_days": "3", "payment_method": "escrow"}
+    return None
+
+
+async def _answered(ctx: Ctx, values: dict[str, Any]) -> Next:
+    ctx.data["values"] = {**ctx.data["values"],
+                          **{k: v for k, v in values.items() if v is not None
+                             or k in ("max_price", "delivery_from", "delivery_to")}}
+    return Next(state="review")
+
+
+async def _review(ctx: Ctx) -> list[Outbound]:
+    draft = _draft(ctx)
+    preview = supply_requests.preview(draft)
+    days = _(request_rules.DEADLINES.get(draft.deadline_days, "3 days"))
+    return [Reply(request_text(preview, days, published=False), rows(
+        (_("📣 Publish"), "publish"), (_("✏ Change details"), "details"), per_row=2))]
+
+
+async def _on_review(ctx: Ctx, msg: Inbound) -> Next:
+    choice = msg.data if isinstance(msg, Choice) else ""
+    if choice == "details":
+        form_runner.seed(ctx, "details", ctx.data["values"])
+        return Next(state="details")
+    if choice != "publish":
+        return Next.stay(Reply(_("Tap Publish or Change details."), kind="error"))
+    assert ctx.account is not None
+    request = await supply_requests.post(ctx.uow, ctx.account.id, _draft(ctx))
+    asked = len(await supply_requests.invited(ctx.uow, request.id))
+    deadline = local_time(request.deadline, ctx.account.timezone)
+    text = n_("📣 Request #{id} is published: {count} seller was asked to quote until "
+              "{deadline}. Their quote comes here; compare quotes under /requests.",
+              "📣 Request #{id} is published: {count} sellers were asked to quote until "
+              "{deadline}. Their quotes come here; compare them under /requests.", asked,
+              id=request.id, count=asked, deadline=deadline) if asked else \
+        _("📣 Request #{id} is published, but no seller of this product is on Agora yet: it "
+          "takes quotes until {deadline}.", id=request.id, deadline=deadline)
+    return Next.end(Reply(text, ((action_button(Action(
+        Intent.VIEW_REQUEST, N_("📋 Open the request"), str(request.id))),),)), menu=False)
+
+
+def _short(ctx: Ctx) -> Form:
+    return short_form()
+
+
+def _details(ctx: Ctx) -> Form:
+    return details_form(ctx.local_now().date(), ctx.data["currency"],
+                        tuple(ctx.data.get("on_terms") or ()))
+
+
+request_flow = Flow(
+    name="request", title=N_("a request for supply"), first="short", on_start=_start,
+    commands=("request",), summary=N_("Ask sellers for supply: they quote, you choose"),
+    menu=(MenuEntry(N_("📣 Ask for supply"), ("buyer",), 22),),
+    help=N_("Ask for supply: the product, quantity and where it goes; then a preview where you "
+            "can change the Incoterm, delivery window, the most you pay, how long quotes are "
+            "taken and the payment. Every seller of the product is asked once; compare their "
+            "quotes under /requests and award one or several."),
+    states={"short": FormState(form=_short, done=_answered),
+            "review": Ask(prompt=_review, on=_on_review),
+            "details": FormState(form=_details, done=_answered, cancel_to="review")},
+)
+
+
+# --- /requests: the buyer's requests and their quotes ---------------------------------------
+
+
+async def _requests_start(ctx: Ctx) -> Next | None:
+    number = parse_id(str(ctx.data.get("args") or ""))
+    if number is not None:
+        ctx.data["request_id"] = number
+        return Next(state="card")
+    return None
+
+
+async def _list(ctx: Ctx) -> list[Outbound]:
+    assert ctx.account is not None
+    mine = await supply_requests.mine(ctx.uow, ctx.account.id)
+    if not mine:
+        return [Reply(_("No requests yet: /request asks sellers for supply."),
+                      rows((_("📣 Ask for supply"), "@go:request"), (_("✔ Done"), "done")))]
+    items = tuple(ListItem(
+        _("📣 #{id} {quantity} of {product}", id=r.id,
+          quantity=request_rules.quantity_words(r.quantity_milli, r.unit),
+          product=_(product(r.product_type).label)),
+        _(STATUS.get(r.status, r.status)), _button(r.id)) for r in mine)
+    return [ListPage(_("📣 Your requests for supply"), items, 1, 1),
+            Reply(_("Open one, or Done."), rows((_("✔ Done"), "done")))]
+
+
+def _button(request_id: int) -> Button:
+    return Button(_("Open"), f"r:{request_id}")
+
+
+async def _on_list(ctx: Ctx, msg: Inbound) -> Next:
+    data = msg.data if isinstance(msg, Choice) else ""
+    number = parse_id(data[2:]) if data.startswith("r:") else None
+    if number is None:
+        return Next.end(menu=False)
+    ctx.data["request_id"] = number
+    return Next(state="card")
+
+
+async def _card(ctx: Ctx) -> list[Outbound]:
+    assert ctx.account is not None
+    request = await supply_requests.get(ctx.uow, ctx.data["request_id"], ctx.account.id)
+    quotes = await supply_requests.compare(ctx.uow, request.id, ctx.account.id)
+    lines = [request_text(request, local_time(request.deadline, ctx.account.timezone)),
+             _("Status: {status}", status=_(STATUS.get(request.status, request.status)))]
+    if not quotes:
+        lines.append(_("No quotes yet."))
+    awards = [(Button(_("✅ Award #{id}", id=row.offer.id),
+                      f"@do:{Intent.ANSWER_OFFER.value}:accept:{row.offer.id}"),)
+              for row in quotes if row.offer.status == "open" and request.status == "open"]
+    lines += [_quote_line(row, request.unit) for row in quotes]
+    closing = rows((_("✖ Close the request"), "close")) if request.status == "open" else ()
+    return [Reply("\n".join(lines), (*awards, *closing, *rows((_("✔ Done"), "done"))))]
+
+
+def _quote_line(row: supply_requests.QuoteRow, unit: str) -> str:
+    offer = row.offer
+    price = Money(offer.price_minor, offer.currency)
+    awarded = offer.status == "accepted"
+    facts = {"id": offer.id, "seller": row.seller,
+             "quantity": request_rules.quantity_words(offer.quantity_milli, unit),
+             "price": price, "total": row.total,
+             "mwh": f" · ≈ {row.per_mwh}/MWh" if row.per_mwh else "",
+             "rating": f" ★{row.rating}" if row.rating else ""}
+    if awarded:
+        return _("✅ #{id} {seller}{rating}: {quantity} × {price} = {total}{mwh} — awarded", **facts)
+    return _("💶 #{id} {seller}{rating}: {quantity} × {price} = {total}{mwh}", **facts)
+
+
+async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
+    assert ctx.account is not None
+    data = msg.data if isinstance(msg, Choice) else ""
+    if data == "close":
+        await supply_requests.close(ctx.uow, ctx.data["request_id"], ctx.account.id)
+        return Next(state="card", remember=False, replies=[Reply(
+            _("✖ The request is closed: its open quotes were declined, their sellers told."))])
+    return Next.end(menu=False)
+
+
+requests_flow = Flow(
+    name="requests", title=N_("your requests for supply"), first="list",
+    on_start=_requests_start, commands=("requests",), intents={Intent.VIEW_REQUEST: "{arg}"},
+    summary=N_("Your requests for supply and their quotes"),
+    help=N_("Each request with its quotes side by side (price, total, price per MWh, the "
+            "seller's rating); award a quote with one tap, or close the request."),
+    states={"list": Ask(prompt=_list, on=_on_list), "card": Ask(prompt=_card, on=_on_card)},
+)

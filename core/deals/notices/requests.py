@@ -1,0 +1,50 @@
+"""What a request for supply tells: each invited seller gets the request's card with Quote, in
+their own language, once (written in the publishing transaction, from the invitations)."""
+
+from __future__ import annotations
+
+from core.actions import Action, Intent
+from core.catalog.taxonomy import UNITS, product
+from core.clock import local_time
+from core.deals import cards, request_rules
+from core.deals.events import RequestPosted
+from core.deals.offers import payment_words
+from core.deals.tables import SupplyRequest
+from core.i18n import N_, _
+from core.money.model import Money
+from core.notifications.outbox import addressed_to, notify, recipients
+from core.storage.uow import UnitOfWork
+
+
+def request_text(request: SupplyRequest, deadline: str, published: bool = True) -> str:
+    """The request as sellers and its buyer read it: what, how much, delivered how, the
+    ceiling, the payment and the deadline (a preview, not published yet, has no number and
+    says how long quotes will be taken)."""
+    what = {"quantity": request_rules.quantity_words(request.quantity_milli, request.unit),
+            "product": _(product(request.product_type).label)}
+    lines = [_("📣 Request for supply #{id}: {quantity} of {product}.", id=request.id, **what)
+             if request.id else _("📣 Request for supply: {quantity} of {product}.", **what),
+             _("Delivery: {delivery}", delivery=cards.delivery_text(
+                 request.incoterm, request.place, request.delivery_from, request.delivery_to))]
+    if request.max_price_minor is not None:
+        lines.append(_("At most {price} per {unit}, excluding VAT.",
+                       price=Money(request.max_price_minor, request.currency),
+                       unit=_(UNITS.get(request.unit, request.unit))))
+    lines.append(_("Payment: {payment}", payment=payment_words(request.payment_method, ())))
+    lines.append(_("Quotes until {deadline}.", deadline=deadline) if published else
+                 _("Quotes are taken for {days} once it is published.", days=deadline))
+    return "\n".join(lines)
+
+
+async def on_posted(uow: UnitOfWork, event: RequestPosted) -> None:
+    request = await uow.session.get(SupplyRequest, event.request_id)
+    if request is None:
+        return
+    await recipients(uow, set(event.invited))
+    for seller_id in event.invited:
+        async with addressed_to(uow, seller_id) as reader:
+            text = request_text(request, local_time(request.deadline,
+                                                    reader.timezone if reader else None))
+            await notify(uow, seller_id, text, buttons=[[Action(
+                Intent.QUOTE_REQUEST, N_("💶 Quote"), str(request.id))]],
+                about=(f"request:{request.id}",))

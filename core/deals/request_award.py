@@ -1,0 +1,51 @@
+"""Awarding a quote on a request for supply, inside the acceptance that makes it a deal
+(core.deals.offers): the request's row is held by a conditional update, so of two awards at once
+the second sees the first; the awarded quantity never exceeds what was asked, and a request
+fully awarded stops taking quotes. (Below `offers`, which calls it; the service that makes
+quotes is core.deals.supply_requests.)"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select, update
+
+from core.deals import request_rules
+from core.deals.tables import Offer, SupplyRequest
+from core.errors import Conflict, DomainError
+from core.i18n import _
+from core.storage.uow import UnitOfWork
+
+OPEN = "open"
+
+
+async def held(uow: UnitOfWork, request_id: int) -> SupplyRequest:
+    """The request, its row held until commit while it is open (Conflict once it is not)."""
+    moved = await uow.session.execute(update(SupplyRequest).where(
+        SupplyRequest.id == request_id, SupplyRequest.status == OPEN)
+        .values(updated_at=uow.clock.now()))
+    request = await uow.session.get(SupplyRequest, request_id, populate_existing=True)
+    if moved.rowcount != 1 or request is None:  # type: ignore[attr-defined]
+        raise Conflict(_("That request is closed: it takes no more quotes or awards."))
+    return request
+
+
+async def awarded_milli(uow: UnitOfWork, request_id: int) -> int:
+    """What the request's accepted quotes cover so far."""
+    total = await uow.session.scalar(select(func.coalesce(func.sum(Offer.quantity_milli), 0))
+                                     .where(Offer.request_id == request_id,
+                                            Offer.status == "accepted"))
+    return int(total or 0)
+
+
+async def award(uow: UnitOfWork, offer: Offer) -> bool:
+    """Check the quote still fits (called before it is marked accepted); True when it covers
+    the rest of the request, which is then awarded in full."""
+    assert offer.request_id is not None
+    request = await held(uow, offer.request_id)
+    remaining = request.quantity_milli - await awarded_milli(uow, request.id)
+    if offer.quantity_milli > remaining:
+        raise DomainError(_("This request needs at most {quantity} more.",
+                            quantity=request_rules.quantity_words(remaining, request.unit)))
+    if offer.quantity_milli == remaining:
+        request.status = "awarded"
+        return True
+    return False

@@ -1,0 +1,56 @@
+"""Requests for supply, on plain values (no database): what a request may ask, how long it takes
+quotes, and what a quote on it may offer — never more than is still to be awarded, never above
+the buyer's ceiling."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from core.catalog.taxonomy import TYPES, UNITS
+from core.errors import DomainError
+from core.i18n import N_, _
+from core.money.model import Money
+
+# How long sellers have to quote, from the request's publication.
+DEADLINES = {"1": N_("1 day"), "3": N_("3 days"), "7": N_("7 days"), "14": N_("14 days")}
+MOST_MILLI = 10_000_000_000  # 10 million units: a request, not a typo
+
+
+def quantity_words(milli: int, unit: str) -> str:
+    """“2,000 t”, as deal and offer cards write a quantity (core.deals.cards.quantity)."""
+    return f"{(Decimal(milli) / 1000).normalize():,f} {_(UNITS.get(unit, unit))}"
+
+
+def checked_request(product_type: str, quantity: Decimal, unit: str, max_price: Money | None,
+                    delivery_from: date | None, delivery_to: date | None,
+                    deadline_days: str) -> tuple[int, timedelta]:
+    """The quantity in thousandths and how long quotes are taken, if the request may stand."""
+    found = TYPES.get(product_type)
+    if found is None:
+        raise DomainError(_("Choose a product from the list."))
+    if unit not in found.units:
+        raise DomainError(_("{product} is requested in {units}.", product=_(found.label),
+                            units=", ".join(_(UNITS[u]) for u in found.units)))
+    milli = int(quantity * 1000)
+    if milli <= 0 or milli != quantity * 1000 or milli > MOST_MILLI:
+        raise DomainError(_("The quantity must be a positive amount, at most 3 decimals."))
+    if max_price is not None and max_price.amount <= 0:
+        raise DomainError(_("The price must be more than zero."))
+    if delivery_from and delivery_to and delivery_to < delivery_from:
+        raise DomainError(_("The delivery window ends before it starts."))
+    if deadline_days not in DEADLINES:
+        raise DomainError(_("Quotes are taken for 1, 3, 7 or 14 days."))
+    return milli, timedelta(days=int(deadline_days))
+
+
+def checked_quote(milli: int, remaining_milli: int, price: Money, ceiling: Money | None,
+                  unit: str) -> None:
+    """A quote covers at most what is still to be awarded, at no more than the ceiling."""
+    if milli > remaining_milli:
+        raise DomainError(_("This request needs at most {quantity} more.",
+                            quantity=quantity_words(remaining_milli, unit)))
+    if ceiling is not None and price.currency == ceiling.currency \
+            and price.amount > ceiling.amount:
+        raise DomainError(_("The buyer pays at most {price} per {unit}.", price=ceiling,
+                            unit=_(UNITS.get(unit, unit))))

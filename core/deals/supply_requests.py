@@ -1,0 +1,248 @@
+"""Requests for supply: a buyer asks, the matching sellers quote, the buyer awards. A request
+names the product, quantity, place, delivery window, the most it pays per unit and how long
+quotes are taken; every seller with a published listing of the product, or who sold it before,
+is asked once (`request_invites`). A quote is an offer from one of the seller's listings, tied
+to the request, so an award is the offer's acceptance: the same frozen terms, escrow and timers
+as every deal (core.deals.request_award keeps the awards within the request)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import or_, select
+
+from core.accounts.tables import Account
+from core.catalog.tables import Listing, SellerStats
+from core.catalog.taxonomy import product
+from core.deals import offers, on_terms, request_award, request_rules, rules
+from core.deals.events import RequestPosted
+from core.deals.offers import Terms
+from core.deals.tables import Deal, Offer, RequestInvite, SupplyRequest
+from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.i18n import _
+from core.money.model import Money
+from core.storage.uow import UnitOfWork
+
+INVITED_AT_MOST = 200  # sellers asked per request, the most active first
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What a buyer asks for."""
+
+    product_type: str
+    quantity: Decimal
+    unit: str
+    place: str
+    currency: str = "EUR"
+    incoterm: str = "DAP"
+    delivery_from: date | None = None
+    delivery_to: date | None = None
+    max_price: Money | None = None  # per unit
+    deadline_days: str = "3"
+    payment_method: str = "escrow"
+
+
+@dataclass(frozen=True)
+class QuoteRow:
+    """One quote as the buyer compares it."""
+
+    offer: Offer
+    seller: str
+    rating: Decimal | None  # the seller's stars, when rated
+    total: Money
+    per_mwh: Money | None  # the price per MWh the listing's energy content gives
+    certifications: tuple[str, ...]
+
+
+def preview(draft: Draft) -> SupplyRequest:
+    """The request as it would be published (not saved: no number, no deadline yet)."""
+    return SupplyRequest(
+        product_type=draft.product_type, unit=draft.unit, currency=draft.currency,
+        quantity_milli=int(draft.quantity * 1000), incoterm=draft.incoterm, place=draft.place,
+        delivery_from=draft.delivery_from, delivery_to=draft.delivery_to,
+        max_price_minor=draft.max_price.amount if draft.max_price else None,
+        payment_method=draft.payment_method)
+
+
+async def post(uow: UnitOfWork, buyer_id: int, draft: Draft) -> SupplyRequest:
+    """Publish a request and ask the matching sellers to quote (each once)."""
+    place = " ".join(draft.place.split())[:120]
+    if not place:
+        raise DomainError(_("Say where the goods are delivered."))
+    milli, open_for = request_rules.checked_request(
+        draft.product_type, draft.quantity, draft.unit, draft.max_price, draft.delivery_from,
+        draft.delivery_to, draft.deadline_days)
+    if draft.payment_method not in rules.PAYMENT_METHODS:
+        raise DomainError(_("Choose escrow or arranging payment directly."))
+    if draft.payment_method not in ("escrow", "direct") \
+            and draft.payment_method not in await on_terms.methods_for(uow, buyer_id):
+        raise DomainError(_("Payment on terms is only for companies Agora approved for it; "
+                            "choose escrow."))
+    now = uow.clock.now()
+    request = SupplyRequest(
+        buyer_id=buyer_id, product_type=draft.product_type, quantity_milli=milli,
+        unit=draft.unit, currency=draft.currency, incoterm=draft.incoterm, place=place,
+        max_price_minor=draft.max_price.amount if draft.max_price else None,
+        delivery_from=draft.delivery_from, delivery_to=draft.delivery_to,
+        payment_method=draft.payment_method, deadline=now + open_for, status="open",
+        created_at=now, updated_at=now)
+    uow.add(request)
+    await uow.session.flush()
+    invited = await matching_sellers(uow, request)
+    for seller_id in invited:
+        uow.add(RequestInvite(request_id=request.id, seller_id=seller_id, invited_at=now))
+    await uow.session.flush()
+    uow.emit(RequestPosted(request.id, tuple(invited)))
+    return request
+
+
+async def matching_sellers(uow: UnitOfWork, request: SupplyRequest) -> list[int]:
+    """Sellers of the product: with a published listing of it, or a deal in it before; not
+    the buyer, not suspended, each once."""
+    listed = select(Listing.seller_id).where(
+        Listing.product_type == request.product_type, Listing.status == "published")
+    sold = select(Deal.seller_id).join(Listing, Listing.id == Deal.listing_id).where(
+        Listing.product_type == request.product_type)
+    rows = await uow.session.execute(select(Account.id).where(
+        or_(Account.id.in_(listed), Account.id.in_(sold)), Account.id != request.buyer_id,
+        Account.suspended_at.is_(None)).order_by(Account.id).limit(INVITED_AT_MOST))
+    return list(rows.scalars())
+
+
+async def invited(uow: UnitOfWork, request_id: int) -> list[int]:
+    """The sellers asked to quote on the request."""
+    return list((await uow.session.execute(select(RequestInvite.seller_id).where(
+        RequestInvite.request_id == request_id))).scalars())
+
+
+async def get(uow: UnitOfWork, request_id: int, actor_id: int | None) -> SupplyRequest:
+    """The request, for its buyer and the sellers asked to quote; NotFound for anyone else."""
+    request = await uow.session.get(SupplyRequest, request_id)
+    if request is None or (actor_id != request.buyer_id
+                           and not await _invited(uow, request_id, actor_id)):
+        raise NotFound(_("That request doesn't exist."))
+    return request
+
+
+async def mine(uow: UnitOfWork, buyer_id: int, limit: int = 20) -> list[SupplyRequest]:
+    """The buyer's requests, newest first."""
+    return list((await uow.session.execute(select(SupplyRequest).where(
+        SupplyRequest.buyer_id == buyer_id).order_by(SupplyRequest.id.desc()).limit(limit)))
+        .scalars())
+
+
+async def listing_for(uow: UnitOfWork, request_id: int, seller_id: int) -> Listing:
+    """The seller's listing a quote is made from: their published listing of the product
+    with the most stock."""
+    request = await _quotable(uow, request_id, seller_id)
+    listing = (await uow.session.execute(select(Listing).where(
+        Listing.seller_id == seller_id, Listing.product_type == request.product_type,
+        Listing.status == "published", Listing.currency == request.currency)
+        .order_by(Listing.quantity_milli.desc(), Listing.id).limit(1))).scalar()
+    if listing is None:
+        raise DomainError(_("You have no published listing of {product} in {currency} to quote "
+                            "from: list it, then quote.",
+                            product=_(product(request.product_type).label),
+                            currency=request.currency))
+    return listing
+
+
+async def quote(uow: UnitOfWork, request_id: int, seller_id: int, listing_id: int,
+                terms: Terms) -> Offer:
+    """An invited seller's quote from one of their listings: before the deadline, within what
+    the request still needs and its ceiling; the buyer gets it as an offer to accept."""
+    request = await _quotable(uow, request_id, seller_id)
+    listing = await uow.session.get(Listing, listing_id)
+    if listing is None or listing.seller_id != seller_id \
+            or listing.product_type != request.product_type:
+        raise NotFound(_("That listing doesn't exist."))
+    milli = int(terms.quantity * 1000)
+    remaining = request.quantity_milli - await request_award.awarded_milli(uow, request.id)
+    ceiling = Money(request.max_price_minor, request.currency) \
+        if request.max_price_minor is not None else None
+    request_rules.checked_quote(milli, remaining, terms.price, ceiling, request.unit)
+    return await offers.quote(uow, listing.id, seller_id, request.buyer_id, terms,
+                              request_id=request.id)
+
+
+def defaults(request: SupplyRequest, listing: Listing, remaining_milli: int) -> dict[str, str]:
+    """A quote's form starts from the request's terms and the listing's price and stock."""
+    milli = min(remaining_milli, listing.quantity_milli)
+    price = listing.price_minor if request.max_price_minor is None else \
+        min(listing.price_minor, request.max_price_minor)
+    values = {"quantity": f"{(Decimal(milli) / 1000).normalize():f}",
+              "price": str(Money(price, request.currency).decimal),
+              "incoterm": request.incoterm, "place": request.place,
+              "payment_method": request.payment_method, "expires": "48"}
+    for name in ("delivery_from", "delivery_to"):
+        day = getattr(request, name)
+        if day is not None:
+            values[name] = day.isoformat()
+    return values
+
+
+async def remaining(uow: UnitOfWork, request: SupplyRequest) -> int:
+    return request.quantity_milli - await request_award.awarded_milli(uow, request.id)
+
+
+async def compare(uow: UnitOfWork, request_id: int, buyer_id: int) -> list[QuoteRow]:
+    """The request's quotes side by side for its buyer: open ones first, cheapest first."""
+    request = await get(uow, request_id, buyer_id)
+    if request.buyer_id != buyer_id:
+        raise NotAllowed(_("Only the buyer compares the quotes."))
+    rows = (await uow.session.execute(
+        select(Offer, Account.display_name, Listing, SellerStats)
+        .join(Account, Account.id == Offer.seller_id)
+        .join(Listing, Listing.id == Offer.listing_id)
+        .outerjoin(SellerStats, SellerStats.account_id == Offer.seller_id)
+        .where(Offer.request_id == request_id, Offer.status.in_(("open", "accepted")))
+        .order_by(Offer.status.desc(), Offer.price_minor, Offer.id))).all()
+    return [_row(offer, name, listing, stats) for offer, name, listing, stats in rows]
+
+
+async def close(uow: UnitOfWork, request_id: int, buyer_id: int) -> SupplyRequest:
+    """The buyer stops the request: no more quotes; those still open close, their sellers
+    told (what was awarded stays awarded)."""
+    request = await get(uow, request_id, buyer_id)
+    if request.buyer_id != buyer_id:
+        raise NotAllowed(_("Only the buyer closes the request."))
+    request = await request_award.held(uow, request_id)
+    request.status = "closed"
+    for offer in list((await uow.session.execute(select(Offer).where(
+            Offer.request_id == request_id, Offer.status == "open"))).scalars()):
+        await offers.decline(uow, offer.id, buyer_id, _("The buyer closed the request."))
+    return request
+
+
+def _row(offer: Offer, name: str, listing: Listing, stats: SellerStats | None) -> QuoteRow:
+    price = Money(offer.price_minor, offer.currency)
+    energy = Decimal(listing.energy_mwh_per_unit or 0)
+    per_mwh = None
+    if energy > 0:
+        minor = (Decimal(price.amount) / energy).quantize(Decimal(1), ROUND_HALF_UP)
+        per_mwh = Money(int(minor), offer.currency)
+    rating = Decimal(stats.stars_total) / stats.ratings if stats and stats.ratings else None
+    return QuoteRow(offer, name, rating.quantize(Decimal("0.1")) if rating else None,
+                    rules.line_total(price, offer.quantity_milli), per_mwh,
+                    tuple(str(c) for c in listing.certifications or []))
+
+
+async def _invited(uow: UnitOfWork, request_id: int, seller_id: int | None) -> bool:
+    if seller_id is None:
+        return False
+    return await uow.session.get(RequestInvite, (request_id, seller_id)) is not None
+
+
+async def _quotable(uow: UnitOfWork, request_id: int, seller_id: int) -> SupplyRequest:
+    """A request this seller may quote on now: invited, open, before its deadline."""
+    request = await uow.session.get(SupplyRequest, request_id)
+    if request is None or not await _invited(uow, request_id, seller_id):
+        raise NotFound(_("That request doesn't exist."))
+    if request.status != "open":
+        raise Conflict(_("That request is closed: it takes no more quotes or awards."))
+    if uow.clock.now() >= request.deadline:
+        raise Conflict(_("Quotes on that request closed at its deadline."))
+    return request

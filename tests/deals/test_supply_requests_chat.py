@@ -1,0 +1,63 @@
+"""A request for supply in chat, one question at a time: the buyer asks in three answers (a
+wrong unit re-asked at its question), previews it with its defaults and publishes it; a seller
+quotes from the card's Quote (the quote starts from the request's terms); the buyer compares
+the quotes under /requests and awards one with a tap — a deal, as from any offer."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from conversations.messages import Choice, ListPage
+from core.deals.tables import Deal, Offer
+from tests.catalog.helpers import make_account, publish
+from tests.deals.chat_helpers import last_notice
+from tests.deals.test_supply_requests import CHIPS
+from tests.support.chat import ChatUser
+
+
+async def test_a_buyer_asks_sellers_quote_and_the_buyer_awards_in_chat(app):
+    await make_account(app, "hanna", roles=("buyer",), country="EE", city="Tartu")
+    for name in ("aivar", "birute"):
+        await publish(app, await make_account(app, name, roles=("seller",)), **CHIPS)
+    hanna = ChatUser(app, "hanna")
+    await hanna.say("/request")
+    await hanna.tap("Wood chips")
+    await hanna.say("2000 l")  # not a unit chips are traded in: asked again, at the quantity
+    assert "Quantity needed" in hanna.texts()
+    await hanna.say("2000 t")
+    await hanna.say("Tartu")
+    preview = hanna.texts()
+    assert "Request for supply: 2,000 t of Wood chips." in preview and "DAP Tartu" in preview
+    assert "Quotes are taken for 3 days once it is published." in preview
+    await hanna.tap("Change details")
+    await hanna.tap("Keep")  # DAP
+    await hanna.tap("Skip")  # no delivery start
+    await hanna.tap("Skip")  # no end
+    await hanna.say("22")  # the most per tonne
+    await hanna.tap("Keep")  # 3 days
+    await hanna.tap("Keep")  # escrow
+    assert "At most" in hanna.texts() and "22,00" in hanna.texts()
+    await hanna.tap("Publish")
+    assert "2 sellers were asked to quote" in hanna.texts()
+
+    aivar = ChatUser(app, "aivar")
+    card = await last_notice(app, aivar, "Request for supply #")
+    assert "2,000 t of Wood chips" in card
+    await aivar.tap("Quote")
+    await aivar.tap("Keep")  # 2000 t, the request's quantity
+    await aivar.say("21")  # per tonne, under the ceiling
+    assert "Quote on “Wood chips G30”" in aivar.texts() and "DAP Tartu" in aivar.texts()
+    await aivar.tap("Send")
+    assert "Sent (offer #" in aivar.texts()
+
+    await hanna.say("/requests")
+    [page] = [r for r in hanna.last if isinstance(r, ListPage)]
+    assert "#1 2,000 t of Wood chips" in page.items[0].title
+    await hanna.send(Choice(page.items[0].button.data))
+    compared = hanna.texts()
+    assert "aivar" in compared.lower() and "2,000 t × 21,00" in compared.replace("\xa0", " ")
+    await hanna.tap("Award #")
+    async with app.uow() as uow:
+        deal = (await uow.session.execute(select(Deal))).scalar_one()
+        offer = (await uow.session.execute(select(Offer))).scalar_one()
+        assert (offer.status, offer.request_id, deal.quantity_milli) == ("accepted", 1, 2_000_000)
