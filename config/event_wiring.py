@@ -60,6 +60,7 @@ from core.deals.events import (
     OfferMade,
     PurchaseDecided,
     PurchaseHeld,
+    RequestCancelled,
     RequestPosted,
     ShipmentUpdated,
     TermsAccepted,
@@ -183,6 +184,7 @@ def _deal_notices(bus: EventBus) -> None:
     bus.during_commit(AccountRegistered, company_notices.on_registered)
     bus.during_commit(OfferMade, deal_notices.on_offer_made)
     bus.during_commit(RequestPosted, request_notices.on_posted)
+    bus.during_commit(RequestCancelled, request_notices.on_cancelled)
     bus.during_commit(OfferClosed, notice_book.OFFERS.on_moved)  # as declared, by transition
     bus.during_commit(DealAgreed, deal_notices.on_deal_agreed)
     bus.during_commit(DealMoved, notice_book.DEALS.on_moved)

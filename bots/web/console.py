@@ -1,7 +1,7 @@
 """The operator console at /admin: sign-in by a one-time link, the dashboard and its charts.
 The other sections live in console_cases (moderation, disputes), console_tickets (support),
 console_people (users, roles, audit), console_money (payments, promotions),
-console_companies (payment on terms) and
+console_companies (payment on terms), console_requests (requests for supply) and
 console_learning (the library, webinars and events). Every route but
 the sign-in link depends on `need(action)`, so a visitor without the role gets 403."""
 
@@ -20,6 +20,7 @@ from bots.web import (
     console_learning,
     console_money,
     console_people,
+    console_requests,
     console_tickets,
 )
 from bots.web.console_auth import (
@@ -124,6 +125,7 @@ router.include_router(console_people.router)
 router.include_router(console_tickets.router)
 router.include_router(console_money.router)
 router.include_router(console_companies.router)
+router.include_router(console_requests.router)
 router.include_router(console_learning.router)
 
 

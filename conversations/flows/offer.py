@@ -148,8 +148,10 @@ async def _review(ctx: Ctx) -> list[Outbound]:
                           quantity=cards.quantity(milli * count, listing.unit),
                           total=contract_total(price, milli, count)))
     send = _("🛒 Buy now") if ctx.data["mode"] == "buy" else _("📨 Send")
+    contract = () if ctx.data["mode"] == "supply" else (  # a quote is one delivery
+        (_("📦 Deliver in call-offs"), "call-offs"),)
     return [Reply("\n".join(lines), rows((send, "send"), (_("✏ Change details"), "details"),
-                                         (_("📦 Deliver in call-offs"), "call-offs"), per_row=2))]
+                                         *contract, per_row=2))]
 
 
 async def _on_review(ctx: Ctx, msg: Inbound) -> Next:

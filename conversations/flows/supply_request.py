@@ -29,13 +29,16 @@ from conversations.messages import (
 from core.actions import Action, Intent
 from core.catalog.taxonomy import UNITS, product
 from core.clock import local_time
-from core.deals import on_terms, request_rules, supply_requests
+from core.deals import cards, on_terms, request_rules, supply_requests
 from core.deals.notices.requests import request_text
+from core.deals.offers import payment_words
 from core.i18n import N_, _, n_
 from core.ids import parse_id
 from core.money.model import Money
 
-STATUS = {"open": N_("open for quotes"), "awarded": N_("awarded"), "closed": N_("closed")}
+STATUS = {"open": N_("open for quotes"), "awarded": N_("awarded"), "closed": N_("closed"),
+          "cancelled": N_("cancelled by Agora"),
+          "quotes_closed": N_("quotes closed: award one or close the request")}
 
 
 def _unit_fits(values: dict[str, Any]) -> str | None:
@@ -47,14 +50,16 @@ def _unit_fits(values: dict[str, Any]) -> str | None:
              units=", ".join(_(UNITS[u]) for u in product(code).units))
 
 
-def short_form() -> Form:
-    """What the request needs: the product, how much, and where it goes."""
+def short_form(product_type: str | None = None) -> Form:
+    """What the request needs: the product, how much (in a unit it is traded in, once the
+    product is known), and where it goes."""
+    units = product(product_type).units if product_type else tuple(UNITS)
     return Form("request", N_("Ask for supply"), [
         type_field(),
         QuantityField("quantity", N_("Quantity needed"), minimum=Decimal("0.001"),
-                      maximum=Decimal(10_000_000), places=3, units=tuple(UNITS),
+                      maximum=Decimal(10_000_000), places=3, units=units,
                       hint=N_("The amount and unit, e.g. “2000 t”.")),
-        ChoiceField("unit", N_("Unit"), choices=list(UNITS.items()),
+        ChoiceField("unit", N_("Unit"), choices=[(u, UNITS[u]) for u in units],
                     when=lambda v: not v.get("unit")),
         TextField("place", N_("Delivered to"), max_length=120,
                   hint=N_("A town, port or plant."))],
@@ -144,7 +149,8 @@ async def _on_review(ctx: Ctx, msg: Inbound) -> Next:
 
 
 def _short(ctx: Ctx) -> Form:
-    return short_form()
+    known = ctx.data.get("_forms", {}).get("short", {}).get("values", {})
+    return short_form(known.get("product_type"))
 
 
 def _details(ctx: Ctx) -> Form:
@@ -209,14 +215,17 @@ async def _card(ctx: Ctx) -> list[Outbound]:
     assert ctx.account is not None
     request = await supply_requests.get(ctx.uow, ctx.data["request_id"], ctx.account.id)
     quotes = await supply_requests.compare(ctx.uow, request.id, ctx.account.id)
+    status = "quotes_closed" if request.status == "open" \
+        and ctx.uow.clock.now() >= request.deadline else request.status
     lines = [request_text(request, local_time(request.deadline, ctx.account.timezone)),
-             _("Status: {status}", status=_(STATUS.get(request.status, request.status)))]
+             _("Status: {status}", status=_(STATUS.get(status, status)))]
     if not quotes:
         lines.append(_("No quotes yet."))
     awards = [(Button(_("✅ Award #{id}", id=row.offer.id),
                       f"@do:{Intent.ANSWER_OFFER.value}:accept:{row.offer.id}"),)
               for row in quotes if row.offer.status == "open" and request.status == "open"]
-    lines += [_quote_line(row, request.unit) for row in quotes]
+    for row in quotes:
+        lines += [_quote_line(row, request.unit), *_other_terms(row, request)]
     closing = rows((_("✖ Close the request"), "close")) if request.status == "open" else ()
     return [Reply("\n".join(lines), (*awards, *closing, *rows((_("✔ Done"), "done"))))]
 
@@ -233,6 +242,21 @@ def _quote_line(row: supply_requests.QuoteRow, unit: str) -> str:
     if awarded:
         return _("✅ #{id} {seller}{rating}: {quantity} × {price} = {total}{mwh} — awarded", **facts)
     return _("💶 #{id} {seller}{rating}: {quantity} × {price} = {total}{mwh}", **facts)
+
+
+def _other_terms(row: supply_requests.QuoteRow, request: Any) -> list[str]:
+    """What a quote changed from the request (the Incoterm or place, the payment), so an award
+    is never taken on terms the buyer did not see."""
+    offer, found = row.offer, []
+    if (offer.incoterm, offer.place) != (request.incoterm, request.place) or \
+            (offer.delivery_from, offer.delivery_to) != (request.delivery_from,
+                                                         request.delivery_to):
+        found.append("    " + _("Delivery: {delivery}", delivery=cards.delivery_text(
+            offer.incoterm, offer.place, offer.delivery_from, offer.delivery_to)))
+    if offer.payment_method != request.payment_method:
+        found.append("    " + _("Payment: {payment}",
+                                payment=payment_words(offer.payment_method, ())))
+    return found
 
 
 async def _on_card(ctx: Ctx, msg: Inbound) -> Next:

@@ -142,3 +142,11 @@ class RequestPosted(Event):
 
     request_id: int
     invited: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class RequestCancelled(Event):
+    """An operator cancelled a request for supply, with the reason everyone is told."""
+
+    request_id: int
+    reason: str

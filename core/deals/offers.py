@@ -120,6 +120,11 @@ async def counter(uow: UnitOfWork, offer_id: int, actor_id: int, terms: Terms,
     _check_other_side(offer, role, "counter-offer")
     if role == BUYER:
         await _within_limit(uow, actor_id, terms, approved)
+    if offer.request_id is not None:  # a quote's negotiation keeps to its request
+        if terms.call_offs:
+            raise DomainError(_("A quote on a request is one delivery; the buyer asked for "
+                                "the whole quantity."))
+        await request_award.check_counter(uow, offer, int(terms.quantity * 1000), terms.price)
     await _close(uow, offer, "countered")
     listing = await _listing(uow, offer.listing_id)
     return await _new_offer(uow, listing, offer.buyer_id, role, terms, previous=offer.id,
@@ -234,6 +239,11 @@ async def _agree(uow: UnitOfWork, offer: Offer, accepter: str = BUYER) -> Deal:
     if whole:  # the request is covered: the other quotes on it close, their sellers told
         await _close_other_quotes(uow, offer)
     return deal
+
+
+async def decline_quote(uow: UnitOfWork, offer: Offer, reason: str) -> bool:
+    """Close an open quote on a request that stops (the request's own notice says why)."""
+    return await _moved(uow, offer, "declined", reason)
 
 
 async def _close_other_quotes(uow: UnitOfWork, awarded: Offer) -> None:

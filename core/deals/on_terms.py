@@ -17,6 +17,7 @@ from core.deals.tables import Deal
 from core.errors import DomainError, NotFound
 from core.i18n import _
 from core.money.model import Money
+from core.operators import audit as operator_audit
 from core.operators.roles import require
 from core.storage.uow import UnitOfWork
 
@@ -52,6 +53,8 @@ async def approve(uow: UnitOfWork, operator_id: int, company_id: int, days: int,
     company.updated_at = uow.clock.now()
     await audit(uow, company.id, operator_id, "terms_approved", f"company:{company.id}",
                 days=days, limit=str(limit))
+    await operator_audit.record(uow, operator_id, "terms-approved", f"company:{company.id}",
+                                f"net {days}, limit {limit.plain()}")
     uow.emit(TermsApproved(company.id, days))
     return company
 
@@ -64,6 +67,7 @@ async def withdraw(uow: UnitOfWork, operator_id: int, company_id: int) -> Compan
     company.terms_approved_by, company.terms_approved_at = operator_id, None
     company.updated_at = uow.clock.now()
     await audit(uow, company.id, operator_id, "terms_withdrawn", f"company:{company.id}")
+    await operator_audit.record(uow, operator_id, "terms-withdrawn", f"company:{company.id}")
     uow.emit(TermsApproved(company.id, None))
     return company
 

@@ -6,12 +6,15 @@ quotes is core.deals.supply_requests.)"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import func, select, update
 
 from core.deals import request_rules
-from core.deals.tables import Offer, SupplyRequest
+from core.deals.tables import Deal, Offer, SupplyRequest
 from core.errors import Conflict, DomainError
 from core.i18n import _
+from core.money.model import Money
 from core.storage.uow import UnitOfWork
 
 OPEN = "open"
@@ -23,16 +26,35 @@ async def held(uow: UnitOfWork, request_id: int) -> SupplyRequest:
         SupplyRequest.id == request_id, SupplyRequest.status == OPEN)
         .values(updated_at=uow.clock.now()))
     request = await uow.session.get(SupplyRequest, request_id, populate_existing=True)
+    if request is not None and request.status == "awarded":
+        raise Conflict(_("That request is awarded in full already: it takes no more quotes or "
+                         "further awards."))
     if moved.rowcount != 1 or request is None:  # type: ignore[attr-defined]
         raise Conflict(_("That request is closed: it takes no more quotes or awards."))
     return request
 
 
+async def check_counter(uow: UnitOfWork, offer: Offer, milli: int, price: Any) -> None:
+    """A counter-offer in a quote's negotiation keeps to the request: open, within what is
+    still needed and under the buyer's ceiling."""
+    assert offer.request_id is not None
+    request = await uow.session.get(SupplyRequest, offer.request_id)
+    if request is None or request.status != OPEN:
+        raise Conflict(_("That request is closed: it takes no more quotes or awards."))
+    ceiling = Money(request.max_price_minor, request.currency) \
+        if request.max_price_minor is not None else None
+    request_rules.checked_quote(milli, request.quantity_milli - await awarded_milli(
+        uow, request.id), price, ceiling, request.unit)
+
+
 async def awarded_milli(uow: UnitOfWork, request_id: int) -> int:
-    """What the request's accepted quotes cover so far."""
-    total = await uow.session.scalar(select(func.coalesce(func.sum(Offer.quantity_milli), 0))
-                                     .where(Offer.request_id == request_id,
-                                            Offer.status == "accepted"))
+    """What the request's accepted quotes cover so far (a deal cancelled or refunded since
+    covers nothing)."""
+    total = await uow.session.scalar(
+        select(func.coalesce(func.sum(Offer.quantity_milli), 0))
+        .join(Deal, Deal.offer_id == Offer.id)
+        .where(Offer.request_id == request_id, Offer.status == "accepted",
+               Deal.status.not_in(("cancelled", "refunded"))))
     return int(total or 0)
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 
 from core.accounts.tables import Account
 from core.catalog.tables import Listing, SellerStats
-from core.catalog.taxonomy import product
+from core.catalog.taxonomy import UNITS, product
 from core.deals import offers, on_terms, request_award, request_rules, rules
 from core.deals.events import RequestPosted
 from core.deals.offers import Terms
@@ -25,7 +26,8 @@ from core.i18n import _
 from core.money.model import Money
 from core.storage.uow import UnitOfWork
 
-INVITED_AT_MOST = 200  # sellers asked per request, the most active first
+CLOSED_BY_BUYER = "The buyer closed the request."  # kept as the reason, in English
+INVITED_AT_MOST = 200  # sellers asked per request at most
 
 
 @dataclass(frozen=True)
@@ -138,16 +140,24 @@ async def listing_for(uow: UnitOfWork, request_id: int, seller_id: int) -> Listi
     """The seller's listing a quote is made from: their published listing of the product
     with the most stock."""
     request = await _quotable(uow, request_id, seller_id)
-    listing = (await uow.session.execute(select(Listing).where(
-        Listing.seller_id == seller_id, Listing.product_type == request.product_type,
-        Listing.status == "published", Listing.currency == request.currency)
-        .order_by(Listing.quantity_milli.desc(), Listing.id).limit(1))).scalar()
+    listing = (await uow.session.execute(select(Listing).where(*_fits(request, seller_id))
+                                         .order_by(Listing.quantity_milli.desc(), Listing.id)
+                                         .limit(1))).scalar()
     if listing is None:
-        raise DomainError(_("You have no published listing of {product} in {currency} to quote "
-                            "from: list it, then quote.",
+        raise DomainError(_("You have no published listing of {product} in {unit} and "
+                            "{currency} to quote from: list it, then quote.",
                             product=_(product(request.product_type).label),
+                            unit=_(UNITS.get(request.unit, request.unit)),
                             currency=request.currency))
     return listing
+
+
+def _fits(request: SupplyRequest, seller_id: int) -> tuple[Any, ...]:
+    """A listing a quote on the request may come from: the seller's, published, the same
+    product in the same unit and currency (so quantities and the ceiling compare)."""
+    return (Listing.seller_id == seller_id, Listing.product_type == request.product_type,
+            Listing.status == "published", Listing.unit == request.unit,
+            Listing.currency == request.currency)
 
 
 async def quote(uow: UnitOfWork, request_id: int, seller_id: int, listing_id: int,
@@ -155,10 +165,13 @@ async def quote(uow: UnitOfWork, request_id: int, seller_id: int, listing_id: in
     """An invited seller's quote from one of their listings: before the deadline, within what
     the request still needs and its ceiling; the buyer gets it as an offer to accept."""
     request = await _quotable(uow, request_id, seller_id)
-    listing = await uow.session.get(Listing, listing_id)
-    if listing is None or listing.seller_id != seller_id \
-            or listing.product_type != request.product_type:
+    listing = (await uow.session.execute(select(Listing).where(
+        Listing.id == listing_id, *_fits(request, seller_id)))).scalar()
+    if listing is None:
         raise NotFound(_("That listing doesn't exist."))
+    if terms.call_offs:
+        raise DomainError(_("A quote on a request is one delivery; the buyer asked for the "
+                            "whole quantity."))
     milli = int(terms.quantity * 1000)
     remaining = request.quantity_milli - await request_award.awarded_milli(uow, request.id)
     ceiling = Money(request.max_price_minor, request.currency) \
@@ -198,7 +211,9 @@ async def compare(uow: UnitOfWork, request_id: int, buyer_id: int) -> list[Quote
         .join(Account, Account.id == Offer.seller_id)
         .join(Listing, Listing.id == Offer.listing_id)
         .outerjoin(SellerStats, SellerStats.account_id == Offer.seller_id)
-        .where(Offer.request_id == request_id, Offer.status.in_(("open", "accepted")))
+        .where(Offer.request_id == request_id,  # sellers' open quotes, and what was awarded
+               or_(and_(Offer.status == "open", Offer.made_by == "seller"),
+                   Offer.status == "accepted"))
         .order_by(Offer.status.desc(), Offer.price_minor, Offer.id))).all()
     return [_row(offer, name, listing, stats) for offer, name, listing, stats in rows]
 
@@ -213,7 +228,7 @@ async def close(uow: UnitOfWork, request_id: int, buyer_id: int) -> SupplyReques
     request.status = "closed"
     for offer in list((await uow.session.execute(select(Offer).where(
             Offer.request_id == request_id, Offer.status == "open"))).scalars()):
-        await offers.decline(uow, offer.id, buyer_id, _("The buyer closed the request."))
+        await offers.decline_quote(uow, offer, CLOSED_BY_BUYER)
     return request
 
 

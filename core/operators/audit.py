@@ -19,7 +19,8 @@ from core.storage.uow import UnitOfWork
 ACTIONS = ("sign-in", "sign-out", "role-granted", "role-revoked", "account-suspended",
            "account-restored", "listing-approved", "listing-rejected", "dispute-question",
            "dispute-decided", "ticket-answered", "ticket-closed", "ticket-reopened",
-           "resource-published", "gathering-published", "recording-added")
+           "resource-published", "gathering-published", "recording-added", "request-cancelled",
+           "terms-approved", "terms-withdrawn")
 
 
 async def record(uow: UnitOfWork, actor_id: int | None, action: str, subject: str,

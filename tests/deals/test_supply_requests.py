@@ -150,4 +150,50 @@ async def test_no_quote_after_the_deadline_and_a_closed_request_declines_the_ope
         await uow.commit()
     async with app.uow() as uow:
         assert (await uow.session.get(Offer, offer_id)).status == "declined"
-    assert await told_texts(app, aivar.id, "The buyer closed the request.")
+    assert await told_texts(app, aivar.id, "was declined: the buyer closed the request")
+
+
+async def test_a_quote_keeps_to_the_request_in_unit_currency_delivery_and_negotiation(app):
+    """Quotes come from a listing in the request's unit and currency, are one delivery, and
+    counter-offers in their negotiation stay under the ceiling and within what is needed; the
+    buyer's own counter is not listed as a seller's quote, and closing declines it too."""
+    hanna, (aivar, _birute, _carl, _dace) = await market(app)
+    erik = await make_account(app, "erik", roles=("seller",))
+    await publish(app, erik, **{**CHIPS, "unit": "loose_m3", "quantity": "9000"})
+    request_id = await posted(app, hanna)
+    async with app.uow() as uow:  # erik sells chips by the loose m³: nothing to quote from
+        with pytest.raises(DomainError, match="no published listing of Wood chips in t"):
+            await supply_requests.listing_for(uow, request_id, erik.id)
+    async with app.uow() as uow:
+        listing = await supply_requests.listing_for(uow, request_id, aivar.id)
+        with pytest.raises(DomainError, match="one delivery"):
+            await supply_requests.quote(uow, request_id, aivar.id, listing.id, Terms(
+                Decimal("200"), Money.parse("20", "EUR"), "DAP", "Tartu", call_offs=10,
+                call_off_every="month"))
+    quote_id = await quoted(app, aivar, request_id, "1000", "20")
+    async with app.uow() as uow:
+        hers = await offers.counter(uow, quote_id, hanna.id, chips("1000", "19"))
+        await uow.commit()
+    async with app.uow() as uow:
+        with pytest.raises(DomainError, match="at most €22"):  # the seller counters above it
+            await offers.counter(uow, hers.id, aivar.id, chips("1000", "40"))
+        assert [r.offer.id for r in await supply_requests.compare(uow, request_id, hanna.id)] \
+            == []  # her counter is hers, not a seller's quote
+        await supply_requests.close(uow, request_id, hanna.id)  # declines her counter too
+        await uow.commit()
+    async with app.uow() as uow:
+        assert (await uow.session.get(Offer, hers.id)).status == "declined"
+    assert not await told_texts(app, hanna.id, "was declined")
+
+
+async def test_a_cancelled_award_no_longer_covers_the_request(app):
+    hanna, (aivar, _birute, _carl, _dace) = await market(app)
+    request_id = await posted(app, hanna)
+    quote_id = await quoted(app, aivar, request_id, "1500", "21")
+    async with app.uow() as uow:
+        deal = await offers.accept(uow, quote_id, hanna.id)
+        await deals.take(uow, deal.id, "cancel-deal", hanna.id)
+        await uow.commit()
+    async with app.uow() as uow:
+        request = await supply_requests.get(uow, request_id, hanna.id)
+        assert await supply_requests.remaining(uow, request) == 2_000_000

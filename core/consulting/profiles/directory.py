@@ -223,6 +223,9 @@ async def _live(uow: UnitOfWork, ids: set[int] | None
         ConsultantProfile.live.is_(True), Account.suspended_at.is_(None))
     if ids is not None:
         query = query.where(ConsultantProfile.account_id.in_(ids))
+    # In account order, so equal relevance ranks the older consultant first on every database
+    # (PostgreSQL returns a join in no set order).
+    query = query.order_by(ConsultantProfile.account_id)
     return [(p, n) for p, n in (await uow.session.execute(query)).all()]
 
 

@@ -25,7 +25,17 @@ from core.deals.events import (
 from core.deals.notices import contracts as contract_notices
 from core.deals.notices import details as notice_details
 from core.deals.offers import REQUEST_AWARDED
-from core.deals.tables import Deal, DealTerms, Dispute, Offer, Shipment, Thread, ThreadMessage
+from core.deals.supply_requests import CLOSED_BY_BUYER
+from core.deals.tables import (
+    Deal,
+    DealTerms,
+    Dispute,
+    Offer,
+    Shipment,
+    SupplyRequest,
+    Thread,
+    ThreadMessage,
+)
 from core.deals.threads import RFQ
 from core.i18n import N_, _
 from core.money.model import Money
@@ -155,7 +165,17 @@ async def offer_declined(uow: UnitOfWork, moved: Moved, role: str, party: int) -
     listing = await uow.session.get(Listing, offer.listing_id)
     if listing is None:
         return None
+    request = await uow.session.get(SupplyRequest, offer.request_id) if offer.request_id else None
+    if request is not None and request.status == "cancelled":
+        return None  # the request's cancellation tells everyone why
     async with addressed_to(uow, party):
+        if offer.request_id is not None and offer.reason in (REQUEST_AWARDED, CLOSED_BY_BUYER) \
+                and offer.made_by == BUYER:
+            return None  # the buyer's own counter: she awarded or closed it herself
+        if offer.request_id is not None and offer.reason == CLOSED_BY_BUYER:
+            return Said(_("✖ Your quote #{id} on “{title}” was declined: the buyer closed the "
+                          "request for supply.", id=offer.id, title=listing.title),
+                        about=(negotiation(offer),))
         if offer.request_id is not None and offer.reason == REQUEST_AWARDED:
             return Said(_("✖ Your quote #{id} on “{title}” was not awarded: the buyer awarded "
                           "the request to other quotes.", id=offer.id, title=listing.title),

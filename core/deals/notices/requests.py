@@ -3,13 +3,15 @@ their own language, once (written in the publishing transaction, from the invita
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from core.actions import Action, Intent
 from core.catalog.taxonomy import UNITS, product
 from core.clock import local_time
 from core.deals import cards, request_rules
-from core.deals.events import RequestPosted
+from core.deals.events import RequestCancelled, RequestPosted
 from core.deals.offers import payment_words
-from core.deals.tables import SupplyRequest
+from core.deals.tables import RequestInvite, SupplyRequest
 from core.i18n import N_, _
 from core.money.model import Money
 from core.notifications.outbox import addressed_to, notify, recipients
@@ -48,3 +50,19 @@ async def on_posted(uow: UnitOfWork, event: RequestPosted) -> None:
             await notify(uow, seller_id, text, buttons=[[Action(
                 Intent.QUOTE_REQUEST, N_("💶 Quote"), str(request.id))]],
                 about=(f"request:{request.id}",))
+
+
+async def on_cancelled(uow: UnitOfWork, event: RequestCancelled) -> None:
+    """The buyer and every seller asked hear that Agora cancelled the request, and why."""
+    request = await uow.session.get(SupplyRequest, event.request_id)
+    if request is None:
+        return
+    invited = (await uow.session.execute(select(RequestInvite.seller_id).where(
+        RequestInvite.request_id == request.id))).scalars()
+    told = {request.buyer_id, *invited}
+    await recipients(uow, told)
+    for party in sorted(told):
+        async with addressed_to(uow, party):
+            await notify(uow, party, _("📣 Request for supply #{id} was cancelled by Agora: "
+                                       "{reason}", id=request.id, reason=event.reason),
+                         about=(f"request:{request.id}",))
