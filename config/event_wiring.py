@@ -62,6 +62,8 @@ from core.deals.events import (
     PurchaseHeld,
     RequestCancelled,
     RequestPosted,
+    RequestQuestionAnswered,
+    RequestQuestionAsked,
     ShipmentUpdated,
     TermsAccepted,
     TermsChanged,
@@ -185,6 +187,8 @@ def _deal_notices(bus: EventBus) -> None:
     bus.during_commit(OfferMade, deal_notices.on_offer_made)
     bus.during_commit(RequestPosted, request_notices.on_posted)
     bus.during_commit(RequestCancelled, request_notices.on_cancelled)
+    bus.during_commit(RequestQuestionAsked, request_notices.on_question_asked)
+    bus.during_commit(RequestQuestionAnswered, request_notices.on_question_answered)
     bus.during_commit(OfferClosed, notice_book.OFFERS.on_moved)  # as declared, by transition
     bus.during_commit(DealAgreed, deal_notices.on_deal_agreed)
     bus.during_commit(DealMoved, notice_book.DEALS.on_moved)

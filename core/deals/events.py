@@ -150,3 +150,17 @@ class RequestCancelled(Event):
 
     request_id: int
     reason: str
+
+
+@dataclass(frozen=True)
+class RequestQuestionAsked(Event):
+    """A seller asked the buyer a question on a request for supply."""
+
+    question_id: int
+
+
+@dataclass(frozen=True)
+class RequestQuestionAnswered(Event):
+    """The buyer answered a question on a request: for every seller asked, or the asker."""
+
+    question_id: int

@@ -62,6 +62,23 @@ class RequestInvite(Base):
     invited_at: Mapped[datetime]
 
 
+class RequestQuestion(Base):
+    """A seller's question on a request for supply and the buyer's answer: for every seller
+    asked (`public`) or for the one who asked."""
+
+    __tablename__ = "request_questions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("supply_requests.id", ondelete="CASCADE"),
+                                            index=True)
+    asker_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str | None] = mapped_column(Text)
+    public: Mapped[bool] = mapped_column(Boolean, default=True)
+    asked_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]
+
+
 class Offer(Base):
     """One round: who proposed what to whom; a counter-offer points at the round it answers."""
 

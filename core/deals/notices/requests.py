@@ -9,9 +9,14 @@ from core.actions import Action, Intent
 from core.catalog.taxonomy import UNITS, product
 from core.clock import local_time
 from core.deals import cards, request_rules
-from core.deals.events import RequestCancelled, RequestPosted
+from core.deals.events import (
+    RequestCancelled,
+    RequestPosted,
+    RequestQuestionAnswered,
+    RequestQuestionAsked,
+)
 from core.deals.offers import payment_words
-from core.deals.tables import RequestInvite, SupplyRequest
+from core.deals.tables import RequestInvite, RequestQuestion, SupplyRequest
 from core.i18n import N_, _
 from core.money.model import Money
 from core.notifications.outbox import addressed_to, notify, recipients
@@ -47,8 +52,9 @@ async def on_posted(uow: UnitOfWork, event: RequestPosted) -> None:
         async with addressed_to(uow, seller_id) as reader:
             text = request_text(request, local_time(request.deadline,
                                                     reader.timezone if reader else None))
-            await notify(uow, seller_id, text, buttons=[[Action(
-                Intent.QUOTE_REQUEST, N_("💶 Quote"), str(request.id))]],
+            await notify(uow, seller_id, text, buttons=[[
+                Action(Intent.QUOTE_REQUEST, N_("💶 Quote"), str(request.id)),
+                Action(Intent.ASK_REQUEST, N_("❓ Ask the buyer"), str(request.id))]],
                 about=(f"request:{request.id}",))
 
 
@@ -66,3 +72,37 @@ async def on_cancelled(uow: UnitOfWork, event: RequestCancelled) -> None:
             await notify(uow, party, _("📣 Request for supply #{id} was cancelled by Agora: "
                                        "{reason}", id=request.id, reason=event.reason),
                          about=(f"request:{request.id}",))
+
+
+async def on_question_asked(uow: UnitOfWork, event: RequestQuestionAsked) -> None:
+    """The buyer gets the question, to answer for every seller asked or for the asker."""
+    question = await uow.session.get(RequestQuestion, event.question_id)
+    request = await uow.session.get(SupplyRequest, question.request_id) if question else None
+    if question is None or request is None:
+        return
+    async with addressed_to(uow, request.buyer_id):
+        await notify(uow, request.buyer_id, _(
+            "❓ A seller asks about your request for supply #{id}:\n{question}", id=request.id,
+            question=question.text), buttons=[
+            [Action(Intent.ANSWER_REQUEST, N_("↩ Answer for every seller"), f"p:{question.id}")],
+            [Action(Intent.ANSWER_REQUEST, N_("↩ Answer this seller only"), f"s:{question.id}")]],
+            about=(f"question:{question.id}",))
+
+
+async def on_question_answered(uow: UnitOfWork, event: RequestQuestionAnswered) -> None:
+    """A public answer reaches every seller asked (the asker unnamed); a private one the asker."""
+    question = await uow.session.get(RequestQuestion, event.question_id)
+    request = await uow.session.get(SupplyRequest, question.request_id) if question else None
+    if question is None or request is None:
+        return
+    told = {question.asker_id}
+    if question.public:
+        told |= set((await uow.session.execute(select(RequestInvite.seller_id).where(
+            RequestInvite.request_id == request.id))).scalars())
+    await recipients(uow, told)
+    for seller_id in sorted(told):
+        async with addressed_to(uow, seller_id):
+            await notify(uow, seller_id, _(
+                "💬 Questions and answers on request for supply #{id}:\nQ: {question}\nA: "
+                "{answer}", id=request.id, question=question.text, answer=question.answer),
+                about=(f"request:{request.id}",))
