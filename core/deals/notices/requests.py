@@ -74,12 +74,19 @@ async def on_cancelled(uow: UnitOfWork, event: RequestCancelled) -> None:
                          about=(f"request:{request.id}",))
 
 
+async def _question(uow: UnitOfWork, question_id: int
+                    ) -> tuple[RequestQuestion, SupplyRequest] | None:
+    question = await uow.session.get(RequestQuestion, question_id)
+    request = await uow.session.get(SupplyRequest, question.request_id) if question else None
+    return (question, request) if question is not None and request is not None else None
+
+
 async def on_question_asked(uow: UnitOfWork, event: RequestQuestionAsked) -> None:
     """The buyer gets the question, to answer for every seller asked or for the asker."""
-    question = await uow.session.get(RequestQuestion, event.question_id)
-    request = await uow.session.get(SupplyRequest, question.request_id) if question else None
-    if question is None or request is None:
+    found = await _question(uow, event.question_id)
+    if found is None:
         return
+    question, request = found
     async with addressed_to(uow, request.buyer_id):
         await notify(uow, request.buyer_id, _(
             "❓ A seller asks about your request for supply #{id}:\n{question}", id=request.id,
@@ -91,10 +98,10 @@ async def on_question_asked(uow: UnitOfWork, event: RequestQuestionAsked) -> Non
 
 async def on_question_answered(uow: UnitOfWork, event: RequestQuestionAnswered) -> None:
     """A public answer reaches every seller asked (the asker unnamed); a private one the asker."""
-    question = await uow.session.get(RequestQuestion, event.question_id)
-    request = await uow.session.get(SupplyRequest, question.request_id) if question else None
-    if question is None or request is None:
+    found = await _question(uow, event.question_id)
+    if found is None:
         return
+    question, request = found
     told = {question.asker_id}
     if question.public:
         told |= set((await uow.session.execute(select(RequestInvite.seller_id).where(
