@@ -190,6 +190,7 @@ def _deal_notices(bus: EventBus) -> None:
     bus.during_commit(RequestQuestionAsked, request_notices.on_question_asked)
     bus.during_commit(RequestQuestionAnswered, request_notices.on_question_answered)
     bus.during_commit(OfferClosed, notice_book.OFFERS.on_moved)  # as declared, by transition
+    bus.during_commit(OfferClosed, deal_notices.on_counter_closed)  # a request's quote
     bus.during_commit(DealAgreed, deal_notices.on_deal_agreed)
     bus.during_commit(DealMoved, notice_book.DEALS.on_moved)
     bus.during_commit(MessagePosted, deal_notices.on_message_posted)

@@ -184,6 +184,8 @@ async def test_a_quote_keeps_to_the_request_in_unit_currency_delivery_and_negoti
     async with app.uow() as uow:
         assert (await uow.session.get(Offer, hers.id)).status == "declined"
     assert not await told_texts(app, hanna.id, "was declined")
+    assert await told_texts(app, aivar.id, f"Your quote #{quote_id} on “Wood chips G30” was "
+                                           "declined: the buyer closed the request")
 
 
 async def test_a_cancelled_award_no_longer_covers_the_request(app):

@@ -17,6 +17,7 @@ from core.deals.events import (
     DisputeOpened,
     DisputeQuestion,
     MessagePosted,
+    OfferClosed,
     OfferMade,
     ShipmentUpdated,
     TermsChanged,
@@ -186,6 +187,28 @@ async def offer_declined(uow: UnitOfWork, moved: Moved, role: str, party: int) -
                         about=(negotiation(offer),))
         return Said(_("✖ Your offer #{id} on “{title}” was declined.", id=offer.id,
                       title=listing.title), about=(negotiation(offer),))
+
+
+async def on_counter_closed(uow: UnitOfWork, event: OfferClosed) -> None:
+    """A buyer's counter on a quote closed because she awarded the request elsewhere or closed
+    it: the seller of that negotiation hears it, as of their quote (the book tells the maker,
+    who is the buyer here)."""
+    offer = await uow.session.get(Offer, event.offer_id)
+    if event.status != "declined" or offer is None or offer.request_id is None \
+            or offer.made_by != BUYER or offer.reason not in (REQUEST_AWARDED, CLOSED_BY_BUYER):
+        return
+    request = await uow.session.get(SupplyRequest, offer.request_id)
+    listing = await uow.session.get(Listing, offer.listing_id)
+    if request is None or request.status == "cancelled" or listing is None:
+        return
+    quote_id = offer.previous_id or offer.id
+    async with addressed_to(uow, offer.seller_id):
+        text = _("✖ Your quote #{id} on “{title}” was declined: the buyer closed the request "
+                 "for supply.", id=quote_id, title=listing.title) \
+            if offer.reason == CLOSED_BY_BUYER else \
+            _("✖ Your quote #{id} on “{title}” was not awarded: the buyer awarded the request to "
+              "other quotes.", id=quote_id, title=listing.title)
+        await notify(uow, offer.seller_id, text, about=(negotiation(offer),))
 
 
 async def offer_withdrawn(uow: UnitOfWork, moved: Moved, role: str, party: int) -> Said | None:
