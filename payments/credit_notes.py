@@ -23,12 +23,19 @@ OUTCOMES = {"refund": N_("refund to the buyer"), "split": N_("part refunded to t
 
 async def issue(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation, journal: int) -> Invoice:
     """The credit note of a refund or split, for payer and payee."""
-    original = await receipt_of(uow, escrow)
+    return await credit(uow, escrow, journal, op.refund, await receipt_of(uow, escrow),
+                        await reason(uow, escrow, op))
+
+
+async def credit(uow: UnitOfWork, escrow: Escrow, journal: int, amount: int,
+                 original: Invoice | None, why: say.Said) -> Invoice:
+    """A credit note of `amount` minor units of what the escrow holds (with the VAT in it),
+    naming the document it credits and why."""
     credited = await subject(uow, escrow)
-    lines = with_vat(escrow, op.refund, lambda minor: credited.line(minor, N_("Credited: {what}")))
+    lines = with_vat(escrow, amount, lambda minor: credited.line(minor, N_("Credited: {what}")))
     return await invoices.issue(uow, escrow, journal, "credit_note", lines, 0,
                                 refers_to_id=original.id if original else None,
-                                note=invoices.kept(await reason(uow, escrow, op)))
+                                note=invoices.kept(why))
 
 
 async def receipt_of(uow: UnitOfWork, escrow: Escrow) -> Invoice | None:

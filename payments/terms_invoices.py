@@ -24,7 +24,7 @@ from core.money.model import Money, described
 from core.notifications.outbox import recipients
 from core.payments_port import Actor, TransferView
 from core.storage.uow import UnitOfWork
-from payments import invoices, ledger
+from payments import credit_notes, invoices, ledger
 from payments.document_notices import with_receipt
 from payments.lines import subject, with_vat
 from payments.tables import Escrow, Invoice
@@ -104,12 +104,8 @@ async def cancelled(uow: UnitOfWork, escrow: Escrow) -> Invoice | None:
                                     _claim(escrow, -1), CANCELLED,
                                     f"Invoice on terms cancelled for {described(escrow.reference)}",
                                     escrow.id)
-    credited = await subject(uow, escrow)
-    lines = with_vat(escrow, escrow.amount,
-                     lambda minor: credited.line(minor, N_("Credited: {what}")))
-    return await invoices.issue(uow, escrow, journal, "credit_note", lines, 0,
-                                refers_to_id=invoice.id, note=invoices.kept(say.said(
-                                    N_("Invoice cancelled unpaid: the deal was refunded"))))
+    return await credit_notes.credit(uow, escrow, journal, escrow.amount, invoice, say.said(
+        N_("Invoice cancelled unpaid: the deal was refunded")))
 
 
 def _how_to_pay(what: str, amount: Money, due: date, bank: TransferView | None) -> str:

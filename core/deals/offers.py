@@ -236,22 +236,17 @@ async def _agree(uow: UnitOfWork, offer: Offer, accepter: str = BUYER) -> Deal:
     timers.start(uow, DEAL_PROCESS, deal.id, deal.status)
     version = await deal_terms.first_version(uow, deal, await _terms_of(uow, offer))
     uow.emit(DealAgreed(deal.id, version.id))
-    if whole:  # the request is covered: the other quotes on it close, their sellers told
-        await _close_other_quotes(uow, offer)
+    if whole and offer.request_id:  # the request is covered: the other quotes close
+        await decline_open_quotes(uow, offer.request_id, REQUEST_AWARDED)
     return deal
 
 
-async def decline_quote(uow: UnitOfWork, offer: Offer, reason: str) -> bool:
-    """Close an open quote on a request that stops (the request's own notice says why)."""
-    return await _moved(uow, offer, "declined", reason)
-
-
-async def _close_other_quotes(uow: UnitOfWork, awarded: Offer) -> None:
-    others = (await uow.session.execute(select(Offer).where(
-        Offer.request_id == awarded.request_id, Offer.status == "open",
-        Offer.id != awarded.id))).scalars()
-    for other in list(others):
-        await _moved(uow, other, "declined", REQUEST_AWARDED)
+async def decline_open_quotes(uow: UnitOfWork, request_id: int, reason: str) -> None:
+    """Close every quote (and counter) still open on a request that stops taking them —
+    awarded in full, closed by its buyer, cancelled — with the reason their notices give."""
+    for offer in list((await uow.session.execute(select(Offer).where(
+            Offer.request_id == request_id, Offer.status == "open"))).scalars()):
+        await _moved(uow, offer, "declined", reason)
 
 
 async def _terms_of(uow: UnitOfWork, offer: Offer) -> dict[str, Any]:

@@ -50,9 +50,7 @@ async def cancel(uow: UnitOfWork, operator_id: int, request_id: int, reason: str
         raise InvalidField("reason", _("Give a reason of 5 to 500 characters."))
     request = await request_award.held(uow, request_id)
     request.status = "cancelled"
-    for offer in list((await uow.session.execute(select(Offer).where(
-            Offer.request_id == request_id, Offer.status == "open"))).scalars()):
-        await offers.decline_quote(uow, offer, reason)  # told by the cancellation itself
+    await offers.decline_open_quotes(uow, request_id, reason)  # told by the cancellation
     uow.emit(RequestCancelled(request_id, reason))
     await audit.record(uow, operator_id, "request-cancelled", f"request:{request_id}", reason)
     return request

@@ -226,9 +226,7 @@ async def close(uow: UnitOfWork, request_id: int, buyer_id: int) -> SupplyReques
         raise NotAllowed(_("Only the buyer closes the request."))
     request = await request_award.held(uow, request_id)
     request.status = "closed"
-    for offer in list((await uow.session.execute(select(Offer).where(
-            Offer.request_id == request_id, Offer.status == "open"))).scalars()):
-        await offers.decline_quote(uow, offer, CLOSED_BY_BUYER)
+    await offers.decline_open_quotes(uow, request_id, CLOSED_BY_BUYER)
     return request
 
 
