@@ -13,7 +13,7 @@ from config.container import Container
 from core.consulting.bookings import due as booking_due
 from core.consulting.profiles import promotions
 from core.consulting.sessions import service as sessions
-from core.deals import contract_due, due
+from core.deals import auctions, contract_due, due
 from core.learning import due as gathering_due
 from core.recommend import weekly as weekly_picks
 from core.storage.tables import ProcessedUpdate
@@ -94,6 +94,10 @@ def add_deal_jobs(scheduler: AsyncIOScheduler, container: Container) -> None:
                       id="deal-timers", **common)
     scheduler.add_job(due.remind_all, "interval", seconds=60, args=[container.uow],
                       id="deal-reminders", **common)
+    # Tenders and auctions close at their deadline: looked for every second, so the close is
+    # settled within a second of its time; each is claimed once (core.deals.auctions).
+    scheduler.add_job(auctions.close_due, "interval", seconds=1, args=[container.uow],
+                      id="bidding-close", **common)
     # Framework contracts: call-offs due on their dates, and the notices before them.
     scheduler.add_job(contract_due.run, "interval", seconds=60, args=[container.uow],
                       id="contract-timers", **common)

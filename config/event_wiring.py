@@ -48,6 +48,8 @@ from core.consulting.sessions.events import (
 )
 from core.deals import contracts
 from core.deals.events import (
+    BiddingClosed,
+    BidPlaced,
     ContractMoved,
     DealAgreed,
     DealMoved,
@@ -187,6 +189,8 @@ def _deal_notices(bus: EventBus) -> None:
     bus.during_commit(OfferMade, deal_notices.on_offer_made)
     bus.during_commit(RequestPosted, request_notices.on_posted)
     bus.during_commit(RequestCancelled, request_notices.on_cancelled)
+    bus.during_commit(BidPlaced, request_notices.on_bid)
+    bus.during_commit(BiddingClosed, request_notices.on_bidding_closed)
     bus.during_commit(RequestQuestionAsked, request_notices.on_question_asked)
     bus.during_commit(RequestQuestionAnswered, request_notices.on_question_answered)
     bus.during_commit(OfferClosed, notice_book.OFFERS.on_moved)  # as declared, by transition

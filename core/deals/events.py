@@ -164,3 +164,22 @@ class RequestQuestionAnswered(Event):
     """The buyer answered a question on a request: for every seller asked, or the asker."""
 
     question_id: int
+
+
+@dataclass(frozen=True)
+class BidPlaced(Event):
+    """A seller bid in a tender or reverse auction; `outbid`: the seller who held the best
+    price in an auction until this bid (None in a tender, or when there was none)."""
+
+    request_id: int
+    bid_id: int
+    outbid: int | None
+
+
+@dataclass(frozen=True)
+class BiddingClosed(Event):
+    """A tender or auction closed (once): `bid_id` won, or None (no bid, or none within the
+    reserve, or none that could still be awarded)."""
+
+    request_id: int
+    bid_id: int | None

@@ -17,7 +17,15 @@ from sqlalchemy import and_, or_, select
 from core.accounts.tables import Account
 from core.catalog.tables import Listing, SellerStats
 from core.catalog.taxonomy import UNITS, product
-from core.deals import offers, on_terms, request_award, request_rules, rules
+from core.deals import (
+    auction_rules,
+    offers,
+    on_terms,
+    request_award,
+    request_rules,
+    rules,
+    spending,
+)
 from core.deals.events import RequestPosted
 from core.deals.offers import Terms
 from core.deals.tables import Deal, Offer, RequestInvite, SupplyRequest
@@ -45,6 +53,10 @@ class Draft:
     max_price: Money | None = None  # per unit
     deadline_days: str = "3"
     payment_method: str = "escrow"
+    mode: str = "quotes"  # or a sealed-bid "tender", or a reverse "auction"
+    min_step: Money | None = None  # an auction's least step under the best bid
+    extend_minutes: int | None = None  # an auction's late-bid extension (3 when None)
+    reserve: Money | None = None  # the most awarded at, per unit, hidden from bidders
 
 
 @dataclass(frozen=True)
@@ -66,7 +78,16 @@ def preview(draft: Draft) -> SupplyRequest:
         quantity_milli=int(draft.quantity * 1000), incoterm=draft.incoterm, place=draft.place,
         delivery_from=draft.delivery_from, delivery_to=draft.delivery_to,
         max_price_minor=draft.max_price.amount if draft.max_price else None,
-        payment_method=draft.payment_method)
+        payment_method=draft.payment_method, **_bidding(draft))
+
+
+def _bidding(draft: Draft) -> dict[str, Any]:
+    """The tender's or auction's own columns of a request."""
+    auction = draft.mode == auction_rules.AUCTION
+    return {"mode": draft.mode, "reserve_minor": draft.reserve.amount if draft.reserve else None,
+            "min_step_minor": draft.min_step.amount if auction and draft.min_step else None,
+            "extend_minutes": (draft.extend_minutes or auction_rules.EXTEND_MINUTES)
+            if auction else None}
 
 
 async def post(uow: UnitOfWork, buyer_id: int, draft: Draft) -> SupplyRequest:
@@ -83,6 +104,10 @@ async def post(uow: UnitOfWork, buyer_id: int, draft: Draft) -> SupplyRequest:
             and draft.payment_method not in await on_terms.methods_for(uow, buyer_id):
         raise DomainError(_("Payment on terms is only for companies Agora approved for it; "
                             "choose escrow."))
+    auction_rules.checked_setup(draft.mode, draft.max_price, draft.min_step,
+                                draft.extend_minutes, draft.reserve)
+    if draft.mode in auction_rules.BIDDING and draft.max_price is not None:
+        await _within_spending_limit(uow, buyer_id, draft)
     now = uow.clock.now()
     request = SupplyRequest(
         buyer_id=buyer_id, product_type=draft.product_type, quantity_milli=milli,
@@ -90,7 +115,7 @@ async def post(uow: UnitOfWork, buyer_id: int, draft: Draft) -> SupplyRequest:
         max_price_minor=draft.max_price.amount if draft.max_price else None,
         delivery_from=draft.delivery_from, delivery_to=draft.delivery_to,
         payment_method=draft.payment_method, deadline=now + open_for, status="open",
-        created_at=now, updated_at=now)
+        created_at=now, updated_at=now, **_bidding(draft))
     uow.add(request)
     await uow.session.flush()
     invited = await matching_sellers(uow, request)
@@ -99,6 +124,18 @@ async def post(uow: UnitOfWork, buyer_id: int, draft: Draft) -> SupplyRequest:
     await uow.session.flush()
     uow.emit(RequestPosted(request.id, tuple(invited)))
     return request
+
+
+async def _within_spending_limit(uow: UnitOfWork, buyer_id: int, draft: Draft) -> None:
+    """A tender or auction is awarded at its close, with nobody to approve it then: so a
+    company buyer's whole ceiling must be within her spending limit when she posts it."""
+    assert draft.max_price is not None
+    most = rules.line_total(draft.max_price, int(draft.quantity * 1000))
+    seat = await spending.holding_seat(uow, buyer_id, most)
+    if seat is not None:
+        raise DomainError(_("At your highest price the whole quantity comes to {total}, above "
+                            "your spending limit of {limit}: lower the price or the quantity, "
+                            "or ask for quotes.", total=most, limit=seat.limit))
 
 
 async def matching_sellers(uow: UnitOfWork, request: SupplyRequest) -> list[int]:
@@ -124,7 +161,7 @@ async def get(uow: UnitOfWork, request_id: int, actor_id: int | None) -> SupplyR
     """The request, for its buyer and the sellers asked to quote; NotFound for anyone else."""
     request = await uow.session.get(SupplyRequest, request_id)
     if request is None or (actor_id != request.buyer_id
-                           and not await _invited(uow, request_id, actor_id)):
+                           and not await is_invited(uow, request_id, actor_id)):
         raise NotFound(_("That request doesn't exist."))
     return request
 
@@ -140,7 +177,7 @@ async def listing_for(uow: UnitOfWork, request_id: int, seller_id: int) -> Listi
     """The seller's listing a quote is made from: their published listing of the product
     with the most stock."""
     request = await _quotable(uow, request_id, seller_id)
-    listing = (await uow.session.execute(select(Listing).where(*_fits(request, seller_id))
+    listing = (await uow.session.execute(select(Listing).where(*fits(request, seller_id))
                                          .order_by(Listing.quantity_milli.desc(), Listing.id)
                                          .limit(1))).scalar()
     if listing is None:
@@ -152,7 +189,7 @@ async def listing_for(uow: UnitOfWork, request_id: int, seller_id: int) -> Listi
     return listing
 
 
-def _fits(request: SupplyRequest, seller_id: int) -> tuple[Any, ...]:
+def fits(request: SupplyRequest, seller_id: int) -> tuple[Any, ...]:
     """A listing a quote on the request may come from: the seller's, published, the same
     product in the same unit and currency (so quantities and the ceiling compare)."""
     return (Listing.seller_id == seller_id, Listing.product_type == request.product_type,
@@ -166,7 +203,7 @@ async def quote(uow: UnitOfWork, request_id: int, seller_id: int, listing_id: in
     the request still needs and its ceiling; the buyer gets it as an offer to accept."""
     request = await _quotable(uow, request_id, seller_id)
     listing = (await uow.session.execute(select(Listing).where(
-        Listing.id == listing_id, *_fits(request, seller_id)))).scalar()
+        Listing.id == listing_id, *fits(request, seller_id)))).scalar()
     if listing is None:
         raise NotFound(_("That listing doesn't exist."))
     if terms.call_offs:
@@ -224,6 +261,9 @@ async def close(uow: UnitOfWork, request_id: int, buyer_id: int) -> SupplyReques
     request = await get(uow, request_id, buyer_id)
     if request.buyer_id != buyer_id:
         raise NotAllowed(_("Only the buyer closes the request."))
+    if request.mode in auction_rules.BIDDING:
+        raise Conflict(_("A tender or auction closes at its deadline, as its bidders were "
+                         "told; to stop it, ask support."))
     request = await request_award.held(uow, request_id)
     request.status = "closed"
     await offers.decline_open_quotes(uow, request_id, CLOSED_BY_BUYER)
@@ -243,7 +283,7 @@ def _row(offer: Offer, name: str, listing: Listing, stats: SellerStats | None) -
                     tuple(str(c) for c in listing.certifications or []))
 
 
-async def _invited(uow: UnitOfWork, request_id: int, seller_id: int | None) -> bool:
+async def is_invited(uow: UnitOfWork, request_id: int, seller_id: int | None) -> bool:
     if seller_id is None:
         return False
     return await uow.session.get(RequestInvite, (request_id, seller_id)) is not None
@@ -252,10 +292,12 @@ async def _invited(uow: UnitOfWork, request_id: int, seller_id: int | None) -> b
 async def _quotable(uow: UnitOfWork, request_id: int, seller_id: int) -> SupplyRequest:
     """A request this seller may quote on now: invited, open, before its deadline."""
     request = await uow.session.get(SupplyRequest, request_id)
-    if request is None or not await _invited(uow, request_id, seller_id):
+    if request is None or not await is_invited(uow, request_id, seller_id):
         raise NotFound(_("That request doesn't exist."))
     if request.status != "open":
         raise Conflict(_("That request is closed: it takes no more quotes or awards."))
+    if request.mode != auction_rules.QUOTES:
+        raise Conflict(_("That request takes bids, not quotes: use Bid on its card."))
     if uow.clock.now() >= request.deadline:
         raise Conflict(_("Quotes on that request closed at its deadline."))
     return request

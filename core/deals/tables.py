@@ -44,10 +44,37 @@ class SupplyRequest(Base):
     delivery_from: Mapped[date | None]
     delivery_to: Mapped[date | None]
     payment_method: Mapped[str] = mapped_column(String(12), default="escrow")
-    deadline: Mapped[datetime]  # quotes are taken until then
+    deadline: Mapped[datetime]  # quotes or bids are taken until then (an auction's moves)
     status: Mapped[str] = mapped_column(String(10), default="open")  # open | awarded | closed
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # How sellers answer (core.deals.auction_rules): "quotes" to negotiate, a sealed "tender",
+    # or a reverse "auction" (bids `min_step_minor` under the best; a bid in the last
+    # `extend_minutes` moves the close to that many minutes after it). `reserve_minor`: the
+    # most the buyer awards at, hidden from bidders. `closed_at`: the close, settled once.
+    mode: Mapped[str] = mapped_column(String(8), default="quotes", server_default="quotes")
+    min_step_minor: Mapped[int | None] = mapped_column(BigId)
+    extend_minutes: Mapped[int | None] = mapped_column(Integer)
+    reserve_minor: Mapped[int | None] = mapped_column(BigId)
+    extensions: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    closed_at: Mapped[datetime | None]
+
+
+class RequestBid(Base):
+    """A seller's bid in a tender or reverse auction: the price per unit for the whole
+    quantity, from one of their listings. Each bid stays (a seller's standing is their lowest);
+    the close marks the winner's `offer_id`, the quote that became the deal."""
+
+    __tablename__ = "request_bids"
+    __table_args__ = (Index("ix_request_bids_request_price", "request_id", "price_minor"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("supply_requests.id", ondelete="CASCADE"))
+    seller_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"))
+    price_minor: Mapped[int] = mapped_column(BigId)
+    placed_at: Mapped[datetime]
+    offer_id: Mapped[int | None] = mapped_column(ForeignKey("offers.id"))
 
 
 class RequestInvite(Base):

@@ -145,8 +145,8 @@ async def on_offer_made(uow: UnitOfWork, event: OfferMade) -> None:
     """The other party gets the offer card with accept, counter and decline."""
     offer = await uow.session.get(Offer, event.offer_id)
     listing = await uow.session.get(Listing, offer.listing_id) if offer else None
-    if offer is None or listing is None:
-        return
+    if offer is None or listing is None or offer.status != "open":
+        return  # accepted in the same transaction (a tender's award): the deal is told
     to = offer.seller_id if offer.made_by == BUYER else offer.buyer_id
     await recipients(uow, {offer.buyer_id, offer.seller_id})
     previous = await uow.session.get(Offer, offer.previous_id) if offer.previous_id else None

@@ -3,30 +3,37 @@ their own language, once (written in the publishing transaction, from the invita
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 
+from core.accounts.tables import Account
 from core.actions import Action, Intent
 from core.catalog.taxonomy import UNITS, product
 from core.clock import local_time
-from core.deals import cards, request_rules
+from core.deals import auction_rules, auctions, cards, request_rules
 from core.deals.events import (
+    BiddingClosed,
+    BidPlaced,
     RequestCancelled,
     RequestPosted,
     RequestQuestionAnswered,
     RequestQuestionAsked,
 )
 from core.deals.offers import payment_words
-from core.deals.tables import RequestInvite, RequestQuestion, SupplyRequest
+from core.deals.tables import RequestBid, RequestInvite, RequestQuestion, SupplyRequest
 from core.i18n import N_, _
 from core.money.model import Money
 from core.notifications.outbox import addressed_to, notify, recipients
 from core.storage.uow import UnitOfWork
 
 
-def request_text(request: SupplyRequest, deadline: str, published: bool = True) -> str:
+def request_text(request: SupplyRequest, deadline: str, published: bool = True,
+                 buyer: bool = False) -> str:
     """The request as sellers and its buyer read it: what, how much, delivered how, the
-    ceiling, the payment and the deadline (a preview, not published yet, has no number and
-    says how long quotes will be taken)."""
+    ceiling, how sellers answer (quotes, a tender, an auction), the payment and the deadline (a
+    preview, not published yet, has no number and says how long it will be open). The reserve
+    is the `buyer`'s alone."""
     what = {"quantity": request_rules.quantity_words(request.quantity_milli, request.unit),
             "product": _(product(request.product_type).label)}
     lines = [_("📣 Request for supply #{id}: {quantity} of {product}.", id=request.id, **what)
@@ -37,10 +44,35 @@ def request_text(request: SupplyRequest, deadline: str, published: bool = True) 
         lines.append(_("At most {price} per {unit}, excluding VAT.",
                        price=Money(request.max_price_minor, request.currency),
                        unit=_(UNITS.get(request.unit, request.unit))))
+    lines += _bidding_lines(request, buyer)
     lines.append(_("Payment: {payment}", payment=payment_words(request.payment_method, ())))
-    lines.append(_("Quotes until {deadline}.", deadline=deadline) if published else
-                 _("Quotes are taken for {days} once it is published.", days=deadline))
+    bids = request.mode in auction_rules.BIDDING
+    if published:
+        lines.append(_("Bids until {deadline}.", deadline=deadline) if bids else
+                     _("Quotes until {deadline}.", deadline=deadline))
+    else:
+        lines.append(_("Bids are taken for {days} once it is published.", days=deadline) if bids
+                     else _("Quotes are taken for {days} once it is published.", days=deadline))
     return "\n".join(lines)
+
+
+def _bidding_lines(request: SupplyRequest, buyer: bool) -> list[str]:
+    """How a tender or auction runs, in the words its bidders need."""
+    unit = _(UNITS.get(request.unit, request.unit))
+    lines = []
+    if request.mode == auction_rules.TENDER:
+        lines.append(_("🔒 Sealed-bid tender: one price per {unit} for the whole quantity; "
+                       "bids stay sealed until the deadline, then the lowest wins.", unit=unit))
+    elif request.mode == auction_rules.AUCTION and request.min_step_minor is not None:
+        minutes = request.extend_minutes or auction_rules.EXTEND_MINUTES
+        lines.append(_("🔨 Reverse auction for the whole quantity: each bid at least {step} "
+                       "under the best; a bid in the last {minutes} minutes moves the close to "
+                       "{minutes} minutes after it.",
+                       step=Money(request.min_step_minor, request.currency), minutes=minutes))
+    if buyer and request.reserve_minor is not None:
+        lines.append(_("Your reserve (bidders don't see it): {price} per {unit}.",
+                       price=Money(request.reserve_minor, request.currency), unit=unit))
+    return lines
 
 
 async def on_posted(uow: UnitOfWork, event: RequestPosted) -> None:
@@ -52,9 +84,11 @@ async def on_posted(uow: UnitOfWork, event: RequestPosted) -> None:
         async with addressed_to(uow, seller_id) as reader:
             text = request_text(request, local_time(request.deadline,
                                                     reader.timezone if reader else None))
+            answer = Action(Intent.BID_REQUEST, N_("🔨 Bid"), str(request.id)) \
+                if request.mode in auction_rules.BIDDING else \
+                Action(Intent.QUOTE_REQUEST, N_("💶 Quote"), str(request.id))
             await notify(uow, seller_id, text, buttons=[[
-                Action(Intent.QUOTE_REQUEST, N_("💶 Quote"), str(request.id)),
-                Action(Intent.ASK_REQUEST, N_("❓ Ask the buyer"), str(request.id))]],
+                answer, Action(Intent.ASK_REQUEST, N_("❓ Ask the buyer"), str(request.id))]],
                 about=(f"request:{request.id}",))
 
 
@@ -113,3 +147,76 @@ async def on_question_answered(uow: UnitOfWork, event: RequestQuestionAnswered) 
                 "💬 Questions and answers on request for supply #{id}:\nQ: {question}\nA: "
                 "{answer}", id=request.id, question=question.text, answer=question.answer),
                 about=(f"request:{request.id}",))
+
+
+async def on_bid(uow: UnitOfWork, event: BidPlaced) -> None:
+    """In an auction, the seller who held the best price hears they were outbid, with Bid."""
+    request = await uow.session.get(SupplyRequest, event.request_id)
+    bid = await uow.session.get(RequestBid, event.bid_id)
+    if request is None or bid is None or event.outbid is None:
+        return
+    async with addressed_to(uow, event.outbid) as reader:
+        await notify(uow, event.outbid, _(
+            "🔨 You were outbid on request #{id}: the best bid is now {price} per {unit}. "
+            "Bidding closes at {deadline}.", id=request.id,
+            price=Money(bid.price_minor, request.currency),
+            unit=_(UNITS.get(request.unit, request.unit)),
+            deadline=local_time(request.deadline, reader.timezone if reader else None)),
+            buttons=[[Action(Intent.BID_REQUEST, N_("🔨 Bid"), str(request.id))]],
+            about=(f"request:{request.id}",))
+
+
+async def on_bidding_closed(uow: UnitOfWork, event: BiddingClosed) -> None:
+    """Every bidder hears their result and the winning price; the buyer who won at what,
+    or why nothing was awarded. (The deal's own notices follow the award.)"""
+    request = await uow.session.get(SupplyRequest, event.request_id)
+    if request is None:
+        return
+    ranked = await auctions.ranking(uow, request.id)
+    won = next((b for b in ranked if b.id == event.bid_id), None)
+    await recipients(uow, {request.buyer_id, *(b.seller_id for b in ranked)})
+    unit = _(UNITS.get(request.unit, request.unit))
+    for place, bid in enumerate(ranked, 1):
+        async with addressed_to(uow, bid.seller_id):
+            await notify(uow, bid.seller_id, _result(request, bid, won, place, len(ranked), unit),
+                         about=(f"request:{request.id}",))
+    async with addressed_to(uow, request.buyer_id):
+        await notify(uow, request.buyer_id, await _buyer_result(uow, request, ranked, won, unit),
+                     buttons=[[Action(Intent.VIEW_REQUEST, N_("📋 Open the request"),
+                                      str(request.id))]],
+                     about=(f"request:{request.id}",))
+
+
+def _result(request: SupplyRequest, bid: Any, won: Any, place: int, bidders: int,
+            unit: str) -> str:
+    own = Money(bid.price_minor, request.currency)
+    if won is not None and bid.id == won.id:
+        return _("🏆 You won request #{id} at {price} per {unit}. The deal's terms follow: "
+                 "accept them to sign.", id=request.id, price=own, unit=unit)
+    if won is None:
+        return _("🔨 Request #{id} closed without an award. Your bid of {price} per {unit} "
+                 "ranked {place} of {bidders}.", id=request.id, price=own, unit=unit,
+                 place=place, bidders=bidders)
+    return _("🔨 Request #{id} closed: the winning bid was {winning} per {unit}. Your bid of "
+             "{price} ranked {place} of {bidders}.", id=request.id,
+             winning=Money(won.price_minor, request.currency), unit=unit, price=own,
+             place=place, bidders=bidders)
+
+
+async def _buyer_result(uow: UnitOfWork, request: SupplyRequest, ranked: list[Any], won: Any,
+                        unit: str) -> str:
+    if won is not None:
+        seller = await uow.session.get(Account, won.seller_id)
+        return _("🏆 Request #{id} closed: {seller} won at {price} per {unit}, against "
+                 "{others} other bidders. The deal's terms follow.", id=request.id,
+                 seller=seller.display_name if seller else "?", unit=unit,
+                 price=Money(won.price_minor, request.currency), others=len(ranked) - 1)
+    if not ranked:
+        return _("🔨 Request #{id} closed with no bids.", id=request.id)
+    best = Money(ranked[0].price_minor, request.currency)
+    if request.reserve_minor is not None and ranked[0].price_minor > request.reserve_minor:
+        return _("🔨 Request #{id} closed without an award: the best bid, {price} per {unit}, "
+                 "was above your reserve of {reserve}.", id=request.id, price=best, unit=unit,
+                 reserve=Money(request.reserve_minor, request.currency))
+    return _("🔨 Request #{id} closed without an award: no bidder's listing could still "
+             "supply the whole quantity.", id=request.id)

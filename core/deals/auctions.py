@@ -1,0 +1,239 @@
+"""Bids in tenders and reverse auctions (the rules: core.deals.auction_rules), and their close.
+
+Every bid holds the request's row with a conditional update (`… WHERE closed_at IS NULL`) and
+reads the time only once it holds it; the close claims the same row with its own conditional
+update (`… AND deadline <= now`). So on SQLite and PostgreSQL alike, whatever the number of
+workers, a bid and the close are ordered: a bid before the close counts (and in an auction's last
+minutes moves the deadline, which the close then no longer meets); a bid after it is refused
+with the closing time. The close is decided once, by the one update that claims it, and awards
+the best bid within the reserve as a quote accepted on the buyer's behalf: a deal under the
+same frozen terms, escrow and timers as every other."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func, select, update
+
+from core.accounts.tables import Account
+from core.catalog.tables import Listing
+from core.catalog.taxonomy import product
+from core.clock import local_time
+from core.deals import auction_rules, offers, request_rules, supply_requests
+from core.deals.auction_rules import AUCTION, BIDDING, Bid
+from core.deals.events import BiddingClosed, BidPlaced
+from core.deals.offers import Terms
+from core.deals.tables import RequestBid, SupplyRequest
+from core.errors import Conflict, DomainError, NotAllowed
+from core.i18n import _
+from core.money.model import Money
+from core.storage.uow import UnitOfWork, UowFactory
+
+OPEN = "open"
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a seller stands in a tender or auction, as their card shows it."""
+
+    request: SupplyRequest
+    own: Money | None  # their latest bid
+    rank: int | None  # shown in an auction, and in a tender once it closed
+    best: Money | None  # likewise
+    bidders: int
+
+
+async def bid(uow: UnitOfWork, request_id: int, seller_id: int, price: Money) -> Standing:
+    """An invited seller bids for the whole quantity from their listing that can cover it."""
+    request = await supply_requests.get(uow, request_id, seller_id)
+    if request.buyer_id == seller_id:
+        raise NotAllowed(_("That is your own request."))
+    request = await _held(uow, request, seller_id)
+    listing = await lot_listing(uow, request, seller_id)
+    best = await _best(uow, request.id)
+    auction_rules.checked_bid(request.mode, price, _ceiling(request), best.price_minor
+                              if best else None, request.min_step_minor, request.unit)
+    if price.currency != request.currency:
+        raise DomainError(_("Bid in {currency}.", currency=request.currency))
+    now = uow.clock.now()
+    placed = RequestBid(request_id=request.id, seller_id=seller_id, listing_id=listing.id,
+                        price_minor=price.amount, placed_at=now)
+    uow.add(placed)
+    if request.mode == AUCTION:
+        later = auction_rules.extended_close(request.deadline, now, request.extend_minutes)
+        if later is not None:
+            request.deadline, request.extensions = later, request.extensions + 1
+    await uow.session.flush()
+    outbid = best.seller_id if request.mode == AUCTION and best and \
+        best.seller_id != seller_id else None
+    uow.emit(BidPlaced(request.id, placed.id, outbid))
+    return await _standing(uow, request, seller_id)
+
+
+async def standing(uow: UnitOfWork, request_id: int, seller_id: int) -> Standing:
+    """Where an invited seller stands in a tender or auction (NotFound for anyone else)."""
+    return await _standing(uow, await supply_requests.get(uow, request_id, seller_id), seller_id)
+
+
+async def _standing(uow: UnitOfWork, request: SupplyRequest, seller_id: int) -> Standing:
+    """A seller's latest bid and, where they may see it, the best price and their rank."""
+    own = await uow.session.scalar(select(RequestBid.price_minor).where(
+        RequestBid.request_id == request.id, RequestBid.seller_id == seller_id)
+        .order_by(RequestBid.placed_at.desc(), RequestBid.id.desc()).limit(1))
+    bidders = int(await uow.session.scalar(select(func.count(func.distinct(
+        RequestBid.seller_id))).where(RequestBid.request_id == request.id)) or 0)
+
+    def money(minor: int | None) -> Money | None:
+        return Money(minor, request.currency) if minor is not None else None
+
+    if request.mode == AUCTION and request.closed_at is None:
+        best = await _best(uow, request.id)
+        rank = None if own is None else 1 + int(await uow.session.scalar(
+            select(func.count(func.distinct(RequestBid.seller_id))).where(
+                RequestBid.request_id == request.id, RequestBid.price_minor < own)) or 0)
+        return Standing(request, money(own), rank, money(best.price_minor if best else None),
+                        bidders)
+    if request.closed_at is None:  # a tender's bids stay sealed until its deadline
+        return Standing(request, money(own), None, None, bidders)
+    ranked = await ranking(uow, request.id)
+    return Standing(request, money(own), auction_rules.rank_of(ranked, seller_id),
+                    money(ranked[0].price_minor if ranked else None), bidders)
+
+
+async def ranking(uow: UnitOfWork, request_id: int) -> list[Bid]:
+    """Every seller's latest bid, best first."""
+    rows = await uow.session.execute(select(
+        RequestBid.id, RequestBid.seller_id, RequestBid.price_minor, RequestBid.placed_at)
+        .where(RequestBid.request_id == request_id))
+    return auction_rules.standings(Bid(*row) for row in rows.all())
+
+
+async def lot_listing(uow: UnitOfWork, request: SupplyRequest, seller_id: int) -> Listing:
+    """The seller's published listing of the product that holds the whole quantity."""
+    listing = (await uow.session.execute(select(Listing).where(
+        *supply_requests.fits(request, seller_id),
+        Listing.quantity_milli >= request.quantity_milli)
+        .order_by(Listing.quantity_milli.desc(), Listing.id).limit(1))).scalar()
+    if listing is None:
+        raise DomainError(_("A bid is for the whole {quantity}: you need a published listing of "
+                            "{product} in {currency} with that much in stock.",
+                            quantity=request_rules.quantity_words(request.quantity_milli,
+                                                                  request.unit),
+                            product=_(product(request.product_type).label),
+                            currency=request.currency))
+    return listing
+
+
+# --- the close ------------------------------------------------------------------------------
+
+
+async def close_due(uow_factory: UowFactory) -> list[int]:
+    """Close every tender and auction whose deadline has passed, each in its own transaction;
+    returns those this run closed (another worker's run closes none of them again)."""
+    async with uow_factory() as uow:
+        due = list((await uow.session.execute(select(SupplyRequest.id).where(
+            SupplyRequest.mode.in_(BIDDING), SupplyRequest.status == OPEN,
+            SupplyRequest.closed_at.is_(None), SupplyRequest.deadline <= uow.clock.now())
+            .order_by(SupplyRequest.deadline))).scalars())
+    closed = []
+    for request_id in due:
+        async with uow_factory() as uow:
+            if await close(uow, request_id):
+                await uow.commit()
+                closed.append(request_id)
+    return closed
+
+
+async def close(uow: UnitOfWork, request_id: int) -> bool:
+    """Claim the close (False when it is not due, or was claimed already) and award the best
+    bid within the reserve; a bid that can no longer be awarded (its seller's stock sold
+    meanwhile) gives way to the next."""
+    now = uow.clock.now()
+    claimed = await uow.session.execute(update(SupplyRequest).where(
+        SupplyRequest.id == request_id, SupplyRequest.mode.in_(BIDDING),
+        SupplyRequest.status == OPEN, SupplyRequest.closed_at.is_(None),
+        SupplyRequest.deadline <= now).values(closed_at=now, updated_at=now))
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    request = await uow.session.get(SupplyRequest, request_id, populate_existing=True)
+    assert request is not None
+    won, told_first = None, len(uow.events)
+    for candidate in await ranking(uow, request_id):
+        if auction_rules.winner([candidate], request.reserve_minor) is None:
+            break  # this one and every one after it are above the reserve
+        if await _awarded(uow, request, candidate):
+            won = candidate
+            break
+    if won is None:
+        request.status = "closed"
+    # The result is told before the deal its award agreed (whose terms follow it).
+    uow.events.insert(told_first, BiddingClosed(request_id, won.id if won else None))
+    return True
+
+
+async def _awarded(uow: UnitOfWork, request: SupplyRequest, candidate: Bid) -> bool:
+    """The bid made a quote and accepted for the buyer, or nothing at all (a savepoint)."""
+    row = await uow.session.get(RequestBid, candidate.id)
+    assert row is not None
+    terms = Terms(Decimal(request.quantity_milli) / 1000,
+                  Money(candidate.price_minor, request.currency), request.incoterm,
+                  request.place, request.delivery_from, request.delivery_to,
+                  request.payment_method)
+    events = len(uow.events)
+    step = await uow.savepoint()
+    try:
+        offer = await offers.quote(uow, row.listing_id, row.seller_id, request.buyer_id, terms,
+                                   request_id=request.id)
+        # Within a company's spending limit: checked at posting against the ceiling (when the
+        # request has one, no bid can be above it).
+        await offers.accept(uow, offer.id, request.buyer_id,
+                            approved=request.max_price_minor is not None)
+    except DomainError:
+        await step.rollback()
+        del uow.events[events:]  # nothing of the failed award is told
+        return False
+    await step.commit()
+    row.offer_id = offer.id
+    return True
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+async def _held(uow: UnitOfWork, request: SupplyRequest, seller_id: int) -> SupplyRequest:
+    """The request's row held for this bid, while it takes bids; refused with the closing time
+    once it does not (the time is read after the row is held, so the close can't slip in)."""
+    if request.mode not in BIDDING:
+        raise Conflict(_("That request takes quotes, not bids."))
+    moved = await uow.session.execute(update(SupplyRequest).where(
+        SupplyRequest.id == request.id, SupplyRequest.status == OPEN,
+        SupplyRequest.closed_at.is_(None)).values(updated_at=uow.clock.now()))
+    request = await uow.session.get(SupplyRequest, request.id, populate_existing=True)
+    assert request is not None
+    if moved.rowcount != 1 or uow.clock.now() >= request.deadline:  # type: ignore[attr-defined]
+        raise Conflict(await _closed_words(uow, request, seller_id))
+    return request
+
+
+async def _closed_words(uow: UnitOfWork, request: SupplyRequest, seller_id: int) -> str:
+    if request.status == "cancelled":
+        return _("That request was cancelled: it takes no more bids.")
+    zone = await uow.session.scalar(select(Account.timezone).where(Account.id == seller_id))
+    return _("Bidding on request #{id} closed at {time}: your bid came too late.",
+             id=request.id, time=local_time(request.closed_at or request.deadline, zone))
+
+
+async def _best(uow: UnitOfWork, request_id: int) -> Bid | None:
+    """The lowest bid so far (in an auction, always the latest accepted one)."""
+    row = (await uow.session.execute(select(
+        RequestBid.id, RequestBid.seller_id, RequestBid.price_minor, RequestBid.placed_at)
+        .where(RequestBid.request_id == request_id)
+        .order_by(RequestBid.price_minor, RequestBid.placed_at, RequestBid.id).limit(1))).first()
+    return Bid(*row) if row else None
+
+
+def _ceiling(request: SupplyRequest) -> Money | None:
+    return Money(request.max_price_minor, request.currency) \
+        if request.max_price_minor is not None else None
+

@@ -1,0 +1,58 @@
+"""Tenders and reverse auctions on a request for supply: how sellers answer, the auction's step,
+extension and reserve, the close settled once, and the bids
+
+Revision ID: 0041
+Revises: 0040
+"""
+import sqlalchemy as sa
+from alembic import op
+
+import core.storage.types
+
+revision = '0041'
+down_revision = '0040'
+branch_labels = None
+depends_on = None
+WHEN = core.storage.types.UTCDateTime(timezone=True)
+BIG = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('supply_requests') as batch_op:
+        batch_op.add_column(sa.Column('mode', sa.String(length=8), server_default='quotes',
+                                      nullable=False))
+        batch_op.add_column(sa.Column('min_step_minor', BIG, nullable=True))
+        batch_op.add_column(sa.Column('extend_minutes', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('reserve_minor', BIG, nullable=True))
+        batch_op.add_column(sa.Column('extensions', sa.Integer(), server_default='0',
+                                      nullable=False))
+        batch_op.add_column(sa.Column('closed_at', WHEN, nullable=True))
+    op.create_table(
+        'request_bids',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('request_id', sa.Integer(), nullable=False),
+        sa.Column('seller_id', sa.Integer(), nullable=False),
+        sa.Column('listing_id', sa.Integer(), nullable=False),
+        sa.Column('price_minor', BIG, nullable=False),
+        sa.Column('placed_at', WHEN, nullable=False),
+        sa.Column('offer_id', sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(['request_id'], ['supply_requests.id'], ondelete='CASCADE',
+                                name=op.f('fk_request_bids_request_id_supply_requests')),
+        sa.ForeignKeyConstraint(['seller_id'], ['accounts.id'], ondelete='CASCADE',
+                                name=op.f('fk_request_bids_seller_id_accounts')),
+        sa.ForeignKeyConstraint(['listing_id'], ['listings.id'], ondelete='CASCADE',
+                                name=op.f('fk_request_bids_listing_id_listings')),
+        sa.ForeignKeyConstraint(['offer_id'], ['offers.id'],
+                                name=op.f('fk_request_bids_offer_id_offers')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_request_bids')))
+    op.create_index('ix_request_bids_request_price', 'request_bids',
+                    ['request_id', 'price_minor'])
+
+
+def downgrade() -> None:
+    op.drop_index('ix_request_bids_request_price', 'request_bids')
+    op.drop_table('request_bids')
+    with op.batch_alter_table('supply_requests') as batch_op:
+        for name in ('closed_at', 'extensions', 'reserve_minor', 'extend_minutes',
+                     'min_step_minor', 'mode'):
+            batch_op.drop_column(name)
