@@ -2,6 +2,7 @@
 moderation) and trading (messages, offers, deals, ratings, disputes)."""
 
 from conversations.flow import Entry
+from conversations.flows.bid import bid_flow
 from conversations.flows.contract import contract_flow
 from conversations.flows.deal import deal_flow, deals_flow
 from conversations.flows.deal_rating import dispute_answer, disputes_flow, rate_flow
@@ -27,5 +28,5 @@ MARKET_FLOWS: list[Entry] = [
 DEAL_FLOWS: list[Entry] = [
     thread_flow, offer_flow, offer_answer, deal_flow, deals_flow, deal_step, rate_flow,
     disputes_flow, dispute_answer, contract_flow, request_flow, requests_flow,
-    request_question_flow,
+    request_question_flow, bid_flow,
 ]

@@ -29,14 +29,15 @@ from conversations.messages import (
 from core.actions import Action, Intent
 from core.catalog.taxonomy import UNITS, product
 from core.clock import local_time
-from core.deals import cards, on_terms, request_rules, supply_requests
+from core.deals import auction_rules, auctions, cards, on_terms, request_rules, supply_requests
 from core.deals.notices.requests import request_text
 from core.deals.offers import payment_words
 from core.i18n import N_, _, n_
 from core.ids import parse_id
 from core.money.model import Money
 
-STATUS = {"open": N_("open for quotes"), "awarded": N_("awarded"), "closed": N_("closed"),
+STATUS = {"open": N_("open for quotes"), "bidding": N_("open for bids"),
+          "awarded": N_("awarded"), "closed": N_("closed"),
           "cancelled": N_("cancelled by Agora"),
           "quotes_closed": N_("quotes closed: award one or close the request")}
 
@@ -79,42 +80,85 @@ def details_form(today: date, currency: str, on_terms_methods: tuple[str, ...]) 
                    minimum=Decimal("0.01"), maximum=Decimal(100_000_000), currency=currency,
                    hint=_("In {currency}, excluding VAT. Skip for no ceiling.",
                           currency=currency)),
-        ChoiceField("deadline_days", N_("Quotes are taken for"),
+        ChoiceField("deadline_days", N_("Open for"),
                     choices=list(request_rules.DEADLINES.items())),
         ChoiceField("payment_method", N_("Payment"),
-                    choices=of.payment_choices(on_terms_methods))],
-        submit_label=N_("Preview"), rules=[Rule(("delivery_from", "delivery_to"), of.window)])
+                    choices=of.payment_choices(on_terms_methods)),
+        *bidding_fields(currency)],
+        submit_label=N_("Preview"), rules=[Rule(("delivery_from", "delivery_to"), of.window),
+                                           Rule(("mode", "max_price"), _starting_price,
+                                                fix="max_price")])
+
+
+def bidding_fields(currency: str) -> list[Any]:
+    """How sellers answer: quotes, a sealed tender, or a reverse auction with its step, its
+    extension and an optional hidden reserve."""
+    return [
+        ChoiceField("mode", N_("How sellers answer"), choices=list(auction_rules.MODES.items())),
+        PriceField("min_step", N_("Minimum step under the best bid"), when=_auction,
+                   minimum=Decimal("0.01"), maximum=Decimal(1_000_000), currency=currency,
+                   hint=_("In {currency}, per unit, e.g. 0.10.", currency=currency)),
+        ChoiceField("extend_minutes", N_("A bid in the last minutes extends it by"),
+                    choices=list(EXTENSIONS.items()), when=_auction),
+        PriceField("reserve", N_("Your reserve, hidden from bidders"), required=False,
+                   when=_bidding, minimum=Decimal("0.01"), maximum=Decimal(100_000_000),
+                   currency=currency,
+                   hint=_("The most you award at, per unit; above it nothing is awarded. "
+                          "Skip for none."))]
+
+
+def _auction(values: dict[str, Any]) -> bool:
+    return values.get("mode") == auction_rules.AUCTION
+
+
+def _bidding(values: dict[str, Any]) -> bool:
+    return values.get("mode") in auction_rules.BIDDING
+
+
+EXTENSIONS = {"3": N_("3 minutes"), "5": N_("5 minutes"), "10": N_("10 minutes")}
+
+
+def _starting_price(values: dict[str, Any]) -> str | None:
+    if values.get("mode") == auction_rules.AUCTION and not values.get("max_price"):
+        return _("A reverse auction starts from your highest price: give the most you pay "
+                 "per unit.")
+    return None
 
 
 def _draft(ctx: Ctx) -> supply_requests.Draft:
     v = ctx.data["values"]
     currency = str(v.get("currency") or ctx.data["currency"])
-    price = v.get("max_price")
 
     def day(key: str) -> date | None:
         return date.fromisoformat(v[key]) if v.get(key) else None
+
+    def money(key: str) -> Money | None:
+        return Money.parse(str(v[key]), currency) if v.get(key) else None
 
     return supply_requests.Draft(
         product_type=v["product_type"], quantity=Decimal(str(v["quantity"])), unit=v["unit"],
         place=v["place"], currency=currency, incoterm=v.get("incoterm") or "DAP",
         delivery_from=day("delivery_from"), delivery_to=day("delivery_to"),
-        max_price=Money.parse(str(price), currency) if price else None,
+        max_price=money("max_price"),
         deadline_days=str(v.get("deadline_days") or "3"),
-        payment_method=v.get("payment_method") or "escrow")
+        payment_method=v.get("payment_method") or "escrow", mode=v.get("mode") or "quotes",
+        min_step=money("min_step"), reserve=money("reserve"),
+        extend_minutes=int(v["extend_minutes"]) if v.get("extend_minutes") else None)
 
 
 async def _start(ctx: Ctx) -> Next | None:
     assert ctx.account is not None
     ctx.data["currency"] = "EUR"
     ctx.data["on_terms"] = list(await on_terms.methods_for(ctx.uow, ctx.account.id))
-    ctx.data["values"] = {"incoterm": "DAP", "deadline_days": "3", "payment_method": "escrow"}
+    ctx.data["values"] = {"incoterm": "DAP", "deadline_days": "3", "payment_method": "escrow",
+                          "mode": "quotes", "extend_minutes": "3"}
     return None
 
 
 async def _answered(ctx: Ctx, values: dict[str, Any]) -> Next:
     ctx.data["values"] = {**ctx.data["values"],
                           **{k: v for k, v in values.items() if v is not None
-                             or k in ("max_price", "delivery_from", "delivery_to")}}
+                             or k in ("max_price", "delivery_from", "delivery_to", "reserve")}}
     return Next(state="review")
 
 
@@ -122,7 +166,7 @@ async def _review(ctx: Ctx) -> list[Outbound]:
     draft = _draft(ctx)
     preview = supply_requests.preview(draft)
     days = _(request_rules.DEADLINES.get(draft.deadline_days, "3 days"))
-    return [Reply(request_text(preview, days, published=False), rows(
+    return [Reply(request_text(preview, days, published=False, buyer=True), rows(
         (_("📣 Publish"), "publish"), (_("✏ Change details"), "details"), per_row=2))]
 
 
@@ -137,15 +181,27 @@ async def _on_review(ctx: Ctx, msg: Inbound) -> Next:
     request = await supply_requests.post(ctx.uow, ctx.account.id, _draft(ctx))
     asked = len(await supply_requests.invited(ctx.uow, request.id))
     deadline = local_time(request.deadline, ctx.account.timezone)
-    text = n_("📣 Request #{id} is published: {count} seller was asked to quote until "
+    text = _published_words(request, asked, deadline)
+    return Next.end(Reply(text, ((action_button(Action(
+        Intent.VIEW_REQUEST, N_("📋 Open the request"), str(request.id))),),)), menu=False)
+
+
+def _published_words(request: Any, asked: int, deadline: str) -> str:
+    if request.mode in auction_rules.BIDDING:
+        return n_("📣 Request #{id} is published: {count} seller was asked to bid until "
+                  "{deadline}. The result comes here at the close.",
+                  "📣 Request #{id} is published: {count} sellers were asked to bid until "
+                  "{deadline}. The result comes here at the close.", asked,
+                  id=request.id, count=asked, deadline=deadline) if asked else \
+            _("📣 Request #{id} is published, but no seller of this product is on Agora yet: "
+              "it takes bids until {deadline}.", id=request.id, deadline=deadline)
+    return n_("📣 Request #{id} is published: {count} seller was asked to quote until "
               "{deadline}. Their quote comes here; compare quotes under /requests.",
               "📣 Request #{id} is published: {count} sellers were asked to quote until "
               "{deadline}. Their quotes come here; compare them under /requests.", asked,
               id=request.id, count=asked, deadline=deadline) if asked else \
         _("📣 Request #{id} is published, but no seller of this product is on Agora yet: it "
           "takes quotes until {deadline}.", id=request.id, deadline=deadline)
-    return Next.end(Reply(text, ((action_button(Action(
-        Intent.VIEW_REQUEST, N_("📋 Open the request"), str(request.id))),),)), menu=False)
 
 
 def _short(ctx: Ctx) -> Form:
@@ -214,10 +270,13 @@ async def _on_list(ctx: Ctx, msg: Inbound) -> Next:
 async def _card(ctx: Ctx) -> list[Outbound]:
     assert ctx.account is not None
     request = await supply_requests.get(ctx.uow, ctx.data["request_id"], ctx.account.id)
+    if request.mode in auction_rules.BIDDING:
+        return await _bidding_card(ctx, request)
     quotes = await supply_requests.compare(ctx.uow, request.id, ctx.account.id)
     status = "quotes_closed" if request.status == "open" \
         and ctx.uow.clock.now() >= request.deadline else request.status
-    lines = [request_text(request, local_time(request.deadline, ctx.account.timezone)),
+    lines = [request_text(request, local_time(request.deadline, ctx.account.timezone),
+                          buyer=True),
              _("Status: {status}", status=_(STATUS.get(status, status)))]
     if not quotes:
         lines.append(_("No quotes yet."))
@@ -228,6 +287,30 @@ async def _card(ctx: Ctx) -> list[Outbound]:
         lines += [_quote_line(row, request.unit), *_other_terms(row, request)]
     closing = rows((_("✖ Close the request"), "close")) if request.status == "open" else ()
     return [Reply("\n".join(lines), (*awards, *closing, *rows((_("✔ Done"), "done"))))]
+
+
+async def _bidding_card(ctx: Ctx, request: Any) -> list[Outbound]:
+    """A tender's or auction's card for its buyer: the bids ranked (a tender's sealed until its
+    deadline); the close awards by itself, so there is nothing to tap but Refresh."""
+    assert ctx.account is not None
+    count, ranked = await auctions.board(ctx.uow, request.id, ctx.account.id)
+    status = "bidding" if request.status == "open" else request.status
+    lines = [request_text(request, local_time(request.deadline, ctx.account.timezone),
+                          buyer=True),
+             _("Status: {status}", status=_(STATUS.get(status, status)))]
+    if request.mode == auction_rules.TENDER and request.closed_at is None:
+        lines.append(n_("🔒 {count} seller has bid; bids stay sealed until the deadline.",
+                        "🔒 {count} sellers have bid; bids stay sealed until the deadline.",
+                        count, count=count))
+    elif not ranked:
+        lines.append(_("No bids yet."))
+    unit = _(UNITS.get(request.unit, request.unit))
+    for row in ranked:
+        line = _("{rank}. {seller}: {price} per {unit}", rank=row.rank, seller=row.seller,
+                 price=row.price, unit=unit)
+        lines.append(f"✅ {line} — " + _("awarded") if row.awarded else line)
+    refresh = rows((_("↻ Refresh"), "refresh")) if request.status == "open" else ()
+    return [Reply("\n".join(lines), (*refresh, *rows((_("✔ Done"), "done"))))]
 
 
 def _quote_line(row: supply_requests.QuoteRow, unit: str) -> str:
@@ -262,6 +345,8 @@ def _other_terms(row: supply_requests.QuoteRow, request: Any) -> list[str]:
 async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
     assert ctx.account is not None
     data = msg.data if isinstance(msg, Choice) else ""
+    if data == "refresh":
+        return Next(state="card", remember=False)
     if data == "close":
         await supply_requests.close(ctx.uow, ctx.data["request_id"], ctx.account.id)
         return Next(state="card", remember=False, replies=[Reply(

@@ -237,3 +237,31 @@ def _ceiling(request: SupplyRequest) -> Money | None:
     return Money(request.max_price_minor, request.currency) \
         if request.max_price_minor is not None else None
 
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    """A bidder's standing as the buyer reads it."""
+
+    rank: int
+    seller: str
+    price: Money
+    awarded: bool
+
+
+async def board(uow: UnitOfWork, request_id: int, buyer_id: int) -> tuple[int, list[BoardRow]]:
+    """How many sellers bid, and the standings for the buyer: an auction's as they go, a
+    tender's only after its deadline (sealed until then, for the buyer too)."""
+    request = await supply_requests.get(uow, request_id, buyer_id)
+    if request.buyer_id != buyer_id:
+        raise NotAllowed(_("Only the buyer sees the bids."))
+    ranked = await ranking(uow, request_id)
+    if request.mode != AUCTION and request.closed_at is None:
+        return len(ranked), []
+    names = dict((await uow.session.execute(select(Account.id, Account.display_name).where(
+        Account.id.in_([b.seller_id for b in ranked])))).all())
+    won = set((await uow.session.execute(select(RequestBid.id).where(
+        RequestBid.request_id == request_id, RequestBid.offer_id.is_not(None)))).scalars())
+    return len(ranked), [BoardRow(place, names.get(b.seller_id, "?"),
+                                  Money(b.price_minor, request.currency), b.id in won)
+                         for place, b in enumerate(ranked, 1)]

@@ -36,6 +36,7 @@ async def test_a_buyer_asks_sellers_quote_and_the_buyer_awards_in_chat(app):
     await hanna.say("22")  # the most per tonne
     await hanna.tap("Keep")  # 3 days
     await hanna.tap("Keep")  # escrow
+    await hanna.tap("Keep")  # quotes, not a tender or auction
     assert "At most" in hanna.texts() and "22,00" in hanna.texts()
     await hanna.tap("Publish")
     assert "2 sellers were asked to quote" in hanna.texts()
