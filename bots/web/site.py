@@ -14,6 +14,7 @@ from bots.web.site_language import speaking
 from bots.web.site_links import bot_links, canonical
 from conversations.help_base import by_topic
 from core.catalog.taxonomy import TYPES, product
+from core.market.analytics import PUBLIC_MIN_DEALS
 from core.market.prices import prices_by_product
 from core.public import consultants as public_consultants
 from core.public import listings as public_listings
@@ -64,7 +65,7 @@ async def market(request: Request, container: ContainerDep) -> HTMLResponse:
     async with container.uow() as uow:
         prices = await prices_by_product(uow)
     return render(request, "site/market.html", prices=prices, label=lambda k: product(k).label,
-                  canonical=canonical(container.settings, "/market"))
+                  canonical=canonical(container.settings, "/market"), min_deals=PUBLIC_MIN_DEALS)
 
 
 @router.get("/robots.txt")

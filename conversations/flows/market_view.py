@@ -54,6 +54,10 @@ def analytics_text(a: figures.MarketAnalytics) -> str:
             lines.append("  " + _("{month}: {deals} · {volume} · asks {ask}", month=m.label,
                                   deals=_spread(m.deals, c, "deals"), volume=_mwh(m.volume_mwh),
                                   ask=_money(m.asks.median, c)))
+    awarded = [m for m in a.months if m.awarded.median is not None]
+    if awarded:
+        lines.append(_("Tenders and auctions awarded, median per MWh: {months}", months=", ".join(
+            f"{m.label} {_money(m.awarded.median, c)} ({m.awarded.count})" for m in awarded)))
     lines.append(_("On the market now: {listings} listing(s), {asks}, {supply}",
                    listings=a.live_listings, asks=_spread(a.live_asks, c, "priced"),
                    supply=_mwh(a.live_supply_mwh)))

@@ -20,7 +20,7 @@ from core.accounts.tables import Account
 from core.catalog.tables import Listing
 from core.catalog.taxonomy import product
 from core.clock import local_time
-from core.deals import auction_rules, offers, request_rules, supply_requests
+from core.deals import auction_rules, offers, price_records, request_rules, supply_requests
 from core.deals.auction_rules import AUCTION, BIDDING, Bid
 from core.deals.events import BiddingClosed, BidPlaced
 from core.deals.offers import Terms
@@ -195,6 +195,7 @@ async def _awarded(uow: UnitOfWork, request: SupplyRequest, candidate: Bid) -> b
         return False
     await step.commit()
     row.offer_id = offer.id
+    await price_records.record(uow, request, row)
     return True
 
 

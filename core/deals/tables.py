@@ -106,6 +106,27 @@ class RequestQuestion(Base):
     answered_at: Mapped[datetime | None]
 
 
+class PriceRecord(Base):
+    """What a tender or auction was awarded at, without who bid or bought: the product, the
+    buyer's country, the month, the price per unit and per MWh, the volume. Market analytics
+    and the public market pages read them (core.market)."""
+
+    __tablename__ = "price_records"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("supply_requests.id", ondelete="CASCADE"),
+                                            unique=True)
+    product_type: Mapped[str] = mapped_column(String(16), index=True)
+    country: Mapped[str | None] = mapped_column(String(2))
+    month: Mapped[date]  # its first day
+    currency: Mapped[str] = mapped_column(String(3))
+    price_minor: Mapped[int] = mapped_column(BigId)  # per unit
+    unit: Mapped[str] = mapped_column(String(12))
+    price_mwh_minor: Mapped[int | None] = mapped_column(BigId)  # None: the energy is unknown
+    volume_kwh: Mapped[int] = mapped_column(BigId)  # 0 when the energy is unknown
+    recorded_at: Mapped[datetime]
+
+
 class Offer(Base):
     """One round: who proposed what to whom; a counter-offer points at the round it answers."""
 

@@ -19,7 +19,7 @@ from sqlalchemy import and_, func, or_, select
 from core.accounts.tables import Account
 from core.catalog.tables import Listing, SavedSearch, SearchLog
 from core.catalog.taxonomy import TYPES, price_per_mwh_minor, product
-from core.deals.tables import Deal, Offer
+from core.deals.tables import Deal, Offer, PriceRecord
 from core.i18n import _
 from core.market.forecast import Forecast, forecast_prices
 from core.storage.uow import UnitOfWork
@@ -50,6 +50,7 @@ class Month:
     searches: int
     saved: int  # saved searches created
     offers: int  # negotiations opened (first offers)
+    awarded: Spread = Spread(0)  # tenders' and auctions' awarded prices per MWh (price records)
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,12 @@ async def market_analytics(uow: UnitOfWork, product_type: str, country: str | No
         Listing.energy_mwh_per_unit, Listing.published_at, Listing.expires_at, Listing.updated_at)
         .where(Listing.status.in_(ON_MARKET), Listing.published_at.is_not(None),
                Listing.product_type == product_type, *_region(Listing.country, country)))).all()
-    counts = Counter([d.currency for d in deals] + [r.currency for r in listed])
+    records = (await uow.session.execute(select(
+        PriceRecord.currency, PriceRecord.price_mwh_minor, PriceRecord.recorded_at).where(
+        PriceRecord.product_type == product_type, PriceRecord.recorded_at >= starts[0],
+        *_region(PriceRecord.country, country)))).all()
+    counts = Counter([d.currency for d in deals] + [r.currency for r in listed]
+                     + [r.currency for r in records])
     currency = currency if currency in counts else (
         counts.most_common(1)[0][0] if counts else (currency or "EUR"))
     month_deals: list[list[int]] = [[] for __ in starts[:-1]]
@@ -145,6 +151,7 @@ async def market_analytics(uow: UnitOfWork, product_type: str, country: str | No
         per_mwh = price_per_mwh_minor(d.price_minor, Decimal(d.energy_mwh_per_unit or "0"))
         if d.currency == currency and per_mwh is not None:
             month_deals[i].append(per_mwh)
+    awarded = _awarded(records, starts, currency)
     asks, supply, live = _listed(listed, starts, now, currency)
     searches = await _searches(uow, product_type, country, starts)
     saved, saved_active = await _saved(uow, product_type, country, starts)
@@ -154,9 +161,12 @@ async def market_analytics(uow: UnitOfWork, product_type: str, country: str | No
         dealt = spread(month_deals[i])
         shown = dealt if not public or dealt.count >= PUBLIC_MIN_DEALS else Spread(dealt.count)
         hidden_volume = public and 0 < dealt.count < PUBLIC_MIN_DEALS
+        won = spread(awarded[i])
         months.append(Month(f"{start:%Y-%m}", shown, spread(asks[i]),
                             Decimal(0) if hidden_volume else volume[i].quantize(Decimal("0.1")),
-                            supply[i].quantize(Decimal("0.1")), searches[i], saved[i], offers[i]))
+                            supply[i].quantize(Decimal("0.1")), searches[i], saved[i], offers[i],
+                            won if not public or won.count >= PUBLIC_MIN_DEALS
+                            else Spread(won.count)))
     medians = [m.deals.median for m in months]
     what = (_("at least {least} completed deals", least=PUBLIC_MIN_DEALS) if public
             else _("completed deals"))
@@ -166,6 +176,16 @@ async def market_analytics(uow: UnitOfWork, product_type: str, country: str | No
         product_type, country, currency, months, len(live),
         sum((q for __, q in live), Decimal(0)).quantize(Decimal("0.1")), spread(live_prices),
         saved_active, forecast, why, sorted(counts, key=lambda c: (-counts[c], c)), public)
+
+
+def _awarded(rows: list[Any], starts: list[datetime], currency: str) -> list[list[int]]:
+    """Each month's awarded tender and auction prices per MWh in the currency shown."""
+    found: list[list[int]] = [[] for __ in starts[:-1]]
+    for r in rows:
+        i = _index(starts, r.recorded_at)
+        if i is not None and r.currency == currency and r.price_mwh_minor is not None:
+            found[i].append(r.price_mwh_minor)
+    return found
 
 
 def _listed(rows: list[Any], starts: list[datetime], now: datetime, currency: str

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 
 from core.catalog.tables import Listing, SearchLog
 from core.catalog.taxonomy import TYPES, price_per_mwh_minor
-from core.deals.tables import Deal
+from core.deals.tables import Deal, PriceRecord
+from core.market.analytics import PUBLIC_MIN_DEALS
 from core.money.model import Money
 from core.storage.uow import UnitOfWork
 
@@ -81,6 +82,7 @@ class ProductPrices:
     product_type: str
     listed: list[PriceRange]
     dealt: list[PriceRange]
+    awarded: list[PriceRange] = field(default_factory=list)  # tenders' and auctions' awards
 
 
 DEALS_WINDOW = timedelta(days=365)
@@ -97,9 +99,10 @@ async def prices_by_product(uow: UnitOfWork) -> list[ProductPrices]:
         if expires is None or expires > now:
             listed[(kind, currency)].append(value)
     dealt = await _dealt(uow, now - DEALS_WINDOW)
+    awarded = await _awarded(uow, now - DEALS_WINDOW)
     found = []
     for kind in TYPES:
-        ranges = [_ranges(source, kind) for source in (listed, dealt)]
+        ranges = [_ranges(source, kind) for source in (listed, dealt, awarded)]
         if any(ranges):
             found.append(ProductPrices(kind, *ranges))
     return found
@@ -117,6 +120,18 @@ async def _dealt(uow: UnitOfWork, since: datetime) -> dict[tuple[str, str], list
         if value is not None:
             found[(kind, currency)].append(value)
     return found
+
+
+async def _awarded(uow: UnitOfWork, since: datetime) -> dict[tuple[str, str], list[int]]:
+    """Tenders' and auctions' awarded prices per MWh (anonymised price records); a product's
+    are shown only from PUBLIC_MIN_DEALS on, so no one award can be read back."""
+    rows = await uow.session.execute(select(
+        PriceRecord.product_type, PriceRecord.currency, PriceRecord.price_mwh_minor).where(
+        PriceRecord.recorded_at >= since, PriceRecord.price_mwh_minor.is_not(None)))
+    found: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for kind, currency, value in rows.all():
+        found[(kind, currency)].append(value)
+    return {key: values for key, values in found.items() if len(values) >= PUBLIC_MIN_DEALS}
 
 
 def _ranges(values: dict[tuple[str, str], list[int]], kind: str) -> list[PriceRange]:

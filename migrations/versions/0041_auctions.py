@@ -1,5 +1,5 @@
 """Tenders and reverse auctions on a request for supply: how sellers answer, the auction's step,
-extension and reserve, the close settled once, and the bids
+extension and reserve, the close settled once, the bids, and the anonymised price records
 
 Revision ID: 0041
 Revises: 0040
@@ -47,9 +47,29 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id', name=op.f('pk_request_bids')))
     op.create_index('ix_request_bids_request_price', 'request_bids',
                     ['request_id', 'price_minor'])
+    op.create_table(
+        'price_records',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('request_id', sa.Integer(), nullable=False),
+        sa.Column('product_type', sa.String(length=16), nullable=False),
+        sa.Column('country', sa.String(length=2), nullable=True),
+        sa.Column('month', sa.Date(), nullable=False),
+        sa.Column('currency', sa.String(length=3), nullable=False),
+        sa.Column('price_minor', BIG, nullable=False),
+        sa.Column('unit', sa.String(length=12), nullable=False),
+        sa.Column('price_mwh_minor', BIG, nullable=True),
+        sa.Column('volume_kwh', BIG, nullable=False),
+        sa.Column('recorded_at', WHEN, nullable=False),
+        sa.ForeignKeyConstraint(['request_id'], ['supply_requests.id'], ondelete='CASCADE',
+                                name=op.f('fk_price_records_request_id_supply_requests')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_price_records')),
+        sa.UniqueConstraint('request_id', name=op.f('uq_price_records_request_id')))
+    op.create_index(op.f('ix_price_records_product_type'), 'price_records', ['product_type'])
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_price_records_product_type'), 'price_records')
+    op.drop_table('price_records')
     op.drop_index('ix_request_bids_request_price', 'request_bids')
     op.drop_table('request_bids')
     with op.batch_alter_table('supply_requests') as batch_op:

@@ -222,3 +222,35 @@ async def test_the_close_racing_a_last_bid_decides_once_and_counts_every_bid_bef
         [deal] = await deals_of(app, request_id)
         assert deal.price_minor == min(b.price_minor for b in placed)  # every bid counted
         assert (deal.seller_id == birute.id) == isinstance(late, auctions.Standing)
+
+
+async def test_each_award_leaves_an_anonymised_price_record_the_market_reads(app, clock):
+    from core.deals.tables import PriceRecord
+    from core.market.analytics import market_analytics
+    from core.market.prices import prices_by_product
+
+    hanna, (aivar, birute, carl, _) = await market(app)
+    for seller, price in ((aivar, "20"), (birute, "21"), (carl, "22")):
+        request_id = await posted(app, hanna, mode="tender", deadline_days="1",
+                                  quantity=Decimal("100"))
+        await bid(app, seller, request_id, price)
+        clock.advance(days=1)
+        assert await auctions.close_due(app.uow) == [request_id]
+    async with app.uow() as uow:
+        records = list((await uow.session.execute(select(PriceRecord).order_by(
+            PriceRecord.id))).scalars())
+        private = await market_analytics(uow, "chips", "EE")
+        public = await market_analytics(uow, "chips", public=True)
+        elsewhere = await market_analytics(uow, "chips", "LV")
+        chips_prices = next(p for p in await prices_by_product(uow) if p.product_type == "chips")
+        uow.session.expunge_all()
+    assert [(r.country, r.price_minor, r.unit) for r in records] == [
+        ("EE", 2000, "t"), ("EE", 2100, "t"), ("EE", 2200, "t")]
+    energy = records[0].volume_kwh / 100_000  # MWh per tonne, from the winner's listing
+    assert energy > 0 and records[0].price_mwh_minor == round(2000 / energy)
+    month = next(m for m in private.months if m.awarded.count)
+    assert month.awarded.count == 3 and month.awarded.median == records[1].price_mwh_minor
+    assert next(m for m in public.months if m.awarded.count).awarded.median is not None
+    assert not any(m.awarded.count for m in elsewhere.months)  # the buyer's region only
+    [awarded] = chips_prices.awarded
+    assert awarded.listings == 3 and awarded.median.amount == records[1].price_mwh_minor
