@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from conversations import form_runner
-from conversations.fields import ChoiceField, TextField
+from conversations.fields import ChoiceField, MultiChoiceField, TextField
 from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
 from conversations.flows import offer_fields as of
 from conversations.flows.listing_fields import DateField, PriceField, QuantityField, type_field
@@ -68,8 +68,33 @@ def short_form(product_type: str | None = None) -> Form:
                                                 _unit_fits, fix="quantity")])
 
 
-def details_form(today: date, currency: str, on_terms_methods: tuple[str, ...]) -> Form:
-    """What the preview offers to change: Incoterm, window, the most paid, deadline, payment."""
+# What “Change details” offers, one group at a time in chat (a Slack modal shows them all).
+GROUPS = {"delivery": (N_("Delivery"), ("incoterm", "delivery_from", "delivery_to")),
+          "price": (N_("Highest price"), ("max_price",)),
+          "open": (N_("Open for"), ("deadline_days",)),
+          "payment": (N_("Payment"), ("payment_method",)),
+          "how": (N_("How sellers answer"), ("mode", "max_price", "min_step", "extend_minutes",
+                                            "reserve")),
+          "who": (N_("Who may answer"), ("audience", "invite"))}
+
+
+def details_form(today: date, currency: str, on_terms_methods: tuple[str, ...],
+                 candidates: list[tuple[int, str]] | None = None, group: str = "") -> Form:
+    """What the preview offers to change: Incoterm, window, the most paid, deadline, payment,
+    how sellers answer, and who may (every matching seller, or those the buyer picks); only
+    one `group` of them when named."""
+    form = _all_details(today, currency, on_terms_methods, candidates)
+    if group not in GROUPS:
+        return form
+    names = GROUPS[group][1]
+    present = {f.name for f in form.fields}
+    return Form(form.id, form.title, [form.field(n) for n in names if n in present],
+                submit_label=form.submit_label,
+                rules=[r for r in form.rules if set(r.fields) <= set(names)])
+
+
+def _all_details(today: date, currency: str, on_terms_methods: tuple[str, ...],
+                 candidates: list[tuple[int, str]] | None) -> Form:
     return Form("request_details", N_("Request details"), [
         ChoiceField("incoterm", N_("Incoterm"), choices=of.INCOTERMS),
         DateField("delivery_from", N_("Delivery from"), today=today, earliest=0, latest=730,
@@ -84,7 +109,7 @@ def details_form(today: date, currency: str, on_terms_methods: tuple[str, ...]) 
                     choices=list(request_rules.DEADLINES.items())),
         ChoiceField("payment_method", N_("Payment"),
                     choices=of.payment_choices(on_terms_methods)),
-        *bidding_fields(currency)],
+        *bidding_fields(currency), *audience_fields(candidates or [])],
         submit_label=N_("Preview"), rules=[Rule(("delivery_from", "delivery_to"), of.window),
                                            Rule(("mode", "max_price"), _starting_price,
                                                 fix="max_price")])
@@ -105,6 +130,24 @@ def bidding_fields(currency: str) -> list[Any]:
                    currency=currency,
                    hint=_("The most you award at, per unit; above it nothing is awarded. "
                           "Skip for none."))]
+
+
+def audience_fields(candidates: list[tuple[int, str]]) -> list[Any]:
+    """Open to every seller of the product, or private to sellers the buyer picks among the
+    best matched (none to pick: no choice to offer)."""
+    if not candidates:
+        return []
+    return [ChoiceField("audience", N_("Who may answer"), choices=list(AUDIENCES.items())),
+            MultiChoiceField("invite", N_("Sellers to invite"), when=_private,
+                             choices=[(str(i), name) for i, name in candidates],
+                             max_selected=supply_requests.CHOSEN_AT_MOST)]
+
+
+AUDIENCES = {"open": N_("Every seller of the product"), "private": N_("Only sellers I choose")}
+
+
+def _private(values: dict[str, Any]) -> bool:
+    return values.get("audience") == "private"
 
 
 def _auction(values: dict[str, Any]) -> bool:
@@ -143,7 +186,9 @@ def _draft(ctx: Ctx) -> supply_requests.Draft:
         deadline_days=str(v.get("deadline_days") or "3"),
         payment_method=v.get("payment_method") or "escrow", mode=v.get("mode") or "quotes",
         min_step=money("min_step"), reserve=money("reserve"),
-        extend_minutes=int(v["extend_minutes"]) if v.get("extend_minutes") else None)
+        extend_minutes=int(v["extend_minutes"]) if v.get("extend_minutes") else None,
+        private=v.get("audience") == "private",
+        invite=tuple(int(i) for i in v.get("invite") or () if str(i).isdigit()))
 
 
 async def _start(ctx: Ctx) -> Next | None:
@@ -151,7 +196,7 @@ async def _start(ctx: Ctx) -> Next | None:
     ctx.data["currency"] = "EUR"
     ctx.data["on_terms"] = list(await on_terms.methods_for(ctx.uow, ctx.account.id))
     ctx.data["values"] = {"incoterm": "DAP", "deadline_days": "3", "payment_method": "escrow",
-                          "mode": "quotes", "extend_minutes": "3"}
+                          "mode": "quotes", "extend_minutes": "3", "audience": "open"}
     return None
 
 
@@ -159,6 +204,10 @@ async def _answered(ctx: Ctx, values: dict[str, Any]) -> Next:
     ctx.data["values"] = {**ctx.data["values"],
                           **{k: v for k, v in values.items() if v is not None
                              or k in ("max_price", "delivery_from", "delivery_to", "reserve")}}
+    if "place" in values:  # what and where are known: the sellers a buyer may pick from
+        assert ctx.account is not None
+        ctx.data["candidates"] = await supply_requests.candidates(ctx.uow, ctx.account.id,
+                                                                  _draft(ctx))
     return Next(state="review")
 
 
@@ -172,7 +221,10 @@ async def _review(ctx: Ctx) -> list[Outbound]:
 
 async def _on_review(ctx: Ctx, msg: Inbound) -> Next:
     choice = msg.data if isinstance(msg, Choice) else ""
-    if choice == "details":
+    if choice == "details" and not ctx.forms_at_once:
+        return Next(state="pick")
+    if choice == "details" or choice.startswith("g:"):
+        ctx.data["group"] = choice.removeprefix("g:") if choice.startswith("g:") else ""
         form_runner.seed(ctx, "details", ctx.data["values"])
         return Next(state="details")
     if choice != "publish":
@@ -204,6 +256,21 @@ def _published_words(request: Any, asked: int, deadline: str) -> str:
           "takes quotes until {deadline}.", id=request.id, deadline=deadline)
 
 
+async def _pick(ctx: Ctx) -> list[Outbound]:
+    """The groups of details to change, each a short form of its own."""
+    shown = [(key, label) for key, (label, __) in GROUPS.items()
+             if key != "who" or ctx.data.get("candidates")]
+    return [Reply(_("What do you want to change?"),
+                  rows(*((_(label), f"g:{key}") for key, label in shown), per_row=2))]
+
+
+async def _on_pick(ctx: Ctx, msg: Inbound) -> Next:
+    choice = msg.data if isinstance(msg, Choice) else ""
+    if choice.removeprefix("g:") not in GROUPS:
+        return Next.stay(Reply(_("Tap what you want to change."), kind="error"))
+    return await _on_review(ctx, msg)
+
+
 def _short(ctx: Ctx) -> Form:
     known = ctx.data.get("_forms", {}).get("short", {}).get("values", {})
     return short_form(known.get("product_type"))
@@ -211,7 +278,9 @@ def _short(ctx: Ctx) -> Form:
 
 def _details(ctx: Ctx) -> Form:
     return details_form(ctx.local_now().date(), ctx.data["currency"],
-                        tuple(ctx.data.get("on_terms") or ()))
+                        tuple(ctx.data.get("on_terms") or ()),
+                        [(int(i), str(name)) for i, name in ctx.data.get("candidates") or ()],
+                        str(ctx.data.get("group") or ""))
 
 
 request_flow = Flow(
@@ -219,11 +288,14 @@ request_flow = Flow(
     commands=("request",), summary=N_("Ask sellers for supply: they quote, you choose"),
     menu=(MenuEntry(N_("📣 Ask for supply"), ("buyer",), 22),),
     help=N_("Ask for supply: the product, quantity and where it goes; then a preview where you "
-            "can change the Incoterm, delivery window, the most you pay, how long quotes are "
-            "taken and the payment. Every seller of the product is asked once; compare their "
-            "quotes under /requests and award one or several."),
+            "can change the delivery, the most you pay, how long it is open, the payment, how "
+            "sellers answer (quotes, a sealed-bid tender or a reverse auction) and who may "
+            "(every seller of the product, or sellers you choose). Sellers are asked once; "
+            "compare quotes under /requests and award one or several; a tender or auction is "
+            "awarded at its close."),
     states={"short": FormState(form=_short, done=_answered),
             "review": Ask(prompt=_review, on=_on_review),
+            "pick": Ask(prompt=_pick, on=_on_pick, cancel_to="review"),
             "details": FormState(form=_details, done=_answered, cancel_to="review")},
 )
 
@@ -359,6 +431,7 @@ requests_flow = Flow(
     on_start=_requests_start, commands=("requests",), intents={Intent.VIEW_REQUEST: "{arg}"},
     summary=N_("Your requests for supply and their quotes"),
     help=N_("Each request with its quotes side by side (price, total, price per MWh, the "
-            "seller's rating); award a quote with one tap, or close the request."),
+            "seller's rating), awarded with one tap, or closed; a tender's or auction's bids "
+            "ranked (a tender's once its deadline has passed)."),
     states={"list": Ask(prompt=_list, on=_on_list), "card": Ask(prompt=_card, on=_on_card)},
 )

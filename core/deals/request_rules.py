@@ -54,3 +54,21 @@ def checked_quote(milli: int, remaining_milli: int, price: Money, ceiling: Money
             and price.amount > ceiling.amount:
         raise DomainError(_("The buyer pays at most {price} per {unit}.", price=ceiling,
                             unit=_(UNITS.get(unit, unit))))
+
+
+# The buyer collects: a seller anywhere can answer.
+COLLECTED = ("EXW", "FCA", "pickup")
+# Ways a listing is handed over at the seller's place (or in a radius around it).
+AT_SELLER = ("EXW", "FCA", "pickup", "delivery")
+
+
+def reaches(options: list[str], radius_km: int | None, distance_km: float | None,
+            incoterm: str) -> bool:
+    """Whether a listing's delivery can answer a request to this place: any listing when the
+    buyer collects; a listing delivered on Incoterms (DAP, CIF…) wherever; one delivered within
+    a radius when the place lies in it (or its distance is unknown)."""
+    if incoterm in COLLECTED or any(o not in AT_SELLER for o in options):
+        return True
+    if "delivery" not in options:
+        return False  # the seller only hands over at their place, the buyer wants delivery
+    return distance_km is None or radius_km is None or distance_km <= radius_km

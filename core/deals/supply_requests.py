@@ -15,7 +15,9 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 
 from core.accounts.tables import Account
-from core.catalog.tables import Listing, SellerStats
+from core.catalog import gazetteer
+from core.catalog.gazetteer import Place, haversine_km
+from core.catalog.tables import Listing, SavedSearch, SellerStats
 from core.catalog.taxonomy import UNITS, product
 from core.deals import (
     auction_rules,
@@ -35,7 +37,8 @@ from core.money.model import Money
 from core.storage.uow import UnitOfWork
 
 CLOSED_BY_BUYER = "The buyer closed the request."  # kept as the reason, in English
-INVITED_AT_MOST = 200  # sellers asked per request at most
+INVITED_AT_MOST = 1000  # sellers told of an open request at most (the best matched)
+CHOSEN_AT_MOST = 20  # sellers a buyer picks from for a private request
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,8 @@ class Draft:
     min_step: Money | None = None  # an auction's least step under the best bid
     extend_minutes: int | None = None  # an auction's late-bid extension (3 when None)
     reserve: Money | None = None  # the most awarded at, per unit, hidden from bidders
+    private: bool = False  # only the sellers in `invite` may answer
+    invite: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,7 +83,7 @@ def preview(draft: Draft) -> SupplyRequest:
         quantity_milli=int(draft.quantity * 1000), incoterm=draft.incoterm, place=draft.place,
         delivery_from=draft.delivery_from, delivery_to=draft.delivery_to,
         max_price_minor=draft.max_price.amount if draft.max_price else None,
-        payment_method=draft.payment_method, **_bidding(draft))
+        payment_method=draft.payment_method, private=draft.private, **_bidding(draft))
 
 
 def _bidding(draft: Draft) -> dict[str, Any]:
@@ -109,16 +114,19 @@ async def post(uow: UnitOfWork, buyer_id: int, draft: Draft) -> SupplyRequest:
     if draft.mode in auction_rules.BIDDING and draft.max_price is not None:
         await _within_spending_limit(uow, buyer_id, draft)
     now = uow.clock.now()
+    spot = await _spot(uow, buyer_id, place)
     request = SupplyRequest(
         buyer_id=buyer_id, product_type=draft.product_type, quantity_milli=milli,
         unit=draft.unit, currency=draft.currency, incoterm=draft.incoterm, place=place,
         max_price_minor=draft.max_price.amount if draft.max_price else None,
         delivery_from=draft.delivery_from, delivery_to=draft.delivery_to,
         payment_method=draft.payment_method, deadline=now + open_for, status="open",
-        created_at=now, updated_at=now, **_bidding(draft))
+        created_at=now, updated_at=now, private=draft.private,
+        latitude=spot.lat if spot else None, longitude=spot.lon if spot else None,
+        **_bidding(draft))
     uow.add(request)
     await uow.session.flush()
-    invited = await matching_sellers(uow, request)
+    invited = await _invitees(uow, request, draft)
     for seller_id in invited:
         uow.add(RequestInvite(request_id=request.id, seller_id=seller_id, invited_at=now))
     await uow.session.flush()
@@ -138,17 +146,79 @@ async def _within_spending_limit(uow: UnitOfWork, buyer_id: int, draft: Draft) -
                             "or ask for quotes.", total=most, limit=seat.limit))
 
 
-async def matching_sellers(uow: UnitOfWork, request: SupplyRequest) -> list[int]:
-    """Sellers of the product: with a published listing of it, or a deal in it before; not
-    the buyer, not suspended, each once."""
-    listed = select(Listing.seller_id).where(
-        Listing.product_type == request.product_type, Listing.status == "published")
+async def _spot(uow: UnitOfWork, buyer_id: int, place: str) -> Place | None:
+    """Where the goods go, when the gazetteer knows the place (in the buyer's country first)."""
+    buyer = await uow.session.get(Account, buyer_id)
+    return gazetteer.lookup(place, buyer.country if buyer else None).place
+
+
+async def _invitees(uow: UnitOfWork, request: SupplyRequest, draft: Draft) -> list[int]:
+    """An open request's best matched sellers; a private one's chosen sellers, who must be
+    among those matched (a buyer can't pull anyone in)."""
+    if not request.private:
+        return await matching_sellers(uow, request, INVITED_AT_MOST)
+    matched = set(await matching_sellers(uow, request, None))
+    chosen = [seller for seller in dict.fromkeys(draft.invite) if seller in matched]
+    if not chosen:
+        raise DomainError(_("Choose at least one seller to invite."))
+    return chosen[:CHOSEN_AT_MOST]
+
+
+async def matching_sellers(uow: UnitOfWork, request: SupplyRequest, limit: int | None
+                           ) -> list[int]:
+    """Sellers who fit the request, best matched first, each once, never the buyer or a
+    suspended account: those with a published listing of the product (those who deliver to the
+    place first, nearest first), then those who sold the product before, then sellers whose
+    saved alerts are for it."""
+    found: dict[int, None] = {}
+    for seller_id in await _listing_sellers(uow, request):
+        found.setdefault(seller_id)
     sold = select(Deal.seller_id).join(Listing, Listing.id == Deal.listing_id).where(
-        Listing.product_type == request.product_type)
-    rows = await uow.session.execute(select(Account.id).where(
-        or_(Account.id.in_(listed), Account.id.in_(sold)), Account.id != request.buyer_id,
-        Account.suspended_at.is_(None)).order_by(Account.id).limit(INVITED_AT_MOST))
-    return list(rows.scalars())
+        Listing.product_type == request.product_type).distinct()
+    for seller_id in (await uow.session.execute(sold.order_by(Deal.seller_id))).scalars():
+        found.setdefault(seller_id)
+    alerted = await uow.session.execute(select(Account.id, Account.roles).join(
+        SavedSearch, SavedSearch.account_id == Account.id).where(
+        SavedSearch.active.is_(True),
+        SavedSearch.query["product_type"].as_string() == request.product_type)
+        .order_by(Account.id))
+    for seller_id, roles in alerted.all():
+        if "seller" in (roles or []):  # a buyer's alert is for buying, not supplying
+            found.setdefault(seller_id)
+    found.pop(request.buyer_id, None)
+    suspended = set((await uow.session.execute(select(Account.id).where(
+        Account.id.in_(list(found)), Account.suspended_at.is_not(None)))).scalars())
+    ordered = [seller_id for seller_id in found if seller_id not in suspended]
+    return ordered if limit is None else ordered[:limit]
+
+
+async def _listing_sellers(uow: UnitOfWork, request: SupplyRequest) -> list[int]:
+    """Sellers of the product with a published listing: first those whose delivery reaches the
+    place, then the rest (the buyer may collect, or they quote other terms), nearest first."""
+    rows = (await uow.session.execute(select(
+        Listing.seller_id, Listing.delivery, Listing.delivery_radius_km, Listing.latitude,
+        Listing.longitude).where(Listing.product_type == request.product_type,
+                                 Listing.status == "published"))).all()
+    best: dict[int, tuple[bool, float]] = {}
+    for seller_id, options, radius, lat, lon in rows:
+        distance = haversine_km(request.latitude, request.longitude, lat, lon) \
+            if request.latitude is not None and request.longitude is not None else None
+        rank = (not request_rules.reaches([str(o) for o in options or []], radius, distance,
+                                          request.incoterm), distance or 0.0)
+        best[seller_id] = min(best.get(seller_id, rank), rank)
+    return sorted(best, key=lambda seller_id: (best[seller_id], seller_id))
+
+
+async def candidates(uow: UnitOfWork, buyer_id: int, draft: Draft) -> list[tuple[int, str]]:
+    """The sellers a buyer may pick for a private request: the best matched, by name."""
+    request = preview(draft)
+    request.buyer_id = buyer_id
+    spot = await _spot(uow, buyer_id, draft.place)
+    request.latitude, request.longitude = (spot.lat, spot.lon) if spot else (None, None)
+    found = await matching_sellers(uow, request, CHOSEN_AT_MOST)
+    names = dict((await uow.session.execute(select(Account.id, Account.display_name).where(
+        Account.id.in_(found)))).all())
+    return [(seller_id, names[seller_id]) for seller_id in found if seller_id in names]
 
 
 async def invited(uow: UnitOfWork, request_id: int) -> list[int]:
@@ -158,12 +228,25 @@ async def invited(uow: UnitOfWork, request_id: int) -> list[int]:
 
 
 async def get(uow: UnitOfWork, request_id: int, actor_id: int | None) -> SupplyRequest:
-    """The request, for its buyer and the sellers asked to quote; NotFound for anyone else."""
+    """The request, for its buyer and the sellers who may answer it; NotFound for anyone
+    else (a private request's existence included)."""
     request = await uow.session.get(SupplyRequest, request_id)
     if request is None or (actor_id != request.buyer_id
-                           and not await is_invited(uow, request_id, actor_id)):
+                           and not await may_answer(uow, request, actor_id)):
         raise NotFound(_("That request doesn't exist."))
     return request
+
+
+async def may_answer(uow: UnitOfWork, request: SupplyRequest, seller_id: int | None) -> bool:
+    """A seller asked to answer; or, for an open request, any seller with a published
+    listing of the product."""
+    if seller_id is None or seller_id == request.buyer_id:
+        return False
+    if await is_invited(uow, request.id, seller_id):
+        return True
+    return not request.private and await uow.session.scalar(select(Listing.id).where(
+        Listing.seller_id == seller_id, Listing.product_type == request.product_type,
+        Listing.status == "published").limit(1)) is not None
 
 
 async def mine(uow: UnitOfWork, buyer_id: int, limit: int = 20) -> list[SupplyRequest]:
@@ -291,9 +374,9 @@ async def is_invited(uow: UnitOfWork, request_id: int, seller_id: int | None) ->
 
 async def _quotable(uow: UnitOfWork, request_id: int, seller_id: int) -> SupplyRequest:
     """A request this seller may quote on now: invited, open, before its deadline."""
-    request = await uow.session.get(SupplyRequest, request_id)
-    if request is None or not await is_invited(uow, request_id, seller_id):
-        raise NotFound(_("That request doesn't exist."))
+    request = await get(uow, request_id, seller_id)
+    if request.buyer_id == seller_id:
+        raise NotAllowed(_("That is your own request."))
     if request.status != "open":
         raise Conflict(_("That request is closed: it takes no more quotes or awards."))
     if request.mode != auction_rules.QUOTES:

@@ -58,6 +58,11 @@ class SupplyRequest(Base):
     reserve_minor: Mapped[int | None] = mapped_column(BigId)
     extensions: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     closed_at: Mapped[datetime | None]
+    # Open: every seller of the product may answer (the best matched are told); private: only
+    # the sellers the buyer invited. The place's coordinates when the gazetteer knows it.
+    private: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
 
 
 class RequestBid(Base):

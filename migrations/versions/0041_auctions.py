@@ -1,5 +1,6 @@
 """Tenders and reverse auctions on a request for supply: how sellers answer, the auction's step,
-extension and reserve, the close settled once, the bids, and the anonymised price records
+extension and reserve, the close settled once, the bids, the anonymised price records,
+and open or private requests placed on the map
 
 Revision ID: 0041
 Revises: 0040
@@ -27,6 +28,10 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('extensions', sa.Integer(), server_default='0',
                                       nullable=False))
         batch_op.add_column(sa.Column('closed_at', WHEN, nullable=True))
+        batch_op.add_column(sa.Column('private', sa.Boolean(), server_default=sa.false(),
+                                      nullable=False))
+        batch_op.add_column(sa.Column('latitude', sa.Double(), nullable=True))
+        batch_op.add_column(sa.Column('longitude', sa.Double(), nullable=True))
     op.create_table(
         'request_bids',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -73,6 +78,6 @@ def downgrade() -> None:
     op.drop_index('ix_request_bids_request_price', 'request_bids')
     op.drop_table('request_bids')
     with op.batch_alter_table('supply_requests') as batch_op:
-        for name in ('closed_at', 'extensions', 'reserve_minor', 'extend_minutes',
+        for name in ('longitude', 'latitude', 'private', 'closed_at', 'extensions', 'reserve_minor', 'extend_minutes',
                      'min_step_minor', 'mode'):
             batch_op.drop_column(name)

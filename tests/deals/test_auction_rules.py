@@ -81,3 +81,14 @@ def test_a_bid_in_the_last_minutes_moves_the_close_to_that_many_minutes_after_it
     assert rules.extended_close(close, late, 3) == late + timedelta(minutes=3)
     assert rules.extended_close(close, late, None) == late + timedelta(minutes=3)
     assert rules.extended_close(close, late, 5) == late + timedelta(minutes=5)
+
+
+def test_a_listing_reaches_a_request_by_its_delivery_and_radius():
+    from core.deals.request_rules import reaches
+
+    assert reaches(["pickup"], None, 900.0, "EXW")  # the buyer collects: anyone
+    assert reaches(["DAP"], None, 900.0, "DAP")  # delivered on Incoterms: anywhere
+    assert reaches(["delivery"], 150, 120.0, "DAP")
+    assert not reaches(["delivery"], 150, 151.0, "DAP")  # beyond the radius
+    assert reaches(["delivery"], 150, None, "DAP")  # a place the gazetteer doesn't know
+    assert not reaches(["pickup", "EXW"], None, 10.0, "DAP")  # hands over at home only

@@ -30,13 +30,8 @@ async def test_a_buyer_asks_sellers_quote_and_the_buyer_awards_in_chat(app):
     assert "Request for supply: 2,000 t of Wood chips." in preview and "DAP Tartu" in preview
     assert "Quotes are taken for 3 days once it is published." in preview
     await hanna.tap("Change details")
-    await hanna.tap("Keep")  # DAP
-    await hanna.tap("Skip")  # no delivery start
-    await hanna.tap("Skip")  # no end
+    await hanna.tap("Highest price")
     await hanna.say("22")  # the most per tonne
-    await hanna.tap("Keep")  # 3 days
-    await hanna.tap("Keep")  # escrow
-    await hanna.tap("Keep")  # quotes, not a tender or auction
     assert "At most" in hanna.texts() and "22,00" in hanna.texts()
     await hanna.tap("Publish")
     assert "2 sellers were asked to quote" in hanna.texts()

@@ -45,6 +45,8 @@ def request_text(request: SupplyRequest, deadline: str, published: bool = True,
                        price=Money(request.max_price_minor, request.currency),
                        unit=_(UNITS.get(request.unit, request.unit))))
     lines += _bidding_lines(request, buyer)
+    if request.private:
+        lines.append(_("🔒 Private: only the invited sellers may answer."))
     lines.append(_("Payment: {payment}", payment=payment_words(request.payment_method, ())))
     bids = request.mode in auction_rules.BIDDING
     if published:

@@ -1,0 +1,911 @@
+"""Auction benchmark: many sellers bid in one reverse auction through real `agora serve` workers.
+
+    python bench/auction.py [--bidders 500] [--bids 2000] [--window 120] [--extend 3]
+                            [--slack-share 0.2] [--workers 2] [--inflight 48] [--seed 7]
+                            [--pg postgresql+asyncpg://postgres@127.0.0.1:5432/postgres]
+                            [--keep-logs]
+
+The application runs as `agora serve --workers N` (its own processes) on a scratch PostgreSQL
+database (`agora_bench_auction`, dropped after), in webhook mode against a fake Telegram Bot API
+(bench/chat.py's, without Telegram's rate limits) and with its Slack app pointing at a fake Slack
+Web API (tests/support/fake_slack.py); both fakes, an SMTP sink and the bidders run in this
+process. Not measured, through the services in this process: the schema (the migrations), a
+buyer and `--bidders` sellers (`--slack-share` of them on Slack, the rest on Telegram), each
+with a published listing of 3,000 t of wood chips, and the buyer's reverse auction for 2,000 t
+(at most 40 EUR/t, step 0.01 EUR, a bid in the last `--extend` minutes moves the close to that
+long after it). The app invites at most 200 sellers (INVITED_AT_MOST): the bench invites the
+others itself (their RequestInvite rows and a second RequestPosted event in the same
+transaction, so the app's own handler writes their cards). Once the servers have delivered every
+card, each bidder presses its "🔨 Bid" (a Telegram callback query, or a signed Slack
+block_actions) and gets the bid card.
+
+Then the deadline is set to now + `--window` seconds in the database (the auction's "last
+minutes"), and `--bids` bids are posted in that window, evenly spaced, as texts with a price
+(a Telegram message update, or a signed Slack `message.im` event), at most `--inflight` at a
+time, each bidder one bid at a time and never the leader the bench knows of. Most prices are
+1 to 3 steps under the best price the bench has seen accepted; a fifth are at or above it, and
+refused (so are those a faster bid overtook in flight). The bench then waits for the close
+(it comes `--extend` minutes after the last accepted bid), then for every bidder's result.
+
+What is printed, the lines before the last:
+- seeding, and the invitation cards' delivery and the presses of 🔨 Bid;
+- the bids: posted, accepted, refused, unanswered, and over how long;
+- latency: from a bid's webhook POST to (a) its bidder's answer (the card showing the rank, or
+  the refusal) reaching the fake API, and (b) for an accepted bid that took the lead from
+  another seller, the "🔨 You were outbid" notice reaching that seller's chat (the outbox's
+  way: committed, claimed by a worker's dispatcher, sent); also (b) measured from (a), the
+  outbox's own delay; a bid's latency is the later of (a) and (b);
+- the close: closed_at minus the final deadline (from the database), the winner, and how long
+  after the deadline the last bidder's result notice reached the fake APIs;
+- the extensions: the database's count and final deadline against a replay of the accepted bids
+  in placed_at order from the initial deadline with core.deals.auction_rules.extended_close;
+- the server's log: its errors and warnings.
+
+The last line is `auction bids=… accepted=… lost=… double_winners=… extensions=… bid_p95_ms=…
+close_ms=…`: `bids` bid updates posted; `accepted` the request's rows in request_bids; `lost`
+the bids whose outcome cannot be trusted: no answer and no row, answered accepted without a
+row, answered refused with a row, and rows stored twice or for no bid posted (each must be 0);
+`double_winners` the winners beyond one (bids marked with an offer, deals on the request's
+offers); `extensions` the request's extensions in the database; `bid_p95_ms` the 95th
+percentile of the bids' latency; `close_ms` the close's lateness. The targets: lost=0,
+double_winners=0 (with exactly one winner), the extensions' replay matching, bid_p95_ms ≤ 1000,
+close_ms ≤ 1000.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import random
+import re
+import secrets
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import aiohttp
+import asyncpg
+import httpx
+from aiohttp import web
+from aiosmtpd.controller import Controller
+from sqlalchemy import func, select
+
+from bench.chat import (
+    AGORA,
+    MESSAGE_IDS,
+    PG_SERVER,
+    SECRET_HEADER,
+    UPDATE_IDS,
+    FakeBotApi,
+    Mailbox,
+    agora_env,
+    percentile,
+    spawn,
+    stop,
+    tail,
+    wait_healthy,
+)
+from tests.support.fake_slack import FakeSlack, section_texts
+from tests.support.servers import free_port, serve
+from tests.support.slack_requests import SlackUser
+
+PG_NAME = "agora_bench_auction"
+TEAM = "T0AGORA"
+SIGNING_SECRET = "auction-bench-signing-secret"
+BUYER_CHAT = 50_000_000
+FIRST_CHAT = 50_000_001
+CEILING, STEP, FLOOR = 4000, 1, 100  # minor units (EUR cents) per t
+ANSWER_TIMEOUT = 30.0
+SERVER_POOL = 20  # each worker's PostgreSQL connections (two workers and this process fit 100)
+
+CARD = ("Type your price per", "Bidding is closed")  # the bid card's last line (English)
+ACCEPTED = "🔨 Your bid of"
+OUTBID = re.compile(r"You were outbid on request #\d+: the best bid is now (.+?) per")
+RESULTS = ("🏆 You won request", "closed: the winning bid", "closed without an award")
+
+
+# --- what the bidders' phones show ------------------------------------------------------------
+
+
+@dataclass
+class Entry:
+    at: float  # perf_counter at the fake API
+    text: str
+    edit: bool  # an edit of a message shown before (Slack's chat.update)
+
+
+class Inbox:
+    """Every text the fakes received, by chat (`tg:<id>` or a Slack DM `D…`); the outbid notices
+    by the new best price they announce, and each chat's first result notice (wall time)."""
+
+    def __init__(self) -> None:
+        self.chats: dict[str, list[Entry]] = defaultdict(list)
+        self.changed: dict[str, asyncio.Event] = defaultdict(asyncio.Event)
+        self.outbid: dict[int, list[tuple[float, str]]] = defaultdict(list)
+        self.results: dict[str, float] = {}
+        self.told = asyncio.Event()  # a result notice came
+
+    def add(self, chat: str, text: str, at: float, edit: bool = False) -> None:
+        self.chats[chat].append(Entry(at, text, edit))
+        if not edit:
+            found = OUTBID.search(text)
+            if found:
+                self.outbid[int(re.sub(r"\D", "", found.group(1)))].append((at, chat))
+            elif any(r in text for r in RESULTS):
+                self.results.setdefault(chat, time.time())
+                self.told.set()
+        self.changed[chat].set()
+
+    async def answer(self, chat: str, seen: int, edits: bool) -> list[Entry] | None:
+        """The answer to a step: what came after entry `seen` up to the bid card (notices left
+        out; Slack's edits too unless `edits`: they are the old prompt losing its buttons)."""
+        deadline = time.perf_counter() + ANSWER_TIMEOUT
+        while True:
+            found = self._answer(chat, seen, edits)
+            if found is not None:
+                return found
+            event = self.changed[chat]
+            if event.is_set():
+                event.clear()
+                continue
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                return None
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(event.wait(), left)
+
+    def _answer(self, chat: str, seen: int, edits: bool) -> list[Entry] | None:
+        kept = [e for e in self.chats[chat][seen:] if (edits or not e.edit)
+                and not OUTBID.search(e.text) and not any(r in e.text for r in RESULTS)]
+        for i, entry in enumerate(kept):
+            if any(marker in entry.text for marker in CARD):
+                return kept[:i + 1]
+        return None
+
+
+class BotApi(FakeBotApi):
+    """bench/chat.py's fake Bot API (no rate limits), its texts also kept in the inbox."""
+
+    def __init__(self, inbox: Inbox) -> None:
+        super().__init__()
+        self.inbox = inbox
+
+    def _reply(self, method: str, params: dict[str, Any], arrival: float) -> dict[str, Any]:
+        message = super()._reply(method, params, arrival)
+        self.inbox.add(f"tg:{params['chat_id']}", str(params.get("text") or ""), arrival)
+        return message
+
+
+@dataclass
+class SlackApi(FakeSlack):
+    """The tests' fake Slack Web API, its DM posts and edits also kept in the inbox."""
+
+    inbox: Inbox = field(default_factory=Inbox)
+
+    async def _api(self, request: Any) -> Any:
+        arrival = time.perf_counter()
+        response = await super()._api(request)
+        call = self.calls[-1]  # (no await since it was recorded: this request's)
+        if call.method in ("chat.postMessage", "chat.update") and "_where" in call.params:
+            text = "\n".join([str(call.params.get("text", "")),
+                              *section_texts(call.params.get("blocks"))])
+            self.inbox.add(call.params["_where"][0], text, arrival,
+                           edit=call.method == "chat.update")
+        return response
+
+
+# --- the people ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Bidder:
+    n: int
+    slack: str | None  # their Slack user id; None: on Telegram
+    account_id: int = 0
+    prices: set[int] = field(default_factory=set)
+
+    @property
+    def telegram(self) -> int:
+        return FIRST_CHAT + self.n
+
+    @property
+    def chat(self) -> str:
+        return f"D{self.slack[1:]}" if self.slack else f"tg:{self.telegram}"
+
+
+@dataclass
+class Bid:
+    bidder: Bidder
+    price: int
+    posted: float
+    answered: float | None = None
+    outcome: str | None = None  # "accepted", "refused"; None: no answer
+    reason: str = ""
+
+
+def people(n: int, slack_share: float) -> list[Bidder]:
+    """`n` sellers, every 1/`slack_share`-th on Slack (spread over the ids), the rest Telegram."""
+    slack_every = round(1 / slack_share) if slack_share > 0 else 0
+    return [Bidder(i, f"UB{i:07d}" if slack_every and i % slack_every == 0 else None)
+            for i in range(n)]
+
+
+# --- seeding, through the services (not measured) ----------------------------------------------
+
+
+def listing_values() -> dict[str, Any]:
+    """A seller's published listing of wood chips, enough for the whole request."""
+    today = date.today()
+    return {"product_type": "chips", "title": "Wood chips G30", "grade": "ISO 17225 B1",
+            "description": None, "unit": "t", "quantity": "3000", "min_order": "100",
+            "price": "24", "currency": "EUR", "negotiable": "yes", "delivery": ["pickup", "EXW"],
+            "delivery_radius_km": None, "incoterm_place": "Riga port",
+            "location": {"city": "Riga", "country": "LV", "lat": 56.9496, "lon": 24.1052},
+            "available_from": today.isoformat(),
+            "valid_until": (today + timedelta(days=60)).isoformat(), "moisture": None,
+            "ash": None, "ncv": None, "bulk_density": None, "particle_size": None,
+            "certifications": []}
+
+
+async def register(app: Any, channel: str, key: str, address: str, name: str,
+                   roles: list[str]) -> int:
+    from core.accounts import service as accounts
+
+    async with app.uow() as uow:
+        account = await accounts.register(uow, accounts.ChannelIdentity(channel, key, address),
+                                          accounts.Registration(
+                                              display_name=name, email=f"{key[-9:]}@bench.test",
+                                              roles=roles, country="LV", city="Riga"))
+        await uow.commit()
+        return account.id
+
+
+async def seller(app: Any, bidder: Bidder, slots: asyncio.Semaphore) -> None:
+    from core.catalog import lifecycle, listings
+
+    async with slots:
+        if bidder.slack:
+            bidder.account_id = await register(app, "slack", f"{TEAM}:{bidder.slack}",
+                                               bidder.slack, f"Slack seller {bidder.n}",
+                                               ["seller"])
+        else:
+            bidder.account_id = await register(app, "telegram", str(bidder.telegram),
+                                               str(bidder.telegram), f"Seller {bidder.n}",
+                                               ["seller"])
+        async with app.uow() as uow:
+            draft = await listings.create_draft(uow, bidder.account_id, listing_values())
+            await lifecycle.submit(uow, draft.id, bidder.account_id)
+            await uow.commit()
+
+
+async def post_auction(app: Any, buyer_id: int, bidders: list[Bidder], extend: int
+                       ) -> tuple[int, int]:
+    """The buyer's reverse auction; every bidder invited (the app asks 200 at most: the bench
+    asks the rest, the app's own handler writing their cards). Returns (its id, how many the
+    app invited)."""
+    from core.deals import supply_requests
+    from core.deals.events import RequestPosted
+    from core.deals.tables import RequestInvite
+    from core.money.model import Money
+
+    draft = supply_requests.Draft(
+        product_type="chips", quantity=Decimal("2000"), unit="t", place="Tartu",
+        max_price=Money(CEILING, "EUR"), mode="auction", min_step=Money(STEP, "EUR"),
+        extend_minutes=extend, deadline_days="1")
+    async with app.uow() as uow:
+        request = await supply_requests.post(uow, buyer_id, draft)
+        asked = set(await supply_requests.invited(uow, request.id))
+        rest = tuple(b.account_id for b in bidders if b.account_id not in asked)
+        for seller_id in rest:
+            uow.add(RequestInvite(request_id=request.id, seller_id=seller_id,
+                                  invited_at=uow.clock.now()))
+        await uow.session.flush()
+        uow.emit(RequestPosted(request.id, rest))
+        await uow.commit()
+        return request.id, len(asked)
+
+
+async def seed(app: Any, bidders: list[Bidder], extend: int) -> tuple[int, int]:
+    from core.deals import supply_requests
+
+    started = time.perf_counter()
+    buyer_id = await register(app, "telegram", str(BUYER_CHAT), str(BUYER_CHAT),
+                              "Tartu heating plant", ["buyer"])
+    slots = asyncio.Semaphore(6)
+    await asyncio.gather(*(seller(app, b, slots) for b in bidders))
+    request_id, by_app = await post_auction(app, buyer_id, bidders, extend)
+    on_slack = sum(1 for b in bidders if b.slack)
+    print(f"seeded in {time.perf_counter() - started:.1f} s: a buyer and {len(bidders)} sellers "
+          f"({len(bidders) - on_slack} on Telegram, {on_slack} on Slack), each with 3,000 t of "
+          f"wood chips listed; request #{request_id}, a reverse auction for 2,000 t (at most "
+          f"€{CEILING / 100:.2f}, step €{STEP / 100:.2f}, {extend} min extension): the app "
+          f"invited {by_app} (INVITED_AT_MOST={supply_requests.INVITED_AT_MOST} at most), the "
+          f"bench the other {len(bidders) - by_app}",
+          flush=True)
+    return request_id, buyer_id
+
+
+# --- the servers --------------------------------------------------------------------------------
+
+
+@dataclass
+class Servers:
+    """The fakes, the `agora serve` process and the ways into its webhooks."""
+
+    bot: BotApi
+    slack: SlackApi
+    inbox: Inbox
+    base: str  # agora's URL
+    secret: str  # the Telegram webhook's secret
+    log: Path
+    http: aiohttp.ClientSession
+    slack_http: httpx.AsyncClient
+
+
+async def start_agora(stack: contextlib.AsyncExitStack, args: argparse.Namespace, db: str,
+                      bot_url: str, slack_url: str, smtp_port: int, bot: BotApi) -> tuple[str, str,
+                                                                                      Path]:
+    """`agora serve --workers N` on `db`, with Slack; returns (its URL, webhook secret, log)."""
+    port, secret = free_port(), secrets.token_hex(16)
+    tmp = stack.enter_context(tempfile.TemporaryDirectory())
+    env = {**agora_env(db, bot_url, port, smtp_port, secret, tmp),
+           "AGORA_SLACK_BOT_TOKEN": FakeSlack.token, "AGORA_SLACK_SIGNING_SECRET": SIGNING_SECRET,
+           "AGORA_SLACK_API_URL": f"{slack_url}/api/",
+           "AGORA_DATABASE_POOL_SIZE": str(SERVER_POOL)}
+    log = Path(tmp) / "agora.log"
+    process = spawn([*AGORA, "serve", "--port", str(port), "--workers", str(args.workers)], log,
+                    cwd=tmp, env=env)
+
+    def finish() -> None:
+        stop(process)
+        if args.keep_logs:
+            Path("/tmp/auction-bench-agora.log").write_text(log.read_text())
+        summarise_log(log)
+
+    stack.callback(finish)
+    url = f"http://127.0.0.1:{port}"
+    await wait_healthy(url, process, log)
+    for _ in range(600):  # every worker up: each sets the webhook when it starts
+        if bot.calls["setwebhook"] >= args.workers:
+            break
+        await asyncio.sleep(0.1)
+    else:
+        raise RuntimeError(f"the workers did not all start:\n{tail(log)}")
+    return url, secret, log
+
+
+def summarise_log(log: Path) -> None:
+    text = log.read_text(errors="replace") if log.exists() else ""
+    errors = sum(1 for line in text.splitlines() if " ERROR " in line)
+    warnings = sum(1 for line in text.splitlines() if " WARNING " in line)
+    print(f"server log: {errors} errors, {warnings} warnings, {text.count('Traceback')} "
+          "tracebacks", flush=True)
+
+
+# --- the webhooks -------------------------------------------------------------------------------
+
+
+def _from(bidder: Bidder) -> dict[str, Any]:
+    return {"id": bidder.telegram, "is_bot": False, "first_name": f"Seller{bidder.n}",
+            "language_code": "en"}
+
+
+async def post_telegram(servers: Servers, update: dict[str, Any]) -> None:
+    """An update to the webhook; a Bot API call carried by the answer is made on the fake, as
+    Telegram would."""
+    async with servers.http.post(f"{servers.base}/telegram/webhook", json=update,
+                                 headers={SECRET_HEADER: servers.secret},
+                                 timeout=aiohttp.ClientTimeout(total=ANSWER_TIMEOUT)) as response:
+        body = await response.read()
+        if response.status != 200:
+            raise RuntimeError(f"webhook answered {response.status}: {body[:200]!r}")
+    answer = json.loads(body) if body else {}
+    if isinstance(answer, dict) and "method" in answer:
+        servers.bot.call(str(answer.pop("method")).lower(), answer, time.perf_counter())
+
+
+def slack_user(servers: Servers, bidder: Bidder) -> SlackUser:
+    assert bidder.slack
+    return SlackUser(servers.slack_http, SIGNING_SECRET, user_id=bidder.slack, team_id=TEAM,
+                     name=f"seller{bidder.n}")
+
+
+async def press_bid(servers: Servers, bidder: Bidder) -> None:
+    """🔨 Bid on the newest card of the bidder's chat that has it."""
+    if bidder.slack:
+        found = servers.slack.newest_button(bidder.slack, "Bid")
+        if found is None:
+            raise LookupError(f"no Bid button for {bidder.slack}")
+        value, message = found
+        response = await slack_user(servers, bidder).click(value, message=message)
+        response.raise_for_status()
+        return
+    message, data = servers.bot.button(bidder.telegram, "Bid")
+    query = {"id": f"q{next(UPDATE_IDS)}", "from": _from(bidder),
+             "chat_instance": f"ci{bidder.telegram}", "data": data, "message": message}
+    await post_telegram(servers, {"update_id": next(UPDATE_IDS), "callback_query": query})
+
+
+async def say(servers: Servers, bidder: Bidder, text: str) -> None:
+    if bidder.slack:
+        (await slack_user(servers, bidder).dm(text)).raise_for_status()
+        return
+    message = {"message_id": next(MESSAGE_IDS), "date": int(time.time()),
+               "chat": {"id": bidder.telegram, "type": "private",
+                        "first_name": f"Seller{bidder.n}"}, "from": _from(bidder), "text": text}
+    await post_telegram(servers, {"update_id": next(UPDATE_IDS), "message": message})
+
+
+def has_bid_button(servers: Servers, bidder: Bidder) -> bool:
+    if bidder.slack:
+        return servers.slack.newest_button(bidder.slack, "Bid") is not None
+    try:
+        servers.bot.button(bidder.telegram, "Bid")
+    except LookupError:
+        return False
+    return True
+
+
+# --- before the bids: the cards, and 🔨 Bid pressed --------------------------------------------
+
+
+async def open_cards(servers: Servers, bidders: list[Bidder], inflight: int) -> None:
+    """Wait for every invitation card, then every bidder presses its 🔨 Bid (not measured)."""
+    started = time.perf_counter()
+    waiting = list(bidders)
+    limit = started + 60 + len(bidders) / 10
+    while waiting and time.perf_counter() < limit:
+        waiting = [b for b in waiting if not has_bid_button(servers, b)]
+        await asyncio.sleep(0.25)
+    if waiting:
+        raise RuntimeError(f"{len(waiting)} invitation cards never came")
+    delivered = time.perf_counter() - started
+    slots, times = asyncio.Semaphore(inflight), []
+
+    async def press(bidder: Bidder) -> None:
+        async with slots:
+            seen, at = len(servers.inbox.chats[bidder.chat]), time.perf_counter()
+            await press_bid(servers, bidder)
+            answer = await servers.inbox.answer(bidder.chat, seen, edits=True)
+            if answer is None:
+                raise RuntimeError(f"no bid card for seller {bidder.n}")
+            times.append(answer[-1].at - at)
+
+    await asyncio.gather(*(press(b) for b in bidders))
+    print(f"cards: {len(bidders)} invitation cards delivered by the outbox in {delivered:.1f} s "
+          f"after the servers started; 🔨 Bid pressed by every bidder, its card back in p95 "
+          f"{1000 * percentile(times, 0.95):.0f} ms", flush=True)
+
+
+# --- the bids -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Bidding:
+    """The bench's view of the auction as it goes: the best price it saw accepted and by whom,
+    the idle bidders, every bid posted."""
+
+    servers: Servers
+    rng: random.Random
+    idle: list[Bidder]
+    best: int = CEILING + STEP  # no bid yet: the first may be at most the ceiling
+    leader: Bidder | None = None
+    bids: list[Bid] = field(default_factory=list)
+    too_high: int = 0  # posted at or above the best the bench had seen
+
+    def pick(self) -> Bidder:
+        while True:
+            i = self.rng.randrange(len(self.idle))
+            if self.idle[i] is not self.leader or len(self.idle) == 1:
+                self.idle[i], self.idle[-1] = self.idle[-1], self.idle[i]
+                return self.idle.pop()
+
+    def price_for(self, bidder: Bidder) -> int:
+        """1 to 3 steps under the best seen; a fifth at or above it (refused)."""
+        if self.rng.random() < 0.2:
+            price = self.best + STEP * self.rng.choice((0, 0, 1, 10))
+            self.too_high += 1
+        else:
+            price = max(FLOOR, self.best - STEP * self.rng.choice((1, 1, 1, 2, 3)))
+        while price in bidder.prices:  # one bid per (bidder, price): rows match bids
+            price -= STEP
+        bidder.prices.add(price)
+        return price
+
+    async def bid(self, bidder: Bidder, price: int, slots: asyncio.Semaphore) -> None:
+        inbox = self.servers.inbox
+        seen, posted = len(inbox.chats[bidder.chat]), time.perf_counter()
+        bid = Bid(bidder, price, posted)
+        self.bids.append(bid)
+        try:
+            await say(self.servers, bidder, f"{price // 100}.{price % 100:02d}")
+            answer = await inbox.answer(bidder.chat, seen, edits=False)
+        except (aiohttp.ClientError, httpx.HTTPError, RuntimeError, TimeoutError) as exc:
+            bid.reason, answer = f"{type(exc).__name__}: {exc}", None
+        finally:
+            self.idle.append(bidder)
+            slots.release()
+        if answer is None:
+            return
+        bid.answered = answer[-1].at
+        bid.outcome = "accepted" if any(ACCEPTED in e.text for e in answer) else "refused"
+        bid.reason = answer[0].text.splitlines()[0][:80]
+        if bid.outcome == "accepted" and price < self.best:
+            self.best, self.leader = price, bidder
+
+
+async def run_bids(bidding: Bidding, args: argparse.Namespace) -> float:
+    """`--bids` bids evenly over `--window` seconds, at most `--inflight` at a time; returns
+    the span from the first POST to the last answer."""
+    slots, loop = asyncio.Semaphore(args.inflight), asyncio.get_running_loop()
+    gap, start, tasks = args.window / max(1, args.bids), loop.time(), []
+    for i in range(args.bids):
+        wait = start + i * gap - loop.time()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        await slots.acquire()
+        bidder = bidding.pick()
+        tasks.append(asyncio.create_task(bidding.bid(bidder, bidding.price_for(bidder), slots)))
+    await asyncio.gather(*tasks)
+    return loop.time() - start
+
+
+# --- reading the outcome from the database ------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    initial: datetime
+    deadline: datetime
+    extensions: int
+    extend_minutes: int
+    closed_at: datetime | None
+    seen_closed: float | None  # wall time this process first read it closed (committed)
+    rows: list[tuple[int, int, int, datetime, int | None]]  # id, seller, price, placed, offer
+    deals: int
+
+
+async def set_deadline(app: Any, request_id: int, seconds: float) -> datetime:
+    """The auction's last `seconds`: its deadline moved to now + `seconds` in the database."""
+    from core.deals.tables import SupplyRequest
+
+    async with app.uow() as uow:
+        request = await uow.session.get(SupplyRequest, request_id)
+        request.deadline = uow.clock.now() + timedelta(seconds=seconds)
+        await uow.commit()
+    async with app.uow() as uow:
+        request = await uow.session.get(SupplyRequest, request_id)
+        return request.deadline
+
+
+async def read_outcome(app: Any, request_id: int, initial: datetime,
+                       seen_closed: float | None = None) -> Outcome:
+    from core.deals.tables import Deal, Offer, RequestBid, SupplyRequest
+
+    async with app.uow() as uow:
+        request = await uow.session.get(SupplyRequest, request_id)
+        rows = (await uow.session.execute(select(
+            RequestBid.id, RequestBid.seller_id, RequestBid.price_minor, RequestBid.placed_at,
+            RequestBid.offer_id).where(RequestBid.request_id == request_id)
+            .order_by(RequestBid.placed_at, RequestBid.id))).all()
+        deals = await uow.session.scalar(select(func.count()).select_from(Deal).join(
+            Offer, Offer.id == Deal.offer_id).where(Offer.request_id == request_id))
+        return Outcome(initial, request.deadline, request.extensions, request.extend_minutes,
+                       request.closed_at, seen_closed, [tuple(r) for r in rows], int(deals or 0))
+
+
+async def closing(app: Any, request_id: int) -> tuple[datetime, datetime | None]:
+    """The request's deadline and closed_at, as committed now."""
+    from core.deals.tables import SupplyRequest
+
+    async with app.uow() as uow:
+        found = (await uow.session.execute(select(SupplyRequest.deadline, SupplyRequest.closed_at)
+                                           .where(SupplyRequest.id == request_id))).one()
+        return found[0], found[1]
+
+
+async def wait_for_close(app: Any, request_id: int, initial: datetime) -> Outcome:
+    """Until the close is committed (looked for every 50 ms from a second before the deadline,
+    which no bid moves any more), or 60 s past the deadline."""
+    outcome = await read_outcome(app, request_id, initial)
+    last = max((r[3] for r in outcome.rows), default=None)
+    print(f"waiting for the close: the deadline is now {outcome.deadline:%H:%M:%S.%f}"[:-3]
+          + (f", {(outcome.deadline - last).total_seconds():.1f} s after the last accepted bid"
+             if last else "") + f" (a bid in the last {outcome.extend_minutes} min moves it)",
+          flush=True)
+    deadline, closed_at = outcome.deadline, outcome.closed_at
+    while closed_at is None:
+        early = (deadline - datetime.now(UTC)).total_seconds() - 1
+        if early < -60:
+            print("the auction did NOT close within 60 s of its deadline", flush=True)
+            break
+        await asyncio.sleep(max(0.05, early))
+        deadline, closed_at = await closing(app, request_id)
+    return await read_outcome(app, request_id, initial, time.time() if closed_at else None)
+
+
+async def wait_for_results(inbox: Inbox, chats: set[str], seconds: float) -> None:
+    """Until every chat in `chats` has its result notice, or `seconds` have passed."""
+    limit = time.perf_counter() + seconds
+    while not chats <= set(inbox.results) and time.perf_counter() < limit:
+        inbox.told.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(inbox.told.wait(), limit - time.perf_counter())
+
+
+# --- the figures ----------------------------------------------------------------------------------
+
+
+def replayed(outcome: Outcome) -> tuple[int, datetime]:
+    """The extensions and final deadline the accepted bids give, replayed in placed_at order from
+    the initial deadline with the app's rule."""
+    from core.deals import auction_rules
+
+    deadline, count = outcome.initial, 0
+    for _, _, _, placed_at, _ in outcome.rows:
+        later = auction_rules.extended_close(deadline, placed_at, outcome.extend_minutes)
+        if later is not None:
+            deadline, count = later, count + 1
+    return count, deadline
+
+
+def losses(bids: list[Bid], outcome: Outcome, by_account: dict[int, Bidder]) -> dict[str, int]:
+    """What cannot be trusted: bids with no answer nor row, answers the rows contradict, rows
+    stored twice or for no bid posted."""
+    stored = Counter((by_account[r[1]].n if r[1] in by_account else -1, r[2])
+                     for r in outcome.rows)
+    posted = {(b.bidder.n, b.price): b for b in bids}
+    found = {
+        "unanswered_unstored": sum(1 for k, b in posted.items()
+                                   if b.outcome is None and not stored[k]),
+        "accepted_unstored": sum(1 for k, b in posted.items()
+                                 if b.outcome == "accepted" and not stored[k]),
+        "refused_stored": sum(1 for k, b in posted.items()
+                              if b.outcome == "refused" and stored[k]),
+        "stored_twice": sum(n - 1 for n in stored.values() if n > 1),
+        "stored_unposted": sum(n for k, n in stored.items() if k not in posted)}
+    found["unanswered_stored"] = sum(1 for k, b in posted.items()
+                                     if b.outcome is None and stored[k])
+    return found
+
+
+@dataclass
+class Latency:
+    answers: list[float] = field(default_factory=list)  # (a) POST → own answer
+    notices: list[float] = field(default_factory=list)  # (b) POST → outbid notice
+    after_answer: list[float] = field(default_factory=list)  # (b) minus (a)
+    bids: list[float] = field(default_factory=list)  # the later of the two
+    expected: int = 0
+    missing: int = 0
+    wrong_chat: int = 0
+
+
+def latency(bids: list[Bid], outcome: Outcome, inbox: Inbox,
+            by_account: dict[int, Bidder]) -> Latency:
+    """Each answered bid's latency; an accepted one waits, besides, for the outbid notice to
+    the seller it took the lead from (the previous accepted bid's, in placed_at order)."""
+    result = Latency()
+    posted = {(b.bidder.n, b.price): b for b in bids}
+    previous: dict[tuple[int, int], int | None] = {}
+    for before, row in zip([None, *outcome.rows], outcome.rows, strict=False):
+        bidder = by_account.get(row[1])
+        if bidder is not None:
+            previous[(bidder.n, row[2])] = before[1] if before and before[1] != row[1] else None
+    for key, bid in posted.items():
+        if bid.answered is None:
+            continue
+        result.answers.append(bid.answered - bid.posted)
+        done = bid.answered
+        outbid = previous.get(key) if bid.outcome == "accepted" else None
+        if outbid is not None:
+            result.expected += 1
+            notice = _notice(inbox, bid.price, by_account[outbid].chat, result)
+            if notice is not None:
+                result.notices.append(notice - bid.posted)
+                result.after_answer.append(notice - bid.answered)
+                done = max(done, notice)
+        result.bids.append(done - bid.posted)
+    return result
+
+
+def _notice(inbox: Inbox, price: int, chat: str, result: Latency) -> float | None:
+    arrivals = inbox.outbid.get(price, [])
+    mine = [at for at, where in arrivals if where == chat]
+    if mine:
+        return min(mine)
+    if arrivals:
+        result.wrong_chat += 1
+    else:
+        result.missing += 1
+    return None
+
+
+def ms(values: list[float], q: float) -> str:
+    return f"{1000 * percentile(values, q):.0f}"
+
+
+def report(bidding: Bidding, span: float, outcome: Outcome, bidders: list[Bidder],
+           app_inbox: Inbox) -> dict[str, Any]:
+    by_account = {b.account_id: b for b in bidders}
+    bids = bidding.bids
+    answered = Counter(b.outcome for b in bids)
+    lost_parts = losses(bids, outcome, by_account)
+    lost = sum(v for k, v in lost_parts.items() if k != "unanswered_stored")
+    print(f"bids: {len(bids)} posted over {span:.1f} s ({sum(1 for b in bids if b.bidder.slack)} "
+          f"on Slack), {bidding.too_high} of them at or above the best price the bench had seen; "
+          f"answered accepted {answered['accepted']}, refused {answered['refused']}, no answer "
+          f"{answered[None]}; rows {len(outcome.rows)}; "
+          + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in lost_parts.items()), flush=True)
+    reasons = Counter(b.reason.split(":")[0][:48] for b in bids if b.outcome != "accepted")
+    if reasons:
+        print("refusals: " + "; ".join(f"{n}× {r!r}" for r, n in reasons.most_common(4)),
+              flush=True)
+    lat = latency(bids, outcome, app_inbox, by_account)
+    print(f"latency from a bid's POST: own answer p50 {ms(lat.answers, 0.5)} p95 "
+          f"{ms(lat.answers, 0.95)} max {ms(lat.answers, 1)} ms; outbid notice p50 "
+          f"{ms(lat.notices, 0.5)} p95 {ms(lat.notices, 0.95)} max {ms(lat.notices, 1)} ms "
+          f"({lat.expected} expected, {lat.missing} missing, {lat.wrong_chat} to another chat; "
+          f"after the answer p50 {ms(lat.after_answer, 0.5)} p95 {ms(lat.after_answer, 0.95)} "
+          f"ms); a bid, the later of the two: p95 {ms(lat.bids, 0.95)} ms", flush=True)
+    return {"bids": len(bids), "accepted": len(outcome.rows), "lost": lost,
+            "lost_parts": lost_parts, "latency": lat,
+            "bid_p95_ms": 1000 * percentile(lat.bids, 0.95),
+            "notices_missing": lat.missing + lat.wrong_chat}
+
+
+def close_report(outcome: Outcome, inbox: Inbox, bidders: list[Bidder]) -> dict[str, Any]:
+    by_account = {b.account_id: b for b in bidders}
+    winners = [r for r in outcome.rows if r[4] is not None]
+    double = max(0, len(winners) - 1) + max(0, outcome.deals - 1)
+    close_ms = ((outcome.closed_at - outcome.deadline).total_seconds() * 1000
+                if outcome.closed_at else float("nan"))
+    best = min(outcome.rows, key=lambda r: (r[2], r[3], r[0])) if outcome.rows else None
+    told = {by_account[r[1]].chat for r in outcome.rows if r[1] in by_account}
+    arrived = [inbox.results[c] for c in told if c in inbox.results]
+    last = (max(arrived) - outcome.deadline.timestamp()) if arrived else float("nan")
+    won = (f"seller #{winners[0][1]} at €{winners[0][2] / 100:.2f} "
+           f"({'the best bid' if best and winners[0][0] == best[0] else 'NOT the best bid'})"
+           if winners else "nobody")
+    seen = (1000 * (outcome.seen_closed - outcome.deadline.timestamp())
+            if outcome.seen_closed else float("nan"))
+    print(f"close: closed_at {close_ms:.0f} ms after the final deadline, committed (read here, "
+          f"polling every 50 ms) {seen:.0f} ms after it; won by {won}; winners "
+          f"{len(winners)}, deals {outcome.deals}; result notices reached {len(arrived)} of "
+          f"{len(told)} bidders, the last {last:.1f} s after the deadline", flush=True)
+    count, deadline = replayed(outcome)
+    match = count == outcome.extensions and deadline == outcome.deadline
+    print(f"extensions: the database says {outcome.extensions} (deadline "
+          f"{outcome.deadline:%H:%M:%S.%f}); replaying the {len(outcome.rows)} accepted bids from "
+          f"the initial deadline {outcome.initial:%H:%M:%S.%f} gives {count} (deadline "
+          f"{deadline:%H:%M:%S.%f}): {'they match' if match else 'MISMATCH'}", flush=True)
+    return {"double_winners": double, "winners": len(winners), "deals": outcome.deals,
+            "close_ms": close_ms, "closed": outcome.closed_at is not None, "seen_ms": seen,
+            "extensions": outcome.extensions, "extensions_match": match,
+            "results_told": len(arrived), "results_expected": len(told),
+            "last_result_s": last}
+
+
+# --- the run --------------------------------------------------------------------------------------
+
+
+async def fresh_pg(server: str) -> str:
+    """A scratch database on `server` (the one a previous run left is dropped first)."""
+    conn = await asyncpg.connect(server.replace("postgresql+asyncpg://", "postgresql://"),
+                                 timeout=5)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{PG_NAME}"')
+    finally:
+        await conn.close()
+    return f"{server.rsplit('/', 1)[0]}/{PG_NAME}"
+
+
+async def drop_pg(server: str) -> None:
+    conn = await asyncpg.connect(server.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+def options(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--bidders", type=int, default=500)
+    parser.add_argument("--bids", type=int, default=2000)
+    parser.add_argument("--window", type=float, default=120,
+                        help="seconds: the deadline is set this far ahead, the bids spread over it")
+    parser.add_argument("--extend", type=int, default=3, help="late-bid extension, minutes (1-30)")
+    parser.add_argument("--slack-share", type=float, default=0.2)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--inflight", type=int, default=48)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--pg", default=PG_SERVER)
+    parser.add_argument("--keep-logs", action="store_true",
+                        help="copy the server's log to /tmp/auction-bench-agora.log")
+    return parser.parse_args(argv)
+
+
+async def main(argv: list[str] | None = None) -> dict[str, Any]:
+    from config.container import build
+    from config.settings import Settings
+    from core.storage.schema import upgrade
+
+    args = options(argv)
+    bidders = people(args.bidders, args.slack_share)
+    db = await fresh_pg(args.pg)
+    inbox = Inbox()
+    bot, slack = BotApi(inbox), SlackApi(inbox=inbox)
+    runner = web.AppRunner(bot.app(), access_log=None)
+    await runner.setup()
+    bot_port, smtp_port = free_port(), free_port()
+    await web.TCPSite(runner, "127.0.0.1", bot_port).start()
+    smtp = Controller(Mailbox(asyncio.get_running_loop()), hostname="127.0.0.1", port=smtp_port)
+    smtp.start()
+    try:
+        with tempfile.TemporaryDirectory() as files:
+            await upgrade(db)
+            app = build(Settings(database_url=db, environment="test", data_dir=files,  # type: ignore[call-arg]
+                                 database_pool_size=8))
+            try:
+                request_id, _ = await seed(app, bidders, args.extend)
+                async with contextlib.AsyncExitStack() as stack:
+                    result = await measured(stack, args, app, db, request_id, bidders, bot, slack,
+                                            f"http://127.0.0.1:{bot_port}", smtp_port)
+            finally:
+                await app.close()
+    finally:
+        smtp.stop()
+        await runner.cleanup()
+        await drop_pg(args.pg)
+    print(f"auction bids={result['bids']} accepted={result['accepted']} lost={result['lost']} "
+          f"double_winners={result['double_winners']} extensions={result['extensions']} "
+          f"bid_p95_ms={result['bid_p95_ms']:.0f} close_ms={result['close_ms']:.0f}", flush=True)
+    return result
+
+
+async def measured(stack: contextlib.AsyncExitStack, args: argparse.Namespace, app: Any, db: str,
+                   request_id: int, bidders: list[Bidder], bot: BotApi, slack: SlackApi,
+                   bot_url: str, smtp_port: int) -> dict[str, Any]:
+    """The servers started, the cards opened, the bids posted, the close waited for."""
+    slack_url = await stack.enter_async_context(serve(slack.app))
+    base, secret, log = await start_agora(stack, args, db, bot_url, slack_url, smtp_port, bot)
+    http = await stack.enter_async_context(aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=0)))
+    slack_http = await stack.enter_async_context(httpx.AsyncClient(
+        base_url=base, timeout=ANSWER_TIMEOUT,
+        limits=httpx.Limits(max_connections=args.inflight + 8)))
+    servers = Servers(bot, slack, bot.inbox, base, secret, log, http, slack_http)
+    await open_cards(servers, bidders, args.inflight)
+    initial = await set_deadline(app, request_id, args.window)
+    print(f"bidding: the deadline set to {args.window:g} s from now, {initial:%H:%M:%S}; "
+          f"{args.bids} bids over it, at most {args.inflight} in flight", flush=True)
+    bidding = Bidding(servers, random.Random(args.seed), list(bidders))
+    span = await run_bids(bidding, args)
+    outcome = await wait_for_close(app, request_id, initial)
+    told = {b.chat for b in bidders if b.account_id in {r[1] for r in outcome.rows}}
+    await wait_for_results(bot.inbox, told, 60 + len(told) / 10)
+    result = report(bidding, span, outcome, bidders, bot.inbox)
+    result.update(close_report(outcome, bot.inbox, bidders))
+    methods = Counter(c.method for c in slack.calls)
+    print(f"traffic: Bot API {sum(bot.calls.values())} calls ({_top(bot.calls)}); Slack "
+          f"{sum(methods.values())} calls ({_top(methods)}), {len(slack.refused)} payloads "
+          "Slack would refuse", flush=True)
+    return {**result, "slack_refused": len(slack.refused)}
+
+
+def _top(calls: Counter[str]) -> str:
+    return ", ".join(f"{m} {n}" for m, n in calls.most_common(4))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,111 @@
+"""Who a request reaches: an open request is told to the sellers of the product (those who
+deliver to the place first, nearest first), those who sold it before and sellers whose saved
+alerts are for it — and any seller of the product may answer it, told or not; a private
+request reaches only the sellers its buyer chose among those matched."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from core.catalog.alerts import save_search
+from core.catalog.query import SearchQuery
+from core.deals import auctions, supply_requests
+from core.errors import DomainError, NotFound
+from core.money.model import Money
+from tests.catalog.helpers import make_account, publish
+from tests.deals.test_supply_requests import CHIPS, posted
+from tests.support.outbox import told_texts
+
+TARTU = {"location": {"city": "Tartu", "country": "EE", "lat": 58.378, "lon": 26.729}}
+LISBON = {"location": {"city": "Lisbon", "country": "PT", "lat": 38.722, "lon": -9.139}}
+
+
+async def test_the_best_matched_come_first_and_alerts_count_only_for_sellers(app):
+    hanna = await make_account(app, "hanna", roles=("buyer",), country="EE", city="Tartu")
+    far = await make_account(app, "lisbon", roles=("seller",))
+    near = await make_account(app, "tartu", roles=("seller",))
+    courier = await make_account(app, "courier", roles=("seller",))
+    await publish(app, far, **CHIPS, **LISBON)  # pickup only, 3,000 km away
+    await publish(app, near, **CHIPS, **TARTU)  # pickup only, in town
+    await publish(app, courier, **{**CHIPS, **LISBON, "delivery": ["DAP"]})  # delivers anywhere
+    trader = await make_account(app, "trader", roles=("seller",))
+    plant = await make_account(app, "plant", roles=("buyer",))
+    async with app.uow() as uow:
+        for who in (trader, plant):
+            await save_search(uow, who.id, SearchQuery(product_type="chips"), "instant")
+        await uow.commit()
+    request_id = await posted(app, hanna)
+    async with app.uow() as uow:
+        request = await supply_requests.get(uow, request_id, hanna.id)
+        order = await supply_requests.matching_sellers(uow, request, None)
+    assert order == [courier.id, near.id, far.id, trader.id]  # not the plant: it buys chips
+    assert await told_texts(app, trader.id, "Request for supply")
+
+
+async def test_an_open_request_is_answered_by_any_seller_of_the_product(app):
+    hanna = await make_account(app, "hanna", roles=("buyer",), country="EE", city="Tartu")
+    request_id = await posted(app, hanna, mode="tender", quantity=Decimal("100"))
+    late = await make_account(app, "late", roles=("seller",))  # listed after it was posted
+    await publish(app, late, **CHIPS)
+    async with app.uow() as uow:
+        standing = await auctions.bid(uow, request_id, late.id, Money.parse("20", "EUR"))
+        await uow.commit()
+    assert standing.own == Money.parse("20", "EUR")
+
+
+async def test_a_private_request_reaches_only_the_chosen_sellers(app):
+    hanna = await make_account(app, "hanna", roles=("buyer",), country="EE", city="Tartu")
+    chosen = await make_account(app, "chosen", roles=("seller",))
+    other = await make_account(app, "other", roles=("seller",))
+    for seller in (chosen, other):
+        await publish(app, seller, **CHIPS)
+    pellets = await make_account(app, "pellets", roles=("seller",))
+    await publish(app, pellets)
+    draft = supply_requests.Draft("chips", Decimal("100"), "t", "Tartu", mode="tender",
+                                  private=True, invite=(chosen.id, pellets.id))
+    async with app.uow() as uow:
+        assert [name for __, name in await supply_requests.candidates(uow, hanna.id, draft)] \
+            == ["Chosen", "Other"]
+        request = await supply_requests.post(uow, hanna.id, draft)
+        await uow.commit()
+    assert await supply_requests_invited(app, request.id) == [chosen.id]  # not the pellets
+    assert "Private" in (await told_texts(app, chosen.id, "Request for supply"))[0]
+    assert not await told_texts(app, other.id, "Request for supply")
+    with pytest.raises(NotFound):
+        async with app.uow() as uow:
+            await auctions.bid(uow, request.id, other.id, Money.parse("20", "EUR"))
+    with pytest.raises(DomainError, match="Choose at least one seller"):
+        async with app.uow() as uow:
+            await supply_requests.post(uow, hanna.id, supply_requests.Draft(
+                "chips", Decimal("100"), "t", "Tartu", private=True, invite=(pellets.id,)))
+
+
+async def supply_requests_invited(app, request_id: int) -> list[int]:
+    async with app.uow() as uow:
+        return await supply_requests.invited(uow, request_id)
+
+
+async def test_a_buyer_picks_the_sellers_of_a_private_request_in_chat(app):
+    from tests.support.chat import ChatUser
+
+    await make_account(app, "hanna", roles=("buyer",), country="EE", city="Tartu")
+    for name in ("aivar", "birute"):
+        await publish(app, await make_account(app, name, roles=("seller",)), **CHIPS)
+    hanna = ChatUser(app, "hanna")
+    await hanna.say("/request")
+    await hanna.tap("Wood chips")
+    await hanna.say("200 t")
+    await hanna.say("Tartu")
+    await hanna.tap("Change details")
+    await hanna.tap("Who may answer")
+    await hanna.tap("Only sellers I choose")
+    assert {"Aivar", "Birute"} <= set(hanna.labels())
+    await hanna.tap("Birute")
+    await hanna.tap("Done")
+    assert "Private: only the invited sellers may answer." in hanna.texts()
+    await hanna.tap("Publish")
+    assert "1 seller was asked to quote" in hanna.texts()
+    assert await told_texts(app, "birute", "Request for supply")
+    assert not await told_texts(app, "aivar", "Request for supply")
