@@ -7,7 +7,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from bots.web import site_boards, site_consultants, site_listings, site_market
+from bots.web import site_boards, site_consultants, site_listings, site_market, site_requests
 from bots.web.deps import ContainerDep, SettingsDep
 from bots.web.pages import render
 from bots.web.site_language import speaking
@@ -20,7 +20,7 @@ from core.public import consultants as public_consultants
 from core.public import listings as public_listings
 from core.public import testimonials
 
-PAGES = ("/", "/help", "/market", "/listings", "/consultants", "/boards", "/events")
+PAGES = ("/", "/help", "/market", "/listings", "/requests", "/consultants", "/boards", "/events")
 ROBOTS = """User-agent: *
 Allow: /
 Disallow: /admin
@@ -89,6 +89,7 @@ async def sitemap(request: Request, container: ContainerDep) -> Response:
 
 
 router.include_router(site_listings.router)
+router.include_router(site_requests.router)
 router.include_router(site_consultants.router)
 router.include_router(site_boards.router)
 router.include_router(site_market.router)

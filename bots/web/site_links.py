@@ -12,8 +12,9 @@ from bots.web.deps import get_container
 from config.settings import Settings
 
 # The deep link's flow for each kind of page: `view-42` opens listing 42, `consultant-7`
-# consultant 7 (conversations.registry.deep_link), on Telegram and through Slack's sign-in.
-KINDS = {"listing": "view", "consultant": "consultant"}
+# consultant 7, `see_request-5` request for supply 5 (conversations.registry.deep_link), on
+# Telegram and through Slack's sign-in.
+KINDS = {"listing": "view", "consultant": "consultant", "request": "see_request"}
 
 
 @dataclass(frozen=True)

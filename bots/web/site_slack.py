@@ -33,6 +33,7 @@ from core.i18n import N_, _
 from core.ids import parse_id
 from core.public import consultants as public_consultants
 from core.public import listings as public_listings
+from core.public import requests as public_requests
 from core.storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -106,9 +107,11 @@ def who(settings: Settings, claims: dict[str, Any], nonce: str) -> tuple[str, st
 
 
 async def still_public(uow: UnitOfWork, kind: str, object_id: int) -> None:
-    """NotFound unless the listing is published or the consultant live."""
+    """NotFound unless the listing is published, the consultant live or the request public."""
     if kind == "listing":
         await public_listings.published(uow, object_id)
+    elif kind == "request":
+        await public_requests.public_request(uow, object_id)
     else:
         await public_consultants.live_profile(uow, object_id)
 
@@ -146,7 +149,7 @@ async def callback(request: Request, container: ContainerDep, slack: SlackChanne
     if found is None or not nonce or not hmac.compare_digest(nonce, str(found["n"])):
         return problem(request, _("Sign-in expired"), _(EXPIRED), 400)
     kind, number = found["k"], found["i"]
-    page = "/listings/" if kind == "listing" else "/consultants/"
+    page = {"listing": "/listings/", "request": "/requests/"}.get(kind, "/consultants/")
     if error or not code:  # the person declined on Slack's page
         return RedirectResponse(f"{page}{number}", status_code=303)
     person = await _signed_in(settings, code[:500], nonce)

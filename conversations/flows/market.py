@@ -15,6 +15,7 @@ from conversations.flows.moderation import moderation
 from conversations.flows.mylistings import listing_renew, mylistings
 from conversations.flows.offer import offer_flow
 from conversations.flows.offer_answer import offer_answer
+from conversations.flows.request_open import see_request_flow
 from conversations.flows.request_questions import request_question_flow
 from conversations.flows.saved import saved, unsubscribe
 from conversations.flows.search import search
@@ -28,5 +29,5 @@ MARKET_FLOWS: list[Entry] = [
 DEAL_FLOWS: list[Entry] = [
     thread_flow, offer_flow, offer_answer, deal_flow, deals_flow, deal_step, rate_flow,
     disputes_flow, dispute_answer, contract_flow, request_flow, requests_flow,
-    request_question_flow, bid_flow,
+    request_question_flow, bid_flow, see_request_flow,
 ]

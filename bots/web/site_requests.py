@@ -1,0 +1,122 @@
+"""Public pages of requests for supply: `/requests` (open requests anyone may answer) and
+`/requests/{id}` with what is asked, how sellers answer, the time left and an auction's best
+price — kept current without reloading by `/requests/{id}/live`, a stream of server-sent events —
+and links that open the same request in Telegram or Slack."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC
+from collections.abc import AsyncIterator
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
+
+from bots.web.deps import ContainerDep
+from bots.web.pages import render
+from bots.web.site_errors import not_found
+from bots.web.site_links import canonical, chat_links
+from config.container import Container
+from core.catalog.taxonomy import UNITS, product
+from core.deals import auction_rules, cards, request_rules
+from core.deals.offers import payment_words
+from core.errors import NotFound
+from core.i18n import Visitor, _, dates
+from core.ids import parse_id
+from core.money.reading import read_for
+from core.public import requests as public
+from core.public.requests import PublicRequest
+
+LIVE_EVERY = 1.0  # seconds between looks at a request for its live page
+LIVE_FOR = 15 * 60  # a stream ends after this; the browser reconnects by itself
+HEARTBEAT = 15  # a comment line this often keeps proxies from closing an idle stream
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/requests", response_class=HTMLResponse)
+async def requests(request: Request, container: ContainerDep) -> HTMLResponse:
+    async with container.uow() as uow:
+        found = await public.open_requests(uow)
+    return render(request, "site/requests.html", requests=[view(r) for r in found],
+                  canonical=canonical(container.settings, "/requests"))
+
+
+@router.get("/requests/{request_id}", response_class=HTMLResponse)
+async def one(request: Request, container: ContainerDep, request_id: str) -> HTMLResponse:
+    number = parse_id(request_id)
+    try:
+        if number is None:
+            raise NotFound(_(public.GONE))
+        async with container.uow() as uow:
+            found = await public.public_request(uow, number)
+    except NotFound as exc:
+        return not_found(request, str(exc))
+    return render(request, "site/request.html", r=view(found),
+                  links=chat_links(request, "request", number),
+                  canonical=canonical(container.settings, f"/requests/{number}"))
+
+
+@router.get("/requests/{request_id}/live")
+async def live(request: Request, container: ContainerDep, request_id: str) -> Response:
+    number = parse_id(request_id)
+    try:
+        if number is None:
+            raise NotFound(_(public.GONE))
+        async with container.uow() as uow:
+            await public.public_request(uow, number)
+    except NotFound:
+        return Response(status_code=404)
+    return StreamingResponse(_events(request, container, number), media_type="text/event-stream",
+                             headers={"cache-control": "no-store", "x-accel-buffering": "no"})
+
+
+async def _events(request: Request, container: Container, number: int) -> AsyncIterator[str]:
+    """The request's live figures each time they change, until it closes or the stream has
+    run long enough (the browser's EventSource reconnects)."""
+    read_for(Visitor(request.state.language))  # prices in the page's language, as it shows them
+    sent, quiet = None, 0.0
+    for __ in range(int(LIVE_FOR / LIVE_EVERY)):
+        if await request.is_disconnected():
+            return
+        async with container.uow() as uow:
+            figures = (await public.public_request(uow, number)).live()
+        if figures != sent:
+            sent, quiet = figures, 0.0
+            yield f"data: {json.dumps(figures)}\n\n"
+            if not figures["open"]:
+                return
+        elif quiet >= HEARTBEAT:
+            quiet = 0.0
+            yield ": still here\n\n"
+        await asyncio.sleep(LIVE_EVERY)
+        quiet += LIVE_EVERY
+
+
+def view(r: PublicRequest) -> dict[str, object]:
+    """A request's words for its page and card."""
+    unit = _(UNITS.get(r.unit, r.unit))
+    return {
+        "id": r.id, "product": _(product(r.product_type).label), "open": r.open,
+        "quantity": request_rules.quantity_words(r.quantity_milli, r.unit),
+        "delivery": cards.delivery_text(r.incoterm, r.place, r.delivery_from, r.delivery_to),
+        "ceiling": _("At most {price} per {unit}, excluding VAT.", price=r.ceiling, unit=unit)
+        if r.ceiling else "",
+        "mode": _(auction_rules.MODES.get(r.mode, r.mode)), "auction": r.mode == "auction",
+        "bidding": r.mode in auction_rules.BIDDING, "unit": unit,
+        "step": _("Each bid at least {step} under the best; a bid in the last {minutes} minutes "
+                  "moves the close to {minutes} minutes after it.", step=r.step,
+                  minutes=r.extend_minutes or auction_rules.EXTEND_MINUTES) if r.step else "",
+        "payment": payment_words(r.payment_method, ()), "country": r.country or "",
+        "closes_at": r.closes_at.isoformat(), "now": r.now.isoformat(),
+        "closes": dates.shown(r.closes_at.astimezone(UTC), "d MMM yyyy, HH:mm") + " UTC",
+        "answers": r.answers, "best": str(r.best) if r.best else "",
+        "live": json.dumps(r.live()),
+        # The live script's words, in the page's language (it fills in the figures).
+        "words": json.dumps({
+            "per": _("{price} per {unit}", price="{price}", unit=unit),
+            "left": _("{hours} h {minutes} min {seconds} s", hours="{hours}",
+                      minutes="{minutes}", seconds="{seconds}"),
+            "closed": _("closed")}),
+    }

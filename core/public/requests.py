@@ -1,0 +1,103 @@
+"""What the public website shows of requests for supply: open requests that are not private,
+with what is asked, how sellers answer, how many have, an auction's best price and the time
+left — never who asked or who bid (the buyer's country stands for the region). A closed tender
+or auction shows the price it was awarded at, as its anonymised price record does."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+
+from core.accounts.tables import Account
+from core.deals import auction_rules
+from core.deals.tables import Offer, PriceRecord, RequestBid, SupplyRequest
+from core.errors import NotFound
+from core.i18n import N_, _
+from core.money.model import Money
+from core.storage.uow import UnitOfWork
+
+SHOWN_AT_MOST = 50
+GONE = N_("That request is not public.")
+
+
+@dataclass(frozen=True)
+class PublicRequest:
+    id: int
+    product_type: str
+    quantity_milli: int
+    unit: str
+    incoterm: str
+    place: str
+    delivery_from: date | None
+    delivery_to: date | None
+    ceiling: Money | None
+    mode: str
+    step: Money | None
+    extend_minutes: int | None
+    payment_method: str
+    country: str | None
+    closes_at: datetime
+    now: datetime  # the server's time when read: a page counts down by it, not by the device's
+    open: bool
+    answers: int  # sellers who bid, or quotes made
+    best: Money | None  # an auction's best bid while open; a tender's or auction's award after
+
+    def live(self) -> dict[str, object]:
+        """What a page updates without reloading."""
+        return {"open": self.open, "answers": self.answers, "closes_at": self.closes_at.isoformat(),
+                "now": self.now.isoformat(), "best": str(self.best) if self.best else None}
+
+
+async def open_requests(uow: UnitOfWork) -> list[PublicRequest]:
+    """Open requests anyone may answer, closing soonest first."""
+    rows = list((await uow.session.execute(select(SupplyRequest).where(
+        SupplyRequest.status == "open", SupplyRequest.private.is_(False),
+        SupplyRequest.closed_at.is_(None), SupplyRequest.deadline > uow.clock.now())
+        .order_by(SupplyRequest.deadline, SupplyRequest.id).limit(SHOWN_AT_MOST))).scalars())
+    return [await _public(uow, request) for request in rows]
+
+
+async def public_request(uow: UnitOfWork, request_id: int) -> PublicRequest:
+    """One request as the site shows it; NotFound for a private or cancelled one."""
+    request = await uow.session.get(SupplyRequest, request_id)
+    if request is None or request.private or request.status == "cancelled":
+        raise NotFound(_(GONE))
+    return await _public(uow, request)
+
+
+async def _public(uow: UnitOfWork, request: SupplyRequest) -> PublicRequest:
+    bidding, now = request.mode in auction_rules.BIDDING, uow.clock.now()
+    open_now = request.status == "open" and request.closed_at is None and request.deadline > now
+    if bidding:
+        answers = await uow.session.scalar(select(func.count(func.distinct(
+            RequestBid.seller_id))).where(RequestBid.request_id == request.id))
+    else:
+        answers = await uow.session.scalar(select(func.count()).select_from(Offer).where(
+            Offer.request_id == request.id, Offer.made_by == "seller",
+            Offer.previous_id.is_(None)))
+    country = await uow.session.scalar(select(Account.country).where(
+        Account.id == request.buyer_id))
+    return PublicRequest(
+        request.id, request.product_type, request.quantity_milli, request.unit,
+        request.incoterm, request.place, request.delivery_from, request.delivery_to,
+        _money(request.max_price_minor, request.currency), request.mode,
+        _money(request.min_step_minor, request.currency), request.extend_minutes,
+        request.payment_method, country, request.deadline, now, open_now, int(answers or 0),
+        await _best(uow, request, open_now))
+
+
+async def _best(uow: UnitOfWork, request: SupplyRequest, open_now: bool) -> Money | None:
+    """An open auction's best bid (a tender's stay sealed); what a closed one was awarded at."""
+    if request.mode == auction_rules.AUCTION and open_now:
+        return _money(await uow.session.scalar(select(func.min(RequestBid.price_minor)).where(
+            RequestBid.request_id == request.id)), request.currency)
+    if request.mode in auction_rules.BIDDING and not open_now:
+        return _money(await uow.session.scalar(select(PriceRecord.price_minor).where(
+            PriceRecord.request_id == request.id)), request.currency)
+    return None
+
+
+def _money(minor: int | None, currency: str) -> Money | None:
+    return Money(minor, currency) if minor is not None else None

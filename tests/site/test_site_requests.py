@@ -1,0 +1,134 @@
+"""Requests for supply on the public site: open requests are listed and shown without who asked
+or who bid; a private or cancelled one is not public; a closed auction shows what it was awarded
+at; the live stream sends an auction's new best price as bids come and ends at the close; and a
+page's “Open in chat” lands the buyer, a seller and a stranger where each belongs."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import httpx
+import pytest
+
+from bots.server import create_app
+from core.deals import auctions, supply_requests
+from core.money.model import Money
+from tests.catalog.helpers import make_account, publish
+from tests.deals.test_supply_requests import CHIPS
+from tests.site.conftest import BOT
+from tests.support.browser import chromium_page
+from tests.support.chat import ChatUser
+from tests.support.servers import serve
+
+
+async def _market(app):
+    hanna = await make_account(app, "hanna", roles=("buyer",), country="EE", city="Tartu")
+    sellers = []
+    for name in ("aivar", "birute"):
+        seller = await make_account(app, name, roles=("seller",))
+        await publish(app, seller, **CHIPS)
+        sellers.append(seller)
+    return hanna, sellers
+
+
+async def _post(app, buyer, **changes) -> int:
+    draft = supply_requests.Draft(**{"product_type": "chips", "quantity": Decimal("2000"),
+                                     "unit": "t", "place": "Tartu", "deadline_days": "1",
+                                     "max_price": Money.parse("22", "EUR"), **changes})
+    async with app.uow() as uow:
+        request = await supply_requests.post(uow, buyer.id, draft)
+        await uow.commit()
+        return request.id
+
+
+async def _bid(app, seller, request_id: int, price: str) -> None:
+    async with app.uow() as uow:
+        await auctions.bid(uow, request_id, seller.id, Money.parse(price, "EUR"))
+        await uow.commit()
+
+
+async def test_open_requests_are_public_without_who_asked_or_bid(site_app, web, clock):
+    hanna, (aivar, birute) = await _market(site_app)
+    auction = await _post(site_app, hanna, mode="auction", min_step=Money.parse("0.10", "EUR"))
+    private = await _post(site_app, hanna, private=True, invite=(aivar.id,))
+    await _bid(site_app, aivar, auction, "21.50")
+    listed = (await web.get("/requests")).text
+    assert f'href="/requests/{auction}"' in listed and f'href="/requests/{private}"' not in listed
+    page = (await web.get(f"/requests/{auction}")).text
+    assert "2,000 t of Wood chips" in page and "Reverse auction" in page
+    assert "€21.50 per t" in page and "Hanna" not in page and "Aivar" not in page
+    assert f"https://t.me/{BOT}?start=see_request-{auction}" in page
+    assert '<script src="/static/live.js" defer></script>' in page
+    assert (await web.get(f"/requests/{private}")).status_code == 404
+    assert (await web.get(f"/requests/{private}/live")).status_code == 404
+    await _bid(site_app, birute, auction, "21")
+    clock.advance(days=1)
+    assert await auctions.close_due(site_app.uow) == [auction]
+    closed = (await web.get(f"/requests/{auction}")).text
+    assert "Awarded at" in closed and "€21.00 per t" in closed and "Open in Telegram" not in closed
+    assert f'href="/requests/{auction}"' not in (await web.get("/requests")).text
+
+
+async def test_the_live_stream_sends_each_new_best_price_and_ends_at_the_close(site_app, clock):
+    hanna, (aivar, birute) = await _market(site_app)
+    auction = await _post(site_app, hanna, mode="auction", min_step=Money.parse("0.10", "EUR"))
+    async with serve(create_app(site_app, run_workers=False)) as base, \
+            httpx.AsyncClient(base_url=base, timeout=10) as http, \
+            http.stream("GET", f"/requests/{auction}/live") as stream:
+        assert stream.headers["content-type"].startswith("text/event-stream")
+        events = _events(stream)
+        first = await anext(events)
+        assert first == {"open": True, "answers": 0, "best": None,
+                         "closes_at": first["closes_at"], "now": clock.now().isoformat()}
+        await _bid(site_app, aivar, auction, "21.50")
+        assert (await anext(events))["best"] == "€21.50"
+        await _bid(site_app, birute, auction, "21.00")
+        assert (await anext(events))["answers"] == 2
+        clock.advance(days=1)
+        await auctions.close_due(site_app.uow)
+        assert (await anext(events))["open"] is False
+        assert [e async for e in events] == []  # the stream ended
+
+
+async def _events(stream):
+    async for line in stream.aiter_lines():
+        if line.startswith("data: "):
+            yield json.loads(line.removeprefix("data: "))
+
+
+async def test_open_in_chat_lands_each_person_where_they_belong(site_app):
+    hanna, __ = await _market(site_app)
+    tender = await _post(site_app, hanna, mode="tender")
+    quotes = await _post(site_app, hanna)
+    await make_account(site_app, "olga", roles=("buyer",))
+    seller = ChatUser(site_app, "aivar")
+    await seller.say(f"/start see_request-{tender}")
+    assert "Type your price per t" in seller.texts()
+    await seller.say(f"/start see_request-{quotes}")
+    assert {"💶 Quote", "❓ Ask the buyer"} <= set(seller.labels())
+    buyer = ChatUser(site_app, "hanna")
+    await buyer.say(f"/start see_request-{tender}")
+    assert "🔒 0 sellers have bid; bids stay sealed until the deadline." in buyer.texts()
+    stranger = ChatUser(site_app, "olga")
+    await stranger.say(f"/start see_request-{quotes}")
+    assert "Sellers of Wood chips answer this request" in stranger.texts()
+
+
+@pytest.mark.browser
+async def test_an_auction_page_shows_a_new_best_bid_without_reloading(site_app, tmp_path):
+    hanna, (aivar, birute) = await _market(site_app)
+    auction = await _post(site_app, hanna, mode="auction", min_step=Money.parse("0.10", "EUR"))
+    await _bid(site_app, aivar, auction, "21.50")
+    async with serve(create_app(site_app, run_workers=False)) as base, chromium_page() as page:
+        await page.goto(f"{base}/requests/{auction}")
+        assert await page.inner_text(".best") == "€21.50 per t"
+        left = await page.inner_text(".time-left")  # by the server's clock, a day to go
+        assert left.startswith(("23 h 59 min", "24 h 0 min")), left
+        await page.evaluate("window.loadedOnce = true")
+        await _bid(site_app, birute, auction, "20.90")
+        await page.wait_for_function(
+            "document.querySelector('.best').textContent === '€20.90 per t'", timeout=5000)
+        assert await page.inner_text(".answers") == "2"
+        assert await page.evaluate("window.loadedOnce") is True  # the same page, not reloaded
+        await page.screenshot(path=str(tmp_path / "auction.png"), full_page=True)

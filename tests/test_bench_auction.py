@@ -1,0 +1,53 @@
+"""bench/auction.py runs small on PostgreSQL: a dozen sellers on Telegram and Slack bid through
+two real `agora serve` workers; no bid is lost or applied twice, exactly one wins, every
+extension is applied, the auction closes, and the line has its shape.
+
+It takes about 80 s: the shortest extension is a minute, so the close comes a minute after the
+last accepted bid, and the bench waits for it."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support import databases
+
+BENCH = Path(__file__).resolve().parents[1] / "bench" / "auction.py"
+NUMBER = r"(nan|-?[\d.]+)"
+LINE = re.compile(rf"^auction bids=(\d+) accepted=(\d+) lost=(\d+) double_winners=(\d+) "
+                  rf"extensions=(\d+) bid_p95_ms={NUMBER} close_ms={NUMBER}$")
+
+# (tests/conftest.py leaves the other PostgreSQL-only benches out of the collection without it)
+pytestmark = [pytest.mark.minutes,
+              pytest.mark.skipif(not databases.postgres_url(),
+                                 reason=f"{databases.PG_ENV} is not set")]
+
+
+def _bench():
+    spec = importlib.util.spec_from_file_location("bench_auction", BENCH)
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    sys.modules[spec.name] = module  # type: ignore[union-attr]  # its dataclasses look it up
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+async def test_a_small_auction_loses_no_bid_and_closes_once_with_one_winner(capsys):
+    server = databases.postgres_url()
+    assert server
+    result = await _bench().main(["--bidders", "12", "--bids", "40", "--window", "8",
+                                  "--extend", "1", "--slack-share", "0.25", "--workers", "2",
+                                  "--inflight", "8", "--pg", server])
+    line = capsys.readouterr().out.strip().splitlines()[-1]
+    match = LINE.match(line)
+    assert match, line
+    bids, accepted, lost, double_winners, extensions = (int(v) for v in match.groups()[:5])
+    assert bids == 40 and 0 < accepted < bids  # a fifth are priced to be refused
+    assert lost == 0 and double_winners == 0
+    assert result["winners"] == result["deals"] == 1
+    assert result["extensions_match"] and extensions == result["extensions"] > 0
+    assert result["closed"] and result["close_ms"] >= 0
+    assert result["notices_missing"] == 0 and result["slack_refused"] == 0
