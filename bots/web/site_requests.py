@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import UTC
 from collections.abc import AsyncIterator
+from datetime import UTC
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
