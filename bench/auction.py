@@ -746,7 +746,8 @@ def report(bidding: Bidding, span: float, outcome: Outcome, bidders: list[Bidder
           f"answered accepted {answered['accepted']}, refused {answered['refused']}, no answer "
           f"{answered[None]}; rows {len(outcome.rows)}; "
           + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in lost_parts.items()), flush=True)
-    reasons = Counter(b.reason.split(":")[0][:48] for b in bids if b.outcome != "accepted")
+    reasons = Counter(re.sub(r"\d+(?:[.,]\d+)?", "N", b.reason.split(":")[0])[:48]
+                      for b in bids if b.outcome != "accepted")
     if reasons:
         print("refusals: " + "; ".join(f"{n}× {r!r}" for r, n in reasons.most_common(4)),
               flush=True)

@@ -21,6 +21,7 @@ from core.support import due as ticket_due
 from payments import terms_reminders
 from payments.bridges.bookings import BookingMoney
 from payments.bridges.deals import DealPayments
+from payments.bridges.deposits import DepositPayments
 from payments.bridges.sessions import SessionPayments
 
 
@@ -104,6 +105,8 @@ def add_deal_jobs(scheduler: AsyncIOScheduler, container: Container) -> None:
     assert container.payments is not None
     scheduler.add_job(DealPayments(container.payments).catch_up, "interval", minutes=5,
                       id="deal-money-catch-up", **common)
+    scheduler.add_job(DepositPayments(container.payments).catch_up, "interval", minutes=5,
+                      id="deposit-money-catch-up", **common)
     # Invoices on terms: the reminders before and after the due date, each on its day, once.
     scheduler.add_job(terms_reminders.run, "interval", minutes=30, args=[container.uow],
                       id="terms-reminders", **common)

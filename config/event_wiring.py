@@ -46,7 +46,7 @@ from core.consulting.sessions.events import (
     SessionMoved,
     SessionReviewed,
 )
-from core.deals import contracts
+from core.deals import bid_deposits, contracts
 from core.deals.events import (
     BiddingClosed,
     BidPlaced,
@@ -54,6 +54,8 @@ from core.deals.events import (
     DealAgreed,
     DealMoved,
     DealRated,
+    DepositAsked,
+    DepositSettled,
     DisputeDecided,
     DisputeOpened,
     DisputeQuestion,
@@ -90,9 +92,18 @@ from payments import direct, notices, transfer_notices
 from payments import loyalty as loyalty_money
 from payments.bridges.bookings import BookingMoney
 from payments.bridges.deals import DealPayments
+from payments.bridges.deposits import DepositPayments
 from payments.bridges.promotions import PromotionPayments
 from payments.bridges.sessions import SessionPayments
 from payments.service import PaymentsService
+
+
+def _deposits(bus: EventBus, bridge: DepositPayments) -> None:
+    """Tenders' and auctions' bid deposits: core decides, the money layer moves the money."""
+    bus.after_commit(DepositAsked, bridge.after_asked)
+    bus.during_commit(money.EscrowFunded, bridge.on_funded)
+    bus.during_commit(DealMoved, bid_deposits.on_deal_moved)
+    bus.after_commit(DepositSettled, bridge.after_settled)
 
 
 def register(bus: EventBus, *, catalog: Catalog, uow: UowFactory,
@@ -117,6 +128,7 @@ def register(bus: EventBus, *, catalog: Catalog, uow: UowFactory,
     bus.after_commit(PromotionRequested, promoted.after_requested)
     bus.during_commit(money.PromotionCharged, promoted.on_charged)
     bus.during_commit(DealMoved, contracts.on_deal_moved)  # call-off 1 starts its contract
+    _deposits(bus, DepositPayments(payments))
     bus.during_commit(ContractMoved, notice_book.CONTRACTS.on_moved)
     bus.during_commit(ListingAwaitsReview, catalog_notices.tell_admins)
     bus.during_commit(ListingApproved, catalog_notices.approved)

@@ -14,7 +14,7 @@ from typing import Literal, Protocol
 from core.money.model import Money
 from core.storage.uow import UnitOfWork
 
-Kind = Literal["goods", "session", "charge"]
+Kind = Literal["goods", "session", "charge", "deposit"]  # deposit: a bid security
 Market = Literal["bioenergy", "consulting", "platform"]
 
 

@@ -42,10 +42,11 @@ from payments.tables import Escrow, PaymentOperation
 log = logging.getLogger(__name__)
 
 FIRST_STATE = {"goods": "awaiting_payment", "session": "awaiting_authorisation",
-               "charge": "awaiting_payment"}
+               "charge": "awaiting_payment", "deposit": "awaiting_payment"}
+HELD = ("goods", "deposit")  # kinds whose money is held, then released or refunded
 NO_COMMISSION = CommissionRule(Decimal(0))
 PAYOUT = Actor("system:payout", "payee can be paid")
-PAID_STATE = {"goods": "held", "session": "authorised", "charge": "paid"}
+PAID_STATE = {"goods": "held", "session": "authorised", "charge": "paid", "deposit": "held"}
 _OPEN = insert(Escrow.__table__).returning(Escrow.__table__.c.id)
 SANDBOX_CARD = Actor("system:sandbox", "test card accepted")
 
@@ -190,7 +191,7 @@ class EscrowService:
         """Release a held escrow to the payee minus commission; then pay out if they can be paid."""
         async with self.uow() as uow:
             escrow = await load(uow, escrow_id)
-            expect(escrow, "goods", "released")
+            expect(escrow, HELD, "released")
             net = Money(escrow.amount - escrow.refunded, escrow.currency)
             commission = self.commission_on(escrow, net)
             # A loyalty discount the payee redeemed, used only if this call releases.
@@ -225,7 +226,7 @@ class EscrowService:
             if not 0 < value <= left:
                 raise DomainError(_("A refund can be at most {amount}.", amount=Money(left, escrow.currency)))
             return 0, 0, value
-        return await self._operate(escrow_id, "refund", "goods", ("held",), plan, actor)
+        return await self._operate(escrow_id, "refund", HELD, ("held",), plan, actor)
 
     async def split(self, escrow_id: int, refund: Money, actor: Actor) -> EscrowView:
         """Settle a dispute: refund part to the payer, release the rest to the payee."""
@@ -255,7 +256,8 @@ class EscrowService:
             return amount.amount, commission.amount, escrow.amount - amount.amount
         return await self._operate(escrow_id, "capture", "session", ("authorised",), plan, actor)
 
-    async def _operate(self, escrow_id: int, kind: str, escrow_kind: str, states: tuple[str, ...],
+    async def _operate(self, escrow_id: int, kind: str, escrow_kind: str | tuple[str, ...],
+                       states: tuple[str, ...],
                        plan: Callable[[Escrow], tuple[int, int, int]], actor: Actor) -> EscrowView:
         async with self.uow() as uow:
             escrow = await load(uow, escrow_id)

@@ -127,8 +127,8 @@ _CLAIM = (update(_OPERATIONS).where(_OPERATIONS.c.key == bindparam("op_key"),
           .returning(*_OPERATIONS.c))
 
 
-def expect(escrow: Escrow, kind: str, action: str) -> None:
-    if escrow.kind != kind:
+def expect(escrow: Escrow, kind: str | tuple[str, ...], action: str) -> None:
+    if escrow.kind not in ((kind,) if isinstance(kind, str) else kind):
         raise DomainError(_("A {kind} payment cannot be {action}.", kind=escrow.kind, action=action))
 
 

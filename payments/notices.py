@@ -40,7 +40,9 @@ from payments.tables import Escrow, Invoice, PaymentOperation
 # has a seeker, not a buyer).
 FUNDED = {"goods": N_("✅ Payment of {amount} for {what} is held in escrow until delivery is confirmed."),
           "session": N_("✅ Payment of {amount} for {what} is authorised (not charged yet)."),
-          "charge": N_("✅ Payment of {amount} for {what} was charged.")}
+          "charge": N_("✅ Payment of {amount} for {what} was charged."),
+          "deposit": N_("🔒 Your payment of {amount} for {what} is held: it comes back after the "
+                        "close, or once delivery is confirmed if you win.")}
 FUNDED_PAYEE = {
     "goods": N_("💰 The buyer's payment of {amount} for {what} is held in escrow until delivery is "
                 "confirmed."),
@@ -63,6 +65,11 @@ async def _parties(uow: UnitOfWork, escrow: Escrow) -> None:
 async def funded(uow: UnitOfWork, escrow: Escrow, journal: int) -> None:
     await _parties(uow, escrow)
     amount = _m(escrow, escrow.amount)
+    if escrow.kind == "deposit":  # security held, not a sale: no receipt, no word to the buyer
+        async with addressed_to(uow, escrow.payer_id):
+            await notify(uow, escrow.payer_id, _(FUNDED["deposit"], amount=amount,
+                                                 what=described(escrow.reference)))
+        return
     kind = "charge" if escrow.kind == "charge" else "payment"
     # An authorisation is not a payment: a session's card hold gets no numbered receipt (its
     # capture does), and a hold voided later never had one.
@@ -126,9 +133,15 @@ async def declined(uow: UnitOfWork, escrow: Escrow, message: str) -> None:
 async def released(uow: UnitOfWork, escrow: Escrow, net: Money, commission: Money,
                    journal: int, discount: Money | None = None) -> None:
     """The payee hears what was released to them; the payout statement is the payout's (one
-    payout, one statement), so none is issued here."""
+    payout, one statement), so none is issued here. (A forfeited deposit's why is told by the
+    deal's side: core.deals.bid_deposits.)"""
     await _parties(uow, escrow)
     assert escrow.payee_id is not None
+    if escrow.kind == "deposit":
+        async with addressed_to(uow, escrow.payee_id):
+            await notify(uow, escrow.payee_id, _("💸 {amount} of {what} released to you.",
+                                                 amount=net, what=described(escrow.reference)))
+        return
     off = discount or _m(escrow, 0)
 
     def told() -> str:
@@ -157,6 +170,11 @@ async def settled(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation, journal
             await notify(uow, escrow.payer_id, _("↩ The authorisation for {what} was cancelled; "
                                                  "nothing was charged.", what=described(escrow.reference)))
         return
+    if op.kind == "refund" and escrow.kind == "deposit":  # no receipt was issued: nothing to credit
+        async with addressed_to(uow, escrow.payer_id):
+            await notify(uow, escrow.payer_id, _("↩ {amount} refunded to you for {what}.",
+                                                 amount=refund, what=described(escrow.reference)))
+        return None
     if op.kind in ("refund", "split"):
         invoice = await credit_notes.issue(uow, escrow, op, journal)
         await with_receipt(uow, escrow.payer_id,
@@ -223,8 +241,8 @@ def statement_lines(escrow: Escrow, paid_for: Subject) -> list[tuple[Any, ...]]:
     """A payout statement's lines: the payee's gross (a goods escrow released, or a session's
     charge), the full commission, and the loyalty discount that came off it; they sum to the
     payout (the escrow's commission is what the platform kept)."""
-    said = N_("{what}: released from escrow") if escrow.kind == "goods" else N_(
-        "{what}: session charge")
+    said = {"goods": N_("{what}: released from escrow"),
+            "deposit": N_("{what}: forfeited to you")}.get(escrow.kind, N_("{what}: session charge"))
     lines = [paid_for.line(escrow.amount - escrow.refunded, said),
              said_line(-(escrow.commission + escrow.discount), N_("Platform commission"))]
     if escrow.discount:

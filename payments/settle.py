@@ -28,7 +28,7 @@ from payments.ledger import Ref, platform, user, world
 from payments.providers.base import Provider
 from payments.tables import Escrow, PaymentOperation, PayoutAccount
 
-BEFORE = {"goods": "held", "session": "authorised"}
+BEFORE = {"goods": "held", "session": "authorised", "deposit": "held"}
 
 
 def holding(escrow: Escrow) -> Ref:
@@ -50,7 +50,8 @@ async def funded(uow: UnitOfWork, escrow: Escrow, actor: Actor, source: Ref | No
     journal, __ = await ledger.post(uow, f"fund:{escrow.id}", "fund",
                                    [(source or world(escrow.provider), -amount), (into, amount)],
                                    actor, f"Payment for {escrow.reference}", escrow.id)
-    event = {"goods": EscrowFunded, "session": PaymentAuthorised, "charge": PromotionCharged}
+    event = {"goods": EscrowFunded, "session": PaymentAuthorised, "charge": PromotionCharged,
+             "deposit": EscrowFunded}
     uow.emit(event[escrow.kind](escrow.id, escrow.reference, amount, journal))
 
 

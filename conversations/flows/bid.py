@@ -22,9 +22,16 @@ from core.money.model import Money
 
 
 async def _start(ctx: Ctx) -> Next | None:
-    number = parse_id(str(ctx.data.get("args") or ""))
+    """`<request>`: the bidding card; `d<request>`: pay the request's bid deposit first."""
+    arg = str(ctx.data.get("args") or "")
+    number = parse_id(arg.removeprefix("d"))
     if number is None:
         return Next.end(Reply(_("Open a request for supply from its card."), kind="error"))
+    if arg.startswith("d"):
+        assert ctx.account is not None
+        due = await auctions.ask_deposit(ctx.uow, number, ctx.account.id)
+        return Next.end(Reply(_("💳 The payment page for the deposit of {amount} comes in a "
+                                "moment; once it is paid you may bid.", amount=due)), menu=False)
     ctx.data["request_id"] = number
     return None
 
@@ -104,7 +111,7 @@ async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
 
 bid_flow = Flow(
     name="bid", title=N_("a bid on a request for supply"), first="card", on_start=_start,
-    intents={Intent.BID_REQUEST: "{arg}"},
+    intents={Intent.BID_REQUEST: "{arg}", Intent.PAY_DEPOSIT: "d{arg}"},
     help=N_("Bid in a buyer's tender or reverse auction: one price per unit for the whole "
             "quantity. In an auction you see the best bid and your rank, and each bid must be "
             "at least the step under the best; a tender's bids stay sealed until the deadline."),

@@ -74,7 +74,7 @@ GROUPS = {"delivery": (N_("Delivery"), ("incoterm", "delivery_from", "delivery_t
           "open": (N_("Open for"), ("deadline_days",)),
           "payment": (N_("Payment"), ("payment_method",)),
           "how": (N_("How sellers answer"), ("mode", "max_price", "min_step", "extend_minutes",
-                                            "reserve")),
+                                            "deposit_pct", "reserve")),
           "who": (N_("Who may answer"), ("audience", "invite"))}
 
 
@@ -112,6 +112,8 @@ def _all_details(today: date, currency: str, on_terms_methods: tuple[str, ...],
         *bidding_fields(currency), *audience_fields(candidates or [])],
         submit_label=N_("Preview"), rules=[Rule(("delivery_from", "delivery_to"), of.window),
                                            Rule(("mode", "max_price"), _starting_price,
+                                                fix="max_price"),
+                                           Rule(("deposit_pct", "max_price"), _deposit_price,
                                                 fix="max_price")])
 
 
@@ -125,6 +127,8 @@ def bidding_fields(currency: str) -> list[Any]:
                    hint=_("In {currency}, per unit, e.g. 0.10.", currency=currency)),
         ChoiceField("extend_minutes", N_("A bid in the last minutes extends it by"),
                     choices=list(EXTENSIONS.items()), when=_auction),
+        ChoiceField("deposit_pct", N_("Bid deposit, of the lot at your highest price"),
+                    choices=list(DEPOSITS.items()), when=_bidding),
         PriceField("reserve", N_("Your reserve, hidden from bidders"), required=False,
                    when=_bidding, minimum=Decimal("0.01"), maximum=Decimal(100_000_000),
                    currency=currency,
@@ -158,7 +162,16 @@ def _bidding(values: dict[str, Any]) -> bool:
     return values.get("mode") in auction_rules.BIDDING
 
 
+DEPOSITS = {"0": N_("None"), "1": "1 %", "2": "2 %", "5": "5 %", "10": "10 %"}
 EXTENSIONS = {"3": N_("3 minutes"), "5": N_("5 minutes"), "10": N_("10 minutes")}
+
+
+def _deposit_price(values: dict[str, Any]) -> str | None:
+    if values.get("mode") in auction_rules.BIDDING and str(values.get("deposit_pct") or "0") \
+            != "0" and not values.get("max_price"):
+        return _("A bid deposit is a share of the lot at your highest price: give the most you "
+                 "pay per unit.")
+    return None
 
 
 def _starting_price(values: dict[str, Any]) -> str | None:
@@ -187,6 +200,7 @@ def _draft(ctx: Ctx) -> supply_requests.Draft:
         payment_method=v.get("payment_method") or "escrow", mode=v.get("mode") or "quotes",
         min_step=money("min_step"), reserve=money("reserve"),
         extend_minutes=int(v["extend_minutes"]) if v.get("extend_minutes") else None,
+        deposit_pct=int(v["deposit_pct"]) if str(v.get("deposit_pct") or "0") != "0" else None,
         private=v.get("audience") == "private",
         invite=tuple(int(i) for i in v.get("invite") or () if str(i).isdigit()))
 
@@ -196,7 +210,8 @@ async def _start(ctx: Ctx) -> Next | None:
     ctx.data["currency"] = "EUR"
     ctx.data["on_terms"] = list(await on_terms.methods_for(ctx.uow, ctx.account.id))
     ctx.data["values"] = {"incoterm": "DAP", "deadline_days": "3", "payment_method": "escrow",
-                          "mode": "quotes", "extend_minutes": "3", "audience": "open"}
+                          "mode": "quotes", "extend_minutes": "3", "audience": "open",
+                          "deposit_pct": "0"}
     return None
 
 

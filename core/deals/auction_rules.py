@@ -29,6 +29,7 @@ MODES = {QUOTES: N_("Quotes to negotiate"), TENDER: N_("Sealed-bid tender"),
 BIDDING = (TENDER, AUCTION)
 EXTEND_MINUTES = 3
 EXTEND_AT_MOST = 30
+DEPOSIT_PERCENTS = (1, 2, 5, 10)
 
 
 @dataclass(frozen=True)
@@ -65,11 +66,21 @@ def winner(ranked: list[Bid], reserve_minor: int | None) -> Bid | None:
 
 
 def checked_setup(mode: str, ceiling: Money | None, step: Money | None,
-                  extend_minutes: int | None, reserve: Money | None) -> None:
+                  extend_minutes: int | None, reserve: Money | None,
+                  deposit_pct: int | None = None) -> None:
     """What a tender or auction needs besides the request: an auction its step and a
-    starting price (the ceiling); a reserve, if any, no higher than the ceiling."""
+    starting price (the ceiling); a reserve, if any, no higher than the ceiling; a deposit a
+    percentage of the lot at the ceiling, so a ceiling."""
     if mode not in MODES:
         raise DomainError(_("Choose quotes, a sealed-bid tender or a reverse auction."))
+    if deposit_pct is not None:
+        if mode not in BIDDING:
+            raise DomainError(_("A bid deposit is for tenders and auctions."))
+        if deposit_pct not in DEPOSIT_PERCENTS:
+            raise DomainError(_("A bid deposit is 1, 2, 5 or 10 % of the lot."))
+        if ceiling is None:
+            raise DomainError(_("A bid deposit is a share of the lot at your highest price: "
+                                "give the most you pay per unit."))
     if mode == AUCTION:
         if ceiling is None:
             raise DomainError(_("A reverse auction starts from your highest price: give "

@@ -20,7 +20,14 @@ from core.accounts.tables import Account
 from core.catalog.tables import Listing
 from core.catalog.taxonomy import product
 from core.clock import local_time
-from core.deals import auction_rules, offers, price_records, request_rules, supply_requests
+from core.deals import (
+    auction_rules,
+    bid_deposits,
+    offers,
+    price_records,
+    request_rules,
+    supply_requests,
+)
 from core.deals.auction_rules import AUCTION, BIDDING, Bid
 from core.deals.events import BiddingClosed, BidPlaced
 from core.deals.offers import Terms
@@ -50,6 +57,7 @@ async def bid(uow: UnitOfWork, request_id: int, seller_id: int, price: Money) ->
     if request.buyer_id == seller_id:
         raise NotAllowed(_("That is your own request."))
     request = await _held(uow, request, seller_id)
+    await bid_deposits.check_paid(uow, request, seller_id)
     listing = await lot_listing(uow, request, seller_id)
     best = await _best(uow, request.id)
     auction_rules.checked_bid(request.mode, price, _ceiling(request), best.price_minor
@@ -69,6 +77,17 @@ async def bid(uow: UnitOfWork, request_id: int, seller_id: int, price: Money) ->
         best.seller_id != seller_id else None
     uow.emit(BidPlaced(request.id, placed.id, outbid))
     return await _standing(uow, request, seller_id)
+
+
+async def ask_deposit(uow: UnitOfWork, request_id: int, seller_id: int) -> Money:
+    """A seller who may bid will pay the request's deposit (its payment page follows)."""
+    request = await supply_requests.get(uow, request_id, seller_id)
+    if request.buyer_id == seller_id:
+        raise NotAllowed(_("That is your own request."))
+    if request.status != OPEN or request.closed_at is not None \
+            or uow.clock.now() >= request.deadline:
+        raise Conflict(await _closed_words(uow, request, seller_id))
+    return await bid_deposits.ask(uow, request, seller_id)
 
 
 async def standing(uow: UnitOfWork, request_id: int, seller_id: int) -> Standing:
@@ -167,6 +186,7 @@ async def close(uow: UnitOfWork, request_id: int) -> bool:
             break
     if won is None:
         request.status = "closed"
+    await bid_deposits.at_close(uow, request, won.seller_id if won else None)
     # The result is told before the deal its award agreed (whose terms follow it).
     uow.events.insert(told_first, BiddingClosed(request_id, won.id if won else None))
     return True

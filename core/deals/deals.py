@@ -55,7 +55,8 @@ async def take(uow: UnitOfWork, deal_id: int, transition: str, actor_id: int | N
     deal = await get(uow, deal_id, actor_id)
     if transition == "accept-terms" and deal.payment_days:  # paid on terms: the goods go first
         transition = "accept-terms-on-terms"
-    step = DEAL_PROCESS.check(transition, deal.status, await role_of(uow, deal, actor_id))
+    role = await role_of(uow, deal, actor_id)
+    step = DEAL_PROCESS.check(transition, deal.status, role)
     source = deal.status
     moved = await uow.session.execute(update(Deal).where(
         Deal.id == deal.id, Deal.status == source)
@@ -74,7 +75,7 @@ async def take(uow: UnitOfWork, deal_id: int, transition: str, actor_id: int | N
         await _return_stock(uow, deal)
     if step.target == "closed":  # the rating window closed: whatever was given is shown
         await ratings.publish(uow, deal.id)
-    uow.emit(DealMoved(deal.id, transition, source, step.target))
+    uow.emit(DealMoved(deal.id, transition, source, step.target, role or ""))
     return deal
 
 

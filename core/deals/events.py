@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.events import Event
+from core.money.model import Money
 
 
 @dataclass(frozen=True)
@@ -13,6 +14,7 @@ class DealMoved(Event):
     transition: str
     source: str
     target: str
+    by: str = ""  # the role that took it: buyer, seller, admin or system
 
 
 @dataclass(frozen=True)
@@ -183,3 +185,21 @@ class BiddingClosed(Event):
 
     request_id: int
     bid_id: int | None
+
+
+@dataclass(frozen=True)
+class DepositAsked(Event):
+    """A seller asked to pay a tender's or auction's bid deposit (`reference`: deposit:R:S)."""
+
+    reference: str
+    seller_id: int
+    buyer_id: int
+    amount: Money
+
+
+@dataclass(frozen=True)
+class DepositSettled(Event):
+    """A held bid deposit goes back to its seller (`returned`) or to the buyer (`forfeited`)."""
+
+    reference: str
+    outcome: str

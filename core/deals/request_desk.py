@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from core.accounts.tables import Account
 from core.catalog import rules as catalog_rules
-from core.deals import offers, request_award
+from core.deals import bid_deposits, offers, request_award
 from core.deals.events import RequestCancelled
 from core.deals.tables import Offer, SupplyRequest
 from core.errors import InvalidField
@@ -51,6 +51,7 @@ async def cancel(uow: UnitOfWork, operator_id: int, request_id: int, reason: str
     request = await request_award.held(uow, request_id)
     request.status = "cancelled"
     await offers.decline_open_quotes(uow, request_id, reason)  # told by the cancellation
+    await bid_deposits.return_all(uow, request_id)
     uow.emit(RequestCancelled(request_id, reason))
     await audit.record(uow, operator_id, "request-cancelled", f"request:{request_id}", reason)
     return request

@@ -60,6 +60,7 @@ class Draft:
     min_step: Money | None = None  # an auction's least step under the best bid
     extend_minutes: int | None = None  # an auction's late-bid extension (3 when None)
     reserve: Money | None = None  # the most awarded at, per unit, hidden from bidders
+    deposit_pct: int | None = None  # a bid deposit: this % of the lot at the ceiling
     private: bool = False  # only the sellers in `invite` may answer
     invite: tuple[int, ...] = ()
 
@@ -90,6 +91,7 @@ def _bidding(draft: Draft) -> dict[str, Any]:
     """The tender's or auction's own columns of a request."""
     auction = draft.mode == auction_rules.AUCTION
     return {"mode": draft.mode, "reserve_minor": draft.reserve.amount if draft.reserve else None,
+            "deposit_pct": draft.deposit_pct if draft.mode in auction_rules.BIDDING else None,
             "min_step_minor": draft.min_step.amount if auction and draft.min_step else None,
             "extend_minutes": (draft.extend_minutes or auction_rules.EXTEND_MINUTES)
             if auction else None}
@@ -110,7 +112,7 @@ async def post(uow: UnitOfWork, buyer_id: int, draft: Draft) -> SupplyRequest:
         raise DomainError(_("Payment on terms is only for companies Agora approved for it; "
                             "choose escrow."))
     auction_rules.checked_setup(draft.mode, draft.max_price, draft.min_step,
-                                draft.extend_minutes, draft.reserve)
+                                draft.extend_minutes, draft.reserve, draft.deposit_pct)
     if draft.mode in auction_rules.BIDDING and draft.max_price is not None:
         await _within_spending_limit(uow, buyer_id, draft)
     now = uow.clock.now()

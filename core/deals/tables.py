@@ -60,6 +60,9 @@ class SupplyRequest(Base):
     closed_at: Mapped[datetime | None]
     # Open: every seller of the product may answer (the best matched are told); private: only
     # the sellers the buyer invited. The place's coordinates when the gazetteer knows it.
+    # A tender's or auction's bid security: this percentage of the lot at the ceiling, paid
+    # before bidding (core.deals.bid_deposits); None: no deposit.
+    deposit_pct: Mapped[int | None] = mapped_column(Integer)
     private: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
@@ -80,6 +83,24 @@ class RequestBid(Base):
     price_minor: Mapped[int] = mapped_column(BigId)
     placed_at: Mapped[datetime]
     offer_id: Mapped[int | None] = mapped_column(ForeignKey("offers.id"))
+
+
+class BidDeposit(Base):
+    """A seller's bid deposit on a tender or auction: asked, held (paid), then returned at the
+    close (or to the winner once the deal completes) or forfeited to the buyer by a winner who
+    does not sign or deliver. The money is the escrow `deposit:<request>:<seller>`."""
+
+    __tablename__ = "bid_deposits"
+
+    request_id: Mapped[int] = mapped_column(ForeignKey("supply_requests.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    seller_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    amount_minor: Mapped[int] = mapped_column(BigId)
+    currency: Mapped[str] = mapped_column(String(3))
+    state: Mapped[str] = mapped_column(String(10))  # asked | held | returned | forfeited
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
 
 
 class RequestInvite(Base):

@@ -109,7 +109,8 @@ class CommissionRule:
 
 
 _KINDS = {"deal": N_("deal #{number}"), "booking": N_("session booking #{number}"),
-          "recap": N_("the recap of session #{number}")}
+          "recap": N_("the recap of session #{number}"),
+          "deposit": N_("the bid deposit on request #{number}")}
 _EXTRA_TIME = {"deal": N_("deal #{number} (extra time)"),
                "booking": N_("session booking #{number} (extra time)"),
                "recap": N_("the recap of session #{number} (extra time)")}

@@ -1,6 +1,6 @@
 """Tenders and reverse auctions on a request for supply: how sellers answer, the auction's step,
-extension and reserve, the close settled once, the bids, the anonymised price records,
-and open or private requests placed on the map
+extension and reserve, the close settled once, the bids and their deposits, the anonymised price
+records, and open or private requests placed on the map
 
 Revision ID: 0041
 Revises: 0040
@@ -28,6 +28,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('extensions', sa.Integer(), server_default='0',
                                       nullable=False))
         batch_op.add_column(sa.Column('closed_at', WHEN, nullable=True))
+        batch_op.add_column(sa.Column('deposit_pct', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('private', sa.Boolean(), server_default=sa.false(),
                                       nullable=False))
         batch_op.add_column(sa.Column('latitude', sa.Double(), nullable=True))
@@ -53,6 +54,20 @@ def upgrade() -> None:
     op.create_index('ix_request_bids_request_price', 'request_bids',
                     ['request_id', 'price_minor'])
     op.create_table(
+        'bid_deposits',
+        sa.Column('request_id', sa.Integer(), nullable=False),
+        sa.Column('seller_id', sa.Integer(), nullable=False),
+        sa.Column('amount_minor', BIG, nullable=False),
+        sa.Column('currency', sa.String(length=3), nullable=False),
+        sa.Column('state', sa.String(length=10), nullable=False),
+        sa.Column('created_at', WHEN, nullable=False),
+        sa.Column('updated_at', WHEN, nullable=False),
+        sa.ForeignKeyConstraint(['request_id'], ['supply_requests.id'], ondelete='CASCADE',
+                                name=op.f('fk_bid_deposits_request_id_supply_requests')),
+        sa.ForeignKeyConstraint(['seller_id'], ['accounts.id'], ondelete='CASCADE',
+                                name=op.f('fk_bid_deposits_seller_id_accounts')),
+        sa.PrimaryKeyConstraint('request_id', 'seller_id', name=op.f('pk_bid_deposits')))
+    op.create_table(
         'price_records',
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('request_id', sa.Integer(), nullable=False),
@@ -75,9 +90,10 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index(op.f('ix_price_records_product_type'), 'price_records')
     op.drop_table('price_records')
+    op.drop_table('bid_deposits')
     op.drop_index('ix_request_bids_request_price', 'request_bids')
     op.drop_table('request_bids')
     with op.batch_alter_table('supply_requests') as batch_op:
-        for name in ('longitude', 'latitude', 'private', 'closed_at', 'extensions', 'reserve_minor', 'extend_minutes',
+        for name in ('longitude', 'latitude', 'private', 'deposit_pct', 'closed_at', 'extensions', 'reserve_minor', 'extend_minutes',
                      'min_step_minor', 'mode'):
             batch_op.drop_column(name)

@@ -37,6 +37,7 @@ async def test_a_reverse_auction_in_chat_from_setup_to_the_close(app, clock):
     assert "Minimum step under the best bid" in hanna.texts()
     await hanna.say("0.10")
     await hanna.tap("Keep")  # 3 minutes
+    await hanna.tap("Keep")  # no deposit
     await hanna.tap("Skip")  # no reserve
     preview = plain(hanna.texts())
     assert "Reverse auction for the whole quantity: each bid at least 0,10 € under" in preview

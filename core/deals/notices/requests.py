@@ -11,7 +11,7 @@ from core.accounts.tables import Account
 from core.actions import Action, Intent
 from core.catalog.taxonomy import UNITS, product
 from core.clock import local_time
-from core.deals import auction_rules, auctions, cards, request_rules
+from core.deals import auction_rules, auctions, bid_deposits, cards, request_rules
 from core.deals.events import (
     BiddingClosed,
     BidPlaced,
@@ -71,6 +71,12 @@ def _bidding_lines(request: SupplyRequest, buyer: bool) -> list[str]:
                        "under the best; a bid in the last {minutes} minutes moves the close to "
                        "{minutes} minutes after it.",
                        step=Money(request.min_step_minor, request.currency), minutes=minutes))
+    deposit = bid_deposits.amount(request)
+    if deposit is not None:
+        lines.append(_("💳 Bid deposit: {amount} ({percent} % of the lot at the highest price), "
+                       "paid before bidding; returned after the close, to the winner once the "
+                       "deal completes; the buyer's if the winner does not sign or ship.",
+                       amount=deposit, percent=request.deposit_pct))
     if buyer and request.reserve_minor is not None:
         lines.append(_("Your reserve (bidders don't see it): {price} per {unit}.",
                        price=Money(request.reserve_minor, request.currency), unit=unit))

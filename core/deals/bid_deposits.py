@@ -1,0 +1,178 @@
+"""Bid deposits (bid security) of tenders and auctions: a buyer may ask each bidder to pay a
+percentage of the lot at her highest price before bidding. The deposit is returned at the close
+to every bidder but the winner; the winner's comes back once the deal completes, and goes to the
+buyer if the winner does not sign the terms, withdraws, or does not ship — as the request's terms
+say. Core decides; the payments layer moves the money (payments.bridges.deposits) on
+`DepositAsked` and `DepositSettled`. Every change of a deposit is a conditional update of its
+state, so a deposit is returned or forfeited once."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import select, update
+
+from core.actions import Action, Intent
+from core.deals.events import DealMoved, DepositAsked, DepositSettled
+from core.deals.tables import BidDeposit, Deal, DealTerms, RequestBid, SupplyRequest
+from core.errors import DomainError
+from core.i18n import N_, _
+from core.money.model import Money
+from core.notifications.outbox import addressed_to, notify
+from core.storage.uow import UnitOfWork
+
+ASKED, HELD, RETURNED, FORFEITED = "asked", "held", "returned", "forfeited"
+# A winner's deposit is forfeited when the deal ends by their doing: they withdrew, did not
+# sign the terms in time, or did not ship in time.
+FORFEIT_WHY = {"cancel-deal": N_("you withdrew from the deal"),
+               "cancel-unpaid": N_("you did not accept the deal's terms in time"),
+               "cancel-not-shipped": N_("the goods were not shipped in time")}
+
+
+def amount(request: SupplyRequest) -> Money | None:
+    """The deposit a bidder pays: its percentage of the whole quantity at the ceiling."""
+    if not request.deposit_pct or request.max_price_minor is None:
+        return None
+    lot = Decimal(request.max_price_minor) * Decimal(request.quantity_milli) / 1000
+    share = (lot * request.deposit_pct / 100).quantize(Decimal(1), ROUND_HALF_UP)
+    return Money(int(share), request.currency)
+
+
+def reference(request_id: int, seller_id: int) -> str:
+    return f"deposit:{request_id}:{seller_id}"
+
+
+def parsed(ref: str) -> tuple[int, int] | None:
+    """(request, seller) of a deposit's money reference, None for any other reference."""
+    head, __, rest = ref.partition(":")
+    request, __, seller = rest.partition(":")
+    return (int(request), int(seller)) if head == "deposit" and request.isdigit() \
+        and seller.isdigit() else None
+
+
+async def check_paid(uow: UnitOfWork, request: SupplyRequest, seller_id: int) -> None:
+    """Refuse a bid until the seller's deposit is held, with the way to pay it."""
+    due = amount(request)
+    if due is None:
+        return
+    row = await uow.session.get(BidDeposit, (request.id, seller_id))
+    if row is not None and row.state == HELD:
+        return
+    raise DomainError(_("Request #{id} asks a bid deposit of {amount} before you bid; it comes "
+                        "back after the close.", id=request.id, amount=due),
+                      actions=(Action(Intent.PAY_DEPOSIT, N_("💳 Pay the deposit"),
+                                      str(request.id)),))
+
+
+async def ask(uow: UnitOfWork, request: SupplyRequest, seller_id: int) -> Money:
+    """The seller will pay the deposit: recorded once; the payment page is (re)sent."""
+    due = amount(request)
+    if due is None:
+        raise DomainError(_("That request asks no deposit."))
+    row = await uow.session.get(BidDeposit, (request.id, seller_id))
+    if row is not None and row.state != ASKED:
+        raise DomainError(_("Your deposit on request #{id} is paid already.", id=request.id))
+    if row is None:
+        now = uow.clock.now()
+        uow.add(BidDeposit(request_id=request.id, seller_id=seller_id, amount_minor=due.amount,
+                           currency=due.currency, state=ASKED, created_at=now, updated_at=now))
+    uow.emit(DepositAsked(reference(request.id, seller_id), seller_id, request.buyer_id, due))
+    return due
+
+
+async def paid(uow: UnitOfWork, ref: str) -> None:
+    """In the payment's transaction: the deposit is held, and the seller may bid — unless the
+    bidding ended meanwhile, when it goes straight back."""
+    found = parsed(ref)
+    if found is None or not await _moved(uow, found, (ASKED,), HELD):
+        return
+    request = await uow.session.get(SupplyRequest, found[0])
+    if request is None or request.status != "open" or request.closed_at is not None:
+        await _settle(uow, found, RETURNED)
+        return
+    async with addressed_to(uow, found[1]):
+        await notify(uow, found[1], _("🔒 Your deposit on request #{id} is paid: you may bid now.",
+                                      id=request.id),
+                     buttons=[[Action(Intent.BID_REQUEST, N_("🔨 Bid"), str(request.id))]],
+                     about=(f"request:{request.id}",))
+
+
+async def at_close(uow: UnitOfWork, request: SupplyRequest, winner_id: int | None) -> None:
+    """Every held deposit but the winner's goes back."""
+    for seller_id in await _held(uow, request.id):
+        if seller_id != winner_id:
+            await _settle(uow, (request.id, seller_id), RETURNED)
+
+
+async def return_all(uow: UnitOfWork, request_id: int) -> None:
+    """A cancelled request gives every held deposit back."""
+    for seller_id in await _held(uow, request_id):
+        await _settle(uow, (request_id, seller_id), RETURNED)
+
+
+async def on_deal_moved(uow: UnitOfWork, event: DealMoved) -> None:
+    """The winner's deposit follows their deal: back once it completes or ends by the buyer's
+    doing (or an operator's refund); the buyer's when it ends by the winner's."""
+    if event.target not in ("completed", "cancelled", "refunded"):
+        return
+    row = (await uow.session.execute(select(RequestBid.request_id, Deal.seller_id).join(
+        Deal, Deal.offer_id == RequestBid.offer_id).where(Deal.id == event.deal_id))).first()
+    if row is None:
+        return
+    key = (int(row[0]), int(row[1]))
+    why = await _winners_doing(uow, event)
+    if why is None:
+        await _settle(uow, key, RETURNED)
+    elif await _settle(uow, key, FORFEITED):
+        await _tell_forfeited(uow, key, why)
+
+
+async def _winners_doing(uow: UnitOfWork, event: DealMoved) -> str | None:
+    """Why the deal ended by the winner (the seller), or None when it did not."""
+    if event.transition == "cancel-deal" and event.by == "seller":
+        return FORFEIT_WHY["cancel-deal"]
+    if event.transition == "cancel-not-shipped":
+        return FORFEIT_WHY["cancel-not-shipped"]
+    if event.transition == "cancel-unpaid" and event.source == "agreed":
+        signed = await uow.session.scalar(select(DealTerms.seller_accepted_at).where(
+            DealTerms.deal_id == event.deal_id).order_by(DealTerms.version.desc()).limit(1))
+        return None if signed else FORFEIT_WHY["cancel-unpaid"]
+    return None
+
+
+async def _tell_forfeited(uow: UnitOfWork, key: tuple[int, int], why: str) -> None:
+    request = await uow.session.get(SupplyRequest, key[0])
+    row = await uow.session.get(BidDeposit, key)
+    if request is None or row is None:
+        return
+    money = Money(row.amount_minor, row.currency)
+    async with addressed_to(uow, key[1]):
+        await notify(uow, key[1], _(
+            "Your deposit of {amount} on request #{id} goes to the buyer: {why}, as the request's "
+            "terms say.", amount=money, id=request.id, why=_(why)))
+    async with addressed_to(uow, request.buyer_id):
+        await notify(uow, request.buyer_id, _(
+            "The winner's deposit of {amount} on your request #{id} is yours: the deal ended "
+            "by the winner's doing.", amount=money, id=request.id))
+
+
+async def _held(uow: UnitOfWork, request_id: int) -> list[int]:
+    return list((await uow.session.execute(select(BidDeposit.seller_id).where(
+        BidDeposit.request_id == request_id, BidDeposit.state == HELD)
+        .order_by(BidDeposit.seller_id))).scalars())
+
+
+async def _settle(uow: UnitOfWork, key: tuple[int, int], outcome: str) -> bool:
+    """held → returned or forfeited, once; the payments layer then moves the money."""
+    if not await _moved(uow, key, (HELD,), outcome):
+        return False
+    uow.emit(DepositSettled(reference(*key), outcome))
+    return True
+
+
+async def _moved(uow: UnitOfWork, key: tuple[int, int], states: tuple[str, ...], to: str
+                 ) -> bool:
+    done = await uow.session.execute(update(BidDeposit).where(
+        BidDeposit.request_id == key[0], BidDeposit.seller_id == key[1],
+        BidDeposit.state.in_(states)).values(state=to, updated_at=uow.clock.now()))
+    return done.rowcount == 1  # type: ignore[attr-defined]
