@@ -13,9 +13,9 @@ process. Not measured, through the services in this process: the schema (the mig
 buyer and `--bidders` sellers (`--slack-share` of them on Slack, the rest on Telegram), each
 with a published listing of 3,000 t of wood chips, and the buyer's reverse auction for 2,000 t
 (at most 40 EUR/t, step 0.01 EUR, a bid in the last `--extend` minutes moves the close to that
-long after it). The app invites at most 200 sellers (INVITED_AT_MOST): the bench invites the
-others itself (their RequestInvite rows and a second RequestPosted event in the same
-transaction, so the app's own handler writes their cards). Once the servers have delivered every
+long after it). The app invites at most INVITED_AT_MOST sellers (core.deals.supply_requests):
+any beyond, the bench invites itself (their RequestInvite rows and a second RequestPosted event
+in the same transaction, so the app's own handler writes their cards). Once the servers have delivered every
 card, each bidder presses its "🔨 Bid" (a Telegram callback query, or a signed Slack
 block_actions) and gets the bid card.
 
@@ -34,11 +34,15 @@ What is printed, the lines before the last:
   the refusal) reaching the fake API, and (b) for an accepted bid that took the lead from
   another seller, the "🔨 You were outbid" notice reaching that seller's chat (the outbox's
   way: committed, claimed by a worker's dispatcher, sent); also (b) measured from (a), the
-  outbox's own delay; a bid's latency is the later of (a) and (b);
-- the close: closed_at minus the final deadline (from the database), the winner, and how long
-  after the deadline the last bidder's result notice reached the fake APIs;
+  outbox's own delay, and how many notices came within a second of the previous one to the
+  same chat (the outbox sends a chat one a second, in each worker: those it may have held); a
+  bid's latency is the later of (a) and (b);
+- the close: closed_at minus the final deadline (from the database), and when this process
+  first read the close committed (the close's transaction also writes every bidder's result);
+  the winner; how long after the deadline the last bidder's result notice reached the fakes;
 - the extensions: the database's count and final deadline against a replay of the accepted bids
   in placed_at order from the initial deadline with core.deals.auction_rules.extended_close;
+- the traffic on the fakes by method, and the payloads Slack would refuse;
 - the server's log: its errors and warnings.
 
 The last line is `auction bids=… accepted=… lost=… double_winners=… extensions=… bid_p95_ms=…
@@ -57,6 +61,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import json
 import random
 import re
@@ -730,6 +735,17 @@ def _notice(inbox: Inbox, price: int, chat: str, result: Latency) -> float | Non
     return None
 
 
+def close_together(inbox: Inbox) -> int:
+    """Outbid notices that came less than a second after the previous one to the same chat:
+    those the outbox's per-chat pace (one a second, in each worker) may have held."""
+    by_chat: dict[str, list[float]] = defaultdict(list)
+    for arrivals in inbox.outbid.values():
+        for at, chat in arrivals:
+            by_chat[chat].append(at)
+    return sum(1 for times in by_chat.values()
+               for a, b in itertools.pairwise(sorted(times)) if b - a < 1.0)
+
+
 def ms(values: list[float], q: float) -> str:
     return f"{1000 * percentile(values, q):.0f}"
 
@@ -757,7 +773,8 @@ def report(bidding: Bidding, span: float, outcome: Outcome, bidders: list[Bidder
           f"{ms(lat.notices, 0.5)} p95 {ms(lat.notices, 0.95)} max {ms(lat.notices, 1)} ms "
           f"({lat.expected} expected, {lat.missing} missing, {lat.wrong_chat} to another chat; "
           f"after the answer p50 {ms(lat.after_answer, 0.5)} p95 {ms(lat.after_answer, 0.95)} "
-          f"ms); a bid, the later of the two: p95 {ms(lat.bids, 0.95)} ms", flush=True)
+          f"ms, {close_together(app_inbox)} of them less than 1 s after the previous one to "
+          f"that chat); a bid, the later of the two: p95 {ms(lat.bids, 0.95)} ms", flush=True)
     return {"bids": len(bids), "accepted": len(outcome.rows), "lost": lost,
             "lost_parts": lost_parts, "latency": lat,
             "bid_p95_ms": 1000 * percentile(lat.bids, 0.95),

@@ -104,7 +104,9 @@ def _all_details(today: date, currency: str, on_terms_methods: tuple[str, ...],
         PriceField("max_price", N_("The most you pay per unit"), required=False,
                    minimum=Decimal("0.01"), maximum=Decimal(100_000_000), currency=currency,
                    hint=_("In {currency}, excluding VAT. Skip for no ceiling.",
-                          currency=currency)),
+                          currency=currency),
+                   form_hint=_("In {currency}, excluding VAT. Leave it empty for no ceiling.",
+                               currency=currency)),
         ChoiceField("deadline_days", N_("Open for"),
                     choices=list(request_rules.DEADLINES.items())),
         ChoiceField("payment_method", N_("Payment"),
@@ -133,7 +135,9 @@ def bidding_fields(currency: str) -> list[Any]:
                    when=_bidding, minimum=Decimal("0.01"), maximum=Decimal(100_000_000),
                    currency=currency,
                    hint=_("The most you award at, per unit; above it nothing is awarded. "
-                          "Skip for none."))]
+                          "Skip for none."),
+                   form_hint=_("The most you award at, per unit; above it nothing is awarded. "
+                               "Leave it empty for none."))]
 
 
 def audience_fields(candidates: list[tuple[int, str]]) -> list[Any]:
