@@ -11,7 +11,7 @@ from core.accounts.tables import Account
 from core.catalog import rules as catalog_rules
 from core.deals import bid_deposits, offers, request_award
 from core.deals.events import RequestCancelled
-from core.deals.tables import Offer, SupplyRequest
+from core.deals.tables import BidDeposit, Offer, RequestBid, SupplyRequest
 from core.errors import InvalidField
 from core.i18n import _
 from core.operators import audit
@@ -26,19 +26,30 @@ class RequestRow:
     request: SupplyRequest
     buyer: str
     quotes: int
+    bidders: int = 0  # a tender's or auction's
+    deposits: int = 0  # bid deposits held now
 
 
 async def every_request(uow: UnitOfWork, operator_id: int) -> list[RequestRow]:
-    """The newest requests with their buyer and how many quotes each has."""
+    """The newest requests with their buyer, how many quotes or bidders each has, and the bid
+    deposits it holds."""
     await require(uow, operator_id, "view_deals")
     quotes = select(Offer.request_id, func.count().label("n")).where(
         Offer.request_id.is_not(None)).group_by(Offer.request_id).subquery()
+    bidders = select(RequestBid.request_id, func.count(func.distinct(RequestBid.seller_id))
+                     .label("n")).group_by(RequestBid.request_id).subquery()
+    held = select(BidDeposit.request_id, func.count().label("n")).where(
+        BidDeposit.state == bid_deposits.HELD).group_by(BidDeposit.request_id).subquery()
     rows = await uow.session.execute(
-        select(SupplyRequest, Account.display_name, func.coalesce(quotes.c.n, 0))
+        select(SupplyRequest, Account.display_name, func.coalesce(quotes.c.n, 0),
+               func.coalesce(bidders.c.n, 0), func.coalesce(held.c.n, 0))
         .join(Account, Account.id == SupplyRequest.buyer_id)
         .outerjoin(quotes, quotes.c.request_id == SupplyRequest.id)
+        .outerjoin(bidders, bidders.c.request_id == SupplyRequest.id)
+        .outerjoin(held, held.c.request_id == SupplyRequest.id)
         .order_by(SupplyRequest.id.desc()).limit(SHOWN_AT_MOST))
-    return [RequestRow(request, name, int(count)) for request, name, count in rows.all()]
+    return [RequestRow(request, name, int(count), int(bid), int(deposits))
+            for request, name, count, bid, deposits in rows.all()]
 
 
 async def cancel(uow: UnitOfWork, operator_id: int, request_id: int, reason: str

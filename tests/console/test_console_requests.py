@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from core.deals.tables import Offer, SupplyRequest
+from core.deals.tables import BidDeposit, Offer, SupplyRequest
 from core.errors import Conflict
+from core.money.model import Money
 from core.operators import grants
 from tests.catalog.helpers import make_account
 from tests.console.helpers import client, post_form, root, signed_in
@@ -49,3 +50,27 @@ async def test_a_moderator_cancels_a_request_with_a_reason_everyone_hears(app):
     assert not await told_texts(app, aivar.id, "was declined")  # told once, by the cancellation
     with pytest.raises(Conflict):
         await quoted(app, birute, request_id, "500", "20")
+
+
+async def test_cancelling_an_auction_returns_its_deposits(app):
+    from core.deals import auctions, bid_deposits
+    from tests.deals.test_bid_deposits import auction, pay_deposit
+
+    hanna, (aivar, *_) = await market(app)
+    request_id = await auction(app, hanna)
+    escrow = await pay_deposit(app, aivar, request_id)
+    async with app.uow() as uow:
+        await auctions.bid(uow, request_id, aivar.id, Money.parse("21", "EUR"))
+        await uow.commit()
+    admin = await root(app)
+    async with client(app) as http:
+        await signed_in(app, http, admin)
+        listed = (await http.get(PAGE)).text
+        assert "auction" in listed and "<td>1</td><td>1</td>" in listed  # a bidder, a deposit
+        ok = await post_form(http, PAGE, f"{PAGE}/{request_id}/cancel",
+                             reason="The buyer asked us to stop it.")
+        assert ok.status_code == 303
+    async with app.uow() as uow:
+        row = await uow.session.get(BidDeposit, (request_id, aivar.id))
+        assert row.state == bid_deposits.RETURNED
+    assert (await app.payments.get(escrow)).state == "refunded"
