@@ -156,3 +156,27 @@ async def test_a_deposit_paid_after_the_close_goes_straight_back(app, clock):
     await app.payments.pay_with_test_card(view.id, CARD)  # a payment page left open
     assert await escrow_state(app, view.id) == "refunded"
     assert await balanced(app)
+
+
+async def test_a_seller_is_shown_the_way_to_pay_the_deposit_in_chat(app):
+    from tests.deals.chat_helpers import last_notice
+    from tests.support.chat import ChatUser
+
+    hanna, (aivar, *_) = await market(app)
+    request_id = await auction(app, hanna)
+    seller = ChatUser(app, "aivar")
+    await last_notice(app, seller, "Request for supply #")
+    await seller.tap("Bid")
+    await seller.say("21")
+    assert "asks a bid deposit of 44,00" in seller.texts()
+    await seller.tap("Pay the deposit")
+    assert "The payment page for the deposit of 44,00" in seller.texts()
+    await last_notice(app, seller, "Pay the bid deposit")
+    pay = seller.button("Pay")
+    assert pay.data  # the payment page's button, as every payment's
+    view = await app.payments.by_reference(bid_deposits.reference(request_id, aivar.id))
+    await app.payments.pay_with_test_card(view.id, CARD)
+    await last_notice(app, seller, "you may bid now")
+    await seller.tap("Bid")
+    await seller.say("21")
+    assert "is in" in seller.texts()
