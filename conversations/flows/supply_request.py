@@ -27,7 +27,7 @@ from conversations.messages import (
     rows,
 )
 from core.actions import Action, Intent
-from core.catalog.taxonomy import UNITS, product
+from core.catalog.taxonomy import CERTIFICATIONS, UNITS, product
 from core.clock import local_time
 from core.deals import auction_rules, auctions, cards, on_terms, request_rules, supply_requests
 from core.deals.notices.requests import request_text
@@ -375,7 +375,8 @@ async def _card(ctx: Ctx) -> list[Outbound]:
                       f"@do:{Intent.ANSWER_OFFER.value}:accept:{row.offer.id}"),)
               for row in quotes if row.offer.status == "open" and request.status == "open"]
     for row in quotes:
-        lines += [_quote_line(row, request.unit), *_other_terms(row, request)]
+        lines += [_quote_line(row, request.unit), *_quote_details(row),
+                  *_other_terms(row, request)]
     closing = rows((_("✖ Close the request"), "close")) if request.status == "open" else ()
     return [Reply("\n".join(lines), (*awards, *closing, *rows((_("✔ Done"), "done"))))]
 
@@ -416,6 +417,17 @@ def _quote_line(row: supply_requests.QuoteRow, unit: str) -> str:
     if awarded:
         return _("✅ #{id} {seller}{rating}: {quantity} × {price} = {total}{mwh} — awarded", **facts)
     return _("💶 #{id} {seller}{rating}: {quantity} × {price} = {total}{mwh}", **facts)
+
+
+def _quote_details(row: supply_requests.QuoteRow) -> list[str]:
+    """What else tells quotes apart: certifications, how far the goods come from, the
+    listing's documents."""
+    parts = [_(CERTIFICATIONS.get(c, c)) for c in row.certifications]
+    if row.distance_km is not None:
+        parts.append(_("{km} km away", km=row.distance_km))
+    if row.documents:
+        parts.append("📎 " + ", ".join(row.documents))
+    return ["    " + " · ".join(parts)] if parts else []
 
 
 def _other_terms(row: supply_requests.QuoteRow, request: Any) -> list[str]:

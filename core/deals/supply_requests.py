@@ -17,7 +17,7 @@ from sqlalchemy import and_, or_, select
 from core.accounts.tables import Account
 from core.catalog import gazetteer
 from core.catalog.gazetteer import Place, haversine_km
-from core.catalog.tables import Listing, SavedSearch, SellerStats
+from core.catalog.tables import Listing, ListingMedia, SavedSearch, SellerStats
 from core.catalog.taxonomy import UNITS, product
 from core.deals import (
     auction_rules,
@@ -75,6 +75,8 @@ class QuoteRow:
     total: Money
     per_mwh: Money | None  # the price per MWh the listing's energy content gives
     certifications: tuple[str, ...]
+    distance_km: int | None = None  # from the listing's place to the request's, as the crow flies
+    documents: tuple[str, ...] = ()  # the listing's documents (lab reports, certificates)
 
 
 def preview(draft: Draft) -> SupplyRequest:
@@ -337,7 +339,14 @@ async def compare(uow: UnitOfWork, request_id: int, buyer_id: int) -> list[Quote
                or_(and_(Offer.status == "open", Offer.made_by == "seller"),
                    Offer.status == "accepted"))
         .order_by(Offer.status.desc(), Offer.price_minor, Offer.id))).all()
-    return [_row(offer, name, listing, stats) for offer, name, listing, stats in rows]
+    documents: dict[int, list[str]] = {}
+    for listing_id, file_name in (await uow.session.execute(select(
+            ListingMedia.listing_id, ListingMedia.file_name).where(
+            ListingMedia.listing_id.in_([listing.id for __, __, listing, __ in rows]),
+            ListingMedia.kind == "document").order_by(ListingMedia.id))).all():
+        documents.setdefault(listing_id, []).append(file_name)
+    return [_row(offer, name, listing, stats, request, tuple(documents.get(listing.id, ())))
+            for offer, name, listing, stats in rows]
 
 
 async def close(uow: UnitOfWork, request_id: int, buyer_id: int) -> SupplyRequest:
@@ -355,7 +364,8 @@ async def close(uow: UnitOfWork, request_id: int, buyer_id: int) -> SupplyReques
     return request
 
 
-def _row(offer: Offer, name: str, listing: Listing, stats: SellerStats | None) -> QuoteRow:
+def _row(offer: Offer, name: str, listing: Listing, stats: SellerStats | None,
+         request: SupplyRequest, documents: tuple[str, ...]) -> QuoteRow:
     price = Money(offer.price_minor, offer.currency)
     energy = Decimal(listing.energy_mwh_per_unit or 0)
     per_mwh = None
@@ -363,9 +373,12 @@ def _row(offer: Offer, name: str, listing: Listing, stats: SellerStats | None) -
         minor = (Decimal(price.amount) / energy).quantize(Decimal(1), ROUND_HALF_UP)
         per_mwh = Money(int(minor), offer.currency)
     rating = Decimal(stats.stars_total) / stats.ratings if stats and stats.ratings else None
+    distance = round(haversine_km(request.latitude, request.longitude, listing.latitude,
+                                  listing.longitude)) \
+        if request.latitude is not None and request.longitude is not None else None
     return QuoteRow(offer, name, rating.quantize(Decimal("0.1")) if rating else None,
                     rules.line_total(price, offer.quantity_milli), per_mwh,
-                    tuple(str(c) for c in listing.certifications or []))
+                    tuple(str(c) for c in listing.certifications or []), distance, documents)
 
 
 async def is_invited(uow: UnitOfWork, request_id: int, seller_id: int | None) -> bool:

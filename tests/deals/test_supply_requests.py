@@ -108,6 +108,7 @@ async def test_quotes_are_compared_and_two_awards_split_the_request_into_two_dea
         rows = await supply_requests.compare(uow, request_id, hanna.id)
         assert [r.offer.id for r in rows] == [second, first, third]  # cheapest first
         assert rows[0].total == Money.parse("20000", "EUR") and rows[0].per_mwh is not None
+        assert 200 < rows[0].distance_km < 260  # from Riga to Tartu
         with pytest.raises(NotFound):
             await supply_requests.compare(uow, request_id, dace.id)
 

@@ -8,17 +8,25 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from conversations.messages import Choice, ListPage
+from core.catalog import media
+from core.catalog.media import FileStore
 from core.deals.tables import Deal, Offer
 from tests.catalog.helpers import make_account, publish
 from tests.deals.chat_helpers import last_notice
 from tests.deals.test_supply_requests import CHIPS
 from tests.support.chat import ChatUser
 
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
 
 async def test_a_buyer_asks_sellers_quote_and_the_buyer_awards_in_chat(app):
     await make_account(app, "hanna", roles=("buyer",), country="EE", city="Tartu")
-    for name in ("aivar", "birute"):
-        await publish(app, await make_account(app, name, roles=("seller",)), **CHIPS)
+    listings = [await publish(app, await make_account(app, name, roles=("seller",)), **CHIPS)
+                for name in ("aivar", "birute")]
+    async with app.uow() as uow:  # aivar's listing carries its lab report
+        await media.attach(uow, FileStore(app.settings.data_dir), listings[0], kind="document",
+                           name="lab-report.pdf", mime="application/pdf", data=PDF)
+        await uow.commit()
     hanna = ChatUser(app, "hanna")
     await hanna.say("/request")
     await hanna.tap("Wood chips")
@@ -52,6 +60,7 @@ async def test_a_buyer_asks_sellers_quote_and_the_buyer_awards_in_chat(app):
     await hanna.send(Choice(page.items[0].button.data))
     compared = hanna.texts()
     assert "aivar" in compared.lower() and "2,000 t × 21,00" in compared.replace("\xa0", " ")
+    assert "km away · 📎 lab-report.pdf" in compared  # how far, and the listing's documents
     await hanna.tap("Award #")
     async with app.uow() as uow:
         deal = (await uow.session.execute(select(Deal))).scalar_one()
