@@ -46,8 +46,9 @@ from core.consulting.sessions.events import (
     SessionMoved,
     SessionReviewed,
 )
-from core.deals import bid_deposits, contracts
+from core.deals import bid_deposits, contracts, request_award
 from core.deals.events import (
+    AwardUndone,
     BiddingClosed,
     BidPlaced,
     ContractMoved,
@@ -103,6 +104,8 @@ def _deposits(bus: EventBus, bridge: DepositPayments) -> None:
     bus.after_commit(DepositAsked, bridge.after_asked)
     bus.during_commit(money.EscrowFunded, bridge.on_funded)
     bus.during_commit(DealMoved, bid_deposits.on_deal_moved)
+    bus.during_commit(DealMoved, request_award.on_deal_moved)  # an award's deal that ended
+    bus.during_commit(AwardUndone, request_notices.on_award_undone)
     bus.after_commit(DepositSettled, bridge.after_settled)
 
 

@@ -38,6 +38,7 @@ class Intent(StrEnum):
     QUOTE_REQUEST = "quote_request"  # a seller's quote on a request for supply (arg: its id)
     VIEW_REQUEST = "view_request"  # a request for supply's card: its quotes (arg: its id)
     PAY_DEPOSIT = "pay_deposit"  # a bidder pays a tender's or auction's deposit (arg: request id)
+    AWARD_NEXT = "award_next"  # the buyer awards a tender's next bid (arg: the request's id)
     BID_REQUEST = "bid_request"  # a seller's bid in a tender or auction (arg: the request's id)
     ASK_REQUEST = "ask_request"  # a seller's question on a request (arg: its id)
     ANSWER_REQUEST = "answer_request"  # the buyer's answer ("p:ID" for all, "s:ID" the asker)

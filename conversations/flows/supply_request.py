@@ -323,11 +323,18 @@ request_flow = Flow(
 
 
 async def _requests_start(ctx: Ctx) -> Next | None:
-    number = parse_id(str(ctx.data.get("args") or ""))
-    if number is not None:
-        ctx.data["request_id"] = number
-        return Next(state="card")
-    return None
+    """`<request>`: its card; `n<request>`: award a closed tender's next bid, then its card."""
+    arg = str(ctx.data.get("args") or "")
+    number = parse_id(arg.removeprefix("n"))
+    if number is None:
+        return None
+    ctx.data["request_id"] = number
+    if arg.startswith("n"):
+        assert ctx.account is not None
+        await auctions.award_next(ctx.uow, number, ctx.account.id)
+        return Next(state="card", replies=[Reply(_("✅ Awarded to the next bid: the deal's "
+                                                   "terms follow."))])
+    return Next(state="card")
 
 
 async def _list(ctx: Ctx) -> list[Outbound]:
@@ -459,7 +466,8 @@ async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
 
 requests_flow = Flow(
     name="requests", title=N_("your requests for supply"), first="list",
-    on_start=_requests_start, commands=("requests",), intents={Intent.VIEW_REQUEST: "{arg}"},
+    on_start=_requests_start, commands=("requests",),
+    intents={Intent.VIEW_REQUEST: "{arg}", Intent.AWARD_NEXT: "n{arg}"},
     summary=N_("Your requests for supply and their quotes"),
     help=N_("Each request with its quotes side by side (price, total, price per MWh, the "
             "seller's rating), awarded with one tap, or closed; a tender's or auction's bids "

@@ -25,6 +25,7 @@ from core.deals import (
     bid_deposits,
     offers,
     price_records,
+    request_award,
     request_rules,
     supply_requests,
 )
@@ -217,6 +218,37 @@ async def _awarded(uow: UnitOfWork, request: SupplyRequest, candidate: Bid) -> b
     row.offer_id = offer.id
     await price_records.record(uow, request, row)
     return True
+
+
+async def next_bids(uow: UnitOfWork, request: SupplyRequest) -> list[Bid]:
+    """After a closed tender's or auction's award ended unfulfilled, the bids left, best
+    first: none from a seller awarded before, none above the reserve."""
+    awarded = set((await uow.session.execute(select(RequestBid.seller_id).where(
+        RequestBid.request_id == request.id, RequestBid.offer_id.is_not(None)))).scalars())
+    return [b for b in await ranking(uow, request.id) if b.seller_id not in awarded
+            and auction_rules.winner([b], request.reserve_minor) is not None]
+
+
+async def award_next(uow: UnitOfWork, request_id: int, buyer_id: int) -> Bid:
+    """The buyer awards the next bid of a closed tender or auction whose award ended (its
+    deal cancelled or refunded): a deal as at the close; refused while an award stands."""
+    request = await supply_requests.get(uow, request_id, buyer_id)
+    if request.buyer_id != buyer_id:
+        raise NotAllowed(_("Only the buyer awards."))
+    if request.mode not in BIDDING or request.closed_at is None:
+        raise Conflict(_("That request has no closed bidding to award from."))
+    if await request_award.awarded_milli(uow, request.id):
+        raise Conflict(_("That request's award stands: nothing to award again."))
+    reopened = await uow.session.execute(update(SupplyRequest).where(
+        SupplyRequest.id == request.id, SupplyRequest.status.in_(("awarded", "closed")))
+        .values(status=OPEN, updated_at=uow.clock.now()))  # the award takes the open request
+    if reopened.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict(_("That request is closed: it takes no more quotes or awards."))
+    await uow.session.refresh(request)
+    for candidate in await next_bids(uow, request):
+        if await _awarded(uow, request, candidate):
+            return candidate
+    raise DomainError(_("No other bid can be awarded: post a new request with /request."))
 
 
 # --- helpers --------------------------------------------------------------------------------

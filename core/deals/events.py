@@ -203,3 +203,13 @@ class DepositSettled(Event):
 
     reference: str
     outcome: str
+
+
+@dataclass(frozen=True)
+class AwardUndone(Event):
+    """A deal awarded on a request ended unfulfilled; `reopened`: the request takes quotes
+    again (otherwise its deadline passed, or it was a tender or auction)."""
+
+    request_id: int
+    deal_id: int
+    reopened: bool

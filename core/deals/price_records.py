@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from sqlalchemy import select
+
 from core.accounts.tables import Account
 from core.catalog.tables import Listing
 from core.catalog.taxonomy import price_per_mwh_minor
@@ -16,7 +18,13 @@ from core.storage.uow import UnitOfWork
 
 
 async def record(uow: UnitOfWork, request: SupplyRequest, bid: RequestBid) -> PriceRecord:
-    """Keep what the request was awarded at (once per request: its id is unique)."""
+    """Keep what the request was awarded at (one record per request: a next bid awarded after
+    the first award ended replaces it)."""
+    old = (await uow.session.execute(select(PriceRecord).where(
+        PriceRecord.request_id == request.id))).scalar()
+    if old is not None:
+        await uow.session.delete(old)
+        await uow.session.flush()
     listing = await uow.session.get(Listing, bid.listing_id)
     buyer = await uow.session.get(Account, request.buyer_id)
     energy = Decimal((listing.energy_mwh_per_unit if listing else None) or "0")

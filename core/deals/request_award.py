@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from core.deals import request_rules
+from core.deals.events import AwardUndone, DealMoved
 from core.deals.tables import Deal, Offer, SupplyRequest
 from core.errors import Conflict, DomainError
 from core.i18n import _
@@ -71,3 +72,24 @@ async def award(uow: UnitOfWork, offer: Offer) -> bool:
         request.status = "awarded"
         return True
     return False
+
+
+async def on_deal_moved(uow: UnitOfWork, event: DealMoved) -> None:
+    """A deal from an award that ends unfulfilled gives its quantity back to its request: a
+    request for quotes still taking them opens again; the buyer hears what is uncovered (and,
+    for a tender or auction, may award the next bid: core.deals.auctions.award_next)."""
+    if event.target not in ("cancelled", "refunded"):
+        return
+    found = (await uow.session.execute(select(SupplyRequest, Deal).join(
+        Offer, Offer.request_id == SupplyRequest.id).join(Deal, Deal.offer_id == Offer.id)
+        .where(Deal.id == event.deal_id))).first()
+    if found is None:
+        return
+    request, deal = found
+    reopened = request.status == "awarded" and request.mode == "quotes" \
+        and uow.clock.now() < request.deadline
+    if reopened:
+        await uow.session.execute(update(SupplyRequest).where(
+            SupplyRequest.id == request.id, SupplyRequest.status == "awarded")
+            .values(status=OPEN, updated_at=uow.clock.now()))
+    uow.emit(AwardUndone(request.id, deal.id, reopened))

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from core.clock import FakeClock
 from core.deals import auctions, request_desk, supply_requests
 from core.deals.tables import Deal, RequestBid, SupplyRequest
-from core.errors import Conflict, DomainError, NotFound
+from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.money.model import Money
 from tests.console.helpers import root
 from tests.deals.test_supply_requests import chips, market, posted
@@ -254,3 +254,60 @@ async def test_each_award_leaves_an_anonymised_price_record_the_market_reads(app
     assert not any(m.awarded.count for m in elsewhere.months)  # the buyer's region only
     [awarded] = chips_prices.awarded
     assert awarded.listings == 3 and awarded.median.amount == records[1].price_mwh_minor
+
+
+async def test_an_award_whose_deal_ends_can_go_to_the_next_bid(app, clock):
+    from core.deals import deals
+    from core.deals.tables import PriceRecord
+
+    hanna, (aivar, birute, carl, _) = await market(app)
+    request_id = await posted(app, hanna, mode="tender", deadline_days="1",
+                              quantity=Decimal("100"))
+    for seller, price in ((aivar, "19"), (birute, "20"), (carl, "23")):
+        if price != "23":
+            await bid(app, seller, request_id, price)
+    clock.advance(days=1)
+    await auctions.close_due(app.uow)
+    [first] = await deals_of(app, request_id)
+    async with app.uow() as uow:  # the winner withdraws
+        await deals.take(uow, first.id, "cancel-deal", aivar.id)
+        await uow.commit()
+    [undone] = said(await told_texts(app, hanna.id, "the award of your request"))
+    assert "The next bid is €20.00 per t" in undone
+    assert ("award_next", str(request_id)) in await told_buttons(app, hanna.id, "next bid")
+    with pytest.raises(NotAllowed):  # a bidder can't award
+        async with app.uow() as uow:
+            await auctions.award_next(uow, request_id, birute.id)
+    async with app.uow() as uow:
+        awarded = await auctions.award_next(uow, request_id, hanna.id)
+        await uow.commit()
+    assert awarded.seller_id == birute.id
+    deals_now = await deals_of(app, request_id)
+    assert [(d.seller_id, d.status) for d in deals_now] == [
+        (aivar.id, "cancelled"), (birute.id, "agreed")]
+    with pytest.raises(Conflict, match="award stands"):
+        async with app.uow() as uow:
+            await auctions.award_next(uow, request_id, hanna.id)
+    async with app.uow() as uow:
+        [record] = (await uow.session.execute(select(PriceRecord))).scalars().all()
+        assert record.price_minor == 2000  # the award that stands
+
+
+async def test_a_request_for_quotes_opens_again_when_an_awarded_deal_ends(app):
+    from core.deals import deals, offers
+    from tests.deals.test_supply_requests import quoted
+
+    hanna, (aivar, birute, *_) = await market(app)
+    request_id = await posted(app, hanna)
+    offer_id = await quoted(app, aivar, request_id, "2000", "21")
+    async with app.uow() as uow:
+        deal = await offers.accept(uow, offer_id, hanna.id)
+        await uow.commit()
+        deal_id = deal.id
+    assert (await request_row(app, request_id)).status == "awarded"
+    async with app.uow() as uow:
+        await deals.take(uow, deal_id, "cancel-deal", aivar.id)
+        await uow.commit()
+    assert (await request_row(app, request_id)).status == "open"
+    assert said(await told_texts(app, hanna.id, "takes quotes again for the 2,000 t uncovered"))
+    await quoted(app, birute, request_id, "2000", "21.50")  # quotes come again

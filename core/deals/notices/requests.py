@@ -11,8 +11,16 @@ from core.accounts.tables import Account
 from core.actions import Action, Intent
 from core.catalog.taxonomy import UNITS, product
 from core.clock import local_time
-from core.deals import auction_rules, auctions, bid_deposits, cards, request_rules
+from core.deals import (
+    auction_rules,
+    auctions,
+    bid_deposits,
+    cards,
+    request_award,
+    request_rules,
+)
 from core.deals.events import (
+    AwardUndone,
     BiddingClosed,
     BidPlaced,
     RequestCancelled,
@@ -228,3 +236,33 @@ async def _buyer_result(uow: UnitOfWork, request: SupplyRequest, ranked: list[An
                  reserve=Money(request.reserve_minor, request.currency))
     return _("🔨 Request #{id} closed without an award: no bidder's listing could still "
              "supply the whole quantity.", id=request.id)
+
+
+async def on_award_undone(uow: UnitOfWork, event: AwardUndone) -> None:
+    """The buyer hears that an award's deal ended, and what now: the request open again, the
+    next bid to award, or the quantity uncovered."""
+    request = await uow.session.get(SupplyRequest, event.request_id)
+    if request is None:
+        return
+    left = request.quantity_milli - await request_award.awarded_milli(uow, request.id)
+    uncovered = request_rules.quantity_words(left, request.unit)
+    buttons: list[list[Action]] = []
+    async with addressed_to(uow, request.buyer_id) as reader:
+        if event.reopened:
+            text = _("📣 Deal #{deal} on your request #{id} ended: the request takes quotes "
+                     "again for the {quantity} uncovered, until {deadline}.", deal=event.deal_id,
+                     id=request.id, quantity=uncovered, deadline=local_time(
+                         request.deadline, reader.timezone if reader else None))
+        elif request.mode in auction_rules.BIDDING and (after := await auctions.next_bids(
+                uow, request)):
+            text = _("🔨 Deal #{deal}, the award of your request #{id}, ended. The next bid is "
+                     "{price} per {unit}: award it, or leave it.", deal=event.deal_id,
+                     id=request.id, price=Money(after[0].price_minor, request.currency),
+                     unit=_(UNITS.get(request.unit, request.unit)))
+            buttons = [[Action(Intent.AWARD_NEXT, N_("✅ Award the next bid"), str(request.id))]]
+        else:
+            text = _("📣 Deal #{deal} on your request #{id} ended: {quantity} is uncovered. Ask "
+                     "again with /request.", deal=event.deal_id, id=request.id,
+                     quantity=uncovered)
+        await notify(uow, request.buyer_id, text, buttons=buttons or None,
+                     about=(f"request:{request.id}",))
