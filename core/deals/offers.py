@@ -121,10 +121,8 @@ async def counter(uow: UnitOfWork, offer_id: int, actor_id: int, terms: Terms,
     if role == BUYER:
         await _within_limit(uow, actor_id, terms, approved)
     if offer.request_id is not None:  # a quote's negotiation keeps to its request
-        if terms.call_offs:
-            raise DomainError(_("A quote on a request is one delivery; the buyer asked for "
-                                "the whole quantity."))
-        await request_award.check_counter(uow, offer, int(terms.quantity * 1000), terms.price)
+        await request_award.check_counter(uow, offer, int(terms.quantity * 1000)
+                                          * (terms.call_offs or 1), terms.price)
     await _close(uow, offer, "countered")
     listing = await _listing(uow, offer.listing_id)
     return await _new_offer(uow, listing, offer.buyer_id, role, terms, previous=offer.id,

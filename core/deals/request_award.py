@@ -49,10 +49,11 @@ async def check_counter(uow: UnitOfWork, offer: Offer, milli: int, price: Any) -
 
 
 async def awarded_milli(uow: UnitOfWork, request_id: int) -> int:
-    """What the request's accepted quotes cover so far (a deal cancelled or refunded since
-    covers nothing)."""
+    """What the request's accepted quotes cover so far, a framework contract's every call-off
+    counted (a deal cancelled or refunded since covers nothing)."""
     total = await uow.session.scalar(
-        select(func.coalesce(func.sum(Offer.quantity_milli), 0))
+        select(func.coalesce(func.sum(Offer.quantity_milli * func.coalesce(Offer.call_offs, 1)),
+                             0))
         .join(Deal, Deal.offer_id == Offer.id)
         .where(Offer.request_id == request_id, Offer.status == "accepted",
                Deal.status.not_in(("cancelled", "refunded"))))
@@ -65,10 +66,11 @@ async def award(uow: UnitOfWork, offer: Offer) -> bool:
     assert offer.request_id is not None
     request = await held(uow, offer.request_id)
     remaining = request.quantity_milli - await awarded_milli(uow, request.id)
-    if offer.quantity_milli > remaining:
+    covered = offer.quantity_milli * (offer.call_offs or 1)  # a contract: every call-off
+    if covered > remaining:
         raise DomainError(_("This request needs at most {quantity} more.",
                             quantity=request_rules.quantity_words(remaining, request.unit)))
-    if offer.quantity_milli == remaining:
+    if covered == remaining:
         request.status = "awarded"
         return True
     return False

@@ -293,10 +293,7 @@ async def quote(uow: UnitOfWork, request_id: int, seller_id: int, listing_id: in
         Listing.id == listing_id, *fits(request, seller_id)))).scalar()
     if listing is None:
         raise NotFound(_("That listing doesn't exist."))
-    if terms.call_offs:
-        raise DomainError(_("A quote on a request is one delivery; the buyer asked for the "
-                            "whole quantity."))
-    milli = int(terms.quantity * 1000)
+    milli = int(terms.quantity * 1000) * (terms.call_offs or 1)  # a contract: every call-off
     remaining = request.quantity_milli - await request_award.awarded_milli(uow, request.id)
     ceiling = Money(request.max_price_minor, request.currency) \
         if request.max_price_minor is not None else None

@@ -155,8 +155,8 @@ async def test_no_quote_after_the_deadline_and_a_closed_request_declines_the_ope
 
 
 async def test_a_quote_keeps_to_the_request_in_unit_currency_delivery_and_negotiation(app):
-    """Quotes come from a listing in the request's unit and currency, are one delivery, and
-    counter-offers in their negotiation stay under the ceiling and within what is needed; the
+    """Quotes come from a listing in the request's unit and currency, cover at most what is
+    needed (a framework contract's call-offs together), and counter-offers in their negotiation stay under the ceiling and within what is needed; the
     buyer's own counter is not listed as a seller's quote, and closing declines it too."""
     hanna, (aivar, _birute, _carl, _dace) = await market(app)
     erik = await make_account(app, "erik", roles=("seller",))
@@ -167,9 +167,9 @@ async def test_a_quote_keeps_to_the_request_in_unit_currency_delivery_and_negoti
             await supply_requests.listing_for(uow, request_id, erik.id)
     async with app.uow() as uow:
         listing = await supply_requests.listing_for(uow, request_id, aivar.id)
-        with pytest.raises(DomainError, match="one delivery"):
+        with pytest.raises(DomainError, match="at most 2,000 t more"):  # 11 × 200 t
             await supply_requests.quote(uow, request_id, aivar.id, listing.id, Terms(
-                Decimal("200"), Money.parse("20", "EUR"), "DAP", "Tartu", call_offs=10,
+                Decimal("200"), Money.parse("20", "EUR"), "DAP", "Tartu", call_offs=11,
                 call_off_every="month"))
     quote_id = await quoted(app, aivar, request_id, "1000", "20")
     async with app.uow() as uow:
@@ -200,3 +200,21 @@ async def test_a_cancelled_award_no_longer_covers_the_request(app):
     async with app.uow() as uow:
         request = await supply_requests.get(uow, request_id, hanna.id)
         assert await supply_requests.remaining(uow, request) == 2_000_000
+
+
+async def test_a_framework_contract_quote_covers_the_request_with_its_call_offs(app):
+    hanna, (aivar, *_) = await market(app)
+    request_id = await posted(app, hanna)
+    async with app.uow() as uow:
+        listing = await supply_requests.listing_for(uow, request_id, aivar.id)
+        quote = await supply_requests.quote(uow, request_id, aivar.id, listing.id, Terms(
+            Decimal("200"), Money.parse("20", "EUR"), "DAP", "Tartu", call_offs=10,
+            call_off_every="month"))  # 200 t a month for ten months: the 2,000 t asked
+        await uow.commit()
+    async with app.uow() as uow:
+        deal = await offers.accept(uow, quote.id, hanna.id)
+        await uow.commit()
+        assert deal.contract_id is not None and deal.quantity_milli == 200_000
+    async with app.uow() as uow:
+        request = await supply_requests.get(uow, request_id, hanna.id)
+        assert request.status == "awarded"  # covered in full by the contract
