@@ -66,8 +66,9 @@ async def funded(uow: UnitOfWork, escrow: Escrow, journal: int) -> None:
     await _parties(uow, escrow)
     amount = _m(escrow, escrow.amount)
     if escrow.kind == "deposit":  # security held, not a sale: no receipt, no word to the buyer
+        held = FUNDED[escrow.kind]
         async with addressed_to(uow, escrow.payer_id):
-            await notify(uow, escrow.payer_id, _(FUNDED["deposit"], amount=amount,
+            await notify(uow, escrow.payer_id, _(held, amount=amount,
                                                  what=described(escrow.reference)))
         return
     kind = "charge" if escrow.kind == "charge" else "payment"
