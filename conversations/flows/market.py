@@ -15,11 +15,12 @@ from conversations.flows.moderation import moderation
 from conversations.flows.mylistings import listing_renew, mylistings
 from conversations.flows.offer import offer_flow
 from conversations.flows.offer_answer import offer_answer
+from conversations.flows.request_card import requests_flow
 from conversations.flows.request_open import see_request_flow
 from conversations.flows.request_questions import request_question_flow
 from conversations.flows.saved import saved, unsubscribe
 from conversations.flows.search import search
-from conversations.flows.supply_request import request_flow, requests_flow
+from conversations.flows.supply_request import request_flow
 
 MARKET_FLOWS: list[Entry] = [
     listing_flow, mylistings, listing_view, listing_renew, watchlist, search, saved, unsubscribe,

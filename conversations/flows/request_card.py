@@ -1,0 +1,188 @@
+"""`/requests`: a buyer's requests for supply, each on its card — quotes side by side (price,
+total, price per MWh, stars, certifications, distance, documents), each awarded with one tap, or
+the request closed; a tender's or auction's bids ranked (a tender's sealed until its deadline),
+and the next bid awarded after an award's deal ended."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conversations.flow import Ask, Ctx, Flow, Next
+from conversations.messages import (
+    Button,
+    Choice,
+    Inbound,
+    ListItem,
+    ListPage,
+    Outbound,
+    Reply,
+    rows,
+)
+from core.actions import Intent
+from core.catalog.taxonomy import CERTIFICATIONS, UNITS, product
+from core.clock import local_time
+from core.deals import auction_rules, auctions, cards, request_rules, supply_requests
+from core.deals.notices.requests import request_text
+from core.deals.offers import payment_words
+from core.i18n import N_, _, n_
+from core.ids import parse_id
+from core.money.model import Money
+
+STATUS = {"open": N_("open for quotes"), "bidding": N_("open for bids"),
+          "awarded": N_("awarded"), "closed": N_("closed"),
+          "cancelled": N_("cancelled by Agora"),
+          "quotes_closed": N_("quotes closed: award one or close the request")}
+
+
+async def _requests_start(ctx: Ctx) -> Next | None:
+    """`<request>`: its card; `n<request>`: award a closed tender's next bid, then its card."""
+    arg = str(ctx.data.get("args") or "")
+    number = parse_id(arg.removeprefix("n"))
+    if number is None:
+        return None
+    ctx.data["request_id"] = number
+    if arg.startswith("n"):
+        assert ctx.account is not None
+        await auctions.award_next(ctx.uow, number, ctx.account.id)
+        return Next(state="card", replies=[Reply(_("✅ Awarded to the next bid: the deal's "
+                                                   "terms follow."))])
+    return Next(state="card")
+
+
+async def _list(ctx: Ctx) -> list[Outbound]:
+    assert ctx.account is not None
+    mine = await supply_requests.mine(ctx.uow, ctx.account.id)
+    if not mine:
+        return [Reply(_("No requests yet: /request asks sellers for supply."),
+                      rows((_("📣 Ask for supply"), "@go:request"), (_("✔ Done"), "done")))]
+    items = tuple(ListItem(
+        _("📣 #{id} {quantity} of {product}", id=r.id,
+          quantity=request_rules.quantity_words(r.quantity_milli, r.unit),
+          product=_(product(r.product_type).label)),
+        _(STATUS.get(r.status, r.status)), _button(r.id)) for r in mine)
+    return [ListPage(_("📣 Your requests for supply"), items, 1, 1),
+            Reply(_("Open one, or Done."), rows((_("✔ Done"), "done")))]
+
+
+def _button(request_id: int) -> Button:
+    return Button(_("Open"), f"r:{request_id}")
+
+
+async def _on_list(ctx: Ctx, msg: Inbound) -> Next:
+    data = msg.data if isinstance(msg, Choice) else ""
+    number = parse_id(data[2:]) if data.startswith("r:") else None
+    if number is None:
+        return Next.end(menu=False)
+    ctx.data["request_id"] = number
+    return Next(state="card")
+
+
+async def _card(ctx: Ctx) -> list[Outbound]:
+    assert ctx.account is not None
+    request = await supply_requests.get(ctx.uow, ctx.data["request_id"], ctx.account.id)
+    if request.mode in auction_rules.BIDDING:
+        return await _bidding_card(ctx, request)
+    quotes = await supply_requests.compare(ctx.uow, request.id, ctx.account.id)
+    status = "quotes_closed" if request.status == "open" \
+        and ctx.uow.clock.now() >= request.deadline else request.status
+    lines = [request_text(request, local_time(request.deadline, ctx.account.timezone),
+                          buyer=True),
+             _("Status: {status}", status=_(STATUS.get(status, status)))]
+    if not quotes:
+        lines.append(_("No quotes yet."))
+    awards = [(Button(_("✅ Award #{id}", id=row.offer.id),
+                      f"@do:{Intent.ANSWER_OFFER.value}:accept:{row.offer.id}"),)
+              for row in quotes if row.offer.status == "open" and request.status == "open"]
+    for row in quotes:
+        lines += [_quote_line(row, request.unit), *_quote_details(row),
+                  *_other_terms(row, request)]
+    closing = rows((_("✖ Close the request"), "close")) if request.status == "open" else ()
+    return [Reply("\n".join(lines), (*awards, *closing, *rows((_("✔ Done"), "done"))))]
+
+
+async def _bidding_card(ctx: Ctx, request: Any) -> list[Outbound]:
+    """A tender's or auction's card for its buyer: the bids ranked (a tender's sealed until its
+    deadline); the close awards by itself, so there is nothing to tap but Refresh."""
+    assert ctx.account is not None
+    count, ranked = await auctions.board(ctx.uow, request.id, ctx.account.id)
+    status = "bidding" if request.status == "open" else request.status
+    lines = [request_text(request, local_time(request.deadline, ctx.account.timezone),
+                          buyer=True),
+             _("Status: {status}", status=_(STATUS.get(status, status)))]
+    if request.mode == auction_rules.TENDER and request.closed_at is None:
+        lines.append(n_("🔒 {count} seller has bid; bids stay sealed until the deadline.",
+                        "🔒 {count} sellers have bid; bids stay sealed until the deadline.",
+                        count, count=count))
+    elif not ranked:
+        lines.append(_("No bids yet."))
+    unit = _(UNITS.get(request.unit, request.unit))
+    for row in ranked:
+        line = _("{rank}. {seller}: {price} per {unit}", rank=row.rank, seller=row.seller,
+                 price=row.price, unit=unit)
+        lines.append(f"✅ {line} — " + _("awarded") if row.awarded else line)
+    refresh = rows((_("↻ Refresh"), "refresh")) if request.status == "open" else ()
+    return [Reply("\n".join(lines), (*refresh, *rows((_("✔ Done"), "done"))))]
+
+
+def _quote_line(row: supply_requests.QuoteRow, unit: str) -> str:
+    offer = row.offer
+    price = Money(offer.price_minor, offer.currency)
+    awarded = offer.status == "accepted"
+    facts = {"id": offer.id, "seller": row.seller,
+             "quantity": request_rules.quantity_words(offer.quantity_milli, unit),
+             "price": price, "total": row.total,
+             "mwh": f" · ≈ {row.per_mwh}/MWh" if row.per_mwh else "",
+             "rating": f" ★{row.rating}" if row.rating else ""}
+    if awarded:
+        return _("✅ #{id} {seller}{rating}: {quantity} × {price} = {total}{mwh} — awarded", **facts)
+    return _("💶 #{id} {seller}{rating}: {quantity} × {price} = {total}{mwh}", **facts)
+
+
+def _quote_details(row: supply_requests.QuoteRow) -> list[str]:
+    """What else tells quotes apart: certifications, how far the goods come from, the
+    listing's documents."""
+    parts = [_(CERTIFICATIONS.get(c, c)) for c in row.certifications]
+    if row.distance_km is not None:
+        parts.append(_("{km} km away", km=row.distance_km))
+    if row.documents:
+        parts.append("📎 " + ", ".join(row.documents))
+    return ["    " + " · ".join(parts)] if parts else []
+
+
+def _other_terms(row: supply_requests.QuoteRow, request: Any) -> list[str]:
+    """What a quote changed from the request (the Incoterm or place, the payment), so an award
+    is never taken on terms the buyer did not see."""
+    offer, found = row.offer, []
+    if (offer.incoterm, offer.place) != (request.incoterm, request.place) or \
+            (offer.delivery_from, offer.delivery_to) != (request.delivery_from,
+                                                         request.delivery_to):
+        found.append("    " + _("Delivery: {delivery}", delivery=cards.delivery_text(
+            offer.incoterm, offer.place, offer.delivery_from, offer.delivery_to)))
+    if offer.payment_method != request.payment_method:
+        found.append("    " + _("Payment: {payment}",
+                                payment=payment_words(offer.payment_method, ())))
+    return found
+
+
+async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
+    assert ctx.account is not None
+    data = msg.data if isinstance(msg, Choice) else ""
+    if data == "refresh":
+        return Next(state="card", remember=False)
+    if data == "close":
+        await supply_requests.close(ctx.uow, ctx.data["request_id"], ctx.account.id)
+        return Next(state="card", remember=False, replies=[Reply(
+            _("✖ The request is closed: its open quotes were declined, their sellers told."))])
+    return Next.end(menu=False)
+
+
+requests_flow = Flow(
+    name="requests", title=N_("your requests for supply"), first="list",
+    on_start=_requests_start, commands=("requests",),
+    intents={Intent.VIEW_REQUEST: "{arg}", Intent.AWARD_NEXT: "n{arg}"},
+    summary=N_("Your requests for supply and their quotes"),
+    help=N_("Each request with its quotes side by side (price, total, price per MWh, the "
+            "seller's rating), awarded with one tap, or closed; a tender's or auction's bids "
+            "ranked (a tender's once its deadline has passed)."),
+    states={"list": Ask(prompt=_list, on=_on_list), "card": Ask(prompt=_card, on=_on_card)},
+)
