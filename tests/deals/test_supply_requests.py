@@ -156,7 +156,8 @@ async def test_no_quote_after_the_deadline_and_a_closed_request_declines_the_ope
 
 async def test_a_quote_keeps_to_the_request_in_unit_currency_delivery_and_negotiation(app):
     """Quotes come from a listing in the request's unit and currency, cover at most what is
-    needed (a framework contract's call-offs together), and counter-offers in their negotiation stay under the ceiling and within what is needed; the
+    needed (a framework contract's call-offs together), and counter-offers in their
+    negotiation stay under the ceiling and within what is needed; the
     buyer's own counter is not listed as a seller's quote, and closing declines it too."""
     hanna, (aivar, _birute, _carl, _dace) = await market(app)
     erik = await make_account(app, "erik", roles=("seller",))
@@ -167,7 +168,7 @@ async def test_a_quote_keeps_to_the_request_in_unit_currency_delivery_and_negoti
             await supply_requests.listing_for(uow, request_id, erik.id)
     async with app.uow() as uow:
         listing = await supply_requests.listing_for(uow, request_id, aivar.id)
-        with pytest.raises(DomainError, match="at most 2,000 t more"):  # 11 × 200 t
+        with pytest.raises(DomainError, match="at most 2,000 t more"):  # 11 times 200 t
             await supply_requests.quote(uow, request_id, aivar.id, listing.id, Terms(
                 Decimal("200"), Money.parse("20", "EUR"), "DAP", "Tartu", call_offs=11,
                 call_off_every="month"))
