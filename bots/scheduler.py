@@ -14,9 +14,11 @@ from core.consulting.bookings import due as booking_due
 from core.consulting.profiles import promotions
 from core.consulting.sessions import service as sessions
 from core.deals import auctions, contract_due, due
+from core.deals.notices import requests as request_notices
 from core.learning import due as gathering_due
 from core.recommend import weekly as weekly_picks
 from core.storage.tables import ProcessedUpdate
+from core.storage.uow import UowFactory
 from core.support import due as ticket_due
 from payments import terms_reminders
 from payments.bridges.bookings import BookingMoney
@@ -80,6 +82,16 @@ def add_leader_jobs(scheduler: AsyncIOScheduler, container: Container) -> None:
                       replace_existing=True)
 
 
+CLOSE_EVERY = 0.5  # seconds: a tender's or auction's close is settled well within a second of it
+
+
+async def _close_bidding(uow: UowFactory) -> None:
+    """Close what is due (each close commits alone; its results are told just after), and
+    tell any results a crash left untold."""
+    await auctions.close_due(uow)
+    await request_notices.tell_untold(uow)
+
+
 async def send_weekly_picks(container: Container) -> None:
     """The weekly message of picks, Monday morning in each person's zone, once a week."""
     async with container.uow() as uow:
@@ -97,7 +109,7 @@ def add_deal_jobs(scheduler: AsyncIOScheduler, container: Container) -> None:
                       id="deal-reminders", **common)
     # Tenders and auctions close at their deadline: looked for every second, so the close is
     # settled within a second of its time; each is claimed once (core.deals.auctions).
-    scheduler.add_job(auctions.close_due, "interval", seconds=1, args=[container.uow],
+    scheduler.add_job(_close_bidding, "interval", seconds=CLOSE_EVERY, args=[container.uow],
                       id="bidding-close", **common)
     # Framework contracts: call-offs due on their dates, and the notices before them.
     scheduler.add_job(contract_due.run, "interval", seconds=60, args=[container.uow],

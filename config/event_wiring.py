@@ -126,6 +126,7 @@ def register(bus: EventBus, *, catalog: Catalog, uow: UowFactory,
     for back in (money.TransfersReturned, money.TransferOverpaid, money.LatePaymentRefunded):
         bus.after_commit(back, bridge.after_transfers_returned)
     _deal_notices(bus)
+    bus.after_commit(BiddingClosed, request_notices.told_after_close(uow))  # its own transaction
     _sessions(bus, SessionPayments(payments))
     promoted = PromotionPayments(payments)
     bus.after_commit(PromotionRequested, promoted.after_requested)
@@ -205,7 +206,6 @@ def _deal_notices(bus: EventBus) -> None:
     bus.during_commit(RequestPosted, request_notices.on_posted)
     bus.during_commit(RequestCancelled, request_notices.on_cancelled)
     bus.during_commit(BidPlaced, request_notices.on_bid)
-    bus.during_commit(BiddingClosed, request_notices.on_bidding_closed)
     bus.during_commit(RequestQuestionAsked, request_notices.on_question_asked)
     bus.during_commit(RequestQuestionAnswered, request_notices.on_question_answered)
     bus.during_commit(OfferClosed, notice_book.OFFERS.on_moved)  # as declared, by transition

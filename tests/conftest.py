@@ -28,6 +28,7 @@ _PG: dict[str, str] = {}
 # always sets the URL, and an unreachable server stops the run before any test.
 collect_ignore = [] if databases.postgres_url() else ["test_bench_deals.py", "test_bench_booking.py",
                                                       "test_bench_search_pg.py",
+                                                      "test_bench_auction.py",
                                                       "test_workers_on_postgres.py",
                                                       "test_three_workers.py"]
 

@@ -21,10 +21,7 @@ NUMBER = r"(nan|-?[\d.]+)"
 LINE = re.compile(rf"^auction bids=(\d+) accepted=(\d+) lost=(\d+) double_winners=(\d+) "
                   rf"extensions=(\d+) bid_p95_ms={NUMBER} close_ms={NUMBER}$")
 
-# (tests/conftest.py leaves the other PostgreSQL-only benches out of the collection without it)
-pytestmark = [pytest.mark.minutes,
-              pytest.mark.skipif(not databases.postgres_url(),
-                                 reason=f"{databases.PG_ENV} is not set")]
+pytestmark = pytest.mark.minutes  # PostgreSQL only: tests/conftest.py collects it with one
 
 
 def _bench():

@@ -178,7 +178,7 @@ async def close(uow: UnitOfWork, request_id: int) -> bool:
         return False
     request = await uow.session.get(SupplyRequest, request_id, populate_existing=True)
     assert request is not None
-    won, told_first = None, len(uow.events)
+    won = None
     for candidate in await ranking(uow, request_id):
         if auction_rules.winner([candidate], request.reserve_minor) is None:
             break  # this one and every one after it are above the reserve
@@ -188,8 +188,7 @@ async def close(uow: UnitOfWork, request_id: int) -> bool:
     if won is None:
         request.status = "closed"
     await bid_deposits.at_close(uow, request, won.seller_id if won else None)
-    # The result is told before the deal its award agreed (whose terms follow it).
-    uow.events.insert(told_first, BiddingClosed(request_id, won.id if won else None))
+    uow.emit(BiddingClosed(request_id, won.id if won else None))  # told after commit
     return True
 
 

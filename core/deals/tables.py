@@ -58,6 +58,7 @@ class SupplyRequest(Base):
     reserve_minor: Mapped[int | None] = mapped_column(BigId)
     extensions: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     closed_at: Mapped[datetime | None]
+    told_at: Mapped[datetime | None]  # the bidders heard the result (once, after the close)
     # Open: every seller of the product may answer (the best matched are told); private: only
     # the sellers the buyer invited. The place's coordinates when the gazetteer knows it.
     # A tender's or auction's bid security: this percentage of the lot at the ceiling, paid

@@ -28,6 +28,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('extensions', sa.Integer(), server_default='0',
                                       nullable=False))
         batch_op.add_column(sa.Column('closed_at', WHEN, nullable=True))
+        batch_op.add_column(sa.Column('told_at', WHEN, nullable=True))
         batch_op.add_column(sa.Column('deposit_pct', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('private', sa.Boolean(), server_default=sa.false(),
                                       nullable=False))
@@ -94,6 +95,6 @@ def downgrade() -> None:
     op.drop_index('ix_request_bids_request_price', 'request_bids')
     op.drop_table('request_bids')
     with op.batch_alter_table('supply_requests') as batch_op:
-        for name in ('longitude', 'latitude', 'private', 'deposit_pct', 'closed_at', 'extensions', 'reserve_minor', 'extend_minutes',
+        for name in ('longitude', 'latitude', 'private', 'deposit_pct', 'told_at', 'closed_at', 'extensions', 'reserve_minor', 'extend_minutes',
                      'min_step_minor', 'mode'):
             batch_op.drop_column(name)

@@ -311,3 +311,25 @@ async def test_a_request_for_quotes_opens_again_when_an_awarded_deal_ends(app):
     assert (await request_row(app, request_id)).status == "open"
     assert said(await told_texts(app, hanna.id, "takes quotes again for the 2,000 t uncovered"))
     await quoted(app, birute, request_id, "2000", "21.50")  # quotes come again
+
+
+async def test_results_a_crash_left_untold_are_told_once_by_the_close_job(app, clock):
+    from sqlalchemy import update
+
+    from core.deals.notices import requests as request_notices
+
+    hanna, (aivar, *_) = await market(app)
+    request_id = await posted(app, hanna, mode="tender", deadline_days="1",
+                              quantity=Decimal("100"))
+    await bid(app, aivar, request_id, "20")
+    clock.advance(days=1)
+    await auctions.close_due(app.uow)
+    assert len(await told_texts(app, aivar.id, "You won")) == 1  # told just after the close
+    async with app.uow() as uow:  # as if the process died between the close and the telling
+        await uow.session.execute(update(SupplyRequest).values(told_at=None))
+        await uow.commit()
+    assert await request_notices.tell_untold(app.uow) == 0  # not yet: it may be under way
+    clock.advance(seconds=31)
+    assert await request_notices.tell_untold(app.uow) == 1
+    assert await request_notices.tell_untold(app.uow) == 0
+    assert len(await told_texts(app, aivar.id, "You won")) == 2

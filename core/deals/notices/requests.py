@@ -3,9 +3,11 @@ their own language, once (written in the publishing transaction, from the invita
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from core.accounts.tables import Account
 from core.actions import Action, Intent
@@ -33,7 +35,9 @@ from core.deals.tables import RequestBid, RequestInvite, RequestQuestion, Supply
 from core.i18n import N_, _
 from core.money.model import Money
 from core.notifications.outbox import addressed_to, notify, recipients
-from core.storage.uow import UnitOfWork
+from core.storage.uow import UnitOfWork, UowFactory
+
+UNTOLD_AFTER = timedelta(seconds=30)  # a close's results not told by then: the job tells them
 
 
 def request_text(request: SupplyRequest, deadline: str, published: bool = True,
@@ -182,14 +186,20 @@ async def on_bid(uow: UnitOfWork, event: BidPlaced) -> None:
             about=(f"request:{request.id}",))
 
 
-async def on_bidding_closed(uow: UnitOfWork, event: BiddingClosed) -> None:
-    """Every bidder hears their result and the winning price; the buyer who won at what,
-    or why nothing was awarded. (The deal's own notices follow the award.)"""
-    request = await uow.session.get(SupplyRequest, event.request_id)
-    if request is None:
-        return
+async def tell_results(uow: UnitOfWork, request_id: int) -> bool:
+    """Every bidder hears their result and the winning price; the buyer who won at what, or
+    why nothing was awarded — once per close (a conditional update claims the telling), in a
+    transaction after the close's own, so the close commits at once however many bid."""
+    claimed = await uow.session.execute(update(SupplyRequest).where(
+        SupplyRequest.id == request_id, SupplyRequest.closed_at.is_not(None),
+        SupplyRequest.told_at.is_(None)).values(told_at=uow.clock.now()))
+    request = await uow.session.get(SupplyRequest, request_id)
+    if claimed.rowcount != 1 or request is None:  # type: ignore[attr-defined]
+        return False
     ranked = await auctions.ranking(uow, request.id)
-    won = next((b for b in ranked if b.id == event.bid_id), None)
+    awarded = set((await uow.session.execute(select(RequestBid.id).where(
+        RequestBid.request_id == request.id, RequestBid.offer_id.is_not(None)))).scalars())
+    won = next((b for b in ranked if b.id in awarded), None)
     await recipients(uow, {request.buyer_id, *(b.seller_id for b in ranked)})
     unit = _(UNITS.get(request.unit, request.unit))
     for place, bid in enumerate(ranked, 1):
@@ -201,14 +211,41 @@ async def on_bidding_closed(uow: UnitOfWork, event: BiddingClosed) -> None:
                      buttons=[[Action(Intent.VIEW_REQUEST, N_("📋 Open the request"),
                                       str(request.id))]],
                      about=(f"request:{request.id}",))
+    return True
+
+
+async def tell_untold(uow_factory: UowFactory) -> int:
+    """Results a crash left untold after their close (told at once otherwise)."""
+    async with uow_factory() as uow:
+        untold = list((await uow.session.execute(select(SupplyRequest.id).where(
+            SupplyRequest.closed_at.is_not(None), SupplyRequest.told_at.is_(None),
+            SupplyRequest.closed_at < uow.clock.now() - UNTOLD_AFTER))).scalars())
+    told = 0
+    for request_id in untold:
+        async with uow_factory() as uow:
+            if await tell_results(uow, request_id):
+                await uow.commit()
+                told += 1
+    return told
+
+
+def told_after_close(uow_factory: UowFactory) -> Callable[[Sequence[BiddingClosed]], Any]:
+    """The after-commit handler of a close: its results told in a transaction of their own
+    (the close job tells any a crash left untold)."""
+    async def tell(events: Sequence[BiddingClosed]) -> None:
+        for event in events:
+            async with uow_factory() as uow:
+                if await tell_results(uow, event.request_id):
+                    await uow.commit()
+    return tell
 
 
 def _result(request: SupplyRequest, bid: Any, won: Any, place: int, bidders: int,
             unit: str) -> str:
     own = Money(bid.price_minor, request.currency)
     if won is not None and bid.id == won.id:
-        return _("🏆 You won request #{id} at {price} per {unit}. The deal's terms follow: "
-                 "accept them to sign.", id=request.id, price=own, unit=unit)
+        return _("🏆 You won request #{id} at {price} per {unit}: accept the deal's terms to "
+                 "sign it.", id=request.id, price=own, unit=unit)
     if won is None:
         return _("🔨 Request #{id} closed without an award. Your bid of {price} per {unit} "
                  "ranked {place} of {bidders}.", id=request.id, price=own, unit=unit,
@@ -224,7 +261,7 @@ async def _buyer_result(uow: UnitOfWork, request: SupplyRequest, ranked: list[An
     if won is not None:
         seller = await uow.session.get(Account, won.seller_id)
         return _("🏆 Request #{id} closed: {seller} won at {price} per {unit}, against "
-                 "{others} other bidders. The deal's terms follow.", id=request.id,
+                 "{others} other bidders. Accept the deal's terms to go on.", id=request.id,
                  seller=seller.display_name if seller else "?", unit=unit,
                  price=Money(won.price_minor, request.currency), others=len(ranked) - 1)
     if not ranked:
