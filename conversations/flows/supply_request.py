@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from conversations import form_runner
-from conversations.fields import ChoiceField, MultiChoiceField, TextField
+from conversations.fields import ChoiceField, DecimalField, MultiChoiceField, TextField
 from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
 from conversations.flows import offer_fields as of
 from conversations.flows.listing_fields import DateField, PriceField, QuantityField, type_field
@@ -25,7 +25,7 @@ from conversations.messages import (
     rows,
 )
 from core.actions import Action, Intent
-from core.catalog.taxonomy import UNITS, product
+from core.catalog.taxonomy import CERTIFICATIONS, UNITS, product
 from core.clock import local_time
 from core.deals import auction_rules, on_terms, request_rules, supply_requests
 from core.deals.notices.requests import request_text
@@ -61,7 +61,8 @@ def short_form(product_type: str | None = None) -> Form:
 
 # What “Change details” offers, one group at a time in chat (a Slack modal shows them all).
 GROUPS = {"delivery": (N_("Delivery"), ("incoterm", "delivery_from", "delivery_to")),
-          "price": (N_("Highest price"), ("max_price",)),
+          "price": (N_("Highest price"), ("max_price", "max_price_mwh")),
+          "quality": (N_("Quality"), ("q_moisture", "q_ash", "q_ncv", "certifications")),
           "open": (N_("Open for"), ("deadline_days",)),
           "payment": (N_("Payment"), ("payment_method",)),
           "how": (N_("How sellers answer"), ("mode", "max_price", "min_step", "extend_minutes",
@@ -97,6 +98,13 @@ def _all_details(today: date, currency: str, on_terms_methods: tuple[str, ...],
                           currency=currency),
                    form_hint=_("In {currency}, excluding VAT. Leave it empty for no ceiling.",
                                currency=currency)),
+        PriceField("max_price_mwh", N_("The most you pay per MWh"), required=False,
+                   minimum=Decimal("0.01"), maximum=Decimal(100_000), currency=currency,
+                   hint=_("In {currency}, excluding VAT, by each listing's energy content. "
+                          "Skip for none.", currency=currency),
+                   form_hint=_("In {currency}, excluding VAT, by each listing's energy content. "
+                               "Leave it empty for none.", currency=currency)),
+        *quality_fields(),
         ChoiceField("deadline_days", N_("Open for"),
                     choices=list(request_rules.DEADLINES.items())),
         ChoiceField("payment_method", N_("Payment"),
@@ -128,6 +136,19 @@ def bidding_fields(currency: str) -> list[Any]:
                           "Skip for none."),
                    form_hint=_("The most you award at, per unit; above it nothing is awarded. "
                                "Leave it empty for none."))]
+
+
+def quality_fields() -> list[Any]:
+    """The quality a buyer may ask: moisture and ash at most, NCV at least, certifications."""
+    return [
+        DecimalField("q_moisture", N_("Moisture at most (%)"), required=False,
+                     minimum=Decimal(0), maximum=Decimal(70), places=1),
+        DecimalField("q_ash", N_("Ash at most (%)"), required=False, minimum=Decimal(0),
+                     maximum=Decimal(40), places=2),
+        DecimalField("q_ncv", N_("NCV at least (MJ/kg)"), required=False, minimum=Decimal(1),
+                     maximum=Decimal(50), places=2),
+        MultiChoiceField("certifications", N_("Certifications required"), required=False,
+                         min_selected=0, choices=list(CERTIFICATIONS.items()))]
 
 
 def audience_fields(candidates: list[tuple[int, str]]) -> list[Any]:
@@ -196,7 +217,11 @@ def _draft(ctx: Ctx) -> supply_requests.Draft:
         extend_minutes=int(v["extend_minutes"]) if v.get("extend_minutes") else None,
         deposit_pct=int(v["deposit_pct"]) if str(v.get("deposit_pct") or "0") != "0" else None,
         private=v.get("audience") == "private",
-        invite=tuple(int(i) for i in v.get("invite") or () if str(i).isdigit()))
+        invite=tuple(int(i) for i in v.get("invite") or () if str(i).isdigit()),
+        max_price_mwh=money("max_price_mwh"),
+        quality=tuple((key, str(v[f"q_{key}"])) for key in request_rules.LIMITS
+                      if v.get(f"q_{key}") not in (None, "")),
+        certifications=tuple(v.get("certifications") or ()))
 
 
 async def _start(ctx: Ctx) -> Next | None:
@@ -212,7 +237,8 @@ async def _start(ctx: Ctx) -> Next | None:
 async def _answered(ctx: Ctx, values: dict[str, Any]) -> Next:
     ctx.data["values"] = {**ctx.data["values"],
                           **{k: v for k, v in values.items() if v is not None
-                             or k in ("max_price", "delivery_from", "delivery_to", "reserve")}}
+                             or k in ("max_price", "delivery_from", "delivery_to", "reserve",
+                                      "max_price_mwh", "q_moisture", "q_ash", "q_ncv")}}
     if "place" in values:  # what and where are known: the sellers a buyer may pick from
         assert ctx.account is not None
         ctx.data["candidates"] = await supply_requests.candidates(ctx.uow, ctx.account.id,

@@ -65,6 +65,7 @@ async def bid(uow: UnitOfWork, request_id: int, seller_id: int, price: Money) ->
                               if best else None, request.min_step_minor, request.unit)
     if price.currency != request.currency:
         raise DomainError(_("Bid in {currency}.", currency=request.currency))
+    supply_requests.check_meets(request, listing, price.amount)
     now = uow.clock.now()
     placed = RequestBid(request_id=request.id, seller_id=seller_id, listing_id=listing.id,
                         price_minor=price.amount, placed_at=now)
@@ -131,10 +132,9 @@ async def ranking(uow: UnitOfWork, request_id: int) -> list[Bid]:
 
 async def lot_listing(uow: UnitOfWork, request: SupplyRequest, seller_id: int) -> Listing:
     """The seller's published listing of the product that holds the whole quantity."""
-    listing = (await uow.session.execute(select(Listing).where(
-        *supply_requests.fits(request, seller_id),
-        Listing.quantity_milli >= request.quantity_milli)
-        .order_by(Listing.quantity_milli.desc(), Listing.id).limit(1))).scalar()
+    listing = supply_requests.best_listing(request, list((await uow.session.execute(select(
+        Listing).where(*supply_requests.fits(request, seller_id),
+                       Listing.quantity_milli >= request.quantity_milli))).scalars()))
     if listing is None:
         raise DomainError(_("A bid is for the whole {quantity}: you need a published listing of "
                             "{product} in {currency} with that much in stock.",

@@ -6,10 +6,13 @@ quotes is core.deals.supply_requests.)"""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select, update
 
+from core.catalog.tables import Listing
+from core.catalog.taxonomy import price_per_mwh_minor
 from core.deals import request_rules
 from core.deals.events import AwardUndone, DealMoved
 from core.deals.tables import Deal, Offer, SupplyRequest
@@ -46,6 +49,14 @@ async def check_counter(uow: UnitOfWork, offer: Offer, milli: int, price: Any) -
         if request.max_price_minor is not None else None
     request_rules.checked_quote(milli, request.quantity_milli - await awarded_milli(
         uow, request.id), price, ceiling, request.unit)
+    listing = await uow.session.get(Listing, offer.listing_id)
+    energy = Decimal((listing.energy_mwh_per_unit if listing else None) or "0")
+    if request.max_price_mwh_minor is not None:  # the buyer's ceiling per MWh holds too
+        problems = request_rules.unmet({}, [], {}, [], price_per_mwh_minor(price.amount, energy),
+                                       request.max_price_mwh_minor, request.currency)
+        if problems:
+            raise DomainError(_("Your listing doesn't answer this request: {problems}.",
+                                problems="; ".join(problems)))
 
 
 async def awarded_milli(uow: UnitOfWork, request_id: int) -> int:

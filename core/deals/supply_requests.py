@@ -18,7 +18,7 @@ from core.accounts.tables import Account
 from core.catalog import gazetteer
 from core.catalog.gazetteer import Place, haversine_km
 from core.catalog.tables import Listing, ListingMedia, SavedSearch, SellerStats
-from core.catalog.taxonomy import UNITS, product
+from core.catalog.taxonomy import UNITS, price_per_mwh_minor, product
 from core.deals import (
     auction_rules,
     offers,
@@ -63,6 +63,9 @@ class Draft:
     deposit_pct: int | None = None  # a bid deposit: this % of the lot at the ceiling
     private: bool = False  # only the sellers in `invite` may answer
     invite: tuple[int, ...] = ()
+    max_price_mwh: Money | None = None  # a ceiling per MWh, by each listing's energy content
+    quality: tuple[tuple[str, str], ...] = ()  # ("moisture", "35"): request_rules.LIMITS
+    certifications: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,15 @@ def preview(draft: Draft) -> SupplyRequest:
         quantity_milli=int(draft.quantity * 1000), incoterm=draft.incoterm, place=draft.place,
         delivery_from=draft.delivery_from, delivery_to=draft.delivery_to,
         max_price_minor=draft.max_price.amount if draft.max_price else None,
-        payment_method=draft.payment_method, private=draft.private, **_bidding(draft))
+        payment_method=draft.payment_method, private=draft.private, **_asked(draft),
+        **_bidding(draft))
+
+
+def _asked(draft: Draft) -> dict[str, Any]:
+    """The quality, certifications and price per MWh a request asks."""
+    return {"quality": request_rules.checked_limits(dict(draft.quality), draft.certifications),
+            "certifications": list(dict.fromkeys(draft.certifications)),
+            "max_price_mwh_minor": draft.max_price_mwh.amount if draft.max_price_mwh else None}
 
 
 def _bidding(draft: Draft) -> dict[str, Any]:
@@ -125,7 +136,7 @@ async def post(uow: UnitOfWork, buyer_id: int, draft: Draft) -> SupplyRequest:
         max_price_minor=draft.max_price.amount if draft.max_price else None,
         delivery_from=draft.delivery_from, delivery_to=draft.delivery_to,
         payment_method=draft.payment_method, deadline=now + open_for, status="open",
-        created_at=now, updated_at=now, private=draft.private,
+        created_at=now, updated_at=now, private=draft.private, **_asked(draft),
         latitude=spot.lat if spot else None, longitude=spot.lon if spot else None,
         **_bidding(draft))
     uow.add(request)
@@ -264,9 +275,8 @@ async def listing_for(uow: UnitOfWork, request_id: int, seller_id: int) -> Listi
     """The seller's listing a quote is made from: their published listing of the product
     with the most stock."""
     request = await _quotable(uow, request_id, seller_id)
-    listing = (await uow.session.execute(select(Listing).where(*fits(request, seller_id))
-                                         .order_by(Listing.quantity_milli.desc(), Listing.id)
-                                         .limit(1))).scalar()
+    listing = best_listing(request, list((await uow.session.execute(select(Listing).where(
+        *fits(request, seller_id)))).scalars()))
     if listing is None:
         raise DomainError(_("You have no published listing of {product} in {unit} and "
                             "{currency} to quote from: list it, then quote.",
@@ -274,6 +284,30 @@ async def listing_for(uow: UnitOfWork, request_id: int, seller_id: int) -> Listi
                             unit=_(UNITS.get(request.unit, request.unit)),
                             currency=request.currency))
     return listing
+
+
+def best_listing(request: SupplyRequest, found: list[Listing]) -> Listing | None:
+    """Of a seller's fitting listings, one that meets what the request asks, with the most
+    stock (or, when none meets it, the one with the most stock, whose quote says why)."""
+    return min(found, key=lambda listing: (bool(unmet(request, listing, listing.price_minor)),
+                                           -listing.quantity_milli, listing.id), default=None)
+
+
+def unmet(request: SupplyRequest, listing: Listing, price_minor: int) -> list[str]:
+    """What the listing lacks to answer the request at this price per unit."""
+    per_mwh = price_per_mwh_minor(price_minor, Decimal(listing.energy_mwh_per_unit or "0"))
+    return request_rules.unmet(request.quality or {}, list(request.certifications or []),
+                               dict(listing.specs or {}), [str(c) for c in
+                                                           listing.certifications or []],
+                               per_mwh, request.max_price_mwh_minor, request.currency)
+
+
+def check_meets(request: SupplyRequest, listing: Listing, price_minor: int) -> None:
+    """Refuse a quote or bid from a listing that doesn't answer what the buyer asked."""
+    problems = unmet(request, listing, price_minor)
+    if problems:
+        raise DomainError(_("Your listing doesn't answer this request: {problems}.",
+                            problems="; ".join(problems)))
 
 
 def fits(request: SupplyRequest, seller_id: int) -> tuple[Any, ...]:
@@ -298,6 +332,7 @@ async def quote(uow: UnitOfWork, request_id: int, seller_id: int, listing_id: in
     ceiling = Money(request.max_price_minor, request.currency) \
         if request.max_price_minor is not None else None
     request_rules.checked_quote(milli, remaining, terms.price, ceiling, request.unit)
+    check_meets(request, listing, terms.price.amount)
     return await offers.quote(uow, listing.id, seller_id, request.buyer_id, terms,
                               request_id=request.id)
 

@@ -39,6 +39,10 @@ class SupplyRequest(Base):
     unit: Mapped[str] = mapped_column(String(12))
     currency: Mapped[str] = mapped_column(String(3))
     max_price_minor: Mapped[int | None] = mapped_column(BigId)  # per unit; None: no ceiling
+    max_price_mwh_minor: Mapped[int | None] = mapped_column(BigId)  # per MWh, by the energy
+    # Quality asked (core.deals.request_rules.LIMITS: {"moisture": "35"}) and certifications.
+    quality: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    certifications: Mapped[list[Any] | None] = mapped_column(JSON)
     incoterm: Mapped[str] = mapped_column(String(8))
     place: Mapped[str] = mapped_column(String(120))
     delivery_from: Mapped[date | None]

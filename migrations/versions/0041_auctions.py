@@ -1,6 +1,6 @@
 """Tenders and reverse auctions on a request for supply: how sellers answer, the auction's step,
 extension and reserve, the close settled once, the bids and their deposits, the anonymised price
-records, and open or private requests placed on the map
+records, open or private requests placed on the map, and the quality and certifications asked
 
 Revision ID: 0041
 Revises: 0040
@@ -29,6 +29,9 @@ def upgrade() -> None:
                                       nullable=False))
         batch_op.add_column(sa.Column('closed_at', WHEN, nullable=True))
         batch_op.add_column(sa.Column('told_at', WHEN, nullable=True))
+        batch_op.add_column(sa.Column('max_price_mwh_minor', BIG, nullable=True))
+        batch_op.add_column(sa.Column('quality', sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column('certifications', sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column('deposit_pct', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('private', sa.Boolean(), server_default=sa.false(),
                                       nullable=False))
@@ -95,6 +98,7 @@ def downgrade() -> None:
     op.drop_index('ix_request_bids_request_price', 'request_bids')
     op.drop_table('request_bids')
     with op.batch_alter_table('supply_requests') as batch_op:
-        for name in ('longitude', 'latitude', 'private', 'deposit_pct', 'told_at', 'closed_at', 'extensions', 'reserve_minor', 'extend_minutes',
+        for name in ('longitude', 'latitude', 'private', 'deposit_pct', 'certifications', 'quality',
+                     'max_price_mwh_minor', 'told_at', 'closed_at', 'extensions', 'reserve_minor', 'extend_minutes',
                      'min_step_minor', 'mode'):
             batch_op.drop_column(name)

@@ -9,13 +9,17 @@ from decimal import Decimal
 
 import pytest
 
+from core.catalog import lifecycle, listings, media
 from core.catalog.alerts import save_search
+from core.catalog.media import FileStore
 from core.catalog.query import SearchQuery
 from core.deals import auctions, supply_requests
+from core.deals.offers import Terms
 from core.errors import DomainError, NotFound
 from core.money.model import Money
-from tests.catalog.helpers import make_account, publish
+from tests.catalog.helpers import make_account, publish, values
 from tests.deals.test_supply_requests import CHIPS, posted
+from tests.deals.test_supply_requests_chat import PDF
 from tests.support.outbox import told_texts
 
 TARTU = {"location": {"city": "Tartu", "country": "EE", "lat": 58.378, "lon": 26.729}}
@@ -109,3 +113,46 @@ async def test_a_buyer_picks_the_sellers_of_a_private_request_in_chat(app):
     assert "1 seller was asked to quote" in hanna.texts()
     assert await told_texts(app, "birute", "Request for supply")
     assert not await told_texts(app, "aivar", "Request for supply")
+
+
+async def test_a_request_asks_quality_certifications_and_a_price_per_mwh(app):
+    hanna = await make_account(app, "hanna", roles=("buyer",), country="EE", city="Tartu")
+    wet = await make_account(app, "wet", roles=("seller",))
+    await publish(app, wet, **{**CHIPS, "moisture": "45", "ncv": "9", "price": "80"})
+    dry = await make_account(app, "dry", roles=("seller",))
+    async with app.uow() as uow:  # a certified listing carries its certificate
+        draft = await listings.create_draft(uow, dry.id, values(**{
+            **CHIPS, "moisture": "25", "ncv": "12", "price": "80", "certifications": ["sbp"]}))
+        await media.attach(uow, FileStore(app.settings.data_dir), draft.id, kind="document",
+                           name="sbp.pdf", mime="application/pdf", data=PDF)
+        await lifecycle.submit(uow, draft.id, dry.id)
+        await uow.commit()
+    draft = supply_requests.Draft(
+        "chips", Decimal("500"), "t", "Tartu", max_price_mwh=Money.parse("30", "EUR"),
+        quality=(("moisture", "30"), ("ncv", "10")), certifications=("sbp",))
+    async with app.uow() as uow:
+        request = await supply_requests.post(uow, hanna.id, draft)
+        await uow.commit()
+    card = (await told_texts(app, dry.id, "Request for supply"))[0]
+    assert "Quality: Moisture at most 30%, NCV at least 10 MJ/kg; SBP" in card
+    assert "per MWh, by the listing's energy content" in card
+
+    async def quote(seller, price: str):
+        async with app.uow() as uow:
+            listing = await supply_requests.listing_for(uow, request.id, seller.id)
+            return await supply_requests.quote(uow, request.id, seller.id, listing.id, Terms(
+                Decimal("500"), Money.parse(price, "EUR"), "DAP", "Tartu"))
+
+    with pytest.raises(DomainError) as refused:
+        await quote(wet, "20")
+    said = str(refused.value)
+    assert "Moisture is 45%; the buyer asks at most 30%" in said
+    assert "NCV is 9 MJ/kg; the buyer asks at least 10 MJ/kg" in said
+    assert "the buyer asks SBP certification" in said
+    with pytest.raises(DomainError, match=r"per MWh is above the buyer's €30\.00 per MWh"):
+        await quote(dry, "200")  # about €60 a MWh at 12 MJ/kg
+    assert await quote(dry, "80")  # within every ask
+    with pytest.raises(DomainError, match="between 0 and 70%"):
+        async with app.uow() as uow:
+            await supply_requests.post(uow, hanna.id, supply_requests.Draft(
+                "chips", Decimal("5"), "t", "Tartu", quality=(("moisture", "80"),)))

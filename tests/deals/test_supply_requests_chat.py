@@ -40,6 +40,7 @@ async def test_a_buyer_asks_sellers_quote_and_the_buyer_awards_in_chat(app):
     await hanna.tap("Change details")
     await hanna.tap("Highest price")
     await hanna.say("22")  # the most per tonne
+    await hanna.tap("Skip")  # none per MWh
     assert "At most" in hanna.texts() and "22,00" in hanna.texts()
     await hanna.tap("Publish")
     assert "2 sellers were asked to quote" in hanna.texts()

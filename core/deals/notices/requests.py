@@ -56,6 +56,12 @@ def request_text(request: SupplyRequest, deadline: str, published: bool = True,
         lines.append(_("At most {price} per {unit}, excluding VAT.",
                        price=Money(request.max_price_minor, request.currency),
                        unit=_(UNITS.get(request.unit, request.unit))))
+    if request.max_price_mwh_minor is not None:
+        lines.append(_("At most {price} per MWh, by the listing's energy content.",
+                       price=Money(request.max_price_mwh_minor, request.currency)))
+    asked = request_rules.limits_words(request.quality or {}, list(request.certifications or []))
+    if asked:
+        lines.append(_("Quality: {asked}", asked=asked))
     lines += _bidding_lines(request, buyer)
     if request.private:
         lines.append(_("🔒 Private: only the invited sellers may answer."))
