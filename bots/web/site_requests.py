@@ -5,21 +5,22 @@ and links that open the same request in Telegram or Slack."""
 
 from __future__ import annotations
 
-import asyncio
 import json
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from bots.web.deps import ContainerDep
+from bots.web.live_board import LiveBoards
 from bots.web.pages import render
 from bots.web.site_errors import not_found
 from bots.web.site_links import canonical, chat_links
 from config.container import Container
 from core.catalog.taxonomy import UNITS, product
-from core.deals import auction_rules, cards, request_rules
+from core.deals import auction_rules, auctions, cards, request_rules
 from core.deals.offers import payment_words
 from core.errors import NotFound
 from core.i18n import Visitor, _, dates
@@ -28,7 +29,6 @@ from core.money.reading import read_for
 from core.public import requests as public
 from core.public.requests import PublicRequest
 
-LIVE_EVERY = 1.0  # seconds between looks at a request for its live page
 LIVE_FOR = 15 * 60  # a stream ends after this; the browser reconnects by itself
 HEARTBEAT = 15  # a comment line this often keeps proxies from closing an idle stream
 
@@ -44,54 +44,66 @@ async def requests(request: Request, container: ContainerDep) -> HTMLResponse:
 
 
 @router.get("/requests/{request_id}", response_class=HTMLResponse)
-async def one(request: Request, container: ContainerDep, request_id: str) -> HTMLResponse:
+async def one(request: Request, container: ContainerDep, request_id: str,
+              as_: str = Query("", alias="as")) -> HTMLResponse:
+    """A request's page; a bidder's own (the link in their bid card) shows their rank too."""
     number = parse_id(request_id)
     try:
         if number is None:
             raise NotFound(_(public.GONE))
         async with container.uow() as uow:
             found = await public.public_request(uow, number)
+            seller = await auctions.follower(uow, number, as_[:40]) if as_ else None
+            mine = (await public.standings(uow, number)).of(seller) if seller else None
     except NotFound as exc:
         return not_found(request, str(exc))
-    return render(request, "site/request.html", r=view(found),
+    live = f"/requests/{number}/live" + (f"?as={as_[:40]}" if seller else "")
+    return render(request, "site/request.html", r=view(found), mine=mine, live=live,
                   links=chat_links(request, "request", number),
                   canonical=canonical(container.settings, f"/requests/{number}"))
 
 
 @router.get("/requests/{request_id}/live")
-async def live(request: Request, container: ContainerDep, request_id: str) -> Response:
+async def live(request: Request, container: ContainerDep, request_id: str,
+               as_: str = Query("", alias="as")) -> Response:
+    """A stream of server-sent events: the request's figures each time they change (and, on
+    a bidder's own page — `as` is the secret of the link in their bid card — their rank)."""
     number = parse_id(request_id)
     try:
         if number is None:
             raise NotFound(_(public.GONE))
         async with container.uow() as uow:
             await public.public_request(uow, number)
+            seller = await auctions.follower(uow, number, as_[:40]) if as_ else None
     except NotFound:
         return Response(status_code=404)
-    return StreamingResponse(_events(request, container, number), media_type="text/event-stream",
+    return StreamingResponse(_events(request, container, number, seller),
+                             media_type="text/event-stream",
                              headers={"cache-control": "no-store", "x-accel-buffering": "no"})
 
 
-async def _events(request: Request, container: Container, number: int) -> AsyncIterator[str]:
-    """The request's live figures each time they change, until it closes or the stream has
-    run long enough (the browser's EventSource reconnects)."""
+async def _events(request: Request, container: Container, number: int, seller: int | None
+                  ) -> AsyncIterator[str]:
+    """The figures each time they change, until the request closes or the stream has run long
+    enough (the browser's EventSource reconnects); a comment line when quiet a while."""
     read_for(Visitor(request.state.language))  # prices in the page's language, as it shows them
-    sent, quiet = None, 0.0
-    for __ in range(int(LIVE_FOR / LIVE_EVERY)):
-        if await request.is_disconnected():
+    ends = time.monotonic() + LIVE_FOR
+    async for found in boards(request, container).follow(number, HEARTBEAT):
+        if await request.is_disconnected() or time.monotonic() > ends:
             return
-        async with container.uow() as uow:
-            figures = (await public.public_request(uow, number)).live()
-        if figures != sent:
-            sent, quiet = figures, 0.0
-            yield f"data: {json.dumps(figures)}\n\n"
-            if not figures["open"]:
-                return
-        elif quiet >= HEARTBEAT:
-            quiet = 0.0
+        if found is None:
             yield ": still here\n\n"
-        await asyncio.sleep(LIVE_EVERY)
-        quiet += LIVE_EVERY
+            continue
+        figures = {**found.of(seller), "now": container.clock.now().isoformat()}
+        yield f"data: {json.dumps(figures)}\n\n"
+
+
+def boards(request: Request, container: Container) -> LiveBoards:
+    """This worker's live boards (made with the first page that follows a request)."""
+    state = request.app.state
+    if getattr(state, "live_boards", None) is None:
+        state.live_boards = LiveBoards(container.uow)
+    return state.live_boards
 
 
 def view(r: PublicRequest) -> dict[str, object]:
@@ -118,5 +130,6 @@ def view(r: PublicRequest) -> dict[str, object]:
             "per": _("{price} per {unit}", price="{price}", unit=unit),
             "left": _("{hours} h {minutes} min {seconds} s", hours="{hours}",
                       minutes="{minutes}", seconds="{seconds}"),
-            "closed": _("closed")}),
+            "closed": _("closed"),
+            "rank": _("{rank} of {bidders}", rank="{rank}", bidders="{bidders}")}),
     }

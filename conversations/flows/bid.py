@@ -10,7 +10,7 @@ from decimal import Decimal
 from conversations.fields import Also, FieldError
 from conversations.flow import Ask, Ctx, Flow, Next
 from conversations.flows.listing_fields import PriceField
-from conversations.messages import Choice, Inbound, Outbound, Reply, Text, rows
+from conversations.messages import Button, Choice, Inbound, Outbound, Reply, Text, rows
 from core.actions import Intent
 from core.catalog.taxonomy import UNITS
 from core.clock import local_time
@@ -81,8 +81,19 @@ async def _card(ctx: Ctx) -> list[Outbound]:
     lines.append(_("Type your price per {unit}, at most {price}, for the whole quantity.",
                    unit=unit, price=most) if most else
                  _("Type your price per {unit} for the whole quantity.", unit=unit))
-    return [Reply("\n".join(lines), rows((_("↻ Refresh"), "refresh"), (_("✔ Done"), "done"),
-                                         per_row=2))]
+    buttons = rows((_("↻ Refresh"), "refresh"), (_("✔ Done"), "done"), per_row=2)
+    if request.mode == auction_rules.AUCTION and standing.own is not None:
+        buttons = ((await _follow_button(ctx, request.id),), *buttons)
+    return [Reply("\n".join(lines), buttons)]
+
+
+async def _follow_button(ctx: Ctx, request_id: int) -> Button:
+    """The bidder's own live page of the auction: their rank as it changes, second by second
+    (a chat can't be told of every bid: Telegram and Slack limit how often a bot writes)."""
+    assert ctx.account is not None
+    token = await auctions.follow_token(ctx.uow, request_id, ctx.account.id)
+    url = f"{ctx.uow.policy.public_url.rstrip('/')}/requests/{request_id}?as={token}"
+    return Button(_("📈 Follow your rank live"), "", url=url)
 
 
 async def _on_card(ctx: Ctx, msg: Inbound) -> Next:

@@ -11,6 +11,7 @@ same frozen terms, escrow and timers as every other."""
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -32,8 +33,8 @@ from core.deals import (
 from core.deals.auction_rules import AUCTION, BIDDING, Bid
 from core.deals.events import BiddingClosed, BidPlaced
 from core.deals.offers import Terms
-from core.deals.tables import RequestBid, SupplyRequest
-from core.errors import Conflict, DomainError, NotAllowed
+from core.deals.tables import RequestBid, RequestInvite, SupplyRequest
+from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.i18n import _
 from core.money.model import Money
 from core.storage.uow import UnitOfWork, UowFactory
@@ -70,6 +71,9 @@ async def bid(uow: UnitOfWork, request_id: int, seller_id: int, price: Money) ->
     placed = RequestBid(request_id=request.id, seller_id=seller_id, listing_id=listing.id,
                         price_minor=price.amount, placed_at=now)
     uow.add(placed)
+    if not await supply_requests.is_invited(uow, request.id, seller_id):  # answered unasked:
+        uow.add(RequestInvite(request_id=request.id, seller_id=seller_id,  # a party now
+                              invited_at=now))
     if request.mode == AUCTION:
         later = auction_rules.extended_close(request.deadline, now, request.extend_minutes)
         if later is not None:
@@ -120,6 +124,24 @@ async def _standing(uow: UnitOfWork, request: SupplyRequest, seller_id: int) -> 
     ranked = await ranking(uow, request.id)
     return Standing(request, money(own), auction_rules.rank_of(ranked, seller_id),
                     money(ranked[0].price_minor if ranked else None), bidders)
+
+
+async def follow_token(uow: UnitOfWork, request_id: int, seller_id: int) -> str:
+    """The secret of a bidder's live page of the auction (made the first time it is asked)."""
+    invite = await uow.session.get(RequestInvite, (request_id, seller_id))
+    if invite is None:
+        raise NotFound(_("That request doesn't exist."))
+    if invite.follow_token is None:
+        invite.follow_token = secrets.token_urlsafe(18)
+    return invite.follow_token
+
+
+async def follower(uow: UnitOfWork, request_id: int, token: str) -> int | None:
+    """Whose live page a token opens, or None (a token of another request, or none)."""
+    if not token or len(token) > 32:
+        return None
+    return await uow.session.scalar(select(RequestInvite.seller_id).where(
+        RequestInvite.request_id == request_id, RequestInvite.follow_token == token))
 
 
 async def ranking(uow: UnitOfWork, request_id: int) -> list[Bid]:

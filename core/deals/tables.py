@@ -118,6 +118,8 @@ class RequestInvite(Base):
     seller_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"),
                                            primary_key=True)
     invited_at: Mapped[datetime]
+    # The secret of the seller's live page of an auction (their rank as it changes), once asked.
+    follow_token: Mapped[str | None] = mapped_column(String(32), unique=True)
 
 
 class RequestQuestion(Base):

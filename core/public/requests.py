@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from core.accounts.tables import Account
-from core.deals import auction_rules
+from core.deals import auction_rules, auctions
 from core.deals.tables import Offer, PriceRecord, RequestBid, SupplyRequest
 from core.errors import NotFound
 from core.i18n import N_, _
@@ -101,3 +101,47 @@ async def _best(uow: UnitOfWork, request: SupplyRequest, open_now: bool) -> Mone
 
 def _money(minor: int | None, currency: str) -> Money | None:
     return Money(minor, currency) if minor is not None else None
+
+
+@dataclass(frozen=True)
+class Standings:
+    """An open request's live figures for everyone, and each bidder's own place in it."""
+
+    figures: dict[str, object]
+    places: dict[int, tuple[int, int]]  # seller: (rank, their bid in minor units); auctions
+    currency: str = "EUR"
+
+    def of(self, seller_id: int | None) -> dict[str, object]:
+        """The figures, with a bidder's own rank and bid when the page is theirs."""
+        if seller_id is None:
+            return dict(self.figures)
+        place = self.places.get(seller_id)
+        return {**self.figures, "rank": place[0] if place else None,
+                "own": str(Money(place[1], self.currency)) if place else None}
+
+
+async def marker(uow: UnitOfWork, request_id: int) -> tuple[object, ...] | None:
+    """What changes whenever the standings may have: bids, the deadline, the close (one cheap
+    query, so a page's look each tick costs little when nothing moved)."""
+    row = (await uow.session.execute(select(
+        func.count(RequestBid.id), func.max(RequestBid.id), SupplyRequest.deadline,
+        SupplyRequest.closed_at, SupplyRequest.status).select_from(SupplyRequest)
+        .outerjoin(RequestBid, RequestBid.request_id == SupplyRequest.id)
+        .where(SupplyRequest.id == request_id, SupplyRequest.private.is_(False))
+        .group_by(SupplyRequest.id))).first()
+    return tuple(row) if row else None
+
+
+async def standings(uow: UnitOfWork, request_id: int) -> Standings:
+    """The figures of `public_request`, and in an open auction every bidder's rank and bid (a
+    request no longer public reads as closed)."""
+    try:
+        shown = await public_request(uow, request_id)
+    except NotFound:
+        return Standings({"open": False, "answers": 0, "closes_at": None, "best": None}, {})
+    places: dict[int, tuple[int, int]] = {}
+    if shown.mode == auction_rules.AUCTION and shown.open:
+        ranked = await auctions.ranking(uow, request_id)
+        places = {bid.seller_id: (rank, bid.price_minor) for rank, bid in enumerate(ranked, 1)}
+    figures = {k: v for k, v in shown.live().items() if k != "now"}  # the reader's, when sent
+    return Standings(figures, places, shown.ceiling.currency if shown.ceiling else "EUR")

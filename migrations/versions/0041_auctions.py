@@ -37,6 +37,10 @@ def upgrade() -> None:
                                       nullable=False))
         batch_op.add_column(sa.Column('latitude', sa.Double(), nullable=True))
         batch_op.add_column(sa.Column('longitude', sa.Double(), nullable=True))
+    with op.batch_alter_table('request_invites') as batch_op:
+        batch_op.add_column(sa.Column('follow_token', sa.String(length=32), nullable=True))
+        batch_op.create_unique_constraint(op.f('uq_request_invites_follow_token'),
+                                          ['follow_token'])
     op.create_table(
         'request_bids',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -97,6 +101,9 @@ def downgrade() -> None:
     op.drop_table('bid_deposits')
     op.drop_index('ix_request_bids_request_price', 'request_bids')
     op.drop_table('request_bids')
+    with op.batch_alter_table('request_invites') as batch_op:
+        batch_op.drop_constraint(op.f('uq_request_invites_follow_token'), type_='unique')
+        batch_op.drop_column('follow_token')
     with op.batch_alter_table('supply_requests') as batch_op:
         for name in ('longitude', 'latitude', 'private', 'deposit_pct', 'certifications', 'quality',
                      'max_price_mwh_minor', 'told_at', 'closed_at', 'extensions', 'reserve_minor', 'extend_minutes',

@@ -56,6 +56,8 @@ async def test_a_reverse_auction_in_chat_from_setup_to_the_close(app, clock):
     await aivar.say("21")
     assert "Your bid of 21,00 € per t is in." in plain(aivar.texts())
     assert "ranked 1 of 1" in aivar.texts()
+    follow = aivar.button("Follow your rank live")  # their own live page of the auction
+    assert follow.url.startswith("http://127.0.0.1:8000/requests/1?as=") and not follow.data
 
     await last_notice(app, birute, "Request for supply #")
     await birute.tap("Bid")

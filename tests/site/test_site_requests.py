@@ -132,3 +132,30 @@ async def test_an_auction_page_shows_a_new_best_bid_without_reloading(site_app, 
         assert await page.inner_text(".answers") == "2"
         assert await page.evaluate("window.loadedOnce") is True  # the same page, not reloaded
         await page.screenshot(path=str(tmp_path / "auction.png"), full_page=True)
+
+
+async def test_a_bidders_own_page_follows_their_rank_live(site_app, clock):
+    hanna, (aivar, birute) = await _market(site_app)
+    auction = await _post(site_app, hanna, mode="auction", min_step=Money.parse("0.10", "EUR"))
+    other = await _post(site_app, hanna, mode="auction", min_step=Money.parse("0.10", "EUR"))
+    await _bid(site_app, aivar, auction, "21.50")
+    await _bid(site_app, birute, other, "21.50")
+    async with site_app.uow() as uow:
+        token = await auctions.follow_token(uow, auction, aivar.id)
+        elsewhere = await auctions.follow_token(uow, other, birute.id)
+        await uow.commit()
+    async with serve(create_app(site_app, run_workers=False)) as base, \
+            httpx.AsyncClient(base_url=base, timeout=10) as http:
+        page = (await http.get(f"/requests/{auction}?as={token}")).text
+        assert "Your rank" in page and "1 of 1" in page and "noindex" in page
+        for stranger in ("forged", elsewhere):  # no one else's rank, whatever the token
+            assert "Your rank" not in (await http.get(f"/requests/{auction}?as={stranger}")).text
+        async with http.stream("GET", f"/requests/{auction}/live?as={token}") as stream:
+            events = _events(stream)
+            first = await anext(events)
+            assert (first["rank"], first["own"]) == (1, "€21.50")
+            await _bid(site_app, birute, auction, "21.00")  # outbid: their rank moves
+            moved = await anext(events)
+            assert (moved["rank"], moved["best"], moved["answers"]) == (2, "€21.00", 2)
+        async with http.stream("GET", f"/requests/{auction}/live?as=forged") as stream:
+            assert "rank" not in await anext(_events(stream))

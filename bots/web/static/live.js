@@ -23,6 +23,9 @@
     skew = new Date(live.now) - new Date();
     text(".answers", String(live.answers));
     if (live.best) text(".best", words.per.replace("{price}", live.best));
+    if (live.own) text(".own", words.per.replace("{price}", live.own));
+    if (live.rank) text(".rank", words.rank.replace("{rank}", live.rank)
+      .replace("{bidders}", live.answers));
     if (!live.open) {
       text(".status", words.closed);
       text(".time-left", words.closed);
