@@ -15,9 +15,14 @@ with a published listing of 3,000 t of wood chips, and the buyer's reverse aucti
 (at most 40 EUR/t, step 0.01 EUR, a bid in the last `--extend` minutes moves the close to that
 long after it). The app invites at most INVITED_AT_MOST sellers (core.deals.supply_requests):
 any beyond, the bench invites itself (their RequestInvite rows and a second RequestPosted event
-in the same transaction, so the app's own handler writes their cards). Once the servers have delivered every
-card, each bidder presses its "🔨 Bid" (a Telegram callback query, or a signed Slack
-block_actions) and gets the bid card.
+in the same transaction, so the app's own handler writes their cards). Once the servers have
+delivered every card, each bidder presses its "🔨 Bid" (a Telegram callback query, or a signed
+Slack block_actions) and gets the bid card. Then each bidder's follow token is asked of the services
+(core.deals.auctions.follow_token, the secret of the "📈 Follow your rank live" link of their
+bid card) and each opens their own live page's stream of server-sent events,
+`GET /requests/{id}/live?as={token}` (Accept-Language: en), one connection per bidder, read
+continuously until the close ends it (the workers share one port: the kernel spreads the
+connections over them); the bids start once every stream has sent its first event.
 
 Then the deadline is set to now + `--window` seconds in the database (the auction's "last
 minutes"), and `--bids` bids are posted in that window, evenly spaced, as texts with a price
@@ -31,12 +36,23 @@ What is printed, the lines before the last:
 - seeding, and the invitation cards' delivery and the presses of 🔨 Bid;
 - the bids: posted, accepted, refused, unanswered, and over how long;
 - latency: from a bid's webhook POST to (a) its bidder's answer (the card showing the rank, or
-  the refusal) reaching the fake API, and (b) for an accepted bid that took the lead from
+  the refusal) reaching the fake API, (b) for an accepted bid that took the lead from
   another seller, the "🔨 You were outbid" notice reaching that seller's chat (the outbox's
-  way: committed, claimed by a worker's dispatcher, sent); also (b) measured from (a), the
-  outbox's own delay, and how many notices came over 0.5 s after the answer and within 1.1 s
-  of the previous notice to the same chat (the outbox sends a chat one a second, in each
-  worker: those it seems to have held); a bid's latency is the later of (a) and (b);
+  way: committed, claimed by a worker's dispatcher, sent), and (c) for an accepted bid at
+  price p, every bidder's updated rank: for each bidder's live page, the first event read
+  after the POST showing the auction open with a best price at or under p (accepted prices
+  only fall, so its rank counts that bid), the bid's (c) being the last bidder's; a (bidder,
+  bid) with no such event is a missing update. Also (b) measured from (a), the outbox's own
+  delay, and how many notices came over 0.5 s after the answer and within 1.1 s of the
+  previous notice to the same chat (the outbox sends a chat one a second, in each worker:
+  those it seems to have held); the live pages' events, heartbeats, ranks that contradict
+  their event (rank 1 without the best price, or the best price without rank 1, a rank over
+  the bidders, a best price that rose) and streams the close ended. A bid's latency is the
+  latest of (a), (b) and (c): the issue's "from a bid's webhook to every bidder's updated
+  rank". A chat cannot carry every rank change to every bidder (Telegram and Slack limit how
+  often a bot writes to a chat, and 500 bidders each told of 2,000 bids is far beyond it), so
+  the chat tells a bidder their own result and when they are outbid, and each bidder's live
+  rank is their own page, linked from their bid card;
 - the close: closed_at minus the final deadline (from the database), and when this process
   first read the close committed (the close commits alone: every bidder's result is written in
   a transaction of its own just after);
@@ -52,16 +68,19 @@ the bids whose outcome cannot be trusted: no answer and no row, answered accepte
 row, answered refused with a row, and rows stored twice or for no bid posted (each must be 0);
 `double_winners` the winners beyond one (bids marked with an offer, deals on the request's
 offers); `extensions` the request's extensions in the database; `bid_p95_ms` the 95th
-percentile of the bids' latency; `close_ms` the close's lateness: from the final deadline to
-the close read committed (the award and its deal decided, visible to all). The targets: lost=0,
-double_winners=0 (with exactly one winner), the extensions' replay matching, bid_p95_ms ≤ 1000,
-close_ms ≤ 1000.
+percentile of the bids' latency (the latest of (a), (b) and (c) above); `close_ms` the close's
+lateness: from the final deadline to the close read committed (the award and its deal decided,
+visible to all). The line before it gives the three parts' p95s, the live streams, their events
+and the missing rank updates, and the close's closed_at lateness. The targets: lost=0,
+double_winners=0 (with exactly one winner), the extensions' replay matching, no missing rank
+update, bid_p95_ms ≤ 1000, close_ms ≤ 1000.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import bisect
 import contextlib
 import json
 import random
@@ -493,6 +512,111 @@ async def open_cards(servers: Servers, bidders: list[Bidder], inflight: int) -> 
           f"{1000 * percentile(times, 0.95):.0f} ms", flush=True)
 
 
+# --- every bidder's live page: their rank as it changes ----------------------------------------
+
+
+@dataclass
+class Event:
+    """One server-sent event of a live page, as it arrived here."""
+
+    at: float  # perf_counter when its line was read
+    open: bool
+    best: int | None  # minor units
+    rank: int | None
+    own: int | None  # minor units
+    answers: int
+
+
+@dataclass
+class Follower:
+    """A bidder's live page: the stream's events as they arrived."""
+
+    bidder: Bidder
+    url: str
+    events: list[Event] = field(default_factory=list)
+    heartbeats: int = 0  # ": still here"
+    first: asyncio.Event = field(default_factory=asyncio.Event)  # an event came, or it failed
+    done: asyncio.Event = field(default_factory=asyncio.Event)  # the stream is over
+    ended: bool = False  # the server ended the stream (the close)
+    error: str = ""
+
+
+def price_minor(text: object) -> int | None:
+    """A price as an English page writes it ("€15.68", "€1,234.00") in minor units."""
+    if text is None:
+        return None
+    number = re.sub(r"[^\d.]", "", str(text))
+    return int(Decimal(number) * 100) if number else None
+
+
+async def follow(session: aiohttp.ClientSession, follower: Follower) -> None:
+    """Read a live page's stream until the server ends it."""
+    try:
+        async with session.get(follower.url, headers={"Accept-Language": "en",
+                                                      "Accept": "text/event-stream"}) as response:
+            if response.status != 200:
+                follower.error = f"HTTP {response.status}"
+                return
+            async for raw in response.content:  # line by line
+                at, line = time.perf_counter(), raw.decode().rstrip("\r\n")
+                if line.startswith("data:"):
+                    data = json.loads(line[5:])
+                    follower.events.append(Event(
+                        at, bool(data["open"]), price_minor(data.get("best")), data.get("rank"),
+                        price_minor(data.get("own")), int(data.get("answers") or 0)))
+                    follower.first.set()
+                elif line.startswith(":"):
+                    follower.heartbeats += 1
+            follower.ended = True
+    except (aiohttp.ClientError, ValueError, KeyError) as exc:
+        follower.error = f"{type(exc).__name__}: {exc}"
+    finally:
+        follower.first.set()
+        follower.done.set()
+
+
+async def open_live_pages(stack: contextlib.AsyncExitStack, app: Any, servers: Servers,
+                          request_id: int, bidders: list[Bidder]) -> list[Follower]:
+    """Every bidder's follow token from the services, then their live page's stream opened and
+    its first event read (not measured)."""
+    from core.deals import auctions
+    from core.deals.tables import RequestInvite
+
+    started = time.perf_counter()
+    async with app.uow() as uow:
+        invites = list((await uow.session.execute(select(RequestInvite).where(
+            RequestInvite.request_id == request_id))).scalars())  # held: follow_token's get
+        if len(invites) < len(bidders):
+            raise RuntimeError(f"{len(invites)} invitations for {len(bidders)} bidders")
+        tokens = {b.n: await auctions.follow_token(uow, request_id, b.account_id)
+                  for b in bidders}
+        await uow.commit()
+    session = await stack.enter_async_context(aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=0),
+        timeout=aiohttp.ClientTimeout(total=None, sock_connect=10)))
+    followers = [Follower(b, f"{servers.base}/requests/{request_id}/live?as={tokens[b.n]}")
+                 for b in bidders]
+    tasks = [asyncio.create_task(follow(session, f)) for f in followers]
+
+    async def stop_following() -> None:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    stack.push_async_callback(stop_following)
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(asyncio.gather(*(f.first.wait() for f in followers)),
+                               30 + len(followers) / 20)
+    failed = [f for f in followers if not f.events]
+    if failed:
+        errors = Counter(f.error or "no event yet" for f in failed)
+        raise RuntimeError(f"{len(failed)} live pages without a first event: {dict(errors)}")
+    print(f"live pages: {len(tokens)} follow tokens from the services; {len(followers)} streams "
+          f"of server-sent events open on {servers.base} (the workers share its port), each with "
+          f"its first event, in {time.perf_counter() - started:.1f} s", flush=True)
+    return followers
+
+
 # --- the bids -----------------------------------------------------------------------------------
 
 
@@ -649,6 +773,12 @@ async def wait_for_results(inbox: Inbox, chats: set[str], seconds: float) -> Non
             await asyncio.wait_for(inbox.told.wait(), limit - time.perf_counter())
 
 
+async def wait_for_streams(followers: list[Follower], seconds: float) -> None:
+    """Until every live page's stream has ended (the close ends them), or `seconds` passed."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(asyncio.gather(*(f.done.wait() for f in followers)), seconds)
+
+
 # --- the figures ----------------------------------------------------------------------------------
 
 
@@ -690,17 +820,75 @@ class Latency:
     answers: list[float] = field(default_factory=list)  # (a) POST → own answer
     notices: list[float] = field(default_factory=list)  # (b) POST → outbid notice
     after_answer: list[float] = field(default_factory=list)  # (b) minus (a)
-    bids: list[float] = field(default_factory=list)  # the later of the two
+    ranks: list[float] = field(default_factory=list)  # (c) POST → every bidder's updated rank
+    bids: list[float] = field(default_factory=list)  # the latest of the three
     expected: int = 0
     missing: int = 0
     wrong_chat: int = 0
+    rank_missing: int = 0  # (bidder, accepted bid) without an updated rank
+    rank_missing_bids: int = 0  # accepted bids some bidder never saw
 
 
-def latency(bids: list[Bid], outcome: Outcome, inbox: Inbox,
-            by_account: dict[int, Bidder]) -> Latency:
+class Timelines:
+    """The live pages' open events with a best price, each page's as arrival times and best
+    prices (which only fall while the auction is open)."""
+
+    def __init__(self, followers: list[Follower]) -> None:
+        self.pages: list[tuple[list[float], list[int]]] = []
+        for follower in followers:
+            arrivals, falling = [], []
+            for e in follower.events:
+                if e.open and e.best is not None:
+                    arrivals.append(e.at)
+                    falling.append(-e.best)
+            self.pages.append((arrivals, falling))
+
+    def updated(self, bid: Bid, result: Latency) -> float | None:
+        """When the last page showed a best price at or under the bid's, after its POST (None
+        if some page never did: each such page counted missing)."""
+        last, lacking = bid.posted, 0
+        for arrivals, falling in self.pages:
+            i = max(bisect.bisect_right(arrivals, bid.posted), bisect.bisect_left(falling, -bid.price))
+            if i < len(arrivals):
+                last = max(last, arrivals[i])
+            else:
+                lacking += 1
+        if lacking:
+            result.rank_missing += lacking
+            result.rank_missing_bids += 1
+            return None
+        return last
+
+
+def wrong_ranks(followers: list[Follower]) -> Counter[str]:
+    """Open events whose figures disagree, by kind: a rank over the bidders counted, rank 1
+    without the best price or the best price without rank 1, a bid without a rank or a rank
+    without a bid, a best price higher than an earlier event's."""
+    found: Counter[str] = Counter()
+    for follower in followers:
+        lowest: int | None = None
+        for e in follower.events:
+            if not e.open:
+                continue
+            if (e.own is None) != (e.rank is None):
+                found["bid without rank"] += 1
+            elif e.rank is not None and e.rank > e.answers:
+                found["rank over bidders"] += 1
+            elif e.own is not None and (e.rank == 1) != (e.own == e.best):
+                found["leader not best"] += 1
+            elif e.best is not None and lowest is not None and e.best > lowest:
+                found["best rose"] += 1
+            if e.best is not None:
+                lowest = e.best if lowest is None else min(lowest, e.best)
+    return found
+
+
+def latency(bids: list[Bid], outcome: Outcome, inbox: Inbox, by_account: dict[int, Bidder],
+            followers: list[Follower]) -> Latency:
     """Each answered bid's latency; an accepted one waits, besides, for the outbid notice to
-    the seller it took the lead from (the previous accepted bid's, in placed_at order)."""
-    result = Latency()
+    the seller it took the lead from (the previous accepted bid's, in placed_at order), and for
+    every bidder's live page to show a best price at or under it."""
+    result, timelines = Latency(), Timelines(followers)
     posted = {(b.bidder.n, b.price): b for b in bids}
     previous: dict[tuple[int, int], int | None] = {}
     for before, row in zip([None, *outcome.rows], outcome.rows, strict=False):
@@ -720,6 +908,11 @@ def latency(bids: list[Bid], outcome: Outcome, inbox: Inbox,
                 result.notices.append(notice - bid.posted)
                 result.after_answer.append(notice - bid.answered)
                 done = max(done, notice)
+        if bid.outcome == "accepted":
+            updated = timelines.updated(bid, result)
+            if updated is not None:
+                result.ranks.append(updated - bid.posted)
+                done = max(done, updated)
         result.bids.append(done - bid.posted)
     return result
 
@@ -762,7 +955,7 @@ def ms(values: list[float], q: float) -> str:
 
 
 def report(bidding: Bidding, span: float, outcome: Outcome, bidders: list[Bidder],
-           app_inbox: Inbox) -> dict[str, Any]:
+           app_inbox: Inbox, followers: list[Follower]) -> dict[str, Any]:
     by_account = {b.account_id: b for b in bidders}
     bids = bidding.bids
     answered = Counter(b.outcome for b in bids)
@@ -778,18 +971,37 @@ def report(bidding: Bidding, span: float, outcome: Outcome, bidders: list[Bidder
     if reasons:
         print("refusals: " + "; ".join(f"{n}× {r!r}" for r, n in reasons.most_common(4)),
               flush=True)
-    lat = latency(bids, outcome, app_inbox, by_account)
+    lat = latency(bids, outcome, app_inbox, by_account, followers)
+    wrong = wrong_ranks(followers)
+    events = sum(len(f.events) for f in followers)
     print(f"latency from a bid's POST: own answer p50 {ms(lat.answers, 0.5)} p95 "
           f"{ms(lat.answers, 0.95)} max {ms(lat.answers, 1)} ms; outbid notice p50 "
           f"{ms(lat.notices, 0.5)} p95 {ms(lat.notices, 0.95)} max {ms(lat.notices, 1)} ms "
           f"({lat.expected} expected, {lat.missing} missing, {lat.wrong_chat} to another chat; "
           f"after the answer p50 {ms(lat.after_answer, 0.5)} p95 {ms(lat.after_answer, 0.95)} "
           f"ms; {held(bids, app_inbox)} came late, about 1 s after the previous one to that "
-          f"chat); a bid, the later of the two: p95 {ms(lat.bids, 0.95)} ms", flush=True)
+          f"chat); every bidder's updated rank p50 {ms(lat.ranks, 0.5)} p95 "
+          f"{ms(lat.ranks, 0.95)} max {ms(lat.ranks, 1)} ms ({len(lat.ranks)} accepted bids; "
+          f"{lat.rank_missing} updates missing, on {lat.rank_missing_bids} bids); a bid, the "
+          f"latest of the three: p95 {ms(lat.bids, 0.95)} ms", flush=True)
+    closed = sum(1 for f in followers if f.ended and f.events and not f.events[-1].open)
+    kinds = ", ".join(f"{k} {n}" for k, n in wrong.items()) or "none"
+    failed = Counter(f.error for f in followers if f.error)
+    print(f"live pages: {len(followers)} streams, {events} events ({events / len(followers):.0f} "
+          f"a page), {sum(f.heartbeats for f in followers)} heartbeats, {wrong.total()} events "
+          f"whose figures disagree ({kinds}); {closed} ended by the close, "
+          f"{failed.total()} failed{f' {dict(failed)}' if failed else ''}", flush=True)
     return {"bids": len(bids), "accepted": len(outcome.rows), "lost": lost,
             "lost_parts": lost_parts, "latency": lat,
             "bid_p95_ms": 1000 * percentile(lat.bids, 0.95),
-            "notices_missing": lat.missing + lat.wrong_chat}
+            "answer_p95_ms": 1000 * percentile(lat.answers, 0.95),
+            "notice_p95_ms": 1000 * percentile(lat.notices, 0.95),
+            "rank_p95_ms": 1000 * percentile(lat.ranks, 0.95),
+            "notices_missing": lat.missing + lat.wrong_chat,
+            "followers": sum(1 for f in followers if f.events), "sse_events": events,
+            "rank_missing": lat.rank_missing, "rank_wrong": wrong.total(),
+            "rank_wrong_parts": dict(wrong),
+            "streams_closed": closed}
 
 
 def close_report(outcome: Outcome, inbox: Inbox, bidders: list[Bidder]) -> dict[str, Any]:
@@ -896,6 +1108,13 @@ async def main(argv: list[str] | None = None) -> dict[str, Any]:
         smtp.stop()
         await runner.cleanup()
         await drop_pg(args.pg)
+    print(f"components (p95 from a bid's POST): own answer {result['answer_p95_ms']:.0f} ms, "
+          f"outbid notice {result['notice_p95_ms']:.0f} ms, every bidder's updated rank "
+          f"{result['rank_p95_ms']:.0f} ms (on {result['followers']} SSE connections, "
+          f"{result['sse_events']} events received, {result['rank_missing']} updates missing); "
+          f"a bid, the latest of the three: {result['bid_p95_ms']:.0f} ms; the close: closed_at "
+          f"{result['closed_at_ms']:.0f} ms, read committed {result['close_ms']:.0f} ms after "
+          "the final deadline", flush=True)
     print(f"auction bids={result['bids']} accepted={result['accepted']} lost={result['lost']} "
           f"double_winners={result['double_winners']} extensions={result['extensions']} "
           f"bid_p95_ms={result['bid_p95_ms']:.0f} close_ms={result['close_ms']:.0f}", flush=True)
@@ -915,6 +1134,7 @@ async def measured(stack: contextlib.AsyncExitStack, args: argparse.Namespace, a
         limits=httpx.Limits(max_connections=args.inflight + 8)))
     servers = Servers(bot, slack, bot.inbox, base, secret, log, http, slack_http)
     await open_cards(servers, bidders, args.inflight)
+    followers = await open_live_pages(stack, app, servers, request_id, bidders)
     initial = await set_deadline(app, request_id, args.window)
     print(f"bidding: the deadline set to {args.window:g} s from now, {initial:%H:%M:%S}; "
           f"{args.bids} bids over it, at most {args.inflight} in flight", flush=True)
@@ -923,7 +1143,8 @@ async def measured(stack: contextlib.AsyncExitStack, args: argparse.Namespace, a
     outcome = await wait_for_close(app, request_id, initial)
     told = {b.chat for b in bidders if b.account_id in {r[1] for r in outcome.rows}}
     await wait_for_results(bot.inbox, told, 60 + len(told) / 10)
-    result = report(bidding, span, outcome, bidders, bot.inbox)
+    await wait_for_streams(followers, 10)
+    result = report(bidding, span, outcome, bidders, bot.inbox, followers)
     result.update(close_report(outcome, bot.inbox, bidders))
     methods = Counter(c.method for c in slack.calls)
     print(f"traffic: Bot API {sum(bot.calls.values())} calls ({_top(bot.calls)}); Slack "

@@ -1,6 +1,7 @@
 """bench/auction.py runs small on PostgreSQL: a dozen sellers on Telegram and Slack bid through
 two real `agora serve` workers; no bid is lost or applied twice, exactly one wins, every
-extension is applied, the auction closes, and the line has its shape.
+extension is applied, every bidder's live page shows each accepted bid (its rank consistent),
+the auction closes and ends every page's stream, and the line has its shape.
 
 It takes about 80 s: the shortest extension is a minute, so the close comes a minute after the
 last accepted bid, and the bench waits for it."""
@@ -48,3 +49,6 @@ async def test_a_small_auction_loses_no_bid_and_closes_once_with_one_winner(caps
     assert result["extensions_match"] and extensions == result["extensions"] > 0
     assert result["closed"] and result["close_ms"] >= 0
     assert result["notices_missing"] == 0 and result["slack_refused"] == 0
+    assert result["followers"] == result["streams_closed"] == 12
+    assert result["rank_missing"] == 0
+    assert result["sse_events"] > result["followers"] and result["rank_p95_ms"] > 0

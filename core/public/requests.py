@@ -140,8 +140,12 @@ async def standings(uow: UnitOfWork, request_id: int) -> Standings:
     except NotFound:
         return Standings({"open": False, "answers": 0, "closes_at": None, "best": None}, {})
     places: dict[int, tuple[int, int]] = {}
+    figures = {k: v for k, v in shown.live().items() if k != "now"}  # the reader's, when sent
     if shown.mode == auction_rules.AUCTION and shown.open:
         ranked = await auctions.ranking(uow, request_id)
         places = {bid.seller_id: (rank, bid.price_minor) for rank, bid in enumerate(ranked, 1)}
-    figures = {k: v for k, v in shown.live().items() if k != "now"}  # the reader's, when sent
+        # The count and the best from the same read as the ranks: never "9 of 8".
+        currency = shown.ceiling.currency if shown.ceiling else "EUR"
+        figures.update(answers=len(ranked),
+                       best=str(Money(ranked[0].price_minor, currency)) if ranked else None)
     return Standings(figures, places, shown.ceiling.currency if shown.ceiling else "EUR")
