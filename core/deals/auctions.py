@@ -269,7 +269,7 @@ async def award_next(uow: UnitOfWork, request_id: int, buyer_id: int) -> Bid:
     for candidate in await next_bids(uow, request):
         if await _awarded(uow, request, candidate):
             return candidate
-    raise DomainError(_("No other bid can be awarded: post a new request with /request."))
+    raise DomainError(_("No other bid can be awarded: ask for supply again from the menu."))
 
 
 # --- helpers --------------------------------------------------------------------------------

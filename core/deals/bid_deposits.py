@@ -34,7 +34,7 @@ def amount(request: SupplyRequest) -> Money | None:
     if not request.deposit_pct or request.max_price_minor is None:
         return None
     lot = Decimal(request.max_price_minor) * Decimal(request.quantity_milli) / 1000
-    share = (lot * request.deposit_pct / 100).quantize(Decimal(1), ROUND_HALF_UP)
+    share = (lot * Decimal(request.deposit_pct).scaleb(-2)).quantize(Decimal(1), ROUND_HALF_UP)
     return Money(int(share), request.currency)
 
 

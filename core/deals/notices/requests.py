@@ -305,7 +305,7 @@ async def on_award_undone(uow: UnitOfWork, event: AwardUndone) -> None:
             buttons = [[Action(Intent.AWARD_NEXT, N_("✅ Award the next bid"), str(request.id))]]
         else:
             text = _("📣 Deal #{deal} on your request #{id} ended: {quantity} is uncovered. Ask "
-                     "again with /request.", deal=event.deal_id, id=request.id,
+                     "for supply again from the menu.", deal=event.deal_id, id=request.id,
                      quantity=uncovered)
         await notify(uow, request.buyer_id, text, buttons=buttons or None,
                      about=(f"request:{request.id}",))
