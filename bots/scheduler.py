@@ -82,7 +82,7 @@ def add_leader_jobs(scheduler: AsyncIOScheduler, container: Container) -> None:
                       replace_existing=True)
 
 
-CLOSE_EVERY = 0.5  # seconds: a tender's or auction's close is settled well within a second of it
+CLOSE_EVERY = 0.25  # seconds: a tender's or auction's close is settled well within a second of it
 
 
 async def _close_bidding(uow: UowFactory) -> None:
