@@ -44,8 +44,8 @@ class LiveBoards:
             seen = 0
             while True:
                 if board.version == seen:
-                    try:  # the event is shared: a page's timeout must not cancel it
-                        await asyncio.wait_for(asyncio.shield(board.changed.wait()), quiet)
+                    try:  # cancelling one waiter of the shared event leaves the others waiting
+                        await asyncio.wait_for(board.changed.wait(), quiet)
                     except TimeoutError:
                         yield None
                     continue

@@ -82,7 +82,8 @@ async def _card(ctx: Ctx) -> list[Outbound]:
                    unit=unit, price=most) if most else
                  _("Type your price per {unit} for the whole quantity.", unit=unit))
     buttons = rows((_("↻ Refresh"), "refresh"), (_("✔ Done"), "done"), per_row=2)
-    if request.mode == auction_rules.AUCTION and standing.own is not None:
+    if request.mode == auction_rules.AUCTION and standing.own is not None \
+            and not request.private:  # a private request has no public page to follow
         buttons = ((await _follow_button(ctx, request.id),), *buttons)
     return [Reply("\n".join(lines), buttons)]
 

@@ -234,6 +234,7 @@ async def _awarded(uow: UnitOfWork, request: SupplyRequest, candidate: Bid) -> b
     except DomainError:
         await step.rollback()
         del uow.events[events:]  # nothing of the failed award is told
+        await uow.session.refresh(request)  # its values were expired with the savepoint
         return False
     await step.commit()
     row.offer_id = offer.id

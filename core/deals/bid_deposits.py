@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, tuple_, update
 
 from core.actions import Action, Intent
 from core.deals.events import DealMoved, DepositAsked, DepositSettled
@@ -86,8 +86,14 @@ async def paid(uow: UnitOfWork, ref: str) -> None:
     found = parsed(ref)
     if found is None or not await _moved(uow, found, (ASKED,), HELD):
         return
-    request = await uow.session.get(SupplyRequest, found[0])
-    if request is None or request.status != "open" or request.closed_at is not None:
+    # Hold the request's row, as a bid does: a close or cancellation running now either came
+    # first (and this deposit goes back) or waits for this one (and returns it itself).
+    still_open = await uow.session.execute(update(SupplyRequest).where(
+        SupplyRequest.id == found[0], SupplyRequest.status == "open",
+        SupplyRequest.closed_at.is_(None), SupplyRequest.deadline > uow.clock.now())
+        .values(updated_at=uow.clock.now()))
+    request = await uow.session.get(SupplyRequest, found[0], populate_existing=True)
+    if request is None or still_open.rowcount != 1:  # type: ignore[attr-defined]
         await _settle(uow, found, RETURNED)
         return
     async with addressed_to(uow, found[1]):
@@ -128,16 +134,37 @@ async def on_deal_moved(uow: UnitOfWork, event: DealMoved) -> None:
 
 
 async def _winners_doing(uow: UnitOfWork, event: DealMoved) -> str | None:
-    """Why the deal ended by the winner (the seller), or None when it did not."""
-    if event.transition == "cancel-deal" and event.by == "seller":
+    """Why the deal ended by the winner (the seller), or None when it did not. Terms the buyer
+    changed after the award are no one's fault but hers: a winner who withdraws from them, or
+    accepted an earlier version, keeps the deposit."""
+    versions = (await uow.session.execute(select(
+        DealTerms.version, DealTerms.seller_accepted_at).where(
+        DealTerms.deal_id == event.deal_id))).all()
+    changed = any(version > 1 for version, __ in versions)
+    signed = any(accepted is not None for __, accepted in versions)
+    if event.transition == "cancel-deal" and event.by == "seller" and not changed:
         return FORFEIT_WHY["cancel-deal"]
     if event.transition == "cancel-not-shipped":
         return FORFEIT_WHY["cancel-not-shipped"]
-    if event.transition == "cancel-unpaid" and event.source == "agreed":
-        signed = await uow.session.scalar(select(DealTerms.seller_accepted_at).where(
-            DealTerms.deal_id == event.deal_id).order_by(DealTerms.version.desc()).limit(1))
-        return None if signed else FORFEIT_WHY["cancel-unpaid"]
+    if event.transition == "cancel-unpaid" and event.source == "agreed" and not signed:
+        return FORFEIT_WHY["cancel-unpaid"]
     return None
+
+
+async def strays(uow: UnitOfWork) -> int:
+    """Deposits held on requests whose bidding ended without them in an award (a safety net:
+    the close and cancellation return them as they happen); returns how many went back."""
+    ended = select(SupplyRequest.id).where(or_(
+        SupplyRequest.status == "cancelled", SupplyRequest.closed_at.is_not(None)))
+    awarded = select(RequestBid.request_id, RequestBid.seller_id).where(
+        RequestBid.offer_id.is_not(None))
+    rows = (await uow.session.execute(select(BidDeposit.request_id, BidDeposit.seller_id).where(
+        BidDeposit.state == HELD, BidDeposit.request_id.in_(ended),
+        tuple_(BidDeposit.request_id, BidDeposit.seller_id).not_in(awarded)))).all()
+    count = 0
+    for request_id, seller_id in rows:
+        count += await _settle(uow, (int(request_id), int(seller_id)), RETURNED)
+    return count
 
 
 async def _tell_forfeited(uow: UnitOfWork, key: tuple[int, int], why: str) -> None:

@@ -107,16 +107,20 @@ def _money(minor: int | None, currency: str) -> Money | None:
 class Standings:
     """An open request's live figures for everyone, and each bidder's own place in it."""
 
-    figures: dict[str, object]
+    figures: dict[str, object]  # every figure but the prices, which each reader's page formats
     places: dict[int, tuple[int, int]]  # seller: (rank, their bid in minor units); auctions
     currency: str = "EUR"
+    best_minor: int | None = None
 
     def of(self, seller_id: int | None) -> dict[str, object]:
-        """The figures, with a bidder's own rank and bid when the page is theirs."""
+        """The figures in the reader's money format, with a bidder's own rank and bid when
+        the page is theirs."""
+        figures = {**self.figures, "best": str(Money(self.best_minor, self.currency))
+                   if self.best_minor is not None else None}
         if seller_id is None:
-            return dict(self.figures)
+            return figures
         place = self.places.get(seller_id)
-        return {**self.figures, "rank": place[0] if place else None,
+        return {**figures, "rank": place[0] if place else None,
                 "own": str(Money(place[1], self.currency)) if place else None}
 
 
@@ -138,14 +142,14 @@ async def standings(uow: UnitOfWork, request_id: int) -> Standings:
     try:
         shown = await public_request(uow, request_id)
     except NotFound:
-        return Standings({"open": False, "answers": 0, "closes_at": None, "best": None}, {})
+        return Standings({"open": False, "answers": 0, "closes_at": None}, {})
     places: dict[int, tuple[int, int]] = {}
-    figures = {k: v for k, v in shown.live().items() if k != "now"}  # the reader's, when sent
+    figures = {k: v for k, v in shown.live().items() if k not in ("now", "best")}
+    best = shown.best.amount if shown.best else None
     if shown.mode == auction_rules.AUCTION and shown.open:
         ranked = await auctions.ranking(uow, request_id)
         places = {bid.seller_id: (rank, bid.price_minor) for rank, bid in enumerate(ranked, 1)}
         # The count and the best from the same read as the ranks: never "9 of 8".
-        currency = shown.ceiling.currency if shown.ceiling else "EUR"
-        figures.update(answers=len(ranked),
-                       best=str(Money(ranked[0].price_minor, currency)) if ranked else None)
-    return Standings(figures, places, shown.ceiling.currency if shown.ceiling else "EUR")
+        figures["answers"] = len(ranked)
+        best = ranked[0].price_minor if ranked else None
+    return Standings(figures, places, shown.ceiling.currency if shown.ceiling else "EUR", best)

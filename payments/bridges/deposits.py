@@ -58,7 +58,11 @@ class DepositPayments:
             await self._move(event.reference, event.outcome)
 
     async def catch_up(self) -> int:
-        """Move the money of every settled deposit whose escrow is still held."""
+        """Return deposits a race left held after their bidding ended, then move the money
+        of every settled deposit whose escrow is still held."""
+        async with self.payments.uow() as uow:
+            await bid_deposits.strays(uow)
+            await uow.commit()
         async with self.payments.uow() as uow:
             rows = (await uow.session.execute(select(
                 BidDeposit.request_id, BidDeposit.seller_id, BidDeposit.state).where(

@@ -180,3 +180,53 @@ async def test_a_seller_is_shown_the_way_to_pay_the_deposit_in_chat(app):
     await seller.tap("Bid")
     await seller.say("21")
     assert "is in" in seller.texts()
+
+
+async def test_a_winner_keeps_the_deposit_when_the_buyer_changed_the_terms(app, clock):
+    hanna, (aivar, *_) = await market(app)
+    request_id = await auction(app, hanna)
+    escrow = await pay_deposit(app, aivar, request_id)
+    await bid(app, aivar, request_id, "21")
+    clock.advance(days=1)
+    await auctions.close_due(app.uow)
+    deal_id = await the_deal(app, request_id)
+    async with app.uow() as uow:  # the winner signs the awarded terms…
+        version = await terms.current(uow, deal_id)
+        await terms.accept(uow, deal_id, aivar.id, version.sha256)
+        await uow.commit()
+    async with app.uow() as uow:  # …then the buyer asks for another place and lets it lapse
+        await terms.change(uow, deal_id, hanna.id, {"place": "Narva"})
+        await uow.commit()
+    clock.advance(days=3, minutes=1)
+    await due.run_all(app.uow)
+    assert await deposit_state(app, request_id, aivar.id) == "returned"
+    assert await escrow_state(app, escrow) == "refunded"
+    assert not await told_texts(app, aivar.id, "goes to the buyer")
+
+
+async def test_a_deposit_paid_as_bidding_ends_goes_back_and_the_catch_up_returns_strays(
+        app, clock):
+    from sqlalchemy import update
+
+    from core.deals.tables import SupplyRequest
+    from payments.bridges.deposits import DepositPayments
+
+    hanna, (aivar, birute, *_) = await market(app)
+    request_id = await auction(app, hanna)
+    birute_escrow = await pay_deposit(app, birute, request_id)  # held, before the deadline
+    async with app.uow() as uow:
+        await auctions.ask_deposit(uow, request_id, aivar.id)
+        await uow.commit()
+    clock.advance(days=1)  # the deadline passed; the close has not run yet
+    view = await app.payments.by_reference(bid_deposits.reference(request_id, aivar.id))
+    await app.payments.pay_with_test_card(view.id, CARD)
+    assert await escrow_state(app, view.id) == "refunded"  # no bid can come: it goes back
+    async with app.uow() as uow:  # a close that missed birute's deposit in a race
+        await uow.session.execute(update(SupplyRequest).values(
+            closed_at=clock.now(), status="closed"))
+        await uow.commit()
+    assert await deposit_state(app, request_id, birute.id) == "held"
+    await DepositPayments(app.payments).catch_up()
+    assert await deposit_state(app, request_id, birute.id) == "returned"
+    assert await escrow_state(app, birute_escrow) == "refunded"
+    assert await balanced(app)
