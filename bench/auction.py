@@ -99,7 +99,6 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import aiohttp
-import asyncpg
 import httpx
 from aiohttp import web
 from aiosmtpd.controller import Controller
@@ -114,6 +113,8 @@ from bench.chat import (
     FakeBotApi,
     Mailbox,
     agora_env,
+    drop_pg,
+    fresh_pg,
     percentile,
     spawn,
     stop,
@@ -1039,26 +1040,6 @@ def close_report(outcome: Outcome, inbox: Inbox, bidders: list[Bidder]) -> dict[
 # --- the run --------------------------------------------------------------------------------------
 
 
-async def fresh_pg(server: str) -> str:
-    """A scratch database on `server` (the one a previous run left is dropped first)."""
-    conn = await asyncpg.connect(server.replace("postgresql+asyncpg://", "postgresql://"),
-                                 timeout=5)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
-        await conn.execute(f'CREATE DATABASE "{PG_NAME}"')
-    finally:
-        await conn.close()
-    return f"{server.rsplit('/', 1)[0]}/{PG_NAME}"
-
-
-async def drop_pg(server: str) -> None:
-    conn = await asyncpg.connect(server.replace("postgresql+asyncpg://", "postgresql://"))
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
-    finally:
-        await conn.close()
-
-
 def options(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--bidders", type=int, default=500)
@@ -1083,7 +1064,9 @@ async def main(argv: list[str] | None = None) -> dict[str, Any]:
 
     args = options(argv)
     bidders = people(args.bidders, args.slack_share)
-    db = await fresh_pg(args.pg)
+    db = await fresh_pg(args.pg, PG_NAME)
+    if db is None:
+        raise SystemExit("the auction bench runs on PostgreSQL: start it, or give --pg")
     inbox = Inbox()
     bot, slack = BotApi(inbox), SlackApi(inbox=inbox)
     runner = web.AppRunner(bot.app(), access_log=None)
@@ -1107,7 +1090,7 @@ async def main(argv: list[str] | None = None) -> dict[str, Any]:
     finally:
         smtp.stop()
         await runner.cleanup()
-        await drop_pg(args.pg)
+        await drop_pg(args.pg, PG_NAME)
     print(f"components (p95 from a bid's POST): own answer {result['answer_p95_ms']:.0f} ms, "
           f"outbid notice {result['notice_p95_ms']:.0f} ms, every bidder's updated rank "
           f"{result['rank_p95_ms']:.0f} ms (on {result['followers']} SSE connections, "

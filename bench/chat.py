@@ -685,7 +685,9 @@ def _span(fake: FakeBotApi, users: list[int], start: float) -> float:
     return max(last - start, 1e-9)
 
 
-async def fresh_pg(server: str) -> str | None:
+async def fresh_pg(server: str, name: str = PG_NAME) -> str | None:
+    """A scratch database `name` on `server` (one a previous run left is dropped first), or
+    None when the server can't be reached."""
     dsn = server.replace("postgresql+asyncpg://", "postgresql://")
     try:
         conn = await asyncpg.connect(dsn, timeout=5)
@@ -693,17 +695,17 @@ async def fresh_pg(server: str) -> str | None:
         print(f"PostgreSQL unreachable ({exc}); skipping it")
         return None
     try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
-        await conn.execute(f'CREATE DATABASE "{PG_NAME}"')
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{name}"')
     finally:
         await conn.close()
-    return f"{server.rsplit('/', 1)[0]}/{PG_NAME}"
+    return f"{server.rsplit('/', 1)[0]}/{name}"
 
 
-async def drop_pg(server: str) -> None:
+async def drop_pg(server: str, name: str = PG_NAME) -> None:
     conn = await asyncpg.connect(server.replace("postgresql+asyncpg://", "postgresql://"))
     try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await conn.close()
 

@@ -62,7 +62,7 @@ async def bid(uow: UnitOfWork, request_id: int, seller_id: int, price: Money) ->
     await bid_deposits.check_paid(uow, request, seller_id)
     listing = await lot_listing(uow, request, seller_id)
     best = await _best(uow, request.id)
-    auction_rules.checked_bid(request.mode, price, _ceiling(request), best.price_minor
+    auction_rules.checked_bid(request.mode, price, request_award.ceiling(request), best.price_minor
                               if best else None, request.min_step_minor, request.unit)
     if price.currency != request.currency:
         raise DomainError(_("Bid in {currency}.", currency=request.currency))
@@ -307,10 +307,6 @@ async def _best(uow: UnitOfWork, request_id: int) -> Bid | None:
         .order_by(RequestBid.price_minor, RequestBid.placed_at, RequestBid.id).limit(1))).first()
     return Bid(*row) if row else None
 
-
-def _ceiling(request: SupplyRequest) -> Money | None:
-    return Money(request.max_price_minor, request.currency) \
-        if request.max_price_minor is not None else None
 
 
 

@@ -45,10 +45,8 @@ async def check_counter(uow: UnitOfWork, offer: Offer, milli: int, price: Any) -
     request = await uow.session.get(SupplyRequest, offer.request_id)
     if request is None or request.status != OPEN:
         raise Conflict(_("That request is closed: it takes no more quotes or awards."))
-    ceiling = Money(request.max_price_minor, request.currency) \
-        if request.max_price_minor is not None else None
     request_rules.checked_quote(milli, request.quantity_milli - await awarded_milli(
-        uow, request.id), price, ceiling, request.unit)
+        uow, request.id), price, ceiling(request), request.unit)
     listing = await uow.session.get(Listing, offer.listing_id)
     energy = Decimal((listing.energy_mwh_per_unit if listing else None) or "0")
     if request.max_price_mwh_minor is not None:  # the buyer's ceiling per MWh holds too
@@ -57,6 +55,12 @@ async def check_counter(uow: UnitOfWork, offer: Offer, milli: int, price: Any) -
         if problems:
             raise DomainError(_("Your listing doesn't answer this request: {problems}.",
                                 problems="; ".join(problems)))
+
+
+def ceiling(request: SupplyRequest) -> Money | None:
+    """The most the buyer pays per unit, if she set it."""
+    return Money(request.max_price_minor, request.currency) \
+        if request.max_price_minor is not None else None
 
 
 async def awarded_milli(uow: UnitOfWork, request_id: int) -> int:

@@ -329,9 +329,8 @@ async def quote(uow: UnitOfWork, request_id: int, seller_id: int, listing_id: in
         raise NotFound(_("That listing doesn't exist."))
     milli = int(terms.quantity * 1000) * (terms.call_offs or 1)  # a contract: every call-off
     remaining = request.quantity_milli - await request_award.awarded_milli(uow, request.id)
-    ceiling = Money(request.max_price_minor, request.currency) \
-        if request.max_price_minor is not None else None
-    request_rules.checked_quote(milli, remaining, terms.price, ceiling, request.unit)
+    request_rules.checked_quote(milli, remaining, terms.price, request_award.ceiling(request),
+                                request.unit)
     check_meets(request, listing, terms.price.amount)
     return await offers.quote(uow, listing.id, seller_id, request.buyer_id, terms,
                               request_id=request.id)

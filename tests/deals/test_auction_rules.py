@@ -56,9 +56,9 @@ def test_a_tender_or_auction_is_refused_at_its_wrong_setting(mode, ceiling, step
 
 
 def test_good_settings_pass():
-    rules.checked_setup("auction", eur("22"), eur("0.10"), 3, eur("20"))
-    rules.checked_setup("tender", None, None, None, None)
-    rules.checked_setup("quotes", None, None, None, None)
+    assert rules.checked_setup("auction", eur("22"), eur("0.10"), 3, eur("20"), 2) is None
+    assert rules.checked_setup("tender", None, None, None, None) is None
+    assert rules.checked_setup("quotes", None, None, None, None) is None
 
 
 def test_an_auction_bid_must_be_a_step_under_the_best_and_within_the_ceiling():

@@ -70,6 +70,18 @@ async def the_deal(app, request_id: int) -> int:
             RequestBid.request_id == request_id))
 
 
+async def won_alone(app, clock):
+    """Aivar, the only bidder, paid his deposit and won: (hanna, aivar, request, his deposit's
+    escrow, the deal)."""
+    hanna, (aivar, *_) = await market(app)
+    request_id = await auction(app, hanna)
+    escrow = await pay_deposit(app, aivar, request_id)
+    await bid(app, aivar, request_id, "21")
+    clock.advance(days=1)
+    await auctions.close_due(app.uow)
+    return hanna, aivar, request_id, escrow, await the_deal(app, request_id)
+
+
 async def balanced(app) -> bool:
     async with app.uow() as uow:
         return not await ledger.unbalanced_journals(uow)
@@ -108,14 +120,9 @@ async def test_losers_get_their_deposits_back_and_a_winner_who_withdraws_forfeit
 
 async def test_a_winner_whose_deal_ends_by_the_buyer_or_completes_gets_the_deposit_back(
         app, clock):
-    hanna, (aivar, *_) = await market(app)
-    request_id = await auction(app, hanna)
-    escrow = await pay_deposit(app, aivar, request_id)
-    await bid(app, aivar, request_id, "21")
-    clock.advance(days=1)
-    await auctions.close_due(app.uow)
+    hanna, aivar, request_id, escrow, deal_id = await won_alone(app, clock)
     async with app.uow() as uow:
-        await deals.take(uow, await the_deal(app, request_id), "cancel-deal", hanna.id)
+        await deals.take(uow, deal_id, "cancel-deal", hanna.id)
         await uow.commit()
     assert await deposit_state(app, request_id, aivar.id) == "returned"
     assert await escrow_state(app, escrow) == "refunded"
@@ -124,13 +131,7 @@ async def test_a_winner_whose_deal_ends_by_the_buyer_or_completes_gets_the_depos
 
 
 async def test_a_winner_who_does_not_sign_in_time_forfeits(app, clock):
-    hanna, (aivar, *_) = await market(app)
-    request_id = await auction(app, hanna)
-    escrow = await pay_deposit(app, aivar, request_id)
-    await bid(app, aivar, request_id, "21")
-    clock.advance(days=1)
-    await auctions.close_due(app.uow)
-    deal_id = await the_deal(app, request_id)
+    hanna, aivar, request_id, escrow, deal_id = await won_alone(app, clock)
     async with app.uow() as uow:  # the buyer accepts the terms; the winner never does
         version = await terms.current(uow, deal_id)
         await terms.accept(uow, deal_id, hanna.id, version.sha256)
@@ -183,13 +184,7 @@ async def test_a_seller_is_shown_the_way_to_pay_the_deposit_in_chat(app):
 
 
 async def test_a_winner_keeps_the_deposit_when_the_buyer_changed_the_terms(app, clock):
-    hanna, (aivar, *_) = await market(app)
-    request_id = await auction(app, hanna)
-    escrow = await pay_deposit(app, aivar, request_id)
-    await bid(app, aivar, request_id, "21")
-    clock.advance(days=1)
-    await auctions.close_due(app.uow)
-    deal_id = await the_deal(app, request_id)
+    hanna, aivar, request_id, escrow, deal_id = await won_alone(app, clock)
     async with app.uow() as uow:  # the winner signs the awarded terms…
         version = await terms.current(uow, deal_id)
         await terms.accept(uow, deal_id, aivar.id, version.sha256)
