@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 
 from bots import health, payments_web
@@ -69,6 +70,9 @@ def create_app(container: Container, channels: Sequence[Channel] = (),
                   redoc_url="/redoc" if docs else None,
                   openapi_url="/openapi.json" if docs else None)
     app.add_middleware(BodyLimit, read_seconds=container.settings.body_read_seconds)
+    # Pages, styles and scripts travel compressed (a page's weight is what crosses the wire);
+    # the live board's event stream is left alone by the middleware.
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(RefuseNul)  # outermost: a NUL never reaches a route or the database
     app.state.container = container
     app.state.leadership = leadership

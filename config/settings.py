@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     public_url: str = DEVELOPMENT_URL
     # The legal entity that issues Agora's documents (receipts, statements, invoices, terms),
     # named on every one of them; required outside development and test.
+    # The public site's maps: the tile server (OpenStreetMap's by default, with its attribution);
+    # empty draws the markers on a plain background (tests, or a site that wants no tiles).
+    map_tiles_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    map_attribution: str = "© OpenStreetMap contributors"
     issuer_name: str = "Agora (development: set AGORA_ISSUER_NAME)"
     issuer_address: str = "(set AGORA_ISSUER_ADDRESS)"
     issuer_vat_number: str = "(set AGORA_ISSUER_VAT_NUMBER)"

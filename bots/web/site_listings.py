@@ -1,5 +1,6 @@
-"""Public listing pages: `/listings` (newest published first, filters as query parameters) and
-`/listings/{id}` with its photos, the seller's reputation and links into the chat."""
+"""Public listing pages: `/listings`, the chat's one-line search with its filters in the address
+(bots.web.site_search), as cards beside a map, and `/listings/{id}` with its photos, the
+seller's reputation and links into the chat."""
 
 from __future__ import annotations
 
@@ -7,39 +8,59 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from bots.web import site_search
 from bots.web.deps import ContainerDep, FilesDep
 from bots.web.pages import render
 from bots.web.public_media import public_copy
 from bots.web.site_errors import not_found, page_number
 from bots.web.site_links import canonical, chat_links
-from bots.web.site_views import listing_card, reputation
-from core.catalog.query import SORTS
-from core.catalog.taxonomy import TYPES
+from bots.web.site_views import ResultCard, listing_card, reputation, result_card
+from core.catalog.taxonomy import CERTIFICATIONS, DELIVERY, TYPES
 from core.errors import NotFound
 from core.i18n import _
 from core.ids import parse_id
 from core.public import listings as public
-
-SITE_SORTS = {k: SORTS[k] for k in ("newest", "price_mwh", "price")}
 
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/listings", response_class=HTMLResponse)
-async def listings(request: Request, container: ContainerDep, q: str = "", type: str = "",
-                   sort: str = "newest", page: str = "1") -> HTMLResponse:
-    query = public.query(q, type or None, sort)
+async def listings(request: Request, container: ContainerDep, page: str = "1") -> Response:
+    search = site_search.read(request.query_params)
+    wanted = site_search.params(search)
+    asked = {k: v for k, v in request.query_params.items() if k not in ("page", "lang")}
+    if asked != wanted and not search.notes:  # the typed line read once: its shareable address
+        return RedirectResponse(_kept(request, site_search.address(wanted, page_number(page) + 1)),
+                                status_code=303)
     assert container.catalog is not None  # wired by the composition root
     async with container.uow() as uow:
-        found = await public.latest(uow, container.catalog, query, page_number(page))
-        cards = [listing_card(listing) for listing in found.listings]
-    filters = {"q": query.text, "type": query.product_type or "", "sort": query.sort}
-    return render(request, "site/listings.html", cards=cards, found=found, filters=filters,
-                  types=TYPES, sorts=SITE_SORTS, page_link=_page_link(filters),
-                  canonical=canonical(container.settings, "/listings"))
+        found = await public.latest(uow, container.catalog, search.query, page_number(page))
+        cards = [result_card(result) for result in found.results]
+    settings = container.settings
+    return render(request, "site/listings.html", cards=cards, found=found, search=search,
+                  filters=wanted, chips=site_search.chips(search), sorts=site_search.sorts(search),
+                  types=TYPES, certifications=CERTIFICATIONS, deliveries=DELIVERY,
+                  km_choices=site_search.KM_CHOICES, map_points=_map_points(cards),
+                  tiles=settings.map_tiles_url, attribution=settings.map_attribution,
+                  page_link=lambda n: site_search.address(wanted, n),
+                  canonical=canonical(settings, site_search.address(wanted)))
+
+
+def _kept(request: Request, address: str) -> str:
+    """The address with the visitor's chosen language kept."""
+    lang = request.query_params.get("lang")
+    if not lang:
+        return address
+    return address + ("&" if "?" in address else "?") + urlencode({"lang": lang})
+
+
+def _map_points(cards: list[ResultCard]) -> list[dict[str, Any]]:
+    """The map's markers: each listing at the centre of its town, with its title and price."""
+    return [{"lat": c.town[0], "lon": c.town[1], "title": c.title, "price": c.price,
+             "place": c.place, "url": f"/listings/{c.listing_id}"} for c in cards if c.town]
 
 
 @router.get("/listings/{listing_id}", response_class=HTMLResponse)
@@ -77,11 +98,3 @@ async def photo(container: ContainerDep, files: FilesDep, listing_id: str, media
         return Response(_("No such photo."), status_code=404, media_type="text/plain")
     return Response(clean, media_type=mime,
                     headers={"cache-control": "public, max-age=3600"})
-
-
-def _page_link(filters: dict[str, str]) -> Any:
-    """The address of page `n` with the same filters."""
-    def link(n: int) -> str:
-        kept = {k: v for k, v in filters.items() if v and not (k == "sort" and v == "newest")}
-        return "/listings?" + urlencode({**kept, "page": n})
-    return link

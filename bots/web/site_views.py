@@ -23,7 +23,7 @@ from core.i18n import _, dates, n_
 from core.i18n.countries import country_name
 from core.money.model import Money
 from core.money.reading import shown_number
-from core.public.listings import PublicSeller
+from core.public.listings import PublicSeller, Result
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,39 @@ class ListingCard:
     description: str
     photos: list[Photo]
     summary: str  # one line for lists and the card shared by a link
+
+
+@dataclass(frozen=True)
+class ResultCard:
+    """A listing in a list of results: what a person scans before opening it."""
+
+    listing_id: int
+    title: str
+    product: str
+    initial: str  # the product's letter on a card without a photo
+    price: str  # “€230.00 per t”
+    price_mwh: str | None
+    place: str
+    km: str | None  # “120 km away”, when the search was near a place
+    photo: Photo | None
+    reputation: str
+    negotiable: bool
+    town: tuple[float, float] | None
+
+
+def result_card(found: Result) -> ResultCard:
+    listing = found.listing
+    kind = _(product(listing.product_type).label)
+    unit = _(UNITS.get(listing.unit, listing.unit))
+    per_mwh = money(listing.price_mwh_minor, listing.currency)
+    photo = Photo(f"/listings/{listing.id}/photos/{found.photo_id}",
+                  _("Photo of {title}", title=listing.title)) if found.photo_id else None
+    return ResultCard(
+        listing.id, listing.title, kind, kind[:1].upper(),
+        _("{price} per {unit}", price=money(listing.price_minor, listing.currency), unit=unit),
+        _("{price} per MWh", price=per_mwh) if per_mwh else None, place(listing),
+        _("{km} km away", km=shown_number(Decimal(round(found.km)))) if found.km is not None
+        else None, photo, reputation(found.seller), listing.negotiable, found.town)
 
 
 def money(minor: int | None, currency: str) -> str | None:

@@ -1,6 +1,6 @@
 """What the public website shows of consultants: live profiles only — bio, expertise, languages,
-rate, reputation, and the reviews whose authors let Agora quote them (with the reply). No
-meeting link, no contact details, no schedule."""
+rate, reputation, the next free times to book, and the reviews whose authors let Agora quote
+them (with the reply). No meeting link, no contact details, no one else's bookings."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from core.storage.uow import UnitOfWork
 
 GONE = N_("That consultant is not in the directory.")
 REVIEWS_SHOWN = 20
+FREE_SHOWN = 6
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ class PublicConsultant:
     sessions: int
     has_photo: bool
     reviews: list[PublicReview]  # the quotable ones, newest first
+    free: list[datetime]  # the next free starts of their shortest session (UTC), a few days ahead
+    minutes: int  # that session's length
 
 
 async def live_profile(uow: UnitOfWork, consultant_id: int) -> ConsultantProfile:
@@ -77,17 +80,32 @@ async def consultant(uow: UnitOfWork, consultant_id: int) -> PublicConsultant:
         [language_name(c) for c in profile.languages or []], profiles.rate_text(profile),
         stars_text(profile.stars_total, profile.ratings, "review"), profile.ratings,
         standing.sessions if standing else profile.sessions_completed, bool(profile.photo_path),
-        await quotable_reviews(uow, consultant_id))
+        await quotable_reviews(uow, consultant_id), await free_times(uow, profile),
+        min(profiles.lengths(profile)))
 
 
 async def next_free(uow: UnitOfWork, consultant_id: int, days: int = 7) -> datetime | None:
     """A live consultant's first free start for their shortest session within `days` (UTC);
     None when they keep no hours or have none free."""
-    profile = await live_profile(uow, consultant_id)
-    if not profile.weekly_hours:
-        return None
-    free = await slots.open_slots(uow, consultant_id, min(profiles.lengths(profile)), days, "UTC")
+    free = await free_times(uow, await live_profile(uow, consultant_id), days, 1)
     return free[0] if free else None
+
+
+async def free_times(uow: UnitOfWork, profile: ConsultantProfile, days: int = 7,
+                     most: int = FREE_SHOWN) -> list[datetime]:
+    """The first free starts (UTC) of the consultant's shortest session within `days`, spread
+    over the days (at most two a day) so a visitor sees more than one morning."""
+    if not profile.weekly_hours:
+        return []
+    free = await slots.open_slots(uow, profile.account_id, min(profiles.lengths(profile)), days,
+                                  "UTC")
+    shown: list[datetime] = []
+    for start in free:
+        if sum(1 for s in shown if s.date() == start.date()) < 2:
+            shown.append(start)
+        if len(shown) == most:
+            break
+    return shown
 
 
 async def quotable_reviews(uow: UnitOfWork, consultant_id: int, limit: int = REVIEWS_SHOWN

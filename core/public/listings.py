@@ -7,15 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.accounts.tables import Account
-from core.catalog import views
+from core.catalog import gazetteer, views
 from core.catalog.media import PHOTO_TYPES
-from core.catalog.query import SORTS, SearchQuery
+from core.catalog.query import SearchQuery
 from core.catalog.search import Catalog
 from core.catalog.tables import Listing, ListingMedia
-from core.catalog.taxonomy import TYPES
 from core.deals.reputation import mean_stars
 from core.disclosure import first_name
 from core.errors import NotFound
@@ -37,8 +36,19 @@ class PublicSeller:
 
 
 @dataclass(frozen=True)
+class Result:
+    """One listing of a page of results, with what its card shows beside it."""
+
+    listing: Listing
+    km: float | None  # from the place searched near
+    photo_id: int | None  # the first photo, for the card
+    seller: PublicSeller
+    town: tuple[float, float] | None  # the centre of its town for the map: never its own point
+
+
+@dataclass(frozen=True)
 class ListingsPage:
-    listings: list[Listing]
+    results: list[Result]
     total: int
     page: int  # 0-based
     pages: int
@@ -91,21 +101,41 @@ async def photo(uow: UnitOfWork, listing_id: int, media_id: int) -> ListingMedia
     return found
 
 
-def query(text: str = "", product_type: str | None = None, sort: str = "newest") -> SearchQuery:
-    """The index's query for the site's filters (unknown values are ignored)."""
-    return SearchQuery(text=text[:100], product_type=product_type if product_type in TYPES else None,
-                       sort=sort if sort in SORTS else "newest")
-
-
 async def latest(uow: UnitOfWork, catalog: Catalog, q: SearchQuery, page: int = 0,
                  per_page: int = PER_PAGE) -> ListingsPage:
-    """One page of published listings through the search index, newest first by default."""
+    """One page of published listings through the search index, newest first by default,
+    each with its first photo, its seller's standing and its town on the map."""
     found = await catalog.search(uow, q, page, per_page)
     rows = await views.by_ids(uow, [hit.listing_id for hit in found.hits], None)
     now = uow.clock.now()
-    listings = [rows[hit.listing_id] for hit in found.hits
-                if is_public(rows.get(hit.listing_id), now)]
-    return ListingsPage(listings, found.total, found.page, found.pages)
+    hits = [hit for hit in found.hits if is_public(rows.get(hit.listing_id), now)]
+    covers = await first_photos(uow, [hit.listing_id for hit in hits])
+    sellers = {i: await seller(uow, i) for i in {rows[hit.listing_id].seller_id for hit in hits}}
+    results = [Result(rows[h.listing_id], h.km, covers.get(h.listing_id),
+                      sellers[rows[h.listing_id].seller_id], town_point(rows[h.listing_id]))
+               for h in hits]
+    return ListingsPage(results, found.total, found.page, found.pages)
+
+
+async def first_photos(uow: UnitOfWork, listing_ids: list[int]) -> dict[int, int]:
+    """The first photo of each listing that has one, by listing id."""
+    if not listing_ids:
+        return {}
+    rows = await uow.session.execute(
+        select(ListingMedia.listing_id, func.min(ListingMedia.id))
+        .where(ListingMedia.listing_id.in_(listing_ids), ListingMedia.kind == "photo",
+               ListingMedia.mime_type.in_(list(PHOTO_TYPES)))
+        .group_by(ListingMedia.listing_id))
+    return {listing_id: media_id for listing_id, media_id in rows.all()}
+
+
+def town_point(listing: Listing) -> tuple[float, float] | None:
+    """Where the map puts a listing: the centre of the town it is in (the nearest town to its
+    point), so a seller's yard is never pinned on a public map."""
+    if listing.latitude is None or listing.longitude is None:
+        return None
+    town = gazetteer.nearest(listing.latitude, listing.longitude)
+    return (town.lat, town.lon)
 
 
 async def published_ids(uow: UnitOfWork) -> list[tuple[int, datetime]]:

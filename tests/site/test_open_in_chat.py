@@ -61,7 +61,8 @@ async def site(db_url, clock, mailbox, tmp_path) -> AsyncIterator[Site]:
 
 
 def slack_button(page: str) -> str:
-    [href] = re.findall(r'<a class="button" href="([^"]+)" rel="nofollow">Open in Slack</a>', page)
+    [href] = re.findall(r'<a class="button[a-z ]*" href="([^"]+)" rel="nofollow">'
+                        r'(?:Open|Book) in Slack</a>', page)
     return href
 
 

@@ -54,11 +54,12 @@ async def test_the_site_works_with_javascript_turned_off(site_app):
     async with serve(create_app(site_app, run_workers=False)) as base, \
             chromium_page(java_script_enabled=False) as page:
         await page.goto(base + "/listings")
+        await page.click("text=Filters and sort")
         await page.select_option("select[name=type]", "chips")
-        await page.click("button[type=submit]")
+        await page.click("form.filters button[type=submit]")
         await page.wait_for_load_state()
         assert "type=chips" in page.url
-        titles = await page.locator("article.card h2").all_inner_texts()
+        titles = await page.locator(".card.item h2").all_inner_texts()
         assert titles == ["Spruce chips"]
         await page.goto(f"{base}/listings/{listing_id}")
         assert await page.inner_text("h1") == "ENplus A1 wood pellets"

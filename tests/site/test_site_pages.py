@@ -111,14 +111,45 @@ async def test_the_listings_index_filters_and_pages_with_plain_links(site_app, w
     chips = await publish(site_app, seller, product_type="chips", title="Spruce chips",
                           grade="ISO 17225 A1", price="75", unit="t")
     first = (await web.get("/listings")).text
-    assert first.count('<article class="card">') == 12 and "14 listings" in first
+    assert first.count('<li class="card item">') == 12 and "14 listings" in first
     assert '<form class="filters" method="get" action="/listings"' in first
     assert 'href="/listings?page=2" rel="next"' in first
     second = (await web.get("/listings?page=2")).text
-    assert second.count('<article class="card">') == 2 and 'rel="prev"' in second
+    assert second.count('<li class="card item">') == 2 and 'rel="prev"' in second
     only_chips = (await web.get("/listings?type=chips")).text
     assert f'href="/listings/{chips}"' in only_chips and "Pellet lot" not in only_chips
-    assert (await web.get("/listings?page=x&type=<b>&sort=';drop")).status_code == 200
+    hostile = await web.get("/listings?page=x&type=<b>&sort=';drop&max=-5&km=1e99")
+    assert hostile.status_code == 303 and hostile.headers["location"] == "/listings"
+
+
+async def test_a_typed_search_becomes_a_shareable_address_with_removable_chips(site_app, web):
+    seller = await make_account(site_app, "sam")
+    cheap = await publish(site_app, seller, title="Cheap pellets", price="200")
+    await publish(site_app, seller, title="Dear pellets", price="300")
+    typed = await web.get("/listings", params={"q": "pellets under 250 eur cheapest"})
+    assert typed.status_code == 303
+    shared = typed.headers["location"]
+    assert shared == "/listings?q=pellets&max=250&sort=price"
+    page = (await web.get(shared)).text
+    assert f'href="/listings/{cheap}"' in page and "Dear pellets" not in page
+    assert 'aria-label="Remove the filter ≤ €250.00/unit"' in page or "≤ 250" in page
+    assert 'href="/listings?q=pellets&amp;sort=price"' in page  # the ✕ of the price chip
+    assert 'href="/listings?q=pellets&amp;max=250"' in page  # the ✕ of the sort chip
+    everything = (await web.get("/listings?q=pellets&sort=price")).text
+    assert "Dear pellets" in everything and "Cheap pellets" in everything
+    assert everything.index("Cheap pellets") < everything.index("Dear pellets")
+
+
+async def test_a_place_in_the_search_filters_by_distance_and_shows_it(site_app, web):
+    seller = await make_account(site_app, "sam")
+    await publish(site_app, seller, title="Pellets by Riga")
+    typed = await web.get("/listings", params={"q": "pellets near riga 300km"})
+    assert typed.headers["location"] == "/listings?q=pellets&near=Riga&km=300"
+    page = (await web.get(typed.headers["location"])).text
+    assert "near Riga" in page and "km away" in page
+    assert '<section class="map" id="map"' in page and "map-points" in page
+    unknown = (await web.get("/listings?q=pellets&near=Qwzxv")).text
+    assert "know the place “Qwzxv”; searched everywhere" in unknown
 
 
 async def test_the_sitemap_lists_published_pages_and_robots_points_to_it(site_app, web):

@@ -3,10 +3,13 @@ authors allowed a quote in chat, named by first name and company initial."""
 
 from __future__ import annotations
 
+import re
+
 from conversations.messages import Choice
 from core.consulting.profiles import service as profiles
 from core.consulting.sessions import reviews
 from core.consulting.sessions import service as sessions
+from core.consulting.tables import ConsultantProfile
 from core.deals import after_sale
 from tests.consulting.helpers import consultant
 from tests.consulting.session_support import act, live
@@ -83,3 +86,20 @@ async def test_a_rating_the_author_allowed_in_chat_is_quoted_on_the_home_page(si
     home = (await web.get("/")).text
     assert "What members say" in home and "Dry pellets, on time, as agreed." in home
     assert "Bob, buyer of wood pellets" in home and "Quick payer" not in home
+
+
+async def test_a_consultants_page_offers_the_next_free_times_and_a_book_button(site_app, web):
+    cora = await consultant(site_app, "cora")
+    page = (await web.get(f"/consultants/{cora.id}")).text
+    times = re.findall(r'<time datetime="([0-9T:-]+Z)" data-local>([^<]+ UTC)</time>', page)
+    assert 2 <= len(times) <= 6  # a few, in UTC until the visitor's clock shows them
+    days = [stamp[:10] for stamp, __ in times]
+    assert all(days.count(day) <= 2 for day in days)  # spread over the days
+    assert f'href="https://t.me/{BOT}?start=consultant-{cora.id}" rel="nofollow">Book in ' \
+           'Telegram</a>' in page
+    hourless = await consultant(site_app, "dora")
+    async with site_app.uow() as uow:  # hours taken away since going live
+        (await uow.session.get(ConsultantProfile, hourless.id)).weekly_hours = {}
+        await uow.commit()
+    page = (await web.get(f"/consultants/{hourless.id}")).text
+    assert "No free time in the next 7 days" in page and "<time" not in page
