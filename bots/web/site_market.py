@@ -6,7 +6,8 @@ chart. Only aggregates are shown: a month's deal prices and volume need at least
 from __future__ import annotations
 
 import time
-from typing import Annotated
+from decimal import Decimal
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
@@ -18,13 +19,13 @@ from bots.web.site_errors import not_found
 from bots.web.site_links import canonical
 from config.container import Container
 from core.catalog.taxonomy import TYPES, product
-from core.i18n import _
+from core.i18n import READER_LOCALE, _
 from core.market import analytics
 from core.market.analytics import PUBLIC_MIN_DEALS
 from core.market.chart import alt_text, region_name
 from core.market.chart import render as render_chart
 from core.money.model import Money
-from core.money.reading import shown
+from core.money.reading import shown, shown_number
 
 CACHE_SECONDS = 600  # a chart is drawn again at most this often per product and region
 _KEEP = 256
@@ -45,6 +46,54 @@ def _charts(request: Request) -> Charts:
         state.market_charts = {}
     charts: Charts = state.market_charts
     return charts
+
+
+def chart_data(a: analytics.MarketAnalytics) -> dict[str, Any]:
+    """What static/market.js draws: the month labels (the forecast's after the year's), and
+    each series' values to plot (money in major units per MWh, MWh) with the same values
+    written for the reader ("€47.92") for the legend; None where a month has none (a gap).
+    The forecast starts from the last month with a deal median, as the PNG's does."""
+    c, f = a.currency, a.forecast
+    past, ahead = len(a.months), len(f.labels) if f else 0
+
+    def money(minors: list[int | None]) -> dict[str, list[Any]]:
+        return {"values": [None if v is None else float(Money(v, c).decimal) for v in minors],
+                "shown": [None if v is None else shown(Money(v, c)) for v in minors]}
+
+    def months(values: list[Any]) -> list[Any]:
+        return values + [None] * ahead
+
+    deals = [m.deals.median for m in a.months]
+    last = next((i for i in reversed(range(past)) if deals[i] is not None), None)
+
+    def forecast(minors: list[int]) -> list[int | None]:
+        start: list[int | None] = [None] * past
+        if last is not None:
+            start[last] = deals[last]
+        return start + list(minors)
+
+    # A month's volume is as private as its deal prices (the table's "—").
+    volume: list[Decimal | None] = months(
+        [m.volume_mwh if m.deals.median is not None or not m.deals.count else None
+         for m in a.months])
+    series = [
+        {"key": "volume", "label": _("Traded (MWh)"),
+         "values": [None if v is None else float(v) for v in volume],
+         "shown": [None if v is None else shown_number(v) for v in volume]},
+        {"key": "deal", "label": _("Deal median"), **money(months(deals))},
+        {"key": "ask", "label": _("Listing median"),
+         **money(months([m.asks.median for m in a.months]))},
+        {"key": "awarded", "label": _("Tenders and auctions: median"),
+         **money(months([m.awarded.median for m in a.months]))},
+    ]
+    if f:
+        series += [{"key": "forecast", "label": _("Forecast"), **money(forecast(f.mean))},
+                   {"key": "low", "label": _("Low"), **money(forecast(f.low))},
+                   {"key": "high", "label": _("High"), **money(forecast(f.high))}]
+    return {"labels": [m.label for m in a.months] + (list(f.labels) if f else []),
+            "past": past, "currency": c, "locale": READER_LOCALE.get().replace("_", "-"),
+            "month": _("Month"), "price": _("Price per MWh"), "volume": _("Traded (MWh)"),
+            "series": series}
 
 
 ChartsDep = Annotated[Charts, Depends(_charts)]
@@ -88,5 +137,5 @@ async def page(request: Request, container: ContainerDep, code: str, country: st
         where=region_name(region), regions=[(r, region_name(r)) for r in regions], code=code,
         region=region, chart_src=f"/market/{code}.png{query}", alt=alt_text(a),
         money=lambda minor: shown(None if minor is None else Money(minor, a.currency)),
-        min_deals=PUBLIC_MIN_DEALS,
+        min_deals=PUBLIC_MIN_DEALS, chart_data=chart_data(a),
         canonical=canonical(container.settings, f"/market/{code}{query}"))
