@@ -12,7 +12,9 @@ from bots.web.deps import ContainerDep, SettingsDep
 from bots.web.pages import render
 from bots.web.site_language import speaking
 from bots.web.site_links import bot_links, canonical
+from bots.web.site_views import result_card
 from conversations.help_base import by_topic
+from core.catalog.query import SearchQuery
 from core.catalog.taxonomy import TYPES, product
 from core.market.analytics import PUBLIC_MIN_DEALS
 from core.market.prices import prices_by_product
@@ -20,6 +22,7 @@ from core.public import consultants as public_consultants
 from core.public import listings as public_listings
 from core.public import testimonials
 
+HOME_CARDS = 6  # the newest listings, to browse by looking
 PAGES = ("/", "/help", "/market", "/listings", "/requests", "/consultants", "/boards", "/events")
 ROBOTS = """User-agent: *
 Allow: /
@@ -38,15 +41,19 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(speaking)])
 
 @router.get("/", response_class=HTMLResponse)
 async def home(request: Request, container: ContainerDep) -> HTMLResponse:
+    assert container.catalog is not None  # wired by the composition root
     async with container.uow() as uow:
         quotes = await testimonials.latest(uow)
+        newest = await public_listings.latest(uow, container.catalog, SearchQuery(sort="newest"),
+                                              0, HOME_CARDS)
+        cards = [result_card(result) for result in newest.results]
     settings = container.settings
     facts = {"goods_fee": settings.commission_bioenergy_percent,
              "session_fee": settings.commission_consulting_percent,
              "free_minutes": settings.free_minutes_rule != "never",
              "direct": settings.direct_payment}
     return render(request, "site/home.html", canonical=canonical(settings, "/"),
-                  bots=bot_links(request), testimonials=quotes, facts=facts)
+                  bots=bot_links(request), testimonials=quotes, facts=facts, cards=cards)
 
 
 @router.get("/help", response_class=HTMLResponse)
