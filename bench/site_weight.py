@@ -19,13 +19,16 @@ import asyncio
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.support.servers import free_port
 
 BUDGET_KB = 100.0
 KINDS = ("/", "/listings", "/listings?q=pellets&near=Riga", "{listing}", "/requests",
@@ -44,12 +47,6 @@ SHIFT = """() => new Promise(done => {
         if (!e.hadRecentInput) total += e.value; }).observe({type: 'layout-shift', buffered: true});
     setTimeout(() => done(total), 250);
 })"""
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _agora() -> str:
@@ -116,7 +113,7 @@ def main(argv: list[str] | None = None) -> dict[str, tuple[float, float, float]]
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     args.add_argument("--width", type=int, default=1280)
     options = args.parse_args(argv)
-    port = _free_port()
+    port = free_port()
     with tempfile.TemporaryDirectory(prefix="agora-weight-") as scratch:
         server = _start(Path(scratch), port)
         try:

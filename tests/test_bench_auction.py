@@ -22,7 +22,8 @@ NUMBER = r"(nan|-?[\d.]+)"
 LINE = re.compile(rf"^auction bids=(\d+) accepted=(\d+) lost=(\d+) double_winners=(\d+) "
                   rf"extensions=(\d+) bid_p95_ms={NUMBER} close_ms={NUMBER}$")
 
-pytestmark = pytest.mark.minutes  # PostgreSQL only: tests/conftest.py collects it with one
+# PostgreSQL only: tests/conftest.py collects it with one database.
+pytestmark = [pytest.mark.minutes, pytest.mark.postgres_servers]
 
 
 def _bench():

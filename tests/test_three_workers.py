@@ -56,7 +56,7 @@ from tests.support.fake_telegram import FakeTelegram
 from tests.support.servers import free_port, serve
 from tests.support.smtp import Inbox, smtp_server
 
-pytestmark = [pytest.mark.redis, pytest.mark.timeout(600)]
+pytestmark = [pytest.mark.redis, pytest.mark.timeout(600), pytest.mark.postgres_servers]
 
 
 ROOT = Path(__file__).resolve().parents[1]

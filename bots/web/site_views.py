@@ -74,17 +74,23 @@ class ResultCard:
 
 def result_card(found: Result) -> ResultCard:
     listing = found.listing
-    kind = _(product(listing.product_type).label)
-    unit = _(UNITS.get(listing.unit, listing.unit))
-    per_mwh = money(listing.price_mwh_minor, listing.currency)
+    kind, price, mwh = prices(listing)
     photo = Photo(f"/listings/{listing.id}/photos/{found.photo_id}",
                   _("Photo of {title}", title=listing.title)) if found.photo_id else None
     return ResultCard(
-        listing.id, listing.title, kind, kind[:1].upper(),
-        _("{price} per {unit}", price=money(listing.price_minor, listing.currency), unit=unit),
-        _("{price} per MWh", price=per_mwh) if per_mwh else None, place(listing),
+        listing.id, listing.title, kind, kind[:1].upper(), price, mwh, place(listing),
         _("{km} km away", km=shown_number(Decimal(round(found.km)))) if found.km is not None
         else None, photo, reputation(found.seller), listing.negotiable, found.town)
+
+
+def prices(listing: Listing) -> tuple[str, str, str | None]:
+    """The product's name, “€230.00 per t” and “€47.92 per MWh” (None without energy content),
+    as every card of a listing says them."""
+    unit = _(UNITS.get(listing.unit, listing.unit))
+    per_mwh = money(listing.price_mwh_minor, listing.currency)
+    return (_(product(listing.product_type).label),
+            _("{price} per {unit}", price=money(listing.price_minor, listing.currency), unit=unit),
+            _("{price} per MWh", price=per_mwh) if per_mwh else None)
 
 
 def money(minor: int | None, currency: str) -> str | None:
@@ -100,11 +106,7 @@ def place(listing: Listing) -> str:
 def listing_card(listing: Listing, photos: Sequence[ListingMedia] = ()) -> ListingCard:
     """The public card: no coordinates, no Incoterms place (it may be an address), no files
     other than photos."""
-    unit = _(UNITS.get(listing.unit, listing.unit))
-    kind = _(product(listing.product_type).label)
-    per_mwh = money(listing.price_mwh_minor, listing.currency)
-    price = _("{price} per {unit}", price=money(listing.price_minor, listing.currency), unit=unit)
-    mwh = _("{price} per MWh", price=per_mwh) if per_mwh else None
+    kind, price, mwh = prices(listing)
     card_photos = [Photo(f"/listings/{listing.id}/photos/{m.id}",
                          _("Photo {n} of {title}", n=n, title=listing.title))
                    for n, m in enumerate(photos, 1)]

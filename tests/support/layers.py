@@ -75,7 +75,12 @@ def loadgroup_broken() -> bool:
 def _shared(item: Any) -> str | None:
     """The group of a test using a fixture built once for several tests: a module-scoped one
     (its module's tests), or one of SHARED_FIXTURES; without a group each xdist worker that
-    runs one of those tests would build it again."""
+    runs one of those tests would build it again. Tests marked `postgres_servers` share one
+    group so that they never run at the same time."""
+    if item.get_closest_marker("postgres_servers"):
+        # Each takes most of PostgreSQL's 100 connections (several `agora serve` pools): two at
+        # once on two xdist workers leave some worker "too many clients", so they share one.
+        return "postgres_servers"
     info = getattr(item, "_fixtureinfo", None)
     for name, defs in (info.name2fixturedefs.items() if info else ()):
         if name in SHARED_FIXTURES:
