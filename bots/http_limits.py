@@ -21,9 +21,12 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 KB = 1024
 # Longest prefix wins. Slack interactions carry whole modal states; Telegram updates are small.
+# The Mini App's listing form sends up to this many photos from the phone with its fields.
+PHOTOS_AT_ONCE = 4
 # An upload takes the file size every chat upload is allowed, plus room for the form around it.
 LIMITS = {"/pay/": 16 * KB, "/slack/events": 512 * KB, "/telegram/webhook": 256 * KB,
-          "/stripe/webhook": 256 * KB, "/admin/learning/pdf": media.MAX_BYTES + 64 * KB}
+          "/stripe/webhook": 256 * KB, "/admin/learning/pdf": media.MAX_BYTES + 64 * KB,
+          "/app/part/sell": PHOTOS_AT_ONCE * media.MAX_BYTES + 64 * KB}
 DEFAULT_LIMIT = 64 * KB
 SLOWEST = 16 * KB  # bytes a second: a poor mobile link; each byte earns 1/SLOWEST s more
 

@@ -14,7 +14,7 @@ from typing import Any, Final
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from telegram import BotCommand, CallbackQuery, Message, Update
+from telegram import BotCommand, CallbackQuery, MenuButtonWebApp, Message, Update, WebAppInfo
 from telegram.constants import ChatAction
 from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, TypeHandler
 
@@ -41,6 +41,7 @@ MAX_CONCURRENT_UPDATES: Final = 64
 # "typing…" is shown only when the answer takes longer than this: a quick answer needs none,
 # and each chat action is one more call to the Bot API.
 TYPING_AFTER: Final = 1.0
+MENU_BUTTON: Final = "Agora"  # the menu button's label: the name, the same in every language
 
 
 class PerUserProcessor(BaseUpdateProcessor):
@@ -70,6 +71,11 @@ class PerUserProcessor(BaseUpdateProcessor):
 
     async def shutdown(self) -> None:
         """Nothing to free."""
+
+
+def mini_app_url(public_url: str) -> str | None:
+    """Where the menu button opens the Mini App; None where Telegram would refuse it."""
+    return public_url.rstrip("/") + "/app" if public_url.startswith("https://") else None
 
 
 def file_url(api_url: str) -> str:
@@ -116,6 +122,7 @@ class TelegramChannel:
         app, settings = self.application, self.container.settings
         await app.initialize()
         await self._publish_commands()
+        await self._publish_menu_button()
         self.container.add_sender(self.name, TelegramSender(app.bot))
         add_fetcher(self.container.engine.services, self.name, TelegramFileFetcher(app.bot))
         await app.start()
@@ -151,6 +158,19 @@ class TelegramChannel:
                     commands, language_code=None if language == SOURCE else language)
         except Exception as exc:  # the menu is a convenience; the bot works without it
             log.warning("telegram: setMyCommands failed, the command menu may be stale: %s", exc)
+
+    async def _publish_menu_button(self) -> None:
+        """The chat's menu button opens the Mini App, where Telegram can reach it: an https
+        public address (Telegram opens no other); elsewhere the button stays the command list."""
+        url = mini_app_url(self.container.settings.public_url)
+        if url is None:
+            return
+        try:
+            await self.application.bot.set_chat_menu_button(
+                menu_button=MenuButtonWebApp(MENU_BUTTON, WebAppInfo(url)))
+        except Exception as exc:  # a convenience, as the command menu is
+            log.warning("telegram: setChatMenuButton failed, the menu button may be stale: %s",
+                        exc)
 
     # --- webhook ---------------------------------------------------------------------------
 

@@ -23,7 +23,6 @@ from core.i18n import _
 from core.ids import parse_id
 from core.public import listings as public
 
-
 router = APIRouter(include_in_schema=False)
 
 
@@ -43,7 +42,7 @@ async def listings(request: Request, container: ContainerDep, page: str = "1") -
     return render(request, "site/listings.html", cards=cards, found=found, search=search,
                   filters=wanted, chips=site_search.chips(search), sorts=site_search.sorts(search),
                   types=TYPES, certifications=CERTIFICATIONS, deliveries=DELIVERY,
-                  km_choices=site_search.KM_CHOICES, map_points=_map_points(cards),
+                  km_choices=site_search.KM_CHOICES, map_points=map_points(cards),
                   tiles=settings.map_tiles_url, attribution=settings.map_attribution,
                   page_link=lambda n: site_search.address(wanted, n),
                   canonical=canonical(settings, site_search.address(wanted)))
@@ -57,10 +56,12 @@ def _kept(request: Request, address: str) -> str:
     return address + ("&" if "?" in address else "?") + urlencode({"lang": lang})
 
 
-def _map_points(cards: list[ResultCard]) -> list[dict[str, Any]]:
-    """The map's markers: each listing at the centre of its town, with its title and price."""
+def map_points(cards: list[ResultCard], base: str = "") -> list[dict[str, Any]]:
+    """The map's markers: each listing at the centre of its town, with its title and price
+    (`base`: where its page is, "/app" in the Mini App)."""
     return [{"lat": c.town[0], "lon": c.town[1], "title": c.title, "price": c.price,
-             "place": c.place, "url": f"/listings/{c.listing_id}"} for c in cards if c.town]
+             "place": c.place, "url": f"{base}/listings/{c.listing_id}"}
+            for c in cards if c.town]
 
 
 @router.get("/listings/{listing_id}", response_class=HTMLResponse)

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
+from conversations import confirmations
 from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
 from conversations.flows import consultant_query
 from conversations.flows.booking_fields import times_form, to_times
@@ -220,9 +221,7 @@ async def _request(ctx: Ctx, topic: str | None) -> Next:
 
 
 def _requested(booking_id: int) -> Reply:
-    return Reply(_("📨 Requested. The time is held while the consultant answers; you'll be asked "
-                   "to authorise the payment (the first minutes are free, ending early costs "
-                   "nothing)."), ((Button(_("📅 The booking"), f"@go:booking:{booking_id}"),),))
+    return confirmations.booking_requested(booking_id).reply()
 
 
 async def _proposed(ctx: Ctx, values: dict[str, Any]) -> Next:

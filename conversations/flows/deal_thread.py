@@ -4,6 +4,7 @@ channel; history by page; block or report."""
 
 from __future__ import annotations
 
+from conversations import confirmations
 from conversations.flow import Ask, Ctx, Flow, Next
 from conversations.flows.uploads import stored_file
 from conversations.messages import (
@@ -92,9 +93,7 @@ async def _on_write(ctx: Ctx, msg: Inbound) -> Next:
     else:
         return Next.stay(Reply(_("Type a message or send a file, or tap Done."), kind="error"))
     other, __ = await _names(ctx)
-    sent = _("✉ Sent to {other}.\n(Contact details were hidden: they show once a deal is agreed.) "
-             "Write more, or tap Done.", other=other) if message.masked \
-        else _("✉ Sent to {other}. Write more, or tap Done.", other=other)
+    sent = confirmations.message_sent(other, message.masked).text
     return Next(state="", reprompt=False, replies=[Reply(sent, _buttons())])
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from conversations import confirmations
 from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
 from conversations.flows import listing_fields as lf
 from conversations.flows.listing_card import card
 from conversations.forms import Form
-from conversations.messages import Button, Choice, FileUpload, Inbound, Outbound, Reply, rows
+from conversations.messages import Choice, FileUpload, Inbound, Outbound, Reply, rows
 from core.catalog import lifecycle, listings, media, review
 from core.catalog import rules as listing_rules
 from core.errors import DomainError
@@ -127,11 +128,7 @@ async def _on_preview(ctx: Ctx, msg: Inbound) -> Next:
     if choice != "publish":
         return Next.stay(Reply(_("Tap Publish, or choose what to change."), kind="error"))
     status = await lifecycle.submit(ctx.uow, ctx.data["listing_id"], ctx.account.id)
-    view = (Button(_("View listing"), f"@go:listing_view:{ctx.data['listing_id']}"),)
-    if status == "pending_review":
-        return Next.end(Reply(_("📨 Sent for review. You'll be told as soon as an admin has looked "
-                                "at it."), (view,)))
-    return Next.end(Reply(_("🚀 Published! Buyers can find it now."), (view,)))
+    return Next.end(confirmations.published(ctx.data["listing_id"], status).reply())
 
 
 async def _pick_prompt(ctx: Ctx) -> list[Outbound]:

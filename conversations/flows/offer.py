@@ -7,21 +7,18 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from conversations import form_runner
+from conversations import confirmations, form_runner
 from conversations.flow import Ask, Ctx, Flow, FormState, Next
 from conversations.flows import offer_fields as of
-from conversations.flows.purchase import held_reply
 from conversations.forms import Form
 from conversations.messages import (
-    Button,
     Choice,
     Inbound,
     Outbound,
     Reply,
-    action_button,
     rows,
 )
-from core.actions import Action, Intent
+from core.actions import Intent
 from core.catalog import views
 from core.catalog.taxonomy import UNITS
 from core.deals import (
@@ -121,9 +118,20 @@ def _accepted(ctx: Ctx) -> tuple[str, ...]:
 
 
 async def _review(ctx: Ctx) -> list[Outbound]:
-    listing = await _listing(ctx)
-    v = ctx.data["values"]
-    price = Money(listing.price_minor, listing.currency) if ctx.data["fixed"] else \
+    text = review_text(await _listing(ctx), ctx.data["values"], ctx.data["mode"],
+                       ctx.data["fixed"], _accepted(ctx))
+    send = _("🛒 Buy now") if ctx.data["mode"] == "buy" else _("📨 Send")
+    contract = () if ctx.data["mode"] == "supply" else (  # a quote is one delivery
+        (_("📦 Deliver in call-offs"), "call-offs"),)
+    return [Reply(text, rows((send, "send"), (_("✏ Change details"), "details"),
+                             *contract, per_row=2))]
+
+
+def review_text(listing: views.Listing, v: dict[str, Any], mode: str, fixed: bool,
+                accepted: tuple[str, ...]) -> str:
+    """The offer as it will be sent: quantity times price and the total, delivery, payment, how long it
+    stays open (the chat's preview, and the Mini App's)."""
+    price = Money(listing.price_minor, listing.currency) if fixed else \
         Money.parse(str(v["price"]), listing.currency)
     milli = int(Decimal(str(v["quantity"])) * 1000)
     total = line_total(price, milli)  # what the deal will charge, by core's one rule
@@ -131,14 +139,14 @@ async def _review(ctx: Ctx) -> list[Outbound]:
     heading = {"buy": N_("Buy on “{title}”:"), "quote": N_("Quote on “{title}”:"),
                "supply": N_("Quote on “{title}”:"),
                "counter": N_("Counter-offer on “{title}”:"),
-               "renew": N_("Renewal on “{title}”:")}.get(ctx.data["mode"], N_("Offer on “{title}”:"))
+               "renew": N_("Renewal on “{title}”:")}.get(mode, N_("Offer on “{title}”:"))
     lines = [_(heading, title=listing.title),
              _("{quantity} × {price} per {unit} = {total}", quantity=cards.quantity(milli, listing.unit),
                price=price, unit=unit, total=total),
              _("Delivery: {delivery}", delivery=cards.delivery_text(
                  v.get("incoterm"), v.get("place"), v.get("delivery_from"), v.get("delivery_to"))),
              _("Payment: {payment}",
-               payment=payment_words(v.get("payment_method") or "escrow", _accepted(ctx))),
+               payment=payment_words(v.get("payment_method") or "escrow", accepted)),
              _("Open for: {expiry}",
                expiry=_(dict(of.EXPIRY).get(str(v.get("expires") or "48"), "48 hours")))]
     count = int(v.get("call_offs") or 1)
@@ -147,11 +155,7 @@ async def _review(ctx: Ctx) -> list[Outbound]:
                           schedule=call_offs.words(count, v.get("call_off_every") or "month"),
                           quantity=cards.quantity(milli * count, listing.unit),
                           total=contract_total(price, milli, count)))
-    send = _("🛒 Buy now") if ctx.data["mode"] == "buy" else _("📨 Send")
-    contract = () if ctx.data["mode"] == "supply" else (  # a quote is one delivery
-        (_("📦 Deliver in call-offs"), "call-offs"),)
-    return [Reply("\n".join(lines), rows((send, "send"), (_("✏ Change details"), "details"),
-                                         *contract, per_row=2))]
+    return "\n".join(lines)
 
 
 async def _on_review(ctx: Ctx, msg: Inbound) -> Next:
@@ -181,11 +185,7 @@ async def _send(ctx: Ctx) -> Next:
     mode, ref, me = ctx.data["mode"], ctx.data["ref"], ctx.account.id
     if mode == "buy":  # a company buyer's purchase above her limit waits for approval
         placed = await approvals.buy(ctx.uow, listing.id, me, terms)
-        if placed.deal_id is None:
-            return Next.end(held_reply(placed), menu=False)
-        return Next.end(Reply(_("🛒 Bought: deal #{id} is agreed. The terms are on their way; "
-                                "accept them and payment opens.", id=placed.deal_id),
-                              _deal_button(placed.deal_id)), menu=False)
+        return Next.end(confirmations.placed(placed, buying=True).reply(), menu=False)
     if mode == "counter":
         placed = await approvals.counter(ctx.uow, ref, me, terms)
     elif mode == "quote":
@@ -200,18 +200,7 @@ async def _send(ctx: Ctx) -> Next:
                                                      int(ctx.data["partner"]), terms)).id)
     else:
         placed = await approvals.offer(ctx.uow, listing.id, me, terms)
-    if placed.offer_id is None:
-        return Next.end(held_reply(placed), menu=False)
-    return Next.end(Reply(_("📨 Sent (offer #{id}). You'll hear here as soon as it is "
-                            "answered.", id=placed.offer_id),
-                          # an offer's action: a card of the offer, retired with it (bots)
-                          ((action_button(Action(Intent.ANSWER_OFFER, N_("↩ Withdraw it"),
-                                                 f"withdraw:{placed.offer_id}")),),)),
-                    menu=False)
-
-
-def _deal_button(deal_id: int) -> tuple[tuple[Button, ...], ...]:
-    return ((Button(_("🤝 Open the deal"), f"@go:deal:{deal_id}"),),)
+    return Next.end(confirmations.placed(placed, buying=False).reply(), menu=False)
 
 
 def _details(ctx: Ctx) -> Form:

@@ -4,6 +4,7 @@ card; `/approvals` lists what waits."""
 
 from __future__ import annotations
 
+from conversations import confirmations
 from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
 from conversations.messages import (
     Button,
@@ -14,10 +15,9 @@ from conversations.messages import (
     Outbound,
     Reply,
     Text,
-    action_button,
     rows,
 )
-from core.actions import Action, Intent
+from core.actions import Intent
 from core.deals import approvals
 from core.deals.approvals import Placed
 from core.deals.notices.approvals import card_text
@@ -28,11 +28,7 @@ from core.ids import parse_id
 
 def held_reply(placed: Placed) -> Reply:
     """What the buyer reads when her purchase waits: why, who decides, how to take it back."""
-    return Reply(_("⏳ Waiting for approval: {total} is above your limit of {limit}. {approvers} "
-                   "can approve it; nothing reaches the seller before. You'll hear here.",
-                   total=placed.total, limit=placed.limit, approvers=", ".join(placed.approvers)),
-                 ((action_button(Action(Intent.PURCHASE_REQUEST, N_("↩ Withdraw the request"),
-                                        f"cancel:{placed.held}")),),))
+    return confirmations.held(placed).reply()
 
 
 async def _start(ctx: Ctx) -> Next | None:

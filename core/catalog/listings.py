@@ -95,14 +95,20 @@ async def starting_values(uow: UnitOfWork, account: Account) -> dict[str, Any]:
     return found
 
 
-async def create_draft(uow: UnitOfWork, seller_id: int, values: dict[str, Any]) -> Listing:
-    """A new draft from the listing form; checks run now so the preview shows a sound listing."""
-    now = uow.clock.now()
+def sketch(seller_id: int, values: dict[str, Any], now: datetime) -> Listing:
+    """A listing from the form's values, checked, not saved: a draft's start, or the live
+    preview of a form still being filled in (the Mini App's)."""
     listing = Listing(seller_id=seller_id, status="draft", specs={}, delivery=[],
                       certifications=[], negotiable=False, created_at=now, updated_at=now,
                       energy_mwh_per_unit="0", price_minor=0, quantity_milli=0)
     apply(listing, values)
     _raise_problems(listing, now)
+    return listing
+
+
+async def create_draft(uow: UnitOfWork, seller_id: int, values: dict[str, Any]) -> Listing:
+    """A new draft from the listing form; checks run now so the preview shows a sound listing."""
+    listing = sketch(seller_id, values, uow.clock.now())
     uow.add(listing)
     await uow.session.flush()
     return listing

@@ -189,6 +189,7 @@ class FakeTelegram:
 
     _api_answercallbackquery = _api_sendchataction = _api_setmycommands = _true
     _api_setwebhook = _api_deletewebhook = _api_close = _api_logout = _true
+    _api_setchatmenubutton = _true
 
     # --- helpers for the API methods ----------------------------------------------------
 

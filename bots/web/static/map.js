@@ -4,6 +4,11 @@
    list of towns inside the box stays. */
 (function () {
   "use strict";
+  // Also called by the Mini App (mini_app.js) each time it shows a screen with a map.
+  window.agoraMap = start_map;
+  start_map();
+
+  function start_map() {
   var box = document.getElementById("map");
   if (!box) return;
   var points = JSON.parse(document.getElementById("map-points").textContent || "[]");
@@ -59,5 +64,6 @@
     seen.observe(box);
   } else {
     start();
+  }
   }
 })();

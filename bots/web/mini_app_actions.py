@@ -1,0 +1,316 @@
+"""The Mini App's screens that act: a new listing on one screen (photos from the phone, a live
+preview, the chat's own form and checks), an offer or a purchase (the chat's offer form, then
+its preview, then Send), a question to the seller, and a consultant's free time requested.
+
+Each goes through the core service the chat uses, and leaves in the person's chat what the
+chat would have said (conversations.confirmations) — with the same next steps as buttons — so
+the conversation carries on there; the other party hears as they do from the chat."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.datastructures import FormData, UploadFile
+
+from bots.http_limits import PHOTOS_AT_ONCE
+from bots.web.deps import ContainerDep, FilesDep
+from bots.web.mini_app_auth import CHANNEL, MiniAppPerson, PersonDep, mini_app_person
+from bots.web.mini_app_views import local_now, needs_account, part
+from bots.web.pages import TEMPLATES
+from bots.web.site_views import listing_card
+from config.container import Container
+from conversations import confirmations
+from conversations.confirmations import Confirmation
+from conversations.fields import Raw
+from conversations.flows import listing_fields as lf
+from conversations.flows import offer_fields as of
+from conversations.flows.offer import review_text
+from conversations.forms import Form
+from core.catalog import lifecycle, listings, media, views
+from core.catalog import rules as listing_rules
+from core.consulting.bookings import service as bookings
+from core.deals import approvals, offers, on_terms, threads
+from core.deals import views as deal_views
+from core.errors import DomainError
+from core.i18n import _
+from core.ids import parse_id
+from core.money.model import Money
+from core.notifications.outbox import notify
+from core.storage.uow import UnitOfWork
+
+router = APIRouter(prefix="/app/part", include_in_schema=False,
+                   dependencies=[Depends(mini_app_person)])
+MAX_QUESTION = 2000
+
+
+def raw_values(form: Form, posted: FormData) -> dict[str, Raw]:
+    """A posted HTML form as the chat's form reads a whole-form submission."""
+    raw: dict[str, Raw] = {}
+    for field in form.fields:
+        if field.kind == "multichoice":
+            raw[field.name] = [str(v) for v in posted.getlist(field.name)]
+        else:
+            value = posted.get(field.name)
+            raw[field.name] = value.strip() if isinstance(value, str) else None
+    return raw
+
+
+async def tell_chat(uow: UnitOfWork, account_id: int, said: Confirmation) -> None:
+    """What the chat would have answered, left in the person's Telegram chat."""
+    await notify(uow, account_id, said.text, buttons=said.actions, channel=CHANNEL)
+
+
+# --- a new listing, on one screen -----------------------------------------------------------
+
+def _listing_form(start: dict[str, Any], person: MiniAppPerson) -> Form:
+    country = (person.account.country or "") if person.account is not None else ""
+    return lf.quick_form(None, str(start.get("currency") or "EUR"), country)
+
+
+async def _start(container: Container, person: MiniAppPerson) -> dict[str, Any]:
+    assert person.account is not None
+    async with container.uow() as uow:
+        return await listings.starting_values(uow, person.account)
+
+
+def _sell_page(request: Request, form: Form, values: dict[str, Any], errors: dict[str, str],
+               status_code: int = 200, problem: str = "") -> HTMLResponse:
+    specs = [f.spec(values.get(f.name)) for f in form.fields]
+    return part(request, "app/sell.html", status_code=status_code, form=form, specs=specs,
+                errors=errors, problem=problem, photos_at_once=PHOTOS_AT_ONCE)
+
+
+@router.get("/sell", response_class=HTMLResponse)
+async def sell(request: Request, container: ContainerDep, person: PersonDep) -> Response:
+    if (refusal := needs_account(request, person)) is not None:
+        return refusal
+    start = await _start(container, person)
+    known = {k: v for k, v in start.items() if k != "currency" and v not in (None, "", [])}
+    return _sell_page(request, _listing_form(start, person), known, {})
+
+
+def _sketch(container: Container, person: MiniAppPerson, values: dict[str, Any]
+            ) -> tuple[dict[str, Any], Any]:
+    """The form's values completed as the chat completes them, and the listing they make."""
+    assert person.account is not None
+    full = listing_rules.with_defaults(values, local_now(person, container.clock.now()),
+                                       container.policy.listing_days)
+    return full, listings.sketch(person.account.id, full, container.clock.now())
+
+
+@router.post("/sell/preview")
+async def sell_preview(request: Request, container: ContainerDep, person: PersonDep
+                       ) -> Response:
+    """The card buyers will see, from the form as it stands, and what is wrong so far."""
+    if person.account is None:
+        return JSONResponse({"html": "", "errors": {}}, status_code=403)
+    posted = await request.form()
+    form = _listing_form(await _start(container, person), person)
+    values, errors = form.validate_all(raw_values(form, posted))
+    html, problem = "", ""
+    if not errors:
+        try:
+            html = TEMPLATES.get_template("app/_preview.html").render(
+                card=listing_card(_sketch(container, person, values)[1]))
+        except DomainError as exc:  # a price or quantity the catalogue's checks refuse
+            problem = str(exc)
+    return JSONResponse({"html": html, "errors": errors, "problem": problem},
+                        headers={"cache-control": "no-store"})
+
+
+async def _photos(posted: FormData) -> list[tuple[str, str, bytes]]:
+    """The photos picked on the phone (name, type, bytes), each checked as a chat upload."""
+    picked = [f for f in posted.getlist("photos") if isinstance(f, UploadFile) and f.filename]
+    if len(picked) > PHOTOS_AT_ONCE:
+        raise DomainError(_("Pick at most {n} photos here; add more from My listings in the "
+                            "chat.", n=PHOTOS_AT_ONCE))
+    found = []
+    for upload in picked:
+        data = await upload.read()
+        mime = upload.content_type or ""
+        media.check_upload("photo", mime, len(data))
+        found.append((upload.filename or "photo.jpg", mime, data))
+    return found
+
+
+@router.post("/sell", response_class=HTMLResponse)
+async def publish(request: Request, container: ContainerDep, files: FilesDep,
+                  person: PersonDep) -> Response:
+    """Save the listing with its photos and submit it, as the chat's Publish does."""
+    if (refusal := needs_account(request, person)) is not None:
+        return refusal
+    assert person.account is not None
+    posted = await request.form()
+    form = _listing_form(await _start(container, person), person)
+    values, errors = form.validate_all(raw := raw_values(form, posted))
+    if errors:
+        return _sell_page(request, form, {**values, **{k: raw.get(k) for k in errors}}, errors,
+                          status_code=400)
+    try:
+        photos = await _photos(posted)
+        full, __ = _sketch(container, person, values)
+        async with container.uow() as uow:
+            draft = await listings.create_draft(uow, person.account.id, full)
+            for name, mime, data in photos:
+                await media.attach(uow, files, draft.id, kind="photo", name=name, mime=mime,
+                                   data=data)
+            listing_id = draft.id
+            status = await lifecycle.submit(uow, listing_id, person.account.id)
+            said = confirmations.published(listing_id, status)
+            await tell_chat(uow, person.account.id, said)
+            await uow.commit()
+    except DomainError as exc:
+        return _sell_page(request, form, values, {}, status_code=400, problem=str(exc))
+    view = f"/app/listings/{listing_id}" if status != "pending_review" else None
+    return part(request, "app/done.html", location=view or "/app/mine", said=said.text,
+                view=view, more="/app/sell")
+
+
+# --- an offer or a purchase -----------------------------------------------------------------
+
+async def _offer_basis(container: Container, person: MiniAppPerson, listing_id: int,
+                       buying: bool) -> tuple[Any, bool, Form, dict[str, Any]]:
+    """The listing, whether its price is fixed, the chat's whole offer form and its defaults."""
+    assert person.account is not None
+    async with container.uow() as uow:
+        listing = await views.viewable(uow, listing_id, person.account.id)
+        usual = await offers.usual_terms(uow, person.account.id)
+        methods = await on_terms.methods_for(uow, person.account.id)
+        uow.session.expunge(listing)  # read after the transaction, never written through
+    if listing.seller_id == person.account.id:
+        raise DomainError(_("That is your own listing."))
+    fixed = buying or not listing.negotiable
+    today = local_now(person, container.clock.now()).date()
+    form = of.whole_form(of.facts(listing), fixed, today, list(methods))
+    return listing, fixed, form, of.defaults(listing, today, usual)
+
+
+def _accepted(container: Container) -> tuple[str, ...]:
+    payments = container.engine.services.payments
+    return tuple(payments.methods) if payments is not None else ()
+
+
+@router.get("/listings/{listing_id}/{verb}", response_class=HTMLResponse)
+async def offer_form(request: Request, container: ContainerDep, person: PersonDep,
+                     listing_id: str, verb: str) -> Response:
+    """`offer` or `buy`: the chat's offer form, filled in with its defaults; `ask`: a message."""
+    if (refusal := needs_account(request, person)) is not None:
+        return refusal
+    number = parse_id(listing_id)
+    if number is None or verb not in ("offer", "buy", "ask"):
+        return part(request, "app/message.html", status_code=404, message=_("No such page."))
+    try:
+        listing, fixed, form, start = await _offer_basis(container, person, number, verb == "buy")
+    except DomainError as exc:
+        return part(request, "app/message.html", status_code=400, message=str(exc))
+    if verb == "ask":
+        return part(request, "app/ask.html", listing=listing, text="", error="")
+    specs = [f.spec(start.get(f.name)) for f in form.fields]
+    return part(request, "app/offer.html", listing=listing, specs=specs, errors={},
+                buying=fixed, review="", raw={})
+
+
+@router.post("/listings/{listing_id}/{verb}", response_class=HTMLResponse)
+async def make_offer(request: Request, container: ContainerDep, person: PersonDep,
+                     listing_id: str, verb: str) -> Response:
+    """The form checked as the chat checks it; then its preview; Send places it."""
+    if (refusal := needs_account(request, person)) is not None:
+        return refusal
+    number = parse_id(listing_id)
+    if number is None or verb not in ("offer", "buy", "ask"):
+        return part(request, "app/message.html", status_code=404, message=_("No such page."))
+    posted = await request.form()
+    if verb == "ask":
+        return await _ask(request, container, person, number, str(posted.get("text") or ""))
+    try:
+        listing, fixed, form, start = await _offer_basis(container, person, number, verb == "buy")
+    except DomainError as exc:
+        return part(request, "app/message.html", status_code=400, message=str(exc))
+    raw = raw_values(form, posted)
+    values, errors = form.validate_all(raw)
+    values = {**start, **{k: v for k, v in values.items() if v is not None or k == "place"}}
+    if fixed:
+        values["price"] = str(Money(listing.price_minor, listing.currency).decimal)
+    mode = "buy" if fixed else "offer"
+    if errors:
+        specs = [f.spec(raw.get(f.name)) for f in form.fields]
+        return part(request, "app/offer.html", status_code=400, listing=listing, specs=specs,
+                    errors=errors, buying=fixed, review="", raw={})
+    if posted.get("send") != "1":  # the preview first, as in the chat
+        return part(request, "app/offer.html", listing=listing, specs=[], errors={},
+                    buying=fixed, raw=raw,
+                    review=review_text(listing, values, mode, fixed, _accepted(container)))
+    return await _place(request, container, person, listing, values, fixed)
+
+
+async def _place(request: Request, container: Container, person: MiniAppPerson, listing: Any,
+                 values: dict[str, Any], fixed: bool) -> Response:
+    assert person.account is not None
+    terms = of.to_terms(values, listing.currency)
+    try:
+        async with container.uow() as uow:
+            placed = await (approvals.buy if fixed else approvals.offer)(
+                uow, listing.id, person.account.id, terms)
+            said = confirmations.placed(placed, buying=fixed)
+            await tell_chat(uow, person.account.id, said)
+            await uow.commit()
+    except DomainError as exc:
+        return part(request, "app/message.html", status_code=400, message=str(exc))
+    return part(request, "app/done.html", location="/app/deals", said=said.text,
+                view="/app/deals", more=None)
+
+
+async def _ask(request: Request, container: Container, person: MiniAppPerson, listing_id: int,
+               text: str) -> Response:
+    """A message to the seller, as the chat's “Ask the seller” sends it."""
+    assert person.account is not None
+    text = text.strip()
+    async with container.uow() as uow:
+        listing = await views.viewable(uow, listing_id, person.account.id)
+        if not text or len(text) > MAX_QUESTION:
+            error = _("Type your question (up to {n} characters).", n=MAX_QUESTION)
+            return part(request, "app/ask.html", status_code=400, listing=listing,
+                        text=text[:MAX_QUESTION], error=error)
+        try:
+            message = await threads.ask(uow, listing_id, person.account.id, text)
+            other, __ = await deal_views.thread_names(uow, message.thread_id, person.account.id)
+            said = confirmations.question_sent(other, message.masked, message.thread_id)
+            await tell_chat(uow, person.account.id, said)
+            await uow.commit()
+        except DomainError as exc:
+            return part(request, "app/ask.html", status_code=400, listing=listing, text=text,
+                        error=str(exc))
+    return part(request, "app/done.html", location=f"/app/listings/{listing_id}",
+                said=said.text, view=f"/app/listings/{listing_id}", more=None)
+
+
+# --- a consultant's free time -----------------------------------------------------------------
+
+@router.post("/consultants/{consultant_id}/book", response_class=HTMLResponse)
+async def book(request: Request, container: ContainerDep, person: PersonDep,
+               consultant_id: str) -> Response:
+    """Request one free time from the calendar, with what to discuss if given."""
+    if (refusal := needs_account(request, person)) is not None:
+        return refusal
+    assert person.account is not None
+    posted = await request.form()
+    number, starts = parse_id(consultant_id), str(posted.get("starts") or "")
+    topic = str(posted.get("topic") or "").strip()[:300] or None
+    if number is None or not starts.isdigit() or len(starts) > 12:
+        return part(request, "app/message.html", status_code=400,
+                    message=_("Tap a time, or propose other times."))
+    try:
+        async with container.uow() as uow:
+            booking = await bookings.request_slot(
+                uow, person.account.id, number, datetime.fromtimestamp(int(starts), UTC),
+                None, topic)
+            said = confirmations.booking_requested(booking.id)
+            await tell_chat(uow, person.account.id, said)
+            await uow.commit()
+    except DomainError as exc:
+        return part(request, "app/message.html", status_code=400, message=str(exc))
+    return part(request, "app/done.html", location="/app/consultants", said=said.text,
+                view=None, more=None)

@@ -1,0 +1,51 @@
+"""How a Mini App screen is sent: a fragment of HTML the app's script puts in its page, never
+cached (it is one person's), in that person's language. And what every screen that acts
+needs: an Agora account, and the person's own time zone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from bots.web.deps import get_container
+from bots.web.mini_app_auth import MiniAppPerson
+from bots.web.pages import render
+
+# The address the app shows for a screen an action led to (the script puts it in the history).
+LOCATION = "X-App-Location"
+
+
+def part(request: Request, template: str, status_code: int = 200,
+         location: str | None = None, **context: Any) -> HTMLResponse:
+    headers = {"cache-control": "no-store"}
+    if location:
+        headers[LOCATION] = location
+    return render(request, template, status_code=status_code, headers=headers, **context)
+
+
+def needs_account(request: Request, person: MiniAppPerson) -> HTMLResponse | None:
+    """None for a registered person; for anyone else the screen that sends them to the chat,
+    where setting up takes a minute (the Mini App asks nothing the chat does not)."""
+    if person.account is not None:
+        return None
+    bot = get_container(request).settings.telegram_bot_username
+    return part(request, "app/message.html", status_code=403, register=True, bot=bot,
+                message="")
+
+
+def zone_of(person: MiniAppPerson) -> str:
+    name = person.account.timezone if person.account is not None else None
+    try:
+        ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return "UTC"
+    return name or "UTC"
+
+
+def local_now(person: MiniAppPerson, now: datetime) -> datetime:
+    """The clock's time in the person's zone (their “today” for a form's dates)."""
+    return now.astimezone(ZoneInfo(zone_of(person)))

@@ -1,0 +1,134 @@
+"""The Telegram Mini App in a real Chromium, beside the real bot: Telegram's script is a
+stand-in that hands the app correctly signed initData and records the main and back buttons.
+A seller publishes a listing with a photo on one screen (live preview, Telegram's main
+button), a buyer on a 320 px phone in a dark theme finds it with the one-line search and the
+map and makes an offer, and the seller receives it in the chat; a forged initData is refused."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from bots.server import create_app
+from tests.catalog.helpers import make_account
+from tests.site.conftest import jpeg_with_gps
+from tests.support.browser import chromium_page
+from tests.support.mini_app import DARK, TELEGRAM_SCRIPT, signed_init_data, stand_in
+from tests.support.servers import serve
+
+pytestmark = pytest.mark.browser
+
+PUBLIC_URL = "https://agora.example"
+SELLER, BUYER = 5101, 5102
+
+
+async def _open(page: Any, base: str, path: str, init_data: str, **theme: Any) -> None:
+    """The app as Telegram opens it: our stand-in for Telegram's script, then the address."""
+    script = stand_in(init_data, **theme)
+    await page.route(TELEGRAM_SCRIPT, lambda route: route.fulfill(
+        body=script, content_type="application/javascript"))
+    await page.goto(base + path)
+
+
+async def _press_main_button(page: Any) -> None:
+    await page.evaluate("window.Telegram.WebApp.MainButton.press()")
+
+
+async def _main_button(page: Any) -> dict[str, Any]:
+    return await page.evaluate("""() => { const b = window.Telegram.WebApp.MainButton;
+        return {text: b.text, visible: b.isVisible}; }""")
+
+
+async def _overflowing(page: Any) -> list[str]:
+    return await page.evaluate("""() => {
+        const width = document.documentElement.clientWidth, found = [];
+        for (const el of document.querySelectorAll('body *')) {
+            if (el.closest('.map, .tabs')) continue;
+            const box = el.getBoundingClientRect();
+            if (box.width && box.right > width + 1) found.push(el.tagName + '.' + el.className);
+        }
+        return found.slice(0, 5); }""")
+
+
+async def test_a_listing_made_in_the_mini_app_is_found_and_offered_on_and_the_seller_hears(
+        start_bot, fake, clock, tmp_path):
+    container, __ = await start_bot(public_url=PUBLIC_URL, data_dir=str(tmp_path / "data"))
+    [menu] = fake.sent("setChatMenuButton")
+    button = json.loads(menu.params["menu_button"])
+    assert (button["type"], button["web_app"]["url"]) == ("web_app", f"{PUBLIC_URL}/app")
+    await make_account(container, str(SELLER), channel="telegram")
+    await make_account(container, str(BUYER), channel="telegram", roles=("buyer",))
+
+    async with serve(create_app(container, run_workers=False)) as base:
+        async with chromium_page(375, 740) as seller:
+            await _open(seller, base, "/app/sell",
+                        signed_init_data(fake.token, SELLER, clock.now(), "Sam"))
+            await seller.wait_for_selector("#f-quantity")
+            assert await _main_button(seller) == {"text": "Publish", "visible": True}
+            await seller.select_option("#f-product_type", "pellets")
+            await seller.fill("#f-quantity", "120")
+            await seller.select_option("#f-unit", "t")
+            await seller.fill("#f-price", "abc")
+            await seller.wait_for_function(
+                "document.querySelector('#f-price-error').textContent.length > 0")
+            await seller.fill("#f-price", "205")
+            await seller.select_option("#f-negotiable", "yes")
+            await seller.fill("#f-location", "Riga")
+            await seller.check("input[name=delivery][value=pickup]")
+            await seller.set_input_files("#f-photos", files=[{
+                "name": "lot.jpg", "mimeType": "image/jpeg", "buffer": jpeg_with_gps()}])
+            await seller.wait_for_selector("#preview article")  # the live preview
+            assert "205" in await seller.inner_text("#preview")
+            assert await seller.inner_text("#f-price-error") == ""
+            await _press_main_button(seller)
+            await seller.wait_for_selector("text=Published! Buyers can find it now.")
+            listing_path = seller.url.removeprefix(base)
+            assert listing_path.startswith("/app/listings/")
+
+        async with chromium_page(320, 640) as buyer:
+            await _open(buyer, base, "/app/listings",
+                        signed_init_data(fake.token, BUYER, clock.now(), "Bea"),
+                        theme=DARK, scheme="dark")
+            await buyer.wait_for_selector("#q")
+            assert await buyer.evaluate(
+                "getComputedStyle(document.body).backgroundColor") == "rgb(23, 33, 43)"
+            await buyer.fill("#q", "pellets near riga")
+            await buyer.press("#q", "Enter")
+            await buyer.wait_for_selector(".chip")
+            await buyer.wait_for_selector("#map[data-ready='1']")
+            assert await _overflowing(buyer) == []
+            await buyer.click(f"a[href='{listing_path}']")
+            await buyer.wait_for_selector("text=Make an offer")
+            assert await buyer.evaluate("window.Telegram.WebApp.BackButton.isVisible")
+            assert await buyer.locator(".gallery img").count() == 1
+            await buyer.click("text=Make an offer")
+            await buyer.wait_for_selector("#f-quantity")
+            await buyer.fill("#f-quantity", "30")
+            await buyer.fill("#f-price", "200")
+            await _press_main_button(buyer)
+            await buyer.wait_for_selector("text=Offer on")
+            assert (await _main_button(buyer))["text"] == "📨 Send"
+            assert await _overflowing(buyer) == []
+            await _press_main_button(buyer)
+            await buyer.wait_for_selector("text=Sent (offer #")
+            await buyer.evaluate("window.Telegram.WebApp.BackButton.press()")
+            await buyer.wait_for_selector("#f-quantity")  # back through the screens
+
+    await container.dispatcher.run_once()
+    to_seller = [c.params["text"] for c in fake.sent() if c.params["chat_id"] == str(SELLER)]
+    assert any("30" in text and "200" in text for text in to_seller), to_seller
+    to_buyer = [c.params["text"] for c in fake.sent() if c.params["chat_id"] == str(BUYER)]
+    assert any("Sent (offer #" in text for text in to_buyer), to_buyer
+
+
+async def test_a_forged_init_data_opens_nothing(start_bot, fake, clock, tmp_path):
+    container, __ = await start_bot(public_url=PUBLIC_URL, data_dir=str(tmp_path / "data"))
+    await make_account(container, str(SELLER), channel="telegram")
+    forged = signed_init_data("999:someone-else", SELLER, clock.now())
+    async with serve(create_app(container, run_workers=False)) as base, \
+            chromium_page(375, 740) as page:
+        await _open(page, base, "/app/deals", forged)
+        await page.wait_for_selector("text=Open Agora again")
+        assert "My deals" not in await page.inner_text("main")
