@@ -14,6 +14,7 @@ import pytest
 from bots.server import create_app
 from tests.catalog.helpers import make_account
 from tests.site.conftest import jpeg_with_gps
+from tests.support.accessibility import violations
 from tests.support.browser import chromium_page
 from tests.support.mini_app import DARK, TELEGRAM_SCRIPT, signed_init_data, stand_in
 from tests.support.servers import serve
@@ -67,6 +68,7 @@ async def test_a_listing_made_in_the_mini_app_is_found_and_offered_on_and_the_se
                         signed_init_data(fake.token, SELLER, clock.now(), "Sam"))
             await seller.wait_for_selector("#f-quantity")
             assert await _main_button(seller) == {"text": "Publish", "visible": True}
+            assert await violations(seller) == []  # WCAG 2.2 AA in Telegram's light theme
             await seller.select_option("#f-product_type", "pellets")
             await seller.fill("#f-quantity", "120")
             await seller.select_option("#f-unit", "t")
@@ -86,6 +88,9 @@ async def test_a_listing_made_in_the_mini_app_is_found_and_offered_on_and_the_se
             await seller.wait_for_selector("text=Published! Buyers can find it now.")
             listing_path = seller.url.removeprefix(base)
             assert listing_path.startswith("/app/listings/")
+            await seller.click(f"a[href='{listing_path}']")
+            await seller.wait_for_selector("text=This is your listing.")
+            assert await violations(seller) == []
 
         async with chromium_page(320, 640) as buyer:
             await _open(buyer, base, "/app/listings",
