@@ -6,14 +6,14 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from conversations.messages import Envelope, Outbound
 from core.accounts.service import Account, ChannelIdentity
 from core.catalog.media import FileFetcher, FileStore
 from core.catalog.search import Catalog
+from core.clock import zone
 from core.consulting.profiles.directory import Directory
 from core.payments_port import PaymentsPort
 from core.storage.uow import UnitOfWork
@@ -78,11 +78,7 @@ class Ctx:
     def local_now(self) -> datetime:
         """The application clock's time in the user's time zone (UTC without an account)."""
         name = self.account.timezone if self.account is not None else None
-        try:
-            zone = ZoneInfo(name) if name else UTC
-        except (ZoneInfoNotFoundError, ValueError):
-            zone = UTC
-        return self.uow.clock.now().astimezone(zone)
+        return self.uow.clock.now().astimezone(zone(name))
 
 
 @dataclass

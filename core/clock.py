@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 class Clock(Protocol):
@@ -28,15 +29,18 @@ class FakeClock:
         self._now += timedelta(**delta)
 
 
+def zone(name: str | None) -> ZoneInfo:
+    """A person's time zone by its IANA name; UTC when they have none or it is not one."""
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
 def local_time(moment: datetime, timezone: str | None, *, day: str = "dd") -> str:
     """A moment as a person reads it in their own zone and language: “Mon 24 Nov, 14:00
     (Europe/Riga)” (`day`: "dd" pads the day with a zero, "d" does not)."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
     from core.i18n.dates import shown
 
-    try:
-        zone = ZoneInfo(timezone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone, timezone = ZoneInfo("UTC"), "UTC"
-    return f"{shown(moment.astimezone(zone), f'EEE {day} MMM, HH:mm')} ({timezone or 'UTC'})"
+    where = zone(timezone)
+    return f"{shown(moment.astimezone(where), f'EEE {day} MMM, HH:mm')} ({where.key})"

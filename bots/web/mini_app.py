@@ -25,8 +25,8 @@ from bots.web.mini_app_views import needs_account, part, zone_of
 from bots.web.pages import render
 from bots.web.site_errors import page_number
 from bots.web.site_language import speaking
-from bots.web.site_listings import map_points
-from bots.web.site_views import listing_card, reputation, result_card
+from bots.web.site_listings import listing_page, map_points
+from bots.web.site_views import result_card
 from core.catalog import lifecycle, views
 from core.consulting import views as consulting_views
 from core.consulting.profiles.directory import DirectoryQuery
@@ -68,19 +68,12 @@ async def browse(request: Request, container: ContainerDep, person: PersonDep,
 async def listing(request: Request, container: ContainerDep, person: PersonDep,
                   listing_id: str) -> Response:
     """A listing with its next steps: Buy now, Make an offer (where it is negotiable), Ask."""
-    number = parse_id(listing_id)
     try:
-        if number is None:
-            raise NotFound(public.GONE)
-        async with container.uow() as uow:
-            row = await public.published(uow, number)
-            card = listing_card(row, await public.photos(uow, number))
-            seller = await public.seller(uow, row.seller_id)
-            own = person.account_id == row.seller_id
+        page = await listing_page(container, listing_id)
     except NotFound as exc:
         return part(request, "app/message.html", status_code=404, message=str(exc))
-    return part(request, "app/listing.html", card=card, seller=seller,
-                reputation=reputation(seller), own=own)
+    return part(request, "app/listing.html", card=page.card, seller=page.seller,
+                reputation=page.reputation, own=person.account_id == page.seller_id)
 
 
 @parts.get("/mine", response_class=HTMLResponse)

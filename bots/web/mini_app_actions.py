@@ -8,6 +8,7 @@ the conversation carries on there; the other party hears as they do from the cha
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -171,21 +172,40 @@ async def publish(request: Request, container: ContainerDep, files: FilesDep,
 
 # --- an offer or a purchase -----------------------------------------------------------------
 
-async def _offer_basis(container: Container, person: MiniAppPerson, listing_id: int,
-                       buying: bool) -> tuple[Any, bool, Form, dict[str, Any]]:
-    """The listing, whether its price is fixed, the chat's whole offer form and its defaults."""
+@dataclass(frozen=True)
+class _Offering:
+    """A listing as this buyer may offer on it: whether its price is fixed, the chat's whole
+    offer form and its defaults."""
+
+    listing: Any
+    fixed: bool
+    form: Form
+    start: dict[str, Any]
+
+
+async def _offering(request: Request, container: Container, person: MiniAppPerson,
+                    listing_id: str, verb: str) -> _Offering | Response:
+    """The offering behind `/listings/{id}/{verb}`, or the screen that says why there is none."""
+    if (refusal := needs_account(request, person)) is not None:
+        return refusal
     assert person.account is not None
-    async with container.uow() as uow:
-        listing = await views.viewable(uow, listing_id, person.account.id)
-        usual = await offers.usual_terms(uow, person.account.id)
-        methods = await on_terms.methods_for(uow, person.account.id)
-        uow.session.expunge(listing)  # read after the transaction, never written through
-    if listing.seller_id == person.account.id:
-        raise DomainError(_("That is your own listing."))
-    fixed = buying or not listing.negotiable
+    number = parse_id(listing_id)
+    if number is None or verb not in ("offer", "buy", "ask"):
+        return part(request, "app/message.html", status_code=404, message=_("No such page."))
+    try:
+        async with container.uow() as uow:
+            listing = await views.viewable(uow, number, person.account.id)
+            usual = await offers.usual_terms(uow, person.account.id)
+            methods = await on_terms.methods_for(uow, person.account.id)
+            uow.session.expunge(listing)  # read after the transaction, never written through
+        if listing.seller_id == person.account.id:
+            raise DomainError(_("That is your own listing."))
+    except DomainError as exc:
+        return part(request, "app/message.html", status_code=400, message=str(exc))
+    fixed = verb == "buy" or not listing.negotiable
     today = local_now(person, container.clock.now()).date()
-    form = of.whole_form(of.facts(listing), fixed, today, list(methods))
-    return listing, fixed, form, of.defaults(listing, today, usual)
+    return _Offering(listing, fixed, of.whole_form(of.facts(listing), fixed, today, list(methods)),
+                     of.defaults(listing, today, usual))
 
 
 def _accepted(container: Container) -> tuple[str, ...]:
@@ -197,49 +217,38 @@ def _accepted(container: Container) -> tuple[str, ...]:
 async def offer_form(request: Request, container: ContainerDep, person: PersonDep,
                      listing_id: str, verb: str) -> Response:
     """`offer` or `buy`: the chat's offer form, filled in with its defaults; `ask`: a message."""
-    if (refusal := needs_account(request, person)) is not None:
-        return refusal
-    number = parse_id(listing_id)
-    if number is None or verb not in ("offer", "buy", "ask"):
-        return part(request, "app/message.html", status_code=404, message=_("No such page."))
-    try:
-        listing, fixed, form, start = await _offer_basis(container, person, number, verb == "buy")
-    except DomainError as exc:
-        return part(request, "app/message.html", status_code=400, message=str(exc))
+    found = await _offering(request, container, person, listing_id, verb)
+    if not isinstance(found, _Offering):
+        return found
     if verb == "ask":
-        return part(request, "app/ask.html", listing=listing, text="", error="")
-    specs = [f.spec(start.get(f.name)) for f in form.fields]
-    return part(request, "app/offer.html", listing=listing, specs=specs, errors={},
-                buying=fixed, review="", raw={})
+        return part(request, "app/ask.html", listing=found.listing, text="", error="")
+    specs = [f.spec(found.start.get(f.name)) for f in found.form.fields]
+    return part(request, "app/offer.html", listing=found.listing, specs=specs, errors={},
+                buying=found.fixed, review="", raw={})
 
 
 @router.post("/listings/{listing_id}/{verb}", response_class=HTMLResponse)
 async def make_offer(request: Request, container: ContainerDep, person: PersonDep,
                      listing_id: str, verb: str) -> Response:
     """The form checked as the chat checks it; then its preview; Send places it."""
-    if (refusal := needs_account(request, person)) is not None:
-        return refusal
-    number = parse_id(listing_id)
-    if number is None or verb not in ("offer", "buy", "ask"):
-        return part(request, "app/message.html", status_code=404, message=_("No such page."))
+    found = await _offering(request, container, person, listing_id, verb)
+    if not isinstance(found, _Offering):
+        return found
+    listing, fixed, form = found.listing, found.fixed, found.form
     posted = await request.form()
     if verb == "ask":
-        return await _ask(request, container, person, number, str(posted.get("text") or ""))
-    try:
-        listing, fixed, form, start = await _offer_basis(container, person, number, verb == "buy")
-    except DomainError as exc:
-        return part(request, "app/message.html", status_code=400, message=str(exc))
+        return await _ask(request, container, person, listing, str(posted.get("text") or ""))
     raw = raw_values(form, posted)
     values, errors = form.validate_all(raw)
-    values = {**start, **{k: v for k, v in values.items() if v is not None or k == "place"}}
+    values = {**found.start, **{k: v for k, v in values.items() if v is not None or k == "place"}}
     if fixed:
         values["price"] = str(Money(listing.price_minor, listing.currency).decimal)
-    mode = "buy" if fixed else "offer"
     if errors:
         specs = [f.spec(raw.get(f.name)) for f in form.fields]
         return part(request, "app/offer.html", status_code=400, listing=listing, specs=specs,
                     errors=errors, buying=fixed, review="", raw={})
     if posted.get("send") != "1":  # the preview first, as in the chat
+        mode = "buy" if fixed else "offer"
         return part(request, "app/offer.html", listing=listing, specs=[], errors={},
                     buying=fixed, raw=raw,
                     review=review_text(listing, values, mode, fixed, _accepted(container)))
@@ -263,28 +272,27 @@ async def _place(request: Request, container: Container, person: MiniAppPerson, 
                 view="/app/deals", more=None)
 
 
-async def _ask(request: Request, container: Container, person: MiniAppPerson, listing_id: int,
+async def _ask(request: Request, container: Container, person: MiniAppPerson, listing: Any,
                text: str) -> Response:
     """A message to the seller, as the chat's “Ask the seller” sends it."""
     assert person.account is not None
     text = text.strip()
-    async with container.uow() as uow:
-        listing = await views.viewable(uow, listing_id, person.account.id)
-        if not text or len(text) > MAX_QUESTION:
-            error = _("Type your question (up to {n} characters).", n=MAX_QUESTION)
-            return part(request, "app/ask.html", status_code=400, listing=listing,
-                        text=text[:MAX_QUESTION], error=error)
-        try:
-            message = await threads.ask(uow, listing_id, person.account.id, text)
+    if not text or len(text) > MAX_QUESTION:
+        error = _("Type your question (up to {n} characters).", n=MAX_QUESTION)
+        return part(request, "app/ask.html", status_code=400, listing=listing,
+                    text=text[:MAX_QUESTION], error=error)
+    try:
+        async with container.uow() as uow:
+            message = await threads.ask(uow, listing.id, person.account.id, text)
             other, __ = await deal_views.thread_names(uow, message.thread_id, person.account.id)
             said = confirmations.question_sent(other, message.masked, message.thread_id)
             await tell_chat(uow, person.account.id, said)
             await uow.commit()
-        except DomainError as exc:
-            return part(request, "app/ask.html", status_code=400, listing=listing, text=text,
-                        error=str(exc))
-    return part(request, "app/done.html", location=f"/app/listings/{listing_id}",
-                said=said.text, view=f"/app/listings/{listing_id}", more=None)
+    except DomainError as exc:
+        return part(request, "app/ask.html", status_code=400, listing=listing, text=text,
+                    error=str(exc))
+    page = f"/app/listings/{listing.id}"
+    return part(request, "app/done.html", location=page, said=said.text, view=page, more=None)
 
 
 # --- a consultant's free time -----------------------------------------------------------------

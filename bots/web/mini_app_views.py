@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -14,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from bots.web.deps import get_container
 from bots.web.mini_app_auth import MiniAppPerson
 from bots.web.pages import render
+from core.clock import zone
 
 # The address the app shows for a screen an action led to (the script puts it in the history).
 LOCATION = "X-App-Location"
@@ -38,14 +38,10 @@ def needs_account(request: Request, person: MiniAppPerson) -> HTMLResponse | Non
 
 
 def zone_of(person: MiniAppPerson) -> str:
-    name = person.account.timezone if person.account is not None else None
-    try:
-        ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return "UTC"
-    return name or "UTC"
+    """The person's time zone's name (UTC when they have none, or not a real one)."""
+    return zone(person.account.timezone if person.account is not None else None).key
 
 
 def local_now(person: MiniAppPerson, now: datetime) -> datetime:
     """The clock's time in the person's zone (their “today” for a form's dates)."""
-    return now.astimezone(ZoneInfo(zone_of(person)))
+    return now.astimezone(zone(zone_of(person)))

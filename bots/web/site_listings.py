@@ -4,6 +4,7 @@ seller's reputation and links into the chat."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,12 +17,14 @@ from bots.web.pages import render
 from bots.web.public_media import public_copy
 from bots.web.site_errors import not_found, page_number
 from bots.web.site_links import canonical, chat_links
-from bots.web.site_views import ResultCard, listing_card, reputation, result_card
+from bots.web.site_views import ListingCard, ResultCard, listing_card, reputation, result_card
+from config.container import Container
 from core.catalog.taxonomy import CERTIFICATIONS, DELIVERY, TYPES
 from core.errors import NotFound
 from core.i18n import _
 from core.ids import parse_id
 from core.public import listings as public
+from core.public.listings import PublicSeller
 
 router = APIRouter(include_in_schema=False)
 
@@ -64,20 +67,39 @@ def map_points(cards: list[ResultCard], base: str = "") -> list[dict[str, Any]]:
             for c in cards if c.town]
 
 
+@dataclass(frozen=True)
+class ListingPage:
+    """What a published listing's page shows: its card and its seller (site and Mini App)."""
+
+    card: ListingCard
+    seller: PublicSeller
+    seller_id: int
+
+    @property
+    def reputation(self) -> str:
+        return reputation(self.seller)
+
+
+async def listing_page(container: Container, listing_id: str) -> ListingPage:
+    """The page of a published listing; NotFound for anything else."""
+    number = parse_id(listing_id)
+    if number is None:
+        raise NotFound(public.GONE)
+    async with container.uow() as uow:
+        row = await public.published(uow, number)
+        card = listing_card(row, await public.photos(uow, number))
+        return ListingPage(card, await public.seller(uow, row.seller_id), row.seller_id)
+
+
 @router.get("/listings/{listing_id}", response_class=HTMLResponse)
 async def listing(request: Request, container: ContainerDep, listing_id: str) -> HTMLResponse:
-    number = parse_id(listing_id)
     try:
-        if number is None:
-            raise NotFound(public.GONE)
-        async with container.uow() as uow:
-            row = await public.published(uow, number)
-            card = listing_card(row, await public.photos(uow, number))
-            seller = await public.seller(uow, row.seller_id)
+        page = await listing_page(container, listing_id)
     except NotFound as exc:
         return not_found(request, str(exc))
-    return render(request, "site/listing.html", card=card, seller=seller,
-                  reputation=reputation(seller), links=chat_links(request, "listing", number),
+    number = page.card.listing_id
+    return render(request, "site/listing.html", card=page.card, seller=page.seller,
+                  reputation=page.reputation, links=chat_links(request, "listing", number),
                   canonical=canonical(container.settings, f"/listings/{number}"))
 
 

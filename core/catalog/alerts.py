@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -14,6 +13,7 @@ from core.catalog.documents import doc_of
 from core.catalog.query import SearchQuery
 from core.catalog.search_index import SearchIndex
 from core.catalog.tables import AlertHit, Listing, SavedSearch, SellerStats
+from core.clock import zone as clock_zone
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.i18n import _, n_
 from core.notifications.outbox import addressed_to, notify
@@ -127,7 +127,7 @@ async def send_digests(uow: UnitOfWork, hour: int = DIGEST_HOUR) -> int:
     by_search: dict[int, list[tuple[AlertHit, SavedSearch, Listing]]] = defaultdict(list)
     days: dict[int, str] = {}
     for hit, saved, listing, zone in (await uow.session.execute(stmt)).all():
-        local = now.astimezone(_zone(zone))
+        local = now.astimezone(clock_zone(zone))
         if local.hour == hour:
             by_search[saved.id].append((hit, saved, listing))
             days[saved.id] = local.date().isoformat()
@@ -164,8 +164,3 @@ async def _send_digest(uow: UnitOfWork, rows: list[tuple[AlertHit, SavedSearch, 
                      dedupe_key=key)
 
 
-def _zone(name: str | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -12,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from core.accounts import service as accounts
 from core.accounts.tables import Account
 from core.actions import Action, ActionRows, Intent
+from core.clock import zone as clock_zone
 from core.errors import NotFound
 from core.i18n import _
 from core.notifications.outbox import addressed_to, notify
@@ -26,7 +26,7 @@ KINDS = ("listing", "consultant")
 
 def week_of(moment: datetime, zone: str | None) -> tuple[str, datetime]:
     """The person's ISO week (“2026-W48”) and local time at `moment`."""
-    local = moment.astimezone(_zone(zone))
+    local = moment.astimezone(clock_zone(zone))
     year, week, __ = local.isocalendar()
     return f"{year}-W{week:02d}", local
 
@@ -115,8 +115,3 @@ async def set_weekly(uow: UnitOfWork, account_id: int, on: bool) -> None:
     await accounts.update_profile(uow, account_id, weekly_picks=on)
 
 
-def _zone(name: str | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")

@@ -11,11 +11,12 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
 from core.accounts.tables import Account
+from core.clock import zone as clock_zone
 from core.consulting.sessions.lifecycle import ENDED
 from core.consulting.sessions.tables import ConsultSession, SessionReview
 from core.consulting.tables import Booking
@@ -130,10 +131,7 @@ def _months(now: datetime, zone: ZoneInfo, rows: list[Any], reviews: list[Any],
 
 async def _zone(uow: UnitOfWork, account_id: int) -> ZoneInfo:
     account = await uow.session.get(Account, account_id)
-    try:
-        return ZoneInfo(account.timezone if account and account.timezone else "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+    return clock_zone(account.timezone if account else None)
 
 
 async def _currency(uow: UnitOfWork, account_id: int) -> str:
