@@ -1,13 +1,18 @@
-"""Page weight and layout shift of the public site, as a visitor's browser measures them.
+"""Page weight and layout shift of the public site and the Telegram Mini App, as a visitor's
+browser measures them.
 
 Runs the product as a person would (`agora demo seed`, then `agora serve` on a scratch SQLite
-database and a free port), opens every kind of public page in Debian's Chromium, waits until
-the network is idle (so a map's lazily loaded Leaflet counts), and reads the browser's own
-Resource Timing: bytes that crossed the wire for the HTML, CSS and JavaScript (images and fonts
-excluded, as the budget says), their decoded size, and the Cumulative Layout Shift.
+database and a free port, its bot pointed at a stand-in Bot API on 127.0.0.1), opens every kind
+of public page in Debian's Chromium, waits until the network is idle (so a map's lazily loaded
+Leaflet counts), and reads the browser's own Resource Timing: bytes that crossed the wire for
+the HTML, CSS and JavaScript (images and fonts excluded, as the budget says), their decoded
+size, and the Cumulative Layout Shift. Then every screen of the Mini App, opened as Telegram
+opens it for the demo's first seller (signed initData; Telegram's own script is Telegram's and
+is not counted), where the screen's HTML arrives by fetch and counts too.
 
-Prints one line: `site_weight pages=N max_kb=… max_page=… vs_budget=… decoded_max_kb=… cls_max=…`
-where vs_budget is the heaviest page over the 100 KB budget (≤ 1.00 meets it).
+Prints one line: `site_weight pages=N max_kb=… max_page=… vs_budget=… decoded_max_kb=… cls_max=…
+app_pages=N app_max_kb=… app_max_page=… app_vs_budget=… app_cls_max=…` where vs_budget is the
+heaviest page over the 100 KB budget (≤ 1.00 meets it).
 
     python bench/site_weight.py [--width 1280]
 """
@@ -19,24 +24,32 @@ import asyncio
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.support.servers import free_port
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.mini_app import TELEGRAM_SCRIPT, signed_init_data, stand_in
+from tests.support.servers import free_port, serve
 
 BUDGET_KB = 100.0
 KINDS = ("/", "/listings", "/listings?q=pellets&near=Riga", "{listing}", "/requests",
          "/consultants", "/market", "/market/pellets", "/boards", "/events", "/help")
+APP_KINDS = ("/app/listings", "/app/listings?q=pellets+near+riga", "/app{listing}", "/app/sell",
+             "/app/mine", "/app/deals", "/app/consultants")
+TELEGRAM_USER = 9001  # the demo's first seller, opening the app from Telegram
 WEIGHT = """() => {
     const nav = performance.getEntriesByType('navigation')[0];
     const code = performance.getEntriesByType('resource')
-        .filter(r => /\\.(css|js)(\\?|$)/.test(new URL(r.name).pathname));
+        .filter(r => new URL(r.name).origin === location.origin)
+        .filter(r => r.initiatorType === 'fetch'
+                     || /\\.(css|js)(\\?|$)/.test(new URL(r.name).pathname));
     const sum = (list, key) => list.reduce((n, r) => n + r[key], 0);
     return {wire: nav.transferSize + sum(code, 'transferSize'),
             decoded: nav.decodedBodySize + sum(code, 'decodedBodySize')};
@@ -53,49 +66,77 @@ def _agora() -> str:
     return shutil.which("agora") or str(Path(sys.executable).with_name("agora"))
 
 
-def _start(folder: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "AGORA_DATABASE_URL": f"sqlite+aiosqlite:///{folder / 'agora.db'}",
-           "AGORA_DATA_DIR": str(folder / "data"), "AGORA_MAP_TILES_URL": ""}
-    subprocess.run([_agora(), "demo", "seed", "--count", "120"], env=env, check=True,
-                   stdout=subprocess.DEVNULL)
-    server = subprocess.Popen([_agora(), "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+async def _start(folder: Path, port: int, telegram: FakeTelegram) -> asyncio.subprocess.Process:
+    """`agora demo seed` and `agora serve`, its bot on the stand-in Bot API; the demo's first
+    seller has opened the bot in Telegram (an identity of theirs there)."""
+    database = folder / "agora.db"
+    env = {**os.environ, "AGORA_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+           "AGORA_DATA_DIR": str(folder / "data"), "AGORA_MAP_TILES_URL": "",
+           "AGORA_TELEGRAM_TOKEN": telegram.token,
+           "AGORA_TELEGRAM_API_URL": f"{telegram.url}/bot"}
+    await asyncio.to_thread(subprocess.run, [_agora(), "demo", "seed", "--count", "120"],
+                            env=env, check=True, stdout=subprocess.DEVNULL)
+    with sqlite3.connect(database) as db:
+        db.execute("INSERT INTO identities (account_id, channel, user_key, address, created_at) "
+                   "SELECT account_id, 'telegram', ?, ?, created_at FROM identities "
+                   "WHERE channel = 'demo' AND user_key = 'seller-0'",
+                   (str(TELEGRAM_USER), str(TELEGRAM_USER)))
+    server = await asyncio.create_subprocess_exec(
+        _agora(), "serve", "--port", str(port), env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(300):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            await asyncio.to_thread(urllib.request.urlopen, f"http://127.0.0.1:{port}/healthz",
+                                    timeout=1)
             return server
         except OSError:
-            time.sleep(0.1)
+            await asyncio.sleep(0.1)
     server.kill()
     raise SystemExit("agora serve did not start")
 
 
-async def measure(base: str, width: int) -> dict[str, tuple[float, float, float]]:
-    """(wire KB, decoded KB, layout shift) of each kind of page."""
+Found = dict[str, tuple[float, float, float]]  # page → (wire KB, decoded KB, layout shift)
+
+
+async def measure(base: str, width: int, token: str) -> tuple[Found, Found]:
+    """Each kind of site page, then each screen of the Mini App."""
     from playwright.async_api import async_playwright
 
     chromium = os.environ.get("AGORA_TEST_CHROMIUM") or shutil.which("chromium")
     if not chromium:
         raise SystemExit("Chromium is not installed (apt-get install -y chromium)")
-    found: dict[str, tuple[float, float, float]] = {}
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=chromium, headless=True,
                                            args=["--no-sandbox", "--disable-gpu"])
         try:
             listing = await _a_listing(browser, base)
-            for kind in KINDS:
-                path = kind.format(listing=listing)
-                context = await browser.new_context(viewport={"width": width, "height": 900})
-                page = await context.new_page()  # a first visit each time: nothing cached
-                await page.goto(base + path)
-                await page.wait_for_load_state("networkidle")
-                weight = await page.evaluate(WEIGHT)
-                found[path] = (weight["wire"] / 1024, weight["decoded"] / 1024,
-                               await page.evaluate(SHIFT))
-                await context.close()
+            site = {path: await _weigh(browser, base + path, width)
+                    for path in (kind.format(listing=listing) for kind in KINDS)}
+            telegram = stand_in(signed_init_data(token, TELEGRAM_USER,
+                                                 datetime.now(UTC)))
+            app = {path: await _weigh(browser, base + path, width, telegram)
+                   for path in (kind.format(listing=listing) for kind in APP_KINDS)}
         finally:
             await browser.close()
-    return found
+    return site, app
+
+
+async def _weigh(browser, address: str, width: int,
+                 telegram: str | None = None) -> tuple[float, float, float]:
+    """A first visit (nothing cached), inside Telegram when its script is given."""
+    context = await browser.new_context(viewport={"width": width, "height": 900})
+    page = await context.new_page()
+    if telegram is not None:
+        await page.route(TELEGRAM_SCRIPT, lambda route: route.fulfill(
+            body=telegram, content_type="application/javascript"))
+    await page.goto(address)
+    await page.wait_for_load_state("networkidle")
+    if telegram is not None:  # the screen, not the shell's "Opening Agora…"
+        await page.wait_for_selector("main [data-title], main h1", timeout=10_000)
+    weight = await page.evaluate(WEIGHT)
+    shift = await page.evaluate(SHIFT)
+    await context.close()
+    return weight["wire"] / 1024, weight["decoded"] / 1024, shift
 
 
 async def _a_listing(browser, base: str) -> str:
@@ -109,25 +150,40 @@ async def _a_listing(browser, base: str) -> str:
     return href
 
 
-def main(argv: list[str] | None = None) -> dict[str, tuple[float, float, float]]:
+async def run(width: int) -> tuple[Found, Found]:
+    telegram = FakeTelegram()
+    port = free_port()
+    async with serve(telegram.app()) as telegram.url:
+        with tempfile.TemporaryDirectory(prefix="agora-weight-") as scratch:
+            server = await _start(Path(scratch), port, telegram)
+            try:
+                return await measure(f"http://127.0.0.1:{port}", width, telegram.token)
+            finally:
+                telegram.close()
+                server.terminate()
+                await asyncio.wait_for(server.wait(), 10)
+
+
+def _summary(found: Found) -> tuple[str, float]:
+    heaviest = max(found, key=lambda p: found[p][0])
+    return heaviest, found[heaviest][0]
+
+
+def main(argv: list[str] | None = None) -> tuple[Found, Found]:
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     args.add_argument("--width", type=int, default=1280)
     options = args.parse_args(argv)
-    port = free_port()
-    with tempfile.TemporaryDirectory(prefix="agora-weight-") as scratch:
-        server = _start(Path(scratch), port)
-        try:
-            found = asyncio.run(measure(f"http://127.0.0.1:{port}", options.width))
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
-    heaviest = max(found, key=lambda p: found[p][0])
-    wire, __, __ = found[heaviest]
-    print(f"site_weight pages={len(found)} max_kb={wire:.1f} max_page={heaviest} "
+    site, app = asyncio.run(run(options.width))
+    page, wire = _summary(site)
+    app_page, app_wire = _summary(app)
+    print(f"site_weight pages={len(site)} max_kb={wire:.1f} max_page={page} "
           f"vs_budget={wire / BUDGET_KB:.2f} "
-          f"decoded_max_kb={max(d for __, d, __ in found.values()):.1f} "
-          f"cls_max={max(s for __, __, s in found.values()):.3f}")
-    return found
+          f"decoded_max_kb={max(d for __, d, __ in site.values()):.1f} "
+          f"cls_max={max(s for __, __, s in site.values()):.3f} "
+          f"app_pages={len(app)} app_max_kb={app_wire:.1f} app_max_page={app_page} "
+          f"app_vs_budget={app_wire / BUDGET_KB:.2f} "
+          f"app_cls_max={max(s for __, __, s in app.values()):.3f}")
+    return site, app
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """bench/site_weight.py measures the running product in Chromium and prints one line; every
-kind of public page stays within 100 KB of HTML, CSS and JavaScript and does not shift."""
+kind of public page and every screen of the Telegram Mini App stays within 100 KB of HTML, CSS
+and JavaScript and does not shift."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import pytest
 
 BENCH = Path(__file__).resolve().parents[1] / "bench" / "site_weight.py"
 LINE = re.compile(r"^site_weight pages=(\d+) max_kb=(\S+) max_page=\S+ vs_budget=(\S+) "
-                  r"decoded_max_kb=\S+ cls_max=(\S+)$")
+                  r"decoded_max_kb=\S+ cls_max=(\S+) app_pages=(\d+) app_max_kb=\S+ "
+                  r"app_max_page=\S+ app_vs_budget=(\S+) app_cls_max=(\S+)$")
 
 pytestmark = pytest.mark.browser
 
@@ -22,10 +24,13 @@ def test_every_kind_of_page_is_within_the_budget_and_does_not_shift(capsys):
     module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
     sys.modules[spec.name] = module  # type: ignore[union-attr]
     spec.loader.exec_module(module)  # type: ignore[union-attr]
-    found = module.main(["--width", "1280"])
+    site, app = module.main(["--width", "1280"])
     line = capsys.readouterr().out.strip().splitlines()[-1]
     parsed = LINE.match(line)
     assert parsed, line
-    assert int(parsed.group(1)) == len(module.KINDS) == len(found)
+    assert int(parsed.group(1)) == len(module.KINDS) == len(site)
     assert float(parsed.group(3)) <= 1.0 and float(parsed.group(4)) < 0.1
-    assert all(wire > 3 for wire, __, __ in found.values())  # every page was really measured
+    assert int(parsed.group(5)) == len(module.APP_KINDS) == len(app)
+    assert float(parsed.group(6)) <= 1.0 and float(parsed.group(7)) < 0.1
+    # every page was really measured (and each screen of the app waited for: bench._weigh)
+    assert all(wire > 3 for wire, __, __ in [*site.values(), *app.values()])

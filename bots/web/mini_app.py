@@ -76,6 +76,12 @@ async def listing(request: Request, container: ContainerDep, person: PersonDep,
                 reputation=page.reputation, own=person.account_id == page.seller_id)
 
 
+@parts.get("/frame", response_class=HTMLResponse)
+async def frame(request: Request, person: PersonDep) -> Response:
+    """The app's tabs in the account's language (the shell's are in the phone's)."""
+    return part(request, "app/_tabs.html")
+
+
 @parts.get("/mine", response_class=HTMLResponse)
 async def my_listings(request: Request, container: ContainerDep, person: PersonDep) -> Response:
     if (refusal := needs_account(request, person)) is not None:

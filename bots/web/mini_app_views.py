@@ -14,6 +14,7 @@ from bots.web.deps import get_container
 from bots.web.mini_app_auth import MiniAppPerson
 from bots.web.pages import render
 from core.clock import zone
+from core.i18n import current_language
 
 # The address the app shows for a screen an action led to (the script puts it in the history).
 LOCATION = "X-App-Location"
@@ -21,7 +22,9 @@ LOCATION = "X-App-Location"
 
 def part(request: Request, template: str, status_code: int = 200,
          location: str | None = None, **context: Any) -> HTMLResponse:
-    headers = {"cache-control": "no-store"}
+    # The language the screen speaks (the account's): the script relabels the shell's tabs,
+    # which came in the phone's, when the two differ.
+    headers = {"cache-control": "no-store", "content-language": current_language()}
     if location:
         headers[LOCATION] = location
     return render(request, template, status_code=status_code, headers=headers, **context)

@@ -18,6 +18,7 @@ from core.deals.tables import Offer, Thread
 from tests.catalog.helpers import make_account, publish
 from tests.consulting.helpers import consultant
 from tests.site.conftest import jpeg_with_gps
+from tests.support.accounts import registered
 from tests.support.mini_app import signed_init_data
 from tests.support.outbox import told, told_texts
 
@@ -98,6 +99,20 @@ async def test_the_shell_carries_nothing_personal_and_loads_telegrams_script(web
     assert page.status_code == 200
     assert "https://telegram.org/js/telegram-web-app.js" in page.text
     assert "/static/mini_app.js" in page.text and "noindex" in page.text
+
+
+async def test_the_screens_and_the_tabs_speak_the_accounts_language_not_the_phones(
+        site_app, web, clock):
+    await registered(site_app, str(SELLER), channel="telegram", language="de")
+    phone = {**signed(clock, SELLER), "Accept-Language": "en"}
+    shell = await web.get("/app/deals", headers={"Accept-Language": "en"})
+    assert "My deals" in shell.text  # the shell knows only the phone's language
+    deals = await web.get("/app/part/deals", headers=phone)
+    assert deals.headers["content-language"] == "de" and "Meine Geschäfte" in deals.text
+    tabs = await web.get("/app/part/frame", headers=phone)
+    assert tabs.headers["content-language"] == "de"
+    assert "Meine Geschäfte" in tabs.text and "Berater" in tabs.text and "My deals" not in tabs.text
+    assert (await web.get("/app/part/frame")).status_code == 401
 
 
 async def test_someone_not_set_up_browses_but_is_sent_to_the_chat_to_sell(site_app, web, clock):

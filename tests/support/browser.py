@@ -29,10 +29,10 @@ def required() -> bool:
 
 
 @asynccontextmanager
-async def chromium_page(width: int = 1280, height: int = 900,
-                        java_script_enabled: bool = True) -> AsyncIterator[object]:
+async def chromium_page(width: int = 1280, height: int = 900, java_script_enabled: bool = True,
+                        locale: str | None = None) -> AsyncIterator[object]:
     """A fresh headless Chromium page (its own context: cookies start empty), with JavaScript
-    off when asked (pages that must work without it)."""
+    off when asked (pages that must work without it), in `locale`'s language when given."""
     from playwright.async_api import async_playwright
 
     path = chromium_path()
@@ -43,7 +43,8 @@ async def chromium_page(width: int = 1280, height: int = 900,
                                            args=["--no-sandbox", "--disable-gpu"])
         try:
             context = await browser.new_context(viewport={"width": width, "height": height},
-                                                java_script_enabled=java_script_enabled)
+                                                java_script_enabled=java_script_enabled,
+                                                **({"locale": locale} if locale else {}))
             yield await context.new_page()
         finally:
             await browser.close()

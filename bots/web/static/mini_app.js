@@ -33,6 +33,36 @@
       else if (how === "replace" || shown !== address) { history.replaceState({ depth: depth }, "", shown); }
       main.innerHTML = html;
       settle();
+      var spoken = response.headers.get("Content-Language");
+      if (spoken && spoken !== document.documentElement.lang) relabel(spoken);
+    });
+  }
+
+  /* The shell came in the phone's language, the screens in the account's: when they differ,
+     the tabs (and the words for a lost connection) are fetched again in the account's. */
+  function relabel(language) {
+    document.documentElement.lang = language;
+    request("/app/frame")
+      .then(function (r) { return r.ok ? r.text() : ""; })
+      .then(function (html) {
+        var box = document.createElement("div");
+        box.innerHTML = html;
+        var tabs = box.querySelector(".tabs"), old = document.querySelector(".tabs");
+        if (!tabs || !old) return;
+        old.replaceWith(tabs);
+        main.setAttribute("data-failed", tabs.getAttribute("data-failed"));
+        markTab();
+      })
+      .catch(function () {});
+  }
+
+  function markTab() {
+    var here = location.pathname;
+    document.querySelectorAll(".tabs a").forEach(function (a) {
+      var tab = a.getAttribute("href");
+      if (here === tab || here.indexOf(tab + "/") === 0 || (here === "/app" && tab === "/app/listings")) {
+        a.setAttribute("aria-current", "page");
+      } else { a.removeAttribute("aria-current"); }
     });
   }
 
@@ -66,13 +96,7 @@
   function settle() {
     var screen = main.querySelector("[data-title]");
     document.title = screen ? screen.getAttribute("data-title") + " — Agora" : "Agora";
-    var here = location.pathname;
-    document.querySelectorAll(".tabs a").forEach(function (a) {
-      var tab = a.getAttribute("href");
-      if (here === tab || here.indexOf(tab + "/") === 0 || (here === "/app" && tab === "/app/listings")) {
-        a.setAttribute("aria-current", "page");
-      } else { a.removeAttribute("aria-current"); }
-    });
+    markTab();
     if (depth > 0) tg.BackButton.show(); else tg.BackButton.hide();
     mainForm = main.querySelector("form[data-main]");
     if (mainForm) {
@@ -145,6 +169,71 @@
     });
   }
 
+  /* Readable in any theme. The colours are the person's Telegram theme, and some fall below
+     WCAG's 4.5:1 for text: in Telegram's own dark theme, white on its #5288c1 button is 3.7:1
+     and our light-site red on its background 2.5:1. Each colour the stylesheet fills a button
+     with or writes words in is moved toward black or white, only as far as it takes to read on
+     what it sits on; the theme's hue stays. Done again whenever Telegram changes the theme. */
+  var READABLE = 4.5;
+  var WORDS = [  // each colour words are written in, and what they are written on
+    ["--ink", ["--bg", "--surface", "--accent-soft", "--warn-soft"]],
+    ["--muted", ["--bg", "--surface"]],
+    ["--link", ["--bg", "--surface"]],
+    ["--accent-text", ["--bg", "--surface", "--accent-soft"]],
+    ["--bad", ["--bg", "--surface"]],
+    ["--star", ["--bg", "--surface"]],
+    ["--focus", ["--bg", "--surface"]]
+  ];
+  var SET = ["--accent", "--accent-soft"].concat(WORDS.map(function (w) { return w[0]; }));
+
+  function rgb(value) {  // "#17212b", "#fff" or "rgb(23, 33, 43)" → [23, 33, 43]
+    value = (value || "").trim();
+    var hex = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(value);
+    if (hex) {
+      var h = hex[1].length === 3 ? hex[1].replace(/./g, "$&$&") : hex[1];
+      return [0, 2, 4].map(function (i) { return parseInt(h.substr(i, 2), 16); });
+    }
+    var fn = /^rgba?\(\s*(\d+)[ ,]+(\d+)[ ,]+(\d+)/i.exec(value);
+    return fn ? [+fn[1], +fn[2], +fn[3]] : null;
+  }
+  function luminance(c) {
+    var l = c.map(function (v) { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2];
+  }
+  function contrast(a, b) {
+    var x = luminance(a), y = luminance(b);
+    return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
+  }
+  function mix(a, b, share) { return a.map(function (v, i) { return Math.round(v + (b[i] - v) * share); }); }
+  function css(c) { return "rgb(" + c.join(", ") + ")"; }
+  function readable(colour, grounds) {  // the nearest colour to `colour` that reads on all of them
+    var light = grounds.reduce(function (n, g) { return n + luminance(g); }, 0) / grounds.length > 0.18;
+    var toward = light ? [0, 0, 0] : [255, 255, 255];
+    for (var step = 0; step <= 20; step += 1) {
+      var tried = mix(colour, toward, step / 20);
+      if (grounds.every(function (g) { return contrast(tried, g) >= READABLE; })) return tried;
+    }
+    return toward;
+  }
+
+  function theme() {
+    var root = document.documentElement;
+    root.setAttribute("data-scheme", tg.colorScheme || "light");
+    SET.forEach(function (name) { root.style.removeProperty(name); });
+    var style = getComputedStyle(root);
+    var colour = function (name) { return rgb(style.getPropertyValue(name)); };
+    var bg = colour("--bg"), accent = colour("--accent"), accentInk = colour("--accent-ink");
+    if (!bg || !accent || !accentInk) return;  // a colour we cannot read: leave the theme be
+    var fixed = { "--accent": readable(accent, [accentInk]) };
+    fixed["--accent-soft"] = mix(bg, fixed["--accent"], 0.14);  // as the stylesheet mixes it
+    var ground = function (name) { return fixed[name] || colour(name); };
+    WORDS.forEach(function (w) {
+      var words = colour(w[0]), grounds = w[1].map(ground).filter(Boolean);
+      if (words && grounds.length) fixed[w[0]] = readable(words, grounds);
+    });
+    Object.keys(fixed).forEach(function (name) { root.style.setProperty(name, css(fixed[name])); });
+  }
+
   function start() {
     if (!signedIn()) {  // opened outside Telegram: say where the app lives
       main.querySelector("[data-loading]").hidden = true;
@@ -153,10 +242,8 @@
     }
     tg.ready();
     tg.expand();
-    document.documentElement.setAttribute("data-scheme", tg.colorScheme || "light");
-    tg.onEvent("themeChanged", function () {
-      document.documentElement.setAttribute("data-scheme", tg.colorScheme || "light");
-    });
+    theme();
+    tg.onEvent("themeChanged", theme);
     tg.BackButton.onClick(function () { history.back(); });
     tg.MainButton.onClick(function () { if (mainForm) send(mainForm, null); });
     document.addEventListener("click", function (event) {
