@@ -26,8 +26,8 @@ from core.companies.events import (
     MemberJoined,
     TermsApproved,
 )
+from core.consulting import booking_notices as booking_book
 from core.consulting import events as booking
-from core.consulting.bookings.notices import book as booking_book
 from core.consulting.bookings.notices import parties as booking_notices
 from core.consulting.events import PromotionRequested
 from core.consulting.profiles.directory import Directory

@@ -83,8 +83,12 @@ def question_sent(other: str, masked: bool, thread_id: int) -> Confirmation:
     return Confirmation(text, [[Action(Intent.REPLY_THREAD, N_("💬 Write more"), str(thread_id))]])
 
 
-def booking_requested(booking_id: int) -> Confirmation:
-    return Confirmation(_("📨 Requested. The time is held while the consultant answers; you'll be "
-                          "asked to authorise the payment (the first minutes are free, ending "
-                          "early costs nothing)."),
-                        [[Action(Intent.VIEW_BOOKING, N_("📅 The booking"), str(booking_id))]])
+def booking_requested(booking_id: int, free_minutes: int) -> Confirmation:
+    """`free_minutes`: what the session will start free (none once the pair's are used)."""
+    text = (_("📨 Requested. The time is held while the consultant answers; you'll be asked "
+              "to authorise the payment (the first minutes are free, ending early costs "
+              "nothing).") if free_minutes
+            else _("📨 Requested. The time is held while the consultant answers; you'll be "
+                   "asked to authorise the payment (paid from the first minute)."))
+    return Confirmation(text, [[Action(Intent.VIEW_BOOKING, N_("📅 The booking"),
+                                       str(booking_id))]])

@@ -35,6 +35,25 @@ def test_the_image_copies_every_package_and_the_migrations():
         assert f"COPY {package} {package}" in dockerfile, package
 
 
+def test_every_file_the_packages_read_is_installed_with_them():
+    """An installed copy (the image's `pip install .`) holds only the .py files and what
+    package-data names; the tests run from the source tree and would not notice a template,
+    font or catalogue left out (the sitemap's template once was)."""
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "package-data"]
+    shipped: set[Path] = set()
+    for package, patterns in data.items():
+        folder = ROOT / package.replace(".", "/")
+        shipped |= {path for pattern in patterns for path in folder.glob(pattern) if path.is_file()}
+    roots = {p.split(".")[0].rstrip("*") for p in tomllib.loads(
+        (ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]["include"]}
+    needed = {path for root in roots for path in (ROOT / root).rglob("*")
+              if path.is_file() and path.suffix not in (".py", ".pyc")
+              and "__pycache__" not in path.parts}
+    assert needed, "no data files found: the walk is wrong"
+    assert sorted(str(p.relative_to(ROOT)) for p in needed - shipped) == []
+
+
 @pytest.mark.parametrize(("settings", "problem"), [
     ({}, "PostgreSQL"),
     ({"database_url": PG}, "AGORA_SECRET_KEY"),

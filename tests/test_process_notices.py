@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.consulting.bookings.notices.book import BOOKINGS
+from core.consulting.booking_notices import BOOKINGS
 from core.consulting.sessions.lifecycle import SESSION_PROCESS
 from core.consulting.sessions.notices import SESSIONS
 from core.deals.notices.book import BOOKS as DEAL_BOOKS

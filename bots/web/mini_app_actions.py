@@ -33,6 +33,7 @@ from conversations.forms import Form
 from core.catalog import lifecycle, listings, media, views
 from core.catalog import rules as listing_rules
 from core.consulting.bookings import service as bookings
+from core.consulting.sessions.money import free_minutes_of
 from core.deals import approvals, offers, on_terms, threads
 from core.deals import views as deal_views
 from core.errors import DomainError
@@ -315,7 +316,8 @@ async def book(request: Request, container: ContainerDep, person: PersonDep,
             booking = await bookings.request_slot(
                 uow, person.account.id, number, datetime.fromtimestamp(int(starts), UTC),
                 None, topic)
-            said = confirmations.booking_requested(booking.id)
+            said = confirmations.booking_requested(booking.id,
+                                                   await free_minutes_of(uow, booking))
             await tell_chat(uow, person.account.id, said)
             await uow.commit()
     except DomainError as exc:

@@ -29,6 +29,7 @@ from core.consulting import views
 from core.consulting.bookings import service as bookings
 from core.consulting.bookings.service import TOPIC_MAX
 from core.consulting.profiles.directory import DirectoryQuery
+from core.consulting.sessions.money import free_minutes_of
 from core.errors import DomainError
 from core.i18n import N_, _, n_
 from core.i18n.dates import shown
@@ -217,11 +218,12 @@ async def _request(ctx: Ctx, topic: str | None) -> Next:
     starts = datetime.fromtimestamp(ctx.data["starts"], UTC)
     booking = await bookings.request_slot(ctx.uow, ctx.account.id, ctx.data["consultant_id"],
                                           starts, ctx.data.get("minutes"), topic)
-    return Next.end(_requested(booking.id), menu=False)
+    free = await free_minutes_of(ctx.uow, booking)
+    return Next.end(_requested(booking.id, free), menu=False)
 
 
-def _requested(booking_id: int) -> Reply:
-    return confirmations.booking_requested(booking_id).reply()
+def _requested(booking_id: int, free_minutes: int) -> Reply:
+    return confirmations.booking_requested(booking_id, free_minutes).reply()
 
 
 async def _proposed(ctx: Ctx, values: dict[str, Any]) -> Next:
@@ -231,7 +233,8 @@ async def _proposed(ctx: Ctx, values: dict[str, Any]) -> Next:
         raise DomainError(_("Propose at least one time."))
     booking = await bookings.request_times(ctx.uow, ctx.account.id, ctx.data["consultant_id"],
                                            times, ctx.data.get("minutes"))
-    return Next.end(_requested(booking.id), menu=False)
+    free = await free_minutes_of(ctx.uow, booking)
+    return Next.end(_requested(booking.id, free), menu=False)
 
 
 def _times(ctx: Ctx) -> Any:

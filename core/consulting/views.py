@@ -21,6 +21,7 @@ from core.consulting.bookings.rules import free_cancel_passed, policy_text, shar
 from core.consulting.profiles import promotions
 from core.consulting.profiles import service as profiles
 from core.consulting.profiles.taxonomy import label, language_name
+from core.consulting.sessions.money import free_minutes_for, free_minutes_of
 from core.consulting.sessions.tables import ConsultSession
 from core.consulting.tables import Booking, ConsultantProfile
 from core.deals.reputation import stars_text
@@ -71,7 +72,8 @@ async def booking_card(uow: UnitOfWork, booking_id: int, actor_id: int) -> Booki
                        local_time(booking.starts_at, zone) if booking.starts_at else None,
                        booking.minutes, str(max_amount(booking)),
                        policy_text(uow.policy.booking, max_amount(booking), booking.starts_at,
-                                   zone, authorised_later(booking), booking.kind == "instant"),
+                                   zone, authorised_later(booking), booking.kind == "instant",
+                                   free_minutes=await free_minutes_of(uow, booking)),
                        times, [*await _join(uow, booking, role), *next_steps(booking, role, times)],
                        booking.topic)
 
@@ -133,6 +135,7 @@ class ConsultantView:
     steps: ActionRows
     late: frozenset[datetime] = frozenset()  # slots already past free cancellation
     late_text: str = ""  # what cancelling one of those costs
+    free_minutes: int = 0  # what a session booked now by the viewer starts free
 
 
 async def consultant_view(uow: UnitOfWork, consultant_id: int, viewer_id: int | None,
@@ -163,7 +166,8 @@ async def consultant_view(uow: UnitOfWork, consultant_id: int, viewer_id: int | 
         [language_name(c) for c in profile.languages], profiles.rate_text(profile),
         profiles.lengths(profile), stars_text(profile.stars_total, profile.ratings, "review"),
         profile.ratings, profile.sessions_completed, online, profile.photo_path,
-        profile.meeting_url, free[:shown], steps, *_late(uow, profile, free[:shown]))
+        profile.meeting_url, free[:shown], steps, *_late(uow, profile, free[:shown]),
+        await free_minutes_for(uow, viewer_id, consultant_id))
 
 
 def _late(uow: UnitOfWork, profile: ConsultantProfile, free: list[datetime]

@@ -63,7 +63,7 @@ def _scheduled_timers(state: str, remind: bool) -> tuple[Timer, ...]:
     )
 
 
-# Who hears what, sent by core.consulting.bookings.notices.book: the seeker first, then the
+# Who hears what, sent by core.consulting.booking_notices: the seeker first, then the
 # consultant; `view` is the booking's own button.
 _BOTH_CONFIRMED = (Notice(SEEKER, "confirmed", "view"), Notice(CONSULTANT, "confirmed", "view"))
 # The other party hears (and the one who cancelled too, when a late fee applies).

@@ -51,7 +51,7 @@ def booking_page() -> str:
             "From `starting` the live session decides: its start, "
             "end and no-show timer take `start-session`, `complete-session` and the no-shows "
             "as the system (`core/consulting/sessions/link.py`). *Who hears* is each "
-            "transition's declared notices, sent by `core/consulting/bookings/notices/book.py` "
+            "transition's declared notices, sent by `core/consulting/booking_notices.py` "
             "(`other`: the party who did not take the step).\n"
             + diagram_and_table(BOOKING_PROCESS) + _meanings(BOOKING_PROCESS, STATE_LABELS, "state"))
 

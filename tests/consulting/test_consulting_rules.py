@@ -62,9 +62,17 @@ def test_the_no_show_fee_is_the_policy_share():
 
 
 def test_the_policy_text_states_the_fees_it_charges():
-    text = booking.policy_text(POLICY, eur(60_00), None, None)
+    text = booking.policy_text(POLICY, eur(60_00), None, None, free_minutes=10)
     assert "50% (€30.00)" in text and "100% (€60.00)" in text
-    assert "“talk now”" in booking.policy_text(POLICY, eur(60_00), None, None, instant=True)
+    assert "“talk now”" in booking.policy_text(POLICY, eur(60_00), None, None, instant=True,
+                                               free_minutes=10)
+
+
+def test_the_policy_text_promises_free_minutes_only_when_the_session_has_them():
+    assert "The first 10 minutes are free" in booking.policy_text(
+        POLICY, eur(60_00), None, None, free_minutes=10)
+    paid = booking.policy_text(POLICY, eur(60_00), None, None, free_minutes=0)
+    assert "free, and ending" not in paid and "paid from its first minute" in paid
 
 
 # --- session charges ----------------------------------------------------------------------------

@@ -10,11 +10,14 @@ import pytest
 from core.consulting.bookings import changes
 from core.consulting.bookings import service as bookings
 from core.consulting.profiles import promotions
+from core.consulting.sessions import service as sessions
 from core.consulting.tables import Promotion
 from core.consulting.views import booking_card, consultant_view
 from core.errors import NotFound
 from tests.consulting.helpers import booked, confirmed, consultant, seeker
+from tests.consulting.session_support import act, live
 from tests.support.accounts import registered
+from tests.support.outbox import told_texts
 
 MONDAY_10 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
@@ -98,3 +101,26 @@ async def test_a_profile_out_of_the_directory_is_shown_only_to_its_consultant(ap
         assert (await consultant_view(uow, ann.id, ann.id, "UTC")).name == "Ann"
         with pytest.raises(NotFound):
             await consultant_view(uow, ann.id, bob.id, "UTC")
+
+
+async def test_after_the_pairs_free_session_the_card_the_confirmation_and_the_page_say_paid(app):
+    """Under “once per pair” a seeker's later sessions with a consultant start paid: nothing
+    may still promise them the free first minutes."""
+    ann, bob = await consultant(app), await seeker(app)
+    first = await confirmed(app, bob.id, ann.id, MONDAY_10)
+    async with app.uow() as uow:
+        card = await booking_card(uow, first.id, bob.id)
+        page = await consultant_view(uow, ann.id, bob.id, "Europe/Riga")
+    assert "The first 10 minutes are free" in card.policy and page.free_minutes == 10
+    held = await live(app, bob.id, ann.id, booking_id=999)  # their free session, held
+    await act(app, sessions.end, held, bob.id)
+
+    second = await confirmed(app, bob.id, ann.id, MONDAY_10 + timedelta(days=1))
+    async with app.uow() as uow:
+        card = await booking_card(uow, second.id, bob.id)
+        page = await consultant_view(uow, ann.id, bob.id, "Europe/Riga")
+        stranger = await consultant_view(uow, ann.id, None, "Europe/Riga")
+    assert "paid from its first minute" in card.policy and "minutes are free" not in card.policy
+    assert page.free_minutes == 0 and stranger.free_minutes == 10
+    [told] = [t for t in await told_texts(app, bob.id) if "Tue 24 Nov" in t and "✅" in t]
+    assert "paid from its first minute" in told and "minutes are free" not in told

@@ -206,6 +206,7 @@ async def test_a_buyer_asks_the_seller_from_the_app(site_app, web, clock):
         thread = (await uow.session.execute(select(Thread))).scalar_one()
         assert (thread.buyer_id, thread.seller_id) == (buyer.id, seller.id)
     assert await told(site_app, seller.id, "Is the moisture under 8%?")
+    assert await told_texts(site_app, buyer.id, "✉ Sent to")  # and the asker's own chat says so
     own = await web.get(f"/app/part/listings/{listing}", headers=signed(clock, SELLER))
     assert "This is your listing." in own.text and "/offer" not in own.text
 
@@ -216,10 +217,12 @@ async def test_the_booking_calendar_requests_a_free_time(site_app, web, clock):
     me = signed(clock, BUYER)
     page = await web.get(f"/app/part/consultants/{cora.id}", headers=me)
     assert page.status_code == 200 and 'name="starts"' in page.text
+    assert "The first 10 minutes are free" in page.text  # their first session with Cora
     first = page.text.split('name="starts" value="')[1].split('"')[0]
     booked = await web.post(f"/app/part/consultants/{cora.id}/book", headers=me,
                             data={"starts": first, "topic": "Biomass boiler sizing"})
     assert booked.status_code == 200 and "Requested." in booked.text
+    assert await told_texts(site_app, buyer.id, "📨 Requested.")
     async with site_app.uow() as uow:
         booking = (await uow.session.execute(select(Booking))).scalar_one()
         assert booking.seeker_id == buyer.id and int(booking.starts_at.timestamp()) == int(first)

@@ -70,10 +70,12 @@ def free_cancel_passed(policy: BookingPolicy, starts_at: datetime, now: datetime
 
 
 def policy_text(policy: BookingPolicy, amount: Money, starts_at: datetime | None,
-                zone: str | None, later: bool = False, instant: bool = False) -> str:
+                zone: str | None, later: bool = False, instant: bool = False, *,
+                free_minutes: int) -> str:
     """The policy as a booking card states it, with times in the reader's zone (`later`: a
     session booked more than five days ahead, authorised 24 h before on a saved card;
-    `instant`: a “talk now”, which starts at once, so it has no free-cancellation window)."""
+    `instant`: a “talk now”, which starts at once, so it has no free-cancellation window;
+    `free_minutes`: what this session starts free, core.consulting.sessions.money)."""
     late, no_show = share(amount, policy.late_fee_percent), no_show_fee(policy, amount)
     grace = int(CONSULTANT_GRACE.total_seconds() // 60)
     held = (_("At most {amount}. Nothing is charged now; the session's maximum is authorised "
@@ -81,8 +83,9 @@ def policy_text(policy: BookingPolicy, amount: Money, starts_at: datetime | None
               "session.", amount=amount) if later
             else _("At most {amount}, held on the card once authorised; nothing is charged "
                    "before the session.", amount=amount))
-    free = _("The first {free_minutes} minutes are free, and ending by then costs nothing.",
-             free_minutes=policy.free_minutes)
+    free = (_("The first {free_minutes} minutes are free, and ending by then costs nothing.",
+              free_minutes=free_minutes) if free_minutes
+            else _("The session is paid from its first minute."))
     absent = _("If the consultant has not joined {grace} minutes after the start, nothing is "
                "charged and you can rebook. If the seeker does not come, the consultant may charge "
                "{percent}% ({fee}). A consultant's cancellation is always free.", grace=grace,

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from core.consulting.sessions.rules import STARTED, charge, free_window, parse_free_rule
 from core.consulting.sessions.tables import ConsultSession
+from core.consulting.tables import Booking
 from core.money.model import Money
 from core.storage.uow import UnitOfWork
 
@@ -37,3 +38,23 @@ async def free_window_for(uow: UnitOfWork, seeker_id: int, consultant_id: int,
         query = query.where(ConsultSession.started_at >= uow.clock.now() - timedelta(days=rule.days))
     used = (await uow.session.execute(query)).scalar_one()
     return free_window(rule, used)
+
+
+async def free_minutes_of(uow: UnitOfWork, booking: Booking) -> int:
+    """The free minutes this booking's session starts with (or started with): what its card
+    and its confirmation may promise. Under “once per pair” a seeker's later sessions with the
+    same consultant have none."""
+    session = (await uow.session.execute(select(ConsultSession).where(
+        ConsultSession.booking_id == booking.id))).scalar_one_or_none()
+    if session is not None and session.started_at and session.paid_from:
+        return round((session.paid_from - session.started_at).total_seconds() / 60)
+    return await free_window_for(uow, booking.seeker_id, booking.consultant_id,
+                                 session.id if session is not None else None)
+
+
+async def free_minutes_for(uow: UnitOfWork, seeker_id: int | None, consultant_id: int) -> int:
+    """The free minutes a session booked now would start with (a visitor: as for anyone new
+    to this consultant)."""
+    if seeker_id is None:
+        return free_window(parse_free_rule(uow.policy.free_minutes_rule), 0)
+    return await free_window_for(uow, seeker_id, consultant_id)

@@ -2,7 +2,7 @@
 cancelled, released unpaid, a no-show) and when a reschedule is turned down (the call to join
 at the start is the session's: core.consulting.sessions.link). A “talk now” nobody answered
 offers other consultants online in the same field. Text and buttons builders, named by the
-notices declared in core.process.bookings (sent by core.consulting.bookings.notices.book)."""
+notices declared in core.process.bookings (sent by core.consulting.booking_notices)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """What each party of a booking is told, with which next steps, in their own time zone. The
 notices of its transitions are declared in core.process.bookings and these text and buttons
-builders are named for them (core.consulting.bookings.notices.book); a request and the payment's
+builders are named for them (core.consulting.booking_notices); a request and the payment's
 steps, which are not transitions, are told by event handlers registered in config.event_wiring.
 All write to the outbox in the emitting transaction. An agreed time carries the calendar invite;
 a cancelled one its cancellation (core.consulting.bookings.notices.endings)."""
@@ -154,8 +154,10 @@ async def choose_time(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
     return [*rows, last]
 
 
-async def confirmed(uow: UnitOfWork, moved: Moved, role: str, me: int) -> Said | None:
-    """Both hear the agreed time in their zone, with the invite; the seeker with the policy."""
+async def confirmed(uow: UnitOfWork, moved: Moved, role: str, me: int, *,
+                    free_minutes: int) -> Said | None:
+    """Both hear the agreed time in their zone, with the invite; the seeker with the policy
+    (`free_minutes`: what the session starts free, which the sessions know)."""
     b = moved.subject
     if b.starts_at is None:
         return None
@@ -172,7 +174,8 @@ async def confirmed(uow: UnitOfWork, moved: Moved, role: str, me: int) -> Said |
                  when=p.when(me))
     if me == b.seeker_id:
         text += " " + policy_text(uow.policy.booking, _amount(b), b.starts_at, p.zones[me],
-                                  authorised_later(b), b.kind == "instant")
+                                  authorised_later(b), b.kind == "instant",
+                                  free_minutes=free_minutes)
     return Said(text, attachment=None if b.kind == "instant" else calendar.attachment(
         b.id, "REQUEST"))
 

@@ -1,15 +1,20 @@
 """The booking's notices as declared in core.process.bookings, made sendable: how a
 `BookingMoved` reads, and the text and buttons builders each declared name stands for. The
-handler (`BOOKINGS.on_moved`) is registered in config.event_wiring."""
+handler (`BOOKINGS.on_moved`) is registered in config.event_wiring.
+
+It sits above the bookings and the sessions because a confirmation states what the session
+will start free, which only the sessions' history knows (the sessions already build on the
+bookings, so the bookings cannot ask them)."""
 
 from __future__ import annotations
 
 from core.consulting.bookings.notices import endings as ended
 from core.consulting.bookings.notices import parties as notices
 from core.consulting.events import BookingMoved
+from core.consulting.sessions.money import free_minutes_of
 from core.consulting.tables import Booking
 from core.process.bookings import BOOKING_PROCESS, CONSULTANT, OTHER, SEEKER
-from core.process.notices import Moved, NoticeBook
+from core.process.notices import Moved, NoticeBook, Said
 from core.storage.uow import UnitOfWork
 
 _TRANSITIONS = {t.name for t in BOOKING_PROCESS.transitions}
@@ -30,9 +35,14 @@ async def _booking_moved(uow: UnitOfWork, event: BookingMoved) -> Moved | None:
     return Moved(event.transition, booking, parties, event.source, event.target, event)
 
 
+async def _confirmed(uow: UnitOfWork, moved: Moved, role: str, me: int) -> Said | None:
+    return await notices.confirmed(uow, moved, role, me,
+                                   free_minutes=await free_minutes_of(uow, moved.subject))
+
+
 BOOKINGS = NoticeBook(
     BOOKING_PROCESS, _booking_moved,
-    texts={"confirmed": notices.confirmed, "rescheduled": notices.confirmed,
+    texts={"confirmed": _confirmed, "rescheduled": _confirmed,
            "times_proposed": notices.times_proposed,
            "reschedule_proposed": notices.reschedule_proposed,
            "reschedule_declined": ended.reschedule_declined,
