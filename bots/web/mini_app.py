@@ -58,6 +58,7 @@ async def browse(request: Request, container: ContainerDep, person: PersonDep,
         cards = [result_card(result) for result in found.results]
     settings = container.settings
     return part(request, "app/browse.html", cards=cards, found=found, search=search,
+                kept=[(k, v) for k, v in wanted.items() if k != "q"],  # a new line keeps them
                 chips=[(label, "/app" + without) for label, without in site_search.chips(search)],
                 map_points=map_points(cards, "/app"), tiles=settings.map_tiles_url,
                 attribution=settings.map_attribution,

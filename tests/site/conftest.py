@@ -23,8 +23,11 @@ BOT = "agora_test_bot"
 @pytest.fixture
 async def site_app(db_url: str, clock: Any, mailbox: Any, tmp_path: Any
                    ) -> AsyncIterator[Container]:
+    # No map tiles (this machine has no internet): the map draws its markers on a plain
+    # background and lists the towns in words, which the pages must stay usable with.
     settings = settings_for(db_url, data_dir=str(tmp_path / "data"), public_url=PUBLIC_URL,
-                            telegram_token="123:site-test-token", telegram_bot_username=BOT)
+                            telegram_token="123:site-test-token", telegram_bot_username=BOT,
+                            map_tiles_url="")
     async with containers.container(settings, clock=clock, mailbox=mailbox) as app:
         yield app
 

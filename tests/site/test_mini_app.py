@@ -115,6 +115,18 @@ async def test_the_screens_and_the_tabs_speak_the_accounts_language_not_the_phon
     assert (await web.get("/app/part/frame")).status_code == 401
 
 
+async def test_a_new_search_line_keeps_the_filters_already_chosen(site_app, web, clock):
+    seller, __ = await _people(site_app)
+    await publish(site_app, seller, title="Pine pellets 6 mm")
+    found = await web.get("/app/part/listings?q=pellets+under+250+eur+near+riga",
+                          headers=signed(clock, BUYER))
+    assert "near Riga" in found.text  # a chip
+    form = found.text.split('<form class="search-line"')[1].split("</form>")[0]
+    assert '<input type="hidden" name="near" value="Riga">' in form
+    assert '<input type="hidden" name="max" value="250">' in form
+    assert 'name="q" value="pellets"' in form  # the words left; the rest became chips
+
+
 async def test_someone_not_set_up_browses_but_is_sent_to_the_chat_to_sell(site_app, web, clock):
     seller, __ = await _people(site_app)
     await publish(site_app, seller, title="Pine pellets 6 mm")

@@ -1,6 +1,8 @@
 """The public site as people see it, in a real Chromium: every kind of page on a desktop and on
 phones (320 and 375 px) without anything running off the screen, WCAG 2.2 AA by axe-core on
-each, cards in one column on a phone, and a one-line search whose chips and map work."""
+each in the light scheme on a desktop and in the dark scheme on a phone, a visible focus, cards
+with their photo, prices and standing in one column on a phone, and a one-line search whose
+chips and map work."""
 
 from __future__ import annotations
 
@@ -43,8 +45,9 @@ async def _catalogue(app) -> dict[str, str]:
             "listing": f"/listings/{listing}", "requests": "/requests",
             "request": f"/requests/{request}", "consultants": "/consultants",
             "consultant": f"/consultants/{cora.id}", "market": "/market",
-            "product market": "/market/pellets", "boards": "/boards", "events": "/events",
-            "help": "/help", "not found": "/listings/999999"}
+            "product market": "/market/pellets", "boards": "/boards",
+            "board": "/boards/pellet-quality", "events": "/events", "help": "/help",
+            "not found": "/listings/999999"}
 
 
 async def _overflowing(page: Any) -> list[str]:
@@ -78,6 +81,8 @@ async def test_every_kind_of_page_fits_desktops_and_phones_and_meets_wcag_aa(sit
                 broken[f"{kind} (desktop)"] = found
             if kind == "listings":
                 assert await _columns(page) >= 2  # a grid beside the map on a wide screen
+                await _cards_show_their_facts(page)
+                await _focus_is_visible(page)
             for width in PHONES:
                 await page.set_viewport_size({"width": width, "height": 740})
                 await page.wait_for_timeout(50)
@@ -86,12 +91,33 @@ async def test_every_kind_of_page_fits_desktops_and_phones_and_meets_wcag_aa(sit
                 if kind == "listings":
                     assert await _columns(page) == 1  # one column on a phone
             await page.screenshot(path=str(tmp_path / f"{kind}-{PHONES[0]}.png"), full_page=True)
-        await page.set_viewport_size({"width": 375, "height": 740})
-        await page.goto(base + pages["search"])
-        if found := await violations(page):  # the phone's layout has its own contrast and sizes
-            broken["search (phone)"] = found
+            # the phone's layout has its own sizes, and the dark scheme its own colours
+            await page.emulate_media(color_scheme="dark")
+            if found := await violations(page):
+                broken[f"{kind} (phone, dark)"] = found
+            await page.emulate_media(color_scheme="light")
     assert broken == {}
     assert all(p.stat().st_size > 3000 for p in Path(tmp_path).glob("*.png"))  # noqa: ASYNC240 - a test reads its own screenshots
+
+
+async def _cards_show_their_facts(page: Any) -> None:
+    """The card with a photo shows it, both prices and the seller's standing."""
+    card = page.locator(".card.item", has_text="ENplus A1 wood pellets, 15 kg bags")
+    assert await card.locator("img.thumb").evaluate("img => img.complete && img.naturalWidth > 0")
+    assert "per t" in await card.locator(".price").inner_text()
+    assert "per MWh" in await card.locator(".per-mwh").inner_text()
+    assert "4.7" in await card.locator(".stars").inner_text()
+
+
+async def _focus_is_visible(page: Any) -> None:
+    """Tabbing shows where the focus is: a ring of at least 2 px that is not the background."""
+    for __ in range(3):
+        await page.keyboard.press("Tab")
+    ring = await page.evaluate("""() => { const s = getComputedStyle(document.activeElement);
+        return {style: s.outlineStyle, width: parseFloat(s.outlineWidth), colour: s.outlineColor,
+                background: getComputedStyle(document.body).backgroundColor}; }""")
+    assert ring["style"] != "none" and ring["width"] >= 2, ring
+    assert ring["colour"] != ring["background"], ring
 
 
 async def test_a_one_line_search_shows_removable_chips_and_a_map_of_the_results(site_app):

@@ -38,10 +38,13 @@ def stand_in(init_data: str, theme: dict[str, str] = LIGHT, scheme: str = "light
     """The script served in place of telegram-web-app.js."""
     return """
 (function () {
-  var theme = __THEME__, root = document.documentElement;
-  Object.keys(theme).forEach(function (k) {
-    root.style.setProperty("--tg-theme-" + k.replace(/_/g, "-"), theme[k]);
-  });
+  var theme = __THEME__, root = document.documentElement, handlers = {};
+  function paint(colours) {
+    Object.keys(colours).forEach(function (k) {
+      root.style.setProperty("--tg-theme-" + k.replace(/_/g, "-"), colours[k]);
+    });
+  }
+  paint(theme);
   root.style.setProperty("--tg-viewport-stable-height", window.innerHeight + "px");
   function button() {
     var b = { text: "", isVisible: false, clicks: [], progress: false };
@@ -58,7 +61,14 @@ def stand_in(init_data: str, theme: dict[str, str] = LIGHT, scheme: str = "light
     initData: __INIT_DATA__, colorScheme: __SCHEME__, themeParams: theme,
     ready: function () { window.Telegram.WebApp.isReady = true; },
     expand: function () { window.Telegram.WebApp.isExpanded = true; },
-    onEvent: function () {}, opened: [],
+    onEvent: function (name, f) { (handlers[name] = handlers[name] || []).push(f); },
+    opened: [],
+    // what Telegram does when the person switches theme while the app is open
+    switchTheme: function (colours, scheme) {
+      var app = window.Telegram.WebApp;
+      paint(colours); app.themeParams = colours; app.colorScheme = scheme;
+      (handlers.themeChanged || []).forEach(function (f) { f.call(app); });
+    },
     openTelegramLink: function (url) { window.Telegram.WebApp.opened.push(url); },
     MainButton: button(), BackButton: button()
   } };

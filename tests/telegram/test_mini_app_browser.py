@@ -13,6 +13,7 @@ import pytest
 
 from bots.server import create_app
 from tests.catalog.helpers import make_account
+from tests.consulting.helpers import consultant
 from tests.site.conftest import jpeg_with_gps
 from tests.support.accessibility import violations
 from tests.support.browser import chromium_page
@@ -55,12 +56,14 @@ async def _overflowing(page: Any) -> list[str]:
 
 async def test_a_listing_made_in_the_mini_app_is_found_and_offered_on_and_the_seller_hears(
         start_bot, fake, clock, tmp_path):
-    container, __ = await start_bot(public_url=PUBLIC_URL, data_dir=str(tmp_path / "data"))
+    container, __ = await start_bot(public_url=PUBLIC_URL, data_dir=str(tmp_path / "data"),
+                                    map_tiles_url="")
     [menu] = fake.sent("setChatMenuButton")
     button = json.loads(menu.params["menu_button"])
     assert (button["type"], button["web_app"]["url"]) == ("web_app", f"{PUBLIC_URL}/app")
     await make_account(container, str(SELLER), channel="telegram")
     await make_account(container, str(BUYER), channel="telegram", roles=("buyer",))
+    cora = (await consultant(container, "cora")).id
 
     async with serve(create_app(container, run_workers=False)) as base:
         async with chromium_page(375, 740) as seller:
@@ -86,10 +89,21 @@ async def test_a_listing_made_in_the_mini_app_is_found_and_offered_on_and_the_se
             assert await seller.inner_text("#f-price-error") == ""
             await _press_main_button(seller)
             await seller.wait_for_selector("text=Published! Buyers can find it now.")
+            assert await violations(seller) == []
             listing_path = seller.url.removeprefix(base)
             assert listing_path.startswith("/app/listings/")
             await seller.click(f"a[href='{listing_path}']")
             await seller.wait_for_selector("text=This is your listing.")
+            assert await violations(seller) == []
+            for tab in ("My listings", "My deals"):
+                await seller.click(f".tabs >> text={tab}")
+                await seller.wait_for_selector(f"main h1 >> text={tab}")
+                assert await violations(seller) == [], tab
+            # the seller switches Telegram to its dark theme with the app open: it follows
+            await seller.evaluate(f"window.Telegram.WebApp.switchTheme({json.dumps(DARK)}, 'dark')")
+            assert await seller.get_attribute("html", "data-scheme") == "dark"
+            assert await seller.evaluate(
+                "getComputedStyle(document.body).backgroundColor") == "rgb(23, 33, 43)"
             assert await violations(seller) == []
 
         async with chromium_page(320, 640, locale="de-DE") as buyer:
@@ -110,8 +124,12 @@ async def test_a_listing_made_in_the_mini_app_is_found_and_offered_on_and_the_se
             # Telegram's own dark theme falls below 4.5:1 (white on its button, for one): the
             # app makes each colour readable, and axe finds nothing
             assert await violations(buyer) == []
-            await buyer.click(f"a[href='{listing_path}']")
+            # the listing from its marker's card on the map, opened inside the app (no reload)
+            await buyer.evaluate("window.stillHere = true")
+            await buyer.click("#map path.leaflet-interactive")
+            await buyer.click(f".leaflet-popup a[href='{listing_path}']")
             await buyer.wait_for_selector("text=Make an offer")
+            assert await buyer.evaluate("window.stillHere === true")
             assert await violations(buyer) == []
             assert await buyer.evaluate("window.Telegram.WebApp.BackButton.isVisible")
             assert await buyer.locator(".gallery img").count() == 1
@@ -128,6 +146,15 @@ async def test_a_listing_made_in_the_mini_app_is_found_and_offered_on_and_the_se
             await buyer.wait_for_selector("text=Sent (offer #")
             await buyer.evaluate("window.Telegram.WebApp.BackButton.press()")
             await buyer.wait_for_selector("#f-quantity")  # back through the screens
+            await buyer.goto(base + listing_path)  # opened at the listing again
+            await buyer.click("text=Ask the seller")
+            await buyer.wait_for_selector("main h1 >> text=Ask the seller")
+            assert await violations(buyer) == []
+            await buyer.click(".tabs >> text=Consultants")
+            await buyer.click(f"a[href='/app/consultants/{cora}']")
+            await buyer.wait_for_selector("button[name=starts]")  # the booking calendar
+            assert await violations(buyer) == []
+            assert await _overflowing(buyer) == []
 
     await container.dispatcher.run_once()
     to_seller = [c.params["text"] for c in fake.sent() if c.params["chat_id"] == str(SELLER)]
@@ -137,7 +164,8 @@ async def test_a_listing_made_in_the_mini_app_is_found_and_offered_on_and_the_se
 
 
 async def test_a_forged_init_data_opens_nothing(start_bot, fake, clock, tmp_path):
-    container, __ = await start_bot(public_url=PUBLIC_URL, data_dir=str(tmp_path / "data"))
+    container, __ = await start_bot(public_url=PUBLIC_URL, data_dir=str(tmp_path / "data"),
+                                    map_tiles_url="")
     await make_account(container, str(SELLER), channel="telegram")
     forged = signed_init_data("999:someone-else", SELLER, clock.now())
     async with serve(create_app(container, run_workers=False)) as base, \
@@ -145,3 +173,4 @@ async def test_a_forged_init_data_opens_nothing(start_bot, fake, clock, tmp_path
         await _open(page, base, "/app/deals", forged)
         await page.wait_for_selector("text=Open Agora again")
         assert "My deals" not in await page.inner_text("main")
+        assert await violations(page) == []
