@@ -186,11 +186,14 @@ def slips(a: str, b: str) -> int:
 
 def look_alike(word: str, term: str) -> float:
     """0 when term does not look like word; else how closely: the same word 4, a prefix of 3+
-    letters 3, one slip 2, two slips 1. Words of 4-5 letters may slip once, from 6 twice."""
+    letters 3, one slip 2, two slips 1. Words of 4-5 letters may slip once, from 6 twice; one
+    of 3 only by a letter left out of a 4-letter word."""
     if word == term:
         return 4.0
     if len(word) >= 3 and term.startswith(word):
         return 3.0
+    if len(word) == 3 and len(term) == 4 and word[0] == term[0] and slips(word, term) == 1:
+        return 2.0  # a three-letter word may miss one letter after the first: "wod" for "wood"
     allowed = 2 if len(word) >= 6 else 1 if len(word) >= 4 else 0
     if allowed == 0 or abs(len(word) - len(term)) > allowed:
         return 0.0

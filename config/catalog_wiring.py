@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from conversations.context import Services
 from core.accounts.events import AccountSuspended
 from core.catalog.events import ListingChanged, ListingPublished
 from core.catalog.media import FileFetcher, FileStore, LocalFileFetcher
-from core.catalog.search import Catalog
+from core.catalog.search import LOOK_SECONDS, Catalog
 from core.consulting.events import ProfileChanged
 from core.consulting.profiles.directory import Directory
 from core.events import Event, EventBus
@@ -17,9 +18,11 @@ from core.storage import change_feed
 from core.storage.uow import UnitOfWork, UowFactory
 
 
-def build_catalog(data_dir: str | Path, services: Services) -> Catalog:
-    """The catalogue service and the file ports flows use (channels add their fetchers)."""
-    catalog = Catalog()
+def build_catalog(data_dir: str | Path, services: Services, *, change_feed: bool) -> Catalog:
+    """The catalogue service and the file ports flows use (channels add their fetchers). With
+    a change feed (PostgreSQL's LISTEN/NOTIFY) every worker's index is kept coherent by it;
+    without one (SQLite, shared by several `agora chat`), a search first looks for changes."""
+    catalog = Catalog(look_seconds=math.inf if change_feed else LOOK_SECONDS)
     services.catalog = catalog
     services.files = FileStore(data_dir)
     services.fetchers["terminal"] = LocalFileFetcher()

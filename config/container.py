@@ -147,7 +147,8 @@ def build(settings: Settings, *, clock: Clock | None = None,
     attachments.update(receipts.resolvers(container.uow))
     container.stripe_webhooks = build_webhooks(settings, container.payments)
     services.payments = container.payments
-    container.catalog = build_catalog(settings.data_dir, services)
+    container.catalog = build_catalog(settings.data_dir, services,
+                                      change_feed=not settings.is_sqlite)
     assert services.files is not None
     attachments.update(deal_attachments.resolvers(container.uow, services.files))
     attachments.update(session_recap.resolvers(container.uow, services.files))

@@ -17,6 +17,7 @@ from core.catalog.query import SORTS, SearchQuery
 from core.catalog.taxonomy import CERTIFICATIONS, DELIVERY, TYPES
 from core.errors import DomainError
 from core.i18n import _
+from core.i18n.countries import codes
 from core.money.model import Money
 
 # The address's short names of SearchQuery's fields.
@@ -26,7 +27,8 @@ CHOICES = {"type": ("product_type", TYPES), "cert": ("certification", CERTIFICAT
            "delivery": ("delivery", DELIVERY)}
 KM_CHOICES = (25, 50, 100, 200, 300, 500)
 PARAM_OF = {**{v: k for k, v in NUMBERS.items()}, **{v: k for k, v in PRICES.items()},
-            **{v[0]: k for k, v in CHOICES.items()}, "negotiable_only": "neg", "sort": "sort"}
+            **{v[0]: k for k, v in CHOICES.items()}, "negotiable_only": "neg", "sort": "sort",
+            "country": "country"}
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,8 @@ def read(params: Mapping[str, str], currency: str = "EUR") -> WebSearch:
     for name, (key, known) in CHOICES.items():
         fields[key] = params.get(name) if params.get(name) in known else None
     fields["negotiable_only"] = params.get("neg") == "1"
+    country = params.get("country", "").upper()
+    fields["country"] = country if country in codes() else None
     near, notes = params.get("near", "").strip()[:80], []
     if near:
         place, __ = gazetteer.resolve(near)
@@ -71,6 +75,7 @@ def read(params: Mapping[str, str], currency: str = "EUR") -> WebSearch:
             near = ""
         else:
             near, fields["lat"], fields["lon"] = place.city, place.lat, place.lon
+            fields["place"] = place.city
     query = SearchQuery(**fields)  # type: ignore[arg-type]
     typed, near = _typed(params.get("q", "")[:200], currency, query, near, notes)
     if typed.max_km and typed.lat is None:
@@ -116,6 +121,8 @@ def params(search: WebSearch) -> dict[str, str]:
     for name, key in PRICES.items():
         if getattr(q, key) is not None:
             out[name] = _major(getattr(q, key), q.currency)
+    if q.country:
+        out["country"] = q.country
     if search.near:
         out["near"] = search.near
     for name, key in NUMBERS.items():

@@ -4,7 +4,6 @@ picks a free slot (or proposes up to three times) and sends the request."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -82,7 +81,7 @@ async def _results(ctx: Ctx) -> list[Outbound]:
 
 def _subtitle(card: Any) -> str:
     rating = f"★ {card.rating} ({card.ratings})" if card.rating is not None else _("new")
-    free = (" · " + _("next free {when}", when=shown(card.next_free, "EEE dd MMM HH:mm"))
+    free = (" · " + _("next free {when}", when=shown(card.next_free, "MMMEdHm"))
             if card.next_free else "")
     online = " · " + _("🟢 online") if card.online else ""
     return f"{card.rate} · {rating} · {', '.join(card.expertise[:2])}{free}{online}"
@@ -111,8 +110,9 @@ async def _on_results(ctx: Ctx, msg: Inbound) -> Next:
     return Next(state="search", remember=False)
 
 
-async def consultant_card(ctx: Ctx, consultant_id: int) -> Reply:
-    """A consultant's page: bio, expertise, rate, reviews, the next free times, and the steps."""
+async def consultant_card(ctx: Ctx, consultant_id: int, topic: bool = False) -> Reply:
+    """A consultant's page: bio, expertise, rate, reviews, the next free times, and the steps
+    (with a topic carried: talk now if online, or book, both keeping the topic)."""
     page = await views.consultant_view(ctx.uow, consultant_id, ctx.account_id, _zone(ctx))
     lines = [f"🧑‍💼 {page.name}" + (" · " + _("🟢 online now") if page.online else ""), page.headline,
              page.bio, _("Expertise: {expertise}", expertise=", ".join(page.expertise)),
@@ -121,21 +121,28 @@ async def consultant_card(ctx: Ctx, consultant_id: int) -> Reply:
              n_("{rating} · {n} session", "{rating} · {n} sessions", page.sessions, rating=page.rating)]
     if page.slots:
         lines.append(_("Next free ({zone}): {times}", zone=_zone(ctx),
-                       times=", ".join(shown(s, "EEE dd MMM HH:mm") for s in page.slots[:4])))
+                       times=", ".join(shown(s, "MMMEdHm") for s in page.slots[:4])))
     buttons = tuple(tuple(action_button(a) for a in row) for row in page.steps)
+    if topic:
+        buttons = ((Button(_("⚡ Talk now"), "now"),),) if page.online else ()
+        buttons += ((Button(_("📅 Book a time"), "book"),),)
     return Reply("\n".join(line for line in lines if line), buttons)
 
 
 async def _card(ctx: Ctx) -> list[Outbound]:
-    card = await consultant_card(ctx, ctx.data["consultant_id"])
-    if ctx.data.get("topic"):  # asked about a message: booking here keeps it as the topic
-        card = replace(card, buttons=((Button(_("📅 Book a time"), "book"),),))
+    # asked about a message: talking now or booking here keeps it as the topic
+    card = await consultant_card(ctx, ctx.data["consultant_id"], bool(ctx.data.get("topic")))
     return [card, Reply(_("Or back to the results."), rows((_("◀ Results"), "back")))]
 
 
 async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
     if isinstance(msg, Choice) and msg.data == "book" and ctx.data.get("topic"):
         return Next(state="slots")
+    if isinstance(msg, Choice) and msg.data == "now" and ctx.data.get("topic"):
+        assert ctx.account is not None
+        booking = await bookings.request_now(ctx.uow, ctx.account.id, ctx.data["consultant_id"],
+                                             topic=ctx.data["topic"])
+        return Next.end(_asked_now(booking.id), menu=False)
     return Next(state="results", remember=False)
 
 
@@ -162,12 +169,14 @@ async def _consultant_start(ctx: Ctx) -> Next | None:
     ctx.data["consultant_id"] = consultant_id
     if verb == "now":
         booking = await bookings.request_now(ctx.uow, ctx.account.id, consultant_id)
-        return Next.end(Reply(_("⚡ Asked: the consultant has a couple of minutes to accept. You'll "
-                                "be told here, and asked to authorise the payment (nothing is "
-                                "charged for the free minutes)."),
-                              ((Button(_("📅 The request"), f"@go:booking:{booking.id}"),),)),
-                        menu=False)
+        return Next.end(_asked_now(booking.id), menu=False)
     return Next(state="slots" if verb == "book" else "page", remember=False)
+
+
+def _asked_now(booking_id: int) -> Reply:
+    return Reply(_("⚡ Asked: the consultant has a couple of minutes to accept. You'll be told "
+                   "here, and asked to authorise the payment (nothing is charged for the free "
+                   "minutes)."), ((Button(_("📅 The request"), f"@go:booking:{booking_id}"),),))
 
 
 async def _page(ctx: Ctx) -> list[Outbound]:
@@ -177,7 +186,7 @@ async def _page(ctx: Ctx) -> list[Outbound]:
 async def _slots(ctx: Ctx) -> list[Outbound]:
     page = await views.consultant_view(ctx.uow, ctx.data["consultant_id"], ctx.account_id,
                                        _zone(ctx), days=7, shown=8)
-    options = [(("⚠ " if s in page.late else "") + shown(s, "EEE dd MMM HH:mm"), f"t:{int(s.timestamp())}")
+    options = [(("⚠ " if s in page.late else "") + shown(s, "MMMEdHm"), f"t:{int(s.timestamp())}")
                for s in page.slots]
     ctx.data["minutes"] = min(page.lengths)
     text = (_("📅 Free times with {name} ({minutes} min, {zone}):", name=page.name,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import replace as changed
 from decimal import Decimal
 from typing import Any
 
@@ -10,8 +10,10 @@ from conversations.fields import ChoiceField, DecimalField, Field, TextField
 from conversations.flows.listing_fields import AmountOfField
 from conversations.forms import Form
 from conversations.place_fields import CityField
+from conversations.profile_fields import country_field
 from core.accounts.model import CURRENCIES
 from core.catalog.query import SORTS, SearchQuery
+from core.catalog.query_text import NEAR_KM
 from core.catalog.taxonomy import CERTIFICATIONS, DELIVERY, TYPES
 from core.errors import DomainError
 from core.i18n import N_
@@ -46,6 +48,8 @@ def filter_fields() -> list[Field]:
         dec("price_mwh_max", N_("Maximum price per MWh")),
         dec("max_km", N_("Maximum distance (km)"), N_("From “near”, or from your profile's city.")),
         CityField("near", N_("Near"), required=False, hint=N_("A city, or share a location.")),
+        changed(country_field(), required=False, hint=N_("Listings in this country only."),
+                form_hint=N_("Leave empty for every country.")),
         ChoiceField("certification", N_("Certification"), required=False,
                     choices=[(ANY, N_("Any")), *list(CERTIFICATIONS.items())]),
         ChoiceField("delivery", N_("Delivery terms"), required=False,
@@ -88,10 +92,13 @@ def query_from(values: dict[str, Any], base: SearchQuery, origin: tuple[float, f
     near = pick("near")
     currency = pick("currency", base.currency)
     lat, lon = (near["lat"], near["lon"]) if near else (base.lat, base.lon)
+    place = near.get("city") if near else base.place
     max_km = float(pick("max_km")) if pick("max_km") else base.max_km
+    if near and not max_km:  # “near Riga” reaches as far as in the one-line search
+        max_km = NEAR_KM
     if max_km and lat is None and origin is not None:
         lat, lon = origin
-    return replace(
+    return changed(
         base, text=values.get("text") or base.text, currency=currency,
         product_type=pick("product_type", base.product_type),
         qty_min=float(pick("qty_min")) if pick("qty_min") else base.qty_min,
@@ -100,7 +107,8 @@ def query_from(values: dict[str, Any], base: SearchQuery, origin: tuple[float, f
         price_max=_minor(pick("price_max"), currency) if pick("price_max") else base.price_max,
         price_mwh_max=(_minor(pick("price_mwh_max"), currency) if pick("price_mwh_max")
                        else base.price_mwh_max),
-        max_km=max_km, lat=lat, lon=lon,
+        max_km=max_km, lat=lat, lon=lon, place=place,
+        country=pick("country", base.country),
         certification=pick("certification", base.certification),
         delivery=pick("delivery", base.delivery),
         negotiable_only=pick("negotiable") == "yes" or base.negotiable_only,

@@ -30,4 +30,5 @@ def doc_of(listing: Listing, rating: float = 0.0) -> Doc:
         lat=listing.latitude, lon=listing.longitude,
         certifications=tuple(listing.certifications or ()), delivery=tuple(listing.delivery or ()),
         negotiable=listing.negotiable, rating=rating, published=published,
+        country=(listing.country or "").upper(),
     )

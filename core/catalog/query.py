@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
+from decimal import Decimal
 from typing import Any
 
 from core.catalog.taxonomy import CERTIFICATIONS, DELIVERY, TYPES
 from core.i18n import N_, _
+from core.i18n.countries import country_name
+from core.i18n.present import number, quantity
 from core.money.model import Money
 
 SORTS = {
@@ -28,6 +31,8 @@ class SearchQuery:
     max_km: float | None = None
     lat: float | None = None  # the buyer's location, for distance
     lon: float | None = None
+    place: str | None = None  # the town named for lat/lon (“near Riga”), as the gazetteer has it
+    country: str | None = None  # ISO code: listings in this country only
     certification: str | None = None
     delivery: str | None = None
     negotiable_only: bool = False
@@ -61,9 +66,11 @@ class SearchQuery:
         for name, pattern in (("qty_min", N_("quantity ≥ {value}")), ("qty_max", N_("quantity ≤ {value}"))):
             value = getattr(self, name)
             if value is not None:
-                found.append((_(pattern, value=f"{value:g}"), name))
+                found.append((_(pattern, value=number(_plain(value))), name))
         if self.max_km:
-            found.append((f"≤ {self.max_km:g} km", "max_km"))
+            found.append((self._distance(), "max_km"))
+        if self.country:
+            found.append((country_name(self.country), "country"))
         if self.certification:
             found.append((_(CERTIFICATIONS[self.certification]) if self.certification in CERTIFICATIONS
                           else self.certification,
@@ -76,6 +83,24 @@ class SearchQuery:
         if self.sort != "relevance":
             found.append((_("sorted by {sort}", sort=_(SORTS.get(self.sort, self.sort)).lower()), "sort"))
         return found
+
+    def _distance(self) -> str:
+        """“≤ 200 km of Riga” (the town in the reader's language), or “≤ 200 km” from the
+        searcher's own place."""
+        distance = quantity(_plain(self.max_km or 0), "km")
+        if not self.place:
+            return _("≤ {distance}", distance=distance)
+        from core.catalog.gazetteer import resolve, town_name
+
+        found, __ = resolve(self.place)
+        town = town_name(found.city, found.country) if found else self.place
+        return _("≤ {distance} of {place}", distance=distance, place=town)
+
+
+def _plain(value: float) -> Decimal:
+    """A float as the decimal it was typed as: 200.0 → 200, 12.5 → 12.5."""
+    exact = Decimal(str(value))
+    return exact.quantize(Decimal(1)) if exact == exact.to_integral_value() else exact.normalize()
 
 
 def _amount(minor: int, currency: str) -> str:

@@ -10,22 +10,22 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
-from functools import cache
 
 from babel.numbers import list_currencies
 
 from core.accounts.model import CURRENCIES
-from core.catalog import gazetteer
+from core.catalog import gazetteer, product_words
 from core.catalog.query import SearchQuery
-from core.catalog.taxonomy import DELIVERY, TYPES
+from core.catalog.query_countries import take_country
+from core.catalog.taxonomy import DELIVERY
 from core.errors import DomainError
-from core.i18n import COMING, LANGUAGES, READER_LOCALE, _, translations
+from core.i18n import READER_LOCALE, _
 from core.i18n.typed import Ambiguous, read_number
 from core.money.model import SYMBOLS, Money
 
 # (lat, lon, label) of a place name, or None when unknown.
-WRITTEN_IN = (*LANGUAGES, *COMING)  # every language Agora is written in
 PlaceLookup = Callable[[str], tuple[float, float, str] | None]
+NEAR_KM = 200.0  # “near Riga” with no distance: how far “near” reaches
 
 # A number as people write one: “1000”, “12,5”, or grouped by thousands (“1.000”, “1 000,50”).
 _NUMBER = r"(\d{1,3}(?:[ .,\u00a0\u202f]\d{3})+(?:[.,]\d{1,3})?|\d{1,9}(?:[.,]\d{1,3})?)"
@@ -88,9 +88,10 @@ def parse(line: str, default_currency: str = "EUR",
     text, km = _take(_DISTANCE, text)
     if km:
         fields["max_km"] = float(km[0])
+    text, fields["country"] = take_country(text)
     text = _near(text, fields, notes, lookup)
     text = _keywords(text, fields)
-    text = _in_english(text)
+    text = product_words.in_english(text)
     words = " ".join(text.split())
     fields["text"] = words if _WORD.search(words) else ""
     return SearchQuery(**fields), notes  # type: ignore[arg-type]
@@ -106,7 +107,8 @@ def _near(text: str, fields: dict[str, object], notes: list[str], lookup: PlaceL
     for size in range(len(words), 0, -1):
         found = lookup(" ".join(words[:size]))
         if found is not None:
-            fields["lat"], fields["lon"], __ = found
+            fields["lat"], fields["lon"], fields["place"] = found
+            fields.setdefault("max_km", NEAR_KM)
             rest = " ".join(words[size:])
             return f"{text[:match.start()]} {rest} {text[match.end():]}"
     if marker in _PLAIN_MARKERS:  # “pellets in bags”: not a place after all; the words stay
@@ -137,31 +139,6 @@ def _quantity(text: str, fields: dict[str, object]) -> str:
     if qty:
         fields["qty_min"] = float(_number(qty[0]))
     return text
-
-
-def _in_english(text: str) -> str:
-    """Product types and countries named in any of Agora's languages, as the listings' text
-    names them (in English): “Holzpellets aus Lettland” searches “wood pellets aus Latvia”."""
-    for pattern, english in _names():
-        text = pattern.sub(f" {english} ", text)
-    return text
-
-
-@cache
-def _names() -> tuple[tuple[re.Pattern[str], str], ...]:
-    """(a name in another language, its English name): every product type and country."""
-    from core.i18n.countries import codes, name_in
-
-    found: dict[str, str] = {}
-    for kind in TYPES.values():
-        for language in WRITTEN_IN:
-            found.setdefault(translations(language).gettext(kind.label).casefold(), kind.label)
-    for code in codes():
-        for language in WRITTEN_IN:
-            found.setdefault(name_in(language, code).casefold(), name_in("en", code))
-    return tuple((re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)", re.I), english)
-                 for name, english in sorted(found.items(), key=lambda p: -len(p[0]))
-                 if name != english.casefold() and len(name) > 3)
 
 
 def _keywords(text: str, fields: dict[str, object]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,6 +21,10 @@ from core.storage.uow import UnitOfWork
 
 PER_PAGE = 5
 SYNC_OVERLAP = timedelta(minutes=2)
+# A search first asks the database whether listings changed since the index last looked, at
+# most this often: another process on the same database (a second `agora chat` on one SQLite
+# file, which has no change feed) publishes, and the next search here finds it.
+LOOK_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -40,10 +45,13 @@ class ResultPage:
 class Catalog:
     """Search over published listings; rebuilt at start, updated after every commit."""
 
-    def __init__(self) -> None:
+    def __init__(self, look_seconds: float = LOOK_SECONDS) -> None:
         self.index = SearchIndex()
         self.loaded = False
         self.synced_at: datetime | None = None
+        self.look_seconds = look_seconds
+        self._looked = -math.inf  # time.monotonic() of the last look before a search
+        self._applied: dict[int, datetime] = {}  # the last look's rows: id → updated_at
 
     async def load(self, uow: UnitOfWork) -> int:
         """Rebuild the index from every published listing."""
@@ -54,6 +62,7 @@ class Catalog:
         for listing in (await uow.session.execute(stmt)).scalars():
             fresh.add(doc_of(listing, ratings.get(listing.seller_id, 0.0)))
         self.index, self.loaded, self.synced_at = fresh, True, uow.clock.now()
+        self._applied, self._looked = {}, time.monotonic()
         return len(fresh)
 
     async def ensure_loaded(self, uow: UnitOfWork) -> None:
@@ -94,18 +103,30 @@ class Catalog:
         await self.refresh(uow, ids)
 
     async def sync(self, uow: UnitOfWork) -> None:
-        """Pick up changes other workers committed since the last sync (a periodic job)."""
+        """Pick up changes other workers committed since the last sync (a periodic job, and a
+        look before a search): only rows changed since they were last read are read again."""
         if not self.loaded or self.synced_at is None:
             return
         # Overlap the window: a transaction stamped before the last sync may commit after it.
         since, self.synced_at = self.synced_at - SYNC_OVERLAP, uow.clock.now()
-        stmt = select(Listing.id).where(Listing.updated_at >= since)
-        await self.refresh(uow, set((await uow.session.execute(stmt)).scalars()))
+        stmt = select(Listing.id, Listing.updated_at).where(Listing.updated_at >= since)
+        rows = {listing_id: at for listing_id, at in (await uow.session.execute(stmt)).all()}
+        changed = {i for i, at in rows.items() if self._applied.get(i) != at}
+        self._applied = rows
+        await self.refresh(uow, changed)
+
+    async def look(self, uow: UnitOfWork) -> None:
+        """Before a search: pick up what other processes changed, if not looked lately."""
+        now = time.monotonic()
+        if self.loaded and now - self._looked >= self.look_seconds:
+            self._looked = now
+            await self.sync(uow)
 
     async def search(self, uow: UnitOfWork, query: SearchQuery, page: int = 0,
                      per_page: int = PER_PAGE) -> ResultPage:
         """One page of results, in the query's sort order."""
         await self.ensure_loaded(uow)
+        await self.look(uow)
         found = self.index.search(query)
         pages = max(1, math.ceil(len(found) / per_page))
         page = min(max(page, 0), pages - 1)

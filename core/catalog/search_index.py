@@ -18,7 +18,15 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from core.catalog.look_alike import EXACT, MATCHED, PREFIX, PREFIX_MIN, SLIP_CLOSENESS, allowed_slips
+from core.catalog.look_alike import (
+    EXACT,
+    MATCHED,
+    PREFIX,
+    PREFIX_MIN,
+    SLIP_CLOSENESS,
+    allowed_slips,
+    shortened,
+)
 from core.catalog.pruning import Match, Shortlist, Term, gather
 from core.catalog.query import SearchQuery
 from core.catalog.taxonomy import CERTIFICATIONS, DELIVERY, TYPES
@@ -52,6 +60,7 @@ class Doc:
     negotiable: bool = False
     rating: float = 0.0
     published: float = 0.0  # POSIX seconds
+    country: str = ""  # ISO code
 
 
 def tokens(text: str) -> list[str]:
@@ -73,7 +82,8 @@ class _Column:
 _SPEC = {"id": "int64", "alive": "bool", "type": "int16", "qty": "float64", "price": "int64",
          "pmwh": "int64", "cur": "U3", "lat": "float64", "lon": "float64", "certs": "int64",
          "deliv": "int64", "neg": "bool", "rating": "float64", "published": "float64",
-         "x": "float64", "y": "float64", "z": "float64"}  # x, y, z: the place on the unit sphere
+         "x": "float64", "y": "float64", "z": "float64",  # x, y, z: the place on the unit sphere
+         "country": "U2"}
 EARTH_KM = 6371.0
 EDGE_KM = 0.01  # within this of a distance limit the great-circle formula decides
 TERM_CACHE = 10_000  # query words remembered with their vocabulary matches
@@ -97,6 +107,7 @@ class SearchIndex:
         self._vocab: list[str] = []
         self._sorted_vocab: list[str] | None = []  # None: to be re-sorted
         self._terms: dict[str, list[tuple[str, float]]] = {}  # query word -> vocabulary matches
+        self._short: dict[str, list[str]] = {}  # "wod" -> ["wood"]: four-letter words, a letter out
         self.dead = 0  # removed slots (until then every slot is alive)
         self._buffers: dict[str, np.ndarray] = {}
 
@@ -116,6 +127,8 @@ class SearchIndex:
             if term not in self.postings:
                 self.postings[term] = array("q")
                 self._vocab.append(term)
+                for short in shortened(term):
+                    self._short.setdefault(short, []).append(term)
                 self._sorted_vocab = None
                 self._terms.clear()
             self.postings[term].append(slot)
@@ -127,7 +140,7 @@ class SearchIndex:
                   "qty": doc.quantity, "price": doc.price_minor, "pmwh": pmwh, "cur": doc.currency,
                   "lat": doc.lat, "lon": doc.lon, "certs": certs, "deliv": deliv,
                   "neg": doc.negotiable, "rating": doc.rating, "published": doc.published,
-                  "x": x, "y": y, "z": z}
+                  "x": x, "y": y, "z": z, "country": doc.country}
         for name, value in values.items():
             self.cols[name].put(slot, value)
 
@@ -250,6 +263,8 @@ class SearchIndex:
                     break
                 if len(term) > len(word):
                     found[term] = MATCHED + PREFIX
+        for term in self._short.get(word, ()):
+            found[term] = max(found.get(term, 0.0), MATCHED + SLIP_CLOSENESS[1])
         slips = allowed_slips(word)
         if slips:
             for term, slip, _ in process.extract(word, self._vocab, scorer=OSA.distance,
@@ -287,6 +302,8 @@ class SearchIndex:
             cand = cand[(self.col("deliv")[cand] & _DELIV.get(q.delivery, 0)) != 0]
         if q.negotiable_only:
             cand = cand[self.col("neg")[cand]]
+        if q.country:
+            cand = cand[self.col("country")[cand] == q.country]
         return cand
 
     def _within(self, cand: np.ndarray, lat: float, lon: float, max_km: float) -> np.ndarray:

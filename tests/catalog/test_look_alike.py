@@ -82,3 +82,14 @@ def test_the_querys_sort_orders_listings_that_found_as_many_words(index):
     found = ids(index, "wood pelets", sort="price")
     assert found[:2] == [1, 4]  # cheaper first among two-word matches, then the one-word ones
     assert ids(index, "wood pelets", sort="newest")[:2] == [4, 1]
+
+
+@pytest.mark.parametrize(("word", "term", "expected"), [
+    ("wod", "wood", SLIP_CLOSENESS[1]),  # a letter left out of a four-letter word
+    ("pel", "pellets", PREFIX),
+    ("ood", "wood", None),  # the first letter is kept
+    ("wod", "woods", None),  # only four-letter words
+    ("oat", "oak", None),  # a wrong letter is still no match
+])
+def test_a_three_letter_word_may_miss_one_letter_of_a_four_letter_word(word, term, expected):
+    assert closeness(word, term) == expected

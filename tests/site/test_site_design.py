@@ -131,7 +131,7 @@ async def test_a_one_line_search_shows_removable_chips_and_a_map_of_the_results(
         await page.wait_for_url("**/listings?q=pellets&max=300&near=Riga&km=200&lang=en")
         chips = await page.locator(".chip").all_inner_texts()
         assert [c.replace("×", "").strip() for c in chips] == [
-            "≤ 300 EUR/unit", "≤ 200 km", "near Riga"]
+            "≤ 300 EUR/unit", "≤ 200 km of Riga", "near Riga"]
         assert await page.locator(".card.item h2").all_inner_texts() == ["Riga pellets"]
         await page.wait_for_selector("#map[data-ready='1']")  # Leaflet drew its one marker
         assert await page.locator("#map .leaflet-interactive").count() == 1

@@ -25,8 +25,9 @@ __all__ = ["accept", "decline", "get", "proposals", "propose_times", "request_no
 
 
 async def request_now(uow: UnitOfWork, seeker_id: int, consultant_id: int,
-                      minutes: int | None = None) -> Booking:
-    """“Talk now”: the online consultant has the policy's join window to accept."""
+                      minutes: int | None = None, topic: str | None = None) -> Booking:
+    """“Talk now”: the online consultant has the policy's join window to accept (with what
+    to discuss, if given)."""
     profile = await _bookable(uow, seeker_id, consultant_id)
     if not profiles.is_online(profile, uow.clock.now()):
         raise Conflict(_("That consultant is not online now. Propose a time instead."))
@@ -34,7 +35,7 @@ async def request_now(uow: UnitOfWork, seeker_id: int, consultant_id: int,
     now = uow.clock.now()
     held = await slots.busy(uow, consultant_id, now - slots.MARGIN, now + slots.MARGIN)
     slots.check_now(profiles.schedule_of(profile), held, now, length)
-    return await _create(uow, seeker_id, profile, "instant", length, now, [])
+    return await _create(uow, seeker_id, profile, "instant", length, now, [], topic)
 
 
 async def request_slot(uow: UnitOfWork, seeker_id: int, consultant_id: int, starts_at: datetime,
