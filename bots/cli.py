@@ -104,12 +104,21 @@ def _announcing_server() -> Any:
 @cli.command()
 def chat(
     name: Annotated[str, typer.Option("--as", help="Your name in this terminal chat.")],
+    lang: Annotated[str | None, typer.Option(
+        "--lang", help="The language to chat in before registering (en, de, pl, lv, lt, et, fi, "
+                       "sv, fr); by default the terminal's (LANG). Later: /language.")] = None,
 ) -> None:
     """Chat with Agora in this terminal (no tokens needed; same database as `agora serve`)."""
     with loading_the_application():
-        from bots.terminal import TerminalChat, show_emails_in
+        from bots.terminal import TerminalChat, show_emails_in, terminal_language
         from config.container import build
+        from core.i18n import LANGUAGES, language_of
         from core.storage.schema import upgrade
+
+    if lang and language_of(lang) == "en" and not lang.strip().lower().startswith("en"):
+        typer.echo(f"Unknown language {lang!r}: use one of {', '.join(LANGUAGES)}.", err=True)
+        raise typer.Exit(2)
+    language = terminal_language(lang, os.environ)
 
     settings, served = same_data_as_serve(settings_or_exit())
     logging.basicConfig(level=logging.ERROR)
@@ -122,7 +131,8 @@ def chat(
         container = build(settings, senders=email_senders(settings))
         try:
             await container.seed_operators()
-            await TerminalChat(container, name.strip()[:64], sys.stdin, sys.stdout).run()
+            await TerminalChat(container, name.strip()[:64], sys.stdin, sys.stdout,
+                               language).run()
         finally:
             await container.close()
 

@@ -15,7 +15,7 @@ import logging
 import mimetypes
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -40,7 +40,8 @@ from conversations.messages import (
     notification_reply,
 )
 from core.accounts.service import find_account
-from core.i18n import N_, _, n_
+from core.i18n import N_, Visitor, _, n_
+from core.money.reading import reading
 from core.notifications.dispatcher import Attachment, OutboxDispatcher
 
 HELP_LINE = N_("Type answers and commands (/help, /menu, /cancel). Press a button by typing its "
@@ -58,14 +59,18 @@ class TerminalSender:
     async def send(self, address: str, payload: dict[str, Any],
                    files: Sequence[Attachment] = ()) -> None:
         reply = notification_reply(payload)
-        self._chat.render([Reply("🔔 " + reply.text, reply.buttons), *map(file_reply, files)],
-                          more=True)
+        with reading(self._chat.reader):
+            self._chat.render([Reply("🔔 " + reply.text, reply.buttons), *map(file_reply, files)],
+                              more=True)
 
 
 class TerminalChat:
-    def __init__(self, container: Container, name: str, stdin: TextIO, stdout: TextIO) -> None:
+    def __init__(self, container: Container, name: str, stdin: TextIO, stdout: TextIO,
+                 language: str = "") -> None:
         self.container = container
         self.name = name
+        self.language = language  # what `--lang` or the terminal's locale names, for a newcomer
+        self.reader: Any = Visitor(language)  # whom the chat's own words are written for
         self._in = stdin
         self._out = stdout
         self._numbered: list[Button] = []
@@ -88,6 +93,7 @@ class TerminalChat:
         async with self.container.uow() as uow:
             account = await find_account(uow, "terminal", self.name)
             self.account_id = account.id if account else None
+        self.reader = await self.container.engine.reader_of(self._envelope(Command("menu")))
 
     def _print(self, text: str = "") -> None:
         self._out.write(text + "\n")
@@ -95,8 +101,10 @@ class TerminalChat:
 
     async def run(self) -> None:
         """Read lines until end of input, handing each to the engine."""
-        self._print(_("Agora terminal chat — you are “{name}”. {help}", name=self.name,
-                      help=_(HELP_LINE)))
+        await self._refresh_account()
+        with reading(self.reader):
+            self._print(_("Agora terminal chat — you are “{name}”. {help}", name=self.name,
+                          help=_(HELP_LINE)))
         poller = asyncio.create_task(self._poll_notifications())
         try:
             await self.handle_line("/start")
@@ -107,19 +115,23 @@ class TerminalChat:
             poller.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await poller
-        self._print(_("Bye."))
+        with reading(self.reader):
+            self._print(_("Bye."))
 
     async def handle_line(self, line: str) -> None:
-        message = self.parse(line)
+        with reading(self.reader):
+            message = self.parse(line)
         if message is None:
             return
-        env = Envelope(channel="terminal", user_key=self.name, chat_id=self.name, message=message,
-                       opens_links=False,
-                       display_name=self.name)
-        outcome = await self.container.engine.handle(env)
-        self.render(outcome.replies)
+        outcome = await self.container.engine.handle(self._envelope(message))
         await self._refresh_account()
+        with reading(self.reader):
+            self.render(outcome.replies)
         await self.dispatcher.run_once()
+
+    def _envelope(self, message: Inbound) -> Envelope:
+        return Envelope(channel="terminal", user_key=self.name, chat_id=self.name, message=message,
+                        opens_links=False, display_name=self.name, language=self.language)
 
     def parse(self, line: str) -> Inbound | None:
         """Turn a typed line into a neutral message."""
@@ -229,6 +241,19 @@ class TerminalChat:
             await asyncio.sleep(2)
             with contextlib.suppress(Exception):
                 await self.dispatcher.run_once()
+
+
+def terminal_language(chosen: str | None, environ: Mapping[str, str]) -> str:
+    """The language to chat in: `chosen` (`--lang`), else the one the terminal's locale names
+    (LC_ALL, then LC_MESSAGES, then LANG, as the C library reads them: "de_DE.UTF-8" → "de_DE");
+    "" for none ("C", "POSIX": no language, so English)."""
+    if chosen:
+        return chosen.strip()
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if value := environ.get(name, "").strip():
+            locale = value.split(".", 1)[0].split("@", 1)[0]
+            return "" if locale in ("C", "POSIX") else locale
+    return ""
 
 
 def _is_error(reply: Outbound) -> bool:

@@ -10,6 +10,7 @@ import logging
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from types import SimpleNamespace
 from typing import Any
 
 from conversations import navigation
@@ -49,6 +50,13 @@ from core.storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
+# Kept in the conversation's data: the language a person chose in this chat (before registering,
+# the only place it can be kept; after, the account's is read first).
+LANGUAGE = "language"
+# In a flow's data: when the flow ends, the flow it was opened over comes back (a detour, such as
+# changing the language in the middle of registration, returns to the question it left).
+RETURN_WHEN_DONE = "_return"
+
 APOLOGY = N_("Sorry, something went wrong on our side. Your answers so far are safe — please try "
              "again.")
 # On every error reply: ask a person, with where the error happened ("error") or where the
@@ -86,6 +94,17 @@ class Engine:
         with reading(None):
             return await self._home(env)
 
+    async def reader_of(self, env: Envelope) -> Visitor | SimpleNamespace:
+        """Whom a turn of `env` is written for (a channel's own words follow it): the account's
+        language and country, else the language chosen in this chat or the app's."""
+        async with self._uow_factory() as uow:
+            account = await find_account(uow, env.channel, env.user_key)
+            if account is not None:
+                return SimpleNamespace(language=account.language, country=account.country)
+            conv = await conversation_store.load(uow, env.channel, env.user_key, env.chat_id,
+                                                 lock=False)  # not committed: only read
+        return Visitor((conv.data or {}).get(LANGUAGE) or env.language)
+
     async def _home(self, env: Envelope) -> list[Outbound]:
         async with self._uow_factory() as uow:
             conv = await conversation_store.load(uow, env.channel, env.user_key, env.chat_id,
@@ -109,6 +128,7 @@ class Engine:
                 return await self._answer_again(uow, env)
             conv = await conversation_store.load(uow, env.channel, env.user_key, env.chat_id)
             ctx = await self._context(uow, env, conv)
+            spoken = ctx.env.language
             if ctx.account is not None and ctx.account.suspended_at is not None:
                 await uow.commit()  # the update is recorded; nothing else happens
                 return Outcome([Reply(refusal(ctx.account), kind="error")])
@@ -119,6 +139,7 @@ class Engine:
                 # Field errors leave the same form open (a Slack modal), so it stays current.
                 conv.token = secrets.token_urlsafe(6)[:6]
             conv.version += 1
+            _keep_language(conv, ctx, spoken)
             await _save(conv, ctx)
             await uow.commit()
         edit = ctx.edit_in_place and len(replies) == 1 and isinstance(replies[0], Reply)
@@ -144,8 +165,13 @@ class Engine:
 
     async def _context(self, uow: UnitOfWork, env: Envelope, conv: ChatState) -> Ctx:
         account = await find_account(uow, env.channel, env.user_key)
+        # A language chosen in this chat (/language) outranks the one the person's app names;
+        # registration keeps `env.language` on the new account.
+        chosen = (conv.data or {}).get(LANGUAGE)
+        if isinstance(chosen, str) and chosen:
+            env = replace(env, language=chosen)
         # Every amount and sentence this turn shows is in this person's format and language (a
-        # newcomer's: their app's language, until registration keeps it on their account).
+        # newcomer's: their app's or their choice, until registration keeps it on the account).
         read_for(account or Visitor(env.language))
         roles = await chat_roles(uow, account) if account else set()
         data = copy_json((conv.data or {}).get("flow") or {})
@@ -206,12 +232,13 @@ class Engine:
     async def apply(self, ctx: Ctx, conv: ChatState, nxt: Next) -> list[Outbound]:
         """Move where a step chose, open what it asked for, and ask the next question."""
         replies = list(nxt.replies)
+        returns = nxt.state is None and bool(ctx.data.get(RETURN_WHEN_DONE))
         if nxt.discard:
             replies.append(Reply(await self._discard(ctx, conv), kind="notice"))
         if nxt.park:
             self._put_aside(ctx, conv)
         if nxt.state is None:
-            navigation.end(conv, ctx)
+            navigation.finish(conv, ctx, completed=not nxt.discard)
         elif nxt.state:
             if nxt.remember and conv.state:
                 conv.history = [*conv.history, conv.state]
@@ -221,6 +248,8 @@ class Engine:
             target = self.registry.deep_link(nxt.follow)
         if target:
             return replies + await self.start(ctx, conv, *target)
+        if returns and navigation.suspended(conv):
+            return replies + await self.apply(ctx, conv, navigation.resume(self.registry, ctx, conv))
         if nxt.show_menu or (nxt.follow and nxt.state is None):
             return [*replies, self.menu(ctx, conv)]
         if nxt.state is None:
@@ -344,6 +373,12 @@ async def _save(conv: ChatState, ctx: Ctx) -> None:
     conv.data = {**(conv.data or {}), "flow": copy_json(ctx.data) if conv.flow else {}}
     conv.updated_at = ctx.uow.clock.now()
     await conversation_store.save(ctx.uow, conv)
+
+
+def _keep_language(conv: ChatState, ctx: Ctx, before: str) -> None:
+    """Remember a language chosen in this turn (a step set `ctx.env.language`) on the chat."""
+    if ctx.env.language and ctx.env.language != before:
+        conv.data = {**(conv.data or {}), LANGUAGE: ctx.env.language}
 
 
 def _with_a_way_on(replies: list[Outbound]) -> list[Outbound]:

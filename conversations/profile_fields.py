@@ -26,12 +26,17 @@ from core.i18n import LANGUAGES, N_, _, countries, current_language
 from core.notifications.quiet_hours import parse_hhmm
 
 COUNTRIES = countries.named_in("en", sorted(countries.codes()))  # shown in the reader's language
+EXAMPLE = "LV"  # the country hints and errors give as an example
 
 
 @dataclass
 class CountryField(ChoiceField):
     """A country typed by ISO code or by name in English, in the members' languages or in its
     own ("Deutschland", "Latvija", "Suomi"); typos get the closest countries to tap."""
+
+    def hint_text(self) -> str:
+        """The hint with its example country named in the reader's language ("Lettland")."""
+        return _(self.hint, **_example()) if self.hint else ""
 
     def _unknown(self, text: str) -> str:
         offered = dict(self.choices)
@@ -48,8 +53,8 @@ class CountryField(ChoiceField):
             message = _("I don't know the country “{text}”. Did you mean one of these?",
                         text=text[:40])
         else:
-            message = _("I don't know the country “{text}”. Type its name or code, like Latvia, "
-                        "Latvija or LV.", text=text[:40])
+            message = _("I don't know the country “{text}”. Type its name or code, like "
+                        "{country}, {own} or {code}.", text=text[:40], **_example(own=True))
         raise FieldError(message, suggestions)
 
     def options(self) -> list[tuple[str, str]]:
@@ -59,6 +64,13 @@ class CountryField(ChoiceField):
     def spec(self, initial: Any = None) -> FieldSpec:
         """In a whole form, a select that finds the country as the person types."""
         return replace(super().spec(initial), source="country")
+
+
+def _example(own: bool = False) -> dict[str, str]:
+    """The example country (Latvia) as the reader names it, by its code, and (`own`) as its
+    own people do."""
+    found = {"country": countries.name_in(current_language(), EXAMPLE), "code": EXAMPLE}
+    return found | ({"own": countries.name_in(EXAMPLE.lower(), EXAMPLE)} if own else {})
 
 
 @dataclass
@@ -112,7 +124,7 @@ def roles_field() -> MultiChoiceField:
 
 def country_field() -> CountryField:
     return CountryField("country", N_("Country"), choices=COUNTRIES,
-                        hint=N_("For example: Latvia or LV."))
+                        hint=N_("For example: {country} or {code}."))
 
 
 def city_field() -> CityField:

@@ -6,6 +6,7 @@ from conversations.flows.company import company
 from conversations.flows.console import console
 from conversations.flows.consulting import CONSULTING_FLOWS
 from conversations.flows.gatherings import events_flow
+from conversations.flows.language import language
 from conversations.flows.learn import learn_flow
 from conversations.flows.linking import link
 from conversations.flows.loyalty import LOYALTY_FLOWS
@@ -23,7 +24,7 @@ from conversations.flows.support_desk import desk_flow
 from conversations.flows.support_tickets import ticket_flow
 
 ALL_FLOWS: list[Entry] = [
-    registration, verify_email, onboarding, notifications, profile, link,
+    registration, verify_email, language, onboarding, notifications, profile, link,
     *MARKET_FLOWS, *DEAL_FLOWS, company, purchase, *CONSULTING_FLOWS, *MONEY_FLOWS,
     support_flow, ticket_flow, desk_flow, console, share,
     *PICK_FLOWS,

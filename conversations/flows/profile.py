@@ -14,7 +14,8 @@ from core.accounts import service as accounts
 from core.accounts.model import INTERESTS, ROLE_LABELS, Role
 from core.accounts.service import Account
 from core.actions import Intent
-from core.i18n import LANGUAGES, N_, _, countries, current_language, language_of
+from core.i18n import LANGUAGES, N_, _, countries, current_language, language_of, present
+from core.money.reading import read_for
 
 EDITABLE: dict[str, Any] = {
     "display_name": fields.name_field,
@@ -24,6 +25,7 @@ EDITABLE: dict[str, Any] = {
     "country": fields.country_field,
     "city": fields.city_field,
     "interests": fields.interests_field,
+    "language": fields.language_field,
 }
 
 
@@ -31,7 +33,7 @@ def profile_card(account: Account, roles: set[str], channels: list[str]) -> str:
     """The profile as plain text (channels escape it for their markup)."""
     place = ", ".join(p for p in (account.city, _country(account.country)) if p) or "—"
     if account.latitude is not None and account.city is None:
-        place = f"{account.latitude:.3f}, {account.longitude:.3f}"
+        place = present.coordinates(account.latitude, account.longitude or 0)
     email_state = _("verified") if account.email_verified_at else _("not verified")
     quiet = f"{account.quiet_start}–{account.quiet_end}" if account.quiet_start else _("none")
     interests = ", ".join(_(INTERESTS[i]) if i in INTERESTS else i for i in account.interests)
@@ -105,7 +107,8 @@ def _current(ctx: Ctx) -> dict[str, Any]:
     roles = [r for r, __ in fields.roles_field().choices if r in ctx.roles]
     return {"display_name": account.display_name, "company": account.company,
             "email": account.email, "roles": roles, "country": account.country,
-            "city": account.city, "interests": list(account.interests or [])}
+            "city": account.city, "interests": list(account.interests or []),
+            "language": language_of(account.language)}
 
 
 def _edit_form(ctx: Ctx) -> Form:
@@ -135,7 +138,9 @@ async def _save(ctx: Ctx, values: dict[str, Any]) -> Next:
     for name in changed:
         changes |= _changes(name, values.get(name))
     if changes:
-        await accounts.update_profile(ctx.uow, ctx.account.id, **changes)
+        ctx.account = await accounts.update_profile(ctx.uow, ctx.account.id, **changes)
+    if "language" in changed:
+        read_for(ctx.account)  # “Saved” and the card are already in the new language
     if "email" in changed:
         return Next(state=None, replies=[Reply(_("Saved. Now let's check the new address."))],
                     start="verify_email", start_data={"then": "profile"})

@@ -154,6 +154,8 @@ async def update_profile(uow: UnitOfWork, account_id: int, **changes: object) ->
     unknown = set(changes) - EDITABLE_FIELDS - {"email"}
     if unknown:
         raise NotAllowed(_("These fields can't be edited: {fields}", fields=', '.join(sorted(unknown))))
+    if "language" in changes and known_language(str(changes["language"])) != changes["language"]:
+        raise NotAllowed(_("I can't write in that language."))
     account = await uow.session.get(Account, account_id)
     if account is None:
         raise NotAllowed(_("Please register first."), actions=(Action(Intent.REGISTER, N_("📝 Register")),))

@@ -31,7 +31,9 @@ def dev_container(folder: Path):  # -> config.container.Container
 
 def agora_env() -> dict[str, str]:
     """The environment without the caller's AGORA_ settings, in development mode."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AGORA_")}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("AGORA_") and k not in ("LC_ALL", "LC_MESSAGES")}
+    env["LANG"] = "C.UTF-8"  # the chat speaks the terminal's language: English unless a test says
     env["PYTHONPATH"] = ROOT
     env["AGORA_ENVIRONMENT"] = "development"
     env["XDG_STATE_HOME"] = STATE  # where `agora serve` notes its database: not the user's own
