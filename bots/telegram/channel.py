@@ -18,17 +18,19 @@ from telegram import BotCommand, CallbackQuery, MenuButtonWebApp, Message, Updat
 from telegram.constants import ChatAction
 from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, TypeHandler
 
-from bots.telegram import inbound, render
+from bots.telegram import compose, inbound, render
 from bots.telegram.files import TelegramFileFetcher
 from bots.telegram.inline_search import answer_inline
+from bots.telegram.live import LiveChats, replaces, rows_of
 from bots.telegram.sender import TelegramSender
 from bots.telegram.transport import AiohttpRequest
 from config.catalog_wiring import add_fetcher
 from config.container import Container
-from conversations.messages import Outbound, Outcome, Reply
+from conversations.messages import Outcome
 from core.i18n import LANGUAGES, N_, SOURCE, Visitor, _
 from core.locks import KeyedLocks
 from core.money.reading import reading
+from core.notifications import cards
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +114,9 @@ class TelegramChannel:
             .job_queue(None)
             .build()
         )
+        # The chats kept current (bots.telegram.live); a notice card answered in place is taken
+        # from the outbox's care, so no worker later strips the answer shown there.
+        self.live = LiveChats(self.application.bot, release=self._released)
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.application.add_error_handler(self._on_error)
 
@@ -123,7 +128,7 @@ class TelegramChannel:
         await app.initialize()
         await self._publish_commands()
         await self._publish_menu_button()
-        self.container.add_sender(self.name, TelegramSender(app.bot))
+        self.container.add_sender(self.name, TelegramSender(app.bot, self.live))
         add_fetcher(self.container.engine.services, self.name, TelegramFileFetcher(app.bot))
         await app.start()
         if settings.telegram_webhook_url:
@@ -239,18 +244,39 @@ class TelegramChannel:
         outcome = await self._typing_while_slow(chat_id, self.container.engine.handle(env))
         if outcome.duplicate:
             return
-        await self._reply(update.update_id, query, chat_id, outcome)
+        await self._reply(update.update_id, query, chat_id, outcome, env)
         # Sent: a retry of this update (its webhook post unanswered) is not answered again.
         await self.container.engine.answered(env)
 
-    async def _reply(self, update_id: int, query: CallbackQuery | None, chat_id: int,
-                     outcome: Outcome) -> None:
-        """Edit the pressed message in place when the answer allows, else send the replies."""
-        if query is not None:
-            if outcome.edit_in_place and await self._edit(query, outcome.replies[0]):
-                return
+    async def _reply(self, update_id: int, query: CallbackQuery | None, chat_id: str,
+                     outcome: Outcome, env: Any = None) -> None:
+        """A press is answered on the message pressed when the first answer is a step to show
+        (bots.telegram.live); the rest is sent. The conversation's older prompts lose their
+        keyboard, and each message sent is remembered as a prompt or a card."""
+        chat, replies = int(chat_id), compose.folded(list(outcome.replies))
+        pressed = query.message if query is not None and isinstance(query.message, Message) \
+            else None
+        # A message whose keyboard went already was pressed in a race (a stale button): the
+        # answer goes below, where the conversation is, not into the old message.
+        in_place = pressed is not None and bool(replies) and replaces(replies[0]) and \
+            not self.live.was_retired(chat, pressed.message_id)
+        if in_place and compose.ends_with_menu(replies) and env is not None:
+            # The ☰ Main menu button in the person's language (the turn's reading ended
+            # with the engine's task).
+            with reading(await self.container.engine.reader_of(env)):
+                replies = compose.without_trailing_menu(replies)
+        await self.live.moved_on(chat, keep=pressed.message_id if in_place and pressed else None)
+        if in_place and pressed is not None and await self.live.replace(pressed, replies[0]):
+            replies = replies[1:]
+        elif query is not None:
             await self._remove_keyboard(update_id, query)
-        await render.send_replies(self.application.bot, chat_id, outcome.replies)
+        for reply in replies:
+            sent = await render.send_reply(self.application.bot, chat_id, reply)
+            await self.live.shown(chat, sent, rows_of(reply))
+
+    async def _released(self, chat_id: int, message_id: int) -> bool:
+        return await cards.release(self.container.sessions, self.name, str(chat_id),
+                                   str(message_id))
 
     async def _typing_while_slow(self, chat_id: str, work: Awaitable[Any]) -> Any:
         """Await `work`, showing "typing…" once it has taken `typing_after` seconds."""
@@ -271,36 +297,20 @@ class TelegramChannel:
         except Exception as exc:
             log.warning("telegram: answerCallbackQuery %s failed: %s", query.id, exc)
 
-    async def _edit(self, query: CallbackQuery, reply: Outbound) -> bool:
-        """Replace the pressed message with the updated question (a ticked checkbox)."""
-        message = query.message
-        if not isinstance(message, Message) or not isinstance(reply, Reply):
-            return False
-        try:
-            await self.application.bot.edit_message_text(
-                reply.text, chat_id=message.chat.id, message_id=message.message_id,
-                reply_markup=render.keyboard(reply.buttons))
-        except Exception as exc:  # fall back to a new message
-            log.warning("telegram: editing the question in place failed: %s", exc)
-            return False
-        return True
-
     async def _remove_keyboard(self, update_id: int, query: CallbackQuery) -> None:
         """Take the keyboard off a pressed message, so its old buttons aren't tapped again; from
         a webhook, in the answer to Telegram (after the replies: it is cosmetic)."""
         message = query.message
-        if not isinstance(message, Message) or message.reply_markup is None:
+        if not isinstance(message, Message) or message.reply_markup is None or \
+                self.live.was_retired(message.chat.id, message.message_id):
             return
         if update_id in self._webhook_calls:
+            self.live.mark_retired(message.chat.id, message.message_id)
             self._webhook_calls[update_id] = {
                 "method": "editMessageReplyMarkup", "chat_id": message.chat.id,
                 "message_id": message.message_id}
             return
-        try:
-            await self.application.bot.edit_message_reply_markup(
-                chat_id=message.chat.id, message_id=message.message_id, reply_markup=None)
-        except Exception as exc:  # cosmetic: an old keyboard left in place is harmless
-            log.warning("telegram: removing an old keyboard failed: %s", exc)
+        await self.live.take_keyboard(message.chat.id, message.message_id)
 
     async def _typing(self, chat_id: str) -> None:
         try:

@@ -72,26 +72,26 @@ async def send_replies(bot: Bot, chat_id: str, replies: Iterable[Outbound]) -> N
         await send_reply(bot, chat_id, reply)
 
 
-async def send_reply(bot: Bot, chat_id: str, reply: Outbound) -> None:
-    """Render one neutral reply."""
+async def send_reply(bot: Bot, chat_id: str, reply: Outbound) -> int | None:
+    """Render one neutral reply; returns the id of the message that carries its keyboard (the
+    last one sent)."""
     if isinstance(reply, Reply):
-        await send_text(bot, chat_id, reply.text, keyboard(reply.buttons))
-    elif isinstance(reply, ListPage):
-        await send_text(bot, chat_id, list_text(reply), keyboard(list_rows(reply)))
-    elif isinstance(reply, FormErrors):
-        await send_text(bot, chat_id, form_errors_text(reply))
-    elif isinstance(reply, FormReply):
+        return await send_text(bot, chat_id, reply.text, keyboard(reply.buttons))
+    if isinstance(reply, ListPage):
+        return await send_text(bot, chat_id, list_text(reply), keyboard(list_rows(reply)))
+    if isinstance(reply, FormErrors):
+        return await send_text(bot, chat_id, form_errors_text(reply))
+    if isinstance(reply, FormReply):
         log.error("a whole form (%s) was sent to Telegram, which asks one by one", reply.form_id)
-        await send_text(bot, chat_id, _("{title}: please type /cancel and start again.",
-                                         title=reply.title))
-    elif isinstance(reply, FileReply):
-        await send_document(bot, chat_id, reply)
-    elif isinstance(reply, ImageReply):
-        await send_image(bot, chat_id, reply)
-    elif isinstance(reply, ShareReply):  # forwarded by the person to whom they choose
-        await send_text(bot, chat_id, share_text(reply))
-    else:  # pragma: no cover - a new reply type must be added here
-        raise TypeError(f"can't render {type(reply).__name__} on Telegram")
+        return await send_text(bot, chat_id, _("{title}: please type /cancel and start again.",
+                                                title=reply.title))
+    if isinstance(reply, FileReply):
+        return await send_document(bot, chat_id, reply)
+    if isinstance(reply, ImageReply):
+        return await send_image(bot, chat_id, reply)
+    if isinstance(reply, ShareReply):  # forwarded by the person to whom they choose
+        return await send_text(bot, chat_id, share_text(reply))
+    raise TypeError(f"can't render {type(reply).__name__} on Telegram")  # pragma: no cover
 
 
 async def send_document(bot: Bot, chat_id: str, reply: FileReply,
@@ -104,18 +104,19 @@ async def send_document(bot: Bot, chat_id: str, reply: FileReply,
     return sent.message_id
 
 
-async def send_image(bot: Bot, chat_id: str, reply: ImageReply) -> None:
+async def send_image(bot: Bot, chat_id: str, reply: ImageReply) -> int | None:
     """By file_id or URL where there is one (a Telegram upload is not sent twice), else the
-    stored bytes (a photo uploaded on another channel); the caption alone without either."""
+    stored bytes (a photo uploaded on another channel); the caption alone without either.
+    Returns the message id."""
     photo: str | InputFile
     if reply.url_or_file_id:
         photo = reply.url_or_file_id
     elif reply.content:
         photo = InputFile(reply.content, filename=reply.file_name or "photo.jpg")
     else:
-        await send_text(bot, chat_id, reply.caption)
-        return
-    await bot.send_photo(chat_id=chat_id, photo=photo, caption=_caption(reply.caption))
+        return await send_text(bot, chat_id, reply.caption)
+    sent = await bot.send_photo(chat_id=chat_id, photo=photo, caption=_caption(reply.caption))
+    return sent.message_id
 
 
 def share_text(reply: ShareReply) -> str:

@@ -11,8 +11,10 @@ from typing import Any
 from telegram import Bot
 from telegram.error import RetryAfter
 
+from bots.telegram.live import LiveChats, unchanged
 from bots.telegram.render import CAPTION_LIMIT, keyboard, send_document, send_text
 from conversations.messages import file_reply, notification_reply
+from core.notifications import cards
 from core.notifications.dispatcher import Attachment, RetryLater
 
 
@@ -24,8 +26,9 @@ class TelegramSender:
     Telegram accepting it and the row being marked sent; a notification of several messages
     (long text in pieces, several files) that fails midway is sent again from its start."""
 
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, live: LiveChats | None = None) -> None:
         self._bot = bot
+        self.live = live  # the chats' prompts and cards this process showed (bots.telegram.live)
 
     async def send(self, address: str, payload: dict[str, Any],
                    files: Sequence[Attachment] = ()) -> str | None:
@@ -33,14 +36,31 @@ class TelegramSender:
         then the files; one file and a short text go as one document with the text as caption.
         Returns the id of the message that carries the keyboard."""
         try:
-            return await self._send(address, payload, files)
+            sent = await self._send(address, payload, files)
         except RetryAfter as flood:
             raise RetryLater(retry_seconds(flood), str(flood)) from flood
+        if sent is not None and self.live is not None and _is_id(address):
+            # A card: this process's older cards of its objects retire.
+            await self.live.shown(int(address), int(sent), notification_reply(payload).buttons,
+                                  frozenset(cards.about(payload)))
+        return sent
 
     async def retire(self, address: str, ref: str, payload: dict[str, Any]) -> None:
-        """A newer card of the same object was sent: this one's keyboard goes."""
-        await self._bot.edit_message_reply_markup(chat_id=address, message_id=int(ref),
-                                                  reply_markup=None)
+        """A newer card of the same object was sent: this one's keyboard goes — unless the
+        person pressed it and its place shows their conversation's current question, or this
+        process took its keyboard away already."""
+        chat, message = (int(address) if _is_id(address) else address), int(ref)
+        if self.live is not None and isinstance(chat, int):
+            if self.live.is_prompt_now(chat, message) or self.live.was_retired(chat, message):
+                return
+        try:
+            await self._bot.edit_message_reply_markup(chat_id=chat, message_id=message,
+                                                      reply_markup=None)
+        except Exception as exc:
+            if not unchanged(exc):  # bare already: nothing to do
+                raise
+        if self.live is not None and isinstance(chat, int):
+            self.live.mark_retired(chat, message)  # gone: a later press is answered below
 
     async def _send(self, address: str, payload: dict[str, Any],
                     files: Sequence[Attachment]) -> str | None:
@@ -54,6 +74,10 @@ class TelegramSender:
         for file in files:
             await send_document(self._bot, address, file_reply(file))
         return str(sent) if sent is not None and markup is not None else None
+
+
+def _is_id(address: str) -> bool:
+    return address.removeprefix("-").isdigit()
 
 
 def retry_seconds(flood: RetryAfter) -> float:

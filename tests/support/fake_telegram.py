@@ -24,6 +24,9 @@ from starlette.routing import Route
 from tests.support import telegram_objects as obj
 
 TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+NEW = ("sendMessage", "sendDocument", "sendPhoto")  # methods that add a message to a chat
+EDITS = ("editMessageText", "editMessageCaption")  # methods that rewrite one
 
 
 @dataclass
@@ -164,10 +167,35 @@ class FakeTelegram:
 
     async def _api_editmessagetext(self, p: dict[str, Any]) -> dict[str, Any]:
         message = self._message(p)
-        message["text"] = p.get("text", "")
+        text = str(p.get("text") or "")
+        if "text" not in message:
+            raise ApiError(400, "Bad Request: there is no text in the message to edit")
+        if not text.strip():
+            raise ApiError(400, "Bad Request: message text is empty")
+        if len(text) > TEXT_LIMIT:
+            raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
+        return self._edited(message, "text", text, p.get("reply_markup") or None)
+
+    async def _api_editmessagecaption(self, p: dict[str, Any]) -> dict[str, Any]:
+        message = self._message(p)
+        caption = str(p.get("caption") or "")
+        if not ({"document", "photo"} & message.keys()):
+            raise ApiError(400, "Bad Request: there is no caption in the message to edit")
+        if len(caption) > CAPTION_LIMIT:
+            raise ApiError(400, "Bad Request: MESSAGE_CAPTION_TOO_LONG")
+        return self._edited(message, "caption", caption, p.get("reply_markup") or None)
+
+    def _edited(self, message: dict[str, Any], key: str, words: str,
+                markup: dict[str, Any] | None) -> dict[str, Any]:
+        """Telegram refuses an edit that changes nothing ("message is not modified")."""
+        if message.get(key) == words and message.get("reply_markup") == markup:
+            raise ApiError(400, "Bad Request: message is not modified: specified new message "
+                                "content and reply markup are exactly the same as a current "
+                                "content and reply markup of the message")
+        message[key] = words
         message["edit_date"] = int(time.time())
-        if p.get("reply_markup"):
-            message["reply_markup"] = p["reply_markup"]
+        if markup:
+            message["reply_markup"] = markup
         else:
             message.pop("reply_markup", None)
         return message
@@ -292,7 +320,15 @@ class FakeTelegram:
 
     def find_button(self, user_id: int, label: str, message_id: int | None = None
                     ) -> tuple[dict[str, Any], dict[str, Any]]:
-        """The newest sent message to the user whose keyboard had a button like `label`."""
+        """The newest message in the user's chat showing a button like `label` now; failing
+        that, the newest sent message whose keyboard had one (an old button pressed again)."""
+        for msg in reversed(self.shown(user_id)):
+            if message_id is not None and msg["message_id"] != message_id:
+                continue
+            for row in (msg.get("reply_markup") or {}).get("inline_keyboard", []):
+                for button in row:
+                    if label.lower() in button["text"].lower():
+                        return msg, button
         for call in reversed(self.calls):
             msg = call.result
             if not isinstance(msg, dict) or msg.get("chat", {}).get("id") != user_id:
@@ -305,12 +341,26 @@ class FakeTelegram:
                         return msg, button
         raise AssertionError(f"no button {label!r} sent to {user_id}: {self.texts(user_id)}")
 
+    def shown(self, chat_id: int) -> list[dict[str, Any]]:
+        """The bot's messages in a chat as they stand now (edits applied), oldest first."""
+        return [m for _, m in sorted(self.messages.items())
+                if m["chat"]["id"] == chat_id and m.get("from") == self.bot_user]
+
+    def count(self, chat_id: int, methods: tuple[str, ...] = NEW, since: int = 0) -> int:
+        """How many successful calls of `methods` went to a chat (new messages by default)."""
+        return sum(1 for c in self.calls[since:] if c.method in methods
+                   and isinstance(c.result, dict) and c.result["chat"]["id"] == chat_id)
+
     def sent(self, method: str = "sendMessage", since: int = 0) -> list[Call]:
         return [c for c in self.calls[since:] if c.method == method]
 
-    def texts(self, chat_id: int, since: int = 0) -> list[str]:
-        return [str(c.params.get("text")) for c in self.sent(since=since)
-                if _chat_id(c.params) == chat_id]
+    def texts(self, chat_id: int, since: int = 0,
+              methods: tuple[str, ...] = ("sendMessage", "editMessageText")) -> list[str]:
+        """What the chat was shown in words, in order: each text sent, and each text a
+        message was edited to (a press is answered on the message pressed); `methods`
+        ("sendMessage",) for the new messages alone."""
+        return [str(c.params.get("text")) for c in self.calls[since:]
+                if c.method in methods and _chat_id(c.params) == chat_id]
 
     async def wait_for(self, method: str | tuple[str, ...],
                        predicate: Callable[[dict[str, Any]], bool] | None = None, timeout: float = 5.0,  # noqa: ASYNC109 - a deadline for the search

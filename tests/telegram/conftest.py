@@ -71,8 +71,10 @@ class TelegramUser:
         """Push an update and wait for a message to this chat (new or edited) with `expect`."""
         self.fake.push(update)
         return await self.fake.wait_for(
-            ("sendMessage", "editMessageText"),
-            lambda p: p["chat_id"] == str(self.id) and expect in p["text"], timeout=timeout)
+            ("sendMessage", "editMessageText", "editMessageCaption", "sendDocument"),
+            lambda p: p["chat_id"] == str(self.id) and expect in str(p.get("text")
+                                                                     or p.get("caption")),
+            timeout=timeout)
 
     async def say(self, text: str, expect: str, timeout: float = 5.0) -> Call:  # noqa: ASYNC109
         return await self.send(self.fake.text(self.id, text), expect, timeout)

@@ -89,7 +89,7 @@ async def test_failing_typing_and_keyboard_cleanup_only_warn_and_the_answer_arri
     bot[1].typing_after = 0  # "typing…" on every answer
     for method in ("sendChatAction", "editMessageReplyMarkup", "answerCallbackQuery"):
         fake.fail(method, times=None)
-    with caplog.at_level(logging.WARNING, logger="bots.telegram.channel"):
+    with caplog.at_level(logging.WARNING, logger="bots.telegram"):
         await ann.say("/start", expect="Registration · 1/7")
         await ann.say("Ann", expect="Registration · 2/7")
         await ann.tap("Back", expect="Registration · 1/7")

@@ -83,15 +83,14 @@ async def test_a_member_whose_app_is_german_registers_in_german_and_keeps_it(bot
 async def test_every_message_is_plain_text_with_short_callback_data(bot, ann, fake, mailbox):
     container, _ = bot
     await register_on_telegram(ann, container, mailbox)
-    messages = fake.sent("sendMessage")
-    assert len(messages) > 10
+    messages = fake.sent("sendMessage") + fake.sent("editMessageText")  # a press: an edit
+    assert len(messages) > 10 and fake.sent("editMessageText")
     assert all("parse_mode" not in m.params for m in messages)
     data = [b["callback_data"] for m in messages for row in keyboard(m) for b in row]
     assert data and all(len(d.encode()) <= 64 for d in data)
 
 
-async def test_a_button_press_is_answered_before_the_reply_and_its_keyboard_removed(bot, ann,
-                                                                                    fake):
+async def test_a_button_press_is_answered_first_then_on_the_question_pressed(bot, ann, fake):
     await ann.say("/start", expect="1/7")
     await ann.say("Ann", expect="2/7")
     await ann.say("-", expect="2/7")  # too short: re-asked, still 2/7
@@ -100,10 +99,24 @@ async def test_a_button_press_is_answered_before_the_reply_and_its_keyboard_remo
     start = fake.mark()
     await ann.tap("Back", expect="2/7")
     calls = [c.method for c in fake.calls[start:] if c.method != "getUpdates"]
-    assert calls.index("answerCallbackQuery") < calls.index("sendMessage")
-    edit = await fake.wait_for("editMessageReplyMarkup", since=start)
+    assert calls.index("answerCallbackQuery") < calls.index("editMessageText")
+    edit = await fake.wait_for("editMessageText", since=start)
     assert int(edit.params["message_id"]) == question["message_id"]
-    assert "reply_markup" not in fake.messages[question["message_id"]]
+    assert "2/7" in fake.messages[question["message_id"]]["text"]
+    assert fake.messages[question["message_id"]]["reply_markup"]  # the question's own keyboard
+    assert not fake.sent("sendMessage", since=start)
+
+
+async def test_older_questions_lose_their_keyboard_once_answered_by_typing(bot, ann, fake):
+    first = await ann.say("/start", expect="1/7")
+    second = await ann.say("Ann", expect="2/7")
+    await fake.wait_for("editMessageReplyMarkup", since=fake.window_start)
+    assert "reply_markup" not in fake.messages[first.result["message_id"]]
+    assert fake.messages[second.result["message_id"]]["reply_markup"]  # the current question
+    third = await ann.say("Baltic Pellets SIA", expect="3/7")
+    await fake.wait_for("editMessageReplyMarkup", since=fake.window_start)
+    assert "reply_markup" not in fake.messages[second.result["message_id"]]
+    assert fake.messages[third.result["message_id"]]["reply_markup"]
 
 
 async def test_typing_is_shown_only_when_an_answer_is_slow(bot, ann, fake):
@@ -150,5 +163,6 @@ async def test_ticking_a_checkbox_edits_the_question_in_place(bot, ann, fake: Fa
     assert ticked.method == "editMessageText"
     assert ticked.params["message_id"] == str(roles.result["message_id"])
     assert "✓ Seller (bioenergy)" in ann.labels(ticked)
-    done = await ann.tap("Done", expect="Country")
-    assert done.method == "sendMessage"
+    done = await ann.tap("Done", expect="Country")  # the next question, in the same place
+    assert done.method == "editMessageText"
+    assert done.params["message_id"] == str(roles.result["message_id"])

@@ -71,6 +71,9 @@ async def test_a_pressed_notification_button_reaches_the_engine(bot, fake):
     account_id = await a_telegram_account(container, "5353")
     await queue_notification(container, account_id)
     await container.dispatcher.run_once()
+    notice, _ = fake.find_button(5353, "Open my profile")
     fake.push(fake.press(5353, "Open my profile"))
-    card = await fake.wait_for("sendMessage", lambda p: "Edit " in str(p.get("reply_markup")))
+    # The profile is shown on the notice pressed.
+    card = await fake.wait_for("editMessageText", lambda p: "Edit " in str(p.get("reply_markup")))
     assert card.params["chat_id"] == "5353" and "Sam" in card.params["text"]
+    assert card.params["message_id"] == str(notice["message_id"])
