@@ -15,6 +15,7 @@ from sqlalchemy import select
 from core.consulting.bookings import due
 from core.consulting.tables import Booking
 from core.money.model import Money
+from tests.consulting.session_support import tick
 from tests.slack.conftest import _settle
 from tests.support.accounts import registered
 from tests.support.two_channels import JPEG, SLACK_USER, TELEGRAM_USER
@@ -102,6 +103,8 @@ async def test_a_telegram_consultant_and_a_slack_seeker_hold_a_paid_session(worl
     await world.deliver()
     assert "ENplus audit" in await world.sam_told("ENplus audit", mark)
     clock.advance(minutes=25)
+    await tick(app)  # the scheduler's session job took the paid time at minute 10 …
+    await world.deliver()  # … and its notice reached both then, before the end
     await tg.say("Start with the moisture logs.", "· paid")
     await world.bob.dm("Thank you!")
     await _settle()

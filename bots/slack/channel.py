@@ -26,8 +26,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bots.slack import blocks, home, modals, sharing
 from bots.slack.files import SlackFileFetcher
 from bots.slack.inbound import COMMAND, envelope, is_id, refusal, to_command, to_inbound
-from bots.slack.live import LiveMessages, Shown, is_prompt, replaces, without_buttons
-from bots.slack.sender import SlackSender, upload
+from bots.slack.live import LiveMessages, Shown, is_prompt, replaces, without_prompt_buttons
+from bots.slack.sender import OutboxCards, SlackSender, upload
 from bots.slack.surfaces import Surfaces
 from config.catalog_wiring import add_fetcher
 from config.container import Container
@@ -83,7 +83,8 @@ class SlackChannel:
         self.app.event("message")(self.on_message)
         self.app.event("app_home_opened")(self.on_home_opened)
         self.surfaces = Surfaces(self)  # link previews, shortcuts, "Open in Agora"
-        self.live = LiveMessages(self.client)  # the DM kept current (bots.slack.live)
+        self.live = LiveMessages(self.client, OutboxCards(container.sessions))  # the DM kept
+        # current (bots.slack.live), the outbox's cards too
 
     # --- Channel protocol -------------------------------------------------------------------
 
@@ -280,12 +281,13 @@ class SlackChannel:
             return
         in_place = pressed is not None and bool(replies) and replaces(replies[0])
         await self.live.moved_on(user_id, keep_ts=pressed.ts if in_place and pressed else None)
+        step = env.message.data if isinstance(env.message, Choice) else ""
         if pressed is not None and in_place and await self.live.replace(
-                user_id, pressed.channel, pressed.ts, replies[0]):
+                user_id, pressed.channel, pressed.ts, replies[0], step):
             replies = replies[1:]
         elif pressed is not None and is_prompt(pressed.blocks):  # answered elsewhere: stale now
             await self.live.update(pressed.channel, pressed.ts, pressed.text,
-                                   without_buttons(pressed.blocks))
+                                   without_prompt_buttons(pressed.blocks))
         await self.deliver(user_id, replies, trigger_id)
 
     async def _with_locale(self, env: Envelope) -> Envelope:

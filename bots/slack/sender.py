@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bots.slack import blocks
-from bots.slack.live import LiveMessages, Shown
+from bots.slack.live import LiveMessages, Shown, without_buttons
 from conversations.messages import FileReply, file_reply, notification_reply
 from core.notifications import cards
 from core.notifications.dispatcher import Attachment, RetryLater
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+CHANNEL = "slack"
 
 
 class SlackSender:
@@ -43,20 +48,46 @@ class SlackSender:
             raise
         if not sent.get("ts"):
             return None
-        if self.live is not None:  # a card: this process's older cards of its objects retire
+        if self.live is not None:  # a card: this process's older answers of its objects retire
+            about = frozenset(cards.about(payload))  # (older notices: the outbox's, once)
             await self.live.posted(address, Shown(str(sent.get("channel")), str(sent["ts"]), text,
-                                                  message_blocks), frozenset(cards.about(payload)))
+                                                  message_blocks), about, notice=bool(about),
+                                   retires_notices=False)
         return f"{sent.get('channel')} {sent.get('ts')}"
 
     async def retire(self, address: str, ref: str, payload: dict[str, Any]) -> None:
-        """A newer card of the same object was posted: this one keeps its words, loses its
-        buttons."""
+        """A newer card of the same object was posted: this one loses its buttons and keeps
+        the words it shows now — an answer shown in its place (`OutboxCards.reshown`), else
+        the notice's own."""
         channel, _, ts = ref.partition(" ")
+        shown = payload.get("shown")
+        known = self.live.showing(ts) if self.live is not None else None  # (a press just now)
+        if isinstance(shown, dict) and isinstance(shown.get("blocks"), list):
+            text, message_blocks = str(shown.get("text") or ""), without_buttons(shown["blocks"])
+        elif known is not None:
+            text, message_blocks = known.text, without_buttons(known.blocks)
+        else:
+            text, message_blocks = blocks.message(replace(notification_reply(payload), buttons=()))
+        await self.client.chat_update(channel=channel, ts=ts, text=text, blocks=message_blocks)
         if self.live is not None:
             self.live.forget(ts)
-        reply = notification_reply(payload)
-        text, message_blocks = blocks.message(replace(reply, buttons=()))
-        await self.client.chat_update(channel=channel, ts=ts, text=text, blocks=message_blocks)
+            self.live.remember(Shown(channel, ts, text, message_blocks))
+
+
+class OutboxCards:
+    """The outbox's cards as the DM's live messages see them (core.notifications.cards)."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+
+    async def release(self, address: str, ref: str) -> bool:
+        """Take the card at `ref` from the outbox, to retire it here."""
+        return await cards.release(self.sessions, CHANNEL, address, ref)
+
+    async def reshown(self, address: str, ref: str, shown: Shown, keys: frozenset[str]) -> bool:
+        """The card at `ref` shows an answer now: the outbox retires that, not the notice."""
+        return await cards.reshown(self.sessions, CHANNEL, address, ref,
+                                   {"text": shown.text, "blocks": shown.blocks}, set(keys))
 
 
 async def upload(client: AsyncWebClient, user_id: str, reply: FileReply) -> None:

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from conversations.flow import Ask, Ctx, Flow, FormState, Next
+from conversations.flow import Ctx, Flow, FormState, Next, OneStepCommand
 from conversations.flows.booking_fields import times_form, to_times
-from conversations.flows.opening import on_id
-from conversations.messages import Inbound, Outbound, Reply, action_button, rows
+from conversations.messages import Reply, action_button, rows
 from core.actions import Intent
 from core.consulting import views
 from core.consulting.bookings import changes
@@ -41,24 +40,24 @@ async def booking_text(ctx: Ctx, booking_id: int) -> Reply:
              _("At most: {amount}", amount=card.amount), card.policy]
     if card.topic:
         lines.insert(1, _("Topic: {topic}", topic=card.topic))
+    # Its buttons are its next steps, and nothing else: the card is shown, not a question
+    # (no Done, no Cancel beside "Cancel the booking"); the last row opens this card.
     buttons = tuple(tuple(action_button(a) for a in row) for row in card.steps[:-1])
-    return Reply("\n".join(lines), (*buttons, *rows((_("✔ Done"), "done"))))
+    return Reply("\n".join(lines), buttons)
 
 
-async def _card(ctx: Ctx) -> list[Outbound]:
-    return [await booking_text(ctx, ctx.data["booking_id"])]
+async def _open(ctx: Ctx) -> Next:
+    """The booking's card, from its notice, /bookings or a deep link."""
+    booking_id = parse_id(str(ctx.data.get("args") or ""))
+    if booking_id is None:
+        return Next.end(Reply(_("Open a booking from its notice."), kind="error"))
+    return Next.end(await booking_text(ctx, booking_id), menu=False)
 
 
-async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
-    return Next.end(menu=False)
-
-
-booking_flow = Flow(
-    name="booking", title=N_("a booking"), first="card",
-    on_start=on_id("booking_id", N_("Open a booking from its notice.")),
+booking_flow = OneStepCommand(
+    name="booking", title=N_("a booking"), run=_open,
     intents={Intent.VIEW_BOOKING: "{arg}"},
     help=N_("A booking: when, the most it can cost, the cancellation policy, and your next steps."),
-    states={"card": Ask(prompt=_card, on=_on_card)},
 )
 
 

@@ -68,7 +68,8 @@ def after(ctx: Ctx, session: sessions.ConsultSession) -> tuple[tuple[Button, ...
         return rows((_("✔ Done"), "done"))
     if ctx.account_id == session.consultant_id:
         return rows((_("📝 Recap notes"), f"@go:recap:notes:{session.id}"), (_("✔ Done"), "done"))
-    return rows((_("⭐ Review"), f"@go:session_review:{session.id}"),
+    # Review names the session (a card's step, core.actions): it outlives the conversation.
+    return rows((_("⭐ Review"), f"@do:{Intent.REVIEW_SESSION.value}:{session.id}"),
                 (_("📄 Get the recap"), f"@go:recap:get:{session.id}"), (_("✔ Done"), "done"),
                 per_row=2)
 

@@ -21,6 +21,8 @@ from core.consulting.bookings.rules import free_cancel_passed, policy_text, shar
 from core.consulting.profiles import promotions
 from core.consulting.profiles import service as profiles
 from core.consulting.profiles.taxonomy import label, language_name
+from core.consulting.sessions import reviews
+from core.consulting.sessions.lifecycle import ENDED
 from core.consulting.sessions.money import free_minutes_for, free_minutes_of
 from core.consulting.sessions.tables import ConsultSession
 from core.consulting.tables import Booking, ConsultantProfile
@@ -74,7 +76,9 @@ async def booking_card(uow: UnitOfWork, booking_id: int, actor_id: int) -> Booki
                        policy_text(uow.policy.booking, max_amount(booking), booking.starts_at,
                                    zone, authorised_later(booking), booking.kind == "instant",
                                    free_minutes=await free_minutes_of(uow, booking)),
-                       times, [*await _join(uow, booking, role), *next_steps(booking, role, times)],
+                       times, [*await _join(uow, booking, role),
+                               *await _after(uow, booking, actor_id),
+                               *next_steps(booking, role, times)],
                        booking.topic)
 
 
@@ -88,6 +92,27 @@ async def _join(uow: UnitOfWork, booking: Booking, role: str) -> ActionRows:
     if session is None or (role == SEEKER and not session.authorised_minor):
         return []
     return [[Action(Intent.JOIN_SESSION, N_("▶ Join"), str(session.id))]]
+
+
+async def _after(uow: UnitOfWork, booking: Booking, actor_id: int) -> ActionRows:
+    """Once its session took place: the seeker's review, while they may still give it
+    (core.consulting.sessions.reviews decides, as when it is given), and the recap — the
+    seeker's to get, the consultant's notes to write."""
+    if booking.status != BOOKING_PROCESS.transition("complete-session").target:
+        return []  # its session did not take place (yet)
+    session = (await uow.session.execute(select(ConsultSession).where(
+        ConsultSession.booking_id == booking.id))).scalar_one_or_none()
+    if session is None or session.status not in ENDED:
+        return []
+    rows: ActionRows = []
+    if await reviews.reviewable(uow, session, actor_id):
+        rows.append([Action(Intent.REVIEW_SESSION, N_("⭐ Review the session"), str(session.id))])
+    if actor_id == session.seeker_id:
+        rows.append([Action(Intent.SESSION_RECAP, N_("📄 Get the recap"), f"get:{session.id}")])
+    elif actor_id == session.consultant_id:
+        rows.append([Action(Intent.SESSION_RECAP, N_("📝 Write recap notes"),
+                            f"notes:{session.id}")])
+    return rows
 
 
 def next_steps(booking: Booking, role: str, times: list[tuple[int, str]]) -> ActionRows:

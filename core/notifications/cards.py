@@ -5,7 +5,10 @@ it sent (Slack `chat.update`, Telegram `editMessageReplyMarkup`); its words stay
 
 Each card is retired once, whatever the number of workers: the row's `sent_ref` is cleared by a
 conditional update before the channel is asked to edit, and a chat's rows are delivered in
-order (core.notifications.dispatcher), so the newest card is the one left with buttons."""
+order (core.notifications.dispatcher), so the newest card is the one left with buttons. A
+channel that retires a card itself `release`s it first, so nothing is retired twice; one that
+shows an answer in a card's place says so (`reshown`), so the card is retired as it is shown
+now, not reverted to the notice's words."""
 
 from __future__ import annotations
 
@@ -59,3 +62,36 @@ async def retire_older(sessions: async_sessionmaker[AsyncSession], editor: Edito
         except Exception as exc:  # deleted by the person, too old to edit: it stays as it is
             log.info("outbox: could not retire card %s in %s (%s)", card_id, channel, exc)
     return retired
+
+
+
+async def release(sessions: async_sessionmaker[AsyncSession], channel: str, address: str,
+                  ref: str) -> bool:
+    """Take the card delivered at `ref` out of the outbox's care, because its channel takes its
+    buttons away itself (or shows an answer without any there): the outbox will not retire it.
+    True when it was still the outbox's to retire, False when it was retired already or is not
+    a card."""
+    o = OutboxMessage
+    async with sessions() as session, session.begin():
+        taken = await session.execute(update(o).where(
+            o.channel == channel, o.address == address, o.sent_ref == ref).values(sent_ref=None))
+    return bool(taken.rowcount)  # type: ignore[attr-defined]
+
+
+async def reshown(sessions: async_sessionmaker[AsyncSession], channel: str, address: str,
+                  ref: str, shown: dict[str, Any], keys: set[str]) -> bool:
+    """The card delivered at `ref` now shows an answer in its place (`shown`, in its channel's
+    terms, opaque here) whose steps are about `keys` too: when a newer card of one of them
+    comes, the outbox retires what is shown, not the notice's old words. False when the card
+    was retired already or is not one."""
+    o = OutboxMessage
+    async with sessions() as session, session.begin():
+        found = (await session.execute(select(o.id, o.payload).where(
+            o.channel == channel, o.address == address, o.sent_ref == ref))).first()
+        if found is None:
+            return False
+        card_id, payload = found
+        changed = {**payload, "shown": shown, "about": sorted(about(payload) | keys)}
+        done = await session.execute(update(o).where(o.id == card_id, o.sent_ref == ref)
+                                     .values(payload=changed))
+    return bool(done.rowcount)  # type: ignore[attr-defined]

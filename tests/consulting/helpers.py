@@ -37,16 +37,19 @@ def complete(**changes: Any) -> dict[str, Any]:
 
 
 async def consultant(app: Container, name: str = "ann", *, live: bool = True,
-                     zone: str = "Europe/Riga", **changes: Any) -> Account:
-    """A registered consultant with a complete profile (live in the directory by default)."""
-    account = await registered(app, name, roles=("consultant",), timezone=zone)
+                     zone: str = "Europe/Riga", channel: str = "terminal",
+                     address: str | None = None, **changes: Any) -> Account:
+    """A registered consultant with a complete profile (live in the directory by default),
+    chatting on `channel` (at `address`: a Slack user id, a Telegram chat id)."""
+    account = await registered(app, name, roles=("consultant",), timezone=zone, channel=channel,
+                               address=address, display_name=name.split(":")[-1].title())
     async with app.uow() as uow:
         await profiles.save(uow, account.id, **complete(timezone=zone, **changes))
         await profiles.set_photo(uow, account.id, FileStore(app.settings.data_dir), "me.png",
                                  "image/png", PNG)
         if live:
             assert app.payments is not None
-            await give(uow, account.id, legal_name=f"{name.title()} Konsultācijas",
+            await give(uow, account.id, legal_name=f"{account.display_name} Konsultācijas",
                        street="Brīvības iela 10", postcode="LV-1010", town="Rīga", country="LV")
             assert await profiles.go_live(uow, account.id, app.payments) == []
         await uow.commit()

@@ -124,3 +124,33 @@ async def test_after_the_pairs_free_session_the_card_the_confirmation_and_the_pa
     assert page.free_minutes == 0 and stranger.free_minutes == 10
     [told] = [t for t in await told_texts(app, bob.id) if "Tue 24 Nov" in t and "✅" in t]
     assert "paid from its first minute" in told and "minutes are free" not in told
+
+
+async def test_a_completed_bookings_card_offers_the_review_while_it_may_be_given_and_the_recap(
+        app, clock):
+    from core.consulting.sessions import reviews
+    from core.consulting.sessions.reviews import WINDOW
+    from tests.consulting.test_journey_link import at_the_start, both_join
+
+    ann, bob, booking_id, session_id = await at_the_start(app, clock)
+    await both_join(app, session_id, ann, bob)
+    clock.advance(minutes=20)
+    await act(app, sessions.end, session_id, bob.id)
+    async with app.uow() as uow:
+        theirs = await booking_card(uow, booking_id, bob.id)
+        mine = await booking_card(uow, booking_id, ann.id)
+    assert buttons(theirs) == [("review_session", str(session_id)),
+                               ("session_recap", f"get:{session_id}"),
+                               ("view_booking", str(booking_id))]
+    assert buttons(mine) == [("session_recap", f"notes:{session_id}"),
+                             ("view_booking", str(booking_id))]
+    clock.advance(seconds=WINDOW.total_seconds() + 1)
+    async with app.uow() as uow:
+        late = await booking_card(uow, booking_id, bob.id)
+    assert ("review_session", str(session_id)) not in buttons(late)
+    clock.advance(seconds=-WINDOW.total_seconds() - 1)
+    await act(app, reviews.review, session_id, bob.id, 5)
+    async with app.uow() as uow:
+        reviewed = await booking_card(uow, booking_id, bob.id)
+    assert buttons(reviewed) == [("session_recap", f"get:{session_id}"),
+                                 ("view_booking", str(booking_id))]

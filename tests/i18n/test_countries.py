@@ -7,7 +7,7 @@ import pytest
 
 from conversations.fields import FieldError
 from conversations.profile_fields import COUNTRIES, CountryField
-from core.i18n.countries import close_countries, country_code
+from core.i18n.countries import close_countries, codes, country_code, matching
 
 
 @pytest.mark.parametrize(("typed", "code"), [
@@ -43,3 +43,25 @@ def test_an_unknown_country_is_asked_again_with_the_closest_to_tap_or_an_example
     with pytest.raises(FieldError) as unknown:
         _field().match("<b>x</b> *y*")
     assert "like Latvia, Latvija or LV" in str(unknown.value)
+
+
+def test_only_real_countries_are_countries():
+    assert len(codes()) == 249  # ISO 3166-1's assigned codes
+    assert not codes() & {"XA", "XB", "ZZ", "EU", "EZ", "UN", "QO", "AC", "IC", "EA", "TA"}
+    assert country_code("Pseudo-Accents") is None and country_code("European Union") is None
+
+
+@pytest.mark.parametrize(("typed", "language", "offered"), [
+    ("Swed", "en", [("SE", "Sweden")]),
+    ("Swe", "en", [("SE", "Sweden")]),
+    ("Schw", "de", [("SE", "Schweden"), ("CH", "Schweiz")]),
+    ("Szw", "pl", [("CH", "Szwajcaria"), ("SE", "Szwecja")]),
+    ("Kingdom", "en", [("GB", "United Kingdom")]),  # a word of the name
+    ("Deutsch", "en", [("DE", "Germany")]),  # the start of a name in another language
+    ("Grmany", "en", [("DE", "Germany")]),  # a slip of the keys, when nothing starts so
+    ("Pseudo", "en", []),
+])
+def test_the_picker_offers_the_countries_a_typed_start_names_in_the_readers_language(
+        typed, language, offered):
+    assert matching(typed, language) == offered
+

@@ -44,6 +44,18 @@ async def test_the_country_is_found_as_it_is_typed_in_any_language_and_shown_in_
     assert (await slack.user.suggest(view, country, "Grmany"))[0]["value"] == "DE"  # a typo
 
 
+async def test_the_country_picker_offers_only_real_countries_that_start_as_typed(
+        slack: SlackWorld):
+    view = await slack.open_registration()
+    [country] = [b for b in view["blocks"] if b["block_id"] == "country"]
+    offered = await slack.user.suggest(view, country, "Swed")
+    assert [(o["value"], o["text"]["text"]) for o in offered] == [("SE", "Sweden")]
+    slack.fake.locales[slack.user.user_id] = "de-DE"
+    slack.channel.locales.clear()
+    offered = await slack.user.suggest(view, country, "Schw")
+    assert [o["text"]["text"] for o in offered] == ["Schweden", "Schweiz"]
+
+
 async def test_an_invalid_email_keeps_the_modal_open_with_the_error_under_the_field(
         slack: SlackWorld):
     view = await slack.open_registration()

@@ -27,7 +27,7 @@ async def test_a_slack_buyer_asks_for_supply_in_one_modal_and_publishes(slack: S
     done = await slack.user.submit(view, {"product_type": "chips", "quantity": "2000 t",
                                           "unit": None, "place": "Tartu"})
     assert done.content in (b"", b"{}"), done.text
-    preview = await slack.posted("Request for supply: 2,000 t of Wood chips")
+    preview = await slack.posted("Request for supply: 2\xa0000 t of Wood chips")
     await slack.user.click(button_value(preview, "Publish"))
     await slack.posted("1 seller was asked to quote")
     async with slack.app.uow() as uow:

@@ -5,7 +5,7 @@ same Bayesian score as deals (core.deals.reputation), kept in `consult_reputatio
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func, select, update
@@ -36,7 +36,7 @@ async def review(uow: UnitOfWork, session_id: int, seeker_id: int, stars: int,
         raise NotAllowed(_("The seeker reviews the session."))
     if session.status not in ENDED or session.ended_at is None:
         raise Conflict(_("A session can be reviewed once it has taken place."))
-    if uow.clock.now() > session.ended_at + WINDOW:
+    if not window_open(session, uow.clock.now()):
         raise Conflict(_("Reviews are open for {days} days after a session.", days=WINDOW.days))
     if not isinstance(stars, int) or not 1 <= stars <= 5:
         raise DomainError(_("Give 1 to 5 stars."))
@@ -53,6 +53,21 @@ async def review(uow: UnitOfWork, session_id: int, seeker_id: int, stars: int,
     await refresh(uow, session.consultant_id)
     uow.emit(SessionReviewed(row.id))
     return row
+
+
+def window_open(session: ConsultSession, now: datetime) -> bool:
+    """Whether a session took place and its review window is still open at `now`."""
+    return session.status in ENDED and session.ended_at is not None \
+        and now <= session.ended_at + WINDOW
+
+
+async def reviewable(uow: UnitOfWork, session: ConsultSession, actor_id: int) -> bool:
+    """Whether `actor_id` may review `session` now (what `review` allows): its seeker, once,
+    while the window is open — a card's “Review” is offered on this."""
+    if actor_id != session.seeker_id or not window_open(session, uow.clock.now()):
+        return False
+    return (await uow.session.execute(select(SessionReview.id).where(
+        SessionReview.session_id == session.id))).first() is None
 
 
 async def reply(uow: UnitOfWork, review_id: int, consultant_id: int, text: str) -> SessionReview:
