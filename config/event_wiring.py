@@ -58,7 +58,6 @@ from core.deals.events import (
     DepositAsked,
     DepositSettled,
     DisputeDecided,
-    DisputeOpened,
     DisputeQuestion,
     MessagePosted,
     OfferClosed,
@@ -213,7 +212,6 @@ def _deal_notices(bus: EventBus) -> None:
     bus.during_commit(DealAgreed, deal_notices.on_deal_agreed)
     bus.during_commit(DealMoved, notice_book.DEALS.on_moved)
     bus.during_commit(MessagePosted, deal_notices.on_message_posted)
-    bus.during_commit(DisputeOpened, deal_notices.on_dispute_opened)
     bus.during_commit(ShipmentUpdated, deal_notices.on_shipment_updated)
     bus.during_commit(DisputeQuestion, deal_notices.on_dispute_question)
     bus.during_commit(DisputeDecided, deal_notices.on_dispute_decided)

@@ -10,6 +10,7 @@ from typing import Any
 from conversations.context import Ctx, Next
 from conversations.fields import Also, Field, FieldError, MultiChoiceField
 from conversations.forms import Form
+from conversations.labels import shortened
 from conversations.messages import (
     Button,
     Choice,
@@ -99,6 +100,8 @@ def _advance(form: Form, progress: dict[str, Any]) -> None:
         name = form.fields[progress["i"]].name
         if name not in given:
             values[name] = None
+        if name in progress.get("asked", []):  # asked before a changed answer; not on this path
+            progress["asked"].remove(name)
         progress["i"] += 1
 
 
@@ -118,15 +121,29 @@ async def prompt(ctx: Ctx, key: str, state: FormState) -> list[Outbound]:
     return [*intro, _ask(form, progress)]
 
 
+def _step(form: Form, progress: dict[str, Any]) -> tuple[int, int]:
+    """(this question's number, how many there will be) for the answers so far: the number
+    counts the questions asked before it (one that no longer applies because its own answer
+    switched it off, like the unit, still counts), the total adds those still to come that
+    apply now; so the number only climbs by one and the total is never below it."""
+    index = progress["i"]
+    asked = progress.setdefault("asked", [])
+    if form.fields[index].name not in asked:
+        asked.append(form.fields[index].name)
+    number = 1 + sum(1 for f in form.fields[:index] if f.name in asked)
+    coming = sum(1 for f in form.fields[index + 1:] if f.applies(progress["values"]))
+    return number, number + coming
+
+
 def _ask(form: Form, progress: dict[str, Any]) -> Reply:
     index = progress["i"]
     field = form.fields[index]
     current = progress["values"].get(field.name)
-    asked = [i for i, f in enumerate(form.fields) if i == index or f.applies(progress["values"])]
+    number, count = _step(form, progress)
     title = _("{form} · {subject}", form=_(form.title), subject=_(form.subtitle)) \
         if form.subtitle else _(form.title)
-    lines = [_("{form} · {number}/{count}", form=title, number=asked.index(index) + 1,
-               count=len(asked)), _("{label}?", label=_(field.label))]
+    lines = [_("{form} · {number}/{count}", form=title, number=number, count=count),
+             _("{label}?", label=_(field.label))]
     if field.hint:
         lines.append(field.hint_text())
     buttons: list[tuple[Button, ...]] = []
@@ -142,7 +159,7 @@ def _ask(form: Form, progress: dict[str, Any]) -> Reply:
         lines.append(_("(now: {value})", value=field.display(current)))
     if current not in (None, "", []) and not isinstance(field, MultiChoiceField):
         shown = field.display(current)
-        buttons.append((Button(_("Keep “{value}”", value=shown[:30]), KEEP),))
+        buttons.append((Button(_("Keep “{value}”", value=shortened(shown)), KEEP),))
     if not field.required:
         buttons.append((Button(_("Skip"), SKIP),))
     return Reply("\n".join(lines), tuple(buttons))

@@ -130,6 +130,20 @@ def end(conv: ChatState, ctx: Ctx) -> None:
     ctx.data.clear()
 
 
+def finish(conv: ChatState, ctx: Ctx, completed: bool = True) -> None:
+    """End the open flow; one `completed` also retires a parked copy of itself (the same flow
+    for the same thing: settings saved, a payment made), so no “Continue” is left for it."""
+    parked = suspended(conv)
+    if completed and parked and conv.flow and parked["flow"] == conv.flow \
+            and _args(parked["data"]) == _args(ctx.data):
+        _drop_suspended(conv)
+    end(conv, ctx)
+
+
+def _args(data: dict[str, Any]) -> str:
+    return str(data.get("args") or "")
+
+
 def suspend(conv: ChatState, ctx: Ctx) -> None:
     """Park the current flow so the menu can offer “continue where you left off”."""
     if not conv.flow:

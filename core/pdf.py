@@ -117,9 +117,10 @@ class Document(FPDF):
         return list(self.multi_cell(self.epw, 4, text, dry_run=True, output="LINES"))
 
     def heading(self, text: str, size: float = 15) -> None:
-        """A bold title line."""
+        """A bold title line, set left (fpdf2's multi_cell justifies by default, which
+        stretched a wrapped title's first line across the page)."""
         self.set_font(FAMILY, "B", size)
-        self.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
         self.set_font(FAMILY, size=10)
         self.ln(2)
 

@@ -279,8 +279,10 @@ def _parties(doc: Document, payer: Party, payee: Party) -> None:
     from core.pdf import BOLD_HEADINGS
 
     doc.ln(3)
+    # Both blocks start at the top of their column (a shorter block was centred beside the
+    # longer one, so its first line sat lower than the other's).
     with doc.table(col_widths=(1, 1), line_height=5.5, borders_layout="NONE",
-                   headings_style=BOLD_HEADINGS) as table:
+                   headings_style=BOLD_HEADINGS, text_align="LEFT", v_align="TOP") as table:
         table.row((bilingual("Payer"), bilingual("Payee")))
         table.row((payer.block(), payee.block()))
     doc.ln(3)

@@ -86,3 +86,18 @@ def test_quiet_hours_and_time_zones():
     refuses(QuietHoursField("q", "Quiet hours"), "late", "HH:MM-HH:MM")
     assert TimezoneField("tz", "Time zone").parse_raw("europe/riga") == "Europe/Riga"
     refuses(TimezoneField("tz", "Time zone"), "Moon/Base", "don't know the time zone")
+
+
+def test_a_keep_button_quotes_a_long_answer_up_to_a_whole_word_and_marks_the_cut():
+    from conversations.form_runner import _ask
+    from conversations.forms import Form
+    from conversations.labels import shortened
+
+    field = TextField("place", "Incoterms place", max_length=200)
+    long = "Ventspils free port, berth 12 beside the grain terminal"
+    reply = _ask(Form("f", "Form", [field]), {"i": 0, "values": {"place": long}})
+    [keep] = [b.label for row in reply.buttons for b in row if b.label.startswith("Keep")]
+    assert keep == "Keep “Ventspils free port, berth 12 beside…”"
+    assert shortened("FCA — handed to buyer's carrier", 30) == "FCA — handed to buyer's…"
+    assert shortened("FCA — handed to buyer's carrier") == "FCA — handed to buyer's carrier"
+    assert shortened("x" * 50, 10) == "x" * 9 + "…"  # one word longer than the room

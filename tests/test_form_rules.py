@@ -88,6 +88,22 @@ async def test_a_whole_form_reports_a_broken_rule_at_the_field_to_fix(app):
     assert tess.last[0].errors == {"min_order": "The minimum order can't be above the quantity."}
 
 
+async def test_the_step_counter_climbs_by_one_and_its_total_never_falls_below_it(app):
+    tess = Person(app)
+    steps = [_step(await tess.send(Command("t")))]
+    steps.append(_step(await tess.send(Text("50"))))  # no unit given: the unit is asked
+    steps.append(_step(await tess.send(Choice(f"{_token(tess)}|t"))))
+    steps.append(_step(await tess.send(Choice(f"{_token(tess)}|^skip"))))
+    steps.append(_step(await tess.send(Choice(f"{_token(tess)}|EXW"))))  # the place now applies
+    steps.append(_step(await tess.send(Text("Riga"))))
+    assert steps == [(1, 5), (2, 5), (3, 5), (4, 5), (5, 6), (6, 6)]
+
+
+def _step(reply: str) -> tuple[int, int]:
+    number, count = reply.split("Test · ")[1].split()[0].split("/")
+    return int(number), int(count)
+
+
 def _token(person: Person) -> str:
     for reply in person.last:
         for row in getattr(reply, "buttons", ()):

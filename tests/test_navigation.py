@@ -6,6 +6,7 @@ import asyncio
 
 from config.container import build
 from conversations.messages import Choice, Text
+from tests.catalog.helpers import make_account
 from tests.support.chat import ChatUser
 
 
@@ -147,3 +148,36 @@ async def test_the_welcome_line_is_said_once_however_often_the_first_question_is
     await user.say("/help")
     assert "Welcome to Agora — bioenergy trading" not in user.texts()
     assert "Your name?" in user.texts()
+
+
+async def test_a_flow_finished_again_leaves_no_continue_for_its_parked_copy(app):
+    await make_account(app, "ann", roles=("buyer",))
+    ann = ChatUser(app, "ann")
+    await ann.say("/settings")
+    await ann.say("/wallet")  # the settings are parked
+    await ann.say("/menu")
+    assert any(label.startswith("↩ Continue") for label in ann.labels())
+    await ann.say("/settings")
+    for _ in range(20):  # keep every answer: the settings are saved
+        keep = [x for x in ann.labels() if x.startswith(("Keep", "Skip"))]
+        if not keep:
+            break
+        await ann.tap(keep[0])
+    await ann.say("/menu")
+    assert not any(label.startswith("↩ Continue") for label in ann.labels())
+
+
+async def test_a_payment_made_leaves_no_continue_for_the_payment_left_half_way(app):
+    from core.deals import deals
+    from tests.deals.chat_helpers import agreed_deal, trading_pair
+
+    __, bob, listing_id = await trading_pair(app)
+    escrow = await app.payments.by_reference(deals.reference(await agreed_deal(app, listing_id)))
+    await bob.send(Choice(f"@go:pay:{escrow.id}"))
+    assert "Type a test card number" in bob.texts()
+    await bob.say("/wallet")  # the payment is parked
+    await bob.send(Choice(f"@go:pay:{escrow.id}"))  # and opened again from the deal
+    await bob.say("4242 4242 4242 4242")
+    assert "Paid" in bob.texts()
+    await bob.say("/menu")
+    assert not any(label.startswith("↩ Continue") for label in bob.labels())

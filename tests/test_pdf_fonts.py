@@ -39,3 +39,15 @@ def test_a_document_prints_names_as_they_are_written_in_regular_and_bold():
     for written in ("Jānis Bērziņš, Łódź", "Müller GmbH, Göteborg", "Ελλάδα / Москва",
                     "€ 1 234,50", "CO₂", "★★★★☆"):
         assert written in text
+
+
+def test_a_title_that_wraps_is_set_left_with_its_words_at_normal_spacing():
+    from core.pdf import Document
+    from tests.support.pdf import pdf_runs
+
+    doc = Document("t")
+    doc.heading("Agora — Provisionsrechnung / Commission invoice CI-2026-000001 mit einem "
+                "langen Titel")
+    first, second = pdf_runs(doc.render())[:2]
+    assert first[0] == "Agora — Provisionsrechnung / Commission invoice"  # not stretched apart
+    assert first[1] == second[1]  # both lines start at the left margin

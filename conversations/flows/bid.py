@@ -14,9 +14,9 @@ from conversations.messages import Button, Choice, Inbound, Outbound, Reply, Tex
 from core.actions import Intent
 from core.catalog.taxonomy import UNITS
 from core.clock import local_time
-from core.deals import auction_rules, auctions
+from core.deals import auction_rules, auctions, pending_bids
 from core.deals.notices.requests import request_text
-from core.i18n import N_, _
+from core.i18n import N_, _, present
 from core.ids import parse_id
 from core.money.model import Money
 
@@ -58,16 +58,6 @@ def standing_lines(standing: auctions.Standing) -> list[str]:
     return lines
 
 
-def _most(standing: auctions.Standing) -> Money | None:
-    """The highest price a bid may have now."""
-    request = standing.request
-    if request.mode == auction_rules.AUCTION and standing.best is not None \
-            and request.min_step_minor is not None:
-        return Money(standing.best.amount - request.min_step_minor, request.currency)
-    return Money(request.max_price_minor, request.currency) \
-        if request.max_price_minor is not None else None
-
-
 async def _card(ctx: Ctx) -> list[Outbound]:
     assert ctx.account is not None
     standing = await auctions.standing(ctx.uow, ctx.data["request_id"], ctx.account.id)
@@ -77,7 +67,7 @@ async def _card(ctx: Ctx) -> list[Outbound]:
     if request.status != "open" or request.closed_at is not None:
         lines.append(_("Bidding is closed."))
         return [Reply("\n".join(lines), rows((_("✔ Done"), "done")))]
-    most, unit = _most(standing), _(UNITS.get(request.unit, request.unit))
+    most, unit = standing.most, _(UNITS.get(request.unit, request.unit))
     lines.append(_("Type your price per {unit}, at most {price}, for the whole quantity.",
                    unit=unit, price=most) if most else
                  _("Type your price per {unit} for the whole quantity.", unit=unit))
@@ -99,11 +89,15 @@ async def _follow_button(ctx: Ctx, request_id: int) -> Button:
 
 async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
     assert ctx.account is not None
+    if isinstance(msg, Choice) and msg.data == "deposit" and ctx.data.get("price"):
+        return await _deposit_then_bid(ctx)
     if isinstance(msg, Choice):
         return Next(state="card", remember=False) if msg.data == "refresh" else \
             Next.end(menu=False)
     if not isinstance(msg, Text):
-        return Next.stay(Reply(_("Type your price, e.g. 20.50."), kind="error"))
+        return Next.stay(Reply(_("Type your price, e.g. {example}.",
+                                           example=present.number(Decimal("20.50"))),
+                                         kind="error"))
     standing = await auctions.standing(ctx.uow, ctx.data["request_id"], ctx.account.id)
     field = PriceField("price", N_("Your price"), minimum=Decimal("0.01"),
                        maximum=Decimal(100_000_000), currency=standing.request.currency)
@@ -114,11 +108,30 @@ async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
     value = parsed.value if isinstance(parsed, Also) else parsed
     currency = parsed.others.get("currency", standing.request.currency) \
         if isinstance(parsed, Also) else standing.request.currency
-    placed = await auctions.bid(ctx.uow, standing.request.id, ctx.account.id,
-                                Money.parse(str(value), currency))
+    price = Money.parse(str(value), currency)
+    deposit = await pending_bids.deposit_due(ctx.uow, standing.request.id, ctx.account.id)
+    if deposit is not None:  # the price is kept: it becomes the bid once the deposit is paid
+        ctx.data["price"] = [str(value), currency]
+        return Next(state="", reprompt=False, replies=[Reply(_(
+            "Request #{id} asks a bid deposit of {amount} before you bid; it comes back after "
+            "the close. Pay it, and your bid of {price} is placed as soon as it is paid.",
+            id=standing.request.id, amount=deposit, price=price),
+            rows((_("💳 Pay the deposit and bid"), "deposit"), (_("✔ Done"), "done")))])
+    placed = await auctions.bid(ctx.uow, standing.request.id, ctx.account.id, price)
     unit = _(UNITS.get(placed.request.unit, placed.request.unit))
     return Next(state="card", remember=False, replies=[Reply(_(
         "🔨 Your bid of {price} per {unit} is in.", price=placed.own, unit=unit))])
+
+
+async def _deposit_then_bid(ctx: Ctx) -> Next:
+    """Ask the deposit with the price typed, which core places as the bid once it is paid."""
+    assert ctx.account is not None
+    value, currency = ctx.data["price"]
+    price = Money.parse(value, currency)
+    due = await pending_bids.bid_once_paid(ctx.uow, ctx.data["request_id"], ctx.account.id, price)
+    return Next.end(Reply(_("💳 The payment page for the deposit of {amount} comes in a moment; "
+                            "your bid of {price} is placed as soon as it is paid.",
+                            amount=due, price=price)), menu=False)
 
 
 bid_flow = Flow(

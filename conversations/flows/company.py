@@ -368,7 +368,7 @@ company = Flow(
             "leave": Ask(prompt=_leave_prompt, on=_on_leave),
             "invite": FormState(form=_invite_form, done=_invited, cancel_to="card"),
             "approvals_chat": FormState(form=_chat_form, done=_chat_chosen, cancel_to="card"),
-            "billing": FormState(form=lambda ctx: deal_billing.billing_form(), done=_billed,
+            "billing": FormState(form=deal_billing.billing_form(charges=False), done=_billed,
                                  cancel_to="card"),
             "deals": Ask(prompt=_deals, on=_back),
             "decisions": Ask(prompt=_decisions, on=_back)},

@@ -42,7 +42,16 @@ def _rate_ok(values: dict[str, Any]) -> str | None:
     return None
 
 
-def billing_form() -> Form:
+def billing_form(charges: bool = True) -> Form:
+    """The billing questions; the VAT rate only of one who `charges` (a seller, a consultant):
+    a buyer's invoices carry the seller's rate, never their own."""
+    rate = [TextField("vat_rate", N_("VAT rate you charge (%)"), max_length=8, required=False,
+                      when=lambda values: bool(values.get("vat_id")),
+                      hint=N_("Only if it is not your country's standard rate (a reduced rate "
+                              "for firewood, say). Skip for the standard rate."),
+                      form_hint=N_("Only if not your country's standard rate."))]
+    rules = [Rule(("country", "vat_id"), _vat_ok, fix="vat_id"),
+             Rule(("country", "vat_id", "vat_rate"), _rate_ok, fix="vat_rate")]
     return Form("billing", N_("Billing details"), [
         TextField("legal_name", N_("Legal name (person or company)"), max_length=200),
         TextField("street", N_("Street address"), max_length=200),
@@ -52,14 +61,8 @@ def billing_form() -> Form:
         TextField("vat_id", N_("VAT number"), max_length=20, required=False,
                   hint=N_("Businesses: with the country prefix, e.g. LV40003521600. Skip if none."),
                   form_hint=N_("Businesses: with the country prefix, e.g. LV40003521600.")),
-        TextField("vat_rate", N_("VAT rate you charge (%)"), max_length=8, required=False,
-                  when=lambda values: bool(values.get("vat_id")),
-                  hint=N_("Only if it is not your country's standard rate (a reduced rate for "
-                          "firewood, say). Skip for the standard rate."),
-                  form_hint=N_("Only if not your country's standard rate."))],
-        submit_label=N_("Save"), rules=[Rule(("country", "vat_id"), _vat_ok, fix="vat_id"),
-                                        Rule(("country", "vat_id", "vat_rate"), _rate_ok,
-                                             fix="vat_rate")])
+        *(rate if charges else [])],
+        submit_label=N_("Save"), rules=rules if charges else rules[:1])
 
 
 def seed(ctx: Ctx, key: str) -> None:

@@ -4,7 +4,7 @@ answer a price adjustment, dispute, cancel. Every rule and check is the core ser
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import date
 from typing import Any
 
 from conversations.fields import ChoiceField, DecimalField, TextField
@@ -45,6 +45,7 @@ async def _start(ctx: Ctx) -> Next | None:
     if step == "pay":
         return await _pay(ctx)
     if step == "accept-terms" and view.deal.status == "agreed" and await deal_billing.needed(ctx):
+        ctx.data["charges"] = view.deal.seller_id == ctx.account_id  # only a seller's VAT rate
         deal_billing.seed(ctx, "billing")
         return Next(state="billing", remember=False)
     if step in ("accept-terms", "terms", "carbon"):
@@ -180,8 +181,9 @@ def _ship_form(ctx: Ctx) -> Form:
                   required=False)], submit_label=N_("Mark shipped"))
 
 
-def _day(value: str | None) -> datetime | None:
-    return datetime.combine(datetime.fromisoformat(value).date(), time(12), UTC) if value else None
+def _day(value: str | None) -> date | None:
+    """The day a date question answered: a day stays a day (no made-up hour)."""
+    return date.fromisoformat(str(value)[:10]) if value else None
 
 
 async def _shipped(ctx: Ctx, values: dict[str, Any]) -> Next:
@@ -235,7 +237,7 @@ async def _reported(ctx: Ctx, values: dict[str, Any]) -> Next:
     measured = {k: v for k, v in values.items() if k != "delivered" and v is not None}
     row = await quality_report.report(ctx.uow, ctx.data["deal_id"], ctx.account.id, measured,
                                       values.get("delivered"))
-    if not row.adjustment_minor:
+    if quality_report.within_tolerances(row):
         return Next.end(Reply(_("✅ Within the agreed tolerances: the deal is complete and the "
                                 "payment released to the seller.")), menu=False)
     view = await deal_views.deal_view(ctx.uow, ctx.data["deal_id"], ctx.account.id)
@@ -286,7 +288,8 @@ deal_step = Flow(
     help=N_("A step of your deal. Cancel leaves the deal as it was."),
     states={"terms": Ask(prompt=_terms_prompt, on=_on_terms),
             "confirm": Ask(prompt=_confirm_prompt, on=_on_confirm),
-            "billing": FormState(form=deal_billing.billing_form(), done=_billed,
+            "billing": FormState(form=lambda ctx: deal_billing.billing_form(
+                                     charges=ctx.data.get("charges", True)), done=_billed,
                                  intro=deal_billing.INTRO),
             "ship": FormState(form=_ship_form, done=_shipped),
             "update": FormState(form=_update_form, done=_updated),

@@ -10,8 +10,23 @@ from core.actions import Intent
 from core.deals import approvals, cards, offers
 from core.deals import views as deal_views
 from core.errors import DomainError
-from core.i18n import N_, _
+from core.i18n import N_, _, n_
 from core.ids import parse_id
+
+
+async def _accepted(ctx: Ctx, deal_id: int) -> str:
+    """What follows the deal an acceptance made: payment once both accept the terms, or, paid
+    on terms, the goods with the invoice (nothing is paid before them)."""
+    days = (await deal_views.deal_view(ctx.uow, deal_id, ctx.account_id)).deal.payment_days
+    if not days:
+        return _("🤝 Accepted: deal #{id} is agreed. The terms follow; once both of you accept "
+                 "them, payment opens.", id=deal_id)
+    return n_("🤝 Accepted: deal #{id} is agreed, paid on terms. The terms follow; once both of "
+              "you accept them, the goods ship and the invoice comes with them, due {n} day "
+              "later.",
+              "🤝 Accepted: deal #{id} is agreed, paid on terms. The terms follow; once both of "
+              "you accept them, the goods ship and the invoice comes with them, due {n} days "
+              "later.", days, id=deal_id)
 
 
 async def _start(ctx: Ctx) -> Next | None:
@@ -27,9 +42,7 @@ async def _start(ctx: Ctx) -> Next | None:
             placed = await approvals.accept(ctx.uow, offer_id, ctx.account.id)
             if placed.deal_id is None:
                 return Next.end(held_reply(placed), menu=False)
-            return Next.end(Reply(_("🤝 Accepted: deal #{id} is agreed. The terms follow; "
-                                    "once both of you accept them, payment opens.",
-                                    id=placed.deal_id),
+            return Next.end(Reply(await _accepted(ctx, placed.deal_id),
                                   ((Button(_("🤝 Open the deal"), f"@go:deal:{placed.deal_id}"),),)),
                             menu=False)
         if verb == "withdraw":

@@ -29,7 +29,7 @@ from core.catalog.taxonomy import CERTIFICATIONS, UNITS, product
 from core.clock import local_time
 from core.deals import auction_rules, on_terms, request_rules, supply_requests
 from core.deals.notices.requests import request_text
-from core.i18n import N_, _, n_
+from core.i18n import N_, _, n_, present
 from core.money.model import Money
 
 
@@ -51,8 +51,9 @@ def short_form(product_type: str | None = None) -> Form:
         QuantityField("quantity", N_("Quantity needed"), minimum=Decimal("0.001"),
                       maximum=Decimal(10_000_000), places=3, units=units,
                       hint=N_("The amount and unit, e.g. “2000 t”.")),
+        # Asked only once a quantity came without its unit, so the step count never shrinks.
         ChoiceField("unit", N_("Unit"), choices=[(u, UNITS[u]) for u in units],
-                    when=lambda v: not v.get("unit")),
+                    when=lambda v: v.get("quantity") is not None and not v.get("unit")),
         TextField("place", N_("Delivered to"), max_length=120,
                   hint=N_("A town, port or plant."))],
         submit_label=N_("Preview"), rules=[Rule(("product_type", "quantity"),
@@ -79,8 +80,8 @@ def details_form(today: date, currency: str, on_terms_methods: tuple[str, ...],
     if group not in GROUPS:
         return form
     names = GROUPS[group][1]
-    present = {f.name for f in form.fields}
-    return replace(form, fields=[form.field(n) for n in names if n in present],
+    asked = {f.name for f in form.fields}
+    return replace(form, fields=[form.field(n) for n in names if n in asked],
                    rules=[r for r in form.rules if set(r.fields) <= set(names)])
 
 
@@ -124,7 +125,8 @@ def bidding_fields(currency: str) -> list[Any]:
         ChoiceField("mode", N_("How sellers answer"), choices=list(auction_rules.MODES.items())),
         PriceField("min_step", N_("Minimum step under the best bid"), when=_auction,
                    minimum=Decimal("0.01"), maximum=Decimal(1_000_000), currency=currency,
-                   hint=_("In {currency}, per unit, e.g. 0.10.", currency=currency)),
+                   hint=_("In {currency}, per unit, e.g. {example}.", currency=currency,
+                          example=present.number(Decimal("0.10")))),
         ChoiceField("extend_minutes", N_("A bid in the last minutes extends it by"),
                     choices=list(EXTENSIONS.items()), when=_auction),
         ChoiceField("deposit_pct", N_("Bid deposit, of the lot at your highest price"),

@@ -4,7 +4,7 @@ each step records."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import select, update
@@ -31,28 +31,39 @@ ASPECTS = {SELLER: ("quality", "delivery", "communication"),  # what a seller is
            BUYER: ("payment", "communication")}
 
 
+def _arrival(expected_on: date | None) -> datetime | None:
+    """The expected arrival is a day, no hour: kept as that day's start in UTC (read back with
+    `Shipment.expected_day`), so no zone moves it and no one reads a time nobody gave."""
+    if expected_on is None:
+        return None
+    if isinstance(expected_on, datetime):
+        expected_on = expected_on.astimezone(UTC).date()
+    return datetime.combine(expected_on, time(0), UTC)
+
+
 async def mark_shipped(uow: UnitOfWork, deal_id: int, seller_id: int, carrier: str,
-                       tracking: str | None, expected_at: datetime | None) -> Shipment:
-    """The seller sends the goods: carrier, reference and expected arrival."""
+                       tracking: str | None, expected_on: date | None) -> Shipment:
+    """The seller sends the goods: carrier, reference and the day they are expected."""
     await deals.take(uow, deal_id, "mark-shipped", seller_id)
     if not carrier.strip():
         raise DomainError(_("Name the carrier (or “own transport”)."))
     shipment = Shipment(deal_id=deal_id, carrier=carrier.strip()[:80], status="dispatched",
-                        tracking=(tracking or "").strip()[:80] or None, expected_at=expected_at,
+                        tracking=(tracking or "").strip()[:80] or None,
+                        expected_at=_arrival(expected_on),
                         updated_at=uow.clock.now())
     uow.add(shipment)
     return shipment
 
 
 async def update_shipment(uow: UnitOfWork, deal_id: int, seller_id: int, status: str,
-                          expected_at: datetime | None = None, note: str = "") -> Shipment:
-    """In transit, delayed (with a new date), delivered: the seller keeps both informed."""
+                          expected_on: date | None = None, note: str = "") -> Shipment:
+    """In transit, delayed (with a new day), delivered: the seller keeps both informed."""
     deal = await deals.get(uow, deal_id, seller_id)
     if await deals.role_of(uow, deal, seller_id) != SELLER:
         raise NotAllowed(_("Only the seller updates the shipment."))
     if status not in SHIPMENT_STATUSES:
         raise DomainError(_("Choose dispatched, in transit, delayed or delivered."))
-    if status == "delayed" and expected_at is None:
+    if status == "delayed" and expected_on is None:
         raise DomainError(_("A delay needs the new expected date."))
     shipment = await uow.session.get(Shipment, deal_id)
     if shipment is None:
@@ -60,7 +71,7 @@ async def update_shipment(uow: UnitOfWork, deal_id: int, seller_id: int, status:
     if status == "delivered":
         await deals.take(uow, deal_id, "mark-delivered", seller_id)
     shipment.status, shipment.note, shipment.updated_at = status, note or None, uow.clock.now()
-    shipment.expected_at = expected_at or shipment.expected_at
+    shipment.expected_at = _arrival(expected_on) or shipment.expected_at
     if status != "delivered":  # delivered moves the deal, whose notice says so
         uow.emit(ShipmentUpdated(deal_id, status))
     return shipment

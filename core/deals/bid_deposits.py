@@ -64,8 +64,17 @@ async def check_paid(uow: UnitOfWork, request: SupplyRequest, seller_id: int) ->
                                       str(request.id)),))
 
 
-async def ask(uow: UnitOfWork, request: SupplyRequest, seller_id: int) -> Money:
-    """The seller will pay the deposit: recorded once; the payment page is (re)sent."""
+async def due_from(uow: UnitOfWork, request: SupplyRequest, seller_id: int) -> Money | None:
+    """The deposit this seller must still pay before bidding, or None (none asked, or held)."""
+    due = amount(request)
+    row = await uow.session.get(BidDeposit, (request.id, seller_id))
+    return None if due is None or (row is not None and row.state == HELD) else due
+
+
+async def ask(uow: UnitOfWork, request: SupplyRequest, seller_id: int,
+              price: Money | None = None) -> Money:
+    """The seller will pay the deposit: recorded once, with the `price` they typed to bid once
+    it is paid (kept, not lost); the payment page is (re)sent."""
     due = amount(request)
     if due is None:
         raise DomainError(_("That request asks no deposit."))
@@ -74,18 +83,23 @@ async def ask(uow: UnitOfWork, request: SupplyRequest, seller_id: int) -> Money:
         raise DomainError(_("Your deposit on request #{id} is paid already.", id=request.id))
     if row is None:
         now = uow.clock.now()
-        uow.add(BidDeposit(request_id=request.id, seller_id=seller_id, amount_minor=due.amount,
-                           currency=due.currency, state=ASKED, created_at=now, updated_at=now))
+        row = BidDeposit(request_id=request.id, seller_id=seller_id, amount_minor=due.amount,
+                         currency=due.currency, state=ASKED, created_at=now, updated_at=now)
+        uow.add(row)
+    if price is not None:
+        row.price_minor = price.amount
     uow.emit(DepositAsked(reference(request.id, seller_id), seller_id, request.buyer_id, due))
     return due
 
 
-async def paid(uow: UnitOfWork, ref: str) -> None:
+async def paid(uow: UnitOfWork, ref: str) -> tuple[SupplyRequest, int, Money] | None:
     """In the payment's transaction: the deposit is held, and the seller may bid — unless the
-    bidding ended meanwhile, when it goes straight back."""
+    bidding ended meanwhile, when it goes straight back. A price typed before paying is
+    returned (request, seller, price) for the caller to place; otherwise the seller is told
+    they may bid."""
     found = parsed(ref)
     if found is None or not await _moved(uow, found, (ASKED,), HELD):
-        return
+        return None
     # Hold the request's row, as a bid does: a close or cancellation running now either came
     # first (and this deposit goes back) or waits for this one (and returns it itself).
     still_open = await uow.session.execute(update(SupplyRequest).where(
@@ -95,12 +109,16 @@ async def paid(uow: UnitOfWork, ref: str) -> None:
     request = await uow.session.get(SupplyRequest, found[0], populate_existing=True)
     if request is None or still_open.rowcount != 1:  # type: ignore[attr-defined]
         await _settle(uow, found, RETURNED)
-        return
+        return None
+    row = await uow.session.get(BidDeposit, found)
+    if row is not None and row.price_minor is not None:
+        return request, found[1], Money(row.price_minor, request.currency)
     async with addressed_to(uow, found[1]):
         await notify(uow, found[1], _("🔒 Your deposit on request #{id} is paid: you may bid now.",
                                       id=request.id),
                      buttons=[[Action(Intent.BID_REQUEST, N_("🔨 Bid"), str(request.id))]],
                      about=(f"request:{request.id}",))
+    return None
 
 
 async def at_close(uow: UnitOfWork, request: SupplyRequest, winner_id: int | None) -> None:

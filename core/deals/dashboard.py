@@ -47,13 +47,37 @@ async def my_deals(uow: UnitOfWork, account_id: int, limit: int = 20) -> list[De
             .where(or_(Deal.buyer_id == account_id, Deal.seller_id == account_id))
             .order_by(Deal.updated_at.desc(), Deal.id.desc()).limit(limit))
     rows = (await uow.session.execute(stmt)).all()
-    rated = set((await uow.session.execute(select(Rating.deal_id).where(
-        Rating.rater_id == account_id))).scalars())
+    stars = await _stars(uow, [deal.id for deal, __, __ in rows if deal.status == "completed"],
+                         account_id)
     return [DealRow(deal.id, title, role := (BUYER if deal.buyer_id == account_id else SELLER),
-                    deal.status, state_words(deal.status, bool(deal.payment_days)),
+                    deal.status, status_words(deal, stars.get(deal.id, {})),
                     str(payable(deal)),  # with any VAT fixed
-                    name, next_step(deal, role, deal.id in rated))
+                    name, next_step(deal, role, "given" in stars.get(deal.id, {})))
             for deal, title, name in rows]
+
+
+async def _stars(uow: UnitOfWork, deal_ids: list[int], account_id: int
+                 ) -> dict[int, dict[str, int]]:
+    """Per completed deal, the stars this person gave ("given") and got ("got")."""
+    if not deal_ids:
+        return {}
+    found: dict[int, dict[str, int]] = {}
+    for deal_id, rater_id, stars in (await uow.session.execute(
+            select(Rating.deal_id, Rating.rater_id, Rating.stars)
+            .where(Rating.deal_id.in_(deal_ids)))).all():
+        found.setdefault(deal_id, {})["given" if rater_id == account_id else "got"] = stars
+    return found
+
+
+def status_words(deal: Deal, stars: dict[str, int]) -> str:
+    """Where a deal stands for this person; a completed one by its ratings: to give, awaited,
+    or both given (then shown, no longer blind)."""
+    if deal.status != "completed" or "given" not in stars:
+        return state_words(deal.status, bool(deal.payment_days))
+    if "got" not in stars:
+        return _("completed — waiting for the other party's rating")
+    return _("completed — you gave {given} ★, you got {got} ★", given=stars["given"],
+             got=stars["got"])
 
 
 def _other(account_id: int) -> ColumnElement[int]:

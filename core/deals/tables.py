@@ -3,7 +3,7 @@ agreement), and the timers that move waiting states on."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -104,6 +104,8 @@ class BidDeposit(Base):
     amount_minor: Mapped[int] = mapped_column(BigId)
     currency: Mapped[str] = mapped_column(String(3))
     state: Mapped[str] = mapped_column(String(10))  # asked | held | returned | forfeited
+    # A price the seller typed before paying: placed as their bid once the deposit is paid.
+    price_minor: Mapped[int | None] = mapped_column(BigId)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -342,9 +344,14 @@ class Shipment(Base):
     carrier: Mapped[str] = mapped_column(String(80))
     tracking: Mapped[str | None] = mapped_column(String(80))
     status: Mapped[str] = mapped_column(String(16))  # dispatched | in_transit | delayed | delivered
-    expected_at: Mapped[datetime | None]
+    expected_at: Mapped[datetime | None]  # the expected day, at its start in UTC: a day, no hour
     note: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime]
+
+    @property
+    def expected_day(self) -> date | None:
+        """The day the goods are expected (the seller gives a day, never an hour)."""
+        return self.expected_at.astimezone(UTC).date() if self.expected_at else None
 
 
 class Dispute(Base):

@@ -24,6 +24,9 @@ def both(text: str, buttons: str = "") -> tuple[Notice, ...]:
 def entered(state: str) -> tuple[Notice, ...]:
     return both(state, "next_steps")
 
+# A deal entering dispute: both parties hear it, and every admin, with the dispute to decide.
+DISPUTED = (*entered("disputed"), Notice(ADMINS, "dispute_opened", "decide_dispute"))
+
 IN_PROGRESS = ("to_ship", "shipped", "delivered", "adjustment_proposed")
 
 # How each deal state reads on a card and in /deals.
@@ -100,10 +103,9 @@ DEAL_PROCESS = Process(
         Transition("accept-adjustment", ("adjustment_proposed",), "completed", (SELLER,),
                    N_("Accept the price adjustment"), notices=entered("completed")),
         Transition("reject-adjustment", ("adjustment_proposed",), "disputed", (SELLER,),
-                   N_("Reject the adjustment"), notices=entered("disputed")),
-        # Every admin also hears of the dispute itself (DisputeOpened, core.deals.notices.parties).
+                   N_("Reject the adjustment"), notices=DISPUTED),
         Transition("dispute", IN_PROGRESS, "disputed", PARTY, N_("Open a dispute"),
-                   notices=entered("disputed")),
+                   notices=DISPUTED),
         Transition("escalate-dispute", ("disputed",), "disputed", (SYSTEM,),
                    notices=(Notice(ADMINS, "dispute_escalated", "decide_dispute"),)),
         # The decision itself, with its reasons, is told by DisputeDecided (core.deals.notices.parties).

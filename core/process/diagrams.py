@@ -31,8 +31,8 @@ def deal_page() -> str:
             "Generated from `core/process/deals.py` (a test fails when this file and the "
             "declaration differ). *Who hears* is each transition's declared notices, sent by "
             "`core/deals/notices/book.py`; the buyer and the seller hear of a deal's move with "
-            "their next steps, and every admin of a dispute opened "
-            "(`core/deals/notices/parties.py`).\n")
+            "their next steps, and every admin (`admins`) of a deal entering dispute, with the "
+            "dispute to decide.\n")
     return head + "".join(f"\n## {p.name}\n" + diagram_and_table(p)
                           for p in (OFFER_PROCESS, DEAL_PROCESS, CONTRACT_PROCESS))
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 
 from core.actions import Action, Intent
-from core.deals import bid_deposits
+from core.deals import bid_deposits, pending_bids
 from core.deals.events import DepositAsked, DepositSettled
 from core.deals.tables import BidDeposit
 from core.errors import DomainError
@@ -49,8 +49,8 @@ class DepositPayments:
 
     async def on_funded(self, uow: UnitOfWork, event: EscrowFunded) -> None:
         """In the payment's transaction: a deposit paid is held for its bidder."""
-        if bid_deposits.parsed(event.reference) is not None:
-            await bid_deposits.paid(uow, event.reference)
+        if bid_deposits.parsed(event.reference) is not None:  # and a bid typed before it
+            await pending_bids.deposit_paid(uow, event.reference)
 
     async def after_settled(self, events: Sequence[DepositSettled]) -> None:
         """After commit: refund a returned deposit, release a forfeited one to the buyer."""

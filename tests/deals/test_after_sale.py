@@ -34,7 +34,7 @@ async def test_shipped_delivered_confirmed_and_rated_both_ways_blind_until_both_
         eta = app.clock.now() + timedelta(days=3)
         await after_sale.mark_shipped(uow, deal_id, sam.id, "DSV", "CMR-77", eta)
         late = await after_sale.update_shipment(uow, deal_id, sam.id, "delayed", eta + timedelta(1))
-        assert late.expected_at == eta + timedelta(1)
+        assert late.expected_day == (eta + timedelta(1)).date()
         await after_sale.update_shipment(uow, deal_id, sam.id, "delivered")
         await deals.take(uow, deal_id, "confirm-receipt", bob.id)
         with pytest.raises(DomainError):
@@ -80,3 +80,23 @@ async def test_a_dispute_is_decided_by_an_admin_with_reasons_and_only_once(app):
         assert (decided.outcome, decided.refund_minor) == ("split", 1_100_000)
         with pytest.raises(Conflict):
             await after_sale.decide(uow, dispute.id, root.id, "refund", "again")
+
+
+async def test_the_deals_list_stops_asking_for_ratings_once_both_rated_and_shows_them(app):
+    from core.deals import dashboard
+
+    sam, bob, eve, deal_id = await paid(app)
+    async with app.uow() as uow:
+        await after_sale.mark_shipped(uow, deal_id, sam.id, "DSV", None, None)
+        await deals.take(uow, deal_id, "confirm-receipt", bob.id)
+        [row] = await dashboard.my_deals(uow, bob.id)
+        assert (row.status_label, row.next_step) == ("completed — rate each other",
+                                                     "Rate the other party")
+        await after_sale.rate(uow, deal_id, bob.id, 5, {"quality": 5, "delivery": 4})
+        [row] = await dashboard.my_deals(uow, bob.id)
+        assert (row.status_label, row.next_step) == (
+            "completed — waiting for the other party's rating", "nothing for you now")
+        await after_sale.rate(uow, deal_id, sam.id, 4, {"payment": 5})
+        [row] = await dashboard.my_deals(uow, bob.id)
+        assert (row.status_label, row.next_step) == ("completed — you gave 5 ★, you got 4 ★",
+                                                     "nothing for you now")

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from conversations.messages import Choice
 from core.actions import Intent
 from core.deals import auctions, bid_deposits, deals, due, supply_requests, terms
 from core.deals.tables import BidDeposit, Deal, RequestBid
@@ -18,6 +19,7 @@ from core.errors import DomainError
 from core.money.model import Money
 from payments import ledger
 from tests.deals.test_supply_requests import market
+from tests.support.chat import ChatUser
 from tests.support.outbox import told_texts
 
 CARD = "4242 4242 4242 4242"
@@ -177,10 +179,9 @@ async def test_a_seller_is_shown_the_way_to_pay_the_deposit_in_chat(app):
     assert pay.data  # the payment page's button, as every payment's
     view = await app.payments.by_reference(bid_deposits.reference(request_id, aivar.id))
     await app.payments.pay_with_test_card(view.id, CARD)
-    await last_notice(app, seller, "you may bid now")
+    await last_notice(app, seller, "is paid and your bid of")  # the 21 typed before: kept
     await seller.tap("Bid")
-    await seller.say("21")
-    assert "is in" in seller.texts()
+    assert "Your bid: 21,00" in seller.texts()
 
 
 async def test_a_winner_keeps_the_deposit_when_the_buyer_changed_the_terms(app, clock):
@@ -225,3 +226,52 @@ async def test_a_deposit_paid_as_bidding_ends_goes_back_and_the_catch_up_returns
     assert await deposit_state(app, request_id, birute.id) == "returned"
     assert await escrow_state(app, birute_escrow) == "refunded"
     assert await balanced(app)
+
+
+async def _price_before_the_deposit(app, seller, name: str, request_id: int, price: str) -> int:
+    """The seller types a price on the bidding card before paying the deposit, keeps it and
+    pays: the deposit's escrow."""
+    chat = ChatUser(app, name)
+    await chat.send(Choice(f"@go:bid:{request_id}"))
+    await chat.say(price)
+    assert "asks a bid deposit" in chat.texts() and "is placed as soon as it is paid" \
+        in chat.texts()
+    await chat.tap("Pay the deposit and bid")
+    view = await app.payments.by_reference(bid_deposits.reference(request_id, seller.id))
+    await app.payments.pay_with_test_card(view.id, CARD)
+    return view.id
+
+
+async def test_a_price_typed_before_the_deposit_is_paid_becomes_the_bid_once_it_is(app):
+    hanna, (aivar, *_) = await market(app)
+    request_id = await auction(app, hanna)
+    await _price_before_the_deposit(app, aivar, "aivar", request_id, "21")
+    async with app.uow() as uow:
+        prices = (await uow.session.execute(select(RequestBid.price_minor).where(
+            RequestBid.seller_id == aivar.id))).scalars().all()
+    assert prices == [2100]
+    assert await told_texts(app, aivar.id, "is paid and your bid of")
+
+
+async def test_a_kept_price_the_auction_has_passed_is_not_placed_and_the_seller_bids_again(app):
+    hanna, (aivar, birute, *_) = await market(app)
+    request_id = await auction(app, hanna)
+    await pay_deposit(app, birute, request_id)
+    await bid(app, birute, request_id, "21")  # 21 is taken: aivar's kept 21 no longer fits
+    await _price_before_the_deposit(app, aivar, "aivar", request_id, "21")
+    assert await deposit_state(app, request_id, aivar.id) == "held"
+    assert await told_texts(app, aivar.id, "could not be placed")
+    async with app.uow() as uow:
+        assert not (await uow.session.execute(select(RequestBid).where(
+            RequestBid.seller_id == aivar.id))).first()
+
+
+async def test_a_price_typed_in_another_currency_is_refused_before_any_deposit(app):
+    hanna, (aivar, *_) = await market(app)
+    request_id = await auction(app, hanna)
+    async with app.uow() as uow:
+        with pytest.raises(DomainError, match="Bid in EUR"):
+            await auctions.ask_deposit(uow, request_id, aivar.id, Money(2100, "USD"))
+    async with app.uow() as uow:
+        assert not (await uow.session.execute(select(BidDeposit).where(
+            BidDeposit.seller_id == aivar.id))).first()

@@ -170,7 +170,7 @@ async def test_a_rejected_adjustment_becomes_a_dispute_an_admin_decides_in_chat(
                     "split": "Split"}[outcome])
     if outcome == "split":
         await root.say("50000")  # more than the deal: refused at its question
-        assert "less than 22\xa0000) must be between 0,01 and 21\xa0999,99" in root.texts()
+        assert "less than 22\xa0000,00) must be between 0,01 and 21\xa0999,99" in root.texts()
         await root.say("5000")
     await root.say("Weighbridge tickets disagree; decided on the evidence.")
     assert f"Decided: {outcome}" in root.texts()
@@ -277,3 +277,22 @@ async def test_a_photo_sent_in_a_thread_reaches_the_seller_as_a_file(app, tmp_pa
     assert file.file_name == "bags.png" and file.content.startswith(b"\x89PNG")
     await bob.send(FileUpload(str(tmp_path / "x.exe"), "x.exe", "application/x-msdownload", 10))
     assert "isn't accepted here" in bob.texts()
+
+
+async def test_an_admin_hears_of_a_dispute_once_with_its_reason_and_the_way_to_decide(app):
+    from core.accounts.service import find_account
+    from tests.deals.chat_helpers import paid_deal
+    from tests.support.outbox import told
+
+    sam, bob, listing_id = await trading_pair(app)
+    deal_id = await paid_deal(app, listing_id)
+    root = await _admin(app)
+    async with app.uow() as uow:
+        buyer = await find_account(uow, "terminal", "bob")
+        await after_sale.open_dispute(uow, deal_id, buyer.id, "Nothing has shipped in weeks")
+        await uow.commit()
+    heard = [p for p in await told(app, root.name) if "is disputed" in str(p.get("text"))]
+    assert len(heard) == 1 and "Nothing has shipped in weeks" in heard[0]["text"]
+    await last_notice(app, root, "is disputed")
+    await root.tap("Decide the dispute")
+    assert "Nothing has shipped in weeks" in root.texts()

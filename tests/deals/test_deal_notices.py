@@ -4,12 +4,13 @@ reaches each chat once."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import timedelta
 
 import pytest
 
 from core.accounts.service import find_account
-from core.clock import local_time
+from core.i18n import dates
+from core.money.reading import reading
 from core.notifications.outbox import notify
 from tests.deals.chat_helpers import give_billing, last_notice, paid_deal, told, trading_pair
 from tests.support.chat import ChatUser
@@ -31,10 +32,18 @@ async def _ship(app, *answers: str) -> tuple[ChatUser, str]:
 async def test_the_buyers_shipped_notice_names_the_carrier_reference_and_expected_arrival(app):
     _, notice = await _ship(app, "DSV", "CMR-77", "+3")  # expected in three days
     async with app.uow() as uow:
-        zone = (await find_account(uow, "terminal", "bob")).timezone
-    arrival = datetime.combine(app.clock.now().date() + timedelta(days=3), time(12), UTC)
+        with reading(await find_account(uow, "terminal", "bob")):
+            arrival = dates.day(app.clock.now().date() + timedelta(days=3))
     assert "Carrier: DSV" in notice and "reference CMR-77" in notice
-    assert f"expected arrival {local_time(arrival, zone)}" in notice
+    assert f"expected arrival {arrival}" in notice
+
+
+async def test_an_arrival_given_as_a_day_stays_a_day_without_a_made_up_hour(app):
+    bob, notice = await _ship(app, "DSV", "CMR-77", "+3")
+    arrival = notice.split("expected arrival ")[1].splitlines()[0]
+    assert ":" not in arrival  # no 13:00 nor 14:00, whatever the reader's zone
+    await bob.tap("Open the deal")  # the deal's card says the same day
+    assert ":" not in bob.texts().split(", expected ")[1].splitlines()[0]
 
 
 async def test_a_shipped_notice_without_reference_or_date_says_none_was_given(app):
@@ -130,8 +139,8 @@ async def test_a_shipment_update_tells_the_buyer_the_new_date_the_reference_and_
     await sam.say("Port strike in Riga")
     assert "Update sent to the buyer" in sam.texts()
     async with app.uow() as uow:
-        zone = (await find_account(uow, "terminal", "bob")).timezone
-    later = datetime.combine(app.clock.now().date() + timedelta(days=5), time(12), UTC)
+        with reading(await find_account(uow, "terminal", "bob")):
+            later = dates.day(app.clock.now().date() + timedelta(days=5))
     notice = await last_notice(app, bob, "Delayed")
-    assert f"Carrier: DSV · reference CMR-77 · expected arrival {local_time(later, zone)}" in notice
+    assert f"Carrier: DSV · reference CMR-77 · expected arrival {later}" in notice
     assert "The seller's note: Port strike in Riga" in notice

@@ -73,3 +73,24 @@ async def test_an_approved_company_buyer_offers_on_terms_and_the_deal_card_says_
     assert "Payment of 4 840,00 € for deal #" in buyer.texts().replace("\xa0", " ")
     assert "🏦 Pay by bank transfer" in buyer.labels()
     assert "🤝 Arrange payment directly" not in buyer.labels()  # an invoice is paid to Agora
+
+
+async def test_accepting_a_deal_on_terms_says_the_invoice_follows_the_goods_not_a_payment(app):
+    sam, _alice, _anna, _fred, _bob, _root, listing_id, _company = await approved_company(app)
+    buyer, seller = ChatUser(app, "anna"), ChatUser(app, "sam")
+    await payment_choices(buyer, listing_id)
+    await buyer.tap(ON_TERMS)
+    await buyer.tap("Keep")  # open for 48 hours
+    await buyer.tap("Send")
+    await last_notice(app, seller, "Offer #")
+    await seller.tap("Accept")
+    accepted = seller.texts()
+    assert "paid on terms" in accepted and "due 30 days later" in accepted
+    assert "payment opens" not in accepted
+    await last_notice(app, buyer, "agreed, paid on terms")
+    await buyer.tap("accept the terms")
+    await buyer.tap("Accept version 1")
+    told = await last_notice(app, seller, "accepted version 1")
+    assert "Payment opens" not in told
+    assert "you ship; the buyer's invoice goes out as you mark the goods shipped, due 30 days " \
+        "later" in told

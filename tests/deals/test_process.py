@@ -50,3 +50,12 @@ def test_a_timer_that_cannot_fire_from_its_state_is_refused_when_declared():
     with pytest.raises(ValueError):
         Process("p", "a", (Transition("go", ("a",), "b", (SYSTEM,), silent="a test"),), ("b",),
                 (Timer("b", DEAL_PROCESS.timers[0].after, "go"),))
+
+
+def test_every_admin_hears_of_a_deal_entering_dispute_as_declared_and_documented():
+    from core.process.model import ADMINS
+
+    for name in ("dispute", "reject-adjustment"):
+        heard = {(n.to, n.text) for n in DEAL_PROCESS.transition(name).notices}
+        assert (ADMINS, "dispute_opened") in heard and ("buyer", "disputed") in heard
+    assert "| disputed | buyer, seller: disputed; admins: dispute_opened |" in DOCS.read_text()

@@ -19,6 +19,19 @@ from tests.support.chat import ChatUser
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
+async def test_the_request_counts_its_questions_without_jumping(app):
+    await make_account(app, "hanna", roles=("buyer",), country="EE", city="Tartu")
+    hanna = ChatUser(app, "hanna")
+    await hanna.say("/request")
+    assert "Ask for supply · 1/3" in hanna.texts()
+    await hanna.tap("Wood chips")
+    assert "Ask for supply · 2/3" in hanna.texts()
+    await hanna.say("2000")  # no unit: one more question, counted from now on
+    assert "Ask for supply · 3/4" in hanna.texts() and "Unit?" in hanna.texts()
+    await hanna.tap("t")
+    assert "Ask for supply · 4/4" in hanna.texts() and "Delivered to?" in hanna.texts()
+
+
 async def test_a_buyer_asks_sellers_quote_and_the_buyer_awards_in_chat(app):
     await make_account(app, "hanna", roles=("buyer",), country="EE", city="Tartu")
     listings = [await publish(app, await make_account(app, name, roles=("seller",)), **CHIPS)
@@ -35,7 +48,7 @@ async def test_a_buyer_asks_sellers_quote_and_the_buyer_awards_in_chat(app):
     await hanna.say("2000 t")
     await hanna.say("Tartu")
     preview = hanna.texts()
-    assert "Request for supply: 2,000 t of Wood chips." in preview and "DAP Tartu" in preview
+    assert "Request for supply: 2\xa0000 t of Wood chips." in preview and "DAP Tartu" in preview
     assert "Quotes are taken for 3 days once it is published." in preview
     await hanna.tap("Change details")
     await hanna.tap("Highest price")
@@ -47,7 +60,7 @@ async def test_a_buyer_asks_sellers_quote_and_the_buyer_awards_in_chat(app):
 
     aivar = ChatUser(app, "aivar")
     card = await last_notice(app, aivar, "Request for supply #")
-    assert "2,000 t of Wood chips" in card
+    assert "2\xa0000 t of Wood chips" in card
     await aivar.tap("Quote")
     await aivar.tap("Keep")  # 2000 t, the request's quantity
     await aivar.say("21")  # per tonne, under the ceiling
@@ -57,10 +70,10 @@ async def test_a_buyer_asks_sellers_quote_and_the_buyer_awards_in_chat(app):
 
     await hanna.say("/requests")
     [page] = [r for r in hanna.last if isinstance(r, ListPage)]
-    assert "#1 2,000 t of Wood chips" in page.items[0].title
+    assert "#1 2\xa0000 t of Wood chips" in page.items[0].title
     await hanna.send(Choice(page.items[0].button.data))
     compared = hanna.texts()
-    assert "aivar" in compared.lower() and "2,000 t × 21,00" in compared.replace("\xa0", " ")
+    assert "aivar" in compared.lower() and "2 000 t × 21,00" in compared.replace("\xa0", " ")
     assert "km away · 📎 lab-report.pdf" in compared  # how far, and the listing's documents
     await hanna.tap("Award #")
     async with app.uow() as uow:

@@ -119,3 +119,23 @@ async def test_a_consultants_payout_brings_a_commission_invoice_naming_the_sessi
     assert invoice.payer_id == consultant and invoice.total == 900  # 15 % of €60.00
     text = await text_of(app, invoice.number)
     assert "Platform commission: Consulting session with Jānis Bērziņš" in text
+
+
+async def test_the_commission_invoices_payer_and_payee_blocks_start_on_one_line(app):
+    from tests.support.pdf import pdf_runs
+
+    view = await held_escrow(app, 10_000)
+    async with app.uow() as uow:  # the payer's block (five lines) is longer than Agora's
+        await billing.set_billing(uow, view.payee_id, legal_name="Sue Handel GmbH",
+                                  street="Hauptstraße 5", postcode="10115", town="Berlin",
+                                  country="DE", vat_id="DE136695976")
+        await uow.commit()
+    await app.payments.release(view.id, BUYER)
+    [invoice] = await rows(app, "commission")
+    _, pdf = await app.payments.invoice_pdf(invoice.number)
+    runs = pdf_runs(pdf)
+    at = {text: (x, y) for text, x, y in runs}
+    payee_first = next(text for text, x, y in runs if x > at["Sue Handel GmbH"][0] + 100
+                       and y < at["Payee"][1])
+    assert at[payee_first][1] == at["Sue Handel GmbH"][1]
+    assert at["Payee"][1] == at["Payer"][1]

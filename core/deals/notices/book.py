@@ -66,6 +66,7 @@ OFFERS = NoticeBook(
 DEALS = NoticeBook(
     DEAL_PROCESS, _deal_moved,
     texts={**{state: notices.entering(state) for state in notices.MOVED},
+           "dispute_opened": notices.dispute_opened,
            "dispute_escalated": timer_notices.dispute_escalated},
     buttons={"next_steps": notices.deal_next_steps,
              "decide_dispute": timer_notices.decide_dispute},

@@ -1,15 +1,14 @@
 """What the other party entered, carried in the notice of the step that recorded it: a
 shipment's carrier, reference and expected arrival; the values a buyer measured and the price
-adjustment they call for. Dates are in the reader's own time zone."""
+adjustment they call for. The arrival is the day the seller gave, in the reader's words."""
 
 from __future__ import annotations
 
 from core.accounts.tables import Account
 from core.catalog.tables import Listing
-from core.clock import local_time
 from core.deals import cards
 from core.deals.tables import Deal, QualityReport, Shipment
-from core.i18n import _
+from core.i18n import _, dates
 from core.storage.uow import UnitOfWork
 
 
@@ -28,12 +27,11 @@ async def entered(uow: UnitOfWork, deal: Deal, target: str, reader: Account | No
 
 
 def shipped(shipment: Shipment, reader: Account | None) -> str:
-    """“Carrier: DSV · reference CMR-77 · expected arrival Mon 24 Nov, 14:00 (Europe/Riga)”,
+    """“Carrier: DSV · reference CMR-77 · expected arrival 24 Nov 2026” (a day, no hour),
     saying so when the seller gave no reference or date."""
     reference = (_("reference {tracking}", tracking=shipment.tracking) if shipment.tracking
                  else _("no reference given"))
-    arrival = (_("expected arrival {when}", when=local_time(
-        shipment.expected_at, reader.timezone if reader else None))
-               if shipment.expected_at else _("no arrival date given"))
+    arrival = (_("expected arrival {when}", when=dates.day(shipment.expected_day))
+               if shipment.expected_day else _("no arrival date given"))
     return _("Carrier: {carrier} · {reference} · {arrival}", carrier=shipment.carrier,
              reference=reference, arrival=arrival)

@@ -14,7 +14,6 @@ from core.deals.attachments import terms_ref
 from core.deals.events import (
     DealAgreed,
     DisputeDecided,
-    DisputeOpened,
     DisputeQuestion,
     MessagePosted,
     OfferClosed,
@@ -311,16 +310,13 @@ async def on_message_posted(uow: UnitOfWork, event: MessagePosted) -> None:
         await notify(uow, event.recipient_id, text + note, attachment=file, buttons=buttons)
 
 
-async def on_dispute_opened(uow: UnitOfWork, event: DisputeOpened) -> None:
-    """Every admin hears of a new dispute, with the button to decide it."""
-    dispute = await uow.session.get(Dispute, event.dispute_id)
+async def dispute_opened(uow: UnitOfWork, moved: Moved, role: str, admin_id: int) -> str | None:
+    """To every admin, as the deal enters dispute (declared on the transition): the reason."""
+    dispute = (await uow.session.execute(select(Dispute).where(
+        Dispute.deal_id == moved.subject.id).order_by(Dispute.id.desc()))).scalars().first()
     if dispute is None:
-        return
-    for admin_id in await admin_ids(uow):
-        async with addressed_to(uow, admin_id):
-            await notify(uow, admin_id, _("⚖ Deal #{id} is disputed: {reason}", id=event.deal_id,
-                                          reason=dispute.reason),
-                         buttons=[[Action(Intent.DECIDE_DISPUTE, N_("Decide"), str(dispute.id))]])
+        return None
+    return _("⚖ Deal #{id} is disputed: {reason}", id=moved.subject.id, reason=dispute.reason)
 
 
 # How the buyer hears where the goods are, by the shipment's status.

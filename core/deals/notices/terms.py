@@ -7,7 +7,7 @@ from core.accounts.tables import Account
 from core.deals.events import TermsAccepted
 from core.deals.notices.parties import next_steps
 from core.deals.tables import Deal, DealTerms
-from core.i18n import _
+from core.i18n import _, n_
 from core.notifications.outbox import addressed_to, notify
 from core.process.deals import BUYER, SELLER
 from core.storage.uow import UnitOfWork
@@ -21,12 +21,29 @@ async def on_terms_accepted(uow: UnitOfWork, event: TermsAccepted) -> None:
         return
     other = deal.seller_id if event.by == deal.buyer_id else deal.buyer_id
     who = await uow.session.get(Account, event.by)
+    role = BUYER if other == deal.buyer_id else SELLER
     async with addressed_to(uow, other):
         params = dict(id=deal.id, version=version.version, sha=version.sha256[:12])
         text = (_("📄 Deal #{id}: {name} accepted version {version} of the terms (SHA-256 "
-                  "{sha}…). Payment opens once you accept the same version.",
-                  name=who.display_name, **params) if who else
+                  "{sha}…).", name=who.display_name, **params) if who else
                 _("📄 Deal #{id}: the other party accepted version {version} of the terms "
-                  "(SHA-256 {sha}…). Payment opens once you accept the same version.", **params))
-        await notify(uow, other, text,
-                     buttons=next_steps(deal, BUYER if other == deal.buyer_id else SELLER))
+                  "(SHA-256 {sha}…).", **params))
+        await notify(uow, other, f"{text} {what_follows(deal, role)}",
+                     buttons=next_steps(deal, role))
+
+
+def what_follows(deal: Deal, role: str) -> str:
+    """What accepting the same version starts: payment into escrow, or, paid on terms, the
+    goods first with the invoice (no payment step comes before them)."""
+    days = deal.payment_days
+    if not days:
+        return _("Payment opens once you accept the same version.")
+    if role == BUYER:
+        return n_("Once you accept the same version, the seller ships; the invoice comes with "
+                  "the goods, due {n} day later.",
+                  "Once you accept the same version, the seller ships; the invoice comes with "
+                  "the goods, due {n} days later.", days)
+    return n_("Once you accept the same version, you ship; the buyer's invoice goes out as you "
+              "mark the goods shipped, due {n} day later.",
+              "Once you accept the same version, you ship; the buyer's invoice goes out as you "
+              "mark the goods shipped, due {n} days later.", days)
