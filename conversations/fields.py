@@ -23,7 +23,7 @@ from conversations.messages import (
     Location,
     Text,
 )
-from core.i18n import READER_LOCALE, _
+from core.i18n import READER_LOCALE, _, present
 from core.i18n.typed import (
     Ambiguous,
     Unreadable,
@@ -189,6 +189,9 @@ class IntegerField(Field):
                                maximum=shown_number(self.maximum)))
         return int(value)
 
+    def display(self, value: Any) -> str:
+        return "—" if value in (None, "") else present.count(int(value))
+
 
 @dataclass
 class DecimalField(Field):
@@ -207,6 +210,15 @@ class DecimalField(Field):
             raise FieldError(_("{label} can have at most {n} decimal places.", label=_(self.label),
                                n=self.places))
         return str(value)
+
+    def display(self, value: Any) -> str:
+        """The number as the reader writes it, with the decimals it was given (“230,50”)."""
+        if value in (None, ""):
+            return "—"
+        try:
+            return present.number(Decimal(str(value)))
+        except ArithmeticError:
+            return str(value)
 
 
 def _number(text: str, label: str, whole: bool = False) -> Decimal:
@@ -348,7 +360,10 @@ class DateTimeField(Field):
         return moment.isoformat()
 
     def display(self, value: Any) -> str:
-        return datetime.fromisoformat(value).strftime("%Y-%m-%d %H:%M %Z") if value else "—"
+        if not value:
+            return "—"
+        moment = datetime.fromisoformat(value)
+        return f"{present.when(moment, 'yMMMdHm')} {moment.tzname() or ''}".strip()
 
 
 @dataclass
@@ -377,7 +392,7 @@ class LocationField(Field):
             return "—"
         if "city" in value:
             return str(value["city"])
-        return f"{value['lat']:.4f}, {value['lon']:.4f}"
+        return present.coordinates(value["lat"], value["lon"])
 
 
 @dataclass

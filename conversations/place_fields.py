@@ -10,7 +10,7 @@ from typing import Any
 from conversations.fields import Also, FieldError, LocationField, Raw, text_of
 from conversations.messages import Choice, Inbound, Location
 from core.catalog import gazetteer
-from core.i18n import _
+from core.i18n import _, present
 from core.i18n.countries import country_name
 from core.text import fold
 
@@ -76,8 +76,8 @@ class CityField(LocationField):
     def display(self, value: Any) -> str:
         if not value:
             return "—"
-        return f"{value.get('city') or ''}, {value.get('country') or ''}".strip(", ") or (
-            f"{value['lat']:.4f}, {value['lon']:.4f}" if "lat" in value else "—")
+        return gazetteer.place_name(value.get("city"), value.get("country")) or (
+            present.coordinates(value["lat"], value["lon"]) if "lat" in value else "—")
 
 
 def _noted(found: gazetteer.Match) -> Any:

@@ -37,10 +37,10 @@ def zone(name: str | None) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-def local_time(moment: datetime, timezone: str | None, *, day: str = "dd") -> str:
-    """A moment as a person reads it in their own zone and language: “Mon 24 Nov, 14:00
-    (Europe/Riga)” (`day`: "dd" pads the day with a zero, "d" does not)."""
-    from core.i18n.dates import shown
+def local_time(moment: datetime, timezone: str | None) -> str:
+    """A moment as a person reads it in their own zone and conventions: “Mon 24 Nov, 14:00
+    (Europe/Riga)”, “Mo., 24. Nov., 14:00 (Europe/Riga)”."""
+    from core.i18n.present import when
 
     where = zone(timezone)
-    return f"{shown(moment.astimezone(where), f'EEE {day} MMM, HH:mm')} ({where.key})"
+    return f"{when(moment.astimezone(where), 'MMMEdHm')} ({where.key})"

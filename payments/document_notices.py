@@ -25,13 +25,14 @@ async def with_receipt(uow: UnitOfWork, account_id: int, text: str | Callable[[]
     its Receipt button, which downloads it again, after `steps`; a plain notice when there is
     no document. A text given as a function is written for the recipient (their money
     format)."""
+    # Written inside the recipient's reading: the text and the buttons' labels alike.
     async with addressed_to(uow, account_id):
         written = text() if callable(text) else text
-    if invoice is None:
-        await notify(uow, account_id, written, buttons=list(steps) or None)
-        return
-    row = await notify(uow, account_id, written, buttons=[*steps, *receipt_button(invoice)],
-                       attachment=invoices.attachment(invoice), once_per_chat=True)
+        if invoice is None:
+            await notify(uow, account_id, written, buttons=list(steps) or None)
+            return
+        row = await notify(uow, account_id, written, buttons=[*steps, *receipt_button(invoice)],
+                           attachment=invoices.attachment(invoice), once_per_chat=True)
     if row is not None and row.channel == "email":
         # By email, the receipt email (invoices.email_parties) already carries this PDF.
         row.payload = {k: v for k, v in row.payload.items() if k != "attachments"}

@@ -92,20 +92,20 @@ async def funded(uow: UnitOfWork, escrow: Escrow, journal: int) -> None:
 
 async def _invoice_paid(uow: UnitOfWork, escrow: Escrow, invoice: Invoice) -> None:
     """An invoice on terms paid: the buyer and the seller hear it, with the invoice."""
-    amount, what = _m(escrow, escrow.amount), described(escrow.reference)
+    amount = _m(escrow, escrow.amount)
     await with_receipt(uow, escrow.payer_id, lambda: _(
         "✅ Your payment of {amount} for {what} arrived: the invoice is paid.", amount=amount,
-        what=what), invoice)
+        what=described(escrow.reference)), invoice)
     assert escrow.payee_id is not None  # a deal's escrow always has its seller
     deal = await uow.session.get(Deal, deals.deal_of(escrow.reference))
     if deal is not None and deal.status in ("completed", "closed"):  # released right after
         await with_receipt(uow, escrow.payee_id, lambda: _(
             "💰 The buyer paid the invoice for {what} ({amount}); it is released to you now.",
-            amount=amount, what=what), invoice)
+            amount=amount, what=described(escrow.reference)), invoice)
         return
     await with_receipt(uow, escrow.payee_id, lambda: _(
         "💰 The buyer paid the invoice for {what} ({amount}). You are paid once delivery is "
-        "confirmed.", amount=amount, what=what), invoice)
+        "confirmed.", amount=amount, what=described(escrow.reference)), invoice)
 
 
 async def _to_finance(uow: UnitOfWork, escrow: Escrow, invoice: Invoice | None) -> None:

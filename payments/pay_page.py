@@ -13,9 +13,22 @@ from core.consulting.tables import Booking
 from core.deals import cards, deals
 from core.deals.tables import Deal
 from core.deals.views import name_of
+from core.i18n import N_, _
 from core.money.model import described
 from core.payments_port import EscrowView
 from core.storage.uow import UnitOfWork
+
+# A payment's or card request's state as its page says it.
+STATE_WORDS = {"held": N_("held"), "released": N_("released"), "refunded": N_("refunded"),
+               "paid": N_("paid"), "authorised": N_("authorised"), "saved": N_("saved"),
+               "failed": N_("failed"), "void": N_("cancelled"), "settling": N_("settling"),
+               "awaiting_payment": N_("awaiting payment"), "awaiting_method": N_("awaiting a card"),
+               "awaiting_authorisation": N_("awaiting authorisation")}
+
+
+async def payer(uow: UnitOfWork, payer_id: int) -> Account | None:
+    """The account a pay page is written for."""
+    return await uow.session.get(Account, payer_id)
 
 
 @dataclass(frozen=True)
@@ -36,10 +49,15 @@ async def _what(uow: UnitOfWork, view: EscrowView) -> str:
     if deal_id is not None and (deal := await uow.session.get(Deal, deal_id)) is not None:
         listing = await uow.session.get(Listing, deal.listing_id)
         if listing is not None:
-            return f"{cards.quantity(deal.quantity_milli, listing.unit)} of “{listing.title}” ({said})"
+            return _("{quantity} of “{title}” ({reference})",
+                     quantity=cards.quantity(deal.quantity_milli, listing.unit),
+                     title=listing.title, reference=said)
     if booking_id is not None and (booking := await uow.session.get(Booking, booking_id)):
         payer = await uow.session.get(Account, view.payer_id)
-        when = (f" on {local_time(booking.starts_at, payer.timezone if payer else None)}"
-                if booking.starts_at else "")
-        return f"a {booking.minutes}-minute consulting session{when} ({said})"
+        if booking.starts_at:
+            return _("a {minutes}-minute consulting session on {when} ({reference})",
+                     minutes=booking.minutes, reference=said,
+                     when=local_time(booking.starts_at, payer.timezone if payer else None))
+        return _("a {minutes}-minute consulting session ({reference})", minutes=booking.minutes,
+                 reference=said)
     return said

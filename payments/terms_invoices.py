@@ -108,9 +108,10 @@ async def cancelled(uow: UnitOfWork, escrow: Escrow) -> Invoice | None:
         N_("Invoice cancelled unpaid: the deal was refunded")))
 
 
-def _how_to_pay(what: str, amount: Money, due: date, bank: TransferView | None) -> str:
+def _how_to_pay(reference: str, amount: Money, due: date, bank: TransferView | None) -> str:
     """The buyer's invoice notice: by transfer to the account with the reference, or (with a
-    provider that takes no transfers) by card."""
+    provider that takes no transfers) by card (written for the buyer: “Geschäft #12”)."""
+    what = described(reference)
     if bank is None:
         return _("🧾 Your invoice for {what}: {amount}, due on {due}. Pay it by card with the "
                  "Pay button.",
@@ -123,18 +124,19 @@ def _how_to_pay(what: str, amount: Money, due: date, bank: TransferView | None) 
 
 async def _tell_issued(uow: UnitOfWork, escrow: Escrow, deal: Deal, invoice: Invoice,
                        bank: TransferView | None, due: date) -> None:
-    amount, what = Money(escrow.amount, escrow.currency), described(escrow.reference)
+    amount, reference = Money(escrow.amount, escrow.currency), escrow.reference
     await recipients(uow, {escrow.payer_id, deal.seller_id})
-    await with_receipt(uow, escrow.payer_id, lambda: _how_to_pay(what, amount, due, bank),
+    await with_receipt(uow, escrow.payer_id, lambda: _how_to_pay(reference, amount, due, bank),
                        invoice, steps=pay_step(deal.id))
     await with_receipt(uow, deal.seller_id, lambda: _(
         "🧾 The buyer's invoice for {what} went out: {amount}, due on {due}. You are paid once it "
-        "is paid and delivery confirmed.", what=what, amount=amount, due=dates.day(due)), invoice)
+        "is paid and delivery confirmed.", what=described(reference), amount=amount,
+        due=dates.day(due)), invoice)
     if deal.company_id is None:
         return
     company = await uow.session.get(Company, deal.company_id)
     for colleague in await with_role(uow, deal.company_id, "see_all", excluding=escrow.payer_id):
         await with_receipt(uow, colleague, lambda: _(
             "🧾 For {company}: an invoice for {what}, {amount}, due on {due}.",
-            company=company.name if company else "—", what=what, amount=amount,
+            company=company.name if company else "—", what=described(reference), amount=amount,
             due=dates.day(due)), invoice)

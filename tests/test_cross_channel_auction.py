@@ -30,7 +30,7 @@ async def test_a_slack_buyer_runs_a_reverse_auction_a_telegram_seller_wins(world
     await _settle()
     await world.bob_fills({"product_type": "chips", "quantity": "2000 t", "unit": None,
                            "place": "Tartu"})
-    await world.bob_sees("Request for supply: 2,000 t of Wood chips")
+    await world.bob_sees("Request for supply: 2\xa0000 t of Wood chips")
     await world.bob_presses("Change details")  # one modal of every detail on Slack
     await world.bob_fills({"max_price": "22", "mode": "auction", "min_step": "0.10"})
     await world.bob_sees("Reverse auction for the whole quantity")

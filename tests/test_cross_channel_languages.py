@@ -10,7 +10,7 @@ import pytest
 from tests.catalog.helpers import publish
 from tests.slack.conftest import _settle, message_text
 from tests.support.accounts import registered
-from tests.support.languages import english_in, part, said
+from tests.support.languages import english_figures, english_in, part, said
 from tests.support.two_channels import SLACK_USER, TELEGRAM_USER
 
 
@@ -79,3 +79,6 @@ async def test_a_german_telegram_seller_and_a_polish_slack_buyer_deal_each_in_th
               + world.slack.calls_to("chat.update") if p.get("channel") == SLACK_USER]
     assert to_sam and english_in("de", to_sam) == []
     assert to_bob and english_in("pl", to_bob) == []
+    # and every figure, amount and day in the reader's own conventions (“24,5 t”, “230,00 €”)
+    assert english_figures("de", to_sam) == []
+    assert english_figures("pl", to_bob) == []

@@ -129,6 +129,65 @@ def test_conversations_import_no_sqlalchemy_and_no_tables():
     assert offenders == []
 
 
+# The seam between what core keeps and what people read (DESIGN 18): amounts kept in minor
+# units and quantities in thousandths become Money and quantities in core's read models; a
+# flow, a page's template or a PDF's drawing never reads such a column itself.
+RAW_COLUMN = re.compile(r"_(minor|milli)$")
+
+
+def _raw_reads(tree: ast.AST) -> list[int]:
+    """Lines where a `*_minor`/`*_milli` attribute of something other than `self` is read (a
+    function of that name called, like `present.quantity_milli(...)`, is no column)."""
+    called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    return [n.lineno for n in ast.walk(tree)
+            if isinstance(n, ast.Attribute) and RAW_COLUMN.search(n.attr) and id(n) not in called
+            and not (isinstance(n.value, ast.Name) and n.value.id == "self")]
+
+
+def test_flows_read_no_raw_money_or_quantity_columns():
+    offenders = [f"{p.relative_to(ROOT)}:{line}" for p in (ROOT / "conversations").rglob("*.py")
+                 for line in _raw_reads(ast.parse(p.read_text()))]
+    assert offenders == []
+
+
+def test_page_templates_read_no_raw_money_or_quantity_columns():
+    pattern = re.compile(r"\.\w+_(minor|milli)\b")
+    offenders = [f"{p.relative_to(ROOT)}:{n}"
+                 for p in (ROOT / "bots" / "web" / "templates").rglob("*.html")
+                 for n, line in enumerate(p.read_text().splitlines(), 1) if pattern.search(line)]
+    assert offenders == []
+
+
+def test_pdf_writers_draw_from_read_models_not_raw_columns():
+    """A function that draws a Document, and the module's helpers it calls, read no column
+    kept in minor units or thousandths."""
+    offenders = []
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            tree = ast.parse(path.read_text())
+            functions = {f.name: f for f in ast.walk(tree)
+                         if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef)}
+            drawing = [f for f in functions.values() if any(
+                isinstance(n, ast.Call) and getattr(n.func, "id", None) == "Document"
+                for n in ast.walk(f))]
+            for function in _with_helpers(drawing, functions):
+                offenders += [f"{path.relative_to(ROOT)}:{line}" for line in _raw_reads(function)]
+    assert offenders == []
+
+
+def _with_helpers(roots: list[ast.AST], functions: dict[str, ast.AST]) -> list[ast.AST]:
+    seen: dict[str, ast.AST] = {}
+    todo = list(roots)
+    while todo:
+        function = todo.pop()
+        for node in ast.walk(function):
+            name = getattr(node, "id", None) if isinstance(node, ast.Name) else None
+            if name in functions and name not in seen:
+                seen[name] = functions[name]
+                todo.append(functions[name])
+    return [*roots, *(f for f in seen.values() if f not in roots)]
+
+
 def test_core_and_payments_name_no_flow_and_no_slash_command():
     commands = {c for c, _ in Registry(ALL_FLOWS).command_list()}
     slash = re.compile(r"(^|[\s(“\"'])/(" + "|".join(sorted(commands)) + r")\b")

@@ -13,7 +13,7 @@ from bots.web.console_pages import attempt, done, field, id_of, page
 from conversations.flows.listing_card import card
 from core.catalog import lifecycle
 from core.console import disputes
-from core.deals import after_sale, sale_vat
+from core.deals import after_sale
 from core.errors import DomainError, InvalidField, NotFound
 from core.money.model import Money
 
@@ -153,8 +153,8 @@ async def _dispute(request: Request, operator: Operator, number: int | None,
         except NotFound as exc:
             return _not_found(request, operator, str(exc))
     currency, quality = file.total.currency, file.view.quality
-    adjustment = str(sale_vat.refund_of(file.view.deal, quality.adjustment_minor)) \
-        if quality else ""  # what the buyer gets back: with the VAT on it
+    # what the buyer gets back: with the VAT on it
+    adjustment = str(file.view.quality_refund or Money(0, currency)) if quality else ""
     refund = file.dispute.refund_minor
     return page(request, operator, "admin/dispute.html", status_code=400 if errors else 200,
                 file=file, outcomes=OUTCOMES, errors=errors or {}, form=form or {},

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from core.console.dashboard import Figures, last_months
+from core.i18n import present
 from payments.reports import MarketMonth
 
 NAMES = ("registrations", "listings", "deals", "gmv")
@@ -36,7 +37,7 @@ class Chart:
 
 
 def _n(value: Decimal) -> str:
-    return f"{value:,.2f}" if value != value.to_integral_value() else f"{int(value):,}"
+    return present.number(value, places=0 if value == value.to_integral_value() else 2)
 
 
 def build(figures: Figures, money: list[MarketMonth], months: list[str]) -> dict[str, Chart]:

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from bots.web.console_auth import DealViewer, Moderator, Operator, reading
 from bots.web.console_pages import attempt, done, field, id_of, page
 from core.catalog.taxonomy import product
-from core.deals import request_desk
+from core.deals import request_desk, supply_requests
 
 router = APIRouter()
 
@@ -19,7 +19,7 @@ async def _page(request: Request, operator: Operator, errors: dict[str, str] | N
     async with reading(request) as uow:
         found = await request_desk.every_request(uow, operator.account_id)
     return page(request, operator, "admin/requests.html", status_code=400 if errors else 200,
-                rows=found, errors=errors or {}, product=product)
+                rows=found, errors=errors or {}, product=product, asked=supply_requests.asked)
 
 
 @router.get("/requests", response_class=HTMLResponse)

@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 
 from bots.web.deps import get_container
 from bots.web.site_language import alternates, remember
-from core.i18n import LANGUAGES, SOURCE, _, current_language, dates, n_
+from core.i18n import LANGUAGES, SOURCE, _, current_language, dates, n_, present
 
 HERE = Path(__file__).parent
 TEMPLATES = Environment(
@@ -42,7 +42,10 @@ def link(href: str, text: str) -> Markup:
     return Markup('<a href="{}">{}</a>').format(href, text)
 
 
-TEMPLATES.globals.update(html_=html_, code=code, link=link, shown=dates.shown)
+# Figures and days on a page are written by the one presenter (core.i18n.present).
+TEMPLATES.globals.update(html_=html_, code=code, link=link, shown=dates.shown,
+                         month=present.month, number=present.number, day=present.day,
+                         stars=present.stars_value)
 
 
 def static_files() -> StaticFiles:

@@ -20,7 +20,7 @@ from bots.web.site_errors import not_found
 from bots.web.site_links import canonical, chat_links
 from config.container import Container
 from core.catalog.taxonomy import UNITS, product
-from core.deals import auction_rules, auctions, cards, request_rules
+from core.deals import auction_rules, auctions, cards, supply_requests
 from core.deals.offers import payment_words
 from core.errors import NotFound
 from core.i18n import Visitor, _, dates
@@ -111,7 +111,7 @@ def view(r: PublicRequest) -> dict[str, object]:
     unit = _(UNITS.get(r.unit, r.unit))
     return {
         "id": r.id, "product": _(product(r.product_type).label), "open": r.open,
-        "quantity": request_rules.quantity_words(r.quantity_milli, r.unit),
+        "quantity": supply_requests.asked(r),
         "delivery": cards.delivery_text(r.incoterm, r.place, r.delivery_from, r.delivery_to),
         "ceiling": _("At most {price} per {unit}, excluding VAT.", price=r.ceiling, unit=unit)
         if r.ceiling else "",
@@ -122,7 +122,7 @@ def view(r: PublicRequest) -> dict[str, object]:
                   minutes=r.extend_minutes or auction_rules.EXTEND_MINUTES) if r.step else "",
         "payment": payment_words(r.payment_method, ()), "country": r.country or "",
         "closes_at": r.closes_at.isoformat(), "now": r.now.isoformat(),
-        "closes": dates.shown(r.closes_at.astimezone(UTC), "d MMM yyyy, HH:mm") + " UTC",
+        "closes": dates.shown(r.closes_at.astimezone(UTC), "yMMMdHm") + " UTC",
         "answers": r.answers, "best": str(r.best) if r.best else "",
         "live": json.dumps(r.live()),
         # The live script's words, in the page's language (it fills in the figures).

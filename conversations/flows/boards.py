@@ -9,11 +9,11 @@ from conversations.messages import Button, Choice, Inbound, Outbound, Reply, Tex
 from core.actions import Intent
 from core.community import boards
 from core.community import rules as community_rules
-from core.i18n import N_, _, n_
+from core.i18n import N_, _, n_, present
 from core.i18n.dates import shown
 from core.ids import parse_id
 
-POSTED = "dd MMM HH:mm"  # when a post was written, in the reader's language (CLDR pattern)
+POSTED = "MMMdHm"  # when a post was written: day, month and time (a CLDR skeleton)
 
 VERBS = ("reply", "report", "hide", "react")
 
@@ -113,7 +113,7 @@ async def _write_prompt(ctx: Ctx) -> list[Outbound]:
     board = await boards.board(ctx.uow, ctx.data["board_id"])
     return [Reply(_("✍ Type your post for “{title}” (2–{limit} characters). "
                     "It is public: it shows on Agora's website too, so leave out contact details.",
-                    title=board.title, limit=f"{community_rules.MAX_POST:,}"))]
+                    title=board.title, limit=present.count(community_rules.MAX_POST)))]
 
 
 async def _on_write(ctx: Ctx, msg: Inbound) -> Next:
@@ -158,7 +158,7 @@ async def _on_post(ctx: Ctx, msg: Inbound) -> Next:
 
 async def _reply_prompt(ctx: Ctx) -> list[Outbound]:
     return [Reply(_("✍ Type your reply (2–{limit} characters; it is public).",
-                    limit=f"{community_rules.MAX_POST:,}"))]
+                    limit=present.count(community_rules.MAX_POST)))]
 
 
 async def _on_reply(ctx: Ctx, msg: Inbound) -> Next:

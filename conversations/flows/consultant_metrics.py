@@ -6,15 +6,16 @@ from __future__ import annotations
 from conversations.flow import Ctx, MenuEntry, Next, OneStepCommand
 from conversations.messages import ImageReply, Outbound, Reply
 from core.consulting.profiles import metrics
-from core.i18n import N_, _, n_
+from core.i18n import N_, _, n_, present
 
 
 def metrics_text(figures: metrics.Metrics) -> str:
     """The figures in words (beside the chart)."""
     rating = (n_("★ {rating} from {n} review", "★ {rating} from {n} reviews", figures.reviews,
-                 rating=f"{figures.rating:.1f}")
+                 rating=present.stars_value(figures.rating))
               if figures.reviews and figures.rating is not None else _("No reviews yet"))
-    conversion = f"{figures.conversion:.0%}" if figures.conversion is not None else "—"
+    conversion = (present.share(figures.conversion, places=0)
+                  if figures.conversion is not None else "—")
     response = (_("{minutes} min", minutes=int(figures.response.total_seconds() // 60))
                 if figures.response is not None else "—")
     return "\n".join([

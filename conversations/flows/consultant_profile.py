@@ -18,7 +18,6 @@ from core.consulting.profiles import service as profiles
 from core.consulting.profiles.taxonomy import CATEGORIES, label, language_name
 from core.errors import DomainError, NotFound
 from core.i18n import N_, _, n_
-from core.money.model import Money
 
 
 async def _start(ctx: Ctx) -> Next | None:
@@ -47,8 +46,9 @@ async def _saved(ctx: Ctx, values: dict[str, Any]) -> Next:
 
 def profile_text(profile: profiles.ConsultantProfile) -> str:
     """The profile as seekers read it."""
-    rate = str(Money(profile.price_minor or 0, profile.currency))
-    if not profile.price_minor:
+    price = profiles.rate_of(profile)
+    rate = str(price)
+    if price is None:
         rate_line = _("Rate: —")
     elif profile.rate_kind == "session":
         rate_line = _("Rate: {rate} per {minutes}-minute session", rate=rate,
@@ -138,8 +138,8 @@ def _seed(ctx: Ctx, key: str, profile: profiles.ConsultantProfile) -> None:
     known = {"headline": profile.headline, "bio": profile.bio, "categories": profile.categories,
              "languages": profile.languages, "rate_kind": profile.rate_kind,
              "session_minutes": str(profile.session_minutes) if profile.session_minutes else None,
-             "price": str(Money(profile.price_minor, profile.currency).decimal)
-             if profile.price_minor else None, "weekly_hours": profile.weekly_hours or None,
+             "price": str(rate.decimal) if (rate := profiles.rate_of(profile)) else None,
+             "weekly_hours": profile.weekly_hours or None,
              "keywords": profile.keywords, "notice_minutes": str(profile.notice_minutes),
              "buffer_minutes": str(profile.buffer_minutes), "daily_max": str(profile.daily_max),
              "meeting_url": profile.meeting_url, "days_off": profile.days_off}

@@ -13,7 +13,7 @@ from conversations.flows.opening import STARS, quote_allowed, quote_field
 from conversations.forms import Form
 from conversations.messages import Choice, Inbound, ListItem, ListPage, Outbound, Reply, Text, rows
 from core.actions import Intent
-from core.deals import after_sale, deals, sale_vat
+from core.deals import after_sale, deals
 from core.deals import views as deal_views
 from core.deals.after_sale import ASPECTS
 from core.deals.cards import quality_summary
@@ -105,7 +105,7 @@ async def _dispute_prompt(ctx: Ctx) -> list[Outbound]:
                        sha256=view.terms.sha256[:16]))
     if view.quality is not None:
         lines.append(_("Quality report: {summary}, adjustment {amount}", summary=quality_summary(view),
-                       amount=sale_vat.refund_of(deal, view.quality.adjustment_minor)))
+                       amount=view.quality_refund or Money(0, deal.currency)))
     lines += [_("Messages:"), *(said or [_("(none)")])]
     if dispute.decided_at is not None:
         return [Reply("\n".join([*lines, _("Decided: {outcome}.",

@@ -18,7 +18,7 @@ from conversations.messages import (
 )
 from core.actions import Action, Intent
 from core.community import rules as community_rules
-from core.i18n import N_, _
+from core.i18n import N_, _, present
 from core.ids import parse_id
 from core.learning import library
 from core.learning.library import KIND_MARKS
@@ -133,7 +133,7 @@ learn_flow = Flow(
         "i_title": typed("i_title", N_("Its title? (3–120 characters)"), lambda ctx, t: community_rules.text(
             t, "title", minimum=3, maximum=120, one_line=True), "i_text"),
         "i_text": typed("i_text", lambda ctx: _("The insight itself (20–{maximum} characters)?",
-                                                maximum=f"{library.MAX_INSIGHT:,}"),
+                                                maximum=present.count(library.MAX_INSIGHT)),
                         lambda ctx, t: community_rules.text(t, "insight", minimum=20,
                                                    maximum=library.MAX_INSIGHT), "i_url"),
         "i_url": typed("i_url", N_("A link to read more (https://…)?"), lambda ctx, t: community_rules.url(t),

@@ -10,9 +10,9 @@ from decimal import Decimal
 from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
 from conversations.messages import Choice, ImageReply, Inbound, Outbound, Reply, rows
 from core.catalog.taxonomy import TYPES, product
-from core.i18n import N_, _
+from core.i18n import N_, _, present
 from core.market import analytics as figures
-from core.market.chart import render, where
+from core.market.chart import month_name, region_name, render
 from core.market.competition import NEAR_KM, standings
 from core.market.prices import market_view
 from core.money.model import Money
@@ -31,7 +31,7 @@ def _money(minor: int | None, currency: str) -> str:
 
 
 def _mwh(value: Decimal) -> str:
-    return f"{value:,.1f} MWh"
+    return present.quantity(round(value, 1), "MWh")
 
 
 def _spread(s: figures.Spread, currency: str, noun: str) -> str:
@@ -46,18 +46,21 @@ def analytics_text(a: figures.MarketAnalytics) -> str:
     """The figures the chart shows, in words."""
     c = a.currency
     lines = [_("📊 {product} — {region}, last 12 months (price per MWh in {currency})",
-               product=product(a.product_type).label, region=where(a.country), currency=c),
+               product=_(product(a.product_type).label), region=region_name(a.country),
+               currency=c),
              _("Completed deals: {deals}, {volume} traded", deals=a.deals, volume=_mwh(a.volume_mwh)),
              _("Deals by month — median (range, deals) · traded · listings' median:")]
     for m in a.months:
         if m.deals.count or m.asks.count:
-            lines.append("  " + _("{month}: {deals} · {volume} · asks {ask}", month=m.label,
+            lines.append("  " + _("{month}: {deals} · {volume} · asks {ask}",
+                                  month=month_name(m.label),
                                   deals=_spread(m.deals, c, "deals"), volume=_mwh(m.volume_mwh),
                                   ask=_money(m.asks.median, c)))
     awarded = [m for m in a.months if m.awarded.median is not None]
     if awarded:
         lines.append(_("Tenders and auctions awarded, median per MWh: {months}", months=", ".join(
-            f"{m.label} {_money(m.awarded.median, c)} ({m.awarded.count})" for m in awarded)))
+            f"{month_name(m.label)} {_money(m.awarded.median, c)} ({m.awarded.count})"
+            for m in awarded)))
     lines.append(_("On the market now: {listings} listing(s), {asks}, {supply}",
                    listings=a.live_listings, asks=_spread(a.live_asks, c, "priced"),
                    supply=_mwh(a.live_supply_mwh)))
@@ -67,10 +70,10 @@ def analytics_text(a: figures.MarketAnalytics) -> str:
                    offers=sum(m.offers for m in a.months), saved=a.saved_active))
     if a.forecast:
         f = a.forecast
-        ahead = ", ".join(f"{label} {_money(mean, c)} ({_money(low, c)}–{_money(high, c)})"
+        ahead = ", ".join(f"{month_name(label)} {_money(mean, c)} ({_money(low, c)}–{_money(high, c)})"
                           for label, mean, low, high in zip(f.labels, f.mean, f.low, f.high, strict=True))
         lines.append(_("Forecast ({level} % interval): {ahead}. {method}; a forecast, "
-                       "not a promise.", level=f.level, ahead=ahead, method=f.method))
+                       "not a promise.", level=f.level, ahead=ahead, method=_(f.method)))
     else:
         lines.append(a.no_forecast)
     if len(a.currencies) > 1:
@@ -134,7 +137,7 @@ async def show(ctx: Ctx, code: str, country: str | None) -> list[Outbound]:
         parts.append(_("Top searches, last 30 days:") + "\n" + "\n".join(
             f"  “{q}” × {n}" for q, n in view.top_queries))
     others = [r for r in await figures.regions(ctx.uow, code) if r != country]
-    buttons = [(where(r), f"r:{code}:{r}") for r in others[:4]]
+    buttons = [(region_name(r), f"r:{code}:{r}") for r in others[:4]]
     if country:
         buttons.append((_("🌍 All regions"), f"r:{code}:{ALL}"))
     buttons.append((_("↔ Another product"), "pick"))

@@ -20,6 +20,7 @@ from conversations.messages import (
 )
 from core.actions import Intent
 from core.catalog import views
+from core.catalog.listing_card import listing_card
 from core.catalog.taxonomy import UNITS
 from core.deals import (
     approvals,
@@ -131,7 +132,7 @@ def review_text(listing: views.Listing, v: dict[str, Any], mode: str, fixed: boo
                 accepted: tuple[str, ...]) -> str:
     """The offer as it will be sent: quantity times price and the total, delivery, payment, how long it
     stays open (the chat's preview, and the Mini App's)."""
-    price = Money(listing.price_minor, listing.currency) if fixed else \
+    price = listing_card(listing).price if fixed else \
         Money.parse(str(v["price"]), listing.currency)
     milli = int(Decimal(str(v["quantity"])) * 1000)
     total = line_total(price, milli)  # what the deal will charge, by core's one rule
@@ -180,7 +181,7 @@ async def _send(ctx: Ctx) -> Next:
     listing = await _listing(ctx)
     values = dict(ctx.data["values"])
     if ctx.data["fixed"]:
-        values["price"] = str(Money(listing.price_minor, listing.currency).decimal)
+        values["price"] = str(listing_card(listing).price.decimal)
     terms = of.to_terms(values, listing.currency)
     mode, ref, me = ctx.data["mode"], ctx.data["ref"], ctx.account.id
     if mode == "buy":  # a company buyer's purchase above her limit waits for approval

@@ -20,13 +20,13 @@ from conversations.fields import (
 )
 from conversations.flows.listing_fields import AmountOfField, DateField
 from conversations.forms import Form, Rule
-from core.catalog.taxonomy import UNITS
+from core.catalog.listing_card import listing_card
 from core.catalog.views import Listing
 from core.deals.call_offs import EVERY, MOST
 from core.deals.offers import Terms, listed_delivery
 from core.deals.rules import PAYMENT_METHODS, checked_quantity
 from core.errors import DomainError
-from core.i18n import N_, _
+from core.i18n import N_, _, present
 from core.money.model import Money, exponent
 
 INCOTERMS = [("EXW", N_("EXW — buyer collects")), ("FCA", N_("FCA — handed to buyer's carrier")),
@@ -37,9 +37,9 @@ EXPIRY = [("24", N_("24 hours")), ("48", N_("48 hours")), ("168", N_("7 days"))]
 
 def facts(listing: Listing) -> dict[str, Any]:
     """What the offer form needs of the listing, kept with the conversation (JSON)."""
-    return {"unit": listing.unit, "currency": listing.currency,
-            "least": str(Decimal(listing.min_order_milli or 1) / 1000),
-            "stock": str(Decimal(listing.quantity_milli) / 1000)}
+    card = listing_card(listing)
+    return {"unit": card.unit, "currency": card.price.currency,
+            "least": str(card.min_order or Decimal("0.001")), "stock": str(card.quantity)}
 
 
 @dataclass
@@ -60,17 +60,20 @@ class OfferQuantityField(AmountOfField):
 
 
 def quantity_field(known: dict[str, Any]) -> Field:
-    unit = UNITS.get(known["unit"], known["unit"])
+    unit = present.unit_word(known["unit"])
     least, stock = Decimal(known["least"]), Decimal(known["stock"])
+    # The bounds any number is checked against are the ones the hint names, so "-3" is
+    # refused with the same "between" the person was told.
     return OfferQuantityField(
         "quantity", _("Quantity ({unit})", unit=unit), places=3, unit=known["unit"],
+        minimum=least, maximum=stock,
         least_milli=int(least * 1000), stock_milli=int(stock * 1000),
-        hint=_("Between {least} and {stock} {unit}.", least=f"{least.normalize():f}",
-               stock=f"{stock.normalize():f}", unit=unit))
+        hint=_("Between {least} and {stock} {unit}.", least=present.number(least.normalize()),
+               stock=present.number(stock.normalize()), unit=unit))
 
 
 def price_field(known: dict[str, Any]) -> Field:
-    unit = UNITS.get(known["unit"], known["unit"])
+    unit = present.unit_word(known["unit"])
     return DecimalField("price", _("Price per {unit} ({currency})", unit=unit, currency=known["currency"]),
                         places=exponent(known["currency"]), minimum=Decimal("0.01"))
 
@@ -137,13 +140,13 @@ def defaults(listing: Listing, today: date, usual: Terms | None) -> dict[str, An
     """The listed price, the minimum order, the buyer's usual Incoterm and place (from their
     last offer) or the listing's, delivery within 30 days, escrow, 48 hours."""
     # The minimum order, or one unit: never the whole stock, which one tap would offer.
-    least = min(listing.min_order_milli or 1000, listing.quantity_milli)
+    card = listing_card(listing)
+    least = min(card.min_order or Decimal(1), card.quantity)
     start = max(listing.available_from.date() if listing.available_from else today, today)
     listed = [d for d in (listing.delivery or []) if d in dict(INCOTERMS)]
     if usual is not None and not listed_delivery(listing, usual.incoterm, usual.place):
         usual = None  # the buyer's habit, where this listing offers it; else its own terms
-    return {"quantity": f"{(Decimal(least) / 1000).normalize():f}",
-            "price": str(Money(listing.price_minor, listing.currency).decimal),
+    return {"quantity": f"{least.normalize():f}", "price": str(card.price.decimal),
             "incoterm": (usual and usual.incoterm) or (listed[0] if listed else "EXW"),
             "place": (usual and usual.place) or listing.incoterm_place or listing.city,
             "delivery_from": start.isoformat(),

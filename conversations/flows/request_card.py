@@ -21,12 +21,11 @@ from conversations.messages import (
 from core.actions import Intent
 from core.catalog.taxonomy import CERTIFICATIONS, UNITS, product
 from core.clock import local_time
-from core.deals import auction_rules, auctions, cards, request_rules, supply_requests
+from core.deals import auction_rules, auctions, cards, supply_requests
 from core.deals.notices.requests import request_text
 from core.deals.offers import payment_words
-from core.i18n import N_, _, n_
+from core.i18n import N_, _, n_, present
 from core.ids import parse_id
-from core.money.model import Money
 
 STATUS = {"open": N_("open for quotes"), "bidding": N_("open for bids"),
           "awarded": N_("awarded"), "closed": N_("closed"),
@@ -57,7 +56,7 @@ async def _list(ctx: Ctx) -> list[Outbound]:
                       rows((_("📣 Ask for supply"), "@go:request"), (_("✔ Done"), "done")))]
     items = tuple(ListItem(
         _("📣 #{id} {quantity} of {product}", id=r.id,
-          quantity=request_rules.quantity_words(r.quantity_milli, r.unit),
+          quantity=supply_requests.asked(r),
           product=_(product(r.product_type).label)),
         _(STATUS.get(r.status, r.status)), _button(r.id)) for r in mine)
     return [ListPage(_("📣 Your requests for supply"), items, 1, 1),
@@ -126,13 +125,12 @@ async def _bidding_card(ctx: Ctx, request: Any) -> list[Outbound]:
 
 def _quote_line(row: supply_requests.QuoteRow, unit: str) -> str:
     offer = row.offer
-    price = Money(offer.price_minor, offer.currency)
     awarded = offer.status == "accepted"
     facts = {"id": offer.id, "seller": row.seller,
-             "quantity": request_rules.quantity_words(offer.quantity_milli, unit),
-             "price": price, "total": row.total,
+             "quantity": present.quantity(row.quantity, unit),
+             "price": row.price, "total": row.total,
              "mwh": f" · ≈ {row.per_mwh}/MWh" if row.per_mwh else "",
-             "rating": f" ★{row.rating}" if row.rating else ""}
+             "rating": f" ★{present.stars_value(row.rating)}" if row.rating else ""}
     if awarded:
         return _("✅ #{id} {seller}{rating}: {quantity} × {price} = {total}{mwh} — awarded", **facts)
     return _("💶 #{id} {seller}{rating}: {quantity} × {price} = {total}{mwh}", **facts)

@@ -26,7 +26,7 @@ STEP_BUTTONS = (("asker-reply", N_("âœ Answer"), "reply"), ("add-detail", N_("â
 def when(ctx: Ctx, moment: datetime) -> str:
     """A time as the reader reads it, in their own zone."""
     local = moment.astimezone(ctx.local_now().tzinfo)
-    return shown(local, "d MMM HH:mm")
+    return shown(local, "MMMdHm")
 
 
 def thread_lines(ctx: Ctx, view: TicketView) -> list[str]:

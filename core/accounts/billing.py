@@ -16,7 +16,7 @@ from core.accounts.vat_ids import check_vat_id, country_name, in_eu, known_count
 from core.accounts.vat_rates import HIGHEST, standard_rate
 from core.actions import Action, Intent
 from core.errors import DomainError, NotAllowed
-from core.i18n import N_, _, bilingual
+from core.i18n import N_, _, bilingual, present
 from core.storage.uow import UnitOfWork
 
 # Countries that write the town before the postcode on an address line.
@@ -70,7 +70,7 @@ class Party:
         """The party as lines of text: name, address (as written), "VAT ID: …" in the reader's
         language, with the English beside it on a `legal` document."""
         say = bilingual if legal else _
-        vat = (say("VAT ID: {vat_id}", vat_id=self.vat_id),) if self.vat_id else ()
+        vat = (say(N_("VAT ID: {vat_id}"), vat_id=self.vat_id),) if self.vat_id else ()
         return "\n".join((self.name, *self.lines, *vat))
 
     def frozen(self) -> dict[str, Any]:
@@ -118,7 +118,8 @@ def checked_rate(country: str, rate: str | Decimal | None) -> Decimal | None:
     except InvalidOperation:
         value = Decimal(-1)
     if not value.is_finite() or not 0 <= value <= HIGHEST or value != round(value, 2):
-        raise DomainError(_("A VAT rate is 0 to {highest} percent, like 21 or 25.5.",
+        raise DomainError(_("A VAT rate is 0 to {highest} percent, like {whole} or {fraction}.",
+                              whole=present.number(21), fraction=present.number(Decimal("25.5")),
                             highest=HIGHEST))
     return value
 

@@ -176,6 +176,14 @@ def _choices(ranked: list[tuple[float, Place]]) -> tuple[Place, ...]:
     return tuple(next(p for _, p in ranked if p.label == label) for label in list(labels)[:3])
 
 
+def place_name(city: str | None, country: str | None) -> str:
+    """A town and its country as the current reader names them: “Rīga, Lettland”."""
+    from core.i18n.countries import country_name
+
+    parts = (town_name(city, country) if city else "", country_name(country) if country else "")
+    return ", ".join(p for p in parts if p)
+
+
 def town_name(city: str, country: str | None) -> str:
     """`city` as the current reader's language names it, where CLDR does — the towns that
     name Europe's time zones: “Warsaw” is “Warschau” to a German, “Warszawa” to a Pole,

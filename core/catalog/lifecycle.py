@@ -19,7 +19,7 @@ from core.catalog.listings import own_listing
 from core.catalog.tables import Listing, ListingMedia
 from core.catalog.taxonomy import CERTIFICATIONS
 from core.errors import Conflict, DomainError, InvalidField, NotFound
-from core.i18n import N_, _
+from core.i18n import N_, _, present
 from core.notifications.outbox import addressed_to, notify
 from core.operators import audit
 from core.operators.roles import require
@@ -181,7 +181,7 @@ def _renew_button(listing_id: int) -> Action:
 
 
 def _day(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d") if moment else "—"
+    return present.day(moment) if moment else "—"
 
 
 async def _get(uow: UnitOfWork, listing_id: int) -> Listing:

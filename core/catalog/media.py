@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from core.catalog.tables import ListingMedia
 from core.errors import DomainError
-from core.i18n import _
+from core.i18n import _, present
 from core.storage.uow import UnitOfWork
 
 PHOTO_TYPES = {"image/jpeg": b"\xff\xd8", "image/png": b"\x89PNG", "image/webp": b"RIFF"}
@@ -71,7 +71,8 @@ def check_upload(kind: str, mime: str, size: int) -> None:
                             mime=mime, names=names))
     if size > MAX_BYTES:
         raise DomainError(_("That file is {size} KB; the limit is "
-                            "{limit} MB.", size=f"{size // 1024:,}", limit=MAX_BYTES // (1024 * 1024)))
+                            "{limit} MB.", size=present.count(size // 1024),
+                            limit=present.count(MAX_BYTES // (1024 * 1024))))
 
 
 def keep(store: FileStore, kind: str, name: str, mime: str, data: bytes) -> tuple[str, str]:

@@ -11,15 +11,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from core.i18n import N_, _
+from core.i18n.present import UNIT_WORDS
 
 # A listing's lab values: each one's name and the unit it is written in.
 SPEC_LABELS = {"moisture": (N_("Moisture"), "%"), "ash": (N_("Ash"), "%"), "ncv": (N_("NCV"), " MJ/kg"),
                "bulk_density": (N_("Bulk density"), " kg/m³"),
                "particle_size": (N_("Particle size"), "")}
-UNITS = {
-    "t": "t", "kg": "kg", "m3": "m³", "loose_m3": N_("loose m³"), "mwh": "MWh", "l": "L",
-    "nm3": "Nm³",
-}
+# A trade unit's words, kept with the presenter that writes quantities (core.i18n.present).
+UNITS = UNIT_WORDS
 
 CERTIFICATIONS = {
     "enplus": "ENplus", "sbp": "SBP", "iscc": "ISCC EU", "fsc": "FSC", "pefc": "PEFC",

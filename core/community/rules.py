@@ -8,7 +8,7 @@ import re
 from urllib.parse import urlsplit
 
 from core.errors import DomainError
-from core.i18n import _
+from core.i18n import _, present
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_URL = 500
@@ -28,7 +28,8 @@ def text(value: str | None, what: str, *, minimum: int = 1, maximum: int = 2000,
         raise DomainError(_("The {what} needs at least {minimum} characters.", what=what, minimum=minimum))
     if len(clean) > maximum:
         raise DomainError(_("That {what} is {count} characters; please keep it under "
-                            "{maximum}.", what=what, count=f"{len(clean):,}", maximum=f"{maximum:,}"))
+                            "{maximum}.", what=what, count=present.count(len(clean)),
+                            maximum=present.count(maximum)))
     if one_line and "\n" in clean:
         raise DomainError(_("The {what} must be on one line.", what=what))
     return clean

@@ -101,6 +101,15 @@ def checked_setup(mode: str, ceiling: Money | None, step: Money | None,
                                 price=ceiling))
 
 
+def highest_bid(mode: str, ceiling: Money | None, best: Money | None,
+                step_minor: int | None) -> Money | None:
+    """The highest price a bid may have now: in an auction one step under the best bid, else
+    the buyer's ceiling (None: no ceiling)."""
+    if mode == AUCTION and best is not None and step_minor is not None:
+        return Money(best.amount - step_minor, best.currency)
+    return ceiling
+
+
 def checked_bid(mode: str, price: Money, ceiling: Money | None, best_minor: int | None,
                 step_minor: int | None, unit: str) -> None:
     """A bid's price: more than zero, at most the ceiling, and in an auction at least one

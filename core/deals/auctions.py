@@ -52,6 +52,12 @@ class Standing:
     best: Money | None  # likewise
     bidders: int
 
+    @property
+    def most(self) -> Money | None:
+        """The highest price a bid may have now (core.deals.auction_rules.highest_bid)."""
+        return auction_rules.highest_bid(self.request.mode, request_award.ceiling(self.request),
+                                         self.best, self.request.min_step_minor)
+
 
 async def bid(uow: UnitOfWork, request_id: int, seller_id: int, price: Money) -> Standing:
     """An invited seller bids for the whole quantity from their listing that can cover it."""
@@ -85,15 +91,19 @@ async def bid(uow: UnitOfWork, request_id: int, seller_id: int, price: Money) ->
     return await _standing(uow, request, seller_id)
 
 
-async def ask_deposit(uow: UnitOfWork, request_id: int, seller_id: int) -> Money:
-    """A seller who may bid will pay the request's deposit (its payment page follows)."""
+async def ask_deposit(uow: UnitOfWork, request_id: int, seller_id: int,
+                      price: Money | None = None) -> Money:
+    """A seller who may bid will pay the request's deposit (its payment page follows), with
+    the `price` to bid once it is paid, if they typed one (core.deals.pending_bids)."""
     request = await supply_requests.get(uow, request_id, seller_id)
     if request.buyer_id == seller_id:
         raise NotAllowed(_("That is your own request."))
     if request.status != OPEN or request.closed_at is not None \
             or uow.clock.now() >= request.deadline:
         raise Conflict(await _closed_words(uow, request, seller_id))
-    return await bid_deposits.ask(uow, request, seller_id)
+    if price is not None and price.currency != request.currency:  # kept in its minor units
+        raise DomainError(_("Bid in {currency}.", currency=request.currency))
+    return await bid_deposits.ask(uow, request, seller_id, price)
 
 
 async def standing(uow: UnitOfWork, request_id: int, seller_id: int) -> Standing:

@@ -16,7 +16,7 @@ from core.deals import offers as offer_rules
 from core.deals.deals import total
 from core.deals.quality_report import MEASURABLE
 from core.deals.tables import Deal, Offer, QualityReport, Shipment
-from core.i18n import N_, _, dates
+from core.i18n import N_, _, dates, present
 from core.money.model import Money, exponent
 from core.policy import Policy
 from core.process.deals import state_words
@@ -34,7 +34,8 @@ SHIPMENT_WORDS = {"dispatched": N_("dispatched"), "in_transit": N_("in transit")
 
 
 def quantity(milli: int, unit: str) -> str:
-    return f"{(Decimal(milli) / 1000).normalize():,f} {UNITS.get(unit, unit)}"
+    """A quantity kept in thousandths, as the reader writes it: “24,5 t”."""
+    return present.quantity_milli(milli, unit)
 
 
 def offer_text(offer: Offer, listing: Listing, previous: Offer | None, policy: Policy,
@@ -130,9 +131,9 @@ def deal_text(deal: Deal, title: str, unit: str, shipment: Shipment | None, paym
         line = _("Shipment: {status} via {carrier}", carrier=shipment.carrier,
                  status=_(words) if words else shipment.status.replace("_", " "))
         line += f" ({shipment.tracking})" if shipment.tracking else ""
-        if shipment.expected_at:
+        if shipment.expected_day:
             line = _("{shipment}, expected {when}", shipment=line,
-                     when=local_time(shipment.expected_at, reader and reader.timezone))
+                     when=dates.day(shipment.expected_day))
         lines.append(line)
     return "\n".join(lines)
 

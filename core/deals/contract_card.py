@@ -15,7 +15,7 @@ from core.deals import call_offs, contracts
 from core.deals.cards import quantity
 from core.deals.deals import total
 from core.deals.offers import Terms, terms_of_offer
-from core.i18n import N_, _, n_
+from core.i18n import N_, _, n_, present
 from core.process.deals import BUYER, CONTRACT_STATES, SELLER, STATE_LABELS
 
 __all__ = ["CONTRACT_STATES", "ContractView", "contract_view", "my_contracts", "renewal"]
@@ -100,9 +100,9 @@ def contract_text(view: ContractView) -> str:
         status = _(label) if label else row.status
         if row.deal_id:
             lines.append(_("{number}. {day} — deal #{deal}: {status}", number=row.number,
-                           day=row.day.isoformat(), deal=row.deal_id, status=status))
+                           day=present.day(row.day), deal=row.deal_id, status=status))
         else:
-            lines.append(f"{row.number}. {row.day.isoformat()}: {status}")
+            lines.append(f"{row.number}. {present.day(row.day)}: {status}")
     return "\n".join(lines)
 
 

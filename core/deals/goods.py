@@ -5,11 +5,12 @@ multiplication sign), so a receipt names exactly what the parties accepted."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from core.catalog.taxonomy import CERTIFICATIONS, UNITS, product
 from core.errors import DomainError
-from core.i18n import N_, _
+from core.i18n import N_, _, present
 from core.money.model import Money
 from core.said import Said, kind
 
@@ -62,13 +63,21 @@ def goods_line(body: Mapping[str, Any], locale: str = "en") -> str:
     unit = _(UNITS[code]) if code in UNITS else code
     parts = [goods_words(body)]
     if body.get("quantity"):
-        amount = f"{body['quantity']} {unit}".strip()
+        amount = _quantity(body["quantity"], code)
         price = _price(body, locale)
         parts.append(f"{amount} × {price}/{unit or _(UNIT)}" if price else amount)
     where = " ".join(str(body[k]) for k in ("incoterm", "place") if body.get(k))
     if where:
         parts.append(where)
     return ", ".join(parts)
+
+
+def _quantity(value: Any, unit: str) -> str:
+    """The terms' quantity as the reader writes it (“24,5 t”); as written when unreadable."""
+    try:
+        return present.quantity(Decimal(str(value)), unit)
+    except ArithmeticError:
+        return f"{value} {present.unit_word(unit)}".strip()
 
 
 def _price(body: Mapping[str, Any], locale: str) -> str:

@@ -12,7 +12,7 @@ from core.deals import deals, rules, terms
 from core.deals.events import DisputeOpened
 from core.deals.tables import Deal, Dispute, QualityReport
 from core.errors import Conflict, DomainError, NotAllowed
-from core.i18n import _
+from core.i18n import _, present
 from core.money.model import Money
 from core.process.deals import BUYER, SELLER
 from core.storage.uow import UnitOfWork
@@ -43,6 +43,11 @@ async def report(uow: UnitOfWork, deal_id: int, buyer_id: int, measured: dict[st
     await deals.take(uow, deal_id, "report-quality" if row.adjustment_minor else
                      "confirm-receipt", buyer_id)
     return row
+
+
+def within_tolerances(report: QualityReport) -> bool:
+    """Whether what arrived met the terms: no price adjustment follows."""
+    return not report.adjustment_minor
 
 
 async def answer(uow: UnitOfWork, deal_id: int, seller_id: int, accept: bool) -> Deal:
@@ -81,7 +86,8 @@ def _number(name: str, text: str) -> Decimal:
     try:
         value = Decimal(str(text).replace(",", ".").strip())
     except InvalidOperation:
-        raise DomainError(_("The {name} is a number, like 9.5.", name=name)) from None
+        raise DomainError(_("The {name} is a number, like {example}.", name=name,
+                                     example=present.number(Decimal("9.5")))) from None
     if not value.is_finite() or value < 0 or value > 10**9:
         raise DomainError(_("The {name} is a number from 0 up.", name=name))
     return value

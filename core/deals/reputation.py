@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from core.i18n import _, n_
+from core.i18n import _, n_, present
 
 PRIOR_WEIGHT = 10  # how many ratings the market's mean counts for
 
@@ -51,11 +51,13 @@ def stars_text(total: int, count: int, noun: str = "rating") -> str:
     if noun == "review":
         if mean is None:
             return _("No reviews yet")
-        return n_("★ {mean} from {n} review", "★ {mean} from {n} reviews", count, mean=mean)
+        return n_("★ {mean} from {n} review", "★ {mean} from {n} reviews", count,
+                  mean=present.stars_value(mean))
     if noun == "rating":
         if mean is None:
             return _("No ratings yet")
-        return n_("★ {mean} from {n} rating", "★ {mean} from {n} ratings", count, mean=mean)
+        return n_("★ {mean} from {n} rating", "★ {mean} from {n} ratings", count,
+                  mean=present.stars_value(mean))
     if mean is None:  # another noun: as named, in English
         return f"No {noun}s yet"
-    return f"★ {mean} from {count} {noun}{'s' if count != 1 else ''}"
+    return f"★ {present.stars_value(mean)} from {count} {noun}{'s' if count != 1 else ''}"

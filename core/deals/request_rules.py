@@ -10,7 +10,7 @@ from decimal import Decimal
 from core.catalog.rules import SPEC_RANGES
 from core.catalog.taxonomy import CERTIFICATIONS, SPEC_LABELS, TYPES, UNITS
 from core.errors import DomainError
-from core.i18n import N_, _
+from core.i18n import N_, _, present
 from core.money.model import Money
 from core.money.reading import shown_number
 
@@ -21,7 +21,7 @@ MOST_MILLI = 10_000_000_000  # 10 million units: a request, not a typo
 
 def quantity_words(milli: int, unit: str) -> str:
     """“2,000 t”, as deal and offer cards write a quantity (core.deals.cards.quantity)."""
-    return f"{(Decimal(milli) / 1000).normalize():,f} {_(UNITS.get(unit, unit))}"
+    return present.quantity_milli(milli, unit)
 
 
 def checked_request(product_type: str, quantity: Decimal, unit: str, max_price: Money | None,

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from core.deals import call_offs, pay_terms
 from core.errors import DomainError
-from core.i18n import N_, _
+from core.i18n import N_, _, present
 from core.money.model import Money, exponent
 
 PAYMENT_METHODS = {"escrow": N_("Escrow through Agora"),
@@ -49,9 +49,11 @@ def checked_quantity(quantity: Decimal, least_milli: int | None, stock_milli: in
     if milli <= 0 or milli != quantity * 1000:
         raise DomainError(_("The quantity must be a positive amount, at most 3 decimals."))
     if least_milli and milli < least_milli:
-        raise DomainError(_("The minimum order is {quantity}.", quantity=f"{Decimal(least_milli) / 1000:f}"))
+        raise DomainError(_("The minimum order is {quantity}.",
+                            quantity=present.number(present.thousandths(least_milli))))
     if milli > stock_milli:
-        raise DomainError(_("Only {quantity} are available.", quantity=f"{Decimal(stock_milli) / 1000:f}"))
+        raise DomainError(_("Only {quantity} are available.",
+                            quantity=present.number(present.thousandths(stock_milli))))
     return milli
 
 
@@ -82,8 +84,9 @@ def checked_terms(listing_currency: str, least_milli: int | None, stock_milli: i
     if count and milli * count > stock_milli:
         raise DomainError(_("Only {quantity} are available: "
                             "{count} call-offs of {each} need "
-                            "{total}.", quantity=f"{Decimal(stock_milli) / 1000:f}", count=count,
-                            each=f"{quantity.normalize():f}", total=f"{(quantity * count).normalize():f}"))
+                            "{total}.", quantity=present.number(present.thousandths(stock_milli)),
+                            count=count, each=present.number(quantity.normalize()),
+                            total=present.number((quantity * count).normalize())))
     return milli
 
 

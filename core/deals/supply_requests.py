@@ -32,7 +32,7 @@ from core.deals.events import RequestPosted
 from core.deals.offers import Terms
 from core.deals.tables import Deal, Offer, RequestInvite, SupplyRequest
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
-from core.i18n import _
+from core.i18n import _, present
 from core.money.model import Money
 from core.storage.uow import UnitOfWork
 
@@ -80,6 +80,21 @@ class QuoteRow:
     certifications: tuple[str, ...]
     distance_km: int | None = None  # from the listing's place to the request's, as the crow flies
     documents: tuple[str, ...] = ()  # the listing's documents (lab reports, certificates)
+
+    @property
+    def price(self) -> Money:
+        """The quote's price per unit."""
+        return Money(self.offer.price_minor, self.offer.currency)
+
+    @property
+    def quantity(self) -> Decimal:
+        """The quantity quoted, in the request's unit."""
+        return present.thousandths(self.offer.quantity_milli)
+
+
+def asked(request: SupplyRequest) -> str:
+    """What a request asks, in the reader's words and figures: “2 000 t”."""
+    return present.quantity_milli(request.quantity_milli, request.unit)
 
 
 def preview(draft: Draft) -> SupplyRequest:

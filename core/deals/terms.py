@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from core.deals import deals, pay_terms
+from core.deals import deadline_words, deals, pay_terms
 from core.deals.events import TermsAccepted, TermsChanged
 from core.deals.tables import Deal, DealTerms
 from core.errors import Conflict, DomainError, NotAllowed
@@ -80,18 +80,16 @@ async def change(uow: UnitOfWork, deal_id: int, actor_id: int, changes: dict[str
 def deadlines(payment_method: str = "escrow") -> dict[str, str]:
     """Every deadline of the deal, in words, from the declared process (so they agree); paid
     on terms, the goods ship first and the invoice is due its net days after shipment."""
-    said = {"cancel-unpaid": "payment within {} of agreeing the terms (else cancelled)",
-            "cancel-not-shipped": "shipping within {} of payment (else cancelled and refunded)",
-            "auto-confirm": "delivery counts as confirmed {} after it, unless quality is reported",
-            "close-reviews": "ratings within {} of completion"}
     net = pay_terms.net_days(payment_method)
+    said = {key: 0 for key in ("cancel-unpaid", "cancel-not-shipped", "auto-confirm",
+                               "close-reviews")}
     if net:
         del said["cancel-unpaid"]
-        said["cancel-not-shipped"] = "shipping within {} of accepting the terms (else cancelled)"
-    found = {t.fires: said[t.fires].format(span(t.after)) for t in DEAL_PROCESS.timers
-             if t.fires in said and t.state != "agreed"}
+        said["cancel-not-shipped"] = 1  # shipping within … of accepting the terms
+    found = {t.fires: deadline_words.frozen(t.fires, said[t.fires], span=span(t.after))
+             for t in DEAL_PROCESS.timers if t.fires in said and t.state != "agreed"}
     if net:
-        found["invoice-due"] = f"the invoice is due {net} days after shipment"
+        found["invoice-due"] = deadline_words.frozen("invoice-due", days=net)
     return found
 
 

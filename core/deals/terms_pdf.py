@@ -20,12 +20,12 @@ from sqlalchemy import select
 from core.accounts.billing import Party
 from core.catalog.rules import SPEC_RANGES
 from core.catalog.taxonomy import UNITS, product
-from core.deals import deals
+from core.deals import deadline_words, deals
 from core.deals import terms as deal_terms
 from core.deals.goods import certifications
 from core.deals.tables import DealTerms
 from core.errors import DomainError, NotFound
-from core.i18n import N_, _, bilingual
+from core.i18n import N_, _, bilingual, present
 from core.money.model import Money, exponent
 from core.said import side_by_side
 from core.storage.uow import UnitOfWork
@@ -146,14 +146,14 @@ def main_rows(body: Mapping[str, Any]) -> list[tuple[str, str]]:
         values["certifications"] = ", ".join(bilingual(name) for name in certifications(body))
     if "quantity" in values:
         quantity = values["quantity"]
-        values["quantity"] = side_by_side(lambda: f"{quantity} {unit()}".strip())
+        values["quantity"] = side_by_side(lambda: _quantity(quantity, code))
     if "unit_price" in values:
         values["total"] = _total(body)
         price = _amount(body["unit_price"], body)
         values["unit_price"] = side_by_side(lambda: _("{price} per {unit}", price=price,
                                                       unit=unit() or _("unit")))
     if "tolerance_percent" in values:
-        values["tolerance_percent"] = f"± {values['tolerance_percent']}%"
+        values["tolerance_percent"] = "± " + _number(values["tolerance_percent"], present.percent)
     for key in ("delivery_from", "delivery_to"):
         if key in values:
             values[key] = _when(values[key])
@@ -181,10 +181,17 @@ def _section(doc: Document, key: str, value: Any, body: Mapping[str, Any]) -> No
         # The deadlines were frozen in words (English), part of what the parties accepted.
         doc.section(bilingual("Deadlines"))
         ordered = sorted(value.items(), key=lambda kv: (str(kv[1]), kv[0]))  # soonest first
-        doc.fields([(label_of(k), _when(v)) for k, v in ordered])
+        doc.fields([_deadline(k, v) for k, v in ordered])
     else:
         doc.section(label_of(key))
         doc.paragraph(_text(value))
+
+
+def _deadline(key: str, value: Any) -> tuple[str, str]:
+    """A deadline's label and words in the reader's language (English beside), or a moment."""
+    label = bilingual(deadline_words.LABELS[key]) if key in deadline_words.LABELS \
+        else label_of(key)
+    return label, deadline_words.read_back(key, str(value)) or _when(value)
 
 
 def _schedule(value: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -212,7 +219,7 @@ def _quality(item: Any, currency: str = "") -> tuple[str, str]:
     if item.get("penalty") not in (None, ""):  # as the parties wrote it
         text = bilingual(PENALTIES[most], limit=limit, penalty=_text(item["penalty"]))
     elif item.get("penalty_minor") and currency:  # as frozen from the listing's specs
-        penalty = Money(int(item["penalty_minor"]), currency).plain()
+        penalty = str(Money(int(item["penalty_minor"]), currency))
         text = bilingual(PER_UNIT[most], limit=limit, penalty=penalty)
     else:
         text = bilingual(LIMITS[most], limit=limit)
@@ -228,13 +235,29 @@ def _spec_label(key: str) -> str:
 
 def _spec(key: str, value: Any) -> str:
     suffix = SPEC_RANGES[key][2] if key in SPEC_RANGES else ""
-    return f"{value}{suffix}"
+    return f"{_number(value, present.number)}{suffix}"
+
+
+def _number(value: Any, write: Any) -> str:
+    """A frozen figure as the reader writes it (“8,5”); as frozen when it is not a number."""
+    try:
+        return str(write(Decimal(str(value))))
+    except (InvalidOperation, ValueError, ArithmeticError):
+        return str(value)
+
+
+def _quantity(value: Any, unit: str) -> str:
+    """The frozen quantity with its unit's words, as the reader writes it (“24,5 t”)."""
+    try:
+        return present.quantity(Decimal(str(value)), unit)
+    except (InvalidOperation, ValueError, ArithmeticError):
+        return f"{value} {present.unit_word(unit)}".strip()
 
 
 def _amount(value: Any, body: Mapping[str, Any]) -> str:
     currency = str(body.get("currency") or "")
     try:
-        return Money.parse(str(value), currency).plain() if currency else str(value)
+        return str(Money.parse(str(value), currency)) if currency else str(value)
     except (DomainError, ValueError, ArithmeticError):  # unreadable: printed as written
         return f"{value} {currency}".strip()
 
@@ -246,21 +269,20 @@ def _total(body: Mapping[str, Any]) -> str:
         places = Decimal(1).scaleb(-exponent(currency))
         total = (Decimal(str(body["quantity"])) * Decimal(str(body["unit_price"]))).quantize(
             places, ROUND_HALF_UP)
-        return Money.parse(total, currency).plain()
+        return str(Money.parse(total, currency))
     except (KeyError, InvalidOperation, ValueError, ArithmeticError):
         return ""
 
 
 def _when(value: Any) -> str:
-    """An ISO date or time as people read it: '2026-12-01', '2026-12-01 14:00 UTC'."""
+    """An ISO date or time as the reader reads it: “1 Dec 2026”, “1. Dez. 2026, 14:00 UTC”."""
     try:
         moment = datetime.fromisoformat(str(value))
     except ValueError:
         return str(value)
     if len(str(value)) <= 10:
-        return moment.date().isoformat()
-    zone = moment.tzname() or ""
-    return f"{moment:%Y-%m-%d %H:%M} {zone}".strip()
+        return present.day(moment.date())
+    return f"{present.when(moment, 'yMMMdHm')} {moment.tzname() or ''}".strip()
 
 
 def _text(value: Any) -> str:

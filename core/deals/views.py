@@ -9,10 +9,11 @@ from sqlalchemy import select
 
 from core.accounts.tables import Account
 from core.catalog.tables import Listing
-from core.deals import deals, offers, terms, threads
+from core.deals import deals, offers, sale_vat, terms, threads
 from core.deals.tables import Deal, DealTerms, Dispute, Offer, QualityReport, Rating, Shipment
 from core.errors import NotFound
 from core.i18n import _
+from core.money.model import Money
 from core.operators.roles import require
 from core.storage.uow import UnitOfWork
 
@@ -31,6 +32,14 @@ class DealView:
     dispute: Dispute | None
     quality: QualityReport | None
     rated: bool  # this person has rated the deal
+
+    @property
+    def quality_refund(self) -> Money | None:
+        """What the measured quality gives the buyer back (with the deal's VAT); None when
+        nothing was measured outside the tolerances."""
+        if self.quality is None or not self.quality.adjustment_minor:
+            return None
+        return sale_vat.refund_of(self.deal, self.quality.adjustment_minor)
 
 
 async def name_of(uow: UnitOfWork, account_id: int) -> str:

@@ -30,6 +30,8 @@ READER_LOCALE: ContextVar[str] = ContextVar("reader_locale", default="en")
 # The language that person reads ("de"), set beside it: a locale follows the country for
 # amounts (an English speaker in Estonia: et_EE), the words follow the person.
 READER_LANGUAGE: ContextVar[str] = ContextVar("reader_language", default="en")
+# The IANA time zone that person reads times in (UTC when they have none), set beside them.
+READER_ZONE: ContextVar[str] = ContextVar("reader_zone", default="UTC")
 DOMAIN = "agora"
 CATALOGUES = Path(__file__).resolve().parent / "catalogues"
 # The languages Agora speaks, by their own names; a language is offered once its catalogue
@@ -98,13 +100,16 @@ def _(message: str, /, **params: Any) -> str:
 
 
 def n_(singular: str, plural: str, n: int, /, **params: Any) -> str:
-    """The form of a counted sentence for `n` in the reader's language ({n} is filled in)."""
+    """The form of a counted sentence for `n` in the reader's language ({n} is filled in, with
+    the reader's grouping: “1.200 Angebote”)."""
+    from core.i18n.present import count  # (present reads this module's reader)
+
     language = current_language()
     if language == SOURCE:
         text = singular if n == 1 else plural
     else:
         text = translations(language).ngettext(singular, plural, n)
-    return text.format(n=n, **params)
+    return text.format(n=count(n) if isinstance(n, int) else n, **params)
 
 
 def bilingual(message: str, /, *, sep: str = " / ", **params: Any) -> str:

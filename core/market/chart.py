@@ -8,9 +8,8 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from core.accounts.vat_ids import country_name
 from core.catalog.taxonomy import product
-from core.i18n import _, countries
+from core.i18n import _, countries, present
 from core.market.analytics import MarketAnalytics
 from core.money.model import Money
 from core.money.reading import money_ticks
@@ -25,11 +24,6 @@ class Chart:
 
 def _major(minor: int | None, currency: str) -> float | None:
     return float(Money(minor, currency).decimal) if minor is not None else None
-
-
-def where(country: str | None) -> str:
-    """The region in English, as the chart image names it (one image for every reader)."""
-    return country_name(country) if country else "all regions"
 
 
 def region_name(country: str | None) -> str:
@@ -63,7 +57,8 @@ def chart_series(a: MarketAnalytics) -> dict[str, list[Any]]:
 def alt_text(a: MarketAnalytics) -> str:
     """What the charts show, in words, in the current reader's language."""
     facts = {"product": _(product(a.product_type).label), "region": region_name(a.country),
-             "start": a.months[0].label, "end": a.months[-1].label, "currency": a.currency,
+             "start": month_name(a.months[0].label), "end": month_name(a.months[-1].label),
+             "currency": a.currency,
              "deals": a.deals}
     if not a.forecast:
         return _("Charts of {product} in {region}, {start} to {end}: price per MWh in {currency} "
@@ -73,18 +68,16 @@ def alt_text(a: MarketAnalytics) -> str:
     return _("Charts of {product} in {region}, {start} to {end}: price per MWh in {currency} "
              "from {deals} completed deals and listings; forecast for {month}: {mean} per MWh "
              "({low}–{high}); MWh traded; searches, saved searches and offers; MWh listed.",
-             month=f.labels[-1], mean=str(Money(f.mean[-1], a.currency)),
+             month=month_name(f.labels[-1]), mean=str(Money(f.mean[-1], a.currency)),
              low=str(Money(f.low[-1], a.currency)), high=str(Money(f.high[-1], a.currency)),
              **facts)
 
 
+month_name = present.month
+
+
 def _short(label: str) -> str:
-    """ "2026-03" → "Mar 26"."""
-    year, month = label.split("-")
-    return f"{_MONTHS[int(month) - 1]} {year[2:]}"
-
-
-_MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+    return present.month(label, short=True)
 
 
 def _nan(values: list[float | None]) -> list[float]:
@@ -105,39 +98,43 @@ def render(a: MarketAnalytics) -> Chart:
     figure = Figure(figsize=(9, 6), dpi=80)
     (price, volume), (demand, supply) = figure.subplots(2, 2)
     price.fill_between(at, _nan(s["deal_low"]), _nan(s["deal_high"]), color="#3b7dd8",
-                       alpha=0.18, label="deal range", step=None)
-    price.plot(at, _nan(s["deal_median"]), marker="o", color="#3b7dd8", label="deals (median)")
+                       alpha=0.18, label=_("deal range"), step=None)
+    price.plot(at, _nan(s["deal_median"]), marker="o", color="#3b7dd8",
+               label=_("deals (median)"))
     price.plot(at, _nan(s["ask_median"]), linestyle="--", color="#888888",
-               label="listings (median)")
+               label=_("listings (median)"))
     if ahead:
         last = next((i for i in reversed(at) if s["deal_median"][i] is not None), None)
         joined = ([last] if last is not None else []) + ahead
         start = [s["deal_median"][last]] if last is not None else []
         price.fill_between(ahead, s["forecast_low"], s["forecast_high"], color="#e0a100",
-                           alpha=0.25, label=f"forecast {a.forecast.level} % interval"
+                           alpha=0.25, label=_("forecast, {level} interval",
+                                               level=present.percent(a.forecast.level))
                            if a.forecast else "")
         price.plot(joined, start + s["forecast_mean"], linestyle=":", marker=".",
-                   color="#e0a100", label="forecast")
-    price.set_title(f"Price per MWh ({a.currency})", fontsize=9)
+                   color="#e0a100", label=_("forecast"))
+    price.set_title(_("Price per MWh ({currency})", currency=a.currency), fontsize=9)
     price.yaxis.set_major_formatter(money_ticks(a.currency))
     price.legend(fontsize=7, loc="best")
     volume.bar(at, s["volume_mwh"], color="#3b7dd8")
-    volume.set_title("Traded (MWh, completed deals)", fontsize=9)
+    volume.set_title(_("Traded (MWh, completed deals)"), fontsize=9)
     width = 0.28
-    demand.bar([x - width for x in at], s["searches"], width, label="searches", color="#6a3d9a")
-    demand.bar(at, s["saved"], width, label="saved searches", color="#b15928")
-    demand.bar([x + width for x in at], s["offers"], width, label="offers", color="#33a02c")
-    demand.set_title("Demand", fontsize=9, pad=20)
+    demand.bar([x - width for x in at], s["searches"], width, label=_("searches"),
+               color="#6a3d9a")
+    demand.bar(at, s["saved"], width, label=_("saved searches"), color="#b15928")
+    demand.bar([x + width for x in at], s["offers"], width, label=_("offers"), color="#33a02c")
+    demand.set_title(_("Demand"), fontsize=9, pad=20)
     demand.legend(fontsize=7, loc="lower center", ncol=3, bbox_to_anchor=(0.5, 1.0),
                   frameon=False)
     supply.bar(at, s["supply_mwh"], color="#33a02c")
-    supply.set_title("Supply (MWh listed)", fontsize=9)
+    supply.set_title(_("Supply (MWh listed)"), fontsize=9)
     labels = [_short(m) for m in months + s["forecast_months"]]
     for axes in (price, volume, demand, supply):
         ticks = at + (ahead if axes is price else [])
         axes.set_xticks(ticks, labels[:len(ticks)], rotation=60, fontsize=7)
         axes.tick_params(axis="y", labelsize=7)
-    figure.suptitle(f"{product(a.product_type).label} — {where(a.country)}", fontsize=11)
+    figure.suptitle(_("{product} — {region}", product=_(product(a.product_type).label),
+                      region=region_name(a.country)), fontsize=11)
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")

@@ -10,7 +10,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Protocol
 
-from core.i18n import READER_LANGUAGE
+from core.i18n import READER_LANGUAGE, READER_ZONE
 from core.money.model import READER_LOCALE, Money, exponent
 
 
@@ -52,9 +52,9 @@ def shown(amount: Money | None, reader: Reader | None = None, *, none: str = "�
 
 def shown_number(value: Decimal | int) -> str:
     """A number as the current reader writes it (“21.999,99” in Germany), every decimal kept."""
-    from babel.numbers import format_decimal
+    from core.i18n.present import number
 
-    return format_decimal(value, locale=READER_LOCALE.get(), decimal_quantization=False)
+    return number(value)
 
 
 @contextmanager
@@ -64,9 +64,11 @@ def reading(reader: Reader | None) -> Iterator[str]:
     with Estonian amounts)."""
     token = READER_LOCALE.set(locale_of(reader))
     spoken = READER_LANGUAGE.set(_language(reader))
+    zoned = READER_ZONE.set(_zone(reader))
     try:
         yield READER_LOCALE.get()
     finally:
+        READER_ZONE.reset(zoned)
         READER_LANGUAGE.reset(spoken)
         READER_LOCALE.reset(token)
 
@@ -75,6 +77,12 @@ def read_for(reader: Reader | None) -> None:
     """From here on, within the current `reading` block, write for `reader`."""
     READER_LOCALE.set(locale_of(reader))
     READER_LANGUAGE.set(_language(reader))
+    READER_ZONE.set(_zone(reader))
+
+
+def _zone(reader: Reader | None) -> str:
+    """The reader's time zone (a visitor has none: UTC)."""
+    return getattr(reader, "timezone", None) or "UTC"
 
 
 def _language(reader: Reader | None) -> str:

@@ -16,7 +16,7 @@ from sqlalchemy import or_, select
 from core.accounts.tables import Account
 from core.catalog.tables import Listing, SellerStats
 from core.consulting.tables import ConsultantProfile
-from core.i18n import _
+from core.i18n import _, present
 from core.i18n.countries import country_name
 from core.money.model import Money
 from core.recommend.tables import PickDeclined
@@ -103,7 +103,7 @@ def score_listing(taste: Taste, listing: Listing, stats: SellerStats | None) -> 
     if stats is not None and stats.ratings:
         stars = stats.rating_x10 / 10
         extra.append((REPUTATION * (stars - 3) / 2,
-                      _("seller rated {stars}★", stars=f"{stars:.1f}") if stars >= 4.5 else ""))
+                      _("seller rated {stars}★", stars=present.stars_value(stars)) if stars >= 4.5 else ""))
     return _pick("listing", listing.id, f"{listing.title} — {listing.city}, "
                  f"{country_name(country)}" if country else f"{listing.title} — {listing.city}",
                  parts, extra)
@@ -138,7 +138,7 @@ def score_consultant(taste: Taste, profile: ConsultantProfile, name: str) -> Pic
     if profile.ratings:
         stars = profile.stars_total / profile.ratings
         extra.append((REPUTATION * (stars - 3) / 2,
-                      _("rated {stars}★", stars=f"{stars:.1f}") if stars >= 4.5 else ""))
+                      _("rated {stars}★", stars=present.stars_value(stars)) if stars >= 4.5 else ""))
     fields = ", ".join(field_label(str(c)) for c in profile.categories[:2])
     return _pick("consultant", profile.account_id, f"{name} — {profile.headline or fields}",
                  parts, extra)

@@ -8,7 +8,7 @@ import re
 from datetime import datetime, timedelta
 
 from core.errors import Conflict, DomainError
-from core.i18n import N_, _
+from core.i18n import N_, _, present
 
 MIN_QUESTION = 10  # characters: enough to say what is wrong
 MAX_TEXT = 2000  # a question or a message
@@ -32,7 +32,8 @@ def checked(text: str, *, minimum: int = 1, what: str = "message") -> str:
         raise DomainError(_("Please describe it in a few more words (at least {minimum} "
                             "characters).", minimum=minimum))
     if len(clean) > MAX_TEXT:
-        raise DomainError(_(_TOO_LONG[what], count=f"{len(clean):,}", max_text=f"{MAX_TEXT:,}"))
+        raise DomainError(_(_TOO_LONG[what], count=present.count(len(clean)),
+                            max_text=present.count(MAX_TEXT)))
     return clean
 
 

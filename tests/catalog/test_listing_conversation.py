@@ -47,7 +47,7 @@ async def test_the_second_listing_starts_from_the_first_ones_place_and_delivery(
     await user.say("18")
     assert "Keep “Fixed price”" in user.labels()  # the first listing's choice
     await user.tap("Keep")
-    assert "Keep “Riga, LV”" in user.labels()
+    assert "Keep “Riga, Latvia”" in user.labels()
     await user.tap("Keep")
     assert "✓ Pickup" in user.labels() and "✓ EXW" in user.labels()
     await user.tap("Done")

@@ -29,7 +29,7 @@ async def test_a_seller_creates_previews_edits_and_publishes_a_listing(app):
     assert "Location: Riga, Latvia" in preview and "Avoids about" in preview
     await sam.tap("Edit a field")
     await sam.tap("Price per unit")
-    assert "(now: 230.00)" in sam.texts()
+    assert "(now: 230,00)" in sam.texts()
     await sam.say("210")
     assert "Saved" in sam.texts() and "210,00\xa0€ per t" in sam.texts()
     await sam.tap("Publish")

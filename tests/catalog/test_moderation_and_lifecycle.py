@@ -137,7 +137,7 @@ async def test_sellers_are_reminded_before_expiry_then_the_listing_expires_and_c
         await uow.commit()
     assert await status_of(app, listing_id) == "expired"
     texts = await texts_for(app, seller.id)
-    assert any("expires on 2026-12-10" in t for t in texts)
+    assert any("expires on 10 Dec 2026" in t for t in texts)
     assert any("has expired" in t for t in texts)
     sam = ChatUser(app, "sam")
     await sam.send(Choice(f"@go:listing_renew:{listing_id}"))

@@ -36,9 +36,9 @@ async def test_a_session_booked_before_the_autumn_changes_keeps_its_local_time(a
     await authorised(app, booking.id)
     assert await reminders(app) == 2
     assert await told(app, ann.id, "⏰") == [
-        "⏰ Your 60-minute session with Bob starts in 24 hours: Mon 02 Nov, 09:00 (Europe/Riga)."]
+        "⏰ Your 60-minute session with Bob starts in 24 hours: Mon 2 Nov, 09:00 (Europe/Riga)."]
     assert await told(app, bob.id, "⏰") == [
-        "⏰ Your 60-minute session with Ann starts in 24 hours: Mon 02 Nov, 02:00 "
+        "⏰ Your 60-minute session with Ann starts in 24 hours: Mon 2 Nov, 02:00 "
         "(America/New_York)."]
     assert await reminders(app) == 0
     clock._now = nov_2 - timedelta(minutes=15)

@@ -83,3 +83,18 @@ async def test_the_recap_is_ready_once_the_session_has_ended(app, clock):
         await act(app, recap.request, session_id, seeker)
     pdf = await act(app, recap.recap_pdf, session_id, consultant)  # the consultant may look
     assert "No messages were exchanged" in pdf_text(pdf)
+
+
+async def test_a_recap_gives_the_start_in_its_readers_time_zone_and_language(app, clock):
+    from core.accounts.tables import Account
+    from core.money.reading import reading
+
+    seeker, consultant = await people(app)
+    session_id = await _talked(app, clock, seeker, consultant)
+    async with app.uow() as uow:
+        reader = await uow.session.get(Account, consultant)
+        reader.timezone, reader.language, reader.country = "Europe/Helsinki", "fi", "FI"
+        with reading(reader):
+            text = " ".join(pdf_text(await recap.recap_pdf(uow, session_id, consultant)).split())
+    started = text.split("Alkoi")[1][:40]  # “Started”, in Finnish
+    assert "(Europe/Helsinki)" in started and "UTC" not in started

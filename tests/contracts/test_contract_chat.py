@@ -49,7 +49,7 @@ async def test_a_contract_of_three_monthly_call_offs_is_offered_accepted_once_an
     assert "Paid" in bob.texts()
     async with app.uow() as uow:
         pdf = pdf_text(await terms_pdf(uow, 1, None))
-    assert "Deliver in call-offs" in pdf and "Call-off 3" in pdf and "2027-01-20" in pdf
+    assert "Deliver in call-offs" in pdf and "Call-off 3" in pdf and "20 Jan 2027" in pdf
 
     clock.advance(days=30)  # 20 Dec: call-off 2
     assert await contract_due.run_all(app.uow) == [2]
@@ -68,9 +68,9 @@ async def test_a_contract_of_three_monthly_call_offs_is_offered_accepted_once_an
     card = bob.texts()
     assert "3 call-offs, monthly of 100 t × 200,00\xa0€ = 20\xa0000,00\xa0€ each" in card
     assert "Delivered: 0 t of 300 t (0 of 3 call-offs)" in card
-    assert "1. 2026-11-20 — deal #1: paid — waiting for the seller to ship" in card
-    assert "2. 2026-12-20 — deal #2: paid — waiting for the seller to ship" in card
-    assert "3. 2027-01-20: scheduled" in card
+    assert "1. 20 Nov 2026 — deal #1: paid — waiting for the seller to ship" in card
+    assert "2. 20 Dec 2026 — deal #2: paid — waiting for the seller to ship" in card
+    assert "3. 20 Jan 2027: scheduled" in card
     await bob.tap("Call-off 2")  # and back from a call-off's card to its contract
     assert "Call-off 2 of contract #1" in bob.texts()
     await bob.tap("Contract #1")

@@ -58,12 +58,12 @@ def test_the_terms_pdf_prints_every_field_with_a_label_in_a_fixed_order_unknown_
                                       {"Seller": JANIS, "Buyer": LODZ}, deal_id=12)))
     expected = ["Terms of deal 12", "Version 2", "Seller Jānis Bērziņš", "Buyer Łódź Ciepło",
                 "Product Wood pellets (pellets)", "Listing title ENplus A1 wood pellets",
-                "Quantity 100 t", "Quantity tolerance ± 5%", "Unit price 220.00 EUR per t",
-                "Total 22,000.00 EUR", "Incoterm DAP", "Place Łódź", "Delivery from 2026-12-01",
-                "Delivery to 2026-12-15", "Payment Through Agora's escrow", "Listing #3",
+                "Quantity 100 t", "Quantity tolerance ± 5%", "Unit price €220.00 per t",
+                "Total €22,000.00", "Incoterm DAP", "Place Łódź", "Delivery from 1 Dec 2026",
+                "Delivery to 15 Dec 2026", "Payment Through Agora's escrow", "Listing #3",
                 "Offer #4", "Seller account #1", "Buyer account #2", "Moisture 8%",
                 "Moisture at most 10%; penalty: 2% of the price per point above",
-                "Ship by 2026-12-10 12:00 UTC", "Other terms", "Pallets Big bags on pallets"]
+                "Ship by 10 Dec 2026, 12:00 UTC", "Other terms", "Pallets Big bags on pallets"]
     positions = [text.find(part) for part in expected]
     assert -1 not in positions, [p for p, at in zip(expected, positions, strict=True) if at < 0]
     assert positions == sorted(positions)
@@ -174,7 +174,7 @@ async def test_an_enplus_listings_terms_carry_its_grade_certifications_and_quali
     assert [q["name"] for q in body["quality"]] == ["moisture", "ncv"]
     text = flat(pdf_text(pdf))
     for expected in ("Grade ENplus A1", "Certification ENplus, SBP", "Quality limits",
-                     "Moisture at most 8%; penalty: 4.40 EUR per unit of deviation",
+                     "Moisture at most 8%; penalty: €4.40 per unit of deviation",
                      "Net calorific value at least 17.2 MJ/kg"):
         assert expected in text, expected
     await bob.say("/deals")
@@ -202,3 +202,23 @@ async def test_the_embedded_json_hashes_to_the_fingerprint_and_the_pdf_never_cha
     for page in pdf_pages(after.content):
         assert f"SHA-256 {digest}" in page
     assert "Bob Energy SIA" not in pdf_text(after.content)
+
+
+def test_a_german_readers_terms_pdf_writes_every_figure_and_day_in_german():
+    from core.money.reading import reading
+
+    class German:
+        language, country = "de", "DE"
+
+    body = {**BODY, "quantity": "24.5", "unit_price": "215.00", "specs": {"moisture": "8.5"},
+            "deadlines": {**deal_terms.deadlines("escrow"), "ship_by": "2026-12-10T12:00:00+00:00"}}
+    with reading(German()):
+        text = flat(pdf_text(render_terms(body, deal_terms.fingerprint(body), 1,
+                                          {"Seller": JANIS, "Buyer": LODZ}, deal_id=12)))
+    for german in ("24,5 t", "215,00 €", "5.267,50 €", "1. Dez. 2026", "15. Dez. 2026",
+                   "10. Dez. 2026, 12:00 UTC", "8,5%", "± 5 %",
+                   "Zahlungsfrist: 3 Tage nach Einigung auf die Konditionen",
+                   "Bewertungsfrist: 14 Tage nach Abschluss", "USt-IdNr."):
+        assert german in text, german
+    for english in ("24.5 t", "215.00", "5,267.50", "EUR", "2026-12-01", "Cancel-unpaid"):
+        assert english not in text, english

@@ -62,4 +62,4 @@ def test_words_follow_the_person_and_amounts_their_country(monkeypatch):
         assert local_time(moment, "UTC") == "Wed 25 Nov, 12:00 (UTC)"
     with reading(SimpleNamespace(language="et", country="EE")):
         assert _("Skip") == translations("et").gettext("Skip") != "Skip"
-        assert local_time(moment, "UTC") == "K 25 nov, 12:00 (UTC)"  # kolmapäev, november
+        assert local_time(moment, "UTC") == "K, 25. nov 12:00 (UTC)"  # CLDR: kolmapäev, november

@@ -105,7 +105,7 @@ async def test_a_year_of_deals_gives_a_forecast_with_its_interval_and_the_chart_
     assert chart.png.startswith(b"\x89PNG\r\n\x1a\n")
     image = Image.open(BytesIO(chart.png))
     assert image.format == "PNG" and image.size == (720, 480)
-    assert "Wood pellets in Latvia" in chart.alt and "forecast for 2027-02" in chart.alt
+    assert "Wood pellets in Latvia" in chart.alt and "forecast for Feb 2027" in chart.alt
     (tmp_path / "market.png").write_bytes(chart.png)  # looked at once: four panels, the band
 
 

@@ -11,6 +11,7 @@ from bots.server import create_app
 from core.money.model import Money
 from tests.payments.helpers import BUYER, people
 from tests.support.browser import chromium_page
+from tests.support.languages import english_in
 from tests.support.servers import serve
 
 
@@ -104,7 +105,8 @@ async def test_the_payment_page_fits_a_phone_and_names_the_goods_and_the_payee(a
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
     assert "For 100 t of “ENplus A1 wood pellets” (deal #1), to Sam." in page
     # the payee by name, not a role word
-    assert "Sam receives €20,900.00 after the €1,100.00 platform commission" in page
+    # in the payer's number format (an English reader in Latvia), as their chat writes amounts
+    assert "Sam receives 20\xa0900,00\xa0€ after the 1\xa0100,00\xa0€ platform commission" in page
 
 
 async def test_a_session_payment_page_names_the_session_and_the_consultant(app):
@@ -133,7 +135,7 @@ async def test_a_declined_card_can_be_retried_on_the_same_page_and_a_good_one_pa
         assert '<form method="post">' in declined.text and "to Sam" in declined.text
         paid = await http.post(base + path, data={"card_number": "4242 4242 4242 4242"})
         again = await http.post(base + path, data={"card_number": "4242 4242 4242 4242"})
-    assert paid.status_code == 200 and "Paid €22,000.00" in paid.text
+    assert paid.status_code == 200 and "Paid 22\xa0000,00\xa0€" in paid.text
     assert '<form method="post">' not in again.text  # a second submit pays nothing more
     assert (await app.payments.get(view.id)).state == "held"
     async with app.uow() as uow:
@@ -154,7 +156,7 @@ async def test_a_person_retries_a_declined_card_in_a_real_browser(app):
             await page.wait_for_load_state()
             if card.startswith("4000"):
                 assert "declined" in await page.inner_text(".err")
-        assert "Paid €22,000.00" in await page.inner_text("body")
+        assert "Paid 22\xa0000,00\xa0€" in await page.inner_text("body")
     assert (await app.payments.get(view.id)).state == "held"
 
 
@@ -202,3 +204,33 @@ async def test_a_transfer_page_refuses_what_is_not_an_amount_without_a_traceback
         other = await http.post(f"{base}/pay/nosuchtoken/transfer")
     assert other.status_code == 409 or other.status_code == 404
     assert (await app.payments.get(view.id)).state == "awaiting_payment"
+
+
+async def _reader(app, name: str, language: str, country: str) -> None:
+    from core.accounts.service import find_account
+
+    async with app.uow() as uow:
+        account = await find_account(uow, "terminal", name)
+        account.language, account.country = language, country
+        await uow.commit()
+
+
+async def test_the_payment_page_is_written_in_the_payers_language_and_number_format(app):
+    view = await _deal_escrow(app)
+    await _reader(app, "bob", "de", "DE")
+    path = urlparse(view.pay_url).path
+    async with serve(create_app(app, run_workers=False)) as base, httpx.AsyncClient() as http:
+        page = (await http.get(base + path)).text
+        declined = await http.post(base + path, data={"card_number": "4000 0000 0000 0002"})
+        paid = await http.post(base + path, data={"card_number": "4242 4242 4242 4242"})
+    assert '<html lang="de">' in page and "TESTMODUS" in page.upper()
+    assert "22.000,00\xa0€" in page and "100 t" in page and "€22,000.00" not in page
+    assert english_in("de", [page, declined.text, paid.text]) == []
+    assert "22.000,00\xa0€" in paid.text
+
+
+async def test_a_page_with_no_payment_behind_it_speaks_the_browsers_language(app):
+    async with serve(create_app(app, run_workers=False)) as base, httpx.AsyncClient() as http:
+        page = await http.get(base + "/pay/nothing-here", headers={"Accept-Language": "pl-PL"})
+    assert page.status_code == 404 and '<html lang="pl">' in page.text
+    assert english_in("pl", [page.text]) == []

@@ -12,6 +12,7 @@ import re
 import pytest
 
 from bots.server import create_app
+from core.i18n import present
 from tests.catalog.helpers import make_account, publish
 from tests.market.helpers import monthly
 from tests.support.browser import chromium_page
@@ -44,9 +45,11 @@ async def test_the_data_block_holds_the_months_and_money_written_as_money(site_a
     await _market(site_app)
     page = (await web.get("/market/pellets")).text
     data = _data(page)
-    months = re.findall(r'<tr><th scope="row">(\d{4}-\d\d)</th>', page)
-    assert len(months) > 12 and data["labels"][:12] == months[:12]  # then the forecast's
-    assert data["labels"][12:] == months[12:] and data["past"] == 12
+    # the table names each month as a reader does (“Dec 2025”); the chart's data keeps "2025-12"
+    months = re.findall(r'<tr><th scope="row">([A-Z][a-z]{2,3} \d{4})</th>', page)
+    named = [present.month(label) for label in data["labels"]]
+    assert len(months) > 12 and named[:12] == months[:12]  # then the forecast's
+    assert named[12:] == months[12:] and data["past"] == 12
     series = {s["key"]: s for s in data["series"]}
     assert {"volume", "deal", "ask", "awarded", "forecast", "low", "high"} <= set(series)
     assert series["ask"]["values"][11] == 47.92 and series["ask"]["shown"][11] == "€47.92"

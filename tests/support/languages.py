@@ -47,3 +47,25 @@ def english_in(language: str, texts: list[str]) -> list[str]:
     """The English sentences (stretches of the catalogue's) found in `texts`."""
     joined = "\n".join(texts)
     return [s for s in _english_stretches(language) if s in joined]
+
+
+# Figures written by English conventions: a thousands comma (“5,267.50”, “1,000”), a decimal
+# point (“24.5 t”; not a day like “25.11.2026” or “25.11.”), a currency sign before the amount
+# (“€230.00”), a day in ISO form (“2026-12-01”) or an English month (“Nov 25”).
+_ENGLISH_FIGURES = (
+    re.compile(r"(?<![\d.,])[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?(?![\d.,]*\d)"),
+    re.compile(r"(?<![\d.:#,])\d+\.\d{1,2}(?![.\d,])"),
+    re.compile(r"[€$£]\s?\d"),
+    re.compile(r"\b20\d\d-[01]\d-[0-3]\d\b"),
+    re.compile(r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2}\b"),
+)
+
+
+def english_figures(language: str, texts: list[str]) -> list[str]:
+    """Numbers, money and days in `texts` written by English conventions, for a reader whose
+    decimal sign is a comma (German, Polish, Finnish…). Finnish writes times as 14.05, so a
+    point before two digits is left alone there."""
+    patterns = _ENGLISH_FIGURES if language != "fi" else (
+        p for i, p in enumerate(_ENGLISH_FIGURES) if i != 1)
+    joined = "\n".join(texts)
+    return [m.group(0) for p in patterns for m in p.finditer(joined)]

@@ -42,6 +42,11 @@ BOUND_LABELS = {"notice_minutes": N_("Minimum notice before a booking (minutes)"
                 "daily_max": N_("Most sessions a day")}
 
 
+def rate_of(profile: ConsultantProfile) -> Money | None:
+    """The consultant's rate (per minute or per session, as `rate_kind` says); None unset."""
+    return Money(profile.price_minor, profile.currency) if profile.price_minor else None
+
+
 async def get(uow: UnitOfWork, account_id: int, *, lock: bool = False) -> ConsultantProfile:
     """A consultant's profile (locked for this transaction with `lock`); NotFound if none."""
     if lock:

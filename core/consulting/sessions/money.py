@@ -14,6 +14,16 @@ from core.money.model import Money
 from core.storage.uow import UnitOfWork
 
 
+def rate_of(session: ConsultSession) -> Money:
+    """The session's agreed rate (per minute or per session, as `rate_unit` says)."""
+    return Money(session.rate_minor, session.currency)
+
+
+def charged_of(session: ConsultSession) -> Money | None:
+    """What the session was charged, once it was (None before)."""
+    return None if session.charged_minor is None else Money(session.charged_minor, session.currency)
+
+
 def charge_for(session: ConsultSession, ended_at: datetime) -> Money:
     """What the seeker pays for this session ending at `ended_at` (rules.charge)."""
     return charge(Money(session.rate_minor, session.currency), session.rate_unit,

@@ -6,16 +6,18 @@ notices carry, rendered when they leave."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from sqlalchemy import select, update
 
 from core.accounts.tables import Account
 from core.catalog.media import FileStore
+from core.consulting.sessions import money as session_money
 from core.consulting.sessions.events import RecapGranted, RecapRequested
 from core.consulting.sessions.lifecycle import CONSULTANT, ENDED, SEEKER, role_of
 from core.consulting.sessions.tables import ConsultSession, SessionMessage
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
-from core.i18n import N_, _
+from core.i18n import N_, _, present
 from core.money.model import Money
 from core.notifications.dispatcher import Attachment, Resolver
 from core.storage.uow import UnitOfWork
@@ -115,19 +117,24 @@ async def recap_pdf(uow: UnitOfWork, session_id: int, actor_id: int | None) -> b
 
 
 def _facts(session: ConsultSession, names: dict[int, str]) -> list[tuple[str, str]]:
-    rate = Money(session.rate_minor, session.currency)
+    rate = session_money.rate_of(session)
     rows = [(_("Consultant"), names.get(session.consultant_id, "?")),
             (_("Seeker"), names.get(session.seeker_id, "?")),
             (_("Rate"), _("{rate} per minute", rate=rate) if session.rate_unit == "minute"
              else _("{rate} per session", rate=rate))]
     if session.started_at is not None:
-        rows.append((_("Started"), f"{session.started_at:%Y-%m-%d %H:%M} UTC"))
+        rows.append((_("Started"), present.local(_aware(session.started_at))))
     if session.started_at is not None and session.ended_at is not None:
         rows.append((_("Length"),
                      _mmss(int((session.ended_at - session.started_at).total_seconds()))))
-    if session.charged_minor is not None:
-        rows.append((_("Charged"), str(Money(session.charged_minor, session.currency))))
+    if (charged := session_money.charged_of(session)) is not None:
+        rows.append((_("Charged"), str(charged)))
     return rows
+
+
+def _aware(moment: datetime) -> datetime:
+    """A stored instant (UTC; SQLite hands it back without its zone)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _body(message: SessionMessage) -> str:

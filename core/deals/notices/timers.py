@@ -5,7 +5,6 @@ buttons builders, named by the transitions of core.process.deals (core.deals.not
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -14,7 +13,7 @@ from core.accounts.tables import Account
 from core.actions import Action, ActionRows, Intent
 from core.catalog.tables import Listing
 from core.deals.tables import Dispute, Offer
-from core.i18n import N_, _, n_
+from core.i18n import N_, _, n_, present
 from core.money.model import Money
 from core.notifications.outbox import addressed_to
 from core.process.deals import MAKER
@@ -25,7 +24,7 @@ from core.storage.uow import UnitOfWork
 def local_time(moment: datetime, zone_name: str | None) -> str:
     """A moment as a person reads it in their own zone and language: “Mon 4 Nov, 14:00
     (Europe/Riga)”."""
-    return clock.local_time(moment, zone_name, day="d")
+    return clock.local_time(moment, zone_name)
 
 
 async def when_for(uow: UnitOfWork, account_id: int, moment: datetime) -> str:
@@ -45,11 +44,12 @@ def age(delta: timedelta) -> str:
 async def offer_summary(uow: UnitOfWork, offer: Offer, price: str | None = None) -> str:
     """“120 t of “ENplus A1 pellets” at €220.00 per t” (the price as given, if it is)."""
     listing = await uow.session.get(Listing, offer.listing_id)
-    title, unit = (listing.title, listing.unit) if listing else (_("a listing"), _("unit"))
-    quantity = (Decimal(offer.quantity_milli) / 1000).normalize()
+    title, unit = (listing.title, present.unit_word(listing.unit)) if listing else \
+        (_("a listing"), _("unit"))
     price = price or str(Money(offer.price_minor, offer.currency))
-    return _("{quantity} {unit} of “{title}” at {price} per {unit}", quantity=f"{quantity:f}",
-             unit=unit, title=title, price=price)
+    return _("{quantity} {unit} of “{title}” at {price} per {unit}",
+             quantity=present.number(present.thousandths(offer.quantity_milli)), unit=unit,
+             title=title, price=price)
 
 
 async def offer_expired(uow: UnitOfWork, moved: Moved, role: str, party: int) -> str:
