@@ -19,7 +19,7 @@ from core.errors import NotFound
 from core.i18n import N_, _, bilingual
 from core.issuer import ISSUER
 from core.money.model import Money
-from core.money.reading import number_locale, reading
+from core.money.reading import current_reader, number_locale, reading
 from core.notifications.outbox import addressed_to, enqueue_email
 from core.storage.uow import UnitOfWork
 from payments import einvoices, numbering
@@ -128,12 +128,14 @@ async def pdf_of(uow: UnitOfWork, invoice: Invoice) -> bytes:
     """The invoice as a PDF: number, both parties (their billing details when given; the
     issuer on a commission invoice), line items, commission and total, the VAT treatment, and
     what it relates to (the receipt a credit note credits, a payout's commission invoice);
-    written for the addressee (the payer; a payout statement's payee): in their language with
-    the English beside it, amounts the way they write them."""
+    written for its reader — the recipient of the notice it goes with, whoever downloads it —
+    else for its addressee (the payer; a payout statement's payee): in their language with
+    the English beside it, amounts the way they write them. Each party's copy is the same
+    document, in that party's words."""
     payer = await uow.session.get(Account, invoice.payer_id)
     payee = await uow.session.get(Account, invoice.payee_id) if invoice.payee_id else None
     escrow = await uow.session.get(Escrow, invoice.escrow_id)
-    addressee = payee if invoice.kind == "payout" else payer
+    addressee = current_reader() or (payee if invoice.kind == "payout" else payer)
     locale = number_locale(addressee.language, addressee.country) if addressee else "en"
     vat = await vat_line(uow, escrow, invoice, payer)
     # Where Agora knows the VAT category, the document is an EN 16931 e-invoice too: its PDF

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Protocol
@@ -57,6 +58,15 @@ def shown_number(value: Decimal | int) -> str:
     return number(value)
 
 
+# Whom the current block writes for, when someone in particular (set by `reading`/`read_for`).
+_READER: ContextVar[Reader | None] = ContextVar("reader", default=None)
+
+
+def current_reader() -> Reader | None:
+    """The person (or visitor) the current block writes for; None outside any reading."""
+    return _READER.get()
+
+
 @contextmanager
 def reading(reader: Reader | None) -> Iterator[str]:
     """Write for `reader` inside this block: `str(money)` uses their format, `_()` their
@@ -65,9 +75,11 @@ def reading(reader: Reader | None) -> Iterator[str]:
     token = READER_LOCALE.set(locale_of(reader))
     spoken = READER_LANGUAGE.set(_language(reader))
     zoned = READER_ZONE.set(_zone(reader))
+    who = _READER.set(reader)
     try:
         yield READER_LOCALE.get()
     finally:
+        _READER.reset(who)
         READER_ZONE.reset(zoned)
         READER_LANGUAGE.reset(spoken)
         READER_LOCALE.reset(token)
@@ -78,6 +90,7 @@ def read_for(reader: Reader | None) -> None:
     READER_LOCALE.set(locale_of(reader))
     READER_LANGUAGE.set(_language(reader))
     READER_ZONE.set(_zone(reader))
+    _READER.set(reader)
 
 
 def _zone(reader: Reader | None) -> str:

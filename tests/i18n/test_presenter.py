@@ -79,3 +79,16 @@ def test_coordinates_are_not_confused_with_a_decimal_comma():
 def test_a_visitor_reads_in_the_language_their_browser_names():
     with reading(Visitor("fi", "FI")):
         assert present.count(10_000) == "10\xa0000"
+
+
+def test_the_check_for_english_figures_catches_what_a_german_page_must_not_show():
+    from tests.support.languages import english_figures
+
+    wrong = "24.5 t × €215.00 = 5,267.50 EUR, ab 2026-12-01, Nov 25"
+    assert english_figures("de", [wrong]) == ["5,267.50", "24.5", "215.00", "€2", "2026-12-01",
+                                              "Nov 25"]
+    right = "24,5 t × 215,00 € = 5.267,50 €, ab 1. Dez. 2026, 25.11.2026, 14:05, #12, 1.000 t"
+    assert english_figures("de", [right]) == []
+    with reading(GERMAN):
+        assert english_figures("de", [present.quantity_milli(24_500, "t"),
+                                      dates.day(date(2026, 12, 1))]) == []
