@@ -66,12 +66,14 @@ async def _for_payer(container: Container, payer_id: int) -> None:
         read_for(await pay_page.payer(uow, payer_id))
 
 
-# /pay/{token}, /invoices/{token}.pdf (and .xml, its e-invoice) and /stripe/webhook. Until
-# the payer is known, the page speaks the browser's language.
-router = APIRouter(dependencies=[Depends(speaking)])
+# /pay/{token}, /invoices/{token}.pdf (and .xml, its e-invoice) and /stripe/webhook.
+router = APIRouter()
+# Until the payer is known, a pay page speaks the browser's language. (An invoice fetched by
+# its token is drawn for its addressee, whatever the browser.)
+SPEAKING = [Depends(speaking)]
 
 
-@router.get("/pay/{token}", response_class=HTMLResponse)
+@router.get("/pay/{token}", response_class=HTMLResponse, dependencies=SPEAKING)
 async def payment_page(container: ContainerDep, payments: PaymentsDep, token: str
                        ) -> HTMLResponse:
     if not _known_shape(token):
@@ -90,7 +92,7 @@ async def payment_page(container: ContainerDep, payments: PaymentsDep, token: st
     return _page(_("Payment"), token=token, pay=await _form(container, payments, view))
 
 
-@router.post("/pay/{token}", response_class=HTMLResponse)
+@router.post("/pay/{token}", response_class=HTMLResponse, dependencies=SPEAKING)
 async def pay(request: Request, container: ContainerDep, payments: PaymentsDep, token: str
               ) -> HTMLResponse:
     fields = await _posted(request, token)
@@ -111,7 +113,7 @@ async def pay(request: Request, container: ContainerDep, payments: PaymentsDep, 
                                   "state": _state(view.state)})
 
 
-@router.post("/pay/{token}/transfer", response_class=HTMLResponse)
+@router.post("/pay/{token}/transfer", response_class=HTMLResponse, dependencies=SPEAKING)
 async def transfer_page(container: ContainerDep, payments: PaymentsDep, token: str
                         ) -> HTMLResponse:
     """The payer chose a bank transfer: the account, amount and reference (and, in test mode,
@@ -146,7 +148,7 @@ async def _transfer(container: Container, view: Any, details: Any) -> dict[str, 
             if details.test_mode else None}
 
 
-@router.post("/pay/{token}/transfer/send", response_class=HTMLResponse)
+@router.post("/pay/{token}/transfer/send", response_class=HTMLResponse, dependencies=SPEAKING)
 async def send_test_transfer(request: Request, container: ContainerDep, payments: PaymentsDep,
                              token: str) -> HTMLResponse:
     """Test mode: the payer "sends" the transfer (once per form: its bank reference is fixed

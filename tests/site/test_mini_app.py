@@ -256,3 +256,35 @@ async def test_my_deals_name_each_deals_next_step(site_app, web, clock):
     assert "https://t.me/agora_test_bot?start=deal-" in deals.text
     mine = await web.get("/app/part/mine", headers=signed(clock, SELLER))
     assert "ENplus A1 wood pellets" in mine.text and "Published" in mine.text
+
+
+@pytest.mark.parametrize(("language", "country"), [("de", "DE"), ("pl", "PL"), ("fi", "FI")])
+async def test_every_screen_reads_in_the_accounts_language_and_its_figures(
+        site_app, web, clock, language, country):
+    from core.accounts.tables import Account
+    from tests.site.test_site_languages import words
+    from tests.support.languages import english_figures, english_in
+
+    seller, buyer = await _people(site_app)
+    async with site_app.uow() as uow:
+        for account in (seller, buyer):
+            row = await uow.session.get(Account, account.id)
+            row.language, row.country = language, country
+        await uow.commit()
+    listing = await publish(site_app, seller, price="230.50", quantity="1234.5", ncv="17.2",
+                            moisture="8.5")
+    me = signed(clock, BUYER)
+    form = await web.get(f"/app/part/listings/{listing}/buy", headers=me)
+    bought = await web.post(f"/app/part/listings/{listing}/buy", headers=me,
+                            data=defaults(form.text, send="1"))
+    screens = [form, bought] + [await web.get(path, headers=me) for path in (
+        "/app/part/listings", f"/app/part/listings/{listing}", "/app/part/deals",
+        "/app/part/consultants")]
+    screens.append(await web.get("/app/part/mine", headers=signed(clock, SELLER)))
+    # What the person reads: a date input's value stays ISO, as HTML wants it.
+    texts = [words(s.text) for s in screens]
+    assert all(s.headers["content-language"] == language for s in screens)
+    assert english_in(language, texts) == []
+    assert english_figures(language, texts) == []
+    assert any("230,50" in t for t in texts) and any("1\xa0234,5" in t or "1.234,5" in t
+                                                     for t in texts)
