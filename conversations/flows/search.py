@@ -12,7 +12,7 @@ from conversations.flows.listing_view import view_answer, view_prompt
 from conversations.forms import Form
 from conversations.messages import Button, Choice, Inbound, ListItem, ListPage, Outbound, Reply, rows
 from core.catalog import alerts, gazetteer, query_text, views
-from core.catalog.query import SORTS, SearchQuery
+from core.catalog.query import SORTED, SORTS, SearchQuery
 from core.catalog.search import Catalog, log_search
 from core.errors import DomainError
 from core.i18n import N_, _, n_
@@ -81,9 +81,9 @@ async def _results(ctx: Ctx) -> list[Outbound]:
     items = tuple(ListItem(rows_by_id[h.listing_id].title, summary(rows_by_id[h.listing_id], h.km),
                            Button(_("View"), f"v:{h.listing_id}"))
                   for h in found.hits if h.listing_id in rows_by_id)
-    title = n_("🔎 {n} result(s) for {query} · sorted by {sort}",
-               "🔎 {n} result(s) for {query} · sorted by {sort}", found.total,
-               query=query.describe(), sort=_(SORTS.get(query.sort, query.sort)).lower())
+    title = n_("🔎 {n} result(s) for {query} · {order}",
+               "🔎 {n} result(s) for {query} · {order}", found.total,
+               query=query.describe(), order=_(SORTED.get(query.sort, query.sort)))
     nav = rows((_("◀ Previous"), "prev"), (_("Next ▶"), "next"), per_row=2) if found.pages > 1 else ()
     page = ListPage(title, items, found.page + 1, found.pages, nav)
     notes = [Reply(note, kind="notice") for note in ctx.data.pop("notes", [])]

@@ -16,6 +16,12 @@ SORTS = {
     "relevance": N_("Relevance"), "price": N_("Price (low first)"), "price_mwh": N_("Price per MWh"),
     "distance": N_("Distance"), "rating": N_("Seller rating"), "newest": N_("Newest"),
 }
+# The order of results said whole (a German noun keeps its capital: “sortiert nach Relevanz”).
+SORTED = {
+    "relevance": N_("sorted by relevance"), "price": N_("sorted by price (low first)"),
+    "price_mwh": N_("sorted by price per MWh"), "distance": N_("sorted by distance"),
+    "rating": N_("sorted by seller rating"), "newest": N_("newest first"),
+}
 
 
 @dataclass(frozen=True)
@@ -81,7 +87,7 @@ class SearchQuery:
         if self.negotiable_only:
             found.append((_("negotiable"), "negotiable_only"))
         if self.sort != "relevance":
-            found.append((_("sorted by {sort}", sort=_(SORTS.get(self.sort, self.sort)).lower()), "sort"))
+            found.append((_(SORTED.get(self.sort, self.sort)), "sort"))
         return found
 
     def _distance(self) -> str:

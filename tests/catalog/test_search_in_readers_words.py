@@ -87,3 +87,12 @@ def test_near_a_town_that_names_a_country_too_searches_around_the_town_not_the_c
     query, notes = parse("pellets near luxembourg")  # a place, never the country's filter
     assert query.country is None and query.text == "pellets"
     assert notes == ["I don't know the place “luxembourg”; searched everywhere."]
+
+
+def test_the_order_of_results_is_said_whole_in_the_readers_language():
+    from dataclasses import replace
+
+    query = replace(parse("pellets")[0], sort="rating")
+    with reading(SimpleNamespace(language="de", country="DE")):  # a German noun keeps its capital
+        assert ("sortiert nach Verkäuferbewertung", "sort") in query.filters()
+    assert ("sorted by seller rating", "sort") in query.filters()

@@ -32,7 +32,7 @@ from core.deals.events import (
 )
 from core.deals.offers import payment_words
 from core.deals.tables import RequestBid, RequestInvite, RequestQuestion, SupplyRequest
-from core.i18n import N_, _
+from core.i18n import N_, _, n_
 from core.money.model import Money
 from core.notifications.outbox import addressed_to, notify, recipients
 from core.storage.uow import UnitOfWork, UowFactory
@@ -266,10 +266,15 @@ async def _buyer_result(uow: UnitOfWork, request: SupplyRequest, ranked: list[An
                         unit: str) -> str:
     if won is not None:
         seller = await uow.session.get(Account, won.seller_id)
-        return _("🏆 Request #{id} closed: {seller} won at {price} per {unit}, against "
-                 "{others} other bidders. Accept the deal's terms to go on.", id=request.id,
-                 seller=seller.display_name if seller else "?", unit=unit,
-                 price=Money(won.price_minor, request.currency), others=len(ranked) - 1)
+        facts = {"id": request.id, "seller": seller.display_name if seller else "?", "unit": unit,
+                 "price": Money(won.price_minor, request.currency)}
+        if len(ranked) == 1:
+            return _("🏆 Request #{id} closed: {seller} won at {price} per {unit}, the only "
+                     "bidder. Accept the deal's terms to go on.", **facts)
+        return n_("🏆 Request #{id} closed: {seller} won at {price} per {unit}, against {n} "
+                  "other bidder. Accept the deal's terms to go on.",
+                  "🏆 Request #{id} closed: {seller} won at {price} per {unit}, against {n} "
+                  "other bidders. Accept the deal's terms to go on.", len(ranked) - 1, **facts)
     if not ranked:
         return _("🔨 Request #{id} closed with no bids.", id=request.id)
     best = Money(ranked[0].price_minor, request.currency)
