@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from core.catalog.listing_card import listing_card as read_model
-from core.public.listing_words import words
 from core.catalog.tables import Listing, ListingMedia
 from core.disclosure import public_text
 from core.i18n import _, n_, present
+from core.public.listing_words import words
 from core.public.listings import PublicSeller, Result
 
 

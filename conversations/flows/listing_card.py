@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from core.catalog.lifecycle import STATUS_LABELS
 from core.catalog.listing_card import ListingCard, card_of, listing_card
-from core.public.listing_words import ListingWords, words
 from core.catalog.views import Listing
 from core.i18n import _, present
 from core.money.model import Money
 from core.money.reading import shown
+from core.public.listing_words import ListingWords, words
 from core.storage.uow import UnitOfWork
 
 

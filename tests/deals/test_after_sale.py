@@ -85,7 +85,7 @@ async def test_a_dispute_is_decided_by_an_admin_with_reasons_and_only_once(app):
 async def test_the_deals_list_stops_asking_for_ratings_once_both_rated_and_shows_them(app):
     from core.deals import dashboard
 
-    sam, bob, eve, deal_id = await paid(app)
+    sam, bob, _eve, deal_id = await paid(app)
     async with app.uow() as uow:
         await after_sale.mark_shipped(uow, deal_id, sam.id, "DSV", None, None)
         await deals.take(uow, deal_id, "confirm-receipt", bob.id)

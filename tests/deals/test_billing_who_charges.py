@@ -32,7 +32,7 @@ async def _billing_up_to_the_vat_number(user, vat: str) -> None:
 
 
 async def test_a_buyer_with_a_vat_number_is_not_asked_which_rate_they_charge(app):
-    sam, bob, listing_id = await trading_pair(app)
+    _sam, bob, listing_id = await trading_pair(app)
     await _accepted_offer(app, listing_id)
     await last_notice(app, bob, "accepted: deal #")
     await _billing_up_to_the_vat_number(bob, "EE100931558")
@@ -40,7 +40,7 @@ async def test_a_buyer_with_a_vat_number_is_not_asked_which_rate_they_charge(app
 
 
 async def test_a_seller_with_a_vat_number_is_asked_the_rate_they_charge(app):
-    sam, bob, listing_id = await trading_pair(app)
+    sam, _bob, listing_id = await trading_pair(app)
     await _accepted_offer(app, listing_id)
     await last_notice(app, sam, "deal #")
     await _billing_up_to_the_vat_number(sam, "LV40003521600")

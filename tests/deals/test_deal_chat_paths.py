@@ -284,7 +284,7 @@ async def test_an_admin_hears_of_a_dispute_once_with_its_reason_and_the_way_to_d
     from tests.deals.chat_helpers import paid_deal
     from tests.support.outbox import told
 
-    sam, bob, listing_id = await trading_pair(app)
+    _sam, _bob, listing_id = await trading_pair(app)
     deal_id = await paid_deal(app, listing_id)
     root = await _admin(app)
     async with app.uow() as uow:

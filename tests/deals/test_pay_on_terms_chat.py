@@ -76,7 +76,7 @@ async def test_an_approved_company_buyer_offers_on_terms_and_the_deal_card_says_
 
 
 async def test_accepting_a_deal_on_terms_says_the_invoice_follows_the_goods_not_a_payment(app):
-    sam, _alice, _anna, _fred, _bob, _root, listing_id, _company = await approved_company(app)
+    _sam, _alice, _anna, _fred, _bob, _root, listing_id, _company = await approved_company(app)
     buyer, seller = ChatUser(app, "anna"), ChatUser(app, "sam")
     await payment_choices(buyer, listing_id)
     await buyer.tap(ON_TERMS)
