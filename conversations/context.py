@@ -55,9 +55,6 @@ class Ctx:
     roles: set[str]
     data: dict[str, Any]
     services: Services
-    # Set by a step whose answer only updates the question just asked (a ticked checkbox),
-    # so channels that can edit a sent message replace it instead of sending a new one.
-    edit_in_place: bool = False
     # Where the person was when this entry opened (set by the engine as it opens one), so
     # support can say which flow, step and object a question is about.
     whereabouts: Whereabouts | None = None

@@ -142,8 +142,7 @@ class Engine:
             _keep_language(conv, ctx, spoken)
             await _save(conv, ctx)
             await uow.commit()
-        edit = ctx.edit_in_place and len(replies) == 1 and isinstance(replies[0], Reply)
-        return Outcome(_stamp(replies, conv.token), edit_in_place=edit)
+        return Outcome(_stamp(replies, conv.token))
 
     async def answered(self, env: Envelope) -> None:
         """The channel has sent this update's answer: a retry of it is a plain duplicate, even

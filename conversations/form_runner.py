@@ -184,7 +184,6 @@ async def answer(ctx: Ctx, key: str, state: FormState, msg: Inbound) -> Next:
         value = value.value
     progress["values"][field.name] = value
     if not finished:
-        ctx.edit_in_place = isinstance(msg, Choice)
         return Next.stay(*notes)
     reached = max(progress["i"], progress.get("resume", 0))
     # "context": values of fields outside this form (a one-field edit) that rules may need.

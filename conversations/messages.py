@@ -238,4 +238,3 @@ class Outcome:
 
     replies: list[Outbound] = field(default_factory=list)
     duplicate: bool = False
-    edit_in_place: bool = False  # the replies replace the message whose button was pressed

@@ -113,7 +113,6 @@ async def _on_chat(ctx: Ctx, msg: Inbound) -> Next:
     else:
         return Next.stay(Reply(_("Type a message or send a file."), kind="error"))
     session = await sessions.get(ctx.uow, session_id, ctx.account.id)
-    ctx.edit_in_place = False
     return Next(state="", reprompt=False,
                 replies=[Reply(f"✓ {elapsed(session, ctx.uow.clock.now())}",
                                _buttons(ctx, session))])

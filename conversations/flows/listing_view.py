@@ -115,7 +115,6 @@ async def view_answer(ctx: Ctx, msg: Inbound) -> Next | None:
                     replies=[Reply(carbon_method(listing.product_type), buttons)])
     if data == "watch":
         saved = await watching.toggle(ctx.uow, ctx.account.id, listing_id)
-        ctx.edit_in_place = True  # the card changes its button; nothing is sent again
         note = _("⭐ Saved to your watchlist (/watchlist).") if saved else _("Removed from your watchlist.")
         updated = await _card(ctx, listing, await views.media_of(ctx.uow, listing_id))
         return Next(state="", reprompt=False, replies=[Reply(f"{updated.text}\n\n{note}",

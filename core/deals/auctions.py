@@ -27,7 +27,6 @@ from core.deals import (
     offers,
     price_records,
     request_award,
-    request_rules,
     supply_requests,
 )
 from core.deals.auction_rules import AUCTION, BIDDING, Bid
@@ -35,7 +34,7 @@ from core.deals.events import BiddingClosed, BidPlaced
 from core.deals.offers import Terms
 from core.deals.tables import RequestBid, RequestInvite, SupplyRequest
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
-from core.i18n import _
+from core.i18n import _, present
 from core.money.model import Money
 from core.storage.uow import UnitOfWork, UowFactory
 
@@ -170,7 +169,7 @@ async def lot_listing(uow: UnitOfWork, request: SupplyRequest, seller_id: int) -
     if listing is None:
         raise DomainError(_("A bid is for the whole {quantity}: you need a published listing of "
                             "{product} in {currency} with that much in stock.",
-                            quantity=request_rules.quantity_words(request.quantity_milli,
+                            quantity=present.quantity_milli(request.quantity_milli,
                                                                   request.unit),
                             product=_(product(request.product_type).label),
                             currency=request.currency))

@@ -17,7 +17,7 @@ from core.deals import request_rules
 from core.deals.events import AwardUndone, DealMoved
 from core.deals.tables import Deal, Offer, SupplyRequest
 from core.errors import Conflict, DomainError
-from core.i18n import _
+from core.i18n import _, present
 from core.money.model import Money
 from core.storage.uow import UnitOfWork
 
@@ -84,7 +84,7 @@ async def award(uow: UnitOfWork, offer: Offer) -> bool:
     covered = offer.quantity_milli * (offer.call_offs or 1)  # a contract: every call-off
     if covered > remaining:
         raise DomainError(_("This request needs at most {quantity} more.",
-                            quantity=request_rules.quantity_words(remaining, request.unit)))
+                            quantity=present.quantity_milli(remaining, request.unit)))
     if covered == remaining:
         request.status = "awarded"
         return True

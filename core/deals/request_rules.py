@@ -19,10 +19,6 @@ DEADLINES = {"1": N_("1 day"), "3": N_("3 days"), "7": N_("7 days"), "14": N_("1
 MOST_MILLI = 10_000_000_000  # 10 million units: a request, not a typo
 
 
-def quantity_words(milli: int, unit: str) -> str:
-    """“2,000 t”, as deal and offer cards write a quantity (core.deals.cards.quantity)."""
-    return present.quantity_milli(milli, unit)
-
 
 def checked_request(product_type: str, quantity: Decimal, unit: str, max_price: Money | None,
                     delivery_from: date | None, delivery_to: date | None,
@@ -51,7 +47,7 @@ def checked_quote(milli: int, remaining_milli: int, price: Money, ceiling: Money
     """A quote covers at most what is still to be awarded, at no more than the ceiling."""
     if milli > remaining_milli:
         raise DomainError(_("This request needs at most {quantity} more.",
-                            quantity=quantity_words(remaining_milli, unit)))
+                            quantity=present.quantity_milli(remaining_milli, unit)))
     if ceiling is not None and price.currency == ceiling.currency \
             and price.amount > ceiling.amount:
         raise DomainError(_("The buyer pays at most {price} per {unit}.", price=ceiling,

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from core.accounts.tables import Account
 from tests.support.chat import ChatUser
 from tests.support.languages import english_in, part, said
-from tests.support.registration import last_code
+from tests.support.registration import finish_registration, last_code, register_until_code
 
 
 def texts(user: ChatUser) -> list[str]:
@@ -30,15 +30,8 @@ async def account_of(app) -> Account:
 async def registered(app, mailbox) -> ChatUser:
     """Ann, registered in English on the terminal."""
     ann = ChatUser(app, "ann")
-    await ann.say("/start")
-    for answer in ("Ann", "Baltic Pellets", "ann@example.com"):
-        await ann.say(answer)
-    await ann.tap("Seller")
-    await ann.tap("Done")
-    await ann.say("Latvia")
-    await ann.say("Riga")
-    await ann.tap("Skip")
-    await ann.say(await last_code(app, mailbox))
+    await register_until_code(ann)
+    await finish_registration(ann, mailbox)
     return ann
 
 

@@ -32,7 +32,7 @@ from core.deals.events import (
 )
 from core.deals.offers import payment_words
 from core.deals.tables import RequestBid, RequestInvite, RequestQuestion, SupplyRequest
-from core.i18n import N_, _, n_
+from core.i18n import N_, _, n_, present
 from core.money.model import Money
 from core.notifications.outbox import addressed_to, notify, recipients
 from core.storage.uow import UnitOfWork, UowFactory
@@ -46,7 +46,7 @@ def request_text(request: SupplyRequest, deadline: str, published: bool = True,
     ceiling, how sellers answer (quotes, a tender, an auction), the payment and the deadline (a
     preview, not published yet, has no number and says how long it will be open). The reserve
     is the `buyer`'s alone."""
-    what = {"quantity": request_rules.quantity_words(request.quantity_milli, request.unit),
+    what = {"quantity": present.quantity_milli(request.quantity_milli, request.unit),
             "product": _(product(request.product_type).label)}
     lines = [_("📣 Request for supply #{id}: {quantity} of {product}.", id=request.id, **what)
              if request.id else _("📣 Request for supply: {quantity} of {product}.", **what),
@@ -293,7 +293,7 @@ async def on_award_undone(uow: UnitOfWork, event: AwardUndone) -> None:
     if request is None:
         return
     left = request.quantity_milli - await request_award.awarded_milli(uow, request.id)
-    uncovered = request_rules.quantity_words(left, request.unit)
+    uncovered = present.quantity_milli(left, request.unit)
     buttons: list[list[Action]] = []
     async with addressed_to(uow, request.buyer_id) as reader:
         if event.reopened:
