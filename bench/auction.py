@@ -2,6 +2,7 @@
 
     python bench/auction.py [--bidders 500] [--bids 2000] [--window 120] [--extend 3]
                             [--slack-share 0.2] [--workers 2] [--inflight 48] [--seed 7]
+                            [--close-after SECONDS]
                             [--pg postgresql+asyncpg://postgres@127.0.0.1:5432/postgres]
                             [--keep-logs]
 
@@ -90,7 +91,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -704,6 +705,8 @@ class Outcome:
     seen_closed: float | None  # wall time this process first read it closed (committed)
     rows: list[tuple[int, int, int, datetime, int | None]]  # id, seller, price, placed, offer
     deals: int
+    # The deadline the late bids had extended it to, when --close-after then brought it in.
+    extended_to: datetime | None = None
 
 
 async def set_deadline(app: Any, request_id: int, seconds: float) -> datetime:
@@ -745,10 +748,22 @@ async def closing(app: Any, request_id: int) -> tuple[datetime, datetime | None]
         return found[0], found[1]
 
 
-async def wait_for_close(app: Any, request_id: int, initial: datetime) -> Outcome:
+async def wait_for_close(app: Any, request_id: int, initial: datetime,
+                         close_after: float | None = None) -> Outcome:
     """Until the close is committed (looked for every 50 ms from a second before the deadline,
-    which no bid moves any more), or 60 s past the deadline."""
+    which no bid moves any more), or 60 s past the deadline. With `close_after`, once every bid
+    is answered the deadline the extensions reached is kept for their replay and the deadline
+    is brought in to that many seconds from now, as `set_deadline` opened the window: the
+    close is the same job, without waiting out a whole extension."""
     outcome = await read_outcome(app, request_id, initial)
+    extended_to = None
+    if close_after is not None and outcome.deadline > datetime.now(UTC) + timedelta(
+            seconds=close_after):
+        extended_to = outcome.deadline
+        await set_deadline(app, request_id, close_after)
+        outcome = await read_outcome(app, request_id, initial)
+        print(f"the deadline the extensions reached, {extended_to:%H:%M:%S}, brought in to "
+              f"{close_after:g} s from now (--close-after)", flush=True)
     last = max((r[3] for r in outcome.rows), default=None)
     print(f"waiting for the close: the deadline is now {outcome.deadline:%H:%M:%S.%f}"[:-3]
           + (f", {(outcome.deadline - last).total_seconds():.1f} s after the last accepted bid"
@@ -762,7 +777,8 @@ async def wait_for_close(app: Any, request_id: int, initial: datetime) -> Outcom
             break
         await asyncio.sleep(max(0.05, early))
         deadline, closed_at = await closing(app, request_id)
-    return await read_outcome(app, request_id, initial, time.time() if closed_at else None)
+    closed = await read_outcome(app, request_id, initial, time.time() if closed_at else None)
+    return replace(closed, extended_to=extended_to)
 
 
 async def wait_for_results(inbox: Inbox, chats: set[str], seconds: float) -> None:
@@ -1025,9 +1041,10 @@ def close_report(outcome: Outcome, inbox: Inbox, bidders: list[Bidder]) -> dict[
           f"{len(winners)}, deals {outcome.deals}; result notices reached {len(arrived)} of "
           f"{len(told)} bidders, the last {last:.1f} s after the deadline", flush=True)
     count, deadline = replayed(outcome)
-    match = count == outcome.extensions and deadline == outcome.deadline
+    extended = outcome.extended_to or outcome.deadline
+    match = count == outcome.extensions and deadline == extended
     print(f"extensions: the database says {outcome.extensions} (deadline "
-          f"{outcome.deadline:%H:%M:%S.%f}); replaying the {len(outcome.rows)} accepted bids from "
+          f"{extended:%H:%M:%S.%f}); replaying the {len(outcome.rows)} accepted bids from "
           f"the initial deadline {outcome.initial:%H:%M:%S.%f} gives {count} (deadline "
           f"{deadline:%H:%M:%S.%f}): {'they match' if match else 'MISMATCH'}", flush=True)
     return {"double_winners": double, "winners": len(winners), "deals": outcome.deals,
@@ -1047,6 +1064,9 @@ def options(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--window", type=float, default=120,
                         help="seconds: the deadline is set this far ahead, the bids spread over it")
     parser.add_argument("--extend", type=int, default=3, help="late-bid extension, minutes (1-30)")
+    parser.add_argument("--close-after", type=float, default=None,
+                        help="seconds: once the bids are answered, bring the extended deadline "
+                             "in to this far ahead (the tests' short run)")
     parser.add_argument("--slack-share", type=float, default=0.2)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--inflight", type=int, default=48)
@@ -1123,7 +1143,7 @@ async def measured(stack: contextlib.AsyncExitStack, args: argparse.Namespace, a
           f"{args.bids} bids over it, at most {args.inflight} in flight", flush=True)
     bidding = Bidding(servers, random.Random(args.seed), list(bidders))
     span = await run_bids(bidding, args)
-    outcome = await wait_for_close(app, request_id, initial)
+    outcome = await wait_for_close(app, request_id, initial, args.close_after)
     told = {b.chat for b in bidders if b.account_id in {r[1] for r in outcome.rows}}
     await wait_for_results(bot.inbox, told, 60 + len(told) / 10)
     await wait_for_streams(followers, 10)

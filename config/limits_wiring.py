@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 
 from config.settings import Settings
 from core.notifications.ratelimit import DEFAULT_RATES, Limiter, Rate, SendLimiter
@@ -11,7 +12,9 @@ from core.notifications.ratelimit import DEFAULT_RATES, Limiter, Rate, SendLimit
 
 def send_limiter(settings: Settings) -> Limiter:
     """Redis holds the limits when it is configured: a deployment sets it to run several workers."""
-    rates = {**DEFAULT_RATES, "email": email_rate(settings)}
+    rates = {**DEFAULT_RATES, "email": email_rate(settings),
+             **{chat: replace(DEFAULT_RATES[chat], per_chat_per_second=settings.chat_sends_per_second)
+                for chat in ("telegram", "slack")}}
     if not settings.redis_url:
         return SendLimiter(rates)
     from core.notifications.shared_limits import RedisSendLimiter  # only with Redis configured

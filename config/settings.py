@@ -100,6 +100,9 @@ class Settings(BaseSettings):
     # Emails a second at most, per worker (the SMTP relay's pace); in a burst of registrations
     # the verification codes wait behind it.
     smtp_per_second: float = Field(default=50, gt=0, le=10_000)
+    # A bot's messages into one chat a second (Telegram's and Slack's limit is about one; the
+    # suite raises it, where pacing is not what a test is about, so its journeys do not wait).
+    chat_sends_per_second: float = Field(default=1.0, gt=0, le=1000)
 
     email_code_ttl_minutes: int = Field(default=15, ge=1, le=1440)
     email_code_attempts: int = Field(default=5, ge=1, le=20)

@@ -22,6 +22,10 @@ os.environ.setdefault("AGORA_DATA_DIR", tempfile.mkdtemp(prefix="agora-test-file
 # Two test workers, each with its kept engine and a racing test's own, and the `agora serve`
 # processes a test starts, share the server's 100 connections: 12 kept (15 at peaks) each.
 os.environ.setdefault("AGORA_DATABASE_POOL_SIZE", str(databases.TEST_POOL_SIZE))
+# A bot's pace into one chat (about one message a second in production) would make every
+# journey wait a second per notice: the suite sends at once, and the tests of pacing itself
+# (the send limiters, the benchmarks of fan-out and auctions) set the real pace.
+os.environ.setdefault("AGORA_CHAT_SENDS_PER_SECOND", "1000")
 
 _PG: dict[str, str] = {}
 # Tests that need PostgreSQL alone are not collected without it (the header says NOT RUN); CI
