@@ -82,7 +82,8 @@ class TerminalChat:
         # Only this user's notifications and emails (printed, for local development) are
         # delivered here; `agora serve` delivers everybody else's.
         self.dispatcher = OutboxDispatcher(container.sessions, container.clock, senders,
-                                           accept=self._mine, attachments=container.attachments)
+                                           accept=self._mine, attachments=container.attachments,
+                                           card_builders=container.card_builders)
 
     def _mine(self, channel: str, address: str, account_id: int | None) -> bool:
         if channel == "email":

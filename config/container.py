@@ -29,7 +29,9 @@ from core.consulting.bookings import calendar as booking_calendar
 from core.consulting.profiles.directory import Directory
 from core.consulting.sessions import recap as session_recap
 from core.deals import attachments as deal_attachments
+from core.deals.notices import current_card as deal_cards
 from core.events import EventBus
+from core.notifications.cards import CardBuilder
 from core.notifications.dispatcher import OutboxDispatcher, Resolver, Sender
 from core.notifications.email_log import LoggingEmailSender
 from core.operators import named as operators_named
@@ -64,6 +66,8 @@ class Container:
     changes: ChangeFeed | None = None
     # Notification attachments by kind, shared by every dispatcher of this process.
     attachments: dict[str, Resolver] = field(default_factory=dict)
+    # Objects' cards as they are now, by kind, for rewriting a chat's latest card of one.
+    card_builders: dict[str, CardBuilder] = field(default_factory=dict)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessions, self.clock, self.bus, self.policy)
@@ -139,10 +143,12 @@ def build(settings: Settings, *, clock: Clock | None = None,
     if hasattr(senders["email"], "body"):  # emails name each action's command to type in chat
         senders["email"].body = engine.registry.email_text
     attachments: dict[str, Resolver] = {}
+    card_builders: dict[str, CardBuilder] = {}
     dispatcher = OutboxDispatcher(sessions, clock, senders, send_limiter(settings),
-                                  poll_seconds=settings.outbox_poll_seconds, attachments=attachments)
+                                  poll_seconds=settings.outbox_poll_seconds, attachments=attachments,
+                                  card_builders=card_builders)
     container = Container(settings, db, sessions, clock, policy, engine, dispatcher, senders,
-                          attachments=attachments)
+                          attachments=attachments, card_builders=card_builders)
     container.payments = build_payments(settings, container.uow, payments_provider)
     attachments.update(receipts.resolvers(container.uow))
     container.stripe_webhooks = build_webhooks(settings, container.payments)
@@ -153,6 +159,7 @@ def build(settings: Settings, *, clock: Clock | None = None,
     attachments.update(deal_attachments.resolvers(container.uow, services.files))
     attachments.update(session_recap.resolvers(container.uow, services.files))
     attachments.update(booking_calendar.resolvers(container.uow))
+    card_builders.update(deal_cards.builders(container.uow, container.payments))
     container.directory = services.directory = Directory()
     loyalty_flow.TELEGRAM["bot"] = settings.telegram_bot_username  # referral links
     assert container.payments is not None

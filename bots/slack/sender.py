@@ -73,6 +73,17 @@ class SlackSender:
             self.live.forget(ts)
             self.live.remember(Shown(channel, ts, text, message_blocks))
 
+    async def rewrite(self, address: str, ref: str, was: dict[str, Any],
+                      now: dict[str, Any]) -> None:
+        """The card's object changed: its words and buttons become `now`."""
+        channel, _, ts = ref.partition(" ")
+        text, message_blocks = blocks.message(notification_reply(now))
+        await self.client.chat_update(channel=channel, ts=ts, text=text, blocks=message_blocks)
+        if self.live is not None:  # still a notice: the outbox retires it, once
+            await self.live.posted(address, Shown(channel, ts, text, message_blocks),
+                                   frozenset(cards.about(now)), notice=True,
+                                   retires_notices=False)
+
 
 class OutboxCards:
     """The outbox's cards as the DM's live messages see them (core.notifications.cards)."""

@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from telegram import Bot
-from telegram.error import RetryAfter
+from telegram.error import BadRequest, RetryAfter
 
 from bots.telegram.live import LiveChats, unchanged
 from bots.telegram.render import CAPTION_LIMIT, keyboard, send_document, send_text
@@ -61,6 +61,33 @@ class TelegramSender:
                 raise
         if self.live is not None and isinstance(chat, int):
             self.live.mark_retired(chat, message)  # gone: a later press is answered below
+
+    async def rewrite(self, address: str, ref: str, was: dict[str, Any],
+                      now: dict[str, Any]) -> None:
+        """The card's object changed: its words and keyboard become `now` (a caption, under
+        the document it was sent with) — unless the person pressed it and its place shows
+        their conversation's current question, or its keyboard was taken away here."""
+        chat, message = (int(address) if _is_id(address) else address), int(ref)
+        if self.live is not None and isinstance(chat, int):
+            if self.live.is_prompt_now(chat, message) or self.live.was_retired(chat, message):
+                return
+        reply = notification_reply(now)
+        markup = keyboard(reply.buttons)
+        try:
+            try:
+                await self._bot.edit_message_text(reply.text, chat_id=chat, message_id=message,
+                                                  reply_markup=markup)
+            except BadRequest as exc:  # a document's caption (a notice that carried a file)
+                if "no text in the message" not in str(exc).lower() \
+                        or len(reply.text) > CAPTION_LIMIT:
+                    raise
+                await self._bot.edit_message_caption(chat_id=chat, message_id=message,
+                                                     caption=reply.text, reply_markup=markup)
+        except Exception as exc:
+            if not unchanged(exc):  # it shows this already
+                raise
+        if self.live is not None and isinstance(chat, int):
+            await self.live.shown(chat, message, reply.buttons, frozenset(cards.about(now)))
 
     async def _send(self, address: str, payload: dict[str, Any],
                     files: Sequence[Attachment]) -> str | None:

@@ -18,7 +18,6 @@ from conversations.messages import (
     action_button,
     rows,
 )
-from core.accounts.vat import percent
 from core.actions import Intent
 from core.companies.service import seat_of
 from core.deals import approvals, cards, company_deals, contract_card, dashboard, deals, threads
@@ -26,41 +25,9 @@ from core.deals import views as deal_views
 from core.deals.goods import goods_words
 from core.deals.notices.parties import next_steps
 from core.errors import NotFound
-from core.i18n import N_, _, dates
+from core.i18n import N_, _
 from core.ids import parse_id
-from core.payments_port import EscrowView
 from core.process.deals import DEAL_PROCESS
-
-
-def payment_text(view: EscrowView | None, deal: deal_views.DealRow) -> str:
-    """The deal's payment status, from the money layer (never stored on the deal)."""
-    status = deal.status
-    if deal.payment_days and (view is None or view.state == "awaiting_payment") \
-            and status not in ("cancelled", "refunded"):
-        return _on_terms(view, deal)
-    if view is None:
-        return _("cancelled before payment") if status == "cancelled" else \
-            _("opens once both parties accept the terms")
-    if view.direct:
-        return _("arranged directly between you — Agora holds nothing (no buyer protection)")
-    amount: object = view.amount
-    if view.vat is not None:  # the seller's VAT, paid on top of the price
-        amount = _("{amount} (VAT {rate} included: {vat})", amount=view.amount,
-                   rate=percent(view.vat.rate), vat=view.vat.amount)
-    return {"awaiting_payment": _("{amount} awaiting the buyer's payment", amount=amount),
-            "held": _("{amount} held in escrow", amount=amount),
-            "released": _("released to the seller (commission {commission})", commission=view.commission),
-            "refunded": _("refunded to the buyer"),
-            }.get(view.state, view.state.replace("_", " "))
-
-
-def _on_terms(view: EscrowView | None, deal: deal_views.DealRow) -> str:
-    """A deal paid on terms: invoiced when the goods ship, then due on its date."""
-    if view is not None and deal.payment_due_on is not None:
-        return _("{amount} invoiced on terms, due on {date}", amount=view.amount,
-                 date=dates.day(deal.payment_due_on))
-    return _("on terms: the invoice comes when the goods ship, due {days} days later",
-             days=deal.payment_days)
 
 
 async def deal_card(ctx: Ctx, deal_id: int) -> Reply:
@@ -70,7 +37,7 @@ async def deal_card(ctx: Ctx, deal_id: int) -> Reply:
     assert ctx.services.payments is not None
     escrow = await ctx.services.payments.by_reference(deals.reference(deal.id), ctx.uow)
     text = cards.deal_text(deal, view.title, view.unit, view.shipment,
-                           payment_text(escrow, deal), ctx.account, view.counterpart,
+                           cards.payment_words(escrow, deal), ctx.account, view.counterpart,
                            view.role)
     if deal.contract_id is not None:
         text += "\n" + _("📑 Call-off {call_off} of contract #{contract_id}", call_off=deal.call_off,

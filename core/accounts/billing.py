@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Any
 
 from core.accounts.events import ProfileUpdated
@@ -16,7 +17,7 @@ from core.accounts.vat_ids import check_vat_id, country_name, in_eu, known_count
 from core.accounts.vat_rates import HIGHEST, standard_rate
 from core.actions import Action, Intent
 from core.errors import DomainError, NotAllowed
-from core.i18n import N_, _, bilingual, present
+from core.i18n import N_, _, bilingual, countries, present
 from core.storage.uow import UnitOfWork
 
 # Countries that write the town before the postcode on an address line.
@@ -67,11 +68,13 @@ class Party:
     vat_id: str | None = None
 
     def block(self, legal: bool = True) -> str:
-        """The party as lines of text: name, address (as written), "VAT ID: …" in the reader's
-        language, with the English beside it on a `legal` document."""
+        """The party as lines of text: name, address (as written, but the country named in
+        the reader's language), "VAT ID: …" in the reader's language, with the English beside
+        it on a `legal` document."""
         say = bilingual if legal else _
         vat = (say(N_("VAT ID: {vat_id}"), vat_id=self.vat_id),) if self.vat_id else ()
-        return "\n".join((self.name, *self.lines, *vat))
+        lines = (*self.lines[:-1], country_line(self.lines[-1])) if self.lines else ()
+        return "\n".join((self.name, *lines, *vat))
 
     def frozen(self) -> dict[str, Any]:
         """The party as plain data, for a document that must keep naming it as it was."""
@@ -85,6 +88,20 @@ class Party:
 
 
 PLATFORM = Party("Agora (platform)")
+
+
+def country_line(line: str) -> str:
+    """An address's last line, the country as `Billing.address_lines` wrote it (in English,
+    frozen so into a document's fingerprinted data), in the reader's language ("Latvia" →
+    "Lettland"); any other line as it is."""
+    code = english_country_codes().get(line)
+    return countries.country_name(code) if code else line
+
+
+@cache
+def english_country_codes() -> dict[str, str]:
+    """Each country's English name, as `country_name` writes it, to its code."""
+    return {country_name(code): code for code in countries.ISO_3166}
 
 
 def check(legal_name: str, street: str, postcode: str, town: str, country: str,

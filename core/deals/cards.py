@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from core.accounts.tables import Account
+from core.accounts.vat import percent
 from core.catalog.tables import Listing
 from core.catalog.taxonomy import DELIVERY, UNITS
 from core.clock import local_time
@@ -18,6 +19,7 @@ from core.deals.quality_report import MEASURABLE
 from core.deals.tables import Deal, Offer, QualityReport, Shipment
 from core.i18n import N_, _, dates, present
 from core.money.model import Money, exponent
+from core.payments_port import EscrowView
 from core.policy import Policy
 from core.process.deals import state_words
 
@@ -136,6 +138,37 @@ def deal_text(deal: Deal, title: str, unit: str, shipment: Shipment | None, paym
                      when=dates.day(shipment.expected_day))
         lines.append(line)
     return "\n".join(lines)
+
+
+def payment_words(view: EscrowView | None, deal: Deal) -> str:
+    """The deal's payment status, from the money layer (never stored on the deal)."""
+    status = deal.status
+    if deal.payment_days and (view is None or view.state == "awaiting_payment") \
+            and status not in ("cancelled", "refunded"):
+        return _on_terms(view, deal)
+    if view is None:
+        return _("cancelled before payment") if status == "cancelled" else \
+            _("opens once both parties accept the terms")
+    if view.direct:
+        return _("arranged directly between you — Agora holds nothing (no buyer protection)")
+    amount: object = view.amount
+    if view.vat is not None:  # the seller's VAT, paid on top of the price
+        amount = _("{amount} (VAT {rate} included: {vat})", amount=view.amount,
+                   rate=percent(view.vat.rate), vat=view.vat.amount)
+    return {"awaiting_payment": _("{amount} awaiting the buyer's payment", amount=amount),
+            "held": _("{amount} held in escrow", amount=amount),
+            "released": _("released to the seller (commission {commission})", commission=view.commission),
+            "refunded": _("refunded to the buyer"),
+            }.get(view.state, view.state.replace("_", " "))
+
+
+def _on_terms(view: EscrowView | None, deal: Deal) -> str:
+    """A deal paid on terms: invoiced when the goods ship, then due on its date."""
+    if view is not None and deal.payment_due_on is not None:
+        return _("{amount} invoiced on terms, due on {date}", amount=view.amount,
+                 date=dates.day(deal.payment_due_on))
+    return _("on terms: the invoice comes when the goods ship, due {days} days later",
+             days=deal.payment_days)
 
 
 def quality_summary(view: DealView) -> str:

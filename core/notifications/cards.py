@@ -8,11 +8,18 @@ conditional update before the channel is asked to edit, and a chat's rows are de
 order (core.notifications.dispatcher), so the newest card is the one left with buttons. A
 channel that retires a card itself `release`s it first, so nothing is retired twice; one that
 shows an answer in a card's place says so (`reshown`), so the card is retired as it is shown
-now, not reverted to the notice's words."""
+now, not reverted to the notice's words.
+
+An object that changes without a new card in a chat (the other party acted, a timer moved it,
+the person acted from another message) has its latest card there rewritten to what it is now:
+a row that `rewrites` the object is delivered as an edit of that card, its words and buttons
+built at delivery by the object kind's `CardBuilder`, so a late or repeated rewrite still shows
+the current state. A card showing an answer in its place (`reshown`) is left to that answer."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from sqlalchemy import select, update
@@ -28,6 +35,18 @@ class Editor(Protocol):
     """A channel that can take the buttons off a message it sent."""
 
     async def retire(self, address: str, ref: str, payload: dict[str, Any]) -> None: ...
+
+
+class Rewriter(Protocol):
+    """A channel that can rewrite a card it sent: new words and buttons in its place."""
+
+    async def rewrite(self, address: str, ref: str, was: dict[str, Any],
+                      now: dict[str, Any]) -> None: ...
+
+
+# The card of an object as it is now, for one reader: (object's id, account) → a payload
+# ({"text", "buttons"}), or None when the object is gone or the reader is not a party.
+CardBuilder = Callable[[str, int], Awaitable["dict[str, Any] | None"]]
 
 
 def about(payload: dict[str, Any]) -> set[str]:
@@ -95,3 +114,44 @@ async def reshown(sessions: async_sessionmaker[AsyncSession], channel: str, addr
         done = await session.execute(update(o).where(o.id == card_id, o.sent_ref == ref)
                                      .values(payload=changed))
     return bool(done.rowcount)  # type: ignore[attr-defined]
+
+
+def rewrites(payload: dict[str, Any]) -> str | None:
+    """The object ("deal:12") a row asks to rewrite the latest card of, if it is such a row."""
+    found = payload.get("rewrites")
+    return found if isinstance(found, str) and ":" in found else None
+
+
+async def rewrite_latest(sessions: async_sessionmaker[AsyncSession], editor: Rewriter,
+                         row_id: int, channel: str, address: str, key: str,
+                         build: CardBuilder, account_id: int) -> bool:
+    """Rewrite the chat's latest card of `key` to the object's current state; False when there
+    is none to rewrite: no card there still showing its buttons, a newer card than this row
+    (it was written after the change), or one showing an answer in its place."""
+    o = OutboxMessage
+    async with sessions() as session:
+        latest = (await session.execute(
+            select(o.id, o.sent_ref, o.payload)
+            .where(o.channel == channel, o.address == address, o.sent_ref.is_not(None))
+            .order_by(o.id.desc()).limit(LOOKBACK))).all()
+    card = next(((i, ref, payload) for i, ref, payload in latest if key in about(payload)), None)
+    if card is None or card[0] > row_id or "shown" in card[2]:
+        return False
+    card_id, ref, was = card
+    object_id = key.partition(":")[2]
+    now = await build(object_id, account_id)
+    if now is None:
+        return False
+    # Still a card of the same objects: a newer card of any of them retires it as shown now.
+    now = {**now, "about": sorted(about(was) | about(now) | {key})}
+    async with sessions() as session, session.begin():
+        kept = await session.execute(update(o).where(o.id == card_id, o.sent_ref == ref)
+                                     .values(payload=now))
+    if kept.rowcount != 1:  # type: ignore[attr-defined]  # retired or released meanwhile
+        return False
+    try:
+        await editor.rewrite(address, ref, was, now)
+    except Exception as exc:  # deleted by the person, too old to edit: it stays as it was
+        log.info("outbox: could not rewrite card %s in %s (%s)", card_id, channel, exc)
+        return False
+    return True

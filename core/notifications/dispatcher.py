@@ -102,6 +102,7 @@ class OutboxDispatcher:
         accept: Callable[[str, str, int | None], bool] | None = None,
         poll_seconds: float = 1.0,
         attachments: dict[str, Resolver] | None = None,
+        card_builders: dict[str, cards.CardBuilder] | None = None,
         batch: int = BATCH,
         lease: timedelta = LEASE,
         worker: str | None = None,
@@ -112,6 +113,9 @@ class OutboxDispatcher:
         # Files are referenced in the payload ({"kind", "key"}), not stored in the row: the
         # resolver of their kind renders them at delivery time.
         self.attachments = attachments if attachments is not None else {}
+        # An object's card as it is now, by the object's kind ("deal"), for rewriting its
+        # latest card in a chat (core.notifications.cards.rewrite_latest).
+        self.card_builders = card_builders if card_builders is not None else {}
         self._limiter = limiter or SendLimiter()
         # accept(channel, address, account_id): which rows this dispatcher delivers.
         self._accept = accept or (lambda channel, address, account_id: True)
@@ -232,7 +236,9 @@ class OutboxDispatcher:
         return held
 
     async def _deliver(self, row: Claimed) -> bool:
-        await self._limiter.acquire(row.channel, row.address)
+        await self._limiter.acquire(row.channel, row.address)  # an edit counts as a send
+        if (key := cards.rewrites(row.payload)) is not None:
+            return await self._rewrite(row, key)
         try:
             # Before sending anything (a failure sends nothing), drawn for the recipient.
             files = await self._files(row.payload, row.account_id)
@@ -250,6 +256,21 @@ class OutboxDispatcher:
         if card is not None:  # the newer card is shown: older ones of its objects lose buttons
             await cards.retire_older(self._sessions, sender, row.id, row.channel, row.address,
                                      about)
+        return True
+
+    async def _rewrite(self, row: Claimed, key: str) -> bool:
+        """A row that rewrites the chat's latest card of `key` rather than sending anything:
+        done once tried (a card no longer there, or a channel that cannot edit, is no error)."""
+        sender = self.senders[row.channel]
+        build = self.card_builders.get(key.partition(":")[0])
+        try:
+            if build is not None and row.account_id is not None and hasattr(sender, "rewrite"):
+                await cards.rewrite_latest(self._sessions, sender, row.id, row.channel,
+                                           row.address, key, build, row.account_id)
+        except Exception as exc:  # the database: tried again like a send
+            await self._failed(row, exc)
+            return False
+        await self._finish(row.id, status="sent", sent_at=self._clock.now())
         return True
 
     async def _files(self, payload: dict[str, Any], account_id: int | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, select
@@ -88,6 +89,27 @@ async def notify(
             dedupe_key = document_key(target.channel, target.address, attachment)
     payload = _card(text, buttons, about) | _files(attachment)
     return _add(uow, account_id, target.channel, target.address, payload, urgent, dedupe_key)
+
+
+async def rewrite_card(uow: UnitOfWork, account_id: int, key: str,
+                       after: timedelta | None = None) -> OutboxMessage | None:
+    """After commit, rewrite the latest card of object `key` ("deal:12") in the chat where
+    this account's cards go, to what the object is then (core.notifications.cards): for a
+    change that brings this person no new card. `after` holds it back, so that the card a
+    person just pressed is answered in place first (and released) rather than rewritten."""
+    account = await uow.session.get(Account, account_id)
+    identities = uow.session.info.get(_KNOWN, {}).get(account_id)
+    if identities is None:
+        identities = list((await uow.session.execute(
+            select(Identity).where(Identity.account_id == account_id).order_by(Identity.id)
+        )).scalars())
+    if account is None or not identities:
+        return None  # by email only: an email cannot be rewritten
+    target = next((i for i in identities if i.channel == account.notify_channel), identities[0])
+    row = _add(uow, account_id, target.channel, target.address, {"rewrites": key}, True, None)
+    if after is not None:
+        row.available_at = row.available_at + after
+    return row
 
 
 def notify_chat(uow: UnitOfWork, channel: str, address: str, text: str, *,

@@ -8,13 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from core.actions import ActionRows
 from core.events import Event
-from core.notifications.outbox import AttachmentRef, addressed_to, notify, recipients
+from core.notifications.outbox import (
+    AttachmentRef,
+    addressed_to,
+    notify,
+    recipients,
+    rewrite_card,
+)
 from core.operators.roles import admin_ids
-from core.process.model import ADMINS, Process
+from core.process.model import ADMINS, Notice, Process
 from core.storage.uow import UnitOfWork
 
 
@@ -44,6 +51,10 @@ class Said:
     about: tuple[str, ...] = ()  # objects it is a card of besides its buttons' (a negotiation)
 
 
+# How long the rewrite of the mover's own card waits: their press is answered on the card they
+# pressed first, which then leaves the outbox's care (core.notifications.cards.release).
+ACTOR_HOLD = timedelta(seconds=5)
+
 # A text builder: (uow, what moved, the addressee's role, their account) → the text, or None
 # to say nothing to this person this time.
 TextBuilder = Callable[[UnitOfWork, Moved, str, int], Awaitable["Said | str | None"]]
@@ -60,6 +71,10 @@ class NoticeBook:
     texts: Mapping[str, TextBuilder]
     buttons: Mapping[str, ButtonsBuilder] = field(default_factory=dict)
     roles: tuple[str, ...] = ()  # addressees besides the actors (an offer's maker)
+    # The kind of the subject's card ("deal": its key is "deal:<id>"), when a party who hears
+    # nothing of a move has their latest card of it rewritten to its new state.
+    card: str | None = None
+    card_parties: tuple[str, ...] = ()
 
     async def on_moved(self, uow: UnitOfWork, event: Event) -> None:
         """The in-transaction handler of the context's moved event."""
@@ -67,10 +82,28 @@ class NoticeBook:
         if moved is None:
             return
         step = self.process.transition(moved.transition)
-        if not step.notices:
-            return
-        await recipients(uow, {a for n in step.notices for a in _accounts(moved, n.to)})
-        for notice in step.notices:
+        told = await self._notify(uow, moved, step.notices) if step.notices else set()
+        if self.card is not None:
+            await self._rewrite_cards(uow, moved, told)
+
+    async def _rewrite_cards(self, uow: UnitOfWork, moved: Moved, told: set[int]) -> None:
+        """Each party told nothing of this move has their latest card of the subject rewritten
+        to its new state; the party who moved it a few seconds later, once the card they
+        pressed (if they pressed it) is answered in place."""
+        key = f"{self.card}:{moved.subject.id}"
+        actor = getattr(moved.event, "by", "")
+        for role in self.card_parties:
+            for account_id in _accounts(moved, role):
+                if account_id not in told:
+                    await rewrite_card(uow, account_id, key,
+                                       after=ACTOR_HOLD if role == actor else None)
+                    told.add(account_id)  # one rewrite each, whatever their roles
+
+    async def _notify(self, uow: UnitOfWork, moved: Moved, notices: Sequence[Notice]) -> set[int]:
+        """Write each declared notice; returns who got one."""
+        told: set[int] = set()
+        await recipients(uow, {a for n in notices for a in _accounts(moved, n.to)})
+        for notice in notices:
             for account_id in await self._addressees(uow, moved, notice.to):
                 # Written for its recipient: their language, their money format.
                 async with addressed_to(uow, account_id):
@@ -85,6 +118,8 @@ class NoticeBook:
                                  attachment=said.attachment, once_per_chat=said.once_per_chat,
                                  channel=said.channel, urgent=said.urgent,
                                  dedupe_key=said.dedupe_key, about=said.about)
+                    told.add(account_id)
+        return told
 
     @staticmethod
     async def _addressees(uow: UnitOfWork, moved: Moved, to: str) -> list[int]:

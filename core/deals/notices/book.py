@@ -70,6 +70,7 @@ DEALS = NoticeBook(
            "dispute_escalated": timer_notices.dispute_escalated},
     buttons={"next_steps": notices.deal_next_steps,
              "decide_dispute": timer_notices.decide_dispute},
+    card="deal", card_parties=(BUYER, SELLER),  # a party told nothing has their card rewritten
 )
 
 CONTRACTS = NoticeBook(

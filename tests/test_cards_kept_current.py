@@ -1,0 +1,120 @@
+"""An object's latest card is rewritten to what the object is now when it changes without a new
+card in that chat — through the real python-telegram-bot application (editMessageText on the
+card's message) and the real slack-bolt app (chat.update on the card's ts):
+
+- a seller who ships from somewhere else than the "Ship by" card (the Mini App, the deal's
+  own view, another worker) finds that card saying "shipped", without a "Mark shipped" that a
+  press would refuse — a few seconds after, so a card pressed is answered in place first;
+- when the ratings close (a timer: nobody is told), each party's "Deal completed" card loses
+  its "Rate" and says the deal is closed.
+No new message comes for either."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from core.deals import after_sale, deals, due, offers, terms
+from core.money.model import Money
+from tests.catalog.helpers import publish
+from tests.support.accounts import registered
+from tests.support.fake_slack import button_values
+from tests.support.two_channels import SLACK_USER, TELEGRAM_USER, World
+
+pytestmark = pytest.mark.journey
+
+
+def telegram_card(world: World, needle: str) -> dict[str, Any]:
+    [card] = [m for m in world.telegram.shown(TELEGRAM_USER)
+              if needle in str(m.get("text") or m.get("caption") or "")]
+    return card
+
+
+def labels(message: dict[str, Any]) -> list[str]:
+    return [b["text"] for row in (message.get("reply_markup") or {}).get("inline_keyboard", [])
+            for b in row]
+
+
+def slack_card(world: World, ts: str) -> dict[str, Any]:
+    [card] = [m for m in world.slack.shown(SLACK_USER) if m.get("ts") == ts]
+    return card
+
+
+def slack_words(message: dict[str, Any]) -> str:
+    return str(message.get("text") or "") + " ".join(
+        str((block.get("text") or {}).get("text") or "") for block in message.get("blocks") or [])
+
+
+async def paid_deal(world: World) -> tuple[int, int, int]:
+    """Sam (Telegram) sells to Bob (Slack): a deal agreed, its terms accepted and paid."""
+    app = world.app
+    sam = await registered(app, str(TELEGRAM_USER), channel="telegram",
+                           address=str(TELEGRAM_USER), roles=("seller",), display_name="Sam",
+                           country="LV", city="Riga")
+    bob = await registered(app, f"T0AGORA:{SLACK_USER}", channel="slack", address=SLACK_USER,
+                           display_name="Bob", country="EE", city="Tallinn")
+    listing_id = await publish(app, sam, negotiable="yes", min_order="20", quantity="500")
+    async with app.uow() as uow:
+        offer = await offers.make_offer(uow, listing_id, bob.id, offers.Terms(
+            Decimal("100"), Money.parse("220", "EUR"), "EXW", "Riga port"))
+        deal = await offers.accept(uow, offer.id, sam.id)
+        version = await terms.current(uow, deal.id)
+        assert version is not None
+        await terms.accept(uow, deal.id, bob.id, version.sha256)
+        await terms.accept(uow, deal.id, sam.id, version.sha256)
+        await uow.commit()
+        deal_id = deal.id
+    escrow = await app.payments.by_reference(deals.reference(deal_id))
+    assert escrow is not None
+    await app.payments.pay_with_test_card(escrow.id, "4242 4242 4242 4242")
+    await world.deliver()
+    return sam.id, bob.id, deal_id
+
+
+async def test_a_deal_moved_without_a_new_card_rewrites_each_partys_latest_card(world):
+    app, fake = world.app, world.telegram
+    sam, bob, deal_id = await paid_deal(world)
+    ship_by = telegram_card(world, "Ship by")
+    assert "Mark shipped" in labels(ship_by)
+
+    # Sam ships, not from that card: Bob hears it; Sam's card waits its few seconds.
+    async with app.uow() as uow:
+        await after_sale.mark_shipped(uow, deal_id, sam, "DSV", "CMR-77", None)
+        await uow.commit()
+    start = fake.mark()
+    await world.deliver()
+    await world.bob_sees("on the way")
+    assert "Mark shipped" in labels(fake.messages[ship_by["message_id"]])
+    app.clock.advance(seconds=6)
+    await world.deliver()
+    rewritten = fake.messages[ship_by["message_id"]]
+    assert "Status: shipped" in rewritten["text"] and "via DSV (CMR-77)" in rewritten["text"]
+    assert "Mark shipped" not in labels(rewritten)
+    assert labels(rewritten) == ["Mark delivered", "🤝 Open the deal"]  # its next step now
+    assert fake.count(TELEGRAM_USER, since=start) == 0  # nothing new in Sam's chat
+    assert fake.count(TELEGRAM_USER, ("editMessageText",), since=start) == 1
+
+    # Bob confirms the goods arrived: both hear it, with ⭐ Rate on each card.
+    async with app.uow() as uow:
+        await deals.take(uow, deal_id, "confirm-receipt", bob)
+        await uow.commit()
+    await world.deliver()
+    completed = await world.bob_sees("Deal completed")
+    assert any("Rate" in label for label in button_values(completed.get("blocks")))
+    sams = telegram_card(world, "Deal completed")
+    assert any("Rate" in label for label in labels(sams))
+
+    # Nobody rated; the ratings close two weeks on (nobody is told): no Rate is left.
+    posts, start = len(world.slack.calls_to("chat.postMessage")), fake.mark()
+    app.clock.advance(days=15)
+    assert ("deal", deal_id, "close-reviews") in await due.run_all(app.uow)
+    await world.deliver()
+    sams = fake.messages[sams["message_id"]]
+    assert "Status: closed" in sams["text"] and labels(sams) == ["🤝 Open the deal"]
+    bobs = slack_card(world, completed["_where"][1])
+    assert "Status: closed" in slack_words(bobs)
+    assert list(button_values(bobs.get("blocks"))) == ["🤝 Open the deal"]
+    assert fake.count(TELEGRAM_USER, since=start) == 0
+    assert len(world.slack.calls_to("chat.postMessage")) == posts
