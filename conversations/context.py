@@ -10,7 +10,8 @@ from datetime import datetime
 from typing import Any
 
 from conversations.messages import Envelope, Outbound
-from core.accounts.service import Account, ChannelIdentity
+from core.accounts.member import Member
+from core.accounts.service import ChannelIdentity
 from core.catalog.media import FileFetcher, FileStore
 from core.catalog.search import Catalog
 from core.clock import zone
@@ -51,7 +52,7 @@ class Ctx:
 
     env: Envelope
     uow: UnitOfWork
-    account: Account | None
+    account: Member | None  # the acting person's read model; None before registration
     roles: set[str]
     data: dict[str, Any]
     services: Services

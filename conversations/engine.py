@@ -36,7 +36,7 @@ from conversations.registry import Registry
 from conversations.sanitise import clean_envelope
 from conversations.whereabouts import remember_error, whereabouts
 from core import conversation_store
-from core.accounts.service import find_account
+from core.accounts.member import find_member
 from core.actions import Action, Intent
 from core.conversation_store import ChatState
 from core.errors import DomainError
@@ -98,9 +98,9 @@ class Engine:
         """Whom a turn of `env` is written for (a channel's own words follow it): the account's
         language and country, else the language chosen in this chat or the app's."""
         async with self._uow_factory() as uow:
-            account = await find_account(uow, env.channel, env.user_key)
-            if account is not None:
-                return SimpleNamespace(language=account.language, country=account.country)
+            member = await find_member(uow, env.channel, env.user_key)
+            if member is not None:
+                return SimpleNamespace(language=member.language, country=member.country)
             conv = await conversation_store.load(uow, env.channel, env.user_key, env.chat_id,
                                                  lock=False)  # not committed: only read
         return Visitor((conv.data or {}).get(LANGUAGE) or env.language)
@@ -163,7 +163,7 @@ class Engine:
         return Outcome(_stamp(replies, conv.token))
 
     async def _context(self, uow: UnitOfWork, env: Envelope, conv: ChatState) -> Ctx:
-        account = await find_account(uow, env.channel, env.user_key)
+        account = await find_member(uow, env.channel, env.user_key)
         # A language chosen in this chat (/language) outranks the one the person's app names;
         # registration keeps `env.language` on the new account.
         chosen = (conv.data or {}).get(LANGUAGE)

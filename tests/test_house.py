@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import ast
+import importlib
+import pkgutil
 import re
+import types
 from functools import cache
 from pathlib import Path
 
+import conversations
 from conversations.flows.all_flows import ALL_FLOWS
 from conversations.messages import Choice
 from conversations.registry import Registry
 from core.actions import Intent
+from core.storage.tables import Base
 from tests.support.accounts import registered
 from tests.support.chat import ChatUser
 
@@ -126,6 +131,30 @@ def test_conversations_import_no_sqlalchemy_and_no_tables():
     pattern = re.compile(r"^\s*(from|import) (sqlalchemy|core\..*tables)", re.MULTILINE)
     offenders = [str(p.relative_to(ROOT)) for p in (ROOT / "conversations").rglob("*.py")
                  if pattern.search(p.read_text())]
+    assert offenders == []
+
+
+def _is_table_class(value: object) -> bool:
+    """A SQLAlchemy table class of any context (a subclass of core's declarative base)."""
+    return isinstance(value, type) and issubclass(value, Base) and value is not Base
+
+
+def test_flows_hold_no_table_class():
+    """Flows read core's read models, never a table's row: no module of conversations holds a
+    table class, imported directly, through a re-export, or as `module.Name` of an imported
+    module (which a glance at its imports would miss)."""
+    offenders = []
+    for info in pkgutil.walk_packages(conversations.__path__, "conversations."):
+        module = importlib.import_module(info.name)
+        offenders += [f"{info.name}: {name}" for name, value in vars(module).items()
+                      if _is_table_class(value)]
+        tree = ast.parse(Path(module.__file__ or "").read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+                held = getattr(module, node.value.id, None)
+                if isinstance(held, types.ModuleType) and _is_table_class(
+                        getattr(held, node.attr, None)):
+                    offenders.append(f"{info.name}:{node.lineno}: {node.value.id}.{node.attr}")
     assert offenders == []
 
 

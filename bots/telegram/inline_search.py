@@ -13,6 +13,7 @@ from telegram import (
 from config.container import Container
 from conversations.flows.listing_card import summary
 from core.catalog import query_text
+from core.catalog.listing_card import listing_card
 from core.i18n import _
 
 INLINE_LIMIT = 10
@@ -32,7 +33,7 @@ async def answer_inline(container: Container, query: InlineQuery, bot_username: 
         async with container.uow() as uow:
             found = await container.catalog.top_listings(uow, search, INLINE_LIMIT)
             for listing, _score in found:
-                line = summary(listing)
+                line = summary(listing_card(listing))
                 link = listing_link(bot_username, listing.id)
                 message = _("📦 {title}\n{line}\nDetails: {link}", title=listing.title, line=line,
                             link=link)

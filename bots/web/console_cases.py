@@ -10,8 +10,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from bots.web.console_auth import Asker, DealViewer, Decider, Moderator, Operator, reading
 from bots.web.console_pages import attempt, done, field, id_of, page
-from conversations.flows.listing_card import card
+from conversations.flows.listing_card import card_text
 from core.catalog import lifecycle
+from core.catalog.listing_card import card_of
 from core.console import disputes
 from core.deals import after_sale
 from core.errors import DomainError, InvalidField, NotFound
@@ -49,7 +50,7 @@ async def _review(request: Request, operator: Operator, listing_id: int | None,
             listing = await lifecycle.for_review(uow, listing_id, operator.account_id)
         except NotFound as exc:
             return _not_found(request, operator, str(exc))
-        text = await card(uow, listing, show_status=True)
+        text = card_text(await card_of(uow, listing), show_status=True)
     return page(request, operator, "admin/listing.html", status_code=400 if errors else 200,
                 listing=listing, card=text, errors=errors or {}, reason=reason)
 

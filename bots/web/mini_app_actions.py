@@ -30,8 +30,9 @@ from conversations.flows import listing_fields as lf
 from conversations.flows import offer_fields as of
 from conversations.flows.offer import review_text
 from conversations.forms import Form
-from core.catalog import lifecycle, listings, media, views
+from core.catalog import lifecycle, listings, media
 from core.catalog import rules as listing_rules
+from core.catalog.listing_card import ListingCard, viewable_card
 from core.consulting.bookings import service as bookings
 from core.consulting.sessions.money import free_minutes_of
 from core.deals import approvals, offers, on_terms, threads
@@ -39,7 +40,6 @@ from core.deals import views as deal_views
 from core.errors import DomainError
 from core.i18n import _
 from core.ids import parse_id
-from core.money.model import Money
 from core.notifications.outbox import notify
 from core.storage.uow import UnitOfWork
 
@@ -178,7 +178,7 @@ class _Offering:
     """A listing as this buyer may offer on it: whether its price is fixed, the chat's whole
     offer form and its defaults."""
 
-    listing: Any
+    listing: ListingCard
     fixed: bool
     form: Form
     start: dict[str, Any]
@@ -195,10 +195,9 @@ async def _offering(request: Request, container: Container, person: MiniAppPerso
         return part(request, "app/message.html", status_code=404, message=_("No such page."))
     try:
         async with container.uow() as uow:
-            listing = await views.viewable(uow, number, person.account.id)
+            listing = await viewable_card(uow, number, person.account.id)
             usual = await offers.usual_terms(uow, person.account.id)
             methods = await on_terms.methods_for(uow, person.account.id)
-            uow.session.expunge(listing)  # read after the transaction, never written through
         if listing.seller_id == person.account.id:
             raise DomainError(_("That is your own listing."))
     except DomainError as exc:
@@ -243,7 +242,7 @@ async def make_offer(request: Request, container: ContainerDep, person: PersonDe
     values, errors = form.validate_all(raw)
     values = {**found.start, **{k: v for k, v in values.items() if v is not None or k == "place"}}
     if fixed:
-        values["price"] = str(Money(listing.price_minor, listing.currency).decimal)
+        values["price"] = str(listing.price.decimal)
     if errors:
         specs = [f.spec(raw.get(f.name)) for f in form.fields]
         return part(request, "app/offer.html", status_code=400, listing=listing, specs=specs,
@@ -256,10 +255,10 @@ async def make_offer(request: Request, container: ContainerDep, person: PersonDe
     return await _place(request, container, person, listing, values, fixed)
 
 
-async def _place(request: Request, container: Container, person: MiniAppPerson, listing: Any,
-                 values: dict[str, Any], fixed: bool) -> Response:
+async def _place(request: Request, container: Container, person: MiniAppPerson,
+                 listing: ListingCard, values: dict[str, Any], fixed: bool) -> Response:
     assert person.account is not None
-    terms = of.to_terms(values, listing.currency)
+    terms = of.to_terms(values, listing.price.currency)
     try:
         async with container.uow() as uow:
             placed = await (approvals.buy if fixed else approvals.offer)(
@@ -273,8 +272,8 @@ async def _place(request: Request, container: Container, person: MiniAppPerson, 
                 view="/app/deals", more=None)
 
 
-async def _ask(request: Request, container: Container, person: MiniAppPerson, listing: Any,
-               text: str) -> Response:
+async def _ask(request: Request, container: Container, person: MiniAppPerson,
+               listing: ListingCard, text: str) -> Response:
     """A message to the seller, as the chat's “Ask the seller” sends it."""
     assert person.account is not None
     text = text.strip()

@@ -17,6 +17,7 @@ from core.consulting.sessions import reviews
 from core.consulting.sessions import service as sessions
 from core.consulting.sessions.lifecycle import CLOSED, LIVE
 from core.consulting.sessions.notices import elapsed, ended_text, price_text
+from core.consulting.sessions.view import SessionView
 from core.errors import DomainError
 from core.i18n import N_, _
 from core.ids import parse_id
@@ -32,7 +33,7 @@ async def _start(ctx: Ctx) -> Next | None:
         return Next.end(Reply(_("Open a session from its notice or booking."), kind="error"))
     ctx.data["session_id"] = session_id
     if verb == "end":
-        session = await sessions.end(ctx.uow, session_id, ctx.account.id)
+        session = await _end(ctx, session_id)
         return Next.end(Reply(_ended(ctx, session), after(ctx, session)), menu=False)
     if verb == "extend":
         await sessions.extend(ctx.uow, session_id, ctx.account.id, int(minutes or 15))
@@ -42,16 +43,23 @@ async def _start(ctx: Ctx) -> Next | None:
     return None
 
 
-def _ended(ctx: Ctx, session: sessions.ConsultSession) -> str:
+async def _end(ctx: Ctx, session_id: int) -> SessionView:
+    """End the session (a second tap ends nothing more) and read it as it ended."""
+    assert ctx.account is not None
+    await sessions.end(ctx.uow, session_id, ctx.account.id)
+    return await sessions.seen(ctx.uow, session_id, ctx.account.id)
+
+
+def _ended(ctx: Ctx, session: SessionView) -> str:
     return ended_text(session, ctx.account_id)
 
 
 async def _chat_prompt(ctx: Ctx) -> list[Outbound]:
-    session = await sessions.get(ctx.uow, ctx.data["session_id"], ctx.account_id)
+    session = await sessions.seen(ctx.uow, ctx.data["session_id"], ctx.account_id)
     return [Reply(_status(ctx, session), _buttons(ctx, session))]
 
 
-def _status(ctx: Ctx, session: sessions.ConsultSession) -> str:
+def _status(ctx: Ctx, session: SessionView) -> str:
     now = ctx.uow.clock.now()
     if session.status in CLOSED:
         return _ended(ctx, session) if session.status.startswith("ended") else _("This session is over.")
@@ -62,7 +70,7 @@ def _status(ctx: Ctx, session: sessions.ConsultSession) -> str:
              "to the other party.", elapsed=elapsed(session, now), price=price_text(session))
 
 
-def after(ctx: Ctx, session: sessions.ConsultSession) -> tuple[tuple[Button, ...], ...]:
+def after(ctx: Ctx, session: SessionView) -> tuple[tuple[Button, ...], ...]:
     """What an ended session offers: the recap (notes, or the PDF) and a review."""
     if not session.status.startswith("ended"):
         return rows((_("✔ Done"), "done"))
@@ -74,7 +82,7 @@ def after(ctx: Ctx, session: sessions.ConsultSession) -> tuple[tuple[Button, ...
                 per_row=2)
 
 
-def _buttons(ctx: Ctx, session: sessions.ConsultSession) -> tuple[tuple[Button, ...], ...]:
+def _buttons(ctx: Ctx, session: SessionView) -> tuple[tuple[Button, ...], ...]:
     if session.status in CLOSED:
         return after(ctx, session)
     options = []
@@ -96,7 +104,7 @@ async def _on_chat(ctx: Ctx, msg: Inbound) -> Next:
     if data in ("leave", "done"):
         return Next.end(Reply(_("The session chat is closed here; rejoin from its notice.")))
     if data == "end":
-        session = await sessions.end(ctx.uow, session_id, ctx.account.id)
+        session = await _end(ctx, session_id)
         return Next.end(Reply(_ended(ctx, session), after(ctx, session)), menu=False)
     if data == "extend":
         await sessions.extend(ctx.uow, session_id, ctx.account.id, 15)
@@ -112,7 +120,7 @@ async def _on_chat(ctx: Ctx, msg: Inbound) -> Next:
         await sessions.post(ctx.uow, session_id, ctx.account.id, msg.text)
     else:
         return Next.stay(Reply(_("Type a message or send a file."), kind="error"))
-    session = await sessions.get(ctx.uow, session_id, ctx.account.id)
+    session = await sessions.seen(ctx.uow, session_id, ctx.account.id)
     return Next(state="", reprompt=False,
                 replies=[Reply(f"✓ {elapsed(session, ctx.uow.clock.now())}",
                                _buttons(ctx, session))])

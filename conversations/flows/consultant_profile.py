@@ -16,6 +16,7 @@ from core.actions import Intent
 from core.consulting.profiles import promotions
 from core.consulting.profiles import service as profiles
 from core.consulting.profiles.taxonomy import CATEGORIES, label, language_name
+from core.consulting.profiles.view import ProfileView
 from core.errors import DomainError, NotFound
 from core.i18n import N_, _, n_
 
@@ -23,7 +24,7 @@ from core.i18n import N_, _, n_
 async def _start(ctx: Ctx) -> Next | None:
     """An existing profile opens at its preview; a new one asks the essentials."""
     try:
-        await profiles.get(ctx.uow, ctx.account_id or 0)
+        await profiles.own_profile(ctx.uow, ctx.account_id or 0)
     except NotFound:
         return Next(state="essentials", remember=False)
     wanted = "promote" if ctx.data.get("args") == "promote" else "preview"
@@ -44,11 +45,10 @@ async def _saved(ctx: Ctx, values: dict[str, Any]) -> Next:
     return Next(state="preview", remember=False, replies=[Reply(_("✅ Saved."))])
 
 
-def profile_text(profile: profiles.ConsultantProfile) -> str:
+def profile_text(profile: ProfileView) -> str:
     """The profile as seekers read it."""
-    price = profiles.rate_of(profile)
-    rate = str(price)
-    if price is None:
+    rate = str(profile.rate)
+    if profile.rate is None:
         rate_line = _("Rate: —")
     elif profile.rate_kind == "session":
         rate_line = _("Rate: {rate} per {minutes}-minute session", rate=rate,
@@ -69,7 +69,7 @@ def profile_text(profile: profiles.ConsultantProfile) -> str:
 
 async def _preview(ctx: Ctx) -> list[Outbound]:
     assert ctx.account is not None and ctx.services.payments is not None
-    profile = await profiles.get(ctx.uow, ctx.account.id)
+    profile = await profiles.own_profile(ctx.uow, ctx.account.id)
     wallet = await ctx.services.payments.wallet(ctx.account.id, ctx.uow)
     missing = profiles.what_is_missing(profile, wallet.payouts_ready)
     state = (_("🟢 Live in the directory") + (" · " + _("online now") if profiles.is_online(
@@ -96,7 +96,7 @@ async def _on_preview(ctx: Ctx, msg: Inbound) -> Next:
     assert ctx.account is not None and ctx.services.payments is not None
     data = msg.data if isinstance(msg, Choice) else ""
     if data in ("essentials", "details"):
-        _seed(ctx, data, await profiles.get(ctx.uow, ctx.account.id))
+        _seed(ctx, data, await profiles.own_profile(ctx.uow, ctx.account.id))
         return Next(state=data)
     if data == "photo":
         return Next(state="photo")
@@ -109,7 +109,7 @@ async def _on_preview(ctx: Ctx, msg: Inbound) -> Next:
         return await _go_live(ctx)
     if data == "online":
         now = ctx.uow.clock.now()
-        online = profiles.is_online(await profiles.get(ctx.uow, ctx.account.id), now)
+        online = profiles.is_online(await profiles.own_profile(ctx.uow, ctx.account.id), now)
         await profiles.set_online(ctx.uow, ctx.account.id, not online)
         return Next(state="preview", remember=False, replies=[Reply(
             _("⚪ Offline.") if online else _("🟢 Online: seekers can ask to talk now. It switches "
@@ -134,15 +134,17 @@ async def _billed(ctx: Ctx, values: dict[str, Any]) -> Next:
     return await _go_live(ctx)
 
 
-def _seed(ctx: Ctx, key: str, profile: profiles.ConsultantProfile) -> None:
-    known = {"headline": profile.headline, "bio": profile.bio, "categories": profile.categories,
-             "languages": profile.languages, "rate_kind": profile.rate_kind,
+def _seed(ctx: Ctx, key: str, profile: ProfileView) -> None:
+    # A form's values are what a conversation keeps (JSON): lists and a plain dict.
+    known = {"headline": profile.headline, "bio": profile.bio,
+             "categories": list(profile.categories), "languages": list(profile.languages),
+             "rate_kind": profile.rate_kind,
              "session_minutes": str(profile.session_minutes) if profile.session_minutes else None,
-             "price": str(rate.decimal) if (rate := profiles.rate_of(profile)) else None,
-             "weekly_hours": profile.weekly_hours or None,
-             "keywords": profile.keywords, "notice_minutes": str(profile.notice_minutes),
+             "price": str(profile.rate.decimal) if profile.rate else None,
+             "weekly_hours": dict(profile.weekly_hours) or None,
+             "keywords": list(profile.keywords), "notice_minutes": str(profile.notice_minutes),
              "buffer_minutes": str(profile.buffer_minutes), "daily_max": str(profile.daily_max),
-             "meeting_url": profile.meeting_url, "days_off": profile.days_off}
+             "meeting_url": profile.meeting_url, "days_off": list(profile.days_off)}
     values = {k: v for k, v in known.items() if v not in (None, "", [], {})}
     form_runner.seed(ctx, key, values)
 
@@ -163,7 +165,7 @@ async def _promotions_text(ctx: Ctx) -> str:
 
 
 async def _promote_prompt(ctx: Ctx) -> list[Outbound]:
-    profile = await profiles.get(ctx.uow, ctx.account_id or 0)
+    profile = await profiles.own_profile(ctx.uow, ctx.account_id or 0)
     options = [(n_("{category} · {n} days · {price}", "{category} · {n} days · {price}", days,
                    category=label(c), price=promotions.price(days)), f"p:{c}:{days}")
                for c in profile.categories for days in promotions.PACKAGES]

@@ -13,6 +13,7 @@ from conversations.engine import RETURN_WHEN_DONE
 from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
 from conversations.messages import Button, Choice, Inbound, Outbound, Reply, Text
 from core.accounts import service as accounts
+from core.accounts.member import member_of
 from core.i18n import LANGUAGES, N_, Visitor, _, current_language
 from core.money.reading import read_for
 
@@ -47,7 +48,8 @@ async def _on_choice(ctx: Ctx, msg: Inbound) -> Next:
 async def _speak(ctx: Ctx, code: str) -> Next:
     """Keep `code` (on the account, else on the chat) and confirm in it."""
     if ctx.account is not None:
-        ctx.account = await accounts.update_profile(ctx.uow, ctx.account.id, language=code)
+        ctx.account = member_of(await accounts.update_profile(ctx.uow, ctx.account.id,
+                                                              language=code))
         read_for(ctx.account)
     else:
         ctx.env = replace(ctx.env, language=code)

@@ -7,11 +7,12 @@ from typing import Any
 from conversations import confirmations
 from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
 from conversations.flows import listing_fields as lf
-from conversations.flows.listing_card import card
+from conversations.flows.listing_card import card_text
 from conversations.forms import Form
 from conversations.messages import Choice, FileUpload, Inbound, Outbound, Reply, rows
 from core.catalog import lifecycle, listings, media, review
 from core.catalog import rules as listing_rules
+from core.catalog.listing_card import card_of
 from core.errors import DomainError
 from core.i18n import N_, _
 from core.ids import parse_id
@@ -101,8 +102,8 @@ async def _on_media(ctx: Ctx, msg: Inbound) -> Next:
 
 async def _preview(ctx: Ctx) -> list[Outbound]:
     listing = await listings.own_listing(ctx.uow, ctx.data["listing_id"], ctx.account.id)  # type: ignore[union-attr]
-    text = _("Preview — this is how buyers will see it:") + "\n\n" + await card(
-        ctx.uow, listing, show_status=True)
+    text = _("Preview — this is how buyers will see it:") + "\n\n" + card_text(
+        await card_of(ctx.uow, listing), show_status=True)
     first, last = ((_("🚀 Publish"), "publish"), (_("💾 Keep as draft"), "later"))
     if listing.status != "draft":  # a live listing's edits are saved as they are made
         first, last = (_("✔ Done"), "close"), (_("📦 My listings"), "@go:mylistings")

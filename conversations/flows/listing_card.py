@@ -5,13 +5,11 @@ words the site and the Mini App show."""
 from __future__ import annotations
 
 from core.catalog.lifecycle import STATUS_LABELS
-from core.catalog.listing_card import ListingCard, card_of, listing_card
-from core.catalog.views import Listing
+from core.catalog.listing_card import ListingCard
 from core.i18n import _, present
 from core.money.model import Money
 from core.money.reading import shown
 from core.public.listing_words import ListingWords, words
-from core.storage.uow import UnitOfWork
 
 
 def qty(milli: int | None, unit: str) -> str:
@@ -24,17 +22,12 @@ def money(minor: int | None, currency: str) -> str:
     return shown(None if minor is None else Money(minor, currency))
 
 
-def summary(listing: Listing, km: float | None = None) -> str:
+def summary(card: ListingCard, km: float | None = None) -> str:
     """One line for result lists."""
-    said = words(listing_card(listing))
+    said = words(card)
     per_mwh = f" · {said.per_mwh}/MWh" if said.per_mwh else ""
     where = said.town + (f" · {present.count(round(km))} km" if km is not None else "")
     return f"{said.price}/{said.unit}{per_mwh} · {said.quantity} · {where}"
-
-
-async def card(uow: UnitOfWork, listing: Listing, *, show_status: bool = False) -> str:
-    """The full listing card."""
-    return card_text(await card_of(uow, listing), show_status=show_status)
 
 
 def card_text(card: ListingCard, *, show_status: bool = False) -> str:

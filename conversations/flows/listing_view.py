@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
-from conversations.flows.listing_card import card, summary
+from conversations.flows.listing_card import card_text, summary
 from conversations.flows.opening import on_id
 from conversations.flows.share import share_button
 from conversations.messages import (
@@ -21,6 +21,7 @@ from conversations.messages import (
 from core.actions import Intent
 from core.catalog import views
 from core.catalog import watchlist as watching
+from core.catalog.listing_card import ListingCard, viewable_card
 from core.catalog.taxonomy import carbon_method
 from core.errors import NotFound
 from core.i18n import N_, _
@@ -33,16 +34,15 @@ GONE = N_("That listing is no longer available.")
 async def view_prompt(ctx: Ctx) -> list[Outbound]:
     """The card, the first photo where this channel can show it, and the buyer's options."""
     try:
-        listing = await views.viewable(ctx.uow, ctx.data["listing_id"], ctx.account_id)
+        listing = await viewable_card(ctx.uow, ctx.data["listing_id"], ctx.account_id, whole=True)
     except NotFound:
         return [Reply(_(GONE), rows(*_done(ctx)))]
-    media = await views.media_of(ctx.uow, listing.id)
-    photo = next((m for m in media if m.kind == "photo"), None)
+    photo = next((f for f in await views.files_of(ctx.uow, listing.id) if f.kind == "photo"), None)
     out: list[Outbound] = [_image(ctx, photo, listing.title)] if photo is not None else []
-    return [*out, await _card(ctx, listing, media)]
+    return [*out, await _card(ctx, listing)]
 
 
-async def _card(ctx: Ctx, listing: views.Listing, media: list[views.ListingMedia]) -> Reply:
+async def _card(ctx: Ctx, listing: ListingCard) -> Reply:
     """The card's text with its buttons (sent again in place when the watchlist changes)."""
     mine = listing.seller_id == ctx.account_id
     watched = ctx.account is not None and await watching.is_watching(
@@ -52,13 +52,13 @@ async def _card(ctx: Ctx, listing: views.Listing, media: list[views.ListingMedia
                 (_("🌱 How the carbon estimate works"), "carbon")]
     if listing.status == "published":
         options.append(share_button(f"listing:{listing.id}"))
-    if any(m.kind == "document" for m in media):
+    if listing.documents:
         options.append((_("📄 Documents"), "docs"))
-    return Reply(await card(ctx.uow, listing, show_status=mine),
+    return Reply(card_text(listing, show_status=mine),
                  rows(*options, *_done(ctx), per_row=2))
 
 
-def _trade_buttons(listing: views.Listing) -> list[tuple[str, str]]:
+def _trade_buttons(listing: ListingCard) -> list[tuple[str, str]]:
     """Ask the seller; Buy now at a fixed price, or an offer and a request for a quote."""
     ask = (_("💬 Ask the seller"), f"@go:thread:l{listing.id}")
     if not listing.negotiable:
@@ -72,7 +72,7 @@ def _done(ctx: Ctx) -> tuple[tuple[str, str], ...]:
     return () if ctx.data.get("from_list") else ((_("✔ Done"), "done"),)
 
 
-def _image(ctx: Ctx, photo: views.ListingMedia, caption: str) -> ImageReply:
+def _image(ctx: Ctx, photo: views.ListingFile, caption: str) -> ImageReply:
     """The stored photo; on the channel it came from, also its file id there (sent again by
     reference, as Telegram's file_id)."""
     store = ctx.services.files
@@ -91,7 +91,7 @@ async def _documents(ctx: Ctx, listing_id: int) -> list[Outbound]:
     """The listing's documents (certificates, lab reports) as files."""
     store = ctx.services.files
     assert store is not None
-    docs = [m for m in await views.media_of(ctx.uow, listing_id) if m.kind == "document"]
+    docs = [f for f in await views.files_of(ctx.uow, listing_id) if f.kind == "document"]
     return [FileReply(d.file_name, store.read(d.path), d.mime_type,
                       caption=f"SHA-256 {d.sha256[:16]}…") for d in docs]
 
@@ -103,20 +103,20 @@ async def view_answer(ctx: Ctx, msg: Inbound) -> Next | None:
     if data == "done":
         return None
     listing_id = ctx.data["listing_id"]
-    listing = await views.viewable(ctx.uow, listing_id, ctx.account.id)
+    listing = await viewable_card(ctx.uow, listing_id, ctx.account.id, whole=True)
     # The answer carries the card's buttons, so the next step is one tap away (no card again).
-    buttons = (await _card(ctx, listing, await views.media_of(ctx.uow, listing_id))).buttons
+    buttons = (await _card(ctx, listing)).buttons
     if data == "docs":
         files = await _documents(ctx, listing_id)
         return Next(state="", reprompt=False, replies=[
             *files, Reply(_("📄 {count} document(s) above.", count=len(files)), buttons)])
     if data == "carbon":
         return Next(state="", reprompt=False,
-                    replies=[Reply(carbon_method(listing.product_type), buttons)])
+                    replies=[Reply(carbon_method(listing.product), buttons)])
     if data == "watch":
         saved = await watching.toggle(ctx.uow, ctx.account.id, listing_id)
         note = _("⭐ Saved to your watchlist (/watchlist).") if saved else _("Removed from your watchlist.")
-        updated = await _card(ctx, listing, await views.media_of(ctx.uow, listing_id))
+        updated = await _card(ctx, listing)
         return Next(state="", reprompt=False, replies=[Reply(f"{updated.text}\n\n{note}",
                                                              updated.buttons)])
     return Next.stay(Reply(_("Choose an option."), kind="error"))

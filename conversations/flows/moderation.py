@@ -6,11 +6,12 @@ from typing import Any
 
 from conversations.fields import TextField
 from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
-from conversations.flows.listing_card import card
+from conversations.flows.listing_card import card_text
 from conversations.forms import Form
 from conversations.messages import Button, Choice, Inbound, ListItem, ListPage, Outbound, Reply, rows
 from core.actions import Intent
 from core.catalog import lifecycle
+from core.catalog.listing_card import card_of
 from core.errors import NotFound
 from core.i18n import N_, _
 from core.ids import parse_id
@@ -58,7 +59,7 @@ async def _review(ctx: Ctx) -> list[Outbound]:
         listing = await lifecycle.for_review(ctx.uow, ctx.data["listing_id"], ctx.account_id)
     except NotFound as exc:
         return [Reply(str(exc), rows((_("Back to the queue"), "queue")))]
-    text = await card(ctx.uow, listing, show_status=True)
+    text = card_text(await card_of(ctx.uow, listing), show_status=True)
     return [Reply(text, rows((_("✅ Approve"), "approve"), (_("✋ Reject"), "reject"),
                              (_("Back to the queue"), "queue"), per_row=2))]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next, OneStepCommand
-from conversations.flows.listing_card import card, summary
+from conversations.flows.listing_card import card_text, summary
 from conversations.messages import (
     Button,
     Choice,
@@ -15,8 +15,9 @@ from conversations.messages import (
     rows,
 )
 from core.actions import Intent
-from core.catalog import lifecycle, listings, views
+from core.catalog import lifecycle, listings
 from core.catalog.lifecycle import STATUS_LABELS, TRANSITIONS
+from core.catalog.listing_card import card_of, own_cards
 from core.errors import DomainError
 from core.i18n import N_, _
 from core.ids import parse_id
@@ -28,7 +29,7 @@ PER_PAGE = 8
 
 async def _list(ctx: Ctx) -> list[Outbound]:
     assert ctx.account is not None
-    mine = await views.mine(ctx.uow, ctx.account.id)
+    mine = await own_cards(ctx.uow, ctx.account.id)
     if not mine:
         return [Reply(_("You have no listings yet."), rows((_("➕ New listing"), "@go:listing"),
                                                            (_("Done"), "done")))]
@@ -64,7 +65,7 @@ async def _manage(ctx: Ctx) -> list[Outbound]:
                if listing.status in sources]
     if listing.status in listings.EDITABLE_STATUSES:
         actions.insert(0, (_("✏ Edit"), f"@go:listing:{listing.id}"))
-    return [Reply(await card(ctx.uow, listing, show_status=True),
+    return [Reply(card_text(await card_of(ctx.uow, listing), show_status=True),
                   rows(*actions, (_("◀ My listings"), "list"), per_row=2))]
 
 

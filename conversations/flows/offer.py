@@ -19,8 +19,7 @@ from conversations.messages import (
     rows,
 )
 from core.actions import Intent
-from core.catalog import views
-from core.catalog.listing_card import listing_card
+from core.catalog.listing_card import ListingCard, viewable_card
 from core.catalog.taxonomy import UNITS
 from core.deals import (
     approvals,
@@ -52,7 +51,7 @@ async def _start(ctx: Ctx) -> Next | None:
         return Next.end(Reply(_("Open an offer from a listing or an offer card."), kind="error"))
     try:
         listing_id, start = await _basis(ctx, mode, number)
-        listing = await views.viewable(ctx.uow, listing_id, ctx.account.id)
+        listing = await viewable_card(ctx.uow, listing_id, ctx.account.id)
     except DomainError as exc:
         return Next.end(Reply(str(exc), kind="error"))
     if mode in ("offer", "buy") and listing.seller_id == ctx.account.id:
@@ -98,8 +97,8 @@ async def _terms_for(ctx: Ctx, buyer_id: int | None) -> None:
     ctx.data["on_terms"] = list(await on_terms.methods_for(ctx.uow, buyer_id)) if buyer_id else []
 
 
-async def _listing(ctx: Ctx) -> views.Listing:
-    return await views.viewable(ctx.uow, ctx.data["listing_id"], ctx.account_id)
+async def _listing(ctx: Ctx) -> ListingCard:
+    return await viewable_card(ctx.uow, ctx.data["listing_id"], ctx.account_id)
 
 
 def _short(ctx: Ctx) -> Form:
@@ -128,12 +127,11 @@ async def _review(ctx: Ctx) -> list[Outbound]:
                              *contract, per_row=2))]
 
 
-def review_text(listing: views.Listing, v: dict[str, Any], mode: str, fixed: bool,
+def review_text(listing: ListingCard, v: dict[str, Any], mode: str, fixed: bool,
                 accepted: tuple[str, ...]) -> str:
     """The offer as it will be sent: quantity times price and the total, delivery, payment, how long it
     stays open (the chat's preview, and the Mini App's)."""
-    price = listing_card(listing).price if fixed else \
-        Money.parse(str(v["price"]), listing.currency)
+    price = listing.price if fixed else Money.parse(str(v["price"]), listing.price.currency)
     milli = int(Decimal(str(v["quantity"])) * 1000)
     total = line_total(price, milli)  # what the deal will charge, by core's one rule
     unit = UNITS.get(listing.unit, listing.unit)
@@ -181,8 +179,8 @@ async def _send(ctx: Ctx) -> Next:
     listing = await _listing(ctx)
     values = dict(ctx.data["values"])
     if ctx.data["fixed"]:
-        values["price"] = str(listing_card(listing).price.decimal)
-    terms = of.to_terms(values, listing.currency)
+        values["price"] = str(listing.price.decimal)
+    terms = of.to_terms(values, listing.price.currency)
     mode, ref, me = ctx.data["mode"], ctx.data["ref"], ctx.account.id
     if mode == "buy":  # a company buyer's purchase above her limit waits for approval
         placed = await approvals.buy(ctx.uow, listing.id, me, terms)

@@ -20,8 +20,7 @@ from conversations.fields import (
 )
 from conversations.flows.listing_fields import AmountOfField, DateField
 from conversations.forms import Form, Rule
-from core.catalog.listing_card import listing_card
-from core.catalog.views import Listing
+from core.catalog.listing_card import ListingCard
 from core.deals.call_offs import EVERY, MOST
 from core.deals.offers import Terms, listed_delivery
 from core.deals.rules import PAYMENT_METHODS, checked_quantity
@@ -35,9 +34,8 @@ INCOTERMS = [("EXW", N_("EXW — buyer collects")), ("FCA", N_("FCA — handed t
 EXPIRY = [("24", N_("24 hours")), ("48", N_("48 hours")), ("168", N_("7 days"))]
 
 
-def facts(listing: Listing) -> dict[str, Any]:
+def facts(card: ListingCard) -> dict[str, Any]:
     """What the offer form needs of the listing, kept with the conversation (JSON)."""
-    card = listing_card(listing)
     return {"unit": card.unit, "currency": card.price.currency,
             "least": str(card.min_order or Decimal("0.001")), "stock": str(card.quantity)}
 
@@ -136,19 +134,18 @@ def whole_form(known: dict[str, Any], fixed_price: bool, today: date,
                 rules=[Rule(("delivery_from", "delivery_to"), window)])
 
 
-def defaults(listing: Listing, today: date, usual: Terms | None) -> dict[str, Any]:
+def defaults(card: ListingCard, today: date, usual: Terms | None) -> dict[str, Any]:
     """The listed price, the minimum order, the buyer's usual Incoterm and place (from their
     last offer) or the listing's, delivery within 30 days, escrow, 48 hours."""
     # The minimum order, or one unit: never the whole stock, which one tap would offer.
-    card = listing_card(listing)
     least = min(card.min_order or Decimal(1), card.quantity)
-    start = max(listing.available_from.date() if listing.available_from else today, today)
-    listed = [d for d in (listing.delivery or []) if d in dict(INCOTERMS)]
-    if usual is not None and not listed_delivery(listing, usual.incoterm, usual.place):
+    start = max(card.available_from, today)
+    listed = [d for d in card.delivery if d in dict(INCOTERMS)]
+    if usual is not None and not listed_delivery(card, usual.incoterm, usual.place):
         usual = None  # the buyer's habit, where this listing offers it; else its own terms
     return {"quantity": f"{least.normalize():f}", "price": str(card.price.decimal),
             "incoterm": (usual and usual.incoterm) or (listed[0] if listed else "EXW"),
-            "place": (usual and usual.place) or listing.incoterm_place or listing.city,
+            "place": (usual and usual.place) or card.incoterm_place or card.city,
             "delivery_from": start.isoformat(),
             "delivery_to": (start + timedelta(days=30)).isoformat(),
             "payment_method": "escrow", "expires": "48"}

@@ -11,8 +11,8 @@ from conversations.flows.loyalty import loyalty_line
 from conversations.forms import Form
 from conversations.messages import Button, Choice, Inbound, Outbound, Reply
 from core.accounts import service as accounts
+from core.accounts.member import Member, member_of
 from core.accounts.model import INTERESTS, ROLE_LABELS, Role
-from core.accounts.service import Account
 from core.actions import Intent
 from core.i18n import LANGUAGES, N_, _, countries, current_language, language_of, present
 from core.money.reading import read_for
@@ -29,7 +29,7 @@ EDITABLE: dict[str, Any] = {
 }
 
 
-def profile_card(account: Account, roles: set[str], channels: list[str]) -> str:
+def profile_card(account: Member, roles: set[str], channels: list[str]) -> str:
     """The profile as plain text (channels escape it for their markup)."""
     place = ", ".join(p for p in (account.city, _country(account.country)) if p) or "—"
     if account.latitude is not None and account.city is None:
@@ -138,7 +138,7 @@ async def _save(ctx: Ctx, values: dict[str, Any]) -> Next:
     for name in changed:
         changes |= _changes(name, values.get(name))
     if changes:
-        ctx.account = await accounts.update_profile(ctx.uow, ctx.account.id, **changes)
+        ctx.account = member_of(await accounts.update_profile(ctx.uow, ctx.account.id, **changes))
     if "language" in changed:
         read_for(ctx.account)  # “Saved” and the card are already in the new language
     if "email" in changed:

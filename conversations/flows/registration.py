@@ -9,6 +9,7 @@ from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
 from conversations.forms import Form
 from conversations.messages import Button, Choice, Inbound, Outbound, Reply, Text
 from core.accounts import service as accounts
+from core.accounts.member import member, member_of
 from core.accounts.model import default_timezone
 from core.actions import Intent
 from core.errors import DomainError
@@ -39,9 +40,9 @@ async def _register(ctx: Ctx, values: dict[str, Any]) -> Next:
         timezone=default_timezone(country), language=ctx.env.language,
         **fields.place(values.get("city")),
     )
-    account = await accounts.register(ctx.uow, ctx.who, data)
-    ctx.account = account
-    welcome = Reply(_("Welcome to Agora, {name}! One more step: your email.", name=account.display_name))
+    ctx.account = member_of(await accounts.register(ctx.uow, ctx.who, data))
+    welcome = Reply(_("Welcome to Agora, {name}! One more step: your email.",
+                      name=ctx.account.display_name))
     return Next(state=None, replies=[welcome], start="verify_email",
                 start_data={"then": "tour", "ref": ctx.data.get("ref") or ""})
 
@@ -86,7 +87,7 @@ async def _code_prompt(ctx: Ctx) -> list[Outbound]:
 async def _code_answer(ctx: Ctx, msg: Inbound) -> Next:
     assert ctx.account is not None
     if isinstance(msg, Choice) and msg.data == RESEND:
-        await accounts.start_email_verification(ctx.uow, ctx.account, ctx.account.email or "")
+        await accounts.start_email_verification(ctx.uow, ctx.account.id, ctx.account.email or "")
         return Next.stay(Reply(_("A new code is on its way; the old one no longer works.")))
     if isinstance(msg, Choice) and msg.data == CHANGE:
         return Next(state="new_email")
@@ -99,6 +100,7 @@ async def _code_answer(ctx: Ctx, msg: Inbound) -> Next:
         await accounts.verify_email(ctx.uow, ctx.account.id, code)
     except DomainError as exc:  # keep the used-up attempt: commit, don't roll back
         return Next.stay(Reply(str(exc), kind="error"))
+    ctx.account = await member(ctx.uow, ctx.account.id)  # verified: the menu and the tour see it
     done = Reply(_("✅ Email verified."))
     if ctx.data.get("then") == "tour":  # a deep link followed before registering goes along
         return Next(state=None, replies=[done], start="onboarding",
@@ -108,7 +110,8 @@ async def _code_answer(ctx: Ctx, msg: Inbound) -> Next:
 
 async def _new_email(ctx: Ctx, values: dict[str, Any]) -> Next:
     assert ctx.account is not None
-    await accounts.update_profile(ctx.uow, ctx.account.id, email=values["email"])
+    ctx.account = member_of(await accounts.update_profile(ctx.uow, ctx.account.id,
+                                                          email=values["email"]))
     return Next(state="code", remember=False)
 
 
@@ -116,7 +119,7 @@ async def _already_verified(ctx: Ctx) -> Next | None:
     if ctx.account and ctx.account.email_verified_at and ctx.data.get("then") != "tour":
         return Next.end(Reply(_("Your email {email} is already verified.", email=ctx.account.email)))
     if ctx.account and ctx.account.email_verified_at is None and not ctx.data.get("then"):
-        await accounts.start_email_verification(ctx.uow, ctx.account, ctx.account.email or "")
+        await accounts.start_email_verification(ctx.uow, ctx.account.id, ctx.account.email or "")
     return None
 
 

@@ -11,7 +11,8 @@ from conversations.flows.listing_card import summary
 from conversations.flows.listing_view import view_answer, view_prompt
 from conversations.forms import Form
 from conversations.messages import Button, Choice, Inbound, ListItem, ListPage, Outbound, Reply, rows
-from core.catalog import alerts, gazetteer, query_text, views
+from core.catalog import alerts, gazetteer, query_text
+from core.catalog.listing_card import cards_by_ids
 from core.catalog.query import SORTED, SORTS, SearchQuery
 from core.catalog.search import Catalog, log_search
 from core.errors import DomainError
@@ -76,11 +77,10 @@ async def _results(ctx: Ctx) -> list[Outbound]:
     query = _query(ctx)
     found = await _catalog(ctx).search(ctx.uow, query, ctx.data.get("page", 0))
     ctx.data["page"] = found.page
-    rows_by_id = await views.by_ids(ctx.uow, [h.listing_id for h in found.hits],
-                                     ctx.account_id)
-    items = tuple(ListItem(rows_by_id[h.listing_id].title, summary(rows_by_id[h.listing_id], h.km),
+    cards = await cards_by_ids(ctx.uow, [h.listing_id for h in found.hits], ctx.account_id)
+    items = tuple(ListItem(cards[h.listing_id].title, summary(cards[h.listing_id], h.km),
                            Button(_("View"), f"v:{h.listing_id}"))
-                  for h in found.hits if h.listing_id in rows_by_id)
+                  for h in found.hits if h.listing_id in cards)
     title = n_("🔎 {n} result(s) for {query} · {order}",
                "🔎 {n} result(s) for {query} · {order}", found.total,
                query=query.describe(), order=_(SORTED.get(query.sort, query.sort)))

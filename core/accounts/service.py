@@ -103,24 +103,24 @@ async def register(uow: UnitOfWork, who: ChannelIdentity, data: Registration,
     if email_verified:
         account.email_verified_at = now
     else:
-        await start_email_verification(uow, account, data.email)
+        await start_email_verification(uow, account.id, data.email)
     uow.emit(AccountRegistered(account.id, who.channel))
     return account
 
 
-async def start_email_verification(uow: UnitOfWork, account: Account, email: str) -> None:
+async def start_email_verification(uow: UnitOfWork, account_id: int, email: str) -> None:
     """Send a fresh 6-digit code to `email`; earlier codes stop working."""
     now = uow.clock.now()
     await uow.session.execute(
         update(EmailVerification)
-        .where(EmailVerification.account_id == account.id, EmailVerification.consumed_at.is_(None))
+        .where(EmailVerification.account_id == account_id, EmailVerification.consumed_at.is_(None))
         .values(consumed_at=now)
     )
     code = rules.email_code(secrets.randbelow(1_000_000))
     ttl = uow.policy.email_code_ttl_minutes
-    uow.add(EmailVerification(account_id=account.id, email=email, code_hash=rules.code_hash(account.id, code),
+    uow.add(EmailVerification(account_id=account_id, email=email, code_hash=rules.code_hash(account_id, code),
                               attempts=0, expires_at=rules.expires_at(now, ttl), created_at=now))
-    uow.emit(VerificationCodeIssued(account.id, email, code, ttl))
+    uow.emit(VerificationCodeIssued(account_id, email, code, ttl))
 
 
 async def verify_email(uow: UnitOfWork, account_id: int, code: str) -> None:
@@ -165,7 +165,7 @@ async def update_profile(uow: UnitOfWork, account_id: int, **changes: object) ->
     account.updated_at = uow.clock.now()
     if isinstance(new_email, str) and new_email != account.email:
         account.email_verified_at = None
-        await start_email_verification(uow, account, new_email)
+        await start_email_verification(uow, account.id, new_email)
     uow.emit(ProfileUpdated(account_id, tuple(sorted([*changes, *(["email"] if new_email else [])]))))
     return account
 

@@ -8,14 +8,14 @@ reader. A field added to a listing is added here and in the words, and appears e
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from core.catalog.tables import Listing, ListingMedia
 from core.catalog.taxonomy import SPEC_LABELS, carbon_saving_kg
-from core.catalog.views import SellerInfo, media_of, seller_info
+from core.catalog.views import SellerInfo, by_ids, media_of, mine, seller_info, viewable
 from core.i18n import present
 from core.money.model import Money
 from core.storage.uow import UnitOfWork
@@ -108,6 +108,25 @@ async def card_of(uow: UnitOfWork, listing: Listing) -> ListingCard:
     """The whole card of a listing the viewer may see: with its files and its seller."""
     return listing_card(listing, await media_of(uow, listing.id),
                         await seller_info(uow, listing.seller_id))
+
+
+async def viewable_card(uow: UnitOfWork, listing_id: int, viewer_id: int | None, *,
+                        whole: bool = False) -> ListingCard:
+    """The card of a listing `viewer_id` may see (`views.viewable`: NotFound otherwise);
+    `whole` adds its files and its seller, as the full card shows them."""
+    listing = await viewable(uow, listing_id, viewer_id)
+    return await card_of(uow, listing) if whole else listing_card(listing)
+
+
+async def cards_by_ids(uow: UnitOfWork, ids: Iterable[int], viewer_id: int | None
+                       ) -> dict[int, ListingCard]:
+    """The cards of a page of results that this viewer may see, by id (`views.by_ids`)."""
+    return {i: listing_card(row) for i, row in (await by_ids(uow, ids, viewer_id)).items()}
+
+
+async def own_cards(uow: UnitOfWork, seller_id: int) -> list[ListingCard]:
+    """A seller's own listings' cards, newest first, closed ones left out (`views.mine`)."""
+    return [listing_card(row) for row in await mine(uow, seller_id)]
 
 
 def _decimal(value: object) -> Decimal | None:

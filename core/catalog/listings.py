@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from core.accounts.member import Member
 from core.accounts.tables import Account
 from core.catalog import review
 from core.catalog.events import ListingChanged
@@ -76,8 +77,9 @@ def _derive(listing: Listing) -> None:
     listing.price_mwh_minor = price_per_mwh_minor(listing.price_minor, energy)
 
 
-async def starting_values(uow: UnitOfWork, account: Account) -> dict[str, Any]:
-    """What a new listing starts from: the seller's last listing, else the profile."""
+async def starting_values(uow: UnitOfWork, account: Member | Account) -> dict[str, Any]:
+    """What a new listing starts from: the seller's last listing, else the profile (the chat's
+    member, or the Mini App's account)."""
     last = (await uow.session.execute(
         select(Listing).where(Listing.seller_id == account.id).order_by(Listing.id.desc())
         .limit(1))).scalar_one_or_none()

@@ -14,7 +14,7 @@ from core.errors import NotFound
 from core.i18n import _
 from core.storage.uow import UnitOfWork
 
-__all__ = ["Listing", "ListingMedia", "SellerInfo", "by_ids", "media_of", "mine", "seller_info",
+__all__ = ["ListingFile", "SellerInfo", "by_ids", "files_of", "media_of", "mine", "seller_info",
            "viewable"]
 
 
@@ -26,6 +26,20 @@ class SellerInfo:
     ratings: int
     deals: int = 0  # completed deals
     stars_total: int = 0  # of the published ratings: their plain mean is what is shown
+
+
+@dataclass(frozen=True)
+class ListingFile:
+    """One of a listing's files as a chat sends it: where the file store keeps it, its name,
+    type and fingerprint, and the channel's own reference to it where it was uploaded."""
+
+    id: int
+    kind: str  # photo | document
+    file_name: str
+    mime_type: str
+    sha256: str
+    path: str  # in the file store
+    channel_ref: str | None  # "<channel>:<file id>", e.g. a Telegram file_id, sent by reference
 
 
 def can_see(listing: Listing | None, viewer_id: int | None) -> bool:
@@ -48,6 +62,12 @@ async def media_of(uow: UnitOfWork, listing_id: int) -> list[ListingMedia]:
     """A listing's photos and documents, in the order they were added."""
     stmt = select(ListingMedia).where(ListingMedia.listing_id == listing_id).order_by(ListingMedia.id)
     return list((await uow.session.execute(stmt)).scalars())
+
+
+async def files_of(uow: UnitOfWork, listing_id: int) -> list[ListingFile]:
+    """A listing's photos and documents as files to send, in the order they were added."""
+    return [ListingFile(m.id, m.kind, m.file_name, m.mime_type, m.sha256, m.path, m.channel_ref)
+            for m in await media_of(uow, listing_id)]
 
 
 async def seller_info(uow: UnitOfWork, seller_id: int) -> SellerInfo:

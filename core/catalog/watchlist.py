@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core.catalog.events import ListingUnwatched, ListingWatched
+from core.catalog.listing_card import ListingCard, listing_card
 from core.catalog.tables import Listing, Watch
 from core.catalog.views import viewable
 from core.storage.uow import UnitOfWork
@@ -29,9 +30,9 @@ async def toggle(uow: UnitOfWork, account_id: int, listing_id: int) -> bool:
     return True
 
 
-async def watched(uow: UnitOfWork, account_id: int) -> list[Listing]:
-    """The account's saved listings, most recently saved first."""
+async def watched(uow: UnitOfWork, account_id: int) -> list[ListingCard]:
+    """The account's saved listings' cards, most recently saved first."""
     stmt = (select(Listing).join(Watch, Watch.listing_id == Listing.id)
             .where(Watch.account_id == account_id, Listing.status != "closed")
             .order_by(Watch.created_at.desc()))
-    return list((await uow.session.execute(stmt)).scalars())
+    return [listing_card(row) for row in (await uow.session.execute(stmt)).scalars()]

@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core.catalog.events import ListingChanged
+from core.catalog.listing_card import ListingCard
 from core.catalog.tables import Listing
 from core.catalog.views import viewable
 from core.companies.billing import party_for
@@ -181,7 +182,7 @@ async def _within_limit(uow: UnitOfWork, buyer_id: int, terms: Terms, approved: 
 AT_SELLERS = ("EXW", "FCA", "pickup")
 
 
-def listed_delivery(listing: Listing, incoterm: str | None, place: str | None) -> bool:
+def listed_delivery(listing: Listing | ListingCard, incoterm: str | None, place: str | None) -> bool:
     """Whether an Incoterm and place are among what the listing offers (what Buy now may
     bind the seller to): one of its delivery options, at its own place where the goods are
     handed over there; its “delivery within a radius” stands for DAP."""

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import and_, exists, select, union
 
+from core.accounts.member import Member
 from core.accounts.tables import Account, Identity
 from core.companies.service import seat_of
 from core.errors import NotAllowed
@@ -101,7 +102,7 @@ async def holders(uow: UnitOfWork, action: str) -> list[int]:
     return list(dict.fromkeys([*found, *granted]))
 
 
-async def chat_roles(uow: UnitOfWork, account: Account) -> set[str]:
+async def chat_roles(uow: UnitOfWork, account: Member) -> set[str]:
     """The account's chosen roles, plus admin where the database names it one, and "company"
     with "company_<role>" for each of its roles in a company (menus show what applies)."""
     roles = set(account.roles or [])

@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import update
 
 from core.accounts.events import AccountSuspended
+from core.accounts.member import Member
 from core.accounts.tables import Account
 from core.errors import Conflict, InvalidField, NotAllowed, NotFound
 from core.i18n import N_, _
@@ -20,7 +21,7 @@ REFUSAL = N_("Your Agora account is suspended: {reason}\nYou can't use Agora unt
               "to support.")
 
 
-def refusal(account: Account) -> str:
+def refusal(account: Member) -> str:
     """What a suspended person is told when they write."""
     return _(REFUSAL, reason=account.suspension_reason or _("no reason given"))
 

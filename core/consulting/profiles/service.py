@@ -23,6 +23,7 @@ from core.consulting.profiles.taxonomy import (
     check_categories,
     check_languages,
 )
+from core.consulting.profiles.view import ProfileView, profile_view
 from core.consulting.tables import ConsultantProfile
 from core.errors import DomainError, NotAllowed, NotFound
 from core.i18n import N_, _
@@ -42,11 +43,6 @@ BOUND_LABELS = {"notice_minutes": N_("Minimum notice before a booking (minutes)"
                 "daily_max": N_("Most sessions a day")}
 
 
-def rate_of(profile: ConsultantProfile) -> Money | None:
-    """The consultant's rate (per minute or per session, as `rate_kind` says); None unset."""
-    return Money(profile.price_minor, profile.currency) if profile.price_minor else None
-
-
 async def get(uow: UnitOfWork, account_id: int, *, lock: bool = False) -> ConsultantProfile:
     """A consultant's profile (locked for this transaction with `lock`); NotFound if none."""
     if lock:
@@ -58,6 +54,11 @@ async def get(uow: UnitOfWork, account_id: int, *, lock: bool = False) -> Consul
     if profile is None:
         raise NotFound(_("That consultant has no profile."))
     return profile
+
+
+async def own_profile(uow: UnitOfWork, account_id: int) -> ProfileView:
+    """A consultant's profile as they read and edit it; NotFound if none yet."""
+    return profile_view(await get(uow, account_id))
 
 
 async def save(uow: UnitOfWork, actor_id: int, **changes: Any) -> ConsultantProfile:
@@ -189,10 +190,12 @@ async def set_photo(uow: UnitOfWork, actor_id: int, store: FileStore, name: str,
 BILLING_MISSING = N_("your billing details, for the receipts of your sessions")
 
 
-def what_is_missing(profile: ConsultantProfile, payouts_ready: bool,
+def what_is_missing(profile: ConsultantProfile | ProfileView, payouts_ready: bool,
                     billed: bool = True) -> list[str]:
     """What still keeps a profile out of the directory, each as a plain phrase: among them the
     billing details its session receipts are issued with (a consultant sells a service)."""
+    if not isinstance(profile, ProfileView):
+        profile = profile_view(profile)  # one set of rules, read from the read model
     missing = []
     if len(profile.bio or "") < MIN_BIO:
         missing.append(_("a bio of at least {n} characters", n=MIN_BIO))
@@ -202,7 +205,7 @@ def what_is_missing(profile: ConsultantProfile, payouts_ready: bool,
         missing.append(_("the languages you consult in"))
     if not profile.photo_path:
         missing.append(_("a photo"))
-    if not profile.rate_kind or not profile.price_minor:
+    if not profile.rate_kind or profile.rate is None:
         missing.append(_("your rate"))
     if not any(profile.weekly_hours.values()):
         missing.append(_("your weekly hours"))
@@ -249,7 +252,7 @@ async def rated(uow: UnitOfWork, consultant_id: int, stars: int) -> None:
     uow.emit(ProfileChanged(consultant_id, True))
 
 
-def is_online(profile: ConsultantProfile, now: datetime) -> bool:
+def is_online(profile: ConsultantProfile | ProfileView, now: datetime) -> bool:
     """Whether the consultant counts as online now."""
     return profile.live and profile.online_until is not None and profile.online_until > now
 

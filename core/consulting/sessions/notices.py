@@ -32,6 +32,7 @@ from core.consulting.sessions.tables import (
     SessionMessage,
     SessionReview,
 )
+from core.consulting.sessions.view import SessionView, session_view
 from core.deals.notices.timers import when_for
 from core.i18n import N_, _
 from core.money.model import Money
@@ -49,7 +50,7 @@ def _minutes(delta: timedelta) -> int:
     return int(delta.total_seconds() // 60)
 
 
-def _do(intent: Intent, label: str, session: ConsultSession) -> Action:
+def _do(intent: Intent, label: str, session: ConsultSession | SessionView) -> Action:
     return Action(intent, label, str(session.id))
 
 
@@ -66,14 +67,13 @@ def _extend(session: ConsultSession) -> Action:
                                            amount=more), f"{session.id}:{EXTEND_BY}")
 
 
-def price_text(session: ConsultSession) -> str:
+def price_text(session: SessionView) -> str:
     """“€2.00 per minute” or “€60.00 for the session”."""
-    rate = Money(session.rate_minor, session.currency)
-    return (_("{rate} per minute", rate=rate) if session.rate_unit == "minute"
-            else _("{rate} for the session", rate=rate))
+    return (_("{rate} per minute", rate=session.rate) if session.rate_unit == "minute"
+            else _("{rate} for the session", rate=session.rate))
 
 
-def elapsed(session: ConsultSession, now: datetime) -> str:
+def elapsed(session: SessionView, now: datetime) -> str:
     """The visible clock: “⏱ 12:34 · paid”, or “· free” in the free minutes."""
     clock = _clock(session, now)
     if session.started_at is None:
@@ -83,7 +83,7 @@ def elapsed(session: ConsultSession, now: datetime) -> str:
     return _("{clock} · paid", clock=clock)
 
 
-def _clock(session: ConsultSession, now: datetime) -> str:
+def _clock(session: SessionView, now: datetime) -> str:
     """“⏱ 12:34”: the time since the start."""
     if session.started_at is None:
         return _("⏱ not started")
@@ -148,7 +148,7 @@ async def started_paid(uow: UnitOfWork, moved: Moved, role: str, reader: int) ->
         return _urgent(_("▶ Session #{id} with {consultant} has started. It is paid from the "
                          "start ({price}): no free minutes are left for you with "
                          "{consultant}.{link}", id=n, consultant=consultant,
-                         price=price_text(session), link=link))
+                         price=price_text(session_view(session)), link=link))
     return _urgent(_("▶ Session #{id} with {seeker} has started, paid from the start.{link}",
                      id=n, seeker=seeker, link=link))
 
@@ -163,7 +163,7 @@ async def called_off(uow: UnitOfWork, moved: Moved, role: str, reader: int) -> S
 async def went_paid(uow: UnitOfWork, moved: Moved, role: str, reader: int) -> Said:
     session = moved.subject
     return _urgent(_("⏱ {free_minutes}:00 — session #{id} is now paid ({price}).",
-                     free_minutes=FREE_MINUTES, id=session.id, price=price_text(session)))
+                     free_minutes=FREE_MINUTES, id=session.id, price=price_text(session_view(session))))
 
 
 async def time_up(uow: UnitOfWork, moved: Moved, role: str, reader: int) -> Said:
@@ -190,7 +190,7 @@ async def ended(uow: UnitOfWork, moved: Moved, role: str, reader: int) -> Said |
     session = moved.subject
     if moved.transition in ("end-free", "end-paid") and session.ended_by == role:
         return None
-    return _urgent(ended_text(session, reader))
+    return _urgent(ended_text(session_view(session), reader))
 
 
 async def end_button(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
@@ -202,11 +202,11 @@ async def extend_or_end(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
 
 
 async def review(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
-    return _ended(moved.subject)[0][1]
+    return _ended(session_view(moved.subject))[0][1]
 
 
 async def recap_notes(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
-    return _ended(moved.subject)[1][1]
+    return _ended(session_view(moved.subject))[1][1]
 
 
 def _link(session: ConsultSession) -> str:
@@ -217,19 +217,19 @@ async def _free_start(uow: UnitOfWork, session: ConsultSession, reader: int, lin
     until = await when_for(uow, reader, session.paid_from or session.starts_at)
     return _("▶ Session #{id} has started. The first {free_minutes} minutes are free: "
              "ending before {until} costs nothing. Then {price}.{link}", id=session.id,
-             free_minutes=FREE_MINUTES, until=until, price=price_text(session), link=link)
+             free_minutes=FREE_MINUTES, until=until, price=price_text(session_view(session)), link=link)
 
 
-def ended_text(session: ConsultSession, reader_id: int | None) -> str:
+def ended_text(session: SessionView, reader_id: int | None) -> str:
     """What an ended session means for this party (the chat's answer to whoever ended it)."""
     to_seeker, to_consultant = _ended(session)
     return (to_seeker if reader_id == session.seeker_id else to_consultant)[0]
 
 
-def _ended(session: ConsultSession) -> tuple[tuple[str, ActionRows], ...]:
+def _ended(session: SessionView) -> tuple[tuple[str, ActionRows], ...]:
     assert session.ended_at is not None
     took = _clock(session, session.ended_at)
-    charged = Money(session.charged_minor or 0, session.currency)
+    charged = session.charged or Money(0, session.rate.currency)
     money = (_("⏹ Session #{id} ended ({took}). {charged} is charged; the receipt follows.",
                id=session.id, took=took, charged=charged) if charged.amount else
              _("⏹ Session #{id} ended ({took}). Nothing is charged; the authorisation is "
@@ -254,7 +254,7 @@ async def on_message(uow: UnitOfWork, event: SessionMessagePosted) -> None:
     file = {"kind": "session-file", "key": str(message.id)} if message.file_path else None
     name = sender.display_name if sender else "?"
     async with addressed_to(uow, event.recipient_id):
-        clock = elapsed(session, message.created_at)
+        clock = elapsed(session_view(session), message.created_at)
         await _tell(uow, event.recipient_id, f"💬 {name} · {clock}\n{message.text}",
                     attachment=file)
 
@@ -364,7 +364,7 @@ def _reminder(session: ConsultSession, state: str, account_id: int) -> tuple[str
     if state == "live_free":
         return (_("⏳ {minutes} free minutes left in session #{id}. End now and nothing is "
                   "charged; from {free_minutes}:00 it is {price}.", minutes=_minutes(NUDGE_BEFORE),
-                  id=session.id, free_minutes=FREE_MINUTES, price=price_text(session)),
+                  id=session.id, free_minutes=FREE_MINUTES, price=price_text(session_view(session))),
                 [[_end(session)]])
     if account_id == session.seeker_id:
         return (_("⏳ {minutes} minutes of booked time left in session #{id}. Extend it?",

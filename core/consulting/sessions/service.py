@@ -35,6 +35,7 @@ from core.consulting.sessions.money import charge_for as _charge_for
 from core.consulting.sessions.money import free_window_for
 from core.consulting.sessions.rules import check_unit, extension_price, price_for
 from core.consulting.sessions.tables import ConsultSession, SessionExtension, SessionMessage
+from core.consulting.sessions.view import SessionView, session_view
 from core.deals.threads import SharedFile
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.i18n import _
@@ -61,6 +62,11 @@ async def get(uow: UnitOfWork, session_id: int, actor_id: int | None) -> Consult
     if session is None or await role_of(uow, session, actor_id) is None:
         raise NotFound(_("That session doesn't exist."))
     return session
+
+
+async def seen(uow: UnitOfWork, session_id: int, actor_id: int | None) -> SessionView:
+    """The session as its chat shows it (`get`'s read model), to whoever may see it."""
+    return session_view(await get(uow, session_id, actor_id))
 
 
 async def _party(uow: UnitOfWork, session_id: int, account_id: int) -> tuple[ConsultSession, str]:

@@ -1,0 +1,71 @@
+"""The person acting in a conversation, as the flows read them: a frozen read model of their
+account (DESIGN 18), built by core from the row, so no table row passes the seam.
+
+It is a snapshot: a step that changes the account in core (a profile edit, a verified email,
+a linked identity) takes the new one from `member_of`/`member` before it reads on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from core.accounts.service import find_account
+from core.accounts.tables import Account
+from core.errors import NotFound
+from core.i18n import _
+from core.storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Member:
+    """Who someone is and how they read Agora: name, contact, place, language, zone, currency,
+    notification choices and standing. Satisfies `core.money.reading.Reader`."""
+
+    id: int
+    display_name: str
+    company: str | None
+    email: str | None
+    email_verified_at: datetime | None
+    roles: tuple[str, ...]  # self-chosen (core.accounts.model.Role); admin is kept elsewhere
+    interests: tuple[str, ...]
+    country: str | None
+    city: str | None
+    latitude: float | None
+    longitude: float | None
+    language: str
+    timezone: str
+    currency: str
+    notify_channel: str | None
+    quiet_start: str | None  # "22:00", local time
+    quiet_end: str | None
+    weekly_picks: bool
+    suspended_at: datetime | None
+    suspension_reason: str | None
+
+
+def member_of(account: Account) -> Member:
+    """The read model of an account's row."""
+    return Member(
+        id=account.id, display_name=account.display_name, company=account.company,
+        email=account.email, email_verified_at=account.email_verified_at,
+        roles=tuple(account.roles or ()), interests=tuple(account.interests or ()),
+        country=account.country, city=account.city, latitude=account.latitude,
+        longitude=account.longitude, language=account.language, timezone=account.timezone,
+        currency=account.currency, notify_channel=account.notify_channel,
+        quiet_start=account.quiet_start, quiet_end=account.quiet_end,
+        weekly_picks=account.weekly_picks, suspended_at=account.suspended_at,
+        suspension_reason=account.suspension_reason)
+
+
+async def find_member(uow: UnitOfWork, channel: str, user_key: str) -> Member | None:
+    """The member behind a channel identity, if it has registered."""
+    account = await find_account(uow, channel, user_key)
+    return member_of(account) if account is not None else None
+
+
+async def member(uow: UnitOfWork, account_id: int) -> Member:
+    """The member as they stand now (after a change made in this transaction)."""
+    account = await uow.session.get(Account, account_id)
+    if account is None:
+        raise NotFound(_("That account doesn't exist."))
+    return member_of(account)

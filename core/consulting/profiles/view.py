@@ -1,0 +1,51 @@
+"""A consultant's own profile as they read and edit it: a frozen read model (DESIGN 18) with
+the rate as Money, built by core from the row, so the profile's flow never holds the row."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from core.consulting.tables import ConsultantProfile
+from core.money.model import Money
+
+
+@dataclass(frozen=True)
+class ProfileView:
+    """What the profile says, what seekers book by, and whether it is live and online."""
+
+    account_id: int
+    headline: str
+    bio: str
+    categories: tuple[str, ...]  # taxonomy codes
+    keywords: tuple[str, ...]
+    languages: tuple[str, ...]  # ISO 639-1
+    photo_path: str | None  # in the FileStore
+    rate_kind: str | None  # session | minute
+    session_minutes: int | None  # 30 | 60 for session rates
+    rate: Money | None  # per session, or per minute; None unset
+    timezone: str  # IANA: the weekly hours are kept in it
+    weekly_hours: Mapping[str, Any]  # {"mon": [["09:00", "12:00"]]}
+    notice_minutes: int
+    buffer_minutes: int
+    daily_max: int
+    days_off: tuple[str, ...]  # ISO dates, local
+    meeting_url: str | None
+    live: bool  # in the directory
+    online_until: datetime | None  # "online now" while in the future
+
+
+def profile_view(profile: ConsultantProfile) -> ProfileView:
+    """The read model of a profile's row."""
+    return ProfileView(
+        account_id=profile.account_id, headline=profile.headline or "", bio=profile.bio or "",
+        categories=tuple(profile.categories or ()), keywords=tuple(profile.keywords or ()),
+        languages=tuple(profile.languages or ()), photo_path=profile.photo_path,
+        rate_kind=profile.rate_kind, session_minutes=profile.session_minutes,
+        rate=Money(profile.price_minor, profile.currency) if profile.price_minor else None,
+        timezone=profile.timezone, weekly_hours=dict(profile.weekly_hours or {}),
+        notice_minutes=profile.notice_minutes, buffer_minutes=profile.buffer_minutes,
+        daily_max=profile.daily_max, days_off=tuple(profile.days_off or ()),
+        meeting_url=profile.meeting_url, live=profile.live, online_until=profile.online_until)
