@@ -7,7 +7,7 @@ guarded in the database, records who asked and why, and emits one of the events 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal, Protocol
 
@@ -111,7 +111,7 @@ class OffSessionOutcome:
 
 @dataclass(frozen=True)
 class Movement:
-    when: str  # ISO date
+    when: date  # the day it moved
     text: str
     amount: Money
 

@@ -7,9 +7,9 @@ in the reader's language when it is drawn — on a legal document with the Engli
     spoken(kept)        # “Gutschrift: Geschäft #12”, in the current reader's language
     in_both(kept)       # “Gutschrift: Geschäft #12 / Credited: deal #12”
 
-A value is a plain string (what a person typed, a number, a date: printed as it is), another
+A value is a plain string (what a person typed, a number: printed as it is), another
 said sentence, or one of the typed values below, each written in the reader's words and number
-format: a country (its name), an amount, a money reference (“deal #12”), and the kinds that
+format: a country (its name), a day, an amount, a money reference (“deal #12”), and the kinds that
 modules above this one register (a deal's goods).
 Messages are marked with N_ where they are written, so the catalogue holds them.
 """
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import date
 from typing import Any
 
 from core.i18n import READER_LANGUAGE, _, current_language
@@ -38,6 +39,11 @@ def country(code: str) -> Said:
 def money(amount: Any) -> Said:
     """An amount (a core.money.model.Money), in the reader's number format."""
     return {"money": [int(amount.amount), str(amount.currency)]}
+
+
+def day(value: date) -> Said:
+    """A calendar day, in the reader's conventions (“20 Nov 2026”, “20.11.2026”)."""
+    return {"day": value.isoformat()}
 
 
 def reference(ref: str) -> Said:
@@ -62,7 +68,7 @@ def kind(name: str) -> Callable[[Callable[[Any, str | None], str]], Callable[[An
 def is_said(value: Any) -> bool:
     """Whether `value` is something this module keeps (not a plain string)."""
     return isinstance(value, Mapping) and bool(
-        {"said", "country", "money", "reference", *_KINDS} & set(value))
+        {"said", "country", "money", "reference", "day", *_KINDS} & set(value))
 
 
 def spoken(value: Any, locale: str | None = None) -> str:
@@ -82,6 +88,10 @@ def spoken(value: Any, locale: str | None = None) -> str:
 
         amount, currency = value["money"]
         return Money(int(amount), str(currency)).format(locale)
+    if "day" in value:
+        from core.i18n import present
+
+        return present.day(date.fromisoformat(str(value["day"])))
     if "reference" in value:
         from core.money.model import described
 

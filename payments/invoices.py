@@ -16,7 +16,7 @@ from core.accounts.billing import Party
 from core.accounts.tables import Account
 from core.companies.billing import party_for
 from core.errors import NotFound
-from core.i18n import N_, _, bilingual
+from core.i18n import N_, _, bilingual, present
 from core.issuer import ISSUER
 from core.money.model import Money
 from core.money.reading import current_reader, number_locale, reading
@@ -174,7 +174,7 @@ async def related(uow: UnitOfWork, invoice: Invoice) -> list[tuple[str, str]]:
             N_("{document} {number} of {date}"),
             document=say.said(TITLES.get(original.kind, RECEIPT)),
             number=original.number or say.said(PENDING),
-            date=original.created_at.date().isoformat())) if original else "—"
+            date=say.day(original.created_at.date()))) if original else "—"
         reason = unkept(invoice.note)
         return [(bilingual("Credits"), credits),
                 (bilingual("Reason"), say.in_both(reason) if reason else "—")]
@@ -248,7 +248,7 @@ def render(invoice: Invoice, payer: Party | str, payee: Party | str, reference: 
     doc.heading(f"Agora — {bilingual(TITLES.get(invoice.kind, RECEIPT))} {number}")
     if test_mode:
         doc.paragraph(bilingual("TEST MODE — no real money moved"))
-    doc.fields(((bilingual("Date"), invoice.created_at.date().isoformat()),
+    doc.fields(((bilingual("Date"), present.day(invoice.created_at.date())),
                 (bilingual("Reference"), reference), *related))
     _parties(doc, _as_party(payer), _as_party(payee))
     _items(doc, invoice, locale)

@@ -120,5 +120,5 @@ async def _session(uow: UnitOfWork, reference: str) -> say.Said | None:
         minutes = math.ceil((session.ended_at - session.started_at).total_seconds() / 60)
     else:
         minutes = session.booked_minutes + session.extended_minutes
-    return say.said(SESSION, consultant=consultant, date=began.date().isoformat(),
+    return say.said(SESSION, consultant=consultant, date=say.day(began.date()),
                     minutes=str(minutes))

@@ -62,7 +62,7 @@ async def _movements(uow: UnitOfWork, account_id: int, limit: int) -> list[Movem
             .where(LedgerAccount.owner == f"account:{account_id}")
             .order_by(LedgerEntry.id.desc()).limit(limit))
     rows = (await uow.session.execute(stmt)).all()
-    return [Movement(when.date().isoformat(), f"{_readable(text)} ({_purpose(purpose)})",
+    return [Movement(when.date(), f"{_readable(text)} ({_purpose(purpose)})",
                      Money(int(amount), currency))
             for when, text, purpose, amount, currency in rows]
 

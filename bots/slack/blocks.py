@@ -53,8 +53,15 @@ def unescape(text: str) -> str:
 
 
 def clip(text: str, limit: int) -> str:
-    """Shorten `text` to `limit` characters, marking the cut with an ellipsis."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """Shorten `text` to `limit` characters after its last whole word that fits (inside a
+    word only when no space comes in its second half), marking the cut with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    room = text[: limit - 1]
+    space = max(room.rfind(" "), room.rfind("\n"))
+    if text[limit - 1].isspace() or space < limit // 2:
+        return room.rstrip() + "…"
+    return room[:space].rstrip(" \n\t—–-,;:·/(") + "…"
 
 
 def plain(text: str, limit: int = 3000) -> dict[str, Any]:

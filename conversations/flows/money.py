@@ -9,7 +9,7 @@ from conversations.messages import Button, Choice, FileReply, Inbound, Outbound,
 from core.actions import Intent
 from core.deals import on_terms
 from core.errors import Conflict, DomainError, NotFound
-from core.i18n import N_, _
+from core.i18n import N_, _, dates
 from core.ids import parse_id
 from core.money.model import Money, described
 from core.payments_port import EscrowView, PaymentsPort, SavedMethodView, Wallet
@@ -32,7 +32,7 @@ def wallet_text(wallet: Wallet) -> str:
              _("Paid out: {amounts}", amounts=_amounts(wallet.paid_out)), "", _("Recent movements:")]
     for move in wallet.movements:
         sign = "+" if move.amount.amount > 0 else "−"
-        lines.append(f"  {move.when}  {sign}{Money(abs(move.amount.amount), move.amount.currency)}"
+        lines.append(f"  {dates.day(move.when)}  {sign}{Money(abs(move.amount.amount), move.amount.currency)}"
                      f"  {move.text}")
     if not wallet.movements:
         lines.append("  " + _("none yet"))

@@ -23,7 +23,7 @@ from core.catalog.taxonomy import (
 from core.companies.billing import party_for
 from core.deals import deals
 from core.errors import Conflict
-from core.i18n import READER_LOCALE, _
+from core.i18n import READER_LOCALE, _, present
 from core.storage.uow import UnitOfWork
 
 MJ_PER_MWH = Decimal(3600)
@@ -69,7 +69,7 @@ def render_carbon_receipt(receipt: CarbonReceipt) -> bytes:
     doc = Document(_("Agora: carbon receipt, deal {deal}", deal=deal),
                    footer=_("Agora · carbon receipt · deal {deal}", deal=deal), legal=False)
     doc.heading(_("Agora — Carbon receipt, deal {deal}", deal=deal))
-    doc.fields(((_("Deal"), f"#{deal}"), (_("Issued"), receipt.issued_on.isoformat()),
+    doc.fields(((_("Deal"), f"#{deal}"), (_("Issued"), present.day(receipt.issued_on)),
                 (_("Seller"), receipt.seller.block(legal=False)),
                 (_("Buyer"), receipt.buyer.block(legal=False))))
     doc.section(_("Delivered"))

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from core.accounts.member import Member
 from core.accounts.tables import Account
 from core.accounts.vat import percent
 from core.catalog.tables import Listing
@@ -41,7 +42,7 @@ def quantity(milli: int, unit: str) -> str:
 
 
 def offer_text(offer: Offer, listing: Listing, previous: Offer | None, policy: Policy,
-               reader: Account | None) -> str:
+               reader: Member | Account | None) -> str:
     """An offer card: quantity, unit price, total, commission, price per MWh, Incoterm, the
     delivery window, payment, what changed against the previous round, and its expiry."""
     price = Money(offer.price_minor, offer.currency)
@@ -89,8 +90,8 @@ def offer_text(offer: Offer, listing: Listing, previous: Offer | None, policy: P
 
 
 def schedule_text(offer: Offer) -> str:
-    """“3 call-offs, monthly, from 2026-01-12” (the quantity above is each call-off's)."""
-    first = offer.delivery_from.isoformat() if offer.delivery_from else _("agreement")
+    """“3 call-offs, monthly, from 12 Jan 2026” (the quantity above is each call-off's)."""
+    first = dates.day(offer.delivery_from) if offer.delivery_from else _("agreement")
     return _("{schedule}, from {first}",
              schedule=call_offs.words(offer.call_offs or 0, offer.call_off_every or ""), first=first)
 
@@ -116,7 +117,7 @@ def _day(value: object) -> str:
 
 
 def deal_text(deal: Deal, title: str, unit: str, shipment: Shipment | None, payment: str,
-              reader: Account | None, counterpart: str, role: str) -> str:
+              reader: Member | Account | None, counterpart: str, role: str) -> str:
     """A deal card: what, how much, the other party, where it stands in each of its three
     statuses (lifecycle, payment, shipment)."""
     who = (_("You are the buyer; the seller is {counterpart}.", counterpart=counterpart)

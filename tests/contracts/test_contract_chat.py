@@ -30,7 +30,7 @@ async def test_a_contract_of_three_monthly_call_offs_is_offered_accepted_once_an
     assert "In 3 call-offs, monthly: 300 t, 60\xa0000,00\xa0€ in all" in bob.texts(), bob.texts()
     await bob.tap("Send")
     card = await last_notice(app, sam, "Offer #")
-    assert "📑 Deliver in call-offs: 3 call-offs, monthly, from 2026-11-20, 300 t" in card
+    assert "📑 Deliver in call-offs: 3 call-offs, monthly, from 20 Nov 2026, 300 t" in card
     await sam.tap("Accept")
 
     told = await last_notice(app, bob, "accepted: deal #")
@@ -89,7 +89,7 @@ async def test_a_contract_of_three_monthly_call_offs_is_offered_accepted_once_an
     await bob.tap("Send")
     assert "Sent (offer #2)" in bob.texts(), bob.texts()
     renewal = await last_notice(app, sam, "💶 Offer #2")
-    assert "3 call-offs, monthly, from 2027-02-20" in renewal
+    assert "3 call-offs, monthly, from 20 Feb 2027" in renewal
     async with app.uow() as uow:
         assert len((await uow.session.execute(select(Contract))).all()) == 1
         assert len((await uow.session.execute(select(DealTerms))).all()) == 2

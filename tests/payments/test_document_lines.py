@@ -42,7 +42,8 @@ async def test_a_session_receipt_names_the_consultant_the_date_and_the_length(ap
     session_id = await live(app, seeker, consultant)
     clock.advance(minutes=25)
     await act(app, sessions.end, session_id, seeker)
-    day = clock.now().date().isoformat()
+    day = "20 Nov 2026"  # in the reader's conventions (English reads as in Britain)
+    assert clock.now().date().isoformat() == "2026-11-20"
     text = await document(app, "payment")
     assert f"Consulting session with Jānis Bērziņš, {day}, 25 min — session booking #1" in text
     assert "booking:1" not in text

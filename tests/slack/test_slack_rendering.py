@@ -151,3 +151,15 @@ def test_dm_text_is_unwrapped_from_slacks_link_and_entity_markup():
     assert to_inbound(event) == Text("ann@example.com <3 & https://a.example")
     photo = {"files": [{"id": "F1", "name": "p.png", "mimetype": "image/png", "size": 10}]}
     assert to_inbound(photo) == FileUpload("F1", "p.png", "image/png", 10, kind="photo")
+
+
+def test_a_text_too_long_for_its_place_is_cut_after_a_whole_word():
+    from bots.slack.blocks import clip
+
+    label = "Keep “FCA — handed to buyer's carrier at the seller's premises”"
+    cut = clip(label, 40)
+    assert cut == "Keep “FCA — handed to buyer's carrier…" and len(cut) <= 40
+    assert clip("Short enough", 40) == "Short enough"
+    assert clip("x" * 50, 20) == "x" * 19 + "…"  # one long word: cut inside it, having no space
+    assert clip("Line one\nLine two is long", 14) == "Line one\nLine…"  # a whole word already
+    assert clip("Line one\nLinetwo is long", 14) == "Line one…"

@@ -49,11 +49,14 @@ def english_in(language: str, texts: list[str]) -> list[str]:
     return [s for s in _english_stretches(language) if s in joined]
 
 
-# Figures written by English conventions: a thousands comma (“5,267.50”, “1,000”), a decimal
-# point (“24.5 t”; not a day like “25.11.2026” or “25.11.”), a currency sign before the amount
-# (“€230.00”), a day in ISO form (“2026-12-01”) or an English month (“Nov 25”).
+# Figures written by English conventions: a thousands comma (“5,267.50”, “1,000,000”; a lone
+# group of three after a comma without a point after it is a comma reader's three decimals too,
+# “30,762 t”), a decimal point (“24.5 t”; not a day like “25.11.2026” or “25.11.”), a currency
+# sign before the amount (“€230.00”), a day in ISO form (“2026-12-01”) or an English month
+# (“Nov 25”).
 _ENGLISH_FIGURES = (
-    re.compile(r"(?<![\d.,])[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?(?![\d.,]*\d)"),
+    re.compile(r"(?<![\d.,])[1-9]\d{0,2}(?:(?:,\d{3}){2,}(?:\.\d+)?|,\d{3}\.\d+)"
+               r"(?![\d.,]*\d)"),
     re.compile(r"(?<![\d.:#,])\d+\.\d{1,2}(?![.\d,])"),
     re.compile(r"[€$£]\s?\d"),
     re.compile(r"\b20\d\d-[01]\d-[0-3]\d\b"),

@@ -14,7 +14,7 @@ from core.deals.cards import quantity
 from core.deals.deals import total
 from core.deals.notices.timers import when_for
 from core.deals.tables import Contract, Deal
-from core.i18n import N_, _
+from core.i18n import N_, _, present
 from core.notifications.outbox import addressed_to, notify, recipients
 from core.process.notices import Moved
 from core.storage.uow import UnitOfWork
@@ -83,10 +83,10 @@ async def ending(uow: UnitOfWork, contract: Contract, due: datetime) -> int:
 async def contract_running(uow: UnitOfWork, moved: Moved, role: str, party: int) -> str:
     """To each party: the contract started, with its schedule."""
     contract = moved.subject
-    dates = ", ".join(call_offs.date_of(contract.first_date, contract.every, n).isoformat()
-                      for n in range(2, contract.call_offs + 1))
     async with addressed_to(uow, party):
         name, each = await _about(uow, contract)
+        dates = ", ".join(present.day(call_offs.date_of(contract.first_date, contract.every, n))
+                          for n in range(2, contract.call_offs + 1))
         return _("📑 {name} is running: {schedule} of {each} each. Call-off 1 is the deal in "
                  "hand; the next are called on {dates}, each paid, shipped and released on its "
                  "own. You'll hear before each.", name=name,
