@@ -11,14 +11,13 @@ No new message comes for either."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from core.deals import after_sale, deals, due, offers, terms
-from core.money.model import Money
+from core.deals import after_sale, deals, due
 from tests.catalog.helpers import publish
+from tests.deals.chat_helpers import agreed_between
 from tests.support.accounts import registered
 from tests.support.fake_slack import button_values
 from tests.support.two_channels import SLACK_USER, TELEGRAM_USER, World
@@ -56,16 +55,7 @@ async def paid_deal(world: World) -> tuple[int, int, int]:
     bob = await registered(app, f"T0AGORA:{SLACK_USER}", channel="slack", address=SLACK_USER,
                            display_name="Bob", country="EE", city="Tallinn")
     listing_id = await publish(app, sam, negotiable="yes", min_order="20", quantity="500")
-    async with app.uow() as uow:
-        offer = await offers.make_offer(uow, listing_id, bob.id, offers.Terms(
-            Decimal("100"), Money.parse("220", "EUR"), "EXW", "Riga port"))
-        deal = await offers.accept(uow, offer.id, sam.id)
-        version = await terms.current(uow, deal.id)
-        assert version is not None
-        await terms.accept(uow, deal.id, bob.id, version.sha256)
-        await terms.accept(uow, deal.id, sam.id, version.sha256)
-        await uow.commit()
-        deal_id = deal.id
+    deal_id = await agreed_between(app, listing_id, bob.id, sam.id, "100", "220")
     escrow = await app.payments.by_reference(deals.reference(deal_id))
     assert escrow is not None
     await app.payments.pay_with_test_card(escrow.id, "4242 4242 4242 4242")

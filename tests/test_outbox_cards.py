@@ -77,6 +77,14 @@ class DealsNow:
                               "label": "Open the deal"}]]}
 
 
+async def rewriting(app) -> tuple[int, RewritingSender, DealsNow, OutboxDispatcher]:
+    """An account, and a dispatcher whose channel rewrites cards, drawing deals by `DealsNow`."""
+    sender, builder = RewritingSender(), DealsNow()
+    dispatcher = unpaced(app, sender)
+    dispatcher.card_builders["deal"] = builder
+    return await make_account(app), sender, builder, dispatcher
+
+
 async def rewrite(app, account: int, key: str, after: timedelta | None = None) -> None:
     async with app.uow() as uow:
         await rewrite_card(uow, account, key, after=after)
@@ -114,10 +122,7 @@ async def test_a_newer_card_of_the_same_object_takes_the_older_ones_buttons(app)
 
 
 async def test_a_change_without_a_new_card_rewrites_the_latest_card_as_the_object_is_now(app):
-    account = await make_account(app)
-    sender, builder = RewritingSender(), DealsNow()
-    dispatcher = unpaced(app, sender)
-    dispatcher.card_builders["deal"] = builder
+    account, sender, builder, dispatcher = await rewriting(app)
     await queue(app, account, "deal 1: pay now", buttons=deal_card(1))
     await queue(app, account, "deal 2: agreed", buttons=deal_card(2, "accept-terms"))
     await dispatcher.run_once()
@@ -133,10 +138,7 @@ async def test_a_change_without_a_new_card_rewrites_the_latest_card_as_the_objec
 
 
 async def test_a_rewrite_leaves_newer_cards_answers_shown_in_place_and_gone_objects_alone(app):
-    account = await make_account(app)
-    sender, builder = RewritingSender(), DealsNow()
-    dispatcher = unpaced(app, sender)
-    dispatcher.card_builders["deal"] = builder
+    account, sender, builder, dispatcher = await rewriting(app)
     await queue(app, account, "deal 1: pay now", buttons=deal_card(1))
     await dispatcher.run_once()
     # Held back (the mover's own card): meanwhile a newer card of the deal came.

@@ -40,23 +40,33 @@ async def press(user: ChatUser, label: str) -> list[Outbound]:
 async def agreed_deal(app: Container, listing_id: int, buyer: str = "bob", seller: str = "sam",
                       quantity: str = "100", price: str = "220") -> int:
     """A deal agreed through the services (offer accepted, terms accepted by both)."""
-    from decimal import Decimal
-
     from core.accounts.service import find_account
-    from core.deals import offers, terms
-    from core.money.model import Money
 
     async with app.uow() as uow:
         bob = await find_account(uow, "terminal", buyer)
         sam = await find_account(uow, "terminal", seller)
         assert bob is not None and sam is not None
-        offer = await offers.make_offer(uow, listing_id, bob.id, offers.Terms(
+        buyer_id, seller_id = bob.id, sam.id
+    return await agreed_between(app, listing_id, buyer_id, seller_id, quantity, price)
+
+
+async def agreed_between(app: Container, listing_id: int, buyer_id: int, seller_id: int,
+                         quantity: str = "100", price: str = "220") -> int:
+    """A deal between two accounts, on any channel, agreed through the services: the buyer's
+    offer accepted by the seller, the terms accepted by both."""
+    from decimal import Decimal
+
+    from core.deals import offers, terms
+    from core.money.model import Money
+
+    async with app.uow() as uow:
+        offer = await offers.make_offer(uow, listing_id, buyer_id, offers.Terms(
             Decimal(quantity), Money.parse(price, "EUR"), "EXW", "Riga port"))
-        deal = await offers.accept(uow, offer.id, sam.id)
+        deal = await offers.accept(uow, offer.id, seller_id)
         version = await terms.current(uow, deal.id)
         assert version is not None
-        await terms.accept(uow, deal.id, bob.id, version.sha256)
-        await terms.accept(uow, deal.id, sam.id, version.sha256)
+        await terms.accept(uow, deal.id, buyer_id, version.sha256)
+        await terms.accept(uow, deal.id, seller_id, version.sha256)
         await uow.commit()
         return deal.id
 
