@@ -7,6 +7,7 @@ hold a connection, and the request waiting on it, for as long as it likes."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -46,7 +47,11 @@ def limit_for(path: str) -> int:
 
 class BodyLimit:
     """ASGI middleware answering 413 to a body over its route's limit, and 408 to one still
-    arriving `read_seconds` (plus its earned time) after the request began."""
+    arriving `read_seconds` (plus its earned time) after the request began. An answer given
+    before the whole body came (a route that refuses at once, a page not found, 413 on the
+    declared length) waits for the rest of the body within the same time, read and dropped,
+    so the client reads the answer; a body still trickling then gets it with the connection
+    closed — the server would otherwise read on, however slowly, to keep the connection."""
 
     def __init__(self, app: ASGIApp, read_seconds: float = 10.0) -> None:
         self.app = app
@@ -55,39 +60,80 @@ class BodyLimit:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        limit = limit_for(scope.get("path", ""))
-        declared = dict(scope.get("headers") or []).get(b"content-length", b"0")
-        if not declared.isdigit() or int(declared) > limit:
-            return await _refuse(send, 413, b"Request body too large.")
-        seen, complete = 0, False
-        started = time.monotonic()
+        body = _Body(receive, limit_for(scope.get("path", "")), self.read_seconds,
+                     dict(scope.get("headers") or []))
+        if body.declared_too_large:
+            return await body.answer_early(send, _refusal(413, b"Request body too large."))
+        held: list[Message] = []
 
-        async def counted() -> Message:
-            nonlocal seen, complete
-            if complete:  # the body is in: what follows (a disconnect) may take any time
-                return await receive()
-            try:
-                left = started + self.read_seconds + seen / SLOWEST - time.monotonic()
-                message = await asyncio.wait_for(receive(), left)
-            except TimeoutError:
-                raise TooSlow from None
-            seen += len(message.get("body", b""))
-            if seen > limit:
-                raise TooLarge
-            complete = message["type"] != "http.request" or not message.get("more_body")
-            return message
+        async def answered(message: Message) -> None:
+            if not held and (body.complete or message["type"] != "http.response.start"):
+                return await send(message)
+            held.append(message)  # answered before the body came: sent once it has
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                await body.answer_early(send, held)
 
         try:
-            await self.app(scope, counted, send)
+            await self.app(scope, body.receive, answered)
         except TooLarge:
-            await _refuse(send, 413, b"Request body too large.")
+            await body.answer_early(send, _refusal(413, b"Request body too large."))
         except TooSlow:
-            await _refuse(send, 408, b"The request body took too long to arrive.")
+            await body.answer_early(send, _refusal(408, b"The request body took too long to "
+                                                       b"arrive."))
 
 
-async def _refuse(send: Send, status: int, text: bytes) -> None:
-    headers = [(b"content-type", b"text/plain")]
-    if status == 408:  # the rest of a trickled body is not waited for: the connection ends
-        headers.append((b"connection", b"close"))
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": text})
+class _Body:
+    """A request's body as it arrives: counted against its limit and its time."""
+
+    def __init__(self, receive: Receive, limit: int, read_seconds: float,
+                 headers: dict[bytes, bytes]) -> None:
+        self._receive, self.limit, self.read_seconds = receive, limit, read_seconds
+        declared = headers.get(b"content-length", b"0")
+        self.declared_too_large = not declared.isdigit() or int(declared) > limit
+        # A request without a body (a GET) has nothing to wait for.
+        self.complete = declared == b"0" and b"transfer-encoding" not in headers
+        self.seen = 0
+        self.started = time.monotonic()
+
+    async def receive(self) -> Message:
+        """The next part, for the application: TooSlow past its time, TooLarge past its limit."""
+        if self.complete:  # the body is in: what follows (a disconnect) may take any time
+            return await self._receive()
+        message = await self._next()
+        if self.seen > self.limit:
+            raise TooLarge
+        return message
+
+    async def _next(self) -> Message:
+        try:
+            left = self.started + self.read_seconds + self.seen / SLOWEST - time.monotonic()
+            message = await asyncio.wait_for(self._receive(), left)
+        except TimeoutError:
+            raise TooSlow from None
+        self.seen += len(message.get("body", b""))
+        self.complete = message["type"] != "http.request" or not message.get("more_body")
+        return message
+
+    async def answer_early(self, send: Send, messages: list[Message]) -> None:
+        """Send an answer given before the body was read: once the rest of it came in its
+        time (dropped), else with the connection closed."""
+        with contextlib.suppress(TooSlow):
+            while not self.complete:
+                await self._next()
+        for message in messages:
+            if message["type"] == "http.response.start" and not self.complete:
+                message = {**message, "headers": [*_without_connection(message), CLOSE]}
+            await send(message)
+
+
+CLOSE = (b"connection", b"close")
+
+
+def _without_connection(message: Message) -> list[tuple[bytes, bytes]]:
+    return [(k, v) for k, v in message.get("headers") or [] if k.lower() != b"connection"]
+
+
+def _refusal(status: int, text: bytes) -> list[Message]:
+    return [{"type": "http.response.start", "status": status,
+             "headers": [(b"content-type", b"text/plain")]},
+            {"type": "http.response.body", "body": text}]

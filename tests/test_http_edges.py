@@ -102,15 +102,24 @@ async def test_a_nul_typed_into_a_console_form_is_dropped_before_the_database(ap
     assert "Traceback" not in caplog.text
 
 
-async def test_a_body_trickled_a_byte_at_a_time_is_cut_off_with_408_and_its_connection_closed(
-        app):
+# Routes that read the body (408 once it is too slow) and routes that answer before reading
+# it: a webhook of a channel this server does not run, a page that is not there, a body
+# declared too large. Whatever the answer, the connection ends: nobody is left holding it.
+TRICKLED = [("/pay/abc", 100, b"408"), ("/telegram/webhook", 100, None),
+            ("/slack/events", 100, None), ("/no/such/page", 100, b"404"),
+            ("/pay/abc", 10 ** 9, b"413")]
+
+
+@pytest.mark.parametrize(("path", "length", "status"), TRICKLED)
+async def test_a_body_trickled_a_byte_at_a_time_is_answered_and_its_connection_closed(
+        app, path, length, status):
     app.settings = app.settings.model_copy(update={"body_read_seconds": 0.5})
     async with serve(create_app(app, run_workers=False)) as url:
         host, port = url.removeprefix("http://").split(":")
         reader, writer = await asyncio.open_connection(host, int(port))
         started = time.monotonic()
-        writer.write(b"POST /pay/abc HTTP/1.1\r\nHost: agora\r\nContent-Length: 100\r\n"
-                     b"Content-Type: application/x-www-form-urlencoded\r\n\r\n")
+        writer.write(f"POST {path} HTTP/1.1\r\nHost: agora\r\nContent-Length: {length}\r\n"
+                     "Content-Type: application/x-www-form-urlencoded\r\n\r\n".encode())
 
         async def trickle() -> None:
             for byte in b"card_number=4242" * 6:
@@ -120,17 +129,18 @@ async def test_a_body_trickled_a_byte_at_a_time_is_cut_off_with_408_and_its_conn
 
         trickling = asyncio.create_task(trickle())
         try:
-            status = await asyncio.wait_for(reader.readline(), 5)
+            answer = await asyncio.wait_for(reader.readline(), 5)
             ended = time.monotonic()
             # The server closes the connection: its end, or a reset when a trickled byte
             # reaches the closed socket before the end is read.
             with contextlib.suppress(ConnectionResetError):
                 await asyncio.wait_for(reader.read(), 5)
+            closed = time.monotonic()
         finally:
             trickling.cancel()
             writer.close()
-    assert status.startswith(b"HTTP/1.1 408 ")
-    assert 0.5 <= ended - started < 3
+    assert answer.startswith(b"HTTP/1.1 " + (status or b""))
+    assert ended - started < 3 and closed - started < 3
 
 
 async def test_a_body_slower_than_the_limit_goes_through_on_the_time_its_bytes_earn(app):
@@ -145,3 +155,14 @@ async def test_a_body_slower_than_the_limit_goes_through_on_the_time_its_bytes_e
         answer = await http.post(url + "/pay/abc", content=slowly(), headers={
             "content-type": "application/x-www-form-urlencoded"})
     assert answer.status_code == 402  # read in full, then refused: no payment of ours
+
+
+async def test_a_request_without_a_body_keeps_its_connection_for_the_next(app):
+    async with serve(create_app(app, run_workers=False)) as url:
+        async with httpx.AsyncClient() as http:
+            first = await http.get(url + "/healthz")
+            second = await http.get(url + "/no/such/page")
+            third = await http.get(url + "/healthz")
+    assert "close" not in first.headers.get("connection", "")
+    assert second.status_code == 404 and "close" not in second.headers.get("connection", "")
+    assert third.status_code == 200
