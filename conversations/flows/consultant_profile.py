@@ -18,7 +18,7 @@ from core.consulting.profiles import service as profiles
 from core.consulting.profiles.taxonomy import CATEGORIES, label, language_name
 from core.consulting.profiles.view import ProfileView
 from core.errors import DomainError, NotFound
-from core.i18n import N_, _, n_
+from core.i18n import N_, _, n_, present
 
 
 async def _start(ctx: Ctx) -> Next | None:
@@ -155,7 +155,7 @@ async def _promotions_text(ctx: Ctx) -> str:
     now = ctx.uow.clock.now()
     lines: list[str] = []
     for p in found[:3]:
-        facts = {"category": label(p.category), "date": f"{p.ends_at:%Y-%m-%d}",
+        facts = {"category": label(p.category), "date": present.day(p.ends_at),
                  "impressions": p.impressions, "views": p.profile_views}
         lines.append("\n" + (
             _("⭐ {category}: until {date} · {impressions} impressions · {views} profile views", **facts)

@@ -24,7 +24,7 @@ from core.deals import threads
 from core.deals import views as deal_views
 from core.deals.threads import RFQ
 from core.errors import DomainError
-from core.i18n import N_, _
+from core.i18n import N_, _, present
 from core.ids import parse_id
 
 ASK_HINT = N_("Type your message, or send a photo or document. Phone numbers, emails and links "
@@ -103,9 +103,9 @@ async def _history(ctx: Ctx) -> list[Outbound]:
     if not found:
         return [Reply(_("No more messages."), rows((_("◀ Newer"), "newer"), (_("💬 Write"), "write"),
                                                    per_row=2))]
-    items = tuple(ListItem(_("You · {when}", when=f"{m.created_at:%Y-%m-%d %H:%M}")
+    items = tuple(ListItem(_("You · {when}", when=present.local(m.created_at))
                            if m.sender_id == ctx.account_id
-                           else _("Them · {when}", when=f"{m.created_at:%Y-%m-%d %H:%M}"), m.text[:300])
+                           else _("Them · {when}", when=present.local(m.created_at)), m.text[:300])
                   for m in reversed(found))
     return [ListPage(_("📜 Messages, oldest first"), items, page + 1, page + 1),
             Reply(_("Older messages, or write."), rows((_("◀ Older"), "older"), (_("▶ Newer"), "newer"),

@@ -10,11 +10,10 @@ from conversations.flows import listing_fields as lf
 from conversations.flows.listing_card import card_text
 from conversations.forms import Form
 from conversations.messages import Choice, FileUpload, Inbound, Outbound, Reply, rows
-from core.catalog import lifecycle, listings, media, review
+from core.catalog import lifecycle, listings, media
 from core.catalog import rules as listing_rules
-from core.catalog.listing_card import card_of
 from core.errors import DomainError
-from core.i18n import N_, _
+from core.i18n import N_, _, present
 from core.ids import parse_id
 
 BACK_TO_REVIEW = N_("📨 Saved. Because the listing was live, your changes go to an admin for review "
@@ -88,22 +87,21 @@ async def _on_media(ctx: Ctx, msg: Inbound) -> Next:
         raise DomainError(_("Files can't be received on this channel yet; add them from Telegram "
                             "or the terminal, or tap Done."))
     data = await fetcher.fetch(msg.file_id)
-    row = await media.attach(ctx.uow, ctx.services.files, ctx.data["listing_id"],
-                             kind=kind, name=msg.file_name, mime=msg.mime_type, data=data,
-                             channel_ref=f"{ctx.env.channel}:{msg.file_id}")
-    added = Reply(_("📎 Added {name} ({size} KB, SHA-256 {checksum}…).",
-                    name=row.file_name, size=row.size // 1024 or 1, checksum=row.sha256[:12]))
-    listing = await listings.own_listing(ctx.uow, ctx.data["listing_id"], ctx.account.id)  # type: ignore[union-attr]
-    if listing.status in review.LIVE and await review.content_changed(
-            ctx.uow, listing) == "pending_review":
+    stored = await media.attach(ctx.uow, ctx.services.files, ctx.data["listing_id"],
+                                kind=kind, name=msg.file_name, mime=msg.mime_type, data=data,
+                                channel_ref=f"{ctx.env.channel}:{msg.file_id}")
+    added = Reply(_("📎 Added {name} ({size} KB, SHA-256 {checksum}…).", name=stored.name,
+                    size=present.number(stored.size // 1024 or 1), checksum=stored.sha256[:12]))
+    if await listings.file_added(ctx.uow, ctx.data["listing_id"], ctx.account.id):  # type: ignore[union-attr]
         return Next.end(added, Reply(_(BACK_TO_REVIEW)))
     return Next.stay(added)
 
 
 async def _preview(ctx: Ctx) -> list[Outbound]:
-    listing = await listings.own_listing(ctx.uow, ctx.data["listing_id"], ctx.account.id)  # type: ignore[union-attr]
+    assert ctx.account is not None
+    listing = await listings.own_card(ctx.uow, ctx.data["listing_id"], ctx.account.id, whole=True)
     text = _("Preview — this is how buyers will see it:") + "\n\n" + card_text(
-        await card_of(ctx.uow, listing), show_status=True)
+        listing, show_status=True)
     first, last = ((_("🚀 Publish"), "publish"), (_("💾 Keep as draft"), "later"))
     if listing.status != "draft":  # a live listing's edits are saved as they are made
         first, last = (_("✔ Done"), "close"), (_("📦 My listings"), "@go:mylistings")
@@ -145,9 +143,8 @@ async def _on_pick(ctx: Ctx, msg: Inbound) -> Next:
     name = data.removeprefix("f:")
     if not data.startswith("f:") or name not in dict(lf.editable_names(ctx.data["type"])):
         return Next.stay(Reply(_("Tap the field you want to change."), kind="error"))
-    listing = await listings.own_listing(ctx.uow, ctx.data["listing_id"], ctx.account.id)
+    current = await listings.current_values(ctx.uow, ctx.data["listing_id"], ctx.account.id)
     ctx.data["field"] = name
-    current = listings.form_values(listing)
     ctx.data.setdefault("_forms", {})["edit"] = {
         "i": 0, "values": {name: current.get(name)}, "seeded": [name], "context": current}
     return Next(state="edit")
@@ -159,8 +156,7 @@ ALL = "*"  # the edit form of every detail at once (where a channel shows forms 
 async def _edit_all(ctx: Ctx) -> Next:
     """Open one form of all the listing's details, each with its current value."""
     assert ctx.account is not None
-    listing = await listings.own_listing(ctx.uow, ctx.data["listing_id"], ctx.account.id)
-    current = listings.form_values(listing)
+    current = await listings.current_values(ctx.uow, ctx.data["listing_id"], ctx.account.id)
     ctx.data["field"] = ALL
     ctx.data.setdefault("_forms", {})["edit"] = {
         "i": 0, "values": dict(current), "seeded": list(current), "context": current}
@@ -199,10 +195,10 @@ async def _open_existing(ctx: Ctx) -> Next | None:
             return Next(state="all", remember=False)
         return None
     try:
-        listing = await listings.own_listing(ctx.uow, listing_id, ctx.account.id)
+        listing = await listings.own_card(ctx.uow, listing_id, ctx.account.id)
     except DomainError as exc:
         return Next.end(Reply(str(exc), kind="error"))
-    ctx.data.update({"listing_id": listing.id, "type": listing.product_type, "opened": True})
+    ctx.data.update({"listing_id": listing.id, "type": listing.product, "opened": True})
     return Next(state="preview", remember=False)
 
 

@@ -11,9 +11,8 @@ from conversations.forms import Form
 from conversations.messages import Button, Choice, Inbound, ListItem, ListPage, Outbound, Reply, rows
 from core.actions import Intent
 from core.catalog import lifecycle
-from core.catalog.listing_card import card_of
 from core.errors import NotFound
-from core.i18n import N_, _
+from core.i18n import N_, _, present
 from core.ids import parse_id
 
 REASON_FORM = Form("reject_reason", N_("Reject listing"), [TextField(
@@ -37,7 +36,7 @@ async def _queue(ctx: Ctx) -> list[Outbound]:
     if not waiting:
         return [Reply(_("🛡 The moderation queue is empty."), rows((_("Done"), "done")))]
     items = tuple(ListItem(w.title, _("{city} · since {time}", city=w.city,
-                                      time=f"{w.updated_at:%Y-%m-%d %H:%M}"),
+                                      time=present.local(w.updated_at)),
                            Button(_("Review"), f"r:{w.id}")) for w in waiting[:20])
     return [ListPage(_("🛡 {count} listing(s) waiting for review", count=len(waiting)), items, 1, 1),
             Reply(_("Pick one to review."), rows((_("Done"), "done")))]
@@ -56,10 +55,10 @@ async def _on_queue(ctx: Ctx, msg: Inbound) -> Next:
 
 async def _review(ctx: Ctx) -> list[Outbound]:
     try:
-        listing = await lifecycle.for_review(ctx.uow, ctx.data["listing_id"], ctx.account_id)
+        listing = await lifecycle.review_card(ctx.uow, ctx.data["listing_id"], ctx.account_id)
     except NotFound as exc:
         return [Reply(str(exc), rows((_("Back to the queue"), "queue")))]
-    text = card_text(await card_of(ctx.uow, listing), show_status=True)
+    text = card_text(listing, show_status=True)
     return [Reply(text, rows((_("✅ Approve"), "approve"), (_("✋ Reject"), "reject"),
                              (_("Back to the queue"), "queue"), per_row=2))]
 

@@ -17,7 +17,7 @@ from conversations.messages import (
 from core.actions import Intent
 from core.catalog import lifecycle, listings
 from core.catalog.lifecycle import STATUS_LABELS, TRANSITIONS
-from core.catalog.listing_card import card_of, own_cards
+from core.catalog.listing_card import own_cards
 from core.errors import DomainError
 from core.i18n import N_, _
 from core.ids import parse_id
@@ -60,12 +60,12 @@ async def _on_list(ctx: Ctx, msg: Inbound) -> Next:
 
 async def _manage(ctx: Ctx) -> list[Outbound]:
     assert ctx.account is not None
-    listing = await listings.own_listing(ctx.uow, ctx.data["listing_id"], ctx.account.id)
+    listing = await listings.own_card(ctx.uow, ctx.data["listing_id"], ctx.account.id, whole=True)
     actions = [(_(ACTION_LABELS[a]), a) for a, (sources, __) in TRANSITIONS.items()
                if listing.status in sources]
     if listing.status in listings.EDITABLE_STATUSES:
         actions.insert(0, (_("✏ Edit"), f"@go:listing:{listing.id}"))
-    return [Reply(card_text(await card_of(ctx.uow, listing), show_status=True),
+    return [Reply(card_text(listing, show_status=True),
                   rows(*actions, (_("◀ My listings"), "list"), per_row=2))]
 
 

@@ -78,11 +78,9 @@ async def _basis(ctx: Ctx, mode: str, number: int) -> tuple[int, dict[str, Any] 
         await _terms_for(ctx, thread.buyer_id)
         return thread.listing_id, None
     if mode == "supply":  # a quote on a request for supply, from the seller's listing
-        request = await supply_requests.get(ctx.uow, number, ctx.account_id)
-        listing = await supply_requests.listing_for(ctx.uow, number, ctx.account_id)
-        await _terms_for(ctx, request.buyer_id)
-        left = await supply_requests.remaining(ctx.uow, request)
-        return listing.id, supply_requests.defaults(request, listing, left)
+        quote = await supply_requests.quote_start(ctx.uow, number, ctx.account_id)
+        await _terms_for(ctx, quote.buyer_id)
+        return quote.listing_id, quote.values
     if mode == "renew":  # the same terms and schedule again, to the same partner
         contract, role, terms = await contract_card.renewal(ctx.uow, number, ctx.account_id)
         ctx.data["as_seller"] = role == "seller"

@@ -6,7 +6,6 @@ from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next, OneStepCommand
 from conversations.messages import Button, Choice, Inbound, ListItem, ListPage, Outbound, Reply, rows
 from core.actions import Intent
 from core.catalog import alerts
-from core.catalog.query import SearchQuery
 from core.errors import DomainError
 from core.i18n import N_, _
 from core.ids import parse_id
@@ -14,13 +13,13 @@ from core.ids import parse_id
 
 async def _list(ctx: Ctx) -> list[Outbound]:
     assert ctx.account is not None
-    saved = await alerts.saved_searches(ctx.uow, ctx.account.id)
-    if not saved:
+    searches = await alerts.saved_searches(ctx.uow, ctx.account.id)
+    if not searches:
         return [Reply(_("No saved searches yet. Search, then tap “🔔 Save search”."),
                       rows((_("🔎 Search"), "@go:search"), (_("Done"), "done")))]
-    items = tuple(ListItem(SearchQuery.from_dict(s.query).describe(),
+    items = tuple(ListItem(s.query.describe(),
                            _("at once") if s.mode == "instant" else _("daily digest"),
-                           Button(_("Manage"), f"m:{s.id}")) for s in saved)
+                           Button(_("Manage"), f"m:{s.id}")) for s in searches)
     return [ListPage(_("🔔 Saved searches"), items, 1, 1), Reply(_("Manage one, or Done."),
                                                              rows((_("Done"), "done")))]
 
@@ -37,12 +36,12 @@ async def _on_list(ctx: Ctx, msg: Inbound) -> Next:
 async def _manage(ctx: Ctx) -> list[Outbound]:
     assert ctx.account is not None
     try:
-        row = await alerts.own_search(ctx.uow, ctx.account.id, ctx.data["saved_id"])
+        search = await alerts.own_search(ctx.uow, ctx.account.id, ctx.data["saved_id"])
     except DomainError as exc:
         return [Reply(str(exc), rows((_("◀ Saved searches"), "list")))]
-    other = "digest" if row.mode == "instant" else "instant"
+    other = "digest" if search.mode == "instant" else "instant"
     label = _("Switch to daily digest") if other == "digest" else _("Switch to alerts at once")
-    return [Reply(f"🔔 {SearchQuery.from_dict(row.query).describe()}",
+    return [Reply(f"🔔 {search.query.describe()}",
                   rows((_("🔎 Run it"), "run"), (label, other), (_("🗑 Delete"), "delete"),
                        (_("◀ Saved searches"), "list"), per_row=2))]
 
@@ -53,14 +52,14 @@ async def _on_manage(ctx: Ctx, msg: Inbound) -> Next:
     data = msg.data if isinstance(msg, Choice) else ""
     if data == "list":
         return Next(state="list", remember=False)
-    row = await alerts.own_search(ctx.uow, ctx.account.id, ctx.data["saved_id"])
+    search = await alerts.own_search(ctx.uow, ctx.account.id, ctx.data["saved_id"])
     if data == "run":
-        return Next(state=None, start="search", start_data={"q": row.query})
+        return Next(state=None, start="search", start_data={"q": search.query.as_dict()})
     if data in ("instant", "digest"):
-        await alerts.set_mode(ctx.uow, ctx.account.id, row.id, data)
+        await alerts.set_mode(ctx.uow, ctx.account.id, search.id, data)
         return Next.stay(Reply(_("Updated.")))
     if data == "delete":
-        await alerts.unsubscribe(ctx.uow, row.account_id, row.id)
+        await alerts.unsubscribe(ctx.uow, ctx.account.id, search.id)
         return Next(state="list", replies=[Reply(_("Deleted."))], remember=False)
     return Next(state="list", remember=False)
 
@@ -81,10 +80,10 @@ async def _unsubscribe(ctx: Ctx) -> Next:
     if saved_id is None or ctx.account is None:
         return Next.end()
     try:
-        row = await alerts.unsubscribe(ctx.uow, ctx.account.id, saved_id)
+        stopped = await alerts.unsubscribe(ctx.uow, ctx.account.id, saved_id)
     except DomainError as exc:
         return Next.end(Reply(str(exc), kind="error"))
-    what = SearchQuery.from_dict(row.query).describe()
+    what = stopped.query.describe()
     return Next.end(Reply(_("🔕 Unsubscribed: no more alerts for {what}.", what=what)))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -23,8 +24,21 @@ MAX_SAVED = 20
 DIGEST_HOUR = 7  # local time of the daily digest
 
 
+@dataclass(frozen=True)
+class Saved:
+    """One of someone's saved searches, as they manage it."""
+
+    id: int
+    query: SearchQuery
+    mode: str  # instant | digest
+
+
+def _saved(row: SavedSearch) -> Saved:
+    return Saved(row.id, SearchQuery.from_dict(row.query), row.mode)
+
+
 async def save_search(uow: UnitOfWork, account_id: int, query: SearchQuery, mode: str
-                      ) -> SavedSearch:
+                      ) -> Saved:
     """Keep a search for alerts (instant or daily digest)."""
     count = len(await saved_searches(uow, account_id))
     if count >= MAX_SAVED:
@@ -34,39 +48,43 @@ async def save_search(uow: UnitOfWork, account_id: int, query: SearchQuery, mode
                       created_at=uow.clock.now())
     uow.add(row)
     await uow.session.flush()
-    return row
+    return _saved(row)
 
 
-async def saved_searches(uow: UnitOfWork, account_id: int) -> list[SavedSearch]:
+async def saved_searches(uow: UnitOfWork, account_id: int) -> list[Saved]:
     stmt = select(SavedSearch).where(SavedSearch.account_id == account_id,
                                      SavedSearch.active.is_(True)).order_by(SavedSearch.id)
-    return list((await uow.session.execute(stmt)).scalars())
+    return [_saved(row) for row in (await uow.session.execute(stmt)).scalars()]
 
 
-async def own_search(uow: UnitOfWork, account_id: int, saved_id: int) -> SavedSearch:
+async def own_search(uow: UnitOfWork, account_id: int, saved_id: int) -> Saved:
     """One of the account's active saved searches; NotFound for anyone else's."""
+    return _saved(await _own_row(uow, account_id, saved_id))
+
+
+async def _own_row(uow: UnitOfWork, account_id: int, saved_id: int) -> SavedSearch:
     row = await uow.session.get(SavedSearch, saved_id)
     if row is None or row.account_id != account_id or not row.active:
         raise NotFound(_("That saved search doesn't exist any more."))
     return row
 
 
-async def unsubscribe(uow: UnitOfWork, account_id: int, saved_id: int) -> SavedSearch:
+async def unsubscribe(uow: UnitOfWork, account_id: int, saved_id: int) -> Saved:
     """Stop a saved search's alerts (from the button on any alert)."""
     row = await uow.session.get(SavedSearch, saved_id)
     if row is None or row.account_id != account_id:
         raise NotFound(_("That saved search doesn't exist any more."))
     row.active = False
-    return row
+    return _saved(row)
 
 
-async def set_mode(uow: UnitOfWork, account_id: int, saved_id: int, mode: str) -> SavedSearch:
+async def set_mode(uow: UnitOfWork, account_id: int, saved_id: int, mode: str) -> Saved:
     """Alerts at once (“instant”) or in the daily digest."""
     if mode not in ("instant", "digest"):
         raise DomainError(_("Choose alerts at once or a daily digest."))
-    row = await own_search(uow, account_id, saved_id)
+    row = await _own_row(uow, account_id, saved_id)
     row.mode = mode
-    return row
+    return _saved(row)
 
 
 async def on_published(uow: UnitOfWork, listing: Listing) -> int:

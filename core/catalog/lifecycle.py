@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -15,6 +16,7 @@ from core.catalog.events import (
     ListingPublished,
     ListingRejected,
 )
+from core.catalog.listing_card import ListingCard, card_of, listing_card
 from core.catalog.listings import own_listing
 from core.catalog.tables import Listing, ListingMedia
 from core.catalog.taxonomy import CERTIFICATIONS
@@ -29,6 +31,18 @@ STATUS_LABELS = {
     "draft": N_("Draft"), "pending_review": N_("Pending review"), "published": N_("Published"),
     "paused": N_("Paused"), "sold_out": N_("Sold out"), "expired": N_("Expired"), "closed": N_("Closed"),
 }
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A listing in the moderation queue, as its line shows it."""
+
+    id: int
+    title: str
+    city: str
+    updated_at: datetime  # waiting since: submitted, or changed while live
+
+
 # action: (statuses it may start from, status it leads to)
 TRANSITIONS = {
     "pause": (("published",), "paused"),
@@ -83,18 +97,20 @@ async def _published(uow: UnitOfWork, listing_id: int) -> None:
     await alerts.on_published(uow, listing)
 
 
-async def approve(uow: UnitOfWork, listing_id: int, actor_id: int | None) -> Listing:
-    """A moderator lets a listing in; the seller is told."""
+async def approve(uow: UnitOfWork, listing_id: int, actor_id: int | None) -> ListingCard:
+    """A moderator lets a listing in; the seller is told. Returns the listing as it is now."""
     await require(uow, actor_id, "moderate")
     await _move(uow, listing_id, ("pending_review",), "published")
     await _published(uow, listing_id)
     uow.emit(ListingApproved(listing_id))
     await audit.record(uow, actor_id, "listing-approved", f"listing:{listing_id}")
-    return await _get(uow, listing_id)
+    return listing_card(await _get(uow, listing_id))
 
 
-async def reject(uow: UnitOfWork, listing_id: int, reason: str, actor_id: int | None) -> Listing:
-    """A moderator sends a listing back to draft with a reason the seller sees."""
+async def reject(uow: UnitOfWork, listing_id: int, reason: str, actor_id: int | None
+                 ) -> ListingCard:
+    """A moderator sends a listing back to draft with a reason the seller sees. Returns the
+    listing as it is now."""
     await require(uow, actor_id, "moderate")
     reason = reason.strip()
     if not rules.reason_fits(reason):
@@ -102,7 +118,7 @@ async def reject(uow: UnitOfWork, listing_id: int, reason: str, actor_id: int | 
     await _move(uow, listing_id, ("pending_review",), "draft", reject_reason=reason)
     uow.emit(ListingRejected(listing_id, reason))
     await audit.record(uow, actor_id, "listing-rejected", f"listing:{listing_id}", reason)
-    return await _get(uow, listing_id)
+    return listing_card(await _get(uow, listing_id))
 
 
 async def for_review(uow: UnitOfWork, listing_id: int, actor_id: int | None) -> Listing:
@@ -112,6 +128,11 @@ async def for_review(uow: UnitOfWork, listing_id: int, actor_id: int | None) -> 
     if listing is None or listing.status == "closed":
         raise NotFound(_("That listing is gone."))
     return listing
+
+
+async def review_card(uow: UnitOfWork, listing_id: int, actor_id: int | None) -> ListingCard:
+    """The whole card (files and seller) of a listing a moderator reviews (`for_review`)."""
+    return await card_of(uow, await for_review(uow, listing_id, actor_id))
 
 
 async def act(uow: UnitOfWork, listing_id: int, seller_id: int, action: str) -> str:
@@ -191,8 +212,9 @@ async def _get(uow: UnitOfWork, listing_id: int) -> Listing:
     return listing
 
 
-async def pending(uow: UnitOfWork, actor_id: int | None) -> list[Listing]:
+async def pending(uow: UnitOfWork, actor_id: int | None) -> list[Waiting]:
     """Listings waiting for a moderator, oldest first (for moderators and admins only)."""
     await require(uow, actor_id, "moderate")
     stmt = select(Listing).where(Listing.status == "pending_review").order_by(Listing.updated_at)
-    return list((await uow.session.execute(stmt)).scalars())
+    return [Waiting(row.id, row.title, row.city, row.updated_at)
+            for row in (await uow.session.execute(stmt)).scalars()]

@@ -12,6 +12,7 @@ from core.accounts.member import Member
 from core.accounts.tables import Account
 from core.catalog import review
 from core.catalog.events import ListingChanged
+from core.catalog.listing_card import ListingCard, card_of, listing_card
 from core.catalog.rules import EDITABLE_STATUSES, SPEC_KEYS, milli, minor, problems, spec_problems
 from core.catalog.tables import Listing
 from core.catalog.taxonomy import UNITS, mwh_per_unit, price_per_mwh_minor
@@ -108,16 +109,17 @@ def sketch(seller_id: int, values: dict[str, Any], now: datetime) -> Listing:
     return listing
 
 
-async def create_draft(uow: UnitOfWork, seller_id: int, values: dict[str, Any]) -> Listing:
+async def create_draft(uow: UnitOfWork, seller_id: int, values: dict[str, Any]
+                       ) -> ListingCard:
     """A new draft from the listing form; checks run now so the preview shows a sound listing."""
     listing = sketch(seller_id, values, uow.clock.now())
     uow.add(listing)
     await uow.session.flush()
-    return listing
+    return listing_card(listing)
 
 
 async def edit(uow: UnitOfWork, listing_id: int, seller_id: int, values: dict[str, Any]
-               ) -> Listing:
+               ) -> ListingCard:
     """Change fields of a draft, published or paused listing; the same checks apply.
 
     A live listing then goes back to review (moderation on) or is matched against saved
@@ -133,7 +135,7 @@ async def edit(uow: UnitOfWork, listing_id: int, seller_id: int, values: dict[st
     await _still_editable(uow, listing.id, now)
     uow.emit(ListingChanged(listing.id, listing.status))
     await review.content_changed(uow, listing)
-    return listing
+    return listing_card(listing)
 
 
 async def _still_editable(uow: UnitOfWork, listing_id: int, now: datetime) -> None:
@@ -159,6 +161,27 @@ async def own_listing(uow: UnitOfWork, listing_id: int, seller_id: int) -> Listi
     if listing.seller_id != seller_id:
         raise NotAllowed(_("That listing belongs to another seller."))
     return listing
+
+
+async def current_values(uow: UnitOfWork, listing_id: int, seller_id: int) -> dict[str, Any]:
+    """The seller's own listing as form values, to edit with its current values shown."""
+    return form_values(await own_listing(uow, listing_id, seller_id))
+
+
+async def file_added(uow: UnitOfWork, listing_id: int, seller_id: int) -> bool:
+    """After a photo or document is added: a live listing's content changed, so it goes back to
+    review (moderation on: True, the caller tells the seller) or meets saved searches again."""
+    listing = await own_listing(uow, listing_id, seller_id)
+    return listing.status in review.LIVE and await review.content_changed(
+        uow, listing) == "pending_review"
+
+
+async def own_card(uow: UnitOfWork, listing_id: int, seller_id: int, *,
+                   whole: bool = False) -> ListingCard:
+    """The card of the seller's own listing (`own_listing`: a polite error when it is gone or
+    another seller's); `whole` adds its files and its seller."""
+    listing = await own_listing(uow, listing_id, seller_id)
+    return await card_of(uow, listing) if whole else listing_card(listing)
 
 
 def form_values(listing: Listing) -> dict[str, Any]:

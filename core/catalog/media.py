@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -25,6 +26,16 @@ _ALLOWED = {"photo": PHOTO_TYPES, "document": DOCUMENT_TYPES,
             "voice": {**DOCUMENT_TYPES, **VOICE_TYPES}}
 MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES = 10
+
+
+@dataclass(frozen=True)
+class Attached:
+    """A file just linked to a listing, as the seller is told of it."""
+
+    id: int
+    name: str
+    size: int  # bytes
+    sha256: str
 
 
 class FileFetcher(Protocol):
@@ -87,7 +98,7 @@ def keep(store: FileStore, kind: str, name: str, mime: str, data: bytes) -> tupl
 
 
 async def attach(uow: UnitOfWork, store: FileStore, listing_id: int, *, kind: str, name: str,
-                 mime: str, data: bytes, channel_ref: str | None = None) -> ListingMedia:
+                 mime: str, data: bytes, channel_ref: str | None = None) -> Attached:
     """Check the bytes really are what they claim, store them and link them to the listing."""
     count = (await uow.session.execute(select(func.count(ListingMedia.id)).where(
         ListingMedia.listing_id == listing_id))).scalar_one()
@@ -100,4 +111,4 @@ async def attach(uow: UnitOfWork, store: FileStore, listing_id: int, *, kind: st
                        created_at=uow.clock.now())
     uow.add(row)
     await uow.session.flush()
-    return row
+    return Attached(row.id, row.file_name, row.size, row.sha256)

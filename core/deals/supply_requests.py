@@ -367,6 +367,25 @@ def defaults(request: SupplyRequest, listing: Listing, remaining_milli: int) -> 
     return values
 
 
+@dataclass(frozen=True)
+class QuoteStart:
+    """Where a seller's quote on a request starts: the listing it is made from, the buyer it
+    goes to, and the form's first values (`defaults`)."""
+
+    listing_id: int
+    buyer_id: int
+    values: dict[str, str]
+
+
+async def quote_start(uow: UnitOfWork, request_id: int, seller_id: int) -> QuoteStart:
+    """A seller's quote on the request, before its form: from their best fitting listing
+    (`listing_for`), at the request's terms and what is still to be awarded."""
+    request = await get(uow, request_id, seller_id)
+    listing = await listing_for(uow, request_id, seller_id)
+    left = await remaining(uow, request)
+    return QuoteStart(listing.id, request.buyer_id, defaults(request, listing, left))
+
+
 async def remaining(uow: UnitOfWork, request: SupplyRequest) -> int:
     return request.quantity_milli - await request_award.awarded_milli(uow, request.id)
 

@@ -9,7 +9,7 @@ from core.actions import Action, Intent
 from core.consulting.events import PromotionRequested
 from core.consulting.profiles import promotions
 from core.consulting.profiles.taxonomy import label
-from core.i18n import N_, _
+from core.i18n import N_, _, present
 from core.money.events import PromotionCharged
 from core.notifications.outbox import addressed_to, notify
 from core.payments_port import Actor
@@ -46,4 +46,4 @@ class PromotionPayments:
                 await notify(uow, promotion.consultant_id, _(
                     "⭐ You are featured in “{category}” until {ends}. Impressions and profile views "
                     "show in your profile.", category=_(label(promotion.category)),
-                    ends=f"{promotion.ends_at:%Y-%m-%d}"))
+                    ends=present.day(promotion.ends_at)))

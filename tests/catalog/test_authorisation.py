@@ -7,6 +7,7 @@ import pytest
 from core.catalog import alerts, lifecycle, listings, views, watchlist
 from core.catalog.query import SearchQuery
 from core.errors import NotAllowed, NotFound
+from core.money.model import Money
 from tests.catalog.helpers import make_account, publish, values
 
 
@@ -95,4 +96,4 @@ async def test_unwatching_is_seen_at_once_and_a_new_currency_keeps_the_price_val
         assert await watchlist.toggle(uow, bob.id, listing_id) is False
         assert await watchlist.is_watching(uow, bob.id, listing_id) is False
         edited = await listings.edit(uow, listing_id, sam.id, {"currency": "JPY"})
-        assert (edited.price_minor, edited.currency) == (230, "JPY")  # 230, not 23,000 yen
+        assert edited.price == Money(230, "JPY")  # 230, not 23,000 yen

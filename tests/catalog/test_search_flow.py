@@ -159,16 +159,17 @@ async def buyer(app) -> ChatUser:
 
 
 async def test_prices_keep_each_currencys_own_decimals_from_listing_to_search(app):
+    from conversations.flows.listing_card import card_text
     from core.catalog import listings, query_text
+    from core.money.model import Money
     from tests.catalog.helpers import values
-    from tests.catalog.test_listing_validation import card_of
 
     seller = await make_account(app, "sam")
     async with app.uow() as uow:
         yen = await listings.create_draft(uow, seller.id, values(price="30000", currency="JPY"))
         dinar = await listings.create_draft(uow, seller.id, values(price="12.345", currency="KWD"))
-        assert (yen.price_minor, dinar.price_minor) == (30000, 12345)
-        assert "¥30,000 per t" in await card_of(uow, yen)
-        assert "KWD12.345 per t" in await card_of(uow, dinar)
+        assert (yen.price, dinar.price) == (Money(30000, "JPY"), Money(12345, "KWD"))
+        assert "¥30,000 per t" in card_text(yen)
+        assert "KWD12.345 per t" in card_text(dinar)
     query, _ = query_text.parse("pellets under 31000 jpy")
     assert (query.price_max, query.currency) == (31000, "JPY")

@@ -16,7 +16,7 @@ from core.consulting.profiles import service as profiles
 from core.consulting.profiles.taxonomy import check_categories, label
 from core.consulting.tables import Promotion
 from core.errors import DomainError
-from core.i18n import N_, _
+from core.i18n import N_, _, present
 from core.money.model import Money
 from core.notifications.outbox import addressed_to, notify
 from core.operators.roles import require, require_admin
@@ -141,7 +141,7 @@ async def remind_ending(uow: UnitOfWork) -> int:
             await notify(uow, promotion.consultant_id, _(
                 "⭐ Your promotion in “{category}” ends on {date} ({impressions} impressions, "
                 "{views} profile views so far).", category=label(promotion.category),
-                date=f"{promotion.ends_at:%Y-%m-%d}", impressions=promotion.impressions,
+                date=present.day(promotion.ends_at), impressions=promotion.impressions,
                 views=promotion.profile_views), buttons=[[Action(Intent.PROMOTE, N_("⭐ Renew"), "")]])
         told += 1
     return told
