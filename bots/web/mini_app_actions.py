@@ -307,14 +307,14 @@ async def book(request: Request, container: ContainerDep, person: PersonDep,
     posted = await request.form()
     number, starts = parse_id(consultant_id), str(posted.get("starts") or "")
     topic = str(posted.get("topic") or "").strip()[:300] or None
-    if number is None or not starts.isdigit() or len(starts) > 12:
+    when = _instant(starts)
+    if number is None or when is None:
         return part(request, "app/message.html", status_code=400,
                     message=_("Tap a time, or propose other times."))
     try:
         async with container.uow() as uow:
-            booking = await bookings.request_slot(
-                uow, person.account.id, number, datetime.fromtimestamp(int(starts), UTC),
-                None, topic)
+            booking = await bookings.request_slot(uow, person.account.id, number, when, None,
+                                                  topic)
             said = confirmations.booking_requested(booking.id,
                                                    await free_minutes_of(uow, booking))
             await tell_chat(uow, person.account.id, said)
@@ -323,3 +323,14 @@ async def book(request: Request, container: ContainerDep, person: PersonDep,
         return part(request, "app/message.html", status_code=400, message=str(exc))
     return part(request, "app/done.html", location="/app/consultants", said=said.text,
                 view=None, more=None)
+
+
+def _instant(posted: str) -> datetime | None:
+    """A start posted as POSIX seconds, or None when it is not one a calendar can hold
+    (core then checks it against the consultant's hours, notice, horizon and grid)."""
+    if not posted.isdigit() or len(posted) > 12:
+        return None
+    try:
+        return datetime.fromtimestamp(int(posted), UTC)
+    except (OverflowError, OSError, ValueError):
+        return None

@@ -113,7 +113,12 @@ def test_why_not_names_the_reason_a_time_cannot_be_booked():
         "That time is outside the consultant's hours."
     assert why_not(rules(buffer=15), busy, at("2026-11-24 11:00"), 60, now) == \
         "That time was just taken."
-    assert why_not(rules(buffer=15), busy, at("2026-11-24 11:15"), 45, now) is None
+    assert why_not(rules(buffer=15), busy, at("2026-11-24 11:30"), 30, now) is None
+    # A start the calendar never offers: off its half-hour steps, or past its 60 days.
+    assert why_not(rules(buffer=15), busy, at("2026-11-24 11:15"), 45, now) == \
+        "Sessions start at the times offered: pick one of those."
+    assert why_not(r, [], at("2027-01-25 09:00"), 60, now) == "That time is too far ahead to book."
+    assert why_not(r, [], at("2027-01-21 09:00"), 60, now) is None
     assert why_not(r, [], at("2026-11-25 09:00"), 60, now) is None
 
 

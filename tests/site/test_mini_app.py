@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from html.parser import HTMLParser
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -241,6 +242,27 @@ async def test_the_booking_calendar_requests_a_free_time(site_app, web, clock):
     again = await web.post(f"/app/part/consultants/{cora.id}/book", headers=me,
                            data={"starts": "12345"})
     assert again.status_code == 400
+
+
+async def test_a_start_no_calendar_offers_is_refused_whatever_the_face_sends(site_app, web, clock):
+    """Past Python's calendar, in the year 5138, 400 days ahead, off the half-hour grid: each
+    is refused with the reason, never a 500, and nothing is booked."""
+    cora = await consultant(site_app, "cora")
+    await _people(site_app)
+    me = signed(clock, BUYER)
+    page = await web.get(f"/app/part/consultants/{cora.id}", headers=me)
+    offered = sorted(int(v.split('"')[0]) for v in page.text.split('name="starts" value="')[1:])
+    # Between two starts offered half an hour apart: within the hours, off their steps.
+    between = next(a for a, b in pairwise(offered) if b - a == 1800) + 7 * 60
+    refused = {"999999999999": "Tap a time", "99999999999": "too far ahead",
+               str(offered[0] + 400 * 86400): "too far ahead",
+               str(between): "Sessions start at the times offered"}
+    for starts, why in refused.items():
+        answer = await web.post(f"/app/part/consultants/{cora.id}/book", headers=me,
+                                data={"starts": starts})
+        assert answer.status_code == 400 and why in answer.text, (starts, answer.text)
+    async with site_app.uow() as uow:
+        assert (await uow.session.execute(select(Booking))).first() is None
 
 
 async def test_my_deals_name_each_deals_next_step(site_app, web, clock):

@@ -19,9 +19,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.consulting.profiles.taxonomy import WEEKDAYS
 from core.errors import DomainError
-from core.i18n import N_, _
+from core.i18n import N_, _, present
 
 DAY = 86_400
+# Until each consultant sets their own: how far ahead a time may be booked (as Calendly's
+# default), and the steps in which starts are offered from the opening of the hours.
+HORIZON_DAYS = 60
+GRID_MINUTES = 30
 _HHMM = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
 Busy = Sequence[tuple[datetime, datetime]]
 
@@ -70,6 +74,8 @@ class Schedule:
     buffer: int  # seconds
     daily_max: int
     days_off: frozenset[date]
+    horizon: int = HORIZON_DAYS * 86400  # seconds: the farthest start bookable from now
+    grid: int = GRID_MINUTES  # minutes: starts go from the opening of the hours in these steps
 
     @classmethod
     def of(cls, weekly_hours: dict[str, list[list[str]]], zone: str, notice_minutes: int,
@@ -116,7 +122,7 @@ def local_instant(day: date, hhmm: str, zone: str | ZoneInfo) -> datetime:
     if not exists:
         raise DomainError(_("{hhmm} does not exist on {day} in {key}: the clocks "
                             "go forward then. Choose another time.",
-                            hhmm=hhmm, day=f"{day:%d %b %Y}", key=tz.key))
+                            hhmm=hhmm, day=present.day(day), key=tz.key))
     return datetime.fromtimestamp(seconds, tz)
 
 
@@ -149,12 +155,13 @@ def _per_day(busy: Busy, zone: ZoneInfo) -> dict[date, int]:
 
 
 def free_starts(rules: Schedule, busy: Busy, start: datetime, end: datetime, minutes: int,
-                now: datetime, step_minutes: int = 30, limit: int | None = None) -> list[int]:
+                now: datetime, step_minutes: int | None = None, limit: int | None = None) -> list[int]:
     """POSIX seconds of every free start of a `minutes` session in [start, end)."""
     taken = _per_day(busy, rules.zone)
     b_starts, b_ends = _merged(busy, rules.buffer)
-    lo, hi = max(_epoch(start), _epoch(now) + rules.notice), _epoch(end)
-    length, step = minutes * 60, step_minutes
+    lo = max(_epoch(start), _epoch(now) + rules.notice)
+    hi = min(_epoch(end), _epoch(now) + rules.horizon + 1)  # none past the horizon
+    length, step = minutes * 60, step_minutes or rules.grid
     found: list[int] = []
     day = datetime.fromtimestamp(lo, rules.zone).date() - timedelta(days=1)
     last = datetime.fromtimestamp(hi, rules.zone).date()
@@ -181,7 +188,7 @@ def free_starts(rules: Schedule, busy: Busy, start: datetime, end: datetime, min
 
 
 def free_slots(rules: Schedule, busy: Busy, start: datetime, end: datetime, minutes: int,
-               now: datetime, show_in: str | ZoneInfo = "UTC", step_minutes: int = 30
+               now: datetime, show_in: str | ZoneInfo = "UTC", step_minutes: int | None = None
                ) -> list[datetime]:
     """Free session starts in [start, end), as aware datetimes in the seeker's zone."""
     zone = show_in if isinstance(show_in, ZoneInfo) else zone_of(show_in)
@@ -219,16 +226,28 @@ def why_not(rules: Schedule, busy: Busy, starts_at: datetime, minutes: int, now:
         return N_("That time has passed.")
     if in_hours and s < _epoch(now) + rules.notice:
         return N_("That time is too soon: it needs more notice.")
+    if in_hours and s > _epoch(now) + rules.horizon:
+        return N_("That time is too far ahead to book.")
     if in_hours and local.date() in rules.days_off:
         return N_("That day is a day off.")
     if _per_day(busy, rules.zone).get(local.date(), 0) >= rules.daily_max:
         return N_("That day is fully booked.")
     if in_hours and not _within_hours(rules, local.date(), s, s + length):
         return N_("That time is outside the consultant's hours.")
+    if in_hours and not _on_grid(rules, local.date(), s):
+        return N_("Sessions start at the times offered: pick one of those.")
     b_starts, b_ends = _merged(busy, rules.buffer)
     if _clashes(b_starts, b_ends, s, s + length):
         return N_("That time was just taken.")
     return None
+
+
+def _on_grid(rules: Schedule, day: date, s: int) -> bool:
+    """Whether `s` is one of the day's starts as `free_starts` steps them: from the opening
+    of a span of hours, every `grid` minutes."""
+    local = _Day(day, rules.zone)
+    return any(local.at(minute) == (s, True)
+               for a, b in rules.hours[day.weekday()] for minute in range(a, b, rules.grid))
 
 
 def _within_hours(rules: Schedule, day: date, s: int, e: int) -> bool:
