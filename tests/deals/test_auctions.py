@@ -309,7 +309,8 @@ async def test_a_request_for_quotes_opens_again_when_an_awarded_deal_ends(app):
         await deals.take(uow, deal_id, "cancel-deal", aivar.id)
         await uow.commit()
     assert (await request_row(app, request_id)).status == "open"
-    assert said(await told_texts(app, hanna.id, "takes quotes again for the 2,000 t uncovered"))
+    # (in her figures: English as written in Estonia, like the request's card)
+    assert said(await told_texts(app, hanna.id, "takes quotes again for the 2\xa0000 t uncovered"))
     await quoted(app, birute, request_id, "2000", "21.50")  # quotes come again
 
 

@@ -86,8 +86,8 @@ async def _tell(uow: UnitOfWork, booking: Booking, offset: timedelta) -> None:
               booking.seeker_id: consultant.display_name}
     button = [[Action(Intent.VIEW_BOOKING, N_("📅 View the booking"), str(booking.id))]]
     for party in (booking.seeker_id, booking.consultant_id):
-        when = local_time(booking.starts_at, zones[party])
-        async with addressed_to(uow, party):
+        async with addressed_to(uow, party):  # the start written as this party reads days
+            when = local_time(booking.starts_at, zones[party])
             text = _text(offset, booking.minutes, others[party], when)
             await notify(uow, party, text, buttons=button, urgent=offset <= timedelta(hours=1))
 

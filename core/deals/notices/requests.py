@@ -207,13 +207,12 @@ async def tell_results(uow: UnitOfWork, request_id: int) -> bool:
         RequestBid.request_id == request.id, RequestBid.offer_id.is_not(None)))).scalars())
     won = next((b for b in ranked if b.id in awarded), None)
     await recipients(uow, {request.buyer_id, *(b.seller_id for b in ranked)})
-    unit = _(UNITS.get(request.unit, request.unit))
     for place, bid in enumerate(ranked, 1):
         async with addressed_to(uow, bid.seller_id):
-            await notify(uow, bid.seller_id, _result(request, bid, won, place, len(ranked), unit),
+            await notify(uow, bid.seller_id, _result(request, bid, won, place, len(ranked)),
                          about=(f"request:{request.id}",))
     async with addressed_to(uow, request.buyer_id):
-        await notify(uow, request.buyer_id, await _buyer_result(uow, request, ranked, won, unit),
+        await notify(uow, request.buyer_id, await _buyer_result(uow, request, ranked, won),
                      buttons=[[Action(Intent.VIEW_REQUEST, N_("📋 Open the request"),
                                       str(request.id))]],
                      about=(f"request:{request.id}",))
@@ -246,9 +245,9 @@ def told_after_close(uow_factory: UowFactory) -> Callable[[Sequence[BiddingClose
     return tell
 
 
-def _result(request: SupplyRequest, bid: Any, won: Any, place: int, bidders: int,
-            unit: str) -> str:
-    own = Money(bid.price_minor, request.currency)
+def _result(request: SupplyRequest, bid: Any, won: Any, place: int, bidders: int) -> str:
+    """A bidder's result, in the words of the reader being addressed (the unit too)."""
+    own, unit = Money(bid.price_minor, request.currency), present.unit_word(request.unit)
     if won is not None and bid.id == won.id:
         return _("🏆 You won request #{id} at {price} per {unit}: accept the deal's terms to "
                  "sign it.", id=request.id, price=own, unit=unit)
@@ -262,8 +261,10 @@ def _result(request: SupplyRequest, bid: Any, won: Any, place: int, bidders: int
              place=place, bidders=bidders)
 
 
-async def _buyer_result(uow: UnitOfWork, request: SupplyRequest, ranked: list[Any], won: Any,
-                        unit: str) -> str:
+async def _buyer_result(uow: UnitOfWork, request: SupplyRequest, ranked: list[Any],
+                        won: Any) -> str:
+    """The buyer's result, in the words of the reader being addressed (the unit too)."""
+    unit = present.unit_word(request.unit)
     if won is not None:
         seller = await uow.session.get(Account, won.seller_id)
         facts = {"id": request.id, "seller": seller.display_name if seller else "?", "unit": unit,
@@ -293,9 +294,9 @@ async def on_award_undone(uow: UnitOfWork, event: AwardUndone) -> None:
     if request is None:
         return
     left = request.quantity_milli - await request_award.awarded_milli(uow, request.id)
-    uncovered = present.quantity_milli(left, request.unit)
     buttons: list[list[Action]] = []
     async with addressed_to(uow, request.buyer_id) as reader:
+        uncovered = present.quantity_milli(left, request.unit)  # in the buyer's figures
         if event.reopened:
             text = _("📣 Deal #{deal} on your request #{id} ended: the request takes quotes "
                      "again for the {quantity} uncovered, until {deadline}.", deal=event.deal_id,
