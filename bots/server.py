@@ -19,6 +19,7 @@ from bots.channel import Channel
 from bots.http_input import RefuseNul
 from bots.http_limits import BodyLimit
 from bots.leader import asyncpg_dsn, scheduler_leadership
+from bots.lost_connections import RetryOnLostConnection
 from bots.scheduler import build_scheduler
 from bots.web import mini_app, site, site_slack
 from bots.web.console import install as install_console
@@ -69,6 +70,8 @@ def create_app(container: Container, channels: Sequence[Channel] = (),
     app = FastAPI(title="Agora", lifespan=lifespan, docs_url="/docs" if docs else None,
                   redoc_url="/redoc" if docs else None,
                   openapi_url="/openapi.json" if docs else None)
+    # Inside the body's limits: a request that lost its database connection runs again.
+    app.add_middleware(RetryOnLostConnection)
     app.add_middleware(BodyLimit, read_seconds=container.settings.body_read_seconds)
     # Pages, styles and scripts travel compressed (a page's weight is what crosses the wire);
     # the live board's event stream is left alone by the middleware.

@@ -10,6 +10,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
+from urllib.parse import urlparse
 
 import asyncpg
 import httpx
@@ -26,6 +27,7 @@ from core import conversation_store
 from core.catalog import lifecycle
 from core.catalog.query import SearchQuery
 from core.consulting.profiles.directory import DirectoryQuery
+from core.money.model import Money
 from core.notifications.dispatcher import Attachment, OutboxDispatcher
 from core.notifications.ratelimit import SendLimiter
 from core.storage import change_feed
@@ -33,7 +35,10 @@ from core.storage.tables import ProcessedUpdate
 from core.storage.workers import application_name
 from tests.catalog.helpers import make_account, publish
 from tests.consulting.helpers import consultant
+from tests.payments.helpers import BUYER as PAYER
+from tests.payments.helpers import people as payment_people
 from tests.support import databases
+from tests.support.servers import serve
 from tests.test_outbox_workers import UNLIMITED, ChatRecorder, queue_rows, statuses
 
 RETRY = 0.2  # how often a follower tries for the lead here (a few seconds in production)
@@ -440,3 +445,25 @@ async def test_a_notice_whose_sent_mark_lost_its_connection_is_sent_once_and_the
     assert cuts and cuts[0] >= 1
     assert sent == 2 and [t for _, _, t in recorder.sent] == ["0:0", "0:1"]
     assert await statuses(a) == {"sent": 2}  # no row left "sending" for a lease to free again
+
+
+# --- every entry point across a cut connection ------------------------------------------
+
+
+async def test_a_pay_page_posted_after_the_database_cut_every_connection_is_answered(workers):
+    """The pay page's pooled connections die between showing the page and the card posted
+    on it: the payment goes through (the request runs again on a fresh connection), never a
+    500, and the escrow is held once."""
+    a, _ = workers
+    buyer, seller = await payment_people(a)
+    view = await a.payments.open("goods", "bioenergy", "deal:1", buyer, seller,
+                                 Money(10_000, "EUR"), PAYER)
+    path = urlparse(view.pay_url).path
+    async with serve(create_app(a, run_workers=False)) as base, httpx.AsyncClient() as http:
+        assert (await http.get(base + path)).status_code == 200  # its connections now pooled
+        assert await cut_this_process(a.settings.database_url) >= 1
+        paid = await http.post(base + path, data={"card_number": "4242 4242 4242 4242"})
+        assert paid.status_code == 200, paid.text
+        again = await http.get(base + path)
+    assert again.status_code == 200
+    assert (await a.payments.get(view.id)).state == "held"
