@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import delete
@@ -43,6 +43,13 @@ def build_scheduler(container: Container, *, leader_jobs: bool = True,
     return scheduler
 
 
+def at_start() -> dict[str, datetime]:
+    """A periodic job's first run as the scheduler starts, not one interval later: the money
+    steps a crash interrupted (a release between its deal's commit and the payment, say) are
+    taken when a worker comes back, not minutes after."""
+    return {"next_run_time": datetime.now(UTC)}
+
+
 def quiet_scheduler_logs() -> None:
     """APScheduler logs every run of every job at INFO ("Running job…", "…executed
     successfully"): hundreds of lines an hour that bury the start-up box and real problems.
@@ -58,7 +65,7 @@ def add_leader_jobs(scheduler: AsyncIOScheduler, container: Container) -> None:
                       id="forget-processed-updates", max_instances=1, coalesce=True,
                       replace_existing=True)
     scheduler.add_job(container.payments.recover, "interval", minutes=2, id="payments-recover",
-                      max_instances=1, coalesce=True, replace_existing=True)
+                      max_instances=1, coalesce=True, replace_existing=True, **at_start())
     scheduler.add_job(container.payments.number_invoices, "interval", minutes=1,
                       id="payments-number-invoices", max_instances=1, coalesce=True,
                       replace_existing=True)
@@ -116,9 +123,9 @@ def add_deal_jobs(scheduler: AsyncIOScheduler, container: Container) -> None:
                       id="contract-timers", **common)
     assert container.payments is not None
     scheduler.add_job(DealPayments(container.payments).catch_up, "interval", minutes=5,
-                      id="deal-money-catch-up", **common)
+                      id="deal-money-catch-up", **common, **at_start())
     scheduler.add_job(DepositPayments(container.payments).catch_up, "interval", minutes=5,
-                      id="deposit-money-catch-up", **common)
+                      id="deposit-money-catch-up", **common, **at_start())
     # Invoices on terms: the reminders before and after the due date, each on its day, once.
     scheduler.add_job(terms_reminders.run, "interval", minutes=30, args=[container.uow],
                       id="terms-reminders", **common)
@@ -134,7 +141,7 @@ def add_session_jobs(scheduler: AsyncIOScheduler, container: Container) -> None:
                       id="session-timers", **common)
     assert container.payments is not None
     scheduler.add_job(SessionPayments(container.payments).catch_up, "interval", minutes=5,
-                      id="session-money-catch-up", **common)
+                      id="session-money-catch-up", **common, **at_start())
 
 
 async def _session_timers(container: Container) -> None:
@@ -153,7 +160,7 @@ def add_booking_jobs(scheduler: AsyncIOScheduler, container: Container) -> None:
     scheduler.add_job(booking_due.remind_all, "interval", seconds=60, args=[container.uow],
                       id="booking-reminders", **common)
     scheduler.add_job(BookingMoney(container.payments, container.uow).catch_up, "interval",
-                      minutes=5, id="booking-money-catch-up", **common)
+                      minutes=5, id="booking-money-catch-up", **common, **at_start())
     scheduler.add_job(_remind_promotions, "interval", hours=1, args=[container],
                       id="promotion-reminders", max_instances=1, coalesce=True,
                       replace_existing=True)

@@ -4,10 +4,13 @@ and returns the stock, and the catch-up job takes any money step left undone."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from sqlalchemy import select
 
-from core.deals import deals
+from bots.scheduler import build_scheduler
+from core.deals import after_sale, deals
 from core.deals.events import DealMoved
 from core.errors import Conflict
 from core.money.model import Money
@@ -134,3 +137,31 @@ async def test_an_escrow_opened_as_its_deal_was_cancelled_is_closed_by_the_catch
     assert await money_job(app).catch_up() == 1
     assert (await escrow_of(app, deal_id))[1] == "cancelled"
     assert await money_job(app).catch_up() == 0
+
+
+async def test_a_release_a_crash_interrupted_is_taken_as_a_worker_starts_and_told_once(app):
+    """The buyer confirmed receipt; the process died after that commit, before the release
+    that follows it (its after-commit step). A worker starting again takes it at once — not
+    at the catch-up job's next five-minute run — and the seller hears of it once."""
+    sam, bob, deal_id, escrow_id = await paid_in_escrow(app)
+    async with app.uow() as uow:
+        await after_sale.mark_shipped(uow, deal_id, sam.id, "DSV", None, None)
+        await uow.commit()
+    async with silent_uow(app) as uow:  # committed, then the kill: no after-commit step ran
+        await deals.take(uow, deal_id, "confirm-receipt", bob.id)
+        await uow.commit()
+    assert (await app.payments.get(escrow_id)).state == "held"
+    before = len(await told(app, sam.id))
+    scheduler = build_scheduler(app, worker_jobs=False)
+    scheduler.start()
+    try:
+        for _ in range(100):
+            if (await app.payments.get(escrow_id)).state == "released":
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        scheduler.shutdown(wait=False)
+    assert (await app.payments.get(escrow_id)).state == "released"
+    heard = (await told(app, sam.id))[before:]
+    assert len([t for t in heard if "released to you" in t]) == 1, heard
+    assert len(heard) == len(set(heard))  # the payout and its invoice, each once
