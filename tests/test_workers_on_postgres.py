@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 import asyncpg
 import httpx
 import pytest
+from sqlalchemy.exc import DBAPIError
 
 from bots.catalog_jobs import sync_index
 from bots.email import LoggingEmailSender
@@ -467,3 +468,50 @@ async def test_a_pay_page_posted_after_the_database_cut_every_connection_is_answ
         again = await http.get(base + path)
     assert again.status_code == 200
     assert (await a.payments.get(view.id)).state == "held"
+
+
+async def allow_connections(url: str, allowed: bool) -> None:
+    """Let this test's database take connections, or refuse every new one (its server stays up
+    for everyone else): from a session on the server's own `postgres` database."""
+    target = build_url(url)
+    admin = await asyncpg.connect(asyncpg_dsn(target.set(database="postgres")))
+    try:
+        await admin.execute(f'ALTER DATABASE "{target.database}" '
+                            f"WITH ALLOW_CONNECTIONS {str(allowed).lower()}")
+    finally:
+        await admin.close()
+
+
+async def test_a_notice_sent_while_the_database_is_down_is_marked_once_it_is_back(
+        workers, shared_db):
+    """The database refuses every connection right after a send (the dispatcher's are cut and
+    no new one is taken): the "sent" mark waits in the dispatcher, not for the two-minute lease.
+    Once the database answers again the next pass marks it first and sends the chat's next
+    notice at once; nothing is sent twice."""
+    a, _ = workers
+    await queue_rows(a, chats=1, per_chat=2)
+    recorder, down = ChatRecorder(delay=0), []
+    inner = recorder.sender("w")
+
+    class DownAfterSending:
+        async def send(self, address: str, payload: dict[str, Any],
+                       files: Sequence[Attachment] = ()) -> None:
+            await inner.send(address, payload, files)
+            if not down:
+                down.append(await cut_this_process(shared_db))
+                await allow_connections(shared_db, False)
+
+    dispatcher = OutboxDispatcher(a.sessions, a.clock, {"telegram": DownAfterSending()},
+                                  SendLimiter(UNLIMITED), worker="w")
+    try:
+        with pytest.raises(DBAPIError):  # down in the middle of the pass
+            await asyncio.wait_for(dispatcher.run_once(), 10)
+        with pytest.raises(ConnectionError):  # still down: the kept mark first, nothing claimed
+            await dispatcher.run_once()
+    finally:
+        await allow_connections(shared_db, True)
+    started = time.monotonic()
+    await asyncio.wait_for(dispatcher.run_once(), 10)
+    assert time.monotonic() - started < 5
+    assert [t for _, _, t in recorder.sent] == ["0:0", "0:1"]
+    assert await statuses(a) == {"sent": 2}

@@ -125,6 +125,7 @@ class OutboxDispatcher:
         self._lease = lease
         # Who holds a lease: unique per dispatcher, naming its process (host-pid-random#tail).
         self.worker = worker or workers.claim_name(uuid.uuid4().hex[:8])
+        self._owed: dict[int, dict[str, Any]] = {}  # row → the mark the database did not take
 
     @property
     def limiter(self) -> Limiter:
@@ -150,6 +151,7 @@ class OutboxDispatcher:
         batch at a time and sent concurrently; when half a batch is done it is topped up, so the
         channel's pace is kept between batches — and at once when new rows are committed
         (`wake`), so a verification code never waits for a batch of others to be sent."""
+        await self._settle_owed()
         await self._release_expired_leases()
         sent = 0
         flying: set[asyncio.Task[bool]] = set()
@@ -346,7 +348,21 @@ class OutboxDispatcher:
                     .values(**values)
                 )
 
-        await retry_if_disconnected(mark)
+        try:
+            await retry_if_disconnected(mark)
+        except Exception as exc:  # the database is down: kept here, settled once it is back
+            log.warning("outbox row %s: its mark waits for the database (%s)", row_id, exc)
+            self._owed[row_id] = values
+
+    async def _settle_owed(self) -> None:
+        """The marks of rows sent (or failed) while the database was down, made before any new
+        row is claimed: the rows are not sent again after their lease, and their chats' next
+        rows go out as soon as the database answers (raises while it is still down)."""
+        for row_id, values in list(self._owed.items()):
+            del self._owed[row_id]
+            await self._finish(row_id, **values)
+            if row_id in self._owed:
+                raise ConnectionError("the database is still down")
 
     async def _release_expired_leases(self) -> None:
         """Rows whose worker died mid-send (lease expired, or on PostgreSQL its process gone)
