@@ -103,7 +103,7 @@ async def _open(ctx: Ctx, nothing_found: bool = False) -> Next:
     nothing that answers it)."""
     ticket = await support.open_ticket(ctx.uow, ctx.account_id, ctx.data["question"],
                                        ctx.data.get("context"), ctx.env.channel)
-    said = TicketContext.from_json(ticket.context).summary()
+    said = ticket.context.summary()
     hours = duration(ctx.uow.policy.support_sla)
     opened = (_("I found nothing in the help that answers this, so I've opened ticket #{id}. "
                 "An operator answers here, within {hours}.", id=ticket.id, hours=hours)

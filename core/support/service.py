@@ -1,5 +1,6 @@
 """Support tickets as use cases, each taking the acting account's id and checking what that
-account may do: the chat flows and the web operator console call these same functions.
+account may do: the chat flows and the web operator console call these same functions. They
+hand back read models (`TicketCard`, `TicketView`), never the rows, which stay in core.
 
 Who is an operator is decided in one place, `can_handle_support` (for now: an administrator
 named in settings or holding the admin role); a finer set of roles plugs in there. A stranger
@@ -29,7 +30,7 @@ from core.support.rules import (
     first_answer_due,
 )
 from core.support.tables import SupportMessage, SupportTicket
-from core.support.views import TicketView, view
+from core.support.views import TicketCard, TicketView, ticket_card, view
 
 _QUEUE_ORDER = case({"open": 0, "waiting_for_operator": 1, "answered": 2}, value=SupportTicket.status,
                     else_=3)
@@ -59,7 +60,7 @@ async def require_operator(uow: UnitOfWork, account_id: int | None) -> None:
 
 async def open_ticket(uow: UnitOfWork, account_id: int | None, question: str,
                       context: TicketContext | dict[str, Any] | None = None,
-                      channel: str = "") -> SupportTicket:
+                      channel: str = "") -> TicketCard:
     """Open a ticket with the person's question and where they asked it from; operators are
     told, and an operator's first answer is due within the SLA (`Policy.support_sla`)."""
     if account_id is None:
@@ -82,13 +83,13 @@ async def open_ticket(uow: UnitOfWork, account_id: int | None, question: str,
     timers.start(uow, TICKET_PROCESS, ticket.id, ticket.status,
                  due={"escalate": ticket.first_answer_due_at})
     uow.emit(TicketOpened(ticket.id))
-    return ticket
+    return ticket_card(ticket)
 
 
 async def user_reply(uow: UnitOfWork, account_id: int | None, ticket_id: int,
-                     text: str) -> SupportMessage:
+                     text: str) -> int:
     """The asker writes on their ticket: an answer to an operator, or a detail added while
-    it waits; the operators hear of it."""
+    it waits; the operators hear of it. The new message's id."""
     ticket = await _ticket(uow, ticket_id, account_id)
     if await _role(uow, ticket, account_id) != ASKER:
         raise NotAllowed(_("Only the person who asked writes here; reply as an operator instead."))
@@ -100,28 +101,30 @@ async def user_reply(uow: UnitOfWork, account_id: int | None, ticket_id: int,
     message = _message(uow, ticket, account_id, ASKER, text)
     await uow.session.flush()
     uow.emit(TicketMessagePosted(ticket.id, message.id, ASKER))
-    return message
+    return message.id
 
 
-async def rate(uow: UnitOfWork, account_id: int | None, ticket_id: int, stars: int) -> SupportTicket:
+async def rate(uow: UnitOfWork, account_id: int | None, ticket_id: int, stars: int) -> TicketCard:
     """The asker rates the answer of a closed ticket, 1 to 5 stars (once)."""
     check_stars(stars)
     ticket = await _ticket(uow, ticket_id, account_id)
     if ticket.rating is not None:
         raise Conflict(_("You have rated this ticket already — thank you."))
     now = uow.clock.now()
-    return await _take(uow, ticket, "rate", account_id, await _role(uow, ticket, account_id),
-                       {"rating": stars, "rated_at": now}, extra_guard=SupportTicket.rating.is_(None))
+    return ticket_card(await _take(uow, ticket, "rate", account_id,
+                                   await _role(uow, ticket, account_id),
+                                   {"rating": stars, "rated_at": now},
+                                   extra_guard=SupportTicket.rating.is_(None)))
 
 
 async def tickets_of(uow: UnitOfWork, account_id: int | None, limit: int = 20
-                     ) -> list[SupportTicket]:
+                     ) -> list[TicketCard]:
     """A person's own tickets, newest first: their support history."""
     if account_id is None:
         return []
-    return list((await uow.session.execute(select(SupportTicket).where(
+    return [ticket_card(t) for t in (await uow.session.execute(select(SupportTicket).where(
         SupportTicket.account_id == account_id).order_by(SupportTicket.id.desc()).limit(limit)
-    )).scalars())
+    )).scalars()]
 
 
 # --- the operators' side ----------------------------------------------------------------------
@@ -129,23 +132,23 @@ async def tickets_of(uow: UnitOfWork, account_id: int | None, limit: int = 20
 
 async def tickets_for_operator(uow: UnitOfWork, operator_id: int | None,
                                status: str | None = None, limit: int = 100
-                               ) -> list[SupportTicket]:
+                               ) -> list[TicketCard]:
     """The operators' queue: tickets in `status`, or every ticket not closed; those waiting for
     an operator first, each group by its first-answer deadline (the oldest first)."""
     await require_operator(uow, operator_id)
     if status is not None and status not in TICKET_PROCESS.states:
         raise DomainError(_("There is no ticket status {status}.", status=repr(status[:30])))
     wanted = (status,) if status else NOT_CLOSED
-    return list((await uow.session.execute(select(SupportTicket).where(
+    return [ticket_card(t) for t in (await uow.session.execute(select(SupportTicket).where(
         SupportTicket.status.in_(wanted)).order_by(
         _QUEUE_ORDER, SupportTicket.first_answer_due_at, SupportTicket.id).limit(limit)
-    )).scalars())
+    )).scalars()]
 
 
 async def operator_reply(uow: UnitOfWork, operator_id: int | None, ticket_id: int,
-                         text: str) -> SupportMessage:
+                         text: str) -> int:
     """An operator answers; the asker hears it on the channel they asked from. The first
-    answer stops the SLA clock."""
+    answer stops the SLA clock. The new message's id."""
     ticket = await _ticket(uow, ticket_id, operator_id)
     if await _role(uow, ticket, operator_id) != OPERATOR:
         raise NotAllowed(_("You can't answer your own ticket as an operator."))
@@ -156,30 +159,30 @@ async def operator_reply(uow: UnitOfWork, operator_id: int | None, ticket_id: in
     await uow.session.flush()
     await audit.record(uow, operator_id, "ticket-answered", f"ticket:{ticket.id}")
     uow.emit(TicketMessagePosted(ticket.id, message.id, OPERATOR))
-    return message
+    return message.id
 
 
 # --- either side ------------------------------------------------------------------------------
 
 
-async def close(uow: UnitOfWork, actor_id: int | None, ticket_id: int) -> SupportTicket:
+async def close(uow: UnitOfWork, actor_id: int | None, ticket_id: int) -> TicketCard:
     """The asker or an operator closes the ticket; the asker is then asked to rate it."""
     ticket = await _ticket(uow, ticket_id, actor_id)
     now, role = uow.clock.now(), await _role(uow, ticket, actor_id)
     if role == OPERATOR:
         await audit.record(uow, actor_id, "ticket-closed", f"ticket:{ticket.id}")
-    return await _take(uow, ticket, "close", actor_id, role,
-                       {"closed_at": now, "closed_by": actor_id})
+    return ticket_card(await _take(uow, ticket, "close", actor_id, role,
+                                   {"closed_at": now, "closed_by": actor_id}))
 
 
-async def reopen(uow: UnitOfWork, actor_id: int | None, ticket_id: int) -> SupportTicket:
+async def reopen(uow: UnitOfWork, actor_id: int | None, ticket_id: int) -> TicketCard:
     """The asker or an operator reopens a closed ticket; it waits for an operator again."""
     ticket = await _ticket(uow, ticket_id, actor_id)
     role = await _role(uow, ticket, actor_id)
     if role == OPERATOR:
         await audit.record(uow, actor_id, "ticket-reopened", f"ticket:{ticket.id}")
-    return await _take(uow, ticket, "reopen", actor_id, role,
-                       {"closed_at": None, "closed_by": None})
+    return ticket_card(await _take(uow, ticket, "reopen", actor_id, role,
+                                   {"closed_at": None, "closed_by": None}))
 
 
 async def ticket_view(uow: UnitOfWork, actor_id: int | None, ticket_id: int) -> TicketView:

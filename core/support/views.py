@@ -1,5 +1,6 @@
-"""The read side of a ticket: its thread with authors' names, its context and what the reader
-may do next, as plain values any channel or the web console can render."""
+"""The read side of a ticket: the ticket itself (`TicketCard`), and its thread with authors'
+names, its context and what the reader may do next (`TicketView`), as frozen read models any
+channel or the web console can render. Core keeps the rows; nothing here holds one."""
 
 from __future__ import annotations
 
@@ -19,6 +20,36 @@ SUPPORT_NAME = N_("Agora support")  # how operators sign to the asker
 
 
 @dataclass(frozen=True)
+class TicketCard:
+    """One ticket as the flows and the console read it: who asked what, from where, where it
+    stands and its deadlines (aware datetimes, UTC)."""
+
+    id: int
+    account_id: int  # the asker
+    status: str  # a state of core.process.tickets.TICKET_PROCESS
+    question: str
+    channel: str  # where it was asked; answers go there
+    context: TicketContext
+    created_at: datetime
+    first_answer_due_at: datetime
+    first_answered_at: datetime | None
+    escalated_at: datetime | None
+    closed_at: datetime | None
+    rating: int | None  # 1 to 5, the asker's, after closing
+
+
+def ticket_card(ticket: SupportTicket) -> TicketCard:
+    """The read model of a ticket's row."""
+    return TicketCard(
+        id=ticket.id, account_id=ticket.account_id, status=ticket.status,
+        question=ticket.question, channel=ticket.channel,
+        context=TicketContext.from_json(ticket.context), created_at=ticket.created_at,
+        first_answer_due_at=ticket.first_answer_due_at,
+        first_answered_at=ticket.first_answered_at, escalated_at=ticket.escalated_at,
+        closed_at=ticket.closed_at, rating=ticket.rating)
+
+
+@dataclass(frozen=True)
 class MessageView:
     author_role: str  # asker | operator
     author: str  # a name as this reader sees it
@@ -28,7 +59,7 @@ class MessageView:
 
 @dataclass(frozen=True)
 class TicketView:
-    ticket: SupportTicket
+    ticket: TicketCard
     role: str  # the reader's: asker | operator | system
     asker: str  # the asker's display name
     context: TicketContext
@@ -52,8 +83,8 @@ async def view(uow: UnitOfWork, ticket: SupportTicket, role: str) -> TicketView:
     if ticket.rating is not None and "rate" in steps:
         steps.remove("rate")
     asker = names[ticket.account_id] if ticket.account_id in names else _("someone")
-    return TicketView(ticket, role, asker,
-                      TicketContext.from_json(ticket.context), said, steps)
+    card = ticket_card(ticket)
+    return TicketView(card, role, asker, card.context, said, steps)
 
 
 def _author(message: SupportMessage, reader_role: str, names: dict[int, str]) -> str:
