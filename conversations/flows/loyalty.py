@@ -8,7 +8,7 @@ import re
 from conversations.flow import Ctx, Entry, Next, OneStepCommand
 from conversations.messages import Button, Reply
 from core.errors import DomainError
-from core.i18n import N_, _
+from core.i18n import N_, _, present
 from core.loyalty import rules, service
 from core.loyalty.service import Standing
 
@@ -24,26 +24,28 @@ def referral_link(code: str) -> str:
 def points_text(mine: Standing, prefix: str = "/") -> str:
     """The member's points as plain text (every channel alike)."""
     lines = [_("⭐ {balance} points · {tier} tier ({earned} earned in the last 12 months)",
-               balance=mine.balance, tier=_(mine.tier), earned=mine.earned_in_year)]
+               balance=present.count(mine.balance), tier=_(mine.tier),
+               earned=present.count(mine.earned_in_year))]
     if mine.next_tier:
         name, more = mine.next_tier
-        lines.append(_("{more} more to {tier}.", more=more, tier=name))
+        lines.append(_("{more} more to {tier}.", more=present.count(more), tier=name))
     if mine.pending_discount.amount:
         lines.append(_("Waiting for your next payment: {discount} off the commission.",
                        discount=mine.pending_discount))
     lines += ["", _("Redeem: {minimum} points or more take {value} per {minimum} off the "
                     "commission of your next payment as seller or consultant "
-                    "({prefix}points redeem N).", minimum=rules.MIN_REDEMPTION,
+                    "({prefix}points redeem N).", minimum=present.count(rules.MIN_REDEMPTION),
                     value=rules.value_of(rules.MIN_REDEMPTION), prefix=prefix),
               "", _("Invite someone: you both get {points} points when they complete a first deal "
-                    "or session.", points=rules.EARN["referral"]),
+                    "or session.", points=present.count(rules.EARN["referral"])),
               _("Telegram link: {link}", link=referral_link(mine.code)),
               _("On Slack or the terminal they type: {prefix}start ref-{code}", prefix=prefix,
                 code=mine.code),
               "", _("History:")]
     for move in mine.history:
         sign = "+" if move.points > 0 else "−"
-        lines.append(f"  {move.when.date().isoformat()}  {sign}{abs(move.points)}  {move.reason}")
+        lines.append(f"  {present.day(move.when)}  {sign}{present.number(abs(move.points))}"
+                     f"  {move.reason}")
     if not mine.history:
         lines.append("  " + _("nothing yet: completed deals and sessions, payments and ratings earn points"))
     return "\n".join(lines)

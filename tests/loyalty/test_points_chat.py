@@ -14,8 +14,8 @@ async def test_points_shows_tier_history_and_link_and_redeems_by_button_or_typed
     chat = ChatUser(app, "sue")
     await chat.say("/points")
     text = chat.texts()
-    assert "1200 points · Silver tier" in text and "800 more to Gold" in text
-    assert "+1200  test points" in text
+    assert "1,200 points · Silver tier" in text and "800 more to Gold" in text
+    assert "20 Nov 2026  +1,200  test points" in text
     assert "https://t.me/agora_market_bot?start=ref-" in text
     assert "/start ref-" in text
     assert chat.labels() == ["Redeem 500 points (€5.00 off)", "Redeem 1000 points (€10.00 off)"]
