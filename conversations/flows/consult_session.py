@@ -169,10 +169,10 @@ def _reply_form(ctx: Ctx) -> Form:
 
 async def _replied(ctx: Ctx, values: dict[str, Any]) -> Next:
     assert ctx.account is not None
-    review = await reviews.of_session(ctx.uow, ctx.data["session_id"], ctx.account.id)
-    if review is None:
+    review_id = await reviews.of_session(ctx.uow, ctx.data["session_id"], ctx.account.id)
+    if review_id is None:
         raise DomainError(_("That session has no review to reply to."))
-    await reviews.reply(ctx.uow, review.id, ctx.account.id, values["text"])
+    await reviews.reply(ctx.uow, review_id, ctx.account.id, values["text"])
     return Next.end(Reply(_("↩ Your reply is published under the review.")))
 
 

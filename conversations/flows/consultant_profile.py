@@ -156,7 +156,7 @@ async def _promotions_text(ctx: Ctx) -> str:
     lines: list[str] = []
     for p in found[:3]:
         facts = {"category": label(p.category), "date": present.day(p.ends_at),
-                 "impressions": p.impressions, "views": p.profile_views}
+                 "impressions": present.count(p.impressions), "views": present.count(p.profile_views)}
         lines.append("\n" + (
             _("⭐ {category}: until {date} · {impressions} impressions · {views} profile views", **facts)
             if p.ends_at > now else

@@ -12,8 +12,7 @@ from dataclasses import replace
 from conversations.engine import RETURN_WHEN_DONE
 from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
 from conversations.messages import Button, Choice, Inbound, Outbound, Reply, Text
-from core.accounts import service as accounts
-from core.accounts.member import member_of
+from core.accounts import member as members
 from core.i18n import LANGUAGES, N_, Visitor, _, current_language
 from core.money.reading import read_for
 
@@ -48,8 +47,7 @@ async def _on_choice(ctx: Ctx, msg: Inbound) -> Next:
 async def _speak(ctx: Ctx, code: str) -> Next:
     """Keep `code` (on the account, else on the chat) and confirm in it."""
     if ctx.account is not None:
-        ctx.account = member_of(await accounts.update_profile(ctx.uow, ctx.account.id,
-                                                              language=code))
+        ctx.account = await members.update(ctx.uow, ctx.account.id, language=code)
         read_for(ctx.account)
     else:
         ctx.env = replace(ctx.env, language=code)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
 from conversations.messages import Inbound, Outbound, Reply, Text
+from core.accounts import member as members
 from core.accounts import service as accounts
-from core.accounts.member import member_of
 from core.actions import Intent
 from core.errors import DomainError
 from core.i18n import N_, _, n_
@@ -32,12 +32,11 @@ async def _start(ctx: Ctx) -> Next | None:
 
 async def _redeem(ctx: Ctx, code: str) -> Next:
     try:
-        account = await accounts.redeem_link_code(ctx.uow, ctx.who, code)
+        ctx.account = await members.link(ctx.uow, ctx.who, code)
     except DomainError as exc:
         return Next.end(Reply(str(exc), kind="error"), menu=False)
-    ctx.account = member_of(account)
     return Next.end(Reply(_("🔗 Linked! This chat now belongs to {name}'s account.",
-                            name=account.display_name)))
+                            name=ctx.account.display_name)))
 
 
 async def _prompt(ctx: Ctx) -> list[Outbound]:

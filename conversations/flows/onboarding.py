@@ -9,8 +9,8 @@ from conversations.fields import ChoiceField
 from conversations.flow import Ctx, Flow, FormState, MenuEntry, Next, OneStepCommand
 from conversations.forms import Form
 from conversations.messages import Button, Reply
+from core.accounts import member as members
 from core.accounts import service as accounts
-from core.accounts.member import member_of
 from core.i18n import N_, _
 from core.money.reading import read_for
 
@@ -77,12 +77,12 @@ async def _save_preferences(ctx: Ctx, values: dict[str, Any]) -> Next:
     assert ctx.account is not None
     quiet = values.get("quiet_hours")
     start, end = quiet.split("-") if quiet else (None, None)
-    ctx.account = member_of(await accounts.update_profile(
+    ctx.account = await members.update(
         ctx.uow, ctx.account.id, notify_channel=values["notify_channel"], quiet_start=start,
         quiet_end=end, timezone=values["timezone"], currency=values["currency"],
         language=values["language"],
         **({"weekly_picks": values["weekly_picks"] == "yes"} if values.get("weekly_picks") else {}),
-    ))
+    )
     await accounts.mark_onboarded(ctx.uow, ctx.account.id)
     read_for(ctx.account)  # a new language is spoken from this answer on
     done = Next.end(Reply(_("✅ Preferences saved. You're all set!")))

@@ -10,8 +10,8 @@ from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
 from conversations.flows.loyalty import loyalty_line
 from conversations.forms import Form
 from conversations.messages import Button, Choice, Inbound, Outbound, Reply
-from core.accounts import service as accounts
-from core.accounts.member import Member, member_of
+from core.accounts import member as members
+from core.accounts.member import Member
 from core.accounts.model import INTERESTS, ROLE_LABELS, Role
 from core.actions import Intent
 from core.i18n import LANGUAGES, N_, _, countries, current_language, language_of, present
@@ -57,8 +57,7 @@ def profile_card(account: Member, roles: set[str], channels: list[str]) -> str:
 async def profile_text(ctx: Ctx) -> str:
     """The signed-in user's profile card."""
     assert ctx.account is not None
-    identities = await accounts.identities_of(ctx.uow, ctx.account.id)
-    return profile_card(ctx.account, ctx.roles, sorted({i.channel for i in identities}))
+    return profile_card(ctx.account, ctx.roles, await members.channels_of(ctx.uow, ctx.account.id))
 
 
 def _country(code: str | None) -> str:
@@ -138,7 +137,7 @@ async def _save(ctx: Ctx, values: dict[str, Any]) -> Next:
     for name in changed:
         changes |= _changes(name, values.get(name))
     if changes:
-        ctx.account = member_of(await accounts.update_profile(ctx.uow, ctx.account.id, **changes))
+        ctx.account = await members.update(ctx.uow, ctx.account.id, **changes)
     if "language" in changed:
         read_for(ctx.account)  # “Saved” and the card are already in the new language
     if "email" in changed:

@@ -8,8 +8,9 @@ from conversations import profile_fields as fields
 from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
 from conversations.forms import Form
 from conversations.messages import Button, Choice, Inbound, Outbound, Reply, Text
+from core.accounts import member as members
 from core.accounts import service as accounts
-from core.accounts.member import member, member_of
+from core.accounts.member import member
 from core.accounts.model import default_timezone
 from core.actions import Intent
 from core.errors import DomainError
@@ -40,7 +41,7 @@ async def _register(ctx: Ctx, values: dict[str, Any]) -> Next:
         timezone=default_timezone(country), language=ctx.env.language,
         **fields.place(values.get("city")),
     )
-    ctx.account = member_of(await accounts.register(ctx.uow, ctx.who, data))
+    ctx.account = await members.register(ctx.uow, ctx.who, data)
     welcome = Reply(_("Welcome to Agora, {name}! One more step: your email.",
                       name=ctx.account.display_name))
     return Next(state=None, replies=[welcome], start="verify_email",
@@ -110,8 +111,7 @@ async def _code_answer(ctx: Ctx, msg: Inbound) -> Next:
 
 async def _new_email(ctx: Ctx, values: dict[str, Any]) -> Next:
     assert ctx.account is not None
-    ctx.account = member_of(await accounts.update_profile(ctx.uow, ctx.account.id,
-                                                          email=values["email"]))
+    ctx.account = await members.update(ctx.uow, ctx.account.id, email=values["email"])
     return Next(state="code", remember=False)
 
 

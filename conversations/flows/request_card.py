@@ -5,8 +5,6 @@ and the next bid awarded after an award's deal ended."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from conversations.flow import Ask, Ctx, Flow, Next
 from conversations.messages import (
     Button,
@@ -24,6 +22,7 @@ from core.clock import local_time
 from core.deals import auction_rules, auctions, cards, supply_requests
 from core.deals.notices.requests import request_text
 from core.deals.offers import payment_words
+from core.deals.request_view import RequestView
 from core.i18n import N_, _, n_, present
 from core.ids import parse_id
 
@@ -56,7 +55,7 @@ async def _list(ctx: Ctx) -> list[Outbound]:
                       rows((_("📣 Ask for supply"), "@go:request"), (_("✔ Done"), "done")))]
     items = tuple(ListItem(
         _("📣 #{id} {quantity} of {product}", id=r.id,
-          quantity=supply_requests.asked(r),
+          quantity=present.quantity(r.quantity, r.unit),
           product=_(product(r.product_type).label)),
         _(STATUS.get(r.status, r.status)), _button(r.id)) for r in mine)
     return [ListPage(_("📣 Your requests for supply"), items, 1, 1),
@@ -78,7 +77,7 @@ async def _on_list(ctx: Ctx, msg: Inbound) -> Next:
 
 async def _card(ctx: Ctx) -> list[Outbound]:
     assert ctx.account is not None
-    request = await supply_requests.get(ctx.uow, ctx.data["request_id"], ctx.account.id)
+    request = await supply_requests.view(ctx.uow, ctx.data["request_id"], ctx.account.id)
     if request.mode in auction_rules.BIDDING:
         return await _bidding_card(ctx, request)
     quotes = await supply_requests.compare(ctx.uow, request.id, ctx.account.id)
@@ -99,7 +98,7 @@ async def _card(ctx: Ctx) -> list[Outbound]:
     return [Reply("\n".join(lines), (*awards, *closing, *rows((_("✔ Done"), "done"))))]
 
 
-async def _bidding_card(ctx: Ctx, request: Any) -> list[Outbound]:
+async def _bidding_card(ctx: Ctx, request: RequestView) -> list[Outbound]:
     """A tender's or auction's card for its buyer: the bids ranked (a tender's sealed until its
     deadline); the close awards by itself, so there is nothing to tap but Refresh."""
     assert ctx.account is not None
@@ -147,7 +146,7 @@ def _quote_details(row: supply_requests.QuoteRow) -> list[str]:
     return ["    " + " · ".join(parts)] if parts else []
 
 
-def _other_terms(row: supply_requests.QuoteRow, request: Any) -> list[str]:
+def _other_terms(row: supply_requests.QuoteRow, request: RequestView) -> list[str]:
     """What a quote changed from the request (the Incoterm or place, the payment), so an award
     is never taken on terms the buyer did not see."""
     offer, found = row.offer, []

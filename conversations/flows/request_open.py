@@ -23,7 +23,7 @@ async def _start(ctx: Ctx) -> Next | None:
     if number is None:
         return Next.end(Reply(_("Open a request for supply from its card."), kind="error"))
     try:
-        request = await supply_requests.get(ctx.uow, number, ctx.account.id)
+        request = await supply_requests.view(ctx.uow, number, ctx.account.id)
     except NotFound:
         shown = await public.public_request(ctx.uow, number)  # NotFound: not public either
         return Next.end(Reply(_("Sellers of {product} answer this request: publish a listing "
@@ -40,7 +40,7 @@ async def _start(ctx: Ctx) -> Next | None:
 
 async def _card(ctx: Ctx) -> list[Outbound]:
     assert ctx.account is not None
-    request = await supply_requests.get(ctx.uow, ctx.data["request_id"], ctx.account.id)
+    request = await supply_requests.view(ctx.uow, ctx.data["request_id"], ctx.account.id)
     text = request_text(request, local_time(request.deadline, ctx.account.timezone))
     return [Reply(text, ((action_button(Action(Intent.QUOTE_REQUEST, N_("💶 Quote"),
                                                 str(request.id))),

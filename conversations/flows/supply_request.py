@@ -29,6 +29,7 @@ from core.catalog.taxonomy import CERTIFICATIONS, UNITS, product
 from core.clock import local_time
 from core.deals import auction_rules, on_terms, request_rules, supply_requests
 from core.deals.notices.requests import request_text
+from core.deals.request_view import RequestView
 from core.i18n import N_, _, n_, present
 from core.money.model import Money
 
@@ -275,7 +276,7 @@ async def _on_review(ctx: Ctx, msg: Inbound) -> Next:
         Intent.VIEW_REQUEST, N_("📋 Open the request"), str(request.id))),),)), menu=False)
 
 
-def _published_words(request: Any, asked: int, deadline: str) -> str:
+def _published_words(request: RequestView, asked: int, deadline: str) -> str:
     if request.mode in auction_rules.BIDDING:
         return n_("📣 Request #{id} is published: {count} seller was asked to bid until "
                   "{deadline}. The result comes here at the close.",

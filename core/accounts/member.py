@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from core.accounts.service import find_account
+from core.accounts import service as accounts
+from core.accounts.service import ChannelIdentity, Registration, find_account
 from core.accounts.tables import Account
 from core.errors import NotFound
 from core.i18n import _
@@ -69,3 +70,26 @@ async def member(uow: UnitOfWork, account_id: int) -> Member:
     if account is None:
         raise NotFound(_("That account doesn't exist."))
     return member_of(account)
+
+
+# The account's changes as a conversation makes them, answered with the member they leave.
+
+
+async def register(uow: UnitOfWork, who: ChannelIdentity, data: Registration) -> Member:
+    """Create the account and its first identity (core.accounts.service.register)."""
+    return member_of(await accounts.register(uow, who, data))
+
+
+async def update(uow: UnitOfWork, account_id: int, **changes: object) -> Member:
+    """Change profile fields (core.accounts.service.update_profile)."""
+    return member_of(await accounts.update_profile(uow, account_id, **changes))
+
+
+async def link(uow: UnitOfWork, who: ChannelIdentity, code: str) -> Member:
+    """Join this identity to the account a link code names (redeem_link_code)."""
+    return member_of(await accounts.redeem_link_code(uow, who, code))
+
+
+async def channels_of(uow: UnitOfWork, account_id: int) -> list[str]:
+    """The channels the member chats on, each once, sorted."""
+    return sorted({i.channel for i in await accounts.identities_of(uow, account_id)})

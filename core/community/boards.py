@@ -1,10 +1,15 @@
 """Topic boards as use cases, each taking the acting account: follow a board, read its posts
 by page, post and reply (relayed to the followers on their own channel), react (one reaction
-per person per post), report a post to the admins, and — admins only — hide it."""
+per person per post), report a post to the admins, and — admins only — hide it.
+
+They hand the flows frozen read models (`BoardView`, `PostView`, and the cards built on them),
+never the rows, which stay in core. `board_by_slug` alone still returns the row, for the public
+site's read side (core.public.boards)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
 
@@ -32,8 +37,41 @@ SEEDS = (
 
 
 @dataclass(frozen=True)
+class BoardView:
+    """A topic board; its title and description are stored in English (see SEEDS)."""
+
+    id: int
+    slug: str
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class PostView:
+    """A visible post, or a reply to one (`parent_id`)."""
+
+    id: int
+    board_id: int
+    parent_id: int | None
+    author_id: int
+    text: str
+    created_at: datetime
+
+
+def board_view(row: Board) -> BoardView:
+    """The read model of a board's row."""
+    return BoardView(id=row.id, slug=row.slug, title=row.title, description=row.description)
+
+
+def post_view(row: BoardPost) -> PostView:
+    """The read model of a post's row."""
+    return PostView(id=row.id, board_id=row.board_id, parent_id=row.parent_id,
+                    author_id=row.author_id, text=row.text, created_at=row.created_at)
+
+
+@dataclass(frozen=True)
 class BoardCard:
-    board: Board
+    board: BoardView
     posts: int
     followers: int
     following: bool
@@ -41,7 +79,7 @@ class BoardCard:
 
 @dataclass(frozen=True)
 class PostCard:
-    post: BoardPost
+    post: PostView
     author: str
     replies: int
     reactions: dict[str, int]  # kind -> count, every kind present
@@ -68,18 +106,20 @@ async def boards(uow: UnitOfWork, viewer_id: int | None) -> list[BoardCard]:
         BoardSubscription.board_id, func.count()).group_by(BoardSubscription.board_id))).all())
     mine = set((await uow.session.execute(select(BoardSubscription.board_id).where(
         BoardSubscription.account_id == viewer_id))).scalars()) if viewer_id else set()
-    return [BoardCard(b, posts.get(b.id, 0), followers.get(b.id, 0), b.id in mine)
+    return [BoardCard(board_view(b), posts.get(b.id, 0), followers.get(b.id, 0), b.id in mine)
             for b in found]
 
 
-async def board(uow: UnitOfWork, board_id: int) -> Board:
+async def board(uow: UnitOfWork, board_id: int) -> BoardView:
+    """A board; NotFound when there is none."""
     found = await uow.session.get(Board, board_id)
     if found is None:
         raise NotFound(_("That board doesn't exist."))
-    return found
+    return board_view(found)
 
 
 async def board_by_slug(uow: UnitOfWork, slug: str) -> Board:
+    """A board's row by its slug, for the public site's read side (not for the flows)."""
     if not slug or len(slug) > 60:
         raise NotFound(_("That board doesn't exist."))
     if (await uow.session.execute(select(func.count()).select_from(Board))).scalar() == 0:
@@ -131,9 +171,9 @@ async def posts(uow: UnitOfWork, board_id: int, viewer_id: int | None, page: int
 async def thread(uow: UnitOfWork, post_id: int, viewer_id: int | None
                  ) -> tuple[PostCard, list[PostCard]]:
     """A visible post with its visible replies, oldest reply first."""
-    post = await visible_post(uow, post_id)
+    post = await _visible_post(uow, post_id)
     if post.parent_id is not None:
-        post = await visible_post(uow, post.parent_id)
+        post = await _visible_post(uow, post.parent_id)
     replies = list((await uow.session.execute(select(BoardPost).where(
         BoardPost.parent_id == post.id, BoardPost.hidden_at.is_(None))
         .order_by(BoardPost.id))).scalars())
@@ -141,21 +181,21 @@ async def thread(uow: UnitOfWork, post_id: int, viewer_id: int | None
     return head, rest
 
 
-async def post(uow: UnitOfWork, author_id: int | None, board_id: int, text: str) -> BoardPost:
+async def post(uow: UnitOfWork, author_id: int | None, board_id: int, text: str) -> PostView:
     """A new post on a board, relayed to its followers."""
     member = _member(author_id)
     await board(uow, board_id)
-    return await _write(uow, member, board_id, None, text)
+    return post_view(await _write(uow, member, board_id, None, text))
 
 
-async def reply(uow: UnitOfWork, author_id: int | None, post_id: int, text: str) -> BoardPost:
+async def reply(uow: UnitOfWork, author_id: int | None, post_id: int, text: str) -> PostView:
     """A reply to a post (a reply to a reply answers the same post), relayed to the board's
     followers and the people in the conversation."""
     member = _member(author_id)
-    parent = await visible_post(uow, post_id)
+    parent = await _visible_post(uow, post_id)
     if parent.parent_id is not None:
-        parent = await visible_post(uow, parent.parent_id)
-    return await _write(uow, member, parent.board_id, parent.id, text)
+        parent = await _visible_post(uow, parent.parent_id)
+    return post_view(await _write(uow, member, parent.board_id, parent.id, text))
 
 
 async def react(uow: UnitOfWork, account_id: int | None, post_id: int, kind: str
@@ -164,7 +204,7 @@ async def react(uow: UnitOfWork, account_id: int | None, post_id: int, kind: str
     replaces it."""
     member = _member(account_id)
     community_rules.check_reaction(kind)
-    target = await visible_post(uow, post_id)
+    target = await _visible_post(uow, post_id)
     now = uow.clock.now()
     taken_back = await uow.session.execute(delete(PostReaction).where(
         PostReaction.post_id == target.id, PostReaction.account_id == member,
@@ -179,10 +219,11 @@ async def react(uow: UnitOfWork, account_id: int | None, post_id: int, kind: str
 
 
 async def report(uow: UnitOfWork, account_id: int | None, post_id: int, reason: str = ""
-                 ) -> PostReport:
-    """Report a post to the admins, with an optional reason (once per person and post)."""
+                 ) -> int:
+    """Report a post to the admins, with an optional reason (once per person and post); the
+    report's id."""
     member = _member(account_id)
-    target = await visible_post(uow, post_id)
+    target = await _visible_post(uow, post_id)
     if target.author_id == member:
         raise NotAllowed(_("That is your own post; you can't report it."))
     why = community_rules.report_reason(reason)
@@ -193,10 +234,10 @@ async def report(uow: UnitOfWork, account_id: int | None, post_id: int, reason: 
     uow.add(row)
     await uow.session.flush()
     uow.emit(BoardPostReported(target.id, member))
-    return row
+    return row.id
 
 
-async def hide(uow: UnitOfWork, admin_id: int | None, post_id: int, reason: str) -> BoardPost:
+async def hide(uow: UnitOfWork, admin_id: int | None, post_id: int, reason: str) -> PostView:
     """An admin hides a post (and so its replies) from chat and the site; its author is told."""
     await require_admin(uow, admin_id)
     why = community_rules.hide_reason(reason)
@@ -210,7 +251,7 @@ async def hide(uow: UnitOfWork, admin_id: int | None, post_id: int, reason: str)
         raise Conflict(_("That post is hidden already."))
     assert admin_id is not None
     uow.emit(BoardPostHidden(post_id, admin_id))
-    return target
+    return post_view(target)
 
 
 async def may_moderate(uow: UnitOfWork, account_id: int | None) -> bool:
@@ -218,8 +259,13 @@ async def may_moderate(uow: UnitOfWork, account_id: int | None) -> bool:
     return account_id is not None and await is_admin(uow, account_id)
 
 
-async def visible_post(uow: UnitOfWork, post_id: int) -> BoardPost:
-    """A post (or reply) that is not hidden, under a post that is not hidden."""
+async def visible_post(uow: UnitOfWork, post_id: int) -> PostView:
+    """A post (or reply) that is not hidden, under a post that is not hidden; NotFound else."""
+    return post_view(await _visible_post(uow, post_id))
+
+
+async def _visible_post(uow: UnitOfWork, post_id: int) -> BoardPost:
+    """The row of `visible_post`, for the use cases here."""
     found = await uow.session.get(BoardPost, post_id)
     if found is None or found.hidden_at is not None:
         raise NotFound(_("That post is no longer there."))
@@ -232,7 +278,8 @@ async def visible_post(uow: UnitOfWork, post_id: int) -> BoardPost:
 
 async def cards(uow: UnitOfWork, found: list[BoardPost], viewer_id: int | None
                 ) -> list[PostCard]:
-    """Posts with their author's name, visible reply count and reaction counts."""
+    """Posts' rows as cards, with their author's name, visible reply count and reaction
+    counts."""
     ids = [p.id for p in found]
     if not ids:
         return []
@@ -250,7 +297,7 @@ async def cards(uow: UnitOfWork, found: list[BoardPost], viewer_id: int | None
         PostReaction.post_id.in_(ids), PostReaction.account_id == viewer_id))).all()) \
         if viewer_id else {}
     someone = _("A member")
-    return [PostCard(p, names.get(p.author_id, someone), replies.get(p.id, 0), counts[p.id],
+    return [PostCard(post_view(p), names.get(p.author_id, someone), replies.get(p.id, 0), counts[p.id],
                      mine.get(p.id)) for p in found]
 
 

@@ -32,6 +32,7 @@ from core.deals import (
 from core.deals.auction_rules import AUCTION, BIDDING, Bid
 from core.deals.events import BiddingClosed, BidPlaced
 from core.deals.offers import Terms
+from core.deals.request_view import RequestView, request_view
 from core.deals.tables import RequestBid, RequestInvite, SupplyRequest
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.i18n import _, present
@@ -45,7 +46,7 @@ OPEN = "open"
 class Standing:
     """Where a seller stands in a tender or auction, as their card shows it."""
 
-    request: SupplyRequest
+    request: RequestView
     own: Money | None  # their latest bid
     rank: int | None  # shown in an auction, and in a tender once it closed
     best: Money | None  # likewise
@@ -54,8 +55,9 @@ class Standing:
     @property
     def most(self) -> Money | None:
         """The highest price a bid may have now (core.deals.auction_rules.highest_bid)."""
-        return auction_rules.highest_bid(self.request.mode, request_award.ceiling(self.request),
-                                         self.best, self.request.min_step_minor)
+        step = self.request.min_step
+        return auction_rules.highest_bid(self.request.mode, self.request.max_price, self.best,
+                                         step.amount if step is not None else None)
 
 
 async def bid(uow: UnitOfWork, request_id: int, seller_id: int, price: Money) -> Standing:
@@ -121,17 +123,18 @@ async def _standing(uow: UnitOfWork, request: SupplyRequest, seller_id: int) -> 
     def money(minor: int | None) -> Money | None:
         return Money(minor, request.currency) if minor is not None else None
 
+    seen = request_view(request)
     if request.mode == AUCTION and request.closed_at is None:
         best = await _best(uow, request.id)
         rank = None if own is None else 1 + int(await uow.session.scalar(
             select(func.count(func.distinct(RequestBid.seller_id))).where(
                 RequestBid.request_id == request.id, RequestBid.price_minor < own)) or 0)
-        return Standing(request, money(own), rank, money(best.price_minor if best else None),
+        return Standing(seen, money(own), rank, money(best.price_minor if best else None),
                         bidders)
     if request.closed_at is None:  # a tender's bids stay sealed until its deadline
-        return Standing(request, money(own), None, None, bidders)
+        return Standing(seen, money(own), None, None, bidders)
     ranked = await ranking(uow, request.id)
-    return Standing(request, money(own), auction_rules.rank_of(ranked, seller_id),
+    return Standing(seen, money(own), auction_rules.rank_of(ranked, seller_id),
                     money(ranked[0].price_minor if ranked else None), bidders)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from core import disclosure
 from core.deals import supply_requests
 from core.deals.events import RequestQuestionAnswered, RequestQuestionAsked
+from core.deals.request_view import QuestionView, question_view
 from core.deals.tables import RequestQuestion
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.i18n import _
@@ -25,7 +26,7 @@ def _checked(text: str) -> str:
     return disclosure.mask(text)[0]
 
 
-async def ask(uow: UnitOfWork, request_id: int, seller_id: int, text: str) -> RequestQuestion:
+async def ask(uow: UnitOfWork, request_id: int, seller_id: int, text: str) -> QuestionView:
     """An invited seller's question, while the request takes quotes."""
     request = await supply_requests.get(uow, request_id, seller_id)
     if request.buyer_id == seller_id:
@@ -37,34 +38,34 @@ async def ask(uow: UnitOfWork, request_id: int, seller_id: int, text: str) -> Re
     uow.add(question)
     await uow.session.flush()
     uow.emit(RequestQuestionAsked(question.id))
-    return question
+    return question_view(question)
 
 
 async def answer(uow: UnitOfWork, question_id: int, buyer_id: int, text: str,
-                 public: bool) -> RequestQuestion:
+                 public: bool) -> QuestionView:
     """The buyer answers, once: for every seller asked (`public`) or for the asker alone."""
     question = await uow.session.get(RequestQuestion, question_id)
     request = await supply_requests.get(uow, question.request_id, buyer_id) \
         if question is not None else None
     if question is None or request is None or request.buyer_id != buyer_id:
         raise NotFound(_("That question doesn't exist."))
-    answered = _checked(text)
+    answered, now = _checked(text), uow.clock.now()
     moved = await uow.session.execute(update(RequestQuestion).where(
         RequestQuestion.id == question_id, RequestQuestion.answer.is_(None))
-        .values(answer=answered, public=public, answered_at=uow.clock.now()))
+        .values(answer=answered, public=public, answered_at=now))
     if moved.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict(_("That question is answered already."))
-    for name, value in (("answer", answered), ("public", public)):
+    for name, value in (("answer", answered), ("public", public), ("answered_at", now)):
         set_committed_value(question, name, value)
     uow.emit(RequestQuestionAnswered(question_id))
-    return question
+    return question_view(question)
 
 
-async def answered(uow: UnitOfWork, request_id: int, reader_id: int) -> list[RequestQuestion]:
+async def answered(uow: UnitOfWork, request_id: int, reader_id: int) -> list[QuestionView]:
     """The request's answered questions a reader may see: the public ones and their own (the
     buyer: all)."""
     request = await supply_requests.get(uow, request_id, reader_id)
-    return [q for q in (await uow.session.execute(select(RequestQuestion).where(
+    return [question_view(q) for q in (await uow.session.execute(select(RequestQuestion).where(
         RequestQuestion.request_id == request_id, RequestQuestion.answer.is_not(None))
         .order_by(RequestQuestion.id))).scalars()
         if q.public or reader_id in (q.asker_id, request.buyer_id)]

@@ -30,6 +30,7 @@ from core.deals import (
 )
 from core.deals.events import RequestPosted
 from core.deals.offers import Terms
+from core.deals.request_view import QuoteTerms, RequestView, quote_terms, request_view
 from core.deals.tables import Deal, Offer, RequestInvite, SupplyRequest
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.i18n import _, present
@@ -72,7 +73,7 @@ class Draft:
 class QuoteRow:
     """One quote as the buyer compares it."""
 
-    offer: Offer
+    offer: QuoteTerms
     seller: str
     rating: Decimal | None  # the seller's stars, when rated
     total: Money
@@ -84,12 +85,12 @@ class QuoteRow:
     @property
     def price(self) -> Money:
         """The quote's price per unit."""
-        return Money(self.offer.price_minor, self.offer.currency)
+        return self.offer.price
 
     @property
     def quantity(self) -> Decimal:
         """The quantity quoted, in the request's unit."""
-        return present.thousandths(self.offer.quantity_milli)
+        return self.offer.quantity
 
 
 def asked(request: SupplyRequest) -> str:
@@ -97,8 +98,13 @@ def asked(request: SupplyRequest) -> str:
     return present.quantity_milli(request.quantity_milli, request.unit)
 
 
-def preview(draft: Draft) -> SupplyRequest:
+def preview(draft: Draft) -> RequestView:
     """The request as it would be published (not saved: no number, no deadline yet)."""
+    return request_view(_unsaved(draft))
+
+
+def _unsaved(draft: Draft) -> SupplyRequest:
+    """The row a draft would publish, without its number, buyer, deadline or place on the map."""
     return SupplyRequest(
         product_type=draft.product_type, unit=draft.unit, currency=draft.currency,
         quantity_milli=int(draft.quantity * 1000), incoterm=draft.incoterm, place=draft.place,
@@ -125,7 +131,7 @@ def _bidding(draft: Draft) -> dict[str, Any]:
             if auction else None}
 
 
-async def post(uow: UnitOfWork, buyer_id: int, draft: Draft) -> SupplyRequest:
+async def post(uow: UnitOfWork, buyer_id: int, draft: Draft) -> RequestView:
     """Publish a request and ask the matching sellers to quote (each once)."""
     place = " ".join(draft.place.split())[:120]
     if not place:
@@ -161,7 +167,7 @@ async def post(uow: UnitOfWork, buyer_id: int, draft: Draft) -> SupplyRequest:
         uow.add(RequestInvite(request_id=request.id, seller_id=seller_id, invited_at=now))
     await uow.session.flush()
     uow.emit(RequestPosted(request.id, tuple(invited)))
-    return request
+    return request_view(request)
 
 
 async def _within_spending_limit(uow: UnitOfWork, buyer_id: int, draft: Draft) -> None:
@@ -241,7 +247,7 @@ async def _listing_sellers(uow: UnitOfWork, request: SupplyRequest) -> list[int]
 
 async def candidates(uow: UnitOfWork, buyer_id: int, draft: Draft) -> list[tuple[int, str]]:
     """The sellers a buyer may pick for a private request: the best matched, by name."""
-    request = preview(draft)
+    request = _unsaved(draft)
     request.buyer_id = buyer_id
     spot = await _spot(uow, buyer_id, draft.place)
     request.latitude, request.longitude = (spot.lat, spot.lon) if spot else (None, None)
@@ -257,9 +263,14 @@ async def invited(uow: UnitOfWork, request_id: int) -> list[int]:
         RequestInvite.request_id == request_id))).scalars())
 
 
+async def view(uow: UnitOfWork, request_id: int, actor_id: int | None) -> RequestView:
+    """The request as its buyer and the sellers who may answer it read it (`get`)."""
+    return request_view(await get(uow, request_id, actor_id))
+
+
 async def get(uow: UnitOfWork, request_id: int, actor_id: int | None) -> SupplyRequest:
-    """The request, for its buyer and the sellers who may answer it; NotFound for anyone
-    else (a private request's existence included)."""
+    """The request's row, for its buyer and the sellers who may answer it; NotFound for anyone
+    else (a private request's existence included). Core's: a face reads `view`."""
     request = await uow.session.get(SupplyRequest, request_id)
     if request is None or (actor_id != request.buyer_id
                            and not await may_answer(uow, request, actor_id)):
@@ -279,11 +290,11 @@ async def may_answer(uow: UnitOfWork, request: SupplyRequest, seller_id: int | N
         Listing.status == "published").limit(1)) is not None
 
 
-async def mine(uow: UnitOfWork, buyer_id: int, limit: int = 20) -> list[SupplyRequest]:
+async def mine(uow: UnitOfWork, buyer_id: int, limit: int = 20) -> list[RequestView]:
     """The buyer's requests, newest first."""
-    return list((await uow.session.execute(select(SupplyRequest).where(
-        SupplyRequest.buyer_id == buyer_id).order_by(SupplyRequest.id.desc()).limit(limit)))
-        .scalars())
+    return [request_view(request) for request in (await uow.session.execute(select(
+        SupplyRequest).where(SupplyRequest.buyer_id == buyer_id)
+        .order_by(SupplyRequest.id.desc()).limit(limit))).scalars()]
 
 
 async def listing_for(uow: UnitOfWork, request_id: int, seller_id: int) -> Listing:
@@ -414,7 +425,7 @@ async def compare(uow: UnitOfWork, request_id: int, buyer_id: int) -> list[Quote
             for offer, name, listing, stats in rows]
 
 
-async def close(uow: UnitOfWork, request_id: int, buyer_id: int) -> SupplyRequest:
+async def close(uow: UnitOfWork, request_id: int, buyer_id: int) -> RequestView:
     """The buyer stops the request: no more quotes; those still open close, their sellers
     told (what was awarded stays awarded)."""
     request = await get(uow, request_id, buyer_id)
@@ -426,7 +437,7 @@ async def close(uow: UnitOfWork, request_id: int, buyer_id: int) -> SupplyReques
     request = await request_award.held(uow, request_id)
     request.status = "closed"
     await offers.decline_open_quotes(uow, request_id, CLOSED_BY_BUYER)
-    return request
+    return request_view(request)
 
 
 def _row(offer: Offer, name: str, listing: Listing, stats: SellerStats | None,
@@ -441,7 +452,7 @@ def _row(offer: Offer, name: str, listing: Listing, stats: SellerStats | None,
     distance = round(haversine_km(request.latitude, request.longitude, listing.latitude,
                                   listing.longitude)) \
         if request.latitude is not None and request.longitude is not None else None
-    return QuoteRow(offer, name, rating.quantize(Decimal("0.1")) if rating else None,
+    return QuoteRow(quote_terms(offer), name, rating.quantize(Decimal("0.1")) if rating else None,
                     rules.line_total(price, offer.quantity_milli), per_mwh,
                     tuple(str(c) for c in listing.certifications or []), distance, documents)
 

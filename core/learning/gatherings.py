@@ -1,7 +1,10 @@
 """Webinars and events as use cases, each taking the acting account: admins publish them (and
 add a webinar's recording); members answer going / maybe / not (a webinar's registration is
 “going”) and get a calendar invite. The start is a process timer: reminders go 24 h and 15 min
-before (core.learning.due), and at the start a webinar's registrants get the join link."""
+before (core.learning.due), and at the start a webinar's registrants get the join link.
+
+They hand back frozen read models (`GatheringView`, `GatheringCard`), never the rows, which
+stay in core."""
 
 from __future__ import annotations
 
@@ -28,8 +31,35 @@ from core.storage.upsert import dialect_insert
 
 
 @dataclass(frozen=True)
+class GatheringView:
+    """A webinar or an event as people read it; times are aware datetimes (UTC)."""
+
+    id: int
+    kind: str  # webinar | trade_show | meetup (core.learning.rules.KINDS)
+    status: str  # scheduled | started
+    title: str
+    description: str
+    starts_at: datetime
+    minutes: int
+    place: str | None  # an event's
+    join_url: str | None  # a webinar's; sent to registrants at the start only
+    recording_url: str | None
+    publisher_id: int
+    sequence: int  # its calendar invites' SEQUENCE
+
+
+def gathering_view(row: Gathering) -> GatheringView:
+    """The read model of a gathering's row."""
+    return GatheringView(
+        id=row.id, kind=row.kind, status=row.status, title=row.title,
+        description=row.description, starts_at=row.starts_at, minutes=row.minutes,
+        place=row.place, join_url=row.join_url, recording_url=row.recording_url,
+        publisher_id=row.publisher_id, sequence=row.sequence)
+
+
+@dataclass(frozen=True)
 class GatheringCard:
-    gathering: Gathering
+    gathering: GatheringView
     going: int
     maybe: int
     mine: str | None
@@ -61,7 +91,7 @@ def parse_when(text: str, zone_name: str | None, now: datetime) -> datetime:
 
 async def publish(uow: UnitOfWork, admin_id: int | None, *, kind: str, title: str,
                   starts_at: datetime, minutes: int, description: str = "",
-                  join_url: str | None = None, place: str | None = None) -> Gathering:
+                  join_url: str | None = None, place: str | None = None) -> GatheringView:
     """An admin publishes a webinar (with its join link) or an event (with its place)."""
     await require_admin(uow, admin_id)
     assert admin_id is not None
@@ -80,10 +110,15 @@ async def publish(uow: UnitOfWork, admin_id: int | None, *, kind: str, title: st
     await timers.schedule(uow, GATHERING_PROCESS, row.id, row.status, {"start": starts_at})
     await audit.record(uow, admin_id, "gathering-published", f"gathering:{row.id}", kind=kind,
                        title=row.title, starts_at=starts_at.isoformat())
-    return row
+    return gathering_view(row)
 
 
-async def get(uow: UnitOfWork, gathering_id: int) -> Gathering:
+async def get(uow: UnitOfWork, gathering_id: int) -> GatheringView:
+    """A webinar or event; NotFound when there is none."""
+    return gathering_view(await _row(uow, gathering_id))
+
+
+async def _row(uow: UnitOfWork, gathering_id: int) -> Gathering:
     found = await uow.session.get(Gathering, gathering_id)
     if found is None:
         raise NotFound(_("That webinar or event doesn't exist."))
@@ -113,7 +148,7 @@ async def latest(uow: UnitOfWork, limit: int = 50) -> list[GatheringCard]:
 
 
 async def card(uow: UnitOfWork, gathering_id: int, viewer_id: int | None) -> GatheringCard:
-    [found] = await cards(uow, [await get(uow, gathering_id)], viewer_id)
+    [found] = await cards(uow, [await _row(uow, gathering_id)], viewer_id)
     return found
 
 
@@ -131,12 +166,12 @@ async def cards(uow: UnitOfWork, found: list[Gathering], viewer_id: int | None
                                            .where(GatheringRsvp.gathering_id.in_(ids),
                                                   GatheringRsvp.account_id == viewer_id))).all()) \
         if viewer_id else {}
-    return [GatheringCard(g, counts.get((g.id, "going"), 0), counts.get((g.id, "maybe"), 0),
+    return [GatheringCard(gathering_view(g), counts.get((g.id, "going"), 0), counts.get((g.id, "maybe"), 0),
                           mine.get(g.id)) for g in found]
 
 
 async def rsvp(uow: UnitOfWork, account_id: int | None, gathering_id: int, answer: str
-               ) -> Gathering:
+               ) -> GatheringView:
     """Going (a webinar's registration), maybe or not — changed at will until it is over."""
     if account_id is None:
         raise NotAllowed(_("Please register first — it takes a minute."))
@@ -169,10 +204,10 @@ async def answer_of(uow: UnitOfWork, gathering_id: int, account_id: int | None) 
 
 
 async def add_recording(uow: UnitOfWork, actor_id: int | None, gathering_id: int, url: str
-                        ) -> Gathering:
+                        ) -> GatheringView:
     """The publisher (or an admin) adds a webinar's recording once it has started; the
     registrants are told."""
-    gathering = await get(uow, gathering_id)
+    gathering = await _row(uow, gathering_id)
     if actor_id is None or (actor_id != gathering.publisher_id and not await is_admin(uow, actor_id)):
         raise NotAllowed(_("Only the webinar's publisher or an admin adds its recording."))
     if gathering.kind != "webinar":
@@ -183,7 +218,7 @@ async def add_recording(uow: UnitOfWork, actor_id: int | None, gathering_id: int
     await audit.record(uow, actor_id, "recording-added", f"gathering:{gathering.id}",
                        url=gathering.recording_url)
     uow.emit(RecordingAdded(gathering.id))
-    return gathering
+    return gathering_view(gathering)
 
 
 async def start(uow: UnitOfWork, gathering_id: int) -> bool:

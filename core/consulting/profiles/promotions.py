@@ -5,6 +5,7 @@ counts how often it was shown featured and the profile views it brought."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -115,10 +116,21 @@ async def viewed(uow: UnitOfWork, consultant_id: int) -> None:
         .execution_options(synchronize_session=False))
 
 
-async def report(uow: UnitOfWork, actor_id: int) -> list[Promotion]:
+@dataclass(frozen=True)
+class PromotionReport:
+    """One of a consultant's promotions as they read it: where, until when, what it brought."""
+
+    category: str
+    ends_at: datetime
+    impressions: int
+    profile_views: int
+
+
+async def report(uow: UnitOfWork, actor_id: int) -> list[PromotionReport]:
     """The actor's own promotions, newest first, with their impressions and views."""
-    return list((await uow.session.execute(select(Promotion).where(
-        Promotion.consultant_id == actor_id).order_by(Promotion.starts_at.desc()))).scalars())
+    rows = (await uow.session.execute(select(Promotion).where(
+        Promotion.consultant_id == actor_id).order_by(Promotion.starts_at.desc()))).scalars()
+    return [PromotionReport(p.category, p.ends_at, p.impressions, p.profile_views) for p in rows]
 
 
 REMIND_BEFORE = timedelta(days=2)
@@ -141,8 +153,9 @@ async def remind_ending(uow: UnitOfWork) -> int:
             await notify(uow, promotion.consultant_id, _(
                 "⭐ Your promotion in “{category}” ends on {date} ({impressions} impressions, "
                 "{views} profile views so far).", category=label(promotion.category),
-                date=present.day(promotion.ends_at), impressions=promotion.impressions,
-                views=promotion.profile_views), buttons=[[Action(Intent.PROMOTE, N_("⭐ Renew"), "")]])
+                date=present.day(promotion.ends_at), impressions=present.count(promotion.impressions),
+                views=present.count(promotion.profile_views)),
+                buttons=[[Action(Intent.PROMOTE, N_("⭐ Renew"), "")]])
         told += 1
     return told
 

@@ -91,12 +91,12 @@ async def reply(uow: UnitOfWork, review_id: int, consultant_id: int, text: str) 
     return row
 
 
-async def of_session(uow: UnitOfWork, session_id: int, actor_id: int) -> SessionReview | None:
-    """The review of a session, for its parties and admins."""
+async def of_session(uow: UnitOfWork, session_id: int, actor_id: int) -> int | None:
+    """The id of a session's review (None before one is written), for its parties and admins."""
     session = await uow.session.get(ConsultSession, session_id)
     if session is None or await role_of(uow, session, actor_id) is None:
         raise NotFound(_("That session doesn't exist."))
-    return (await uow.session.execute(select(SessionReview).where(
+    return (await uow.session.execute(select(SessionReview.id).where(
         SessionReview.session_id == session_id))).scalar_one_or_none()
 
 

@@ -16,7 +16,6 @@ from core.clock import local_time
 from core.deals import (
     auction_rules,
     auctions,
-    bid_deposits,
     cards,
     request_award,
     request_rules,
@@ -31,6 +30,7 @@ from core.deals.events import (
     RequestQuestionAsked,
 )
 from core.deals.offers import payment_words
+from core.deals.request_view import RequestView, request_view
 from core.deals.tables import RequestBid, RequestInvite, RequestQuestion, SupplyRequest
 from core.i18n import N_, _, n_, present
 from core.money.model import Money
@@ -40,26 +40,25 @@ from core.storage.uow import UnitOfWork, UowFactory
 UNTOLD_AFTER = timedelta(seconds=30)  # a close's results not told by then: the job tells them
 
 
-def request_text(request: SupplyRequest, deadline: str, published: bool = True,
+def request_text(request: RequestView, deadline: str, published: bool = True,
                  buyer: bool = False) -> str:
     """The request as sellers and its buyer read it: what, how much, delivered how, the
     ceiling, how sellers answer (quotes, a tender, an auction), the payment and the deadline (a
     preview, not published yet, has no number and says how long it will be open). The reserve
     is the `buyer`'s alone."""
-    what = {"quantity": present.quantity_milli(request.quantity_milli, request.unit),
+    what = {"quantity": present.quantity(request.quantity, request.unit),
             "product": _(product(request.product_type).label)}
     lines = [_("📣 Request for supply #{id}: {quantity} of {product}.", id=request.id, **what)
              if request.id else _("📣 Request for supply: {quantity} of {product}.", **what),
              _("Delivery: {delivery}", delivery=cards.delivery_text(
                  request.incoterm, request.place, request.delivery_from, request.delivery_to))]
-    if request.max_price_minor is not None:
-        lines.append(_("At most {price} per {unit}, excluding VAT.",
-                       price=Money(request.max_price_minor, request.currency),
+    if request.max_price is not None:
+        lines.append(_("At most {price} per {unit}, excluding VAT.", price=request.max_price,
                        unit=_(UNITS.get(request.unit, request.unit))))
-    if request.max_price_mwh_minor is not None:
+    if request.max_price_mwh is not None:
         lines.append(_("At most {price} per MWh, by the listing's energy content.",
-                       price=Money(request.max_price_mwh_minor, request.currency)))
-    asked = request_rules.limits_words(request.quality or {}, list(request.certifications or []))
+                       price=request.max_price_mwh))
+    asked = request_rules.limits_words(dict(request.quality), list(request.certifications))
     if asked:
         lines.append(_("Quality: {asked}", asked=asked))
     lines += _bidding_lines(request, buyer)
@@ -76,28 +75,28 @@ def request_text(request: SupplyRequest, deadline: str, published: bool = True,
     return "\n".join(lines)
 
 
-def _bidding_lines(request: SupplyRequest, buyer: bool) -> list[str]:
+def _bidding_lines(request: RequestView, buyer: bool) -> list[str]:
     """How a tender or auction runs, in the words its bidders need."""
     unit = _(UNITS.get(request.unit, request.unit))
     lines = []
     if request.mode == auction_rules.TENDER:
         lines.append(_("🔒 Sealed-bid tender: one price per {unit} for the whole quantity; "
                        "bids stay sealed until the deadline, then the lowest wins.", unit=unit))
-    elif request.mode == auction_rules.AUCTION and request.min_step_minor is not None:
+    elif request.mode == auction_rules.AUCTION and request.min_step is not None:
         minutes = request.extend_minutes or auction_rules.EXTEND_MINUTES
         lines.append(_("🔨 Reverse auction for the whole quantity: each bid at least {step} "
                        "under the best; a bid in the last {minutes} minutes moves the close to "
                        "{minutes} minutes after it.",
-                       step=Money(request.min_step_minor, request.currency), minutes=minutes))
-    deposit = bid_deposits.amount(request)
+                       step=request.min_step, minutes=minutes))
+    deposit = request.deposit
     if deposit is not None:
         lines.append(_("💳 Bid deposit: {amount} ({percent} % of the lot at the highest price), "
                        "paid before bidding; returned after the close, to the winner once the "
                        "deal completes; the buyer's if the winner does not sign or ship.",
                        amount=deposit, percent=request.deposit_pct))
-    if buyer and request.reserve_minor is not None:
+    if buyer and request.reserve is not None:
         lines.append(_("Your reserve (bidders don't see it): {price} per {unit}.",
-                       price=Money(request.reserve_minor, request.currency), unit=unit))
+                       price=request.reserve, unit=unit))
     return lines
 
 
@@ -108,8 +107,8 @@ async def on_posted(uow: UnitOfWork, event: RequestPosted) -> None:
     await recipients(uow, set(event.invited))
     for seller_id in event.invited:
         async with addressed_to(uow, seller_id) as reader:
-            text = request_text(request, local_time(request.deadline,
-                                                    reader.timezone if reader else None))
+            text = request_text(request_view(request), local_time(
+                request.deadline, reader.timezone if reader else None))
             answer = Action(Intent.BID_REQUEST, N_("🔨 Bid"), str(request.id)) \
                 if request.mode in auction_rules.BIDDING else \
                 Action(Intent.QUOTE_REQUEST, N_("💶 Quote"), str(request.id))
