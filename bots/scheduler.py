@@ -43,11 +43,14 @@ def build_scheduler(container: Container, *, leader_jobs: bool = True,
     return scheduler
 
 
+START_AFTER = timedelta(seconds=2)  # the worker is serving by then
+
+
 def at_start() -> dict[str, datetime]:
-    """A periodic job's first run as the scheduler starts, not one interval later: the money
-    steps a crash interrupted (a release between its deal's commit and the payment, say) are
-    taken when a worker comes back, not minutes after."""
-    return {"next_run_time": datetime.now(UTC)}
+    """A periodic job's first run just after the scheduler starts, not one interval later: the
+    money steps a crash interrupted (a release between its deal's commit and the payment, say)
+    are taken when a worker comes back, not minutes after."""
+    return {"next_run_time": datetime.now(UTC) + START_AFTER}
 
 
 def quiet_scheduler_logs() -> None:
