@@ -8,10 +8,9 @@ from dataclasses import dataclass
 
 from core.catalog.taxonomy import UNITS, product
 from core.deals import cards
-from core.deals.deals import total
 from core.deals.views import deal_view
 from core.errors import NotFound
-from core.i18n import N_, _
+from core.i18n import N_, _, present
 from core.ids import parse_id
 from core.money.model import Money
 from core.process.deals import STATE_LABELS
@@ -59,8 +58,7 @@ async def _deal(uow: UnitOfWork, deal_id: int, account_id: int | None) -> Shared
         raise NotFound(_(NOTHING))
     deal = view.deal
     status = STATE_LABELS.get(deal.status)
-    lines = [f"{cards.quantity(deal.quantity_milli, view.unit)} × "
-             f"{Money(deal.price_minor, deal.currency)} = {total(deal)}",
+    lines = [f"{present.quantity(deal.quantity, deal.unit)} × {deal.price} = {deal.total}",
              _("Status: {status}", status=_(status) if status else deal.status)]
     return SharedCard(_("🤝 Deal #{id}: {title}", id=deal.id, title=view.title), tuple(lines),
                       f"deal-{deal_id}")

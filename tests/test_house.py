@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import ast
+import collections.abc
+import dataclasses
 import importlib
+import inspect
 import pkgutil
 import re
 import types
+import typing
 from functools import cache
 from pathlib import Path
 
@@ -156,6 +160,65 @@ def test_flows_hold_no_table_class():
                         getattr(held, node.attr, None)):
                     offenders.append(f"{info.name}:{node.lineno}: {node.value.id}.{node.attr}")
     assert offenders == []
+
+
+def _rows_in(hint: object, seen: set[int]) -> set[str]:
+    """The table classes a type names: itself, its arguments (list[…], … | None), and the
+    fields of a dataclass it is."""
+    if _is_table_class(hint):
+        return {hint.__name__}  # type: ignore[union-attr]
+    if id(hint) in seen:
+        return set()
+    seen.add(id(hint))
+    found = set().union(*(_rows_in(arg, seen) for arg in typing.get_args(hint)))
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        found |= set().union(*(_rows_in(h, seen) for h in typing.get_type_hints(hint).values()))
+    return found
+
+
+def _returns(function: typing.Any) -> object:
+    """What a function is annotated to return, evaluated where it was written (its other
+    annotations may name types imported for type checking only; the generic containers
+    such an import brings are known here too)."""
+    if isinstance(function, type):  # a class called: what it builds
+        return function
+    function = inspect.unwrap(function)  # under a cache or another decorator
+    hint = inspect.get_annotations(function).get("return")
+    names = {**vars(collections.abc), **vars(typing), **getattr(function, "__globals__", {})}
+    return eval(hint, names) if isinstance(hint, str) else hint
+
+
+def _kept_calls(tree: ast.AST) -> list[ast.Call]:
+    """The calls whose result a function keeps (bound, passed on, read): not a call made for
+    its effect alone, as a statement."""
+    dropped = {id(s.value.value if isinstance(s.value, ast.Await) else s.value)
+               for s in ast.walk(tree) if isinstance(s, ast.Expr)}
+    return [n for n in ast.walk(tree) if isinstance(n, ast.Call) and id(n) not in dropped]
+
+
+def test_flows_are_answered_with_read_models_not_rows():
+    """No function of core or payments that a flow calls and keeps the result of returns a
+    table row, or a value holding one (by its annotation, through lists, options and
+    dataclass fields): a row never reaches a flow, named or not."""
+    offenders = set()
+    for info in pkgutil.walk_packages(conversations.__path__, "conversations."):
+        module = importlib.import_module(info.name)
+        for call in _kept_calls(ast.parse(Path(module.__file__ or "").read_text())):
+            called = call.func
+            if isinstance(called, ast.Attribute) and isinstance(called.value, ast.Name):
+                held = getattr(module, called.value.id, None)
+                target = getattr(held, called.attr, None) \
+                    if isinstance(held, types.ModuleType) else None
+            else:
+                target = getattr(module, called.id, None) if isinstance(called, ast.Name) else None
+            if not callable(target) or getattr(target, "__module__", "").split(".")[0] not in (
+                    "core", "payments"):
+                continue
+            rows = _rows_in(_returns(target), set())
+            if rows:
+                offenders.add(f"{info.name}:{call.lineno}: {target.__module__}."
+                              f"{target.__qualname__} -> {sorted(rows)}")
+    assert sorted(offenders) == []
 
 
 # The seam between what core keeps and what people read (DESIGN 18): amounts kept in minor

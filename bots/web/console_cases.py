@@ -156,7 +156,7 @@ async def _dispute(request: Request, operator: Operator, number: int | None,
     currency, quality = file.total.currency, file.view.quality
     # what the buyer gets back: with the VAT on it
     adjustment = str(file.view.quality_refund or Money(0, currency)) if quality else ""
-    refund = file.dispute.refund_minor
+    refund = file.dispute.refund
     return page(request, operator, "admin/dispute.html", status_code=400 if errors else 200,
                 file=file, outcomes=OUTCOMES, errors=errors or {}, form=form or {},
-                adjustment=adjustment, refund=str(Money(refund, currency)) if refund else "")
+                adjustment=adjustment, refund=str(refund) if refund and refund.amount else "")

@@ -6,6 +6,7 @@ billing details, the company's deals and its decisions. Core checks every role."
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +21,6 @@ from core.actions import Intent
 from core.clock import local_time
 from core.companies import approvals_chat, rules
 from core.companies import service as companies
-from core.companies.billing import of_company
 from core.companies.service import Colleague, Seat
 from core.deals import approvals, company_deals
 from core.errors import DomainError
@@ -87,8 +87,8 @@ async def _card(ctx: Ctx) -> list[Outbound]:
     lines = [_("🏢 {company}", company=seat.company.name),
              _("Your roles: {roles}", roles=_roles(seat.roles)),
              _("Your spending limit per purchase: {limit}", limit=_limit(seat.limit)),
-             _("Billing details: {details}", details=of_company(seat.company).legal_name
-               if of_company(seat.company) else _("asked at the company's first deal"))]
+             _("Billing details: {details}", details=seat.company.billing.legal_name
+               if seat.company.billing else _("asked at the company's first deal"))]
     if waiting:
         lines.append(_("⏳ Waiting for approval: {count}", count=len(waiting)))
     lines.append(_("Approval cards: in a team channel") if seat.company.approvals_chat
@@ -107,7 +107,7 @@ def _card_buttons(seat: Seat, waiting: bool, picks_chats: bool) -> list[tuple[st
         buttons.append((_("⏳ Approvals"), "@go:purchase"))
     if company_deals.may_see_company(seat):
         buttons.append((_("🤝 Company deals"), "deals"))
-    if seat.may("billing") or of_company(seat.company) is None:
+    if seat.may("billing") or seat.company.billing is None:
         buttons.append((_("🧾 Billing details"), "billing"))
     if seat.may("see_all"):
         buttons.append((_("📋 Decisions"), "decisions"))
@@ -181,7 +181,7 @@ async def _on_code(ctx: Ctx, msg: Inbound) -> Next:
 # --- colleagues ----------------------------------------------------------------------------
 
 
-def _roles(roles: list[str]) -> str:
+def _roles(roles: Sequence[str]) -> str:
     return ", ".join(_(rules.ROLE_LABELS[r]) for r in roles if r in rules.ROLE_LABELS)
 
 

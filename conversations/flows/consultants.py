@@ -28,7 +28,6 @@ from core.consulting import views
 from core.consulting.bookings import service as bookings
 from core.consulting.bookings.service import TOPIC_MAX
 from core.consulting.profiles.directory import DirectoryQuery
-from core.consulting.sessions.money import free_minutes_of
 from core.errors import DomainError
 from core.i18n import N_, _, n_
 from core.i18n.dates import shown
@@ -140,9 +139,9 @@ async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
         return Next(state="slots")
     if isinstance(msg, Choice) and msg.data == "now" and ctx.data.get("topic"):
         assert ctx.account is not None
-        booking = await bookings.request_now(ctx.uow, ctx.account.id, ctx.data["consultant_id"],
-                                             topic=ctx.data["topic"])
-        return Next.end(_asked_now(booking.id), menu=False)
+        asked = await bookings.ask_now(ctx.uow, ctx.account.id, ctx.data["consultant_id"],
+                                       topic=ctx.data["topic"])
+        return Next.end(_asked_now(asked.booking_id), menu=False)
     return Next(state="results", remember=False)
 
 
@@ -168,8 +167,8 @@ async def _consultant_start(ctx: Ctx) -> Next | None:
         return Next.end(Reply(_("Open a consultant from the directory."), kind="error"))
     ctx.data["consultant_id"] = consultant_id
     if verb == "now":
-        booking = await bookings.request_now(ctx.uow, ctx.account.id, consultant_id)
-        return Next.end(_asked_now(booking.id), menu=False)
+        asked = await bookings.ask_now(ctx.uow, ctx.account.id, consultant_id)
+        return Next.end(_asked_now(asked.booking_id), menu=False)
     return Next(state="slots" if verb == "book" else "page", remember=False)
 
 
@@ -225,10 +224,9 @@ async def _on_topic(ctx: Ctx, msg: Inbound) -> Next:
 async def _request(ctx: Ctx, topic: str | None) -> Next:
     assert ctx.account is not None
     starts = datetime.fromtimestamp(ctx.data["starts"], UTC)
-    booking = await bookings.request_slot(ctx.uow, ctx.account.id, ctx.data["consultant_id"],
-                                          starts, ctx.data.get("minutes"), topic)
-    free = await free_minutes_of(ctx.uow, booking)
-    return Next.end(_requested(booking.id, free), menu=False)
+    asked = await bookings.ask_slot(ctx.uow, ctx.account.id, ctx.data["consultant_id"],
+                                    starts, ctx.data.get("minutes"), topic)
+    return Next.end(_requested(asked.booking_id, asked.free_minutes), menu=False)
 
 
 def _requested(booking_id: int, free_minutes: int) -> Reply:
@@ -240,10 +238,9 @@ async def _proposed(ctx: Ctx, values: dict[str, Any]) -> Next:
     times = to_times(values, _zone(ctx))
     if not times:
         raise DomainError(_("Propose at least one time."))
-    booking = await bookings.request_times(ctx.uow, ctx.account.id, ctx.data["consultant_id"],
-                                           times, ctx.data.get("minutes"))
-    free = await free_minutes_of(ctx.uow, booking)
-    return Next.end(_requested(booking.id, free), menu=False)
+    asked = await bookings.ask_times(ctx.uow, ctx.account.id, ctx.data["consultant_id"],
+                                     times, ctx.data.get("minutes"))
+    return Next.end(_requested(asked.booking_id, asked.free_minutes), menu=False)
 
 
 def _times(ctx: Ctx) -> Any:

@@ -22,7 +22,6 @@ from core.actions import Intent
 from core.companies.service import seat_of
 from core.deals import approvals, cards, company_deals, contract_card, dashboard, deals, threads
 from core.deals import views as deal_views
-from core.deals.goods import goods_words
 from core.deals.notices.parties import next_steps
 from core.errors import NotFound
 from core.i18n import N_, _
@@ -36,14 +35,12 @@ async def deal_card(ctx: Ctx, deal_id: int) -> Reply:
     deal = view.deal
     assert ctx.services.payments is not None
     escrow = await ctx.services.payments.by_reference(deals.reference(deal.id), ctx.uow)
-    text = cards.deal_text(deal, view.title, view.unit, view.shipment,
-                           cards.payment_words(escrow, deal), ctx.account, view.counterpart,
-                           view.role)
+    text = cards.deal_text(view, cards.payment_words(escrow, deal), ctx.account)
     if deal.contract_id is not None:
         text += "\n" + _("📑 Call-off {call_off} of contract #{contract_id}", call_off=deal.call_off,
                           contract_id=deal.contract_id)
     if view.terms is not None:
-        text += ("\n" + _("Goods: {goods}", goods=goods_words(view.terms.body))
+        text += ("\n" + _("Goods: {goods}", goods=view.terms.goods)
                  + "\n" + _("Terms: version {version}, SHA-256 {sha256}…", version=view.terms.version,
                              sha256=view.terms.sha256[:16]))
     if view.dispute is not None:

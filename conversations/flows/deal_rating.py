@@ -13,7 +13,7 @@ from conversations.flows.opening import STARS, quote_allowed, quote_field
 from conversations.forms import Form
 from conversations.messages import Choice, Inbound, ListItem, ListPage, Outbound, Reply, Text, rows
 from core.actions import Intent
-from core.deals import after_sale, deals
+from core.deals import after_sale
 from core.deals import views as deal_views
 from core.deals.after_sale import ASPECTS
 from core.deals.cards import quality_summary
@@ -125,7 +125,7 @@ async def _on_dispute(ctx: Ctx, msg: Inbound) -> Next:
         return Next(state="ask")
     if verb == "d" and what in ("release", "refund", "split"):
         __, view, __ = await deal_views.dispute_view(ctx.uow, ctx.data["dispute_id"], ctx.account_id)
-        ctx.data.update(outcome=what, total=str(deals.payable(view.deal).decimal))  # with VAT
+        ctx.data.update(outcome=what, total=str(view.deal.payable.decimal))  # with VAT
         return Next(state="decide")
     return Next.end()
 

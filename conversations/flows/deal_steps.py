@@ -19,6 +19,7 @@ from core.deals import views as deal_views
 from core.deals.attachments import terms_file, terms_ref
 from core.deals.carbon_receipt import carbon_receipt_pdf
 from core.deals.cards import adjustment_text
+from core.deals.facts import TermsFacts
 from core.deals.quality_report import MEASURABLE
 from core.i18n import N_, _
 from core.ids import parse_id
@@ -109,7 +110,7 @@ async def _terms_prompt(ctx: Ctx) -> list[Outbound]:
              (_("Not now"), "done")))]
 
 
-async def _terms_pdf(ctx: Ctx, version: Any) -> FileReply:
+async def _terms_pdf(ctx: Ctx, version: TermsFacts) -> FileReply:
     file = await terms_file(ctx.uow, version.id)
     return FileReply(file.file_name, file.content, file.mime_type,
                      caption=_("Terms v{version} · SHA-256 {sha256}", version=version.version,
@@ -120,9 +121,10 @@ async def _on_terms(ctx: Ctx, msg: Inbound) -> Next:
     assert ctx.account is not None
     if not (isinstance(msg, Choice) and msg.data == "accept" and ctx.data.get("sha256")):
         return Next.end(menu=False)
-    deal = await terms.accept(ctx.uow, ctx.data["deal_id"], ctx.account.id, ctx.data["sha256"])
+    deal = await terms.accept_as_party(ctx.uow, ctx.data["deal_id"], ctx.account.id,
+                                      ctx.data["sha256"])
     if deal.status == "awaiting_payment":
-        pay = ((Button(_("💳 Pay"), f"@go:deal_step:{deal.id}:pay"),),) \
+        pay = ((Button(_("💳 Pay"), f"@go:deal_step:{deal.deal_id}:pay"),),) \
             if deal.buyer_id == ctx.account.id else ()
         return Next.end(Reply(_("✅ Accepted. Both parties have: payment is open."), pay), menu=False)
     if deal.status == "to_ship":  # paid on terms: the goods go first
@@ -151,7 +153,7 @@ async def _confirm_prompt(ctx: Ctx) -> list[Outbound]:
 def _adjustment_text(view: deal_views.DealView) -> str:
     quality = view.quality
     assert quality is not None
-    return adjustment_text(quality, view.deal, view.unit)
+    return adjustment_text(quality, view.deal)
 
 
 async def _on_confirm(ctx: Ctx, msg: Inbound) -> Next:
@@ -235,9 +237,9 @@ def _quality_form(ctx: Ctx) -> Form:
 async def _reported(ctx: Ctx, values: dict[str, Any]) -> Next:
     assert ctx.account is not None
     measured = {k: v for k, v in values.items() if k != "delivered" and v is not None}
-    row = await quality_report.report(ctx.uow, ctx.data["deal_id"], ctx.account.id, measured,
-                                      values.get("delivered"))
-    if quality_report.within_tolerances(row):
+    report = await quality_report.report(ctx.uow, ctx.data["deal_id"], ctx.account.id, measured,
+                                         values.get("delivered"))
+    if quality_report.within_tolerances(report):
         return Next.end(Reply(_("✅ Within the agreed tolerances: the deal is complete and the "
                                 "payment released to the seller.")), menu=False)
     view = await deal_views.deal_view(ctx.uow, ctx.data["deal_id"], ctx.account.id)
@@ -257,12 +259,12 @@ def _change_form(ctx: Ctx) -> Form:
 
 async def _changed(ctx: Ctx, values: dict[str, Any]) -> Next:
     assert ctx.account is not None
-    version = await terms.change(ctx.uow, ctx.data["deal_id"], ctx.account.id,
-                                 {k: v for k, v in values.items() if k in terms.CHANGEABLE})
+    version = await terms.propose_change(ctx.uow, ctx.data["deal_id"], ctx.account.id,
+                                         {k: v for k, v in values.items() if k in terms.CHANGEABLE})
     return Next.end(Reply(_("✏ Version {version} of the terms went to the other party. "
                             "Both of you accept it again; the earlier version no longer counts.",
-                            version=version.version),
-                          ((Button(_("📄 Read and accept version {version}", version=version.version),
+                            version=version),
+                          ((Button(_("📄 Read and accept version {version}", version=version),
                                    f"@go:deal_step:{ctx.data['deal_id']}:accept-terms"),),)),
                     menu=False)
 

@@ -99,13 +99,12 @@ async def _redeem(ctx: Ctx, amount: str) -> Next:
                                 prefix=ctx.env.command_prefix, minimum=rules.MIN_REDEMPTION),
                               kind="error"))
     try:
-        row = await service.redeem(ctx.uow, ctx.account.id, int(amount))
+        redeemed = await service.redeem(ctx.uow, ctx.account.id, int(amount))
     except DomainError as exc:
         return Next.end(Reply(str(exc), kind="error"))
-    value = rules.value_of(row.points)
     return Next.end(Reply(_("✅ {points} points redeemed: {value} comes off the commission of "
                             "your next payment as seller or consultant, shown on its statement.",
-                            points=row.points, value=value)),
+                            points=redeemed.points, value=redeemed.value)),
                     menu=False)
 
 

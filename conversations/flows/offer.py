@@ -70,9 +70,9 @@ async def _start(ctx: Ctx) -> Next | None:
 async def _basis(ctx: Ctx, mode: str, number: int) -> tuple[int, dict[str, Any] | None]:
     """The listing the offer is on, and a counter-offer's starting values."""
     if mode == "counter":
-        offer, __ = await offers.get(ctx.uow, number, ctx.account_id)
+        offer, __ = await offers.summary(ctx.uow, number, ctx.account_id)
         await _terms_for(ctx, offer.buyer_id)
-        return offer.listing_id, of.from_terms(offers.terms_of_offer(offer))
+        return offer.listing_id, of.from_terms(offer.terms)
     if mode == "quote":
         thread = await threads.get(ctx.uow, number, ctx.account_id)
         await _terms_for(ctx, thread.buyer_id)
@@ -187,14 +187,14 @@ async def _send(ctx: Ctx) -> Next:
         placed = await approvals.counter(ctx.uow, ref, me, terms)
     elif mode == "quote":
         thread = await threads.get(ctx.uow, ref, me)
-        placed = Placed(offer_id=(await offers.quote(ctx.uow, listing.id, me, thread.buyer_id,
-                                                     terms)).id)
+        placed = Placed(offer_id=(await offers.send_quote(ctx.uow, listing.id, me,
+                                                          thread.buyer_id, terms)).id)
     elif mode == "supply":
-        placed = Placed(offer_id=(await supply_requests.quote(ctx.uow, ref, me, listing.id,
-                                                              terms)).id)
+        placed = Placed(offer_id=await supply_requests.place_quote(ctx.uow, ref, me, listing.id,
+                                                                   terms))
     elif mode == "renew" and ctx.data.get("as_seller"):
-        placed = Placed(offer_id=(await offers.quote(ctx.uow, listing.id, me,
-                                                     int(ctx.data["partner"]), terms)).id)
+        placed = Placed(offer_id=(await offers.send_quote(ctx.uow, listing.id, me,
+                                                          int(ctx.data["partner"]), terms)).id)
     else:
         placed = await approvals.offer(ctx.uow, listing.id, me, terms)
     return Next.end(confirmations.placed(placed, buying=False).reply(), menu=False)

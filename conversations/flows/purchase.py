@@ -19,8 +19,8 @@ from conversations.messages import (
 )
 from core.actions import Intent
 from core.deals import approvals
+from core.deals.approval_card import card_text_of
 from core.deals.approvals import Placed
-from core.deals.notices.approvals import card_text
 from core.errors import DomainError
 from core.i18n import N_, _
 from core.ids import parse_id
@@ -79,7 +79,7 @@ async def _on_reason(ctx: Ctx, msg: Inbound) -> Next:
 async def _card(ctx: Ctx) -> list[Outbound]:
     assert ctx.account is not None
     request = await approvals.get(ctx.uow, ctx.data["request_id"], ctx.account.id)
-    text = await card_text(ctx.uow, request)
+    text = await card_text_of(ctx.uow, request.id, ctx.account.id)
     if request.status != "pending":
         return [Reply(text + "\n" + _(STATUS_WORDS.get(request.status, request.status)),
                       rows((_("✔ Done"), "done")))]
@@ -102,7 +102,7 @@ async def _list(ctx: Ctx) -> list[Outbound]:
     waiting = await approvals.waiting(ctx.uow, ctx.account.id)
     if not waiting:
         return [Reply(_("Nothing waits for approval."), rows((_("✔ Done"), "done")))]
-    items = tuple(ListItem(_("#{id} · {total}", id=r.id, total=approvals.total_of(r)),
+    items = tuple(ListItem(_("#{id} · {total}", id=r.id, total=r.total),
                            _("yours, waiting") if r.requester_id == ctx.account.id
                            else _("waiting for an approver"), Button(_("Open"), f"r:{r.id}"))
                   for r in waiting)

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from core.accounts.tables import Identity
 from core.companies.events import ApprovalsChatChosen
-from core.companies.service import audit, seat_may
+from core.companies.service import CompanyView, audit, company_row, company_view, seat_may
 from core.companies.tables import Company
 from core.errors import DomainError
 from core.i18n import _
@@ -49,21 +49,22 @@ def parsed(chat: str) -> tuple[str, str]:
     return found["channel"], found["address"]
 
 
-async def choose(uow: UnitOfWork, actor_id: int, chat: str | None, language: str) -> Company:
+async def choose(uow: UnitOfWork, actor_id: int, chat: str | None, language: str
+                 ) -> CompanyView:
     """An admin sends the company's approval cards to `chat` ("slack:C0123"), written in
     `language`; None sends them to each approver's DM again."""
     seat = await seat_may(uow, actor_id, "manage")
-    company = seat.company
+    company = await company_row(uow, seat.company.id)
     if chat is not None:
         parsed(chat)
     if company.approvals_chat == chat:
-        return company
+        return company_view(company)
     company.approvals_chat = chat
     company.approvals_language = _language(language) if chat else None
     company.updated_at = uow.clock.now()
     await audit(uow, company.id, actor_id, "approvals_chat", chat or "dm")
     uow.emit(ApprovalsChatChosen(company.id, chat))
-    return company
+    return company_view(company)
 
 
 def chat_of(company: Company | None) -> Chat | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from core.accounts import billing as own
 from core.accounts.billing import Billing, Party
 from core.accounts.vat import VatTreatment, treatment
-from core.companies.service import audit, seat_of
+from core.companies.service import audit, company_row, seat_of
 from core.companies.tables import Company
 from core.errors import NotAllowed
 from core.i18n import _
@@ -23,7 +23,7 @@ async def billed(uow: UnitOfWork, account_id: int) -> Billing | None:
     """The details an account's documents carry: its company's, or its own."""
     seat = await seat_of(uow, account_id)
     if seat is not None:
-        return of_company(seat.company)
+        return seat.company.billing
     return await own.billing_of(uow, account_id)
 
 
@@ -41,7 +41,7 @@ async def give(uow: UnitOfWork, account_id: int, *, legal_name: str, street: str
         return await own.set_billing(uow, account_id, legal_name=legal_name, street=street,
                                      postcode=postcode, town=town, country=country, vat_id=vat_id,
                                      vat_rate=vat_rate)
-    company = seat.company
+    company = await company_row(uow, seat.company.id)
     if of_company(company) is not None and not seat.may("billing"):
         raise NotAllowed(_("Only finance or an admin of {company} may change its billing "
                            "details.", company=company.name))
@@ -59,7 +59,7 @@ async def party_for(uow: UnitOfWork, account_id: int | None) -> Party:
     seat = await seat_of(uow, account_id)
     if seat is None:
         return await own.party_of(uow, account_id)
-    details = of_company(seat.company)
+    details = seat.company.billing
     if details is None:
         return Party(seat.company.name)
     return Party(details.legal_name, details.address_lines(), details.vat_id)

@@ -1,14 +1,20 @@
 """Company accounts: founding one, inviting colleagues and letting them in, their roles and
 spending limits, and the audit of every decision. Each service takes the acting account and
-checks its role here; the purchases a limit holds back are core.deals.approvals'."""
+checks its role here; the purchases a limit holds back are core.deals.approvals'.
+
+What these services return are read models (CompanyView, Seat, Invitation, Decision, Member),
+built here from the rows, so flows never hold a table row; core re-reads a row to change it."""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select, update
 
+from core.accounts.billing import Billing, from_account
+from core.accounts.member import Member, member_of
 from core.accounts.tables import Account, Identity
 from core.actions import Action, Intent
 from core.companies import rules
@@ -21,25 +27,62 @@ from core.storage.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
+class CompanyView:
+    """A company as flows and notices read it: its name, where its approval cards go, how long
+    it may pay on terms, and its billing details once given."""
+
+    id: int
+    name: str
+    slack_team: str | None
+    approvals_chat: str | None  # "slack:C0123", or None: approvers' DMs
+    approvals_language: str | None
+    terms_days: int | None  # None: every purchase is paid before shipping
+    billing: Billing | None  # None while any required part is missing
+
+
+def company_view(company: Company) -> CompanyView:
+    """The read model of a company's row."""
+    return CompanyView(company.id, company.name, company.slack_team, company.approvals_chat,
+                       company.approvals_language, company.terms_days, from_account(company))
+
+
+@dataclass(frozen=True)
 class Seat:
-    """Someone's place in a company: the company and the membership."""
+    """Someone's place in a company: the company, their roles and their spending limit per
+    purchase (None: no limit)."""
 
-    company: Company
-    member: CompanyMember
-
-    @property
-    def roles(self) -> list[str]:
-        return list(self.member.roles or [])
+    company: CompanyView
+    roles: tuple[str, ...]
+    limit: Money | None
 
     def may(self, what: str) -> bool:
-        return rules.may(self.roles, what)
+        return rules.may(list(self.roles), what)
 
-    @property
-    def limit(self) -> Money | None:
-        member = self.member
-        if member.limit_minor is None or not member.limit_currency:
-            return None
-        return Money(member.limit_minor, member.limit_currency)
+
+def _limit_of(member: CompanyMember | CompanyInvite) -> Money | None:
+    if member.limit_minor is None or not member.limit_currency:
+        return None
+    return Money(member.limit_minor, member.limit_currency)
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """A one-time code a colleague joins with, and what it gives them."""
+
+    code: str
+    roles: tuple[str, ...]
+    limit: Money | None
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One line of the company's audit trail: who did what, to what, when."""
+
+    at: datetime
+    actor_id: int | None
+    action: str
+    subject: str
 
 
 async def seat_of(uow: UnitOfWork, account_id: int | None) -> Seat | None:
@@ -49,7 +92,10 @@ async def seat_of(uow: UnitOfWork, account_id: int | None) -> Seat | None:
     row = (await uow.session.execute(
         select(Company, CompanyMember).join(CompanyMember, CompanyMember.company_id == Company.id)
         .where(CompanyMember.account_id == account_id))).first()
-    return Seat(row[0], row[1]) if row else None
+    if not row:
+        return None
+    company, member = row
+    return Seat(company_view(company), tuple(member.roles or ()), _limit_of(member))
 
 
 async def seat_may(uow: UnitOfWork, account_id: int, what: str) -> Seat:
@@ -65,7 +111,7 @@ async def seat_may(uow: UnitOfWork, account_id: int, what: str) -> Seat:
 
 
 async def found(uow: UnitOfWork, account_id: int, name: str,
-                slack_team: str | None = None) -> Company:
+                slack_team: str | None = None) -> CompanyView:
     """A new company with its founder as admin (and buyer, approver, finance)."""
     if await seat_of(uow, account_id) is not None:
         raise Conflict(_("You are already in a company; leave it first."))
@@ -77,11 +123,11 @@ async def found(uow: UnitOfWork, account_id: int, name: str,
     uow.add(CompanyMember(company_id=company.id, account_id=account_id, roles=list(rules.ROLES),
                           joined_at=now))
     await audit(uow, company.id, account_id, "founded", f"company:{company.id}", name=company.name)
-    return company
+    return company_view(company)
 
 
 async def invite(uow: UnitOfWork, actor_id: int, roles: list[str],
-                 limit: Money | None) -> CompanyInvite:
+                 limit: Money | None) -> Invitation:
     """A one-time code that lets a colleague join with these roles and spending limit."""
     seat = await seat_may(uow, actor_id, "manage")
     limit = rules.checked_limit(limit)
@@ -93,10 +139,10 @@ async def invite(uow: UnitOfWork, actor_id: int, roles: list[str],
     uow.add(invitation)
     await audit(uow, seat.company.id, actor_id, "invited", f"invite:{code}",
                 roles=invitation.roles, limit=str(limit) if limit else None)
-    return invitation
+    return Invitation(code, tuple(invitation.roles), limit, invitation.expires_at)
 
 
-async def join(uow: UnitOfWork, account_id: int, code: str) -> Company:
+async def join(uow: UnitOfWork, account_id: int, code: str) -> CompanyView:
     """Redeem an invitation: the account joins its company with the invitation's roles."""
     now = uow.clock.now()
     invitation = await uow.session.get(CompanyInvite, code.strip().upper())
@@ -111,28 +157,29 @@ async def join(uow: UnitOfWork, account_id: int, code: str) -> Company:
         raise DomainError(_("That invitation is unknown, used or expired; ask for a new one."))
     await _seat(uow, invitation.company_id, account_id, list(invitation.roles or []),
                 invitation.limit_minor, invitation.limit_currency, by=invitation.created_by)
-    return await _company(uow, invitation.company_id)
+    return company_view(await company_row(uow, invitation.company_id))
 
 
-async def workspace_company(uow: UnitOfWork, slack_team: str) -> Company | None:
+async def workspace_company(uow: UnitOfWork, slack_team: str) -> CompanyView | None:
     """The company founded from this Slack workspace, if any."""
-    return (await uow.session.execute(select(Company).where(Company.slack_team == slack_team)
-                                      .order_by(Company.id).limit(1))).scalar()
+    company = (await uow.session.execute(select(Company).where(Company.slack_team == slack_team)
+                                         .order_by(Company.id).limit(1))).scalar()
+    return company_view(company) if company is not None else None
 
 
-async def ask_to_join(uow: UnitOfWork, account_id: int, company_id: int) -> Company:
+async def ask_to_join(uow: UnitOfWork, account_id: int, company_id: int) -> CompanyView:
     """A colleague from the company's Slack workspace asks to join; its admins decide."""
-    company = await _company(uow, company_id)
+    company = await company_row(uow, company_id)
     if await seat_of(uow, account_id) is not None:
         raise Conflict(_("You are already in a company; leave it first."))
     if not await _same_workspace(uow, account_id, company):
         raise NotAllowed(_("Ask an admin of {company} for an invitation.", company=company.name))
     await audit(uow, company.id, account_id, "asked_to_join", f"account:{account_id}")
     uow.emit(JoinRequested(company.id, account_id))
-    return company
+    return company_view(company)
 
 
-async def admit(uow: UnitOfWork, actor_id: int, account_id: int) -> Account:
+async def admit(uow: UnitOfWork, actor_id: int, account_id: int) -> Member:
     """An admin lets a colleague who asked join as a buyer whose every purchase is approved
     (limit zero in the company's usual currency); roles and limit can be changed after."""
     seat = await seat_may(uow, actor_id, "manage")
@@ -141,16 +188,16 @@ async def admit(uow: UnitOfWork, actor_id: int, account_id: int) -> Account:
         raise Conflict(_("They are already in a company."))
     account = await _account(uow, account_id)
     await _seat(uow, seat.company.id, account_id, [rules.BUYER], 0, account.currency, by=actor_id)
-    return account
+    return member_of(account)
 
 
-async def refuse(uow: UnitOfWork, actor_id: int, account_id: int) -> Account:
+async def refuse(uow: UnitOfWork, actor_id: int, account_id: int) -> Member:
     """An admin declines a colleague's request to join (audited; they are told)."""
     seat = await seat_may(uow, actor_id, "manage")
     await _asked(uow, seat.company.id, account_id)
     await audit(uow, seat.company.id, actor_id, "refused", f"account:{account_id}")
     uow.emit(JoinRefused(seat.company.id, account_id))
-    return await _account(uow, account_id)
+    return member_of(await _account(uow, account_id))
 
 
 @dataclass(frozen=True)
@@ -170,7 +217,7 @@ async def members(uow: UnitOfWork, actor_id: int) -> list[Colleague]:
         select(CompanyMember, Account).join(Account, Account.id == CompanyMember.account_id)
         .where(CompanyMember.company_id == seat.company.id).order_by(CompanyMember.id))
     return [Colleague(account.id, account.display_name, list(member.roles or []),
-                      Seat(seat.company, member).limit) for member, account in rows.all()]
+                      _limit_of(member)) for member, account in rows.all()]
 
 
 async def set_roles(uow: UnitOfWork, actor_id: int, account_id: int, roles: list[str]) -> None:
@@ -226,12 +273,21 @@ async def audit(uow: UnitOfWork, company_id: int, actor_id: int | None, action: 
                          subject=subject, detail=detail, at=uow.clock.now()))
 
 
-async def trail(uow: UnitOfWork, actor_id: int, limit: int = 20) -> list[CompanyAudit]:
+async def trail(uow: UnitOfWork, actor_id: int, limit: int = 20) -> list[Decision]:
     """The company's latest decisions, for its admins and finance."""
     seat = await seat_may(uow, actor_id, "see_all")
-    return list((await uow.session.execute(select(CompanyAudit).where(
+    found = (await uow.session.execute(select(CompanyAudit).where(
         CompanyAudit.company_id == seat.company.id).order_by(CompanyAudit.id.desc())
-        .limit(limit))).scalars())
+        .limit(limit))).scalars()
+    return [Decision(entry.at, entry.actor_id, entry.action, entry.subject) for entry in found]
+
+
+async def company_row(uow: UnitOfWork, company_id: int) -> Company:
+    """The company's row, for core services that change it (flows get `CompanyView`)."""
+    company = await uow.session.get(Company, company_id)
+    if company is None:
+        raise NotFound(_("That company doesn't exist."))
+    return company
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -286,13 +342,6 @@ async def _member(uow: UnitOfWork, company_id: int, account_id: int) -> CompanyM
     if member is None:
         raise NotFound(_("They are not in your company."))
     return member
-
-
-async def _company(uow: UnitOfWork, company_id: int) -> Company:
-    company = await uow.session.get(Company, company_id)
-    if company is None:
-        raise NotFound(_("That company doesn't exist."))
-    return company
 
 
 async def _account(uow: UnitOfWork, account_id: int) -> Account:

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from core.deals import deals, threads
+from core.deals import threads
 from core.deals import views as deal_views
 from core.deals.cards import quality_summary
+from core.deals.facts import DisputeFacts
 from core.deals.tables import Dispute, ThreadMessage
 from core.money.model import Money
 from core.operators.roles import require
@@ -19,7 +20,7 @@ from core.storage.uow import UnitOfWork
 
 @dataclass
 class DisputeFile:
-    dispute: Dispute
+    dispute: DisputeFacts
     view: deal_views.DealView
     buyer: str
     seller: str
@@ -44,11 +45,11 @@ async def dispute_file(uow: UnitOfWork, operator_id: int, dispute_id: int) -> Di
         AuditEntry.subject == f"dispute:{dispute_id}", AuditEntry.action == "dispute-question")
         .order_by(AuditEntry.id))
     return DisputeFile(dispute, view, await deal_views.name_of(uow, deal.buyer_id),
-                       await deal_views.name_of(uow, deal.seller_id), deals.payable(deal),
+                       await deal_views.name_of(uow, deal.seller_id), deal.payable,
                        messages, list(asked.scalars()), quality_summary(view))
 
 
-async def open_disputes(uow: UnitOfWork, operator_id: int) -> list[tuple[Dispute, str]]:
+async def open_disputes(uow: UnitOfWork, operator_id: int) -> list[tuple[DisputeFacts, str]]:
     """The undecided disputes, oldest first (the same queue as the chat's desk)."""
     return await deal_views.open_disputes(uow, operator_id)
 

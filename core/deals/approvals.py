@@ -43,6 +43,26 @@ class Placed:
     approvers: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class RequestView:
+    """A held purchase as flows read it: who asked, for how much, and what became of it
+    (`reason`: why it was rejected or lapsed; the offer or deal it made once approved)."""
+
+    id: int
+    requester_id: int
+    status: str  # pending | approved | rejected | withdrawn | lapsed
+    total: Money
+    reason: str | None
+    result_offer_id: int | None
+    result_deal_id: int | None
+
+
+def request_view(request: PurchaseRequest) -> RequestView:
+    """The read model of a purchase request's row."""
+    return RequestView(request.id, request.requester_id, request.status, total_of(request),
+                       request.reason, request.result_offer_id, request.result_deal_id)
+
+
 def _made(made: Offer | Deal) -> Placed:
     return Placed(deal_id=made.id) if isinstance(made, Deal) else Placed(offer_id=made.id)
 
@@ -74,15 +94,12 @@ async def accept(uow: UnitOfWork, offer_id: int, actor_id: int) -> Placed:
                         offers.terms_of_offer(answered), offer_id)
 
 
-async def get(uow: UnitOfWork, request_id: int, actor_id: int | None) -> PurchaseRequest:
+async def get(uow: UnitOfWork, request_id: int, actor_id: int | None) -> RequestView:
     """A held purchase, for its requester and the colleagues who may approve or see it."""
-    request = await uow.session.get(PurchaseRequest, request_id)
-    if request is None or not await _may_see(uow, request, actor_id):
-        raise NotFound(_("That purchase request doesn't exist."))
-    return request
+    return request_view(await request_row(uow, request_id, actor_id))
 
 
-async def approve(uow: UnitOfWork, request_id: int, approver_id: int) -> PurchaseRequest:
+async def approve(uow: UnitOfWork, request_id: int, approver_id: int) -> RequestView:
     """An approver says yes: the purchase is made in the requester's name. When it can no
     longer be made (the offer expired, the stock went), the request lapses, saying why."""
     request = await _decidable(uow, request_id, approver_id)
@@ -94,7 +111,7 @@ async def approve(uow: UnitOfWork, request_id: int, approver_id: int) -> Purchas
     except DomainError as exc:
         del uow.events[told:]  # what the rolled-back attempt announced did not happen
         uow.session.expire_all()  # nor what it set on the objects it touched
-        request = await get(uow, request_id, approver_id)
+        request = await request_row(uow, request_id, approver_id)
         await _settle(uow, request, "lapsed", str(exc)[:REASON_LIMIT])
         await audit(uow, request.company_id, approver_id, "purchase_lapsed",
                     f"purchase:{request.id}", reason=str(exc))
@@ -102,11 +119,11 @@ async def approve(uow: UnitOfWork, request_id: int, approver_id: int) -> Purchas
         request.result_deal_id = made.id if isinstance(made, Deal) else None
         request.result_offer_id = made.id if isinstance(made, Offer) else None
     uow.emit(PurchaseDecided(request.id, request.status))
-    return request
+    return request_view(request)
 
 
 async def reject(uow: UnitOfWork, request_id: int, approver_id: int,
-                 reason: str) -> PurchaseRequest:
+                 reason: str) -> RequestView:
     """An approver says no, with a reason the requester reads."""
     reason = " ".join((reason or "").split())
     if not reason:
@@ -117,20 +134,20 @@ async def reject(uow: UnitOfWork, request_id: int, approver_id: int,
     request = await _decidable(uow, request_id, approver_id)
     await _decide(uow, request, "rejected", approver_id, reason)
     uow.emit(PurchaseDecided(request.id, "rejected"))
-    return request
+    return request_view(request)
 
 
-async def cancel(uow: UnitOfWork, request_id: int, requester_id: int) -> PurchaseRequest:
+async def cancel(uow: UnitOfWork, request_id: int, requester_id: int) -> RequestView:
     """The buyer withdraws her request before anyone decided."""
-    request = await get(uow, request_id, requester_id)
+    request = await request_row(uow, request_id, requester_id)
     if request.requester_id != requester_id:
         raise NotAllowed(_("Only who asked can withdraw the request."))
     await _decide(uow, request, "withdrawn", requester_id, None)
     uow.emit(PurchaseDecided(request.id, "withdrawn"))
-    return request
+    return request_view(request)
 
 
-async def waiting(uow: UnitOfWork, actor_id: int) -> list[PurchaseRequest]:
+async def waiting(uow: UnitOfWork, actor_id: int) -> list[RequestView]:
     """Held purchases the actor asked for or may decide, oldest first."""
     seat = await seat_of(uow, actor_id)
     if seat is None:
@@ -140,7 +157,8 @@ async def waiting(uow: UnitOfWork, actor_id: int) -> list[PurchaseRequest]:
                                           PurchaseRequest.status == "pending")
     if not seat.may("approve"):
         query = query.where(mine)
-    return list((await uow.session.execute(query.order_by(PurchaseRequest.id))).scalars())
+    found = (await uow.session.execute(query.order_by(PurchaseRequest.id))).scalars()
+    return [request_view(request) for request in found]
 
 
 def total_of(request: PurchaseRequest) -> Money:
@@ -219,6 +237,15 @@ def _frozen(terms: Terms) -> dict[str, Any]:
             "call_offs": terms.call_offs, "call_off_every": terms.call_off_every}
 
 
+async def request_row(uow: UnitOfWork, request_id: int, actor_id: int | None
+                      ) -> PurchaseRequest:
+    """The held purchase's row, for core (its card, its decisions); flows read `get`."""
+    request = await uow.session.get(PurchaseRequest, request_id)
+    if request is None or not await _may_see(uow, request, actor_id):
+        raise NotFound(_("That purchase request doesn't exist."))
+    return request
+
+
 async def _may_see(uow: UnitOfWork, request: PurchaseRequest, actor_id: int | None) -> bool:
     if actor_id is None or actor_id == request.requester_id:
         return actor_id is not None
@@ -228,7 +255,7 @@ async def _may_see(uow: UnitOfWork, request: PurchaseRequest, actor_id: int | No
 
 
 async def _decidable(uow: UnitOfWork, request_id: int, approver_id: int) -> PurchaseRequest:
-    request = await get(uow, request_id, approver_id)
+    request = await request_row(uow, request_id, approver_id)
     if approver_id == request.requester_id:
         raise NotAllowed(_("Someone else in your company approves your own purchases."))
     seat = await seat_of(uow, approver_id)

@@ -15,9 +15,18 @@ from core.catalog.taxonomy import DELIVERY, UNITS
 from core.clock import local_time
 from core.deals import call_offs, sale_vat
 from core.deals import offers as offer_rules
-from core.deals.deals import total
+from core.deals.facts import (
+    DealFacts,
+    OfferFacts,
+    OfferListing,
+    QualityFacts,
+    deal_facts,
+    offer_facts,
+    offer_listing,
+    quality_facts,
+)
 from core.deals.quality_report import MEASURABLE
-from core.deals.tables import Deal, Offer, QualityReport, Shipment
+from core.deals.tables import Deal, Offer, QualityReport
 from core.i18n import N_, _, dates, present
 from core.money.model import Money, exponent
 from core.payments_port import EscrowView
@@ -41,12 +50,16 @@ def quantity(milli: int, unit: str) -> str:
     return present.quantity_milli(milli, unit)
 
 
-def offer_text(offer: Offer, listing: Listing, previous: Offer | None, policy: Policy,
+def offer_text(offer: Offer | OfferFacts, listing: Listing | OfferListing,
+               previous: Offer | OfferFacts | None, policy: Policy,
                reader: Member | Account | None) -> str:
     """An offer card: quantity, unit price, total, commission, price per MWh, Incoterm, the
-    delivery window, payment, what changed against the previous round, and its expiry."""
-    price = Money(offer.price_minor, offer.currency)
-    amount = total(offer)  # type: ignore[arg-type]  # an offer has the same three columns
+    delivery window, payment, what changed against the previous round, and its expiry. (A
+    notice passes the rows, a flow the read models: the same words.)"""
+    offer = offer_facts(offer) if isinstance(offer, Offer) else offer
+    listing = offer_listing(listing) if isinstance(listing, Listing) else listing
+    previous = offer_facts(previous) if isinstance(previous, Offer) else previous
+    price, amount = offer.price, offer.total
     unit = UNITS.get(listing.unit, listing.unit)
     heading = (N_("💶 Counter-offer #{id} on “{title}”") if offer.previous_id else
                N_("💶 Quote #{id} on “{title}”") if offer.made_by == "seller" else
@@ -55,13 +68,13 @@ def offer_text(offer: Offer, listing: Listing, previous: Offer | None, policy: P
              *([_("📣 On request for supply #{id}", id=offer.request_id)]
                if offer.request_id else []),
              _("{quantity} × {price} per {unit} = {amount}",
-               quantity=quantity(offer.quantity_milli, listing.unit), price=price, unit=unit,
+               quantity=present.quantity(offer.quantity, listing.unit), price=price, unit=unit,
                amount=amount)]
     rule = policy.commission.get("bioenergy")
     if rule is not None:
         lines.append(_("Platform commission (paid by the seller): {commission}",
                        commission=rule.on(amount)))
-    energy = Decimal(listing.energy_mwh_per_unit or 0)
+    energy = listing.energy_per_unit
     if energy > 0:
         per_mwh = (price.decimal / energy).quantize(Decimal(1).scaleb(-exponent(offer.currency)))
         lines.append(f"≈ {Money.parse(per_mwh, offer.currency)}/MWh")
@@ -72,11 +85,10 @@ def offer_text(offer: Offer, listing: Listing, previous: Offer | None, policy: P
     if offer.call_offs:
         lines.append(_("📑 Deliver in call-offs: {schedule}, {quantity} and {amount} in all",
                        schedule=schedule_text(offer),
-                       quantity=quantity(offer.quantity_milli * offer.call_offs, listing.unit),
+                       quantity=present.quantity(offer.contract_quantity, listing.unit),
                        amount=Money(amount.amount * offer.call_offs, offer.currency)))
     if previous is not None:
-        changed = offer_rules.changes(offer_rules.terms_of_offer(previous),
-                                      offer_rules.terms_of_offer(offer))
+        changed = offer_rules.changes(previous.terms, offer.terms)
         lines.append(_("Changed since the last round: {changes}", changes=", ".join(
             _(CHANGE_LABELS[c]) for c in changed) or _("nothing")))
     if offer.status == "open":
@@ -89,7 +101,7 @@ def offer_text(offer: Offer, listing: Listing, previous: Offer | None, policy: P
     return "\n".join(lines)
 
 
-def schedule_text(offer: Offer) -> str:
+def schedule_text(offer: Offer | OfferFacts) -> str:
     """“3 call-offs, monthly, from 12 Jan 2026” (the quantity above is each call-off's)."""
     first = dates.day(offer.delivery_from) if offer.delivery_from else _("agreement")
     return _("{schedule}, from {first}",
@@ -116,17 +128,16 @@ def _day(value: object) -> str:
     return dates.day(value) if isinstance(value, date) else str(value)
 
 
-def deal_text(deal: Deal, title: str, unit: str, shipment: Shipment | None, payment: str,
-              reader: Member | Account | None, counterpart: str, role: str) -> str:
+def deal_text(view: DealView, payment: str, reader: Member | Account | None) -> str:
     """A deal card: what, how much, the other party, where it stands in each of its three
     statuses (lifecycle, payment, shipment)."""
+    deal, counterpart, role, shipment = view.deal, view.counterpart, view.role, view.shipment
     who = (_("You are the buyer; the seller is {counterpart}.", counterpart=counterpart)
            if role == "buyer" else
            _("You are the seller; the buyer is {counterpart}.", counterpart=counterpart)
            if role == "seller" else _("Parties: {counterpart}.", counterpart=counterpart))
-    lines = [_("🤝 Deal #{id}: {title}", id=deal.id, title=title), who,
-             f"{quantity(deal.quantity_milli, unit)} × {Money(deal.price_minor, deal.currency)}"
-             f" = {total(deal)}",
+    lines = [_("🤝 Deal #{id}: {title}", id=deal.id, title=view.title), who,
+             f"{present.quantity(deal.quantity, deal.unit)} × {deal.price} = {deal.total}",
              _("Status: {status}", status=state_words(deal.status, bool(deal.payment_days))),
              _("Payment: {payment}", payment=payment)]
     if shipment is not None:
@@ -141,7 +152,7 @@ def deal_text(deal: Deal, title: str, unit: str, shipment: Shipment | None, paym
     return "\n".join(lines)
 
 
-def payment_words(view: EscrowView | None, deal: Deal) -> str:
+def payment_words(view: EscrowView | None, deal: Deal | DealFacts) -> str:
     """The deal's payment status, from the money layer (never stored on the deal)."""
     status = deal.status
     if deal.payment_days and (view is None or view.state == "awaiting_payment") \
@@ -163,7 +174,7 @@ def payment_words(view: EscrowView | None, deal: Deal) -> str:
             }.get(view.state, view.state.replace("_", " "))
 
 
-def _on_terms(view: EscrowView | None, deal: Deal) -> str:
+def _on_terms(view: EscrowView | None, deal: Deal | DealFacts) -> str:
     """A deal paid on terms: invoiced when the goods ship, then due on its date."""
     if view is not None and deal.payment_due_on is not None:
         return _("{amount} invoiced on terms, due on {date}", amount=view.amount,
@@ -176,27 +187,34 @@ def quality_summary(view: DealView) -> str:
     """What the buyer measured, in words: “moisture 12 %, delivered 90 t”."""
     if view.quality is None:
         return _("no report")
-    return measured_text(view.quality, view.deal, view.unit)
+    return measured_text(view.quality, view.deal)
 
 
-def measured_text(report: QualityReport, deal: Deal, unit: str) -> str:
+def measured_text(report: QualityFacts, deal: DealFacts) -> str:
     """A quality report's values as typed, and a delivered quantity that differs."""
     parts = [f"{name} {value} {MEASURABLE.get(name, '')}".rstrip()
              for name, value in report.measured.items()]
-    if report.delivered_milli is not None and report.delivered_milli != deal.quantity_milli:
+    if report.delivered is not None and report.delivered != deal.quantity:
         parts.append(_("delivered {quantity} of {agreed}",
-                       quantity=quantity(report.delivered_milli, unit),
-                       agreed=quantity(deal.quantity_milli, unit)))
+                       quantity=present.quantity(report.delivered, deal.unit),
+                       agreed=present.quantity(deal.quantity, deal.unit)))
     return ", ".join(parts) or _("as agreed")
 
 
-def adjustment_text(report: QualityReport, deal: Deal, unit: str) -> str:
+def adjustment_text(report: QualityReport | QualityFacts, deal: Deal | DealFacts,
+                    unit: str = "") -> str:
     """A proposed quality adjustment: what was measured and how much the price goes down (and,
-    where the seller charged VAT, what the buyer gets back with it)."""
-    amount = Money(report.adjustment_minor, deal.currency)
-    measured = measured_text(report, deal, unit)
-    if deal.vat_rate:
-        refund = sale_vat.with_vat(amount, Decimal(deal.vat_rate))
+    where the seller charged VAT, what the buyer gets back with it). A notice passes the rows
+    (and the listing's `unit`), a flow the deal view's read models."""
+    if isinstance(report, QualityReport):
+        assert isinstance(deal, Deal)
+        report = quality_facts(report, deal)
+    if isinstance(deal, Deal):
+        deal = deal_facts(deal, unit)
+    amount = report.adjustment
+    measured = measured_text(report, deal)
+    if deal.vat is not None:
+        refund = sale_vat.with_vat(amount, deal.vat.rate)
         return _("Measured: {measured}. Under the frozen terms the price goes down by {amount} "
                  "({refund} with VAT).", measured=measured, amount=amount, refund=refund)
     return _("Measured: {measured}. Under the frozen terms the price goes down by {amount}.",

@@ -18,7 +18,8 @@ from core.deals.offers import Terms, terms_of_offer
 from core.i18n import N_, _, n_, present
 from core.process.deals import BUYER, CONTRACT_STATES, SELLER, STATE_LABELS
 
-__all__ = ["CONTRACT_STATES", "ContractView", "contract_view", "my_contracts", "renewal"]
+__all__ = ["CONTRACT_STATES", "ContractSummary", "ContractView", "contract_view", "my_contracts",
+           "renewal"]
 from core.deals.tables import Contract, Offer
 from core.deals.views import name_of
 from core.errors import NotAllowed, NotFound
@@ -31,6 +32,35 @@ NOT_CALLED = {"scheduled": N_("scheduled"), "not called": N_("not called")}
 
 
 @dataclass(frozen=True)
+class ContractSummary:
+    """A contract as flows read it: its parties, state, schedule (`call_offs` deliveries of
+    `quantity_milli` thousandths of the listing's unit, one every `every` from `first_date`;
+    `called` of them called off so far) and price; core keeps the row."""
+
+    id: int
+    listing_id: int
+    buyer_id: int
+    seller_id: int
+    status: str  # proposed | active | ended | cancelled
+    call_offs: int
+    called: int
+    every: str
+    first_date: date
+    quantity_milli: int  # each call-off
+    price: Money  # per unit
+    each_total: Money  # one call-off's goods, without VAT
+
+
+def contract_summary(contract: Contract) -> ContractSummary:
+    """The read model of a contract's row."""
+    return ContractSummary(
+        contract.id, contract.listing_id, contract.buyer_id, contract.seller_id, contract.status,
+        contract.call_offs, contract.called, contract.every, contract.first_date,
+        contract.quantity_milli, Money(contract.price_minor, contract.currency),
+        total(contract))  # type: ignore[arg-type]  # a contract prices like a deal
+
+
+@dataclass(frozen=True)
 class CallOffRow:
     number: int
     day: date
@@ -40,7 +70,7 @@ class CallOffRow:
 
 @dataclass(frozen=True)
 class ContractView:
-    contract: Contract
+    contract: ContractSummary
     role: str  # buyer | seller | admin
     title: str
     unit: str
@@ -70,7 +100,7 @@ async def contract_view(uow: UnitOfWork, contract_id: int, actor_id: int | None)
                        called[n].status if n in called else
                        ("scheduled" if contract.status in ("proposed", "active") else "not called"))
             for n in range(1, contract.call_offs + 1)]
-    return ContractView(contract, role, listing.title if listing else _("a listing"),
+    return ContractView(contract_summary(contract), role, listing.title if listing else _("a listing"),
                         listing.unit if listing else "", counterpart, rows,
                         called[1].id if 1 in called else None)
 
@@ -79,7 +109,6 @@ def contract_text(view: ContractView) -> str:
     """The card: what, with whom, the schedule with each call-off's status, delivered vs total."""
     c = view.contract
     each = quantity(c.quantity_milli, view.unit)
-    price = Money(c.price_minor, c.currency)
     counterpart = view.counterpart
     who = (_("You are the buyer; the seller is {counterpart}.", counterpart=counterpart)
            if view.role == BUYER else
@@ -88,8 +117,8 @@ def contract_text(view: ContractView) -> str:
     state = CONTRACT_STATES.get(c.status)
     lines = [_("📑 Contract #{id}: {title}", id=c.id, title=view.title), who,
              _("{schedule} of {each} × {price} = {total} each",
-               schedule=call_offs.words(c.call_offs, c.every), each=each, price=price,
-               total=total(c)),  # type: ignore[arg-type]
+               schedule=call_offs.words(c.call_offs, c.every), each=each, price=c.price,
+               total=c.each_total),
              _("Status: {status}", status=_(state) if state else c.status),
              n_("Delivered: {delivered} of {in_all} ({done} of {n} call-off)",
                 "Delivered: {delivered} of {in_all} ({done} of {n} call-offs)", c.call_offs,
@@ -106,16 +135,17 @@ def contract_text(view: ContractView) -> str:
     return "\n".join(lines)
 
 
-async def my_contracts(uow: UnitOfWork, account_id: int) -> list[tuple[Contract, str]]:
+async def my_contracts(uow: UnitOfWork, account_id: int) -> list[tuple[ContractSummary, str]]:
     """This person's contracts, newest first, with the listing's title."""
     rows = (await uow.session.execute(select(Contract, Listing.title).join(
         Listing, Listing.id == Contract.listing_id).where(or_(
             Contract.buyer_id == account_id, Contract.seller_id == account_id))
         .order_by(Contract.id.desc()).limit(20))).all()
-    return [(contract, title) for contract, title in rows]
+    return [(contract_summary(contract), title) for contract, title in rows]
 
 
-async def renewal(uow: UnitOfWork, contract_id: int, actor_id: int) -> tuple[Contract, str, Terms]:
+async def renewal(uow: UnitOfWork, contract_id: int, actor_id: int
+                  ) -> tuple[ContractSummary, str, Terms]:
     """What a renewal offers: the contract's terms again (same quantity, price, delivery,
     payment and schedule), starting one interval after its last call-off; for its parties."""
     contract, role = await contracts.get(uow, contract_id, actor_id)
@@ -129,6 +159,6 @@ async def renewal(uow: UnitOfWork, contract_id: int, actor_id: int) -> tuple[Con
     start = max(start, uow.clock.now().date())
     window = (offer.delivery_to - offer.delivery_from) if offer.delivery_from and \
         offer.delivery_to else timedelta(days=30)
-    return contract, role, Terms(Decimal(old.quantity), old.price, old.incoterm, old.place,
+    return contract_summary(contract), role, Terms(Decimal(old.quantity), old.price, old.incoterm, old.place,
                                  start, start + window, old.payment_method,
                                  call_offs=old.call_offs, call_off_every=old.call_off_every)

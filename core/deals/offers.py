@@ -7,7 +7,7 @@ guarded in the database by a conditional update on the offer's status."""
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -77,6 +77,27 @@ def terms_of_offer(offer: Offer) -> Terms:
                  call_off_every=offer.call_off_every)
 
 
+@dataclass(frozen=True)
+class OfferSummary:
+    """An offer as flows read it: on which listing, between whom, who made it, where it stands
+    and its terms; core keeps the row."""
+
+    id: int
+    listing_id: int
+    buyer_id: int
+    seller_id: int
+    made_by: str  # buyer | seller
+    status: str
+    terms: Terms
+    expires_at: datetime
+
+
+def offer_summary(offer: Offer) -> OfferSummary:
+    """The read model of an offer's row."""
+    return OfferSummary(offer.id, offer.listing_id, offer.buyer_id, offer.seller_id,
+                        offer.made_by, offer.status, terms_of_offer(offer), offer.expires_at)
+
+
 def changes(before: Terms, after: Terms) -> list[str]:
     """The names of the terms that differ between two rounds (“what changed”)."""
     return [f.name for f in fields(Terms) if f.name != "expires_in"
@@ -112,6 +133,19 @@ async def quote(uow: UnitOfWork, listing_id: int, seller_id: int, buyer_id: int,
 async def get(uow: UnitOfWork, offer_id: int, actor_id: int | None) -> tuple[Offer, str]:
     """An offer and the actor's role in it (buyer or seller); NotFound for anyone else."""
     return await _party(uow, offer_id, actor_id)
+
+
+async def summary(uow: UnitOfWork, offer_id: int, actor_id: int | None
+                  ) -> tuple[OfferSummary, str]:
+    """`get` as flows read it: the offer's read model and the actor's role in it."""
+    offer, role = await _party(uow, offer_id, actor_id)
+    return offer_summary(offer), role
+
+
+async def send_quote(uow: UnitOfWork, listing_id: int, seller_id: int, buyer_id: int,
+                     terms: Terms) -> OfferSummary:
+    """`quote` as flows make it: the seller's offer to a buyer, as its read model."""
+    return offer_summary(await quote(uow, listing_id, seller_id, buyer_id, terms))
 
 
 async def counter(uow: UnitOfWork, offer_id: int, actor_id: int, terms: Terms,

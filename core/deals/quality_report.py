@@ -10,6 +10,7 @@ from sqlalchemy import update
 
 from core.deals import deals, rules, terms
 from core.deals.events import DisputeOpened
+from core.deals.facts import QualityFacts, quality_facts
 from core.deals.tables import Deal, Dispute, QualityReport
 from core.errors import Conflict, DomainError, NotAllowed
 from core.i18n import _, present
@@ -21,7 +22,7 @@ MEASURABLE = {"moisture": "%", "ash": "%", "ncv": "MJ/kg"}
 
 
 async def report(uow: UnitOfWork, deal_id: int, buyer_id: int, measured: dict[str, str],
-                 delivered: str | None = None) -> QualityReport:
+                 delivered: str | None = None) -> QualityFacts:
     """Record what arrived; within tolerance the deal completes, outside it an adjustment is
     proposed to the seller (deviation * agreed penalty * quantity, never below zero)."""
     deal = await deals.get(uow, deal_id, buyer_id)
@@ -42,12 +43,12 @@ async def report(uow: UnitOfWork, deal_id: int, buyer_id: int, measured: dict[st
     await uow.session.flush()
     await deals.take(uow, deal_id, "report-quality" if row.adjustment_minor else
                      "confirm-receipt", buyer_id)
-    return row
+    return quality_facts(row, deal)
 
 
-def within_tolerances(report: QualityReport) -> bool:
+def within_tolerances(report: QualityFacts) -> bool:
     """Whether what arrived met the terms: no price adjustment follows."""
-    return not report.adjustment_minor
+    return not report.adjustment.amount
 
 
 async def answer(uow: UnitOfWork, deal_id: int, seller_id: int, accept: bool) -> Deal:

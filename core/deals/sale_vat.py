@@ -8,6 +8,7 @@ later notice, reminder and payment says the same amount whatever the details say
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -20,6 +21,18 @@ from core.i18n import _
 from core.money.model import Money
 from core.payments_port import Vat
 from core.storage.uow import UnitOfWork
+
+
+class PricedSale(Protocol):
+    """A deal's read model (core.deals.facts.DealFacts), as the VAT reads it: the parties and
+    the goods' price, which it carries (this module prices the rows it is built from)."""
+
+    @property
+    def buyer_id(self) -> int: ...
+    @property
+    def seller_id(self) -> int: ...
+    @property
+    def total(self) -> Money: ...
 
 
 def price(deal: Deal) -> Money:
@@ -47,16 +60,21 @@ def with_vat(amount: Money, rate: Decimal | None) -> Money:
     return amount + added_vat(amount, rate) if rate is not None else amount
 
 
-async def treatment_of(uow: UnitOfWork, deal: Deal) -> VatTreatment | None:
+async def treatment_of(uow: UnitOfWork, deal: Deal | PricedSale) -> VatTreatment | None:
     """The deal's VAT treatment, once both parties have given their billing details."""
     return await sale_treatment(uow, deal.buyer_id, deal.seller_id, "goods")
 
 
-def vat_of(deal: Deal, found: VatTreatment | None) -> Vat | None:
+def vat_of(deal: Deal | PricedSale, found: VatTreatment | None) -> Vat | None:
     """The VAT the buyer pays on top of the price, when the seller charges it."""
     if found is None or found.category != STANDARD or found.rate is None:
         return None
-    return Vat(found.rate, added_vat(price(deal), found.rate))
+    return Vat(found.rate, added_vat(_goods(deal), found.rate))
+
+
+def _goods(deal: Deal | PricedSale) -> Money:
+    """The goods' price, of a row or of the read model (which carries it)."""
+    return price(deal) if isinstance(deal, Deal) else deal.total
 
 
 def refund_of(deal: Deal, adjustment_minor: int) -> Money:
@@ -80,7 +98,7 @@ async def fix(uow: UnitOfWork, deal: Deal) -> None:
         set_committed_value(deal, name, value)
 
 
-async def terms_note(uow: UnitOfWork, deal: Deal) -> str:
+async def terms_note(uow: UnitOfWork, deal: Deal | PricedSale) -> str:
     """What the terms mean for VAT, said before a party accepts them: the VAT added and what
     the buyer pays; the treatment when none is added; or how it will be decided."""
     found = await treatment_of(uow, deal)
@@ -88,7 +106,7 @@ async def terms_note(uow: UnitOfWork, deal: Deal) -> str:
     if vat is not None:
         return _("Prices exclude VAT: the seller charges VAT {rate} on this sale ({vat}), so "
                  "the buyer pays {gross}.", rate=percent(vat.rate), vat=vat.amount,
-                 gross=price(deal) + vat.amount)
+                 gross=_goods(deal) + vat.amount)
     if found is not None:
         return _("No VAT is added to the price: {treatment}.", treatment=found.text)
     return _("Prices exclude VAT: a seller who charges VAT adds it at their rate once both "

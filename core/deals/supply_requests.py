@@ -344,6 +344,12 @@ def fits(request: SupplyRequest, seller_id: int) -> tuple[Any, ...]:
             Listing.currency == request.currency)
 
 
+async def place_quote(uow: UnitOfWork, request_id: int, seller_id: int, listing_id: int,
+                      terms: Terms) -> int:
+    """`quote`, answered with the quote's offer id (for the flow, which holds no row)."""
+    return (await quote(uow, request_id, seller_id, listing_id, terms)).id
+
+
 async def quote(uow: UnitOfWork, request_id: int, seller_id: int, listing_id: int,
                 terms: Terms) -> Offer:
     """An invited seller's quote from one of their listings: before the deadline, within what

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, update
@@ -133,3 +134,28 @@ async def accept(uow: UnitOfWork, deal_id: int, actor_id: int, sha256: str) -> D
     if all(marked) and deal.status == "agreed":
         await deals.take(uow, deal_id, "accept-terms", None)
     return deal
+
+
+# What the flows are answered with (they hold no row).
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    """What a party's acceptance of the terms left: the deal's status after it, and its buyer."""
+
+    deal_id: int
+    status: str
+    buyer_id: int
+
+
+async def accept_as_party(uow: UnitOfWork, deal_id: int, actor_id: int, sha256: str
+                          ) -> Acceptance:
+    """`accept`, answered with what the party is told next."""
+    deal = await accept(uow, deal_id, actor_id, sha256)
+    return Acceptance(deal.id, deal.status, deal.buyer_id)
+
+
+async def propose_change(uow: UnitOfWork, deal_id: int, actor_id: int,
+                         changes: dict[str, Any]) -> int:
+    """`change`, answered with the new version's number."""
+    return (await change(uow, deal_id, actor_id, changes)).version

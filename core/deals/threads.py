@@ -6,6 +6,7 @@ or report the other."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -21,15 +22,52 @@ from core.storage.uow import UnitOfWork
 PAGE = 20
 RFQ = "📝 Request for a quote: "  # how a buyer's request for a quote begins
 MAX_LENGTH = 2000
+
+
+@dataclass(frozen=True)
+class ThreadView:
+    """A conversation as flows and pages read it: who talks about which listing, and whether
+    either party stopped it. Core keeps the row."""
+
+    id: int
+    listing_id: int
+    buyer_id: int
+    seller_id: int
+    blocked: bool
+
+
+@dataclass(frozen=True)
+class MessageView:
+    """One message of a thread as it was relayed (masked before a deal); the file it carries,
+    if any, is named only: its bytes are fetched through `file_of`."""
+
+    id: int
+    thread_id: int
+    sender_id: int
+    text: str
+    masked: bool
+    file_name: str | None
+    created_at: datetime
+
+
+def thread_view(thread: Thread) -> ThreadView:
+    return ThreadView(thread.id, thread.listing_id, thread.buyer_id, thread.seller_id,
+                      thread.blocked_by is not None)
+
+
+def message_view(message: ThreadMessage) -> MessageView:
+    return MessageView(message.id, message.thread_id, message.sender_id, message.text,
+                       message.masked, message.file_name, message.created_at)
+
 async def ask(uow: UnitOfWork, listing_id: int, buyer_id: int, text: str,
-              file: SharedFile | None = None) -> ThreadMessage:
+              file: SharedFile | None = None) -> MessageView:
     """“Ask the seller”: the buyer's thread on this listing (opened once), with this message."""
     thread = await open_thread(uow, listing_id, buyer_id)
     return await post(uow, thread.id, buyer_id, text, file)
 
 
 async def open_thread(uow: UnitOfWork, listing_id: int, buyer_id: int,
-                      any_status: bool = False) -> Thread:
+                      any_status: bool = False) -> ThreadView:
     """The buyer's thread on this listing, opened the first time (`any_status`: for a deal's
     parties, whose listing may have sold out or closed since)."""
     listing = await _any_listing(uow, listing_id) if any_status else \
@@ -43,7 +81,7 @@ async def open_thread(uow: UnitOfWork, listing_id: int, buyer_id: int,
                         created_at=uow.clock.now())
         uow.add(thread)
         await uow.session.flush()
-    return thread
+    return thread_view(thread)
 
 
 @dataclass(frozen=True)
@@ -56,7 +94,7 @@ class SharedFile:
 
 
 async def post(uow: UnitOfWork, thread_id: int, sender_id: int, text: str,
-               file: SharedFile | None = None) -> ThreadMessage:
+               file: SharedFile | None = None) -> MessageView:
     """A message (text, or a file with an optional caption) from one party to the other,
     masked before a deal; refused once blocked."""
     thread = await _mine(uow, thread_id, sender_id)
@@ -77,37 +115,39 @@ async def post(uow: UnitOfWork, thread_id: int, sender_id: int, text: str,
     await uow.session.flush()
     recipient = thread.seller_id if sender_id == thread.buyer_id else thread.buyer_id
     uow.emit(MessagePosted(thread.id, message.id, sender_id, recipient))
-    return message
+    return message_view(message)
 
 
 async def history(uow: UnitOfWork, thread_id: int, viewer_id: int, page: int = 0
-                  ) -> list[ThreadMessage]:
+                  ) -> list[MessageView]:
     """A page of the thread, newest first, for its parties only."""
     await _mine(uow, thread_id, viewer_id)
     stmt = (select(ThreadMessage).where(ThreadMessage.thread_id == thread_id)
             .order_by(ThreadMessage.id.desc()).offset(max(page, 0) * PAGE).limit(PAGE))
-    return list((await uow.session.execute(stmt)).scalars())
+    return [message_view(m) for m in (await uow.session.execute(stmt)).scalars()]
 
 
-async def block(uow: UnitOfWork, thread_id: int, actor_id: int, report: bool = False) -> Thread:
+async def block(uow: UnitOfWork, thread_id: int, actor_id: int, report: bool = False
+                ) -> ThreadView:
     """Either party stops the conversation (and may report the other to the admins)."""
     thread = await _mine(uow, thread_id, actor_id)
     thread.blocked_by = thread.blocked_by or actor_id
     if report and thread.reported_by is None:
         thread.reported_by = actor_id
         uow.emit(ThreadReported(thread.id, actor_id))
-    return thread
+    return thread_view(thread)
 
 
-async def get(uow: UnitOfWork, thread_id: int, account_id: int | None) -> Thread:
+async def get(uow: UnitOfWork, thread_id: int, account_id: int | None) -> ThreadView:
     """A thread, for its two parties only."""
-    return await _mine(uow, thread_id, account_id)
+    return thread_view(await _mine(uow, thread_id, account_id))
 
 
-async def of_listing(uow: UnitOfWork, listing_id: int, buyer_id: int) -> Thread | None:
+async def of_listing(uow: UnitOfWork, listing_id: int, buyer_id: int) -> ThreadView | None:
     """The buyer's thread on a listing, if they have written."""
-    return (await uow.session.execute(select(Thread).where(
+    thread = (await uow.session.execute(select(Thread).where(
         Thread.listing_id == listing_id, Thread.buyer_id == buyer_id))).scalar()
+    return thread_view(thread) if thread is not None else None
 
 
 async def file_of(uow: UnitOfWork, message_id: int) -> ThreadMessage:

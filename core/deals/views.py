@@ -1,5 +1,6 @@
 """The read side of deals for cards in chat: a deal with everything its card shows, an offer
-with its previous round, a thread's two names — each for its parties (and admins) only."""
+with its previous round, a thread's two names — each for its parties (and admins) only. What
+these hand out are read models (core.deals.facts), never table rows."""
 
 from __future__ import annotations
 
@@ -9,37 +10,55 @@ from sqlalchemy import select
 
 from core.accounts.tables import Account
 from core.catalog.tables import Listing
-from core.deals import deals, offers, sale_vat, terms, threads
-from core.deals.tables import Deal, DealTerms, Dispute, Offer, QualityReport, Rating, Shipment
+from core.deals import deals, offers, terms, threads
+from core.deals.facts import (
+    DealFacts,
+    DisputeFacts,
+    OfferFacts,
+    OfferListing,
+    QualityFacts,
+    ShipmentFacts,
+    TermsFacts,
+    deal_facts,
+    dispute_facts,
+    offer_facts,
+    offer_listing,
+    quality_facts,
+    shipment_facts,
+    terms_facts,
+)
+from core.deals.tables import Deal, Dispute, Offer, QualityReport, Rating, Shipment
 from core.errors import NotFound
 from core.i18n import _
 from core.money.model import Money
 from core.operators.roles import require
 from core.storage.uow import UnitOfWork
 
-DealRow = Deal  # a deal as the flows hold it (they import no tables)
 
-
-@dataclass
+@dataclass(frozen=True)
 class DealView:
-    deal: Deal
+    deal: DealFacts
     role: str  # buyer | seller | admin
     title: str
-    unit: str
     counterpart: str  # the other party's name (for an admin: "buyer X, seller Y")
-    shipment: Shipment | None
-    terms: DealTerms | None
-    dispute: Dispute | None
-    quality: QualityReport | None
+    shipment: ShipmentFacts | None
+    terms: TermsFacts | None
+    dispute: DisputeFacts | None
+    quality: QualityFacts | None
     rated: bool  # this person has rated the deal
+
+    @property
+    def unit(self) -> str:
+        """The listing's trade unit code, which the deal's quantity is in."""
+        return self.deal.unit
 
     @property
     def quality_refund(self) -> Money | None:
         """What the measured quality gives the buyer back (with the deal's VAT); None when
         nothing was measured outside the tolerances."""
-        if self.quality is None or not self.quality.adjustment_minor:
+        if self.quality is None or not self.quality.adjustment.amount:
             return None
-        return sale_vat.refund_of(self.deal, self.quality.adjustment_minor)
+        return self.quality.refund
 
 
 async def name_of(uow: UnitOfWork, account_id: int) -> str:
@@ -62,18 +81,23 @@ async def deal_view(uow: UnitOfWork, deal_id: int, actor_id: int | None) -> Deal
     dispute = (await uow.session.execute(select(Dispute).where(Dispute.deal_id == deal_id))).scalar()
     rated = (await uow.session.execute(select(Rating.id).where(
         Rating.deal_id == deal_id, Rating.rater_id == actor_id))).first() is not None
-    return DealView(deal, role, listing.title if listing else _("a listing"),
-                    listing.unit if listing else "", counterpart,
-                    await uow.session.get(Shipment, deal_id), await terms.current(uow, deal_id),
-                    dispute, await uow.session.get(QualityReport, deal_id), rated)
+    shipment = await uow.session.get(Shipment, deal_id)
+    version = await terms.current(uow, deal_id)
+    quality = await uow.session.get(QualityReport, deal_id)
+    return DealView(deal_facts(deal, listing.unit if listing else ""), role,
+                    listing.title if listing else _("a listing"), counterpart,
+                    shipment_facts(shipment) if shipment else None,
+                    terms_facts(version) if version else None,
+                    dispute_facts(dispute, deal.currency) if dispute else None,
+                    quality_facts(quality, deal) if quality else None, rated)
 
 
-@dataclass
+@dataclass(frozen=True)
 class OfferView:
-    offer: Offer
+    offer: OfferFacts
     role: str
-    listing: Listing
-    previous: Offer | None
+    listing: OfferListing
+    previous: OfferFacts | None
 
 
 async def offer_view(uow: UnitOfWork, offer_id: int, actor_id: int | None) -> OfferView:
@@ -82,7 +106,8 @@ async def offer_view(uow: UnitOfWork, offer_id: int, actor_id: int | None) -> Of
     listing = await uow.session.get(Listing, offer.listing_id)
     assert listing is not None
     previous = await uow.session.get(Offer, offer.previous_id) if offer.previous_id else None
-    return OfferView(offer, role, listing, previous)
+    return OfferView(offer_facts(offer), role, offer_listing(listing),
+                     offer_facts(previous) if previous else None)
 
 
 async def thread_names(uow: UnitOfWork, thread_id: int, actor_id: int | None) -> tuple[str, str]:
@@ -93,17 +118,18 @@ async def thread_names(uow: UnitOfWork, thread_id: int, actor_id: int | None) ->
     return await name_of(uow, other), listing.title if listing else _("a listing")
 
 
-async def open_disputes(uow: UnitOfWork, admin_id: int | None) -> list[tuple[Dispute, str]]:
+async def open_disputes(uow: UnitOfWork, admin_id: int | None
+                        ) -> list[tuple[DisputeFacts, str]]:
     """Undecided disputes, oldest first, with the listing's title: the operators' queue."""
     await require(uow, admin_id, "view_deals")
-    rows = await uow.session.execute(select(Dispute, Listing.title).join(
+    rows = await uow.session.execute(select(Dispute, Deal.currency, Listing.title).join(
         Deal, Deal.id == Dispute.deal_id).join(Listing, Listing.id == Deal.listing_id).where(
         Dispute.decided_at.is_(None)).order_by(Dispute.id))
-    return [(d, t) for d, t in rows.all()]
+    return [(dispute_facts(d, currency), t) for d, currency, t in rows.all()]
 
 
 async def dispute_view(uow: UnitOfWork, dispute_id: int, admin_id: int | None
-                       ) -> tuple[Dispute, DealView, list[str]]:
+                       ) -> tuple[DisputeFacts, DealView, list[str]]:
     """A dispute for an operator: the deal's card data and the last messages of its thread."""
     await require(uow, admin_id, "view_deals")
     dispute = await uow.session.get(Dispute, dispute_id)
@@ -117,4 +143,4 @@ async def dispute_view(uow: UnitOfWork, dispute_id: int, admin_id: int | None
         for m in reversed(messages[:10]):
             said.append(_("buyer: {text}", text=m.text[:200]) if m.sender_id == view.deal.buyer_id
                         else _("seller: {text}", text=m.text[:200]))
-    return dispute, view, said
+    return dispute_facts(dispute, view.deal.currency), view, said

@@ -76,7 +76,16 @@ async def brief(uow: UnitOfWork, account_id: int) -> Brief:
                  await waiting_discount(uow, account_id))
 
 
-async def redeem(uow: UnitOfWork, account_id: int, spent: int) -> Redemption:
+@dataclass(frozen=True)
+class Redeemed:
+    """A redemption as its member reads it: the points spent and what comes off a commission."""
+
+    id: int
+    points: int
+    value: Money
+
+
+async def redeem(uow: UnitOfWork, account_id: int, spent: int) -> Redeemed:
     """Spend points for a commission discount at the member's next payment as payee. The
     member's row is locked first, so two redemptions at once never spend the same points."""
     rules.check_redemption(spent)
@@ -95,7 +104,7 @@ async def redeem(uow: UnitOfWork, account_id: int, spent: int) -> Redemption:
                           [(points.member(account_id), -spent), (points.REDEEMED, spent)])
     except points.NotEnoughPoints:
         raise Conflict(_("Those points were just spent.")) from None
-    return row
+    return Redeemed(row.id, spent, value)
 
 
 async def use_discount(uow: UnitOfWork, payee_id: int, commission: Money,

@@ -120,7 +120,7 @@ async def test_a_sellers_own_rate_is_charged_and_a_quality_adjustment_refunds_it
         await after_sale.mark_shipped(uow, deal_id, sam.id, "DSV", "CMR-1", None)
         await after_sale.update_shipment(uow, deal_id, sam.id, "delivered")
         report = await quality_report.report(uow, deal_id, bob.id, {}, delivered="90")
-        adjustment = report.adjustment_minor
+        adjustment = report.adjustment.amount
         await quality_report.answer(uow, deal_id, sam.id, True)
         await uow.commit()
     assert adjustment > 0

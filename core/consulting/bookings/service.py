@@ -6,6 +6,7 @@ Cancelling, rescheduling, joining and no-shows are in core.consulting.bookings.c
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -14,14 +15,16 @@ from core.consulting.bookings import slots
 from core.consulting.bookings.moves import get, role_of, start_timers, take
 from core.consulting.events import BookingRequested
 from core.consulting.profiles import service as profiles
+from core.consulting.sessions.money import free_minutes_of
 from core.consulting.tables import Booking, BookingProposal, ConsultantProfile
 from core.errors import Conflict, DomainError, NotAllowed
 from core.i18n import _
 from core.process.bookings import BOOKING_PROCESS, CONSULTANT, MAX_PROPOSALS, SEEKER
 from core.storage.uow import UnitOfWork
 
-__all__ = ["accept", "decline", "get", "proposals", "propose_times", "request_now",
-           "request_slot", "request_times", "role_of", "withdraw"]
+__all__ = ["Requested", "accept", "ask_now", "ask_slot", "ask_times", "decline", "get",
+           "proposals", "propose_times", "request_now", "request_slot", "request_times",
+           "role_of", "withdraw"]
 
 
 async def request_now(uow: UnitOfWork, seeker_id: int, consultant_id: int,
@@ -55,6 +58,40 @@ async def request_times(uow: UnitOfWork, seeker_id: int, consultant_id: int,
     length = _length(profile, minutes)
     chosen = await checked_times(uow, profile, times, length, seeker_id, None)
     return await _create(uow, seeker_id, profile, "scheduled", length, None, chosen)
+
+
+@dataclass(frozen=True)
+class Requested:
+    """A booking just asked for, as the seeker's confirmation reads it: which one, and the
+    free minutes its session will start with. What the chat's `ask_*` return (the row stays
+    in core; pages and core call `request_*`)."""
+
+    booking_id: int
+    free_minutes: int
+
+
+async def ask_now(uow: UnitOfWork, seeker_id: int, consultant_id: int,
+                  topic: str | None = None) -> Requested:
+    """`request_now`, as the chat reads it."""
+    return await _requested(uow, await request_now(uow, seeker_id, consultant_id, topic=topic))
+
+
+async def ask_slot(uow: UnitOfWork, seeker_id: int, consultant_id: int, starts_at: datetime,
+                   minutes: int | None = None, topic: str | None = None) -> Requested:
+    """`request_slot`, as the chat reads it."""
+    return await _requested(uow, await request_slot(uow, seeker_id, consultant_id, starts_at,
+                                                    minutes, topic))
+
+
+async def ask_times(uow: UnitOfWork, seeker_id: int, consultant_id: int,
+                    times: list[datetime], minutes: int | None = None) -> Requested:
+    """`request_times`, as the chat reads it."""
+    return await _requested(uow, await request_times(uow, seeker_id, consultant_id, times,
+                                                     minutes))
+
+
+async def _requested(uow: UnitOfWork, booking: Booking) -> Requested:
+    return Requested(booking.id, await free_minutes_of(uow, booking))
 
 
 async def accept(uow: UnitOfWork, booking_id: int, actor_id: int,

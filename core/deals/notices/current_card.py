@@ -33,9 +33,7 @@ def builders(uow_factory: Callable[[], UnitOfWork], payments: PaymentsPort
             if view.role not in (BUYER, SELLER):
                 return None
             escrow = await payments.by_reference(deals.reference(view.deal.id), uow)
-            text = cards.deal_text(view.deal, view.title, view.unit, view.shipment,
-                                   cards.payment_words(escrow, view.deal), reader,
-                                   view.counterpart, view.role)
+            text = cards.deal_text(view, cards.payment_words(escrow, view.deal), reader)
             return {"text": text,
                     "buttons": payload_rows(next_steps(view.deal, view.role, view.rated))}
 

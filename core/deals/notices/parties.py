@@ -22,6 +22,7 @@ from core.deals.events import (
     TermsChanged,
     ThreadReported,
 )
+from core.deals.facts import DealFacts
 from core.deals.notices import contracts as contract_notices
 from core.deals.notices import details as notice_details
 from core.deals.offers import REQUEST_AWARDED
@@ -117,14 +118,15 @@ def deal_button(deal_id: int) -> Action:
     return Action(Intent.VIEW_DEAL, N_("🤝 Open the deal"), str(deal_id))
 
 
-def invoice_due(deal: Deal) -> bool:
+def invoice_due(deal: Deal | DealFacts) -> bool:
     """A deal paid on terms whose invoice went out and is not paid (nor cancelled)."""
     return deal.payment_due_on is not None and deal.terms_paid_at is None \
         and deal.status not in ("cancelled", "refunded")
 
 
-def next_steps(deal: Deal, role: str, rated: bool = False) -> ActionRows:
-    """The steps this party may take now, as buttons, then the deal itself."""
+def next_steps(deal: Deal | DealFacts, role: str, rated: bool = False) -> ActionRows:
+    """The steps this party may take now, as buttons, then the deal itself (from the row a
+    notice holds, or the read model a deal card shows: the same steps)."""
     steps = [Action(Intent.DEAL_STEP, t.label, f"{deal.id}:{t.name}")
              for t in DEAL_PROCESS.next_actions(deal.status, role)
              if t.name not in ("cancel-deal", "dispute")]
