@@ -395,6 +395,17 @@ async def test_every_face_of_a_reverse_auction_reads_in_the_readers_language(app
         in_their_language(language, seller, pages, [])
 
 
+async def reading_in(app, language: str, *people: int) -> dict[int, int]:
+    """These people read `language` from now on; how many notices each had before (those
+    were written in English, as they registered)."""
+    before = {who: len(await told(app, who)) for who in people}
+    async with app.uow() as uow:
+        for who in people:
+            (await uow.session.get(Account, who)).language = language
+        await uow.commit()
+    return before
+
+
 @pytest.mark.parametrize("language", ["de", "pl", "fi"])
 async def test_every_face_of_a_consultant_booking_reads_in_the_readers_language(app, clock,
                                                                                   language):
@@ -404,11 +415,7 @@ async def test_every_face_of_a_consultant_booking_reads_in_the_readers_language(
     monday_10 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # 10:00 in Riga
     ann = await consultant(app, price="1250.50")
     bob = await seeker(app)
-    before = {who: len(await told(app, who)) for who in (ann.id, bob.id)}
-    async with app.uow() as uow:
-        for who in (ann.id, bob.id):
-            (await uow.session.get(Account, who)).language = language
-        await uow.commit()
+    before = await reading_in(app, language, ann.id, bob.id)
     booking = await booked(app, bob.id, ann.id, monday_10)
     await act(app, booking_service.accept, booking.id, ann.id)
     authorisation = await app.payments.by_reference(f"booking:{booking.id}")
@@ -438,11 +445,7 @@ async def test_every_face_of_a_booking_agreed_on_other_times_reads_in_the_reader
     wednesday_15 = datetime(2026, 11, 25, 13, 0, tzinfo=UTC)  # 15:00 in Riga
     ann = await consultant(app, price="1250.50")
     bob = await seeker(app)
-    before = {who: len(await told(app, who)) for who in (ann.id, bob.id)}
-    async with app.uow() as uow:
-        for who in (ann.id, bob.id):
-            (await uow.session.get(Account, who)).language = language
-        await uow.commit()
+    before = await reading_in(app, language, ann.id, bob.id)
     booking = await booked(app, bob.id, ann.id, wednesday_15)
     await act(app, booking_service.propose_times, booking.id, ann.id,
               [wednesday_15 + timedelta(days=1), wednesday_15 + timedelta(days=1, hours=2)])

@@ -17,14 +17,13 @@ from core.deals import call_offs, sale_vat
 from core.deals import offers as offer_rules
 from core.deals.facts import (
     DealFacts,
-    OfferFacts,
     OfferListing,
     QualityFacts,
     deal_facts,
-    offer_facts,
     offer_listing,
     quality_facts,
 )
+from core.deals.offers import OfferFacts, offer_facts
 from core.deals.quality_report import MEASURABLE
 from core.deals.tables import Deal, Offer, QualityReport
 from core.i18n import N_, _, dates, present

@@ -17,9 +17,7 @@ from typing import Any
 from core.catalog.tables import Listing
 from core.deals import sale_vat
 from core.deals.goods import goods_words
-from core.deals.offers import Terms, terms_of_offer
-from core.deals.rules import line_total
-from core.deals.tables import Deal, DealTerms, Dispute, Offer, QualityReport, Shipment
+from core.deals.tables import Deal, DealTerms, Dispute, QualityReport, Shipment
 from core.i18n import present
 from core.money.model import Money
 from core.payments_port import Vat
@@ -146,55 +144,6 @@ def quality_facts(row: QualityReport, deal: Deal) -> QualityFacts:
     delivered = thousandths(row.delivered_milli) if row.delivered_milli is not None else None
     return QualityFacts(MappingProxyType(dict(row.measured)), delivered, adjustment,
                         sale_vat.refund_of(deal, row.adjustment_minor), row.answer)
-
-
-@dataclass(frozen=True)
-class OfferFacts:
-    """One round of a negotiation, as its card shows it."""
-
-    id: int
-    listing_id: int
-    buyer_id: int
-    seller_id: int
-    made_by: str  # buyer | seller
-    status: str
-    quantity: Decimal  # per delivery (per call-off for a contract)
-    price: Money  # per unit
-    total: Money  # price times quantity
-    incoterm: str | None
-    place: str | None
-    delivery_from: date | None
-    delivery_to: date | None
-    payment_method: str
-    call_offs: int | None
-    call_off_every: str | None
-    previous_id: int | None  # the round this one answers
-    request_id: int | None  # the request for supply it quotes on
-    reason: str | None  # why it was declined
-    expires_at: datetime
-    terms: Terms  # the terms as a counter-offer's form starts from them
-
-    @property
-    def currency(self) -> str:
-        return self.price.currency
-
-    @property
-    def contract_quantity(self) -> Decimal:
-        """The quantity over all its call-offs (one delivery's when it has none)."""
-        return thousandths(int(self.quantity * 1000) * (self.call_offs or 1))
-
-
-def offer_facts(row: Offer) -> OfferFacts:
-    price = Money(row.price_minor, row.currency)
-    return OfferFacts(
-        id=row.id, listing_id=row.listing_id, buyer_id=row.buyer_id, seller_id=row.seller_id,
-        made_by=row.made_by, status=row.status, quantity=thousandths(row.quantity_milli),
-        price=price, total=line_total(price, row.quantity_milli), incoterm=row.incoterm,
-        place=row.place, delivery_from=row.delivery_from, delivery_to=row.delivery_to,
-        payment_method=row.payment_method, call_offs=row.call_offs,
-        call_off_every=row.call_off_every, previous_id=row.previous_id,
-        request_id=row.request_id, reason=row.reason, expires_at=row.expires_at,
-        terms=terms_of_offer(row))
 
 
 @dataclass(frozen=True)

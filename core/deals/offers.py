@@ -26,7 +26,7 @@ from core.deals.events import DealAgreed, OfferClosed, OfferMade
 from core.deals.rules import PAYMENT_METHODS
 from core.deals.tables import Deal, Offer
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
-from core.i18n import N_, _
+from core.i18n import N_, _, present
 from core.money.model import Money
 from core.process import timers
 from core.process.deals import BUYER, DEAL_PROCESS, OFFER_PROCESS, SELLER
@@ -78,9 +78,8 @@ def terms_of_offer(offer: Offer) -> Terms:
 
 
 @dataclass(frozen=True)
-class OfferSummary:
-    """An offer as flows read it: on which listing, between whom, who made it, where it stands
-    and its terms; core keeps the row."""
+class OfferFacts:
+    """One round of a negotiation, as its card shows it."""
 
     id: int
     listing_id: int
@@ -88,14 +87,43 @@ class OfferSummary:
     seller_id: int
     made_by: str  # buyer | seller
     status: str
-    terms: Terms
+    quantity: Decimal  # per delivery (per call-off for a contract)
+    price: Money  # per unit
+    total: Money  # price times quantity
+    incoterm: str | None
+    place: str | None
+    delivery_from: date | None
+    delivery_to: date | None
+    payment_method: str
+    call_offs: int | None
+    call_off_every: str | None
+    previous_id: int | None  # the round this one answers
+    request_id: int | None  # the request for supply it quotes on
+    reason: str | None  # why it was declined
     expires_at: datetime
+    terms: Terms  # the terms as a counter-offer's form starts from them
+
+    @property
+    def currency(self) -> str:
+        return self.price.currency
+
+    @property
+    def contract_quantity(self) -> Decimal:
+        """The quantity over all its call-offs (one delivery's when it has none)."""
+        return present.thousandths(int(self.quantity * 1000) * (self.call_offs or 1))
 
 
-def offer_summary(offer: Offer) -> OfferSummary:
-    """The read model of an offer's row."""
-    return OfferSummary(offer.id, offer.listing_id, offer.buyer_id, offer.seller_id,
-                        offer.made_by, offer.status, terms_of_offer(offer), offer.expires_at)
+def offer_facts(row: Offer) -> OfferFacts:
+    price = Money(row.price_minor, row.currency)
+    return OfferFacts(
+        id=row.id, listing_id=row.listing_id, buyer_id=row.buyer_id, seller_id=row.seller_id,
+        made_by=row.made_by, status=row.status, quantity=present.thousandths(row.quantity_milli),
+        price=price, total=rules.line_total(price, row.quantity_milli), incoterm=row.incoterm,
+        place=row.place, delivery_from=row.delivery_from, delivery_to=row.delivery_to,
+        payment_method=row.payment_method, call_offs=row.call_offs,
+        call_off_every=row.call_off_every, previous_id=row.previous_id,
+        request_id=row.request_id, reason=row.reason, expires_at=row.expires_at,
+        terms=terms_of_offer(row))
 
 
 def changes(before: Terms, after: Terms) -> list[str]:
@@ -136,16 +164,16 @@ async def get(uow: UnitOfWork, offer_id: int, actor_id: int | None) -> tuple[Off
 
 
 async def summary(uow: UnitOfWork, offer_id: int, actor_id: int | None
-                  ) -> tuple[OfferSummary, str]:
+                  ) -> tuple[OfferFacts, str]:
     """`get` as flows read it: the offer's read model and the actor's role in it."""
     offer, role = await _party(uow, offer_id, actor_id)
-    return offer_summary(offer), role
+    return offer_facts(offer), role
 
 
 async def send_quote(uow: UnitOfWork, listing_id: int, seller_id: int, buyer_id: int,
-                     terms: Terms) -> OfferSummary:
+                     terms: Terms) -> OfferFacts:
     """`quote` as flows make it: the seller's offer to a buyer, as its read model."""
-    return offer_summary(await quote(uow, listing_id, seller_id, buyer_id, terms))
+    return offer_facts(await quote(uow, listing_id, seller_id, buyer_id, terms))
 
 
 async def counter(uow: UnitOfWork, offer_id: int, actor_id: int, terms: Terms,

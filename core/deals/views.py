@@ -14,19 +14,18 @@ from core.deals import deals, offers, terms, threads
 from core.deals.facts import (
     DealFacts,
     DisputeFacts,
-    OfferFacts,
     OfferListing,
     QualityFacts,
     ShipmentFacts,
     TermsFacts,
     deal_facts,
     dispute_facts,
-    offer_facts,
     offer_listing,
     quality_facts,
     shipment_facts,
     terms_facts,
 )
+from core.deals.offers import OfferFacts, offer_facts
 from core.deals.tables import Deal, Dispute, Offer, QualityReport, Rating, Shipment
 from core.errors import NotFound
 from core.i18n import _
