@@ -49,9 +49,10 @@ class BodyLimit:
     """ASGI middleware answering 413 to a body over its route's limit, and 408 to one still
     arriving `read_seconds` (plus its earned time) after the request began. An answer given
     before the whole body came (a route that refuses at once, a page not found, 413 on the
-    declared length) waits for the rest of the body within the same time, read and dropped,
-    so the client reads the answer; a body still trickling then gets it with the connection
-    closed — the server would otherwise read on, however slowly, to keep the connection."""
+    declared length) closes the connection: a body over its limit at once, nothing more of it
+    read; one within its limit once the rest came in the same time (read and dropped, so the
+    client reads the answer), else at that time — the server would otherwise read on, however
+    slowly or however much, to keep the connection."""
 
     def __init__(self, app: ASGIApp, read_seconds: float = 10.0) -> None:
         self.app = app
@@ -63,7 +64,8 @@ class BodyLimit:
         body = _Body(receive, limit_for(scope.get("path", "")), self.read_seconds,
                      dict(scope.get("headers") or []))
         if body.declared_too_large:
-            return await body.answer_early(send, _refusal(413, b"Request body too large."))
+            return await body.answer_early(send, _refusal(413, b"Request body too large."),
+                                           read_rest=False)
         held: list[Message] = []
 
         async def answered(message: Message) -> None:
@@ -76,7 +78,8 @@ class BodyLimit:
         try:
             await self.app(scope, body.receive, answered)
         except TooLarge:
-            await body.answer_early(send, _refusal(413, b"Request body too large."))
+            await body.answer_early(send, _refusal(413, b"Request body too large."),
+                                    read_rest=False)
         except TooSlow:
             await body.answer_early(send, _refusal(408, b"The request body took too long to "
                                                        b"arrive."))
@@ -114,11 +117,12 @@ class _Body:
         self.complete = message["type"] != "http.request" or not message.get("more_body")
         return message
 
-    async def answer_early(self, send: Send, messages: list[Message]) -> None:
-        """Send an answer given before the body was read: once the rest of it came in its
-        time (dropped), else with the connection closed."""
+    async def answer_early(self, send: Send, messages: list[Message],
+                           read_rest: bool = True) -> None:
+        """Send an answer given before the body was read: once the rest of it came within its
+        time and limit (dropped), else with the connection closed."""
         with contextlib.suppress(TooSlow):
-            while not self.complete:
+            while read_rest and not self.complete and self.seen <= self.limit:
                 await self._next()
         for message in messages:
             if message["type"] == "http.response.start" and not self.complete:

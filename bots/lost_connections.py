@@ -8,7 +8,7 @@ As `retry_if_disconnected` does for a chat update and the outbox, the whole requ
 when the failure came before any answer was sent: a connection lost before COMMIT rolled its
 transaction back, and one lost during COMMIT left a state the second run finds (a payment
 held, an event's idempotency key claimed) and answers from. What the request read of its
-body is given to the second run again."""
+body (up to `REPLAYED_AT_MOST`) is given to the second run again."""
 
 from __future__ import annotations
 
@@ -25,6 +25,9 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 log = logging.getLogger(__name__)
+# A body kept to run its request again: a form, a webhook's update. An upload (photos, a PDF)
+# is not kept, and not run again: its files would be stored twice.
+REPLAYED_AT_MOST = 256 * 1024
 
 
 class RetryOnLostConnection:
@@ -38,11 +41,17 @@ class RetryOnLostConnection:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         read: list[Message] = []
+        kept = 0  # bytes of body kept for a second run; past REPLAYED_AT_MOST, none is made
         answered = False
 
         async def recording() -> Message:
+            nonlocal kept
             message = await receive()
-            read.append(message)
+            kept += len(message.get("body", b""))
+            if kept <= REPLAYED_AT_MOST:
+                read.append(message)
+            else:
+                read.clear()
             return message
 
         async def sending(message: Message) -> None:
@@ -53,7 +62,7 @@ class RetryOnLostConnection:
         try:
             return await self.app(scope, recording, sending)
         except DBAPIError as exc:
-            if answered or not exc.connection_invalidated:
+            if answered or not exc.connection_invalidated or kept > REPLAYED_AT_MOST:
                 raise
             log.warning("database connection lost during %s %s (%s); running it again",
                         scope.get("method"), scope.get("path"), exc.orig)

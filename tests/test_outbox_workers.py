@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from core.notifications.dispatcher import LEASE, Attachment, OutboxDispatcher, RetryLater
+from core.notifications.dispatcher import LEASE, RECONNECT_GRACE, Attachment, OutboxDispatcher, RetryLater
 from core.notifications.ratelimit import Rate, SendLimiter
 from core.notifications.tables import OutboxMessage
 from core.storage.database import create_engine, session_factory
@@ -209,16 +209,21 @@ async def test_an_urgent_row_queued_behind_a_backlog_is_claimed_first(app):
     assert "Your code is 123456" in [r.payload["text"] for r in rows]
 
 
-async def test_rows_of_a_worker_process_that_is_gone_are_claimed_again_at_once_on_postgres(
+async def test_rows_of_a_worker_process_that_is_gone_are_claimed_again_soon_on_postgres(
         app, db_url):
     """A claim names its process; PostgreSQL knows which processes still have connections,
-    so a killed worker's rows need not wait out the lease (SQLite: one process, the lease)."""
+    so a killed worker's rows need not wait out the two-minute lease — only the few seconds a
+    living worker may take to reconnect after the database came back (SQLite: one process,
+    the lease)."""
     await queue_rows(app, chats=2, per_chat=1)
     gone = OutboxDispatcher(app.sessions, app.clock, {"telegram": ChatRecorder().sender("x")},
                             worker="deadhost-4242-abcdef#1")  # a process that no longer exists
     alive = OutboxDispatcher(app.sessions, app.clock, {"telegram": ChatRecorder().sender("y")})
     await gone._claim_batch(1)
     await alive._claim_batch(1)  # this process: connected
+    await alive._release_expired_leases()
+    assert await statuses(app) == {"sending": 2}  # it may only be reconnecting
+    app.clock.advance(seconds=RECONNECT_GRACE.total_seconds() + 1)
     await alive._release_expired_leases()
     assert await statuses(app) == ({"pending": 1, "sending": 1} if "postgresql" in db_url
                                    else {"sending": 2})

@@ -79,10 +79,8 @@ class SlackSender:
         channel, _, ts = ref.partition(" ")
         text, message_blocks = blocks.message(notification_reply(now))
         await self.client.chat_update(channel=channel, ts=ts, text=text, blocks=message_blocks)
-        if self.live is not None:  # still a notice: the outbox retires it, once
-            await self.live.posted(address, Shown(channel, ts, text, message_blocks),
-                                   frozenset(cards.about(now)), notice=True,
-                                   retires_notices=False)
+        if self.live is not None:  # what it shows now, for its retirement; it retires no
+            self.live.remember(Shown(channel, ts, text, message_blocks))  # newer card
 
 
 class OutboxCards:

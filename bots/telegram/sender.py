@@ -86,8 +86,8 @@ class TelegramSender:
         except Exception as exc:
             if not unchanged(exc):  # it shows this already
                 raise
-        if self.live is not None and isinstance(chat, int):
-            await self.live.shown(chat, message, reply.buttons, frozenset(cards.about(now)))
+        # Nothing else to record: it stays the card of the same objects, and it is no newer
+        # than the chat's other cards of them (a card opened below it keeps its buttons).
 
     async def _send(self, address: str, payload: dict[str, Any],
                     files: Sequence[Attachment]) -> str | None:

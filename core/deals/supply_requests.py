@@ -7,7 +7,7 @@ as every deal (core.deals.request_award keeps the awards within the request)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -264,8 +264,10 @@ async def invited(uow: UnitOfWork, request_id: int) -> list[int]:
 
 
 async def view(uow: UnitOfWork, request_id: int, actor_id: int | None) -> RequestView:
-    """The request as its buyer and the sellers who may answer it read it (`get`)."""
-    return request_view(await get(uow, request_id, actor_id))
+    """The request as its buyer and the sellers who may answer it read it (`get`); the hidden
+    reserve is the buyer's alone."""
+    request = request_view(await get(uow, request_id, actor_id))
+    return request if actor_id == request.buyer_id else replace(request, reserve=None)
 
 
 async def get(uow: UnitOfWork, request_id: int, actor_id: int | None) -> SupplyRequest:

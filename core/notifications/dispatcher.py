@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import exists, literal_column, or_, select, update
+from sqlalchemy import and_, exists, literal_column, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
@@ -42,6 +42,9 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 # A batch is sent well within its lease (100 rows at Telegram's 30/s take about 3.5 s).
 LEASE = timedelta(minutes=2)
+# How long a claim by a worker not connected to the database is still its own: time for a
+# living worker to reconnect after the database restarted and settle what it sent meanwhile.
+RECONNECT_GRACE = timedelta(seconds=10)
 BATCH = 100
 
 
@@ -367,11 +370,16 @@ class OutboxDispatcher:
     async def _release_expired_leases(self) -> None:
         """Rows whose worker died mid-send (lease expired, or on PostgreSQL its process gone)
         become claimable again."""
-        o, cutoff = OutboxMessage, self._clock.now() - self._lease
+        now = self._clock.now()
+        o, cutoff = OutboxMessage, now - self._lease
         async with self._sessions() as session, session.begin():
             gone = o.claimed_at < cutoff
             if session.bind.dialect.name == "postgresql":
-                gone = or_(gone, workers.held_by_a_dead_worker(o.claimed_by))
+                # A worker not connected now is dead — unless the database itself just came
+                # back, and a living worker has not reconnected yet (it keeps the marks of what
+                # it sent meanwhile, `_owed`): its claims count as dead only after a while.
+                gone = or_(gone, and_(workers.held_by_a_dead_worker(o.claimed_by),
+                                      o.claimed_at < now - RECONNECT_GRACE))
             await session.execute(
                 update(o).where(o.status == "sending", gone)
                 .values(status="pending", claimed_by=None, claimed_at=None)

@@ -13,6 +13,7 @@ from typing import Any
 
 from core.actions import ActionRows
 from core.events import Event
+from core.notifications.cards import about
 from core.notifications.outbox import (
     AttachmentRef,
     addressed_to,
@@ -20,6 +21,7 @@ from core.notifications.outbox import (
     recipients,
     rewrite_card,
 )
+from core.notifications.tables import OutboxMessage
 from core.operators.roles import admin_ids
 from core.process.model import ADMINS, Notice, Process
 from core.storage.uow import UnitOfWork
@@ -92,6 +94,8 @@ class NoticeBook:
         pressed (if they pressed it) is answered in place."""
         key = f"{self.card}:{moved.subject.id}"
         actor = getattr(moved.event, "by", "")
+        told |= {row.account_id for row in uow.session.new  # cards other handlers wrote
+                 if isinstance(row, OutboxMessage) and key in about(row.payload)}
         for role in self.card_parties:
             for account_id in _accounts(moved, role):
                 if account_id not in told:
