@@ -250,6 +250,18 @@ def test_page_templates_read_no_raw_money_or_quantity_columns():
     assert offenders == []
 
 
+def test_page_templates_write_days_through_the_presenter():
+    """A page (the console's included) writes a day or a time with `day`/`shown`, in its
+    reader's conventions, never with a fixed pattern (a `datetime` attribute, for machines,
+    is ISO as HTML wants it)."""
+    for_machines = re.compile(r'datetime="\{\{[^}]*\}\}"')
+    offenders = [f"{p.relative_to(ROOT)}:{n}"
+                 for p in (ROOT / "bots" / "web" / "templates").rglob("*.html")
+                 for n, line in enumerate(p.read_text().splitlines(), 1)
+                 if re.search(r"\.strftime\(|\.isoformat\(\)", for_machines.sub("", line))]
+    assert offenders == []
+
+
 def test_pdf_writers_draw_from_read_models_not_raw_columns():
     """A function that draws a Document, and the module's helpers it calls, read no column
     kept in minor units or thousandths."""

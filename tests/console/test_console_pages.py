@@ -142,6 +142,8 @@ async def test_suspending_needs_a_reason_tells_the_person_and_hides_them_until_r
         profile = await http.get(page)
     assert f'href="/admin/users/{ann.id}">&lt;script&gt;' in found.text and SCRIPT not in found.text
     assert "Nobody matches." in none.text
+    # Days as the console's English reads them (CLDR, as in Britain), not ISO.
+    assert "20 Nov 2026" in found.text and "2026-11-20" not in found.text
     assert 'id="reason-error">Give a reason of 5 to 500 characters' in empty.text
     assert suspended.status_code == 303 and restored.status_code == 303
     assert "Your Agora account is suspended: Fake certificates" in chat[0].text
