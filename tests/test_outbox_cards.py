@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from core.actions import Action, Intent, about, abouts
 from core.notifications import cards
-from core.notifications.dispatcher import Attachment, OutboxDispatcher
+from core.notifications.dispatcher import Attachment, OutboxDispatcher, RetryLater
 from core.notifications.outbox import rewrite_card
 from core.notifications.ratelimit import Rate, SendLimiter
 from core.notifications.tables import OutboxMessage
@@ -164,3 +164,25 @@ async def test_a_rewrite_leaves_newer_cards_answers_shown_in_place_and_gone_obje
         left = await uow.session.scalar(select(func.count()).select_from(OutboxMessage).where(
             OutboxMessage.channel == "telegram", OutboxMessage.status != "sent"))
     assert left == 0
+
+
+async def test_a_rewrite_the_channel_asks_to_wait_for_is_made_once_the_wait_is_over(app):
+    account, sender, builder, dispatcher = await rewriting(app)
+    await queue(app, account, "deal 1: pay now", buttons=deal_card(1))
+    await dispatcher.run_once()
+    waits = [RetryLater(3)]
+    rewrite_now = sender.rewrite
+
+    async def busy_once(address: str, ref: str, was: dict[str, Any], now: dict[str, Any]) -> None:
+        if waits:
+            raise waits.pop()  # Telegram's 429 "retry after 3"
+        await rewrite_now(address, ref, was, now)
+
+    sender.rewrite = busy_once  # type: ignore[method-assign]
+    await rewrite(app, account, "deal:1")
+    builder.state["1"] = "shipped"
+    await dispatcher.run_once()
+    assert sender.rewritten == []  # not dropped: the chat waits
+    app.clock.advance(seconds=4)
+    await dispatcher.run_once()
+    assert [now for _, _, now in sender.rewritten] == ["deal 1: shipped"]

@@ -42,9 +42,7 @@ class SlackSender:
                 await upload(self.client, address, file_reply(file))
         except SlackApiError as exc:
             if exc.response.status_code == 429:
-                wait = exc.response.headers.get("Retry-After") or exc.response.headers.get(
-                    "retry-after") or 1
-                raise RetryLater(float(wait), "Slack: ratelimited") from exc
+                raise RetryLater(_retry_after(exc), "Slack: ratelimited") from exc
             raise
         if not sent.get("ts"):
             return None
@@ -78,7 +76,12 @@ class SlackSender:
         """The card's object changed: its words and buttons become `now`."""
         channel, _, ts = ref.partition(" ")
         text, message_blocks = blocks.message(notification_reply(now))
-        await self.client.chat_update(channel=channel, ts=ts, text=text, blocks=message_blocks)
+        try:
+            await self.client.chat_update(channel=channel, ts=ts, text=text, blocks=message_blocks)
+        except SlackApiError as exc:
+            if exc.response.status_code == 429:
+                raise RetryLater(_retry_after(exc), "Slack: ratelimited") from exc
+            raise
         if self.live is not None:  # what it shows now, for its retirement; it retires no
             self.live.remember(Shown(channel, ts, text, message_blocks))  # newer card
 
@@ -105,3 +108,9 @@ async def upload(client: AsyncWebClient, user_id: str, reply: FileReply) -> None
     await client.files_upload_v2(channel=opened["channel"]["id"], content=reply.content,
                                  filename=reply.file_name, title=reply.file_name,
                                  initial_comment=reply.caption or None)
+
+
+def _retry_after(refused: SlackApiError) -> float:
+    """The seconds Slack's 429 asks to wait (its Retry-After header; a second without one)."""
+    headers = refused.response.headers
+    return float(headers.get("Retry-After") or headers.get("retry-after") or 1)

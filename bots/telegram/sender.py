@@ -83,6 +83,8 @@ class TelegramSender:
                     raise
                 await self._bot.edit_message_caption(chat_id=chat, message_id=message,
                                                      caption=reply.text, reply_markup=markup)
+        except RetryAfter as flood:
+            raise RetryLater(retry_seconds(flood), str(flood)) from flood
         except Exception as exc:
             if not unchanged(exc):  # it shows this already
                 raise

@@ -31,6 +31,16 @@ log = logging.getLogger(__name__)
 LOOKBACK = 50  # a chat's latest cards still showing buttons that are looked at
 
 
+class RetryLater(Exception):
+    """The channel asked to wait `seconds` before the next send to this chat (HTTP 429 with
+    retry_after): nothing was delivered; the chat pauses and the row is retried, not counted
+    as a failed attempt."""
+
+    def __init__(self, seconds: float, message: str = "") -> None:
+        super().__init__(message or f"retry after {seconds:g} s")
+        self.seconds = max(float(seconds), 0.0)
+
+
 class Editor(Protocol):
     """A channel that can take the buttons off a message it sent."""
 
@@ -151,6 +161,8 @@ async def rewrite_latest(sessions: async_sessionmaker[AsyncSession], editor: Rew
         return False
     try:
         await editor.rewrite(address, ref, was, now)
+    except RetryLater:  # the chat's pace: the row waits and is tried again, drawn anew
+        raise
     except Exception as exc:  # deleted by the person, too old to edit: it stays as it was
         log.info("outbox: could not rewrite card %s in %s (%s)", card_id, channel, exc)
         return False

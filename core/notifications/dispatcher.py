@@ -31,6 +31,7 @@ from core.accounts.tables import Account
 from core.clock import Clock
 from core.money.reading import reading
 from core.notifications import cards
+from core.notifications.cards import RetryLater
 from core.notifications.quiet_hours import quiet_until
 from core.notifications.ratelimit import Limiter, SendLimiter
 from core.notifications.tables import OutboxMessage
@@ -48,14 +49,6 @@ RECONNECT_GRACE = timedelta(seconds=10)
 BATCH = 100
 
 
-class RetryLater(Exception):
-    """The channel asked to wait `seconds` before the next send to this chat (HTTP 429 with
-    retry_after): nothing was delivered; the chat pauses and the row is retried, not counted
-    as a failed attempt."""
-
-    def __init__(self, seconds: float, message: str = "") -> None:
-        super().__init__(message or f"retry after {seconds:g} s")
-        self.seconds = max(float(seconds), 0.0)
 
 
 class Claimed(NamedTuple):
@@ -272,6 +265,9 @@ class OutboxDispatcher:
             if build is not None and row.account_id is not None and hasattr(sender, "rewrite"):
                 await cards.rewrite_latest(self._sessions, sender, row.id, row.channel,
                                            row.address, key, build, row.account_id)
+        except RetryLater as wait:
+            await self._pause_chat(row, wait)
+            return False
         except Exception as exc:  # the database: tried again like a send
             await self._failed(row, exc)
             return False
