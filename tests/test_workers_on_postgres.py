@@ -515,3 +515,38 @@ async def test_a_notice_sent_while_the_database_is_down_is_marked_once_it_is_bac
     assert time.monotonic() - started < 5
     assert [t for _, _, t in recorder.sent] == ["0:0", "0:1"]
     assert await statuses(a) == {"sent": 2}
+
+
+async def test_a_worker_reconnecting_after_the_outage_keeps_its_sent_rows_from_the_others(
+        workers, shared_db):
+    """Right after the database comes back, a living worker that has not reconnected yet
+    looks dead to the others (no connection of its process). Its row sent during the outage,
+    whose mark it keeps, is not freed for another worker to send again: the other waits the
+    reconnect grace, the first settles its mark, and the notice went out once."""
+    a, _ = workers
+    await queue_rows(a, chats=1, per_chat=1)
+    recorder, down = ChatRecorder(delay=0), []
+    inner = recorder.sender("first")
+
+    class DownAfterSending:
+        async def send(self, address: str, payload: dict[str, Any],
+                       files: Sequence[Attachment] = ()) -> None:
+            await inner.send(address, payload, files)
+            if not down:
+                down.append(await cut_this_process(shared_db))
+                await allow_connections(shared_db, False)
+
+    # The first worker's claims name a process with no connection now: one still reconnecting.
+    first = OutboxDispatcher(a.sessions, a.clock, {"telegram": DownAfterSending()},
+                             SendLimiter(UNLIMITED), worker="elsewhere-4242-abcdef#1")
+    other = OutboxDispatcher(a.sessions, a.clock, {"telegram": recorder.sender("other")},
+                             SendLimiter(UNLIMITED), worker="other")
+    try:
+        with pytest.raises(DBAPIError):
+            await asyncio.wait_for(first.run_once(), 10)
+    finally:
+        await allow_connections(shared_db, True)
+    await asyncio.wait_for(other.run_once(), 10)  # the database is back: the other looks first
+    await asyncio.wait_for(first.run_once(), 10)  # then the first settles what it sent
+    assert [t for _, _, t in recorder.sent] == ["0:0"]
+    assert await statuses(a) == {"sent": 1}
