@@ -155,10 +155,14 @@ async def rewrite_latest(sessions: async_sessionmaker[AsyncSession], editor: Rew
     # Still a card of the same objects: a newer card of any of them retires it as shown now.
     now = {**now, "about": sorted(about(was) | about(now) | {key})}
     async with sessions() as session, session.begin():
-        kept = await session.execute(update(o).where(o.id == card_id, o.sent_ref == ref)
-                                     .values(payload=now))
-    if kept.rowcount != 1:  # type: ignore[attr-defined]  # retired or released meanwhile
-        return False
+        # Read again under a lock: retired, released, or answered in place since (`reshown`,
+        # which writes under the same row) leave the card alone.
+        current = (await session.execute(
+            select(o.payload).where(o.id == card_id, o.sent_ref == ref)
+            .with_for_update())).scalar_one_or_none()
+        if current is None or "shown" in current:
+            return False
+        await session.execute(update(o).where(o.id == card_id).values(payload=now))
     try:
         await editor.rewrite(address, ref, was, now)
     except RetryLater:  # the chat's pace: the row waits and is tried again, drawn anew
