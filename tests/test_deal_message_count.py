@@ -117,6 +117,32 @@ def refused(shown: list[tuple[str, str, str]], current: str) -> list[str]:
     return found
 
 
+# The Telegram seller's part, the same whoever buys: a counter-offer at 225, the shipment, the
+# rating of the buyer.
+
+
+async def seller_counters(sam: Person) -> None:
+    await sam.tap("Counter", "Quantity")
+    await sam.tap("Keep", "Price")
+    await sam.say("225", "Counter-offer on")
+    await sam.tap("Send", "Sent (offer #")
+
+
+async def seller_ships(sam: Person) -> None:
+    await sam.tap("Mark shipped", "Carrier")
+    await sam.say("DSV", "Tracking")
+    await sam.say("CMR-77", "Expected arrival")
+    await sam.tap("Skip", "Marked shipped")
+
+
+async def seller_rates(sam: Person) -> None:
+    await sam.tap("Rate", "Overall")
+    await sam.tap("★★★★", "Payment")
+    await sam.tap("Skip", "Communication")
+    await sam.tap("Skip", "comment")
+    await sam.tap("Skip", "Thank you")
+
+
 @pytest.mark.journey
 async def test_a_telegram_deal_takes_at_most_20_new_messages_per_party(world):
     app, fake = world.app, world.telegram
@@ -142,10 +168,7 @@ async def test_a_telegram_deal_takes_at_most_20_new_messages_per_party(world):
     await tom.say("200", "100 t × 200,00")
     await tom.tap("Send", "Sent (offer #")
     await told(world, sam, "Offer #")
-    await sam.tap("Counter", "Quantity")
-    await sam.tap("Keep", "Price")
-    await sam.say("225", "Counter-offer on")
-    await sam.tap("Send", "Sent (offer #")
+    await seller_counters(sam)
     await told(world, tom, "Changed since the last round: price")
     await tom.tap("Accept", "deal #")
 
@@ -166,10 +189,7 @@ async def test_a_telegram_deal_takes_at_most_20_new_messages_per_party(world):
     await pay(world)
 
     await told(world, sam, "Ship by")
-    await sam.tap("Mark shipped", "Carrier")
-    await sam.say("DSV", "Tracking")
-    await sam.say("CMR-77", "Expected arrival")
-    await sam.tap("Skip", "Marked shipped")
+    await seller_ships(sam)
     await told(world, tom, "on the way")
     await tom.tap("Confirm delivery", "")
     await tom.tap("Yes: the goods arrived", "")
@@ -180,11 +200,7 @@ async def test_a_telegram_deal_takes_at_most_20_new_messages_per_party(world):
     for _ in range(4):
         await tom.tap("Skip", "")
     await told(world, sam, "Deal completed")
-    await sam.tap("Rate", "Overall")
-    await sam.tap("★★★★", "Payment")
-    await sam.tap("Skip", "Communication")
-    await sam.tap("Skip", "comment")
-    await sam.tap("Skip", "Thank you")
+    await seller_rates(sam)
     await told(world, tom, "ratings of deal #1 are published")
     await told(world, sam, "ratings of deal #1 are published")
 
@@ -233,10 +249,7 @@ async def test_a_deal_between_telegram_and_slack_takes_at_most_20_new_messages_p
     await world.bob_presses("Send")
     await world.bob_sees("Sent (offer #")
     await told(world, sam, "Offer #")
-    await sam.tap("Counter", "Quantity")
-    await sam.tap("Keep", "Price")
-    await sam.say("225", "Counter-offer on")
-    await sam.tap("Send", "Sent (offer #")
+    await seller_counters(sam)
     await world.deliver()
     await world.bob_sees("Changed since the last round: price")
     await world.bob_presses("Accept")
@@ -257,10 +270,7 @@ async def test_a_deal_between_telegram_and_slack_takes_at_most_20_new_messages_p
     await pay(world)
 
     await told(world, sam, "Ship by")
-    await sam.tap("Mark shipped", "Carrier")
-    await sam.say("DSV", "Tracking")
-    await sam.say("CMR-77", "Expected arrival")
-    await sam.tap("Skip", "Marked shipped")
+    await seller_ships(sam)
     await world.deliver()
     await world.bob_sees("on the way")
     await world.bob_presses("Confirm delivery")
@@ -271,11 +281,7 @@ async def test_a_deal_between_telegram_and_slack_takes_at_most_20_new_messages_p
     await world.bob_presses("Rate")
     await world.bob_fills({"stars": "5", "quality": "5"})
     await told(world, sam, "Deal completed")
-    await sam.tap("Rate", "Overall")
-    await sam.tap("★★★★", "Payment")
-    await sam.tap("Skip", "Communication")
-    await sam.tap("Skip", "comment")
-    await sam.tap("Skip", "Thank you")
+    await seller_rates(sam)
     await world.bob_sees("ratings of deal #1 are published")
     await told(world, sam, "ratings of deal #1 are published")
 

@@ -482,6 +482,22 @@ async def allow_connections(url: str, allowed: bool) -> None:
         await admin.close()
 
 
+class DownAfterSending:
+    """A sender after whose first send the database goes down: this process's connections
+    cut, and no new one taken."""
+
+    def __init__(self, inner: Any, url: str) -> None:
+        self.inner, self.url, self.down = inner, url, False
+
+    async def send(self, address: str, payload: dict[str, Any],
+                   files: Sequence[Attachment] = ()) -> None:
+        await self.inner.send(address, payload, files)
+        if not self.down:
+            self.down = True
+            assert await cut_this_process(self.url) >= 1
+            await allow_connections(self.url, False)
+
+
 async def test_a_notice_sent_while_the_database_is_down_is_marked_once_it_is_back(
         workers, shared_db):
     """The database refuses every connection right after a send (the dispatcher's are cut and
@@ -490,18 +506,9 @@ async def test_a_notice_sent_while_the_database_is_down_is_marked_once_it_is_bac
     notice at once; nothing is sent twice."""
     a, _ = workers
     await queue_rows(a, chats=1, per_chat=2)
-    recorder, down = ChatRecorder(delay=0), []
-    inner = recorder.sender("w")
-
-    class DownAfterSending:
-        async def send(self, address: str, payload: dict[str, Any],
-                       files: Sequence[Attachment] = ()) -> None:
-            await inner.send(address, payload, files)
-            if not down:
-                down.append(await cut_this_process(shared_db))
-                await allow_connections(shared_db, False)
-
-    dispatcher = OutboxDispatcher(a.sessions, a.clock, {"telegram": DownAfterSending()},
+    recorder = ChatRecorder(delay=0)
+    dispatcher = OutboxDispatcher(a.sessions, a.clock,
+                                  {"telegram": DownAfterSending(recorder.sender("w"), shared_db)},
                                   SendLimiter(UNLIMITED), worker="w")
     try:
         with pytest.raises(DBAPIError):  # down in the middle of the pass
@@ -525,19 +532,10 @@ async def test_a_worker_reconnecting_after_the_outage_keeps_its_sent_rows_from_t
     reconnect grace, the first settles its mark, and the notice went out once."""
     a, _ = workers
     await queue_rows(a, chats=1, per_chat=1)
-    recorder, down = ChatRecorder(delay=0), []
-    inner = recorder.sender("first")
-
-    class DownAfterSending:
-        async def send(self, address: str, payload: dict[str, Any],
-                       files: Sequence[Attachment] = ()) -> None:
-            await inner.send(address, payload, files)
-            if not down:
-                down.append(await cut_this_process(shared_db))
-                await allow_connections(shared_db, False)
-
+    recorder = ChatRecorder(delay=0)
     # The first worker's claims name a process with no connection now: one still reconnecting.
-    first = OutboxDispatcher(a.sessions, a.clock, {"telegram": DownAfterSending()},
+    first = OutboxDispatcher(a.sessions, a.clock,
+                             {"telegram": DownAfterSending(recorder.sender("first"), shared_db)},
                              SendLimiter(UNLIMITED), worker="elsewhere-4242-abcdef#1")
     other = OutboxDispatcher(a.sessions, a.clock, {"telegram": recorder.sender("other")},
                              SendLimiter(UNLIMITED), worker="other")

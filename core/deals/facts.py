@@ -23,11 +23,6 @@ from core.money.model import Money
 from core.payments_port import Vat
 
 
-def thousandths(milli: int) -> Decimal:
-    """A quantity kept in thousandths as a plain Decimal (24500 → 24.5)."""
-    return present.thousandths(milli)
-
-
 @dataclass(frozen=True)
 class DealFacts:
     """What a deal card shows, the same for both parties."""
@@ -61,7 +56,7 @@ def deal_facts(deal: Deal, unit: str) -> DealFacts:
     return DealFacts(
         id=deal.id, status=deal.status, listing_id=deal.listing_id, buyer_id=deal.buyer_id,
         seller_id=deal.seller_id, contract_id=deal.contract_id, call_off=deal.call_off,
-        quantity=thousandths(deal.quantity_milli), unit=unit,
+        quantity=present.thousandths(deal.quantity_milli), unit=unit,
         price=Money(deal.price_minor, deal.currency), total=goods, vat=vat,
         payable=goods + Money(deal.vat_minor or 0, deal.currency),
         payment_days=deal.payment_days, payment_due_on=deal.payment_due_on,
@@ -141,7 +136,7 @@ class QualityFacts:
 
 def quality_facts(row: QualityReport, deal: Deal) -> QualityFacts:
     adjustment = Money(row.adjustment_minor, deal.currency)
-    delivered = thousandths(row.delivered_milli) if row.delivered_milli is not None else None
+    delivered = present.thousandths(row.delivered_milli) if row.delivered_milli is not None else None
     return QualityFacts(MappingProxyType(dict(row.measured)), delivered, adjustment,
                         sale_vat.refund_of(deal, row.adjustment_minor), row.answer)
 

@@ -56,6 +56,15 @@ async def test_a_notice_answered_in_place_keeps_the_answer_when_a_newer_card_com
     assert button_values(slack.fake.messages[where]["blocks"]) == {}
 
 
+async def _accepted_elsewhere(slack: SlackWorld, booking_id: int) -> None:
+    """The consultant accepts through the services; the notices that follow are delivered."""
+    async with slack.app.uow() as uow:
+        await bookings.accept(uow, booking_id, await _account_id(slack))
+        await uow.commit()
+    await slack.app.dispatcher.run_once()
+    await slack.settle()
+
+
 async def test_every_older_card_loses_its_buttons_once(slack: SlackWorld):
     booking_id, request = await _asked(slack)
     # The booking's card, opened from /bookings, is newer: the request's buttons go, once.
@@ -70,11 +79,7 @@ async def test_every_older_card_loses_its_buttons_once(slack: SlackWorld):
     assert "Accept" in button_values(slack.fake.messages[card]["blocks"])
     # Accepted elsewhere: the confirmation is the newest card; the card opened loses its
     # buttons once, and the request, retired already, is not edited again.
-    async with slack.app.uow() as uow:
-        await bookings.accept(uow, booking_id, await _account_id(slack))
-        await uow.commit()
-    await slack.app.dispatcher.run_once()
-    await slack.settle()
+    await _accepted_elsewhere(slack, booking_id)
     [retired] = _updates(slack, request)
     assert "asks for a 60-minute session" in message_text(retired)
     assert len(_updates(slack, card)) == 2  # the card in the list's place, then retired
@@ -84,11 +89,7 @@ async def test_every_older_card_loses_its_buttons_once(slack: SlackWorld):
 
 async def test_a_newer_notice_retires_the_older_one_once(slack: SlackWorld):
     booking_id, request = await _asked(slack)
-    async with slack.app.uow() as uow:
-        await bookings.accept(uow, booking_id, await _account_id(slack))
-        await uow.commit()
-    await slack.app.dispatcher.run_once()
-    await slack.settle()
+    await _accepted_elsewhere(slack, booking_id)
     [retired] = _updates(slack, request)
     assert button_values(retired["blocks"]) == {}
     assert "asks for a 60-minute session" in message_text(retired)

@@ -322,17 +322,9 @@ class FakeTelegram:
                     ) -> tuple[dict[str, Any], dict[str, Any]]:
         """The newest message in the user's chat showing a button like `label` now; failing
         that, the newest sent message whose keyboard had one (an old button pressed again)."""
-        for msg in reversed(self.shown(user_id)):
-            if message_id is not None and msg["message_id"] != message_id:
-                continue
-            for row in (msg.get("reply_markup") or {}).get("inline_keyboard", []):
-                for button in row:
-                    if label.lower() in button["text"].lower():
-                        return msg, button
-        for call in reversed(self.calls):
-            msg = call.result
-            if not isinstance(msg, dict) or msg.get("chat", {}).get("id") != user_id:
-                continue
+        sent = [c.result for c in self.calls if isinstance(c.result, dict)
+                and c.result.get("chat", {}).get("id") == user_id]
+        for msg in [*reversed(self.shown(user_id)), *reversed(sent)]:
             if message_id is not None and msg["message_id"] != message_id:
                 continue
             for row in (msg.get("reply_markup") or {}).get("inline_keyboard", []):
