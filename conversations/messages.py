@@ -119,6 +119,9 @@ class ListPage:
     page: int
     pages: int
     buttons: tuple[tuple[Button, ...], ...] = ()
+    # The question a channel asks under the list in the same message (Telegram folds the
+    # step's "Refine or keep this search" into the results it is about).
+    footer: str = ""
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import asyncio
 import hmac
 import logging
 from collections.abc import Awaitable
+from dataclasses import dataclass
 from typing import Any, Final
 
 from fastapi import APIRouter, Request
@@ -21,7 +22,7 @@ from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, T
 from bots.telegram import compose, inbound, render
 from bots.telegram.files import TelegramFileFetcher
 from bots.telegram.inline_search import answer_inline
-from bots.telegram.live import LiveChats, replaces, rows_of
+from bots.telegram.live import HandOff, LiveChats, replaces, rows_of
 from bots.telegram.sender import TelegramSender
 from bots.telegram.transport import AiohttpRequest
 from config.catalog_wiring import add_fetcher
@@ -44,6 +45,14 @@ MAX_CONCURRENT_UPDATES: Final = 64
 # and each chat action is one more call to the Bot API.
 TYPING_AFTER: Final = 1.0
 MENU_BUTTON: Final = "Agora"  # the menu button's label: the name, the same in every language
+
+
+@dataclass
+class _Press:
+    """A button press being answered: whether its answerCallbackQuery still waits."""
+
+    query: CallbackQuery | None
+    deferred: bool
 
 
 class PerUserProcessor(BaseUpdateProcessor):
@@ -228,10 +237,22 @@ class TelegramChannel:
             username = self._username() or self.container.settings.telegram_bot_username
             await answer_inline(self.container, update.inline_query, username)
             return
-        chat_id = inbound.chat_of(update)
         query = update.callback_query
-        if query is not None:
+        # A press that came by webhook is answered in the answer to Telegram, with the reply
+        # (no request of ours; the spinner shows while the step is worked out), or at once when
+        # the step is slow; by polling, at once.
+        press = _Press(query, deferred=query is not None and
+                       update.update_id in self._webhook_calls)
+        if query is not None and not press.deferred:
             await self._answer(query)
+        try:
+            await self._converse(update, bot, press)
+        finally:
+            if query is not None and press.deferred:
+                await self._answer_with_webhook(update.update_id, query)
+
+    async def _converse(self, update: Update, bot: Any, press: _Press) -> None:
+        chat_id = inbound.chat_of(update)
         message = inbound.translate(update, self._username())
         if isinstance(message, inbound.Ignore) or chat_id is None:
             return
@@ -241,10 +262,11 @@ class TelegramChannel:
         env = inbound.envelope(update, message)
         if env is None:
             return
-        outcome = await self._typing_while_slow(chat_id, self.container.engine.handle(env))
+        outcome = await self._typing_while_slow(chat_id, self.container.engine.handle(env),
+                                                press)
         if outcome.duplicate:
             return
-        await self._reply(update.update_id, query, chat_id, outcome, env)
+        await self._reply(update.update_id, press.query, chat_id, outcome, env)
         # Sent: a retry of this update (its webhook post unanswered) is not answered again.
         await self.container.engine.answered(env)
 
@@ -265,7 +287,8 @@ class TelegramChannel:
             # with the engine's task).
             with reading(await self.container.engine.reader_of(env)):
                 replies = compose.without_trailing_menu(replies)
-        await self.live.moved_on(chat, keep=pressed.message_id if in_place and pressed else None)
+        await self.live.moved_on(chat, keep=pressed.message_id if in_place and pressed else None,
+                                 hand_off=self._webhook_hand_off(update_id))
         if in_place and pressed is not None and await self.live.replace(pressed, replies[0]):
             replies = replies[1:]
         elif query is not None:
@@ -278,12 +301,17 @@ class TelegramChannel:
         return await cards.release(self.container.sessions, self.name, str(chat_id),
                                    str(message_id))
 
-    async def _typing_while_slow(self, chat_id: str, work: Awaitable[Any]) -> Any:
-        """Await `work`, showing "typing…" once it has taken `typing_after` seconds."""
+    async def _typing_while_slow(self, chat_id: str, work: Awaitable[Any],
+                                 press: _Press | None = None) -> Any:
+        """Await `work`, showing "typing…" once it has taken `typing_after` seconds (and
+        answering a press still unanswered, so its spinner stops)."""
         task = asyncio.ensure_future(work)
         try:
             done, _pending = await asyncio.wait({task}, timeout=self.typing_after)
             if not done:
+                if press is not None and press.query is not None and press.deferred:
+                    press.deferred = False
+                    await self._answer(press.query)
                 await self._typing(chat_id)
             return await task
         except asyncio.CancelledError:
@@ -297,6 +325,14 @@ class TelegramChannel:
         except Exception as exc:
             log.warning("telegram: answerCallbackQuery %s failed: %s", query.id, exc)
 
+    async def _answer_with_webhook(self, update_id: int, query: CallbackQuery) -> None:
+        """Answer a press in the answer to the webhook post, unless that carries another call."""
+        if update_id in self._webhook_calls and self._webhook_calls[update_id] is None:
+            self._webhook_calls[update_id] = {"method": "answerCallbackQuery",
+                                              "callback_query_id": query.id}
+        else:
+            await self._answer(query)
+
     async def _remove_keyboard(self, update_id: int, query: CallbackQuery) -> None:
         """Take the keyboard off a pressed message, so its old buttons aren't tapped again; from
         a webhook, in the answer to Telegram (after the replies: it is cosmetic)."""
@@ -304,13 +340,25 @@ class TelegramChannel:
         if not isinstance(message, Message) or message.reply_markup is None or \
                 self.live.was_retired(message.chat.id, message.message_id):
             return
-        if update_id in self._webhook_calls:
+        hand_off = self._webhook_hand_off(update_id)
+        if hand_off is not None and hand_off(message.chat.id, message.message_id):
             self.live.mark_retired(message.chat.id, message.message_id)
-            self._webhook_calls[update_id] = {
-                "method": "editMessageReplyMarkup", "chat_id": message.chat.id,
-                "message_id": message.message_id}
             return
         await self.live.take_keyboard(message.chat.id, message.message_id)
+
+    def _webhook_hand_off(self, update_id: int) -> HandOff | None:
+        """Where an update came by webhook: a keyboard's removal made by Telegram in the answer
+        to its post (after the replies: it is cosmetic), while that answer carries nothing."""
+        if update_id not in self._webhook_calls:
+            return None
+
+        def hand_off(chat_id: int, message_id: int) -> bool:
+            if self._webhook_calls.get(update_id) is not None:
+                return False
+            self._webhook_calls[update_id] = {"method": "editMessageReplyMarkup",
+                                              "chat_id": chat_id, "message_id": message_id}
+            return True
+        return hand_off
 
     async def _typing(self, chat_id: str) -> None:
         try:

@@ -8,13 +8,18 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bots.telegram import render
-from conversations.messages import Button, Outbound, Reply
+from conversations.messages import Button, ListPage, Outbound, Reply
 from core.i18n import _
 
 
+# Telegram shows at most 100 buttons under a message; a list and its question stay well under.
+MAX_FOLDED_ROWS = 16
+
+
 def folded(replies: list[Outbound]) -> list[Outbound]:
-    """Each note without buttons joined to the text reply right after it, where they fit in
-    one message; errors stay apart (read beside what they are about)."""
+    """Each note without buttons joined to the text reply right after it, and a list page to
+    the question asked about it (“Refine or keep this search” under the results), where they
+    fit in one message; errors stay apart (read beside what they are about)."""
     out: list[Outbound] = []
     for reply in replies:
         before = out[-1] if out else None
@@ -22,9 +27,21 @@ def folded(replies: list[Outbound]) -> list[Outbound]:
                 and isinstance(
                 before, Reply) and len(before.text) + len(reply.text) + 2 <= render.TEXT_LIMIT:
             out[-1] = replace(reply, text=f"{before.text}\n\n{reply.text}")
+        elif isinstance(before, ListPage) and _question_under(before, reply):
+            assert isinstance(reply, Reply)
+            out[-1] = replace(before, footer=reply.text, buttons=(*before.buttons, *reply.buttons))
         else:
             out.append(reply)
     return out
+
+
+def _question_under(page: ListPage, reply: Outbound) -> bool:
+    """Whether a reply is a question about the list page before it that fits under it."""
+    if not isinstance(reply, Reply) or reply.kind != "text" or not reply.buttons or page.footer:
+        return False
+    rows = len(render.list_rows(page)) + len(reply.buttons)
+    return rows <= MAX_FOLDED_ROWS and \
+        len(render.list_text(page)) + len(reply.text) + 2 <= render.TEXT_LIMIT
 
 
 def ends_with_menu(replies: list[Outbound]) -> bool:

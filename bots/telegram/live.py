@@ -30,6 +30,9 @@ _STAMPED = re.compile(r"^[A-Za-z0-9_-]{6}\|")
 CARDS_KEPT = 30  # a chat's latest cards still showing buttons, remembered
 RETIRED_KEPT = 200  # messages whose keyboard this process took away, remembered
 Rows = Sequence[Sequence[Button]]
+# Takes a keyboard's removal (chat, message) into the answer to a webhook post; False when
+# that answer carries another call already.
+HandOff = Callable[[int, int], bool]
 
 
 def unchanged(exc: Exception) -> bool:
@@ -50,6 +53,15 @@ def objects(rows: Rows) -> frozenset[str]:
 def is_prompt(rows: Rows) -> bool:
     """Whether a message is a conversation's prompt: it has the conversation's buttons."""
     return any(_STAMPED.match(b.data) for row in rows for b in row)
+
+
+def was_asked_by_a_conversation(message: Message) -> bool:
+    """Whether a message's keyboard, as pressed, is a conversation's question: every button
+    stamped with its conversation's token."""
+    markup = message.reply_markup
+    buttons = [b for row in markup.inline_keyboard for b in row] if markup is not None else []
+    return bool(buttons) and all(
+        isinstance(b.callback_data, str) and _STAMPED.match(b.callback_data) for b in buttons)
 
 
 def replaces(reply: Outbound) -> bool:
@@ -105,11 +117,18 @@ class LiveChats:
                 kept.append((card_keys, message_id))
         self.cards[chat_id] = kept
 
-    async def moved_on(self, chat_id: int, keep: int | None = None) -> None:
+    async def moved_on(self, chat_id: int, keep: int | None = None,
+                       hand_off: HandOff | None = None) -> None:
         """The chat's conversation took a turn: the last turn's prompts lose their keyboard
-        (but the message about to be replaced)."""
+        (but the message about to be replaced). `hand_off` may take one removal into the
+        answer to Telegram's webhook post (no request of ours)."""
         for message_id in self.prompts.pop(chat_id, []):
-            if message_id != keep:
+            if message_id == keep:
+                continue
+            if not self.was_retired(chat_id, message_id) and hand_off is not None and \
+                    hand_off(chat_id, message_id):
+                self.mark_retired(chat_id, message_id)
+            else:
                 await self.take_keyboard(chat_id, message_id)
 
     def is_prompt_now(self, chat_id: int, message_id: int) -> bool:
@@ -165,7 +184,9 @@ class LiveChats:
                 return False
         self._unretire(chat_id, message_id)
         self._forget(chat_id, message_id)
-        if self.release is not None:  # it shows the answer now: no outbox retires it later
+        # It shows the answer now: no outbox retires it later. A conversation's own question
+        # was never the outbox's (a card answered in place was released when first answered).
+        if self.release is not None and not was_asked_by_a_conversation(pressed):
             await self.release(chat_id, message_id)
         await self.shown(chat_id, message_id, rows)
         return True

@@ -133,6 +133,8 @@ def list_text(page: ListPage) -> str:
         lines.append(f"{line} — {item.subtitle}" if item.subtitle else line)
     if not page.items:
         lines.append(_("Nothing here yet."))
+    if page.footer:
+        lines.extend(("", page.footer))
     return "\n".join(lines)
 
 

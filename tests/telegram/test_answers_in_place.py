@@ -11,7 +11,8 @@ from typing import Any
 from bots.telegram.compose import folded, without_trailing_menu
 from bots.telegram.live import LiveChats
 from bots.telegram.sender import TelegramSender
-from conversations.messages import Button, FileReply, Reply
+from bots.telegram.render import list_rows, list_text
+from conversations.messages import Button, FileReply, ListItem, ListPage, Reply
 from core.actions import Action, Intent, payload_rows
 from core.notifications.dispatcher import Attachment
 from tests.telegram.test_startup_and_outbox import a_telegram_account
@@ -99,6 +100,27 @@ def test_a_note_goes_with_the_question_after_it_and_an_error_stays_apart():
     assert folded([Reply("Here:"), file]) == [Reply("Here:"), file]
 
 
+def test_search_results_and_the_question_about_them_are_one_message():
+    view = Button("View", "AbCdEf|v:7")
+    page = ListPage("🔎 2 results", (ListItem("Pellets A6", "Riga", view),
+                                     ListItem("Pellets A1", "Tartu")), 1, 2,
+                    ((Button("Next ▶", "AbCdEf|next"),),))
+    question = Reply("Refine or keep this search:", ((Button("⚙ More filters", "AbCdEf|filters"),),))
+    [one] = folded([page, question])
+    assert isinstance(one, ListPage)
+    text = list_text(one)
+    assert text.index("Pellets A1") < text.index("Refine or keep this search:")
+    assert [b.label for row in list_rows(one) for b in row] == ["View", "Next ▶", "⚙ More filters"]
+    # An error about the list, a note and a second question each stay their own message.
+    error = Reply("Choose a sort order.", ((Button("Price", "AbCdEf|price"),),), kind="error")
+    assert folded([page, error]) == [page, error]
+    assert folded([page, Reply("Saved.")]) == [page, Reply("Saved.")]
+    assert len(folded([page, question, question])) == 2
+    # A keyboard too tall to read is not made taller.
+    tall = Reply("Filter:", tuple((Button(f"f{i}", f"AbCdEf|{i}"),) for i in range(20)))
+    assert folded([page, tall]) == [page, tall]
+
+
 def test_a_step_answered_in_place_offers_the_menu_in_one_tap_instead_of_sending_it():
     menu = Reply("Main menu", ((Button("Search", "@go:search"),),), kind="menu")
     [thanks] = without_trailing_menu([Reply("⭐ Thank you."), menu])
@@ -106,3 +128,34 @@ def test_a_step_answered_in_place_offers_the_menu_in_one_tap_instead_of_sending_
     done = Reply("Sent.", ((Button("Open the offer", "@do:view_offer:5"),),))
     assert without_trailing_menu([done, menu]) == [done]
     assert without_trailing_menu([menu]) == [menu]  # the menu asked for is the answer
+
+
+async def test_only_a_card_the_outbox_sent_is_taken_from_its_care_when_answered_in_place():
+    """A conversation's question answered in place costs no database write; a notice's card
+    does (else the outbox would strip the answer shown there later)."""
+    from datetime import UTC, datetime
+
+    from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+    class Editor(Recorder):
+        async def edit_message_text(self, *_: Any, **__: Any) -> None:
+            return None
+
+    released: list[int] = []
+
+    async def release(_chat: int, message_id: int) -> bool:
+        released.append(message_id)
+        return True
+
+    def message(message_id: int, *data: str) -> Message:
+        keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(d, callback_data=d)] for d in data])
+        return Message(message_id, datetime.now(UTC), Chat(42, "private"), text="…",
+                       reply_markup=keyboard)
+
+    live = LiveChats(Editor(), release=release)  # type: ignore[arg-type]
+    answer = Reply("Next question", ((Button("Back", "AbCdEf|back"),),))
+    assert await live.replace(message(5, "AbCdEf|v:1", "AbCdEf|next"), answer)
+    assert released == []
+    assert await live.replace(message(6, "@do:view_deal:1"), answer)
+    assert await live.replace(message(7, "AbCdEf|back", "@go:offer:l1"), answer)
+    assert released == [6, 7]
