@@ -93,7 +93,11 @@ def add_leader_jobs(scheduler: AsyncIOScheduler, container: Container) -> None:
                       replace_existing=True)
 
 
-CLOSE_EVERY = 0.25  # seconds: a tender's or auction's close is settled well within a second of it
+# Seconds: how often the bidding close looks again when no deadline is nearer (a tender or an
+# auction opened meanwhile, a worker taking the lead); it wakes at each deadline itself.
+CLOSE_LOOKS_EVERY = 0.5
+CLOSE_JOB = "bidding-close"
+log = logging.getLogger(__name__)
 
 
 async def _close_bidding(uow: UowFactory) -> None:
@@ -101,6 +105,42 @@ async def _close_bidding(uow: UowFactory) -> None:
     tell any results a crash left untold."""
     await auctions.close_due(uow)
     await request_notices.tell_untold(uow)
+
+
+def add_bidding_close(scheduler: AsyncIOScheduler, container: Container) -> None:
+    """Tenders and auctions close at their deadline. One run at a time, each planning the next
+    at the nearest deadline (a bid extending it only moves it later) or CLOSE_LOOKS_EVERY from
+    now: never a run skipped because the last one still goes, however busy the worker, and no
+    polling four times a second while nothing is due."""
+
+    async def close_then_plan() -> None:
+        try:
+            await _close_bidding(container.on_time_uow)
+        finally:
+            scheduler.add_job(close_then_plan, "date", run_date=await _next_look(container),
+                              id=CLOSE_JOB, replace_existing=True, misfire_grace_time=None,
+                              max_instances=2)
+
+    scheduler.add_job(close_then_plan, "date", run_date=datetime.now(UTC), id=CLOSE_JOB,
+                      replace_existing=True, misfire_grace_time=None)
+
+
+async def _next_look(container: Container) -> datetime:
+    """When the bidding close runs next: the nearest deadline, at most CLOSE_LOOKS_EVERY on."""
+    now = datetime.now(UTC)
+    latest = now + timedelta(seconds=CLOSE_LOOKS_EVERY)
+    try:
+        deadline = await auctions.next_deadline(container.on_time_uow)
+    except Exception:  # the database is away: look again soon (its error is the job's to log)
+        log.warning("bidding close: the next deadline could not be read", exc_info=True)
+        return latest
+    if deadline is None:
+        return latest
+    if deadline.tzinfo is None:
+        deadline = deadline.replace(tzinfo=UTC)
+    # The deadline is in the application's clock; the scheduler keeps the wall clock.
+    wait = deadline - container.clock.now()
+    return min(latest, now + max(wait, timedelta(0)))
 
 
 async def send_weekly_picks(container: Container) -> None:
@@ -118,10 +158,8 @@ def add_deal_jobs(scheduler: AsyncIOScheduler, container: Container) -> None:
                       id="deal-timers", **common)
     scheduler.add_job(due.remind_all, "interval", seconds=60, args=[container.uow],
                       id="deal-reminders", **common)
-    # Tenders and auctions close at their deadline: looked for every second, so the close is
-    # settled within a second of its time; each is claimed once (core.deals.auctions).
-    scheduler.add_job(_close_bidding, "interval", seconds=CLOSE_EVERY, args=[container.uow],
-                      id="bidding-close", **common)
+    # Tenders and auctions close at their deadline, each claimed once (core.deals.auctions).
+    add_bidding_close(scheduler, container)
     # Framework contracts: call-offs due on their dates, and the notices before them.
     scheduler.add_job(contract_due.run, "interval", seconds=60, args=[container.uow],
                       id="contract-timers", **common)

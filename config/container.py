@@ -68,9 +68,19 @@ class Container:
     attachments: dict[str, Resolver] = field(default_factory=dict)
     # Objects' cards as they are now, by kind, for rewriting a chat's latest card of one.
     card_builders: dict[str, CardBuilder] = field(default_factory=dict)
+    # A few connections of their own for work due at a moment (a tender's or auction's close),
+    # so a worker busy with webhooks, every pooled connection taken, does not make it late.
+    on_time_db: AsyncEngine | None = None
+    on_time_sessions: async_sessionmaker[AsyncSession] | None = None
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessions, self.clock, self.bus, self.policy)
+
+    def on_time_uow(self) -> UnitOfWork:
+        """A unit of work on the connections kept for work due at a moment."""
+        if self.on_time_sessions is None:
+            return self.uow()
+        return UnitOfWork(self.on_time_sessions, self.clock, self.bus, self.policy)
 
     def add_sender(self, channel: str, sender: Sender) -> None:
         self.senders[channel] = sender
@@ -95,6 +105,11 @@ class Container:
         if (close := getattr(self.dispatcher.limiter, "close", None)) is not None:
             await close()  # the shared limiter's Redis connections
         await self.db.dispose()
+        if self.on_time_db is not None:
+            await self.on_time_db.dispose()
+
+
+ON_TIME_CONNECTIONS = 2  # kept for work due at a moment (Container.on_time_uow)
 
 
 def booking_policy(settings: Settings) -> BookingPolicy:
@@ -118,6 +133,9 @@ def build(settings: Settings, *, clock: Clock | None = None,
     clock = clock or SystemClock()
     db = db or create_engine(settings.database_url, pool_size=settings.database_pool_size)
     sessions = session_factory(db)
+    # A database in memory is one connection's own: there the one pool serves.
+    on_time_db = None if ":memory:" in settings.database_url else create_engine(
+        settings.database_url, pool_size=ON_TIME_CONNECTIONS)
     policy = Policy(
         email_code_ttl_minutes=settings.email_code_ttl_minutes,
         email_code_attempts=settings.email_code_attempts,
@@ -148,7 +166,9 @@ def build(settings: Settings, *, clock: Clock | None = None,
                                   poll_seconds=settings.outbox_poll_seconds, attachments=attachments,
                                   card_builders=card_builders)
     container = Container(settings, db, sessions, clock, policy, engine, dispatcher, senders,
-                          attachments=attachments, card_builders=card_builders)
+                          attachments=attachments, card_builders=card_builders,
+                          on_time_db=on_time_db,
+                          on_time_sessions=on_time_db and session_factory(on_time_db))
     container.payments = build_payments(settings, container.uow, payments_provider)
     attachments.update(receipts.resolvers(container.uow))
     container.stripe_webhooks = build_webhooks(settings, container.payments)

@@ -12,6 +12,7 @@ same frozen terms, escrow and timers as every other."""
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -197,6 +198,14 @@ async def close_due(uow_factory: UowFactory) -> list[int]:
                 await uow.commit()
                 closed.append(request_id)
     return closed
+
+
+async def next_deadline(uow_factory: UowFactory) -> datetime | None:
+    """The earliest deadline of the tenders and auctions still to close (None: none open)."""
+    async with uow_factory() as uow:
+        return await uow.session.scalar(select(func.min(SupplyRequest.deadline)).where(
+            SupplyRequest.mode.in_(BIDDING), SupplyRequest.status == OPEN,
+            SupplyRequest.closed_at.is_(None)))
 
 
 async def close(uow: UnitOfWork, request_id: int) -> bool:
