@@ -232,7 +232,8 @@ async def _start(ctx: Ctx) -> Next | None:
     ctx.data["currency"] = "EUR"
     ctx.data["on_terms"] = list(await on_terms.methods_for(ctx.uow, ctx.account.id))
     ctx.data["values"] = {"incoterm": "DAP", "deadline_days": "3", "payment_method": "escrow",
-                          "mode": "quotes", "extend_minutes": "3", "audience": "open",
+                          "mode": "quotes", "extend_minutes": str(auction_rules.EXTEND_MINUTES),
+                          "audience": "open",
                           "deposit_pct": "0"}
     return None
 

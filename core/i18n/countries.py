@@ -11,13 +11,13 @@ from functools import cache
 from babel import Locale, UnknownLocaleError
 from rapidfuzz import fuzz, process
 
-from core.i18n import current_language
+from core.i18n import LANGUAGES, SOURCE, current_language
 from core.text import fold
 
-# The languages whose country names are recognised besides each country's own: those of the
-# members Agora serves (English first: a name two countries share in different languages is
-# read as the English one).
-NAME_LANGUAGES = ("en", "de", "pl", "lv", "lt", "et", "fi", "sv", "fr")
+# The languages whose country names are recognised besides each country's own: those Agora
+# speaks (English first: a name two countries share in different languages is read as the
+# English one).
+NAME_LANGUAGES = (SOURCE, *(code for code in LANGUAGES if code != SOURCE))
 
 
 def folded(text: str) -> str:
