@@ -11,7 +11,6 @@ from bots.telegram import render
 from conversations.messages import Button, ListPage, Outbound, Reply
 from core.i18n import _
 
-
 # Telegram shows at most 100 buttons under a message; a list and its question stay well under.
 MAX_FOLDED_ROWS = 16
 

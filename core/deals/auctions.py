@@ -12,8 +12,8 @@ same frozen terms, escrow and timers as every other."""
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select, update

@@ -10,8 +10,8 @@ from typing import Any
 
 from bots.telegram.compose import folded, without_trailing_menu
 from bots.telegram.live import LiveChats
-from bots.telegram.sender import TelegramSender
 from bots.telegram.render import list_rows, list_text
+from bots.telegram.sender import TelegramSender
 from conversations.messages import Button, FileReply, ListItem, ListPage, Reply
 from core.actions import Action, Intent, payload_rows
 from core.notifications.dispatcher import Attachment
