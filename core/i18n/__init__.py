@@ -11,12 +11,14 @@ placeholders, and looked up when it is shown:
 The language is the current reader's (core.money.reading sets READER_LANGUAGE: a chat turn
 reads for the person who wrote, a notice for its recipient), so a notice to the other party
 of a deal is written in theirs. What a person typed is passed in as a value, never
-looked up. Catalogues live in core/i18n/catalogues/<language>/LC_MESSAGES/agora.po, compiled
-to .mo beside them and shipped with the package (README: extract, update, compile).
+looked up. Catalogues live in core/i18n/catalogues/<language>/LC_MESSAGES/agora.po, shipped
+with the package and compiled in memory when a language is first read (docs/i18n.md: extract,
+update).
 """
 
 from __future__ import annotations
 
+import io
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
@@ -77,13 +79,24 @@ class Visitor:
 
 @cache
 def translations(language: str) -> Any:
-    """The compiled catalogue of `language` (Babel's Translations; NullTranslations for English
-    and for a language whose catalogue is missing)."""
+    """The catalogue of `language`, compiled from its .po the first time it is read in this
+    process (Babel's Translations; NullTranslations for English and for a language whose
+    catalogue is missing). No compiled .mo is kept beside the .po: two changes that add
+    sentences then meet in one text file git merges, not in a binary; compiling one language
+    takes under a tenth of a second. Fuzzy entries are not used (as `pybabel compile`)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
     from babel.support import NullTranslations, Translations
 
-    if language == SOURCE:
+    path = CATALOGUES / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if language == SOURCE or not path.is_file():
         return NullTranslations()
-    return Translations.load(str(CATALOGUES), [language], DOMAIN)
+    with path.open("rb") as po:
+        catalog = read_po(po, locale=language)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
 
 
 def current_language() -> str:

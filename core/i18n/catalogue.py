@@ -1,10 +1,10 @@
 """Keeping the catalogues: the sentences of the code into the template, the template into each
-language's catalogue, each catalogue compiled (Babel's extract, update and compile, as
-`pybabel` runs them, with this project's settings in one place):
+language's catalogue (Babel's extract and update, as `pybabel` runs them, with this project's
+settings in one place). A catalogue is compiled in memory when it is first read
+(`core.i18n.translations`): no .mo is built or committed.
 
     python -m core.i18n.catalogue extract    # babel.cfg's files → catalogues/agora.pot
     python -m core.i18n.catalogue update     # agora.pot → <language>/LC_MESSAGES/agora.po
-    python -m core.i18n.catalogue compile    # agora.po → agora.mo (shipped with the package)
 
 Messages are brace-formatted only (`{name}`); a "%" in them is a percent sign, so the
 printf-style check Babel would apply to "50 % of" is switched off.
@@ -18,7 +18,6 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 from core.i18n import CATALOGUES, COMING, DOMAIN, LANGUAGES, SOURCE
@@ -71,16 +70,8 @@ def update() -> None:
             write_po(po, _plain(catalog), width=100, ignore_obsolete=True, sort_output=True)
 
 
-def compile_all() -> None:
-    for language in TRANSLATED:
-        with open(po_path(language), "rb") as po:
-            catalog = read_po(po, locale=language)
-        with open(po_path(language).with_suffix(".mo"), "wb") as mo:
-            write_mo(mo, catalog, use_fuzzy=False)
-
-
 if __name__ == "__main__":
-    steps = {"extract": extract, "update": update, "compile": compile_all}
+    steps = {"extract": extract, "update": update}
     if len(sys.argv) != 2 or sys.argv[1] not in steps:
         sys.exit(f"usage: python -m core.i18n.catalogue {{{'|'.join(steps)}}}")
     steps[sys.argv[1]]()
