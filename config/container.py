@@ -168,7 +168,7 @@ def build(settings: Settings, *, clock: Clock | None = None,
     container = Container(settings, db, sessions, clock, policy, engine, dispatcher, senders,
                           attachments=attachments, card_builders=card_builders,
                           on_time_db=on_time_db,
-                          on_time_sessions=on_time_db and session_factory(on_time_db))
+                          on_time_sessions=session_factory(on_time_db) if on_time_db else None)
     container.payments = build_payments(settings, container.uow, payments_provider)
     attachments.update(receipts.resolvers(container.uow))
     container.stripe_webhooks = build_webhooks(settings, container.payments)

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select, tuple_, update
 
 from core.storage import workers
-from core.storage.tables import Conversation, ProcessedUpdate
+from core.storage.tables import Conversation, ProcessedUpdate, table_of
 from core.storage.uow import UnitOfWork, UowFactory
 from core.storage.upsert import INSERTS, Insert, per_dialect
 
@@ -27,7 +27,7 @@ _LOCK = select(func.pg_advisory_xact_lock(USER_LOCK_SPACE, func.hashtext(bindpar
 def _record(insert: Insert, locked: bool = False) -> Any:
     """INSERT the update's id unless it is there; `locked` (PostgreSQL): the same statement
     takes the user's advisory lock first, saving a round trip on every update."""
-    table = ProcessedUpdate.__table__
+    table = table_of(ProcessedUpdate)
     row = {"source": bindparam("source"), "external_id": bindparam("external_id"),
            "created_at": bindparam("created_at", type_=table.c.created_at.type),
            "owed_by": bindparam("owed_by")}
@@ -44,7 +44,7 @@ def _record(insert: Insert, locked: bool = False) -> Any:
 
 _RECORD = per_dialect(_record)
 _LOCK_AND_RECORD = _record(INSERTS["postgresql"], locked=True)
-_ROW = Conversation.__table__
+_ROW = table_of(Conversation)
 _LOAD = select(_ROW).where(_ROW.c.channel == bindparam("channel"),
                            _ROW.c.user_key == bindparam("user_key"),
                            _ROW.c.chat_id == bindparam("chat_id"))

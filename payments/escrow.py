@@ -22,6 +22,7 @@ from core.errors import Conflict, DomainError, NotAllowed
 from core.i18n import _
 from core.money.model import CommissionRule, Money
 from core.payments_port import Actor, EscrowView, Kind, Market, Vat
+from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 from payments import loyalty, settle
 from payments.escrow_rows import (
@@ -47,7 +48,7 @@ HELD = ("goods", "deposit")  # kinds whose money is held, then released or refun
 NO_COMMISSION = CommissionRule(Decimal(0))
 PAYOUT = Actor("system:payout", "payee can be paid")
 PAID_STATE = {"goods": "held", "session": "authorised", "charge": "paid", "deposit": "held"}
-_OPEN = insert(Escrow.__table__).returning(Escrow.__table__.c.id)
+_OPEN = insert(table_of(Escrow)).returning(table_of(Escrow).c.id)
 SANDBOX_CARD = Actor("system:sandbox", "test card accepted")
 
 

@@ -16,6 +16,7 @@ from core.errors import DomainError, NotFound
 from core.i18n import _
 from core.money.model import Money
 from core.payments_port import Actor
+from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 from payments.providers.base import Charge
 from payments.tables import Escrow, PaymentOperation
@@ -59,7 +60,7 @@ async def transition(uow: UnitOfWork, escrow: Escrow, states: tuple[str, ...], t
 def _transition(names: tuple[str, ...]) -> Any:
     # One statement per set of changed columns, built once, on the table: it runs on the
     # transaction's connection (the row in the session is updated above, not re-read).
-    escrows = Escrow.__table__
+    escrows = table_of(Escrow)
     return (update(escrows).where(escrows.c.id == bindparam("e_id"),
                                   escrows.c.state.in_(bindparam("e_states", expanding=True)))
             .values({name: bindparam(f"v_{name}") for name in (*names, "updated_at")}))
@@ -95,7 +96,7 @@ def _held(uow: UnitOfWork, row: Any) -> PaymentOperation:
     return op
 
 
-_OPERATIONS = PaymentOperation.__table__
+_OPERATIONS = table_of(PaymentOperation)
 _OPERATIONS_SO_FAR = (select(func.count() + 1)
                       .where(_OPERATIONS.c.escrow_id == bindparam("op_escrow"))
                       .scalar_subquery())

@@ -21,6 +21,7 @@ from core.issuer import ISSUER
 from core.money.model import Money
 from core.money.reading import current_reader, number_locale, reading
 from core.notifications.outbox import addressed_to, enqueue_email
+from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 from payments import einvoices, numbering
 from payments.lines import line_text
@@ -52,7 +53,7 @@ READY = {"payment": N_("Your payment receipt ({amount}) is ready: {link}"),
          "commission": N_("Your commission invoice ({amount}) is ready: {link}"),
          "credit_note": N_("Your credit note ({amount}) is ready: {link}"),
          "terms": N_("Your invoice ({amount}) is ready: {link}")}
-_INSERT = insert(Invoice.__table__).returning(Invoice.__table__.c.id)
+_INSERT = insert(table_of(Invoice)).returning(table_of(Invoice).c.id)
 
 
 async def issue(uow: UnitOfWork, escrow: Escrow, journal_id: int, kind: str,

@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, func, insert, select, text, tuple_
 
 from core.money.model import Money
 from core.payments_port import Actor
+from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 from core.storage.upsert import Insert, per_dialect
 from payments.tables import LedgerAccount, LedgerEntry, LedgerJournal
@@ -142,7 +143,7 @@ def _journal_insert(upsert: Insert) -> Any:
 
 # The statements of every posting, built once (building one costs more than running it), on the
 # tables: they run on the transaction's connection, not through the ORM.
-_JOURNALS, _ENTRY_ROWS = LedgerJournal.__table__, LedgerEntry.__table__
+_JOURNALS, _ENTRY_ROWS = table_of(LedgerJournal), table_of(LedgerEntry)
 _JOURNAL = per_dialect(_journal_insert)
 _ENTRIES = insert(_ENTRY_ROWS)
 _OVERDRAWN = (select(_ENTRY_ROWS.c.account_id)
@@ -208,7 +209,7 @@ def _remember(uow: UnitOfWork, ids: dict[tuple[Ref, str], int],
 def _account_insert(upsert: Insert) -> Any:
     # One statement for any number of new accounts (run with a list: one INSERT … VALUES per
     # batch), built once: a multi-row `.values([...])` statement is compiled on every use.
-    accounts = LedgerAccount.__table__
+    accounts = table_of(LedgerAccount)
     return (upsert(accounts).values({c.key: bindparam(c.key) for c in _COLUMNS})
             .on_conflict_do_nothing().returning(accounts.c.id, *(accounts.c[c.key] for c in _COLUMNS)))
 

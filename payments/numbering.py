@@ -20,12 +20,13 @@ from collections.abc import Awaitable, Callable
 
 from sqlalchemy import bindparam, select, update
 
+from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 from core.storage.upsert import per_dialect
 from payments.tables import Invoice, InvoiceCounter
 
 log = logging.getLogger(__name__)
-_INVOICES, _COUNTERS = Invoice.__table__, InvoiceCounter.__table__
+_INVOICES, _COUNTERS = table_of(Invoice), table_of(InvoiceCounter)
 # The pass's statements, built once, run on the transaction's connection (Core, not the ORM).
 _TAKE = (select(_COUNTERS.c.next_number).where(_COUNTERS.c.series == bindparam("series"))
          .with_for_update())

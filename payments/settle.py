@@ -22,6 +22,7 @@ from core.money.events import (
 )
 from core.money.model import Money
 from core.payments_port import Actor
+from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 from payments import ledger, loyalty
 from payments.ledger import Ref, platform, user, world
@@ -150,7 +151,7 @@ async def _paid_out(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation, actor
     uow.emit(PayoutSent(escrow.id, escrow.payee_id, amount, journal))
 
 
-_ESCROWS = Escrow.__table__
+_ESCROWS = table_of(Escrow)
 _PAID = (update(_ESCROWS).where(_ESCROWS.c.id == bindparam("e_id"),
                                 _ESCROWS.c.payout_state == "sending").values(payout_state="paid"))
 

@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, func, select, text
 
 from core.loyalty.rules import TIER_YEAR
 from core.loyalty.tables import PointsEntry, PointsJournal
+from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 from core.storage.upsert import per_dialect
 
@@ -71,11 +72,11 @@ async def post(uow: UnitOfWork, key: str, kind: str, account_id: int, reason: st
 
 
 # Built once, run on the transaction's connection: posting is on the path of every payment.
-_JOURNALS = PointsJournal.__table__
+_JOURNALS = table_of(PointsJournal)
 _JOURNAL = per_dialect(lambda insert: insert(_JOURNALS).values(
     {name: bindparam(name) for name in ("key", "kind", "account_id", "reason", "created_at")})
     .on_conflict_do_nothing().returning(_JOURNALS.c.id))
-_ENTRIES = PointsEntry.__table__.insert()
+_ENTRIES = table_of(PointsEntry).insert()
 
 
 @functools.cache
