@@ -53,6 +53,7 @@ async def prune_changes(container: Container) -> None:
 
 async def sync_index(container: Container) -> None:
     """Pick up listing changes committed by other workers (and build the index on first run)."""
+    assert container.catalog is not None  # config.container.build sets it
     async with container.uow() as uow:
         if not container.catalog.loaded:
             await container.catalog.load(uow)

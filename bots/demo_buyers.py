@@ -19,7 +19,7 @@ from core.storage.uow import UnitOfWork
 DEMO = "demo"  # the channel of every demo account's identity: what marks them demo
 
 
-def demo_accounts() -> Select[tuple[int]]:
+def demo_accounts() -> Select[int]:  # SQLAlchemy 2.1: Select[*columns]
     """The ids of the demo accounts (demo history is written on these only, never on a real
     member who listed before the seed)."""
     return select(Identity.account_id).where(Identity.channel == DEMO)

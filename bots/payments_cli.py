@@ -31,6 +31,7 @@ def reconcile() -> None:
     async def run() -> tuple[int, list[str]]:
         container = build(settings, senders=email_senders(settings))
         try:
+            assert container.payments is not None  # build sets it
             return await container.payments.reconcile()
         finally:
             await container.close()
@@ -56,6 +57,7 @@ def recover() -> None:
     async def run() -> int:
         container = build(settings, senders=email_senders(settings))
         try:
+            assert container.payments is not None  # build sets it
             return await container.payments.recover()
         finally:
             await container.close()

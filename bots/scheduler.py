@@ -68,6 +68,7 @@ def add_leader_jobs(scheduler: AsyncIOScheduler, container: Container) -> None:
     scheduler.add_job(_forget_old_updates, "interval", hours=6, args=[container],
                       id="forget-processed-updates", max_instances=1, coalesce=True,
                       replace_existing=True)
+    assert container.payments is not None  # config.container.build sets it
     scheduler.add_job(container.payments.recover, "interval", minutes=2, id="payments-recover",
                       max_instances=1, coalesce=True, replace_existing=True, **at_start())
     scheduler.add_job(container.payments.number_invoices, "interval", minutes=1,

@@ -385,8 +385,9 @@ def _with_a_way_on(replies: list[Outbound]) -> list[Outbound]:
     if any(getattr(r, "buttons", ()) for r in replies):
         return replies
     for index in range(len(replies) - 1, -1, -1):
-        if isinstance(replies[index], Reply):
-            replies[index] = replace(replies[index], buttons=((Button(_("☰ Main menu"), "@menu"),),))
+        last = replies[index]
+        if isinstance(last, Reply):
+            replies[index] = replace(last, buttons=((Button(_("☰ Main menu"), "@menu"),),))
             return replies
     return [*replies, Reply(_("What next?"), ((Button(_("☰ Main menu"), "@menu"),),))]
 

@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, func, select, tuple_, update
 
 from core.storage import workers
 from core.storage.tables import Conversation, ProcessedUpdate, table_of
-from core.storage.uow import UnitOfWork, UowFactory
+from core.storage.uow import UnitOfWork, UowFactory, dialect_name
 from core.storage.upsert import INSERTS, Insert, per_dialect
 
 # The first key of PostgreSQL's two-key advisory locks taken per user ("AG"); the two-key and
@@ -77,7 +77,7 @@ class ChatState:
 
 
 def _postgres(uow: UnitOfWork) -> bool:
-    return uow.session.bind.dialect.name == "postgresql"
+    return dialect_name(uow.session) == "postgresql"
 
 
 async def lock_user(uow: UnitOfWork, channel: str, user_key: str) -> None:
@@ -194,4 +194,4 @@ async def orphaned(uow: UnitOfWork, source: str, external_id: str) -> bool:
                ProcessedUpdate.owed_by == row.owed_by)
         .values(owed_by=workers.worker_id())
         .execution_options(synchronize_session=False))
-    return claimed.rowcount == 1
+    return claimed.rowcount == 1  # type: ignore[attr-defined]

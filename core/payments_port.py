@@ -168,7 +168,8 @@ class PaymentsPort(Protocol):
         ...
 
     async def send_test_transfer(self, escrow_id: int, account_id: int, amount: Money,
-                                 bank_ref: str) -> TransferOutcome:
+                                 bank_ref: str, uow: UnitOfWork | None = None
+                                 ) -> TransferOutcome:
         """Test mode only: the payer "sends" a transfer of `amount` with the right reference."""
         ...
 

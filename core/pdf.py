@@ -114,7 +114,9 @@ class Document(FPDF):
         """`text` as the lines it takes across the page (none for no text)."""
         if not text or self._fits(text):
             return [text] if text else []
-        return list(self.multi_cell(self.epw, 4, text, dry_run=True, output="LINES"))
+        lines = self.multi_cell(self.epw, 4, text, dry_run=True, output="LINES")
+        assert isinstance(lines, list)  # fpdf2 types it for every `output`: "LINES" is a list
+        return list(lines)
 
     def heading(self, text: str, size: float = 15) -> None:
         """A bold title line, set left (fpdf2's multi_cell justifies by default, which

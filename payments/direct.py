@@ -189,6 +189,7 @@ async def on_proposed(uow: UnitOfWork, event: DirectPaymentProposed) -> None:
 
 async def on_arranged(uow: UnitOfWork, event: PaymentArrangedDirectly) -> None:
     escrow = await load(uow, event.escrow_id)
+    assert escrow.payee_id is not None  # both parties chose it: a payment for goods has two
     await recipients(uow, {escrow.payer_id, escrow.payee_id})
     amount = Money(escrow.amount, escrow.currency)
     for party in (escrow.payer_id, escrow.payee_id):

@@ -3,7 +3,7 @@ it again (and any further steps, such as paying it)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from core.actions import Action, ActionRows, Intent
 from core.i18n import N_
@@ -20,7 +20,7 @@ def receipt_button(invoice: Invoice) -> ActionRows:
 
 
 async def with_receipt(uow: UnitOfWork, account_id: int, text: str | Callable[[], str],
-                       invoice: Invoice | None, steps: ActionRows = ()) -> None:
+                       invoice: Invoice | None, steps: Sequence[list[Action]] = ()) -> None:
     """A notice with the invoice's PDF attached (once per chat: the outbox keeps it to one) and
     its Receipt button, which downloads it again, after `steps`; a plain notice when there is
     no document. A text given as a function is written for the recipient (their money

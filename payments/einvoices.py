@@ -261,9 +261,11 @@ async def _members(uow: UnitOfWork, escrow: Escrow, invoice: Invoice
     """A sale between members, issued for the seller: only where the category is known. A
     session's price includes the VAT the consultant charges; goods carry it as a line."""
     sale = await _sale(uow, escrow, invoice.payer_id, invoice.payee_id)
-    if sale is None or sale[0].category is None:
+    if sale is None:
         return None
     found, ours, theirs = sale
+    if found.category is None:
+        return None
     if found.category in (STANDARD, ZERO) and not ours.vat_id:  # BR-S-02: a number it dropped
         return None
     rate = None if found.category == NOT_SUBJECT else (found.rate or Decimal(0))
@@ -384,8 +386,9 @@ def xml(facts: Facts, syntax: str = "cii") -> bytes:
                         check_schematron=False)
 
 
-def embedded(pdf: bytes, cii: bytes, language: str) -> bytes:
-    """The PDF as Factur-X: PDF/A-3 with the CII XML attached as factur-x.xml."""
+def embedded(pdf: bytes, cii: bytes, language: str | None) -> bytes:
+    """The PDF as Factur-X: PDF/A-3 with the CII XML attached as factur-x.xml (`language`:
+    the PDF's, if known)."""
     from facturx import generate_from_binary
 
     return generate_from_binary(pdf, cii, flavor="factur-x", level="en16931",

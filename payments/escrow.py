@@ -347,7 +347,7 @@ class EscrowService:
             moved = await uow.session.execute(
                 update(Escrow).where(Escrow.id == escrow.id, Escrow.payout_state == "waiting")
                 .values(payout_state="sending" if net > 0 else "none"))
-            if moved.rowcount != 1 or net <= 0:
+            if moved.rowcount != 1 or net <= 0:  # type: ignore[attr-defined]
                 await uow.commit()
                 return False
             op = await new_operation(uow, escrow, "payout", net, 0, 0, PAYOUT)

@@ -118,7 +118,7 @@ async def claim(uow: UnitOfWork, key: str, provider_ref: str | None) -> PaymentO
     if known is not None:  # already in this session: bring it up to date, as a re-read would
         for name, value in row._asdict().items():
             set_committed_value(known, name, value)
-        return known  # type: ignore[no-any-return]
+        return known
     return _held(uow, row)
 
 

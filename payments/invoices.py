@@ -301,8 +301,9 @@ def _items(doc: Document, invoice: Invoice, locale: str) -> None:
                    headings_style=BOLD_HEADINGS) as table:
         table.row((bilingual("Item"), bilingual("Amount")))
         for line in invoice.lines:
-            table.row((say.side_by_side(lambda line=line: line_text(line, locale), "\n"),
-                       money(line[1])))
+            def words(line: list[Any] = line) -> str:
+                return line_text(line, locale)
+            table.row((say.side_by_side(words, "\n"), money(line[1])))
         if invoice.commission:
             table.row((bilingual("of which platform commission"), money(invoice.commission)))
         total = table.row()

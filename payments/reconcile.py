@@ -26,10 +26,11 @@ async def ledger_net_by_charge(uow: UnitOfWork, provider: str) -> dict[str, tupl
                    LedgerAccount.purpose == "world")
             .group_by(Escrow.charge_ref, Escrow.reference, Escrow.currency, Escrow.kind,
                       Escrow.state))
-    out = {}
+    out: dict[str, tuple[str, Money]] = {}
     for charge, reference, currency, kind, state, world in (await uow.session.execute(stmt)).all():
         if kind == "session" and state in NOT_CHARGED_YET:
             continue
+        assert charge is not None  # the query keeps charged escrows only
         out[charge] = (reference, Money(-int(world), currency))
     return out
 

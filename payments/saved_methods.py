@@ -16,7 +16,7 @@ import secrets
 from dataclasses import replace
 from datetime import timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
@@ -57,7 +57,7 @@ async def _move(uow: UnitOfWork, row_id: int, sources: tuple[str, ...], to: str,
     """`UPDATE saved_methods … WHERE state IN sources` (or a claim older than the lease in
     `lease_from`); True when this call moved the row."""
     now = uow.clock.now()
-    guard = SavedMethod.state.in_(sources)
+    guard: ColumnElement[bool] = SavedMethod.state.in_(sources)
     if lease_from is not None:
         guard = or_(guard, (SavedMethod.state == lease_from) & (SavedMethod.updated_at < now - LEASE))
     moved = await uow.session.execute(update(SavedMethod).where(SavedMethod.id == row_id, guard)

@@ -85,8 +85,8 @@ class PaymentsService(BankTransfers):
                 Escrow.id == escrow_id, Escrow.state == direct.WAITING)
                 .values(updated_at=uow.clock.now()))
             deal = await uow.session.get(Deal, deal_id)
-            if held.rowcount != 1 or deal is None \
-                    or await terms_invoices.invoice_of(uow, escrow_id) is not None:
+            if (held.rowcount != 1 or deal is None  # type: ignore[attr-defined]
+                    or await terms_invoices.invoice_of(uow, escrow_id) is not None):
                 return
             await terms_invoices.issue(uow, await load(uow, escrow_id), deal, bank)
 

@@ -92,7 +92,7 @@ async def completed(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation) -> No
         moved = await uow.session.execute(
             update(Escrow).where(Escrow.id == escrow.id, Escrow.state == "settling")
             .values(updated_at=uow.clock.now(), **values))
-        if moved.rowcount != 1:
+        if moved.rowcount != 1:  # type: ignore[attr-defined]
             raise Conflict(_("escrow is not settling"))
         await uow.session.refresh(escrow)
         _emit(uow, escrow, op)

@@ -313,7 +313,7 @@ class SlackChannel:
         """Acknowledge a submission with errors, the next modal, or a close; returns the rest."""
         errors = [r for r in replies if isinstance(r, FormErrors)]
         forms = [r for r in replies if isinstance(r, FormReply)]
-        rest = [r for r in replies if not isinstance(r, FormErrors | FormReply)]
+        rest: list[Outbound] = [r for r in replies if not isinstance(r, FormErrors | FormReply)]
         if errors:
             merged = {k: v for e in errors for k, v in e.errors.items()}
             await ack(response_action="errors", errors=modals.errors_for(view, merged))
@@ -329,11 +329,12 @@ class SlackChannel:
         """The late twin of `_answer_submission`: the open modal updated through views.update."""
         errors = {k: v for r in replies if isinstance(r, FormErrors) for k, v in r.errors.items()}
         forms = [r for r in replies if isinstance(r, FormReply)]
-        rest = [r for r in replies if not isinstance(r, FormErrors | FormReply)]
+        rest: list[Outbound] = [r for r in replies if not isinstance(r, FormErrors | FormReply)]
         if errors:
             shown = modals.view_with_errors(view, modals.errors_for(view, errors))
         elif forms:
-            shown, rest = modals.form_view(forms[0]), rest + forms[1:]
+            shown = modals.form_view(forms[0])
+            rest += forms[1:]
         else:
             shown = modals.finished_view(view)
         try:

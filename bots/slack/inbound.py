@@ -35,7 +35,7 @@ def to_inbound(event: dict[str, Any]) -> Inbound:
         mime = clean_text(first.get("mimetype") or "application/octet-stream", 100)
         return clean_message(FileUpload(
             file_id=str(first.get("id", "")), file_name=str(first.get("name", "")),
-            mime_type=mime, size=first.get("size") or 0,  # type: ignore[arg-type]
+            mime_type=mime, size=first.get("size") or 0,
             kind="photo" if mime.startswith("image/") else "document"))  # type: ignore[return-value]
     return Text(blocks.unescape(clean_text(event.get("text"), 4096)))
 

@@ -218,7 +218,7 @@ def chats_picked(view: dict[str, Any], values: dict[str, Raw]) -> dict[str, str]
         element = block.get("element") if isinstance(block, dict) else None
         name = block.get("block_id") if isinstance(block, dict) else None
         if isinstance(element, dict) and element.get("type") == "conversations_select" and \
-                isinstance(values.get(name), str) and values[name]:
+                isinstance(name, str) and isinstance(values.get(name), str) and values[name]:
             picked[str(name)] = str(values[name])
     return picked
 
@@ -285,8 +285,8 @@ def errors_for(view: dict[str, Any], errors: dict[str, str]) -> dict[str, str]:
 def _same_modal(view: dict[str, Any], blocks: list[Block]) -> Block:
     """The submitted modal again with other blocks: input blocks keep their block and action ids,
     so Slack keeps what the person typed."""
-    kept = {k: view[k] for k in ("type", "callback_id", "title", "submit", "close",
-                                 "private_metadata") if k in view}
+    kept: dict[str, Any] = {k: view[k] for k in (
+        "type", "callback_id", "title", "submit", "close", "private_metadata") if k in view}
     return {**kept, "blocks": blocks}
 
 

@@ -27,7 +27,7 @@ from bots.telegram.sender import TelegramSender
 from bots.telegram.transport import AiohttpRequest
 from config.catalog_wiring import add_fetcher
 from config.container import Container
-from conversations.messages import Outcome
+from conversations.messages import ListPage, Outcome, Reply
 from core.i18n import LANGUAGES, N_, SOURCE, Visitor, _
 from core.locks import KeyedLocks
 from core.money.reading import reading
@@ -100,7 +100,7 @@ class TelegramChannel:
 
     name = "telegram"
 
-    def __init__(self, container: Container, *, poll_timeout: float = 10.0) -> None:
+    def __init__(self, container: Container, *, poll_timeout: int = 10) -> None:
         settings = container.settings
         if not settings.telegram_token:
             raise ValueError("AGORA_TELEGRAM_TOKEN is not set")
@@ -289,7 +289,8 @@ class TelegramChannel:
                 replies = compose.without_trailing_menu(replies)
         await self.live.moved_on(chat, keep=pressed.message_id if in_place and pressed else None,
                                  hand_off=self._webhook_hand_off(update_id))
-        if in_place and pressed is not None and await self.live.replace(pressed, replies[0]):
+        if in_place and pressed is not None and isinstance(replies[0], Reply | ListPage) \
+                and await self.live.replace(pressed, replies[0]):  # always so in place (replaces)
             replies = replies[1:]
         elif query is not None:
             await self._remove_keyboard(update_id, query)

@@ -30,6 +30,7 @@ async def answer_inline(container: Container, query: InlineQuery, bot_username: 
     results = []
     search, _rest = query_text.parse(text)  # one line: “pellets under 250 eur near riga 300km”
     if search.text or search.filters():
+        assert container.catalog is not None  # config.container.build sets it
         async with container.uow() as uow:
             found = await container.catalog.top_listings(uow, search, INLINE_LIMIT)
             for listing, _score in found:

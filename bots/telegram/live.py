@@ -42,12 +42,14 @@ def unchanged(exc: Exception) -> bool:
 
 def objects(rows: Rows) -> frozenset[str]:
     """The objects a message's buttons name ("@do:<intent>:<arg>" → "deal:12")."""
-    keys = set()
+    keys: set[str] = set()
     for button in (b for row in rows for b in row):
         intent, _, arg = button.data.removeprefix("@do:").partition(":")
         if button.data.startswith("@do:") and intent in Intent._value2member_map_:
-            keys.add(about(Intent(intent), arg))
-    return frozenset(keys - {None})
+            key = about(Intent(intent), arg)
+            if key is not None:
+                keys.add(key)
+    return frozenset(keys)
 
 
 def is_prompt(rows: Rows) -> bool:

@@ -97,6 +97,6 @@ def _body(request_data: RequestData | None, files: bool) -> aiohttp.FormData | b
     for name, value in fields.items():
         form.add_field(name, value)
     for name, upload in request_data.multipart_data.items():
-        file_name, content, mime_type = upload  # type: ignore[misc]
+        file_name, content, mime_type = upload
         form.add_field(name, content, filename=file_name, content_type=mime_type)
     return form

@@ -99,6 +99,8 @@ async def dispute_page(request: Request, dispute: str, operator: DealViewer) -> 
 @router.post("/disputes/{dispute}/ask")
 async def ask(request: Request, dispute: str, operator: Asker) -> Response:
     number, form = id_of(dispute), await _form(request, "party", "question")
+    if number is None:
+        return _not_found(request, operator, "There is no such dispute.")
     return await _act(request, operator, number, form, lambda uow: after_sale.ask_party(
         uow, number, operator.account_id, form["party"], form["question"]), "asked")
 
@@ -106,6 +108,8 @@ async def ask(request: Request, dispute: str, operator: Asker) -> Response:
 @router.post("/disputes/{dispute}/decide")
 async def decide(request: Request, dispute: str, operator: Decider) -> Response:
     number, form = id_of(dispute), await _form(request, "outcome", "reasons", "refund")
+    if number is None:
+        return _not_found(request, operator, "There is no such dispute.")
     return await _act(request, operator, number, form,
                       lambda uow: _decide(uow, operator, number, form), "decided")
 

@@ -105,6 +105,8 @@ async def publish_gathering(request: Request, container: ContainerDep, operator:
     if v["description"]:
         sent.check("description", lambda: community_rules.text(v["description"], "description",
                                                       maximum=1500))
+    if starts is None:  # refused, or its zone was: the page again with the errors (as _publish)
+        return await _page(request, operator, sent)
     return await _publish(request, operator, sent, "scheduled", lambda uow: (
         gatherings.publish(uow, operator.account_id, kind=kind, title=v["title"],
                            starts_at=starts, minutes=minutes or 0,

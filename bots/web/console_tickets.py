@@ -39,6 +39,8 @@ async def ticket_page(request: Request, ticket: str, operator: Supporter) -> HTM
 @router.post("/tickets/{ticket}/reply")
 async def reply(request: Request, ticket: str, operator: Supporter) -> Response:
     number, text = id_of(ticket), await field(request, "text", 4000)
+    if number is None:
+        return _missing(request, operator)
     return await _act(request, operator, number, "answered", text, lambda uow: (
         service.operator_reply(uow, operator.account_id, number, text)))
 
@@ -46,7 +48,7 @@ async def reply(request: Request, ticket: str, operator: Supporter) -> Response:
 @router.post("/tickets/{ticket}/{verb}")
 async def move(request: Request, ticket: str, verb: str, operator: Supporter) -> Response:
     number = id_of(ticket)
-    if verb not in ACTIONS:
+    if verb not in ACTIONS or number is None:
         return _missing(request, operator)
     action, what = ACTIONS[verb]
     return await _act(request, operator, number, what, "", lambda uow: (

@@ -4,6 +4,8 @@ modules; every page is server-rendered and works without JavaScript."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -87,7 +89,9 @@ async def sitemap(request: Request, container: ContainerDep) -> Response:
         listings = await public_listings.published_ids(uow)
         consultants = await public_consultants.live_ids(uow)
     settings = container.settings
-    entries = [(canonical(settings, path), None) for path in PAGES]
+    # (address, last change): a page of its own has none to give
+    entries: list[tuple[str, datetime | None]] = [(canonical(settings, path), None)
+                                                  for path in PAGES]
     entries += [(canonical(settings, f"/listings/{i}"), changed) for i, changed in listings]
     entries += [(canonical(settings, f"/consultants/{i}"), changed) for i, changed in consultants]
     entries += [(canonical(settings, f"/market/{code}"), None) for code in TYPES]

@@ -23,8 +23,9 @@ from core.money.model import Money
 # The address's short names of SearchQuery's fields.
 NUMBERS = {"qty": "qty_min", "km": "max_km"}
 PRICES = {"min": "price_min", "max": "price_max", "mwh": "price_mwh_max"}
-CHOICES = {"type": ("product_type", TYPES), "cert": ("certification", CERTIFICATIONS),
-           "delivery": ("delivery", DELIVERY)}
+CHOICES: dict[str, tuple[str, Mapping[str, object]]] = {
+    "type": ("product_type", TYPES), "cert": ("certification", CERTIFICATIONS),
+    "delivery": ("delivery", DELIVERY)}
 KM_CHOICES = (25, 50, 100, 200, 300, 500)
 PARAM_OF = {**{v: k for k, v in NUMBERS.items()}, **{v: k for k, v in PRICES.items()},
             **{v[0]: k for k, v in CHOICES.items()}, "negotiable_only": "neg", "sort": "sort",
@@ -115,9 +116,9 @@ def params(search: WebSearch) -> dict[str, str]:
     default — nothing blank."""
     q = search.query
     out: dict[str, str] = {"q": q.text} if q.text else {}
-    for name, key in CHOICES.items():
-        if getattr(q, key[0]):
-            out[name] = getattr(q, key[0])
+    for name, (key, __) in CHOICES.items():
+        if getattr(q, key):
+            out[name] = getattr(q, key)
     for name, key in PRICES.items():
         if getattr(q, key) is not None:
             out[name] = _major(getattr(q, key), q.currency)

@@ -99,11 +99,13 @@ def id_claims(id_token: str) -> dict[str, Any]:
 def who(settings: Settings, claims: dict[str, Any], nonce: str) -> tuple[str, str] | None:
     """(team id, user id) when the token is for us, this sign-in and our workspace."""
     team, user = claims.get("https://slack.com/team_id"), claims.get("https://slack.com/user_id")
-    fine = (claims.get("aud") == settings.slack_client_id and claims.get("iss") == ISSUER
-            and claims.get("nonce") == nonce and team == settings.slack_team_id
+    if (claims.get("aud") == settings.slack_client_id and claims.get("iss") == ISSUER
+            and claims.get("nonce") == nonce and isinstance(team, str)
+            and team == settings.slack_team_id
             and isinstance(claims.get("exp"), int) and claims["exp"] + LEEWAY > time.time()
-            and isinstance(user, str) and user.isalnum())
-    return (team, user) if fine else None
+            and isinstance(user, str) and user.isalnum()):
+        return team, user
+    return None
 
 
 async def still_public(uow: UnitOfWork, kind: str, object_id: int) -> None:

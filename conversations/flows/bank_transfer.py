@@ -42,6 +42,7 @@ async def _start(ctx: Ctx) -> Next | None:
     assert ctx.account is not None
     escrow_id = parse_id(str(ctx.data.get("args") or "")) or 0
     payments = ctx.services.payments
+    assert payments is not None  # transfers are offered only where payments are wired
     try:
         view = await payments.transfer_details(escrow_id, ctx.account.id, ctx.uow)
     except NotFound:
@@ -73,7 +74,7 @@ async def _prompt(ctx: Ctx) -> list[Outbound]:
 
 
 async def _on_amount(ctx: Ctx, msg: Inbound) -> Next:
-    assert ctx.account is not None
+    assert ctx.account is not None and ctx.services.payments is not None
     currency = str(ctx.data["currency"])
     if isinstance(msg, Choice) and msg.data == "all":
         amount = _missing(ctx)

@@ -62,6 +62,7 @@ async def _card(ctx: Ctx) -> list[Outbound]:
     assert ctx.account is not None
     standing = await auctions.standing(ctx.uow, ctx.data["request_id"], ctx.account.id)
     request = standing.request
+    assert request.id is not None and request.deadline is not None  # saved, not a preview
     lines = [request_text(request, local_time(request.deadline, ctx.account.timezone)),
              *standing_lines(standing)]
     if request.status != "open" or request.closed_at is not None:
@@ -99,6 +100,7 @@ async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
                                            example=present.number(Decimal("20.50"))),
                                          kind="error"))
     standing = await auctions.standing(ctx.uow, ctx.data["request_id"], ctx.account.id)
+    assert standing.request.id is not None  # a saved request: only a preview has no number
     field = PriceField("price", N_("Your price"), minimum=Decimal("0.01"),
                        maximum=Decimal(100_000_000), currency=standing.request.currency)
     try:

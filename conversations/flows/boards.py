@@ -35,7 +35,7 @@ async def _start(ctx: Ctx) -> Next | None:
     post_id = parse_id(number_text)
     if post_id is None:
         return Next.end(Reply(_("Which post? Type /boards to read the boards."), kind="error"))
-    head, __ = await boards.thread(ctx.uow, post_id, ctx.account_id)  # refuses a hidden one
+    head, _replies = await boards.thread(ctx.uow, post_id, ctx.account_id)  # refuses a hidden one
     ctx.data.update(board_id=head.post.board_id, post_id=head.post.id, target=post_id, page=0)
     if verb == "react":
         card = await boards.react(ctx.uow, ctx.account_id, post_id, kind)

@@ -79,7 +79,7 @@ _TIME_LABELS = (N_("Time 1"), N_("Time 2"), N_("Time 3"))
 
 
 def times_form(today: date) -> Form:
-    fields = []
+    fields: list[Field] = []
     for n, label in zip((1, 2, 3), _TIME_LABELS, strict=True):
         field = TimeField(f"time{n}", label, required=n == 1,
                           hint=N_("Like 2026-12-03 14:00, in your time zone."))

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -68,6 +69,7 @@ def parse_week(text: str) -> dict[str, list[list[str]]]:
                                example=week_example()))
         if found.group(1):
             days = _day(found.group(1)), _day(found.group(2) or found.group(1))
+        assert days is not None  # a part without days was refused above unless days came before
         first, last = days
         if last < first:
             raise FieldError(_("“{part}”: the days run backwards.", part=part[:40]))
@@ -82,7 +84,7 @@ def parse_week(text: str) -> dict[str, list[list[str]]]:
     return week
 
 
-def week_text(week: dict[str, list[list[str]]]) -> str:
+def week_text(week: Mapping[str, Sequence[Sequence[str]]]) -> str:
     """The weekly hours as one line again, with the reader's names of the days (“Mo.
     09:00-17:00; …”), as `parse_week` reads them back."""
     names = weekday_names(current_language())

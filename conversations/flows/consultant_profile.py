@@ -121,7 +121,7 @@ async def _on_preview(ctx: Ctx, msg: Inbound) -> Next:
 
 
 async def _go_live(ctx: Ctx) -> Next:
-    assert ctx.account is not None
+    assert ctx.account is not None and ctx.services.payments is not None
     missing = await profiles.go_live(ctx.uow, ctx.account.id, ctx.services.payments)
     note = _("🚀 Live: seekers can find and book you.") if not missing else \
         _("Not yet: {missing}", missing="; ".join(missing))

@@ -5,6 +5,7 @@ that removes it."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -24,7 +25,8 @@ _LANGUAGE = re.compile(r"\bin\s+([a-z]{4,20})\b", re.I)
 
 def parse(line: str, currency: str = "EUR") -> dict[str, Any]:
     """The words and the filters of one typed line, as `DirectoryQuery` fields."""
-    text, found = " " + line.strip()[:200] + " ", {}
+    text = " " + line.strip()[:200] + " "
+    found: dict[str, Any] = {}  # amounts, counts, flags and codes alike
     if (m := _PRICE.search(text)) and (price := _amount(m.group(1), currency)) is not None:
         found["price_max"], text = price, text.replace(m.group(0), " ")
     if (m := _FLOOR.search(text)) and (floor := _amount(m.group(1), currency)) is not None:
@@ -64,11 +66,12 @@ def to_query(saved: dict[str, Any]) -> dict[str, Any]:
 
 def chips(query: dict[str, Any], currency: str = "EUR") -> list[tuple[str, str]]:
     """(label, filter name) of each active filter, to remove with one tap."""
-    shown = {"category": lambda v: CATEGORIES.get(v, v),
-             "language": language_name,
-             "price_min": lambda v: _("≥ {price}/h", price=Money(v, currency)),
-             "price_max": lambda v: _("≤ {price}/h", price=Money(v, currency)),
-             "min_rating": lambda v: f"★ {v}+",
-             "online_now": lambda v: _("online now"),
-             "free_within_days": lambda v: n_("free within {n} days", "free within {n} days", v)}
+    shown: dict[str, Callable[[Any], str]] = {
+        "category": lambda v: CATEGORIES.get(v, v),
+        "language": language_name,
+        "price_min": lambda v: _("≥ {price}/h", price=Money(v, currency)),
+        "price_max": lambda v: _("≤ {price}/h", price=Money(v, currency)),
+        "min_rating": lambda v: f"★ {v}+",
+        "online_now": lambda v: _("online now"),
+        "free_within_days": lambda v: n_("free within {n} days", "free within {n} days", v)}
     return [(f"✕ {show(query[name])}", name) for name, show in shown.items() if query.get(name)]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from conversations.fields import ChoiceField, DecimalField, TextField
+from conversations.fields import ChoiceField, DecimalField, Field, TextField
 from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
 from conversations.flows.opening import STARS, quote_allowed, quote_field
 from conversations.forms import Form
@@ -108,6 +108,7 @@ async def _dispute_prompt(ctx: Ctx) -> list[Outbound]:
                        amount=view.quality_refund or Money(0, deal.currency)))
     lines += [_("Messages:"), *(said or [_("(none)")])]
     if dispute.decided_at is not None:
+        assert dispute.outcome is not None  # a decision sets both at once
         return [Reply("\n".join([*lines, _("Decided: {outcome}.",
                                                    outcome=_(DECIDE_OUTCOMES[dispute.outcome]))]),
                       rows((_("✔ Done"), "done")))]
@@ -124,7 +125,8 @@ async def _on_dispute(ctx: Ctx, msg: Inbound) -> Next:
         ctx.data["party"] = what
         return Next(state="ask")
     if verb == "d" and what in ("release", "refund", "split"):
-        __, view, __ = await deal_views.dispute_view(ctx.uow, ctx.data["dispute_id"], ctx.account_id)
+        _dispute, view, _said = await deal_views.dispute_view(ctx.uow, ctx.data["dispute_id"],
+                                                              ctx.account_id)
         ctx.data.update(outcome=what, total=str(view.deal.payable.decimal))  # with VAT
         return Next(state="decide")
     return Next.end()
@@ -144,8 +146,8 @@ async def _on_ask(ctx: Ctx, msg: Inbound) -> Next:
 
 
 def _decide_form(ctx: Ctx) -> Form:
-    fields = [TextField("reasons", N_("Reasons (both parties see them)"), min_length=5,
-                        max_length=2000, multiline=True)]
+    fields: list[Field] = [TextField("reasons", N_("Reasons (both parties see them)"),
+                                     min_length=5, max_length=2000, multiline=True)]
     if ctx.data.get("outcome") == "split":
         whole = Decimal(ctx.data.get("total") or "0")
         fields.insert(0, DecimalField("refund", _("The buyer's refund (less than {whole})",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from conversations.fields import ChoiceField, DecimalField, TextField
+from conversations.fields import ChoiceField, DecimalField, Field, TextField
 from conversations.flow import Ask, Ctx, Flow, FormState, Next
 from conversations.flows import deal_billing, offer_fields
 from conversations.flows.listing_fields import AmountOfField, DateField
@@ -226,9 +226,10 @@ async def _updated(ctx: Ctx, values: dict[str, Any]) -> Next:
 
 
 def _quality_form(ctx: Ctx) -> Form:
-    fields = [AmountOfField("delivered", N_("Delivered quantity"), places=3, required=False,
-                           hint=N_("Skip if the whole agreed quantity arrived."),
-                           form_hint=N_("Leave empty if the whole agreed quantity arrived."))]
+    fields: list[Field] = [
+        AmountOfField("delivered", N_("Delivered quantity"), places=3, required=False,
+                      hint=N_("Skip if the whole agreed quantity arrived."),
+                      form_hint=N_("Leave empty if the whole agreed quantity arrived."))]
     fields += [DecimalField(name, _("Measured {name} ({unit})", name=name, unit=MEASURABLE.get(name, "")),
                             places=2, required=False) for name in ctx.data.get("specs") or []]
     return Form("quality", N_("Quality report"), fields, submit_label=N_("Send report"))

@@ -98,8 +98,9 @@ async def _on_write(ctx: Ctx, msg: Inbound) -> Next:
 
 
 async def _history(ctx: Ctx) -> list[Outbound]:
+    assert ctx.account is not None  # the thread opened only for a registered party
     page = int(ctx.data.get("page") or 0)
-    found = await threads.history(ctx.uow, ctx.data["thread_id"], ctx.account_id, page)
+    found = await threads.history(ctx.uow, ctx.data["thread_id"], ctx.account.id, page)
     if not found:
         return [Reply(_("No more messages."), rows((_("◀ Newer"), "newer"), (_("💬 Write"), "write"),
                                                    per_row=2))]

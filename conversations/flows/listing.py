@@ -87,12 +87,14 @@ async def _on_media(ctx: Ctx, msg: Inbound) -> Next:
         raise DomainError(_("Files can't be received on this channel yet; add them from Telegram "
                             "or the terminal, or tap Done."))
     data = await fetcher.fetch(msg.file_id)
+    assert ctx.services.files is not None  # wired wherever a channel can send files
     stored = await media.attach(ctx.uow, ctx.services.files, ctx.data["listing_id"],
                                 kind=kind, name=msg.file_name, mime=msg.mime_type, data=data,
                                 channel_ref=f"{ctx.env.channel}:{msg.file_id}")
     added = Reply(_("📎 Added {name} ({size} KB, SHA-256 {checksum}…).", name=stored.name,
                     size=present.number(stored.size // 1024 or 1), checksum=stored.sha256[:12]))
-    if await listings.file_added(ctx.uow, ctx.data["listing_id"], ctx.account.id):  # type: ignore[union-attr]
+    assert ctx.account is not None  # listings are made only by registered people
+    if await listings.file_added(ctx.uow, ctx.data["listing_id"], ctx.account.id):
         return Next.end(added, Reply(_(BACK_TO_REVIEW)))
     return Next.stay(added)
 

@@ -16,7 +16,9 @@ from core.payments_port import EscrowView, PaymentsPort, SavedMethodView, Wallet
 
 
 def _payments(ctx: Ctx) -> PaymentsPort:
-    return ctx.services.payments
+    payments = ctx.services.payments
+    assert payments is not None  # money flows run only where a payments service is wired
+    return payments
 
 
 def _amounts(values: list[Money]) -> str:

@@ -69,6 +69,7 @@ async def _start(ctx: Ctx) -> Next | None:
 
 async def _basis(ctx: Ctx, mode: str, number: int) -> tuple[int, dict[str, Any] | None]:
     """The listing the offer is on, and a counter-offer's starting values."""
+    assert ctx.account is not None  # `_start` opens an offer only for a registered person
     if mode == "counter":
         offer, __ = await offers.summary(ctx.uow, number, ctx.account_id)
         await _terms_for(ctx, offer.buyer_id)
@@ -78,11 +79,11 @@ async def _basis(ctx: Ctx, mode: str, number: int) -> tuple[int, dict[str, Any] 
         await _terms_for(ctx, thread.buyer_id)
         return thread.listing_id, None
     if mode == "supply":  # a quote on a request for supply, from the seller's listing
-        quote = await supply_requests.quote_start(ctx.uow, number, ctx.account_id)
+        quote = await supply_requests.quote_start(ctx.uow, number, ctx.account.id)
         await _terms_for(ctx, quote.buyer_id)
         return quote.listing_id, quote.values
     if mode == "renew":  # the same terms and schedule again, to the same partner
-        contract, role, terms = await contract_card.renewal(ctx.uow, number, ctx.account_id)
+        contract, role, terms = await contract_card.renewal(ctx.uow, number, ctx.account.id)
         ctx.data["as_seller"] = role == "seller"
         ctx.data["partner"] = contract.buyer_id
         return contract.listing_id, of.from_terms(terms)

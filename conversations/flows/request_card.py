@@ -57,13 +57,14 @@ async def _list(ctx: Ctx) -> list[Outbound]:
         _("📣 #{id} {quantity} of {product}", id=r.id,
           quantity=present.quantity(r.quantity, r.unit),
           product=_(product(r.product_type).label)),
-        _(STATUS.get(r.status, r.status)), _button(r.id)) for r in mine)
+        _(STATUS.get(r.status, r.status)), _button(r)) for r in mine)
     return [ListPage(_("📣 Your requests for supply"), items, 1, 1),
             Reply(_("Open one, or Done."), rows((_("✔ Done"), "done")))]
 
 
-def _button(request_id: int) -> Button:
-    return Button(_("Open"), f"r:{request_id}")
+def _button(request: RequestView) -> Button:
+    assert request.id is not None  # a saved request: only a preview has no number
+    return Button(_("Open"), f"r:{request.id}")
 
 
 async def _on_list(ctx: Ctx, msg: Inbound) -> Next:
@@ -80,6 +81,7 @@ async def _card(ctx: Ctx) -> list[Outbound]:
     request = await supply_requests.view(ctx.uow, ctx.data["request_id"], ctx.account.id)
     if request.mode in auction_rules.BIDDING:
         return await _bidding_card(ctx, request)
+    assert request.id is not None and request.deadline is not None  # saved, not a preview
     quotes = await supply_requests.compare(ctx.uow, request.id, ctx.account.id)
     status = "quotes_closed" if request.status == "open" \
         and ctx.uow.clock.now() >= request.deadline else request.status
@@ -102,6 +104,7 @@ async def _bidding_card(ctx: Ctx, request: RequestView) -> list[Outbound]:
     """A tender's or auction's card for its buyer: the bids ranked (a tender's sealed until its
     deadline); the close awards by itself, so there is nothing to tap but Refresh."""
     assert ctx.account is not None
+    assert request.id is not None and request.deadline is not None  # saved, not a preview
     count, ranked = await auctions.board(ctx.uow, request.id, ctx.account.id)
     status = "bidding" if request.status == "open" else request.status
     lines = [request_text(request, local_time(request.deadline, ctx.account.timezone),

@@ -41,6 +41,7 @@ async def _start(ctx: Ctx) -> Next | None:
 async def _card(ctx: Ctx) -> list[Outbound]:
     assert ctx.account is not None
     request = await supply_requests.view(ctx.uow, ctx.data["request_id"], ctx.account.id)
+    assert request.deadline is not None  # a saved request: only a preview has no deadline
     text = request_text(request, local_time(request.deadline, ctx.account.timezone))
     return [Reply(text, ((action_button(Action(Intent.QUOTE_REQUEST, N_("💶 Quote"),
                                                 str(request.id))),

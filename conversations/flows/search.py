@@ -21,7 +21,9 @@ from core.ids import parse_id
 
 
 def _catalog(ctx: Ctx) -> Catalog:
-    return ctx.services.catalog
+    catalog = ctx.services.catalog
+    assert catalog is not None  # search runs only where a catalog is wired
+    return catalog
 
 
 def _origin(ctx: Ctx) -> tuple[float, float] | None:

@@ -270,6 +270,7 @@ async def _on_review(ctx: Ctx, msg: Inbound) -> Next:
         return Next.stay(Reply(_("Tap Publish or Change details."), kind="error"))
     assert ctx.account is not None
     request = await supply_requests.post(ctx.uow, ctx.account.id, _draft(ctx))
+    assert request.id is not None and request.deadline is not None  # published: saved
     asked = len(await supply_requests.invited(ctx.uow, request.id))
     deadline = local_time(request.deadline, ctx.account.timezone)
     text = _published_words(request, asked, deadline)

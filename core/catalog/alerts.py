@@ -164,18 +164,18 @@ async def send_digests(uow: UnitOfWork, hour: int = DIGEST_HOUR) -> int:
 async def _send_digest(uow: UnitOfWork, rows: list[tuple[AlertHit, SavedSearch, Listing]],
                        key: str) -> None:
     saved = rows[0][1]
-    ids = [hit.id for hit, __, __ in rows]
+    ids = [hit.id for hit, _saved, _listing in rows]
     claimed = await uow.session.execute(
         update(AlertHit).where(AlertHit.id.in_(ids), AlertHit.sent_at.is_(None))
         .values(sent_at=uow.clock.now()))
     if claimed.rowcount != len(ids):  # type: ignore[attr-defined]
         raise Conflict(_("another worker is sending this digest"))
-    lines = [f"• {listing.title} — {listing.city}" for __, __, listing in rows[:10]]
+    lines = [f"• {listing.title} — {listing.city}" for _hit, _saved, listing in rows[:10]]
     async with addressed_to(uow, saved.account_id):
         more = ("\n" + n_("…and {n} more", "…and {n} more", len(rows) - 10)) if len(rows) > 10 else ""
         what = SearchQuery.from_dict(saved.query).describe()
         buttons = [[Action(Intent.VIEW_LISTING, _("View {title}", title=listing.title[:30]), str(listing.id))]
-                   for __, __, listing in rows[:3]] + _alert_buttons(None, saved.id)
+                   for _hit, _saved, listing in rows[:3]] + _alert_buttons(None, saved.id)
         head = n_("📰 Daily digest for {what}: {n} new", "📰 Daily digest for {what}: {n} new", len(rows),
                   what=what)
         await notify(uow, saved.account_id, head + "\n" + "\n".join(lines) + more, buttons=buttons,

@@ -254,7 +254,7 @@ Row = tuple[str, str, float, float, int, list[str], list[str]]  # name, country,
 def _load_rows() -> list[Row]:
     path = _cache_path()
     try:
-        return [tuple(row) for row in json.loads(path.read_text(encoding="utf-8"))]  # type: ignore[misc]
+        return [tuple(row) for row in json.loads(path.read_text(encoding="utf-8"))]
     except (OSError, ValueError):
         rows = _rows_from_package()
         _write_atomically(path, json.dumps(rows, ensure_ascii=False, separators=(",", ":")))

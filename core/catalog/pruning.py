@@ -123,9 +123,9 @@ def _pruned(index: SearchIndex, matches: list[Match], q: SearchQuery, chosen: li
             need = min(need, shortlist.partial - got_partial - (above - whole))
         if need <= 0:
             break
-        rows = [_fill(index, terms, without, cand, q, need) for terms, without in combos]
-        fill = np.concatenate(rows) if len(rows) > 1 else rows[0]
-        if len(rows) > 1:  # equally alike combinations: the shortest `need` of them all
+        fills = [_fill(index, terms, without, cand, q, need) for terms, without in combos]
+        fill = np.concatenate(fills) if len(fills) > 1 else fills[0]
+        if len(fills) > 1:  # equally alike combinations: the shortest `need` of them all
             keys = np.unique((index.lengths.data[fill].astype(np.int64) << 32) | fill)
             fill = keys[:need] & _SLOT
         extra.append(fill)
@@ -248,11 +248,15 @@ def coverage(cand: np.ndarray, matches: list[Match], dense: np.ndarray | None = 
                   if dense is not None and len(term.rows) <= SCATTER * len(cand)]
         searched = [term for term in match
                     if dense is None or len(term.rows) > SCATTER * len(cand)]
-        for term in marked:  # least alike first: the best is written last
-            dense[term.rows] = term.sim
-        best = dense[cand] if marked else np.zeros(len(cand), dtype=np.float32)
-        for term in marked:
-            dense[term.rows] = 0.0
+        if marked:
+            assert dense is not None  # only a match over a buffer is marked
+            for term in marked:  # least alike first: the best is written last
+                dense[term.rows] = term.sim
+            best = dense[cand]
+            for term in marked:
+                dense[term.rows] = 0.0
+        else:
+            best = np.zeros(len(cand), dtype=np.float32)
         for term in searched:
             hit = holds(term.rows, cand)
             best[hit] = np.maximum(best[hit], np.float32(term.sim))

@@ -81,7 +81,8 @@ def parse(line: str, default_currency: str = "EUR",
           place: PlaceLookup | None = None) -> tuple[SearchQuery, list[str]]:
     """The query a one-line search describes, and notes on what was not understood."""
     lookup = place or _gazetteer_place
-    text, notes = f" {line.strip()} ", []
+    text = f" {line.strip()} "
+    notes: list[str] = []
     fields: dict[str, object] = {"currency": default_currency.upper()}
     text = _prices(text, fields)
     text = _quantity(text, fields)

@@ -54,7 +54,7 @@ async def user_file(uow: UnitOfWork, operator_id: int, account_id: int) -> UserF
     if account is None:
         raise NotFound(_("There is no such account."))
 
-    async def rows(stmt: object) -> list:  # type: ignore[type-arg]
+    async def rows(stmt: object) -> list:
         return list((await uow.session.execute(stmt)).scalars())  # type: ignore[call-overload]
 
     return UserFile(

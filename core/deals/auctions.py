@@ -305,11 +305,11 @@ async def _held(uow: UnitOfWork, request: SupplyRequest, seller_id: int) -> Supp
     moved = await uow.session.execute(update(SupplyRequest).where(
         SupplyRequest.id == request.id, SupplyRequest.status == OPEN,
         SupplyRequest.closed_at.is_(None)).values(updated_at=uow.clock.now()))
-    request = await uow.session.get(SupplyRequest, request.id, populate_existing=True)
-    assert request is not None
-    if moved.rowcount != 1 or uow.clock.now() >= request.deadline:  # type: ignore[attr-defined]
-        raise Conflict(await _closed_words(uow, request, seller_id))
-    return request
+    held = await uow.session.get(SupplyRequest, request.id, populate_existing=True)
+    assert held is not None
+    if moved.rowcount != 1 or uow.clock.now() >= held.deadline:  # type: ignore[attr-defined]
+        raise Conflict(await _closed_words(uow, held, seller_id))
+    return held
 
 
 async def _closed_words(uow: UnitOfWork, request: SupplyRequest, seller_id: int) -> str:

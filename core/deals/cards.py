@@ -92,7 +92,8 @@ def offer_text(offer: Offer | OfferFacts, listing: Listing | OfferListing,
             _(CHANGE_LABELS[c]) for c in changed) or _("nothing")))
     if offer.status == "open":
         lines.append(_("⏳ Open until {when}",
-                       when=local_time(offer.expires_at, reader and reader.timezone)))
+                       when=local_time(offer.expires_at,
+                                       reader.timezone if reader is not None else None)))
     elif offer.reason:
         lines.append(_("Status: {status} — {reason}", status=offer.status, reason=offer.reason))
     else:
@@ -120,10 +121,11 @@ def delivery_text(incoterm: str | None, place: str | None, start: object, end: o
 def _day(value: object) -> str:
     """A delivery day (a date, or one written as ISO text) in the reader's language."""
     if isinstance(value, str):
+        written = value
         try:
-            value = date.fromisoformat(value[:10])
+            value = date.fromisoformat(written[:10])
         except ValueError:
-            return value
+            return written
     return dates.day(value) if isinstance(value, date) else str(value)
 
 

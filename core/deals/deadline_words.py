@@ -44,8 +44,14 @@ def read_back(key: str, text: str) -> str | None:
         if "n" in values:
             hours = int(values["n"]) * (24 if values["unit"] == "day" else 1)
             delta = timedelta(hours=hours)
-            return side_by_side(lambda s=sentence, d=delta: _(s, span=duration(d)))
-        return side_by_side(lambda s=sentence, v=values: _(s, days=v["days"]))
+
+            def spanned(s: str = sentence, d: timedelta = delta) -> str:
+                return _(s, span=duration(d))
+            return side_by_side(spanned)
+
+        def in_days(s: str = sentence, v: dict[str, str] = values) -> str:
+            return _(s, days=v["days"])
+        return side_by_side(in_days)
     return None
 
 

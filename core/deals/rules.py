@@ -5,6 +5,7 @@ below zero. Services load, call these and store; the offer form asks by them too
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -143,9 +144,11 @@ def default_specs(listing_specs: dict[str, object], unit_price: Money) -> list[d
 
 def specs_of(terms: dict[str, object], currency: str) -> list[Spec]:
     """The frozen terms' quality specification as `Spec`s."""
+    quality = terms.get("quality") or []
+    assert isinstance(quality, Iterable)  # the frozen JSON's list of specs
     return [Spec(str(s["name"]), Decimal(str(s["limit"])), bool(s["is_maximum"]),
                  Money(int(s["penalty_minor"]), currency))
-            for s in terms.get("quality") or [] if isinstance(s, dict)]  # type: ignore[union-attr]
+            for s in quality if isinstance(s, dict)]
 
 
 def shortfall(agreed: Decimal, delivered: Decimal, tolerance_percent: Decimal,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import and_, or_, select
 
@@ -93,7 +93,16 @@ class QuoteRow:
         return self.offer.quantity
 
 
-def asked(request: SupplyRequest) -> str:
+class Asking(Protocol):
+    """What `asked` reads: a request's row or its public read model alike."""
+
+    @property
+    def quantity_milli(self) -> int: ...
+    @property
+    def unit(self) -> str: ...
+
+
+def asked(request: Asking) -> str:
     """What a request asks, in the reader's words and figures: “2 000 t”."""
     return present.quantity_milli(request.quantity_milli, request.unit)
 
@@ -426,7 +435,7 @@ async def compare(uow: UnitOfWork, request_id: int, buyer_id: int) -> list[Quote
     documents: dict[int, list[str]] = {}
     for listing_id, file_name in (await uow.session.execute(select(
             ListingMedia.listing_id, ListingMedia.file_name).where(
-            ListingMedia.listing_id.in_([listing.id for __, __, listing, __ in rows]),
+            ListingMedia.listing_id.in_([listing.id for _offer, _name, listing, _stats in rows]),
             ListingMedia.kind == "document").order_by(ListingMedia.id))).all():
         documents.setdefault(listing_id, []).append(file_name)
     return [_row(offer, name, listing, stats, request, tuple(documents.get(listing.id, ())))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -119,7 +120,8 @@ async def accept(uow: UnitOfWork, deal_id: int, actor_id: int, sha256: str) -> D
     if latest is None or latest.sha256 != sha256:
         raise Conflict(_("Those terms were changed; read the new version and accept that one."))
     column = DealTerms.buyer_accepted_at if role == BUYER else DealTerms.seller_accepted_at
-    marked = (await uow.session.execute(
+    # Both acceptance times, as the update returned them or as they stand.
+    marked: tuple[datetime | None, datetime | None] | None = (await uow.session.execute(
         update(DealTerms).where(DealTerms.id == latest.id, column.is_(None))
         .values({column.key: uow.clock.now()})
         .returning(DealTerms.buyer_accepted_at, DealTerms.seller_accepted_at))).first()

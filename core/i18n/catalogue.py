@@ -40,7 +40,7 @@ def code_catalog(methods: tuple[str, ...] = ("python", "jinja2")) -> Catalog:
     method_map = [(pattern, method) for pattern, method in method_map
                   if method in methods or method == "ignore"]
     catalog = Catalog(project="Agora", domain=DOMAIN)
-    for __, __, message, comments, context in extract_from_dir(
+    for _path, _line, message, comments, context in extract_from_dir(
             str(ROOT), method_map, options_map, keywords=KEYWORDS):
         catalog.add(message, None, auto_comments=comments, context=context,
                     flags=("python-brace-format",))

@@ -8,6 +8,7 @@ one currency. Quantities are compared in MWh (quantity times the listing's energ
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -88,7 +89,7 @@ def spread(values: list[int]) -> Spread:
 def month_starts(now: datetime, count: int = MONTHS) -> list[datetime]:
     """The first instants (UTC) of the last `count` months, oldest first, plus the next one."""
     year, month = now.year, now.month
-    starts = []
+    starts: list[datetime] = []
     for __ in range(count):
         starts.insert(0, datetime(year, month, 1, tzinfo=UTC))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
@@ -139,7 +140,7 @@ async def market_analytics(uow: UnitOfWork, product_type: str, country: str | No
         *_region(PriceRecord.country, country)))).all()
     counts = Counter([d.currency for d in deals] + [r.currency for r in listed]
                      + [r.currency for r in records])
-    currency = currency if currency in counts else (
+    currency = currency if currency is not None and currency in counts else (
         counts.most_common(1)[0][0] if counts else (currency or "EUR"))
     month_deals: list[list[int]] = [[] for __ in starts[:-1]]
     volume = [Decimal(0) for __ in starts[:-1]]
@@ -178,7 +179,7 @@ async def market_analytics(uow: UnitOfWork, product_type: str, country: str | No
         saved_active, forecast, why, sorted(counts, key=lambda c: (-counts[c], c)), public)
 
 
-def _awarded(rows: list[Any], starts: list[datetime], currency: str) -> list[list[int]]:
+def _awarded(rows: Sequence[Any], starts: list[datetime], currency: str) -> list[list[int]]:
     """Each month's awarded tender and auction prices per MWh in the currency shown."""
     found: list[list[int]] = [[] for __ in starts[:-1]]
     for r in rows:
@@ -188,7 +189,7 @@ def _awarded(rows: list[Any], starts: list[datetime], currency: str) -> list[lis
     return found
 
 
-def _listed(rows: list[Any], starts: list[datetime], now: datetime, currency: str
+def _listed(rows: Sequence[Any], starts: list[datetime], now: datetime, currency: str
             ) -> tuple[list[list[int]], list[Decimal], list[tuple[int, Decimal]]]:
     """Asking prices and quantities of listings on the market each month, and those live now.
     A listing is on the market from publication until it expires, or until its last change
@@ -198,6 +199,7 @@ def _listed(rows: list[Any], starts: list[datetime], now: datetime, currency: st
     live: list[tuple[int, Decimal]] = []
     for r in rows:
         begin = _aware(r.published_at)
+        assert begin is not None  # the query reads only listings that were published
         expires = _aware(r.expires_at) or now
         end = min(expires, now) if r.status == "published" else min(
             expires, _aware(r.updated_at) or now)
@@ -270,7 +272,7 @@ async def regions(uow: UnitOfWork, product_type: str, limit: int = 5) -> list[st
         Listing.product_type == product_type, Listing.country.is_not(None),
         Listing.status.in_(ON_MARKET)).group_by(Listing.country)
         .order_by(func.count().desc(), Listing.country).limit(limit))).all()
-    return [country for country, __ in rows]
+    return [country for country, __ in rows if country is not None]
 
 
 async def interests(uow: UnitOfWork, account_id: int) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from core.catalog.gazetteer import haversine_km
 from core.catalog.tables import Listing
@@ -49,7 +49,7 @@ def percentile(mine: int, others: list[int]) -> int | None:
     return round((below + same / 2) / len(others) * PERCENT)
 
 
-def _live(uow: UnitOfWork, product_type: str) -> object:
+def _live(uow: UnitOfWork, product_type: str) -> Select[Listing]:
     now = uow.clock.now()
     return select(Listing).where(
         Listing.status == "published", Listing.product_type == product_type,
@@ -57,10 +57,16 @@ def _live(uow: UnitOfWork, product_type: str) -> object:
         (Listing.expires_at.is_(None)) | (Listing.expires_at > now))
 
 
+def _price(listing: Listing) -> int:
+    """A live listing's price per MWh (`_live` reads only priced ones)."""
+    assert listing.price_mwh_minor is not None
+    return listing.price_mwh_minor
+
+
 async def standings(uow: UnitOfWork, seller_id: int, product_type: str,
                     radius_km: int = NEAR_KM) -> list[Standing]:
     """For each of the seller's live listings of the product: the competition near it."""
-    rows = list((await uow.session.execute(_live(uow, product_type))).scalars())  # type: ignore[arg-type]
+    rows = list((await uow.session.execute(_live(uow, product_type))).scalars())
     mine = [r for r in rows if r.seller_id == seller_id]
     others = [r for r in rows if r.seller_id != seller_id]
     found = []
@@ -68,12 +74,12 @@ async def standings(uow: UnitOfWork, seller_id: int, product_type: str,
         near = sorted(((haversine_km(own.latitude, own.longitude, r.latitude, r.longitude), r)
                        for r in others if r.currency == own.currency), key=lambda x: (x[0], x[1].id))
         near = [(km, r) for km, r in near if km <= radius_km]
-        prices = [r.price_mwh_minor for _, r in near]
+        prices = [_price(r) for _, r in near]
         assert own.price_mwh_minor is not None
         found.append(Standing(
             own.id, own.title, own.city, own.currency, own.price_mwh_minor, len(near),
             percentile(own.price_mwh_minor, prices), min(prices, default=None),
             max(prices, default=None),
-            [Rival(r.id, r.title, r.city, r.country, round(km), r.price_mwh_minor)
+            [Rival(r.id, r.title, r.city, r.country, round(km), _price(r))
              for km, r in near[:SHOWN]]))
     return found

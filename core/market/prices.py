@@ -52,8 +52,8 @@ async def market_view(uow: UnitOfWork, product_type: str, country: str | None,
         select(SearchLog.product_type, func.count()).where(*where, SearchLog.product_type.is_not(None))
         .group_by(SearchLog.product_type).order_by(func.count().desc()).limit(5))
     prices = await _prices(uow, product_type, currency)
-    return MarketView([(q, n) for q, n in queries.all()], [(t, n) for t, n in types.all()],
-                      prices, country)
+    return MarketView([(q, n) for q, n in queries.all()],
+                      [(t, n) for t, n in types.all() if t is not None], prices, country)
 
 
 async def _prices(uow: UnitOfWork, product_type: str, first: str) -> list[PriceRange]:
@@ -63,6 +63,7 @@ async def _prices(uow: UnitOfWork, product_type: str, first: str) -> list[PriceR
         Listing.price_mwh_minor.is_not(None))
     by_currency: dict[str, list[int]] = defaultdict(list)
     for currency, value in (await uow.session.execute(stmt)).all():
+        assert value is not None  # the query reads only priced listings
         by_currency[currency].append(value)
     ranges = [_range(currency, sorted(values)) for currency, values in by_currency.items()]
     return sorted(ranges, key=lambda r: (r.low.currency != first, -r.listings, r.low.currency))
@@ -96,6 +97,7 @@ async def prices_by_product(uow: UnitOfWork) -> list[ProductPrices]:
         Listing.product_type, Listing.currency, Listing.price_mwh_minor, Listing.expires_at)
         .where(Listing.status == "published", Listing.price_mwh_minor.is_not(None)))
     for kind, currency, value, expires in rows.all():
+        assert value is not None  # the query reads only priced listings
         if expires is None or expires > now:
             listed[(kind, currency)].append(value)
     dealt = await _dealt(uow, now - DEALS_WINDOW)
@@ -130,6 +132,7 @@ async def _awarded(uow: UnitOfWork, since: datetime) -> dict[tuple[str, str], li
         PriceRecord.recorded_at >= since, PriceRecord.price_mwh_minor.is_not(None)))
     found: dict[tuple[str, str], list[int]] = defaultdict(list)
     for kind, currency, value in rows.all():
+        assert value is not None  # the query reads only priced records
         found[(kind, currency)].append(value)
     return {key: values for key, values in found.items() if len(values) >= PUBLIC_MIN_DEALS}
 

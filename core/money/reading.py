@@ -35,8 +35,12 @@ def number_locale(language: str | None, country: str | None) -> str:
 
 
 class Reader(Protocol):
-    language: str | None
-    country: str | None
+    # Read-only, so an Account (its language never None) and a visitor are readers too.
+    @property
+    def language(self) -> str | None: ...
+
+    @property
+    def country(self) -> str | None: ...
 
 
 def locale_of(reader: Reader | None) -> str:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeGuard
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -54,6 +54,16 @@ class Rewriter(Protocol):
                       now: dict[str, Any]) -> None: ...
 
 
+def can_retire(sender: object) -> TypeGuard[Editor]:
+    """Whether a channel's sender can take buttons off the cards it sent."""
+    return hasattr(sender, "retire")
+
+
+def can_rewrite(sender: object) -> TypeGuard[Rewriter]:
+    """Whether a channel's sender can rewrite the cards it sent."""
+    return hasattr(sender, "rewrite")
+
+
 # The card of an object as it is now, for one reader: (object's id, account) → a payload
 # ({"text", "buttons"}), or None when the object is gone or the reader is not a party.
 CardBuilder = Callable[[str, int], Awaitable["dict[str, Any] | None"]]
@@ -83,7 +93,7 @@ async def retire_older(sessions: async_sessionmaker[AsyncSession], editor: Edito
         async with sessions() as session, session.begin():
             taken = await session.execute(update(o).where(o.id == card_id, o.sent_ref == ref)
                                           .values(sent_ref=None))
-        if taken.rowcount != 1:  # another worker retired it meanwhile
+        if taken.rowcount != 1:  # type: ignore[attr-defined]  # another worker retired it meanwhile
             continue
         try:
             await editor.retire(address, ref, payload)

@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import and_, exists, literal_column, or_, select, update
+from sqlalchemy import ColumnClause, and_, exists, literal_column, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
@@ -37,6 +37,7 @@ from core.notifications.ratelimit import Limiter, SendLimiter
 from core.notifications.tables import OutboxMessage
 from core.storage import workers
 from core.storage.database import retry_if_disconnected
+from core.storage.uow import dialect_name
 
 log = logging.getLogger(__name__)
 
@@ -249,10 +250,12 @@ class OutboxDispatcher:
             await self._failed(row, exc)
             return False
         about = cards.about(row.payload)
-        card = ref if about and isinstance(ref, str) and hasattr(sender, "retire") else None
+        editor = sender if cards.can_retire(sender) else None
+        card = ref if about and isinstance(ref, str) and editor is not None else None
         await self._finish(row.id, status="sent", sent_at=self._clock.now(), sent_ref=card)
-        if card is not None:  # the newer card is shown: older ones of its objects lose buttons
-            await cards.retire_older(self._sessions, sender, row.id, row.channel, row.address,
+        if card is not None and editor is not None:
+            # The newer card is shown: older ones of its objects lose buttons.
+            await cards.retire_older(self._sessions, editor, row.id, row.channel, row.address,
                                      about)
         return True
 
@@ -262,7 +265,7 @@ class OutboxDispatcher:
         sender = self.senders[row.channel]
         build = self.card_builders.get(key.partition(":")[0])
         try:
-            if build is not None and row.account_id is not None and hasattr(sender, "rewrite"):
+            if build is not None and row.account_id is not None and cards.can_rewrite(sender):
                 await cards.rewrite_latest(self._sessions, sender, row.id, row.channel,
                                            row.address, key, build, row.account_id)
         except RetryLater as wait:
@@ -370,7 +373,7 @@ class OutboxDispatcher:
         o, cutoff = OutboxMessage, now - self._lease
         async with self._sessions() as session, session.begin():
             gone = o.claimed_at < cutoff
-            if session.bind.dialect.name == "postgresql":
+            if dialect_name(session) == "postgresql":
                 # A worker not connected now is dead — unless the database itself just came
                 # back, and a living worker has not reconnected yet (it keeps the marks of what
                 # it sent meanwhile, `_owed`): its claims count as dead only after a while.
@@ -399,4 +402,4 @@ def _first_of_its_chat(now: datetime) -> Any:
         or_(earlier.status == "sending", earlier.available_at <= now))
 
 
-_OPEN = (literal_column("'pending'"), literal_column("'sending'"))
+_OPEN: tuple[ColumnClause[str], ...] = (literal_column("'pending'"), literal_column("'sending'"))

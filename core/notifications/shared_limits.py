@@ -75,8 +75,10 @@ class RedisSendLimiter:
                                                      timeout=POOL_WAIT,
                                                      socket_connect_timeout=TIMEOUT,
                                                      socket_timeout=TIMEOUT)
+        # limits types its **options as scalars; redis-py takes the pool as one of them.
         storage = RedisStorage(f"async+{url}", implementation="redispy", wrap_exceptions=True,
-                               key_prefix=KEY_PREFIX, connection_pool=self._pool)
+                               key_prefix=KEY_PREFIX,
+                               connection_pool=self._pool)  # type: ignore[arg-type]
         self._windows = MovingWindowRateLimiter(storage)
         # One waiter per channel in this worker polls the bot's budget; the rest queue here.
         self._turns: dict[str, asyncio.Lock] = {}

@@ -32,7 +32,8 @@ def alembic_config(url: str) -> Any:  # alembic.config.Config
 def head_revision() -> str | None:
     """The newest migration's revision, read from the migration files' text: the revision no
     other one names as its `down_revision`. None when that is not one revision (a branch)."""
-    revisions, parents = set(), set()
+    revisions: set[str] = set()
+    parents: set[str] = set()
     for script in (MIGRATIONS / "versions").glob("*.py"):
         for down, value in _REVISION.findall(script.read_text(encoding="utf-8")):
             (parents if down else revisions).add(value)

@@ -20,6 +20,12 @@ from core.money.reading import reading
 from core.policy import Policy
 
 
+def dialect_name(session: AsyncSession) -> str:
+    """The session's database dialect: "postgresql" or "sqlite"."""
+    assert session.bind is not None  # every session factory is bound to its engine
+    return session.bind.dialect.name
+
+
 class UnitOfWork:
     """`async with uow:` … `await uow.commit()`; leaving without commit rolls back."""
 

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.dialects import postgresql, sqlite
 
-from core.storage.uow import UnitOfWork
+from core.storage.uow import UnitOfWork, dialect_name
 
 T = TypeVar("T")
 
@@ -18,7 +18,7 @@ INSERTS: dict[str, Insert] = {"postgresql": postgresql.insert, "sqlite": sqlite.
 
 def dialect_insert(uow: UnitOfWork, table: Any) -> Any:
     """An INSERT into `table` (a Table or a mapped class) in the dialect of the uow's database."""
-    return INSERTS[uow.session.bind.dialect.name](table)
+    return INSERTS[dialect_name(uow.session)](table)
 
 
 def per_dialect(build: Callable[[Insert], T]) -> dict[str, T]:

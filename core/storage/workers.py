@@ -11,9 +11,9 @@ import os
 import secrets
 import socket
 
-from sqlalchemy import ColumnElement, and_, column, func, select, table, text
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, column, func, select, table, text
 
-from core.storage.uow import UnitOfWork
+from core.storage.uow import UnitOfWork, dialect_name
 
 _ids: dict[int, str] = {}
 
@@ -39,7 +39,7 @@ def application_name(worker: str | None = None) -> str:
 
 async def alive(uow: UnitOfWork, worker: str) -> bool:
     """Whether `worker` still has a connection to the database (always true on SQLite)."""
-    if worker == worker_id() or uow.session.bind.dialect.name != "postgresql":
+    if worker == worker_id() or dialect_name(uow.session) != "postgresql":
         return True
     found = await uow.session.execute(
         text("SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name = :name)"),
@@ -51,7 +51,7 @@ _activity = table("pg_stat_activity", column("application_name"))
 _PREFIX = len(application_name("")) + 1  # SUBSTR is 1-based
 
 
-def held_by_a_dead_worker(claimed_by: ColumnElement[str]) -> ColumnElement[bool]:
+def held_by_a_dead_worker(claimed_by: SQLColumnExpression[str | None]) -> ColumnElement[bool]:
     """PostgreSQL: a claim made by `claim_name` whose worker has no connection any more."""
     connected = select(func.substr(_activity.c.application_name, _PREFIX)).where(
         _activity.c.application_name.like(application_name("%")))

@@ -132,7 +132,8 @@ async def asker_buttons(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
 
 
 def _by_asker(moved: Moved) -> bool:
-    return moved.event is not None and moved.event.actor_id == moved.subject.account_id
+    event = moved.event  # a ticket's moves are read from its TicketMoved
+    return isinstance(event, TicketMoved) and event.actor_id == moved.subject.account_id
 
 
 async def _ticket_moved(uow: UnitOfWork, event: TicketMoved) -> Moved | None:

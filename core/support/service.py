@@ -67,7 +67,8 @@ async def open_ticket(uow: UnitOfWork, account_id: int | None, question: str,
         raise NotAllowed(_("Please register first — it takes a minute."))
     text = check_question(question)
     waiting = (await uow.session.execute(select(func.count()).select_from(SupportTicket).where(
-        SupportTicket.account_id == account_id, SupportTicket.status.in_(NOT_CLOSED)))).scalar()
+        SupportTicket.account_id == account_id,
+        SupportTicket.status.in_(NOT_CLOSED)))).scalar_one()
     check_may_open(waiting)
     if not isinstance(context, TicketContext):
         context = TicketContext.from_json(context)
@@ -189,7 +190,9 @@ async def ticket_view(uow: UnitOfWork, actor_id: int | None, ticket_id: int) -> 
     """A ticket with its thread, its context and what the reader may do next — for the asker
     and operators; NotFound for anyone else."""
     ticket = await _ticket(uow, ticket_id, actor_id)
-    return await view(uow, ticket, await _role(uow, ticket, actor_id))
+    role = await _role(uow, ticket, actor_id)
+    assert role is not None  # `_ticket` refuses anyone without one
+    return await view(uow, ticket, role)
 
 
 # --- helpers ----------------------------------------------------------------------------------

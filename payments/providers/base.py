@@ -81,7 +81,10 @@ class Funding:
 class Provider(Protocol):
     name: str
     test_mode: bool
-    payment_methods: Sequence[str]  # the method types a payer may use (Stripe's names)
+
+    @property
+    def payment_methods(self) -> Sequence[str]:
+        """The method types a payer may use (Stripe's names)."""
 
     async def checkout(self, charge: Charge) -> Checkout: ...
 
@@ -91,7 +94,10 @@ class Provider(Protocol):
 
     async def capture(self, key: str, charge: Charge, amount: Money) -> str: ...
 
-    async def transfer(self, key: str, charge: Charge, amount: Money, destination: str) -> str: ...
+    # `destination`: None when the payee's account stopped being ready after the payout was
+    # recorded (escrow reads it again before the call).
+    async def transfer(self, key: str, charge: Charge, amount: Money,
+                       destination: str | None) -> str: ...
 
     async def setup(self, key: str, payer_id: int, reference: str, token: str,
                     customer_ref: str | None) -> Setup: ...

@@ -90,7 +90,8 @@ class SandboxProvider:
     async def capture(self, key: str, charge: Charge, amount: Money) -> str:
         return self._done("capture", key)
 
-    async def transfer(self, key: str, charge: Charge, amount: Money, destination: str) -> str:
+    async def transfer(self, key: str, charge: Charge, amount: Money,
+                       destination: str | None) -> str:
         return self._done("transfer", key)
 
     async def setup(self, key: str, payer_id: int, reference: str, token: str,

@@ -123,7 +123,8 @@ class StripeProvider:
                                   params={"amount_to_capture": amount.amount})
         return str(intent.id)
 
-    async def transfer(self, key: str, charge: Charge, amount: Money, destination: str) -> str:
+    async def transfer(self, key: str, charge: Charge, amount: Money,
+                       destination: str | None) -> str:
         params: dict[str, Any] = {"amount": amount.amount, "currency": amount.currency.lower(),
                                   "destination": destination, "transfer_group": charge.reference,
                                   "metadata": {"operation": key}}

@@ -106,7 +106,7 @@ async def accept(uow: UnitOfWork, booking_id: int, actor_id: int,
     if booking.kind == "instant" and role == CONSULTANT:
         if now > booking.created_at + uow.policy.booking.join_window:
             raise Conflict(_("That request has expired: the seeker was told you were away."))
-        starts_at: datetime | None = now
+        starts_at = now
     elif booking.starts_at is not None and proposal_id is None:
         starts_at = booking.starts_at  # the slot the seeker picked, held since
     else:

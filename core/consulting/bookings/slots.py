@@ -35,8 +35,8 @@ async def busy(uow: UnitOfWork, consultant_id: int, start: datetime, end: dateti
             .where(Booking.consultant_id == consultant_id, Booking.status.in_(HOLDS_SLOT),
                    Booking.starts_at.is_not(None), Booking.starts_at < end,
                    Booking.starts_at > start - timedelta(hours=24)))).all()
-    return [(s, s + timedelta(minutes=m)) for i, s, m in rows
-            if i != exclude and s + timedelta(minutes=m) > start]
+    spans = [(i, _span(s, m)) for i, s, m in rows]
+    return [span for i, span in spans if i != exclude and span[1] > start]
 
 
 async def busy_of_many(uow: UnitOfWork, consultant_ids: list[int], start: datetime,
@@ -51,7 +51,7 @@ async def busy_of_many(uow: UnitOfWork, consultant_ids: list[int], start: dateti
         Booking.starts_at.is_not(None), Booking.starts_at < end,
         Booking.starts_at > start - timedelta(hours=24)))).all()
     for consultant_id, s, m in rows:
-        found.setdefault(consultant_id, []).append((s, s + timedelta(minutes=m)))
+        found.setdefault(consultant_id, []).append(_span(s, m))
     return found
 
 
@@ -63,7 +63,13 @@ async def seeker_busy(uow: UnitOfWork, seeker_id: int, starts_at: datetime, minu
             .where(Booking.seeker_id == seeker_id, Booking.status.in_(HOLDS_SLOT),
                    Booking.starts_at.is_not(None), Booking.starts_at < end,
                    Booking.starts_at > starts_at - timedelta(hours=24)))).all()
-    return any(i != exclude and s + timedelta(minutes=m) > starts_at for i, s, m in rows)
+    return any(i != exclude and _span(s, m)[1] > starts_at for i, s, m in rows)
+
+
+def _span(starts_at: datetime | None, minutes: int) -> tuple[datetime, datetime]:
+    """A held time's start and end (the queries above read only bookings with a start)."""
+    assert starts_at is not None
+    return starts_at, starts_at + timedelta(minutes=minutes)
 
 
 async def lock(uow: UnitOfWork, consultant_id: int) -> ConsultantProfile:

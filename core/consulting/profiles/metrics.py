@@ -6,6 +6,7 @@ inside the plotting call."""
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -87,7 +88,7 @@ async def consultant_metrics(uow: UnitOfWork, consultant_id: int, actor_id: int,
         _months(uow.clock.now(), zone, mine, reviews, rule, currency))
 
 
-def _minutes(rows: list[Any]) -> int:
+def _minutes(rows: Sequence[Any]) -> int:
     seconds = sum(int((r.ended_at - r.started_at).total_seconds()) for r in rows
                   if r.started_at and r.ended_at)
     return seconds // 60
@@ -109,11 +110,11 @@ def _median(times: list[timedelta] | None) -> timedelta | None:
     return timedelta(seconds=median(t.total_seconds() for t in times)) if times else None
 
 
-def _months(now: datetime, zone: ZoneInfo, rows: list[Any], reviews: list[Any],
+def _months(now: datetime, zone: ZoneInfo, rows: Sequence[Any], reviews: Sequence[Any],
             rule: CommissionRule, currency: str) -> list[Month]:
     """The last MONTHS months (in the consultant's zone), oldest first."""
     local = now.astimezone(zone)
-    labels = []
+    labels: list[str] = []
     year, month = local.year, local.month
     for __ in range(MONTHS):
         labels.insert(0, f"{year:04d}-{month:02d}")
@@ -146,7 +147,7 @@ async def _requests(uow: UnitOfWork, consultant_id: int) -> tuple[int, list[time
         Booking.consultant_id == consultant_id))).scalar_one()
     pairs = (await uow.session.execute(select(Booking.created_at, Booking.confirmed_at).where(
         Booking.consultant_id == consultant_id, Booking.confirmed_at.is_not(None)))).all()
-    return int(count), [done - asked for asked, done in pairs]
+    return int(count), [done - asked for asked, done in pairs if done is not None]
 
 
 def chart_series(metrics: Metrics) -> dict[str, list[Any]]:

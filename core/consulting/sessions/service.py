@@ -256,7 +256,8 @@ async def _extension_authorised(uow: UnitOfWork, extension: SessionExtension, am
         SessionExtension.id == extension.id, SessionExtension.authorised_at.is_(None))
         .values(authorised_at=uow.clock.now()).execution_options(synchronize_session=False))
     session = await uow.session.get(ConsultSession, extension.session_id, populate_existing=True)
-    if marked.rowcount != 1 or session is None or session.status not in ("live_paid", "overtime"):
+    # rowcount: an UPDATE's result is a CursorResult; the stubs type execute() as Result
+    if marked.rowcount != 1 or session is None or session.status not in ("live_paid", "overtime"):  # type: ignore[attr-defined]
         return session  # told before, or the session ended: the money bridge voids it
     return await take(uow, session, "extend", SYSTEM, escrow_ref=extension.reference,
                       authorised_minor=amount.amount,

@@ -12,7 +12,7 @@ from core.accounts.tables import Account
 from core.actions import Action, ActionRows, Intent
 from core.consulting.bookings import calendar
 from core.consulting.bookings.changes import max_amount
-from core.consulting.bookings.notices.parties import answer, people, view
+from core.consulting.bookings.notices.parties import actor_of, answer, people, view
 from core.consulting.bookings.rules import no_show_fee
 from core.consulting.tables import Booking, ConsultantProfile
 from core.i18n import N_, _
@@ -158,7 +158,7 @@ async def cancelled(uow: UnitOfWork, moved: Moved, role: str, me: int) -> Said |
     a late fee is said to both."""
     booking = moved.subject
     p = await people(uow, booking)
-    by = moved.event.actor_id if moved.event is not None else None
+    by = actor_of(moved)
     fee = Money(booking.fee_minor, booking.currency)
     if me == by and not fee.amount:
         return None  # the one who cancelled saw it happen
@@ -192,7 +192,7 @@ _CANCELLED = {
 
 async def reschedule_declined(uow: UnitOfWork, moved: Moved, role: str, to: int) -> str | None:
     """The booked time stands: the party who proposed the change hears so."""
-    actor = moved.event.actor_id if moved.event is not None else None
+    actor = actor_of(moved)
     if actor is None:
         return None
     p = await people(uow, moved.subject)

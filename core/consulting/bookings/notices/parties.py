@@ -20,6 +20,7 @@ from core.consulting.bookings.rules import policy_text
 from core.consulting.events import (
     AuthorisationOpened,
     AuthorisedOnSavedCard,
+    BookingMoved,
     BookingRequested,
     CardRequested,
 )
@@ -131,6 +132,14 @@ def party(moved: Moved, role: str) -> int:
     return held
 
 
+def actor_of(moved: Moved) -> int | None:
+    """Who took this move (None: the system); a booking's moves are `BookingMoved`s."""
+    if moved.event is None:
+        return None
+    assert isinstance(moved.event, BookingMoved)
+    return moved.event.actor_id
+
+
 async def view_buttons(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
     return [[view(moved.subject.id)]]
 
@@ -182,7 +191,7 @@ async def confirmed(uow: UnitOfWork, moved: Moved, role: str, me: int, *,
 
 async def reschedule_proposed(uow: UnitOfWork, moved: Moved, role: str, to: int) -> str | None:
     """The other party accepts a new time or keeps the booked one."""
-    actor = moved.event.actor_id if moved.event is not None else None
+    actor = actor_of(moved)
     if actor is None:
         return None
     p = await people(uow, moved.subject)
