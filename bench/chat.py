@@ -458,6 +458,7 @@ class Served:
     rounds: list[Round] = field(default_factory=list)
     registered: Tally | None = None
     register_per_s: float = math.nan
+    methods: Counter[str] = field(default_factory=Counter)  # Bot API calls while browsing
 
 
 @dataclass
@@ -474,6 +475,7 @@ class Result:
     failed: int = 0
     out_of_order: int = 0
     users: int = 0
+    methods: str = ""  # Bot API calls per update by method, while browsing
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -636,13 +638,15 @@ async def browse(bench: Bench, served: Served) -> None:
     """One browsing phase of every user of the configuration."""
     driver = Driver(served.webhook, served.secret, bench.fake, None, bench.args.inflight,
                     answers_after_handling=served.after)
-    calls, (server, pg), own = (sum(bench.fake.calls.values()), cpu_seconds(served.pid),
+    before = Counter(bench.fake.calls)
+    calls, (server, pg), own = (sum(before.values()), cpu_seconds(served.pid),
                                 time.process_time())
     start = time.perf_counter()
     await driver.run(served.users, served.steps, "browse")
     span = _span(bench.fake, served.users, start)
     t = driver.tally
     server_after, pg_after = cpu_seconds(served.pid)
+    served.methods.update(bench.fake.calls - before)
     served.rounds.append(Round(
         t.updates["browse"] / span, t.times["browse"], t.updates["browse"],
         sum(bench.fake.calls.values()) - calls, server_after - server, pg_after - pg,
@@ -664,7 +668,9 @@ def result(served: Served) -> Result:
         pg_cpu_ms_per_update=median([1000 * r.pg_cpu_s / max(1, r.updates) for r in rounds]),
         driver_cpu_ms_per_update=median([1000 * r.driver_cpu_s / max(1, r.updates)
                                          for r in rounds]),
-        failed=failed, out_of_order=len(disorder), users=len(served.users))
+        failed=failed, out_of_order=len(disorder), users=len(served.users),
+        methods=" ".join(f"{m} {n / max(1, sum(r.updates for r in rounds)):.2f}"
+                         for m, n in served.methods.most_common()))
 
 
 async def seed(env: dict[str, str], cwd: str, listings: int) -> None:
@@ -720,7 +726,7 @@ def describe(r: Result) -> str:
     elif r.label != "bare":
         text += "  (users registered before)"
     order = "kept" if not r.out_of_order else f"BROKEN for {r.out_of_order}/{r.users}"
-    return f"{text}  failed {r.failed}  order {order}"
+    return f"{text}  failed {r.failed}  order {order}\n{'':9s}calls/update by method: {r.methods}"
 
 
 async def main(argv: list[str] | None = None) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Deals benchmark: whole bioenergy deals per second through the services vs raw SQL, same run.
 
-    python bench/deals.py [--pairs 20] [--deals 10] [--pg postgresql+asyncpg://postgres@127.0.0.1:5432/postgres]
+    python bench/deals.py [--pairs 20] [--deals 10] [--turns 3] [--pg postgresql+asyncpg://postgres@127.0.0.1:5432/postgres]
 
 Each of `--pairs` buyer/seller pairs runs `--deals` deals one after another, all pairs at once:
 offer, counter, accept (stock reserved), both accept the frozen terms (the escrow opens), pay
@@ -13,7 +13,9 @@ listings sold beyond their stock, or whose stock left doesn't match what was sol
 confirmations won twice (`double_moves`); and every completed deal's escrow must be released
 and paid out. The raw-SQL baseline (bench/deals_raw.py) writes the same rows in the same
 transactions with the same guarded updates, on a fresh schema of the same scratch PostgreSQL
-database. The pool's connections are opened before the clock starts. The last line is
+database. The two sides run in alternating turns (`--turns`, services first, then raw SQL first,
+…) and the ratio is of their medians, so a load that comes and goes falls on both alike. The
+pool's connections are opened before the clock starts. The last line is
 `deals pg_dps=… ratio_vs_raw=… oversold=… double_moves=…`.
 """
 
@@ -22,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
+import statistics
 import sys
 import time
 from dataclasses import dataclass, field
@@ -199,18 +202,27 @@ async def _count(conn: Any, query: str) -> int:
     return int((await conn.execute(text(f"SELECT count(*) FROM ({query}) AS t"))).scalar_one())
 
 
-async def measure(url: str, pairs: int, rounds: int) -> tuple[float, float, int, int]:
-    """Services then raw SQL on the same database; (services dps, ratio, oversold, doubles)."""
-    results = []
-    for raw in (False, True):
-        dps, tally, oversold, doubles = await run(url, pairs, rounds, raw)
-        label = "raw SQL " if raw else "services"
-        print(f"{label} {dps:7.1f} deals/s  ({tally.deals} deals, {tally.lost_races} races lost, "
-              f"{tally.double_taps} double taps, {tally.statements / max(tally.deals, 1):.0f} "
-              f"statements a deal, oversold {oversold}, double moves {doubles})")
-        results.append((dps, oversold, doubles))
-    (dps, over1, dbl1), (raw_dps, over2, dbl2) = results
-    return dps, raw_dps / dps, over1 + over2, dbl1 + dbl2
+async def measure(url: str, pairs: int, rounds: int, turns: int) -> tuple[float, float, int, int]:
+    """Services and raw SQL in alternating turns on the same database (services first, then raw
+    first, …), so a load that comes and goes on a shared machine falls on both alike; returns
+    (services dps, ratio of the medians, oversold, doubles)."""
+    found: dict[bool, list[float]] = {False: [], True: []}
+    oversold = doubles = 0
+    for turn in range(turns):
+        for raw in ((False, True) if turn % 2 == 0 else (True, False)):
+            dps, tally, over, dbl = await run(url, pairs, rounds, raw)
+            label = "raw SQL " if raw else "services"
+            print(f"{label} {dps:7.1f} deals/s  ({tally.deals} deals, {tally.lost_races} races "
+                  f"lost, {tally.double_taps} double taps, "
+                  f"{tally.statements / max(tally.deals, 1):.0f} statements a deal, oversold "
+                  f"{over}, double moves {dbl})", flush=True)
+            found[raw].append(dps)
+            oversold, doubles = oversold + over, doubles + dbl
+    services, raw_sql = statistics.median(found[False]), statistics.median(found[True])
+    print(f"medians of {turns} turns: services {services:.1f} deals/s, raw SQL {raw_sql:.1f}; "
+          f"turn by turn: ratio " + " ".join(
+              f"{r / s:.2f}" for s, r in zip(found[False], found[True], strict=True)))
+    return services, raw_sql / services, oversold, doubles
 
 
 async def main(argv: list[str] | None = None) -> tuple[float, float, int, int]:
@@ -218,7 +230,8 @@ async def main(argv: list[str] | None = None) -> tuple[float, float, int, int]:
     parser.add_argument("--pairs", type=int, default=20)
     parser.add_argument("--deals", type=int, default=10, help="deals per pair")
     parser.add_argument("--pg", default="postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
-    parser.add_argument("--timeout", type=float, default=120, help="give up after (seconds)")
+    parser.add_argument("--turns", type=int, default=3, help="alternating services/raw turns")
+    parser.add_argument("--timeout", type=float, default=300, help="give up after (seconds)")
     args = parser.parse_args(argv)
     print(f"{args.pairs} buyer/seller pairs x {args.deals} deals per run, on PostgreSQL")
     url = await scratch_pg(args.pg)
@@ -226,7 +239,8 @@ async def main(argv: list[str] | None = None) -> tuple[float, float, int, int]:
         raise SystemExit("the deals benchmark needs PostgreSQL")
     try:
         async with asyncio.timeout(args.timeout):
-            dps, ratio, oversold, doubles = await measure(url, args.pairs, args.deals)
+            dps, ratio, oversold, doubles = await measure(url, args.pairs, args.deals,
+                                                           args.turns)
     finally:
         await drop_pg(args.pg, url)
     print(f"deals pg_dps={dps:.1f} ratio_vs_raw={ratio:.2f} oversold={oversold} "

@@ -25,7 +25,7 @@ from bots.web import mini_app, site, site_slack
 from bots.web.console import install as install_console
 from bots.web.pages import static_files
 from config.container import Container
-from core.catalog import gazetteer
+from core.catalog import gazetteer, query_countries
 from core.i18n import LANGUAGES, translations
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,7 @@ def create_app(container: Container, channels: Sequence[Channel] = (),
         # The gazetteer takes seconds to load; loaded by the first city typed, it would stall
         # every chat of this worker meanwhile.
         await asyncio.to_thread(gazetteer.warm)
+        await asyncio.to_thread(query_countries.warm)  # the same for country names in a search
         warm_translations()  # each catalogue compiled now, not in a first reader's turn
         listener = await follow_other_workers(container)
         for channel in channels:

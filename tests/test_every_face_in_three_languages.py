@@ -139,16 +139,18 @@ async def invites(app, account_id: int, payloads: list[dict]) -> list[str]:
 async def _drawn(app, account_id: int, payloads: list[dict]) -> list[tuple[str, str]]:
     """(MIME type, readable text) of each attachment, drawn as the dispatcher draws it."""
     drawn = []
-    async with app.uow() as uow:
-        with reading(await uow.session.get(Account, account_id)):
-            for ref in (r for p in payloads for r in p.get("attachments") or []):
-                attachment = await app.attachments[ref["kind"]](ref["key"])
-                if attachment.mime_type == "application/pdf":
-                    drawn.append((attachment.mime_type, pdf_text(attachment.content)))
-                elif attachment.mime_type == "text/calendar":
-                    drawn += [(attachment.mime_type, str(event.get(field) or ""))
-                              for event in Calendar.from_ical(attachment.content).walk("VEVENT")
-                              for field in ("SUMMARY", "DESCRIPTION", "LOCATION")]
+    async with app.uow() as uow:  # the reader first, in a transaction of its own: a resolver
+        reader = await uow.session.get(Account, account_id)  # opens another (SQLite: one writer)
+        uow.session.expunge(reader)  # read as loaded, after its transaction
+    with reading(reader):
+        for ref in (r for p in payloads for r in p.get("attachments") or []):
+            attachment = await app.attachments[ref["kind"]](ref["key"])
+            if attachment.mime_type == "application/pdf":
+                drawn.append((attachment.mime_type, pdf_text(attachment.content)))
+            elif attachment.mime_type == "text/calendar":
+                drawn += [(attachment.mime_type, str(event.get(field) or ""))
+                          for event in Calendar.from_ical(attachment.content).walk("VEVENT")
+                          for field in ("SUMMARY", "DESCRIPTION", "LOCATION")]
     return drawn
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import cache
 
 from core.catalog.product_words import is_english, stem
+from core.i18n import countries
 from core.i18n.countries import NAME_LANGUAGES, codes, country_code, folded, name_in
 from core.text import fold
 
@@ -51,6 +52,13 @@ def _inflected(word: str) -> str | None:
             if code is not None:
                 return code
     return None
+
+
+def warm() -> None:
+    """Build the country names and their stems now, so a worker's first search line that names
+    a country does not stall every chat of the worker while they are built."""
+    countries.warm()
+    _stems()
 
 
 def take_country(text: str) -> tuple[str, str | None]:

@@ -63,6 +63,11 @@ def _names() -> dict[str, str]:
     return names
 
 
+def warm() -> None:
+    """Build the table of country names now (about half a second), not in a first reader's turn."""
+    _names()
+
+
 def _own_name(code: str) -> str | None:
     try:
         locale = Locale.parse(f"und_{code}")  # the country's likeliest language

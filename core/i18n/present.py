@@ -65,19 +65,21 @@ def dates_locale() -> Any:
 def number(value: Decimal | int | float | str, *, places: int | None = None) -> str:
     """A number as the reader writes it: “1.234,5” in Germany, “1 234,5” in Finland; with the
     decimals the value has (“230,50” for 230.50, as a price is typed), or exactly `places`."""
-    from babel.numbers import format_decimal
-
     value = Decimal(str(value))
     if places is None:
         exponent = value.as_tuple().exponent
         places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
     value = value.quantize(Decimal(1).scaleb(-places))
-    return format_decimal(value, format=_places_pattern(places), locale=figures_locale())
+    # Babel's format_decimal parses the pattern and the locale's tag at every call (a
+    # third of a search page's CPU in numbers); both are parsed once here.
+    return _places_pattern(places).apply(value, _locale(figures_locale()))
 
 
 @lru_cache(maxsize=16)
-def _places_pattern(places: int) -> str:
-    return "#,##0" + ("." + "0" * places if places else "")
+def _places_pattern(places: int) -> Any:
+    from babel.numbers import parse_pattern
+
+    return parse_pattern("#,##0" + ("." + "0" * places if places else ""))
 
 
 def count(value: int) -> str:

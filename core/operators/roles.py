@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, exists, select, union
+from sqlalchemy import Integer, and_, bindparam, exists, select, union
 
 from core.accounts.member import Member
 from core.accounts.tables import Account, Identity
-from core.companies.service import seat_of
+from core.companies.tables import CompanyMember
 from core.errors import NotAllowed
 from core.i18n import _
 from core.operators.rules import ADMIN, PERMISSIONS, may
@@ -102,13 +102,30 @@ async def holders(uow: UnitOfWork, action: str) -> list[int]:
     return list(dict.fromkeys([*found, *granted]))
 
 
+def _chat_roles_query() -> Any:
+    """Whether an account is an admin and its roles in a company (NULL for none), in one
+    statement built once: every chat update asks it, and building the admins' union each time
+    cost more than running it."""
+    account: Any = bindparam("account_id", type_=Integer)
+    granted = select(OperatorRole.account_id).where(OperatorRole.account_id == account,
+                                                    OperatorRole.role == ADMIN)
+    named = _named_admin().where(Identity.account_id == account)
+    company_roles = (select(CompanyMember.roles).where(CompanyMember.account_id == account)
+                     .limit(1).scalar_subquery())  # one company per account
+    return select((exists(granted) | exists(named)).label("admin"),
+                  company_roles.label("company_roles"))
+
+
+_CHAT_ROLES = _chat_roles_query()
+
+
 async def chat_roles(uow: UnitOfWork, account: Member) -> set[str]:
     """The account's chosen roles, plus admin where the database names it one, and "company"
     with "company_<role>" for each of its roles in a company (menus show what applies)."""
     roles = set(account.roles or [])
-    if await is_admin(uow, account.id):
+    found = (await (await uow.core()).execute(_CHAT_ROLES, {"account_id": account.id})).one()
+    if found.admin:
         roles.add(ADMIN)
-    seat = await seat_of(uow, account.id)
-    if seat is not None:
-        roles |= {"company", *(f"company_{role}" for role in seat.roles)}
+    if found.company_roles is not None:
+        roles |= {"company", *(f"company_{role}" for role in found.company_roles)}
     return roles
