@@ -20,7 +20,7 @@ from core.i18n import N_, _, bilingual, present
 from core.issuer import ISSUER
 from core.money.model import Money
 from core.money.reading import current_reader, number_locale, reading
-from core.notifications.outbox import addressed_to, enqueue_email
+from core.notifications.outbox import addressed_to, document_made, enqueue_email
 from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 from payments import einvoices, numbering
@@ -75,6 +75,7 @@ async def issue(uow: UnitOfWork, escrow: Escrow, journal_id: int, kind: str,
     # bookkeeping at flush); the caller gets the row as a value.
     invoice_id = (await (await uow.core()).execute(_INSERT, row)).scalar_one()
     invoice = Invoice(id=invoice_id, **row)
+    document_made(uow, attachment(invoice))
     await email_parties(uow, invoice)
     sibling = uow.sibling()
     uow.then("number-invoices", lambda: numbering.after_commit(sibling))  # numbered after commit

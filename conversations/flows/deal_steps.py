@@ -16,11 +16,12 @@ from conversations.messages import Button, Choice, FileReply, Inbound, Outbound,
 from core.actions import Intent
 from core.deals import after_sale, deals, pay_terms, quality_report, sale_vat, terms, threads
 from core.deals import views as deal_views
-from core.deals.attachments import terms_file, terms_ref
+from core.deals.attachments import terms_file
 from core.deals.carbon_receipt import carbon_receipt_pdf
 from core.deals.cards import adjustment_text
 from core.deals.facts import TermsFacts
 from core.deals.quality_report import MEASURABLE
+from core.deals.terms import terms_ref
 from core.i18n import N_, _
 from core.ids import parse_id
 from core.notifications.outbox import delivered_to_chat

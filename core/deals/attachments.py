@@ -47,8 +47,3 @@ async def terms_file(uow: UnitOfWork, version_id: int) -> Attachment:
     pdf = await terms_pdf(uow, version.deal_id, None, version.version)
     return Attachment(f"agora-deal-{version.deal_id}-terms-v{version.version}.pdf", pdf,
                       "application/pdf")
-
-
-def terms_ref(version_id: int) -> dict[str, str]:
-    """How a notice attaches a version of the terms (and how a chat is asked if it has it)."""
-    return {"kind": "deal-terms", "key": str(version_id)}

@@ -18,6 +18,7 @@ from core.deals.events import TermsAccepted, TermsChanged
 from core.deals.tables import Deal, DealTerms
 from core.errors import Conflict, DomainError, NotAllowed
 from core.i18n import _
+from core.notifications.outbox import document_made
 from core.process.deals import BUYER, DEAL_PROCESS, SELLER
 from core.process.model import span
 from core.storage.uow import UnitOfWork
@@ -47,7 +48,13 @@ async def propose(uow: UnitOfWork, deal_id: int, actor_id: int, body: dict[str, 
                         body=body, sha256=fingerprint(body), created_at=uow.clock.now())
     uow.add(version)
     await uow.session.flush()
+    document_made(uow, terms_ref(version.id))
     return version
+
+
+def terms_ref(version_id: int) -> dict[str, str]:
+    """How a notice attaches a version of the terms (and how a chat is asked if it has it)."""
+    return {"kind": "deal-terms", "key": str(version_id)}
 
 
 CHANGEABLE = ("incoterm", "place", "delivery_from", "delivery_to", "payment_method")
@@ -101,6 +108,7 @@ async def first_version(uow: UnitOfWork, deal: Deal, terms: dict[str, Any]) -> D
                         created_at=uow.clock.now())
     uow.add(version)
     await uow.session.flush()
+    document_made(uow, terms_ref(version.id))
     return version
 
 

@@ -20,6 +20,8 @@ from core.storage.uow import UnitOfWork
 # {"kind": "invoice", "key": TOKEN}; the row keeps only the reference.
 AttachmentRef = dict[str, str]
 _KNOWN = "notify-recipients"
+_CARRIED = "notify-documents-carried"  # the document keys this transaction's notices carry
+_MADE = "notify-documents-made"  # the documents this transaction made (`document_made`)
 _RECIPIENTS = (select(Account, Identity).outerjoin(Identity, Identity.account_id == Account.id)
                .where(Account.id.in_(bindparam("ids", expanding=True))).order_by(Identity.id))
 
@@ -83,10 +85,15 @@ async def notify(
         return None
     target = next((i for i in identities if i.channel == wanted), identities[0])
     if once_per_chat and attachment is not None:
-        if await _in_chat(uow, target.channel, target.address, attachment):
+        key = document_key(target.channel, target.address, attachment)
+        carried: set[str] = uow.session.info.setdefault(_CARRIED, set())
+        made = (attachment["kind"], attachment["key"]) in uow.session.info.get(_MADE, ())
+        if key in carried or (not made and await _in_chat(
+                uow, target.channel, target.address, attachment)):
             attachment = None  # this chat has the document already: the text refers to it
         elif dedupe_key is None:
-            dedupe_key = document_key(target.channel, target.address, attachment)
+            dedupe_key = key
+            carried.add(key)
     payload = _card(text, buttons, about) | _files(attachment)
     return _add(uow, account_id, target.channel, target.address, payload, urgent, dedupe_key)
 
@@ -127,6 +134,13 @@ def _card(text: str, buttons: ActionRows | None, about: Iterable[str]) -> dict[s
     if cards:
         payload["about"] = cards
     return payload
+
+
+def document_made(uow: UnitOfWork, attachment: AttachmentRef) -> None:
+    """Note that this transaction made the document `attachment` refers to (an invoice, a
+    version of terms): no chat can have it from before, so a notice carrying it once per chat
+    need not ask the outbox whether one does (this transaction's own notices are known)."""
+    uow.session.info.setdefault(_MADE, set()).add((attachment["kind"], attachment["key"]))
 
 
 def document_key(channel: str, address: str, attachment: AttachmentRef) -> str:

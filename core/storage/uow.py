@@ -79,6 +79,9 @@ class UnitOfWork:
         """Roll back now and go on in a new transaction (e.g. after an IntegrityError)."""
         self._connection = None
         await self.session.rollback()
+        # What the session's info remembered of the transaction (rows and ids it wrote, who
+        # its notices reached, which documents they carried) was rolled back with it.
+        self.session.info.clear()
 
     async def savepoint(self) -> AsyncSessionTransaction:
         """A SAVEPOINT: roll back one step (`.rollback()`) and keep the rest of the transaction."""

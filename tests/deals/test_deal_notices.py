@@ -7,11 +7,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 
 from core.accounts.service import find_account
 from core.i18n import dates
 from core.money.reading import reading
-from core.notifications.outbox import notify
+from core.notifications.outbox import document_made, notify
 from tests.deals.chat_helpers import give_billing, last_notice, paid_deal, told, trading_pair
 from tests.support.chat import ChatUser
 
@@ -114,6 +115,32 @@ async def test_a_document_goes_into_a_chat_once_however_often_its_person_is_told
         await notify(uow, bob.id, "Still those terms.", attachment=ref, once_per_chat=True)
         await uow.commit()
     assert [p.get("attachments") for p in await told(app, "bob")] == [[ref], None, None]
+    assert [p.get("attachments") for p in await told(app, "sam")] == [[ref]]
+
+
+async def test_a_document_made_in_the_transaction_goes_once_a_chat_without_asking_the_outbox(app):
+    await trading_pair(app)
+    ref = {"kind": "deal-terms", "key": "8"}
+    asked: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        if "FROM outbox" in statement:
+            asked.append(statement)
+
+    event.listen(app.db.sync_engine, "before_cursor_execute", count)
+    try:
+        async with app.uow() as uow:
+            bob = await find_account(uow, "terminal", "bob")
+            sam = await find_account(uow, "terminal", "sam")
+            document_made(uow, ref)  # as issuing an invoice or a version of terms does
+            for account, text in ((bob, "The terms are attached."), (bob, "Again."),
+                                  (sam, "The terms are attached.")):
+                await notify(uow, account.id, text, attachment=ref, once_per_chat=True)
+            await uow.commit()
+    finally:
+        event.remove(app.db.sync_engine, "before_cursor_execute", count)
+    assert asked == []  # nobody could have it from before: this transaction's own are known
+    assert [p.get("attachments") for p in await told(app, "bob")] == [[ref], None]
     assert [p.get("attachments") for p in await told(app, "sam")] == [[ref]]
 
 

@@ -10,7 +10,6 @@ from core.actions import Action, ActionRows, Intent
 from core.catalog.tables import Listing
 from core.clock import local_time
 from core.deals import cards, deals
-from core.deals.attachments import terms_ref
 from core.deals.events import (
     DealAgreed,
     DisputeDecided,
@@ -37,6 +36,7 @@ from core.deals.tables import (
     Thread,
     ThreadMessage,
 )
+from core.deals.terms import terms_ref
 from core.deals.threads import RFQ
 from core.i18n import N_, _
 from core.money.model import Money
