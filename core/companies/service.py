@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import Integer, bindparam, select, update
 
 from core.accounts.billing import Billing, from_account
 from core.accounts.member import Member, member_of
@@ -85,13 +85,16 @@ class Decision:
     subject: str
 
 
+# Built once: a deal asks it of both parties in several steps, and every chat's menu.
+_SEAT = (select(Company, CompanyMember).join(CompanyMember, CompanyMember.company_id == Company.id)
+         .where(CompanyMember.account_id == bindparam("account_id", type_=Integer)))
+
+
 async def seat_of(uow: UnitOfWork, account_id: int | None) -> Seat | None:
     """The account's company and membership, or None when it belongs to none."""
     if account_id is None:
         return None
-    row = (await uow.session.execute(
-        select(Company, CompanyMember).join(CompanyMember, CompanyMember.company_id == Company.id)
-        .where(CompanyMember.account_id == account_id))).first()
+    row = (await uow.session.execute(_SEAT, {"account_id": account_id})).first()
     if not row:
         return None
     company, member = row
