@@ -124,8 +124,11 @@ class DealPayments:
             refund = await self._split_refund(uow, deal_id, escrow, deal.currency) \
                 if target in RELEASING else None  # only a release can be a split
             status, on_terms = deal.status, bool(deal.payment_days)
-            invoiced = escrow is not None and await terms_invoices.invoice_of(uow, escrow.id)
-            shipped = await uow.session.scalar(_SHIPPED.where(Shipment.deal_id == deal_id))
+            # Whether to invoice now: asked only of an unpaid escrow on terms still running.
+            bill = escrow is not None and state == WAITING and on_terms \
+                and status not in ENDED_UNPAID \
+                and not await terms_invoices.invoice_of(uow, escrow.id) \
+                and bool(await uow.session.scalar(_SHIPPED.where(Shipment.deal_id == deal_id)))
         if target in ON_TERMS_MOVES and not on_terms:
             return  # an escrow deal: paid before it ships, nothing to do here
         if escrow_id is None:
@@ -137,8 +140,7 @@ class DealPayments:
             return
         elif state == WAITING and status in ENDED_UNPAID:  # closed unpaid (on terms: refunded)
             await self.payments.cancel_unpaid(escrow_id, SYSTEM)
-        elif state == WAITING and on_terms and not invoiced and shipped \
-                and status not in ENDED_UNPAID:
+        elif bill:
             await self.payments.invoice_on_terms(escrow_id, deal_id)  # the goods shipped
         elif state != "held":
             return  # nothing held: not paid, arranged directly, or moved already
