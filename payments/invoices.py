@@ -23,7 +23,7 @@ from core.money.reading import current_reader, number_locale, reading
 from core.notifications.outbox import addressed_to, document_made, enqueue_email
 from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
-from payments import einvoices, numbering
+from payments import einvoices, ledger, numbering
 from payments.lines import line_text
 from payments.tables import Escrow, Invoice
 
@@ -62,8 +62,9 @@ async def issue(uow: UnitOfWork, escrow: Escrow, journal_id: int, kind: str,
     already issued); it is numbered right after commit. A line is (text, minor units) or,
     naming goods, (text, minor units, detail): `payments.lines`. `about` may name other
     parties (`payer_id`, `payee_id`), the document credited (`refers_to_id`) and a `note`."""
-    issued = (await uow.session.execute(select(Invoice).where(
-        Invoice.journal_id == journal_id, Invoice.kind == kind))).scalar_one_or_none()
+    issued = None if ledger.posted_here(uow, journal_id) else (await uow.session.execute(
+        select(Invoice).where(Invoice.journal_id == journal_id, Invoice.kind == kind)
+    )).scalar_one_or_none()
     if issued is not None:
         return issued
     row = {"number": None, "journal_id": journal_id, "escrow_id": escrow.id, "kind": kind,

@@ -82,7 +82,7 @@ async def post(uow: UnitOfWork, key: str, kind: str, legs: Sequence[tuple[Ref, M
                if money.amount < 0 and ref.purpose not in MAY_GO_NEGATIVE]
     if guarded and await _overdrawn(uow, guarded):
         raise NegativeBalance(f"journal {key} would take an account below zero")
-    return journal, True
+    return _posted_here(uow, journal), True
 
 
 async def _post_at_once(uow: UnitOfWork, conn: Any, key: str, kind: str,
@@ -110,7 +110,21 @@ async def _post_at_once(uow: UnitOfWork, conn: Any, key: str, kind: str,
         return await journal_id(uow, key), False  # type: ignore[return-value]
     if row.overdrawn:
         raise NegativeBalance(f"journal {key} would take an account below zero")
-    return row.id, True
+    return _posted_here(uow, row.id), True
+
+
+_POSTED = "ledger-journals-posted"  # session.info: the journals this transaction recorded
+
+
+def _posted_here(uow: UnitOfWork, journal: int) -> int:
+    uow.session.info.setdefault(_POSTED, set()).add(journal)
+    return journal
+
+
+def posted_here(uow: UnitOfWork, journal: int) -> bool:
+    """Whether this transaction recorded the journal (nothing can have been issued for it
+    before: its documents need not be looked for)."""
+    return journal in uow.session.info.get(_POSTED, ())
 
 
 @functools.cache

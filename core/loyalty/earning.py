@@ -3,6 +3,8 @@ journal's key names the event, so an event handled twice earns once."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from core.consulting.sessions.events import SessionMoved, SessionReviewed
 from core.consulting.sessions.lifecycle import ENDED
 from core.consulting.sessions.tables import ConsultSession, SessionReview
@@ -23,9 +25,11 @@ async def award(uow: UnitOfWork, kind: str, account_id: int, about: str) -> bool
 async def completed(uow: UnitOfWork, kind: str, about: str, parties: tuple[int, ...]) -> None:
     """A deal or session took place: both parties earn, and a referred member's first one
     credits them and their referrer, once."""
+    members = {m.account_id: m for m in (await uow.session.execute(  # both in one read
+        select(LoyaltyMember).where(LoyaltyMember.account_id.in_(parties)))).scalars()}
     for account_id in parties:
         await award(uow, kind, account_id, about)
-        member = await uow.session.get(LoyaltyMember, account_id)
+        member = members.get(account_id)
         if member is None or member.referred_by in (None, account_id):
             continue
         await points.earn(uow, f"referral:{account_id}", "referral", account_id,
