@@ -240,9 +240,11 @@ class BankTransfers(SavedMethods):
         account at the provider stops taking money (once; a failure is retried with the
         returns). What it took goes back to where a return is sent from."""
         async with self.uow() as uow:
+            row = await transfer_accounts.stored(uow, escrow_id)  # mostly none: paid by card
+            if row is None or row.closed_at is not None:
+                return
             escrow = await load(uow, escrow_id)
-            row = await transfer_accounts.stored(uow, escrow_id)
-            if row is None or row.closed_at is not None or escrow.state == WAITING:
+            if escrow.state == WAITING:
                 return
             bank = transfer_accounts.account_of(row)
             paid_through_it = escrow.provider_ref == bank.provider_ref

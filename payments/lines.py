@@ -90,8 +90,19 @@ def line_text(line: list[Any], locale: str = "en") -> str:
     return f"{detail.get('before', '')}{what}{detail.get('after', '')}"
 
 
+_SUBJECTS = "payments-subjects"  # session.info: each escrow's subject, read once a transaction
+
+
 async def subject(uow: UnitOfWork, escrow: Escrow) -> Subject:
-    """What `escrow` paid for, as its documents name it."""
+    """What `escrow` paid for, as its documents name it (a payout's statement and its
+    commission invoice both ask, in one transaction)."""
+    known: dict[str, Subject] = uow.session.info.setdefault(_SUBJECTS, {})
+    if escrow.reference not in known:
+        known[escrow.reference] = await _subject(uow, escrow)
+    return known[escrow.reference]
+
+
+async def _subject(uow: UnitOfWork, escrow: Escrow) -> Subject:
     deal_id = deal_of(escrow.reference)
     if deal_id is not None:
         terms = await deal_terms.current(uow, deal_id)
