@@ -117,7 +117,6 @@ def register(bus: EventBus, *, catalog: Catalog, uow: UowFactory,
     bus.during_commit(IdentityLinked, account_notices.channel_linked)
     bridge = DealPayments(payments)
     bus.during_commit(money.EscrowFunded, bridge.on_funded)
-    bus.after_commit(money.EscrowFunded, bridge.after_funded)  # an invoice on terms paid late
     bus.during_commit(money.PaymentArrangedDirectly, bridge.on_funded)
     bus.during_commit(DealMoved, bridge.on_moved)
     bus.after_commit(DealMoved, bridge.after_moves)

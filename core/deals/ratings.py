@@ -10,7 +10,7 @@ from core.catalog.tables import SellerStats
 from core.deals.reputation import reputation
 from core.deals.tables import Deal, Dispute, Rating
 from core.i18n import _
-from core.notifications.outbox import addressed_to, notify
+from core.notifications.outbox import addressed_to, notify, recipients
 from core.storage.uow import UnitOfWork
 from core.storage.upsert import dialect_insert
 
@@ -35,6 +35,7 @@ async def _tell_published(uow: UnitOfWork, deal_id: int, stars: dict[int, int]) 
     deal = await uow.session.get(Deal, deal_id)
     if deal is None:
         return
+    await recipients(uow, {deal.seller_id, deal.buyer_id})  # both, with their chats, at once
     for me in (deal.seller_id, deal.buyer_id):
         async with addressed_to(uow, me):
             text = (_("⭐ The ratings of deal #{id} are published: you were rated {stars}★. Ratings "

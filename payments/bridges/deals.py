@@ -64,19 +64,19 @@ class DealPayments:
             escrow = await by_reference(uow, event.reference)
             if escrow is not None:  # an invoice on terms was paid: its claim is settled
                 await terms_invoices.paid(uow, escrow)
+        if deal is not None and deal.payment_days and isinstance(event, EscrowFunded):
+            paid_on_terms = deal.id  # an escrow deal is released by its own confirmation
+            uow.then(f"paid-on-terms:{paid_on_terms}",
+                     lambda: self._release_if_confirmed(paid_on_terms))
 
-    async def after_funded(self, events: Sequence[EscrowFunded]) -> None:
+    async def _release_if_confirmed(self, deal_id: int) -> None:
         """After commit: an invoice on terms paid after delivery was confirmed is released
         at once (paid before, it is held until then, as any escrow)."""
-        for event in events:
-            deal_id = deals.deal_of(event.reference)
-            if deal_id is None:
-                continue
-            async with self.payments.uow() as uow:
-                deal = await uow.session.get(Deal, deal_id)
-                status = deal.status if deal is not None and deal.payment_days else None
-            if status in RELEASING:
-                await self._settle(deal_id, status)
+        async with self.payments.uow() as uow:
+            deal = await uow.session.get(Deal, deal_id)
+            status = deal.status if deal is not None else None
+        if status in RELEASING:
+            await self._settle(deal_id, status)
 
     async def on_transfer_chosen(self, uow: UnitOfWork, event: BankTransferChosen) -> None:
         """In the same transaction: the buyer will pay by bank transfer, so the deal waits for

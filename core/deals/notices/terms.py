@@ -8,7 +8,7 @@ from core.deals.events import TermsAccepted
 from core.deals.notices.parties import next_steps
 from core.deals.tables import Deal, DealTerms
 from core.i18n import _, n_
-from core.notifications.outbox import addressed_to, notify
+from core.notifications.outbox import addressed_to, notify, recipients
 from core.process.deals import BUYER, SELLER
 from core.storage.uow import UnitOfWork
 
@@ -20,6 +20,7 @@ async def on_terms_accepted(uow: UnitOfWork, event: TermsAccepted) -> None:
     if deal is None or version is None or deal.status != "agreed":
         return
     other = deal.seller_id if event.by == deal.buyer_id else deal.buyer_id
+    await recipients(uow, {event.by, other})  # both accounts, and where the notice goes, at once
     who = await uow.session.get(Account, event.by)
     role = BUYER if other == deal.buyer_id else SELLER
     async with addressed_to(uow, other):
