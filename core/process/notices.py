@@ -84,6 +84,12 @@ class NoticeBook:
         if moved is None:
             return
         step = self.process.transition(moved.transition)
+        # Everyone this move may write to (told, or their card rewritten), with their chats,
+        # in one read.
+        parties = {a for n in step.notices for a in _accounts(moved, n.to)}
+        if self.card is not None:
+            parties |= {a for role in self.card_parties for a in _accounts(moved, role)}
+        await recipients(uow, parties)
         told = await self._notify(uow, moved, step.notices) if step.notices else set()
         if self.card is not None:
             await self._rewrite_cards(uow, moved, told)
@@ -107,7 +113,6 @@ class NoticeBook:
     async def _notify(self, uow: UnitOfWork, moved: Moved, notices: Sequence[Notice]) -> set[int]:
         """Write each declared notice; returns who got one."""
         told: set[int] = set()
-        await recipients(uow, {a for n in notices for a in _accounts(moved, n.to)})
         for notice in notices:
             for account_id in await self._addressees(uow, moved, notice.to):
                 # Written for its recipient: their language, their money format.
