@@ -498,6 +498,14 @@ class DownAfterSending:
             await allow_connections(self.url, False)
 
 
+def _down_after_sending(app, recorder, db_url: str, name: str, worker: str) -> OutboxDispatcher:
+    """A dispatcher of `app` whose Telegram sends reach `recorder` as `name`, after which the
+    database refuses every connection (DownAfterSending)."""
+    return OutboxDispatcher(app.sessions, app.clock,
+                            {"telegram": DownAfterSending(recorder.sender(name), db_url)},
+                            SendLimiter(UNLIMITED), worker=worker)
+
+
 async def test_a_notice_sent_while_the_database_is_down_is_marked_once_it_is_back(
         workers, shared_db):
     """The database refuses every connection right after a send (the dispatcher's are cut and
@@ -507,9 +515,7 @@ async def test_a_notice_sent_while_the_database_is_down_is_marked_once_it_is_bac
     a, _ = workers
     await queue_rows(a, chats=1, per_chat=2)
     recorder = ChatRecorder(delay=0)
-    dispatcher = OutboxDispatcher(a.sessions, a.clock,
-                                  {"telegram": DownAfterSending(recorder.sender("w"), shared_db)},
-                                  SendLimiter(UNLIMITED), worker="w")
+    dispatcher = _down_after_sending(a, recorder, shared_db, "w", worker="w")
     try:
         with pytest.raises(DBAPIError):  # down in the middle of the pass
             await asyncio.wait_for(dispatcher.run_once(), 10)
@@ -534,9 +540,7 @@ async def test_a_worker_reconnecting_after_the_outage_keeps_its_sent_rows_from_t
     await queue_rows(a, chats=1, per_chat=1)
     recorder = ChatRecorder(delay=0)
     # The first worker's claims name a process with no connection now: one still reconnecting.
-    first = OutboxDispatcher(a.sessions, a.clock,
-                             {"telegram": DownAfterSending(recorder.sender("first"), shared_db)},
-                             SendLimiter(UNLIMITED), worker="elsewhere-4242-abcdef#1")
+    first = _down_after_sending(a, recorder, shared_db, "first", worker="elsewhere-4242-abcdef#1")
     other = OutboxDispatcher(a.sessions, a.clock, {"telegram": recorder.sender("other")},
                              SendLimiter(UNLIMITED), worker="other")
     try:
