@@ -189,8 +189,10 @@ async def test_every_face_of_a_deal_reads_in_the_readers_language(app, language)
     country, buyer_billing = BUYERS[language]
     sam, bob, listing_id = await trading_pair(app)
     async with app.uow() as uow:  # (what they were sent as they registered, in English, aside)
-        before = {who: len(await told(app, (await find_account(uow, "terminal", who)).id))
-                  for who in ("sam", "bob")}
+        ids = {who: (await find_account(uow, "terminal", who)).id for who in ("sam", "bob")}
+    # Read outside that transaction: `told` opens its own (SQLite: one writer at a time).
+    before = {who: len(await told(app, account_id)) for who, account_id in ids.items()}
+    async with app.uow() as uow:
         seller = await find_account(uow, "terminal", "sam")
         buyer = await find_account(uow, "terminal", "bob")
         seller.language = buyer.language = language

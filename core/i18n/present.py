@@ -163,9 +163,16 @@ def month(label: str, *, short: bool = False) -> str:
 def days(start: date, end: date) -> str:
     """A span of days as CLDR writes an interval (“1 to 31 Dec 2026” with the locale's own
     dash, the month and year said once when they are shared)."""
+    return _days(start, end, dates_locale())
+
+
+@lru_cache(maxsize=4096)
+def _days(start: date, end: date, locale: Any) -> str:
+    # Every result line and card says its listing's span of days, and the same spans recur:
+    # Babel's interval formatting, a tenth of a search page's time, is done once for each.
     from babel.dates import format_interval
 
-    return format_interval(start, end, "yMMMd", locale=dates_locale())
+    return format_interval(start, end, "yMMMd", locale=locale)
 
 
 def local(moment: datetime, skeleton: str = "yMMMdHm") -> str:
