@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import smtplib
+import threading
 from collections.abc import Sequence
 from email.message import EmailMessage
 from typing import Any
@@ -18,6 +19,7 @@ class SmtpEmailSender:
     def __init__(self, settings: Settings, body: BodyText = plain_text) -> None:
         self._settings = settings
         self.body = body
+        self._kept = threading.local()  # each sending thread's open session with the relay
 
     async def send(self, address: str, payload: dict[str, Any],
                    files: Sequence[Attachment] = ()) -> None:
@@ -40,13 +42,37 @@ class SmtpEmailSender:
         return message
 
     def _send_blocking(self, message: EmailMessage) -> None:
+        # Each sending thread keeps its session with the relay: a message is then three
+        # exchanges (MAIL, RCPT, DATA) instead of six, each of which waits for the interpreter
+        # on a busy worker (verification codes were the slowest step to arrive). A session the
+        # relay closed meanwhile is opened again, once.
+        smtp = getattr(self._kept, "smtp", None)
+        if smtp is not None:
+            try:
+                smtp.send_message(message)
+                return
+            except smtplib.SMTPServerDisconnected:  # closed while idle: nothing was sent
+                self._kept.smtp = None
+            except BaseException:  # the dispatcher tries again later, on a new session
+                self._kept.smtp = None
+                smtp.close()
+                raise
+        smtp = self._open()
+        smtp.send_message(message)
+        self._kept.smtp = smtp
+
+    def _open(self) -> smtplib.SMTP:
         s = self._settings
-        with smtplib.SMTP(s.smtp_host or "localhost", s.smtp_port, timeout=20) as smtp:
+        smtp = smtplib.SMTP(s.smtp_host or "localhost", s.smtp_port, timeout=20)
+        try:
             if s.smtp_starttls:
                 smtp.starttls()
             if s.smtp_user:
                 smtp.login(s.smtp_user, s.smtp_password or "")
-            smtp.send_message(message)
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
 
 
 def email_senders(settings: Settings) -> dict[str, Any]:

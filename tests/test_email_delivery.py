@@ -18,3 +18,18 @@ async def test_a_verification_email_is_sent_by_smtp():
     assert recipients == ["ann@example.com"]
     assert b"Subject: Your code" in content
     assert [b.strip() for b in inbox.bodies("ann@example.com")] == ["Your code is 123456."]
+
+
+async def test_emails_share_a_session_with_the_relay_and_a_closed_one_is_opened_again():
+    with smtp_server() as (inbox, port):
+        settings = Settings(environment="test", smtp_host="127.0.0.1", smtp_port=port,
+                            smtp_starttls=False)  # type: ignore[call-arg]
+        sender = SmtpEmailSender(settings)
+        await sender.send("ann@example.com", {"subject": "One", "text": "First."})
+        await sender.send("bob@example.com", {"subject": "Two", "text": "Second."})
+        assert inbox.sessions == 1  # the second went on the session the first opened
+    with smtp_server(port) as (restarted, _):  # the relay restarted: the kept session is gone
+        await sender.send("cy@example.com", {"subject": "Three", "text": "Third."})
+    assert [r for _, r, _ in inbox.messages] == [["ann@example.com"], ["bob@example.com"]]
+    assert [r for _, r, _ in restarted.messages] == [["cy@example.com"]]
+    assert restarted.sessions == 1

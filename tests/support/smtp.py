@@ -19,6 +19,13 @@ class Inbox:
 
     def __init__(self) -> None:
         self.messages: list[tuple[str, list[str], bytes]] = []
+        self.sessions = 0  # sessions a client opened (its EHLOs)
+
+    async def handle_EHLO(self, server: Any, session: Any, envelope: Any, hostname: str,
+                          responses: list[str]) -> list[str]:
+        self.sessions += 1
+        session.host_name = hostname
+        return responses
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
@@ -44,9 +51,10 @@ class Inbox:
 
 
 @contextmanager
-def smtp_server() -> Iterator[tuple[Inbox, int]]:
-    """An SMTP server on 127.0.0.1 (its own thread); yields the inbox and the port."""
-    inbox, port = Inbox(), free_port()
+def smtp_server(port: int | None = None) -> Iterator[tuple[Inbox, int]]:
+    """An SMTP server on 127.0.0.1 (its own thread; on `port`, else a free one); yields the
+    inbox and the port."""
+    inbox, port = Inbox(), port or free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
