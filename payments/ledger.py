@@ -113,18 +113,18 @@ async def _post_at_once(uow: UnitOfWork, conn: Any, key: str, kind: str,
     return _posted_here(uow, row.id), True
 
 
-_POSTED = "ledger-journals-posted"  # session.info: the journals this transaction recorded
+_POSTED = "ledger-journals-posted"  # the journals this transaction recorded (`uow.kept`)
 
 
 def _posted_here(uow: UnitOfWork, journal: int) -> int:
-    uow.session.info.setdefault(_POSTED, set()).add(journal)
+    uow.kept(_POSTED, set[int]).add(journal)
     return journal
 
 
 def posted_here(uow: UnitOfWork, journal: int) -> bool:
     """Whether this transaction recorded the journal (nothing can have been issued for it
     before: its documents need not be looked for)."""
-    return journal in uow.session.info.get(_POSTED, ())
+    return journal in uow.kept(_POSTED, set[int])
 
 
 @functools.cache

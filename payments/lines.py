@@ -90,13 +90,13 @@ def line_text(line: list[Any], locale: str = "en") -> str:
     return f"{detail.get('before', '')}{what}{detail.get('after', '')}"
 
 
-_SUBJECTS = "payments-subjects"  # session.info: each escrow's subject, read once a transaction
+_SUBJECTS = "payments-subjects"  # each escrow's subject, read once a transaction (`uow.kept`)
 
 
 async def subject(uow: UnitOfWork, escrow: Escrow) -> Subject:
     """What `escrow` paid for, as its documents name it (a payout's statement and its
     commission invoice both ask, in one transaction)."""
-    known: dict[str, Subject] = uow.session.info.setdefault(_SUBJECTS, {})
+    known: dict[str, Subject] = uow.kept(_SUBJECTS, dict)
     if escrow.reference not in known:
         known[escrow.reference] = await _subject(uow, escrow)
     return known[escrow.reference]

@@ -86,8 +86,8 @@ async def notify(
     target = next((i for i in identities if i.channel == wanted), identities[0])
     if once_per_chat and attachment is not None:
         key = document_key(target.channel, target.address, attachment)
-        carried: set[str] = uow.session.info.setdefault(_CARRIED, set())
-        made = (attachment["kind"], attachment["key"]) in uow.session.info.get(_MADE, ())
+        carried = uow.kept(_CARRIED, set[str])
+        made = (attachment["kind"], attachment["key"]) in uow.kept(_MADE, set[tuple[str, str]])
         if key in carried or (not made and await _in_chat(
                 uow, target.channel, target.address, attachment)):
             attachment = None  # this chat has the document already: the text refers to it
@@ -140,7 +140,7 @@ def document_made(uow: UnitOfWork, attachment: AttachmentRef) -> None:
     """Note that this transaction made the document `attachment` refers to (an invoice, a
     version of terms): no chat can have it from before, so a notice carrying it once per chat
     need not ask the outbox whether one does (this transaction's own notices are known)."""
-    uow.session.info.setdefault(_MADE, set()).add((attachment["kind"], attachment["key"]))
+    uow.kept(_MADE, set[tuple[str, str]]).add((attachment["kind"], attachment["key"]))
 
 
 def document_key(channel: str, address: str, attachment: AttachmentRef) -> str:

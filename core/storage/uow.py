@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -18,6 +18,8 @@ from core.clock import Clock
 from core.events import Event, EventBus
 from core.money.reading import reading
 from core.policy import Policy
+
+Kept = TypeVar("Kept")
 
 
 def dialect_name(session: AsyncSession) -> str:
@@ -79,13 +81,18 @@ class UnitOfWork:
         """Roll back now and go on in a new transaction (e.g. after an IntegrityError)."""
         self._connection = None
         await self.session.rollback()
-        # What the session's info remembered of the transaction (rows and ids it wrote, who
-        # its notices reached, which documents they carried) was rolled back with it.
-        self.session.info.clear()
+        self.session.info.clear()  # what `kept` remembered was rolled back with it
 
     async def savepoint(self) -> AsyncSessionTransaction:
         """A SAVEPOINT: roll back one step (`.rollback()`) and keep the rest of the transaction."""
         return await self.session.begin_nested()
+
+    def kept(self, name: str, empty: Callable[[], Kept]) -> Kept:
+        """What this transaction remembers under `name` (the journals it posted, the documents
+        it made, who its notices reach…), `empty()` at first: it saves asking the database
+        again, and is forgotten when the transaction commits or rolls back."""
+        found: Kept = self.session.info.setdefault(name, empty())
+        return found
 
     def emit(self, event: Event) -> None:
         self.events.append(event)
@@ -111,6 +118,7 @@ class UnitOfWork:
                 handled += 1
                 await self.bus.handle_during(self, self.events[handled - 1])
         await self.session.commit()
+        self.session.info.clear()  # what `kept` remembered belongs to the committed transaction
         events, self.events = self.events, []
         steps, self._then = list(self._then.values()), {}
         if events:
