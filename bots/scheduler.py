@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
 
@@ -115,12 +116,19 @@ def add_bidding_close(scheduler: AsyncIOScheduler, container: Container) -> None
     polling four times a second while nothing is due."""
 
     async def close_then_plan() -> None:
+        stopping = False
         try:
             await _close_bidding(container.on_time_uow)
+        except asyncio.CancelledError:
+            # The worker stops: nothing to plan. Reading the next deadline here would wait on
+            # an engine being closed, and the loop's shutdown would wait for it forever.
+            stopping = True
+            raise
         finally:
-            scheduler.add_job(close_then_plan, "date", run_date=await _next_look(container),
-                              id=CLOSE_JOB, replace_existing=True, misfire_grace_time=None,
-                              max_instances=2)
+            if not stopping:
+                scheduler.add_job(close_then_plan, "date", run_date=await _next_look(container),
+                                  id=CLOSE_JOB, replace_existing=True, misfire_grace_time=None,
+                                  max_instances=2)
 
     scheduler.add_job(close_then_plan, "date", run_date=datetime.now(UTC), id=CLOSE_JOB,
                       replace_existing=True, misfire_grace_time=None)
