@@ -203,7 +203,7 @@ async def _session_timers(container: Container) -> None:
 
 def add_booking_jobs(scheduler: AsyncIOScheduler, container: Container) -> None:
     """Due booking timers every 30 s, reminders every minute, the bookings' money steps left
-    undone every 5 minutes, promotion reminders hourly."""
+    undone every 5 minutes, promotion reminders hourly, consultants' calendars read."""
     common = {"max_instances": 1, "coalesce": True, "replace_existing": True}
     assert container.payments is not None and container.directory is not None
     scheduler.add_job(booking_due.run_all, "interval", seconds=30,
@@ -215,6 +215,9 @@ def add_booking_jobs(scheduler: AsyncIOScheduler, container: Container) -> None:
     scheduler.add_job(_remind_promotions, "interval", hours=1, args=[container],
                       id="promotion-reminders", max_instances=1, coalesce=True,
                       replace_existing=True)
+    if container.calendars is not None:  # consultants' own calendars, each read every 5 minutes
+        scheduler.add_job(container.calendars.refresh_due, "interval", minutes=1,
+                          id="calendar-reading", **common)
 
 
 async def _sync_directory(container: Container) -> None:

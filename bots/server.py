@@ -21,7 +21,7 @@ from bots.http_limits import BodyLimit
 from bots.leader import asyncpg_dsn, scheduler_leadership
 from bots.lost_connections import RetryOnLostConnection
 from bots.scheduler import build_scheduler
-from bots.web import mini_app, site, site_slack
+from bots.web import calendar_feed, mini_app, site, site_slack
 from bots.web.console import install as install_console
 from bots.web.pages import static_files
 from config.container import Container
@@ -101,6 +101,7 @@ def create_app(container: Container, channels: Sequence[Channel] = (),
             app.include_router(router)
     app.include_router(payments_web.router)
     app.include_router(site.router)
+    app.include_router(calendar_feed.router)
     if container.settings.telegram_enabled:
         mini_app.install(app)  # the Telegram Mini App, signed in by Telegram's initData
     slack = next((c for c in channels if c.name == "slack"), None)

@@ -26,6 +26,10 @@ from core import issuer
 from core.catalog.search import Catalog
 from core.clock import Clock, SystemClock
 from core.consulting.bookings import calendar as booking_calendar
+from core.consulting.bookings import calendar_out
+from core.consulting.bookings.calendar_out import CalendarWriter
+from core.consulting.calendars.port import Calendars
+from core.consulting.calendars.service import CalendarSync
 from core.consulting.profiles.directory import Directory
 from core.consulting.sessions import recap as session_recap
 from core.deals import attachments as deal_attachments
@@ -36,6 +40,7 @@ from core.notifications.dispatcher import OutboxDispatcher, Resolver, Sender
 from core.notifications.email_log import LoggingEmailSender
 from core.operators import named as operators_named
 from core.policy import BookingPolicy, Policy
+from core.sealed import Sealer
 from core.storage.change_feed import ChangeFeed
 from core.storage.database import create_engine, session_factory
 from core.storage.uow import UnitOfWork
@@ -72,6 +77,7 @@ class Container:
     # so a worker busy with webhooks, every pooled connection taken, does not make it late.
     on_time_db: AsyncEngine | None = None
     on_time_sessions: async_sessionmaker[AsyncSession] | None = None
+    calendars: CalendarSync | None = None  # consultants' own calendars (CalDAV, ICS addresses)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessions, self.clock, self.bus, self.policy)
@@ -118,12 +124,28 @@ def booking_policy(settings: Settings) -> BookingPolicy:
                          free_cancel=timedelta(hours=settings.booking_free_cancel_hours),
                          late_fee_percent=settings.booking_late_fee_percent,
                          no_show_fee_percent=settings.booking_no_show_fee_percent,
-                         online_for=timedelta(minutes=settings.consultant_online_minutes))
+                         online_for=timedelta(minutes=settings.consultant_online_minutes),
+                         meeting_base=settings.meeting_base)
+
+
+def remote_calendars() -> Calendars:
+    """The calendar adapter (loaded here, with its HTTP and XML libraries, not at import)."""
+    from bots.calendars import RemoteCalendars
+
+    return RemoteCalendars()
+
+
+def sealer_for(settings: Settings) -> Sealer:
+    """Secrets at rest are sealed under a key derived from AGORA_SECRET_KEY (required outside
+    development and test); without one, under a key kept in the data directory."""
+    if settings.secret_key:
+        return Sealer.from_secret(settings.secret_key)
+    return Sealer.from_key_file(settings.data_dir)
 
 
 def build(settings: Settings, *, clock: Clock | None = None,
           senders: dict[str, Any] | None = None, payments_provider: Any = None,
-          db: AsyncEngine | None = None) -> Container:
+          db: AsyncEngine | None = None, calendar_port: Calendars | None = None) -> Container:
     """Wire the application from settings; channels add their senders when they start. `db`:
     an engine on settings' database to use instead of a new one (closing the container closes
     its connections, and the engine stays usable)."""
@@ -181,6 +203,9 @@ def build(settings: Settings, *, clock: Clock | None = None,
     attachments.update(booking_calendar.resolvers(container.uow))
     card_builders.update(deal_cards.builders(container.uow, container.payments))
     container.directory = services.directory = Directory()
+    container.calendars = services.calendars = CalendarSync(
+        container.uow, calendar_port or remote_calendars(), sealer_for(settings))
+    container.add_sender(calendar_out.CHANNEL, CalendarWriter(container.uow, container.calendars))
     loyalty_flow.TELEGRAM["bot"] = settings.telegram_bot_username  # referral links
     assert container.payments is not None
     event_wiring.register(container.bus, catalog=container.catalog, uow=container.uow,

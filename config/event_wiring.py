@@ -28,6 +28,7 @@ from core.companies.events import (
 )
 from core.consulting import booking_notices as booking_book
 from core.consulting import events as booking
+from core.consulting.bookings import calendar_out
 from core.consulting.bookings.notices import parties as booking_notices
 from core.consulting.events import PromotionRequested
 from core.consulting.profiles.directory import Directory
@@ -228,6 +229,9 @@ def _consulting(bus: EventBus, uow: UowFactory, payments: PaymentsService) -> No
     bus.during_commit(booking.CardRequested, booking_notices.on_card_requested)
     bus.during_commit(money.MethodSaved, booking_notices.on_method_saved)
     bus.during_commit(booking.AuthorisedOnSavedCard, booking_notices.on_authorised_on_saved_card)
+    # The consultant's own calendar shows each agreed time (core.consulting.bookings.calendar_out).
+    bus.during_commit(booking.BookingMoved, calendar_out.on_moved)
+    bus.during_commit(booking.CalendarReady, calendar_out.on_ready)
     _journey(bus)
 
 

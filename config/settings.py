@@ -147,6 +147,9 @@ class Settings(BaseSettings):
     booking_late_fee_percent: int = Field(default=50, ge=0, le=100)
     booking_no_show_fee_percent: int = Field(default=100, ge=0, le=100)
     consultant_online_minutes: int = Field(default=30, ge=5, le=24 * 60)
+    # Where a session meets when its consultant set no link of their own: a Jitsi Meet server
+    # (a public one by default); each confirmed booking gets a room on it nobody can guess.
+    meeting_base: str = "https://meet.jit.si"
 
     # Support: an operator's first answer to a ticket is due within this many hours; past it
     # every admin is told once.
@@ -177,6 +180,14 @@ class Settings(BaseSettings):
     def _http_url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
             raise ValueError("must be an http:// or https:// URL")
+        return value
+
+    @field_validator("meeting_base")
+    @classmethod
+    def _meeting_server(cls, value: str) -> str:
+        if not value.startswith("https://") or value.endswith("/") or len(value) <= 8 \
+                or any(c.isspace() for c in value):
+            raise ValueError("must be an https:// URL without a trailing slash")
         return value
 
     @model_validator(mode="after")

@@ -15,6 +15,7 @@ from core.accounts.service import ChannelIdentity
 from core.catalog.media import FileFetcher, FileStore
 from core.catalog.search import Catalog
 from core.clock import zone
+from core.consulting.calendars.service import CalendarSync
 from core.consulting.profiles.directory import Directory
 from core.payments_port import PaymentsPort
 from core.storage.uow import UnitOfWork
@@ -29,6 +30,7 @@ class Services:
     directory: Directory | None = None  # consultants: core.consulting.profiles.directory
     files: FileStore | None = None  # where uploaded photos and documents are kept
     fetchers: dict[str, FileFetcher] = field(default_factory=dict)  # per channel: file bytes
+    calendars: CalendarSync | None = None  # consultants' own calendars (core.consulting.calendars)
     # Sections of a channel's home screen (Slack App Home) for a registered user, in order.
     # A home section: text, or replies (a chart and its figures); "" or []: not for this person.
     home_sections: list[Callable[[Ctx], Awaitable[str | list[Outbound]]]] = field(

@@ -103,6 +103,14 @@ ARTICLES: tuple[Article, ...] = (
             N_("Type /consultant to write your profile: expertise, languages, rates and weekly hours. "
             "Once it is complete and payouts are set up it goes live in the directory."),
             "consultant profile offer sessions rates availability payouts"),
+    Article("consultant-calendar", N_("Consultants"), N_("How do I connect my own calendar?"),
+            N_("Type /calendar. Connect a CalDAV calendar (Nextcloud, iCloud, Fastmail and most "
+               "self-hosted servers) with its address, your user name and an app password, or "
+               "paste any calendar's secret address in iCal format (Google, Outlook). Agora then "
+               "never offers a time you are busy in it; a CalDAV calendar also gets each booking "
+               "written in, moved and removed. /calendar also gives everyone a private address of "
+               "their bookings to subscribe to in their calendar app."),
+            "calendar caldav ics google outlook icloud nextcloud busy sync subscribe feed"),
     Article("payouts", N_("Account"), N_("How do I get paid?"),
             N_("Set up payouts with /payouts: money released from deals and sessions is paid to "
             "your account minus the commission."),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -34,3 +35,14 @@ class InvalidField(DomainError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
+
+
+class OutsideFirst(Exception):
+    """Raised by a use case before it changed anything, when it needs work done outside any
+    transaction first (reading a consultant's calendar over the network, which must not hold
+    the database's locks meanwhile). The entry point rolls the transaction back, awaits `work`
+    and runs the use case once more (core.storage.database.run_transaction)."""
+
+    def __init__(self, work: Callable[[], Awaitable[object]]) -> None:
+        super().__init__("work to do outside the transaction first")
+        self.work = work

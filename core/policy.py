@@ -16,6 +16,7 @@ class BookingPolicy:
     late_fee_percent: int = 50  # of the booked amount, for a seeker's later cancellation
     no_show_fee_percent: int = 100  # what a consultant may charge a seeker who did not come
     online_for: timedelta = timedelta(minutes=30)  # “online now” lasts this long after activity
+    meeting_base: str = "https://meet.jit.si"  # the Jitsi Meet server of generated rooms
 
 
 @dataclass(frozen=True)

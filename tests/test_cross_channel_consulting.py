@@ -3,26 +3,42 @@ python-telegram-bot application against a fake Bot API) builds a profile with a 
 live; a seeker on Slack (signed requests into the real slack-bolt app) finds them, books a free
 time, authorises on the sandbox page; the consultant accepts; at the start both join, talk with
 the clock, the seeker ends at minute 25 (charged, commission deducted, paid out), reviews in a
-modal; the consultant reads the figures with a chart on Telegram."""
+modal; the consultant reads the figures with a chart on Telegram. Her own calendar (a real CalDAV
+server, Radicale), connected on Telegram, keeps her meeting off the seeker's free times and gets
+the booking written into it."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from urllib.parse import urlparse
 
 import pytest
 from sqlalchemy import select
 
 from core.consulting.bookings import due
+from core.consulting.bookings.calendar import uid
 from core.consulting.tables import Booking
 from core.money.model import Money
 from tests.consulting.session_support import tick
 from tests.slack.conftest import _settle
 from tests.support.accounts import registered
+from tests.support.radicale import add_event, events, make_calendar, running_radicale
 from tests.support.two_channels import JPEG, SLACK_USER, TELEGRAM_USER
+
+MEETING = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Tests//EN\r\nBEGIN:VEVENT\r\n"
+           "UID:audit-call@example.org\r\nDTSTAMP:20261101T000000Z\r\n"
+           "DTSTART:20261120T140000Z\r\nDTEND:20261120T150000Z\r\nSUMMARY:Audit call\r\n"
+           "END:VEVENT\r\nEND:VCALENDAR\r\n")  # her first bookable hour today, 16:00 in Riga
+
+
+@pytest.fixture
+def radicale(tmp_path):
+    with running_radicale(tmp_path / "radicale") as server:
+        yield server
 
 
 @pytest.mark.journey
-async def test_a_telegram_consultant_and_a_slack_seeker_hold_a_paid_session(world, clock):
+async def test_a_telegram_consultant_and_a_slack_seeker_hold_a_paid_session(world, clock, radicale):
     app = world.app
     cora = await registered(app, str(TELEGRAM_USER), channel="telegram",
                             address=str(TELEGRAM_USER), roles=("consultant",),
@@ -54,6 +70,15 @@ async def test_a_telegram_consultant_and_a_slack_seeker_hold_a_paid_session(worl
     await tg.tap("Keep", "VAT number")
     await tg.tap("Skip", "Live: seekers can find and book you")
 
+    # Her own calendar, connected on Telegram: its meeting today is busy time on Agora.
+    work = make_calendar(radicale, "work", "Work")
+    add_event(radicale, work, MEETING)
+    await tg.say("/calendar", "No calendar connected")
+    await tg.tap("CalDAV", "calendar server")
+    await tg.say(radicale.url, "User name")
+    await tg.say(radicale.username, "App password")
+    await tg.say(radicale.password, "Connected: Work")
+
     # Sid finds Cora on Slack (a typo forgiven) and books a free time.
     await world.bob.command("consultants")
     await _settle()
@@ -82,6 +107,9 @@ async def test_a_telegram_consultant_and_a_slack_seeker_hold_a_paid_session(worl
             select(Booking.id, Booking.starts_at))).one()
     escrow = await app.payments.by_reference(f"booking:{booking_id}")
     assert escrow is not None and escrow.state == "awaiting_authorisation"
+    assert starts_at >= datetime(2026, 11, 20, 15, 0, tzinfo=UTC)  # not during her meeting
+    [written] = [e for e in events(radicale, work) if str(e["UID"]) == uid(booking_id)]
+    assert written.decoded("DTSTART") == starts_at  # the booking, in her calendar
     paid = await world.http.post(urlparse(escrow.pay_url).path,
                                  data={"card_number": "4242 4242 4242 4242"})
     assert paid.status_code == 200

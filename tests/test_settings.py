@@ -30,6 +30,19 @@ def test_a_wrong_port_names_the_variable(monkeypatch):
         load_settings()
 
 
+def test_the_meeting_server_is_a_public_jitsi_by_default_and_any_https_address(monkeypatch):
+    from config.container import booking_policy
+
+    monkeypatch.delenv("AGORA_MEETING_BASE", raising=False)
+    assert load_settings().meeting_base == "https://meet.jit.si"
+    monkeypatch.setenv("AGORA_MEETING_BASE", "https://meet.example.org/rooms")
+    assert booking_policy(load_settings()).meeting_base == "https://meet.example.org/rooms"
+    for wrong in ("http://meet.example.org", "https://meet.example.org/", "meet.example.org"):
+        monkeypatch.setenv("AGORA_MEETING_BASE", wrong)
+        with pytest.raises(SettingsError, match=r"^AGORA_MEETING_BASE: must be an https:// URL"):
+            load_settings()
+
+
 def test_placeholder_secrets_are_refused_outside_development(monkeypatch):
     monkeypatch.setenv("AGORA_ENVIRONMENT", "production")
     monkeypatch.setenv("AGORA_SLACK_SIGNING_SECRET", "changeme")

@@ -8,7 +8,8 @@ every request is signed afresh; screens are server-rendered HTML, as the site's 
 Here: the shell and the screens that only read — browse and search (the site's one-line
 search, cards and map), a listing with its next steps, My listings, My deals with each deal's
 next step, the consultant directory and a consultant's booking calendar. The screens that act
-are in bots.web.mini_app_actions; both go through the same core services as the chat."""
+are in bots.web.mini_app_actions, a person's bookings in bots.web.mini_app_bookings; all go
+through the same core services as the chat."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 
-from bots.web import mini_app_actions, site_search
+from bots.web import mini_app_actions, mini_app_bookings, site_search
 from bots.web.deps import ContainerDep
 from bots.web.mini_app_auth import SCHEME, NotSignedIn, PersonDep, mini_app_person
 from bots.web.mini_app_views import needs_account, part, zone_of
@@ -169,5 +170,6 @@ def install(app: FastAPI) -> None:
     """The Mini App's routes (screens before the shell, which answers every other address)."""
     app.include_router(parts)
     app.include_router(mini_app_actions.router)
+    app.include_router(mini_app_bookings.router)
     app.include_router(shell)
     app.add_exception_handler(NotSignedIn, _not_signed_in)

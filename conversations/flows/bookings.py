@@ -1,12 +1,14 @@
 """`/bookings`: a consultant's and a seeker's bookings and sessions — awaiting an answer,
-upcoming, recent — each with the one next step it needs; opening one shows its card with
-its buttons. The same list is a home section (the Slack App Home's, beside the deals)."""
+upcoming, recent — each with the one next step it needs (and, while the two are still to meet,
+where); opening one shows its card with its buttons. The same list is a home section (the
+Slack App Home's, beside the deals)."""
 
 from __future__ import annotations
 
 from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
 from conversations.messages import Button, Choice, Inbound, ListItem, ListPage, Outbound, Reply, rows
 from core.consulting.bookings.agenda import AgendaLine, agenda
+from core.consulting.bookings.notices.parties import meeting_line
 from core.i18n import N_, _
 from core.ids import parse_id
 
@@ -14,9 +16,10 @@ GROUPS = {"awaiting": N_("⏳ Awaiting"), "upcoming": N_("📅 Upcoming"), "past
 
 
 def _line(b: AgendaLine) -> str:
-    return _("#{id} with {other} — {when} · {minutes} min · {status} · next: {next_step}",
+    line = _("#{id} with {other} — {when} · {minutes} min · {status} · next: {next_step}",
              id=b.booking_id, other=b.other, when=b.when, minutes=b.minutes, status=b.status,
              next_step=b.next_step)
+    return line + ("\n    " + meeting_line(b.meeting_url) if b.meeting_url else "")
 
 
 async def bookings_text(ctx: Ctx) -> str:
@@ -41,7 +44,8 @@ async def _list(ctx: Ctx) -> list[Outbound]:
     items = tuple(ListItem(_("{group} · #{id} with {other} · {when}", group=_(GROUPS[b.group]),
                              id=b.booking_id, other=b.other, when=b.when),
                            _("{status} · next: {next_step}", status=b.status, next_step=b.next_step)
-                           + (" · " + _("topic: {topic}", topic=b.topic) if b.topic else ""),
+                           + (" · " + _("topic: {topic}", topic=b.topic) if b.topic else "")
+                           + ("\n" + meeting_line(b.meeting_url) if b.meeting_url else ""),
                            Button(_("Open"), f"b:{b.booking_id}")) for b in lines)
     return [ListPage(_("📅 Your bookings and sessions"), items, 1, 1),
             Reply(_("Open one, or Done."), rows((_("✔ Done"), "done")))]

@@ -184,6 +184,8 @@ def details_form() -> Form:
         ListField("keywords", N_("Keywords (comma-separated)"), max_length=400, required=False),
         *(DecimalField(name, BOUND_LABELS[name], places=0, minimum=Decimal(low),
                        maximum=Decimal(high)) for name, (low, high) in BOUNDS.items()),
+        ChoiceField("slot_minutes", N_("Offer start times every"), choices=[
+            ("15", N_("15 minutes")), ("30", N_("30 minutes")), ("60", N_("60 minutes"))]),
         TextField("meeting_url", N_("Your meeting link (https://…)"), max_length=300, required=False),
         DaysField("days_off", N_("Days off"), max_length=400, required=False,
                   hint=N_("Like {first}; {second}"))],

@@ -37,7 +37,7 @@ async def _saved(ctx: Ctx, values: dict[str, Any]) -> Next:
     changes = {k: v for k, v in values.items() if v is not None}
     if "session_minutes" in changes:
         changes["session_minutes"] = int(changes["session_minutes"])
-    for name in ("notice_minutes", "buffer_minutes", "daily_max"):
+    for name in ("notice_minutes", "buffer_minutes", "daily_max", "horizon_days", "slot_minutes"):
         if name in changes:
             changes[name] = int(Decimal(str(changes[name])))
     await profiles.save(ctx.uow, ctx.account.id, **changes)
@@ -144,7 +144,8 @@ def _seed(ctx: Ctx, key: str, profile: ProfileView) -> None:
              "weekly_hours": dict(profile.weekly_hours) or None,
              "keywords": list(profile.keywords), "notice_minutes": str(profile.notice_minutes),
              "buffer_minutes": str(profile.buffer_minutes), "daily_max": str(profile.daily_max),
-             "meeting_url": profile.meeting_url, "days_off": list(profile.days_off)}
+             "meeting_url": profile.meeting_url, "days_off": list(profile.days_off),
+             "horizon_days": str(profile.horizon_days), "slot_minutes": str(profile.slot_minutes)}
     values = {k: v for k, v in known.items() if v not in (None, "", [], {})}
     form_runner.seed(ctx, key, values)
 

@@ -157,6 +157,7 @@ MEANING: dict[str, type[BookingMoved]] = {
     "decline-request": BookingDeclined, "expire-request": BookingExpired,
     "withdraw-request": BookingCancelled, "cancel": BookingCancelled,
     "propose-reschedule": RescheduleProposed, "accept-reschedule": BookingRescheduled,
+    "move": BookingRescheduled,
     "decline-reschedule": RescheduleDeclined, "authorise-payment": PaymentDue,
     "release-unpaid": BookingReleased, "open-session": SessionDue,
     "start-session": SessionStarted, "complete-session": SessionCompleted,
@@ -164,3 +165,11 @@ MEANING: dict[str, type[BookingMoved]] = {
     "charge-no-show-fee": NoShowFeeDecided, "waive-no-show-fee": NoShowFeeDecided,
     "call-off": BookingCancelled,
 }
+
+
+@dataclass(frozen=True)
+class CalendarReady(Event):
+    """A consultant's own calendar was connected, or works again after failing: it should show
+    every upcoming booking (core.consulting.bookings.calendar_out)."""
+
+    account_id: int

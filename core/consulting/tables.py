@@ -37,6 +37,8 @@ class ConsultantProfile(Base):
     buffer_minutes: Mapped[int] = mapped_column(Integer, default=10)
     daily_max: Mapped[int] = mapped_column(Integer, default=6)
     days_off: Mapped[list[Any]] = mapped_column(JSON, default=list)  # ISO dates, local
+    horizon_days: Mapped[int] = mapped_column(Integer, default=60)  # the farthest day bookable
+    slot_minutes: Mapped[int] = mapped_column(Integer, default=30)  # starts offered every…
     meeting_url: Mapped[str | None] = mapped_column(String(300))
     online_until: Mapped[datetime | None]  # "online now" while in the future
     live: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -74,6 +76,9 @@ class Booking(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     topic: Mapped[str | None] = mapped_column(Text)  # what the seeker wants to discuss
     sequence: Mapped[int] = mapped_column(Integer, default=0)  # the invite's SEQUENCE
+    # Where the two parties meet, set once when it is confirmed and kept through reschedules:
+    # the consultant's own link, or a room on the meeting server (core.consulting.bookings.room).
+    meeting_url: Mapped[str | None] = mapped_column(String(300))
     consultant_joined_at: Mapped[datetime | None]
     seeker_joined_at: Mapped[datetime | None]
     confirmed_at: Mapped[datetime | None]

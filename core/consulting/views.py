@@ -17,7 +17,7 @@ from core.consulting.bookings import slots
 from core.consulting.bookings.changes import max_amount
 from core.consulting.bookings.moves import authorised_later, role_of
 from core.consulting.bookings.notices.parties import answer, people, view
-from core.consulting.bookings.rules import free_cancel_passed, policy_text, share
+from core.consulting.bookings.rules import free_cancel_passed, may_move, policy_text, share
 from core.consulting.profiles import promotions
 from core.consulting.profiles import service as profiles
 from core.consulting.profiles.taxonomy import label, language_name
@@ -30,7 +30,7 @@ from core.deals.reputation import stars_text
 from core.disclosure import public_text
 from core.errors import NotFound
 from core.i18n import N_, _
-from core.process.bookings import BOOKING_PROCESS, SEEKER, STATE_LABELS
+from core.process.bookings import BOOKING_PROCESS, MEETS, PARTY, SEEKER, STATE_LABELS
 from core.storage.uow import UnitOfWork
 
 # How each step a person may take is offered: the answer's verb (None: not a button here).
@@ -38,6 +38,7 @@ VERBS = {"accept-request": "accept", "propose-times": "propose", "decline-reques
          "accept-proposal": None, "counter-times": "propose", "withdraw-request": "withdraw",
          "propose-reschedule": "reschedule-propose", "accept-reschedule": None,
          "decline-reschedule": "keep", "cancel": "cancel", "seeker-no-show": "no-show",
+         "move": "move",
          "charge-no-show-fee": "charge-fee", "waive-no-show-fee": "waive-fee"}
 
 
@@ -55,6 +56,7 @@ class BookingCard:
     proposals: list[tuple[int, str]]  # (proposal id, time in the reader's zone)
     steps: ActionRows
     topic: str | None = None  # what the seeker wants to discuss, as typed
+    meeting_url: str | None = None  # where the parties meet: theirs alone (never an admin's)
 
 
 async def booking_card(uow: UnitOfWork, booking_id: int, actor_id: int) -> BookingCard:
@@ -78,8 +80,14 @@ async def booking_card(uow: UnitOfWork, booking_id: int, actor_id: int) -> Booki
                                    free_minutes=await free_minutes_of(uow, booking)),
                        times, [*await _join(uow, booking, role),
                                *await _after(uow, booking, actor_id),
-                               *next_steps(booking, role, times)],
-                       booking.topic)
+                               *next_steps(booking, role, times, movable=may_move(
+                                   uow.policy.booking, booking.starts_at, uow.clock.now()))],
+                       booking.topic, meeting_url(booking, role))
+
+
+def meeting_url(booking: Booking, role: str) -> str | None:
+    """Where the booking's parties meet, for the two of them only, while it is still ahead."""
+    return booking.meeting_url if role in PARTY and booking.status in MEETS else None
 
 
 async def _join(uow: UnitOfWork, booking: Booking, role: str) -> ActionRows:
@@ -115,9 +123,11 @@ async def _after(uow: UnitOfWork, booking: Booking, actor_id: int) -> ActionRows
     return rows
 
 
-def next_steps(booking: Booking, role: str, times: list[tuple[int, str]]) -> ActionRows:
+def next_steps(booking: Booking, role: str, times: list[tuple[int, str]], *,
+               movable: bool = False) -> ActionRows:
     """The buttons of this reader now: the process's steps for their role, a button per
-    proposed time they may choose, then the booking itself."""
+    proposed time they may choose, then the booking itself. `movable`: the seeker may still
+    move it by themselves (`rules.may_move`)."""
     rows: ActionRows = []
     theirs = booking.proposed_by not in (None, role)
     if theirs and booking.status in ("requested", "proposed"):
@@ -129,6 +139,8 @@ def next_steps(booking: Booking, role: str, times: list[tuple[int, str]]) -> Act
         if verb is None or (verb == "accept" and booking.starts_at is None):
             continue
         if step.name == "seeker-no-show" and booking.consultant_joined_at is None:
+            continue
+        if step.name == "move" and (not movable or booking.kind == "instant"):
             continue
         rows.append([answer(verb, booking.id, step.label)])
     return [*rows, [view(booking.id, N_("📅 Open the booking"))]]
@@ -155,7 +167,6 @@ class ConsultantView:
     sessions: int
     online: bool
     photo_path: str | None
-    meeting_url: str | None
     slots: list[datetime]  # the next free starts, in the viewer's zone
     steps: ActionRows
     late: frozenset[datetime] = frozenset()  # slots already past free cancellation
@@ -191,7 +202,7 @@ async def consultant_view(uow: UnitOfWork, consultant_id: int, viewer_id: int | 
         [language_name(c) for c in profile.languages], profiles.rate_text(profile),
         profiles.lengths(profile), stars_text(profile.stars_total, profile.ratings, "review"),
         profile.ratings, profile.sessions_completed, online, profile.photo_path,
-        profile.meeting_url, free[:shown], steps, *_late(uow, profile, free[:shown]),
+        free[:shown], steps, *_late(uow, profile, free[:shown]),
         await free_minutes_for(uow, viewer_id, consultant_id))
 
 

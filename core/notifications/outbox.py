@@ -179,6 +179,14 @@ async def enqueue_email(
     return _add(uow, account_id, "email", to, payload, True, dedupe_key)
 
 
+def to_machine(uow: UnitOfWork, channel: str, address: str, payload: dict[str, Any]
+               ) -> OutboxMessage:
+    """A row for a channel that is no chat (a consultant's own calendar): delivered after
+    commit like any notice, in order per address, retried with back-off; never held by quiet
+    hours (it is urgent) and drawn for no one."""
+    return _add(uow, None, channel, address, payload, True, None)
+
+
 def _files(attachment: AttachmentRef | None) -> dict[str, Any]:
     return {"attachments": [attachment]} if attachment else {}
 

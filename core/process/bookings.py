@@ -22,6 +22,7 @@ OTHER = "other"  # a notice's addressee: the party who did not take the step
 # A time is agreed; the session waits for it (a reschedule may be waiting for consent).
 SCHEDULED = ("confirmed", "reschedule_proposed")
 HOLDS_SLOT = ("requested", *SCHEDULED, "starting", "in_session")  # with a start time: busy
+MEETS = (*SCHEDULED, "starting", "in_session")  # the parties are still to meet: the link shows
 
 # The payment's timing, as data: the maximum is authorised at booking, unless the session is
 # more than AUTHORISE_AHEAD away; then a card is saved at booking and the maximum authorised on
@@ -97,6 +98,12 @@ BOOKING_PROCESS = Process(
                    notices=(Notice(OTHER, "reschedule_proposed", "reschedule_times"),)),
         Transition("accept-reschedule", ("reschedule_proposed",), "confirmed", PARTY,
                    N_("Accept the new time"),
+                   notices=(Notice(SEEKER, "rescheduled", "view"),
+                            Notice(CONSULTANT, "rescheduled", "view"))),
+        # The seeker moves the session to another of the consultant's free times in one step,
+        # while cancelling would still be free (core.consulting.bookings.rules.may_move).
+        Transition("move", ("confirmed",), "confirmed", (SEEKER,),
+                   N_("Move to another free time"),
                    notices=(Notice(SEEKER, "rescheduled", "view"),
                             Notice(CONSULTANT, "rescheduled", "view"))),
         Transition("decline-reschedule", ("reschedule_proposed",), "confirmed", PARTY,

@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
 
+from core.errors import OutsideFirst
 from core.storage.workers import application_name
 
 log = logging.getLogger(__name__)
@@ -80,7 +81,16 @@ async def retry_if_disconnected(work: Callable[[], Awaitable[T]]) -> T:
     """Run `work` (one whole transaction); once more if its connection turned out dead — the
     database restarted, say. A connection lost before COMMIT rolled its transaction back; one
     lost during COMMIT may have committed, and the second attempt then finds its dedupe key
-    (an update's id) and does nothing."""
+    (an update's id) and does nothing. A use case that asks for work outside any transaction
+    first (`OutsideFirst`: a calendar to read) gets it done, and runs once more."""
+    try:
+        return await _again_if_disconnected(work)
+    except OutsideFirst as first:
+        await first.work()
+        return await _again_if_disconnected(work)
+
+
+async def _again_if_disconnected(work: Callable[[], Awaitable[T]]) -> T:
     try:
         return await work()
     except DBAPIError as exc:

@@ -151,3 +151,20 @@ def test_a_fortnight_of_slots_for_one_consultant_takes_well_under_a_millisecond_
         free_slots(rules(notice=120, buffer=15), busy, now, now + timedelta(days=14), 60, now,
                    NEW_YORK)
     assert (time.perf_counter() - started) / 100 < 0.01
+
+
+def test_each_consultant_sets_their_slot_grid_and_how_far_ahead_they_may_be_booked():
+    now = at("2026-11-23 06:00")  # a Monday
+    quarter = Schedule.of(NINE_TO_NOON, "Europe/Riga", 0, 0, 10, grid_minutes=15, horizon_days=7)
+    slots = free_slots(quarter, [], now, at("2026-11-24 00:00"), 60, now, RIGA)
+    assert local(slots)[:3] == ["Mon 23 09:00", "Mon 23 09:15", "Mon 23 09:30"]
+    hourly = Schedule.of(NINE_TO_NOON, "Europe/Riga", 0, 0, 10, grid_minutes=60)
+    assert local(free_slots(hourly, [], now, at("2026-11-24 00:00"), 60, now, RIGA)) == [
+        "Mon 23 09:00", "Mon 23 10:00", "Mon 23 11:00"]
+    assert why_not(hourly, [], at("2026-11-24 09:30"), 60, now) == \
+        "Sessions start at the times offered: pick one of those."
+    assert why_not(quarter, [], at("2026-11-24 09:15"), 60, now) is None
+    assert why_not(quarter, [], at("2026-12-01 09:00"), 60, now) == \
+        "That time is too far ahead to book."
+    assert not free_slots(quarter, [], at("2026-11-30 12:00"), at("2026-12-02 00:00"), 60, now,
+                          RIGA)  # past its seven days, nothing is offered

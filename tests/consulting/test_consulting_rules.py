@@ -1,4 +1,5 @@
-"""Consulting's rules on plain values — booking fees and session charges: no database."""
+"""Consulting's rules on plain values — booking fees, where a session meets and session charges:
+no database."""
 
 from __future__ import annotations
 
@@ -73,6 +74,21 @@ def test_the_policy_text_promises_free_minutes_only_when_the_session_has_them():
         POLICY, eur(60_00), None, None, free_minutes=10)
     paid = booking.policy_text(POLICY, eur(60_00), None, None, free_minutes=0)
     assert "free, and ending" not in paid and "paid from its first minute" in paid
+
+
+# --- where a session meets ---------------------------------------------------------------------
+
+
+def test_a_generated_room_is_named_by_its_token_on_the_meeting_server():
+    assert booking.meeting_room("https://meet.jit.si", "k3Y-_9") == "https://meet.jit.si/Agora-k3Y-_9"
+    assert booking.meeting_room("https://meet.example.org/", "x") == "https://meet.example.org/Agora-x"
+
+
+def test_the_consultants_own_link_wins_over_a_generated_room():
+    own = "https://teams.microsoft.com/l/meetup-join/abc"
+    assert booking.meeting_link(own, "https://meet.jit.si", "tok") == own
+    assert booking.meeting_link(None, "https://meet.jit.si", "tok") == "https://meet.jit.si/Agora-tok"
+    assert booking.meeting_link("  ", "https://meet.jit.si", "tok") == "https://meet.jit.si/Agora-tok"
 
 
 # --- session charges ----------------------------------------------------------------------------

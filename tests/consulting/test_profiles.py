@@ -4,10 +4,12 @@ directory (payouts included), and “online now” that lapses after inactivity.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 
 from core.companies.billing import give
+from core.consulting.bookings import slots
 from core.consulting.profiles import service as profiles
 from core.consulting.tables import ConsultantProfile
 from core.errors import DomainError, NotAllowed
@@ -144,3 +146,20 @@ async def test_only_the_consultant_or_an_admin_takes_a_profile_out_of_the_direct
             await profiles.leave_directory(uow, bob.id, ann.id)
         await profiles.leave_directory(uow, ann.id)
         assert not (await profiles.get(uow, ann.id)).live
+
+
+async def test_a_consultant_sets_their_slot_grid_and_horizon_and_the_booking_form_follows(app):
+    ann = await consultant(app, "ann", notice_minutes=0, buffer_minutes=0)
+    async with app.uow() as uow:
+        with pytest.raises(DomainError, match="every 15, 30 or 60 minutes"):
+            await profiles.save(uow, ann.id, slot_minutes=20)
+        with pytest.raises(DomainError, match="between 1 and 365"):
+            await profiles.save(uow, ann.id, horizon_days=400)
+        await profiles.save(uow, ann.id, slot_minutes=15, horizon_days=3)
+        await uow.commit()
+    async with app.uow() as uow:
+        view = await profiles.own_profile(uow, ann.id)
+        offered = await slots.open_slots(uow, ann.id, 60, 14, "Europe/Riga")
+    assert (view.slot_minutes, view.horizon_days) == (15, 3)
+    assert offered[1] - offered[0] == timedelta(minutes=15)
+    assert max(offered) - app.clock.now() <= timedelta(days=3)

@@ -1,6 +1,6 @@
-"""Reminders 24 hours and 15 minutes before a session, to both parties in their own zones,
-once per start time; and sessions booked before a daylight-saving change keep their local time
-after it."""
+"""Reminders 24 hours and 15 minutes before a session, to both parties in their own zones and
+with where they meet, once per start time; and sessions booked before a daylight-saving change
+keep their local time after it."""
 
 from __future__ import annotations
 
@@ -35,16 +35,19 @@ async def test_a_session_booked_before_the_autumn_changes_keeps_its_local_time(a
     await run_timers(app)  # the authorisation is asked for now
     await authorised(app, booking.id)
     assert await reminders(app) == 2
+    room = f"\n🔗 Meeting link: {booking.meeting_url}"  # where they meet, in each reminder
     assert await told(app, ann.id, "⏰") == [
-        "⏰ Your 60-minute session with Bob starts in 24 hours: Mon 2 Nov, 09:00 (Europe/Riga)."]
+        "⏰ Your 60-minute session with Bob starts in 24 hours: Mon 2 Nov, 09:00 (Europe/Riga)."
+        + room]
     assert await told(app, bob.id, "⏰") == [
         "⏰ Your 60-minute session with Ann starts in 24 hours: Mon 2 Nov, 02:00 "
-        "(America/New_York)."]
+        "(America/New_York)." + room]
     assert await reminders(app) == 0
     clock._now = nov_2 - timedelta(minutes=15)
     assert await reminders(app) == 2
     assert (await told(app, bob.id, "⏰"))[-1].startswith(
         "⏰ Your 60-minute session with Ann starts in 15 minutes")
+    assert (await told(app, ann.id, "⏰"))[-1].endswith(room)
 
 
 async def test_a_reminder_goes_once_per_start_time_across_a_reschedule(app, clock):
@@ -64,7 +67,8 @@ async def test_a_reminder_goes_once_per_start_time_across_a_reschedule(app, cloc
     assert await reminders(app) == 0  # the new time is 47 hours away
     clock._now = MONDAY_10 + timedelta(hours=1)
     assert await reminders(app) == 2
-    assert (await told(app, ann.id, "⏰"))[-1].endswith("Tue 24 Nov, 10:00 (Europe/Riga).")
+    assert (await told(app, ann.id, "⏰"))[-1].endswith(
+        f"Tue 24 Nov, 10:00 (Europe/Riga).\n🔗 Meeting link: {booking.meeting_url}")
 
 
 async def test_a_reminder_whose_moment_passed_before_confirmation_never_goes(app, clock):

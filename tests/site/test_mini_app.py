@@ -5,7 +5,7 @@ the person's Telegram chat."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from itertools import pairwise
 from typing import Any
@@ -17,7 +17,7 @@ from core.catalog.tables import Listing, ListingMedia
 from core.consulting.tables import Booking
 from core.deals.tables import Offer, Thread
 from tests.catalog.helpers import make_account, publish
-from tests.consulting.helpers import consultant
+from tests.consulting.helpers import confirmed, consultant
 from tests.site.conftest import jpeg_with_gps
 from tests.support.accounts import registered
 from tests.support.mini_app import signed_init_data
@@ -263,6 +263,29 @@ async def test_a_start_no_calendar_offers_is_refused_whatever_the_face_sends(sit
         assert answer.status_code == 400 and why in answer.text, (starts, answer.text)
     async with site_app.uow() as uow:
         assert (await uow.session.execute(select(Booking))).first() is None
+
+
+async def test_a_booking_in_the_app_shows_where_to_meet_to_its_two_parties_alone(
+        site_app, web, clock):
+    own = "https://zoom.us/j/8123456789?pwd=cora"
+    cora = await consultant(site_app, str(SELLER), channel="telegram", meeting_url=own)
+    buyer = await make_account(site_app, str(BUYER), channel="telegram", roles=("buyer",))
+    await make_account(site_app, str(STRANGER), channel="telegram", roles=("buyer",))
+    booking = await confirmed(site_app, buyer.id, cora.id, datetime(2026, 11, 23, 8, 0, tzinfo=UTC))
+    for party in (SELLER, BUYER):
+        mine = await web.get("/app/part/bookings", headers=signed(clock, party))
+        assert f"/app/bookings/{booking.id}" in mine.text and f'href="{own}"' in mine.text
+        card = await web.get(f"/app/part/bookings/{booking.id}", headers=signed(clock, party))
+        assert card.status_code == 200 and f"Booking #{booking.id} with" in card.text
+        assert f'href="{own}" rel="external' in card.text and "Meeting link" in card.text
+        assert f"?start=booking-{booking.id}" in card.text  # its steps are taken in the chat
+    other = signed(clock, STRANGER)
+    refused = await web.get(f"/app/part/bookings/{booking.id}", headers=other)
+    assert refused.status_code == 404 and own not in refused.text
+    for seen in (await web.get("/app/part/bookings", headers=other),
+                 await web.get(f"/app/part/consultants/{cora.id}", headers=other),
+                 await web.get(f"/consultants/{cora.id}")):  # the public site
+        assert seen.status_code == 200 and own not in seen.text and "zoom.us" not in seen.text
 
 
 async def test_my_deals_name_each_deals_next_step(site_app, web, clock):

@@ -256,6 +256,9 @@
       } else if (href === "/app" || href.indexOf("/app/") === 0) {
         event.preventDefault();
         go(href, "push");
+      } else if (/(^|\s)external(\s|$)/.test(a.getAttribute("rel") || "")) {
+        event.preventDefault();  // a meeting room: the browser opens it, the app stays
+        tg.openLink(href);
       }
     });
     document.addEventListener("submit", function (event) {

@@ -13,7 +13,7 @@ from core.accounts.tables import Account
 from core.clock import local_time
 from core.consulting.tables import Booking
 from core.i18n import _
-from core.process.bookings import CONSULTANT, STATE_LABELS
+from core.process.bookings import CONSULTANT, MEETS, STATE_LABELS
 from core.storage.uow import UnitOfWork
 
 AWAITING = ("requested", "proposed", "reschedule_proposed", "seeker_absent")
@@ -32,6 +32,7 @@ class AgendaLine:
     status: str
     next_step: str  # what it needs now, and from whom
     topic: str | None
+    meeting_url: str | None = None  # where the two parties meet, while they are still to
 
 
 def _next_step(b: Booking, role: str, other: str) -> str:
@@ -75,7 +76,8 @@ async def agenda(uow: UnitOfWork, account_id: int) -> list[AgendaLine]:
         other = others.get(b.seeker_id if role == CONSULTANT else b.consultant_id, "?")
         when = local_time(b.starts_at, zone) if b.starts_at else _("time not agreed yet")
         lines.append(AgendaLine(b.id, group, role, other, when, b.minutes,
-                                _(STATE_LABELS[b.status]), _next_step(b, role, other), b.topic))
+                                _(STATE_LABELS[b.status]), _next_step(b, role, other), b.topic,
+                                b.meeting_url if b.status in MEETS else None))
     order = {"awaiting": 0, "upcoming": 1, "past": 2}
     return sorted(lines, key=lambda x: (order[x.group], x.booking_id if x.group != "past"
                                         else -x.booking_id))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from core.consulting.calendars.port import OwnBusy
 from core.consulting.profiles.taxonomy import WEEKDAYS
 from core.errors import DomainError
 from core.i18n import N_, _, present
@@ -79,11 +80,12 @@ class Schedule:
 
     @classmethod
     def of(cls, weekly_hours: dict[str, list[list[str]]], zone: str, notice_minutes: int,
-           buffer_minutes: int, daily_max: int, days_off: Iterable[str | date] = ()) -> Schedule:
+           buffer_minutes: int, daily_max: int, days_off: Iterable[str | date] = (), *,
+           horizon_days: int = HORIZON_DAYS, grid_minutes: int = GRID_MINUTES) -> Schedule:
         """From a profile's fields."""
         off = frozenset(d if isinstance(d, date) else date.fromisoformat(d) for d in days_off)
         return cls(zone_of(zone), parse_hours(weekly_hours), notice_minutes * 60,
-                   buffer_minutes * 60, daily_max, off)
+                   buffer_minutes * 60, daily_max, off, horizon_days * 86400, grid_minutes)
 
 
 def _epoch(moment: datetime) -> int:
@@ -148,7 +150,10 @@ def _clashes(starts: list[int], ends: list[int], s: int, e: int) -> bool:
 
 def _per_day(busy: Busy, zone: ZoneInfo) -> dict[date, int]:
     count: dict[date, int] = {}
-    for start, __ in busy:
+    for span in busy:
+        if isinstance(span, OwnBusy):
+            continue  # the consultant's own meeting, not one of their sessions
+        start = span[0]
         day = start.astimezone(zone).date()
         count[day] = count.get(day, 0) + 1
     return count

@@ -11,14 +11,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from core.accounts.tables import Account
-from core.consulting.tables import Booking, ConsultantProfile
+from core.consulting.calendars.port import AGORAS_OWN
+from core.consulting.tables import Booking
 from core.errors import Conflict, NotFound
 from core.i18n import _
 from core.notifications.dispatcher import Attachment, Resolver
 from core.storage.uow import UnitOfWork
 
 KIND = "booking-invite"
-DOMAIN = "agora.invalid"  # the UID's right-hand side: ours, never a real host
+DOMAIN = AGORAS_OWN[1:]  # the UID's right-hand side: ours, never a real host
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,8 @@ def _address(party: Party, fallback: str) -> Any:  # icalendar.vCalAddress
 def invite(booking_id: int, starts_at: datetime, minutes: int, sequence: int, method: str,
            organiser: Party, attendee: Party, stamp: datetime, location: str | None = None,
            description: str = "") -> bytes:
-    """An iCalendar object with one event: REQUEST (a time agreed) or CANCEL."""
+    """An iCalendar object with one event: REQUEST (a time agreed) or CANCEL; a `location` that
+    is a link (where the parties meet) is the event's URL too."""
     if method not in ("REQUEST", "CANCEL"):
         raise ValueError(f"unknown iTIP method {method}")
     from icalendar import Calendar, Event  # loaded with the first invite, not at start
@@ -64,6 +66,8 @@ def invite(booking_id: int, starts_at: datetime, minutes: int, sequence: int, me
     event.add("organizer", _address(organiser, f"consultant-{booking_id}@{DOMAIN}"))
     event.add("attendee", _address(attendee, f"seeker-{booking_id}@{DOMAIN}"))
     event.add("location", location or _("Agora chat"))
+    if location and location.startswith("https://"):
+        event.add("url", location)
     if description:
         event.add("description", description)
     cal.add_component(event)
@@ -79,15 +83,21 @@ async def booking_invite(uow: UnitOfWork, booking_id: int, method: str) -> Attac
         raise Conflict(_("That booking has no agreed time."))
     consultant = await uow.session.get(Account, booking.consultant_id)
     seeker = await uow.session.get(Account, booking.seeker_id)
-    profile = await uow.session.get(ConsultantProfile, booking.consultant_id)
     assert consultant is not None and seeker is not None
     sequence = booking.sequence + (1 if method == "CANCEL" else 0)
     data = invite(booking.id, booking.starts_at, booking.minutes, sequence, method,
                   Party(consultant.display_name, consultant.email),
                   Party(seeker.display_name, seeker.email), uow.clock.now(),
-                  profile.meeting_url if profile else None,
-                  _("Booking #{id} on Agora. Open it in the chat to join.", id=booking.id))
+                  booking.meeting_url, _description(booking))
     return Attachment(f"agora-booking-{booking.id}.ics", data, "text/calendar")
+
+
+def _description(booking: Booking) -> str:
+    """The invite's words: the booking, and where its parties meet."""
+    if booking.meeting_url:
+        return _("Booking #{id} on Agora. Meet at {link}; the chat keeps time and carries files.",
+                 id=booking.id, link=booking.meeting_url)
+    return _("Booking #{id} on Agora. Open it in the chat to join.", id=booking.id)
 
 
 def attachment(booking_id: int, method: str) -> dict[str, str]:

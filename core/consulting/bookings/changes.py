@@ -11,14 +11,16 @@ from sqlalchemy import update
 
 from core.consulting.bookings import slots
 from core.consulting.bookings.moves import get, role_of, take
-from core.consulting.bookings.rules import cancellation_fee, no_show_fee
+from core.consulting.bookings.rules import cancellation_fee, may_move, no_show_fee
 from core.consulting.bookings.service import add_proposals, checked_times, proposed_time
+from core.consulting.calendars.service import CalendarSync
 from core.consulting.profiles import service as profiles
 from core.consulting.tables import Booking
 from core.errors import Conflict, DomainError, NotAllowed
 from core.i18n import _
 from core.money.model import Money
-from core.process.bookings import CONSULTANT, CONSULTANT_GRACE, SEEKER
+from core.process.bookings import BOOKING_PROCESS, CONSULTANT, CONSULTANT_GRACE, SEEKER
+from core.process.model import SYSTEM
 from core.storage.uow import UnitOfWork
 
 JOIN_EARLY = timedelta(minutes=15)  # how long before the start the parties may join
@@ -55,15 +57,19 @@ async def propose_reschedule(uow: UnitOfWork, booking_id: int, actor_id: int,
 
 
 async def answer_reschedule(uow: UnitOfWork, booking_id: int, actor_id: int,
-                            proposal_id: int | None) -> Booking:
+                            proposal_id: int | None, calendars: CalendarSync | None = None
+                            ) -> Booking:
     """The other party accepts one of the new times (`proposal_id`), or keeps the booked time
-    (None; the proposer may also take the proposal back this way)."""
+    (None; the proposer may also take the proposal back this way). With `calendars`, the
+    consultant's own calendar is read again first if it was not read in the last minute."""
     booking = await get(uow, booking_id, actor_id)
     role = await role_of(uow, booking, actor_id)
     if proposal_id is None:
         return await take(uow, booking.id, "decline-reschedule", actor_id, {"proposed_by": None})
     if role == booking.proposed_by:
         raise NotAllowed(_("You proposed the new time: the other party accepts it."))
+    if calendars is not None:
+        await calendars.ensure_fresh(uow, booking.consultant_id)  # may ask to read it first
     starts_at = await proposed_time(uow, booking, proposal_id, by_other_than=role)
     profile = await slots.lock(uow, booking.consultant_id)
     await slots.check_free(uow, profile, starts_at, booking.minutes, seeker_id=booking.seeker_id,
@@ -71,6 +77,39 @@ async def answer_reschedule(uow: UnitOfWork, booking_id: int, actor_id: int,
     return await take(uow, booking.id, "accept-reschedule", actor_id, {
         "starts_at": starts_at, "proposed_by": None, "sequence": booking.sequence + 1,
         "confirmed_at": uow.clock.now()})
+
+
+async def move(uow: UnitOfWork, booking_id: int, actor_id: int, starts_at: datetime,
+               calendars: CalendarSync | None = None) -> Booking:
+    """The seeker moves a confirmed session to another of the consultant's free times, in one
+    step, while cancelling would still be free (the consultant is told; the invite, both
+    calendars and the reminders follow). Later, a new time needs the consultant's consent."""
+    booking = await get(uow, booking_id, actor_id)
+    BOOKING_PROCESS.check("move", booking.status, await role_of(uow, booking, actor_id))
+    if booking.kind == "instant" or not may_move(uow.policy.booking, booking.starts_at,
+                                                 uow.clock.now()):
+        raise Conflict(_("It is too late to move this session by yourself: propose a new time, "
+                         "and the consultant chooses."))
+    if starts_at == booking.starts_at:
+        raise DomainError(_("That is the booked time already."))
+    if calendars is not None:
+        await calendars.ensure_fresh(uow, booking.consultant_id)  # may ask to read it first
+    profile = await slots.lock(uow, booking.consultant_id)
+    await slots.check_free(uow, profile, starts_at, booking.minutes, seeker_id=booking.seeker_id,
+                           exclude=booking.id)  # one of the times the consultant offers
+    return await take(uow, booking.id, "move", actor_id, {
+        "starts_at": starts_at, "sequence": booking.sequence + 1,
+        "confirmed_at": uow.clock.now()})
+
+
+async def move_choices(uow: UnitOfWork, booking_id: int, actor_id: int, zone: str,
+                       days: int = 14) -> list[datetime]:
+    """The free times the seeker may move this booking to (in their zone), soonest first."""
+    booking = await get(uow, booking_id, actor_id)
+    BOOKING_PROCESS.check("move", booking.status, await role_of(uow, booking, actor_id))
+    free = await slots.open_slots(uow, booking.consultant_id, booking.minutes, days, zone,
+                                  exclude=booking.id)
+    return [t for t in free if t != booking.starts_at]
 
 
 async def record_join(uow: UnitOfWork, booking_id: int, actor_id: int) -> Booking:
@@ -132,21 +171,22 @@ class SessionTerms:
     rate: Money  # per session, or per minute
     max_amount: Money  # what was authorised: never charge more
     escrow_reference: str
-    meeting_url: str | None
+    meeting_url: str | None  # where the parties meet (for the parties and the system only)
     consultant_joined_at: datetime | None
     seeker_joined_at: datetime | None
 
 
 async def session_terms(uow: UnitOfWork, booking_id: int, actor_id: int | None) -> SessionTerms:
-    """The booking's parties, start, booked length, rate and currency (parties, admins, system)."""
+    """The booking's parties, start, booked length, rate and currency (parties, admins, system);
+    its meeting link for the parties and the system, never an admin."""
     booking = await get(uow, booking_id, actor_id)
     if booking.starts_at is None:
         raise Conflict(_("That booking has no agreed time yet."))
-    profile = await profiles.get(uow, booking.consultant_id)
+    meets = await role_of(uow, booking, actor_id) in (CONSULTANT, SEEKER, SYSTEM)
     return SessionTerms(booking.id, booking.consultant_id, booking.seeker_id, booking.status,
                         booking.starts_at, booking.minutes, booking.rate_kind,
                         Money(booking.price_minor, booking.currency), max_amount(booking),
-                        f"booking:{booking.id}", profile.meeting_url,
+                        f"booking:{booking.id}", booking.meeting_url if meets else None,
                         booking.consultant_joined_at, booking.seeker_joined_at)
 
 

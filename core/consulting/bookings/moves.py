@@ -4,6 +4,7 @@ state entered — due from now, or from the session's own start and end."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -46,9 +47,10 @@ async def take(uow: UnitOfWork, booking_id: int, transition: str, actor_id: int 
     """Take `transition` as `actor_id` (None: the system), writing `changes` with the status."""
     booking = await get(uow, booking_id, actor_id)
     BOOKING_PROCESS.check(transition, booking.status, await role_of(uow, booking, actor_id))
-    source = booking.status
+    source, was_at = booking.status, booking.starts_at
     target = BOOKING_PROCESS.target_from(transition, source)
-    values = {"status": target, "updated_at": uow.clock.now(), **(changes or {})}
+    values = {"status": target, "updated_at": uow.clock.now(),
+              **await _room(uow, booking, target), **(changes or {})}
     moved = await uow.session.execute(update(Booking).where(
         Booking.id == booking.id, Booking.status == source).values(**values)
         .execution_options(synchronize_session=False))
@@ -56,7 +58,7 @@ async def take(uow: UnitOfWork, booking_id: int, transition: str, actor_id: int 
         raise Conflict(_("That booking moved on a moment ago; look at it again."))
     for name, value in values.items():
         set_committed_value(booking, name, value)  # what the row now holds
-    if target != source:
+    if target != source or booking.starts_at != was_at:  # a move keeps the state, not its times
         await timers.stop(uow, BOOKING_PROCESS, booking.id, source)
         await start_timers(uow, booking, target)
     if target == "completed":  # completed sessions raise the consultant's rank
@@ -67,6 +69,17 @@ async def take(uow: UnitOfWork, booking_id: int, transition: str, actor_id: int 
         uow.emit(ProfileChanged(booking.consultant_id, True))
     uow.emit(MEANING[transition](booking.id, transition, source, target, actor_id))
     return booking
+
+
+async def _room(uow: UnitOfWork, booking: Booking, target: str) -> dict[str, str]:
+    """Where the parties meet, given once as a booking is confirmed (the accepted request, the
+    accepted proposal, “talk now”) and kept through reschedules."""
+    if target != "confirmed" or booking.meeting_url:
+        return {}
+    profile = await uow.session.get(ConsultantProfile, booking.consultant_id)
+    own = profile.meeting_url if profile is not None else None
+    token = secrets.token_urlsafe(16)  # 128 random bits: a room nobody can guess
+    return {"meeting_url": rules.meeting_link(own, uow.policy.booking.meeting_base, token)}
 
 
 async def start_timers(uow: UnitOfWork, booking: Booking, state: str) -> None:

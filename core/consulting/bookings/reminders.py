@@ -1,7 +1,7 @@
 """Reminders before a session, from the declared offsets (24 h and 15 min before the start):
-both parties hear when it starts in their own time zone, once per start time and offset — a
-reminder that went before a reschedule was proposed does not go again while it waits, and one
-whose moment had passed when the booking was confirmed never goes."""
+both parties hear when it starts in their own time zone and where they meet, once per start
+time and offset — a reminder that went before a reschedule was proposed does not go again while
+it waits, and one whose moment had passed when the booking was confirmed never goes."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlalchemy import exists, select
 from core.accounts.tables import Account
 from core.actions import Action, Intent
 from core.clock import local_time
+from core.consulting.bookings.notices.parties import meeting_line
 from core.consulting.tables import Booking, ConsultantProfile
 from core.i18n import N_, _, n_
 from core.notifications.outbox import addressed_to, notify
@@ -89,6 +90,8 @@ async def _tell(uow: UnitOfWork, booking: Booking, offset: timedelta) -> None:
         async with addressed_to(uow, party):  # the start written as this party reads days
             when = local_time(booking.starts_at, zones[party])
             text = _text(offset, booking.minutes, others[party], when)
+            if booking.meeting_url:
+                text += "\n" + meeting_line(booking.meeting_url)
             await notify(uow, party, text, buttons=button, urgent=offset <= timedelta(hours=1))
 
 

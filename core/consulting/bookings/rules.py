@@ -13,6 +13,26 @@ from core.money.model import Money
 from core.policy import BookingPolicy
 from core.process.bookings import AUTHORISE_AHEAD, CONSULTANT_GRACE, SEEKER
 
+ROOM_PREFIX = "Agora-"  # a generated room's name: this, then a random token
+
+
+def meeting_room(base: str, token: str) -> str:
+    """A room on the meeting server (`AGORA_MEETING_BASE`), named by a random token so nobody
+    can guess it: `https://meet.jit.si/Agora-<token>`."""
+    return f"{base.rstrip('/')}/{ROOM_PREFIX}{token}"
+
+
+def meeting_link(own: str | None, base: str, token: str) -> str:
+    """Where a booking's parties meet: the consultant's own link when they set one, else a
+    room of its own on the meeting server."""
+    return own.strip() if own and own.strip() else meeting_room(base, token)
+
+
+def may_move(policy: BookingPolicy, starts_at: datetime | None, now: datetime) -> bool:
+    """Whether the seeker may move a confirmed session to another free time by themselves:
+    while cancelling it would still be free (after that, the consultant consents: a proposal)."""
+    return starts_at is not None and not free_cancel_passed(policy, starts_at, now)
+
 
 def share(amount: Money, percent: int) -> Money:
     """`percent` of an amount, rounded half up to the minor unit."""

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from core.consulting.bookings import slots
 from core.consulting.bookings.moves import get, role_of, start_timers, take
+from core.consulting.calendars.service import CalendarSync
 from core.consulting.events import BookingRequested
 from core.consulting.profiles import service as profiles
 from core.consulting.sessions.money import free_minutes_of
@@ -95,13 +96,17 @@ async def _requested(uow: UnitOfWork, booking: Booking) -> Requested:
 
 
 async def accept(uow: UnitOfWork, booking_id: int, actor_id: int,
-                 proposal_id: int | None = None) -> Booking:
+                 proposal_id: int | None = None, calendars: CalendarSync | None = None
+                 ) -> Booking:
     """The consultant accepts a request (the held slot, “now”, or one of the seeker's times),
-    or the seeker accepts one of the consultant's times."""
+    or the seeker accepts one of the consultant's times. With `calendars`, the consultant's
+    own calendar is read again first if it was not read in the last minute."""
     booking = await get(uow, booking_id, actor_id)
     role = await role_of(uow, booking, actor_id)
     transition = "accept-proposal" if booking.status == "proposed" else "accept-request"
     BOOKING_PROCESS.check(transition, booking.status, role)  # before any lock is taken
+    if calendars is not None:
+        await calendars.ensure_fresh(uow, booking.consultant_id)  # may ask to read it first
     now = uow.clock.now()
     if booking.kind == "instant" and role == CONSULTANT:
         if now > booking.created_at + uow.policy.booking.join_window:
@@ -115,6 +120,8 @@ async def accept(uow: UnitOfWork, booking_id: int, actor_id: int,
         profile = await slots.lock(uow, booking.consultant_id)
         await slots.check_free(uow, profile, starts_at, booking.minutes,
                                seeker_id=booking.seeker_id, exclude=booking.id, in_hours=False)
+    else:  # the slot was held since the request; the consultant's calendar may have changed
+        await slots.check_own_calendar(uow, booking.consultant_id, starts_at, booking.minutes)
     return await take(uow, booking.id, transition, actor_id, {
         "starts_at": starts_at, "confirmed_at": now, "proposed_by": None})
 

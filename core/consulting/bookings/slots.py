@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from core.consulting.bookings.availability import Schedule, free_slots, why_not, window
+from core.consulting.calendars import service as calendars
 from core.consulting.profiles import service as profiles
 from core.consulting.tables import Booking, ConsultantProfile
 from core.errors import Conflict, DomainError
@@ -30,18 +31,21 @@ NOW_REASONS = {
 
 async def busy(uow: UnitOfWork, consultant_id: int, start: datetime, end: datetime,
                exclude: int | None = None) -> list[tuple[datetime, datetime]]:
-    """The consultant's held times overlapping [start, end) (one booking left out)."""
+    """The consultant's held times overlapping [start, end) (one booking left out), and the
+    busy times of their own calendar."""
     rows = (await uow.session.execute(select(Booking.id, Booking.starts_at, Booking.minutes)
             .where(Booking.consultant_id == consultant_id, Booking.status.in_(HOLDS_SLOT),
                    Booking.starts_at.is_not(None), Booking.starts_at < end,
                    Booking.starts_at > start - timedelta(hours=24)))).all()
     spans = [(i, _span(s, m)) for i, s, m in rows]
-    return [span for i, span in spans if i != exclude and span[1] > start]
+    own = (await calendars.busy_between(uow, [consultant_id], start, end)).get(consultant_id, [])
+    return [span for i, span in spans if i != exclude and span[1] > start] + own
 
 
 async def busy_of_many(uow: UnitOfWork, consultant_ids: list[int], start: datetime,
                        end: datetime) -> dict[int, list[tuple[datetime, datetime]]]:
-    """Each consultant's held times overlapping [start, end), in one query."""
+    """Each consultant's held times overlapping [start, end), and their calendars' busy
+    times."""
     found: dict[int, list[tuple[datetime, datetime]]] = {}
     if not consultant_ids:
         return found
@@ -52,6 +56,9 @@ async def busy_of_many(uow: UnitOfWork, consultant_ids: list[int], start: dateti
         Booking.starts_at > start - timedelta(hours=24)))).all()
     for consultant_id, s, m in rows:
         found.setdefault(consultant_id, []).append(_span(s, m))
+    for consultant_id, spans in (await calendars.busy_between(uow, consultant_ids, start,
+                                                             end)).items():
+        found.setdefault(consultant_id, []).extend(spans)
     return found
 
 
@@ -91,6 +98,17 @@ async def check_free(uow: UnitOfWork, profile: ConsultantProfile, starts_at: dat
         raise Conflict(_("You already have a session at that time."))
 
 
+async def check_own_calendar(uow: UnitOfWork, consultant_id: int, starts_at: datetime,
+                             minutes: int) -> None:
+    """Conflict when the consultant's own calendar is busy during this time (read since the
+    slot was asked for)."""
+    end = starts_at + timedelta(minutes=minutes)
+    clash = (await calendars.busy_between(uow, [consultant_id], starts_at, end)).get(consultant_id)
+    if clash:
+        raise Conflict(_("Your calendar has something else at that time now. Propose other "
+                         "times, or decline."))
+
+
 def check_now(rules: Schedule, held: list[tuple[datetime, datetime]], now: datetime,
               minutes: int) -> None:
     """A “talk now” session must fit before the next held time (hours and notice don't apply:
@@ -101,13 +119,14 @@ def check_now(rules: Schedule, held: list[tuple[datetime, datetime]], now: datet
 
 
 async def open_slots(uow: UnitOfWork, consultant_id: int, minutes: int, days: int,
-                     seeker_zone: str) -> list[datetime]:
-    """Free starts of a `minutes` session within `days`, in the seeker's zone (for choosing)."""
+                     seeker_zone: str, exclude: int | None = None) -> list[datetime]:
+    """Free starts of a `minutes` session within `days`, in the seeker's zone (for choosing;
+    `exclude`: a booking being moved, whose own time is free to it)."""
     profile = await profiles.get(uow, consultant_id)
     if minutes not in profiles.lengths(profile):
         raise DomainError(_("Book {lengths} minutes.",
                             lengths=" or ".join(str(m) for m in profiles.lengths(profile))))
     now = uow.clock.now()
     start, end = window(now, seeker_zone, days)
-    held = await busy(uow, consultant_id, start, end + MARGIN)
+    held = await busy(uow, consultant_id, start, end + MARGIN, exclude)
     return free_slots(profiles.schedule_of(profile), held, start, end, minutes, now, seeker_zone)

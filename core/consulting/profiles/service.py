@@ -13,7 +13,13 @@ from sqlalchemy import select, update
 from core.accounts.tables import Account
 from core.catalog.media import FileStore, keep
 from core.companies import billing as company_billing
-from core.consulting.bookings.availability import Schedule, parse_hours, zone_of
+from core.consulting.bookings.availability import (
+    GRID_MINUTES,
+    HORIZON_DAYS,
+    Schedule,
+    parse_hours,
+    zone_of,
+)
 from core.consulting.events import ProfileChanged
 from core.consulting.profiles.taxonomy import (
     MAX_KEYWORDS,
@@ -36,11 +42,15 @@ TEXT_LIMITS = {"headline": 120, "bio": 2000}
 MIN_BIO = 40
 EDITABLE = ("headline", "bio", "categories", "keywords", "languages", "rate_kind",
             "session_minutes", "price", "currency", "timezone", "weekly_hours", "notice_minutes",
-            "buffer_minutes", "daily_max", "days_off", "meeting_url")
-BOUNDS = {"notice_minutes": (0, 30 * 24 * 60), "buffer_minutes": (0, 240), "daily_max": (1, 48)}
+            "buffer_minutes", "daily_max", "days_off", "meeting_url", "horizon_days",
+            "slot_minutes")
+BOUNDS = {"notice_minutes": (0, 30 * 24 * 60), "buffer_minutes": (0, 240), "daily_max": (1, 48),
+          "horizon_days": (1, 365)}
 BOUND_LABELS = {"notice_minutes": N_("Minimum notice before a booking (minutes)"),
                 "buffer_minutes": N_("Buffer between sessions (minutes)"),
-                "daily_max": N_("Most sessions a day")}
+                "daily_max": N_("Most sessions a day"),
+                "horizon_days": N_("How far ahead seekers may book (days)")}
+SLOT_MINUTES = (15, 30, 60)  # the steps in which a consultant's starts are offered
 
 
 async def get(uow: UnitOfWork, account_id: int, *, lock: bool = False) -> ConsultantProfile:
@@ -123,6 +133,10 @@ def _checked(profile: ConsultantProfile, changes: dict[str, Any]) -> dict[str, A
         out["days_off"] = _days(changes["days_off"])
     if "meeting_url" in changes:
         out["meeting_url"] = _url(changes["meeting_url"])
+    if "slot_minutes" in changes:
+        if int(changes["slot_minutes"]) not in SLOT_MINUTES:
+            raise DomainError(_("Times are offered every 15, 30 or 60 minutes."))
+        out["slot_minutes"] = int(changes["slot_minutes"])
     return out
 
 
@@ -281,7 +295,9 @@ async def touch_online(uow: UnitOfWork, actor_id: int) -> bool:
 def schedule_of(profile: ConsultantProfile) -> Schedule:
     """The profile's availability rules for slot computation."""
     return Schedule.of(profile.weekly_hours or {}, profile.timezone, profile.notice_minutes,
-                       profile.buffer_minutes, profile.daily_max, profile.days_off or ())
+                       profile.buffer_minutes, profile.daily_max, profile.days_off or (),
+                       horizon_days=profile.horizon_days or HORIZON_DAYS,
+                       grid_minutes=profile.slot_minutes or GRID_MINUTES)
 
 
 def lengths(profile: ConsultantProfile) -> tuple[int, ...]:

@@ -33,6 +33,8 @@ class ProfileView:
     daily_max: int
     days_off: tuple[str, ...]  # ISO dates, local
     meeting_url: str | None
+    horizon_days: int  # the farthest day bookable, from today
+    slot_minutes: int  # starts are offered every 15, 30 or 60 minutes
     live: bool  # in the directory
     online_until: datetime | None  # "online now" while in the future
 
@@ -48,4 +50,5 @@ def profile_view(profile: ConsultantProfile) -> ProfileView:
         timezone=profile.timezone, weekly_hours=dict(profile.weekly_hours or {}),
         notice_minutes=profile.notice_minutes, buffer_minutes=profile.buffer_minutes,
         daily_max=profile.daily_max, days_off=tuple(profile.days_off or ()),
-        meeting_url=profile.meeting_url, live=profile.live, online_until=profile.online_until)
+        meeting_url=profile.meeting_url, horizon_days=profile.horizon_days,
+        slot_minutes=profile.slot_minutes, live=profile.live, online_until=profile.online_until)

@@ -29,6 +29,7 @@ from core.consulting.sessions import service as sessions
 from core.consulting.sessions.events import SessionJoined, SessionMoved, SessionReviewed
 from core.consulting.sessions.lifecycle import ENDED, LIVE
 from core.consulting.sessions.lifecycle import take as take_session
+from core.consulting.sessions.notices import call_line
 from core.consulting.sessions.tables import ConsultSession, SessionReview
 from core.consulting.tables import Booking
 from core.errors import Conflict, DomainError
@@ -66,7 +67,7 @@ async def on_session_due(uow: UnitOfWork, event: SessionDue) -> None:
     session = await sessions.create_for_booking(
         uow, booking.id, booking.consultant_id, booking.seeker_id,
         Money(booking.price_minor, booking.currency), rate_unit(booking), booking.minutes,
-        booking.starts_at)
+        booking.starts_at, booking.meeting_url)
     await call_to_join(uow, session, first_authorise=booking.kind == "instant")
 
 
@@ -81,9 +82,9 @@ async def _name(uow: UnitOfWork, account_id: int) -> str:
 
 async def call_to_join(uow: UnitOfWork, session: ConsultSession,
                        first_authorise: bool = False) -> None:
-    """The one “your session starts now” each party gets, with Join (the session's id). A
-    “talk now” is authorised only after it is accepted (`first_authorise`): its seeker
-    authorises first, and Join comes with the authorisation (on_authorised)."""
+    """The one “your session starts now” each party gets, with Join (the session's id) and
+    where they meet. A “talk now” is authorised only after it is accepted (`first_authorise`):
+    its seeker authorises first, and Join comes with the authorisation (on_authorised)."""
     await recipients(uow, {session.seeker_id, session.consultant_id})
     for me, other in ((session.seeker_id, session.consultant_id),
                       (session.consultant_id, session.seeker_id)):
@@ -95,7 +96,7 @@ async def call_to_join(uow: UnitOfWork, session: ConsultSession,
                                         id=session.id, name=name), urgent=True)
                 continue
             await notify(uow, me, _("🔔 Your session #{id} with {name} starts now.",
-                                    id=session.id, name=name),
+                                    id=session.id, name=name) + call_line(session),
                          buttons=_join(session), urgent=True)
 
 
@@ -111,7 +112,8 @@ async def on_authorised(uow: UnitOfWork, event: PaymentAuthorised) -> None:
     async with addressed_to(uow, session.seeker_id):
         name = await _name(uow, session.consultant_id)
         await notify(uow, session.seeker_id, _("▶ Authorised: join your session #{id} with "
-                     "{name} now.", id=session.id, name=name), buttons=_join(session), urgent=True)
+                     "{name} now.", id=session.id, name=name) + call_line(session),
+                     buttons=_join(session), urgent=True)
 
 
 async def on_session_moved(uow: UnitOfWork, event: SessionMoved) -> None:

@@ -136,13 +136,13 @@ def _urgent(text: str) -> Said:
 
 
 async def started_free(uow: UnitOfWork, moved: Moved, role: str, reader: int) -> Said:
-    return _urgent(await _free_start(uow, moved.subject, reader, _link(moved.subject)))
+    return _urgent(await _free_start(uow, moved.subject, reader, call_line(moved.subject)))
 
 
 async def started_paid(uow: UnitOfWork, moved: Moved, role: str, reader: int) -> Said:
     session = moved.subject
     names = await _names(uow, session)
-    n, link = session.id, _link(session)
+    n, link = session.id, call_line(session)
     seeker, consultant = names[session.seeker_id], names[session.consultant_id]
     if role == SEEKER:
         return _urgent(_("▶ Session #{id} with {consultant} has started. It is paid from the "
@@ -209,7 +209,8 @@ async def recap_notes(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
     return _ended(session_view(moved.subject))[1][1]
 
 
-def _link(session: ConsultSession) -> str:
+def call_line(session: ConsultSession) -> str:
+    """“📞 Call: https://…” on a new line, where the session's parties meet (empty without)."""
     return _("\n📞 Call: {link}", link=session.call_link) if session.call_link else ""
 
 

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from core.consulting.bookings.rules import meeting_room
 from core.consulting.sessions import notices as session_notices
 from core.consulting.sessions.events import (
     CallLinkSet,
@@ -36,6 +37,7 @@ from core.consulting.sessions.money import free_window_for
 from core.consulting.sessions.rules import check_unit, extension_price, price_for
 from core.consulting.sessions.tables import ConsultSession, SessionExtension, SessionMessage
 from core.consulting.sessions.view import SessionView, session_view
+from core.consulting.tables import Booking
 from core.deals.threads import SharedFile
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.i18n import _
@@ -79,8 +81,10 @@ async def _party(uow: UnitOfWork, session_id: int, account_id: int) -> tuple[Con
 
 async def create_for_booking(uow: UnitOfWork, booking_id: int, consultant_id: int,
                              seeker_id: int, rate: Money, rate_unit: str, booked_minutes: int,
-                             starts_at: datetime) -> ConsultSession:
-    """A confirmed booking's session, waiting for both to join (once per booking)."""
+                             starts_at: datetime, call_link: str | None = None
+                             ) -> ConsultSession:
+    """A confirmed booking's session, waiting for both to join (once per booking), meeting
+    at the booking's link (`call_link`)."""
     check_unit(rate_unit)
     if consultant_id == seeker_id:
         raise DomainError(_("A consultant can't book a session with themselves."))
@@ -97,7 +101,7 @@ async def create_for_booking(uow: UnitOfWork, booking_id: int, consultant_id: in
         rate_minor=rate.amount, currency=rate.currency, rate_unit=rate_unit,
         booked_minutes=booked_minutes, extended_minutes=0, authorised_minor=0,
         escrow_ref=reference(booking_id), status=SESSION_PROCESS.initial, starts_at=starts_at,
-        free_used=False, created_at=now, updated_at=now)
+        free_used=False, call_link=call_link, created_at=now, updated_at=now)
     uow.add(session)
     await uow.session.flush()
     timers.start(uow, SESSION_PROCESS, session.id, session.status, deadlines(session))
@@ -283,18 +287,28 @@ async def call_off(uow: UnitOfWork, session_id: int, actor_id: int | None) -> Co
 
 async def set_call_link(uow: UnitOfWork, session_id: int, account_id: int,
                         url: str | None = None) -> str:
-    """The consultant's meeting link for the session, or a generated room; the chat keeps time."""
+    """The booking's meeting link sent to the seeker again, or another one the consultant gives
+    (`url`) for this live session; the chat keeps time."""
     session, role = await _party(uow, session_id, account_id)
     if role != CONSULTANT:
         raise NotAllowed(_("The consultant sets the call link."))
     if session.status in CLOSED:
         raise Conflict(_("That session has ended."))
-    link = (url or f"https://meet.jit.si/agora-{secrets.token_urlsafe(12)}").strip()
+    link = (url or await booking_room(uow, session)).strip()
     if not link.startswith("https://") or len(link) > 300 or any(c.isspace() for c in link):
         raise DomainError(_("A call link is one https:// address."))
     session.call_link = link
     uow.emit(CallLinkSet(session.id))
     return link
+
+
+async def booking_room(uow: UnitOfWork, session: ConsultSession) -> str:
+    """Where the session's booking meets (set when it was confirmed); a new room on the meeting
+    server for a booking that has none."""
+    booking = await uow.session.get(Booking, session.booking_id)
+    if booking is not None and booking.meeting_url:
+        return booking.meeting_url
+    return meeting_room(uow.policy.booking.meeting_base, secrets.token_urlsafe(16))
 
 
 async def transcript(uow: UnitOfWork, session_id: int, actor_id: int | None

@@ -64,6 +64,11 @@ async def people(uow: UnitOfWork, booking: Booking) -> People:
     return People(booking, names, zones)
 
 
+def meeting_line(link: str | None) -> str:
+    """“🔗 Meeting link: https://…” — told to the booking's two parties only; empty without one."""
+    return _("🔗 Meeting link: {link}", link=link) if link else ""
+
+
 def view(booking_id: int, label: str = N_("📅 View the booking")) -> Action:
     return Action(Intent.VIEW_BOOKING, label, str(booking_id))
 
@@ -165,13 +170,13 @@ async def choose_time(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
 
 async def confirmed(uow: UnitOfWork, moved: Moved, role: str, me: int, *,
                     free_minutes: int) -> Said | None:
-    """Both hear the agreed time in their zone, with the invite; the seeker with the policy
-    (`free_minutes`: what the session starts free, which the sessions know)."""
+    """Both hear the agreed time in their zone and where they meet, with the invite; the seeker
+    with the policy (`free_minutes`: what the session starts free, which the sessions know)."""
     b = moved.subject
     if b.starts_at is None:
         return None
     p = await people(uow, b)
-    again = moved.transition == "accept-reschedule"
+    again = moved.transition in ("accept-reschedule", "move")
     other = p.names[p.other(me)]
     if b.kind == "instant":
         text = _("✅ {name} and you: “talk now” is confirmed.", name=other)
@@ -185,6 +190,8 @@ async def confirmed(uow: UnitOfWork, moved: Moved, role: str, me: int, *,
         text += " " + policy_text(uow.policy.booking, _amount(b), b.starts_at, p.zones[me],
                                   authorised_later(b), b.kind == "instant",
                                   free_minutes=free_minutes)
+    if b.meeting_url:
+        text += "\n" + meeting_line(b.meeting_url)
     return Said(text, attachment=None if b.kind == "instant" else calendar.attachment(
         b.id, "REQUEST"))
 

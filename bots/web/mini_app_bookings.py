@@ -1,0 +1,55 @@
+"""The Mini App's bookings: a person's bookings and sessions (the chat's `/bookings`), and one
+booking as its card reads in the chat — when, how long, where the two meet, the most it can
+cost, the policy and where it stands. Its steps are taken in the chat (a deep link opens the
+booking there); both screens draw from core's read models, so the parties alone see the link."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+
+from bots.web.deps import ContainerDep
+from bots.web.mini_app_auth import PersonDep, mini_app_person
+from bots.web.mini_app_views import needs_account, part
+from conversations.flows.bookings import GROUPS
+from core.consulting import views
+from core.consulting.bookings.agenda import agenda
+from core.errors import NotFound
+from core.i18n import _
+from core.ids import parse_id
+
+router = APIRouter(prefix="/app/part", include_in_schema=False,
+                   dependencies=[Depends(mini_app_person)])
+
+
+@router.get("/bookings", response_class=HTMLResponse)
+async def my_bookings(request: Request, container: ContainerDep, person: PersonDep) -> Response:
+    """Every booking of the person, awaiting first, each with its next step (and, while the
+    two are still to meet, where)."""
+    if (refusal := needs_account(request, person)) is not None:
+        return refusal
+    assert person.account is not None
+    async with container.uow() as uow:
+        lines = await agenda(uow, person.account.id)
+    groups = [(_(title), [b for b in lines if b.group == group])
+              for group, title in GROUPS.items()]
+    return part(request, "app/bookings.html", groups=[g for g in groups if g[1]])
+
+
+@router.get("/bookings/{booking_id}", response_class=HTMLResponse)
+async def booking(request: Request, container: ContainerDep, person: PersonDep,
+                  booking_id: str) -> Response:
+    """One booking as its reader sees it; anyone but its parties (and admins) finds nothing."""
+    if (refusal := needs_account(request, person)) is not None:
+        return refusal
+    assert person.account is not None
+    number = parse_id(booking_id)
+    try:
+        if number is None:
+            raise NotFound(_("That booking doesn't exist."))
+        async with container.uow() as uow:
+            card = await views.booking_card(uow, number, person.account.id)
+    except NotFound as exc:
+        return part(request, "app/message.html", status_code=404, message=str(exc))
+    return part(request, "app/booking.html", card=card,
+                bot=container.settings.telegram_bot_username)
