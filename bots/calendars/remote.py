@@ -1,7 +1,8 @@
 """The calendar port's adapter (core.consulting.calendars.port.Calendars): a consultant's CalDAV
 account read and written with the caldav library's async client, or an ICS address read with
-httpx. Busy times are worked out here from the raw iCalendar text (bots.calendars.busy), so
-recurring events come out right whatever the server does or does not expand.
+httpx (the CalDAV requests themselves are in bots.calendars.dav). Busy times are worked out
+here from the raw iCalendar text (bots.calendars.busy), so recurring events come out right
+whatever the server does or does not expand.
 
 Each call opens its own connection and closes it: core keeps only the address and the secret.
 Each call as a whole (all the requests it makes) is bounded by the timeout, and its failures
@@ -14,20 +15,26 @@ exception is not chained to ours (its text may hold the address)."""
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import math
-import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urljoin, urlsplit
+from datetime import datetime
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import httpx
 from lxml import etree
 
+from bots.calendars.dav import (
+    Refused,
+    calendar_url_of,
+    event_texts,
+    find_calendar,
+    put,
+    remove,
+    spans_of_one,
+)
 from core.consulting.calendars.port import (
     CalendarAccess,
     CalendarFound,
@@ -41,33 +48,11 @@ from core.consulting.calendars.port import (
 # process builds its container.
 if TYPE_CHECKING:
     from caldav.aio import AsyncDAVClient
-    from caldav.response import DAVResponse
 
 log = logging.getLogger(__name__)
 
-CALDAV_CALENDAR = "{urn:ietf:params:xml:ns:caldav}calendar"
-RESOURCE_TYPE, DISPLAY_NAME = "{DAV:}resourcetype", "{DAV:}displayname"
-COMPONENTS = "{urn:ietf:params:xml:ns:caldav}supported-calendar-component-set"
 MAX_ICS_BYTES = 20_000_000  # a feed larger than this is no one's own calendar
-# A server matches all-day and floating events in its own zone, which may be up to 14 hours
-# from ours: it is asked a day more on each side, and busy_spans keeps what overlaps.
-QUERY_MARGIN = timedelta(days=1)
-UID_TAKEN = (409, 412)  # another resource holds the UID: Radicale 409, Xandikos and Stalwart 412
 READ_ONLY = "an ICS address is read-only"
-
-
-class _Refused(Exception):
-    """A server's answer with an HTTP error status (mapped to a problem in one place)."""
-
-    def __init__(self, status: int) -> None:
-        super().__init__(f"HTTP {status}")
-        self.status = status
-
-
-@dataclass(frozen=True)
-class _Collection:
-    url: str
-    name: str
 
 
 class RemoteCalendars:
@@ -84,7 +69,7 @@ class RemoteCalendars:
                 calendars = parse_calendars(await self._download(access))
                 return CalendarFound(calendar_name(calendars[0]) or "Calendar", None)
             async with self._client(access) as client:
-                found = await _find_calendar(client, access)
+                found = await find_calendar(client, access)
             return CalendarFound(found.name, found.url)
 
     async def busy(self, access: CalendarAccess, start: datetime, end: datetime) -> list[Span]:
@@ -94,18 +79,18 @@ class RemoteCalendars:
             if access.kind == "ics":
                 return busy_spans(await self._download(access), start, end)
             async with self._client(access) as client:
-                texts = await _event_texts(client, await _calendar_url(client, access), start, end)
-        return merge_spans(span for text in texts for span in _spans_of_one(text, start, end))
+                texts = await event_texts(client, await calendar_url_of(client, access), start, end)
+        return merge_spans(span for text in texts for span in spans_of_one(text, start, end))
 
     async def put_event(self, access: CalendarAccess, uid: str, ics: bytes) -> None:
         _writable(access)
         async with self._bounded(access), self._client(access) as client:
-            await _put(client, await _calendar_url(client, access), uid, ics)
+            await put(client, await calendar_url_of(client, access), uid, ics)
 
     async def remove_event(self, access: CalendarAccess, uid: str) -> None:
         _writable(access)
         async with self._bounded(access), self._client(access) as client:
-            await _remove(client, await _calendar_url(client, access), uid)
+            await remove(client, await calendar_url_of(client, access), uid)
 
     @asynccontextmanager
     async def _bounded(self, access: CalendarAccess) -> AsyncIterator[None]:
@@ -137,7 +122,7 @@ class RemoteCalendars:
                 http.stream("GET", web_address(access.url),
                             headers={"Accept": "text/calendar, */*;q=0.5"}) as response:
             if response.status_code >= 400:
-                raise _Refused(response.status_code)
+                raise Refused(response.status_code)
             body = bytearray()
             async for chunk in response.aiter_bytes():
                 body += chunk
@@ -156,16 +141,6 @@ def web_address(address: str) -> str:
     return f"https://{rest}" if scheme.lower() in ("webcal", "webcals") else address
 
 
-def event_address(calendar_url: str, uid: str) -> str:
-    """Where the event with this UID is kept in the calendar: `<uid>.ics`, the UID made safe
-    for a path (anything but letters, digits and `@._-` replaced, and a hash of the whole UID
-    added then, so that two UIDs never share an address)."""
-    name = re.sub(r"[^A-Za-z0-9@._-]", "-", uid)
-    if name != uid or len(name) > 120:
-        name = f"{name[:80]}-{hashlib.sha256(uid.encode()).hexdigest()[:16]}"
-    return f"{calendar_url.rstrip('/')}/{quote(name, safe='@')}.ics"
-
-
 def _writable(access: CalendarAccess) -> None:
     if access.kind != "caldav":
         raise CalendarUnreachable("invalid", READ_ONLY)
@@ -176,7 +151,7 @@ def _writable(access: CalendarAccess) -> None:
 
 def _problem(error: BaseException) -> Problem | None:
     """The problem an exception means, None for one that is no calendar's fault (a bug)."""
-    status = getattr(error, "status", None)  # _Refused's, and caldav's DAVError's
+    status = getattr(error, "status", None)  # Refused's, and caldav's DAVError's
     if isinstance(status, int):
         return _problem_of_status(status)
     # Before OSError: niquests' errors for a malformed address are ValueErrors and OSErrors.
@@ -214,165 +189,3 @@ def _detail(problem: Problem, host: str, error: BaseException) -> str:
     if problem == "unreachable":
         return f"no answer from {host} ({type(error).__name__})"
     return f"{host} gave no calendar ({type(error).__name__})"
-
-
-def _raise_for(response: DAVResponse) -> None:
-    if response.status >= 400:
-        raise _Refused(response.status)
-
-
-# --- CalDAV ---------------------------------------------------------------------------------
-
-
-async def _calendar_url(client: AsyncDAVClient, access: CalendarAccess) -> str:
-    """The calendar chosen when it was connected, else the one `check` would choose."""
-    return access.calendar_url or (await _find_calendar(client, access)).url
-
-
-async def _find_calendar(client: AsyncDAVClient, access: CalendarAccess) -> _Collection:
-    """The chosen calendar; else the address itself if it is a calendar for events; else the
-    account's first calendar for events."""
-    if access.calendar_url:
-        chosen = await _event_calendar(client, access.calendar_url)
-        if chosen is None:
-            raise CalendarUnreachable("not_found", "the chosen address is no calendar for events")
-        return chosen
-    here = await _event_calendar(client, str(client.url))
-    if here is not None:
-        return here
-    for calendar in await client.get_calendars(await client.get_principal()):
-        found = await _event_calendar(client, str(calendar.url))
-        if found is not None:
-            return found
-    raise CalendarUnreachable("not_found", "the account has no calendar for events")
-
-
-async def _event_calendar(client: AsyncDAVClient, url: str) -> _Collection | None:
-    """The collection at `url` if it is a calendar that holds events (a calendar naming no
-    components holds all, RFC 4791 5.2.3)."""
-    from caldav.response import PropfindResult
-
-    response = await client.propfind(url, props=[RESOURCE_TYPE, DISPLAY_NAME, COMPONENTS], depth=0)
-    _raise_for(response)
-    if response.tree is None:  # a web page or a file: the address is no CalDAV server's
-        raise CalendarUnreachable("invalid", "the address gives no CalDAV answer")
-    for result in response.results or []:
-        if not isinstance(result, PropfindResult):
-            continue
-        properties = result.properties
-        components = _listed(properties.get(COMPONENTS)) or ["VEVENT"]
-        if CALDAV_CALENDAR in _listed(properties.get(RESOURCE_TYPE)) and "VEVENT" in components:
-            address = urljoin(url, result.href)
-            name = str(properties.get(DISPLAY_NAME) or "").strip()
-            return _Collection(address, name or address.rstrip("/").rsplit("/", 1)[-1])
-    return None
-
-
-def _listed(value: Any) -> list[str]:
-    return [str(v) for v in value] if isinstance(value, list) else [str(value)] if value else []
-
-
-async def _event_texts(client: AsyncDAVClient, calendar_url: str, start: datetime,
-                       end: datetime) -> list[str]:
-    """The raw iCalendar text of every event overlapping the window (recurring ones whole);
-    where the account may see only free-busy time (RFC 4791's read-free-busy: the event query
-    is refused with 403), the server's free-busy answer instead."""
-    from caldav.lib.error import DAVError
-
-    try:
-        return await _query_events(client, calendar_url, start - QUERY_MARGIN, end + QUERY_MARGIN)
-    except DAVError as refused:
-        if refused.status != 403:
-            raise
-        return [await _query_free_busy(client, calendar_url, start, end)]
-
-
-async def _query_events(client: AsyncDAVClient, calendar_url: str, start: datetime,
-                        end: datetime) -> list[str]:
-    from caldav.response import CalendarQueryResult
-
-    # Not expanded by the server (expand=False): busy_spans expands, the same on every server.
-    response = await client.calendar_query(calendar_url, start=start, end=end, event=True)
-    _raise_for(response)
-    return [r.calendar_data for r in response.results or []
-            if isinstance(r, CalendarQueryResult) and r.calendar_data]
-
-
-async def _query_free_busy(client: AsyncDAVClient, calendar_url: str, start: datetime,
-                           end: datetime) -> str:
-    from caldav.elements import cdav
-
-    query = cdav.FreeBusyQuery() + cdav.TimeRange(start, end)
-    response = await client.report(calendar_url, _xml(query), depth=1)
-    _raise_for(response)
-    return response.raw
-
-
-def _spans_of_one(text: str, start: datetime, end: datetime) -> list[Span]:
-    """One event's busy spans; a broken one is left out (logged) rather than failing the
-    whole calendar, which the consultant could not mend from here."""
-    from bots.calendars.busy import busy_spans
-
-    try:
-        return busy_spans(text, start, end)
-    except ValueError:
-        log.warning("a calendar event that is no valid iCalendar was left out of the busy times")
-        return []
-
-
-async def _put(client: AsyncDAVClient, calendar_url: str, uid: str, ics: bytes) -> None:
-    """Write the event at its address; if the calendar already holds its UID elsewhere (the
-    server refuses a second resource with it), replace that one."""
-    href = event_address(calendar_url, uid)
-    response = await _put_at(client, href, ics)
-    if response.status in UID_TAKEN:
-        held = await _held_at(client, calendar_url, uid)
-        if held is not None and held != href:
-            response = await _put_at(client, held, ics)
-    _raise_for(response)
-
-
-async def _put_at(client: AsyncDAVClient, href: str, ics: bytes) -> DAVResponse:
-    return await client.put(href, ics.decode("utf-8"), {"Content-Type": "text/calendar; charset=utf-8"})
-
-
-async def _remove(client: AsyncDAVClient, calendar_url: str, uid: str) -> None:
-    """Delete the event at its address, or wherever the calendar holds its UID; nothing if
-    it is nowhere (a calendar that is gone is still `not_found`, from the search)."""
-    response = await client.delete(event_address(calendar_url, uid))
-    if response.status in (404, 410):
-        held = await _held_at(client, calendar_url, uid)
-        if held is None:
-            return
-        response = await client.delete(held)
-    if response.status not in (404, 410):
-        _raise_for(response)
-
-
-async def _held_at(client: AsyncDAVClient, calendar_url: str, uid: str) -> str | None:
-    """The address of the calendar's event with this UID, if any."""
-    from caldav.elements import cdav, dav
-
-    uid_filter = cdav.PropFilter("UID") + cdav.TextMatch(uid)  # a substring match: checked below
-    events = cdav.CompFilter("VCALENDAR") + (cdav.CompFilter("VEVENT") + uid_filter)
-    query = cdav.CalendarQuery() + (dav.Prop() + cdav.CalendarData()) + (cdav.Filter() + events)
-    response = await client.report(calendar_url, _xml(query), depth=1)
-    _raise_for(response)
-    for result in response.parse_calendar_query():
-        if result.calendar_data and _holds_uid(result.calendar_data, uid):
-            return urljoin(calendar_url, result.href)
-    return None
-
-
-def _holds_uid(text: str, uid: str) -> bool:
-    from bots.calendars.busy import parse_calendars
-
-    try:
-        return any(str(event.get("UID")) == uid
-                   for calendar in parse_calendars(text) for event in calendar.walk("VEVENT"))
-    except ValueError:
-        return False
-
-
-def _xml(element: Any) -> str:
-    return etree.tostring(element.xmlelement(), encoding="utf-8", xml_declaration=True).decode()

@@ -17,7 +17,8 @@ from conversations.messages import Choice, Inbound, Outbound, Reply, rows
 from core.actions import Intent
 from core.consulting.bookings.feed import feed_token, feed_url
 from core.consulting.calendars import service as calendars
-from core.consulting.calendars.service import CalendarView
+from core.consulting.calendars.view import CalendarView
+from core.consulting.calendars.words import REFUSED
 from core.consulting.profiles import service as profiles
 from core.errors import DomainError, NotFound
 from core.i18n import N_, _, present
@@ -56,7 +57,7 @@ def status_text(view: CalendarView | None) -> str:
     lines = [_("📅 {name} at {host} — last read {when}.", name=view.name, host=view.host,
                when=when)]
     if view.status != "ok":
-        lines.append(_(calendars.REFUSED.get(view.problem or "unreachable", "")))  # type: ignore[call-overload]
+        lines.append(_(REFUSED.get(view.problem or "unreachable", "")))  # type: ignore[call-overload]
     lines.append(_("Bookings are written into it.") if view.writes else
                  _("A secret address is read only: bookings are not written into it."))
     return "\n".join(lines)

@@ -5,6 +5,7 @@ reads what it needs, lets the transaction go, asks the calendar, then writes wha
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,6 +25,8 @@ from core.consulting.calendars.port import (
     Span,
 )
 from core.consulting.calendars.tables import CalendarBusy, ConnectedCalendar
+from core.consulting.calendars.view import CalendarView, view_of
+from core.consulting.calendars.words import MEANWHILE, REFUSED, TROUBLE
 from core.consulting.events import CalendarReady
 from core.consulting.tables import ConsultantProfile
 from core.errors import DomainError, NotAllowed, OutsideFirst
@@ -37,47 +40,6 @@ READ_EVERY = timedelta(minutes=5)  # the reading job's pace, per calendar
 FRESH = timedelta(seconds=60)  # a confirmation older than this reads the calendar again
 BEHIND = timedelta(days=1)  # busy times kept from a day back…
 AHEAD = timedelta(days=90)  # …to past the farthest bookable day
-
-# What the consultant hears when their calendar fails, by what went wrong: what to do.
-TROUBLE: dict[Problem, str] = {
-    "auth": N_("⚠ Agora could not sign in to your calendar {name} ({host}): the password was "
-               "refused. Make a new app password in your calendar's settings and connect it "
-               "again."),
-    "not_found": N_("⚠ Your calendar {name} ({host}) is no longer there. Connect it again."),
-    "unreachable": N_("⚠ Your calendar {name} ({host}) does not answer. Agora keeps trying every "
-                      "few minutes; nothing to do unless it lasts."),
-    "invalid": N_("⚠ Your calendar {name} ({host}) did not answer with a calendar. Check its "
-                  "address and connect it again."),
-}
-MEANWHILE = N_("Until then your Agora hours alone decide when you are free, and bookings are "
-               "not written into it.")
-# What a person reads when connecting fails, by what went wrong.
-REFUSED: dict[Problem, str] = {
-    "auth": N_("The calendar refused that user name and password. Use an app password made "
-               "for Agora in your calendar's settings."),
-    "not_found": N_("No calendar was found at that address."),
-    "unreachable": N_("That calendar server did not answer. Check the address and try again."),
-    "invalid": N_("That address did not answer with a calendar."),
-}
-
-
-@dataclass(frozen=True)
-class CalendarView:
-    """A connected calendar as its owner sees it (never its secrets)."""
-
-    kind: str
-    name: str
-    host: str
-    status: str  # ok | failing
-    problem: str | None
-    read_at: datetime | None
-    writes: bool  # bookings are written into it (CalDAV)
-
-
-def view_of(row: ConnectedCalendar) -> CalendarView:
-    return CalendarView(row.kind, row.name, row.host, row.status, row.problem, row.synced_at,
-                        row.kind == "caldav")
-
 
 async def connected(uow: UnitOfWork, account_id: int) -> CalendarView | None:
     """The member's connected calendar, if any."""
@@ -127,8 +89,10 @@ def host_of(url: str) -> str:
 
 @dataclass(frozen=True)
 class Attempt:
-    """What connecting a calendar came to: the calendar, or why not (a sentence)."""
+    """What connecting a calendar came to: the calendar, or why not (a sentence); `asked`
+    tells the answers it was for from others."""
 
+    asked: str
     view: CalendarView | None
     refused: str | None
 
@@ -150,17 +114,19 @@ class CalendarSync:
                       password: str | None) -> Attempt:
         """For a step inside a transaction: the outcome of connecting this calendar, asked for
         outside the transaction first (raises OutsideFirst the first time)."""
+        asked = hashlib.sha256("\0".join((kind, url, username or "", password or ""))
+                               .encode()).hexdigest()
         done = self._attempts.pop(account_id, None)
-        if done is not None:
+        if done is not None and done.asked == asked:  # this step's own outcome, just made
             return done
 
         async def attempt() -> None:
             try:
                 view = await self.connect(account_id, kind, url, username, password)
             except DomainError as exc:
-                self._attempts[account_id] = Attempt(None, str(exc))
+                self._attempts[account_id] = Attempt(asked, None, str(exc))
             else:
-                self._attempts[account_id] = Attempt(view, None)
+                self._attempts[account_id] = Attempt(asked, view, None)
         raise OutsideFirst(attempt)
 
     def read_first(self, account_id: int) -> bool:
@@ -250,7 +216,10 @@ class CalendarSync:
     async def _read(self, account_id: int, spans: list[Span]) -> None:
         """Replace the consultant's busy times with what the calendar said."""
         async with self.uow() as uow:
-            row = await uow.session.get(ConnectedCalendar, account_id)
+            # Locked first: two readings of one calendar at once (the job, a confirmation)
+            # replace its busy times one after the other, never interleaved.
+            row = await uow.session.get(ConnectedCalendar, account_id, with_for_update=True,
+                                        populate_existing=True)
             if row is None:  # disconnected meanwhile
                 return
             await uow.session.execute(delete(CalendarBusy).where(
