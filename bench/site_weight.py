@@ -39,6 +39,7 @@ from tests.support.mini_app import TELEGRAM_SCRIPT, signed_init_data, stand_in
 from tests.support.servers import free_port, serve
 
 BUDGET_KB = 100.0
+SETTLE_MS = 90_000  # a page's load and network idle, at most
 AT_ONCE = 4  # pages measured at the same time, each in its own browser context
 KINDS = ("/", "/listings", "/listings?q=pellets&near=Riga", "{listing}", "/requests",
          "/consultants", "/market", "/market/pellets", "/boards", "/events", "/help")
@@ -144,8 +145,13 @@ async def _weigh(browser, address: str, width: int,
     if telegram is not None:
         await page.route(TELEGRAM_SCRIPT, lambda route: route.fulfill(
             body=telegram, content_type="application/javascript"))
-    await page.goto(address)
-    await page.wait_for_load_state("networkidle")
+    # Waits as long as a busy two-core machine needs (the whole suite runs beside it): a page
+    # that takes this long would fail on its bytes and shift, not on the wait.
+    await page.goto(address, timeout=SETTLE_MS)
+    try:
+        await page.wait_for_load_state("networkidle", timeout=SETTLE_MS)
+    except Exception as exc:
+        raise RuntimeError(f"{address} never settled") from exc
     if telegram is not None:  # the screen, not the shell's "Opening Agora…"
         await page.wait_for_selector("main [data-title], main h1", timeout=10_000)
     weight = await page.evaluate(WEIGHT)

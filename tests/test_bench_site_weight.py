@@ -19,6 +19,7 @@ LINE = re.compile(r"^site_weight pages=(\d+) max_kb=(\S+) max_page=\S+ vs_budget
 pytestmark = pytest.mark.browser
 
 
+@pytest.mark.timeout(300)  # a page waits for the network to settle up to 90 s on a busy machine
 def test_every_kind_of_page_is_within_the_budget_and_does_not_shift(capsys):
     spec = importlib.util.spec_from_file_location("bench_site_weight", BENCH)
     module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
