@@ -70,6 +70,8 @@ def stand_in(init_data: str, theme: dict[str, str] = LIGHT, scheme: str = "light
       (handlers.themeChanged || []).forEach(function (f) { f.call(app); });
     },
     openTelegramLink: function (url) { window.Telegram.WebApp.opened.push(url); },
+    // an outside address (a meeting room): Telegram opens the browser, the app stays
+    openLink: function (url) { window.Telegram.WebApp.opened.push(url); },
     MainButton: button(), BackButton: button()
   } };
 })();

@@ -2,18 +2,20 @@
 stand-in that hands the app correctly signed initData and records the main and back buttons.
 A seller publishes a listing with a photo on one screen (live preview, Telegram's main
 button), a buyer on a 320 px phone in a dark theme finds it with the one-line search and the
-map and makes an offer, and the seller receives it in the chat; a forged initData is refused."""
+map and makes an offer, and the seller receives it in the chat; a seeker finds a booking and
+opens its meeting room outside the app; a forged initData is refused."""
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from bots.server import create_app
 from tests.catalog.helpers import make_account
-from tests.consulting.helpers import consultant
+from tests.consulting.helpers import confirmed, consultant
 from tests.site.conftest import jpeg_with_gps
 from tests.support.accessibility import violations
 from tests.support.browser import chromium_page
@@ -161,6 +163,31 @@ async def test_a_listing_made_in_the_mini_app_is_found_and_offered_on_and_the_se
     assert any("30" in text and "200" in text for text in to_seller), to_seller
     to_buyer = [c.params["text"] for c in fake.sent() if c.params["chat_id"] == str(BUYER)]
     assert any("Sent (offer #" in text for text in to_buyer), to_buyer
+
+
+async def test_a_seeker_finds_the_booking_and_its_meeting_room_in_the_bookings_tab(
+        start_bot, fake, clock, tmp_path):
+    container, __ = await start_bot(public_url=PUBLIC_URL, data_dir=str(tmp_path / "data"),
+                                    map_tiles_url="")
+    bea = await make_account(container, str(BUYER), channel="telegram", roles=("buyer",))
+    cora = await consultant(container, "cora")
+    booking = await confirmed(container, bea.id, cora.id, datetime(2026, 11, 23, 8, tzinfo=UTC))
+    assert booking.meeting_url
+    async with serve(create_app(container, run_workers=False)) as base, \
+            chromium_page(320, 640) as page:
+        await _open(page, base, "/app/listings",
+                    signed_init_data(fake.token, BUYER, clock.now(), "Bea"))
+        await page.click(".tabs >> text=My bookings")
+        await page.wait_for_selector("main h1 >> text=My bookings")
+        assert "with Cora" in await page.inner_text("main")
+        assert await violations(page) == []
+        assert await _overflowing(page) == []
+        await page.click(f"a[href='/app/bookings/{booking.id}']")
+        await page.wait_for_selector("text=Meeting link")
+        assert await violations(page) == []
+        await page.click("a[rel~=external]")  # the room opens outside; the app stays
+        assert await page.evaluate("window.Telegram.WebApp.opened") == [booking.meeting_url]
+        assert page.url.endswith(f"/app/bookings/{booking.id}")
 
 
 async def test_a_forged_init_data_opens_nothing(start_bot, fake, clock, tmp_path):
