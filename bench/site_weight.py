@@ -178,11 +178,28 @@ async def run(width: int) -> tuple[Found, Found]:
         with tempfile.TemporaryDirectory(prefix="agora-weight-") as scratch:
             server = await _start(Path(scratch), port, telegram)
             try:
+                await _warm(f"http://127.0.0.1:{port}")
                 return await measure(f"http://127.0.0.1:{port}", width, telegram.token)
             finally:
                 telegram.close()
                 server.terminate()
                 await asyncio.wait_for(server.wait(), 10)
+
+
+async def _warm(base: str) -> None:
+    """Each kind of page asked for once before anything is measured: what is measured is a
+    visitor's page of a server that has been serving (bytes and layout shift), not a process's
+    first moments (templates compiled, indexes built, its start-up jobs holding SQLite's write
+    lock), which on a busy two-core machine kept a first page from settling for 90 s."""
+    for path in KINDS:
+        if "{listing}" in path:
+            continue
+        await asyncio.to_thread(_read, base + path)
+
+
+def _read(address: str) -> bytes:
+    with urllib.request.urlopen(address, timeout=SETTLE_MS / 1000) as response:
+        return bytes(response.read())
 
 
 def _summary(found: Found) -> tuple[str, float]:

@@ -26,10 +26,13 @@ async def test_emails_share_a_session_with_the_relay_and_a_closed_one_is_opened_
                             smtp_starttls=False)  # type: ignore[call-arg]
         sender = SmtpEmailSender(settings)
         await sender.send("ann@example.com", {"subject": "One", "text": "First."})
-        await sender.send("bob@example.com", {"subject": "Two", "text": "Second."})
-        assert inbox.sessions == 1  # the second went on the session the first opened
+        for n in range(3):
+            await sender.send("bob@example.com", {"subject": f"Two {n}", "text": "Second."})
+        # Later ones went on the sessions the first ones opened: one per sending thread, and a
+        # send may find the thread that sent the one before still busy finishing (a second).
+        assert inbox.sessions <= 2
     with smtp_server(port) as (restarted, _):  # the relay restarted: the kept session is gone
         await sender.send("cy@example.com", {"subject": "Three", "text": "Third."})
-    assert [r for _, r, _ in inbox.messages] == [["ann@example.com"], ["bob@example.com"]]
+    assert [r for _, r, _ in inbox.messages] == [["ann@example.com"], *[["bob@example.com"]] * 3]
     assert [r for _, r, _ in restarted.messages] == [["cy@example.com"]]
     assert restarted.sessions == 1
