@@ -189,8 +189,8 @@ async def run(width: int) -> tuple[Found, Found]:
 async def _warm(base: str) -> None:
     """Each kind of page asked for once before anything is measured: what is measured is a
     visitor's page of a server that has been serving (bytes and layout shift), not a process's
-    first moments (templates compiled, indexes built, its start-up jobs holding SQLite's write
-    lock), which on a busy two-core machine kept a first page from settling for 90 s."""
+    first moments (templates compiled, indexes built, its start-up jobs running), in which a
+    first page once did not settle within 90 s on a busy two-core machine."""
     for path in KINDS:
         if "{listing}" in path:
             continue
