@@ -92,3 +92,17 @@ async def balance(app: Container, ref: Ref, currency: str = "EUR") -> int:
 async def texts(app: Container, account_id: int) -> str:
     """Every notice written for this account, oldest first, as one text."""
     return "\n".join(await told_texts(app, account_id))
+
+
+async def talk_now_accepted(app: Container, clock: Any, consultant_id: int, seeker_id: int) -> int:
+    """The consultant online, the seeker's “talk now” accepted 40 s later; the booking's id."""
+    from core.consulting.bookings import service as bookings
+    from core.consulting.profiles import service as profiles
+
+    async with app.uow() as uow:
+        await profiles.set_online(uow, consultant_id, True)
+        request = await bookings.request_now(uow, seeker_id, consultant_id)
+        await uow.commit()
+    clock.advance(seconds=40)
+    await act(app, bookings.accept, request.id, consultant_id)
+    return int(request.id)

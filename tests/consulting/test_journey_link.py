@@ -9,8 +9,6 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from core.consulting.bookings import changes
-from core.consulting.bookings import service as bookings
-from core.consulting.profiles import service as profiles
 from core.consulting.profiles.directory import Directory, DirectoryQuery
 from core.consulting.sessions import reviews
 from core.consulting.sessions import service as sessions
@@ -20,7 +18,7 @@ from payments.bridges.bookings import BookingMoney
 from payments.bridges.sessions import SessionPayments
 from payments.ledger import platform, user
 from tests.consulting.helpers import confirmed, consultant, payloads, seeker, status, told
-from tests.consulting.session_support import act, balance, row, tick
+from tests.consulting.session_support import act, balance, row, talk_now_accepted, tick
 from tests.consulting.test_booking_paths import authorised, escrow, run_timers
 from tests.support.accounts import registered
 
@@ -120,24 +118,19 @@ async def test_a_session_ended_at_minute_25_is_charged_paid_out_and_reviewed(app
 
 async def test_an_accepted_talk_now_opens_its_session_at_once(app, clock):
     ann, bob = await consultant(app), await seeker(app)
+    request_id = await talk_now_accepted(app, clock, ann.id, bob.id)
+    assert await status(app, request_id) == "starting"
     async with app.uow() as uow:
-        await profiles.set_online(uow, ann.id, True)
-        request = await bookings.request_now(uow, bob.id, ann.id)
-        await uow.commit()
-    clock.advance(seconds=40)
-    await act(app, bookings.accept, request.id, ann.id)
-    assert await status(app, request.id) == "starting"
-    async with app.uow() as uow:
-        found = await sessions.of_booking(uow, request.id, None)
+        found = await sessions.of_booking(uow, request_id, None)
         assert found is not None
         session_id = found.id
     session = await row(app, session_id)
     assert (session.status, session.starts_at, session.authorised_minor) == (
         "waiting", clock.now(), 0)
-    await authorised(app, request.id)  # the seeker authorises after the accept
+    await authorised(app, request_id)  # the seeker authorises after the accept
     await both_join(app, session.id, ann, bob)
     assert (await row(app, session.id)).status == "live_free"
-    assert await status(app, request.id) == "in_session"
+    assert await status(app, request_id) == "in_session"
     assert len(await told(app, bob.id, "starts now")) == 1
 
 

@@ -22,7 +22,7 @@ from core.consulting.tables import Booking
 from core.errors import NotFound
 from core.public import consultants as public
 from tests.consulting.helpers import booked, confirmed, consultant, seeker, told
-from tests.consulting.session_support import act
+from tests.consulting.session_support import act, talk_now_accepted
 from tests.consulting.test_booking_paths import authorised
 from tests.support import containers
 from tests.support.accounts import registered
@@ -163,22 +163,17 @@ async def test_the_booking_card_and_bookings_in_chat_show_the_link_to_each_party
 
 async def test_talk_now_meets_in_the_bookings_room_and_the_session_shares_it(app, clock):
     ann, bob = await consultant(app), await seeker(app)
-    async with app.uow() as uow:
-        await profiles.set_online(uow, ann.id, True)
-        request = await bookings.request_now(uow, bob.id, ann.id)
-        await uow.commit()
-    clock.advance(seconds=40)
-    await act(app, bookings.accept, request.id, ann.id)
-    room = await _room(app, request.id)
+    request_id = await talk_now_accepted(app, clock, ann.id, bob.id)
+    room = await _room(app, request_id)
     assert ROOM.fullmatch(room or "")
     assert f"🔗 Meeting link: {room}" in (await told(app, bob.id, "“talk now” is confirmed"))[0]
     [called] = await told(app, ann.id, "starts now")
     assert called.endswith(f"\n📞 Call: {room}")
     async with app.uow() as uow:
-        session = await sessions.of_booking(uow, request.id, None)
+        session = await sessions.of_booking(uow, request_id, None)
         assert session is not None and session.call_link == room
         session_id = session.id
     assert await act(app, sessions.set_call_link, session_id, ann.id) == room  # shared again
     other = "https://teams.microsoft.com/l/meetup-join/abc"
     assert await act(app, sessions.set_call_link, session_id, ann.id, other) == other
-    assert await _room(app, request.id) == room  # the booking's room stays
+    assert await _room(app, request_id) == room  # the booking's room stays

@@ -111,16 +111,24 @@ async def test_the_daily_maximum_counts_sessions_not_the_calendars_meetings(app,
     assert not [t for t in await offered(app, ann.id) if t.date() == MONDAY_14.date()]
 
 
-async def test_a_held_slot_the_calendar_filled_since_is_refused_when_the_consultant_accepts(
-        app, radicale, clock):
+async def accepted_in_chat(app, radicale, clock, event: str):
+    """Bob holds Monday 14:00 with Ann; `event` goes into her calendar, and Ann, whose
+    calendar was read longer ago than a confirmation trusts, taps Accept in chat."""
     ann, bob = await consultant(app, "ann"), await seeker(app, "bob")
     url = await connected(app, radicale, ann)
     booking = await booked(app, bob.id, ann.id, MONDAY_14)
-    add_event(radicale, url, vevent("school-run", MONDAY_14, MONDAY_14 + timedelta(minutes=45)))
-    clock.advance(minutes=2)  # the calendar was read longer ago than a confirmation trusts
+    add_event(radicale, url, event)
+    clock.advance(minutes=2)
     ann_chat = ChatUser(app, "ann")
     await last_notice(app, ann_chat, "asks")
     await ann_chat.tap("Accept")
+    return ann, booking, ann_chat
+
+
+async def test_a_held_slot_the_calendar_filled_since_is_refused_when_the_consultant_accepts(
+        app, radicale, clock):
+    ann, booking, ann_chat = await accepted_in_chat(app, radicale, clock, vevent(
+        "school-run", MONDAY_14, MONDAY_14 + timedelta(minutes=45)))
     assert "Your calendar has something else at that time now" in ann_chat.texts()
     assert await status(app, booking.id) == "requested"
     async with app.uow() as uow:  # read during the press, outside its transaction
@@ -130,14 +138,8 @@ async def test_a_held_slot_the_calendar_filled_since_is_refused_when_the_consult
 
 async def test_a_held_slot_still_free_in_the_calendar_is_confirmed_after_reading_it(
         app, radicale, clock):
-    ann, bob = await consultant(app, "ann"), await seeker(app, "bob")
-    url = await connected(app, radicale, ann)
-    booking = await booked(app, bob.id, ann.id, MONDAY_14)
-    add_event(radicale, url, vevent("lunch", MONDAY_10, MONDAY_10 + timedelta(minutes=45)))
-    clock.advance(minutes=2)
-    ann_chat = ChatUser(app, "ann")
-    await last_notice(app, ann_chat, "asks")
-    await ann_chat.tap("Accept")
+    ann, booking, ann_chat = await accepted_in_chat(app, radicale, clock, vevent(
+        "lunch", MONDAY_10, MONDAY_10 + timedelta(minutes=45)))
     assert "Confirmed" in ann_chat.texts()
     assert await status(app, booking.id) == "confirmed"
     async with app.uow() as uow:
