@@ -2,7 +2,9 @@
 
 The worker's event loop is kept busy by fifty tasks reading the database without pause (as
 webhooks do) while an auction's deadline passes: the close is settled within a second of it,
-and no run of the close job is skipped or missed (APScheduler's warnings). With nothing due,
+and no run of the close job is skipped or missed (APScheduler's warnings). The second is the
+worker's own: the longest the machine left the whole process standing (the rest of the suite
+runs beside it on two cores), seen by a thread that wakes every 10 ms, is added to it. With nothing due,
 the job looks twice a second, not four times.
 """
 
@@ -11,6 +13,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -43,6 +47,31 @@ async def keep_busy(app, until: float) -> int:
     return reads
 
 
+class Stalls:
+    """The longest a thread that sleeps 10 ms at a time woke late: how long the machine left
+    this process standing (the event loop's own business does not hold a thread's wake-up
+    more than Python's switch interval)."""
+
+    def __init__(self) -> None:
+        self.longest = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def _watch(self) -> None:
+        while not self._stop.is_set():
+            before = time.monotonic()
+            time.sleep(0.01)
+            self.longest = max(self.longest, time.monotonic() - before - 0.01)
+
+    def __enter__(self) -> Stalls:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def only_the_close(app):
     scheduler = build_scheduler(app, worker_jobs=False)
     for job in scheduler.get_jobs():
@@ -63,7 +92,7 @@ async def test_an_auction_closes_within_a_second_of_its_deadline_on_a_busy_worke
         await uow.commit()
     scheduler = only_the_close(app)
     loop = asyncio.get_running_loop()
-    with caplog.at_level(logging.WARNING, logger="apscheduler"):
+    with caplog.at_level(logging.WARNING, logger="apscheduler"), Stalls() as stalls:
         scheduler.start()
         try:
             reads = await asyncio.gather(*(keep_busy(app, loop.time() + 3)
@@ -74,7 +103,8 @@ async def test_an_auction_closes_within_a_second_of_its_deadline_on_a_busy_worke
     row = await request_row(app, request_id)
     assert row.status == "awarded" and row.closed_at is not None
     closed_at = row.closed_at if row.closed_at.tzinfo else row.closed_at.replace(tzinfo=UTC)
-    assert timedelta(0) <= closed_at - deadline < timedelta(seconds=1)
+    late = closed_at - deadline
+    assert timedelta(0) <= late < timedelta(seconds=1 + stalls.longest), (late, stalls.longest)
     assert not [r for r in caplog.records if "skipped" in r.getMessage()
                 or "missed" in r.getMessage()], caplog.text
 
