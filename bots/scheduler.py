@@ -12,6 +12,7 @@ from sqlalchemy import delete
 from bots.catalog_jobs import add_catalog_jobs, add_index_jobs
 from config.container import Container
 from core.consulting.bookings import due as booking_due
+from core.consulting.packages import service as packages
 from core.consulting.profiles import promotions
 from core.consulting.sessions import service as sessions
 from core.deals import auctions, contract_due, due
@@ -25,6 +26,7 @@ from payments import terms_reminders
 from payments.bridges.bookings import BookingMoney
 from payments.bridges.deals import DealPayments
 from payments.bridges.deposits import DepositPayments
+from payments.bridges.packages import PackagePayments
 from payments.bridges.sessions import SessionPayments
 
 
@@ -215,9 +217,22 @@ def add_booking_jobs(scheduler: AsyncIOScheduler, container: Container) -> None:
     scheduler.add_job(_remind_promotions, "interval", hours=1, args=[container],
                       id="promotion-reminders", max_instances=1, coalesce=True,
                       replace_existing=True)
+    scheduler.add_job(settle_packages, "interval", minutes=15, args=[container],
+                      id="package-expiry", **common, **at_start())
     if container.calendars is not None:  # consultants' own calendars, each read every 5 minutes
         scheduler.add_job(container.calendars.refresh_due, "interval", minutes=1,
                           id="calendar-reading", **common)
+
+
+async def settle_packages(container: Container) -> int:
+    """Session packages past their time: the unused sessions refunded or kept by each one's
+    rule; then any package money step a crash left. Returns how many packages expired."""
+    assert container.payments is not None
+    async with container.uow() as uow:
+        expired = await packages.expire_due(uow)
+        await uow.commit()
+    await PackagePayments(container.payments).catch_up()
+    return len(expired)
 
 
 async def _sync_directory(container: Container) -> None:

@@ -31,6 +31,8 @@ from core.consulting import events as booking
 from core.consulting.bookings import calendar_out
 from core.consulting.bookings.notices import parties as booking_notices
 from core.consulting.events import PromotionRequested
+from core.consulting.packages import service as package_service
+from core.consulting.packages.events import PackageBought, PackageExpired, PackageSessionUsed
 from core.consulting.profiles.directory import Directory
 from core.consulting.sessions import link as session_link
 from core.consulting.sessions import notices as session_notices
@@ -94,6 +96,7 @@ from payments import loyalty as loyalty_money
 from payments.bridges.bookings import BookingMoney
 from payments.bridges.deals import DealPayments
 from payments.bridges.deposits import DepositPayments
+from payments.bridges.packages import PackagePayments
 from payments.bridges.promotions import PromotionPayments
 from payments.bridges.sessions import SessionPayments
 from payments.service import PaymentsService
@@ -233,6 +236,17 @@ def _consulting(bus: EventBus, uow: UowFactory, payments: PaymentsService) -> No
     bus.during_commit(booking.BookingMoved, calendar_out.on_moved)
     bus.during_commit(booking.CalendarReady, calendar_out.on_ready)
     _journey(bus)
+    _packages(bus, PackagePayments(payments))
+
+
+def _packages(bus: EventBus, bridge: PackagePayments) -> None:
+    """Session packages: bought, paid, drawn by bookings, each used session paid out and the
+    unused ones settled at expiry (core.consulting.packages, payments.bridges.packages)."""
+    bus.after_commit(PackageBought, bridge.after_bought)
+    bus.during_commit(money.EscrowFunded, bridge.on_funded)
+    bus.during_commit(booking.BookingMoved, package_service.on_booking_moved)
+    bus.after_commit(PackageSessionUsed, bridge.after_used)
+    bus.after_commit(PackageExpired, bridge.after_expired)
 
 
 def _journey(bus: EventBus) -> None:

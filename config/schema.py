@@ -12,6 +12,7 @@ import core.catalog.tables
 import core.community.tables
 import core.companies.tables
 import core.consulting.calendars.tables
+import core.consulting.packages.tables
 import core.consulting.sessions.tables
 import core.consulting.tables
 import core.deals.tables
@@ -28,7 +29,7 @@ import payments.tables
 
 MODULES = (core.storage.tables, core.storage.change_feed, core.accounts.tables, core.companies.tables,
            core.notifications.tables, core.process.tables, core.catalog.tables, core.deals.tables,
-           core.consulting.tables, core.consulting.calendars.tables,
+           core.consulting.tables, core.consulting.calendars.tables, core.consulting.packages.tables,
            core.consulting.sessions.tables, core.support.tables,
            core.operators.tables, core.recommend.tables, core.community.tables,
            core.learning.tables, core.loyalty.tables, payments.tables)

@@ -14,7 +14,8 @@ from typing import Literal, Protocol
 from core.money.model import Money
 from core.storage.uow import UnitOfWork
 
-Kind = Literal["goods", "session", "charge", "deposit"]  # deposit: a bid security
+# deposit: a bid security; package: a session package's payment, released a part at a time
+Kind = Literal["goods", "session", "charge", "deposit", "package"]
 Market = Literal["bioenergy", "consulting", "platform"]
 
 
@@ -150,6 +151,12 @@ class PaymentsPort(Protocol):
                                  uow: UnitOfWork | None = None) -> EscrowView: ...
 
     async def release(self, escrow_id: int, actor: Actor) -> EscrowView: ...
+
+    async def release_part(self, escrow_id: int, part_reference: str, amount: Money,
+                           actor: Actor) -> EscrowView:
+        """Release `amount` of a held package payment as a part of its own, once per
+        `part_reference` (a session used)."""
+        ...
 
     # Paying goods by bank transfer: the account and reference to send it with (asking for
     # them gives the payment the time a transfer takes), and, in test mode, a transfer "sent".

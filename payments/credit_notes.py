@@ -61,6 +61,9 @@ async def reason(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation) -> say.S
         if op.kind == "split" and await quality_report.accepted_refund(uow, deal_id):
             return say.said(N_("Quality adjustment accepted by the seller after the buyer's "
                                "quality report"))
+    if escrow.kind == "package":
+        return say.said(N_("Unused sessions of the package, refunded at its expiry by its "
+                           "refund rule"))
     if op.kind == "split" or escrow.refunded < escrow.amount:
         return say.said(N_("Partial refund of the payment"))
     return say.said(N_("Refund of the full payment"))

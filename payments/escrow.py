@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from decimal import Decimal
 
-from sqlalchemy import insert, update
+from sqlalchemy import case, insert, update
 from sqlalchemy.exc import IntegrityError
 
 from core.errors import Conflict, DomainError, NotAllowed
@@ -24,7 +24,7 @@ from core.money.model import CommissionRule, Money
 from core.payments_port import Actor, EscrowView, Kind, Market, Vat
 from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
-from payments import loyalty, settle
+from payments import ledger, loyalty, settle
 from payments.escrow_rows import (
     by_reference,
     charge_of,
@@ -43,11 +43,15 @@ from payments.tables import Escrow, PaymentOperation
 log = logging.getLogger(__name__)
 
 FIRST_STATE = {"goods": "awaiting_payment", "session": "awaiting_authorisation",
-               "charge": "awaiting_payment", "deposit": "awaiting_payment"}
-HELD = ("goods", "deposit")  # kinds whose money is held, then released or refunded
+               "charge": "awaiting_payment", "deposit": "awaiting_payment",
+               "package": "awaiting_payment"}
+# Kinds whose money is held, then released or refunded. A package's payment is held and
+# released a part at a time (`release_part`): each part is an escrow of its own, funded from it.
+HELD = ("goods", "deposit", "package")
 NO_COMMISSION = CommissionRule(Decimal(0))
 PAYOUT = Actor("system:payout", "payee can be paid")
-PAID_STATE = {"goods": "held", "session": "authorised", "charge": "paid", "deposit": "held"}
+PAID_STATE = {"goods": "held", "session": "authorised", "charge": "paid", "deposit": "held",
+              "package": "held"}
 _OPEN = insert(table_of(Escrow)).returning(table_of(Escrow).c.id)
 SANDBOX_CARD = Actor("system:sandbox", "test card accepted")
 
@@ -193,7 +197,7 @@ class EscrowService:
         async with self.uow() as uow:
             escrow = await load(uow, escrow_id)
             expect(escrow, HELD, "released")
-            net = Money(escrow.amount - escrow.refunded, escrow.currency)
+            net = Money(escrow.amount - escrow.refunded - escrow.drawn, escrow.currency)
             commission = self.commission_on(escrow, net)
             # A loyalty discount the payee redeemed, used only if this call releases.
             discount = await loyalty.discount(uow, escrow, commission)
@@ -212,6 +216,60 @@ class EscrowService:
             await self._try_payout(escrow_id, op, escrow)
         return view
 
+    async def release_part(self, escrow_id: int, part_reference: str, amount: Money,
+                           actor: Actor) -> EscrowView:
+        """Release `amount` of a held package payment to its payee, as a part of its own
+        (`part_reference`, once: asked again, the part as it stands): the part is funded from
+        the payment on the ledger — no provider call, the money is already here — and then
+        released like any escrow (commission, payout). The payment is `settled` once nothing
+        of it is left."""
+        try:
+            async with self.uow() as uow:
+                part = await by_reference(uow, part_reference)
+                if part is None:
+                    part = await self._draw(uow, await load(uow, escrow_id), part_reference,
+                                            amount, actor)
+                    await uow.commit()
+        except IntegrityError:  # drawn at the same moment by another worker: that part
+            async with self.uow() as uow:
+                found = await by_reference(uow, part_reference)
+            if found is None:
+                raise
+            part = found
+        if part.state == "held":
+            return await self.release(part.id, actor)
+        return self.view(part)
+
+    async def _draw(self, uow: UnitOfWork, escrow: Escrow, part_reference: str, amount: Money,
+                    actor: Actor) -> Escrow:
+        expect(escrow, "package", "released in parts")
+        if amount.currency != escrow.currency or amount.amount <= 0:
+            raise DomainError(_("A part is an amount of the payment's currency."))
+        left = Escrow.amount - Escrow.refunded - Escrow.drawn
+        moved = await uow.session.execute(update(Escrow).where(
+            Escrow.id == escrow.id, Escrow.state == "held", left >= amount.amount)
+            .values(drawn=Escrow.drawn + amount.amount, updated_at=uow.clock.now(),
+                    state=case((left == amount.amount, "settled"), else_="held"))
+            .execution_options(synchronize_session=False))
+        if moved.rowcount != 1:  # type: ignore[attr-defined]
+            raise Conflict(_("Only {amount} of this payment is left.", amount=Money(
+                escrow.amount - escrow.refunded - escrow.drawn, escrow.currency)))
+        now = uow.clock.now()
+        part = Escrow(kind="package", market=escrow.market, reference=part_reference,
+                      payer_id=escrow.payer_id, payee_id=escrow.payee_id,
+                      currency=escrow.currency, amount=amount.amount, refunded=0, drawn=0,
+                      commission=0, discount=0, vat=0, state="held", payout_state="none",
+                      provider=escrow.provider, provider_ref=escrow.provider_ref,
+                      charge_ref=escrow.charge_ref, pay_token=secrets.token_urlsafe(16),
+                      pay_url=None, changed_by=actor.who, change_reason=actor.reason,
+                      created_at=now, updated_at=now)
+        uow.add(part)
+        await uow.session.flush()
+        await ledger.post(uow, f"draw:{part.id}", "draw",
+                          [(settle.holding(escrow), -amount), (settle.holding(part), amount)],
+                          actor, f"Part {part_reference} of {escrow.reference}", part.id)
+        return part
+
     async def _payout_state(self, uow: UnitOfWork, escrow: Escrow, net: int) -> str:
         """`sending` when the payee can be paid now, `waiting` until they can, `none` if nothing."""
         if escrow.payee_id is None or await settle.destination(
@@ -222,7 +280,7 @@ class EscrowService:
     async def refund(self, escrow_id: int, amount: Money | None, actor: Actor) -> EscrowView:
         """Give back all of a held escrow, or part of it (the rest stays held)."""
         def plan(escrow: Escrow) -> tuple[int, int, int]:
-            left = escrow.amount - escrow.refunded
+            left = escrow.amount - escrow.refunded - escrow.drawn
             value = left if amount is None else amount.amount
             if not 0 < value <= left:
                 raise DomainError(_("A refund can be at most {amount}.", amount=Money(left, escrow.currency)))

@@ -42,14 +42,19 @@ FUNDED = {"goods": N_("✅ Payment of {amount} for {what} is held in escrow unti
           "session": N_("✅ Payment of {amount} for {what} is authorised (not charged yet)."),
           "charge": N_("✅ Payment of {amount} for {what} was charged."),
           "deposit": N_("🔒 Your payment of {amount} for {what} is held: it comes back after the "
-                        "close, or once delivery is confirmed if you win.")}
+                        "close, or once delivery is confirmed if you win."),
+          "package": N_("✅ Payment of {amount} for {what} is held by Agora: each session's share "
+                        "goes to the consultant as the session is used.")}
 FUNDED_PAYEE = {
     "goods": N_("💰 The buyer's payment of {amount} for {what} is held in escrow until delivery is "
                 "confirmed."),
     "session": N_("💰 The seeker's payment of {amount} for {what} is authorised (not charged yet)."),
-    "charge": N_("💰 The payer's payment of {amount} for {what} was charged.")}
+    "charge": N_("💰 The payer's payment of {amount} for {what} was charged."),
+    "package": N_("💰 The seeker's payment of {amount} for {what} is held: each session's share "
+                  "is paid to you as the session is used.")}
 REFUNDED_PAYEE = {"goods": N_("↩ {amount} refunded to the buyer for {what}."),
-                  "session": N_("↩ {amount} refunded to the seeker for {what}.")}
+                  "session": N_("↩ {amount} refunded to the seeker for {what}."),
+                  "package": N_("↩ {amount} refunded to the seeker for {what}.")}
 REFUNDED_PAYER = N_("↩ {amount} refunded to the payer for {what}.")
 
 
@@ -157,6 +162,11 @@ async def released(uow: UnitOfWork, escrow: Escrow, net: Money, commission: Mone
                  commission=commission)
     await with_receipt(uow, escrow.payee_id, told, None)
     async with addressed_to(uow, escrow.payer_id):
+        if escrow.kind == "package":  # a session of the package was used
+            await notify(uow, escrow.payer_id, _("🔓 {what}: {amount} of your package paid to "
+                                                 "the consultant.", amount=net,
+                                                 what=described(escrow.reference)))
+            return
         await notify(uow, escrow.payer_id, _("🔓 Escrow for {what} released to the seller.",
                                              what=described(escrow.reference)))
 

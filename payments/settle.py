@@ -29,7 +29,7 @@ from payments.ledger import Ref, platform, user, world
 from payments.providers.base import Provider
 from payments.tables import Escrow, PaymentOperation, PayoutAccount
 
-BEFORE = {"goods": "held", "session": "authorised", "deposit": "held"}
+BEFORE = {"goods": "held", "session": "authorised", "deposit": "held", "package": "held"}
 
 
 def holding(escrow: Escrow) -> Ref:
@@ -52,7 +52,7 @@ async def funded(uow: UnitOfWork, escrow: Escrow, actor: Actor, source: Ref | No
                                    [(source or world(escrow.provider), -amount), (into, amount)],
                                    actor, f"Payment for {escrow.reference}", escrow.id)
     event = {"goods": EscrowFunded, "session": PaymentAuthorised, "charge": PromotionCharged,
-             "deposit": EscrowFunded}
+             "deposit": EscrowFunded, "package": EscrowFunded}
     uow.emit(event[escrow.kind](escrow.id, escrow.reference, amount, journal))
 
 
@@ -107,7 +107,10 @@ def _settlement(escrow: Escrow, op: PaymentOperation, off: int = 0
     hold, out = holding(escrow), world(escrow.provider)
     refunded = escrow.refunded + op.refund
     if op.kind == "refund":
-        state = "refunded" if refunded == escrow.amount else "held"
+        # A package's payment partly released in parts (`drawn`) and the rest refunded is
+        # settled; refunded whole, refunded.
+        gone = refunded + escrow.drawn == escrow.amount
+        state = ("refunded" if not escrow.drawn else "settled") if gone else "held"
         return [(hold, _m(escrow, -op.refund)), (out, _m(escrow, op.refund))], {
             "state": state, "refunded": refunded}
     assert escrow.payee_id is not None

@@ -59,7 +59,7 @@ class Escrow(Base):
     __tablename__ = "escrows"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(12))  # goods | session | charge
+    kind: Mapped[str] = mapped_column(String(12))  # goods | session | charge | deposit | package
     market: Mapped[str] = mapped_column(String(16))
     reference: Mapped[str] = mapped_column(String(64), unique=True)  # "deal:12", "booking:3"
     payer_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
@@ -68,6 +68,9 @@ class Escrow(Base):
     amount: Mapped[int] = mapped_column(BigInteger)
     refunded: Mapped[int] = mapped_column(BigInteger, default=0)
     commission: Mapped[int] = mapped_column(BigInteger, default=0)  # what the platform keeps
+    # What moved on to parts of this escrow, each released on its own (a session package's
+    # sessions as they are used: EscrowService.release_part).
+    drawn: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     # A redeemed loyalty discount taken off the commission at release or capture (minor units).
     discount: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     # The VAT the amount includes, at the seller's rate (percent, "21"), when the seller

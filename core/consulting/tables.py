@@ -79,6 +79,10 @@ class Booking(Base):
     # Where the two parties meet, set once when it is confirmed and kept through reschedules:
     # the consultant's own link, or a room on the meeting server (core.consulting.bookings.room).
     meeting_url: Mapped[str | None] = mapped_column(String(300))
+    # The package this booking's session is drawn from (core.consulting.packages): prepaid,
+    # nothing authorised on a card.
+    package_purchase_id: Mapped[int | None] = mapped_column(
+        ForeignKey("package_purchases.id"), index=True)
     consultant_joined_at: Mapped[datetime | None]
     seeker_joined_at: Mapped[datetime | None]
     confirmed_at: Mapped[datetime | None]

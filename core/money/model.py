@@ -110,7 +110,11 @@ class CommissionRule:
 
 _KINDS = {"deal": N_("deal #{number}"), "booking": N_("session booking #{number}"),
           "recap": N_("the recap of session #{number}"),
-          "deposit": N_("the bid deposit on request #{number}")}
+          "deposit": N_("the bid deposit on request #{number}"),
+          "package": N_("session package #{number}")}
+# A part of a package's payment: a session used, or what unused sessions left the consultant.
+_PARTS = {"use": N_("session package #{number} (a session used)"),
+          "kept": N_("session package #{number} (unused sessions kept)")}
 _EXTRA_TIME = {"deal": N_("deal #{number} (extra time)"),
                "booking": N_("session booking #{number} (extra time)"),
                "recap": N_("the recap of session #{number} (extra time)")}
@@ -123,4 +127,7 @@ def described(reference: str) -> str:
     number, __, more = rest.partition(":")
     if head not in _KINDS or not number.isdigit():
         return reference
+    part = more.partition(":")[0]
+    if head == "package" and part in _PARTS:
+        return _(_PARTS[part], number=number)
     return _((_EXTRA_TIME if more.startswith("extend") else _KINDS)[head], number=number)

@@ -46,7 +46,10 @@ CATCH_UP_DAYS = 7  # how far back ended bookings are checked for a stranded auth
 def step_for(booking: Booking, escrow: EscrowView | None, now: datetime,
              saved: SavedMethodView | None = None) -> str | None:
     """What the money must do for this booking now: save (a card, for later), open,
-    authorise (on the saved card), void, capture — or nothing."""
+    authorise (on the saved card), void, capture — or nothing. A booking drawn from a
+    session package has nothing on a card: its package pays (payments.bridges.packages)."""
+    if booking.package_purchase_id is not None:
+        return None
     if booking.status in WAITING and booking.starts_at is not None:
         due = booking.kind == "instant" or authorised_at_booking(booking) \
             or now >= booking.starts_at - AUTHORISE_BEFORE

@@ -60,7 +60,8 @@ class StripeProvider:
                                                "pay_token": charge.pay_token}}
         if charge.kind == "session":
             intent["capture_method"] = "manual"
-        if charge.kind in ("goods", "deposit"):  # a forfeited deposit is paid out to the buyer
+        # Paid out by transfers later: a forfeited deposit to the buyer, a package in parts.
+        if charge.kind in ("goods", "deposit", "package"):
             intent["transfer_group"] = charge.reference
         params: dict[str, Any] = {
             "mode": "payment", "payment_method_types": self.payment_methods,
@@ -163,7 +164,7 @@ class StripeProvider:
                     "type": "eu_bank_transfer",
                     "eu_bank_transfer": {"country": self.transfer_country}}}},
             "metadata": {"reference": charge.reference, "bank_transfer": "1"}}
-        if charge.kind in ("goods", "deposit"):
+        if charge.kind in ("goods", "deposit", "package"):
             params["transfer_group"] = charge.reference
         intent = await self._call(self.client.v1.payment_intents.create_async, params, key)
         shown = _instructions(intent)

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import update
 
+from core.consulting.packages import service as packages
 from core.consulting.bookings import slots
 from core.consulting.bookings.moves import get, role_of, take
 from core.consulting.bookings.rules import cancellation_fee, may_move, no_show_fee
@@ -50,6 +51,8 @@ async def propose_reschedule(uow: UnitOfWork, booking_id: int, actor_id: int,
     profile = await profiles.get(uow, booking.consultant_id)
     chosen = await checked_times(uow, profile, times, booking.minutes, booking.seeker_id,
                                   booking.id)
+    for moment in chosen:  # a session from a package takes place before it expires
+        await packages.check_start(uow, booking, moment)
     round_ = booking.proposal_round + 1
     await add_proposals(uow, booking.id, round_, chosen, role or "")
     return await take(uow, booking.id, "propose-reschedule", actor_id, {
@@ -92,6 +95,7 @@ async def move(uow: UnitOfWork, booking_id: int, actor_id: int, starts_at: datet
                          "and the consultant chooses."))
     if starts_at == booking.starts_at:
         raise DomainError(_("That is the booked time already."))
+    await packages.check_start(uow, booking, starts_at)
     if calendars is not None:
         await calendars.ensure_fresh(uow, booking.consultant_id)  # may ask to read it first
     profile = await slots.lock(uow, booking.consultant_id)

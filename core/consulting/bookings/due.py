@@ -27,6 +27,8 @@ async def unpaid(payments: PaymentsPort, uow: UnitOfWork, booking_id: int) -> bo
 
 
 async def _unpaid(uow: UnitOfWork, booking: Booking, payments: PaymentsPort) -> bool:
+    if booking.package_purchase_id is not None:  # prepaid by its package
+        return False
     return await unpaid(payments, uow, booking.id)
 
 

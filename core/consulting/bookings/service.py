@@ -15,6 +15,7 @@ from core.consulting.bookings import slots
 from core.consulting.bookings.moves import get, role_of, start_timers, take
 from core.consulting.calendars.service import CalendarSync
 from core.consulting.events import BookingRequested
+from core.consulting.packages import service as packages
 from core.consulting.profiles import service as profiles
 from core.consulting.sessions.money import free_minutes_of
 from core.consulting.tables import Booking, BookingProposal, ConsultantProfile
@@ -241,6 +242,7 @@ async def _create(uow: UnitOfWork, seeker_id: int, profile: ConsultantProfile, k
                       topic=(topic or "").strip()[:TOPIC_MAX] or None)
     uow.add(booking)
     await uow.session.flush()
+    await packages.reserve(uow, booking)  # prepaid, when the seeker holds a package for it
     if times:
         await add_proposals(uow, booking.id, 1, times, SEEKER)
     await start_timers(uow, booking, "requested")

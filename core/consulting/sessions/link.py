@@ -64,11 +64,13 @@ async def on_session_due(uow: UnitOfWork, event: SessionDue) -> None:
     booking = await uow.session.get(Booking, event.booking_id)
     if booking is None or booking.status != "starting" or booking.starts_at is None:
         return
+    prepaid = booking.package_purchase_id is not None
     session = await sessions.create_for_booking(
         uow, booking.id, booking.consultant_id, booking.seeker_id,
-        Money(booking.price_minor, booking.currency), rate_unit(booking), booking.minutes,
-        booking.starts_at, booking.meeting_url)
-    await call_to_join(uow, session, first_authorise=booking.kind == "instant")
+        Money(booking.max_minor if prepaid else booking.price_minor, booking.currency),
+        f"session{booking.minutes}" if prepaid else rate_unit(booking), booking.minutes,
+        booking.starts_at, booking.meeting_url, prepaid_by=booking.package_purchase_id)
+    await call_to_join(uow, session, first_authorise=booking.kind == "instant" and not prepaid)
 
 
 def _join(session: ConsultSession) -> ActionRows:

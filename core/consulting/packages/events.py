@@ -1,0 +1,37 @@
+"""What packages tell the money layer (payments.bridges.packages), after commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.events import Event
+from core.money.model import Money
+
+
+@dataclass(frozen=True)
+class PackageBought(Event):
+    """A seeker chose a package: its payment is to be opened (`package:<purchase_id>`)."""
+
+    purchase_id: int
+    seeker_id: int
+    consultant_id: int
+    price: Money
+
+
+@dataclass(frozen=True)
+class PackageSessionUsed(Event):
+    """A session of a package was used: its share is released to the consultant."""
+
+    purchase_id: int
+    booking_id: int
+    share: Money
+
+
+@dataclass(frozen=True)
+class PackageExpired(Event):
+    """A package's time ran out with sessions unused: `refund` goes back to the seeker, `kept`
+    to the consultant, by the package's refund rule."""
+
+    purchase_id: int
+    refund: Money
+    kept: Money

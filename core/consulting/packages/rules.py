@@ -1,0 +1,59 @@
+"""The rules of a session package, without a database: the terms a consultant may offer, the
+price of a discount, each used session's exact share of the price, and what unused sessions
+give back at expiry."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from core.errors import DomainError
+from core.i18n import N_, _
+from core.money.model import Money
+
+SESSIONS = (3, 5, 10)
+DISCOUNTS = (0, 5, 10, 15, 20)  # percent off the sessions' single price
+VALID_DAYS = (30, 90, 180, 365)
+REFUND_RULES = ("full", "half", "none")
+REFUND_PERCENT = {"full": 100, "half": 50, "none": 0}
+RULE_TEXT = {"full": N_("unused sessions are refunded in full at expiry"),
+             "half": N_("half the price of unused sessions is refunded at expiry"),
+             "none": N_("unused sessions are not refunded at expiry")}
+
+
+def check_terms(sessions: int, minutes: int, valid_days: int, refund_rule: str) -> None:
+    """A package's terms, as the offer form allows them."""
+    if sessions not in SESSIONS or valid_days not in VALID_DAYS or refund_rule not in REFUND_RULES:
+        raise DomainError(_("A package has {sessions} sessions, is valid {days} days, and "
+                            "its refund rule is one of the three offered.",
+                            sessions="/".join(map(str, SESSIONS)),
+                            days="/".join(map(str, VALID_DAYS))))
+    if not 15 <= minutes <= 240:
+        raise DomainError(_("A package's sessions last 15 to 240 minutes."))
+
+
+def package_price(single: Money, sessions: int, discount_percent: int) -> Money:
+    """`sessions` sessions at `single` each, `discount_percent` off, to the cent."""
+    if discount_percent not in DISCOUNTS:
+        raise DomainError(_("The discount is one of {choices} %.",
+                            choices=", ".join(map(str, DISCOUNTS))))
+    whole = Decimal(single.amount * sessions) * (100 - discount_percent) / 100
+    return Money(int(whole.quantize(Decimal(1), ROUND_HALF_UP)), single.currency)
+
+
+def share(price: Money, sessions: int, number: int) -> Money:
+    """The share of the `number`-th session used (1-based): the price split evenly, the
+    cents that do not divide going to the first sessions, so the shares add up to the price."""
+    base, extra = divmod(price.amount, sessions)
+    return Money(base + (1 if number <= extra else 0), price.currency)
+
+
+def unused_value(price: Money, sessions: int, used: int) -> Money:
+    """What the sessions not used are worth: the price less the shares of those used."""
+    return Money(price.amount - sum(share(price, sessions, n).amount
+                                    for n in range(1, used + 1)), price.currency)
+
+
+def refund_at_expiry(unused: Money, rule: str) -> Money:
+    """The part of the unused value given back under `rule` (rounded down to the cent; the
+    rest is the consultant's)."""
+    return Money(unused.amount * REFUND_PERCENT[rule] // 100, unused.currency)

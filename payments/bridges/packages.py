@@ -1,0 +1,146 @@
+"""Session packages and the money layer. A package bought opens its payment (`package:<id>`,
+held by Agora once paid) and asks the seeker to pay; paid, the package starts in the payment's
+transaction. Each session used releases its share as a part of the payment
+(`package:<id>:use:<booking>`), commission deducted and paid out like any release; at expiry
+the unused sessions' value is refunded to the seeker (a credit note) and what the rule leaves
+the consultant is released as the part `package:<id>:kept`.
+
+Why held and released per session, not paid to the consultant at purchase: the seeker paid
+for sessions not yet given, so Agora holds the money as it holds a buyer's escrow, and the
+consultant is paid for each session once it took place; what was never used can still go
+back by the package's rule. A card authorisation cannot do this: it lapses within days.
+
+Provider calls run after commit, each idempotent (a part once per reference; the refund
+compared with what was refunded already), and `catch_up` takes any step a crash left."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from sqlalchemy import select
+
+from core.actions import Action, Intent
+from core.consulting.packages import service as packages
+from core.consulting.packages.events import PackageBought, PackageExpired, PackageSessionUsed
+from core.consulting.packages.tables import PackagePurchase, PackageUse
+from core.errors import DomainError
+from core.i18n import N_, _, present
+from core.money.events import EscrowFunded
+from core.money.model import Money
+from core.notifications.outbox import addressed_to, notify
+from core.payments_port import Actor
+from core.storage.uow import UnitOfWork
+from payments.escrow_rows import by_reference
+from payments.service import PaymentsService
+
+log = logging.getLogger(__name__)
+SYSTEM = Actor("system:packages", "a session package")
+
+
+class PackagePayments:
+    """The handlers, bound to the payments service (registered in config.event_wiring)."""
+
+    def __init__(self, payments: PaymentsService) -> None:
+        self.payments = payments
+
+    async def after_bought(self, events: Sequence[PackageBought]) -> None:
+        """After commit: open the package's payment and ask the seeker to pay it."""
+        for event in events:
+            view = await self.payments.open("package", "consulting",
+                                            packages.reference(event.purchase_id),
+                                            event.seeker_id, event.consultant_id, event.price,
+                                            SYSTEM)
+            async with self.payments.uow() as uow:
+                async with addressed_to(uow, event.seeker_id):
+                    await notify(uow, event.seeker_id, _(
+                        "📦 Session package #{id}: {price}. Pay to start it; Agora holds the "
+                        "money and pays the consultant for each session as it is used.",
+                        id=event.purchase_id, price=event.price),
+                        buttons=[[Action(Intent.PAY, N_("💳 Pay"), str(view.id))]])
+                await uow.commit()
+
+    async def on_funded(self, uow: UnitOfWork, event: EscrowFunded) -> None:
+        """In the payment's transaction: a paid package starts; both hear it."""
+        purchase = await packages.paid(uow, event.reference)
+        if purchase is None or purchase.expires_at is None:
+            return
+        for who in (purchase.seeker_id, purchase.consultant_id):
+            async with addressed_to(uow, who):
+                await notify(uow, who, _(
+                    "📦 Package #{id} is active: {sessions} sessions of {minutes} minutes, until "
+                    "{until}. Each booking of {minutes} minutes between you draws one from it.",
+                    id=purchase.id, sessions=present.number(purchase.sessions),
+                    minutes=present.number(purchase.minutes),
+                    until=present.day(purchase.expires_at)))
+
+    async def after_used(self, events: Sequence[PackageSessionUsed]) -> None:
+        """After commit: each used session's share is released to the consultant."""
+        for event in events:
+            await self._safely(self._release_use, event.purchase_id, event.booking_id,
+                               event.share)
+
+    async def after_expired(self, events: Sequence[PackageExpired]) -> None:
+        """After commit: the unused value refunded and kept, by the package's rule."""
+        for event in events:
+            await self._safely(self._settle_expiry, event.purchase_id, event.refund, event.kept)
+
+    async def _release_use(self, purchase_id: int, booking_id: int, share: Money) -> None:
+        escrow = await self.payments.by_reference(packages.reference(purchase_id))
+        if escrow is not None:
+            await self.payments.release_part(escrow.id, packages.use_reference(
+                purchase_id, booking_id), share, SYSTEM)
+
+    async def _settle_expiry(self, purchase_id: int, refund: Money, kept: Money) -> None:
+        """Refund what the rule gives back (what is not refunded yet of it), then release what
+        it leaves the consultant: asked again, nothing moves twice."""
+        escrow = await self.payments.by_reference(packages.reference(purchase_id))
+        if escrow is None:
+            return
+        owed = refund - escrow.refunded
+        if owed.amount > 0:
+            await self.payments.refund(escrow.id, owed, Actor(
+                SYSTEM.who, "unused sessions refunded at expiry"))
+        if kept.amount > 0:
+            await self.payments.release_part(escrow.id, packages.kept_reference(purchase_id),
+                                             kept, Actor(SYSTEM.who, "unused sessions kept"))
+
+    async def _safely(self, step: Callable[..., Awaitable[None]], *args: Any) -> None:
+        try:
+            await step(*args)
+        except DomainError as exc:  # refused now (settling a moment ago): catch_up retries
+            log.warning("package money step %s%s not taken: %s", step.__name__, args, exc)
+
+    async def catch_up(self) -> int:
+        """Take again the steps a crash left: used sessions whose share is not released yet,
+        expired packages whose unused value has not moved. Returns how many were looked at."""
+        async with self.payments.uow() as uow:
+            used = (await uow.session.execute(select(
+                PackageUse.purchase_id, PackageUse.booking_id, PackageUse.amount_minor,
+                PackagePurchase.currency).join(PackagePurchase).where(
+                PackageUse.state == "used"))).all()
+            behind = [row for row in used if not await _released(uow, packages.use_reference(
+                row.purchase_id, row.booking_id))]
+            expired = list((await uow.session.execute(select(PackagePurchase).where(
+                PackagePurchase.status == "expired"))).scalars())
+            unsettled = [p for p in expired if not await _expiry_done(uow, p)]
+        for row in behind:
+            await self._safely(self._release_use, row.purchase_id, row.booking_id,
+                               Money(row.amount_minor, row.currency))
+        for purchase in unsettled:
+            unused = packages.rules.unused_value(Money(purchase.price_minor, purchase.currency),
+                                                 purchase.sessions, purchase.used)
+            refund = packages.rules.refund_at_expiry(unused, purchase.refund_rule)
+            await self._safely(self._settle_expiry, purchase.id, refund, unused - refund)
+        return len(behind) + len(unsettled)
+
+
+async def _released(uow: UnitOfWork, reference: str) -> bool:
+    part = await by_reference(uow, reference)
+    return part is not None and part.state != "held"
+
+
+async def _expiry_done(uow: UnitOfWork, purchase: PackagePurchase) -> bool:
+    escrow = await by_reference(uow, packages.reference(purchase.id))
+    return escrow is None or escrow.state in ("settled", "refunded")
