@@ -83,9 +83,13 @@ def question_sent(other: str, masked: bool, thread_id: int) -> Confirmation:
     return Confirmation(text, [[Action(Intent.REPLY_THREAD, N_("💬 Write more"), str(thread_id))]])
 
 
-def booking_requested(booking_id: int, free_minutes: int) -> Confirmation:
-    """`free_minutes`: what the session will start free (none once the pair's are used)."""
-    text = (_("📨 Requested. The time is held while the consultant answers; you'll be asked "
+def booking_requested(booking_id: int, free_minutes: int, prepaid: bool = False
+                      ) -> Confirmation:
+    """`free_minutes`: what the session will start free (none once the pair's are used);
+    `prepaid`: drawn from the seeker's session package, so no card is asked for."""
+    text = (_("📨 Requested. The time is held while the consultant answers; the session is "
+              "prepaid from your package.") if prepaid else
+            _("📨 Requested. The time is held while the consultant answers; you'll be asked "
               "to authorise the payment (the first minutes are free, ending early costs "
               "nothing).") if free_minutes
             else _("📨 Requested. The time is held while the consultant answers; you'll be "

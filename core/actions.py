@@ -66,6 +66,7 @@ class Intent(StrEnum):
     ANSWER_BOOKING = "answer_booking"
     VIEW_CONSULTANT = "view_consultant"
     PROMOTE = "promote"  # a consultant's promotion packages
+    PACKAGES = "packages"  # a consultant's session packages (arg: their id), or one's own
     CALENDAR = "calendar"  # a consultant's own calendar connected, and one's bookings' address
     # Support: asking for help (arg "error": about the error just shown); a person's own ticket
     # ("id", or "reply:id", "close:id", "rate:id:stars"); an operator's ticket ("id", "reply:id").

@@ -316,7 +316,8 @@ async def book(request: Request, container: ContainerDep, person: PersonDep,
             booking = await bookings.request_slot(uow, person.account.id, number, when, None,
                                                   topic)
             said = confirmations.booking_requested(booking.id,
-                                                   await free_minutes_of(uow, booking))
+                                                   await free_minutes_of(uow, booking),
+                                                   booking.package_purchase_id is not None)
             await tell_chat(uow, person.account.id, said)
             await uow.commit()
     except DomainError as exc:

@@ -41,7 +41,8 @@ async def booking_text(ctx: Ctx, booking_id: int) -> Reply:
              (_("When: {starts} · {minutes} min", starts=card.starts, minutes=card.minutes)
               if card.starts
               else _("{minutes} min, time not agreed yet", minutes=card.minutes)),
-             _("At most: {amount}", amount=card.amount), card.policy]
+             *([card.package] if card.package else
+               [_("At most: {amount}", amount=card.amount), card.policy])]
     if card.meeting_url:  # the two parties' alone
         lines.insert(3, meeting_line(card.meeting_url))
     if card.topic:

@@ -6,6 +6,7 @@ Slack App Home's, beside the deals)."""
 from __future__ import annotations
 
 from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
+from conversations.flows.packages import balances_text
 from conversations.messages import Button, Choice, Inbound, ListItem, ListPage, Outbound, Reply, rows
 from core.consulting.bookings.agenda import AgendaLine, agenda
 from core.consulting.bookings.notices.parties import meeting_line
@@ -26,9 +27,10 @@ async def bookings_text(ctx: Ctx) -> str:
     """Every booking with its next step, grouped (a home section); nothing without any."""
     assert ctx.account is not None
     lines = await agenda(ctx.uow, ctx.account.id)
+    held = await balances_text(ctx)  # the session packages running, and what is left of each
     if not lines:
-        return ""
-    text = [_("📅 Your bookings")]
+        return held
+    text = [_("📅 Your bookings"), *([held] if held else [])]
     for group, title in GROUPS.items():
         text += [f"{_(title)}:", *(f"  {_line(b)}" for b in lines if b.group == group)] \
             if any(b.group == group for b in lines) else []
@@ -47,8 +49,10 @@ async def _list(ctx: Ctx) -> list[Outbound]:
                            + (" · " + _("topic: {topic}", topic=b.topic) if b.topic else "")
                            + ("\n" + meeting_line(b.meeting_url) if b.meeting_url else ""),
                            Button(_("Open"), f"b:{b.booking_id}")) for b in lines)
+    held = await balances_text(ctx)
     return [ListPage(_("📅 Your bookings and sessions"), items, 1, 1),
-            Reply(_("Open one, or Done."), rows((_("✔ Done"), "done")))]
+            Reply((held + "\n\n" if held else "") + _("Open one, or Done."),
+                  rows((_("✔ Done"), "done")))]
 
 
 async def _on_list(ctx: Ctx, msg: Inbound) -> Next:

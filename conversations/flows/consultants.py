@@ -226,11 +226,12 @@ async def _request(ctx: Ctx, topic: str | None) -> Next:
     starts = datetime.fromtimestamp(ctx.data["starts"], UTC)
     asked = await bookings.ask_slot(ctx.uow, ctx.account.id, ctx.data["consultant_id"],
                                     starts, ctx.data.get("minutes"), topic)
-    return Next.end(_requested(asked.booking_id, asked.free_minutes), menu=False)
+    return Next.end(_requested(asked), menu=False)
 
 
-def _requested(booking_id: int, free_minutes: int) -> Reply:
-    return confirmations.booking_requested(booking_id, free_minutes).reply()
+def _requested(asked: bookings.Requested) -> Reply:
+    return confirmations.booking_requested(asked.booking_id, asked.free_minutes,
+                                           asked.prepaid).reply()
 
 
 async def _proposed(ctx: Ctx, values: dict[str, Any]) -> Next:
@@ -240,7 +241,7 @@ async def _proposed(ctx: Ctx, values: dict[str, Any]) -> Next:
         raise DomainError(_("Propose at least one time."))
     asked = await bookings.ask_times(ctx.uow, ctx.account.id, ctx.data["consultant_id"],
                                      times, ctx.data.get("minutes"))
-    return Next.end(_requested(asked.booking_id, asked.free_minutes), menu=False)
+    return Next.end(_requested(asked), menu=False)
 
 
 def _times(ctx: Ctx) -> Any:

@@ -9,9 +9,11 @@ from conversations.flows.consultant_metrics import consultant_metrics
 from conversations.flows.consultant_profile import consultant_profile
 from conversations.flows.consultants import consultant_flow, consultants_flow
 from conversations.flows.my_calendar import my_calendar
+from conversations.flows.packages import packages_flow
 from conversations.flows.session_recap import recap_flow
 
 CONSULTING_FLOWS: list[Entry] = [
     consultant_profile, consultant_metrics, consultants_flow, consultant_flow, booking_flow,
     booking_answer, bookings_flow, session_flow, review_flow, recap_flow, my_calendar,
+    packages_flow,
 ]

@@ -18,6 +18,8 @@ from core.consulting.bookings.changes import max_amount
 from core.consulting.bookings.moves import authorised_later, role_of
 from core.consulting.bookings.notices.parties import answer, people, view
 from core.consulting.bookings.rules import free_cancel_passed, may_move, policy_text, share
+from core.consulting.packages import service as packages
+from core.consulting.packages import view as package_view
 from core.consulting.profiles import promotions
 from core.consulting.profiles import service as profiles
 from core.consulting.profiles.taxonomy import label, language_name
@@ -57,6 +59,7 @@ class BookingCard:
     steps: ActionRows
     topic: str | None = None  # what the seeker wants to discuss, as typed
     meeting_url: str | None = None  # where the parties meet: theirs alone (never an admin's)
+    package: str | None = None  # drawn from a session package: its balance, instead of a hold
 
 
 async def booking_card(uow: UnitOfWork, booking_id: int, actor_id: int) -> BookingCard:
@@ -82,7 +85,16 @@ async def booking_card(uow: UnitOfWork, booking_id: int, actor_id: int) -> Booki
                                *await _after(uow, booking, actor_id),
                                *next_steps(booking, role, times, movable=may_move(
                                    uow.policy.booking, booking.starts_at, uow.clock.now()))],
-                       booking.topic, meeting_url(booking, role))
+                       booking.topic, meeting_url(booking, role),
+                       await _package_line(uow, booking))
+
+
+async def _package_line(uow: UnitOfWork, booking: Booking) -> str | None:
+    if booking.package_purchase_id is None:
+        return None
+    balance = await packages.balance(uow, booking.package_purchase_id, booking.seeker_id)
+    hours = int(uow.policy.booking.free_cancel.total_seconds() // 3600)
+    return package_view.prepaid_line(balance) + "\n" + package_view.prepaid_policy(hours)
 
 
 def meeting_url(booking: Booking, role: str) -> str | None:
@@ -193,6 +205,8 @@ async def consultant_view(uow: UnitOfWork, consultant_id: int, viewer_id: int | 
         if online:
             steps.append([Action(Intent.VIEW_CONSULTANT, N_("⚡ Talk now"), f"now:{consultant_id}")])
         steps.append([Action(Intent.VIEW_CONSULTANT, N_("📅 Book a time"), f"book:{consultant_id}")])
+        if await packages.offers_of(uow, consultant_id):
+            steps.append([Action(Intent.PACKAGES, N_("📦 Session packages"), str(consultant_id))])
     # Contact details stay in the session, as on the website and in deal threads: others see
     # the bio and headline masked (the consultant sees their own as written).
     told = (lambda text: text or "") if viewer_id == consultant_id else public_text

@@ -1,5 +1,5 @@
 """Session packages through the core services and the money layer, on both databases: a
-consultant offers 5 × 60 min at 10 % off, a seeker pays once (one receipt), books three
+consultant offers 5 x 60 min at 10 % off, a seeker pays once (one receipt), books three
 sessions that draw from it (one moved, one cancelled in time), each session used releases its
 exact share to the consultant (commission deducted), and at expiry the unused sessions are
 refunded by the package's rule with a credit note; the ledger balances and nothing moves

@@ -9,12 +9,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import update
 
-from core.consulting.packages import service as packages
 from core.consulting.bookings import slots
 from core.consulting.bookings.moves import get, role_of, take
 from core.consulting.bookings.rules import cancellation_fee, may_move, no_show_fee
 from core.consulting.bookings.service import add_proposals, checked_times, proposed_time
 from core.consulting.calendars.service import CalendarSync
+from core.consulting.packages import service as packages
 from core.consulting.profiles import service as profiles
 from core.consulting.tables import Booking
 from core.errors import Conflict, DomainError, NotAllowed

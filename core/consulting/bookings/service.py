@@ -70,6 +70,7 @@ class Requested:
 
     booking_id: int
     free_minutes: int
+    prepaid: bool = False  # drawn from a session package: no card is asked for
 
 
 async def ask_now(uow: UnitOfWork, seeker_id: int, consultant_id: int,
@@ -93,7 +94,8 @@ async def ask_times(uow: UnitOfWork, seeker_id: int, consultant_id: int,
 
 
 async def _requested(uow: UnitOfWork, booking: Booking) -> Requested:
-    return Requested(booking.id, await free_minutes_of(uow, booking))
+    return Requested(booking.id, await free_minutes_of(uow, booking),
+                     booking.package_purchase_id is not None)
 
 
 async def accept(uow: UnitOfWork, booking_id: int, actor_id: int,

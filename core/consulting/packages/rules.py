@@ -4,7 +4,7 @@ give back at expiry."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from core.errors import DomainError
 from core.i18n import N_, _
@@ -36,7 +36,8 @@ def package_price(single: Money, sessions: int, discount_percent: int) -> Money:
     if discount_percent not in DISCOUNTS:
         raise DomainError(_("The discount is one of {choices} %.",
                             choices=", ".join(map(str, DISCOUNTS))))
-    whole = Decimal(single.amount * sessions) * (100 - discount_percent) / 100
+    kept = 1 - Decimal(discount_percent).scaleb(-2)  # 10 % off → 0.90 of the price
+    whole = Decimal(single.amount * sessions) * kept
     return Money(int(whole.quantize(Decimal(1), ROUND_HALF_UP)), single.currency)
 
 
@@ -56,4 +57,5 @@ def unused_value(price: Money, sessions: int, used: int) -> Money:
 def refund_at_expiry(unused: Money, rule: str) -> Money:
     """The part of the unused value given back under `rule` (rounded down to the cent; the
     rest is the consultant's)."""
-    return Money(unused.amount * REFUND_PERCENT[rule] // 100, unused.currency)
+    back = Decimal(unused.amount) * Decimal(REFUND_PERCENT[rule]).scaleb(-2)
+    return Money(int(back.quantize(Decimal(1), ROUND_DOWN)), unused.currency)

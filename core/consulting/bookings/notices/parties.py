@@ -24,6 +24,8 @@ from core.consulting.events import (
     BookingRequested,
     CardRequested,
 )
+from core.consulting.packages import service as packages
+from core.consulting.packages import view as package_view
 from core.consulting.tables import Booking, BookingProposal, ConsultantProfile
 from core.i18n import N_, _
 from core.money.events import MethodSaved
@@ -186,7 +188,11 @@ async def confirmed(uow: UnitOfWork, moved: Moved, role: str, me: int, *,
     else:
         text = _("✅ Confirmed: your session with {name} on {when}.", name=other,
                  when=p.when(me))
-    if me == b.seeker_id:
+    if me == b.seeker_id and b.package_purchase_id is not None:  # prepaid: no card involved
+        balance = await packages.balance(uow, b.package_purchase_id, me)
+        hours = int(uow.policy.booking.free_cancel.total_seconds() // 3600)
+        text += " " + package_view.prepaid_line(balance) + " " + package_view.prepaid_policy(hours)
+    elif me == b.seeker_id:
         text += " " + policy_text(uow.policy.booking, _amount(b), b.starts_at, p.zones[me],
                                   authorised_later(b), b.kind == "instant",
                                   free_minutes=free_minutes)
