@@ -90,7 +90,7 @@ def _buttons(ctx: Ctx, session: SessionView) -> tuple[tuple[Button, ...], ...]:
         now = ctx.uow.clock.now()  # the free minutes end on time, before their timer has run
         free = session.status == "live_free" and (session.paid_from is None or now < session.paid_from)
         options.append((_("⏹ End now — free") if free else _("⏹ End the session"), "end"))
-        if ctx.account_id == session.seeker_id and not free:
+        if ctx.account_id == session.seeker_id and not free and not session.prepaid:
             options.append((_("➕ 15 more minutes"), "extend"))
     if ctx.account_id == session.consultant_id:
         options.append((_("📞 Share a call link"), "call"))

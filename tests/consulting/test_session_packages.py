@@ -124,6 +124,7 @@ async def test_a_package_bought_once_pays_each_session_used_and_refunds_the_rest
     await _held_and_ended(app, clock, first, bob, ann)
     await _held_and_ended(app, clock, third, bob, ann)
     assert await status(app, first) == await status(app, third) == "completed"
+    assert await told(app, ann.id, "Its share of the package, €72.00, is paid to you")
     done = await _balance(app, purchase_id, ann.id)
     assert (done.left, done.booked, done.used) == (3, 0, 2)
     parts = await _escrows(app, "package:1:use:")

@@ -68,7 +68,9 @@ def _extend(session: ConsultSession) -> Action:
 
 
 def price_text(session: SessionView) -> str:
-    """“€2.00 per minute” or “€60.00 for the session”."""
+    """“€2.00 per minute”, “€60.00 for the session”, “€72.00 from the package”."""
+    if session.prepaid:
+        return _("{rate} from the package", rate=session.rate)
     return (_("{rate} per minute", rate=session.rate) if session.rate_unit == "minute"
             else _("{rate} for the session", rate=session.rate))
 
@@ -169,6 +171,9 @@ async def went_paid(uow: UnitOfWork, moved: Moved, role: str, reader: int) -> Sa
 async def time_up(uow: UnitOfWork, moved: Moved, role: str, reader: int) -> Said:
     session = moved.subject
     names = await _names(uow, session)
+    if session_view(session).prepaid:  # a package's session keeps its length
+        return _urgent(_("⌛ The booked time of session #{id} is up; it ends in {minutes} "
+                         "minutes.", id=session.id, minutes=_minutes(OVERTIME)))
     if role == SEEKER:
         return _urgent(_("⌛ The booked time of session #{id} is up. Extend it, or it "
                          "ends in {minutes} minutes.", id=session.id,
@@ -198,6 +203,8 @@ async def end_button(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
 
 
 async def extend_or_end(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
+    if session_view(moved.subject).prepaid:  # a package's session is not extended
+        return [[_end(moved.subject)]]
     return [[_extend(moved.subject)], [_end(moved.subject)]]
 
 
@@ -231,6 +238,8 @@ def _ended(session: SessionView) -> tuple[tuple[str, ActionRows], ...]:
     assert session.ended_at is not None
     took = _clock(session, session.ended_at)
     charged = session.charged or Money(0, session.rate.currency)
+    if session.prepaid:
+        return _prepaid_ended(session, took, charged)
     money = (_("⏹ Session #{id} ended ({took}). {charged} is charged; the receipt follows.",
                id=session.id, took=took, charged=charged) if charged.amount else
              _("⏹ Session #{id} ended ({took}). Nothing is charged; the authorisation is "
@@ -239,10 +248,34 @@ def _ended(session: SessionView) -> tuple[tuple[str, ActionRows], ...]:
                 "the platform's commission.", id=session.id, took=took, charged=charged)
               if charged.amount else
               _("⏹ Session #{id} ended ({took}). Nothing is charged.", id=session.id, took=took))
+    return _with_next_steps(session, money, earned)
+
+
+def _with_next_steps(session: SessionView, to_seeker: str, to_consultant: str
+                     ) -> tuple[tuple[str, ActionRows], ...]:
+    """Each party's ending with their next steps: the seeker's review and recap, the
+    consultant's recap notes."""
     review = [[_do(Intent.REVIEW_SESSION, N_("⭐ Review the session"), session)],
               [Action(Intent.SESSION_RECAP, N_("📄 Get the recap"), f"get:{session.id}")]]
     notes = [[Action(Intent.SESSION_RECAP, N_("📝 Write recap notes"), f"notes:{session.id}")]]
-    return ((money, review), (earned, notes))
+    return ((to_seeker, review), (to_consultant, notes))
+
+
+def _prepaid_ended(session: SessionView, took: str, charged: Money
+                   ) -> tuple[tuple[str, ActionRows], ...]:
+    """A package's session ended: used from the package, or back in it (ended free)."""
+    if charged.amount:
+        money = _("⏹ Session #{id} ended ({took}). It was one session of your package.",
+                  id=session.id, took=took)
+        earned = _("⏹ Session #{id} ended ({took}). Its share of the package, {charged}, is "
+                   "paid to you minus the platform's commission.", id=session.id, took=took,
+                   charged=charged)
+    else:
+        money = _("⏹ Session #{id} ended ({took}) in its free minutes: the session goes back "
+                  "to your package.", id=session.id, took=took)
+        earned = _("⏹ Session #{id} ended ({took}) in its free minutes: the session goes back "
+                   "to the seeker's package.", id=session.id, took=took)
+    return _with_next_steps(session, money, earned)
 
 
 async def on_message(uow: UnitOfWork, event: SessionMessagePosted) -> None:

@@ -25,6 +25,7 @@ class SessionView:
     paid_from: datetime | None  # the start plus the free window
     ended_at: datetime | None
     charged: Money | None  # once it ended (nothing, in the free minutes)
+    prepaid: bool = False  # paid from a session package: its share, no card, no extension
 
 
 def session_view(session: ConsultSession) -> SessionView:
@@ -33,4 +34,5 @@ def session_view(session: ConsultSession) -> SessionView:
                        consultant_id=session.consultant_id, rate=rate_of(session),
                        rate_unit=session.rate_unit, started_at=session.started_at,
                        paid_from=session.paid_from, ended_at=session.ended_at,
-                       charged=charged_of(session))
+                       charged=charged_of(session),
+                       prepaid=session.escrow_ref.startswith("package:"))
