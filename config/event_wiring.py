@@ -32,7 +32,13 @@ from core.consulting.bookings import calendar_out
 from core.consulting.bookings.notices import parties as booking_notices
 from core.consulting.events import PromotionRequested
 from core.consulting.packages import service as package_service
-from core.consulting.packages.events import PackageBought, PackageExpired, PackageSessionUsed
+from core.consulting.packages.events import (
+    PackageBought,
+    PackageExpired,
+    PackageSessionUsed,
+    RetainerMonthDue,
+    RetainerSubscribed,
+)
 from core.consulting.profiles.directory import Directory
 from core.consulting.sessions import link as session_link
 from core.consulting.sessions import notices as session_notices
@@ -247,6 +253,9 @@ def _packages(bus: EventBus, bridge: PackagePayments) -> None:
     bus.during_commit(booking.BookingMoved, package_service.on_booking_moved)
     bus.after_commit(PackageSessionUsed, bridge.after_used)
     bus.after_commit(PackageExpired, bridge.after_expired)
+    bus.after_commit(RetainerSubscribed, bridge.after_subscribed)
+    bus.during_commit(money.MethodSaved, bridge.on_method_saved)
+    bus.after_commit(RetainerMonthDue, bridge.after_month_due)
 
 
 def _journey(bus: EventBus) -> None:

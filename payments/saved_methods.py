@@ -187,6 +187,34 @@ class SavedMethods(EscrowService):
             return await self._declined(escrow_id, saved_id, str(exc), actor)
         return OffSessionOutcome(await self._held(escrow_id, saved_id, done, actor))
 
+    async def charge_saved(self, escrow_id: int, saved_reference: str, actor: Actor
+                           ) -> OffSessionOutcome:
+        """Pay a package escrow off-session with the method saved under `saved_reference`,
+        which stays saved for the next time (a retainer's card, charged each month with the
+        payer's consent). The provider's idempotency key is the escrow's own, so asking twice
+        charges once; the escrow's guarded move to `held` records it once. A decline is
+        returned, not raised (the escrow still waits to be paid on its page)."""
+        async with self.uow() as uow:
+            escrow = await load(uow, escrow_id)
+            expect(escrow, "package", "paid with a saved card")
+            if escrow.state != "awaiting_payment":
+                return OffSessionOutcome(self.view(escrow))
+            row = await _by_reference(uow, saved_reference)
+            if row is None or row.method_ref is None or row.payer_id != escrow.payer_id \
+                    or row.state not in ("saved", "used"):
+                raise Conflict(_("There is no saved card ready for this payment."))
+            charge, method, customer = charge_of(escrow), row.method_ref, row.customer_ref
+            unpaid = self.view(escrow)
+        try:
+            done = await self.provider.charge_saved(f"charge:{charge.reference}", charge,
+                                                    customer, method)
+        except ProviderError as exc:  # the caller tells the payer, with a way to pay
+            log.info("escrow %s: the saved card was declined: %s", escrow_id, exc)
+            return OffSessionOutcome(unpaid, str(exc))
+        view = await self.confirm_payment(escrow_id, done.charge_ref, actor,
+                                          provider_ref=done.provider_ref)
+        return OffSessionOutcome(view)
+
     async def _held(self, escrow_id: int, saved_id: int, done: Authorised,
                     actor: Actor) -> EscrowView:
         async with self.uow() as uow:

@@ -49,12 +49,14 @@ async def _mine(ctx: Ctx) -> list[Outbound]:
         text.append(_("Your packages on offer:") if offered.lines else
                     _("You offer no packages yet. A package sells several sessions at once, "
                       "paid once, each paid to you as it is used."))
-        for number, line in offered.lines:
+        for number, line, __ in offered.lines:
             text.append(f"#{number} · {line}")
             options.append((_("✖ Withdraw #{id}", id=number), f"w:{number}"))
         options.insert(0, (_("➕ New package"), "new"))
     else:
         text.append(_("Buy one from a consultant's page (/consultants)."))
+    options += [(_("✖ End retainer #{id}", id=number), f"r:{number}")
+                for number in await view.running_retainers(ctx.uow, ctx.account.id)]
     return [Reply("\n".join(text), rows(*options, (_("✔ Done"), "done")))]
 
 
@@ -67,6 +69,11 @@ async def _on_mine(ctx: Ctx, msg: Inbound) -> Next:
         await packages.withdraw(ctx.uow, ctx.account.id, number)
         return Next(state="mine", remember=False, replies=[Reply(_(
             "✖ Package #{id} withdrawn; packages already bought keep their terms.", id=number))])
+    if data.startswith("r:") and (number := parse_id(data[2:])) is not None:
+        await view.end_retainer(ctx.uow, number, ctx.account.id)
+        return Next(state="mine", remember=False, replies=[Reply(_(
+            "✖ Retainer #{id} ended: no month is charged again; the month paid runs out.",
+            id=number))])
     return Next.end()
 
 
@@ -85,8 +92,10 @@ async def _discount(ctx: Ctx) -> list[Outbound]:
 
 
 async def _days(ctx: Ctx) -> list[Outbound]:
-    return _ask(_("For how long can the sessions be booked after payment?"),
-                [(_("{days} days", days=present.number(d)), str(d)) for d in rules.VALID_DAYS])
+    return _ask(_("For how long can the sessions be booked after payment? Or a monthly "
+                  "retainer: as many sessions every month, charged each month by card."),
+                [*((_("{days} days", days=present.number(d)), str(d)) for d in rules.VALID_DAYS),
+                 (_("🔁 Every month"), rules.MONTHLY)])
 
 
 async def _rule(ctx: Ctx) -> list[Outbound]:
@@ -125,9 +134,10 @@ async def _offers(ctx: Ctx) -> list[Outbound]:
     lines = [_("📦 Session packages of {name} — pay once; Agora holds the money and pays "
                "{name} for each session as it is used.", name=name)]
     options = []
-    for number, line in offered.lines:
+    for number, line, monthly in offered.lines:
         lines.append(f"#{number} · {line}")
-        options.append((_("💳 Buy #{id}", id=number), f"buy:{number}"))
+        options.append((_("🔁 Subscribe #{id}", id=number), f"sub:{number}") if monthly else
+                       (_("💳 Buy #{id}", id=number), f"buy:{number}"))
     return [Reply("\n".join(lines), rows(*options, (_("✔ Done"), "done")))]
 
 
@@ -138,7 +148,24 @@ async def _on_offers(ctx: Ctx, msg: Inbound) -> Next:
         bought = await view.buy(ctx.uow, ctx.account.id, number)
         return Next.end(Reply(_("📦 Package #{id} is yours once paid: the payment comes next, "
                                 "in a message of its own.", id=bought)), menu=False)
+    if data.startswith("sub:") and (number := parse_id(data[4:])) is not None:
+        ctx.data["package_id"] = number
+        return Next(state="consent")
     return Next.end(menu=False)
+
+
+async def _consent(ctx: Ctx) -> list[Outbound]:
+    return [Reply(await view.consent_text(ctx.uow, ctx.data["package_id"]),
+                  rows((_("✅ I agree"), "agree"), (_("✖ Not now"), "no")))]
+
+
+async def _on_consent(ctx: Ctx, msg: Inbound) -> Next:
+    assert ctx.account is not None
+    if not (isinstance(msg, Choice) and msg.data == "agree"):
+        return Next.end(Reply(_("Nothing was set up.")), menu=False)
+    number = await view.subscribe(ctx.uow, ctx.account.id, ctx.data["package_id"])
+    return Next.end(Reply(_("🔁 Retainer #{id} set up: save your card in the next message, and "
+                            "the first month starts.", id=number)), menu=False)
 
 
 packages_flow = Flow(
@@ -149,14 +176,17 @@ packages_flow = Flow(
     help=N_("A package is several sessions with one consultant paid at once, often at a "
             "discount: Agora holds the payment and pays the consultant for each session as it is "
             "used; each booking of the package's length with that consultant draws from it. "
-            "Sessions not used before it expires are refunded or kept, as the package says."),
+            "Sessions not used before it expires are refunded or kept, as the package says. A "
+            "retainer is a package every month, charged to a saved card with your consent until "
+            "either of you ends it here."),
     states={"mine": Ask(prompt=_mine, on=_on_mine),
             "sessions": Ask(prompt=_sessions, on=_picked("sessions", rules.SESSIONS, "discount"),
                             cancel_to="mine"),
             "discount": Ask(prompt=_discount, on=_picked("discount", rules.DISCOUNTS, "days"),
                             cancel_to="mine"),
-            "days": Ask(prompt=_days, on=_picked("days", rules.VALID_DAYS, "rule"),
-                        cancel_to="mine"),
+            "days": Ask(prompt=_days, on=_picked("days", (*rules.VALID_DAYS, rules.MONTHLY),
+                                                  "rule"), cancel_to="mine"),
             "rule": Ask(prompt=_rule, on=_on_rule, cancel_to="mine"),
-            "offers": Ask(prompt=_offers, on=_on_offers)},
+            "offers": Ask(prompt=_offers, on=_on_offers),
+            "consent": Ask(prompt=_consent, on=_on_consent)},
 )

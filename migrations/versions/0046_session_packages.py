@@ -29,8 +29,31 @@ def upgrade() -> None:
         sa.Column('valid_days', sa.Integer(), nullable=False),
         sa.Column('refund_rule', sa.String(8), nullable=False),
         sa.Column('active', sa.Boolean(), nullable=False),
+        sa.Column('monthly', sa.Boolean(), nullable=False, server_default='0'),
         sa.Column('created_at', AWARE, nullable=False))
     op.create_index('ix_session_packages_consultant_id', 'session_packages', ['consultant_id'])
+    op.create_table(
+        'retainers',
+        sa.Column('id', sa.Integer(), primary_key=True),
+        sa.Column('package_id', sa.Integer(), sa.ForeignKey('session_packages.id'),
+                  nullable=False),
+        sa.Column('seeker_id', sa.Integer(), sa.ForeignKey('accounts.id'), nullable=False),
+        sa.Column('consultant_id', sa.Integer(), sa.ForeignKey('accounts.id'), nullable=False),
+        sa.Column('sessions', sa.Integer(), nullable=False),
+        sa.Column('minutes', sa.Integer(), nullable=False),
+        sa.Column('price_minor', BIG, nullable=False),
+        sa.Column('currency', sa.String(3), nullable=False),
+        sa.Column('refund_rule', sa.String(8), nullable=False),
+        sa.Column('status', sa.String(16), nullable=False),
+        sa.Column('months', sa.Integer(), nullable=False),
+        sa.Column('consent_at', AWARE, nullable=False),
+        sa.Column('renews_at', AWARE, nullable=True),
+        sa.Column('cancelled_at', AWARE, nullable=True),
+        sa.Column('cancelled_by', sa.Integer(), nullable=True),
+        sa.Column('created_at', AWARE, nullable=False))
+    op.create_index('ix_retainers_seeker_id', 'retainers', ['seeker_id'])
+    op.create_index('ix_retainers_consultant_id', 'retainers', ['consultant_id'])
+    op.create_index('ix_retainers_status', 'retainers', ['status'])
     op.create_table(
         'package_purchases',
         sa.Column('id', sa.Integer(), primary_key=True),
@@ -50,7 +73,11 @@ def upgrade() -> None:
         sa.Column('paid_at', AWARE, nullable=True),
         sa.Column('expires_at', AWARE, nullable=True),
         sa.Column('settled_at', AWARE, nullable=True),
-        sa.Column('created_at', AWARE, nullable=False))
+        sa.Column('retainer_id', sa.Integer(), sa.ForeignKey('retainers.id'), nullable=True),
+        sa.Column('month', sa.Integer(), nullable=True),
+        sa.Column('starts_at', AWARE, nullable=True),
+        sa.Column('created_at', AWARE, nullable=False),
+        sa.UniqueConstraint('retainer_id', 'month', name='uq_package_purchases_retainer_month'))
     op.create_index('ix_package_purchases_pair', 'package_purchases',
                     ['seeker_id', 'consultant_id'])
     op.create_index('ix_package_purchases_status', 'package_purchases', ['status'])
@@ -84,4 +111,5 @@ def downgrade() -> None:
         batch_op.drop_column('package_purchase_id')
     op.drop_table('package_uses')
     op.drop_table('package_purchases')
+    op.drop_table('retainers')
     op.drop_table('session_packages')

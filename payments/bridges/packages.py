@@ -22,12 +22,19 @@ from typing import Any
 from sqlalchemy import select
 
 from core.actions import Action, Intent
+from core.consulting.packages import retainers
 from core.consulting.packages import service as packages
-from core.consulting.packages.events import PackageBought, PackageExpired, PackageSessionUsed
+from core.consulting.packages.events import (
+    PackageBought,
+    PackageExpired,
+    PackageSessionUsed,
+    RetainerMonthDue,
+    RetainerSubscribed,
+)
 from core.consulting.packages.tables import PackagePurchase, PackageUse
 from core.errors import DomainError
 from core.i18n import N_, _, present
-from core.money.events import EscrowFunded
+from core.money.events import EscrowFunded, MethodSaved
 from core.money.model import Money
 from core.notifications.outbox import addressed_to, notify
 from core.payments_port import Actor
@@ -62,18 +69,76 @@ class PackagePayments:
                 await uow.commit()
 
     async def on_funded(self, uow: UnitOfWork, event: EscrowFunded) -> None:
-        """In the payment's transaction: a paid package starts; both hear it."""
-        purchase = await packages.paid(uow, event.reference)
-        if purchase is None or purchase.expires_at is None:
+        """In the payment's transaction: a paid package starts; both hear it. A payment that
+        arrives for a month called off meanwhile goes back in full."""
+        purchase_id = packages.purchase_of(event.reference)
+        if purchase_id is None:
             return
+        purchase = await packages.paid(uow, event.reference)
+        if purchase is None:
+            await self._refund_if_called_off(uow, purchase_id, event.escrow_id)
+            return
+        assert purchase.expires_at is not None
         for who in (purchase.seeker_id, purchase.consultant_id):
             async with addressed_to(uow, who):
-                await notify(uow, who, _(
-                    "📦 Package #{id} is active: {sessions} sessions of {minutes} minutes, until "
-                    "{until}. Each booking of {minutes} minutes between you draws one from it.",
-                    id=purchase.id, sessions=present.number(purchase.sessions),
-                    minutes=present.number(purchase.minutes),
-                    until=present.day(purchase.expires_at)))
+                await notify(uow, who, _started(purchase))
+
+    async def _refund_if_called_off(self, uow: UnitOfWork, purchase_id: int,
+                                    escrow_id: int) -> None:
+        purchase = await uow.session.get(PackagePurchase, purchase_id)
+        if purchase is not None and purchase.status == "cancelled":
+            async def refund() -> None:
+                await self.payments.refund(escrow_id, None, Actor(
+                    SYSTEM.who, "paid after the retainer was cancelled"))
+            uow.then(f"refund-called-off:{escrow_id}", refund)
+
+    async def after_subscribed(self, events: Sequence[RetainerSubscribed]) -> None:
+        """After commit: ask for the card the retainer is charged to each month."""
+        for event in events:
+            asked = await self.payments.save_method(retainers.card_reference(event.retainer_id),
+                                                    event.seeker_id, SYSTEM)
+            async with self.payments.uow() as uow:
+                async with addressed_to(uow, event.seeker_id):
+                    await notify(uow, event.seeker_id, _(
+                        "🔁 Retainer #{id}: save the card it is charged to, {price} each month "
+                        "until you cancel. The first month starts and is charged once it is "
+                        "saved.", id=event.retainer_id, price=event.price),
+                        buttons=[[Action(Intent.SAVE_CARD, N_("💳 Save a card"), str(asked.id))]])
+                await uow.commit()
+
+    async def on_method_saved(self, uow: UnitOfWork, event: MethodSaved) -> None:
+        """In the saving's transaction: a retainer's card saved starts its first month."""
+        await retainers.card_saved(uow, event.reference)
+
+    async def after_month_due(self, events: Sequence[RetainerMonthDue]) -> None:
+        """After commit: each month's package charged to the retainer's card; declined, the
+        seeker is asked to pay it on its page."""
+        for event in events:
+            await self._safely(self._charge_month, event.retainer_id, event.purchase_id,
+                               event.seeker_id, event.consultant_id, event.price)
+
+    async def _charge_month(self, retainer_id: int, purchase_id: int, seeker_id: int,
+                            consultant_id: int, price: Money) -> None:
+        async with self.payments.uow() as uow:
+            purchase = await uow.session.get(PackagePurchase, purchase_id)
+            if purchase is None or purchase.status != "awaiting_payment":
+                return  # called off, or paid meanwhile
+            month = purchase.month
+        view = await self.payments.open("package", "consulting", packages.reference(purchase_id),
+                                        seeker_id, consultant_id, price, SYSTEM)
+        outcome = await self.payments.charge_saved(view.id, retainers.card_reference(
+            retainer_id), Actor(SYSTEM.who, "a retainer's month, charged with consent"))
+        if outcome.declined is None:
+            return
+        async with self.payments.uow() as uow:
+            await retainers.declined(uow, retainer_id)
+            async with addressed_to(uow, seeker_id):
+                await notify(uow, seeker_id, _(
+                    "❌ Retainer #{id}: your card was declined for month {month} ({price}). Pay "
+                    "it to go on; no later month starts until then.", id=retainer_id,
+                    month=present.number(month or 0), price=price),
+                    buttons=[[Action(Intent.PAY, N_("💳 Pay"), str(view.id))]])
+            await uow.commit()
 
     async def after_used(self, events: Sequence[PackageSessionUsed]) -> None:
         """After commit: each used session's share is released to the consultant."""
@@ -114,7 +179,11 @@ class PackagePayments:
 
     async def catch_up(self) -> int:
         """Take again the steps a crash left: used sessions whose share is not released yet,
-        expired packages whose unused value has not moved. Returns how many were looked at."""
+        expired packages whose unused value has not moved, retainer months never charged.
+        Returns how many were looked at."""
+        uncharged = await self._months_never_charged()
+        for month in uncharged:
+            await self._safely(self._charge_month, *month)
         async with self.payments.uow() as uow:
             used = (await uow.session.execute(select(
                 PackageUse.purchase_id, PackageUse.booking_id, PackageUse.amount_minor,
@@ -133,7 +202,32 @@ class PackagePayments:
                                                  purchase.sessions, purchase.used)
             refund = packages.rules.refund_at_expiry(unused, purchase.refund_rule)
             await self._safely(self._settle_expiry, purchase.id, refund, unused - refund)
-        return len(behind) + len(unsettled)
+        return len(behind) + len(unsettled) + len(uncharged)
+
+    async def _months_never_charged(self) -> list[tuple[int, int, int, int, Money]]:
+        async with self.payments.uow() as uow:
+            waiting = list((await uow.session.execute(select(PackagePurchase).where(
+                PackagePurchase.retainer_id.is_not(None),
+                PackagePurchase.status == "awaiting_payment"))).scalars())
+            return [(p.retainer_id, p.id, p.seeker_id, p.consultant_id,
+                     Money(p.price_minor, p.currency)) for p in waiting
+                    if p.retainer_id is not None
+                    and await by_reference(uow, packages.reference(p.id)) is None]
+
+
+def _started(purchase: PackagePurchase) -> str:
+    """What both hear when a package, or a retainer's month, starts."""
+    assert purchase.expires_at is not None
+    if purchase.retainer_id is not None:
+        return _("🔁 Retainer #{retainer}, month {month}: {sessions} sessions of {minutes} minutes "
+                 "until {until}, when the next month is charged unless the retainer is cancelled.",
+                 retainer=purchase.retainer_id, month=present.number(purchase.month or 0),
+                 sessions=present.number(purchase.sessions),
+                 minutes=present.number(purchase.minutes), until=present.day(purchase.expires_at))
+    return _("📦 Package #{id} is active: {sessions} sessions of {minutes} minutes, until "
+             "{until}. Each booking of {minutes} minutes between you draws one from it.",
+             id=purchase.id, sessions=present.number(purchase.sessions),
+             minutes=present.number(purchase.minutes), until=present.day(purchase.expires_at))
 
 
 async def _released(uow: UnitOfWork, reference: str) -> bool:

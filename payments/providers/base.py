@@ -105,6 +105,11 @@ class Provider(Protocol):
     async def authorise_saved(self, key: str, charge: Charge, customer_ref: str | None,
                               method_ref: str) -> Authorised: ...
 
+    async def charge_saved(self, key: str, charge: Charge, customer_ref: str | None,
+                           method_ref: str) -> Authorised:
+        """Charge a saved method off-session, captured at once (a retainer's month)."""
+        ...
+
     async def onboarding_link(self, account_id: int, external_id: str | None
                               ) -> tuple[str, str]: ...
 

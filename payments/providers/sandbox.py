@@ -106,6 +106,13 @@ class SandboxProvider:
             raise ProviderError(_(LATER_DECLINED))
         return Authorised(f"sbx_pi_{key}", f"sbx_ch_{key}")
 
+    async def charge_saved(self, key: str, charge: Charge, customer_ref: str | None,
+                           method_ref: str) -> Authorised:
+        self.calls.append(("charge_saved", key))
+        if method_ref == DECLINES_LATER_REF:
+            raise ProviderError(_(LATER_DECLINED))
+        return Authorised(f"sbx_pi_{key}", f"sbx_ch_{key}")
+
     async def onboarding_link(self, account_id: int, external_id: str | None) -> tuple[str, str]:
         return f"sbx_acct_{account_id}", f"{self.public_url}/healthz"
 

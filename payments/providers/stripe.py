@@ -107,6 +107,23 @@ class StripeProvider:
         charge_ref = latest if isinstance(latest, str) or latest is None else str(latest.id)
         return Authorised(str(intent.id), charge_ref)
 
+    async def charge_saved(self, key: str, charge: Charge, customer_ref: str | None,
+                           method_ref: str) -> Authorised:
+        params: dict[str, Any] = {
+            "amount": charge.amount.amount, "currency": charge.amount.currency.lower(),
+            "payment_method": method_ref, "payment_method_types": self.payment_methods,
+            "off_session": True, "confirm": True, "transfer_group": charge.reference,
+            "metadata": {"reference": charge.reference, "pay_token": charge.pay_token}}
+        if customer_ref:
+            params["customer"] = customer_ref
+        intent = await self._call(self.client.v1.payment_intents.create_async, params, key)
+        if intent.status != "succeeded":
+            raise ProviderError(_("The saved card could not be charged (the payment is "
+                                  "{status}).", status=str(intent.status).replace('_', ' ')))
+        latest = intent.latest_charge
+        charge_ref = latest if isinstance(latest, str) or latest is None else str(latest.id)
+        return Authorised(str(intent.id), charge_ref)
+
     async def refund(self, key: str, charge: Charge, amount: Money) -> str:
         params = {"payment_intent": _intent(charge), "amount": amount.amount,
                   "metadata": {"operation": key}}

@@ -112,3 +112,34 @@ async def test_the_card_stripe_attaches_but_declines_later_is_declined_off_sessi
 async def _intent_of(world, escrow_id):
     async with world.app.uow() as uow:
         return (await uow.session.get(Escrow, escrow_id)).provider_ref
+
+
+async def test_a_retainers_card_is_charged_each_month_off_session_and_stays_saved(stripe_world):
+    """A retainer's month: an automatic-capture PaymentIntent off-session on the card saved
+    under `retainer:…`, which stays saved for the next month; asked twice, charged once."""
+    saved, buyer, consultant = await ask_to_save(stripe_world, "retainer:s7")
+    setup = await browser_saves(stripe_world)
+    assert (await stripe_world.deliver("setup_intent.succeeded", setup)).status_code == 200
+    payments = stripe_world.app.payments
+    for month in (1, 2):
+        escrow = await payments.open("package", "consulting", f"package:s7{month}", buyer,
+                                     consultant, Money(21_600, "EUR"), BUYER)
+        outcome = await payments.charge_saved(escrow.id, "retainer:s7", ADMIN)
+        again = await payments.charge_saved(escrow.id, "retainer:s7", ADMIN)
+        assert outcome.declined is None and outcome.escrow.state == "held"
+        assert again.escrow.state == "held"
+        intent = await stripe_world.intent(await _intent_of(stripe_world, escrow.id))
+        assert (intent["status"], intent["amount"]) == ("succeeded", 21_600)
+        assert intent["capture_method"].startswith("automatic")  # captured at once
+        assert intent["metadata"]["reference"] == f"package:s7{month}"
+    assert (await payments.saved_method("retainer:s7")).state == "saved"
+
+
+async def test_a_retainers_card_declined_at_renewal_leaves_the_month_to_pay(stripe_world):
+    saved, buyer, consultant = await ask_to_save(stripe_world, "retainer:s8")
+    setup = await browser_saves(stripe_world, "4000000000000341")
+    assert (await stripe_world.deliver("setup_intent.succeeded", setup)).status_code == 200
+    escrow = await stripe_world.app.payments.open("package", "consulting", "package:s81", buyer,
+                                                  consultant, Money(21_600, "EUR"), BUYER)
+    outcome = await stripe_world.app.payments.charge_saved(escrow.id, "retainer:s8", ADMIN)
+    assert outcome.declined and outcome.escrow.state == "awaiting_payment"

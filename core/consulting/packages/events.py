@@ -35,3 +35,25 @@ class PackageExpired(Event):
     purchase_id: int
     refund: Money
     kept: Money
+
+
+@dataclass(frozen=True)
+class RetainerSubscribed(Event):
+    """A seeker agreed to a monthly retainer: the card it is charged to is to be saved
+    (`retainer:<retainer_id>`)."""
+
+    retainer_id: int
+    seeker_id: int
+    price: Money
+
+
+@dataclass(frozen=True)
+class RetainerMonthDue(Event):
+    """A retainer's month starts: its package (`package:<purchase_id>`) is to be charged to
+    the saved card."""
+
+    retainer_id: int
+    purchase_id: int
+    seeker_id: int
+    consultant_id: int
+    price: Money

@@ -4,6 +4,8 @@ give back at expiry."""
 
 from __future__ import annotations
 
+import calendar
+from datetime import datetime
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from core.errors import DomainError
@@ -13,6 +15,7 @@ from core.money.model import Money
 SESSIONS = (3, 5, 10)
 DISCOUNTS = (0, 5, 10, 15, 20)  # percent off the sessions' single price
 VALID_DAYS = (30, 90, 180, 365)
+MONTHLY = "monthly"  # the offer form's choice of a retainer: sessions every month, renewed
 REFUND_RULES = ("full", "half", "none")
 REFUND_PERCENT = {"full": 100, "half": 50, "none": 0}
 RULE_TEXT = {"full": N_("unused sessions are refunded in full at expiry"),
@@ -59,3 +62,11 @@ def refund_at_expiry(unused: Money, rule: str) -> Money:
     rest is the consultant's)."""
     back = Decimal(unused.amount) * Decimal(REFUND_PERCENT[rule]).scaleb(-2)
     return Money(int(back.quantize(Decimal(1), ROUND_DOWN)), unused.currency)
+
+
+def next_month(moment: datetime) -> datetime:
+    """The same day and time a month later (the month's last day when it has fewer days):
+    when a retainer's month ends and the next is charged."""
+    year, month = (moment.year + 1, 1) if moment.month == 12 else (moment.year, moment.month + 1)
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, update
 
 from core.consulting.events import BookingMoved
-from core.consulting.packages import rules
+from core.consulting.packages import retainers, rules
 from core.consulting.packages.events import PackageBought, PackageExpired, PackageSessionUsed
 from core.consulting.packages.tables import PackagePurchase, PackageUse, SessionPackage
 from core.consulting.profiles import service as profiles
@@ -56,12 +56,15 @@ def kept_reference(purchase_id: int) -> str:
 # -- the consultant's offers ----------------------------------------------------------------
 
 async def offer(uow: UnitOfWork, consultant_id: int, sessions: int, minutes: int,
-                discount_percent: int, valid_days: int, refund_rule: str) -> SessionPackage:
-    """A new package of the consultant's, priced from their own rate less the discount."""
+                discount_percent: int, valid_days: int, refund_rule: str,
+                monthly: bool = False) -> SessionPackage:
+    """A new package of the consultant's, priced from their own rate less the discount;
+    `monthly`: a retainer, `sessions` every month (core.consulting.packages.retainers)."""
     profile = await profiles.get(uow, consultant_id)
     if minutes not in PACKAGE_LENGTHS:
         raise DomainError(_("A package's sessions last 30 or 60 minutes."))
-    rules.check_terms(sessions, minutes, valid_days, refund_rule)
+    rules.check_terms(sessions, minutes, rules.VALID_DAYS[0] if monthly else valid_days,
+                      refund_rule)
     single = profiles.price_for(profile, minutes)
     if len(await offers_of(uow, consultant_id)) >= MAX_OFFERS:
         raise Conflict(_("You offer {count} packages already: withdraw one first.",
@@ -69,8 +72,8 @@ async def offer(uow: UnitOfWork, consultant_id: int, sessions: int, minutes: int
     package = SessionPackage(consultant_id=consultant_id, sessions=sessions, minutes=minutes,
                              price_minor=rules.package_price(single, sessions,
                                                              discount_percent).amount,
-                             currency=single.currency, valid_days=valid_days,
-                             refund_rule=refund_rule, active=True,
+                             currency=single.currency, valid_days=0 if monthly else valid_days,
+                             refund_rule=refund_rule, active=True, monthly=monthly,
                              created_at=uow.clock.now())
     uow.add(package)
     await uow.session.flush()
@@ -99,7 +102,7 @@ async def buy(uow: UnitOfWork, seeker_id: int, package_id: int) -> PackagePurcha
     """The seeker takes a package at its terms now; it is theirs once paid (the money layer
     opens the payment after commit and asks them to pay)."""
     package = await uow.session.get(SessionPackage, package_id)
-    if package is None or not package.active:
+    if package is None or not package.active or package.monthly:
         raise NotFound(_("That package is no longer offered."))
     if package.consultant_id == seeker_id:
         raise NotAllowed(_("You can't buy your own package."))
@@ -130,13 +133,18 @@ async def paid(uow: UnitOfWork, payment_reference: str) -> PackagePurchase | Non
     purchase = await uow.session.get(PackagePurchase, purchase_id)
     if purchase is None:
         return None
+    ends = (retainers.month_ends(purchase, now) if purchase.retainer_id is not None
+            else now + timedelta(days=purchase.valid_days))
     moved = await uow.session.execute(update(PackagePurchase).where(
         PackagePurchase.id == purchase_id, PackagePurchase.status == "awaiting_payment")
-        .values(status=ACTIVE, paid_at=now,
-                expires_at=now + timedelta(days=purchase.valid_days))
+        .values(status=ACTIVE, paid_at=now, expires_at=ends)
         .execution_options(synchronize_session=False))
     await uow.session.refresh(purchase)
-    return purchase if moved.rowcount == 1 else None  # type: ignore[attr-defined]
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    if purchase.retainer_id is not None:
+        await retainers.month_paid(uow, purchase)
+    return purchase
 
 
 # -- bookings drawing from a package -------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.storage.tables import Base
@@ -27,6 +27,34 @@ class SessionPackage(Base):
     valid_days: Mapped[int] = mapped_column(Integer)
     refund_rule: Mapped[str] = mapped_column(String(8))  # full | half | none
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A monthly retainer: `sessions` every month, renewed by card until cancelled (Retainer).
+    monthly: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    created_at: Mapped[datetime]
+
+
+class Retainer(Base):
+    """A seeker's monthly retainer with a consultant, on the terms of a monthly package: each
+    month is a package bought (PackagePurchase.retainer_id), charged to the card the seeker
+    saved for it (`retainer:<id>`), with their consent recorded, until either cancels.
+    awaiting_card → active ⇄ past_due (a renewal declined, until paid) → cancelled."""
+
+    __tablename__ = "retainers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    package_id: Mapped[int] = mapped_column(ForeignKey("session_packages.id"))
+    seeker_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    consultant_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    sessions: Mapped[int] = mapped_column(Integer)
+    minutes: Mapped[int] = mapped_column(Integer)
+    price_minor: Mapped[int] = mapped_column(BigId)  # a month
+    currency: Mapped[str] = mapped_column(String(3))
+    refund_rule: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    months: Mapped[int] = mapped_column(Integer, default=0)  # months started so far
+    consent_at: Mapped[datetime]  # when the seeker agreed to the monthly charge
+    renews_at: Mapped[datetime | None]  # when the next month starts (and is charged)
+    cancelled_at: Mapped[datetime | None]
+    cancelled_by: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime]
 
 
@@ -36,7 +64,9 @@ class PackagePurchase(Base):
     bookings take the last session. Paid by the escrow `package:<id>`."""
 
     __tablename__ = "package_purchases"
-    __table_args__ = (Index("ix_package_purchases_pair", "seeker_id", "consultant_id"),)
+    __table_args__ = (Index("ix_package_purchases_pair", "seeker_id", "consultant_id"),
+                      UniqueConstraint("retainer_id", "month",
+                                       name="uq_package_purchases_retainer_month"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     package_id: Mapped[int] = mapped_column(ForeignKey("session_packages.id"))
@@ -55,6 +85,10 @@ class PackagePurchase(Base):
     paid_at: Mapped[datetime | None]
     expires_at: Mapped[datetime | None]
     settled_at: Mapped[datetime | None]  # its unused sessions refunded or kept, by the rule
+    # A month of a retainer (its `month`-th), running from `starts_at`; None: bought once.
+    retainer_id: Mapped[int | None] = mapped_column(ForeignKey("retainers.id"))
+    month: Mapped[int | None] = mapped_column(Integer)
+    starts_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
 
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.accounts.tables import Account
-from core.consulting.packages import rules
+from core.consulting.packages import retainers, rules
 from core.consulting.packages import service as packages
 from core.consulting.packages.service import Balance
-from core.consulting.packages.tables import SessionPackage
+from core.consulting.packages.tables import Retainer, SessionPackage
 from core.consulting.profiles import service as profiles
-from core.errors import DomainError
+from core.errors import DomainError, NotFound
 from core.i18n import _, n_, present
 from core.money.model import Money
 from core.storage.uow import UnitOfWork
@@ -22,14 +22,24 @@ def offer_line(package: SessionPackage, single: Money | None = None) -> str:
     refunded in full at expiry”."""
     price = Money(package.price_minor, package.currency)
     each = rules.share(price, package.sessions, package.sessions)
+    if package.monthly:
+        line = _("{sessions} × {minutes} min every month for {price} a month ({each} a session), "
+                 "renewed by card until cancelled; {rule}", sessions=present.number(package.sessions),
+                 minutes=present.number(package.minutes), price=price, each=each,
+                 rule=_(rules.RULE_TEXT[package.refund_rule]))
+        return line + _saving(package, price, single)
     line = _("{sessions} × {minutes} min for {price} ({each} a session), valid {days} days; {rule}",
              sessions=present.number(package.sessions), minutes=present.number(package.minutes),
              price=price, each=each, days=present.number(package.valid_days),
              rule=_(rules.RULE_TEXT[package.refund_rule]))
-    if single is not None and single.amount * package.sessions > price.amount:
-        line += " · " + _("you save {saved}", saved=Money(
-            single.amount * package.sessions - price.amount, price.currency))
-    return line
+    return line + _saving(package, price, single)
+
+
+def _saving(package: SessionPackage, price: Money, single: Money | None) -> str:
+    if single is None or single.amount * package.sessions <= price.amount:
+        return ""
+    return " · " + _("you save {saved}", saved=Money(
+        single.amount * package.sessions - price.amount, price.currency))
 
 
 def balance_line(balance: Balance, other: str) -> str:
@@ -69,10 +79,56 @@ async def _name(uow: UnitOfWork, account_id: int) -> str:
 async def held_text(uow: UnitOfWork, account_id: int) -> str:
     """The packages this account bought or sold that still run, a line each ("" if none)."""
     lines = []
+    for retainer in await retainers.of_account(uow, account_id):
+        other = retainer.consultant_id if retainer.seeker_id == account_id else retainer.seeker_id
+        lines.append(retainer_line(retainer, await _name(uow, other)))
     for balance in await packages.balances(uow, account_id):
         other = balance.consultant_id if balance.seeker_id == account_id else balance.seeker_id
         lines.append(balance_line(balance, await _name(uow, other)))
     return "\n".join(lines)
+
+
+def retainer_line(retainer: Retainer, other: str) -> str:
+    """“🔁 Retainer #2 with Ann: 4 x 60 min a month for €288.00, renews 26 Dec 2026”."""
+    line = _("🔁 Retainer #{id} with {other}: {sessions} × {minutes} min a month for {price}",
+             id=retainer.id, other=other, sessions=present.number(retainer.sessions),
+             minutes=present.number(retainer.minutes),
+             price=Money(retainer.price_minor, retainer.currency))
+    if retainer.status == "awaiting_card":
+        return line + ", " + _("waiting for the card to be saved")
+    if retainer.status == "past_due":
+        return line + ", " + _("this month's payment is due")
+    return line + (", " + _("renews {day}", day=present.day(retainer.renews_at))
+                   if retainer.renews_at else "")
+
+
+async def running_retainers(uow: UnitOfWork, account_id: int) -> list[int]:
+    """The retainers this account may end now."""
+    return [r.id for r in await retainers.of_account(uow, account_id)]
+
+
+async def consent_text(uow: UnitOfWork, package_id: int) -> str:
+    """What the seeker agrees to before a retainer's card is saved (and kept with it)."""
+    package = await uow.session.get(SessionPackage, package_id)
+    if package is None or not package.monthly or not package.active:
+        raise NotFound(_("That package is no longer offered."))
+    name = await _name(uow, package.consultant_id)
+    return _("🔁 You agree that Agora charges {price} to the card you save now: today, and then "
+             "each month on the same day, until you or {name} end the retainer in /packages. "
+             "Each month holds {sessions} sessions of {minutes} minutes; {rule}.",
+             price=Money(package.price_minor, package.currency), name=name,
+             sessions=present.number(package.sessions), minutes=present.number(package.minutes),
+             rule=_(rules.RULE_TEXT[package.refund_rule]))
+
+
+async def subscribe(uow: UnitOfWork, seeker_id: int, package_id: int) -> int:
+    """`retainers.subscribe`, as the chat confirms it: the retainer's number."""
+    return (await retainers.subscribe(uow, seeker_id, package_id)).id
+
+
+async def end_retainer(uow: UnitOfWork, retainer_id: int, actor_id: int) -> int:
+    """`retainers.cancel`, as the chat confirms it: the retainer's number."""
+    return (await retainers.cancel(uow, retainer_id, actor_id)).id
 
 
 @dataclass(frozen=True)
@@ -81,7 +137,7 @@ class Offers:
 
     consultant_id: int
     name: str
-    lines: list[tuple[int, str]]  # (package id, its terms in a line)
+    lines: list[tuple[int, str, bool]]  # (package id, its terms in a line, monthly)
 
 
 async def offers(uow: UnitOfWork, consultant_id: int, *, savings: bool = True) -> Offers:
@@ -91,12 +147,12 @@ async def offers(uow: UnitOfWork, consultant_id: int, *, savings: bool = True) -
     for package in await packages.offers_of(uow, consultant_id):
         single = profiles.price_for(profile, package.minutes) \
             if savings and package.minutes in profiles.lengths(profile) else None
-        lines.append((package.id, offer_line(package, single)))
+        lines.append((package.id, offer_line(package, single), package.monthly))
     return Offers(consultant_id, await _name(uow, consultant_id), lines)
 
 
 async def offer(uow: UnitOfWork, consultant_id: int, sessions: int, discount_percent: int,
-                valid_days: int, refund_rule: str) -> tuple[int, str]:
+                valid_days: int | str, refund_rule: str) -> tuple[int, str]:
     """A new package of the consultant's, of their session length (`service.offer`), as the
     chat confirms it: its number and terms."""
     profile = await profiles.get(uow, consultant_id)
@@ -104,8 +160,9 @@ async def offer(uow: UnitOfWork, consultant_id: int, sessions: int, discount_per
     if not lengths:
         raise DomainError(_("Packages are of 30- or 60-minute sessions; your rate offers "
                             "neither."))
+    monthly = valid_days == rules.MONTHLY
     package = await packages.offer(uow, consultant_id, sessions, max(lengths), discount_percent,
-                                   valid_days, refund_rule)
+                                   0 if monthly else int(valid_days), refund_rule, monthly)
     return package.id, offer_line(package)
 
 
