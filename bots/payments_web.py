@@ -25,7 +25,7 @@ from core.clock import local_time
 from core.errors import DomainError
 from core.i18n import READER_LOCALE, _, current_language, present
 from core.i18n.typed import read_number
-from core.money.model import Money, described, exponent
+from core.money.model import Money, described, exponent, saving_terms
 from core.money.reading import read_for
 from payments import pay_page
 from payments.pay_page import STATE_WORDS
@@ -216,7 +216,8 @@ def _save_page(saving: Any) -> HTMLResponse:
         said = {"key": "card_kept"} if saving.state == "saved" else \
             {"key": "card_state", "state": _state(saving.state)}
         return _page(_("Save a card"), said=said)
-    return _page(_("Save a card"), save=described(saving.reference))
+    return _page(_("Save a card"), save=described(saving.reference),
+                 terms=saving_terms(saving.reference))
 
 
 async def _save(payments: PaymentsService, saving: Any, card: str) -> HTMLResponse:
@@ -224,8 +225,10 @@ async def _save(payments: PaymentsService, saving: Any, card: str) -> HTMLRespon
         saved = await payments.save_with_test_card(saving.id, card)
     except DomainError as exc:  # declined now: the form again, for another card
         again = described(saving.reference) if saving.state == "awaiting_method" else None
-        return _page(_("Card not saved"), 402, err=f"❌ {exc}", save=again)
-    return _page(_("Card saved"), said={"key": "card_saved", "last4": saved.last4})
+        return _page(_("Card not saved"), 402, err=f"❌ {exc}", save=again,
+                     terms=saving_terms(saving.reference))
+    return _page(_("Card saved"), said={"key": "card_saved", "last4": saved.last4,
+                                        "terms": saving_terms(saving.reference)})
 
 
 async def _failed(container: Container, payments: PaymentsService, token: str, reason: str

@@ -114,3 +114,48 @@ async def test_a_slack_seeker_buys_a_telegram_consultants_package_and_books_from
             Invoice.escrow_id == row.id))).scalars())
         assert receipts == ["payment"]
         assert await ledger.balance(uow, holding(row), "EUR") == Money(36000, "EUR").amount
+
+
+@pytest.mark.journey
+async def test_a_slack_seeker_takes_a_monthly_retainer_from_a_telegram_consultant(world, clock):
+    """Cora offers 3 × 60 minutes every month; Sid agrees to the monthly charge on Slack, saves
+    a card on the sandbox page, and the first month is charged to it at once; /packages shows
+    the retainer to both, and Sid ends it there."""
+    app = world.app
+    cora = await consultant(app, str(TELEGRAM_USER), channel="telegram",
+                            address=str(TELEGRAM_USER), zone="Europe/Riga")
+    await registered(app, f"T0AGORA:{SLACK_USER}", channel="slack", address=SLACK_USER,
+                     roles=("seeker",), display_name="Sid", timezone="Europe/Berlin")
+    tg = world.sam
+    await tg.say("/packages", "You offer no packages yet")
+    await tg.tap("New package", "How many sessions")
+    await tg.tap("3", "How much off")
+    await tg.tap("0 %", "For how long")
+    await tg.tap("Every month", "And the sessions not used")
+    await tg.tap("not refunded", "3 × 60 min every month for €240.00 a month")
+
+    await world.bob.command(f"packages {cora.id}")
+    await world.bob_sees("renewed by card until cancelled")
+    await world.bob_presses("Subscribe #1")
+    consent = message_text(await world.bob_sees("You agree that Agora charges €240.00"))
+    assert "each month on the same day, until you or 4242 end the retainer" in consent
+    await world.bob_presses("I agree")
+    await world.bob_sees("Retainer #1 set up")
+    await world.bob_sees("Retainer #1: save the card it is charged to, €240.00 each month")
+    saving = await app.payments.saved_method("retainer:1")
+    page = await world.http.get(urlparse(saving.save_url).path)
+    assert "first month is charged to this card as soon as it is saved" in page.text
+    saved = await world.http.post(urlparse(saving.save_url).path,
+                                  data={"card_number": "4242 4242 4242 4242"})
+    assert saved.status_code == 200 and "Card •••• 4242 saved" in saved.text
+    await world.bob_sees("Retainer #1, month 1: 3 sessions of 60 minutes until")
+    escrow = await app.payments.by_reference("package:1")
+    assert (escrow.kind, escrow.state, escrow.amount) == ("package", "held", Money(24000, "EUR"))
+
+    mark = world.telegram.mark()
+    await tg.say("/packages", "Retainer #1 with Sid")
+    assert "renews" in await world.sam_told("Retainer #1 with Sid", mark)
+    await world.bob.command("packages")
+    await world.bob_sees("🔁 Retainer #1 with 4242: 3 × 60 min a month for €240.00, renews")
+    await world.bob_presses("End retainer #1")
+    await world.bob_sees("Retainer #1 ended: no month is charged again")

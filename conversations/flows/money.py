@@ -11,7 +11,7 @@ from core.deals import on_terms
 from core.errors import Conflict, DomainError, NotFound
 from core.i18n import N_, _, dates
 from core.ids import parse_id
-from core.money.model import Money, described
+from core.money.model import Money, described, saving_terms
 from core.payments_port import EscrowView, PaymentsPort, SavedMethodView, Wallet
 
 
@@ -132,7 +132,9 @@ async def _save_start(ctx: Ctx, arg: str) -> Next | None:
 
 
 def _save_text(ctx: Ctx, view: SavedMethodView) -> str:
-    text = _(SAVE_TEXT, what=described(view.reference))
+    text = (_(SAVE_TEXT, what=described(view.reference)) if view.reference.startswith("booking:")
+            else _("💳 Save a card for {what}.", what=described(view.reference)) + " "
+            + saving_terms(view.reference))
     if _payments(ctx).test_mode:
         text += "\n" + _("TEST MODE — no real money moves.")
     return text
@@ -202,6 +204,9 @@ async def _save_card(ctx: Ctx, number: str) -> Next:
         return Next.stay(Reply(f"❌ {exc}", kind="error"))
     if saved.state != "saved":
         return Next.end(Reply(_("A card was already saved for this session.")))
+    if not saved.reference.startswith("booking:"):
+        return Next.end(Reply(_("Card •••• {last4} saved.", last4=saved.last4) + " "
+                              + saving_terms(saved.reference)))
     return Next.end(Reply(_("✅ Card •••• {last4} saved. Nothing is charged now; the "
                             "session's maximum is authorised on it 24 h before, and you are told "
                             "when it is.", last4=saved.last4)))

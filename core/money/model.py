@@ -111,13 +111,26 @@ class CommissionRule:
 _KINDS = {"deal": N_("deal #{number}"), "booking": N_("session booking #{number}"),
           "recap": N_("the recap of session #{number}"),
           "deposit": N_("the bid deposit on request #{number}"),
-          "package": N_("session package #{number}")}
+          "package": N_("session package #{number}"), "retainer": N_("retainer #{number}")}
 # A part of a package's payment: a session used, or what unused sessions left the consultant.
 _PARTS = {"use": N_("session package #{number} (a session used)"),
           "kept": N_("session package #{number} (unused sessions kept)")}
 _EXTRA_TIME = {"deal": N_("deal #{number} (extra time)"),
                "booking": N_("session booking #{number} (extra time)"),
                "recap": N_("the recap of session #{number} (extra time)")}
+
+
+# What a card saved for later is used for, by what it is saved for (payments' saved methods).
+SAVING_TERMS = {
+    "booking": N_("Nothing is charged now; the session's maximum is authorised on this card 24 h "
+                  "before the session."),
+    "retainer": N_("The retainer's first month is charged to this card as soon as it is saved, "
+                   "then each month until the retainer ends.")}
+
+
+def saving_terms(reference: str) -> str:
+    """What the card saved for `reference` will be charged, as its payer reads it."""
+    return _(SAVING_TERMS.get(reference.partition(":")[0], SAVING_TERMS["booking"]))
 
 
 def described(reference: str) -> str:

@@ -117,7 +117,7 @@ async def _intent_of(world, escrow_id):
 async def test_a_retainers_card_is_charged_each_month_off_session_and_stays_saved(stripe_world):
     """A retainer's month: an automatic-capture PaymentIntent off-session on the card saved
     under `retainer:…`, which stays saved for the next month; asked twice, charged once."""
-    saved, buyer, consultant = await ask_to_save(stripe_world, "retainer:s7")
+    __, buyer, consultant = await ask_to_save(stripe_world, "retainer:s7")
     setup = await browser_saves(stripe_world)
     assert (await stripe_world.deliver("setup_intent.succeeded", setup)).status_code == 200
     payments = stripe_world.app.payments
@@ -136,7 +136,7 @@ async def test_a_retainers_card_is_charged_each_month_off_session_and_stays_save
 
 
 async def test_a_retainers_card_declined_at_renewal_leaves_the_month_to_pay(stripe_world):
-    saved, buyer, consultant = await ask_to_save(stripe_world, "retainer:s8")
+    __, buyer, consultant = await ask_to_save(stripe_world, "retainer:s8")
     setup = await browser_saves(stripe_world, "4000000000000341")
     assert (await stripe_world.deliver("setup_intent.succeeded", setup)).status_code == 200
     escrow = await stripe_world.app.payments.open("package", "consulting", "package:s81", buyer,
