@@ -118,7 +118,7 @@ async def test_a_slack_seeker_buys_a_telegram_consultants_package_and_books_from
 
 @pytest.mark.journey
 async def test_a_slack_seeker_takes_a_monthly_retainer_from_a_telegram_consultant(world, clock):
-    """Cora offers 3 × 60 minutes every month; Sid agrees to the monthly charge on Slack, saves
+    """Cora offers 3 x 60 minutes every month; Sid agrees to the monthly charge on Slack, saves
     a card on the sandbox page, and the first month is charged to it at once; /packages shows
     the retainer to both, and Sid ends it there."""
     app = world.app
