@@ -12,6 +12,7 @@ from sqlalchemy import delete
 from bots.catalog_jobs import add_catalog_jobs, add_index_jobs
 from config.container import Container
 from core.consulting.bookings import due as booking_due
+from core.consulting.packages import notices as package_notices
 from core.consulting.packages import retainers
 from core.consulting.packages import service as packages
 from core.consulting.profiles import promotions
@@ -227,12 +228,14 @@ def add_booking_jobs(scheduler: AsyncIOScheduler, container: Container) -> None:
 
 async def settle_packages(container: Container) -> int:
     """Retainers whose month ended start (and are charged for) the next; session packages
-    past their time have their unused sessions refunded or kept by each one's rule; then any
-    package money step a crash left. Returns how many packages expired."""
+    past their time have their unused sessions refunded or kept by each one's rule, and those
+    a week from it remind their holder; then any package money step a crash left. Returns how
+    many packages expired."""
     assert container.payments is not None
     async with container.uow() as uow:
         await retainers.renew_due(uow)
         expired = await packages.expire_due(uow)
+        await package_notices.remind_expiring(uow)
         await uow.commit()
     await PackagePayments(container.payments).catch_up()
     return len(expired)

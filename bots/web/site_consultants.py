@@ -14,6 +14,7 @@ from bots.web.pages import render
 from bots.web.public_media import FORMATS, public_copy
 from bots.web.site_errors import not_found, page_number
 from bots.web.site_links import canonical, chat_links
+from core.consulting.packages import view as package_view
 from core.consulting.profiles.directory import DirectoryQuery
 from core.consulting.profiles.taxonomy import CATEGORIES
 from core.errors import NotFound
@@ -52,9 +53,10 @@ async def consultant(request: Request, container: ContainerDep, consultant_id: s
             raise NotFound(public.GONE)
         async with container.uow() as uow:
             page = await public.consultant(uow, number)
+            offered = await package_view.offers(uow, number)
     except NotFound as exc:
         return not_found(request, str(exc))
-    return render(request, "site/consultant.html", c=page,
+    return render(request, "site/consultant.html", c=page, packages=offered.lines,
                   links=chat_links(request, "consultant", number),
                   canonical=canonical(container.settings, f"/consultants/{number}"))
 

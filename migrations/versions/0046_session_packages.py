@@ -73,6 +73,7 @@ def upgrade() -> None:
         sa.Column('paid_at', AWARE, nullable=True),
         sa.Column('expires_at', AWARE, nullable=True),
         sa.Column('settled_at', AWARE, nullable=True),
+        sa.Column('reminded_at', AWARE, nullable=True),
         sa.Column('retainer_id', sa.Integer(), sa.ForeignKey('retainers.id'), nullable=True),
         sa.Column('month', sa.Integer(), nullable=True),
         sa.Column('starts_at', AWARE, nullable=True),

@@ -131,7 +131,13 @@ async def test_a_package_bought_once_pays_each_session_used_and_refunds_the_rest
     assert [(p.amount, p.state) for p in parts] == [(7200, "released"), (7200, "released")]
     assert all(p.commission > 0 and p.payout_state == "paid" for p in parts)
 
-    clock.advance(days=91)
+    clock.advance(days=84)  # a week before it expires: told once what is left
+    await settle_packages(app)
+    await settle_packages(app)
+    reminded = await told(app, bob.id, "Package #1 with Ann expires")
+    assert len(reminded) == 1 and "with 3 of 5 sessions not booked yet: unused sessions are " \
+        "refunded in full at expiry." in reminded[0]["text"]
+    clock.advance(days=7)
     assert await settle_packages(app) == 1
     [paid] = [e for e in await _escrows(app, "package:1") if e.reference == "package:1"]
     assert (paid.refunded, paid.drawn, paid.state) == (21600, 14400, "settled")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from conversations.messages import Choice
+from core.consulting.packages import service as packages
 from core.consulting.profiles import service as profiles
 from core.consulting.sessions import reviews
 from core.consulting.sessions import service as sessions
@@ -103,3 +104,17 @@ async def test_a_consultants_page_offers_the_next_free_times_and_a_book_button(s
         await uow.commit()
     page = (await web.get(f"/consultants/{hourless.id}")).text
     assert "No free time in the next 7 days" in page and "<time" not in page
+
+
+async def test_a_consultants_page_lists_the_packages_she_offers(site_app, web):
+    cora = await consultant(site_app, "cora")
+    page = (await web.get(f"/consultants/{cora.id}")).text
+    assert "Session packages" not in page
+    async with site_app.uow() as uow:
+        await packages.offer(uow, cora.id, 5, 60, 10, 90, "full")
+        await packages.offer(uow, cora.id, 3, 60, 0, 0, "none", monthly=True)
+        await uow.commit()
+    page = (await web.get(f"/consultants/{cora.id}")).text
+    assert "5 × 60 min for €360.00 (€72.00 a session), valid 90 days" in page
+    assert "you save €40.00" in page
+    assert "3 × 60 min every month for €240.00 a month" in page

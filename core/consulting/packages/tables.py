@@ -85,6 +85,7 @@ class PackagePurchase(Base):
     paid_at: Mapped[datetime | None]
     expires_at: Mapped[datetime | None]
     settled_at: Mapped[datetime | None]  # its unused sessions refunded or kept, by the rule
+    reminded_at: Mapped[datetime | None]  # told a week before expiry of sessions still unbooked
     # A month of a retainer (its `month`-th), running from `starts_at`; None: bought once.
     retainer_id: Mapped[int | None] = mapped_column(ForeignKey("retainers.id"))
     month: Mapped[int | None] = mapped_column(Integer)
