@@ -97,7 +97,9 @@ ARTICLES: tuple[Article, ...] = (
             "free minutes trial charge authorisation session cost"),
     Article("cancel-booking", N_("Consultants"), N_("Can I cancel or reschedule a booking?"),
             N_("Yes, from the booking card. Cancelling is free up to the notice stated on the card; "
-            "later a late-cancellation fee applies. Rescheduling needs the other party's consent."),
+            "later a late-cancellation fee applies. Until then a seeker can also move the session "
+            "to another free time in one step; after that a new time needs the other party's "
+            "consent."),
             "cancel reschedule booking move late fee no-show"),
     Article("become-consultant", N_("Consultants"), N_("How do I offer consulting?"),
             N_("Type /consultant to write your profile: expertise, languages, rates and weekly hours. "
@@ -109,8 +111,18 @@ ARTICLES: tuple[Article, ...] = (
                "paste any calendar's secret address in iCal format (Google, Outlook). Agora then "
                "never offers a time you are busy in it; a CalDAV calendar also gets each booking "
                "written in, moved and removed. /calendar also gives everyone a private address of "
-               "their bookings to subscribe to in their calendar app."),
+               "their bookings to subscribe to in their calendar app. Not connected: signing in "
+               "with a Google or Microsoft account — use their secret address instead (read "
+               "only: bookings reach them through your private address)."),
             "calendar caldav ics google outlook icloud nextcloud busy sync subscribe feed"),
+    Article("consultant-packages", N_("Consultants"), N_("Can I sell several sessions at once?"),
+            N_("Yes: in /packages offer 3, 5 or 10 sessions at up to 20% off, valid up to a year, "
+               "or every month as a retainer charged to the client's saved card with their "
+               "consent. The client pays once; Agora holds the money and pays you each session's "
+               "share, minus the commission, when it took place. Each booking of that length "
+               "draws from the package. Unused sessions are refunded or kept at the end, as you "
+               "chose."),
+            "package bundle retainer monthly subscription prepaid sessions discount"),
     Article("payouts", N_("Account"), N_("How do I get paid?"),
             N_("Set up payouts with /payouts: money released from deals and sessions is paid to "
             "your account minus the commission."),
