@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from core.catalog.tables import Listing, ListingMedia
+from core.consulting.packages import service as packages
 from core.consulting.tables import Booking
 from core.deals.tables import Offer, Thread
 from tests.catalog.helpers import make_account, publish
@@ -286,6 +287,22 @@ async def test_a_booking_in_the_app_shows_where_to_meet_to_its_two_parties_alone
                  await web.get(f"/app/part/consultants/{cora.id}", headers=other),
                  await web.get(f"/consultants/{cora.id}")):  # the public site
         assert seen.status_code == 200 and own not in seen.text and "zoom.us" not in seen.text
+
+
+async def test_a_booking_from_a_package_shows_the_package_not_a_card_hold_in_the_app(
+        site_app, web, clock):
+    cora = await consultant(site_app, str(SELLER), channel="telegram")
+    buyer = await make_account(site_app, str(BUYER), channel="telegram", roles=("buyer",))
+    async with site_app.uow() as uow:
+        package = await packages.offer(uow, cora.id, 5, 60, 10, 90, "full")
+        purchase = await packages.buy(uow, buyer.id, package.id)
+        await uow.commit()
+    escrow = await site_app.payments.by_reference(packages.reference(purchase.id))
+    await site_app.payments.pay_with_test_card(escrow.id, "4242 4242 4242 4242")
+    booking = await confirmed(site_app, buyer.id, cora.id, datetime(2026, 11, 23, 8, 0, tzinfo=UTC))
+    card = await web.get(f"/app/part/bookings/{booking.id}", headers=signed(clock, BUYER))
+    assert "📦 Prepaid from package #1: 4 of 5 sessions left to book" in card.text
+    assert "At most" not in card.text and "goes back to your package" in card.text
 
 
 async def test_my_deals_name_each_deals_next_step(site_app, web, clock):
