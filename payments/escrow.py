@@ -230,15 +230,16 @@ class EscrowService:
                     part = await self._draw(uow, await load(uow, escrow_id), part_reference,
                                             amount, actor)
                     await uow.commit()
+                view = self.view(part)
         except IntegrityError:  # drawn at the same moment by another worker: that part
             async with self.uow() as uow:
                 found = await by_reference(uow, part_reference)
-            if found is None:
-                raise
-            part = found
-        if part.state == "held":
-            return await self.release(part.id, actor)
-        return self.view(part)
+                if found is None:
+                    raise
+                view = self.view(found)
+        if view.state == "held":
+            return await self.release(view.id, actor)
+        return view
 
     async def _draw(self, uow: UnitOfWork, escrow: Escrow, part_reference: str, amount: Money,
                     actor: Actor) -> Escrow:
@@ -286,6 +287,26 @@ class EscrowService:
                 raise DomainError(_("A refund can be at most {amount}.", amount=Money(left, escrow.currency)))
             return 0, 0, value
         return await self._operate(escrow_id, "refund", HELD, ("held",), plan, actor)
+
+    async def refund_to(self, escrow_id: int, total: Money, actor: Actor) -> EscrowView:
+        """Refund what is missing for the held escrow's refunds to reach `total` (nothing when
+        they do). The amount is read again once this call holds the escrow (`settling`), so two
+        callers asking at once, or one after the other, refund it once."""
+        async with self.uow() as uow:
+            escrow = await load(uow, escrow_id)
+            expect(escrow, HELD, "refunded")
+            if escrow.refunded >= total.amount:
+                return self.view(escrow)
+            if not await transition(uow, escrow, ("held",), "settling", actor):
+                raise Conflict(await lost(uow, escrow.id))
+            escrow = await load(uow, escrow_id)  # under this call's claim: what is refunded now
+            value = total.amount - escrow.refunded
+            if value <= 0 or value > escrow.amount - escrow.refunded - escrow.drawn:
+                await uow.rollback()  # refunded meanwhile, or nothing left: the claim goes
+                return await self.get(escrow_id)
+            op = await new_operation(uow, escrow, "refund", 0, 0, value, actor)
+            await uow.commit()
+        return await self._call(op, escrow)
 
     async def split(self, escrow_id: int, refund: Money, actor: Actor) -> EscrowView:
         """Settle a dispute: refund part to the payer, release the rest to the payee."""

@@ -90,6 +90,7 @@ def upgrade() -> None:
                   nullable=False),
         sa.Column('state', sa.String(10), nullable=False),
         sa.Column('amount_minor', BIG, nullable=True),
+        sa.Column('refund_minor', BIG, nullable=False, server_default='0'),
         sa.Column('created_at', AWARE, nullable=False),
         sa.Column('settled_at', AWARE, nullable=True))
     op.create_index('ix_package_uses_purchase_id', 'package_uses', ['purchase_id'])

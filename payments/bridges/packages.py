@@ -31,7 +31,7 @@ from core.consulting.packages.events import (
     RetainerMonthDue,
     RetainerSubscribed,
 )
-from core.consulting.packages.tables import PackagePurchase, PackageUse
+from core.consulting.packages.tables import PackagePurchase
 from core.errors import DomainError
 from core.i18n import N_, _, present
 from core.money.events import EscrowFunded, MethodSaved
@@ -44,6 +44,7 @@ from payments.service import PaymentsService
 
 log = logging.getLogger(__name__)
 SYSTEM = Actor("system:packages", "a session package")
+UNPAID = ("awaiting_payment",)
 
 
 class PackagePayments:
@@ -141,35 +142,31 @@ class PackagePayments:
             await uow.commit()
 
     async def after_used(self, events: Sequence[PackageSessionUsed]) -> None:
-        """After commit: each used session's share is released to the consultant."""
-        for event in events:
-            await self._safely(self._release_use, event.purchase_id, event.booking_id,
-                               event.share)
+        """After commit: each used session paid to the consultant (and a late fee's rest
+        refunded to the seeker)."""
+        for purchase_id in dict.fromkeys(e.purchase_id for e in events):
+            await self._safely(self.settle, purchase_id)
 
     async def after_expired(self, events: Sequence[PackageExpired]) -> None:
         """After commit: the unused value refunded and kept, by the package's rule."""
         for event in events:
-            await self._safely(self._settle_expiry, event.purchase_id, event.refund, event.kept)
+            await self._safely(self.settle, event.purchase_id)
 
-    async def _release_use(self, purchase_id: int, booking_id: int, share: Money) -> None:
+    async def settle(self, purchase_id: int) -> None:
+        """Bring the package's payment where its sessions say it should stand
+        (`packages.money_due`): first its refunds up to their total, then each part not yet
+        released. Asked again — a crash, a second worker — nothing moves twice: a refund is
+        to a total (`refund_to`), a part once per reference."""
+        async with self.payments.uow() as uow:
+            due = await packages.money_due(uow, purchase_id)
         escrow = await self.payments.by_reference(packages.reference(purchase_id))
-        if escrow is not None:
-            await self.payments.release_part(escrow.id, packages.use_reference(
-                purchase_id, booking_id), share, SYSTEM)
-
-    async def _settle_expiry(self, purchase_id: int, refund: Money, kept: Money) -> None:
-        """Refund what the rule gives back (what is not refunded yet of it), then release what
-        it leaves the consultant: asked again, nothing moves twice."""
-        escrow = await self.payments.by_reference(packages.reference(purchase_id))
-        if escrow is None:
+        if due is None or escrow is None or escrow.state in UNPAID:
             return
-        owed = refund - escrow.refunded
-        if owed.amount > 0:
-            await self.payments.refund(escrow.id, owed, Actor(
-                SYSTEM.who, "unused sessions refunded at expiry"))
-        if kept.amount > 0:
-            await self.payments.release_part(escrow.id, packages.kept_reference(purchase_id),
-                                             kept, Actor(SYSTEM.who, "unused sessions kept"))
+        if due.refunded > escrow.refunded:
+            await self.payments.refund_to(escrow.id, due.refunded, Actor(
+                SYSTEM.who, "unused or late-cancelled sessions refunded"))
+        for reference, amount in due.parts:
+            await self.payments.release_part(escrow.id, reference, amount, SYSTEM)
 
     async def _safely(self, step: Callable[..., Awaitable[None]], *args: Any) -> None:
         try:
@@ -178,31 +175,20 @@ class PackagePayments:
             log.warning("package money step %s%s not taken: %s", step.__name__, args, exc)
 
     async def catch_up(self) -> int:
-        """Take again the steps a crash left: used sessions whose share is not released yet,
-        expired packages whose unused value has not moved, retainer months never charged.
-        Returns how many were looked at."""
+        """Take again the steps a crash left: packages whose payment is not yet where their
+        sessions say, retainer months never charged. Returns how many were looked at."""
         uncharged = await self._months_never_charged()
         for month in uncharged:
             await self._safely(self._charge_month, *month)
         async with self.payments.uow() as uow:
-            used = (await uow.session.execute(select(
-                PackageUse.purchase_id, PackageUse.booking_id, PackageUse.amount_minor,
-                PackagePurchase.currency).join(PackagePurchase).where(
-                PackageUse.state == "used"))).all()
-            behind = [row for row in used if not await _released(uow, packages.use_reference(
-                row.purchase_id, row.booking_id))]
-            expired = list((await uow.session.execute(select(PackagePurchase).where(
-                PackagePurchase.status == "expired"))).scalars())
-            unsettled = [p for p in expired if not await _expiry_done(uow, p)]
-        for row in behind:
-            await self._safely(self._release_use, row.purchase_id, row.booking_id,
-                               Money(row.amount_minor, row.currency))
-        for purchase in unsettled:
-            unused = packages.rules.unused_value(Money(purchase.price_minor, purchase.currency),
-                                                 purchase.sessions, purchase.used)
-            refund = packages.rules.refund_at_expiry(unused, purchase.refund_rule)
-            await self._safely(self._settle_expiry, purchase.id, refund, unused - refund)
-        return len(behind) + len(unsettled) + len(uncharged)
+            behind = list((await uow.session.execute(select(PackagePurchase.id).where(
+                PackagePurchase.status.in_(("active", "used_up", "expired")),
+                PackagePurchase.paid_at.is_not(None))
+                .order_by(PackagePurchase.id))).scalars())
+            behind = [p for p in behind if not await _settled(uow, p)]
+        for purchase_id in behind:
+            await self._safely(self.settle, purchase_id)
+        return len(behind) + len(uncharged)
 
     async def _months_never_charged(self) -> list[tuple[int, int, int, int, Money]]:
         async with self.payments.uow() as uow:
@@ -230,11 +216,16 @@ def _started(purchase: PackagePurchase) -> str:
              minutes=present.number(purchase.minutes), until=present.day(purchase.expires_at))
 
 
-async def _released(uow: UnitOfWork, reference: str) -> bool:
-    part = await by_reference(uow, reference)
-    return part is not None and part.state != "held"
-
-
-async def _expiry_done(uow: UnitOfWork, purchase: PackagePurchase) -> bool:
-    escrow = await by_reference(uow, packages.reference(purchase.id))
-    return escrow is None or escrow.state in ("settled", "refunded")
+async def _settled(uow: UnitOfWork, purchase_id: int) -> bool:
+    """Whether the package's payment stands where its sessions say (nothing to do)."""
+    due = await packages.money_due(uow, purchase_id)
+    escrow = await by_reference(uow, packages.reference(purchase_id))
+    if due is None or escrow is None:
+        return True
+    if escrow.refunded < due.refunded.amount:
+        return False
+    for reference, __ in due.parts:
+        part = await by_reference(uow, reference)
+        if part is None or part.state == "held":
+            return False
+    return True

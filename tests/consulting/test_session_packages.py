@@ -7,6 +7,7 @@ twice. The clock starts on Friday 20 November 2026 at 12:00 UTC."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -27,6 +28,7 @@ from payments.bridges.packages import PackagePayments
 from payments.settle import holding
 from payments.tables import Escrow, Invoice
 from tests.consulting.helpers import consultant, seeker, status
+from tests.consulting.session_support import BOOKING as ADMIN
 from tests.consulting.session_support import CARD, act
 from tests.support.outbox import told
 
@@ -183,3 +185,49 @@ async def test_the_last_session_is_taken_once_and_a_booking_after_expiry_is_paid
     async with app.uow() as uow:
         with pytest.raises(Conflict, match="keeps its length"):
             await sessions.extend(uow, session_id, bob.id)
+
+
+async def test_a_late_cancellation_pays_the_fee_from_the_package_and_refunds_the_rest(app, clock):
+    ann, bob = await consultant(app), await seeker(app)
+    package = await _offered(app, ann)
+    purchase_id = await _bought(app, bob, package.id)
+    booking_id = await _booked(app, bob, ann, MONDAY_10)  # within 24 h of the start
+    clock.advance(days=2, hours=12)  # Sunday night: cancelling is late now
+    await act(app, changes.cancel, booking_id, bob.id)
+    assert await told(app, bob.id, "A late-cancellation fee of €36.00 applies")
+    balance = await _balance(app, purchase_id, bob.id)
+    assert (balance.left, balance.used) == (4, 1)
+    [fee] = await _escrows(app, f"package:1:use:{booking_id}")
+    assert (fee.amount, fee.state) == (3600, "released")
+    [paid] = [e for e in await _escrows(app, "package:1") if e.reference == "package:1"]
+    assert (paid.refunded, paid.drawn, paid.state) == (3600, 3600, "held")
+    assert await told(app, bob.id, "↩ €36.00 refunded to you for session package #1")
+    async with app.uow() as uow:
+        kinds = list((await uow.session.execute(select(Invoice.kind).where(
+            Invoice.escrow_id == paid.id).order_by(Invoice.id))).scalars())
+    assert kinds == ["payment", "credit_note"]
+    await PackagePayments(app.payments).catch_up()  # nothing moves twice
+    [again] = [e for e in await _escrows(app, "package:1") if e.reference == "package:1"]
+    assert (again.refunded, again.drawn) == (3600, 3600)
+
+
+async def test_two_workers_settling_a_package_at_once_move_its_money_once(app):
+    """Refunds to a total and parts by reference, raced on one event loop over two
+    connections (on PostgreSQL, two transactions contending for the escrow's row)."""
+    ann, bob = await consultant(app), await seeker(app)
+    package = await _offered(app, ann)
+    await _bought(app, bob, package.id)
+    escrow = await app.payments.by_reference("package:1")
+    for race in (  # a contender that finds the payment busy is refused, and asks again later
+            lambda: app.payments.refund_to(escrow.id, Money(3600, "EUR"), ADMIN),
+            lambda: app.payments.release_part(escrow.id, "package:1:use:99",
+                                              Money(7200, "EUR"), ADMIN)):
+        results = await asyncio.gather(*(race() for _ in range(3)), return_exceptions=True)
+        assert all(not isinstance(r, Exception) or isinstance(r, Conflict) for r in results), \
+            results
+        await race()
+    [paid] = [e for e in await _escrows(app, "package:1") if e.reference == "package:1"]
+    assert (paid.refunded, paid.drawn) == (3600, 7200)
+    assert [p.state for p in await _escrows(app, "package:1:use:99")] == ["released"]
+    async with app.uow() as uow:
+        assert await ledger.balance(uow, holding(paid), "EUR") == 36000 - 3600 - 7200

@@ -20,21 +20,18 @@ class PackageBought(Event):
 
 @dataclass(frozen=True)
 class PackageSessionUsed(Event):
-    """A session of a package was used: its share is released to the consultant."""
+    """A session of a package was used: its share goes to the consultant (a fee's worth of it,
+    the rest back to the seeker, when it was cancelled late or missed)."""
 
     purchase_id: int
     booking_id: int
-    share: Money
 
 
 @dataclass(frozen=True)
 class PackageExpired(Event):
-    """A package's time ran out with sessions unused: `refund` goes back to the seeker, `kept`
-    to the consultant, by the package's refund rule."""
+    """A package's time ran out: its unused sessions are refunded or kept, by its rule."""
 
     purchase_id: int
-    refund: Money
-    kept: Money
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,13 @@ def share(price: Money, sessions: int, number: int) -> Money:
     return Money(base + (1 if number <= extra else 0), price.currency)
 
 
+def fee_split(share_: Money, fee: Money) -> tuple[Money, Money]:
+    """A session used by a late cancellation or a no-show: the consultant gets the policy's
+    fee out of its share, the seeker the rest back (what the booking's words promise)."""
+    kept = Money(min(fee.amount, share_.amount), share_.currency)
+    return kept, share_ - kept
+
+
 def unused_value(price: Money, sessions: int, used: int) -> Money:
     """What the sessions not used are worth: the price less the shares of those used."""
     return Money(price.amount - sum(share(price, sessions, n).amount

@@ -196,7 +196,8 @@ async def settle_booking(uow: UnitOfWork, booking_id: int) -> str | None:
     booking = await uow.session.get(Booking, booking_id)
     if booking is None or booking.package_purchase_id is None:
         return None
-    used = await _was_used(uow, booking)
+    held = await _took_place(uow, booking)
+    used = held or booking.fee_minor > 0
     now = uow.clock.now()
     moved = await uow.session.execute(update(PackageUse).where(
         PackageUse.booking_id == booking_id, PackageUse.state == "reserved")
@@ -214,15 +215,17 @@ async def settle_booking(uow: UnitOfWork, booking_id: int) -> str | None:
     if not used:
         return "returned"
     portion = rules.share(_price(purchase), purchase.sessions, purchase.used)
+    back = Money(0, portion.currency) if held else \
+        rules.fee_split(portion, Money(booking.fee_minor, booking.currency))[1]
     await uow.session.execute(update(PackageUse).where(PackageUse.booking_id == booking_id)
-                              .values(amount_minor=portion.amount)
+                              .values(amount_minor=portion.amount, refund_minor=back.amount)
                               .execution_options(synchronize_session=False))
     if purchase.used == purchase.sessions:
         await uow.session.execute(update(PackagePurchase).where(
             PackagePurchase.id == purchase_id, PackagePurchase.status == ACTIVE)
             .values(status="used_up", settled_at=now)
             .execution_options(synchronize_session=False))
-    uow.emit(PackageSessionUsed(purchase_id, booking_id, portion))
+    uow.emit(PackageSessionUsed(purchase_id, booking_id))
     return "used"
 
 
@@ -232,12 +235,13 @@ async def on_booking_moved(uow: UnitOfWork, event: BookingMoved) -> None:
         await settle_booking(uow, event.booking_id)
 
 
-async def _was_used(uow: UnitOfWork, booking: Booking) -> bool:
-    if booking.status == "completed":
-        status = (await uow.session.execute(select(ConsultSession.status).where(
-            ConsultSession.booking_id == booking.id))).scalar_one_or_none()
-        return status == "ended_paid"
-    return booking.fee_minor > 0
+async def _took_place(uow: UnitOfWork, booking: Booking) -> bool:
+    """Whether the booking's session took place past its free minutes."""
+    if booking.status != "completed":
+        return False
+    status = (await uow.session.execute(select(ConsultSession.status).where(
+        ConsultSession.booking_id == booking.id))).scalar_one_or_none()
+    return status == "ended_paid"
 
 
 async def expire_due(uow: UnitOfWork) -> list[int]:
@@ -255,11 +259,44 @@ async def expire_due(uow: UnitOfWork) -> list[int]:
             .execution_options(synchronize_session=False))
         if moved.rowcount != 1:  # type: ignore[attr-defined]
             continue
-        unused = rules.unused_value(_price(purchase), purchase.sessions, purchase.used)
-        refund = rules.refund_at_expiry(unused, purchase.refund_rule)
-        uow.emit(PackageExpired(purchase.id, refund, unused - refund))
+        uow.emit(PackageExpired(purchase.id))
         expired.append(purchase.id)
     return expired
+
+
+@dataclass(frozen=True)
+class MoneyDue:
+    """Where a package's payment should stand: what goes back to the seeker in all, and each
+    part the consultant is paid (its reference and amount). The money layer brings the
+    payment there, whatever it did before (payments.bridges.packages)."""
+
+    refunded: Money
+    parts: list[tuple[str, Money]]
+
+
+async def money_due(uow: UnitOfWork, purchase_id: int) -> MoneyDue | None:
+    """The refunds and parts a package's sessions used so far, and its expiry, call for."""
+    purchase = await uow.session.get(PackagePurchase, purchase_id)
+    if purchase is None:
+        return None
+    price = _price(purchase)
+    zero = Money(0, price.currency)
+    back, parts = zero, []
+    for use in (await uow.session.execute(select(PackageUse).where(
+            PackageUse.purchase_id == purchase_id, PackageUse.state == "used")
+            .order_by(PackageUse.booking_id))).scalars():
+        refund = Money(use.refund_minor, price.currency)
+        kept = Money(use.amount_minor or 0, price.currency) - refund
+        back += refund
+        if kept.amount:
+            parts.append((use_reference(purchase_id, use.booking_id), kept))
+    if purchase.status == "expired":
+        unused = rules.unused_value(price, purchase.sessions, purchase.used)
+        refund = rules.refund_at_expiry(unused, purchase.refund_rule)
+        back += refund
+        if (unused - refund).amount:
+            parts.append((kept_reference(purchase_id), unused - refund))
+    return MoneyDue(back, parts)
 
 
 # -- what people see ------------------------------------------------------------------------

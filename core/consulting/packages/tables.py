@@ -105,5 +105,8 @@ class PackageUse(Base):
     purchase_id: Mapped[int] = mapped_column(ForeignKey("package_purchases.id"), index=True)
     state: Mapped[str] = mapped_column(String(10))  # reserved | used | returned
     amount_minor: Mapped[int | None] = mapped_column(BigId)  # the share, once used
+    # Of the share, what went back to the seeker (a late cancellation's or no-show's share
+    # beyond the fee); the rest is the consultant's.
+    refund_minor: Mapped[int] = mapped_column(BigId, default=0, server_default="0")
     created_at: Mapped[datetime]
     settled_at: Mapped[datetime | None]

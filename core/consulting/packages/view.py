@@ -67,7 +67,8 @@ def prepaid_line(balance: Balance) -> str:
 def prepaid_policy(free_cancel_hours: int) -> str:
     """A package booking's cancellation rule (core.consulting.packages.service.settle_booking)."""
     return _("Cancel up to {hours} hours before the start and the session goes back to your "
-             "package; later, or if the seeker does not come, it counts as used.",
+             "package. Later, or if you do not come, the session is used: the fee the policy "
+             "states goes to the consultant and the rest of its share back to you.",
              hours=present.number(free_cancel_hours))
 
 
