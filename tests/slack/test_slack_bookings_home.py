@@ -7,6 +7,7 @@ from sqlalchemy import select
 from core.accounts.tables import Account
 from core.consulting import views
 from core.consulting.bookings import service as bookings
+from core.consulting.packages import service as packages
 from tests.consulting.helpers import consultant
 from tests.slack.conftest import SlackWorld, message_text
 
@@ -24,3 +25,20 @@ async def test_the_slack_home_tab_lists_bookings_beside_the_deals(slack: SlackWo
     home = await slack.fake.wait_for("views.publish")
     text = message_text({"blocks": home["view"]["blocks"]})
     assert "📅 Your bookings" in text and "waiting for" in text and "to answer" in text, text
+
+
+async def test_the_slack_home_tab_shows_what_is_left_of_a_package(slack: SlackWorld):
+    await slack.register()
+    cora = await consultant(slack.app, "cora")
+    async with slack.app.uow() as uow:
+        ann = (await uow.session.execute(select(Account.id).where(Account.id != cora.id))
+               ).scalar_one()
+        package = await packages.offer(uow, cora.id, 5, 60, 10, 90, "full")
+        purchase = await packages.buy(uow, ann, package.id)
+        await uow.commit()
+    escrow = await slack.app.payments.by_reference(packages.reference(purchase.id))
+    await slack.app.payments.pay_with_test_card(escrow.id, "4242 4242 4242 4242")
+    await slack.user.open_home()
+    home = await slack.fake.wait_for("views.publish")
+    text = message_text({"blocks": home["view"]["blocks"]})
+    assert "📦 Package #1 with Cora: 5 of 5 sessions left to book (0 booked, 0 used)" in text, text
