@@ -24,6 +24,7 @@ from core.accounts.tables import Account
 from core.actions import Action, ActionRows, Intent
 from core.consulting.bookings import changes, moves
 from core.consulting.events import BookingCancelled, BookingConfirmed, SeekerNoShow, SessionDue
+from core.consulting.packages import service as packages
 from core.consulting.profiles import service as profiles
 from core.consulting.sessions import service as sessions
 from core.consulting.sessions.events import SessionJoined, SessionMoved, SessionReviewed
@@ -69,7 +70,9 @@ async def on_session_due(uow: UnitOfWork, event: SessionDue) -> None:
         uow, booking.id, booking.consultant_id, booking.seeker_id,
         Money(booking.max_minor if prepaid else booking.price_minor, booking.currency),
         f"session{booking.minutes}" if prepaid else rate_unit(booking), booking.minutes,
-        booking.starts_at, booking.meeting_url, prepaid_by=booking.package_purchase_id)
+        booking.starts_at, booking.meeting_url,
+        prepaid_as=packages.use_reference(booking.package_purchase_id, booking.id)
+        if booking.package_purchase_id is not None else None)
     await call_to_join(uow, session, first_authorise=booking.kind == "instant" and not prepaid)
 
 

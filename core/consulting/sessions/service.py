@@ -82,10 +82,11 @@ async def _party(uow: UnitOfWork, session_id: int, account_id: int) -> tuple[Con
 async def create_for_booking(uow: UnitOfWork, booking_id: int, consultant_id: int,
                              seeker_id: int, rate: Money, rate_unit: str, booked_minutes: int,
                              starts_at: datetime, call_link: str | None = None,
-                             prepaid_by: int | None = None) -> ConsultSession:
+                             prepaid_as: str | None = None) -> ConsultSession:
     """A confirmed booking's session, waiting for both to join (once per booking), meeting
-    at the booking's link (`call_link`). `prepaid_by`: the session package that pays it — its
-    rate is the package's share, already paid, so nothing waits for an authorisation."""
+    at the booking's link (`call_link`). `prepaid_as`: the money reference of the session
+    package's share that pays it — its rate is that share, already paid, so nothing waits for
+    an authorisation."""
     check_unit(rate_unit)
     if consultant_id == seeker_id:
         raise DomainError(_("A consultant can't book a session with themselves."))
@@ -101,9 +102,8 @@ async def create_for_booking(uow: UnitOfWork, booking_id: int, consultant_id: in
         booking_id=booking_id, consultant_id=consultant_id, seeker_id=seeker_id,
         rate_minor=rate.amount, currency=rate.currency, rate_unit=rate_unit,
         booked_minutes=booked_minutes, extended_minutes=0,
-        authorised_minor=rate.amount if prepaid_by is not None else 0,
-        escrow_ref=(reference(booking_id) if prepaid_by is None
-                    else f"package:{prepaid_by}:use:{booking_id}"),
+        authorised_minor=rate.amount if prepaid_as is not None else 0,
+        escrow_ref=prepaid_as or reference(booking_id),
         status=SESSION_PROCESS.initial, starts_at=starts_at,
         free_used=False, call_link=call_link, created_at=now, updated_at=now)
     uow.add(session)
