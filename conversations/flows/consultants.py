@@ -141,7 +141,7 @@ async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
         assert ctx.account is not None
         asked = await bookings.ask_now(ctx.uow, ctx.account.id, ctx.data["consultant_id"],
                                        topic=ctx.data["topic"])
-        return Next.end(_asked_now(asked.booking_id), menu=False)
+        return Next.end(_asked_now(asked), menu=False)
     return Next(state="results", remember=False)
 
 
@@ -168,14 +168,17 @@ async def _consultant_start(ctx: Ctx) -> Next | None:
     ctx.data["consultant_id"] = consultant_id
     if verb == "now":
         asked = await bookings.ask_now(ctx.uow, ctx.account.id, consultant_id)
-        return Next.end(_asked_now(asked.booking_id), menu=False)
+        return Next.end(_asked_now(asked), menu=False)
     return Next(state="slots" if verb == "book" else "page", remember=False)
 
 
-def _asked_now(booking_id: int) -> Reply:
-    return Reply(_("⚡ Asked: the consultant has a couple of minutes to accept. You'll be told "
-                   "here, and asked to authorise the payment (nothing is charged for the free "
-                   "minutes)."), ((Button(_("📅 The request"), f"@go:booking:{booking_id}"),),))
+def _asked_now(asked: bookings.Requested) -> Reply:
+    text = (_("⚡ Asked: the consultant has a couple of minutes to accept. You'll be told here; "
+              "the session is prepaid from your package.") if asked.prepaid else
+            _("⚡ Asked: the consultant has a couple of minutes to accept. You'll be told "
+              "here, and asked to authorise the payment (nothing is charged for the free "
+              "minutes)."))
+    return Reply(text, ((Button(_("📅 The request"), f"@go:booking:{asked.booking_id}"),),))
 
 
 async def _page(ctx: Ctx) -> list[Outbound]:

@@ -19,6 +19,7 @@ from core.consulting.bookings import due as booking_due
 from core.consulting.bookings import service as bookings
 from core.consulting.packages import rules
 from core.consulting.packages import service as packages
+from core.consulting.profiles import service as profiles
 from core.consulting.sessions import service as sessions
 from core.consulting.sessions.tables import ConsultSession
 from core.errors import Conflict, DomainError
@@ -231,3 +232,23 @@ async def test_two_workers_settling_a_package_at_once_move_its_money_once(app):
     assert [p.state for p in await _escrows(app, "package:1:use:99")] == ["released"]
     async with app.uow() as uow:
         assert await ledger.balance(uow, holding(paid), "EUR") == 36000 - 3600 - 7200
+
+
+async def test_talk_now_draws_from_the_package_and_starts_without_a_card(app, clock):
+    ann, bob = await consultant(app), await seeker(app)
+    package = await _offered(app, ann)
+    purchase_id = await _bought(app, bob, package.id)
+    async with app.uow() as uow:
+        await profiles.set_online(uow, ann.id, True)
+        asked = await bookings.ask_now(uow, bob.id, ann.id)
+        await uow.commit()
+    assert asked.prepaid
+    await act(app, bookings.accept, asked.booking_id, ann.id)
+    assert await app.payments.by_reference(f"booking:{asked.booking_id}") is None
+    async with app.uow() as uow:
+        session_id = (await uow.session.execute(select(ConsultSession.id).where(
+            ConsultSession.booking_id == asked.booking_id))).scalar_one()
+    await act(app, sessions.join, session_id, ann.id)
+    started = await act(app, sessions.join, session_id, bob.id)
+    assert started.status == "live_free"  # the pair's free minutes, as for any session
+    assert (await _balance(app, purchase_id, bob.id)).booked == 1
