@@ -138,7 +138,7 @@ async def test_a_slack_seeker_takes_a_monthly_retainer_from_a_telegram_consultan
     await world.bob_sees("renewed by card until cancelled")
     await world.bob_presses("Subscribe #1")
     consent = message_text(await world.bob_sees("You agree that Agora charges €240.00"))
-    assert "each month on the same day, until you or 4242 end the retainer" in consent
+    assert "each month on the same day, until you or 4242 end the retainer." in consent
     await world.bob_presses("I agree")
     await world.bob_sees("Retainer #1 set up")
     await world.bob_sees("Retainer #1: save the card it is charged to, €240.00 each month")

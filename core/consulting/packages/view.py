@@ -115,7 +115,7 @@ async def consent_text(uow: UnitOfWork, package_id: int) -> str:
         raise NotFound(_("That package is no longer offered."))
     name = await _name(uow, package.consultant_id)
     return _("🔁 You agree that Agora charges {price} to the card you save now: today, and then "
-             "each month on the same day, until you or {name} end the retainer in /packages. "
+             "each month on the same day, until you or {name} end the retainer. "
              "Each month holds {sessions} sessions of {minutes} minutes; {rule}.",
              price=Money(package.price_minor, package.currency), name=name,
              sessions=present.number(package.sessions), minutes=present.number(package.minutes),
