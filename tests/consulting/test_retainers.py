@@ -84,7 +84,11 @@ async def test_each_month_is_charged_to_the_saved_card_until_the_retainer_ends(a
     kept = await app.payments.by_reference("package:1:kept")  # the rule: none refunded
     assert kept is not None and kept.state == "released"
 
+    async with app.uow() as uow:
+        with pytest.raises(Conflict, match="You have this retainer already"):
+            await retainers.subscribe(uow, bob.id, months[0].package_id)
     await act(app, retainers.cancel, retainer_id, bob.id)
+    assert await told(app, ann.id, "Bob ended retainer #1: no month is charged again")
     async with app.uow() as uow:
         with pytest.raises(Conflict):
             await retainers.cancel(uow, retainer_id, ann.id)

@@ -1,5 +1,6 @@
 """What packages tell people on their own: a week before a package expires, its holder hears
-how many sessions are still to book and what happens to them (once per package)."""
+how many sessions are still to book and what happens to them (once per package); a retainer
+ended by one party is told to the other."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy import select, update
 from core.accounts.tables import Account
 from core.actions import Action, Intent
 from core.consulting.packages import rules
-from core.consulting.packages.tables import PackagePurchase
+from core.consulting.packages.tables import PackagePurchase, Retainer
 from core.i18n import N_, _, present
 from core.notifications.outbox import addressed_to, notify
 from core.storage.uow import UnitOfWork
@@ -49,3 +50,13 @@ async def remind_expiring(uow: UnitOfWork) -> list[int]:
                                  f"book:{purchase.consultant_id}")]])
         told.append(purchase.id)
     return told
+
+
+async def retainer_ended(uow: UnitOfWork, retainer: Retainer, by: int) -> None:
+    """The other party hears that the retainer was ended (whoever ended it saw it happen)."""
+    other = retainer.consultant_id if by == retainer.seeker_id else retainer.seeker_id
+    ender = await uow.session.get(Account, by)
+    async with addressed_to(uow, other):
+        await notify(uow, other, _(
+            "🔁 {name} ended retainer #{id}: no month is charged again; the month paid runs out.",
+            name=ender.display_name if ender else "—", id=retainer.id))

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
-from core.consulting.packages import rules
+from core.consulting.packages import notices, rules
 from core.consulting.packages.events import RetainerMonthDue, RetainerSubscribed
 from core.consulting.packages.tables import PackagePurchase, Retainer, SessionPackage
 from core.consulting.profiles import service as profiles
@@ -43,6 +43,11 @@ async def subscribe(uow: UnitOfWork, seeker_id: int, package_id: int) -> Retaine
         raise NotAllowed(_("You can't buy your own package."))
     if not (await profiles.get(uow, package.consultant_id)).live:
         raise Conflict(_("That consultant is not taking bookings right now."))
+    running = (await uow.session.execute(select(Retainer.id).where(
+        Retainer.package_id == package.id, Retainer.seeker_id == seeker_id,
+        Retainer.status.in_(RUNNING)))).scalar()
+    if running is not None:
+        raise Conflict(_("You have this retainer already (#{id}).", id=running))
     now = uow.clock.now()
     retainer = Retainer(package_id=package.id, seeker_id=seeker_id,
                         consultant_id=package.consultant_id, sessions=package.sessions,
@@ -145,6 +150,7 @@ async def cancel(uow: UnitOfWork, retainer_id: int, actor_id: int) -> Retainer:
         PackagePurchase.status == "awaiting_payment").values(status="cancelled")
         .execution_options(synchronize_session=False))
     await uow.session.refresh(retainer)
+    await notices.retainer_ended(uow, retainer, actor_id)
     return retainer
 
 
