@@ -38,23 +38,32 @@ async def _book_the_first_free_time(world, topic: str) -> None:
     await world.bob_sees("prepaid from your package")
 
 
+async def _cora_and_sid(world, **profile):
+    """Cora, a consultant on Telegram (€80 a 60-minute session); Sid, a seeker on Slack."""
+    cora = await consultant(world.app, str(TELEGRAM_USER), channel="telegram",
+                            address=str(TELEGRAM_USER), zone="Europe/Riga", **profile)
+    await registered(world.app, f"T0AGORA:{SLACK_USER}", channel="slack", address=SLACK_USER,
+                     roles=("seeker",), display_name="Sid", timezone="Europe/Berlin")
+    return cora
+
+
+async def _cora_offers(tg, sessions: str, off: str, valid: str, rule: str, offered: str):
+    """Cora offers a package in /packages on Telegram, choosing each term with a tap."""
+    await tg.say("/packages", "You offer no packages yet")
+    await tg.tap("New package", "How many sessions")
+    await tg.tap(sessions, "How much off")
+    await tg.tap(off, "For how long")
+    await tg.tap(valid, "And the sessions not used")
+    await tg.tap(rule, offered)
+
+
 @pytest.mark.journey
 async def test_a_slack_seeker_buys_a_telegram_consultants_package_and_books_from_it(world, clock):
     app = world.app
-    cora = await consultant(app, str(TELEGRAM_USER), channel="telegram",
-                            address=str(TELEGRAM_USER), zone="Europe/Riga",
-                            notice_minutes=2 * 24 * 60)  # every time offered may still move
-    await registered(app, f"T0AGORA:{SLACK_USER}", channel="slack", address=SLACK_USER,
-                     roles=("seeker",), display_name="Sid", timezone="Europe/Berlin")
-
-    # Cora offers a package on Telegram, choosing each term with a tap.
+    cora = await _cora_and_sid(world, notice_minutes=2 * 24 * 60)  # each time offered may move
     tg = world.sam
-    await tg.say("/packages", "You offer no packages yet")
-    await tg.tap("New package", "How many sessions")
-    await tg.tap("5", "How much off")
-    await tg.tap("10 %", "For how long")
-    await tg.tap("90 days", "And the sessions not used")
-    await tg.tap("refunded in full", "Package #1 offered: 5 × 60 min for €360.00 (€72.00 a session)")
+    await _cora_offers(tg, "5", "10 %", "90 days", "refunded in full",
+                       "Package #1 offered: 5 × 60 min for €360.00 (€72.00 a session)")
 
     # Sid sees it from her page on Slack, buys it and pays once.
     await world.bob.command(f"packages {cora.id}")
@@ -122,17 +131,10 @@ async def test_a_slack_seeker_takes_a_monthly_retainer_from_a_telegram_consultan
     a card on the sandbox page, and the first month is charged to it at once; /packages shows
     the retainer to both, and Sid ends it there."""
     app = world.app
-    cora = await consultant(app, str(TELEGRAM_USER), channel="telegram",
-                            address=str(TELEGRAM_USER), zone="Europe/Riga")
-    await registered(app, f"T0AGORA:{SLACK_USER}", channel="slack", address=SLACK_USER,
-                     roles=("seeker",), display_name="Sid", timezone="Europe/Berlin")
+    cora = await _cora_and_sid(world)
     tg = world.sam
-    await tg.say("/packages", "You offer no packages yet")
-    await tg.tap("New package", "How many sessions")
-    await tg.tap("3", "How much off")
-    await tg.tap("0 %", "For how long")
-    await tg.tap("Every month", "And the sessions not used")
-    await tg.tap("not refunded", "3 × 60 min every month for €240.00 a month")
+    await _cora_offers(tg, "3", "0 %", "Every month", "not refunded",
+                       "3 × 60 min every month for €240.00 a month")
 
     await world.bob.command(f"packages {cora.id}")
     await world.bob_sees("renewed by card until cancelled")

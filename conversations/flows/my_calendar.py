@@ -20,7 +20,7 @@ from core.consulting.calendars import service as calendars
 from core.consulting.calendars.view import CalendarView
 from core.consulting.calendars.words import REFUSED
 from core.consulting.profiles import service as profiles
-from core.errors import DomainError, NotFound
+from core.errors import DomainError
 from core.i18n import N_, _, present
 
 CALDAV_FORM = Form("caldav", N_("CalDAV calendar"), [
@@ -41,11 +41,7 @@ ICS_FORM = Form("ics", N_("Calendar address"), [
 
 
 async def _is_consultant(ctx: Ctx) -> bool:
-    try:
-        await profiles.own_profile(ctx.uow, ctx.account_id or 0)
-    except NotFound:
-        return False
-    return True
+    return await profiles.is_consultant(ctx.uow, ctx.account_id or 0)
 
 
 def status_text(view: CalendarView | None) -> str:

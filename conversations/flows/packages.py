@@ -12,7 +12,6 @@ from core.actions import Intent
 from core.consulting.packages import rules, view
 from core.consulting.packages import service as packages
 from core.consulting.profiles import service as profiles
-from core.errors import NotFound
 from core.i18n import N_, _, present
 from core.ids import parse_id
 
@@ -27,11 +26,7 @@ async def _start(ctx: Ctx) -> Next | None:
 
 
 async def _is_consultant(ctx: Ctx) -> bool:
-    try:
-        await profiles.own_profile(ctx.uow, ctx.account_id or 0)
-    except NotFound:
-        return False
-    return True
+    return await profiles.is_consultant(ctx.uow, ctx.account_id or 0)
 
 
 async def balances_text(ctx: Ctx) -> str:

@@ -92,37 +92,33 @@ class StripeProvider:
 
     async def authorise_saved(self, key: str, charge: Charge, customer_ref: str | None,
                               method_ref: str) -> Authorised:
-        params: dict[str, Any] = {
-            "amount": charge.amount.amount, "currency": charge.amount.currency.lower(),
-            "payment_method": method_ref, "payment_method_types": self.payment_methods,
-            "off_session": True, "confirm": True, "capture_method": "manual",
-            "metadata": {"reference": charge.reference, "pay_token": charge.pay_token}}
-        if customer_ref:
-            params["customer"] = customer_ref
-        intent = await self._call(self.client.v1.payment_intents.create_async, params, key)
+        intent = await self._off_session(key, charge, customer_ref, method_ref,
+                                         {"capture_method": "manual"})
         if intent.status != "requires_capture":
             raise ProviderError(_("The saved card could not be authorised "
                                   "(the payment is {status}).", status=str(intent.status).replace('_', ' ')))
-        latest = intent.latest_charge
-        charge_ref = latest if isinstance(latest, str) or latest is None else str(latest.id)
-        return Authorised(str(intent.id), charge_ref)
+        return _authorised(intent)
 
     async def charge_saved(self, key: str, charge: Charge, customer_ref: str | None,
                            method_ref: str) -> Authorised:
-        params: dict[str, Any] = {
-            "amount": charge.amount.amount, "currency": charge.amount.currency.lower(),
-            "payment_method": method_ref, "payment_method_types": self.payment_methods,
-            "off_session": True, "confirm": True, "transfer_group": charge.reference,
-            "metadata": {"reference": charge.reference, "pay_token": charge.pay_token}}
-        if customer_ref:
-            params["customer"] = customer_ref
-        intent = await self._call(self.client.v1.payment_intents.create_async, params, key)
+        intent = await self._off_session(key, charge, customer_ref, method_ref,
+                                         {"transfer_group": charge.reference})
         if intent.status != "succeeded":
             raise ProviderError(_("The saved card could not be charged (the payment is "
                                   "{status}).", status=str(intent.status).replace('_', ' ')))
-        latest = intent.latest_charge
-        charge_ref = latest if isinstance(latest, str) or latest is None else str(latest.id)
-        return Authorised(str(intent.id), charge_ref)
+        return _authorised(intent)
+
+    async def _off_session(self, key: str, charge: Charge, customer_ref: str | None,
+                           method_ref: str, extra: dict[str, Any]) -> Any:
+        """A PaymentIntent confirmed off-session on a saved method (the payer is not there)."""
+        params: dict[str, Any] = {
+            "amount": charge.amount.amount, "currency": charge.amount.currency.lower(),
+            "payment_method": method_ref, "payment_method_types": self.payment_methods,
+            "off_session": True, "confirm": True, **extra,
+            "metadata": {"reference": charge.reference, "pay_token": charge.pay_token}}
+        if customer_ref:
+            params["customer"] = customer_ref
+        return await self._call(self.client.v1.payment_intents.create_async, params, key)
 
     async def refund(self, key: str, charge: Charge, amount: Money) -> str:
         params = {"payment_intent": _intent(charge), "amount": amount.amount,
@@ -266,3 +262,10 @@ def _intent(charge: Charge) -> str:
     if not charge.provider_ref:
         raise ProviderError(_("This payment has not been made yet."))
     return charge.provider_ref
+
+
+def _authorised(intent: Any) -> Authorised:
+    """The intent and its charge, as the escrow keeps them."""
+    latest = intent.latest_charge
+    charge_ref = latest if isinstance(latest, str) or latest is None else str(latest.id)
+    return Authorised(str(intent.id), charge_ref)

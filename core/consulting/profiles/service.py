@@ -66,6 +66,11 @@ async def get(uow: UnitOfWork, account_id: int, *, lock: bool = False) -> Consul
     return profile
 
 
+async def is_consultant(uow: UnitOfWork, account_id: int) -> bool:
+    """Whether the account has a consultant's profile (live or not)."""
+    return await uow.session.get(ConsultantProfile, account_id) is not None
+
+
 async def own_profile(uow: UnitOfWork, account_id: int) -> ProfileView:
     """A consultant's profile as they read and edit it; NotFound if none yet."""
     return profile_view(await get(uow, account_id))
