@@ -119,6 +119,7 @@ async def accept(uow: UnitOfWork, booking_id: int, actor_id: int,
         starts_at = booking.starts_at  # the slot the seeker picked, held since
     else:
         starts_at = await proposed_time(uow, booking, proposal_id, by_other_than=role)
+    await packages.check_start(uow, booking, starts_at)  # a package's session, before it ends
     if starts_at != booking.starts_at or booking.kind == "instant":
         profile = await slots.lock(uow, booking.consultant_id)
         await slots.check_free(uow, profile, starts_at, booking.minutes,
