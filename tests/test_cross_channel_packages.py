@@ -1,18 +1,22 @@
 """A session package end to end across channels: a consultant on Telegram (the real
-python-telegram-bot application against a fake Bot API) offers 5 x 60 minutes at 10 % off in
-/packages; a seeker on Slack (signed requests into the real slack-bolt app) opens her packages,
-buys one and pays it once on the sandbox page; three bookings made in Slack draw from it and
-the consultant accepts each on Telegram; the seeker moves one; /bookings and each booking card
-show the balance, and the payment, its one receipt and the ledger agree with it."""
+python-telegram-bot application against a fake Bot API), her own calendar on a real CalDAV
+server (Radicale), offers 5 x 60 minutes at 10 % off in /packages; a seeker on Slack (signed
+requests into the real slack-bolt app) opens her packages, buys one and pays it once on the
+sandbox page; three bookings made in Slack draw from it, never at a time her calendar is busy,
+and the consultant accepts each on Telegram; the seeker moves one; /bookings and each booking
+card show the balance, her calendar shows the three where they are, and the payment, its one
+receipt and the ledger agree with it."""
 
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from urllib.parse import urlparse
 
 import pytest
 from sqlalchemy import select
 
+from core.consulting.bookings.calendar import uid
 from core.consulting.packages.tables import PackagePurchase
 from core.consulting.tables import Booking
 from core.money.model import Money
@@ -22,6 +26,7 @@ from payments.tables import Escrow, Invoice
 from tests.consulting.helpers import consultant
 from tests.slack.conftest import _settle, message_text
 from tests.support.accounts import registered
+from tests.support.radicale import add_event, events, make_calendar, running_radicale
 from tests.support.two_channels import SLACK_USER, TELEGRAM_USER
 
 
@@ -57,11 +62,32 @@ async def _cora_offers(tg, sessions: str, off: str, valid: str, rule: str, offer
     await tg.tap(rule, offered)
 
 
+# Her first bookable hour (two days' notice: Sunday 22 November, 13:00 in Riga) is busy.
+MEETING = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Tests//EN\r\nBEGIN:VEVENT\r\n"
+           "UID:audit-call@example.org\r\nDTSTAMP:20261101T000000Z\r\n"
+           "DTSTART:20261122T110000Z\r\nDTEND:20261122T120000Z\r\nSUMMARY:Audit call\r\n"
+           "END:VEVENT\r\nEND:VCALENDAR\r\n")
+
+
+@pytest.fixture
+def radicale(tmp_path):
+    with running_radicale(tmp_path / "radicale") as server:
+        yield server
+
+
 @pytest.mark.journey
-async def test_a_slack_seeker_buys_a_telegram_consultants_package_and_books_from_it(world, clock):
+async def test_a_slack_seeker_buys_a_telegram_consultants_package_and_books_from_it(
+        world, clock, radicale):
     app = world.app
     cora = await _cora_and_sid(world, notice_minutes=2 * 24 * 60)  # each time offered may move
     tg = world.sam
+    work = make_calendar(radicale, "work", "Work")
+    add_event(radicale, work, MEETING)
+    await tg.say("/calendar", "No calendar connected")
+    await tg.tap("CalDAV", "calendar server")
+    await tg.say(radicale.url, "User name")
+    await tg.say(radicale.username, "App password")
+    await tg.say(radicale.password, "Connected: Work")
     await _cora_offers(tg, "5", "10 %", "90 days", "refunded in full",
                        "Package #1 offered: 5 × 60 min for €360.00 (€72.00 a session)")
 
@@ -111,6 +137,16 @@ async def test_a_slack_seeker_buys_a_telegram_consultants_package_and_books_from
     async with app.uow() as uow:
         moved = await uow.session.get(Booking, opened)
         assert moved.starts_at != before and moved.package_purchase_id == 1
+        agreed = {b.id: b.starts_at for b in (await uow.session.execute(select(Booking)))
+                  .scalars()}
+
+    # Her calendar: her meeting never offered, each booking written where it now stands.
+    await world.deliver()
+    written = {str(e["UID"]): e.decoded("DTSTART") for e in events(radicale, work)}
+    assert all(when.replace(tzinfo=UTC) >= datetime(2026, 11, 22, 12, tzinfo=UTC)
+               for when in agreed.values())  # not in the meeting (11:00-12:00 UTC)
+    assert {k: v for k, v in written.items() if k != "audit-call@example.org"} == {
+        uid(number): when.replace(tzinfo=UTC) for number, when in agreed.items()}
 
     # The payment, its one receipt and the ledger agree with the balance.
     async with app.uow() as uow:
