@@ -22,7 +22,7 @@ from core.money.model import Money
 from tests.consulting.session_support import tick
 from tests.slack.conftest import _settle
 from tests.support.accounts import registered
-from tests.support.radicale import add_event, events, make_calendar, running_radicale
+from tests.support.radicale import connected_in_chat, events, running_radicale
 from tests.support.two_channels import JPEG, SLACK_USER, TELEGRAM_USER
 
 MEETING = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Tests//EN\r\nBEGIN:VEVENT\r\n"
@@ -71,13 +71,7 @@ async def test_a_telegram_consultant_and_a_slack_seeker_hold_a_paid_session(worl
     await tg.tap("Skip", "Live: seekers can find and book you")
 
     # Her own calendar, connected on Telegram: its meeting today is busy time on Agora.
-    work = make_calendar(radicale, "work", "Work")
-    add_event(radicale, work, MEETING)
-    await tg.say("/calendar", "No calendar connected")
-    await tg.tap("CalDAV", "calendar server")
-    await tg.say(radicale.url, "User name")
-    await tg.say(radicale.username, "App password")
-    await tg.say(radicale.password, "Connected: Work")
+    work = await connected_in_chat(tg, radicale, MEETING)
 
     # Sid finds Cora on Slack (a typo forgiven) and books a free time.
     await world.bob.command("consultants")

@@ -26,7 +26,7 @@ from payments.tables import Escrow, Invoice
 from tests.consulting.helpers import consultant
 from tests.slack.conftest import _settle, message_text
 from tests.support.accounts import registered
-from tests.support.radicale import add_event, events, make_calendar, running_radicale
+from tests.support.radicale import connected_in_chat, events, running_radicale
 from tests.support.two_channels import SLACK_USER, TELEGRAM_USER
 
 
@@ -81,13 +81,7 @@ async def test_a_slack_seeker_buys_a_telegram_consultants_package_and_books_from
     app = world.app
     cora = await _cora_and_sid(world, notice_minutes=2 * 24 * 60)  # each time offered may move
     tg = world.sam
-    work = make_calendar(radicale, "work", "Work")
-    add_event(radicale, work, MEETING)
-    await tg.say("/calendar", "No calendar connected")
-    await tg.tap("CalDAV", "calendar server")
-    await tg.say(radicale.url, "User name")
-    await tg.say(radicale.username, "App password")
-    await tg.say(radicale.password, "Connected: Work")
+    work = await connected_in_chat(tg, radicale, MEETING)
     await _cora_offers(tg, "5", "10 %", "90 days", "refunded in full",
                        "Package #1 offered: 5 × 60 min for €360.00 (€72.00 a session)")
 

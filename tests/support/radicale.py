@@ -199,3 +199,16 @@ def events(server: RadicaleServer, calendar_url: str) -> list[Any]:
         # (the library's dual sync/async signature: a sync client gives the list itself)
         found = cast(list[Any], Calendar(client=client, url=calendar_url).search(event=True))
         return [event.icalendar_component for event in found]
+
+
+async def connected_in_chat(person: Any, server: RadicaleServer, busy_ics: str) -> str:
+    """A "Work" calendar holding `busy_ics`, connected by `person` (a chat user of the tests
+    with `say` and `tap`) through /calendar as a consultant does; the calendar's address."""
+    work = make_calendar(server, "work", "Work")
+    add_event(server, work, busy_ics)
+    await person.say("/calendar", "No calendar connected")
+    await person.tap("CalDAV", "calendar server")
+    await person.say(server.url, "User name")
+    await person.say(server.username, "App password")
+    await person.say(server.password, "Connected: Work")
+    return work
