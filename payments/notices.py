@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from core import said as say
 from core.accounts.tables import Account
 from core.actions import Action, Intent
@@ -27,8 +25,7 @@ from core.money.events import (
     PromotionCharged,
 )
 from core.money.model import Money, described
-from core.notifications.outbox import addressed_to, notify, recipients
-from core.notifications.tables import OutboxMessage
+from core.notifications.outbox import addressed_to, notify, queued, recipients
 from core.storage.uow import UnitOfWork
 from payments import commission_invoices, credit_notes, invoices, terms_invoices
 from payments.document_notices import with_receipt
@@ -265,8 +262,7 @@ def statement_lines(escrow: Escrow, paid_for: Subject) -> list[tuple[Any, ...]]:
 async def payout_waits(uow: UnitOfWork, escrow: Escrow) -> None:
     assert escrow.payee_id is not None
     key = f"payout-wait:{escrow.id}"
-    if (await uow.session.execute(select(OutboxMessage.id).where(
-            OutboxMessage.dedupe_key == key))).first():
+    if await queued(uow, key):
         return
     async with addressed_to(uow, escrow.payee_id):
         await notify(uow, escrow.payee_id,

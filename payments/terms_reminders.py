@@ -44,7 +44,7 @@ async def send_due(uow: UnitOfWork) -> list[tuple[int, int]]:
         if stage is None:
             continue
         try:
-            async with uow.session.begin_nested():  # one reminder that fails stops only itself
+            async with uow.nested():  # one reminder that fails stops only itself
                 claimed = await uow.session.execute(update(Deal).where(
                     Deal.id == deal.id, Deal.terms_reminded == deal.terms_reminded)
                     .values(terms_reminded=stage))

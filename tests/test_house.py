@@ -357,6 +357,15 @@ def test_no_money_arithmetic_by_a_hundred_anywhere():
     assert offenders == []
 
 
+def test_savepoints_are_taken_through_the_unit_of_work():
+    # A unit of work writes its notices at commit (`UnitOfWork.stage`); a savepoint taken on
+    # the session behind its back would leave the notices of a step it undid to be sent.
+    offenders = [f"{p.relative_to(ROOT)}:{n}" for package in PACKAGES
+                 for p in (ROOT / package).rglob("*.py") if p != ROOT / "core/storage/uow.py"
+                 for n, line in enumerate(p.read_text().splitlines(), 1) if "begin_nested" in line]
+    assert offenders == []
+
+
 # Every context of core that has services keeps its rules (prices, fees, limits, windows) as
 # plain functions in a `rules.py` that needs no database, so they are tested without one.
 RULE_CONTEXTS = ("accounts", "catalog", "deals", "consulting/bookings", "consulting/sessions",

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from core.accounts import service as accounts
@@ -64,6 +65,43 @@ async def test_a_notification_is_not_sent_when_its_transaction_rolls_back(app):
     sender = RecordingSender()
     assert await dispatcher(app, sender).run_once() == 0
     assert sender.sent == []
+
+
+async def test_a_savepoint_rolled_back_takes_the_notices_written_since_with_it(app):
+    # Notices are written at commit in one INSERT (`UnitOfWork.stage`), so a step undone in a
+    # savepoint must drop the ones it wrote itself, and keep those written before it.
+    account_id = await make_account(app)
+    async with app.uow() as uow:
+        await notify(uow, account_id, "before the step")
+        step = await uow.savepoint()
+        await notify(uow, account_id, "in the undone step")
+        await step.rollback()
+        step = await uow.savepoint()
+        await notify(uow, account_id, "in the kept step")
+        await step.commit()
+        await uow.commit()
+    sender = RecordingSender()
+    assert await dispatcher(app, sender).run_once() == 2
+    assert [payload["text"] for _, payload in sender.sent] == ["before the step",
+                                                                "in the kept step"]
+
+
+async def test_a_nested_block_that_fails_takes_only_its_own_notices_with_it(app):
+    account_id = await make_account(app)
+    async with app.uow() as uow:
+        await notify(uow, account_id, "before the block")
+        with pytest.raises(RuntimeError):
+            async with uow.nested():
+                await notify(uow, account_id, "in the failed block", dedupe_key="failed")
+                await uow.flush()  # written inside the block: undone with it all the same
+                raise RuntimeError("the step failed")
+        async with uow.nested():
+            await notify(uow, account_id, "in the block that held")
+        await uow.commit()
+    sender = RecordingSender()
+    assert await dispatcher(app, sender).run_once() == 2
+    assert [payload["text"] for _, payload in sender.sent] == ["before the block",
+                                                                "in the block that held"]
 
 
 async def test_a_committed_notification_reaches_the_preferred_channel(app):

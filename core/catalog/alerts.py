@@ -109,7 +109,7 @@ async def _record_hit(uow: UnitOfWork, saved: SavedSearch, listing: Listing) -> 
     now = uow.clock.now()
     hit = AlertHit(saved_search_id=saved.id, listing_id=listing.id, created_at=now)
     try:
-        async with uow.session.begin_nested():
+        async with uow.nested():
             uow.add(hit)
             if saved.mode == "instant":
                 hit.sent_at = now
@@ -120,7 +120,7 @@ async def _record_hit(uow: UnitOfWork, saved: SavedSearch, listing: Listing) -> 
                                    what=what, title=listing.title, city=listing.city),
                                  buttons=_alert_buttons(listing.id, saved.id),
                                  dedupe_key=f"alert:{saved.id}:{listing.id}")
-            await uow.session.flush()
+            await uow.flush()
     except IntegrityError:
         return False
     return True
@@ -152,9 +152,9 @@ async def send_digests(uow: UnitOfWork, hour: int = DIGEST_HOUR) -> int:
     sent = 0
     for saved_id, rows in by_search.items():
         try:
-            async with uow.session.begin_nested():
+            async with uow.nested():
                 await _send_digest(uow, rows, f"digest:{saved_id}:{days[saved_id]}")
-                await uow.session.flush()
+                await uow.flush()
         except (IntegrityError, Conflict):
             continue  # another worker sends it, or today's digest went out already
         sent += 1

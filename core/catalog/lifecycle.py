@@ -163,7 +163,7 @@ async def expire_due(uow: UnitOfWork) -> list[int]:
     done = []
     for listing in due:
         try:
-            async with uow.session.begin_nested():
+            async with uow.nested():
                 await _move(uow, listing.id, ("published", "paused"), "expired")
         except Conflict:
             continue

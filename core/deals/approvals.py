@@ -106,7 +106,7 @@ async def approve(uow: UnitOfWork, request_id: int, approver_id: int) -> Request
     await _decide(uow, request, "approved", approver_id, None)
     told = len(uow.events)
     try:
-        async with uow.session.begin_nested():
+        async with uow.nested():
             made = await _carry_out(uow, request)
     except DomainError as exc:
         del uow.events[told:]  # what the rolled-back attempt announced did not happen

@@ -94,7 +94,7 @@ async def fire(uow: UnitOfWork, deal_id: int, transition: str) -> bool:
     deal = await uow.session.get(Deal, deal_id, populate_existing=True)
     if deal is None or deal.status not in DEAL_PROCESS.transition(transition).sources:
         return False
-    async with uow.session.begin_nested():
+    async with uow.nested():
         await take(uow, deal_id, transition, None)
     return True
 

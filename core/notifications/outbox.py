@@ -159,6 +159,14 @@ async def _in_chat(uow: UnitOfWork, channel: str, address: str, attachment: Atta
     return (await uow.session.execute(query)).first() is not None
 
 
+async def queued(uow: UnitOfWork, dedupe_key: str) -> bool:
+    """Whether a notice with this dedupe key was written: in this transaction, or before."""
+    if any(row.dedupe_key == dedupe_key for row in uow.staged(OutboxMessage)):
+        return True
+    return (await uow.session.execute(select(OutboxMessage.id).where(
+        OutboxMessage.dedupe_key == dedupe_key))).first() is not None
+
+
 async def delivered_to_chat(uow: UnitOfWork, channel: str, address: str,
                             attachment: AttachmentRef) -> bool:
     """Whether a notice already delivered this document into this chat (a flow then points at
@@ -199,5 +207,5 @@ def _add(
     row = OutboxMessage(account_id=account_id, channel=channel, address=address, payload=payload,
                         urgent=urgent, dedupe_key=dedupe_key, status="pending", attempts=0,
                         available_at=now, created_at=now)
-    uow.add(row)
+    uow.stage(row)  # written at commit with the transaction's other notices, in one INSERT
     return row

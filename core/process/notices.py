@@ -100,8 +100,8 @@ class NoticeBook:
         pressed (if they pressed it) is answered in place."""
         key = f"{self.card}:{moved.subject.id}"
         actor = getattr(moved.event, "by", "")
-        told |= {row.account_id for row in uow.session.new  # cards other handlers wrote
-                 if isinstance(row, OutboxMessage) and row.account_id is not None
+        told |= {row.account_id for row in uow.staged(OutboxMessage)  # cards other handlers wrote
+                 if row.account_id is not None
                  and key in about(row.payload)}
         for role in self.card_parties:
             for account_id in _accounts(moved, role):

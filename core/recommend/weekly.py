@@ -48,10 +48,10 @@ async def send_weekly(uow: UnitOfWork) -> int:
         if not is_due(local):
             continue
         try:
-            async with uow.session.begin_nested():
+            async with uow.nested():
                 if await _send_one(uow, account_id, week):
                     sent += 1
-                await uow.session.flush()
+                await uow.flush()
         except IntegrityError:
             continue  # another worker (or an earlier run) has this person's week
     return sent
@@ -101,7 +101,7 @@ async def decline(uow: UnitOfWork, account_id: int, key: str) -> bool:
     if await uow.session.get(PickDeclined, (account_id, kind, item_id)) is not None:
         return False
     try:
-        async with uow.session.begin_nested():
+        async with uow.nested():
             uow.add(PickDeclined(account_id=account_id, kind=kind, item_id=item_id,
                                  created_at=uow.clock.now()))
             await uow.session.flush()

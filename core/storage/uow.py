@@ -3,10 +3,12 @@ transaction just before COMMIT and again after it (core.events.EventBus)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from types import TracebackType
 from typing import Any, TypeVar
 
+from sqlalchemy import Insert, insert, inspect
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncSession,
@@ -28,6 +30,34 @@ def dialect_name(session: AsyncSession) -> str:
     return session.bind.dialect.name
 
 
+class Savepoint:
+    """A SAVEPOINT of a unit of work: `rollback()` undoes the writes made since, the rows
+    staged for commit (`UnitOfWork.stage`) since among them (those staged before it were
+    written when it began); `commit()` keeps them."""
+
+    def __init__(self, uow: UnitOfWork, tx: AsyncSessionTransaction) -> None:
+        self._uow, self._tx = uow, tx
+
+    async def rollback(self) -> None:
+        await self._tx.rollback()
+        self._uow._staged.clear()
+
+    async def commit(self) -> None:
+        await self._tx.commit()
+
+
+# Per mapped class: its INSERT, built once, and its columns' attribute names (`_write_staged`).
+_INSERTS: dict[type, tuple[Insert, list[tuple[str, str]]]] = {}
+
+
+def _insert_of(cls: type) -> tuple[Insert, list[tuple[str, str]]]:
+    if cls not in _INSERTS:
+        mapper: Any = inspect(cls)
+        _INSERTS[cls] = (insert(mapper.local_table),
+                         [(attr.key, attr.columns[0].key) for attr in mapper.column_attrs])
+    return _INSERTS[cls]
+
+
 class UnitOfWork:
     """`async with uow:` … `await uow.commit()`; leaving without commit rolls back."""
 
@@ -46,6 +76,7 @@ class UnitOfWork:
         self._then: dict[str, Callable[[], Awaitable[None]]] = {}
         self._session: AsyncSession | None = None
         self._connection: AsyncConnection | None = None
+        self._staged: list[Any] = []
 
     @property
     def session(self) -> AsyncSession:
@@ -58,6 +89,7 @@ class UnitOfWork:
         self._connection = None
         self.events = []
         self._then = {}
+        self._staged = []
         return self
 
     async def __aexit__(
@@ -69,6 +101,7 @@ class UnitOfWork:
             await self.session.close()
             self._session = None
             self._connection = None
+            self._staged = []
 
     async def core(self) -> AsyncConnection:
         """The session's connection, for Core statements on tables in hot paths: the same
@@ -80,12 +113,60 @@ class UnitOfWork:
     async def rollback(self) -> None:
         """Roll back now and go on in a new transaction (e.g. after an IntegrityError)."""
         self._connection = None
+        self._staged = []
         await self.session.rollback()
         self.session.info.clear()  # what `kept` remembered was rolled back with it
 
-    async def savepoint(self) -> AsyncSessionTransaction:
-        """A SAVEPOINT: roll back one step (`.rollback()`) and keep the rest of the transaction."""
-        return await self.session.begin_nested()
+    async def savepoint(self) -> Savepoint:
+        """A SAVEPOINT: roll back one step (`.rollback()`) and keep the rest of the transaction.
+        The rows staged before it are written first, so that only those of the step are
+        undone with it."""
+        await self._write_staged()
+        return Savepoint(self, await self.session.begin_nested())
+
+    @asynccontextmanager
+    async def nested(self) -> AsyncIterator[None]:
+        """`async with uow.nested():` a block in a SAVEPOINT: an exception undoes the block's
+        writes, the rows it staged among them, and goes on out of the block (the rest of the
+        transaction stays). Use it, not the session's `begin_nested`, which knows nothing of
+        the staged rows."""
+        point = await self.savepoint()
+        try:
+            yield
+        except BaseException:
+            await point.rollback()
+            raise
+        await point.commit()
+
+    async def flush(self) -> None:
+        """Write everything now: the session's changes and the staged rows (inside `nested`,
+        to meet a unique key's conflict there rather than at commit)."""
+        await self.session.flush()
+        await self._write_staged()
+
+    def stage(self, row: Any) -> None:
+        """Write this new row (a mapped object nothing reads back in this transaction: an
+        outbox message) at commit, in one INSERT with the others of its kind, rather than
+        through the session's flush, whose bookkeeping per row costs more than the INSERT.
+        The row gets no id; what it refers to (its account) has one already."""
+        self._staged.append(row)
+
+    def staged(self, cls: type[Kept]) -> list[Kept]:
+        """The rows of `cls` staged so far in this transaction."""
+        return [row for row in self._staged if isinstance(row, cls)]
+
+    async def _write_staged(self) -> None:
+        if not self._staged:
+            return
+        batches: dict[tuple[type, tuple[str, ...]], list[dict[str, Any]]] = {}
+        for row in self._staged:
+            _statement, columns = _insert_of(type(row))
+            values = {column: row.__dict__[key] for key, column in columns if key in row.__dict__}
+            batches.setdefault((type(row), tuple(values)), []).append(values)
+        self._staged = []
+        conn = await self.core()
+        for (cls, _keys), rows in batches.items():
+            await conn.execute(_insert_of(cls)[0], rows)
 
     def kept(self, name: str, empty: Callable[[], Kept]) -> Kept:
         """What this transaction remembers under `name` (the journals it posted, the documents
@@ -117,6 +198,7 @@ class UnitOfWork:
             while handled < len(self.events):
                 handled += 1
                 await self.bus.handle_during(self, self.events[handled - 1])
+        await self._write_staged()
         await self.session.commit()
         self.session.info.clear()  # what `kept` remembered belongs to the committed transaction
         events, self.events = self.events, []

@@ -62,7 +62,7 @@ async def fire(uow: UnitOfWork, timer_id: int, payments: PaymentsPort
     guard = GUARDS.get(timer.fires)
     if guard is not None and not await guard(uow, booking, payments):
         return None
-    async with uow.session.begin_nested():
+    async with uow.nested():
         await take(uow, booking.id, timer.fires, None)
     return booking.id, timer.fires
 

@@ -152,7 +152,7 @@ async def fire(uow: UnitOfWork, session_id: int, transition: str) -> bool:
     if transition == "no-show":
         absent = CONSULTANT if session.consultant_joined_at is None else SEEKER
         values["ended_by"] = f"no-show:{absent}"
-    async with uow.session.begin_nested():
+    async with uow.nested():
         await take(uow, session, transition, SYSTEM, **values)
     return True
 

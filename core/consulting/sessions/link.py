@@ -170,7 +170,7 @@ async def on_joined(uow: UnitOfWork, event: SessionJoined) -> None:
     if session is None or await uow.session.get(Booking, session.booking_id) is None:
         return
     try:
-        async with uow.session.begin_nested():
+        async with uow.nested():
             await changes.record_join(uow, session.booking_id, event.account_id)
     except DomainError as exc:
         log.warning("session %s: join not stamped on its booking: %s", session.id, exc)

@@ -45,7 +45,7 @@ async def review(uow: UnitOfWork, session_id: int, seeker_id: int, stars: int,
                         seeker_id=seeker_id, stars=stars, comment=text,
                         quote_ok=bool(quote_ok and text), created_at=uow.clock.now())
     try:
-        async with uow.session.begin_nested():
+        async with uow.nested():
             uow.add(row)
             await uow.session.flush()
     except IntegrityError:
