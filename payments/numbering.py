@@ -15,10 +15,11 @@ processes wait for each other's short passes only. The periodic job numbers what
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Select, bindparam, select, update
 
 from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
@@ -28,8 +29,15 @@ from payments.tables import Invoice, InvoiceCounter
 log = logging.getLogger(__name__)
 _INVOICES, _COUNTERS = table_of(Invoice), table_of(InvoiceCounter)
 # The pass's statements, built once, run on the transaction's connection (Core, not the ORM).
-_TAKE = (select(_COUNTERS.c.next_number).where(_COUNTERS.c.series == bindparam("series"))
-         .with_for_update())
+# The counters of several series in one statement, locked in series order (this year's plain
+# series, "2026", sorts first), so that concurrent passes wait on the same first row.
+# (A statement per number of series, with a parameter each: an expanding IN is rendered again
+# at every execution.)
+@functools.cache
+def _take(series: int) -> Select[tuple[str, int]]:
+    return (select(_COUNTERS.c.series, _COUNTERS.c.next_number)
+            .where(_COUNTERS.c.series.in_([bindparam(f"s{n}") for n in range(series)]))
+            .order_by(_COUNTERS.c.series).with_for_update())
 _NUMBER = (update(_INVOICES).where(_INVOICES.c.id == bindparam("n_id"))
            .values(number=bindparam("n_number")))
 _MOVE = (update(_COUNTERS).where(_COUNTERS.c.series == bindparam("c_series"))
@@ -89,25 +97,27 @@ async def after_commit(uow: UnitOfWork) -> None:
 async def number_invoices(uow: UnitOfWork) -> int:
     """Number every unnumbered invoice in id order; returns how many."""
     async with uow:
-        this_year = str(uow.clock.now().year)
-        taken = {this_year: await _take_counter(uow, this_year)}
+        year = uow.clock.now().year
+        # This year's series, taken together: every pass locks the plain one first, so passes
+        # run one at a time.
+        taken = await _take_counters(uow, [series_of(kind, year) for kind in ("", *PREFIXES)])
         rows = await _unnumbered(uow)
         others = sorted({series for _, series in rows} - set(taken))
-        # Other kinds' series, and around New Year older invoices still waiting; this year's
-        # plain counter, taken first, keeps passes one at a time.
-        for series in others:
-            taken[series] = await _take_counter(uow, series)
-        if others:
+        if others:  # around New Year, older invoices still waiting
+            taken |= await _take_counters(uow, others)
             rows = await _unnumbered(uow)  # read again now that those counters are ours too
+        rows = [row for row in rows if row[1] in taken]  # one issued meanwhile: the next pass
         if not rows:
             return 0  # nothing to do: roll back, no commit to wait for
-        numbers = []
+        numbers, used = [], set()
         for invoice_id, series in rows:
             numbers.append({"n_id": invoice_id, "n_number": f"{series}-{taken[series]:06d}"})
             taken[series] += 1
+            used.add(series)
         conn = await uow.core()
         await conn.execute(_NUMBER, numbers)
-        await conn.execute(_MOVE, [{"c_series": series, "c_next": n} for series, n in taken.items()])
+        await conn.execute(_MOVE, [{"c_series": series, "c_next": taken[series]}
+                                   for series in sorted(used)])
         await uow.commit()
         return len(rows)
 
@@ -118,12 +128,15 @@ async def _unnumbered(uow: UnitOfWork) -> list[tuple[int, str]]:
     return [(invoice_id, series_of(kind, at.year)) for invoice_id, at, kind in rows.all()]
 
 
-async def _take_counter(uow: UnitOfWork, series: str) -> int:
-    """The series' next number, its row locked until commit (SQLite: BEGIN took the write lock)."""
+async def _take_counters(uow: UnitOfWork, series: list[str]) -> dict[str, int]:
+    """Each series' next number, its row locked until commit (SQLite: BEGIN took the write
+    lock); a series not counted yet starts at 1."""
     conn = await uow.core()
     for _ in range(2):
-        number = (await conn.execute(_TAKE, {"series": series})).scalar()
-        if number is not None:
-            return int(number)
-        await conn.execute(_NEW_COUNTER[conn.dialect.name], {"series": series})
+        taken = {row.series: int(row.next_number) for row in await conn.execute(
+            _take(len(series)), {f"s{n}": name for n, name in enumerate(series)})}
+        missing = [name for name in series if name not in taken]
+        if not missing:
+            return taken
+        await conn.execute(_NEW_COUNTER[conn.dialect.name], [{"series": name} for name in missing])
     raise RuntimeError("invoice counter could not be created")
