@@ -54,6 +54,8 @@ class EscrowView:
     direct: bool = False
     direct_payer: bool = False
     direct_payee: bool = False
+    # The payer asked how to pay by bank transfer (the payment may have its own transfer account).
+    by_transfer: bool = False
 
 
 @dataclass(frozen=True)

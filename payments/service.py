@@ -115,7 +115,7 @@ class PaymentsService(BankTransfers):
         late = view.direct or view.state == direct.CANCELLED
         if late and charge_ref and uow is None:  # a checkout page left open, paid late
             await self._refund_late(escrow_id, charge_ref, provider_ref)
-        if uow is None and view.kind == "goods" and not late:  # paid otherwise than by transfer
+        if uow is None and view.by_transfer and not late:  # paid otherwise than by transfer
             await self.close_transfers_quietly(escrow_id)
         return view
 
@@ -144,7 +144,9 @@ class PaymentsService(BankTransfers):
         fee = Money(0, escrow.currency) if arranged else view.commission  # none when Agora holds none
         return replace(view, commission=fee, direct=arranged,
                        direct_payer=escrow.direct_payer_at is not None,
-                       direct_payee=escrow.direct_payee_at is not None)
+                       direct_payee=escrow.direct_payee_at is not None,
+                       # its transfer account, if any, was kept when this was set (BankTransfers)
+                       by_transfer=escrow.transfer_at is not None)
 
     async def invoice_pdf(self, number_or_token: str, by_token: bool = False) -> tuple[str, bytes]:
         """An invoice's number and PDF, by number (chat) or by its secret token (download link)."""

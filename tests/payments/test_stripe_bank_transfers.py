@@ -201,3 +201,20 @@ async def test_in_chat_the_payer_reads_stripes_iban_and_reference_and_no_test_tr
     assert f"Reference: {reference}" in shown and "TEST MODE" not in shown
     await bob.send(Choice(f"@go:transfer:{view.id}"))  # asked again: the same account
     assert len(stripe_world.fake.intent_forms) == 1
+
+
+async def test_paid_by_card_after_asking_for_transfer_details_stops_the_transfer_account(
+        stripe_world):
+    # Only a payment whose payer asked for transfer details has an account to stop
+    # (`EscrowView.by_transfer`); paid by card, that account takes no more money.
+    view = await _opened(stripe_world)
+    __, account = await _details(stripe_world, view)
+    paid = await stripe_world.app.payments.confirm_payment(view.id, "ch_card", BUYER)
+    assert paid.state == "held" and paid.by_transfer
+    assert (await stripe_world.intent(account.provider_ref))["status"] == "canceled"
+    async with stripe_world.app.uow() as uow:
+        assert (await uow.session.get(TransferAccount, view.id)).closed_at is not None
+    other = await stripe_world.app.payments.open(  # never asked: nothing to stop
+        "goods", "bioenergy", "deal:bt2", view.payer_id, view.payee_id, Money(500, "EUR"), BUYER)
+    assert not (await stripe_world.app.payments.confirm_payment(other.id, "ch_2", BUYER)
+                ).by_transfer
