@@ -21,8 +21,8 @@ from sqlalchemy import select
 from core import said as say
 from core.accounts.tables import Account
 from core.consulting.sessions.tables import ConsultSession
+from core.deals import deals
 from core.deals import terms as deal_terms
-from core.deals.deals import deal_of
 from core.deals.goods import goods_line, kept, said_goods
 from core.i18n import N_
 from core.storage.uow import UnitOfWork
@@ -103,9 +103,9 @@ async def subject(uow: UnitOfWork, escrow: Escrow) -> Subject:
 
 
 async def _subject(uow: UnitOfWork, escrow: Escrow) -> Subject:
-    deal_id = deal_of(escrow.reference)
-    if deal_id is not None:
-        terms = await deal_terms.current(uow, deal_id)
+    deal = await deals.of_reference(uow, escrow.reference)
+    if deal is not None:
+        terms = await deal_terms.current(uow, deal.id)
         if terms is not None:
             return Subject(escrow.reference, said_goods(kept(terms.body)))
     if escrow.kind == "session":

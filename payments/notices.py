@@ -12,7 +12,6 @@ from core.companies.service import with_role
 from core.companies.tables import Company
 from core.consulting.bookings.moves import booking_of
 from core.deals import deals
-from core.deals.tables import Deal
 from core.i18n import N_, _
 from core.money.events import (
     EscrowFunded,
@@ -76,7 +75,9 @@ async def funded(uow: UnitOfWork, escrow: Escrow, journal: int) -> None:
     kind = "charge" if escrow.kind == "charge" else "payment"
     # An authorisation is not a payment: a session's card hold gets no numbered receipt (its
     # capture does), and a hold voided later never had one.
-    if escrow.kind == "goods" and (billed := await terms_invoices.invoice_of(uow, escrow.id)):
+    deal = await deals.of_reference(uow, escrow.reference)
+    if escrow.kind == "goods" and deal is not None and deal.payment_days and (
+            billed := await terms_invoices.invoice_of(uow, escrow.id)):
         await _invoice_paid(uow, escrow, billed)  # its invoice was issued before: no receipt
         return
     paid_for = await subject(uow, escrow)
@@ -99,7 +100,7 @@ async def _invoice_paid(uow: UnitOfWork, escrow: Escrow, invoice: Invoice) -> No
         "✅ Your payment of {amount} for {what} arrived: the invoice is paid.", amount=amount,
         what=described(escrow.reference)), invoice)
     assert escrow.payee_id is not None  # a deal's escrow always has its seller
-    deal = await uow.session.get(Deal, deals.deal_of(escrow.reference))
+    deal = await deals.of_reference(uow, escrow.reference)
     if deal is not None and deal.status in ("completed", "closed"):  # released right after
         await with_receipt(uow, escrow.payee_id, lambda: _(
             "💰 The buyer paid the invoice for {what} ({amount}); it is released to you now.",
@@ -113,8 +114,7 @@ async def _invoice_paid(uow: UnitOfWork, escrow: Escrow, invoice: Invoice) -> No
 async def _to_finance(uow: UnitOfWork, escrow: Escrow, invoice: Invoice | None) -> None:
     """A copy of a company purchase's receipt for the company's finance colleagues (finance
     sees invoices and payments), other than the payer herself."""
-    deal_id = deals.deal_of(escrow.reference)
-    deal = await uow.session.get(Deal, deal_id) if deal_id else None
+    deal = await deals.of_reference(uow, escrow.reference)
     if deal is None or deal.company_id is None:
         return
     company = await uow.session.get(Company, deal.company_id)

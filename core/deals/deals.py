@@ -130,6 +130,21 @@ def deal_of(reference_text: str) -> int | None:
     return int(number) if head == "deal" and number.isdigit() else None
 
 
+_NOT_FOUND = "deals-not-found"  # the deal ids this transaction found no deal for (`uow.kept`)
+
+
+async def of_reference(uow: UnitOfWork, reference_text: str) -> Deal | None:
+    """The deal an escrow's reference names, or None; a reference to no deal is looked up
+    once per transaction (a payment's handlers each ask; a deal found stays in the session)."""
+    deal_id = deal_of(reference_text)
+    if deal_id is None or deal_id in uow.kept(_NOT_FOUND, set[int]):
+        return None
+    deal = await uow.session.get(Deal, deal_id)
+    if deal is None:
+        uow.kept(_NOT_FOUND, set[int]).add(deal_id)
+    return deal
+
+
 async def payment_deadline(uow: UnitOfWork, deal_id: int) -> datetime | None:
     """When an unpaid deal is cancelled: its running `cancel-unpaid` deadline, if any."""
     return await timers.running_due(uow, DEAL_PROCESS, deal_id, "awaiting_payment",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from core.errors import Conflict, DomainError, NotFound
 from core.i18n import _
@@ -13,6 +13,7 @@ from core.loyalty import points, rules
 from core.loyalty.points import Movement
 from core.loyalty.tables import LoyaltyMember, Redemption
 from core.money.model import Money
+from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 from core.storage.upsert import dialect_insert
 
@@ -114,21 +115,32 @@ async def use_discount(uow: UnitOfWork, payee_id: int, commission: Money,
     zero = Money(0, commission.currency)
     if commission.amount <= 0:
         return zero
-    open_ = (await uow.session.execute(select(Redemption.id, Redemption.remaining).where(
-        Redemption.account_id == payee_id, Redemption.currency == commission.currency,
-        Redemption.remaining > 0).order_by(Redemption.id))).all()
+    # Asked at every release: Core statements built once, on the transaction's connection.
+    conn = await uow.core()
+    open_ = (await conn.execute(_WAITING, {"r_account": payee_id,
+                                           "r_currency": commission.currency})).all()
     used = 0
     for redemption_id, remaining in open_:
         take = min(remaining, commission.amount - used)
         if take <= 0:
             break
-        moved = await uow.session.execute(update(Redemption).where(
-            Redemption.id == redemption_id, Redemption.remaining == remaining).values(
-            remaining=remaining - take, last_reference=reference[:64],
-            used_at=uow.clock.now()))
-        if moved.rowcount == 1:  # type: ignore[attr-defined]
+        moved = await conn.execute(_USE, {
+            "r_id": redemption_id, "r_was": remaining, "r_left": remaining - take,
+            "r_reference": reference[:64], "r_at": uow.clock.now()})
+        if moved.rowcount == 1:
             used += take
     return Money(used, commission.currency)
+
+
+_REDEMPTIONS = table_of(Redemption)
+_WAITING = (select(_REDEMPTIONS.c.id, _REDEMPTIONS.c.remaining)
+            .where(_REDEMPTIONS.c.account_id == bindparam("r_account"),
+                   _REDEMPTIONS.c.currency == bindparam("r_currency"),
+                   _REDEMPTIONS.c.remaining > 0).order_by(_REDEMPTIONS.c.id))
+_USE = (update(_REDEMPTIONS).where(_REDEMPTIONS.c.id == bindparam("r_id"),
+                                   _REDEMPTIONS.c.remaining == bindparam("r_was"))
+        .values(remaining=bindparam("r_left"), last_reference=bindparam("r_reference"),
+                used_at=bindparam("r_at")))
 
 
 async def join_by_code(uow: UnitOfWork, account_id: int, code: str) -> int:

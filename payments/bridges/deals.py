@@ -56,8 +56,7 @@ class DealPayments:
     async def on_funded(self, uow: UnitOfWork, event: EscrowFunded | PaymentArrangedDirectly
                         ) -> None:
         """In the funding transaction: the deal's payment arrived (or was arranged)."""
-        deal_id = deals.deal_of(event.reference)
-        deal = await uow.session.get(Deal, deal_id) if deal_id else None
+        deal = await deals.of_reference(uow, event.reference)
         if deal is not None and deal.status == "awaiting_payment":
             await deals.take(uow, deal.id, "payment-received", None)
         elif deal is not None and deal.payment_days and isinstance(event, EscrowFunded):
