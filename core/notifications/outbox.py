@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, select
@@ -14,6 +15,7 @@ from core.accounts.tables import Account, Identity
 from core.actions import ActionRows, abouts, payload_rows
 from core.money.reading import reading
 from core.notifications.tables import OutboxMessage
+from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 
 # A file rendered at delivery by the dispatcher's resolver of that kind, e.g.
@@ -63,7 +65,7 @@ async def notify(
     attachment: AttachmentRef | None = None,
     once_per_chat: bool = False,
     about: Iterable[str] = (),
-) -> OutboxMessage | None:
+) -> Notice | None:
     """Tell an account something on its preferred channel (or `channel`), after commit; an
     attachment follows the text in chat or is attached to the email. `once_per_chat`: the
     attachment is a document that never changes (terms, a receipt), which a chat that has it
@@ -99,7 +101,7 @@ async def notify(
 
 
 async def rewrite_card(uow: UnitOfWork, account_id: int, key: str,
-                       after: timedelta | None = None) -> OutboxMessage | None:
+                       after: timedelta | None = None) -> Notice | None:
     """After commit, rewrite the latest card of object `key` ("deal:12") in the chat where
     this account's cards go, to what the object is then (core.notifications.cards): for a
     change that brings this person no new card. `after` holds it back, so that the card a
@@ -120,7 +122,7 @@ async def rewrite_card(uow: UnitOfWork, account_id: int, key: str,
 
 
 def notify_chat(uow: UnitOfWork, channel: str, address: str, text: str, *,
-                buttons: ActionRows | None = None, about: Iterable[str] = ()) -> OutboxMessage:
+                buttons: ActionRows | None = None, about: Iterable[str] = ()) -> Notice:
     """Tell a team chat (a Slack channel) something, after commit: the card of the objects its
     buttons name and of those in `about`, as `notify` writes one, read by whoever is there."""
     return _add(uow, None, channel, address, _card(text, buttons, about), False, None)
@@ -161,7 +163,7 @@ async def _in_chat(uow: UnitOfWork, channel: str, address: str, attachment: Atta
 
 async def queued(uow: UnitOfWork, dedupe_key: str) -> bool:
     """Whether a notice with this dedupe key was written: in this transaction, or before."""
-    if any(row.dedupe_key == dedupe_key for row in uow.staged(OutboxMessage)):
+    if any(row.dedupe_key == dedupe_key for row in staged(uow)):
         return True
     return (await uow.session.execute(select(OutboxMessage.id).where(
         OutboxMessage.dedupe_key == dedupe_key))).first() is not None
@@ -178,7 +180,7 @@ async def enqueue_email(
     uow: UnitOfWork, account_id: int | None, to: str, *, subject: str, body: str,
     dedupe_key: str | None = None, attachment: AttachmentRef | None = None,
     actions: ActionRows | None = None,
-) -> OutboxMessage:
+) -> Notice:
     """An email through the outbox; verification codes are urgent (quiet hours don't hold them).
     Actions are kept so the email can say how to take each one in chat."""
     payload: dict[str, Any] = {"subject": subject, "text": body, **_files(attachment)}
@@ -188,7 +190,7 @@ async def enqueue_email(
 
 
 def to_machine(uow: UnitOfWork, channel: str, address: str, payload: dict[str, Any]
-               ) -> OutboxMessage:
+               ) -> Notice:
     """A row for a channel that is no chat (a consultant's own calendar): delivered after
     commit like any notice, in order per address, retried with back-off; never held by quiet
     hours (it is urgent) and drawn for no one."""
@@ -199,13 +201,37 @@ def _files(attachment: AttachmentRef | None) -> dict[str, Any]:
     return {"attachments": [attachment]} if attachment else {}
 
 
+@dataclass(slots=True)
+class Notice:
+    """A notice this transaction writes to the outbox: the row it will be (columns of
+    `OutboxMessage`), written at commit with the transaction's others in one INSERT
+    (`UnitOfWork.stage`); until then it may still be changed (`payload`, `available_at`)."""
+
+    account_id: int | None
+    channel: str
+    address: str
+    payload: dict[str, Any]
+    urgent: bool
+    dedupe_key: str | None
+    available_at: datetime
+    created_at: datetime
+    status: str = "pending"
+    attempts: int = 0
+
+
+_OUTBOX = table_of(OutboxMessage)
+
+
+def staged(uow: UnitOfWork) -> list[Notice]:
+    """The notices this transaction has written so far."""
+    return uow.staged(Notice)
+
+
 def _add(
     uow: UnitOfWork, account_id: int | None, channel: str, address: str,
     payload: dict[str, Any], urgent: bool, dedupe_key: str | None,
-) -> OutboxMessage:
+) -> Notice:
     now = uow.clock.now()
-    row = OutboxMessage(account_id=account_id, channel=channel, address=address, payload=payload,
-                        urgent=urgent, dedupe_key=dedupe_key, status="pending", attempts=0,
-                        available_at=now, created_at=now)
-    uow.stage(row)  # written at commit with the transaction's other notices, in one INSERT
+    row = Notice(account_id, channel, address, payload, urgent, dedupe_key, now, now)
+    uow.stage(_OUTBOX, row)
     return row

@@ -20,8 +20,8 @@ from core.notifications.outbox import (
     notify,
     recipients,
     rewrite_card,
+    staged,
 )
-from core.notifications.tables import OutboxMessage
 from core.operators.roles import admin_ids
 from core.process.model import ADMINS, Notice, Process
 from core.storage.uow import UnitOfWork
@@ -100,7 +100,7 @@ class NoticeBook:
         pressed (if they pressed it) is answered in place."""
         key = f"{self.card}:{moved.subject.id}"
         actor = getattr(moved.event, "by", "")
-        told |= {row.account_id for row in uow.staged(OutboxMessage)  # cards other handlers wrote
+        told |= {row.account_id for row in staged(uow)  # cards other handlers wrote
                  if row.account_id is not None
                  and key in about(row.payload)}
         for role in self.card_parties:

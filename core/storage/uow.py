@@ -3,12 +3,13 @@ transaction just before COMMIT and again after it (core.events.EventBus)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from types import TracebackType
 from typing import Any, TypeVar
 
-from sqlalchemy import Insert, insert, inspect
+from sqlalchemy import Insert, Table, insert
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncSession,
@@ -46,16 +47,17 @@ class Savepoint:
         await self._tx.commit()
 
 
-# Per mapped class: its INSERT, built once, and its columns' attribute names (`_write_staged`).
-_INSERTS: dict[type, tuple[Insert, list[tuple[str, str]]]] = {}
+_INSERTS: dict[tuple[Table, type], tuple[Insert, tuple[str, ...]]] = {}
 
 
-def _insert_of(cls: type) -> tuple[Insert, list[tuple[str, str]]]:
-    if cls not in _INSERTS:
-        mapper: Any = inspect(cls)
-        _INSERTS[cls] = (insert(mapper.local_table),
-                         [(attr.key, attr.columns[0].key) for attr in mapper.column_attrs])
-    return _INSERTS[cls]
+def _insert_of(table: Table, kind: type) -> tuple[Insert, tuple[str, ...]]:
+    """The INSERT of staged rows of `kind` (a dataclass) into `table`, built once, and the
+    fields it writes: those named like a column."""
+    if (table, kind) not in _INSERTS:
+        names = {field.name for field in dataclasses.fields(kind)}
+        _INSERTS[table, kind] = (insert(table), tuple(
+            column.key for column in table.columns if column.key in names))
+    return _INSERTS[table, kind]
 
 
 class UnitOfWork:
@@ -144,29 +146,29 @@ class UnitOfWork:
         await self.session.flush()
         await self._write_staged()
 
-    def stage(self, row: Any) -> None:
-        """Write this new row (a mapped object nothing reads back in this transaction: an
-        outbox message) at commit, in one INSERT with the others of its kind, rather than
-        through the session's flush, whose bookkeeping per row costs more than the INSERT.
-        The row gets no id; what it refers to (its account) has one already."""
-        self._staged.append(row)
+    def stage(self, into: Table, row: Any) -> None:
+        """Write this new row into `into` at commit, in one INSERT with the others staged for
+        that table: a dataclass whose fields name the columns (an outbox notice), which
+        nothing in this transaction reads back. Neither an ORM object nor the session's flush,
+        whose bookkeeping per row costs more than the INSERT itself. The row gets no id; what
+        it refers to (its account) has one already."""
+        self._staged.append((into, row))
 
     def staged(self, cls: type[Kept]) -> list[Kept]:
         """The rows of `cls` staged so far in this transaction."""
-        return [row for row in self._staged if isinstance(row, cls)]
+        return [row for _, row in self._staged if isinstance(row, cls)]
 
     async def _write_staged(self) -> None:
         if not self._staged:
             return
-        batches: dict[tuple[type, tuple[str, ...]], list[dict[str, Any]]] = {}
-        for row in self._staged:
-            _statement, columns = _insert_of(type(row))
-            values = {column: row.__dict__[key] for key, column in columns if key in row.__dict__}
-            batches.setdefault((type(row), tuple(values)), []).append(values)
+        batches: dict[Insert, list[dict[str, Any]]] = {}
+        for table, row in self._staged:
+            statement, names = _insert_of(table, type(row))
+            batches.setdefault(statement, []).append({name: getattr(row, name) for name in names})
         self._staged = []
         conn = await self.core()
-        for (cls, _keys), rows in batches.items():
-            await conn.execute(_insert_of(cls)[0], rows)
+        for statement, rows in batches.items():
+            await conn.execute(statement, rows)
 
     def kept(self, name: str, empty: Callable[[], Kept]) -> Kept:
         """What this transaction remembers under `name` (the journals it posted, the documents
