@@ -109,6 +109,25 @@ async def test_a_conditional_update_changes_one_row_only_while_the_guard_holds(a
         assert (await uow.session.execute(select(LinkCode.used_at))).scalar() is not None
 
 
+async def test_a_savepoint_undoes_core_statements_run_on_the_transactions_connection(app):
+    # Hot paths write by Core statements on `uow.core()`; a step in a savepoint that fails
+    # must take those writes back too, even when nothing went through the session since.
+    async with app.uow() as uow:
+        await accounts.register(uow, accounts.ChannelIdentity("telegram", "1", "1"),
+                                accounts.Registration(display_name="Ann", email="a@example.com",
+                                                      roles=["buyer"]))
+        await uow.commit()
+    async with app.uow() as uow:
+        conn = await uow.core()
+        step = await uow.savepoint()
+        await conn.execute(text("UPDATE accounts SET display_name = 'Undone'"))
+        await step.rollback()
+        await uow.commit()
+    async with app.uow() as uow:
+        assert (await (await uow.core()).execute(text("SELECT display_name FROM accounts"))
+                ).scalar() == "Ann"
+
+
 async def test_answered_marks_written_together_clear_every_debt_in_few_statements(app):
     """Fifty channels acknowledging at once: every update is marked, in a handful of writes."""
     async with app.uow() as uow:

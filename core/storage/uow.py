@@ -124,7 +124,11 @@ class UnitOfWork:
         The rows staged before it are written first, so that only those of the step are
         undone with it."""
         await self._write_staged()
-        return Savepoint(self, await self.session.begin_nested())
+        point = Savepoint(self, await self.session.begin_nested())
+        # The session emits SAVEPOINT only when it next hands out its connection: asked for
+        # it now, so that Core statements on `core()` are inside the savepoint too.
+        await self.session.connection()
+        return point
 
     @asynccontextmanager
     async def nested(self) -> AsyncIterator[None]:
