@@ -20,7 +20,7 @@ from core.i18n import N_, _, bilingual, present
 from core.issuer import ISSUER
 from core.money.model import Money
 from core.money.reading import current_reader, number_locale, reading
-from core.notifications.outbox import addressed_to, document_made, enqueue_email
+from core.notifications.outbox import account_of, addressed_to, document_made, enqueue_email
 from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 from payments import einvoices, ledger, numbering
@@ -106,7 +106,7 @@ async def email_parties(uow: UnitOfWork, invoice: Invoice) -> None:
     """Email the parties it concerns (those with a verified address) the receipt as a PDF
     attachment, with its download link in the text."""
     for account_id in concerned(invoice):
-        account = await uow.session.get(Account, account_id)
+        account = await account_of(uow, account_id)
         if account is None or not (account.email and account.email_verified_at):
             continue
         async with addressed_to(uow, account_id):

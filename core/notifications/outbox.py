@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, inspect, select
+from sqlalchemy.orm.util import identity_key
 
 from core.accounts.tables import Account, Identity
 from core.actions import ActionRows, abouts, payload_rows
@@ -24,31 +25,68 @@ AttachmentRef = dict[str, str]
 _KNOWN = "notify-recipients"
 _CARRIED = "notify-documents-carried"  # the document keys this transaction's notices carry
 _MADE = "notify-documents-made"  # the documents this transaction made (`document_made`)
-_RECIPIENTS = (select(Account, Identity).outerjoin(Identity, Identity.account_id == Account.id)
-               .where(Account.id.in_(bindparam("ids", expanding=True))).order_by(Identity.id))
+# Built once: a payment's or a deal's parties are read in every transaction that tells them
+# something. Their chats come as plain columns (an identity's ORM load is not needed here).
+_IDENTITIES = table_of(Identity)
+_RECIPIENTS = (select(Account, _IDENTITIES.c.channel, _IDENTITIES.c.address)
+               .outerjoin(_IDENTITIES, _IDENTITIES.c.account_id == Account.id)
+               .where(Account.id.in_(bindparam("ids", expanding=True)))
+               .order_by(_IDENTITIES.c.id))
+_CHATS = (select(_IDENTITIES.c.channel, _IDENTITIES.c.address)
+          .where(_IDENTITIES.c.account_id == bindparam("account_id")).order_by(_IDENTITIES.c.id))
+
+
+@dataclass(frozen=True, slots=True)
+class Chat:
+    """Where a channel reaches a person (a Telegram chat, a Slack DM, a terminal name)."""
+
+    channel: str
+    address: str
 
 
 async def recipients(uow: UnitOfWork, account_ids: set[int]) -> None:
-    """Load these accounts and their identities in one query for the notifications that follow.
+    """Load these accounts and their chats in one query for the notifications that follow.
 
     For a transaction that only notifies (it adds no identity after this call)."""
-    known: dict[int, list[Identity]] = uow.session.info.setdefault(_KNOWN, {})
+    known = _known_chats(uow)
     wanted = account_ids - set(known)
     if not wanted:
         return
-    rows = await uow.session.execute(_RECIPIENTS, {"ids": list(wanted)})
+    rows = await uow.session.execute(_RECIPIENTS, {"ids": sorted(wanted)})
     held = uow.session.info.setdefault(_KNOWN + ":accounts", [])
-    for account, identity in rows.all():
-        held.append(account)  # a strong reference keeps it in the session's identity map
+    for account, channel, address in rows.all():
+        if account.id not in known:
+            held.append(account)  # a strong reference keeps it in the session's identity map
         found = known.setdefault(account.id, [])
-        if identity is not None:
-            found.append(identity)
+        if channel is not None:
+            found.append(Chat(channel, address))
+
+
+def _known_chats(uow: UnitOfWork) -> dict[int, list[Chat]]:
+    return uow.kept(_KNOWN, dict[int, list[Chat]])
+
+
+async def _chats(uow: UnitOfWork, account_id: int) -> list[Chat]:
+    known = _known_chats(uow).get(account_id)
+    if known is not None:
+        return known
+    rows = await (await uow.core()).execute(_CHATS, {"account_id": account_id})
+    return [Chat(channel, address) for channel, address in rows]
+
+
+async def account_of(uow: UnitOfWork, account_id: int) -> Account | None:
+    """The account a notice is for: the session's own when it holds it whole (no query and
+    none of `session.get`'s work, asked for each notice, receipt and email), else loaded."""
+    held = uow.session.identity_map.get(identity_key(Account, account_id))
+    if isinstance(held, Account) and not inspect(held).expired_attributes:
+        return held
+    return await uow.session.get(Account, account_id)
 
 
 @asynccontextmanager
 async def addressed_to(uow: UnitOfWork, account_id: int) -> AsyncIterator[Account | None]:
     """Write a notice for `account_id`: its amounts in the recipient's own format."""
-    reader = await uow.session.get(Account, account_id)
+    reader = await account_of(uow, account_id)
     with reading(reader):
         yield reader
 
@@ -71,21 +109,17 @@ async def notify(
     attachment is a document that never changes (terms, a receipt), which a chat that has it
     already does not get again. The notice is a card of the objects its buttons name and of
     those in `about` (a negotiation): a newer card of one of them takes its buttons away."""
-    account = await uow.session.get(Account, account_id)
+    account = await account_of(uow, account_id)
     if account is None:
         return None
     wanted = channel or account.notify_channel
     if wanted == "email" and account.email and account.email_verified_at:
         return await enqueue_email(uow, account_id, account.email, subject="Agora", body=text,
                                    dedupe_key=dedupe_key, attachment=attachment, actions=buttons)
-    identities = uow.session.info.get(_KNOWN, {}).get(account_id)
-    if identities is None:
-        identities = list((await uow.session.execute(
-            select(Identity).where(Identity.account_id == account_id).order_by(Identity.id)
-        )).scalars())
-    if not identities:
+    chats = await _chats(uow, account_id)
+    if not chats:
         return None
-    target = next((i for i in identities if i.channel == wanted), identities[0])
+    target = next((chat for chat in chats if chat.channel == wanted), chats[0])
     if once_per_chat and attachment is not None:
         key = document_key(target.channel, target.address, attachment)
         carried = uow.kept(_CARRIED, set[str])
@@ -106,15 +140,11 @@ async def rewrite_card(uow: UnitOfWork, account_id: int, key: str,
     this account's cards go, to what the object is then (core.notifications.cards): for a
     change that brings this person no new card. `after` holds it back, so that the card a
     person just pressed is answered in place first (and released) rather than rewritten."""
-    account = await uow.session.get(Account, account_id)
-    identities = uow.session.info.get(_KNOWN, {}).get(account_id)
-    if identities is None:
-        identities = list((await uow.session.execute(
-            select(Identity).where(Identity.account_id == account_id).order_by(Identity.id)
-        )).scalars())
-    if account is None or not identities:
+    account = await account_of(uow, account_id)
+    chats = await _chats(uow, account_id) if account is not None else ()
+    if account is None or not chats:
         return None  # by email only: an email cannot be rewritten
-    target = next((i for i in identities if i.channel == account.notify_channel), identities[0])
+    target = next((chat for chat in chats if chat.channel == account.notify_channel), chats[0])
     row = _add(uow, account_id, target.channel, target.address, {"rewrites": key}, True, None)
     if after is not None:
         row.available_at = row.available_at + after
