@@ -50,7 +50,7 @@ async def deals_of(app, request_id: int) -> list[Deal]:
     async with app.uow() as uow:
         found = list((await uow.session.execute(select(Deal).join(
             RequestBid, RequestBid.offer_id == Deal.offer_id).where(
-            RequestBid.request_id == request_id))).scalars())
+            RequestBid.request_id == request_id).order_by(Deal.id))).scalars())
         uow.session.expunge_all()
         return found
 
