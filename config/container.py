@@ -157,7 +157,7 @@ def build(settings: Settings, *, clock: Clock | None = None,
     sessions = session_factory(db)
     # A database in memory is one connection's own: there the one pool serves.
     on_time_db = None if ":memory:" in settings.database_url else create_engine(
-        settings.database_url, pool_size=ON_TIME_CONNECTIONS)
+        settings.database_url, pool_size=ON_TIME_CONNECTIONS, on_time=True)
     policy = Policy(
         email_code_ttl_minutes=settings.email_code_ttl_minutes,
         email_code_attempts=settings.email_code_attempts,

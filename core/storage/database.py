@@ -12,16 +12,20 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlalchemy.orm import Session
 
 from core.errors import OutsideFirst
+from core.storage.sqlite_turns import EngineTurns
 from core.storage.workers import application_name
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-def create_engine(url: str, *, echo: bool = False, pool_size: int = 40) -> AsyncEngine:
+def create_engine(url: str, *, echo: bool = False, pool_size: int = 40, on_time: bool = False
+                  ) -> AsyncEngine:
     """Create the engine; on SQLite every transaction takes the write lock at BEGIN.
     `pool_size`: PostgreSQL connections kept (AGORA_DATABASE_POOL_SIZE), a quarter more at
-    peaks; size it so that every worker's pool fits the server's max_connections."""
+    peaks; size it so that every worker's pool fits the server's max_connections.
+    `on_time`: the engine of work due at a moment, whose transactions on SQLite go ahead of
+    the others waiting in this process (core.storage.sqlite_turns)."""
     if not url.startswith("sqlite"):
         # Kept: as many connections as Telegram opens to a webhook at most (40 by default),
         # so a busy worker reuses them instead of connecting anew for every request beyond
@@ -34,11 +38,11 @@ def create_engine(url: str, *, echo: bool = False, pool_size: int = 40) -> Async
             url, echo=echo, pool_size=pool_size, max_overflow=max(1, pool_size // 4), pool_recycle=3600,
             connect_args={"server_settings": {"application_name": application_name()}})
     engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
-    _make_sqlite_serial(engine)
+    _make_sqlite_serial(engine, on_time=on_time)
     return engine
 
 
-def _make_sqlite_serial(engine: AsyncEngine) -> None:
+def _make_sqlite_serial(engine: AsyncEngine, *, on_time: bool) -> None:
     # pysqlite's own BEGIN is deferred: a read followed by a write can then fail or, worse,
     # act on a stale read. Taking over BEGIN and issuing BEGIN IMMEDIATE makes
     # check-then-update safe, as the SQLAlchemy docs recommend for SQLite.
@@ -53,9 +57,22 @@ def _make_sqlite_serial(engine: AsyncEngine) -> None:
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    # One transaction runs at a time: within the process they take turns in order, rather
+    # than in SQLite's polling (a waiter sleeps up to 100 ms between tries, and loses the lock
+    # to luckier ones in between).
+    turns = None if ":memory:" in str(engine.url) else EngineTurns(engine, first=on_time)
+
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        if turns is None:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        turns.take(connection)
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            turns.give_back(connection)
+            raise
 
 
 class HoldingSession(Session):

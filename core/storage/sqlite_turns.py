@@ -1,0 +1,122 @@
+"""SQLite's one transaction at a time, handed out in turn within a process.
+
+Every transaction on SQLite begins IMMEDIATE (core.storage.database), so one runs at a time on
+a database file. SQLite makes the others wait by polling: a connection that finds the lock
+taken sleeps 1, 2, 5, … then 100 ms between tries, and under load it keeps finding the lock
+retaken by a luckier connection in the gaps. Behind fifty busy readers a tender's close, due at
+a moment, waited 1.5 s for its turn while the lock stood free between the polls.
+
+Within a process the turns are handed out here instead: first come, first served, and the
+connections kept for work due at a moment (Container.on_time_uow) ahead of the rest. A turn is
+taken when a transaction begins and given back when it commits or rolls back (or its
+connection goes back to the pool or dies without either). SQLite's own waiting still settles
+turns between processes on one file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from collections import deque
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.util.concurrency import await_only, in_greenlet
+
+# As long as SQLite's own busy timeout (core.storage.database): past it a transaction gives up.
+WAIT_SECONDS = 30.0
+
+
+class Turns:
+    """The turns of one database file on one event loop. A holder is a DBAPI connection."""
+
+    def __init__(self) -> None:
+        self.holder: object | None = None
+        self._first: deque[tuple[object, asyncio.Future[None]]] = deque()  # due at a moment
+        self._rest: deque[tuple[object, asyncio.Future[None]]] = deque()
+
+    async def take(self, holder: object, *, first: bool = False) -> None:
+        """Wait for this holder's turn (at once when nobody holds it or waits)."""
+        if self.holder is holder:
+            return
+        if self.holder is None and not self._first and not self._rest:
+            self.holder = holder
+            return
+        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        queue = self._first if first else self._rest
+        queue.append((holder, turn))
+        try:
+            async with asyncio.timeout(WAIT_SECONDS):
+                await turn
+        except BaseException:
+            if turn.done() and not turn.cancelled():
+                self.give_back(holder)  # handed over just as the wait was given up
+            elif (holder, turn) in queue:  # (a cancelled wait may have been passed over already)
+                queue.remove((holder, turn))
+            raise
+
+    def give_back(self, holder: object) -> None:
+        """End this holder's turn, if it has one, and hand it to the next waiting."""
+        if self.holder is not holder:
+            return
+        self.holder = None
+        for queue in (self._first, self._rest):
+            while queue:
+                waiter, turn = queue.popleft()
+                if not turn.done():
+                    self.holder = waiter
+                    turn.set_result(None)
+                    return
+
+
+_TURNS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, Turns]] = (
+    weakref.WeakKeyDictionary())
+
+
+def turns_of(database: str) -> Turns:
+    """The turns of a database file on the running loop (an engine serves one loop at a time,
+    but the test suite runs many loops in one process)."""
+    files = _TURNS.setdefault(asyncio.get_running_loop(), {})
+    return files.setdefault(database, Turns())
+
+
+class EngineTurns:
+    """An engine's connections taking their turn on its database file: `first`, ahead of the
+    other engines' connections waiting (those kept for work due at a moment). Turns are given
+    back on the engine's own events; `take` is called as its transaction begins."""
+
+    def __init__(self, engine: AsyncEngine, *, first: bool = False) -> None:
+        self.database, self.first = str(engine.url.database), first
+        event.listen(engine.sync_engine, "commit", self._ended)
+        event.listen(engine.sync_engine, "rollback", self._ended)
+        for gone in ("checkin", "invalidate", "close"):  # without a commit or rollback seen
+            event.listen(engine.sync_engine.pool, gone, self._gone)
+
+    def take(self, connection: Connection) -> None:
+        """Wait for this transaction's turn (from the engine's `begin` event, in the greenlet
+        the async engine runs it in; a bare synchronous use waits in SQLite instead)."""
+        if in_greenlet():
+            await_only(turns_of(self.database).take(_holder(connection), first=self.first))
+
+    def give_back(self, connection: Connection) -> None:
+        self._give_back(_holder(connection))
+
+    def _ended(self, connection: Connection) -> None:
+        self._give_back(_holder(connection))
+
+    def _gone(self, dbapi_connection: Any, *_: Any) -> None:
+        if dbapi_connection is not None:
+            self._give_back(dbapi_connection)
+
+    def _give_back(self, holder: object) -> None:
+        try:
+            turns = turns_of(self.database)
+        except RuntimeError:  # no loop running: the process is closing, and nobody waits
+            return
+        turns.give_back(holder)
+
+
+def _holder(connection: Connection) -> object:
+    return connection.connection.dbapi_connection

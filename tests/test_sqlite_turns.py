@@ -1,0 +1,128 @@
+"""SQLite's transactions take their turn within a process: in order, work due at a moment first,
+and a turn is never lost with a waiter that gave up (core.storage.sqlite_turns)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import text
+
+from core.storage import sqlite_turns
+from core.storage.database import create_engine
+from core.storage.sqlite_turns import Turns
+
+
+async def test_turns_go_in_order_of_asking_and_work_due_at_a_moment_goes_first():
+    turns, order = Turns(), []
+    await turns.take("holder")
+
+    async def wait(name: str, first: bool = False) -> None:
+        await turns.take(name, first=first)
+        order.append(name)
+        turns.give_back(name)
+
+    waiting = [asyncio.create_task(wait(name)) for name in ("a", "b", "c")]
+    await asyncio.sleep(0)
+    waiting.append(asyncio.create_task(wait("close", first=True)))
+    await asyncio.sleep(0)
+    turns.give_back("holder")
+    await asyncio.gather(*waiting)
+    assert order == ["close", "a", "b", "c"]
+    assert turns.holder is None
+
+
+async def test_a_holder_asking_again_keeps_its_turn_and_a_stranger_gives_back_nothing():
+    turns = Turns()
+    await turns.take("a")
+    await asyncio.wait_for(turns.take("a"), 0.1)  # its second transaction on one connection
+    turns.give_back("b")
+    assert turns.holder == "a"
+
+
+async def test_a_waiter_that_gives_up_passes_the_turn_on_instead_of_keeping_it():
+    turns = Turns()
+    await turns.take("holder")
+    quitter = asyncio.create_task(turns.take("quitter"))
+    patient = asyncio.create_task(turns.take("patient"))
+    await asyncio.sleep(0)
+    quitter.cancel()
+    turns.give_back("holder")  # handed to the quitter's wait as it is cancelled
+    await asyncio.wait_for(patient, 1)
+    assert turns.holder == "patient" and quitter.cancelled()
+
+
+async def test_a_turn_not_given_in_time_fails_the_transaction(monkeypatch):
+    monkeypatch.setattr(sqlite_turns, "WAIT_SECONDS", 0.05)
+    turns = Turns()
+    await turns.take("holder")
+    with pytest.raises(TimeoutError):
+        await turns.take("late")
+    turns.give_back("holder")
+    assert turns.holder is None  # the late one left the queue
+
+
+async def test_on_sqlite_the_on_time_engine_begins_next_however_many_wait(tmp_path):
+    """Five transactions of the busy engine wait for the one running; the close's engine asks
+    after them all and still goes next. Left to SQLite's polling, each waiter would try again
+    every 100 ms by then and whichever polled first would win."""
+    url = f"sqlite+aiosqlite:///{tmp_path}/turns.db"
+    busy, on_time = create_engine(url), create_engine(url, pool_size=2, on_time=True)
+    order: list[str] = []
+    try:
+        async with busy.begin() as connection:
+            await connection.execute(text("CREATE TABLE t (name TEXT)"))
+
+        async def write(engine, name: str) -> None:
+            async with engine.begin() as connection:
+                order.append(name)
+                await connection.execute(text("INSERT INTO t VALUES (:n)"), {"n": name})
+
+        async with busy.begin() as holding:
+            await holding.execute(text("INSERT INTO t VALUES ('first')"))
+            waiting = [asyncio.create_task(write(busy, f"busy{n}")) for n in range(5)]
+            await asyncio.sleep(0.3)  # each waiter is well into its wait
+            waiting.append(asyncio.create_task(write(on_time, "close")))
+            await asyncio.sleep(0.3)
+            assert order == []  # nobody began beside the transaction holding the file
+        await asyncio.gather(*waiting)
+        # (the busy ones ask in the order their connections opened)
+        assert order[0] == "close" and sorted(order[1:]) == [f"busy{n}" for n in range(5)]
+    finally:
+        await busy.dispose()
+        await on_time.dispose()
+
+
+async def test_on_sqlite_a_transaction_behind_a_stream_of_others_waits_for_one_of_them(tmp_path):
+    """Twenty tasks run short transactions back to back (5 ms each, as webhooks do); the
+    close's transaction, asked for among them, begins within about one of theirs. Left to
+    SQLite's polling it lost the lock to them in the gaps for hundreds of milliseconds."""
+    url = f"sqlite+aiosqlite:///{tmp_path}/stream.db"
+    busy, on_time = create_engine(url), create_engine(url, pool_size=2, on_time=True)
+    loop = asyncio.get_running_loop()
+    try:
+        async with busy.begin() as connection:
+            await connection.execute(text("CREATE TABLE t (n INTEGER)"))
+
+        async def stream(until: float) -> int:
+            done = 0
+            while loop.time() < until:
+                async with busy.begin() as connection:
+                    await connection.execute(text("INSERT INTO t VALUES (1)"))
+                    await asyncio.sleep(0.005)
+                done += 1
+            return done
+
+        streams = [asyncio.create_task(stream(loop.time() + 1.5)) for _ in range(20)]
+        waits = []
+        for _ in range(5):
+            await asyncio.sleep(0.2)
+            asked = loop.time()
+            async with on_time.begin() as connection:
+                waits.append(loop.time() - asked)
+                await connection.execute(text("INSERT INTO t VALUES (2)"))
+        assert sum(await asyncio.gather(*streams)) > 100  # the others kept the file busy
+        assert max(waits) < 0.1, waits
+    finally:
+        await busy.dispose()
+        await on_time.dispose()
