@@ -46,9 +46,10 @@ async def transition(uow: UnitOfWork, escrow: Escrow, states: tuple[str, ...], t
     changes = {"state": to, "changed_by": actor.who[:80], "change_reason": actor.reason[:200],
                **values}
     params = {f"v_{name}": value for name, value in changes.items()}
+    params |= {f"e_state{n}": state for n, state in enumerate(states)}
     now = uow.clock.now()
-    result = await (await uow.core()).execute(_transition(tuple(changes)), {
-        **params, "v_updated_at": now, "e_id": escrow.id, "e_states": list(states)})
+    result = await (await uow.core()).execute(_transition(tuple(changes), len(states)), {
+        **params, "v_updated_at": now, "e_id": escrow.id})
     if result.rowcount != 1:
         return False
     for name, value in {**changes, "updated_at": now}.items():
@@ -57,12 +58,14 @@ async def transition(uow: UnitOfWork, escrow: Escrow, states: tuple[str, ...], t
 
 
 @functools.cache
-def _transition(names: tuple[str, ...]) -> Any:
-    # One statement per set of changed columns, built once, on the table: it runs on the
-    # transaction's connection (the row in the session is updated above, not re-read).
+def _transition(names: tuple[str, ...], states: int) -> Any:
+    # One statement per set of changed columns and number of states it may leave, built once,
+    # on the table: it runs on the transaction's connection (the row in the session is updated
+    # above, not re-read). The states are bound one by one: an expanding IN is re-rendered on
+    # every execution.
     escrows = table_of(Escrow)
-    return (update(escrows).where(escrows.c.id == bindparam("e_id"),
-                                  escrows.c.state.in_(bindparam("e_states", expanding=True)))
+    return (update(escrows).where(escrows.c.id == bindparam("e_id"), escrows.c.state.in_(
+                [bindparam(f"e_state{n}") for n in range(states)]))
             .values({name: bindparam(f"v_{name}") for name in (*names, "updated_at")}))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, inspect, select
+from sqlalchemy import Select, bindparam, inspect, select
 from sqlalchemy.orm.util import identity_key
 
 from core.accounts.tables import Account, Identity
@@ -28,10 +29,16 @@ _MADE = "notify-documents-made"  # the documents this transaction made (`documen
 # Built once: a payment's or a deal's parties are read in every transaction that tells them
 # something. Their chats come as plain columns (an identity's ORM load is not needed here).
 _IDENTITIES = table_of(Identity)
-_RECIPIENTS = (select(Account, _IDENTITIES.c.channel, _IDENTITIES.c.address)
-               .outerjoin(_IDENTITIES, _IDENTITIES.c.account_id == Account.id)
-               .where(Account.id.in_(bindparam("ids", expanding=True)))
-               .order_by(_IDENTITIES.c.id))
+_FEW = 4  # up to this many recipients the ids are bound one by one, an IN not re-rendered
+
+
+@functools.cache
+def _recipients_of(few: int | None) -> Select[Any]:
+    ids = ([bindparam(f"id{n}") for n in range(few)] if few is not None
+           else bindparam("ids", expanding=True))
+    return (select(Account, _IDENTITIES.c.channel, _IDENTITIES.c.address)
+            .outerjoin(_IDENTITIES, _IDENTITIES.c.account_id == Account.id)
+            .where(Account.id.in_(ids)).order_by(_IDENTITIES.c.id))
 _CHATS = (select(_IDENTITIES.c.channel, _IDENTITIES.c.address)
           .where(_IDENTITIES.c.account_id == bindparam("account_id")).order_by(_IDENTITIES.c.id))
 
@@ -52,7 +59,12 @@ async def recipients(uow: UnitOfWork, account_ids: set[int]) -> None:
     wanted = account_ids - set(known)
     if not wanted:
         return
-    rows = await uow.session.execute(_RECIPIENTS, {"ids": sorted(wanted)})
+    ids = sorted(wanted)
+    if len(ids) <= _FEW:
+        rows = await uow.session.execute(_recipients_of(len(ids)),
+                                         {f"id{n}": id_ for n, id_ in enumerate(ids)})
+    else:
+        rows = await uow.session.execute(_recipients_of(None), {"ids": ids})
     held = uow.session.info.setdefault(_KNOWN + ":accounts", [])
     for account, channel, address in rows.all():
         if account.id not in known:
