@@ -126,3 +126,30 @@ async def test_on_sqlite_a_transaction_behind_a_stream_of_others_waits_for_one_o
     finally:
         await busy.dispose()
         await on_time.dispose()
+
+
+async def test_a_transaction_cancelled_mid_statement_stays_cancelled_and_frees_its_turn(tmp_path):
+    """A worker stopping cancels a transaction in the middle of a statement: SQLAlchemy drops
+    the connection, and the turn goes back with it. The rollback that follows must not fail
+    (its error would replace the cancellation, and a loop that catches errors would go on
+    after being told to stop)."""
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/cancel.db")
+    slow = text("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000000)"
+                " SELECT count(*) FROM n")
+    started = asyncio.Event()
+    try:
+        async def long_transaction() -> None:
+            async with engine.begin() as connection:
+                started.set()
+                await connection.execute(slow)
+
+        task = asyncio.create_task(long_transaction())
+        await started.wait()
+        await asyncio.sleep(0.05)  # inside the statement (it runs for about half a second)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        turns = sqlite_turns.turns_of(str(engine.url.database))
+        assert turns.holder is None  # the next transaction of the process may take it
+    finally:
+        await engine.dispose()

@@ -110,7 +110,9 @@ class EngineTurns:
         if dbapi_connection is not None:
             self._give_back(dbapi_connection)
 
-    def _give_back(self, holder: object) -> None:
+    def _give_back(self, holder: object | None) -> None:
+        if holder is None:
+            return
         try:
             turns = turns_of(self.database)
         except RuntimeError:  # no loop running: the process is closing, and nobody waits
@@ -118,5 +120,10 @@ class EngineTurns:
         turns.give_back(holder)
 
 
-def _holder(connection: Connection) -> object:
-    return connection.connection.dbapi_connection
+def _holder(connection: Connection) -> object | None:
+    """The DBAPI connection under `connection`; None once it was invalidated (its pool's
+    `invalidate` event gave the turn back). Never raises: it runs inside commit and rollback,
+    where an error would replace theirs (a cancellation turned into an error a loop goes on
+    after)."""
+    proxied = connection._dbapi_connection
+    return None if proxied is None else proxied.dbapi_connection
