@@ -33,6 +33,9 @@ from core.deals.request_view import RequestView
 from core.i18n import N_, _, n_, present
 from core.money.model import Money
 
+# A new request's defaults have one home, the core's Draft: the form starts from them.
+DEFAULT = supply_requests.Draft
+
 
 def _unit_fits(values: dict[str, Any]) -> str | None:
     """The unit is one the product is traded in (pellets by the tonne, not by the litre)."""
@@ -211,11 +214,12 @@ def _draft(ctx: Ctx) -> supply_requests.Draft:
 
     return supply_requests.Draft(
         product_type=v["product_type"], quantity=Decimal(str(v["quantity"])), unit=v["unit"],
-        place=v["place"], currency=currency, incoterm=v.get("incoterm") or "DAP",
+        place=v["place"], currency=currency, incoterm=v.get("incoterm") or DEFAULT.incoterm,
         delivery_from=day("delivery_from"), delivery_to=day("delivery_to"),
         max_price=money("max_price"),
-        deadline_days=str(v.get("deadline_days") or "3"),
-        payment_method=v.get("payment_method") or "escrow", mode=v.get("mode") or "quotes",
+        deadline_days=str(v.get("deadline_days") or DEFAULT.deadline_days),
+        payment_method=v.get("payment_method") or DEFAULT.payment_method,
+        mode=v.get("mode") or DEFAULT.mode,
         min_step=money("min_step"), reserve=money("reserve"),
         extend_minutes=int(v["extend_minutes"]) if v.get("extend_minutes") else None,
         deposit_pct=int(v["deposit_pct"]) if str(v.get("deposit_pct") or "0") != "0" else None,
@@ -231,10 +235,10 @@ async def _start(ctx: Ctx) -> Next | None:
     assert ctx.account is not None
     ctx.data["currency"] = "EUR"
     ctx.data["on_terms"] = list(await on_terms.methods_for(ctx.uow, ctx.account.id))
-    ctx.data["values"] = {"incoterm": "DAP", "deadline_days": "3", "payment_method": "escrow",
-                          "mode": "quotes", "extend_minutes": str(auction_rules.EXTEND_MINUTES),
-                          "audience": "open",
-                          "deposit_pct": "0"}
+    ctx.data["values"] = {"incoterm": DEFAULT.incoterm, "deadline_days": DEFAULT.deadline_days,
+                          "payment_method": DEFAULT.payment_method, "mode": DEFAULT.mode,
+                          "extend_minutes": str(auction_rules.EXTEND_MINUTES),
+                          "audience": "open", "deposit_pct": "0"}
     return None
 
 
@@ -253,7 +257,8 @@ async def _answered(ctx: Ctx, values: dict[str, Any]) -> Next:
 async def _review(ctx: Ctx) -> list[Outbound]:
     draft = _draft(ctx)
     preview = supply_requests.preview(draft)
-    days = _(request_rules.DEADLINES.get(draft.deadline_days, "3 days"))
+    days = _(request_rules.DEADLINES.get(draft.deadline_days,
+                                         request_rules.DEADLINES[DEFAULT.deadline_days]))
     return [Reply(request_text(preview, days, published=False, buyer=True), rows(
         (_("📣 Publish"), "publish"), (_("✏ Change details"), "details"), per_row=2))]
 
