@@ -31,6 +31,7 @@ from conversations.messages import (
     Outcome,
     Reply,
     action_button,
+    go,
 )
 from conversations.registry import Registry
 from conversations.sanitise import clean_envelope
@@ -265,7 +266,7 @@ class Engine:
             return await self.apply(ctx, conv, navigation.stale())
         if entry.needs_account and ctx.account is None:
             return [Reply(_("Please register first — it takes a minute."),
-                          ((Button(_("Register"), "@go:registration"),),))]
+                          ((Button(_("Register"), go("registration")),),))]
         found = whereabouts(self.registry, ctx, conv)
         if conv.flow and conv.flow != name:
             self._put_aside(ctx, conv)

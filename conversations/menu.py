@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conversations.context import Ctx
 from conversations.flow import MenuEntry
-from conversations.messages import Button, Reply
+from conversations.messages import Button, Reply, go
 from conversations.registry import Registry
 from core.i18n import N_, _
 
@@ -33,7 +33,7 @@ def main_menu(registry: Registry, ctx: Ctx, suspended_title: str | None) -> Repl
 
 def _entries(registry: Registry, ctx: Ctx, roles: set[str]) -> list[tuple[MenuEntry, str]]:
     """Entries for these roles in menu order: role sections first, then everyone's."""
-    declared = [(m, f"@go:{e.name}") for e in registry.entries.values() for m in e.menu]
+    declared = [(m, go(e.name)) for e in registry.entries.values() for m in e.menu]
     candidates = [*declared, _HELP_ENTRY]
     shown = [(m, data) for m, data in candidates
              if set(m.roles) & roles and (m.when is None or m.when(ctx))]

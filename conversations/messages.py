@@ -210,6 +210,16 @@ def rows(*labels_and_data: tuple[str, str], per_row: int = 1) -> tuple[tuple[But
     return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))
 
 
+GO = "@go"  # a button's data that opens a flow: "@go:flow" or "@go:flow:arg:…"
+
+
+def go(flow: str, *args: object) -> str:
+    """The data of a button that opens `flow`, handing it `args` (joined by ":", which the
+    flow reads back as its "args"); the only place such data is written, so every flow a
+    button names can be checked to exist (tests/test_buttons_name_flows.py)."""
+    return ":".join((GO, flow, *(str(arg) for arg in args)))
+
+
 def action_button(action: Action) -> Button:
     """A core follow-up as a button any channel renders; the engine maps `@do:` to a flow."""
     return Button(_(action.label), f"@do:{action.intent.value}:{action.arg}")

@@ -49,7 +49,7 @@ def global_action(reg: Registry, ctx: Ctx, conv: ChatState, action: str) -> Next
     if verb == "do" and (target := reg.target(head, rest)):
         return Next(state="", start=target[0], start_data=target[1])
     if verb == "go" and head in reg:
-        # "@go:flow" or "@go:flow:arg": a menu entry, or a flow's own button.
+        # go(flow) or go(flow, arg) (conversations.messages): a menu entry, or a flow's own button.
         return Next(state="", start=head, start_data={"args": rest} if rest else None)
     if verb == "resume":
         return resume(reg, ctx, conv)

@@ -10,7 +10,7 @@ from typing import Any
 
 from conversations.flow import Ask, Ctx, Flow, FormState, Next, OneStepCommand
 from conversations.flows.booking_fields import times_form, to_times
-from conversations.messages import Choice, Inbound, Outbound, Reply, action_button, rows
+from conversations.messages import Choice, Inbound, Outbound, Reply, action_button, go, rows
 from core.actions import Intent
 from core.consulting import views
 from core.consulting.bookings import changes
@@ -85,7 +85,7 @@ async def _answer_start(ctx: Ctx) -> Next | None:
     await _answer(ctx, verb, booking_id, parse_id(proposal) if proposal else None)
     if verb == "no-show":  # the card offers what comes next: charge the fee or waive it
         return Next.end(Reply(_(SAID[verb])), await booking_text(ctx, booking_id), menu=False)
-    return Next.end(Reply(_(SAID[verb]), rows((_("📅 The booking"), f"@go:booking:{booking_id}"))),
+    return Next.end(Reply(_(SAID[verb]), rows((_("📅 The booking"), go("booking", booking_id)))),
                     menu=False)
 
 
@@ -122,7 +122,7 @@ async def _times_given(ctx: Ctx, values: dict[str, Any]) -> Next:
     else:
         await changes.propose_reschedule(ctx.uow, booking_id, ctx.account.id, times)
     return Next.end(Reply(_("🕑 Times sent; the other party chooses one."),
-                          rows((_("📅 The booking"), f"@go:booking:{booking_id}"))), menu=False)
+                          rows((_("📅 The booking"), go("booking", booking_id)))), menu=False)
 
 
 async def _move_prompt(ctx: Ctx) -> list[Outbound]:
@@ -149,7 +149,7 @@ async def _on_move(ctx: Ctx, msg: Inbound) -> Next:
     await changes.move(ctx.uow, booking_id, ctx.account.id,
                        datetime.fromtimestamp(int(data[2:]), UTC), ctx.services.calendars)
     return Next.end(Reply(_("✅ Moved; the consultant is told and the invite is updated."),
-                          rows((_("📅 The booking"), f"@go:booking:{booking_id}"))), menu=False)
+                          rows((_("📅 The booking"), go("booking", booking_id)))), menu=False)
 
 
 booking_answer = Flow(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
 from conversations.flows.packages import balances_text
-from conversations.messages import Button, Choice, Inbound, ListItem, ListPage, Outbound, Reply, rows
+from conversations.messages import Button, Choice, Inbound, ListItem, ListPage, Outbound, Reply, go, rows
 from core.consulting.bookings.agenda import AgendaLine, agenda
 from core.consulting.bookings.notices.parties import meeting_line
 from core.i18n import N_, _
@@ -42,7 +42,7 @@ async def _list(ctx: Ctx) -> list[Outbound]:
     lines = await agenda(ctx.uow, ctx.account.id)
     if not lines:
         return [Reply(_("No bookings yet. Find a consultant with /consultants and book a time."),
-                      rows((_("🧑‍💼 Find a consultant"), "@go:consultants"), (_("✔ Done"), "done")))]
+                      rows((_("🧑‍💼 Find a consultant"), go("consultants")), (_("✔ Done"), "done")))]
     items = tuple(ListItem(_("{group} · #{id} with {other} · {when}", group=_(GROUPS[b.group]),
                              id=b.booking_id, other=b.other, when=b.when),
                            _("{status} · next: {next_step}", status=b.status, next_step=b.next_step)

@@ -16,7 +16,18 @@ from conversations.flows import deal_billing
 from conversations.flows.loyalty import TELEGRAM
 from conversations.form_runner import FormState
 from conversations.forms import Form
-from conversations.messages import Button, Choice, Inbound, ListItem, ListPage, Outbound, Reply, Text, rows
+from conversations.messages import (
+    Button,
+    Choice,
+    Inbound,
+    ListItem,
+    ListPage,
+    Outbound,
+    Reply,
+    Text,
+    go,
+    rows,
+)
 from core.actions import Intent
 from core.clock import local_time
 from core.companies import approvals_chat, rules
@@ -104,7 +115,7 @@ def _card_buttons(seat: Seat, waiting: bool, picks_chats: bool) -> list[tuple[st
     if seat.may("manage") and picks_chats:  # a channel is picked in a form shown whole
         buttons.append((_("📣 Where approvals go"), "approvals_chat"))
     if waiting:
-        buttons.append((_("⏳ Approvals"), "@go:purchase"))
+        buttons.append((_("⏳ Approvals"), go("purchase")))
     if company_deals.may_see_company(seat):
         buttons.append((_("🤝 Company deals"), "deals"))
     if seat.may("billing") or seat.company.billing is None:
@@ -317,7 +328,7 @@ async def _deals(ctx: Ctx) -> list[Outbound]:
         return [Reply(_("No deals of colleagues to show yet."), rows((_("↩ Back"), "back")))]
     items = tuple(ListItem(f"#{d.id} {d.title} · {d.total}", _(
         "{status} · bought by {buyer}", status=d.status_label, buyer=d.buyer),
-        Button(_("Open"), f"@go:deal:{d.id}")) for d in found)
+        Button(_("Open"), go("deal", d.id))) for d in found)
     return [ListPage(_("🤝 Company deals"), items, 1, 1),
             Reply(_("Open one, or go back."), rows((_("↩ Back"), "back")))]
 

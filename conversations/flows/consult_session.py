@@ -11,7 +11,7 @@ from conversations.flow import Ask, Ctx, Flow, FormState, Next
 from conversations.flows.opening import STARS, quote_allowed, quote_field
 from conversations.flows.uploads import stored_file
 from conversations.forms import Form
-from conversations.messages import Button, Choice, FileUpload, Inbound, Outbound, Reply, Text, rows
+from conversations.messages import Button, Choice, FileUpload, Inbound, Outbound, Reply, Text, go, rows
 from core.actions import Intent
 from core.consulting.sessions import reviews
 from core.consulting.sessions import service as sessions
@@ -75,10 +75,10 @@ def after(ctx: Ctx, session: SessionView) -> tuple[tuple[Button, ...], ...]:
     if not session.status.startswith("ended"):
         return rows((_("✔ Done"), "done"))
     if ctx.account_id == session.consultant_id:
-        return rows((_("📝 Recap notes"), f"@go:recap:notes:{session.id}"), (_("✔ Done"), "done"))
+        return rows((_("📝 Recap notes"), go("recap", "notes", session.id)), (_("✔ Done"), "done"))
     # Review names the session (a card's step, core.actions): it outlives the conversation.
     return rows((_("⭐ Review"), f"@do:{Intent.REVIEW_SESSION.value}:{session.id}"),
-                (_("📄 Get the recap"), f"@go:recap:get:{session.id}"), (_("✔ Done"), "done"),
+                (_("📄 Get the recap"), go("recap", "get", session.id)), (_("✔ Done"), "done"),
                 per_row=2)
 
 

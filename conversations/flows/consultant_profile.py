@@ -11,7 +11,7 @@ from conversations import form_runner
 from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
 from conversations.flows import consultant_fields as cf
 from conversations.flows import deal_billing
-from conversations.messages import Choice, FileUpload, Inbound, Outbound, Reply, rows
+from conversations.messages import Choice, FileUpload, Inbound, Outbound, Reply, go, rows
 from core.actions import Intent
 from core.consulting.profiles import promotions
 from core.consulting.profiles import service as profiles
@@ -86,7 +86,7 @@ async def _preview(ctx: Ctx) -> list[Outbound]:
     elif not missing:
         options.append((_("🚀 Go live"), "live"))
     if any("payouts" in m for m in missing):
-        options.append((_("💶 Set up payouts"), "@go:payouts"))
+        options.append((_("💶 Set up payouts"), go("payouts")))
     return [Reply(profile_text(profile) + "\n\n" + state, rows(*options, (_("✔ Done"), "done"),
                                                                per_row=2))]
 

@@ -21,6 +21,7 @@ from conversations.messages import (
     Reply,
     Text,
     action_button,
+    go,
     rows,
 )
 from core.actions import Intent
@@ -178,7 +179,7 @@ def _asked_now(asked: bookings.Requested) -> Reply:
             _("⚡ Asked: the consultant has a couple of minutes to accept. You'll be told "
               "here, and asked to authorise the payment (nothing is charged for the free "
               "minutes)."))
-    return Reply(text, ((Button(_("📅 The request"), f"@go:booking:{asked.booking_id}"),),))
+    return Reply(text, ((Button(_("📅 The request"), go("booking", asked.booking_id)),),))
 
 
 async def _page(ctx: Ctx) -> list[Outbound]:

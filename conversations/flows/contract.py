@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from conversations.flow import Ask, Ctx, Flow, Next
 from conversations.flows.opening import on_id
-from conversations.messages import Inbound, Outbound, Reply, rows
+from conversations.messages import Inbound, Outbound, Reply, go, rows
 from core.actions import Intent
 from core.deals import contract_card
 from core.errors import NotFound
@@ -16,12 +16,12 @@ async def contract_reply(ctx: Ctx, contract_id: int) -> Reply:
     """The card, with a button to each call-off's deal, the terms, and Renew."""
     view = await contract_card.contract_view(ctx.uow, contract_id, ctx.account_id)
     buttons = [(_("🤝 Call-off {number}: deal #{deal_id}", number=r.number, deal_id=r.deal_id),
-                f"@go:deal:{r.deal_id}")
+                go("deal", r.deal_id))
                for r in view.rows if r.deal_id is not None]
     if view.first_deal_id is not None:
-        buttons.append((_("📄 Terms (PDF)"), f"@go:deal_step:{view.first_deal_id}:terms"))
+        buttons.append((_("📄 Terms (PDF)"), go("deal_step", view.first_deal_id, "terms")))
     if view.role in ("buyer", "seller") and view.contract.status in ("active", "ended"):
-        buttons.append((_("🔁 Renew"), f"@go:offer:r{view.contract.id}"))
+        buttons.append((_("🔁 Renew"), go("offer", f"r{view.contract.id}")))
     return Reply(contract_card.contract_text(view), rows(*buttons, (_("✔ Done"), "done"),
                                                          per_row=1))
 

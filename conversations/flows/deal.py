@@ -16,6 +16,7 @@ from conversations.messages import (
     Outbound,
     Reply,
     action_button,
+    go,
     rows,
 )
 from core.actions import Intent
@@ -60,21 +61,21 @@ async def _more(ctx: Ctx, view: deal_views.DealView) -> tuple[tuple[Button, ...]
     if view.role in ("buyer", "seller"):
         thread = await threads.of_listing(ctx.uow, deal.listing_id, deal.buyer_id)
         if thread is not None:
-            more.append((_("💬 Messages"), f"@go:thread:{thread.id}"))
+            more.append((_("💬 Messages"), go("thread", thread.id)))
         if deal.status == "agreed":
-            more.append((_("✏ Propose a change"), f"@go:deal_step:{deal.id}:change-terms"))
+            more.append((_("✏ Propose a change"), go("deal_step", deal.id, "change-terms")))
         if view.role == "seller" and deal.status == "shipped":
-            more.append((_("🚚 Shipment update"), f"@go:deal_step:{deal.id}:update"))
+            more.append((_("🚚 Shipment update"), go("deal_step", deal.id, "update")))
         for name in ("dispute", "cancel-deal"):
             if any(t.name == name for t in DEAL_PROCESS.next_actions(deal.status, view.role)):
                 label = _("⚖ Open a dispute") if name == "dispute" else _("✖ Cancel the deal")
-                more.append((label, f"@go:deal_step:{deal.id}:{name}"))
+                more.append((label, go("deal_step", deal.id, name)))
     if view.terms is not None:
-        more.append((_("📄 Terms (PDF)"), f"@go:deal_step:{deal.id}:terms"))
+        more.append((_("📄 Terms (PDF)"), go("deal_step", deal.id, "terms")))
     if deal.contract_id is not None:
-        more.append((_("📑 Contract #{id}", id=deal.contract_id), f"@go:contract:{deal.contract_id}"))
+        more.append((_("📑 Contract #{id}", id=deal.contract_id), go("contract", deal.contract_id)))
     if deal.status in ("completed", "closed") and view.role in ("buyer", "seller", "admin"):
-        more.append((_("🌱 Carbon receipt"), f"@go:deal_step:{deal.id}:carbon"))
+        more.append((_("🌱 Carbon receipt"), go("deal_step", deal.id, "carbon")))
     return rows(*more, (_("✔ Done"), "done"), per_row=2)
 
 
@@ -163,7 +164,7 @@ async def _list(ctx: Ctx) -> list[Outbound]:
     company = await _company_buttons(ctx)
     if not items:
         return [Reply(_("No deals or open offers yet. Find a listing with /search and make an "
-                        "offer."), rows((_("🔎 Search"), "@go:search"), *company,
+                        "offer."), rows((_("🔎 Search"), go("search")), *company,
                                         (_("✔ Done"), "done")))]
     return [ListPage(_("🤝 Your deals and offers"), tuple(items), 1, 1),
             Reply(_("Open one, or Done."), rows(*company, (_("✔ Done"), "done")))]
@@ -175,9 +176,9 @@ async def _company_buttons(ctx: Ctx) -> list[tuple[str, str]]:
     seat = await seat_of(ctx.uow, ctx.account.id)
     found = []
     if company_deals.may_see_company(seat):
-        found.append((_("🏢 Company deals"), "@go:company:deals"))
+        found.append((_("🏢 Company deals"), go("company", "deals")))
     if await approvals.waiting(ctx.uow, ctx.account.id):
-        found.append((_("⏳ Approvals"), "@go:purchase"))
+        found.append((_("⏳ Approvals"), go("purchase")))
     return found
 
 

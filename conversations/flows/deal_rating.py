@@ -11,7 +11,7 @@ from conversations.fields import ChoiceField, DecimalField, Field, TextField
 from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
 from conversations.flows.opening import STARS, quote_allowed, quote_field
 from conversations.forms import Form
-from conversations.messages import Choice, Inbound, ListItem, ListPage, Outbound, Reply, Text, rows
+from conversations.messages import Choice, Inbound, ListItem, ListPage, Outbound, Reply, Text, go, rows
 from core.actions import Intent
 from core.deals import after_sale
 from core.deals import views as deal_views
@@ -115,7 +115,7 @@ async def _dispute_prompt(ctx: Ctx) -> list[Outbound]:
     return [Reply("\n".join(lines), rows(
         (_("❓ Ask the buyer"), "ask:buyer"), (_("❓ Ask the seller"), "ask:seller"),
         (_("✅ Release to seller"), "d:release"), (_("↩ Refund buyer"), "d:refund"),
-        (_("➗ Split"), "d:split"), (_("📄 Terms"), f"@go:deal_step:{deal.id}:terms"), per_row=2))]
+        (_("➗ Split"), "d:split"), (_("📄 Terms"), go("deal_step", deal.id, "terms")), per_row=2))]
 
 
 async def _on_dispute(ctx: Ctx, msg: Inbound) -> Next:

@@ -12,7 +12,7 @@ from conversations.flow import Ask, Ctx, Flow, FormState, Next
 from conversations.flows import deal_billing, offer_fields
 from conversations.flows.listing_fields import AmountOfField, DateField
 from conversations.forms import Form
-from conversations.messages import Button, Choice, FileReply, Inbound, Outbound, Reply, rows
+from conversations.messages import Button, Choice, FileReply, Inbound, Outbound, Reply, go, rows
 from core.actions import Intent
 from core.deals import after_sale, deals, pay_terms, quality_report, sale_vat, terms, threads
 from core.deals import views as deal_views
@@ -125,7 +125,7 @@ async def _on_terms(ctx: Ctx, msg: Inbound) -> Next:
     deal = await terms.accept_as_party(ctx.uow, ctx.data["deal_id"], ctx.account.id,
                                       ctx.data["sha256"])
     if deal.status == "awaiting_payment":
-        pay = ((Button(_("💳 Pay"), f"@go:deal_step:{deal.deal_id}:pay"),),) \
+        pay = ((Button(_("💳 Pay"), go("deal_step", deal.deal_id, "pay")),),) \
             if deal.buyer_id == ctx.account.id else ()
         return Next.end(Reply(_("✅ Accepted. Both parties have: payment is open."), pay), menu=False)
     if deal.status == "to_ship":  # paid on terms: the goods go first
@@ -205,7 +205,7 @@ async def _thread_button(ctx: Ctx, deal_id: int, label: str) -> tuple[tuple[Butt
     view = await deal_views.deal_view(ctx.uow, deal_id, ctx.account_id)
     thread = await threads.open_thread(ctx.uow, view.deal.listing_id, view.deal.buyer_id,
                                        any_status=True)
-    return ((Button(label, f"@go:thread:{thread.id}"),),)
+    return ((Button(label, go("thread", thread.id)),),)
 
 
 def _update_form(ctx: Ctx) -> Form:
@@ -267,7 +267,7 @@ async def _changed(ctx: Ctx, values: dict[str, Any]) -> Next:
                             "Both of you accept it again; the earlier version no longer counts.",
                             version=version),
                           ((Button(_("📄 Read and accept version {version}", version=version),
-                                   f"@go:deal_step:{ctx.data['deal_id']}:accept-terms"),),)),
+                                   go("deal_step", ctx.data['deal_id'], "accept-terms")),),)),
                     menu=False)
 
 

@@ -9,7 +9,7 @@ from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
 from conversations.flows import listing_fields as lf
 from conversations.flows.listing_card import card_text
 from conversations.forms import Form
-from conversations.messages import Choice, FileUpload, Inbound, Outbound, Reply, rows
+from conversations.messages import Choice, FileUpload, Inbound, Outbound, Reply, go, rows
 from core.catalog import lifecycle, listings, media
 from core.catalog import rules as listing_rules
 from core.errors import DomainError
@@ -106,7 +106,7 @@ async def _preview(ctx: Ctx) -> list[Outbound]:
         listing, show_status=True)
     first, last = ((_("🚀 Publish"), "publish"), (_("💾 Keep as draft"), "later"))
     if listing.status != "draft":  # a live listing's edits are saved as they are made
-        first, last = (_("✔ Done"), "close"), (_("📦 My listings"), "@go:mylistings")
+        first, last = (_("✔ Done"), "close"), (_("📦 My listings"), go("mylistings"))
     edit = _("✏ Edit the details") if ctx.forms_at_once else _("➕ Add details / ✏ Edit a field")
     return [Reply(text, rows(first, (edit, "edit"),
                              (_("📎 Add photos or documents"), "media"), last, per_row=2))]

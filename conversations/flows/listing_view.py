@@ -16,6 +16,7 @@ from conversations.messages import (
     ListPage,
     Outbound,
     Reply,
+    go,
     rows,
 )
 from core.actions import Intent
@@ -60,11 +61,11 @@ async def _card(ctx: Ctx, listing: ListingCard) -> Reply:
 
 def _trade_buttons(listing: ListingCard) -> list[tuple[str, str]]:
     """Ask the seller; Buy now at a fixed price, or an offer and a request for a quote."""
-    ask = (_("💬 Ask the seller"), f"@go:thread:l{listing.id}")
+    ask = (_("💬 Ask the seller"), go("thread", f"l{listing.id}"))
     if not listing.negotiable:
-        return [(_("🛒 Buy now"), f"@go:offer:b{listing.id}"), ask]
-    return [(_("💶 Make an offer"), f"@go:offer:l{listing.id}"), ask,
-            (_("📝 Request a quote"), f"@go:thread:r{listing.id}")]
+        return [(_("🛒 Buy now"), go("offer", f"b{listing.id}")), ask]
+    return [(_("💶 Make an offer"), go("offer", f"l{listing.id}")), ask,
+            (_("📝 Request a quote"), go("thread", f"r{listing.id}"))]
 
 
 def _done(ctx: Ctx) -> tuple[tuple[str, str], ...]:

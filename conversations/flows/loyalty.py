@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from conversations.flow import Ctx, Entry, Next, OneStepCommand
-from conversations.messages import Button, Reply
+from conversations.messages import Button, Reply, go
 from core.errors import DomainError
 from core.i18n import N_, _, present
 from core.loyalty import rules, service
@@ -77,7 +77,7 @@ def _line(mine: service.Brief, prefix: str) -> str:
 
 def _redeem_buttons(mine: Standing) -> tuple[tuple[Button, ...], ...]:
     offers = [Button(_("Redeem {points} points ({value} off)", points=n, value=rules.value_of(n)),
-                     f"@go:points:redeem:{n}")
+                     go("points", "redeem", n))
               for n in REDEEM_STEPS if n <= mine.balance]
     return (tuple(offers),) if offers else ()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from conversations.flow import Ask, Ctx, Entry, Flow, MenuEntry, Next, OneStepCommand
 from conversations.flows.bank_transfer import transfer
-from conversations.messages import Button, Choice, FileReply, Inbound, Outbound, Reply, Text
+from conversations.messages import Button, Choice, FileReply, Inbound, Outbound, Reply, Text, go
 from core.actions import Intent
 from core.deals import on_terms
 from core.errors import Conflict, DomainError, NotFound
@@ -52,7 +52,7 @@ async def wallet_section(ctx: Ctx) -> str:
 async def _wallet(ctx: Ctx) -> Next:
     assert ctx.account is not None
     wallet = await _payments(ctx).wallet(ctx.account.id, ctx.uow)
-    buttons = () if wallet.payouts_ready else ((Button(_("Set up payouts"), "@go:payouts"),),)
+    buttons = () if wallet.payouts_ready else ((Button(_("Set up payouts"), go("payouts")),),)
     return Next.end(Reply(wallet_text(wallet), buttons), menu=False)
 
 
@@ -152,9 +152,9 @@ def _direct_button(ctx: Ctx) -> tuple[tuple[Button, ...], ...]:
     """The other ways to pay than the card: a bank transfer, arranging it directly."""
     ways: list[tuple[Button, ...]] = []
     if ctx.data.get("transfer"):
-        ways.append((Button(_("🏦 Pay by bank transfer"), f"@go:transfer:{ctx.data['escrow']}"),))
+        ways.append((Button(_("🏦 Pay by bank transfer"), go("transfer", ctx.data['escrow'])),))
     if ctx.data.get("direct"):
-        ways.append((Button(_("🤝 Arrange payment directly"), f"@go:direct:yes:{ctx.data['escrow']}"),))
+        ways.append((Button(_("🤝 Arrange payment directly"), go("direct", "yes", ctx.data['escrow'])),))
     return tuple(ways)
 
 
@@ -242,7 +242,7 @@ def _direct_reply(ctx: Ctx, view: EscrowView) -> Reply:
         return Reply(_("🤝 We asked the seller to agree to arrange payment for {what} "
                        "directly. Until they do, you can still pay through Agora.",
                        what=described(view.reference)),
-                     ((Button(_("💳 Pay through Agora"), f"@go:pay:{view.id}"),),))
+                     ((Button(_("💳 Pay through Agora"), go("pay", view.id)),),))
     return Reply(_("🤝 We asked the buyer to agree to arrange payment for {what} directly.",
                    what=described(view.reference)))
 

@@ -12,6 +12,7 @@ from conversations.messages import (
     ListPage,
     Outbound,
     Reply,
+    go,
     rows,
 )
 from core.actions import Intent
@@ -31,7 +32,7 @@ async def _list(ctx: Ctx) -> list[Outbound]:
     assert ctx.account is not None
     mine = await own_cards(ctx.uow, ctx.account.id)
     if not mine:
-        return [Reply(_("You have no listings yet."), rows((_("➕ New listing"), "@go:listing"),
+        return [Reply(_("You have no listings yet."), rows((_("➕ New listing"), go("listing")),
                                                            (_("Done"), "done")))]
     page = min(ctx.data.get("page", 0), (len(mine) - 1) // PER_PAGE)
     chunk = mine[page * PER_PAGE:(page + 1) * PER_PAGE]
@@ -64,7 +65,7 @@ async def _manage(ctx: Ctx) -> list[Outbound]:
     actions = [(_(ACTION_LABELS[a]), a) for a, (sources, __) in TRANSITIONS.items()
                if listing.status in sources]
     if listing.status in listings.EDITABLE_STATUSES:
-        actions.insert(0, (_("✏ Edit"), f"@go:listing:{listing.id}"))
+        actions.insert(0, (_("✏ Edit"), go("listing", listing.id)))
     return [Reply(card_text(listing, show_status=True),
                   rows(*actions, (_("◀ My listings"), "list"), per_row=2))]
 

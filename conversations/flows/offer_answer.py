@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from conversations.flow import Ask, Ctx, Flow, Next
 from conversations.flows.purchase import held_reply
-from conversations.messages import Button, Choice, Inbound, Outbound, Reply, Text, rows
+from conversations.messages import Button, Choice, Inbound, Outbound, Reply, Text, go, rows
 from core.actions import Intent
 from core.deals import approvals, cards, offers
 from core.deals import views as deal_views
@@ -43,7 +43,7 @@ async def _start(ctx: Ctx) -> Next | None:
             if placed.deal_id is None:
                 return Next.end(held_reply(placed), menu=False)
             return Next.end(Reply(await _accepted(ctx, placed.deal_id),
-                                  ((Button(_("🤝 Open the deal"), f"@go:deal:{placed.deal_id}"),),)),
+                                  ((Button(_("🤝 Open the deal"), go("deal", placed.deal_id)),),)),
                             menu=False)
         if verb == "withdraw":
             await offers.withdraw(ctx.uow, offer_id, ctx.account.id)
@@ -81,11 +81,11 @@ async def _view(ctx: Ctx) -> list[Outbound]:
     if offer.status != "open":
         return [Reply(text, rows((_("✔ Done"), "done")))]
     if offer.made_by == role:
-        return [Reply(text, rows((_("↩ Withdraw"), f"@go:offer_answer:withdraw:{offer.id}"),
+        return [Reply(text, rows((_("↩ Withdraw"), go("offer_answer", "withdraw", offer.id)),
                                  (_("✔ Done"), "done")))]
-    return [Reply(text, rows((_("✅ Accept"), f"@go:offer_answer:accept:{offer.id}"),
-                             (_("↔ Counter"), f"@go:offer:c{offer.id}"),
-                             (_("✖ Decline"), f"@go:offer_answer:decline:{offer.id}"),
+    return [Reply(text, rows((_("✅ Accept"), go("offer_answer", "accept", offer.id)),
+                             (_("↔ Counter"), go("offer", f"c{offer.id}")),
+                             (_("✖ Decline"), go("offer_answer", "decline", offer.id)),
                              (_("✔ Done"), "done"), per_row=2))]
 
 

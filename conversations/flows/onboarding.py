@@ -8,7 +8,7 @@ from conversations import profile_fields as fields
 from conversations.fields import ChoiceField
 from conversations.flow import Ctx, Flow, FormState, MenuEntry, Next, OneStepCommand
 from conversations.forms import Form
-from conversations.messages import Button, Reply
+from conversations.messages import Button, Reply, go
 from core.accounts import member as members
 from core.accounts import service as accounts
 from core.i18n import N_, _
@@ -47,7 +47,7 @@ async def _all_set(ctx: Ctx) -> Next:
                           "shown in {timezone} and prices default to {currency}.",
                           channel=ctx.env.channel, timezone=account.timezone or "UTC",
                           currency=account.currency),
-        ((Button(_("🔔 Change notification settings"), "@go:notifications"),),)))
+        ((Button(_("🔔 Change notification settings"), go("notifications")),),)))
     done.follow = str(ctx.data.get("ref") or "")  # the deep link that brought a newcomer here
     return done
 

@@ -4,7 +4,7 @@ the weekly message (“Not interested”, “Stop these messages”) land here t
 from __future__ import annotations
 
 from conversations.flow import Ctx, MenuEntry, Next, OneStepCommand
-from conversations.messages import Button, Reply, action_button
+from conversations.messages import Button, Reply, action_button, go
 from core.actions import Intent
 from core.i18n import N_, _
 from core.recommend import weekly
@@ -35,7 +35,7 @@ async def _decline(ctx: Ctx) -> Next:
     assert ctx.account is not None
     await weekly.decline(ctx.uow, ctx.account.id, str(ctx.data.get("args") or ""))
     return Next.end(Reply(_("🚫 Noted: I won't recommend that to you again."),
-                          ((Button(_("✨ Other picks"), "@go:foryou"),),)))
+                          ((Button(_("✨ Other picks"), go("foryou")),),)))
 
 
 async def _switch(ctx: Ctx) -> Next:

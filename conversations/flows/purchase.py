@@ -15,6 +15,7 @@ from conversations.messages import (
     Outbound,
     Reply,
     Text,
+    go,
     rows,
 )
 from core.actions import Intent
@@ -84,11 +85,11 @@ async def _card(ctx: Ctx) -> list[Outbound]:
         return [Reply(text + "\n" + _(STATUS_WORDS.get(request.status, request.status)),
                       rows((_("✔ Done"), "done")))]
     if request.requester_id == ctx.account.id:
-        buttons = rows((_("↩ Withdraw the request"), f"@go:purchase:cancel:{request.id}"),
+        buttons = rows((_("↩ Withdraw the request"), go("purchase", "cancel", request.id)),
                        (_("✔ Done"), "done"))
     else:
-        buttons = rows((_("✅ Approve"), f"@go:purchase:approve:{request.id}"),
-                       (_("✖ Reject"), f"@go:purchase:reject:{request.id}"),
+        buttons = rows((_("✅ Approve"), go("purchase", "approve", request.id)),
+                       (_("✖ Reject"), go("purchase", "reject", request.id)),
                        (_("✔ Done"), "done"), per_row=2)
     return [Reply(text, buttons)]
 

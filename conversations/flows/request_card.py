@@ -14,6 +14,7 @@ from conversations.messages import (
     ListPage,
     Outbound,
     Reply,
+    go,
     rows,
 )
 from core.actions import Intent
@@ -52,7 +53,7 @@ async def _list(ctx: Ctx) -> list[Outbound]:
     mine = await supply_requests.mine(ctx.uow, ctx.account.id)
     if not mine:
         return [Reply(_("No requests yet: /request asks sellers for supply."),
-                      rows((_("📣 Ask for supply"), "@go:request"), (_("✔ Done"), "done")))]
+                      rows((_("📣 Ask for supply"), go("request")), (_("✔ Done"), "done")))]
     items = tuple(ListItem(
         _("📣 #{id} {quantity} of {product}", id=r.id,
           quantity=present.quantity(r.quantity, r.unit),

@@ -5,7 +5,7 @@ anyone else hears what it takes to answer it."""
 from __future__ import annotations
 
 from conversations.flow import Ask, Ctx, Flow, Next
-from conversations.messages import Inbound, Outbound, Reply, action_button, rows
+from conversations.messages import Inbound, Outbound, Reply, action_button, go, rows
 from core.actions import Action, Intent
 from core.catalog.taxonomy import product
 from core.clock import local_time
@@ -29,7 +29,7 @@ async def _start(ctx: Ctx) -> Next | None:
         return Next.end(Reply(_("Sellers of {product} answer this request: publish a listing "
                                 "of it, then open the request again.",
                                 product=_(product(shown.product_type).label)),
-                              rows((_("📦 Sell"), "@go:listing"))), menu=False)
+                              rows((_("📦 Sell"), go("listing")))), menu=False)
     if request.buyer_id == ctx.account.id:
         return Next(state=None, start="requests", start_data={"args": str(number)})
     if request.mode in auction_rules.BIDDING:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next, OneStepCommand
-from conversations.messages import Button, Choice, Inbound, ListItem, ListPage, Outbound, Reply, rows
+from conversations.messages import Button, Choice, Inbound, ListItem, ListPage, Outbound, Reply, go, rows
 from core.actions import Intent
 from core.catalog import alerts
 from core.errors import DomainError
@@ -16,7 +16,7 @@ async def _list(ctx: Ctx) -> list[Outbound]:
     searches = await alerts.saved_searches(ctx.uow, ctx.account.id)
     if not searches:
         return [Reply(_("No saved searches yet. Search, then tap “🔔 Save search”."),
-                      rows((_("🔎 Search"), "@go:search"), (_("Done"), "done")))]
+                      rows((_("🔎 Search"), go("search")), (_("Done"), "done")))]
     items = tuple(ListItem(s.query.describe(),
                            _("at once") if s.mode == "instant" else _("daily digest"),
                            Button(_("Manage"), f"m:{s.id}")) for s in searches)

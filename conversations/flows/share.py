@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from conversations.flow import Ctx, Next, OneStepCommand
-from conversations.messages import Reply, ShareReply
+from conversations.messages import Reply, ShareReply, go
 from core.errors import NotFound
 from core.i18n import N_, _
 from core.sharing import shared_card
@@ -22,7 +22,7 @@ async def _share(ctx: Ctx) -> Next:
 
 def share_button(key: str) -> tuple[str, str]:
     """The (label, data) of the Share button of the card of `key` ("listing:42")."""
-    return _(SHARE), f"@go:share:{key}"
+    return _(SHARE), go("share", key)
 
 
 share = OneStepCommand(

@@ -17,6 +17,7 @@ from conversations.messages import (
     Outbound,
     Reply,
     Text,
+    go,
     rows,
 )
 from core.actions import Intent
@@ -118,7 +119,7 @@ def _done(ctx: Ctx, text: str, ticket_id: int | None = None) -> Next:
     """End, offering to continue the flow that support put aside."""
     buttons = [(Button(_(CONTINUE), "@resume"),)] if ctx.data.get("resumable") else []
     if ticket_id is not None:
-        buttons.append((Button(_("🎫 Ticket #{id}", id=ticket_id), f"@go:ticket:{ticket_id}"),))
+        buttons.append((Button(_("🎫 Ticket #{id}", id=ticket_id), go("ticket", ticket_id)),))
     buttons.append((Button(_("☰ Main menu"), "@menu"),))
     return Next.end(Reply(text, tuple(buttons)), menu=False)
 
