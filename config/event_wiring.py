@@ -29,9 +29,9 @@ from payments.service import PaymentsService
 from payments.wiring import PaymentsWiring
 
 # Handlers of one event run in the order they were registered, so this order is behaviour:
-# payments' handlers stand beside the context whose money they move (a deal's escrow moves
-# before the deal's notices are written; a saved card is told to its booking before it pays a
-# package; points come last). tests/test_wiring.py holds it.
+# payments' handlers stand beside the context whose money they move (a deal cancelled before
+# payment closes its escrow before the deal's notices are written; a saved card is told to its
+# booking before it starts a retainer; points come last). tests/test_wiring.py holds it.
 CONTEXTS: tuple[Callable[[EventBus, PaymentsWiring], None], ...] = (
     money.payment_notices,
     account_notices.wire,
