@@ -1,6 +1,8 @@
 """Domain events and the bus that hands them to their handlers.
 
-Use cases `uow.emit(...)` past-tense facts. Handlers are registered in the composition root:
+Use cases `uow.emit(...)` past-tense facts. Each context declares its handlers in its own
+`wiring.py` (core.wiring), and the composition root (config.event_wiring) wires the contexts in
+the order it lists them; handlers of one event run in the order they were registered.
 `during_commit` handlers run inside the transaction, just before COMMIT — that is where
 notifications are written to the outbox, so a crash never loses or duplicates one; `after_commit`
 handlers run once the data is committed — search index upkeep, waking the outbox dispatcher.

@@ -1,13 +1,30 @@
-"""Build the payments service from settings (called by the composition root)."""
+"""Build the payments service from settings, and declare payments' event handlers (both
+called by the composition root): the payment notices, each context's money bridge
+(payments.bridges), and points earned by paying."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from core.consulting import events as consulting
+from core.consulting.packages import events as packages
+from core.consulting.sessions import events as sessions
+from core.deals import events as deals
+from core.events import EventBus
+from core.money import events as money
 from core.money.model import CommissionRule
 from core.storage.uow import UnitOfWork
-from payments import invoices
+from core.wiring import Wiring
+from payments import direct, invoices, notices, transfer_notices
+from payments import loyalty as loyalty_points
+from payments.bridges.bookings import BookingMoney
+from payments.bridges.deals import DealPayments
+from payments.bridges.deposits import DepositPayments
+from payments.bridges.packages import PackagePayments
+from payments.bridges.promotions import PromotionPayments
+from payments.bridges.sessions import SessionPayments
 from payments.providers.base import Provider
 from payments.providers.sandbox import SandboxProvider
 from payments.service import PaymentsService
@@ -49,3 +66,98 @@ def build_webhooks(settings: Any, payments: PaymentsService) -> Any:
     from payments.webhooks import StripeWebhooks
 
     return StripeWebhooks(settings.stripe_webhook_secret, payments)
+
+
+@dataclass(frozen=True)
+class PaymentsWiring(Wiring):
+    """What payments' handlers are built with besides the unit of work: the payments service."""
+
+    payments: PaymentsService
+
+
+# Payments' handlers, one function per bridge: where one event has handlers in payments and in
+# another context, which runs first matters, so the composition root lists each beside the
+# context whose money it moves (config.event_wiring.CONTEXTS).
+
+
+def payment_notices(bus: EventBus, deps: PaymentsWiring) -> None:
+    """The payer and payee hear of money, before any other handler of a money event."""
+    for funded in (money.EscrowFunded, money.PaymentAuthorised, money.PromotionCharged):
+        bus.during_commit(funded, notices.on_funded)
+    bus.during_commit(money.PaymentDeclined, notices.on_declined)
+    bus.during_commit(money.EscrowReleased, notices.on_released)
+    bus.during_commit(money.PaymentSettled, notices.on_settled)
+    bus.during_commit(money.PayoutSent, notices.on_paid_out)
+    bus.during_commit(money.PayoutWaiting, notices.on_payout_waiting)
+    bus.during_commit(money.DirectPaymentProposed, direct.on_proposed)
+    bus.during_commit(money.DirectPaymentDeclined, direct.on_declined)
+    bus.during_commit(money.PaymentArrangedDirectly, direct.on_arranged)
+    bus.during_commit(money.LatePaymentRefunded, direct.on_late_refund)
+    bus.during_commit(money.TransferShort, transfer_notices.on_short)
+    bus.during_commit(money.TransferOverpaid, transfer_notices.on_overpaid)
+    bus.during_commit(money.TransfersReturned, transfer_notices.on_returned)
+
+
+def deal_money(bus: EventBus, deps: PaymentsWiring) -> None:
+    """A deal's escrow: funded or arranged directly moves the deal; the deal's moves release or
+    refund it (before the deal's own handlers run)."""
+    bridge = DealPayments(deps.payments)
+    bus.during_commit(money.EscrowFunded, bridge.on_funded)
+    bus.during_commit(money.PaymentArrangedDirectly, bridge.on_funded)
+    bus.during_commit(deals.DealMoved, bridge.on_moved)
+    bus.after_commit(deals.DealMoved, bridge.after_moves)
+    bus.during_commit(money.BankTransferChosen, bridge.on_transfer_chosen)
+    for back in (money.TransfersReturned, money.TransferOverpaid, money.LatePaymentRefunded):
+        bus.after_commit(back, bridge.after_transfers_returned)
+
+
+def session_money(bus: EventBus, deps: PaymentsWiring) -> None:
+    """A session's pre-authorisation, its extensions and recap, and its capture at the end."""
+    bridge = SessionPayments(deps.payments)
+    bus.during_commit(sessions.SessionCreated, bridge.on_created)
+    bus.during_commit(money.PaymentAuthorised, bridge.on_authorised)
+    bus.during_commit(money.PromotionCharged, bridge.on_charged)
+    bus.during_commit(money.AuthorisationVoided, bridge.on_voided)
+    bus.after_commit(sessions.SessionMoved, bridge.after_moves)
+    bus.after_commit(money.PaymentAuthorised, bridge.after_authorised)
+    bus.after_commit(sessions.ExtensionRequested, bridge.after_extension)
+    bus.after_commit(sessions.RecapRequested, bridge.after_recap)
+
+
+def promotion_money(bus: EventBus, deps: PaymentsWiring) -> None:
+    """A consultant's promotion, charged when asked for."""
+    bridge = PromotionPayments(deps.payments)
+    bus.after_commit(consulting.PromotionRequested, bridge.after_requested)
+    bus.during_commit(money.PromotionCharged, bridge.on_charged)
+
+
+def deposit_money(bus: EventBus, deps: PaymentsWiring) -> None:
+    """Tenders' and auctions' bid deposits: core decides, the money layer moves the money."""
+    bridge = DepositPayments(deps.payments)
+    bus.after_commit(deals.DepositAsked, bridge.after_asked)
+    bus.during_commit(money.EscrowFunded, bridge.on_funded)
+    bus.after_commit(deals.DepositSettled, bridge.after_settled)
+
+
+def booking_money(bus: EventBus, deps: PaymentsWiring) -> None:
+    """A booking's money step after its move commits: authorise, void, charge a fee."""
+    bus.after_commit(consulting.BookingMoved, BookingMoney(deps.payments, deps.uow).after_moves)
+
+
+def package_money(bus: EventBus, deps: PaymentsWiring) -> None:
+    """Session packages: bought, paid, drawn by bookings, each used session paid out and the
+    unused ones settled at expiry (core.consulting.packages, payments.bridges.packages)."""
+    bridge = PackagePayments(deps.payments)
+    bus.after_commit(packages.PackageBought, bridge.after_bought)
+    bus.during_commit(money.EscrowFunded, bridge.on_funded)
+    bus.after_commit(packages.PackageSessionUsed, bridge.after_used)
+    bus.after_commit(packages.PackageExpired, bridge.after_expired)
+    bus.after_commit(packages.RetainerSubscribed, bridge.after_subscribed)
+    bus.during_commit(money.MethodSaved, bridge.on_method_saved)
+    bus.after_commit(packages.RetainerMonthDue, bridge.after_month_due)
+
+
+def loyalty_money(bus: EventBus, deps: PaymentsWiring) -> None:
+    """Points for money paid, in the transaction that paid it (after every other handler)."""
+    bus.during_commit(money.EscrowFunded, loyalty_points.on_paid)
+    bus.during_commit(money.PaymentAuthorised, loyalty_points.on_paid)

@@ -396,3 +396,42 @@ def test_the_rules_load_without_sqlalchemy_even_round_about():
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
                           text=True, check=True, env={"PYTHONPATH": str(ROOT)})
     assert done.stdout.strip() == "[]"
+
+
+# What config/event_wiring.py may register itself: what crosses every context (the dispatcher's
+# wake-up after each commit, this worker's search and consultant indexes).
+CROSS_CUTTING_HANDLERS = {"wake", "upkeep", "directory_upkeep"}
+
+
+def test_the_composition_root_lists_contexts_and_registers_none_of_their_handlers():
+    """Each context declares its handlers in its own `wiring.py`; config/event_wiring.py lists
+    the contexts and registers only what crosses them all, so it stays short."""
+    path = ROOT / "config" / "event_wiring.py"
+    source = path.read_text()
+    calls = [(node.func.attr, node) for node in ast.walk(ast.parse(source))
+             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+             and node.func.attr in ("during_commit", "after_commit")]
+    own = [f"{path.name}:{call.lineno}: {ast.unparse(call)}" for phase, call in calls
+           if phase == "during_commit"
+           or ast.unparse(call.args[1]).split("(")[0] not in CROSS_CUTTING_HANDLERS]
+    assert own == []
+    assert len(calls) <= 6
+    assert len(source.splitlines()) <= 120
+
+
+def test_every_context_s_wiring_is_listed_by_the_composition_root():
+    """A context's `wire(bus, deps)` (and each of payments', one per bridge) runs only if the
+    composition root lists it."""
+    from config.event_wiring import CONTEXTS
+
+    declared = []
+    for name in _modules():
+        if name.split(".")[0] in ("core", "payments") and name.endswith(".wiring"):
+            module = importlib.import_module(name)
+            declared += [function for function in vars(module).values()
+                         if inspect.isfunction(function) and function.__module__ == name
+                         and not function.__name__.startswith("_")
+                         and list(inspect.signature(function).parameters) == ["bus", "deps"]]
+    assert len(declared) > 10
+    assert [f"{f.__module__}.{f.__name__}" for f in declared if f not in CONTEXTS] == []
+    assert len(CONTEXTS) == len(set(CONTEXTS))

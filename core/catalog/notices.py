@@ -1,4 +1,4 @@
-"""The catalogue's notices, as event handlers (registered in config.event_wiring) that write to
+"""The catalogue's notices, as event handlers (declared in core.catalog.wiring) that write to
 the outbox inside the transaction that emitted the event."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Notices of boards, written to the outbox in the emitting transaction (handlers registered in
-config.event_wiring): a post or reply reaches each follower once on their own channel (never
+"""Notices of boards, written to the outbox in the emitting transaction (handlers declared in
+core.community.wiring): a post or reply reaches each follower once on their own channel (never
 its author), a report reaches every admin with the post's text, a hidden post's author hears
 why."""
 

@@ -1,6 +1,6 @@
 """The booking's notices as declared in core.process.bookings, made sendable: how a
 `BookingMoved` reads, and the text and buttons builders each declared name stands for. The
-handler (`BOOKINGS.on_moved`) is registered in config.event_wiring.
+handler (`BOOKINGS.on_moved`) is declared in core.consulting.wiring.
 
 It sits above the bookings and the sessions because a confirmation states what the session
 will start free, which only the sessions' history knows (the sessions already build on the

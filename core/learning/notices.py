@@ -1,5 +1,5 @@
-"""Notices of gatherings, written to the outbox in the emitting transaction (handlers registered
-in config.event_wiring): at the start a webinar's registrants get the join link (an event's
+"""Notices of gatherings, written to the outbox in the emitting transaction (handlers declared
+in core.learning.wiring): at the start a webinar's registrants get the join link (an event's
 people are told it begins), as declared on the `start` transition (core.process.gatherings) and
 sent by GATHERINGS; a recording reaches the registrants when it is added."""
 

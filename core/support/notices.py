@@ -1,5 +1,5 @@
-"""Notices of tickets, written to the outbox in the emitting transaction (handlers registered in
-config.event_wiring): operators hear of new tickets, answers and breached deadlines; the asker
+"""Notices of tickets, written to the outbox in the emitting transaction (handlers declared in
+core.support.wiring): operators hear of new tickets, answers and breached deadlines; the asker
 hears an operator's answer on the channel they asked from, with buttons to answer or close. What
 follows a ticket's transition is declared in core.process.tickets and sent by TICKETS."""
 

@@ -63,7 +63,7 @@ def step_for(booking: Booking, escrow: EscrowView | None, now: datetime,
 
 
 class BookingMoney:
-    """The money follow-up of booking moves (registered in config.event_wiring)."""
+    """The money follow-up of booking moves (declared in payments.wiring)."""
 
     def __init__(self, payments: PaymentsPort, uow_factory: UowFactory) -> None:
         self.payments = payments

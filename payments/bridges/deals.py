@@ -48,7 +48,7 @@ NO_ESCROW_YET = ("agreed", *ENDED_UNPAID)  # on terms: opened once both accepted
 
 
 class DealPayments:
-    """The handlers, bound to the payments service (registered in config.event_wiring)."""
+    """The handlers, bound to the payments service (declared in payments.wiring)."""
 
     def __init__(self, payments: PaymentsService) -> None:
         self.payments = payments

@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 
 class DepositPayments:
-    """The handlers, bound to the payments service (registered in config.event_wiring)."""
+    """The handlers, bound to the payments service (declared in payments.wiring)."""
 
     def __init__(self, payments: PaymentsService) -> None:
         self.payments = payments

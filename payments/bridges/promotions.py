@@ -20,7 +20,7 @@ SYSTEM = Actor("system:promotions", "a consultant bought a promotion")
 
 
 class PromotionPayments:
-    """The handlers, bound to the payments service (registered in config.event_wiring)."""
+    """The handlers, bound to the payments service (declared in payments.wiring)."""
 
     def __init__(self, payments: PaymentsService) -> None:
         self.payments = payments

@@ -47,7 +47,7 @@ _MINE = or_(Escrow.reference == _BASE, Escrow.reference.like(_BASE + literal(":e
 
 
 class SessionPayments:
-    """The handlers, bound to the payments service (registered in config.event_wiring)."""
+    """The handlers, bound to the payments service (declared in payments.wiring)."""
 
     def __init__(self, payments: PaymentsService) -> None:
         self.payments = payments

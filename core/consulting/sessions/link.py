@@ -1,5 +1,5 @@
 """A booking and its live session, joined into one journey by in-transaction event handlers
-(registered in config.event_wiring), so each thing is decided once and the other follows:
+(declared in core.consulting.wiring), so each thing is decided once and the other follows:
 
 - The booking decides when a session exists: its start (`open-session`, `SessionDue`; an
   accepted “talk now” at once) creates the session row from the booking's terms, and calls

@@ -1,6 +1,6 @@
 """The offer, deal and contract notices as declared in core.process.deals, made sendable: how each
 moved event reads, and the text and buttons builders each declared name stands for. The
-handlers (`OFFERS.on_moved`…) are registered in config.event_wiring."""
+handlers (`OFFERS.on_moved`…) are declared in core.deals.wiring."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """What each party of a booking is told, with which next steps, in their own time zone. The
 notices of its transitions are declared in core.process.bookings and these text and buttons
 builders are named for them (core.consulting.booking_notices); a request and the payment's
-steps, which are not transitions, are told by event handlers registered in config.event_wiring.
+steps, which are not transitions, are told by event handlers declared in core.consulting.wiring.
 All write to the outbox in the emitting transaction. An agreed time carries the calendar invite;
 a cancelled one its cancellation (core.consulting.bookings.notices.endings)."""
 

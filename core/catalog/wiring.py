@@ -1,0 +1,16 @@
+"""The catalogue's event handlers: moderation's notices. Its search index is kept by the
+composition root (config.catalog_wiring), which holds each worker's index."""
+
+from __future__ import annotations
+
+from core.catalog import notices
+from core.catalog.events import ListingApproved, ListingAwaitsReview, ListingRejected
+from core.events import EventBus
+from core.wiring import Wiring
+
+
+def wire(bus: EventBus, deps: Wiring) -> None:
+    """Admins hear of a listing awaiting review; its seller of the decision."""
+    bus.during_commit(ListingAwaitsReview, notices.tell_admins)
+    bus.during_commit(ListingApproved, notices.approved)
+    bus.during_commit(ListingRejected, notices.rejected)

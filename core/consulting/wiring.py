@@ -1,0 +1,71 @@
+"""Consulting's event handlers: sessions' and bookings' notices, the consultant's calendar, a
+booking and its session as one journey, and packages drawn by bookings. The money of sessions,
+bookings, promotions and packages is moved by payments (payments.wiring)."""
+
+from __future__ import annotations
+
+from core.consulting import booking_notices, events
+from core.consulting.bookings import calendar_out
+from core.consulting.bookings.notices import parties
+from core.consulting.packages import service as packages
+from core.consulting.sessions import link, notices, reviews
+from core.consulting.sessions.events import (
+    CallLinkSet,
+    RecapGranted,
+    ReviewReplied,
+    SessionJoined,
+    SessionMessagePosted,
+    SessionMoved,
+    SessionReviewed,
+)
+from core.events import EventBus
+from core.money.events import MethodSaved, PaymentAuthorised
+from core.wiring import Wiring
+
+
+def wire(bus: EventBus, deps: Wiring) -> None:
+    """Notices first, then the journey (a session's notices are written before the session
+    moves its booking)."""
+    _sessions(bus)
+    _bookings(bus)
+    _journey(bus)
+    # A package's session drawn by its booking (core.consulting.packages).
+    bus.during_commit(events.BookingMoved, packages.on_booking_moved)
+
+
+def _sessions(bus: EventBus) -> None:
+    """A session's parties hear of joins, moves, messages, its call link, recap and review."""
+    bus.during_commit(SessionJoined, notices.on_joined)
+    bus.during_commit(SessionMoved, notices.SESSIONS.on_moved)  # as declared
+    bus.during_commit(SessionMoved, reviews.on_session_moved)
+    bus.during_commit(SessionMessagePosted, notices.on_message)
+    bus.during_commit(CallLinkSet, notices.on_call_link)
+    bus.during_commit(RecapGranted, notices.on_recap_granted)
+    bus.during_commit(SessionReviewed, notices.on_reviewed)
+    bus.during_commit(ReviewReplied, notices.on_replied)
+
+
+def _bookings(bus: EventBus) -> None:
+    """Bookings' notices in the transaction (a request is told before its move's declared
+    notices); the consultant's own calendar shows each agreed time (calendar_out)."""
+    bus.during_commit(events.BookingRequested, parties.on_requested)
+    bus.during_commit(events.BookingMoved, booking_notices.BOOKINGS.on_moved)  # as declared
+    bus.during_commit(events.AuthorisationOpened, parties.on_authorisation_opened)
+    bus.during_commit(events.CardRequested, parties.on_card_requested)
+    bus.during_commit(MethodSaved, parties.on_method_saved)
+    bus.during_commit(events.AuthorisedOnSavedCard, parties.on_authorised_on_saved_card)
+    bus.during_commit(events.BookingMoved, calendar_out.on_moved)
+    bus.during_commit(events.CalendarReady, calendar_out.on_ready)
+
+
+def _journey(bus: EventBus) -> None:
+    """A booking and its session as one journey (core.consulting.sessions.link): the booking
+    opens the session and cancels it; the session's start, end and no-show move the booking."""
+    bus.during_commit(events.BookingConfirmed, link.open_instant)
+    bus.during_commit(events.SessionDue, link.on_session_due)
+    bus.during_commit(events.BookingCancelled, link.on_booking_ended)
+    bus.during_commit(events.SeekerNoShow, link.on_booking_ended)
+    bus.during_commit(SessionMoved, link.on_session_moved)
+    bus.during_commit(SessionJoined, link.on_joined)
+    bus.during_commit(PaymentAuthorised, link.on_authorised)
+    bus.during_commit(SessionReviewed, link.on_reviewed)

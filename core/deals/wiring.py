@@ -1,0 +1,80 @@
+"""Deals' event handlers: the parties' notices for offers, requests, deals, threads, terms and
+contracts (each process's as declared, core.deals.notices.book), and the steps one process
+takes when another moves. A deal's money is moved by payments (payments.wiring.deal_money)."""
+
+from __future__ import annotations
+
+from core.companies.events import ApprovalsChatChosen
+from core.deals import bid_deposits, contracts, request_award
+from core.deals.events import (
+    AwardUndone,
+    BiddingClosed,
+    BidPlaced,
+    ContractMoved,
+    DealAgreed,
+    DealMoved,
+    DisputeDecided,
+    DisputeQuestion,
+    MessagePosted,
+    OfferClosed,
+    OfferMade,
+    PurchaseDecided,
+    PurchaseHeld,
+    RequestCancelled,
+    RequestPosted,
+    RequestQuestionAnswered,
+    RequestQuestionAsked,
+    ShipmentUpdated,
+    TermsAccepted,
+    TermsChanged,
+    ThreadReported,
+)
+from core.deals.notices import approvals, book, parties, requests, terms
+from core.events import EventBus
+from core.wiring import Wiring
+
+
+def wire(bus: EventBus, deps: Wiring) -> None:
+    """Notices in the transaction; a deal's move carried to its contract, bid deposits and
+    award in the same transaction."""
+    _approvals(bus)
+    _requests(bus)
+    _deals(bus)
+    bus.after_commit(BiddingClosed, requests.told_after_close(deps.uow))  # its own transaction
+    bus.during_commit(DealMoved, contracts.on_deal_moved)  # call-off 1 starts its contract
+    bus.during_commit(DealMoved, bid_deposits.on_deal_moved)
+    bus.during_commit(DealMoved, request_award.on_deal_moved)  # an award's deal that ended
+    bus.during_commit(AwardUndone, requests.on_award_undone)
+    bus.during_commit(ContractMoved, book.CONTRACTS.on_moved)
+
+
+def _approvals(bus: EventBus) -> None:
+    """A company's purchases held for approval, decided, and its approvals chat."""
+    bus.during_commit(PurchaseHeld, approvals.on_held)
+    bus.during_commit(PurchaseDecided, approvals.on_decided)
+    bus.during_commit(ApprovalsChatChosen, approvals.on_chat_chosen)
+
+
+def _requests(bus: EventBus) -> None:
+    """Offers made; requests for quotes posted, cancelled, bid on and asked about."""
+    bus.during_commit(OfferMade, parties.on_offer_made)
+    bus.during_commit(RequestPosted, requests.on_posted)
+    bus.during_commit(RequestCancelled, requests.on_cancelled)
+    bus.during_commit(BidPlaced, requests.on_bid)
+    bus.during_commit(RequestQuestionAsked, requests.on_question_asked)
+    bus.during_commit(RequestQuestionAnswered, requests.on_question_answered)
+
+
+def _deals(bus: EventBus) -> None:
+    """Offers closed and deals moved (as declared, by transition), and what the parties say."""
+    bus.during_commit(OfferClosed, book.OFFERS.on_moved)
+    bus.during_commit(OfferClosed, parties.on_counter_closed)  # a request's quote
+    bus.during_commit(DealAgreed, parties.on_deal_agreed)
+    bus.during_commit(DealMoved, book.DEALS.on_moved)
+    bus.during_commit(MessagePosted, parties.on_message_posted)
+    bus.during_commit(ShipmentUpdated, parties.on_shipment_updated)
+    bus.during_commit(DisputeQuestion, parties.on_dispute_question)
+    bus.during_commit(DisputeDecided, parties.on_dispute_decided)
+    bus.during_commit(ThreadReported, parties.on_thread_reported)
+    bus.during_commit(TermsChanged, parties.on_terms_changed)
+    bus.during_commit(TermsAccepted, terms.on_terms_accepted)

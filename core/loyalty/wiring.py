@@ -1,0 +1,18 @@
+"""Loyalty's event handlers: points, posted in the transaction of the event that earned them.
+Points for money paid are earned in payments (payments.wiring.loyalty_money)."""
+
+from __future__ import annotations
+
+from core.consulting.sessions.events import SessionMoved, SessionReviewed
+from core.deals.events import DealMoved, DealRated
+from core.events import EventBus
+from core.loyalty import earning
+from core.wiring import Wiring
+
+
+def wire(bus: EventBus, deps: Wiring) -> None:
+    """A deal or session completed, a rating or review given."""
+    bus.during_commit(DealMoved, earning.on_deal_moved)
+    bus.during_commit(DealRated, earning.on_deal_rated)
+    bus.during_commit(SessionMoved, earning.on_session_moved)
+    bus.during_commit(SessionReviewed, earning.on_session_reviewed)
