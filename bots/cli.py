@@ -61,7 +61,7 @@ def serve(
         raise typer.Exit(2)
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     asyncio.run(upgrade(settings.database_url))  # once, before any worker starts
-    lines = start_up_lines(settings, host, port)
+    lines = start_up_lines(settings, host, port) + _fit_the_pool(settings, workers)
     if workers > 1:
         lines += [f"{workers} worker processes; one of them runs the timed jobs."]
         lines += several_workers_notes(settings, workers)
@@ -75,6 +75,20 @@ def serve(
                   "    agora chat --as yourname"]
     config = uvicorn.Config(app, host=host, port=port, log_level="info")
     _announcing_server()(config, lines, settings).run()
+
+
+def _fit_the_pool(settings: Any, workers: int) -> list[str]:
+    """On PostgreSQL, each worker's pool made small enough that every worker's connections fit
+    in the server's (the line saying so when it had to be)."""
+    if not settings.database_url.startswith("postgresql"):
+        return []
+    from bots import connection_budget
+
+    fitted = asyncio.run(connection_budget.budget(settings.database_url, workers,
+                                                  settings.database_pool_size))
+    settings.database_pool_size = fitted.pool_size
+    os.environ["AGORA_DATABASE_POOL_SIZE"] = str(fitted.pool_size)  # each worker reads it
+    return connection_budget.notice(fitted, workers)
 
 
 def _announcing_server() -> Any:
