@@ -558,8 +558,16 @@ def agora_env(db: str, api: str, port: int, smtp_port: int, secret: str, tmp: st
                AGORA_SMTP_HOST="127.0.0.1",
                AGORA_SMTP_PORT=str(smtp_port), AGORA_SMTP_STARTTLS="false",
                AGORA_DATA_DIR=f"{tmp}/data", AGORA_TELEGRAM_BOT_USERNAME=BOT_USER["username"],
-               HOME=tmp)
+               AGORA_DATABASE_POOL_SIZE=str(POOL_SIZE), HOME=tmp)
     return env
+
+
+# PostgreSQL connections each worker keeps: the one-worker and the two-worker servers serve the
+# whole run side by side on one PostgreSQL (max_connections 100 by default), so three workers'
+# pools, a quarter more at peaks and their few connections for work due at a moment, must fit
+# in it together (at the default of 40 they did not: "too many clients" failed steps). Twenty
+# is still more than the updates in flight ever hold at once.
+POOL_SIZE = 20
 
 
 AGORA = [sys.executable, "-c", "from bots.cli import main; main()"]
