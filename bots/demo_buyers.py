@@ -12,6 +12,7 @@ from sqlalchemy import Select, func, select
 
 from core.accounts.service import ChannelIdentity, Registration, register
 from core.accounts.tables import Identity
+from core.catalog.rules import ListingState
 from core.catalog.tables import Listing, SearchLog
 from core.deals.tables import Deal, Offer
 from core.storage.uow import UnitOfWork
@@ -30,7 +31,7 @@ async def seed_buyers(uow: UnitOfWork, buyers: int = 40, seed_value: int = 7) ->
     done = (await uow.session.execute(select(func.count(Identity.id)).where(
         Identity.channel == DEMO, Identity.user_key.like("buyer-%")))).scalar_one()
     stock = list((await uow.session.execute(select(Listing).where(
-        Listing.status == "published", Listing.seller_id.in_(demo_accounts()))
+        Listing.status == ListingState.PUBLISHED, Listing.seller_id.in_(demo_accounts()))
         .order_by(Listing.id))).scalars())
     if done or not stock:
         return 0

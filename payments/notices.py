@@ -25,6 +25,7 @@ from core.money.events import (
 )
 from core.money.model import Money, described
 from core.notifications.outbox import addressed_to, notify, queued, recipients
+from core.process.deals import DealState
 from core.storage.uow import UnitOfWork
 from payments import commission_invoices, credit_notes, invoices, terms_invoices
 from payments.document_notices import with_receipt
@@ -101,7 +102,7 @@ async def _invoice_paid(uow: UnitOfWork, escrow: Escrow, invoice: Invoice) -> No
         what=described(escrow.reference)), invoice)
     assert escrow.payee_id is not None  # a deal's escrow always has its seller
     deal = await deals.of_reference(uow, escrow.reference)
-    if deal is not None and deal.status in ("completed", "closed"):  # released right after
+    if deal is not None and deal.status in (DealState.COMPLETED, DealState.CLOSED):  # released right after
         await with_receipt(uow, escrow.payee_id, lambda: _(
             "💰 The buyer paid the invoice for {what} ({amount}); it is released to you now.",
             amount=amount, what=described(escrow.reference)), invoice)

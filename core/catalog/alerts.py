@@ -12,6 +12,7 @@ from core.accounts.tables import Account
 from core.actions import Action, ActionRows, Intent
 from core.catalog.documents import doc_of
 from core.catalog.query import SearchQuery
+from core.catalog.rules import ListingState
 from core.catalog.search_index import SearchIndex
 from core.catalog.tables import AlertHit, Listing, SavedSearch, SellerStats
 from core.clock import zone as clock_zone
@@ -141,7 +142,7 @@ async def send_digests(uow: UnitOfWork, hour: int = DIGEST_HOUR) -> int:
             .join(Listing, Listing.id == AlertHit.listing_id)
             .join(Account, Account.id == SavedSearch.account_id)
             .where(AlertHit.sent_at.is_(None), SavedSearch.active.is_(True),
-                   Listing.status == "published").order_by(AlertHit.id))
+                   Listing.status == ListingState.PUBLISHED).order_by(AlertHit.id))
     by_search: dict[int, list[tuple[AlertHit, SavedSearch, Listing]]] = defaultdict(list)
     days: dict[int, str] = {}
     for hit, saved, listing, zone in (await uow.session.execute(stmt)).all():

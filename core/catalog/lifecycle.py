@@ -18,6 +18,7 @@ from core.catalog.events import (
 )
 from core.catalog.listing_card import ListingCard, card_of, listing_card
 from core.catalog.listings import own_listing
+from core.catalog.rules import ListingState
 from core.catalog.tables import Listing, ListingMedia
 from core.catalog.taxonomy import CERTIFICATIONS
 from core.errors import Conflict, DomainError, InvalidField, NotFound
@@ -125,7 +126,7 @@ async def for_review(uow: UnitOfWork, listing_id: int, actor_id: int | None) -> 
     """A listing as a moderator reviews it (any state but closed)."""
     await require(uow, actor_id, "moderate")
     listing = await uow.session.get(Listing, listing_id)
-    if listing is None or listing.status == "closed":
+    if listing is None or listing.status == ListingState.CLOSED:
         raise NotFound(_("That listing is gone."))
     return listing
 
@@ -148,7 +149,7 @@ async def act(uow: UnitOfWork, listing_id: int, seller_id: int, action: str) -> 
         extra = {"valid_until": until, "expires_at": until,
                  "reminded_at": None, "published_at": now}
     await _move(uow, listing_id, sources, target, **extra)
-    if action == "renew" and listing.status in ("expired", "sold_out"):
+    if action == "renew" and listing.status in (ListingState.EXPIRED, ListingState.SOLD_OUT):
         uow.emit(ListingPublished(listing_id))
     else:
         uow.emit(ListingChanged(listing_id, target))
@@ -159,7 +160,8 @@ async def expire_due(uow: UnitOfWork) -> list[int]:
     """Expire listings whose time is up and tell their sellers; returns their ids."""
     now = uow.clock.now()
     due = list((await uow.session.execute(select(Listing).where(
-        Listing.status.in_(("published", "paused")), Listing.expires_at <= now))).scalars())
+        Listing.status.in_((ListingState.PUBLISHED, ListingState.PAUSED)),
+        Listing.expires_at <= now))).scalars())
     done = []
     for listing in due:
         try:
@@ -179,7 +181,7 @@ async def expire_due(uow: UnitOfWork) -> list[int]:
 async def remind_due(uow: UnitOfWork) -> list[int]:
     """Remind sellers a few days before a listing expires (once per listing)."""
     now = uow.clock.now()
-    stmt = select(Listing).where(Listing.status == "published", Listing.reminded_at.is_(None),
+    stmt = select(Listing).where(Listing.status == ListingState.PUBLISHED, Listing.reminded_at.is_(None),
                                  Listing.expires_at <= rules.reminder_from(now), Listing.expires_at > now)
     reminded = []
     for listing in (await uow.session.execute(stmt)).scalars():
@@ -215,6 +217,6 @@ async def _get(uow: UnitOfWork, listing_id: int) -> Listing:
 async def pending(uow: UnitOfWork, actor_id: int | None) -> list[Waiting]:
     """Listings waiting for a moderator, oldest first (for moderators and admins only)."""
     await require(uow, actor_id, "moderate")
-    stmt = select(Listing).where(Listing.status == "pending_review").order_by(Listing.updated_at)
+    stmt = select(Listing).where(Listing.status == ListingState.PENDING_REVIEW).order_by(Listing.updated_at)
     return [Waiting(row.id, row.title, row.city, row.updated_at)
             for row in (await uow.session.execute(stmt)).scalars()]

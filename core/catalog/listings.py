@@ -13,7 +13,15 @@ from core.accounts.tables import Account
 from core.catalog import review
 from core.catalog.events import ListingChanged
 from core.catalog.listing_card import ListingCard, card_of, listing_card
-from core.catalog.rules import EDITABLE_STATUSES, SPEC_KEYS, milli, minor, problems, spec_problems
+from core.catalog.rules import (
+    EDITABLE_STATUSES,
+    SPEC_KEYS,
+    ListingState,
+    milli,
+    minor,
+    problems,
+    spec_problems,
+)
 from core.catalog.tables import Listing
 from core.catalog.taxonomy import UNITS, mwh_per_unit, price_per_mwh_minor
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
@@ -156,7 +164,7 @@ def _raise_problems(listing: Listing, now: datetime) -> None:
 async def own_listing(uow: UnitOfWork, listing_id: int, seller_id: int) -> Listing:
     """The seller's own listing, or a polite error."""
     listing = await uow.session.get(Listing, listing_id)
-    if listing is None or listing.status == "closed":
+    if listing is None or listing.status == ListingState.CLOSED:
         raise NotFound(_("That listing doesn't exist any more."))
     if listing.seller_id != seller_id:
         raise NotAllowed(_("That listing belongs to another seller."))

@@ -6,6 +6,7 @@ from sqlalchemy import update
 
 from core.catalog import alerts
 from core.catalog.events import ListingAwaitsReview, ListingChanged
+from core.catalog.rules import ListingState
 from core.catalog.tables import Listing
 from core.errors import Conflict
 from core.i18n import _
@@ -22,7 +23,7 @@ async def content_changed(uow: UnitOfWork, listing: Listing) -> str:
         return listing.status
     if uow.policy.listing_moderation:
         return await _back_to_review(uow, listing)
-    if listing.status == "published":
+    if listing.status == ListingState.PUBLISHED:
         await alerts.on_published(uow, listing)
     return listing.status
 

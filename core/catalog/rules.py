@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any, Protocol
 
 from core.catalog.taxonomy import SPEC_LABELS, UNITS, ProductType, product
@@ -18,7 +19,21 @@ SPEC_KEYS = ("moisture", "ash", "ncv", "bulk_density", "particle_size")
 SPEC_RANGES = {"moisture": (Decimal(0), Decimal(70), "%"), "ash": (Decimal(0), Decimal(40), "%"),
                "ncv": (Decimal(1), Decimal(50), " MJ/kg"),
                "bulk_density": (Decimal(20), Decimal(1200), " kg/m³")}
-EDITABLE_STATUSES = ("draft", "published", "paused")
+
+
+class ListingState(StrEnum):
+    """A listing's `status` (its moves: core.catalog.lifecycle.TRANSITIONS), compared by name."""
+
+    DRAFT = "draft"
+    PENDING_REVIEW = "pending_review"
+    PUBLISHED = "published"
+    PAUSED = "paused"
+    SOLD_OUT = "sold_out"
+    EXPIRED = "expired"
+    CLOSED = "closed"
+
+
+EDITABLE_STATUSES = (ListingState.DRAFT, ListingState.PUBLISHED, ListingState.PAUSED)
 MAX_UNITS = Decimal(10_000_000)
 LONGEST_VALID = timedelta(days=366)  # a listing is valid for at most a year
 SHORTEST_PUBLISHED = timedelta(days=1)  # published, it stays up at least a day

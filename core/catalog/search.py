@@ -14,6 +14,7 @@ from core.accounts.tables import Account
 from core.catalog.documents import doc_of
 from core.catalog.events import ListingChanged, ListingPublished
 from core.catalog.query import SearchQuery
+from core.catalog.rules import ListingState
 from core.catalog.search_index import SearchIndex
 from core.catalog.tables import Listing, SearchLog, SellerStats
 from core.events import Event
@@ -58,7 +59,7 @@ class Catalog:
         fresh = SearchIndex()
         ratings = await _ratings(uow)
         stmt = select(Listing).join(Account, Account.id == Listing.seller_id).where(
-            Listing.status == "published", Account.suspended_at.is_(None))
+            Listing.status == ListingState.PUBLISHED, Account.suspended_at.is_(None))
         for listing in (await uow.session.execute(stmt)).scalars():
             fresh.add(doc_of(listing, ratings.get(listing.seller_id, 0.0)))
         self.index, self.loaded, self.synced_at = fresh, True, uow.clock.now()
@@ -79,7 +80,7 @@ class Catalog:
         seen = set()
         for listing, suspended_at in rows.all():
             seen.add(listing.id)
-            if listing.status == "published" and suspended_at is None:
+            if listing.status == ListingState.PUBLISHED and suspended_at is None:
                 self.index.add(doc_of(listing, ratings.get(listing.seller_id, 0.0)))
             else:
                 self.index.remove(listing.id)

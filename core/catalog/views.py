@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from core.accounts.tables import Account
+from core.catalog.rules import ListingState
 from core.catalog.tables import Listing, ListingMedia, SellerStats
 from core.errors import NotFound
 from core.i18n import _
@@ -44,9 +45,9 @@ class ListingFile:
 
 def can_see(listing: Listing | None, viewer_id: int | None) -> bool:
     """Anyone sees a published listing; the seller also sees their own in any state."""
-    if listing is None or listing.status == "closed":
+    if listing is None or listing.status == ListingState.CLOSED:
         return False
-    return listing.status == "published" or listing.seller_id == viewer_id
+    return listing.status == ListingState.PUBLISHED or listing.seller_id == viewer_id
 
 
 async def viewable(uow: UnitOfWork, listing_id: int, viewer_id: int | None) -> Listing:
@@ -89,7 +90,7 @@ async def by_ids(uow: UnitOfWork, ids: Iterable[int], viewer_id: int | None) -> 
 
 async def mine(uow: UnitOfWork, seller_id: int) -> list[Listing]:
     """A seller's listings, newest first (closed ones left out)."""
-    stmt = (select(Listing).where(Listing.seller_id == seller_id, Listing.status != "closed")
+    stmt = (select(Listing).where(Listing.seller_id == seller_id, Listing.status != ListingState.CLOSED)
             .order_by(Listing.id.desc()))
     return list((await uow.session.execute(stmt)).scalars())
 

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from core.catalog.events import ListingUnwatched, ListingWatched
 from core.catalog.listing_card import ListingCard, listing_card
+from core.catalog.rules import ListingState
 from core.catalog.tables import Listing, Watch
 from core.catalog.views import viewable
 from core.storage.uow import UnitOfWork
@@ -33,6 +34,6 @@ async def toggle(uow: UnitOfWork, account_id: int, listing_id: int) -> bool:
 async def watched(uow: UnitOfWork, account_id: int) -> list[ListingCard]:
     """The account's saved listings' cards, most recently saved first."""
     stmt = (select(Listing).join(Watch, Watch.listing_id == Listing.id)
-            .where(Watch.account_id == account_id, Listing.status != "closed")
+            .where(Watch.account_id == account_id, Listing.status != ListingState.CLOSED)
             .order_by(Watch.created_at.desc()))
     return [listing_card(row) for row in (await uow.session.execute(stmt)).scalars()]

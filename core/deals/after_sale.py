@@ -23,7 +23,7 @@ from core.i18n import _
 from core.money.model import Money
 from core.operators import audit
 from core.operators.roles import require
-from core.process.deals import BUYER, SELLER
+from core.process.deals import BUYER, SELLER, DealState
 from core.storage.uow import UnitOfWork
 
 SHIPMENT_STATUSES = ("dispatched", "in_transit", "delayed", "delivered")
@@ -131,7 +131,7 @@ async def rate(uow: UnitOfWork, deal_id: int, rater_id: int, stars: int,
     role = await deals.role_of(uow, deal, rater_id)
     if role not in (BUYER, SELLER):
         raise NotAllowed(_("Only the parties rate a deal."))
-    if deal.status != "completed":
+    if deal.status != DealState.COMPLETED:
         raise Conflict(_("A deal is rated once it is completed."))
     ratee_role = SELLER if role == BUYER else BUYER
     rating = Rating(deal_id=deal_id, rater_id=rater_id, stars=_stars(stars),

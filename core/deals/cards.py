@@ -30,7 +30,7 @@ from core.i18n import N_, _, dates, present
 from core.money.model import Money, exponent
 from core.payments_port import EscrowView
 from core.policy import Policy
-from core.process.deals import state_words
+from core.process.deals import OfferState, state_words
 
 if TYPE_CHECKING:
     from core.deals.views import DealView
@@ -90,7 +90,7 @@ def offer_text(offer: Offer | OfferFacts, listing: Listing | OfferListing,
         changed = offer_rules.changes(previous.terms, offer.terms)
         lines.append(_("Changed since the last round: {changes}", changes=", ".join(
             _(CHANGE_LABELS[c]) for c in changed) or _("nothing")))
-    if offer.status == "open":
+    if offer.status == OfferState.OPEN:
         lines.append(_("⏳ Open until {when}",
                        when=local_time(offer.expires_at,
                                        reader.timezone if reader is not None else None)))

@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core.catalog.events import ListingChanged
+from core.catalog.rules import ListingState
 from core.catalog.tables import Listing
 from core.deals import call_offs, deals
 from core.deals import terms as deal_terms
@@ -164,6 +165,6 @@ async def _return(uow: UnitOfWork, contract: Contract, loads: int) -> None:
         quantity_milli=Listing.quantity_milli + contract.quantity_milli * loads,
         status=Listing.status, updated_at=uow.clock.now()))
     await uow.session.execute(update(Listing).where(
-        Listing.id == contract.listing_id, Listing.status == "sold_out",
+        Listing.id == contract.listing_id, Listing.status == ListingState.SOLD_OUT,
         Listing.quantity_milli > 0).values(status="published"))
     uow.emit(ListingChanged(contract.listing_id, "published"))

@@ -14,7 +14,7 @@ from core.deals.cards import quantity
 from core.deals.deals import payable, total
 from core.deals.tables import Deal, Offer, Rating
 from core.i18n import N_, _
-from core.process.deals import BUYER, DEAL_PROCESS, SELLER, state_words
+from core.process.deals import BUYER, DEAL_PROCESS, SELLER, DealState, OfferState, state_words
 from core.storage.uow import UnitOfWork
 
 WAITING_ON_OTHERS = N_("nothing for you now")
@@ -47,7 +47,7 @@ async def my_deals(uow: UnitOfWork, account_id: int, limit: int = 20) -> list[De
             .where(or_(Deal.buyer_id == account_id, Deal.seller_id == account_id))
             .order_by(Deal.updated_at.desc(), Deal.id.desc()).limit(limit))
     rows = (await uow.session.execute(stmt)).all()
-    stars = await _stars(uow, [deal.id for deal, __, __ in rows if deal.status == "completed"],
+    stars = await _stars(uow, [deal.id for deal, __, __ in rows if deal.status == DealState.COMPLETED],
                          account_id)
     return [DealRow(deal.id, title, role := (BUYER if deal.buyer_id == account_id else SELLER),
                     deal.status, status_words(deal, stars.get(deal.id, {})),
@@ -72,7 +72,7 @@ async def _stars(uow: UnitOfWork, deal_ids: list[int], account_id: int
 def status_words(deal: Deal, stars: dict[str, int]) -> str:
     """Where a deal stands for this person; a completed one by its ratings: to give, awaited,
     or both given (then shown, no longer blind)."""
-    if deal.status != "completed" or "given" not in stars:
+    if deal.status != DealState.COMPLETED or "given" not in stars:
         return state_words(deal.status, bool(deal.payment_days))
     if "got" not in stars:
         return _("completed — waiting for the other party's rating")
@@ -87,11 +87,11 @@ def _other(account_id: int) -> ColumnElement[int]:
 
 def next_step(deal: Deal, role: str, rated: bool) -> str:
     """The one thing this party should do now (the process's first labelled step for them)."""
-    if deal.status == "agreed":
+    if deal.status == DealState.AGREED:
         return _("Read and accept the terms")
-    if deal.status == "awaiting_payment":
+    if deal.status == DealState.AWAITING_PAYMENT:
         return _("Pay into escrow") if role == BUYER else _(WAITING_ON_OTHERS)
-    if deal.status == "completed":
+    if deal.status == DealState.COMPLETED:
         return _(WAITING_ON_OTHERS) if rated else _("Rate the other party")
     steps = [t for t in DEAL_PROCESS.next_actions(deal.status, role)
              if t.name not in ("dispute", "cancel-deal")]
@@ -101,7 +101,7 @@ def next_step(deal: Deal, role: str, rated: bool) -> str:
 async def open_offers(uow: UnitOfWork, account_id: int) -> list[OfferRow]:
     """Open offers this person made or must answer."""
     stmt = (select(Offer, Listing.title, Listing.unit).join(Listing, Listing.id == Offer.listing_id)
-            .where(Offer.status == "open",
+            .where(Offer.status == OfferState.OPEN,
                    or_(Offer.buyer_id == account_id, Offer.seller_id == account_id))
             .order_by(Offer.id.desc()).limit(20))
     found = []

@@ -10,6 +10,7 @@ from sqlalchemy import case, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core.catalog.events import ListingChanged
+from core.catalog.rules import ListingState
 from core.catalog.tables import Listing
 from core.deals import company_deals, ratings, sale_vat
 from core.deals.events import DealMoved
@@ -104,7 +105,7 @@ async def _return_stock(uow: UnitOfWork, deal: Deal) -> None:
     its quantity back to the listing."""
     await uow.session.execute(update(Listing).where(Listing.id == deal.listing_id).values(
         quantity_milli=Listing.quantity_milli + deal.quantity_milli,
-        status=case((Listing.status == "sold_out", "published"), else_=Listing.status),
+        status=case((Listing.status == ListingState.SOLD_OUT, "published"), else_=Listing.status),
         updated_at=uow.clock.now()))
     uow.emit(ListingChanged(deal.listing_id, "published"))
 

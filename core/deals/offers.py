@@ -16,6 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from core.catalog.events import ListingChanged
 from core.catalog.listing_card import ListingCard
+from core.catalog.rules import ListingState
 from core.catalog.tables import Listing
 from core.catalog.views import viewable
 from core.companies.billing import party_for
@@ -29,7 +30,7 @@ from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.i18n import N_, _, present
 from core.money.model import Money
 from core.process import timers
-from core.process.deals import BUYER, DEAL_PROCESS, OFFER_PROCESS, SELLER
+from core.process.deals import BUYER, DEAL_PROCESS, OFFER_PROCESS, SELLER, OfferState
 from core.storage.uow import UnitOfWork
 
 # How people call the provider's payment method types (Stripe's names).
@@ -139,7 +140,7 @@ async def make_offer(uow: UnitOfWork, listing_id: int, buyer_id: int, terms: Ter
     listing = await viewable(uow, listing_id, buyer_id)
     if listing.seller_id == buyer_id:
         raise NotAllowed(_("That is your own listing."))
-    if listing.status != "published":
+    if listing.status != ListingState.PUBLISHED:
         raise Conflict(_("That listing is not open for offers."))
     await _within_limit(uow, buyer_id, terms, approved)
     return await _new_offer(uow, listing, buyer_id, BUYER, terms, previous=None)
@@ -152,7 +153,7 @@ async def quote(uow: UnitOfWork, listing_id: int, seller_id: int, buyer_id: int,
     listing = await _listing(uow, listing_id)
     if listing.seller_id != seller_id:
         raise NotFound(_("That listing doesn't exist."))
-    if buyer_id == seller_id or listing.status != "published":
+    if buyer_id == seller_id or listing.status != ListingState.PUBLISHED:
         raise Conflict(_("That listing is not open for offers."))
     return await _new_offer(uow, listing, buyer_id, SELLER, terms, previous=None,
                             request_id=request_id)
@@ -306,7 +307,7 @@ async def decline_open_quotes(uow: UnitOfWork, request_id: int, reason: str) -> 
     """Close every quote (and counter) still open on a request that stops taking them —
     awarded in full, closed by its buyer, cancelled — with the reason their notices give."""
     for offer in list((await uow.session.execute(select(Offer).where(
-            Offer.request_id == request_id, Offer.status == "open"))).scalars()):
+            Offer.request_id == request_id, Offer.status == OfferState.OPEN))).scalars()):
         await _moved(uow, offer, "declined", reason)
 
 
@@ -416,7 +417,7 @@ async def _moved(uow: UnitOfWork, offer: Offer, status: str, reason: str | None 
     """open → `status` by a conditional update; False when it was no longer open."""
     now = uow.clock.now()
     done = await uow.session.execute(update(Offer).where(
-        Offer.id == offer.id, Offer.status == "open")
+        Offer.id == offer.id, Offer.status == OfferState.OPEN)
         .values(status=status, decided_at=now, reason=reason))
     if done.rowcount != 1:  # type: ignore[attr-defined]
         return False
@@ -438,7 +439,7 @@ async def _reserve(uow: UnitOfWork, listing_id: int, milli: int) -> None:
     """Take the quantity from the stock in one conditional update: two buyers accepting the
     last tonnes at once can't both get them; the listing sells out at zero."""
     taken = await uow.session.execute(update(Listing).where(
-        Listing.id == listing_id, Listing.status == "published", Listing.quantity_milli >= milli)
+        Listing.id == listing_id, Listing.status == ListingState.PUBLISHED, Listing.quantity_milli >= milli)
         .values(quantity_milli=Listing.quantity_milli - milli, updated_at=uow.clock.now()))
     if taken.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict(_("Not enough is left on that listing any more."))

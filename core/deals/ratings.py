@@ -11,6 +11,7 @@ from core.deals.reputation import reputation
 from core.deals.tables import Deal, Dispute, Rating
 from core.i18n import _
 from core.notifications.outbox import addressed_to, notify, recipients
+from core.process.deals import DealState
 from core.storage.uow import UnitOfWork
 from core.storage.upsert import dialect_insert
 
@@ -57,7 +58,7 @@ async def refresh(uow: UnitOfWork, account_id: int) -> None:
             Rating.ratee_id == account_id, published).scalar_subquery(),
         select(func.count(Rating.id)).where(Rating.ratee_id == account_id, published)
         .scalar_subquery(),
-        select(func.count(Deal.id)).where(mine, Deal.status.in_(("completed", "closed")))
+        select(func.count(Deal.id)).where(mine, Deal.status.in_((DealState.COMPLETED, DealState.CLOSED)))
         .scalar_subquery(),
         select(func.count(Dispute.id)).join(Deal, Deal.id == Dispute.deal_id).where(mine)
         .scalar_subquery(),

@@ -19,6 +19,7 @@ from core.deals.tables import Deal, Offer, SupplyRequest
 from core.errors import Conflict, DomainError
 from core.i18n import _, present
 from core.money.model import Money
+from core.process.deals import OfferState
 from core.storage.uow import UnitOfWork
 
 OPEN = "open"
@@ -70,7 +71,7 @@ async def awarded_milli(uow: UnitOfWork, request_id: int) -> int:
         select(func.coalesce(func.sum(Offer.quantity_milli * func.coalesce(Offer.call_offs, 1)),
                              0))
         .join(Deal, Deal.offer_id == Offer.id)
-        .where(Offer.request_id == request_id, Offer.status == "accepted",
+        .where(Offer.request_id == request_id, Offer.status == OfferState.ACCEPTED,
                Deal.status.not_in(("cancelled", "refunded"))))
     return int(total or 0)
 

@@ -17,6 +17,7 @@ from sqlalchemy import and_, or_, select
 from core.accounts.tables import Account
 from core.catalog import gazetteer
 from core.catalog.gazetteer import Place, haversine_km
+from core.catalog.rules import ListingState
 from core.catalog.tables import Listing, ListingMedia, SavedSearch, SellerStats
 from core.catalog.taxonomy import UNITS, price_per_mwh_minor, product
 from core.deals import (
@@ -35,6 +36,7 @@ from core.deals.tables import Deal, Offer, RequestInvite, SupplyRequest
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.i18n import _, present
 from core.money.model import Money
+from core.process.deals import OfferState
 from core.storage.uow import UnitOfWork
 
 CLOSED_BY_BUYER = "The buyer closed the request."  # kept as the reason, in English
@@ -243,7 +245,7 @@ async def _listing_sellers(uow: UnitOfWork, request: SupplyRequest) -> list[int]
     rows = (await uow.session.execute(select(
         Listing.seller_id, Listing.delivery, Listing.delivery_radius_km, Listing.latitude,
         Listing.longitude).where(Listing.product_type == request.product_type,
-                                 Listing.status == "published"))).all()
+                                 Listing.status == ListingState.PUBLISHED))).all()
     best: dict[int, tuple[bool, float]] = {}
     for seller_id, options, radius, lat, lon in rows:
         distance = haversine_km(request.latitude, request.longitude, lat, lon) \
@@ -298,7 +300,7 @@ async def may_answer(uow: UnitOfWork, request: SupplyRequest, seller_id: int | N
         return True
     return not request.private and await uow.session.scalar(select(Listing.id).where(
         Listing.seller_id == seller_id, Listing.product_type == request.product_type,
-        Listing.status == "published").limit(1)) is not None
+        Listing.status == ListingState.PUBLISHED).limit(1)) is not None
 
 
 async def mine(uow: UnitOfWork, buyer_id: int, limit: int = 20) -> list[RequestView]:
@@ -351,7 +353,7 @@ def fits(request: SupplyRequest, seller_id: int) -> tuple[Any, ...]:
     """A listing a quote on the request may come from: the seller's, published, the same
     product in the same unit and currency (so quantities and the ceiling compare)."""
     return (Listing.seller_id == seller_id, Listing.product_type == request.product_type,
-            Listing.status == "published", Listing.unit == request.unit,
+            Listing.status == ListingState.PUBLISHED, Listing.unit == request.unit,
             Listing.currency == request.currency)
 
 
@@ -429,8 +431,8 @@ async def compare(uow: UnitOfWork, request_id: int, buyer_id: int) -> list[Quote
         .join(Listing, Listing.id == Offer.listing_id)
         .outerjoin(SellerStats, SellerStats.account_id == Offer.seller_id)
         .where(Offer.request_id == request_id,  # sellers' open quotes, and what was awarded
-               or_(and_(Offer.status == "open", Offer.made_by == "seller"),
-                   Offer.status == "accepted"))
+               or_(and_(Offer.status == OfferState.OPEN, Offer.made_by == "seller"),
+                   Offer.status == OfferState.ACCEPTED))
         .order_by(Offer.status.desc(), Offer.price_minor, Offer.id))).all()
     documents: dict[int, list[str]] = {}
     for listing_id, file_name in (await uow.session.execute(select(

@@ -19,7 +19,7 @@ from core.deals.tables import Deal, DealTerms
 from core.errors import Conflict, DomainError, NotAllowed
 from core.i18n import _
 from core.notifications.outbox import document_made
-from core.process.deals import BUYER, DEAL_PROCESS, SELLER
+from core.process.deals import BUYER, DEAL_PROCESS, SELLER, DealState
 from core.process.model import span
 from core.storage.uow import UnitOfWork
 
@@ -41,7 +41,7 @@ async def propose(uow: UnitOfWork, deal_id: int, actor_id: int, body: dict[str, 
     deal = await deals.get(uow, deal_id, actor_id)
     if await deals.role_of(uow, deal, actor_id) not in (BUYER, SELLER):
         raise NotAllowed(_("Only the parties write a deal's terms."))
-    if deal.status != "agreed":
+    if deal.status != DealState.AGREED:
         raise Conflict(_("The terms can't change once both accepted them."))
     latest = await current(uow, deal_id)
     version = DealTerms(deal_id=deal_id, version=(latest.version + 1) if latest else 1,
@@ -141,7 +141,7 @@ async def accept(uow: UnitOfWork, deal_id: int, actor_id: int, sha256: str) -> D
         set_committed_value(latest, "seller_accepted_at", marked[1])
         if not all(marked):  # the other party still has to: they hear this one did
             uow.emit(TermsAccepted(deal_id, latest.id, actor_id))
-    if all(marked) and deal.status == "agreed":
+    if all(marked) and deal.status == DealState.AGREED:
         await deals.take(uow, deal_id, "accept-terms", None)
     return deal
 

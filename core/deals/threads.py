@@ -17,6 +17,7 @@ from core.deals.tables import Deal, Thread, ThreadMessage
 from core.disclosure import mask
 from core.errors import DomainError, NotAllowed, NotFound
 from core.i18n import _
+from core.process.deals import DealState
 from core.storage.uow import UnitOfWork
 
 PAGE = 20
@@ -169,7 +170,7 @@ async def _agreed(uow: UnitOfWork, thread: Thread) -> bool:
     """A deal between these two on this listing that is under way or done."""
     found = await uow.session.execute(select(Deal.id).where(
         Deal.listing_id == thread.listing_id, Deal.buyer_id == thread.buyer_id,
-        Deal.status != "cancelled").limit(1))
+        Deal.status != DealState.CANCELLED).limit(1))
     return found.first() is not None
 
 

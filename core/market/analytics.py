@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 
 from core.accounts.tables import Account
+from core.catalog.rules import ListingState
 from core.catalog.tables import Listing, SavedSearch, SearchLog
 from core.catalog.taxonomy import TYPES, price_per_mwh_minor, product
 from core.deals.tables import Deal, Offer, PriceRecord
@@ -278,7 +279,7 @@ async def regions(uow: UnitOfWork, product_type: str, limit: int = 5) -> list[st
 async def interests(uow: UnitOfWork, account_id: int) -> list[str]:
     """The products a person sells, then those they bought, then those they searched for."""
     sold = (await uow.session.execute(select(Listing.product_type, func.count()).where(
-        Listing.seller_id == account_id, Listing.status != "draft")
+        Listing.seller_id == account_id, Listing.status != ListingState.DRAFT)
         .group_by(Listing.product_type).order_by(func.count().desc()))).all()
     bought = (await uow.session.execute(select(Listing.product_type, func.count())
                                         .join(Deal, Deal.listing_id == Listing.id)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, select
 
 from core.catalog.gazetteer import haversine_km
+from core.catalog.rules import ListingState
 from core.catalog.tables import Listing
 from core.storage.uow import UnitOfWork
 
@@ -52,7 +53,7 @@ def percentile(mine: int, others: list[int]) -> int | None:
 def _live(uow: UnitOfWork, product_type: str) -> Select[Listing]:
     now = uow.clock.now()
     return select(Listing).where(
-        Listing.status == "published", Listing.product_type == product_type,
+        Listing.status == ListingState.PUBLISHED, Listing.product_type == product_type,
         Listing.price_mwh_minor.is_not(None),
         (Listing.expires_at.is_(None)) | (Listing.expires_at > now))
 

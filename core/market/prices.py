@@ -9,11 +9,13 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from core.catalog.rules import ListingState
 from core.catalog.tables import Listing, SearchLog
 from core.catalog.taxonomy import TYPES, price_per_mwh_minor
 from core.deals.tables import Deal, PriceRecord
 from core.market.analytics import PUBLIC_MIN_DEALS
 from core.money.model import Money
+from core.process.deals import DealState
 from core.storage.uow import UnitOfWork
 
 WINDOW = timedelta(days=30)
@@ -59,7 +61,7 @@ async def market_view(uow: UnitOfWork, product_type: str, country: str | None,
 async def _prices(uow: UnitOfWork, product_type: str, first: str) -> list[PriceRange]:
     """Per currency (prices are never converted: no exchange rates here), `first` first."""
     stmt = select(Listing.currency, Listing.price_mwh_minor).where(
-        Listing.status == "published", Listing.product_type == product_type,
+        Listing.status == ListingState.PUBLISHED, Listing.product_type == product_type,
         Listing.price_mwh_minor.is_not(None))
     by_currency: dict[str, list[int]] = defaultdict(list)
     for currency, value in (await uow.session.execute(stmt)).all():
@@ -95,7 +97,7 @@ async def prices_by_product(uow: UnitOfWork) -> list[ProductPrices]:
     now = uow.clock.now()
     rows = await uow.session.execute(select(
         Listing.product_type, Listing.currency, Listing.price_mwh_minor, Listing.expires_at)
-        .where(Listing.status == "published", Listing.price_mwh_minor.is_not(None)))
+        .where(Listing.status == ListingState.PUBLISHED, Listing.price_mwh_minor.is_not(None)))
     for kind, currency, value, expires in rows.all():
         assert value is not None  # the query reads only priced listings
         if expires is None or expires > now:
@@ -115,7 +117,7 @@ async def _dealt(uow: UnitOfWork, since: datetime) -> dict[tuple[str, str], list
     rows = await uow.session.execute(select(
         Listing.product_type, Deal.currency, Deal.price_minor, Listing.energy_mwh_per_unit)
         .join(Listing, Listing.id == Deal.listing_id)
-        .where(Deal.status.in_(("completed", "closed")), Deal.updated_at >= since))
+        .where(Deal.status.in_((DealState.COMPLETED, DealState.CLOSED)), Deal.updated_at >= since))
     found: dict[tuple[str, str], list[int]] = defaultdict(list)
     for kind, currency, price, energy in rows.all():
         value = price_per_mwh_minor(price, Decimal(energy or "0"))

@@ -6,9 +6,39 @@ shipment status from the shipment, each its own field."""
 from __future__ import annotations
 
 from datetime import timedelta
+from enum import StrEnum
 
 from core.i18n import N_, _
 from core.process.model import ADMIN, ADMINS, SYSTEM, Notice, Process, Timer, Transition
+
+
+class OfferState(StrEnum):
+    """The states of OFFER_PROCESS (an offer's `status`): compared by name, so a misspelt
+    state is a type error rather than a condition that is never true."""
+
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    COUNTERED = "countered"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+
+
+class DealState(StrEnum):
+    """The states of DEAL_PROCESS (a deal's `status`)."""
+
+    AGREED = "agreed"
+    AWAITING_PAYMENT = "awaiting_payment"
+    TO_SHIP = "to_ship"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    ADJUSTMENT_PROPOSED = "adjustment_proposed"
+    DISPUTED = "disputed"
+    COMPLETED = "completed"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+    REFUNDED = "refunded"
+
 
 BUYER, SELLER = "buyer", "seller"
 PARTY = (BUYER, SELLER)

@@ -13,6 +13,7 @@ from core.accounts.tables import Account
 from core.catalog import gazetteer, views
 from core.catalog.media import PHOTO_TYPES
 from core.catalog.query import SearchQuery
+from core.catalog.rules import ListingState
 from core.catalog.search import Catalog
 from core.catalog.tables import Listing, ListingMedia
 from core.deals.reputation import mean_stars
@@ -56,7 +57,7 @@ class ListingsPage:
 
 def is_public(listing: Listing | None, now: datetime) -> bool:
     """Published and not past its expiry (the expiry job may not have run yet)."""
-    return (listing is not None and listing.status == "published"
+    return (listing is not None and listing.status == ListingState.PUBLISHED
             and (listing.expires_at is None or listing.expires_at > now))
 
 
@@ -143,6 +144,6 @@ async def published_ids(uow: UnitOfWork) -> list[tuple[int, datetime]]:
     rows = await uow.session.execute(
         select(Listing.id, Listing.updated_at, Listing.expires_at)
         .join(Account, Account.id == Listing.seller_id)
-        .where(Listing.status == "published", Account.suspended_at.is_(None)).order_by(Listing.id))
+        .where(Listing.status == ListingState.PUBLISHED, Account.suspended_at.is_(None)).order_by(Listing.id))
     now = uow.clock.now()
     return [(i, changed) for i, changed, expires in rows.all() if expires is None or expires > now]

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 
 from core.accounts.tables import Account
+from core.catalog.rules import ListingState
 from core.catalog.tables import Listing, SellerStats
 from core.consulting.tables import ConsultantProfile
 from core.i18n import _, present
@@ -72,7 +73,7 @@ async def listing_picks(uow: UnitOfWork, account_id: int, taste: Taste, declined
     countries = [k[1] for k in taste.score if k[0] == "country" and k[1]]
     stmt = (select(Listing, SellerStats).outerjoin(SellerStats,
                                                    SellerStats.account_id == Listing.seller_id)
-            .where(Listing.status == "published", Listing.seller_id != account_id,
+            .where(Listing.status == ListingState.PUBLISHED, Listing.seller_id != account_id,
                    Listing.quantity_milli > 0,
                    or_(Listing.expires_at.is_(None), Listing.expires_at > now),
                    or_(Listing.product_type.in_(products), Listing.country.in_(countries))))

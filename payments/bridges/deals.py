@@ -30,6 +30,7 @@ from core.money.events import (
 )
 from core.money.model import Money
 from core.payments_port import Actor
+from core.process.deals import DealState
 from core.storage.uow import UnitOfWork
 from payments import terms_invoices
 from payments.direct import WAITING
@@ -57,7 +58,7 @@ class DealPayments:
                         ) -> None:
         """In the funding transaction: the deal's payment arrived (or was arranged)."""
         deal = await deals.of_reference(uow, event.reference)
-        if deal is not None and deal.status == "awaiting_payment":
+        if deal is not None and deal.status == DealState.AWAITING_PAYMENT:
             await deals.take(uow, deal.id, "payment-received", None)
         elif deal is not None and deal.payment_days and isinstance(event, EscrowFunded):
             escrow = await by_reference(uow, event.reference)
@@ -82,7 +83,7 @@ class DealPayments:
         the payment as long as a transfer takes to arrive."""
         deal_id = deals.deal_of(event.reference)
         deal = await uow.session.get(Deal, deal_id) if deal_id else None
-        if deal is not None and deal.status == "awaiting_payment" and event.arrive_by:
+        if deal is not None and deal.status == DealState.AWAITING_PAYMENT and event.arrive_by:
             await deals.wait_for_payment_until(uow, deal.id, event.arrive_by)
 
     async def after_transfers_returned(self, events: Sequence[MoneyBack]) -> None:
@@ -186,7 +187,7 @@ class DealPayments:
 _ESCROW = Escrow.reference == literal("deal:") + cast(Deal.id, String)
 _SHIPPED = select(Shipment.deal_id)  # the goods left: a deal on terms is invoiced
 _BEHIND = (select(Deal.id, Deal.status).outerjoin(Escrow, _ESCROW).where(or_(
-    and_(Deal.status == "awaiting_payment", Escrow.id.is_(None)),
+    and_(Deal.status == DealState.AWAITING_PAYMENT, Escrow.id.is_(None)),
     and_(Deal.status.in_((*RELEASING, "refunded", "cancelled")), Escrow.state == "held"),
     and_(Deal.status.in_(ENDED_UNPAID), Escrow.state == WAITING),
     # paid on terms: accepted without an escrow, or shipped without an invoice

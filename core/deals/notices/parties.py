@@ -42,7 +42,7 @@ from core.i18n import N_, _
 from core.money.model import Money
 from core.notifications.outbox import addressed_to, notify, recipients
 from core.operators.roles import admin_ids
-from core.process.deals import BUYER, DEAL_PROCESS, SELLER
+from core.process.deals import BUYER, DEAL_PROCESS, SELLER, DealState, OfferState
 from core.process.notices import Moved, Said, TextBuilder
 from core.storage.uow import UnitOfWork
 
@@ -121,7 +121,7 @@ def deal_button(deal_id: int) -> Action:
 def invoice_due(deal: Deal | DealFacts) -> bool:
     """A deal paid on terms whose invoice went out and is not paid (nor cancelled)."""
     return deal.payment_due_on is not None and deal.terms_paid_at is None \
-        and deal.status not in ("cancelled", "refunded")
+        and deal.status not in (DealState.CANCELLED, DealState.REFUNDED)
 
 
 def next_steps(deal: Deal | DealFacts, role: str, rated: bool = False) -> ActionRows:
@@ -132,12 +132,12 @@ def next_steps(deal: Deal | DealFacts, role: str, rated: bool = False) -> Action
              if t.name not in ("cancel-deal", "dispute")]
     if role not in (BUYER, SELLER):  # an operator or a colleague of the buyer: no party steps
         return [[step] for step in steps] + [[deal_button(deal.id)]]
-    if role == BUYER and (deal.status == "awaiting_payment" or invoice_due(deal)):
+    if role == BUYER and (deal.status == DealState.AWAITING_PAYMENT or invoice_due(deal)):
         steps.insert(0, Action(Intent.DEAL_STEP, N_("💳 Pay"), f"{deal.id}:pay"))
-    if deal.status == "agreed":
+    if deal.status == DealState.AGREED:
         steps.insert(0, Action(Intent.DEAL_STEP, N_("📄 Read and accept the terms"),
                                f"{deal.id}:accept-terms"))
-    if deal.status == "completed" and not rated:
+    if deal.status == DealState.COMPLETED and not rated:
         steps.insert(0, Action(Intent.RATE_DEAL, N_("⭐ Rate"), str(deal.id)))
     return [[step] for step in steps] + [[deal_button(deal.id)]]
 
@@ -146,7 +146,7 @@ async def on_offer_made(uow: UnitOfWork, event: OfferMade) -> None:
     """The other party gets the offer card with accept, counter and decline."""
     offer = await uow.session.get(Offer, event.offer_id)
     listing = await uow.session.get(Listing, offer.listing_id) if offer else None
-    if offer is None or listing is None or offer.status != "open":
+    if offer is None or listing is None or offer.status != OfferState.OPEN:
         return  # accepted in the same transaction (a tender's award): the deal is told
     to = offer.seller_id if offer.made_by == BUYER else offer.buyer_id
     await recipients(uow, {offer.buyer_id, offer.seller_id})

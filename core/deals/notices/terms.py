@@ -9,7 +9,7 @@ from core.deals.notices.parties import next_steps
 from core.deals.tables import Deal, DealTerms
 from core.i18n import _, n_
 from core.notifications.outbox import addressed_to, notify, recipients
-from core.process.deals import BUYER, SELLER
+from core.process.deals import BUYER, SELLER, DealState
 from core.storage.uow import UnitOfWork
 
 
@@ -17,7 +17,7 @@ async def on_terms_accepted(uow: UnitOfWork, event: TermsAccepted) -> None:
     """The other party hears who accepted which version, with the step to accept it too."""
     deal = await uow.session.get(Deal, event.deal_id)
     version = await uow.session.get(DealTerms, event.terms_id)
-    if deal is None or version is None or deal.status != "agreed":
+    if deal is None or version is None or deal.status != DealState.AGREED:
         return
     other = deal.seller_id if event.by == deal.buyer_id else deal.buyer_id
     await recipients(uow, {event.by, other})  # both accounts, and where the notice goes, at once
