@@ -32,7 +32,7 @@ from core.deals.reputation import stars_text
 from core.disclosure import public_text
 from core.errors import NotFound
 from core.i18n import N_, _
-from core.process.bookings import BOOKING_PROCESS, MEETS, PARTY, SEEKER, STATE_LABELS
+from core.process.bookings import BOOKING_PROCESS, MEETS, PARTY, SEEKER, STATE_LABELS, BookingState
 from core.storage.uow import UnitOfWork
 
 # How each step a person may take is offered: the answer's verb (None: not a button here).
@@ -73,8 +73,8 @@ async def booking_card(uow: UnitOfWork, booking_id: int, actor_id: int) -> Booki
           consultant=p.names[booking.consultant_id])
     times = [(t.id, local_time(t.starts_at, zone))
              for t in await bookings.proposals(uow, booking.id, actor_id)
-             if booking.proposed_by and booking.status in ("requested", "proposed",
-                                                           "reschedule_proposed")]
+             if booking.proposed_by and booking.status in (
+                 BookingState.REQUESTED, BookingState.PROPOSED, BookingState.RESCHEDULE_PROPOSED)]
     return BookingCard(booking.id, role, booking.status, _(STATE_LABELS[booking.status]), other,
                        local_time(booking.starts_at, zone) if booking.starts_at else None,
                        booking.minutes, str(max_amount(booking)),
@@ -105,7 +105,7 @@ def meeting_url(booking: Booking, role: str) -> str | None:
 async def _join(uow: UnitOfWork, booking: Booking, role: str) -> ActionRows:
     """Join, once the session is open — for the seeker only once it is authorised (a “talk
     now” seeker authorises first, from the Authorise notice)."""
-    if booking.status not in ("starting", "in_session"):
+    if booking.status not in (BookingState.STARTING, BookingState.IN_SESSION):
         return []
     session = (await uow.session.execute(select(ConsultSession).where(
         ConsultSession.booking_id == booking.id))).scalar_one_or_none()
@@ -142,9 +142,9 @@ def next_steps(booking: Booking, role: str, times: list[tuple[int, str]], *,
     move it by themselves (`rules.may_move`)."""
     rows: ActionRows = []
     theirs = booking.proposed_by not in (None, role)
-    if theirs and booking.status in ("requested", "proposed"):
+    if theirs and booking.status in (BookingState.REQUESTED, BookingState.PROPOSED):
         rows += [[answer("accept", booking.id, text, pid)] for pid, text in times]
-    if theirs and booking.status == "reschedule_proposed":
+    if theirs and booking.status == BookingState.RESCHEDULE_PROPOSED:
         rows += [[answer("reschedule", booking.id, text, pid)] for pid, text in times]
     for step in BOOKING_PROCESS.next_actions(booking.status, role):
         verb = VERBS.get(step.name)

@@ -16,7 +16,7 @@ from core.deals.cards import quantity
 from core.deals.deals import total
 from core.deals.offers import Terms, terms_of_offer
 from core.i18n import N_, _, n_, present
-from core.process.deals import BUYER, CONTRACT_STATES, SELLER, STATE_LABELS
+from core.process.deals import BUYER, CONTRACT_STATES, SELLER, STATE_LABELS, ContractState
 
 __all__ = ["CONTRACT_STATES", "ContractSummary", "ContractView", "contract_view", "my_contracts",
            "renewal"]
@@ -98,7 +98,9 @@ async def contract_view(uow: UnitOfWork, contract_id: int, actor_id: int | None)
     rows = [CallOffRow(n, call_offs.date_of(contract.first_date, contract.every, n),
                        called[n].id if n in called else None,
                        called[n].status if n in called else
-                       ("scheduled" if contract.status in ("proposed", "active") else "not called"))
+                       ("scheduled" if contract.status in (ContractState.PROPOSED,
+                                                           ContractState.ACTIVE)
+                        else "not called"))
             for n in range(1, contract.call_offs + 1)]
     return ContractView(contract_summary(contract), role, listing.title if listing else _("a listing"),
                         listing.unit if listing else "", counterpart, rows,

@@ -10,7 +10,7 @@ from core.deals import contracts
 from core.deals.notices import contracts as contract_notices
 from core.deals.tables import Contract
 from core.process import timers
-from core.process.deals import CONTRACT_PROCESS
+from core.process.deals import CONTRACT_PROCESS, ContractState
 from core.process.tables import ProcessTimer
 from core.process.timer_jobs import fire_each, remind_each
 from core.storage.uow import UnitOfWork, UowFactory
@@ -57,7 +57,7 @@ async def remind(uow: UnitOfWork, timer_id: int) -> int:
     if timer is None or timer.done_at is not None or timer.due_at <= now:
         return 0
     contract = await uow.session.get(Contract, timer.subject_id)
-    if contract is None or contract.status != "active":
+    if contract is None or contract.status != ContractState.ACTIVE:
         return 0
     number = contract.called + 1
     sent = 0

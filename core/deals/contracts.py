@@ -24,7 +24,7 @@ from core.errors import Conflict, NotFound
 from core.i18n import _
 from core.operators.roles import is_admin
 from core.process import timers
-from core.process.deals import BUYER, CONTRACT_PROCESS, DEAL_PROCESS, SELLER
+from core.process.deals import BUYER, CONTRACT_PROCESS, DEAL_PROCESS, SELLER, ContractState
 from core.process.model import ADMIN
 from core.storage.uow import UnitOfWork
 
@@ -79,7 +79,7 @@ async def on_deal_moved(uow: UnitOfWork, event: DealMoved) -> None:
     if deal is None or deal.contract_id is None or deal.call_off != 1:
         return
     contract = await uow.session.get(Contract, deal.contract_id)
-    if contract is None or contract.status != "proposed":
+    if contract is None or contract.status != ContractState.PROPOSED:
         return
     if event.transition == "accept-terms":
         version = await deal_terms.current(uow, deal.id)
@@ -96,12 +96,12 @@ async def call_off(uow: UnitOfWork, contract_id: int) -> int | None:
     next date, or the contract ends with its last call-off. None when there is nothing to call
     (the contract moved on, or another worker called it)."""
     contract = await uow.session.get(Contract, contract_id, populate_existing=True)
-    if contract is None or contract.status != "active" or contract.called >= contract.call_offs:
+    if contract is None or contract.status != ContractState.ACTIVE or contract.called >= contract.call_offs:
         return None
     number = contract.called + 1
     now = uow.clock.now()
     counted = await uow.session.execute(update(Contract).where(
-        Contract.id == contract.id, Contract.status == "active", Contract.called == number - 1)
+        Contract.id == contract.id, Contract.status == ContractState.ACTIVE, Contract.called == number - 1)
         .values(called=number, updated_at=now))
     if counted.rowcount != 1:  # type: ignore[attr-defined]
         return None

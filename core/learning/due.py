@@ -15,7 +15,7 @@ from core.learning import gatherings
 from core.learning.tables import Gathering
 from core.notifications.outbox import addressed_to, notify, recipients
 from core.process import timers
-from core.process.gatherings import GATHERING_PROCESS, REMINDERS
+from core.process.gatherings import GATHERING_PROCESS, REMINDERS, GatheringState
 from core.process.tables import ProcessTimer
 from core.process.timer_jobs import fire_each, remind_each
 from core.storage.uow import UnitOfWork, UowFactory
@@ -52,7 +52,7 @@ async def remind(uow: UnitOfWork, timer_id: int) -> int:
     if timer is None or timer.done_at is not None or timer.due_at <= now:
         return 0
     gathering = await uow.session.get(Gathering, timer.subject_id)
-    if gathering is None or gathering.status != "scheduled":
+    if gathering is None or gathering.status != GatheringState.SCHEDULED:
         return 0
     passed = [o for o in REMINDERS if gathering.created_at <= timer.due_at - o <= now]
     fresh = [o for o in passed if await timers.mark_reminded(uow, timer.id, o)]

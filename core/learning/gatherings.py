@@ -25,7 +25,7 @@ from core.learning.tables import Gathering, GatheringRsvp
 from core.operators import audit
 from core.operators.roles import is_admin, require_admin
 from core.process import timers
-from core.process.gatherings import GATHERING_PROCESS
+from core.process.gatherings import GATHERING_PROCESS, GatheringState
 from core.storage.uow import UnitOfWork
 from core.storage.upsert import dialect_insert
 
@@ -226,7 +226,7 @@ async def start(uow: UnitOfWork, gathering_id: int) -> bool:
     False when it had started already."""
     GATHERING_PROCESS.check("start", "scheduled", "system")
     moved = await uow.session.execute(update(Gathering).where(
-        Gathering.id == gathering_id, Gathering.status == "scheduled")
+        Gathering.id == gathering_id, Gathering.status == GatheringState.SCHEDULED)
         .values(status="started").execution_options(synchronize_session=False))
     if moved.rowcount != 1:  # type: ignore[attr-defined]
         return False

@@ -12,6 +12,7 @@ or waives it (waived by itself after FEE_DECISION)."""
 from __future__ import annotations
 
 from datetime import timedelta
+from enum import StrEnum
 
 from core.i18n import N_
 from core.process.model import ADMIN, STAY, SYSTEM, Notice, Process, Timer, Transition
@@ -71,6 +72,25 @@ _BOTH_CONFIRMED = (Notice(SEEKER, "confirmed", "view"), Notice(CONSULTANT, "conf
 _BOTH_CANCELLED = (Notice(SEEKER, "cancelled", "view"), Notice(CONSULTANT, "cancelled", "view"))
 _BOTH_FEE_DECIDED = (Notice(SEEKER, "seeker_absent", "view"),
                      Notice(CONSULTANT, "seeker_absent", "view"))
+
+class BookingState(StrEnum):
+    """A booking's `status`: the states of BOOKING_PROCESS, compared by name."""
+
+    REQUESTED = "requested"
+    CONFIRMED = "confirmed"
+    PROPOSED = "proposed"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+    RESCHEDULE_PROPOSED = "reschedule_proposed"
+    RELEASED = "released"
+    STARTING = "starting"
+    IN_SESSION = "in_session"
+    NO_SHOW_CONSULTANT = "no_show_consultant"
+    SEEKER_ABSENT = "seeker_absent"
+    NO_SHOW_SEEKER = "no_show_seeker"
+    COMPLETED = "completed"
+
 
 BOOKING_PROCESS = Process(
     name="booking",

@@ -165,6 +165,16 @@ DEAL_PROCESS = Process(
 CONTRACT_STATES = {"proposed": N_("proposed — both parties accept the terms of call-off 1"),
                    "active": N_("running — call-offs follow their schedule"),
                    "ended": N_("every call-off called"), "cancelled": N_("cancelled")}
+
+class ContractState(StrEnum):
+    """A framework contract's `status`: the states of CONTRACT_PROCESS."""
+
+    PROPOSED = "proposed"
+    ACTIVE = "active"
+    CANCELLED = "cancelled"
+    ENDED = "ended"
+
+
 CONTRACT_PROCESS = Process(
     name="contract",
     initial="proposed",

@@ -5,11 +5,19 @@ reminders go 24 h and 15 min before."""
 from __future__ import annotations
 
 from datetime import timedelta
+from enum import StrEnum
 
 from core.process.model import SYSTEM, Notice, Process, Timer, Transition
 
 REMINDERS = (timedelta(hours=24), timedelta(minutes=15))
 ATTENDEE = "attendee"  # who is going (to an event: or maybe going), told as a notice's `to`
+
+class GatheringState(StrEnum):
+    """A gathering's `status`: the states of GATHERING_PROCESS, compared by name."""
+
+    SCHEDULED = "scheduled"
+    STARTED = "started"
+
 
 GATHERING_PROCESS = Process(
     name="gathering",

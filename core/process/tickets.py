@@ -4,6 +4,7 @@ the first-answer deadline (the SLA) whose breach escalates to every admin."""
 from __future__ import annotations
 
 from datetime import timedelta
+from enum import StrEnum
 
 from core.i18n import N_
 from core.process.model import ADMINS, STAY, SYSTEM, Notice, Process, Timer, Transition
@@ -21,6 +22,15 @@ STATUS_LABELS = {
 }
 # The same, as an operator reads it (the asker is "the user", not "you").
 OPERATOR_LABELS = {**STATUS_LABELS, "answered": N_("answered — waiting for the user")}
+
+class TicketState(StrEnum):
+    """A ticket's `status`: the states of TICKET_PROCESS, compared by name."""
+
+    OPEN = "open"
+    ANSWERED = "answered"
+    WAITING_FOR_OPERATOR = "waiting_for_operator"
+    CLOSED = "closed"
+
 
 TICKET_PROCESS = Process(
     name="ticket",

@@ -18,7 +18,7 @@ from core.i18n import _
 from core.operators import audit, roles
 from core.process import timers
 from core.process.model import SYSTEM
-from core.process.tickets import ASKER, NOT_CLOSED, OPERATOR, TICKET_PROCESS
+from core.process.tickets import ASKER, NOT_CLOSED, OPERATOR, TICKET_PROCESS, TicketState
 from core.storage.uow import UnitOfWork
 from core.support.context import TicketContext
 from core.support.events import TicketMessagePosted, TicketMoved, TicketOpened
@@ -94,10 +94,10 @@ async def user_reply(uow: UnitOfWork, account_id: int | None, ticket_id: int,
     ticket = await _ticket(uow, ticket_id, account_id)
     if await _role(uow, ticket, account_id) != ASKER:
         raise NotAllowed(_("Only the person who asked writes here; reply as an operator instead."))
-    if ticket.status == "closed":
+    if ticket.status == TicketState.CLOSED:
         raise Conflict(_("This ticket is closed; reopen it to write again."))
     text = checked(text)
-    transition = "asker-reply" if ticket.status == "answered" else "add-detail"
+    transition = "asker-reply" if ticket.status == TicketState.ANSWERED else "add-detail"
     await _take(uow, ticket, transition, account_id, ASKER)
     message = _message(uow, ticket, account_id, ASKER, text)
     await uow.session.flush()

@@ -26,7 +26,7 @@ from core.consulting.sessions.events import (
     SessionCreated,
     SessionMoved,
 )
-from core.consulting.sessions.lifecycle import ENDED
+from core.consulting.sessions.lifecycle import ENDED, SessionState
 from core.consulting.sessions.tables import ConsultSession, SessionExtension
 from core.errors import DomainError
 from core.money.events import AuthorisationVoided, PaymentAuthorised, PromotionCharged
@@ -169,7 +169,7 @@ class SessionPayments:
             missed = (await uow.session.execute(select(Escrow.reference, Escrow.amount,
                       Escrow.currency).join(ConsultSession, Escrow.reference ==
                       ConsultSession.escrow_ref).where(
-                ConsultSession.status == "waiting", ConsultSession.authorised_minor == 0,
+                ConsultSession.status == SessionState.WAITING, ConsultSession.authorised_minor == 0,
                 Escrow.state == "authorised"))).all()
             for reference, amount, currency in missed:
                 await sessions.authorised(uow, reference, Money(amount, currency))

@@ -13,7 +13,7 @@ from core.accounts.tables import Account
 from core.clock import local_time
 from core.consulting.tables import Booking
 from core.i18n import _
-from core.process.bookings import CONSULTANT, MEETS, STATE_LABELS
+from core.process.bookings import CONSULTANT, MEETS, STATE_LABELS, BookingState
 from core.storage.uow import UnitOfWork
 
 AWAITING = ("requested", "proposed", "reschedule_proposed", "seeker_absent")
@@ -38,18 +38,18 @@ class AgendaLine:
 def _next_step(b: Booking, role: str, other: str) -> str:
     """The one step a booking needs now, for this reader (yours, or whom it waits for)."""
     mine = b.proposed_by not in (None, role)  # proposals wait for the one who did not make them
-    if b.status == "requested":
+    if b.status == BookingState.REQUESTED:
         return _("accept or decline") if role == CONSULTANT else \
             _("waiting for {other} to answer", other=other)
-    if b.status in ("proposed", "reschedule_proposed"):
+    if b.status in (BookingState.PROPOSED, BookingState.RESCHEDULE_PROPOSED):
         return _("choose one of the proposed times") if mine else \
             _("waiting for {other} to choose", other=other)
-    if b.status == "seeker_absent":
+    if b.status == BookingState.SEEKER_ABSENT:
         return _("charge or waive the no-show fee") if role == CONSULTANT else \
             _("waiting for {other} to decide on the no-show fee", other=other)
-    if b.status in ("starting", "in_session"):
+    if b.status in (BookingState.STARTING, BookingState.IN_SESSION):
         return _("join the session now")
-    if b.status == "confirmed":
+    if b.status == BookingState.CONFIRMED:
         return _("join at the start (you are reminded)")
     return _("nothing: it is over")
 

@@ -20,7 +20,7 @@ from core.consulting.tables import Booking
 from core.errors import Conflict, DomainError, NotAllowed
 from core.i18n import _
 from core.money.model import Money
-from core.process.bookings import BOOKING_PROCESS, CONSULTANT, CONSULTANT_GRACE, SEEKER
+from core.process.bookings import BOOKING_PROCESS, CONSULTANT, CONSULTANT_GRACE, SEEKER, BookingState
 from core.process.model import SYSTEM
 from core.storage.uow import UnitOfWork
 
@@ -122,7 +122,8 @@ async def record_join(uow: UnitOfWork, booking_id: int, actor_id: int) -> Bookin
     role = await role_of(uow, booking, actor_id)
     if role not in (CONSULTANT, SEEKER):
         raise NotAllowed(_("Only the consultant and the seeker join a session."))
-    if booking.status not in ("confirmed", "reschedule_proposed", "starting", "in_session"):
+    if booking.status not in (BookingState.CONFIRMED, BookingState.RESCHEDULE_PROPOSED,
+                              BookingState.STARTING, BookingState.IN_SESSION):
         raise Conflict(_("That session is not open to join."))
     now = uow.clock.now()
     if booking.starts_at is None or now < booking.starts_at - JOIN_EARLY:

@@ -21,7 +21,7 @@ from core.consulting.sessions.money import free_minutes_of
 from core.consulting.tables import Booking, BookingProposal, ConsultantProfile
 from core.errors import Conflict, DomainError, NotAllowed
 from core.i18n import _
-from core.process.bookings import BOOKING_PROCESS, CONSULTANT, MAX_PROPOSALS, SEEKER
+from core.process.bookings import BOOKING_PROCESS, CONSULTANT, MAX_PROPOSALS, SEEKER, BookingState
 from core.storage.uow import UnitOfWork
 
 __all__ = ["Requested", "accept", "ask_now", "ask_slot", "ask_times", "decline", "get",
@@ -106,7 +106,7 @@ async def accept(uow: UnitOfWork, booking_id: int, actor_id: int,
     own calendar is read again first if it was not read in the last minute."""
     booking = await get(uow, booking_id, actor_id)
     role = await role_of(uow, booking, actor_id)
-    transition = "accept-proposal" if booking.status == "proposed" else "accept-request"
+    transition = "accept-proposal" if booking.status == BookingState.PROPOSED else "accept-request"
     BOOKING_PROCESS.check(transition, booking.status, role)  # before any lock is taken
     if calendars is not None:
         await calendars.ensure_fresh(uow, booking.consultant_id)  # may ask to read it first
@@ -146,7 +146,7 @@ async def propose_times(uow: UnitOfWork, booking_id: int, actor_id: int,
     if booking.kind == "instant":
         raise DomainError(_("Answer “talk now” with accept or decline; the seeker can then "
                             "propose times."))
-    transition = "counter-times" if booking.status == "proposed" else "propose-times"
+    transition = "counter-times" if booking.status == BookingState.PROPOSED else "propose-times"
     BOOKING_PROCESS.check(transition, booking.status, role)
     profile = await profiles.get(uow, booking.consultant_id)
     chosen = await checked_times(uow, profile, times, booking.minutes, booking.seeker_id,

@@ -24,7 +24,7 @@ from core.consulting.tables import Booking
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.i18n import _, present
 from core.money.model import Money
-from core.process.bookings import BOOKING_PROCESS
+from core.process.bookings import BOOKING_PROCESS, BookingState
 from core.storage.uow import UnitOfWork
 
 MAX_OFFERS = 5  # packages a consultant offers at once
@@ -237,7 +237,7 @@ async def on_booking_moved(uow: UnitOfWork, event: BookingMoved) -> None:
 
 async def _took_place(uow: UnitOfWork, booking: Booking) -> bool:
     """Whether the booking's session took place past its free minutes."""
-    if booking.status != "completed":
+    if booking.status != BookingState.COMPLETED:
         return False
     status = (await uow.session.execute(select(ConsultSession.status).where(
         ConsultSession.booking_id == booking.id))).scalar_one_or_none()

@@ -6,6 +6,7 @@ of the state left stopped and those of the state entered started, and, on ending
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import update
@@ -56,6 +57,19 @@ def _both(text: str, buttons: str = "") -> tuple[Notice, ...]:
 # An ending: the seeker may review and get the recap, the consultant write recap notes; whoever
 # ended it read it in their own chat's answer.
 _ENDED = (Notice(SEEKER, "ended", "review"), Notice(CONSULTANT, "ended", "recap_notes"))
+
+class SessionState(StrEnum):
+    """A session's `status`: the states of SESSION_PROCESS, compared by name."""
+
+    WAITING = "waiting"
+    LIVE_FREE = "live_free"
+    LIVE_PAID = "live_paid"
+    NO_SHOW = "no_show"
+    CALLED_OFF = "called_off"
+    ENDED_FREE = "ended_free"
+    OVERTIME = "overtime"
+    ENDED_PAID = "ended_paid"
+
 
 SESSION_PROCESS = Process(
     name="session",

@@ -28,7 +28,7 @@ from core.consulting.packages import service as packages
 from core.consulting.profiles import service as profiles
 from core.consulting.sessions import service as sessions
 from core.consulting.sessions.events import SessionJoined, SessionMoved, SessionReviewed
-from core.consulting.sessions.lifecycle import ENDED, LIVE
+from core.consulting.sessions.lifecycle import ENDED, LIVE, SessionState
 from core.consulting.sessions.lifecycle import take as take_session
 from core.consulting.sessions.notices import call_line
 from core.consulting.sessions.tables import ConsultSession, SessionReview
@@ -38,7 +38,7 @@ from core.i18n import N_, _
 from core.money.events import PaymentAuthorised
 from core.money.model import Money
 from core.notifications.outbox import addressed_to, notify, recipients
-from core.process.bookings import BOOKING_PROCESS, CONSULTANT, SEEKER
+from core.process.bookings import BOOKING_PROCESS, CONSULTANT, SEEKER, BookingState
 from core.process.model import SYSTEM
 from core.storage.uow import UnitOfWork
 
@@ -54,7 +54,7 @@ async def open_instant(uow: UnitOfWork, event: BookingConfirmed) -> None:
     """An accepted “talk now” starts now: its session opens in the same transaction rather
     than at the timer job's next run."""
     booking = await uow.session.get(Booking, event.booking_id)
-    if booking is None or booking.kind != "instant" or booking.status != "confirmed" \
+    if booking is None or booking.kind != "instant" or booking.status != BookingState.CONFIRMED \
             or booking.starts_at is None or booking.starts_at > uow.clock.now():
         return
     await moves.take(uow, booking.id, "open-session", None)
@@ -63,7 +63,7 @@ async def open_instant(uow: UnitOfWork, event: BookingConfirmed) -> None:
 async def on_session_due(uow: UnitOfWork, event: SessionDue) -> None:
     """The booking's start came: its session exists (once per booking) and both are called."""
     booking = await uow.session.get(Booking, event.booking_id)
-    if booking is None or booking.status != "starting" or booking.starts_at is None:
+    if booking is None or booking.status != BookingState.STARTING or booking.starts_at is None:
         return
     prepaid = booking.package_purchase_id is not None
     session = await sessions.create_for_booking(
@@ -109,7 +109,7 @@ async def on_authorised(uow: UnitOfWork, event: PaymentAuthorised) -> None:
     """A waiting “talk now” is authorised: its seeker, called without Join, may join now."""
     session = (await uow.session.execute(select(ConsultSession).join(
         Booking, Booking.id == ConsultSession.booking_id).where(
-        ConsultSession.escrow_ref == event.reference, ConsultSession.status == "waiting",
+        ConsultSession.escrow_ref == event.reference, ConsultSession.status == SessionState.WAITING,
         ConsultSession.seeker_joined_at.is_(None), Booking.kind == "instant"))
     ).scalar_one_or_none()
     if session is None:
@@ -156,7 +156,7 @@ async def on_booking_ended(uow: UnitOfWork, event: BookingCancelled | SeekerNoSh
     """A booking cancelled while its session waits calls the session off; a consultant who
     reported the seeker absent ends the waiting session as that no-show."""
     found = await sessions.of_booking(uow, event.booking_id, None)
-    if found is None or found.status != "waiting":
+    if found is None or found.status != SessionState.WAITING:
         return
     if isinstance(event, BookingCancelled):
         await take_session(uow, found, "call-off", SYSTEM)

@@ -24,6 +24,7 @@ from core.consulting.sessions.lifecycle import (
     OVERTIME,
     SEEKER,
     SESSION_PROCESS,
+    SessionState,
 )
 from core.consulting.sessions.rules import FREE_MINUTES, extension_price
 from core.consulting.sessions.tables import (
@@ -55,7 +56,7 @@ def _do(intent: Intent, label: str, session: ConsultSession | SessionView) -> Ac
 
 
 def _end(session: ConsultSession) -> Action:
-    free = session.status == "live_free"
+    free = session.status == SessionState.LIVE_FREE
     return _do(Intent.END_SESSION, N_("⏹ End now — free") if free else N_("⏹ End the session"),
                session)
 
@@ -114,7 +115,7 @@ async def _session(uow: UnitOfWork, session_id: int) -> ConsultSession | None:
 async def on_joined(uow: UnitOfWork, event: SessionJoined) -> None:
     """The other party hears someone is waiting for them, with Join."""
     session = await _session(uow, event.session_id)
-    if session is None or session.status != "waiting":
+    if session is None or session.status != SessionState.WAITING:
         return
     names = await _names(uow, session)
     other = session.consultant_id if event.account_id == session.seeker_id else session.seeker_id

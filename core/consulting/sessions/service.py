@@ -27,6 +27,7 @@ from core.consulting.sessions.lifecycle import (
     PARTY,
     SEEKER,
     SESSION_PROCESS,
+    SessionState,
     deadlines,
     fire,
     role_of,
@@ -119,7 +120,7 @@ async def join(uow: UnitOfWork, session_id: int, account_id: int) -> ConsultSess
     if session.status in CLOSED:
         raise Conflict(_("That session has ended."))
     column = "seeker_joined_at" if role == SEEKER else "consultant_joined_at"
-    if session.status == "waiting" and getattr(session, column) is None:
+    if session.status == SessionState.WAITING and getattr(session, column) is None:
         marked = (await uow.session.execute(update(ConsultSession).where(
             ConsultSession.id == session.id, getattr(ConsultSession, column).is_(None))
             .values({column: uow.clock.now()})  # RETURNING sees the other party's commit
@@ -137,7 +138,7 @@ async def start_if_ready(uow: UnitOfWork, session: ConsultSession, role: str = S
     """Start a waiting session whose parties have both joined and whose payment is authorised:
     free for the first minutes if the pair still has them, else paid from minute 0."""
     ready = session.seeker_joined_at and session.consultant_joined_at and session.authorised_minor
-    if session.status != "waiting" or not ready:
+    if session.status != SessionState.WAITING or not ready:
         return session
     free = await free_window_for(uow, session.seeker_id, session.consultant_id, session.id)
     now = uow.clock.now()
@@ -153,7 +154,7 @@ async def post(uow: UnitOfWork, session_id: int, sender_id: int, text: str,
                file: SharedFile | None = None) -> SessionMessage:
     """A message (text, voice note, photo or file) relayed to the other party."""
     session, __ = await _party(uow, session_id, sender_id)
-    if session.status not in ("waiting", *LIVE):
+    if session.status not in (SessionState.WAITING, *LIVE):
         raise Conflict(_("This session has ended; messages are no longer relayed."))
     text = text.strip() or (f"📎 {file.name}" if file else "")
     if not text or len(text) > MAX_TEXT:
@@ -184,7 +185,7 @@ async def end(uow: UnitOfWork, session_id: int, account_id: int) -> ConsultSessi
     for __ in range(3):
         if session.status in CLOSED:
             return session  # ended already: nothing more happens
-        if session.status == "waiting":
+        if session.status == SessionState.WAITING:
             raise Conflict(_("The session hasn't started yet."))
         try:
             return await _end_now(uow, session, role)
@@ -195,13 +196,13 @@ async def end(uow: UnitOfWork, session_id: int, account_id: int) -> ConsultSessi
 
 async def _end_now(uow: UnitOfWork, session: ConsultSession, role: str) -> ConsultSession:
     await _paid_if_due(uow, session)
-    step = "end-free" if session.status == "live_free" else "end-paid"
+    step = "end-free" if session.status == SessionState.LIVE_FREE else "end-paid"
     return await take(uow, session, step, role)
 
 
 async def _paid_if_due(uow: UnitOfWork, session: ConsultSession) -> None:
     """The free minutes are over though their timer has not run yet: switch now."""
-    if session.status == "live_free" and session.paid_from is not None \
+    if session.status == SessionState.LIVE_FREE and session.paid_from is not None \
             and uow.clock.now() >= session.paid_from:
         await take(uow, session, "go-paid", SYSTEM)
 
@@ -216,7 +217,7 @@ async def extend(uow: UnitOfWork, session_id: int, seeker_id: int, minutes: int 
     if session.escrow_ref.startswith("package:"):
         raise Conflict(_("A session from a package keeps its length: book another one."))
     await _paid_if_due(uow, session)
-    if session.status not in ("live_paid", "overtime"):
+    if session.status not in (SessionState.LIVE_PAID, SessionState.OVERTIME):
         raise Conflict(_("A session can be extended in its paid time only."))
     if not EXTEND_MINUTES[0] <= minutes <= EXTEND_MINUTES[1]:
         raise DomainError(_("Extend by {least} to {most} minutes.",
@@ -256,7 +257,7 @@ async def authorisation_lost(uow: UnitOfWork, escrow_ref: str) -> None:
     """The authorisation of a session not yet started was voided (it was about to expire):
     it cannot start until the booking authorises again."""
     await uow.session.execute(update(ConsultSession).where(
-        ConsultSession.escrow_ref == escrow_ref, ConsultSession.status == "waiting")
+        ConsultSession.escrow_ref == escrow_ref, ConsultSession.status == SessionState.WAITING)
         .values(authorised_minor=0).execution_options(synchronize_session=False))
 
 
@@ -267,7 +268,8 @@ async def _extension_authorised(uow: UnitOfWork, extension: SessionExtension, am
         .values(authorised_at=uow.clock.now()).execution_options(synchronize_session=False))
     session = await uow.session.get(ConsultSession, extension.session_id, populate_existing=True)
     # rowcount: an UPDATE's result is a CursorResult; the stubs type execute() as Result
-    if marked.rowcount != 1 or session is None or session.status not in ("live_paid", "overtime"):  # type: ignore[attr-defined]
+    billed = (SessionState.LIVE_PAID, SessionState.OVERTIME)
+    if marked.rowcount != 1 or session is None or session.status not in billed:  # type: ignore[attr-defined]
         return session  # told before, or the session ended: the money bridge voids it
     return await take(uow, session, "extend", SYSTEM, escrow_ref=extension.reference,
                       authorised_minor=amount.amount,
