@@ -33,14 +33,13 @@ from core.deals import (
 from core.deals.auction_rules import AUCTION, BIDDING, Bid
 from core.deals.events import BiddingClosed, BidPlaced
 from core.deals.offers import Terms
+from core.deals.request_rules import RequestState
 from core.deals.request_view import RequestView, request_view
 from core.deals.tables import RequestBid, RequestInvite, SupplyRequest
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.i18n import _, present
 from core.money.model import Money
 from core.storage.uow import UnitOfWork, UowFactory
-
-OPEN = "open"
 
 
 @dataclass(frozen=True)
@@ -100,7 +99,7 @@ async def ask_deposit(uow: UnitOfWork, request_id: int, seller_id: int,
     request = await supply_requests.get(uow, request_id, seller_id)
     if request.buyer_id == seller_id:
         raise NotAllowed(_("That is your own request."))
-    if request.status != OPEN or request.closed_at is not None \
+    if request.status != RequestState.OPEN or request.closed_at is not None \
             or uow.clock.now() >= request.deadline:
         raise Conflict(await _closed_words(uow, request, seller_id))
     if price is not None and price.currency != request.currency:  # kept in its minor units
@@ -188,7 +187,7 @@ async def close_due(uow_factory: UowFactory) -> list[int]:
     returns those this run closed (another worker's run closes none of them again)."""
     async with uow_factory() as uow:
         due = list((await uow.session.execute(select(SupplyRequest.id).where(
-            SupplyRequest.mode.in_(BIDDING), SupplyRequest.status == OPEN,
+            SupplyRequest.mode.in_(BIDDING), SupplyRequest.status == RequestState.OPEN,
             SupplyRequest.closed_at.is_(None), SupplyRequest.deadline <= uow.clock.now())
             .order_by(SupplyRequest.deadline))).scalars())
     closed = []
@@ -204,7 +203,7 @@ async def next_deadline(uow_factory: UowFactory) -> datetime | None:
     """The earliest deadline of the tenders and auctions still to close (None: none open)."""
     async with uow_factory() as uow:
         return await uow.session.scalar(select(func.min(SupplyRequest.deadline)).where(
-            SupplyRequest.mode.in_(BIDDING), SupplyRequest.status == OPEN,
+            SupplyRequest.mode.in_(BIDDING), SupplyRequest.status == RequestState.OPEN,
             SupplyRequest.closed_at.is_(None)))
 
 
@@ -215,7 +214,7 @@ async def close(uow: UnitOfWork, request_id: int) -> bool:
     now = uow.clock.now()
     claimed = await uow.session.execute(update(SupplyRequest).where(
         SupplyRequest.id == request_id, SupplyRequest.mode.in_(BIDDING),
-        SupplyRequest.status == OPEN, SupplyRequest.closed_at.is_(None),
+        SupplyRequest.status == RequestState.OPEN, SupplyRequest.closed_at.is_(None),
         SupplyRequest.deadline <= now).values(closed_at=now, updated_at=now))
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         return False
@@ -229,7 +228,7 @@ async def close(uow: UnitOfWork, request_id: int) -> bool:
             won = candidate
             break
     if won is None:
-        request.status = "closed"
+        request.status = RequestState.CLOSED
     await bid_deposits.at_close(uow, request, won.seller_id if won else None)
     uow.emit(BiddingClosed(request_id, won.id if won else None))  # told after commit
     return True
@@ -283,8 +282,8 @@ async def award_next(uow: UnitOfWork, request_id: int, buyer_id: int) -> Bid:
     if await request_award.awarded_milli(uow, request.id):
         raise Conflict(_("That request's award stands: nothing to award again."))
     reopened = await uow.session.execute(update(SupplyRequest).where(
-        SupplyRequest.id == request.id, SupplyRequest.status.in_(("awarded", "closed")))
-        .values(status=OPEN, updated_at=uow.clock.now()))  # the award takes the open request
+        SupplyRequest.id == request.id, SupplyRequest.status.in_((RequestState.AWARDED, RequestState.CLOSED)))
+        .values(status=RequestState.OPEN, updated_at=uow.clock.now()))  # the award takes the open request
     if reopened.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict(_("That request is closed: it takes no more quotes or awards."))
     await uow.session.refresh(request)
@@ -303,7 +302,7 @@ async def _held(uow: UnitOfWork, request: SupplyRequest, seller_id: int) -> Supp
     if request.mode not in BIDDING:
         raise Conflict(_("That request takes quotes, not bids."))
     moved = await uow.session.execute(update(SupplyRequest).where(
-        SupplyRequest.id == request.id, SupplyRequest.status == OPEN,
+        SupplyRequest.id == request.id, SupplyRequest.status == RequestState.OPEN,
         SupplyRequest.closed_at.is_(None)).values(updated_at=uow.clock.now()))
     held = await uow.session.get(SupplyRequest, request.id, populate_existing=True)
     assert held is not None
@@ -313,7 +312,7 @@ async def _held(uow: UnitOfWork, request: SupplyRequest, seller_id: int) -> Supp
 
 
 async def _closed_words(uow: UnitOfWork, request: SupplyRequest, seller_id: int) -> str:
-    if request.status == "cancelled":
+    if request.status == RequestState.CANCELLED:
         return _("That request was cancelled: it takes no more bids.")
     zone = await uow.session.scalar(select(Account.timezone).where(Account.id == seller_id))
     return _("Bidding on request #{id} closed at {time}: your bid came too late.",

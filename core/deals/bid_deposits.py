@@ -14,6 +14,7 @@ from sqlalchemy import or_, select, tuple_, update
 
 from core.actions import Action, Intent
 from core.deals.events import DealMoved, DepositAsked, DepositSettled
+from core.deals.request_rules import RequestState
 from core.deals.tables import BidDeposit, Deal, DealTerms, RequestBid, SupplyRequest
 from core.errors import DomainError
 from core.i18n import N_, _
@@ -103,7 +104,7 @@ async def paid(uow: UnitOfWork, ref: str) -> tuple[SupplyRequest, int, Money] | 
     # Hold the request's row, as a bid does: a close or cancellation running now either came
     # first (and this deposit goes back) or waits for this one (and returns it itself).
     still_open = await uow.session.execute(update(SupplyRequest).where(
-        SupplyRequest.id == found[0], SupplyRequest.status == "open",
+        SupplyRequest.id == found[0], SupplyRequest.status == RequestState.OPEN,
         SupplyRequest.closed_at.is_(None), SupplyRequest.deadline > uow.clock.now())
         .values(updated_at=uow.clock.now()))
     request = await uow.session.get(SupplyRequest, found[0], populate_existing=True)
@@ -173,7 +174,7 @@ async def strays(uow: UnitOfWork) -> int:
     """Deposits held on requests whose bidding ended without them in an award (a safety net:
     the close and cancellation return them as they happen); returns how many went back."""
     ended = select(SupplyRequest.id).where(or_(
-        SupplyRequest.status == "cancelled", SupplyRequest.closed_at.is_not(None)))
+        SupplyRequest.status == RequestState.CANCELLED, SupplyRequest.closed_at.is_not(None)))
     awarded = select(RequestBid.request_id, RequestBid.seller_id).where(
         RequestBid.offer_id.is_not(None))
     rows = (await uow.session.execute(select(BidDeposit.request_id, BidDeposit.seller_id).where(

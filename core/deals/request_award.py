@@ -15,6 +15,7 @@ from core.catalog.tables import Listing
 from core.catalog.taxonomy import price_per_mwh_minor
 from core.deals import request_rules
 from core.deals.events import AwardUndone, DealMoved
+from core.deals.request_rules import RequestState
 from core.deals.tables import Deal, Offer, SupplyRequest
 from core.errors import Conflict, DomainError
 from core.i18n import _, present
@@ -22,16 +23,14 @@ from core.money.model import Money
 from core.process.deals import OfferState
 from core.storage.uow import UnitOfWork
 
-OPEN = "open"
-
 
 async def held(uow: UnitOfWork, request_id: int) -> SupplyRequest:
     """The request, its row held until commit while it is open (Conflict once it is not)."""
     moved = await uow.session.execute(update(SupplyRequest).where(
-        SupplyRequest.id == request_id, SupplyRequest.status == OPEN)
+        SupplyRequest.id == request_id, SupplyRequest.status == RequestState.OPEN)
         .values(updated_at=uow.clock.now()))
     request = await uow.session.get(SupplyRequest, request_id, populate_existing=True)
-    if request is not None and request.status == "awarded":
+    if request is not None and request.status == RequestState.AWARDED:
         raise Conflict(_("That request is awarded in full already: it takes no more quotes or "
                          "further awards."))
     if moved.rowcount != 1 or request is None:  # type: ignore[attr-defined]
@@ -44,7 +43,7 @@ async def check_counter(uow: UnitOfWork, offer: Offer, milli: int, price: Any) -
     still needed and under the buyer's ceiling."""
     assert offer.request_id is not None
     request = await uow.session.get(SupplyRequest, offer.request_id)
-    if request is None or request.status != OPEN:
+    if request is None or request.status != RequestState.OPEN:
         raise Conflict(_("That request is closed: it takes no more quotes or awards."))
     request_rules.checked_quote(milli, request.quantity_milli - await awarded_milli(
         uow, request.id), price, ceiling(request), request.unit)
@@ -87,7 +86,7 @@ async def award(uow: UnitOfWork, offer: Offer) -> bool:
         raise DomainError(_("This request needs at most {quantity} more.",
                             quantity=present.quantity_milli(remaining, request.unit)))
     if covered == remaining:
-        request.status = "awarded"
+        request.status = RequestState.AWARDED
         return True
     return False
 
@@ -104,10 +103,10 @@ async def on_deal_moved(uow: UnitOfWork, event: DealMoved) -> None:
     if found is None:
         return
     request, deal = found
-    reopened = request.status == "awarded" and request.mode == "quotes" \
+    reopened = request.status == RequestState.AWARDED and request.mode == "quotes" \
         and uow.clock.now() < request.deadline
     if reopened:
         await uow.session.execute(update(SupplyRequest).where(
-            SupplyRequest.id == request.id, SupplyRequest.status == "awarded")
-            .values(status=OPEN, updated_at=uow.clock.now()))
+            SupplyRequest.id == request.id, SupplyRequest.status == RequestState.AWARDED)
+            .values(status=RequestState.OPEN, updated_at=uow.clock.now()))
     uow.emit(AwardUndone(request.id, deal.id, reopened))

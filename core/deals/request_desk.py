@@ -11,6 +11,7 @@ from core.accounts.tables import Account
 from core.catalog import rules as catalog_rules
 from core.deals import bid_deposits, offers, request_award
 from core.deals.events import RequestCancelled
+from core.deals.request_rules import RequestState
 from core.deals.tables import BidDeposit, Offer, RequestBid, SupplyRequest
 from core.errors import InvalidField
 from core.i18n import _
@@ -60,7 +61,7 @@ async def cancel(uow: UnitOfWork, operator_id: int, request_id: int, reason: str
     if not catalog_rules.reason_fits(reason):
         raise InvalidField("reason", _("Give a reason of 5 to 500 characters."))
     request = await request_award.held(uow, request_id)
-    request.status = "cancelled"
+    request.status = RequestState.CANCELLED
     await offers.decline_open_quotes(uow, request_id, reason)  # told by the cancellation
     await bid_deposits.return_all(uow, request_id)
     uow.emit(RequestCancelled(request_id, reason))

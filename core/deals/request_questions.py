@@ -10,6 +10,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from core import disclosure
 from core.deals import supply_requests
 from core.deals.events import RequestQuestionAnswered, RequestQuestionAsked
+from core.deals.request_rules import RequestState
 from core.deals.request_view import QuestionView, question_view
 from core.deals.tables import RequestQuestion
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
@@ -31,7 +32,7 @@ async def ask(uow: UnitOfWork, request_id: int, seller_id: int, text: str) -> Qu
     request = await supply_requests.get(uow, request_id, seller_id)
     if request.buyer_id == seller_id:
         raise NotAllowed(_("That is your own request."))
-    if request.status != "open" or uow.clock.now() >= request.deadline:
+    if request.status != RequestState.OPEN or uow.clock.now() >= request.deadline:
         raise Conflict(_("Quotes on that request closed at its deadline."))
     question = RequestQuestion(request_id=request.id, asker_id=seller_id, text=_checked(text),
                                public=True, asked_at=uow.clock.now())

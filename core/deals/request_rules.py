@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from enum import StrEnum
 
 from core.catalog.rules import SPEC_RANGES
 from core.catalog.taxonomy import CERTIFICATIONS, SPEC_LABELS, TYPES, UNITS
@@ -13,6 +14,17 @@ from core.errors import DomainError
 from core.i18n import N_, _, present
 from core.money.model import Money
 from core.money.reading import shown_number
+
+
+class RequestState(StrEnum):
+    """A request for supply's `status`: open to quotes or bids; awarded (to one or more
+    sellers); closed by its buyer or at a close without a winner; cancelled."""
+
+    OPEN = "open"
+    AWARDED = "awarded"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
 
 # How long sellers have to quote, from the request's publication.
 DEADLINES = {"1": N_("1 day"), "3": N_("3 days"), "7": N_("7 days"), "14": N_("14 days")}

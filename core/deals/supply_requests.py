@@ -31,6 +31,7 @@ from core.deals import (
 )
 from core.deals.events import RequestPosted
 from core.deals.offers import Terms
+from core.deals.request_rules import RequestState
 from core.deals.request_view import QuoteTerms, RequestView, quote_terms, request_view
 from core.deals.tables import Deal, Offer, RequestInvite, SupplyRequest
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
@@ -454,7 +455,7 @@ async def close(uow: UnitOfWork, request_id: int, buyer_id: int) -> RequestView:
         raise Conflict(_("A tender or auction closes at its deadline, as its bidders were "
                          "told; to stop it, ask support."))
     request = await request_award.held(uow, request_id)
-    request.status = "closed"
+    request.status = RequestState.CLOSED
     await offers.decline_open_quotes(uow, request_id, CLOSED_BY_BUYER)
     return request_view(request)
 
@@ -487,7 +488,7 @@ async def _quotable(uow: UnitOfWork, request_id: int, seller_id: int) -> SupplyR
     request = await get(uow, request_id, seller_id)
     if request.buyer_id == seller_id:
         raise NotAllowed(_("That is your own request."))
-    if request.status != "open":
+    if request.status != RequestState.OPEN:
         raise Conflict(_("That request is closed: it takes no more quotes or awards."))
     if request.mode != auction_rules.QUOTES:
         raise Conflict(_("That request takes bids, not quotes: use Bid on its card."))

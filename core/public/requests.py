@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from core.accounts.tables import Account
 from core.deals import auction_rules, auctions
+from core.deals.request_rules import RequestState
 from core.deals.tables import Offer, PriceRecord, RequestBid, SupplyRequest
 from core.errors import NotFound
 from core.i18n import N_, _
@@ -53,7 +54,7 @@ class PublicRequest:
 async def open_requests(uow: UnitOfWork) -> list[PublicRequest]:
     """Open requests anyone may answer, closing soonest first."""
     rows = list((await uow.session.execute(select(SupplyRequest).where(
-        SupplyRequest.status == "open", SupplyRequest.private.is_(False),
+        SupplyRequest.status == RequestState.OPEN, SupplyRequest.private.is_(False),
         SupplyRequest.closed_at.is_(None), SupplyRequest.deadline > uow.clock.now())
         .order_by(SupplyRequest.deadline, SupplyRequest.id).limit(SHOWN_AT_MOST))).scalars())
     return [await _public(uow, request) for request in rows]
@@ -62,14 +63,14 @@ async def open_requests(uow: UnitOfWork) -> list[PublicRequest]:
 async def public_request(uow: UnitOfWork, request_id: int) -> PublicRequest:
     """One request as the site shows it; NotFound for a private or cancelled one."""
     request = await uow.session.get(SupplyRequest, request_id)
-    if request is None or request.private or request.status == "cancelled":
+    if request is None or request.private or request.status == RequestState.CANCELLED:
         raise NotFound(_(GONE))
     return await _public(uow, request)
 
 
 async def _public(uow: UnitOfWork, request: SupplyRequest) -> PublicRequest:
     bidding, now = request.mode in auction_rules.BIDDING, uow.clock.now()
-    open_now = request.status == "open" and request.closed_at is None and request.deadline > now
+    open_now = request.status == RequestState.OPEN and request.closed_at is None and request.deadline > now
     if bidding:
         answers = await uow.session.scalar(select(func.count(func.distinct(
             RequestBid.seller_id))).where(RequestBid.request_id == request.id))

@@ -25,6 +25,7 @@ from core.deals.facts import DealFacts
 from core.deals.notices import contracts as contract_notices
 from core.deals.notices import details as notice_details
 from core.deals.offers import REQUEST_AWARDED
+from core.deals.request_rules import RequestState
 from core.deals.supply_requests import CLOSED_BY_BUYER
 from core.deals.tables import (
     Deal,
@@ -168,7 +169,7 @@ async def offer_declined(uow: UnitOfWork, moved: Moved, role: str, party: int) -
     if listing is None:
         return None
     request = await uow.session.get(SupplyRequest, offer.request_id) if offer.request_id else None
-    if request is not None and request.status == "cancelled":
+    if request is not None and request.status == RequestState.CANCELLED:
         return None  # the request's cancellation tells everyone why
     async with addressed_to(uow, party):
         if offer.request_id is not None and offer.reason in (REQUEST_AWARDED, CLOSED_BY_BUYER) \
@@ -200,7 +201,7 @@ async def on_counter_closed(uow: UnitOfWork, event: OfferClosed) -> None:
         return
     request = await uow.session.get(SupplyRequest, offer.request_id)
     listing = await uow.session.get(Listing, offer.listing_id)
-    if request is None or request.status == "cancelled" or listing is None:
+    if request is None or request.status == RequestState.CANCELLED or listing is None:
         return
     quote_id = offer.previous_id or offer.id
     async with addressed_to(uow, offer.seller_id):
