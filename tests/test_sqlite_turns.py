@@ -4,9 +4,11 @@ and a turn is never lost with a waiter that gave up (core.storage.sqlite_turns).
 from __future__ import annotations
 
 import asyncio
+import gc
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from core.storage import sqlite_turns
 from core.storage.database import create_engine
@@ -50,6 +52,18 @@ async def test_a_waiter_that_gives_up_passes_the_turn_on_instead_of_keeping_it()
     turns.give_back("holder")  # handed to the quitter's wait as it is cancelled
     await asyncio.wait_for(patient, 1)
     assert turns.holder == "patient" and quitter.cancelled()
+
+
+async def test_a_turn_handed_to_a_waiter_cancelled_before_it_ran_goes_on_to_the_next():
+    turns = Turns()
+    await turns.take("holder")
+    quitter = asyncio.create_task(turns.take("quitter"))
+    patient = asyncio.create_task(turns.take("patient"))
+    await asyncio.sleep(0)
+    turns.give_back("holder")  # handed to the quitter…
+    quitter.cancel()  # …which is cancelled before it runs
+    await asyncio.wait_for(patient, 1)
+    assert turns.holder == "patient"
 
 
 async def test_a_turn_not_given_in_time_fails_the_transaction(monkeypatch):
@@ -153,3 +167,90 @@ async def test_a_transaction_cancelled_mid_statement_stays_cancelled_and_frees_i
         assert turns.holder is None  # the next transaction of the process may take it
     finally:
         await engine.dispose()
+
+
+async def fresh_file(tmp_path, name: str):
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/{name}")
+    async with engine.begin() as connection:
+        await connection.execute(text("CREATE TABLE t (n INTEGER)"))
+    return engine
+
+
+async def test_a_connection_dropped_mid_transaction_gives_its_turn_back_when_collected(
+        tmp_path, monkeypatch):
+    """A connection lost without commit, rollback or close (its task dropped it) goes back to
+    the pool through the garbage collector: its turn goes with it, and the next transaction
+    begins."""
+    monkeypatch.setattr(sqlite_turns, "WAIT_SECONDS", 2)
+    engine = await fresh_file(tmp_path, "dropped.db")
+    try:
+        async def abandon() -> None:
+            connection = await engine.connect()
+            await connection.begin()
+            await connection.execute(text("INSERT INTO t VALUES (1)"))
+
+        await abandon()
+        gc.collect()
+        await asyncio.sleep(0.2)
+        async with asyncio.timeout(5), engine.begin() as connection:
+            await connection.execute(text("INSERT INTO t VALUES (2)"))
+    finally:
+        await engine.dispose()
+
+
+async def test_a_connection_used_again_after_it_was_dropped_takes_a_turn_of_its_own(
+        tmp_path, monkeypatch):
+    """A Connection whose DBAPI connection was invalidated reconnects at its next BEGIN: it
+    waits for its turn as that new connection, and those behind it get theirs."""
+    monkeypatch.setattr(sqlite_turns, "WAIT_SECONDS", 2)
+    engine = await fresh_file(tmp_path, "reused.db")
+    try:
+        reused = await engine.connect()
+        await reused.begin()
+        await reused.execute(text("INSERT INTO t VALUES (1)"))
+        await reused.invalidate()
+        await reused.rollback()
+        holding = await engine.connect()
+        await holding.begin()
+
+        async def again() -> None:
+            async with reused.begin():
+                await reused.execute(text("INSERT INTO t VALUES (2)"))
+
+        async def after() -> None:
+            async with engine.begin() as connection:
+                await connection.execute(text("INSERT INTO t VALUES (3)"))
+
+        waiting = [asyncio.create_task(again())]
+        await asyncio.sleep(0.05)
+        waiting.append(asyncio.create_task(after()))
+        await asyncio.sleep(0.05)
+        await holding.commit()
+        await holding.close()
+        async with asyncio.timeout(5):
+            await asyncio.gather(*waiting)
+        await reused.close()
+    finally:
+        await engine.dispose()
+
+
+async def test_no_turn_in_time_fails_as_sqlites_own_lock_does(tmp_path, monkeypatch):
+    monkeypatch.setattr(sqlite_turns, "WAIT_SECONDS", 0.2)
+    engine = await fresh_file(tmp_path, "locked.db")
+    try:
+        async with engine.begin():
+            with pytest.raises(OperationalError, match="database is locked"):
+                async with engine.begin() as late:
+                    await late.execute(text("SELECT 1"))
+    finally:
+        await engine.dispose()
+
+
+def test_one_file_however_its_url_is_spelt_and_none_in_memory(tmp_path, monkeypatch):
+    from sqlalchemy.engine import make_url
+
+    monkeypatch.chdir(tmp_path)
+    here = sqlite_turns.on_file(make_url("sqlite+aiosqlite:///./agora.db"))
+    assert here == sqlite_turns.on_file(make_url(f"sqlite+aiosqlite:///{tmp_path}/agora.db"))
+    assert sqlite_turns.on_file(make_url("sqlite+aiosqlite://")) is None
+    assert sqlite_turns.on_file(make_url("sqlite+aiosqlite:///:memory:")) is None

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlalchemy.orm import Session
 
 from core.errors import OutsideFirst
-from core.storage.sqlite_turns import EngineTurns
+from core.storage.sqlite_turns import EngineTurns, on_file
 from core.storage.workers import application_name
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,8 @@ def _make_sqlite_serial(engine: AsyncEngine, *, on_time: bool) -> None:
     # One transaction runs at a time: within the process they take turns in order, rather
     # than in SQLite's polling (a waiter sleeps up to 100 ms between tries, and loses the lock
     # to luckier ones in between).
-    turns = None if ":memory:" in str(engine.url) else EngineTurns(engine, first=on_time)
+    database = on_file(engine.url)
+    turns = None if database is None else EngineTurns(engine, database, first=on_time)
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
