@@ -21,7 +21,7 @@ from bots.cli_support import (
     settings_or_exit,
     start_up_lines,
 )
-from bots.email import email_senders
+from bots.outbound import outbound
 from bots.payments_cli import payments_cli
 
 cli = typer.Typer(help="Agora — a chat-native marketplace for bioenergy and consultants.",
@@ -142,7 +142,7 @@ def chat(
 
     async def run() -> None:
         await upgrade(settings.database_url)
-        container = build(settings, senders=email_senders(settings))
+        container = build(settings, **outbound(settings))
         try:
             await container.seed_operators()
             await TerminalChat(container, name.strip()[:64], sys.stdin, sys.stdout,
@@ -182,7 +182,7 @@ def demo_seed(
 
     async def run() -> int:
         await upgrade(settings.database_url)
-        container = build(settings, senders=email_senders(settings))
+        container = build(settings, **outbound(settings))
         try:
             await container.seed_operators()
             async with container.uow() as uow:

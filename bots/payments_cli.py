@@ -8,7 +8,7 @@ from typing import Any
 import typer
 
 from bots.cli_support import same_data_as_serve, settings_or_exit
-from bots.email import email_senders
+from bots.outbound import outbound
 from config.settings import Settings
 
 payments_cli = typer.Typer(help="Money: reconciliation, recovery, test cards.",
@@ -29,7 +29,7 @@ def reconcile() -> None:
     settings = _settings()
 
     async def run() -> tuple[int, list[str]]:
-        container = build(settings, senders=email_senders(settings))
+        container = build(settings, **outbound(settings))
         try:
             assert container.payments is not None  # build sets it
             return await container.payments.reconcile()
@@ -55,7 +55,7 @@ def recover() -> None:
     settings = _settings()
 
     async def run() -> int:
-        container = build(settings, senders=email_senders(settings))
+        container = build(settings, **outbound(settings))
         try:
             assert container.payments is not None  # build sets it
             return await container.payments.recover()
@@ -80,7 +80,7 @@ def test_card(page: str = typer.Argument(help="the payment page's link (…/pay/
     token = page.rstrip("/").rsplit("/", 1)[-1]
 
     async def run() -> str:
-        container = build(settings, senders=email_senders(settings))
+        container = build(settings, **outbound(settings))
         try:
             return await _use_test_card(container.payments, token, card_number)
         finally:

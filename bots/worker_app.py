@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from bots.channel import Channel
-from bots.email import email_senders
+from bots.outbound import outbound
 from bots.server import create_app
 from config.container import Container, build
 from config.settings import Settings, load_settings
@@ -34,7 +34,7 @@ def configured_channels(container: Container) -> list[Channel]:
 
 def assemble(settings: Settings) -> tuple[FastAPI, list[Channel]]:
     """The container, its channels and the app of one worker."""
-    container = build(settings, senders=email_senders(settings))
+    container = build(settings, **outbound(settings))
     channels = configured_channels(container)
     return create_app(container, channels), channels
 

@@ -128,13 +128,6 @@ def booking_policy(settings: Settings) -> BookingPolicy:
                          meeting_base=settings.meeting_base)
 
 
-def remote_calendars() -> Calendars:
-    """The calendar adapter (loaded here, with its HTTP and XML libraries, not at import)."""
-    from bots.calendars import RemoteCalendars
-
-    return RemoteCalendars()
-
-
 def sealer_for(settings: Settings) -> Sealer:
     """Secrets at rest are sealed under a key derived from AGORA_SECRET_KEY (required outside
     development and test); without one, under a key kept in the data directory."""
@@ -203,9 +196,11 @@ def build(settings: Settings, *, clock: Clock | None = None,
     attachments.update(booking_calendar.resolvers(container.uow))
     card_builders.update(deal_cards.builders(container.uow, container.payments))
     container.directory = services.directory = Directory()
-    container.calendars = services.calendars = CalendarSync(
-        container.uow, calendar_port or remote_calendars(), sealer_for(settings))
-    container.add_sender(calendar_out.CHANNEL, CalendarWriter(container.uow, container.calendars))
+    if calendar_port is not None:  # consultants' own calendars (the adapter is the caller's)
+        container.calendars = services.calendars = CalendarSync(
+            container.uow, calendar_port, sealer_for(settings))
+        container.add_sender(calendar_out.CHANNEL,
+                             CalendarWriter(container.uow, container.calendars))
     loyalty_flow.TELEGRAM["bot"] = settings.telegram_bot_username  # referral links
     assert container.payments is not None
     event_wiring.register(container.bus, catalog=container.catalog, uow=container.uow,

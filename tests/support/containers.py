@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from bots.calendars import RemoteCalendars
 from config.container import Container, build
 from config.settings import Settings
 from core.clock import Clock
@@ -21,7 +22,7 @@ def wire(settings: Settings, *, clock: Clock | None = None, mailbox: Any = None)
     """A container from settings, its email captured in `mailbox` when one is given; the caller
     closes it (`container` below does)."""
     return build(settings, clock=clock, senders={"email": mailbox} if mailbox is not None else None,
-                 db=databases.kept_engine(settings.database_url))
+                 db=databases.kept_engine(settings.database_url), calendar_port=RemoteCalendars())
 
 
 @asynccontextmanager

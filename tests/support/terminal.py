@@ -22,11 +22,13 @@ STATE = tempfile.mkdtemp(prefix="agora-test-state-")
 def dev_container(folder: Path):  # -> config.container.Container
     """A development container on a SQLite file in `folder`, as `agora chat` and `agora serve`
     started there would open it (the subprocess tests' shared database)."""
+    from bots.outbound import outbound
     from config.container import build
     from config.settings import Settings
 
-    return build(Settings(database_url=f"sqlite+aiosqlite:///{folder}/agora.db",  # type: ignore[call-arg]
-                          environment="development", data_dir=str(folder / "agora-data")))
+    settings = Settings(database_url=f"sqlite+aiosqlite:///{folder}/agora.db",  # type: ignore[call-arg]
+                        environment="development", data_dir=str(folder / "agora-data"))
+    return build(settings, **outbound(settings))
 
 
 def agora_env() -> dict[str, str]:
