@@ -14,14 +14,14 @@ from config.limits_wiring import send_limiter
 from config.settings import Settings
 from conversations.context import Services
 from conversations.engine import Engine
-from conversations.flows import loyalty as loyalty_flow
+from conversations.flows.account.profile import profile_text
 from conversations.flows.all_flows import ALL_FLOWS
-from conversations.flows.bookings import bookings_text
-from conversations.flows.consultant_metrics import metrics_section
-from conversations.flows.deal import deals_text
-from conversations.flows.market_view import market_section
-from conversations.flows.money import wallet_section
-from conversations.flows.profile import profile_text
+from conversations.flows.consulting.bookings import bookings_text
+from conversations.flows.consulting.consultant_metrics import metrics_section
+from conversations.flows.deals.deal import deals_text
+from conversations.flows.loyalty import loyalty as loyalty_flow
+from conversations.flows.market.market_view import market_section
+from conversations.flows.money.money import wallet_section
 from core import issuer
 from core.catalog.search import Catalog
 from core.clock import Clock, SystemClock

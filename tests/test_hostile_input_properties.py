@@ -20,7 +20,9 @@ from bots.telegram.inbound import translate
 from bots.terminal import TerminalChat
 from conversations import profile_fields
 from conversations.fields import Field, FieldError
-from conversations.flows import deal_billing, listing_fields, offer_fields, search_fields
+from conversations.flows import deal_billing
+from conversations.flows.deals import offer_fields
+from conversations.flows.market import listing_fields, search_fields
 from conversations.messages import Choice, Command, FileUpload, FormSubmission, Location, Text
 from conversations.sanitise import clean_message
 from core.catalog import query_text

@@ -119,6 +119,29 @@ def test_no_two_packages_of_core_import_each_other_even_round_about():
     assert _circles(graph) == []
 
 
+def _flows_package(module: str) -> str | None:
+    """`conversations.flows.deals.offer` → `conversations.flows.deals`; a module directly under
+    conversations.flows (a helper shared by contexts, all_flows) is its own package."""
+    parts = module.split(".")
+    return ".".join(parts[:3]) if parts[:2] == ["conversations", "flows"] and len(parts) > 2 \
+        else None
+
+
+def test_no_two_packages_of_flows_import_each_other_even_round_about():
+    """The flows' context packages (account, market, deals, company, consulting, …) stand in
+    layers too: deals may use the market's fields, never the other way round."""
+    modules = _modules()
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        source = _flows_package(name)
+        if source is None:
+            continue
+        targets = {_flows_package(t) for t in _imports(path, modules)}
+        graph.setdefault(source, set()).update(t for t in targets if t and t != source)
+    assert len(graph) > 10
+    assert _circles(graph) == []
+
+
 def test_layers_point_one_way():
     modules = _modules()
     outward = {"core": ("conversations", "bots", "payments", "config"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from conversations.flows import registration as registration_module
+from conversations.flows.account import registration as registration_module
 from conversations.messages import Choice
 from tests.support.chat import ChatUser
 from tests.support.registration import finish_registration, register_until_code

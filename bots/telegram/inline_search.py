@@ -11,7 +11,7 @@ from telegram import (
 )
 
 from config.container import Container
-from conversations.flows.listing_card import summary
+from conversations.flows.market.listing_card import summary
 from core.catalog import query_text
 from core.catalog.listing_card import listing_card
 from core.i18n import _

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from bots.web.console_auth import Asker, DealViewer, Decider, Moderator, Operator, reading
 from bots.web.console_pages import attempt, done, field, id_of, page
-from conversations.flows.listing_card import card_text
+from conversations.flows.market.listing_card import card_text
 from core.catalog import lifecycle
 from core.catalog.listing_card import card_of
 from core.console import disputes

@@ -26,9 +26,9 @@ from config.container import Container
 from conversations import confirmations
 from conversations.confirmations import Confirmation
 from conversations.fields import Raw
-from conversations.flows import listing_fields as lf
-from conversations.flows import offer_fields as of
-from conversations.flows.offer import review_text
+from conversations.flows.deals import offer_fields as of
+from conversations.flows.deals.offer import review_text
+from conversations.flows.market import listing_fields as lf
 from conversations.forms import Form
 from core.catalog import lifecycle, listings, media
 from core.catalog import rules as listing_rules

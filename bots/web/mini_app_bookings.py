@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from bots.web.deps import ContainerDep
 from bots.web.mini_app_auth import PersonDep, mini_app_person
 from bots.web.mini_app_views import needs_account, part
-from conversations.flows.bookings import GROUPS
+from conversations.flows.consulting.bookings import GROUPS
 from core.consulting import views
 from core.consulting.bookings.agenda import agenda
 from core.errors import NotFound

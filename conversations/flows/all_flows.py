@@ -1,33 +1,23 @@
-"""Every flow the engine knows, in one list (the composition root passes it to the engine)."""
+"""Every flow the engine knows, in one list (the composition root passes it to the engine): each
+context's list from its package's `entries.py`. The order is the command lists' (Telegram's,
+/help, Slack's) and the main menu's among items of equal rank."""
 
 from conversations.flow import Entry
-from conversations.flows.boards import boards_flow
-from conversations.flows.company import company
-from conversations.flows.console import console
-from conversations.flows.consulting import CONSULTING_FLOWS
-from conversations.flows.gatherings import events_flow
-from conversations.flows.language import language
-from conversations.flows.learn import learn_flow
-from conversations.flows.linking import link
-from conversations.flows.loyalty import LOYALTY_FLOWS
-from conversations.flows.market import DEAL_FLOWS, MARKET_FLOWS
-from conversations.flows.money import MONEY_FLOWS
-from conversations.flows.onboarding import notifications, onboarding
-from conversations.flows.picks import PICK_FLOWS
-from conversations.flows.profile import profile
-from conversations.flows.publish import publish_flow
-from conversations.flows.purchase import purchase
-from conversations.flows.registration import registration, verify_email
-from conversations.flows.share import share
-from conversations.flows.support import support_flow
-from conversations.flows.support_desk import desk_flow
-from conversations.flows.support_tickets import ticket_flow
+from conversations.flows.account.entries import ACCOUNT_FLOWS
+from conversations.flows.community.entries import COMMUNITY_FLOWS
+from conversations.flows.company.entries import COMPANY_FLOWS
+from conversations.flows.consulting.entries import CONSULTING_FLOWS
+from conversations.flows.deals.entries import DEAL_FLOWS
+from conversations.flows.loyalty.entries import LOYALTY_FLOWS
+from conversations.flows.market.entries import MARKET_FLOWS
+from conversations.flows.money.entries import MONEY_FLOWS
+from conversations.flows.operators.entries import OPERATOR_FLOWS
+from conversations.flows.recommend.entries import PICK_FLOWS
+from conversations.flows.share import SHARE_FLOWS
+from conversations.flows.support.entries import SUPPORT_FLOWS
 
 ALL_FLOWS: list[Entry] = [
-    registration, verify_email, language, onboarding, notifications, profile, link,
-    *MARKET_FLOWS, *DEAL_FLOWS, company, purchase, *CONSULTING_FLOWS, *MONEY_FLOWS,
-    support_flow, ticket_flow, desk_flow, console, share,
-    *PICK_FLOWS,
-    boards_flow, learn_flow, events_flow, publish_flow,
+    *ACCOUNT_FLOWS, *MARKET_FLOWS, *DEAL_FLOWS, *COMPANY_FLOWS, *CONSULTING_FLOWS, *MONEY_FLOWS,
+    *SUPPORT_FLOWS, *OPERATOR_FLOWS, *SHARE_FLOWS, *PICK_FLOWS, *COMMUNITY_FLOWS,
     *LOYALTY_FLOWS,
 ]

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from conversations.flow import Ctx, Next, OneStepCommand
+from conversations.flow import Ctx, Entry, Next, OneStepCommand
 from conversations.messages import Reply, ShareReply, go
 from core.errors import NotFound
 from core.i18n import N_, _
@@ -29,3 +29,6 @@ share = OneStepCommand(
     name="share", title=N_("sharing"), run=_share, commands=("share",),
     summary=N_("Share a listing, or a deal of yours, into a team channel"),
     help=N_("Share a listing, or a deal of yours, into a channel your team reads."))
+
+# Shared by the market's and the deals' cards (their Share button), so kept beside them.
+SHARE_FLOWS: list[Entry] = [share]

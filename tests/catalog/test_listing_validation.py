@@ -138,7 +138,7 @@ async def test_a_file_whose_bytes_are_not_what_it_claims_is_refused(app, tmp_pat
 
 
 async def card_of(uow, listing) -> str:
-    from conversations.flows.listing_card import card_text
+    from conversations.flows.market.listing_card import card_text
     from core.catalog import listing_card
 
     return card_text(await listing_card.card_of(uow, listing))

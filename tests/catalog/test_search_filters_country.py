@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conversations.flows import search_fields
+from conversations.flows.market import search_fields
 from core.catalog.query import SearchQuery
 
 

@@ -159,7 +159,7 @@ async def buyer(app) -> ChatUser:
 
 
 async def test_prices_keep_each_currencys_own_decimals_from_listing_to_search(app):
-    from conversations.flows.listing_card import card_text
+    from conversations.flows.market.listing_card import card_text
     from core.catalog import listings, query_text
     from core.money.model import Money
     from tests.catalog.helpers import values

@@ -8,8 +8,8 @@ import re
 import pytest
 
 from conversations.fields import FieldError
-from conversations.flows.consultant_fields import details_form, parse_week, short_form, week_text
-from conversations.flows.consultant_query import chips, parse
+from conversations.flows.consulting.consultant_fields import details_form, parse_week, short_form, week_text
+from conversations.flows.consulting.consultant_query import chips, parse
 from core.i18n import Visitor
 from core.i18n.typed import weekday_names
 from core.money.reading import reading

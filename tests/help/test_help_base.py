@@ -33,7 +33,7 @@ def test_every_article_has_a_known_topic_and_a_unique_slug():
 
 def test_every_command_an_article_names_exists_so_a_rename_cannot_leave_help_behind():
     from conversations.flows.all_flows import ALL_FLOWS
-    from conversations.flows.help_text import commands_named
+    from conversations.flows.support.help_text import commands_named
     from conversations.registry import Registry
 
     known = {command for command, _ in Registry(ALL_FLOWS).command_list()}
@@ -42,7 +42,7 @@ def test_every_command_an_article_names_exists_so_a_rename_cannot_leave_help_beh
 
 
 def test_an_article_in_chat_names_commands_as_the_channel_types_them():
-    from conversations.flows.help_text import article_text
+    from conversations.flows.support.help_text import article_text
 
     assert "Type /agora sell (or" in article_text("create-listing", "/agora ")
     assert article_text("create-listing").startswith("💡 How do I list my product?\nType /sell")

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from conversations.fields import DecimalField, FieldError, IntegerField
-from conversations.flows.booking_fields import TimeField
-from conversations.flows.listing_fields import DateField, PriceField, QuantityField
+from conversations.flows.consulting.booking_fields import TimeField
+from conversations.flows.market.listing_fields import DateField, PriceField, QuantityField
 from core.catalog.tables import Listing
 from core.i18n.typed import Ambiguous, Unreadable, date_example, read_date, read_number
 from core.money.reading import reading

@@ -1,0 +1,386 @@
+"""`/company`: buying for a company. Set one up (its name; billing details are asked once, at
+its first deal), join one by invitation code or link — or, from the company's Slack workspace,
+ask to join — and, with a seat: colleagues with their roles and spending limits, inviting,
+billing details, the company's deals and its decisions. Core checks every role."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from conversations.fields import ChatField, DecimalField, MultiChoiceField, TextField
+from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
+from conversations.flows import deal_billing
+from conversations.flows.loyalty.loyalty import TELEGRAM
+from conversations.form_runner import FormState
+from conversations.forms import Form
+from conversations.messages import (
+    Button,
+    Choice,
+    Inbound,
+    ListItem,
+    ListPage,
+    Outbound,
+    Reply,
+    Text,
+    go,
+    rows,
+)
+from core.actions import Intent
+from core.clock import local_time
+from core.companies import approvals_chat, rules
+from core.companies import service as companies
+from core.companies.service import Colleague, Seat
+from core.deals import approvals, company_deals
+from core.errors import DomainError
+from core.i18n import N_, _
+from core.ids import parse_id
+from core.money.model import Money, exponent
+
+CODE = re.compile(r"^(?:join[\s_:-]*)?([A-Za-z0-9]{10})$", re.I)
+
+
+def invite_link(code: str) -> str:
+    """The Telegram link that opens the invitation (`/start company-join_CODE`)."""
+    return f"https://t.me/{TELEGRAM['bot']}?start=company-join_{code}"
+
+
+async def _start(ctx: Ctx) -> Next | None:
+    """`join CODE`, `admit:ID`, `refuse:ID`, `members`, `deals`, `ask`; none: the card."""
+    assert ctx.account is not None
+    args = str(ctx.data.get("args") or "").strip()
+    code = CODE.match(args)
+    verb, __, number = args.partition(":")
+    try:
+        if code:
+            company = await companies.join(ctx.uow, ctx.account.id, code.group(1).upper())
+            return Next(state="card", remember=False, replies=[Reply(_(
+                "🏢 Welcome to {company}! Purchases you make now are the company's.",
+                company=company.name))])
+        if verb in ("admit", "refuse") and parse_id(number) is not None:
+            return await _answer_join(ctx, verb, int(number))
+        if verb == "ask":  # "ask:ID" from the offer at registration, "ask" from the card
+            which = parse_id(number) if number else parse_id(str(ctx.data.get("ws") or ""))
+            if which is None:
+                raise KeyError("ws")
+            company = await companies.ask_to_join(ctx.uow, ctx.account.id, which)
+            return Next.end(Reply(_("🙋 Asked: an admin of {company} will let you in; you'll "
+                                    "hear here.", company=company.name)), menu=False)
+    except (DomainError, KeyError, ValueError) as exc:
+        text = str(exc) if isinstance(exc, DomainError) else _("Open the company from /company.")
+        return Next.end(Reply(text, kind="error"), menu=False)
+    return Next(state=args if args in ("members", "deals") else "card", remember=False)
+
+
+async def _answer_join(ctx: Ctx, verb: str, account_id: int) -> Next:
+    assert ctx.account is not None
+    if verb == "admit":
+        account = await companies.admit(ctx.uow, ctx.account.id, account_id)
+        return Next.end(Reply(_("✅ {name} joined as a buyer whose every purchase is approved. "
+                                "Change that under Colleagues.", name=account.display_name)),
+                        menu=False)
+    account = await companies.refuse(ctx.uow, ctx.account.id, account_id)
+    return Next.end(Reply(_("✖ Declined; {name} is told.", name=account.display_name)),
+                    menu=False)
+
+
+# --- the card ------------------------------------------------------------------------------
+
+
+async def _card(ctx: Ctx) -> list[Outbound]:
+    assert ctx.account is not None
+    seat = await companies.seat_of(ctx.uow, ctx.account.id)
+    if seat is None:
+        return [await _no_company(ctx)]
+    waiting = await approvals.waiting(ctx.uow, ctx.account.id)
+    lines = [_("🏢 {company}", company=seat.company.name),
+             _("Your roles: {roles}", roles=_roles(seat.roles)),
+             _("Your spending limit per purchase: {limit}", limit=_limit(seat.limit)),
+             _("Billing details: {details}", details=seat.company.billing.legal_name
+               if seat.company.billing else _("asked at the company's first deal"))]
+    if waiting:
+        lines.append(_("⏳ Waiting for approval: {count}", count=len(waiting)))
+    lines.append(_("Approval cards: in a team channel") if seat.company.approvals_chat
+                 else _("Approval cards: by direct message to each approver"))
+    buttons = _card_buttons(seat, bool(waiting), ctx.forms_at_once)
+    return [Reply("\n".join(lines), rows(*buttons, per_row=2))]
+
+
+def _card_buttons(seat: Seat, waiting: bool, picks_chats: bool) -> list[tuple[str, str]]:
+    buttons = [(_("👥 Colleagues"), "members")]
+    if seat.may("manage"):
+        buttons.append((_("➕ Invite a colleague"), "invite"))
+    if seat.may("manage") and picks_chats:  # a channel is picked in a form shown whole
+        buttons.append((_("📣 Where approvals go"), "approvals_chat"))
+    if waiting:
+        buttons.append((_("⏳ Approvals"), go("purchase")))
+    if company_deals.may_see_company(seat):
+        buttons.append((_("🤝 Company deals"), "deals"))
+    if seat.may("billing") or seat.company.billing is None:
+        buttons.append((_("🧾 Billing details"), "billing"))
+    if seat.may("see_all"):
+        buttons.append((_("📋 Decisions"), "decisions"))
+    return [*buttons, (_("✔ Done"), "done")]
+
+
+async def _no_company(ctx: Ctx) -> Reply:
+    text = _("🏢 Buy for your company: colleagues join with roles (buyer, approver, finance, "
+             "admin), purchases above a buyer's limit wait for an approver, and invoices carry "
+             "the company's billing details.")
+    buttons = [(_("🏢 Set up a company"), "found"), (_("🔑 I have an invitation code"), "code")]
+    team = ctx.env.user_key.split(":", 1)[0] if ctx.env.channel == "slack" else ""
+    found = await companies.workspace_company(ctx.uow, team) if team else None
+    if found is not None:
+        ctx.data["ws"] = found.id
+        text += "\n" + _("{company}, of your Slack workspace, is on Agora.", company=found.name)
+        buttons.insert(0, (_("🙋 Ask to join {company}", company=found.name[:40]), "ask"))
+    return Reply(text, rows(*buttons, (_("✔ Done"), "done")))
+
+
+async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
+    choice = msg.data if isinstance(msg, Choice) else ""
+    if choice in ("found", "code", "members", "invite", "deals", "decisions", "approvals_chat"):
+        return Next(state=choice)
+    if choice == "billing":
+        deal_billing.seed(ctx, "billing")
+        return Next(state="billing")
+    if choice == "ask":
+        ctx.data["args"] = "ask"
+        return await _start(ctx) or Next.end(menu=False)
+    return Next.end(menu=False)
+
+
+# --- setting up, joining -------------------------------------------------------------------
+
+
+def _name_form(ctx: Ctx) -> Form:
+    return Form("company", N_("Your company"), [
+        TextField("name", N_("Company name"), max_length=rules.NAME_LIMIT)],
+        submit_label=N_("Set up"))
+
+
+async def _founded(ctx: Ctx, values: dict[str, Any]) -> Next:
+    assert ctx.account is not None
+    team = ctx.env.user_key.split(":", 1)[0] if ctx.env.channel == "slack" else None
+    company = await companies.found(ctx.uow, ctx.account.id, values["name"], slack_team=team)
+    return Next(state="card", remember=False, replies=[Reply(_(
+        "🏢 {company} is set up, with you as its admin. Invite colleagues next.",
+        company=company.name))])
+
+
+async def _code_prompt(ctx: Ctx) -> list[Outbound]:
+    return [Reply(_("Type the invitation code (10 letters and digits)."))]
+
+
+async def _on_code(ctx: Ctx, msg: Inbound) -> Next:
+    assert ctx.account is not None
+    code = CODE.match(msg.text.strip()) if isinstance(msg, Text) else None
+    if code is None:
+        return Next.stay(Reply(_("An invitation code has 10 letters and digits, like "
+                                 "K7Q2M9XW4P."), kind="error"))
+    try:
+        company = await companies.join(ctx.uow, ctx.account.id, code.group(1).upper())
+    except DomainError as exc:
+        return Next.stay(Reply(str(exc), kind="error"))
+    return Next(state="card", remember=False, replies=[Reply(_(
+        "🏢 Welcome to {company}! Purchases you make now are the company's.",
+        company=company.name))])
+
+
+# --- colleagues ----------------------------------------------------------------------------
+
+
+def _roles(roles: Sequence[str]) -> str:
+    return ", ".join(_(rules.ROLE_LABELS[r]) for r in roles if r in rules.ROLE_LABELS)
+
+
+def _limit(limit: Money | None) -> str:
+    return str(limit) if limit is not None else _("no limit")
+
+
+async def _members(ctx: Ctx) -> list[Outbound]:
+    assert ctx.account is not None
+    seat = await companies.seat_of(ctx.uow, ctx.account.id)
+    found = await companies.members(ctx.uow, ctx.account.id)
+    manage = seat is not None and seat.may("manage")
+    items = tuple(ListItem(colleague.name, _member_line(colleague),
+                           Button(_("✏ Change"), f"m:{colleague.account_id}") if manage else None)
+                  for colleague in found)
+    return [ListPage(_("👥 Colleagues"), items, 1, 1),
+            Reply(_("Change a colleague's roles or limit, or go back.") if manage
+                  else _("Only an admin changes roles and limits."),
+                  rows((_("↩ Back"), "back"), (_("🚪 Leave the company"), "leave")))]
+
+
+def _member_line(colleague: Colleague) -> str:
+    roles = _roles(colleague.roles)
+    if colleague.limit is None:
+        return _("{roles} · no limit", roles=roles)
+    return _("{roles} · limit {limit}", roles=roles, limit=colleague.limit)
+
+
+async def _on_members(ctx: Ctx, msg: Inbound) -> Next:
+    data = msg.data if isinstance(msg, Choice) else ""
+    number = parse_id(data[2:]) if data.startswith("m:") else None
+    if number is not None:
+        ctx.data["member"] = number
+        ctx.data.setdefault("_forms", {})["member_form"] = {"i": 0, "values": {}, "seeded": []}
+        return Next(state="member_form")
+    if data == "leave":
+        return Next(state="leave")
+    return Next(state="card", remember=False)
+
+
+def _member_form(ctx: Ctx) -> Form:
+    return Form("member", N_("Roles and limit"), [_roles_field(), _limit_field(ctx)],
+                submit_label=N_("Save"))
+
+
+def _roles_field() -> MultiChoiceField:
+    return MultiChoiceField("roles", N_("Roles"), choices=list(rules.ROLE_LABELS.items()))
+
+
+def _limit_field(ctx: Ctx) -> DecimalField:
+    currency = ctx.account.currency if ctx.account else "EUR"
+    return DecimalField("limit", _("Spending limit per purchase ({currency})", currency=currency),
+                        required=False, places=exponent(currency),
+                        hint=N_("Purchases above it wait for an approver. Skip for no limit."),
+                        form_hint=N_("Purchases above it wait for an approver. Empty: no limit."))
+
+
+def _limit_of(ctx: Ctx, values: dict[str, Any]) -> Money | None:
+    if values.get("limit") in (None, ""):
+        return None
+    currency = ctx.account.currency if ctx.account else "EUR"
+    return Money.parse(Decimal(str(values["limit"])), currency)
+
+
+async def _member_saved(ctx: Ctx, values: dict[str, Any]) -> Next:
+    assert ctx.account is not None
+    member = int(ctx.data["member"])
+    await companies.set_roles(ctx.uow, ctx.account.id, member, list(values["roles"]))
+    await companies.set_limit(ctx.uow, ctx.account.id, member, _limit_of(ctx, values))
+    return Next(state="members", remember=False, replies=[Reply(_("✅ Saved."))])
+
+
+async def _leave_prompt(ctx: Ctx) -> list[Outbound]:
+    return [Reply(_("Leave the company? Your deals stay yours; new purchases are your own."),
+                  rows((_("🚪 Leave"), "yes"), (_("↩ Stay"), "no")))]
+
+
+async def _on_leave(ctx: Ctx, msg: Inbound) -> Next:
+    assert ctx.account is not None
+    if not (isinstance(msg, Choice) and msg.data == "yes"):
+        return Next(state="card", remember=False)
+    try:
+        await companies.remove(ctx.uow, ctx.account.id, ctx.account.id)
+    except DomainError as exc:
+        return Next(state="card", remember=False, replies=[Reply(str(exc), kind="error")])
+    return Next.end(Reply(_("🚪 You left the company.")), menu=False)
+
+
+# --- inviting, billing, deals, decisions ---------------------------------------------------
+
+
+def _invite_form(ctx: Ctx) -> Form:
+    return Form("invite", N_("Invite a colleague"), [_roles_field(), _limit_field(ctx)],
+                submit_label=N_("Invite"))
+
+
+async def _invited(ctx: Ctx, values: dict[str, Any]) -> Next:
+    assert ctx.account is not None
+    invitation = await companies.invite(ctx.uow, ctx.account.id, list(values["roles"]),
+                                        _limit_of(ctx, values))
+    return Next(state="card", remember=False, replies=[Reply(_(
+        "🔑 Invitation code: {code} (one colleague, valid 7 days).\nOn Telegram they open "
+        "{link}\nIn Slack they type  /agora company join {code}", code=invitation.code,
+        link=invite_link(invitation.code)))])
+
+
+def _chat_form(ctx: Ctx) -> Form:
+    return Form("approvals_chat", N_("Where approvals go"), [ChatField(
+        "chat", N_("Team channel"), required=False,
+        hint=N_("Purchases waiting for approval are posted there. Leave it empty to send each "
+                "approver a direct message instead."))],
+        submit_label=N_("Save"))
+
+
+async def _chat_chosen(ctx: Ctx, values: dict[str, Any]) -> Next:
+    assert ctx.account is not None
+    chat = f"{ctx.env.channel}:{values['chat']}" if values.get("chat") else None
+    await approvals_chat.choose(ctx.uow, ctx.account.id, chat, ctx.account.language or "en")
+    said = _("📣 Approval cards will be posted in that channel.") if chat else _(
+        "📣 Approval cards will go to each approver by direct message.")
+    return Next(state="card", remember=False, replies=[Reply(said)])
+
+
+async def _billed(ctx: Ctx, values: dict[str, Any]) -> Next:
+    await deal_billing.save(ctx, values)
+    return Next(state="card", remember=False, replies=[Reply(_("✅ Billing details saved."))])
+
+
+async def _deals(ctx: Ctx) -> list[Outbound]:
+    assert ctx.account is not None
+    found = await company_deals.company_deals(ctx.uow, ctx.account.id)
+    if not found:
+        return [Reply(_("No deals of colleagues to show yet."), rows((_("↩ Back"), "back")))]
+    items = tuple(ListItem(f"#{d.id} {d.title} · {d.total}", _(
+        "{status} · bought by {buyer}", status=d.status_label, buyer=d.buyer),
+        Button(_("Open"), go("deal", d.id))) for d in found)
+    return [ListPage(_("🤝 Company deals"), items, 1, 1),
+            Reply(_("Open one, or go back."), rows((_("↩ Back"), "back")))]
+
+
+DECIDED = {
+    "founded": N_("set up the company"), "invited": N_("invited a colleague"),
+    "joined": N_("joined"), "asked_to_join": N_("asked to join"),
+    "refused": N_("declined a request to join"), "roles": N_("changed a colleague's roles"),
+    "limit": N_("changed a spending limit"), "left": N_("left the company"),
+    "removed": N_("removed a colleague"), "billing": N_("gave the billing details"),
+    "purchase_held": N_("asked to buy above the limit"),
+    "purchase_approved": N_("approved a purchase"), "purchase_rejected": N_("rejected a purchase"),
+    "purchase_withdrawn": N_("withdrew a purchase request"),
+    "purchase_lapsed": N_("approved a purchase too late"),
+    "approvals_chat": N_("chose where approval cards go"),
+}
+
+
+async def _decisions(ctx: Ctx) -> list[Outbound]:
+    assert ctx.account is not None
+    trail = await companies.trail(ctx.uow, ctx.account.id)
+    names = {c.account_id: c.name for c in await companies.members(ctx.uow, ctx.account.id)}
+    lines = [_("📋 Decisions, newest first")] + [_(
+        "{when} · {who} {what} ({subject})", when=local_time(entry.at, ctx.account.timezone),
+        who=names.get(entry.actor_id or 0, "—"), subject=entry.subject,
+        what=_(DECIDED[entry.action]) if entry.action in DECIDED else entry.action)
+        for entry in trail]
+    return [Reply("\n".join(lines), rows((_("↩ Back"), "back")))]
+
+
+async def _back(ctx: Ctx, msg: Inbound) -> Next:
+    return Next(state="card", remember=False)
+
+
+company = Flow(
+    name="company", title=N_("your company"), first="card", on_start=_start,
+    commands=("company",), summary=N_("Buy for your company: colleagues, roles, approvals"),
+    menu=(MenuEntry(N_("🏢 Company"), ("buyer", "company"), 28),),
+    intents={Intent.COMPANY: "{arg}"},
+    help=N_("Set up your company or join one with an invitation code; admins invite colleagues "
+            "as buyer, approver, finance or admin and set each buyer's spending limit. A "
+            "purchase above it waits for an approver."),
+    states={"card": Ask(prompt=_card, on=_on_card),
+            "found": FormState(form=_name_form, done=_founded, cancel_to="card"),
+            "code": Ask(prompt=_code_prompt, on=_on_code),
+            "members": Ask(prompt=_members, on=_on_members),
+            "member_form": FormState(form=_member_form, done=_member_saved, cancel_to="members"),
+            "leave": Ask(prompt=_leave_prompt, on=_on_leave),
+            "invite": FormState(form=_invite_form, done=_invited, cancel_to="card"),
+            "approvals_chat": FormState(form=_chat_form, done=_chat_chosen, cancel_to="card"),
+            "billing": FormState(form=deal_billing.billing_form(charges=False), done=_billed,
+                                 cancel_to="card"),
+            "deals": Ask(prompt=_deals, on=_back),
+            "decisions": Ask(prompt=_decisions, on=_back)},
+)

@@ -1,0 +1,304 @@
+"""One step of a deal, from its card or a notice: accept the terms (the PDF first), pay, ship
+with carrier and reference, update the shipment, confirm delivery, report measured quality,
+answer a price adjustment, dispute, cancel. Every rule and check is the core service's."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from conversations.fields import ChoiceField, DecimalField, Field, TextField
+from conversations.flow import Ask, Ctx, Flow, FormState, Next
+from conversations.flows import deal_billing
+from conversations.flows.deals import offer_fields
+from conversations.flows.market.listing_fields import AmountOfField, DateField
+from conversations.forms import Form
+from conversations.messages import Button, Choice, FileReply, Inbound, Outbound, Reply, go, rows
+from core.actions import Intent
+from core.deals import after_sale, deals, pay_terms, quality_report, sale_vat, terms, threads
+from core.deals import views as deal_views
+from core.deals.attachments import terms_file
+from core.deals.carbon_receipt import carbon_receipt_pdf
+from core.deals.cards import adjustment_text
+from core.deals.facts import TermsFacts
+from core.deals.quality_report import MEASURABLE
+from core.deals.terms import terms_ref
+from core.i18n import N_, _
+from core.ids import parse_id
+from core.notifications.outbox import delivered_to_chat
+
+FORMS = {"mark-shipped": "ship", "update": "update", "report-quality": "quality",
+         "dispute": "dispute", "change-terms": "change"}
+CONFIRM = {"confirm-receipt": N_("✅ Yes: the goods arrived as agreed (this releases the payment)"),
+           "mark-delivered": N_("📬 Yes: the goods were delivered"),
+           "accept-adjustment": N_("✅ Accept the adjustment (the buyer is refunded that much)"),
+           "reject-adjustment": N_("⚖ Reject it (an admin decides)"),
+           "cancel-deal": N_("✖ Yes, cancel the deal")}
+
+
+async def _start(ctx: Ctx) -> Next | None:
+    """`DEAL:STEP`: opens the step's question, or does what needs no question."""
+    number, __, step = str(ctx.data.get("args") or "").partition(":")
+    deal_id = parse_id(number)
+    if deal_id is None or step not in ({"accept-terms", "terms", "carbon", "pay"} | set(FORMS)
+                                       | set(CONFIRM)):
+        return Next.end(Reply(_("Open the deal's steps from its card (/deals)."), kind="error"))
+    view = await deal_views.deal_view(ctx.uow, deal_id, ctx.account_id)
+    ctx.data.update(deal_id=deal_id, step=step)
+    if step == "pay":
+        return await _pay(ctx)
+    if step == "accept-terms" and view.deal.status == "agreed" and await deal_billing.needed(ctx):
+        ctx.data["charges"] = view.deal.seller_id == ctx.account_id  # only a seller's VAT rate
+        deal_billing.seed(ctx, "billing")
+        return Next(state="billing", remember=False)
+    if step in ("accept-terms", "terms", "carbon"):
+        return Next(state="terms", remember=False)
+    if step in FORMS:
+        body = view.terms.body if view.terms is not None else {}
+        if step == "report-quality":
+            ctx.data["specs"] = [s["name"] for s in body.get("quality") or []]
+        if step == "change-terms":
+            known = {k: body.get(k) for k in terms.CHANGEABLE if body.get(k)}
+            method = str(body.get("payment_method") or "")
+            ctx.data["on_terms"] = [method] if pay_terms.net_days(method) else []
+            ctx.data["_forms"] = {"change": {"i": 0, "values": known, "seeded": sorted(known)}}
+        return Next(state=FORMS[step], remember=False)
+    return Next(state="confirm", remember=False)
+
+
+async def _pay(ctx: Ctx) -> Next:
+    """Hand over to the payment flow with the deal's escrow."""
+    assert ctx.services.payments is not None
+    escrow = await ctx.services.payments.by_reference(deals.reference(ctx.data["deal_id"]), ctx.uow)
+    if escrow is None:
+        return Next.end(Reply(_("Payment opens once both parties have accepted the terms.")),
+                        menu=False)
+    return Next(state=None, start="pay", start_data={"args": str(escrow.id)}, show_menu=False)
+
+
+async def _billed(ctx: Ctx, values: dict[str, Any]) -> Next:
+    """Billing details kept; on to the terms."""
+    await deal_billing.save(ctx, values)
+    return Next(state="terms", remember=False, replies=[Reply(_("✅ Billing details saved."))])
+
+
+async def _terms_prompt(ctx: Ctx) -> list[Outbound]:
+    if ctx.data["step"] == "carbon":
+        pdf = await carbon_receipt_pdf(ctx.uow, ctx.data["deal_id"], ctx.account_id)
+        return [FileReply(f"agora-deal-{ctx.data['deal_id']}-carbon.pdf", pdf, "application/pdf",
+                          _("🌱 Carbon receipt")),
+                Reply(_("Your carbon receipt."), rows((_("✔ Done"), "done")))]
+    view = await deal_views.deal_view(ctx.uow, ctx.data["deal_id"], ctx.account_id)
+    if view.terms is None:
+        return [Reply(_("This deal has no terms yet."), rows((_("✔ Done"), "done")))]
+    accepted = view.terms.buyer_accepted_at if view.role == "buyer" else view.terms.seller_accepted_at
+    if ctx.data["step"] == "terms" or view.deal.status != "agreed" or accepted \
+            or view.role not in ("buyer", "seller"):
+        note = _("You accepted this version.") if accepted else _("The frozen terms of the deal.")
+        return [await _terms_pdf(ctx, view.terms), Reply(note, rows((_("✔ Done"), "done")))]
+    ctx.data["sha256"] = view.terms.sha256
+    # Each chat gets a document once: when the deal's notice brought it here, point at it.
+    shown = await delivered_to_chat(ctx.uow, ctx.env.channel, ctx.env.chat_id,
+                                    terms_ref(view.terms.id))
+    text = _("Read the terms sent to this chat with the deal's notice (SHA-256 {sha256}…), version "
+             "{version}. Accepting records who, when and this fingerprint; an accepted version "
+             "never changes.", sha256=view.terms.sha256[:12], version=view.terms.version) if shown \
+        else _("Read the terms above, version {version}. Accepting records who, when and this "
+               "fingerprint; an accepted version never changes.", version=view.terms.version)
+    text += "\n\n" + await sale_vat.terms_note(ctx.uow, view.deal)
+    return [*([] if shown else [await _terms_pdf(ctx, view.terms)]), Reply(
+        text,
+        rows((_("✅ Accept version {version}", version=view.terms.version), "accept"),
+             (_("Not now"), "done")))]
+
+
+async def _terms_pdf(ctx: Ctx, version: TermsFacts) -> FileReply:
+    file = await terms_file(ctx.uow, version.id)
+    return FileReply(file.file_name, file.content, file.mime_type,
+                     caption=_("Terms v{version} · SHA-256 {sha256}", version=version.version,
+                               sha256=version.sha256))
+
+
+async def _on_terms(ctx: Ctx, msg: Inbound) -> Next:
+    assert ctx.account is not None
+    if not (isinstance(msg, Choice) and msg.data == "accept" and ctx.data.get("sha256")):
+        return Next.end(menu=False)
+    deal = await terms.accept_as_party(ctx.uow, ctx.data["deal_id"], ctx.account.id,
+                                      ctx.data["sha256"])
+    if deal.status == "awaiting_payment":
+        pay = ((Button(_("💳 Pay"), go("deal_step", deal.deal_id, "pay")),),) \
+            if deal.buyer_id == ctx.account.id else ()
+        return Next.end(Reply(_("✅ Accepted. Both parties have: payment is open."), pay), menu=False)
+    if deal.status == "to_ship":  # paid on terms: the goods go first
+        return Next.end(Reply(
+            _("✅ Accepted. Both parties have: the seller ships next, and the invoice comes with "
+              "the goods.") if deal.buyer_id == ctx.account.id else
+            _("✅ Accepted. Both parties have: ship the goods; the buyer's invoice goes out when "
+              "you mark them shipped.")), menu=False)
+    return Next.end(Reply(_("✅ Accepted. Waiting for the other party to accept the same version.")),
+                    menu=False)
+
+
+async def _confirm_prompt(ctx: Ctx) -> list[Outbound]:
+    step = ctx.data["step"]
+    view = await deal_views.deal_view(ctx.uow, ctx.data["deal_id"], ctx.account_id)
+    extra = ""
+    if step in ("accept-adjustment", "reject-adjustment") and view.quality is not None:
+        extra = "\n" + _adjustment_text(view)
+    options = [(_(CONFIRM[step]), "yes")]
+    if step == "accept-adjustment":
+        options.append((_(CONFIRM["reject-adjustment"]), "reject"))
+    return [Reply(_("Deal #{id}: {title}.", id=view.deal.id, title=view.title) + extra,
+                  rows(*options, (_("Not now"), "no")))]
+
+
+def _adjustment_text(view: deal_views.DealView) -> str:
+    quality = view.quality
+    assert quality is not None
+    return adjustment_text(quality, view.deal)
+
+
+async def _on_confirm(ctx: Ctx, msg: Inbound) -> Next:
+    """Take the step (guarded in core: a double tap moves it once)."""
+    assert ctx.account is not None
+    data = msg.data if isinstance(msg, Choice) else ""
+    if data not in ("yes", "reject"):
+        return Next.end(Reply(_("Nothing changed.")), menu=False)
+    step, deal_id = ctx.data["step"], ctx.data["deal_id"]
+    if step in ("accept-adjustment", "reject-adjustment"):
+        await quality_report.answer(ctx.uow, deal_id, ctx.account.id,
+                                    accept=step == "accept-adjustment" and data == "yes")
+    elif step == "mark-delivered" and (await deal_views.deal_view(
+            ctx.uow, deal_id, ctx.account.id)).role == "seller":
+        await after_sale.update_shipment(ctx.uow, deal_id, ctx.account.id, "delivered")
+    else:
+        await deals.take(ctx.uow, deal_id, step, ctx.account.id)
+    return Next.end(Reply(_("✅ Done; the other party is told.")), menu=False)
+
+
+def _ship_form(ctx: Ctx) -> Form:
+    today = ctx.local_now().date()
+    return Form("ship", N_("Shipment"), [
+        TextField("carrier", N_("Carrier"), max_length=80, hint=N_("The haulier, or “own transport”.")),
+        TextField("tracking", N_("Tracking or CMR reference"), max_length=80, required=False),
+        DateField("expected", N_("Expected arrival"), today=today, earliest=0, latest=180,
+                  required=False)], submit_label=N_("Mark shipped"))
+
+
+def _day(value: str | None) -> date | None:
+    """The day a date question answered: a day stays a day (no made-up hour)."""
+    return date.fromisoformat(str(value)[:10]) if value else None
+
+
+async def _shipped(ctx: Ctx, values: dict[str, Any]) -> Next:
+    assert ctx.account is not None
+    deal_id = ctx.data["deal_id"]
+    await after_sale.mark_shipped(ctx.uow, deal_id, ctx.account.id, values["carrier"],
+                                  values.get("tracking"), _day(values.get("expected")))
+    docs = await _thread_button(ctx, deal_id, _("📎 Send CMR, weighbridge ticket or photos"))
+    return Next.end(Reply(_("🚚 Marked shipped; the buyer is told. Documents (CMR, weighbridge "
+                            "ticket, photos) go to the buyer in the deal's messages."), docs),
+                    menu=False)
+
+
+async def _thread_button(ctx: Ctx, deal_id: int, label: str) -> tuple[tuple[Button, ...], ...]:
+    """A button to the deal's thread (opened if the buyer never wrote)."""
+    view = await deal_views.deal_view(ctx.uow, deal_id, ctx.account_id)
+    thread = await threads.open_thread(ctx.uow, view.deal.listing_id, view.deal.buyer_id,
+                                       any_status=True)
+    return ((Button(label, go("thread", thread.id)),),)
+
+
+def _update_form(ctx: Ctx) -> Form:
+    return Form("shipment_update", N_("Shipment update"), [
+        ChoiceField("status", N_("Where are the goods"), choices=[
+            ("in_transit", N_("In transit")), ("delayed", N_("Delayed")), ("delivered", N_("Delivered"))]),
+        DateField("expected", N_("New expected arrival"), today=ctx.local_now().date(), earliest=0,
+                  latest=180, when=lambda v: v.get("status") == "delayed"),
+        TextField("note", N_("A note for the buyer"), max_length=300, required=False)],
+        submit_label=N_("Send update"))
+
+
+async def _updated(ctx: Ctx, values: dict[str, Any]) -> Next:
+    assert ctx.account is not None
+    await after_sale.update_shipment(ctx.uow, ctx.data["deal_id"], ctx.account.id,
+                                     values["status"], _day(values.get("expected")),
+                                     values.get("note") or "")
+    return Next.end(Reply(_("✅ Update sent to the buyer.")), menu=False)
+
+
+def _quality_form(ctx: Ctx) -> Form:
+    fields: list[Field] = [
+        AmountOfField("delivered", N_("Delivered quantity"), places=3, required=False,
+                      hint=N_("Skip if the whole agreed quantity arrived."),
+                      form_hint=N_("Leave empty if the whole agreed quantity arrived."))]
+    fields += [DecimalField(name, _("Measured {name} ({unit})", name=name, unit=MEASURABLE.get(name, "")),
+                            places=2, required=False) for name in ctx.data.get("specs") or []]
+    return Form("quality", N_("Quality report"), fields, submit_label=N_("Send report"))
+
+
+async def _reported(ctx: Ctx, values: dict[str, Any]) -> Next:
+    assert ctx.account is not None
+    measured = {k: v for k, v in values.items() if k != "delivered" and v is not None}
+    report = await quality_report.report(ctx.uow, ctx.data["deal_id"], ctx.account.id, measured,
+                                         values.get("delivered"))
+    if quality_report.within_tolerances(report):
+        return Next.end(Reply(_("✅ Within the agreed tolerances: the deal is complete and the "
+                                "payment released to the seller.")), menu=False)
+    view = await deal_views.deal_view(ctx.uow, ctx.data["deal_id"], ctx.account.id)
+    docs = await _thread_button(ctx, ctx.data["deal_id"], _("📎 Send photos or the lab report"))
+    return Next.end(Reply(_("🔬 Outside the agreed tolerances. {adjustment} The seller accepts it or an "
+                            "admin decides. Photos or the lab report go to the seller in the deal's "
+                            "messages.", adjustment=_adjustment_text(view)), docs), menu=False)
+
+
+def _change_form(ctx: Ctx) -> Form:
+    """The terms that may change: how the goods travel and are paid."""
+    on_terms = ctx.data.get("on_terms") or ()  # the deal's own method stays a choice
+    fields = [f for f in offer_fields.detail_fields(ctx.local_now().date(), on_terms)
+              if f.name in terms.CHANGEABLE]
+    return Form("change_terms", N_("Change the terms"), fields, submit_label=N_("Propose"))
+
+
+async def _changed(ctx: Ctx, values: dict[str, Any]) -> Next:
+    assert ctx.account is not None
+    version = await terms.propose_change(ctx.uow, ctx.data["deal_id"], ctx.account.id,
+                                         {k: v for k, v in values.items() if k in terms.CHANGEABLE})
+    return Next.end(Reply(_("✏ Version {version} of the terms went to the other party. "
+                            "Both of you accept it again; the earlier version no longer counts.",
+                            version=version),
+                          ((Button(_("📄 Read and accept version {version}", version=version),
+                                   go("deal_step", ctx.data['deal_id'], "accept-terms")),),)),
+                    menu=False)
+
+
+def _dispute_form(ctx: Ctx) -> Form:
+    return Form("dispute", N_("Dispute"), [TextField(
+        "reason", N_("What went wrong"), min_length=5, max_length=2000, multiline=True,
+        hint=N_("Say what happened; send photos or documents in the deal's messages as evidence."))],
+        submit_label=N_("Open the dispute"))
+
+
+async def _disputed(ctx: Ctx, values: dict[str, Any]) -> Next:
+    assert ctx.account is not None
+    await after_sale.open_dispute(ctx.uow, ctx.data["deal_id"], ctx.account.id, values["reason"])
+    return Next.end(Reply(_("⚖ Dispute opened. An admin looks at the thread, terms and evidence, "
+                            "may ask you questions here, and decides; the money stays held until "
+                            "then.")), menu=False)
+
+
+deal_step = Flow(
+    name="deal_step", title=N_("a deal step"), first="confirm", on_start=_start,
+    intents={Intent.DEAL_STEP: "{arg}"},
+    help=N_("A step of your deal. Cancel leaves the deal as it was."),
+    states={"terms": Ask(prompt=_terms_prompt, on=_on_terms),
+            "confirm": Ask(prompt=_confirm_prompt, on=_on_confirm),
+            "billing": FormState(form=lambda ctx: deal_billing.billing_form(
+                                     charges=ctx.data.get("charges", True)), done=_billed,
+                                 intro=deal_billing.INTRO),
+            "ship": FormState(form=_ship_form, done=_shipped),
+            "update": FormState(form=_update_form, done=_updated),
+            "quality": FormState(form=_quality_form, done=_reported),
+            "dispute": FormState(form=_dispute_form, done=_disputed),
+            "change": FormState(form=_change_form, done=_changed)},
+)

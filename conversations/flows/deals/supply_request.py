@@ -1,0 +1,346 @@
+"""Asking for supply: a buyer says what, how much and where (three questions), previews the
+request with its defaults (DAP, quotes for 3 days, escrow, open to every seller), may change
+the details — how sellers answer (quotes, a sealed-bid tender, a reverse auction) and who may
+among them — and publishes it (`/requests`, in conversations.flows.deals.request_card, follows
+it)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from conversations import form_runner
+from conversations.fields import ChoiceField, DecimalField, MultiChoiceField, TextField
+from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
+from conversations.flows.deals import offer_fields as of
+from conversations.flows.market.listing_fields import DateField, PriceField, QuantityField, type_field
+from conversations.forms import Form, Rule
+from conversations.messages import (
+    Choice,
+    Inbound,
+    Outbound,
+    Reply,
+    action_button,
+    rows,
+)
+from core.actions import Action, Intent
+from core.catalog.taxonomy import CERTIFICATIONS, UNITS, product
+from core.clock import local_time
+from core.deals import auction_rules, on_terms, request_rules, supply_requests
+from core.deals.notices.requests import request_text
+from core.deals.request_view import RequestView
+from core.i18n import N_, _, n_, present
+from core.money.model import Money
+
+# A new request's defaults have one home, the core's Draft: the form starts from them.
+DEFAULT = supply_requests.Draft
+
+
+def _unit_fits(values: dict[str, Any]) -> str | None:
+    """The unit is one the product is traded in (pellets by the tonne, not by the litre)."""
+    code, unit = values.get("product_type"), values.get("unit")
+    if not code or not unit or unit in product(code).units:
+        return None
+    return _("{product} is requested in {units}.", product=_(product(code).label),
+             units=", ".join(_(UNITS[u]) for u in product(code).units))
+
+
+def short_form(product_type: str | None = None) -> Form:
+    """What the request needs: the product, how much (in a unit it is traded in, once the
+    product is known), and where it goes."""
+    units = product(product_type).units if product_type else tuple(UNITS)
+    return Form("request", N_("Ask for supply"), [
+        type_field(),
+        QuantityField("quantity", N_("Quantity needed"), minimum=Decimal("0.001"),
+                      maximum=Decimal(10_000_000), places=3, units=units,
+                      hint=N_("The amount and unit, e.g. “2000 t”.")),
+        # Asked only once a quantity came without its unit, so the step count never shrinks.
+        ChoiceField("unit", N_("Unit"), choices=[(u, UNITS[u]) for u in units],
+                    when=lambda v: v.get("quantity") is not None and not v.get("unit")),
+        TextField("place", N_("Delivered to"), max_length=120,
+                  hint=N_("A town, port or plant."))],
+        submit_label=N_("Preview"), rules=[Rule(("product_type", "quantity"),
+                                                _unit_fits, fix="quantity")])
+
+
+# What “Change details” offers, one group at a time in chat (a Slack modal shows them all).
+GROUPS = {"delivery": (N_("Delivery"), ("incoterm", "delivery_from", "delivery_to")),
+          "price": (N_("Highest price"), ("max_price", "max_price_mwh")),
+          "quality": (N_("Quality"), ("q_moisture", "q_ash", "q_ncv", "certifications")),
+          "open": (N_("Open for"), ("deadline_days",)),
+          "payment": (N_("Payment"), ("payment_method",)),
+          "how": (N_("How sellers answer"), ("mode", "max_price", "min_step", "extend_minutes",
+                                            "deposit_pct", "reserve")),
+          "who": (N_("Who may answer"), ("audience", "invite"))}
+
+
+def details_form(today: date, currency: str, on_terms_methods: tuple[str, ...],
+                 candidates: list[tuple[int, str]] | None = None, group: str = "") -> Form:
+    """What the preview offers to change: Incoterm, window, the most paid, deadline, payment,
+    how sellers answer, and who may (every matching seller, or those the buyer picks); only
+    one `group` of them when named."""
+    form = _all_details(today, currency, on_terms_methods, candidates)
+    if group not in GROUPS:
+        return form
+    names = GROUPS[group][1]
+    asked = {f.name for f in form.fields}
+    return replace(form, fields=[form.field(n) for n in names if n in asked],
+                   rules=[r for r in form.rules if set(r.fields) <= set(names)])
+
+
+def _all_details(today: date, currency: str, on_terms_methods: tuple[str, ...],
+                 candidates: list[tuple[int, str]] | None) -> Form:
+    return Form("request_details", N_("Request details"), [
+        ChoiceField("incoterm", N_("Incoterm"), choices=of.INCOTERMS),
+        DateField("delivery_from", N_("Delivery from"), today=today, earliest=0, latest=730,
+                  required=False),
+        DateField("delivery_to", N_("Delivery by"), today=today, earliest=0, latest=730,
+                  required=False),
+        PriceField("max_price", N_("The most you pay per unit"), required=False,
+                   minimum=Decimal("0.01"), maximum=Decimal(100_000_000), currency=currency,
+                   hint=_("In {currency}, excluding VAT. Skip for no ceiling.",
+                          currency=currency),
+                   form_hint=_("In {currency}, excluding VAT. Leave it empty for no ceiling.",
+                               currency=currency)),
+        PriceField("max_price_mwh", N_("The most you pay per MWh"), required=False,
+                   minimum=Decimal("0.01"), maximum=Decimal(100_000), currency=currency,
+                   hint=_("In {currency}, excluding VAT, by each listing's energy content. "
+                          "Skip for none.", currency=currency),
+                   form_hint=_("In {currency}, excluding VAT, by each listing's energy content. "
+                               "Leave it empty for none.", currency=currency)),
+        *quality_fields(),
+        ChoiceField("deadline_days", N_("Open for"),
+                    choices=list(request_rules.DEADLINES.items())),
+        ChoiceField("payment_method", N_("Payment"),
+                    choices=of.payment_choices(on_terms_methods)),
+        *bidding_fields(currency), *audience_fields(candidates or [])],
+        submit_label=N_("Preview"), rules=[Rule(("delivery_from", "delivery_to"), of.window),
+                                           Rule(("mode", "max_price"), _starting_price,
+                                                fix="max_price"),
+                                           Rule(("deposit_pct", "max_price"), _deposit_price,
+                                                fix="max_price")])
+
+
+def bidding_fields(currency: str) -> list[Any]:
+    """How sellers answer: quotes, a sealed tender, or a reverse auction with its step, its
+    extension and an optional hidden reserve."""
+    return [
+        ChoiceField("mode", N_("How sellers answer"), choices=list(auction_rules.MODES.items())),
+        PriceField("min_step", N_("Minimum step under the best bid"), when=_auction,
+                   minimum=Decimal("0.01"), maximum=Decimal(1_000_000), currency=currency,
+                   hint=_("In {currency}, per unit, e.g. {example}.", currency=currency,
+                          example=present.number(Decimal("0.10")))),
+        ChoiceField("extend_minutes", N_("A bid in the last minutes extends it by"),
+                    choices=list(EXTENSIONS.items()), when=_auction),
+        ChoiceField("deposit_pct", N_("Bid deposit, of the lot at your highest price"),
+                    choices=list(DEPOSITS.items()), when=_bidding),
+        PriceField("reserve", N_("Your reserve, hidden from bidders"), required=False,
+                   when=_bidding, minimum=Decimal("0.01"), maximum=Decimal(100_000_000),
+                   currency=currency,
+                   hint=_("The most you award at, per unit; above it nothing is awarded. "
+                          "Skip for none."),
+                   form_hint=_("The most you award at, per unit; above it nothing is awarded. "
+                               "Leave it empty for none."))]
+
+
+def quality_fields() -> list[Any]:
+    """The quality a buyer may ask: moisture and ash at most, NCV at least, certifications."""
+    return [
+        DecimalField("q_moisture", N_("Moisture at most (%)"), required=False,
+                     minimum=Decimal(0), maximum=Decimal(70), places=1),
+        DecimalField("q_ash", N_("Ash at most (%)"), required=False, minimum=Decimal(0),
+                     maximum=Decimal(40), places=2),
+        DecimalField("q_ncv", N_("NCV at least (MJ/kg)"), required=False, minimum=Decimal(1),
+                     maximum=Decimal(50), places=2),
+        MultiChoiceField("certifications", N_("Certifications required"), required=False,
+                         min_selected=0, choices=list(CERTIFICATIONS.items()))]
+
+
+def audience_fields(candidates: list[tuple[int, str]]) -> list[Any]:
+    """Open to every seller of the product, or private to sellers the buyer picks among the
+    best matched (none to pick: no choice to offer)."""
+    if not candidates:
+        return []
+    return [ChoiceField("audience", N_("Who may answer"), choices=list(AUDIENCES.items())),
+            MultiChoiceField("invite", N_("Sellers to invite"), when=_private,
+                             choices=[(str(i), name) for i, name in candidates],
+                             max_selected=supply_requests.CHOSEN_AT_MOST)]
+
+
+AUDIENCES = {"open": N_("Every seller of the product"), "private": N_("Only sellers I choose")}
+
+
+def _private(values: dict[str, Any]) -> bool:
+    return values.get("audience") == "private"
+
+
+def _auction(values: dict[str, Any]) -> bool:
+    return values.get("mode") == auction_rules.AUCTION
+
+
+def _bidding(values: dict[str, Any]) -> bool:
+    return values.get("mode") in auction_rules.BIDDING
+
+
+DEPOSITS = {"0": N_("None"), "1": "1 %", "2": "2 %", "5": "5 %", "10": "10 %"}
+EXTENSIONS = {"3": N_("3 minutes"), "5": N_("5 minutes"), "10": N_("10 minutes")}
+
+
+def _deposit_price(values: dict[str, Any]) -> str | None:
+    if values.get("mode") in auction_rules.BIDDING and str(values.get("deposit_pct") or "0") \
+            != "0" and not values.get("max_price"):
+        return _("A bid deposit is a share of the lot at your highest price: give the most you "
+                 "pay per unit.")
+    return None
+
+
+def _starting_price(values: dict[str, Any]) -> str | None:
+    if values.get("mode") == auction_rules.AUCTION and not values.get("max_price"):
+        return _("A reverse auction starts from your highest price: give the most you pay "
+                 "per unit.")
+    return None
+
+
+def _draft(ctx: Ctx) -> supply_requests.Draft:
+    v = ctx.data["values"]
+    currency = str(v.get("currency") or ctx.data["currency"])
+
+    def day(key: str) -> date | None:
+        return date.fromisoformat(v[key]) if v.get(key) else None
+
+    def money(key: str) -> Money | None:
+        return Money.parse(str(v[key]), currency) if v.get(key) else None
+
+    return supply_requests.Draft(
+        product_type=v["product_type"], quantity=Decimal(str(v["quantity"])), unit=v["unit"],
+        place=v["place"], currency=currency, incoterm=v.get("incoterm") or DEFAULT.incoterm,
+        delivery_from=day("delivery_from"), delivery_to=day("delivery_to"),
+        max_price=money("max_price"),
+        deadline_days=str(v.get("deadline_days") or DEFAULT.deadline_days),
+        payment_method=v.get("payment_method") or DEFAULT.payment_method,
+        mode=v.get("mode") or DEFAULT.mode,
+        min_step=money("min_step"), reserve=money("reserve"),
+        extend_minutes=int(v["extend_minutes"]) if v.get("extend_minutes") else None,
+        deposit_pct=int(v["deposit_pct"]) if str(v.get("deposit_pct") or "0") != "0" else None,
+        private=v.get("audience") == "private",
+        invite=tuple(int(i) for i in v.get("invite") or () if str(i).isdigit()),
+        max_price_mwh=money("max_price_mwh"),
+        quality=tuple((key, str(v[f"q_{key}"])) for key in request_rules.LIMITS
+                      if v.get(f"q_{key}") not in (None, "")),
+        certifications=tuple(v.get("certifications") or ()))
+
+
+async def _start(ctx: Ctx) -> Next | None:
+    assert ctx.account is not None
+    ctx.data["currency"] = "EUR"
+    ctx.data["on_terms"] = list(await on_terms.methods_for(ctx.uow, ctx.account.id))
+    ctx.data["values"] = {"incoterm": DEFAULT.incoterm, "deadline_days": DEFAULT.deadline_days,
+                          "payment_method": DEFAULT.payment_method, "mode": DEFAULT.mode,
+                          "extend_minutes": str(auction_rules.EXTEND_MINUTES),
+                          "audience": "open", "deposit_pct": "0"}
+    return None
+
+
+async def _answered(ctx: Ctx, values: dict[str, Any]) -> Next:
+    ctx.data["values"] = {**ctx.data["values"],
+                          **{k: v for k, v in values.items() if v is not None
+                             or k in ("max_price", "delivery_from", "delivery_to", "reserve",
+                                      "max_price_mwh", "q_moisture", "q_ash", "q_ncv")}}
+    if "place" in values:  # what and where are known: the sellers a buyer may pick from
+        assert ctx.account is not None
+        ctx.data["candidates"] = await supply_requests.candidates(ctx.uow, ctx.account.id,
+                                                                  _draft(ctx))
+    return Next(state="review")
+
+
+async def _review(ctx: Ctx) -> list[Outbound]:
+    draft = _draft(ctx)
+    preview = supply_requests.preview(draft)
+    days = _(request_rules.DEADLINES.get(draft.deadline_days,
+                                         request_rules.DEADLINES[DEFAULT.deadline_days]))
+    return [Reply(request_text(preview, days, published=False, buyer=True), rows(
+        (_("📣 Publish"), "publish"), (_("✏ Change details"), "details"), per_row=2))]
+
+
+async def _on_review(ctx: Ctx, msg: Inbound) -> Next:
+    choice = msg.data if isinstance(msg, Choice) else ""
+    if choice == "details" and not ctx.forms_at_once:
+        return Next(state="pick")
+    if choice == "details" or choice.startswith("g:"):
+        ctx.data["group"] = choice.removeprefix("g:") if choice.startswith("g:") else ""
+        form_runner.seed(ctx, "details", ctx.data["values"])
+        return Next(state="details")
+    if choice != "publish":
+        return Next.stay(Reply(_("Tap Publish or Change details."), kind="error"))
+    assert ctx.account is not None
+    request = await supply_requests.post(ctx.uow, ctx.account.id, _draft(ctx))
+    assert request.id is not None and request.deadline is not None  # published: saved
+    asked = len(await supply_requests.invited(ctx.uow, request.id))
+    deadline = local_time(request.deadline, ctx.account.timezone)
+    text = _published_words(request, asked, deadline)
+    return Next.end(Reply(text, ((action_button(Action(
+        Intent.VIEW_REQUEST, N_("📋 Open the request"), str(request.id))),),)), menu=False)
+
+
+def _published_words(request: RequestView, asked: int, deadline: str) -> str:
+    if request.mode in auction_rules.BIDDING:
+        return n_("📣 Request #{id} is published: {count} seller was asked to bid until "
+                  "{deadline}. The result comes here at the close.",
+                  "📣 Request #{id} is published: {count} sellers were asked to bid until "
+                  "{deadline}. The result comes here at the close.", asked,
+                  id=request.id, count=asked, deadline=deadline) if asked else \
+            _("📣 Request #{id} is published, but no seller of this product is on Agora yet: "
+              "it takes bids until {deadline}.", id=request.id, deadline=deadline)
+    return n_("📣 Request #{id} is published: {count} seller was asked to quote until "
+              "{deadline}. Their quote comes here; compare quotes under /requests.",
+              "📣 Request #{id} is published: {count} sellers were asked to quote until "
+              "{deadline}. Their quotes come here; compare them under /requests.", asked,
+              id=request.id, count=asked, deadline=deadline) if asked else \
+        _("📣 Request #{id} is published, but no seller of this product is on Agora yet: it "
+          "takes quotes until {deadline}.", id=request.id, deadline=deadline)
+
+
+async def _pick(ctx: Ctx) -> list[Outbound]:
+    """The groups of details to change, each a short form of its own."""
+    shown = [(key, label) for key, (label, __) in GROUPS.items()
+             if key != "who" or ctx.data.get("candidates")]
+    return [Reply(_("What do you want to change?"),
+                  rows(*((_(label), f"g:{key}") for key, label in shown), per_row=2))]
+
+
+async def _on_pick(ctx: Ctx, msg: Inbound) -> Next:
+    choice = msg.data if isinstance(msg, Choice) else ""
+    if choice.removeprefix("g:") not in GROUPS:
+        return Next.stay(Reply(_("Tap what you want to change."), kind="error"))
+    return await _on_review(ctx, msg)
+
+
+def _short(ctx: Ctx) -> Form:
+    known = ctx.data.get("_forms", {}).get("short", {}).get("values", {})
+    return short_form(known.get("product_type"))
+
+
+def _details(ctx: Ctx) -> Form:
+    return details_form(ctx.local_now().date(), ctx.data["currency"],
+                        tuple(ctx.data.get("on_terms") or ()),
+                        [(int(i), str(name)) for i, name in ctx.data.get("candidates") or ()],
+                        str(ctx.data.get("group") or ""))
+
+
+request_flow = Flow(
+    name="request", title=N_("a request for supply"), first="short", on_start=_start,
+    commands=("request",), summary=N_("Ask sellers for supply: they quote, you choose"),
+    menu=(MenuEntry(N_("📣 Ask for supply"), ("buyer",), 22),),
+    help=N_("Ask for supply: the product, quantity and where it goes; then a preview where you "
+            "can change the delivery, the most you pay, how long it is open, the payment, how "
+            "sellers answer (quotes, a sealed-bid tender or a reverse auction) and who may "
+            "(every seller of the product, or sellers you choose). Sellers are asked once; "
+            "compare quotes under /requests and award one or several; a tender or auction is "
+            "awarded at its close."),
+    states={"short": FormState(form=_short, done=_answered),
+            "review": Ask(prompt=_review, on=_on_review),
+            "pick": Ask(prompt=_pick, on=_on_pick, cancel_to="review"),
+            "details": FormState(form=_details, done=_answered, cancel_to="review")},
+)

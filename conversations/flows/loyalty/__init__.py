@@ -1,0 +1,1 @@
+"""Flows of loyalty: points and tiers, and joining through a referral (core.loyalty)."""
