@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select, update
@@ -28,6 +29,17 @@ from core.storage.uow import UnitOfWork
 
 KINDS = ("offer", "counter", "accept", "buy")
 REASON_LIMIT = 500
+
+
+class PurchaseState(StrEnum):
+    """A purchase held for approval (`PurchaseRequest.status`): waiting; decided either way or
+    withdrawn by its requester; or approved too late to be made (its offer gone meanwhile)."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    LAPSED = "lapsed"
 
 
 @dataclass(frozen=True)
@@ -103,7 +115,7 @@ async def approve(uow: UnitOfWork, request_id: int, approver_id: int) -> Request
     """An approver says yes: the purchase is made in the requester's name. When it can no
     longer be made (the offer expired, the stock went), the request lapses, saying why."""
     request = await _decidable(uow, request_id, approver_id)
-    await _decide(uow, request, "approved", approver_id, None)
+    await _decide(uow, request, PurchaseState.APPROVED, approver_id, None)
     told = len(uow.events)
     try:
         async with uow.nested():
@@ -112,7 +124,7 @@ async def approve(uow: UnitOfWork, request_id: int, approver_id: int) -> Request
         del uow.events[told:]  # what the rolled-back attempt announced did not happen
         uow.session.expire_all()  # nor what it set on the objects it touched
         request = await request_row(uow, request_id, approver_id)
-        await _settle(uow, request, "lapsed", str(exc)[:REASON_LIMIT])
+        await _settle(uow, request, PurchaseState.LAPSED, str(exc)[:REASON_LIMIT])
         await audit(uow, request.company_id, approver_id, "purchase_lapsed",
                     f"purchase:{request.id}", reason=str(exc))
     else:
@@ -132,8 +144,8 @@ async def reject(uow: UnitOfWork, request_id: int, approver_id: int,
         raise DomainError(_("The reason is too long ({limit} characters at most).",
                             limit=REASON_LIMIT))
     request = await _decidable(uow, request_id, approver_id)
-    await _decide(uow, request, "rejected", approver_id, reason)
-    uow.emit(PurchaseDecided(request.id, "rejected"))
+    await _decide(uow, request, PurchaseState.REJECTED, approver_id, reason)
+    uow.emit(PurchaseDecided(request.id, PurchaseState.REJECTED))
     return request_view(request)
 
 
@@ -142,8 +154,8 @@ async def cancel(uow: UnitOfWork, request_id: int, requester_id: int) -> Request
     request = await request_row(uow, request_id, requester_id)
     if request.requester_id != requester_id:
         raise NotAllowed(_("Only who asked can withdraw the request."))
-    await _decide(uow, request, "withdrawn", requester_id, None)
-    uow.emit(PurchaseDecided(request.id, "withdrawn"))
+    await _decide(uow, request, PurchaseState.WITHDRAWN, requester_id, None)
+    uow.emit(PurchaseDecided(request.id, PurchaseState.WITHDRAWN))
     return request_view(request)
 
 
@@ -154,7 +166,7 @@ async def waiting(uow: UnitOfWork, actor_id: int) -> list[RequestView]:
         return []
     mine = PurchaseRequest.requester_id == actor_id
     query = select(PurchaseRequest).where(PurchaseRequest.company_id == seat.company.id,
-                                          PurchaseRequest.status == "pending")
+                                          PurchaseRequest.status == PurchaseState.PENDING)
     if not seat.may("approve"):
         query = query.where(mine)
     found = (await uow.session.execute(query.order_by(PurchaseRequest.id))).scalars()
@@ -196,7 +208,7 @@ async def _place(uow: UnitOfWork, kind: str, buyer_id: int, listing_id: int, ter
     request = PurchaseRequest(
         company_id=seat.company.id, requester_id=buyer_id, listing_id=listing_id, kind=kind,
         offer_id=offer_id, terms=_frozen(terms), total_minor=total.amount,
-        currency=total.currency, status="pending", created_at=uow.clock.now())
+        currency=total.currency, status=PurchaseState.PENDING, created_at=uow.clock.now())
     uow.add(request)
     await uow.session.flush()
     await audit(uow, seat.company.id, buyer_id, "purchase_held", f"purchase:{request.id}",
@@ -269,7 +281,7 @@ async def _decide(uow: UnitOfWork, request: PurchaseRequest, status: str, actor_
     """pending → `status`, once: a second approver's press (or a race) is refused."""
     now = uow.clock.now()
     done = await uow.session.execute(update(PurchaseRequest).where(
-        PurchaseRequest.id == request.id, PurchaseRequest.status == "pending")
+        PurchaseRequest.id == request.id, PurchaseRequest.status == PurchaseState.PENDING)
         .values(status=status, decided_by=actor_id, decided_at=now, reason=reason))
     if done.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict(_("Someone decided on that purchase a moment ago; look at it again."))

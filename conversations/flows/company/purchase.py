@@ -21,7 +21,7 @@ from conversations.messages import (
 from core.actions import Intent
 from core.deals import approvals
 from core.deals.approval_card import card_text_of
-from core.deals.approvals import Placed
+from core.deals.approvals import Placed, PurchaseState
 from core.errors import DomainError
 from core.i18n import N_, _
 from core.ids import parse_id
@@ -45,7 +45,7 @@ async def _start(ctx: Ctx) -> Next | None:
     try:
         if verb == "approve":
             request = await approvals.approve(ctx.uow, request_id, ctx.account.id)
-            if request.status == "lapsed":
+            if request.status == PurchaseState.LAPSED:
                 return Next.end(Reply(_("⌛ Approved, but it could not be made any more: "
                                         "{reason}", reason=request.reason or "")), menu=False)
             return Next.end(Reply(_("✅ Approved: it went out in the buyer's name; they are "
@@ -81,7 +81,7 @@ async def _card(ctx: Ctx) -> list[Outbound]:
     assert ctx.account is not None
     request = await approvals.get(ctx.uow, ctx.data["request_id"], ctx.account.id)
     text = await card_text_of(ctx.uow, request.id, ctx.account.id)
-    if request.status != "pending":
+    if request.status != PurchaseState.PENDING:
         return [Reply(text + "\n" + _(STATUS_WORDS.get(request.status, request.status)),
                       rows((_("✔ Done"), "done")))]
     if request.requester_id == ctx.account.id:
@@ -94,8 +94,9 @@ async def _card(ctx: Ctx) -> list[Outbound]:
     return [Reply(text, buttons)]
 
 
-STATUS_WORDS = {"approved": N_("Approved."), "rejected": N_("Rejected."),
-                "withdrawn": N_("Withdrawn."), "lapsed": N_("Approved too late: not made.")}
+STATUS_WORDS: dict[str, str] = {
+    PurchaseState.APPROVED: N_("Approved."), PurchaseState.REJECTED: N_("Rejected."),
+    PurchaseState.WITHDRAWN: N_("Withdrawn."), PurchaseState.LAPSED: N_("Approved too late: not made.")}
 
 
 async def _list(ctx: Ctx) -> list[Outbound]:

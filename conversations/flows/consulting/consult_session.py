@@ -15,7 +15,7 @@ from conversations.messages import Button, Choice, FileUpload, Inbound, Outbound
 from core.actions import Intent
 from core.consulting.sessions import reviews
 from core.consulting.sessions import service as sessions
-from core.consulting.sessions.lifecycle import CLOSED, LIVE
+from core.consulting.sessions.lifecycle import CLOSED, LIVE, SessionState
 from core.consulting.sessions.notices import elapsed, ended_text, price_text
 from core.consulting.sessions.view import SessionView
 from core.errors import DomainError
@@ -63,7 +63,7 @@ def _status(ctx: Ctx, session: SessionView) -> str:
     now = ctx.uow.clock.now()
     if session.status in CLOSED:
         return _ended(ctx, session) if session.status.startswith("ended") else _("This session is over.")
-    if session.status == "waiting":
+    if session.status == SessionState.WAITING:
         return _("⏳ Waiting for the other party to join ({price}). Type to write to them meanwhile.",
                  price=price_text(session))
     return _("🟢 In session — {elapsed} ({price}). Type, or send a voice note, photo or file: it goes "
@@ -88,7 +88,8 @@ def _buttons(ctx: Ctx, session: SessionView) -> tuple[tuple[Button, ...], ...]:
     options = []
     if session.status in LIVE:
         now = ctx.uow.clock.now()  # the free minutes end on time, before their timer has run
-        free = session.status == "live_free" and (session.paid_from is None or now < session.paid_from)
+        free = session.status == SessionState.LIVE_FREE and (
+            session.paid_from is None or now < session.paid_from)
         options.append((_("⏹ End now — free") if free else _("⏹ End the session"), "end"))
         if ctx.account_id == session.seeker_id and not free and not session.prepaid:
             options.append((_("➕ 15 more minutes"), "extend"))

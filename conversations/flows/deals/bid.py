@@ -16,6 +16,7 @@ from core.catalog.taxonomy import UNITS
 from core.clock import local_time
 from core.deals import auction_rules, auctions, pending_bids
 from core.deals.notices.requests import request_text
+from core.deals.request_rules import RequestState
 from core.i18n import N_, _, present
 from core.ids import parse_id
 from core.money.model import Money
@@ -65,7 +66,7 @@ async def _card(ctx: Ctx) -> list[Outbound]:
     assert request.id is not None and request.deadline is not None  # saved, not a preview
     lines = [request_text(request, local_time(request.deadline, ctx.account.timezone)),
              *standing_lines(standing)]
-    if request.status != "open" or request.closed_at is not None:
+    if request.status != RequestState.OPEN or request.closed_at is not None:
         lines.append(_("Bidding is closed."))
         return [Reply("\n".join(lines), rows((_("✔ Done"), "done")))]
     most, unit = standing.most, _(UNITS.get(request.unit, request.unit))

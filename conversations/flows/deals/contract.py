@@ -10,6 +10,7 @@ from core.actions import Intent
 from core.deals import contract_card
 from core.errors import NotFound
 from core.i18n import N_, _
+from core.process.deals import ContractState
 
 
 async def contract_reply(ctx: Ctx, contract_id: int) -> Reply:
@@ -20,7 +21,8 @@ async def contract_reply(ctx: Ctx, contract_id: int) -> Reply:
                for r in view.rows if r.deal_id is not None]
     if view.first_deal_id is not None:
         buttons.append((_("📄 Terms (PDF)"), go("deal_step", view.first_deal_id, "terms")))
-    if view.role in ("buyer", "seller") and view.contract.status in ("active", "ended"):
+    renewable = (ContractState.ACTIVE, ContractState.ENDED)
+    if view.role in ("buyer", "seller") and view.contract.status in renewable:
         buttons.append((_("🔁 Renew"), go("offer", f"r{view.contract.id}")))
     return Reply(contract_card.contract_text(view), rows(*buttons, (_("✔ Done"), "done"),
                                                          per_row=1))

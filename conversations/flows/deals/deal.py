@@ -27,7 +27,7 @@ from core.deals.notices.parties import next_steps
 from core.errors import NotFound
 from core.i18n import N_, _
 from core.ids import parse_id
-from core.process.deals import DEAL_PROCESS
+from core.process.deals import DEAL_PROCESS, DealState
 
 
 async def deal_card(ctx: Ctx, deal_id: int) -> Reply:
@@ -62,9 +62,9 @@ async def _more(ctx: Ctx, view: deal_views.DealView) -> tuple[tuple[Button, ...]
         thread = await threads.of_listing(ctx.uow, deal.listing_id, deal.buyer_id)
         if thread is not None:
             more.append((_("💬 Messages"), go("thread", thread.id)))
-        if deal.status == "agreed":
+        if deal.status == DealState.AGREED:
             more.append((_("✏ Propose a change"), go("deal_step", deal.id, "change-terms")))
-        if view.role == "seller" and deal.status == "shipped":
+        if view.role == "seller" and deal.status == DealState.SHIPPED:
             more.append((_("🚚 Shipment update"), go("deal_step", deal.id, "update")))
         for name in ("dispute", "cancel-deal"):
             if any(t.name == name for t in DEAL_PROCESS.next_actions(deal.status, view.role)):
@@ -74,7 +74,7 @@ async def _more(ctx: Ctx, view: deal_views.DealView) -> tuple[tuple[Button, ...]
         more.append((_("📄 Terms (PDF)"), go("deal_step", deal.id, "terms")))
     if deal.contract_id is not None:
         more.append((_("📑 Contract #{id}", id=deal.contract_id), go("contract", deal.contract_id)))
-    if deal.status in ("completed", "closed") and view.role in ("buyer", "seller", "admin"):
+    if deal.status in (DealState.COMPLETED, DealState.CLOSED) and view.role in ("buyer", "seller", "admin"):
         more.append((_("🌱 Carbon receipt"), go("deal_step", deal.id, "carbon")))
     return rows(*more, (_("✔ Done"), "done"), per_row=2)
 

@@ -26,6 +26,7 @@ from core.deals.terms import terms_ref
 from core.i18n import N_, _
 from core.ids import parse_id
 from core.notifications.outbox import delivered_to_chat
+from core.process.deals import DealState
 
 FORMS = {"mark-shipped": "ship", "update": "update", "report-quality": "quality",
          "dispute": "dispute", "change-terms": "change"}
@@ -47,7 +48,7 @@ async def _start(ctx: Ctx) -> Next | None:
     ctx.data.update(deal_id=deal_id, step=step)
     if step == "pay":
         return await _pay(ctx)
-    if step == "accept-terms" and view.deal.status == "agreed" and await deal_billing.needed(ctx):
+    if step == "accept-terms" and view.deal.status == DealState.AGREED and await deal_billing.needed(ctx):
         ctx.data["charges"] = view.deal.seller_id == ctx.account_id  # only a seller's VAT rate
         deal_billing.seed(ctx, "billing")
         return Next(state="billing", remember=False)
@@ -92,7 +93,7 @@ async def _terms_prompt(ctx: Ctx) -> list[Outbound]:
     if view.terms is None:
         return [Reply(_("This deal has no terms yet."), rows((_("✔ Done"), "done")))]
     accepted = view.terms.buyer_accepted_at if view.role == "buyer" else view.terms.seller_accepted_at
-    if ctx.data["step"] == "terms" or view.deal.status != "agreed" or accepted \
+    if ctx.data["step"] == "terms" or view.deal.status != DealState.AGREED or accepted \
             or view.role not in ("buyer", "seller"):
         note = _("You accepted this version.") if accepted else _("The frozen terms of the deal.")
         return [await _terms_pdf(ctx, view.terms), Reply(note, rows((_("✔ Done"), "done")))]
@@ -125,11 +126,11 @@ async def _on_terms(ctx: Ctx, msg: Inbound) -> Next:
         return Next.end(menu=False)
     deal = await terms.accept_as_party(ctx.uow, ctx.data["deal_id"], ctx.account.id,
                                       ctx.data["sha256"])
-    if deal.status == "awaiting_payment":
+    if deal.status == DealState.AWAITING_PAYMENT:
         pay = ((Button(_("💳 Pay"), go("deal_step", deal.deal_id, "pay")),),) \
             if deal.buyer_id == ctx.account.id else ()
         return Next.end(Reply(_("✅ Accepted. Both parties have: payment is open."), pay), menu=False)
-    if deal.status == "to_ship":  # paid on terms: the goods go first
+    if deal.status == DealState.TO_SHIP:  # paid on terms: the goods go first
         return Next.end(Reply(
             _("✅ Accepted. Both parties have: the seller ships next, and the invoice comes with "
               "the goods.") if deal.buyer_id == ctx.account.id else

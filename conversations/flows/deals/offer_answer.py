@@ -12,6 +12,7 @@ from core.deals import views as deal_views
 from core.errors import DomainError
 from core.i18n import N_, _, n_
 from core.ids import parse_id
+from core.process.deals import OfferState
 
 
 async def _accepted(ctx: Ctx, deal_id: int) -> str:
@@ -78,7 +79,7 @@ async def _view(ctx: Ctx) -> list[Outbound]:
     view = await deal_views.offer_view(ctx.uow, ctx.data["offer_id"], ctx.account_id)
     offer, role = view.offer, view.role
     text = cards.offer_text(offer, view.listing, view.previous, ctx.uow.policy, ctx.account)
-    if offer.status != "open":
+    if offer.status != OfferState.OPEN:
         return [Reply(text, rows((_("✔ Done"), "done")))]
     if offer.made_by == role:
         return [Reply(text, rows((_("↩ Withdraw"), go("offer_answer", "withdraw", offer.id)),

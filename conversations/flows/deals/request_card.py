@@ -23,9 +23,11 @@ from core.clock import local_time
 from core.deals import auction_rules, auctions, cards, supply_requests
 from core.deals.notices.requests import request_text
 from core.deals.offers import payment_words
+from core.deals.request_rules import RequestState
 from core.deals.request_view import RequestView
 from core.i18n import N_, _, n_, present
 from core.ids import parse_id
+from core.process.deals import OfferState
 
 STATUS = {"open": N_("open for quotes"), "bidding": N_("open for bids"),
           "awarded": N_("awarded"), "closed": N_("closed"),
@@ -84,7 +86,7 @@ async def _card(ctx: Ctx) -> list[Outbound]:
         return await _bidding_card(ctx, request)
     assert request.id is not None and request.deadline is not None  # saved, not a preview
     quotes = await supply_requests.compare(ctx.uow, request.id, ctx.account.id)
-    status = "quotes_closed" if request.status == "open" \
+    status = "quotes_closed" if request.status == RequestState.OPEN \
         and ctx.uow.clock.now() >= request.deadline else request.status
     lines = [request_text(request, local_time(request.deadline, ctx.account.timezone),
                           buyer=True),
@@ -93,11 +95,12 @@ async def _card(ctx: Ctx) -> list[Outbound]:
         lines.append(_("No quotes yet."))
     awards = [(Button(_("✅ Award #{id}", id=row.offer.id),
                       f"@do:{Intent.ANSWER_OFFER.value}:accept:{row.offer.id}"),)
-              for row in quotes if row.offer.status == "open" and request.status == "open"]
+              for row in quotes
+              if row.offer.status == OfferState.OPEN and request.status == RequestState.OPEN]
     for row in quotes:
         lines += [_quote_line(row, request.unit), *_quote_details(row),
                   *_other_terms(row, request)]
-    closing = rows((_("✖ Close the request"), "close")) if request.status == "open" else ()
+    closing = rows((_("✖ Close the request"), "close")) if request.status == RequestState.OPEN else ()
     return [Reply("\n".join(lines), (*awards, *closing, *rows((_("✔ Done"), "done"))))]
 
 
@@ -107,7 +110,7 @@ async def _bidding_card(ctx: Ctx, request: RequestView) -> list[Outbound]:
     assert ctx.account is not None
     assert request.id is not None and request.deadline is not None  # saved, not a preview
     count, ranked = await auctions.board(ctx.uow, request.id, ctx.account.id)
-    status = "bidding" if request.status == "open" else request.status
+    status = "bidding" if request.status == RequestState.OPEN else request.status
     lines = [request_text(request, local_time(request.deadline, ctx.account.timezone),
                           buyer=True),
              _("Status: {status}", status=_(STATUS.get(status, status)))]
@@ -122,13 +125,13 @@ async def _bidding_card(ctx: Ctx, request: RequestView) -> list[Outbound]:
         line = _("{rank}. {seller}: {price} per {unit}", rank=row.rank, seller=row.seller,
                  price=row.price, unit=unit)
         lines.append(f"✅ {line} — " + _("awarded") if row.awarded else line)
-    refresh = rows((_("↻ Refresh"), "refresh")) if request.status == "open" else ()
+    refresh = rows((_("↻ Refresh"), "refresh")) if request.status == RequestState.OPEN else ()
     return [Reply("\n".join(lines), (*refresh, *rows((_("✔ Done"), "done"))))]
 
 
 def _quote_line(row: supply_requests.QuoteRow, unit: str) -> str:
     offer = row.offer
-    awarded = offer.status == "accepted"
+    awarded = offer.status == OfferState.ACCEPTED
     facts = {"id": offer.id, "seller": row.seller,
              "quantity": present.quantity(row.quantity, unit),
              "price": row.price, "total": row.total,

@@ -12,6 +12,7 @@ from conversations.forms import Form
 from conversations.messages import Choice, FileUpload, Inbound, Outbound, Reply, go, rows
 from core.catalog import lifecycle, listings, media
 from core.catalog import rules as listing_rules
+from core.catalog.rules import ListingState
 from core.errors import DomainError
 from core.i18n import N_, _, present
 from core.ids import parse_id
@@ -105,7 +106,7 @@ async def _preview(ctx: Ctx) -> list[Outbound]:
     text = _("Preview — this is how buyers will see it:") + "\n\n" + card_text(
         listing, show_status=True)
     first, last = ((_("🚀 Publish"), "publish"), (_("💾 Keep as draft"), "later"))
-    if listing.status != "draft":  # a live listing's edits are saved as they are made
+    if listing.status != ListingState.DRAFT:  # a live listing's edits are saved as they are made
         first, last = (_("✔ Done"), "close"), (_("📦 My listings"), go("mylistings"))
     edit = _("✏ Edit the details") if ctx.forms_at_once else _("➕ Add details / ✏ Edit a field")
     return [Reply(text, rows(first, (edit, "edit"),
@@ -179,7 +180,7 @@ async def _edited(ctx: Ctx, values: dict[str, Any]) -> Next:
     if "product_type" in values:
         ctx.data["type"] = values["product_type"]
     ctx.data.get("_forms", {}).pop("edit", None)
-    if listing.status == "pending_review":  # it was live and moderation is on
+    if listing.status == ListingState.PENDING_REVIEW:  # it was live and moderation is on
         return Next.end(Reply(_(BACK_TO_REVIEW)))
     return Next(state="preview", replies=[Reply(_("✅ Saved."))], remember=False)
 

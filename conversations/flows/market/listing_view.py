@@ -22,7 +22,9 @@ from conversations.messages import (
 from core.actions import Intent
 from core.catalog import views
 from core.catalog import watchlist as watching
+from core.catalog.lifecycle import STATUS_LABELS
 from core.catalog.listing_card import ListingCard, viewable_card
+from core.catalog.rules import ListingState
 from core.catalog.taxonomy import carbon_method
 from core.errors import NotFound
 from core.i18n import N_, _
@@ -48,10 +50,10 @@ async def _card(ctx: Ctx, listing: ListingCard) -> Reply:
     mine = listing.seller_id == ctx.account_id
     watched = ctx.account is not None and await watching.is_watching(
         ctx.uow, ctx.account.id, listing.id)
-    options = _trade_buttons(listing) if not mine and listing.status == "published" else []
+    options = _trade_buttons(listing) if not mine and listing.status == ListingState.PUBLISHED else []
     options += [(_("☆ Remove from watchlist") if watched else _("⭐ Save to watchlist"), "watch"),
                 (_("🌱 How the carbon estimate works"), "carbon")]
-    if listing.status == "published":
+    if listing.status == ListingState.PUBLISHED:
         options.append(share_button(f"listing:{listing.id}"))
     if listing.documents:
         options.append((_("📄 Documents"), "docs"))
@@ -142,7 +144,8 @@ async def _watchlist(ctx: Ctx) -> list[Outbound]:
     if not saved:
         return [Reply(_("Your watchlist is empty. Save listings from search results with ⭐."),
                       rows((_("Done"), "done")))]
-    items = tuple(ListItem(f"{w.title}" + ("" if w.status == "published" else f" ({w.status})"),
+    items = tuple(ListItem(f"{w.title}" + ("" if w.status == ListingState.PUBLISHED
+                                           else f" ({_(STATUS_LABELS[w.status]).lower()})"),
                            summary(w), Button(_("View"), f"v:{w.id}")) for w in saved[:20])
     return [ListPage(_("⭐ Your watchlist"), items, 1, 1), Reply(_("Open one, or Done."),
                                                              rows((_("Done"), "done")))]
