@@ -194,6 +194,8 @@ async def test_a_connection_dropped_mid_transaction_gives_its_turn_back_when_col
         await asyncio.sleep(0.2)
         async with asyncio.timeout(5), engine.begin() as connection:
             await connection.execute(text("INSERT INTO t VALUES (2)"))
+            kept = (await connection.execute(text("SELECT n FROM t ORDER BY n"))).scalars().all()
+        assert kept == [2]  # the next transaction ran; the dropped one's row was rolled back
     finally:
         await engine.dispose()
 
@@ -230,6 +232,9 @@ async def test_a_connection_used_again_after_it_was_dropped_takes_a_turn_of_its_
         async with asyncio.timeout(5):
             await asyncio.gather(*waiting)
         await reused.close()
+        async with engine.connect() as connection:
+            kept = (await connection.execute(text("SELECT n FROM t ORDER BY n"))).scalars().all()
+        assert kept == [2, 3]  # both waiting transactions had their turn
     finally:
         await engine.dispose()
 
