@@ -146,7 +146,8 @@ async def test_a_transaction_cancelled_mid_statement_stays_cancelled_and_frees_i
     """A worker stopping cancels a transaction in the middle of a statement: SQLAlchemy drops
     the connection, and the turn goes back with it. The rollback that follows must not fail
     (its error would replace the cancellation, and a loop that catches errors would go on
-    after being told to stop)."""
+    after being told to stop), and SQLite's lock is released with the transaction: the
+    dropped connection's close left it held, and the next transaction failed after 30 s."""
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/cancel.db")
     slow = text("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000000)"
                 " SELECT count(*) FROM n")
@@ -163,8 +164,10 @@ async def test_a_transaction_cancelled_mid_statement_stays_cancelled_and_frees_i
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
-        turns = sqlite_turns.turns_of(str(engine.url.database))
+        turns = sqlite_turns.turns_of(sqlite_turns.on_file(engine.url) or "")
         assert turns.holder is None  # the next transaction of the process may take it
+        async with asyncio.timeout(5), engine.begin() as connection:  # and SQLite's lock is free
+            assert (await connection.execute(text("SELECT 1"))).scalar() == 1
     finally:
         await engine.dispose()
 

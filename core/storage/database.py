@@ -10,6 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
+from sqlalchemy.util.concurrency import in_greenlet
 
 from core.errors import OutsideFirst
 from core.storage.sqlite_turns import EngineTurns, on_file
@@ -62,6 +63,19 @@ def _make_sqlite_serial(engine: AsyncEngine, *, on_time: bool) -> None:
     # to luckier ones in between).
     database = on_file(engine.url)
     turns = None if database is None else EngineTurns(engine, database, first=on_time)
+
+    @event.listens_for(engine.sync_engine.pool, "invalidate")
+    def _end_its_transaction(dbapi_connection: Any, _record: Any, _exc: Any) -> None:
+        # A statement cancelled while it runs (a worker stopping, a probe's timeout) drops its
+        # connection, whose close then waits on a cursor nobody finalises: SQLite kept the
+        # file's lock, and every other connection waited 30 s and failed "database is locked".
+        # Rolling the transaction back first ends it, pending statement and lock with it.
+        if dbapi_connection is None or not in_greenlet():
+            return
+        try:
+            dbapi_connection.rollback()
+        except Exception:
+            log.debug("rollback of a dropped SQLite connection failed", exc_info=True)
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
