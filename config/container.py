@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from config import event_wiring
@@ -43,6 +44,7 @@ from core.policy import BookingPolicy, Policy
 from core.sealed import Sealer
 from core.storage.change_feed import ChangeFeed
 from core.storage.database import create_engine, session_factory
+from core.storage.sqlite_turns import on_file
 from core.storage.uow import UnitOfWork
 from payments import receipts
 from payments.service import PaymentsService
@@ -148,8 +150,10 @@ def build(settings: Settings, *, clock: Clock | None = None,
     clock = clock or SystemClock()
     db = db or create_engine(settings.database_url, pool_size=settings.database_pool_size)
     sessions = session_factory(db)
-    # A database in memory is one connection's own: there the one pool serves.
-    on_time_db = None if ":memory:" in settings.database_url else create_engine(
+    # A database in memory is one connection's own, however its URL is written
+    # ("sqlite+aiosqlite://" too): there the one pool serves.
+    in_memory = settings.is_sqlite and on_file(make_url(settings.database_url)) is None
+    on_time_db = None if in_memory else create_engine(
         settings.database_url, pool_size=ON_TIME_CONNECTIONS, on_time=True)
     policy = Policy(
         email_code_ttl_minutes=settings.email_code_ttl_minutes,

@@ -6,6 +6,7 @@ import asyncio
 import subprocess
 import sys
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import select, text, update
@@ -157,3 +158,19 @@ def test_the_pool_size_setting_sizes_each_workers_postgresql_pool():
     engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
     assert (engine.pool.size(), engine.pool._max_overflow) == (8, 2)  # a quarter more at peaks
     assert Settings().database_pool_size == databases.TEST_POOL_SIZE  # the tests' environment
+
+
+@pytest.mark.parametrize("url", ["sqlite+aiosqlite://", "sqlite+aiosqlite:///:memory:"])
+async def test_a_database_in_memory_has_no_second_engine_for_work_due_at_a_moment(url, tmp_path):
+    """However its URL is written, a database in memory is its one connection's own: a second
+    engine would open a second, empty database, and the bidding close would find nothing."""
+    from config.container import build
+    from config.settings import Settings
+
+    app = build(Settings(database_url=url, environment="test",  # type: ignore[call-arg]
+                         data_dir=str(tmp_path / "data")))
+    try:
+        assert app.on_time_db is None
+        assert app.on_time_uow()._sessions is app.sessions
+    finally:
+        await app.close()
