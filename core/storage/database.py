@@ -47,13 +47,15 @@ def _make_sqlite_serial(engine: AsyncEngine, *, on_time: bool) -> None:
     # pysqlite's own BEGIN is deferred: a read followed by a write can then fail or, worse,
     # act on a stale read. Taking over BEGIN and issuing BEGIN IMMEDIATE makes
     # check-then-update safe, as the SQLAlchemy docs recommend for SQLite.
+    database = on_file(engine.url)  # None: a database in memory, however its URL is written
+
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
-        if ":memory:" not in str(engine.url):
+        if database is not None:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -61,7 +63,6 @@ def _make_sqlite_serial(engine: AsyncEngine, *, on_time: bool) -> None:
     # One transaction runs at a time: within the process they take turns in order, rather
     # than in SQLite's polling (a waiter sleeps up to 100 ms between tries, and loses the lock
     # to luckier ones in between).
-    database = on_file(engine.url)
     turns = None if database is None else EngineTurns(engine, database, first=on_time)
 
     @event.listens_for(engine.sync_engine.pool, "invalidate")

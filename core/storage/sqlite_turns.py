@@ -111,8 +111,8 @@ class EngineTurns:
         # The turns held by this engine's connections, by connection: a connection collected
         # by the garbage collector is given back from whatever thread that runs in.
         self._held: dict[int, tuple[object, Turns]] = {}
-        event.listen(engine.sync_engine, "commit", self._ended)
-        event.listen(engine.sync_engine, "rollback", self._ended)
+        event.listen(engine.sync_engine, "commit", self.give_back)
+        event.listen(engine.sync_engine, "rollback", self.give_back)
         for gone in ("checkin", "reset", "invalidate", "close", "detach", "close_detached"):
             event.listen(engine.sync_engine.pool, gone, self._gone)
 
@@ -132,9 +132,7 @@ class EngineTurns:
         self._held[id(holder)] = (holder, turns)
 
     def give_back(self, connection: Connection) -> None:
-        self._give_back(_holder(connection))
-
-    def _ended(self, connection: Connection) -> None:
+        """The transaction ended (committed, rolled back, or its BEGIN failed)."""
         self._give_back(_holder(connection))
 
     def _gone(self, dbapi_connection: Any, *_: Any) -> None:
