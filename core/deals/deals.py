@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import case, update
+from sqlalchemy import bindparam, case, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core.catalog.events import ListingChanged
@@ -22,6 +22,7 @@ from core.operators.roles import may_act
 from core.process import timers
 from core.process.deals import BUYER, DEAL_PROCESS, SELLER
 from core.process.model import ADMIN, SYSTEM
+from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 
 NOTHING_LEFT = ("cancel-not-shipped",)  # refunded before the goods left: the stock returns
@@ -58,13 +59,13 @@ async def take(uow: UnitOfWork, deal_id: int, transition: str, actor_id: int | N
         transition = "accept-terms-on-terms"
     role = await role_of(uow, deal, actor_id)
     step = DEAL_PROCESS.check(transition, deal.status, role)
-    source = deal.status
-    moved = await uow.session.execute(update(Deal).where(
-        Deal.id == deal.id, Deal.status == source)
-        .values(status=step.target, updated_at=uow.clock.now()))
-    if moved.rowcount != 1:  # type: ignore[attr-defined]
+    source, now = deal.status, uow.clock.now()
+    moved = await (await uow.core()).execute(_MOVE, {
+        "d_id": deal.id, "d_from": source, "d_to": step.target, "d_at": now})
+    if moved.rowcount != 1:
         raise Conflict(_("That deal moved on a moment ago; look at it again."))
     set_committed_value(deal, "status", step.target)  # what the row now holds: no second UPDATE
+    set_committed_value(deal, "updated_at", now)
     if transition in ACCEPTING:  # the terms are final: so is the VAT on the price
         await sale_vat.fix(uow, deal)
     if step.target == source:  # an escalation: the state's timers run again
@@ -76,8 +77,16 @@ async def take(uow: UnitOfWork, deal_id: int, transition: str, actor_id: int | N
         await _return_stock(uow, deal)
     if step.target == "closed":  # the rating window closed: whatever was given is shown
         await ratings.publish(uow, deal.id)
-    uow.emit(DealMoved(deal.id, transition, source, step.target, role or ""))
+    uow.emit(DealMoved(deal.id, transition, source, step.target, role or "",
+                       on_terms=bool(deal.payment_days)))
     return deal
+
+
+# Built once, run on the transaction's connection: every step of every deal takes it.
+_DEALS = table_of(Deal)
+_MOVE = (update(_DEALS).where(_DEALS.c.id == bindparam("d_id"),
+                              _DEALS.c.status == bindparam("d_from"))
+         .values(status=bindparam("d_to"), updated_at=bindparam("d_at")))
 
 
 async def run_due(uow: UnitOfWork) -> list[tuple[int, str]]:

@@ -15,6 +15,7 @@ class DealMoved(Event):
     source: str
     target: str
     by: str = ""  # the role that took it: buyer, seller, admin or system
+    on_terms: bool = False  # paid on terms (invoiced after shipping), not into escrow first
 
 
 @dataclass(frozen=True)

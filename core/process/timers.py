@@ -4,14 +4,35 @@ reminders sent before a deadline are recorded here too, once per timer and offse
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from core.process.model import Process
 from core.process.tables import ProcessReminder, ProcessTimer
+from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 from core.storage.upsert import dialect_insert
+
+
+@dataclass
+class _Started:
+    """A timer row written with the transaction's other new timers at commit (every move of
+    every process starts some: one INSERT for them all, without the ORM's flush)."""
+
+    process: str
+    subject_id: int
+    state: str
+    fires: str
+    due_at: datetime
+
+
+_TIMERS = table_of(ProcessTimer)
+_STOP = (update(_TIMERS).where(
+    _TIMERS.c.process == bindparam("t_process"), _TIMERS.c.subject_id == bindparam("t_subject"),
+    _TIMERS.c.state == bindparam("t_state"), _TIMERS.c.done_at.is_(None))
+    .values(done_at=bindparam("t_at")))
 
 
 def start(uow: UnitOfWork, process: Process, subject_id: int, state: str,
@@ -20,15 +41,21 @@ def start(uow: UnitOfWork, process: Process, subject_id: int, state: str,
     an offer's own expiry)."""
     now = uow.clock.now()
     for timer in process.timers_in(state):
-        uow.add(ProcessTimer(process=process.name, subject_id=subject_id, state=state,
-                             fires=timer.fires,
-                             due_at=(due or {}).get(timer.fires) or now + timer.after))
+        uow.stage(_TIMERS, _Started(process.name, subject_id, state, timer.fires,
+                                    (due or {}).get(timer.fires) or now + timer.after))
+
+
+async def _written(uow: UnitOfWork) -> None:
+    """Timers started in this transaction are in the table before it is asked about them."""
+    if uow.staged(_Started):
+        await uow.write_staged()
 
 
 async def restart(uow: UnitOfWork, process: Process, subject_id: int, state: str,
                   due: dict[str, datetime] | None = None) -> None:
     """The state was entered again (an escalation, an extension): its timers run again, due
     `every` (or `after`) from now or when `due` says, and their reminders may go again."""
+    await _written(uow)
     for timer in process.timers_in(state):
         due_at = (due or {}).get(timer.fires) or uow.clock.now() + (timer.every or timer.after)
         again = (await uow.session.execute(update(ProcessTimer).where(
@@ -47,16 +74,17 @@ async def restart(uow: UnitOfWork, process: Process, subject_id: int, state: str
 
 async def stop(uow: UnitOfWork, process: Process, subject_id: int, state: str) -> None:
     """The state was left: its timers will not fire."""
-    await uow.session.execute(update(ProcessTimer).where(
-        ProcessTimer.process == process.name, ProcessTimer.subject_id == subject_id,
-        ProcessTimer.state == state, ProcessTimer.done_at.is_(None))
-        .values(done_at=uow.clock.now()))
+    await _written(uow)
+    await (await uow.core()).execute(_STOP, {
+        "t_process": process.name, "t_subject": subject_id, "t_state": state,
+        "t_at": uow.clock.now()})
 
 
 async def schedule(uow: UnitOfWork, process: Process, subject_id: int, state: str,
                    due: dict[str, datetime]) -> None:
     """Run these timers of `state` due at the given times (by transition), whether or not the
     state ran them before; a timer whose time moved may remind again."""
+    await _written(uow)
     rows = {row.fires: row for row in (await uow.session.execute(select(ProcessTimer).where(
         ProcessTimer.process == process.name, ProcessTimer.subject_id == subject_id,
         ProcessTimer.state == state))).scalars()}
@@ -75,6 +103,7 @@ async def schedule(uow: UnitOfWork, process: Process, subject_id: int, state: st
 async def running_due(uow: UnitOfWork, process: Process, subject_id: int, state: str,
                       fires: str) -> datetime | None:
     """When this running timer of `state` falls due; None when it is not running."""
+    await _written(uow)
     return (await uow.session.execute(select(ProcessTimer.due_at).where(
         ProcessTimer.process == process.name, ProcessTimer.subject_id == subject_id,
         ProcessTimer.state == state, ProcessTimer.fires == fires,
@@ -90,6 +119,7 @@ def _of(processes: Process | tuple[Process, ...] | None) -> list[str] | None:
 async def due(uow: UnitOfWork, process: Process | tuple[Process, ...] | None = None,
               limit: int = 100) -> list[int]:
     """Ids of the timers due now (of these processes, or all), the oldest deadline first."""
+    await _written(uow)
     query = select(ProcessTimer.id).where(ProcessTimer.done_at.is_(None),
                                           ProcessTimer.due_at <= uow.clock.now())
     if (names := _of(process)) is not None:
@@ -137,6 +167,7 @@ async def upcoming(uow: UnitOfWork, within: timedelta,
                    process: Process | tuple[Process, ...] | None = None) -> list[ProcessTimer]:
     """Running timers (of these processes, or all) due within `within` from now but not yet:
     those reminders are about."""
+    await _written(uow)
     now = uow.clock.now()
     query = select(ProcessTimer).where(ProcessTimer.done_at.is_(None), ProcessTimer.due_at > now,
                                        ProcessTimer.due_at <= now + within)

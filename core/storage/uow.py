@@ -162,6 +162,10 @@ class UnitOfWork:
         """The rows of `cls` staged so far in this transaction."""
         return [row for _, row in self._staged if isinstance(row, cls)]
 
+    async def write_staged(self) -> None:
+        """Write the rows staged so far now, before a statement that reads their table."""
+        await self._write_staged()
+
     async def _write_staged(self) -> None:
         if not self._staged:
             return

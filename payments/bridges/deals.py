@@ -102,8 +102,8 @@ class DealPayments:
     async def after_moves(self, events: Sequence[DealMoved]) -> None:
         """After commit: open, release, refund or split as the deal's new state asks."""
         for event in events:
-            if event.target not in MONEY_MOVES + ON_TERMS_MOVES:
-                continue  # paid, delivered…: nothing for the money layer to do
+            if event.target not in MONEY_MOVES + (ON_TERMS_MOVES if event.on_terms else ()):
+                continue  # paid, delivered, an escrow deal shipped…: no money moves
             await self._settle(event.deal_id, event.target)
 
     async def _settle(self, deal_id: int, target: str) -> None:

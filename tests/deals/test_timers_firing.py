@@ -186,3 +186,23 @@ def test_the_scheduler_runs_the_timer_reminder_and_money_jobs_and_the_catalogues
     assert every["deal-money-catch-up"] == timedelta(minutes=5)
     assert {"listings-expiry", "alerts-digest", "catalog-sync"} <= {
         job.id for job in scheduler.get_jobs()}
+
+
+async def test_timers_started_in_a_transaction_are_stopped_and_read_in_that_transaction(app):
+    """A state's timers are written at commit in one INSERT; a stop, restart or read in the
+    same transaction writes them first, so a state entered and left at once leaves none running."""
+    from core.process import timers
+    from core.process.deals import DEAL_PROCESS
+
+    async with app.uow() as uow:
+        timers.start(uow, DEAL_PROCESS, 424242, "awaiting_payment")
+        assert await timers.running_due(uow, DEAL_PROCESS, 424242, "awaiting_payment",
+                                        "cancel-unpaid") is not None
+        timers.start(uow, DEAL_PROCESS, 434343, "to_ship")
+        await timers.stop(uow, DEAL_PROCESS, 434343, "to_ship")
+        await uow.commit()
+    async with app.uow() as uow:
+        rows = (await uow.session.execute(select(
+            ProcessTimer.subject_id, ProcessTimer.done_at.is_(None)).where(
+            ProcessTimer.subject_id.in_((424242, 434343))))).all()
+    assert sorted(rows) == [(424242, True), (434343, False)]
