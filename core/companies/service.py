@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Integer, bindparam, select, update
 
@@ -90,15 +91,30 @@ _SEAT = (select(Company, CompanyMember).join(CompanyMember, CompanyMember.compan
          .where(CompanyMember.account_id == bindparam("account_id", type_=Integer)))
 
 
+_SEATS = "company-seats"  # account id → its (company, membership) rows, this transaction
+
+
 async def seat_of(uow: UnitOfWork, account_id: int | None) -> Seat | None:
-    """The account's company and membership, or None when it belongs to none."""
+    """The account's company and membership, or None when it belongs to none.
+
+    Asked of both parties at several steps of one deal's transaction (limits, billing, the
+    deal's company): the rows are read once per transaction and the seat drawn from them each
+    time, so a change to the company or membership made meanwhile is in it; a member joining
+    or leaving forgets what was read (`_seats_changed`)."""
     if account_id is None:
         return None
-    row = (await uow.session.execute(_SEAT, {"account_id": account_id})).first()
+    known = uow.kept(_SEATS, dict[int, Any])
+    if account_id not in known:
+        known[account_id] = (await uow.session.execute(_SEAT, {"account_id": account_id})).first()
+    row = known[account_id]
     if not row:
         return None
     company, member = row
     return Seat(company_view(company), tuple(member.roles or ()), _limit_of(member))
+
+
+def _seats_changed(uow: UnitOfWork) -> None:
+    uow.session.info.pop(_SEATS, None)
 
 
 async def seat_may(uow: UnitOfWork, account_id: int, what: str) -> Seat:
@@ -125,6 +141,7 @@ async def found(uow: UnitOfWork, account_id: int, name: str,
     await uow.session.flush()
     uow.add(CompanyMember(company_id=company.id, account_id=account_id, roles=list(rules.ROLES),
                           joined_at=now))
+    _seats_changed(uow)
     await audit(uow, company.id, account_id, "founded", f"company:{company.id}", name=company.name)
     return company_view(company)
 
@@ -257,6 +274,7 @@ async def remove(uow: UnitOfWork, actor_id: int, account_id: int) -> None:
     if rules.ADMIN in (member.roles or []):
         await _keep_an_admin(uow, seat.company.id)
     await uow.session.delete(member)
+    _seats_changed(uow)
     await audit(uow, seat.company.id, actor_id, "left" if account_id == actor_id else "removed",
                 f"account:{account_id}")
 
@@ -309,6 +327,7 @@ async def _seat(uow: UnitOfWork, company_id: int, account_id: int, roles: list[s
     uow.add(CompanyMember(company_id=company_id, account_id=account_id, roles=roles,
                           limit_minor=limit_minor, limit_currency=currency,
                           joined_at=uow.clock.now()))
+    _seats_changed(uow)
     await uow.session.flush()
     await audit(uow, company_id, by, "joined", f"account:{account_id}", roles=roles)
     uow.emit(MemberJoined(company_id, account_id))

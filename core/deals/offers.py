@@ -11,8 +11,9 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, case, select, update
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from core.catalog.events import ListingChanged
 from core.catalog.listing_card import ListingCard
@@ -31,6 +32,7 @@ from core.i18n import N_, _, present
 from core.money.model import Money
 from core.process import timers
 from core.process.deals import BUYER, DEAL_PROCESS, OFFER_PROCESS, SELLER, OfferState
+from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 
 # How people call the provider's payment method types (Stripe's names).
@@ -416,10 +418,9 @@ async def _close(uow: UnitOfWork, offer: Offer, status: str, reason: str | None 
 async def _moved(uow: UnitOfWork, offer: Offer, status: str, reason: str | None = None) -> bool:
     """open → `status` by a conditional update; False when it was no longer open."""
     now = uow.clock.now()
-    done = await uow.session.execute(update(Offer).where(
-        Offer.id == offer.id, Offer.status == OfferState.OPEN)
-        .values(status=status, decided_at=now, reason=reason))
-    if done.rowcount != 1:  # type: ignore[attr-defined]
+    done = await (await uow.core()).execute(_DECIDE, {
+        "o_id": offer.id, "o_to": status, "o_at": now, "o_reason": reason})
+    if done.rowcount != 1:
         return False
     for name, value in (("status", status), ("decided_at", now), ("reason", reason)):
         set_committed_value(offer, name, value)  # what the row now holds: no second UPDATE
@@ -438,11 +439,29 @@ async def _listing(uow: UnitOfWork, listing_id: int) -> Listing:
 async def _reserve(uow: UnitOfWork, listing_id: int, milli: int) -> None:
     """Take the quantity from the stock in one conditional update: two buyers accepting the
     last tonnes at once can't both get them; the listing sells out at zero."""
-    taken = await uow.session.execute(update(Listing).where(
-        Listing.id == listing_id, Listing.status == ListingState.PUBLISHED, Listing.quantity_milli >= milli)
-        .values(quantity_milli=Listing.quantity_milli - milli, updated_at=uow.clock.now()))
-    if taken.rowcount != 1:  # type: ignore[attr-defined]
+    now = uow.clock.now()
+    left = (await (await uow.core()).execute(_RESERVE, {
+        "l_id": listing_id, "l_milli": milli, "l_at": now})).first()
+    if left is None:
         raise Conflict(_("Not enough is left on that listing any more."))
-    await uow.session.execute(update(Listing).where(
-        Listing.id == listing_id, Listing.quantity_milli == 0).values(status="sold_out"))
+    held = uow.session.identity_map.get(identity_key(Listing, listing_id))
+    if held is not None:  # the session's row, as the row now is
+        for name, value in (*left._mapping.items(), ("updated_at", now)):
+            set_committed_value(held, name, value)
     uow.emit(ListingChanged(listing_id, "published"))
+
+
+# Built once, run on the transaction's connection: every offer answered and every deal agreed
+# takes them. The session's rows are updated by hand (`_moved`) or not held (the listing).
+_OFFERS, _LISTINGS = table_of(Offer), table_of(Listing)
+_DECIDE = (update(_OFFERS).where(_OFFERS.c.id == bindparam("o_id"),
+                                 _OFFERS.c.status == OfferState.OPEN.value)
+           .values(status=bindparam("o_to"), decided_at=bindparam("o_at"),
+                   reason=bindparam("o_reason")))
+_LEFT = _LISTINGS.c.quantity_milli - bindparam("l_milli")
+_RESERVE = (update(_LISTINGS).where(
+    _LISTINGS.c.id == bindparam("l_id"), _LISTINGS.c.status == ListingState.PUBLISHED.value,
+    _LISTINGS.c.quantity_milli >= bindparam("l_milli"))
+    .values(quantity_milli=_LEFT, updated_at=bindparam("l_at"),
+            status=case((_LEFT == 0, ListingState.SOLD_OUT.value), else_=_LISTINGS.c.status))
+    .returning(_LISTINGS.c.quantity_milli, _LISTINGS.c.status))

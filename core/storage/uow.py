@@ -42,6 +42,7 @@ class Savepoint:
     async def rollback(self) -> None:
         await self._tx.rollback()
         self._uow._staged.clear()
+        self._uow.session.info.clear()  # what `kept` remembered may have been undone with it
 
     async def commit(self) -> None:
         await self._tx.commit()

@@ -238,3 +238,22 @@ async def test_the_other_approvers_card_is_replaced_by_who_decided(app):
     assert [bool(p["buttons"]) for p in told_alice] == [True, False]  # the card, then who decided
     assert "Carl rejected Anna's purchase" in told_alice[-1]["text"]
     assert not any("Carl rejected" in p["text"] for p in await told(app, "carl"))
+
+
+async def test_a_seat_read_earlier_in_a_transaction_follows_what_the_transaction_changes(app):
+    """The seat is read once per transaction (a deal asks it at every step); a company founded,
+    a limit set or a member removed in the same transaction is in the next answer."""
+    alice, anna = [await make_account(app, name, roles=("buyer",)) for name in ("alice", "anna")]
+    async with app.uow() as uow:
+        assert await companies.seat_of(uow, alice.id) is None
+        await companies.found(uow, alice.id, "Baltic Heat AS")
+        assert (await companies.seat_of(uow, alice.id)).company.name == "Baltic Heat AS"
+        code = await companies.invite(uow, alice.id, ["buyer"], None)
+        assert await companies.seat_of(uow, anna.id) is None
+        await companies.join(uow, anna.id, code.code)
+        assert (await companies.seat_of(uow, anna.id)).limit is None
+        await companies.set_limit(uow, alice.id, anna.id, Money.parse("500", "EUR"))
+        assert (await companies.seat_of(uow, anna.id)).limit == Money.parse("500", "EUR")
+        await companies.remove(uow, alice.id, anna.id)
+        assert await companies.seat_of(uow, anna.id) is None
+        await uow.commit()
