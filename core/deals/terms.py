@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Integer, bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core.deals import deadline_words, deals, pay_terms
@@ -21,6 +21,7 @@ from core.i18n import _
 from core.notifications.outbox import document_made
 from core.process.deals import BUYER, DEAL_PROCESS, SELLER, DealState
 from core.process.model import span
+from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 
 
@@ -48,6 +49,7 @@ async def propose(uow: UnitOfWork, deal_id: int, actor_id: int, body: dict[str, 
                         body=body, sha256=fingerprint(body), created_at=uow.clock.now())
     uow.add(version)
     await uow.session.flush()
+    _written(uow, version)
     document_made(uow, terms_ref(version.id))
     return version
 
@@ -108,13 +110,29 @@ async def first_version(uow: UnitOfWork, deal: Deal, terms: dict[str, Any]) -> D
                         created_at=uow.clock.now())
     uow.add(version)
     await uow.session.flush()
+    _written(uow, version)
     document_made(uow, terms_ref(version.id))
     return version
 
 
+_CURRENT = "deal-terms-current"  # deal id → its latest version, as this transaction knows it
+
+
 async def current(uow: UnitOfWork, deal_id: int) -> DealTerms | None:
-    return (await uow.session.execute(select(DealTerms).where(DealTerms.deal_id == deal_id)
-                                      .order_by(DealTerms.version.desc()).limit(1))).scalar()
+    """The deal's latest version of the terms: read once per transaction (a card, an
+    acceptance and its invoice lines each ask), and the one this transaction wrote."""
+    known = uow.kept(_CURRENT, dict[int, DealTerms | None])
+    if deal_id not in known:
+        known[deal_id] = (await uow.session.execute(_LATEST, {"deal_id": deal_id})).scalar()
+    return known[deal_id]
+
+
+def _written(uow: UnitOfWork, version: DealTerms) -> None:
+    uow.kept(_CURRENT, dict[int, DealTerms | None])[version.deal_id] = version
+
+
+_LATEST = (select(DealTerms).where(DealTerms.deal_id == bindparam("deal_id", type_=Integer))
+           .order_by(DealTerms.version.desc()).limit(1))
 
 
 async def accept(uow: UnitOfWork, deal_id: int, actor_id: int, sha256: str) -> Deal:
@@ -127,12 +145,9 @@ async def accept(uow: UnitOfWork, deal_id: int, actor_id: int, sha256: str) -> D
     latest = await current(uow, deal_id)
     if latest is None or latest.sha256 != sha256:
         raise Conflict(_("Those terms were changed; read the new version and accept that one."))
-    column = DealTerms.buyer_accepted_at if role == BUYER else DealTerms.seller_accepted_at
     # Both acceptance times, as the update returned them or as they stand.
-    marked: tuple[datetime | None, datetime | None] | None = (await uow.session.execute(
-        update(DealTerms).where(DealTerms.id == latest.id, column.is_(None))
-        .values({column.key: uow.clock.now()})
-        .returning(DealTerms.buyer_accepted_at, DealTerms.seller_accepted_at))).first()
+    marked: tuple[datetime | None, datetime | None] | None = (await (await uow.core()).execute(
+        _ACCEPT[role], {"t_id": latest.id, "t_at": uow.clock.now()})).first()
     if marked is None:  # accepted already (a double tap): read both as they stand
         await uow.session.refresh(latest)
         marked = (latest.buyer_accepted_at, latest.seller_accepted_at)
@@ -144,6 +159,18 @@ async def accept(uow: UnitOfWork, deal_id: int, actor_id: int, sha256: str) -> D
     if all(marked) and deal.status == DealState.AGREED:
         await deals.take(uow, deal_id, "accept-terms", None)
     return deal
+
+
+def _acceptance(column: Any) -> Any:
+    # Built once per party, run on the transaction's connection (the session's row is updated
+    # by hand above): the party's acceptance time, set only if it is not yet.
+    table = table_of(DealTerms)
+    return (update(table).where(table.c.id == bindparam("t_id"), table.c[column].is_(None))
+            .values({column: bindparam("t_at")})
+            .returning(table.c.buyer_accepted_at, table.c.seller_accepted_at))
+
+
+_ACCEPT = {BUYER: _acceptance("buyer_accepted_at"), SELLER: _acceptance("seller_accepted_at")}
 
 
 # What the flows are answered with (they hold no row).
