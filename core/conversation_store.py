@@ -185,7 +185,7 @@ async def orphaned(uow: UnitOfWork, source: str, external_id: str) -> bool:
     """Whether an update handled before still owes its answer and the worker that owes it has
     died (the channel delivers an update again when it had no 2xx). True once: the debt passes
     to this worker, which answers again."""
-    row = await uow.session.get(ProcessedUpdate, (source, external_id))
+    row = await uow.get(ProcessedUpdate, (source, external_id))
     if row is None or row.owed_by is None or await workers.alive(uow, row.owed_by):
         return False
     claimed = await uow.session.execute(

@@ -23,7 +23,7 @@ async def issue(uow: UnitOfWork, escrow: Escrow, journal: int) -> Invoice | None
     kept = Money(escrow.commission, escrow.currency)  # what the money layer kept, after any discount
     if escrow.payee_id is None or kept.amount <= 0:
         return None
-    payee = await uow.session.get(Account, escrow.payee_id)
+    payee = await uow.get(Account, escrow.payee_id)
     details = billing.from_account(payee) if payee else None
     country = details.country if details else (payee.country if payee else None)
     issuer = ISSUER["issuer"]

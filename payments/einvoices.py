@@ -132,12 +132,12 @@ async def facts_of(uow: UnitOfWork, invoice: Invoice) -> Facts | None:
     if invoice.number is None or invoice.kind not in ("payment", "charge", "commission",
                                                       "credit_note", "terms"):
         return None
-    escrow = await uow.session.get(Escrow, invoice.escrow_id)
+    escrow = await uow.get(Escrow, invoice.escrow_id)
     if escrow is None:
         return None
     original, preceding = invoice, None
     if invoice.kind == "credit_note":
-        preceding = await uow.session.get(Invoice, invoice.refers_to_id) \
+        preceding = await uow.get(Invoice, invoice.refers_to_id) \
             if invoice.refers_to_id else None
         if preceding is None or preceding.number is None:
             return None
@@ -152,7 +152,7 @@ async def facts_of(uow: UnitOfWork, invoice: Invoice) -> Facts | None:
 
 async def _sides(uow: UnitOfWork, escrow: Escrow, invoice: Invoice
                  ) -> tuple[Seat, Seat, Tax] | None:
-    payer = await uow.session.get(Account, invoice.payer_id)
+    payer = await uow.get(Account, invoice.payer_id)
     if payer is None:
         return None
     if invoice.kind in ("commission", "charge") and invoice.payee_id is None:
@@ -250,7 +250,7 @@ async def _sale(uow: UnitOfWork, escrow: Escrow | None, buyer_id: int | None,
 async def _private_person(uow: UnitOfWork, account_id: int) -> Billing | None:
     """A client who never gave billing details, as a consumer's invoice names them: their name
     and country (EN 16931 asks no more of a buyer); None when the country is not known."""
-    account = await uow.session.get(Account, account_id)
+    account = await uow.get(Account, account_id)
     if account is None or not account.country:
         return None
     return Billing(account.display_name, "", "", "", account.country)

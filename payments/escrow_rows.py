@@ -34,7 +34,7 @@ def vat_in(escrow: Escrow, gross: int) -> int:
 
 
 async def load(uow: UnitOfWork, escrow_id: int) -> Escrow:
-    escrow = await uow.session.get(Escrow, escrow_id, populate_existing=True)
+    escrow = await uow.get(Escrow, escrow_id, populate_existing=True)
     if escrow is None:
         raise NotFound(_("There is no such payment."))
     return escrow

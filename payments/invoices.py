@@ -135,9 +135,9 @@ async def pdf_of(uow: UnitOfWork, invoice: Invoice) -> bytes:
     else for its addressee (the payer; a payout statement's payee): in their language with
     the English beside it, amounts the way they write them. Each party's copy is the same
     document, in that party's words."""
-    payer = await uow.session.get(Account, invoice.payer_id)
-    payee = await uow.session.get(Account, invoice.payee_id) if invoice.payee_id else None
-    escrow = await uow.session.get(Escrow, invoice.escrow_id)
+    payer = await uow.get(Account, invoice.payer_id)
+    payee = await uow.get(Account, invoice.payee_id) if invoice.payee_id else None
+    escrow = await uow.get(Escrow, invoice.escrow_id)
     addressee = current_reader() or (payee if invoice.kind == "payout" else payer)
     locale = number_locale(addressee.language, addressee.country) if addressee else "en"
     vat = await vat_line(uow, escrow, invoice, payer)
@@ -171,7 +171,7 @@ async def related(uow: UnitOfWork, invoice: Invoice) -> list[tuple[str, str]]:
     """The documents this one relates to, as fields: a credit note's receipt and reason, a
     payout statement's commission invoice (in the current reader's words, English beside)."""
     if invoice.kind == "credit_note":
-        original = await uow.session.get(Invoice, invoice.refers_to_id) \
+        original = await uow.get(Invoice, invoice.refers_to_id) \
             if invoice.refers_to_id else None
         credits = say.in_both(say.said(
             N_("{document} {number} of {date}"),

@@ -14,7 +14,7 @@ from payments.tables import Escrow
 
 async def on_paid(uow: UnitOfWork, event: EscrowFunded | PaymentAuthorised) -> None:
     """The payer of a deal or a session paid (a promotion's charge earns nothing)."""
-    escrow = await uow.session.get(Escrow, event.escrow_id)
+    escrow = await uow.get(Escrow, event.escrow_id)
     if escrow is not None and escrow.kind in ("goods", "session"):
         await earning.on_paid(uow, escrow.payer_id, escrow.reference)
 

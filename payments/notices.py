@@ -118,8 +118,8 @@ async def _to_finance(uow: UnitOfWork, escrow: Escrow, invoice: Invoice | None) 
     deal = await deals.of_reference(uow, escrow.reference)
     if deal is None or deal.company_id is None:
         return
-    company = await uow.session.get(Company, deal.company_id)
-    payer = await uow.session.get(Account, escrow.payer_id)
+    company = await uow.get(Company, deal.company_id)
+    payer = await uow.get(Account, escrow.payer_id)
     for colleague in await with_role(uow, deal.company_id, "see_all", excluding=escrow.payer_id):
         await with_receipt(uow, colleague, lambda: _(
             "🧾 For {company}: {name} paid {amount} into escrow for {what}.",
@@ -276,7 +276,7 @@ async def payout_waits(uow: UnitOfWork, escrow: Escrow) -> None:
 
 
 async def _escrow(uow: UnitOfWork, escrow_id: int) -> Escrow:
-    escrow = await uow.session.get(Escrow, escrow_id)
+    escrow = await uow.get(Escrow, escrow_id)
     assert escrow is not None
     return escrow
 
@@ -300,7 +300,7 @@ async def on_released(uow: UnitOfWork, event: EscrowReleased) -> None:
 
 
 async def on_settled(uow: UnitOfWork, event: PaymentSettled) -> None:
-    op = await uow.session.get(PaymentOperation, event.operation_id)
+    op = await uow.get(PaymentOperation, event.operation_id)
     assert op is not None
     await settled(uow, await _escrow(uow, event.escrow_id), op, event.journal_id)
 

@@ -16,7 +16,7 @@ from payments.tables import PayoutAccount
 
 async def link(uow: UnitOfWork, provider: Provider, account_id: int) -> str:
     """The onboarding link; the connected account is created on the first request."""
-    row = await uow.session.get(PayoutAccount, account_id)
+    row = await uow.get(PayoutAccount, account_id)
     external_id, url = await provider.onboarding_link(account_id, row.external_id if row else None)
     if row is None:
         await uow.session.execute(dialect_insert(uow, PayoutAccount).values(

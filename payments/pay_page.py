@@ -28,7 +28,7 @@ STATE_WORDS = {"held": N_("held"), "released": N_("released"), "refunded": N_("r
 
 async def payer(uow: UnitOfWork, payer_id: int) -> Account | None:
     """The account a pay page is written for."""
-    return await uow.session.get(Account, payer_id)
+    return await uow.get(Account, payer_id)
 
 
 @dataclass(frozen=True)
@@ -46,14 +46,14 @@ async def subject(uow: UnitOfWork, view: EscrowView) -> Subject:
 async def _what(uow: UnitOfWork, view: EscrowView) -> str:
     said = described(view.reference)
     deal_id, booking_id = deals.deal_of(view.reference), booking_of(view.reference)
-    if deal_id is not None and (deal := await uow.session.get(Deal, deal_id)) is not None:
-        listing = await uow.session.get(Listing, deal.listing_id)
+    if deal_id is not None and (deal := await uow.get(Deal, deal_id)) is not None:
+        listing = await uow.get(Listing, deal.listing_id)
         if listing is not None:
             return _("{quantity} of “{title}” ({reference})",
                      quantity=cards.quantity(deal.quantity_milli, listing.unit),
                      title=listing.title, reference=said)
-    if booking_id is not None and (booking := await uow.session.get(Booking, booking_id)):
-        payer = await uow.session.get(Account, view.payer_id)
+    if booking_id is not None and (booking := await uow.get(Booking, booking_id)):
+        payer = await uow.get(Account, view.payer_id)
         if booking.starts_at:
             return _("a {minutes}-minute consulting session on {when} ({reference})",
                      minutes=booking.minutes, reference=said,

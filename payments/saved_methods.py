@@ -46,7 +46,7 @@ async def _by_reference(uow: UnitOfWork, reference: str) -> SavedMethod | None:
 
 
 async def _load(uow: UnitOfWork, saved_id: int) -> SavedMethod:
-    row = await uow.session.get(SavedMethod, saved_id, populate_existing=True)
+    row = await uow.get(SavedMethod, saved_id, populate_existing=True)
     if row is None:
         raise NotFound(_("There is no such card request."))
     return row

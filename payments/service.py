@@ -84,7 +84,7 @@ class PaymentsService(BankTransfers):
             held = await uow.session.execute(update(Escrow).where(
                 Escrow.id == escrow_id, Escrow.state == direct.WAITING)
                 .values(updated_at=uow.clock.now()))
-            deal = await uow.session.get(Deal, deal_id)
+            deal = await uow.get(Deal, deal_id)
             if (held.rowcount != 1 or deal is None  # type: ignore[attr-defined]
                     or await terms_invoices.invoice_of(uow, escrow_id) is not None):
                 return

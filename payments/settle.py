@@ -168,7 +168,7 @@ async def abandoned(uow: UnitOfWork, op: PaymentOperation) -> None:
             Escrow.id == op.escrow_id, Escrow.payout_state == "sending")
             .values(payout_state="waiting"))
         return
-    escrow = await uow.session.get(Escrow, op.escrow_id)
+    escrow = await uow.get(Escrow, op.escrow_id)
     assert escrow is not None
     await uow.session.execute(update(Escrow).where(
         Escrow.id == op.escrow_id, Escrow.state == "settling").values(state=BEFORE[escrow.kind]))
@@ -183,7 +183,7 @@ async def destination(uow: UnitOfWork, provider: Provider, payee_id: int) -> str
     """Where the payee is paid: their connected account once ready, or None (payout waits)."""
     if not getattr(provider, "needs_onboarding", False):
         return f"{provider.name}:{payee_id}"
-    row = await uow.session.get(PayoutAccount, payee_id)
+    row = await uow.get(PayoutAccount, payee_id)
     return row.external_id if row is not None and row.ready else None
 
 

@@ -134,7 +134,7 @@ async def _tell_issued(uow: UnitOfWork, escrow: Escrow, deal: Deal, invoice: Inv
         due=dates.day(due)), invoice)
     if deal.company_id is None:
         return
-    company = await uow.session.get(Company, deal.company_id)
+    company = await uow.get(Company, deal.company_id)
     for colleague in await with_role(uow, deal.company_id, "see_all", excluding=escrow.payer_id):
         await with_receipt(uow, colleague, lambda: _(
             "🧾 For {company}: an invoice for {what}, {amount}, due on {due}.",

@@ -74,5 +74,5 @@ def _purpose(purpose: str) -> str:
 async def _ready(uow: UnitOfWork, provider: Provider, account_id: int) -> bool:
     if not getattr(provider, "needs_onboarding", False):
         return True
-    row = await uow.session.get(PayoutAccount, account_id)
+    row = await uow.get(PayoutAccount, account_id)
     return bool(row and row.ready)

@@ -109,7 +109,7 @@ class StripeWebhooks:
             if stale.rowcount == 1:  # type: ignore[attr-defined]
                 await uow.commit()
                 return "claimed"
-            row = await uow.session.get(ProviderEvent, ("stripe", event["id"]))
+            row = await uow.get(ProviderEvent, ("stripe", event["id"]))
             return "done" if row is not None and row.done_at is not None else "busy"
 
     async def _done(self, event_id: str) -> None:

@@ -99,7 +99,7 @@ async def operator_of(request: Request) -> Operator | None:
     async with reading(request) as uow:
         account_id = await signin.session_account(uow, session)
         roles = await roles_of(uow, account_id)
-        account = await uow.session.get(Account, account_id) if roles else None
+        account = await uow.get(Account, account_id) if roles else None
     if account is None or account_id is None:
         return None
     return Operator(account_id, account.display_name, roles, session, csrf_for(request, session))

@@ -207,7 +207,7 @@ async def _page(request: Request, operator: Operator, sent: Attempt | None = Non
     async with reading(request) as uow:
         items = await library.recent(uow)
         found = await gatherings.latest(uow)
-        account = await uow.session.get(Account, operator.account_id)
+        account = await uow.get(Account, operator.account_id)
         now = uow.clock.now()
     zone = (account.timezone if account else None) or "UTC"
     rows = [(c, local_time(c.gathering.starts_at, zone), c.gathering.starts_at <= now)

@@ -174,7 +174,7 @@ def keep(holder: BillingColumns, billing: Billing) -> None:
 
 
 async def _account(uow: UnitOfWork, account_id: int) -> Account:
-    account = await uow.session.get(Account, account_id)
+    account = await uow.get(Account, account_id)
     if account is None:
         raise NotAllowed(_("Please register first."), actions=(Action(Intent.REGISTER, N_("📝 Register")),))
     return account
@@ -217,4 +217,4 @@ async def party_of(uow: UnitOfWork, account_id: int | None) -> Party:
     """`party` for an account id; the platform itself when there is none."""
     if account_id is None:
         return PLATFORM
-    return party(await uow.session.get(Account, account_id))
+    return party(await uow.get(Account, account_id))

@@ -66,7 +66,7 @@ async def find_member(uow: UnitOfWork, channel: str, user_key: str) -> Member | 
 
 async def member(uow: UnitOfWork, account_id: int) -> Member:
     """The member as they stand now (after a change made in this transaction)."""
-    account = await uow.session.get(Account, account_id)
+    account = await uow.get(Account, account_id)
     if account is None:
         raise NotFound(_("That account doesn't exist."))
     return member_of(account)

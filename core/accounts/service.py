@@ -142,7 +142,7 @@ async def verify_email(uow: UnitOfWork, account_id: int, code: str) -> None:
         await uow.session.flush()
         raise rules.wrong_code(pending.attempts, limit)
     pending.consumed_at = now
-    account = await uow.session.get(Account, account_id)
+    account = await uow.get(Account, account_id)
     assert account is not None
     account.email = pending.email
     account.email_verified_at = now
@@ -156,7 +156,7 @@ async def update_profile(uow: UnitOfWork, account_id: int, **changes: object) ->
         raise NotAllowed(_("These fields can't be edited: {fields}", fields=', '.join(sorted(unknown))))
     if "language" in changes and known_language(str(changes["language"])) != changes["language"]:
         raise NotAllowed(_("I can't write in that language."))
-    account = await uow.session.get(Account, account_id)
+    account = await uow.get(Account, account_id)
     if account is None:
         raise NotAllowed(_("Please register first."), actions=(Action(Intent.REGISTER, N_("📝 Register")),))
     new_email = changes.pop("email", None)
@@ -171,7 +171,7 @@ async def update_profile(uow: UnitOfWork, account_id: int, **changes: object) ->
 
 
 async def mark_onboarded(uow: UnitOfWork, account_id: int) -> None:
-    account = await uow.session.get(Account, account_id)
+    account = await uow.get(Account, account_id)
     if account is not None and account.onboarded_at is None:
         account.onboarded_at = uow.clock.now()
 
@@ -190,7 +190,7 @@ async def issue_link_code(uow: UnitOfWork, who: ChannelIdentity) -> str:
 async def redeem_link_code(uow: UnitOfWork, who: ChannelIdentity, code: str) -> Account:
     """Join this identity and the code's identity into one account."""
     now = uow.clock.now()
-    link = await uow.session.get(LinkCode, rules.link_code_key(code))
+    link = await uow.get(LinkCode, rules.link_code_key(code))
     if link is None or link.used_at is not None or rules.expired(link.expires_at, now):
         raise DomainError(_("That link code is unknown or has expired; ask for a new one."),
                           actions=(Action(Intent.LINK_ACCOUNT, N_("🔗 New link code")),))
@@ -219,6 +219,6 @@ async def redeem_link_code(uow: UnitOfWork, who: ChannelIdentity, code: str) -> 
                      address=newcomer.address, created_at=now))
     await uow.session.flush()
     uow.emit(IdentityLinked(account_id, newcomer.channel))
-    account = await uow.session.get(Account, account_id)
+    account = await uow.get(Account, account_id)
     assert account is not None
     return account

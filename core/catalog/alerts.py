@@ -64,7 +64,7 @@ async def own_search(uow: UnitOfWork, account_id: int, saved_id: int) -> Saved:
 
 
 async def _own_row(uow: UnitOfWork, account_id: int, saved_id: int) -> SavedSearch:
-    row = await uow.session.get(SavedSearch, saved_id)
+    row = await uow.get(SavedSearch, saved_id)
     if row is None or row.account_id != account_id or not row.active:
         raise NotFound(_("That saved search doesn't exist any more."))
     return row
@@ -72,7 +72,7 @@ async def _own_row(uow: UnitOfWork, account_id: int, saved_id: int) -> SavedSear
 
 async def unsubscribe(uow: UnitOfWork, account_id: int, saved_id: int) -> Saved:
     """Stop a saved search's alerts (from the button on any alert)."""
-    row = await uow.session.get(SavedSearch, saved_id)
+    row = await uow.get(SavedSearch, saved_id)
     if row is None or row.account_id != account_id:
         raise NotFound(_("That saved search doesn't exist any more."))
     row.active = False
@@ -90,7 +90,7 @@ async def set_mode(uow: UnitOfWork, account_id: int, saved_id: int, mode: str) -
 
 async def on_published(uow: UnitOfWork, listing: Listing) -> int:
     """Record a hit for every saved search the new listing matches; alert instant ones now."""
-    stats = await uow.session.get(SellerStats, listing.seller_id)
+    stats = await uow.get(SellerStats, listing.seller_id)
     probe = SearchIndex()
     probe.add(doc_of(listing, (stats.rating_x10 / 10) if stats else 0.0))
     stmt = select(SavedSearch).where(SavedSearch.active.is_(True),

@@ -90,7 +90,7 @@ async def _require_documents(uow: UnitOfWork, listing: Listing) -> None:
 
 async def _published(uow: UnitOfWork, listing_id: int) -> None:
     now = uow.clock.now()
-    listing = await uow.session.get(Listing, listing_id, populate_existing=True)
+    listing = await uow.get(Listing, listing_id, populate_existing=True)
     assert listing is not None
     expires = rules.expires_at(listing.valid_until, now)
     listing.published_at, listing.expires_at, listing.reminded_at = now, expires, None
@@ -125,7 +125,7 @@ async def reject(uow: UnitOfWork, listing_id: int, reason: str, actor_id: int | 
 async def for_review(uow: UnitOfWork, listing_id: int, actor_id: int | None) -> Listing:
     """A listing as a moderator reviews it (any state but closed)."""
     await require(uow, actor_id, "moderate")
-    listing = await uow.session.get(Listing, listing_id)
+    listing = await uow.get(Listing, listing_id)
     if listing is None or listing.status == ListingState.CLOSED:
         raise NotFound(_("That listing is gone."))
     return listing
@@ -208,7 +208,7 @@ def _day(moment: datetime | None) -> str:
 
 
 async def _get(uow: UnitOfWork, listing_id: int) -> Listing:
-    listing = await uow.session.get(Listing, listing_id, populate_existing=True)
+    listing = await uow.get(Listing, listing_id, populate_existing=True)
     if listing is None:
         raise NotFound(_("That listing doesn't exist any more."))
     return listing

@@ -163,7 +163,7 @@ def _raise_problems(listing: Listing, now: datetime) -> None:
 
 async def own_listing(uow: UnitOfWork, listing_id: int, seller_id: int) -> Listing:
     """The seller's own listing, or a polite error."""
-    listing = await uow.session.get(Listing, listing_id)
+    listing = await uow.get(Listing, listing_id)
     if listing is None or listing.status == ListingState.CLOSED:
         raise NotFound(_("That listing doesn't exist any more."))
     if listing.seller_id != seller_id:

@@ -14,7 +14,7 @@ from core.storage.uow import UnitOfWork
 
 async def tell_admins(uow: UnitOfWork, event: ListingAwaitsReview) -> None:
     """Every admin named in settings hears that a listing waits for review."""
-    listing = await uow.session.get(Listing, event.listing_id)
+    listing = await uow.get(Listing, event.listing_id)
     if listing is None:
         return
     for admin_id in await admin_ids(uow):
@@ -24,7 +24,7 @@ async def tell_admins(uow: UnitOfWork, event: ListingAwaitsReview) -> None:
 
 
 async def approved(uow: UnitOfWork, event: ListingApproved) -> None:
-    listing = await uow.session.get(Listing, event.listing_id)
+    listing = await uow.get(Listing, event.listing_id)
     if listing is not None:
         async with addressed_to(uow, listing.seller_id):
             await notify(uow, listing.seller_id, _("✅ Your listing “{title}” is approved and "
@@ -33,7 +33,7 @@ async def approved(uow: UnitOfWork, event: ListingApproved) -> None:
 
 
 async def rejected(uow: UnitOfWork, event: ListingRejected) -> None:
-    listing = await uow.session.get(Listing, event.listing_id)
+    listing = await uow.get(Listing, event.listing_id)
     if listing is not None:
         async with addressed_to(uow, listing.seller_id):
             await notify(uow, listing.seller_id, _("✋ Your listing “{title}” was not approved: "

@@ -52,7 +52,7 @@ def can_see(listing: Listing | None, viewer_id: int | None) -> bool:
 
 async def viewable(uow: UnitOfWork, listing_id: int, viewer_id: int | None) -> Listing:
     """The listing if `viewer_id` may see it; NotFound otherwise (no hint that it exists)."""
-    listing = await uow.session.get(Listing, listing_id)
+    listing = await uow.get(Listing, listing_id)
     if not can_see(listing, viewer_id):
         raise NotFound(_("That listing is no longer available."))
     assert listing is not None
@@ -72,8 +72,8 @@ async def files_of(uow: UnitOfWork, listing_id: int) -> list[ListingFile]:
 
 
 async def seller_info(uow: UnitOfWork, seller_id: int) -> SellerInfo:
-    seller = await uow.session.get(Account, seller_id)
-    stats = await uow.session.get(SellerStats, seller_id)
+    seller = await uow.get(Account, seller_id)
+    stats = await uow.get(SellerStats, seller_id)
     return SellerInfo(seller.display_name if seller else "?", (seller.company or "") if seller else "",
                       stats.rating_x10 if stats else 0, stats.ratings if stats else 0,
                       stats.deals if stats else 0, stats.stars_total if stats else 0)

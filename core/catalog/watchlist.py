@@ -13,13 +13,13 @@ from core.storage.uow import UnitOfWork
 
 
 async def is_watching(uow: UnitOfWork, account_id: int, listing_id: int) -> bool:
-    return await uow.session.get(Watch, (account_id, listing_id)) is not None
+    return await uow.get(Watch, (account_id, listing_id)) is not None
 
 
 async def toggle(uow: UnitOfWork, account_id: int, listing_id: int) -> bool:
     """Save the listing, or remove it if saved; True when it is now on the watchlist. Only a
     listing the person may see can be saved."""
-    existing = await uow.session.get(Watch, (account_id, listing_id))
+    existing = await uow.get(Watch, (account_id, listing_id))
     if existing is not None:
         await uow.session.delete(existing)
         await uow.session.flush()  # so a look-up in this transaction sees it gone

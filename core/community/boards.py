@@ -112,7 +112,7 @@ async def boards(uow: UnitOfWork, viewer_id: int | None) -> list[BoardCard]:
 
 async def board(uow: UnitOfWork, board_id: int) -> BoardView:
     """A board; NotFound when there is none."""
-    found = await uow.session.get(Board, board_id)
+    found = await uow.get(Board, board_id)
     if found is None:
         raise NotFound(_("That board doesn't exist."))
     return board_view(found)
@@ -241,7 +241,7 @@ async def hide(uow: UnitOfWork, admin_id: int | None, post_id: int, reason: str)
     """An admin hides a post (and so its replies) from chat and the site; its author is told."""
     await require_admin(uow, admin_id)
     why = community_rules.hide_reason(reason)
-    target = await uow.session.get(BoardPost, post_id)
+    target = await uow.get(BoardPost, post_id)
     if target is None:
         raise NotFound(_("That post doesn't exist."))
     hidden = await uow.session.execute(update(BoardPost).where(
@@ -266,11 +266,11 @@ async def visible_post(uow: UnitOfWork, post_id: int) -> PostView:
 
 async def _visible_post(uow: UnitOfWork, post_id: int) -> BoardPost:
     """The row of `visible_post`, for the use cases here."""
-    found = await uow.session.get(BoardPost, post_id)
+    found = await uow.get(BoardPost, post_id)
     if found is None or found.hidden_at is not None:
         raise NotFound(_("That post is no longer there."))
     if found.parent_id is not None:
-        parent = await uow.session.get(BoardPost, found.parent_id)
+        parent = await uow.get(BoardPost, found.parent_id)
         if parent is None or parent.hidden_at is not None:
             raise NotFound(_("That post is no longer there."))
     return found

@@ -34,22 +34,22 @@ def post_buttons(post_id: int) -> ActionRows:
 
 
 async def _name(uow: UnitOfWork, account_id: int | None) -> str:
-    account = await uow.session.get(Account, account_id) if account_id else None
+    account = await uow.get(Account, account_id) if account_id else None
     return account.display_name if account else _("A member")
 
 
 async def on_post_added(uow: UnitOfWork, event: BoardPostAdded) -> None:
     """Relay a post to the board's followers; a reply also to the people in its conversation."""
-    post = await uow.session.get(BoardPost, event.post_id)
+    post = await uow.get(BoardPost, event.post_id)
     if post is None:
         return
-    board = await uow.session.get(Board, post.board_id)
+    board = await uow.get(Board, post.board_id)
     assert board is not None
     wanted = set((await uow.session.execute(select(BoardSubscription.account_id).where(
         BoardSubscription.board_id == board.id))).scalars())
     parent = None
     if post.parent_id is not None:
-        parent = await uow.session.get(BoardPost, post.parent_id)
+        parent = await uow.get(BoardPost, post.parent_id)
         assert parent is not None
         wanted |= {parent.author_id}
         wanted |= set((await uow.session.execute(select(BoardPost.author_id).where(
@@ -74,12 +74,12 @@ async def on_post_added(uow: UnitOfWork, event: BoardPostAdded) -> None:
 
 async def on_reported(uow: UnitOfWork, event: BoardPostReported) -> None:
     """Every admin reads the reported post, who wrote it, who reported it and why."""
-    post = await uow.session.get(BoardPost, event.post_id)
+    post = await uow.get(BoardPost, event.post_id)
     row = (await uow.session.execute(select(PostReport).where(
         PostReport.post_id == event.post_id, PostReport.account_id == event.reporter_id))).scalar()
     if post is None or row is None:
         return
-    board = await uow.session.get(Board, post.board_id)
+    board = await uow.get(Board, post.board_id)
     buttons = [[Action(Intent.BOARD_POST, N_("💬 Open"), str(post.id)),
                 Action(Intent.BOARD_POST, N_("🙈 Hide"), f"hide:{post.id}")]]
     for admin in await admin_ids(uow):
@@ -96,10 +96,10 @@ async def on_reported(uow: UnitOfWork, event: BoardPostReported) -> None:
 
 async def on_hidden(uow: UnitOfWork, event: BoardPostHidden) -> None:
     """The author hears that their post was hidden, and why."""
-    post = await uow.session.get(BoardPost, event.post_id)
+    post = await uow.get(BoardPost, event.post_id)
     if post is None:
         return
-    board = await uow.session.get(Board, post.board_id)
+    board = await uow.get(Board, post.board_id)
     async with addressed_to(uow, post.author_id):
         where = board.title if board else _("a board")
         await notify(uow, post.author_id,

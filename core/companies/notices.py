@@ -20,8 +20,8 @@ from core.storage.uow import UnitOfWork
 
 async def on_joined(uow: UnitOfWork, event: MemberJoined) -> None:
     """The company's admins (other than the newcomer) hear who joined, with which roles."""
-    company = await uow.session.get(Company, event.company_id)
-    account = await uow.session.get(Account, event.account_id)
+    company = await uow.get(Company, event.company_id)
+    account = await uow.get(Account, event.account_id)
     if company is None or account is None:
         return
     member = (await uow.session.execute(select(CompanyMember).where(
@@ -39,8 +39,8 @@ async def on_joined(uow: UnitOfWork, event: MemberJoined) -> None:
 
 
 async def on_join_requested(uow: UnitOfWork, event: JoinRequested) -> None:
-    company = await uow.session.get(Company, event.company_id)
-    account = await uow.session.get(Account, event.account_id)
+    company = await uow.get(Company, event.company_id)
+    account = await uow.get(Account, event.account_id)
     if company is None or account is None:
         return
     admins = await with_role(uow, company.id, "manage", excluding=event.account_id)
@@ -58,7 +58,7 @@ async def on_join_requested(uow: UnitOfWork, event: JoinRequested) -> None:
 
 async def on_join_refused(uow: UnitOfWork, event: JoinRefused) -> None:
     """The colleague who asked hears the answer."""
-    company = await uow.session.get(Company, event.company_id)
+    company = await uow.get(Company, event.company_id)
     if company is None:
         return
     async with addressed_to(uow, event.account_id):
@@ -88,7 +88,7 @@ async def on_registered(uow: UnitOfWork, event: AccountRegistered) -> None:
 async def on_terms_approved(uow: UnitOfWork, event: TermsApproved) -> None:
     """The company's admins and finance hear that Agora approved (or withdrew) payment on
     terms, and what it allows."""
-    company = await uow.session.get(Company, event.company_id)
+    company = await uow.get(Company, event.company_id)
     if company is None:
         return
     told = set(await with_role(uow, company.id, "manage")) | set(

@@ -165,7 +165,7 @@ async def invite(uow: UnitOfWork, actor_id: int, roles: list[str],
 async def join(uow: UnitOfWork, account_id: int, code: str) -> CompanyView:
     """Redeem an invitation: the account joins its company with the invitation's roles."""
     now = uow.clock.now()
-    invitation = await uow.session.get(CompanyInvite, code.strip().upper())
+    invitation = await uow.get(CompanyInvite, code.strip().upper())
     if invitation is None or invitation.used_at is not None or invitation.expires_at <= now:
         raise DomainError(_("That invitation is unknown, used or expired; ask for a new one."))
     if await seat_of(uow, account_id) is not None:
@@ -305,7 +305,7 @@ async def trail(uow: UnitOfWork, actor_id: int, limit: int = 20) -> list[Decisio
 
 async def company_row(uow: UnitOfWork, company_id: int) -> Company:
     """The company's row, for core services that change it (flows get `CompanyView`)."""
-    company = await uow.session.get(Company, company_id)
+    company = await uow.get(Company, company_id)
     if company is None:
         raise NotFound(_("That company doesn't exist."))
     return company
@@ -367,7 +367,7 @@ async def _member(uow: UnitOfWork, company_id: int, account_id: int) -> CompanyM
 
 
 async def _account(uow: UnitOfWork, account_id: int) -> Account:
-    account = await uow.session.get(Account, account_id)
+    account = await uow.get(Account, account_id)
     if account is None:
         raise NotFound(_("That account doesn't exist."))
     return account

@@ -50,7 +50,7 @@ async def search(uow: UnitOfWork, operator_id: int, text: str) -> list[Account]:
 async def user_file(uow: UnitOfWork, operator_id: int, account_id: int) -> UserFile:
     """One person: profile, channels, console roles, listings, deals and bookings."""
     await require(uow, operator_id, "view_users")
-    account = await uow.session.get(Account, account_id)
+    account = await uow.get(Account, account_id)
     if account is None:
         raise NotFound(_("There is no such account."))
 

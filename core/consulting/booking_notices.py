@@ -25,7 +25,7 @@ async def _booking_moved(uow: UnitOfWork, event: BookingMoved) -> Moved | None:
     admin). The request that opens a booking is no transition: its notice is by hand."""
     if event.transition not in _TRANSITIONS:
         return None
-    booking = await uow.session.get(Booking, event.booking_id)
+    booking = await uow.get(Booking, event.booking_id)
     if booking is None:
         return None
     parties = {SEEKER: booking.seeker_id, CONSULTANT: booking.consultant_id}

@@ -159,7 +159,7 @@ def next_steps(booking: Booking, role: str, times: list[tuple[int, str]], *,
 
 
 async def _zone(uow: UnitOfWork, account_id: int) -> str:
-    account = await uow.session.get(Account, account_id)
+    account = await uow.get(Account, account_id)
     return account.timezone if account is not None else "UTC"
 
 
@@ -191,7 +191,7 @@ async def consultant_view(uow: UnitOfWork, consultant_id: int, viewer_id: int | 
     """A live consultant's profile page (the consultant sees theirs live or not); a view by
     someone else counts for their running promotions."""
     profile = await profiles.get(uow, consultant_id)
-    account = await uow.session.get(Account, consultant_id)
+    account = await uow.get(Account, consultant_id)
     if account is None or (not profile.live and viewer_id != consultant_id):
         raise NotFound(_("That consultant is not in the directory."))
     if viewer_id != consultant_id:

@@ -65,7 +65,7 @@ async def update_shipment(uow: UnitOfWork, deal_id: int, seller_id: int, status:
         raise DomainError(_("Choose dispatched, in transit, delayed or delivered."))
     if status == "delayed" and expected_on is None:
         raise DomainError(_("A delay needs the new expected date."))
-    shipment = await uow.session.get(Shipment, deal_id)
+    shipment = await uow.get(Shipment, deal_id)
     if shipment is None:
         raise Conflict(_("Mark the goods shipped first."))
     if status == "delivered":
@@ -98,10 +98,10 @@ async def decide(uow: UnitOfWork, dispute_id: int, admin_id: int, outcome: str, 
         raise DomainError(_("Decide release, refund or split."))
     if not 5 <= len(reasons.strip()) <= 2000:
         raise InvalidField("reasons", _("Give both parties your reasons (5 to 2000 characters)."))
-    dispute = await uow.session.get(Dispute, dispute_id)
+    dispute = await uow.get(Dispute, dispute_id)
     if dispute is None:
         raise NotFound(_("That dispute doesn't exist."))
-    deal = await uow.session.get(Deal, dispute.deal_id)
+    deal = await uow.get(Deal, dispute.deal_id)
     assert deal is not None
     if outcome == "split" and (refund is None or not 0 < refund.amount < deals.payable(deal).amount
                                or refund.currency != deal.currency):
@@ -191,8 +191,8 @@ async def answer_admins(uow: UnitOfWork, dispute_id: int, party_id: int, text: s
 
 
 async def _dispute(uow: UnitOfWork, dispute_id: int) -> tuple[Dispute, Deal]:
-    dispute = await uow.session.get(Dispute, dispute_id)
-    deal = await uow.session.get(Deal, dispute.deal_id) if dispute else None
+    dispute = await uow.get(Dispute, dispute_id)
+    deal = await uow.get(Deal, dispute.deal_id) if dispute else None
     if dispute is None or deal is None:
         raise NotFound(_("That dispute doesn't exist."))
     return dispute, deal

@@ -252,7 +252,7 @@ def _frozen(terms: Terms) -> dict[str, Any]:
 async def request_row(uow: UnitOfWork, request_id: int, actor_id: int | None
                       ) -> PurchaseRequest:
     """The held purchase's row, for core (its card, its decisions); flows read `get`."""
-    request = await uow.session.get(PurchaseRequest, request_id)
+    request = await uow.get(PurchaseRequest, request_id)
     if request is None or not await _may_see(uow, request, actor_id):
         raise NotFound(_("That purchase request doesn't exist."))
     return request

@@ -41,7 +41,7 @@ def resolvers(uow_factory: Callable[[], UnitOfWork], files: FileStore) -> dict[s
 
 async def terms_file(uow: UnitOfWork, version_id: int) -> Attachment:
     """One version of a deal's terms as a PDF, named by deal and version."""
-    version = await uow.session.get(DealTerms, version_id)
+    version = await uow.get(DealTerms, version_id)
     if version is None:
         raise NotFound(_("Those terms are no longer there."))
     pdf = await terms_pdf(uow, version.deal_id, None, version.version)

@@ -140,7 +140,7 @@ async def _standing(uow: UnitOfWork, request: SupplyRequest, seller_id: int) -> 
 
 async def follow_token(uow: UnitOfWork, request_id: int, seller_id: int) -> str:
     """The secret of a bidder's live page of the auction (made the first time it is asked)."""
-    invite = await uow.session.get(RequestInvite, (request_id, seller_id))
+    invite = await uow.get(RequestInvite, (request_id, seller_id))
     if invite is None:
         raise NotFound(_("That request doesn't exist."))
     if invite.follow_token is None:
@@ -218,7 +218,7 @@ async def close(uow: UnitOfWork, request_id: int) -> bool:
         SupplyRequest.deadline <= now).values(closed_at=now, updated_at=now))
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         return False
-    request = await uow.session.get(SupplyRequest, request_id, populate_existing=True)
+    request = await uow.get(SupplyRequest, request_id, populate_existing=True)
     assert request is not None
     won = None
     for candidate in await ranking(uow, request_id):
@@ -236,7 +236,7 @@ async def close(uow: UnitOfWork, request_id: int) -> bool:
 
 async def _awarded(uow: UnitOfWork, request: SupplyRequest, candidate: Bid) -> bool:
     """The bid made a quote and accepted for the buyer, or nothing at all (a savepoint)."""
-    row = await uow.session.get(RequestBid, candidate.id)
+    row = await uow.get(RequestBid, candidate.id)
     assert row is not None
     terms = Terms(Decimal(request.quantity_milli) / 1000,
                   Money(candidate.price_minor, request.currency), request.incoterm,
@@ -304,7 +304,7 @@ async def _held(uow: UnitOfWork, request: SupplyRequest, seller_id: int) -> Supp
     moved = await uow.session.execute(update(SupplyRequest).where(
         SupplyRequest.id == request.id, SupplyRequest.status == RequestState.OPEN,
         SupplyRequest.closed_at.is_(None)).values(updated_at=uow.clock.now()))
-    held = await uow.session.get(SupplyRequest, request.id, populate_existing=True)
+    held = await uow.get(SupplyRequest, request.id, populate_existing=True)
     assert held is not None
     if moved.rowcount != 1 or uow.clock.now() >= held.deadline:  # type: ignore[attr-defined]
         raise Conflict(await _closed_words(uow, held, seller_id))

@@ -56,7 +56,7 @@ async def check_paid(uow: UnitOfWork, request: SupplyRequest, seller_id: int) ->
     due = amount(request)
     if due is None:
         return
-    row = await uow.session.get(BidDeposit, (request.id, seller_id))
+    row = await uow.get(BidDeposit, (request.id, seller_id))
     if row is not None and row.state == HELD:
         return
     raise DomainError(_("Request #{id} asks a bid deposit of {amount} before you bid; it comes "
@@ -68,7 +68,7 @@ async def check_paid(uow: UnitOfWork, request: SupplyRequest, seller_id: int) ->
 async def due_from(uow: UnitOfWork, request: SupplyRequest, seller_id: int) -> Money | None:
     """The deposit this seller must still pay before bidding, or None (none asked, or held)."""
     due = amount(request)
-    row = await uow.session.get(BidDeposit, (request.id, seller_id))
+    row = await uow.get(BidDeposit, (request.id, seller_id))
     return None if due is None or (row is not None and row.state == HELD) else due
 
 
@@ -79,7 +79,7 @@ async def ask(uow: UnitOfWork, request: SupplyRequest, seller_id: int,
     due = amount(request)
     if due is None:
         raise DomainError(_("That request asks no deposit."))
-    row = await uow.session.get(BidDeposit, (request.id, seller_id))
+    row = await uow.get(BidDeposit, (request.id, seller_id))
     if row is not None and row.state != ASKED:
         raise DomainError(_("Your deposit on request #{id} is paid already.", id=request.id))
     if row is None:
@@ -107,11 +107,11 @@ async def paid(uow: UnitOfWork, ref: str) -> tuple[SupplyRequest, int, Money] | 
         SupplyRequest.id == found[0], SupplyRequest.status == RequestState.OPEN,
         SupplyRequest.closed_at.is_(None), SupplyRequest.deadline > uow.clock.now())
         .values(updated_at=uow.clock.now()))
-    request = await uow.session.get(SupplyRequest, found[0], populate_existing=True)
+    request = await uow.get(SupplyRequest, found[0], populate_existing=True)
     if request is None or still_open.rowcount != 1:  # type: ignore[attr-defined]
         await _settle(uow, found, RETURNED)
         return None
-    row = await uow.session.get(BidDeposit, found)
+    row = await uow.get(BidDeposit, found)
     if row is not None and row.price_minor is not None:
         return request, found[1], Money(row.price_minor, request.currency)
     async with addressed_to(uow, found[1]):
@@ -187,8 +187,8 @@ async def strays(uow: UnitOfWork) -> int:
 
 
 async def _tell_forfeited(uow: UnitOfWork, key: tuple[int, int], why: str) -> None:
-    request = await uow.session.get(SupplyRequest, key[0])
-    row = await uow.session.get(BidDeposit, key)
+    request = await uow.get(SupplyRequest, key[0])
+    row = await uow.get(BidDeposit, key)
     if request is None or row is None:
         return
     money = Money(row.amount_minor, row.currency)

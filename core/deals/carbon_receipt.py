@@ -120,7 +120,7 @@ async def carbon_receipt(uow: UnitOfWork, deal_id: int, actor_id: int | None) ->
     deal = await deals.get(uow, deal_id, actor_id)
     if deal.status not in ISSUED_FROM:
         raise Conflict(_("A carbon receipt is issued once the delivery is confirmed."))
-    listing = await uow.session.get(Listing, deal.listing_id)
+    listing = await uow.get(Listing, deal.listing_id)
     if listing is None:
         raise Conflict(_("That deal's listing is gone, so its energy content is unknown."))
     return CarbonReceipt(deal.id, await party_for(uow, deal.seller_id),

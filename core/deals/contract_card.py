@@ -86,7 +86,7 @@ class ContractView:
 async def contract_view(uow: UnitOfWork, contract_id: int, actor_id: int | None) -> ContractView:
     """A contract as its card shows it; NotFound for anyone but its parties and admins."""
     contract, role = await contracts.get(uow, contract_id, actor_id)
-    listing = await uow.session.get(Listing, contract.listing_id)
+    listing = await uow.get(Listing, contract.listing_id)
     if role in (BUYER, SELLER):
         counterpart = await name_of(uow, contract.seller_id if role == BUYER
                                     else contract.buyer_id)
@@ -153,7 +153,7 @@ async def renewal(uow: UnitOfWork, contract_id: int, actor_id: int
     contract, role = await contracts.get(uow, contract_id, actor_id)
     if role not in (BUYER, SELLER):
         raise NotAllowed(_("Only the parties renew a contract."))
-    offer = await uow.session.get(Offer, contract.offer_id)
+    offer = await uow.get(Offer, contract.offer_id)
     if offer is None:
         raise NotFound(_("That contract's terms are gone."))
     old = terms_of_offer(offer)

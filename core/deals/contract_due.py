@@ -52,11 +52,11 @@ async def run(uow_factory: UowFactory) -> None:
 async def remind(uow: UnitOfWork, timer_id: int) -> int:
     """The notices now due before this timer's call-off: the call-off itself (to both, with
     its date and quantity) and, before the last one, the contract's end with Renew."""
-    timer = await uow.session.get(ProcessTimer, timer_id, populate_existing=True)
+    timer = await uow.get(ProcessTimer, timer_id, populate_existing=True)
     now = uow.clock.now()
     if timer is None or timer.done_at is not None or timer.due_at <= now:
         return 0
-    contract = await uow.session.get(Contract, timer.subject_id)
+    contract = await uow.get(Contract, timer.subject_id)
     if contract is None or contract.status != ContractState.ACTIVE:
         return 0
     number = contract.called + 1

@@ -59,7 +59,7 @@ async def role_of(uow: UnitOfWork, contract: Contract, actor_id: int | None) -> 
 
 async def get(uow: UnitOfWork, contract_id: int, actor_id: int | None) -> tuple[Contract, str]:
     """The contract and the actor's role (buyer, seller, admin); NotFound for anyone else."""
-    contract = await uow.session.get(Contract, contract_id)
+    contract = await uow.get(Contract, contract_id)
     role = await role_of(uow, contract, actor_id) if contract is not None else None
     if contract is None or role is None:
         raise NotFound(_("That contract doesn't exist."))
@@ -75,10 +75,10 @@ async def call_off_deals(uow: UnitOfWork, contract_id: int) -> list[Deal]:
 async def on_deal_moved(uow: UnitOfWork, event: DealMoved) -> None:
     """In the deal's transaction: call-off 1's terms accepted by both start the contract;
     call-off 1 cancelled before that lets the contract lapse."""
-    deal = await uow.session.get(Deal, event.deal_id)
+    deal = await uow.get(Deal, event.deal_id)
     if deal is None or deal.contract_id is None or deal.call_off != 1:
         return
-    contract = await uow.session.get(Contract, deal.contract_id)
+    contract = await uow.get(Contract, deal.contract_id)
     if contract is None or contract.status != ContractState.PROPOSED:
         return
     if event.transition == "accept-terms":
@@ -95,7 +95,7 @@ async def call_off(uow: UnitOfWork, contract_id: int) -> int | None:
     straight to payment (its escrow opens as any deal's does); the timer then waits for the
     next date, or the contract ends with its last call-off. None when there is nothing to call
     (the contract moved on, or another worker called it)."""
-    contract = await uow.session.get(Contract, contract_id, populate_existing=True)
+    contract = await uow.get(Contract, contract_id, populate_existing=True)
     if contract is None or contract.status != ContractState.ACTIVE or contract.called >= contract.call_offs:
         return None
     number = contract.called + 1
@@ -106,7 +106,7 @@ async def call_off(uow: UnitOfWork, contract_id: int) -> int | None:
     if counted.rowcount != 1:  # type: ignore[attr-defined]
         return None
     set_committed_value(contract, "called", number)
-    accepted = await uow.session.get(DealTerms, contract.terms_id)
+    accepted = await uow.get(DealTerms, contract.terms_id)
     if accepted is None:
         raise Conflict(_("Contract #{id} has no accepted terms to call off.", id=contract.id))
     first = (await uow.session.execute(select(Deal.company_id).where(

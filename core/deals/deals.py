@@ -44,7 +44,7 @@ async def role_of(uow: UnitOfWork, deal: Deal, actor_id: int | None) -> str | No
 async def get(uow: UnitOfWork, deal_id: int, actor_id: int | None) -> Deal:
     """The deal, for its parties, operators who may see deals, the buyer's colleagues who may
     (core.deals.company_deals) and the system; NotFound for anyone else."""
-    deal = await uow.session.get(Deal, deal_id)
+    deal = await uow.get(Deal, deal_id)
     if deal is None or (await role_of(uow, deal, actor_id) is None
                         and not await may_act(uow, actor_id, "view_deals")
                         and not await company_deals.sees(uow, deal, actor_id)):
@@ -101,7 +101,7 @@ async def run_due(uow: UnitOfWork) -> list[tuple[int, str]]:
 
 async def fire(uow: UnitOfWork, deal_id: int, transition: str) -> bool:
     """A claimed timer's transition, taken by the system; False when the deal moved on."""
-    deal = await uow.session.get(Deal, deal_id, populate_existing=True)
+    deal = await uow.get(Deal, deal_id, populate_existing=True)
     if deal is None or deal.status not in DEAL_PROCESS.transition(transition).sources:
         return False
     async with uow.nested():
@@ -149,7 +149,7 @@ async def of_reference(uow: UnitOfWork, reference_text: str) -> Deal | None:
     deal_id = deal_of(reference_text)
     if deal_id is None or deal_id in uow.kept(_NOT_FOUND, set[int]):
         return None
-    deal = await uow.session.get(Deal, deal_id)
+    deal = await uow.get(Deal, deal_id)
     if deal is None:
         uow.kept(_NOT_FOUND, set[int]).add(deal_id)
     return deal

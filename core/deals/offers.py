@@ -352,7 +352,7 @@ async def expire_due(uow: UnitOfWork) -> list[int]:
 async def expire(uow: UnitOfWork, offer_id: int) -> bool:
     """A claimed expiry timer: the offer closes unanswered (both parties are told); False when
     it was answered meanwhile."""
-    offer = await uow.session.get(Offer, offer_id)
+    offer = await uow.get(Offer, offer_id)
     if offer is None or not await _moved(uow, offer, "expired"):
         return False
     return True
@@ -394,7 +394,7 @@ def _check_terms(listing: Listing, terms: Terms) -> int:
 
 
 async def _party(uow: UnitOfWork, offer_id: int, actor_id: int | None) -> tuple[Offer, str]:
-    offer = await uow.session.get(Offer, offer_id)
+    offer = await uow.get(Offer, offer_id)
     if offer is None:
         raise NotFound(_("That offer doesn't exist."))
     if actor_id == offer.buyer_id:
@@ -430,7 +430,7 @@ async def _moved(uow: UnitOfWork, offer: Offer, status: str, reason: str | None 
 
 
 async def _listing(uow: UnitOfWork, listing_id: int) -> Listing:
-    listing = await uow.session.get(Listing, listing_id)
+    listing = await uow.get(Listing, listing_id)
     if listing is None:
         raise NotFound(_("That listing doesn't exist any more."))
     return listing

@@ -133,12 +133,12 @@ async def paid_on_terms(uow: UnitOfWork, reference: str) -> bool:
     """Whether the deal a payment reference names is paid on terms: against its invoice, to
     Agora, never arranged directly."""
     deal_id = deals.deal_of(reference)
-    deal = await uow.session.get(Deal, deal_id) if deal_id is not None else None
+    deal = await uow.get(Deal, deal_id) if deal_id is not None else None
     return bool(deal is not None and deal.payment_days)
 
 
 async def _company(uow: UnitOfWork, company_id: int) -> Company:
-    company = await uow.session.get(Company, company_id)
+    company = await uow.get(Company, company_id)
     if company is None:
         raise NotFound(_("There is no such company."))
     return company

@@ -25,8 +25,8 @@ async def record(uow: UnitOfWork, request: SupplyRequest, bid: RequestBid) -> Pr
     if old is not None:
         await uow.session.delete(old)
         await uow.session.flush()
-    listing = await uow.session.get(Listing, bid.listing_id)
-    buyer = await uow.session.get(Account, request.buyer_id)
+    listing = await uow.get(Listing, bid.listing_id)
+    buyer = await uow.get(Account, request.buyer_id)
     energy = Decimal((listing.energy_mwh_per_unit if listing else None) or "0")
     now = uow.clock.now()
     row = PriceRecord(

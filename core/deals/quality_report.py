@@ -65,7 +65,7 @@ async def answer(uow: UnitOfWork, deal_id: int, seller_id: int, accept: bool) ->
     await deals.take(uow, deal_id, "accept-adjustment" if accept else "reject-adjustment",
                      seller_id)
     if not accept:
-        row = await uow.session.get(QualityReport, deal_id)
+        row = await uow.get(QualityReport, deal_id)
         amount = Money(row.adjustment_minor if row else 0, deal.currency)
         dispute = Dispute(deal_id=deal_id, opened_by=seller_id, created_at=uow.clock.now(),
                           # kept as written: an admin reads it later, in no one's own format
@@ -79,7 +79,7 @@ async def answer(uow: UnitOfWork, deal_id: int, seller_id: int, accept: bool) ->
 
 async def accepted_refund(uow: UnitOfWork, deal_id: int) -> int | None:
     """The buyer's refund from an accepted adjustment, in minor units (for the money layer)."""
-    row = await uow.session.get(QualityReport, deal_id)
+    row = await uow.get(QualityReport, deal_id)
     return row.adjustment_minor if row is not None and row.answer == "accepted" else None
 
 

@@ -33,7 +33,7 @@ async def publish(uow: UnitOfWork, deal_id: int) -> int:
 
 async def _tell_published(uow: UnitOfWork, deal_id: int, stars: dict[int, int]) -> None:
     """Both parties hear that the blind ratings are out: each what they were given, if any."""
-    deal = await uow.session.get(Deal, deal_id)
+    deal = await uow.get(Deal, deal_id)
     if deal is None:
         return
     await recipients(uow, {deal.seller_id, deal.buyer_id})  # both, with their chats, at once

@@ -44,7 +44,7 @@ class Reminder:
 
 async def remind(uow: UnitOfWork, timer_id: int) -> int:
     """Send the reminders now due before this timer's deadline; returns how many went."""
-    timer = await uow.session.get(ProcessTimer, timer_id, populate_existing=True)
+    timer = await uow.get(ProcessTimer, timer_id, populate_existing=True)
     now = uow.clock.now()
     if timer is None or timer.done_at is not None or timer.due_at <= now:
         return 0
@@ -65,7 +65,7 @@ async def remind(uow: UnitOfWork, timer_id: int) -> int:
 async def _held_past(uow: UnitOfWork, account_id: int, deadline: datetime) -> bool:
     """Whether the person's quiet hours would hold a reminder until after its deadline (then
     it goes at once)."""
-    account = await uow.session.get(Account, account_id)
+    account = await uow.get(Account, account_id)
     if account is None:
         return False
     until = quiet_until(uow.clock.now(), account.quiet_start, account.quiet_end,
@@ -85,9 +85,9 @@ def _offsets(timer: ProcessTimer) -> tuple[timedelta, ...]:
 async def _who(uow: UnitOfWork, timer: ProcessTimer) -> list[Reminder]:
     """Who hears what, by process and state; nobody when the subject moved on."""
     if timer.process == OFFER_PROCESS.name:
-        offer = await uow.session.get(Offer, timer.subject_id)
+        offer = await uow.get(Offer, timer.subject_id)
         return await _offer_open(uow, offer) if offer and offer.status == timer.state else []
-    deal = await uow.session.get(Deal, timer.subject_id)
+    deal = await uow.get(Deal, timer.subject_id)
     write = _DEAL.get(timer.state)
     if deal is None or deal.status != timer.state or write is None:
         return []
@@ -176,7 +176,7 @@ def _view(deal: Deal) -> Action:
 
 
 async def _title(uow: UnitOfWork, deal: Deal) -> str:
-    listing = await uow.session.get(Listing, deal.listing_id)
+    listing = await uow.get(Listing, deal.listing_id)
     return f"“{listing.title}”" if listing is not None else _("a listing")
 
 

@@ -29,7 +29,7 @@ async def held(uow: UnitOfWork, request_id: int) -> SupplyRequest:
     moved = await uow.session.execute(update(SupplyRequest).where(
         SupplyRequest.id == request_id, SupplyRequest.status == RequestState.OPEN)
         .values(updated_at=uow.clock.now()))
-    request = await uow.session.get(SupplyRequest, request_id, populate_existing=True)
+    request = await uow.get(SupplyRequest, request_id, populate_existing=True)
     if request is not None and request.status == RequestState.AWARDED:
         raise Conflict(_("That request is awarded in full already: it takes no more quotes or "
                          "further awards."))
@@ -42,12 +42,12 @@ async def check_counter(uow: UnitOfWork, offer: Offer, milli: int, price: Any) -
     """A counter-offer in a quote's negotiation keeps to the request: open, within what is
     still needed and under the buyer's ceiling."""
     assert offer.request_id is not None
-    request = await uow.session.get(SupplyRequest, offer.request_id)
+    request = await uow.get(SupplyRequest, offer.request_id)
     if request is None or request.status != RequestState.OPEN:
         raise Conflict(_("That request is closed: it takes no more quotes or awards."))
     request_rules.checked_quote(milli, request.quantity_milli - await awarded_milli(
         uow, request.id), price, ceiling(request), request.unit)
-    listing = await uow.session.get(Listing, offer.listing_id)
+    listing = await uow.get(Listing, offer.listing_id)
     energy = Decimal((listing.energy_mwh_per_unit if listing else None) or "0")
     if request.max_price_mwh_minor is not None:  # the buyer's ceiling per MWh holds too
         problems = request_rules.unmet({}, [], {}, [], price_per_mwh_minor(price.amount, energy),

@@ -45,7 +45,7 @@ async def ask(uow: UnitOfWork, request_id: int, seller_id: int, text: str) -> Qu
 async def answer(uow: UnitOfWork, question_id: int, buyer_id: int, text: str,
                  public: bool) -> QuestionView:
     """The buyer answers, once: for every seller asked (`public`) or for the asker alone."""
-    question = await uow.session.get(RequestQuestion, question_id)
+    question = await uow.get(RequestQuestion, question_id)
     request = await supply_requests.get(uow, question.request_id, buyer_id) \
         if question is not None else None
     if question is None or request is None or request.buyer_id != buyer_id:

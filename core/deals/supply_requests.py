@@ -196,7 +196,7 @@ async def _within_spending_limit(uow: UnitOfWork, buyer_id: int, draft: Draft) -
 
 async def _spot(uow: UnitOfWork, buyer_id: int, place: str) -> Place | None:
     """Where the goods go, when the gazetteer knows the place (in the buyer's country first)."""
-    buyer = await uow.session.get(Account, buyer_id)
+    buyer = await uow.get(Account, buyer_id)
     return gazetteer.lookup(place, buyer.country if buyer else None).place
 
 
@@ -285,7 +285,7 @@ async def view(uow: UnitOfWork, request_id: int, actor_id: int | None) -> Reques
 async def get(uow: UnitOfWork, request_id: int, actor_id: int | None) -> SupplyRequest:
     """The request's row, for its buyer and the sellers who may answer it; NotFound for anyone
     else (a private request's existence included). Core's: a face reads `view`."""
-    request = await uow.session.get(SupplyRequest, request_id)
+    request = await uow.get(SupplyRequest, request_id)
     if request is None or (actor_id != request.buyer_id
                            and not await may_answer(uow, request, actor_id)):
         raise NotFound(_("That request doesn't exist."))
@@ -480,7 +480,7 @@ def _row(offer: Offer, name: str, listing: Listing, stats: SellerStats | None,
 async def is_invited(uow: UnitOfWork, request_id: int, seller_id: int | None) -> bool:
     if seller_id is None:
         return False
-    return await uow.session.get(RequestInvite, (request_id, seller_id)) is not None
+    return await uow.get(RequestInvite, (request_id, seller_id)) is not None
 
 
 async def _quotable(uow: UnitOfWork, request_id: int, seller_id: int) -> SupplyRequest:

@@ -153,14 +153,14 @@ async def of_listing(uow: UnitOfWork, listing_id: int, buyer_id: int) -> ThreadV
 
 async def file_of(uow: UnitOfWork, message_id: int) -> ThreadMessage:
     """A message carrying a file (for relaying it; the reader is a party, checked by caller)."""
-    message = await uow.session.get(ThreadMessage, message_id)
+    message = await uow.get(ThreadMessage, message_id)
     if message is None or not message.file_path:
         raise NotFound(_("That file is no longer there."))
     return message
 
 
 async def _mine(uow: UnitOfWork, thread_id: int, account_id: int | None) -> Thread:
-    thread = await uow.session.get(Thread, thread_id)
+    thread = await uow.get(Thread, thread_id)
     if thread is None or account_id not in (thread.buyer_id, thread.seller_id):
         raise NotFound(_("That conversation doesn't exist."))
     return thread
@@ -175,7 +175,7 @@ async def _agreed(uow: UnitOfWork, thread: Thread) -> bool:
 
 
 async def _any_listing(uow: UnitOfWork, listing_id: int) -> Listing:
-    listing = await uow.session.get(Listing, listing_id)
+    listing = await uow.get(Listing, listing_id)
     if listing is None:
         raise NotFound(_("That listing doesn't exist."))
     return listing

@@ -61,7 +61,7 @@ class DealView:
 
 
 async def name_of(uow: UnitOfWork, account_id: int) -> str:
-    account = await uow.session.get(Account, account_id)
+    account = await uow.get(Account, account_id)
     if account is None:
         return "?"
     return account.display_name + (f" ({account.company})" if account.company else "")
@@ -71,7 +71,7 @@ async def deal_view(uow: UnitOfWork, deal_id: int, actor_id: int | None) -> Deal
     """A deal as its card shows it; NotFound for anyone but its parties and admins."""
     deal = await deals.get(uow, deal_id, actor_id)
     role = await deals.role_of(uow, deal, actor_id) or ""
-    listing = await uow.session.get(Listing, deal.listing_id)
+    listing = await uow.get(Listing, deal.listing_id)
     if role in ("buyer", "seller"):
         counterpart = await name_of(uow, deal.seller_id if role == "buyer" else deal.buyer_id)
     else:
@@ -80,9 +80,9 @@ async def deal_view(uow: UnitOfWork, deal_id: int, actor_id: int | None) -> Deal
     dispute = (await uow.session.execute(select(Dispute).where(Dispute.deal_id == deal_id))).scalar()
     rated = (await uow.session.execute(select(Rating.id).where(
         Rating.deal_id == deal_id, Rating.rater_id == actor_id))).first() is not None
-    shipment = await uow.session.get(Shipment, deal_id)
+    shipment = await uow.get(Shipment, deal_id)
     version = await terms.current(uow, deal_id)
-    quality = await uow.session.get(QualityReport, deal_id)
+    quality = await uow.get(QualityReport, deal_id)
     return DealView(deal_facts(deal, listing.unit if listing else ""), role,
                     listing.title if listing else _("a listing"), counterpart,
                     shipment_facts(shipment) if shipment else None,
@@ -102,9 +102,9 @@ class OfferView:
 async def offer_view(uow: UnitOfWork, offer_id: int, actor_id: int | None) -> OfferView:
     """An offer with its listing and the round it answers, for its two parties only."""
     offer, role = await offers.get(uow, offer_id, actor_id)
-    listing = await uow.session.get(Listing, offer.listing_id)
+    listing = await uow.get(Listing, offer.listing_id)
     assert listing is not None
-    previous = await uow.session.get(Offer, offer.previous_id) if offer.previous_id else None
+    previous = await uow.get(Offer, offer.previous_id) if offer.previous_id else None
     return OfferView(offer_facts(offer), role, offer_listing(listing),
                      offer_facts(previous) if previous else None)
 
@@ -113,7 +113,7 @@ async def thread_names(uow: UnitOfWork, thread_id: int, actor_id: int | None) ->
     """The other party's name and the listing's title, for a party of the thread."""
     thread = await threads.get(uow, thread_id, actor_id)
     other = thread.seller_id if thread.buyer_id == actor_id else thread.buyer_id
-    listing = await uow.session.get(Listing, thread.listing_id)
+    listing = await uow.get(Listing, thread.listing_id)
     return await name_of(uow, other), listing.title if listing else _("a listing")
 
 
@@ -131,7 +131,7 @@ async def dispute_view(uow: UnitOfWork, dispute_id: int, admin_id: int | None
                        ) -> tuple[DisputeFacts, DealView, list[str]]:
     """A dispute for an operator: the deal's card data and the last messages of its thread."""
     await require(uow, admin_id, "view_deals")
-    dispute = await uow.session.get(Dispute, dispute_id)
+    dispute = await uow.get(Dispute, dispute_id)
     if dispute is None:
         raise NotFound(_("That dispute doesn't exist."))
     view = await deal_view(uow, dispute.deal_id, admin_id)

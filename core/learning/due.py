@@ -47,11 +47,11 @@ async def remind_all(uow_factory: UowFactory) -> int:
 async def remind(uow: UnitOfWork, timer_id: int) -> int:
     """The reminders of one gathering whose moment has passed (the nearest one told, each
     recorded once); how many notices went."""
-    timer = await uow.session.get(ProcessTimer, timer_id, populate_existing=True)
+    timer = await uow.get(ProcessTimer, timer_id, populate_existing=True)
     now = uow.clock.now()
     if timer is None or timer.done_at is not None or timer.due_at <= now:
         return 0
-    gathering = await uow.session.get(Gathering, timer.subject_id)
+    gathering = await uow.get(Gathering, timer.subject_id)
     if gathering is None or gathering.status != GatheringState.SCHEDULED:
         return 0
     passed = [o for o in REMINDERS if gathering.created_at <= timer.due_at - o <= now]

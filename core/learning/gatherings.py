@@ -119,7 +119,7 @@ async def get(uow: UnitOfWork, gathering_id: int) -> GatheringView:
 
 
 async def _row(uow: UnitOfWork, gathering_id: int) -> Gathering:
-    found = await uow.session.get(Gathering, gathering_id)
+    found = await uow.get(Gathering, gathering_id)
     if found is None:
         raise NotFound(_("That webinar or event doesn't exist."))
     return found

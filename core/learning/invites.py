@@ -22,7 +22,7 @@ def uid(gathering_id: int) -> str:
 async def invite(uow: UnitOfWork, gathering_id: int, account_id: int) -> tuple[str, bytes]:
     """(file name, iCalendar bytes) of a gathering's invite for one person."""
     gathering = await get(uow, gathering_id)
-    person = await uow.session.get(Account, account_id)
+    person = await uow.get(Account, account_id)
     from icalendar import Calendar, Event, vCalAddress, vText  # loaded with the first invite
 
     cal = Calendar()

@@ -95,7 +95,7 @@ async def _audited(uow: UnitOfWork, admin_id: int | None, row: LearningItem) -> 
 async def publish_insight(uow: UnitOfWork, consultant_id: int | None, *, topic_name: str,
                           title: str, text: str, url: str | None = None) -> ItemView:
     """A consultant publishes a short insight, shown with their name and a link to their profile."""
-    if consultant_id is None or await uow.session.get(ConsultantProfile, consultant_id) is None:
+    if consultant_id is None or await uow.get(ConsultantProfile, consultant_id) is None:
         raise NotAllowed(_("Insights are written by consultants; set up your consultant profile "
                            "first."))
     body = community_rules.text(text, "insight", minimum=20, maximum=MAX_INSIGHT)
@@ -134,10 +134,10 @@ async def recent(uow: UnitOfWork, limit: int = 100) -> list[ItemCard]:
 
 
 async def item(uow: UnitOfWork, item_id: int) -> ItemCard:
-    found = await uow.session.get(LearningItem, item_id)
+    found = await uow.get(LearningItem, item_id)
     if found is None:
         raise NotFound(_("That item is no longer in the library."))
-    author = await uow.session.get(Account, found.author_id)
+    author = await uow.get(Account, found.author_id)
     return ItemCard(item_view(found), author.display_name if author else "Agora")
 
 

@@ -18,7 +18,7 @@ from core.storage.uow import UnitOfWork
 
 async def _started(uow: UnitOfWork, event: GatheringStarted) -> Moved | None:
     """Its attendees: a webinar's registrants going, an event's people going or maybe."""
-    gathering = await uow.session.get(Gathering, event.gathering_id)
+    gathering = await uow.get(Gathering, event.gathering_id)
     if gathering is None:
         return None
     people = await gatherings.attendees(uow, gathering.id, ("going",)
@@ -48,7 +48,7 @@ GATHERINGS = NoticeBook(GATHERING_PROCESS, _started, texts={"started": started},
 
 async def on_recording(uow: UnitOfWork, event: RecordingAdded) -> None:
     """The recording link to the webinar's registrants."""
-    gathering = await uow.session.get(Gathering, event.gathering_id)
+    gathering = await uow.get(Gathering, event.gathering_id)
     if gathering is None:
         return
     people = await gatherings.attendees(uow, gathering.id)

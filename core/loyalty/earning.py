@@ -41,7 +41,7 @@ async def completed(uow: UnitOfWork, kind: str, about: str, parties: tuple[int, 
 async def on_deal_moved(uow: UnitOfWork, event: DealMoved) -> None:
     if event.target != "completed":
         return
-    deal = await uow.session.get(Deal, event.deal_id)
+    deal = await uow.get(Deal, event.deal_id)
     if deal is not None:
         await completed(uow, "deal", f"deal:{deal.id}", (deal.buyer_id, deal.seller_id))
 
@@ -49,7 +49,7 @@ async def on_deal_moved(uow: UnitOfWork, event: DealMoved) -> None:
 async def on_session_moved(uow: UnitOfWork, event: SessionMoved) -> None:
     if event.target not in ENDED:
         return
-    session = await uow.session.get(ConsultSession, event.session_id)
+    session = await uow.get(ConsultSession, event.session_id)
     if session is not None:
         await completed(uow, "session", f"session:{session.id}",
                         (session.seeker_id, session.consultant_id))
@@ -60,7 +60,7 @@ async def on_deal_rated(uow: UnitOfWork, event: DealRated) -> None:
 
 
 async def on_session_reviewed(uow: UnitOfWork, event: SessionReviewed) -> None:
-    review = await uow.session.get(SessionReview, event.review_id)
+    review = await uow.get(SessionReview, event.review_id)
     if review is not None:
         await award(uow, "rating", review.seeker_id, f"session:{review.session_id}")
 

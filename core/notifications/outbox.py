@@ -92,7 +92,7 @@ async def account_of(uow: UnitOfWork, account_id: int) -> Account | None:
     held = uow.session.identity_map.get(identity_key(Account, account_id))
     if isinstance(held, Account) and not inspect(held).expired_attributes:
         return held
-    return await uow.session.get(Account, account_id)
+    return await uow.get(Account, account_id)
 
 
 @asynccontextmanager

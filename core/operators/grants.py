@@ -18,9 +18,9 @@ async def grant(uow: UnitOfWork, admin_id: int, account_id: int, role: str) -> N
     """An admin gives an account a console role (once; granting it again changes nothing)."""
     await require(uow, admin_id, "grant_roles")
     _known(role)
-    if await uow.session.get(Account, account_id) is None:
+    if await uow.get(Account, account_id) is None:
         raise NotFound(_("There is no such account."))
-    if await uow.session.get(OperatorRole, (account_id, role)) is not None:
+    if await uow.get(OperatorRole, (account_id, role)) is not None:
         return
     uow.add(OperatorRole(account_id=account_id, role=role, granted_by=admin_id,
                          granted_at=uow.clock.now()))

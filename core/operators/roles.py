@@ -63,7 +63,7 @@ async def roles_of(uow: UnitOfWork, account_id: int | None) -> frozenset[str]:
     A suspended account holds none."""
     if account_id is None:
         return frozenset()
-    account = await uow.session.get(Account, account_id)
+    account = await uow.get(Account, account_id)
     if account is None or account.suspended_at is not None:
         return frozenset()
     granted = set((await uow.session.execute(select(OperatorRole.role).where(

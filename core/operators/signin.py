@@ -65,7 +65,7 @@ async def redeem(uow: UnitOfWork, token: str) -> tuple[str, int]:
 
 async def session_account(uow: UnitOfWork, session: str) -> int | None:
     """The operator a console session belongs to, while it is open and unexpired."""
-    row = await uow.session.get(ConsoleSession, digest(session))
+    row = await uow.get(ConsoleSession, digest(session))
     if row is None or row.ended_at is not None or row.expires_at <= uow.clock.now():
         return None
     return row.account_id

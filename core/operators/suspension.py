@@ -55,7 +55,7 @@ async def restore(uow: UnitOfWork, operator_id: int, account_id: int, reason: st
 async def _set(uow: UnitOfWork, account_id: int, *, suspended: bool, reason: str | None
                ) -> Account:
     """Move between active and suspended with one guarded UPDATE (a second tap is refused)."""
-    account = await uow.session.get(Account, account_id)
+    account = await uow.get(Account, account_id)
     if account is None:
         raise NotFound(_("There is no such account."))
     now = uow.clock.now()

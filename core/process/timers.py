@@ -141,7 +141,7 @@ async def claim(uow: UnitOfWork, timer_id: int,
         query.values(done_at=now).execution_options(synchronize_session=False))
     if taken.rowcount != 1:  # type: ignore[attr-defined]
         return None
-    return await uow.session.get(ProcessTimer, timer_id, populate_existing=True)
+    return await uow.get(ProcessTimer, timer_id, populate_existing=True)
 
 
 async def claim_due(uow: UnitOfWork, process: Process, limit: int = 100

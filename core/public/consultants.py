@@ -69,10 +69,10 @@ async def live_profile(uow: UnitOfWork, consultant_id: int) -> ConsultantProfile
 async def consultant(uow: UnitOfWork, consultant_id: int) -> PublicConsultant:
     """A live consultant's public page."""
     profile = await live_profile(uow, consultant_id)
-    account = await uow.session.get(Account, consultant_id)
+    account = await uow.get(Account, consultant_id)
     if account is None:
         raise NotFound(_(GONE))
-    standing = await uow.session.get(ConsultReputation, consultant_id)  # sessions held
+    standing = await uow.get(ConsultReputation, consultant_id)  # sessions held
     return PublicConsultant(
         consultant_id, account.display_name, public_text(profile.headline),
         public_text(profile.bio),

@@ -64,7 +64,7 @@ def is_public(listing: Listing | None, now: datetime) -> bool:
 async def published(uow: UnitOfWork, listing_id: int) -> Listing:
     """A published listing; NotFound for anything else (a draft, expired, closed, unknown, or
     a suspended seller's)."""
-    listing = await uow.session.get(Listing, listing_id)
+    listing = await uow.get(Listing, listing_id)
     if not is_public(listing, uow.clock.now()):
         raise NotFound(_(GONE))
     assert listing is not None
@@ -75,7 +75,7 @@ async def published(uow: UnitOfWork, listing_id: int) -> Listing:
 
 async def suspended(uow: UnitOfWork, account_id: int) -> bool:
     """Whether an operator suspended this account: nothing of theirs is shown meanwhile."""
-    account = await uow.session.get(Account, account_id)
+    account = await uow.get(Account, account_id)
     return account is None or account.suspended_at is not None
 
 

@@ -62,7 +62,7 @@ async def open_requests(uow: UnitOfWork) -> list[PublicRequest]:
 
 async def public_request(uow: UnitOfWork, request_id: int) -> PublicRequest:
     """One request as the site shows it; NotFound for a private or cancelled one."""
-    request = await uow.session.get(SupplyRequest, request_id)
+    request = await uow.get(SupplyRequest, request_id)
     if request is None or request.private or request.status == RequestState.CANCELLED:
         raise NotFound(_(GONE))
     return await _public(uow, request)

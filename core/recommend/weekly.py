@@ -98,7 +98,7 @@ async def decline(uow: UnitOfWork, account_id: int, key: str) -> bool:
     if kind not in KINDS or not raw.isdigit() or len(raw) > 12:
         raise NotFound(_("That recommendation doesn't exist."))
     item_id = int(raw)
-    if await uow.session.get(PickDeclined, (account_id, kind, item_id)) is not None:
+    if await uow.get(PickDeclined, (account_id, kind, item_id)) is not None:
         return False
     try:
         async with uow.nested():

@@ -40,10 +40,10 @@ def _asker_buttons(ticket_id: int) -> list[list[Action]]:
 
 async def on_opened(uow: UnitOfWork, event: TicketOpened) -> None:
     """Every operator hears of a new ticket: who, what, from where, and when it is due."""
-    ticket = await uow.session.get(SupportTicket, event.ticket_id)
+    ticket = await uow.get(SupportTicket, event.ticket_id)
     if ticket is None:
         return
-    asker = await uow.session.get(Account, ticket.account_id)
+    asker = await uow.get(Account, ticket.account_id)
     context = TicketContext.from_json(ticket.context)
     operators = set(await operator_ids(uow)) - {ticket.account_id}
     await recipients(uow, operators)
@@ -62,8 +62,8 @@ async def on_opened(uow: UnitOfWork, event: TicketOpened) -> None:
 async def on_message(uow: UnitOfWork, event: TicketMessagePosted) -> None:
     """An operator's answer goes to the asker (on the channel they asked from); the asker's
     message goes to the operators who have answered the ticket (every operator if none has)."""
-    ticket = await uow.session.get(SupportTicket, event.ticket_id)
-    message = await uow.session.get(SupportMessage, event.message_id)
+    ticket = await uow.get(SupportTicket, event.ticket_id)
+    message = await uow.get(SupportMessage, event.message_id)
     if ticket is None or message is None:
         return
     if event.author_role == OPERATOR:
@@ -137,7 +137,7 @@ def _by_asker(moved: Moved) -> bool:
 
 
 async def _ticket_moved(uow: UnitOfWork, event: TicketMoved) -> Moved | None:
-    ticket = await uow.session.get(SupportTicket, event.ticket_id)
+    ticket = await uow.get(SupportTicket, event.ticket_id)
     if ticket is None:
         return None
     told = {n.to for n in TICKET_PROCESS.transition(event.transition).notices}

@@ -200,7 +200,7 @@ async def ticket_view(uow: UnitOfWork, actor_id: int | None, ticket_id: int) -> 
 
 async def _ticket(uow: UnitOfWork, ticket_id: int, actor_id: int | None) -> SupportTicket:
     """The ticket, for its asker, operators and the system only."""
-    ticket = await uow.session.get(SupportTicket, ticket_id)
+    ticket = await uow.get(SupportTicket, ticket_id)
     if ticket is None or await _role(uow, ticket, actor_id) is None:
         raise NotFound(_("That ticket doesn't exist."))
     return ticket
@@ -252,7 +252,7 @@ def _message(uow: UnitOfWork, ticket: SupportTicket, author_id: int | None, role
 async def escalate(uow: UnitOfWork, ticket_id: int) -> bool:
     """The system's step when the first-answer deadline passes: marks the ticket escalated
     (every admin is told by the notice); False when it was answered or closed meanwhile."""
-    ticket = await uow.session.get(SupportTicket, ticket_id, populate_existing=True)
+    ticket = await uow.get(SupportTicket, ticket_id, populate_existing=True)
     if ticket is None or ticket.status not in TICKET_PROCESS.transition("escalate").sources:
         return False
     await _take(uow, ticket, "escalate", None, SYSTEM, {"escalated_at": uow.clock.now()})

@@ -80,7 +80,7 @@ class BookingMoney:
     async def follow(self, booking_id: int) -> str | None:
         """Take the booking's money step now; returns which one (None: nothing to do)."""
         async with self.uow() as uow:
-            booking = await uow.session.get(Booking, booking_id)
+            booking = await uow.get(Booking, booking_id)
             if booking is None:
                 return None
             escrow = await self.payments.by_reference(reference(booking_id), uow)

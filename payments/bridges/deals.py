@@ -73,7 +73,7 @@ class DealPayments:
         """After commit: an invoice on terms paid after delivery was confirmed is released
         at once (paid before, it is held until then, as any escrow)."""
         async with self.payments.uow() as uow:
-            deal = await uow.session.get(Deal, deal_id)
+            deal = await uow.get(Deal, deal_id)
             status = deal.status if deal is not None else None
         if status in RELEASING:
             await self._settle(deal_id, status)
@@ -82,7 +82,7 @@ class DealPayments:
         """In the same transaction: the buyer will pay by bank transfer, so the deal waits for
         the payment as long as a transfer takes to arrive."""
         deal_id = deals.deal_of(event.reference)
-        deal = await uow.session.get(Deal, deal_id) if deal_id else None
+        deal = await uow.get(Deal, deal_id) if deal_id else None
         if deal is not None and deal.status == DealState.AWAITING_PAYMENT and event.arrive_by:
             await deals.wait_for_payment_until(uow, deal.id, event.arrive_by)
 
@@ -114,7 +114,7 @@ class DealPayments:
 
     async def _follow(self, deal_id: int, target: str) -> None:
         async with self.payments.uow() as uow:
-            deal = await uow.session.get(Deal, deal_id)
+            deal = await uow.get(Deal, deal_id)
             if deal is None:
                 return
             buyer, seller, total, vat = (deal.buyer_id, deal.seller_id, deals.payable(deal),

@@ -86,7 +86,7 @@ class PackagePayments:
 
     async def _refund_if_called_off(self, uow: UnitOfWork, purchase_id: int,
                                     escrow_id: int) -> None:
-        purchase = await uow.session.get(PackagePurchase, purchase_id)
+        purchase = await uow.get(PackagePurchase, purchase_id)
         if purchase is not None and purchase.status == "cancelled":
             async def refund() -> None:
                 await self.payments.refund(escrow_id, None, Actor(
@@ -121,7 +121,7 @@ class PackagePayments:
     async def _charge_month(self, retainer_id: int, purchase_id: int, seeker_id: int,
                             consultant_id: int, price: Money) -> None:
         async with self.payments.uow() as uow:
-            purchase = await uow.session.get(PackagePurchase, purchase_id)
+            purchase = await uow.get(PackagePurchase, purchase_id)
             if purchase is None or purchase.status != "awaiting_payment":
                 return  # called off, or paid meanwhile
             month = purchase.month

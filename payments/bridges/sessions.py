@@ -54,7 +54,7 @@ class SessionPayments:
 
     async def on_created(self, uow: UnitOfWork, event: SessionCreated) -> None:
         """In the session's transaction: a booking authorised before its session existed."""
-        session = await uow.session.get(ConsultSession, event.session_id)
+        session = await uow.get(ConsultSession, event.session_id)
         escrow = await by_reference(uow, session.escrow_ref) if session else None
         if escrow is not None and escrow.kind == "session" and escrow.state == "authorised":
             await sessions.authorised(uow, escrow.reference,
@@ -138,7 +138,7 @@ class SessionPayments:
         """Bring the session's authorisations in line with it: capture what a paid session
         owes from the one in force, void every other."""
         async with self.payments.uow() as uow:
-            session = await uow.session.get(ConsultSession, session_id)
+            session = await uow.get(ConsultSession, session_id)
             if session is None:
                 return
             status, current, due = session.status, session.escrow_ref, session.charged_minor or 0

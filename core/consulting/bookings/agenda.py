@@ -56,7 +56,7 @@ def _next_step(b: Booking, role: str, other: str) -> str:
 
 async def agenda(uow: UnitOfWork, account_id: int) -> list[AgendaLine]:
     """Awaiting first, then upcoming (each in the order made), then the recent past."""
-    me = await uow.session.get(Account, account_id)
+    me = await uow.get(Account, account_id)
     zone = me.timezone if me is not None and me.timezone else "UTC"
     rows = (await uow.session.execute(select(Booking).where(
         or_(Booking.seeker_id == account_id, Booking.consultant_id == account_id))

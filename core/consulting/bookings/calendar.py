@@ -76,13 +76,13 @@ def invite(booking_id: int, starts_at: datetime, minutes: int, sequence: int, me
 
 async def booking_invite(uow: UnitOfWork, booking_id: int, method: str) -> Attachment:
     """The booking's invite as it stands (a cancellation raises the sequence once more)."""
-    booking = await uow.session.get(Booking, booking_id)
+    booking = await uow.get(Booking, booking_id)
     if booking is None:
         raise NotFound(_("That booking doesn't exist."))
     if booking.starts_at is None:
         raise Conflict(_("That booking has no agreed time."))
-    consultant = await uow.session.get(Account, booking.consultant_id)
-    seeker = await uow.session.get(Account, booking.seeker_id)
+    consultant = await uow.get(Account, booking.consultant_id)
+    seeker = await uow.get(Account, booking.seeker_id)
     assert consultant is not None and seeker is not None
     sequence = booking.sequence + (1 if method == "CANCEL" else 0)
     data = invite(booking.id, booking.starts_at, booking.minutes, sequence, method,

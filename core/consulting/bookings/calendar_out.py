@@ -39,10 +39,10 @@ async def on_moved(uow: UnitOfWork, event: BookingMoved) -> None:
     """During commit: after a move that changes the agreed time, write the calendar (later)."""
     if event.transition not in WRITES_ON:
         return
-    booking = await uow.session.get(Booking, event.booking_id)
+    booking = await uow.get(Booking, event.booking_id)
     if booking is None:
         return
-    own = await uow.session.get(ConnectedCalendar, booking.consultant_id)
+    own = await uow.get(ConnectedCalendar, booking.consultant_id)
     if own is None or own.kind != "caldav":
         return
     to_machine(uow, CHANNEL, f"calendar:{booking.consultant_id}", {"booking": booking.id})
@@ -51,7 +51,7 @@ async def on_moved(uow: UnitOfWork, event: BookingMoved) -> None:
 async def on_ready(uow: UnitOfWork, event: CalendarReady) -> None:
     """During commit: a calendar connected or working again shows every upcoming booking (what
     failed to be written meanwhile too)."""
-    own = await uow.session.get(ConnectedCalendar, event.account_id)
+    own = await uow.get(ConnectedCalendar, event.account_id)
     if own is None or own.kind != "caldav":
         return
     upcoming = (await uow.session.execute(select(Booking.id).where(
@@ -88,8 +88,8 @@ class CalendarWriter:
                    files: Sequence[Attachment] = ()) -> None:
         booking_id = int(payload["booking"])
         async with self.uow() as uow:
-            booking = await uow.session.get(Booking, booking_id)
-            own = await uow.session.get(ConnectedCalendar, booking.consultant_id) if booking else None
+            booking = await uow.get(Booking, booking_id)
+            own = await uow.get(ConnectedCalendar, booking.consultant_id) if booking else None
             if booking is None or own is None or own.kind != "caldav":
                 return None  # gone, or disconnected since: nothing to write
             account_id = own.account_id
@@ -99,7 +99,7 @@ class CalendarWriter:
                 access = None
             event = None
             if access is not None and shown(booking):
-                with reading(await uow.session.get(Account, booking.consultant_id)):
+                with reading(await uow.get(Account, booking.consultant_id)):
                     event = as_resource((await calendar.booking_invite(
                         uow, booking.id, "REQUEST")).content)
         if access is None:

@@ -56,7 +56,7 @@ async def fire(uow: UnitOfWork, timer_id: int, payments: PaymentsPort
     timer = await timers.claim(uow, timer_id, BOOKING_PROCESS)
     if timer is None:
         return None
-    booking = await uow.session.get(Booking, timer.subject_id, populate_existing=True)
+    booking = await uow.get(Booking, timer.subject_id, populate_existing=True)
     if booking is None or booking.status not in BOOKING_PROCESS.transition(timer.fires).sources:
         return None
     guard = GUARDS.get(timer.fires)

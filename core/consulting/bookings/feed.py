@@ -24,7 +24,7 @@ BACK = timedelta(days=31)  # past bookings a feed still lists
 
 async def feed_token(uow: UnitOfWork, account_id: int, *, renew: bool = False) -> str:
     """The member's feed token, made at first; `renew` retires the old address."""
-    row = await uow.session.get(CalendarFeed, account_id)
+    row = await uow.get(CalendarFeed, account_id)
     if row is None:
         row = CalendarFeed(account_id=account_id, token=secrets.token_urlsafe(24),
                            created_at=uow.clock.now())
@@ -45,7 +45,7 @@ async def feed_of(uow: UnitOfWork, token: str) -> bytes | None:
         return None
     row = (await uow.session.execute(select(CalendarFeed).where(
         CalendarFeed.token == token))).scalar_one_or_none()
-    owner = await uow.session.get(Account, row.account_id) if row is not None else None
+    owner = await uow.get(Account, row.account_id) if row is not None else None
     if row is None or owner is None:
         return None
     found = (await uow.session.execute(select(Booking).where(

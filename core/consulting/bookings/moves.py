@@ -36,7 +36,7 @@ async def role_of(uow: UnitOfWork, booking: Booking, actor_id: int | None) -> st
 
 async def get(uow: UnitOfWork, booking_id: int, actor_id: int | None) -> Booking:
     """The booking, for its parties, admins and the system; NotFound for anyone else."""
-    booking = await uow.session.get(Booking, booking_id)
+    booking = await uow.get(Booking, booking_id)
     if booking is None or await role_of(uow, booking, actor_id) is None:
         raise NotFound(_("That booking doesn't exist."))
     return booking
@@ -76,7 +76,7 @@ async def _room(uow: UnitOfWork, booking: Booking, target: str) -> dict[str, str
     accepted proposal, “talk now”) and kept through reschedules."""
     if target != "confirmed" or booking.meeting_url:
         return {}
-    profile = await uow.session.get(ConsultantProfile, booking.consultant_id)
+    profile = await uow.get(ConsultantProfile, booking.consultant_id)
     own = profile.meeting_url if profile is not None else None
     token = secrets.token_urlsafe(16)  # 128 random bits: a room nobody can guess
     return {"meeting_url": rules.meeting_link(own, uow.policy.booking.meeting_base, token)}

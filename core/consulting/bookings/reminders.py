@@ -26,11 +26,11 @@ HORIZON = max((o for t in BOOKING_PROCESS.timers for o in t.remind), default=tim
 
 async def remind(uow: UnitOfWork, timer_id: int) -> int:
     """Send the reminders now due before this timer's deadline; returns how many went."""
-    timer = await uow.session.get(ProcessTimer, timer_id, populate_existing=True)
+    timer = await uow.get(ProcessTimer, timer_id, populate_existing=True)
     now = uow.clock.now()
     if timer is None or timer.done_at is not None or timer.due_at <= now:
         return 0
-    booking = await uow.session.get(Booking, timer.subject_id)
+    booking = await uow.get(Booking, timer.subject_id)
     if booking is None or booking.status != timer.state or booking.starts_at is None:
         return 0
     since = booking.confirmed_at or booking.created_at
@@ -76,9 +76,9 @@ def _text(offset: timedelta, length: int, other: str, when: str) -> str:
 
 async def _tell(uow: UnitOfWork, booking: Booking, offset: timedelta) -> None:
     assert booking.starts_at is not None
-    consultant = await uow.session.get(Account, booking.consultant_id)
-    seeker = await uow.session.get(Account, booking.seeker_id)
-    profile = await uow.session.get(ConsultantProfile, booking.consultant_id)
+    consultant = await uow.get(Account, booking.consultant_id)
+    seeker = await uow.get(Account, booking.seeker_id)
+    profile = await uow.get(ConsultantProfile, booking.consultant_id)
     if consultant is None or seeker is None:
         return
     zones = {booking.consultant_id: profile.timezone if profile else consultant.timezone,

@@ -187,7 +187,7 @@ async def proposed_time(uow: UnitOfWork, booking: Booking, proposal_id: int | No
     """The start of a proposal of this round made by the other party."""
     if proposal_id is None:
         raise DomainError(_("Choose one of the proposed times."))
-    chosen = await uow.session.get(BookingProposal, proposal_id)
+    chosen = await uow.get(BookingProposal, proposal_id)
     if chosen is None or chosen.booking_id != booking.id:
         raise DomainError(_("That is not one of this booking's proposed times."))
     if chosen.round != booking.proposal_round:

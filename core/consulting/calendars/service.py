@@ -43,13 +43,13 @@ AHEAD = timedelta(days=90)  # …to past the farthest bookable day
 
 async def connected(uow: UnitOfWork, account_id: int) -> CalendarView | None:
     """The member's connected calendar, if any."""
-    row = await uow.session.get(ConnectedCalendar, account_id)
+    row = await uow.get(ConnectedCalendar, account_id)
     return view_of(row) if row is not None else None
 
 
 async def disconnect(uow: UnitOfWork, account_id: int) -> bool:
     """Forget the calendar, its secrets and its busy times; True if there was one."""
-    row = await uow.session.get(ConnectedCalendar, account_id)
+    row = await uow.get(ConnectedCalendar, account_id)
     if row is None:
         return False
     await uow.session.execute(delete(CalendarBusy).where(CalendarBusy.account_id == account_id))
@@ -61,7 +61,7 @@ async def stale(uow: UnitOfWork, account_id: int) -> bool:
     """Whether the consultant's calendar should be read again before a booking is confirmed:
     it is connected, working, and was last read more than `FRESH` ago. (A failing one is not
     waited for: the consultant's Agora hours still work.)"""
-    row = await uow.session.get(ConnectedCalendar, account_id)
+    row = await uow.get(ConnectedCalendar, account_id)
     if row is None or row.status != "ok":
         return False
     return row.synced_at is None or uow.clock.now() - row.synced_at > FRESH
@@ -150,7 +150,7 @@ class CalendarSync:
         if kind == "caldav" and not (username and password):
             raise DomainError(_("A CalDAV calendar needs its user name and an app password."))
         async with self.uow() as uow:
-            if await uow.session.get(ConsultantProfile, account_id) is None:
+            if await uow.get(ConsultantProfile, account_id) is None:
                 raise NotAllowed(_("Connecting a calendar is for consultants: start your "
                                    "consultant profile first."))
         access = CalendarAccess(kind, url, username if kind == "caldav" else None,
@@ -168,7 +168,7 @@ class CalendarSync:
 
     async def _keep(self, uow: UnitOfWork, account_id: int, access: CalendarAccess,
                     found: CalendarFound) -> ConnectedCalendar:
-        row = await uow.session.get(ConnectedCalendar, account_id)
+        row = await uow.get(ConnectedCalendar, account_id)
         if row is None:
             row = ConnectedCalendar(account_id=account_id, connected_at=uow.clock.now())
             uow.add(row)
@@ -194,7 +194,7 @@ class CalendarSync:
         """Read the consultant's busy times now; False when the calendar failed (they are told
         once) or none is connected."""
         async with self.uow() as uow:
-            row = await uow.session.get(ConnectedCalendar, account_id)
+            row = await uow.get(ConnectedCalendar, account_id)
             if row is None:
                 return False
             try:
@@ -218,7 +218,7 @@ class CalendarSync:
         async with self.uow() as uow:
             # Locked first: two readings of one calendar at once (the job, a confirmation)
             # replace its busy times one after the other, never interleaved.
-            row = await uow.session.get(ConnectedCalendar, account_id, with_for_update=True,
+            row = await uow.get(ConnectedCalendar, account_id, with_for_update=True,
                                         populate_existing=True)
             if row is None:  # disconnected meanwhile
                 return
@@ -243,7 +243,7 @@ class CalendarSync:
     async def failed(self, account_id: int, problem: Problem) -> None:
         """Mark the calendar failing and tell the consultant, once for this failure."""
         async with self.uow() as uow:
-            row = await uow.session.get(ConnectedCalendar, account_id)
+            row = await uow.get(ConnectedCalendar, account_id)
             if row is None:
                 return
             now = uow.clock.now()

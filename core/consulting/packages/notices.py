@@ -35,7 +35,7 @@ async def remind_expiring(uow: UnitOfWork) -> list[int]:
             .values(reminded_at=now).execution_options(synchronize_session=False))
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             continue
-        consultant = await uow.session.get(Account, purchase.consultant_id)
+        consultant = await uow.get(Account, purchase.consultant_id)
         assert purchase.expires_at is not None
         left = purchase.sessions - purchase.used - purchase.reserved
         async with addressed_to(uow, purchase.seeker_id):
@@ -55,7 +55,7 @@ async def remind_expiring(uow: UnitOfWork) -> list[int]:
 async def retainer_ended(uow: UnitOfWork, retainer: Retainer, by: int) -> None:
     """The other party hears that the retainer was ended (whoever ended it saw it happen)."""
     other = retainer.consultant_id if by == retainer.seeker_id else retainer.seeker_id
-    ender = await uow.session.get(Account, by)
+    ender = await uow.get(Account, by)
     async with addressed_to(uow, other):
         await notify(uow, other, _(
             "🔁 {name} ended retainer #{id}: no month is charged again; the month paid runs out.",

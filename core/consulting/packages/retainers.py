@@ -36,7 +36,7 @@ def retainer_of(reference: str) -> int | None:
 async def subscribe(uow: UnitOfWork, seeker_id: int, package_id: int) -> Retainer:
     """The seeker agrees to the monthly retainer now (their consent is recorded); the card it
     is charged to is asked for after commit, and its first month starts once it is saved."""
-    package = await uow.session.get(SessionPackage, package_id)
+    package = await uow.get(SessionPackage, package_id)
     if package is None or not package.active or not package.monthly:
         raise NotFound(_("That package is no longer offered."))
     if package.consultant_id == seeker_id:
@@ -64,7 +64,7 @@ async def card_saved(uow: UnitOfWork, reference: str) -> PackagePurchase | None:
     """The seeker saved the retainer's card (in the saving's transaction): its first month
     starts now. None when the reference is no retainer's waiting for its card."""
     retainer_id = retainer_of(reference)
-    retainer = await uow.session.get(Retainer, retainer_id) if retainer_id else None
+    retainer = await uow.get(Retainer, retainer_id) if retainer_id else None
     if retainer is None or retainer.status != "awaiting_card" or retainer.months:
         return None
     return await _start_month(uow, retainer, uow.clock.now())
@@ -136,7 +136,7 @@ async def declined(uow: UnitOfWork, retainer_id: int) -> None:
 async def cancel(uow: UnitOfWork, retainer_id: int, actor_id: int) -> Retainer:
     """Either party ends the retainer: no month starts again; the month paid runs out, and a
     month still unpaid is called off."""
-    retainer = await uow.session.get(Retainer, retainer_id)
+    retainer = await uow.get(Retainer, retainer_id)
     if retainer is None or actor_id not in (retainer.seeker_id, retainer.consultant_id):
         raise NotFound(_("That retainer doesn't exist."))
     moved = await uow.session.execute(update(Retainer).where(

@@ -101,7 +101,7 @@ async def offers_of(uow: UnitOfWork, consultant_id: int) -> list[SessionPackage]
 async def buy(uow: UnitOfWork, seeker_id: int, package_id: int) -> PackagePurchase:
     """The seeker takes a package at its terms now; it is theirs once paid (the money layer
     opens the payment after commit and asks them to pay)."""
-    package = await uow.session.get(SessionPackage, package_id)
+    package = await uow.get(SessionPackage, package_id)
     if package is None or not package.active or package.monthly:
         raise NotFound(_("That package is no longer offered."))
     if package.consultant_id == seeker_id:
@@ -130,7 +130,7 @@ async def paid(uow: UnitOfWork, payment_reference: str) -> PackagePurchase | Non
     if purchase_id is None:
         return None
     now = uow.clock.now()
-    purchase = await uow.session.get(PackagePurchase, purchase_id)
+    purchase = await uow.get(PackagePurchase, purchase_id)
     if purchase is None:
         return None
     ends = (retainers.month_ends(purchase, now) if purchase.retainer_id is not None
@@ -167,7 +167,7 @@ async def reserve(uow: UnitOfWork, booking: Booking) -> PackagePurchase | None:
             .values(reserved=PackagePurchase.reserved + 1)
             .execution_options(synchronize_session=False))
         if taken.rowcount == 1:  # type: ignore[attr-defined]
-            purchase = await uow.session.get(PackagePurchase, purchase_id, populate_existing=True)
+            purchase = await uow.get(PackagePurchase, purchase_id, populate_existing=True)
             assert purchase is not None
             uow.add(PackageUse(booking_id=booking.id, purchase_id=purchase_id, state="reserved",
                                created_at=uow.clock.now()))
@@ -182,7 +182,7 @@ async def check_start(uow: UnitOfWork, booking: Booking, starts_at: datetime) ->
     """A booking drawn from a package may only move to a time before the package expires."""
     if booking.package_purchase_id is None:
         return
-    purchase = await uow.session.get(PackagePurchase, booking.package_purchase_id)
+    purchase = await uow.get(PackagePurchase, booking.package_purchase_id)
     if purchase is not None and purchase.expires_at is not None \
             and _aware(starts_at) >= _aware(purchase.expires_at):
         raise DomainError(_("Your package expires {when}: choose a time before then.",
@@ -193,7 +193,7 @@ async def settle_booking(uow: UnitOfWork, booking_id: int) -> str | None:
     """The booking ended: its reserved session is used (the session took place in paid time,
     or a late-cancellation or no-show fee applies) or returned to the balance. In the
     booking's transaction; once only. Returns what happened (None: nothing to settle)."""
-    booking = await uow.session.get(Booking, booking_id)
+    booking = await uow.get(Booking, booking_id)
     if booking is None or booking.package_purchase_id is None:
         return None
     held = await _took_place(uow, booking)
@@ -210,7 +210,7 @@ async def settle_booking(uow: UnitOfWork, booking_id: int) -> str | None:
               if used else {"reserved": PackagePurchase.reserved - 1})
     await uow.session.execute(update(PackagePurchase).where(PackagePurchase.id == purchase_id)
                               .values(**values).execution_options(synchronize_session=False))
-    purchase = await uow.session.get(PackagePurchase, purchase_id, populate_existing=True)
+    purchase = await uow.get(PackagePurchase, purchase_id, populate_existing=True)
     assert purchase is not None
     if not used:
         return "returned"
@@ -276,7 +276,7 @@ class MoneyDue:
 
 async def money_due(uow: UnitOfWork, purchase_id: int) -> MoneyDue | None:
     """The refunds and parts a package's sessions used so far, and its expiry, call for."""
-    purchase = await uow.session.get(PackagePurchase, purchase_id)
+    purchase = await uow.get(PackagePurchase, purchase_id)
     if purchase is None:
         return None
     price = _price(purchase)
@@ -338,7 +338,7 @@ async def balances(uow: UnitOfWork, account_id: int, *, current: bool = True) ->
 
 async def balance(uow: UnitOfWork, purchase_id: int, actor_id: int) -> Balance:
     """One package, for its buyer and its consultant."""
-    purchase = await uow.session.get(PackagePurchase, purchase_id)
+    purchase = await uow.get(PackagePurchase, purchase_id)
     if purchase is None or actor_id not in (purchase.seeker_id, purchase.consultant_id):
         raise NotFound(_("That package doesn't exist."))
     return balance_of(purchase)

@@ -73,7 +73,7 @@ def prepaid_policy(free_cancel_hours: int) -> str:
 
 
 async def _name(uow: UnitOfWork, account_id: int) -> str:
-    account = await uow.session.get(Account, account_id)
+    account = await uow.get(Account, account_id)
     return account.display_name if account else "—"
 
 
@@ -110,7 +110,7 @@ async def running_retainers(uow: UnitOfWork, account_id: int) -> list[int]:
 
 async def consent_text(uow: UnitOfWork, package_id: int) -> str:
     """What the seeker agrees to before a retainer's card is saved (and kept with it)."""
-    package = await uow.session.get(SessionPackage, package_id)
+    package = await uow.get(SessionPackage, package_id)
     if package is None or not package.monthly or not package.active:
         raise NotFound(_("That package is no longer offered."))
     name = await _name(uow, package.consultant_id)

@@ -131,12 +131,12 @@ def _months(now: datetime, zone: ZoneInfo, rows: Sequence[Any], reviews: Sequenc
 
 
 async def _zone(uow: UnitOfWork, account_id: int) -> ZoneInfo:
-    account = await uow.session.get(Account, account_id)
+    account = await uow.get(Account, account_id)
     return clock_zone(account.timezone if account else None)
 
 
 async def _currency(uow: UnitOfWork, account_id: int) -> str:
-    account = await uow.session.get(Account, account_id)
+    account = await uow.get(Account, account_id)
     return account.currency if account is not None and account.currency else "EUR"
 
 

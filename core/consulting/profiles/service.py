@@ -60,7 +60,7 @@ async def get(uow: UnitOfWork, account_id: int, *, lock: bool = False) -> Consul
             ConsultantProfile.account_id == account_id).with_for_update()
             .execution_options(populate_existing=True))).scalar_one_or_none()
     else:
-        profile = await uow.session.get(ConsultantProfile, account_id)
+        profile = await uow.get(ConsultantProfile, account_id)
     if profile is None:
         raise NotFound(_("That consultant has no profile."))
     return profile
@@ -68,7 +68,7 @@ async def get(uow: UnitOfWork, account_id: int, *, lock: bool = False) -> Consul
 
 async def is_consultant(uow: UnitOfWork, account_id: int) -> bool:
     """Whether the account has a consultant's profile (live or not)."""
-    return await uow.session.get(ConsultantProfile, account_id) is not None
+    return await uow.get(ConsultantProfile, account_id) is not None
 
 
 async def own_profile(uow: UnitOfWork, account_id: int) -> ProfileView:
@@ -82,10 +82,10 @@ async def save(uow: UnitOfWork, actor_id: int, **changes: Any) -> ConsultantProf
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise DomainError(_("A profile has no field {field}.", field=repr(sorted(unknown)[0])))
-    profile = await uow.session.get(ConsultantProfile, actor_id)
+    profile = await uow.get(ConsultantProfile, actor_id)
     now = uow.clock.now()
     if profile is None:
-        account = await uow.session.get(Account, actor_id)
+        account = await uow.get(Account, actor_id)
         if account is None:
             raise NotFound(_("Register first, then create your consultant profile."))
         profile = ConsultantProfile(account_id=actor_id, timezone=account.timezone or "UTC",

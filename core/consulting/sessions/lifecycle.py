@@ -159,7 +159,7 @@ async def take(uow: UnitOfWork, session: ConsultSession, transition: str, role: 
 
 async def fire(uow: UnitOfWork, session_id: int, transition: str) -> bool:
     """A claimed timer's transition, taken by the system; False when the session moved on."""
-    session = await uow.session.get(ConsultSession, session_id, populate_existing=True)
+    session = await uow.get(ConsultSession, session_id, populate_existing=True)
     if session is None or session.status not in SESSION_PROCESS.transition(transition).sources:
         return False
     values: dict[str, Any] = {}

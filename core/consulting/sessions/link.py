@@ -53,7 +53,7 @@ def rate_unit(booking: Booking) -> str:
 async def open_instant(uow: UnitOfWork, event: BookingConfirmed) -> None:
     """An accepted “talk now” starts now: its session opens in the same transaction rather
     than at the timer job's next run."""
-    booking = await uow.session.get(Booking, event.booking_id)
+    booking = await uow.get(Booking, event.booking_id)
     if booking is None or booking.kind != "instant" or booking.status != BookingState.CONFIRMED \
             or booking.starts_at is None or booking.starts_at > uow.clock.now():
         return
@@ -62,7 +62,7 @@ async def open_instant(uow: UnitOfWork, event: BookingConfirmed) -> None:
 
 async def on_session_due(uow: UnitOfWork, event: SessionDue) -> None:
     """The booking's start came: its session exists (once per booking) and both are called."""
-    booking = await uow.session.get(Booking, event.booking_id)
+    booking = await uow.get(Booking, event.booking_id)
     if booking is None or booking.status != BookingState.STARTING or booking.starts_at is None:
         return
     prepaid = booking.package_purchase_id is not None
@@ -81,7 +81,7 @@ def _join(session: ConsultSession) -> ActionRows:
 
 
 async def _name(uow: UnitOfWork, account_id: int) -> str:
-    account = await uow.session.get(Account, account_id)
+    account = await uow.get(Account, account_id)
     return account.display_name if account else _("the other party")
 
 
@@ -123,8 +123,8 @@ async def on_authorised(uow: UnitOfWork, event: PaymentAuthorised) -> None:
 
 async def on_session_moved(uow: UnitOfWork, event: SessionMoved) -> None:
     """The session's start, end or no-show moves its booking, as the system."""
-    session = await uow.session.get(ConsultSession, event.session_id)
-    booking = await uow.session.get(Booking, session.booking_id) if session else None
+    session = await uow.get(ConsultSession, event.session_id)
+    booking = await uow.get(Booking, session.booking_id) if session else None
     if session is None or booking is None:
         return
     if event.source == "waiting" and event.target in LIVE:
@@ -166,8 +166,8 @@ async def on_booking_ended(uow: UnitOfWork, event: BookingCancelled | SeekerNoSh
 
 async def on_joined(uow: UnitOfWork, event: SessionJoined) -> None:
     """A party's join is stamped on the booking too (its card and no-show report read it)."""
-    session = await uow.session.get(ConsultSession, event.session_id)
-    if session is None or await uow.session.get(Booking, session.booking_id) is None:
+    session = await uow.get(ConsultSession, event.session_id)
+    if session is None or await uow.get(Booking, session.booking_id) is None:
         return
     try:
         async with uow.nested():
@@ -178,6 +178,6 @@ async def on_joined(uow: UnitOfWork, event: SessionJoined) -> None:
 
 async def on_reviewed(uow: UnitOfWork, event: SessionReviewed) -> None:
     """A published session review counts in the directory's rating (the profile's totals)."""
-    review = await uow.session.get(SessionReview, event.review_id)
+    review = await uow.get(SessionReview, event.review_id)
     if review is not None:
         await profiles.rated(uow, review.consultant_id, review.stars)

@@ -103,13 +103,13 @@ async def _names(uow: UnitOfWork, session: ConsultSession) -> dict[int, str]:
     await recipients(uow, {session.seeker_id, session.consultant_id})
     names = {}
     for account_id in (session.seeker_id, session.consultant_id):
-        account = await uow.session.get(Account, account_id)
+        account = await uow.get(Account, account_id)
         names[account_id] = account.display_name if account else "?"
     return names
 
 
 async def _session(uow: UnitOfWork, session_id: int) -> ConsultSession | None:
-    return await uow.session.get(ConsultSession, session_id)
+    return await uow.get(ConsultSession, session_id)
 
 
 async def on_joined(uow: UnitOfWork, event: SessionJoined) -> None:
@@ -282,8 +282,8 @@ def _prepaid_ended(session: SessionView, took: str, charged: Money
 async def on_message(uow: UnitOfWork, event: SessionMessagePosted) -> None:
     """Relay a session message to the other party on their own channel, with the clock."""
     session = await _session(uow, event.session_id)
-    message = await uow.session.get(SessionMessage, event.message_id)
-    sender = await uow.session.get(Account, event.sender_id)
+    message = await uow.get(SessionMessage, event.message_id)
+    sender = await uow.get(Account, event.sender_id)
     if session is None or message is None:
         return
     file = {"kind": "session-file", "key": str(message.id)} if message.file_path else None
@@ -316,7 +316,7 @@ async def on_recap_granted(uow: UnitOfWork, event: RecapGranted) -> None:
 
 async def on_reviewed(uow: UnitOfWork, event: SessionReviewed) -> None:
     """The consultant hears of a new review, with Reply (once)."""
-    review = await uow.session.get(SessionReview, event.review_id)
+    review = await uow.get(SessionReview, event.review_id)
     if review is not None:
         said = f"\n“{review.comment}”" if review.comment else ""
         async with addressed_to(uow, review.consultant_id):
@@ -328,7 +328,7 @@ async def on_reviewed(uow: UnitOfWork, event: SessionReviewed) -> None:
 
 async def on_replied(uow: UnitOfWork, event: ReviewReplied) -> None:
     """The seeker hears the consultant's reply to their review."""
-    review = await uow.session.get(SessionReview, event.review_id)
+    review = await uow.get(SessionReview, event.review_id)
     if review is not None:
         async with addressed_to(uow, review.seeker_id):
             await notify(uow, review.seeker_id, _("↩ The consultant replied to your review of "
@@ -337,7 +337,7 @@ async def on_replied(uow: UnitOfWork, event: ReviewReplied) -> None:
 
 async def ask_to_authorise(uow: UnitOfWork, extension_id: int, escrow_id: int) -> None:
     """The seeker is asked to authorise an extension's larger amount (the money layer opened it)."""
-    extension = await uow.session.get(SessionExtension, extension_id)
+    extension = await uow.get(SessionExtension, extension_id)
     session = await _session(uow, extension.session_id) if extension else None
     if extension is None or session is None:
         return

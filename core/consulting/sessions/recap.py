@@ -39,7 +39,7 @@ def session_of(reference_text: str) -> int | None:
 
 async def _session(uow: UnitOfWork, session_id: int, actor_id: int | None
                    ) -> tuple[ConsultSession, str]:
-    session = await uow.session.get(ConsultSession, session_id)
+    session = await uow.get(ConsultSession, session_id)
     role = await role_of(uow, session, actor_id) if session is not None else None
     if session is None or role is None:
         raise NotFound(_("That session doesn't exist."))
@@ -166,7 +166,7 @@ def resolvers(uow_factory: Callable[[], UnitOfWork], files: FileStore) -> dict[s
 
     async def session_file(key: str) -> Attachment:
         async with uow_factory() as uow:
-            message = await uow.session.get(SessionMessage, int(key))
+            message = await uow.get(SessionMessage, int(key))
             if message is None or not message.file_path:
                 raise NotFound(_("That file is no longer there."))
             name, path, mime = message.file_name, message.file_path, message.mime_type

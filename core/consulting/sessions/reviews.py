@@ -28,7 +28,7 @@ async def review(uow: UnitOfWork, session_id: int, seeker_id: int, stars: int,
                  comment: str | None = None, quote_ok: bool = False) -> SessionReview:
     """The seeker rates a session that took place, once; published at once. `quote_ok`: the
     website may quote the comment."""
-    session = await uow.session.get(ConsultSession, session_id)
+    session = await uow.get(ConsultSession, session_id)
     role = await role_of(uow, session, seeker_id) if session is not None else None
     if session is None or role is None:
         raise NotFound(_("That session doesn't exist."))
@@ -72,7 +72,7 @@ async def reviewable(uow: UnitOfWork, session: ConsultSession, actor_id: int) ->
 
 async def reply(uow: UnitOfWork, review_id: int, consultant_id: int, text: str) -> SessionReview:
     """The consultant answers a review of theirs, once."""
-    row = await uow.session.get(SessionReview, review_id)
+    row = await uow.get(SessionReview, review_id)
     if row is None:
         raise NotFound(_("That review doesn't exist."))
     if row.consultant_id != consultant_id:
@@ -93,7 +93,7 @@ async def reply(uow: UnitOfWork, review_id: int, consultant_id: int, text: str) 
 
 async def of_session(uow: UnitOfWork, session_id: int, actor_id: int) -> int | None:
     """The id of a session's review (None before one is written), for its parties and admins."""
-    session = await uow.session.get(ConsultSession, session_id)
+    session = await uow.get(ConsultSession, session_id)
     if session is None or await role_of(uow, session, actor_id) is None:
         raise NotFound(_("That session doesn't exist."))
     return (await uow.session.execute(select(SessionReview.id).where(
@@ -134,7 +134,7 @@ async def reputation_of(uow: UnitOfWork, consultant_id: int) -> Reputation:
 async def refresh(uow: UnitOfWork, consultant_id: int) -> ConsultReputation:
     """Write the consultant's standing where cards and the directory read it."""
     rep = await reputation_of(uow, consultant_id)
-    row = await uow.session.get(ConsultReputation, consultant_id)
+    row = await uow.get(ConsultReputation, consultant_id)
     if row is None:
         row = ConsultReputation(account_id=consultant_id)
         uow.add(row)
@@ -146,7 +146,7 @@ async def refresh(uow: UnitOfWork, consultant_id: int) -> ConsultReputation:
 async def on_session_moved(uow: UnitOfWork, event: SessionMoved) -> None:
     """A session that took place counts towards the consultant's completed sessions."""
     if event.target in ENDED:
-        session = await uow.session.get(ConsultSession, event.session_id)
+        session = await uow.get(ConsultSession, event.session_id)
         if session is not None:
             await refresh(uow, session.consultant_id)
 

@@ -61,7 +61,7 @@ def reference(booking_id: int) -> str:
 
 async def get(uow: UnitOfWork, session_id: int, actor_id: int | None) -> ConsultSession:
     """The session, for its two parties, admins and the system; NotFound for anyone else."""
-    session = await uow.session.get(ConsultSession, session_id)
+    session = await uow.get(ConsultSession, session_id)
     if session is None or await role_of(uow, session, actor_id) is None:
         raise NotFound(_("That session doesn't exist."))
     return session
@@ -266,7 +266,7 @@ async def _extension_authorised(uow: UnitOfWork, extension: SessionExtension, am
     marked = await uow.session.execute(update(SessionExtension).where(
         SessionExtension.id == extension.id, SessionExtension.authorised_at.is_(None))
         .values(authorised_at=uow.clock.now()).execution_options(synchronize_session=False))
-    session = await uow.session.get(ConsultSession, extension.session_id, populate_existing=True)
+    session = await uow.get(ConsultSession, extension.session_id, populate_existing=True)
     # rowcount: an UPDATE's result is a CursorResult; the stubs type execute() as Result
     billed = (SessionState.LIVE_PAID, SessionState.OVERTIME)
     if marked.rowcount != 1 or session is None or session.status not in billed:  # type: ignore[attr-defined]
@@ -313,7 +313,7 @@ async def set_call_link(uow: UnitOfWork, session_id: int, account_id: int,
 async def booking_room(uow: UnitOfWork, session: ConsultSession) -> str:
     """Where the session's booking meets (set when it was confirmed); a new room on the meeting
     server for a booking that has none."""
-    booking = await uow.session.get(Booking, session.booking_id)
+    booking = await uow.get(Booking, session.booking_id)
     if booking is not None and booking.meeting_url:
         return booking.meeting_url
     return meeting_room(uow.policy.booking.meeting_base, secrets.token_urlsafe(16))

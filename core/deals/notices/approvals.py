@@ -47,7 +47,7 @@ TO_REQUESTER = {
 async def on_held(uow: UnitOfWork, event: PurchaseHeld) -> None:
     """The approval card goes to the company's team chat, if it chose one, and by DM to each
     approver who does not read that chat."""
-    request = await uow.session.get(PurchaseRequest, event.request_id)
+    request = await uow.get(PurchaseRequest, event.request_id)
     if request is None:
         return
     approvers = await with_role(uow, request.company_id, "approve", excluding=request.requester_id)
@@ -69,7 +69,7 @@ async def on_held(uow: UnitOfWork, event: PurchaseHeld) -> None:
 async def on_decided(uow: UnitOfWork, event: PurchaseDecided) -> None:
     """The requester hears the decision (not her own withdrawal); the other approvers' cards
     are replaced by who decided, without buttons."""
-    request = await uow.session.get(PurchaseRequest, event.request_id)
+    request = await uow.get(PurchaseRequest, event.request_id)
     if request is None:
         return
     approvers = await with_role(uow, request.company_id, "approve", excluding=request.requester_id)
@@ -98,7 +98,7 @@ async def on_decided(uow: UnitOfWork, event: PurchaseDecided) -> None:
 
 async def on_chat_chosen(uow: UnitOfWork, event: ApprovalsChatChosen) -> None:
     """The chosen team chat hears what it is for."""
-    company = await uow.session.get(Company, event.company_id)
+    company = await uow.get(Company, event.company_id)
     chat = chat_of(company)
     if company is None or chat is None or chat.name != event.chat:
         return
@@ -111,7 +111,7 @@ async def on_chat_chosen(uow: UnitOfWork, event: ApprovalsChatChosen) -> None:
 
 async def _team_chat(uow: UnitOfWork, request: PurchaseRequest) -> tuple[Company, Chat] | None:
     """The company and the team chat its approval cards go to, if it chose one."""
-    company = await uow.session.get(Company, request.company_id)
+    company = await uow.get(Company, request.company_id)
     chat = chat_of(company)
     return (company, chat) if company is not None and chat is not None else None
 
@@ -126,7 +126,7 @@ async def _by_dm(uow: UnitOfWork, approvers: list[int], chat: Chat | None) -> li
 async def card_text(uow: UnitOfWork, request: PurchaseRequest) -> str:
     """What the purchase is, in the reader's language: who wants what, the numbers, the
     terms, and the limit it is above."""
-    listing = await uow.session.get(Listing, request.listing_id)
+    listing = await uow.get(Listing, request.listing_id)
     names = await _names(uow, request)
     terms = terms_of(request)
     unit = listing.unit if listing else ""
@@ -155,10 +155,10 @@ def _next(request: PurchaseRequest) -> list[list[Action]]:
 
 
 async def _names(uow: UnitOfWork, request: PurchaseRequest) -> dict[str, str]:
-    listing = await uow.session.get(Listing, request.listing_id)
-    requester = await uow.session.get(Account, request.requester_id)
-    approver = await uow.session.get(Account, request.decided_by) if request.decided_by else None
-    seller = await uow.session.get(Account, listing.seller_id) if listing else None
+    listing = await uow.get(Listing, request.listing_id)
+    requester = await uow.get(Account, request.requester_id)
+    approver = await uow.get(Account, request.decided_by) if request.decided_by else None
+    seller = await uow.get(Account, listing.seller_id) if listing else None
     return {"name": requester.display_name if requester else "—",
             "title": listing.title if listing else "—",
             "seller": seller.display_name if seller else "—",

@@ -28,7 +28,7 @@ OFFER_CLOSED_BY = {"accepted": "accept-offer", "declined": "decline-offer",
 
 
 async def _offer_closed(uow: UnitOfWork, event: OfferClosed) -> Moved | None:
-    offer = await uow.session.get(Offer, event.offer_id)
+    offer = await uow.get(Offer, event.offer_id)
     if offer is None or event.status not in OFFER_CLOSED_BY:
         return None
     maker, receiver = ((offer.buyer_id, offer.seller_id) if offer.made_by == BUYER
@@ -39,7 +39,7 @@ async def _offer_closed(uow: UnitOfWork, event: OfferClosed) -> Moved | None:
 
 
 async def _deal_moved(uow: UnitOfWork, event: DealMoved) -> Moved | None:
-    deal = await uow.session.get(Deal, event.deal_id)
+    deal = await uow.get(Deal, event.deal_id)
     if deal is None:
         return None
     return Moved(event.transition, deal, {BUYER: deal.buyer_id, SELLER: deal.seller_id},
@@ -47,7 +47,7 @@ async def _deal_moved(uow: UnitOfWork, event: DealMoved) -> Moved | None:
 
 
 async def _contract_moved(uow: UnitOfWork, event: ContractMoved) -> Moved | None:
-    contract = await uow.session.get(Contract, event.contract_id)
+    contract = await uow.get(Contract, event.contract_id)
     if contract is None:
         return None
     return Moved(event.transition, contract,

@@ -30,7 +30,7 @@ def renew_button(contract_id: int) -> Action:
 
 async def _about(uow: UnitOfWork, contract: Contract) -> tuple[str, str]:
     """(“Contract #3 (“ENplus A1 pellets”)”, the quantity of one call-off in words)."""
-    listing = await uow.session.get(Listing, contract.listing_id)
+    listing = await uow.get(Listing, contract.listing_id)
     title, unit = (listing.title, listing.unit) if listing else (_("a listing"), "")
     return (_("Contract #{id} (“{title}”)", id=contract.id, title=title),
             quantity(contract.quantity_milli, unit))
@@ -38,7 +38,7 @@ async def _about(uow: UnitOfWork, contract: Contract) -> tuple[str, str]:
 
 async def label(uow: UnitOfWork, deal: Deal) -> str:
     """How a call-off deal is named in its notices: “call-off 2 of 3, contract #1”."""
-    contract = await uow.session.get(Contract, deal.contract_id) if deal.contract_id else None
+    contract = await uow.get(Contract, deal.contract_id) if deal.contract_id else None
     return _("call-off {number} of {count}, contract #{id}", number=deal.call_off,
              count=contract.call_offs, id=contract.id) if contract is not None else ""
 

@@ -15,11 +15,11 @@ from core.storage.uow import UnitOfWork
 async def entered(uow: UnitOfWork, deal: Deal, target: str, reader: Account | None) -> str:
     """The lines a notice of `target` adds (starting with a line break), or ""."""
     if target == "shipped":
-        shipment = await uow.session.get(Shipment, deal.id)
+        shipment = await uow.get(Shipment, deal.id)
         return "\n" + shipped(shipment, reader) if shipment is not None else ""
     if target == "adjustment_proposed":
-        report = await uow.session.get(QualityReport, deal.id)
-        listing = await uow.session.get(Listing, deal.listing_id)
+        report = await uow.get(QualityReport, deal.id)
+        listing = await uow.get(Listing, deal.listing_id)
         if report is None:
             return ""
         return "\n" + cards.adjustment_text(report, deal, listing.unit if listing else "")

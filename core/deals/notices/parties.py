@@ -145,13 +145,13 @@ def next_steps(deal: Deal | DealFacts, role: str, rated: bool = False) -> Action
 
 async def on_offer_made(uow: UnitOfWork, event: OfferMade) -> None:
     """The other party gets the offer card with accept, counter and decline."""
-    offer = await uow.session.get(Offer, event.offer_id)
-    listing = await uow.session.get(Listing, offer.listing_id) if offer else None
+    offer = await uow.get(Offer, event.offer_id)
+    listing = await uow.get(Listing, offer.listing_id) if offer else None
     if offer is None or listing is None or offer.status != OfferState.OPEN:
         return  # accepted in the same transaction (a tender's award): the deal is told
     to = offer.seller_id if offer.made_by == BUYER else offer.buyer_id
     await recipients(uow, {offer.buyer_id, offer.seller_id})
-    previous = await uow.session.get(Offer, offer.previous_id) if offer.previous_id else None
+    previous = await uow.get(Offer, offer.previous_id) if offer.previous_id else None
     async with addressed_to(uow, to) as reader:
         text = cards.offer_text(offer, listing, previous, uow.policy, reader)
         await notify(uow, to, text, buttons=[
@@ -165,10 +165,10 @@ async def offer_declined(uow: UnitOfWork, moved: Moved, role: str, party: int) -
     """To the maker: their offer was declined, with the reason when one was given. (An
     acceptance is told as the deal agreed; a counter-offer by the counter itself.)"""
     offer = moved.subject
-    listing = await uow.session.get(Listing, offer.listing_id)
+    listing = await uow.get(Listing, offer.listing_id)
     if listing is None:
         return None
-    request = await uow.session.get(SupplyRequest, offer.request_id) if offer.request_id else None
+    request = await uow.get(SupplyRequest, offer.request_id) if offer.request_id else None
     if request is not None and request.status == RequestState.CANCELLED:
         return None  # the request's cancellation tells everyone why
     async with addressed_to(uow, party):
@@ -195,12 +195,12 @@ async def on_counter_closed(uow: UnitOfWork, event: OfferClosed) -> None:
     """A buyer's counter on a quote closed because she awarded the request elsewhere or closed
     it: the seller of that negotiation hears it, as of their quote (the book tells the maker,
     who is the buyer here)."""
-    offer = await uow.session.get(Offer, event.offer_id)
+    offer = await uow.get(Offer, event.offer_id)
     if event.status != "declined" or offer is None or offer.request_id is None \
             or offer.made_by != BUYER or offer.reason not in (REQUEST_AWARDED, CLOSED_BY_BUYER):
         return
-    request = await uow.session.get(SupplyRequest, offer.request_id)
-    listing = await uow.session.get(Listing, offer.listing_id)
+    request = await uow.get(SupplyRequest, offer.request_id)
+    listing = await uow.get(Listing, offer.listing_id)
     if request is None or request.status == RequestState.CANCELLED or listing is None:
         return
     quote_id = offer.previous_id or offer.id
@@ -216,7 +216,7 @@ async def on_counter_closed(uow: UnitOfWork, event: OfferClosed) -> None:
 async def offer_withdrawn(uow: UnitOfWork, moved: Moved, role: str, party: int) -> Said | None:
     """To the party who was asked: the offer was withdrawn."""
     offer = moved.subject
-    listing = await uow.session.get(Listing, offer.listing_id)
+    listing = await uow.get(Listing, offer.listing_id)
     if listing is None:
         return None
     async with addressed_to(uow, party):
@@ -226,10 +226,10 @@ async def offer_withdrawn(uow: UnitOfWork, moved: Moved, role: str, party: int) 
 
 async def on_deal_agreed(uow: UnitOfWork, event: DealAgreed) -> None:
     """Both parties hear of the new deal, with its terms attached and the step to accept them."""
-    deal = await uow.session.get(Deal, event.deal_id)
-    version = await uow.session.get(DealTerms, event.terms_id)
-    offer = await uow.session.get(Offer, deal.offer_id) if deal and deal.offer_id else None
-    listing = await uow.session.get(Listing, deal.listing_id) if deal else None
+    deal = await uow.get(Deal, event.deal_id)
+    version = await uow.get(DealTerms, event.terms_id)
+    offer = await uow.get(Offer, deal.offer_id) if deal and deal.offer_id else None
+    listing = await uow.get(Listing, deal.listing_id) if deal else None
     if deal is None or version is None or offer is None or listing is None:
         return
     await recipients(uow, {deal.buyer_id, deal.seller_id})
@@ -294,10 +294,10 @@ async def deal_next_steps(uow: UnitOfWork, moved: Moved, role: str) -> ActionRow
 
 async def on_message_posted(uow: UnitOfWork, event: MessagePosted) -> None:
     """Relay a thread message to the other party, on their own channel, with Reply."""
-    message = await uow.session.get(ThreadMessage, event.message_id)
-    thread = await uow.session.get(Thread, event.thread_id)
-    sender = await uow.session.get(Account, event.sender_id)
-    listing = await uow.session.get(Listing, thread.listing_id) if thread else None
+    message = await uow.get(ThreadMessage, event.message_id)
+    thread = await uow.get(Thread, event.thread_id)
+    sender = await uow.get(Account, event.sender_id)
+    listing = await uow.get(Listing, thread.listing_id) if thread else None
     if message is None or thread is None or listing is None:
         return
     name = sender.display_name if sender else "?"
@@ -330,8 +330,8 @@ SHIPMENT_SAID = {"in_transit": N_("🚚 In transit"),
 
 async def on_shipment_updated(uow: UnitOfWork, event: ShipmentUpdated) -> None:
     """The buyer hears where the goods are (a delay with its new date, in their zone)."""
-    deal = await uow.session.get(Deal, event.deal_id)
-    shipment = await uow.session.get(Shipment, event.deal_id)
+    deal = await uow.get(Deal, event.deal_id)
+    shipment = await uow.get(Shipment, event.deal_id)
     if deal is None or shipment is None:
         return
     async with addressed_to(uow, deal.buyer_id) as reader:
@@ -345,7 +345,7 @@ async def on_shipment_updated(uow: UnitOfWork, event: ShipmentUpdated) -> None:
 
 async def on_dispute_question(uow: UnitOfWork, event: DisputeQuestion) -> None:
     """An admin's question reaches the party (with Answer); a party's answer every admin."""
-    dispute = await uow.session.get(Dispute, event.dispute_id)
+    dispute = await uow.get(Dispute, event.dispute_id)
     if dispute is None:
         return
     if event.recipient_id is not None:
@@ -355,7 +355,7 @@ async def on_dispute_question(uow: UnitOfWork, event: DisputeQuestion) -> None:
                 question=event.text), buttons=[[Action(
                     Intent.ANSWER_DISPUTE, N_("↩ Answer"), str(dispute.id))]])
         return
-    name = (await uow.session.get(Account, event.sender_id))
+    name = (await uow.get(Account, event.sender_id))
     for admin_id in await admin_ids(uow):
         async with addressed_to(uow, admin_id):
             text = (_("🛡 {name} answers on deal #{id}'s dispute:\n{answer}", name=name.display_name,
@@ -379,8 +379,8 @@ UNPAID_OUTCOMES = {
 
 async def on_dispute_decided(uow: UnitOfWork, event: DisputeDecided) -> None:
     """Both parties hear the decision, what it does with the money, and the reasons."""
-    dispute = await uow.session.get(Dispute, event.dispute_id)
-    deal = await uow.session.get(Deal, event.deal_id)
+    dispute = await uow.get(Dispute, event.dispute_id)
+    deal = await uow.get(Deal, event.deal_id)
     if dispute is None or deal is None or dispute.outcome is None:
         return
     for party in (deal.buyer_id, deal.seller_id):
@@ -398,12 +398,12 @@ async def on_dispute_decided(uow: UnitOfWork, event: DisputeDecided) -> None:
 
 async def on_thread_reported(uow: UnitOfWork, event: ThreadReported) -> None:
     """Every admin hears of a reported conversation, with its last messages."""
-    thread = await uow.session.get(Thread, event.thread_id)
+    thread = await uow.get(Thread, event.thread_id)
     if thread is None:
         return
-    reporter = await uow.session.get(Account, event.reporter_id)
+    reporter = await uow.get(Account, event.reporter_id)
     other = thread.seller_id if event.reporter_id == thread.buyer_id else thread.buyer_id
-    reported = await uow.session.get(Account, other)
+    reported = await uow.get(Account, other)
     last = (await uow.session.execute(select(ThreadMessage.text).where(
         ThreadMessage.thread_id == thread.id, ThreadMessage.sender_id == other)
         .order_by(ThreadMessage.id.desc()).limit(3))).scalars().all()
@@ -423,12 +423,12 @@ async def on_thread_reported(uow: UnitOfWork, event: ThreadReported) -> None:
 
 async def on_terms_changed(uow: UnitOfWork, event: TermsChanged) -> None:
     """The other party gets the new version to read and accept."""
-    deal = await uow.session.get(Deal, event.deal_id)
-    version = await uow.session.get(DealTerms, event.terms_id)
+    deal = await uow.get(Deal, event.deal_id)
+    version = await uow.get(DealTerms, event.terms_id)
     if deal is None or version is None:
         return
     other = deal.seller_id if event.by == deal.buyer_id else deal.buyer_id
-    who = await uow.session.get(Account, event.by)
+    who = await uow.get(Account, event.by)
     async with addressed_to(uow, other):
         changed = ", ".join(_(cards.CHANGE_LABELS[k]) if k in cards.CHANGE_LABELS else k
                             for k in event.changed)

@@ -101,7 +101,7 @@ def _bidding_lines(request: RequestView, buyer: bool) -> list[str]:
 
 
 async def on_posted(uow: UnitOfWork, event: RequestPosted) -> None:
-    request = await uow.session.get(SupplyRequest, event.request_id)
+    request = await uow.get(SupplyRequest, event.request_id)
     if request is None:
         return
     await recipients(uow, set(event.invited))
@@ -119,7 +119,7 @@ async def on_posted(uow: UnitOfWork, event: RequestPosted) -> None:
 
 async def on_cancelled(uow: UnitOfWork, event: RequestCancelled) -> None:
     """The buyer and every seller asked hear that Agora cancelled the request, and why."""
-    request = await uow.session.get(SupplyRequest, event.request_id)
+    request = await uow.get(SupplyRequest, event.request_id)
     if request is None:
         return
     invited = (await uow.session.execute(select(RequestInvite.seller_id).where(
@@ -135,8 +135,8 @@ async def on_cancelled(uow: UnitOfWork, event: RequestCancelled) -> None:
 
 async def _question(uow: UnitOfWork, question_id: int
                     ) -> tuple[RequestQuestion, SupplyRequest] | None:
-    question = await uow.session.get(RequestQuestion, question_id)
-    request = await uow.session.get(SupplyRequest, question.request_id) if question else None
+    question = await uow.get(RequestQuestion, question_id)
+    request = await uow.get(SupplyRequest, question.request_id) if question else None
     return (question, request) if question is not None and request is not None else None
 
 
@@ -176,8 +176,8 @@ async def on_question_answered(uow: UnitOfWork, event: RequestQuestionAnswered) 
 
 async def on_bid(uow: UnitOfWork, event: BidPlaced) -> None:
     """In an auction, the seller who held the best price hears they were outbid, with Bid."""
-    request = await uow.session.get(SupplyRequest, event.request_id)
-    bid = await uow.session.get(RequestBid, event.bid_id)
+    request = await uow.get(SupplyRequest, event.request_id)
+    bid = await uow.get(RequestBid, event.bid_id)
     if request is None or bid is None or event.outbid is None:
         return
     async with addressed_to(uow, event.outbid) as reader:
@@ -198,7 +198,7 @@ async def tell_results(uow: UnitOfWork, request_id: int) -> bool:
     claimed = await uow.session.execute(update(SupplyRequest).where(
         SupplyRequest.id == request_id, SupplyRequest.closed_at.is_not(None),
         SupplyRequest.told_at.is_(None)).values(told_at=uow.clock.now()))
-    request = await uow.session.get(SupplyRequest, request_id)
+    request = await uow.get(SupplyRequest, request_id)
     if claimed.rowcount != 1 or request is None:  # type: ignore[attr-defined]
         return False
     ranked = await auctions.ranking(uow, request.id)
@@ -265,7 +265,7 @@ async def _buyer_result(uow: UnitOfWork, request: SupplyRequest, ranked: list[An
     """The buyer's result, in the words of the reader being addressed (the unit too)."""
     unit = present.unit_word(request.unit)
     if won is not None:
-        seller = await uow.session.get(Account, won.seller_id)
+        seller = await uow.get(Account, won.seller_id)
         facts = {"id": request.id, "seller": seller.display_name if seller else "?", "unit": unit,
                  "price": Money(won.price_minor, request.currency)}
         if len(ranked) == 1:
@@ -289,7 +289,7 @@ async def _buyer_result(uow: UnitOfWork, request: SupplyRequest, ranked: list[An
 async def on_award_undone(uow: UnitOfWork, event: AwardUndone) -> None:
     """The buyer hears that an award's deal ended, and what now: the request open again, the
     next bid to award, or the quantity uncovered."""
-    request = await uow.session.get(SupplyRequest, event.request_id)
+    request = await uow.get(SupplyRequest, event.request_id)
     if request is None:
         return
     left = request.quantity_milli - await request_award.awarded_milli(uow, request.id)

@@ -15,13 +15,13 @@ from core.storage.uow import UnitOfWork
 
 async def on_terms_accepted(uow: UnitOfWork, event: TermsAccepted) -> None:
     """The other party hears who accepted which version, with the step to accept it too."""
-    deal = await uow.session.get(Deal, event.deal_id)
-    version = await uow.session.get(DealTerms, event.terms_id)
+    deal = await uow.get(Deal, event.deal_id)
+    version = await uow.get(DealTerms, event.terms_id)
     if deal is None or version is None or deal.status != DealState.AGREED:
         return
     other = deal.seller_id if event.by == deal.buyer_id else deal.buyer_id
     await recipients(uow, {event.by, other})  # both accounts, and where the notice goes, at once
-    who = await uow.session.get(Account, event.by)
+    who = await uow.get(Account, event.by)
     role = BUYER if other == deal.buyer_id else SELLER
     async with addressed_to(uow, other):
         params = dict(id=deal.id, version=version.version, sha=version.sha256[:12])

@@ -29,7 +29,7 @@ def local_time(moment: datetime, zone_name: str | None) -> str:
 
 async def when_for(uow: UnitOfWork, account_id: int, moment: datetime) -> str:
     """`moment` in this account's time zone."""
-    account = await uow.session.get(Account, account_id)
+    account = await uow.get(Account, account_id)
     return local_time(moment, account.timezone if account is not None else None)
 
 
@@ -43,7 +43,7 @@ def age(delta: timedelta) -> str:
 
 async def offer_summary(uow: UnitOfWork, offer: Offer, price: str | None = None) -> str:
     """“120 t of “ENplus A1 pellets” at €220.00 per t” (the price as given, if it is)."""
-    listing = await uow.session.get(Listing, offer.listing_id)
+    listing = await uow.get(Listing, offer.listing_id)
     title, unit = (listing.title, present.unit_word(listing.unit)) if listing else \
         (_("a listing"), _("unit"))
     price = price or str(Money(offer.price_minor, offer.currency))

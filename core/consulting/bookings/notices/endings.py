@@ -37,7 +37,7 @@ async def alternatives(uow: UnitOfWork, booking: Booking) -> ActionRows:
 
 
 async def _alternatives(uow: UnitOfWork, booking: Booking) -> list[tuple[int, str]]:
-    mine = await uow.session.get(ConsultantProfile, booking.consultant_id)
+    mine = await uow.get(ConsultantProfile, booking.consultant_id)
     fields = set(mine.categories or []) if mine else set()
     rows = (await uow.session.execute(select(ConsultantProfile, Account.display_name)
             .join(Account, Account.id == ConsultantProfile.account_id).where(

@@ -56,9 +56,9 @@ class People:
 async def people(uow: UnitOfWork, booking: Booking) -> People:
     """Names and zones of both parties (the consultant's zone is their profile's)."""
     await recipients(uow, {booking.consultant_id, booking.seeker_id})
-    consultant = await uow.session.get(Account, booking.consultant_id)
-    seeker = await uow.session.get(Account, booking.seeker_id)
-    profile = await uow.session.get(ConsultantProfile, booking.consultant_id)
+    consultant = await uow.get(Account, booking.consultant_id)
+    seeker = await uow.get(Account, booking.seeker_id)
+    profile = await uow.get(ConsultantProfile, booking.consultant_id)
     names = {booking.consultant_id: consultant.display_name if consultant else _("the consultant"),
              booking.seeker_id: seeker.display_name if seeker else _("the seeker")}
     zones = {booking.consultant_id: profile.timezone if profile else "UTC",
@@ -94,7 +94,7 @@ def _amount(booking: Booking) -> Money:
 
 async def on_requested(uow: UnitOfWork, event: BookingRequested) -> None:
     """The consultant gets the request with its answers."""
-    booking = await uow.session.get(Booking, event.booking_id)
+    booking = await uow.get(Booking, event.booking_id)
     if booking is None:
         return
     async with addressed_to(uow, booking.consultant_id):
@@ -247,7 +247,7 @@ def _authorise_text(booking: Booking, p: People, me: int, declined: str | None) 
 async def on_authorisation_opened(uow: UnitOfWork, event: AuthorisationOpened) -> None:
     """The seeker authorises the maximum: nothing is charged now (asked again when the card
     saved at booking was declined)."""
-    booking = await uow.session.get(Booking, event.booking_id)
+    booking = await uow.get(Booking, event.booking_id)
     if booking is None or booking.starts_at is None:
         return
     me = booking.seeker_id
@@ -262,7 +262,7 @@ async def on_authorisation_opened(uow: UnitOfWork, event: AuthorisationOpened) -
 
 async def on_card_requested(uow: UnitOfWork, event: CardRequested) -> None:
     """A session more than five days away: the seeker saves a card now, nothing charged."""
-    booking = await uow.session.get(Booking, event.booking_id)
+    booking = await uow.get(Booking, event.booking_id)
     if booking is None or booking.starts_at is None:
         return
     me = booking.seeker_id
@@ -283,7 +283,7 @@ async def on_card_requested(uow: UnitOfWork, event: CardRequested) -> None:
 async def on_method_saved(uow: UnitOfWork, event: MethodSaved) -> None:
     """The seeker saved the card for a booking: told when it will be used."""
     booking_id = booking_of(event.reference)
-    booking = await uow.session.get(Booking, booking_id) if booking_id is not None else None
+    booking = await uow.get(Booking, booking_id) if booking_id is not None else None
     if booking is None or booking.starts_at is None:
         return
     me = booking.seeker_id
@@ -302,7 +302,7 @@ async def on_method_saved(uow: UnitOfWork, event: MethodSaved) -> None:
 
 async def on_authorised_on_saved_card(uow: UnitOfWork, event: AuthorisedOnSavedCard) -> None:
     """24 h before: authorised on the saved card; both hear nothing more is needed."""
-    booking = await uow.session.get(Booking, event.booking_id)
+    booking = await uow.get(Booking, event.booking_id)
     if booking is None or booking.starts_at is None:
         return
     p = await people(uow, booking)
