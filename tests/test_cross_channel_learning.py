@@ -69,7 +69,7 @@ async def test_a_console_webinar_reaches_telegram_and_slack_members_from_invite_
 
     # Each registers in chat on their own channel and gets the invite as a file.
     await world.sam.say("/events", "Webinars and events")
-    await world.sam.tap("Pellet quality after", "Wed 25 Nov, 15:00 (Europe/Riga)")
+    await world.sam.tap("Pellet quality after", "Wed, 25 Nov, 15:00 (Europe/Riga)")
     await world.sam.tap("Register", "You're registered")
     sent = await world.telegram.wait_for("sendDocument", lambda p: p["chat_id"] == str(
         TELEGRAM_USER))
@@ -78,7 +78,7 @@ async def test_a_console_webinar_reaches_telegram_and_slack_members_from_invite_
 
     await world.bob.command("events")
     await _settle()
-    await world.bob_sees("Wed 25 Nov, 08:00 (America/New_York)")
+    await world.bob_sees("Wed, 25 Nov, 08:00 (America/New_York)")
     await world.bob_presses("Pellet quality after")
     await world.bob_presses("Register")
     await world.bob_sees("You're registered")
@@ -91,7 +91,7 @@ async def test_a_console_webinar_reaches_telegram_and_slack_members_from_invite_
     assert await due.remind_all(app.uow) == 2
     mark = world.telegram.mark()
     told = await world.sam_told("starts in 24 hours", mark)
-    assert "Wed 25 Nov, 15:00 (Europe/Riga)" in told
+    assert "Wed, 25 Nov, 15:00 (Europe/Riga)" in told
     reminded = await world.bob_sees("starts in 24 hours")
     assert "08:00 (America/New_York)" in str(reminded)
 

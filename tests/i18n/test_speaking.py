@@ -59,7 +59,7 @@ def test_words_follow_the_person_and_amounts_their_country(monkeypatch):
     with reading(SimpleNamespace(language="en", country="EE")):
         assert _("Skip") == "Skip"
         assert str(Money(2_200_000, "EUR")) == "22\xa0000,00\xa0€"
-        assert local_time(moment, "UTC") == "Wed 25 Nov, 12:00 (UTC)"
+        assert local_time(moment, "UTC") == "Wed, 25 Nov, 12:00 (UTC)"  # CLDR's en_EE
     with reading(SimpleNamespace(language="et", country="EE")):
         assert _("Skip") == translations("et").gettext("Skip") != "Skip"
         assert local_time(moment, "UTC") == "K, 25. nov 12:00 (UTC)"  # CLDR: kolmapäev, november
