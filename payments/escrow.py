@@ -264,8 +264,7 @@ class EscrowService:
                       charge_ref=escrow.charge_ref, pay_token=secrets.token_urlsafe(16),
                       pay_url=None, changed_by=actor.who, change_reason=actor.reason,
                       created_at=now, updated_at=now)
-        uow.add(part)
-        await uow.session.flush()
+        await uow.insert(part)
         await ledger.post(uow, f"draw:{part.id}", "draw",
                           [(settle.holding(escrow), -amount), (settle.holding(part), amount)],
                           actor, f"Part {part_reference} of {escrow.reference}", part.id)

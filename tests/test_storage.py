@@ -5,16 +5,17 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+from datetime import UTC, datetime
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import select, text, update
+from sqlalchemy import event, inspect, select, text, update
 
 from config.schema import metadata
 from core import conversation_store
 from core.accounts import service as accounts
-from core.accounts.tables import LinkCode
+from core.accounts.tables import Account, LinkCode
 from core.storage.database import create_engine
 from core.storage.schema import alembic_config, current_revision, head_revision, upgrade
 from core.storage.tables import ProcessedUpdate
@@ -174,3 +175,25 @@ async def test_a_database_in_memory_has_no_second_engine_for_work_due_at_a_momen
         assert app.on_time_uow()._sessions is app.sessions
     finally:
         await app.close()
+
+
+async def test_a_row_inserted_by_the_unit_of_work_is_written_whole_and_held_clean(app):
+    # `uow.insert` writes a new row by one prebuilt INSERT … RETURNING, then keeps it in the
+    # session as if it had been loaded: its id, Python defaults and server defaults are there,
+    # nothing is left to flush, and asking for it again costs no statement.
+    statements: list[str] = []
+    event.listen(app.db.sync_engine, "before_cursor_execute",
+           lambda _c, _cur, sql, *_: statements.append(sql))
+    now = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+    async with app.uow() as uow:
+        first = await uow.insert(Account(display_name="Ann", created_at=now, updated_at=now))
+        statements.clear()
+        assert first.id is not None and first.roles == [] and first.language == "en"
+        assert first.weekly_picks is True  # a server default, returned with the row
+        assert inspect(first).persistent and not uow.session.new and not uow.session.dirty
+        assert await uow.get(Account, first.id) is first
+        first.display_name = "Anna"  # an ordinary change of a held row, flushed at commit
+        await uow.commit()
+    assert statements == [s for s in statements if s.startswith("UPDATE accounts")] != []
+    async with app.uow() as uow:
+        assert (await uow.get(Account, first.id)).display_name == "Anna"

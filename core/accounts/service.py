@@ -95,8 +95,7 @@ async def register(uow: UnitOfWork, who: ChannelIdentity, data: Registration,
         currency=default_currency(data.country), language=known_language(data.language),
         created_at=now, updated_at=now,
     )
-    uow.add(account)
-    await uow.session.flush()
+    await uow.insert(account)
     uow.add(Identity(account_id=account.id, channel=who.channel, user_key=who.user_key,
                      address=who.address, created_at=now))
     await uow.session.flush()

@@ -47,8 +47,7 @@ async def save_search(uow: UnitOfWork, account_id: int, query: SearchQuery, mode
                            max_saved=MAX_SAVED))
     row = SavedSearch(account_id=account_id, query=query.as_dict(), mode=mode, active=True,
                       created_at=uow.clock.now())
-    uow.add(row)
-    await uow.session.flush()
+    await uow.insert(row)
     return _saved(row)
 
 

@@ -121,8 +121,7 @@ async def create_draft(uow: UnitOfWork, seller_id: int, values: dict[str, Any]
                        ) -> ListingCard:
     """A new draft from the listing form; checks run now so the preview shows a sound listing."""
     listing = sketch(seller_id, values, uow.clock.now())
-    uow.add(listing)
-    await uow.session.flush()
+    await uow.insert(listing)
     return listing_card(listing)
 
 

@@ -109,6 +109,5 @@ async def attach(uow: UnitOfWork, store: FileStore, listing_id: int, *, kind: st
     row = ListingMedia(listing_id=listing_id, kind=kind, file_name=name[:200], mime_type=mime,
                        size=len(data), sha256=digest, path=path, channel_ref=channel_ref,
                        created_at=uow.clock.now())
-    uow.add(row)
-    await uow.session.flush()
+    await uow.insert(row)
     return Attached(row.id, row.file_name, row.size, row.sha256)

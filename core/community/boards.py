@@ -231,8 +231,7 @@ async def report(uow: UnitOfWork, account_id: int | None, post_id: int, reason: 
             PostReport.post_id == target.id, PostReport.account_id == member))).first():
         raise Conflict(_("You have reported this post already; the admins have it."))
     row = PostReport(post_id=target.id, account_id=member, reason=why, created_at=uow.clock.now())
-    uow.add(row)
-    await uow.session.flush()
+    await uow.insert(row)
     uow.emit(BoardPostReported(target.id, member))
     return row.id
 
@@ -310,8 +309,7 @@ async def _write(uow: UnitOfWork, author_id: int, board_id: int, parent_id: int 
     body = community_rules.post_text(text, reply=bool(parent_id))
     row = BoardPost(board_id=board_id, parent_id=parent_id, author_id=author_id, text=body,
                     created_at=uow.clock.now())
-    uow.add(row)
-    await uow.session.flush()
+    await uow.insert(row)
     uow.emit(BoardPostAdded(row.id))
     return row
 

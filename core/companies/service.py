@@ -137,8 +137,7 @@ async def found(uow: UnitOfWork, account_id: int, name: str,
     now = uow.clock.now()
     company = Company(name=rules.checked_name(name), slack_team=slack_team,
                       created_by=account_id, created_at=now, updated_at=now)
-    uow.add(company)
-    await uow.session.flush()
+    await uow.insert(company)
     uow.add(CompanyMember(company_id=company.id, account_id=account_id, roles=list(rules.ROLES),
                           joined_at=now))
     _seats_changed(uow)

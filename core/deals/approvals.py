@@ -209,8 +209,7 @@ async def _place(uow: UnitOfWork, kind: str, buyer_id: int, listing_id: int, ter
         company_id=seat.company.id, requester_id=buyer_id, listing_id=listing_id, kind=kind,
         offer_id=offer_id, terms=_frozen(terms), total_minor=total.amount,
         currency=total.currency, status=PurchaseState.PENDING, created_at=uow.clock.now())
-    uow.add(request)
-    await uow.session.flush()
+    await uow.insert(request)
     await audit(uow, seat.company.id, buyer_id, "purchase_held", f"purchase:{request.id}",
                 kind=kind, total=str(total), limit=str(seat.limit))
     uow.emit(PurchaseHeld(request.id))

@@ -44,8 +44,7 @@ async def open_for(uow: UnitOfWork, offer: Offer) -> Contract:
                         every=offer.call_off_every or "month",
                         first_date=first_date(uow, offer), called=1, created_at=now,
                         updated_at=now)
-    uow.add(contract)
-    await uow.session.flush()
+    await uow.insert(contract)
     return contract
 
 
@@ -117,8 +116,7 @@ async def call_off(uow: UnitOfWork, contract_id: int) -> int | None:
                 status=DEAL_PROCESS.initial, quantity_milli=contract.quantity_milli,
                 price_minor=contract.price_minor, currency=contract.currency, created_at=now,
                 updated_at=now)
-    uow.add(deal)
-    await uow.session.flush()
+    await uow.insert(deal)
     timers.start(uow, DEAL_PROCESS, deal.id, deal.status)
     uow.add(DealTerms(deal_id=deal.id, version=1, body=accepted.body, sha256=accepted.sha256,
                       buyer_accepted_at=accepted.buyer_accepted_at,

@@ -295,8 +295,7 @@ async def _agree(uow: UnitOfWork, offer: Offer, accepter: str = BUYER) -> Deal:
                 quantity_milli=offer.quantity_milli, price_minor=offer.price_minor,
                 currency=offer.currency, payment_days=pay_terms.net_days(offer.payment_method),
                 created_at=now, updated_at=now)
-    uow.add(deal)
-    await uow.session.flush()
+    await uow.insert(deal)
     timers.start(uow, DEAL_PROCESS, deal.id, deal.status)
     version = await deal_terms.first_version(uow, deal, await _terms_of(uow, offer))
     uow.emit(DealAgreed(deal.id, version.id))
@@ -378,8 +377,7 @@ async def _new_offer(uow: UnitOfWork, listing: Listing, buyer_id: int, made_by: 
                   call_off_every=terms.call_off_every if terms.call_offs else None,
                   previous_id=previous, request_id=request_id, expires_at=expires,
                   created_at=now)
-    uow.add(offer)
-    await uow.session.flush()
+    await uow.insert(offer)
     timers.start(uow, OFFER_PROCESS, offer.id, offer.status, due={"expire-offer": expires})
     uow.emit(OfferMade(offer.id))
     return offer

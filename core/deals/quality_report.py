@@ -39,8 +39,7 @@ async def report(uow: UnitOfWork, deal_id: int, buyer_id: int, measured: dict[st
     row = QualityReport(deal_id=deal_id, measured={k: str(v) for k, v in values.items()},
                         delivered_milli=int(arrived * 1000), adjustment_minor=cost.amount,
                         created_at=uow.clock.now())
-    uow.add(row)
-    await uow.session.flush()
+    await uow.insert(row)
     await deals.take(uow, deal_id, "report-quality" if row.adjustment_minor else
                      "confirm-receipt", buyer_id)
     return quality_facts(row, deal)
@@ -71,8 +70,7 @@ async def answer(uow: UnitOfWork, deal_id: int, seller_id: int, accept: bool) ->
                           # kept as written: an admin reads it later, in no one's own format
                           reason="The seller rejected the buyer's quality adjustment of "
                                  f"{amount.format('en')}.")
-        uow.add(dispute)
-        await uow.session.flush()
+        await uow.insert(dispute)
         uow.emit(DisputeOpened(dispute.id, deal_id))
     return deal
 

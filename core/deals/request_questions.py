@@ -36,8 +36,7 @@ async def ask(uow: UnitOfWork, request_id: int, seller_id: int, text: str) -> Qu
         raise Conflict(_("Quotes on that request closed at its deadline."))
     question = RequestQuestion(request_id=request.id, asker_id=seller_id, text=_checked(text),
                                public=True, asked_at=uow.clock.now())
-    uow.add(question)
-    await uow.session.flush()
+    await uow.insert(question)
     uow.emit(RequestQuestionAsked(question.id))
     return question_view(question)
 

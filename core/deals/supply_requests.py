@@ -172,8 +172,7 @@ async def post(uow: UnitOfWork, buyer_id: int, draft: Draft) -> RequestView:
         created_at=now, updated_at=now, private=draft.private, **_asked(draft),
         latitude=spot.lat if spot else None, longitude=spot.lon if spot else None,
         **_bidding(draft))
-    uow.add(request)
-    await uow.session.flush()
+    await uow.insert(request)
     invited = await _invitees(uow, request, draft)
     for seller_id in invited:
         uow.add(RequestInvite(request_id=request.id, seller_id=seller_id, invited_at=now))

@@ -47,8 +47,7 @@ async def propose(uow: UnitOfWork, deal_id: int, actor_id: int, body: dict[str, 
     latest = await current(uow, deal_id)
     version = DealTerms(deal_id=deal_id, version=(latest.version + 1) if latest else 1,
                         body=body, sha256=fingerprint(body), created_at=uow.clock.now())
-    uow.add(version)
-    await uow.session.flush()
+    await uow.insert(version)
     _written(uow, version)
     document_made(uow, terms_ref(version.id))
     return version
@@ -108,8 +107,7 @@ async def first_version(uow: UnitOfWork, deal: Deal, terms: dict[str, Any]) -> D
     """Version 1, written from the accepted offer when the deal is agreed."""
     version = DealTerms(deal_id=deal.id, version=1, body=terms, sha256=fingerprint(terms),
                         created_at=uow.clock.now())
-    uow.add(version)
-    await uow.session.flush()
+    await uow.insert(version)
     _written(uow, version)
     document_made(uow, terms_ref(version.id))
     return version

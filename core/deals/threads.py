@@ -80,8 +80,7 @@ async def open_thread(uow: UnitOfWork, listing_id: int, buyer_id: int,
     if thread is None:
         thread = Thread(listing_id=listing_id, buyer_id=buyer_id, seller_id=listing.seller_id,
                         created_at=uow.clock.now())
-        uow.add(thread)
-        await uow.session.flush()
+        await uow.insert(thread)
     return thread_view(thread)
 
 
@@ -112,8 +111,7 @@ async def post(uow: UnitOfWork, thread_id: int, sender_id: int, text: str,
                             file_name=file.name if file else None,
                             mime_type=file.mime_type if file else None,
                             created_at=uow.clock.now())
-    uow.add(message)
-    await uow.session.flush()
+    await uow.insert(message)
     recipient = thread.seller_id if sender_id == thread.buyer_id else thread.buyer_id
     uow.emit(MessagePosted(thread.id, message.id, sender_id, recipient))
     return message_view(message)

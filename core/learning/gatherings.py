@@ -105,8 +105,7 @@ async def publish(uow: UnitOfWork, admin_id: int | None, *, kind: str, title: st
                     description=community_rules.text(description, "description", maximum=1500)
                     if description.strip() else "", starts_at=starts_at, minutes=minutes,
                     place=where, join_url=link, publisher_id=admin_id, sequence=0, created_at=now)
-    uow.add(row)
-    await uow.session.flush()
+    await uow.insert(row)
     await timers.schedule(uow, GATHERING_PROCESS, row.id, row.status, {"start": starts_at})
     await audit.record(uow, admin_id, "gathering-published", f"gathering:{row.id}", kind=kind,
                        title=row.title, starts_at=starts_at.isoformat())

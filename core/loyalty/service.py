@@ -97,8 +97,7 @@ async def redeem(uow: UnitOfWork, account_id: int, spent: int) -> Redeemed:
     value = rules.value_of(spent)
     row = Redemption(account_id=account_id, points=spent, currency=value.currency,
                      value=value.amount, remaining=value.amount, created_at=uow.clock.now())
-    uow.add(row)
-    await uow.session.flush()
+    await uow.insert(row)
     try:
         await points.post(uow, f"redeem:{row.id}", "redeem", account_id,
                           f"redeemed for {value} off a commission",

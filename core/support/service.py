@@ -77,8 +77,7 @@ async def open_ticket(uow: UnitOfWork, account_id: int | None, question: str,
                            channel=(channel or "")[:16], context=context.as_json(),
                            first_answer_due_at=first_answer_due(now, uow.policy.support_sla),
                            created_at=now, updated_at=now)
-    uow.add(ticket)
-    await uow.session.flush()
+    await uow.insert(ticket)
     uow.add(SupportMessage(ticket_id=ticket.id, author_id=account_id, author_role=ASKER,
                            text=text, created_at=now))
     timers.start(uow, TICKET_PROCESS, ticket.id, ticket.status,

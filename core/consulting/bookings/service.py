@@ -243,8 +243,7 @@ async def _create(uow: UnitOfWork, seeker_id: int, profile: ConsultantProfile, k
                       proposed_by=SEEKER if times else None, proposal_round=1 if times else 0,
                       fee_minor=0, sequence=0, created_at=now, updated_at=now,
                       topic=(topic or "").strip()[:TOPIC_MAX] or None)
-    uow.add(booking)
-    await uow.session.flush()
+    await uow.insert(booking)
     await packages.reserve(uow, booking)  # prepaid, when the seeker holds a package for it
     if times:
         await add_proposals(uow, booking.id, 1, times, SEEKER)

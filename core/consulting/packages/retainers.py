@@ -54,8 +54,7 @@ async def subscribe(uow: UnitOfWork, seeker_id: int, package_id: int) -> Retaine
                         minutes=package.minutes, price_minor=package.price_minor,
                         currency=package.currency, refund_rule=package.refund_rule,
                         status="awaiting_card", months=0, consent_at=now, created_at=now)
-    uow.add(retainer)
-    await uow.session.flush()
+    await uow.insert(retainer)
     uow.emit(RetainerSubscribed(retainer.id, seeker_id, _price(retainer)))
     return retainer
 
@@ -102,8 +101,7 @@ async def _start_month(uow: UnitOfWork, retainer: Retainer, starts: datetime
         valid_days=0, refund_rule=retainer.refund_rule, status="awaiting_payment", reserved=0,
         used=0, retainer_id=retainer.id, month=month, starts_at=starts,
         created_at=uow.clock.now())
-    uow.add(purchase)
-    await uow.session.flush()
+    await uow.insert(purchase)
     uow.emit(RetainerMonthDue(retainer.id, purchase.id, retainer.seeker_id,
                               retainer.consultant_id, _price(retainer)))
     return purchase

@@ -75,8 +75,7 @@ async def offer(uow: UnitOfWork, consultant_id: int, sessions: int, minutes: int
                              currency=single.currency, valid_days=0 if monthly else valid_days,
                              refund_rule=refund_rule, active=True, monthly=monthly,
                              created_at=uow.clock.now())
-    uow.add(package)
-    await uow.session.flush()
+    await uow.insert(package)
     return package
 
 
@@ -116,8 +115,7 @@ async def buy(uow: UnitOfWork, seeker_id: int, package_id: int) -> PackagePurcha
         currency=package.currency, valid_days=package.valid_days,
         refund_rule=package.refund_rule, status="awaiting_payment", reserved=0, used=0,
         created_at=now)
-    uow.add(purchase)
-    await uow.session.flush()
+    await uow.insert(purchase)
     uow.emit(PackageBought(purchase.id, seeker_id, package.consultant_id,
                            Money(package.price_minor, package.currency)))
     return purchase

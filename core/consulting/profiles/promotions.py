@@ -81,8 +81,7 @@ async def promote(uow: UnitOfWork, actor_id: int | None, consultant_id: int, cat
     row = Promotion(consultant_id=consultant_id, category=category, starts_at=start,
                     ends_at=start + timedelta(days=days), impressions=0, profile_views=0,
                     created_at=uow.clock.now())
-    uow.add(row)
-    await uow.session.flush()
+    await uow.insert(row)
     return row
 
 

@@ -46,8 +46,7 @@ async def review(uow: UnitOfWork, session_id: int, seeker_id: int, stars: int,
                         quote_ok=bool(quote_ok and text), created_at=uow.clock.now())
     try:
         async with uow.nested():
-            uow.add(row)
-            await uow.session.flush()
+            await uow.insert(row)
     except IntegrityError:
         raise Conflict(_("You reviewed this session already.")) from None
     await refresh(uow, session.consultant_id)

@@ -107,8 +107,7 @@ async def create_for_booking(uow: UnitOfWork, booking_id: int, consultant_id: in
         escrow_ref=prepaid_as or reference(booking_id),
         status=SESSION_PROCESS.initial, starts_at=starts_at,
         free_used=False, call_link=call_link, created_at=now, updated_at=now)
-    uow.add(session)
-    await uow.session.flush()
+    await uow.insert(session)
     timers.start(uow, SESSION_PROCESS, session.id, session.status, deadlines(session))
     uow.emit(SessionCreated(session.id))
     return session
@@ -164,8 +163,7 @@ async def post(uow: UnitOfWork, session_id: int, sender_id: int, text: str,
                              file_name=file.name if file else None,
                              mime_type=file.mime_type if file else None,
                              created_at=uow.clock.now())
-    uow.add(message)
-    await uow.session.flush()
+    await uow.insert(message)
     other = session.consultant_id if sender_id == session.seeker_id else session.seeker_id
     uow.emit(SessionMessagePosted(session.id, message.id, sender_id, other))
     return message
@@ -233,8 +231,7 @@ async def extend(uow: UnitOfWork, session_id: int, seeker_id: int, minutes: int 
         amount_minor=session.authorised_minor + more.amount,
         reference=f"{reference(session.booking_id)}:extend:{len(asked) + 1}",
         created_at=uow.clock.now())
-    uow.add(extension)
-    await uow.session.flush()
+    await uow.insert(extension)
     uow.emit(ExtensionRequested(session.id, extension.id))
     return extension
 
