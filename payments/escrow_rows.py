@@ -75,8 +75,12 @@ def charge_of(escrow: Escrow) -> Charge:
 
 
 async def by_reference(uow: UnitOfWork, reference: str) -> Escrow | None:
-    return (await uow.session.execute(
-        select(Escrow).where(Escrow.reference == reference))).scalar_one_or_none()
+    return (await uow.session.execute(_BY_REFERENCE, {"reference": reference})
+            ).scalar_one_or_none()
+
+
+# Built once: every money step of a deal or a booking finds its escrow by the reference.
+_BY_REFERENCE = select(Escrow).where(Escrow.reference == bindparam("reference"))
 
 
 async def new_operation(uow: UnitOfWork, escrow: Escrow, kind: str, to_payee: int,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import BindParameter, bindparam, func, select, update
 
 from core.deals import deals, ratings
 from core.deals.events import (
@@ -17,18 +17,22 @@ from core.deals.events import (
     DisputeQuestion,
     ShipmentUpdated,
 )
-from core.deals.tables import Deal, Dispute, Rating, Shipment
+from core.deals.tables import Deal, Dispute, QualityReport, Rating, Shipment
 from core.errors import Conflict, DomainError, InvalidField, NotAllowed, NotFound
 from core.i18n import _
 from core.money.model import Money
 from core.operators import audit
 from core.operators.roles import require
 from core.process.deals import BUYER, SELLER, DealState
+from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 
 SHIPMENT_STATUSES = ("dispatched", "in_transit", "delayed", "delivered")
 ASPECTS = {SELLER: ("quality", "delivery", "communication"),  # what a seller is rated on
            BUYER: ("payment", "communication")}
+# Built once: asked at every rating, whether both parties have rated now.
+_RATED = select(func.count()).select_from(table_of(Rating)).where(
+    table_of(Rating).c.deal_id == bindparam("deal_id"))
 
 
 def _arrival(expected_on: date | None) -> datetime | None:
@@ -51,8 +55,7 @@ async def mark_shipped(uow: UnitOfWork, deal_id: int, seller_id: int, carrier: s
                         tracking=(tracking or "").strip()[:80] or None,
                         expected_at=_arrival(expected_on),
                         updated_at=uow.clock.now())
-    uow.add(shipment)
-    return shipment
+    return await uow.insert(shipment)
 
 
 async def update_shipment(uow: UnitOfWork, deal_id: int, seller_id: int, status: str,
@@ -84,8 +87,7 @@ async def open_dispute(uow: UnitOfWork, deal_id: int, actor_id: int, reason: str
     await deals.take(uow, deal_id, "dispute", actor_id)
     dispute = Dispute(deal_id=deal_id, opened_by=actor_id, reason=reason.strip()[:2000],
                       created_at=uow.clock.now())
-    uow.add(dispute)
-    await uow.session.flush()
+    await uow.insert(dispute)
     uow.emit(DisputeOpened(dispute.id, deal_id))
     return dispute
 
@@ -139,14 +141,36 @@ async def rate(uow: UnitOfWork, deal_id: int, rater_id: int, stars: int,
                     aspects=_aspects(aspects or {}, ratee_role), comment=comment.strip()[:1000]
                     or None, quote_ok=bool(quote_ok and comment.strip()),
                     created_at=uow.clock.now())
-    uow.add(rating)
-    await uow.session.flush()
+    await uow.insert(rating)
     uow.emit(DealRated(deal_id, rater_id, rating.id))
-    both = list((await uow.session.execute(select(Rating.id).where(
-        Rating.deal_id == deal_id))).scalars())
-    if len(both) == 2:
+    rated = (await (await uow.core()).execute(_RATED, {"deal_id": deal_id})).scalar_one()
+    if rated == 2:
         await ratings.publish(uow, deal_id)
     return rating
+
+
+async def owed_to_buyer(uow: UnitOfWork, deal_id: int) -> tuple[int | None, int | None]:
+    """What the buyer gets back when the deal's money is released, in minor units: the share
+    an admin's split of its dispute gives her (of what is held), and the price adjustment the
+    seller accepted after her quality report (on the price, before VAT). One read: asked at
+    every deal's release, where both are almost always None."""
+    split, adjustment = (await (await uow.core()).execute(_OWED, {"deal_id": deal_id})).one()
+    return split, adjustment
+
+
+def _owed() -> Any:
+    deal: BindParameter[int] = bindparam("deal_id")
+    disputes, reports = table_of(Dispute), table_of(QualityReport)
+    return select(
+        select(disputes.c.refund_minor).where(disputes.c.deal_id == deal,
+                                              disputes.c.outcome == "split")
+        .limit(1).scalar_subquery(),
+        select(reports.c.adjustment_minor).where(reports.c.deal_id == deal,
+                                                 reports.c.answer == "accepted")
+        .scalar_subquery())
+
+
+_OWED = _owed()
 
 
 def _stars(value: int) -> int:

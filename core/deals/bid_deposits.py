@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import or_, select, tuple_, update
+from sqlalchemy import bindparam, or_, select, tuple_, update
 
 from core.actions import Action, Intent
 from core.deals.events import DealMoved, DepositAsked, DepositSettled
@@ -20,6 +20,7 @@ from core.errors import DomainError
 from core.i18n import N_, _
 from core.money.model import Money
 from core.notifications.outbox import addressed_to, notify
+from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 
 ASKED, HELD, RETURNED, FORFEITED = "asked", "held", "returned", "forfeited"
@@ -135,13 +136,19 @@ async def return_all(uow: UnitOfWork, request_id: int) -> None:
         await _settle(uow, (request_id, seller_id), RETURNED)
 
 
+# Built once: asked of every deal that completes or ends, whether a tender's winner made it.
+_BIDS, _DEALS = table_of(RequestBid), table_of(Deal)
+_WINNING_BID = (select(_BIDS.c.request_id, _DEALS.c.seller_id)
+                .join(_DEALS, _DEALS.c.offer_id == _BIDS.c.offer_id)
+                .where(_DEALS.c.id == bindparam("deal_id")))
+
+
 async def on_deal_moved(uow: UnitOfWork, event: DealMoved) -> None:
     """The winner's deposit follows their deal: back once it completes or ends by the buyer's
     doing (or an operator's refund); the buyer's when it ends by the winner's."""
     if event.target not in ("completed", "cancelled", "refunded"):
         return
-    row = (await uow.session.execute(select(RequestBid.request_id, Deal.seller_id).join(
-        Deal, Deal.offer_id == RequestBid.offer_id).where(Deal.id == event.deal_id))).first()
+    row = (await (await uow.core()).execute(_WINNING_BID, {"deal_id": event.deal_id})).first()
     if row is None:
         return
     key = (int(row[0]), int(row[1]))

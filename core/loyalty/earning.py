@@ -3,7 +3,10 @@ journal's key names the event, so an event handled twice earns once."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import functools
+from typing import Any
+
+from sqlalchemy import bindparam, select
 
 from core.consulting.sessions.events import SessionMoved, SessionReviewed
 from core.consulting.sessions.lifecycle import ENDED
@@ -13,6 +16,7 @@ from core.deals.tables import Deal
 from core.loyalty import points
 from core.loyalty.rules import EARN, REASONS
 from core.loyalty.tables import LoyaltyMember
+from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 
 
@@ -25,17 +29,25 @@ async def award(uow: UnitOfWork, kind: str, account_id: int, about: str) -> bool
 async def completed(uow: UnitOfWork, kind: str, about: str, parties: tuple[int, ...]) -> None:
     """A deal or session took place: both parties earn, and a referred member's first one
     credits them and their referrer, once."""
-    members = {m.account_id: m for m in (await uow.session.execute(  # both in one read
-        select(LoyaltyMember).where(LoyaltyMember.account_id.in_(parties)))).scalars()}
+    referrers = dict((await (await uow.core()).execute(  # both in one read
+        _referrers(len(parties)), {f"id{n}": party for n, party in enumerate(parties)})).all())
     for account_id in parties:
         await award(uow, kind, account_id, about)
-        member = members.get(account_id)
-        if member is None or member.referred_by in (None, account_id):
+        referrer = referrers.get(account_id)
+        if referrer in (None, account_id):
             continue
         await points.earn(uow, f"referral:{account_id}", "referral", account_id,
                           EARN["referral"], "referral: your first deal or session")
-        await points.earn(uow, f"referral-of:{account_id}", "referral", member.referred_by,
+        await points.earn(uow, f"referral-of:{account_id}", "referral", referrer,
                           EARN["referral"], f"referral: a member you invited completed {about}")
+
+
+@functools.cache
+def _referrers(parties: int) -> Any:
+    # Built once per number of parties (two, for every deal and session that completes).
+    members = table_of(LoyaltyMember)
+    return select(members.c.account_id, members.c.referred_by).where(
+        members.c.account_id.in_([bindparam(f"id{n}") for n in range(parties)]))
 
 
 async def on_deal_moved(uow: UnitOfWork, event: DealMoved) -> None:

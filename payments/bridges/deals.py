@@ -16,9 +16,9 @@ from decimal import Decimal
 
 from sqlalchemy import String, and_, cast, exists, literal, or_, select
 
-from core.deals import deals, quality_report, sale_vat
+from core.deals import after_sale, deals, sale_vat
 from core.deals.events import DealMoved
-from core.deals.tables import Deal, Dispute, Shipment
+from core.deals.tables import Deal, Shipment
 from core.errors import Conflict, DomainError
 from core.money.events import (
     BankTransferChosen,
@@ -156,11 +156,9 @@ class DealPayments:
         """The buyer's share when an admin split the deal's dispute (of what is held), or when
         the seller accepted the buyer's quality adjustment (on the price: with the VAT the
         escrow charged on it)."""
-        refund = (await uow.session.execute(select(Dispute.refund_minor).where(
-            Dispute.deal_id == deal_id, Dispute.outcome == "split"))).scalar_one_or_none()
+        refund, adjustment = await after_sale.owed_to_buyer(uow, deal_id)
         if refund:
             return Money(refund, currency)
-        adjustment = await quality_report.accepted_refund(uow, deal_id)
         if not adjustment:
             return None
         rate = Decimal(escrow.vat_rate) if escrow is not None and escrow.vat_rate else None
