@@ -49,14 +49,18 @@ class World:
         """Wait for a message in Bob's DM with `needle` (posted, or a message updated to say
         it), delivering notices meanwhile (one may be written by work that finishes just after
         the answer that caused it)."""
+        def found() -> list[dict[str, Any]]:
+            return [p for p in self.slack.calls_to("chat.postMessage")
+                    + self.slack.calls_to("chat.update")
+                    if p.get("channel") in (SLACK_USER, f"D{SLACK_USER[1:]}")
+                    and needle in message_text(p)]
+
         for _ in range(25):
-            found = [p for p in self.slack.calls_to("chat.postMessage")
-                     + self.slack.calls_to("chat.update")
-                     if p.get("channel") in (SLACK_USER, f"D{SLACK_USER[1:]}")
-                     and needle in message_text(p)]
-            if found:
-                return found[0]
+            if seen := found():
+                return seen[0]
             await self.deliver()
+            if seen := found():  # the pass just made posted it: no need to wait a round
+                return seen[0]
             await asyncio.sleep(0.2)
         raise AssertionError(f"Bob never saw {needle!r}: {self.slack.posted_texts(SLACK_USER)}")
 
@@ -99,12 +103,19 @@ class World:
 
     async def sam_told(self, needle: str, since: int) -> str:
         """The first message to Sam since `since` with `needle`, delivering notices meanwhile."""
-        for _ in range(25):
+        def found() -> str | None:
             for call in self.telegram.calls[since:]:
                 said = str(call.params.get("text") or call.params.get("caption"))
                 if call.method in ("sendMessage", "sendDocument") and needle in said:
                     return said
+            return None
+
+        for _ in range(25):
+            if (said := found()) is not None:
+                return said
             await self.deliver()
+            if (said := found()) is not None:  # sent by the pass just made
+                return said
             await asyncio.sleep(0.2)
         raise AssertionError(f"Sam was never told {needle!r}")
 
