@@ -38,10 +38,22 @@ def _modules() -> dict[str, Path]:
 
 
 @cache
+def _tree(path: Path) -> ast.Module:
+    """A file's syntax tree, parsed once per run (several tests read every file; none changes
+    a tree)."""
+    return ast.parse(path.read_text())
+
+
+@cache
+def _nodes(path: Path) -> tuple[ast.AST, ...]:
+    """Every node of a file's tree (`ast.walk`), listed once per run."""
+    return tuple(ast.walk(_tree(path)))
+
+
+@cache
 def _import_nodes(path: Path) -> tuple[ast.Import | ast.ImportFrom, ...]:
     """A file's import statements, parsed once per run (each test asks about every file)."""
-    return tuple(node for node in ast.walk(ast.parse(path.read_text()))
-                 if isinstance(node, ast.Import | ast.ImportFrom))
+    return tuple(node for node in _nodes(path) if isinstance(node, ast.Import | ast.ImportFrom))
 
 
 def _imports(path: Path, modules: dict[str, Path]) -> set[str]:
@@ -175,8 +187,7 @@ def test_flows_hold_no_table_class():
         module = importlib.import_module(info.name)
         offenders += [f"{info.name}: {name}" for name, value in vars(module).items()
                       if _is_table_class(value)]
-        tree = ast.parse(Path(module.__file__ or "").read_text())
-        for node in ast.walk(tree):
+        for node in _nodes(Path(module.__file__ or "")):
             if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
                 held = getattr(module, node.value.id, None)
                 if isinstance(held, types.ModuleType) and _is_table_class(
@@ -226,7 +237,7 @@ def test_flows_are_answered_with_read_models_not_rows():
     offenders = set()
     for info in pkgutil.walk_packages(conversations.__path__, "conversations."):
         module = importlib.import_module(info.name)
-        for call in _kept_calls(ast.parse(Path(module.__file__ or "").read_text())):
+        for call in _kept_calls(_tree(Path(module.__file__ or ""))):
             called = call.func
             if isinstance(called, ast.Attribute) and isinstance(called.value, ast.Name):
                 held = getattr(module, called.value.id, None)
@@ -261,7 +272,7 @@ def _raw_reads(tree: ast.AST) -> list[int]:
 
 def test_flows_read_no_raw_money_or_quantity_columns():
     offenders = [f"{p.relative_to(ROOT)}:{line}" for p in (ROOT / "conversations").rglob("*.py")
-                 for line in _raw_reads(ast.parse(p.read_text()))]
+                 for line in _raw_reads(_tree(p))]
     assert offenders == []
 
 
@@ -291,8 +302,7 @@ def test_pdf_writers_draw_from_read_models_not_raw_columns():
     offenders = []
     for package in PACKAGES:
         for path in (ROOT / package).rglob("*.py"):
-            tree = ast.parse(path.read_text())
-            functions = {f.name: f for f in ast.walk(tree)
+            functions = {f.name: f for f in _nodes(path)
                          if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef)}
             drawing = [f for f in functions.values() if any(
                 isinstance(n, ast.Call) and getattr(n.func, "id", None) == "Document"
@@ -321,7 +331,7 @@ def test_core_and_payments_name_no_flow_and_no_slash_command():
     offenders = []
     for package in ("core", "payments"):
         for path in (ROOT / package).rglob("*.py"):
-            for node in ast.walk(ast.parse(path.read_text())):
+            for node in _nodes(path):
                 if isinstance(node, ast.Constant) and isinstance(node.value, str):
                     if "@go:" in node.value or slash.search(node.value):
                         offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.value!r}")
