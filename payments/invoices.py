@@ -14,7 +14,7 @@ from core import said as say
 from core.accounts import billing
 from core.accounts.billing import Party
 from core.accounts.tables import Account
-from core.companies.billing import party_for
+from core.companies.billing import parties_for
 from core.errors import NotFound
 from core.i18n import N_, _, bilingual, present
 from core.issuer import ISSUER
@@ -145,7 +145,7 @@ async def pdf_of(uow: UnitOfWork, invoice: Invoice) -> bytes:
     # prints the same net, VAT and total as the XML embedded in it (payments.einvoices).
     facts = await einvoices.facts_of(uow, invoice)
     # A company member's documents name the company, as its e-invoice does (BG-7).
-    buyer, seller = await party_for(uow, invoice.payer_id), await party_for(uow, invoice.payee_id)
+    buyer, seller = await parties_for(uow, invoice.payer_id, invoice.payee_id)
     # In the addressee's language with the English beside it (English alone for an English
     # reader or no one in particular), amounts in their format.
     with reading(addressee):

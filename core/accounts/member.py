@@ -6,14 +6,16 @@ a linked identity) takes the new one from `member_of`/`member` before it reads o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
+from typing import Any
 
 from core.accounts import service as accounts
 from core.accounts.service import ChannelIdentity, Registration, find_account
 from core.accounts.tables import Account
 from core.errors import NotFound
 from core.i18n import _
+from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 
 
@@ -56,6 +58,20 @@ def member_of(account: Account) -> Member:
         quiet_start=account.quiet_start, quiet_end=account.quiet_end,
         weekly_picks=account.weekly_picks, suspended_at=account.suspended_at,
         suspension_reason=account.suspension_reason)
+
+
+# The account's columns a Member is made of, for a read that needs no row of the session (the
+# readers of a transaction's notices: core.notifications.outbox).
+MEMBER_COLUMNS = tuple(table_of(Account).c[field.name] for field in fields(Member))
+_LISTS = ("roles", "interests")
+
+
+def member_of_columns(values: tuple[Any, ...]) -> Member:
+    """The read model from the values of `MEMBER_COLUMNS`, in their order."""
+    found = dict(zip((column.key for column in MEMBER_COLUMNS), values, strict=True))
+    for name in _LISTS:
+        found[name] = tuple(found[name] or ())
+    return Member(**found)
 
 
 async def find_member(uow: UnitOfWork, channel: str, user_key: str) -> Member | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from core.accounts import billing as own
 from core.accounts.billing import Billing, Party
 from core.accounts.vat import VatTreatment, treatment
-from core.companies.service import audit, company_row, seat_of
+from core.companies.service import audit, company_row, read_seats, seat_of
 from core.companies.tables import Company
 from core.errors import NotAllowed
 from core.i18n import _
@@ -65,9 +65,16 @@ async def party_for(uow: UnitOfWork, account_id: int | None) -> Party:
     return Party(details.legal_name, details.address_lines(), details.vat_id)
 
 
+async def parties_for(uow: UnitOfWork, *account_ids: int | None) -> tuple[Party, ...]:
+    """`party_for` each of several accounts (a document's two parties), read at once."""
+    await read_seats(uow, account_ids)
+    return tuple([await party_for(uow, account_id) for account_id in account_ids])
+
+
 async def sale_treatment(uow: UnitOfWork, buyer_id: int, seller_id: int, supply: str
                          ) -> VatTreatment | None:
     """The VAT treatment of a sale (`supply`: "goods" or "services") from the details each
     party's documents carry, once both have given them."""
+    await read_seats(uow, (buyer_id, seller_id))
     theirs, ours = await billed(uow, buyer_id), await billed(uow, seller_id)
     return treatment(ours, theirs, supply) if ours and theirs else None

@@ -7,12 +7,15 @@ built here from the rows, so flows never hold a table row; core re-reads a row t
 
 from __future__ import annotations
 
+import functools
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Integer, bindparam, select, update
+from sqlalchemy.orm.util import identity_key
 
 from core.accounts.billing import Billing, from_account
 from core.accounts.member import Member, member_of
@@ -111,6 +114,32 @@ async def seat_of(uow: UnitOfWork, account_id: int | None) -> Seat | None:
         return None
     company, member = row
     return Seat(company_view(company), tuple(member.roles or ()), _limit_of(member))
+
+
+async def read_seats(uow: UnitOfWork, account_ids: Iterable[int | None]) -> None:
+    """Read the seats of several accounts at once — a deal's two parties, whose VAT and
+    documents ask of each — with the accounts themselves, which the session then holds: one
+    statement where each would take two. `seat_of` and `uow.get(Account, …)` then ask nothing."""
+    known = uow.kept(_SEATS, dict[int, Any])
+    held = uow.session.identity_map
+    wanted = sorted({a for a in account_ids if a is not None and (
+        a not in known or held.get(identity_key(Account, a)) is None)})
+    if not wanted:
+        return
+    found = await uow.session.execute(_seats_and_accounts(len(wanted)),
+                                      {f"id{n}": id_ for n, id_ in enumerate(wanted)})
+    for account, company, member in found.all():
+        known[account.id] = (company, member) if member is not None else None
+
+
+@functools.cache
+def _seats_and_accounts(accounts: int) -> Any:
+    # Built once per number of accounts (two, for a deal's parties); ids bound one by one.
+    return (select(Account, Company, CompanyMember)
+            .outerjoin(CompanyMember, CompanyMember.account_id == Account.id)
+            .outerjoin(Company, Company.id == CompanyMember.company_id)
+            .where(Account.id.in_([bindparam(f"id{n}", type_=Integer)
+                                   for n in range(accounts)])))
 
 
 def _seats_changed(uow: UnitOfWork) -> None:

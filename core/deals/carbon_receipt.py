@@ -20,7 +20,7 @@ from core.catalog.taxonomy import (
     carbon_saving_kg,
     product,
 )
-from core.companies.billing import party_for
+from core.companies.billing import parties_for
 from core.deals import deals
 from core.errors import Conflict
 from core.i18n import READER_LOCALE, _, present
@@ -123,8 +123,8 @@ async def carbon_receipt(uow: UnitOfWork, deal_id: int, actor_id: int | None) ->
     listing = await uow.get(Listing, deal.listing_id)
     if listing is None:
         raise Conflict(_("That deal's listing is gone, so its energy content is unknown."))
-    return CarbonReceipt(deal.id, await party_for(uow, deal.seller_id),
-                         await party_for(uow, deal.buyer_id), listing.product_type,
+    seller, buyer = await parties_for(uow, deal.seller_id, deal.buyer_id)
+    return CarbonReceipt(deal.id, seller, buyer, listing.product_type,
                          Decimal(deal.quantity_milli) / 1000, listing.unit,
                          Decimal(listing.energy_mwh_per_unit), uow.clock.now().date())
 

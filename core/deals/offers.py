@@ -20,7 +20,7 @@ from core.catalog.listing_card import ListingCard
 from core.catalog.rules import ListingState
 from core.catalog.tables import Listing
 from core.catalog.views import viewable
-from core.companies.billing import party_for
+from core.companies.billing import parties_for
 from core.companies.service import seat_of
 from core.deals import call_offs, contracts, on_terms, pay_terms, request_award, rules, spending
 from core.deals import terms as deal_terms
@@ -316,6 +316,7 @@ async def _terms_of(uow: UnitOfWork, offer: Offer) -> dict[str, Any]:
     """What both parties agreed, as the first version of the deal's terms (a contract's with
     its schedule of call-offs, of which this deal is the first)."""
     listing = await _listing(uow, offer.listing_id)
+    seller, buyer = await parties_for(uow, offer.seller_id, offer.buyer_id)
     price = Money(offer.price_minor, offer.currency)
     quantity = Decimal(offer.quantity_milli) / 1000
     schedule = {"schedule": call_offs.frozen(
@@ -326,8 +327,7 @@ async def _terms_of(uow: UnitOfWork, offer: Offer) -> dict[str, Any]:
             "product": listing.product_type, "title": listing.title, "unit": listing.unit,
             "grade": listing.grade or None,
             "certifications": [str(c) for c in listing.certifications or []],
-            "parties": {"seller": (await party_for(uow, offer.seller_id)).frozen(),
-                        "buyer": (await party_for(uow, offer.buyer_id)).frozen()},
+            "parties": {"seller": seller.frozen(), "buyer": buyer.frozen()},
             "quantity": f"{quantity.normalize():f}", "unit_price": str(price.decimal),
             "currency": offer.currency, "incoterm": offer.incoterm, "place": offer.place,
             "specs": dict(listing.specs or {}), "offer_id": offer.id,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Protocol
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core.accounts.vat import STANDARD, VatTreatment, added_vat, percent
@@ -20,6 +20,7 @@ from core.deals.tables import Deal
 from core.i18n import _
 from core.money.model import Money
 from core.payments_port import Vat
+from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 
 
@@ -93,9 +94,15 @@ async def fix(uow: UnitOfWork, deal: Deal) -> None:
         vat = vat_of(deal, await treatment_of(uow, deal))
     values = {"vat_minor": vat.amount.amount if vat else 0,
               "vat_rate": f"{vat.rate.normalize():f}" if vat else None}
-    await uow.session.execute(update(Deal).where(Deal.id == deal.id).values(**values))
+    await (await uow.core()).execute(_FIX, {"deal_id": deal.id, **values})
     for name, value in values.items():  # what the row now holds, without reading it again
         set_committed_value(deal, name, value)
+
+
+# Built once: run as every deal's terms are accepted, on the transaction's connection (the
+# session's row is updated by hand).
+_FIX = (update(table_of(Deal)).where(table_of(Deal).c.id == bindparam("deal_id"))
+        .values(vat_minor=bindparam("vat_minor"), vat_rate=bindparam("vat_rate")))
 
 
 async def terms_note(uow: UnitOfWork, deal: Deal | PricedSale) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, inspect, select
 from sqlalchemy.orm.util import identity_key
 
+from core.accounts.member import MEMBER_COLUMNS, Member, member_of, member_of_columns
 from core.accounts.tables import Account, Identity
 from core.actions import ActionRows, abouts, payload_rows
 from core.money.reading import reading
@@ -23,12 +24,13 @@ from core.storage.uow import UnitOfWork
 # A file rendered at delivery by the dispatcher's resolver of that kind, e.g.
 # {"kind": "invoice", "key": TOKEN}; the row keeps only the reference.
 AttachmentRef = dict[str, str]
-_KNOWN = "notify-recipients"
+_KNOWN = "notify-recipients"  # account id → (its member, its chats), this transaction
 _CARRIED = "notify-documents-carried"  # the document keys this transaction's notices carry
 _MADE = "notify-documents-made"  # the documents this transaction made (`document_made`)
 # Built once: a payment's or a deal's parties are read in every transaction that tells them
-# something. Their chats come as plain columns (an identity's ORM load is not needed here).
-_IDENTITIES = table_of(Identity)
+# something — as read models and their chats' columns, on the transaction's connection (an
+# account's ORM load, and the session's bookkeeping of it, cost twice the read).
+_IDENTITIES, _ACCOUNTS = table_of(Identity), table_of(Account)
 _FEW = 4  # up to this many recipients the ids are bound one by one, an IN not re-rendered
 
 
@@ -36,9 +38,9 @@ _FEW = 4  # up to this many recipients the ids are bound one by one, an IN not r
 def _recipients_of(few: int | None) -> Select[Any]:
     ids = ([bindparam(f"id{n}") for n in range(few)] if few is not None
            else bindparam("ids", expanding=True))
-    return (select(Account, _IDENTITIES.c.channel, _IDENTITIES.c.address)
-            .outerjoin(_IDENTITIES, _IDENTITIES.c.account_id == Account.id)
-            .where(Account.id.in_(ids)).order_by(_IDENTITIES.c.id))
+    return (select(*MEMBER_COLUMNS, _IDENTITIES.c.channel, _IDENTITIES.c.address)
+            .outerjoin(_IDENTITIES, _IDENTITIES.c.account_id == _ACCOUNTS.c.id)
+            .where(_ACCOUNTS.c.id.in_(ids)).order_by(_IDENTITIES.c.id))
 _CHATS = (select(_IDENTITIES.c.channel, _IDENTITIES.c.address)
           .where(_IDENTITIES.c.account_id == bindparam("account_id")).order_by(_IDENTITIES.c.id))
 
@@ -52,51 +54,52 @@ class Chat:
 
 
 async def recipients(uow: UnitOfWork, account_ids: set[int]) -> None:
-    """Load these accounts and their chats in one query for the notifications that follow.
-
-    For a transaction that only notifies (it adds no identity after this call)."""
-    known = _known_chats(uow)
+    """Read these accounts and their chats in one query for the notifications that follow
+    (what this transaction changed of them is written first)."""
+    known = _known(uow)
     wanted = account_ids - set(known)
     if not wanted:
         return
+    await uow.settle()
     ids = sorted(wanted)
-    if len(ids) <= _FEW:
-        rows = await uow.session.execute(_recipients_of(len(ids)),
-                                         {f"id{n}": id_ for n, id_ in enumerate(ids)})
-    else:
-        rows = await uow.session.execute(_recipients_of(None), {"ids": ids})
-    held = uow.session.info.setdefault(_KNOWN + ":accounts", [])
-    for account, channel, address in rows.all():
-        if account.id not in known:
-            held.append(account)  # a strong reference keeps it in the session's identity map
-        found = known.setdefault(account.id, [])
+    statement, params = ((_recipients_of(len(ids)), {f"id{n}": id_ for n, id_ in enumerate(ids)})
+                         if len(ids) <= _FEW else (_recipients_of(None), {"ids": ids}))
+    width = len(MEMBER_COLUMNS)
+    for row in await (await uow.core()).execute(statement, params):
+        account_id, channel, address = row[0], row[width], row[width + 1]
+        if account_id not in known:
+            known[account_id] = (member_of_columns(tuple(row[:width])), [])
         if channel is not None:
-            found.append(Chat(channel, address))
+            known[account_id][1].append(Chat(channel, address))
 
 
-def _known_chats(uow: UnitOfWork) -> dict[int, list[Chat]]:
-    return uow.kept(_KNOWN, dict[int, list[Chat]])
+def _known(uow: UnitOfWork) -> dict[int, tuple[Member, list[Chat]]]:
+    return uow.kept(_KNOWN, dict[int, tuple[Member, list[Chat]]])
 
 
 async def _chats(uow: UnitOfWork, account_id: int) -> list[Chat]:
-    known = _known_chats(uow).get(account_id)
+    known = _known(uow).get(account_id)
     if known is not None:
-        return known
+        return known[1]
     rows = await (await uow.core()).execute(_CHATS, {"account_id": account_id})
     return [Chat(channel, address) for channel, address in rows]
 
 
-async def account_of(uow: UnitOfWork, account_id: int) -> Account | None:
-    """The account a notice is for: the session's own when it holds it whole (no query and
-    none of `session.get`'s work, asked for each notice, receipt and email), else loaded."""
+async def account_of(uow: UnitOfWork, account_id: int) -> Member | None:
+    """The account a notice is for, as its read model: the session's own row when it holds it
+    whole (it may have changed in this transaction), else as `recipients` read it (with its
+    chats), asked for each notice, receipt and email."""
     held = uow.session.identity_map.get(identity_key(Account, account_id))
     if isinstance(held, Account) and not inspect(held).expired_attributes:
-        return held
-    return await uow.get(Account, account_id)
+        return member_of(held)
+    if account_id not in _known(uow):
+        await recipients(uow, {account_id})
+    known = _known(uow).get(account_id)
+    return known[0] if known is not None else None
 
 
 @asynccontextmanager
-async def addressed_to(uow: UnitOfWork, account_id: int) -> AsyncIterator[Account | None]:
+async def addressed_to(uow: UnitOfWork, account_id: int) -> AsyncIterator[Member | None]:
     """Write a notice for `account_id`: its amounts in the recipient's own format."""
     reader = await account_of(uow, account_id)
     with reading(reader):
@@ -196,11 +199,14 @@ def document_key(channel: str, address: str, attachment: AttachmentRef) -> str:
 
 async def _in_chat(uow: UnitOfWork, channel: str, address: str, attachment: AttachmentRef,
                    sent: bool = False) -> bool:
-    query = select(OutboxMessage.id).where(
-        OutboxMessage.dedupe_key == document_key(channel, address, attachment))
-    if sent:
-        query = query.where(OutboxMessage.status == "sent")
-    return (await uow.session.execute(query)).first() is not None
+    return (await uow.session.execute(_CARRYING[sent], {
+        "key": document_key(channel, address, attachment)})).first() is not None
+
+
+# Built once: asked of each document a notice carries once per chat (a receipt, the terms).
+_CARRYING = {sent: select(OutboxMessage.id).where(
+    OutboxMessage.dedupe_key == bindparam("key"),
+    *((OutboxMessage.status == "sent",) if sent else ())) for sent in (False, True)}
 
 
 async def queued(uow: UnitOfWork, dedupe_key: str) -> bool:

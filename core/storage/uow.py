@@ -189,6 +189,12 @@ class UnitOfWork:
         await self.session.flush()
         await self._write_staged()
 
+    async def settle(self) -> None:
+        """Flush the session's changes, if it has any: before a Core statement on `core()`
+        that reads or refers to rows the session may not have written yet."""
+        if self.session.new or self.session.dirty or self.session.deleted:
+            await self.session.flush()
+
     def stage(self, into: Table, row: Any) -> None:
         """Write this new row into `into` at commit, in one INSERT with the others staged for
         that table: a dataclass whose fields name the columns (an outbox notice), which
@@ -271,8 +277,7 @@ class UnitOfWork:
             self.session.add(row)
             await self.session.flush()
             return row
-        if self.session.new or self.session.dirty or self.session.deleted:
-            await self.session.flush()  # what the row may refer to is written first
+        await self.settle()  # what the row may refer to is written first
         statement, attrs = written
         given = inspect(row).dict
         values = {column.key: given[attr] for attr, column in attrs if attr in given}

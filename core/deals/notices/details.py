@@ -4,6 +4,7 @@ adjustment they call for. The arrival is the day the seller gave, in the reader'
 
 from __future__ import annotations
 
+from core.accounts.member import Member
 from core.accounts.tables import Account
 from core.catalog.tables import Listing
 from core.deals import cards
@@ -12,7 +13,7 @@ from core.i18n import _, dates
 from core.storage.uow import UnitOfWork
 
 
-async def entered(uow: UnitOfWork, deal: Deal, target: str, reader: Account | None) -> str:
+async def entered(uow: UnitOfWork, deal: Deal, target: str, reader: Member | Account | None) -> str:
     """The lines a notice of `target` adds (starting with a line break), or ""."""
     if target == "shipped":
         shipment = await uow.get(Shipment, deal.id)
@@ -26,7 +27,7 @@ async def entered(uow: UnitOfWork, deal: Deal, target: str, reader: Account | No
     return ""
 
 
-def shipped(shipment: Shipment, reader: Account | None) -> str:
+def shipped(shipment: Shipment, reader: Member | Account | None) -> str:
     """“Carrier: DSV · reference CMR-77 · expected arrival 24 Nov 2026” (a day, no hour),
     saying so when the seller gave no reference or date."""
     reference = (_("reference {tracking}", tracking=shipment.tracking) if shipment.tracking

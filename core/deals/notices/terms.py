@@ -3,12 +3,11 @@ move to payment tells both)."""
 
 from __future__ import annotations
 
-from core.accounts.tables import Account
 from core.deals.events import TermsAccepted
 from core.deals.notices.parties import next_steps
 from core.deals.tables import Deal, DealTerms
 from core.i18n import _, n_
-from core.notifications.outbox import addressed_to, notify, recipients
+from core.notifications.outbox import account_of, addressed_to, notify, recipients
 from core.process.deals import BUYER, SELLER, DealState
 from core.storage.uow import UnitOfWork
 
@@ -21,7 +20,7 @@ async def on_terms_accepted(uow: UnitOfWork, event: TermsAccepted) -> None:
         return
     other = deal.seller_id if event.by == deal.buyer_id else deal.buyer_id
     await recipients(uow, {event.by, other})  # both accounts, and where the notice goes, at once
-    who = await uow.get(Account, event.by)
+    who = await account_of(uow, event.by)
     role = BUYER if other == deal.buyer_id else SELLER
     async with addressed_to(uow, other):
         params = dict(id=deal.id, version=version.version, sha=version.sha256[:12])
