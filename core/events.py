@@ -32,19 +32,26 @@ class EventBus:
     def __init__(self) -> None:
         self._during: dict[type[Event], list[DuringCommit]] = defaultdict(list)
         self._after: dict[type[Event], list[AfterCommit]] = defaultdict(list)
+        # An event class's in-transaction handlers in order, found once per class (every
+        # transaction asks for each event it emits; the registrations run to a hundred).
+        self._during_of: dict[type[Event], list[DuringCommit]] = {}
 
     def during_commit(self, kind: type[Event], handler: DuringCommit) -> None:
         self._during[kind].append(handler)
+        self._during_of.clear()
 
     def after_commit(self, kind: type[Event], handler: AfterCommit) -> None:
         self._after[kind].append(handler)
 
     async def handle_during(self, uow: Any, event: Event) -> None:
         """Run the in-transaction handlers of one event (they may emit more)."""
-        for kind, handlers in self._during.items():
-            if isinstance(event, kind):
-                for handler in handlers:
-                    await handler(uow, event)
+        handlers = self._during_of.get(type(event))
+        if handlers is None:
+            handlers = self._during_of[type(event)] = [
+                handler for kind, registered in self._during.items()
+                if issubclass(type(event), kind) for handler in registered]
+        for handler in handlers:
+            await handler(uow, event)
 
     async def handle_after(self, events: Sequence[Event]) -> None:
         """Give each after-commit handler the committed events of its kind, in order."""

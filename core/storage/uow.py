@@ -137,9 +137,8 @@ class UnitOfWork:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         try:
-            await self.session.rollback()
+            await self.session.close()  # rolls back what was not committed
         finally:
-            await self.session.close()
             self._session = None
             self._connection = None
             self._staged = []
