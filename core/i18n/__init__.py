@@ -18,7 +18,10 @@ update).
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
+import tempfile
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
@@ -82,21 +85,42 @@ def translations(language: str) -> Any:
     """The catalogue of `language`, compiled from its .po the first time it is read in this
     process (Babel's Translations; NullTranslations for English and for a language whose
     catalogue is missing). No compiled .mo is kept beside the .po: two changes that add
-    sentences then meet in one text file git merges, not in a binary; compiling one language
-    takes under a tenth of a second. Fuzzy entries are not used (as `pybabel compile`)."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
+    sentences then meet in one text file git merges, not in a binary. The compiled form is
+    kept in the machine's temporary folder under the .po's fingerprint, so that each process
+    started after the first (every worker, every `agora chat`) reads it rather than parsing
+    the .po again (a tenth of a second a language). Fuzzy entries are not used (as
+    `pybabel compile`)."""
     from babel.support import NullTranslations, Translations
 
     path = CATALOGUES / language / "LC_MESSAGES" / f"{DOMAIN}.po"
     if language == SOURCE or not path.is_file():
         return NullTranslations()
-    with path.open("rb") as po:
-        catalog = read_po(po, locale=language)
+    return Translations(io.BytesIO(_compiled(path.read_bytes(), language)), domain=DOMAIN)
+
+
+def _compiled(po: bytes, language: str) -> bytes:
+    """The .mo of a catalogue's text, from the cache when this text was compiled before."""
+    import babel
+
+    key = hashlib.sha256(po + babel.__version__.encode()).hexdigest()[:32]
+    kept = Path(tempfile.gettempdir()) / "agora-catalogues" / f"{language}-{key}.mo"
+    try:
+        return kept.read_bytes()
+    except OSError:
+        pass
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
     compiled = io.BytesIO()
-    write_mo(compiled, catalog, use_fuzzy=False)
-    compiled.seek(0)
-    return Translations(compiled, domain=DOMAIN)
+    write_mo(compiled, read_po(io.BytesIO(po), locale=language), use_fuzzy=False)
+    try:  # written whole under another name first: a reader never sees half a file
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        partial = kept.with_suffix(f".{os.getpid()}.part")
+        partial.write_bytes(compiled.getvalue())
+        os.replace(partial, kept)
+    except OSError:
+        pass  # a read-only or full disk: compiled again next time
+    return compiled.getvalue()
 
 
 def current_language() -> str:

@@ -5,14 +5,18 @@ language leaves nothing untranslated. No database."""
 
 from __future__ import annotations
 
+import io
 import string
 import subprocess
+import tempfile
 from functools import cache
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from babel.support import Translations
 
+from core import i18n
 from core.i18n import COMING, LANGUAGES, SOURCE, translations
 from core.i18n.catalogue import TEMPLATE, TRANSLATED, code_catalog, po_path
 
@@ -90,6 +94,24 @@ def test_no_compiled_catalogue_is_committed():
     tracked = subprocess.run(["git", "ls-files", "*.mo"], cwd=ROOT, capture_output=True,
                              text=True, check=True).stdout.split()
     assert tracked == []
+
+
+def test_a_catalogue_compiled_once_is_read_compiled_by_the_next_process(tmp_path, monkeypatch):
+    """Each process (a worker, `agora chat`) would parse every .po again; the compiled form is
+    kept under the text's fingerprint, read back as long as the text is the same, and made
+    anew once it changes."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    po = po_path("de").read_bytes()
+    first = i18n._compiled(po, "de")
+    kept = list((tmp_path / "agora-catalogues").iterdir())
+    assert len(kept) == 1 and kept[0].read_bytes() == first
+    kept[0].write_bytes(first + b"kept")  # what the next process finds is what it reads
+    assert i18n._compiled(po, "de") == first + b"kept"
+    changed = po.replace(b'msgstr "\xc3\x9cberspringen"', b'msgstr "Weiter"')
+    assert i18n._compiled(changed, "de") != first
+    assert len(list((tmp_path / "agora-catalogues").iterdir())) == 2
+    translated = Translations(io.BytesIO(i18n._compiled(po, "de")[:len(first)]), domain="agora")
+    assert translated.gettext("Skip") == "Überspringen"
 
 
 
