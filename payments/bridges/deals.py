@@ -14,7 +14,7 @@ import logging
 from collections.abc import Sequence
 from decimal import Decimal
 
-from sqlalchemy import String, and_, cast, exists, literal, or_, select
+from sqlalchemy import String, and_, bindparam, cast, exists, literal, or_, select
 
 from core.deals import after_sale, deals, sale_vat
 from core.deals.events import DealMoved
@@ -114,12 +114,13 @@ class DealPayments:
 
     async def _follow(self, deal_id: int, target: str) -> None:
         async with self.payments.uow() as uow:
-            deal = await uow.get(Deal, deal_id)
-            if deal is None:
+            found = (await uow.session.execute(_DEAL_AND_ESCROW, {
+                "deal_id": deal_id, "reference": deals.reference(deal_id)})).first()
+            if found is None:
                 return
+            deal, escrow = found
             buyer, seller, total, vat = (deal.buyer_id, deal.seller_id, deals.payable(deal),
                                          sale_vat.fixed(deal))
-            escrow = await by_reference(uow, deals.reference(deal_id))
             escrow_id, state = (escrow.id, escrow.state) if escrow else (None, None)
             refund = await self._split_refund(uow, deal_id, escrow, deal.currency) \
                 if target in RELEASING else None  # only a release can be a split
@@ -183,6 +184,10 @@ class DealPayments:
 # awaiting payment without an escrow, ended ones with money still held, and cancelled ones with
 # an escrow still open for payment.
 _ESCROW = Escrow.reference == literal("deal:") + cast(Deal.id, String)
+# Built once: the deal and its escrow (if one is open), in one read at each of its money steps.
+_DEAL_AND_ESCROW = (select(Deal, Escrow)
+                    .outerjoin(Escrow, Escrow.reference == bindparam("reference", type_=String))
+                    .where(Deal.id == bindparam("deal_id")))
 _SHIPPED = select(Shipment.deal_id)  # the goods left: a deal on terms is invoiced
 _BEHIND = (select(Deal.id, Deal.status).outerjoin(Escrow, _ESCROW).where(or_(
     and_(Deal.status == DealState.AWAITING_PAYMENT, Escrow.id.is_(None)),
