@@ -49,6 +49,9 @@ RESERVE = text(
     "UPDATE listings SET quantity_milli = quantity_milli - :qty, updated_at = :now, status = "
     "CASE WHEN quantity_milli = :qty THEN 'sold_out' ELSE status END WHERE id = :id AND "
     "status = 'published' AND quantity_milli >= :qty RETURNING product_type, title, unit, specs")
+CATALOG_CHANGE = text(  # the listing's stock changed: search's index follows (core.storage.change_feed)
+    "WITH c AS (INSERT INTO catalog_changes (kind, ref_id, created_at) VALUES ('listing', :id, "
+    ":now) RETURNING seq) SELECT pg_notify('catalog_changes', seq::text) FROM c")
 NEW_DEAL = text(
     "INSERT INTO deals (offer_id, listing_id, buyer_id, seller_id, status, quantity_milli, "
     "price_minor, currency, created_at, updated_at) VALUES (:offer, :listing, :buyer, :seller, "
@@ -79,6 +82,8 @@ PUBLISH = text("UPDATE ratings SET published_at = :now WHERE deal_id = :id AND p
 # What each party is told when a deal enters a state (core/deals/notices/parties.py): (buyer, seller).
 TOLD = {"awaiting_payment": (True, True), "to_ship": (True, True), "shipped": (True, False),
         "delivered": (True, True), "completed": (True, True)}
+REWRITTEN = {"shipped": (False, True)}  # whose latest card is rewritten instead of a new notice
+REFERRERS = text("SELECT account_id, referred_by FROM loyalty_members WHERE account_id IN (:a, :b)")
 PARTIES = text("SELECT buyer_id, seller_id FROM deals WHERE id = :id")
 STANDING = text(
     "SELECT (SELECT coalesce(sum(stars), 0) FROM ratings WHERE ratee_id = :a AND published_at IS "
@@ -135,6 +140,7 @@ class RawDeals:
             if listing is None:
                 await tx.rollback()
                 return None
+            await conn.execute(CATALOG_CHANGE, {"id": offer.listing_id, "now": now})
             deal = (await conn.execute(NEW_DEAL, {
                 "offer": offer_id, "listing": offer.listing_id, "buyer": offer.buyer_id,
                 "seller": offer.seller_id, "qty": offer.quantity_milli, "price": offer.price_minor,
@@ -154,8 +160,8 @@ class RawDeals:
 
     async def finish(self, deal_id: int, buyer: int, seller: int, double_tap: bool) -> int:
         """Terms, payment, shipment, confirmation and ratings; returns the confirmations won."""
-        for role, party in (("buyer", buyer), ("seller", seller)):
-            both = await self._accept_terms(deal_id, role, party)
+        for role, party, other in (("buyer", buyer, seller), ("seller", seller, buyer)):
+            both = await self._accept_terms(deal_id, role, party, other)
         assert both, "the second acceptance moves the deal"
         await money.open_escrow(self.db, deal_id, buyer, seller, int(COUNTER.amount * QUANTITY))
         async with self.db.begin() as conn:
@@ -174,8 +180,9 @@ class RawDeals:
             await self._rate(deal_id, rater, stars)
         return sum(taps)
 
-    async def _accept_terms(self, deal_id: int, role: str, party: int) -> bool:
-        """A party accepts the latest version by its fingerprint; True once both have."""
+    async def _accept_terms(self, deal_id: int, role: str, party: int, other: int) -> bool:
+        """A party accepts the latest version by its fingerprint; True once both have (the
+        first acceptance is told to the other party)."""
         async with self.db.begin() as conn:
             terms = (await conn.execute(text(TERMS.format(role)), {"deal": deal_id,
                                                                    "actor": party})).one()
@@ -184,6 +191,8 @@ class RawDeals:
             both = all(accepted)
             if both:
                 await _take(conn, deal_id, "accept-terms", None)
+            else:
+                await money.notify(conn, (other,), f"deal {deal_id}: {role} accepted the terms")
         return both
 
     async def _confirm(self, deal_id: int, buyer: int) -> int:
@@ -201,10 +210,13 @@ class RawDeals:
             done = await conn.execute(RATE, {"id": deal_id, "rater": rater, "stars": stars,
                                              "now": now})
             assert done.rowcount == 1, "a party rates a completed deal"
+            await money.earn(conn, "rating", rater, f"deal:{deal_id}")
             if (await conn.execute(RATED, {"id": deal_id})).scalar_one() == 2:
                 await conn.execute(PUBLISH, {"id": deal_id, "now": now})
-                for ratee in (await conn.execute(PARTIES, {"id": deal_id})).one():
+                parties = (await conn.execute(PARTIES, {"id": deal_id})).one()
+                for ratee in parties:
                     await _standing(conn, ratee)
+                await money.notify(conn, tuple(parties), f"deal {deal_id}: ratings published")
 
 
 async def _standing(conn: AsyncConnection, account: int) -> None:
@@ -258,5 +270,13 @@ async def _take(conn: AsyncConnection, deal_id: int, transition: str, actor: int
     if target in TOLD:
         parties = (await conn.execute(PARTIES, {"id": deal_id})).one()
         told = [p for p, yes in zip(parties, TOLD[target], strict=True) if yes]
-        await money.notify(conn, tuple(told), f"deal {deal_id} {target}")
+        rewritten = [p for p, yes in zip(parties, REWRITTEN.get(target, (False, False)),
+                                         strict=True) if yes]
+        await money.notify(conn, tuple(told), f"deal {deal_id} {target}", tuple(rewritten),
+                           f"deal:{deal_id}")
+        if target == "completed":  # both earn points; a referred member's referrer would too
+            referred = (await conn.execute(REFERRERS, {"a": parties[0], "b": parties[1]})).all()
+            assert not [row for row in referred if row.referred_by], "nobody here was referred"
+            for party in parties:
+                await money.earn(conn, "deal", party, f"deal:{deal_id}")
     return True

@@ -46,6 +46,14 @@ INVOICE = text("INSERT INTO invoices (number, journal_id, escrow_id, kind, payer
 OPERATION = text("INSERT INTO payment_operations (key, escrow_id, kind, amount, commission, refund, "
                  "status, actor, reason, created_at) VALUES (:key, :id, 'payout', :amount, 0, 0, "
                  "'pending', 'system:payout', 'payee can be paid', :now)")
+POINTS = text(  # a points journal (once per key) and its two entries, as core.loyalty.points
+    "WITH journal AS (INSERT INTO points_journals (key, kind, account_id, reason, created_at) "
+    "VALUES (:key, :kind, :account, :reason, :now) ON CONFLICT DO NOTHING RETURNING id), "
+    "entries AS (INSERT INTO points_entries (journal_id, holder, points) SELECT journal.id, "
+    "legs.holder, legs.points FROM journal, (VALUES ('platform:issued', -CAST(:points AS INTEGER)), "
+    "('account:' || CAST(:account AS VARCHAR), CAST(:points AS INTEGER))) AS legs (holder, points)) "
+    "SELECT id FROM journal")
+EARN = {"deal": 100, "payment": 20, "rating": 10}  # core.loyalty.rules.EARN
 CLAIM = text("UPDATE payment_operations SET status = 'done', provider_ref = 'sbx_transfer_' || key, "
              "completed_at = :now WHERE key = :key AND status = 'pending' RETURNING escrow_id, amount")
 
@@ -71,6 +79,7 @@ async def hold(conn: AsyncConnection, deal_id: int, buyer: int, seller: int) -> 
         (f"account:{buyer}", "escrow", str(escrow.id), escrow.amount)])
     await _notices(conn, escrow, journal, "payment", [(f"deal:{deal_id}", escrow.amount)], 0,
                    (buyer, seller))
+    await earn(conn, "payment", buyer, f"deal:{deal_id}")
 
 
 async def release(db: AsyncEngine, deal_id: int) -> int:
@@ -101,7 +110,7 @@ async def pay_out(db: AsyncEngine, escrow_id: int, deal_id: int) -> None:
             (f"account:{escrow.payee_id}", "payable", "", -op.amount),
             (f"account:{escrow.payee_id}", "paid_out", "", op.amount)])
         await _notices(conn, escrow, journal, "payout", [(f"Payout for deal:{deal_id}", op.amount)],
-                       0, (escrow.payee_id,))
+                       0, (escrow.payee_id,), also=f"commission invoice {journal}")
     await numbering(db).request()
 
 
@@ -122,8 +131,10 @@ async def _post(conn: AsyncConnection, key: str, kind: str, escrow: int,
 
 
 async def _notices(conn: AsyncConnection, escrow: Any, journal: int, kind: str,
-                   lines: list[tuple[str, int]], fee: int, parties: tuple[int, ...]) -> None:
-    """The invoice (numbered after commit) and a notice to each party on their channel."""
+                   lines: list[tuple[str, int]], fee: int, parties: tuple[int, ...],
+                   also: str | None = None) -> None:
+    """The invoice (numbered after commit) and a notice to each party on their channel (and
+    `also`, a second notice to the first party: the payout's commission invoice)."""
     now, token = _now(), secrets.token_urlsafe(16)
     await conn.execute(INVOICE, {
         "journal": journal, "id": escrow.id, "kind": kind,
@@ -134,16 +145,30 @@ async def _notices(conn: AsyncConnection, escrow: Any, journal: int, kind: str,
         "a": parties[0], "b": parties[-1]})).all()}
     payload = json.dumps({"text": f"{kind} {journal}", "attachments": [
         {"kind": "invoice", "key": token}]})
+    extra = [(parties[0], json.dumps({"text": also}))] if also else []
     await conn.execute(OUTBOX, [{"account": p, "channel": where[p].channel,
-                                 "address": where[p].address, "payload": payload, "now": now}
-                                for p in parties])
+                                 "address": where[p].address, "payload": text_, "now": now}
+                                for p, text_ in [*((p, payload) for p in parties), *extra]])
 
 
-async def notify(conn: AsyncConnection, parties: tuple[int, ...], text_: str) -> None:
-    """A notice to each party on their channel (the services' deal notices)."""
+async def notify(conn: AsyncConnection, parties: tuple[int, ...], text_: str,
+                 rewrites: tuple[int, ...] = (), card: str = "") -> None:
+    """A notice to each party on their channel (the services' deal notices), and to each of
+    `rewrites` the row that rewrites their latest card of `card` ("deal:12"), in one INSERT."""
+    people = (*parties, *rewrites)
     where = {row.account_id: row for row in (await conn.execute(ADDRESSES, {
-        "a": parties[0], "b": parties[-1]})).all()}
+        "a": people[0], "b": people[-1]})).all()}
     now = _now()
+    said = json.dumps({"text": text_})
     await conn.execute(OUTBOX, [{"account": p, "channel": where[p].channel,
-                                 "address": where[p].address, "payload": json.dumps({"text": text_}),
-                                 "now": now} for p in parties])
+                                 "address": where[p].address, "now": now,
+                                 "payload": said if n < len(parties) else json.dumps(
+                                     {"rewrites": card})}
+                                for n, p in enumerate(people)])
+
+
+async def earn(conn: AsyncConnection, kind: str, account: int, about: str) -> None:
+    """Loyalty points for one event, once (the services earn them in the same transaction)."""
+    await conn.execute(POINTS, {"key": f"{kind}:{about}:{account}", "kind": kind,
+                                "account": account, "points": EARN[kind],
+                                "reason": f"{kind} ({about.replace(':', ' ')})", "now": _now()})
