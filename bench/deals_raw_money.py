@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from bench.escrow_raw import account_ids, numbering
+from bench.escrow_raw import account_ids, earn, numbering
 
 ESCROW = text(
     "INSERT INTO escrows (kind, market, reference, payer_id, payee_id, currency, amount, refunded, "
@@ -46,14 +46,6 @@ INVOICE = text("INSERT INTO invoices (number, journal_id, escrow_id, kind, payer
 OPERATION = text("INSERT INTO payment_operations (key, escrow_id, kind, amount, commission, refund, "
                  "status, actor, reason, created_at) VALUES (:key, :id, 'payout', :amount, 0, 0, "
                  "'pending', 'system:payout', 'payee can be paid', :now)")
-POINTS = text(  # a points journal (once per key) and its two entries, as core.loyalty.points
-    "WITH journal AS (INSERT INTO points_journals (key, kind, account_id, reason, created_at) "
-    "VALUES (:key, :kind, :account, :reason, :now) ON CONFLICT DO NOTHING RETURNING id), "
-    "entries AS (INSERT INTO points_entries (journal_id, holder, points) SELECT journal.id, "
-    "legs.holder, legs.points FROM journal, (VALUES ('platform:issued', -CAST(:points AS INTEGER)), "
-    "('account:' || CAST(:account AS VARCHAR), CAST(:points AS INTEGER))) AS legs (holder, points)) "
-    "SELECT id FROM journal")
-EARN = {"deal": 100, "payment": 20, "rating": 10}  # core.loyalty.rules.EARN
 CLAIM = text("UPDATE payment_operations SET status = 'done', provider_ref = 'sbx_transfer_' || key, "
              "completed_at = :now WHERE key = :key AND status = 'pending' RETURNING escrow_id, amount")
 
@@ -165,10 +157,3 @@ async def notify(conn: AsyncConnection, parties: tuple[int, ...], text_: str,
                                  "payload": said if n < len(parties) else json.dumps(
                                      {"rewrites": card})}
                                 for n, p in enumerate(people)])
-
-
-async def earn(conn: AsyncConnection, kind: str, account: int, about: str) -> None:
-    """Loyalty points for one event, once (the services earn them in the same transaction)."""
-    await conn.execute(POINTS, {"key": f"{kind}:{about}:{account}", "kind": kind,
-                                "account": account, "points": EARN[kind],
-                                "reason": f"{kind} ({about.replace(':', ' ')})", "now": _now()})

@@ -21,12 +21,14 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import asyncpg
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select, text
 
 from bench.escrow_raw import raw_cycle
 from config.container import build
@@ -79,8 +81,10 @@ async def service_cycle(app: object, payer: int, payee: int, n: str, race: bool)
     return sum(await asyncio.gather(*(release() for _ in range(attempts))))
 
 
-async def run(url: str, workers: int, cycles: int, raw: bool) -> tuple[float, int]:
-    """Cycles per second, and successful releases beyond one per escrow."""
+async def run(url: str, workers: int, cycles: int, raw: bool
+              ) -> tuple[float, int, dict[str, int]]:
+    """Cycles per second, successful releases beyond one per escrow, and the rows each table
+    holds after."""
     await fresh_schema(url)
     settings = Settings(database_url=url, environment="test")  # type: ignore[call-arg]
     app = build(settings)
@@ -101,8 +105,32 @@ async def run(url: str, workers: int, cycles: int, raw: bool) -> tuple[float, in
     await asyncio.gather(*(worker(w) for w in range(workers)))
     elapsed = time.perf_counter() - started
     doubles = extra + await doubled_journals(app)
+    rows = await rows_by_table(app)
     await app.close()
-    return workers * cycles / elapsed, doubles
+    return workers * cycles / elapsed, doubles, rows
+
+
+# Not compared: a counter per invoice series and year (the services number three series, the
+# baselines one: a row each, once a year, not per cycle or deal).
+NOT_COMPARED = {"invoice_counters"}
+
+
+async def rows_by_table(app: Any, ignore: Iterable[str] = ()) -> dict[str, int]:
+    """How many rows each table holds: both sides must write the same rows."""
+    async with app.db.connect() as conn:
+        tables = await conn.run_sync(lambda sync: inspect(sync).get_table_names())
+        return {table: int((await conn.execute(text(f'SELECT count(*) FROM "{table}"'))
+                           ).scalar_one()) for table in sorted(tables)
+                if table not in NOT_COMPARED | set(ignore)}
+
+
+def same_rows(services: dict[str, int], raw: dict[str, int]) -> None:
+    """Stop the benchmark when the two sides did not write the same rows: the ratio would
+    compare different work."""
+    differ = {t: (services.get(t, 0), raw.get(t, 0)) for t in services.keys() | raw.keys()
+              if services.get(t, 0) != raw.get(t, 0)}
+    if differ:
+        raise SystemExit(f"the services and raw SQL wrote different rows (services, raw): {differ}")
 
 
 async def doubled_journals(app: object) -> int:
@@ -138,11 +166,13 @@ async def backend(label: str, url: str, args: argparse.Namespace) -> tuple[float
     """Ledger and raw SQL in alternating rounds (ledger first, then raw first, …), so a load
     that comes and goes on a shared machine falls on both alike; the ratio is of the medians."""
     ledger, raw, doubles = [], [], 0
+    written: dict[bool, dict[str, int]] = {}
     for r in range(args.rounds):
         for is_raw in ((False, True) if r % 2 == 0 else (True, False)):
-            cps, doubled = await run(url, args.workers, args.cycles, raw=is_raw)
+            cps, doubled, written[is_raw] = await run(url, args.workers, args.cycles, raw=is_raw)
             (raw if is_raw else ledger).append(cps)
             doubles += doubled if not is_raw else 0
+        same_rows(written[False], written[True])
     ledger_cps, raw_cps = statistics.median(ledger), statistics.median(raw)
     ratio = raw_cps / ledger_cps
     print(f"{label:10s} ledger {ledger_cps:8.1f} cycles/s   raw SQL {raw_cps:8.1f} cycles/s   "
@@ -152,13 +182,13 @@ async def backend(label: str, url: str, args: argparse.Namespace) -> tuple[float
     return ledger_cps, ratio, doubles
 
 
-async def main() -> None:
+async def main(argv: list[str] | None = None) -> tuple[float, float, int]:
     parser = argparse.ArgumentParser()
     parser.add_argument("--workers", type=int, default=20)
     parser.add_argument("--cycles", type=int, default=15)
     parser.add_argument("--rounds", type=int, default=3, help="alternating ledger/raw rounds")
     parser.add_argument("--pg", default="postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     print(f"{args.workers} workers x {args.cycles} fund-and-release cycles per run")
     with tempfile.TemporaryDirectory() as tmp:
         sqlite_cps, _, doubles = await backend("SQLite", f"sqlite+aiosqlite:///{tmp}/bench.db", args)
@@ -172,6 +202,7 @@ async def main() -> None:
             await drop_pg(args.pg, url)
     print(f"escrow sqlite_cps={sqlite_cps:.1f} pg_cps={pg_cps:.1f} pg_ratio_vs_raw={pg_ratio:.2f} "
           f"double_releases={doubles}")
+    return pg_cps, pg_ratio, doubles
 
 
 if __name__ == "__main__":

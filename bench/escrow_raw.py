@@ -47,6 +47,19 @@ OPERATION = text("INSERT INTO payment_operations (key, escrow_id, kind, amount, 
                  "'pending', 'bench', 'benchmark', :now)")
 CLAIM = text("UPDATE payment_operations SET status = 'done', completed_at = :now "
              "WHERE key = :key AND status = 'pending' RETURNING id")
+POINTS = text(  # a points journal (once per key) and its two entries, as core.loyalty.points
+    "WITH journal AS (INSERT INTO points_journals (key, kind, account_id, reason, created_at) "
+    "VALUES (:key, :kind, :account, :reason, :now) ON CONFLICT DO NOTHING RETURNING id), "
+    "entries AS (INSERT INTO points_entries (journal_id, holder, points) SELECT journal.id, "
+    "legs.holder, legs.points FROM journal, (VALUES ('platform:issued', -CAST(:points AS INTEGER)), "
+    "('account:' || CAST(:account AS VARCHAR), CAST(:points AS INTEGER))) AS legs (holder, points)) "
+    "SELECT id FROM journal")
+POINTS_JOURNAL = text("INSERT INTO points_journals (key, kind, account_id, reason, created_at) "
+                      "VALUES (:key, :kind, :account, :reason, :now) ON CONFLICT DO NOTHING "
+                      "RETURNING id")
+POINTS_ENTRY = text("INSERT INTO points_entries (journal_id, holder, points) "
+                    "VALUES (:journal, :holder, :points)")
+EARN = {"deal": 100, "payment": 20, "rating": 10}  # core.loyalty.rules.EARN
 COUNTER = "SELECT next_number FROM invoice_counters WHERE series = :series"
 COUNTER_NEW = text("INSERT INTO invoice_counters (series, next_number) VALUES (:series, 1) "
                    "ON CONFLICT DO NOTHING")
@@ -56,7 +69,10 @@ NUMBER = text("UPDATE invoices SET number = :number WHERE id = :id")
 
 
 async def _journal(conn: AsyncConnection, key: str, kind: str, escrow: int,
-                   legs: list[tuple[str, str, str, int]], parties: tuple[int, ...]) -> None:
+                   legs: list[tuple[str, str, str, int]], parties: tuple[int, ...],
+                   also: int = 0) -> None:
+    """The journal, its entries, a notice to each party (and `also` more to the first: a
+    payout's commission invoice) and the unnumbered invoice."""
     now = datetime.now(UTC)
     journal = (await conn.execute(JOURNAL, {"key": key, "kind": kind, "id": escrow, "now": now})
                ).scalar_one()
@@ -64,7 +80,7 @@ async def _journal(conn: AsyncConnection, key: str, kind: str, escrow: int,
     await conn.execute(ENTRY, [{"journal": journal, "account": ids[leg[:3]], "amount": leg[3]}
                                for leg in legs])
     await conn.execute(OUTBOX, [{"account": account_id, "payload": json.dumps({"text": key}),
-                                 "now": now} for account_id in parties])
+                                 "now": now} for account_id in (*parties, *(parties[0],) * also)])
     await conn.execute(INVOICE, {"journal": journal, "id": escrow, "kind": kind,
                                  "payer": parties[0], "payee": parties[-1],
                                  "lines": json.dumps([[key, 10000]]), "total": 10000,
@@ -102,6 +118,7 @@ async def raw_cycle(db: AsyncEngine, payer: int, payee: int, n: str, race: bool)
         await _journal(conn, f"fund:{escrow}", "fund", escrow, [
             ("world:sandbox", "world", "", -10000), (f"account:{payer}", "escrow", str(escrow), 10000)],
             (payer, payee))
+        await earn(conn, "payment", payer, f"deal:{n}")  # the payer's points, as the service's
     await numbering(db).request()
 
     async def release() -> int:
@@ -130,7 +147,7 @@ async def _paid_out(db: AsyncEngine, escrow: int, payee: int) -> None:
             return
         await _journal(conn, f"payout:{escrow}:1", "payout", escrow, [
             (f"account:{payee}", "payable", "", -9500), (f"account:{payee}", "paid_out", "", 9500)],
-            (payee,))
+            (payee,), also=1)
         await conn.execute(PAID, {"id": escrow})
     await numbering(db).request()
 
@@ -161,3 +178,19 @@ async def _number(db: AsyncEngine) -> None:
                                     for k, i in enumerate(rows)])
         await conn.execute(COUNTER_MOVE, {"next": taken + len(rows), "series": year})
         await conn.commit()
+
+
+async def earn(conn: AsyncConnection, kind: str, account: int, about: str) -> None:
+    """Loyalty points for one event, once (the services earn them in the same transaction):
+    one statement on PostgreSQL, the journal then its entries on SQLite (as the service)."""
+    values = {"key": f"{kind}:{about}:{account}", "kind": kind, "account": account,
+              "points": EARN[kind], "reason": f"{kind} ({about.replace(':', ' ')})",
+              "now": datetime.now(UTC)}
+    if conn.dialect.name == "postgresql":
+        await conn.execute(POINTS, values)
+        return
+    journal = (await conn.execute(POINTS_JOURNAL, values)).scalar()
+    if journal is not None:
+        await conn.execute(POINTS_ENTRY, [
+            {"journal": journal, "holder": "platform:issued", "points": -EARN[kind]},
+            {"journal": journal, "holder": f"account:{account}", "points": EARN[kind]}])

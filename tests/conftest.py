@@ -31,7 +31,8 @@ os.environ.setdefault("AGORA_CHAT_SENDS_PER_SECOND", "1000")
 _PG: dict[str, str] = {}
 # Tests that need PostgreSQL alone are not collected without it (the header says NOT RUN); CI
 # always sets the URL, and an unreachable server stops the run before any test.
-collect_ignore = [] if databases.postgres_url() else ["test_bench_deals.py", "test_bench_booking.py",
+collect_ignore = [] if databases.postgres_url() else ["test_bench_deals.py", "test_bench_escrow.py",
+                                                      "test_bench_booking.py",
                                                       "test_bench_search_pg.py",
                                                       "test_bench_auction.py",
                                                       "test_workers_on_postgres.py",
