@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from core.accounts import billing
 from core.accounts.service_vat import commission_vat
-from core.accounts.tables import Account
 from core.i18n import N_
 from core.issuer import ISSUER
 from core.money.model import Money
+from core.notifications.outbox import account_of
 from core.storage.uow import UnitOfWork
 from payments import invoices
 from payments.lines import VAT_LINE, said_line, subject
@@ -23,7 +23,7 @@ async def issue(uow: UnitOfWork, escrow: Escrow, journal: int) -> Invoice | None
     kept = Money(escrow.commission, escrow.currency)  # what the money layer kept, after any discount
     if escrow.payee_id is None or kept.amount <= 0:
         return None
-    payee = await uow.get(Account, escrow.payee_id)
+    payee = await account_of(uow, escrow.payee_id)  # told of the payout in this transaction
     details = billing.from_account(payee) if payee else None
     country = details.country if details else (payee.country if payee else None)
     issuer = ISSUER["issuer"]

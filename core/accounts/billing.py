@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 from core.accounts.events import ProfileUpdated
 from core.accounts.tables import Account, BillingColumns
@@ -152,7 +152,26 @@ def _tidy(name: str, value: str | None) -> str:
     return text
 
 
-def from_account(holder: BillingColumns) -> Billing | None:
+class HoldsBilling(Protocol):
+    """What holds billing details: an account, a company, or a member's read model."""
+
+    @property
+    def billing_name(self) -> str | None: ...
+    @property
+    def billing_street(self) -> str | None: ...
+    @property
+    def billing_postcode(self) -> str | None: ...
+    @property
+    def billing_town(self) -> str | None: ...
+    @property
+    def billing_country(self) -> str | None: ...
+    @property
+    def vat_id(self) -> str | None: ...
+    @property
+    def vat_rate(self) -> str | None: ...
+
+
+def from_account(holder: HoldsBilling) -> Billing | None:
     """The billing details an account (or a company) holds, or None while any required part
     is missing."""
     parts = (holder.billing_name, holder.billing_street, holder.billing_town,

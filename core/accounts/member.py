@@ -44,6 +44,14 @@ class Member:
     weekly_picks: bool
     suspended_at: datetime | None
     suspension_reason: str | None
+    # Their own billing details as given (core.accounts.billing.from_account reads them).
+    billing_name: str | None
+    billing_street: str | None
+    billing_postcode: str | None
+    billing_town: str | None
+    billing_country: str | None
+    vat_id: str | None
+    vat_rate: str | None
 
 
 def member_of(account: Account) -> Member:
@@ -57,7 +65,10 @@ def member_of(account: Account) -> Member:
         currency=account.currency, notify_channel=account.notify_channel,
         quiet_start=account.quiet_start, quiet_end=account.quiet_end,
         weekly_picks=account.weekly_picks, suspended_at=account.suspended_at,
-        suspension_reason=account.suspension_reason)
+        suspension_reason=account.suspension_reason, billing_name=account.billing_name,
+        billing_street=account.billing_street, billing_postcode=account.billing_postcode,
+        billing_town=account.billing_town, billing_country=account.billing_country,
+        vat_id=account.vat_id, vat_rate=account.vat_rate)
 
 
 # The account's columns a Member is made of, for a read that needs no row of the session (the
