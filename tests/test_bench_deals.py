@@ -4,27 +4,14 @@ happens twice."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 from tests.support import databases
-
-BENCH = Path(__file__).resolve().parents[1] / "bench" / "deals.py"
-
-
-def _bench():
-    spec = importlib.util.spec_from_file_location("bench_deals", BENCH)
-    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    sys.modules[spec.name] = module  # type: ignore[union-attr]  # its dataclasses look it up
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
+from tests.support.bench import load
 
 
 async def test_a_few_deals_oversell_nothing_and_move_money_once():
     server = databases.postgres_url()
     assert server, f"{databases.PG_ENV} is not set (conftest collects this test only with it)"
-    dps, ratio, oversold, double_moves = await _bench().main(
+    dps, ratio, oversold, double_moves = await load("deals").main(
         ["--pairs", "4", "--deals", "2", "--turns", "2", "--pg", server])
     assert oversold == 0 and double_moves == 0
     assert dps > 0 and ratio > 0
