@@ -167,17 +167,16 @@ class LiveChats:
         photo); False when Telegram can't (too long, too old, deleted): it is sent instead."""
         text, rows = words_and_rows(reply)
         chat_id, message_id = pressed.chat.id, pressed.message_id
-        markup = render.keyboard(rows)
         text = text if text.strip() else render.EMPTY
         try:
             if pressed.text is not None and len(text) <= render.TEXT_LIMIT:
-                await self.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id,
-                                                 reply_markup=markup)
+                await render.edit_text(self.bot, chat_id, message_id, text,
+                                       render.keyboard_json(rows))
             elif pressed.caption is not None or pressed.document or pressed.photo:
                 if len(text) > render.CAPTION_LIMIT:
                     return False
                 await self.bot.edit_message_caption(chat_id=chat_id, message_id=message_id,
-                                                    caption=text, reply_markup=markup)
+                                                    caption=text, reply_markup=render.keyboard(rows))
             else:
                 return False
         except Exception as exc:

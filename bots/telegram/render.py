@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from typing import Any
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
+from telegram import Bot, InlineKeyboardMarkup, InputFile
 
 from conversations.messages import (
     Button,
@@ -31,14 +32,32 @@ CAPTION_LIMIT = 1024
 EMPTY = "…"  # Telegram refuses an empty message
 
 Rows = Sequence[Sequence[Button]]
+Keyboard = dict[str, Any]  # an inline keyboard as the Bot API's JSON
+
+# Text goes out and is edited through `Bot.do_api_request`, not the typed `send_message` and
+# `edit_message_text`: the Bot API answers both with the whole message, keyboard included, and
+# the typed methods build a `Message` of it, nested objects and all — an eighth of a worker's
+# CPU per update in bench/chat.py — where Agora reads only the sent message's id. The keyboard
+# goes as JSON too (no button objects built to be serialised again). Errors and flood control
+# are python-telegram-bot's, as for the typed methods. The methods are named in lower case
+# (the Bot API's method names are case-insensitive): under their usual names python-telegram-bot
+# warns, at every call, that a typed method exists.
+SEND_MESSAGE, EDIT_MESSAGE_TEXT = "sendmessage", "editmessagetext"
+
+
+def keyboard_json(rows: Rows) -> Keyboard | None:
+    """An inline keyboard whose callback_data is the button's data (or a link's url), as JSON;
+    None without buttons."""
+    buttons = [[{"text": b.label, "url": b.url} if b.url else
+                {"text": b.label, "callback_data": b.data} for b in row] for row in rows if row]
+    return {"inline_keyboard": buttons} if buttons else None
 
 
 def keyboard(rows: Rows) -> InlineKeyboardMarkup | None:
-    """An inline keyboard whose callback_data is the button's data; None without buttons."""
-    buttons = [[InlineKeyboardButton(b.label, url=b.url) if b.url else
-                InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
-               for row in rows if row]
-    return InlineKeyboardMarkup(buttons) if buttons else None
+    """The same keyboard as python-telegram-bot's object, for the typed calls that take one
+    (documents, photos, captions)."""
+    shape = keyboard_json(rows)
+    return InlineKeyboardMarkup.de_json(shape, None) if shape else None
 
 
 def chunks(text: str, limit: int = TEXT_LIMIT) -> list[str]:
@@ -54,16 +73,25 @@ def chunks(text: str, limit: int = TEXT_LIMIT) -> list[str]:
     return parts
 
 
-async def send_text(bot: Bot, chat_id: str, text: str,
-                    markup: InlineKeyboardMarkup | None = None) -> int | None:
+async def send_text(bot: Bot, chat_id: str | int, text: str, markup: Keyboard | None = None
+                    ) -> int:
     """Send plain text (no parse_mode); the keyboard goes with the last piece, whose message
     id is returned."""
-    pieces, sent = chunks(text), None
-    for index, piece in enumerate(pieces):
-        last = index == len(pieces) - 1
-        sent = await bot.send_message(chat_id=chat_id, text=piece,
-                                      reply_markup=markup if last else None)
-    return sent.message_id if sent is not None else None
+    pieces = chunks(text)
+    for piece in pieces[:-1]:
+        await bot.do_api_request(SEND_MESSAGE, {"chat_id": chat_id, "text": piece})
+    last = {"chat_id": chat_id, "text": pieces[-1]}
+    sent = await bot.do_api_request(SEND_MESSAGE, last if markup is None else
+                                    {**last, "reply_markup": markup})
+    return int(sent["message_id"])
+
+
+async def edit_text(bot: Bot, chat_id: str | int, message_id: int, text: str,
+                    markup: Keyboard | None) -> None:
+    """Put `text` and the keyboard (none: no keyboard) in place of a text message's own."""
+    await bot.do_api_request(EDIT_MESSAGE_TEXT, {
+        "chat_id": chat_id, "message_id": message_id, "text": text,
+        **({"reply_markup": markup} if markup is not None else {})})
 
 
 async def send_replies(bot: Bot, chat_id: str, replies: Iterable[Outbound]) -> None:
@@ -76,9 +104,9 @@ async def send_reply(bot: Bot, chat_id: str, reply: Outbound) -> int | None:
     """Render one neutral reply; returns the id of the message that carries its keyboard (the
     last one sent)."""
     if isinstance(reply, Reply):
-        return await send_text(bot, chat_id, reply.text, keyboard(reply.buttons))
+        return await send_text(bot, chat_id, reply.text, keyboard_json(reply.buttons))
     if isinstance(reply, ListPage):
-        return await send_text(bot, chat_id, list_text(reply), keyboard(list_rows(reply)))
+        return await send_text(bot, chat_id, list_text(reply), keyboard_json(list_rows(reply)))
     if isinstance(reply, FormErrors):
         return await send_text(bot, chat_id, form_errors_text(reply))
     if isinstance(reply, FormReply):

@@ -12,7 +12,14 @@ from telegram import Bot
 from telegram.error import BadRequest, RetryAfter
 
 from bots.telegram.live import LiveChats, unchanged
-from bots.telegram.render import CAPTION_LIMIT, keyboard, send_document, send_text
+from bots.telegram.render import (
+    CAPTION_LIMIT,
+    edit_text,
+    keyboard,
+    keyboard_json,
+    send_document,
+    send_text,
+)
 from conversations.messages import file_reply, notification_reply
 from core.notifications import cards
 from core.notifications.dispatcher import Attachment, RetryLater
@@ -72,17 +79,16 @@ class TelegramSender:
             if self.live.is_prompt_now(chat, message) or self.live.was_retired(chat, message):
                 return
         reply = notification_reply(now)
-        markup = keyboard(reply.buttons)
         try:
             try:
-                await self._bot.edit_message_text(reply.text, chat_id=chat, message_id=message,
-                                                  reply_markup=markup)
+                await edit_text(self._bot, chat, message, reply.text, keyboard_json(reply.buttons))
             except BadRequest as exc:  # a document's caption (a notice that carried a file)
                 if "no text in the message" not in str(exc).lower() \
                         or len(reply.text) > CAPTION_LIMIT:
                     raise
                 await self._bot.edit_message_caption(chat_id=chat, message_id=message,
-                                                     caption=reply.text, reply_markup=markup)
+                                                     caption=reply.text,
+                                                     reply_markup=keyboard(reply.buttons))
         except RetryAfter as flood:
             raise RetryLater(retry_seconds(flood), str(flood)) from flood
         except Exception as exc:
@@ -94,15 +100,16 @@ class TelegramSender:
     async def _send(self, address: str, payload: dict[str, Any],
                     files: Sequence[Attachment]) -> str | None:
         reply = notification_reply(payload)
-        markup = keyboard(reply.buttons)
         if len(files) == 1 and reply.text.strip() and len(reply.text) <= CAPTION_LIMIT:
             # One message: a retry can't repeat a text whose document failed.
             captioned = replace(file_reply(files[0]), caption=reply.text)
-            return str(await send_document(self._bot, address, captioned, markup))
+            return str(await send_document(self._bot, address, captioned,
+                                           keyboard(reply.buttons)))
+        markup = keyboard_json(reply.buttons)
         sent = await send_text(self._bot, address, reply.text, markup)
         for file in files:
             await send_document(self._bot, address, file_reply(file))
-        return str(sent) if sent is not None and markup is not None else None
+        return str(sent) if markup is not None else None
 
 
 def _is_id(address: str) -> bool:

@@ -27,6 +27,12 @@ TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 NEW = ("sendMessage", "sendDocument", "sendPhoto")  # methods that add a message to a chat
 EDITS = ("editMessageText", "editMessageCaption")  # methods that rewrite one
+# The Bot API's method names are case-insensitive; a call is recorded under its usual name.
+METHODS = {name.lower(): name for name in (
+    "getMe", "getUpdates", "sendMessage", "sendDocument", "sendPhoto", "editMessageReplyMarkup",
+    "editMessageText", "editMessageCaption", "getFile", "answerInlineQuery", "answerCallbackQuery",
+    "sendChatAction", "setMyCommands", "setWebhook", "deleteWebhook", "close", "logOut",
+    "setChatMenuButton")}
 
 
 @dataclass
@@ -85,6 +91,7 @@ class FakeTelegram:
         if request.path_params["token"] != self.token:
             return _error(401, "Unauthorized")
         method = request.path_params["method"]
+        method = METHODS.get(method.lower(), method)  # case-insensitive, as the Bot API's
         params = await obj.parse_params(request)
         call = Call(method, params)
         self.calls.append(call)

@@ -138,8 +138,8 @@ async def test_only_a_card_the_outbox_sent_is_taken_from_its_care_when_answered_
     from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
     class Editor(Recorder):
-        async def edit_message_text(self, *_: Any, **__: Any) -> None:
-            return None
+        async def do_api_request(self, endpoint: str, *_: Any, **__: Any) -> None:
+            assert endpoint == "editmessagetext"
 
     released: list[int] = []
 
