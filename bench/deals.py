@@ -39,6 +39,7 @@ from sqlalchemy import event, text
 from bench.deals_raw import RawDeals
 from bench.deals_services import QUANTITY, ServiceDeals
 from bench.escrow import drop_pg, fresh_schema, rows_by_table, same_rows, scratch_pg
+from bots.server import freeze_what_lives
 from config.container import Container, build
 from config.settings import Settings
 from core.accounts import service as accounts
@@ -148,6 +149,7 @@ async def run(url: str, pairs: int, rounds: int, raw: bool
         made, stock = await setup(app, pairs, rounds)
         steps: Steps = RawDeals(app.db) if raw else ServiceDeals(app)
         await warm_up(app)
+        freeze_what_lives()  # as a serving worker does once warm (bots.server)
         tally = Tally()
         barriers = {id(p.rival): asyncio.Barrier(2) for p in made if p.rival}
         statements = [0]

@@ -31,6 +31,7 @@ import asyncpg
 from sqlalchemy import func, inspect, select, text
 
 from bench.escrow_raw import raw_cycle
+from bots.server import freeze_what_lives
 from config.container import build
 from config.schema import metadata
 from config.settings import Settings
@@ -89,6 +90,7 @@ async def run(url: str, workers: int, cycles: int, raw: bool
     settings = Settings(database_url=url, environment="test")  # type: ignore[call-arg]
     app = build(settings)
     payer, payee = await two_people(app)
+    freeze_what_lives()  # as a serving worker does once warm (bots.server)
     extra = 0
 
     async def worker(w: int) -> None:
