@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
 from collections.abc import AsyncIterator
@@ -94,6 +95,16 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     # finishing the run alone: those taking minutes, those starting processes, the other
     # end-to-end tests, then the rest (a stable sort: the same order in every xdist worker).
     items.sort(key=lambda item: item.stash[_PLACES].rank)
+
+
+def pytest_collection_finish(session: Any) -> None:
+    """What every test shares — the code, the collected tests — is frozen out of the garbage
+    collector's sight, as a serving worker freezes what it loaded (bots.server), and the young
+    generations are collected less often: a test process holds half a million objects, and its
+    collections took 6% of its CPU (a full one some 0.4 s), 3% once these were set."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 50, 50)
 
 
 def pytest_sessionstart(session: Any) -> None:
