@@ -41,6 +41,6 @@ async def test_a_telegram_seller_and_a_slack_buyer_read_the_market_with_its_char
     assert any(content.startswith(b"\x89PNG") for content in world.slack.uploads.values())
 
     await world.bob.open_home()
-    home = await world.slack.wait_for("views.publish")
+    home = await world.slack.wait_for("views.publish", within=30)  # its chart drawn again
     images = [b for b in home["view"]["blocks"] if b["type"] == "image"]
     assert images and images[0]["alt_text"].startswith("Charts of Wood pellets in Latvia")
