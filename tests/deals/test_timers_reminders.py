@@ -71,8 +71,8 @@ async def test_a_reminder_quiet_hours_would_hold_past_its_deadline_goes_at_once(
     clock.advance(hours=42, minutes=1)  # 08:01 in Riga; the offer expires at 14:00
     assert await run_reminders(app) == 1
     async with app.uow() as uow:
-        row = (await uow.session.execute(select(OutboxMessage).where(
-            OutboxMessage.account_id == sam.id))).scalars().all()[-1]
+        row = (await uow.session.execute(select(OutboxMessage).where(  # the newest, by id
+            OutboxMessage.account_id == sam.id).order_by(OutboxMessage.id.desc()))).scalars().first()
         assert "waits for your answer" in row.payload["text"] and row.urgent is urgent
 
 

@@ -148,8 +148,11 @@ async def test_in_chat_the_buyer_proposes_it_and_the_seller_agrees_from_the_noti
     await bob.tap("Arrange payment directly")
     assert "We asked the seller" in bob.texts() and bob.button("Pay through Agora")
     async with app.uow() as uow:
+        # The newest of the payee's notices (by id: PostgreSQL returns rows in no set order,
+        # and a table emptied by DELETE fills its free space again).
         note = (await uow.session.execute(select(OutboxMessage.payload).where(
-            OutboxMessage.account_id == view.payee_id))).scalars().all()[-1]
+            OutboxMessage.account_id == view.payee_id).order_by(OutboxMessage.id.desc())
+        )).scalars().first()
     buttons = [b for row in notification_reply(note).buttons for b in row]
     agree = next(b.data for b in buttons if b.label.startswith("Agree"))
     assert any(b.label == "Keep escrow" for b in buttons)
@@ -204,8 +207,11 @@ async def test_someone_notified_by_email_can_answer_by_typing_the_command(app):
     view = await open_goods(app)
     await app.payments.choose_direct(view.id, view.payer_id)
     async with app.uow() as uow:
+        # The newest of the payee's notices (by id: PostgreSQL returns rows in no set order,
+        # and a table emptied by DELETE fills its free space again).
         note = (await uow.session.execute(select(OutboxMessage.payload).where(
-            OutboxMessage.account_id == view.payee_id))).scalars().all()[-1]
+            OutboxMessage.account_id == view.payee_id).order_by(OutboxMessage.id.desc())
+        )).scalars().first()
     email = app.engine.registry.email_text(note)
     assert f"type /direct yes {view.id} in" in email and f"type /direct no {view.id} in" in email
     sue = ChatUser(app, "sue")
