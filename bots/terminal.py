@@ -78,6 +78,11 @@ class TerminalChat:
         # an earlier message's buttons); the newest few are kept.
         self._noticed: list[Button] = []
         self.account_id: int | None = None
+        # The background poll and the delivery after each line take turns: a line's delivery
+        # waits for one the poll has under way, so every notice due is printed (and its buttons
+        # pressable) before the next line is read.
+        self._delivering = asyncio.Lock()
+        self.poll_every = 2.0  # seconds between looks for notices while the person types
         senders = {"terminal": TerminalSender(self), "email": container.senders["email"]}
         # Only this user's notifications and emails (printed, for local development) are
         # delivered here; `agora serve` delivers everybody else's.
@@ -113,7 +118,10 @@ class TerminalChat:
                 if line.strip():
                     await self.handle_line(line.strip())
         finally:
-            poller.cancel()
+            # Stopped between deliveries, never during one: a notice cancelled after it was
+            # printed would stay "sending" until its lease ends, holding this chat's next ones.
+            async with self._delivering:
+                poller.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await poller
         with reading(self.reader):
@@ -128,7 +136,13 @@ class TerminalChat:
         await self._refresh_account()
         with reading(self.reader):
             self.render(outcome.replies)
-        await self.dispatcher.run_once()
+        await self.deliver_notices()
+
+    async def deliver_notices(self) -> None:
+        """Print every notice of this person due now, with one the background poll is
+        delivering: it is waited for, not passed over."""
+        async with self._delivering:
+            await self.dispatcher.run_once()
 
     def _envelope(self, message: Inbound) -> Envelope:
         return Envelope(channel="terminal", user_key=self.name, chat_id=self.name, message=message,
@@ -239,9 +253,9 @@ class TerminalChat:
 
     async def _poll_notifications(self) -> None:
         while True:
-            await asyncio.sleep(2)
+            await asyncio.sleep(self.poll_every)
             with contextlib.suppress(Exception):
-                await self.dispatcher.run_once()
+                await self.deliver_notices()
 
 
 def terminal_language(chosen: str | None, environ: Mapping[str, str]) -> str:
