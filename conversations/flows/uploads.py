@@ -6,7 +6,7 @@ from __future__ import annotations
 from conversations.flow import Ctx
 from conversations.messages import FileUpload
 from core.catalog import media
-from core.deals.threads import SharedFile
+from core.deals.threads.service import SharedFile
 from core.errors import DomainError
 from core.i18n import _
 

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from core.deals import threads
 from core.deals import views as deal_views
 from core.deals.cards import quality_summary
 from core.deals.facts import DisputeFacts
-from core.deals.tables import Dispute, ThreadMessage
+from core.deals.tables import Dispute
+from core.deals.threads import service as threads
+from core.deals.threads.tables import ThreadMessage
 from core.money.model import Money
 from core.operators.roles import require
 from core.operators.tables import AuditEntry

@@ -7,7 +7,7 @@ import pytest
 
 from core.catalog.media import FileStore
 from core.consulting.sessions import service as sessions
-from core.deals.threads import SharedFile
+from core.deals.threads.service import SharedFile
 from core.errors import Conflict, DomainError
 from tests.consulting.session_support import act, book, live, people, texts, told
 

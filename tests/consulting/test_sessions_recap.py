@@ -11,7 +11,7 @@ import pytest
 from core.catalog.media import FileStore
 from core.consulting.sessions import recap
 from core.consulting.sessions import service as sessions
-from core.deals.threads import SharedFile
+from core.deals.threads.service import SharedFile
 from core.errors import Conflict, NotAllowed
 from core.money.model import Money
 from payments.ledger import platform

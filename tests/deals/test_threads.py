@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.deals import offers, threads
+from core.deals import offers
+from core.deals.threads import service as threads
 from core.disclosure import HIDDEN, mask
 from core.errors import NotAllowed, NotFound
 from tests.catalog.helpers import make_account, publish

@@ -16,7 +16,8 @@ from sqlalchemy import select
 from core.catalog.tables import Listing, ListingMedia
 from core.consulting.packages import service as packages
 from core.consulting.tables import Booking
-from core.deals.tables import Offer, Thread
+from core.deals.tables import Offer
+from core.deals.threads.tables import Thread
 from tests.catalog.helpers import make_account, publish
 from tests.consulting.helpers import confirmed, consultant
 from tests.site.conftest import jpeg_with_gps

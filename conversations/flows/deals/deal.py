@@ -21,9 +21,10 @@ from conversations.messages import (
 )
 from core.actions import Intent
 from core.companies.service import seat_of
-from core.deals import approvals, cards, company_deals, contract_card, dashboard, deals, threads
+from core.deals import approvals, cards, company_deals, contract_card, dashboard, deals
 from core.deals import views as deal_views
 from core.deals.notices.parties import next_steps
+from core.deals.threads import service as threads
 from core.errors import NotFound
 from core.i18n import N_, _
 from core.ids import parse_id

@@ -20,9 +20,9 @@ from conversations.messages import (
     rows,
 )
 from core.actions import Intent
-from core.deals import threads
 from core.deals import views as deal_views
-from core.deals.threads import RFQ
+from core.deals.threads import service as threads
+from core.deals.threads.service import RFQ
 from core.errors import DomainError
 from core.i18n import N_, _, present
 from core.ids import parse_id

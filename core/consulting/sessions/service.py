@@ -39,7 +39,7 @@ from core.consulting.sessions.rules import check_unit, extension_price, price_fo
 from core.consulting.sessions.tables import ConsultSession, SessionExtension, SessionMessage
 from core.consulting.sessions.view import SessionView, session_view
 from core.consulting.tables import Booking
-from core.deals.threads import SharedFile
+from core.deals.threads.service import SharedFile
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.i18n import _
 from core.money.model import Money

@@ -27,18 +27,10 @@ from core.deals.notices import details as notice_details
 from core.deals.offers import REQUEST_AWARDED
 from core.deals.request_rules import RequestState
 from core.deals.supply_requests import CLOSED_BY_BUYER
-from core.deals.tables import (
-    Deal,
-    DealTerms,
-    Dispute,
-    Offer,
-    Shipment,
-    SupplyRequest,
-    Thread,
-    ThreadMessage,
-)
+from core.deals.tables import Deal, DealTerms, Dispute, Offer, Shipment, SupplyRequest
 from core.deals.terms import terms_ref
-from core.deals.threads import RFQ
+from core.deals.threads.service import RFQ
+from core.deals.threads.tables import Thread, ThreadMessage
 from core.i18n import N_, _
 from core.money.model import Money
 from core.notifications.outbox import addressed_to, notify, recipients

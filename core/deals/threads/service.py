@@ -13,7 +13,8 @@ from sqlalchemy import select
 from core.catalog.tables import Listing
 from core.catalog.views import viewable
 from core.deals.events import MessagePosted, ThreadReported
-from core.deals.tables import Deal, Thread, ThreadMessage
+from core.deals.tables import Deal
+from core.deals.threads.tables import Thread, ThreadMessage
 from core.disclosure import mask
 from core.errors import DomainError, NotAllowed, NotFound
 from core.i18n import _
