@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from config.container import Container
 from core.deals import after_sale, deals, offers
-from core.deals import terms as deal_terms
 from core.deals.offers import Terms
+from core.deals.terms import service as deal_terms
 from core.errors import Conflict
 from core.money.model import Money
 from payments.escrow_rows import by_reference

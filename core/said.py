@@ -52,7 +52,7 @@ def reference(ref: str) -> Said:
 
 
 # Kinds of value that modules above this one own (a deal's goods): each module registers how
-# its kind is written, so this low module need not import them (core.deals.goods registers
+# its kind is written, so this low module need not import them (core.deals.terms.goods registers
 # "goods" when imported, as every module that keeps or prints goods lines imports it).
 _KINDS: dict[str, Callable[[Any, str | None], str]] = {}
 

@@ -22,8 +22,8 @@ from core import said as say
 from core.accounts.tables import Account
 from core.consulting.sessions.tables import ConsultSession
 from core.deals import deals
-from core.deals import terms as deal_terms
-from core.deals.goods import goods_line, kept, said_goods
+from core.deals.terms import service as deal_terms
+from core.deals.terms.goods import goods_line, kept, said_goods
 from core.i18n import N_
 from core.storage.uow import UnitOfWork
 from payments.escrow_rows import vat_in

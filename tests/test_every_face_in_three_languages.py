@@ -45,17 +45,9 @@ from core.consulting.bookings import due as booking_due
 from core.consulting.bookings import service as booking_service
 from core.consulting.sessions import recap, reviews
 from core.consulting.sessions import service as sessions
-from core.deals import (
-    after_sale,
-    auctions,
-    bid_deposits,
-    deals,
-    offers,
-    request_questions,
-    supply_requests,
-    terms,
-)
+from core.deals import after_sale, auctions, bid_deposits, deals, offers, request_questions, supply_requests
 from core.deals.tables import Deal
+from core.deals.terms import service as terms
 from core.i18n import translations
 from core.i18n.catalogue import TEMPLATE
 from core.money.model import Money

@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 from core.catalog.media import FileStore
 from core.deals.carbon_receipt import carbon_receipt_pdf
-from core.deals.tables import DealTerms
-from core.deals.terms_pdf import terms_pdf
+from core.deals.terms.pdf import terms_pdf
+from core.deals.terms.tables import DealTerms
 from core.deals.threads import service as threads
 from core.errors import NotFound
 from core.i18n import _

@@ -16,8 +16,9 @@ from typing import Any
 
 from core.catalog.tables import Listing
 from core.deals import sale_vat
-from core.deals.goods import goods_words
-from core.deals.tables import Deal, DealTerms, Dispute, QualityReport, Shipment
+from core.deals.tables import Deal, Dispute, QualityReport, Shipment
+from core.deals.terms.goods import goods_words
+from core.deals.terms.tables import DealTerms
 from core.i18n import present
 from core.money.model import Money
 from core.payments_port import Vat

@@ -23,10 +23,10 @@ from core.catalog.views import viewable
 from core.companies.billing import parties_for
 from core.companies.service import seat_of
 from core.deals import call_offs, contracts, on_terms, pay_terms, request_award, rules, spending
-from core.deals import terms as deal_terms
 from core.deals.events import DealAgreed, OfferClosed, OfferMade
 from core.deals.rules import PAYMENT_METHODS
 from core.deals.tables import Deal, Offer
+from core.deals.terms import service as deal_terms
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.i18n import N_, _, present
 from core.money.model import Money

@@ -8,10 +8,11 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import update
 
-from core.deals import deals, rules, terms
+from core.deals import deals, rules
 from core.deals.events import DisputeOpened
 from core.deals.facts import QualityFacts, quality_facts
 from core.deals.tables import Deal, Dispute, QualityReport
+from core.deals.terms import service as terms
 from core.errors import Conflict, DomainError, NotAllowed
 from core.i18n import _, present
 from core.money.model import Money

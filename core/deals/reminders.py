@@ -14,9 +14,9 @@ from core.accounts.tables import Account
 from core.actions import Action, Intent
 from core.catalog.tables import Listing
 from core.deals import deals
-from core.deals import terms as deal_terms
 from core.deals.notices.timers import offer_summary, when_for
 from core.deals.tables import Deal, Offer, Rating
+from core.deals.terms import service as deal_terms
 from core.i18n import N_, _
 from core.money.model import Money
 from core.notifications.outbox import addressed_to, notify

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from core.accounts.tables import Account
 from core.catalog.tables import Listing
-from core.deals import deals, offers, terms
+from core.deals import deals, offers
 from core.deals.facts import (
     DealFacts,
     DisputeFacts,
@@ -27,6 +27,7 @@ from core.deals.facts import (
 )
 from core.deals.offers import OfferFacts, offer_facts
 from core.deals.tables import Deal, Dispute, Offer, QualityReport, Rating, Shipment
+from core.deals.terms import service as terms
 from core.deals.threads import service as threads
 from core.errors import NotFound
 from core.i18n import _

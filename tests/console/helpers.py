@@ -14,7 +14,7 @@ from bots.server import create_app
 from config.container import Container
 from core.accounts.tables import Account
 from core.deals import after_sale, offers
-from core.deals import terms as deal_terms
+from core.deals.terms import service as deal_terms
 from core.notifications.tables import OutboxMessage
 from core.operators import signin
 from payments.escrow_rows import by_reference

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from core.deals import after_sale, contracts, deals
-from core.deals.tables import DealTerms
+from core.deals.terms.tables import DealTerms
 from core.errors import DomainError, NotFound
 from core.money.model import Money
 from payments import ledger

@@ -13,8 +13,9 @@ from sqlalchemy import select
 
 from conversations.messages import Choice
 from core.actions import Intent
-from core.deals import auctions, bid_deposits, deals, due, supply_requests, terms
+from core.deals import auctions, bid_deposits, deals, due, supply_requests
 from core.deals.tables import BidDeposit, Deal, RequestBid
+from core.deals.terms import service as terms
 from core.errors import DomainError
 from core.money.model import Money
 from payments import ledger

@@ -255,7 +255,7 @@ async def test_a_change_to_the_terms_is_a_new_version_both_accept_again(app):
     told = await last_notice(app, bob, "proposes version 2")
     assert "place changed" in told
     async with app.uow() as uow:
-        from core.deals import terms
+        from core.deals.terms import service as terms
 
         assert (await terms.current(uow, 1)).body["place"] == "Ventspils port"
     await bob.tap("accept the terms")

@@ -19,7 +19,6 @@ from core.accounts.billing import Party
 from core.catalog.tables import Listing
 from core.catalog.taxonomy import mwh_per_unit
 from core.deals import after_sale, deals
-from core.deals import terms as deal_terms
 from core.deals.attachments import terms_file
 from core.deals.carbon_receipt import (
     CarbonReceipt,
@@ -28,7 +27,8 @@ from core.deals.carbon_receipt import (
     carbon_receipt_pdf,
     render_carbon_receipt,
 )
-from core.deals.terms_pdf import render_terms, terms_pdf
+from core.deals.terms import service as deal_terms
+from core.deals.terms.pdf import render_terms, terms_pdf
 from core.errors import Conflict, NotFound
 from payments.escrow_rows import by_reference
 from tests.catalog.helpers import make_account

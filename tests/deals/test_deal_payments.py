@@ -4,8 +4,8 @@ completion releases, a refund refunds, a split splits — each once."""
 from __future__ import annotations
 
 from core.deals import after_sale, deals
-from core.deals import terms as deal_terms
 from core.deals.tables import Deal
+from core.deals.terms import service as deal_terms
 from core.money.model import Money
 from payments.escrow_rows import by_reference
 from tests.catalog.helpers import make_account

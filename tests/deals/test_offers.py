@@ -139,7 +139,7 @@ async def agreed(app):
 
 
 async def test_both_accept_the_frozen_terms_by_fingerprint_and_the_deal_awaits_payment(app):
-    from core.deals import terms as deal_terms
+    from core.deals.terms import service as deal_terms
 
     sam, bob, eve, _, deal_id = await agreed(app)
     async with app.uow() as uow:

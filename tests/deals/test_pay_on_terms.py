@@ -17,8 +17,8 @@ from sqlalchemy import select
 from core.companies.billing import give
 from core.companies.service import seat_of
 from core.deals import after_sale, deals, offers, on_terms, pay_terms
-from core.deals import terms as deal_terms
 from core.deals.tables import Deal
+from core.deals.terms import service as deal_terms
 from core.errors import DomainError, NotAllowed
 from core.money.model import Money
 from core.operators import grants

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from core.accounts import billing
 from core.deals import after_sale, cards, deals, quality_report, sale_vat
-from core.deals import terms as deal_terms
 from core.deals.tables import Deal, QualityReport
+from core.deals.terms import service as deal_terms
 from core.money.model import Money
 from payments import invoices
 from payments.escrow_rows import by_reference

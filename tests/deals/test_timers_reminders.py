@@ -10,8 +10,8 @@ from sqlalchemy import select, update
 
 from core.accounts.tables import Account
 from core.deals import after_sale, deals, offers
-from core.deals import terms as deal_terms
 from core.deals.notices.timers import age, local_time
+from core.deals.terms import service as deal_terms
 from core.notifications.tables import OutboxMessage
 from tests.deals.timer_support import (
     agreed,

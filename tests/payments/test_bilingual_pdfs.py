@@ -22,9 +22,9 @@ from sqlalchemy import select
 from core import i18n
 from core.accounts import billing
 from core.accounts.billing import Party
-from core.deals import terms as deal_terms
 from core.deals.carbon_receipt import CarbonReceipt, render_carbon_receipt
-from core.deals.terms_pdf import render_terms
+from core.deals.terms import service as deal_terms
+from core.deals.terms.pdf import render_terms
 from core.i18n import current_language, translations
 from core.money.model import READER_LOCALE, Money
 from core.money.reading import reading

@@ -27,8 +27,9 @@ from core.deals.notices import details as notice_details
 from core.deals.offers import REQUEST_AWARDED
 from core.deals.request_rules import RequestState
 from core.deals.supply_requests import CLOSED_BY_BUYER
-from core.deals.tables import Deal, DealTerms, Dispute, Offer, Shipment, SupplyRequest
-from core.deals.terms import terms_ref
+from core.deals.tables import Deal, Dispute, Offer, Shipment, SupplyRequest
+from core.deals.terms.service import terms_ref
+from core.deals.terms.tables import DealTerms
 from core.deals.threads.service import RFQ
 from core.deals.threads.tables import Thread, ThreadMessage
 from core.i18n import N_, _

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from core.deals.events import TermsAccepted
 from core.deals.notices.parties import next_steps
-from core.deals.tables import Deal, DealTerms
+from core.deals.tables import Deal
+from core.deals.terms.tables import DealTerms
 from core.i18n import _, n_
 from core.notifications.outbox import account_of, addressed_to, notify, recipients
 from core.process.deals import BUYER, SELLER, DealState

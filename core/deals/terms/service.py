@@ -13,9 +13,11 @@ from typing import Any
 from sqlalchemy import Integer, bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from core.deals import deadline_words, deals, pay_terms
+from core.deals import deals, pay_terms
 from core.deals.events import TermsAccepted, TermsChanged
-from core.deals.tables import Deal, DealTerms
+from core.deals.tables import Deal
+from core.deals.terms import deadline_words
+from core.deals.terms.tables import DealTerms
 from core.errors import Conflict, DomainError, NotAllowed
 from core.i18n import _
 from core.notifications.outbox import document_made

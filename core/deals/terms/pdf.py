@@ -20,10 +20,11 @@ from sqlalchemy import select
 from core.accounts.billing import Party
 from core.catalog.rules import SPEC_RANGES
 from core.catalog.taxonomy import UNITS, product
-from core.deals import deadline_words, deals
-from core.deals import terms as deal_terms
-from core.deals.goods import certifications
-from core.deals.tables import DealTerms
+from core.deals import deals
+from core.deals.terms import deadline_words
+from core.deals.terms import service as deal_terms
+from core.deals.terms.goods import certifications
+from core.deals.terms.tables import DealTerms
 from core.errors import DomainError, NotFound
 from core.i18n import N_, _, bilingual, present
 from core.money.model import Money, exponent
