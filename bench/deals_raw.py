@@ -220,7 +220,7 @@ class RawDeals:
 
 
 async def _standing(conn: AsyncConnection, account: int) -> None:
-    """The ratee's reputation row (a Bayesian average, as core.deals.ratings.refresh)."""
+    """The ratee's reputation row (a Bayesian average, as core.deals.ratings.service.refresh)."""
     row = (await conn.execute(STANDING, {"a": account})).one()
     mean = float(row.mean or 4)
     score = (10 * mean + row.total) / (10 + row.n)

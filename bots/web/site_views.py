@@ -107,7 +107,7 @@ def listing_card(listing: Listing, photos: Sequence[ListingMedia] = ()) -> Listi
 
 def reputation(seller: PublicSeller) -> str:
     """“★ 4.7 from 12 ratings · 9 deals completed”, or “No ratings yet”."""
-    # the chat's words for a rating (core.deals.reputation.stars_text)
+    # the chat's words for a rating (core.deals.ratings.reputation.stars_text)
     text = n_("★ {mean} from {n} rating", "★ {mean} from {n} ratings", seller.ratings,
               mean=present.stars_value(seller.rating)) \
         if seller.rating is not None else _("No ratings yet")

@@ -28,7 +28,7 @@ from core.consulting.sessions.lifecycle import ENDED
 from core.consulting.sessions.money import free_minutes_for, free_minutes_of
 from core.consulting.sessions.tables import ConsultSession
 from core.consulting.tables import Booking, ConsultantProfile
-from core.deals.reputation import stars_text
+from core.deals.ratings.reputation import stars_text
 from core.disclosure import public_text
 from core.errors import NotFound
 from core.i18n import N_, _

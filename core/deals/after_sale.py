@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import BindParameter, bindparam, func, select, update
 
-from core.deals import deals, ratings
+from core.deals import deals
 from core.deals.events import (
     DealRated,
     DisputeDecided,
@@ -17,7 +17,9 @@ from core.deals.events import (
     DisputeQuestion,
     ShipmentUpdated,
 )
-from core.deals.tables import Deal, Dispute, QualityReport, Rating, Shipment
+from core.deals.ratings import service as ratings
+from core.deals.ratings.tables import Rating
+from core.deals.tables import Deal, Dispute, QualityReport, Shipment
 from core.errors import Conflict, DomainError, InvalidField, NotAllowed, NotFound
 from core.i18n import _
 from core.money.model import Money

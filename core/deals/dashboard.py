@@ -12,7 +12,8 @@ from core.accounts.tables import Account
 from core.catalog.tables import Listing
 from core.deals.cards import quantity
 from core.deals.deals import payable, total
-from core.deals.tables import Deal, Offer, Rating
+from core.deals.ratings.tables import Rating
+from core.deals.tables import Deal, Offer
 from core.i18n import N_, _
 from core.process.deals import BUYER, DEAL_PROCESS, SELLER, DealState, OfferState, state_words
 from core.storage.uow import UnitOfWork

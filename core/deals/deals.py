@@ -12,8 +12,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 from core.catalog.events import ListingChanged
 from core.catalog.rules import ListingState
 from core.catalog.tables import Listing
-from core.deals import company_deals, ratings, sale_vat
+from core.deals import company_deals, sale_vat
 from core.deals.events import DealMoved
+from core.deals.ratings import service as ratings
 from core.deals.tables import Deal
 from core.errors import Conflict, NotFound
 from core.i18n import _

@@ -15,7 +15,8 @@ from core.actions import Action, Intent
 from core.catalog.tables import Listing
 from core.deals import deals
 from core.deals.notices.timers import offer_summary, when_for
-from core.deals.tables import Deal, Offer, Rating
+from core.deals.ratings.tables import Rating
+from core.deals.tables import Deal, Offer
 from core.deals.terms import service as deal_terms
 from core.i18n import N_, _
 from core.money.model import Money

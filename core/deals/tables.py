@@ -320,26 +320,6 @@ class Dispute(Base):
     created_at: Mapped[datetime]
 
 
-class Rating(Base):
-    """One party's rating of the other after a deal; hidden until both rated or the window
-    closed (double-blind)."""
-
-    __tablename__ = "ratings"
-    __table_args__ = (UniqueConstraint("deal_id", "rater_id", name="uq_ratings_deal_rater"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"))
-    rater_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
-    ratee_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
-    stars: Mapped[int] = mapped_column(Integer)
-    aspects: Mapped[dict[str, Any]]
-    comment: Mapped[str | None] = mapped_column(Text)
-    # The rater let Agora quote the comment on its website (with their first name only).
-    quote_ok: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    published_at: Mapped[datetime | None]
-    created_at: Mapped[datetime]
-
-
 class QualityReport(Base):
     """What the buyer measured on delivery and the price adjustment the frozen terms give;
     the seller accepts it (a split) or rejects it (a dispute)."""

@@ -26,7 +26,8 @@ from core.deals.facts import (
     terms_facts,
 )
 from core.deals.offers import OfferFacts, offer_facts
-from core.deals.tables import Deal, Dispute, Offer, QualityReport, Rating, Shipment
+from core.deals.ratings.tables import Rating
+from core.deals.tables import Deal, Dispute, Offer, QualityReport, Shipment
 from core.deals.terms import service as terms
 from core.deals.threads import service as threads
 from core.errors import NotFound

@@ -15,7 +15,7 @@ from core.consulting.profiles import service as profiles
 from core.consulting.profiles.taxonomy import label, language_name
 from core.consulting.sessions.tables import ConsultReputation, SessionReview
 from core.consulting.tables import ConsultantProfile
-from core.deals.reputation import stars_text
+from core.deals.ratings.reputation import stars_text
 from core.disclosure import public_text, quoted_name
 from core.errors import NotFound
 from core.i18n import N_, _

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from core.catalog.gazetteer import place_name, town_name
 from core.catalog.listing_card import ListingCard
 from core.catalog.taxonomy import CERTIFICATIONS, DELIVERY, SPEC_LABELS, product
-from core.deals.reputation import stars_text
+from core.deals.ratings.reputation import stars_text
 from core.i18n import _, n_, present
 
 

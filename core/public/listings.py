@@ -16,7 +16,7 @@ from core.catalog.query import SearchQuery
 from core.catalog.rules import ListingState
 from core.catalog.search import Catalog
 from core.catalog.tables import Listing, ListingMedia
-from core.deals.reputation import mean_stars
+from core.deals.ratings.reputation import mean_stars
 from core.disclosure import first_name
 from core.errors import NotFound
 from core.i18n import N_, _

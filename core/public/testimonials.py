@@ -12,7 +12,8 @@ from core.accounts.tables import Account
 from core.catalog.tables import Listing
 from core.catalog.taxonomy import product
 from core.consulting.sessions.tables import SessionReview
-from core.deals.tables import Deal, Rating
+from core.deals.ratings.tables import Rating
+from core.deals.tables import Deal
 from core.disclosure import public_text, quoted_name
 from core.i18n import _, current_language
 from core.storage.uow import UnitOfWork

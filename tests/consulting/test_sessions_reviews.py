@@ -11,7 +11,7 @@ import pytest
 from core.consulting.sessions import reviews
 from core.consulting.sessions import service as sessions
 from core.consulting.sessions.tables import ConsultReputation
-from core.deals.reputation import bayesian
+from core.deals.ratings.reputation import bayesian
 from core.errors import Conflict, DomainError
 from tests.consulting.session_support import act, book, live, people, texts, tick, told
 from tests.support.accounts import registered

@@ -8,8 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from core.deals import after_sale, deals, ratings
-from core.deals.reputation import reputation
+from core.deals import after_sale, deals
+from core.deals.ratings import service as ratings
+from core.deals.ratings.reputation import reputation
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.money.model import Money
 from tests.catalog.helpers import make_account

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from core.deals.tables import Deal, Rating
+from core.deals.ratings.tables import Rating
+from core.deals.tables import Deal
 from core.money.model import Money
 from tests.deals.chat_helpers import give_billing, last_notice, trading_pair
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from core.deals import after_sale, deals
-from core.deals.reputation import stars_text
+from core.deals.ratings.reputation import stars_text
 from core.public import listings as public
 from tests.deals.chat_helpers import told
 from tests.deals.test_after_sale import paid

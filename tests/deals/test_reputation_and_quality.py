@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from core.deals.reputation import reputation
+from core.deals.ratings.reputation import reputation
 from core.deals.rules import Spec, adjustment, deviation
 from core.money.model import Money
 

@@ -24,8 +24,8 @@ from core.consulting.profiles import service as profiles
 from core.consulting.profiles.search_index import ConsultantIndex, Entry
 from core.consulting.profiles.taxonomy import CATEGORIES, label
 from core.consulting.tables import ConsultantProfile
-from core.deals.ratings import MARKET_MEAN
-from core.deals.reputation import bayesian, mean_stars
+from core.deals.ratings.reputation import bayesian, mean_stars
+from core.deals.ratings.service import MARKET_MEAN
 from core.disclosure import public_text
 from core.errors import DomainError
 from core.events import Event

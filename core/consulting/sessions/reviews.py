@@ -1,7 +1,7 @@
 """Reviews of sessions and the consultant's reputation. After a session that took place the
 seeker rates it (1 to 5 stars, a comment); the consultant may reply once. Reviews are published
 at once: only the seeker rates, so there is no second rating to keep blind. Reputation is the
-same Bayesian score as deals (core.deals.reputation), kept in `consult_reputation`."""
+same Bayesian score as deals (core.deals.ratings.reputation), kept in `consult_reputation`."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from core.consulting.sessions.events import ReviewReplied, SessionMoved, SessionReviewed
 from core.consulting.sessions.lifecycle import ENDED, SEEKER, role_of
 from core.consulting.sessions.tables import ConsultReputation, ConsultSession, SessionReview
-from core.deals.reputation import Reputation, reputation
+from core.deals.ratings.reputation import Reputation, reputation
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.i18n import _
 from core.storage.uow import UnitOfWork

@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import BindParameter, bindparam, func, or_, select, update
 
 from core.catalog.tables import SellerStats
-from core.deals.reputation import reputation
-from core.deals.tables import Deal, Dispute, Rating
+from core.deals.ratings.reputation import reputation
+from core.deals.ratings.tables import Rating
+from core.deals.tables import Deal, Dispute
 from core.i18n import _
 from core.notifications.outbox import addressed_to, notify, recipients
 from core.process.deals import DealState
