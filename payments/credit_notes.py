@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core import said as say
-from core.deals import quality_report
+from core.deals.after_sale import quality_report
 from core.deals.deals import deal_of
 from core.deals.tables import Dispute
 from core.i18n import N_

@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from core.deals import after_sale, deals, due
+from core.deals import deals, due
+from core.deals.after_sale import service as after_sale
 from tests.catalog.helpers import publish
 from tests.deals.chat_helpers import agreed_between
 from tests.support.accounts import registered

@@ -26,7 +26,7 @@ from bots.telegram.channel import SECRET_HEADER, WEBHOOK_PATH
 from config.container import Container, build
 from config.settings import Settings
 from core.accounts.tables import Account, Identity
-from core.deals import after_sale
+from core.deals.after_sale import service as after_sale
 from core.deals.tables import Deal
 from payments.tables import LedgerJournal
 from tests.deals.timer_support import escrow_of, paid_in_escrow

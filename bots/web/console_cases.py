@@ -1,5 +1,5 @@
 """Console cases: the moderation queue and the disputes desk, through the same core services
-as the chat's /moderation and /disputes (core.catalog.lifecycle, core.deals.after_sale)."""
+as the chat's /moderation and /disputes (core.catalog.lifecycle, core.deals.after_sale.service)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from conversations.flows.market.listing_card import card_text
 from core.catalog import lifecycle
 from core.catalog.listing_card import card_of
 from core.console import disputes
-from core.deals import after_sale
+from core.deals.after_sale import service as after_sale
 from core.errors import DomainError, InvalidField, NotFound
 from core.money.model import Money
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from core.catalog.media import FileStore
-from core.deals.carbon_receipt import carbon_receipt_pdf
+from core.deals.after_sale.carbon_receipt import carbon_receipt_pdf
 from core.deals.terms.pdf import terms_pdf
 from core.deals.terms.tables import DealTerms
 from core.deals.threads import service as threads

@@ -15,6 +15,7 @@ from core.catalog.taxonomy import DELIVERY, UNITS
 from core.clock import local_time
 from core.deals import call_offs, sale_vat
 from core.deals import offers as offer_rules
+from core.deals.after_sale.quality_report import MEASURABLE
 from core.deals.facts import (
     DealFacts,
     OfferListing,
@@ -24,7 +25,6 @@ from core.deals.facts import (
     quality_facts,
 )
 from core.deals.offers import OfferFacts, offer_facts
-from core.deals.quality_report import MEASURABLE
 from core.deals.tables import Deal, Offer, QualityReport
 from core.i18n import N_, _, dates, present
 from core.money.model import Money, exponent

@@ -16,7 +16,8 @@ from decimal import Decimal
 
 from sqlalchemy import String, and_, bindparam, cast, exists, literal, or_, select
 
-from core.deals import after_sale, deals, sale_vat
+from core.deals import deals, sale_vat
+from core.deals.after_sale import service as after_sale
 from core.deals.events import DealMoved
 from core.deals.tables import Deal, Shipment
 from core.errors import Conflict, DomainError

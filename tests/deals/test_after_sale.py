@@ -8,7 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from core.deals import after_sale, deals
+from core.deals import deals
+from core.deals.after_sale import service as after_sale
 from core.deals.ratings import service as ratings
 from core.deals.ratings.reputation import reputation
 from core.errors import Conflict, DomainError, NotAllowed, NotFound

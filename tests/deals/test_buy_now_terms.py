@@ -90,7 +90,7 @@ async def test_a_quantity_in_another_unit_is_refused_politely(app):
 
 
 async def test_a_delivered_quantity_typed_with_its_unit_is_accepted_in_the_quality_report(app):
-    from core.deals import after_sale
+    from core.deals.after_sale import service as after_sale
     from tests.deals.chat_helpers import paid_deal, status_of
 
     sam, bob, listing_id = await trading_pair(app)

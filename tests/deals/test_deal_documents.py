@@ -18,15 +18,16 @@ from core.accounts import billing
 from core.accounts.billing import Party
 from core.catalog.tables import Listing
 from core.catalog.taxonomy import mwh_per_unit
-from core.deals import after_sale, deals
-from core.deals.attachments import terms_file
-from core.deals.carbon_receipt import (
+from core.deals import deals
+from core.deals.after_sale import service as after_sale
+from core.deals.after_sale.carbon_receipt import (
     CarbonReceipt,
     carbon_avoided_kg,
     carbon_receipt,
     carbon_receipt_pdf,
     render_carbon_receipt,
 )
+from core.deals.attachments import terms_file
 from core.deals.terms import service as deal_terms
 from core.deals.terms.pdf import render_terms, terms_pdf
 from core.errors import Conflict, NotFound

@@ -3,7 +3,8 @@ completion releases, a refund refunds, a split splits — each once."""
 
 from __future__ import annotations
 
-from core.deals import after_sale, deals
+from core.deals import deals
+from core.deals.after_sale import service as after_sale
 from core.deals.tables import Deal
 from core.deals.terms import service as deal_terms
 from core.money.model import Money

@@ -8,7 +8,8 @@ import asyncio
 from sqlalchemy import select
 
 from config.container import build
-from core.deals import after_sale, deals
+from core.deals import deals
+from core.deals.after_sale import service as after_sale
 from core.deals.tables import Deal
 from core.money.model import Money
 from tests.deals.chat_helpers import paid_deal, status_of, trading_pair

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from core.deals import after_sale
+from core.deals.after_sale import service as after_sale
 from core.deals.tables import Deal, Offer
 from tests.deals.chat_helpers import last_notice
 from tests.deals.test_pay_on_terms import approved_company

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from core.deals import after_sale, deals
+from core.deals import deals
+from core.deals.after_sale import service as after_sale
 from core.deals.ratings.reputation import stars_text
 from core.public import listings as public
 from tests.deals.chat_helpers import told

@@ -10,7 +10,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core.accounts import billing
-from core.deals import after_sale, cards, deals, quality_report, sale_vat
+from core.deals import cards, deals, sale_vat
+from core.deals.after_sale import quality_report
+from core.deals.after_sale import service as after_sale
 from core.deals.tables import Deal, QualityReport
 from core.deals.terms import service as deal_terms
 from core.money.model import Money

@@ -3,7 +3,7 @@ a button to decide it — and again each day until an admin decides it."""
 
 from __future__ import annotations
 
-from core.deals import after_sale
+from core.deals.after_sale import service as after_sale
 from tests.catalog.helpers import make_account
 from tests.deals.timer_support import buttons, paid, run_timers, status_of, told
 from tests.tickets.helpers import with_admins

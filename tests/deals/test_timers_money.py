@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from bots.scheduler import build_scheduler
-from core.deals import after_sale, deals
+from core.deals import deals
+from core.deals.after_sale import service as after_sale
 from core.deals.events import DealMoved
 from core.errors import Conflict
 from core.money.model import Money

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select, update
 
 from core.accounts.tables import Account
-from core.deals import after_sale, deals, offers
+from core.deals import deals, offers
+from core.deals.after_sale import service as after_sale
 from core.deals.notices.timers import age, local_time
 from core.deals.terms import service as deal_terms
 from core.notifications.tables import OutboxMessage

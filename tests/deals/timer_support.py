@@ -8,7 +8,8 @@ from sqlalchemy import update
 from config.container import Container
 from core.accounts.tables import Account
 from core.catalog.tables import Listing
-from core.deals import after_sale, deals, due
+from core.deals import deals, due
+from core.deals.after_sale import service as after_sale
 from core.deals.tables import Deal
 from core.events import EventBus
 from core.storage.uow import UnitOfWork

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from config.container import Container
-from core.deals import after_sale, deals
+from core.deals import deals
+from core.deals.after_sale import service as after_sale
 from core.loyalty import points, service
 from core.loyalty.tables import PointsJournal
 from tests.deals.test_offers import agreed

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.deals import after_sale
+from core.deals.after_sale import service as after_sale
 from core.loyalty import earning, points, rules, service
 from core.loyalty.rules import EARN
 from core.money.model import Money

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from core import i18n
 from core.accounts import billing
 from core.accounts.billing import Party
-from core.deals.carbon_receipt import CarbonReceipt, render_carbon_receipt
+from core.deals.after_sale.carbon_receipt import CarbonReceipt, render_carbon_receipt
 from core.deals.terms import service as deal_terms
 from core.deals.terms.pdf import render_terms
 from core.i18n import current_language, translations

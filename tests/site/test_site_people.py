@@ -11,7 +11,7 @@ from core.consulting.profiles import service as profiles
 from core.consulting.sessions import reviews
 from core.consulting.sessions import service as sessions
 from core.consulting.tables import ConsultantProfile
-from core.deals import after_sale
+from core.deals.after_sale import service as after_sale
 from tests.consulting.helpers import consultant
 from tests.consulting.session_support import act, live
 from tests.deals.timer_support import completed

@@ -13,9 +13,9 @@ from conversations.flows.opening import STARS, quote_allowed, quote_field
 from conversations.forms import Form
 from conversations.messages import Choice, Inbound, ListItem, ListPage, Outbound, Reply, Text, go, rows
 from core.actions import Intent
-from core.deals import after_sale
 from core.deals import views as deal_views
-from core.deals.after_sale import ASPECTS
+from core.deals.after_sale import service as after_sale
+from core.deals.after_sale.service import ASPECTS
 from core.deals.cards import quality_summary
 from core.errors import DomainError
 from core.i18n import N_, _

@@ -15,13 +15,15 @@ from conversations.flows.market.listing_fields import AmountOfField, DateField
 from conversations.forms import Form
 from conversations.messages import Button, Choice, FileReply, Inbound, Outbound, Reply, go, rows
 from core.actions import Intent
-from core.deals import after_sale, deals, pay_terms, quality_report, sale_vat
+from core.deals import deals, pay_terms, sale_vat
 from core.deals import views as deal_views
+from core.deals.after_sale import quality_report
+from core.deals.after_sale import service as after_sale
+from core.deals.after_sale.carbon_receipt import carbon_receipt_pdf
+from core.deals.after_sale.quality_report import MEASURABLE
 from core.deals.attachments import terms_file
-from core.deals.carbon_receipt import carbon_receipt_pdf
 from core.deals.cards import adjustment_text
 from core.deals.facts import TermsFacts
-from core.deals.quality_report import MEASURABLE
 from core.deals.terms import service as terms
 from core.deals.terms.service import terms_ref
 from core.deals.threads import service as threads
