@@ -146,7 +146,7 @@ during VerificationCodeIssued  core.notifications.account_notices.email_code
 during IdentityLinked          core.notifications.account_notices.channel_linked
 during DealMoved               payments.bridges.deals.DealPayments.on_moved
 during DealMoved               core.deals.notices.book.DEALS.on_moved
-during DealMoved               core.deals.contracts.on_deal_moved
+during DealMoved               core.deals.contracts.service.on_deal_moved
 during DealMoved               core.deals.bid_deposits.on_deal_moved
 during DealMoved               core.deals.request_award.on_deal_moved
 during DealMoved               core.loyalty.earning.on_deal_moved

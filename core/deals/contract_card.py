@@ -11,8 +11,9 @@ from decimal import Decimal
 from sqlalchemy import or_, select
 
 from core.catalog.tables import Listing
-from core.deals import call_offs, contracts
+from core.deals import call_offs
 from core.deals.cards import quantity
+from core.deals.contracts import service as contracts
 from core.deals.deals import total
 from core.deals.offers import Terms, terms_of_offer
 from core.i18n import N_, _, n_, present
@@ -20,7 +21,8 @@ from core.process.deals import BUYER, CONTRACT_STATES, SELLER, STATE_LABELS, Con
 
 __all__ = ["CONTRACT_STATES", "ContractSummary", "ContractView", "contract_view", "my_contracts",
            "renewal"]
-from core.deals.tables import Contract, Offer
+from core.deals.contracts.tables import Contract
+from core.deals.tables import Offer
 from core.deals.views import name_of
 from core.errors import NotAllowed, NotFound
 from core.money.model import Money

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from core.deals import contracts
+from core.deals.contracts import service as contracts
+from core.deals.contracts.tables import Contract
 from core.deals.notices import contracts as contract_notices
-from core.deals.tables import Contract
 from core.process import timers
 from core.process.deals import CONTRACT_PROCESS, ContractState
 from core.process.tables import ProcessTimer

@@ -257,32 +257,6 @@ class PurchaseRequest(Base):
     created_at: Mapped[datetime]
 
 
-class Contract(Base):
-    """A framework contract: the same frozen terms delivered in scheduled call-offs, each an
-    ordinary deal (`deals.contract_id`) paid, shipped, confirmed and released on its own."""
-
-    __tablename__ = "contracts"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id"), unique=True)
-    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"))
-    buyer_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
-    seller_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
-    status: Mapped[str] = mapped_column(String(12))  # proposed | active | ended | cancelled
-    quantity_milli: Mapped[int] = mapped_column(BigId)  # each call-off
-    price_minor: Mapped[int] = mapped_column(BigId)  # per unit
-    currency: Mapped[str] = mapped_column(String(3))
-    call_offs: Mapped[int] = mapped_column(Integer)
-    every: Mapped[str] = mapped_column(String(8))  # week | 2weeks | month | quarter
-    first_date: Mapped[date]  # call-off n is due `every` times (n - 1) after it
-    called: Mapped[int] = mapped_column(Integer, default=0)  # call-offs created so far
-    # The accepted version of call-off 1's terms, which every later call-off copies (no foreign
-    # key: deal_terms → deals → contracts would make a cycle).
-    terms_id: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[datetime]
-    updated_at: Mapped[datetime]
-
-
 class Shipment(Base):
     """How a deal's goods travel: the seller's carrier and reference, and the latest status."""
 

@@ -5,7 +5,8 @@ takes when another moves. A deal's money is moved by payments (payments.wiring.d
 from __future__ import annotations
 
 from core.companies.events import ApprovalsChatChosen
-from core.deals import bid_deposits, contracts, request_award
+from core.deals import bid_deposits, request_award
+from core.deals.contracts import service as contracts
 from core.deals.events import (
     AwardUndone,
     BiddingClosed,

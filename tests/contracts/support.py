@@ -12,8 +12,9 @@ from sqlalchemy import select
 
 from config.container import Container
 from core.deals import contract_due, offers
+from core.deals.contracts.tables import Contract
 from core.deals.offers import Terms
-from core.deals.tables import Contract, Deal
+from core.deals.tables import Deal
 from core.deals.terms import service as deal_terms
 from core.money.model import Money
 from tests.deals.test_offers import world

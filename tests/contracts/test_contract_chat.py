@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from conversations.messages import Choice, ListPage
 from core.deals import contract_due
-from core.deals.tables import Contract
+from core.deals.contracts.tables import Contract
 from core.deals.terms.pdf import terms_pdf
 from core.deals.terms.tables import DealTerms
 from tests.deals.chat_helpers import give_billing, last_notice, trading_pair

@@ -9,8 +9,9 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from core.deals import contracts, deals
+from core.deals import deals
 from core.deals.after_sale import service as after_sale
+from core.deals.contracts import service as contracts
 from core.deals.terms.tables import DealTerms
 from core.errors import DomainError, NotFound
 from core.money.model import Money

@@ -4,11 +4,12 @@ handlers (`OFFERS.on_moved`…) are declared in core.deals.wiring."""
 
 from __future__ import annotations
 
+from core.deals.contracts.tables import Contract
 from core.deals.events import ContractMoved, DealMoved, OfferClosed
 from core.deals.notices import contracts as contract_notices
 from core.deals.notices import parties as notices
 from core.deals.notices import timers as timer_notices
-from core.deals.tables import Contract, Deal, Offer
+from core.deals.tables import Deal, Offer
 from core.process.deals import (
     BUYER,
     CONTRACT_PROCESS,

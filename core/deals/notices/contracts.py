@@ -11,9 +11,10 @@ from core.actions import Action, ActionRows, Intent
 from core.catalog.tables import Listing
 from core.deals import call_offs, sale_vat
 from core.deals.cards import quantity
+from core.deals.contracts.tables import Contract
 from core.deals.deals import total
 from core.deals.notices.timers import when_for
-from core.deals.tables import Contract, Deal
+from core.deals.tables import Deal
 from core.i18n import N_, _, present
 from core.notifications.outbox import addressed_to, notify, recipients
 from core.process.notices import Moved

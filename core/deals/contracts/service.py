@@ -17,8 +17,9 @@ from core.catalog.events import ListingChanged
 from core.catalog.rules import ListingState
 from core.catalog.tables import Listing
 from core.deals import call_offs, deals
+from core.deals.contracts.tables import Contract
 from core.deals.events import ContractMoved, DealMoved
-from core.deals.tables import Contract, Deal, Offer
+from core.deals.tables import Deal, Offer
 from core.deals.terms import service as deal_terms
 from core.deals.terms.tables import DealTerms
 from core.errors import Conflict, NotFound
