@@ -45,8 +45,9 @@ from core.consulting.bookings import due as booking_due
 from core.consulting.bookings import service as booking_service
 from core.consulting.sessions import recap, reviews
 from core.consulting.sessions import service as sessions
-from core.deals import auctions, bid_deposits, deals, offers, request_questions, supply_requests
+from core.deals import auctions, bid_deposits, deals, request_questions, supply_requests
 from core.deals.after_sale import service as after_sale
+from core.deals.offers import service as offers
 from core.deals.tables import Deal
 from core.deals.terms import service as terms
 from core.i18n import translations

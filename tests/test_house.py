@@ -112,7 +112,7 @@ def test_no_two_modules_import_each_other_directly_or_round_about():
 
 
 def _core_package(module: str) -> str | None:
-    """`core.deals.offers` → `core.deals`; a module directly under core is its own package."""
+    """`core.deals.offers.service` → `core.deals`; a module directly under core is its own package."""
     parts = module.split(".")
     return ".".join(parts[:2]) if parts[0] == "core" and len(parts) > 1 else None
 

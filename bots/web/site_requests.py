@@ -21,7 +21,7 @@ from bots.web.site_links import canonical, chat_links
 from config.container import Container
 from core.catalog.taxonomy import UNITS, product
 from core.deals import auction_rules, auctions, cards, supply_requests
-from core.deals.offers import payment_words
+from core.deals.offers.service import payment_words
 from core.errors import NotFound
 from core.i18n import Visitor, _, dates
 from core.ids import parse_id

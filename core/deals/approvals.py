@@ -17,9 +17,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from core.accounts.tables import Account
 from core.companies.service import audit, seat_of, with_role
-from core.deals import offers, spending
 from core.deals.events import PurchaseDecided, PurchaseHeld
-from core.deals.offers import Terms
+from core.deals.offers import service as offers
+from core.deals.offers import spending
+from core.deals.offers.service import Terms
 from core.deals.tables import Deal, Offer, PurchaseRequest
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.i18n import _

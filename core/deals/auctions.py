@@ -22,17 +22,11 @@ from core.accounts.tables import Account
 from core.catalog.tables import Listing
 from core.catalog.taxonomy import product
 from core.clock import local_time
-from core.deals import (
-    auction_rules,
-    bid_deposits,
-    offers,
-    price_records,
-    request_award,
-    supply_requests,
-)
+from core.deals import auction_rules, bid_deposits, price_records, request_award, supply_requests
 from core.deals.auction_rules import AUCTION, BIDDING, Bid
 from core.deals.events import BiddingClosed, BidPlaced
-from core.deals.offers import Terms
+from core.deals.offers import service as offers
+from core.deals.offers.service import Terms
 from core.deals.request_rules import RequestState
 from core.deals.request_view import RequestView, request_view
 from core.deals.tables import RequestBid, RequestInvite, SupplyRequest

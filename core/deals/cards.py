@@ -14,7 +14,6 @@ from core.catalog.tables import Listing
 from core.catalog.taxonomy import DELIVERY, UNITS
 from core.clock import local_time
 from core.deals import call_offs, sale_vat
-from core.deals import offers as offer_rules
 from core.deals.after_sale.quality_report import MEASURABLE
 from core.deals.facts import (
     DealFacts,
@@ -24,7 +23,8 @@ from core.deals.facts import (
     offer_listing,
     quality_facts,
 )
-from core.deals.offers import OfferFacts, offer_facts
+from core.deals.offers import service as offer_rules
+from core.deals.offers.service import OfferFacts, offer_facts
 from core.deals.tables import Deal, Offer, QualityReport
 from core.i18n import N_, _, dates, present
 from core.money.model import Money, exponent

@@ -5,7 +5,8 @@ comes late, twice, or on two workers at once does nothing wrong."""
 
 from __future__ import annotations
 
-from core.deals import deals, offers, reminders
+from core.deals import deals, reminders
+from core.deals.offers import service as offers
 from core.process import timers
 from core.process.deals import DEAL_PROCESS, OFFER_PROCESS
 from core.process.timer_jobs import fire_each, remind_each

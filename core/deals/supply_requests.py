@@ -20,17 +20,11 @@ from core.catalog.gazetteer import Place, haversine_km
 from core.catalog.rules import ListingState
 from core.catalog.tables import Listing, ListingMedia, SavedSearch, SellerStats
 from core.catalog.taxonomy import UNITS, price_per_mwh_minor, product
-from core.deals import (
-    auction_rules,
-    offers,
-    on_terms,
-    request_award,
-    request_rules,
-    rules,
-    spending,
-)
+from core.deals import auction_rules, on_terms, request_award, request_rules, rules
 from core.deals.events import RequestPosted
-from core.deals.offers import Terms
+from core.deals.offers import service as offers
+from core.deals.offers import spending
+from core.deals.offers.service import Terms
 from core.deals.request_rules import RequestState
 from core.deals.request_view import QuoteTerms, RequestView, quote_terms, request_view
 from core.deals.tables import Deal, Offer, RequestInvite, SupplyRequest

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from core.accounts.tables import Account
 from core.catalog.tables import Listing
-from core.deals import deals, offers
+from core.deals import deals
 from core.deals.facts import (
     DealFacts,
     DisputeFacts,
@@ -25,7 +25,8 @@ from core.deals.facts import (
     shipment_facts,
     terms_facts,
 )
-from core.deals.offers import OfferFacts, offer_facts
+from core.deals.offers import service as offers
+from core.deals.offers.service import OfferFacts, offer_facts
 from core.deals.ratings.tables import Rating
 from core.deals.tables import Deal, Dispute, Offer, QualityReport, Shipment
 from core.deals.terms import service as terms

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from bots.server import create_app
 from config.container import Container
 from core.accounts.tables import Account
-from core.deals import offers
 from core.deals.after_sale import service as after_sale
+from core.deals.offers import service as offers
 from core.deals.terms import service as deal_terms
 from core.notifications.tables import OutboxMessage
 from core.operators import signin

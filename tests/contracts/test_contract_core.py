@@ -168,7 +168,7 @@ async def test_a_schedule_outside_the_rules_or_the_stock_is_refused_with_the_rea
     _, bob, _, listing_id = await world(app)
     async with app.uow() as uow:
         with pytest.raises(DomainError, match=message):
-            from core.deals import offers
+            from core.deals.offers import service as offers
             await offers.make_offer(uow, listing_id, bob.id, contract_terms(**schedule))
 
 

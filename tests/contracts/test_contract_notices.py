@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 import pytest
 
 from core.clock import local_time
-from core.deals import contract_card, offers
+from core.deals import contract_card
+from core.deals.offers import service as offers
 from core.errors import NotAllowed, NotFound
 from tests.catalog.helpers import make_account
 from tests.contracts.support import (

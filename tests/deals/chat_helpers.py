@@ -56,7 +56,7 @@ async def agreed_between(app: Container, listing_id: int, buyer_id: int, seller_
     offer accepted by the seller, the terms accepted by both."""
     from decimal import Decimal
 
-    from core.deals import offers
+    from core.deals.offers import service as offers
     from core.deals.terms import service as terms
     from core.money.model import Money
 

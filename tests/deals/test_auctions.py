@@ -294,7 +294,8 @@ async def test_an_award_whose_deal_ends_can_go_to_the_next_bid(app, clock):
 
 
 async def test_a_request_for_quotes_opens_again_when_an_awarded_deal_ends(app):
-    from core.deals import deals, offers
+    from core.deals import deals
+    from core.deals.offers import service as offers
     from tests.deals.test_supply_requests import quoted
 
     hanna, (aivar, birute, *_) = await market(app)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from core.accounts.service import find_account
-from core.deals import offers
+from core.deals.offers import service as offers
 from core.money.model import Money
 from tests.deals.chat_helpers import last_notice, trading_pair
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from core.accounts.service import find_account
-from core.deals import offers
+from core.deals.offers import service as offers
 from core.deals.tables import Deal, QualityReport
 from core.money.model import Money
 from tests.catalog.helpers import make_account, publish

@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from conversations.messages import Choice, FileUpload, ListPage
 from core.catalog.tables import Listing
-from core.deals import deals, offers
+from core.deals import deals
 from core.deals.after_sale import service as after_sale
+from core.deals.offers import service as offers
 from core.deals.tables import Deal
 from core.money.model import Money
 from tests.catalog.helpers import make_account

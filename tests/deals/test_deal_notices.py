@@ -67,7 +67,7 @@ async def _agreed(app, listing_id: int) -> None:
     """An offer accepted: the deal waits for both to accept version 1 of its terms."""
     from decimal import Decimal
 
-    from core.deals import offers
+    from core.deals.offers import service as offers
     from core.money.model import Money
 
     async with app.uow() as uow:

@@ -16,8 +16,9 @@ from sqlalchemy import select
 
 from core.companies.billing import give
 from core.companies.service import seat_of
-from core.deals import deals, offers, on_terms, pay_terms
+from core.deals import deals, on_terms, pay_terms
 from core.deals.after_sale import service as after_sale
+from core.deals.offers import service as offers
 from core.deals.tables import Deal
 from core.deals.terms import service as deal_terms
 from core.errors import DomainError, NotAllowed

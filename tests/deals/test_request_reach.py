@@ -14,7 +14,7 @@ from core.catalog.alerts import save_search
 from core.catalog.media import FileStore
 from core.catalog.query import SearchQuery
 from core.deals import auctions, supply_requests
-from core.deals.offers import Terms
+from core.deals.offers.service import Terms
 from core.errors import DomainError, NotFound
 from core.money.model import Money
 from tests.catalog.helpers import make_account, publish, values

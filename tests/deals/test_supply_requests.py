@@ -11,8 +11,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from core.deals import deals, offers, supply_requests
-from core.deals.offers import Terms
+from core.deals import deals, supply_requests
+from core.deals.offers import service as offers
+from core.deals.offers.service import Terms
 from core.deals.tables import Deal, Offer, RequestInvite
 from core.errors import Conflict, DomainError, NotFound
 from core.money.model import Money

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.deals import offers
+from core.deals.offers import service as offers
 from core.deals.threads import service as threads
 from core.disclosure import HIDDEN, mask
 from core.errors import NotAllowed, NotFound

@@ -11,8 +11,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import select, update
 
 from bots.scheduler import build_scheduler
-from core.deals import offers
 from core.deals.after_sale import service as after_sale
+from core.deals.offers import service as offers
 from core.deals.tables import Deal, Offer
 from core.process.tables import ProcessTimer
 from tests.deals.timer_support import (

@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import select, update
 
 from core.accounts.tables import Account
-from core.deals import deals, offers
+from core.deals import deals
 from core.deals.after_sale import service as after_sale
 from core.deals.notices.timers import age, local_time
+from core.deals.offers import service as offers
 from core.deals.terms import service as deal_terms
 from core.notifications.tables import OutboxMessage
 from tests.deals.timer_support import (

@@ -22,7 +22,7 @@ from core.catalog.taxonomy import CERTIFICATIONS, UNITS, product
 from core.clock import local_time
 from core.deals import auction_rules, auctions, cards, supply_requests
 from core.deals.notices.requests import request_text
-from core.deals.offers import payment_words
+from core.deals.offers.service import payment_words
 from core.deals.request_rules import RequestState
 from core.deals.request_view import RequestView
 from core.i18n import N_, _, n_, present

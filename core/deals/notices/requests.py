@@ -29,7 +29,7 @@ from core.deals.events import (
     RequestQuestionAnswered,
     RequestQuestionAsked,
 )
-from core.deals.offers import payment_words
+from core.deals.offers.service import payment_words
 from core.deals.request_view import RequestView, request_view
 from core.deals.tables import RequestBid, RequestInvite, RequestQuestion, SupplyRequest
 from core.i18n import N_, _, n_, present

@@ -22,9 +22,10 @@ from core.catalog.tables import Listing
 from core.catalog.views import viewable
 from core.companies.billing import parties_for
 from core.companies.service import seat_of
-from core.deals import call_offs, on_terms, pay_terms, request_award, rules, spending
+from core.deals import call_offs, on_terms, pay_terms, request_award, rules
 from core.deals.contracts import service as contracts
 from core.deals.events import DealAgreed, OfferClosed, OfferMade
+from core.deals.offers import spending
 from core.deals.rules import PAYMENT_METHODS
 from core.deals.tables import Deal, Offer
 from core.deals.terms import service as deal_terms
