@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from conversations.messages import Reply, action_button
 from core.actions import Action, ActionRows, Intent
-from core.deals.approvals import Placed
+from core.deals.approvals.service import Placed
 from core.i18n import N_, _
 
 

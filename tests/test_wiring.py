@@ -151,9 +151,9 @@ during DealMoved               core.deals.bid_deposits.on_deal_moved
 during DealMoved               core.deals.request_award.on_deal_moved
 during DealMoved               core.loyalty.earning.on_deal_moved
 during BankTransferChosen      payments.bridges.deals.DealPayments.on_transfer_chosen
-during PurchaseHeld            core.deals.notices.approvals.on_held
-during PurchaseDecided         core.deals.notices.approvals.on_decided
-during ApprovalsChatChosen     core.deals.notices.approvals.on_chat_chosen
+during PurchaseHeld            core.deals.approvals.notices.on_held
+during PurchaseDecided         core.deals.approvals.notices.on_decided
+during ApprovalsChatChosen     core.deals.approvals.notices.on_chat_chosen
 during MemberJoined            core.companies.notices.on_joined
 during TermsApproved           core.companies.notices.on_terms_approved
 during JoinRequested           core.companies.notices.on_join_requested

@@ -35,8 +35,9 @@ from core.catalog import rules as listing_rules
 from core.catalog.listing_card import ListingCard, viewable_card
 from core.consulting.bookings import service as bookings
 from core.consulting.sessions.money import free_minutes_of
-from core.deals import approvals, on_terms
+from core.deals import on_terms
 from core.deals import views as deal_views
+from core.deals.approvals import service as approvals
 from core.deals.offers import service as offers
 from core.deals.threads import service as threads
 from core.errors import DomainError

@@ -128,7 +128,7 @@ class DealRated(Event):
 
 @dataclass(frozen=True)
 class PurchaseHeld(Event):
-    """A company buyer's purchase waits for an approver (core.deals.approvals)."""
+    """A company buyer's purchase waits for an approver (core.deals.approvals.service)."""
 
     request_id: int
 

@@ -234,7 +234,7 @@ class Deal(Base):
 
 class PurchaseRequest(Base):
     """A company buyer's offer, acceptance or Buy now above her spending limit, held until an
-    approver decides (core.deals.approvals); approved, it is made in her name."""
+    approver decides (core.deals.approvals.service); approved, it is made in her name."""
 
     __tablename__ = "purchase_requests"
 

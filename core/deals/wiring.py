@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from core.companies.events import ApprovalsChatChosen
 from core.deals import bid_deposits, request_award
+from core.deals.approvals import notices as approvals
 from core.deals.contracts import service as contracts
 from core.deals.events import (
     AwardUndone,
@@ -30,7 +31,7 @@ from core.deals.events import (
     TermsChanged,
     ThreadReported,
 )
-from core.deals.notices import approvals, book, parties, requests, terms
+from core.deals.notices import book, parties, requests, terms
 from core.events import EventBus
 from core.wiring import Wiring
 

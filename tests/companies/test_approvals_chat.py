@@ -12,7 +12,7 @@ from core.accounts.tables import Account, Identity
 from core.companies import approvals_chat
 from core.companies import service as companies
 from core.companies.tables import CompanyAudit
-from core.deals import approvals
+from core.deals.approvals import service as approvals
 from core.errors import DomainError, NotAllowed
 from core.notifications.tables import OutboxMessage
 from tests.catalog.helpers import make_account

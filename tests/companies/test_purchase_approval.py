@@ -13,7 +13,8 @@ from sqlalchemy import select
 from core.companies import service as companies
 from core.companies.billing import give, party_for
 from core.companies.tables import CompanyAudit
-from core.deals import approvals, company_deals, deals
+from core.deals import company_deals, deals
+from core.deals.approvals import service as approvals
 from core.deals.offers import service as offers
 from core.deals.offers.service import Terms
 from core.deals.tables import Deal, Offer, PurchaseRequest

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from core.companies import service as companies
-from core.deals import approvals
+from core.deals.approvals import service as approvals
 from core.deals.tables import PurchaseRequest
 from core.money.model import Money
 from tests.catalog.helpers import make_account, publish

@@ -33,7 +33,8 @@ from core.clock import local_time
 from core.companies import approvals_chat, rules
 from core.companies import service as companies
 from core.companies.service import Colleague, Seat
-from core.deals import approvals, company_deals
+from core.deals import company_deals
+from core.deals.approvals import service as approvals
 from core.errors import DomainError
 from core.i18n import N_, _
 from core.ids import parse_id

@@ -19,9 +19,9 @@ from conversations.messages import (
     rows,
 )
 from core.actions import Intent
-from core.deals import approvals
-from core.deals.approval_card import card_text_of
-from core.deals.approvals import Placed, PurchaseState
+from core.deals.approvals import service as approvals
+from core.deals.approvals.card import card_text_of
+from core.deals.approvals.service import Placed, PurchaseState
 from core.errors import DomainError
 from core.i18n import N_, _
 from core.ids import parse_id

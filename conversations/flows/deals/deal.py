@@ -21,8 +21,9 @@ from conversations.messages import (
 )
 from core.actions import Intent
 from core.companies.service import seat_of
-from core.deals import approvals, cards, company_deals, contract_card, dashboard, deals
+from core.deals import cards, company_deals, contract_card, dashboard, deals
 from core.deals import views as deal_views
+from core.deals.approvals import service as approvals
 from core.deals.notices.parties import next_steps
 from core.deals.threads import service as threads
 from core.errors import NotFound

@@ -7,8 +7,9 @@ from conversations.flow import Ask, Ctx, Flow, Next
 from conversations.flows.company.purchase import held_reply
 from conversations.messages import Button, Choice, Inbound, Outbound, Reply, Text, go, rows
 from core.actions import Intent
-from core.deals import approvals, cards
+from core.deals import cards
 from core.deals import views as deal_views
+from core.deals.approvals import service as approvals
 from core.deals.offers import service as offers
 from core.errors import DomainError
 from core.i18n import N_, _, n_

@@ -140,7 +140,7 @@ def changes(before: Terms, after: Terms) -> list[str]:
 async def make_offer(uow: UnitOfWork, listing_id: int, buyer_id: int, terms: Terms,
                      approved: bool = False) -> Offer:
     """A buyer's first offer on a published listing (a company buyer's above her spending
-    limit only once `approved`: core.deals.approvals)."""
+    limit only once `approved`: core.deals.approvals.service)."""
     listing = await viewable(uow, listing_id, buyer_id)
     if listing.seller_id == buyer_id:
         raise NotAllowed(_("That is your own listing."))

@@ -1,11 +1,11 @@
 """The words of a held purchase's approval card, for the chat that opens it: built here from
-the request's row (core.deals.notices.approvals writes the card), so the purchase flow reads
+the request's row (core.deals.approvals.notices writes the card), so the purchase flow reads
 text and a `RequestView`, never the row."""
 
 from __future__ import annotations
 
-from core.deals.approvals import request_row
-from core.deals.notices.approvals import card_text
+from core.deals.approvals.notices import card_text
+from core.deals.approvals.service import request_row
 from core.storage.uow import UnitOfWork
 
 

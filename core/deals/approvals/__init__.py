@@ -1,0 +1,6 @@
+"""Purchase approval: a company buyer's purchase above her spending limit, held until an
+approver of her company decides (`service`), the approval card's words (`card`) and
+what approvers and the requester hear (`notices`). Above core.deals.offers, through
+which an approved purchase is made. The held purchases' table stays in
+core.deals.tables: core.deals.company_deals, which the deal itself asks who in a
+company may open it, reads it below this package."""
