@@ -14,12 +14,12 @@ process. Not measured, through the services in this process: the schema (the mig
 buyer and `--bidders` sellers (`--slack-share` of them on Slack, the rest on Telegram), each
 with a published listing of 3,000 t of wood chips, and the buyer's reverse auction for 2,000 t
 (at most 40 EUR/t, step 0.01 EUR, a bid in the last `--extend` minutes moves the close to that
-long after it). The app invites at most INVITED_AT_MOST sellers (core.deals.supply_requests):
+long after it). The app invites at most INVITED_AT_MOST sellers (core.deals.requests.service):
 any beyond, the bench invites itself (their RequestInvite rows and a second RequestPosted event
 in the same transaction, so the app's own handler writes their cards). Once the servers have
 delivered every card, each bidder presses its "🔨 Bid" (a Telegram callback query, or a signed
 Slack block_actions) and gets the bid card. Then each bidder's follow token is asked of the services
-(core.deals.auctions.follow_token, the secret of the "📈 Follow your rank live" link of their
+(core.deals.requests.auctions.follow_token, the secret of the "📈 Follow your rank live" link of their
 bid card) and each opens their own live page's stream of server-sent events,
 `GET /requests/{id}/live?as={token}` (Accept-Language: en), one connection per bidder, read
 continuously until the close ends it (the workers share one port: the kernel spreads the
@@ -59,7 +59,7 @@ What is printed, the lines before the last:
   a transaction of its own just after);
   the winner; how long after the deadline the last bidder's result notice reached the fakes;
 - the extensions: the database's count and final deadline against a replay of the accepted bids
-  in placed_at order from the initial deadline with core.deals.auction_rules.extended_close;
+  in placed_at order from the initial deadline with core.deals.requests.auction_rules.extended_close;
 - the traffic on the fakes by method, and the payloads Slack would refuse;
 - the server's log: its errors and warnings.
 
@@ -320,9 +320,9 @@ async def post_auction(app: Any, buyer_id: int, bidders: list[Bidder], extend: i
     """The buyer's reverse auction; every bidder invited (the app asks 200 at most: the bench
     asks the rest, the app's own handler writing their cards). Returns (its id, how many the
     app invited)."""
-    from core.deals import supply_requests
     from core.deals.events import RequestPosted
-    from core.deals.tables import RequestInvite
+    from core.deals.requests import service as supply_requests
+    from core.deals.requests.tables import RequestInvite
     from core.money.model import Money
 
     draft = supply_requests.Draft(
@@ -343,7 +343,7 @@ async def post_auction(app: Any, buyer_id: int, bidders: list[Bidder], extend: i
 
 
 async def seed(app: Any, bidders: list[Bidder], extend: int) -> tuple[int, int]:
-    from core.deals import supply_requests
+    from core.deals.requests import service as supply_requests
 
     started = time.perf_counter()
     buyer_id = await register(app, "telegram", str(BUYER_CHAT), str(BUYER_CHAT),
@@ -581,8 +581,8 @@ async def open_live_pages(stack: contextlib.AsyncExitStack, app: Any, servers: S
                           request_id: int, bidders: list[Bidder]) -> list[Follower]:
     """Every bidder's follow token from the services, then their live page's stream opened and
     its first event read (not measured)."""
-    from core.deals import auctions
-    from core.deals.tables import RequestInvite
+    from core.deals.requests import auctions
+    from core.deals.requests.tables import RequestInvite
 
     started = time.perf_counter()
     async with app.uow() as uow:
@@ -724,7 +724,8 @@ async def set_deadline(app: Any, request_id: int, seconds: float) -> datetime:
 
 async def read_outcome(app: Any, request_id: int, initial: datetime,
                        seen_closed: float | None = None) -> Outcome:
-    from core.deals.tables import Deal, Offer, RequestBid, SupplyRequest
+    from core.deals.requests.tables import RequestBid
+    from core.deals.tables import Deal, Offer, SupplyRequest
 
     async with app.uow() as uow:
         request = await uow.session.get(SupplyRequest, request_id)
@@ -802,7 +803,7 @@ async def wait_for_streams(followers: list[Follower], seconds: float) -> None:
 def replayed(outcome: Outcome) -> tuple[int, datetime]:
     """The extensions and final deadline the accepted bids give, replayed in placed_at order from
     the initial deadline with the app's rule."""
-    from core.deals import auction_rules
+    from core.deals.requests import auction_rules
 
     deadline, count = outcome.initial, 0
     for _, _, _, placed_at, _ in outcome.rows:

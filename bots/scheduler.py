@@ -17,8 +17,9 @@ from core.consulting.packages import retainers
 from core.consulting.packages import service as packages
 from core.consulting.profiles import promotions
 from core.consulting.sessions import service as sessions
-from core.deals import auctions, contract_due, due
-from core.deals.notices import requests as request_notices
+from core.deals import contract_due, due
+from core.deals.requests import auctions
+from core.deals.requests import notices as request_notices
 from core.learning import due as gathering_due
 from core.recommend import weekly as weekly_picks
 from core.storage.tables import ProcessedUpdate
@@ -171,7 +172,7 @@ def add_deal_jobs(scheduler: AsyncIOScheduler, container: Container) -> None:
                       id="deal-timers", **common)
     scheduler.add_job(due.remind_all, "interval", seconds=60, args=[container.uow],
                       id="deal-reminders", **common)
-    # Tenders and auctions close at their deadline, each claimed once (core.deals.auctions).
+    # Tenders and auctions close at their deadline, each claimed once (core.deals.requests.auctions).
     add_bidding_close(scheduler, container)
     # Framework contracts: call-offs due on their dates, and the notices before them.
     scheduler.add_job(contract_due.run, "interval", seconds=60, args=[container.uow],

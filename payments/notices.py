@@ -138,7 +138,7 @@ async def released(uow: UnitOfWork, escrow: Escrow, net: Money, commission: Mone
                    journal: int, discount: Money | None = None) -> None:
     """The payee hears what was released to them; the payout statement is the payout's (one
     payout, one statement), so none is issued here. (A forfeited deposit's why is told by the
-    deal's side: core.deals.bid_deposits.)"""
+    deal's side: core.deals.requests.bid_deposits.)"""
     await _parties(uow, escrow)
     assert escrow.payee_id is not None
     if escrow.kind == "deposit":

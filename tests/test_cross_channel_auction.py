@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.deals import auctions
+from core.deals.requests import auctions
 from tests.catalog.helpers import publish
 from tests.deals.test_supply_requests import CHIPS
 from tests.slack.conftest import _settle

@@ -45,9 +45,12 @@ from core.consulting.bookings import due as booking_due
 from core.consulting.bookings import service as booking_service
 from core.consulting.sessions import recap, reviews
 from core.consulting.sessions import service as sessions
-from core.deals import auctions, bid_deposits, deals, request_questions, supply_requests
+from core.deals import deals
 from core.deals.after_sale import service as after_sale
 from core.deals.offers import service as offers
+from core.deals.requests import auctions, bid_deposits
+from core.deals.requests import questions as request_questions
+from core.deals.requests import service as supply_requests
 from core.deals.tables import Deal
 from core.deals.terms import service as terms
 from core.i18n import translations

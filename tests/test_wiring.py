@@ -147,7 +147,7 @@ during IdentityLinked          core.notifications.account_notices.channel_linked
 during DealMoved               payments.bridges.deals.DealPayments.on_moved
 during DealMoved               core.deals.notices.book.DEALS.on_moved
 during DealMoved               core.deals.contracts.service.on_deal_moved
-during DealMoved               core.deals.bid_deposits.on_deal_moved
+during DealMoved               core.deals.requests.bid_deposits.on_deal_moved
 during DealMoved               core.deals.request_award.on_deal_moved
 during DealMoved               core.loyalty.earning.on_deal_moved
 during BankTransferChosen      payments.bridges.deals.DealPayments.on_transfer_chosen
@@ -160,11 +160,11 @@ during JoinRequested           core.companies.notices.on_join_requested
 during JoinRefused             core.companies.notices.on_join_refused
 during AccountRegistered       core.companies.notices.on_registered
 during OfferMade               core.deals.notices.parties.on_offer_made
-during RequestPosted           core.deals.notices.requests.on_posted
-during RequestCancelled        core.deals.notices.requests.on_cancelled
-during BidPlaced               core.deals.notices.requests.on_bid
-during RequestQuestionAsked    core.deals.notices.requests.on_question_asked
-during RequestQuestionAnswered core.deals.notices.requests.on_question_answered
+during RequestPosted           core.deals.requests.notices.on_posted
+during RequestCancelled        core.deals.requests.notices.on_cancelled
+during BidPlaced               core.deals.requests.notices.on_bid
+during RequestQuestionAsked    core.deals.requests.notices.on_question_asked
+during RequestQuestionAnswered core.deals.requests.notices.on_question_answered
 during OfferClosed             core.deals.notices.book.OFFERS.on_moved
 during OfferClosed             core.deals.notices.parties.on_counter_closed
 during DealAgreed              core.deals.notices.parties.on_deal_agreed
@@ -190,7 +190,7 @@ during SessionReviewed         core.consulting.sessions.notices.on_reviewed
 during SessionReviewed         core.consulting.sessions.link.on_reviewed
 during SessionReviewed         core.loyalty.earning.on_session_reviewed
 during ReviewReplied           core.consulting.sessions.notices.on_replied
-during AwardUndone             core.deals.notices.requests.on_award_undone
+during AwardUndone             core.deals.requests.notices.on_award_undone
 during ContractMoved           core.deals.notices.book.CONTRACTS.on_moved
 during ListingAwaitsReview     core.catalog.notices.tell_admins
 during ListingApproved         core.catalog.notices.approved
@@ -222,7 +222,7 @@ after  DealMoved               payments.bridges.deals.DealPayments.after_moves
 after  TransfersReturned       payments.bridges.deals.DealPayments.after_transfers_returned
 after  TransferOverpaid        payments.bridges.deals.DealPayments.after_transfers_returned
 after  LatePaymentRefunded     payments.bridges.deals.DealPayments.after_transfers_returned
-after  BiddingClosed           core.deals.notices.requests.told_after_close.<locals>.tell
+after  BiddingClosed           core.deals.requests.notices.told_after_close.<locals>.tell
 after  SessionMoved            payments.bridges.sessions.SessionPayments.after_moves
 after  PaymentAuthorised       payments.bridges.sessions.SessionPayments.after_authorised
 after  ExtensionRequested      payments.bridges.sessions.SessionPayments.after_extension

@@ -1,5 +1,5 @@
 """Console requests for supply: every request with its buyer, status and quotes, and a
-moderator's cancellation with a reason (core.deals.request_desk tells everyone)."""
+moderator's cancellation with a reason (core.deals.requests.desk tells everyone)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from fastapi.responses import HTMLResponse, Response
 from bots.web.console_auth import DealViewer, Moderator, Operator, reading
 from bots.web.console_pages import attempt, done, field, id_of, page
 from core.catalog.taxonomy import product
-from core.deals import request_desk, supply_requests
+from core.deals.requests import desk as request_desk
+from core.deals.requests import service as supply_requests
 
 router = APIRouter()
 

@@ -20,8 +20,10 @@ from bots.web.site_errors import not_found
 from bots.web.site_links import canonical, chat_links
 from config.container import Container
 from core.catalog.taxonomy import UNITS, product
-from core.deals import auction_rules, auctions, cards, supply_requests
+from core.deals import cards
 from core.deals.offers.service import payment_words
+from core.deals.requests import auction_rules, auctions
+from core.deals.requests import service as supply_requests
 from core.errors import NotFound
 from core.i18n import Visitor, _, dates
 from core.ids import parse_id

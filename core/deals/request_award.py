@@ -2,7 +2,7 @@
 (core.deals.offers.service): the request's row is held by a conditional update, so of two awards at once
 the second sees the first; the awarded quantity never exceeds what was asked, and a request
 fully awarded stops taking quotes. (Below `offers`, which calls it; the service that makes
-quotes is core.deals.supply_requests.)"""
+quotes is core.deals.requests.service.)"""
 
 from __future__ import annotations
 
@@ -94,7 +94,7 @@ async def award(uow: UnitOfWork, offer: Offer) -> bool:
 async def on_deal_moved(uow: UnitOfWork, event: DealMoved) -> None:
     """A deal from an award that ends unfulfilled gives its quantity back to its request: a
     request for quotes still taking them opens again; the buyer hears what is uncovered (and,
-    for a tender or auction, may award the next bid: core.deals.auctions.award_next)."""
+    for a tender or auction, may award the next bid: core.deals.requests.auctions.award_next)."""
     if event.target not in ("cancelled", "refunded"):
         return
     found = (await uow.session.execute(select(SupplyRequest, Deal).join(

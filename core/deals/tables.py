@@ -1,5 +1,9 @@
-"""Deal tables: offers (each round of a negotiation), deals (an accepted offer's frozen
-agreement), and the timers that move waiting states on."""
+"""The deal's tables, and those read below core.deals' packages: requests for supply (an
+offer's acceptance awards one, core.deals.request_award), offers (each round of a
+negotiation), deals (an accepted offer's frozen agreement), purchases held for approval
+(core.deals.company_deals reads whom a colleague approved, for deals.py), and a deal's
+shipment, dispute and quality report (read by its read model, core.deals.facts). The other
+tables are their packages' own: requests', contracts', terms', threads' and ratings'."""
 
 from __future__ import annotations
 
@@ -52,7 +56,7 @@ class SupplyRequest(Base):
     status: Mapped[str] = mapped_column(String(10), default="open")  # open | awarded | closed
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
-    # How sellers answer (core.deals.auction_rules): "quotes" to negotiate, a sealed "tender",
+    # How sellers answer (core.deals.requests.auction_rules): "quotes" to negotiate, a sealed "tender",
     # or a reverse "auction" (bids `min_step_minor` under the best; a bid in the last
     # `extend_minutes` moves the close to that many minutes after it). `reserve_minor`: the
     # most the buyer awards at, hidden from bidders. `closed_at`: the close, settled once.
@@ -66,100 +70,11 @@ class SupplyRequest(Base):
     # Open: every seller of the product may answer (the best matched are told); private: only
     # the sellers the buyer invited. The place's coordinates when the gazetteer knows it.
     # A tender's or auction's bid security: this percentage of the lot at the ceiling, paid
-    # before bidding (core.deals.bid_deposits); None: no deposit.
+    # before bidding (core.deals.requests.bid_deposits); None: no deposit.
     deposit_pct: Mapped[int | None] = mapped_column(Integer)
     private: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
-
-
-class RequestBid(Base):
-    """A seller's bid in a tender or reverse auction: the price per unit for the whole
-    quantity, from one of their listings. Each bid stays (a seller's standing is their lowest);
-    the close marks the winner's `offer_id`, the quote that became the deal."""
-
-    __tablename__ = "request_bids"
-    __table_args__ = (Index("ix_request_bids_request_price", "request_id", "price_minor"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    request_id: Mapped[int] = mapped_column(ForeignKey("supply_requests.id", ondelete="CASCADE"))
-    seller_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
-    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"))
-    price_minor: Mapped[int] = mapped_column(BigId)
-    placed_at: Mapped[datetime]
-    offer_id: Mapped[int | None] = mapped_column(ForeignKey("offers.id"))
-
-
-class BidDeposit(Base):
-    """A seller's bid deposit on a tender or auction: asked, held (paid), then returned at the
-    close (or to the winner once the deal completes) or forfeited to the buyer by a winner who
-    does not sign or deliver. The money is the escrow `deposit:<request>:<seller>`."""
-
-    __tablename__ = "bid_deposits"
-
-    request_id: Mapped[int] = mapped_column(ForeignKey("supply_requests.id", ondelete="CASCADE"),
-                                            primary_key=True)
-    seller_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"),
-                                           primary_key=True)
-    amount_minor: Mapped[int] = mapped_column(BigId)
-    currency: Mapped[str] = mapped_column(String(3))
-    state: Mapped[str] = mapped_column(String(10))  # asked | held | returned | forfeited
-    # A price the seller typed before paying: placed as their bid once the deposit is paid.
-    price_minor: Mapped[int | None] = mapped_column(BigId)
-    created_at: Mapped[datetime]
-    updated_at: Mapped[datetime]
-
-
-class RequestInvite(Base):
-    """A seller asked to quote on a request: once per seller, whatever matched them."""
-
-    __tablename__ = "request_invites"
-
-    request_id: Mapped[int] = mapped_column(ForeignKey("supply_requests.id", ondelete="CASCADE"),
-                                            primary_key=True)
-    seller_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"),
-                                           primary_key=True)
-    invited_at: Mapped[datetime]
-    # The secret of the seller's live page of an auction (their rank as it changes), once asked.
-    follow_token: Mapped[str | None] = mapped_column(String(32), unique=True)
-
-
-class RequestQuestion(Base):
-    """A seller's question on a request for supply and the buyer's answer: for every seller
-    asked (`public`) or for the one who asked."""
-
-    __tablename__ = "request_questions"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    request_id: Mapped[int] = mapped_column(ForeignKey("supply_requests.id", ondelete="CASCADE"),
-                                            index=True)
-    asker_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
-    text: Mapped[str] = mapped_column(Text)
-    answer: Mapped[str | None] = mapped_column(Text)
-    public: Mapped[bool] = mapped_column(Boolean, default=True)
-    asked_at: Mapped[datetime]
-    answered_at: Mapped[datetime | None]
-
-
-class PriceRecord(Base):
-    """What a tender or auction was awarded at, without who bid or bought: the product, the
-    buyer's country, the month, the price per unit and per MWh, the volume. Market analytics
-    and the public market pages read them (core.market)."""
-
-    __tablename__ = "price_records"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    request_id: Mapped[int] = mapped_column(ForeignKey("supply_requests.id", ondelete="CASCADE"),
-                                            unique=True)
-    product_type: Mapped[str] = mapped_column(String(16), index=True)
-    country: Mapped[str | None] = mapped_column(String(2))
-    month: Mapped[date]  # its first day
-    currency: Mapped[str] = mapped_column(String(3))
-    price_minor: Mapped[int] = mapped_column(BigId)  # per unit
-    unit: Mapped[str] = mapped_column(String(12))
-    price_mwh_minor: Mapped[int | None] = mapped_column(BigId)  # None: the energy is unknown
-    volume_kwh: Mapped[int] = mapped_column(BigId)  # 0 when the energy is unknown
-    recorded_at: Mapped[datetime]
 
 
 class Offer(Base):
@@ -188,7 +103,7 @@ class Offer(Base):
     call_offs: Mapped[int | None] = mapped_column(Integer)
     call_off_every: Mapped[str | None] = mapped_column(String(8))
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("offers.id"))
-    # A seller's quote on a buyer's request for supply (core.deals.supply_requests).
+    # A seller's quote on a buyer's request for supply (core.deals.requests.service).
     request_id: Mapped[int | None] = mapped_column(ForeignKey("supply_requests.id"), index=True)
     reason: Mapped[str | None] = mapped_column(Text)
     expires_at: Mapped[datetime]

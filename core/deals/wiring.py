@@ -5,7 +5,7 @@ takes when another moves. A deal's money is moved by payments (payments.wiring.d
 from __future__ import annotations
 
 from core.companies.events import ApprovalsChatChosen
-from core.deals import bid_deposits, request_award
+from core.deals import request_award
 from core.deals.approvals import notices as approvals
 from core.deals.contracts import service as contracts
 from core.deals.events import (
@@ -31,7 +31,9 @@ from core.deals.events import (
     TermsChanged,
     ThreadReported,
 )
-from core.deals.notices import book, parties, requests, terms
+from core.deals.notices import book, parties, terms
+from core.deals.requests import bid_deposits
+from core.deals.requests import notices as requests
 from core.events import EventBus
 from core.wiring import Wiring
 

@@ -21,7 +21,8 @@ from core.accounts.tables import Account
 from core.catalog.rules import ListingState
 from core.catalog.tables import Listing, SavedSearch, SearchLog
 from core.catalog.taxonomy import TYPES, price_per_mwh_minor, product
-from core.deals.tables import Deal, Offer, PriceRecord
+from core.deals.requests.tables import PriceRecord
+from core.deals.tables import Deal, Offer
 from core.i18n import _
 from core.market.forecast import Forecast, forecast_prices
 from core.storage.uow import UnitOfWork

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from core.catalog.rules import ListingState
 from core.catalog.tables import Listing, SearchLog
 from core.catalog.taxonomy import TYPES, price_per_mwh_minor
-from core.deals.tables import Deal, PriceRecord
+from core.deals.requests.tables import PriceRecord
+from core.deals.tables import Deal
 from core.market.analytics import PUBLIC_MIN_DEALS
 from core.money.model import Money
 from core.process.deals import DealState

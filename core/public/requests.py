@@ -11,9 +11,10 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from core.accounts.tables import Account
-from core.deals import auction_rules, auctions
 from core.deals.request_rules import RequestState
-from core.deals.tables import Offer, PriceRecord, RequestBid, SupplyRequest
+from core.deals.requests import auction_rules, auctions
+from core.deals.requests.tables import PriceRecord, RequestBid
+from core.deals.tables import Offer, SupplyRequest
 from core.errors import NotFound
 from core.i18n import N_, _
 from core.money.model import Money

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from sqlalchemy import select
 
 from core.actions import Action, Intent
-from core.deals import bid_deposits, pending_bids
 from core.deals.events import DepositAsked, DepositSettled
-from core.deals.tables import BidDeposit
+from core.deals.requests import bid_deposits, pending_bids
+from core.deals.requests.tables import BidDeposit
 from core.errors import DomainError
 from core.i18n import N_, _
 from core.money.events import EscrowFunded

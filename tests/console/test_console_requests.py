@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from core.deals.tables import BidDeposit, Offer, SupplyRequest
+from core.deals.requests.tables import BidDeposit
+from core.deals.tables import Offer, SupplyRequest
 from core.errors import Conflict
 from core.money.model import Money
 from core.operators import grants
@@ -53,7 +54,7 @@ async def test_a_moderator_cancels_a_request_with_a_reason_everyone_hears(app):
 
 
 async def test_cancelling_an_auction_returns_its_deposits(app):
-    from core.deals import auctions, bid_deposits
+    from core.deals.requests import auctions, bid_deposits
     from tests.deals.test_bid_deposits import auction, pay_deposit
 
     hanna, (aivar, *_) = await market(app)

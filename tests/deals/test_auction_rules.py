@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core.deals import auction_rules as rules
-from core.deals.auction_rules import Bid
+from core.deals.requests import auction_rules as rules
+from core.deals.requests.auction_rules import Bid
 from core.errors import DomainError
 from core.money.model import Money
 

@@ -14,8 +14,11 @@ import pytest
 from sqlalchemy import select
 
 from core.clock import FakeClock
-from core.deals import auctions, request_desk, supply_requests
-from core.deals.tables import Deal, RequestBid, SupplyRequest
+from core.deals.requests import auctions
+from core.deals.requests import desk as request_desk
+from core.deals.requests import service as supply_requests
+from core.deals.requests.tables import RequestBid
+from core.deals.tables import Deal, SupplyRequest
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.money.model import Money
 from tests.console.helpers import root
@@ -225,7 +228,7 @@ async def test_the_close_racing_a_last_bid_decides_once_and_counts_every_bid_bef
 
 
 async def test_each_award_leaves_an_anonymised_price_record_the_market_reads(app, clock):
-    from core.deals.tables import PriceRecord
+    from core.deals.requests.tables import PriceRecord
     from core.market.analytics import market_analytics
     from core.market.prices import prices_by_product
 
@@ -258,7 +261,7 @@ async def test_each_award_leaves_an_anonymised_price_record_the_market_reads(app
 
 async def test_an_award_whose_deal_ends_can_go_to_the_next_bid(app, clock):
     from core.deals import deals
-    from core.deals.tables import PriceRecord
+    from core.deals.requests.tables import PriceRecord
 
     hanna, (aivar, birute, carl, _) = await market(app)
     request_id = await posted(app, hanna, mode="tender", deadline_days="1",
@@ -318,7 +321,7 @@ async def test_a_request_for_quotes_opens_again_when_an_awarded_deal_ends(app):
 async def test_results_a_crash_left_untold_are_told_once_by_the_close_job(app, clock):
     from sqlalchemy import update
 
-    from core.deals.notices import requests as request_notices
+    from core.deals.requests import notices as request_notices
 
     hanna, (aivar, *_) = await market(app)
     request_id = await posted(app, hanna, mode="tender", deadline_days="1",

@@ -6,7 +6,7 @@ the bids; at the close everyone hears the result."""
 from __future__ import annotations
 
 from conversations.messages import Choice, ListPage
-from core.deals import auctions
+from core.deals.requests import auctions
 from tests.catalog.helpers import make_account, publish
 from tests.deals.chat_helpers import last_notice
 from tests.deals.test_supply_requests import CHIPS

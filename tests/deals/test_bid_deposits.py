@@ -13,8 +13,11 @@ from sqlalchemy import select
 
 from conversations.messages import Choice
 from core.actions import Intent
-from core.deals import auctions, bid_deposits, deals, due, supply_requests
-from core.deals.tables import BidDeposit, Deal, RequestBid
+from core.deals import deals, due
+from core.deals.requests import auctions, bid_deposits
+from core.deals.requests import service as supply_requests
+from core.deals.requests.tables import BidDeposit, RequestBid
+from core.deals.tables import Deal
 from core.deals.terms import service as terms
 from core.errors import DomainError
 from core.money.model import Money

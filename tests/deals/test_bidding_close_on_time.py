@@ -22,7 +22,7 @@ from sqlalchemy import func, select, update
 
 from bots.scheduler import CLOSE_JOB, build_scheduler
 from core.clock import SystemClock
-from core.deals import auctions
+from core.deals.requests import auctions
 from core.deals.tables import SupplyRequest
 from tests.deals.test_auctions import auction, bid, request_row
 from tests.deals.test_supply_requests import market

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.deals import request_questions
+from core.deals.requests import questions as request_questions
 from core.errors import Conflict, NotFound
 from tests.deals.chat_helpers import last_notice
 from tests.deals.test_supply_requests import market, posted

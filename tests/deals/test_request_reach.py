@@ -13,8 +13,9 @@ from core.catalog import lifecycle, listings, media
 from core.catalog.alerts import save_search
 from core.catalog.media import FileStore
 from core.catalog.query import SearchQuery
-from core.deals import auctions, supply_requests
 from core.deals.offers.service import Terms
+from core.deals.requests import auctions
+from core.deals.requests import service as supply_requests
 from core.errors import DomainError, NotFound
 from core.money.model import Money
 from tests.catalog.helpers import make_account, publish, values

@@ -11,10 +11,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from core.deals import deals, supply_requests
+from core.deals import deals
 from core.deals.offers import service as offers
 from core.deals.offers.service import Terms
-from core.deals.tables import Deal, Offer, RequestInvite
+from core.deals.requests import service as supply_requests
+from core.deals.requests.tables import RequestInvite
+from core.deals.tables import Deal, Offer
 from core.errors import Conflict, DomainError, NotFound
 from core.money.model import Money
 from tests.catalog.helpers import make_account, publish

@@ -12,7 +12,8 @@ import httpx
 import pytest
 
 from bots.server import create_app
-from core.deals import auctions, supply_requests
+from core.deals.requests import auctions
+from core.deals.requests import service as supply_requests
 from core.money.model import Money
 from tests.catalog.helpers import make_account, publish
 from tests.deals.test_supply_requests import CHIPS

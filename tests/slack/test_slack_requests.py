@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from core.deals.tables import RequestInvite, SupplyRequest
+from core.deals.requests.tables import RequestInvite
+from core.deals.tables import SupplyRequest
 from tests.catalog.helpers import make_account, publish
 from tests.deals.test_supply_requests import CHIPS
 from tests.slack.conftest import SlackWorld

@@ -14,9 +14,9 @@ from conversations.messages import Button, Choice, Inbound, Outbound, Reply, Tex
 from core.actions import Intent
 from core.catalog.taxonomy import UNITS
 from core.clock import local_time
-from core.deals import auction_rules, auctions, pending_bids
-from core.deals.notices.requests import request_text
 from core.deals.request_rules import RequestState
+from core.deals.requests import auction_rules, auctions, pending_bids
+from core.deals.requests.notices import request_text
 from core.i18n import N_, _, present
 from core.ids import parse_id
 from core.money.model import Money

@@ -21,11 +21,12 @@ from conversations.messages import (
 from core.actions import Intent
 from core.catalog.listing_card import ListingCard, viewable_card
 from core.catalog.taxonomy import UNITS
-from core.deals import call_offs, cards, contract_card, on_terms, supply_requests
+from core.deals import call_offs, cards, contract_card, on_terms
 from core.deals.approvals import service as approvals
 from core.deals.approvals.service import Placed
 from core.deals.offers import service as offers
 from core.deals.offers.service import payment_words
+from core.deals.requests import service as supply_requests
 from core.deals.rules import contract_total, line_total
 from core.deals.threads import service as threads
 from core.errors import DomainError

@@ -20,11 +20,13 @@ from conversations.messages import (
 from core.actions import Intent
 from core.catalog.taxonomy import CERTIFICATIONS, UNITS, product
 from core.clock import local_time
-from core.deals import auction_rules, auctions, cards, supply_requests
-from core.deals.notices.requests import request_text
+from core.deals import cards
 from core.deals.offers.service import payment_words
 from core.deals.request_rules import RequestState
-from core.deals.request_view import RequestView
+from core.deals.requests import auction_rules, auctions
+from core.deals.requests import service as supply_requests
+from core.deals.requests.notices import request_text
+from core.deals.requests.view import RequestView
 from core.i18n import N_, _, n_, present
 from core.ids import parse_id
 from core.process.deals import OfferState

@@ -9,8 +9,9 @@ from conversations.messages import Inbound, Outbound, Reply, action_button, go, 
 from core.actions import Action, Intent
 from core.catalog.taxonomy import product
 from core.clock import local_time
-from core.deals import auction_rules, supply_requests
-from core.deals.notices.requests import request_text
+from core.deals.requests import auction_rules
+from core.deals.requests import service as supply_requests
+from core.deals.requests.notices import request_text
 from core.errors import NotFound
 from core.i18n import N_, _
 from core.ids import parse_id

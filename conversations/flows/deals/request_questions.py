@@ -7,7 +7,7 @@ from __future__ import annotations
 from conversations.flow import Ask, Ctx, Flow, Next
 from conversations.messages import Inbound, Outbound, Reply, Text
 from core.actions import Intent
-from core.deals import request_questions
+from core.deals.requests import questions as request_questions
 from core.i18n import N_, _
 from core.ids import parse_id
 

@@ -28,9 +28,11 @@ from conversations.messages import (
 from core.actions import Action, Intent
 from core.catalog.taxonomy import CERTIFICATIONS, UNITS, product
 from core.clock import local_time
-from core.deals import auction_rules, on_terms, request_rules, supply_requests
-from core.deals.notices.requests import request_text
-from core.deals.request_view import RequestView
+from core.deals import on_terms, request_rules
+from core.deals.requests import auction_rules
+from core.deals.requests import service as supply_requests
+from core.deals.requests.notices import request_text
+from core.deals.requests.view import RequestView
 from core.i18n import N_, _, n_, present
 from core.money.model import Money
 

@@ -26,7 +26,7 @@ from core.deals.notices import contracts as contract_notices
 from core.deals.notices import details as notice_details
 from core.deals.offers.service import REQUEST_AWARDED
 from core.deals.request_rules import RequestState
-from core.deals.supply_requests import CLOSED_BY_BUYER
+from core.deals.requests.service import CLOSED_BY_BUYER
 from core.deals.tables import Deal, Dispute, Offer, Shipment, SupplyRequest
 from core.deals.terms.service import terms_ref
 from core.deals.terms.tables import DealTerms

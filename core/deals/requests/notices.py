@@ -13,13 +13,7 @@ from core.accounts.tables import Account
 from core.actions import Action, Intent
 from core.catalog.taxonomy import UNITS, product
 from core.clock import local_time
-from core.deals import (
-    auction_rules,
-    auctions,
-    cards,
-    request_award,
-    request_rules,
-)
+from core.deals import cards, request_award, request_rules
 from core.deals.events import (
     AwardUndone,
     BiddingClosed,
@@ -30,8 +24,10 @@ from core.deals.events import (
     RequestQuestionAsked,
 )
 from core.deals.offers.service import payment_words
-from core.deals.request_view import RequestView, request_view
-from core.deals.tables import RequestBid, RequestInvite, RequestQuestion, SupplyRequest
+from core.deals.requests import auction_rules, auctions
+from core.deals.requests.tables import RequestBid, RequestInvite, RequestQuestion
+from core.deals.requests.view import RequestView, request_view
+from core.deals.tables import SupplyRequest
 from core.i18n import N_, _, n_, present
 from core.money.model import Money
 from core.notifications.outbox import addressed_to, notify, recipients

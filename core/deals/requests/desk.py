@@ -9,11 +9,13 @@ from sqlalchemy import func, select
 
 from core.accounts.tables import Account
 from core.catalog import rules as catalog_rules
-from core.deals import bid_deposits, request_award
+from core.deals import request_award
 from core.deals.events import RequestCancelled
 from core.deals.offers import service as offers
 from core.deals.request_rules import RequestState
-from core.deals.tables import BidDeposit, Offer, RequestBid, SupplyRequest
+from core.deals.requests import bid_deposits
+from core.deals.requests.tables import BidDeposit, RequestBid
+from core.deals.tables import Offer, SupplyRequest
 from core.errors import InvalidField
 from core.i18n import _
 from core.operators import audit

@@ -15,7 +15,8 @@ from sqlalchemy import bindparam, or_, select, tuple_, update
 from core.actions import Action, Intent
 from core.deals.events import DealMoved, DepositAsked, DepositSettled
 from core.deals.request_rules import RequestState
-from core.deals.tables import BidDeposit, Deal, RequestBid, SupplyRequest
+from core.deals.requests.tables import BidDeposit, RequestBid
+from core.deals.tables import Deal, SupplyRequest
 from core.deals.terms.tables import DealTerms
 from core.errors import DomainError
 from core.i18n import N_, _

@@ -8,11 +8,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core import disclosure
-from core.deals import supply_requests
 from core.deals.events import RequestQuestionAnswered, RequestQuestionAsked
 from core.deals.request_rules import RequestState
-from core.deals.request_view import QuestionView, question_view
-from core.deals.tables import RequestQuestion
+from core.deals.requests import service as supply_requests
+from core.deals.requests.tables import RequestQuestion
+from core.deals.requests.view import QuestionView, question_view
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.i18n import _
 from core.storage.uow import UnitOfWork

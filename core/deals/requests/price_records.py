@@ -13,7 +13,8 @@ from sqlalchemy import select
 from core.accounts.tables import Account
 from core.catalog.tables import Listing
 from core.catalog.taxonomy import price_per_mwh_minor
-from core.deals.tables import PriceRecord, RequestBid, SupplyRequest
+from core.deals.requests.tables import PriceRecord, RequestBid
+from core.deals.tables import SupplyRequest
 from core.storage.uow import UnitOfWork
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from core.actions import Action, Intent
 from core.catalog.taxonomy import UNITS
-from core.deals import auctions, bid_deposits, supply_requests
+from core.deals.requests import auctions, bid_deposits
+from core.deals.requests import service as supply_requests
 from core.errors import DomainError
 from core.i18n import N_, _
 from core.money.model import Money

@@ -20,14 +20,16 @@ from core.catalog.gazetteer import Place, haversine_km
 from core.catalog.rules import ListingState
 from core.catalog.tables import Listing, ListingMedia, SavedSearch, SellerStats
 from core.catalog.taxonomy import UNITS, price_per_mwh_minor, product
-from core.deals import auction_rules, on_terms, request_award, request_rules, rules
+from core.deals import on_terms, request_award, request_rules, rules
 from core.deals.events import RequestPosted
 from core.deals.offers import service as offers
 from core.deals.offers import spending
 from core.deals.offers.service import Terms
 from core.deals.request_rules import RequestState
-from core.deals.request_view import QuoteTerms, RequestView, quote_terms, request_view
-from core.deals.tables import Deal, Offer, RequestInvite, SupplyRequest
+from core.deals.requests import auction_rules
+from core.deals.requests.tables import RequestInvite
+from core.deals.requests.view import QuoteTerms, RequestView, quote_terms, request_view
+from core.deals.tables import Deal, Offer, SupplyRequest
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.i18n import _, present
 from core.money.model import Money

@@ -1,4 +1,4 @@
-"""Bids in tenders and reverse auctions (the rules: core.deals.auction_rules), and their close.
+"""Bids in tenders and reverse auctions (the rules: core.deals.requests.auction_rules), and their close.
 
 Every bid holds the request's row with a conditional update (`… WHERE closed_at IS NULL`) and
 reads the time only once it holds it; the close claims the same row with its own conditional
@@ -22,14 +22,17 @@ from core.accounts.tables import Account
 from core.catalog.tables import Listing
 from core.catalog.taxonomy import product
 from core.clock import local_time
-from core.deals import auction_rules, bid_deposits, price_records, request_award, supply_requests
-from core.deals.auction_rules import AUCTION, BIDDING, Bid
+from core.deals import request_award
 from core.deals.events import BiddingClosed, BidPlaced
 from core.deals.offers import service as offers
 from core.deals.offers.service import Terms
 from core.deals.request_rules import RequestState
-from core.deals.request_view import RequestView, request_view
-from core.deals.tables import RequestBid, RequestInvite, SupplyRequest
+from core.deals.requests import auction_rules, bid_deposits, price_records
+from core.deals.requests import service as supply_requests
+from core.deals.requests.auction_rules import AUCTION, BIDDING, Bid
+from core.deals.requests.tables import RequestBid, RequestInvite
+from core.deals.requests.view import RequestView, request_view
+from core.deals.tables import SupplyRequest
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.i18n import _, present
 from core.money.model import Money
@@ -48,7 +51,7 @@ class Standing:
 
     @property
     def most(self) -> Money | None:
-        """The highest price a bid may have now (core.deals.auction_rules.highest_bid)."""
+        """The highest price a bid may have now (core.deals.requests.auction_rules.highest_bid)."""
         step = self.request.min_step
         return auction_rules.highest_bid(self.request.mode, self.request.max_price, self.best,
                                          step.amount if step is not None else None)
@@ -89,7 +92,7 @@ async def bid(uow: UnitOfWork, request_id: int, seller_id: int, price: Money) ->
 async def ask_deposit(uow: UnitOfWork, request_id: int, seller_id: int,
                       price: Money | None = None) -> Money:
     """A seller who may bid will pay the request's deposit (its payment page follows), with
-    the `price` to bid once it is paid, if they typed one (core.deals.pending_bids)."""
+    the `price` to bid once it is paid, if they typed one (core.deals.requests.pending_bids)."""
     request = await supply_requests.get(uow, request_id, seller_id)
     if request.buyer_id == seller_id:
         raise NotAllowed(_("That is your own request."))

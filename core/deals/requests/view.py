@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from core.deals import bid_deposits
-from core.deals.tables import Offer, RequestQuestion, SupplyRequest
+from core.deals.requests import bid_deposits
+from core.deals.requests.tables import RequestQuestion
+from core.deals.tables import Offer, SupplyRequest
 from core.i18n import present
 from core.money.model import Money
 
@@ -38,12 +39,12 @@ class RequestView:
     payment_method: str
     deadline: datetime | None  # quotes or bids are taken until then (an auction's moves)
     status: str  # open | awarded | closed | cancelled
-    mode: str  # quotes | tender | auction (core.deals.auction_rules)
+    mode: str  # quotes | tender | auction (core.deals.requests.auction_rules)
     min_step: Money | None  # an auction's least step under the best bid
     extend_minutes: int | None  # an auction's late-bid extension
     reserve: Money | None  # the most awarded at, per unit: the buyer's alone to read
     deposit_pct: int | None
-    deposit: Money | None  # the bid deposit each bidder pays (core.deals.bid_deposits)
+    deposit: Money | None  # the bid deposit each bidder pays (core.deals.requests.bid_deposits)
     private: bool  # only the invited sellers may answer
     closed_at: datetime | None  # a tender's or auction's close, once settled
 
