@@ -11,8 +11,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from bots.web import site_boards, site_consultants, site_listings, site_market, site_requests
 from bots.web.deps import ContainerDep, SettingsDep
+from bots.web.language import speaking
 from bots.web.pages import render
-from bots.web.site_language import speaking
 from bots.web.site_links import bot_links, canonical
 from bots.web.site_views import result_card
 from conversations.help_base import by_topic
@@ -37,7 +37,7 @@ Sitemap: {sitemap}
 
 
 # Every public page: this module's routes and those of the site's other modules, each in its
-# visitor's language (bots.web.site_language).
+# visitor's language (bots.web.language).
 router = APIRouter(include_in_schema=False, dependencies=[Depends(speaking)])
 
 
