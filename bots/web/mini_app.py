@@ -19,15 +19,16 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 
-from bots.web import mini_app_actions, mini_app_bookings, site_search
+from bots.web import mini_app_actions, mini_app_bookings
 from bots.web.deps import ContainerDep
 from bots.web.language import speaking
 from bots.web.mini_app_auth import SCHEME, NotSignedIn, PersonDep, mini_app_person
 from bots.web.mini_app_views import needs_account, part, zone_of
 from bots.web.pages import render
-from bots.web.site_errors import page_number
-from bots.web.site_listings import listing_page, map_points
-from bots.web.site_views import result_card
+from bots.web.site import search as site_search
+from bots.web.site.errors import page_number
+from bots.web.site.listings import listing_page, map_points
+from bots.web.site.views import result_card
 from core.catalog import lifecycle, views
 from core.consulting import views as consulting_views
 from core.consulting.profiles.directory import DirectoryQuery
