@@ -23,8 +23,8 @@ from bots.http_limits import BodyLimit
 from bots.leader import asyncpg_dsn, scheduler_leadership
 from bots.lost_connections import RetryOnLostConnection
 from bots.scheduler import build_scheduler
-from bots.web import mini_app
 from bots.web.console.dashboard import install as install_console
+from bots.web.mini_app import screens as mini_app
 from bots.web.pages import static_files
 from bots.web.site import calendar_feed
 from bots.web.site import home as site
