@@ -16,8 +16,8 @@ from markupsafe import Markup
 from stdnum import iban as iban_numbers
 
 from bots.web.deps import ContainerDep, PaymentsDep
+from bots.web.language import speaking
 from bots.web.pages import TEMPLATES
-from bots.web.site_language import speaking
 from config.container import Container
 from conversations.sanitise import clean_text
 from core.accounts.vat import percent

@@ -23,9 +23,12 @@ from bots.http_limits import BodyLimit
 from bots.leader import asyncpg_dsn, scheduler_leadership
 from bots.lost_connections import RetryOnLostConnection
 from bots.scheduler import build_scheduler
-from bots.web import calendar_feed, mini_app, site, site_slack
-from bots.web.console import install as install_console
+from bots.web.console.dashboard import install as install_console
+from bots.web.mini_app import screens as mini_app
 from bots.web.pages import static_files
+from bots.web.site import calendar_feed
+from bots.web.site import home as site
+from bots.web.site import slack as site_slack
 from config.container import Container
 from core.catalog import gazetteer, query_countries
 from core.i18n import LANGUAGES, translations

@@ -154,6 +154,33 @@ def test_no_two_packages_of_flows_import_each_other_even_round_about():
     assert _circles(graph) == []
 
 
+def _web_package(module: str) -> str | None:
+    """`bots.web.site.listings` → `bots.web.site`; a module directly in bots.web (what the
+    applications share: deps, pages, language) belongs to `bots.web` itself."""
+    parts = module.split(".")
+    if parts[:2] != ["bots", "web"]:
+        return None
+    return ".".join(parts[:3]) if len(parts) > 2 and (ROOT / "bots" / "web" / parts[2]).is_dir() \
+        else "bots.web"
+
+
+def test_the_web_applications_stand_on_what_they_share():
+    """The site, the console and the Mini App import what they share from bots.web, which
+    imports none of them: an arrow back up is a circle at package level. The Mini App may use
+    the site's search and cards; the site never uses the Mini App."""
+    modules = _modules()
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        source = _web_package(name)
+        if source is None:
+            continue
+        targets = {_web_package(t) for t in _imports(path, modules)}
+        graph.setdefault(source, set()).update(t for t in targets if t and t != source)
+    assert set(graph) == {"bots.web", "bots.web.site", "bots.web.console", "bots.web.mini_app"}
+    assert graph["bots.web"] == set()
+    assert _circles(graph) == []
+
+
 def test_layers_point_one_way():
     modules = _modules()
     outward = {"core": ("conversations", "bots", "payments", "config"),

@@ -165,7 +165,7 @@ def _escape(text: str) -> str:
 
 
 async def _listing_card(uow: Any, url: str, number: int) -> list[dict[str, Any]]:
-    from bots.web.site_views import listing_card, reputation
+    from bots.web.site.views import listing_card, reputation
     from core.public import listings as public
 
     row = await public.published(uow, number)

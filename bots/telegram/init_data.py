@@ -3,7 +3,7 @@ Telegram specifies (core.telegram.org/bots/webapps, "Validating data received vi
 App"): the data-check-string is every field but `hash`, as `key=value` lines sorted by key; the
 secret is HMAC-SHA256 of the bot token keyed by "WebAppData"; the hash is HMAC-SHA256 of the
 data-check-string with that secret. A Mini App request carries it on every call, so a forged,
-altered or stale one is refused before anything else is read (bots.web.mini_app_auth)."""
+altered or stale one is refused before anything else is read (bots.web.mini_app.auth)."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from bots.web.deps import get_container
-from bots.web.site_language import alternates, remember
+from bots.web.language import alternates, remember
 from core.i18n import LANGUAGES, SOURCE, _, current_language, dates, n_, present
 
 HERE = Path(__file__).parent
@@ -55,7 +55,7 @@ def static_files() -> StaticFiles:
 def render(request: Request, template: str, status_code: int = 200,
            headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:
     """`template` rendered with `context`, plus `request` and the site's public URL; a public
-    page (bots.web.site_language) in its visitor's language, with its versions in the others."""
+    page (bots.web.language) in its visitor's language, with its versions in the others."""
     container = get_container(request)
     public_url = container.settings.public_url.rstrip("/")
     public = hasattr(request.state, "language")

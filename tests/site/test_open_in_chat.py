@@ -128,7 +128,7 @@ async def test_the_telegram_links_of_the_site_open_the_same_listing_and_consulta
     listing_id = await publish(app, seller)
     cora = await consultant(app, "cora")
     await make_account(app, "bob", roles=("buyer",))
-    from bots.web.site_links import chat_payload
+    from bots.web.site.links import chat_payload
 
     bob = ChatUser(app, "bob")
     await bob.say(f"/start {chat_payload('listing', listing_id)}")

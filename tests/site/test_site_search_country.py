@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bots.web import site_search
+from bots.web.site import search as site_search
 
 
 def test_a_country_in_the_typed_line_becomes_a_parameter_and_a_removable_chip():

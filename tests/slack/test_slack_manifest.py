@@ -13,7 +13,7 @@ import yaml
 from bots.slack.channel import EVENTS_PATH
 from bots.slack.inbound import COMMAND
 from bots.slack.surfaces import EVENTS, SHORTCUTS
-from bots.web.site_slack import CALLBACK
+from bots.web.site.slack import CALLBACK
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = yaml.safe_load((ROOT / "manifest.yml").read_text())

@@ -24,9 +24,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from bots.web.deps import ContainerDep, SlackChannelDep
-from bots.web.site_errors import not_found, problem
-from bots.web.site_language import speaking
-from bots.web.site_links import KINDS, app_redirect, canonical, chat_payload, slack_web
+from bots.web.language import speaking
+from bots.web.site.errors import not_found, problem
+from bots.web.site.links import KINDS, app_redirect, canonical, chat_payload, slack_web
 from config.settings import Settings
 from core.errors import NotFound
 from core.i18n import N_, _

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from bots.web.console_auth import Operator
+from bots.web.console.auth import Operator
 from bots.web.deps import get_container
 from bots.web.pages import render
 from conversations.sanitise import clean_text

@@ -1,5 +1,5 @@
 """Public listing pages: `/listings`, the chat's one-line search with its filters in the address
-(bots.web.site_search), as cards beside a map, and `/listings/{id}` with its photos, the
+(bots.web.site.search), as cards beside a map, and `/listings/{id}` with its photos, the
 seller's reputation and links into the chat."""
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from bots.web import site_search
 from bots.web.deps import ContainerDep, FilesDep
 from bots.web.pages import render
-from bots.web.public_media import public_copy
-from bots.web.site_errors import not_found, page_number
-from bots.web.site_links import canonical, chat_links
-from bots.web.site_views import ListingCard, ResultCard, listing_card, reputation, result_card
+from bots.web.site import search as site_search
+from bots.web.site.errors import not_found, page_number
+from bots.web.site.links import canonical, chat_links
+from bots.web.site.public_media import public_copy
+from bots.web.site.views import ListingCard, ResultCard, listing_card, reputation, result_card
 from config.container import Container
 from core.catalog.taxonomy import CERTIFICATIONS, DELIVERY, TYPES
 from core.errors import NotFound

@@ -9,12 +9,16 @@ from datetime import datetime
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from bots.web import site_boards, site_consultants, site_listings, site_market, site_requests
 from bots.web.deps import ContainerDep, SettingsDep
+from bots.web.language import speaking
 from bots.web.pages import render
-from bots.web.site_language import speaking
-from bots.web.site_links import bot_links, canonical
-from bots.web.site_views import result_card
+from bots.web.site import boards as site_boards
+from bots.web.site import consultants as site_consultants
+from bots.web.site import listings as site_listings
+from bots.web.site import market as site_market
+from bots.web.site import requests as site_requests
+from bots.web.site.links import bot_links, canonical
+from bots.web.site.views import result_card
 from conversations.help_base import by_topic
 from core.catalog.query import SearchQuery
 from core.catalog.taxonomy import TYPES, product
@@ -37,7 +41,7 @@ Sitemap: {sitemap}
 
 
 # Every public page: this module's routes and those of the site's other modules, each in its
-# visitor's language (bots.web.site_language).
+# visitor's language (bots.web.language).
 router = APIRouter(include_in_schema=False, dependencies=[Depends(speaking)])
 
 

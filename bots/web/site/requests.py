@@ -14,10 +14,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from bots.web.deps import ContainerDep
-from bots.web.live_board import LiveBoards
 from bots.web.pages import render
-from bots.web.site_errors import not_found
-from bots.web.site_links import canonical, chat_links
+from bots.web.site.errors import not_found
+from bots.web.site.links import canonical, chat_links
+from bots.web.site.live_board import LiveBoards
 from config.container import Container
 from core.catalog.taxonomy import UNITS, product
 from core.deals import cards

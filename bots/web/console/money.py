@@ -8,8 +8,8 @@ import re
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from bots.web.console_auth import FinanceViewer, PromotionViewer, reading
-from bots.web.console_pages import page
+from bots.web.console.auth import FinanceViewer, PromotionViewer, reading
+from bots.web.console.pages import page
 from bots.web.deps import ContainerDep, PaymentsDep
 from core.consulting.profiles import promotions
 from payments import reports

@@ -6,8 +6,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from bots.web.console_auth import Operator, TermsApprover, reading
-from bots.web.console_pages import attempt, done, field, id_of, page
+from bots.web.console.auth import Operator, TermsApprover, reading
+from bots.web.console.pages import attempt, done, field, id_of, page
 from core.accounts.model import CURRENCIES
 from core.deals import on_terms
 from core.errors import DomainError

@@ -2,13 +2,13 @@
 
 `/app/…` is the app's shell, the same page at every address: Telegram's script, our stylesheet
 and `static/mini_app.js`. The script reads the `initData` Telegram hands the app and loads each
-screen from `/app/part/…` with it in the Authorization header (bots.web.mini_app_auth), so
+screen from `/app/part/…` with it in the Authorization header (bots.web.mini_app.auth), so
 every request is signed afresh; screens are server-rendered HTML, as the site's pages are.
 
 Here: the shell and the screens that only read — browse and search (the site's one-line
 search, cards and map), a listing with its next steps, My listings, My deals with each deal's
 next step, the consultant directory and a consultant's booking calendar. The screens that act
-are in bots.web.mini_app_actions, a person's bookings in bots.web.mini_app_bookings; all go
+are in bots.web.mini_app.actions, a person's bookings in bots.web.mini_app.bookings; all go
 through the same core services as the chat."""
 
 from __future__ import annotations
@@ -19,15 +19,16 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 
-from bots.web import mini_app_actions, mini_app_bookings, site_search
 from bots.web.deps import ContainerDep
-from bots.web.mini_app_auth import SCHEME, NotSignedIn, PersonDep, mini_app_person
-from bots.web.mini_app_views import needs_account, part, zone_of
+from bots.web.language import speaking
+from bots.web.mini_app import actions, bookings
+from bots.web.mini_app.auth import SCHEME, NotSignedIn, PersonDep, mini_app_person
+from bots.web.mini_app.views import needs_account, part, zone_of
 from bots.web.pages import render
-from bots.web.site_errors import page_number
-from bots.web.site_language import speaking
-from bots.web.site_listings import listing_page, map_points
-from bots.web.site_views import result_card
+from bots.web.site import search as site_search
+from bots.web.site.errors import page_number
+from bots.web.site.listings import listing_page, map_points
+from bots.web.site.views import result_card
 from core.catalog import lifecycle, views
 from core.consulting import views as consulting_views
 from core.consulting.profiles.directory import DirectoryQuery
@@ -169,7 +170,7 @@ async def _not_signed_in(request: Request, exc: Exception) -> Response:
 def install(app: FastAPI) -> None:
     """The Mini App's routes (screens before the shell, which answers every other address)."""
     app.include_router(parts)
-    app.include_router(mini_app_actions.router)
-    app.include_router(mini_app_bookings.router)
+    app.include_router(actions.router)
+    app.include_router(bookings.router)
     app.include_router(shell)
     app.add_exception_handler(NotSignedIn, _not_signed_in)

@@ -15,8 +15,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from bots.web.deps import ContainerDep
 from bots.web.pages import render
-from bots.web.site_errors import not_found
-from bots.web.site_links import canonical
+from bots.web.site.errors import not_found
+from bots.web.site.links import canonical
 from config.container import Container
 from core.catalog.taxonomy import TYPES, product
 from core.i18n import READER_LOCALE, _

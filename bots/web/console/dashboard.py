@@ -1,8 +1,8 @@
 """The operator console at /admin: sign-in by a one-time link, the dashboard and its charts.
-The other sections live in console_cases (moderation, disputes), console_tickets (support),
-console_people (users, roles, audit), console_money (payments, promotions),
-console_companies (payment on terms), console_requests (requests for supply) and
-console_learning (the library, webinars and events). Every route but
+The other sections live in cases (moderation, disputes), tickets (support),
+people (users, roles, audit), money (payments, promotions),
+companies (payment on terms), requests (requests for supply) and
+learning (the library, webinars and events). Every route but
 the sign-in link depends on `need(action)`, so a visitor without the role gets 403."""
 
 from __future__ import annotations
@@ -13,17 +13,15 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from bots.web import (
-    console_cases,
-    console_charts,
-    console_companies,
-    console_learning,
-    console_money,
-    console_people,
-    console_requests,
-    console_tickets,
-)
-from bots.web.console_auth import (
+from bots.web.console import cases as console_cases
+from bots.web.console import charts as console_charts
+from bots.web.console import companies as console_companies
+from bots.web.console import learning as console_learning
+from bots.web.console import money as console_money
+from bots.web.console import people as console_people
+from bots.web.console import requests as console_requests
+from bots.web.console import tickets as console_tickets
+from bots.web.console.auth import (
     Operator,
     Refused,
     Viewer,
@@ -32,7 +30,7 @@ from bots.web.console_auth import (
     session_token,
     set_session_cookie,
 )
-from bots.web.console_pages import SECURITY_HEADERS, page
+from bots.web.console.pages import SECURITY_HEADERS, page
 from bots.web.deps import ContainerDep
 from bots.web.pages import render
 from core.console import dashboard

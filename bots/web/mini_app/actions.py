@@ -18,10 +18,10 @@ from starlette.datastructures import FormData, UploadFile
 
 from bots.http_limits import PHOTOS_AT_ONCE
 from bots.web.deps import ContainerDep, FilesDep
-from bots.web.mini_app_auth import CHANNEL, MiniAppPerson, PersonDep, mini_app_person
-from bots.web.mini_app_views import local_now, needs_account, part
+from bots.web.mini_app.auth import CHANNEL, MiniAppPerson, PersonDep, mini_app_person
+from bots.web.mini_app.views import local_now, needs_account, part
 from bots.web.pages import TEMPLATES
-from bots.web.site_views import listing_card
+from bots.web.site.views import listing_card
 from config.container import Container
 from conversations import confirmations
 from conversations.confirmations import Confirmation

@@ -6,8 +6,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from bots.web.console_auth import DealViewer, Moderator, Operator, reading
-from bots.web.console_pages import attempt, done, field, id_of, page
+from bots.web.console.auth import DealViewer, Moderator, Operator, reading
+from bots.web.console.pages import attempt, done, field, id_of, page
 from core.catalog.taxonomy import product
 from core.deals.requests import desk as request_desk
 from core.deals.requests import service as supply_requests

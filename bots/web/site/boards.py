@@ -9,8 +9,8 @@ from fastapi.responses import HTMLResponse
 
 from bots.web.deps import ContainerDep
 from bots.web.pages import render
-from bots.web.site_errors import not_found, page_number
-from bots.web.site_links import canonical
+from bots.web.site.errors import not_found, page_number
+from bots.web.site.links import canonical
 from core.errors import NotFound
 from core.learning import gatherings
 from core.learning import rules as learning_rules

@@ -16,8 +16,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
-from bots.web.console_auth import Operator, Publisher, reading
-from bots.web.console_pages import attempt, done, id_of, page
+from bots.web.console.auth import Operator, Publisher, reading
+from bots.web.console.pages import attempt, done, id_of, page
 from bots.web.deps import ContainerDep, FilesDep
 from conversations.sanitise import clean_text
 from core.accounts.tables import Account

@@ -8,8 +8,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from bots.web.console_auth import Asker, DealViewer, Decider, Moderator, Operator, reading
-from bots.web.console_pages import attempt, done, field, id_of, page
+from bots.web.console.auth import Asker, DealViewer, Decider, Moderator, Operator, reading
+from bots.web.console.pages import attempt, done, field, id_of, page
 from conversations.flows.market.listing_card import card_text
 from core.catalog import lifecycle
 from core.catalog.listing_card import card_of

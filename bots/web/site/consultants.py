@@ -11,9 +11,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from bots.web.deps import ContainerDep, FilesDep
 from bots.web.pages import render
-from bots.web.public_media import FORMATS, public_copy
-from bots.web.site_errors import not_found, page_number
-from bots.web.site_links import canonical, chat_links
+from bots.web.site.errors import not_found, page_number
+from bots.web.site.links import canonical, chat_links
+from bots.web.site.public_media import FORMATS, public_copy
 from core.consulting.packages import view as package_view
 from core.consulting.profiles.directory import DirectoryQuery
 from core.consulting.profiles.taxonomy import CATEGORIES

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from bots.web.deps import ContainerDep
-from bots.web.mini_app_auth import PersonDep, mini_app_person
-from bots.web.mini_app_views import needs_account, part
+from bots.web.mini_app.auth import PersonDep, mini_app_person
+from bots.web.mini_app.views import needs_account, part
 from conversations.flows.consulting.bookings import GROUPS
 from core.consulting import views
 from core.consulting.bookings.agenda import agenda

@@ -8,9 +8,9 @@ from datetime import timedelta
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from bots.web.console_auth import Auditor, Operator, RoleGranter, Suspender, UserViewer, reading
-from bots.web.console_cases import _errors, _not_found
-from bots.web.console_pages import attempt, done, field, id_of, page
+from bots.web.console.auth import Auditor, Operator, RoleGranter, Suspender, UserViewer, reading
+from bots.web.console.cases import _errors, _not_found
+from bots.web.console.pages import attempt, done, field, id_of, page
 from core.console import users
 from core.errors import NotFound
 from core.operators import audit, grants, suspension

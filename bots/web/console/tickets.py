@@ -7,8 +7,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from bots.web.console_auth import Operator, Supporter, reading
-from bots.web.console_pages import attempt, done, field, id_of, page
+from bots.web.console.auth import Operator, Supporter, reading
+from bots.web.console.pages import attempt, done, field, id_of, page
 from core.errors import NotFound
 from core.process.tickets import NOT_CLOSED, OPERATOR_LABELS
 from core.support import service

@@ -11,7 +11,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from bots.web.deps import get_container
-from bots.web.mini_app_auth import MiniAppPerson
+from bots.web.mini_app.auth import MiniAppPerson
 from bots.web.pages import render
 from core.clock import zone
 from core.i18n import current_language
