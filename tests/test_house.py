@@ -495,3 +495,26 @@ def test_every_context_s_wiring_is_listed_by_the_composition_root():
     assert len(declared) > 10
     assert [f"{f.__module__}.{f.__name__}" for f in declared if f not in CONTEXTS] == []
     assert len(CONTEXTS) == len(set(CONTEXTS))
+
+
+def _deals_part(module: str) -> str | None:
+    """`core.deals.offers.service` → `core.deals.offers`; a module directly in core.deals (the
+    deal itself: deals, rules, facts, cards…) is its own part."""
+    parts = module.split(".")
+    return ".".join(parts[:3]) if parts[:2] == ["core", "deals"] and len(parts) > 2 else None
+
+
+def test_the_parts_of_deals_stand_in_layers():
+    """core/deals' sub-packages (threads, terms, ratings, after_sale, contracts, offers,
+    approvals, requests, notices) and its top modules import one another one way: offers may
+    open a deal, a deal never reaches back into offers."""
+    modules = _modules()
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        source = _deals_part(name)
+        if source is None:
+            continue
+        targets = {_deals_part(t) for t in _imports(path, modules)}
+        graph.setdefault(source, set()).update(t for t in targets if t and t != source)
+    assert {"core.deals.offers", "core.deals.requests", "core.deals.terms"} <= set(graph)
+    assert _circles(graph) == []
