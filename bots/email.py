@@ -10,7 +10,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from config.settings import Settings
-from core.notifications.dispatcher import Attachment
+from core.notifications.delivery import Attachment
 from core.notifications.email_log import BodyText, LoggingEmailSender, plain_text
 
 __all__ = ["LoggingEmailSender", "SmtpEmailSender", "email_senders"]

@@ -42,7 +42,8 @@ from conversations.messages import (
 from core.accounts.service import find_account
 from core.i18n import N_, Visitor, _, n_
 from core.money.reading import reading
-from core.notifications.dispatcher import Attachment, OutboxDispatcher
+from core.notifications.delivery import Attachment
+from core.notifications.dispatcher import OutboxDispatcher
 
 HELP_LINE = N_("Type answers and commands (/help, /menu, /cancel). Press a button by typing its "
                "letter (or its label). Share a location as “loc: 56.95, 24.1”, a file as "

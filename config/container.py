@@ -37,7 +37,8 @@ from core.deals import attachments as deal_attachments
 from core.deals.notices import current_card as deal_cards
 from core.events import EventBus
 from core.notifications.cards import CardBuilder
-from core.notifications.dispatcher import OutboxDispatcher, Resolver, Sender
+from core.notifications.delivery import Resolver, Sender
+from core.notifications.dispatcher import OutboxDispatcher
 from core.notifications.email_log import LoggingEmailSender
 from core.operators import named as operators_named
 from core.policy import BookingPolicy, Policy

@@ -2,7 +2,10 @@
 
 A message is routed once — to navigation (commands, menu buttons, back, cancel, stale presses)
 or to the current state — and comes back as one `Next`, which `apply` carries out: move,
-end, open another flow, then ask the question, with back and cancel buttons around it."""
+end, open another flow, then ask the question, with back and cancel buttons around it.
+
+Carrying a decision out is `conversations.next_steps`'s; the Support button on errors
+`conversations.error_support`'s."""
 
 from __future__ import annotations
 
@@ -11,12 +14,11 @@ import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from types import SimpleNamespace
-from typing import Any
 
 from conversations import navigation
 from conversations.context import Ctx, Next, Services, copy_json
-from conversations.flow import Entry, Flow, OneStepCommand
-from conversations.menu import main_menu
+from conversations.error_support import SUPPORT_NOW, ErrorSupport
+from conversations.flow import Entry
 from conversations.messages import (
     Button,
     Choice,
@@ -30,15 +32,12 @@ from conversations.messages import (
     Outbound,
     Outcome,
     Reply,
-    action_button,
-    go,
 )
+from conversations.next_steps import NextSteps
 from conversations.registry import Registry
 from conversations.sanitise import clean_envelope
-from conversations.whereabouts import remember_error, whereabouts
 from core import conversation_store
 from core.accounts.member import find_member
-from core.actions import Action, Intent
 from core.conversation_store import ChatState
 from core.errors import DomainError
 from core.i18n import N_, Visitor, _
@@ -54,19 +53,12 @@ log = logging.getLogger(__name__)
 # Kept in the conversation's data: the language a person chose in this chat (before registering,
 # the only place it can be kept; after, the account's is read first).
 LANGUAGE = "language"
-# In a flow's data: when the flow ends, the flow it was opened over comes back (a detour, such as
-# changing the language in the middle of registration, returns to the question it left).
-RETURN_WHEN_DONE = "_return"
 
 APOLOGY = N_("Sorry, something went wrong on our side. Your answers so far are safe — please try "
              "again.")
-# On every error reply: ask a person, with where the error happened ("error") or where the
-# person is ("" — after a crash the transaction was undone, so that is where it happened).
-SUPPORT_HERE = Action(Intent.SUPPORT, N_("🆘 Support"), "error")
-SUPPORT_NOW = Action(Intent.SUPPORT, N_("🆘 Support"))
 
 
-class Engine:
+class Engine(NextSteps, ErrorSupport):
     def __init__(self, uow_factory: Callable[[], UnitOfWork], entries: Iterable[Entry],
                  services: Services | None = None) -> None:
         self._uow_factory = uow_factory
@@ -212,159 +204,6 @@ class Engine:
                             reprompt=False)
             return Next.stay(self.refusal(exc))
 
-    async def _guarded(self, ctx: Ctx, step: Callable[[], Any]) -> Any:
-        """Run a step in a savepoint: a DomainError undoes its writes and its flow data."""
-        savepoint = await ctx.uow.savepoint()
-        snapshot, emitted = copy_json(ctx.data), len(ctx.uow.events)
-        try:
-            result = await step()
-        except DomainError:
-            await savepoint.rollback()
-            del ctx.uow.events[emitted:]  # facts of the undone writes never happened
-            ctx.data.clear()
-            ctx.data.update(snapshot)
-            raise
-        await savepoint.commit()
-        return result
-
-    # --- carrying a decision out -------------------------------------------------------
-
-    async def apply(self, ctx: Ctx, conv: ChatState, nxt: Next) -> list[Outbound]:
-        """Move where a step chose, open what it asked for, and ask the next question."""
-        replies = list(nxt.replies)
-        returns = nxt.state is None and bool(ctx.data.get(RETURN_WHEN_DONE))
-        if nxt.discard:
-            replies.append(Reply(await self._discard(ctx, conv), kind="notice"))
-        if nxt.park:
-            self._put_aside(ctx, conv)
-        if nxt.state is None:
-            navigation.finish(conv, ctx, completed=not nxt.discard)
-        elif nxt.state:
-            if nxt.remember and conv.state:
-                conv.history = [*conv.history, conv.state]
-            conv.state = nxt.state
-        target = (nxt.start, nxt.start_data) if nxt.start else None
-        if nxt.follow and not target:
-            target = self.registry.deep_link(nxt.follow)
-        if target:
-            return replies + await self.start(ctx, conv, *target)
-        if returns and navigation.suspended(conv):
-            return replies + await self.apply(ctx, conv, navigation.resume(self.registry, ctx, conv))
-        if nxt.show_menu or (nxt.follow and nxt.state is None):
-            return [*replies, self.menu(ctx, conv)]
-        if nxt.state is None:
-            return _with_a_way_on(replies)
-        if not nxt.reprompt:
-            return replies
-        return replies + await self.prompt(ctx, conv)
-
-    async def start(self, ctx: Ctx, conv: ChatState, name: str,
-                    data: dict[str, Any] | None = None) -> list[Outbound]:
-        """Open entry `name` (after a registration check), parking a different open flow."""
-        entry = self.registry.get(name)
-        if entry is None:
-            return await self.apply(ctx, conv, navigation.stale())
-        if entry.needs_account and ctx.account is None:
-            return [Reply(_("Please register first — it takes a minute."),
-                          ((Button(_("Register"), go("registration")),),))]
-        found = whereabouts(self.registry, ctx, conv)
-        if conv.flow and conv.flow != name:
-            self._put_aside(ctx, conv)
-        ctx.whereabouts = replace(found, resumable=navigation.suspended(conv) is not None)
-        if isinstance(entry, OneStepCommand):
-            return await self._run_one_step(ctx, conv, entry, data)
-        assert isinstance(entry, Flow)
-        conv.flow, conv.state, conv.history = name, entry.first, []
-        ctx.data.clear()
-        ctx.data.update(data or {})
-        if entry.on_start:
-            try:
-                nxt = await self._guarded(ctx, lambda: entry.on_start(ctx))  # type: ignore[misc]
-            except DomainError as exc:
-                nxt = Next.end(self.refusal(exc))
-            if nxt is not None:
-                return await self.apply(ctx, conv, nxt)
-        return await self.prompt(ctx, conv)
-
-    async def _run_one_step(self, ctx: Ctx, conv: ChatState, entry: OneStepCommand,
-                            data: dict[str, Any] | None) -> list[Outbound]:
-        """Answer at once; an open flow was parked by `start`, so nothing is lost."""
-        ctx.data.clear()
-        ctx.data.update(data or {})
-        try:
-            nxt = await self._guarded(ctx, lambda: entry.run(ctx))
-        except DomainError as exc:
-            nxt = Next.end(self.refusal(exc))
-        ctx.data.clear()
-        return await self.apply(ctx, conv, nxt if nxt.state is None else replace(nxt, state=None))
-
-    async def prompt(self, ctx: Ctx, conv: ChatState) -> list[Outbound]:
-        """The current question with back and cancel buttons, or the menu outside any flow."""
-        state = self._state(conv)
-        if state is None:
-            navigation.end(conv, ctx)
-            return [self.menu(ctx, conv)]
-        key = conv.state or ""
-        try:
-            replies = await state.ask(ctx, key)
-        except DomainError as exc:
-            navigation.end(conv, ctx)
-            return [self.refusal(exc), self.menu(ctx, conv)]
-        return _with_navigation(replies, can_go_back=bool(conv.history) or state.in_progress(ctx, key))
-
-    async def _discard(self, ctx: Ctx, conv: ChatState) -> str:
-        """Undo what the flow saved, if it says how, and say truthfully what is left."""
-        entry = self.registry.get(conv.flow)
-        title = _(entry.title) if entry else _("that")
-        if entry is None or entry.on_discard is None:
-            return _("Cancelled {title}. Nothing from it was saved.", title=title)
-        try:
-            truth = await self._guarded(ctx, lambda: entry.on_discard(ctx))  # type: ignore[misc]
-        except DomainError as exc:
-            truth = str(exc)
-        return _("Cancelled {title}. {what_is_left}", title=title, what_is_left=truth)
-
-    def menu(self, ctx: Ctx, conv: ChatState) -> Reply:
-        return main_menu(self.registry, ctx, navigation.suspended_title(self.registry, conv))
-
-    def refusal(self, exc: DomainError) -> Reply:
-        """A broken rule as a polite message, with the follow-ups core offered."""
-        buttons = tuple((action_button(action),) for action in exc.actions)
-        return Reply(str(exc), buttons, kind="error")
-
-    def _put_aside(self, ctx: Ctx, conv: ChatState) -> None:
-        """Park the open flow; a detour that does not park just ends, keeping the parked one."""
-        entry = self.registry.get(conv.flow)
-        if entry is not None and not entry.parks:
-            navigation.end(conv, ctx)
-        else:
-            navigation.suspend(conv, ctx)
-
-    # --- support from anywhere -----------------------------------------------------------
-
-    def _support_on_errors(self, ctx: Ctx, conv: ChatState, before: tuple[str | None, str | None],
-                           replies: list[Outbound]) -> list[Outbound]:
-        """Error replies get a Support button; where the error happened is kept for it (the
-        step still open, else the one the message was sent from)."""
-        errors = [r for r in replies if isinstance(r, Reply) and r.kind == "error"]
-        entry = self.registry.get(conv.flow or before[0])
-        if not errors or (entry is not None and not entry.support_on_errors):
-            return replies
-        remember_error(self.registry, ctx, conv, before, errors[-1].text)
-        return self._offer_support(replies, SUPPORT_HERE)
-
-    def _offer_support(self, replies: list[Outbound], action: Action) -> list[Outbound]:
-        """A “🆘 Support” row under each error reply, where a flow carries out support."""
-        if self.registry.target(action.intent.value, action.arg) is None:
-            return replies
-        row = (action_button(action),)
-        return [replace(r, buttons=(*r.buttons, row))
-                if isinstance(r, Reply) and r.kind == "error" else r for r in replies]
-
-    def _state(self, conv: ChatState) -> Any:
-        flow = self.registry.flow(conv.flow)
-        return flow.states.get(conv.state or "") if flow else None
-
 
 # --- helpers ----------------------------------------------------------------------------
 
@@ -379,30 +218,6 @@ def _keep_language(conv: ChatState, ctx: Ctx, before: str) -> None:
     """Remember a language chosen in this turn (a step set `ctx.env.language`) on the chat."""
     if ctx.env.language and ctx.env.language != before:
         conv.data = {**(conv.data or {}), LANGUAGE: ctx.env.language}
-
-
-def _with_a_way_on(replies: list[Outbound]) -> list[Outbound]:
-    """A flow that ended without the menu still leaves a button to go on with: no dead ends."""
-    if any(getattr(r, "buttons", ()) for r in replies):
-        return replies
-    for index in range(len(replies) - 1, -1, -1):
-        last = replies[index]
-        if isinstance(last, Reply):
-            replies[index] = replace(last, buttons=((Button(_("☰ Main menu"), "@menu"),),))
-            return replies
-    return [*replies, Reply(_("What next?"), ((Button(_("☰ Main menu"), "@menu"),),))]
-
-
-def _with_navigation(replies: list[Outbound], can_go_back: bool) -> list[Outbound]:
-    for index in range(len(replies) - 1, -1, -1):
-        last = replies[index]
-        if isinstance(last, Reply):
-            nav = [Button(_("◀ Back"), navigation.BACK)] if can_go_back else []
-            nav.append(Button(_("✖ Cancel"), navigation.CANCEL))
-            replies[index] = replace(last, buttons=(*last.buttons, tuple(nav)))
-            break
-    return replies
-
 
 def _stamp(replies: list[Outbound], token: str) -> list[Outbound]:
     """Prefix flow buttons with the prompt token so a press on an old message is recognised."""

@@ -13,7 +13,7 @@ from core.actions import Action
 from core.i18n import _
 
 if TYPE_CHECKING:
-    from core.notifications.dispatcher import Attachment
+    from core.notifications.delivery import Attachment
 
 CALLBACK_DATA_LIMIT = 64  # Telegram's limit for callback_data, in bytes
 

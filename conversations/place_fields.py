@@ -1,13 +1,14 @@
-"""Where someone or something is: a place from the gazetteer, typed (a clear typo corrected and
-said so, an unclear one or a name shared by several places offered as buttons) or shared as a
-location (turned into the nearest named place)."""
+"""Where someone or something is: a location shared or a place name typed (`LocationField`); a
+place from the gazetteer, typed (a clear typo corrected and said so, an unclear one or a name
+shared by several places offered as buttons) or shared as a location (turned into the nearest
+named place)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
-from conversations.fields import Also, FieldError, LocationField, Raw, text_of
+from conversations.fields import Also, Field, FieldError, Raw, text_of
 from conversations.messages import Choice, Inbound, Location
 from core.catalog import gazetteer
 from core.i18n import _, present
@@ -15,6 +16,35 @@ from core.i18n.countries import country_name
 from core.text import fold
 
 KEEP_TYPED = "="  # a suggestion's value that keeps the text as typed
+
+
+@dataclass
+class LocationField(Field):
+    """A shared location, or a place name typed as text."""
+
+    kind: ClassVar[str] = "location"
+
+    def parse(self, msg: Inbound) -> dict[str, Any]:
+        if isinstance(msg, Location):
+            if not (-90 <= msg.latitude <= 90 and -180 <= msg.longitude <= 180):
+                raise FieldError(_("That location is off the map."))
+            return {"lat": msg.latitude, "lon": msg.longitude}
+        return self.parse_raw(text_of(msg, self.label))
+
+    def parse_raw(self, raw: Raw) -> dict[str, Any]:
+        text = self._require(raw)
+        if len(text) > 120:
+            raise FieldError(_("{label} can be at most {n} characters.", label=_(self.label), n=120))
+        if not any(ch.isalpha() for ch in text):
+            raise FieldError(_("{label}: type a place name, like Riga.", label=_(self.label)))
+        return {"city": text}
+
+    def display(self, value: Any) -> str:
+        if not value:
+            return "—"
+        if "city" in value:
+            return str(value["city"])
+        return present.coordinates(value["lat"], value["lon"])
 
 
 @dataclass

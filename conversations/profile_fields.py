@@ -5,14 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
-from conversations.fields import (
-    ChoiceField,
-    EmailField,
-    FieldError,
-    MultiChoiceField,
-    Raw,
-    TextField,
-)
+from conversations.fields import ChoiceField, EmailField, FieldError, MultiChoiceField, Raw, TextField
 from conversations.messages import FieldSpec
 from conversations.place_fields import CityField
 from core.accounts.model import (

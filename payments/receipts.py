@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from core.notifications.dispatcher import Attachment, Resolver
+from core.notifications.delivery import Attachment, Resolver
 from core.storage.uow import UnitOfWork
 from payments import invoices, numbering
 

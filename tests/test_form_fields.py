@@ -6,17 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from conversations.fields import (
-    ChoiceField,
-    DateTimeField,
-    DecimalField,
-    FieldError,
-    FileField,
-    IntegerField,
-    MultiChoiceField,
-    TextField,
-)
+from conversations.fields import ChoiceField, FieldError, FileField, MultiChoiceField, TextField
 from conversations.messages import FileUpload, Text
+from conversations.number_and_date_fields import DateTimeField, DecimalField, IntegerField
 from conversations.profile_fields import QuietHoursField, TimezoneField
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from conversations.engine import Engine
-from conversations.fields import Also, ChoiceField, DecimalField, TextField
+from conversations.fields import Also, ChoiceField, TextField
 from conversations.flow import Flow, FormState, Next
 from conversations.forms import Form, Rule
 from conversations.messages import Choice, Command, Envelope, FormSubmission, Reply, Text
+from conversations.number_and_date_fields import DecimalField
 
 DONE: dict = {}
 

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from core.accounts import service as accounts
 from core.actions import Action, Intent
-from core.notifications.dispatcher import Attachment, OutboxDispatcher
+from core.notifications.delivery import Attachment
+from core.notifications.dispatcher import OutboxDispatcher
 from core.notifications.outbox import notify
 from core.notifications.quiet_hours import quiet_until
 from core.notifications.ratelimit import Rate, SendLimiter

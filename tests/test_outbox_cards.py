@@ -15,7 +15,9 @@ from sqlalchemy import func, select
 
 from core.actions import Action, Intent, about, abouts
 from core.notifications import cards
-from core.notifications.dispatcher import Attachment, OutboxDispatcher, RetryLater
+from core.notifications.cards import RetryLater
+from core.notifications.delivery import Attachment
+from core.notifications.dispatcher import OutboxDispatcher
 from core.notifications.outbox import rewrite_card
 from core.notifications.ratelimit import Rate, SendLimiter
 from core.notifications.tables import OutboxMessage

@@ -13,8 +13,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from core.notifications.dispatcher import LEASE, RECONNECT_GRACE, Attachment, OutboxDispatcher, RetryLater
+from core.notifications.cards import RetryLater
+from core.notifications.delivery import Attachment
+from core.notifications.dispatcher import LEASE, OutboxDispatcher
 from core.notifications.ratelimit import Rate, SendLimiter
+from core.notifications.settling import RECONNECT_GRACE
 from core.notifications.tables import OutboxMessage
 from core.storage.database import create_engine, session_factory
 

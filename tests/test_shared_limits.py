@@ -20,7 +20,8 @@ import pytest
 from config.container import build
 from config.limits_wiring import bot_identities
 from config.settings import Settings
-from core.notifications.dispatcher import Attachment, OutboxDispatcher
+from core.notifications.delivery import Attachment
+from core.notifications.dispatcher import OutboxDispatcher
 from core.notifications.ratelimit import Rate, SendLimiter
 from core.notifications.shared_limits import RedisSendLimiter
 from core.notifications.tables import OutboxMessage

@@ -9,7 +9,7 @@ import io
 from sqlalchemy import select
 
 from bots.terminal import TerminalChat
-from core.notifications.dispatcher import Attachment
+from core.notifications.delivery import Attachment
 from core.notifications.outbox import notify
 from core.notifications.tables import OutboxMessage
 from tests.support.accounts import registered

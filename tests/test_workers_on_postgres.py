@@ -29,7 +29,8 @@ from core.catalog import lifecycle
 from core.catalog.query import SearchQuery
 from core.consulting.profiles.directory import DirectoryQuery
 from core.money.model import Money
-from core.notifications.dispatcher import Attachment, OutboxDispatcher
+from core.notifications.delivery import Attachment
+from core.notifications.dispatcher import OutboxDispatcher
 from core.notifications.ratelimit import SendLimiter
 from core.storage import change_feed
 from core.storage.tables import ProcessedUpdate

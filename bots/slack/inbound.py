@@ -141,3 +141,20 @@ def is_id(value: object) -> bool:
     """A Slack id as Slack sends one: a short non-empty string of printable characters."""
     return (isinstance(value, str) and 0 < len(value) <= 255 and value.isprintable()
             and bool(value.strip()))
+
+
+MALFORMED = (KeyError, IndexError, TypeError, ValueError, AttributeError)
+
+
+def _text(value: object) -> str:
+    """A Slack id or string field, whatever JSON type it arrived as."""
+    return "" if value is None or isinstance(value, dict | list) else str(value)
+
+
+def _who(body: dict[str, Any]) -> tuple[str, str]:
+    """(team id, user id) of an interaction; KeyError when there is no user."""
+    user = body["user"]
+    team = user.get("team_id") or (body.get("team") or {}).get("id", "")
+    if not user.get("id"):
+        raise KeyError("user")
+    return _text(team), _text(user["id"])

@@ -13,7 +13,8 @@ from bots.slack import blocks
 from bots.slack.live import LiveMessages, Shown, without_buttons
 from conversations.messages import FileReply, file_reply, notification_reply
 from core.notifications import cards
-from core.notifications.dispatcher import Attachment, RetryLater
+from core.notifications.cards import RetryLater
+from core.notifications.delivery import Attachment
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker

@@ -22,7 +22,8 @@ from bots.telegram.render import (
 )
 from conversations.messages import file_reply, notification_reply
 from core.notifications import cards
-from core.notifications.dispatcher import Attachment, RetryLater
+from core.notifications.cards import RetryLater
+from core.notifications.delivery import Attachment
 
 
 class TelegramSender:

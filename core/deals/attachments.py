@@ -13,7 +13,7 @@ from core.deals.terms.tables import DealTerms
 from core.deals.threads import service as threads
 from core.errors import NotFound
 from core.i18n import _
-from core.notifications.dispatcher import Attachment, Resolver
+from core.notifications.delivery import Attachment, Resolver
 from core.storage.uow import UnitOfWork
 
 

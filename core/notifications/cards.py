@@ -5,7 +5,7 @@ it sent (Slack `chat.update`, Telegram `editMessageReplyMarkup`); its words stay
 
 Each card is retired once, whatever the number of workers: the row's `sent_ref` is cleared by a
 conditional update before the channel is asked to edit, and a chat's rows are delivered in
-order (core.notifications.dispatcher), so the newest card is the one left with buttons. A
+order (core.notifications.claiming), so the newest card is the one left with buttons. A
 channel that retires a card itself `release`s it first, so nothing is retired twice; one that
 shows an answer in a card's place says so (`reshown`), so the card is retired as it is shown
 now, not reverted to the notice's words.

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from core.notifications.dispatcher import Attachment
+from core.notifications.delivery import Attachment
 
 log = logging.getLogger("agora.email")
 # An outbox payload's email text; the composition root gives one that lists its actions as

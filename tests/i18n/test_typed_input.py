@@ -10,9 +10,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from conversations.fields import DecimalField, FieldError, IntegerField
+from conversations.fields import FieldError
 from conversations.flows.consulting.booking_fields import TimeField
 from conversations.flows.market.listing_fields import DateField, PriceField, QuantityField
+from conversations.number_and_date_fields import DecimalField, IntegerField
 from core.catalog.tables import Listing
 from core.i18n.typed import Ambiguous, Unreadable, date_example, read_date, read_number
 from core.money.reading import reading

@@ -28,7 +28,8 @@ from core.deals.terms.pdf import render_terms
 from core.i18n import current_language, translations
 from core.money.model import READER_LOCALE, Money
 from core.money.reading import reading
-from core.notifications.dispatcher import Attachment, OutboxDispatcher
+from core.notifications.delivery import Attachment
+from core.notifications.dispatcher import OutboxDispatcher
 from core.notifications.outbox import notify
 from payments.tables import Invoice
 from tests.payments.helpers import BUYER

@@ -16,7 +16,7 @@ from bots.terminal import TerminalChat
 from config.settings import Settings
 from core.accounts.tables import Account
 from core.money.model import Money
-from core.notifications.dispatcher import Attachment
+from core.notifications.delivery import Attachment
 from core.notifications.outbox import notify
 from payments import invoices
 from payments.tables import Invoice

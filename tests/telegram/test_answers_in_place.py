@@ -14,7 +14,7 @@ from bots.telegram.render import list_rows, list_text
 from bots.telegram.sender import TelegramSender
 from conversations.messages import Button, FileReply, ListItem, ListPage, Reply
 from core.actions import Action, Intent, payload_rows
-from core.notifications.dispatcher import Attachment
+from core.notifications.delivery import Attachment
 from tests.telegram.test_startup_and_outbox import a_telegram_account
 
 NOT_MODIFIED = ("Bad Request: message is not modified: specified new message content and reply "

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from core.actions import Action, Intent
 from core.money.model import Money
-from core.notifications.dispatcher import Attachment
+from core.notifications.delivery import Attachment
 from core.notifications.outbox import notify
 from payments.tables import Invoice
 from tests.payments.helpers import BUYER

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from conversations.engine import RETURN_WHEN_DONE
 from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
 from conversations.messages import Button, Choice, Inbound, Outbound, Reply, Text
+from conversations.next_steps import RETURN_WHEN_DONE
 from core.accounts import member as members
 from core.i18n import LANGUAGES, N_, Visitor, _, current_language
 from core.money.reading import read_for

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from conversations.fields import ChatField, DecimalField, MultiChoiceField, TextField
+from conversations.fields import ChatField, MultiChoiceField, TextField
 from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
 from conversations.flows import deal_billing
 from conversations.flows.loyalty.loyalty import TELEGRAM
@@ -28,6 +28,7 @@ from conversations.messages import (
     go,
     rows,
 )
+from conversations.number_and_date_fields import DecimalField
 from core.actions import Intent
 from core.clock import local_time
 from core.companies import approvals_chat, rules

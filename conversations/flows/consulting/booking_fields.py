@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_time
 from dateutil import parser as dateparser
 
-from conversations.fields import Field, FieldError, Raw, typed_day
+from conversations.fields import Field, FieldError, Raw
 from conversations.forms import Form
+from conversations.number_and_date_fields import typed_day
 from core.i18n import N_, READER_LOCALE, _
 from core.i18n.typed import Ambiguous, date_example, read_date
 

@@ -10,21 +10,12 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from conversations.fields import (
-    READER_LOCALE,
-    ChoiceField,
-    DecimalField,
-    Field,
-    FieldError,
-    MultiChoiceField,
-    Raw,
-    TextField,
-    typed_day,
-)
+from conversations.fields import ChoiceField, Field, FieldError, MultiChoiceField, Raw, TextField
 from conversations.forms import Form
+from conversations.number_and_date_fields import DecimalField, typed_day
 from core.consulting.profiles.service import BOUND_LABELS, BOUNDS
 from core.consulting.profiles.taxonomy import CATEGORIES, WEEKDAYS, language_code, language_name
-from core.i18n import N_, _, current_language
+from core.i18n import N_, READER_LOCALE, _, current_language
 from core.i18n.typed import read_weekday, weekday_names, written_date
 
 _TIME = r"(\d{1,2})(?::(\d{2}))?"

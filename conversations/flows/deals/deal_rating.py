@@ -7,11 +7,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from conversations.fields import ChoiceField, DecimalField, Field, TextField
+from conversations.fields import ChoiceField, Field, TextField
 from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
 from conversations.flows.opening import STARS, quote_allowed, quote_field
 from conversations.forms import Form
 from conversations.messages import Choice, Inbound, ListItem, ListPage, Outbound, Reply, Text, go, rows
+from conversations.number_and_date_fields import DecimalField
 from core.actions import Intent
 from core.deals import views as deal_views
 from core.deals.after_sale import service as after_sale

@@ -7,13 +7,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from conversations.fields import ChoiceField, DecimalField, Field, TextField
+from conversations.fields import ChoiceField, Field, TextField
 from conversations.flow import Ask, Ctx, Flow, FormState, Next
 from conversations.flows import deal_billing
 from conversations.flows.deals import offer_fields
 from conversations.flows.market.listing_fields import AmountOfField, DateField
 from conversations.forms import Form
 from conversations.messages import Button, Choice, FileReply, Inbound, Outbound, Reply, go, rows
+from conversations.number_and_date_fields import DecimalField
 from core.actions import Intent
 from core.deals import deals, pay_terms, sale_vat
 from core.deals import views as deal_views

@@ -9,17 +9,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from conversations.fields import (
-    ChoiceField,
-    DecimalField,
-    Field,
-    FieldError,
-    IntegerField,
-    Raw,
-    TextField,
-)
+from conversations.fields import ChoiceField, Field, FieldError, Raw, TextField
 from conversations.flows.market.listing_fields import AmountOfField, DateField
 from conversations.forms import Form, Rule
+from conversations.number_and_date_fields import DecimalField, IntegerField
 from core.catalog.listing_card import ListingCard
 from core.deals.call_offs import EVERY, MOST
 from core.deals.offers.service import Terms, listed_delivery

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from conversations import form_runner
-from conversations.fields import ChoiceField, DecimalField, MultiChoiceField, TextField
+from conversations.fields import ChoiceField, MultiChoiceField, TextField
 from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
 from conversations.flows.deals import offer_fields as of
 from conversations.flows.market.listing_fields import DateField, PriceField, QuantityField, type_field
@@ -25,6 +25,7 @@ from conversations.messages import (
     action_button,
     rows,
 )
+from conversations.number_and_date_fields import DecimalField
 from core.actions import Action, Intent
 from core.catalog.taxonomy import CERTIFICATIONS, UNITS, product
 from core.clock import local_time

@@ -8,20 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from conversations.fields import (
-    Also,
-    ChoiceField,
-    DecimalField,
-    Field,
-    FieldError,
-    IntegerField,
-    MultiChoiceField,
-    Raw,
-    TextField,
-    typed_day,
-)
+from conversations.fields import Also, ChoiceField, Field, FieldError, MultiChoiceField, Raw, TextField
 from conversations.forms import Form, Rule
 from conversations.messages import Inbound
+from conversations.number_and_date_fields import DecimalField, IntegerField, typed_day
 from conversations.place_fields import CityField
 from core.accounts.model import CURRENCIES
 from core.catalog.rules import SPEC_RANGES

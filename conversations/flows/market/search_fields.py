@@ -6,9 +6,10 @@ from dataclasses import replace as changed
 from decimal import Decimal
 from typing import Any
 
-from conversations.fields import ChoiceField, DecimalField, Field, TextField
+from conversations.fields import ChoiceField, Field, TextField
 from conversations.flows.market.listing_fields import AmountOfField
 from conversations.forms import Form
+from conversations.number_and_date_fields import DecimalField
 from conversations.place_fields import CityField
 from conversations.profile_fields import country_field
 from core.accounts.model import CURRENCIES

@@ -8,9 +8,10 @@ from decimal import Decimal
 
 from stdnum import iban as iban_numbers
 
-from conversations.fields import DecimalField, FieldError
+from conversations.fields import FieldError
 from conversations.flow import Ask, Ctx, Flow, Next
 from conversations.messages import Button, Choice, Inbound, Outbound, Reply, Text
+from conversations.number_and_date_fields import DecimalField
 from core.actions import Intent
 from core.clock import local_time
 from core.errors import Conflict, DomainError, NotFound

@@ -15,7 +15,7 @@ from core.consulting.calendars.port import AGORAS_OWN
 from core.consulting.tables import Booking
 from core.errors import Conflict, NotFound
 from core.i18n import _
-from core.notifications.dispatcher import Attachment, Resolver
+from core.notifications.delivery import Attachment, Resolver
 from core.storage.uow import UnitOfWork
 
 KIND = "booking-invite"

@@ -23,7 +23,7 @@ from core.consulting.calendars.tables import ConnectedCalendar
 from core.consulting.events import BookingMoved, CalendarReady
 from core.consulting.tables import Booking
 from core.money.reading import reading
-from core.notifications.dispatcher import Attachment
+from core.notifications.delivery import Attachment
 from core.notifications.outbox import to_machine
 from core.sealed import Unsealable
 from core.storage.uow import UnitOfWork

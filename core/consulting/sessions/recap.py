@@ -19,7 +19,7 @@ from core.consulting.sessions.tables import ConsultSession, SessionMessage
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.i18n import N_, _, present
 from core.money.model import Money
-from core.notifications.dispatcher import Attachment, Resolver
+from core.notifications.delivery import Attachment, Resolver
 from core.storage.uow import UnitOfWork
 
 MAX_NOTES = 20_000
