@@ -50,6 +50,7 @@ from core.deals.after_sale import service as after_sale
 from core.deals.offers import service as offers
 from core.deals.requests import auctions, bid_deposits
 from core.deals.requests import questions as request_questions
+from core.deals.requests import quotes as request_quotes
 from core.deals.requests import service as supply_requests
 from core.deals.tables import Deal
 from core.deals.terms import service as terms
@@ -327,8 +328,8 @@ async def test_every_face_of_a_request_for_quotes_reads_in_the_readers_language(
     quotes = {}
     for seller, price in ((aivar, "21.75"), (birute, "22.25")):
         async with app.uow() as uow:
-            listing = await supply_requests.listing_for(uow, request_id, seller)
-            quotes[seller] = (await supply_requests.quote(
+            listing = await request_quotes.listing_for(uow, request_id, seller)
+            quotes[seller] = (await request_quotes.quote(
                 uow, request_id, seller, listing.id, chips_at("1250.5", price, place))).id
             await uow.commit()
     async with app.uow() as uow:

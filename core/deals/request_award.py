@@ -2,7 +2,7 @@
 (core.deals.offers.service): the request's row is held by a conditional update, so of two awards at once
 the second sees the first; the awarded quantity never exceeds what was asked, and a request
 fully awarded stops taking quotes. (Below `offers`, which calls it; the service that makes
-quotes is core.deals.requests.service.)"""
+quotes is core.deals.requests.quotes.)"""
 
 from __future__ import annotations
 

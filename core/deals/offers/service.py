@@ -153,7 +153,7 @@ async def make_offer(uow: UnitOfWork, listing_id: int, buyer_id: int, terms: Ter
 async def quote(uow: UnitOfWork, listing_id: int, seller_id: int, buyer_id: int,
                 terms: Terms, request_id: int | None = None) -> Offer:
     """The seller's offer to a buyer who asked for a quote (in their thread on the listing, or
-    by a request for supply: core.deals.requests.service checks it first)."""
+    by a request for supply: core.deals.requests.quotes checks it first)."""
     listing = await _listing(uow, listing_id)
     if listing.seller_id != seller_id:
         raise NotFound(_("That listing doesn't exist."))
