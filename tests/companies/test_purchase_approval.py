@@ -16,7 +16,7 @@ from core.companies.tables import CompanyAudit
 from core.deals import company_deals, deals
 from core.deals.approvals import service as approvals
 from core.deals.offers import service as offers
-from core.deals.offers.service import Terms
+from core.deals.offers.facts import Terms
 from core.deals.tables import Deal, Offer, PurchaseRequest
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.money.model import Money

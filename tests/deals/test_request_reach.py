@@ -13,7 +13,7 @@ from core.catalog import lifecycle, listings, media
 from core.catalog.alerts import save_search
 from core.catalog.media import FileStore
 from core.catalog.query import SearchQuery
-from core.deals.offers.service import Terms
+from core.deals.offers.facts import Terms
 from core.deals.requests import auctions
 from core.deals.requests import quotes as request_quotes
 from core.deals.requests import reach as request_reach

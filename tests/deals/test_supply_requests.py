@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from core.deals import deals
 from core.deals.offers import service as offers
-from core.deals.offers.service import Terms
+from core.deals.offers.facts import Terms
 from core.deals.requests import quotes as request_quotes
 from core.deals.requests import service as supply_requests
 from core.deals.requests.tables import RequestInvite

@@ -25,7 +25,7 @@ from core.deals import call_offs, cards, contract_card, on_terms
 from core.deals.approvals import service as approvals
 from core.deals.approvals.service import Placed
 from core.deals.offers import service as offers
-from core.deals.offers.service import payment_words
+from core.deals.offers.facts import payment_words
 from core.deals.requests import quotes as request_quotes
 from core.deals.rules import contract_total, line_total
 from core.deals.threads import service as threads

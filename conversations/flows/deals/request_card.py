@@ -21,7 +21,7 @@ from core.actions import Intent
 from core.catalog.taxonomy import CERTIFICATIONS, UNITS, product
 from core.clock import local_time
 from core.deals import cards
-from core.deals.offers.service import payment_words
+from core.deals.offers.facts import payment_words
 from core.deals.request_rules import RequestState
 from core.deals.requests import auction_rules, auctions
 from core.deals.requests import quotes as request_quotes

@@ -24,7 +24,7 @@ from core.deals.events import (
 from core.deals.facts import DealFacts
 from core.deals.notices import contracts as contract_notices
 from core.deals.notices import details as notice_details
-from core.deals.offers.service import REQUEST_AWARDED
+from core.deals.offers.agreement import REQUEST_AWARDED
 from core.deals.request_rules import RequestState
 from core.deals.requests.service import CLOSED_BY_BUYER
 from core.deals.tables import Deal, Dispute, Offer, Shipment, SupplyRequest

@@ -25,7 +25,7 @@ from core.clock import local_time
 from core.deals import request_award
 from core.deals.events import BiddingClosed, BidPlaced
 from core.deals.offers import service as offers
-from core.deals.offers.service import Terms
+from core.deals.offers.facts import Terms
 from core.deals.request_rules import RequestState
 from core.deals.requests import auction_rules, bid_deposits, price_records
 from core.deals.requests import quotes as request_quotes

@@ -17,7 +17,7 @@ from core.catalog.tables import Listing, ListingMedia, SellerStats
 from core.catalog.taxonomy import UNITS, price_per_mwh_minor, product
 from core.deals import request_award, request_rules, rules
 from core.deals.offers import service as offers
-from core.deals.offers.service import Terms
+from core.deals.offers.facts import Terms
 from core.deals.request_rules import RequestState
 from core.deals.requests import auction_rules
 from core.deals.requests.service import get

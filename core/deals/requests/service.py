@@ -23,8 +23,8 @@ from core.catalog.rules import ListingState
 from core.catalog.tables import Listing
 from core.deals import on_terms, request_award, request_rules, rules
 from core.deals.events import RequestPosted
-from core.deals.offers import service as offers
 from core.deals.offers import spending
+from core.deals.offers.rounds import decline_open_quotes
 from core.deals.request_rules import RequestState
 from core.deals.requests import auction_rules
 from core.deals.requests.reach import matching_sellers
@@ -248,7 +248,7 @@ async def close(uow: UnitOfWork, request_id: int, buyer_id: int) -> RequestView:
                          "told; to stop it, ask support."))
     request = await request_award.held(uow, request_id)
     request.status = RequestState.CLOSED
-    await offers.decline_open_quotes(uow, request_id, CLOSED_BY_BUYER)
+    await decline_open_quotes(uow, request_id, CLOSED_BY_BUYER)
     return request_view(request)
 
 
