@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from core.companies.billing import give
-from core.companies.service import seat_of
+from core.companies.seats import seat_of
 from core.deals import deals, on_terms, pay_terms
 from core.deals.after_sale import service as after_sale
 from core.deals.offers import service as offers

@@ -16,7 +16,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core.accounts.tables import Account
-from core.companies.service import audit, seat_of, with_role
+from core.companies.audit_trail import audit
+from core.companies.seats import seat_of, with_role
 from core.deals.events import PurchaseDecided, PurchaseHeld
 from core.deals.offers import service as offers
 from core.deals.offers import spending

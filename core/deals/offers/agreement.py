@@ -16,7 +16,7 @@ from core.catalog.events import ListingChanged
 from core.catalog.rules import ListingState
 from core.catalog.tables import Listing
 from core.companies.billing import parties_for
-from core.companies.service import seat_of
+from core.companies.seats import seat_of
 from core.deals import call_offs, on_terms, pay_terms, request_award, rules
 from core.deals.contracts import service as contracts
 from core.deals.events import DealAgreed
