@@ -12,7 +12,7 @@ from config.container import Container
 from core.deals import deals
 from core.deals.after_sale import service as after_sale
 from core.deals.offers import service as offers
-from core.deals.offers.service import Terms
+from core.deals.offers.facts import Terms
 from core.deals.terms import service as deal_terms
 from core.errors import Conflict
 from core.money.model import Money

@@ -8,7 +8,7 @@ from typing import Any
 from core import said as say
 from core.accounts.tables import Account
 from core.actions import Action, Intent
-from core.companies.service import with_role
+from core.companies.seats import with_role
 from core.companies.tables import Company
 from core.consulting.bookings.moves import booking_of
 from core.deals import deals

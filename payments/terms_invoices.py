@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 
 from core import said as say
 from core.actions import Action, ActionRows, Intent
-from core.companies.service import with_role
+from core.companies.seats import with_role
 from core.companies.tables import Company
 from core.deals import deals, pay_terms
 from core.deals.tables import Deal

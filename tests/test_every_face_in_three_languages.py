@@ -48,8 +48,10 @@ from core.consulting.sessions import service as sessions
 from core.deals import deals
 from core.deals.after_sale import service as after_sale
 from core.deals.offers import service as offers
+from core.deals.offers.facts import Terms
 from core.deals.requests import auctions, bid_deposits
 from core.deals.requests import questions as request_questions
+from core.deals.requests import quotes as request_quotes
 from core.deals.requests import service as supply_requests
 from core.deals.tables import Deal
 from core.deals.terms import service as terms
@@ -81,8 +83,8 @@ SELLER = dict(legal_name="Jānis Bērziņš SIA", street="Brīvības iela 1", po
               town="Rīga", country="LV", vat_id="LV40003521600")
 
 
-def terms_of(quantity: str, price: str) -> offers.Terms:
-    return offers.Terms(Decimal(quantity), Money.parse(price, "EUR"), "DAP", "Rīga")
+def terms_of(quantity: str, price: str) -> Terms:
+    return Terms(Decimal(quantity), Money.parse(price, "EUR"), "DAP", "Rīga")
 
 
 @cache
@@ -289,8 +291,8 @@ async def requesting_market(app, language: str, unit: str = "t"
     return buyer.id, [s.id for s in sellers], before
 
 
-def chips_at(quantity: str, price: str, place: str) -> offers.Terms:
-    return offers.Terms(Decimal(quantity), Money.parse(price, "EUR"), "DAP", place)
+def chips_at(quantity: str, price: str, place: str) -> Terms:
+    return Terms(Decimal(quantity), Money.parse(price, "EUR"), "DAP", place)
 
 
 async def read_by(app, language: str, who: int, before: int) -> tuple[list[str], list[str]]:
@@ -327,8 +329,8 @@ async def test_every_face_of_a_request_for_quotes_reads_in_the_readers_language(
     quotes = {}
     for seller, price in ((aivar, "21.75"), (birute, "22.25")):
         async with app.uow() as uow:
-            listing = await supply_requests.listing_for(uow, request_id, seller)
-            quotes[seller] = (await supply_requests.quote(
+            listing = await request_quotes.listing_for(uow, request_id, seller)
+            quotes[seller] = (await request_quotes.quote(
                 uow, request_id, seller, listing.id, chips_at("1250.5", price, place))).id
             await uow.commit()
     async with app.uow() as uow:

@@ -14,7 +14,7 @@ from conversations.profile_fields import country_field
 from core.accounts.billing import checked_rate
 from core.accounts.vat_ids import check_vat_id
 from core.companies import billing
-from core.companies.service import seat_of
+from core.companies.seats import seat_of
 from core.errors import DomainError
 from core.i18n import N_
 

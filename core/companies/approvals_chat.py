@@ -15,8 +15,9 @@ from types import SimpleNamespace
 from sqlalchemy import select
 
 from core.accounts.tables import Identity
+from core.companies.audit_trail import audit
 from core.companies.events import ApprovalsChatChosen
-from core.companies.service import CompanyView, audit, company_row, company_view, seat_may
+from core.companies.seats import CompanyView, company_row, company_view, seat_may
 from core.companies.tables import Company
 from core.errors import DomainError
 from core.i18n import _

@@ -7,7 +7,8 @@ from __future__ import annotations
 from core.accounts import billing as own
 from core.accounts.billing import Billing, Party
 from core.accounts.vat import VatTreatment, treatment
-from core.companies.service import audit, company_row, read_seats, seat_of
+from core.companies.audit_trail import audit
+from core.companies.seats import company_row, read_seats, seat_of
 from core.companies.tables import Company
 from core.errors import NotAllowed
 from core.i18n import _

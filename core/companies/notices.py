@@ -10,7 +10,8 @@ from core.accounts.tables import Account, Identity
 from core.actions import Action, Intent
 from core.companies.events import JoinRefused, JoinRequested, MemberJoined, TermsApproved
 from core.companies.rules import ROLE_LABELS
-from core.companies.service import with_role, workspace_company
+from core.companies.seats import with_role
+from core.companies.service import workspace_company
 from core.companies.tables import Company, CompanyMember
 from core.i18n import N_, _
 from core.money.model import Money

@@ -8,7 +8,7 @@ from core.consulting import booking_notices, events
 from core.consulting.bookings import calendar_out
 from core.consulting.bookings.notices import parties
 from core.consulting.packages import service as packages
-from core.consulting.sessions import link, notices, reviews
+from core.consulting.sessions import exchange_notices, link, notices, reviews
 from core.consulting.sessions.events import (
     CallLinkSet,
     RecapGranted,
@@ -38,11 +38,11 @@ def _sessions(bus: EventBus) -> None:
     bus.during_commit(SessionJoined, notices.on_joined)
     bus.during_commit(SessionMoved, notices.SESSIONS.on_moved)  # as declared
     bus.during_commit(SessionMoved, reviews.on_session_moved)
-    bus.during_commit(SessionMessagePosted, notices.on_message)
-    bus.during_commit(CallLinkSet, notices.on_call_link)
-    bus.during_commit(RecapGranted, notices.on_recap_granted)
-    bus.during_commit(SessionReviewed, notices.on_reviewed)
-    bus.during_commit(ReviewReplied, notices.on_replied)
+    bus.during_commit(SessionMessagePosted, exchange_notices.on_message)
+    bus.during_commit(CallLinkSet, exchange_notices.on_call_link)
+    bus.during_commit(RecapGranted, exchange_notices.on_recap_granted)
+    bus.during_commit(SessionReviewed, exchange_notices.on_reviewed)
+    bus.during_commit(ReviewReplied, exchange_notices.on_replied)
 
 
 def _bookings(bus: EventBus) -> None:

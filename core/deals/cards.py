@@ -23,8 +23,8 @@ from core.deals.facts import (
     offer_listing,
     quality_facts,
 )
-from core.deals.offers import service as offer_rules
-from core.deals.offers.service import OfferFacts, offer_facts
+from core.deals.offers.facts import OfferFacts, changes, offer_facts
+from core.deals.rules import PAYMENT_METHODS
 from core.deals.tables import Deal, Offer, QualityReport
 from core.i18n import N_, _, dates, present
 from core.money.model import Money, exponent
@@ -79,7 +79,7 @@ def offer_text(offer: Offer | OfferFacts, listing: Listing | OfferListing,
         lines.append(f"≈ {Money.parse(per_mwh, offer.currency)}/MWh")
     lines.append(_("Delivery: {delivery}", delivery=delivery_text(
         offer.incoterm, offer.place, offer.delivery_from, offer.delivery_to)))
-    method = offer_rules.PAYMENT_METHODS.get(offer.payment_method)
+    method = PAYMENT_METHODS.get(offer.payment_method)
     lines.append(_("Payment: {payment}", payment=_(method) if method else "—"))
     if offer.call_offs:
         lines.append(_("📑 Deliver in call-offs: {schedule}, {quantity} and {amount} in all",
@@ -87,7 +87,7 @@ def offer_text(offer: Offer | OfferFacts, listing: Listing | OfferListing,
                        quantity=present.quantity(offer.contract_quantity, listing.unit),
                        amount=Money(amount.amount * offer.call_offs, offer.currency)))
     if previous is not None:
-        changed = offer_rules.changes(previous.terms, offer.terms)
+        changed = changes(previous.terms, offer.terms)
         lines.append(_("Changed since the last round: {changes}", changes=", ".join(
             _(CHANGE_LABELS[c]) for c in changed) or _("nothing")))
     if offer.status == OfferState.OPEN:

@@ -10,7 +10,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from core.accounts.tables import Account
 from core.catalog.tables import Listing
-from core.companies.service import Seat, seat_of
+from core.companies.seats import Seat, seat_of
 from core.deals.rules import line_total
 from core.deals.tables import Deal, PurchaseRequest
 from core.money.model import Money

@@ -15,7 +15,7 @@ from core.deals import call_offs
 from core.deals.cards import quantity
 from core.deals.contracts import service as contracts
 from core.deals.deals import total
-from core.deals.offers.service import Terms, terms_of_offer
+from core.deals.offers.facts import Terms, terms_of_offer
 from core.i18n import N_, _, n_, present
 from core.process.deals import BUYER, CONTRACT_STATES, SELLER, STATE_LABELS, ContractState
 

@@ -9,8 +9,9 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from core.companies.audit_trail import audit
 from core.companies.events import TermsApproved
-from core.companies.service import audit, seat_of
+from core.companies.seats import seat_of
 from core.companies.tables import Company
 from core.deals import deals, pay_terms, rules
 from core.deals.tables import Deal

@@ -1,8 +1,8 @@
 """Awarding a quote on a request for supply, inside the acceptance that makes it a deal
-(core.deals.offers.service): the request's row is held by a conditional update, so of two awards at once
+(core.deals.offers.agreement): the request's row is held by a conditional update, so of two awards at once
 the second sees the first; the awarded quantity never exceeds what was asked, and a request
 fully awarded stops taking quotes. (Below `offers`, which calls it; the service that makes
-quotes is core.deals.requests.service.)"""
+quotes is core.deals.requests.quotes.)"""
 
 from __future__ import annotations
 

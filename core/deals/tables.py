@@ -103,7 +103,7 @@ class Offer(Base):
     call_offs: Mapped[int | None] = mapped_column(Integer)
     call_off_every: Mapped[str | None] = mapped_column(String(8))
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("offers.id"))
-    # A seller's quote on a buyer's request for supply (core.deals.requests.service).
+    # A seller's quote on a buyer's request for supply (core.deals.requests.quotes).
     request_id: Mapped[int | None] = mapped_column(ForeignKey("supply_requests.id"), index=True)
     reason: Mapped[str | None] = mapped_column(Text)
     expires_at: Mapped[datetime]

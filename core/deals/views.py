@@ -26,7 +26,7 @@ from core.deals.facts import (
     terms_facts,
 )
 from core.deals.offers import service as offers
-from core.deals.offers.service import OfferFacts, offer_facts
+from core.deals.offers.facts import OfferFacts, offer_facts
 from core.deals.ratings.tables import Rating
 from core.deals.tables import Deal, Dispute, Offer, QualityReport, Shipment
 from core.deals.terms import service as terms

@@ -31,7 +31,7 @@ from core.deals.events import (
     TermsChanged,
     ThreadReported,
 )
-from core.deals.notices import book, parties, terms
+from core.deals.notices import after_sale, book, negotiations, parties, terms
 from core.deals.requests import bid_deposits
 from core.deals.requests import notices as requests
 from core.events import EventBus
@@ -61,7 +61,7 @@ def _approvals(bus: EventBus) -> None:
 
 def _requests(bus: EventBus) -> None:
     """Offers made; requests for quotes posted, cancelled, bid on and asked about."""
-    bus.during_commit(OfferMade, parties.on_offer_made)
+    bus.during_commit(OfferMade, negotiations.on_offer_made)
     bus.during_commit(RequestPosted, requests.on_posted)
     bus.during_commit(RequestCancelled, requests.on_cancelled)
     bus.during_commit(BidPlaced, requests.on_bid)
@@ -72,13 +72,13 @@ def _requests(bus: EventBus) -> None:
 def _deals(bus: EventBus) -> None:
     """Offers closed and deals moved (as declared, by transition), and what the parties say."""
     bus.during_commit(OfferClosed, book.OFFERS.on_moved)
-    bus.during_commit(OfferClosed, parties.on_counter_closed)  # a request's quote
+    bus.during_commit(OfferClosed, negotiations.on_counter_closed)  # a request's quote
     bus.during_commit(DealAgreed, parties.on_deal_agreed)
     bus.during_commit(DealMoved, book.DEALS.on_moved)
-    bus.during_commit(MessagePosted, parties.on_message_posted)
-    bus.during_commit(ShipmentUpdated, parties.on_shipment_updated)
-    bus.during_commit(DisputeQuestion, parties.on_dispute_question)
-    bus.during_commit(DisputeDecided, parties.on_dispute_decided)
-    bus.during_commit(ThreadReported, parties.on_thread_reported)
+    bus.during_commit(MessagePosted, negotiations.on_message_posted)
+    bus.during_commit(ShipmentUpdated, after_sale.on_shipment_updated)
+    bus.during_commit(DisputeQuestion, after_sale.on_dispute_question)
+    bus.during_commit(DisputeDecided, after_sale.on_dispute_decided)
+    bus.during_commit(ThreadReported, negotiations.on_thread_reported)
     bus.during_commit(TermsChanged, parties.on_terms_changed)
     bus.during_commit(TermsAccepted, terms.on_terms_accepted)

@@ -138,7 +138,7 @@ DEAL_PROCESS = Process(
                    notices=DISPUTED),
         Transition("escalate-dispute", ("disputed",), "disputed", (SYSTEM,),
                    notices=(Notice(ADMINS, "dispute_escalated", "decide_dispute"),)),
-        # The decision itself, with its reasons, is told by DisputeDecided (core.deals.notices.parties).
+        # The decision itself, with its reasons, is told by DisputeDecided (core.deals.notices.after_sale).
         Transition("resolve-release", ("disputed",), "completed", (ADMIN,),
                    notices=entered("completed")),
         Transition("resolve-split", ("disputed",), "completed", (ADMIN,),

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import String, cast, literal, or_, select
 
-from core.consulting.sessions import notices as session_notices
+from core.consulting.sessions import exchange_notices as session_notices
 from core.consulting.sessions import recap
 from core.consulting.sessions import service as sessions
 from core.consulting.sessions.events import (

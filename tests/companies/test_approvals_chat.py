@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from core.accounts.tables import Account, Identity
 from core.companies import approvals_chat
-from core.companies import service as companies
+from core.companies import seats as company_seats
 from core.companies.tables import CompanyAudit
 from core.deals.approvals import service as approvals
 from core.errors import DomainError, NotAllowed
@@ -102,7 +102,7 @@ async def test_choosing_no_chat_sends_cards_by_dm_again(app):
     assert not [m for m in await _in_chat(app) if "Approval needed" in m["text"]]
     assert [p for p in await told(app, "alice") if "Approval needed" in p["text"]]
     async with app.uow() as uow:
-        seat = await companies.seat_of(uow, alice.id)
+        seat = await company_seats.seat_of(uow, alice.id)
         assert seat is not None and seat.company.approvals_chat is None
 
 

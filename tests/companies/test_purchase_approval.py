@@ -10,13 +10,14 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from core.companies import seats as company_seats
 from core.companies import service as companies
 from core.companies.billing import give, party_for
 from core.companies.tables import CompanyAudit
 from core.deals import company_deals, deals
 from core.deals.approvals import service as approvals
 from core.deals.offers import service as offers
-from core.deals.offers.service import Terms
+from core.deals.offers.facts import Terms
 from core.deals.tables import Deal, Offer, PurchaseRequest
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.money.model import Money
@@ -247,15 +248,15 @@ async def test_a_seat_read_earlier_in_a_transaction_follows_what_the_transaction
     a limit set or a member removed in the same transaction is in the next answer."""
     alice, anna = [await make_account(app, name, roles=("buyer",)) for name in ("alice", "anna")]
     async with app.uow() as uow:
-        assert await companies.seat_of(uow, alice.id) is None
+        assert await company_seats.seat_of(uow, alice.id) is None
         await companies.found(uow, alice.id, "Baltic Heat AS")
-        assert (await companies.seat_of(uow, alice.id)).company.name == "Baltic Heat AS"
+        assert (await company_seats.seat_of(uow, alice.id)).company.name == "Baltic Heat AS"
         code = await companies.invite(uow, alice.id, ["buyer"], None)
-        assert await companies.seat_of(uow, anna.id) is None
+        assert await company_seats.seat_of(uow, anna.id) is None
         await companies.join(uow, anna.id, code.code)
-        assert (await companies.seat_of(uow, anna.id)).limit is None
+        assert (await company_seats.seat_of(uow, anna.id)).limit is None
         await companies.set_limit(uow, alice.id, anna.id, Money.parse("500", "EUR"))
-        assert (await companies.seat_of(uow, anna.id)).limit == Money.parse("500", "EUR")
+        assert (await company_seats.seat_of(uow, anna.id)).limit == Money.parse("500", "EUR")
         await companies.remove(uow, alice.id, anna.id)
-        assert await companies.seat_of(uow, anna.id) is None
+        assert await company_seats.seat_of(uow, anna.id) is None
         await uow.commit()

@@ -14,7 +14,7 @@ from config.container import Container
 from core.deals import contract_due
 from core.deals.contracts.tables import Contract
 from core.deals.offers import service as offers
-from core.deals.offers.service import Terms
+from core.deals.offers.facts import Terms
 from core.deals.tables import Deal
 from core.deals.terms import service as deal_terms
 from core.money.model import Money

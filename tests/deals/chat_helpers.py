@@ -57,11 +57,12 @@ async def agreed_between(app: Container, listing_id: int, buyer_id: int, seller_
     from decimal import Decimal
 
     from core.deals.offers import service as offers
+    from core.deals.offers.facts import Terms
     from core.deals.terms import service as terms
     from core.money.model import Money
 
     async with app.uow() as uow:
-        offer = await offers.make_offer(uow, listing_id, buyer_id, offers.Terms(
+        offer = await offers.make_offer(uow, listing_id, buyer_id, Terms(
             Decimal(quantity), Money.parse(price, "EUR"), "EXW", "Riga port"))
         deal = await offers.accept(uow, offer.id, seller_id)
         version = await terms.current(uow, deal.id)

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from core.clock import FakeClock
 from core.deals.requests import auctions
 from core.deals.requests import desk as request_desk
+from core.deals.requests import quotes as request_quotes
 from core.deals.requests import service as supply_requests
 from core.deals.requests.tables import RequestBid
 from core.deals.tables import Deal, SupplyRequest
@@ -157,7 +158,7 @@ async def test_bids_are_for_invited_sellers_and_a_bidding_request_takes_no_quote
         await bid(app, dace, request_id, "20")  # the pellet seller was not asked
     with pytest.raises(Conflict, match="takes bids, not quotes"):
         async with app.uow() as uow:
-            await supply_requests.quote(uow, request_id, aivar.id, 1, chips("2000", "20"))
+            await request_quotes.quote(uow, request_id, aivar.id, 1, chips("2000", "20"))
     with pytest.raises(Conflict, match="closes at its deadline"):
         async with app.uow() as uow:
             await supply_requests.close(uow, request_id, hanna.id)

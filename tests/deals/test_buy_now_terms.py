@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from core.accounts.service import find_account
 from core.deals.offers import service as offers
+from core.deals.offers.facts import Terms
 from core.deals.tables import Deal, QualityReport
 from core.money.model import Money
 from tests.catalog.helpers import make_account, publish
@@ -24,7 +25,7 @@ async def _used_dap_leipzig_before(app, bob_name: str = "bob") -> None:
     async with app.uow() as uow:
         bob = await find_account(uow, "terminal", bob_name)
         assert bob is not None
-        await offers.make_offer(uow, other, bob.id, offers.Terms(
+        await offers.make_offer(uow, other, bob.id, Terms(
             Decimal(20), Money.parse("220", "EUR"), "DAP", "Leipzig"))
         await uow.commit()
 

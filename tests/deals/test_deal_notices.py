@@ -68,12 +68,13 @@ async def _agreed(app, listing_id: int) -> None:
     from decimal import Decimal
 
     from core.deals.offers import service as offers
+    from core.deals.offers.facts import Terms
     from core.money.model import Money
 
     async with app.uow() as uow:
         bob = await find_account(uow, "terminal", "bob")
         sam = await find_account(uow, "terminal", "sam")
-        offer = await offers.make_offer(uow, listing_id, bob.id, offers.Terms(
+        offer = await offers.make_offer(uow, listing_id, bob.id, Terms(
             Decimal("100"), Money.parse("220", "EUR"), "EXW", "Riga port"))
         await offers.accept(uow, offer.id, sam.id)
         await uow.commit()

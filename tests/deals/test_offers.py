@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from core.catalog.tables import Listing
 from core.deals.offers import service as offers
-from core.deals.offers.service import Terms
+from core.deals.offers.facts import Terms
 from core.deals.tables import Deal, Offer
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.money.model import Money

@@ -46,7 +46,7 @@ async def test_a_deal_journey_shows_one_money_format_and_the_preview_total_is_th
 async def test_escrow_names_only_the_payment_methods_the_provider_accepts(app):
     """The sandbox takes a (test) card and a (test) bank transfer, and the offer says so; a
     provider taking cards only never has a bank transfer promised."""
-    from core.deals.offers.service import payment_words
+    from core.deals.offers.facts import payment_words
 
     sam, bob, listing_id = await trading_pair(app)
     await bob.say(f"/view {listing_id}")

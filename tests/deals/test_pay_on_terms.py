@@ -15,10 +15,11 @@ import pytest
 from sqlalchemy import select
 
 from core.companies.billing import give
-from core.companies.service import seat_of
+from core.companies.seats import seat_of
 from core.deals import deals, on_terms, pay_terms
 from core.deals.after_sale import service as after_sale
 from core.deals.offers import service as offers
+from core.deals.offers.facts import Terms
 from core.deals.tables import Deal
 from core.deals.terms import service as deal_terms
 from core.errors import DomainError, NotAllowed
@@ -47,9 +48,9 @@ async def told_texts(app, who: int, containing: str = "") -> list[str]:
     return [text for text in plain if containing in text]
 
 
-def net30(quantity: str = "20", price: str = "200") -> offers.Terms:
+def net30(quantity: str = "20", price: str = "200") -> Terms:
     found = terms(quantity, price)
-    return offers.Terms(found.quantity, found.price, found.incoterm, found.place,
+    return Terms(found.quantity, found.price, found.incoterm, found.place,
                         payment_method="net30")
 
 
@@ -157,14 +158,14 @@ async def test_an_offer_on_terms_needs_an_approved_company_within_its_days_and_l
             await offers.make_offer(uow, listing_id, bob.id, net30())  # no company
         with pytest.raises(DomainError, match="up to 14 days"):
             await offers.make_offer(uow, listing_id, anna.id, net30())
-        first = await offers.make_offer(uow, listing_id, anna.id, offers.Terms(
+        first = await offers.make_offer(uow, listing_id, anna.id, Terms(
             **{**net30().__dict__, "payment_method": "net14"}))  # 4,000 of 5,000
         await offers.accept(uow, first.id, sam.id)
         await uow.commit()
     async with app.uow() as uow:
         assert await on_terms.methods_for(uow, anna.id) == ("net14",)
         with pytest.raises(DomainError, match=r"owes on terms to €8,000\.00, above its limit"):
-            await offers.make_offer(uow, listing_id, anna.id, offers.Terms(
+            await offers.make_offer(uow, listing_id, anna.id, Terms(
                 **{**net30().__dict__, "payment_method": "net14"}))
         await offers.make_offer(uow, listing_id, anna.id, terms("20", "200"))  # escrow: fine
 

@@ -13,8 +13,10 @@ from core.catalog import lifecycle, listings, media
 from core.catalog.alerts import save_search
 from core.catalog.media import FileStore
 from core.catalog.query import SearchQuery
-from core.deals.offers.service import Terms
+from core.deals.offers.facts import Terms
 from core.deals.requests import auctions
+from core.deals.requests import quotes as request_quotes
+from core.deals.requests import reach as request_reach
 from core.deals.requests import service as supply_requests
 from core.errors import DomainError, NotFound
 from core.money.model import Money
@@ -44,7 +46,7 @@ async def test_the_best_matched_come_first_and_alerts_count_only_for_sellers(app
     request_id = await posted(app, hanna)
     async with app.uow() as uow:
         request = await supply_requests.get(uow, request_id, hanna.id)
-        order = await supply_requests.matching_sellers(uow, request, None)
+        order = await request_reach.matching_sellers(uow, request, None)
     assert order == [courier.id, near.id, far.id, trader.id]  # not the plant: it buys chips
     assert await told_texts(app, trader.id, "Request for supply")
 
@@ -140,8 +142,8 @@ async def test_a_request_asks_quality_certifications_and_a_price_per_mwh(app):
 
     async def quote(seller, price: str):
         async with app.uow() as uow:
-            listing = await supply_requests.listing_for(uow, request.id, seller.id)
-            return await supply_requests.quote(uow, request.id, seller.id, listing.id, Terms(
+            listing = await request_quotes.listing_for(uow, request.id, seller.id)
+            return await request_quotes.quote(uow, request.id, seller.id, listing.id, Terms(
                 Decimal("500"), Money.parse(price, "EUR"), "DAP", "Tartu"))
 
     with pytest.raises(DomainError) as refused:

@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from core.deals import deals
 from core.deals.offers import service as offers
-from core.deals.offers.service import Terms
+from core.deals.offers.facts import Terms
+from core.deals.requests import quotes as request_quotes
 from core.deals.requests import service as supply_requests
 from core.deals.requests.tables import RequestInvite
 from core.deals.tables import Deal, Offer
@@ -55,8 +56,8 @@ async def posted(app, hanna, **changes) -> int:
 
 async def quoted(app, seller, request_id: int, quantity: str, price: str) -> int:
     async with app.uow() as uow:
-        listing = await supply_requests.listing_for(uow, request_id, seller.id)
-        offer = await supply_requests.quote(uow, request_id, seller.id, listing.id,
+        listing = await request_quotes.listing_for(uow, request_id, seller.id)
+        offer = await request_quotes.quote(uow, request_id, seller.id, listing.id,
                                             chips(quantity, price))
         await uow.commit()
         return offer.id
@@ -108,12 +109,12 @@ async def test_quotes_are_compared_and_two_awards_split_the_request_into_two_dea
     assert await told_texts(app, hanna.id, f"On request for supply #{request_id}")
 
     async with app.uow() as uow:
-        rows = await supply_requests.compare(uow, request_id, hanna.id)
+        rows = await request_quotes.compare(uow, request_id, hanna.id)
         assert [r.offer.id for r in rows] == [second, first, third]  # cheapest first
         assert rows[0].total == Money.parse("20000", "EUR") and rows[0].per_mwh is not None
         assert 200 < rows[0].distance_km < 260  # from Riga to Tartu
         with pytest.raises(NotFound):
-            await supply_requests.compare(uow, request_id, dace.id)
+            await request_quotes.compare(uow, request_id, dace.id)
 
     async with app.uow() as uow:  # the buyer awards the cheapest: a deal for 1,000 t
         one = await offers.accept(uow, second, hanna.id)
@@ -168,11 +169,11 @@ async def test_a_quote_keeps_to_the_request_in_unit_currency_delivery_and_negoti
     request_id = await posted(app, hanna)
     async with app.uow() as uow:  # erik sells chips by the loose m³: nothing to quote from
         with pytest.raises(DomainError, match="no published listing of Wood chips in t"):
-            await supply_requests.listing_for(uow, request_id, erik.id)
+            await request_quotes.listing_for(uow, request_id, erik.id)
     async with app.uow() as uow:
-        listing = await supply_requests.listing_for(uow, request_id, aivar.id)
+        listing = await request_quotes.listing_for(uow, request_id, aivar.id)
         with pytest.raises(DomainError, match="at most 2,000 t more"):  # 11 times 200 t
-            await supply_requests.quote(uow, request_id, aivar.id, listing.id, Terms(
+            await request_quotes.quote(uow, request_id, aivar.id, listing.id, Terms(
                 Decimal("200"), Money.parse("20", "EUR"), "DAP", "Tartu", call_offs=11,
                 call_off_every="month"))
     quote_id = await quoted(app, aivar, request_id, "1000", "20")
@@ -182,7 +183,7 @@ async def test_a_quote_keeps_to_the_request_in_unit_currency_delivery_and_negoti
     async with app.uow() as uow:
         with pytest.raises(DomainError, match="at most €22"):  # the seller counters above it
             await offers.counter(uow, hers.id, aivar.id, chips("1000", "40"))
-        assert [r.offer.id for r in await supply_requests.compare(uow, request_id, hanna.id)] \
+        assert [r.offer.id for r in await request_quotes.compare(uow, request_id, hanna.id)] \
             == []  # her counter is hers, not a seller's quote
         await supply_requests.close(uow, request_id, hanna.id)  # declines her counter too
         await uow.commit()
@@ -203,15 +204,15 @@ async def test_a_cancelled_award_no_longer_covers_the_request(app):
         await uow.commit()
     async with app.uow() as uow:
         request = await supply_requests.get(uow, request_id, hanna.id)
-        assert await supply_requests.remaining(uow, request) == 2_000_000
+        assert await request_quotes.remaining(uow, request) == 2_000_000
 
 
 async def test_a_framework_contract_quote_covers_the_request_with_its_call_offs(app):
     hanna, (aivar, *_) = await market(app)
     request_id = await posted(app, hanna)
     async with app.uow() as uow:
-        listing = await supply_requests.listing_for(uow, request_id, aivar.id)
-        quote = await supply_requests.quote(uow, request_id, aivar.id, listing.id, Terms(
+        listing = await request_quotes.listing_for(uow, request_id, aivar.id)
+        quote = await request_quotes.quote(uow, request_id, aivar.id, listing.id, Terms(
             Decimal("200"), Money.parse("20", "EUR"), "DAP", "Tartu", call_offs=10,
             call_off_every="month"))  # 200 t a month for ten months: the 2,000 t asked
         await uow.commit()

@@ -21,7 +21,7 @@ from bots.web.site.live_board import LiveBoards
 from config.container import Container
 from core.catalog.taxonomy import UNITS, product
 from core.deals import cards
-from core.deals.offers.service import payment_words
+from core.deals.offers.facts import payment_words
 from core.deals.requests import auction_rules, auctions
 from core.deals.requests import service as supply_requests
 from core.errors import NotFound

@@ -32,8 +32,11 @@ from conversations.number_and_date_fields import DecimalField
 from core.actions import Intent
 from core.clock import local_time
 from core.companies import approvals_chat, rules
+from core.companies import audit_trail as company_audit
+from core.companies import seats as company_seats
 from core.companies import service as companies
-from core.companies.service import Colleague, Seat
+from core.companies.seats import Seat
+from core.companies.service import Colleague
 from core.deals import company_deals
 from core.deals.approvals import service as approvals
 from core.errors import DomainError
@@ -93,7 +96,7 @@ async def _answer_join(ctx: Ctx, verb: str, account_id: int) -> Next:
 
 async def _card(ctx: Ctx) -> list[Outbound]:
     assert ctx.account is not None
-    seat = await companies.seat_of(ctx.uow, ctx.account.id)
+    seat = await company_seats.seat_of(ctx.uow, ctx.account.id)
     if seat is None:
         return [await _no_company(ctx)]
     waiting = await approvals.waiting(ctx.uow, ctx.account.id)
@@ -204,7 +207,7 @@ def _limit(limit: Money | None) -> str:
 
 async def _members(ctx: Ctx) -> list[Outbound]:
     assert ctx.account is not None
-    seat = await companies.seat_of(ctx.uow, ctx.account.id)
+    seat = await company_seats.seat_of(ctx.uow, ctx.account.id)
     found = await companies.members(ctx.uow, ctx.account.id)
     manage = seat is not None and seat.may("manage")
     items = tuple(ListItem(colleague.name, _member_line(colleague),
@@ -351,7 +354,7 @@ DECIDED = {
 
 async def _decisions(ctx: Ctx) -> list[Outbound]:
     assert ctx.account is not None
-    trail = await companies.trail(ctx.uow, ctx.account.id)
+    trail = await company_audit.trail(ctx.uow, ctx.account.id)
     names = {c.account_id: c.name for c in await companies.members(ctx.uow, ctx.account.id)}
     lines = [_("📋 Decisions, newest first")] + [_(
         "{when} · {who} {what} ({subject})", when=local_time(entry.at, ctx.account.timezone),

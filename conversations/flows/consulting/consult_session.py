@@ -16,7 +16,8 @@ from core.actions import Intent
 from core.consulting.sessions import reviews
 from core.consulting.sessions import service as sessions
 from core.consulting.sessions.lifecycle import CLOSED, LIVE, SessionState
-from core.consulting.sessions.notices import elapsed, ended_text, price_text
+from core.consulting.sessions.notice_parts import elapsed, price_text
+from core.consulting.sessions.notices import ended_text
 from core.consulting.sessions.view import SessionView
 from core.errors import DomainError
 from core.i18n import N_, _

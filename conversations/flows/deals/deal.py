@@ -20,7 +20,7 @@ from conversations.messages import (
     rows,
 )
 from core.actions import Intent
-from core.companies.service import seat_of
+from core.companies.seats import seat_of
 from core.deals import cards, company_deals, contract_card, dashboard, deals
 from core.deals import views as deal_views
 from core.deals.approvals import service as approvals

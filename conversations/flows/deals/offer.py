@@ -25,8 +25,8 @@ from core.deals import call_offs, cards, contract_card, on_terms
 from core.deals.approvals import service as approvals
 from core.deals.approvals.service import Placed
 from core.deals.offers import service as offers
-from core.deals.offers.service import payment_words
-from core.deals.requests import service as supply_requests
+from core.deals.offers.facts import payment_words
+from core.deals.requests import quotes as request_quotes
 from core.deals.rules import contract_total, line_total
 from core.deals.threads import service as threads
 from core.errors import DomainError
@@ -74,7 +74,7 @@ async def _basis(ctx: Ctx, mode: str, number: int) -> tuple[int, dict[str, Any] 
         await _terms_for(ctx, thread.buyer_id)
         return thread.listing_id, None
     if mode == "supply":  # a quote on a request for supply, from the seller's listing
-        quote = await supply_requests.quote_start(ctx.uow, number, ctx.account.id)
+        quote = await request_quotes.quote_start(ctx.uow, number, ctx.account.id)
         await _terms_for(ctx, quote.buyer_id)
         return quote.listing_id, quote.values
     if mode == "renew":  # the same terms and schedule again, to the same partner
@@ -186,7 +186,7 @@ async def _send(ctx: Ctx) -> Next:
         placed = Placed(offer_id=(await offers.send_quote(ctx.uow, listing.id, me,
                                                           thread.buyer_id, terms)).id)
     elif mode == "supply":
-        placed = Placed(offer_id=await supply_requests.place_quote(ctx.uow, ref, me, listing.id,
+        placed = Placed(offer_id=await request_quotes.place_quote(ctx.uow, ref, me, listing.id,
                                                                    terms))
     elif mode == "renew" and ctx.data.get("as_seller"):
         placed = Placed(offer_id=(await offers.send_quote(ctx.uow, listing.id, me,

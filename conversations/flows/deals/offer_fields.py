@@ -15,7 +15,8 @@ from conversations.forms import Form, Rule
 from conversations.number_and_date_fields import DecimalField, IntegerField
 from core.catalog.listing_card import ListingCard
 from core.deals.call_offs import EVERY, MOST
-from core.deals.offers.service import Terms, listed_delivery
+from core.deals.offers.facts import Terms
+from core.deals.offers.service import listed_delivery
 from core.deals.rules import PAYMENT_METHODS, checked_quantity
 from core.errors import DomainError
 from core.i18n import N_, _, present

@@ -21,9 +21,10 @@ from core.actions import Intent
 from core.catalog.taxonomy import CERTIFICATIONS, UNITS, product
 from core.clock import local_time
 from core.deals import cards
-from core.deals.offers.service import payment_words
+from core.deals.offers.facts import payment_words
 from core.deals.request_rules import RequestState
 from core.deals.requests import auction_rules, auctions
+from core.deals.requests import quotes as request_quotes
 from core.deals.requests import service as supply_requests
 from core.deals.requests.notices import request_text
 from core.deals.requests.view import RequestView
@@ -87,7 +88,7 @@ async def _card(ctx: Ctx) -> list[Outbound]:
     if request.mode in auction_rules.BIDDING:
         return await _bidding_card(ctx, request)
     assert request.id is not None and request.deadline is not None  # saved, not a preview
-    quotes = await supply_requests.compare(ctx.uow, request.id, ctx.account.id)
+    quotes = await request_quotes.compare(ctx.uow, request.id, ctx.account.id)
     status = "quotes_closed" if request.status == RequestState.OPEN \
         and ctx.uow.clock.now() >= request.deadline else request.status
     lines = [request_text(request, local_time(request.deadline, ctx.account.timezone),
@@ -131,7 +132,7 @@ async def _bidding_card(ctx: Ctx, request: RequestView) -> list[Outbound]:
     return [Reply("\n".join(lines), (*refresh, *rows((_("✔ Done"), "done"))))]
 
 
-def _quote_line(row: supply_requests.QuoteRow, unit: str) -> str:
+def _quote_line(row: request_quotes.QuoteRow, unit: str) -> str:
     offer = row.offer
     awarded = offer.status == OfferState.ACCEPTED
     facts = {"id": offer.id, "seller": row.seller,
@@ -144,7 +145,7 @@ def _quote_line(row: supply_requests.QuoteRow, unit: str) -> str:
     return _("💶 #{id} {seller}{rating}: {quantity} × {price} = {total}{mwh}", **facts)
 
 
-def _quote_details(row: supply_requests.QuoteRow) -> list[str]:
+def _quote_details(row: request_quotes.QuoteRow) -> list[str]:
     """What else tells quotes apart: certifications, how far the goods come from, the
     listing's documents."""
     parts = [_(CERTIFICATIONS.get(c, c)) for c in row.certifications]
@@ -155,7 +156,7 @@ def _quote_details(row: supply_requests.QuoteRow) -> list[str]:
     return ["    " + " · ".join(parts)] if parts else []
 
 
-def _other_terms(row: supply_requests.QuoteRow, request: RequestView) -> list[str]:
+def _other_terms(row: request_quotes.QuoteRow, request: RequestView) -> list[str]:
     """What a quote changed from the request (the Incoterm or place, the payment), so an award
     is never taken on terms the buyer did not see."""
     offer, found = row.offer, []

@@ -30,7 +30,7 @@ from core.consulting.sessions import service as sessions
 from core.consulting.sessions.events import SessionJoined, SessionMoved, SessionReviewed
 from core.consulting.sessions.lifecycle import ENDED, LIVE, SessionState
 from core.consulting.sessions.lifecycle import take as take_session
-from core.consulting.sessions.notices import call_line
+from core.consulting.sessions.notice_parts import call_line
 from core.consulting.sessions.tables import ConsultSession, SessionReview
 from core.consulting.tables import Booking
 from core.errors import Conflict, DomainError

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core.consulting.bookings.rules import meeting_room
-from core.consulting.sessions import notices as session_notices
+from core.consulting.sessions import reminders as session_reminders
 from core.consulting.sessions.events import (
     CallLinkSet,
     ExtensionRequested,
@@ -341,5 +341,5 @@ async def run_due(uow: UnitOfWork) -> list[tuple[int, str]]:
         taken += [(s, t) for s, t in claimed if await fire(uow, s, t)]
         if not claimed:
             break
-    await session_notices.remind_due(uow)
+    await session_reminders.remind_due(uow)
     return taken

@@ -10,12 +10,12 @@ from core.catalog.tables import Listing
 from core.catalog.taxonomy import UNITS
 from core.companies.approvals_chat import Chat, chat_of, reads_chat, written_for
 from core.companies.events import ApprovalsChatChosen
-from core.companies.service import seat_of, with_role
+from core.companies.seats import seat_of, with_role
 from core.companies.tables import Company
 from core.deals import cards
 from core.deals.approvals.service import terms_of, total_of
 from core.deals.events import PurchaseDecided, PurchaseHeld
-from core.deals.offers.service import payment_words
+from core.deals.offers.facts import payment_words
 from core.deals.tables import PurchaseRequest
 from core.i18n import N_, _
 from core.notifications.outbox import addressed_to, notify, notify_chat, recipients

@@ -16,11 +16,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core.accounts.tables import Account
-from core.companies.service import audit, seat_of, with_role
+from core.companies.audit_trail import audit
+from core.companies.seats import seat_of, with_role
 from core.deals.events import PurchaseDecided, PurchaseHeld
 from core.deals.offers import service as offers
 from core.deals.offers import spending
-from core.deals.offers.service import Terms
+from core.deals.offers.facts import Terms, terms_of_offer
 from core.deals.tables import Deal, Offer, PurchaseRequest
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.i18n import _
@@ -104,7 +105,7 @@ async def accept(uow: UnitOfWork, offer_id: int, actor_id: int) -> Placed:
     if role != BUYER:
         return _made(await offers.accept(uow, offer_id, actor_id))
     return await _place(uow, "accept", actor_id, answered.listing_id,
-                        offers.terms_of_offer(answered), offer_id)
+                        terms_of_offer(answered), offer_id)
 
 
 async def get(uow: UnitOfWork, request_id: int, actor_id: int | None) -> RequestView:

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from core.deals.contracts.tables import Contract
 from core.deals.events import ContractMoved, DealMoved, OfferClosed
+from core.deals.notices import after_sale as after_sale_notices
 from core.deals.notices import contracts as contract_notices
+from core.deals.notices import negotiations as offer_notices
 from core.deals.notices import parties as notices
 from core.deals.notices import timers as timer_notices
 from core.deals.tables import Deal, Offer
@@ -57,8 +59,8 @@ async def _contract_moved(uow: UnitOfWork, event: ContractMoved) -> Moved | None
 
 OFFERS = NoticeBook(
     OFFER_PROCESS, _offer_closed,
-    texts={"offer_declined": notices.offer_declined,
-           "offer_withdrawn": notices.offer_withdrawn,
+    texts={"offer_declined": offer_notices.offer_declined,
+           "offer_withdrawn": offer_notices.offer_withdrawn,
            "offer_expired": timer_notices.offer_expired},
     buttons={"view_offer": timer_notices.view_offer},
     roles=(MAKER, RECEIVER),
@@ -67,7 +69,7 @@ OFFERS = NoticeBook(
 DEALS = NoticeBook(
     DEAL_PROCESS, _deal_moved,
     texts={**{state: notices.entering(state) for state in notices.MOVED},
-           "dispute_opened": notices.dispute_opened,
+           "dispute_opened": after_sale_notices.dispute_opened,
            "dispute_escalated": timer_notices.dispute_escalated},
     buttons={"next_steps": notices.deal_next_steps,
              "decide_dispute": timer_notices.decide_dispute},

@@ -1,42 +1,25 @@
-"""What each party of a negotiation or deal is told, and with which next steps: event handlers
-that write to the outbox in the emitting transaction, so a notice is never lost or doubled."""
+"""What each party of a deal is told as it is agreed, enters each state and has its terms
+changed, and with which next steps: event handlers that write to the outbox in the emitting
+transaction, so a notice is never lost or doubled. What a negotiation before the deal tells is
+`negotiations`'; shipments and disputes after it, `after_sale`'s."""
 
 from __future__ import annotations
-
-from sqlalchemy import select
 
 from core.accounts.tables import Account
 from core.actions import Action, ActionRows, Intent
 from core.catalog.tables import Listing
 from core.clock import local_time
 from core.deals import cards, deals
-from core.deals.events import (
-    DealAgreed,
-    DisputeDecided,
-    DisputeQuestion,
-    MessagePosted,
-    OfferClosed,
-    OfferMade,
-    ShipmentUpdated,
-    TermsChanged,
-    ThreadReported,
-)
+from core.deals.events import DealAgreed, TermsChanged
 from core.deals.facts import DealFacts
 from core.deals.notices import contracts as contract_notices
 from core.deals.notices import details as notice_details
-from core.deals.offers.service import REQUEST_AWARDED
-from core.deals.request_rules import RequestState
-from core.deals.requests.service import CLOSED_BY_BUYER
-from core.deals.tables import Deal, Dispute, Offer, Shipment, SupplyRequest
+from core.deals.tables import Deal, Offer
 from core.deals.terms.service import terms_ref
 from core.deals.terms.tables import DealTerms
-from core.deals.threads.service import RFQ
-from core.deals.threads.tables import Thread, ThreadMessage
 from core.i18n import N_, _
-from core.money.model import Money
 from core.notifications.outbox import addressed_to, notify, recipients
-from core.operators.roles import admin_ids
-from core.process.deals import BUYER, DEAL_PROCESS, SELLER, DealState, OfferState
+from core.process.deals import BUYER, DEAL_PROCESS, SELLER, DealState
 from core.process.notices import Moved, Said, TextBuilder
 from core.storage.uow import UnitOfWork
 
@@ -136,87 +119,6 @@ def next_steps(deal: Deal | DealFacts, role: str, rated: bool = False) -> Action
     return [[step] for step in steps] + [[deal_button(deal.id)]]
 
 
-async def on_offer_made(uow: UnitOfWork, event: OfferMade) -> None:
-    """The other party gets the offer card with accept, counter and decline."""
-    offer = await uow.get(Offer, event.offer_id)
-    listing = await uow.get(Listing, offer.listing_id) if offer else None
-    if offer is None or listing is None or offer.status != OfferState.OPEN:
-        return  # accepted in the same transaction (a tender's award): the deal is told
-    to = offer.seller_id if offer.made_by == BUYER else offer.buyer_id
-    await recipients(uow, {offer.buyer_id, offer.seller_id})
-    previous = await uow.get(Offer, offer.previous_id) if offer.previous_id else None
-    async with addressed_to(uow, to) as reader:
-        text = cards.offer_text(offer, listing, previous, uow.policy, reader)
-        await notify(uow, to, text, buttons=[
-            [Action(Intent.ANSWER_OFFER, N_("✅ Accept"), f"accept:{offer.id}"),
-             Action(Intent.COUNTER_OFFER, N_("↔ Counter"), str(offer.id))],
-            [Action(Intent.ANSWER_OFFER, N_("✖ Decline"), f"decline:{offer.id}")]],
-            about=[negotiation(offer), *([f"offer:{previous.id}"] if previous else [])])
-
-
-async def offer_declined(uow: UnitOfWork, moved: Moved, role: str, party: int) -> Said | None:
-    """To the maker: their offer was declined, with the reason when one was given. (An
-    acceptance is told as the deal agreed; a counter-offer by the counter itself.)"""
-    offer = moved.subject
-    listing = await uow.get(Listing, offer.listing_id)
-    if listing is None:
-        return None
-    request = await uow.get(SupplyRequest, offer.request_id) if offer.request_id else None
-    if request is not None and request.status == RequestState.CANCELLED:
-        return None  # the request's cancellation tells everyone why
-    async with addressed_to(uow, party):
-        if offer.request_id is not None and offer.reason in (REQUEST_AWARDED, CLOSED_BY_BUYER) \
-                and offer.made_by == BUYER:
-            return None  # the buyer's own counter: she awarded or closed it herself
-        if offer.request_id is not None and offer.reason == CLOSED_BY_BUYER:
-            return Said(_("✖ Your quote #{id} on “{title}” was declined: the buyer closed the "
-                          "request for supply.", id=offer.id, title=listing.title),
-                        about=(negotiation(offer),))
-        if offer.request_id is not None and offer.reason == REQUEST_AWARDED:
-            return Said(_("✖ Your quote #{id} on “{title}” was not awarded: the buyer awarded "
-                          "the request to other quotes.", id=offer.id, title=listing.title),
-                        about=(negotiation(offer),))
-        if offer.reason:
-            return Said(_("✖ Your offer #{id} on “{title}” was declined. Reason: {reason}",
-                          id=offer.id, title=listing.title, reason=offer.reason),
-                        about=(negotiation(offer),))
-        return Said(_("✖ Your offer #{id} on “{title}” was declined.", id=offer.id,
-                      title=listing.title), about=(negotiation(offer),))
-
-
-async def on_counter_closed(uow: UnitOfWork, event: OfferClosed) -> None:
-    """A buyer's counter on a quote closed because she awarded the request elsewhere or closed
-    it: the seller of that negotiation hears it, as of their quote (the book tells the maker,
-    who is the buyer here)."""
-    offer = await uow.get(Offer, event.offer_id)
-    if event.status != "declined" or offer is None or offer.request_id is None \
-            or offer.made_by != BUYER or offer.reason not in (REQUEST_AWARDED, CLOSED_BY_BUYER):
-        return
-    request = await uow.get(SupplyRequest, offer.request_id)
-    listing = await uow.get(Listing, offer.listing_id)
-    if request is None or request.status == RequestState.CANCELLED or listing is None:
-        return
-    quote_id = offer.previous_id or offer.id
-    async with addressed_to(uow, offer.seller_id):
-        text = _("✖ Your quote #{id} on “{title}” was declined: the buyer closed the request "
-                 "for supply.", id=quote_id, title=listing.title) \
-            if offer.reason == CLOSED_BY_BUYER else \
-            _("✖ Your quote #{id} on “{title}” was not awarded: the buyer awarded the request to "
-              "other quotes.", id=quote_id, title=listing.title)
-        await notify(uow, offer.seller_id, text, about=(negotiation(offer),))
-
-
-async def offer_withdrawn(uow: UnitOfWork, moved: Moved, role: str, party: int) -> Said | None:
-    """To the party who was asked: the offer was withdrawn."""
-    offer = moved.subject
-    listing = await uow.get(Listing, offer.listing_id)
-    if listing is None:
-        return None
-    async with addressed_to(uow, party):
-        return Said(_("↩ Offer #{id} on “{title}” was withdrawn.", id=offer.id,
-                      title=listing.title), about=(negotiation(offer),))
-
-
 async def on_deal_agreed(uow: UnitOfWork, event: DealAgreed) -> None:
     """Both parties hear of the new deal, with its terms attached and the step to accept them."""
     deal = await uow.get(Deal, event.deal_id)
@@ -283,135 +185,6 @@ def entering(state: str) -> TextBuilder:
 async def deal_next_steps(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
     """This party's next steps on the deal that moved, then the deal itself."""
     return next_steps(moved.subject, role)
-
-
-async def on_message_posted(uow: UnitOfWork, event: MessagePosted) -> None:
-    """Relay a thread message to the other party, on their own channel, with Reply."""
-    message = await uow.get(ThreadMessage, event.message_id)
-    thread = await uow.get(Thread, event.thread_id)
-    sender = await uow.get(Account, event.sender_id)
-    listing = await uow.get(Listing, thread.listing_id) if thread else None
-    if message is None or thread is None or listing is None:
-        return
-    name = sender.display_name if sender else "?"
-    file = {"kind": "thread-file", "key": str(message.id)} if message.file_path else None
-    buttons = [[Action(Intent.REPLY_THREAD, N_("↩ Reply"), str(thread.id))]]
-    if message.text.startswith(RFQ) and event.recipient_id == thread.seller_id:
-        buttons.insert(0, [Action(Intent.SEND_QUOTE, N_("💶 Send a quote"), str(thread.id))])
-    async with addressed_to(uow, event.recipient_id):
-        note = ("\n" + _("(Contact details are hidden until a deal is agreed.)")
-                if message.masked else "")
-        text = _("💬 {name} about “{title}”:\n{message}", name=name, title=listing.title,
-                 message=message.text)
-        await notify(uow, event.recipient_id, text + note, attachment=file, buttons=buttons)
-
-
-async def dispute_opened(uow: UnitOfWork, moved: Moved, role: str, admin_id: int) -> str | None:
-    """To every admin, as the deal enters dispute (declared on the transition): the reason."""
-    dispute = (await uow.session.execute(select(Dispute).where(
-        Dispute.deal_id == moved.subject.id).order_by(Dispute.id.desc()))).scalars().first()
-    if dispute is None:
-        return None
-    return _("⚖ Deal #{id} is disputed: {reason}", id=moved.subject.id, reason=dispute.reason)
-
-
-# How the buyer hears where the goods are, by the shipment's status.
-SHIPMENT_SAID = {"in_transit": N_("🚚 In transit"),
-                 "delayed": N_("⏳ Delayed, with a new expected arrival"),
-                 "dispatched": N_("📦 Dispatched")}
-
-
-async def on_shipment_updated(uow: UnitOfWork, event: ShipmentUpdated) -> None:
-    """The buyer hears where the goods are (a delay with its new date, in their zone)."""
-    deal = await uow.get(Deal, event.deal_id)
-    shipment = await uow.get(Shipment, event.deal_id)
-    if deal is None or shipment is None:
-        return
-    async with addressed_to(uow, deal.buyer_id) as reader:
-        status = SHIPMENT_SAID.get(event.status)
-        text = _("Deal #{id}: {status}.", id=deal.id,
-                 status=_(status) if status else event.status)
-        note = ("\n" + _("The seller's note: {note}", note=shipment.note)) if shipment.note else ""
-        await notify(uow, deal.buyer_id, f"{text}\n{notice_details.shipped(shipment, reader)}{note}",
-                     buttons=[[deal_button(deal.id)]])
-
-
-async def on_dispute_question(uow: UnitOfWork, event: DisputeQuestion) -> None:
-    """An admin's question reaches the party (with Answer); a party's answer every admin."""
-    dispute = await uow.get(Dispute, event.dispute_id)
-    if dispute is None:
-        return
-    if event.recipient_id is not None:
-        async with addressed_to(uow, event.recipient_id):
-            await notify(uow, event.recipient_id, _(
-                "🛡 An admin asks about deal #{id}'s dispute:\n{question}", id=dispute.deal_id,
-                question=event.text), buttons=[[Action(
-                    Intent.ANSWER_DISPUTE, N_("↩ Answer"), str(dispute.id))]])
-        return
-    name = (await uow.get(Account, event.sender_id))
-    for admin_id in await admin_ids(uow):
-        async with addressed_to(uow, admin_id):
-            text = (_("🛡 {name} answers on deal #{id}'s dispute:\n{answer}", name=name.display_name,
-                      id=dispute.deal_id, answer=event.text) if name else
-                    _("🛡 A party answers on deal #{id}'s dispute:\n{answer}", id=dispute.deal_id,
-                      answer=event.text))
-            await notify(uow, admin_id, text, buttons=[[Action(
-                Intent.DECIDE_DISPUTE, N_("Open the dispute"), str(dispute.id))]])
-
-
-OUTCOMES = {"release": N_("the payment is released to the seller"),
-            "refund": N_("the buyer is refunded in full"),
-            "split": N_("the buyer is refunded {refund} and the rest released to the seller")}
-# The same decisions on a deal paid on terms whose invoice is not paid yet.
-UNPAID_OUTCOMES = {
-    "release": N_("the invoice stands: the seller is paid once it is paid"),
-    "refund": N_("the invoice is cancelled: nothing is owed"),
-    "split": N_("once the invoice is paid, the buyer gets {refund} back and the rest goes to the "
-                "seller")}
-
-
-async def on_dispute_decided(uow: UnitOfWork, event: DisputeDecided) -> None:
-    """Both parties hear the decision, what it does with the money, and the reasons."""
-    dispute = await uow.get(Dispute, event.dispute_id)
-    deal = await uow.get(Deal, event.deal_id)
-    if dispute is None or deal is None or dispute.outcome is None:
-        return
-    for party in (deal.buyer_id, deal.seller_id):
-        async with addressed_to(uow, party):
-            outcomes = UNPAID_OUTCOMES if deal.payment_days and deal.terms_paid_at is None \
-                else OUTCOMES
-            what = _(outcomes[dispute.outcome],
-                     refund=Money(dispute.refund_minor or 0, deal.currency))
-            await notify(uow, party, _("⚖ Deal #{id}: the dispute is decided — {outcome}: "
-                                       "{what}.\nReasons: {reasons}", id=deal.id,
-                                       outcome=dispute.outcome, what=what,
-                                       reasons=dispute.decision),
-                         buttons=[[deal_button(deal.id)]])
-
-
-async def on_thread_reported(uow: UnitOfWork, event: ThreadReported) -> None:
-    """Every admin hears of a reported conversation, with its last messages."""
-    thread = await uow.get(Thread, event.thread_id)
-    if thread is None:
-        return
-    reporter = await uow.get(Account, event.reporter_id)
-    other = thread.seller_id if event.reporter_id == thread.buyer_id else thread.buyer_id
-    reported = await uow.get(Account, other)
-    last = (await uow.session.execute(select(ThreadMessage.text).where(
-        ThreadMessage.thread_id == thread.id, ThreadMessage.sender_id == other)
-        .order_by(ThreadMessage.id.desc()).limit(3))).scalars().all()
-    for admin_id in await admin_ids(uow):
-        async with addressed_to(uow, admin_id):
-            quoted = "\n".join(f"“{text[:200]}”" for text in reversed(last)) \
-                or _("(no messages)")
-            await notify(uow, admin_id, _(
-                "🚩 {reporter} reported {reported} (account #{account}) in a conversation about "
-                "listing #{listing}. Their last messages:\n{quoted}",
-                reporter=reporter.display_name if reporter else "?",
-                reported=reported.display_name if reported else "?", account=other,
-                listing=thread.listing_id, quoted=quoted),
-                buttons=[[Action(Intent.VIEW_LISTING, N_("View the listing"),
-                                 str(thread.listing_id))]])
 
 
 async def on_terms_changed(uow: UnitOfWork, event: TermsChanged) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from core.companies.rules import needs_approval
-from core.companies.service import Seat, seat_of
+from core.companies.seats import Seat, seat_of
 from core.deals.rules import contract_total
 from core.errors import NotAllowed
 from core.i18n import _

@@ -25,9 +25,10 @@ from core.clock import local_time
 from core.deals import request_award
 from core.deals.events import BiddingClosed, BidPlaced
 from core.deals.offers import service as offers
-from core.deals.offers.service import Terms
+from core.deals.offers.facts import Terms
 from core.deals.request_rules import RequestState
 from core.deals.requests import auction_rules, bid_deposits, price_records
+from core.deals.requests import quotes as request_quotes
 from core.deals.requests import service as supply_requests
 from core.deals.requests.auction_rules import AUCTION, BIDDING, Bid
 from core.deals.requests.tables import RequestBid, RequestInvite
@@ -70,7 +71,7 @@ async def bid(uow: UnitOfWork, request_id: int, seller_id: int, price: Money) ->
                               if best else None, request.min_step_minor, request.unit)
     if price.currency != request.currency:
         raise DomainError(_("Bid in {currency}.", currency=request.currency))
-    supply_requests.check_meets(request, listing, price.amount)
+    request_quotes.check_meets(request, listing, price.amount)
     now = uow.clock.now()
     placed = RequestBid(request_id=request.id, seller_id=seller_id, listing_id=listing.id,
                         price_minor=price.amount, placed_at=now)
@@ -163,8 +164,8 @@ async def ranking(uow: UnitOfWork, request_id: int) -> list[Bid]:
 
 async def lot_listing(uow: UnitOfWork, request: SupplyRequest, seller_id: int) -> Listing:
     """The seller's published listing of the product that holds the whole quantity."""
-    listing = supply_requests.best_listing(request, list((await uow.session.execute(select(
-        Listing).where(*supply_requests.fits(request, seller_id),
+    listing = request_quotes.best_listing(request, list((await uow.session.execute(select(
+        Listing).where(*request_quotes.fits(request, seller_id),
                        Listing.quantity_milli >= request.quantity_milli))).scalars()))
     if listing is None:
         raise DomainError(_("A bid is for the whole {quantity}: you need a published listing of "

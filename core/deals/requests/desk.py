@@ -11,7 +11,7 @@ from core.accounts.tables import Account
 from core.catalog import rules as catalog_rules
 from core.deals import request_award
 from core.deals.events import RequestCancelled
-from core.deals.offers import service as offers
+from core.deals.offers.rounds import decline_open_quotes
 from core.deals.request_rules import RequestState
 from core.deals.requests import bid_deposits
 from core.deals.requests.tables import BidDeposit, RequestBid
@@ -65,7 +65,7 @@ async def cancel(uow: UnitOfWork, operator_id: int, request_id: int, reason: str
         raise InvalidField("reason", _("Give a reason of 5 to 500 characters."))
     request = await request_award.held(uow, request_id)
     request.status = RequestState.CANCELLED
-    await offers.decline_open_quotes(uow, request_id, reason)  # told by the cancellation
+    await decline_open_quotes(uow, request_id, reason)  # told by the cancellation
     await bid_deposits.return_all(uow, request_id)
     uow.emit(RequestCancelled(request_id, reason))
     await audit.record(uow, operator_id, "request-cancelled", f"request:{request_id}", reason)

@@ -23,7 +23,7 @@ from core.deals.events import (
     RequestQuestionAnswered,
     RequestQuestionAsked,
 )
-from core.deals.offers.service import payment_words
+from core.deals.offers.facts import payment_words
 from core.deals.requests import auction_rules, auctions
 from core.deals.requests.tables import RequestBid, RequestInvite, RequestQuestion
 from core.deals.requests.view import RequestView, request_view

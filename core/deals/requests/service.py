@@ -3,37 +3,37 @@ names the product, quantity, place, delivery window, the most it pays per unit a
 quotes are taken; every seller with a published listing of the product, or who sold it before,
 is asked once (`request_invites`). A quote is an offer from one of the seller's listings, tied
 to the request, so an award is the offer's acceptance: the same frozen terms, escrow and timers
-as every deal (core.deals.request_award keeps the awards within the request)."""
+as every deal (core.deals.request_award keeps the awards within the request). Here: posting
+a request, reading and closing it; quoting and comparing quotes are `quotes`', which sellers
+a request reaches `reach`'s."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any, Protocol
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 
 from core.accounts.tables import Account
 from core.catalog import gazetteer
-from core.catalog.gazetteer import Place, haversine_km
+from core.catalog.gazetteer import Place
 from core.catalog.rules import ListingState
-from core.catalog.tables import Listing, ListingMedia, SavedSearch, SellerStats
-from core.catalog.taxonomy import UNITS, price_per_mwh_minor, product
+from core.catalog.tables import Listing
 from core.deals import on_terms, request_award, request_rules, rules
 from core.deals.events import RequestPosted
-from core.deals.offers import service as offers
 from core.deals.offers import spending
-from core.deals.offers.service import Terms
+from core.deals.offers.rounds import decline_open_quotes
 from core.deals.request_rules import RequestState
 from core.deals.requests import auction_rules
+from core.deals.requests.reach import matching_sellers
 from core.deals.requests.tables import RequestInvite
-from core.deals.requests.view import QuoteTerms, RequestView, quote_terms, request_view
-from core.deals.tables import Deal, Offer, SupplyRequest
+from core.deals.requests.view import RequestView, request_view
+from core.deals.tables import SupplyRequest
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.i18n import _, present
 from core.money.model import Money
-from core.process.deals import OfferState
 from core.storage.uow import UnitOfWork
 
 CLOSED_BY_BUYER = "The buyer closed the request."  # kept as the reason, in English
@@ -66,30 +66,6 @@ class Draft:
     max_price_mwh: Money | None = None  # a ceiling per MWh, by each listing's energy content
     quality: tuple[tuple[str, str], ...] = ()  # ("moisture", "35"): request_rules.LIMITS
     certifications: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class QuoteRow:
-    """One quote as the buyer compares it."""
-
-    offer: QuoteTerms
-    seller: str
-    rating: Decimal | None  # the seller's stars, when rated
-    total: Money
-    per_mwh: Money | None  # the price per MWh the listing's energy content gives
-    certifications: tuple[str, ...]
-    distance_km: int | None = None  # from the listing's place to the request's, as the crow flies
-    documents: tuple[str, ...] = ()  # the listing's documents (lab reports, certificates)
-
-    @property
-    def price(self) -> Money:
-        """The quote's price per unit."""
-        return self.offer.price
-
-    @property
-    def quantity(self) -> Decimal:
-        """The quantity quoted, in the request's unit."""
-        return self.offer.quantity
 
 
 class Asking(Protocol):
@@ -207,51 +183,6 @@ async def _invitees(uow: UnitOfWork, request: SupplyRequest, draft: Draft) -> li
     return chosen[:CHOSEN_AT_MOST]
 
 
-async def matching_sellers(uow: UnitOfWork, request: SupplyRequest, limit: int | None
-                           ) -> list[int]:
-    """Sellers who fit the request, best matched first, each once, never the buyer or a
-    suspended account: those with a published listing of the product (those who deliver to the
-    place first, nearest first), then those who sold the product before, then sellers whose
-    saved alerts are for it."""
-    found: dict[int, None] = {}
-    for seller_id in await _listing_sellers(uow, request):
-        found.setdefault(seller_id)
-    sold = select(Deal.seller_id).join(Listing, Listing.id == Deal.listing_id).where(
-        Listing.product_type == request.product_type).distinct()
-    for seller_id in (await uow.session.execute(sold.order_by(Deal.seller_id))).scalars():
-        found.setdefault(seller_id)
-    alerted = await uow.session.execute(select(Account.id, Account.roles).join(
-        SavedSearch, SavedSearch.account_id == Account.id).where(
-        SavedSearch.active.is_(True),
-        SavedSearch.query["product_type"].as_string() == request.product_type)
-        .order_by(Account.id))
-    for seller_id, roles in alerted.all():
-        if "seller" in (roles or []):  # a buyer's alert is for buying, not supplying
-            found.setdefault(seller_id)
-    found.pop(request.buyer_id, None)
-    suspended = set((await uow.session.execute(select(Account.id).where(
-        Account.id.in_(list(found)), Account.suspended_at.is_not(None)))).scalars())
-    ordered = [seller_id for seller_id in found if seller_id not in suspended]
-    return ordered if limit is None else ordered[:limit]
-
-
-async def _listing_sellers(uow: UnitOfWork, request: SupplyRequest) -> list[int]:
-    """Sellers of the product with a published listing: first those whose delivery reaches the
-    place, then the rest (the buyer may collect, or they quote other terms), nearest first."""
-    rows = (await uow.session.execute(select(
-        Listing.seller_id, Listing.delivery, Listing.delivery_radius_km, Listing.latitude,
-        Listing.longitude).where(Listing.product_type == request.product_type,
-                                 Listing.status == ListingState.PUBLISHED))).all()
-    best: dict[int, tuple[bool, float]] = {}
-    for seller_id, options, radius, lat, lon in rows:
-        distance = haversine_km(request.latitude, request.longitude, lat, lon) \
-            if request.latitude is not None and request.longitude is not None else None
-        rank = (not request_rules.reaches([str(o) for o in options or []], radius, distance,
-                                          request.incoterm), distance or 0.0)
-        best[seller_id] = min(best.get(seller_id, rank), rank)
-    return sorted(best, key=lambda seller_id: (best[seller_id], seller_id))
-
-
 async def candidates(uow: UnitOfWork, buyer_id: int, draft: Draft) -> list[tuple[int, str]]:
     """The sellers a buyer may pick for a private request: the best matched, by name."""
     request = _unsaved(draft)
@@ -306,140 +237,6 @@ async def mine(uow: UnitOfWork, buyer_id: int, limit: int = 20) -> list[RequestV
         .order_by(SupplyRequest.id.desc()).limit(limit))).scalars()]
 
 
-async def listing_for(uow: UnitOfWork, request_id: int, seller_id: int) -> Listing:
-    """The seller's listing a quote is made from: their published listing of the product
-    with the most stock."""
-    request = await _quotable(uow, request_id, seller_id)
-    listing = best_listing(request, list((await uow.session.execute(select(Listing).where(
-        *fits(request, seller_id)))).scalars()))
-    if listing is None:
-        raise DomainError(_("You have no published listing of {product} in {unit} and "
-                            "{currency} to quote from: list it, then quote.",
-                            product=_(product(request.product_type).label),
-                            unit=_(UNITS.get(request.unit, request.unit)),
-                            currency=request.currency))
-    return listing
-
-
-def best_listing(request: SupplyRequest, found: list[Listing]) -> Listing | None:
-    """Of a seller's fitting listings, one that meets what the request asks, with the most
-    stock (or, when none meets it, the one with the most stock, whose quote says why)."""
-    return min(found, key=lambda listing: (bool(unmet(request, listing, listing.price_minor)),
-                                           -listing.quantity_milli, listing.id), default=None)
-
-
-def unmet(request: SupplyRequest, listing: Listing, price_minor: int) -> list[str]:
-    """What the listing lacks to answer the request at this price per unit."""
-    per_mwh = price_per_mwh_minor(price_minor, Decimal(listing.energy_mwh_per_unit or "0"))
-    return request_rules.unmet(request.quality or {}, list(request.certifications or []),
-                               dict(listing.specs or {}), [str(c) for c in
-                                                           listing.certifications or []],
-                               per_mwh, request.max_price_mwh_minor, request.currency)
-
-
-def check_meets(request: SupplyRequest, listing: Listing, price_minor: int) -> None:
-    """Refuse a quote or bid from a listing that doesn't answer what the buyer asked."""
-    problems = unmet(request, listing, price_minor)
-    if problems:
-        raise DomainError(_("Your listing doesn't answer this request: {problems}.",
-                            problems="; ".join(problems)))
-
-
-def fits(request: SupplyRequest, seller_id: int) -> tuple[Any, ...]:
-    """A listing a quote on the request may come from: the seller's, published, the same
-    product in the same unit and currency (so quantities and the ceiling compare)."""
-    return (Listing.seller_id == seller_id, Listing.product_type == request.product_type,
-            Listing.status == ListingState.PUBLISHED, Listing.unit == request.unit,
-            Listing.currency == request.currency)
-
-
-async def place_quote(uow: UnitOfWork, request_id: int, seller_id: int, listing_id: int,
-                      terms: Terms) -> int:
-    """`quote`, answered with the quote's offer id (for the flow, which holds no row)."""
-    return (await quote(uow, request_id, seller_id, listing_id, terms)).id
-
-
-async def quote(uow: UnitOfWork, request_id: int, seller_id: int, listing_id: int,
-                terms: Terms) -> Offer:
-    """An invited seller's quote from one of their listings: before the deadline, within what
-    the request still needs and its ceiling; the buyer gets it as an offer to accept."""
-    request = await _quotable(uow, request_id, seller_id)
-    listing = (await uow.session.execute(select(Listing).where(
-        Listing.id == listing_id, *fits(request, seller_id)))).scalar()
-    if listing is None:
-        raise NotFound(_("That listing doesn't exist."))
-    milli = int(terms.quantity * 1000) * (terms.call_offs or 1)  # a contract: every call-off
-    remaining = request.quantity_milli - await request_award.awarded_milli(uow, request.id)
-    request_rules.checked_quote(milli, remaining, terms.price, request_award.ceiling(request),
-                                request.unit)
-    check_meets(request, listing, terms.price.amount)
-    return await offers.quote(uow, listing.id, seller_id, request.buyer_id, terms,
-                              request_id=request.id)
-
-
-def defaults(request: SupplyRequest, listing: Listing, remaining_milli: int) -> dict[str, str]:
-    """A quote's form starts from the request's terms and the listing's price and stock."""
-    milli = min(remaining_milli, listing.quantity_milli)
-    price = listing.price_minor if request.max_price_minor is None else \
-        min(listing.price_minor, request.max_price_minor)
-    values = {"quantity": f"{(Decimal(milli) / 1000).normalize():f}",
-              "price": str(Money(price, request.currency).decimal),
-              "incoterm": request.incoterm, "place": request.place,
-              "payment_method": request.payment_method, "expires": "48"}
-    for name in ("delivery_from", "delivery_to"):
-        day = getattr(request, name)
-        if day is not None:
-            values[name] = day.isoformat()
-    return values
-
-
-@dataclass(frozen=True)
-class QuoteStart:
-    """Where a seller's quote on a request starts: the listing it is made from, the buyer it
-    goes to, and the form's first values (`defaults`)."""
-
-    listing_id: int
-    buyer_id: int
-    values: dict[str, str]
-
-
-async def quote_start(uow: UnitOfWork, request_id: int, seller_id: int) -> QuoteStart:
-    """A seller's quote on the request, before its form: from their best fitting listing
-    (`listing_for`), at the request's terms and what is still to be awarded."""
-    request = await get(uow, request_id, seller_id)
-    listing = await listing_for(uow, request_id, seller_id)
-    left = await remaining(uow, request)
-    return QuoteStart(listing.id, request.buyer_id, defaults(request, listing, left))
-
-
-async def remaining(uow: UnitOfWork, request: SupplyRequest) -> int:
-    return request.quantity_milli - await request_award.awarded_milli(uow, request.id)
-
-
-async def compare(uow: UnitOfWork, request_id: int, buyer_id: int) -> list[QuoteRow]:
-    """The request's quotes side by side for its buyer: open ones first, cheapest first."""
-    request = await get(uow, request_id, buyer_id)
-    if request.buyer_id != buyer_id:
-        raise NotAllowed(_("Only the buyer compares the quotes."))
-    rows = (await uow.session.execute(
-        select(Offer, Account.display_name, Listing, SellerStats)
-        .join(Account, Account.id == Offer.seller_id)
-        .join(Listing, Listing.id == Offer.listing_id)
-        .outerjoin(SellerStats, SellerStats.account_id == Offer.seller_id)
-        .where(Offer.request_id == request_id,  # sellers' open quotes, and what was awarded
-               or_(and_(Offer.status == OfferState.OPEN, Offer.made_by == "seller"),
-                   Offer.status == OfferState.ACCEPTED))
-        .order_by(Offer.status.desc(), Offer.price_minor, Offer.id))).all()
-    documents: dict[int, list[str]] = {}
-    for listing_id, file_name in (await uow.session.execute(select(
-            ListingMedia.listing_id, ListingMedia.file_name).where(
-            ListingMedia.listing_id.in_([listing.id for _offer, _name, listing, _stats in rows]),
-            ListingMedia.kind == "document").order_by(ListingMedia.id))).all():
-        documents.setdefault(listing_id, []).append(file_name)
-    return [_row(offer, name, listing, stats, request, tuple(documents.get(listing.id, ())))
-            for offer, name, listing, stats in rows]
-
-
 async def close(uow: UnitOfWork, request_id: int, buyer_id: int) -> RequestView:
     """The buyer stops the request: no more quotes; those still open close, their sellers
     told (what was awarded stays awarded)."""
@@ -451,42 +248,11 @@ async def close(uow: UnitOfWork, request_id: int, buyer_id: int) -> RequestView:
                          "told; to stop it, ask support."))
     request = await request_award.held(uow, request_id)
     request.status = RequestState.CLOSED
-    await offers.decline_open_quotes(uow, request_id, CLOSED_BY_BUYER)
+    await decline_open_quotes(uow, request_id, CLOSED_BY_BUYER)
     return request_view(request)
-
-
-def _row(offer: Offer, name: str, listing: Listing, stats: SellerStats | None,
-         request: SupplyRequest, documents: tuple[str, ...]) -> QuoteRow:
-    price = Money(offer.price_minor, offer.currency)
-    energy = Decimal(listing.energy_mwh_per_unit or 0)
-    per_mwh = None
-    if energy > 0:
-        minor = (Decimal(price.amount) / energy).quantize(Decimal(1), ROUND_HALF_UP)
-        per_mwh = Money(int(minor), offer.currency)
-    rating = Decimal(stats.stars_total) / stats.ratings if stats and stats.ratings else None
-    distance = round(haversine_km(request.latitude, request.longitude, listing.latitude,
-                                  listing.longitude)) \
-        if request.latitude is not None and request.longitude is not None else None
-    return QuoteRow(quote_terms(offer), name, rating.quantize(Decimal("0.1")) if rating else None,
-                    rules.line_total(price, offer.quantity_milli), per_mwh,
-                    tuple(str(c) for c in listing.certifications or []), distance, documents)
 
 
 async def is_invited(uow: UnitOfWork, request_id: int, seller_id: int | None) -> bool:
     if seller_id is None:
         return False
     return await uow.get(RequestInvite, (request_id, seller_id)) is not None
-
-
-async def _quotable(uow: UnitOfWork, request_id: int, seller_id: int) -> SupplyRequest:
-    """A request this seller may quote on now: invited, open, before its deadline."""
-    request = await get(uow, request_id, seller_id)
-    if request.buyer_id == seller_id:
-        raise NotAllowed(_("That is your own request."))
-    if request.status != RequestState.OPEN:
-        raise Conflict(_("That request is closed: it takes no more quotes or awards."))
-    if request.mode != auction_rules.QUOTES:
-        raise Conflict(_("That request takes bids, not quotes: use Bid on its card."))
-    if uow.clock.now() >= request.deadline:
-        raise Conflict(_("Quotes on that request closed at its deadline."))
-    return request

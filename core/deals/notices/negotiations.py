@@ -1,0 +1,154 @@
+"""What a buyer and a seller hear while they negotiate, before a deal: an offer made (with
+accept, counter and decline), declined, withdrawn, a buyer's counter on a quote closed with
+its request; a thread message relayed to the other party, and a reported conversation
+to every admin."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from core.accounts.tables import Account
+from core.actions import Action, Intent
+from core.catalog.tables import Listing
+from core.deals import cards
+from core.deals.events import MessagePosted, OfferClosed, OfferMade, ThreadReported
+from core.deals.notices.parties import negotiation
+from core.deals.offers.agreement import REQUEST_AWARDED
+from core.deals.request_rules import RequestState
+from core.deals.requests.service import CLOSED_BY_BUYER
+from core.deals.tables import Offer, SupplyRequest
+from core.deals.threads.service import RFQ
+from core.deals.threads.tables import Thread, ThreadMessage
+from core.i18n import N_, _
+from core.notifications.outbox import addressed_to, notify, recipients
+from core.operators.roles import admin_ids
+from core.process.deals import BUYER, OfferState
+from core.process.notices import Moved, Said
+from core.storage.uow import UnitOfWork
+
+
+async def on_offer_made(uow: UnitOfWork, event: OfferMade) -> None:
+    """The other party gets the offer card with accept, counter and decline."""
+    offer = await uow.get(Offer, event.offer_id)
+    listing = await uow.get(Listing, offer.listing_id) if offer else None
+    if offer is None or listing is None or offer.status != OfferState.OPEN:
+        return  # accepted in the same transaction (a tender's award): the deal is told
+    to = offer.seller_id if offer.made_by == BUYER else offer.buyer_id
+    await recipients(uow, {offer.buyer_id, offer.seller_id})
+    previous = await uow.get(Offer, offer.previous_id) if offer.previous_id else None
+    async with addressed_to(uow, to) as reader:
+        text = cards.offer_text(offer, listing, previous, uow.policy, reader)
+        await notify(uow, to, text, buttons=[
+            [Action(Intent.ANSWER_OFFER, N_("✅ Accept"), f"accept:{offer.id}"),
+             Action(Intent.COUNTER_OFFER, N_("↔ Counter"), str(offer.id))],
+            [Action(Intent.ANSWER_OFFER, N_("✖ Decline"), f"decline:{offer.id}")]],
+            about=[negotiation(offer), *([f"offer:{previous.id}"] if previous else [])])
+
+
+async def offer_declined(uow: UnitOfWork, moved: Moved, role: str, party: int) -> Said | None:
+    """To the maker: their offer was declined, with the reason when one was given. (An
+    acceptance is told as the deal agreed; a counter-offer by the counter itself.)"""
+    offer = moved.subject
+    listing = await uow.get(Listing, offer.listing_id)
+    if listing is None:
+        return None
+    request = await uow.get(SupplyRequest, offer.request_id) if offer.request_id else None
+    if request is not None and request.status == RequestState.CANCELLED:
+        return None  # the request's cancellation tells everyone why
+    async with addressed_to(uow, party):
+        if offer.request_id is not None and offer.reason in (REQUEST_AWARDED, CLOSED_BY_BUYER) \
+                and offer.made_by == BUYER:
+            return None  # the buyer's own counter: she awarded or closed it herself
+        if offer.request_id is not None and offer.reason == CLOSED_BY_BUYER:
+            return Said(_("✖ Your quote #{id} on “{title}” was declined: the buyer closed the "
+                          "request for supply.", id=offer.id, title=listing.title),
+                        about=(negotiation(offer),))
+        if offer.request_id is not None and offer.reason == REQUEST_AWARDED:
+            return Said(_("✖ Your quote #{id} on “{title}” was not awarded: the buyer awarded "
+                          "the request to other quotes.", id=offer.id, title=listing.title),
+                        about=(negotiation(offer),))
+        if offer.reason:
+            return Said(_("✖ Your offer #{id} on “{title}” was declined. Reason: {reason}",
+                          id=offer.id, title=listing.title, reason=offer.reason),
+                        about=(negotiation(offer),))
+        return Said(_("✖ Your offer #{id} on “{title}” was declined.", id=offer.id,
+                      title=listing.title), about=(negotiation(offer),))
+
+
+async def on_counter_closed(uow: UnitOfWork, event: OfferClosed) -> None:
+    """A buyer's counter on a quote closed because she awarded the request elsewhere or closed
+    it: the seller of that negotiation hears it, as of their quote (the book tells the maker,
+    who is the buyer here)."""
+    offer = await uow.get(Offer, event.offer_id)
+    if event.status != "declined" or offer is None or offer.request_id is None \
+            or offer.made_by != BUYER or offer.reason not in (REQUEST_AWARDED, CLOSED_BY_BUYER):
+        return
+    request = await uow.get(SupplyRequest, offer.request_id)
+    listing = await uow.get(Listing, offer.listing_id)
+    if request is None or request.status == RequestState.CANCELLED or listing is None:
+        return
+    quote_id = offer.previous_id or offer.id
+    async with addressed_to(uow, offer.seller_id):
+        text = _("✖ Your quote #{id} on “{title}” was declined: the buyer closed the request "
+                 "for supply.", id=quote_id, title=listing.title) \
+            if offer.reason == CLOSED_BY_BUYER else \
+            _("✖ Your quote #{id} on “{title}” was not awarded: the buyer awarded the request to "
+              "other quotes.", id=quote_id, title=listing.title)
+        await notify(uow, offer.seller_id, text, about=(negotiation(offer),))
+
+
+async def offer_withdrawn(uow: UnitOfWork, moved: Moved, role: str, party: int) -> Said | None:
+    """To the party who was asked: the offer was withdrawn."""
+    offer = moved.subject
+    listing = await uow.get(Listing, offer.listing_id)
+    if listing is None:
+        return None
+    async with addressed_to(uow, party):
+        return Said(_("↩ Offer #{id} on “{title}” was withdrawn.", id=offer.id,
+                      title=listing.title), about=(negotiation(offer),))
+
+
+async def on_message_posted(uow: UnitOfWork, event: MessagePosted) -> None:
+    """Relay a thread message to the other party, on their own channel, with Reply."""
+    message = await uow.get(ThreadMessage, event.message_id)
+    thread = await uow.get(Thread, event.thread_id)
+    sender = await uow.get(Account, event.sender_id)
+    listing = await uow.get(Listing, thread.listing_id) if thread else None
+    if message is None or thread is None or listing is None:
+        return
+    name = sender.display_name if sender else "?"
+    file = {"kind": "thread-file", "key": str(message.id)} if message.file_path else None
+    buttons = [[Action(Intent.REPLY_THREAD, N_("↩ Reply"), str(thread.id))]]
+    if message.text.startswith(RFQ) and event.recipient_id == thread.seller_id:
+        buttons.insert(0, [Action(Intent.SEND_QUOTE, N_("💶 Send a quote"), str(thread.id))])
+    async with addressed_to(uow, event.recipient_id):
+        note = ("\n" + _("(Contact details are hidden until a deal is agreed.)")
+                if message.masked else "")
+        text = _("💬 {name} about “{title}”:\n{message}", name=name, title=listing.title,
+                 message=message.text)
+        await notify(uow, event.recipient_id, text + note, attachment=file, buttons=buttons)
+
+
+async def on_thread_reported(uow: UnitOfWork, event: ThreadReported) -> None:
+    """Every admin hears of a reported conversation, with its last messages."""
+    thread = await uow.get(Thread, event.thread_id)
+    if thread is None:
+        return
+    reporter = await uow.get(Account, event.reporter_id)
+    other = thread.seller_id if event.reporter_id == thread.buyer_id else thread.buyer_id
+    reported = await uow.get(Account, other)
+    last = (await uow.session.execute(select(ThreadMessage.text).where(
+        ThreadMessage.thread_id == thread.id, ThreadMessage.sender_id == other)
+        .order_by(ThreadMessage.id.desc()).limit(3))).scalars().all()
+    for admin_id in await admin_ids(uow):
+        async with addressed_to(uow, admin_id):
+            quoted = "\n".join(f"“{text[:200]}”" for text in reversed(last)) \
+                or _("(no messages)")
+            await notify(uow, admin_id, _(
+                "🚩 {reporter} reported {reported} (account #{account}) in a conversation about "
+                "listing #{listing}. Their last messages:\n{quoted}",
+                reporter=reporter.display_name if reporter else "?",
+                reported=reported.display_name if reported else "?", account=other,
+                listing=thread.listing_id, quoted=quoted),
+                buttons=[[Action(Intent.VIEW_LISTING, N_("View the listing"),
+                                 str(thread.listing_id))]])
