@@ -31,7 +31,8 @@ SMTP sink. The figures of the line are PostgreSQL's (`per_s`, `p99_ms` with one 
 `workers2_per_s` with two), or SQLite's with `--no-pg` (then `workers2_per_s=nan`). A line per
 configuration comes first, with Bot API calls per update, the CPU time one update costs the
 server, PostgreSQL and this driver, and whether every user's replies came in order (each step's
-expected reply within its own step, nothing arriving between a user's steps); then the turns'
+expected reply within its own step, nothing arriving between a user's steps; when it broke, what
+broke it for the first three such users: the step and the replies); then the turns'
 ratios and what two workers could reach on this machine at most (its cores over the CPU time of
 an update). The last line is `chat per_s=… bare_per_s=… ratio=… p99_ms=… bare_p99_ms=…
 workers2_per_s=… code_p95_ms=… languages=…`.
@@ -243,6 +244,12 @@ class Tally:
     failed: Counter[str] = field(default_factory=Counter)
     out_of_order: set[int] = field(default_factory=set)
     updates: Counter[str] = field(default_factory=Counter)
+    # What broke each user's order, the first time: the step and the replies, to find the cause.
+    broken: dict[int, str] = field(default_factory=dict)
+
+    def disorder(self, user: int, what: str) -> None:
+        self.out_of_order.add(user)
+        self.broken.setdefault(user, what)
 
 
 class Driver:
@@ -274,8 +281,9 @@ class Driver:
                 step = Step("text", code, step.expect, step.phase)
             async with self.slots:
                 seen = len(chat.replies)
-                if seen and chat.replies[-1][0] > chat.settled:
-                    self.tally.out_of_order.add(user)  # something arrived between steps
+                if seen and chat.replies[-1][0] > chat.settled:  # arrived between steps
+                    late = [text[:60] for arrival, text in chat.replies if arrival > chat.settled]
+                    self.tally.disorder(user, f"before {step.phase} {step.value!r}: {late}")
                 posted = time.perf_counter()
                 try:
                     update = self._update(user, step)
@@ -291,7 +299,9 @@ class Driver:
                 self.tally.updates[step.phase] += 1
                 if step.expect and not any(step.expect in text
                                            for _, text in chat.replies[seen:]):
-                    self.tally.out_of_order.add(user)
+                    self.tally.disorder(user, f"{step.phase} {step.value!r} expected "
+                                        f"{step.expect!r}, got "
+                                        f"{[text[:60] for _, text in chat.replies[seen:]]}")
                 if os.environ.get("CHAT_BENCH_TRACE"):
                     print(user, step.value, [t[:60] for _, t in chat.replies[seen:]],
                           f"{1000 * (last - posted):.0f} ms")
@@ -442,6 +452,7 @@ class Round:
     driver_cpu_s: float  # this process's: the users, the fake Bot API
     failed: int
     out_of_order: set[int]
+    broken: dict[int, str]
 
 
 @dataclass
@@ -476,6 +487,7 @@ class Result:
     out_of_order: int = 0
     users: int = 0
     methods: str = ""  # Bot API calls per update by method, while browsing
+    broken: list[str] = field(default_factory=list)  # what broke the order, a few users' first
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -658,7 +670,8 @@ async def browse(bench: Bench, served: Served) -> None:
     served.rounds.append(Round(
         t.updates["browse"] / span, t.times["browse"], t.updates["browse"],
         sum(bench.fake.calls.values()) - calls, server_after - server, pg_after - pg,
-        time.process_time() - own, sum(t.failed.values()), set(t.out_of_order)))
+        time.process_time() - own, sum(t.failed.values()), set(t.out_of_order),
+        dict(t.broken)))
 
 
 def result(served: Served) -> Result:
@@ -666,6 +679,7 @@ def result(served: Served) -> Result:
     rounds, reg = served.rounds, served.registered
     failed = sum(r.failed for r in rounds) + (sum(reg.failed.values()) if reg else 0)
     disorder = set().union(*(r.out_of_order for r in rounds), reg.out_of_order if reg else set())
+    broken = {**(reg.broken if reg else {}), **{u: w for r in rounds for u, w in r.broken.items()}}
     return Result(
         served.label, median([r.per_s for r in rounds]),
         1000 * percentile([t for r in rounds for t in r.times], 0.99),
@@ -677,6 +691,7 @@ def result(served: Served) -> Result:
         driver_cpu_ms_per_update=median([1000 * r.driver_cpu_s / max(1, r.updates)
                                          for r in rounds]),
         failed=failed, out_of_order=len(disorder), users=len(served.users),
+        broken=[f"user {u}: {w}" for u, w in sorted(broken.items())[:3]],
         methods=" ".join(f"{m} {n / max(1, sum(r.updates for r in rounds)):.2f}"
                          for m, n in served.methods.most_common()))
 
@@ -734,7 +749,9 @@ def describe(r: Result) -> str:
     elif r.label != "bare":
         text += "  (users registered before)"
     order = "kept" if not r.out_of_order else f"BROKEN for {r.out_of_order}/{r.users}"
-    return f"{text}  failed {r.failed}  order {order}\n{'':9s}calls/update by method: {r.methods}"
+    broken = "".join(f"\n{'':9s}order broken: {what}" for what in r.broken)
+    return (f"{text}  failed {r.failed}  order {order}\n{'':9s}calls/update by method: "
+            f"{r.methods}{broken}")
 
 
 async def main(argv: list[str] | None = None) -> dict[str, Any]:
