@@ -183,7 +183,10 @@ async def test_a_seeker_finds_the_booking_and_its_meeting_room_in_the_bookings_t
         assert await violations(page) == []
         assert await _overflowing(page) == []
         await page.click(f"a[href='/app/bookings/{booking.id}']")
-        await page.wait_for_selector("text=Meeting link")
+        # The booking's own page (the list shows a meeting link too: waiting for the words alone
+        # passed on the list before the app had moved, on a busy machine).
+        await page.wait_for_url(f"**/app/bookings/{booking.id}")
+        await page.wait_for_selector("p.meeting >> text=Meeting link")
         assert await violations(page) == []
         await page.click("a[rel~=external]")  # the room opens outside; the app stays
         assert await page.evaluate("window.Telegram.WebApp.opened") == [booking.meeting_url]
