@@ -242,13 +242,12 @@ class Tally:
     spans: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     codes: list[float] = field(default_factory=list)
     failed: Counter[str] = field(default_factory=Counter)
-    out_of_order: set[int] = field(default_factory=set)
     updates: Counter[str] = field(default_factory=Counter)
-    # What broke each user's order, the first time: the step and the replies, to find the cause.
+    # The users whose order broke, each with what broke it the first time (the step and the
+    # replies), to find the cause.
     broken: dict[int, str] = field(default_factory=dict)
 
     def disorder(self, user: int, what: str) -> None:
-        self.out_of_order.add(user)
         self.broken.setdefault(user, what)
 
 
@@ -451,8 +450,7 @@ class Round:
     pg_cpu_s: float  # PostgreSQL's
     driver_cpu_s: float  # this process's: the users, the fake Bot API
     failed: int
-    out_of_order: set[int]
-    broken: dict[int, str]
+    broken: dict[int, str]  # users whose order broke: what broke it
 
 
 @dataclass
@@ -670,16 +668,17 @@ async def browse(bench: Bench, served: Served) -> None:
     served.rounds.append(Round(
         t.updates["browse"] / span, t.times["browse"], t.updates["browse"],
         sum(bench.fake.calls.values()) - calls, server_after - server, pg_after - pg,
-        time.process_time() - own, sum(t.failed.values()), set(t.out_of_order),
-        dict(t.broken)))
+        time.process_time() - own, sum(t.failed.values()), dict(t.broken)))
 
 
 def result(served: Served) -> Result:
     """A configuration over its rounds: the median rate, the p99 of every step."""
     rounds, reg = served.rounds, served.registered
     failed = sum(r.failed for r in rounds) + (sum(reg.failed.values()) if reg else 0)
-    disorder = set().union(*(r.out_of_order for r in rounds), reg.out_of_order if reg else set())
-    broken = {**(reg.broken if reg else {}), **{u: w for r in rounds for u, w in r.broken.items()}}
+    # The first break of each user: in registering, else in the first turn it broke in.
+    broken = dict(reg.broken) if reg else {}
+    for r in rounds:
+        broken.update({u: w for u, w in r.broken.items() if u not in broken})
     return Result(
         served.label, median([r.per_s for r in rounds]),
         1000 * percentile([t for r in rounds for t in r.times], 0.99),
@@ -690,7 +689,7 @@ def result(served: Served) -> Result:
         pg_cpu_ms_per_update=median([1000 * r.pg_cpu_s / max(1, r.updates) for r in rounds]),
         driver_cpu_ms_per_update=median([1000 * r.driver_cpu_s / max(1, r.updates)
                                          for r in rounds]),
-        failed=failed, out_of_order=len(disorder), users=len(served.users),
+        failed=failed, out_of_order=len(broken), users=len(served.users),
         broken=[f"user {u}: {w}" for u, w in sorted(broken.items())[:3]],
         methods=" ".join(f"{m} {n / max(1, sum(r.updates for r in rounds)):.2f}"
                          for m, n in served.methods.most_common()))

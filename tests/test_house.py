@@ -102,6 +102,21 @@ def _circles(graph: dict[str, set[str]]) -> list[list[str]]:
     return groups
 
 
+def _package_graph(package_of: collections.abc.Callable[[str], str | None]
+                   ) -> dict[str, set[str]]:
+    """Which packages import which, `package_of` naming each module's package (None: a module
+    outside the ones compared); a package's imports of itself left out."""
+    modules = _modules()
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        source = package_of(name)
+        if source is None:
+            continue
+        targets = {package_of(t) for t in _imports(path, modules)}
+        graph.setdefault(source, set()).update(t for t in targets if t and t != source)
+    return graph
+
+
 def test_no_two_modules_import_each_other_directly_or_round_about():
     modules = _modules()
     graph = {name: _imports(path, modules) - {name} for name, path in modules.items()}
@@ -120,14 +135,7 @@ def _core_package(module: str) -> str | None:
 def test_no_two_packages_of_core_import_each_other_even_round_about():
     """Core's sub-packages stand in layers (storage, money, accounts, operators, catalog, process,
     deals, consulting, … public, console): an arrow back up is a circle at package level."""
-    modules = _modules()
-    graph: dict[str, set[str]] = {}
-    for name, path in modules.items():
-        source = _core_package(name)
-        if source is None:
-            continue
-        targets = {_core_package(t) for t in _imports(path, modules)}
-        graph.setdefault(source, set()).update(t for t in targets if t and t != source)
+    graph = _package_graph(_core_package)
     assert _circles(graph) == []
 
 
@@ -142,14 +150,7 @@ def _flows_package(module: str) -> str | None:
 def test_no_two_packages_of_flows_import_each_other_even_round_about():
     """The flows' context packages (account, market, deals, company, consulting, …) stand in
     layers too: deals may use the market's fields, never the other way round."""
-    modules = _modules()
-    graph: dict[str, set[str]] = {}
-    for name, path in modules.items():
-        source = _flows_package(name)
-        if source is None:
-            continue
-        targets = {_flows_package(t) for t in _imports(path, modules)}
-        graph.setdefault(source, set()).update(t for t in targets if t and t != source)
+    graph = _package_graph(_flows_package)
     assert len(graph) > 10
     assert _circles(graph) == []
 
@@ -168,14 +169,7 @@ def test_the_web_applications_stand_on_what_they_share():
     """The site, the console and the Mini App import what they share from bots.web, which
     imports none of them: an arrow back up is a circle at package level. The Mini App may use
     the site's search and cards; the site never uses the Mini App."""
-    modules = _modules()
-    graph: dict[str, set[str]] = {}
-    for name, path in modules.items():
-        source = _web_package(name)
-        if source is None:
-            continue
-        targets = {_web_package(t) for t in _imports(path, modules)}
-        graph.setdefault(source, set()).update(t for t in targets if t and t != source)
+    graph = _package_graph(_web_package)
     assert set(graph) == {"bots.web", "bots.web.site", "bots.web.console", "bots.web.mini_app"}
     assert graph["bots.web"] == set()
     assert _circles(graph) == []
@@ -508,13 +502,6 @@ def test_the_parts_of_deals_stand_in_layers():
     """core/deals' sub-packages (threads, terms, ratings, after_sale, contracts, offers,
     approvals, requests, notices) and its top modules import one another one way: offers may
     open a deal, a deal never reaches back into offers."""
-    modules = _modules()
-    graph: dict[str, set[str]] = {}
-    for name, path in modules.items():
-        source = _deals_part(name)
-        if source is None:
-            continue
-        targets = {_deals_part(t) for t in _imports(path, modules)}
-        graph.setdefault(source, set()).update(t for t in targets if t and t != source)
+    graph = _package_graph(_deals_part)
     assert {"core.deals.offers", "core.deals.requests", "core.deals.terms"} <= set(graph)
     assert _circles(graph) == []
