@@ -15,6 +15,8 @@ from core.deals import events as deals
 from core.events import EventBus
 from core.money import events as money
 from core.money.model import CommissionRule
+from core.process.deals import CLOSE_UNPAID, DEAL_PROCESS, INVOICE, OPEN_ESCROW, REFUND, RELEASE
+from core.process.effects import After, During
 from core.storage.uow import UnitOfWork
 from core.wiring import Wiring
 from payments import direct, invoices, notices, transfer_notices
@@ -104,8 +106,10 @@ def deal_money(bus: EventBus, deps: PaymentsWiring) -> None:
     bridge = DealPayments(deps.payments)
     bus.during_commit(money.EscrowFunded, bridge.on_funded)
     bus.during_commit(money.PaymentArrangedDirectly, bridge.on_funded)
-    bus.during_commit(deals.DealMoved, bridge.on_moved)
-    bus.after_commit(deals.DealMoved, bridge.after_moves)
+    # The deal's money effects, as its process declares them beside each transition.
+    bus.during_commit(deals.DealMoved, During(DEAL_PROCESS, CLOSE_UNPAID, bridge.close_unpaid))
+    for effect in (OPEN_ESCROW, INVOICE, RELEASE, REFUND):
+        bus.after_commit(deals.DealMoved, After(DEAL_PROCESS, effect, bridge.after(effect)))
     bus.during_commit(money.BankTransferChosen, bridge.on_transfer_chosen)
     for back in (money.TransfersReturned, money.TransferOverpaid, money.LatePaymentRefunded):
         bus.after_commit(back, bridge.after_transfers_returned)

@@ -13,7 +13,7 @@ from core.learning.notices import GATHERINGS
 from core.process.bookings import BOOKING_PROCESS
 from core.process.deals import CONTRACT_PROCESS, DEAL_PROCESS, OFFER_PROCESS
 from core.process.gatherings import GATHERING_PROCESS
-from core.process.model import SYSTEM, Notice, Process, Transition
+from core.process.model import STAY, SYSTEM, Notice, Process, Transition
 from core.process.tickets import TICKET_PROCESS
 from core.support.notices import TICKETS
 
@@ -23,9 +23,12 @@ BOOKS = (*DEAL_BOOKS, TICKETS, BOOKINGS, GATHERINGS, SESSIONS)
 
 
 def test_every_transition_declares_its_notices_or_why_it_is_silent():
+    """…or, for a step that keeps the state, the event that tells of it."""
     for process in PROCESSES:
         for step in process.transitions:
-            assert bool(step.notices) != bool(step.silent), f"{process.name}/{step.name}"
+            said = (step.notices, step.silent, step.told_by)
+            assert sum(map(bool, said)) == 1, f"{process.name}/{step.name}"
+            assert not step.told_by or step.target == STAY, f"{process.name}/{step.name}"
 
 
 def test_every_declared_notice_names_a_builder_and_a_party_of_its_process():

@@ -13,6 +13,7 @@ from typing import Any
 
 from config.container import build
 from core.events import Event, EventBus
+from core.process.effects import After, During
 from tests.support.containers import settings_for
 
 Line = tuple[str, str, str]  # phase, event class, handler
@@ -32,7 +33,10 @@ def _owner(obj: object) -> str:
 
 
 def handler_name(handler: Any) -> str:
-    """A handler as `module.qualname`; a bound method by the object it is bound to."""
+    """A handler as `module.qualname`; a bound method by the object it is bound to; a
+    process's effect as `process/effect:` and the handler carrying it out."""
+    if isinstance(handler, During | After):
+        return f"{handler.process.name}/{handler.effect}:{handler_name(handler.handler)}"
     owner = getattr(handler, "__self__", None)
     if owner is not None:
         return f"{_owner(owner)}.{handler.__func__.__name__}"
@@ -144,12 +148,13 @@ during TransferOverpaid        payments.transfer_notices.on_overpaid
 during TransfersReturned       payments.transfer_notices.on_returned
 during VerificationCodeIssued  core.notifications.account_notices.email_code
 during IdentityLinked          core.notifications.account_notices.channel_linked
-during DealMoved               payments.bridges.deals.DealPayments.on_moved
+during DealMoved               deal/close-unpaid-escrow:payments.bridges.deals.DealPayments.close_unpaid
 during DealMoved               core.deals.notices.book.DEALS.on_moved
-during DealMoved               core.deals.contracts.service.on_deal_moved
-during DealMoved               core.deals.requests.bid_deposits.on_deal_moved
-during DealMoved               core.deals.request_award.on_deal_moved
-during DealMoved               core.loyalty.earning.on_deal_moved
+during DealMoved               deal/start-contract:core.deals.contracts.service.start_on_accepted
+during DealMoved               deal/lapse-contract:core.deals.contracts.service.lapse_on_cancelled
+during DealMoved               deal/settle-bid-deposit:core.deals.requests.bid_deposits.on_deal_ended
+during DealMoved               deal/give-back-award:core.deals.request_award.on_deal_unfulfilled
+during DealMoved               deal/earn-points:core.loyalty.earning.on_deal_completed
 during BankTransferChosen      payments.bridges.deals.DealPayments.on_transfer_chosen
 during PurchaseHeld            core.deals.approvals.notices.on_held
 during PurchaseDecided         core.deals.approvals.notices.on_decided
@@ -218,7 +223,10 @@ during BoardPostHidden         core.community.notices.on_hidden
 during GatheringStarted        core.learning.notices.GATHERINGS.on_moved
 during RecordingAdded          core.learning.notices.on_recording
 during DealRated               core.loyalty.earning.on_deal_rated
-after  DealMoved               payments.bridges.deals.DealPayments.after_moves
+after  DealMoved               deal/open-escrow:payments.bridges.deals.DealPayments.follow
+after  DealMoved               deal/invoice-on-terms:payments.bridges.deals.DealPayments.follow
+after  DealMoved               deal/release-escrow:payments.bridges.deals.DealPayments.follow
+after  DealMoved               deal/refund-escrow:payments.bridges.deals.DealPayments.follow
 after  TransfersReturned       payments.bridges.deals.DealPayments.after_transfers_returned
 after  TransferOverpaid        payments.bridges.deals.DealPayments.after_transfers_returned
 after  LatePaymentRefunded     payments.bridges.deals.DealPayments.after_transfers_returned

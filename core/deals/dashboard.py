@@ -13,9 +13,10 @@ from core.catalog.tables import Listing
 from core.deals.cards import quantity
 from core.deals.deals import payable, total
 from core.deals.ratings.tables import Rating
+from core.deals.steps import MORE, possible_now
 from core.deals.tables import Deal, Offer
 from core.i18n import N_, _
-from core.process.deals import BUYER, DEAL_PROCESS, SELLER, DealState, OfferState, state_words
+from core.process.deals import BUYER, SELLER, DealState, OfferState, state_words
 from core.storage.uow import UnitOfWork
 
 WAITING_ON_OTHERS = N_("nothing for you now")
@@ -87,15 +88,9 @@ def _other(account_id: int) -> ColumnElement[int]:
 
 
 def next_step(deal: Deal, role: str, rated: bool) -> str:
-    """The one thing this party should do now (the process's first labelled step for them)."""
-    if deal.status == DealState.AGREED:
-        return _("Read and accept the terms")
-    if deal.status == DealState.AWAITING_PAYMENT:
-        return _("Pay into escrow") if role == BUYER else _(WAITING_ON_OTHERS)
-    if deal.status == DealState.COMPLETED:
-        return _(WAITING_ON_OTHERS) if rated else _("Rate the other party")
-    steps = [t for t in DEAL_PROCESS.next_actions(deal.status, role)
-             if t.name not in ("dispute", "cancel-deal")]
+    """The one thing this party should do now: the first of their next steps (the card's
+    rarer steps aside), or waiting on others."""
+    steps = [t for t in possible_now(deal, role, rated) if t.name not in MORE]
     return _(steps[0].label) if steps else _(WAITING_ON_OTHERS)
 
 

@@ -1,6 +1,9 @@
 """Moving a deal along its declared process: one function takes any transition, checking who
-may take it from where, guarding the move in the database, and swapping the timers of the state
-left and the state entered. Timers that fall due are taken by the system, once."""
+may take it from where, guarding the move in the database, swapping the timers of the state left
+and the state entered, and taking the effects the transition declares that belong to the move
+itself (the VAT fixed, the stock returned, the ratings published). Other contexts carry out
+their own effects on the DealMoved it emits (core.process.effects). Timers that fall due are
+taken by the system, once."""
 
 from __future__ import annotations
 
@@ -21,13 +24,17 @@ from core.i18n import _
 from core.money.model import Money
 from core.operators.roles import may_act
 from core.process import timers
-from core.process.deals import BUYER, DEAL_PROCESS, SELLER
-from core.process.model import ADMIN, SYSTEM
+from core.process.deals import (
+    BUYER,
+    DEAL_PROCESS,
+    FIX_VAT,
+    PUBLISH_RATINGS,
+    RETURN_STOCK,
+    SELLER,
+)
+from core.process.model import ADMIN, STAY, SYSTEM
 from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
-
-NOTHING_LEFT = ("cancel-not-shipped",)  # refunded before the goods left: the stock returns
-ACCEPTING = ("accept-terms", "accept-terms-on-terms")  # the second acceptance of the terms
 
 
 async def role_of(uow: UnitOfWork, deal: Deal, actor_id: int | None) -> str | None:
@@ -60,6 +67,8 @@ async def take(uow: UnitOfWork, deal_id: int, transition: str, actor_id: int | N
         transition = "accept-terms-on-terms"
     role = await role_of(uow, deal, actor_id)
     step = DEAL_PROCESS.check(transition, deal.status, role)
+    if step.target == STAY:  # a party's step that keeps the state: its own service takes it
+        raise ValueError(f"{transition} keeps the deal's state: it is not a move")
     source, now = deal.status, uow.clock.now()
     moved = await (await uow.core()).execute(_MOVE, {
         "d_id": deal.id, "d_from": source, "d_to": step.target, "d_at": now})
@@ -67,16 +76,16 @@ async def take(uow: UnitOfWork, deal_id: int, transition: str, actor_id: int | N
         raise Conflict(_("That deal moved on a moment ago; look at it again."))
     set_committed_value(deal, "status", step.target)  # what the row now holds: no second UPDATE
     set_committed_value(deal, "updated_at", now)
-    if transition in ACCEPTING:  # the terms are final: so is the VAT on the price
+    if FIX_VAT in step.effects:
         await sale_vat.fix(uow, deal)
     if step.target == source:  # an escalation: the state's timers run again
         await timers.restart(uow, DEAL_PROCESS, deal.id, source)
     else:
         await timers.stop(uow, DEAL_PROCESS, deal.id, source)
         timers.start(uow, DEAL_PROCESS, deal.id, step.target)
-    if step.target == "cancelled" or transition in NOTHING_LEFT:
+    if RETURN_STOCK in step.effects:
         await _return_stock(uow, deal)
-    if step.target == "closed":  # the rating window closed: whatever was given is shown
+    if PUBLISH_RATINGS in step.effects:
         await ratings.publish(uow, deal.id)
     uow.emit(DealMoved(deal.id, transition, source, step.target, role or "",
                        on_terms=bool(deal.payment_days)))

@@ -91,12 +91,11 @@ async def award(uow: UnitOfWork, offer: Offer) -> bool:
     return False
 
 
-async def on_deal_moved(uow: UnitOfWork, event: DealMoved) -> None:
-    """A deal from an award that ends unfulfilled gives its quantity back to its request: a
-    request for quotes still taking them opens again; the buyer hears what is uncovered (and,
-    for a tender or auction, may award the next bid: core.deals.requests.auctions.award_next)."""
-    if event.target not in ("cancelled", "refunded"):
-        return
+async def on_deal_unfulfilled(uow: UnitOfWork, event: DealMoved) -> None:
+    """The deal's "give-back-award": a deal from an award that ends unfulfilled gives its
+    quantity back to its request: a request for quotes still taking them opens again; the buyer
+    hears what is uncovered (and, for a tender or auction, may award the next bid:
+    core.deals.requests.auctions.award_next)."""
     found = (await uow.session.execute(select(SupplyRequest, Deal).join(
         Offer, Offer.request_id == SupplyRequest.id).join(Deal, Deal.offer_id == Offer.id)
         .where(Deal.id == event.deal_id))).first()

@@ -35,6 +35,8 @@ from core.deals.notices import after_sale, book, negotiations, parties, terms
 from core.deals.requests import bid_deposits
 from core.deals.requests import notices as requests
 from core.events import EventBus
+from core.process.deals import DEAL_PROCESS
+from core.process.effects import During
 from core.wiring import Wiring
 
 
@@ -45,9 +47,12 @@ def wire(bus: EventBus, deps: Wiring) -> None:
     _requests(bus)
     _deals(bus)
     bus.after_commit(BiddingClosed, requests.told_after_close(deps.uow))  # its own transaction
-    bus.during_commit(DealMoved, contracts.on_deal_moved)  # call-off 1 starts its contract
-    bus.during_commit(DealMoved, bid_deposits.on_deal_moved)
-    bus.during_commit(DealMoved, request_award.on_deal_moved)  # an award's deal that ended
+    # A deal's effects that deals carries out, as the deal's process declares them.
+    bus.during_commit(DealMoved, During(DEAL_PROCESS, "start-contract", contracts.start_on_accepted))
+    bus.during_commit(DealMoved, During(DEAL_PROCESS, "lapse-contract", contracts.lapse_on_cancelled))
+    bus.during_commit(DealMoved, During(DEAL_PROCESS, "settle-bid-deposit", bid_deposits.on_deal_ended))
+    bus.during_commit(DealMoved, During(DEAL_PROCESS, "give-back-award",
+                                        request_award.on_deal_unfulfilled))
     bus.during_commit(AwardUndone, requests.on_award_undone)
     bus.during_commit(ContractMoved, book.CONTRACTS.on_moved)
 

@@ -50,9 +50,8 @@ def _referrers(parties: int) -> Any:
         members.c.account_id.in_([bindparam(f"id{n}") for n in range(parties)]))
 
 
-async def on_deal_moved(uow: UnitOfWork, event: DealMoved) -> None:
-    if event.target != "completed":
-        return
+async def on_deal_completed(uow: UnitOfWork, event: DealMoved) -> None:
+    """The deal's "earn-points": both parties earn points for it."""
     deal = await uow.get(Deal, event.deal_id)
     if deal is not None:
         await completed(uow, "deal", f"deal:{deal.id}", (deal.buyer_id, deal.seller_id))

@@ -7,12 +7,14 @@ from core.consulting.sessions.events import SessionMoved, SessionReviewed
 from core.deals.events import DealMoved, DealRated
 from core.events import EventBus
 from core.loyalty import earning
+from core.process.deals import DEAL_PROCESS
+from core.process.effects import During
 from core.wiring import Wiring
 
 
 def wire(bus: EventBus, deps: Wiring) -> None:
     """A deal or session completed, a rating or review given."""
-    bus.during_commit(DealMoved, earning.on_deal_moved)
+    bus.during_commit(DealMoved, During(DEAL_PROCESS, "earn-points", earning.on_deal_completed))
     bus.during_commit(DealRated, earning.on_deal_rated)
     bus.during_commit(SessionMoved, earning.on_session_moved)
     bus.during_commit(SessionReviewed, earning.on_session_reviewed)

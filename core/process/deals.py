@@ -9,7 +9,16 @@ from datetime import timedelta
 from enum import StrEnum
 
 from core.i18n import N_, _
-from core.process.model import ADMIN, ADMINS, SYSTEM, Notice, Process, Timer, Transition
+from core.process.model import (
+    ADMIN,
+    ADMINS,
+    STAY,
+    SYSTEM,
+    Notice,
+    Process,
+    Timer,
+    Transition,
+)
 
 
 class OfferState(StrEnum):
@@ -103,35 +112,97 @@ OFFER_PROCESS = Process(
     timers=(Timer("open", timedelta(hours=48), "expire-offer", (timedelta(hours=6),)),),
 )
 
+# What else a deal's transitions set going, and who carries it out: the money layer (payments.
+# bridges.deals) the escrow's steps, deals its deposits, awards and contracts, loyalty points.
+OPEN_ESCROW, CLOSE_UNPAID, INVOICE = "open-escrow", "close-unpaid-escrow", "invoice-on-terms"
+RELEASE, REFUND = "release-escrow", "refund-escrow"
+FIX_VAT, RETURN_STOCK, PUBLISH_RATINGS = "fix-vat", "return-stock", "publish-ratings"
+DEAL_EFFECTS = {
+    OPEN_ESCROW: "payments: the escrow opens for the payable total, for the buyer to pay now "
+                 "(paid on terms: by the invoice, later)",
+    CLOSE_UNPAID: "payments, in the same transaction: an escrow still waiting for payment "
+                  "closes, so a payment arriving late is refunded in full",
+    INVOICE: "payments: paid on terms, the invoice goes out as the goods leave",
+    RELEASE: "payments: the held payment goes to the seller, less the buyer's share when a "
+             "dispute was split or a quality adjustment accepted",
+    REFUND: "payments: the held payment goes back to the buyer; an escrow still waiting for "
+            "payment closes",
+    "settle-bid-deposit": "deals: a tender winner's bid deposit goes back, or to the buyer when "
+                          "the deal ended by the winner's doing",
+    "give-back-award": "deals: an awarded request gets its quantity back (a request for quotes "
+                       "still running takes quotes again)",
+    "start-contract": "deals: call-off 1 of a framework contract accepted, the contract runs",
+    "lapse-contract": "deals: call-off 1 of a framework contract cancelled, the contract lapses",
+    "earn-points": "loyalty: both parties earn points for a completed deal",
+    # Taken by the move itself, in its transaction (core.deals.deals.take).
+    FIX_VAT: "deals, in the move: the terms are final, so is the VAT on the price",
+    RETURN_STOCK: "deals, in the move: the goods never left, their quantity returns to the "
+                  "listing",
+    PUBLISH_RATINGS: "deals, in the move: the rating window closed, whatever was given is shown",
+}
+# The effects the move takes itself, in its transaction (core.deals.deals.take); every other
+# is carried out by a handler its context wires (core.process.effects).
+IN_MOVE = (FIX_VAT, RETURN_STOCK, PUBLISH_RATINGS)
+# A deal that completes: the money goes to the seller, a winner's deposit back, points to both.
+COMPLETES = (RELEASE, "settle-bid-deposit", "earn-points")
+# A deal that ends unfulfilled: a winner's deposit settled, the award's quantity given back.
+ENDS = ("settle-bid-deposit", "give-back-award")
+
+# Where an invoice on terms may be due: it goes out as the goods leave, and stays due however
+# the deal ends, until it is paid (core.deals.steps.invoice_due).
+INVOICED = ("shipped", "delivered", "adjustment_proposed", "disputed", "completed", "closed")
+
 DEAL_PROCESS = Process(
     name="deal",
     initial="agreed",
+    effects=DEAL_EFFECTS,
     transitions=(
+        # A party's steps that keep the deal where it is, each told by its own event: declared
+        # so that cards, dashboards and guards ask the process whether one is possible now
+        # (core.deals.steps). First, so that they lead a party's next steps.
+        Transition("sign-terms", ("agreed",), STAY, PARTY, N_("Read and accept the terms"),
+                   told_by="TermsAccepted; the second acceptance takes accept-terms"),
+        Transition("change-terms", ("agreed",), STAY, PARTY, N_("✏ Propose a change"),
+                   told_by="TermsChanged, with the new version to accept"),
+        Transition("rate", ("completed",), STAY, PARTY, N_("Rate the other party"),
+                   told_by="DealRated (both ratings publish together)"),
+        Transition("pay", ("awaiting_payment",), STAY, (BUYER,), N_("Pay into escrow"),
+                   told_by="EscrowFunded, which takes payment-received"),
+        Transition("pay-invoice", INVOICED, STAY, (BUYER,), N_("Invoice due"),
+                   told_by="EscrowFunded (paid on terms, while the invoice is due)"),
+        Transition("update-shipment", ("shipped",), STAY, (SELLER,), N_("🚚 Shipment update"),
+                   told_by="ShipmentUpdated (delivered takes mark-delivered)"),
         Transition("accept-terms", ("agreed",), "awaiting_payment", (SYSTEM,),
-                   notices=entered("awaiting_payment")),  # a later call-off: CALLED_OFF
+                   notices=entered("awaiting_payment"),  # a later call-off: CALLED_OFF
+                   effects=(FIX_VAT, OPEN_ESCROW, "start-contract")),
         Transition("payment-received", ("awaiting_payment",), "to_ship", (SYSTEM,),
                    notices=entered("to_ship")),
         # Paid on terms (core.deals.pay_terms): accepting the terms sends the goods first.
         Transition("accept-terms-on-terms", ("agreed",), "to_ship", (SYSTEM,),
-                   notices=both("to_ship_on_terms", "next_steps")),
+                   notices=both("to_ship_on_terms", "next_steps"),
+                   effects=(FIX_VAT, OPEN_ESCROW)),
         Transition("cancel-unpaid", ("agreed", "awaiting_payment"), "cancelled", (SYSTEM,),
-                   notices=entered("cancelled")),
+                   notices=entered("cancelled"),
+                   effects=(RETURN_STOCK, CLOSE_UNPAID, *ENDS, "lapse-contract")),
         Transition("cancel-deal", ("agreed", "awaiting_payment"), "cancelled", PARTY,
-                   N_("Cancel the deal"), notices=entered("cancelled")),
+                   N_("Cancel the deal"), notices=entered("cancelled"),
+                   effects=(RETURN_STOCK, CLOSE_UNPAID, *ENDS, "lapse-contract")),
         Transition("mark-shipped", ("to_ship",), "shipped", (SELLER,), N_("Mark shipped"),
-                   notices=(Notice(BUYER, "shipped", "next_steps"),)),
+                   notices=(Notice(BUYER, "shipped", "next_steps"),), effects=(INVOICE,)),
         Transition("cancel-not-shipped", ("to_ship",), "refunded", (SYSTEM,),
-                   notices=entered("refunded")),
+                   notices=entered("refunded"), effects=(RETURN_STOCK, REFUND, *ENDS)),
         Transition("mark-delivered", ("shipped",), "delivered", PARTY, N_("Mark delivered"),
                    notices=entered("delivered")),
         Transition("confirm-receipt", ("shipped", "delivered"), "completed", (BUYER,),
-                   N_("Confirm delivery and quality"), notices=entered("completed")),
+                   N_("Confirm delivery and quality"), notices=entered("completed"),
+                   effects=COMPLETES),
         Transition("report-quality", ("shipped", "delivered"), "adjustment_proposed", (BUYER,),
                    N_("Report measured quality"), notices=entered("adjustment_proposed")),
         Transition("auto-confirm", ("delivered",), "completed", (SYSTEM,),
-                   notices=entered("completed")),
+                   notices=entered("completed"), effects=COMPLETES),
         Transition("accept-adjustment", ("adjustment_proposed",), "completed", (SELLER,),
-                   N_("Accept the price adjustment"), notices=entered("completed")),
+                   N_("Accept the price adjustment"), notices=entered("completed"),
+                   effects=COMPLETES),
         Transition("reject-adjustment", ("adjustment_proposed",), "disputed", (SELLER,),
                    N_("Reject the adjustment"), notices=DISPUTED),
         Transition("dispute", IN_PROGRESS, "disputed", PARTY, N_("Open a dispute"),
@@ -140,13 +211,14 @@ DEAL_PROCESS = Process(
                    notices=(Notice(ADMINS, "dispute_escalated", "decide_dispute"),)),
         # The decision itself, with its reasons, is told by DisputeDecided (core.deals.notices.after_sale).
         Transition("resolve-release", ("disputed",), "completed", (ADMIN,),
-                   notices=entered("completed")),
+                   notices=entered("completed"), effects=COMPLETES),
         Transition("resolve-split", ("disputed",), "completed", (ADMIN,),
-                   notices=entered("completed")),
+                   notices=entered("completed"), effects=COMPLETES),
         Transition("resolve-refund", ("disputed",), "refunded", (ADMIN,),
-                   notices=entered("refunded")),
+                   notices=entered("refunded"), effects=(REFUND, *ENDS)),
+        # Closing the reviews releases anything a failed release still holds (a safety net).
         Transition("close-reviews", ("completed",), "closed", (SYSTEM,),
-                   silent="the deal only closes its reviews"),
+                   silent="the deal only closes its reviews", effects=(PUBLISH_RATINGS, RELEASE)),
     ),
     final=("cancelled", "refunded", "closed"),
     timers=(

@@ -10,15 +10,21 @@ from core.process.tickets import OPERATOR_LABELS, TICKET_PROCESS
 
 
 def diagram_and_table(process: Process) -> str:
-    """The diagram, then who may take each step from where, and who hears of it."""
+    """The diagram, then who may take each step from where, who hears of it and (where the
+    process declares effects) what else it sets going, then what each effect does."""
     table = process.authorisation_table()
+    effects = bool(process.effects)
     rows = [f"| {name} | {', '.join(sources)} | {', '.join(actors)} | {target} | "
-            f"{step.who_hears()} |\n"
+            f"{step.who_hears()} |" + (f" {', '.join(step.effects)} |" if effects else "") + "\n"
             for (name, sources, actors, target), step in zip(table, process.transitions,
                                                              strict=True)]
+    head = "| transition | from | who | to | who hears |" + (" effects |" if effects else "")
+    rule = "|---|---|---|---|---|" + ("---|" if effects else "")
+    said = ("\n| effect | what it does |\n|---|---|\n"
+            + "".join(f"| {name} | {what} |\n" for name, what in process.effects.items())
+            if effects else "")
     return (f"\n```mermaid\n{process.diagram()}```\n"
-            "\n| transition | from | who | to | who hears |\n|---|---|---|---|---|\n"
-            + "".join(rows))
+            f"\n{head}\n{rule}\n" + "".join(rows) + said)
 
 
 def _meanings(process: Process, labels: dict[str, str], column: str) -> str:
@@ -32,7 +38,10 @@ def deal_page() -> str:
             "declaration differ). *Who hears* is each transition's declared notices, sent by "
             "`core/deals/notices/book.py`; the buyer and the seller hear of a deal's move with "
             "their next steps, and every admin (`admins`) of a deal entering dispute, with the "
-            "dispute to decide.\n")
+            "dispute to decide. *Effects* are what else a transition sets going, each carried "
+            "out by the context named in its meaning (`core/process/effects.py`): when money "
+            "moves, a deposit is settled or points are earned is read from this declaration "
+            "only.\n")
     return head + "".join(f"\n## {p.name}\n" + diagram_and_table(p)
                           for p in (OFFER_PROCESS, DEAL_PROCESS, CONTRACT_PROCESS))
 

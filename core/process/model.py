@@ -1,11 +1,13 @@
 """Processes declared once: states, transitions, who may take each, and the timers each state
-starts, and who hears what after each. Guards, the authorisation table, the scheduler's
-deadlines, the “what do I do next” of a dashboard, the notices and the diagram in docs/ are all
-read from one declaration, so they cannot disagree. (After Sharetribe's transaction processes
-and their `:notifications`.)"""
+starts, who hears what after each, and what else each sets going (money moved, a deposit
+settled, points earned). Guards, the authorisation table, the scheduler's deadlines, the “what
+do I do next” of a dashboard, the notices, the effects and the diagram in docs/ are all read from
+one declaration, so they cannot disagree. (After Sharetribe's transaction processes and their
+`:actions` and `:notifications`.)"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -56,12 +58,20 @@ class Transition:
     label: str = ""  # how a person sees it as a next step (“Confirm delivery”)
     notices: tuple[Notice, ...] = ()  # who hears what once it is taken, in this order
     silent: str = ""  # why nobody hears of it: a transition declares notices or says why not
+    # A step that keeps the state (STAY) may be told by its own event instead (its name: the
+    # terms a party accepted are told by TermsAccepted, with the version to read).
+    told_by: str = ""
+    # What else taking it sets going, by name (the process's `effects` says what each does);
+    # each is carried out by the context that owns it (core.process.effects).
+    effects: tuple[str, ...] = ()
 
     def who_hears(self) -> str:
         """“buyer, seller: to_ship”, “admins: dispute_escalated” or “nobody (why)”: who hears
         which text, for the docs."""
         if self.silent:
             return f"nobody ({self.silent})"
+        if self.told_by:
+            return f"told by {self.told_by}"
         texts: dict[str, list[str]] = {}
         for n in self.notices:
             texts.setdefault(n.text, []).append(n.to)
@@ -75,6 +85,8 @@ class Process:
     transitions: tuple[Transition, ...]
     final: tuple[str, ...]
     timers: tuple[Timer, ...] = ()
+    # Every effect its transitions may name → what it does, in words (for the docs).
+    effects: Mapping[str, str] = field(default_factory=dict)
     _by_name: dict[str, Transition] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -82,11 +94,17 @@ class Process:
             if t.name in self._by_name:
                 raise ValueError(f"{self.name}: transition {t.name!r} declared twice")
             self._by_name[t.name] = t
-            if t.notices and t.silent:
-                raise ValueError(f"{self.name}: {t.name} declares notices and is silent")
-            if not t.notices and not t.silent:
+            if sum(map(bool, (t.notices, t.silent, t.told_by))) > 1:
+                raise ValueError(f"{self.name}: {t.name} declares notices and is silent, or "
+                                 "is told by its own event as well")
+            if t.told_by and t.target != STAY:
+                raise ValueError(f"{self.name}: {t.name} moves: its move is told by notices")
+            if not t.notices and not t.silent and not t.told_by:
                 raise ValueError(f"{self.name}: {t.name} declares no notices; declare who "
                                  "hears of it, or say why nobody does (silent=…)")
+            for effect in t.effects:
+                if effect not in self.effects:
+                    raise ValueError(f"{self.name}: {t.name} names an undeclared effect {effect!r}")
         states = self.states
         for timer in self.timers:
             if timer.anchor not in ANCHORS:
@@ -122,6 +140,11 @@ class Process:
             raise Conflict(_("That step is no longer possible: the {name} has moved on.", name=self.name))
         return step
 
+    def allows(self, name: str, state: str, role: str | None) -> bool:
+        """Whether `role` may take `name` from `state` (a guard that words its own refusal)."""
+        step = self.transition(name)
+        return role in step.actors and state in step.sources
+
     def target_from(self, name: str, state: str) -> str:
         """Where `name` taken from `state` leads (a STAY transition keeps the state)."""
         target = self.transition(name).target
@@ -131,6 +154,14 @@ class Process:
         """What `role` may do now (a dashboard's “next action”)."""
         return [t for t in self.transitions
                 if state in t.sources and role in t.actors and t.label]
+
+    def reached_by(self, effect: str) -> tuple[str, ...]:
+        """The states entered by the transitions that set `effect` going, in declaration order
+        (a reconciliation job finds the subjects in them whose effect is still undone)."""
+        if effect not in self.effects:
+            raise ValueError(f"{self.name} declares no effect {effect!r}")
+        return tuple(dict.fromkeys(t.target for t in self.transitions
+                                   if effect in t.effects and t.target != STAY))
 
     def timers_in(self, state: str) -> list[Timer]:
         return [t for t in self.timers if t.state == state]

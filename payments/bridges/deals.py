@@ -1,7 +1,9 @@
-"""Deals and the money layer, joined by events: terms accepted open the deal's escrow; the
-escrow funded (or payment arranged directly) moves the deal on; a completed deal releases the
-escrow, a refunded one refunds it, a split splits it; a deal cancelled before payment closes its
-escrow in the same transaction, so a late payment can't fund it (it is refunded in full).
+"""Deals and the money layer, joined by events: the escrow funded (or payment arranged directly)
+moves the deal on; the deal's transitions move the money as the deal's process declares beside
+each (core.process.deals: open-escrow, close-unpaid-escrow, invoice-on-terms, release-escrow,
+refund-escrow), and this module carries each out. A release is a split when an admin split the
+dispute or the seller accepted a quality adjustment; an escrow closed unpaid in the cancelling
+transaction can't be funded by a late payment (it is refunded in full).
 
 Opening and moving money call the provider, so they run after the deal's change is committed,
 each idempotent (the escrow is opened once per deal reference; release, refund and split are
@@ -11,7 +13,7 @@ and takes it again."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from decimal import Decimal
 
 from sqlalchemy import String, and_, bindparam, cast, exists, literal, or_, select
@@ -31,7 +33,15 @@ from core.money.events import (
 )
 from core.money.model import Money
 from core.payments_port import Actor
-from core.process.deals import DealState
+from core.process.deals import (
+    CLOSE_UNPAID,
+    DEAL_PROCESS,
+    INVOICE,
+    OPEN_ESCROW,
+    REFUND,
+    RELEASE,
+    DealState,
+)
 from core.storage.uow import UnitOfWork
 from payments import terms_invoices
 from payments.direct import WAITING
@@ -42,11 +52,11 @@ from payments.tables import Escrow
 log = logging.getLogger(__name__)
 MoneyBack = TransfersReturned | TransferOverpaid | LatePaymentRefunded
 SYSTEM = Actor("system:deals", "the deal's process")
-RELEASING = ("completed", "closed")
-MONEY_MOVES = ("awaiting_payment", *RELEASING, "refunded")  # deal states that move money
-ON_TERMS_MOVES = ("to_ship", "shipped")  # paid on terms: the escrow opens, the invoice goes out
-ENDED_UNPAID = ("cancelled", "refunded")  # an escrow still waiting for payment closes
-NO_ESCROW_YET = ("agreed", *ENDED_UNPAID)  # on terms: opened once both accepted the terms
+# The deal states each money effect leaves a deal in, read from the declaration: the
+# reconciliation (`catch_up`) finds the deals there whose escrow still disagrees.
+RELEASING = DEAL_PROCESS.reached_by(RELEASE)  # completed, closed
+ENDED_UNPAID = (*DEAL_PROCESS.reached_by(CLOSE_UNPAID), *DEAL_PROCESS.reached_by(REFUND))
+NO_ESCROW_YET = (DEAL_PROCESS.initial, *ENDED_UNPAID)  # on terms: opened once both accepted
 
 
 class DealPayments:
@@ -77,7 +87,7 @@ class DealPayments:
             deal = await uow.get(Deal, deal_id)
             status = deal.status if deal is not None else None
         if status in RELEASING:
-            await self._settle(deal_id, status)
+            await self._settle(deal_id, RELEASE)
 
     async def on_transfer_chosen(self, uow: UnitOfWork, event: BankTransferChosen) -> None:
         """In the same transaction: the buyer will pay by bank transfer, so the deal waits for
@@ -93,27 +103,36 @@ class DealPayments:
         for escrow_id in sorted({event.escrow_id for event in events}):
             await self.payments.send_returns(escrow_id)
 
-    async def on_moved(self, uow: UnitOfWork, event: DealMoved) -> None:
-        """In the deal's transaction: a deal cancelled before payment closes its escrow."""
-        if event.target == "cancelled":
-            escrow = await by_reference(uow, deals.reference(event.deal_id))
-            if escrow is not None and escrow.state == WAITING:
-                await self.payments.cancel_unpaid(escrow.id, SYSTEM, uow)
+    async def close_unpaid(self, uow: UnitOfWork, event: DealMoved) -> None:
+        """The deal's "close-unpaid-escrow", in its transaction: a deal cancelled before
+        payment closes its escrow."""
+        escrow = await by_reference(uow, deals.reference(event.deal_id))
+        if escrow is not None and escrow.state == WAITING:
+            await self.payments.cancel_unpaid(escrow.id, SYSTEM, uow)
 
-    async def after_moves(self, events: Sequence[DealMoved]) -> None:
-        """After commit: open, release, refund or split as the deal's new state asks."""
-        for event in events:
-            if event.target not in MONEY_MOVES + (ON_TERMS_MOVES if event.on_terms else ()):
-                continue  # paid, delivered, an escrow deal shipped…: no money moves
-            await self._settle(event.deal_id, event.target)
+    def after(self, effect: str) -> Callable[[Sequence[DealMoved]], Awaitable[None]]:
+        """After commit, the deal's `effect` (open-escrow, invoice-on-terms, release-escrow or
+        refund-escrow) for each deal that declared it."""
 
-    async def _settle(self, deal_id: int, target: str) -> None:
+        async def follow(events: Sequence[DealMoved]) -> None:
+            for event in events:
+                if effect != INVOICE or event.on_terms:  # an escrow deal is paid before it ships
+                    await self._settle(event.deal_id, effect)
+
+        follow.__qualname__ = "DealPayments.follow"  # as the wiring test names it
+        return follow
+
+    async def _settle(self, deal_id: int, effect: str) -> None:
         try:
-            await self._follow(deal_id, target)
+            await self._follow(deal_id, effect)
         except (Conflict, DomainError) as exc:  # moved already, or a rule: catch_up sees it
-            log.warning("deal %s: money step after %s not taken: %s", deal_id, target, exc)
+            log.warning("deal %s: %s not taken: %s", deal_id, effect, exc)
 
-    async def _follow(self, deal_id: int, target: str) -> None:
+    async def _follow(self, deal_id: int, effect: str) -> None:
+        """Carry out `effect` on the deal's escrow, from what both hold now (each step is
+        idempotent, so a move read twice, or caught up later, moves money once). A step an
+        earlier effect left undone is taken first: an escrow never opened is opened, an invoice
+        on terms never sent goes out."""
         async with self.payments.uow() as uow:
             found = (await uow.session.execute(_DEAL_AND_ESCROW, {
                 "deal_id": deal_id, "reference": deals.reference(deal_id)})).first()
@@ -124,19 +143,17 @@ class DealPayments:
                                          sale_vat.fixed(deal))
             escrow_id, state = (escrow.id, escrow.state) if escrow else (None, None)
             refund = await self._split_refund(uow, deal_id, escrow, deal.currency) \
-                if target in RELEASING else None  # only a release can be a split
+                if effect == RELEASE else None  # only a release can be a split
             status, on_terms = deal.status, bool(deal.payment_days)
             # Whether to invoice now: asked only of an unpaid escrow on terms still running.
             bill = escrow is not None and state == WAITING and on_terms \
                 and status not in ENDED_UNPAID \
                 and not await terms_invoices.invoice_of(uow, escrow.id) \
                 and bool(await uow.session.scalar(_SHIPPED.where(Shipment.deal_id == deal_id)))
-        if target in ON_TERMS_MOVES and not on_terms:
-            return  # an escrow deal: paid before it ships, nothing to do here
         if escrow_id is None:
             # Opened as the terms are accepted: for payment first, or (on terms) to be paid
             # later; never before both accepted (the VAT is fixed then), nor once cancelled.
-            if status == "awaiting_payment" or (on_terms and status not in NO_ESCROW_YET):
+            if status == DealState.AWAITING_PAYMENT or (on_terms and status not in NO_ESCROW_YET):
                 await self.payments.open("goods", "bioenergy", deals.reference(deal_id), buyer,
                                          seller, total, SYSTEM, vat)
             return
@@ -146,11 +163,11 @@ class DealPayments:
             await self.payments.invoice_on_terms(escrow_id, deal_id)  # the goods shipped
         elif state != "held":
             return  # nothing held: not paid, arranged directly, or moved already
-        elif target in RELEASING and refund is not None:
+        elif effect == RELEASE and refund is not None:
             await self.payments.split(escrow_id, refund, SYSTEM)
-        elif target in RELEASING:
+        elif effect == RELEASE:
             await self.payments.release(escrow_id, SYSTEM)
-        elif target in ("refunded", "cancelled"):
+        elif effect == REFUND:
             await self.payments.refund(escrow_id, None, SYSTEM)
 
     async def _split_refund(self, uow: UnitOfWork, deal_id: int, escrow: Escrow | None,
@@ -174,11 +191,18 @@ class DealPayments:
         done = 0
         for deal_id, status in behind:
             try:
-                await self._follow(deal_id, status)
+                await self._follow(deal_id, _due(status))
                 done += 1
             except (Conflict, DomainError) as exc:  # moved meanwhile, or a rule: next run
                 log.warning("deal %s: money catch-up not taken: %s", deal_id, exc)
         return done
+
+
+def _due(status: str) -> str:
+    """The money effect a deal in `status` is owed when its escrow disagrees with it."""
+    if status in RELEASING:
+        return RELEASE
+    return REFUND if status in ENDED_UNPAID else OPEN_ESCROW
 
 
 # A deal's escrow is named `deals.reference(id)`, "deal:<id>": joined on that name, the deals
@@ -192,7 +216,7 @@ _DEAL_AND_ESCROW = (select(Deal, Escrow)
 _SHIPPED = select(Shipment.deal_id)  # the goods left: a deal on terms is invoiced
 _BEHIND = (select(Deal.id, Deal.status).outerjoin(Escrow, _ESCROW).where(or_(
     and_(Deal.status == DealState.AWAITING_PAYMENT, Escrow.id.is_(None)),
-    and_(Deal.status.in_((*RELEASING, "refunded", "cancelled")), Escrow.state == "held"),
+    and_(Deal.status.in_((*RELEASING, *ENDED_UNPAID)), Escrow.state == "held"),
     and_(Deal.status.in_(ENDED_UNPAID), Escrow.state == WAITING),
     # paid on terms: accepted without an escrow, or shipped without an invoice
     and_(Deal.payment_days.is_not(None), or_(

@@ -16,6 +16,7 @@ from core.deals.events import DealMoved
 from core.errors import Conflict
 from core.money.model import Money
 from core.payments_port import Actor
+from core.process.deals import OPEN_ESCROW
 from payments import ledger
 from payments.tables import LedgerJournal
 from tests.deals.timer_support import (
@@ -132,8 +133,8 @@ async def test_an_escrow_opened_as_its_deal_was_cancelled_is_closed_by_the_catch
         await deals.take(uow, deal_id, "cancel-deal", bob.id)
         await uow.commit()
     # The escrow opening that raced the cancellation finds the deal cancelled and opens nothing.
-    await money_job(app).after_moves([DealMoved(deal_id, "accept-terms", "agreed",
-                                                "awaiting_payment")])
+    await money_job(app).after(OPEN_ESCROW)([DealMoved(deal_id, "accept-terms", "agreed",
+                                                       "awaiting_payment")])
     assert await escrow_of(app, deal_id) is None
     # One that read the deal a moment earlier did open it: the catch-up job closes it.
     await app.payments.open("goods", "bioenergy", deals.reference(deal_id), bob.id, sam.id,

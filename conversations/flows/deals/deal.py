@@ -24,12 +24,13 @@ from core.companies.seats import seat_of
 from core.deals import cards, company_deals, contract_card, dashboard, deals
 from core.deals import views as deal_views
 from core.deals.approvals import service as approvals
-from core.deals.notices.parties import next_steps
+from core.deals.notices.parties import BUTTONS, next_steps
+from core.deals.steps import MORE, possible_now
 from core.deals.threads import service as threads
 from core.errors import NotFound
 from core.i18n import N_, _
 from core.ids import parse_id
-from core.process.deals import DEAL_PROCESS, DealState
+from core.process.deals import DealState
 
 
 async def deal_card(ctx: Ctx, deal_id: int) -> Reply:
@@ -64,14 +65,10 @@ async def _more(ctx: Ctx, view: deal_views.DealView) -> tuple[tuple[Button, ...]
         thread = await threads.of_listing(ctx.uow, deal.listing_id, deal.buyer_id)
         if thread is not None:
             more.append((_("💬 Messages"), go("thread", thread.id)))
-        if deal.status == DealState.AGREED:
-            more.append((_("✏ Propose a change"), go("deal_step", deal.id, "change-terms")))
-        if view.role == "seller" and deal.status == DealState.SHIPPED:
-            more.append((_("🚚 Shipment update"), go("deal_step", deal.id, "update")))
-        for name in ("dispute", "cancel-deal"):
-            if any(t.name == name for t in DEAL_PROCESS.next_actions(deal.status, view.role)):
-                label = _("⚖ Open a dispute") if name == "dispute" else _("✖ Cancel the deal")
-                more.append((label, go("deal_step", deal.id, name)))
+        for step in possible_now(deal, view.role, view.rated):  # the rarer steps, as declared
+            if step.name in MORE:
+                more.append((_(BUTTONS.get(step.name, step.label)),
+                             go("deal_step", deal.id, step.name)))
     if view.terms is not None:
         more.append((_("📄 Terms (PDF)"), go("deal_step", deal.id, "terms")))
     if deal.contract_id is not None:

@@ -33,7 +33,10 @@ from core.ids import parse_id
 from core.notifications.outbox import delivered_to_chat
 from core.process.deals import DealState
 
-FORMS = {"mark-shipped": "ship", "update": "update", "report-quality": "quality",
+# A step is named as the deal's process names it (core.process.deals); buttons sent before the
+# steps that keep the state were declared there still carry their old names.
+FORMERLY = {"accept-terms": "sign-terms", "update": "update-shipment", "pay-invoice": "pay"}
+FORMS = {"mark-shipped": "ship", "update-shipment": "update", "report-quality": "quality",
          "dispute": "dispute", "change-terms": "change"}
 CONFIRM = {"confirm-receipt": N_("✅ Yes: the goods arrived as agreed (this releases the payment)"),
            "mark-delivered": N_("📬 Yes: the goods were delivered"),
@@ -45,19 +48,19 @@ CONFIRM = {"confirm-receipt": N_("✅ Yes: the goods arrived as agreed (this rel
 async def _start(ctx: Ctx) -> Next | None:
     """`DEAL:STEP`: opens the step's question, or does what needs no question."""
     number, __, step = str(ctx.data.get("args") or "").partition(":")
-    deal_id = parse_id(number)
-    if deal_id is None or step not in ({"accept-terms", "terms", "carbon", "pay"} | set(FORMS)
+    step, deal_id = FORMERLY.get(step, step), parse_id(number)
+    if deal_id is None or step not in ({"sign-terms", "terms", "carbon", "pay"} | set(FORMS)
                                        | set(CONFIRM)):
         return Next.end(Reply(_("Open the deal's steps from its card (/deals)."), kind="error"))
     view = await deal_views.deal_view(ctx.uow, deal_id, ctx.account_id)
     ctx.data.update(deal_id=deal_id, step=step)
     if step == "pay":
         return await _pay(ctx)
-    if step == "accept-terms" and view.deal.status == DealState.AGREED and await deal_billing.needed(ctx):
+    if step == "sign-terms" and view.deal.status == DealState.AGREED and await deal_billing.needed(ctx):
         ctx.data["charges"] = view.deal.seller_id == ctx.account_id  # only a seller's VAT rate
         deal_billing.seed(ctx, "billing")
         return Next(state="billing", remember=False)
-    if step in ("accept-terms", "terms", "carbon"):
+    if step in ("sign-terms", "terms", "carbon"):
         return Next(state="terms", remember=False)
     if step in FORMS:
         body = view.terms.body if view.terms is not None else {}
@@ -274,7 +277,7 @@ async def _changed(ctx: Ctx, values: dict[str, Any]) -> Next:
                             "Both of you accept it again; the earlier version no longer counts.",
                             version=version),
                           ((Button(_("📄 Read and accept version {version}", version=version),
-                                   go("deal_step", ctx.data['deal_id'], "accept-terms")),),)),
+                                   go("deal_step", ctx.data['deal_id'], "sign-terms")),),)),
                     menu=False)
 
 

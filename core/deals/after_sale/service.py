@@ -25,7 +25,7 @@ from core.i18n import _
 from core.money.model import Money
 from core.operators import audit
 from core.operators.roles import require
-from core.process.deals import BUYER, SELLER, DealState
+from core.process.deals import BUYER, DEAL_PROCESS, SELLER
 from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 
@@ -66,6 +66,9 @@ async def update_shipment(uow: UnitOfWork, deal_id: int, seller_id: int, status:
     deal = await deals.get(uow, deal_id, seller_id)
     if await deals.role_of(uow, deal, seller_id) != SELLER:
         raise NotAllowed(_("Only the seller updates the shipment."))
+    if not DEAL_PROCESS.allows("update-shipment", deal.status, SELLER):
+        raise Conflict(_("That step is no longer possible: the {name} has moved on.",
+                         name=DEAL_PROCESS.name))
     if status not in SHIPMENT_STATUSES:
         raise DomainError(_("Choose dispatched, in transit, delayed or delivered."))
     if status == "delayed" and expected_on is None:
@@ -135,7 +138,7 @@ async def rate(uow: UnitOfWork, deal_id: int, rater_id: int, stars: int,
     role = await deals.role_of(uow, deal, rater_id)
     if role not in (BUYER, SELLER):
         raise NotAllowed(_("Only the parties rate a deal."))
-    if deal.status != DealState.COMPLETED:
+    if not DEAL_PROCESS.allows("rate", deal.status, role):
         raise Conflict(_("A deal is rated once it is completed."))
     ratee_role = SELLER if role == BUYER else BUYER
     rating = Rating(deal_id=deal_id, rater_id=rater_id, stars=_stars(stars),

@@ -73,22 +73,36 @@ async def call_off_deals(uow: UnitOfWork, contract_id: int) -> list[Deal]:
         Deal.contract_id == contract_id).order_by(Deal.call_off))).scalars())
 
 
-async def on_deal_moved(uow: UnitOfWork, event: DealMoved) -> None:
-    """In the deal's transaction: call-off 1's terms accepted by both start the contract;
-    call-off 1 cancelled before that lets the contract lapse."""
+async def _proposed_of(uow: UnitOfWork, event: DealMoved) -> tuple[Deal, Contract] | None:
+    """Call-off 1 and its contract, while the contract is still only proposed."""
     deal = await uow.get(Deal, event.deal_id)
     if deal is None or deal.contract_id is None or deal.call_off != 1:
-        return
+        return None
     contract = await uow.get(Contract, deal.contract_id)
     if contract is None or contract.status != ContractState.PROPOSED:
+        return None
+    return deal, contract
+
+
+async def start_on_accepted(uow: UnitOfWork, event: DealMoved) -> None:
+    """In the deal's transaction (the deal's "start-contract"): call-off 1's terms accepted by
+    both start the contract."""
+    found = await _proposed_of(uow, event)
+    if found is None:
         return
-    if event.transition == "accept-terms":
-        version = await deal_terms.current(uow, deal.id)
-        if await _move(uow, contract, "activate", terms_id=version.id if version else None):
-            timers.start(uow, CONTRACT_PROCESS, contract.id, "active",
-                         due={"call-off": _due(contract, 2)})
-    elif event.target == "cancelled" and await _move(uow, contract, "lapse"):
-        await _return(uow, contract, contract.call_offs - 1)  # call-off 1 returned its own
+    deal, contract = found
+    version = await deal_terms.current(uow, deal.id)
+    if await _move(uow, contract, "activate", terms_id=version.id if version else None):
+        timers.start(uow, CONTRACT_PROCESS, contract.id, "active",
+                     due={"call-off": _due(contract, 2)})
+
+
+async def lapse_on_cancelled(uow: UnitOfWork, event: DealMoved) -> None:
+    """In the deal's transaction (the deal's "lapse-contract"): call-off 1 cancelled before its
+    terms were accepted lets the contract lapse."""
+    found = await _proposed_of(uow, event)
+    if found is not None and await _move(uow, found[1], "lapse"):
+        await _return(uow, found[1], found[1].call_offs - 1)  # call-off 1 returned its own
 
 
 async def call_off(uow: UnitOfWork, contract_id: int) -> int | None:

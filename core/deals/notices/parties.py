@@ -14,12 +14,14 @@ from core.deals.events import DealAgreed, TermsChanged
 from core.deals.facts import DealFacts
 from core.deals.notices import contracts as contract_notices
 from core.deals.notices import details as notice_details
+from core.deals.steps import MORE, possible_now
 from core.deals.tables import Deal, Offer
 from core.deals.terms.service import terms_ref
 from core.deals.terms.tables import DealTerms
 from core.i18n import N_, _
 from core.notifications.outbox import addressed_to, notify, recipients
-from core.process.deals import BUYER, DEAL_PROCESS, SELLER, DealState
+from core.process.deals import BUYER, DEAL_PROCESS, SELLER
+from core.process.model import Transition
 from core.process.notices import Moved, Said, TextBuilder
 from core.storage.uow import UnitOfWork
 
@@ -95,27 +97,26 @@ def deal_button(deal_id: int) -> Action:
     return Action(Intent.VIEW_DEAL, N_("🤝 Open the deal"), str(deal_id))
 
 
-def invoice_due(deal: Deal | DealFacts) -> bool:
-    """A deal paid on terms whose invoice went out and is not paid (nor cancelled)."""
-    return deal.payment_due_on is not None and deal.terms_paid_at is None \
-        and deal.status not in (DealState.CANCELLED, DealState.REFUNDED)
+# How a step's button reads where not as its label, and the intent of one that opens a flow of
+# its own (a rating); every other step is a DEAL_STEP named as the process names it.
+BUTTONS = {"sign-terms": N_("📄 Read and accept the terms"), "pay": N_("💳 Pay"),
+           "pay-invoice": N_("💳 Pay"), "rate": N_("⭐ Rate"), "dispute": N_("⚖ Open a dispute"),
+           "cancel-deal": N_("✖ Cancel the deal")}
+
+
+def step_action(deal_id: int, step: Transition) -> Action:
+    """A step of the deal as a button."""
+    if step.name == "rate":
+        return Action(Intent.RATE_DEAL, BUTTONS["rate"], str(deal_id))
+    return Action(Intent.DEAL_STEP, BUTTONS.get(step.name, step.label), f"{deal_id}:{step.name}")
 
 
 def next_steps(deal: Deal | DealFacts, role: str, rated: bool = False) -> ActionRows:
     """The steps this party may take now, as buttons, then the deal itself (from the row a
-    notice holds, or the read model a deal card shows: the same steps)."""
-    steps = [Action(Intent.DEAL_STEP, t.label, f"{deal.id}:{t.name}")
-             for t in DEAL_PROCESS.next_actions(deal.status, role)
-             if t.name not in ("cancel-deal", "dispute")]
-    if role not in (BUYER, SELLER):  # an operator or a colleague of the buyer: no party steps
-        return [[step] for step in steps] + [[deal_button(deal.id)]]
-    if role == BUYER and (deal.status == DealState.AWAITING_PAYMENT or invoice_due(deal)):
-        steps.insert(0, Action(Intent.DEAL_STEP, N_("💳 Pay"), f"{deal.id}:pay"))
-    if deal.status == DealState.AGREED:
-        steps.insert(0, Action(Intent.DEAL_STEP, N_("📄 Read and accept the terms"),
-                               f"{deal.id}:accept-terms"))
-    if deal.status == DealState.COMPLETED and not rated:
-        steps.insert(0, Action(Intent.RATE_DEAL, N_("⭐ Rate"), str(deal.id)))
+    notice holds, or the read model a deal card shows: the same steps). The rarer steps
+    (core.deals.steps.MORE) are the card's own, below these."""
+    steps = [step_action(deal.id, t) for t in possible_now(deal, role, rated)
+             if t.name not in MORE]
     return [[step] for step in steps] + [[deal_button(deal.id)]]
 
 

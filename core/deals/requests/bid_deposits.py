@@ -145,11 +145,10 @@ _WINNING_BID = (select(_BIDS.c.request_id, _DEALS.c.seller_id)
                 .where(_DEALS.c.id == bindparam("deal_id")))
 
 
-async def on_deal_moved(uow: UnitOfWork, event: DealMoved) -> None:
-    """The winner's deposit follows their deal: back once it completes or ends by the buyer's
-    doing (or an operator's refund); the buyer's when it ends by the winner's."""
-    if event.target not in ("completed", "cancelled", "refunded"):
-        return
+async def on_deal_ended(uow: UnitOfWork, event: DealMoved) -> None:
+    """The deal's "settle-bid-deposit": the winner's deposit follows their deal, back once it
+    completes or ends by the buyer's doing (or an operator's refund); the buyer's when it ends
+    by the winner's."""
     row = (await (await uow.core()).execute(_WINNING_BID, {"deal_id": event.deal_id})).first()
     if row is None:
         return

@@ -42,9 +42,10 @@ async def propose(uow: UnitOfWork, deal_id: int, actor_id: int, body: dict[str, 
                   ) -> DealTerms:
     """A new version of the terms (the first, or a change): nobody has accepted it yet."""
     deal = await deals.get(uow, deal_id, actor_id)
-    if await deals.role_of(uow, deal, actor_id) not in (BUYER, SELLER):
+    role = await deals.role_of(uow, deal, actor_id)
+    if role not in (BUYER, SELLER):
         raise NotAllowed(_("Only the parties write a deal's terms."))
-    if deal.status != DealState.AGREED:
+    if not DEAL_PROCESS.allows("change-terms", deal.status, role):
         raise Conflict(_("The terms can't change once both accepted them."))
     latest = await current(uow, deal_id)
     version = DealTerms(deal_id=deal_id, version=(latest.version + 1) if latest else 1,

@@ -1,0 +1,86 @@
+"""What else a transition sets going is declared beside it (core.process.model.Transition's
+`effects`), and carried out by the context that owns each effect, only for the moves that
+declare it (core.process.effects): every declared effect has its handler, and no handler stands
+for an effect nobody declares."""
+
+from __future__ import annotations
+
+import tempfile
+
+import pytest
+
+from config.container import build
+from core.deals.events import DealMoved
+from core.process.deals import DEAL_PROCESS, IN_MOVE
+from core.process.effects import After, During
+from core.process.model import SYSTEM, Process, Transition
+from tests.support.containers import settings_for
+
+TOY = Process("toy", "a", (
+    Transition("pay", ("a",), "b", (SYSTEM,), silent="a toy", effects=("charge",)),
+    Transition("wait", ("b",), "c", (SYSTEM,), silent="a toy"),
+), ("c",), effects={"charge": "takes the money"})
+
+
+async def _carried_out() -> list[str]:
+    """The deal effects the application's bus carries out, in the order they run."""
+    with tempfile.TemporaryDirectory() as data:
+        app = build(settings_for(f"sqlite+aiosqlite:///{data}/effects.db", data_dir=data))
+        try:
+            handlers = [*app.bus._during[DealMoved], *app.bus._after[DealMoved]]
+        finally:
+            await app.close()
+    return [h.effect for h in handlers if isinstance(h, During | After)
+            and h.process is DEAL_PROCESS]
+
+
+async def test_every_effect_a_deal_declares_is_carried_out_once_and_nothing_else_is():
+    carried = await _carried_out()
+    assert sorted(carried) == sorted(set(DEAL_PROCESS.effects) - set(IN_MOVE))
+    assert not set(carried) & set(IN_MOVE)  # those the move takes itself
+
+
+def test_every_deal_transition_that_moves_money_declares_it():
+    """Money moves on the way to the end states, never elsewhere: each transition into a state
+    where the deal's money is settled declares how."""
+    money = {"open-escrow", "close-unpaid-escrow", "invoice-on-terms", "release-escrow",
+             "refund-escrow"}
+    for step in DEAL_PROCESS.transitions:
+        if step.target in ("completed", "closed", "cancelled", "refunded", "awaiting_payment"):
+            assert money & set(step.effects), step.name
+    assert DEAL_PROCESS.reached_by("release-escrow") == ("completed", "closed")
+
+
+async def test_a_handler_runs_only_for_the_moves_that_declare_its_effect():
+    ran: list[str] = []
+
+    async def during(uow: object, event: DealMoved) -> None:
+        ran.append(f"during {event.transition}")
+
+    async def after(events: list[DealMoved]) -> None:
+        ran.extend(f"after {e.transition}" for e in events)
+
+    moves = [DealMoved(1, "pay", "a", "b"), DealMoved(1, "wait", "b", "c")]
+    for move in moves:
+        await During(TOY, "charge", during)(None, move)
+    await After(TOY, "charge", after)(moves)
+    await After(TOY, "charge", after)(moves[1:])  # nothing declared it: not called at all
+    assert ran == ["during pay", "after pay"]
+
+
+def test_an_effect_nobody_declares_is_refused_at_declaration_and_at_wiring():
+    with pytest.raises(ValueError, match="undeclared effect 'refund'"):
+        Process("p", "a", (Transition("go", ("a",), "b", (SYSTEM,), silent="-",
+                                      effects=("refund",)),), ("b",))
+    with pytest.raises(ValueError, match="no effect 'refund'"):
+        During(TOY, "refund", lambda uow, event: None)  # type: ignore[arg-type]
+
+
+def test_the_docs_list_each_transition_s_effects_and_what_each_does():
+    from core.process.diagrams import deal_page
+
+    page = deal_page()
+    assert "| confirm-receipt | shipped, delivered | buyer | completed | buyer, seller: " \
+           "completed | release-escrow, settle-bid-deposit, earn-points |" in page
+    for effect, what in DEAL_PROCESS.effects.items():
+        assert f"| {effect} | {what} |" in page
