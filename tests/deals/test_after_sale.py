@@ -38,6 +38,10 @@ async def test_shipped_delivered_confirmed_and_rated_both_ways_blind_until_both_
         late = await after_sale.update_shipment(uow, deal_id, sam.id, "delayed", eta + timedelta(1))
         assert late.expected_day == (eta + timedelta(1)).date()
         await after_sale.update_shipment(uow, deal_id, sam.id, "delivered")
+        with pytest.raises(Conflict):  # delivered: the shipment no longer travels
+            await after_sale.update_shipment(uow, deal_id, sam.id, "in_transit")
+        with pytest.raises(Conflict):  # rated once completed, not before
+            await after_sale.rate(uow, deal_id, bob.id, 5, {"quality": 5})
         await deals.take(uow, deal_id, "confirm-receipt", bob.id)
         with pytest.raises(DomainError):
             await after_sale.rate(uow, deal_id, bob.id, 5, {"payment": 5})  # a seller's aspects
