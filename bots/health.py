@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select, text
 
 from config.container import Container
-from core.notifications.tables import OutboxMessage
+from core.notifications.tables import OutboxMessage, OutboxStatus
 from core.storage.workers import worker_id
 
 TIMEOUT = 3.0  # seconds each dependency gets to answer
@@ -33,7 +33,7 @@ async def _database(container: Container) -> dict[str, Any]:
         await session.execute(text("SELECT 1"))
         pending, oldest = (await session.execute(
             select(func.count(), func.min(OutboxMessage.created_at))
-            .where(OutboxMessage.status == "pending"))).one()
+            .where(OutboxMessage.status == OutboxStatus.PENDING))).one()
     age = None
     if oldest is not None:
         if oldest.tzinfo is None:  # SQLite hands back aggregates naive (UTC)

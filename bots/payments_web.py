@@ -27,6 +27,7 @@ from core.i18n import READER_LOCALE, _, current_language, present
 from core.i18n.typed import read_number
 from core.money.model import Money, described, exponent, saving_terms
 from core.money.reading import read_for
+from core.payments_port import SavedMethodState
 from payments import pay_page
 from payments.pay_page import STATE_WORDS
 from payments.service import PaymentsService
@@ -212,8 +213,8 @@ async def stripe_webhook(request: Request, container: ContainerDep) -> JSONRespo
 
 
 def _save_page(saving: Any) -> HTMLResponse:
-    if saving.state != "awaiting_method":
-        said = {"key": "card_kept"} if saving.state == "saved" else \
+    if saving.state != SavedMethodState.AWAITING_METHOD:
+        said = {"key": "card_kept"} if saving.state == SavedMethodState.SAVED else \
             {"key": "card_state", "state": _state(saving.state)}
         return _page(_("Save a card"), said=said)
     return _page(_("Save a card"), save=described(saving.reference),
@@ -224,7 +225,7 @@ async def _save(payments: PaymentsService, saving: Any, card: str) -> HTMLRespon
     try:
         saved = await payments.save_with_test_card(saving.id, card)
     except DomainError as exc:  # declined now: the form again, for another card
-        again = described(saving.reference) if saving.state == "awaiting_method" else None
+        again = described(saving.reference) if saving.state == SavedMethodState.AWAITING_METHOD else None
         return _page(_("Card not saved"), 402, err=f"❌ {exc}", save=again,
                      terms=saving_terms(saving.reference))
     return _page(_("Card saved"), said={"key": "card_saved", "last4": saved.last4,

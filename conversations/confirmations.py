@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from conversations.messages import Reply, action_button
 from core.actions import Action, ActionRows, Intent
+from core.catalog.rules import ListingState
 from core.deals.approvals.service import Placed
 from core.i18n import N_, _
 
@@ -27,7 +28,7 @@ class Confirmation:
 def published(listing_id: int, status: str) -> Confirmation:
     """A listing submitted: live now, or waiting for an admin's review."""
     view = [[Action(Intent.VIEW_LISTING, N_("View listing"), str(listing_id))]]
-    if status == "pending_review":
+    if status == ListingState.PENDING_REVIEW:
         return Confirmation(_("📨 Sent for review. You'll be told as soon as an admin has looked "
                               "at it."), view)
     return Confirmation(_("🚀 Published! Buyers can find it now."), view)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Literal, Protocol
 
 from core.money.model import Money
@@ -17,6 +18,39 @@ from core.storage.uow import UnitOfWork
 # deposit: a bid security; package: a session package's payment, released a part at a time
 Kind = Literal["goods", "session", "charge", "deposit", "package"]
 Market = Literal["bioenergy", "consulting", "platform"]
+
+
+class EscrowState(StrEnum):
+    """An escrow's state (`payments.tables.Escrow.state`, `EscrowView.state`). Goods, deposits
+    and packages: awaiting_payment → held → released | refunded | settled (a split, or drawn
+    part by part); a session: awaiting_authorisation → authorised → captured | voided; a charge:
+    awaiting_payment → paid. `settling` while a provider call is under way; a goods escrow may
+    be arranged_directly by both parties, or cancelled with its deal before payment."""
+
+    AWAITING_PAYMENT = "awaiting_payment"
+    AWAITING_AUTHORISATION = "awaiting_authorisation"
+    HELD = "held"
+    AUTHORISED = "authorised"
+    PAID = "paid"
+    SETTLING = "settling"
+    RELEASED = "released"
+    REFUNDED = "refunded"
+    SETTLED = "settled"
+    CAPTURED = "captured"
+    VOIDED = "voided"
+    ARRANGED_DIRECTLY = "arranged_directly"
+    CANCELLED = "cancelled"
+
+
+class SavedMethodState(StrEnum):
+    """A saved payment method's state (`SavedMethodView.state`): awaiting_method → saved →
+    authorising → used | declined."""
+
+    AWAITING_METHOD = "awaiting_method"
+    SAVED = "saved"
+    AUTHORISING = "authorising"
+    USED = "used"
+    DECLINED = "declined"
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from core.money.events import (
     TransfersReturned,
 )
 from core.money.model import Money, described
-from core.payments_port import Actor, TransferOutcome, TransferView
+from core.payments_port import Actor, EscrowState, TransferOutcome, TransferView
 from core.storage.uow import UnitOfWork
 from payments import ledger, settle, transfer_accounts, transfer_rules
 from payments.escrow_rows import charge_of, load, transition
@@ -44,7 +44,7 @@ from payments.tables import Escrow, IncomingTransfer
 
 log = logging.getLogger(__name__)
 BANK = Actor("system:bank", "bank transfer received")
-WAITING = "awaiting_payment"
+WAITING = EscrowState.AWAITING_PAYMENT
 
 
 def waiting_account(payer_id: int, escrow_id: int) -> ledger.Ref:

@@ -26,16 +26,16 @@ from core.money.events import (
 )
 from core.money.model import Money, described
 from core.notifications.outbox import addressed_to, notify, recipients
-from core.payments_port import Actor
+from core.payments_port import Actor, EscrowState
 from core.storage.uow import UnitOfWork
 from payments import ledger
 from payments.escrow_rows import load, transition
 from payments.settle import holding
 from payments.tables import Escrow
 
-WAITING = "awaiting_payment"
-DIRECT = "arranged_directly"
-CANCELLED = "cancelled"  # a goods escrow whose deal was cancelled before payment
+WAITING = EscrowState.AWAITING_PAYMENT
+DIRECT = EscrowState.ARRANGED_DIRECTLY
+CANCELLED = EscrowState.CANCELLED  # a goods escrow whose deal was cancelled before payment
 CANCELLED_TEXT = N_("This deal was cancelled, so it can no longer be paid. Nothing was charged.")
 OFF = N_("Direct payment is turned off on this marketplace.")
 AGREED = N_("You both already agreed to arrange this payment directly.")

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from core.errors import Conflict, DomainError, NotAllowed
 from core.i18n import _
 from core.money.model import Money
-from core.payments_port import Actor, EscrowView, Kind, Market, Vat
+from core.payments_port import Actor, EscrowState, EscrowView, Kind, Market, Vat
 from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 from payments import settle
@@ -31,11 +31,11 @@ from payments.providers.base import Charge, ProviderError
 from payments.providers.sandbox import card_outcome
 from payments.tables import Escrow
 
-FIRST_STATE = {"goods": "awaiting_payment", "session": "awaiting_authorisation",
-               "charge": "awaiting_payment", "deposit": "awaiting_payment",
-               "package": "awaiting_payment"}
-PAID_STATE = {"goods": "held", "session": "authorised", "charge": "paid", "deposit": "held",
-              "package": "held"}
+FIRST_STATE = {"goods": EscrowState.AWAITING_PAYMENT, "session": EscrowState.AWAITING_AUTHORISATION,
+               "charge": EscrowState.AWAITING_PAYMENT, "deposit": EscrowState.AWAITING_PAYMENT,
+               "package": EscrowState.AWAITING_PAYMENT}
+PAID_STATE = {"goods": EscrowState.HELD, "session": EscrowState.AUTHORISED, "charge": EscrowState.PAID,
+              "deposit": EscrowState.HELD, "package": EscrowState.HELD}
 _OPEN = insert(table_of(Escrow)).returning(table_of(Escrow).c.id)
 SANDBOX_CARD = Actor("system:sandbox", "test card accepted")
 

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.errors import Conflict
 from core.money.model import CommissionRule, Money
-from core.payments_port import Actor, EscrowView, Market, Vat
+from core.payments_port import Actor, EscrowState, EscrowView, Market, Vat
 from core.storage.uow import UnitOfWork
 from payments import settle
 from payments.escrow_rows import charge_of, claim, load, new_operation, vat_in
@@ -160,8 +160,8 @@ class EscrowOperations:
         """An escrow row as the port's value (commission: agreed, or what it would be now)."""
         cur = escrow.currency
         left = Money(escrow.amount - escrow.refunded, cur)
-        commission = (Money(escrow.commission, cur) if escrow.state in ("released", "captured",
-                      "settled") else self.commission_on(escrow, left))
+        agreed = escrow.state in (EscrowState.RELEASED, EscrowState.CAPTURED, EscrowState.SETTLED)
+        commission = Money(escrow.commission, cur) if agreed else self.commission_on(escrow, left)
         vat = Vat(Decimal(escrow.vat_rate), Money(escrow.vat, cur)) \
             if escrow.vat and escrow.vat_rate else None
         return EscrowView(escrow.id, escrow.kind, escrow.market, escrow.reference, escrow.state,

@@ -19,7 +19,7 @@ from core.payments_port import Actor
 from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 from payments.providers.base import Charge
-from payments.tables import Escrow, PaymentOperation
+from payments.tables import Escrow, OperationStatus, PaymentOperation
 
 
 def vat_in(escrow: Escrow, gross: int) -> int:
@@ -110,7 +110,7 @@ _OPERATIONS_SO_FAR = (select(func.count() + 1)
 _NEW_OPERATION = insert(_OPERATIONS).values(
     key=bindparam("op_prefix", type_=String) + cast(_OPERATIONS_SO_FAR, String),
     escrow_id=bindparam("op_escrow"), kind=bindparam("op_kind"), amount=bindparam("op_amount"),
-    commission=bindparam("op_commission"), refund=bindparam("op_refund"), status="pending",
+    commission=bindparam("op_commission"), refund=bindparam("op_refund"), status=OperationStatus.PENDING,
     actor=bindparam("op_actor"), reason=bindparam("op_reason"),
     created_at=bindparam("op_at")).returning(*_OPERATIONS.c)
 
@@ -130,8 +130,9 @@ async def claim(uow: UnitOfWork, key: str, provider_ref: str | None) -> PaymentO
 
 
 _CLAIM = (update(_OPERATIONS).where(_OPERATIONS.c.key == bindparam("op_key"),
-                                    _OPERATIONS.c.status == "pending")
-          .values(status="done", provider_ref=bindparam("op_ref"), completed_at=bindparam("op_at"))
+                                    _OPERATIONS.c.status == OperationStatus.PENDING)
+          .values(status=OperationStatus.DONE, provider_ref=bindparam("op_ref"),
+                  completed_at=bindparam("op_at"))
           .returning(*_OPERATIONS.c))
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from core.errors import Conflict, DomainError
 from core.i18n import _
 from core.money.model import Money
-from core.payments_port import Actor, EscrowView
+from core.payments_port import Actor, EscrowState, EscrowView
 from core.storage.uow import UnitOfWork
 from payments import ledger, loyalty, settle
 from payments.escrow_operations import PAYOUT, EscrowOperations
@@ -40,7 +40,7 @@ class EscrowSettlement(EscrowOperations):
             discount = await loyalty.discount(uow, escrow, commission)
             kept = commission - discount  # what the platform keeps
             payout = await self._payout_state(uow, escrow, (net - kept).amount)
-            if not await transition(uow, escrow, ("held",), "released", actor,
+            if not await transition(uow, escrow, (EscrowState.HELD,), EscrowState.RELEASED, actor,
                                     commission=kept.amount, discount=discount.amount,
                                     payout_state=payout):
                 raise Conflict(await lost(uow, escrow.id))
@@ -74,7 +74,7 @@ class EscrowSettlement(EscrowOperations):
                 if found is None:
                     raise
                 view = self.view(found)
-        if view.state == "held":
+        if view.state == EscrowState.HELD:
             return await self.release(view.id, actor)
         return view
 
@@ -85,9 +85,9 @@ class EscrowSettlement(EscrowOperations):
             raise DomainError(_("A part is an amount of the payment's currency."))
         left = Escrow.amount - Escrow.refunded - Escrow.drawn
         moved = await uow.session.execute(update(Escrow).where(
-            Escrow.id == escrow.id, Escrow.state == "held", left >= amount.amount)
+            Escrow.id == escrow.id, Escrow.state == EscrowState.HELD, left >= amount.amount)
             .values(drawn=Escrow.drawn + amount.amount, updated_at=uow.clock.now(),
-                    state=case((left == amount.amount, "settled"), else_="held"))
+                    state=case((left == amount.amount, EscrowState.SETTLED), else_=EscrowState.HELD))
             .execution_options(synchronize_session=False))
         if moved.rowcount != 1:  # type: ignore[attr-defined]
             raise Conflict(_("Only {amount} of this payment is left.", amount=Money(
@@ -96,7 +96,7 @@ class EscrowSettlement(EscrowOperations):
         part = Escrow(kind="package", market=escrow.market, reference=part_reference,
                       payer_id=escrow.payer_id, payee_id=escrow.payee_id,
                       currency=escrow.currency, amount=amount.amount, refunded=0, drawn=0,
-                      commission=0, discount=0, vat=0, state="held", payout_state="none",
+                      commission=0, discount=0, vat=0, state=EscrowState.HELD, payout_state="none",
                       provider=escrow.provider, provider_ref=escrow.provider_ref,
                       charge_ref=escrow.charge_ref, pay_token=secrets.token_urlsafe(16),
                       pay_url=None, changed_by=actor.who, change_reason=actor.reason,
@@ -122,7 +122,7 @@ class EscrowSettlement(EscrowOperations):
             if not 0 < value <= left:
                 raise DomainError(_("A refund can be at most {amount}.", amount=Money(left, escrow.currency)))
             return 0, 0, value
-        return await self._operate(escrow_id, "refund", HELD, ("held",), plan, actor)
+        return await self._operate(escrow_id, "refund", HELD, (EscrowState.HELD,), plan, actor)
 
     async def refund_to(self, escrow_id: int, total: Money, actor: Actor) -> EscrowView:
         """Refund what is missing for the held escrow's refunds to reach `total` (nothing when
@@ -133,7 +133,7 @@ class EscrowSettlement(EscrowOperations):
             expect(escrow, HELD, "refunded")
             if escrow.refunded >= total.amount:
                 return self.view(escrow)
-            if not await transition(uow, escrow, ("held",), "settling", actor):
+            if not await transition(uow, escrow, (EscrowState.HELD,), EscrowState.SETTLING, actor):
                 raise Conflict(await lost(uow, escrow.id))
             escrow = await load(uow, escrow_id)  # under this call's claim: what is refunded now
             value = total.amount - escrow.refunded
@@ -153,13 +153,13 @@ class EscrowSettlement(EscrowOperations):
             rest = Money(left - refund.amount, escrow.currency)
             commission = self.commission_on(escrow, rest)
             return rest.amount, commission.amount, refund.amount
-        return await self._operate(escrow_id, "split", "goods", ("held",), plan, actor)
+        return await self._operate(escrow_id, "split", "goods", (EscrowState.HELD,), plan, actor)
 
     async def void(self, escrow_id: int, actor: Actor) -> EscrowView:
         """Cancel an authorisation: nothing is charged."""
         def plan(escrow: Escrow) -> tuple[int, int, int]:
             return 0, 0, escrow.amount
-        return await self._operate(escrow_id, "void", "session", ("authorised",), plan, actor)
+        return await self._operate(escrow_id, "void", "session", (EscrowState.AUTHORISED,), plan, actor)
 
     async def capture(self, escrow_id: int, amount: Money, actor: Actor) -> EscrowView:
         """Charge up to the authorised amount; the payee gets it minus commission (less a loyalty
@@ -170,7 +170,7 @@ class EscrowSettlement(EscrowOperations):
                                     amount=Money(escrow.amount, escrow.currency)))
             commission = self.commission_on(escrow, amount)
             return amount.amount, commission.amount, escrow.amount - amount.amount
-        return await self._operate(escrow_id, "capture", "session", ("authorised",), plan, actor)
+        return await self._operate(escrow_id, "capture", "session", (EscrowState.AUTHORISED,), plan, actor)
 
     async def _operate(self, escrow_id: int, kind: str, escrow_kind: str | tuple[str, ...],
                        states: tuple[str, ...],
@@ -179,7 +179,7 @@ class EscrowSettlement(EscrowOperations):
             escrow = await load(uow, escrow_id)
             expect(escrow, escrow_kind, kind)
             to_payee, commission, to_payer = plan(escrow)
-            if not await transition(uow, escrow, states, "settling", actor):
+            if not await transition(uow, escrow, states, EscrowState.SETTLING, actor):
                 raise Conflict(await lost(uow, escrow.id))
             op = await new_operation(uow, escrow, kind, to_payee, commission, to_payer, actor)
             await uow.commit()

@@ -8,11 +8,12 @@ from typing import Any
 from sqlalchemy import func, select
 
 from core.money.model import Money
+from core.payments_port import EscrowState
 from core.storage.uow import UnitOfWork
 from payments.tables import Escrow, LedgerAccount, LedgerEntry, LedgerJournal
 
 # An authorisation that is not captured yet is no balance transaction at the provider.
-NOT_CHARGED_YET = ("authorised", "settling")
+NOT_CHARGED_YET = (EscrowState.AUTHORISED, EscrowState.SETTLING)
 
 
 async def ledger_net_by_charge(uow: UnitOfWork, provider: str) -> dict[str, tuple[str, Money]]:

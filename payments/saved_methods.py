@@ -22,7 +22,14 @@ from sqlalchemy.exc import IntegrityError
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.i18n import N_, _
 from core.money.events import MethodSaved
-from core.payments_port import Actor, EscrowView, OffSessionOutcome, SavedMethodView
+from core.payments_port import (
+    Actor,
+    EscrowState,
+    EscrowView,
+    OffSessionOutcome,
+    SavedMethodState,
+    SavedMethodView,
+)
 from core.storage.uow import UnitOfWork
 from payments.escrow import EscrowService
 from payments.escrow_rows import charge_of, expect, load
@@ -32,7 +39,7 @@ from payments.tables import SavedMethod
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)  # an `authorising` claim older than this was left by a crash
-UNPAID = "awaiting_authorisation"
+UNPAID = EscrowState.AWAITING_AUTHORISATION
 
 
 def view_of(row: SavedMethod) -> SavedMethodView:
@@ -87,7 +94,7 @@ class SavedMethods(EscrowService):
         async with self.uow() as uow:
             now = uow.clock.now()
             row = SavedMethod(reference=reference, payer_id=payer_id, provider=self.provider.name,
-                              state="awaiting_method", token=token, save_url=setup.url[:500],
+                              state=SavedMethodState.AWAITING_METHOD, token=token, save_url=setup.url[:500],
                               customer_ref=setup.customer_ref, changed_by=actor.who[:80],
                               created_at=now, updated_at=now)
             uow.add(row)
@@ -123,7 +130,7 @@ class SavedMethods(EscrowService):
             row = await _load(tx, saved_id)
             if row.payer_id != account_id:
                 raise NotAllowed(_("That card request is someone else's."))
-            if row.state != "awaiting_method":
+            if row.state != SavedMethodState.AWAITING_METHOD:
                 raise Conflict(_said(row))
             return view_of(row)
 
@@ -135,7 +142,7 @@ class SavedMethods(EscrowService):
         method_ref, last4 = saved_card(card_number)
         async with self.tx(uow) as tx:
             row = await _load(tx, saved_id)
-            if row.state != "awaiting_method":
+            if row.state != SavedMethodState.AWAITING_METHOD:
                 raise Conflict(_said(row))
             return await self._saved(tx, row, method_ref, None, f"sbx_seti_{row.id}", last4,
                                      "system:sandbox")
@@ -175,7 +182,8 @@ class SavedMethods(EscrowService):
             if escrow.state != UNPAID:
                 raise Conflict(_("This payment is already {state}.", state=escrow.state.replace('_', ' ')))
             if row is None or row.method_ref is None or not await _move(
-                    uow, row.id, ("saved",), "authorising", actor.who, lease_from="authorising"):
+                    uow, row.id, (SavedMethodState.SAVED,), SavedMethodState.AUTHORISING, actor.who,
+                    lease_from=SavedMethodState.AUTHORISING):
                 raise Conflict(_("There is no saved card ready for this payment."))
             charge, method, customer = charge_of(escrow), row.method_ref, row.customer_ref
             saved_id = row.id
@@ -197,11 +205,11 @@ class SavedMethods(EscrowService):
         async with self.uow() as uow:
             escrow = await load(uow, escrow_id)
             expect(escrow, "package", "paid with a saved card")
-            if escrow.state != "awaiting_payment":
+            if escrow.state != EscrowState.AWAITING_PAYMENT:
                 return OffSessionOutcome(self.view(escrow))
             row = await _by_reference(uow, saved_reference)
             if row is None or row.method_ref is None or row.payer_id != escrow.payer_id \
-                    or row.state not in ("saved", "used"):
+                    or row.state not in (SavedMethodState.SAVED, SavedMethodState.USED):
                 raise Conflict(_("There is no saved card ready for this payment."))
             charge, method, customer = charge_of(escrow), row.method_ref, row.customer_ref
             unpaid = self.view(escrow)
@@ -221,7 +229,7 @@ class SavedMethods(EscrowService):
             view = await self.confirm_payment(escrow_id, done.charge_ref, actor,
                                               provider_ref=done.provider_ref, uow=uow)
             escrow = await load(uow, escrow_id)
-            await _move(uow, saved_id, ("authorising",), "used", actor.who)
+            await _move(uow, saved_id, (SavedMethodState.AUTHORISING,), SavedMethodState.USED, actor.who)
             await uow.commit()
         if escrow.provider_ref != done.provider_ref and done.provider_ref.startswith("pi_"):
             # The payer authorised by themselves a moment before: this second hold is let go.
@@ -232,7 +240,7 @@ class SavedMethods(EscrowService):
     async def _declined(self, escrow_id: int, saved_id: int, message: str,
                         actor: Actor) -> OffSessionOutcome:
         async with self.uow() as uow:
-            await _move(uow, saved_id, ("authorising",), "declined", actor.who,
+            await _move(uow, saved_id, (SavedMethodState.AUTHORISING,), SavedMethodState.DECLINED, actor.who,
                         failure=message[:200])
             view = self.view(await load(uow, escrow_id))
             await uow.commit()
@@ -240,10 +248,13 @@ class SavedMethods(EscrowService):
         return OffSessionOutcome(view, message)
 
 
+_SAID: dict[str, str] = {
+    SavedMethodState.SAVED: N_("A card is already saved for this session."),
+    SavedMethodState.AUTHORISING: N_("The saved card is being used now."),
+    SavedMethodState.USED: N_("The saved card was used: the session is authorised."),
+    SavedMethodState.DECLINED: N_("The saved card was declined; authorise the payment instead.")}
+
+
 def _said(row: SavedMethod) -> str:
-    return _({"saved": N_("A card is already saved for this session."),
-              "authorising": N_("The saved card is being used now."),
-              "used": N_("The saved card was used: the session is authorised."),
-              "declined": N_("The saved card was declined; authorise the payment instead.")
-              }.get(row.state, N_("This card request is closed.")))
+    return _(_SAID.get(row.state, N_("This card request is closed.")))
 

@@ -13,14 +13,14 @@ from core.deals.tables import Deal
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.i18n import _
 from core.money.model import CommissionRule, Money
-from core.payments_port import Actor, EscrowView, Wallet
+from core.payments_port import Actor, EscrowState, EscrowView, Wallet
 from core.storage.uow import UnitOfWork
 from payments import direct, einvoices, invoices, numbering, onboarding, terms_invoices
 from payments.bank_transfers import BankTransfers
 from payments.escrow_rows import charge_of, expect, load, transition
 from payments.providers.base import Provider
 from payments.reconcile import reconcile
-from payments.tables import Escrow, PaymentOperation
+from payments.tables import Escrow, OperationStatus, PaymentOperation
 from payments.wallet import wallet as wallet_of
 
 log = logging.getLogger(__name__)
@@ -169,7 +169,7 @@ class PaymentsService(BankTransfers):
         """Retry every pending operation with its own idempotency key; returns how many."""
         async with self.uow() as uow:
             ops = list((await uow.session.execute(
-                select(PaymentOperation).where(PaymentOperation.status == "pending")
+                select(PaymentOperation).where(PaymentOperation.status == OperationStatus.PENDING)
                 .order_by(PaymentOperation.id))).scalars())
             escrows = {op.id: await load(uow, op.escrow_id) for op in ops}
             uow.session.expunge_all()  # keep them readable after the transaction ends
@@ -213,7 +213,7 @@ class PaymentsService(BankTransfers):
         async with self.uow() as uow:
             cutoff = uow.clock.now() - timedelta(days=older_than_days)
             ids = list((await uow.session.execute(select(Escrow.id).where(
-                Escrow.state == "authorised", Escrow.updated_at < cutoff))).scalars())
+                Escrow.state == EscrowState.AUTHORISED, Escrow.updated_at < cutoff))).scalars())
         actor = Actor("system:scheduler", "authorisation about to expire")
         for escrow_id in ids:
             try:
@@ -257,4 +257,4 @@ class PaymentsService(BankTransfers):
         async with self.uow() as uow:
             return (await uow.session.execute(select(PaymentOperation.key).where(
                 PaymentOperation.escrow_id == escrow_id, PaymentOperation.kind == kind,
-                PaymentOperation.status == "pending"))).scalar()
+                PaymentOperation.status == OperationStatus.PENDING))).scalar()

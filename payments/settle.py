@@ -21,15 +21,16 @@ from core.money.events import (
     PromotionCharged,
 )
 from core.money.model import Money
-from core.payments_port import Actor
+from core.payments_port import Actor, EscrowState
 from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 from payments import ledger, loyalty
 from payments.ledger import Ref, platform, user, world
 from payments.providers.base import Provider
-from payments.tables import Escrow, PaymentOperation, PayoutAccount
+from payments.tables import Escrow, OperationStatus, PaymentOperation, PayoutAccount
 
-BEFORE = {"goods": "held", "session": "authorised", "deposit": "held", "package": "held"}
+BEFORE = {"goods": EscrowState.HELD, "session": EscrowState.AUTHORISED, "deposit": EscrowState.HELD,
+          "package": EscrowState.HELD}
 
 
 def holding(escrow: Escrow) -> Ref:
@@ -90,7 +91,7 @@ async def completed(uow: UnitOfWork, escrow: Escrow, op: PaymentOperation) -> No
         journal, __ = await ledger.post(uow, op.key, op.kind, legs, actor,
                                        f"{op.kind.capitalize()} of {escrow.reference}", escrow.id)
         moved = await uow.session.execute(
-            update(Escrow).where(Escrow.id == escrow.id, Escrow.state == "settling")
+            update(Escrow).where(Escrow.id == escrow.id, Escrow.state == EscrowState.SETTLING)
             .values(updated_at=uow.clock.now(), **values))
         if moved.rowcount != 1:  # type: ignore[attr-defined]
             raise Conflict(_("escrow is not settling"))
@@ -110,7 +111,8 @@ def _settlement(escrow: Escrow, op: PaymentOperation, off: int = 0
         # A package's payment partly released in parts (`drawn`) and the rest refunded is
         # settled; refunded whole, refunded.
         gone = refunded + escrow.drawn == escrow.amount
-        state = ("refunded" if not escrow.drawn else "settled") if gone else "held"
+        state = (EscrowState.REFUNDED if not escrow.drawn else EscrowState.SETTLED) if gone \
+            else EscrowState.HELD
         return [(hold, _m(escrow, -op.refund)), (out, _m(escrow, op.refund))], {
             "state": state, "refunded": refunded}
     assert escrow.payee_id is not None
@@ -119,7 +121,8 @@ def _settlement(escrow: Escrow, op: PaymentOperation, off: int = 0
             (platform("commission"), _m(escrow, op.commission))]
     if off:
         legs.append((platform("loyalty_discount"), _m(escrow, -off)))
-    final = {"split": "settled", "void": "voided", "capture": "captured"}[op.kind]
+    final = {"split": EscrowState.SETTLED, "void": EscrowState.VOIDED,
+             "capture": EscrowState.CAPTURED}[op.kind]
     values = {"state": final, "refunded": refunded, "commission": op.commission - off,
               "discount": off}
     if op.amount > 0:
@@ -162,7 +165,8 @@ _PAID = (update(_ESCROWS).where(_ESCROWS.c.id == bindparam("e_id"),
 async def abandoned(uow: UnitOfWork, op: PaymentOperation) -> None:
     """The provider refused the call: the operation fails and the escrow is as it was."""
     await uow.session.execute(update(PaymentOperation).where(
-        PaymentOperation.id == op.id, PaymentOperation.status == "pending").values(status="failed"))
+        PaymentOperation.id == op.id, PaymentOperation.status == OperationStatus.PENDING)
+        .values(status=OperationStatus.FAILED))
     if op.kind == "payout":
         await uow.session.execute(update(Escrow).where(
             Escrow.id == op.escrow_id, Escrow.payout_state == "sending")
@@ -171,7 +175,8 @@ async def abandoned(uow: UnitOfWork, op: PaymentOperation) -> None:
     escrow = await uow.get(Escrow, op.escrow_id)
     assert escrow is not None
     await uow.session.execute(update(Escrow).where(
-        Escrow.id == op.escrow_id, Escrow.state == "settling").values(state=BEFORE[escrow.kind]))
+        Escrow.id == op.escrow_id, Escrow.state == EscrowState.SETTLING)
+        .values(state=BEFORE[escrow.kind]))
 
 
 async def payout_waits(uow: UnitOfWork, escrow: Escrow) -> None:

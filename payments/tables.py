@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
@@ -132,6 +133,15 @@ class TransferAccount(Base):
     closed_at: Mapped[datetime | None]  # the payment closed otherwise: cancelled at the provider
 
 
+class OperationStatus(StrEnum):
+    """A payment operation: pending while its provider call is under way, then done with its
+    journal, or failed (the provider refused it and the escrow is as it was)."""
+
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
+
+
 class PaymentOperation(Base):
     """A provider call on an escrow: written before the call, completed with its ledger journal."""
 
@@ -144,7 +154,7 @@ class PaymentOperation(Base):
     amount: Mapped[int] = mapped_column(BigInteger)  # money to the payer (refund) or the payee
     commission: Mapped[int] = mapped_column(BigInteger, default=0)
     refund: Mapped[int] = mapped_column(BigInteger, default=0)
-    status: Mapped[str] = mapped_column(String(12))  # pending | done
+    status: Mapped[str] = mapped_column(String(12))  # OperationStatus
     provider_ref: Mapped[str | None] = mapped_column(String(80))
     actor: Mapped[str] = mapped_column(String(80))
     reason: Mapped[str] = mapped_column(String(200))

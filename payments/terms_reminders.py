@@ -17,13 +17,16 @@ from core.i18n import N_, _, dates
 from core.money.model import Money, described
 from core.notifications.outbox import addressed_to, notify, recipients
 from core.operators.roles import holders
+from core.payments_port import EscrowState
+from core.process.deals import DealState
 from core.storage.uow import UnitOfWork
 from payments.bank_transfers import received_so_far
 from payments.tables import Escrow
 from payments.terms_invoices import invoice_of, pay_step
 
-WAITING = "awaiting_payment"
-NOT_CHASED = ("disputed", "cancelled", "refunded")  # an admin decides, or nothing is owed
+WAITING = EscrowState.AWAITING_PAYMENT
+# An admin decides, or nothing is owed.
+NOT_CHASED = (DealState.DISPUTED, DealState.CANCELLED, DealState.REFUNDED)
 log = logging.getLogger(__name__)
 _ESCROW = Escrow.reference == literal("deal:") + cast(Deal.id, String)
 

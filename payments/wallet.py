@@ -9,13 +9,13 @@ from sqlalchemy import func, select
 
 from core.i18n import N_, _
 from core.money.model import Money, described
-from core.payments_port import Movement, Wallet
+from core.payments_port import EscrowState, Movement, Wallet
 from core.storage.uow import UnitOfWork
 from payments import ledger
 from payments.providers.base import Provider
 from payments.tables import Escrow, LedgerAccount, LedgerEntry, LedgerJournal, PayoutAccount
 
-OPEN = ("held", "authorised", "settling")
+OPEN = (EscrowState.HELD, EscrowState.AUTHORISED, EscrowState.SETTLING)
 # A user's ledger accounts as a wallet line names them.
 PURPOSES = {"escrow": N_("escrow"), "authorised": N_("authorised"), "payable": N_("payable"),
             "paid_out": N_("paid out"), "transfer": N_("received by transfer")}

@@ -109,7 +109,7 @@ async def starting_values(uow: UnitOfWork, account: Member | Account) -> dict[st
 def sketch(seller_id: int, values: dict[str, Any], now: datetime) -> Listing:
     """A listing from the form's values, checked, not saved: a draft's start, or the live
     preview of a form still being filled in (the Mini App's)."""
-    listing = Listing(seller_id=seller_id, status="draft", specs={}, delivery=[],
+    listing = Listing(seller_id=seller_id, status=ListingState.DRAFT, specs={}, delivery=[],
                       certifications=[], negotiable=False, created_at=now, updated_at=now,
                       energy_mwh_per_unit="0", price_minor=0, quantity_milli=0)
     apply(listing, values)

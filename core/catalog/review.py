@@ -31,10 +31,10 @@ async def content_changed(uow: UnitOfWork, listing: Listing) -> str:
 async def _back_to_review(uow: UnitOfWork, listing: Listing) -> str:
     result = await uow.session.execute(
         update(Listing).where(Listing.id == listing.id, Listing.status.in_(LIVE))
-        .values(status="pending_review", updated_at=uow.clock.now()))
+        .values(status=ListingState.PENDING_REVIEW, updated_at=uow.clock.now()))
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict(_("That listing changed in the meantime; please look at it again."))
-    listing.status = "pending_review"
-    uow.emit(ListingChanged(listing.id, "pending_review"))  # out of search until approved
+    listing.status = ListingState.PENDING_REVIEW
+    uow.emit(ListingChanged(listing.id, ListingState.PENDING_REVIEW))  # out of search until approved
     uow.emit(ListingAwaitsReview(listing.id))
     return "pending_review"

@@ -12,7 +12,7 @@ from core.accounts.tables import Account
 from core.catalog.tables import Listing
 from core.consulting.sessions.tables import ConsultSession
 from core.deals.tables import Deal, Dispute
-from core.notifications.tables import OutboxMessage
+from core.notifications.tables import OutboxMessage, OutboxStatus
 from core.operators.roles import require
 from core.process.tickets import NOT_CLOSED
 from core.storage.uow import UnitOfWork
@@ -92,5 +92,5 @@ async def _outbox(uow: UnitOfWork) -> dict[str, int]:
     """The backlog by status, plus rows waiting to be retried after a failure."""
     found = await _by_status(uow, OutboxMessage.status)
     found["retrying"] = await _count(uow, select(func.count(OutboxMessage.id)).where(
-        OutboxMessage.status == "pending", OutboxMessage.attempts > 0))
+        OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.attempts > 0))
     return found

@@ -24,13 +24,13 @@ from core.deals.facts import (
     quality_facts,
 )
 from core.deals.offers.facts import OfferFacts, changes, offer_facts
-from core.deals.rules import PAYMENT_METHODS
+from core.deals.rules import PAYMENT_METHODS, ShipmentStatus
 from core.deals.tables import Deal, Offer, QualityReport
 from core.i18n import N_, _, dates, present
 from core.money.model import Money, exponent
-from core.payments_port import EscrowView
+from core.payments_port import EscrowState, EscrowView
 from core.policy import Policy
-from core.process.deals import OfferState, state_words
+from core.process.deals import DealState, OfferState, state_words
 
 if TYPE_CHECKING:
     from core.deals.views import DealView
@@ -40,8 +40,9 @@ CHANGE_LABELS = {"quantity": N_("quantity"), "price": N_("price"), "incoterm": N
                  "delivery_to": N_("delivery by"), "payment_method": N_("payment"),
                  "call_offs": N_("call-offs"), "call_off_every": N_("call-off interval")}
 # A shipment's status as its line on the deal card says it.
-SHIPMENT_WORDS = {"dispatched": N_("dispatched"), "in_transit": N_("in transit"),
-                  "delayed": N_("delayed"), "delivered": N_("delivered")}
+SHIPMENT_WORDS: dict[str, str] = {
+    ShipmentStatus.DISPATCHED: N_("dispatched"), ShipmentStatus.IN_TRANSIT: N_("in transit"),
+    ShipmentStatus.DELAYED: N_("delayed"), ShipmentStatus.DELIVERED: N_("delivered")}
 
 
 def quantity(milli: int, unit: str) -> str:
@@ -156,11 +157,11 @@ def deal_text(view: DealView, payment: str, reader: Member | Account | None) -> 
 def payment_words(view: EscrowView | None, deal: Deal | DealFacts) -> str:
     """The deal's payment status, from the money layer (never stored on the deal)."""
     status = deal.status
-    if deal.payment_days and (view is None or view.state == "awaiting_payment") \
-            and status not in ("cancelled", "refunded"):
+    if deal.payment_days and (view is None or view.state == EscrowState.AWAITING_PAYMENT) \
+            and status not in (DealState.CANCELLED, DealState.REFUNDED):
         return _on_terms(view, deal)
     if view is None:
-        return _("cancelled before payment") if status == "cancelled" else \
+        return _("cancelled before payment") if status == DealState.CANCELLED else \
             _("opens once both parties accept the terms")
     if view.direct:
         return _("arranged directly between you — Agora holds nothing (no buyer protection)")

@@ -9,11 +9,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
 
 from core.deals import call_offs, pay_terms
 from core.errors import DomainError
 from core.i18n import N_, _, present
 from core.money.model import Money, exponent
+
+
+class ShipmentStatus(StrEnum):
+    """A shipment's latest status (`Shipment.status`), as its seller gives it."""
+
+    DISPATCHED = "dispatched"
+    IN_TRANSIT = "in_transit"
+    DELAYED = "delayed"
+    DELIVERED = "delivered"
+
 
 PAYMENT_METHODS = {"escrow": N_("Escrow through Agora"),
                    "direct": N_("Arranged directly between the parties (nothing held)"),

@@ -181,7 +181,7 @@ class Shipment(Base):
                                          primary_key=True)
     carrier: Mapped[str] = mapped_column(String(80))
     tracking: Mapped[str | None] = mapped_column(String(80))
-    status: Mapped[str] = mapped_column(String(16))  # dispatched | in_transit | delayed | delivered
+    status: Mapped[str] = mapped_column(String(16))  # ShipmentStatus (core.deals.rules)
     expected_at: Mapped[datetime | None]  # the expected day, at its start in UTC: a day, no hour
     note: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime]

@@ -226,7 +226,7 @@ async def start(uow: UnitOfWork, gathering_id: int) -> bool:
     GATHERING_PROCESS.check("start", "scheduled", "system")
     moved = await uow.session.execute(update(Gathering).where(
         Gathering.id == gathering_id, Gathering.status == GatheringState.SCHEDULED)
-        .values(status="started").execution_options(synchronize_session=False))
+        .values(status=GatheringState.STARTED).execution_options(synchronize_session=False))
     if moved.rowcount != 1:  # type: ignore[attr-defined]
         return False
     uow.emit(GatheringStarted(gathering_id))

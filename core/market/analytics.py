@@ -203,10 +203,10 @@ def _listed(rows: Sequence[Any], starts: list[datetime], now: datetime, currency
         begin = _aware(r.published_at)
         assert begin is not None  # the query reads only listings that were published
         expires = _aware(r.expires_at) or now
-        end = min(expires, now) if r.status == "published" else min(
+        end = min(expires, now) if r.status == ListingState.PUBLISHED else min(
             expires, _aware(r.updated_at) or now)
         quantity = _mwh(r.quantity_milli, r.energy_mwh_per_unit)
-        if r.status == "published" and expires > now:
+        if r.status == ListingState.PUBLISHED and expires > now:
             if r.currency == currency and r.price_mwh_minor is not None:
                 live.append((r.price_mwh_minor, quantity))
             end = now

@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased
 from core.accounts.tables import Account
 from core.clock import Clock
 from core.notifications.quiet_hours import quiet_until
-from core.notifications.tables import OutboxMessage
+from core.notifications.tables import OutboxMessage, OutboxStatus
 
 
 class Claimed(NamedTuple):
@@ -47,7 +47,7 @@ class Claiming:
         async with self._sessions() as session, session.begin():
             found = (await session.execute(
                 select(o.id, o.channel, o.address, o.account_id, o.urgent)
-                .where(o.status == "pending", o.available_at <= now,
+                .where(o.status == OutboxStatus.PENDING, o.available_at <= now,
                        # Two values at least: a lone `channel = …` would let PostgreSQL's
                        # planner push it into the chat check and compare every pair of rows.
                        o.channel.in_([*self.senders, ""]), _first_of_its_chat(now))
@@ -65,8 +65,8 @@ class Claiming:
                 return [], bool(held)
             claimed = (await session.execute(
                 update(o)
-                .where(o.id.in_(ready), o.status == "pending", _first_of_its_chat(now))
-                .values(status="sending", attempts=o.attempts + 1, claimed_by=self.worker,
+                .where(o.id.in_(ready), o.status == OutboxStatus.PENDING, _first_of_its_chat(now))
+                .values(status=OutboxStatus.SENDING, attempts=o.attempts + 1, claimed_by=self.worker,
                         claimed_at=now)
                 .returning(o.id, o.channel, o.address, o.payload, o.attempts, o.account_id)
                 .execution_options(synchronize_session=False)
@@ -101,7 +101,7 @@ def _first_of_its_chat(now: datetime) -> Any:
     return ~exists().where(
         earlier.channel == o.channel, earlier.address == o.address, earlier.id < o.id,
         earlier.status.in_(_OPEN),  # literally the partial index's condition, so it is used
-        or_(earlier.status == "sending", earlier.available_at <= now))
+        or_(earlier.status == OutboxStatus.SENDING, earlier.available_at <= now))
 
 
 _OPEN: tuple[ColumnClause[str], ...] = (literal_column("'pending'"), literal_column("'sending'"))

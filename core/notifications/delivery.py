@@ -16,6 +16,7 @@ from core.notifications.cards import RetryLater
 from core.notifications.claiming import Claimed
 from core.notifications.ratelimit import Limiter
 from core.notifications.settling import Settling
+from core.notifications.tables import OutboxStatus
 
 
 class Attachment(NamedTuple):
@@ -66,7 +67,7 @@ class Delivery(Settling):
         about = cards.about(row.payload)
         editor = sender if cards.can_retire(sender) else None
         card = ref if about and isinstance(ref, str) and editor is not None else None
-        await self._finish(row.id, status="sent", sent_at=self._clock.now(), sent_ref=card)
+        await self._finish(row.id, status=OutboxStatus.SENT, sent_at=self._clock.now(), sent_ref=card)
         if card is not None and editor is not None:
             # The newer card is shown: older ones of its objects lose buttons.
             await cards.retire_older(self._sessions, editor, row.id, row.channel, row.address,
@@ -88,7 +89,7 @@ class Delivery(Settling):
         except Exception as exc:  # the database: tried again like a send
             await self._failed(row, exc)
             return False
-        await self._finish(row.id, status="sent", sent_at=self._clock.now())
+        await self._finish(row.id, status=OutboxStatus.SENT, sent_at=self._clock.now())
         return True
 
     async def _files(self, payload: dict[str, Any], account_id: int | None = None

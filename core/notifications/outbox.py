@@ -17,7 +17,7 @@ from core.accounts.member import MEMBER_COLUMNS, Member, member_of, member_of_co
 from core.accounts.tables import Account, Identity
 from core.actions import ActionRows, abouts, payload_rows
 from core.money.reading import reading
-from core.notifications.tables import OutboxMessage
+from core.notifications.tables import OutboxMessage, OutboxStatus
 from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 
@@ -206,7 +206,7 @@ async def _in_chat(uow: UnitOfWork, channel: str, address: str, attachment: Atta
 # Built once: asked of each document a notice carries once per chat (a receipt, the terms).
 _CARRYING = {sent: select(OutboxMessage.id).where(
     OutboxMessage.dedupe_key == bindparam("key"),
-    *((OutboxMessage.status == "sent",) if sent else ())) for sent in (False, True)}
+    *((OutboxMessage.status == OutboxStatus.SENT,) if sent else ())) for sent in (False, True)}
 
 
 async def queued(uow: UnitOfWork, dedupe_key: str) -> bool:
@@ -263,7 +263,7 @@ class Notice:
     dedupe_key: str | None
     available_at: datetime
     created_at: datetime
-    status: str = "pending"
+    status: str = OutboxStatus.PENDING
     attempts: int = 0
 
 

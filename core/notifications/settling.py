@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from core.clock import Clock
 from core.notifications.cards import RetryLater
 from core.notifications.claiming import Claimed
-from core.notifications.tables import OutboxMessage
+from core.notifications.tables import OutboxMessage, OutboxStatus
 from core.storage import workers
 from core.storage.database import retry_if_disconnected
 from core.storage.uow import dialect_name
@@ -52,12 +52,12 @@ class Settling:
             async with self._sessions() as session, session.begin():
                 await session.execute(
                     update(o).where(o.channel == row.channel, o.address == row.address,
-                                    o.status == "pending", o.available_at < until)
+                                    o.status == OutboxStatus.PENDING, o.available_at < until)
                     .values(available_at=until))
                 await session.execute(
-                    update(o).where(o.id == row.id, o.status == "sending",
+                    update(o).where(o.id == row.id, o.status == OutboxStatus.SENDING,
                                     o.claimed_by == self.worker)
-                    .values(status="pending", attempts=row.attempts - 1, available_at=until,
+                    .values(status=OutboxStatus.PENDING, attempts=row.attempts - 1, available_at=until,
                             claimed_by=None, claimed_at=None, last_error=str(wait)[:500]))
 
         await retry_if_disconnected(pause)
@@ -66,9 +66,9 @@ class Settling:
         attempts = row.attempts  # already counts this try (set when claimed)
         log.warning("outbox row %s to %s failed (attempt %s): %s", row.id, row.channel, attempts, exc)
         if attempts >= MAX_ATTEMPTS:
-            await self._finish(row.id, status="failed", last_error=str(exc)[:500])
+            await self._finish(row.id, status=OutboxStatus.FAILED, last_error=str(exc)[:500])
         else:
-            await self._finish(row.id, status="pending", last_error=str(exc)[:500],
+            await self._finish(row.id, status=OutboxStatus.PENDING, last_error=str(exc)[:500],
                                available_at=self._clock.now() + backoff(attempts),
                                claimed_by=None, claimed_at=None)
 
@@ -83,7 +83,7 @@ class Settling:
             async with self._sessions() as session, session.begin():
                 await session.execute(
                     update(OutboxMessage)
-                    .where(OutboxMessage.id == row_id, OutboxMessage.status == "sending",
+                    .where(OutboxMessage.id == row_id, OutboxMessage.status == OutboxStatus.SENDING,
                            OutboxMessage.claimed_by == self.worker)
                     .values(**values)
                 )
@@ -118,6 +118,6 @@ class Settling:
                 gone = or_(gone, and_(workers.held_by_a_dead_worker(o.claimed_by),
                                       o.claimed_at < now - RECONNECT_GRACE))
             await session.execute(
-                update(o).where(o.status == "sending", gone)
-                .values(status="pending", claimed_by=None, claimed_at=None)
+                update(o).where(o.status == OutboxStatus.SENDING, gone)
+                .values(status=OutboxStatus.PENDING, claimed_by=None, claimed_at=None)
                 .execution_options(synchronize_session=False))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -19,6 +20,16 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.storage.tables import Base
 from core.storage.types import BigId
+
+
+class OutboxStatus(StrEnum):
+    """An outbox row: pending (due at `available_at`) → sending (claimed, under a lease) → sent,
+    or back to pending to be tried again, or failed for good."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
 
 
 class OutboxMessage(Base):
@@ -44,7 +55,7 @@ class OutboxMessage(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     dedupe_key: Mapped[str | None] = mapped_column(String(128), unique=True)
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
-    status: Mapped[str] = mapped_column(String(12), default="pending")
+    status: Mapped[str] = mapped_column(String(12), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     available_at: Mapped[datetime]
     created_at: Mapped[datetime]

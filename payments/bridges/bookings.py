@@ -30,16 +30,26 @@ from core.consulting.tables import Booking
 from core.errors import DomainError
 from core.events import Event
 from core.money.model import Money
-from core.payments_port import Actor, EscrowView, PaymentsPort, SavedMethodView
-from core.process.bookings import AUTHORISE_BEFORE
+from core.payments_port import (
+    Actor,
+    EscrowState,
+    EscrowView,
+    PaymentsPort,
+    SavedMethodState,
+    SavedMethodView,
+)
+from core.process.bookings import AUTHORISE_BEFORE, BookingState
 from core.storage.uow import UnitOfWork, UowFactory
 
 log = logging.getLogger(__name__)
 SYSTEM = Actor("system:bookings", "the booking's process")
 ON_SAVED_CARD = Actor("system:bookings", "authorised 24 h before on the card saved at booking")
-WAITING = ("confirmed", "reschedule_proposed", "starting")  # a session ahead: authorise it
-SETTLES = ("cancelled", "declined", "expired", "released", "no_show_consultant", "no_show_seeker")
-READY = ("saved", "authorising")  # a saved card to authorise with (or a claim a crash left)
+# A session ahead: authorise it.
+WAITING = (BookingState.CONFIRMED, BookingState.RESCHEDULE_PROPOSED, BookingState.STARTING)
+SETTLES = (BookingState.CANCELLED, BookingState.DECLINED, BookingState.EXPIRED, BookingState.RELEASED,
+           BookingState.NO_SHOW_CONSULTANT, BookingState.NO_SHOW_SEEKER)
+# A saved card to authorise with (or a claim a crash left).
+READY = (SavedMethodState.SAVED, SavedMethodState.AUTHORISING)
 CATCH_UP_DAYS = 7  # how far back ended bookings are checked for a stranded authorisation
 
 
@@ -57,7 +67,7 @@ def step_for(booking: Booking, escrow: EscrowView | None, now: datetime,
             return "open" if due else ("save" if saved is None else None)
         ready = saved is not None and saved.state in READY
         return "authorise" if due and escrow.state in UNPAID and ready else None
-    if booking.status in SETTLES and escrow is not None and escrow.state == "authorised":
+    if booking.status in SETTLES and escrow is not None and escrow.state == EscrowState.AUTHORISED:
         return "capture" if booking.fee_minor > 0 else "void"
     return None
 
@@ -114,7 +124,7 @@ class BookingMoney:
         outcome = await self.payments.authorise_saved(escrow_id, ON_SAVED_CARD)
         if outcome.declined is not None:
             await self._tell(AuthorisationOpened(booking_id, escrow_id, outcome.declined))
-        elif outcome.escrow.state == "authorised":
+        elif outcome.escrow.state == EscrowState.AUTHORISED:
             await self._tell(AuthorisedOnSavedCard(booking_id, escrow_id))
 
     async def _tell(self, event: Event) -> None:

@@ -19,7 +19,7 @@ from core.errors import DomainError
 from core.i18n import N_, _
 from core.money.events import EscrowFunded
 from core.notifications.outbox import addressed_to, notify
-from core.payments_port import Actor
+from core.payments_port import Actor, EscrowState
 from core.storage.uow import UnitOfWork
 from payments.escrow_rows import by_reference
 from payments.service import PaymentsService
@@ -71,7 +71,7 @@ class DepositPayments:
             for request_id, seller_id, state in rows:
                 ref = bid_deposits.reference(request_id, seller_id)
                 escrow = await by_reference(uow, ref)
-                if escrow is not None and escrow.state == "held":
+                if escrow is not None and escrow.state == EscrowState.HELD:
                     stuck.append((ref, state))
         for ref, state in stuck:
             await self._move(ref, state)
@@ -79,7 +79,7 @@ class DepositPayments:
 
     async def _move(self, ref: str, outcome: str) -> None:
         view = await self.payments.by_reference(ref)
-        if view is None or view.state != "held":
+        if view is None or view.state != EscrowState.HELD:
             return
         try:
             if outcome == bid_deposits.FORFEITED:

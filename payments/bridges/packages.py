@@ -31,20 +31,21 @@ from core.consulting.packages.events import (
     RetainerMonthDue,
     RetainerSubscribed,
 )
+from core.consulting.packages.rules import PackageState
 from core.consulting.packages.tables import PackagePurchase
 from core.errors import DomainError
 from core.i18n import N_, _, present
 from core.money.events import EscrowFunded, MethodSaved
 from core.money.model import Money
 from core.notifications.outbox import addressed_to, notify
-from core.payments_port import Actor
+from core.payments_port import Actor, EscrowState
 from core.storage.uow import UnitOfWork
 from payments.escrow_rows import by_reference
 from payments.service import PaymentsService
 
 log = logging.getLogger(__name__)
 SYSTEM = Actor("system:packages", "a session package")
-UNPAID = ("awaiting_payment",)
+UNPAID = (EscrowState.AWAITING_PAYMENT,)
 
 
 class PackagePayments:
@@ -87,7 +88,7 @@ class PackagePayments:
     async def _refund_if_called_off(self, uow: UnitOfWork, purchase_id: int,
                                     escrow_id: int) -> None:
         purchase = await uow.get(PackagePurchase, purchase_id)
-        if purchase is not None and purchase.status == "cancelled":
+        if purchase is not None and purchase.status == PackageState.CANCELLED:
             async def refund() -> None:
                 await self.payments.refund(escrow_id, None, Actor(
                     SYSTEM.who, "paid after the retainer was cancelled"))
@@ -122,7 +123,7 @@ class PackagePayments:
                             consultant_id: int, price: Money) -> None:
         async with self.payments.uow() as uow:
             purchase = await uow.get(PackagePurchase, purchase_id)
-            if purchase is None or purchase.status != "awaiting_payment":
+            if purchase is None or purchase.status != PackageState.AWAITING_PAYMENT:
                 return  # called off, or paid meanwhile
             month = purchase.month
         view = await self.payments.open("package", "consulting", packages.reference(purchase_id),
@@ -182,7 +183,7 @@ class PackagePayments:
             await self._safely(self._charge_month, *month)
         async with self.payments.uow() as uow:
             behind = list((await uow.session.execute(select(PackagePurchase.id).where(
-                PackagePurchase.status.in_(("active", "used_up", "expired")),
+                PackagePurchase.status.in_((PackageState.ACTIVE, PackageState.USED_UP, PackageState.EXPIRED)),
                 PackagePurchase.paid_at.is_not(None))
                 .order_by(PackagePurchase.id))).scalars())
             behind = [p for p in behind if not await _settled(uow, p)]
@@ -194,7 +195,7 @@ class PackagePayments:
         async with self.payments.uow() as uow:
             waiting = list((await uow.session.execute(select(PackagePurchase).where(
                 PackagePurchase.retainer_id.is_not(None),
-                PackagePurchase.status == "awaiting_payment"))).scalars())
+                PackagePurchase.status == PackageState.AWAITING_PAYMENT))).scalars())
             return [(p.retainer_id, p.id, p.seeker_id, p.consultant_id,
                      Money(p.price_minor, p.currency)) for p in waiting
                     if p.retainer_id is not None
@@ -226,6 +227,6 @@ async def _settled(uow: UnitOfWork, purchase_id: int) -> bool:
         return False
     for reference, __ in due.parts:
         part = await by_reference(uow, reference)
-        if part is None or part.state == "held":
+        if part is None or part.state == EscrowState.HELD:
             return False
     return True

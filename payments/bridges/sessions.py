@@ -31,7 +31,7 @@ from core.consulting.sessions.tables import ConsultSession, SessionExtension
 from core.errors import DomainError
 from core.money.events import AuthorisationVoided, PaymentAuthorised, PromotionCharged
 from core.money.model import Money
-from core.payments_port import Actor
+from core.payments_port import Actor, EscrowState
 from core.storage.uow import UnitOfWork
 from payments.escrow_rows import by_reference
 from payments.service import PaymentsService
@@ -56,7 +56,7 @@ class SessionPayments:
         """In the session's transaction: a booking authorised before its session existed."""
         session = await uow.get(ConsultSession, event.session_id)
         escrow = await by_reference(uow, session.escrow_ref) if session else None
-        if escrow is not None and escrow.kind == "session" and escrow.state == "authorised":
+        if escrow is not None and escrow.kind == "session" and escrow.state == EscrowState.AUTHORISED:
             await sessions.authorised(uow, escrow.reference,
                                       Money(escrow.amount, escrow.currency))
 
@@ -105,7 +105,7 @@ class SessionPayments:
             reference, seeker, consultant, amount, currency = asked
             view = await self.payments.open("session", "consulting", reference, seeker,
                                             consultant, Money(amount, currency), SYSTEM)
-            if view.state == "awaiting_authorisation":
+            if view.state == EscrowState.AWAITING_AUTHORISATION:
                 await self._tell(session_notices.ask_to_authorise, event.extension_id, view.id)
 
     async def after_recap(self, events: Sequence[RecapRequested]) -> None:
@@ -113,7 +113,7 @@ class SessionPayments:
         for event in events:
             view = await self.payments.open("charge", "consulting", recap.reference(
                 event.session_id), event.seeker_id, None, event.price, SYSTEM)
-            if view.state == "awaiting_payment":
+            if view.state == EscrowState.AWAITING_PAYMENT:
                 await self._tell(session_notices.ask_to_pay_recap, event.session_id, view.id,
                                  event.price)
 
@@ -144,9 +144,9 @@ class SessionPayments:
             status, current, due = session.status, session.escrow_ref, session.charged_minor or 0
             held = list((await uow.session.execute(select(Escrow.id, Escrow.reference,
                          Escrow.amount, Escrow.currency).join(ConsultSession, _MINE).where(
-                ConsultSession.id == session_id, Escrow.state == "authorised"))).all())
+                ConsultSession.id == session_id, Escrow.state == EscrowState.AUTHORISED))).all())
         for escrow_id, ref, amount, currency in held:
-            if ref == current and status == "ended_paid" and due > 0:
+            if ref == current and status == SessionState.ENDED_PAID and due > 0:
                 await self.payments.capture(escrow_id, Money(min(due, amount), currency), SYSTEM)
             elif ref != current or status in SETTLED:
                 await self.payments.void(escrow_id, SYSTEM)
@@ -170,7 +170,7 @@ class SessionPayments:
                       Escrow.currency).join(ConsultSession, Escrow.reference ==
                       ConsultSession.escrow_ref).where(
                 ConsultSession.status == SessionState.WAITING, ConsultSession.authorised_minor == 0,
-                Escrow.state == "authorised"))).all()
+                Escrow.state == EscrowState.AUTHORISED))).all()
             for reference, amount, currency in missed:
                 await sessions.authorised(uow, reference, Money(amount, currency))
             await uow.commit()
@@ -179,6 +179,6 @@ class SessionPayments:
 # Sessions with an authorisation still open that should not be: settled sessions, and
 # authorisations an extension replaced.
 _BEHIND = (select(ConsultSession.id).join(Escrow, _MINE).where(
-    Escrow.state == "authorised", or_(ConsultSession.status.in_(SETTLED),
-                                      Escrow.reference != ConsultSession.escrow_ref))
+    Escrow.state == EscrowState.AUTHORISED, or_(ConsultSession.status.in_(SETTLED),
+                                        Escrow.reference != ConsultSession.escrow_ref))
     .distinct().order_by(ConsultSession.id))

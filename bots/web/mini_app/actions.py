@@ -169,7 +169,7 @@ async def publish(request: Request, container: ContainerDep, files: FilesDep,
             await uow.commit()
     except DomainError as exc:
         return _sell_page(request, form, values, {}, status_code=400, problem=str(exc))
-    view = f"/app/listings/{listing_id}" if status != "pending_review" else None
+    view = f"/app/listings/{listing_id}" if status != listing_rules.ListingState.PENDING_REVIEW else None
     return part(request, "app/done.html", location=view or "/app/mine", said=said.text,
                 view=view, more="/app/sell")
 

@@ -17,6 +17,7 @@ from conversations.messages import Choice, Inbound, Outbound, Reply, rows
 from core.actions import Intent
 from core.consulting.bookings.feed import feed_token, feed_url
 from core.consulting.calendars import service as calendars
+from core.consulting.calendars.port import CalendarStatus
 from core.consulting.calendars.view import CalendarView
 from core.consulting.calendars.words import REFUSED
 from core.consulting.profiles import service as profiles
@@ -52,7 +53,7 @@ def status_text(view: CalendarView | None) -> str:
     when = present.local(view.read_at) if view.read_at else _("not yet")
     lines = [_("📅 {name} at {host} — last read {when}.", name=view.name, host=view.host,
                when=when)]
-    if view.status != "ok":
+    if view.status != CalendarStatus.OK:
         lines.append(_(REFUSED.get(view.problem or "unreachable", "")))  # type: ignore[call-overload]
     lines.append(_("Bookings are written into it.") if view.writes else
                  _("A secret address is read only: bookings are not written into it."))

@@ -25,6 +25,7 @@ from core.deals.after_sale.quality_report import MEASURABLE
 from core.deals.attachments import terms_file
 from core.deals.cards import adjustment_text
 from core.deals.facts import TermsFacts
+from core.deals.rules import ShipmentStatus
 from core.deals.terms import service as terms
 from core.deals.terms.service import terms_ref
 from core.deals.threads import service as threads
@@ -179,7 +180,7 @@ async def _on_confirm(ctx: Ctx, msg: Inbound) -> Next:
                                     accept=step == "accept-adjustment" and data == "yes")
     elif step == "mark-delivered" and (await deal_views.deal_view(
             ctx.uow, deal_id, ctx.account.id)).role == "seller":
-        await after_sale.update_shipment(ctx.uow, deal_id, ctx.account.id, "delivered")
+        await after_sale.update_shipment(ctx.uow, deal_id, ctx.account.id, ShipmentStatus.DELIVERED)
     else:
         await deals.take(ctx.uow, deal_id, step, ctx.account.id)
     return Next.end(Reply(_("✅ Done; the other party is told.")), menu=False)
@@ -221,9 +222,10 @@ async def _thread_button(ctx: Ctx, deal_id: int, label: str) -> tuple[tuple[Butt
 def _update_form(ctx: Ctx) -> Form:
     return Form("shipment_update", N_("Shipment update"), [
         ChoiceField("status", N_("Where are the goods"), choices=[
-            ("in_transit", N_("In transit")), ("delayed", N_("Delayed")), ("delivered", N_("Delivered"))]),
+            (ShipmentStatus.IN_TRANSIT, N_("In transit")), (ShipmentStatus.DELAYED, N_("Delayed")),
+            (ShipmentStatus.DELIVERED, N_("Delivered"))]),
         DateField("expected", N_("New expected arrival"), today=ctx.local_now().date(), earliest=0,
-                  latest=180, when=lambda v: v.get("status") == "delayed"),
+                  latest=180, when=lambda v: v.get("status") == ShipmentStatus.DELAYED),
         TextField("note", N_("A note for the buyer"), max_length=300, required=False)],
         submit_label=N_("Send update"))
 

@@ -19,6 +19,7 @@ from core.actions import Intent
 from core.catalog import lifecycle, listings
 from core.catalog.lifecycle import STATUS_LABELS, TRANSITIONS
 from core.catalog.listing_card import own_cards
+from core.catalog.rules import ListingState
 from core.errors import DomainError
 from core.i18n import N_, _
 from core.ids import parse_id
@@ -80,7 +81,7 @@ async def _on_manage(ctx: Ctx, msg: Inbound) -> Next:
         return Next.stay(Reply(_("Choose an action."), kind="error"))
     status = await lifecycle.act(ctx.uow, ctx.data["listing_id"], ctx.account.id, data)
     done = Reply(_("Done — the listing is now {status}.", status=_(STATUS_LABELS[status]).lower()))
-    if status == "closed":
+    if status == ListingState.CLOSED:
         return Next(state="list", replies=[done], remember=False)
     return Next.stay(done)
 

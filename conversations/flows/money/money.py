@@ -11,7 +11,14 @@ from core.errors import Conflict, DomainError, NotFound
 from core.i18n import N_, _, dates
 from core.ids import parse_id
 from core.money.model import Money, described, saving_terms
-from core.payments_port import EscrowView, PaymentsPort, SavedMethodView, Wallet
+from core.payments_port import (
+    EscrowState,
+    EscrowView,
+    PaymentsPort,
+    SavedMethodState,
+    SavedMethodView,
+    Wallet,
+)
 
 
 def _payments(ctx: Ctx) -> PaymentsPort:
@@ -111,7 +118,7 @@ async def _pay_start(ctx: Ctx) -> Next | None:
 def _transfer_offer(ctx: Ctx, view: EscrowView) -> bool:
     """Offer a bank transfer for goods awaiting payment, where the provider takes transfers."""
     return (_payments(ctx).takes_transfers and view.kind == "goods"
-            and view.state == "awaiting_payment")
+            and view.state == EscrowState.AWAITING_PAYMENT)
 
 
 async def _save_start(ctx: Ctx, arg: str) -> Next | None:
@@ -143,7 +150,7 @@ async def _direct_offer(ctx: Ctx, view: EscrowView) -> bool:
     """Offer paying directly for goods awaiting payment, unless the payer already proposed it
     or the goods are paid on terms (against Agora's invoice)."""
     return (_payments(ctx).direct_allowed and view.kind == "goods"
-            and view.state == "awaiting_payment" and not view.direct_payer
+            and view.state == EscrowState.AWAITING_PAYMENT and not view.direct_payer
             and not await on_terms.paid_on_terms(ctx.uow, view.reference))
 
 
@@ -201,7 +208,7 @@ async def _save_card(ctx: Ctx, number: str) -> Next:
         saved = await _payments(ctx).save_with_test_card(int(ctx.data["saving"]), number, ctx.uow)
     except DomainError as exc:
         return Next.stay(Reply(f"❌ {exc}", kind="error"))
-    if saved.state != "saved":
+    if saved.state != SavedMethodState.SAVED:
         return Next.end(Reply(_("A card was already saved for this session.")))
     if not saved.reference.startswith("booking:"):
         return Next.end(Reply(_("Card •••• {last4} saved.", last4=saved.last4) + " "

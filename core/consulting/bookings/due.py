@@ -9,13 +9,13 @@ from collections.abc import Awaitable, Callable
 from core.consulting.bookings import reminders
 from core.consulting.bookings.moves import reference, take
 from core.consulting.tables import Booking
-from core.payments_port import PaymentsPort
+from core.payments_port import EscrowState, PaymentsPort
 from core.process import timers
 from core.process.bookings import BOOKING_PROCESS
 from core.process.timer_jobs import fire_each, remind_each
 from core.storage.uow import UnitOfWork, UowFactory
 
-UNPAID = ("awaiting_authorisation",)  # an escrow still waiting for the seeker's authorisation
+UNPAID = (EscrowState.AWAITING_AUTHORISATION,)  # an escrow still waiting for the seeker's authorisation
 
 Guard = Callable[[UnitOfWork, Booking, PaymentsPort], Awaitable[bool]]
 

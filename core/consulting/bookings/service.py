@@ -237,7 +237,7 @@ async def _create(uow: UnitOfWork, seeker_id: int, profile: ConsultantProfile, k
     now = uow.clock.now()
     price = profiles.price_for(profile, minutes)
     booking = Booking(consultant_id=profile.account_id, seeker_id=seeker_id, kind=kind,
-                      status="requested", starts_at=starts_at, minutes=minutes,
+                      status=BookingState.REQUESTED, starts_at=starts_at, minutes=minutes,
                       rate_kind=profile.rate_kind, price_minor=profile.price_minor,
                       max_minor=price.amount, currency=price.currency,
                       proposed_by=SEEKER if times else None, proposal_round=1 if times else 0,

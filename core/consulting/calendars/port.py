@@ -10,10 +10,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Literal, NamedTuple, Protocol
 
 Kind = Literal["caldav", "ics"]  # a CalDAV account (read and write), or an ICS address (read)
 Problem = Literal["auth", "not_found", "unreachable", "invalid"]
+
+
+class CalendarStatus(StrEnum):
+    """A connected calendar (`ConnectedCalendar.status`): ok, or failing since a reading failed
+    (its `problem` says why) until one succeeds again."""
+
+    OK = "ok"
+    FAILING = "failing"
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from core.consulting.calendars.port import (
     CalendarAccess,
     CalendarFound,
     Calendars,
+    CalendarStatus,
     CalendarUnreachable,
     Kind,
     OwnBusy,
@@ -62,7 +63,7 @@ async def stale(uow: UnitOfWork, account_id: int) -> bool:
     it is connected, working, and was last read more than `FRESH` ago. (A failing one is not
     waited for: the consultant's Agora hours still work.)"""
     row = await uow.get(ConnectedCalendar, account_id)
-    if row is None or row.status != "ok":
+    if row is None or row.status != CalendarStatus.OK:
         return False
     return row.synced_at is None or uow.clock.now() - row.synced_at > FRESH
 
@@ -177,7 +178,7 @@ class CalendarSync:
         row.username = access.username
         row.password_sealed = self.sealer.seal(access.password) if access.password else None
         row.calendar_url = found.calendar_url
-        row.status, row.problem, row.failing_since, row.told_at = "ok", None, None, None
+        row.status, row.problem, row.failing_since, row.told_at = CalendarStatus.OK, None, None, None
         row.synced_at = None
         await uow.session.execute(delete(CalendarBusy).where(CalendarBusy.account_id == account_id))
         await uow.session.flush()
@@ -227,9 +228,9 @@ class CalendarSync:
             if spans:
                 await uow.session.execute(insert(table_of(CalendarBusy)), [
                     {"account_id": account_id, "starts_at": s, "ends_at": e} for s, e in spans])
-            back = row.status != "ok" or row.synced_at is None  # failing, or just connected
+            back = row.status != CalendarStatus.OK or row.synced_at is None  # failing, or just connected
             was_failing = row.failing_since is not None
-            row.status, row.problem, row.failing_since, row.told_at = "ok", None, None, None
+            row.status, row.problem, row.failing_since, row.told_at = CalendarStatus.OK, None, None, None
             row.synced_at = uow.clock.now()
             if back:
                 uow.emit(CalendarReady(account_id))
@@ -247,8 +248,8 @@ class CalendarSync:
             if row is None:
                 return
             now = uow.clock.now()
-            if row.status != "failing":
-                row.status, row.failing_since = "failing", now
+            if row.status != CalendarStatus.FAILING:
+                row.status, row.failing_since = CalendarStatus.FAILING, now
             row.problem = problem
             row.synced_at = now  # read again at the job's pace, not at every confirmation
             if row.told_at is None:

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.consulting.calendars.port import CalendarStatus
 from core.storage.tables import Base
 
 
@@ -26,7 +27,7 @@ class ConnectedCalendar(Base):
     password_sealed: Mapped[str | None] = mapped_column(Text)
     calendar_url: Mapped[str | None] = mapped_column(String(500))  # the CalDAV calendar chosen
     name: Mapped[str] = mapped_column(String(200))
-    status: Mapped[str] = mapped_column(String(12), default="ok")  # ok | failing
+    status: Mapped[str] = mapped_column(String(12), default=CalendarStatus.OK)
     problem: Mapped[str | None] = mapped_column(String(16))  # auth | not_found | unreachable | invalid
     failing_since: Mapped[datetime | None]
     told_at: Mapped[datetime | None]  # the consultant was told of this failure (once)

@@ -15,7 +15,7 @@ class CalendarView:
     kind: str
     name: str
     host: str
-    status: str  # ok | failing
+    status: str  # CalendarStatus
     problem: str | None
     read_at: datetime | None
     writes: bool  # bookings are written into it (CalDAV)

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from core.accounts.tables import Account
 from core.actions import Action, Intent
 from core.consulting.packages import rules
+from core.consulting.packages.rules import PackageState
 from core.consulting.packages.tables import PackagePurchase, Retainer
 from core.i18n import N_, _, present
 from core.notifications.outbox import addressed_to, notify
@@ -24,7 +25,7 @@ async def remind_expiring(uow: UnitOfWork) -> list[int]:
     their holder is told once, with a way to book. Returns the packages told about."""
     now = uow.clock.now()
     due = list((await uow.session.execute(select(PackagePurchase).where(
-        PackagePurchase.status == "active", PackagePurchase.retainer_id.is_(None),
+        PackagePurchase.status == PackageState.ACTIVE, PackagePurchase.retainer_id.is_(None),
         PackagePurchase.reminded_at.is_(None), PackagePurchase.expires_at > now,
         PackagePurchase.expires_at <= now + REMIND_BEFORE,
         PackagePurchase.used + PackagePurchase.reserved < PackagePurchase.sessions))).scalars())

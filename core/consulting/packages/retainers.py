@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 
 from core.consulting.packages import notices, rules
 from core.consulting.packages.events import RetainerMonthDue, RetainerSubscribed
+from core.consulting.packages.rules import PackageState, RetainerState
 from core.consulting.packages.tables import PackagePurchase, Retainer, SessionPackage
 from core.consulting.profiles import service as profiles
 from core.errors import Conflict, NotAllowed, NotFound
@@ -20,7 +21,7 @@ from core.i18n import _
 from core.money.model import Money
 from core.storage.uow import UnitOfWork
 
-RUNNING = ("awaiting_card", "active", "past_due")
+RUNNING = (RetainerState.AWAITING_CARD, RetainerState.ACTIVE, RetainerState.PAST_DUE)
 
 
 def card_reference(retainer_id: int) -> str:
@@ -53,7 +54,7 @@ async def subscribe(uow: UnitOfWork, seeker_id: int, package_id: int) -> Retaine
                         consultant_id=package.consultant_id, sessions=package.sessions,
                         minutes=package.minutes, price_minor=package.price_minor,
                         currency=package.currency, refund_rule=package.refund_rule,
-                        status="awaiting_card", months=0, consent_at=now, created_at=now)
+                        status=RetainerState.AWAITING_CARD, months=0, consent_at=now, created_at=now)
     await uow.insert(retainer)
     uow.emit(RetainerSubscribed(retainer.id, seeker_id, _price(retainer)))
     return retainer
@@ -64,7 +65,7 @@ async def card_saved(uow: UnitOfWork, reference: str) -> PackagePurchase | None:
     starts now. None when the reference is no retainer's waiting for its card."""
     retainer_id = retainer_of(reference)
     retainer = await uow.get(Retainer, retainer_id) if retainer_id else None
-    if retainer is None or retainer.status != "awaiting_card" or retainer.months:
+    if retainer is None or retainer.status != RetainerState.AWAITING_CARD or retainer.months:
         return None
     return await _start_month(uow, retainer, uow.clock.now())
 
@@ -73,7 +74,7 @@ async def renew_due(uow: UnitOfWork) -> list[int]:
     """The next month of every active retainer whose month ended; returns the retainers."""
     now = uow.clock.now()
     due = list((await uow.session.execute(select(Retainer).where(
-        Retainer.status == "active", Retainer.renews_at <= now)
+        Retainer.status == RetainerState.ACTIVE, Retainer.renews_at <= now)
         .order_by(Retainer.id).limit(100))).scalars())
     renewed = []
     for retainer in due:
@@ -98,7 +99,7 @@ async def _start_month(uow: UnitOfWork, retainer: Retainer, starts: datetime
         package_id=retainer.package_id, seeker_id=retainer.seeker_id,
         consultant_id=retainer.consultant_id, sessions=retainer.sessions,
         minutes=retainer.minutes, price_minor=retainer.price_minor, currency=retainer.currency,
-        valid_days=0, refund_rule=retainer.refund_rule, status="awaiting_payment", reserved=0,
+        valid_days=0, refund_rule=retainer.refund_rule, status=PackageState.AWAITING_PAYMENT, reserved=0,
         used=0, retainer_id=retainer.id, month=month, starts_at=starts,
         created_at=uow.clock.now())
     await uow.insert(purchase)
@@ -120,15 +121,15 @@ async def month_paid(uow: UnitOfWork, purchase: PackagePurchase) -> None:
     assert purchase.expires_at is not None
     await uow.session.execute(update(Retainer).where(
         Retainer.id == purchase.retainer_id, Retainer.status.in_(RUNNING))
-        .values(status="active", renews_at=purchase.expires_at)
+        .values(status=RetainerState.ACTIVE, renews_at=purchase.expires_at)
         .execution_options(synchronize_session=False))
 
 
 async def declined(uow: UnitOfWork, retainer_id: int) -> None:
     """The month's charge was declined: no later month starts until this one is paid."""
     await uow.session.execute(update(Retainer).where(
-        Retainer.id == retainer_id, Retainer.status.in_(("awaiting_card", "active")))
-        .values(status="past_due").execution_options(synchronize_session=False))
+        Retainer.id == retainer_id, Retainer.status.in_((RetainerState.AWAITING_CARD, RetainerState.ACTIVE)))
+        .values(status=RetainerState.PAST_DUE).execution_options(synchronize_session=False))
 
 
 async def cancel(uow: UnitOfWork, retainer_id: int, actor_id: int) -> Retainer:
@@ -139,13 +140,14 @@ async def cancel(uow: UnitOfWork, retainer_id: int, actor_id: int) -> Retainer:
         raise NotFound(_("That retainer doesn't exist."))
     moved = await uow.session.execute(update(Retainer).where(
         Retainer.id == retainer_id, Retainer.status.in_(RUNNING))
-        .values(status="cancelled", renews_at=None, cancelled_at=uow.clock.now(),
+        .values(status=RetainerState.CANCELLED, renews_at=None, cancelled_at=uow.clock.now(),
                 cancelled_by=actor_id).execution_options(synchronize_session=False))
     if moved.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict(_("That retainer has ended already."))
     await uow.session.execute(update(PackagePurchase).where(
         PackagePurchase.retainer_id == retainer_id,
-        PackagePurchase.status == "awaiting_payment").values(status="cancelled")
+        PackagePurchase.status == PackageState.AWAITING_PAYMENT)
+        .values(status=PackageState.CANCELLED)
         .execution_options(synchronize_session=False))
     await uow.session.refresh(retainer)
     await notices.retainer_ended(uow, retainer, actor_id)

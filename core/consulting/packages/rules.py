@@ -7,10 +7,40 @@ from __future__ import annotations
 import calendar
 from datetime import datetime
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from enum import StrEnum
 
 from core.errors import DomainError
 from core.i18n import N_, _
 from core.money.model import Money
+
+
+class PackageState(StrEnum):
+    """A package bought: paid, then its sessions used until they run out or it expires (its
+    unused sessions settled by the refund rule); a retainer's month unpaid is cancelled."""
+
+    AWAITING_PAYMENT = "awaiting_payment"
+    ACTIVE = "active"
+    EXPIRED = "expired"
+    USED_UP = "used_up"
+    CANCELLED = "cancelled"
+
+
+class RetainerState(StrEnum):
+    """A monthly retainer: awaiting_card → active ⇄ past_due (a renewal declined) → cancelled."""
+
+    AWAITING_CARD = "awaiting_card"
+    ACTIVE = "active"
+    PAST_DUE = "past_due"
+    CANCELLED = "cancelled"
+
+
+class UseState(StrEnum):
+    """A package's session given to a booking: reserved, then used or returned to the balance."""
+
+    RESERVED = "reserved"
+    USED = "used"
+    RETURNED = "returned"
+
 
 SESSIONS = (3, 5, 10)
 DISCOUNTS = (0, 5, 10, 15, 20)  # percent off the sessions' single price

@@ -17,8 +17,10 @@ from sqlalchemy import select, update
 from core.consulting.events import BookingMoved
 from core.consulting.packages import retainers, rules
 from core.consulting.packages.events import PackageBought, PackageExpired, PackageSessionUsed
+from core.consulting.packages.rules import PackageState, UseState
 from core.consulting.packages.tables import PackagePurchase, PackageUse, SessionPackage
 from core.consulting.profiles import service as profiles
+from core.consulting.sessions.lifecycle import SessionState
 from core.consulting.sessions.tables import ConsultSession
 from core.consulting.tables import Booking
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
@@ -29,7 +31,7 @@ from core.storage.uow import UnitOfWork
 
 MAX_OFFERS = 5  # packages a consultant offers at once
 PACKAGE_LENGTHS = (30, 60)  # a package's sessions are whole session blocks
-ACTIVE = "active"
+ACTIVE = PackageState.ACTIVE
 
 
 def reference(purchase_id: int) -> str:
@@ -113,7 +115,7 @@ async def buy(uow: UnitOfWork, seeker_id: int, package_id: int) -> PackagePurcha
         package_id=package.id, seeker_id=seeker_id, consultant_id=package.consultant_id,
         sessions=package.sessions, minutes=package.minutes, price_minor=package.price_minor,
         currency=package.currency, valid_days=package.valid_days,
-        refund_rule=package.refund_rule, status="awaiting_payment", reserved=0, used=0,
+        refund_rule=package.refund_rule, status=PackageState.AWAITING_PAYMENT, reserved=0, used=0,
         created_at=now)
     await uow.insert(purchase)
     uow.emit(PackageBought(purchase.id, seeker_id, package.consultant_id,
@@ -134,7 +136,7 @@ async def paid(uow: UnitOfWork, payment_reference: str) -> PackagePurchase | Non
     ends = (retainers.month_ends(purchase, now) if purchase.retainer_id is not None
             else now + timedelta(days=purchase.valid_days))
     moved = await uow.session.execute(update(PackagePurchase).where(
-        PackagePurchase.id == purchase_id, PackagePurchase.status == "awaiting_payment")
+        PackagePurchase.id == purchase_id, PackagePurchase.status == PackageState.AWAITING_PAYMENT)
         .values(status=ACTIVE, paid_at=now, expires_at=ends)
         .execution_options(synchronize_session=False))
     await uow.session.refresh(purchase)
@@ -167,7 +169,7 @@ async def reserve(uow: UnitOfWork, booking: Booking) -> PackagePurchase | None:
         if taken.rowcount == 1:  # type: ignore[attr-defined]
             purchase = await uow.get(PackagePurchase, purchase_id, populate_existing=True)
             assert purchase is not None
-            uow.add(PackageUse(booking_id=booking.id, purchase_id=purchase_id, state="reserved",
+            uow.add(PackageUse(booking_id=booking.id, purchase_id=purchase_id, state=UseState.RESERVED,
                                created_at=uow.clock.now()))
             booking.package_purchase_id = purchase_id
             booking.max_minor = rules.share(_price(purchase), purchase.sessions,
@@ -198,8 +200,8 @@ async def settle_booking(uow: UnitOfWork, booking_id: int) -> str | None:
     used = held or booking.fee_minor > 0
     now = uow.clock.now()
     moved = await uow.session.execute(update(PackageUse).where(
-        PackageUse.booking_id == booking_id, PackageUse.state == "reserved")
-        .values(state="used" if used else "returned", settled_at=now)
+        PackageUse.booking_id == booking_id, PackageUse.state == UseState.RESERVED)
+        .values(state=UseState.USED if used else UseState.RETURNED, settled_at=now)
         .execution_options(synchronize_session=False))
     if moved.rowcount != 1:  # type: ignore[attr-defined]
         return None
@@ -211,7 +213,7 @@ async def settle_booking(uow: UnitOfWork, booking_id: int) -> str | None:
     purchase = await uow.get(PackagePurchase, purchase_id, populate_existing=True)
     assert purchase is not None
     if not used:
-        return "returned"
+        return UseState.RETURNED
     portion = rules.share(_price(purchase), purchase.sessions, purchase.used)
     back = Money(0, portion.currency) if held else \
         rules.fee_split(portion, Money(booking.fee_minor, booking.currency))[1]
@@ -221,10 +223,10 @@ async def settle_booking(uow: UnitOfWork, booking_id: int) -> str | None:
     if purchase.used == purchase.sessions:
         await uow.session.execute(update(PackagePurchase).where(
             PackagePurchase.id == purchase_id, PackagePurchase.status == ACTIVE)
-            .values(status="used_up", settled_at=now)
+            .values(status=PackageState.USED_UP, settled_at=now)
             .execution_options(synchronize_session=False))
     uow.emit(PackageSessionUsed(purchase_id, booking_id))
-    return "used"
+    return UseState.USED
 
 
 async def on_booking_moved(uow: UnitOfWork, event: BookingMoved) -> None:
@@ -239,7 +241,7 @@ async def _took_place(uow: UnitOfWork, booking: Booking) -> bool:
         return False
     status = (await uow.session.execute(select(ConsultSession.status).where(
         ConsultSession.booking_id == booking.id))).scalar_one_or_none()
-    return status == "ended_paid"
+    return status == SessionState.ENDED_PAID
 
 
 async def expire_due(uow: UnitOfWork) -> list[int]:
@@ -253,7 +255,7 @@ async def expire_due(uow: UnitOfWork) -> list[int]:
     for purchase in due:
         moved = await uow.session.execute(update(PackagePurchase).where(
             PackagePurchase.id == purchase.id, PackagePurchase.status == ACTIVE,
-            PackagePurchase.reserved == 0).values(status="expired", settled_at=now)
+            PackagePurchase.reserved == 0).values(status=PackageState.EXPIRED, settled_at=now)
             .execution_options(synchronize_session=False))
         if moved.rowcount != 1:  # type: ignore[attr-defined]
             continue
@@ -281,14 +283,14 @@ async def money_due(uow: UnitOfWork, purchase_id: int) -> MoneyDue | None:
     zero = Money(0, price.currency)
     back, parts = zero, []
     for use in (await uow.session.execute(select(PackageUse).where(
-            PackageUse.purchase_id == purchase_id, PackageUse.state == "used")
+            PackageUse.purchase_id == purchase_id, PackageUse.state == UseState.USED)
             .order_by(PackageUse.booking_id))).scalars():
         refund = Money(use.refund_minor, price.currency)
         kept = Money(use.amount_minor or 0, price.currency) - refund
         back += refund
         if kept.amount:
             parts.append((use_reference(purchase_id, use.booking_id), kept))
-    if purchase.status == "expired":
+    if purchase.status == PackageState.EXPIRED:
         unused = rules.unused_value(price, purchase.sessions, purchase.used)
         refund = rules.refund_at_expiry(unused, purchase.refund_rule)
         back += refund

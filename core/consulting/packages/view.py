@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from core.accounts.tables import Account
 from core.consulting.packages import retainers, rules
 from core.consulting.packages import service as packages
+from core.consulting.packages.rules import RetainerState
 from core.consulting.packages.service import Balance
 from core.consulting.packages.tables import Retainer, SessionPackage
 from core.consulting.profiles import service as profiles
@@ -95,9 +96,9 @@ def retainer_line(retainer: Retainer, other: str) -> str:
              id=retainer.id, other=other, sessions=present.number(retainer.sessions),
              minutes=present.number(retainer.minutes),
              price=Money(retainer.price_minor, retainer.currency))
-    if retainer.status == "awaiting_card":
+    if retainer.status == RetainerState.AWAITING_CARD:
         return line + ", " + _("waiting for the card to be saved")
-    if retainer.status == "past_due":
+    if retainer.status == RetainerState.PAST_DUE:
         return line + ", " + _("this month's payment is due")
     return line + (", " + _("renews {day}", day=present.day(retainer.renews_at))
                    if retainer.renews_at else "")

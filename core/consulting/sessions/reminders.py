@@ -4,7 +4,7 @@ the end of the free minutes, and the offer to extend before the booked end."""
 from __future__ import annotations
 
 from core.actions import ActionRows
-from core.consulting.sessions.lifecycle import EXTEND_BEFORE, NUDGE_BEFORE, SESSION_PROCESS
+from core.consulting.sessions.lifecycle import EXTEND_BEFORE, NUDGE_BEFORE, SESSION_PROCESS, SessionState
 from core.consulting.sessions.notice_parts import _end, _extend, _minutes, _names, _session, _tell, price_text
 from core.consulting.sessions.rules import FREE_MINUTES
 from core.consulting.sessions.tables import ConsultSession
@@ -39,9 +39,9 @@ async def remind(uow: UnitOfWork, session_id: int, state: str) -> int:
         return 0
     await _names(uow, session)  # the recipients' addresses, loaded once
     wanted: list[int] = []
-    if state == "live_free":
+    if state == SessionState.LIVE_FREE:
         wanted.append(session.seeker_id)
-    elif state == "live_paid":
+    elif state == SessionState.LIVE_PAID:
         wanted += [session.seeker_id, session.consultant_id]
     for account_id in wanted:
         async with addressed_to(uow, account_id):
@@ -52,7 +52,7 @@ async def remind(uow: UnitOfWork, session_id: int, state: str) -> int:
 
 def _reminder(session: ConsultSession, state: str, account_id: int) -> tuple[str, ActionRows]:
     """A reminder's text and buttons, for this reader."""
-    if state == "live_free":
+    if state == SessionState.LIVE_FREE:
         return (_("⏳ {minutes} free minutes left in session #{id}. End now and nothing is "
                   "charged; from {free_minutes}:00 it is {price}.", minutes=_minutes(NUDGE_BEFORE),
                   id=session.id, free_minutes=FREE_MINUTES, price=price_text(session_view(session))),

@@ -19,6 +19,7 @@ from core.deals.events import (
 )
 from core.deals.ratings import service as ratings
 from core.deals.ratings.tables import Rating
+from core.deals.rules import ShipmentStatus
 from core.deals.tables import Deal, Dispute, QualityReport, Shipment
 from core.errors import Conflict, DomainError, InvalidField, NotAllowed, NotFound
 from core.i18n import _
@@ -29,7 +30,7 @@ from core.process.deals import BUYER, DEAL_PROCESS, SELLER
 from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 
-SHIPMENT_STATUSES = ("dispatched", "in_transit", "delayed", "delivered")
+SHIPMENT_STATUSES = tuple(ShipmentStatus)
 ASPECTS = {SELLER: ("quality", "delivery", "communication"),  # what a seller is rated on
            BUYER: ("payment", "communication")}
 # Built once: asked at every rating, whether both parties have rated now.
@@ -53,7 +54,7 @@ async def mark_shipped(uow: UnitOfWork, deal_id: int, seller_id: int, carrier: s
     await deals.take(uow, deal_id, "mark-shipped", seller_id)
     if not carrier.strip():
         raise DomainError(_("Name the carrier (or “own transport”)."))
-    shipment = Shipment(deal_id=deal_id, carrier=carrier.strip()[:80], status="dispatched",
+    shipment = Shipment(deal_id=deal_id, carrier=carrier.strip()[:80], status=ShipmentStatus.DISPATCHED,
                         tracking=(tracking or "").strip()[:80] or None,
                         expected_at=_arrival(expected_on),
                         updated_at=uow.clock.now())
@@ -71,16 +72,16 @@ async def update_shipment(uow: UnitOfWork, deal_id: int, seller_id: int, status:
                          name=DEAL_PROCESS.name))
     if status not in SHIPMENT_STATUSES:
         raise DomainError(_("Choose dispatched, in transit, delayed or delivered."))
-    if status == "delayed" and expected_on is None:
+    if status == ShipmentStatus.DELAYED and expected_on is None:
         raise DomainError(_("A delay needs the new expected date."))
     shipment = await uow.get(Shipment, deal_id)
     if shipment is None:
         raise Conflict(_("Mark the goods shipped first."))
-    if status == "delivered":
+    if status == ShipmentStatus.DELIVERED:
         await deals.take(uow, deal_id, "mark-delivered", seller_id)
     shipment.status, shipment.note, shipment.updated_at = status, note or None, uow.clock.now()
     shipment.expected_at = _arrival(expected_on) or shipment.expected_at
-    if status != "delivered":  # delivered moves the deal, whose notice says so
+    if status != ShipmentStatus.DELIVERED:  # delivered moves the deal, whose notice says so
         uow.emit(ShipmentUpdated(deal_id, status))
     return shipment
 

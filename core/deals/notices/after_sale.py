@@ -11,6 +11,7 @@ from core.actions import Action, Intent
 from core.deals.events import DisputeDecided, DisputeQuestion, ShipmentUpdated
 from core.deals.notices import details as notice_details
 from core.deals.notices.parties import deal_button
+from core.deals.rules import ShipmentStatus
 from core.deals.tables import Deal, Dispute, Shipment
 from core.i18n import N_, _
 from core.money.model import Money
@@ -30,9 +31,10 @@ async def dispute_opened(uow: UnitOfWork, moved: Moved, role: str, admin_id: int
 
 
 # How the buyer hears where the goods are, by the shipment's status.
-SHIPMENT_SAID = {"in_transit": N_("🚚 In transit"),
-                 "delayed": N_("⏳ Delayed, with a new expected arrival"),
-                 "dispatched": N_("📦 Dispatched")}
+SHIPMENT_SAID: dict[str, str] = {
+    ShipmentStatus.IN_TRANSIT: N_("🚚 In transit"),
+    ShipmentStatus.DELAYED: N_("⏳ Delayed, with a new expected arrival"),
+    ShipmentStatus.DISPATCHED: N_("📦 Dispatched")}
 
 
 async def on_shipment_updated(uow: UnitOfWork, event: ShipmentUpdated) -> None:

@@ -80,7 +80,7 @@ async def on_counter_closed(uow: UnitOfWork, event: OfferClosed) -> None:
     it: the seller of that negotiation hears it, as of their quote (the book tells the maker,
     who is the buyer here)."""
     offer = await uow.get(Offer, event.offer_id)
-    if event.status != "declined" or offer is None or offer.request_id is None \
+    if event.status != OfferState.DECLINED or offer is None or offer.request_id is None \
             or offer.made_by != BUYER or offer.reason not in (REQUEST_AWARDED, CLOSED_BY_BUYER):
         return
     request = await uow.get(SupplyRequest, offer.request_id)

@@ -158,7 +158,7 @@ def entering(state: str) -> TextBuilder:
                 and moved.transition == "accept-terms":  # a later call-off of a contract
             texts = CALLED_OFF
         if deal.payment_days and deal.terms_paid_at is None and state in UNPAID_ON_TERMS:
-            texts = NOT_SHIPPED_ON_TERMS if state == "refunded" and not deal.payment_due_on \
+            texts = NOT_SHIPPED_ON_TERMS if state == DealState.REFUNDED and not deal.payment_due_on \
                 else UNPAID_ON_TERMS[state]
         text = texts[0 if role == BUYER else 1]
         if not text:
@@ -176,7 +176,7 @@ def entering(state: str) -> TextBuilder:
             else:
                 said_text = _("Deal #{id}: {text}", id=deal.id, text=what)
         carbon = {"kind": "carbon-receipt", "key": str(deal.id)} \
-            if state == "completed" and role == BUYER else None
+            if state == DealState.COMPLETED and role == BUYER else None
         return Said(said_text + entered, attachment=carbon, once_per_chat=True)
 
     said.__name__ = said.__qualname__ = f"entering_{state}"

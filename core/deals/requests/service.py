@@ -140,7 +140,7 @@ async def post(uow: UnitOfWork, buyer_id: int, draft: Draft) -> RequestView:
         unit=draft.unit, currency=draft.currency, incoterm=draft.incoterm, place=place,
         max_price_minor=draft.max_price.amount if draft.max_price else None,
         delivery_from=draft.delivery_from, delivery_to=draft.delivery_to,
-        payment_method=draft.payment_method, deadline=now + open_for, status="open",
+        payment_method=draft.payment_method, deadline=now + open_for, status=RequestState.OPEN,
         created_at=now, updated_at=now, private=draft.private, **_asked(draft),
         latitude=spot.lat if spot else None, longitude=spot.lon if spot else None,
         **_bidding(draft))

@@ -100,7 +100,7 @@ def deadlines(payment_method: str = "escrow") -> dict[str, str]:
         del said["cancel-unpaid"]
         said["cancel-not-shipped"] = 1  # shipping within … of accepting the terms
     found = {t.fires: deadline_words.frozen(t.fires, said[t.fires], span=span(t.after))
-             for t in DEAL_PROCESS.timers if t.fires in said and t.state != "agreed"}
+             for t in DEAL_PROCESS.timers if t.fires in said and t.state != DealState.AGREED}
     if net:
         found["invoice-due"] = deadline_words.frozen("invoice-due", days=net)
     return found
