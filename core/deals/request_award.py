@@ -20,7 +20,7 @@ from core.deals.tables import Deal, Offer, SupplyRequest
 from core.errors import Conflict, DomainError
 from core.i18n import _, present
 from core.money.model import Money
-from core.process.deals import OfferState
+from core.process.deals import DealState, OfferState
 from core.storage.uow import UnitOfWork
 
 
@@ -71,7 +71,7 @@ async def awarded_milli(uow: UnitOfWork, request_id: int) -> int:
                              0))
         .join(Deal, Deal.offer_id == Offer.id)
         .where(Offer.request_id == request_id, Offer.status == OfferState.ACCEPTED,
-               Deal.status.not_in(("cancelled", "refunded"))))
+               Deal.status.not_in((DealState.CANCELLED, DealState.REFUNDED))))
     return int(total or 0)
 
 

@@ -32,7 +32,7 @@ from core.money.events import (
     TransfersReturned,
 )
 from core.money.model import Money
-from core.payments_port import Actor
+from core.payments_port import Actor, EscrowState
 from core.process.deals import (
     CLOSE_UNPAID,
     DEAL_PROCESS,
@@ -161,7 +161,7 @@ class DealPayments:
             await self.payments.cancel_unpaid(escrow_id, SYSTEM)
         elif bill:
             await self.payments.invoice_on_terms(escrow_id, deal_id)  # the goods shipped
-        elif state != "held":
+        elif state != EscrowState.HELD:
             return  # nothing held: not paid, arranged directly, or moved already
         elif effect == RELEASE and refund is not None:
             await self.payments.split(escrow_id, refund, SYSTEM)
@@ -216,7 +216,7 @@ _DEAL_AND_ESCROW = (select(Deal, Escrow)
 _SHIPPED = select(Shipment.deal_id)  # the goods left: a deal on terms is invoiced
 _BEHIND = (select(Deal.id, Deal.status).outerjoin(Escrow, _ESCROW).where(or_(
     and_(Deal.status == DealState.AWAITING_PAYMENT, Escrow.id.is_(None)),
-    and_(Deal.status.in_((*RELEASING, *ENDED_UNPAID)), Escrow.state == "held"),
+    and_(Deal.status.in_((*RELEASING, *ENDED_UNPAID)), Escrow.state == EscrowState.HELD),
     and_(Deal.status.in_(ENDED_UNPAID), Escrow.state == WAITING),
     # paid on terms: accepted without an escrow, or shipped without an invoice
     and_(Deal.payment_days.is_not(None), or_(

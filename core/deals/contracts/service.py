@@ -180,5 +180,5 @@ async def _return(uow: UnitOfWork, contract: Contract, loads: int) -> None:
         status=Listing.status, updated_at=uow.clock.now()))
     await uow.session.execute(update(Listing).where(
         Listing.id == contract.listing_id, Listing.status == ListingState.SOLD_OUT,
-        Listing.quantity_milli > 0).values(status="published"))
+        Listing.quantity_milli > 0).values(status=ListingState.PUBLISHED))
     uow.emit(ListingChanged(contract.listing_id, "published"))

@@ -20,7 +20,7 @@ from core.deals.terms.service import terms_ref
 from core.deals.terms.tables import DealTerms
 from core.i18n import N_, _
 from core.notifications.outbox import addressed_to, notify, recipients
-from core.process.deals import BUYER, DEAL_PROCESS, SELLER
+from core.process.deals import BUYER, DEAL_PROCESS, SELLER, DealState
 from core.process.model import Transition
 from core.process.notices import Moved, Said, TextBuilder
 from core.storage.uow import UnitOfWork
