@@ -11,6 +11,7 @@ from typing import Any
 from core.consulting import events as consulting
 from core.consulting.packages import events as packages
 from core.consulting.sessions import events as sessions
+from core.consulting.sessions.lifecycle import SESSION_PROCESS, SETTLE
 from core.deals import events as deals
 from core.events import EventBus
 from core.money import events as money
@@ -122,7 +123,7 @@ def session_money(bus: EventBus, deps: PaymentsWiring) -> None:
     bus.during_commit(money.PaymentAuthorised, bridge.on_authorised)
     bus.during_commit(money.PromotionCharged, bridge.on_charged)
     bus.during_commit(money.AuthorisationVoided, bridge.on_voided)
-    bus.after_commit(sessions.SessionMoved, bridge.after_moves)
+    bus.after_commit(sessions.SessionMoved, After(SESSION_PROCESS, SETTLE, bridge.after_end))
     bus.after_commit(money.PaymentAuthorised, bridge.after_authorised)
     bus.after_commit(sessions.ExtensionRequested, bridge.after_extension)
     bus.after_commit(sessions.RecapRequested, bridge.after_recap)

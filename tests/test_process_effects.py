@@ -10,6 +10,7 @@ import tempfile
 import pytest
 
 from config.container import build
+from core.consulting.sessions.lifecycle import SESSION_PROCESS
 from core.deals.events import DealMoved
 from core.process.deals import DEAL_PROCESS, IN_MOVE
 from core.process.effects import After, During
@@ -22,22 +23,29 @@ TOY = Process("toy", "a", (
 ), ("c",), effects={"charge": "takes the money"})
 
 
-async def _carried_out() -> list[str]:
-    """The deal effects the application's bus carries out, in the order they run."""
+async def _carried_out() -> dict[str, list[str]]:
+    """Per process, the effects the application's bus carries out, in the order they run."""
     with tempfile.TemporaryDirectory() as data:
         app = build(settings_for(f"sqlite+aiosqlite:///{data}/effects.db", data_dir=data))
         try:
-            handlers = [*app.bus._during[DealMoved], *app.bus._after[DealMoved]]
+            handlers = [h for by_kind in (app.bus._during, app.bus._after)
+                        for registered in by_kind.values() for h in registered]
         finally:
             await app.close()
-    return [h.effect for h in handlers if isinstance(h, During | After)
-            and h.process is DEAL_PROCESS]
+    carried: dict[str, list[str]] = {}
+    for h in handlers:
+        if isinstance(h, During | After):
+            carried.setdefault(h.process.name, []).append(h.effect)
+    return carried
 
 
-async def test_every_effect_a_deal_declares_is_carried_out_once_and_nothing_else_is():
+async def test_every_effect_a_process_declares_is_carried_out_once_and_nothing_else_is():
     carried = await _carried_out()
-    assert sorted(carried) == sorted(set(DEAL_PROCESS.effects) - set(IN_MOVE))
-    assert not set(carried) & set(IN_MOVE)  # those the move takes itself
+    for process in (DEAL_PROCESS, SESSION_PROCESS):
+        itself = set(IN_MOVE) if process is DEAL_PROCESS else set()
+        assert sorted(carried.pop(process.name)) == sorted(set(process.effects) - itself)
+        assert not set(carried.get(process.name, ())) & itself  # those the move takes itself
+    assert carried == {}  # no other process declares effects yet
 
 
 def test_every_deal_transition_that_moves_money_declares_it():

@@ -185,9 +185,12 @@ during AuthorisationVoided     payments.bridges.sessions.SessionPayments.on_void
 during SessionJoined           core.consulting.sessions.notices.on_joined
 during SessionJoined           core.consulting.sessions.link.on_joined
 during SessionMoved            core.consulting.sessions.notices.SESSIONS.on_moved
-during SessionMoved            core.consulting.sessions.reviews.on_session_moved
-during SessionMoved            core.consulting.sessions.link.on_session_moved
-during SessionMoved            core.loyalty.earning.on_session_moved
+during SessionMoved            session/count-session:core.consulting.sessions.reviews.on_took_place
+during SessionMoved            session/booking-in-session:core.consulting.sessions.link.on_started
+during SessionMoved            session/booking-completed:core.consulting.sessions.link.on_took_place
+during SessionMoved            session/booking-no-show:core.consulting.sessions.link.on_no_show
+during SessionMoved            session/booking-called-off:core.consulting.sessions.link.on_called_off
+during SessionMoved            session/earn-points:core.loyalty.earning.on_session_took_place
 during SessionMessagePosted    core.consulting.sessions.exchange_notices.on_message
 during CallLinkSet             core.consulting.sessions.exchange_notices.on_call_link
 during RecapGranted            core.consulting.sessions.exchange_notices.on_recap_granted
@@ -231,7 +234,7 @@ after  TransfersReturned       payments.bridges.deals.DealPayments.after_transfe
 after  TransferOverpaid        payments.bridges.deals.DealPayments.after_transfers_returned
 after  LatePaymentRefunded     payments.bridges.deals.DealPayments.after_transfers_returned
 after  BiddingClosed           core.deals.requests.notices.told_after_close.<locals>.tell
-after  SessionMoved            payments.bridges.sessions.SessionPayments.after_moves
+after  SessionMoved            session/settle-payment:payments.bridges.sessions.SessionPayments.after_end
 after  PaymentAuthorised       payments.bridges.sessions.SessionPayments.after_authorised
 after  ExtensionRequested      payments.bridges.sessions.SessionPayments.after_extension
 after  RecapRequested          payments.bridges.sessions.SessionPayments.after_recap

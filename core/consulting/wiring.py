@@ -18,8 +18,10 @@ from core.consulting.sessions.events import (
     SessionMoved,
     SessionReviewed,
 )
+from core.consulting.sessions.lifecycle import COUNT, SESSION_PROCESS
 from core.events import EventBus
 from core.money.events import MethodSaved, PaymentAuthorised
+from core.process.effects import During
 from core.wiring import Wiring
 
 
@@ -37,7 +39,7 @@ def _sessions(bus: EventBus) -> None:
     """A session's parties hear of joins, moves, messages, its call link, recap and review."""
     bus.during_commit(SessionJoined, notices.on_joined)
     bus.during_commit(SessionMoved, notices.SESSIONS.on_moved)  # as declared
-    bus.during_commit(SessionMoved, reviews.on_session_moved)
+    bus.during_commit(SessionMoved, During(SESSION_PROCESS, COUNT, reviews.on_took_place))
     bus.during_commit(SessionMessagePosted, exchange_notices.on_message)
     bus.during_commit(CallLinkSet, exchange_notices.on_call_link)
     bus.during_commit(RecapGranted, exchange_notices.on_recap_granted)
@@ -65,7 +67,12 @@ def _journey(bus: EventBus) -> None:
     bus.during_commit(events.SessionDue, link.on_session_due)
     bus.during_commit(events.BookingCancelled, link.on_booking_ended)
     bus.during_commit(events.SeekerNoShow, link.on_booking_ended)
-    bus.during_commit(SessionMoved, link.on_session_moved)
+    # The session's effects on its booking, as the session's process declares them.
+    for effect, handler in (("booking-in-session", link.on_started),
+                            ("booking-completed", link.on_took_place),
+                            ("booking-no-show", link.on_no_show),
+                            ("booking-called-off", link.on_called_off)):
+        bus.during_commit(SessionMoved, During(SESSION_PROCESS, effect, handler))
     bus.during_commit(SessionJoined, link.on_joined)
     bus.during_commit(PaymentAuthorised, link.on_authorised)
     bus.during_commit(SessionReviewed, link.on_reviewed)

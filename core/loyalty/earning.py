@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import bindparam, select
 
 from core.consulting.sessions.events import SessionMoved, SessionReviewed
-from core.consulting.sessions.lifecycle import ENDED
 from core.consulting.sessions.tables import ConsultSession, SessionReview
 from core.deals.events import DealMoved, DealRated
 from core.deals.tables import Deal
@@ -57,9 +56,8 @@ async def on_deal_completed(uow: UnitOfWork, event: DealMoved) -> None:
         await completed(uow, "deal", f"deal:{deal.id}", (deal.buyer_id, deal.seller_id))
 
 
-async def on_session_moved(uow: UnitOfWork, event: SessionMoved) -> None:
-    if event.target not in ENDED:
-        return
+async def on_session_took_place(uow: UnitOfWork, event: SessionMoved) -> None:
+    """The session's "earn-points": both parties earn points for it."""
     session = await uow.get(ConsultSession, event.session_id)
     if session is not None:
         await completed(uow, "session", f"session:{session.id}",

@@ -4,6 +4,7 @@ Points for money paid are earned in payments (payments.wiring.loyalty_money)."""
 from __future__ import annotations
 
 from core.consulting.sessions.events import SessionMoved, SessionReviewed
+from core.consulting.sessions.lifecycle import POINTS, SESSION_PROCESS
 from core.deals.events import DealMoved, DealRated
 from core.events import EventBus
 from core.loyalty import earning
@@ -16,5 +17,5 @@ def wire(bus: EventBus, deps: Wiring) -> None:
     """A deal or session completed, a rating or review given."""
     bus.during_commit(DealMoved, During(DEAL_PROCESS, "earn-points", earning.on_deal_completed))
     bus.during_commit(DealRated, earning.on_deal_rated)
-    bus.during_commit(SessionMoved, earning.on_session_moved)
+    bus.during_commit(SessionMoved, During(SESSION_PROCESS, POINTS, earning.on_session_took_place))
     bus.during_commit(SessionReviewed, earning.on_session_reviewed)

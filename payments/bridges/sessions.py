@@ -26,7 +26,7 @@ from core.consulting.sessions.events import (
     SessionCreated,
     SessionMoved,
 )
-from core.consulting.sessions.lifecycle import ENDED, SessionState
+from core.consulting.sessions.lifecycle import SESSION_PROCESS, SETTLE, SessionState
 from core.consulting.sessions.tables import ConsultSession, SessionExtension
 from core.errors import DomainError
 from core.money.events import AuthorisationVoided, PaymentAuthorised, PromotionCharged
@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 SYSTEM = Actor("system:sessions", "the session's process")
 # Nothing stays authorised after these. A no-show is its booking's to settle (a consultant's
 # voids, a seeker's may cost the policy's fee: payments.bridges.bookings), so it is not here.
-SETTLED = ENDED
+SETTLED = SESSION_PROCESS.reached_by(SETTLE)  # the states its settle-payment enters
 _BASE = literal("booking:") + cast(ConsultSession.booking_id, String)
 _MINE = or_(Escrow.reference == _BASE, Escrow.reference.like(_BASE + literal(":extend:%")))
 
@@ -76,11 +76,11 @@ class SessionPayments:
         if session_id is not None:
             await recap.grant(uow, session_id)
 
-    async def after_moves(self, events: Sequence[SessionMoved]) -> None:
-        """After commit: void or capture as the session's end (or extension) asks."""
+    async def after_end(self, events: Sequence[SessionMoved]) -> None:
+        """After commit, the session's "settle-payment": void or capture as its end
+        asks."""
         for event in events:
-            if event.target in SETTLED:
-                await self._safely(event.session_id)
+            await self._safely(event.session_id)
 
     async def after_authorised(self, events: Sequence[PaymentAuthorised]) -> None:
         """After commit: an authorisation replaced by an extension, or arriving after its

@@ -71,31 +71,50 @@ class SessionState(StrEnum):
     ENDED_PAID = "ended_paid"
 
 
+# What else a session's transitions set going, and who carries it out (core.process.effects).
+SETTLE, COUNT, POINTS = "settle-payment", "count-session", "earn-points"
+SESSION_EFFECTS = {
+    SETTLE: "payments: the authorisation is voided (ended in the free minutes) or what is due "
+            "is captured, never more than was authorised",
+    COUNT: "consulting: the session counts towards the consultant's completed sessions",
+    POINTS: "loyalty: both parties earn points for a session that took place",
+    "booking-in-session": "consulting: the booking is in session",
+    "booking-completed": "consulting: the booking is completed",
+    "booking-no-show": "consulting: the booking records who did not come (a seeker's absence "
+                       "may cost the policy's fee)",
+    "booking-called-off": "consulting: the booking is called off (a cancellation is past it)",
+}
+STARTS = ("booking-in-session",)
+TOOK_PLACE = (SETTLE, COUNT, POINTS, "booking-completed")
+
 SESSION_PROCESS = Process(
     name="session",
     initial="waiting",
+    effects=SESSION_EFFECTS,
     transitions=(
         Transition("start-free", ("waiting",), "live_free", (*PARTY, SYSTEM),
-                   notices=_both("started_free", "end")),
+                   notices=_both("started_free", "end"), effects=STARTS),
         Transition("start-paid", ("waiting",), "live_paid", (*PARTY, SYSTEM),
-                   notices=_both("started_paid", "end")),
+                   notices=_both("started_paid", "end"), effects=STARTS),
         Transition("no-show", ("waiting",), "no_show", (SYSTEM,),
-                   silent="the booking's notices say who did not come, with what it costs"),
+                   silent="the booking's notices say who did not come, with what it costs",
+                   effects=("booking-no-show",)),
         # Called off by the system (its booking ended), only the booking's notices say it.
         Transition("call-off", ("waiting",), "called_off", (SYSTEM, ADMIN),
-                   notices=_both("called_off")),
+                   notices=_both("called_off"), effects=("booking-called-off",)),
         Transition("go-paid", ("live_free",), "live_paid", (SYSTEM,),
                    notices=_both("went_paid", "end")),
         Transition("end-free", ("live_free",), "ended_free", PARTY, N_("End now — free"),
-                   notices=_ENDED),
+                   notices=_ENDED, effects=TOOK_PLACE),
         Transition("time-up", ("live_paid",), "overtime", (SYSTEM,),
                    notices=(Notice(SEEKER, "time_up", "extend_or_end"),
                             Notice(CONSULTANT, "time_up", "end"))),
         Transition("extend", ("live_paid", "overtime"), "live_paid", (SYSTEM,),
                    notices=_both("extended", "end")),
         Transition("end-paid", ("live_paid", "overtime"), "ended_paid", PARTY,
-                   N_("End the session"), notices=_ENDED),
-        Transition("overtime-ends", ("overtime",), "ended_paid", (SYSTEM,), notices=_ENDED),
+                   N_("End the session"), notices=_ENDED, effects=TOOK_PLACE),
+        Transition("overtime-ends", ("overtime",), "ended_paid", (SYSTEM,), notices=_ENDED,
+                   effects=TOOK_PLACE),
     ),
     final=CLOSED,
     timers=(

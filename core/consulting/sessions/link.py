@@ -28,7 +28,7 @@ from core.consulting.packages import service as packages
 from core.consulting.profiles import service as profiles
 from core.consulting.sessions import service as sessions
 from core.consulting.sessions.events import SessionJoined, SessionMoved, SessionReviewed
-from core.consulting.sessions.lifecycle import ENDED, LIVE, SessionState
+from core.consulting.sessions.lifecycle import SessionState
 from core.consulting.sessions.lifecycle import take as take_session
 from core.consulting.sessions.notice_parts import call_line
 from core.consulting.sessions.tables import ConsultSession, SessionReview
@@ -121,22 +121,40 @@ async def on_authorised(uow: UnitOfWork, event: PaymentAuthorised) -> None:
                      buttons=_join(session), urgent=True)
 
 
-async def on_session_moved(uow: UnitOfWork, event: SessionMoved) -> None:
-    """The session's start, end or no-show moves its booking, as the system."""
+async def _session_and_booking(uow: UnitOfWork, event: SessionMoved
+                               ) -> tuple[ConsultSession, Booking] | None:
     session = await uow.get(ConsultSession, event.session_id)
     booking = await uow.get(Booking, session.booking_id) if session else None
-    if session is None or booking is None:
-        return
-    if event.source == "waiting" and event.target in LIVE:
-        await _follow(uow, booking, "start-session")
-    elif event.target in ENDED:
-        await _follow(uow, booking, "complete-session")
-    elif event.target == "no_show" and session.ended_by == f"no-show:{CONSULTANT}":
-        await _follow(uow, booking, "consultant-no-show", {"ended_by": CONSULTANT})
-    elif event.target == "no_show":  # the consultant then charges the fee or waives it
-        await _follow(uow, booking, "seeker-no-show", {"ended_by": SEEKER})
-    elif event.target == "called_off":  # an admin's call-off; a cancellation is past it
-        await _follow(uow, booking, "call-off")
+    return (session, booking) if session is not None and booking is not None else None
+
+
+async def on_started(uow: UnitOfWork, event: SessionMoved) -> None:
+    """The session's "booking-in-session": its start moves its booking, as the system."""
+    if found := await _session_and_booking(uow, event):
+        await _follow(uow, found[1], "start-session")
+
+
+async def on_took_place(uow: UnitOfWork, event: SessionMoved) -> None:
+    """The session's "booking-completed": its end completes its booking."""
+    if found := await _session_and_booking(uow, event):
+        await _follow(uow, found[1], "complete-session")
+
+
+async def on_no_show(uow: UnitOfWork, event: SessionMoved) -> None:
+    """The session's "booking-no-show": the booking records who did not come (a seeker's
+    absence: the consultant then charges the fee or waives it)."""
+    if found := await _session_and_booking(uow, event):
+        session, booking = found
+        if session.ended_by == f"no-show:{CONSULTANT}":
+            await _follow(uow, booking, "consultant-no-show", {"ended_by": CONSULTANT})
+        else:
+            await _follow(uow, booking, "seeker-no-show", {"ended_by": SEEKER})
+
+
+async def on_called_off(uow: UnitOfWork, event: SessionMoved) -> None:
+    """The session's "booking-called-off": an admin's call-off (a cancellation is past it)."""
+    if found := await _session_and_booking(uow, event):
+        await _follow(uow, found[1], "call-off")
 
 
 async def _follow(uow: UnitOfWork, booking: Booking, transition: str,

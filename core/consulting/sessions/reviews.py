@@ -142,10 +142,10 @@ async def refresh(uow: UnitOfWork, consultant_id: int) -> ConsultReputation:
     return row
 
 
-async def on_session_moved(uow: UnitOfWork, event: SessionMoved) -> None:
-    """A session that took place counts towards the consultant's completed sessions."""
-    if event.target in ENDED:
-        session = await uow.get(ConsultSession, event.session_id)
-        if session is not None:
-            await refresh(uow, session.consultant_id)
+async def on_took_place(uow: UnitOfWork, event: SessionMoved) -> None:
+    """The session's "count-session": one that took place counts towards the consultant's
+    completed sessions."""
+    session = await uow.get(ConsultSession, event.session_id)
+    if session is not None:
+        await refresh(uow, session.consultant_id)
 
