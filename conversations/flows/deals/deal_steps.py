@@ -32,7 +32,7 @@ from core.deals.threads import service as threads
 from core.i18n import N_, _
 from core.ids import parse_id
 from core.notifications.outbox import delivered_to_chat
-from core.process.deals import DealState
+from core.process.deals import DEAL_PROCESS, DealState
 
 # A step is named as the deal's process names it (core.process.deals); buttons sent before the
 # steps that keep the state were declared there still carry their old names.
@@ -57,7 +57,8 @@ async def _start(ctx: Ctx) -> Next | None:
     ctx.data.update(deal_id=deal_id, step=step)
     if step == "pay":
         return await _pay(ctx)
-    if step == "sign-terms" and view.deal.status == DealState.AGREED and await deal_billing.needed(ctx):
+    if step == "sign-terms" and DEAL_PROCESS.allows(step, view.deal.status, view.role) \
+            and await deal_billing.needed(ctx):
         ctx.data["charges"] = view.deal.seller_id == ctx.account_id  # only a seller's VAT rate
         deal_billing.seed(ctx, "billing")
         return Next(state="billing", remember=False)
@@ -102,8 +103,8 @@ async def _terms_prompt(ctx: Ctx) -> list[Outbound]:
     if view.terms is None:
         return [Reply(_("This deal has no terms yet."), rows((_("✔ Done"), "done")))]
     accepted = view.terms.buyer_accepted_at if view.role == "buyer" else view.terms.seller_accepted_at
-    if ctx.data["step"] == "terms" or view.deal.status != DealState.AGREED or accepted \
-            or view.role not in ("buyer", "seller"):
+    if ctx.data["step"] == "terms" or accepted \
+            or not DEAL_PROCESS.allows("sign-terms", view.deal.status, view.role):
         note = _("You accepted this version.") if accepted else _("The frozen terms of the deal.")
         return [await _terms_pdf(ctx, view.terms), Reply(note, rows((_("✔ Done"), "done")))]
     ctx.data["sha256"] = view.terms.sha256

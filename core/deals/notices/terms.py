@@ -9,7 +9,7 @@ from core.deals.tables import Deal
 from core.deals.terms.tables import DealTerms
 from core.i18n import _, n_
 from core.notifications.outbox import account_of, addressed_to, notify, recipients
-from core.process.deals import BUYER, SELLER, DealState
+from core.process.deals import BUYER, DEAL_PROCESS, SELLER
 from core.storage.uow import UnitOfWork
 
 
@@ -17,12 +17,14 @@ async def on_terms_accepted(uow: UnitOfWork, event: TermsAccepted) -> None:
     """The other party hears who accepted which version, with the step to accept it too."""
     deal = await uow.get(Deal, event.deal_id)
     version = await uow.get(DealTerms, event.terms_id)
-    if deal is None or version is None or deal.status != DealState.AGREED:
+    if deal is None or version is None:
         return
     other = deal.seller_id if event.by == deal.buyer_id else deal.buyer_id
+    role = BUYER if other == deal.buyer_id else SELLER
+    if not DEAL_PROCESS.allows("sign-terms", deal.status, role):  # both accepted already
+        return
     await recipients(uow, {event.by, other})  # both accounts, and where the notice goes, at once
     who = await account_of(uow, event.by)
-    role = BUYER if other == deal.buyer_id else SELLER
     async with addressed_to(uow, other):
         params = dict(id=deal.id, version=version.version, sha=version.sha256[:12])
         text = (_("📄 Deal #{id}: {name} accepted version {version} of the terms (SHA-256 "
