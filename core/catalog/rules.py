@@ -1,6 +1,8 @@
 """A listing's rules, on plain values (no database): quantities, prices, lab values, how long
-it may stay valid, when it runs out and when its seller is reminded, and what a moderator's
-reason must be. The services load a listing, call these and store it; the form asks by them."""
+it may stay valid, when it runs out and when its seller is reminded, what a moderator's
+reason must be, who may change a listing and in which state, what publishing asks for, and
+what a new listing starts from. The services load a listing, call these and store it; the
+form asks by them."""
 
 from __future__ import annotations
 
@@ -9,7 +11,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Protocol
 
-from core.catalog.taxonomy import SPEC_LABELS, UNITS, ProductType, product
+from core.catalog.taxonomy import CERTIFICATIONS, SPEC_LABELS, UNITS, ProductType, product
+from core.errors import DomainError, NotAllowed, NotFound
 from core.i18n import _
 from core.money.model import Money
 from core.money.reading import shown_number
@@ -160,3 +163,92 @@ def reason_fits(reason: str) -> bool:
     """A moderator's reason (stripped) is 5 to 500 characters."""
     low, high = REASON_LENGTH
     return low <= len(reason) <= high
+
+
+def check_own(status: str, owner_id: int, seller_id: int) -> None:
+    """A seller acts on a listing of their own that is not closed: a closed one is gone for
+    them (NotFound), another seller's is refused (NotAllowed)."""
+    if status == ListingState.CLOSED:
+        raise NotFound(_("That listing doesn't exist any more."))
+    if owner_id != seller_id:
+        raise NotAllowed(_("That listing belongs to another seller."))
+
+
+def check_editable(status: str) -> None:
+    """A draft, a published or a paused listing may be edited; not one sold out, expired,
+    waiting for review or closed."""
+    if status not in EDITABLE_STATUSES:
+        raise NotAllowed(_("A listing that is {status} can't be edited.",
+                           status=status.replace("_", " ")))
+
+
+def check_documents(certifications: list[str], has_document: bool) -> None:
+    """A listing claiming a certification is published only with a document to prove it."""
+    if certifications and not has_document:
+        claimed = ", ".join(CERTIFICATIONS.get(c, c) for c in certifications)
+        raise DomainError(_("You claim {claimed}: add the certificate as a document (PDF or "
+                            "image) before publishing, or remove the claim.", claimed=claimed))
+
+
+def submitted(moderation: bool) -> ListingState:
+    """Where a submitted draft goes: to a moderator's queue when moderation is on, else live."""
+    return ListingState.PENDING_REVIEW if moderation else ListingState.PUBLISHED
+
+
+def check_resume(expires_at: datetime | None, now: datetime) -> None:
+    """A paused listing resumes only while it has not run out (one that has is renewed)."""
+    if expires_at is not None and expires_at <= now:
+        raise DomainError(_("This listing has run out; renew it instead."))
+
+
+def republished(action: str, status: str) -> bool:
+    """Whether a seller's action brings a listing back to search as if new (saved searches
+    meet it again): renewing one that had expired or sold out."""
+    return action == "renew" and status in (ListingState.EXPIRED, ListingState.SOLD_OUT)
+
+
+class Place(Protocol):
+    """Where a seller or their last listing is (the account's, or the listing's row)."""
+
+    @property
+    def city(self) -> str | None: ...
+    @property
+    def country(self) -> str | None: ...
+    @property
+    def latitude(self) -> float | None: ...
+    @property
+    def longitude(self) -> float | None: ...
+
+
+class LastListing(Place, Protocol):
+    """What a new listing takes from the seller's last one."""
+
+    @property
+    def delivery(self) -> list[Any]: ...
+    @property
+    def currency(self) -> str: ...
+    @property
+    def negotiable(self) -> bool: ...
+    @property
+    def incoterm_place(self) -> str | None: ...
+    @property
+    def delivery_radius_km(self) -> int | None: ...
+
+
+def starting_values(last: LastListing | None, currency: str | None, home: Place
+                    ) -> dict[str, Any]:
+    """What a new listing's form starts from: the seller's last listing (place, delivery,
+    currency, negotiable, terms), else their profile (its currency, EUR without one, and its
+    place once it has coordinates)."""
+    if last is not None:
+        return {"location": {"city": last.city, "country": last.country, "lat": last.latitude,
+                             "lon": last.longitude},
+                "delivery": list(last.delivery), "currency": last.currency,
+                "negotiable": "yes" if last.negotiable else "no",
+                "incoterm_place": last.incoterm_place,
+                "delivery_radius_km": last.delivery_radius_km}
+    found: dict[str, Any] = {"currency": currency or "EUR"}
+    if home.city and home.latitude is not None and home.longitude is not None:
+        found["location"] = {"city": home.city, "country": home.country,
+                             "lat": home.latitude, "lon": home.longitude}
+    return found

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from core.catalog import rules
-from core.errors import DomainError
+from core.errors import DomainError, NotAllowed, NotFound
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
@@ -119,3 +119,69 @@ def test_defaults_complete_a_short_form():
     assert full["negotiable"] == "no" and full["quantity"] == "20" and "price" not in full
     assert (full["available_from"], full["valid_until"]) == ("2026-03-02", "2026-04-01")
     assert len(rules.with_defaults({"grade": "x" * 200}, NOW, 30)["title"]) == 100
+
+
+def test_a_seller_acts_only_on_their_own_listing_while_it_is_not_closed():
+    rules.check_own("published", owner_id=4, seller_id=4)
+    rules.check_own("draft", owner_id=4, seller_id=4)
+    with pytest.raises(NotAllowed, match="another seller"):
+        rules.check_own("published", owner_id=4, seller_id=5)
+    with pytest.raises(NotFound):  # closed: gone, even for its own seller
+        rules.check_own("closed", owner_id=4, seller_id=4)
+
+
+def test_drafts_live_and_paused_listings_may_be_edited_and_no_others():
+    for status in ("draft", "published", "paused"):
+        rules.check_editable(status)
+    for status in ("pending_review", "sold_out", "expired", "closed"):
+        with pytest.raises(NotAllowed, match=status.replace("_", " ")):
+            rules.check_editable(status)
+
+
+def test_a_claimed_certification_is_published_only_with_a_document():
+    rules.check_documents([], has_document=False)
+    rules.check_documents(["enplus"], has_document=True)
+    with pytest.raises(DomainError, match="ENplus"):
+        rules.check_documents(["enplus"], has_document=False)
+
+
+def test_a_submitted_draft_waits_for_a_moderator_only_when_moderation_is_on():
+    assert rules.submitted(moderation=True) == rules.ListingState.PENDING_REVIEW
+    assert rules.submitted(moderation=False) == rules.ListingState.PUBLISHED
+
+
+def test_a_paused_listing_resumes_only_until_it_runs_out():
+    rules.check_resume(None, NOW)
+    rules.check_resume(NOW + timedelta(seconds=1), NOW)
+    for ran_out in (NOW, NOW - timedelta(days=1)):
+        with pytest.raises(DomainError, match="renew it instead"):
+            rules.check_resume(ran_out, NOW)
+
+
+def test_only_renewing_an_expired_or_sold_out_listing_brings_it_back_as_new():
+    assert rules.republished("renew", "expired") and rules.republished("renew", "sold_out")
+    assert not rules.republished("renew", "published")  # still live: only its dates move
+    assert not rules.republished("resume", "paused")
+    assert not rules.republished("sold", "published")
+
+
+def test_a_new_listing_starts_from_the_sellers_last_one():
+    last = SimpleNamespace(city="Riga", country="LV", latitude=56.9, longitude=24.1,
+                           delivery=["pickup", "EXW"], currency="SEK", negotiable=True,
+                           incoterm_place="Riga port", delivery_radius_km=None)
+    home = SimpleNamespace(city="Tartu", country="EE", latitude=58.4, longitude=26.7)
+    start = rules.starting_values(last, "EUR", home)
+    assert start == {"location": {"city": "Riga", "country": "LV", "lat": 56.9, "lon": 24.1},
+                     "delivery": ["pickup", "EXW"], "currency": "SEK", "negotiable": "yes",
+                     "incoterm_place": "Riga port", "delivery_radius_km": None}
+    start["delivery"].append("CIF")
+    assert last.delivery == ["pickup", "EXW"]  # a copy: the form's changes stay in the form
+
+
+def test_without_a_listing_it_starts_from_the_sellers_profile():
+    home = SimpleNamespace(city="Tartu", country="EE", latitude=58.4, longitude=26.7)
+    assert rules.starting_values(None, "SEK", home) == {
+        "currency": "SEK",
+        "location": {"city": "Tartu", "country": "EE", "lat": 58.4, "lon": 26.7}}
+    nowhere = SimpleNamespace(city="Tartu", country="EE", latitude=None, longitude=None)
+    assert rules.starting_values(None, None, nowhere) == {"currency": "EUR"}  # no coordinates
