@@ -9,18 +9,17 @@ stay in core."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import datetime, timedelta
 
-from dateutil import parser as dateparser
 from sqlalchemy import func, select, update
 
 from core.community import rules as community_rules
-from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.errors import DomainError, NotAllowed, NotFound
 from core.i18n import _
 from core.learning import rules
 from core.learning.events import GatheringStarted, RecordingAdded
-from core.learning.rules import ANSWERS, MAX_AHEAD
+from core.learning.rules import ANSWERS
+from core.learning.rules import parse_when as parse_when  # the publishing flow and console ask here
 from core.learning.tables import Gathering, GatheringRsvp
 from core.operators import audit
 from core.operators.roles import is_admin, require_admin
@@ -65,30 +64,6 @@ class GatheringCard:
     mine: str | None
 
 
-def parse_when(text: str, zone_name: str | None, now: datetime) -> datetime:
-    """A start typed in the person's own zone (“2026-12-03 15:00”) as a UTC moment in the
-    future (at most two years ahead); a polite refusal otherwise."""
-    try:
-        zone = ZoneInfo(zone_name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    clean = str(text or "").strip()
-    if not clean or len(clean) > 40:
-        raise DomainError(_("Write the start like 2026-12-03 15:00 (your own time zone)."))
-    try:
-        moment = dateparser.parse(clean, dayfirst=False, yearfirst=True)
-    except (ValueError, OverflowError):
-        raise DomainError(_("Write the start like 2026-12-03 15:00 (your own time zone).")) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zone)
-    moment = moment.astimezone(UTC)
-    if moment <= now:
-        raise DomainError(_("That time has passed; give a start in the future."))
-    if moment > now + MAX_AHEAD:
-        raise DomainError(_("That is more than two years ahead; give a nearer start."))
-    return moment
-
-
 async def publish(uow: UnitOfWork, admin_id: int | None, *, kind: str, title: str,
                   starts_at: datetime, minutes: int, description: str = "",
                   join_url: str | None = None, place: str | None = None) -> GatheringView:
@@ -97,14 +72,11 @@ async def publish(uow: UnitOfWork, admin_id: int | None, *, kind: str, title: st
     assert admin_id is not None
     now = uow.clock.now()
     rules.check_gathering(kind, starts_at, minutes, now)
-    link = community_rules.url(join_url, "join link") if kind == "webinar" or join_url else None
-    where = community_rules.text(place, "place", minimum=2, maximum=200, one_line=True) \
-        if kind != "webinar" else None
-    row = Gathering(kind=kind, status=GATHERING_PROCESS.initial,
-                    title=community_rules.text(title, "title", minimum=3, maximum=120, one_line=True),
-                    description=community_rules.text(description, "description", maximum=1500)
-                    if description.strip() else "", starts_at=starts_at, minutes=minutes,
-                    place=where, join_url=link, publisher_id=admin_id, sequence=0, created_at=now)
+    words = rules.checked_words(kind, title, description, join_url, place)
+    row = Gathering(kind=kind, status=GATHERING_PROCESS.initial, title=words.title,
+                    description=words.description, starts_at=starts_at, minutes=minutes,
+                    place=words.place, join_url=words.join_url, publisher_id=admin_id,
+                    sequence=0, created_at=now)
     await uow.insert(row)
     await timers.schedule(uow, GATHERING_PROCESS, row.id, row.status, {"start": starts_at})
     await audit.record(uow, admin_id, "gathering-published", f"gathering:{row.id}", kind=kind,
@@ -131,12 +103,10 @@ async def listed(uow: UnitOfWork, viewer_id: int | None, limit: int = 20) -> lis
     found = list((await uow.session.execute(select(Gathering).where(
         Gathering.starts_at >= now - timedelta(days=5)).order_by(Gathering.starts_at)
         .limit(limit * 2))).scalars())
-    found = [g for g in found if not rules.over(g.starts_at, g.minutes, now)]
     recorded = list((await uow.session.execute(select(Gathering).where(
         Gathering.recording_url.is_not(None), Gathering.starts_at >= now - timedelta(days=90))
         .order_by(Gathering.starts_at.desc()).limit(limit))).scalars())
-    shown = (found + [g for g in recorded if g not in found])[:limit]
-    return await cards(uow, shown, viewer_id)
+    return await cards(uow, rules.shown(found, recorded, now, limit), viewer_id)
 
 
 async def latest(uow: UnitOfWork, limit: int = 50) -> list[GatheringCard]:
@@ -209,10 +179,7 @@ async def add_recording(uow: UnitOfWork, actor_id: int | None, gathering_id: int
     gathering = await _row(uow, gathering_id)
     if actor_id is None or (actor_id != gathering.publisher_id and not await is_admin(uow, actor_id)):
         raise NotAllowed(_("Only the webinar's publisher or an admin adds its recording."))
-    if gathering.kind != "webinar":
-        raise DomainError(_("Only webinars have recordings."))
-    if gathering.starts_at > uow.clock.now():
-        raise Conflict(_("The webinar hasn't started yet; add the recording afterwards."))
+    rules.check_recording(gathering.kind, gathering.starts_at, uow.clock.now())
     gathering.recording_url = community_rules.url(url, "recording link")
     await audit.record(uow, actor_id, "recording-added", f"gathering:{gathering.id}",
                        url=gathering.recording_url)
