@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from core.errors import DomainError, InvalidField, NotAllowed
 from core.operators import rules
 
 
@@ -37,3 +38,35 @@ def test_every_role_has_a_label_and_admin_is_named_once():
 ])
 def test_a_named_identity_is_channel_and_user_key(label, parts):
     assert rules.split_label(label) == parts
+
+
+def test_only_the_known_console_roles_are_granted():
+    for role in rules.ROLES:
+        rules.check_role(role)
+    for wrong in ("owner", "Admin", ""):
+        with pytest.raises(DomainError, match="support, moderator, finance, admin"):
+            rules.check_role(wrong)
+
+
+def test_an_admin_takes_any_role_away_but_their_own_admin_role():
+    rules.check_revoke(1, 2, rules.ADMIN)  # another admin's
+    rules.check_revoke(1, 1, "finance")  # a role of their own besides admin
+    with pytest.raises(DomainError, match="your own admin role"):
+        rules.check_revoke(1, 1, rules.ADMIN)
+
+
+def test_neither_an_administrator_nor_oneself_is_suspended():
+    rules.check_suspendable(1, 2, account_is_admin=False)
+    for operator, account, admin in ((1, 1, False), (1, 2, True)):
+        with pytest.raises(NotAllowed):
+            rules.check_suspendable(operator, account, account_is_admin=admin)
+
+
+def test_a_suspensions_reason_is_tidied_and_five_to_five_hundred_characters():
+    assert rules.reason("  Spam   in\nevery  board ") == "Spam in every board"
+    assert rules.reason("Fraud") == "Fraud"
+    assert rules.reason("x" * 500) == "x" * 500
+    for wrong in ("", "  ab  c ", "x" * 501):
+        with pytest.raises(InvalidField) as refused:
+            rules.reason(wrong)
+        assert refused.value.field == "reason"
