@@ -1,7 +1,8 @@
 """A listing's rules, on plain values (no database): quantities, prices, lab values, how long
 it may stay valid, when it runs out and when its seller is reminded, what a moderator's
-reason must be, who may change a listing and in which state, what publishing asks for, and
-what a new listing starts from. The services load a listing, call these and store it; the
+reason must be, who may change a listing and in which state, what publishing asks for, what
+a new listing starts from, and how many saved searches a buyer keeps and when their digest
+goes. The services load a listing, call these and store it; the
 form asks by them."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from core.catalog.taxonomy import CERTIFICATIONS, SPEC_LABELS, UNITS, ProductType, product
+from core.clock import zone
 from core.errors import DomainError, NotAllowed, NotFound
 from core.i18n import _
 from core.money.model import Money
@@ -252,3 +254,42 @@ def starting_values(last: LastListing | None, currency: str | None, home: Place
         found["location"] = {"city": home.city, "country": home.country,
                              "lat": home.latitude, "lon": home.longitude}
     return found
+
+
+MAX_SAVED = 20  # saved searches one person keeps
+DIGEST_HOUR = 7  # local time of the daily digest
+ALERT_MODES = ("instant", "digest")
+
+
+def check_may_save(saved: int) -> None:
+    """One more saved search, with `saved` kept already: refused at MAX_SAVED."""
+    if saved >= MAX_SAVED:
+        raise NotAllowed(_("You can keep at most {max_saved} saved searches; delete one first.",
+                           max_saved=MAX_SAVED))
+
+
+def check_alert_mode(mode: str) -> None:
+    """Alerts come at once ("instant") or in the daily digest ("digest")."""
+    if mode not in ALERT_MODES:
+        raise DomainError(_("Choose alerts at once or a daily digest."))
+
+
+def digest_day(now: datetime, zone_name: str | None, hour: int = DIGEST_HOUR) -> str | None:
+    """The buyer's local day (ISO) when `now` is in their digest's hour in their own zone (no
+    zone: UTC), else None; the day names the digest, so it goes once a local day."""
+    local = now.astimezone(zone(zone_name))
+    return local.date().isoformat() if local.hour == hour else None
+
+
+LIVE = (ListingState.PUBLISHED, ListingState.PAUSED)  # in search, or back in it at a tap
+
+
+def after_edit(status: str, moderation: bool) -> str:
+    """What a seller's change to a listing leads to: a live one goes back to a moderator
+    ("review", moderation on) or meets the saved searches again ("match", published only:
+    a paused one is out of search); anything else stays as it is ("none")."""
+    if status not in LIVE:
+        return "none"
+    if moderation:
+        return "review"
+    return "match" if status == ListingState.PUBLISHED else "none"

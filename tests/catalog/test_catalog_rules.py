@@ -185,3 +185,39 @@ def test_without_a_listing_it_starts_from_the_sellers_profile():
         "location": {"city": "Tartu", "country": "EE", "lat": 58.4, "lon": 26.7}}
     nowhere = SimpleNamespace(city="Tartu", country="EE", latitude=None, longitude=None)
     assert rules.starting_values(None, None, nowhere) == {"currency": "EUR"}  # no coordinates
+
+
+def test_a_buyer_keeps_up_to_twenty_saved_searches():
+    rules.check_may_save(0)
+    rules.check_may_save(rules.MAX_SAVED - 1)
+    for kept in (rules.MAX_SAVED, rules.MAX_SAVED + 3):
+        with pytest.raises(NotAllowed, match="at most 20 saved searches"):
+            rules.check_may_save(kept)
+
+
+def test_alerts_come_at_once_or_in_the_daily_digest():
+    for mode in ("instant", "digest"):
+        rules.check_alert_mode(mode)
+    for wrong in ("weekly", "Instant", ""):
+        with pytest.raises(DomainError, match="at once or a daily digest"):
+            rules.check_alert_mode(wrong)
+
+
+def test_the_digest_goes_at_seven_in_the_buyers_own_zone_and_is_named_by_their_day():
+    # 05:30 UTC is 07:30 in Riga (UTC+2 in winter) and 21:30 the day before in Los Angeles.
+    at = datetime(2026, 3, 2, 5, 30, tzinfo=UTC)
+    assert rules.digest_day(at, "Europe/Riga") == "2026-03-02"
+    assert rules.digest_day(at, "America/Los_Angeles") is None
+    assert rules.digest_day(at, "America/Los_Angeles", hour=21) == "2026-03-01"
+    assert rules.digest_day(at.replace(hour=7), None) == "2026-03-02"  # no zone: UTC
+    assert rules.digest_day(at.replace(hour=7), "Not/AZone") == "2026-03-02"
+    assert rules.digest_day(datetime(2026, 3, 2, 6, 0, tzinfo=UTC), "Europe/Riga") is None
+
+
+def test_an_edit_sends_a_live_listing_back_to_review_or_to_the_saved_searches_again():
+    assert rules.after_edit("published", moderation=True) == "review"
+    assert rules.after_edit("paused", moderation=True) == "review"
+    assert rules.after_edit("published", moderation=False) == "match"
+    assert rules.after_edit("paused", moderation=False) == "none"  # out of search while paused
+    for status in ("draft", "pending_review", "sold_out", "expired"):
+        assert rules.after_edit(status, moderation=True) == "none"
