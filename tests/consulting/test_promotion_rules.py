@@ -42,3 +42,28 @@ def test_the_payment_reference_names_the_promotion_bought_and_nothing_else_does(
     for other in ("deal:12", "promotion:42:biogas:30", "promotion:x:biogas:30:1",
                   "promotion:42:biogas:month:1", "package:42:biogas:30:1", ""):
         assert rules.bought(other) is None
+
+
+def page(ordered, featured, number, per_page=3):
+    return rules.directory_page(list(ordered), list(featured), number, per_page)
+
+
+def test_each_page_opens_with_at_most_two_featured_then_the_others_in_rank_order():
+    ranked = [1, 2, 3, 4, 5, 6, 7]
+    assert page(ranked, [5, 6, 7], 0) == ([5, 6, 1], [5, 6])
+    assert page(ranked, [5, 6, 7], 1) == ([7, 2, 3], [7])
+    assert page(ranked, [5, 6, 7], 2) == ([4], [])
+    assert page(ranked, [], 0) == ([1, 2, 3], [])
+    everyone = [i for n in range(4) for i in page(ranked, [5, 6, 7], n)[0]]
+    assert sorted(everyone) == ranked  # each once
+
+
+def test_when_the_others_run_out_the_featured_fill_the_page():
+    assert page([1, 2, 3, 4], [2, 3, 4], 0) == ([2, 3, 1], [2, 3])
+    assert page([1, 2, 3, 4], [2, 3, 4], 1) == ([4], [4])
+    assert page([1, 2, 3, 4, 5], [1, 2, 3, 4, 5], 0) == ([1, 2, 3], [1, 2])
+
+
+def test_a_page_past_the_end_is_empty():
+    assert page([1, 2], [2], 1) == ([], [])
+    assert page([], [], 0) == ([], [])

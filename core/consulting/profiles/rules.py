@@ -1,5 +1,6 @@
 """A consultant's promotions, on plain values (no database): the packages and what each costs,
-who may be featured where, and the payment reference that names a promotion bought."""
+who may be featured where, the payment reference that names a promotion bought, and where the
+featured consultants stand on the directory's pages."""
 
 from __future__ import annotations
 
@@ -55,3 +56,29 @@ def bought(reference: str) -> tuple[int, str, int] | None:
             or not parts[3].isdigit():
         return None
     return int(parts[1]), parts[2], int(parts[3])
+
+
+FEATURED_PER_PAGE = 2
+
+
+def directory_page(ordered: list[int], featured: list[int], page: int, per_page: int
+                   ) -> tuple[list[int], list[int]]:
+    """The ids of one page (counted from 0) and which of them are featured: each page opens
+    with up to FEATURED_PER_PAGE featured consultants, in rank order, then the others; when the
+    others run out the featured fill the page; everyone appears once."""
+    rest = [i for i in ordered if i not in set(featured)]
+    pages: list[tuple[list[int], list[int]]] = []
+    f = r = 0
+    while f < len(featured) or r < len(rest):
+        top = featured[f:f + FEATURED_PER_PAGE]
+        f += len(top)
+        fill = rest[r:r + per_page - len(top)]
+        r += len(fill)
+        if len(top) + len(fill) < per_page and f < len(featured):  # the others ran out
+            more = featured[f:f + per_page - len(top) - len(fill)]
+            f += len(more)
+            fill += more
+        pages.append((top + fill, top))
+        if len(pages) > page:
+            break
+    return pages[page] if page < len(pages) else ([], [])
