@@ -221,3 +221,40 @@ def test_an_edit_sends_a_live_listing_back_to_review_or_to_the_saved_searches_ag
     assert rules.after_edit("paused", moderation=False) == "none"  # out of search while paused
     for status in ("draft", "pending_review", "sold_out", "expired"):
         assert rules.after_edit(status, moderation=True) == "none"
+
+
+def test_a_photo_is_jpeg_png_or_webp_and_a_document_may_also_be_a_pdf():
+    for mime in ("image/jpeg", "image/png", "image/webp"):
+        rules.check_upload("photo", mime, 1000)
+    rules.check_upload("document", "application/pdf", 1000)
+    rules.check_upload("voice", "audio/ogg", 1000)
+    with pytest.raises(DomainError, match=r"\(application/pdf\) isn't accepted here. Send JPEG, "
+                                          r"PNG, WEBP"):
+        rules.check_upload("photo", "application/pdf", 1000)
+    for kind in ("document", "something else"):  # any other kind is checked as a document
+        with pytest.raises(DomainError, match="x-msdownload"):
+            rules.check_upload(kind, "application/x-msdownload", 100)
+    with pytest.raises(DomainError, match="audio/ogg"):
+        rules.check_upload("document", "audio/ogg", 100)  # voice notes only where one is asked
+
+
+def test_a_file_of_exactly_ten_megabytes_passes_and_one_byte_more_does_not():
+    rules.check_upload("document", "application/pdf", rules.MAX_BYTES)
+    with pytest.raises(DomainError, match="the limit is 10 MB"):
+        rules.check_upload("document", "application/pdf", rules.MAX_BYTES + 1)
+
+
+def test_a_files_first_bytes_must_be_those_of_its_type():
+    rules.check_content("report.pdf", "application/pdf", b"%PDF-1.7 ...")
+    rules.check_content("me.png", "image/png", b"\x89PNG\r\n\x1a\n...")
+    rules.check_content("note.m4a", "audio/mp4", b"anything")  # no telling mark: not checked
+    with pytest.raises(DomainError, match=r"“fake\.pdf” doesn't look like a real PDF file"):
+        rules.check_content("fake.pdf", "application/pdf", b"MZ not a pdf at all")
+    with pytest.raises(DomainError, match="PNG"):
+        rules.check_content("me.png", "image/png", b"\xff\xd8 a jpeg after all")
+
+
+def test_a_listing_holds_at_most_ten_photos_and_documents():
+    rules.check_may_attach(rules.MAX_FILES - 1)
+    with pytest.raises(DomainError, match="at most 10 photos and documents"):
+        rules.check_may_attach(rules.MAX_FILES)
