@@ -1,6 +1,7 @@
 """A company's rules, on plain values (no database): the roles colleagues hold, what each role
 may do, when a purchase needs an approver's yes, how long an invitation lives, who may remove
-whom, that a company keeps an admin, and who may ask to join it."""
+whom, that a company keeps an admin, who may ask to join it, and who may change its billing
+details."""
 
 from __future__ import annotations
 
@@ -111,3 +112,11 @@ def awaits_answer(actions: Sequence[str]) -> bool:
     """Whether a request to join is still open, from the company's audit of that person in
     order ("asked_to_join", "refused", "joined"): the last one is the asking."""
     return bool(actions) and actions[-1] == "asked_to_join"
+
+
+def check_may_bill(given: bool, roles: Iterable[str], company: str) -> None:
+    """Any colleague gives `company`'s billing details the first time (a purchase asks for
+    them); once `given`, only finance or an admin changes them."""
+    if given and not may(roles, "billing"):
+        raise NotAllowed(_("Only finance or an admin of {company} may change its billing "
+                           "details.", company=company))

@@ -94,3 +94,12 @@ def test_a_request_to_join_waits_until_it_is_answered_and_may_be_asked_again():
     assert not rules.awaits_answer(["asked_to_join", "refused"])
     assert not rules.awaits_answer(["asked_to_join", "joined"])
     assert rules.awaits_answer(["asked_to_join", "refused", "asked_to_join"])
+
+
+def test_any_colleague_gives_the_billing_details_once_finance_or_an_admin_changes_them():
+    rules.check_may_bill(False, ["buyer"], "Baltic Heat")  # the first time: anyone
+    for roles in (["finance"], ["admin"], ["buyer", "finance"]):
+        rules.check_may_bill(True, roles, "Baltic Heat")
+    for roles in (["buyer"], ["approver"], []):
+        with pytest.raises(NotAllowed, match="Only finance or an admin of Baltic Heat"):
+            rules.check_may_bill(True, roles, "Baltic Heat")
