@@ -1,7 +1,7 @@
 """The gatherings' rules, on plain values (no database): the kinds and answers, a start typed
 in a person's zone, how far ahead and how long a gathering may be, what a webinar and an event
-must say, when it is over, which answers a webinar takes, when its recording may be added, and
-which gatherings the list shows."""
+must say, when it is over, which answers a webinar takes, when its recording may be added,
+which gatherings the list shows, and who is reminded when."""
 
 from __future__ import annotations
 
@@ -125,3 +125,17 @@ def shown(coming: Sequence[Shown], recorded: Sequence[Shown], now: datetime, lim
     first), then past ones with a recording not among them, `limit` in all."""
     ahead = [g for g in coming if not over(g.starts_at, g.minutes, now)]
     return (ahead + [g for g in recorded if g not in ahead])[:limit]
+
+
+def reminded(kind: str) -> tuple[str, ...]:
+    """Whose answer brings a reminder: a webinar's registrants (going); an event's going and
+    maybe."""
+    return ("going",) if kind == "webinar" else ("going", "maybe")
+
+
+def reminders_passed(published_at: datetime, starts_at: datetime, now: datetime,
+                     offsets: Sequence[timedelta]) -> list[timedelta]:
+    """The reminders (`offsets` before the start) whose moment has come by `now`, leaving out
+    those whose moment was before the gathering was published (one published an hour ahead
+    gets no 24-hour reminder)."""
+    return [o for o in offsets if published_at <= starts_at - o <= now]

@@ -112,3 +112,27 @@ def test_the_list_shows_what_is_not_over_then_past_recordings_up_to_its_length()
     assert [g.name for g in rules.shown([running, soon, later], [old_recorded], NOW, 2)] == [
         "running", "soon"]
     assert rules.shown([ended], [], NOW, 10) == []
+
+
+def test_a_webinar_reminds_its_registrants_and_an_event_those_going_or_maybe():
+    assert rules.reminded("webinar") == ("going",)
+    assert rules.reminded("meetup") == rules.reminded("trade_show") == ("going", "maybe")
+
+
+DAY, QUARTER = timedelta(hours=24), timedelta(minutes=15)
+
+
+def test_a_reminder_is_due_once_its_moment_before_the_start_has_come():
+    start = NOW + timedelta(days=3)
+    published = NOW - timedelta(days=10)
+    assert rules.reminders_passed(published, start, start - DAY - timedelta(seconds=1),
+                                  (DAY, QUARTER)) == []
+    assert rules.reminders_passed(published, start, start - DAY, (DAY, QUARTER)) == [DAY]
+    assert rules.reminders_passed(published, start, start - QUARTER, (DAY, QUARTER)) == [
+        DAY, QUARTER]
+
+
+def test_a_gathering_published_at_short_notice_skips_the_reminders_already_behind_it():
+    start = NOW + timedelta(hours=2)  # published two hours ahead: no 24-hour reminder
+    assert rules.reminders_passed(NOW, start, start - QUARTER, (DAY, QUARTER)) == [QUARTER]
+    assert rules.reminders_passed(NOW, NOW + QUARTER, NOW, (DAY, QUARTER)) == [QUARTER]
