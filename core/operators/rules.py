@@ -1,11 +1,13 @@
 """The operators' rules, on plain values (no database): the console roles, what each may do,
-who may lose a role or be suspended, a suspension's reason, and how an operator's identity is
-named. The name of the administrator role is held here once;
-the named list (AGORA_ADMINS, kept in the database), the granted roles and every check ask it."""
+who may lose a role or be suspended, a suspension's reason, how long a console sign-in link
+and session last, and how an operator's identity is named. The name of the administrator role
+is held here once; the named list (AGORA_ADMINS, kept in the database), the granted roles and
+every check ask it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from core.errors import DomainError, InvalidField, NotAllowed
 from core.i18n import N_, _
@@ -78,3 +80,18 @@ def reason(text: str) -> str:
         raise InvalidField("reason", _("Give a reason of 5 to 500 characters; the person is "
                                        "told it."))
     return tidy
+
+
+def link_expires(sent_at: datetime, minutes: int) -> datetime:
+    """A console sign-in link works once, until this moment (`minutes`: the policy's)."""
+    return sent_at + timedelta(minutes=minutes)
+
+
+def session_expires(opened_at: datetime, hours: int) -> datetime:
+    """A console session lasts `hours` (the policy's) from sign-in, unless signed out."""
+    return opened_at + timedelta(hours=hours)
+
+
+def session_open(ended_at: datetime | None, expires_at: datetime, now: datetime) -> bool:
+    """A console session lets its operator in until they sign out or it expires."""
+    return ended_at is None and now < expires_at

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from core.errors import DomainError, InvalidField, NotAllowed
@@ -70,3 +72,13 @@ def test_a_suspensions_reason_is_tidied_and_five_to_five_hundred_characters():
         with pytest.raises(InvalidField) as refused:
             rules.reason(wrong)
         assert refused.value.field == "reason"
+
+
+def test_a_sign_in_link_lasts_its_minutes_and_a_session_its_hours_until_signed_out():
+    now = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    assert rules.link_expires(now, 15) == now + timedelta(minutes=15)
+    until = rules.session_expires(now, 12)
+    assert until == now + timedelta(hours=12)
+    assert rules.session_open(None, until, until - timedelta(seconds=1))
+    assert not rules.session_open(None, until, until)  # the moment it expires
+    assert not rules.session_open(now + timedelta(hours=1), until, now + timedelta(hours=2))
