@@ -62,7 +62,7 @@ async def remind(uow: UnitOfWork, timer_id: int) -> int:
 
 
 async def _tell(uow: UnitOfWork, gathering: Gathering, offset: timedelta) -> int:
-    people = await gatherings.attendees(uow, gathering.id, rules.reminded(gathering.kind))
+    people = await gatherings.attendees(uow, gathering.id, rules.attending(gathering.kind))
     await recipients(uow, set(people))
     button = [[Action(Intent.VIEW_GATHERING, N_("📅 Details"), str(gathering.id))]]
     minutes = int(offset.total_seconds() // 60)

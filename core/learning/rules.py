@@ -1,7 +1,7 @@
 """The gatherings' rules, on plain values (no database): the kinds and answers, a start typed
 in a person's zone, how far ahead and how long a gathering may be, what a webinar and an event
 must say, when it is over, which answers a webinar takes, when its recording may be added,
-which gatherings the list shows, and who is reminded when."""
+which gatherings the list shows, and who is told of its reminders and start, and when."""
 
 from __future__ import annotations
 
@@ -127,9 +127,9 @@ def shown(coming: Sequence[Shown], recorded: Sequence[Shown], now: datetime, lim
     return (ahead + [g for g in recorded if g not in ahead])[:limit]
 
 
-def reminded(kind: str) -> tuple[str, ...]:
-    """Whose answer brings a reminder: a webinar's registrants (going); an event's going and
-    maybe."""
+def attending(kind: str) -> tuple[str, ...]:
+    """The answers of those told of a gathering's reminders and its start: a webinar's
+    registrants (going); an event's going and maybe."""
     return ("going",) if kind == "webinar" else ("going", "maybe")
 
 

@@ -114,9 +114,9 @@ def test_the_list_shows_what_is_not_over_then_past_recordings_up_to_its_length()
     assert rules.shown([ended], [], NOW, 10) == []
 
 
-def test_a_webinar_reminds_its_registrants_and_an_event_those_going_or_maybe():
-    assert rules.reminded("webinar") == ("going",)
-    assert rules.reminded("meetup") == rules.reminded("trade_show") == ("going", "maybe")
+def test_a_webinar_tells_its_registrants_and_an_event_those_going_or_maybe():
+    assert rules.attending("webinar") == ("going",)
+    assert rules.attending("meetup") == rules.attending("trade_show") == ("going", "maybe")
 
 
 DAY, QUARTER = timedelta(hours=24), timedelta(minutes=15)
