@@ -424,7 +424,7 @@ def test_savepoints_are_taken_through_the_unit_of_work():
 # plain functions in a `rules.py` that needs no database, so they are tested without one.
 RULE_CONTEXTS = ("accounts", "catalog", "deals", "consulting/bookings", "consulting/sessions",
                  "support", "loyalty", "learning", "community",
-                 "operators")
+                 "operators", "companies", "consulting/profiles", "market", "recommend")
 
 
 def test_every_context_with_services_has_rules_that_need_no_database():

@@ -16,7 +16,7 @@ from core.accounts.events import (
     ProfileUpdated,
     VerificationCodeIssued,
 )
-from core.accounts.model import SELF_CHOSEN_ROLES, default_currency
+from core.accounts.model import default_currency
 from core.accounts.tables import Account, EmailVerification, Identity, LinkCode
 from core.actions import Action, Intent
 from core.errors import Conflict, DomainError, NotAllowed
@@ -84,9 +84,7 @@ async def register(uow: UnitOfWork, who: ChannelIdentity, data: Registration,
     if await find_account(uow, who.channel, who.user_key):
         raise Conflict(_("You are already registered."),
                        actions=(Action(Intent.PROFILE, N_("👤 Profile")),))
-    roles = [r for r in data.roles if r in {x.value for x in SELF_CHOSEN_ROLES}]
-    if not roles:
-        raise DomainError(_("Choose at least one role."))
+    roles = rules.chosen_roles(data.roles)
     now = uow.clock.now()
     account = Account(
         display_name=data.display_name, company=data.company, email=data.email, roles=roles,
@@ -150,11 +148,8 @@ async def verify_email(uow: UnitOfWork, account_id: int, code: str) -> None:
 
 async def update_profile(uow: UnitOfWork, account_id: int, **changes: object) -> Account:
     """Change profile fields; a new email must be verified again."""
-    unknown = set(changes) - EDITABLE_FIELDS - {"email"}
-    if unknown:
-        raise NotAllowed(_("These fields can't be edited: {fields}", fields=', '.join(sorted(unknown))))
-    if "language" in changes and known_language(str(changes["language"])) != changes["language"]:
-        raise NotAllowed(_("I can't write in that language."))
+    rules.check_changes(changes, EDITABLE_FIELDS,
+                        str(changes["language"]) if "language" in changes else None)
     account = await uow.get(Account, account_id)
     if account is None:
         raise NotAllowed(_("Please register first."), actions=(Action(Intent.REGISTER, N_("📝 Register")),))
@@ -190,30 +185,21 @@ async def redeem_link_code(uow: UnitOfWork, who: ChannelIdentity, code: str) -> 
     """Join this identity and the code's identity into one account."""
     now = uow.clock.now()
     link = await uow.get(LinkCode, rules.link_code_key(code))
-    if link is None or link.used_at is not None or rules.expired(link.expires_at, now):
-        raise DomainError(_("That link code is unknown or has expired; ask for a new one."),
-                          actions=(Action(Intent.LINK_ACCOUNT, N_("🔗 New link code")),))
-    if (link.channel, link.user_key) == (who.channel, who.user_key):
-        raise DomainError(_("Send this code from your *other* account, not from this one."))
+    if link is None:
+        raise rules.unknown_link_code()
+    rules.check_link_code(link.used_at, link.expires_at, now)
     mine = await find_account(uow, who.channel, who.user_key)
-    if link.account_id and mine:
-        if link.account_id == mine.id:
-            raise DomainError(_("These two identities are already linked."))
-        raise NotAllowed(_("Both identities already have an account; merging two accounts "
-                           "isn't supported yet. Please contact support."))
-    if not link.account_id and not mine:
-        raise DomainError(_("Neither identity is registered yet. Register on one first."),
-                          actions=(Action(Intent.REGISTER, N_("📝 Register")),))
+    joined = rules.joining((link.channel, link.user_key), link.account_id,
+                           (who.channel, who.user_key), mine.id if mine else None)
     claimed = await uow.session.execute(
         update(LinkCode).where(LinkCode.code == link.code, LinkCode.used_at.is_(None))
         .values(used_at=now)
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict(_("That link code was just used."))
-    if mine:
-        account_id, newcomer = mine.id, ChannelIdentity(link.channel, link.user_key, link.address)
-    else:
-        account_id, newcomer = link.account_id, who  # type: ignore[assignment]
+    account_id = joined.account_id
+    newcomer = (ChannelIdentity(link.channel, link.user_key, link.address)
+                if joined.adds_codes_identity else who)
     uow.add(Identity(account_id=account_id, channel=newcomer.channel, user_key=newcomer.user_key,
                      address=newcomer.address, created_at=now))
     await uow.session.flush()

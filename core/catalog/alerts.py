@@ -10,19 +10,16 @@ from sqlalchemy.exc import IntegrityError
 
 from core.accounts.tables import Account
 from core.actions import Action, ActionRows, Intent
+from core.catalog import rules
 from core.catalog.documents import doc_of
 from core.catalog.query import SearchQuery
-from core.catalog.rules import ListingState
+from core.catalog.rules import DIGEST_HOUR, ListingState
 from core.catalog.search_index import SearchIndex
 from core.catalog.tables import AlertHit, Listing, SavedSearch, SellerStats
-from core.clock import zone as clock_zone
-from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.errors import Conflict, NotFound
 from core.i18n import _, n_
 from core.notifications.outbox import addressed_to, notify
 from core.storage.uow import UnitOfWork
-
-MAX_SAVED = 20
-DIGEST_HOUR = 7  # local time of the daily digest
 
 
 @dataclass(frozen=True)
@@ -41,10 +38,7 @@ def _saved(row: SavedSearch) -> Saved:
 async def save_search(uow: UnitOfWork, account_id: int, query: SearchQuery, mode: str
                       ) -> Saved:
     """Keep a search for alerts (instant or daily digest)."""
-    count = len(await saved_searches(uow, account_id))
-    if count >= MAX_SAVED:
-        raise NotAllowed(_("You can keep at most {max_saved} saved searches; delete one first.",
-                           max_saved=MAX_SAVED))
+    rules.check_may_save(len(await saved_searches(uow, account_id)))
     row = SavedSearch(account_id=account_id, query=query.as_dict(), mode=mode, active=True,
                       created_at=uow.clock.now())
     await uow.insert(row)
@@ -80,8 +74,7 @@ async def unsubscribe(uow: UnitOfWork, account_id: int, saved_id: int) -> Saved:
 
 async def set_mode(uow: UnitOfWork, account_id: int, saved_id: int, mode: str) -> Saved:
     """Alerts at once (“instant”) or in the daily digest."""
-    if mode not in ("instant", "digest"):
-        raise DomainError(_("Choose alerts at once or a daily digest."))
+    rules.check_alert_mode(mode)
     row = await _own_row(uow, account_id, saved_id)
     row.mode = mode
     return _saved(row)
@@ -145,10 +138,10 @@ async def send_digests(uow: UnitOfWork, hour: int = DIGEST_HOUR) -> int:
     by_search: dict[int, list[tuple[AlertHit, SavedSearch, Listing]]] = defaultdict(list)
     days: dict[int, str] = {}
     for hit, saved, listing, zone in (await uow.session.execute(stmt)).all():
-        local = now.astimezone(clock_zone(zone))
-        if local.hour == hour:
+        day = rules.digest_day(now, zone, hour)
+        if day is not None:
             by_search[saved.id].append((hit, saved, listing))
-            days[saved.id] = local.date().isoformat()
+            days[saved.id] = day
     sent = 0
     for saved_id, rows in by_search.items():
         try:

@@ -20,8 +20,7 @@ from core.catalog.listing_card import ListingCard, card_of, listing_card
 from core.catalog.listings import own_listing
 from core.catalog.rules import ListingState
 from core.catalog.tables import Listing, ListingMedia
-from core.catalog.taxonomy import CERTIFICATIONS
-from core.errors import Conflict, DomainError, InvalidField, NotFound
+from core.errors import Conflict, InvalidField, NotFound
 from core.i18n import N_, _, present
 from core.notifications.outbox import addressed_to, notify
 from core.operators import audit
@@ -68,7 +67,7 @@ async def submit(uow: UnitOfWork, listing_id: int, seller_id: int) -> str:
     """Publish a draft, or queue it for review when moderation is on; returns the new status."""
     listing = await own_listing(uow, listing_id, seller_id)
     await _require_documents(uow, listing)
-    target = "pending_review" if uow.policy.listing_moderation else "published"
+    target = rules.submitted(uow.policy.listing_moderation)
     await _move(uow, listing_id, ("draft",), target, reject_reason=None)
     if target == "published":
         await _published(uow, listing_id)
@@ -79,13 +78,10 @@ async def submit(uow: UnitOfWork, listing_id: int, seller_id: int) -> str:
 
 async def _require_documents(uow: UnitOfWork, listing: Listing) -> None:
     if not listing.certifications:
-        return
+        return  # nothing to prove: no need to look for documents
     docs = (await uow.session.execute(select(ListingMedia.id).where(
         ListingMedia.listing_id == listing.id, ListingMedia.kind == "document"))).first()
-    if docs is None:
-        claimed = ", ".join(CERTIFICATIONS.get(c, c) for c in listing.certifications)
-        raise DomainError(_("You claim {claimed}: add the certificate as a document (PDF or "
-                            "image) before publishing, or remove the claim.", claimed=claimed))
+    rules.check_documents(listing.certifications, has_document=docs is not None)
 
 
 async def _published(uow: UnitOfWork, listing_id: int) -> None:
@@ -142,14 +138,14 @@ async def act(uow: UnitOfWork, listing_id: int, seller_id: int, action: str) -> 
     sources, target = TRANSITIONS[action]
     now = uow.clock.now()
     extra: dict[str, object] = {}
-    if action == "resume" and listing.expires_at and listing.expires_at <= now:
-        raise DomainError(_("This listing has run out; renew it instead."))
+    if action == "resume":
+        rules.check_resume(listing.expires_at, now)
     if action == "renew":
         until = rules.renewed_until(now, uow.policy.listing_days)
         extra = {"valid_until": until, "expires_at": until,
                  "reminded_at": None, "published_at": now}
     await _move(uow, listing_id, sources, target, **extra)
-    if action == "renew" and listing.status in (ListingState.EXPIRED, ListingState.SOLD_OUT):
+    if rules.republished(action, listing.status):
         uow.emit(ListingPublished(listing_id))
     else:
         uow.emit(ListingChanged(listing_id, target))

@@ -17,14 +17,17 @@ from core.catalog.rules import (
     EDITABLE_STATUSES,
     SPEC_KEYS,
     ListingState,
+    check_editable,
+    check_own,
     milli,
     minor,
     problems,
     spec_problems,
 )
+from core.catalog.rules import starting_values as starting_from
 from core.catalog.tables import Listing
 from core.catalog.taxonomy import UNITS, mwh_per_unit, price_per_mwh_minor
-from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.errors import Conflict, DomainError, NotFound
 from core.i18n import _
 from core.money.model import Money
 from core.storage.uow import UnitOfWork
@@ -92,18 +95,7 @@ async def starting_values(uow: UnitOfWork, account: Member | Account) -> dict[st
     last = (await uow.session.execute(
         select(Listing).where(Listing.seller_id == account.id).order_by(Listing.id.desc())
         .limit(1))).scalar_one_or_none()
-    if last is not None:
-        return {"location": {"city": last.city, "country": last.country, "lat": last.latitude,
-                             "lon": last.longitude},
-                "delivery": list(last.delivery), "currency": last.currency,
-                "negotiable": "yes" if last.negotiable else "no",
-                "incoterm_place": last.incoterm_place,
-                "delivery_radius_km": last.delivery_radius_km}
-    found: dict[str, Any] = {"currency": account.currency or "EUR"}
-    if account.city and account.latitude is not None and account.longitude is not None:
-        found["location"] = {"city": account.city, "country": account.country,
-                             "lat": account.latitude, "lon": account.longitude}
-    return found
+    return starting_from(last, account.currency, account)
 
 
 def sketch(seller_id: int, values: dict[str, Any], now: datetime) -> Listing:
@@ -133,9 +125,7 @@ async def edit(uow: UnitOfWork, listing_id: int, seller_id: int, values: dict[st
     searches again (moderation off): see `review.content_changed`.
     """
     listing = await own_listing(uow, listing_id, seller_id)
-    if listing.status not in EDITABLE_STATUSES:
-        raise NotAllowed(_("A listing that is {status} can't be edited.",
-                           status=listing.status.replace('_', ' ')))
+    check_editable(listing.status)
     apply(listing, values)
     now = uow.clock.now()
     _raise_problems(listing, now)
@@ -163,10 +153,9 @@ def _raise_problems(listing: Listing, now: datetime) -> None:
 async def own_listing(uow: UnitOfWork, listing_id: int, seller_id: int) -> Listing:
     """The seller's own listing, or a polite error."""
     listing = await uow.get(Listing, listing_id)
-    if listing is None or listing.status == ListingState.CLOSED:
+    if listing is None:
         raise NotFound(_("That listing doesn't exist any more."))
-    if listing.seller_id != seller_id:
-        raise NotAllowed(_("That listing belongs to another seller."))
+    check_own(listing.status, listing.seller_id, seller_id)
     return listing
 
 

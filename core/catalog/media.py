@@ -14,18 +14,12 @@ from typing import Protocol
 
 from sqlalchemy import func, select
 
+from core.catalog.rules import MAX_BYTES as MAX_BYTES  # the upload limits' size, asked here
+from core.catalog.rules import PHOTO_TYPES as PHOTO_TYPES  # the Mini App's and the site's
+from core.catalog.rules import check_content, check_may_attach
+from core.catalog.rules import check_upload as check_upload  # asked by flows before fetching
 from core.catalog.tables import ListingMedia
-from core.errors import DomainError
-from core.i18n import _, present
 from core.storage.uow import UnitOfWork
-
-PHOTO_TYPES = {"image/jpeg": b"\xff\xd8", "image/png": b"\x89PNG", "image/webp": b"RIFF"}
-DOCUMENT_TYPES = {**PHOTO_TYPES, "application/pdf": b"%PDF"}
-VOICE_TYPES = {"audio/ogg": b"OggS", "audio/mpeg": b"ID3", "audio/mp4": b""}  # voice notes
-_ALLOWED = {"photo": PHOTO_TYPES, "document": DOCUMENT_TYPES,
-            "voice": {**DOCUMENT_TYPES, **VOICE_TYPES}}
-MAX_BYTES = 10 * 1024 * 1024
-MAX_FILES = 10
 
 
 @dataclass(frozen=True)
@@ -73,25 +67,10 @@ class FileStore:
         return (self.root / relative).resolve()
 
 
-def check_upload(kind: str, mime: str, size: int) -> None:
-    """Refuse a file by its declared type and size (before fetching it)."""
-    allowed = _ALLOWED.get(kind, DOCUMENT_TYPES)
-    if mime not in allowed:
-        names = ", ".join(sorted(t.split("/")[1].upper() for t in allowed))
-        raise DomainError(_("That file type ({mime}) isn't accepted here. Send {names}.",
-                            mime=mime, names=names))
-    if size > MAX_BYTES:
-        raise DomainError(_("That file is {size} KB; the limit is "
-                            "{limit} MB.", size=present.count(size // 1024),
-                            limit=present.count(MAX_BYTES // (1024 * 1024))))
-
-
 def keep(store: FileStore, kind: str, name: str, mime: str, data: bytes) -> tuple[str, str]:
     """Check the bytes really are what they claim and store them; (sha256, path)."""
     check_upload(kind, mime, len(data))
-    if not data.startswith({**DOCUMENT_TYPES, **VOICE_TYPES}[mime]):
-        raise DomainError(_("“{name}” doesn't look like a real {kind} file.",
-                            name=name[:60], kind=mime.split('/')[1].upper()))
+    check_content(name, mime, data)
     suffix = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp",
               "audio/ogg": ".ogg", "audio/mpeg": ".mp3", "audio/mp4": ".m4a"}.get(mime, ".pdf")
     return store.put(data, suffix)
@@ -102,9 +81,7 @@ async def attach(uow: UnitOfWork, store: FileStore, listing_id: int, *, kind: st
     """Check the bytes really are what they claim, store them and link them to the listing."""
     count = (await uow.session.execute(select(func.count(ListingMedia.id)).where(
         ListingMedia.listing_id == listing_id))).scalar_one()
-    if count >= MAX_FILES:
-        raise DomainError(_("A listing can have at most {max_files} photos and documents.",
-                            max_files=MAX_FILES))
+    check_may_attach(count)
     digest, path = keep(store, kind, name, mime, data)
     row = ListingMedia(listing_id=listing_id, kind=kind, file_name=name[:200], mime_type=mime,
                        size=len(data), sha256=digest, path=path, channel_ref=channel_ref,

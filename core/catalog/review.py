@@ -6,24 +6,21 @@ from sqlalchemy import update
 
 from core.catalog import alerts
 from core.catalog.events import ListingAwaitsReview, ListingChanged
-from core.catalog.rules import ListingState
+from core.catalog.rules import LIVE, ListingState, after_edit
 from core.catalog.tables import Listing
 from core.errors import Conflict
 from core.i18n import _
 from core.storage.uow import UnitOfWork
-
-LIVE = ("published", "paused")
 
 
 async def content_changed(uow: UnitOfWork, listing: Listing) -> str:
     """After an edit: under moderation a live listing waits for review again (admins told;
     the caller tells the seller); without it a published listing is matched against saved
     searches again (a search hears about a listing once: alert hits are unique)."""
-    if listing.status not in LIVE:
-        return listing.status
-    if uow.policy.listing_moderation:
+    leads_to = after_edit(listing.status, uow.policy.listing_moderation)
+    if leads_to == "review":
         return await _back_to_review(uow, listing)
-    if listing.status == ListingState.PUBLISHED:
+    if leads_to == "match":
         await alerts.on_published(uow, listing)
     return listing.status
 

@@ -1,6 +1,10 @@
 """A listing's rules, on plain values (no database): quantities, prices, lab values, how long
-it may stay valid, when it runs out and when its seller is reminded, and what a moderator's
-reason must be. The services load a listing, call these and store it; the form asks by them."""
+it may stay valid, when it runs out and when its seller is reminded, what a moderator's
+reason must be, who may change a listing and in which state, what publishing asks for, what
+a new listing starts from, what an edit to a live listing leads to, how many saved searches a
+buyer keeps and when their digest goes, and what a file sent to Agora must be (its type, its
+size, its first bytes). The services load a listing, call these and store it; the form asks
+by them."""
 
 from __future__ import annotations
 
@@ -9,8 +13,10 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Protocol
 
-from core.catalog.taxonomy import SPEC_LABELS, UNITS, ProductType, product
-from core.i18n import _
+from core.catalog.taxonomy import CERTIFICATIONS, SPEC_LABELS, UNITS, ProductType, product
+from core.clock import zone
+from core.errors import DomainError, NotAllowed, NotFound
+from core.i18n import _, present
 from core.money.model import Money
 from core.money.reading import shown_number
 
@@ -160,3 +166,170 @@ def reason_fits(reason: str) -> bool:
     """A moderator's reason (stripped) is 5 to 500 characters."""
     low, high = REASON_LENGTH
     return low <= len(reason) <= high
+
+
+def check_own(status: str, owner_id: int, seller_id: int) -> None:
+    """A seller acts on a listing of their own that is not closed: a closed one is gone for
+    them (NotFound), another seller's is refused (NotAllowed)."""
+    if status == ListingState.CLOSED:
+        raise NotFound(_("That listing doesn't exist any more."))
+    if owner_id != seller_id:
+        raise NotAllowed(_("That listing belongs to another seller."))
+
+
+def check_editable(status: str) -> None:
+    """A draft, a published or a paused listing may be edited; not one sold out, expired,
+    waiting for review or closed."""
+    if status not in EDITABLE_STATUSES:
+        raise NotAllowed(_("A listing that is {status} can't be edited.",
+                           status=status.replace("_", " ")))
+
+
+def check_documents(certifications: list[str], has_document: bool) -> None:
+    """A listing claiming a certification is published only with a document to prove it."""
+    if certifications and not has_document:
+        claimed = ", ".join(CERTIFICATIONS.get(c, c) for c in certifications)
+        raise DomainError(_("You claim {claimed}: add the certificate as a document (PDF or "
+                            "image) before publishing, or remove the claim.", claimed=claimed))
+
+
+def submitted(moderation: bool) -> ListingState:
+    """Where a submitted draft goes: to a moderator's queue when moderation is on, else live."""
+    return ListingState.PENDING_REVIEW if moderation else ListingState.PUBLISHED
+
+
+def check_resume(expires_at: datetime | None, now: datetime) -> None:
+    """A paused listing resumes only while it has not run out (one that has is renewed)."""
+    if expires_at is not None and expires_at <= now:
+        raise DomainError(_("This listing has run out; renew it instead."))
+
+
+def republished(action: str, status: str) -> bool:
+    """Whether a seller's action brings a listing back to search as if new (saved searches
+    meet it again): renewing one that had expired or sold out."""
+    return action == "renew" and status in (ListingState.EXPIRED, ListingState.SOLD_OUT)
+
+
+class Place(Protocol):
+    """Where a seller or their last listing is (the account's, or the listing's row)."""
+
+    @property
+    def city(self) -> str | None: ...
+    @property
+    def country(self) -> str | None: ...
+    @property
+    def latitude(self) -> float | None: ...
+    @property
+    def longitude(self) -> float | None: ...
+
+
+class LastListing(Place, Protocol):
+    """What a new listing takes from the seller's last one."""
+
+    @property
+    def delivery(self) -> list[Any]: ...
+    @property
+    def currency(self) -> str: ...
+    @property
+    def negotiable(self) -> bool: ...
+    @property
+    def incoterm_place(self) -> str | None: ...
+    @property
+    def delivery_radius_km(self) -> int | None: ...
+
+
+def starting_values(last: LastListing | None, currency: str | None, home: Place
+                    ) -> dict[str, Any]:
+    """What a new listing's form starts from: the seller's last listing (place, delivery,
+    currency, negotiable, terms), else their profile (its currency, EUR without one, and its
+    place once it has coordinates)."""
+    if last is not None:
+        return {"location": {"city": last.city, "country": last.country, "lat": last.latitude,
+                             "lon": last.longitude},
+                "delivery": list(last.delivery), "currency": last.currency,
+                "negotiable": "yes" if last.negotiable else "no",
+                "incoterm_place": last.incoterm_place,
+                "delivery_radius_km": last.delivery_radius_km}
+    found: dict[str, Any] = {"currency": currency or "EUR"}
+    if home.city and home.latitude is not None and home.longitude is not None:
+        found["location"] = {"city": home.city, "country": home.country,
+                             "lat": home.latitude, "lon": home.longitude}
+    return found
+
+
+MAX_SAVED = 20  # saved searches one person keeps
+DIGEST_HOUR = 7  # local time of the daily digest
+ALERT_MODES = ("instant", "digest")
+
+
+def check_may_save(saved: int) -> None:
+    """One more saved search, with `saved` kept already: refused at MAX_SAVED."""
+    if saved >= MAX_SAVED:
+        raise NotAllowed(_("You can keep at most {max_saved} saved searches; delete one first.",
+                           max_saved=MAX_SAVED))
+
+
+def check_alert_mode(mode: str) -> None:
+    """Alerts come at once ("instant") or in the daily digest ("digest")."""
+    if mode not in ALERT_MODES:
+        raise DomainError(_("Choose alerts at once or a daily digest."))
+
+
+def digest_day(now: datetime, zone_name: str | None, hour: int = DIGEST_HOUR) -> str | None:
+    """The buyer's local day (ISO) when `now` is in their digest's hour in their own zone (no
+    zone: UTC), else None; the day names the digest, so it goes once a local day."""
+    local = now.astimezone(zone(zone_name))
+    return local.date().isoformat() if local.hour == hour else None
+
+
+LIVE = (ListingState.PUBLISHED, ListingState.PAUSED)  # in search, or back in it at a tap
+
+
+def after_edit(status: str, moderation: bool) -> str:
+    """What a seller's change to a listing leads to: a live one goes back to a moderator
+    ("review", moderation on) or meets the saved searches again ("match", published only:
+    a paused one is out of search); anything else stays as it is ("none")."""
+    if status not in LIVE:
+        return "none"
+    if moderation:
+        return "review"
+    return "match" if status == ListingState.PUBLISHED else "none"
+
+
+PHOTO_TYPES = {"image/jpeg": b"\xff\xd8", "image/png": b"\x89PNG", "image/webp": b"RIFF"}
+DOCUMENT_TYPES = {**PHOTO_TYPES, "application/pdf": b"%PDF"}
+VOICE_TYPES = {"audio/ogg": b"OggS", "audio/mpeg": b"ID3", "audio/mp4": b""}  # voice notes
+_ALLOWED = {"photo": PHOTO_TYPES, "document": DOCUMENT_TYPES,
+            "voice": {**DOCUMENT_TYPES, **VOICE_TYPES}}
+MAX_BYTES = 10 * 1024 * 1024
+MAX_FILES = 10  # photos and documents of one listing
+
+
+def check_upload(kind: str, mime: str, size: int) -> None:
+    """Refuse a file by its declared type and size (before fetching it): a photo is JPEG, PNG
+    or WebP; a document also PDF (any other kind: as a document); a voice note also audio; at
+    most 10 MB."""
+    allowed = _ALLOWED.get(kind, DOCUMENT_TYPES)
+    if mime not in allowed:
+        names = ", ".join(sorted(t.split("/")[1].upper() for t in allowed))
+        raise DomainError(_("That file type ({mime}) isn't accepted here. Send {names}.",
+                            mime=mime, names=names))
+    if size > MAX_BYTES:
+        raise DomainError(_("That file is {size} KB; the limit is "
+                            "{limit} MB.", size=present.count(size // 1024),
+                            limit=present.count(MAX_BYTES // (1024 * 1024))))
+
+
+def check_content(name: str, mime: str, data: bytes) -> None:
+    """The bytes really are what the file claims (a type `check_upload` let through): they
+    begin as that type's files do."""
+    if not data.startswith({**DOCUMENT_TYPES, **VOICE_TYPES}[mime]):
+        raise DomainError(_("“{name}” doesn't look like a real {kind} file.",
+                            name=name[:60], kind=mime.split("/")[1].upper()))
+
+
+def check_may_attach(attached: int) -> None:
+    """One more photo or document, with `attached` on the listing: refused at MAX_FILES."""
+    if attached >= MAX_FILES:
+        raise DomainError(_("A listing can have at most {max_files} photos and documents.",
+                            max_files=MAX_FILES))

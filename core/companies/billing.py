@@ -7,11 +7,10 @@ from __future__ import annotations
 from core.accounts import billing as own
 from core.accounts.billing import Billing, Party
 from core.accounts.vat import VatTreatment, treatment
+from core.companies import rules
 from core.companies.audit_trail import audit
 from core.companies.seats import company_row, read_seats, seat_of
 from core.companies.tables import Company
-from core.errors import NotAllowed
-from core.i18n import _
 from core.storage.uow import UnitOfWork
 
 
@@ -43,9 +42,7 @@ async def give(uow: UnitOfWork, account_id: int, *, legal_name: str, street: str
                                      postcode=postcode, town=town, country=country, vat_id=vat_id,
                                      vat_rate=vat_rate)
     company = await company_row(uow, seat.company.id)
-    if of_company(company) is not None and not seat.may("billing"):
-        raise NotAllowed(_("Only finance or an admin of {company} may change its billing "
-                           "details.", company=company.name))
+    rules.check_may_bill(of_company(company) is not None, seat.roles, company.name)
     details = own.check(legal_name, street, postcode, town, country, vat_id, vat_rate)
     own.keep(company, details)
     company.updated_at = uow.clock.now()

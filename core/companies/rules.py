@@ -1,12 +1,14 @@
 """A company's rules, on plain values (no database): the roles colleagues hold, what each role
-may do, when a purchase needs an approver's yes, and how long an invitation lives."""
+may do, when a purchase needs an approver's yes, how long an invitation lives, who may remove
+whom, that a company keeps an admin, who may ask to join it, and who may change its billing
+details."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import timedelta
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
 
-from core.errors import DomainError
+from core.errors import Conflict, DomainError, NotAllowed
 from core.i18n import N_, _
 from core.money.model import Money
 
@@ -71,3 +73,50 @@ def needs_approval(limit: Money | None, total: Money) -> bool:
 def invite_code(draw: Iterable[int]) -> str:
     """An invitation code from random numbers (one per character)."""
     return "".join(INVITE_ALPHABET[n % len(INVITE_ALPHABET)] for n in draw)[:INVITE_LENGTH]
+
+
+def invitation_open(used_at: datetime | None, expires_at: datetime, now: datetime) -> bool:
+    """An invitation lets someone in while it is unused and until the moment it expires."""
+    return used_at is None and now < expires_at
+
+
+def check_may_remove(actor_id: int, account_id: int, actor_roles: Iterable[str],
+                     company: str) -> None:
+    """Anyone may leave `company`; removing someone else takes a role that may manage it."""
+    if account_id != actor_id and not may(actor_roles, "manage"):
+        raise NotAllowed(_("Your role in {company} does not allow that; ask an admin.",
+                           company=company))
+
+
+def check_keeps_an_admin(admins: int) -> None:
+    """A change that takes an admin away (their role, or them) needs another of the company's
+    `admins` left."""
+    if admins <= 1:
+        raise Conflict(_("The company needs at least one admin: make someone else admin first."))
+
+
+def loses_admin(before: Iterable[str], after: Iterable[str]) -> bool:
+    """Whether a change of roles takes the admin role away."""
+    return ADMIN in set(before) and ADMIN not in set(after)
+
+
+def from_workspace(slack_team: str | None, slack_user_keys: Iterable[str]) -> bool:
+    """Whether a person is in the company's Slack workspace: one of their Slack identities
+    ("T0123:U0456") is in the team the company was founded from."""
+    if not slack_team:
+        return False
+    return any(key.split(":", 1)[0] == slack_team for key in slack_user_keys)
+
+
+def awaits_answer(actions: Sequence[str]) -> bool:
+    """Whether a request to join is still open, from the company's audit of that person in
+    order ("asked_to_join", "refused", "joined"): the last one is the asking."""
+    return bool(actions) and actions[-1] == "asked_to_join"
+
+
+def check_may_bill(given: bool, roles: Iterable[str], company: str) -> None:
+    """Any colleague gives `company`'s billing details the first time (a purchase asks for
+    them); once `given`, only finance or an admin changes them."""
+    if given and not may(roles, "billing"):
+        raise NotAllowed(_("Only finance or an admin of {company} may change its billing "
+                           "details.", company=company))

@@ -85,7 +85,8 @@ async def join(uow: UnitOfWork, account_id: int, code: str) -> CompanyView:
     """Redeem an invitation: the account joins its company with the invitation's roles."""
     now = uow.clock.now()
     invitation = await uow.get(CompanyInvite, code.strip().upper())
-    if invitation is None or invitation.used_at is not None or invitation.expires_at <= now:
+    if invitation is None or not rules.invitation_open(invitation.used_at, invitation.expires_at,
+                                                       now):
         raise DomainError(_("That invitation is unknown, used or expired; ask for a new one."))
     if await seat_of(uow, account_id) is not None:
         raise Conflict(_("You are already in a company; leave it first."))
@@ -164,7 +165,7 @@ async def set_roles(uow: UnitOfWork, actor_id: int, account_id: int, roles: list
     seat = await seat_may(uow, actor_id, "manage")
     member = await _member(uow, seat.company.id, account_id)
     chosen = rules.checked_roles(roles)
-    if rules.ADMIN in (member.roles or []) and rules.ADMIN not in chosen:
+    if rules.loses_admin(member.roles or [], chosen):
         await _keep_an_admin(uow, seat.company.id)
     before = list(member.roles or [])
     member.roles = chosen
@@ -186,11 +187,9 @@ async def set_limit(uow: UnitOfWork, actor_id: int, account_id: int, limit: Mone
 async def remove(uow: UnitOfWork, actor_id: int, account_id: int) -> None:
     """An admin removes a colleague (or a member leaves); the last admin cannot go."""
     seat = await _own_seat(uow, actor_id)
-    if account_id != actor_id and not seat.may("manage"):
-        raise NotAllowed(_("Your role in {company} does not allow that; ask an admin.",
-                           company=seat.company.name))
+    rules.check_may_remove(actor_id, account_id, seat.roles, seat.company.name)
     member = await _member(uow, seat.company.id, account_id)
-    if rules.ADMIN in (member.roles or []):
+    if rules.loses_admin(member.roles or [], ()):
         await _keep_an_admin(uow, seat.company.id)
     await uow.session.delete(member)
     _seats_changed(uow)
@@ -227,22 +226,20 @@ async def _asked(uow: UnitOfWork, company_id: int, account_id: int) -> None:
         CompanyAudit.company_id == company_id, CompanyAudit.subject == subject,
         CompanyAudit.action.in_(("asked_to_join", "refused", "joined")))
         .order_by(CompanyAudit.id))).scalars())
-    if not actions or actions[-1] != "asked_to_join":
+    if not rules.awaits_answer(actions):
         raise NotFound(_("That request to join was answered already."))
 
 
 async def _same_workspace(uow: UnitOfWork, account_id: int, company: Company) -> bool:
     if not company.slack_team:
-        return False
+        return False  # no need to read the identities
     keys = (await uow.session.execute(select(Identity.user_key).where(
         Identity.account_id == account_id, Identity.channel == "slack"))).scalars()
-    return any(key.split(":", 1)[0] == company.slack_team for key in keys)
+    return rules.from_workspace(company.slack_team, keys)
 
 
 async def _keep_an_admin(uow: UnitOfWork, company_id: int) -> None:
-    admins = await with_role(uow, company_id, "manage")
-    if len(admins) <= 1:
-        raise Conflict(_("The company needs at least one admin: make someone else admin first."))
+    rules.check_keeps_an_admin(len(await with_role(uow, company_id, "manage")))
 
 
 async def _member(uow: UnitOfWork, company_id: int, account_id: int) -> CompanyMember:

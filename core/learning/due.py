@@ -11,7 +11,7 @@ from datetime import timedelta
 from core.actions import Action, Intent
 from core.clock import local_time
 from core.i18n import N_, _, n_
-from core.learning import gatherings
+from core.learning import gatherings, rules
 from core.learning.tables import Gathering
 from core.notifications.outbox import addressed_to, notify, recipients
 from core.process import timers
@@ -54,7 +54,7 @@ async def remind(uow: UnitOfWork, timer_id: int) -> int:
     gathering = await uow.get(Gathering, timer.subject_id)
     if gathering is None or gathering.status != GatheringState.SCHEDULED:
         return 0
-    passed = [o for o in REMINDERS if gathering.created_at <= timer.due_at - o <= now]
+    passed = rules.reminders_passed(gathering.created_at, timer.due_at, now, REMINDERS)
     fresh = [o for o in passed if await timers.mark_reminded(uow, timer.id, o)]
     if not fresh:
         return 0
@@ -62,8 +62,7 @@ async def remind(uow: UnitOfWork, timer_id: int) -> int:
 
 
 async def _tell(uow: UnitOfWork, gathering: Gathering, offset: timedelta) -> int:
-    answers = ("going",) if gathering.kind == "webinar" else ("going", "maybe")
-    people = await gatherings.attendees(uow, gathering.id, answers)
+    people = await gatherings.attendees(uow, gathering.id, rules.attending(gathering.kind))
     await recipients(uow, set(people))
     button = [[Action(Intent.VIEW_GATHERING, N_("📅 Details"), str(gathering.id))]]
     minutes = int(offset.total_seconds() // 60)

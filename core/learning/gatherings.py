@@ -4,57 +4,29 @@ add a webinar's recording); members answer going / maybe / not (a webinar's regi
 before (core.learning.due), and at the start a webinar's registrants get the join link.
 
 They hand back frozen read models (`GatheringView`, `GatheringCard`), never the rows, which
-stay in core."""
+stay in core. Each use case asks only the gatherings' agenda (`core.learning.agenda.Agenda`):
+given the unit of work, the database's; given an agenda, that one (the tests' in-memory one)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from dateutil import parser as dateparser
-from sqlalchemy import func, select, update
+from datetime import datetime, timedelta
 
 from core.community import rules as community_rules
-from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.errors import DomainError, NotAllowed, NotFound
 from core.i18n import _
 from core.learning import rules
+from core.learning.agenda import Agenda, GatheringView, NewGathering, agenda_of
 from core.learning.events import GatheringStarted, RecordingAdded
-from core.learning.rules import ANSWERS, MAX_AHEAD
-from core.learning.tables import Gathering, GatheringRsvp
-from core.operators import audit
-from core.operators.roles import is_admin, require_admin
-from core.process import timers
-from core.process.gatherings import GATHERING_PROCESS, GatheringState
+from core.learning.rules import ANSWERS
+from core.learning.rules import parse_when as parse_when  # the publishing flow and console ask here
+from core.process.gatherings import GATHERING_PROCESS
 from core.storage.uow import UnitOfWork
-from core.storage.upsert import dialect_insert
 
+UPCOMING_SINCE = timedelta(days=5)  # the longest gathering, started this long ago, still runs
+RECORDED_SINCE = timedelta(days=90)  # past gatherings listed for their recording
 
-@dataclass(frozen=True)
-class GatheringView:
-    """A webinar or an event as people read it; times are aware datetimes (UTC)."""
-
-    id: int
-    kind: str  # webinar | trade_show | meetup (core.learning.rules.KINDS)
-    status: str  # scheduled | started
-    title: str
-    description: str
-    starts_at: datetime
-    minutes: int
-    place: str | None  # an event's
-    join_url: str | None  # a webinar's; sent to registrants at the start only
-    recording_url: str | None
-    publisher_id: int
-    sequence: int  # its calendar invites' SEQUENCE
-
-
-def gathering_view(row: Gathering) -> GatheringView:
-    """The read model of a gathering's row."""
-    return GatheringView(
-        id=row.id, kind=row.kind, status=row.status, title=row.title,
-        description=row.description, starts_at=row.starts_at, minutes=row.minutes,
-        place=row.place, join_url=row.join_url, recording_url=row.recording_url,
-        publisher_id=row.publisher_id, sequence=row.sequence)
+Work = UnitOfWork | Agenda
 
 
 @dataclass(frozen=True)
@@ -65,169 +37,112 @@ class GatheringCard:
     mine: str | None
 
 
-def parse_when(text: str, zone_name: str | None, now: datetime) -> datetime:
-    """A start typed in the person's own zone (“2026-12-03 15:00”) as a UTC moment in the
-    future (at most two years ahead); a polite refusal otherwise."""
-    try:
-        zone = ZoneInfo(zone_name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    clean = str(text or "").strip()
-    if not clean or len(clean) > 40:
-        raise DomainError(_("Write the start like 2026-12-03 15:00 (your own time zone)."))
-    try:
-        moment = dateparser.parse(clean, dayfirst=False, yearfirst=True)
-    except (ValueError, OverflowError):
-        raise DomainError(_("Write the start like 2026-12-03 15:00 (your own time zone).")) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zone)
-    moment = moment.astimezone(UTC)
-    if moment <= now:
-        raise DomainError(_("That time has passed; give a start in the future."))
-    if moment > now + MAX_AHEAD:
-        raise DomainError(_("That is more than two years ahead; give a nearer start."))
-    return moment
-
-
-async def publish(uow: UnitOfWork, admin_id: int | None, *, kind: str, title: str,
+async def publish(uow: Work, admin_id: int | None, *, kind: str, title: str,
                   starts_at: datetime, minutes: int, description: str = "",
                   join_url: str | None = None, place: str | None = None) -> GatheringView:
     """An admin publishes a webinar (with its join link) or an event (with its place)."""
-    await require_admin(uow, admin_id)
-    assert admin_id is not None
-    now = uow.clock.now()
+    agenda = agenda_of(uow)
+    if admin_id is None or not await agenda.is_admin(admin_id):
+        raise NotAllowed(_("That is for administrators."))
+    now = agenda.now()
     rules.check_gathering(kind, starts_at, minutes, now)
-    link = community_rules.url(join_url, "join link") if kind == "webinar" or join_url else None
-    where = community_rules.text(place, "place", minimum=2, maximum=200, one_line=True) \
-        if kind != "webinar" else None
-    row = Gathering(kind=kind, status=GATHERING_PROCESS.initial,
-                    title=community_rules.text(title, "title", minimum=3, maximum=120, one_line=True),
-                    description=community_rules.text(description, "description", maximum=1500)
-                    if description.strip() else "", starts_at=starts_at, minutes=minutes,
-                    place=where, join_url=link, publisher_id=admin_id, sequence=0, created_at=now)
-    await uow.insert(row)
-    await timers.schedule(uow, GATHERING_PROCESS, row.id, row.status, {"start": starts_at})
-    await audit.record(uow, admin_id, "gathering-published", f"gathering:{row.id}", kind=kind,
-                       title=row.title, starts_at=starts_at.isoformat())
-    return gathering_view(row)
+    words = rules.checked_words(kind, title, description, join_url, place)
+    view = await agenda.put(NewGathering(
+        kind=kind, title=words.title, description=words.description, starts_at=starts_at,
+        minutes=minutes, place=words.place, join_url=words.join_url, publisher_id=admin_id,
+        created_at=now))
+    await agenda.audit(admin_id, "gathering-published", f"gathering:{view.id}", kind=kind,
+                       title=view.title, starts_at=starts_at.isoformat())
+    return view
 
 
-async def get(uow: UnitOfWork, gathering_id: int) -> GatheringView:
+async def get(uow: Work, gathering_id: int) -> GatheringView:
     """A webinar or event; NotFound when there is none."""
-    return gathering_view(await _row(uow, gathering_id))
-
-
-async def _row(uow: UnitOfWork, gathering_id: int) -> Gathering:
-    found = await uow.get(Gathering, gathering_id)
+    found = await agenda_of(uow).get(gathering_id)
     if found is None:
         raise NotFound(_("That webinar or event doesn't exist."))
     return found
 
 
-async def listed(uow: UnitOfWork, viewer_id: int | None, limit: int = 20) -> list[GatheringCard]:
+async def listed(uow: Work, viewer_id: int | None, limit: int = 20) -> list[GatheringCard]:
     """Gatherings not yet over (the soonest first), then those of the last 90 days with a
     recording — with the counts and the reader's own answer."""
-    now = uow.clock.now()
-    found = list((await uow.session.execute(select(Gathering).where(
-        Gathering.starts_at >= now - timedelta(days=5)).order_by(Gathering.starts_at)
-        .limit(limit * 2))).scalars())
-    found = [g for g in found if not rules.over(g.starts_at, g.minutes, now)]
-    recorded = list((await uow.session.execute(select(Gathering).where(
-        Gathering.recording_url.is_not(None), Gathering.starts_at >= now - timedelta(days=90))
-        .order_by(Gathering.starts_at.desc()).limit(limit))).scalars())
-    shown = (found + [g for g in recorded if g not in found])[:limit]
-    return await cards(uow, shown, viewer_id)
+    agenda = agenda_of(uow)
+    now = agenda.now()
+    coming = await agenda.starting_from(now - UPCOMING_SINCE, limit * 2)
+    recorded = await agenda.recorded_since(now - RECORDED_SINCE, limit)
+    return await cards(agenda, rules.shown(coming, recorded, now, limit), viewer_id)
 
 
-async def latest(uow: UnitOfWork, limit: int = 50) -> list[GatheringCard]:
+async def latest(uow: Work, limit: int = 50) -> list[GatheringCard]:
     """Every gathering, the latest start first (the console's list, past ones included)."""
-    found = list((await uow.session.execute(select(Gathering).order_by(
-        Gathering.starts_at.desc()).limit(limit))).scalars())
-    return await cards(uow, found, None)
+    agenda = agenda_of(uow)
+    return await cards(agenda, await agenda.latest(limit), None)
 
 
-async def card(uow: UnitOfWork, gathering_id: int, viewer_id: int | None) -> GatheringCard:
-    [found] = await cards(uow, [await _row(uow, gathering_id)], viewer_id)
+async def card(uow: Work, gathering_id: int, viewer_id: int | None) -> GatheringCard:
+    agenda = agenda_of(uow)
+    [found] = await cards(agenda, [await get(agenda, gathering_id)], viewer_id)
     return found
 
 
-async def cards(uow: UnitOfWork, found: list[Gathering], viewer_id: int | None
+async def cards(uow: Work, found: list[GatheringView], viewer_id: int | None
                 ) -> list[GatheringCard]:
+    """Each gathering with how many are going and maybe, and the viewer's own answer."""
+    agenda = agenda_of(uow)
     ids = [g.id for g in found]
     if not ids:
         return []
-    counts: dict[tuple[int, str], int] = {
-        (g, a): n for g, a, n in (await uow.session.execute(select(
-            GatheringRsvp.gathering_id, GatheringRsvp.answer, func.count()).where(
-            GatheringRsvp.gathering_id.in_(ids)).group_by(
-            GatheringRsvp.gathering_id, GatheringRsvp.answer))).all()}
-    mine = dict((await uow.session.execute(select(GatheringRsvp.gathering_id, GatheringRsvp.answer)
-                                           .where(GatheringRsvp.gathering_id.in_(ids),
-                                                  GatheringRsvp.account_id == viewer_id))).all()) \
-        if viewer_id else {}
-    return [GatheringCard(gathering_view(g), counts.get((g.id, "going"), 0), counts.get((g.id, "maybe"), 0),
+    counts = await agenda.counts(ids)
+    mine = await agenda.answers_of(ids, viewer_id) if viewer_id else {}
+    return [GatheringCard(g, counts.get((g.id, "going"), 0), counts.get((g.id, "maybe"), 0),
                           mine.get(g.id)) for g in found]
 
 
-async def rsvp(uow: UnitOfWork, account_id: int | None, gathering_id: int, answer: str
+async def rsvp(uow: Work, account_id: int | None, gathering_id: int, answer: str
                ) -> GatheringView:
     """Going (a webinar's registration), maybe or not — changed at will until it is over."""
     if account_id is None:
         raise NotAllowed(_("Please register first — it takes a minute."))
     if answer not in ANSWERS:
         raise DomainError(_("Answer going, maybe or not going."))
-    gathering = await get(uow, gathering_id)
-    now = uow.clock.now()
-    rules.check_answer(gathering.kind, answer, gathering.starts_at, gathering.minutes, now)
-    await uow.session.execute(dialect_insert(uow, GatheringRsvp).values(
-        gathering_id=gathering.id, account_id=account_id, answer=answer, created_at=now,
-        updated_at=now).on_conflict_do_update(index_elements=["gathering_id", "account_id"],
-                                              set_={"answer": answer, "updated_at": now}))
+    agenda = agenda_of(uow)
+    gathering = await get(agenda, gathering_id)
+    rules.check_answer(gathering.kind, answer, gathering.starts_at, gathering.minutes,
+                       agenda.now())
+    await agenda.answer(gathering.id, account_id, answer)
     return gathering
 
 
-async def attendees(uow: UnitOfWork, gathering_id: int, answers: tuple[str, ...] = ("going",)
+async def attendees(uow: Work, gathering_id: int, answers: tuple[str, ...] = ("going",)
                     ) -> list[int]:
     """Who answered so (a webinar's registrants: going)."""
-    return list((await uow.session.execute(select(GatheringRsvp.account_id).where(
-        GatheringRsvp.gathering_id == gathering_id, GatheringRsvp.answer.in_(answers))
-        .order_by(GatheringRsvp.account_id))).scalars())
+    return await agenda_of(uow).attendees(gathering_id, answers)
 
 
-async def answer_of(uow: UnitOfWork, gathering_id: int, account_id: int | None) -> str | None:
-    if account_id is None:
-        return None
-    return (await uow.session.execute(select(GatheringRsvp.answer).where(
-        GatheringRsvp.gathering_id == gathering_id,
-        GatheringRsvp.account_id == account_id))).scalar()
-
-
-async def add_recording(uow: UnitOfWork, actor_id: int | None, gathering_id: int, url: str
+async def add_recording(uow: Work, actor_id: int | None, gathering_id: int, url: str
                         ) -> GatheringView:
     """The publisher (or an admin) adds a webinar's recording once it has started; the
     registrants are told."""
-    gathering = await _row(uow, gathering_id)
-    if actor_id is None or (actor_id != gathering.publisher_id and not await is_admin(uow, actor_id)):
+    agenda = agenda_of(uow)
+    gathering = await get(agenda, gathering_id)
+    if actor_id is None or (actor_id != gathering.publisher_id
+                            and not await agenda.is_admin(actor_id)):
         raise NotAllowed(_("Only the webinar's publisher or an admin adds its recording."))
-    if gathering.kind != "webinar":
-        raise DomainError(_("Only webinars have recordings."))
-    if gathering.starts_at > uow.clock.now():
-        raise Conflict(_("The webinar hasn't started yet; add the recording afterwards."))
-    gathering.recording_url = community_rules.url(url, "recording link")
-    await audit.record(uow, actor_id, "recording-added", f"gathering:{gathering.id}",
-                       url=gathering.recording_url)
-    uow.emit(RecordingAdded(gathering.id))
-    return gathering_view(gathering)
+    rules.check_recording(gathering.kind, gathering.starts_at, agenda.now())
+    link = community_rules.url(url, "recording link")
+    gathering = await agenda.set_recording(gathering.id, link)
+    await agenda.audit(actor_id, "recording-added", f"gathering:{gathering.id}", url=link)
+    agenda.emit(RecordingAdded(gathering.id))
+    return gathering
 
 
-async def start(uow: UnitOfWork, gathering_id: int) -> bool:
+async def start(uow: Work, gathering_id: int) -> bool:
     """The system's step at the start time: scheduled → started, once (a guarded update);
     False when it had started already."""
     GATHERING_PROCESS.check("start", "scheduled", "system")
-    moved = await uow.session.execute(update(Gathering).where(
-        Gathering.id == gathering_id, Gathering.status == GatheringState.SCHEDULED)
-        .values(status=GatheringState.STARTED).execution_options(synchronize_session=False))
-    if moved.rowcount != 1:  # type: ignore[attr-defined]
+    agenda = agenda_of(uow)
+    if not await agenda.start(gathering_id):
         return False
-    uow.emit(GatheringStarted(gathering_id))
+    agenda.emit(GatheringStarted(gathering_id))
     return True

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from core.actions import Action, ActionRows, Intent
 from core.i18n import N_, _
-from core.learning import gatherings
+from core.learning import gatherings, rules
 from core.learning.events import GatheringStarted, RecordingAdded
 from core.learning.tables import Gathering
 from core.notifications.outbox import addressed_to, notify, recipients
@@ -21,8 +21,7 @@ async def _started(uow: UnitOfWork, event: GatheringStarted) -> Moved | None:
     gathering = await uow.get(Gathering, event.gathering_id)
     if gathering is None:
         return None
-    people = await gatherings.attendees(uow, gathering.id, ("going",)
-                                        if gathering.kind == "webinar" else ("going", "maybe"))
+    people = await gatherings.attendees(uow, gathering.id, rules.attending(gathering.kind))
     return Moved("start", gathering, {ATTENDEE: tuple(people)}, "scheduled", "started", event)
 
 

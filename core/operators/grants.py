@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 
 from core.accounts.tables import Account
-from core.errors import DomainError, NotFound
+from core.errors import NotFound
 from core.i18n import _
 from core.operators import audit, named
 from core.operators.roles import require
-from core.operators.rules import ADMIN, ROLES
+from core.operators.rules import check_revoke, check_role
 from core.operators.tables import OperatorRole
 from core.storage.uow import UnitOfWork
 
@@ -17,7 +17,7 @@ from core.storage.uow import UnitOfWork
 async def grant(uow: UnitOfWork, admin_id: int, account_id: int, role: str) -> None:
     """An admin gives an account a console role (once; granting it again changes nothing)."""
     await require(uow, admin_id, "grant_roles")
-    _known(role)
+    check_role(role)
     if await uow.get(Account, account_id) is None:
         raise NotFound(_("There is no such account."))
     if await uow.get(OperatorRole, (account_id, role)) is not None:
@@ -30,9 +30,8 @@ async def grant(uow: UnitOfWork, admin_id: int, account_id: int, role: str) -> N
 async def revoke(uow: UnitOfWork, admin_id: int, account_id: int, role: str) -> None:
     """An admin takes a granted role away (an admin keeps their own admin role)."""
     await require(uow, admin_id, "grant_roles")
-    _known(role)
-    if account_id == admin_id and role == ADMIN:
-        raise DomainError(_("You can't take away your own admin role."))
+    check_role(role)
+    check_revoke(admin_id, account_id, role)
     gone = await uow.session.execute(delete(OperatorRole).where(
         OperatorRole.account_id == account_id, OperatorRole.role == role))
     if gone.rowcount != 1:  # type: ignore[attr-defined]
@@ -56,7 +55,3 @@ async def named_admins(uow: UnitOfWork, admin_id: int) -> list[str]:
     await require(uow, admin_id, "grant_roles")
     return await named.labels(uow)
 
-
-def _known(role: str) -> None:
-    if role not in ROLES:
-        raise DomainError(_("A role is one of: {roles}.", roles=', '.join(ROLES)))

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
 
 from sqlalchemy import update
 
 from core.errors import NotAllowed
 from core.i18n import N_, _
 from core.notifications.outbox import addressed_to, notify
-from core.operators import audit
+from core.operators import audit, rules
 from core.operators.roles import roles_of
 from core.operators.tables import ConsoleSession, SignInLink
 from core.storage.uow import UnitOfWork
@@ -33,7 +32,7 @@ async def send_link(uow: UnitOfWork, account_id: int | None, channel: str) -> st
     token = secrets.token_urlsafe(32)
     now, minutes = uow.clock.now(), uow.policy.console_link_minutes
     uow.add(SignInLink(token_hash=digest(token), account_id=account_id, created_at=now,
-                       expires_at=now + timedelta(minutes=minutes)))
+                       expires_at=rules.link_expires(now, minutes)))
     link = f"{uow.policy.public_url.rstrip('/')}/admin/login/{token}"
     async with addressed_to(uow, account_id):
         await notify(uow, account_id, _("🔐 Your Agora console sign-in link (works once, for "
@@ -58,7 +57,7 @@ async def redeem(uow: UnitOfWork, token: str) -> tuple[str, int]:
         raise NotAllowed(_("The console is for Agora's operators."))
     session = secrets.token_urlsafe(32)
     uow.add(ConsoleSession(token_hash=digest(session), account_id=account_id, created_at=now,
-                           expires_at=now + timedelta(hours=uow.policy.console_session_hours)))
+                           expires_at=rules.session_expires(now, uow.policy.console_session_hours)))
     await audit.record(uow, account_id, "sign-in", f"account:{account_id}")
     return session, account_id
 
@@ -66,7 +65,7 @@ async def redeem(uow: UnitOfWork, token: str) -> tuple[str, int]:
 async def session_account(uow: UnitOfWork, session: str) -> int | None:
     """The operator a console session belongs to, while it is open and unexpired."""
     row = await uow.get(ConsoleSession, digest(session))
-    if row is None or row.ended_at is not None or row.expires_at <= uow.clock.now():
+    if row is None or not rules.session_open(row.ended_at, row.expires_at, uow.clock.now()):
         return None
     return row.account_id
 

@@ -9,10 +9,10 @@ from sqlalchemy import update
 from core.accounts.events import AccountSuspended
 from core.accounts.member import Member
 from core.accounts.tables import Account
-from core.errors import Conflict, InvalidField, NotAllowed, NotFound
+from core.errors import Conflict, NotFound
 from core.i18n import N_, _
 from core.notifications.outbox import addressed_to, notify
-from core.operators import audit
+from core.operators import audit, rules
 from core.operators.roles import is_admin, require
 from core.storage.uow import UnitOfWork
 
@@ -29,9 +29,9 @@ def refusal(account: Member) -> str:
 async def suspend(uow: UnitOfWork, operator_id: int, account_id: int, reason: str) -> Account:
     """Suspend an account with a reason the person is told on their channel."""
     await require(uow, operator_id, "suspend_users")
-    reason = _reason(reason)
-    if account_id == operator_id or await is_admin(uow, account_id):
-        raise NotAllowed(_("Administrators (and you yourself) can't be suspended here."))
+    reason = rules.reason(reason)
+    rules.check_suspendable(operator_id, account_id, account_id != operator_id
+                            and await is_admin(uow, account_id))
     account = await _set(uow, account_id, suspended=True, reason=reason)
     async with addressed_to(uow, account_id):
         await notify(uow, account_id, _("⛔ Your Agora account has been suspended: {reason}", reason=reason),
@@ -43,7 +43,7 @@ async def suspend(uow: UnitOfWork, operator_id: int, account_id: int, reason: st
 async def restore(uow: UnitOfWork, operator_id: int, account_id: int, reason: str) -> Account:
     """Lift a suspension, telling the person why."""
     await require(uow, operator_id, "suspend_users")
-    reason = _reason(reason)
+    reason = rules.reason(reason)
     account = await _set(uow, account_id, suspended=False, reason=None)
     async with addressed_to(uow, account_id):
         await notify(uow, account_id, _("✅ Your Agora account is restored: {reason}", reason=reason),
@@ -69,9 +69,3 @@ async def _set(uow: UnitOfWork, account_id: int, *, suspended: bool, reason: str
     uow.emit(AccountSuspended(account_id, suspended))
     return account
 
-
-def _reason(reason: str) -> str:
-    reason = " ".join(reason.split())
-    if not 5 <= len(reason) <= 500:
-        raise InvalidField("reason", _("Give a reason of 5 to 500 characters; the person is told it."))
-    return reason

@@ -21,11 +21,11 @@ from core.consulting.tables import Booking, ConsultantProfile
 from core.deals.tables import Deal
 from core.i18n import _, n_
 from core.i18n.countries import country_name
+from core.recommend.rules import recency
 from core.storage.uow import UnitOfWork
 
 # How much one event of each kind says about a person's wants, before recency.
 WEIGHTS = {"deal": 3.0, "saved": 2.0, "watch": 1.5, "session": 1.5, "search": 1.0}
-HALF_LIFE_DAYS = 90.0  # an event this old counts half
 DEAL_GONE = ("cancelled", "refunded")
 SESSION_HAD = ("completed", "seeker_absent", "no_show_seeker")
 SESSION_BOOKED = ("requested", "confirmed", "reschedule_proposed", "starting", "in_session")
@@ -70,12 +70,6 @@ class Taste:
     @property
     def empty(self) -> bool:
         return not self.score
-
-
-def recency(moment: datetime, now: datetime) -> float:
-    """1 for today, ½ after HALF_LIFE_DAYS, ¼ after twice that…"""
-    days = max(0.0, (now - moment).total_seconds() / 86400)
-    return float(0.5 ** (days / HALF_LIFE_DAYS))
 
 
 def times(n: int) -> str:

@@ -3,36 +3,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core.accounts import service as accounts
 from core.accounts.tables import Account
 from core.actions import Action, ActionRows, Intent
-from core.clock import zone as clock_zone
-from core.errors import NotFound
 from core.i18n import _
 from core.notifications.outbox import addressed_to, notify
 from core.recommend.picks import Pick, recommend
+from core.recommend.rules import declined_item, is_due, week_of
 from core.recommend.tables import PickDeclined, WeeklyPicks
 from core.storage.uow import UnitOfWork
-
-WEEKDAY = 0  # Monday
-FROM_HOUR, UNTIL_HOUR = 9, 21  # local; a job that missed 09:00 still sends later that day
-KINDS = ("listing", "consultant")
-
-
-def week_of(moment: datetime, zone: str | None) -> tuple[str, datetime]:
-    """The person's ISO week (“2026-W48”) and local time at `moment`."""
-    local = moment.astimezone(clock_zone(zone))
-    year, week, __ = local.isocalendar()
-    return f"{year}-W{week:02d}", local
-
-
-def is_due(local: datetime) -> bool:
-    return local.weekday() == WEEKDAY and FROM_HOUR <= local.hour < UNTIL_HOUR
 
 
 async def send_weekly(uow: UnitOfWork) -> int:
@@ -94,10 +76,7 @@ def message(picks: list[Pick], *, weekly: bool) -> tuple[str, ActionRows]:
 async def decline(uow: UnitOfWork, account_id: int, key: str) -> bool:
     """Never recommend this listing or consultant (“listing:42”) to the person again; True if
     newly declined, False if it was already."""
-    kind, __, raw = key.partition(":")
-    if kind not in KINDS or not raw.isdigit() or len(raw) > 12:
-        raise NotFound(_("That recommendation doesn't exist."))
-    item_id = int(raw)
+    kind, item_id = declined_item(key)
     if await uow.get(PickDeclined, (account_id, kind, item_id)) is not None:
         return False
     try:

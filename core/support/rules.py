@@ -1,6 +1,6 @@
 """The tickets' rules, on plain values (no database): what a question and a message may be,
-how many tickets one person may have waiting, the stars of a rating, and the first-answer
-deadline (the SLA)."""
+how many tickets one person may have waiting, what the asker's writing does to a ticket, the
+stars of a rating (given once), and the first-answer deadline (the SLA)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from core.errors import Conflict, DomainError
 from core.i18n import N_, _, present
+from core.process.tickets import TicketState
 
 MIN_QUESTION = 10  # characters: enough to say what is wrong
 MAX_TEXT = 2000  # a question or a message
@@ -59,3 +60,17 @@ def first_answer_due(opened_at: datetime, sla: timedelta) -> datetime:
     """When an operator's first answer to a ticket opened at `opened_at` is due."""
     return opened_at + sla
 
+
+
+def asker_writes(status: str) -> str:
+    """The transition the asker's message takes: an answer to an operator's reply, or a
+    detail added while the ticket waits; refused on a closed ticket (reopen it first)."""
+    if status == TicketState.CLOSED:
+        raise Conflict(_("This ticket is closed; reopen it to write again."))
+    return "asker-reply" if status == TicketState.ANSWERED else "add-detail"
+
+
+def check_unrated(rating: int | None) -> None:
+    """A ticket is rated once."""
+    if rating is not None:
+        raise Conflict(_("You have rated this ticket already — thank you."))

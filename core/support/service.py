@@ -18,14 +18,16 @@ from core.i18n import _
 from core.operators import audit, roles
 from core.process import timers
 from core.process.model import SYSTEM
-from core.process.tickets import ASKER, NOT_CLOSED, OPERATOR, TICKET_PROCESS, TicketState
+from core.process.tickets import ASKER, NOT_CLOSED, OPERATOR, TICKET_PROCESS
 from core.storage.uow import UnitOfWork
 from core.support.context import TicketContext
 from core.support.events import TicketMessagePosted, TicketMoved, TicketOpened
 from core.support.rules import (
+    asker_writes,
     check_may_open,
     check_question,
     check_stars,
+    check_unrated,
     checked,
     first_answer_due,
 )
@@ -93,10 +95,8 @@ async def user_reply(uow: UnitOfWork, account_id: int | None, ticket_id: int,
     ticket = await _ticket(uow, ticket_id, account_id)
     if await _role(uow, ticket, account_id) != ASKER:
         raise NotAllowed(_("Only the person who asked writes here; reply as an operator instead."))
-    if ticket.status == TicketState.CLOSED:
-        raise Conflict(_("This ticket is closed; reopen it to write again."))
+    transition = asker_writes(ticket.status)
     text = checked(text)
-    transition = "asker-reply" if ticket.status == TicketState.ANSWERED else "add-detail"
     await _take(uow, ticket, transition, account_id, ASKER)
     message = _message(uow, ticket, account_id, ASKER, text)
     await uow.session.flush()
@@ -108,8 +108,7 @@ async def rate(uow: UnitOfWork, account_id: int | None, ticket_id: int, stars: i
     """The asker rates the answer of a closed ticket, 1 to 5 stars (once)."""
     check_stars(stars)
     ticket = await _ticket(uow, ticket_id, account_id)
-    if ticket.rating is not None:
-        raise Conflict(_("You have rated this ticket already — thank you."))
+    check_unrated(ticket.rating)
     now = uow.clock.now()
     return ticket_card(await _take(uow, ticket, "rate", account_id,
                                    await _role(uow, ticket, account_id),

@@ -3,10 +3,12 @@ and what a name, a set of roles and a limit must be."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from core.companies import rules
-from core.errors import DomainError
+from core.errors import Conflict, DomainError, NotAllowed
 from core.money.model import Money
 
 
@@ -45,3 +47,59 @@ def test_an_invitation_code_uses_unmistakable_characters():
     code = rules.invite_code(range(40))
     assert len(code) == rules.INVITE_LENGTH
     assert not set(code) & set("01IO")
+
+
+NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
+
+
+def test_an_invitation_lets_someone_in_until_it_expires_and_only_once():
+    expires = NOW + rules.INVITATION_LIFETIME
+    assert rules.invitation_open(None, expires, NOW)
+    assert rules.invitation_open(None, expires, expires - timedelta(seconds=1))
+    assert not rules.invitation_open(None, expires, expires)  # the moment it expires
+    assert not rules.invitation_open(NOW - timedelta(hours=1), expires, NOW)  # used
+
+
+def test_anyone_may_leave_but_only_an_admin_removes_someone_else():
+    rules.check_may_remove(7, 7, ["buyer"], "Baltic Heat")  # leaving
+    rules.check_may_remove(7, 8, ["admin"], "Baltic Heat")
+    for roles in (["buyer"], ["approver", "finance"], []):
+        with pytest.raises(NotAllowed, match="Baltic Heat"):
+            rules.check_may_remove(7, 8, roles, "Baltic Heat")
+
+
+def test_the_last_admin_can_neither_go_nor_lose_the_role():
+    assert rules.loses_admin(["buyer", "admin"], ["buyer"])
+    assert rules.loses_admin(["admin"], [])  # removed from the company
+    assert not rules.loses_admin(["admin"], ["admin", "finance"])
+    assert not rules.loses_admin(["buyer"], [])
+    rules.check_keeps_an_admin(2)
+    for admins in (1, 0):
+        with pytest.raises(Conflict):
+            rules.check_keeps_an_admin(admins)
+
+
+def test_only_people_of_the_companys_slack_workspace_may_ask_to_join():
+    assert rules.from_workspace("T01", ["T09:U1", "T01:U2"])
+    assert not rules.from_workspace("T01", ["T09:U1"])
+    assert not rules.from_workspace("T01", [])
+    assert not rules.from_workspace("T01", ["T011:U1"])  # a team whose id only begins alike
+    assert not rules.from_workspace(None, ["T01:U1"])  # a company founded outside Slack
+    assert not rules.from_workspace("", [":U1"])
+
+
+def test_a_request_to_join_waits_until_it_is_answered_and_may_be_asked_again():
+    assert rules.awaits_answer(["asked_to_join"])
+    assert not rules.awaits_answer([])
+    assert not rules.awaits_answer(["asked_to_join", "refused"])
+    assert not rules.awaits_answer(["asked_to_join", "joined"])
+    assert rules.awaits_answer(["asked_to_join", "refused", "asked_to_join"])
+
+
+def test_any_colleague_gives_the_billing_details_once_finance_or_an_admin_changes_them():
+    rules.check_may_bill(False, ["buyer"], "Baltic Heat")  # the first time: anyone
+    for roles in (["finance"], ["admin"], ["buyer", "finance"]):
+        rules.check_may_bill(True, roles, "Baltic Heat")
+    for roles in (["buyer"], ["approver"], []):
+        with pytest.raises(NotAllowed, match="Only finance or an admin of Baltic Heat"):
+            rules.check_may_bill(True, roles, "Baltic Heat")

@@ -61,3 +61,17 @@ def test_the_first_answer_is_due_the_sla_after_opening():
     # across midnight and a month's end
     late = datetime(2026, 3, 31, 22, 30, tzinfo=UTC)
     assert rules.first_answer_due(late, timedelta(hours=4)) == datetime(2026, 4, 1, 2, 30, tzinfo=UTC)
+
+
+def test_the_askers_message_answers_an_operator_or_adds_a_detail_until_closed():
+    assert rules.asker_writes("answered") == "asker-reply"
+    for waiting in ("open", "waiting_for_operator"):
+        assert rules.asker_writes(waiting) == "add-detail"
+    with pytest.raises(Conflict, match="reopen it"):
+        rules.asker_writes("closed")
+
+
+def test_a_ticket_is_rated_once():
+    rules.check_unrated(None)
+    with pytest.raises(Conflict, match="rated this ticket already"):
+        rules.check_unrated(4)

@@ -19,7 +19,7 @@ from core.accounts.tables import Account
 from core.consulting.bookings import slots
 from core.consulting.bookings.availability import next_free_slot, window, zone_of
 from core.consulting.events import ProfileChanged
-from core.consulting.profiles import promotions
+from core.consulting.profiles import promotions, rules
 from core.consulting.profiles import service as profiles
 from core.consulting.profiles.search_index import ConsultantIndex, Entry
 from core.consulting.profiles.taxonomy import CATEGORIES, label
@@ -32,7 +32,6 @@ from core.events import Event
 from core.i18n import _
 from core.storage.uow import UnitOfWork
 
-FEATURED_PER_PAGE = 2
 SYNC_OVERLAP = timedelta(minutes=2)
 SORTS = ("relevance", "rating", "price")
 
@@ -167,7 +166,7 @@ class Directory:
             cand, relevance = cand[keep], relevance[keep]
         ordered = [self.index.entry(s).id for s in cand[self.index.rank(cand, relevance, q.sort)]]
         featured = await promotions.running(uow, ordered, q.category)
-        page_ids, marked = _page(ordered, [i for i in ordered if i in featured], q.page,
+        page_ids, marked = rules.directory_page(ordered, [i for i in ordered if i in featured], q.page,
                                  q.per_page)
         await promotions.shown(uow, [featured[i] for i in marked])
         missing = [i for i in page_ids if i not in free]
@@ -192,28 +191,6 @@ class Directory:
             found[entry.id] = next_free_slot(entry.schedule, held.get(entry.id, []), now,
                                              entry.minutes, show_in=seeker_zone, end=end)
         return found
-
-
-def _page(ordered: list[int], featured: list[int], page: int, per_page: int
-          ) -> tuple[list[int], list[int]]:
-    """The ids of one page and which of them are featured: each page opens with up to two
-    featured consultants, in rank order, then the others; everyone appears once."""
-    rest = [i for i in ordered if i not in set(featured)]
-    pages: list[tuple[list[int], list[int]]] = []
-    f = r = 0
-    while f < len(featured) or r < len(rest):
-        top = featured[f:f + FEATURED_PER_PAGE]
-        f += len(top)
-        fill = rest[r:r + per_page - len(top)]
-        r += len(fill)
-        if len(top) + len(fill) < per_page and f < len(featured):  # the others ran out
-            more = featured[f:f + per_page - len(top) - len(fill)]
-            f += len(more)
-            fill += more
-        pages.append((top + fill, top))
-        if len(pages) > page:
-            break
-    return pages[page] if page < len(pages) else ([], [])
 
 
 async def _live(uow: UnitOfWork, ids: set[int] | None

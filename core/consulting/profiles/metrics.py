@@ -6,11 +6,8 @@ inside the plotting call."""
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
-from statistics import median
+from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,43 +15,16 @@ from sqlalchemy import func, select
 
 from core.accounts.tables import Account
 from core.clock import zone as clock_zone
+from core.consulting.profiles.figures import Held, Metrics, Review, figures
 from core.consulting.sessions.lifecycle import ENDED
 from core.consulting.sessions.tables import ConsultSession, SessionReview
 from core.consulting.tables import Booking
 from core.errors import NotAllowed
 from core.i18n import N_, _
-from core.money.model import CommissionRule, Money
+from core.money.model import CommissionRule
 from core.money.reading import money_ticks
 from core.operators.roles import is_admin
 from core.storage.uow import UnitOfWork
-
-MONTHS = 6  # months the trend and the chart cover
-
-
-@dataclass(frozen=True)
-class Month:
-    label: str  # "2026-11"
-    sessions: int
-    minutes: int
-    net: Money
-    rating: Decimal | None  # the month's average stars, if reviewed
-
-
-@dataclass(frozen=True)
-class Metrics:
-    consultant_id: int
-    sessions: int  # held: ended in the free minutes or paid
-    paid_sessions: int
-    minutes: int
-    gross: Money
-    commission: Money
-    net: Money
-    rating: Decimal | None  # the average of all reviews
-    reviews: int
-    requests: int | None  # booking requests received, when known
-    conversion: Decimal | None  # sessions held ÷ requests, 0 to 1
-    response: timedelta | None  # the median time to answer a request
-    months: list[Month] = field(default_factory=list)
 
 
 async def consultant_metrics(uow: UnitOfWork, consultant_id: int, actor_id: int, *,
@@ -75,59 +45,9 @@ async def consultant_metrics(uow: UnitOfWork, consultant_id: int, actor_id: int,
     if requests is None and response_times is None:
         requests, response_times = await _requests(uow, consultant_id)
     rule = uow.policy.commission.get("consulting", CommissionRule(Decimal(0)))
-    mine = [r for r in rows if r.currency == currency]
-    gross = sum((r.charged_minor or 0 for r in mine), 0)
-    commission = sum((rule.on(Money(r.charged_minor, currency)).amount
-                      for r in mine if r.charged_minor), 0)
-    zone = await _zone(uow, consultant_id)
-    return Metrics(
-        consultant_id, len(rows), sum(1 for r in rows if r.charged_minor), _minutes(rows),
-        Money(gross, currency), Money(commission, currency), Money(gross - commission, currency),
-        _average([s for s, __ in reviews]), len(reviews), requests,
-        _ratio(len(rows), requests), _median(response_times),
-        _months(uow.clock.now(), zone, mine, reviews, rule, currency))
-
-
-def _minutes(rows: Sequence[Any]) -> int:
-    seconds = sum(int((r.ended_at - r.started_at).total_seconds()) for r in rows
-                  if r.started_at and r.ended_at)
-    return seconds // 60
-
-
-def _average(stars: list[int]) -> Decimal | None:
-    if not stars:
-        return None
-    return (Decimal(sum(stars)) / len(stars)).quantize(Decimal("0.01"), ROUND_HALF_UP)
-
-
-def _ratio(held: int, requests: int | None) -> Decimal | None:
-    if not requests:
-        return None
-    return (Decimal(min(held, requests)) / requests).quantize(Decimal("0.01"), ROUND_HALF_UP)
-
-
-def _median(times: list[timedelta] | None) -> timedelta | None:
-    return timedelta(seconds=median(t.total_seconds() for t in times)) if times else None
-
-
-def _months(now: datetime, zone: ZoneInfo, rows: Sequence[Any], reviews: Sequence[Any],
-            rule: CommissionRule, currency: str) -> list[Month]:
-    """The last MONTHS months (in the consultant's zone), oldest first."""
-    local = now.astimezone(zone)
-    labels: list[str] = []
-    year, month = local.year, local.month
-    for __ in range(MONTHS):
-        labels.insert(0, f"{year:04d}-{month:02d}")
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    months = []
-    for label in labels:
-        held = [r for r in rows if r.ended_at and f"{r.ended_at.astimezone(zone):%Y-%m}" == label]
-        net = sum((r.charged_minor - rule.on(Money(r.charged_minor, currency)).amount
-                   for r in held if r.charged_minor), 0)
-        stars = [s for s, at in reviews if f"{at.astimezone(zone):%Y-%m}" == label]
-        months.append(Month(label, len(held), _minutes(held), Money(net, currency),
-                            _average(stars)))
-    return months
+    return figures(consultant_id, [Held(*row) for row in rows],
+                   [Review(stars, at) for stars, at in reviews], requests, response_times,
+                   rule, currency, await _zone(uow, consultant_id), uow.clock.now())
 
 
 async def _zone(uow: UnitOfWork, account_id: int) -> ZoneInfo:

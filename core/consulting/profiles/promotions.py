@@ -13,50 +13,31 @@ from sqlalchemy import select, update
 from core.accounts.tables import Account
 from core.actions import Action, Intent
 from core.consulting.events import PromotionRequested
+from core.consulting.profiles import rules
 from core.consulting.profiles import service as profiles
+from core.consulting.profiles.rules import PACKAGES as PACKAGES  # the profile flow's offer
+from core.consulting.profiles.rules import bought, price
 from core.consulting.profiles.taxonomy import check_categories, label
 from core.consulting.tables import Promotion
-from core.errors import DomainError
 from core.i18n import N_, _, present
 from core.money.model import Money
 from core.notifications.outbox import addressed_to, notify
 from core.operators.roles import require, require_admin
 from core.storage.uow import UnitOfWork
 
-PACKAGES = (7, 30)  # days a promotion runs for
-PRICES = {7: "19.00", 30: "59.00"}  # what each package costs, in EUR (charged through the money layer)
-CURRENCY = "EUR"
-
-
-def price(days: int) -> Money:
-    """What featuring for `days` costs."""
-    return Money.parse(PRICES[days], CURRENCY)
-
 
 async def buy(uow: UnitOfWork, consultant_id: int, category: str, days: int) -> Money:
     """A live consultant asks to be featured in one of their categories; the money layer
     charges the package and, once paid, the promotion starts (`start_paid`)."""
-    if days not in PACKAGES:
-        raise DomainError(_("A promotion runs {days} days.", days=' or '.join(map(str, PACKAGES))))
+    rules.check_package(days)
     [category] = check_categories([category])
     profile = await profiles.get(uow, consultant_id)
-    if not profile.live:
-        raise DomainError(_("Go live in the directory first; then you can be featured."))
-    if category not in profile.categories:
-        raise DomainError(_("A consultant is featured only in a field of their own expertise."))
+    rules.check_may_buy(profile.live)
+    rules.check_featured_in(category, profile.categories)
     cost = price(days)
-    reference = f"promotion:{consultant_id}:{category}:{days}:{int(uow.clock.now().timestamp())}"
-    uow.emit(PromotionRequested(consultant_id, category, days, cost, reference))
+    uow.emit(PromotionRequested(consultant_id, category, days, cost,
+                                rules.reference(consultant_id, category, days, uow.clock.now())))
     return cost
-
-
-def bought(reference: str) -> tuple[int, str, int] | None:
-    """(consultant, category, days) a paid promotion's reference names, if it names one."""
-    parts = reference.split(":")
-    if len(parts) != 5 or parts[0] != "promotion" or not parts[1].isdigit() \
-            or not parts[3].isdigit():
-        return None
-    return int(parts[1]), parts[2], int(parts[3])
 
 
 async def start_paid(uow: UnitOfWork, reference: str) -> Promotion | None:
@@ -71,15 +52,13 @@ async def promote(uow: UnitOfWork, actor_id: int | None, consultant_id: int, cat
     grant, or the system's once a promotion is paid for (`actor_id` None)."""
     if actor_id is not None:
         await require_admin(uow, actor_id)
-    if days not in PACKAGES:
-        raise DomainError(_("A promotion runs {days} days.", days=' or '.join(map(str, PACKAGES))))
+    rules.check_package(days)
     [category] = check_categories([category])
     profile = await profiles.get(uow, consultant_id)
-    if category not in profile.categories:
-        raise DomainError(_("A consultant is featured only in a field of their own expertise."))
+    rules.check_featured_in(category, profile.categories)
     start = starts_at or uow.clock.now()
     row = Promotion(consultant_id=consultant_id, category=category, starts_at=start,
-                    ends_at=start + timedelta(days=days), impressions=0, profile_views=0,
+                    ends_at=rules.ends_at(start, days), impressions=0, profile_views=0,
                     created_at=uow.clock.now())
     await uow.insert(row)
     return row
