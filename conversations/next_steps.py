@@ -93,6 +93,8 @@ class NextSteps:
         conv.flow, conv.state, conv.history = name, entry.first, []
         ctx.data.clear()
         ctx.data.update(data or {})
+        if entry.state_model is not None:
+            entry.state_model.start(ctx.data)
         if entry.on_start:
             try:
                 nxt = await self._guarded(ctx, lambda: entry.on_start(ctx))  # type: ignore[misc]
