@@ -11,7 +11,8 @@ typed state works beside one that still reads `ctx.data` by key.
 Fields hold JSON values (str, int, float, bool, None, lists and dicts of them, a
 `typing_extensions.TypedDict`):
 what is read is the stored value itself, so `state.q["page"] += 1` changes the saved data.
-A field without a default is required (reading it before it is set raises `KeyError`, as
+A field may not take a name of the class's own (`data`, `of`, `stamp`, `fit`…: refused as the
+class is made). A field without a default is required (reading it before it is set raises `KeyError`, as
 a missing key of `ctx.data` did); a list or dict default is copied into the data when first read.
 
 Versions. `version` names the shape of the fields; it is stamped into the data (`_v`) when the
@@ -98,6 +99,8 @@ class FlowState:
         for name, annotation in inspect.get_annotations(cls).items():
             if str(annotation).startswith(("ClassVar", "typing.ClassVar")) or name.startswith("_"):
                 continue
+            if name in vars(FlowState) and name not in FlowState._fields:
+                raise TypeError(f"{cls.__name__}.{name}: a name FlowState uses itself")
             fields[name] = cls.__dict__.get(name, _MISSING)
             setattr(cls, name, _Field(name, fields[name]))
         cls._fields = fields
@@ -117,7 +120,7 @@ class FlowState:
         return adapters
 
     @classmethod
-    def start(cls, data: MutableMapping[str, Any]) -> None:
+    def stamp(cls, data: MutableMapping[str, Any]) -> None:
         """Stamp a flow's data, as it opens, with the version its steps write."""
         data[VERSION_KEY] = cls.version
 

@@ -94,7 +94,7 @@ class NextSteps:
         ctx.data.clear()
         ctx.data.update(data or {})
         if entry.state_model is not None:
-            entry.state_model.start(ctx.data)
+            entry.state_model.stamp(ctx.data)
         if entry.on_start:
             try:
                 nxt = await self._guarded(ctx, lambda: entry.on_start(ctx))  # type: ignore[misc]

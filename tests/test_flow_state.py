@@ -92,6 +92,11 @@ def test_fields_read_and_write_the_saved_data_itself():
         CountingV1({}).listing_id  # noqa: B018  (a required field unset: as ctx.data[key])
 
 
+def test_a_field_may_not_take_a_name_the_class_uses_itself():
+    with pytest.raises(TypeError, match="stamp"):
+        type("Clash", (FlowState,), {"__annotations__": {"stamp": "str"}})
+
+
 def test_saved_data_of_an_old_version_fits_only_through_a_migration():
     old = {"listing_id": 7, "words": ["a"]}  # saved before the flow had a version: version 1
     assert CountingV1.fit(dict(old))
