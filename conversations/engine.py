@@ -18,7 +18,7 @@ from types import SimpleNamespace
 from conversations import navigation
 from conversations.context import Ctx, Next, Services, copy_json
 from conversations.error_support import SUPPORT_NOW, ErrorSupport
-from conversations.flow import Entry
+from conversations.flow import Entry, Flow
 from conversations.messages import (
     Button,
     Choice,
@@ -133,7 +133,7 @@ class Engine(NextSteps, ErrorSupport):
                 conv.token = secrets.token_urlsafe(6)[:6]
             conv.version += 1
             _keep_language(conv, ctx, spoken)
-            await _save(conv, ctx)
+            await _save(conv, ctx, self.registry.flow(conv.flow))
             await uow.commit()
         return Outcome(_stamp(replies, conv.token))
 
@@ -154,7 +154,7 @@ class Engine(NextSteps, ErrorSupport):
         if flow is not None and not flow.fits(ctx.data):
             navigation.end(conv, ctx)  # asked again next time, from the start
         replies = await self.prompt(ctx, conv)
-        await _save(conv, ctx)
+        await _save(conv, ctx, self.registry.flow(conv.flow))
         await uow.commit()
         return Outcome(_stamp(replies, conv.token))
 
@@ -221,7 +221,9 @@ class Engine(NextSteps, ErrorSupport):
 # --- helpers ----------------------------------------------------------------------------
 
 
-async def _save(conv: ChatState, ctx: Ctx) -> None:
+async def _save(conv: ChatState, ctx: Ctx, flow: Flow | None) -> None:
+    if flow is not None:
+        flow.stamp(ctx.data)
     conv.data = {**(conv.data or {}), "flow": copy_json(ctx.data) if conv.flow else {}}
     conv.updated_at = ctx.uow.clock.now()
     await conversation_store.save(ctx.uow, conv)

@@ -92,6 +92,12 @@ class Flow(Entry):
     # The typed state its steps read and write (`conversations.flow_state`); None: `ctx.data`.
     state_model: type[FlowState] | None = None
 
+    def stamp(self, data: dict[str, Any]) -> None:
+        """Mark data this release's steps wrote with the version of its state (a step may
+        have cleared the mark: it is stamped again whenever the data is kept)."""
+        if self.state_model is not None:
+            self.state_model.stamp(data)
+
     def fits(self, data: dict[str, Any]) -> bool:
         """Whether saved data can carry on in this flow (brought to its version in place)."""
         return self.state_model is None or self.state_model.fit(data)
