@@ -20,12 +20,12 @@ whenever it keeps the data (as the flow opens, after each step, as the flow is p
 that clears its data clears the mark too). Each time the conversation is loaded (and a parked
 flow is resumed) `fit` checks the saved data against the flow's class: data saved before the
 class had a version counts as version 1 (the first typed version of each flow kept the key
-names it had), an older version is carried forward by the class's `migrations` (version n → n +
-1), and the data must then validate against the fields. Data that cannot be made to fit — a
-newer version, an older one with no migration, a value of the wrong type — ends the flow
-politely: the person is told the conversation changed and starts it again. A restart loses
-little: flows are minutes long, and what matters (a listing's draft, an offer, a booking) is
-saved by core as it is made, not in the flow's data; a flow whose answers are worth keeping
+names it had), an older version is carried forward by the class's `migrations` (each from
+version n to n + 1), and the data must then validate against the fields. Data that cannot be
+made to fit — a newer version, an older one with no migration, a value of the wrong type — ends
+the flow politely: the person is told the conversation changed and starts it again. A restart
+loses little: flows are minutes long, and what matters (a listing's draft, an offer, a booking)
+is saved by core as it is made, not in the flow's data; a flow whose answers are worth keeping
 across a change declares a migration.
 """
 
