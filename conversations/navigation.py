@@ -19,8 +19,8 @@ from core.i18n import N_, _, n_
 BACK, CANCEL, RESUME, RESTART = "^back", "^cancel", "^resume", "^restart"
 DISCARD, KEEP_DRAFT = "^discard", "^keepdraft"
 # A flow's saved state that no longer fits the flow (`conversations.flow_state`).
-CHANGED = N_("{title} has changed since you began it, so it starts again — sorry for the "
-             "extra taps.")
+CHANGED = N_("Agora was updated in the meantime, so {title} starts again from the beginning "
+             "— sorry for the extra taps.")
 RESERVED = {BACK, CANCEL, RESUME, RESTART, DISCARD, KEEP_DRAFT}
 STALE = N_("That button is no longer active (it is from an earlier message, or it belongs to "
            "someone else). Here is where you are now:")

@@ -142,7 +142,7 @@ async def test_an_older_version_restarts_the_flow_politely_on_the_same_argument(
     await tess.send([_counting(CountingV1)], Command("counting", "42"))
     await tess.send([_counting(CountingV1)], Text("pellets"))
     said = await tess.send([_counting(CountingV2)], Text("chips"))
-    assert "Counting has changed since you began it" in said
+    assert "so Counting starts again from the beginning" in said
     assert "listing 42, words []" in said  # opened again on listing 42, the answer not taken
     assert (await tess.saved())[VERSION_KEY] == 2
 
@@ -168,7 +168,7 @@ async def test_a_parked_flow_of_an_older_version_opens_again_when_resumed(app):
     await tess.send([_counting(CountingV1)], Text("pellets"))
     await tess.send([_counting(CountingV1)], Command("menu"))  # put aside
     said = await tess.send([_counting(CountingV2)], Choice("@resume"))
-    assert "Counting has changed since you began it" in said
+    assert "so Counting starts again from the beginning" in said
     assert "listing 42, words []" in said
 
 
