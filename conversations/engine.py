@@ -18,7 +18,7 @@ from types import SimpleNamespace
 from conversations import navigation
 from conversations.context import Ctx, Next, Services, copy_json
 from conversations.error_support import SUPPORT_NOW, ErrorSupport
-from conversations.flow import Entry
+from conversations.flow import Entry, Flow
 from conversations.messages import (
     Button,
     Choice,
@@ -126,14 +126,14 @@ class Engine(NextSteps, ErrorSupport):
                 await uow.commit()  # the update is recorded; nothing else happens
                 return Outcome([Reply(refusal(ctx.account), kind="error")])
             before = (conv.flow, conv.state)
-            replies = await self.apply(ctx, conv, await self._route(ctx, conv, env.message))
+            replies = await self.apply(ctx, conv, await self._decide(ctx, conv, env.message))
             replies = self._support_on_errors(ctx, conv, before, replies)
             if not (replies and all(isinstance(r, FormErrors) for r in replies)):
                 # Field errors leave the same form open (a Slack modal), so it stays current.
                 conv.token = secrets.token_urlsafe(6)[:6]
             conv.version += 1
             _keep_language(conv, ctx, spoken)
-            await _save(conv, ctx)
+            await _save(conv, ctx, self.registry.flow(conv.flow))
             await uow.commit()
         return Outcome(_stamp(replies, conv.token))
 
@@ -150,8 +150,11 @@ class Engine(NextSteps, ErrorSupport):
             return Outcome(duplicate=True)
         conv = await conversation_store.load(uow, env.channel, env.user_key, env.chat_id)
         ctx = await self._context(uow, env, conv)
+        flow = self.registry.flow(conv.flow)
+        if flow is not None and not flow.fits(ctx.data):
+            navigation.end(conv, ctx)  # asked again next time, from the start
         replies = await self.prompt(ctx, conv)
-        await _save(conv, ctx)
+        await _save(conv, ctx, self.registry.flow(conv.flow))
         await uow.commit()
         return Outcome(_stamp(replies, conv.token))
 
@@ -171,6 +174,16 @@ class Engine(NextSteps, ErrorSupport):
                    services=self.services)
 
     # --- one message, one decision -----------------------------------------------------
+
+    async def _decide(self, ctx: Ctx, conv: ChatState, msg: Inbound) -> Next:
+        """Route the message, unless the open flow's saved state no longer fits the flow (saved
+        by an older release): then the flow opens again, or a command typed is carried out."""
+        flow = self.registry.flow(conv.flow)
+        if flow is None or flow.fits(ctx.data):
+            return await self._route(ctx, conv, msg)
+        again = navigation.changed(flow, ctx.data)
+        navigation.end(conv, ctx)
+        return await self._route(ctx, conv, msg) if isinstance(msg, Command) else again
 
     async def _route(self, ctx: Ctx, conv: ChatState, msg: Inbound) -> Next:
         reg = self.registry
@@ -208,7 +221,9 @@ class Engine(NextSteps, ErrorSupport):
 # --- helpers ----------------------------------------------------------------------------
 
 
-async def _save(conv: ChatState, ctx: Ctx) -> None:
+async def _save(conv: ChatState, ctx: Ctx, flow: Flow | None) -> None:
+    if flow is not None:
+        flow.stamp(ctx.data)
     conv.data = {**(conv.data or {}), "flow": copy_json(ctx.data) if conv.flow else {}}
     conv.updated_at = ctx.uow.clock.now()
     await conversation_store.save(ctx.uow, conv)

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from conversations.context import Ctx, Next, Services, copy_json
+from conversations.flow_state import FlowState
 from conversations.form_runner import FormState
 from conversations.messages import Inbound, Outbound
 from core.actions import Intent
 
-__all__ = ["Ask", "Ctx", "Entry", "Flow", "FormState", "MenuEntry", "Next", "OneStepCommand",
+__all__ = ["Ask", "Ctx", "Entry", "Flow", "FlowState", "FormState", "MenuEntry", "Next", "OneStepCommand",
            "Services", "State", "copy_json"]
 
 Step = Callable[[Ctx, Inbound], Awaitable[Next]]
@@ -87,6 +89,18 @@ class Flow(Entry):
     states: dict[str, State]
     first: str
     on_start: Callable[[Ctx], Awaitable[Next | None]] | None = None
+    # The typed state its steps read and write (`conversations.flow_state`); None: `ctx.data`.
+    state_model: type[FlowState] | None = None
+
+    def stamp(self, data: dict[str, Any]) -> None:
+        """Mark data this release's steps wrote with the version of its state (a step may
+        have cleared the mark: it is stamped again whenever the data is kept)."""
+        if self.state_model is not None:
+            self.state_model.stamp(data)
+
+    def fits(self, data: dict[str, Any]) -> bool:
+        """Whether saved data can carry on in this flow (brought to its version in place)."""
+        return self.state_model is None or self.state_model.fit(data)
 
 
 @dataclass(kw_only=True)

@@ -77,6 +77,12 @@ def seed(ctx: Ctx, key: str, values: dict[str, Any]) -> None:
                                               "seeded": sorted(values)}
 
 
+def prefill(ctx: Ctx, key: str, values: dict[str, Any]) -> None:
+    """Start the form `key` with answers already in place (settings as they stand): asked
+    like any answer, not offered as “(now: …)” nor counted as given."""
+    ctx.data.setdefault("_forms", {})[key] = {"i": 0, "values": dict(values)}
+
+
 def reset(ctx: Ctx, key: str) -> None:
     ctx.data.get("_forms", {}).pop(key, None)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from conversations.context import Ctx, Next, copy_json
+from conversations.flow import Flow
 from conversations.form_runner import answers_given
 from conversations.menu import help_text
 from conversations.messages import Button, Command, Inbound, Reply
@@ -17,6 +18,9 @@ from core.i18n import N_, _, n_
 
 BACK, CANCEL, RESUME, RESTART = "^back", "^cancel", "^resume", "^restart"
 DISCARD, KEEP_DRAFT = "^discard", "^keepdraft"
+# A flow's saved state that no longer fits the flow (`conversations.flow_state`).
+CHANGED = N_("Agora was updated in the meantime, so {title} starts again from the beginning "
+             "— sorry for the extra taps.")
 RESERVED = {BACK, CANCEL, RESUME, RESTART, DISCARD, KEEP_DRAFT}
 STALE = N_("That button is no longer active (it is from an earlier message, or it belongs to "
            "someone else). Here is where you are now:")
@@ -170,12 +174,24 @@ def resume(reg: Registry, ctx: Ctx, conv: ChatState) -> Next:
     parked = suspended(conv)
     if not parked or reg.flow(parked["flow"]) is None:
         return Next.end(Reply(_("There is nothing to continue."), kind="notice"))
+    flow = reg.flow(parked["flow"])
+    if flow is not None and not flow.fits(parked["data"]):
+        _drop_suspended(conv)
+        return changed(flow, parked["data"])
     end(conv, ctx)  # a flow open now gives way to the parked one
     _drop_suspended(conv)
     conv.flow, conv.state, conv.history = parked["flow"], parked["state"], parked["history"]
     ctx.data.clear()
     ctx.data.update(parked["data"])
     return Next.stay(Reply(_("Welcome back — continuing {title}.", title=_title(reg, conv))))
+
+
+def changed(flow: Flow, data: dict[str, Any]) -> Next:
+    """Saved data that no longer fits its flow (a newer release changed the flow's state):
+    the flow opens again, on the same argument (the same listing, deal, consultant)."""
+    args = _args(data)
+    return Next(state=None, start=flow.name, start_data={"args": args} if args else None,
+                replies=[Reply(_(CHANGED, title=_(flow.title)), kind="notice")])
 
 
 def _drop_suspended(conv: ChatState) -> None:

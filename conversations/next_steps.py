@@ -93,6 +93,7 @@ class NextSteps:
         conv.flow, conv.state, conv.history = name, entry.first, []
         ctx.data.clear()
         ctx.data.update(data or {})
+        entry.stamp(ctx.data)
         if entry.on_start:
             try:
                 nxt = await self._guarded(ctx, lambda: entry.on_start(ctx))  # type: ignore[misc]
@@ -154,6 +155,8 @@ class NextSteps:
         if entry is not None and not entry.parks:
             navigation.end(conv, ctx)
         else:
+            if isinstance(entry, Flow):
+                entry.stamp(ctx.data)
             navigation.suspend(conv, ctx)
 
     def _state(self, conv: ChatState) -> Any:

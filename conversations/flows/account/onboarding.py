@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from conversations import form_runner
 from conversations import profile_fields as fields
 from conversations.fields import ChoiceField
 from conversations.flow import Ctx, Flow, FormState, MenuEntry, Next, OneStepCommand
+from conversations.flows.account.registration import Joining
 from conversations.forms import Form
 from conversations.messages import Button, Reply, go
 from core.accounts import member as members
@@ -48,7 +50,7 @@ async def _all_set(ctx: Ctx) -> Next:
                           channel=ctx.env.channel, timezone=account.timezone or "UTC",
                           currency=account.currency),
         ((Button(_("🔔 Change notification settings"), go("notifications")),),)))
-    done.follow = str(ctx.data.get("ref") or "")  # the deep link that brought a newcomer here
+    done.follow = Joining.of(ctx).ref  # the deep link that brought a newcomer here
     return done
 
 
@@ -86,7 +88,7 @@ async def _save_preferences(ctx: Ctx, values: dict[str, Any]) -> Next:
     await accounts.mark_onboarded(ctx.uow, ctx.account.id)
     read_for(ctx.account)  # a new language is spoken from this answer on
     done = Next.end(Reply(_("✅ Preferences saved. You're all set!")))
-    done.follow = str(ctx.data.get("ref") or "")  # the deep link that brought a newcomer here
+    done.follow = Joining.of(ctx).ref  # the deep link that brought a newcomer here
     return done
 
 
@@ -99,11 +101,11 @@ async def _prefill(ctx: Ctx) -> Next | None:
     account = ctx.account
     if account is not None:
         quiet = f"{account.quiet_start}-{account.quiet_end}" if account.quiet_start else None
-        ctx.data["_forms"] = {"preferences": {"i": 0, "values": {
+        form_runner.prefill(ctx, "preferences", {
             "notify_channel": account.notify_channel or ctx.env.channel, "quiet_hours": quiet,
             "timezone": account.timezone, "currency": account.currency,
             "language": account.language,
-            "weekly_picks": "yes" if account.weekly_picks is not False else "no"}}}
+            "weekly_picks": "yes" if account.weekly_picks is not False else "no"})
     return None
 
 
@@ -118,4 +120,5 @@ notifications = Flow(
     menu=(MenuEntry(N_("🔔 Notifications"), ("member",), 920),),
     states={"preferences": _preferences_state()},
     on_start=_prefill,
+    state_model=Joining,
 )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from conversations import form_runner
 from conversations import profile_fields as fields
 from conversations.fields import Field
-from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
+from conversations.flow import Ask, Ctx, Flow, FlowState, FormState, MenuEntry, Next
 from conversations.flows.loyalty.loyalty import loyalty_line
 from conversations.forms import Form
 from conversations.messages import Button, Choice, Inbound, Outbound, Reply
@@ -27,6 +28,12 @@ EDITABLE: dict[str, Any] = {
     "interests": fields.interests_field,
     "language": fields.language_field,
 }
+
+
+class Profiling(FlowState):
+    """What editing one's profile keeps: the field edited (`ALL`: every field in one form)."""
+
+    field: str = "display_name"
 
 
 def profile_card(account: Member, roles: set[str], channels: list[str]) -> str:
@@ -88,12 +95,12 @@ async def _on_view(ctx: Ctx, msg: Inbound) -> Next:
     if isinstance(msg, Choice) and msg.data.startswith("edit:"):
         name = msg.data.removeprefix("edit:")
         if name == ALL and ctx.account is not None:  # seeded with what the profile says now
-            ctx.data["field"] = ALL
+            Profiling.of(ctx).field = ALL
             current = _current(ctx)
-            ctx.data["_forms"] = {"edit": {"i": 0, "values": current, "seeded": list(current)}}
+            form_runner.seed(ctx, "edit", current)
             return Next(state="edit")
         if name in EDITABLE:
-            ctx.data["field"] = name
+            Profiling.of(ctx).field = name
             ctx.data.pop("_forms", None)
             return Next(state="edit")
     return Next.stay(Reply(_("Tap a button to edit a field, or “Done”."), kind="error"))
@@ -111,10 +118,10 @@ def _current(ctx: Ctx) -> dict[str, Any]:
 
 
 def _edit_form(ctx: Ctx) -> Form:
-    if ctx.data.get("field") == ALL:
+    if Profiling.of(ctx).field == ALL:
         return Form(id="edit_profile", title=N_("Edit profile"),
                     fields=[make() for make in EDITABLE.values()], submit_label=N_("Save"))
-    field = EDITABLE[ctx.data.get("field", "display_name")]()
+    field = EDITABLE[Profiling.of(ctx).field]()
     return Form(id=f"edit_{field.name}", title=N_("Edit profile"), fields=[field],
                 submit_label=N_("Save"))
 
@@ -130,7 +137,8 @@ def _changes(name: str, value: Any) -> dict[str, Any]:
 
 async def _save(ctx: Ctx, values: dict[str, Any]) -> Next:
     assert ctx.account is not None
-    names = list(EDITABLE) if ctx.data["field"] == ALL else [ctx.data["field"]]
+    edited = Profiling.of(ctx).field
+    names = list(EDITABLE) if edited == ALL else [edited]
     before = _current(ctx)
     changed = [n for n in names if n in values and values.get(n) != before.get(n)]
     changes: dict[str, Any] = {}
@@ -148,6 +156,7 @@ async def _save(ctx: Ctx, values: dict[str, Any]) -> Next:
 
 profile = Flow(
     name="profile",
+    state_model=Profiling,
     title=N_("your profile"),
     first="view",
     commands=("profile", "me"), summary=N_("See or edit your profile"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from conversations import profile_fields as fields
-from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
+from conversations.flow import Ask, Ctx, Flow, FlowState, FormState, MenuEntry, Next
 from conversations.forms import Form
 from conversations.messages import Button, Choice, Inbound, Outbound, Reply, Text
 from core.accounts import member as members
@@ -32,6 +32,14 @@ REGISTRATION_FORM = Form(
 )
 
 
+class Joining(FlowState):
+    """What registration and the email check keep (and the tour is handed): the deep link that
+    brought a newcomer here, and what comes after the email check."""
+
+    ref: str = ""  # a /start payload followed once onboarding ends
+    then: str = ""  # "tour": the email check goes on to the welcome tour
+
+
 async def _register(ctx: Ctx, values: dict[str, Any]) -> Next:
     """Create the account, then check the email address."""
     country = values.get("country")
@@ -45,7 +53,7 @@ async def _register(ctx: Ctx, values: dict[str, Any]) -> Next:
     welcome = Reply(_("Welcome to Agora, {name}! One more step: your email.",
                       name=ctx.account.display_name))
     return Next(state=None, replies=[welcome], start="verify_email",
-                start_data={"then": "tour", "ref": ctx.data.get("ref") or ""})
+                start_data={"then": "tour", "ref": Joining.of(ctx).ref})
 
 
 async def _refuse_if_registered(ctx: Ctx) -> Next | None:
@@ -56,6 +64,7 @@ async def _refuse_if_registered(ctx: Ctx) -> Next | None:
 
 registration = Flow(
     name="registration",
+    state_model=Joining,
     title=N_("registration"),
     first="details",
     commands=("register",), summary=N_("Create your Agora account"),
@@ -103,9 +112,9 @@ async def _code_answer(ctx: Ctx, msg: Inbound) -> Next:
         return Next.stay(Reply(str(exc), kind="error"))
     ctx.account = await member(ctx.uow, ctx.account.id)  # verified: the menu and the tour see it
     done = Reply(_("✅ Email verified."))
-    if ctx.data.get("then") == "tour":  # a deep link followed before registering goes along
-        return Next(state=None, replies=[done], start="onboarding",
-                    start_data={"ref": ctx.data.get("ref") or ""})
+    state = Joining.of(ctx)
+    if state.then == "tour":  # a deep link followed before registering goes along
+        return Next(state=None, replies=[done], start="onboarding", start_data={"ref": state.ref})
     return Next.end(done)
 
 
@@ -116,15 +125,17 @@ async def _new_email(ctx: Ctx, values: dict[str, Any]) -> Next:
 
 
 async def _already_verified(ctx: Ctx) -> Next | None:
-    if ctx.account and ctx.account.email_verified_at and ctx.data.get("then") != "tour":
+    then = Joining.of(ctx).then
+    if ctx.account and ctx.account.email_verified_at and then != "tour":
         return Next.end(Reply(_("Your email {email} is already verified.", email=ctx.account.email)))
-    if ctx.account and ctx.account.email_verified_at is None and not ctx.data.get("then"):
+    if ctx.account and ctx.account.email_verified_at is None and not then:
         await accounts.start_email_verification(ctx.uow, ctx.account.id, ctx.account.email or "")
     return None
 
 
 verify_email = Flow(
     name="verify_email",
+    state_model=Joining,
     title=N_("email verification"),
     menu=(MenuEntry(N_("✉ Verify my email"), ("member",), 900,
                     when=lambda ctx: ctx.account is not None and ctx.account.email_verified_at is None),),

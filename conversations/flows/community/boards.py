@@ -4,7 +4,7 @@ for admins — hide. Relayed posts open here through their buttons."""
 
 from __future__ import annotations
 
-from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
+from conversations.flow import Ask, Ctx, Flow, FlowState, MenuEntry, Next
 from conversations.messages import Button, Choice, Inbound, Outbound, Reply, Text, rows
 from core.actions import Intent
 from core.community import boards
@@ -15,19 +15,29 @@ from core.ids import parse_id
 
 POSTED = "MMMdHm"  # when a post was written: day, month and time (a CLDR skeleton)
 
+class Reading(FlowState):
+    """What reading the boards keeps: the board and its page, the post open, the post acted on."""
+
+    board_id: int
+    page: int = 0
+    post_id: int
+    target: int  # the post a reply, report or hide is about
+
+
 VERBS = ("reply", "report", "hide", "react")
 
 
 async def _start(ctx: Ctx) -> Next | None:
     """"" lists the boards; `b:id` opens a board; `id` a post; `reply:id`, `report:id`,
     `hide:id`, `react:id:kind` act on one."""
-    arg = str(ctx.data.get("args") or "").strip()
+    state = Reading.of(ctx)
+    arg = state.args.strip()
     verb, __, rest = arg.partition(":")
     if not arg:
         return None
     if verb == "b" and (board_id := parse_id(rest)) is not None:
         await boards.board(ctx.uow, board_id)
-        ctx.data.update(board_id=board_id, page=0)
+        state.board_id, state.page = board_id, 0
         return Next(state="board", remember=False)
     if verb not in VERBS:
         verb, rest = "view", arg
@@ -36,7 +46,8 @@ async def _start(ctx: Ctx) -> Next | None:
     if post_id is None:
         return Next.end(Reply(_("Which post? Type /boards to read the boards."), kind="error"))
     head, _replies = await boards.thread(ctx.uow, post_id, ctx.account_id)  # refuses a hidden one
-    ctx.data.update(board_id=head.post.board_id, post_id=head.post.id, target=post_id, page=0)
+    state.board_id, state.post_id, state.target, state.page = (
+        head.post.board_id, head.post.id, post_id, 0)
     if verb == "react":
         card = await boards.react(ctx.uow, ctx.account_id, post_id, kind)
         return Next(state="post", remember=False,
@@ -62,14 +73,16 @@ async def _on_list(ctx: Ctx, msg: Inbound) -> Next:
         return Next.end()
     if data.startswith("b:") and (board_id := parse_id(data[2:])) is not None:
         await boards.board(ctx.uow, board_id)
-        ctx.data.update(board_id=board_id, page=0)
+        state = Reading.of(ctx)
+        state.board_id, state.page = board_id, 0
         return Next(state="board")
     return Next.stay(Reply(_("Tap a board to open it."), kind="error"))
 
 
 async def _board(ctx: Ctx) -> list[Outbound]:
-    board = await boards.board(ctx.uow, ctx.data["board_id"])
-    page = int(ctx.data.get("page") or 0)
+    state = Reading.of(ctx)
+    board = await boards.board(ctx.uow, state.board_id)
+    page = state.page
     found, pages = await boards.posts(ctx.uow, board.id, ctx.account_id, page)
     following = await boards.follows(ctx.uow, ctx.account_id, board.id)
     lines = [f"#{c.post.id} · {c.author} · {shown(c.post.created_at, POSTED)} · "
@@ -87,9 +100,10 @@ async def _board(ctx: Ctx) -> list[Outbound]:
 
 async def _on_board(ctx: Ctx, msg: Inbound) -> Next:
     data = msg.data if isinstance(msg, Choice) else ""
-    board_id = ctx.data["board_id"]
+    state = Reading.of(ctx)
+    board_id = state.board_id
     if data in ("older", "newer"):
-        ctx.data["page"] = max(0, int(ctx.data.get("page") or 0) + (1 if data == "older" else -1))
+        state.page = max(0, state.page + (1 if data == "older" else -1))
         return Next(state="board", remember=False)
     if data == "follow":
         await boards.subscribe(ctx.uow, ctx.account_id, board_id)
@@ -104,13 +118,13 @@ async def _on_board(ctx: Ctx, msg: Inbound) -> Next:
     if data == "boards":
         return Next(state="list", remember=False)
     if data.startswith("p:") and (post_id := parse_id(data[2:])) is not None:
-        ctx.data.update(post_id=post_id, target=post_id)
+        state.post_id = state.target = post_id
         return Next(state="post")
     return Next.stay(Reply(_("Tap a post to open it, or ✍ New post."), kind="error"))
 
 
 async def _write_prompt(ctx: Ctx) -> list[Outbound]:
-    board = await boards.board(ctx.uow, ctx.data["board_id"])
+    board = await boards.board(ctx.uow, Reading.of(ctx).board_id)
     return [Reply(_("✍ Type your post for “{title}” (2–{limit} characters). "
                     "It is public: it shows on Agora's website too, so leave out contact details.",
                     title=board.title, limit=present.count(community_rules.MAX_POST)))]
@@ -119,14 +133,15 @@ async def _write_prompt(ctx: Ctx) -> list[Outbound]:
 async def _on_write(ctx: Ctx, msg: Inbound) -> Next:
     if not isinstance(msg, Text):
         return Next.stay(Reply(_("Please type your post in words."), kind="error"))
-    post = await boards.post(ctx.uow, ctx.account_id, ctx.data["board_id"], msg.text)
-    ctx.data.update(post_id=post.id, target=post.id)
+    state = Reading.of(ctx)
+    post = await boards.post(ctx.uow, ctx.account_id, state.board_id, msg.text)
+    state.post_id = state.target = post.id
     return Next(state="post", remember=False,
                 replies=[Reply(_("✅ Posted. The board's followers are told."))])
 
 
 async def _post(ctx: Ctx) -> list[Outbound]:
-    head, replies = await boards.thread(ctx.uow, ctx.data["post_id"], ctx.account_id)
+    head, replies = await boards.thread(ctx.uow, Reading.of(ctx).post_id, ctx.account_id)
     lines = [f"#{head.post.id} · {head.author} · {shown(head.post.created_at, POSTED)}\n"
              f"{head.post.text}\n{boards.reaction_line(head)}"]
     lines += [f"  ↩ {r.author} · {shown(r.post.created_at, POSTED)}: {r.post.text}"
@@ -141,13 +156,13 @@ async def _post(ctx: Ctx) -> list[Outbound]:
 
 
 async def _on_post(ctx: Ctx, msg: Inbound) -> Next:
-    data = msg.data if isinstance(msg, Choice) else ""
+    data, state = msg.data if isinstance(msg, Choice) else "", Reading.of(ctx)
     if data.startswith("react:"):
-        card = await boards.react(ctx.uow, ctx.account_id, ctx.data["post_id"], data[6:])
+        card = await boards.react(ctx.uow, ctx.account_id, state.post_id, data[6:])
         return Next(state="post", remember=False,
                     replies=[Reply(_("Noted — {reactions}", reactions=boards.reaction_line(card)))])
     if data in ("reply", "report", "hide"):
-        ctx.data["target"] = ctx.data["post_id"]
+        state.target = state.post_id
         return Next(state=data)
     if data == "board":
         return Next(state="board", remember=False)
@@ -164,7 +179,7 @@ async def _reply_prompt(ctx: Ctx) -> list[Outbound]:
 async def _on_reply(ctx: Ctx, msg: Inbound) -> Next:
     if not isinstance(msg, Text):
         return Next.stay(Reply(_("Please type your reply in words."), kind="error"))
-    await boards.reply(ctx.uow, ctx.account_id, ctx.data["target"], msg.text)
+    await boards.reply(ctx.uow, ctx.account_id, Reading.of(ctx).target, msg.text)
     return Next(state="post", remember=False, replies=[Reply(_("✅ Replied; the conversation's "
                                                                "people are told."))])
 
@@ -178,13 +193,13 @@ async def _on_report(ctx: Ctx, msg: Inbound) -> Next:
     reason = msg.text if isinstance(msg, Text) else ""
     if not isinstance(msg, Text) and not (isinstance(msg, Choice) and msg.data == "none"):
         return Next.stay(Reply(_("Type a reason, or tap Send without a reason."), kind="error"))
-    await boards.report(ctx.uow, ctx.account_id, ctx.data["target"], reason)
+    await boards.report(ctx.uow, ctx.account_id, Reading.of(ctx).target, reason)
     return Next(state="post", remember=False,
                 replies=[Reply(_("⚠ Reported — the admins will look at it. Thank you."))])
 
 
 async def _hide_prompt(ctx: Ctx) -> list[Outbound]:
-    await boards.visible_post(ctx.uow, ctx.data["target"])
+    await boards.visible_post(ctx.uow, Reading.of(ctx).target)
     if not await boards.may_moderate(ctx.uow, ctx.account_id):
         return [Reply(_("Only Agora's admins hide posts."), kind="error")]
     return [Reply(_("🙈 Why is this post hidden? The author reads your reason (3–300 characters)."))]
@@ -193,7 +208,7 @@ async def _hide_prompt(ctx: Ctx) -> list[Outbound]:
 async def _on_hide(ctx: Ctx, msg: Inbound) -> Next:
     if not isinstance(msg, Text):
         return Next.stay(Reply(_("Type the reason the author will read."), kind="error"))
-    await boards.hide(ctx.uow, ctx.account_id, ctx.data["target"], msg.text)
+    await boards.hide(ctx.uow, ctx.account_id, Reading.of(ctx).target, msg.text)
     return Next(state="board", remember=False,
                 replies=[Reply(_("🙈 Hidden from the board and the website; the author is told."))])
 
@@ -203,7 +218,7 @@ def _short(text: str, limit: int = 280) -> str:
 
 
 boards_flow = Flow(
-    name="boards", title=N_("the boards"), first="list", on_start=_start,
+    name="boards", title=N_("the boards"), first="list", on_start=_start, state_model=Reading,
     commands=("boards",), summary=N_("Topic boards: read, post, reply and follow"),
     menu=(MenuEntry(N_("🗣 Boards"), ("member",), 850, row="community"),),
     intents={Intent.BOARD_POST: "{arg}", Intent.VIEW_BOARD: "b:{arg}"},

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
+from conversations.flow import Ask, Ctx, Flow, FlowState, MenuEntry, Next
 from conversations.messages import Button, Choice, FileReply, Inbound, Outbound, Reply, Text, rows
 from core.actions import Intent
 from core.clock import local_time
@@ -32,9 +32,15 @@ def _line(ctx: Ctx, c: GatheringCard) -> str:
            f"({counts}){mine}"
 
 
+class Attending(FlowState):
+    """What /events keeps: the webinar or event open."""
+
+    gathering_id: int
+
+
 async def _start(ctx: Ctx) -> Next | None:
     """"" lists; `id` opens one; `rsvp:id:answer` answers from a notice."""
-    arg = str(ctx.data.get("args") or "").strip()
+    arg = Attending.of(ctx).args.strip()
     if not arg:
         return None
     verb, __, rest = arg.partition(":")
@@ -43,13 +49,13 @@ async def _start(ctx: Ctx) -> Next | None:
         number = parse_id(number_text)
         if number is None:
             return Next.end(Reply(_("Which one? Type /events to see them."), kind="error"))
-        ctx.data["gathering_id"] = number
+        Attending.of(ctx).gathering_id = number
         return await _answer(ctx, answer)
     number = parse_id(arg)
     if number is None:
         return Next.end(Reply(_("Which one? Type /events to see them."), kind="error"))
     await gatherings.get(ctx.uow, number)
-    ctx.data["gathering_id"] = number
+    Attending.of(ctx).gathering_id = number
     return Next(state="card", remember=False)
 
 
@@ -70,13 +76,13 @@ async def _on_list(ctx: Ctx, msg: Inbound) -> Next:
         return Next.end()
     if data.startswith("g:") and (number := parse_id(data[2:])) is not None:
         await gatherings.get(ctx.uow, number)
-        ctx.data["gathering_id"] = number
+        Attending.of(ctx).gathering_id = number
         return Next(state="card")
     return Next.stay(Reply(_("Tap one to open it."), kind="error"))
 
 
 async def _card(ctx: Ctx) -> list[Outbound]:
-    c = await gatherings.card(ctx.uow, ctx.data["gathering_id"], ctx.account_id)
+    c = await gatherings.card(ctx.uow, Attending.of(ctx).gathering_id, ctx.account_id)
     g = c.gathering
     over = g.starts_at + timedelta(minutes=g.minutes) <= ctx.uow.clock.now()
     text = [_line(ctx, c), n_("{n} minutes.", "{n} minutes.", g.minutes) if g.minutes < 600 else ""]
@@ -105,7 +111,7 @@ async def _card(ctx: Ctx) -> list[Outbound]:
 
 
 async def _answer(ctx: Ctx, answer: str) -> Next:
-    g = await gatherings.rsvp(ctx.uow, ctx.account_id, ctx.data["gathering_id"], answer)
+    g = await gatherings.rsvp(ctx.uow, ctx.account_id, Attending.of(ctx).gathering_id, answer)
     replies: list[Outbound] = []
     if answer == "not":
         replies.append(Reply(_("Noted — you're not on the list.") if g.kind == "webinar" else
@@ -121,7 +127,7 @@ async def _answer(ctx: Ctx, answer: str) -> Next:
 
 async def _invite(ctx: Ctx) -> FileReply:
     assert ctx.account_id is not None
-    name, data = await invites.invite(ctx.uow, ctx.data["gathering_id"], ctx.account_id)
+    name, data = await invites.invite(ctx.uow, Attending.of(ctx).gathering_id, ctx.account_id)
     return FileReply(name, data, "text/calendar", _("📅 Add it to your calendar"))
 
 
@@ -145,13 +151,14 @@ async def _recording_prompt(ctx: Ctx) -> list[Outbound]:
 async def _on_recording(ctx: Ctx, msg: Inbound) -> Next:
     if not isinstance(msg, Text):
         return Next.stay(Reply(_("Please type the link."), kind="error"))
-    await gatherings.add_recording(ctx.uow, ctx.account_id, ctx.data["gathering_id"], msg.text)
+    await gatherings.add_recording(ctx.uow, ctx.account_id, Attending.of(ctx).gathering_id, msg.text)
     return Next(state="card", remember=False,
                 replies=[Reply(_("🎥 Added; the registrants are told."))])
 
 
 events_flow = Flow(
     name="events", title=N_("webinars and events"), first="list", on_start=_start,
+    state_model=Attending,
     commands=("events", "webinars"), summary=N_("Webinars, trade shows and meetups: register"),
     menu=(MenuEntry(N_("📅 Events"), ("member",), 852, row="community"),),
     intents={Intent.VIEW_GATHERING: "{arg}"},

@@ -4,7 +4,7 @@ their profile. Consultants write insights from here."""
 
 from __future__ import annotations
 
-from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
+from conversations.flow import Ask, Ctx, Flow, FlowState, MenuEntry, Next
 from conversations.flows.community.steps import picked, typed
 from conversations.messages import (
     Button,
@@ -24,12 +24,24 @@ from core.learning import library
 from core.learning.library import KIND_MARKS
 
 
+class Learning(FlowState):
+    """What the library keeps: the topic and item open; an insight being written (the `typed`
+    and `picked` steps keep its answers under the i_ names)."""
+
+    topic: str | None = None  # None: the item was opened directly, Back goes to the topics
+    item_id: int
+    i_topic: str
+    i_title: str
+    i_text: str
+    i_url: str = ""
+
+
 async def _start(ctx: Ctx) -> Next | None:
     """"" lists the topics; `i:id` opens one item."""
-    arg = str(ctx.data.get("args") or "").strip()
+    arg = Learning.of(ctx).args.strip()
     if arg.startswith("i:") and (number := parse_id(arg[2:])) is not None:
         await library.item(ctx.uow, number)
-        ctx.data["item_id"] = number
+        Learning.of(ctx).item_id = number
         return Next(state="item", remember=False)
     return None
 
@@ -53,13 +65,15 @@ async def _on_topics(ctx: Ctx, msg: Inbound) -> Next:
     if data == "insight":
         return Next(state="i_topic")
     if data.startswith("t:") and data[2:].isdigit() and int(data[2:]) < len(library.TOPICS):
-        ctx.data["topic"] = library.TOPICS[int(data[2:])]
+        Learning.of(ctx).topic = library.TOPICS[int(data[2:])]
         return Next(state="topic")
     return Next.stay(Reply(_("Tap a topic."), kind="error"))
 
 
 async def _topic(ctx: Ctx) -> list[Outbound]:
-    found = await library.items(ctx.uow, ctx.data["topic"])
+    topic = Learning.of(ctx).topic
+    assert topic is not None  # the topic state opens on a chosen topic
+    found = await library.items(ctx.uow, topic)
     lines = [f"{KIND_MARKS[c.item.kind]} "
              + (_("{title} — by {author}", title=c.item.title, author=c.author)
                 if c.item.kind == "insight" else c.item.title)
@@ -67,7 +81,7 @@ async def _topic(ctx: Ctx) -> list[Outbound]:
              for c in found] or [_("Nothing here yet.")]
     buttons = tuple((Button(f"{KIND_MARKS[c.item.kind]} {c.item.title[:50]}", f"i:{c.item.id}"),)
                     for c in found)
-    return [Reply(f"📚 {_(ctx.data['topic'])}\n\n" + "\n".join(lines),
+    return [Reply(f"📚 {_(topic)}\n\n" + "\n".join(lines),
                   (*buttons, (Button(_("◀ Topics"), "topics"),)))]
 
 
@@ -77,13 +91,13 @@ async def _on_topic(ctx: Ctx, msg: Inbound) -> Next:
         return Next(state="topics", remember=False)
     if data.startswith("i:") and (number := parse_id(data[2:])) is not None:
         await library.item(ctx.uow, number)
-        ctx.data["item_id"] = number
+        Learning.of(ctx).item_id = number
         return Next(state="item")
     return Next.stay(Reply(_("Tap an item to open it."), kind="error"))
 
 
 async def _item(ctx: Ctx) -> list[Outbound]:
-    card = await library.item(ctx.uow, ctx.data["item_id"])
+    card = await library.item(ctx.uow, Learning.of(ctx).item_id)
     item = card.item
     back = rows((_("◀ Back"), "back"))
     if item.kind == "pdf":
@@ -104,21 +118,23 @@ async def _item(ctx: Ctx) -> list[Outbound]:
 
 
 async def _on_item(ctx: Ctx, msg: Inbound) -> Next:
-    if "topic" in ctx.data:
+    if Learning.of(ctx).topic is not None:
         return Next(state="topic", remember=False)
     return Next(state="topics", remember=False)
 
 
 async def _insight_done(ctx: Ctx) -> Next:
-    item = await library.publish_insight(ctx.uow, ctx.account_id, topic_name=ctx.data["i_topic"],
-                                         title=ctx.data["i_title"], text=ctx.data["i_text"],
-                                         url=ctx.data.get("i_url") or None)
+    state = Learning.of(ctx)
+    item = await library.publish_insight(ctx.uow, ctx.account_id, topic_name=state.i_topic,
+                                         title=state.i_title, text=state.i_text,
+                                         url=state.i_url or None)
     return Next.end(Reply(_("💡 Published “{title}” under {topic}, with your name and "
                             "a link to your profile.", title=item.title, topic=_(item.topic))))
 
 
 learn_flow = Flow(
     name="learn", title=N_("the library"), first="topics", on_start=_start,
+    state_model=Learning,
     commands=("learn", "library"), summary=N_("Reports, guides and insights by topic"),
     menu=(MenuEntry(N_("📚 Learn"), ("member",), 851, row="community"),),
     intents={Intent.VIEW_RESOURCE: "i:{arg}"},

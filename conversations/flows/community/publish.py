@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
+from conversations.flow import Ask, Ctx, Flow, FlowState, MenuEntry, Next
 from conversations.flows.community.steps import picked, typed
 from conversations.flows.uploads import stored_file
 from conversations.messages import Choice, FileUpload, Inbound, Outbound, Reply, rows
@@ -18,6 +18,25 @@ from core.i18n import N_, _
 from core.learning import gatherings, library
 from core.learning import rules as learning_rules
 from core.operators.roles import require_admin
+
+
+class Publishing(FlowState):
+    """What publishing keeps between questions (`typed` and `picked` steps keep their answers
+    under these names)."""
+
+    what: str  # a value of WHAT
+    topic: str  # a library topic (a link or a PDF)
+    title: str
+    url: str
+    file_path: str  # the PDF, kept in the file store
+    file_name: str
+    mime_type: str
+    summary: str = ""
+    when: str  # the start, ISO 8601 with its offset
+    minutes: str  # the length in minutes, as digits
+    where: str  # the join link of a webinar, else the place
+    about: str = ""
+
 
 WHAT = [(N_("🔗 A link"), "link"), (N_("📄 A PDF"), "pdf"), (N_("🎙 A webinar"), "webinar"),
         (N_("🏛 A trade show"), "trade_show"), (N_("🤝 A meetup"), "meetup")]
@@ -32,13 +51,14 @@ async def _start(ctx: Ctx) -> Next | None:
 
 
 async def _after_what(ctx: Ctx) -> Next:
-    return Next(state="topic" if ctx.data["what"] in ("link", "pdf") else "title")
+    return Next(state="topic" if Publishing.of(ctx).what in ("link", "pdf") else "title")
 
 
 async def _after_title(ctx: Ctx) -> Next:
-    if ctx.data["what"] == "link":
+    what = Publishing.of(ctx).what
+    if what == "link":
         return Next(state="url")
-    if ctx.data["what"] == "pdf":
+    if what == "pdf":
         return Next(state="file")
     return Next(state="when")
 
@@ -65,46 +85,46 @@ async def _length_prompt(ctx: Ctx) -> list[Outbound]:
 
 async def _on_length(ctx: Ctx, msg: Inbound) -> Next:
     raw = msg.data if isinstance(msg, Choice) else getattr(msg, "text", "")
-    ctx.data["minutes"] = _minutes(ctx, str(raw))
+    Publishing.of(ctx).minutes = _minutes(ctx, str(raw))
     return Next(state="where")
 
 
 def _where_prompt(ctx: Ctx) -> str:
-    if ctx.data["what"] == "webinar":
+    if Publishing.of(ctx).what == "webinar":
         return _("The join link (https://…): registrants get it here at the start time, never "
                  "before.")
     return _("Where is it? (venue and town, e.g. “Kipsala hall, Riga”)")
 
 
 def _where(ctx: Ctx, text: str) -> str:
-    if ctx.data["what"] == "webinar":
+    if Publishing.of(ctx).what == "webinar":
         return community_rules.url(text, N_("join link"))
     return community_rules.text(text, N_("place"), minimum=2, maximum=200, one_line=True)
 
 
 async def _publish_item(ctx: Ctx) -> Next:
-    if ctx.data["what"] == "link":
-        item = await library.publish_link(ctx.uow, ctx.account_id, topic_name=ctx.data["topic"],
-                                          title=ctx.data["title"], url=ctx.data["url"],
-                                          summary=ctx.data.get("summary") or "")
+    state = Publishing.of(ctx)
+    if state.what == "link":
+        item = await library.publish_link(ctx.uow, ctx.account_id, topic_name=state.topic,
+                                          title=state.title, url=state.url, summary=state.summary)
     else:
-        item = await library.publish_pdf(ctx.uow, ctx.account_id, topic_name=ctx.data["topic"],
-                                         title=ctx.data["title"], file_path=ctx.data["file_path"],
-                                         file_name=ctx.data["file_name"],
-                                         mime_type=ctx.data["mime_type"],
-                                         summary=ctx.data.get("summary") or "")
+        item = await library.publish_pdf(ctx.uow, ctx.account_id, topic_name=state.topic,
+                                         title=state.title, file_path=state.file_path,
+                                         file_name=state.file_name, mime_type=state.mime_type,
+                                         summary=state.summary)
     return Next.end(Reply(_("📚 Published “{title}” under {topic}: /learn shows it.",
                             title=item.title, topic=_(item.topic))))
 
 
 async def _publish_gathering(ctx: Ctx) -> Next:
-    what = ctx.data["what"]
+    state = Publishing.of(ctx)
+    what = state.what
     found = await gatherings.publish(
-        ctx.uow, ctx.account_id, kind=what, title=ctx.data["title"],
-        starts_at=datetime.fromisoformat(ctx.data["when"]), minutes=int(ctx.data["minutes"]),
-        description=ctx.data.get("about") or "",
-        join_url=ctx.data["where"] if what == "webinar" else None,
-        place=None if what == "webinar" else ctx.data["where"])
+        ctx.uow, ctx.account_id, kind=what, title=state.title,
+        starts_at=datetime.fromisoformat(state.when), minutes=int(state.minutes),
+        description=state.about,
+        join_url=state.where if what == "webinar" else None,
+        place=None if what == "webinar" else state.where)
     return Next.end(Reply(_("📅 Published {kind} “{title}”, {start} — /events shows it; "
                             "people answer there and get a calendar invite.",
                             kind=_(learning_rules.KINDS[what]), title=found.title,
@@ -119,7 +139,8 @@ async def _on_file(ctx: Ctx, msg: Inbound) -> Next:
     if not isinstance(msg, FileUpload) or msg.mime_type != "application/pdf":
         return Next.stay(Reply(_("Please send a PDF file."), kind="error"))
     kept = await stored_file(ctx, msg)  # type, size and content checked as every upload
-    ctx.data.update(file_path=kept.path, file_name=kept.name, mime_type=kept.mime_type)
+    state = Publishing.of(ctx)
+    state.file_path, state.file_name, state.mime_type = kept.path, kept.name, kept.mime_type
     return Next(state="summary")
 
 
@@ -129,6 +150,7 @@ def _title_prompt(ctx: Ctx) -> str:
 
 publish_flow = Flow(
     name="publish", title=N_("publishing"), first="what", on_start=_start,
+    state_model=Publishing,
     commands=("publish",), summary=N_("Publish a report, guide, webinar or event (admins)"),
     menu=(MenuEntry(N_("📚 Publish"), ("admin",), 84),),
     help=N_("Admins add reports and guides (links or PDFs) to the library by topic, and webinars, "

@@ -5,7 +5,7 @@ card; `/approvals` lists what waits."""
 from __future__ import annotations
 
 from conversations import confirmations
-from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
+from conversations.flow import Ask, Ctx, Flow, FlowState, MenuEntry, Next
 from conversations.messages import (
     Button,
     Choice,
@@ -27,6 +27,12 @@ from core.i18n import N_, _
 from core.ids import parse_id
 
 
+class Approving(FlowState):
+    """What purchase approval keeps: the purchase request being decided."""
+
+    request_id: int
+
+
 def held_reply(placed: Placed) -> Reply:
     """What the buyer reads when her purchase waits: why, who decides, how to take it back."""
     return confirmations.held(placed).reply()
@@ -35,13 +41,13 @@ def held_reply(placed: Placed) -> Reply:
 async def _start(ctx: Ctx) -> Next | None:
     """`approve:ID`, `reject:ID`, `cancel:ID` or `ID` (the card); none: what waits."""
     assert ctx.account is not None
-    verb, __, number = str(ctx.data.get("args") or "").rpartition(":")
+    verb, __, number = Approving.of(ctx).args.rpartition(":")
     request_id = parse_id(number)
     if not number:
         return Next(state="list", remember=False)
     if verb not in ("approve", "reject", "cancel", "") or request_id is None:
         return Next.end(Reply(_("Open a purchase request from its card."), kind="error"))
-    ctx.data["request_id"] = request_id
+    Approving.of(ctx).request_id = request_id
     try:
         if verb == "approve":
             request = await approvals.approve(ctx.uow, request_id, ctx.account.id)
@@ -69,7 +75,7 @@ async def _on_reason(ctx: Ctx, msg: Inbound) -> Next:
     if not isinstance(msg, Text) or not msg.text.strip():
         return Next.stay(Reply(_("Please type a reason: the buyer reads it."), kind="error"))
     try:
-        await approvals.reject(ctx.uow, ctx.data["request_id"], ctx.account.id, msg.text)
+        await approvals.reject(ctx.uow, Approving.of(ctx).request_id, ctx.account.id, msg.text)
     except DomainError as exc:
         if "too long" in str(exc) or "reason" in str(exc).lower():
             return Next.stay(Reply(str(exc), kind="error"))
@@ -79,7 +85,7 @@ async def _on_reason(ctx: Ctx, msg: Inbound) -> Next:
 
 async def _card(ctx: Ctx) -> list[Outbound]:
     assert ctx.account is not None
-    request = await approvals.get(ctx.uow, ctx.data["request_id"], ctx.account.id)
+    request = await approvals.get(ctx.uow, Approving.of(ctx).request_id, ctx.account.id)
     text = await card_text_of(ctx.uow, request.id, ctx.account.id)
     if request.status != PurchaseState.PENDING:
         return [Reply(text + "\n" + _(STATUS_WORDS.get(request.status, request.status)),
@@ -117,7 +123,7 @@ async def _on_list(ctx: Ctx, msg: Inbound) -> Next:
     number = parse_id(data[2:]) if data.startswith("r:") else None
     if number is None:
         return Next.end(menu=False)
-    ctx.data["request_id"] = number
+    Approving.of(ctx).request_id = number
     return Next(state="card")
 
 
@@ -127,6 +133,7 @@ async def _done(ctx: Ctx, msg: Inbound) -> Next:
 
 purchase = Flow(
     name="purchase", title=N_("a purchase waiting for approval"), first="list",
+    state_model=Approving,
     on_start=_start, commands=("approvals",),
     summary=N_("Purchases of your company waiting for approval"),
     menu=(MenuEntry(N_("⏳ Approvals"), ("company_approver", "company_admin"), 27),),

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from conversations.flow import Ask, Ctx, Flow, FormState, Next, OneStepCommand
+from conversations.flow import Ask, Ctx, Flow, FlowState, FormState, Next, OneStepCommand
 from conversations.flows.consulting.booking_fields import times_form, to_times
 from conversations.messages import Choice, Inbound, Outbound, Reply, action_button, go, rows
 from core.actions import Intent
@@ -34,6 +34,13 @@ NEEDS_TIMES = {"propose": "propose", "reschedule-propose": "reschedule"}
 MOVE_SHOWN = 8  # free times offered to move a session to
 
 
+class AnsweringBooking(FlowState):
+    """What answering a booking keeps: the booking, and the answer being given."""
+
+    booking_id: int
+    verb: str  # a key of SAID or NEEDS_TIMES, "move", or "reschedule-propose"
+
+
 async def booking_text(ctx: Ctx, booking_id: int) -> Reply:
     card = await views.booking_card(ctx.uow, booking_id, ctx.account_id or 0)
     lines = [_("📅 Booking #{id} with {name}", id=card.booking_id, name=card.other_name),
@@ -55,7 +62,7 @@ async def booking_text(ctx: Ctx, booking_id: int) -> Reply:
 
 async def _open(ctx: Ctx) -> Next:
     """The booking's card, from its notice, /bookings or a deep link."""
-    booking_id = parse_id(str(ctx.data.get("args") or ""))
+    booking_id = parse_id(FlowState.of(ctx).args)
     if booking_id is None:
         return Next.end(Reply(_("Open a booking from its notice."), kind="error"))
     return Next.end(await booking_text(ctx, booking_id), menu=False)
@@ -71,12 +78,13 @@ booking_flow = OneStepCommand(
 async def _answer_start(ctx: Ctx) -> Next | None:
     """`verb:booking[:proposal]` from a booking's buttons."""
     assert ctx.account is not None
-    verb, __, rest = str(ctx.data.get("args") or "").partition(":")
+    state = AnsweringBooking.of(ctx)
+    verb, __, rest = state.args.partition(":")
     number, __, proposal = rest.partition(":")
     booking_id = parse_id(number)
     if booking_id is None or verb not in (*SAID, *NEEDS_TIMES, "move"):
         return Next.end(Reply(_("Answer a booking from its buttons."), kind="error"))
-    ctx.data.update(booking_id=booking_id, verb=verb)
+    state.booking_id, state.verb = booking_id, verb
     if verb in NEEDS_TIMES:
         await views.booking_card(ctx.uow, booking_id, ctx.account.id)  # theirs to see, or not
         return Next(state="times", remember=False)
@@ -116,8 +124,8 @@ def _times(ctx: Ctx) -> Any:
 async def _times_given(ctx: Ctx, values: dict[str, Any]) -> Next:
     assert ctx.account is not None
     zone = ctx.account.timezone or "UTC"
-    times, booking_id = to_times(values, zone), ctx.data["booking_id"]
-    if ctx.data["verb"] == "propose":
+    times, booking_id = to_times(values, zone), AnsweringBooking.of(ctx).booking_id
+    if AnsweringBooking.of(ctx).verb == "propose":
         await bookings.propose_times(ctx.uow, booking_id, ctx.account.id, times)
     else:
         await changes.propose_reschedule(ctx.uow, booking_id, ctx.account.id, times)
@@ -129,7 +137,7 @@ async def _move_prompt(ctx: Ctx) -> list[Outbound]:
     """The consultant's free times to move the session to, in the seeker's zone."""
     assert ctx.account is not None
     zone = ctx.account.timezone or "UTC"
-    free = await changes.move_choices(ctx.uow, ctx.data["booking_id"], ctx.account.id, zone)
+    free = await changes.move_choices(ctx.uow, AnsweringBooking.of(ctx).booking_id, ctx.account.id, zone)
     options = [(shown(t, "MMMEdHm"), f"t:{int(t.timestamp())}") for t in free[:MOVE_SHOWN]]
     text = (_("📅 Move the session to one of these free times ({zone}):", zone=zone) if options
             else _("No other free time in the next two weeks: propose a new time instead."))
@@ -140,9 +148,9 @@ async def _on_move(ctx: Ctx, msg: Inbound) -> Next:
     """A tapped time moves the session at once; or propose times for the consultant to choose."""
     assert ctx.account is not None
     data = msg.data if isinstance(msg, Choice) else ""
-    booking_id = ctx.data["booking_id"]
+    booking_id = AnsweringBooking.of(ctx).booking_id
     if data == "propose":
-        ctx.data["verb"] = "reschedule-propose"
+        AnsweringBooking.of(ctx).verb = "reschedule-propose"
         return Next(state="times")
     if not data.startswith("t:") or not data[2:].isdigit():
         return Next.stay(Reply(_("Tap a time, or propose a new time."), kind="error"))
@@ -154,6 +162,7 @@ async def _on_move(ctx: Ctx, msg: Inbound) -> Next:
 
 booking_answer = Flow(
     name="booking_answer", title=N_("an answer to a booking"), first="times",
+    state_model=AnsweringBooking,
     on_start=_answer_start, intents={Intent.ANSWER_BOOKING: "{arg}"},
     help=N_("Answer a booking: accept, decline, propose times, cancel or reschedule."),
     states={"times": FormState(form=_times, done=_times_given),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from conversations.fields import ChoiceField, TextField
-from conversations.flow import Ask, Ctx, Flow, FormState, Next
+from conversations.flow import Ask, Ctx, Flow, FlowState, FormState, Next
 from conversations.flows.opening import STARS, quote_allowed, quote_field
 from conversations.flows.uploads import stored_file
 from conversations.forms import Form
@@ -24,15 +24,23 @@ from core.i18n import N_, _
 from core.ids import parse_id
 
 
+class InSession(FlowState):
+    """What a session (its chat, or its review) keeps: the session, and whether the review
+    step is the consultant's reply."""
+
+    session_id: int
+    reply: bool = False
+
+
 async def _start(ctx: Ctx) -> Next | None:
     """`join:ID`, `end:ID`, `extend:ID:MINUTES` (from notices and the session's buttons)."""
     assert ctx.account is not None
-    verb, __, rest = str(ctx.data.get("args") or "").partition(":")
+    verb, __, rest = InSession.of(ctx).args.partition(":")
     number, __, minutes = rest.partition(":")
     session_id = parse_id(number)
     if verb not in ("join", "end", "extend") or session_id is None:
         return Next.end(Reply(_("Open a session from its notice or booking."), kind="error"))
-    ctx.data["session_id"] = session_id
+    InSession.of(ctx).session_id = session_id
     if verb == "end":
         session = await _end(ctx, session_id)
         return Next.end(Reply(_ended(ctx, session), after(ctx, session)), menu=False)
@@ -56,7 +64,7 @@ def _ended(ctx: Ctx, session: SessionView) -> str:
 
 
 async def _chat_prompt(ctx: Ctx) -> list[Outbound]:
-    session = await sessions.seen(ctx.uow, ctx.data["session_id"], ctx.account_id)
+    session = await sessions.seen(ctx.uow, InSession.of(ctx).session_id, ctx.account_id)
     return [Reply(_status(ctx, session), _buttons(ctx, session))]
 
 
@@ -102,7 +110,7 @@ def _buttons(ctx: Ctx, session: SessionView) -> tuple[tuple[Button, ...], ...]:
 async def _on_chat(ctx: Ctx, msg: Inbound) -> Next:
     """Relay what is typed or sent; the buttons end, extend, share a call link or leave."""
     assert ctx.account is not None
-    session_id, data = ctx.data["session_id"], msg.data if isinstance(msg, Choice) else ""
+    session_id, data = InSession.of(ctx).session_id, msg.data if isinstance(msg, Choice) else ""
     if data in ("leave", "done"):
         return Next.end(Reply(_("The session chat is closed here; rejoin from its notice.")))
     if data == "end":
@@ -130,6 +138,7 @@ async def _on_chat(ctx: Ctx, msg: Inbound) -> Next:
 
 session_flow = Flow(
     name="session", title=N_("a session"), first="chat", on_start=_start,
+    state_model=InSession,
     intents={Intent.JOIN_SESSION: "join:{arg}", Intent.END_SESSION: "end:{arg}",
              Intent.EXTEND_SESSION: "extend:{arg}"},
     help=N_("A live session: what you type or send goes to the other party, with the clock. The "
@@ -139,11 +148,12 @@ session_flow = Flow(
 
 
 async def _review_start(ctx: Ctx) -> Next | None:
-    verb, __, number = str(ctx.data.get("args") or "").rpartition(":")
+    verb, __, number = InSession.of(ctx).args.rpartition(":")
     session_id = parse_id(number)
     if session_id is None:
         return Next.end(Reply(_("Review a session from its notice."), kind="error"))
-    ctx.data.update(session_id=session_id, reply=verb == "reply")
+    state = InSession.of(ctx)
+    state.session_id, state.reply = session_id, verb == "reply"
     if verb == "reply":
         return Next(state="reply", remember=False)
     return None
@@ -158,7 +168,7 @@ def _review_form(ctx: Ctx) -> Form:
 
 async def _reviewed(ctx: Ctx, values: dict[str, Any]) -> Next:
     assert ctx.account is not None
-    await reviews.review(ctx.uow, ctx.data["session_id"], ctx.account.id, int(values["stars"]),
+    await reviews.review(ctx.uow, InSession.of(ctx).session_id, ctx.account.id, int(values["stars"]),
                          values.get("comment"), quote_allowed(values))
     return Next.end(Reply(_("⭐ Thank you: your review is published.")))
 
@@ -171,7 +181,7 @@ def _reply_form(ctx: Ctx) -> Form:
 
 async def _replied(ctx: Ctx, values: dict[str, Any]) -> Next:
     assert ctx.account is not None
-    review_id = await reviews.of_session(ctx.uow, ctx.data["session_id"], ctx.account.id)
+    review_id = await reviews.of_session(ctx.uow, InSession.of(ctx).session_id, ctx.account.id)
     if review_id is None:
         raise DomainError(_("That session has no review to reply to."))
     await reviews.reply(ctx.uow, review_id, ctx.account.id, values["text"])
@@ -180,6 +190,7 @@ async def _replied(ctx: Ctx, values: dict[str, Any]) -> Next:
 
 review_flow = Flow(
     name="session_review", title=N_("a session review"), first="review", on_start=_review_start,
+    state_model=InSession,
     intents={Intent.REVIEW_SESSION: "{arg}"},
     help=N_("Rate a session 1–5 with a comment; the consultant may reply once."),
     states={"review": FormState(form=_review_form, done=_reviewed),

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from conversations import confirmations
-from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
+from conversations.flow import Ask, Ctx, Flow, FlowState, FormState, MenuEntry, Next
 from conversations.flows.consulting import consultant_query
 from conversations.flows.consulting.booking_fields import times_form, to_times
 from conversations.messages import (
@@ -34,6 +34,17 @@ from core.i18n import N_, _, n_
 from core.i18n.dates import shown
 from core.ids import parse_id
 
+
+class Finding(FlowState):
+    """What finding a consultant and booking one keeps between questions."""
+
+    q: dict[str, Any]  # the directory search: consultant_query's words and filters, and "page"
+    consultant_id: int  # the consultant opened
+    topic: str | None = None  # carried from a message ("Ask a consultant about this")
+    minutes: int | None = None  # the session's length, the shortest the consultant offers
+    starts: int  # the picked slot, in seconds since the epoch
+
+
 SORTS = (("relevance", N_("Best match")), ("rating", N_("★ Rating")), ("price", N_("€ Price")))
 
 
@@ -49,22 +60,24 @@ async def _search_prompt(ctx: Ctx) -> list[Outbound]:
 
 async def _on_search(ctx: Ctx, msg: Inbound) -> Next:
     data = msg.data if isinstance(msg, Choice) else ""
+    state = Finding.of(ctx)
     if isinstance(msg, Text):
-        ctx.data["q"] = consultant_query.parse(msg.text)
+        state.q = consultant_query.parse(msg.text)
     elif data in ("online", "all"):
-        ctx.data["q"] = {"online_now": data == "online"}
+        state.q = {"online_now": data == "online"}
     else:
         return Next.stay(Reply(_("Type a few words, or tap a filter."), kind="error"))
-    ctx.data["q"]["page"] = 0
+    state.q["page"] = 0
     return Next(state="results")
 
 
 async def _results(ctx: Ctx) -> list[Outbound]:
     assert ctx.services.directory is not None
-    query = DirectoryQuery(**consultant_query.to_query(ctx.data["q"]))
+    saved = Finding.of(ctx).q
+    query = DirectoryQuery(**consultant_query.to_query(saved))
     page = await ctx.services.directory.search(ctx.uow, query, _zone(ctx))
     if not page.cards:
-        chips = [(label, f"x:{name}") for label, name in consultant_query.chips(ctx.data["q"])]
+        chips = [(label, f"x:{name}") for label, name in consultant_query.chips(saved)]
         return [Reply(_("No consultant matches that yet. Remove a filter, try other words, or "
                         "see everyone."), rows(*chips, (_("📋 Everyone"), "all"), (_("🔎 New search"), "new"),
                                                per_row=2))]
@@ -72,7 +85,7 @@ async def _results(ctx: Ctx) -> list[Outbound]:
                            _subtitle(c), Button(_("View"), f"v:{c.consultant_id}"))
                   for c in page.cards)
     more = [(_("▶ More"), "more")] if page.page + 1 < page.pages else []
-    chips = [(label, f"x:{name}") for label, name in consultant_query.chips(ctx.data["q"])]
+    chips = [(label, f"x:{name}") for label, name in consultant_query.chips(saved)]
     return [ListPage(_("🧑‍💼 Consultants ({total})", total=page.total), items, page.page + 1, page.pages),
             Reply(_("Open one, sort, remove a filter, or search again."),
                   rows(*chips, *((_(label), f"sort:{key}") for key, label in SORTS), *more,
@@ -88,22 +101,22 @@ def _subtitle(card: Any) -> str:
 
 
 async def _on_results(ctx: Ctx, msg: Inbound) -> Next:
-    data = msg.data if isinstance(msg, Choice) else ""
+    data, state = msg.data if isinstance(msg, Choice) else "", Finding.of(ctx)
     if data.startswith("v:") and (number := parse_id(data[2:])) is not None:
-        ctx.data.update(consultant_id=number)
+        state.consultant_id = number
         return Next(state="card")
     if data.startswith("x:"):
-        ctx.data["q"].pop(data[2:], None)
-        ctx.data["q"]["page"] = 0
+        state.q.pop(data[2:], None)
+        state.q["page"] = 0
         return Next(state="results", remember=False)
     if data.startswith("sort:"):
-        ctx.data["q"].update(sort=data[5:], page=0)
+        state.q.update(sort=data[5:], page=0)
         return Next(state="results", remember=False)
     if data == "more":
-        ctx.data["q"]["page"] += 1
+        state.q["page"] += 1
         return Next(state="results", remember=False)
     if data == "all":
-        ctx.data["q"] = {"page": 0}
+        state.q = {"page": 0}
         return Next(state="results", remember=False)
     if isinstance(msg, Text):
         return await _on_search(ctx, msg)
@@ -131,17 +144,19 @@ async def consultant_card(ctx: Ctx, consultant_id: int, topic: bool = False) -> 
 
 async def _card(ctx: Ctx) -> list[Outbound]:
     # asked about a message: talking now or booking here keeps it as the topic
-    card = await consultant_card(ctx, ctx.data["consultant_id"], bool(ctx.data.get("topic")))
+    state = Finding.of(ctx)
+    card = await consultant_card(ctx, state.consultant_id, bool(state.topic))
     return [card, Reply(_("Or back to the results."), rows((_("◀ Results"), "back")))]
 
 
 async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
-    if isinstance(msg, Choice) and msg.data == "book" and ctx.data.get("topic"):
+    state = Finding.of(ctx)
+    if isinstance(msg, Choice) and msg.data == "book" and state.topic:
         return Next(state="slots")
-    if isinstance(msg, Choice) and msg.data == "now" and ctx.data.get("topic"):
+    if isinstance(msg, Choice) and msg.data == "now" and state.topic:
         assert ctx.account is not None
-        asked = await bookings.ask_now(ctx.uow, ctx.account.id, ctx.data["consultant_id"],
-                                       topic=ctx.data["topic"])
+        asked = await bookings.ask_now(ctx.uow, ctx.account.id, state.consultant_id,
+                                       topic=state.topic)
         return Next.end(_asked_now(asked), menu=False)
     return Next(state="results", remember=False)
 
@@ -150,10 +165,11 @@ async def _directory_start(ctx: Ctx) -> Next | None:
     """`/agora consultants <what you need>` (Slack's "Ask a consultant about this" passes the
     message): the directory searched for it at once, and it is kept as the topic of a booking
     requested from there."""
-    topic = " ".join(str(ctx.data.get("args") or "").split())
+    state = Finding.of(ctx)
+    topic = " ".join(state.args.split())
     if not topic:
         return None
-    ctx.data.update(topic=topic[:TOPIC_MAX], q={**consultant_query.parse(topic), "page": 0})
+    state.topic, state.q = topic[:TOPIC_MAX], {**consultant_query.parse(topic), "page": 0}
     return Next(state="results", remember=False)
 
 
@@ -162,11 +178,12 @@ async def _directory_start(ctx: Ctx) -> Next | None:
 async def _consultant_start(ctx: Ctx) -> Next | None:
     """`ID` shows the page; `now:ID` asks to talk now; `book:ID` shows the free slots."""
     assert ctx.account is not None
-    verb, __, number = str(ctx.data.get("args") or "").rpartition(":")
+    state = Finding.of(ctx)
+    verb, __, number = state.args.rpartition(":")
     consultant_id = parse_id(number)
     if consultant_id is None or verb not in ("", "now", "book"):
         return Next.end(Reply(_("Open a consultant from the directory."), kind="error"))
-    ctx.data["consultant_id"] = consultant_id
+    state.consultant_id = consultant_id
     if verb == "now":
         asked = await bookings.ask_now(ctx.uow, ctx.account.id, consultant_id)
         return Next.end(_asked_now(asked), menu=False)
@@ -183,17 +200,18 @@ def _asked_now(asked: bookings.Requested) -> Reply:
 
 
 async def _page(ctx: Ctx) -> list[Outbound]:
-    return [await consultant_card(ctx, ctx.data["consultant_id"])]
+    return [await consultant_card(ctx, Finding.of(ctx).consultant_id)]
 
 
 async def _slots(ctx: Ctx) -> list[Outbound]:
-    page = await views.consultant_view(ctx.uow, ctx.data["consultant_id"], ctx.account_id,
+    state = Finding.of(ctx)
+    page = await views.consultant_view(ctx.uow, state.consultant_id, ctx.account_id,
                                        _zone(ctx), days=7, shown=8)
     options = [(("⚠ " if s in page.late else "") + shown(s, "MMMEdHm"), f"t:{int(s.timestamp())}")
                for s in page.slots]
-    ctx.data["minutes"] = min(page.lengths)
+    state.minutes = min(page.lengths)
     text = (_("📅 Free times with {name} ({minutes} min, {zone}):", name=page.name,
-              minutes=ctx.data["minutes"], zone=_zone(ctx)) if options
+              minutes=state.minutes, zone=_zone(ctx)) if options
             else _("{name} has no free time in the next 7 days.", name=page.name))
     if page.late:
         text += "\n" + page.late_text
@@ -208,9 +226,10 @@ async def _on_slot(ctx: Ctx, msg: Inbound) -> Next:
         return Next(state="times")
     if not data.startswith("t:") or not data[2:].isdigit():
         return Next.stay(Reply(_("Tap a time, or propose other times."), kind="error"))
-    ctx.data["starts"] = int(data[2:])
-    if ctx.data.get("topic"):
-        return await _request(ctx, ctx.data["topic"])
+    state = Finding.of(ctx)
+    state.starts = int(data[2:])
+    if state.topic:
+        return await _request(ctx, state.topic)
     return Next(state="topic")
 
 
@@ -227,9 +246,10 @@ async def _on_topic(ctx: Ctx, msg: Inbound) -> Next:
 
 async def _request(ctx: Ctx, topic: str | None) -> Next:
     assert ctx.account is not None
-    starts = datetime.fromtimestamp(ctx.data["starts"], UTC)
-    asked = await bookings.ask_slot(ctx.uow, ctx.account.id, ctx.data["consultant_id"],
-                                    starts, ctx.data.get("minutes"), topic)
+    state = Finding.of(ctx)
+    starts = datetime.fromtimestamp(state.starts, UTC)
+    asked = await bookings.ask_slot(ctx.uow, ctx.account.id, state.consultant_id,
+                                    starts, state.minutes, topic)
     return Next.end(_requested(asked), menu=False)
 
 
@@ -243,8 +263,9 @@ async def _proposed(ctx: Ctx, values: dict[str, Any]) -> Next:
     times = to_times(values, _zone(ctx))
     if not times:
         raise DomainError(_("Propose at least one time."))
-    asked = await bookings.ask_times(ctx.uow, ctx.account.id, ctx.data["consultant_id"],
-                                     times, ctx.data.get("minutes"))
+    state = Finding.of(ctx)
+    asked = await bookings.ask_times(ctx.uow, ctx.account.id, state.consultant_id,
+                                     times, state.minutes)
     return Next.end(_requested(asked), menu=False)
 
 
@@ -254,6 +275,7 @@ def _times(ctx: Ctx) -> Any:
 
 consultant_flow = Flow(
     name="consultant", title=N_("a consultant"), first="page", on_start=_consultant_start,
+    state_model=Finding,
     intents={Intent.VIEW_CONSULTANT: "{arg}"},
     help=N_("A consultant's page: talk now if they are online, or book one of their free times."),
     states={"page": Ask(prompt=_page, on=lambda ctx, msg: _end(ctx)),
@@ -269,7 +291,7 @@ async def _end(ctx: Ctx) -> Next:
 
 consultants_flow = Flow(
     name="consultants", title=N_("finding a consultant"), first="search",
-    on_start=_directory_start,
+    on_start=_directory_start, state_model=Finding,
     commands=("consultants",), summary=N_("Find a consultant and book a session"),
     menu=(MenuEntry(N_("🧑‍💼 Find a consultant"), ("seeker", "buyer"), 70),),
     help=N_("Search consultants by what you need; filter by who is online; open one to talk now or "

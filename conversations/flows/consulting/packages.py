@@ -6,7 +6,7 @@ that consultant then draws a session from it (core.consulting.packages)."""
 
 from __future__ import annotations
 
-from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next, Step
+from conversations.flow import Ask, Ctx, Flow, FlowState, MenuEntry, Next, Step
 from conversations.messages import Choice, Inbound, Outbound, Reply, rows
 from core.actions import Intent
 from core.consulting.packages import rules, view
@@ -16,11 +16,23 @@ from core.i18n import N_, _, present
 from core.ids import parse_id
 
 
+class Packaging(FlowState):
+    """What /packages keeps: a package being offered (by `_picked` steps, under these names),
+    the consultant whose packages are shown, the package subscribed to."""
+
+    sessions: int  # one of rules.SESSIONS
+    discount: int  # one of rules.DISCOUNTS, percent
+    days: int | str  # one of rules.VALID_DAYS, or rules.MONTHLY
+    consultant_id: int
+    package_id: int
+
+
 async def _start(ctx: Ctx) -> Next | None:
     """`ID` (a consultant's page's button): that consultant's packages, to buy one."""
-    consultant_id = parse_id(str(ctx.data.get("args") or ""))
+    state = Packaging.of(ctx)
+    consultant_id = parse_id(state.args)
     if consultant_id is not None and consultant_id != ctx.account_id:
-        ctx.data["consultant_id"] = consultant_id
+        state.consultant_id = consultant_id
         return Next(state="offers", remember=False)
     return None
 
@@ -114,15 +126,16 @@ async def _on_rule(ctx: Ctx, msg: Inbound) -> Next:
     data = msg.data if isinstance(msg, Choice) else ""
     if data not in rules.REFUND_RULES:
         return Next.stay(Reply(_("Tap one of the choices."), kind="error"))
-    number, terms = await view.offer(ctx.uow, ctx.account.id, ctx.data["sessions"],
-                                     ctx.data["discount"], ctx.data["days"], data)
+    state = Packaging.of(ctx)
+    number, terms = await view.offer(ctx.uow, ctx.account.id, state.sessions, state.discount,
+                                     state.days, data)
     return Next(state="mine", remember=False, replies=[Reply(_(
         "✅ Package #{id} offered: {offer}. Seekers see it on your page.", id=number,
         offer=terms))])
 
 
 async def _offers(ctx: Ctx) -> list[Outbound]:
-    offered = await view.offers(ctx.uow, ctx.data["consultant_id"])
+    offered = await view.offers(ctx.uow, Packaging.of(ctx).consultant_id)
     name = offered.name
     if not offered.lines:
         return [Reply(_("{name} offers no packages now.", name=name), rows((_("✔ Done"), "done")))]
@@ -144,13 +157,13 @@ async def _on_offers(ctx: Ctx, msg: Inbound) -> Next:
         return Next.end(Reply(_("📦 Package #{id} is yours once paid: the payment comes next, "
                                 "in a message of its own.", id=bought)), menu=False)
     if data.startswith("sub:") and (number := parse_id(data[4:])) is not None:
-        ctx.data["package_id"] = number
+        Packaging.of(ctx).package_id = number
         return Next(state="consent")
     return Next.end(menu=False)
 
 
 async def _consent(ctx: Ctx) -> list[Outbound]:
-    return [Reply(await view.consent_text(ctx.uow, ctx.data["package_id"]),
+    return [Reply(await view.consent_text(ctx.uow, Packaging.of(ctx).package_id),
                   rows((_("✅ I agree"), "agree"), (_("✖ Not now"), "no")))]
 
 
@@ -158,13 +171,14 @@ async def _on_consent(ctx: Ctx, msg: Inbound) -> Next:
     assert ctx.account is not None
     if not (isinstance(msg, Choice) and msg.data == "agree"):
         return Next.end(Reply(_("Nothing was set up.")), menu=False)
-    number = await view.subscribe(ctx.uow, ctx.account.id, ctx.data["package_id"])
+    number = await view.subscribe(ctx.uow, ctx.account.id, Packaging.of(ctx).package_id)
     return Next.end(Reply(_("🔁 Retainer #{id} set up: save your card in the next message, and "
                             "the first month starts.", id=number)), menu=False)
 
 
 packages_flow = Flow(
     name="packages", title=N_("session packages"), first="mine", on_start=_start,
+    state_model=Packaging,
     commands=("packages",), intents={Intent.PACKAGES: "{arg}"},
     summary=N_("Session packages: offer them, buy them, see what is left"),
     menu=(MenuEntry(N_("📦 Packages"), ("consultant",), 62),),

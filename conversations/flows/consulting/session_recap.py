@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from conversations.fields import TextField
-from conversations.flow import Ctx, Flow, FormState, Next
+from conversations.flow import Ctx, Flow, FlowState, FormState, Next
 from conversations.forms import Form
 from conversations.messages import Reply
 from core.actions import Intent
@@ -15,14 +15,20 @@ from core.i18n import N_, _
 from core.ids import parse_id
 
 
+class Recapping(FlowState):
+    """What a session's recap keeps: the session."""
+
+    session_id: int
+
+
 async def _start(ctx: Ctx) -> Next | None:
     """`notes:ID` (the consultant) or `get:ID` (the seeker)."""
     assert ctx.account is not None
-    verb, __, number = str(ctx.data.get("args") or "").strip().replace(" ", ":", 1).partition(":")
+    verb, __, number = Recapping.of(ctx).args.strip().replace(" ", ":", 1).partition(":")
     session_id = parse_id(number)
     if verb not in ("notes", "get") or session_id is None:
         return Next.end(Reply(_("Open a recap from the session."), kind="error"))
-    ctx.data["session_id"] = session_id
+    Recapping.of(ctx).session_id = session_id
     if verb == "notes":
         return None
     cost = await recap.request(ctx.uow, session_id, ctx.account.id)
@@ -41,12 +47,12 @@ def _notes_form(ctx: Ctx) -> Form:
 
 async def _noted(ctx: Ctx, values: dict[str, Any]) -> Next:
     assert ctx.account is not None
-    await recap.set_notes(ctx.uow, ctx.data["session_id"], ctx.account.id, values["notes"])
+    await recap.set_notes(ctx.uow, Recapping.of(ctx).session_id, ctx.account.id, values["notes"])
     return Next.end(Reply(_("📝 Saved: the seeker's recap includes your notes.")), menu=False)
 
 
 recap_flow = Flow(
-    name="recap", title=N_("a session recap"), first="notes", on_start=_start,
+    name="recap", state_model=Recapping, title=N_("a session recap"), first="notes", on_start=_start,
     intents={Intent.SESSION_RECAP: "{arg}"},
     commands=("recap",), summary=N_("A session's recap: /recap get SESSION or /recap notes SESSION"),
     help=N_("Consultants write recap notes; seekers get the transcript and the notes as a PDF."),

@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from conversations.fields import Also, FieldError
-from conversations.flow import Ask, Ctx, Flow, Next
+from conversations.flow import Ask, Ctx, Flow, FlowState, Next
 from conversations.flows.market.listing_fields import PriceField
 from conversations.messages import Button, Choice, Inbound, Outbound, Reply, Text, rows
 from core.actions import Intent
@@ -22,9 +22,16 @@ from core.ids import parse_id
 from core.money.model import Money
 
 
+class Bidding(FlowState):
+    """What bidding keeps: the request, and a price typed before its deposit was paid."""
+
+    request_id: int
+    price: list[str] | None = None  # [amount, currency], placed once the deposit is paid
+
+
 async def _start(ctx: Ctx) -> Next | None:
     """`<request>`: the bidding card; `d<request>`: pay the request's bid deposit first."""
-    arg = str(ctx.data.get("args") or "")
+    arg = Bidding.of(ctx).args
     number = parse_id(arg.removeprefix("d"))
     if number is None:
         return Next.end(Reply(_("Open a request for supply from its card."), kind="error"))
@@ -33,7 +40,7 @@ async def _start(ctx: Ctx) -> Next | None:
         due = await auctions.ask_deposit(ctx.uow, number, ctx.account.id)
         return Next.end(Reply(_("💳 The payment page for the deposit of {amount} comes in a "
                                 "moment; once it is paid you may bid.", amount=due)), menu=False)
-    ctx.data["request_id"] = number
+    Bidding.of(ctx).request_id = number
     return None
 
 
@@ -61,7 +68,7 @@ def standing_lines(standing: auctions.Standing) -> list[str]:
 
 async def _card(ctx: Ctx) -> list[Outbound]:
     assert ctx.account is not None
-    standing = await auctions.standing(ctx.uow, ctx.data["request_id"], ctx.account.id)
+    standing = await auctions.standing(ctx.uow, Bidding.of(ctx).request_id, ctx.account.id)
     request = standing.request
     assert request.id is not None and request.deadline is not None  # saved, not a preview
     lines = [request_text(request, local_time(request.deadline, ctx.account.timezone)),
@@ -91,7 +98,7 @@ async def _follow_button(ctx: Ctx, request_id: int) -> Button:
 
 async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
     assert ctx.account is not None
-    if isinstance(msg, Choice) and msg.data == "deposit" and ctx.data.get("price"):
+    if isinstance(msg, Choice) and msg.data == "deposit" and Bidding.of(ctx).price:
         return await _deposit_then_bid(ctx)
     if isinstance(msg, Choice):
         return Next(state="card", remember=False) if msg.data == "refresh" else \
@@ -100,7 +107,7 @@ async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
         return Next.stay(Reply(_("Type your price, e.g. {example}.",
                                            example=present.number(Decimal("20.50"))),
                                          kind="error"))
-    standing = await auctions.standing(ctx.uow, ctx.data["request_id"], ctx.account.id)
+    standing = await auctions.standing(ctx.uow, Bidding.of(ctx).request_id, ctx.account.id)
     assert standing.request.id is not None  # a saved request: only a preview has no number
     field = PriceField("price", N_("Your price"), minimum=Decimal("0.01"),
                        maximum=Decimal(100_000_000), currency=standing.request.currency)
@@ -114,7 +121,7 @@ async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
     price = Money.parse(str(value), currency)
     deposit = await pending_bids.deposit_due(ctx.uow, standing.request.id, ctx.account.id)
     if deposit is not None:  # the price is kept: it becomes the bid once the deposit is paid
-        ctx.data["price"] = [str(value), currency]
+        Bidding.of(ctx).price = [str(value), currency]
         return Next(state="", reprompt=False, replies=[Reply(_(
             "Request #{id} asks a bid deposit of {amount} before you bid; it comes back after "
             "the close. Pay it, and your bid of {price} is placed as soon as it is paid.",
@@ -129,16 +136,18 @@ async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
 async def _deposit_then_bid(ctx: Ctx) -> Next:
     """Ask the deposit with the price typed, which core places as the bid once it is paid."""
     assert ctx.account is not None
-    value, currency = ctx.data["price"]
+    state = Bidding.of(ctx)
+    assert state.price is not None  # the deposit is offered once a price was typed
+    value, currency = state.price
     price = Money.parse(value, currency)
-    due = await pending_bids.bid_once_paid(ctx.uow, ctx.data["request_id"], ctx.account.id, price)
+    due = await pending_bids.bid_once_paid(ctx.uow, state.request_id, ctx.account.id, price)
     return Next.end(Reply(_("💳 The payment page for the deposit of {amount} comes in a moment; "
                             "your bid of {price} is placed as soon as it is paid.",
                             amount=due, price=price)), menu=False)
 
 
 bid_flow = Flow(
-    name="bid", title=N_("a bid on a request for supply"), first="card", on_start=_start,
+    name="bid", state_model=Bidding, title=N_("a bid on a request for supply"), first="card", on_start=_start,
     intents={Intent.BID_REQUEST: "{arg}", Intent.PAY_DEPOSIT: "d{arg}"},
     help=N_("Bid in a buyer's tender or reverse auction: one price per unit for the whole "
             "quantity. In an auction you see the best bid and your rank, and each bid must be "

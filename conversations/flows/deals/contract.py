@@ -3,7 +3,7 @@ against the total), each call-off's deal a tap away, Renew for its parties."""
 
 from __future__ import annotations
 
-from conversations.flow import Ask, Ctx, Flow, Next
+from conversations.flow import Ask, Ctx, Flow, FlowState, Next
 from conversations.flows.opening import on_id
 from conversations.messages import Inbound, Outbound, Reply, go, rows
 from core.actions import Intent
@@ -11,6 +11,12 @@ from core.deals import contract_card
 from core.errors import NotFound
 from core.i18n import N_, _
 from core.process.deals import ContractState
+
+
+class ContractCard(FlowState):
+    """What a contract's card keeps: the contract."""
+
+    contract_id: int
 
 
 async def contract_reply(ctx: Ctx, contract_id: int) -> Reply:
@@ -30,7 +36,7 @@ async def contract_reply(ctx: Ctx, contract_id: int) -> Reply:
 
 async def _card(ctx: Ctx) -> list[Outbound]:
     try:
-        return [await contract_reply(ctx, int(ctx.data["contract_id"]))]
+        return [await contract_reply(ctx, ContractCard.of(ctx).contract_id)]
     except NotFound as exc:
         return [Reply(str(exc), rows((_("✔ Done"), "done")))]
 
@@ -41,6 +47,7 @@ async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
 
 contract_flow = Flow(
     name="contract", title=N_("a contract"), first="card",
+    state_model=ContractCard,
     on_start=on_id("contract_id", N_("Which contract? Open one from /deals.")),
     intents={Intent.VIEW_CONTRACT: "{arg}"},
     help=N_("A framework contract's card: each call-off with its date and status, what was "

@@ -4,7 +4,7 @@ with the one next step each needs."""
 
 from __future__ import annotations
 
-from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
+from conversations.flow import Ask, Ctx, Flow, FlowState, MenuEntry, Next
 from conversations.flows.opening import on_id
 from conversations.flows.share import share_button
 from conversations.messages import (
@@ -31,6 +31,14 @@ from core.errors import NotFound
 from core.i18n import N_, _
 from core.ids import parse_id
 from core.process.deals import DealState
+
+
+class DealCard(FlowState):
+    """What a deal's card (alone, or from /deals) keeps: the deal, and whether it was opened
+    from the list."""
+
+    deal_id: int
+    from_list: bool = False
 
 
 async def deal_card(ctx: Ctx, deal_id: int) -> Reply:
@@ -80,19 +88,20 @@ async def _more(ctx: Ctx, view: deal_views.DealView) -> tuple[tuple[Button, ...]
 
 async def _card_prompt(ctx: Ctx) -> list[Outbound]:
     try:
-        return [await deal_card(ctx, int(ctx.data["deal_id"]))]
+        return [await deal_card(ctx, DealCard.of(ctx).deal_id)]
     except NotFound as exc:
         return [Reply(str(exc), rows((_("✔ Done"), "done")))]
 
 
 async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
-    if ctx.data.get("from_list"):
+    if DealCard.of(ctx).from_list:
         return Next(state="list", remember=False)
     return Next.end(menu=False)
 
 
 deal_flow = Flow(
     name="deal", title=N_("a deal"), first="card",
+    state_model=DealCard,
     on_start=on_id("deal_id", N_("Which deal? Open one from /deals.")),
     intents={Intent.VIEW_DEAL: "{arg}"},
     help=N_("A deal's card: where it stands and what you can do next."),
@@ -185,7 +194,8 @@ async def _on_list(ctx: Ctx, msg: Inbound) -> Next:
     data = msg.data if isinstance(msg, Choice) else ""
     number = parse_id(data[2:])
     if data.startswith("d:") and number is not None:
-        ctx.data.update(deal_id=number, from_list=True)
+        state = DealCard.of(ctx)
+        state.deal_id, state.from_list = number, True
         return Next(state="card")
     if data.startswith("k:") and number is not None:
         return Next(state="", start="contract", start_data={"args": str(number)})
@@ -196,6 +206,7 @@ async def _on_list(ctx: Ctx, msg: Inbound) -> Next:
 
 deals_flow = Flow(
     name="deals", title=N_("your deals"), first="list", commands=("deals",),
+    state_model=DealCard,
     summary=N_("Your deals and offers, with what each needs from you"),
     menu=(MenuEntry(N_("🤝 My deals"), ("seller", "buyer"), 25),),
     intents={Intent.MY_DEALS: ""},

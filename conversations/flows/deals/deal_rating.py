@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from conversations.fields import ChoiceField, Field, TextField
-from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
+from conversations.flow import Ask, Ctx, Flow, FlowState, FormState, MenuEntry, Next
 from conversations.flows.opening import STARS, quote_allowed, quote_field
 from conversations.forms import Form
 from conversations.messages import Choice, Inbound, ListItem, ListPage, Outbound, Reply, Text, go, rows
@@ -26,15 +26,32 @@ from core.money.reading import shown_number
 from core.process.deals import BUYER, SELLER
 
 
+class Rating(FlowState):
+    """What rating a deal keeps: the deal, and whom the person rates."""
+
+    deal_id: int
+    ratee: str = SELLER  # SELLER or BUYER: the other party
+
+
+class Deciding(FlowState):
+    """What the dispute desk keeps: the dispute open, whom a question is for, the decision."""
+
+    dispute_id: int
+    party: str  # BUYER or SELLER: the one asked
+    outcome: str  # a key of DECIDE_OUTCOMES
+    total: str = "0"  # the deal's payable with VAT, as a decimal: what a split divides
+
+
 async def _rate_start(ctx: Ctx) -> Next | None:
-    deal_id = parse_id(str(ctx.data.get("args") or ""))
+    state = Rating.of(ctx)
+    deal_id = parse_id(state.args)
     if deal_id is None:
         return Next.end(Reply(_("Which deal? Rate it from its card in /deals."), kind="error"))
     view = await deal_views.deal_view(ctx.uow, deal_id, ctx.account_id)
     if view.role not in (BUYER, SELLER) or view.rated:
         return Next.end(Reply(_("You have rated this deal already.") if view.rated else
                               _("Only the parties rate a deal.")), menu=False)
-    ctx.data.update(deal_id=deal_id, ratee=SELLER if view.role == BUYER else BUYER)
+    state.deal_id, state.ratee = deal_id, SELLER if view.role == BUYER else BUYER
     return None
 
 
@@ -49,7 +66,7 @@ DECIDE_OUTCOMES = {"release": N_("release to the seller"), "refund": N_("refund 
 
 
 def _rate_form(ctx: Ctx) -> Form:
-    ratee = ctx.data.get("ratee", SELLER)
+    ratee = Rating.of(ctx).ratee
     aspects = [ChoiceField(name, ASPECT_LABELS[name], choices=STARS, required=False)
                for name in ASPECTS[ratee]]
     return Form("rating", RATE_TITLES[ratee], [
@@ -60,15 +77,16 @@ def _rate_form(ctx: Ctx) -> Form:
 
 async def _rated(ctx: Ctx, values: dict[str, Any]) -> Next:
     assert ctx.account is not None
-    aspects = {n: int(values[n]) for n in ASPECTS[ctx.data["ratee"]] if values.get(n)}
-    await after_sale.rate(ctx.uow, ctx.data["deal_id"], ctx.account.id, int(values["stars"]),
+    state = Rating.of(ctx)
+    aspects = {n: int(values[n]) for n in ASPECTS[state.ratee] if values.get(n)}
+    await after_sale.rate(ctx.uow, state.deal_id, ctx.account.id, int(values["stars"]),
                           aspects, values.get("comment") or "", quote_allowed(values))
     return Next.end(Reply(_("⭐ Thank you. Your rating shows once the other party has rated too, "
                             "or when the rating window closes.")))
 
 
 rate_flow = Flow(
-    name="rate", title=N_("a rating"), first="form", on_start=_rate_start,
+    name="rate", title=N_("a rating"), first="form", on_start=_rate_start, state_model=Rating,
     intents={Intent.RATE_DEAL: "{arg}"},
     help=N_("Rate the other party 1–5 overall and on each aspect; optional comment."),
     states={"form": FormState(form=_rate_form, done=_rated)},
@@ -89,13 +107,13 @@ async def _queue(ctx: Ctx) -> list[Outbound]:
 async def _on_queue(ctx: Ctx, msg: Inbound) -> Next:
     data = msg.data if isinstance(msg, Choice) else ""
     if data.startswith("x:") and (number := parse_id(data[2:])) is not None:
-        ctx.data["dispute_id"] = number
+        Deciding.of(ctx).dispute_id = number
         return Next(state="dispute")
     return Next.end()
 
 
 async def _dispute_prompt(ctx: Ctx) -> list[Outbound]:
-    dispute, view, said = await deal_views.dispute_view(ctx.uow, ctx.data["dispute_id"],
+    dispute, view, said = await deal_views.dispute_view(ctx.uow, Deciding.of(ctx).dispute_id,
                                                         ctx.account_id)
     deal = view.deal
     lines = [_("⚖ Dispute #{id} on deal #{deal_id}: {title}", id=dispute.id, deal_id=deal.id,
@@ -122,68 +140,72 @@ async def _dispute_prompt(ctx: Ctx) -> list[Outbound]:
 async def _on_dispute(ctx: Ctx, msg: Inbound) -> Next:
     data = msg.data if isinstance(msg, Choice) else ""
     verb, __, what = data.partition(":")
+    state = Deciding.of(ctx)
     if verb == "ask" and what in (BUYER, SELLER):
-        ctx.data["party"] = what
+        state.party = what
         return Next(state="ask")
     if verb == "d" and what in ("release", "refund", "split"):
-        _dispute, view, _said = await deal_views.dispute_view(ctx.uow, ctx.data["dispute_id"],
+        _dispute, view, _said = await deal_views.dispute_view(ctx.uow, state.dispute_id,
                                                               ctx.account_id)
-        ctx.data.update(outcome=what, total=str(view.deal.payable.decimal))  # with VAT
+        state.outcome, state.total = what, str(view.deal.payable.decimal)  # with VAT
         return Next(state="decide")
     return Next.end()
 
 
 async def _ask_prompt(ctx: Ctx) -> list[Outbound]:
-    return [Reply(_("Type your question for the {party}; they answer here.", party=ctx.data["party"]))]
+    return [Reply(_("Type your question for the {party}; they answer here.", party=Deciding.of(ctx).party))]
 
 
 async def _on_ask(ctx: Ctx, msg: Inbound) -> Next:
     assert ctx.account is not None
     if not isinstance(msg, Text):
         return Next.stay(Reply(_("Type the question."), kind="error"))
-    await after_sale.ask_party(ctx.uow, ctx.data["dispute_id"], ctx.account.id,
-                               ctx.data["party"], msg.text)
+    state = Deciding.of(ctx)
+    await after_sale.ask_party(ctx.uow, state.dispute_id, ctx.account.id, state.party, msg.text)
     return Next(state="dispute", remember=False, replies=[Reply(_("❓ Sent."))])
 
 
 def _decide_form(ctx: Ctx) -> Form:
     fields: list[Field] = [TextField("reasons", N_("Reasons (both parties see them)"),
                                      min_length=5, max_length=2000, multiline=True)]
-    if ctx.data.get("outcome") == "split":
-        whole = Decimal(ctx.data.get("total") or "0")
+    state = Deciding.of(ctx)
+    if state.outcome == "split":
+        whole = Decimal(state.total or "0")
         fields.insert(0, DecimalField("refund", _("The buyer's refund (less than {whole})",
                                                         whole=shown_number(whole)),
                                       places=2, minimum=Decimal("0.01"),
                                       maximum=whole - Decimal("0.01")))
-    return Form("decide", DECIDE_TITLES[ctx.data["outcome"]], fields,
+    return Form("decide", DECIDE_TITLES[state.outcome], fields,
                 submit_label=N_("Decide"))
 
 
 async def _decided(ctx: Ctx, values: dict[str, Any]) -> Next:
     assert ctx.account is not None
-    dispute, view, __ = await deal_views.dispute_view(ctx.uow, ctx.data["dispute_id"],
-                                                     ctx.account.id)
+    state = Deciding.of(ctx)
+    dispute, view, __ = await deal_views.dispute_view(ctx.uow, state.dispute_id, ctx.account.id)
     refund = Money.parse(values["refund"], view.deal.currency) if values.get("refund") else None
     try:
-        await after_sale.decide(ctx.uow, dispute.id, ctx.account.id, ctx.data["outcome"],
+        await after_sale.decide(ctx.uow, dispute.id, ctx.account.id, state.outcome,
                                 values["reasons"], refund)
     except DomainError as exc:
         return Next(state="decide", remember=False, replies=[Reply(str(exc), kind="error")])
-    decided = DECIDE_OUTCOMES[ctx.data["outcome"]]
+    decided = DECIDE_OUTCOMES[state.outcome]
     return Next.end(Reply(_("⚖ Decided: {outcome}. The money moves and both parties "
                             "are told with your reasons.", outcome=_(decided))))
 
 
 async def _disputes_start(ctx: Ctx) -> Next | None:
-    number = parse_id(str(ctx.data.get("args") or ""))
+    state = Deciding.of(ctx)
+    number = parse_id(state.args)
     if number is not None:
-        ctx.data["dispute_id"] = number
+        state.dispute_id = number
         return Next(state="dispute", remember=False)
     return None
 
 
 disputes_flow = Flow(
     name="disputes", title=N_("disputes"), first="queue", on_start=_disputes_start,
+    state_model=Deciding,
     commands=("disputes",), summary=N_("Admins: open disputes to decide"),
     menu=(MenuEntry(N_("⚖ Disputes"), ("admin",), 82),),
     intents={Intent.DECIDE_DISPUTE: "{arg}"},
@@ -202,7 +224,7 @@ async def _answer_prompt(ctx: Ctx) -> list[Outbound]:
 
 async def _on_answer(ctx: Ctx, msg: Inbound) -> Next:
     assert ctx.account is not None
-    number = parse_id(str(ctx.data.get("args") or ""))
+    number = parse_id(FlowState.of(ctx).args)
     if not isinstance(msg, Text) or number is None:
         return Next.stay(Reply(_("Type your answer."), kind="error"))
     await after_sale.answer_admins(ctx.uow, number, ctx.account.id, msg.text)

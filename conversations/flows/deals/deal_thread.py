@@ -5,7 +5,7 @@ channel; history by page; block or report."""
 from __future__ import annotations
 
 from conversations import confirmations
-from conversations.flow import Ask, Ctx, Flow, Next
+from conversations.flow import Ask, Ctx, Flow, FlowState, Next
 from conversations.flows.uploads import stored_file
 from conversations.messages import (
     Button,
@@ -31,27 +31,36 @@ ASK_HINT = N_("Type your message, or send a photo or document. Phone numbers, em
               "are hidden until a deal is agreed, to keep both of you protected.")
 
 
+class Talking(FlowState):
+    """What a conversation about a listing keeps: the thread, a quote asked, the history's page."""
+
+    thread_id: int
+    rfq: bool = False  # a request for a quote: the first message is marked as one
+    page: int = 0
+
+
 async def _start(ctx: Ctx) -> Next | None:
     """`l<listing>` asks the seller, `r<listing>` requests a quote, `<thread>` replies."""
     assert ctx.account is not None
-    arg = str(ctx.data.get("args") or "")
+    state = Talking.of(ctx)
+    arg = state.args
     try:
         if arg[:1] in ("l", "r") and (listing_id := parse_id(arg[1:])) is not None:
             thread = await threads.open_thread(ctx.uow, listing_id, ctx.account.id)
-            ctx.data["rfq"] = arg[:1] == "r"
+            state.rfq = arg[:1] == "r"
         elif (thread_id := parse_id(arg)) is not None:
             thread = await threads.get(ctx.uow, thread_id, ctx.account.id)
         else:
             return Next.end(Reply(_("Open a conversation from a listing or a message."), kind="error"))
     except DomainError as exc:
         return Next.end(Reply(str(exc), kind="error"))
-    ctx.data["thread_id"] = thread.id
+    state.thread_id = thread.id
     return None
 
 
 async def _names(ctx: Ctx) -> tuple[str, str]:
     """The other party's name and the listing's title."""
-    return await deal_views.thread_names(ctx.uow, ctx.data["thread_id"], ctx.account_id)
+    return await deal_views.thread_names(ctx.uow, Talking.of(ctx).thread_id, ctx.account_id)
 
 
 def _buttons() -> tuple[tuple[Button, ...], ...]:
@@ -61,7 +70,7 @@ def _buttons() -> tuple[tuple[Button, ...], ...]:
 
 async def _write_prompt(ctx: Ctx) -> list[Outbound]:
     other, title = await _names(ctx)
-    if ctx.data.get("rfq"):
+    if Talking.of(ctx).rfq:
         return [Reply(_("📝 Request a quote from {other} for “{title}”: say how much you need, "
                         "where and when. They answer with a quote you can accept or counter.",
                         other=other, title=title),
@@ -73,23 +82,24 @@ async def _write_prompt(ctx: Ctx) -> list[Outbound]:
 async def _on_write(ctx: Ctx, msg: Inbound) -> Next:
     """Send a text or a file; history, block and report; Done ends."""
     assert ctx.account is not None
-    data = msg.data if isinstance(msg, Choice) else ""
+    data, state = msg.data if isinstance(msg, Choice) else "", Talking.of(ctx)
     if data == "done":
         return Next.end(menu=False)
     if data == "history":
-        ctx.data["page"] = 0
+        state.page = 0
         return Next(state="history")
     if data in ("block", "report"):
-        await threads.block(ctx.uow, ctx.data["thread_id"], ctx.account.id, report=data == "report")
+        await threads.block(ctx.uow, state.thread_id, ctx.account.id, report=data == "report")
         return Next.end(Reply(
             _("🚫 Conversation reported to the admins and blocked: no more messages either way.")
             if data == "report" else _("🚫 Conversation blocked: no more messages either way.")))
     if isinstance(msg, FileUpload):
-        message = await threads.post(ctx.uow, ctx.data["thread_id"], ctx.account.id, "",
+        message = await threads.post(ctx.uow, state.thread_id, ctx.account.id, "",
                                      await stored_file(ctx, msg))
     elif isinstance(msg, Text):
-        text = (RFQ + msg.text) if ctx.data.pop("rfq", False) else msg.text
-        message = await threads.post(ctx.uow, ctx.data["thread_id"], ctx.account.id, text)
+        text = (RFQ + msg.text) if state.rfq else msg.text
+        del state.rfq  # only the first message asks for the quote
+        message = await threads.post(ctx.uow, state.thread_id, ctx.account.id, text)
     else:
         return Next.stay(Reply(_("Type a message or send a file, or tap Done."), kind="error"))
     other, __ = await _names(ctx)
@@ -99,8 +109,9 @@ async def _on_write(ctx: Ctx, msg: Inbound) -> Next:
 
 async def _history(ctx: Ctx) -> list[Outbound]:
     assert ctx.account is not None  # the thread opened only for a registered party
-    page = int(ctx.data.get("page") or 0)
-    found = await threads.history(ctx.uow, ctx.data["thread_id"], ctx.account.id, page)
+    state = Talking.of(ctx)
+    page = state.page
+    found = await threads.history(ctx.uow, state.thread_id, ctx.account.id, page)
     if not found:
         return [Reply(_("No more messages."), rows((_("◀ Newer"), "newer"), (_("💬 Write"), "write"),
                                                    per_row=2))]
@@ -116,7 +127,8 @@ async def _history(ctx: Ctx) -> list[Outbound]:
 async def _on_history(ctx: Ctx, msg: Inbound) -> Next:
     data = msg.data if isinstance(msg, Choice) else ""
     if data in ("older", "newer"):
-        ctx.data["page"] = max(0, int(ctx.data.get("page") or 0) + (1 if data == "older" else -1))
+        state = Talking.of(ctx)
+        state.page = max(0, state.page + (1 if data == "older" else -1))
         return Next(state="history", remember=False)
     if isinstance(msg, Text | FileUpload):
         return await _on_write(ctx, msg)
@@ -125,6 +137,7 @@ async def _on_history(ctx: Ctx, msg: Inbound) -> Next:
 
 thread_flow = Flow(
     name="thread", title=N_("a conversation"), first="write", on_start=_start,
+    state_model=Talking,
     intents={Intent.REPLY_THREAD: "{arg}"},
     help=N_("Messages with the other party about a listing: text, photos and documents. Contact "
             "details show once a deal is agreed. Block or report stops the conversation."),

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from conversations import confirmations, form_runner
-from conversations.flow import Ask, Ctx, Flow, FormState, Next
+from conversations.flow import Ask, Ctx, Flow, FlowState, FormState, Next
 from conversations.flows.deals import offer_fields as of
 from conversations.forms import Form
 from conversations.messages import (
@@ -34,13 +34,29 @@ from core.i18n import N_, _
 from core.ids import parse_id
 from core.money.model import Money
 
+
+class Offering(FlowState):
+    """What making an offer (or a quote, a counter-offer, a renewal) keeps between questions."""
+
+    mode: str  # a value of MODES
+    ref: int  # what it answers: the listing, offer, thread, request or contract of `mode`
+    listing_id: int
+    fixed: bool  # at the listed price (Buy now): only the quantity is asked
+    facts: dict[str, Any]  # what the forms need of the listing (offer_fields.facts)
+    values: dict[str, Any]  # the answers so far, shown on the preview
+    on_terms: list[str] = []  # payment on terms the buyer's company may use
+    as_seller: bool = False  # a renewal proposed by the seller: sent as a quote to `partner`
+    partner: int  # the buyer of the contract renewed
+
+
 MODES = {"l": "offer", "b": "buy", "c": "counter", "q": "quote", "r": "renew", "s": "supply"}
 
 
 async def _start(ctx: Ctx) -> Next | None:
     """Which offer this is (`l`isting, `b`uy now, `c`ounter, `q`uote + id) and its defaults."""
     assert ctx.account is not None
-    arg = str(ctx.data.get("args") or "")
+    state = Offering.of(ctx)
+    arg = state.args
     mode, number = MODES.get(arg[:1]), parse_id(arg[1:])
     if mode is None or number is None:
         return Next.end(Reply(_("Open an offer from a listing or an offer card."), kind="error"))
@@ -52,13 +68,14 @@ async def _start(ctx: Ctx) -> Next | None:
     if mode in ("offer", "buy") and listing.seller_id == ctx.account.id:
         return Next.end(Reply(_("That is your own listing."), kind="error"))
     fixed = mode == "buy" or (mode == "offer" and not listing.negotiable)
-    ctx.data.update(mode="buy" if fixed and mode == "offer" else mode, ref=number,
-                    listing_id=listing.id, fixed=fixed, facts=of.facts(listing))
+    state.mode = "buy" if fixed and mode == "offer" else mode
+    state.ref, state.listing_id, state.fixed = number, listing.id, fixed
+    state.facts = of.facts(listing)
     values = start or of.defaults(listing, ctx.local_now().date(),
                                   await offers.usual_terms(ctx.uow, ctx.account.id))
-    ctx.data["values"] = values
+    state.values = values
     first = "all" if ctx.forms_at_once else "short"
-    ctx.data["_forms"] = {first: {"i": 0, "values": dict(values), "seeded": sorted(values)}}
+    form_runner.seed(ctx, first, values)
     return Next(state=first, remember=False)
 
 
@@ -79,8 +96,8 @@ async def _basis(ctx: Ctx, mode: str, number: int) -> tuple[int, dict[str, Any] 
         return quote.listing_id, quote.values
     if mode == "renew":  # the same terms and schedule again, to the same partner
         contract, role, terms = await contract_card.renewal(ctx.uow, number, ctx.account.id)
-        ctx.data["as_seller"] = role == "seller"
-        ctx.data["partner"] = contract.buyer_id
+        state = Offering.of(ctx)
+        state.as_seller, state.partner = role == "seller", contract.buyer_id
         return contract.listing_id, of.from_terms(terms)
     await _terms_for(ctx, ctx.account_id)
     return number, None
@@ -88,21 +105,23 @@ async def _basis(ctx: Ctx, mode: str, number: int) -> tuple[int, dict[str, Any] 
 
 async def _terms_for(ctx: Ctx, buyer_id: int | None) -> None:
     """Payment on terms is offered where the buyer's company may use it (core.deals.on_terms)."""
-    ctx.data["on_terms"] = list(await on_terms.methods_for(ctx.uow, buyer_id)) if buyer_id else []
+    Offering.of(ctx).on_terms = list(await on_terms.methods_for(ctx.uow, buyer_id)) if buyer_id else []
 
 
 async def _listing(ctx: Ctx) -> ListingCard:
-    return await viewable_card(ctx.uow, ctx.data["listing_id"], ctx.account_id)
+    return await viewable_card(ctx.uow, Offering.of(ctx).listing_id, ctx.account_id)
 
 
 def _short(ctx: Ctx) -> Form:
-    return of.short_form(ctx.data["facts"], ctx.data["fixed"])
+    state = Offering.of(ctx)
+    return of.short_form(state.facts, state.fixed)
 
 
 async def _answered(ctx: Ctx, values: dict[str, Any]) -> Next:
     """Keep the answers and show the preview."""
-    ctx.data["values"] = {**ctx.data["values"], **{k: v for k, v in values.items()
-                                                   if v is not None or k == "place"}}
+    state = Offering.of(ctx)
+    state.values = {**state.values, **{k: v for k, v in values.items()
+                                       if v is not None or k == "place"}}
     return Next(state="review")
 
 
@@ -112,10 +131,11 @@ def _accepted(ctx: Ctx) -> tuple[str, ...]:
 
 
 async def _review(ctx: Ctx) -> list[Outbound]:
-    text = review_text(await _listing(ctx), ctx.data["values"], ctx.data["mode"],
-                       ctx.data["fixed"], _accepted(ctx))
-    send = _("🛒 Buy now") if ctx.data["mode"] == "buy" else _("📨 Send")
-    contract = () if ctx.data["mode"] == "supply" else (  # a quote is one delivery
+    state = Offering.of(ctx)
+    text = review_text(await _listing(ctx), state.values, state.mode, state.fixed,
+                       _accepted(ctx))
+    send = _("🛒 Buy now") if state.mode == "buy" else _("📨 Send")
+    contract = () if state.mode == "supply" else (  # a quote is one delivery
         (_("📦 Deliver in call-offs"), "call-offs"),)
     return [Reply(text, rows((send, "send"), (_("✏ Change details"), "details"),
                              *contract, per_row=2))]
@@ -155,13 +175,13 @@ async def _on_review(ctx: Ctx, msg: Inbound) -> Next:
     """Send it, or change the details."""
     choice = msg.data if isinstance(msg, Choice) else ""
     if choice == "call-offs":
-        values = ctx.data["values"]
+        values = Offering.of(ctx).values
         values.setdefault("call_offs", 1)
         values.setdefault("call_off_every", "month")
         form_runner.seed(ctx, "call_offs", values)
         return Next(state="call_offs")
     if choice == "details":
-        form_runner.seed(ctx, "details", ctx.data["values"])
+        form_runner.seed(ctx, "details", Offering.of(ctx).values)
         return Next(state="details")
     if choice != "send":
         return Next.stay(Reply(_("Tap Send, Change details or Deliver in call-offs."), kind="error"))
@@ -171,11 +191,12 @@ async def _on_review(ctx: Ctx, msg: Inbound) -> Next:
 async def _send(ctx: Ctx) -> Next:
     assert ctx.account is not None
     listing = await _listing(ctx)
-    values = dict(ctx.data["values"])
-    if ctx.data["fixed"]:
+    state = Offering.of(ctx)
+    values = dict(state.values)
+    if state.fixed:
         values["price"] = str(listing.price.decimal)
     terms = of.to_terms(values, listing.price.currency)
-    mode, ref, me = ctx.data["mode"], ctx.data["ref"], ctx.account.id
+    mode, ref, me = state.mode, state.ref, ctx.account.id
     if mode == "buy":  # a company buyer's purchase above her limit waits for approval
         placed = await approvals.buy(ctx.uow, listing.id, me, terms)
         return Next.end(confirmations.placed(placed, buying=True).reply(), menu=False)
@@ -188,25 +209,25 @@ async def _send(ctx: Ctx) -> Next:
     elif mode == "supply":
         placed = Placed(offer_id=await request_quotes.place_quote(ctx.uow, ref, me, listing.id,
                                                                    terms))
-    elif mode == "renew" and ctx.data.get("as_seller"):
+    elif mode == "renew" and state.as_seller:
         placed = Placed(offer_id=(await offers.send_quote(ctx.uow, listing.id, me,
-                                                          int(ctx.data["partner"]), terms)).id)
+                                                          state.partner, terms)).id)
     else:
         placed = await approvals.offer(ctx.uow, listing.id, me, terms)
     return Next.end(confirmations.placed(placed, buying=False).reply(), menu=False)
 
 
 def _details(ctx: Ctx) -> Form:
-    return of.details_form(ctx.local_now().date(), ctx.data.get("on_terms") or ())
+    return of.details_form(ctx.local_now().date(), Offering.of(ctx).on_terms)
 
 
 def _all(ctx: Ctx) -> Form:
-    return of.whole_form(ctx.data["facts"], ctx.data["fixed"], ctx.local_now().date(),
-                         ctx.data.get("on_terms") or ())
+    state = Offering.of(ctx)
+    return of.whole_form(state.facts, state.fixed, ctx.local_now().date(), state.on_terms)
 
 
 offer_flow = Flow(
-    name="offer", title=N_("an offer"), first="short", on_start=_start,
+    name="offer", title=N_("an offer"), first="short", on_start=_start, state_model=Offering,
     intents={Intent.COUNTER_OFFER: "c{arg}", Intent.SEND_QUOTE: "q{arg}",
              Intent.RENEW_CONTRACT: "r{arg}", Intent.QUOTE_REQUEST: "s{arg}"},
     help=N_("Make an offer: quantity and price (defaults: the minimum order and the listed price), "

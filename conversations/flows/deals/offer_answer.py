@@ -3,7 +3,7 @@ or look at it again — from the buttons on an offer card."""
 
 from __future__ import annotations
 
-from conversations.flow import Ask, Ctx, Flow, Next
+from conversations.flow import Ask, Ctx, Flow, FlowState, Next
 from conversations.flows.company.purchase import held_reply
 from conversations.messages import Button, Choice, Inbound, Outbound, Reply, Text, go, rows
 from core.actions import Intent
@@ -15,6 +15,12 @@ from core.errors import DomainError
 from core.i18n import N_, _, n_
 from core.ids import parse_id
 from core.process.deals import OfferState
+
+
+class Answering(FlowState):
+    """What answering an offer keeps: the offer."""
+
+    offer_id: int
 
 
 async def _accepted(ctx: Ctx, deal_id: int) -> str:
@@ -35,11 +41,11 @@ async def _accepted(ctx: Ctx, deal_id: int) -> str:
 async def _start(ctx: Ctx) -> Next | None:
     """`accept:ID`, `decline:ID`, `withdraw:ID` or `view:ID`."""
     assert ctx.account is not None
-    verb, __, number = str(ctx.data.get("args") or "").partition(":")
+    verb, __, number = Answering.of(ctx).args.partition(":")
     offer_id = parse_id(number)
     if verb not in ("accept", "decline", "withdraw", "view") or offer_id is None:
         return Next.end(Reply(_("Open an offer from its card."), kind="error"))
-    ctx.data["offer_id"] = offer_id
+    Answering.of(ctx).offer_id = offer_id
     try:
         if verb == "accept":  # a company buyer's acceptance above her limit waits
             placed = await approvals.accept(ctx.uow, offer_id, ctx.account.id)
@@ -73,12 +79,12 @@ async def _on_reason(ctx: Ctx, msg: Inbound) -> Next:
     else:
         return Next.stay(Reply(_("Type a reason of up to 500 characters, or tap Decline without a "
                                  "reason."), kind="error"))
-    await offers.decline(ctx.uow, ctx.data["offer_id"], ctx.account.id, reason)
+    await offers.decline(ctx.uow, Answering.of(ctx).offer_id, ctx.account.id, reason)
     return Next.end(Reply(_("✖ Declined; the other party is told.")), menu=False)
 
 
 async def _view(ctx: Ctx) -> list[Outbound]:
-    view = await deal_views.offer_view(ctx.uow, ctx.data["offer_id"], ctx.account_id)
+    view = await deal_views.offer_view(ctx.uow, Answering.of(ctx).offer_id, ctx.account_id)
     offer, role = view.offer, view.role
     text = cards.offer_text(offer, view.listing, view.previous, ctx.uow.policy, ctx.account)
     if offer.status != OfferState.OPEN:
@@ -97,7 +103,7 @@ async def _on_view(ctx: Ctx, msg: Inbound) -> Next:
 
 
 offer_answer = Flow(
-    name="offer_answer", title=N_("an offer"), first="view", on_start=_start,
+    name="offer_answer", state_model=Answering, title=N_("an offer"), first="view", on_start=_start,
     intents={Intent.ANSWER_OFFER: "{arg}", Intent.VIEW_OFFER: "view:{arg}"},
     help=N_("Accept an offer (it becomes a deal), counter it, or decline it with a reason."),
     states={"reason": Ask(prompt=_reason_prompt, on=_on_reason),

@@ -5,7 +5,7 @@ and the next bid awarded after an award's deal ended."""
 
 from __future__ import annotations
 
-from conversations.flow import Ask, Ctx, Flow, Next
+from conversations.flow import Ask, Ctx, Flow, FlowState, Next
 from conversations.messages import (
     Button,
     Choice,
@@ -38,13 +38,19 @@ STATUS = {"open": N_("open for quotes"), "bidding": N_("open for bids"),
           "quotes_closed": N_("quotes closed: award one or close the request")}
 
 
+class Requests(FlowState):
+    """What a buyer's requests for supply keep: the request open."""
+
+    request_id: int
+
+
 async def _requests_start(ctx: Ctx) -> Next | None:
     """`<request>`: its card; `n<request>`: award a closed tender's next bid, then its card."""
-    arg = str(ctx.data.get("args") or "")
+    arg = Requests.of(ctx).args
     number = parse_id(arg.removeprefix("n"))
     if number is None:
         return None
-    ctx.data["request_id"] = number
+    Requests.of(ctx).request_id = number
     if arg.startswith("n"):
         assert ctx.account is not None
         await auctions.award_next(ctx.uow, number, ctx.account.id)
@@ -78,13 +84,13 @@ async def _on_list(ctx: Ctx, msg: Inbound) -> Next:
     number = parse_id(data[2:]) if data.startswith("r:") else None
     if number is None:
         return Next.end(menu=False)
-    ctx.data["request_id"] = number
+    Requests.of(ctx).request_id = number
     return Next(state="card")
 
 
 async def _card(ctx: Ctx) -> list[Outbound]:
     assert ctx.account is not None
-    request = await supply_requests.view(ctx.uow, ctx.data["request_id"], ctx.account.id)
+    request = await supply_requests.view(ctx.uow, Requests.of(ctx).request_id, ctx.account.id)
     if request.mode in auction_rules.BIDDING:
         return await _bidding_card(ctx, request)
     assert request.id is not None and request.deadline is not None  # saved, not a preview
@@ -177,7 +183,7 @@ async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
     if data == "refresh":
         return Next(state="card", remember=False)
     if data == "close":
-        await supply_requests.close(ctx.uow, ctx.data["request_id"], ctx.account.id)
+        await supply_requests.close(ctx.uow, Requests.of(ctx).request_id, ctx.account.id)
         return Next(state="card", remember=False, replies=[Reply(
             _("✖ The request is closed: its open quotes were declined, their sellers told."))])
     return Next.end(menu=False)
@@ -185,6 +191,7 @@ async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
 
 requests_flow = Flow(
     name="requests", title=N_("your requests for supply"), first="list",
+    state_model=Requests,
     on_start=_requests_start, commands=("requests",),
     intents={Intent.VIEW_REQUEST: "{arg}", Intent.AWARD_NEXT: "n{arg}"},
     summary=N_("Your requests for supply and their quotes"),

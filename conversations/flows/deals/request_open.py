@@ -4,7 +4,7 @@ anyone else hears what it takes to answer it."""
 
 from __future__ import annotations
 
-from conversations.flow import Ask, Ctx, Flow, Next
+from conversations.flow import Ask, Ctx, Flow, FlowState, Next
 from conversations.messages import Inbound, Outbound, Reply, action_button, go, rows
 from core.actions import Action, Intent
 from core.catalog.taxonomy import product
@@ -18,9 +18,15 @@ from core.ids import parse_id
 from core.public import requests as public
 
 
+class Seeing(FlowState):
+    """What a seller's view of a request for supply keeps: the request."""
+
+    request_id: int
+
+
 async def _start(ctx: Ctx) -> Next | None:
     assert ctx.account is not None
-    number = parse_id(str(ctx.data.get("args") or ""))
+    number = parse_id(Seeing.of(ctx).args)
     if number is None:
         return Next.end(Reply(_("Open a request for supply from its card."), kind="error"))
     try:
@@ -35,13 +41,13 @@ async def _start(ctx: Ctx) -> Next | None:
         return Next(state=None, start="requests", start_data={"args": str(number)})
     if request.mode in auction_rules.BIDDING:
         return Next(state=None, start="bid", start_data={"args": str(number)})
-    ctx.data["request_id"] = number
+    Seeing.of(ctx).request_id = number
     return None
 
 
 async def _card(ctx: Ctx) -> list[Outbound]:
     assert ctx.account is not None
-    request = await supply_requests.view(ctx.uow, ctx.data["request_id"], ctx.account.id)
+    request = await supply_requests.view(ctx.uow, Seeing.of(ctx).request_id, ctx.account.id)
     assert request.deadline is not None  # a saved request: only a preview has no deadline
     text = request_text(request, local_time(request.deadline, ctx.account.timezone))
     return [Reply(text, ((action_button(Action(Intent.QUOTE_REQUEST, N_("💶 Quote"),
@@ -55,7 +61,7 @@ async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
 
 
 see_request_flow = Flow(
-    name="see_request", title=N_("a request for supply"), first="card", on_start=_start,
+    name="see_request", state_model=Seeing, title=N_("a request for supply"), first="card", on_start=_start,
     help=N_("A buyer's request for supply, opened from its page: quote or bid on it, or ask the "
             "buyer a question."),
     states={"card": Ask(prompt=_card, on=_on_card)},

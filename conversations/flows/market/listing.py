@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from conversations import confirmations
-from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
+from conversations.flow import Ask, Ctx, Flow, FlowState, FormState, MenuEntry, Next
 from conversations.flows.market import listing_fields as lf
 from conversations.flows.market.listing_card import card_text
 from conversations.forms import Form
@@ -20,18 +20,35 @@ from core.ids import parse_id
 BACK_TO_REVIEW = N_("📨 Saved. Because the listing was live, your changes go to an admin for review "
                     "first; it is out of search until approved, and you'll be told.")
 
+class Listing(FlowState):
+    """What making or editing a listing keeps between questions."""
+
+    type: str = "other"  # the product type: the forms' units and fields depend on it
+    start: dict[str, Any] = {}  # what Agora knows already (last listing, profile), offered
+    listing_id: int | None = None  # the draft saved from the short form, or the listing opened
+    opened: bool = False  # an existing listing opened for editing (Cancel deletes nothing)
+    field: str = "title"  # the field being edited (`ALL`: every detail in one form)
+
+    @property
+    def listing(self) -> int:
+        """The listing itself, for the steps after the draft is saved (or it was opened)."""
+        if self.listing_id is None:
+            raise KeyError("listing_id")
+        return self.listing_id
+
+
 TYPE_FORM = Form("listing_type", N_("New listing"), [lf.type_field()], submit_label=N_("Next"))
 
 
 async def _typed(ctx: Ctx, values: dict[str, Any]) -> Next:
     """Remember the product type; the short form depends on it (its units)."""
-    ctx.data["type"] = values["product_type"]
+    Listing.of(ctx).type = values["product_type"]
     _seed(ctx, "details")
     return Next(state="details")
 
 
 def _details(ctx: Ctx) -> Form:
-    return lf.quick_form(ctx.data.get("type", "other"), _currency(ctx), _country(ctx))
+    return lf.quick_form(Listing.of(ctx).type, _currency(ctx), _country(ctx))
 
 
 def _everything(ctx: Ctx) -> Form:
@@ -44,12 +61,12 @@ def _country(ctx: Ctx) -> str:
 
 
 def _currency(ctx: Ctx) -> str:
-    return str(ctx.data.get("start", {}).get("currency") or "EUR")
+    return str(Listing.of(ctx).start.get("currency") or "EUR")
 
 
 def _seed(ctx: Ctx, key: str) -> None:
     """Offer what Agora already knows (last listing, else profile) as one-tap answers."""
-    start = {k: v for k, v in ctx.data.get("start", {}).items() if k != "currency" and v}
+    start = {k: v for k, v in Listing.of(ctx).start.items() if k != "currency" and v}
     forms = ctx.data.setdefault("_forms", {})
     if key not in forms:
         forms[key] = {"i": 0, "values": dict(start), "seeded": sorted(start)}
@@ -58,14 +75,15 @@ def _seed(ctx: Ctx, key: str) -> None:
 async def _drafted(ctx: Ctx, values: dict[str, Any]) -> Next:
     """Save the short form as a checked draft (defaults for the rest), then the preview."""
     assert ctx.account is not None
-    values = {**values, "product_type": values.get("product_type") or ctx.data["type"]}
-    ctx.data["type"] = values["product_type"]
-    if ctx.data.get("listing_id"):
-        await listings.edit(ctx.uow, ctx.data["listing_id"], ctx.account.id, values)
+    state = Listing.of(ctx)
+    values = {**values, "product_type": values.get("product_type") or state.type}
+    state.type = values["product_type"]
+    if state.listing_id:
+        await listings.edit(ctx.uow, state.listing_id, ctx.account.id, values)
     else:
         full = listing_rules.with_defaults(values, ctx.local_now(), ctx.uow.policy.listing_days)
         draft = await listings.create_draft(ctx.uow, ctx.account.id, full)
-        ctx.data["listing_id"] = draft.id
+        state.listing_id = draft.id
     return Next(state="preview")
 
 
@@ -89,20 +107,20 @@ async def _on_media(ctx: Ctx, msg: Inbound) -> Next:
                             "or the terminal, or tap Done."))
     data = await fetcher.fetch(msg.file_id)
     assert ctx.services.files is not None  # wired wherever a channel can send files
-    stored = await media.attach(ctx.uow, ctx.services.files, ctx.data["listing_id"],
+    stored = await media.attach(ctx.uow, ctx.services.files, Listing.of(ctx).listing,
                                 kind=kind, name=msg.file_name, mime=msg.mime_type, data=data,
                                 channel_ref=f"{ctx.env.channel}:{msg.file_id}")
     added = Reply(_("📎 Added {name} ({size} KB, SHA-256 {checksum}…).", name=stored.name,
                     size=present.number(stored.size // 1024 or 1), checksum=stored.sha256[:12]))
     assert ctx.account is not None  # listings are made only by registered people
-    if await listings.file_added(ctx.uow, ctx.data["listing_id"], ctx.account.id):
+    if await listings.file_added(ctx.uow, Listing.of(ctx).listing, ctx.account.id):
         return Next.end(added, Reply(_(BACK_TO_REVIEW)))
     return Next.stay(added)
 
 
 async def _preview(ctx: Ctx) -> list[Outbound]:
     assert ctx.account is not None
-    listing = await listings.own_card(ctx.uow, ctx.data["listing_id"], ctx.account.id, whole=True)
+    listing = await listings.own_card(ctx.uow, Listing.of(ctx).listing, ctx.account.id, whole=True)
     text = _("Preview — this is how buyers will see it:") + "\n\n" + card_text(
         listing, show_status=True)
     first, last = ((_("🚀 Publish"), "publish"), (_("💾 Keep as draft"), "later"))
@@ -129,12 +147,13 @@ async def _on_preview(ctx: Ctx, msg: Inbound) -> Next:
         return Next.end(Reply(_("✅ Your listing is up to date.")))
     if choice != "publish":
         return Next.stay(Reply(_("Tap Publish, or choose what to change."), kind="error"))
-    status = await lifecycle.submit(ctx.uow, ctx.data["listing_id"], ctx.account.id)
-    return Next.end(confirmations.published(ctx.data["listing_id"], status).reply())
+    listing_id = Listing.of(ctx).listing
+    status = await lifecycle.submit(ctx.uow, listing_id, ctx.account.id)
+    return Next.end(confirmations.published(listing_id, status).reply())
 
 
 async def _pick_prompt(ctx: Ctx) -> list[Outbound]:
-    names = lf.editable_names(ctx.data.get("type", "other"))
+    names = lf.editable_names(Listing.of(ctx).type)
     return [Reply(_("Which field do you want to change?"),
                   rows(*((_(label), f"f:{name}") for name, label in names), per_row=2))]
 
@@ -142,12 +161,12 @@ async def _pick_prompt(ctx: Ctx) -> list[Outbound]:
 async def _on_pick(ctx: Ctx, msg: Inbound) -> Next:
     """Open a one-field form with the current value."""
     assert ctx.account is not None
-    data = msg.data if isinstance(msg, Choice) else ""
+    data, state = msg.data if isinstance(msg, Choice) else "", Listing.of(ctx)
     name = data.removeprefix("f:")
-    if not data.startswith("f:") or name not in dict(lf.editable_names(ctx.data["type"])):
+    if not data.startswith("f:") or name not in dict(lf.editable_names(state.type)):
         return Next.stay(Reply(_("Tap the field you want to change."), kind="error"))
-    current = await listings.current_values(ctx.uow, ctx.data["listing_id"], ctx.account.id)
-    ctx.data["field"] = name
+    current = await listings.current_values(ctx.uow, state.listing, ctx.account.id)
+    state.field = name
     ctx.data.setdefault("_forms", {})["edit"] = {
         "i": 0, "values": {name: current.get(name)}, "seeded": [name], "context": current}
     return Next(state="edit")
@@ -159,26 +178,28 @@ ALL = "*"  # the edit form of every detail at once (where a channel shows forms 
 async def _edit_all(ctx: Ctx) -> Next:
     """Open one form of all the listing's details, each with its current value."""
     assert ctx.account is not None
-    current = await listings.current_values(ctx.uow, ctx.data["listing_id"], ctx.account.id)
-    ctx.data["field"] = ALL
+    state = Listing.of(ctx)
+    current = await listings.current_values(ctx.uow, state.listing, ctx.account.id)
+    state.field = ALL
     ctx.data.setdefault("_forms", {})["edit"] = {
         "i": 0, "values": dict(current), "seeded": list(current), "context": current}
     return Next(state="edit")
 
 
 def _edit_form(ctx: Ctx) -> Form:
-    type_code, today = ctx.data.get("type", "other"), ctx.local_now().date()
-    if ctx.data.get("field") == ALL:
-        return lf.all_details_form(type_code, today, _country(ctx))
-    return lf.field_form(type_code, ctx.data.get("field", "title"), today, _country(ctx))
+    state, today = Listing.of(ctx), ctx.local_now().date()
+    if state.field == ALL:
+        return lf.all_details_form(state.type, today, _country(ctx))
+    return lf.field_form(state.type, state.field, today, _country(ctx))
 
 
 async def _edited(ctx: Ctx, values: dict[str, Any]) -> Next:
     """Save one changed field (checks run again) and show the preview."""
     assert ctx.account is not None
-    listing = await listings.edit(ctx.uow, ctx.data["listing_id"], ctx.account.id, values)
+    state = Listing.of(ctx)
+    listing = await listings.edit(ctx.uow, state.listing, ctx.account.id, values)
     if "product_type" in values:
-        ctx.data["type"] = values["product_type"]
+        state.type = values["product_type"]
     ctx.data.get("_forms", {}).pop("edit", None)
     if listing.status == ListingState.PENDING_REVIEW:  # it was live and moderation is on
         return Next.end(Reply(_(BACK_TO_REVIEW)))
@@ -188,11 +209,11 @@ async def _edited(ctx: Ctx, values: dict[str, Any]) -> Next:
 async def _open_existing(ctx: Ctx) -> Next | None:
     """`@go:listing:<id>` opens one's own listing at the preview (from My listings); a new
     listing starts from what Agora knows, in one form where the channel shows forms."""
-    arg = str(ctx.data.get("args") or "")
-    listing_id = parse_id(arg)
+    state = Listing.of(ctx)
+    listing_id = parse_id(state.args)
     if listing_id is None or ctx.account is None:
         assert ctx.account is not None
-        ctx.data["start"] = await listings.starting_values(ctx.uow, ctx.account)
+        state.start = await listings.starting_values(ctx.uow, ctx.account)
         if ctx.forms_at_once:
             _seed(ctx, "all")
             return Next(state="all", remember=False)
@@ -201,18 +222,19 @@ async def _open_existing(ctx: Ctx) -> Next | None:
         listing = await listings.own_card(ctx.uow, listing_id, ctx.account.id)
     except DomainError as exc:
         return Next.end(Reply(str(exc), kind="error"))
-    ctx.data.update({"listing_id": listing.id, "type": listing.product, "opened": True})
+    state.listing_id, state.type, state.opened = listing.id, listing.product, True
     return Next(state="preview", remember=False)
 
 
 async def _discard(ctx: Ctx) -> str:
     """A draft made in this flow is deleted; an existing listing keeps the edits already saved."""
-    if not ctx.data.get("listing_id"):
+    state = Listing.of(ctx)
+    if not state.listing_id:
         return _("Nothing from it was saved.")
-    if ctx.data.get("opened"):
+    if state.opened:
         return _("Edits you already saved (✅) stay; nothing else changed.")
     assert ctx.account is not None
-    await lifecycle.act(ctx.uow, ctx.data["listing_id"], ctx.account.id, "close")
+    await lifecycle.act(ctx.uow, state.listing_id, ctx.account.id, "close")
     return _("The draft was deleted.")
 
 
@@ -226,6 +248,7 @@ listing_flow = Flow(
             "you can change any field before publishing."),
     on_start=_open_existing,
     on_discard=_discard,
+    state_model=Listing,
     states={
         "type": FormState(form=TYPE_FORM, done=_typed,
                           intro=N_("Let's list your product: a few quick questions, then a preview "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
+from conversations.flow import Ask, Ctx, Flow, FlowState, MenuEntry, Next
 from conversations.flows.market.listing_card import card_text, summary
 from conversations.flows.opening import on_id
 from conversations.flows.share import share_button
@@ -33,11 +33,18 @@ from core.ids import parse_id
 GONE = N_("That listing is no longer available.")
 
 
+class Viewing(FlowState):
+    """What a flow showing one listing keeps (a search's and the watchlist's too)."""
+
+    listing_id: int
+    from_list: bool = False  # opened from a list: the engine's ◀ Back returns there
+
 
 async def view_prompt(ctx: Ctx) -> list[Outbound]:
     """The card, the first photo where this channel can show it, and the buyer's options."""
     try:
-        listing = await viewable_card(ctx.uow, ctx.data["listing_id"], ctx.account_id, whole=True)
+        listing = await viewable_card(ctx.uow, Viewing.of(ctx).listing_id, ctx.account_id,
+                                     whole=True)
     except NotFound:
         return [Reply(_(GONE), rows(*_done(ctx)))]
     photo = next((f for f in await views.files_of(ctx.uow, listing.id) if f.kind == "photo"), None)
@@ -72,7 +79,7 @@ def _trade_buttons(listing: ListingCard) -> list[tuple[str, str]]:
 
 def _done(ctx: Ctx) -> tuple[tuple[str, str], ...]:
     """A card opened from a list gets the engine's ◀ Back; one opened alone gets Done."""
-    return () if ctx.data.get("from_list") else ((_("✔ Done"), "done"),)
+    return () if Viewing.of(ctx).from_list else ((_("✔ Done"), "done"),)
 
 
 def _image(ctx: Ctx, photo: views.ListingFile, caption: str) -> ImageReply:
@@ -105,7 +112,7 @@ async def view_answer(ctx: Ctx, msg: Inbound) -> Next | None:
     data = msg.data if isinstance(msg, Choice) else ""
     if data == "done":
         return None
-    listing_id = ctx.data["listing_id"]
+    listing_id = Viewing.of(ctx).listing_id
     listing = await viewable_card(ctx.uow, listing_id, ctx.account.id, whole=True)
     # The answer carries the card's buttons, so the next step is one tap away (no card again).
     buttons = (await _card(ctx, listing)).buttons
@@ -134,6 +141,7 @@ listing_view = Flow(
     summary=N_("Open a listing: /view NUMBER"), intents={Intent.VIEW_LISTING: "{arg}"},
     help=N_("A listing's details. Save it to your watchlist to find it again later."),
     on_start=on_id("listing_id", N_("Which listing? Open one from search results.")),
+    state_model=Viewing,
     states={"view": Ask(prompt=view_prompt, on=_on_view)},
 )
 
@@ -154,8 +162,9 @@ async def _watchlist(ctx: Ctx) -> list[Outbound]:
 async def _on_watchlist(ctx: Ctx, msg: Inbound) -> Next:
     """Open a saved listing."""
     data = msg.data if isinstance(msg, Choice) else ""
-    if data.startswith("v:") and parse_id(data[2:]):
-        ctx.data["listing_id"], ctx.data["from_list"] = parse_id(data[2:]), True
+    if data.startswith("v:") and (listing_id := parse_id(data[2:])):
+        state = Viewing.of(ctx)
+        state.listing_id, state.from_list = listing_id, True
         return Next(state="view")
     return Next.end()
 
@@ -167,7 +176,7 @@ async def _on_watch_view(ctx: Ctx, msg: Inbound) -> Next:
 watchlist = Flow(
     name="watchlist", title=N_("your watchlist"), first="list", commands=("watchlist", "saved_listings"),
     summary=N_("Listings you saved with ⭐"), menu=(MenuEntry(N_("⭐ Watchlist"), ("buyer",), 30),),
-    help=N_("Listings you saved with ⭐."),
+    help=N_("Listings you saved with ⭐."), state_model=Viewing,
     states={"list": Ask(prompt=_watchlist, on=_on_watchlist),
             "view": Ask(prompt=view_prompt, on=_on_watch_view)},
 )

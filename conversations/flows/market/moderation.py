@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from conversations.fields import TextField
-from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
+from conversations.flow import Ask, Ctx, Flow, FlowState, FormState, MenuEntry, Next
 from conversations.flows.market.listing_card import card_text
 from conversations.forms import Form
 from conversations.messages import Button, Choice, Inbound, ListItem, ListPage, Outbound, Reply, rows
@@ -21,12 +21,17 @@ REASON_FORM = Form("reject_reason", N_("Reject listing"), [TextField(
 
 
 
+class Moderating(FlowState):
+    """What the moderation queue keeps: the listing under review."""
+
+    listing_id: int
+
+
 async def _admin_only(ctx: Ctx) -> Next | None:
     """Open the queue (core refuses non-admins), or one listing from a notification."""
     await lifecycle.pending(ctx.uow, ctx.account_id)
-    arg = str(ctx.data.get("args") or "")
-    if parse_id(arg):
-        ctx.data["listing_id"] = parse_id(arg)
+    if listing_id := parse_id(Moderating.of(ctx).args):
+        Moderating.of(ctx).listing_id = listing_id
         return Next(state="review", remember=False)
     return None
 
@@ -47,15 +52,15 @@ async def _on_queue(ctx: Ctx, msg: Inbound) -> Next:
     data = msg.data if isinstance(msg, Choice) else ""
     if data == "done":
         return Next.end()
-    if data.startswith("r:") and parse_id(data[2:]):
-        ctx.data["listing_id"] = parse_id(data[2:])
+    if data.startswith("r:") and (listing_id := parse_id(data[2:])):
+        Moderating.of(ctx).listing_id = listing_id
         return Next(state="review")
     return Next.stay(Reply(_("Tap Review on a listing, or Done."), kind="error"))
 
 
 async def _review(ctx: Ctx) -> list[Outbound]:
     try:
-        listing = await lifecycle.review_card(ctx.uow, ctx.data["listing_id"], ctx.account_id)
+        listing = await lifecycle.review_card(ctx.uow, Moderating.of(ctx).listing_id, ctx.account_id)
     except NotFound as exc:
         return [Reply(str(exc), rows((_("Back to the queue"), "queue")))]
     text = card_text(listing, show_status=True)
@@ -67,7 +72,7 @@ async def _on_review(ctx: Ctx, msg: Inbound) -> Next:
     """Approve now, or ask for the reason to reject."""
     data = msg.data if isinstance(msg, Choice) else ""
     if data == "approve":
-        listing = await lifecycle.approve(ctx.uow, ctx.data["listing_id"], ctx.account_id)
+        listing = await lifecycle.approve(ctx.uow, Moderating.of(ctx).listing_id, ctx.account_id)
         return Next(state="queue", replies=[Reply(_("✅ Approved “{title}”.", title=listing.title))],
                     remember=False)
     if data == "reject":
@@ -79,14 +84,14 @@ async def _on_review(ctx: Ctx, msg: Inbound) -> Next:
 
 async def _rejected(ctx: Ctx, values: dict[str, Any]) -> Next:
     """Send the listing back to the seller with the reason."""
-    listing = await lifecycle.reject(ctx.uow, ctx.data["listing_id"], values["reason"], ctx.account_id)
+    listing = await lifecycle.reject(ctx.uow, Moderating.of(ctx).listing_id, values["reason"], ctx.account_id)
     ctx.data.pop("_forms", None)
     return Next(state="queue", replies=[Reply(_("✋ Rejected “{title}”; the seller is told why.",
                                                 title=listing.title))], remember=False)
 
 
 moderation = Flow(
-    name="moderation",
+    name="moderation", state_model=Moderating,
     title=N_("the moderation queue"),
     first="queue",
     commands=("moderation", "review"),

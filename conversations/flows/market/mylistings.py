@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next, OneStepCommand
+from conversations.flow import Ask, Ctx, Flow, FlowState, MenuEntry, Next, OneStepCommand
 from conversations.flows.market.listing_card import card_text, summary
 from conversations.messages import (
     Button,
@@ -29,13 +29,20 @@ ACTION_LABELS = {"pause": N_("⏸ Pause"), "resume": N_("▶ Resume"), "sold": N
 PER_PAGE = 8
 
 
+class Mine(FlowState):
+    """What My listings keeps: the page, and the listing being managed."""
+
+    page: int = 0
+    listing_id: int
+
+
 async def _list(ctx: Ctx) -> list[Outbound]:
     assert ctx.account is not None
     mine = await own_cards(ctx.uow, ctx.account.id)
     if not mine:
         return [Reply(_("You have no listings yet."), rows((_("➕ New listing"), go("listing")),
                                                            (_("Done"), "done")))]
-    page = min(ctx.data.get("page", 0), (len(mine) - 1) // PER_PAGE)
+    page = min(Mine.of(ctx).page, (len(mine) - 1) // PER_PAGE)
     chunk = mine[page * PER_PAGE:(page + 1) * PER_PAGE]
     items = tuple(ListItem(f"{m.title} — {_(STATUS_LABELS[m.status])}", summary(m),
                            Button(_("Open"), f"o:{m.id}")) for m in chunk)
@@ -52,17 +59,18 @@ async def _on_list(ctx: Ctx, msg: Inbound) -> Next:
     if data == "done":
         return Next.end()
     if data in ("prev", "next"):
-        ctx.data["page"] = max(0, ctx.data.get("page", 0) + (1 if data == "next" else -1))
+        state = Mine.of(ctx)
+        state.page = max(0, state.page + (1 if data == "next" else -1))
         return Next.stay()
-    if data.startswith("o:") and parse_id(data[2:]):
-        ctx.data["listing_id"] = parse_id(data[2:])
+    if data.startswith("o:") and (listing_id := parse_id(data[2:])):
+        Mine.of(ctx).listing_id = listing_id
         return Next(state="manage")
     return Next.stay(Reply(_("Tap Open on a listing, or Done."), kind="error"))
 
 
 async def _manage(ctx: Ctx) -> list[Outbound]:
     assert ctx.account is not None
-    listing = await listings.own_card(ctx.uow, ctx.data["listing_id"], ctx.account.id, whole=True)
+    listing = await listings.own_card(ctx.uow, Mine.of(ctx).listing_id, ctx.account.id, whole=True)
     actions = [(_(ACTION_LABELS[a]), a) for a, (sources, __) in TRANSITIONS.items()
                if listing.status in sources]
     if listing.status in listings.EDITABLE_STATUSES:
@@ -79,7 +87,7 @@ async def _on_manage(ctx: Ctx, msg: Inbound) -> Next:
         return Next(state="list", remember=False)
     if data not in TRANSITIONS:
         return Next.stay(Reply(_("Choose an action."), kind="error"))
-    status = await lifecycle.act(ctx.uow, ctx.data["listing_id"], ctx.account.id, data)
+    status = await lifecycle.act(ctx.uow, Mine.of(ctx).listing_id, ctx.account.id, data)
     done = Reply(_("Done — the listing is now {status}.", status=_(STATUS_LABELS[status]).lower()))
     if status == ListingState.CLOSED:
         return Next(state="list", replies=[done], remember=False)
@@ -88,6 +96,7 @@ async def _on_manage(ctx: Ctx, msg: Inbound) -> Next:
 
 mylistings = Flow(
     name="mylistings", title=N_("your listings"), first="list", commands=("mylistings",),
+    state_model=Mine,
     summary=N_("Your listings"), intents={Intent.MY_LISTINGS: ""},
     menu=(MenuEntry(N_("📦 My listings"), ("seller",), 20),),
     help=N_("Your listings by status. Open one to edit, pause, resume, mark sold, renew or delete it."),
@@ -98,8 +107,7 @@ mylistings = Flow(
 async def _renew_now(ctx: Ctx) -> Next:
     """The “Renew” button of an expiry reminder."""
     assert ctx.account is not None
-    arg = str(ctx.data.get("args") or "")
-    listing_id = parse_id(arg)
+    listing_id = parse_id(FlowState.of(ctx).args)
     if listing_id is None:
         return Next.end()
     try:

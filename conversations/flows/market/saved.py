@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next, OneStepCommand
+from conversations.flow import Ask, Ctx, Flow, FlowState, MenuEntry, Next, OneStepCommand
 from conversations.messages import Button, Choice, Inbound, ListItem, ListPage, Outbound, Reply, go, rows
 from core.actions import Intent
 from core.catalog import alerts
 from core.errors import DomainError
 from core.i18n import N_, _
 from core.ids import parse_id
+
+
+class Managing(FlowState):
+    """What the saved searches keep: the one being managed."""
+
+    saved_id: int
 
 
 async def _list(ctx: Ctx) -> list[Outbound]:
@@ -27,8 +33,8 @@ async def _list(ctx: Ctx) -> list[Outbound]:
 async def _on_list(ctx: Ctx, msg: Inbound) -> Next:
     """Open a saved search."""
     data = msg.data if isinstance(msg, Choice) else ""
-    if data.startswith("m:") and parse_id(data[2:]):
-        ctx.data["saved_id"] = parse_id(data[2:])
+    if data.startswith("m:") and (saved_id := parse_id(data[2:])):
+        Managing.of(ctx).saved_id = saved_id
         return Next(state="manage")
     return Next.end()
 
@@ -36,7 +42,7 @@ async def _on_list(ctx: Ctx, msg: Inbound) -> Next:
 async def _manage(ctx: Ctx) -> list[Outbound]:
     assert ctx.account is not None
     try:
-        search = await alerts.own_search(ctx.uow, ctx.account.id, ctx.data["saved_id"])
+        search = await alerts.own_search(ctx.uow, ctx.account.id, Managing.of(ctx).saved_id)
     except DomainError as exc:
         return [Reply(str(exc), rows((_("◀ Saved searches"), "list")))]
     other = "digest" if search.mode == "instant" else "instant"
@@ -52,7 +58,7 @@ async def _on_manage(ctx: Ctx, msg: Inbound) -> Next:
     data = msg.data if isinstance(msg, Choice) else ""
     if data == "list":
         return Next(state="list", remember=False)
-    search = await alerts.own_search(ctx.uow, ctx.account.id, ctx.data["saved_id"])
+    search = await alerts.own_search(ctx.uow, ctx.account.id, Managing.of(ctx).saved_id)
     if data == "run":
         return Next(state=None, start="search", start_data={"q": search.query.as_dict()})
     if data in ("instant", "digest"):
@@ -66,6 +72,7 @@ async def _on_manage(ctx: Ctx, msg: Inbound) -> Next:
 
 saved = Flow(
     name="saved", title=N_("saved searches"), first="list", commands=("saved", "alerts"),
+    state_model=Managing,
     summary=N_("Your saved searches and alerts"),
     menu=(MenuEntry(N_("🔔 Saved searches"), ("buyer",), 20),),
     help=N_("Searches you saved. Alerts come at once or in a daily digest; delete to stop them."),
@@ -75,8 +82,7 @@ saved = Flow(
 
 async def _unsubscribe(ctx: Ctx) -> Next:
     """The Unsubscribe button on an alert."""
-    arg = str(ctx.data.get("args") or "")
-    saved_id = parse_id(arg)
+    saved_id = parse_id(FlowState.of(ctx).args)
     if saved_id is None or ctx.account is None:
         return Next.end()
     try:

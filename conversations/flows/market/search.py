@@ -8,7 +8,7 @@ from typing import Any
 from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
 from conversations.flows.market import search_fields as sf
 from conversations.flows.market.listing_card import summary
-from conversations.flows.market.listing_view import view_answer, view_prompt
+from conversations.flows.market.listing_view import Viewing, view_answer, view_prompt
 from conversations.forms import Form
 from conversations.messages import Button, Choice, Inbound, ListItem, ListPage, Outbound, Reply, rows
 from core.catalog import alerts, gazetteer, query_text
@@ -18,6 +18,14 @@ from core.catalog.search import Catalog, log_search
 from core.errors import DomainError
 from core.i18n import N_, _, n_
 from core.ids import parse_id
+
+
+class Searching(Viewing):
+    """What a search keeps: the query, the page, notes about what was typed; a card opened."""
+
+    q: dict[str, Any] = {}  # SearchQuery.as_dict()
+    page: int = 0
+    notes: list[str] = []  # said once above the next results (a filter that was dropped)
 
 
 def _catalog(ctx: Ctx) -> Catalog:
@@ -38,7 +46,7 @@ def _origin(ctx: Ctx) -> tuple[float, float] | None:
 
 
 def _query(ctx: Ctx) -> SearchQuery:
-    return SearchQuery.from_dict(ctx.data.get("q") or {})
+    return SearchQuery.from_dict(Searching.of(ctx).q)
 
 
 def _first_form(ctx: Ctx) -> Form:
@@ -68,7 +76,8 @@ async def _asked(ctx: Ctx, values: dict[str, Any]) -> Next:
         raise DomainError(_("Type a word to search for, like “pellets” — symbols and emoji alone "
                             "match nothing."))
     query = sf.query_from({k: v for k, v in values.items() if k != "text"}, parsed, _origin(ctx))
-    ctx.data["q"], ctx.data["page"], ctx.data["notes"] = query.as_dict(), 0, notes
+    state = Searching.of(ctx)
+    state.q, state.page, state.notes = query.as_dict(), 0, notes
     await log_search(ctx.uow, ctx.account_id, query,
                      ctx.account.country if ctx.account else None)
     ctx.data.pop("_forms", None)
@@ -77,8 +86,9 @@ async def _asked(ctx: Ctx, values: dict[str, Any]) -> Next:
 
 async def _results(ctx: Ctx) -> list[Outbound]:
     query = _query(ctx)
-    found = await _catalog(ctx).search(ctx.uow, query, ctx.data.get("page", 0))
-    ctx.data["page"] = found.page
+    state = Searching.of(ctx)
+    found = await _catalog(ctx).search(ctx.uow, query, state.page)
+    state.page = found.page
     cards = await cards_by_ids(ctx.uow, [h.listing_id for h in found.hits], ctx.account_id)
     items = tuple(ListItem(cards[h.listing_id].title, summary(cards[h.listing_id], h.km),
                            Button(_("View"), f"v:{h.listing_id}"))
@@ -88,7 +98,8 @@ async def _results(ctx: Ctx) -> list[Outbound]:
                query=query.describe(), order=_(SORTED.get(query.sort, query.sort)))
     nav = rows((_("◀ Previous"), "prev"), (_("Next ▶"), "next"), per_row=2) if found.pages > 1 else ()
     page = ListPage(title, items, found.page + 1, found.pages, nav)
-    notes = [Reply(note, kind="notice") for note in ctx.data.pop("notes", [])]
+    notes = [Reply(note, kind="notice") for note in state.notes]
+    del state.notes  # said once
     chips = rows(*((f"✕ {label}"[:40], f"x:{name}") for label, name in query.filters()), per_row=2)
     actions = Reply(_("Refine or keep this search (✕ removes a filter):") if items else
                     _("Nothing matches yet. Try fewer words or filters — or save the search to "
@@ -101,15 +112,14 @@ async def _results(ctx: Ctx) -> list[Outbound]:
 
 async def _on_results(ctx: Ctx, msg: Inbound) -> Next:
     """Page, open a card, filter, sort, save, or start again."""
-    data = msg.data if isinstance(msg, Choice) else ""
+    data, state = msg.data if isinstance(msg, Choice) else "", Searching.of(ctx)
     if data in ("prev", "next"):
         return await _turn(ctx, data)
     if data.startswith("x:"):
-        ctx.data["q"] = query_text.without(_query(ctx), data[2:]).as_dict()
-        ctx.data["page"] = 0
+        state.q, state.page = query_text.without(_query(ctx), data[2:]).as_dict(), 0
         return Next.stay()
-    if data.startswith("v:") and parse_id(data[2:]):
-        ctx.data["listing_id"], ctx.data["from_list"] = parse_id(data[2:]), True
+    if data.startswith("v:") and (listing_id := parse_id(data[2:])):
+        state.listing_id, state.from_list = listing_id, True
         return Next(state="view")
     targets = {"filters": "filters", "sort": "sort", "save": "save", "new": "ask"}
     if data in targets:
@@ -120,20 +130,22 @@ async def _on_results(ctx: Ctx, msg: Inbound) -> Next:
 
 
 async def _turn(ctx: Ctx, direction: str) -> Next:
-    found = await _catalog(ctx).search(ctx.uow, _query(ctx), ctx.data.get("page", 0))
+    state = Searching.of(ctx)
+    found = await _catalog(ctx).search(ctx.uow, _query(ctx), state.page)
     page = found.page + (1 if direction == "next" else -1)
     if page >= found.pages:
         return Next.stay(Reply(_("That was the last page."), kind="notice"))
     if page < 0:
         return Next.stay(Reply(_("This is the first page."), kind="notice"))
-    ctx.data["page"] = page
+    state.page = page
     return Next.stay()
 
 
 async def _filtered(ctx: Ctx, values: dict[str, Any]) -> Next:
     """Apply the filters to the current text."""
     query = sf.query_from(values, _query(ctx), _origin(ctx))
-    ctx.data["q"], ctx.data["page"] = query.as_dict(), 0
+    state = Searching.of(ctx)
+    state.q, state.page = query.as_dict(), 0
     ctx.data.pop("_forms", None)
     return Next(state="results", remember=False)
 
@@ -148,8 +160,8 @@ async def _on_sort(ctx: Ctx, msg: Inbound) -> Next:
     data = msg.data if isinstance(msg, Choice) else ""
     if data not in SORTS:
         return Next.stay(Reply(_("Choose a sort order."), kind="error"))
-    ctx.data["q"] = {**(ctx.data.get("q") or {}), "sort": data}
-    ctx.data["page"] = 0
+    state = Searching.of(ctx)
+    state.q, state.page = {**state.q, "sort": data}, 0
     return Next(state="results", remember=False)
 
 
@@ -178,6 +190,7 @@ async def _on_view(ctx: Ctx, msg: Inbound) -> Next:
 
 search = Flow(
     name="search", title=N_("a search"), first="ask", commands=("search", "find"),
+    state_model=Searching,
     summary=N_("Search bioenergy listings"), menu=(MenuEntry(N_("🔎 Search bioenergy"), ("buyer",), 10),),
     help=N_("Type what you need; typos and word order don't matter. Then filter, sort, page "
             "through results, open a listing, or save the search for alerts."),
@@ -194,9 +207,10 @@ search = Flow(
 
 async def _search_now(ctx: Ctx) -> Next | None:
     """`/search pellets riga` searches at once."""
-    if ctx.data.get("q"):  # a saved search, run again
+    state = Searching.of(ctx)
+    if state.q:  # a saved search, run again
         return Next(state="results", remember=False)
-    text = str(ctx.data.get("args") or "").strip()
+    text = state.args.strip()
     if not text:
         return None
     return await _asked(ctx, {"text": text[:200]})

@@ -9,7 +9,7 @@ from decimal import Decimal
 from stdnum import iban as iban_numbers
 
 from conversations.fields import FieldError
-from conversations.flow import Ask, Ctx, Flow, Next
+from conversations.flow import Ask, Ctx, Flow, FlowState, Next
 from conversations.messages import Button, Choice, Inbound, Outbound, Reply, Text
 from conversations.number_and_date_fields import DecimalField
 from core.actions import Intent
@@ -19,6 +19,15 @@ from core.i18n import N_, _
 from core.ids import parse_id
 from core.money.model import Money, described, exponent
 from core.payments_port import TransferView
+
+
+class Transferring(FlowState):
+    """What a test bank transfer keeps: the payment, what it is for, and what is missing."""
+
+    escrow: int
+    text: str = ""
+    currency: str
+    missing: str  # the amount still due, in minor units, as digits
 
 
 def details_text(ctx: Ctx, view: TransferView, what: str) -> str:
@@ -41,7 +50,7 @@ def details_text(ctx: Ctx, view: TransferView, what: str) -> str:
 
 async def _start(ctx: Ctx) -> Next | None:
     assert ctx.account is not None
-    escrow_id = parse_id(str(ctx.data.get("args") or "")) or 0
+    escrow_id = parse_id(Transferring.of(ctx).args) or 0
     payments = ctx.services.payments
     assert payments is not None  # transfers are offered only where payments are wired
     try:
@@ -57,18 +66,20 @@ async def _start(ctx: Ctx) -> Next | None:
     text = details_text(ctx, view, described(view.reference))
     if not view.test_mode:
         return Next.end(Reply(text), menu=False)
-    ctx.data.update(escrow=escrow_id, text=text, currency=view.missing.currency,
-                    missing=str(view.missing.amount))
+    state = Transferring.of(ctx)
+    state.escrow, state.text, state.currency = escrow_id, text, view.missing.currency
+    state.missing = str(view.missing.amount)
     return None  # test mode: ask for a transfer to "send"
 
 
 def _missing(ctx: Ctx) -> Money:
-    return Money(int(ctx.data["missing"]), str(ctx.data["currency"]))
+    state = Transferring.of(ctx)
+    return Money(int(state.missing), state.currency)
 
 
 async def _prompt(ctx: Ctx) -> list[Outbound]:
     missing = _missing(ctx)
-    return [Reply(ctx.data.get("text", "") + "\n\n" + _(
+    return [Reply(Transferring.of(ctx).text + "\n\n" + _(
         "TEST MODE — no real money moves. Send a test transfer: type its amount (try less or "
         "more than due), or press the button."),
         ((Button(_("🏦 Send {amount}", amount=missing), "all"),),))]
@@ -76,7 +87,7 @@ async def _prompt(ctx: Ctx) -> list[Outbound]:
 
 async def _on_amount(ctx: Ctx, msg: Inbound) -> Next:
     assert ctx.account is not None and ctx.services.payments is not None
-    currency = str(ctx.data["currency"])
+    currency = Transferring.of(ctx).currency
     if isinstance(msg, Choice) and msg.data == "all":
         amount = _missing(ctx)
     elif isinstance(msg, Text):
@@ -90,7 +101,7 @@ async def _on_amount(ctx: Ctx, msg: Inbound) -> Next:
         return Next.stay(Reply(_("Type the amount of the transfer."), kind="error"))
     try:
         outcome = await ctx.services.payments.send_test_transfer(
-            int(ctx.data["escrow"]), ctx.account.id, amount, f"test-{secrets.token_hex(8)}",
+            Transferring.of(ctx).escrow, ctx.account.id, amount, f"test-{secrets.token_hex(8)}",
             ctx.uow)
     except DomainError as exc:
         return Next.stay(Reply(f"❌ {exc}", kind="error"))
@@ -101,6 +112,7 @@ async def _on_amount(ctx: Ctx, msg: Inbound) -> Next:
 
 
 transfer = Flow(name="transfer", title=N_("a bank transfer"), first="amount",
+    state_model=Transferring,
                 help=N_("Pay for a deal by bank transfer: the account, amount and reference."),
                 intents={Intent.PAY_BY_TRANSFER: "{arg}"},
                 states={"amount": Ask(prompt=_prompt, on=_on_amount)}, on_start=_start)

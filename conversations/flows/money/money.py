@@ -3,7 +3,7 @@ sandbox mode), payout set-up, arranging payment directly."""
 
 from __future__ import annotations
 
-from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next, OneStepCommand
+from conversations.flow import Ask, Ctx, Flow, FlowState, MenuEntry, Next, OneStepCommand
 from conversations.messages import Button, Choice, FileReply, Inbound, Outbound, Reply, Text, go
 from core.actions import Intent
 from core.deals import on_terms
@@ -19,6 +19,17 @@ from core.payments_port import (
     SavedMethodView,
     Wallet,
 )
+
+
+class Paying(FlowState):
+    """What paying (or saving a card) keeps: the payment or card request, its words, the other
+    ways to pay offered."""
+
+    escrow: int  # the payment (an escrow's id)
+    saving: int | None = None  # a card request's id, when saving a card instead of paying
+    text: str = ""  # what the payment (or the card) is for, as first said
+    direct: bool = False  # arranging payment directly is offered
+    transfer: bool = False  # a bank transfer is offered
 
 
 def _payments(ctx: Ctx) -> PaymentsPort:
@@ -64,7 +75,7 @@ async def _wallet(ctx: Ctx) -> Next:
 
 async def _invoice(ctx: Ctx) -> Next:
     assert ctx.account is not None
-    number = str(ctx.data.get("args") or "").strip()
+    number = FlowState.of(ctx).args.strip()
     if not number:
         return Next.end(Reply(_("Which receipt? Use the button on a payment message."), kind="error"))
     try:
@@ -96,7 +107,8 @@ SAVE_CARDS = N_("4242 4242 4242 4242 is saved and authorised later; 4000 0000 00
 
 async def _pay_start(ctx: Ctx) -> Next | None:
     assert ctx.account is not None
-    arg = str(ctx.data.get("args") or "")
+    state = Paying.of(ctx)
+    arg = state.args
     if arg.startswith("save:"):
         return await _save_start(ctx, arg.removeprefix("save:"))
     try:
@@ -106,13 +118,13 @@ async def _pay_start(ctx: Ctx) -> Next | None:
         return Next.end(Reply(_("There is no such payment."), kind="error"))
     except Conflict as exc:
         return Next.end(Reply(str(exc)))
-    ctx.data.update(escrow=view.id, text=_pay_text(ctx, view), direct=await _direct_offer(ctx, view),
-                    transfer=_transfer_offer(ctx, view))
+    state.escrow, state.text = view.id, _pay_text(ctx, view)
+    state.direct, state.transfer = await _direct_offer(ctx, view), _transfer_offer(ctx, view)
     if _payments(ctx).test_mode and not ctx.env.opens_links:
         return None  # no browser at hand: ask for a test card right here
     pay = ((Button(_("💳 Pay {amount}", amount=view.amount), "", url=view.pay_url),),) \
         if view.pay_url else ()
-    return Next.end(Reply(ctx.data["text"], pay + _direct_button(ctx)), menu=False)
+    return Next.end(Reply(state.text, pay + _direct_button(ctx)), menu=False)
 
 
 def _transfer_offer(ctx: Ctx, view: EscrowView) -> bool:
@@ -130,10 +142,11 @@ async def _save_start(ctx: Ctx, arg: str) -> Next | None:
         return Next.end(Reply(_("There is no such card request."), kind="error"))
     except DomainError as exc:
         return Next.end(Reply(str(exc)))
-    ctx.data.update(saving=view.id, text=_save_text(ctx, view))
+    state = Paying.of(ctx)
+    state.saving, state.text = view.id, _save_text(ctx, view)
     if _payments(ctx).test_mode and not ctx.env.opens_links:
         return None  # no browser at hand: ask for a test card right here
-    return Next.end(Reply(ctx.data["text"] + "\n" + _("Save it here: {url}", url=view.save_url)),
+    return Next.end(Reply(state.text + "\n" + _("Save it here: {url}", url=view.save_url)),
                     menu=False)
 
 
@@ -157,10 +170,11 @@ async def _direct_offer(ctx: Ctx, view: EscrowView) -> bool:
 def _direct_button(ctx: Ctx) -> tuple[tuple[Button, ...], ...]:
     """The other ways to pay than the card: a bank transfer, arranging it directly."""
     ways: list[tuple[Button, ...]] = []
-    if ctx.data.get("transfer"):
-        ways.append((Button(_("🏦 Pay by bank transfer"), go("transfer", ctx.data['escrow'])),))
-    if ctx.data.get("direct"):
-        ways.append((Button(_("🤝 Arrange payment directly"), go("direct", "yes", ctx.data['escrow'])),))
+    state = Paying.of(ctx)
+    if state.transfer:
+        ways.append((Button(_("🏦 Pay by bank transfer"), go("transfer", state.escrow)),))
+    if state.direct:
+        ways.append((Button(_("🤝 Arrange payment directly"), go("direct", "yes", state.escrow)),))
     return tuple(ways)
 
 
@@ -178,20 +192,22 @@ def _pay_text(ctx: Ctx, view: EscrowView) -> str:
 
 
 async def _card_prompt(ctx: Ctx) -> list[Outbound]:
-    if ctx.data.get("saving"):
-        return [Reply(ctx.data.get("text", "") + "\n"
+    state = Paying.of(ctx)
+    if state.saving:
+        return [Reply(state.text + "\n"
                       + _("Type a test card number to save: {cards}.", cards=_(SAVE_CARDS)))]
-    return [Reply(ctx.data.get("text", "") + "\n"
+    return [Reply(state.text + "\n"
                   + _("Type a test card number: {cards}.", cards=_(TEST_CARDS)), _direct_button(ctx))]
 
 
 async def _card(ctx: Ctx, msg: Inbound) -> Next:
     if isinstance(msg, Choice) or not isinstance(msg, Text):
         return Next.stay(Reply(_("Type the card number."), kind="error"))
-    if ctx.data.get("saving"):
-        return await _save_card(ctx, msg.text)
+    state = Paying.of(ctx)
+    if state.saving:
+        return await _save_card(ctx, state.saving, msg.text)
     try:
-        view = await _payments(ctx).pay_with_test_card(int(ctx.data["escrow"]), msg.text,
+        view = await _payments(ctx).pay_with_test_card(state.escrow, msg.text,
                                                          ctx.uow)
     except DomainError as exc:
         return Next.stay(Reply(f"❌ {exc}", kind="error"))
@@ -203,9 +219,9 @@ async def _card(ctx: Ctx, msg: Inbound) -> Next:
                             state=view.state)))
 
 
-async def _save_card(ctx: Ctx, number: str) -> Next:
+async def _save_card(ctx: Ctx, saving: int, number: str) -> Next:
     try:
-        saved = await _payments(ctx).save_with_test_card(int(ctx.data["saving"]), number, ctx.uow)
+        saved = await _payments(ctx).save_with_test_card(saving, number, ctx.uow)
     except DomainError as exc:
         return Next.stay(Reply(f"❌ {exc}", kind="error"))
     if saved.state != SavedMethodState.SAVED:
@@ -222,7 +238,7 @@ async def _direct(ctx: Ctx) -> Next:
     """`@go:direct:yes:ID` chooses paying directly (payer or payee); `@go:direct:no:ID` keeps escrow."""
     assert ctx.account is not None
     # From a button "yes:12"; typed (e.g. by someone notified by email) "/direct yes 12".
-    answer, __, escrow = str(ctx.data.get("args") or "").replace(" ", ":", 1).partition(":")
+    answer, __, escrow = FlowState.of(ctx).args.replace(" ", ":", 1).partition(":")
     if answer not in ("yes", "no"):
         return Next.end(Reply(_("Use /direct yes PAYMENT or /direct no PAYMENT."), kind="error"))
     escrow_id = parse_id(escrow)
@@ -266,7 +282,7 @@ payouts = OneStepCommand(
     name="payouts", title=N_("payout set-up"), commands=("payouts",), run=_payouts,
     summary=N_("Set up where you are paid"), intents={Intent.SET_UP_PAYOUTS: ""},
     help=N_("Set up where you are paid (Stripe Connect)."))
-pay = Flow(name="pay", title=N_("a payment"), first="card",
+pay = Flow(name="pay", state_model=Paying, title=N_("a payment"), first="card",
            help=N_("Pay for a deal or a session, or save a card for a session booked far ahead."),
            intents={Intent.PAY: "{arg}", Intent.SAVE_CARD: "save:{arg}"},
            states={"card": Ask(prompt=_card_prompt, on=_card)}, on_start=_pay_start)

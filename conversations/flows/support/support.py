@@ -5,7 +5,9 @@ person's own tickets: read the thread, answer, close, reopen, rate the answer.""
 
 from __future__ import annotations
 
-from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
+from typing import Any
+
+from conversations.flow import Ask, Ctx, Flow, FlowState, MenuEntry, Next
 from conversations.flows.support.help_text import article_text
 from conversations.help_base import suggest
 from conversations.messages import (
@@ -35,24 +37,33 @@ CONTINUE = N_("↩ Continue where I left off")  # the label of the button to the
 OWN_FLOWS = ("support", "ticket", "tickets")  # being in support says nothing about a problem
 
 
+class Asking(FlowState):
+    """What /support keeps: where the person was, their question, the articles suggested."""
+
+    context: dict[str, Any] | None = None  # a TicketContext as JSON
+    resumable: bool = False  # a flow was put aside: offer to continue it at the end
+    question: str
+    articles: list[str] = []  # the help articles suggested, by slug
+
+
 async def _start(ctx: Ctx) -> Next | None:
     """Keep where the person was (or where their last error happened, from its button); a
     question typed with the command (`/support my payout…`) is taken at once."""
     where = ctx.whereabouts
-    arg = str(ctx.data.get("args") or "").strip()
+    arg = Asking.of(ctx).args.strip()
     context = {}
     if where is not None:
         context = where.last_error if arg == "error" and where.last_error else where.here
     ctx.data.clear()
-    ctx.data["context"] = context if context.get("flow") not in OWN_FLOWS else {}
-    ctx.data["resumable"] = bool(where and where.resumable)
+    Asking.of(ctx).context = context if context.get("flow") not in OWN_FLOWS else {}
+    Asking.of(ctx).resumable = bool(where and where.resumable)
     if arg and arg != "error":
         return await _asked(ctx, Text(arg))
     return None
 
 
 async def _ask_prompt(ctx: Ctx) -> list[Outbound]:
-    said = TicketContext.from_json(ctx.data.get("context")).summary()
+    said = TicketContext.from_json(Asking.of(ctx).context).summary()
     text = _(ASK) + ("\n" + _("(I'll tell the operator where you were: {said}.)", said=said) if said else "")
     mine = await support.tickets_of(ctx.uow, ctx.account_id, limit=5)
     if not mine:
@@ -73,18 +84,18 @@ async def _asked(ctx: Ctx, msg: Inbound) -> Next:
         return Next.stay(Reply(_("Please type your question in words (a sentence or two)."),
                                kind="error"))
     try:
-        ctx.data["question"] = support_rules.check_question(msg.text)
+        Asking.of(ctx).question = support_rules.check_question(msg.text)
     except DomainError as exc:
         return Next.stay(Reply(str(exc), kind="error"))
-    found = suggest(ctx.data["question"])
+    found = suggest(Asking.of(ctx).question)
     if not found:
         return await _open(ctx, nothing_found=True)
-    ctx.data["articles"] = [a.slug for a in found]
+    Asking.of(ctx).articles = [a.slug for a in found]
     return Next(state="suggest")
 
 
 async def _suggest_prompt(ctx: Ctx) -> list[Outbound]:
-    texts = [article_text(slug, ctx.env.command_prefix) for slug in ctx.data.get("articles", [])]
+    texts = [article_text(slug, ctx.env.command_prefix) for slug in Asking.of(ctx).articles]
     return [*(Reply(t) for t in texts if t),
             Reply(_("Does this answer your question?"),
                   rows((_("✅ This answers it"), "yes"), (_("🙋 Still need help"), "no"), per_row=2))]
@@ -102,8 +113,8 @@ async def _on_suggest(ctx: Ctx, msg: Inbound) -> Next:
 async def _open(ctx: Ctx, nothing_found: bool = False) -> Next:
     """Open the ticket with the question and where the person was (saying so when the help had
     nothing that answers it)."""
-    ticket = await support.open_ticket(ctx.uow, ctx.account_id, ctx.data["question"],
-                                       ctx.data.get("context"), ctx.env.channel)
+    ticket = await support.open_ticket(ctx.uow, ctx.account_id, Asking.of(ctx).question,
+                                       Asking.of(ctx).context, ctx.env.channel)
     said = ticket.context.summary()
     hours = duration(ctx.uow.policy.support_sla)
     opened = (_("I found nothing in the help that answers this, so I've opened ticket #{id}. "
@@ -117,7 +128,7 @@ async def _open(ctx: Ctx, nothing_found: bool = False) -> Next:
 
 def _done(ctx: Ctx, text: str, ticket_id: int | None = None) -> Next:
     """End, offering to continue the flow that support put aside."""
-    buttons = [(Button(_(CONTINUE), "@resume"),)] if ctx.data.get("resumable") else []
+    buttons = [(Button(_(CONTINUE), "@resume"),)] if Asking.of(ctx).resumable else []
     if ticket_id is not None:
         buttons.append((Button(_("🎫 Ticket #{id}", id=ticket_id), go("ticket", ticket_id)),))
     buttons.append((Button(_("☰ Main menu"), "@menu"),))
@@ -125,7 +136,7 @@ def _done(ctx: Ctx, text: str, ticket_id: int | None = None) -> Next:
 
 
 support_flow = Flow(
-    name="support", title=N_("support"), first="ask", on_start=_start,
+    name="support", state_model=Asking, title=N_("support"), first="ask", on_start=_start,
     commands=("support",), summary=N_("Ask for help: answers first, then a person"),
     menu=(MenuEntry(N_("🆘 Support"), ("member",), 940),),
     intents={Intent.SUPPORT: "{arg}"}, support_on_errors=False, parks=False,

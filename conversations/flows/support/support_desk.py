@@ -5,7 +5,7 @@ which checks that the reader may handle support."""
 
 from __future__ import annotations
 
-from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
+from conversations.flow import Ask, Ctx, Flow, FlowState, MenuEntry, Next
 from conversations.flows.support.support_tickets import thread_lines, when
 from conversations.messages import Choice, Inbound, ListItem, ListPage, Outbound, Reply, Text, rows
 from core.actions import Intent
@@ -19,21 +19,28 @@ FILTERS = (("open", N_("🆕 New")), ("waiting_for_operator", N_("⏳ Waiting fo
            ("answered", N_("💬 Answered")), ("closed", N_("📁 Closed")))
 
 
+class Desk(FlowState):
+    """What the operators' desk keeps: the ticket open, the queue's filter."""
+
+    ticket_id: int
+    status: str | None = None  # a key of FILTERS; None: every open ticket
+
+
 async def _start(ctx: Ctx) -> Next | None:
     """`id` opens a ticket, `reply:id` answers it; nothing: the queue."""
     await support.require_operator(ctx.uow, ctx.account_id)
-    verb, __, rest = str(ctx.data.get("args") or "").partition(":")
+    verb, __, rest = Desk.of(ctx).args.partition(":")
     number = parse_id(rest if verb == "reply" else verb)
     ctx.data.clear()
     if number is None:
         return None
     await support.ticket_view(ctx.uow, ctx.account_id, number)  # it exists
-    ctx.data["ticket_id"] = number
+    Desk.of(ctx).ticket_id = number
     return Next(state="reply" if verb == "reply" else "ticket", remember=False)
 
 
 async def _queue(ctx: Ctx) -> list[Outbound]:
-    status = ctx.data.get("status")
+    status = Desk.of(ctx).status
     found = await support.tickets_for_operator(ctx.uow, ctx.account_id, status, limit=30)
     filters = rows(*((_(label), f"f:{key}") for key, label in FILTERS), per_row=4)
     if not found:
@@ -53,16 +60,16 @@ async def _on_queue(ctx: Ctx, msg: Inbound) -> Next:
     data = msg.data if isinstance(msg, Choice) else ""
     if data.startswith("x:") and (number := parse_id(data[2:])) is not None:
         await support.ticket_view(ctx.uow, ctx.account_id, number)
-        ctx.data["ticket_id"] = number
+        Desk.of(ctx).ticket_id = number
         return Next(state="ticket")
     if data.startswith("f:") and data[2:] in dict(FILTERS):
-        ctx.data["status"] = data[2:]
+        Desk.of(ctx).status = data[2:]
         return Next.stay()
     return Next.end()
 
 
 async def _ticket(ctx: Ctx) -> list[Outbound]:
-    view = await support.ticket_view(ctx.uow, ctx.account_id, ctx.data["ticket_id"])
+    view = await support.ticket_view(ctx.uow, ctx.account_id, Desk.of(ctx).ticket_id)
     ticket = view.ticket
     opened, due = when(ctx, ticket.created_at), when(ctx, ticket.first_answer_due_at)
     said = view.context.summary()
@@ -86,7 +93,7 @@ async def _ticket(ctx: Ctx) -> list[Outbound]:
 
 async def _on_ticket(ctx: Ctx, msg: Inbound) -> Next:
     data = msg.data if isinstance(msg, Choice) else ""
-    number = ctx.data["ticket_id"]
+    number = Desk.of(ctx).ticket_id
     if data == "reply" or isinstance(msg, Text):
         return await _on_reply(ctx, msg) if isinstance(msg, Text) else Next(state="reply")
     if data == "close":
@@ -101,7 +108,7 @@ async def _on_ticket(ctx: Ctx, msg: Inbound) -> Next:
 
 
 async def _reply_prompt(ctx: Ctx) -> list[Outbound]:
-    view = await support.ticket_view(ctx.uow, ctx.account_id, ctx.data["ticket_id"])
+    view = await support.ticket_view(ctx.uow, ctx.account_id, Desk.of(ctx).ticket_id)
     if view.ticket.channel:
         return [Reply(_("Type your answer to {asker} on ticket #{id}: it reaches them on {channel}, "
                         "with buttons to answer or close.", asker=view.asker, id=view.ticket.id,
@@ -113,12 +120,12 @@ async def _reply_prompt(ctx: Ctx) -> list[Outbound]:
 async def _on_reply(ctx: Ctx, msg: Inbound) -> Next:
     if not isinstance(msg, Text):
         return Next.stay(Reply(_("Type the answer in words."), kind="error"))
-    await support.operator_reply(ctx.uow, ctx.account_id, ctx.data["ticket_id"], msg.text)
+    await support.operator_reply(ctx.uow, ctx.account_id, Desk.of(ctx).ticket_id, msg.text)
     return Next(state="ticket", remember=False, replies=[Reply(_("✉ Sent."))])
 
 
 desk_flow = Flow(
-    name="tickets", title=N_("support tickets"), first="queue", on_start=_start,
+    name="tickets", state_model=Desk, title=N_("support tickets"), first="queue", on_start=_start,
     commands=("tickets",), summary=N_("Operators: support tickets, oldest deadline first"),
     menu=(MenuEntry(N_("🎫 Support tickets"), ("admin",), 83),),
     intents={Intent.HANDLE_TICKET: "{arg}"}, support_on_errors=False,

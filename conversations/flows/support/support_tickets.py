@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from conversations.flow import Ask, Ctx, Flow, Next
+from conversations.flow import Ask, Ctx, Flow, FlowState, Next
 from conversations.flows.opening import STARS
 from conversations.messages import Choice, Inbound, Outbound, Reply, Text, rows
 from core.actions import Intent
@@ -23,6 +23,12 @@ STEP_BUTTONS = (("asker-reply", N_("✍ Answer"), "reply"), ("add-detail", N_("�
                 ("rate", N_("⭐ Rate the answer"), "rate"))
 
 
+class Following(FlowState):
+    """What a person's own ticket keeps: the ticket."""
+
+    ticket_id: int
+
+
 def when(ctx: Ctx, moment: datetime) -> str:
     """A time as the reader reads it, in their own zone."""
     local = moment.astimezone(ctx.local_now().tzinfo)
@@ -35,7 +41,7 @@ def thread_lines(ctx: Ctx, view: TicketView) -> list[str]:
 
 async def _start(ctx: Ctx) -> Next | None:
     """`id` shows the ticket; `reply:id`, `close:id`, `reopen:id`, `rate:id[:stars]` act."""
-    verb, __, rest = str(ctx.data.get("args") or "").partition(":")
+    verb, __, rest = Following.of(ctx).args.partition(":")
     if verb not in VERBS:
         verb, rest = "view", verb
     number_text, __, stars = rest.partition(":")
@@ -43,7 +49,7 @@ async def _start(ctx: Ctx) -> Next | None:
     if number is None:
         return Next.end(Reply(_("Which ticket? Type /support to see yours."), kind="error"))
     ctx.data.clear()
-    ctx.data["ticket_id"] = number
+    Following.of(ctx).ticket_id = number
     await support.ticket_view(ctx.uow, ctx.account_id, number)  # refuses a stranger's ticket
     if verb == "rate" and stars:
         return await _rated(ctx, Choice(stars))
@@ -51,7 +57,7 @@ async def _start(ctx: Ctx) -> Next | None:
 
 
 async def _act(ctx: Ctx, verb: str) -> Next | None:
-    number = ctx.data["ticket_id"]
+    number = Following.of(ctx).ticket_id
     if verb == "close":
         await support.close(ctx.uow, ctx.account_id, number)
         return Next(state="rate", replies=[Reply(_("✅ Ticket #{number} is closed.", number=number))])
@@ -65,7 +71,7 @@ async def _act(ctx: Ctx, verb: str) -> Next | None:
 
 
 async def _view_prompt(ctx: Ctx) -> list[Outbound]:
-    view = await support.ticket_view(ctx.uow, ctx.account_id, ctx.data["ticket_id"])
+    view = await support.ticket_view(ctx.uow, ctx.account_id, Following.of(ctx).ticket_id)
     head = _("🎫 Ticket #{id} · {status}", id=view.ticket.id, status=view.status_label)
     if view.ticket.rating:
         head += " · " + _("you rated it {stars}", stars="★" * view.ticket.rating)
@@ -85,13 +91,13 @@ async def _on_view(ctx: Ctx, msg: Inbound) -> Next:
 
 
 async def _reply_prompt(ctx: Ctx) -> list[Outbound]:
-    return [Reply(_("Type your message for Agora support on ticket #{id}.", id=ctx.data["ticket_id"]))]
+    return [Reply(_("Type your message for Agora support on ticket #{id}.", id=Following.of(ctx).ticket_id))]
 
 
 async def _replied(ctx: Ctx, msg: Inbound) -> Next:
     if not isinstance(msg, Text):
         return Next.stay(Reply(_("Please type your message in words."), kind="error"))
-    await support.user_reply(ctx.uow, ctx.account_id, ctx.data["ticket_id"], msg.text)
+    await support.user_reply(ctx.uow, ctx.account_id, Following.of(ctx).ticket_id, msg.text)
     return Next(state="view", remember=False, replies=[Reply(_("✉ Sent to Agora support."))])
 
 
@@ -107,7 +113,7 @@ async def _rated(ctx: Ctx, msg: Inbound) -> Next:
     if not data.isdigit():
         return Next.stay(Reply(_("Tap the stars, 1 to 5."), kind="error"))
     try:
-        await support.rate(ctx.uow, ctx.account_id, ctx.data["ticket_id"], int(data))
+        await support.rate(ctx.uow, ctx.account_id, Following.of(ctx).ticket_id, int(data))
     except DomainError as exc:
         return Next.end(Reply(str(exc), kind="error"), menu=False)
     return _finish(_("⭐ Thank you — you rated the answer {stars}.", stars="★" * int(data)))
@@ -119,7 +125,7 @@ def _finish(text: str) -> Next:
 
 
 ticket_flow = Flow(
-    name="ticket", title=N_("your support ticket"), first="view", on_start=_start,
+    name="ticket", state_model=Following, title=N_("your support ticket"), first="view", on_start=_start,
     intents={Intent.MY_TICKET: "{arg}"}, support_on_errors=False, parks=False,
     help=N_("Your ticket with Agora support: read the answers, write back, close it when solved, "
             "and rate the answer."),
