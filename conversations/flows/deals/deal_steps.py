@@ -7,8 +7,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from conversations import form_runner
 from conversations.fields import ChoiceField, Field, TextField
 from conversations.flow import Ask, Ctx, Flow, FormState, Next
+from conversations.flow_state import FlowState
 from conversations.flows import deal_billing
 from conversations.flows.deals import offer_fields
 from conversations.flows.market.listing_fields import AmountOfField, DateField
@@ -34,6 +36,18 @@ from core.ids import parse_id
 from core.notifications.outbox import delivered_to_chat
 from core.process.deals import DEAL_PROCESS, DealState
 
+
+class DealStep(FlowState):
+    """What a deal step keeps between its questions."""
+
+    deal_id: int
+    step: str  # the process's name of the step, or terms, carbon, pay
+    charges: bool = True  # billing details asked of a seller (who charges VAT)
+    specs: list[str] = []  # the quality specs a report measures
+    on_terms: list[str] = []  # the deal's payment on terms: kept as a choice when changing
+    sha256: str = ""  # the version of the terms shown to accept
+
+
 # A step is named as the deal's process names it (core.process.deals); buttons sent before the
 # steps that keep the state were declared there still carry their old names.
 FORMERLY = {"accept-terms": "sign-terms", "update": "update-shipment", "pay-invoice": "pay"}
@@ -54,12 +68,13 @@ async def _start(ctx: Ctx) -> Next | None:
                                        | set(CONFIRM)):
         return Next.end(Reply(_("Open the deal's steps from its card (/deals)."), kind="error"))
     view = await deal_views.deal_view(ctx.uow, deal_id, ctx.account_id)
-    ctx.data.update(deal_id=deal_id, step=step)
+    state = DealStep.of(ctx)
+    state.deal_id, state.step = deal_id, step
     if step == "pay":
         return await _pay(ctx)
     if step == "sign-terms" and DEAL_PROCESS.allows(step, view.deal.status, view.role) \
             and await deal_billing.needed(ctx):
-        ctx.data["charges"] = view.deal.seller_id == ctx.account_id  # only a seller's VAT rate
+        state.charges = view.deal.seller_id == ctx.account_id  # only a seller's VAT rate
         deal_billing.seed(ctx, "billing")
         return Next(state="billing", remember=False)
     if step in ("sign-terms", "terms", "carbon"):
@@ -67,12 +82,12 @@ async def _start(ctx: Ctx) -> Next | None:
     if step in FORMS:
         body = view.terms.body if view.terms is not None else {}
         if step == "report-quality":
-            ctx.data["specs"] = [s["name"] for s in body.get("quality") or []]
+            state.specs = [s["name"] for s in body.get("quality") or []]
         if step == "change-terms":
             known = {k: body.get(k) for k in terms.CHANGEABLE if body.get(k)}
             method = str(body.get("payment_method") or "")
-            ctx.data["on_terms"] = [method] if pay_terms.net_days(method) else []
-            ctx.data["_forms"] = {"change": {"i": 0, "values": known, "seeded": sorted(known)}}
+            state.on_terms = [method] if pay_terms.net_days(method) else []
+            form_runner.seed(ctx, "change", known)
         return Next(state=FORMS[step], remember=False)
     return Next(state="confirm", remember=False)
 
@@ -80,7 +95,8 @@ async def _start(ctx: Ctx) -> Next | None:
 async def _pay(ctx: Ctx) -> Next:
     """Hand over to the payment flow with the deal's escrow."""
     assert ctx.services.payments is not None
-    escrow = await ctx.services.payments.by_reference(deals.reference(ctx.data["deal_id"]), ctx.uow)
+    escrow = await ctx.services.payments.by_reference(deals.reference(DealStep.of(ctx).deal_id),
+                                                      ctx.uow)
     if escrow is None:
         return Next.end(Reply(_("Payment opens once both parties have accepted the terms.")),
                         menu=False)
@@ -94,20 +110,21 @@ async def _billed(ctx: Ctx, values: dict[str, Any]) -> Next:
 
 
 async def _terms_prompt(ctx: Ctx) -> list[Outbound]:
-    if ctx.data["step"] == "carbon":
-        pdf = await carbon_receipt_pdf(ctx.uow, ctx.data["deal_id"], ctx.account_id)
-        return [FileReply(f"agora-deal-{ctx.data['deal_id']}-carbon.pdf", pdf, "application/pdf",
+    state = DealStep.of(ctx)
+    if state.step == "carbon":
+        pdf = await carbon_receipt_pdf(ctx.uow, state.deal_id, ctx.account_id)
+        return [FileReply(f"agora-deal-{state.deal_id}-carbon.pdf", pdf, "application/pdf",
                           _("🌱 Carbon receipt")),
                 Reply(_("Your carbon receipt."), rows((_("✔ Done"), "done")))]
-    view = await deal_views.deal_view(ctx.uow, ctx.data["deal_id"], ctx.account_id)
+    view = await deal_views.deal_view(ctx.uow, state.deal_id, ctx.account_id)
     if view.terms is None:
         return [Reply(_("This deal has no terms yet."), rows((_("✔ Done"), "done")))]
     accepted = view.terms.buyer_accepted_at if view.role == "buyer" else view.terms.seller_accepted_at
-    if ctx.data["step"] == "terms" or accepted \
+    if state.step == "terms" or accepted \
             or not DEAL_PROCESS.allows("sign-terms", view.deal.status, view.role):
         note = _("You accepted this version.") if accepted else _("The frozen terms of the deal.")
         return [await _terms_pdf(ctx, view.terms), Reply(note, rows((_("✔ Done"), "done")))]
-    ctx.data["sha256"] = view.terms.sha256
+    state.sha256 = view.terms.sha256
     # Each chat gets a document once: when the deal's notice brought it here, point at it.
     shown = await delivered_to_chat(ctx.uow, ctx.env.channel, ctx.env.chat_id,
                                     terms_ref(view.terms.id))
@@ -132,10 +149,10 @@ async def _terms_pdf(ctx: Ctx, version: TermsFacts) -> FileReply:
 
 async def _on_terms(ctx: Ctx, msg: Inbound) -> Next:
     assert ctx.account is not None
-    if not (isinstance(msg, Choice) and msg.data == "accept" and ctx.data.get("sha256")):
+    state = DealStep.of(ctx)
+    if not (isinstance(msg, Choice) and msg.data == "accept" and state.sha256):
         return Next.end(menu=False)
-    deal = await terms.accept_as_party(ctx.uow, ctx.data["deal_id"], ctx.account.id,
-                                      ctx.data["sha256"])
+    deal = await terms.accept_as_party(ctx.uow, state.deal_id, ctx.account.id, state.sha256)
     if deal.status == DealState.AWAITING_PAYMENT:
         pay = ((Button(_("💳 Pay"), go("deal_step", deal.deal_id, "pay")),),) \
             if deal.buyer_id == ctx.account.id else ()
@@ -151,8 +168,8 @@ async def _on_terms(ctx: Ctx, msg: Inbound) -> Next:
 
 
 async def _confirm_prompt(ctx: Ctx) -> list[Outbound]:
-    step = ctx.data["step"]
-    view = await deal_views.deal_view(ctx.uow, ctx.data["deal_id"], ctx.account_id)
+    step, deal_id = DealStep.of(ctx).step, DealStep.of(ctx).deal_id
+    view = await deal_views.deal_view(ctx.uow, deal_id, ctx.account_id)
     extra = ""
     if step in ("accept-adjustment", "reject-adjustment") and view.quality is not None:
         extra = "\n" + _adjustment_text(view)
@@ -175,7 +192,7 @@ async def _on_confirm(ctx: Ctx, msg: Inbound) -> Next:
     data = msg.data if isinstance(msg, Choice) else ""
     if data not in ("yes", "reject"):
         return Next.end(Reply(_("Nothing changed.")), menu=False)
-    step, deal_id = ctx.data["step"], ctx.data["deal_id"]
+    step, deal_id = DealStep.of(ctx).step, DealStep.of(ctx).deal_id
     if step in ("accept-adjustment", "reject-adjustment"):
         await quality_report.answer(ctx.uow, deal_id, ctx.account.id,
                                     accept=step == "accept-adjustment" and data == "yes")
@@ -203,7 +220,7 @@ def _day(value: str | None) -> date | None:
 
 async def _shipped(ctx: Ctx, values: dict[str, Any]) -> Next:
     assert ctx.account is not None
-    deal_id = ctx.data["deal_id"]
+    deal_id = DealStep.of(ctx).deal_id
     await after_sale.mark_shipped(ctx.uow, deal_id, ctx.account.id, values["carrier"],
                                   values.get("tracking"), _day(values.get("expected")))
     docs = await _thread_button(ctx, deal_id, _("📎 Send CMR, weighbridge ticket or photos"))
@@ -233,7 +250,7 @@ def _update_form(ctx: Ctx) -> Form:
 
 async def _updated(ctx: Ctx, values: dict[str, Any]) -> Next:
     assert ctx.account is not None
-    await after_sale.update_shipment(ctx.uow, ctx.data["deal_id"], ctx.account.id,
+    await after_sale.update_shipment(ctx.uow, DealStep.of(ctx).deal_id, ctx.account.id,
                                      values["status"], _day(values.get("expected")),
                                      values.get("note") or "")
     return Next.end(Reply(_("✅ Update sent to the buyer.")), menu=False)
@@ -245,20 +262,21 @@ def _quality_form(ctx: Ctx) -> Form:
                       hint=N_("Skip if the whole agreed quantity arrived."),
                       form_hint=N_("Leave empty if the whole agreed quantity arrived."))]
     fields += [DecimalField(name, _("Measured {name} ({unit})", name=name, unit=MEASURABLE.get(name, "")),
-                            places=2, required=False) for name in ctx.data.get("specs") or []]
+                            places=2, required=False) for name in DealStep.of(ctx).specs]
     return Form("quality", N_("Quality report"), fields, submit_label=N_("Send report"))
 
 
 async def _reported(ctx: Ctx, values: dict[str, Any]) -> Next:
     assert ctx.account is not None
     measured = {k: v for k, v in values.items() if k != "delivered" and v is not None}
-    report = await quality_report.report(ctx.uow, ctx.data["deal_id"], ctx.account.id, measured,
+    report = await quality_report.report(ctx.uow, DealStep.of(ctx).deal_id, ctx.account.id, measured,
                                          values.get("delivered"))
     if quality_report.within_tolerances(report):
         return Next.end(Reply(_("✅ Within the agreed tolerances: the deal is complete and the "
                                 "payment released to the seller.")), menu=False)
-    view = await deal_views.deal_view(ctx.uow, ctx.data["deal_id"], ctx.account.id)
-    docs = await _thread_button(ctx, ctx.data["deal_id"], _("📎 Send photos or the lab report"))
+    deal_id = DealStep.of(ctx).deal_id
+    view = await deal_views.deal_view(ctx.uow, deal_id, ctx.account.id)
+    docs = await _thread_button(ctx, deal_id, _("📎 Send photos or the lab report"))
     return Next.end(Reply(_("🔬 Outside the agreed tolerances. {adjustment} The seller accepts it or an "
                             "admin decides. Photos or the lab report go to the seller in the deal's "
                             "messages.", adjustment=_adjustment_text(view)), docs), menu=False)
@@ -266,7 +284,7 @@ async def _reported(ctx: Ctx, values: dict[str, Any]) -> Next:
 
 def _change_form(ctx: Ctx) -> Form:
     """The terms that may change: how the goods travel and are paid."""
-    on_terms = ctx.data.get("on_terms") or ()  # the deal's own method stays a choice
+    on_terms = DealStep.of(ctx).on_terms  # the deal's own method stays a choice
     fields = [f for f in offer_fields.detail_fields(ctx.local_now().date(), on_terms)
               if f.name in terms.CHANGEABLE]
     return Form("change_terms", N_("Change the terms"), fields, submit_label=N_("Propose"))
@@ -274,13 +292,13 @@ def _change_form(ctx: Ctx) -> Form:
 
 async def _changed(ctx: Ctx, values: dict[str, Any]) -> Next:
     assert ctx.account is not None
-    version = await terms.propose_change(ctx.uow, ctx.data["deal_id"], ctx.account.id,
+    version = await terms.propose_change(ctx.uow, DealStep.of(ctx).deal_id, ctx.account.id,
                                          {k: v for k, v in values.items() if k in terms.CHANGEABLE})
     return Next.end(Reply(_("✏ Version {version} of the terms went to the other party. "
                             "Both of you accept it again; the earlier version no longer counts.",
                             version=version),
                           ((Button(_("📄 Read and accept version {version}", version=version),
-                                   go("deal_step", ctx.data['deal_id'], "sign-terms")),),)),
+                                   go("deal_step", DealStep.of(ctx).deal_id, "sign-terms")),),)),
                     menu=False)
 
 
@@ -293,7 +311,8 @@ def _dispute_form(ctx: Ctx) -> Form:
 
 async def _disputed(ctx: Ctx, values: dict[str, Any]) -> Next:
     assert ctx.account is not None
-    await after_sale.open_dispute(ctx.uow, ctx.data["deal_id"], ctx.account.id, values["reason"])
+    await after_sale.open_dispute(ctx.uow, DealStep.of(ctx).deal_id, ctx.account.id,
+                                  values["reason"])
     return Next.end(Reply(_("⚖ Dispute opened. An admin looks at the thread, terms and evidence, "
                             "may ask you questions here, and decides; the money stays held until "
                             "then.")), menu=False)
@@ -301,12 +320,13 @@ async def _disputed(ctx: Ctx, values: dict[str, Any]) -> Next:
 
 deal_step = Flow(
     name="deal_step", title=N_("a deal step"), first="confirm", on_start=_start,
+    state_model=DealStep,
     intents={Intent.DEAL_STEP: "{arg}"},
     help=N_("A step of your deal. Cancel leaves the deal as it was."),
     states={"terms": Ask(prompt=_terms_prompt, on=_on_terms),
             "confirm": Ask(prompt=_confirm_prompt, on=_on_confirm),
             "billing": FormState(form=lambda ctx: deal_billing.billing_form(
-                                     charges=ctx.data.get("charges", True)), done=_billed,
+                                     charges=DealStep.of(ctx).charges), done=_billed,
                                  intro=deal_billing.INTRO),
             "ship": FormState(form=_ship_form, done=_shipped),
             "update": FormState(form=_update_form, done=_updated),

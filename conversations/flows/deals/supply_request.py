@@ -14,6 +14,7 @@ from typing import Any
 from conversations import form_runner
 from conversations.fields import ChoiceField, MultiChoiceField, TextField
 from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
+from conversations.flow_state import FlowState
 from conversations.flows.deals import offer_fields as of
 from conversations.flows.market.listing_fields import DateField, PriceField, QuantityField, type_field
 from conversations.forms import Form, Rule
@@ -206,9 +207,20 @@ def _starting_price(values: dict[str, Any]) -> str | None:
     return None
 
 
+class Requesting(FlowState):
+    """What asking for supply keeps between its questions."""
+
+    currency: str = "EUR"  # the request's, unless the buyer chose another
+    on_terms: list[str] = []  # payment on terms the buyer's company may use
+    values: dict[str, Any] = {}  # the answers so far, with the defaults of a request
+    candidates: list[Any] = []  # the sellers a request may be sent to: [id, name] each
+    group: str = ""  # the buyer's group of sellers it goes to ("" for none)
+
+
 def _draft(ctx: Ctx) -> supply_requests.Draft:
-    v = ctx.data["values"]
-    currency = str(v.get("currency") or ctx.data["currency"])
+    state = Requesting.of(ctx)
+    v = state.values
+    currency = str(v.get("currency") or state.currency)
 
     def day(key: str) -> date | None:
         return date.fromisoformat(v[key]) if v.get(key) else None
@@ -237,9 +249,10 @@ def _draft(ctx: Ctx) -> supply_requests.Draft:
 
 async def _start(ctx: Ctx) -> Next | None:
     assert ctx.account is not None
-    ctx.data["currency"] = "EUR"
-    ctx.data["on_terms"] = list(await on_terms.methods_for(ctx.uow, ctx.account.id))
-    ctx.data["values"] = {"incoterm": DEFAULT.incoterm, "deadline_days": DEFAULT.deadline_days,
+    state = Requesting.of(ctx)
+    state.currency = "EUR"
+    state.on_terms = list(await on_terms.methods_for(ctx.uow, ctx.account.id))
+    state.values = {"incoterm": DEFAULT.incoterm, "deadline_days": DEFAULT.deadline_days,
                           "payment_method": DEFAULT.payment_method, "mode": DEFAULT.mode,
                           "extend_minutes": str(auction_rules.EXTEND_MINUTES),
                           "audience": "open", "deposit_pct": "0"}
@@ -247,14 +260,15 @@ async def _start(ctx: Ctx) -> Next | None:
 
 
 async def _answered(ctx: Ctx, values: dict[str, Any]) -> Next:
-    ctx.data["values"] = {**ctx.data["values"],
-                          **{k: v for k, v in values.items() if v is not None
-                             or k in ("max_price", "delivery_from", "delivery_to", "reserve",
-                                      "max_price_mwh", "q_moisture", "q_ash", "q_ncv")}}
+    state = Requesting.of(ctx)
+    state.values = {**state.values,
+                    **{k: v for k, v in values.items() if v is not None
+                       or k in ("max_price", "delivery_from", "delivery_to", "reserve",
+                                "max_price_mwh", "q_moisture", "q_ash", "q_ncv")}}
     if "place" in values:  # what and where are known: the sellers a buyer may pick from
         assert ctx.account is not None
-        ctx.data["candidates"] = await supply_requests.candidates(ctx.uow, ctx.account.id,
-                                                                  _draft(ctx))
+        state.candidates = [list(c) for c in await supply_requests.candidates(
+            ctx.uow, ctx.account.id, _draft(ctx))]
     return Next(state="review")
 
 
@@ -272,8 +286,8 @@ async def _on_review(ctx: Ctx, msg: Inbound) -> Next:
     if choice == "details" and not ctx.forms_at_once:
         return Next(state="pick")
     if choice == "details" or choice.startswith("g:"):
-        ctx.data["group"] = choice.removeprefix("g:") if choice.startswith("g:") else ""
-        form_runner.seed(ctx, "details", ctx.data["values"])
+        Requesting.of(ctx).group = choice.removeprefix("g:") if choice.startswith("g:") else ""
+        form_runner.seed(ctx, "details", Requesting.of(ctx).values)
         return Next(state="details")
     if choice != "publish":
         return Next.stay(Reply(_("Tap Publish or Change details."), kind="error"))
@@ -308,7 +322,7 @@ def _published_words(request: RequestView, asked: int, deadline: str) -> str:
 async def _pick(ctx: Ctx) -> list[Outbound]:
     """The groups of details to change, each a short form of its own."""
     shown = [(key, label) for key, (label, __) in GROUPS.items()
-             if key != "who" or ctx.data.get("candidates")]
+             if key != "who" or Requesting.of(ctx).candidates]
     return [Reply(_("What do you want to change?"),
                   rows(*((_(label), f"g:{key}") for key, label in shown), per_row=2))]
 
@@ -326,14 +340,14 @@ def _short(ctx: Ctx) -> Form:
 
 
 def _details(ctx: Ctx) -> Form:
-    return details_form(ctx.local_now().date(), ctx.data["currency"],
-                        tuple(ctx.data.get("on_terms") or ()),
-                        [(int(i), str(name)) for i, name in ctx.data.get("candidates") or ()],
-                        str(ctx.data.get("group") or ""))
+    state = Requesting.of(ctx)
+    return details_form(ctx.local_now().date(), state.currency, tuple(state.on_terms),
+                        [(int(i), str(name)) for i, name in state.candidates], state.group)
 
 
 request_flow = Flow(
     name="request", title=N_("a request for supply"), first="short", on_start=_start,
+    state_model=Requesting,
     commands=("request",), summary=N_("Ask sellers for supply: they quote, you choose"),
     menu=(MenuEntry(N_("📣 Ask for supply"), ("buyer",), 22),),
     help=N_("Ask for supply: the product, quantity and where it goes; then a preview where you "
