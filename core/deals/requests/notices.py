@@ -24,7 +24,8 @@ from core.deals.events import (
     RequestQuestionAsked,
 )
 from core.deals.offers.facts import payment_words
-from core.deals.requests import auction_rules, auctions
+from core.deals.requests import auction_close, auction_rules
+from core.deals.requests.bid_ranking import ranking
 from core.deals.requests.tables import RequestBid, RequestInvite, RequestQuestion
 from core.deals.requests.view import RequestView, request_view
 from core.deals.tables import SupplyRequest
@@ -197,7 +198,7 @@ async def tell_results(uow: UnitOfWork, request_id: int) -> bool:
     request = await uow.get(SupplyRequest, request_id)
     if claimed.rowcount != 1 or request is None:  # type: ignore[attr-defined]
         return False
-    ranked = await auctions.ranking(uow, request.id)
+    ranked = await ranking(uow, request.id)
     awarded = set((await uow.session.execute(select(RequestBid.id).where(
         RequestBid.request_id == request.id, RequestBid.offer_id.is_not(None)))).scalars())
     won = next((b for b in ranked if b.id in awarded), None)
@@ -297,7 +298,7 @@ async def on_award_undone(uow: UnitOfWork, event: AwardUndone) -> None:
                      "again for the {quantity} uncovered, until {deadline}.", deal=event.deal_id,
                      id=request.id, quantity=uncovered, deadline=local_time(
                          request.deadline, reader.timezone if reader else None))
-        elif request.mode in auction_rules.BIDDING and (after := await auctions.next_bids(
+        elif request.mode in auction_rules.BIDDING and (after := await auction_close.next_bids(
                 uow, request)):
             text = _("🔨 Deal #{deal}, the award of your request #{id}, ended. The next bid is "
                      "{price} per {unit}: award it, or leave it.", deal=event.deal_id,
