@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.catalog import gazetteer
+from core.catalog import gazetteer, gazetteer_cache
 
 TYPED = ["Riga", "Stokholm", "Rgia", "Kaunsa", "Tallin", "Springfield", "Paris",
          "Mazsalacas pagasts", "Frankfurt am Mian", "Kuldiga", "Qzxwv", "Lodon"]
@@ -29,8 +29,8 @@ def timed(call) -> float:  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
-    print(f"first build from the package: {timed(gazetteer._rows_from_package):.0f} ms")
-    print(f"load of the compact cache:    {timed(gazetteer._load_rows):.0f} ms")
+    print(f"first build from the package: {timed(gazetteer_cache._rows_from_package):.0f} ms")
+    print(f"load of the compact cache:    {timed(gazetteer_cache._load_rows):.0f} ms")
     print(f"places:                       {timed(gazetteer.places):.0f} ms "
           f"({len(gazetteer.places())} places)")
     print(f"name index:                   {timed(gazetteer._index):.0f} ms")

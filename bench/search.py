@@ -41,8 +41,9 @@ from rapidfuzz import process
 from bench import search_pg
 from core.catalog.documents import search_text
 from core.catalog.gazetteer import major
+from core.catalog.index_rows import Doc, tokens
 from core.catalog.query import SearchQuery
-from core.catalog.search_index import MIN_SCORE, SCORER, Doc, SearchIndex, tokens
+from core.catalog.search_index import MIN_SCORE, SCORER, SearchIndex
 from core.catalog.taxonomy import CERTIFICATIONS, DELIVERY, TYPES
 
 TYPE_CODES = list(TYPES)

@@ -17,7 +17,7 @@ from core.catalog.gazetteer import Place, major
 from core.catalog.tables import Listing, SavedSearch, SearchLog
 from core.catalog.taxonomy import TYPES, mwh_per_unit, price_per_mwh_minor
 from core.deals.tables import Deal, Offer
-from core.market.analytics import month_starts
+from core.market.series import month_starts
 from core.money.model import Money
 from core.storage.uow import UnitOfWork
 

@@ -18,7 +18,7 @@ from core.consulting.packages import service as packages
 from core.consulting.profiles import promotions
 from core.consulting.sessions import service as sessions
 from core.deals import contract_due, due
-from core.deals.requests import auctions
+from core.deals.requests import auction_close
 from core.deals.requests import notices as request_notices
 from core.learning import due as gathering_due
 from core.recommend import weekly as weekly_picks
@@ -110,7 +110,7 @@ log = logging.getLogger(__name__)
 async def _close_bidding(uow: UowFactory) -> None:
     """Close what is due (each close commits alone; its results are told just after), and
     tell any results a crash left untold."""
-    await auctions.close_due(uow)
+    await auction_close.close_due(uow)
     await request_notices.tell_untold(uow)
 
 
@@ -144,7 +144,7 @@ async def _next_look(container: Container) -> datetime:
     now = datetime.now(UTC)
     latest = now + timedelta(seconds=CLOSE_LOOKS_EVERY)
     try:
-        deadline = await auctions.next_deadline(container.on_time_uow)
+        deadline = await auction_close.next_deadline(container.on_time_uow)
     except Exception:  # the database is away: look again soon (its error is the job's to log)
         log.warning("bidding close: the next deadline could not be read", exc_info=True)
         return latest
@@ -172,7 +172,8 @@ def add_deal_jobs(scheduler: AsyncIOScheduler, container: Container) -> None:
                       id="deal-timers", **common)
     scheduler.add_job(due.remind_all, "interval", seconds=60, args=[container.uow],
                       id="deal-reminders", **common)
-    # Tenders and auctions close at their deadline, each claimed once (core.deals.requests.auctions).
+    # Tenders and auctions close at their deadline, each claimed once
+    # (core.deals.requests.auction_close).
     add_bidding_close(scheduler, container)
     # Framework contracts: call-offs due on their dates, and the notices before them.
     scheduler.add_job(contract_due.run, "interval", seconds=60, args=[container.uow],

@@ -4,7 +4,7 @@ Buttons are lettered [a], [b]…; typing the letter (or the label) presses the b
 not numbers, so that a typed quantity like "3" is never mistaken for a button. Several people in several
 terminals share the database with `agora serve`, so they can use the marketplace together.
 Every file the chat receives (documents, charts) is saved under the data folder's exports and
-its path printed.
+its path printed (bots.terminal_render prints).
 """
 
 from __future__ import annotations
@@ -15,32 +15,26 @@ import logging
 import mimetypes
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Mapping, Sequence
 from typing import Any, TextIO
 
+from bots.terminal_render import Printing
 from config.container import Container
 from conversations.messages import (
     Button,
     Choice,
     Command,
     Envelope,
-    FileReply,
     FileUpload,
-    FormErrors,
-    ImageReply,
     Inbound,
-    ListPage,
     Location,
-    Outbound,
     Reply,
-    ShareReply,
     Text,
     file_reply,
     notification_reply,
 )
 from core.accounts.service import find_account
-from core.i18n import N_, Visitor, _, n_
+from core.i18n import N_, Visitor, _
 from core.money.reading import reading
 from core.notifications.delivery import Attachment
 from core.notifications.dispatcher import OutboxDispatcher
@@ -65,7 +59,7 @@ class TerminalSender:
                               more=True)
 
 
-class TerminalChat:
+class TerminalChat(Printing):
     def __init__(self, container: Container, name: str, stdin: TextIO, stdout: TextIO,
                  language: str = "") -> None:
         self.container = container
@@ -101,10 +95,6 @@ class TerminalChat:
             account = await find_account(uow, "terminal", self.name)
             self.account_id = account.id if account else None
         self.reader = await self.container.engine.reader_of(self._envelope(Command("menu")))
-
-    def _print(self, text: str = "") -> None:
-        self._out.write(text + "\n")
-        self._out.flush()
 
     async def run(self) -> None:
         """Read lines until end of input, handing each to the engine."""
@@ -188,70 +178,6 @@ class TerminalChat:
                           kind="photo" if mime.startswith("image/") else
                           "voice" if mime.startswith("audio/") else "document")
 
-    def render(self, replies: list[Outbound], more: bool = False) -> None:
-        """Print replies; buttons are lettered across this batch (`more`: a notification
-        arriving after the answer keeps the answer's letters and adds its own).
-
-        The step's own buttons are lettered first and an error's buttons (Support, core's
-        follow-ups) after them, though the error prints first: a button keeps its letter
-        within a step whether or not an error came before it."""
-        if not more:
-            self._numbered = []
-        else:
-            found = [b for r in replies for row in getattr(r, "buttons", ()) for b in row]
-            self._noticed = [*self._noticed, *found][-30:]
-        first: dict[int, int] = {}
-        for index in sorted(range(len(replies)), key=lambda i: _is_error(replies[i])):
-            first[index] = len(self._numbered)
-            self._numbered += _buttons_of(replies[index])
-        for index, reply in enumerate(replies):
-            for line in self._lines(reply, iter(range(first[index], len(self._numbered)))):
-                self._print(line)
-
-    def _lines(self, reply: Outbound, letters: Iterator[int]) -> list[str]:
-        if isinstance(reply, Reply):
-            return [reply.text, *_buttons(reply.buttons, letters)]
-        if isinstance(reply, ListPage):
-            lines = [_("{title} (page {page}/{pages})", title=reply.title, page=reply.page,
-                       pages=reply.pages)]
-            for item in reply.items:
-                lines.append(f" • {item.title}" + (f" — {item.subtitle}" if item.subtitle else ""))
-                if item.button:
-                    lines += _buttons(((item.button,),), letters)
-            return lines + _buttons(reply.buttons, letters)
-        if isinstance(reply, FormErrors):
-            return [f"⚠ {message}" for message in reply.errors.values()]
-        if isinstance(reply, ShareReply):
-            return [reply.text, _("(Copy it to share it.)")]
-        if isinstance(reply, FileReply):
-            where = self._saved(reply.file_name, reply.content)
-            # English says "bytes" for any size (the plural is the same in both forms).
-            return [n_("📎 {name} ({n} bytes) {caption}", "📎 {name} ({n} bytes) {caption}",
-                       len(reply.content), name=reply.file_name, caption=reply.caption).rstrip(),
-                    "   " + _("saved to {path}", path=where)]
-        if isinstance(reply, ImageReply):
-            where = reply.path or reply.url_or_file_id or self._saved(
-                reply.file_name or "image.png", reply.content)
-            return [f"🖼 {reply.file_name or _('image')}: {where} {reply.caption}".rstrip()]
-        return []
-
-    def _saved(self, file_name: str, content: bytes) -> str:
-        """A file sent to this chat (a document, a chart) kept in this user's exports folder,
-        since a terminal can't show it; its path. A different file of the same name gets a
-        numbered name rather than overwriting one whose path was shown before."""
-        if not content:
-            return ""
-        folder = Path(self.container.settings.data_dir) / "exports" / (_file_name(self.name)
-                                                                         or "user")
-        folder.mkdir(parents=True, exist_ok=True)
-        first = target = folder / (_file_name(file_name) or "file")
-        number = 1
-        while target.exists() and target.read_bytes() != content:
-            number += 1
-            target = first.with_name(f"{first.stem}-{number}{first.suffix}")
-        target.write_bytes(content)
-        return str(target.resolve())
-
     async def _poll_notifications(self) -> None:
         while True:
             await asyncio.sleep(self.poll_every)
@@ -270,39 +196,6 @@ def terminal_language(chosen: str | None, environ: Mapping[str, str]) -> str:
             locale = value.split(".", 1)[0].split("@", 1)[0]
             return "" if locale in ("C", "POSIX") else locale
     return ""
-
-
-def _is_error(reply: Outbound) -> bool:
-    return isinstance(reply, Reply) and reply.kind == "error"
-
-
-def _buttons_of(reply: Outbound) -> list[Button]:
-    """A reply's buttons in the order they print (a list's item buttons before its own); a
-    link prints as its address, with no letter."""
-    items = [item.button for item in reply.items if item.button] \
-        if isinstance(reply, ListPage) else []
-    return [b for b in (*items, *(b for row in getattr(reply, "buttons", ()) for b in row))
-            if not b.url]
-
-
-def _buttons(rows: tuple[tuple[Button, ...], ...], letters: Iterator[int]) -> list[str]:
-    """Rows of buttons, each with the next of the letters kept for its reply; a link as its
-    label and address."""
-    lines = ["   " + "   ".join(f"[{_letter(next(letters))}] {button.label}"
-                                for button in row if not button.url) for row in rows]
-    links = [f"   🔗 {button.label}: {button.url}" for row in rows for button in row if button.url]
-    return [line for line in lines if line.strip()] + links
-
-
-def _letter(index: int) -> str:
-    return chr(ord("a") + index) if index < 26 else "·"
-
-
-def _file_name(name: str) -> str:
-    """A name as typed by whoever sent the file, made safe to save: no folders, no hidden or
-    odd characters."""
-    kept = "".join(ch if ch.isalnum() or ch in "-_. " else "_" for ch in Path(name).name)
-    return kept.strip(" .")[:120]
 
 
 def _plain(label: str) -> str:

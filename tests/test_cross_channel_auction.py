@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.deals.requests import auctions
+from core.deals.requests import auction_close
 from tests.catalog.helpers import publish
 from tests.deals.test_supply_requests import CHIPS
 from tests.slack.conftest import _settle
@@ -48,7 +48,7 @@ async def test_a_slack_buyer_runs_a_reverse_auction_a_telegram_seller_wins(world
     await world.bob_sees("1. Sam: 21,00")
 
     clock.advance(days=3)
-    assert await auctions.close_due(app.uow) == [1]
+    assert await auction_close.close_due(app.uow) == [1]
     mark = world.telegram.mark()
     await world.deliver()
     assert "21,00" in await world.sam_told("You won request #1", mark)

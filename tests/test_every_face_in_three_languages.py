@@ -49,7 +49,7 @@ from core.deals import deals
 from core.deals.after_sale import service as after_sale
 from core.deals.offers import service as offers
 from core.deals.offers.facts import Terms
-from core.deals.requests import auctions, bid_deposits
+from core.deals.requests import auction_close, auctions, bid_deposits
 from core.deals.requests import questions as request_questions
 from core.deals.requests import quotes as request_quotes
 from core.deals.requests import service as supply_requests
@@ -381,7 +381,7 @@ async def test_every_face_of_a_reverse_auction_reads_in_the_readers_language(app
             await auctions.bid(uow, request_id, seller, Money.parse(price, "EUR"))
             await uow.commit()
     clock.advance(minutes=3)
-    assert await auctions.close_due(app.uow) == [request_id]
+    assert await auction_close.close_due(app.uow) == [request_id]
     async with app.uow() as uow:
         won = await uow.session.scalar(select(Deal.id).where(Deal.seller_id == aivar))
         await deals.take(uow, won, "cancel-deal", aivar)

@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import func, make_url, select, update
 
 from bots.leader import asyncpg_dsn
-from bots.telegram.channel import SECRET_HEADER, WEBHOOK_PATH
+from bots.telegram.webhook import SECRET_HEADER, WEBHOOK_PATH
 from config.container import Container, build
 from config.settings import Settings
 from core.accounts.tables import Account, Identity

@@ -40,7 +40,7 @@ import pytest
 from sqlalchemy import func, make_url, select
 
 from bots.leader import asyncpg_dsn
-from bots.telegram.channel import SECRET_HEADER, WEBHOOK_PATH
+from bots.telegram.webhook import SECRET_HEADER, WEBHOOK_PATH
 from config.container import Container, build
 from config.settings import Settings
 from core.accounts.service import find_account

@@ -207,11 +207,11 @@ during BookingRequested        core.consulting.bookings.notices.parties.on_reque
 during BookingMoved            core.consulting.booking_notices.BOOKINGS.on_moved
 during BookingMoved            core.consulting.bookings.calendar_out.on_moved
 during BookingMoved            core.consulting.packages.service.on_booking_moved
-during AuthorisationOpened     core.consulting.bookings.notices.parties.on_authorisation_opened
-during CardRequested           core.consulting.bookings.notices.parties.on_card_requested
-during MethodSaved             core.consulting.bookings.notices.parties.on_method_saved
+during AuthorisationOpened     core.consulting.bookings.notices.payment.on_authorisation_opened
+during CardRequested           core.consulting.bookings.notices.payment.on_card_requested
+during MethodSaved             core.consulting.bookings.notices.payment.on_method_saved
 during MethodSaved             payments.bridges.packages.PackagePayments.on_method_saved
-during AuthorisedOnSavedCard   core.consulting.bookings.notices.parties.on_authorised_on_saved_card
+during AuthorisedOnSavedCard   core.consulting.bookings.notices.payment.on_authorised_on_saved_card
 during CalendarReady           core.consulting.bookings.calendar_out.on_ready
 during BookingConfirmed        core.consulting.sessions.link.open_instant
 during SessionDue              core.consulting.sessions.link.on_session_due

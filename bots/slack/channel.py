@@ -18,7 +18,7 @@ from slack_bolt.adapter.fastapi.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bots.slack import blocks, home, modals, sharing
+from bots.slack import blocks, home, modal_fields, modals, sharing
 from bots.slack.answers import _without_trailing_menu
 from bots.slack.files import SlackFileFetcher
 from bots.slack.inbound import (
@@ -68,7 +68,7 @@ class SlackChannel(ModalListeners):
         self.app.action(re.compile(f"^{re.escape(blocks.ACTION_PREFIX)}"))(self.on_action)
         self.app.action(re.compile(f"^{re.escape(blocks.LINK_PREFIX)}"))(self.on_link)
         self.app.view_submission(modals.CALLBACK_ID)(self.on_submit)
-        self.app.options(re.compile(f"^{re.escape(modals.OPTIONS_PREFIX)}"))(self.on_options)
+        self.app.options(re.compile(f"^{re.escape(modal_fields.OPTIONS_PREFIX)}"))(self.on_options)
         self.app.view_submission(sharing.CALLBACK_ID)(self.on_share)
         self.app.event("message")(self.on_message)
         self.app.event("app_home_opened")(self.on_home_opened)

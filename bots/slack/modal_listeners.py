@@ -14,7 +14,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
-from bots.slack import modals, sharing
+from bots.slack import modal_fields, modals, sharing
 from bots.slack.answers import SlackAnswers, _without_trailing_menu
 from bots.slack.inbound import MALFORMED, _text, _who, envelope
 from conversations.messages import FormErrors, FormReply, FormSubmission, Outbound
@@ -42,7 +42,7 @@ class ModalListeners(SlackAnswers):
         except MALFORMED as exc:
             log.info("slack: closed a malformed form submission (%r)", exc)
             return await ack()
-        if await self._refused_chats(ack, user_id, modals.chats_picked(view, values)):
+        if await self._refused_chats(ack, user_id, modal_fields.chats_picked(view, values)):
             return
         env = await self._with_locale(envelope(team_id, user_id, FormSubmission(form_id, values, token),
                                                f"submit:{trigger}" if trigger else None))
@@ -104,14 +104,14 @@ class ModalListeners(SlackAnswers):
         """A modal's select asking for the options matching what the person typed (a country
         in their language)."""
         try:
-            source = _text(body["action_id"]).removeprefix(modals.OPTIONS_PREFIX)
+            source = _text(body["action_id"]).removeprefix(modal_fields.OPTIONS_PREFIX)
             typed, (_team, user_id) = _text(body.get("value")), _who(body)
         except MALFORMED as exc:
             log.info("slack: answered a malformed options request with none (%r)", exc)
             return await ack(options=[])
         language = language_of(await self.locale(user_id))
         with reading(SimpleNamespace(language=language, country=None)):
-            await ack(options=modals.suggestions(source, typed, language))
+            await ack(options=modal_fields.suggestions(source, typed, language))
     async def _answer_submission(self, ack: Ack, view: dict[str, Any],
                                  replies: list[Outbound]) -> list[Outbound]:
         """Acknowledge a submission with errors, the next modal, or a close; returns the rest."""

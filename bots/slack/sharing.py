@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 from bots.slack.blocks import LINK_PREFIX, Block, clip, escape, plain, sections
-from bots.slack.modals import conversation_picker
+from bots.slack.modal_fields import conversation_picker
 from bots.slack.surfaces import OPEN_ACTION
 from conversations.messages import ShareReply
 from core.i18n import _

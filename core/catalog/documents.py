@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from babel import Locale
 
-from core.catalog.search_index import Doc
+from core.catalog.index_rows import Doc
 from core.catalog.tables import Listing
 from core.catalog.taxonomy import CERTIFICATIONS, product
 

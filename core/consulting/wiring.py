@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from core.consulting import booking_notices, events
 from core.consulting.bookings import calendar_out
-from core.consulting.bookings.notices import parties
+from core.consulting.bookings.notices import parties, payment
 from core.consulting.packages import service as packages
 from core.consulting.sessions import exchange_notices, link, notices, reviews
 from core.consulting.sessions.events import (
@@ -52,10 +52,10 @@ def _bookings(bus: EventBus) -> None:
     notices); the consultant's own calendar shows each agreed time (calendar_out)."""
     bus.during_commit(events.BookingRequested, parties.on_requested)
     bus.during_commit(events.BookingMoved, booking_notices.BOOKINGS.on_moved)  # as declared
-    bus.during_commit(events.AuthorisationOpened, parties.on_authorisation_opened)
-    bus.during_commit(events.CardRequested, parties.on_card_requested)
-    bus.during_commit(MethodSaved, parties.on_method_saved)
-    bus.during_commit(events.AuthorisedOnSavedCard, parties.on_authorised_on_saved_card)
+    bus.during_commit(events.AuthorisationOpened, payment.on_authorisation_opened)
+    bus.during_commit(events.CardRequested, payment.on_card_requested)
+    bus.during_commit(MethodSaved, payment.on_method_saved)
+    bus.during_commit(events.AuthorisedOnSavedCard, payment.on_authorised_on_saved_card)
     bus.during_commit(events.BookingMoved, calendar_out.on_moved)
     bus.during_commit(events.CalendarReady, calendar_out.on_ready)
 

@@ -3,31 +3,32 @@ month from completed deals and listings on the market (median and range), volume
 demand (searches, saved searches, offers), supply (quantity listed) and a short price forecast.
 
 Prices stay in minor units per MWh and are never converted between currencies: a series is in
-one currency. Quantities are compared in MWh (quantity times the listing's energy per unit)."""
+one currency. Quantities are compared in MWh (quantity times the listing's energy per unit).
+The months are cut in core.market.series; demand is counted in core.market.demand."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 
-from core.accounts.tables import Account
 from core.catalog.rules import ListingState
 from core.catalog.tables import Listing, SavedSearch, SearchLog
-from core.catalog.taxonomy import TYPES, price_per_mwh_minor, product
+from core.catalog.taxonomy import TYPES, price_per_mwh_minor
 from core.deals.requests.tables import PriceRecord
-from core.deals.tables import Deal, Offer
+from core.deals.tables import Deal
 from core.i18n import _
+from core.market.demand import _offers, _saved, _searches
 from core.market.forecast import Forecast, forecast_prices
+from core.market.series import _aware, _index, _region, month_starts
 from core.storage.uow import UnitOfWork
 
-MONTHS = 12  # months the series cover, the current one last
 DONE = ("completed", "closed")  # deals that were delivered and settled
 ON_MARKET = ("published", "paused", "sold_out", "expired", "closed")  # were published once
 PUBLIC_MIN_DEALS = 3  # the public page shows a month's deal prices only from this many deals
@@ -88,34 +89,8 @@ def spread(values: list[int]) -> Spread:
     return Spread(len(values), int(middle), min(values), max(values))
 
 
-def month_starts(now: datetime, count: int = MONTHS) -> list[datetime]:
-    """The first instants (UTC) of the last `count` months, oldest first, plus the next one."""
-    year, month = now.year, now.month
-    starts: list[datetime] = []
-    for __ in range(count):
-        starts.insert(0, datetime(year, month, 1, tzinfo=UTC))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    year, month = (now.year, now.month + 1) if now.month < 12 else (now.year + 1, 1)
-    return [*starts, datetime(year, month, 1, tzinfo=UTC)]
-
-
-def _aware(at: datetime | None) -> datetime | None:
-    return at.replace(tzinfo=UTC) if at is not None and at.tzinfo is None else at
-
-
-def _index(starts: list[datetime], at: datetime | None) -> int | None:
-    at = _aware(at)
-    if at is None or at < starts[0] or at >= starts[-1]:
-        return None
-    return max(i for i in range(len(starts) - 1) if starts[i] <= at)
-
-
 def _mwh(quantity_milli: int, energy: str | None) -> Decimal:
     return Decimal(quantity_milli) / 1000 * Decimal(energy or "0")
-
-
-def _region(column: Any, country: str | None) -> list[Any]:
-    return [column == country] if country else []
 
 
 async def market_analytics(uow: UnitOfWork, product_type: str, country: str | None = None,
@@ -216,56 +191,6 @@ def _listed(rows: Sequence[Any], starts: list[datetime], now: datetime, currency
                 if r.currency == currency and r.price_mwh_minor is not None:
                     asks[i].append(r.price_mwh_minor)
     return asks, supply, live
-
-
-def _by_month(starts: list[datetime], stamps: list[datetime]) -> list[int]:
-    found = [0] * (len(starts) - 1)
-    for at in stamps:
-        i = _index(starts, at)
-        if i is not None:
-            found[i] += 1
-    return found
-
-
-def _mentions(column: Any, product_type: str) -> Any:
-    """A search for this product: its filter, or one of its words in the text."""
-    words = {w for w in product(product_type).keywords.split() if len(w) > 3} | {product_type}
-    text = func.lower(column)
-    return or_(*(text.like(f"%{w}%") for w in sorted(words)))
-
-
-async def _searches(uow: UnitOfWork, product_type: str, country: str | None,
-                    starts: list[datetime]) -> list[int]:
-    stamps = (await uow.session.execute(select(SearchLog.created_at).where(
-        SearchLog.created_at >= starts[0], *_region(SearchLog.country, country),
-        or_(SearchLog.product_type == product_type,
-            and_(SearchLog.product_type.is_(None), _mentions(SearchLog.text, product_type))))
-    )).scalars().all()
-    return _by_month(starts, list(stamps))
-
-
-async def _saved(uow: UnitOfWork, product_type: str, country: str | None,
-                 starts: list[datetime]) -> tuple[list[int], int]:
-    """Saved searches for the product (by its filter or its words) made each month, by
-    people in the region, and how many are still active."""
-    rows = (await uow.session.execute(select(SavedSearch.query, SavedSearch.created_at,
-                                             SavedSearch.active)
-                                      .join(Account, Account.id == SavedSearch.account_id)
-                                      .where(*_region(Account.country, country)))).all()
-    words = {w for w in product(product_type).keywords.split() if len(w) > 3} | {product_type}
-    mine = [r for r in rows if r.query.get("product_type") == product_type or (
-        not r.query.get("product_type")
-        and any(w in str(r.query.get("text", "")).lower() for w in words))]
-    return _by_month(starts, [r.created_at for r in mine]), sum(1 for r in mine if r.active)
-
-
-async def _offers(uow: UnitOfWork, product_type: str, country: str | None,
-                  starts: list[datetime]) -> list[int]:
-    stamps = (await uow.session.execute(select(Offer.created_at)
-                                        .join(Listing, Listing.id == Offer.listing_id).where(
-        Offer.previous_id.is_(None), Offer.created_at >= starts[0],
-        Listing.product_type == product_type, *_region(Listing.country, country)))).scalars().all()
-    return _by_month(starts, list(stamps))
 
 
 async def regions(uow: UnitOfWork, product_type: str, limit: int = 5) -> list[str]:

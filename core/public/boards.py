@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from core.accounts.tables import Account
-from core.community import boards
+from core.community import board_cards, boards
 from core.community import rules as community_rules
 from core.community.tables import Board, BoardPost
 from core.disclosure import public_text, quoted_name
@@ -43,7 +43,7 @@ class PublicBoard:
     pages: int
 
 
-async def board_list(uow: UnitOfWork) -> list[boards.BoardCard]:
+async def board_list(uow: UnitOfWork) -> list[board_cards.BoardCard]:
     """Every board with its counts (nobody is reading as a member)."""
     return await boards.boards(uow, None)
 

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 
 from core.accounts.tables import Account
 from core.deals.request_rules import RequestState
-from core.deals.requests import auction_rules, auctions
+from core.deals.requests import auction_rules
+from core.deals.requests.bid_ranking import ranking
 from core.deals.requests.tables import PriceRecord, RequestBid
 from core.deals.tables import Offer, SupplyRequest
 from core.errors import NotFound
@@ -149,7 +150,7 @@ async def standings(uow: UnitOfWork, request_id: int) -> Standings:
     figures = {k: v for k, v in shown.live().items() if k not in ("now", "best")}
     best = shown.best.amount if shown.best else None
     if shown.mode == auction_rules.AUCTION and shown.open:
-        ranked = await auctions.ranking(uow, request_id)
+        ranked = await ranking(uow, request_id)
         places = {bid.seller_id: (rank, bid.price_minor) for rank, bid in enumerate(ranked, 1)}
         # The count and the best from the same read as the ranks: never "9 of 8".
         figures["answers"] = len(ranked)

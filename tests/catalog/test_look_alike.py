@@ -8,9 +8,10 @@ from types import SimpleNamespace
 import pytest
 
 from core.catalog.documents import search_text
+from core.catalog.index_rows import Doc
 from core.catalog.look_alike import EXACT, PREFIX, SLIP_CLOSENESS, closeness
 from core.catalog.query import SearchQuery
-from core.catalog.search_index import Doc, SearchIndex
+from core.catalog.search_index import SearchIndex
 
 
 @pytest.mark.parametrize(("word", "term", "expected"), [

@@ -5,8 +5,9 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from core.catalog.documents import search_text
+from core.catalog.index_rows import Doc
 from core.catalog.query import SearchQuery
-from core.catalog.search_index import Doc, SearchIndex
+from core.catalog.search_index import SearchIndex
 
 KAUNAS = range(1, 31)  # wood pellets in Kaunas, titled as sellers title them
 OTHERS = (("Olive cake pellets", "other", "Jaén", "ES"), ("Straw pellets", "agri", "Oulu", "FI"),

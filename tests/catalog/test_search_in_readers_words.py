@@ -8,8 +8,9 @@ from types import SimpleNamespace
 import pytest
 
 from core.catalog.documents import search_text
+from core.catalog.index_rows import Doc
 from core.catalog.query_text import chips, parse
-from core.catalog.search_index import Doc, SearchIndex
+from core.catalog.search_index import SearchIndex
 from core.money.reading import reading
 
 # id, title, product, town, country, lat, lon, price in cents per tonne

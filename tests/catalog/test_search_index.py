@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from core.catalog.index_rows import Doc
 from core.catalog.query import SearchQuery
-from core.catalog.search_index import Doc, SearchIndex
+from core.catalog.search_index import SearchIndex
 
 RIGA, TALLINN, BERLIN = (56.95, 24.11), (59.44, 24.75), (52.52, 13.40)
 

@@ -10,9 +10,10 @@ from rapidfuzz import fuzz
 
 from core.catalog import pruning as pruning_module
 from core.catalog import search_index
+from core.catalog.index_rows import Doc, tokens
 from core.catalog.look_alike import MATCHED, closeness
 from core.catalog.query import SearchQuery
-from core.catalog.search_index import Doc, SearchIndex, tokens
+from core.catalog.search_index import SearchIndex
 
 CITIES = [f"{a}{b}" for a in ("riga", "tallin", "vilnius", "kaunas", "tartu", "parnu", "liepaja",
                                 "ventspils", "narva", "klaipeda")

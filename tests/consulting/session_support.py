@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from config.container import Container
+from core.consulting.sessions import from_booking
 from core.consulting.sessions import service as sessions
 from core.consulting.sessions.tables import ConsultSession
 from core.money.model import Money
@@ -38,13 +39,13 @@ async def book(app: Container, seeker: int, consultant: int, *, booking_id: int 
     """A session for a confirmed booking, its maximum authorised with the test card."""
     price = Money.parse(rate, "EUR")
     async with app.uow() as uow:
-        session = await sessions.create_for_booking(
+        session = await from_booking.create_for_booking(
             uow, booking_id, consultant, seeker, price, unit, minutes,
             app.clock.now() + starts_in)
         await uow.commit()
     if authorise:
         amount = authorised or sessions.max_charge(price, unit, minutes)
-        view = await app.payments.open("session", "consulting", sessions.reference(booking_id),
+        view = await app.payments.open("session", "consulting", from_booking.reference(booking_id),
                                        seeker, consultant, amount, BOOKING)
         await app.payments.pay_with_test_card(view.id, CARD)
     return session.id

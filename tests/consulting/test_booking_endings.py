@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from core.consulting.bookings import changes
+from core.consulting.sessions import access, from_booking
 from core.consulting.sessions import service as sessions
 from core.consulting.tables import Booking
 from core.errors import DomainError, NotAllowed
@@ -105,7 +106,7 @@ async def session_at_start(app, booking_id):
     """The booking's session, opened by the booking's start (the timer job's run)."""
     assert await run_timers(app) == [(booking_id, "open-session")]
     async with app.uow() as uow:
-        found = await sessions.of_booking(uow, booking_id, None)
+        found = await from_booking.of_booking(uow, booking_id, None)
         assert found is not None
         return found.id
 
@@ -160,7 +161,7 @@ async def test_the_consultant_may_charge_a_seeker_who_did_not_come(app, clock):
     assert (done.status, done.fee_minor) == ("seeker_absent", 0)  # the fee is Ann's choice
     assert await session_tick(app) == []  # the session followed the report: nothing left
     async with app.uow() as uow:
-        gone = await sessions.get(uow, session_id, None)
+        gone = await access.get(uow, session_id, None)
         assert (gone.status, gone.ended_by) == ("no_show", "no-show:seeker")
     assert (await escrow(app, booking.id)).state == "authorised"  # held for the choice
     assert await told(app, ann.id, "lets you charge the no-show fee of €80.00")

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from core.consulting.bookings import changes
 from core.consulting.profiles.directory import Directory, DirectoryQuery
-from core.consulting.sessions import reviews
+from core.consulting.sessions import from_booking, reviews
 from core.consulting.sessions import service as sessions
 from core.consulting.sessions.tables import ConsultSession
 from core.consulting.tables import ConsultantProfile
@@ -48,7 +48,7 @@ async def at_the_start(app, clock):
     clock._now = MONDAY_10
     assert await run_timers(app) == [(booking.id, "open-session")]
     async with app.uow() as uow:
-        session = await sessions.of_booking(uow, booking.id, None)
+        session = await from_booking.of_booking(uow, booking.id, None)
         assert session is not None
         return ann, bob, booking.id, session.id
 
@@ -121,7 +121,7 @@ async def test_an_accepted_talk_now_opens_its_session_at_once(app, clock):
     request_id = await talk_now_accepted(app, clock, ann.id, bob.id)
     assert await status(app, request_id) == "starting"
     async with app.uow() as uow:
-        found = await sessions.of_booking(uow, request_id, None)
+        found = await from_booking.of_booking(uow, request_id, None)
         assert found is not None
         session_id = found.id
     session = await row(app, session_id)
@@ -180,7 +180,7 @@ async def test_an_admins_call_off_of_a_waiting_session_cancels_its_booking_and_v
     voids = Calls(monkeypatch, app.payments, "void")
     _, bob, booking_id, session_id = await at_the_start(app, clock)
     root = (await registered(app, "root")).id
-    await act(app, sessions.call_off, session_id, root)
+    await act(app, from_booking.call_off, session_id, root)
     assert (await row(app, session_id)).status == "called_off"
     assert await status(app, booking_id) == "cancelled"
     assert (await escrow(app, booking_id)).state == "voided" and voids.count == 1
@@ -198,7 +198,7 @@ async def test_a_cancellation_before_the_start_is_the_bookings_alone(app, clock)
     clock._now = MONDAY_10 + timedelta(minutes=30)
     assert await run_timers(app) == []
     async with app.uow() as uow:
-        assert await sessions.of_booking(uow, booking.id, None) is None
+        assert await from_booking.of_booking(uow, booking.id, None) is None
     assert (await escrow(app, booking.id)).state == "voided"
 
 

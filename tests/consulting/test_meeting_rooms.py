@@ -17,6 +17,7 @@ from core.consulting import views
 from core.consulting.bookings import changes, due
 from core.consulting.bookings import service as bookings
 from core.consulting.profiles import service as profiles
+from core.consulting.sessions import from_booking
 from core.consulting.sessions import service as sessions
 from core.consulting.tables import Booking
 from core.errors import NotFound
@@ -170,7 +171,7 @@ async def test_talk_now_meets_in_the_bookings_room_and_the_session_shares_it(app
     [called] = await told(app, ann.id, "starts now")
     assert called.endswith(f"\n📞 Call: {room}")
     async with app.uow() as uow:
-        session = await sessions.of_booking(uow, request_id, None)
+        session = await from_booking.of_booking(uow, request_id, None)
         assert session is not None and session.call_link == room
         session_id = session.id
     assert await act(app, sessions.set_call_link, session_id, ann.id) == room  # shared again

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+from core.consulting.sessions import from_booking
 from core.consulting.sessions import service as sessions
 from core.money.model import Money
 from payments.bridges.bookings import BookingMoney
@@ -70,7 +71,7 @@ async def test_a_card_saved_at_booking_is_authorised_by_itself_a_day_before_and_
     clock._now = FAR
     assert await run_timers(app) == [(booking.id, "open-session")]
     async with app.uow() as uow:
-        session_id = (await sessions.of_booking(uow, booking.id, None)).id
+        session_id = (await from_booking.of_booking(uow, booking.id, None)).id
     await act(app, sessions.join, session_id, ann.id)
     await act(app, sessions.join, session_id, bob.id)
     clock.advance(minutes=25)

@@ -6,15 +6,15 @@ from __future__ import annotations
 import pytest
 
 from core.consulting.profiles import metrics
-from core.consulting.sessions import recap, reviews
+from core.consulting.sessions import access, from_booking, recap, reviews
 from core.consulting.sessions import service as sessions
 from core.errors import NotAllowed, NotFound
 from tests.consulting.session_support import act, book, live, people, row, texts, tick
 from tests.support.accounts import registered
 
 STRANGER_CALLS = [
-    (sessions.get, ()), (sessions.join, ()), (sessions.post, ("hello",)), (sessions.end, ()),
-    (sessions.extend, (15,)), (sessions.charge_due, ()), (sessions.transcript, ()),
+    (access.get, ()), (sessions.join, ()), (sessions.post, ("hello",)), (sessions.end, ()),
+    (sessions.extend, (15,)), (access.charge_due, ()), (access.transcript, ()),
     (sessions.set_call_link, ()), (recap.recap_pdf, ()), (recap.request, ()),
     (recap.set_notes, ("notes",)), (reviews.review, (5,)), (reviews.of_session, ()),
 ]
@@ -38,8 +38,8 @@ async def test_an_admin_may_look_but_not_take_part(app, clock):
     root = (await registered(app, "root")).id  # AGORA_ADMINS names terminal:root
     session_id = await live(app, seeker, consultant)
     await act(app, sessions.post, session_id, seeker, "Hello")
-    assert (await act(app, sessions.get, session_id, root)).id == session_id
-    assert [m.text for m in await act(app, sessions.transcript, session_id, root)] == ["Hello"]
+    assert (await act(app, access.get, session_id, root)).id == session_id
+    assert [m.text for m in await act(app, access.transcript, session_id, root)] == ["Hello"]
     for service, extra in [(sessions.join, ()), (sessions.post, ("hi",)), (sessions.end, ())]:
         with pytest.raises(NotAllowed):
             await act(app, service, session_id, root, *extra)
@@ -73,12 +73,12 @@ async def test_a_waiting_session_is_called_off_by_the_system_or_an_admin_only(ap
     root = (await registered(app, "root")).id
     first = await book(app, seeker, consultant)
     with pytest.raises(NotAllowed):
-        await act(app, sessions.call_off, first, seeker)
-    await act(app, sessions.call_off, first, root)
+        await act(app, from_booking.call_off, first, seeker)
+    await act(app, from_booking.call_off, first, root)
     assert ((await row(app, first)).status, (await row(app, first)).ended_by) == (
         "called_off", "admin")
     second = await book(app, seeker, consultant, booking_id=2)
-    await act(app, sessions.call_off, second, None)  # the bookings code, as the system
+    await act(app, from_booking.call_off, second, None)  # the bookings code, as the system
     assert (await row(app, second)).status == "called_off"
     assert "Session #2 was called off" not in await texts(app, seeker)  # its booking says it
     clock.advance(minutes=15)

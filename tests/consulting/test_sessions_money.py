@@ -4,6 +4,7 @@ receipts to both), per-minute rates by started minute, and never more than was a
 
 from __future__ import annotations
 
+from core.consulting.sessions import access
 from core.consulting.sessions import service as sessions
 from core.money.model import Money
 from payments.ledger import platform, user
@@ -89,7 +90,7 @@ async def test_a_per_minute_rate_charges_each_started_minute_after_the_free_wind
     seeker, consultant = await people(app)
     session_id = await live(app, seeker, consultant, rate="2.00", unit="minute", minutes=30)
     clock.advance(minutes=25, seconds=30)
-    assert await act(app, sessions.charge_due, session_id, seeker) == Money(3200, "EUR")
+    assert await act(app, access.charge_due, session_id, seeker) == Money(3200, "EUR")
     await act(app, sessions.end, session_id, seeker)
     assert (await row(app, session_id)).charged_minor == 3200  # 15.5 minutes: 16 started minutes at €2
     assert await balance(app, user(consultant, "paid_out")) == 3200 - 480
@@ -118,6 +119,6 @@ async def test_what_is_due_so_far_is_shown_while_the_session_runs(app, clock):
     seeker, consultant = await people(app)
     session_id = await live(app, seeker, consultant, rate="1.50", unit="minute", minutes=60)
     clock.advance(minutes=8)
-    assert await act(app, sessions.charge_due, session_id, seeker) == Money(0, "EUR")
+    assert await act(app, access.charge_due, session_id, seeker) == Money(0, "EUR")
     clock.advance(minutes=4)
-    assert await act(app, sessions.charge_due, session_id, consultant) == Money(300, "EUR")
+    assert await act(app, access.charge_due, session_id, consultant) == Money(300, "EUR")

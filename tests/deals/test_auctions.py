@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from core.clock import FakeClock
-from core.deals.requests import auctions
+from core.deals.requests import auction_close, auctions
 from core.deals.requests import desk as request_desk
 from core.deals.requests import quotes as request_quotes
 from core.deals.requests import service as supply_requests
@@ -88,10 +88,10 @@ async def test_a_reverse_auction_bid_down_extended_by_a_late_bid_and_awarded_onc
     assert row.deadline == clock.now() + timedelta(minutes=3) and row.extensions == 1
     assert third.rank == 1
     clock.advance(minutes=2)  # the first close passes: nothing closes
-    assert first_close <= clock.now() and await auctions.close_due(app.uow) == []
+    assert first_close <= clock.now() and await auction_close.close_due(app.uow) == []
     clock.advance(minutes=1)  # three minutes after carl's bid: the close
-    assert await auctions.close_due(app.uow) == [request_id]
-    assert await auctions.close_due(app.uow) == []  # decided once
+    assert await auction_close.close_due(app.uow) == [request_id]
+    assert await auction_close.close_due(app.uow) == []  # decided once
     [deal] = await deals_of(app, request_id)
     assert (deal.seller_id, deal.buyer_id, deal.price_minor, deal.quantity_milli) == (
         carl.id, hanna.id, 2050, 2_000_000)
@@ -119,7 +119,7 @@ async def test_a_sealed_tender_stays_sealed_until_its_deadline_then_the_lowest_w
     clock.advance(days=1)
     with pytest.raises(Conflict, match="too late"):
         await bid(app, carl, request_id, "1")
-    assert await auctions.close_due(app.uow) == [request_id]
+    assert await auction_close.close_due(app.uow) == [request_id]
     [deal] = await deals_of(app, request_id)
     assert (deal.seller_id, deal.price_minor) == (aivar.id, 1950)
     [lost] = said(await told_texts(app, birute.id, f"Request #{request_id} closed"))
@@ -141,7 +141,7 @@ async def test_no_award_above_the_reserve_and_a_winner_without_stock_gives_way(a
         listing.quantity_milli = 1_000_000
         await uow.commit()
     clock.advance(days=1)
-    assert sorted(await auctions.close_due(app.uow)) == sorted([reserved, gone])
+    assert sorted(await auction_close.close_due(app.uow)) == sorted([reserved, gone])
     assert (await request_row(app, reserved)).status == "closed"
     assert not await deals_of(app, reserved)
     assert "the best bid, €21.00 per t, was above your reserve of €18.00" in said(
@@ -210,12 +210,12 @@ async def test_the_close_racing_a_last_bid_decides_once_and_counts_every_bid_bef
         clock._now = (await request_row(app, request_id)).deadline - timedelta(
             milliseconds=round_ * 2)
         results = await asyncio.gather(bid(app, birute, request_id, "20"),
-                                       auctions.close_due(app.uow), auctions.close_due(app.uow),
+                                       auction_close.close_due(app.uow), auction_close.close_due(app.uow),
                                        return_exceptions=True)
         late, closes = results[0], [r for r in results[1:] if r]
         assert isinstance(late, (auctions.Standing, Conflict)), late
         clock.advance(minutes=1)
-        closes += [c for c in [await auctions.close_due(app.uow)] if c]
+        closes += [c for c in [await auction_close.close_due(app.uow)] if c]
         assert closes == [[request_id]]  # one close, whatever the order
         row = await request_row(app, request_id)
         async with app.uow() as uow:
@@ -239,7 +239,7 @@ async def test_each_award_leaves_an_anonymised_price_record_the_market_reads(app
                                   quantity=Decimal("100"))
         await bid(app, seller, request_id, price)
         clock.advance(days=1)
-        assert await auctions.close_due(app.uow) == [request_id]
+        assert await auction_close.close_due(app.uow) == [request_id]
     async with app.uow() as uow:
         records = list((await uow.session.execute(select(PriceRecord).order_by(
             PriceRecord.id))).scalars())
@@ -271,7 +271,7 @@ async def test_an_award_whose_deal_ends_can_go_to_the_next_bid(app, clock):
         if price != "23":
             await bid(app, seller, request_id, price)
     clock.advance(days=1)
-    await auctions.close_due(app.uow)
+    await auction_close.close_due(app.uow)
     [first] = await deals_of(app, request_id)
     async with app.uow() as uow:  # the winner withdraws
         await deals.take(uow, first.id, "cancel-deal", aivar.id)
@@ -329,7 +329,7 @@ async def test_results_a_crash_left_untold_are_told_once_by_the_close_job(app, c
                               quantity=Decimal("100"))
     await bid(app, aivar, request_id, "20")
     clock.advance(days=1)
-    await auctions.close_due(app.uow)
+    await auction_close.close_due(app.uow)
     assert len(await told_texts(app, aivar.id, "You won")) == 1  # told just after the close
     async with app.uow() as uow:  # as if the process died between the close and the telling
         await uow.session.execute(update(SupplyRequest).values(told_at=None))

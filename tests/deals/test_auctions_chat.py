@@ -6,7 +6,7 @@ the bids; at the close everyone hears the result."""
 from __future__ import annotations
 
 from conversations.messages import Choice, ListPage
-from core.deals.requests import auctions
+from core.deals.requests import auction_close
 from tests.catalog.helpers import make_account, publish
 from tests.deals.chat_helpers import last_notice
 from tests.deals.test_supply_requests import CHIPS
@@ -81,7 +81,7 @@ async def test_a_reverse_auction_in_chat_from_setup_to_the_close(app, clock):
     assert "Award" not in card and "Close the request" not in card
 
     clock.advance(days=3)
-    assert await auctions.close_due(app.uow)
+    assert await auction_close.close_due(app.uow)
     assert "You won request #1 at 20,90 € per t" in plain(
         await last_notice(app, birute, "You won"))
     assert "ranked 2 of 2" in await last_notice(app, aivar, "closed")

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from conversations.messages import Choice
 from core.actions import Intent
 from core.deals import deals, due
-from core.deals.requests import auctions, bid_deposits
+from core.deals.requests import auction_close, auctions, bid_deposits
 from core.deals.requests import service as supply_requests
 from core.deals.requests.tables import BidDeposit, RequestBid
 from core.deals.tables import Deal
@@ -84,7 +84,7 @@ async def won_alone(app, clock):
     escrow = await pay_deposit(app, aivar, request_id)
     await bid(app, aivar, request_id, "21")
     clock.advance(days=1)
-    await auctions.close_due(app.uow)
+    await auction_close.close_due(app.uow)
     return hanna, aivar, request_id, escrow, await the_deal(app, request_id)
 
 
@@ -109,7 +109,7 @@ async def test_losers_get_their_deposits_back_and_a_winner_who_withdraws_forfeit
         async with app.uow() as uow:
             await auctions.ask_deposit(uow, request_id, birute.id)
     clock.advance(days=1)
-    assert await auctions.close_due(app.uow) == [request_id]
+    assert await auction_close.close_due(app.uow) == [request_id]
     assert await escrow_state(app, aivar_escrow) == "refunded"  # the loser's, at the close
     assert await escrow_state(app, birute_escrow) == "held"  # the winner's, until delivery
     assert await told_texts(app, aivar.id, "refunded to you for the bid deposit on request")
@@ -158,7 +158,7 @@ async def test_a_deposit_paid_after_the_close_goes_straight_back(app, clock):
         await auctions.ask_deposit(uow, request_id, aivar.id)
         await uow.commit()
     clock.advance(days=1)
-    await auctions.close_due(app.uow)
+    await auction_close.close_due(app.uow)
     view = await app.payments.by_reference(bid_deposits.reference(request_id, aivar.id))
     await app.payments.pay_with_test_card(view.id, CARD)  # a payment page left open
     assert await escrow_state(app, view.id) == "refunded"

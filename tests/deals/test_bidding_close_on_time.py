@@ -22,7 +22,7 @@ from sqlalchemy import func, select, update
 
 from bots.scheduler import CLOSE_JOB, build_scheduler
 from core.clock import SystemClock
-from core.deals.requests import auctions
+from core.deals.requests import auction_close
 from core.deals.tables import SupplyRequest
 from tests.deals.test_auctions import auction, bid, request_row
 from tests.deals.test_supply_requests import market
@@ -116,7 +116,7 @@ async def test_with_nothing_due_the_close_looks_twice_a_second(app, monkeypatch)
         looks.append(asyncio.get_running_loop().time())
         return None
 
-    monkeypatch.setattr(auctions, "next_deadline", counted)
+    monkeypatch.setattr(auction_close, "next_deadline", counted)
     scheduler = only_the_close(app)
     scheduler.start()
     try:

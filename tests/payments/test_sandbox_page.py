@@ -112,12 +112,12 @@ async def test_the_payment_page_fits_a_phone_and_names_the_goods_and_the_payee(a
 async def test_a_session_payment_page_names_the_session_and_the_consultant(app):
     from datetime import UTC, datetime
 
-    from core.consulting.sessions import service as sessions
+    from core.consulting.sessions import from_booking
     from tests.consulting.helpers import confirmed, consultant, seeker
 
     cora, bob = await consultant(app, "cora"), await seeker(app)
     booking = await confirmed(app, bob.id, cora.id, datetime(2026, 11, 23, 8, 0, tzinfo=UTC))
-    view = await app.payments.open("session", "consulting", sessions.reference(booking.id),
+    view = await app.payments.open("session", "consulting", from_booking.reference(booking.id),
                                    bob.id, cora.id, Money(6000, "EUR"), BUYER)
     async with serve(create_app(app, run_workers=False)) as base, httpx.AsyncClient() as http:
         page = (await http.get(base + urlparse(view.pay_url).path)).text

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from bots.server import create_app
-from core.deals.requests import auctions
+from core.deals.requests import auction_close, auctions
 from core.deals.requests import service as supply_requests
 from core.money.model import Money
 from tests.catalog.helpers import make_account, publish
@@ -65,7 +65,7 @@ async def test_open_requests_are_public_without_who_asked_or_bid(site_app, web, 
     assert (await web.get(f"/requests/{private}/live")).status_code == 404
     await _bid(site_app, birute, auction, "21")
     clock.advance(days=1)
-    assert await auctions.close_due(site_app.uow) == [auction]
+    assert await auction_close.close_due(site_app.uow) == [auction]
     closed = (await web.get(f"/requests/{auction}")).text
     assert "Awarded at" in closed and "€21.00 per t" in closed and "Open in Telegram" not in closed
     assert f'href="/requests/{auction}"' not in (await web.get("/requests")).text
@@ -87,7 +87,7 @@ async def test_the_live_stream_sends_each_new_best_price_and_ends_at_the_close(s
         await _bid(site_app, birute, auction, "21.00")
         assert (await anext(events))["answers"] == 2
         clock.advance(days=1)
-        await auctions.close_due(site_app.uow)
+        await auction_close.close_due(site_app.uow)
         assert (await anext(events))["open"] is False
         assert [e async for e in events] == []  # the stream ended
 

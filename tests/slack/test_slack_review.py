@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from core.accounts.tables import Account
+from core.consulting.sessions import from_booking
 from core.consulting.sessions import service as sessions
 from tests.consulting.helpers import confirmed, consultant
 from tests.consulting.session_support import act
@@ -31,7 +32,7 @@ async def _session_ended_by_the_client(slack: SlackWorld, clock) -> tuple[Accoun
     clock._now = MONDAY_10
     await run_timers(slack.app)
     async with slack.app.uow() as uow:
-        session = await sessions.of_booking(uow, booking.id, None)
+        session = await from_booking.of_booking(uow, booking.id, None)
         assert session is not None
         session_id = session.id
     await act(slack.app, sessions.join, session_id, ann.id)

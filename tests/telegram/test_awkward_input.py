@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from bots.telegram.channel import APOLOGY, UNREADABLE
+from bots.telegram.answering import UNREADABLE
+from bots.telegram.channel import APOLOGY
 from tests.telegram.conftest import TelegramUser
 
 

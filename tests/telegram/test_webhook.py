@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bots.server import create_app
-from bots.telegram.channel import ALLOWED_UPDATES, SECRET_HEADER, WEBHOOK_PATH, TelegramChannel
+from bots.telegram.channel import ALLOWED_UPDATES, TelegramChannel
+from bots.telegram.webhook import SECRET_HEADER, WEBHOOK_PATH
 from core.storage.tables import Conversation, ProcessedUpdate
 from tests.support.fake_telegram import FakeTelegram
 

@@ -1,6 +1,6 @@
-"""The Mini App's screens that act: a new listing on one screen (photos from the phone, a live
-preview, the chat's own form and checks), an offer or a purchase (the chat's offer form, then
-its preview, then Send), a question to the seller, and a consultant's free time requested.
+"""The Mini App's screens that act on a listing: an offer or a purchase (the chat's offer form,
+then its preview, then Send) and a question to the seller. A new listing is made in
+bots.web.mini_app.selling, a consultant's free time requested in bots.web.mini_app.bookings.
 
 Each goes through the core service the chat uses, and leaves in the person's chat what the
 chat would have said (conversations.confirmations) — with the same next steps as buttons — so
@@ -9,32 +9,23 @@ the conversation carries on there; the other party hears as they do from the cha
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
-from starlette.datastructures import FormData, UploadFile
+from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import FormData
 
-from bots.http_limits import PHOTOS_AT_ONCE
-from bots.web.deps import ContainerDep, FilesDep
+from bots.web.deps import ContainerDep
 from bots.web.mini_app.auth import CHANNEL, MiniAppPerson, PersonDep, mini_app_person
 from bots.web.mini_app.views import local_now, needs_account, part
-from bots.web.pages import TEMPLATES
-from bots.web.site.views import listing_card
 from config.container import Container
 from conversations import confirmations
 from conversations.confirmations import Confirmation
 from conversations.fields import Raw
 from conversations.flows.deals import offer_fields as of
 from conversations.flows.deals.offer import review_text
-from conversations.flows.market import listing_fields as lf
 from conversations.forms import Form
-from core.catalog import lifecycle, listings, media
-from core.catalog import rules as listing_rules
 from core.catalog.listing_card import ListingCard, viewable_card
-from core.consulting.bookings import service as bookings
-from core.consulting.sessions.money import free_minutes_of
 from core.deals import on_terms
 from core.deals import views as deal_views
 from core.deals.approvals import service as approvals
@@ -68,113 +59,6 @@ async def tell_chat(uow: UnitOfWork, account_id: int, said: Confirmation) -> Non
     await notify(uow, account_id, said.text, buttons=said.actions, channel=CHANNEL)
 
 
-# --- a new listing, on one screen -----------------------------------------------------------
-
-def _listing_form(start: dict[str, Any], person: MiniAppPerson) -> Form:
-    country = (person.account.country or "") if person.account is not None else ""
-    return lf.quick_form(None, str(start.get("currency") or "EUR"), country)
-
-
-async def _start(container: Container, person: MiniAppPerson) -> dict[str, Any]:
-    assert person.account is not None
-    async with container.uow() as uow:
-        return await listings.starting_values(uow, person.account)
-
-
-def _sell_page(request: Request, form: Form, values: dict[str, Any], errors: dict[str, str],
-               status_code: int = 200, problem: str = "") -> HTMLResponse:
-    specs = [f.spec(values.get(f.name)) for f in form.fields]
-    return part(request, "app/sell.html", status_code=status_code, form=form, specs=specs,
-                errors=errors, problem=problem, photos_at_once=PHOTOS_AT_ONCE)
-
-
-@router.get("/sell", response_class=HTMLResponse)
-async def sell(request: Request, container: ContainerDep, person: PersonDep) -> Response:
-    if (refusal := needs_account(request, person)) is not None:
-        return refusal
-    start = await _start(container, person)
-    known = {k: v for k, v in start.items() if k != "currency" and v not in (None, "", [])}
-    return _sell_page(request, _listing_form(start, person), known, {})
-
-
-def _sketch(container: Container, person: MiniAppPerson, values: dict[str, Any]
-            ) -> tuple[dict[str, Any], Any]:
-    """The form's values completed as the chat completes them, and the listing they make."""
-    assert person.account is not None
-    full = listing_rules.with_defaults(values, local_now(person, container.clock.now()),
-                                       container.policy.listing_days)
-    return full, listings.sketch(person.account.id, full, container.clock.now())
-
-
-@router.post("/sell/preview")
-async def sell_preview(request: Request, container: ContainerDep, person: PersonDep
-                       ) -> Response:
-    """The card buyers will see, from the form as it stands, and what is wrong so far."""
-    if person.account is None:
-        return JSONResponse({"html": "", "errors": {}}, status_code=403)
-    posted = await request.form()
-    form = _listing_form(await _start(container, person), person)
-    values, errors = form.validate_all(raw_values(form, posted))
-    html, problem = "", ""
-    if not errors:
-        try:
-            html = TEMPLATES.get_template("app/_preview.html").render(
-                card=listing_card(_sketch(container, person, values)[1]))
-        except DomainError as exc:  # a price or quantity the catalogue's checks refuse
-            problem = str(exc)
-    return JSONResponse({"html": html, "errors": errors, "problem": problem},
-                        headers={"cache-control": "no-store"})
-
-
-async def _photos(posted: FormData) -> list[tuple[str, str, bytes]]:
-    """The photos picked on the phone (name, type, bytes), each checked as a chat upload."""
-    picked = [f for f in posted.getlist("photos") if isinstance(f, UploadFile) and f.filename]
-    if len(picked) > PHOTOS_AT_ONCE:
-        raise DomainError(_("Pick at most {n} photos here; add more from My listings in the "
-                            "chat.", n=PHOTOS_AT_ONCE))
-    found = []
-    for upload in picked:
-        data = await upload.read()
-        mime = upload.content_type or ""
-        media.check_upload("photo", mime, len(data))
-        found.append((upload.filename or "photo.jpg", mime, data))
-    return found
-
-
-@router.post("/sell", response_class=HTMLResponse)
-async def publish(request: Request, container: ContainerDep, files: FilesDep,
-                  person: PersonDep) -> Response:
-    """Save the listing with its photos and submit it, as the chat's Publish does."""
-    if (refusal := needs_account(request, person)) is not None:
-        return refusal
-    assert person.account is not None
-    posted = await request.form()
-    form = _listing_form(await _start(container, person), person)
-    values, errors = form.validate_all(raw := raw_values(form, posted))
-    if errors:
-        return _sell_page(request, form, {**values, **{k: raw.get(k) for k in errors}}, errors,
-                          status_code=400)
-    try:
-        photos = await _photos(posted)
-        full, __ = _sketch(container, person, values)
-        async with container.uow() as uow:
-            draft = await listings.create_draft(uow, person.account.id, full)
-            for name, mime, data in photos:
-                await media.attach(uow, files, draft.id, kind="photo", name=name, mime=mime,
-                                   data=data)
-            listing_id = draft.id
-            status = await lifecycle.submit(uow, listing_id, person.account.id)
-            said = confirmations.published(listing_id, status)
-            await tell_chat(uow, person.account.id, said)
-            await uow.commit()
-    except DomainError as exc:
-        return _sell_page(request, form, values, {}, status_code=400, problem=str(exc))
-    view = f"/app/listings/{listing_id}" if status != listing_rules.ListingState.PENDING_REVIEW else None
-    return part(request, "app/done.html", location=view or "/app/mine", said=said.text,
-                view=view, more="/app/sell")
-
-
-# --- an offer or a purchase -----------------------------------------------------------------
 
 @dataclass(frozen=True)
 class _Offering:
@@ -296,45 +180,3 @@ async def _ask(request: Request, container: Container, person: MiniAppPerson,
                     error=str(exc))
     page = f"/app/listings/{listing.id}"
     return part(request, "app/done.html", location=page, said=said.text, view=page, more=None)
-
-
-# --- a consultant's free time -----------------------------------------------------------------
-
-@router.post("/consultants/{consultant_id}/book", response_class=HTMLResponse)
-async def book(request: Request, container: ContainerDep, person: PersonDep,
-               consultant_id: str) -> Response:
-    """Request one free time from the calendar, with what to discuss if given."""
-    if (refusal := needs_account(request, person)) is not None:
-        return refusal
-    assert person.account is not None
-    posted = await request.form()
-    number, starts = parse_id(consultant_id), str(posted.get("starts") or "")
-    topic = str(posted.get("topic") or "").strip()[:300] or None
-    when = _instant(starts)
-    if number is None or when is None:
-        return part(request, "app/message.html", status_code=400,
-                    message=_("Tap a time, or propose other times."))
-    try:
-        async with container.uow() as uow:
-            booking = await bookings.request_slot(uow, person.account.id, number, when, None,
-                                                  topic)
-            said = confirmations.booking_requested(booking.id,
-                                                   await free_minutes_of(uow, booking),
-                                                   booking.package_purchase_id is not None)
-            await tell_chat(uow, person.account.id, said)
-            await uow.commit()
-    except DomainError as exc:
-        return part(request, "app/message.html", status_code=400, message=str(exc))
-    return part(request, "app/done.html", location="/app/consultants", said=said.text,
-                view=None, more=None)
-
-
-def _instant(posted: str) -> datetime | None:
-    """A start posted as POSIX seconds, or None when it is not one a calendar can hold
-    (core then checks it against the consultant's hours, notice, horizon and grid)."""
-    if not posted.isdigit() or len(posted) > 12:
-        return None
-    try:
-        return datetime.fromtimestamp(int(posted), UTC)
-    except (OverflowError, OSError, ValueError):
-        return None

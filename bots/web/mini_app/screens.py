@@ -8,8 +8,8 @@ every request is signed afresh; screens are server-rendered HTML, as the site's 
 Here: the shell and the screens that only read — browse and search (the site's one-line
 search, cards and map), a listing with its next steps, My listings, My deals with each deal's
 next step, the consultant directory and a consultant's booking calendar. The screens that act
-are in bots.web.mini_app.actions, a person's bookings in bots.web.mini_app.bookings; all go
-through the same core services as the chat."""
+are in bots.web.mini_app.actions and bots.web.mini_app.selling, a person's bookings in
+bots.web.mini_app.bookings; all go through the same core services as the chat."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from bots.web.deps import ContainerDep
 from bots.web.language import speaking
-from bots.web.mini_app import actions, bookings
+from bots.web.mini_app import actions, bookings, selling
 from bots.web.mini_app.auth import SCHEME, NotSignedIn, PersonDep, mini_app_person
 from bots.web.mini_app.views import needs_account, part, zone_of
 from bots.web.pages import render
@@ -171,6 +171,7 @@ def install(app: FastAPI) -> None:
     """The Mini App's routes (screens before the shell, which answers every other address)."""
     app.include_router(parts)
     app.include_router(actions.router)
+    app.include_router(selling.router)
     app.include_router(bookings.router)
     app.include_router(shell)
     app.add_exception_handler(NotSignedIn, _not_signed_in)

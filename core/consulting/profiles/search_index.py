@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from core.catalog.search_index import tokens
+from core.catalog.index_rows import tokens
 from core.consulting.bookings.availability import Schedule
 from core.consulting.profiles.taxonomy import CATEGORIES
 

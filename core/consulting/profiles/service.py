@@ -1,34 +1,24 @@
 """Consultants' profiles: what they offer, at what rate, when; whether they are live in the
 directory (complete, and payouts set up) and “online now” (until a while after their last
-activity). Every change is the consultant's own; admins may take a profile out of the directory."""
+activity). Every change is the consultant's own; admins may take a profile out of the directory.
+A change is checked in `checks` before it is saved here."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from babel.numbers import list_currencies
 from sqlalchemy import select, update
 
 from core.accounts.tables import Account
 from core.catalog.media import FileStore, keep
 from core.companies import billing as company_billing
-from core.consulting.bookings.availability import (
-    GRID_MINUTES,
-    HORIZON_DAYS,
-    Schedule,
-    parse_hours,
-    zone_of,
-)
+from core.consulting.bookings.availability import GRID_MINUTES, HORIZON_DAYS, Schedule
 from core.consulting.events import ProfileChanged
-from core.consulting.profiles.taxonomy import (
-    MAX_KEYWORDS,
-    PER_MINUTE_LENGTHS,
-    RATE_KINDS,
-    SESSION_MINUTES,
-    check_categories,
-    check_languages,
-)
+from core.consulting.profiles.checks import BOUND_LABELS as BOUND_LABELS  # for the profile form
+from core.consulting.profiles.checks import BOUNDS as BOUNDS  # (conversations.flows.consulting)
+from core.consulting.profiles.checks import _checked
+from core.consulting.profiles.taxonomy import PER_MINUTE_LENGTHS
 from core.consulting.profiles.view import ProfileView, profile_view
 from core.consulting.tables import ConsultantProfile
 from core.errors import DomainError, NotAllowed, NotFound
@@ -38,19 +28,11 @@ from core.operators.roles import is_admin
 from core.payments_port import PaymentsPort
 from core.storage.uow import UnitOfWork
 
-TEXT_LIMITS = {"headline": 120, "bio": 2000}
 MIN_BIO = 40
 EDITABLE = ("headline", "bio", "categories", "keywords", "languages", "rate_kind",
             "session_minutes", "price", "currency", "timezone", "weekly_hours", "notice_minutes",
             "buffer_minutes", "daily_max", "days_off", "meeting_url", "horizon_days",
             "slot_minutes")
-BOUNDS = {"notice_minutes": (0, 30 * 24 * 60), "buffer_minutes": (0, 240), "daily_max": (1, 48),
-          "horizon_days": (1, 365)}
-BOUND_LABELS = {"notice_minutes": N_("Minimum notice before a booking (minutes)"),
-                "buffer_minutes": N_("Buffer between sessions (minutes)"),
-                "daily_max": N_("Most sessions a day"),
-                "horizon_days": N_("How far ahead seekers may book (days)")}
-SLOT_MINUTES = (15, 30, 60)  # the steps in which a consultant's starts are offered
 
 
 async def get(uow: UnitOfWork, account_id: int, *, lock: bool = False) -> ConsultantProfile:
@@ -102,98 +84,6 @@ async def save(uow: UnitOfWork, actor_id: int, **changes: Any) -> ConsultantProf
         profile.live, profile.online_until = False, None
     uow.emit(ProfileChanged(actor_id, profile.live))
     return profile
-
-
-def _checked(profile: ConsultantProfile, changes: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name in ("headline", "bio"):
-        if name in changes:
-            text = str(changes[name] or "").strip()
-            if len(text) > TEXT_LIMITS[name]:
-                raise DomainError(_("The {name} is {count} characters; at most "
-                                    "{most}.", name=name, count=len(text), most=TEXT_LIMITS[name]))
-            out[name] = text
-    if "categories" in changes:
-        out["categories"] = check_categories(list(changes["categories"]))
-    if "keywords" in changes:
-        out["keywords"] = _keywords(changes["keywords"])
-    if "languages" in changes:
-        out["languages"] = check_languages(list(changes["languages"]))
-    out |= _rate(profile, changes)
-    if "timezone" in changes:
-        out["timezone"] = zone_of(str(changes["timezone"])).key
-    if "weekly_hours" in changes:
-        parse_hours(changes["weekly_hours"])
-        out["weekly_hours"] = {d: [list(span) for span in spans]
-                               for d, spans in changes["weekly_hours"].items() if spans}
-    for name, (low, high) in BOUNDS.items():
-        if name in changes:
-            value = int(changes[name])
-            if not low <= value <= high:
-                raise DomainError(_("{field} must be between "
-                                    "{low} and {high}.",
-                                    field=_(BOUND_LABELS[name]), low=low, high=high))
-            out[name] = value
-    if "days_off" in changes:
-        out["days_off"] = _days(changes["days_off"])
-    if "meeting_url" in changes:
-        out["meeting_url"] = _url(changes["meeting_url"])
-    if "slot_minutes" in changes:
-        if int(changes["slot_minutes"]) not in SLOT_MINUTES:
-            raise DomainError(_("Times are offered every 15, 30 or 60 minutes."))
-        out["slot_minutes"] = int(changes["slot_minutes"])
-    return out
-
-
-def _keywords(words: Any) -> list[str]:
-    found: list[str] = []
-    for word in words:
-        text = " ".join(str(word).split())[:40]
-        if text and text.lower() not in (w.lower() for w in found):
-            found.append(text)
-    if len(found) > MAX_KEYWORDS:
-        raise DomainError(_("At most {max_keywords} keywords.", max_keywords=MAX_KEYWORDS))
-    return found
-
-
-def _rate(profile: ConsultantProfile, changes: dict[str, Any]) -> dict[str, Any]:
-    if not {"rate_kind", "session_minutes", "price", "currency"} & set(changes):
-        return {}
-    kind = changes.get("rate_kind", profile.rate_kind)
-    currency = str(changes.get("currency", profile.currency)).upper()
-    if kind not in RATE_KINDS:
-        raise DomainError(_("Charge per session (30 or 60 minutes) or per minute."))
-    minutes = changes.get("session_minutes", profile.session_minutes) if kind == "session" else None
-    if kind == "session" and minutes not in SESSION_MINUTES:
-        raise DomainError(_("A session lasts 30 or 60 minutes."))
-    if currency not in list_currencies():
-        raise DomainError(_("“{currency}” is not a currency code.", currency=currency))
-    price = changes.get("price")
-    if price is None:
-        minor = profile.price_minor
-    else:
-        minor = (price if isinstance(price, Money) else Money.parse(str(price), currency)).amount
-    if minor is None or minor <= 0:
-        raise DomainError(_("The rate must be more than zero."))
-    return {"rate_kind": kind, "session_minutes": minutes, "price_minor": minor,
-            "currency": currency}
-
-
-def _days(values: Any) -> list[str]:
-    try:
-        return sorted({(v if isinstance(v, date) else date.fromisoformat(str(v))).isoformat()
-                       for v in values})
-    except ValueError:
-        raise DomainError(_("Days off are dates, like 2026-12-24.")) from None
-
-
-def _url(value: Any) -> str | None:
-    text = str(value or "").strip()
-    if not text:
-        return None
-    if not text.startswith("https://") or len(text) > 300 or any(c.isspace() for c in text):
-        raise DomainError(_("The meeting link must be an https:// address."))
-    return text
 
 
 async def set_photo(uow: UnitOfWork, actor_id: int, store: FileStore, name: str, mime: str,

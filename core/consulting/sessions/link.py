@@ -26,8 +26,8 @@ from core.consulting.bookings import changes, moves
 from core.consulting.events import BookingCancelled, BookingConfirmed, SeekerNoShow, SessionDue
 from core.consulting.packages import service as packages
 from core.consulting.profiles import service as profiles
-from core.consulting.sessions import service as sessions
 from core.consulting.sessions.events import SessionJoined, SessionMoved, SessionReviewed
+from core.consulting.sessions.from_booking import create_for_booking, of_booking
 from core.consulting.sessions.lifecycle import SessionState
 from core.consulting.sessions.lifecycle import take as take_session
 from core.consulting.sessions.notice_parts import call_line
@@ -66,7 +66,7 @@ async def on_session_due(uow: UnitOfWork, event: SessionDue) -> None:
     if booking is None or booking.status != BookingState.STARTING or booking.starts_at is None:
         return
     prepaid = booking.package_purchase_id is not None
-    session = await sessions.create_for_booking(
+    session = await create_for_booking(
         uow, booking.id, booking.consultant_id, booking.seeker_id,
         Money(booking.max_minor if prepaid else booking.price_minor, booking.currency),
         f"session{booking.minutes}" if prepaid else rate_unit(booking), booking.minutes,
@@ -173,7 +173,7 @@ async def _follow(uow: UnitOfWork, booking: Booking, transition: str,
 async def on_booking_ended(uow: UnitOfWork, event: BookingCancelled | SeekerNoShow) -> None:
     """A booking cancelled while its session waits calls the session off; a consultant who
     reported the seeker absent ends the waiting session as that no-show."""
-    found = await sessions.of_booking(uow, event.booking_id, None)
+    found = await of_booking(uow, event.booking_id, None)
     if found is None or found.status != SessionState.WAITING:
         return
     if isinstance(event, BookingCancelled):

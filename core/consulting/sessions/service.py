@@ -1,46 +1,42 @@
 """Live consultant sessions, one function per use case. Each takes the acting account and
 checks here that it may act: the seeker and the consultant take part, admins may look, anyone
 else is told the session doesn't exist. Money never moves in these transactions: the money
-bridge (payments.bridges.sessions) voids or captures after commit, from what is recorded."""
+bridge (payments.bridges.sessions) voids or captures after commit, from what is recorded.
+Who may read a session is `access`'s; a booking's session is made and called off in
+`from_booking`."""
 
 from __future__ import annotations
 
-import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from core.consulting.bookings.rules import meeting_room
 from core.consulting.sessions import reminders as session_reminders
+from core.consulting.sessions.access import _party, get
 from core.consulting.sessions.events import (
     CallLinkSet,
     ExtensionRequested,
-    SessionCreated,
     SessionJoined,
     SessionMessagePosted,
 )
+from core.consulting.sessions.from_booking import booking_room, reference
 from core.consulting.sessions.lifecycle import (
     CLOSED,
     CONSULTANT,
     LIVE,
-    PARTY,
     SEEKER,
     SESSION_PROCESS,
     SessionState,
-    deadlines,
     fire,
-    role_of,
     take,
 )
-from core.consulting.sessions.money import charge_for as _charge_for
 from core.consulting.sessions.money import free_window_for
-from core.consulting.sessions.rules import check_unit, extension_price, price_for
+from core.consulting.sessions.rules import extension_price, price_for
 from core.consulting.sessions.tables import ConsultSession, SessionExtension, SessionMessage
 from core.consulting.sessions.view import SessionView, session_view
-from core.consulting.tables import Booking
 from core.deals.threads.service import SharedFile
-from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.errors import Conflict, DomainError, NotAllowed
 from core.i18n import _
 from core.money.model import Money
 from core.process import timers
@@ -48,69 +44,14 @@ from core.process.model import SYSTEM
 from core.storage.uow import UnitOfWork
 
 __all__ = ["free_window_for", "max_charge"]
-MIN_BOOKED, MAX_BOOKED = 15, 8 * 60
 MAX_TEXT = 4000
 EXTEND_MINUTES = (5, 120)
 max_charge = price_for  # what the booking authorises: max_charge(rate, rate_unit, booked_minutes)
 
 
-def reference(booking_id: int) -> str:
-    """How the money layer names a booking's authorisation."""
-    return f"booking:{booking_id}"
-
-
-async def get(uow: UnitOfWork, session_id: int, actor_id: int | None) -> ConsultSession:
-    """The session, for its two parties, admins and the system; NotFound for anyone else."""
-    session = await uow.get(ConsultSession, session_id)
-    if session is None or await role_of(uow, session, actor_id) is None:
-        raise NotFound(_("That session doesn't exist."))
-    return session
-
-
 async def seen(uow: UnitOfWork, session_id: int, actor_id: int | None) -> SessionView:
     """The session as its chat shows it (`get`'s read model), to whoever may see it."""
     return session_view(await get(uow, session_id, actor_id))
-
-
-async def _party(uow: UnitOfWork, session_id: int, account_id: int) -> tuple[ConsultSession, str]:
-    session = await get(uow, session_id, account_id)
-    role = await role_of(uow, session, account_id)
-    if role not in PARTY:
-        raise NotAllowed(_("Only the seeker and the consultant take part in a session."))
-    return session, role
-
-
-async def create_for_booking(uow: UnitOfWork, booking_id: int, consultant_id: int,
-                             seeker_id: int, rate: Money, rate_unit: str, booked_minutes: int,
-                             starts_at: datetime, call_link: str | None = None,
-                             prepaid_as: str | None = None) -> ConsultSession:
-    """A confirmed booking's session, waiting for both to join (once per booking), meeting
-    at the booking's link (`call_link`). `prepaid_as`: the money reference of the session
-    package's share that pays it — its rate is that share, already paid, so nothing waits for
-    an authorisation."""
-    check_unit(rate_unit)
-    if consultant_id == seeker_id:
-        raise DomainError(_("A consultant can't book a session with themselves."))
-    if rate.amount <= 0 or not MIN_BOOKED <= booked_minutes <= MAX_BOOKED:
-        raise DomainError(_("A session has a price and lasts {min_booked} to {max_booked} minutes.",
-                            min_booked=MIN_BOOKED, max_booked=MAX_BOOKED))
-    existing = (await uow.session.execute(select(ConsultSession).where(
-        ConsultSession.booking_id == booking_id))).scalar_one_or_none()
-    if existing is not None:
-        return existing
-    now = uow.clock.now()
-    session = ConsultSession(
-        booking_id=booking_id, consultant_id=consultant_id, seeker_id=seeker_id,
-        rate_minor=rate.amount, currency=rate.currency, rate_unit=rate_unit,
-        booked_minutes=booked_minutes, extended_minutes=0,
-        authorised_minor=rate.amount if prepaid_as is not None else 0,
-        escrow_ref=prepaid_as or reference(booking_id),
-        status=SESSION_PROCESS.initial, starts_at=starts_at,
-        free_used=False, call_link=call_link, created_at=now, updated_at=now)
-    await uow.insert(session)
-    timers.start(uow, SESSION_PROCESS, session.id, session.status, deadlines(session))
-    uow.emit(SessionCreated(session.id))
-    return session
 
 
 async def join(uow: UnitOfWork, session_id: int, account_id: int) -> ConsultSession:
@@ -273,23 +214,6 @@ async def _extension_authorised(uow: UnitOfWork, extension: SessionExtension, am
                       extended_minutes=session.extended_minutes + extension.minutes)
 
 
-async def charge_due(uow: UnitOfWork, session_id: int, actor_id: int | None) -> Money:
-    """What the seeker pays: recorded at the end (nothing when it ended in the free window),
-    or what it would be if the session ended now."""
-    session = await get(uow, session_id, actor_id)
-    if session.charged_minor is not None:
-        return Money(session.charged_minor, session.currency)
-    if session.status in LIVE:
-        return _charge_for(session, uow.clock.now())
-    return Money(0, session.currency)
-
-
-async def call_off(uow: UnitOfWork, session_id: int, actor_id: int | None) -> ConsultSession:
-    """A waiting session is called off (its booking was cancelled; by the system or an admin)."""
-    session = await get(uow, session_id, actor_id)
-    return await take(uow, session, "call-off", await role_of(uow, session, actor_id) or SYSTEM)
-
-
 async def set_call_link(uow: UnitOfWork, session_id: int, account_id: int,
                         url: str | None = None) -> str:
     """The booking's meeting link sent to the seeker again, or another one the consultant gives
@@ -305,31 +229,6 @@ async def set_call_link(uow: UnitOfWork, session_id: int, account_id: int,
     session.call_link = link
     uow.emit(CallLinkSet(session.id))
     return link
-
-
-async def booking_room(uow: UnitOfWork, session: ConsultSession) -> str:
-    """Where the session's booking meets (set when it was confirmed); a new room on the meeting
-    server for a booking that has none."""
-    booking = await uow.get(Booking, session.booking_id)
-    if booking is not None and booking.meeting_url:
-        return booking.meeting_url
-    return meeting_room(uow.policy.booking.meeting_base, secrets.token_urlsafe(16))
-
-
-async def transcript(uow: UnitOfWork, session_id: int, actor_id: int | None
-                     ) -> list[SessionMessage]:
-    """Every message of the session in order, for its parties and admins."""
-    session = await get(uow, session_id, actor_id)
-    return list((await uow.session.execute(select(SessionMessage).where(
-        SessionMessage.session_id == session.id).order_by(SessionMessage.id))).scalars())
-
-
-async def of_booking(uow: UnitOfWork, booking_id: int, actor_id: int | None
-                     ) -> ConsultSession | None:
-    """The booking's session, if it has one (same rules as `get`)."""
-    found = (await uow.session.execute(select(ConsultSession.id).where(
-        ConsultSession.booking_id == booking_id))).scalar_one_or_none()
-    return await get(uow, found, actor_id) if found is not None else None
 
 
 async def run_due(uow: UnitOfWork) -> list[tuple[int, str]]:

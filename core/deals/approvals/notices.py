@@ -13,7 +13,7 @@ from core.companies.events import ApprovalsChatChosen
 from core.companies.seats import seat_of, with_role
 from core.companies.tables import Company
 from core.deals import cards
-from core.deals.approvals.service import terms_of, total_of
+from core.deals.approvals.drafted import terms_of, total_of
 from core.deals.events import PurchaseDecided, PurchaseHeld
 from core.deals.offers.facts import payment_words
 from core.deals.tables import PurchaseRequest

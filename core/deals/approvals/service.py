@@ -2,15 +2,13 @@
 spending limit is held as "awaiting approval" — nothing reaches the seller — until an approver
 of her company approves it (then it is made in her name, exactly as she drafted it) or rejects
 it with a reason. Every decision is in the company's audit; a decision is taken once, guarded
-in the database, whichever approver presses first."""
+in the database, whichever approver presses first. Its drafted terms are kept and read back
+by core.deals.approvals.drafted."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
-from decimal import Decimal
 from enum import StrEnum
-from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -18,6 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from core.accounts.tables import Account
 from core.companies.audit_trail import audit
 from core.companies.seats import seat_of, with_role
+from core.deals.approvals.drafted import _frozen, terms_of, total_of
 from core.deals.events import PurchaseDecided, PurchaseHeld
 from core.deals.offers import service as offers
 from core.deals.offers import spending
@@ -175,23 +174,6 @@ async def waiting(uow: UnitOfWork, actor_id: int) -> list[RequestView]:
     return [request_view(request) for request in found]
 
 
-def total_of(request: PurchaseRequest) -> Money:
-    return Money(request.total_minor, request.currency)
-
-
-def terms_of(request: PurchaseRequest) -> Terms:
-    """The terms as the buyer drafted them."""
-    data = request.terms
-    day = date.fromisoformat
-    return Terms(Decimal(data["quantity"]), Money(int(data["price_minor"]), data["currency"]),
-                 data.get("incoterm"), data.get("place"),
-                 day(data["delivery_from"]) if data.get("delivery_from") else None,
-                 day(data["delivery_to"]) if data.get("delivery_to") else None,
-                 data.get("payment_method") or "escrow",
-                 timedelta(seconds=data["expires_s"]) if data.get("expires_s") else None,
-                 data.get("call_offs"), data.get("call_off_every"))
-
-
 # --- helpers --------------------------------------------------------------------------------
 
 
@@ -234,20 +216,6 @@ async def _carry_out_terms(uow: UnitOfWork, kind: str, buyer_id: int, listing_id
     if kind == "accept" and offer_id is not None:
         return await offers.accept(uow, offer_id, buyer_id, approved=approved)
     return await offers.make_offer(uow, listing_id, buyer_id, terms, approved=approved)
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
-def _frozen(terms: Terms) -> dict[str, Any]:
-    iso = _iso
-    return {"quantity": f"{terms.quantity.normalize():f}", "price_minor": terms.price.amount,
-            "currency": terms.price.currency, "incoterm": terms.incoterm, "place": terms.place,
-            "delivery_from": iso(terms.delivery_from), "delivery_to": iso(terms.delivery_to),
-            "payment_method": terms.payment_method,
-            "expires_s": int(terms.expires_in.total_seconds()) if terms.expires_in else None,
-            "call_offs": terms.call_offs, "call_off_every": terms.call_off_every}
 
 
 async def request_row(uow: UnitOfWork, request_id: int, actor_id: int | None

@@ -1,5 +1,7 @@
 """What a request for supply tells: each invited seller gets the request's card with Quote, in
-their own language, once (written in the publishing transaction, from the invitations)."""
+their own language, once (written in the publishing transaction, from the invitations). The
+request's words are core.deals.requests.wording's (`request_text`, which the flows import from
+here too)."""
 
 from __future__ import annotations
 
@@ -11,9 +13,9 @@ from sqlalchemy import select, update
 
 from core.accounts.tables import Account
 from core.actions import Action, Intent
-from core.catalog.taxonomy import UNITS, product
+from core.catalog.taxonomy import UNITS
 from core.clock import local_time
-from core.deals import cards, request_award, request_rules
+from core.deals import request_award
 from core.deals.events import (
     AwardUndone,
     BiddingClosed,
@@ -23,10 +25,11 @@ from core.deals.events import (
     RequestQuestionAnswered,
     RequestQuestionAsked,
 )
-from core.deals.offers.facts import payment_words
-from core.deals.requests import auction_rules, auctions
+from core.deals.requests import auction_close, auction_rules
+from core.deals.requests.bid_ranking import ranking
 from core.deals.requests.tables import RequestBid, RequestInvite, RequestQuestion
-from core.deals.requests.view import RequestView, request_view
+from core.deals.requests.view import request_view
+from core.deals.requests.wording import request_text
 from core.deals.tables import SupplyRequest
 from core.i18n import N_, _, n_, present
 from core.money.model import Money
@@ -34,66 +37,6 @@ from core.notifications.outbox import addressed_to, notify, recipients
 from core.storage.uow import UnitOfWork, UowFactory
 
 UNTOLD_AFTER = timedelta(seconds=30)  # a close's results not told by then: the job tells them
-
-
-def request_text(request: RequestView, deadline: str, published: bool = True,
-                 buyer: bool = False) -> str:
-    """The request as sellers and its buyer read it: what, how much, delivered how, the
-    ceiling, how sellers answer (quotes, a tender, an auction), the payment and the deadline (a
-    preview, not published yet, has no number and says how long it will be open). The reserve
-    is the `buyer`'s alone."""
-    what = {"quantity": present.quantity(request.quantity, request.unit),
-            "product": _(product(request.product_type).label)}
-    lines = [_("📣 Request for supply #{id}: {quantity} of {product}.", id=request.id, **what)
-             if request.id else _("📣 Request for supply: {quantity} of {product}.", **what),
-             _("Delivery: {delivery}", delivery=cards.delivery_text(
-                 request.incoterm, request.place, request.delivery_from, request.delivery_to))]
-    if request.max_price is not None:
-        lines.append(_("At most {price} per {unit}, excluding VAT.", price=request.max_price,
-                       unit=_(UNITS.get(request.unit, request.unit))))
-    if request.max_price_mwh is not None:
-        lines.append(_("At most {price} per MWh, by the listing's energy content.",
-                       price=request.max_price_mwh))
-    asked = request_rules.limits_words(dict(request.quality), list(request.certifications))
-    if asked:
-        lines.append(_("Quality: {asked}", asked=asked))
-    lines += _bidding_lines(request, buyer)
-    if request.private:
-        lines.append(_("🔒 Private: only the invited sellers may answer."))
-    lines.append(_("Payment: {payment}", payment=payment_words(request.payment_method, ())))
-    bids = request.mode in auction_rules.BIDDING
-    if published:
-        lines.append(_("Bids until {deadline}.", deadline=deadline) if bids else
-                     _("Quotes until {deadline}.", deadline=deadline))
-    else:
-        lines.append(_("Bids are taken for {days} once it is published.", days=deadline) if bids
-                     else _("Quotes are taken for {days} once it is published.", days=deadline))
-    return "\n".join(lines)
-
-
-def _bidding_lines(request: RequestView, buyer: bool) -> list[str]:
-    """How a tender or auction runs, in the words its bidders need."""
-    unit = _(UNITS.get(request.unit, request.unit))
-    lines = []
-    if request.mode == auction_rules.TENDER:
-        lines.append(_("🔒 Sealed-bid tender: one price per {unit} for the whole quantity; "
-                       "bids stay sealed until the deadline, then the lowest wins.", unit=unit))
-    elif request.mode == auction_rules.AUCTION and request.min_step is not None:
-        minutes = request.extend_minutes or auction_rules.EXTEND_MINUTES
-        lines.append(_("🔨 Reverse auction for the whole quantity: each bid at least {step} "
-                       "under the best; a bid in the last {minutes} minutes moves the close to "
-                       "{minutes} minutes after it.",
-                       step=request.min_step, minutes=minutes))
-    deposit = request.deposit
-    if deposit is not None:
-        lines.append(_("💳 Bid deposit: {amount} ({percent} % of the lot at the highest price), "
-                       "paid before bidding; returned after the close, to the winner once the "
-                       "deal completes; the buyer's if the winner does not sign or ship.",
-                       amount=deposit, percent=request.deposit_pct))
-    if buyer and request.reserve is not None:
-        lines.append(_("Your reserve (bidders don't see it): {price} per {unit}.",
-                       price=request.reserve, unit=unit))
-    return lines
 
 
 async def on_posted(uow: UnitOfWork, event: RequestPosted) -> None:
@@ -197,7 +140,7 @@ async def tell_results(uow: UnitOfWork, request_id: int) -> bool:
     request = await uow.get(SupplyRequest, request_id)
     if claimed.rowcount != 1 or request is None:  # type: ignore[attr-defined]
         return False
-    ranked = await auctions.ranking(uow, request.id)
+    ranked = await ranking(uow, request.id)
     awarded = set((await uow.session.execute(select(RequestBid.id).where(
         RequestBid.request_id == request.id, RequestBid.offer_id.is_not(None)))).scalars())
     won = next((b for b in ranked if b.id in awarded), None)
@@ -297,7 +240,7 @@ async def on_award_undone(uow: UnitOfWork, event: AwardUndone) -> None:
                      "again for the {quantity} uncovered, until {deadline}.", deal=event.deal_id,
                      id=request.id, quantity=uncovered, deadline=local_time(
                          request.deadline, reader.timezone if reader else None))
-        elif request.mode in auction_rules.BIDDING and (after := await auctions.next_bids(
+        elif request.mode in auction_rules.BIDDING and (after := await auction_close.next_bids(
                 uow, request)):
             text = _("🔨 Deal #{deal}, the award of your request #{id}, ended. The next bid is "
                      "{price} per {unit}: award it, or leave it.", deal=event.deal_id,
