@@ -253,8 +253,9 @@ _SAID: dict[str, str] = {
     SavedMethodState.AUTHORISING: N_("The saved card is being used now."),
     SavedMethodState.USED: N_("The saved card was used: the session is authorised."),
     SavedMethodState.DECLINED: N_("The saved card was declined; authorise the payment instead.")}
+CLOSED = N_("This card request is closed.")  # any other state
 
 
 def _said(row: SavedMethod) -> str:
-    return _(_SAID.get(row.state, N_("This card request is closed.")))
+    return _(_SAID.get(row.state, CLOSED))
 
