@@ -23,7 +23,7 @@ from core.money.reading import current_reader, number_locale, reading
 from core.notifications.outbox import account_of, addressed_to, document_made, enqueue_email
 from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
-from payments import einvoices, ledger, numbering
+from payments import einvoice_facts, einvoices, ledger, member_sales, numbering
 from payments.lines import line_text
 from payments.tables import Escrow, Invoice
 
@@ -143,7 +143,7 @@ async def pdf_of(uow: UnitOfWork, invoice: Invoice) -> bytes:
     vat = await vat_line(uow, escrow, invoice, payer)
     # Where Agora knows the VAT category, the document is an EN 16931 e-invoice too: its PDF
     # prints the same net, VAT and total as the XML embedded in it (payments.einvoices).
-    facts = await einvoices.facts_of(uow, invoice)
+    facts = await einvoice_facts.facts_of(uow, invoice)
     # A company member's documents name the company, as its e-invoice does (BG-7).
     buyer, seller = await parties_for(uow, invoice.payer_id, invoice.payee_id)
     # In the addressee's language with the English beside it (English alone for an English
@@ -213,10 +213,10 @@ async def vat_line(uow: UnitOfWork, escrow: Escrow | None, invoice: Invoice,
     if invoice.kind == "commission":
         return unkept(invoice.note)
     if invoice.kind == "charge" and invoice.payee_id is None and buyer is not None:
-        return einvoices.charge_vat(invoice, buyer).wording
+        return einvoice_facts.charge_vat(invoice, buyer).wording
     if invoice.kind == "payout":
         return None
-    found = await einvoices.sale_treatment(uow, escrow, invoice.payer_id, invoice.payee_id)
+    found = await member_sales.sale_treatment(uow, escrow, invoice.payer_id, invoice.payee_id)
     return found.wording if found else None
 
 

@@ -15,7 +15,7 @@ from core.i18n import _
 from core.money.model import CommissionRule, Money
 from core.payments_port import Actor, EscrowState, EscrowView, Wallet
 from core.storage.uow import UnitOfWork
-from payments import direct, einvoices, invoices, numbering, onboarding, terms_invoices
+from payments import direct, einvoice_facts, einvoices, invoices, numbering, onboarding, terms_invoices
 from payments.bank_transfers import BankTransfers
 from payments.escrow_rows import charge_of, expect, load, transition
 from payments.providers.base import Provider
@@ -159,7 +159,7 @@ class PaymentsService(BankTransfers):
         (XRechnung's syntax); NotFound when the document has none (payments.einvoices)."""
         async with self.uow() as uow:
             invoice = await invoices.find(uow, token, by_token=True)
-            facts = await einvoices.facts_of(uow, invoice)
+            facts = await einvoice_facts.facts_of(uow, invoice)
             if facts is None:
                 raise NotFound(_("This document has no e-invoice: Agora issues one where it "
                                  "knows the VAT treatment."))
