@@ -206,7 +206,7 @@ during ListingRejected         core.catalog.notices.rejected
 during BookingRequested        core.consulting.bookings.notices.parties.on_requested
 during BookingMoved            core.consulting.booking_notices.BOOKINGS.on_moved
 during BookingMoved            core.consulting.bookings.calendar_out.on_moved
-during BookingMoved            core.consulting.packages.service.on_booking_moved
+during BookingMoved            core.consulting.packages.drawing.on_booking_moved
 during AuthorisationOpened     core.consulting.bookings.notices.payment.on_authorisation_opened
 during CardRequested           core.consulting.bookings.notices.payment.on_card_requested
 during MethodSaved             core.consulting.bookings.notices.payment.on_method_saved
