@@ -18,6 +18,7 @@ from core.storage.uow import UnitOfWork
 from payments import direct, einvoice_facts, einvoices, invoices, numbering, onboarding, terms_invoices
 from payments.bank_transfers import BankTransfers
 from payments.escrow_rows import charge_of, expect, load, transition
+from payments.invoice_pdf import pdf_of
 from payments.providers.base import Provider
 from payments.reconcile import reconcile
 from payments.tables import Escrow, OperationStatus, PaymentOperation
@@ -152,7 +153,7 @@ class PaymentsService(BankTransfers):
         """An invoice's number and PDF, by number (chat) or by its secret token (download link)."""
         async with self.uow() as uow:
             invoice = await invoices.find(uow, number_or_token, by_token)
-            return invoice.number or "pending", await invoices.pdf_of(uow, invoice)
+            return invoice.number or "pending", await pdf_of(uow, invoice)
 
     async def invoice_xml(self, token: str, syntax: str = "cii") -> tuple[str, bytes]:
         """A document's EN 16931 e-invoice by its secret token: CII (Factur-X's XML) or UBL
@@ -191,7 +192,7 @@ class PaymentsService(BankTransfers):
             invoice = await invoices.find(uow, number)
             if account_id not in invoices.concerned(invoice):
                 raise NotAllowed(_("That invoice belongs to someone else."))
-            return invoice.number or "pending", await invoices.pdf_of(uow, invoice)
+            return invoice.number or "pending", await pdf_of(uow, invoice)
 
     @property
     def test_mode(self) -> bool:
