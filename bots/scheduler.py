@@ -14,7 +14,7 @@ from config.container import Container
 from core.consulting.bookings import due as booking_due
 from core.consulting.packages import notices as package_notices
 from core.consulting.packages import retainers
-from core.consulting.packages import service as packages
+from core.consulting.packages import settlement as package_settlement
 from core.consulting.profiles import promotions
 from core.consulting.sessions import service as sessions
 from core.deals import contract_due, due
@@ -236,7 +236,7 @@ async def settle_packages(container: Container) -> int:
     assert container.payments is not None
     async with container.uow() as uow:
         await retainers.renew_due(uow)
-        expired = await packages.expire_due(uow)
+        expired = await package_settlement.expire_due(uow)
         await package_notices.remind_expiring(uow)
         await uow.commit()
     await PackagePayments(container.payments).catch_up()

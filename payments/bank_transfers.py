@@ -21,39 +21,28 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import func, select, update
+from sqlalchemy import update
 
 from core.deals import deals
-from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.errors import DomainError, NotAllowed
 from core.i18n import _
-from core.money.events import (
-    BankTransferChosen,
-    LatePaymentRefunded,
-    TransferOverpaid,
-    TransferShort,
-    TransfersReturned,
-)
-from core.money.model import Money, described
-from core.payments_port import Actor, EscrowState, TransferOutcome, TransferView
+from core.money.events import BankTransferChosen
+from core.money.model import Money
+from core.payments_port import TransferOutcome, TransferView
 from core.storage.uow import UnitOfWork
-from payments import ledger, settle, transfer_accounts, transfer_rules
-from payments.escrow_rows import charge_of, load, transition
-from payments.providers.base import BankAccount, ProviderError
-from payments.saved_methods import SavedMethods
-from payments.tables import Escrow, IncomingTransfer
+from payments import transfer_accounts, transfer_rules
+from payments.escrow_rows import charge_of, load
+from payments.tables import Escrow
+from payments.transfer_matching import received_so_far
+from payments.transfer_returns import TransferReturns
 
 log = logging.getLogger(__name__)
-BANK = Actor("system:bank", "bank transfer received")
-WAITING = EscrowState.AWAITING_PAYMENT
 
 
-def waiting_account(payer_id: int, escrow_id: int) -> ledger.Ref:
-    """Where transferred money waits until the payment is complete (or goes back)."""
-    return ledger.user(payer_id, "transfer", str(escrow_id))
-
-
-class BankTransfers(SavedMethods):
-    """The bank transfer side of the payments service."""
+class BankTransfers(TransferReturns):
+    """The bank transfer side of the payments service: where a payer sends a transfer, and
+    transfers arriving (matching: payments.transfer_matching; returns:
+    payments.transfer_returns)."""
 
     @property
     def takes_transfers(self) -> bool:
@@ -143,174 +132,3 @@ class BankTransfers(SavedMethods):
                                     most=Money(10 * escrow.amount, escrow.currency)))
             return await self.receive_transfer(
                 bank_ref, transfer_rules.reference_for(escrow_id), amount, tx)
-
-    async def receive_transfer(self, bank_ref: str, reference: str, amount: Money,
-                               uow: UnitOfWork | None = None) -> TransferOutcome:
-        """A transfer arrived: matched by its reference, once per bank transaction (a second
-        delivery gives the first one's outcome). Money going back is sent after commit."""
-        escrow_id = transfer_rules.escrow_of(reference)
-        if escrow_id is None:
-            raise NotFound(_("No payment has the reference {reference}.", reference=reference))
-        if amount.amount <= 0:
-            raise DomainError(_("A transfer must bring more than zero."))
-        async with self.tx(uow) as tx:
-            escrow = await _locked(tx, escrow_id)
-            row = (await tx.session.execute(select(IncomingTransfer).where(
-                IncomingTransfer.bank_ref == bank_ref[:80]))).scalar_one_or_none()
-            if row is None:
-                row = await self._record(tx, escrow, bank_ref, amount)
-            return await self._outcome(tx, row, escrow)
-
-    async def _record(self, uow: UnitOfWork, escrow: Escrow, bank_ref: str, amount: Money
-                      ) -> IncomingTransfer:
-        if escrow.kind != "goods":
-            raise DomainError(_("This payment cannot be made by bank transfer."))
-        if amount.currency != escrow.currency:
-            raise DomainError(_("This payment is in {currency}.", currency=escrow.currency))
-        before = await received_so_far(uow, escrow.id)
-        match = transfer_rules.match(escrow.amount, before, amount.amount, escrow.state == WAITING)
-        row = IncomingTransfer(bank_ref=bank_ref[:80], escrow_id=escrow.id,
-                               currency=escrow.currency, amount=amount.amount,
-                               applied=match.applied, back=match.back, outcome=match.outcome,
-                               returned_ref=None, received_at=uow.clock.now())
-        uow.session.add(row)
-        await uow.session.flush()  # the same transaction delivered twice at once stops here
-        await self._book(uow, escrow, row, amount, match.missing)
-        return row
-
-    async def _book(self, uow: UnitOfWork, escrow: Escrow, row: IncomingTransfer,
-                    amount: Money, missing: int) -> None:
-        """The journals of one transfer, the payment held once complete, and the payer told."""
-        waiting = waiting_account(escrow.payer_id, escrow.id)
-        world = ledger.world(escrow.provider)
-        what = described(escrow.reference)
-        await ledger.post(uow, f"transfer-in:{row.id}", "fund", [(world, -amount),
-                          (waiting, amount)], BANK, f"Bank transfer for {what}", escrow.id)
-        back = Money(row.back, escrow.currency)
-        if row.back:
-            await ledger.post(uow, f"transfer-back:{row.id}", "refund", [(waiting, -back),
-                              (world, back)], BANK, f"Transfer returned for {what}", escrow.id)
-        if row.outcome in ("paid", "over"):
-            # Paid through the provider's own account: its PaymentIntent is the payment (a
-            # refund goes through it); else the transfer is, known to Agora alone.
-            own = await transfer_accounts.stored(uow, escrow.id)
-            refs: dict[str, object] = ({"provider_ref": own.provider_ref, "charge_ref": None}
-                                       if own is not None else {"charge_ref": f"transfer:{row.id}"})
-            if not await transition(uow, escrow, (WAITING,), settle.BEFORE["goods"], BANK,
-                                    **refs):
-                raise Conflict(_("The payment changed meanwhile; try again."))
-            await settle.funded(uow, escrow, BANK, source=waiting)
-        if row.outcome == "short":
-            uow.emit(TransferShort(escrow.id, escrow.payer_id, amount,
-                                   Money(missing, escrow.currency)))
-        elif row.outcome == "over":
-            uow.emit(TransferOverpaid(escrow.id, escrow.payer_id, back))
-        elif row.outcome == "late":
-            uow.emit(LatePaymentRefunded(escrow.id, escrow.payer_id, back))
-
-    async def _outcome(self, uow: UnitOfWork, row: IncomingTransfer, escrow: Escrow
-                       ) -> TransferOutcome:
-        received = await received_so_far(uow, row.escrow_id)
-        view = self.view(escrow)
-        cur = row.currency
-        missing = max(escrow.amount - received, 0) if view.state == WAITING else 0
-        return TransferOutcome(row.outcome, Money(row.amount, cur), Money(row.applied, cur),
-                               Money(row.back, cur), Money(missing, cur), view)
-
-    async def return_received(self, uow: UnitOfWork, escrow: Escrow) -> None:
-        """The payment closed unpaid (cancelled, or arranged directly) while part of it had
-        arrived by transfer: that part goes back (sent after the caller commits)."""
-        received = await received_so_far(uow, escrow.id)
-        if not received:
-            return
-        amount = Money(received, escrow.currency)
-        await uow.session.execute(
-            update(IncomingTransfer).where(IncomingTransfer.escrow_id == escrow.id,
-                                           IncomingTransfer.applied > 0)
-            .values(back=IncomingTransfer.back + IncomingTransfer.applied, applied=0,
-                    outcome="returned"))
-        await ledger.post(uow, f"transfer-return:{escrow.id}", "refund",
-                          [(waiting_account(escrow.payer_id, escrow.id), -amount),
-                           (ledger.world(escrow.provider), amount)], BANK,
-                          f"Transfers returned for {described(escrow.reference)}", escrow.id)
-        uow.emit(TransfersReturned(escrow.id, escrow.payer_id, amount))
-
-    async def close_transfers(self, escrow_id: int) -> None:
-        """The payment no longer waits (cancelled, arranged directly, paid otherwise): its own
-        account at the provider stops taking money (once; a failure is retried with the
-        returns). What it took goes back to where a return is sent from."""
-        async with self.uow() as uow:
-            row = await transfer_accounts.stored(uow, escrow_id)  # mostly none: paid by card
-            if row is None or row.closed_at is not None:
-                return
-            escrow = await load(uow, escrow_id)
-            if escrow.state == WAITING:
-                return
-            bank = transfer_accounts.account_of(row)
-            paid_through_it = escrow.provider_ref == bank.provider_ref
-        if not paid_through_it:  # stop it
-            await self.provider.close_transfers(f"transfer-close:{escrow_id}", bank)
-        async with self.uow() as uow:
-            await transfer_accounts.closed(uow, escrow_id)
-            await uow.commit()
-
-    async def close_transfers_quietly(self, escrow_id: int) -> None:
-        """`close_transfers` after a commit: a failure is logged (the returns retry it)."""
-        try:
-            await self.close_transfers(escrow_id)
-        except Exception:
-            log.exception("transfers to escrow %s not stopped; retried with its returns",
-                          escrow_id)
-
-    async def send_returns(self, escrow_id: int | None = None) -> int:
-        """Send back every transfer (of this escrow, or any) still owed to its sender; returns
-        how many went. Each return carries the transfer's key, so a retry sends it once."""
-        async with self.uow() as uow:
-            query = select(IncomingTransfer).where(IncomingTransfer.back > 0,
-                                                   IncomingTransfer.returned_ref.is_(None))
-            if escrow_id is not None:
-                query = query.where(IncomingTransfer.escrow_id == escrow_id)
-            rows = list((await uow.session.execute(query.order_by(IncomingTransfer.id))).scalars())
-            escrows = {row.escrow_id: await load(uow, row.escrow_id) for row in rows}
-            banks: dict[int, BankAccount | None] = {}
-            for key in escrows:
-                own = await transfer_accounts.stored(uow, key)
-                banks[key] = transfer_accounts.account_of(own) if own is not None else None
-            uow.session.expunge_all()
-        sent = 0
-        for key, bank in banks.items():
-            if bank is not None:  # what it took must be back on the balance a return comes from
-                await self.close_transfers_quietly(key)
-        for row in rows:
-            try:
-                ref = await self.provider.return_transfer(
-                    f"transfer-back:{row.id}", charge_of(escrows[row.escrow_id]),
-                    Money(row.back, row.currency), banks[row.escrow_id])
-            except ProviderError:
-                log.exception("return of transfer %s not sent; it will be retried", row.id)
-                continue
-            async with self.uow() as uow:
-                await uow.session.execute(update(IncomingTransfer).where(
-                    IncomingTransfer.id == row.id, IncomingTransfer.returned_ref.is_(None))
-                    .values(returned_ref=ref[:80]))
-                await uow.commit()
-            sent += 1
-        return sent
-
-
-async def _locked(uow: UnitOfWork, escrow_id: int) -> Escrow:
-    """The escrow, locked for this transaction where the database can (PostgreSQL), so two
-    transfers arriving at once are matched one after the other."""
-    escrow = (await uow.session.execute(
-        select(Escrow).where(Escrow.id == escrow_id).with_for_update()
-        .execution_options(populate_existing=True))).scalar_one_or_none()
-    if escrow is None:
-        raise NotFound(_("There is no such payment."))
-    return escrow
-
-
-async def received_so_far(uow: UnitOfWork, escrow_id: int) -> int:
-    """What transfers brought towards this payment so far (minor units)."""
-    total = (await uow.session.execute(select(func.coalesce(func.sum(IncomingTransfer.applied), 0))
-                                       .where(IncomingTransfer.escrow_id == escrow_id))).scalar()
-    return int(total or 0)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from core.notifications.delivery import Attachment, Resolver
 from core.storage.uow import UnitOfWork
 from payments import invoices, numbering
+from payments.invoice_pdf import pdf_of
 
 
 def resolvers(uow_factory: Callable[[], UnitOfWork]) -> dict[str, Resolver]:
@@ -28,7 +29,7 @@ async def invoice_file(uow_factory: Callable[[], UnitOfWork], token: str) -> Att
         invoice = await invoices.find(uow, token, by_token=True)
         if invoice.number is None:  # numbering failed (it logged why): the delivery is retried
             raise RuntimeError(f"invoice {token[:4]}… is not numbered yet")
-        return Attachment(f"agora-{invoice.number}.pdf", await invoices.pdf_of(uow, invoice),
+        return Attachment(f"agora-{invoice.number}.pdf", await pdf_of(uow, invoice),
                           "application/pdf")
 
 

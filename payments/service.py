@@ -15,9 +15,10 @@ from core.i18n import _
 from core.money.model import CommissionRule, Money
 from core.payments_port import Actor, EscrowState, EscrowView, Wallet
 from core.storage.uow import UnitOfWork
-from payments import direct, einvoices, invoices, numbering, onboarding, terms_invoices
+from payments import direct, einvoice_facts, einvoices, invoices, numbering, onboarding, terms_invoices
 from payments.bank_transfers import BankTransfers
 from payments.escrow_rows import charge_of, expect, load, transition
+from payments.invoice_pdf import pdf_of
 from payments.providers.base import Provider
 from payments.reconcile import reconcile
 from payments.tables import Escrow, OperationStatus, PaymentOperation
@@ -152,14 +153,14 @@ class PaymentsService(BankTransfers):
         """An invoice's number and PDF, by number (chat) or by its secret token (download link)."""
         async with self.uow() as uow:
             invoice = await invoices.find(uow, number_or_token, by_token)
-            return invoice.number or "pending", await invoices.pdf_of(uow, invoice)
+            return invoice.number or "pending", await pdf_of(uow, invoice)
 
     async def invoice_xml(self, token: str, syntax: str = "cii") -> tuple[str, bytes]:
         """A document's EN 16931 e-invoice by its secret token: CII (Factur-X's XML) or UBL
         (XRechnung's syntax); NotFound when the document has none (payments.einvoices)."""
         async with self.uow() as uow:
             invoice = await invoices.find(uow, token, by_token=True)
-            facts = await einvoices.facts_of(uow, invoice)
+            facts = await einvoice_facts.facts_of(uow, invoice)
             if facts is None:
                 raise NotFound(_("This document has no e-invoice: Agora issues one where it "
                                  "knows the VAT treatment."))
@@ -191,7 +192,7 @@ class PaymentsService(BankTransfers):
             invoice = await invoices.find(uow, number)
             if account_id not in invoices.concerned(invoice):
                 raise NotAllowed(_("That invoice belongs to someone else."))
-            return invoice.number or "pending", await invoices.pdf_of(uow, invoice)
+            return invoice.number or "pending", await pdf_of(uow, invoice)
 
     @property
     def test_mode(self) -> bool:

@@ -20,9 +20,9 @@ from core.operators.roles import holders
 from core.payments_port import EscrowState
 from core.process.deals import DealState
 from core.storage.uow import UnitOfWork
-from payments.bank_transfers import received_so_far
 from payments.tables import Escrow
 from payments.terms_invoices import invoice_of, pay_step
+from payments.transfer_matching import received_so_far
 
 WAITING = EscrowState.AWAITING_PAYMENT
 # An admin decides, or nothing is owed.

@@ -20,7 +20,7 @@ from core.process.deals import CLOSE_UNPAID, DEAL_PROCESS, INVOICE, OPEN_ESCROW,
 from core.process.effects import After, During
 from core.storage.uow import UnitOfWork
 from core.wiring import Wiring
-from payments import direct, invoices, notices, transfer_notices
+from payments import direct, invoices, notices, settlement_notices, transfer_notices
 from payments import loyalty as loyalty_points
 from payments.bridges.bookings import BookingMoney
 from payments.bridges.deals import DealPayments
@@ -88,10 +88,10 @@ def payment_notices(bus: EventBus, deps: PaymentsWiring) -> None:
     for funded in (money.EscrowFunded, money.PaymentAuthorised, money.PromotionCharged):
         bus.during_commit(funded, notices.on_funded)
     bus.during_commit(money.PaymentDeclined, notices.on_declined)
-    bus.during_commit(money.EscrowReleased, notices.on_released)
-    bus.during_commit(money.PaymentSettled, notices.on_settled)
-    bus.during_commit(money.PayoutSent, notices.on_paid_out)
-    bus.during_commit(money.PayoutWaiting, notices.on_payout_waiting)
+    bus.during_commit(money.EscrowReleased, settlement_notices.on_released)
+    bus.during_commit(money.PaymentSettled, settlement_notices.on_settled)
+    bus.during_commit(money.PayoutSent, settlement_notices.on_paid_out)
+    bus.during_commit(money.PayoutWaiting, settlement_notices.on_payout_waiting)
     bus.during_commit(money.DirectPaymentProposed, direct.on_proposed)
     bus.during_commit(money.DirectPaymentDeclined, direct.on_declined)
     bus.during_commit(money.PaymentArrangedDirectly, direct.on_arranged)

@@ -421,10 +421,16 @@ def test_savepoints_are_taken_through_the_unit_of_work():
 
 
 # Every context of core that has services keeps its rules (prices, fees, limits, windows) as
-# plain functions in a `rules.py` that needs no database, so they are tested without one.
+# plain functions in a `rules.py` that needs no database, so they are tested without one; rules
+# split by subject sit beside it as `*_rules.py` (catalog: `upload_rules.py`), held alike.
 RULE_CONTEXTS = ("accounts", "catalog", "deals", "consulting/bookings", "consulting/sessions",
                  "support", "loyalty", "learning", "community",
                  "operators", "companies", "consulting/profiles", "market", "recommend")
+
+
+def _rule_parts(context: str) -> list[str]:
+    """The modules beside a context's `rules.py` that hold its rules too (`*_rules.py`)."""
+    return sorted(p.stem for p in (ROOT / "core" / context).glob("*_rules.py"))
 
 
 def test_every_context_with_services_has_rules_that_need_no_database():
@@ -434,8 +440,10 @@ def test_every_context_with_services_has_rules_that_need_no_database():
         rules = ROOT / "core" / context / "rules.py"
         if not rules.exists():
             missing.append(context)
-        elif pattern.search(rules.read_text()):
-            offenders.append(context)
+        for module in ["rules", *_rule_parts(context)]:
+            path = ROOT / "core" / context / f"{module}.py"
+            if path.exists() and pattern.search(path.read_text()):
+                offenders.append(f"{context}/{module}")
     assert (missing, offenders) == ([], [])
 
 
@@ -443,7 +451,8 @@ def test_the_rules_load_without_sqlalchemy_even_round_about():
     import subprocess
     import sys
 
-    names = ", ".join("core." + c.replace("/", ".") + ".rules" for c in RULE_CONTEXTS)
+    names = ", ".join("core." + c.replace("/", ".") + "." + module for c in RULE_CONTEXTS
+                      for module in ["rules", *_rule_parts(c)])
     probe = (f"import sys, {names}; "
              "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sqlalchemy' "
              "or m.startswith('core.storage'))[:3])")

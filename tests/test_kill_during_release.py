@@ -40,7 +40,7 @@ pytestmark = [pytest.mark.redis, pytest.mark.timeout(180), pytest.mark.postgres_
 
 shared_db = databases.shared_db_fixture(migrated=True)  # as `agora serve` expects
 SELLER_CHAT, BUYER_CHAT = 7101, 7102
-RELEASED = "released to you for"  # the payout's notice (payments.notices.released)
+RELEASED = "released to you for"  # the payout's notice (payments.settlement_notices.released)
 
 
 async def on_telegram(app: Container, account_id: int, chat: int) -> None:

@@ -134,10 +134,10 @@ during PromotionCharged        payments.notices.on_funded
 during PromotionCharged        payments.bridges.sessions.SessionPayments.on_charged
 during PromotionCharged        payments.bridges.promotions.PromotionPayments.on_charged
 during PaymentDeclined         payments.notices.on_declined
-during EscrowReleased          payments.notices.on_released
-during PaymentSettled          payments.notices.on_settled
-during PayoutSent              payments.notices.on_paid_out
-during PayoutWaiting           payments.notices.on_payout_waiting
+during EscrowReleased          payments.settlement_notices.on_released
+during PaymentSettled          payments.settlement_notices.on_settled
+during PayoutSent              payments.settlement_notices.on_paid_out
+during PayoutWaiting           payments.settlement_notices.on_payout_waiting
 during DirectPaymentProposed   payments.direct.on_proposed
 during DirectPaymentDeclined   payments.direct.on_declined
 during PaymentArrangedDirectly payments.direct.on_arranged
@@ -206,7 +206,7 @@ during ListingRejected         core.catalog.notices.rejected
 during BookingRequested        core.consulting.bookings.notices.parties.on_requested
 during BookingMoved            core.consulting.booking_notices.BOOKINGS.on_moved
 during BookingMoved            core.consulting.bookings.calendar_out.on_moved
-during BookingMoved            core.consulting.packages.service.on_booking_moved
+during BookingMoved            core.consulting.packages.drawing.on_booking_moved
 during AuthorisationOpened     core.consulting.bookings.notices.payment.on_authorisation_opened
 during CardRequested           core.consulting.bookings.notices.payment.on_card_requested
 during MethodSaved             core.consulting.bookings.notices.payment.on_method_saved

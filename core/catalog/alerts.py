@@ -10,10 +10,11 @@ from sqlalchemy.exc import IntegrityError
 
 from core.accounts.tables import Account
 from core.actions import Action, ActionRows, Intent
-from core.catalog import rules
+from core.catalog import saved_search_rules
 from core.catalog.documents import doc_of
 from core.catalog.query import SearchQuery
-from core.catalog.rules import DIGEST_HOUR, ListingState
+from core.catalog.rules import ListingState
+from core.catalog.saved_search_rules import DIGEST_HOUR
 from core.catalog.search_index import SearchIndex
 from core.catalog.tables import AlertHit, Listing, SavedSearch, SellerStats
 from core.errors import Conflict, NotFound
@@ -38,7 +39,7 @@ def _saved(row: SavedSearch) -> Saved:
 async def save_search(uow: UnitOfWork, account_id: int, query: SearchQuery, mode: str
                       ) -> Saved:
     """Keep a search for alerts (instant or daily digest)."""
-    rules.check_may_save(len(await saved_searches(uow, account_id)))
+    saved_search_rules.check_may_save(len(await saved_searches(uow, account_id)))
     row = SavedSearch(account_id=account_id, query=query.as_dict(), mode=mode, active=True,
                       created_at=uow.clock.now())
     await uow.insert(row)
@@ -74,7 +75,7 @@ async def unsubscribe(uow: UnitOfWork, account_id: int, saved_id: int) -> Saved:
 
 async def set_mode(uow: UnitOfWork, account_id: int, saved_id: int, mode: str) -> Saved:
     """Alerts at once (“instant”) or in the daily digest."""
-    rules.check_alert_mode(mode)
+    saved_search_rules.check_alert_mode(mode)
     row = await _own_row(uow, account_id, saved_id)
     row.mode = mode
     return _saved(row)
@@ -138,7 +139,7 @@ async def send_digests(uow: UnitOfWork, hour: int = DIGEST_HOUR) -> int:
     by_search: dict[int, list[tuple[AlertHit, SavedSearch, Listing]]] = defaultdict(list)
     days: dict[int, str] = {}
     for hit, saved, listing, zone in (await uow.session.execute(stmt)).all():
-        day = rules.digest_day(now, zone, hour)
+        day = saved_search_rules.digest_day(now, zone, hour)
         if day is not None:
             by_search[saved.id].append((hit, saved, listing))
             days[saved.id] = day

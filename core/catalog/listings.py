@@ -24,7 +24,7 @@ from core.catalog.rules import (
     problems,
     spec_problems,
 )
-from core.catalog.rules import starting_values as starting_from
+from core.catalog.starting_rules import starting_values as starting_from
 from core.catalog.tables import Listing
 from core.catalog.taxonomy import UNITS, mwh_per_unit, price_per_mwh_minor
 from core.errors import Conflict, DomainError, NotFound

@@ -14,11 +14,11 @@ from typing import Protocol
 
 from sqlalchemy import func, select
 
-from core.catalog.rules import MAX_BYTES as MAX_BYTES  # the upload limits' size, asked here
-from core.catalog.rules import PHOTO_TYPES as PHOTO_TYPES  # the Mini App's and the site's
-from core.catalog.rules import check_content, check_may_attach
-from core.catalog.rules import check_upload as check_upload  # asked by flows before fetching
 from core.catalog.tables import ListingMedia
+from core.catalog.upload_rules import MAX_BYTES as MAX_BYTES  # the upload limits' size, asked here
+from core.catalog.upload_rules import PHOTO_TYPES as PHOTO_TYPES  # the Mini App's and the site's
+from core.catalog.upload_rules import check_content, check_may_attach
+from core.catalog.upload_rules import check_upload as check_upload  # asked by flows before fetching
 from core.storage.uow import UnitOfWork
 
 

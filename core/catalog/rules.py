@@ -1,10 +1,10 @@
 """A listing's rules, on plain values (no database): quantities, prices, lab values, how long
 it may stay valid, when it runs out and when its seller is reminded, what a moderator's
 reason must be, who may change a listing and in which state, what publishing asks for, what
-a new listing starts from, what an edit to a live listing leads to, how many saved searches a
-buyer keeps and when their digest goes, and what a file sent to Agora must be (its type, its
-size, its first bytes). The services load a listing, call these and store it; the form asks
-by them."""
+a short form's answers are completed with, and what an edit to a live listing leads to. The
+services load a listing, call these and store it; the form asks by them. Beside it, on plain
+values too: what a new listing starts from (starting_rules), a buyer's saved searches
+(saved_search_rules) and what a file sent to Agora must be (upload_rules)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,8 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from core.catalog.taxonomy import CERTIFICATIONS, SPEC_LABELS, UNITS, ProductType, product
-from core.clock import zone
 from core.errors import DomainError, NotAllowed, NotFound
-from core.i18n import _, present
+from core.i18n import _
 from core.money.model import Money
 from core.money.reading import shown_number
 
@@ -210,78 +209,6 @@ def republished(action: str, status: str) -> bool:
     return action == "renew" and status in (ListingState.EXPIRED, ListingState.SOLD_OUT)
 
 
-class Place(Protocol):
-    """Where a seller or their last listing is (the account's, or the listing's row)."""
-
-    @property
-    def city(self) -> str | None: ...
-    @property
-    def country(self) -> str | None: ...
-    @property
-    def latitude(self) -> float | None: ...
-    @property
-    def longitude(self) -> float | None: ...
-
-
-class LastListing(Place, Protocol):
-    """What a new listing takes from the seller's last one."""
-
-    @property
-    def delivery(self) -> list[Any]: ...
-    @property
-    def currency(self) -> str: ...
-    @property
-    def negotiable(self) -> bool: ...
-    @property
-    def incoterm_place(self) -> str | None: ...
-    @property
-    def delivery_radius_km(self) -> int | None: ...
-
-
-def starting_values(last: LastListing | None, currency: str | None, home: Place
-                    ) -> dict[str, Any]:
-    """What a new listing's form starts from: the seller's last listing (place, delivery,
-    currency, negotiable, terms), else their profile (its currency, EUR without one, and its
-    place once it has coordinates)."""
-    if last is not None:
-        return {"location": {"city": last.city, "country": last.country, "lat": last.latitude,
-                             "lon": last.longitude},
-                "delivery": list(last.delivery), "currency": last.currency,
-                "negotiable": "yes" if last.negotiable else "no",
-                "incoterm_place": last.incoterm_place,
-                "delivery_radius_km": last.delivery_radius_km}
-    found: dict[str, Any] = {"currency": currency or "EUR"}
-    if home.city and home.latitude is not None and home.longitude is not None:
-        found["location"] = {"city": home.city, "country": home.country,
-                             "lat": home.latitude, "lon": home.longitude}
-    return found
-
-
-MAX_SAVED = 20  # saved searches one person keeps
-DIGEST_HOUR = 7  # local time of the daily digest
-ALERT_MODES = ("instant", "digest")
-
-
-def check_may_save(saved: int) -> None:
-    """One more saved search, with `saved` kept already: refused at MAX_SAVED."""
-    if saved >= MAX_SAVED:
-        raise NotAllowed(_("You can keep at most {max_saved} saved searches; delete one first.",
-                           max_saved=MAX_SAVED))
-
-
-def check_alert_mode(mode: str) -> None:
-    """Alerts come at once ("instant") or in the daily digest ("digest")."""
-    if mode not in ALERT_MODES:
-        raise DomainError(_("Choose alerts at once or a daily digest."))
-
-
-def digest_day(now: datetime, zone_name: str | None, hour: int = DIGEST_HOUR) -> str | None:
-    """The buyer's local day (ISO) when `now` is in their digest's hour in their own zone (no
-    zone: UTC), else None; the day names the digest, so it goes once a local day."""
-    local = now.astimezone(zone(zone_name))
-    return local.date().isoformat() if local.hour == hour else None
-
-
 LIVE = (ListingState.PUBLISHED, ListingState.PAUSED)  # in search, or back in it at a tap
 
 
@@ -294,42 +221,3 @@ def after_edit(status: str, moderation: bool) -> str:
     if moderation:
         return "review"
     return "match" if status == ListingState.PUBLISHED else "none"
-
-
-PHOTO_TYPES = {"image/jpeg": b"\xff\xd8", "image/png": b"\x89PNG", "image/webp": b"RIFF"}
-DOCUMENT_TYPES = {**PHOTO_TYPES, "application/pdf": b"%PDF"}
-VOICE_TYPES = {"audio/ogg": b"OggS", "audio/mpeg": b"ID3", "audio/mp4": b""}  # voice notes
-_ALLOWED = {"photo": PHOTO_TYPES, "document": DOCUMENT_TYPES,
-            "voice": {**DOCUMENT_TYPES, **VOICE_TYPES}}
-MAX_BYTES = 10 * 1024 * 1024
-MAX_FILES = 10  # photos and documents of one listing
-
-
-def check_upload(kind: str, mime: str, size: int) -> None:
-    """Refuse a file by its declared type and size (before fetching it): a photo is JPEG, PNG
-    or WebP; a document also PDF (any other kind: as a document); a voice note also audio; at
-    most 10 MB."""
-    allowed = _ALLOWED.get(kind, DOCUMENT_TYPES)
-    if mime not in allowed:
-        names = ", ".join(sorted(t.split("/")[1].upper() for t in allowed))
-        raise DomainError(_("That file type ({mime}) isn't accepted here. Send {names}.",
-                            mime=mime, names=names))
-    if size > MAX_BYTES:
-        raise DomainError(_("That file is {size} KB; the limit is "
-                            "{limit} MB.", size=present.count(size // 1024),
-                            limit=present.count(MAX_BYTES // (1024 * 1024))))
-
-
-def check_content(name: str, mime: str, data: bytes) -> None:
-    """The bytes really are what the file claims (a type `check_upload` let through): they
-    begin as that type's files do."""
-    if not data.startswith({**DOCUMENT_TYPES, **VOICE_TYPES}[mime]):
-        raise DomainError(_("“{name}” doesn't look like a real {kind} file.",
-                            name=name[:60], kind=mime.split("/")[1].upper()))
-
-
-def check_may_attach(attached: int) -> None:
-    """One more photo or document, with `attached` on the listing: refused at MAX_FILES."""
-    if attached >= MAX_FILES:
-        raise DomainError(_("A listing can have at most {max_files} photos and documents.",
-                            max_files=MAX_FILES))

@@ -18,6 +18,7 @@ from core.consulting.bookings.changes import max_amount
 from core.consulting.bookings.moves import authorised_later, role_of
 from core.consulting.bookings.notices.parties import answer, people, view
 from core.consulting.bookings.rules import free_cancel_passed, may_move, policy_text, share
+from core.consulting.packages import balances as package_balances
 from core.consulting.packages import service as packages
 from core.consulting.packages import view as package_view
 from core.consulting.profiles import promotions
@@ -92,7 +93,7 @@ async def booking_card(uow: UnitOfWork, booking_id: int, actor_id: int) -> Booki
 async def _package_line(uow: UnitOfWork, booking: Booking) -> str | None:
     if booking.package_purchase_id is None:
         return None
-    balance = await packages.balance(uow, booking.package_purchase_id, booking.seeker_id)
+    balance = await package_balances.balance(uow, booking.package_purchase_id, booking.seeker_id)
     hours = int(uow.policy.booking.free_cancel.total_seconds() // 3600)
     return package_view.prepaid_line(balance) + "\n" + package_view.prepaid_policy(hours)
 

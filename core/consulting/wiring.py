@@ -7,7 +7,7 @@ from __future__ import annotations
 from core.consulting import booking_notices, events
 from core.consulting.bookings import calendar_out
 from core.consulting.bookings.notices import parties, payment
-from core.consulting.packages import service as packages
+from core.consulting.packages import drawing as package_drawing
 from core.consulting.sessions import exchange_notices, link, notices, reviews
 from core.consulting.sessions.events import (
     CallLinkSet,
@@ -32,7 +32,7 @@ def wire(bus: EventBus, deps: Wiring) -> None:
     _bookings(bus)
     _journey(bus)
     # A package's session drawn by its booking (core.consulting.packages).
-    bus.during_commit(events.BookingMoved, packages.on_booking_moved)
+    bus.during_commit(events.BookingMoved, package_drawing.on_booking_moved)
 
 
 def _sessions(bus: EventBus) -> None:

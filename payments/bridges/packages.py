@@ -24,6 +24,7 @@ from sqlalchemy import select
 from core.actions import Action, Intent
 from core.consulting.packages import retainers
 from core.consulting.packages import service as packages
+from core.consulting.packages import settlement as package_settlement
 from core.consulting.packages.events import (
     PackageBought,
     PackageExpired,
@@ -155,11 +156,11 @@ class PackagePayments:
 
     async def settle(self, purchase_id: int) -> None:
         """Bring the package's payment where its sessions say it should stand
-        (`packages.money_due`): first its refunds up to their total, then each part not yet
-        released. Asked again — a crash, a second worker — nothing moves twice: a refund is
-        to a total (`refund_to`), a part once per reference."""
+        (`package_settlement.money_due`): first its refunds up to their total, then each part
+        not yet released. Asked again — a crash, a second worker — nothing moves twice: a
+        refund is to a total (`refund_to`), a part once per reference."""
         async with self.payments.uow() as uow:
-            due = await packages.money_due(uow, purchase_id)
+            due = await package_settlement.money_due(uow, purchase_id)
         escrow = await self.payments.by_reference(packages.reference(purchase_id))
         if due is None or escrow is None or escrow.state in UNPAID:
             return
@@ -219,7 +220,7 @@ def _started(purchase: PackagePurchase) -> str:
 
 async def _settled(uow: UnitOfWork, purchase_id: int) -> bool:
     """Whether the package's payment stands where its sessions say (nothing to do)."""
-    due = await packages.money_due(uow, purchase_id)
+    due = await package_settlement.money_due(uow, purchase_id)
     escrow = await by_reference(uow, packages.reference(purchase_id))
     if due is None or escrow is None:
         return True

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from core.catalog import rules
+from core.catalog import rules, saved_search_rules, starting_rules, upload_rules
 from core.errors import DomainError, NotAllowed, NotFound
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -170,7 +170,7 @@ def test_a_new_listing_starts_from_the_sellers_last_one():
                            delivery=["pickup", "EXW"], currency="SEK", negotiable=True,
                            incoterm_place="Riga port", delivery_radius_km=None)
     home = SimpleNamespace(city="Tartu", country="EE", latitude=58.4, longitude=26.7)
-    start = rules.starting_values(last, "EUR", home)
+    start = starting_rules.starting_values(last, "EUR", home)
     assert start == {"location": {"city": "Riga", "country": "LV", "lat": 56.9, "lon": 24.1},
                      "delivery": ["pickup", "EXW"], "currency": "SEK", "negotiable": "yes",
                      "incoterm_place": "Riga port", "delivery_radius_km": None}
@@ -180,38 +180,38 @@ def test_a_new_listing_starts_from_the_sellers_last_one():
 
 def test_without_a_listing_it_starts_from_the_sellers_profile():
     home = SimpleNamespace(city="Tartu", country="EE", latitude=58.4, longitude=26.7)
-    assert rules.starting_values(None, "SEK", home) == {
+    assert starting_rules.starting_values(None, "SEK", home) == {
         "currency": "SEK",
         "location": {"city": "Tartu", "country": "EE", "lat": 58.4, "lon": 26.7}}
     nowhere = SimpleNamespace(city="Tartu", country="EE", latitude=None, longitude=None)
-    assert rules.starting_values(None, None, nowhere) == {"currency": "EUR"}  # no coordinates
+    assert starting_rules.starting_values(None, None, nowhere) == {"currency": "EUR"}  # no coordinates
 
 
 def test_a_buyer_keeps_up_to_twenty_saved_searches():
-    rules.check_may_save(0)
-    rules.check_may_save(rules.MAX_SAVED - 1)
-    for kept in (rules.MAX_SAVED, rules.MAX_SAVED + 3):
+    saved_search_rules.check_may_save(0)
+    saved_search_rules.check_may_save(saved_search_rules.MAX_SAVED - 1)
+    for kept in (saved_search_rules.MAX_SAVED, saved_search_rules.MAX_SAVED + 3):
         with pytest.raises(NotAllowed, match="at most 20 saved searches"):
-            rules.check_may_save(kept)
+            saved_search_rules.check_may_save(kept)
 
 
 def test_alerts_come_at_once_or_in_the_daily_digest():
     for mode in ("instant", "digest"):
-        rules.check_alert_mode(mode)
+        saved_search_rules.check_alert_mode(mode)
     for wrong in ("weekly", "Instant", ""):
         with pytest.raises(DomainError, match="at once or a daily digest"):
-            rules.check_alert_mode(wrong)
+            saved_search_rules.check_alert_mode(wrong)
 
 
 def test_the_digest_goes_at_seven_in_the_buyers_own_zone_and_is_named_by_their_day():
     # 05:30 UTC is 07:30 in Riga (UTC+2 in winter) and 21:30 the day before in Los Angeles.
     at = datetime(2026, 3, 2, 5, 30, tzinfo=UTC)
-    assert rules.digest_day(at, "Europe/Riga") == "2026-03-02"
-    assert rules.digest_day(at, "America/Los_Angeles") is None
-    assert rules.digest_day(at, "America/Los_Angeles", hour=21) == "2026-03-01"
-    assert rules.digest_day(at.replace(hour=7), None) == "2026-03-02"  # no zone: UTC
-    assert rules.digest_day(at.replace(hour=7), "Not/AZone") == "2026-03-02"
-    assert rules.digest_day(datetime(2026, 3, 2, 6, 0, tzinfo=UTC), "Europe/Riga") is None
+    assert saved_search_rules.digest_day(at, "Europe/Riga") == "2026-03-02"
+    assert saved_search_rules.digest_day(at, "America/Los_Angeles") is None
+    assert saved_search_rules.digest_day(at, "America/Los_Angeles", hour=21) == "2026-03-01"
+    assert saved_search_rules.digest_day(at.replace(hour=7), None) == "2026-03-02"  # no zone: UTC
+    assert saved_search_rules.digest_day(at.replace(hour=7), "Not/AZone") == "2026-03-02"
+    assert saved_search_rules.digest_day(datetime(2026, 3, 2, 6, 0, tzinfo=UTC), "Europe/Riga") is None
 
 
 def test_an_edit_sends_a_live_listing_back_to_review_or_to_the_saved_searches_again():
@@ -225,36 +225,36 @@ def test_an_edit_sends_a_live_listing_back_to_review_or_to_the_saved_searches_ag
 
 def test_a_photo_is_jpeg_png_or_webp_and_a_document_may_also_be_a_pdf():
     for mime in ("image/jpeg", "image/png", "image/webp"):
-        rules.check_upload("photo", mime, 1000)
-    rules.check_upload("document", "application/pdf", 1000)
-    rules.check_upload("voice", "audio/ogg", 1000)
+        upload_rules.check_upload("photo", mime, 1000)
+    upload_rules.check_upload("document", "application/pdf", 1000)
+    upload_rules.check_upload("voice", "audio/ogg", 1000)
     with pytest.raises(DomainError, match=r"\(application/pdf\) isn't accepted here. Send JPEG, "
                                           r"PNG, WEBP"):
-        rules.check_upload("photo", "application/pdf", 1000)
+        upload_rules.check_upload("photo", "application/pdf", 1000)
     for kind in ("document", "something else"):  # any other kind is checked as a document
         with pytest.raises(DomainError, match="x-msdownload"):
-            rules.check_upload(kind, "application/x-msdownload", 100)
+            upload_rules.check_upload(kind, "application/x-msdownload", 100)
     with pytest.raises(DomainError, match="audio/ogg"):
-        rules.check_upload("document", "audio/ogg", 100)  # voice notes only where one is asked
+        upload_rules.check_upload("document", "audio/ogg", 100)  # voice notes only where one is asked
 
 
 def test_a_file_of_exactly_ten_megabytes_passes_and_one_byte_more_does_not():
-    rules.check_upload("document", "application/pdf", rules.MAX_BYTES)
+    upload_rules.check_upload("document", "application/pdf", upload_rules.MAX_BYTES)
     with pytest.raises(DomainError, match="the limit is 10 MB"):
-        rules.check_upload("document", "application/pdf", rules.MAX_BYTES + 1)
+        upload_rules.check_upload("document", "application/pdf", upload_rules.MAX_BYTES + 1)
 
 
 def test_a_files_first_bytes_must_be_those_of_its_type():
-    rules.check_content("report.pdf", "application/pdf", b"%PDF-1.7 ...")
-    rules.check_content("me.png", "image/png", b"\x89PNG\r\n\x1a\n...")
-    rules.check_content("note.m4a", "audio/mp4", b"anything")  # no telling mark: not checked
+    upload_rules.check_content("report.pdf", "application/pdf", b"%PDF-1.7 ...")
+    upload_rules.check_content("me.png", "image/png", b"\x89PNG\r\n\x1a\n...")
+    upload_rules.check_content("note.m4a", "audio/mp4", b"anything")  # no telling mark: not checked
     with pytest.raises(DomainError, match=r"“fake\.pdf” doesn't look like a real PDF file"):
-        rules.check_content("fake.pdf", "application/pdf", b"MZ not a pdf at all")
+        upload_rules.check_content("fake.pdf", "application/pdf", b"MZ not a pdf at all")
     with pytest.raises(DomainError, match="PNG"):
-        rules.check_content("me.png", "image/png", b"\xff\xd8 a jpeg after all")
+        upload_rules.check_content("me.png", "image/png", b"\xff\xd8 a jpeg after all")
 
 
 def test_a_listing_holds_at_most_ten_photos_and_documents():
-    rules.check_may_attach(rules.MAX_FILES - 1)
+    upload_rules.check_may_attach(upload_rules.MAX_FILES - 1)
     with pytest.raises(DomainError, match="at most 10 photos and documents"):
-        rules.check_may_attach(rules.MAX_FILES)
+        upload_rules.check_may_attach(upload_rules.MAX_FILES)

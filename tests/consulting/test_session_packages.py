@@ -17,6 +17,7 @@ from bots.scheduler import settle_packages
 from core.consulting.bookings import changes
 from core.consulting.bookings import due as booking_due
 from core.consulting.bookings import service as bookings
+from core.consulting.packages import balances as package_balances
 from core.consulting.packages import rules
 from core.consulting.packages import service as packages
 from core.consulting.profiles import service as profiles
@@ -66,7 +67,7 @@ async def _bought(app, bob, package_id, price=36000):
 
 async def _balance(app, purchase_id, who):
     async with app.uow() as uow:
-        return await packages.balance(uow, purchase_id, who)
+        return await package_balances.balance(uow, purchase_id, who)
 
 
 async def _booked(app, bob, ann, at):

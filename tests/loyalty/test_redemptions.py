@@ -10,7 +10,7 @@ from sqlalchemy import select
 from core.errors import Conflict
 from core.loyalty import points, service
 from core.loyalty.tables import Redemption
-from payments import invoices, ledger
+from payments import invoice_pdf, ledger
 from payments.ledger import platform, user
 from payments.tables import Invoice
 from tests.loyalty.helpers import balance, give, unbalanced
@@ -55,7 +55,7 @@ async def _payout_statement(app, escrow_id: int) -> str:
         invoice = (await uow.session.execute(select(Invoice).where(
             Invoice.escrow_id == escrow_id, Invoice.kind == "payout").order_by(Invoice.id))
         ).scalars().first()
-        return pdf_text(await invoices.pdf_of(uow, invoice))
+        return pdf_text(await invoice_pdf.pdf_of(uow, invoice))
 
 
 async def test_a_redemption_comes_off_the_next_release_commission_on_the_statement(app):

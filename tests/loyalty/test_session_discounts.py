@@ -14,7 +14,7 @@ from core.consulting.bookings import changes
 from core.consulting.sessions import service as sessions
 from core.loyalty import service
 from core.money.model import Money
-from payments import invoices, ledger
+from payments import invoice_pdf, ledger
 from payments import loyalty as payments_loyalty
 from payments.ledger import platform, user
 from payments.tables import Invoice
@@ -56,7 +56,7 @@ async def _statement(app, escrow_id: int) -> str:
     async with app.uow() as uow:
         invoice = (await uow.session.execute(select(Invoice).where(
             Invoice.escrow_id == escrow_id, Invoice.kind == "payout"))).scalar_one()
-        return pdf_text(await invoices.pdf_of(uow, invoice))
+        return pdf_text(await invoice_pdf.pdf_of(uow, invoice))
 
 
 async def _ledger(app, *refs) -> list[int]:

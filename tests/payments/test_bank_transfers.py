@@ -14,8 +14,8 @@ from conversations.messages import Choice
 from core.errors import DomainError, NotAllowed, NotFound
 from core.money.model import Money
 from payments import ledger, transfer_rules
-from payments.bank_transfers import waiting_account
 from payments.tables import IncomingTransfer, LedgerJournal
+from payments.transfer_matching import waiting_account
 from tests.payments.helpers import BUYER, people
 from tests.payments.test_direct_payment import texts_to
 

@@ -167,7 +167,7 @@ async def _billed(app, name: str, language: str, **details: str) -> int:
 
 async def test_each_party_receives_the_receipt_in_their_own_language(app):
     from core.accounts.tables import Account
-    from payments import invoices
+    from payments import invoice_pdf
 
     seller = await _billed(app, "janis", "pl", legal_name="Jan Kowalski", street="ul. Długa 1",
                            postcode="00-001", town="Warszawa", country="PL")
@@ -181,8 +181,8 @@ async def test_each_party_receives_the_receipt_in_their_own_language(app):
         invoice = await uow.session.scalar(select(Invoice).where(Invoice.kind == "payment"))
         for who in (buyer, seller):
             with reading(await uow.session.get(Account, who)):  # as the outbox draws it
-                copies[who] = flat(pdf_text(await invoices.pdf_of(uow, invoice)))
-        by_default = flat(pdf_text(await invoices.pdf_of(uow, invoice)))  # no one: the payer
+                copies[who] = flat(pdf_text(await invoice_pdf.pdf_of(uow, invoice)))
+        by_default = flat(pdf_text(await invoice_pdf.pdf_of(uow, invoice)))  # no one: the payer
     assert both("Payment receipt") in copies[buyer] and "1.234,50 €" in copies[buyer]
     polish = translations("pl").gettext("Payment receipt")
     assert polish != "Payment receipt" and f"{polish} / Payment receipt" in copies[seller]

@@ -24,7 +24,7 @@ from core.accounts import billing
 from core.accounts.tables import Account
 from core.issuer import ISSUER, Issuer
 from core.money.model import Money
-from payments import einvoices, invoices
+from payments import einvoice_facts, einvoices, invoices
 from payments.tables import Invoice
 from tests.payments.helpers import ADMIN, BUYER, held_escrow, people
 from tests.support.pdf import pdf_text
@@ -243,12 +243,12 @@ async def test_a_session_for_a_client_who_gave_no_billing_details_is_invoiced_to
 
 def test_the_rules_run_here_catch_a_broken_total():
     """The schematron is really applied: an invoice whose total disagrees fails BR-CO-15."""
-    facts = einvoices.Facts(
+    facts = einvoice_facts.Facts(
         Invoice(number="CI-2026-000009", kind="commission", currency="EUR", total=500,
                 lines=[["Platform commission", 500]], created_at=_now()),
-        einvoices.Seat("Agora SIA", "LV", "Iela 2", "LV-1010", "Rīga", "LV40003000001"),
-        einvoices.Seat("Sue GmbH", "DE", "Straße 5", "10115", "Berlin", "DE136695976"),
-        einvoices.Tax("AE", Decimal(0), {"said": "VAT reverse charge"}), "deal:1")
+        einvoice_facts.Seat("Agora SIA", "LV", "Iela 2", "LV-1010", "Rīga", "LV40003000001"),
+        einvoice_facts.Seat("Sue GmbH", "DE", "Straße 5", "10115", "Berlin", "DE136695976"),
+        einvoice_facts.Tax("AE", Decimal(0), {"said": "VAT reverse charge"}), "deal:1")
     xml = einvoices.xml(facts)
     assert broken_rules(xml, CII_RULES) == []
     broken = xml.replace(b">5.00</ram:GrandTotalAmount>", b">6.00</ram:GrandTotalAmount>")

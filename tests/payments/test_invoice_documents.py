@@ -10,7 +10,7 @@ from sqlalchemy import select
 from core import pdf
 from core.accounts import billing
 from core.money.model import Money
-from payments import invoices
+from payments import invoice_pdf
 from payments.tables import Invoice
 from tests.payments.helpers import BUYER
 from tests.support.accounts import registered
@@ -93,7 +93,7 @@ def test_render_still_takes_plain_names_and_prints_them_in_their_own_letters():
     invoice = Invoice(number="A-2026-000001", kind="payment", currency="EUR",
                       lines=[["Pellets for Ελλάδα", 5_000]], commission=250, total=5_000,
                       created_at=datetime(2026, 3, 1, tzinfo=UTC))
-    text = pdf_text(invoices.render(invoice, "Jānis Bērziņš", "Łódź Biomasa sp. z o.o.",
+    text = pdf_text(invoice_pdf.render(invoice, "Jānis Bērziņš", "Łódź Biomasa sp. z o.o.",
                                     "deal:1", test_mode=True))
     for expected in ("A-2026-000001", "Jānis Bērziņš", "Łódź Biomasa sp. z o.o.",
                      "Pellets for Ελλάδα", "€50.00", "€2.50", "TEST MODE"):
@@ -111,7 +111,7 @@ def test_a_receipt_for_a_german_reader_is_in_german_with_the_english_beside_it()
                       lines=[["Wood pellets — deal #4", 5_000]], commission=250, total=5_000,
                       created_at=datetime(2026, 3, 1, tzinfo=UTC))
     with reading(SimpleNamespace(language="de", country="DE")):
-        text = pdf_text(invoices.render(invoice, "Jonas Müller", "Baltic Pellets SIA",
+        text = pdf_text(invoice_pdf.render(invoice, "Jonas Müller", "Baltic Pellets SIA",
                                         "deal #4", test_mode=False, locale="de_DE"))
     for english in ("Payment receipt", "Payer", "Payee", "Item", "Amount", "Total", "Date"):
         assert f"{said('de', english)} / {english}" in text, english

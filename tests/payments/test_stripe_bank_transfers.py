@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from core.money.model import Money
 from payments import ledger, transfer_rules
-from payments.bank_transfers import waiting_account
 from payments.tables import IncomingTransfer, LedgerJournal, TransferAccount
+from payments.transfer_matching import waiting_account
 from tests.payments.helpers import BUYER, people
 from tests.payments.test_direct_payment import texts_to
 

@@ -14,7 +14,7 @@ from core.consulting.bookings.moves import get, role_of, take
 from core.consulting.bookings.rules import cancellation_fee, may_move, no_show_fee
 from core.consulting.bookings.service import add_proposals, checked_times, proposed_time
 from core.consulting.calendars.service import CalendarSync
-from core.consulting.packages import service as packages
+from core.consulting.packages import drawing as package_drawing
 from core.consulting.profiles import service as profiles
 from core.consulting.tables import Booking
 from core.errors import Conflict, DomainError, NotAllowed
@@ -52,7 +52,7 @@ async def propose_reschedule(uow: UnitOfWork, booking_id: int, actor_id: int,
     chosen = await checked_times(uow, profile, times, booking.minutes, booking.seeker_id,
                                   booking.id)
     for moment in chosen:  # a session from a package takes place before it expires
-        await packages.check_start(uow, booking, moment)
+        await package_drawing.check_start(uow, booking, moment)
     round_ = booking.proposal_round + 1
     await add_proposals(uow, booking.id, round_, chosen, role or "")
     return await take(uow, booking.id, "propose-reschedule", actor_id, {
@@ -95,7 +95,7 @@ async def move(uow: UnitOfWork, booking_id: int, actor_id: int, starts_at: datet
                          "and the consultant chooses."))
     if starts_at == booking.starts_at:
         raise DomainError(_("That is the booked time already."))
-    await packages.check_start(uow, booking, starts_at)
+    await package_drawing.check_start(uow, booking, starts_at)
     if calendars is not None:
         await calendars.ensure_fresh(uow, booking.consultant_id)  # may ask to read it first
     profile = await slots.lock(uow, booking.consultant_id)

@@ -15,7 +15,7 @@ from core.consulting.bookings import slots
 from core.consulting.bookings.moves import get, role_of, start_timers, take
 from core.consulting.calendars.service import CalendarSync
 from core.consulting.events import BookingRequested
-from core.consulting.packages import service as packages
+from core.consulting.packages import drawing as package_drawing
 from core.consulting.profiles import service as profiles
 from core.consulting.sessions.money import free_minutes_of
 from core.consulting.tables import Booking, BookingProposal, ConsultantProfile
@@ -119,7 +119,7 @@ async def accept(uow: UnitOfWork, booking_id: int, actor_id: int,
         starts_at = booking.starts_at  # the slot the seeker picked, held since
     else:
         starts_at = await proposed_time(uow, booking, proposal_id, by_other_than=role)
-    await packages.check_start(uow, booking, starts_at)  # a package's session, before it ends
+    await package_drawing.check_start(uow, booking, starts_at)  # a package's session, before it ends
     if starts_at != booking.starts_at or booking.kind == "instant":
         profile = await slots.lock(uow, booking.consultant_id)
         await slots.check_free(uow, profile, starts_at, booking.minutes,
@@ -244,7 +244,7 @@ async def _create(uow: UnitOfWork, seeker_id: int, profile: ConsultantProfile, k
                       fee_minor=0, sequence=0, created_at=now, updated_at=now,
                       topic=(topic or "").strip()[:TOPIC_MAX] or None)
     await uow.insert(booking)
-    await packages.reserve(uow, booking)  # prepaid, when the seeker holds a package for it
+    await package_drawing.reserve(uow, booking)  # prepaid, when the seeker holds a package for it
     if times:
         await add_proposals(uow, booking.id, 1, times, SEEKER)
     await start_timers(uow, booking, "requested")

@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.accounts.tables import Account
+from core.consulting.packages import balances as package_balances
 from core.consulting.packages import retainers, rules
 from core.consulting.packages import service as packages
+from core.consulting.packages.balances import Balance
 from core.consulting.packages.rules import RetainerState
-from core.consulting.packages.service import Balance
 from core.consulting.packages.tables import Retainer, SessionPackage
 from core.consulting.profiles import service as profiles
 from core.errors import DomainError, NotFound
@@ -66,7 +67,7 @@ def prepaid_line(balance: Balance) -> str:
 
 
 def prepaid_policy(free_cancel_hours: int) -> str:
-    """A package booking's cancellation rule (core.consulting.packages.service.settle_booking)."""
+    """A package booking's cancellation rule (core.consulting.packages.drawing.settle_booking)."""
     return _("Cancel up to {hours} hours before the start and the session goes back to your "
              "package. Later, or if you do not come, the session is used: the fee the policy "
              "states goes to the consultant and the rest of its share back to you.",
@@ -84,7 +85,7 @@ async def held_text(uow: UnitOfWork, account_id: int) -> str:
     for retainer in await retainers.of_account(uow, account_id):
         other = retainer.consultant_id if retainer.seeker_id == account_id else retainer.seeker_id
         lines.append(retainer_line(retainer, await _name(uow, other)))
-    for balance in await packages.balances(uow, account_id):
+    for balance in await package_balances.balances(uow, account_id):
         other = balance.consultant_id if balance.seeker_id == account_id else balance.seeker_id
         lines.append(balance_line(balance, await _name(uow, other)))
     return "\n".join(lines)

@@ -22,7 +22,7 @@ from core.consulting.events import (
     BookingMoved,
     BookingRequested,
 )
-from core.consulting.packages import service as packages
+from core.consulting.packages import balances as package_balances
 from core.consulting.packages import view as package_view
 from core.consulting.tables import Booking, BookingProposal, ConsultantProfile
 from core.i18n import N_, _
@@ -185,7 +185,7 @@ async def confirmed(uow: UnitOfWork, moved: Moved, role: str, me: int, *,
         text = _("✅ Confirmed: your session with {name} on {when}.", name=other,
                  when=p.when(me))
     if me == b.seeker_id and b.package_purchase_id is not None:  # prepaid: no card involved
-        balance = await packages.balance(uow, b.package_purchase_id, me)
+        balance = await package_balances.balance(uow, b.package_purchase_id, me)
         hours = int(uow.policy.booking.free_cancel.total_seconds() // 3600)
         text += " " + package_view.prepaid_line(balance) + " " + package_view.prepaid_policy(hours)
     elif me == b.seeker_id:

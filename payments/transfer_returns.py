@@ -1,0 +1,105 @@
+"""Transfers going back (payments.bank_transfers): what arrived for a payment that closed
+unpaid, what came too much or too late, sent back by a provider call made after the commit
+that booked it, with the transfer's own idempotency key, retried until it is done; and a
+payment's own account at the provider closed once the payment no longer waits."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select, update
+
+from core.money.events import TransfersReturned
+from core.money.model import Money, described
+from core.storage.uow import UnitOfWork
+from payments import ledger, transfer_accounts
+from payments.escrow_rows import charge_of, load
+from payments.providers.base import BankAccount, ProviderError
+from payments.tables import Escrow, IncomingTransfer
+from payments.transfer_matching import BANK, WAITING, TransferMatching, received_so_far, waiting_account
+
+log = logging.getLogger(__name__)
+
+
+class TransferReturns(TransferMatching):
+    """Money going back to the transfers' senders, and the payments' own accounts closed."""
+
+    async def return_received(self, uow: UnitOfWork, escrow: Escrow) -> None:
+        """The payment closed unpaid (cancelled, or arranged directly) while part of it had
+        arrived by transfer: that part goes back (sent after the caller commits)."""
+        received = await received_so_far(uow, escrow.id)
+        if not received:
+            return
+        amount = Money(received, escrow.currency)
+        await uow.session.execute(
+            update(IncomingTransfer).where(IncomingTransfer.escrow_id == escrow.id,
+                                           IncomingTransfer.applied > 0)
+            .values(back=IncomingTransfer.back + IncomingTransfer.applied, applied=0,
+                    outcome="returned"))
+        await ledger.post(uow, f"transfer-return:{escrow.id}", "refund",
+                          [(waiting_account(escrow.payer_id, escrow.id), -amount),
+                           (ledger.world(escrow.provider), amount)], BANK,
+                          f"Transfers returned for {described(escrow.reference)}", escrow.id)
+        uow.emit(TransfersReturned(escrow.id, escrow.payer_id, amount))
+
+    async def close_transfers(self, escrow_id: int) -> None:
+        """The payment no longer waits (cancelled, arranged directly, paid otherwise): its own
+        account at the provider stops taking money (once; a failure is retried with the
+        returns). What it took goes back to where a return is sent from."""
+        async with self.uow() as uow:
+            row = await transfer_accounts.stored(uow, escrow_id)  # mostly none: paid by card
+            if row is None or row.closed_at is not None:
+                return
+            escrow = await load(uow, escrow_id)
+            if escrow.state == WAITING:
+                return
+            bank = transfer_accounts.account_of(row)
+            paid_through_it = escrow.provider_ref == bank.provider_ref
+        if not paid_through_it:  # stop it
+            await self.provider.close_transfers(f"transfer-close:{escrow_id}", bank)
+        async with self.uow() as uow:
+            await transfer_accounts.closed(uow, escrow_id)
+            await uow.commit()
+
+    async def close_transfers_quietly(self, escrow_id: int) -> None:
+        """`close_transfers` after a commit: a failure is logged (the returns retry it)."""
+        try:
+            await self.close_transfers(escrow_id)
+        except Exception:
+            log.exception("transfers to escrow %s not stopped; retried with its returns",
+                          escrow_id)
+
+    async def send_returns(self, escrow_id: int | None = None) -> int:
+        """Send back every transfer (of this escrow, or any) still owed to its sender; returns
+        how many went. Each return carries the transfer's key, so a retry sends it once."""
+        async with self.uow() as uow:
+            query = select(IncomingTransfer).where(IncomingTransfer.back > 0,
+                                                   IncomingTransfer.returned_ref.is_(None))
+            if escrow_id is not None:
+                query = query.where(IncomingTransfer.escrow_id == escrow_id)
+            rows = list((await uow.session.execute(query.order_by(IncomingTransfer.id))).scalars())
+            escrows = {row.escrow_id: await load(uow, row.escrow_id) for row in rows}
+            banks: dict[int, BankAccount | None] = {}
+            for key in escrows:
+                own = await transfer_accounts.stored(uow, key)
+                banks[key] = transfer_accounts.account_of(own) if own is not None else None
+            uow.session.expunge_all()
+        sent = 0
+        for key, bank in banks.items():
+            if bank is not None:  # what it took must be back on the balance a return comes from
+                await self.close_transfers_quietly(key)
+        for row in rows:
+            try:
+                ref = await self.provider.return_transfer(
+                    f"transfer-back:{row.id}", charge_of(escrows[row.escrow_id]),
+                    Money(row.back, row.currency), banks[row.escrow_id])
+            except ProviderError:
+                log.exception("return of transfer %s not sent; it will be retried", row.id)
+                continue
+            async with self.uow() as uow:
+                await uow.session.execute(update(IncomingTransfer).where(
+                    IncomingTransfer.id == row.id, IncomingTransfer.returned_ref.is_(None))
+                    .values(returned_ref=ref[:80]))
+                await uow.commit()
+            sent += 1
+        return sent
