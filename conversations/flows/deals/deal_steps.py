@@ -13,7 +13,7 @@ from conversations.flow import Ask, Ctx, Flow, FormState, Next
 from conversations.flow_state import FlowState
 from conversations.flows import deal_billing
 from conversations.flows.deals import offer_fields
-from conversations.flows.market.listing_fields import AmountOfField, DateField
+from conversations.flows.market.amount_and_date_fields import AmountOfField, DateField
 from conversations.forms import Form
 from conversations.messages import Button, Choice, FileReply, Inbound, Outbound, Reply, go, rows
 from conversations.number_and_date_fields import DecimalField

@@ -16,7 +16,8 @@ from conversations.fields import ChoiceField, MultiChoiceField, TextField
 from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
 from conversations.flow_state import FlowState
 from conversations.flows.deals import offer_fields as of
-from conversations.flows.market.listing_fields import DateField, PriceField, QuantityField, type_field
+from conversations.flows.market.amount_and_date_fields import DateField, PriceField, QuantityField
+from conversations.flows.market.listing_fields import type_field
 from conversations.forms import Form, Rule
 from conversations.messages import (
     Choice,
