@@ -25,6 +25,7 @@ from conversations.flows.company.company_colleagues import (
     _roles,
 )
 from conversations.flows.company.company_records import _deals, _decisions
+from conversations.flows.company.company_state import AtCompany
 from conversations.form_runner import FormState
 from conversations.forms import Form
 from conversations.messages import (
@@ -53,7 +54,8 @@ CODE = re.compile(r"^(?:join[\s_:-]*)?([A-Za-z0-9]{10})$", re.I)
 async def _start(ctx: Ctx) -> Next | None:
     """`join CODE`, `admit:ID`, `refuse:ID`, `members`, `deals`, `ask`; none: the card."""
     assert ctx.account is not None
-    args = str(ctx.data.get("args") or "").strip()
+    state = AtCompany.of(ctx)
+    args = state.args.strip()
     code = CODE.match(args)
     verb, __, number = args.partition(":")
     try:
@@ -65,7 +67,7 @@ async def _start(ctx: Ctx) -> Next | None:
         if verb in ("admit", "refuse") and parse_id(number) is not None:
             return await _answer_join(ctx, verb, int(number))
         if verb == "ask":  # "ask:ID" from the offer at registration, "ask" from the card
-            which = parse_id(number) if number else parse_id(str(ctx.data.get("ws") or ""))
+            which = parse_id(number) if number else parse_id(str(state.ws or ""))
             if which is None:
                 raise KeyError("ws")
             company = await companies.ask_to_join(ctx.uow, ctx.account.id, which)
@@ -136,7 +138,7 @@ async def _no_company(ctx: Ctx) -> Reply:
     team = ctx.env.user_key.split(":", 1)[0] if ctx.env.channel == "slack" else ""
     found = await companies.workspace_company(ctx.uow, team) if team else None
     if found is not None:
-        ctx.data["ws"] = found.id
+        AtCompany.of(ctx).ws = found.id
         text += "\n" + _("{company}, of your Slack workspace, is on Agora.", company=found.name)
         buttons.insert(0, (_("🙋 Ask to join {company}", company=found.name[:40]), "ask"))
     return Reply(text, rows(*buttons, (_("✔ Done"), "done")))
@@ -150,7 +152,7 @@ async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
         deal_billing.seed(ctx, "billing")
         return Next(state="billing")
     if choice == "ask":
-        ctx.data["args"] = "ask"
+        AtCompany.of(ctx).args = "ask"
         return await _start(ctx) or Next.end(menu=False)
     return Next.end(menu=False)
 
@@ -223,6 +225,7 @@ async def _back(ctx: Ctx, msg: Inbound) -> Next:
 
 company = Flow(
     name="company", title=N_("your company"), first="card", on_start=_start,
+    state_model=AtCompany,
     commands=("company",), summary=N_("Buy for your company: colleagues, roles, approvals"),
     menu=(MenuEntry(N_("🏢 Company"), ("buyer", "company"), 28),),
     intents={Intent.COMPANY: "{arg}"},

@@ -10,6 +10,7 @@ from typing import Any
 
 from conversations.fields import MultiChoiceField
 from conversations.flow import Ctx, Next
+from conversations.flows.company.company_state import AtCompany
 from conversations.flows.loyalty.loyalty import TELEGRAM
 from conversations.forms import Form
 from conversations.messages import Button, Choice, Inbound, ListItem, ListPage, Outbound, Reply, rows
@@ -57,7 +58,7 @@ async def _on_members(ctx: Ctx, msg: Inbound) -> Next:
     data = msg.data if isinstance(msg, Choice) else ""
     number = parse_id(data[2:]) if data.startswith("m:") else None
     if number is not None:
-        ctx.data["member"] = number
+        AtCompany.of(ctx).member = number
         ctx.data.setdefault("_forms", {})["member_form"] = {"i": 0, "values": {}, "seeded": []}
         return Next(state="member_form")
     if data == "leave":
@@ -91,7 +92,7 @@ def _limit_of(ctx: Ctx, values: dict[str, Any]) -> Money | None:
 
 async def _member_saved(ctx: Ctx, values: dict[str, Any]) -> Next:
     assert ctx.account is not None
-    member = int(ctx.data["member"])
+    member = AtCompany.of(ctx).member
     await companies.set_roles(ctx.uow, ctx.account.id, member, list(values["roles"]))
     await companies.set_limit(ctx.uow, ctx.account.id, member, _limit_of(ctx, values))
     return Next(state="members", remember=False, replies=[Reply(_("✅ Saved."))])
