@@ -19,10 +19,10 @@ from core import conversation_store
 
 ROOT = Path(__file__).resolve().parents[1]
 # `ctx.data[` in conversations/: 298 (on 278 lines) before flows declared typed states. Those left
-# are the company's flow (its workspace and member chosen), the shared steps that keep an answer
-# under the key they are given (community.steps, opening.on_id, packages' choices, the billing
-# details) and the engine's own keys; lower it as more are typed.
-AT_MOST = 13
+# are the shared steps that keep an answer under the key they are given (community.steps,
+# opening.on_id, packages' choices, the billing details) and the engine's own keys; lower it as
+# more are typed.
+AT_MOST = 9
 
 
 class CountingV1(FlowState):

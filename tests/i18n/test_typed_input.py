@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from conversations.fields import FieldError
 from conversations.flows.consulting.booking_fields import TimeField
-from conversations.flows.market.listing_fields import DateField, PriceField, QuantityField
+from conversations.flows.market.amount_and_date_fields import DateField, PriceField, QuantityField
 from conversations.number_and_date_fields import DecimalField, IntegerField
 from core.catalog.tables import Listing
 from core.i18n.typed import Ambiguous, Unreadable, date_example, read_date, read_number

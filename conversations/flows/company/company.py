@@ -1,61 +1,61 @@
 """`/company`: buying for a company. Set one up (its name; billing details are asked once, at
 its first deal), join one by invitation code or link — or, from the company's Slack workspace,
 ask to join — and, with a seat: colleagues with their roles and spending limits, inviting,
-billing details, the company's deals and its decisions. Core checks every role."""
+billing details, the company's deals and its decisions. Core checks every role. The steps
+about colleagues are in company_colleagues, the deals and decisions shown in company_records."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any
 
-from conversations.fields import ChatField, MultiChoiceField, TextField
+from conversations.fields import ChatField, TextField
 from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
 from conversations.flows import deal_billing
-from conversations.flows.loyalty.loyalty import TELEGRAM
+from conversations.flows.company.company_colleagues import (
+    _invite_form,
+    _invited,
+    _leave_prompt,
+    _limit,
+    _member_form,
+    _member_saved,
+    _members,
+    _on_leave,
+    _on_members,
+    _roles,
+)
+from conversations.flows.company.company_records import _deals, _decisions
+from conversations.flows.company.company_state import AtCompany
 from conversations.form_runner import FormState
 from conversations.forms import Form
 from conversations.messages import (
-    Button,
     Choice,
     Inbound,
-    ListItem,
-    ListPage,
     Outbound,
     Reply,
     Text,
     go,
     rows,
 )
-from conversations.number_and_date_fields import DecimalField
 from core.actions import Intent
-from core.clock import local_time
 from core.companies import approvals_chat, rules
-from core.companies import audit_trail as company_audit
 from core.companies import seats as company_seats
 from core.companies import service as companies
 from core.companies.seats import Seat
-from core.companies.service import Colleague
 from core.deals import company_deals
 from core.deals.approvals import service as approvals
 from core.errors import DomainError
 from core.i18n import N_, _
 from core.ids import parse_id
-from core.money.model import Money, exponent
 
 CODE = re.compile(r"^(?:join[\s_:-]*)?([A-Za-z0-9]{10})$", re.I)
-
-
-def invite_link(code: str) -> str:
-    """The Telegram link that opens the invitation (`/start company-join_CODE`)."""
-    return f"https://t.me/{TELEGRAM['bot']}?start=company-join_{code}"
 
 
 async def _start(ctx: Ctx) -> Next | None:
     """`join CODE`, `admit:ID`, `refuse:ID`, `members`, `deals`, `ask`; none: the card."""
     assert ctx.account is not None
-    args = str(ctx.data.get("args") or "").strip()
+    state = AtCompany.of(ctx)
+    args = state.args.strip()
     code = CODE.match(args)
     verb, __, number = args.partition(":")
     try:
@@ -67,7 +67,7 @@ async def _start(ctx: Ctx) -> Next | None:
         if verb in ("admit", "refuse") and parse_id(number) is not None:
             return await _answer_join(ctx, verb, int(number))
         if verb == "ask":  # "ask:ID" from the offer at registration, "ask" from the card
-            which = parse_id(number) if number else parse_id(str(ctx.data.get("ws") or ""))
+            which = parse_id(number) if number else parse_id(str(state.ws or ""))
             if which is None:
                 raise KeyError("ws")
             company = await companies.ask_to_join(ctx.uow, ctx.account.id, which)
@@ -138,7 +138,7 @@ async def _no_company(ctx: Ctx) -> Reply:
     team = ctx.env.user_key.split(":", 1)[0] if ctx.env.channel == "slack" else ""
     found = await companies.workspace_company(ctx.uow, team) if team else None
     if found is not None:
-        ctx.data["ws"] = found.id
+        AtCompany.of(ctx).ws = found.id
         text += "\n" + _("{company}, of your Slack workspace, is on Agora.", company=found.name)
         buttons.insert(0, (_("🙋 Ask to join {company}", company=found.name[:40]), "ask"))
     return Reply(text, rows(*buttons, (_("✔ Done"), "done")))
@@ -152,7 +152,7 @@ async def _on_card(ctx: Ctx, msg: Inbound) -> Next:
         deal_billing.seed(ctx, "billing")
         return Next(state="billing")
     if choice == "ask":
-        ctx.data["args"] = "ask"
+        AtCompany.of(ctx).args = "ask"
         return await _start(ctx) or Next.end(menu=False)
     return Next.end(menu=False)
 
@@ -194,114 +194,7 @@ async def _on_code(ctx: Ctx, msg: Inbound) -> Next:
         company=company.name))])
 
 
-# --- colleagues ----------------------------------------------------------------------------
-
-
-def _roles(roles: Sequence[str]) -> str:
-    return ", ".join(_(rules.ROLE_LABELS[r]) for r in roles if r in rules.ROLE_LABELS)
-
-
-def _limit(limit: Money | None) -> str:
-    return str(limit) if limit is not None else _("no limit")
-
-
-async def _members(ctx: Ctx) -> list[Outbound]:
-    assert ctx.account is not None
-    seat = await company_seats.seat_of(ctx.uow, ctx.account.id)
-    found = await companies.members(ctx.uow, ctx.account.id)
-    manage = seat is not None and seat.may("manage")
-    items = tuple(ListItem(colleague.name, _member_line(colleague),
-                           Button(_("✏ Change"), f"m:{colleague.account_id}") if manage else None)
-                  for colleague in found)
-    return [ListPage(_("👥 Colleagues"), items, 1, 1),
-            Reply(_("Change a colleague's roles or limit, or go back.") if manage
-                  else _("Only an admin changes roles and limits."),
-                  rows((_("↩ Back"), "back"), (_("🚪 Leave the company"), "leave")))]
-
-
-def _member_line(colleague: Colleague) -> str:
-    roles = _roles(colleague.roles)
-    if colleague.limit is None:
-        return _("{roles} · no limit", roles=roles)
-    return _("{roles} · limit {limit}", roles=roles, limit=colleague.limit)
-
-
-async def _on_members(ctx: Ctx, msg: Inbound) -> Next:
-    data = msg.data if isinstance(msg, Choice) else ""
-    number = parse_id(data[2:]) if data.startswith("m:") else None
-    if number is not None:
-        ctx.data["member"] = number
-        ctx.data.setdefault("_forms", {})["member_form"] = {"i": 0, "values": {}, "seeded": []}
-        return Next(state="member_form")
-    if data == "leave":
-        return Next(state="leave")
-    return Next(state="card", remember=False)
-
-
-def _member_form(ctx: Ctx) -> Form:
-    return Form("member", N_("Roles and limit"), [_roles_field(), _limit_field(ctx)],
-                submit_label=N_("Save"))
-
-
-def _roles_field() -> MultiChoiceField:
-    return MultiChoiceField("roles", N_("Roles"), choices=list(rules.ROLE_LABELS.items()))
-
-
-def _limit_field(ctx: Ctx) -> DecimalField:
-    currency = ctx.account.currency if ctx.account else "EUR"
-    return DecimalField("limit", _("Spending limit per purchase ({currency})", currency=currency),
-                        required=False, places=exponent(currency),
-                        hint=N_("Purchases above it wait for an approver. Skip for no limit."),
-                        form_hint=N_("Purchases above it wait for an approver. Empty: no limit."))
-
-
-def _limit_of(ctx: Ctx, values: dict[str, Any]) -> Money | None:
-    if values.get("limit") in (None, ""):
-        return None
-    currency = ctx.account.currency if ctx.account else "EUR"
-    return Money.parse(Decimal(str(values["limit"])), currency)
-
-
-async def _member_saved(ctx: Ctx, values: dict[str, Any]) -> Next:
-    assert ctx.account is not None
-    member = int(ctx.data["member"])
-    await companies.set_roles(ctx.uow, ctx.account.id, member, list(values["roles"]))
-    await companies.set_limit(ctx.uow, ctx.account.id, member, _limit_of(ctx, values))
-    return Next(state="members", remember=False, replies=[Reply(_("✅ Saved."))])
-
-
-async def _leave_prompt(ctx: Ctx) -> list[Outbound]:
-    return [Reply(_("Leave the company? Your deals stay yours; new purchases are your own."),
-                  rows((_("🚪 Leave"), "yes"), (_("↩ Stay"), "no")))]
-
-
-async def _on_leave(ctx: Ctx, msg: Inbound) -> Next:
-    assert ctx.account is not None
-    if not (isinstance(msg, Choice) and msg.data == "yes"):
-        return Next(state="card", remember=False)
-    try:
-        await companies.remove(ctx.uow, ctx.account.id, ctx.account.id)
-    except DomainError as exc:
-        return Next(state="card", remember=False, replies=[Reply(str(exc), kind="error")])
-    return Next.end(Reply(_("🚪 You left the company.")), menu=False)
-
-
-# --- inviting, billing, deals, decisions ---------------------------------------------------
-
-
-def _invite_form(ctx: Ctx) -> Form:
-    return Form("invite", N_("Invite a colleague"), [_roles_field(), _limit_field(ctx)],
-                submit_label=N_("Invite"))
-
-
-async def _invited(ctx: Ctx, values: dict[str, Any]) -> Next:
-    assert ctx.account is not None
-    invitation = await companies.invite(ctx.uow, ctx.account.id, list(values["roles"]),
-                                        _limit_of(ctx, values))
-    return Next(state="card", remember=False, replies=[Reply(_(
-        "🔑 Invitation code: {code} (one colleague, valid 7 days).\nOn Telegram they open "
-        "{link}\nIn Slack they type  /agora company join {code}", code=invitation.code,
-        link=invite_link(invitation.code)))])
+# --- where approvals go, billing -----------------------------------------------------------
 
 
 def _chat_form(ctx: Ctx) -> Form:
@@ -326,50 +219,13 @@ async def _billed(ctx: Ctx, values: dict[str, Any]) -> Next:
     return Next(state="card", remember=False, replies=[Reply(_("✅ Billing details saved."))])
 
 
-async def _deals(ctx: Ctx) -> list[Outbound]:
-    assert ctx.account is not None
-    found = await company_deals.company_deals(ctx.uow, ctx.account.id)
-    if not found:
-        return [Reply(_("No deals of colleagues to show yet."), rows((_("↩ Back"), "back")))]
-    items = tuple(ListItem(f"#{d.id} {d.title} · {d.total}", _(
-        "{status} · bought by {buyer}", status=d.status_label, buyer=d.buyer),
-        Button(_("Open"), go("deal", d.id))) for d in found)
-    return [ListPage(_("🤝 Company deals"), items, 1, 1),
-            Reply(_("Open one, or go back."), rows((_("↩ Back"), "back")))]
-
-
-DECIDED = {
-    "founded": N_("set up the company"), "invited": N_("invited a colleague"),
-    "joined": N_("joined"), "asked_to_join": N_("asked to join"),
-    "refused": N_("declined a request to join"), "roles": N_("changed a colleague's roles"),
-    "limit": N_("changed a spending limit"), "left": N_("left the company"),
-    "removed": N_("removed a colleague"), "billing": N_("gave the billing details"),
-    "purchase_held": N_("asked to buy above the limit"),
-    "purchase_approved": N_("approved a purchase"), "purchase_rejected": N_("rejected a purchase"),
-    "purchase_withdrawn": N_("withdrew a purchase request"),
-    "purchase_lapsed": N_("approved a purchase too late"),
-    "approvals_chat": N_("chose where approval cards go"),
-}
-
-
-async def _decisions(ctx: Ctx) -> list[Outbound]:
-    assert ctx.account is not None
-    trail = await company_audit.trail(ctx.uow, ctx.account.id)
-    names = {c.account_id: c.name for c in await companies.members(ctx.uow, ctx.account.id)}
-    lines = [_("📋 Decisions, newest first")] + [_(
-        "{when} · {who} {what} ({subject})", when=local_time(entry.at, ctx.account.timezone),
-        who=names.get(entry.actor_id or 0, "—"), subject=entry.subject,
-        what=_(DECIDED[entry.action]) if entry.action in DECIDED else entry.action)
-        for entry in trail]
-    return [Reply("\n".join(lines), rows((_("↩ Back"), "back")))]
-
-
 async def _back(ctx: Ctx, msg: Inbound) -> Next:
     return Next(state="card", remember=False)
 
 
 company = Flow(
     name="company", title=N_("your company"), first="card", on_start=_start,
+    state_model=AtCompany,
     commands=("company",), summary=N_("Buy for your company: colleagues, roles, approvals"),
     menu=(MenuEntry(N_("🏢 Company"), ("buyer", "company"), 28),),
     intents={Intent.COMPANY: "{arg}"},

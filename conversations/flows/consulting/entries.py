@@ -6,8 +6,9 @@ from conversations.flows.consulting.booking import booking_answer, booking_flow
 from conversations.flows.consulting.bookings import bookings_flow
 from conversations.flows.consulting.consult_session import review_flow, session_flow
 from conversations.flows.consulting.consultant_metrics import consultant_metrics
+from conversations.flows.consulting.consultant_page import consultant_flow
 from conversations.flows.consulting.consultant_profile import consultant_profile
-from conversations.flows.consulting.consultants import consultant_flow, consultants_flow
+from conversations.flows.consulting.consultants import consultants_flow
 from conversations.flows.consulting.my_calendar import my_calendar
 from conversations.flows.consulting.packages import packages_flow
 from conversations.flows.consulting.session_recap import recap_flow

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from conversations.fields import Also, FieldError
 from conversations.flow import Ask, Ctx, Flow, FlowState, Next
-from conversations.flows.market.listing_fields import PriceField
+from conversations.flows.market.amount_and_date_fields import PriceField
 from conversations.messages import Button, Choice, Inbound, Outbound, Reply, Text, rows
 from core.actions import Intent
 from core.catalog.taxonomy import UNITS

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from conversations.fields import ChoiceField, Field, FieldError, Raw, TextField
-from conversations.flows.market.listing_fields import AmountOfField, DateField
+from conversations.flows.market.amount_and_date_fields import AmountOfField, DateField
 from conversations.forms import Form, Rule
 from conversations.number_and_date_fields import DecimalField, IntegerField
 from core.catalog.listing_card import ListingCard

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from conversations.fields import ChoiceField, Field, TextField
-from conversations.flows.market.listing_fields import AmountOfField
+from conversations.flows.market.amount_and_date_fields import AmountOfField
 from conversations.forms import Form
 from conversations.number_and_date_fields import DecimalField
 from conversations.place_fields import CityField
