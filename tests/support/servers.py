@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -11,10 +12,41 @@ from typing import Any
 import uvicorn
 
 
+def _outgoing_ports() -> tuple[int, int]:
+    """The range the kernel picks a client connection's own port from."""
+    try:
+        low, high = open("/proc/sys/net/ipv4/ip_local_port_range").read().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A port nothing listens on, for a server another process will bind (Radicale, localstripe,
+    `agora serve`). Chosen below the range of ports the kernel gives outgoing connections: a port
+    from that range, free a moment ago, can become the local end of a connection a test opens to
+    PostgreSQL or Redis before the server binds it ("address already in use", seen in CI). Ports
+    are drawn at random, so parallel test workers rarely draw the same one, and each is tried."""
+    low = _outgoing_ports()[0]
+    floor = 10_000 if low > 11_000 else 1_024
+    for _ in range(200):
+        port = random.randint(floor, low - 1)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port below the outgoing range")
+
+
+def _listening_socket(port: int) -> socket.socket:
+    """A socket bound here, for uvicorn to serve on: bound by us, so no other socket can take
+    the port between choosing it and serving on it."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a restart on the same port
+    sock.bind(("127.0.0.1", port))
+    return sock
 
 
 class _Server(uvicorn.Server):
@@ -46,11 +78,12 @@ class _Server(uvicorn.Server):
 @asynccontextmanager
 async def serve(app: Any, port: int | None = None) -> AsyncIterator[str]:
     """Serve `app` in this event loop; yields its base URL ("http://127.0.0.1:PORT")."""
-    port = port or free_port()
+    sock = _listening_socket(port or 0)  # port 0: the kernel picks one, atomically
+    port = int(sock.getsockname()[1])
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                             lifespan="off", loop="asyncio")
     server = _Server(config)
-    task = asyncio.create_task(server.serve())
+    task = asyncio.create_task(server.serve(sockets=[sock]))
     for _ in range(500):
         if server.started:
             break
