@@ -15,8 +15,9 @@ from typing import Any, Protocol
 from sqlalchemy import func, select, update
 
 from core.events import Event
+from core.learning.on_unit_of_work import OnUnitOfWork
 from core.learning.tables import Gathering, GatheringRsvp
-from core.operators import audit, roles
+from core.operators import audit
 from core.process import timers
 from core.process.gatherings import GATHERING_PROCESS, GatheringState
 from core.storage.uow import UnitOfWork
@@ -125,17 +126,8 @@ def gathering_view(row: Gathering) -> GatheringView:
         publisher_id=row.publisher_id, sequence=row.sequence)
 
 
-class SqlAgenda:
+class SqlAgenda(OnUnitOfWork):
     """The agenda in the database, inside `uow`'s transaction."""
-
-    def __init__(self, uow: UnitOfWork) -> None:
-        self._uow = uow
-
-    def now(self) -> datetime:
-        return self._uow.clock.now()
-
-    async def is_admin(self, account_id: int) -> bool:
-        return await roles.is_admin(self._uow, account_id)
 
     async def put(self, new: NewGathering) -> GatheringView:
         row = Gathering(kind=new.kind, status=GATHERING_PROCESS.initial, title=new.title,

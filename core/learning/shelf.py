@@ -18,8 +18,9 @@ from sqlalchemy import func, select
 
 from core.accounts.tables import Account
 from core.consulting.tables import ConsultantProfile
+from core.learning.on_unit_of_work import OnUnitOfWork
 from core.learning.tables import LearningItem
-from core.operators import audit, roles
+from core.operators import audit
 from core.storage.uow import UnitOfWork
 
 
@@ -100,17 +101,8 @@ def item_view(row: LearningItem) -> ItemView:
                     file_name=row.file_name, author_id=row.author_id, created_at=row.created_at)
 
 
-class SqlShelf:
+class SqlShelf(OnUnitOfWork):
     """The shelf in the database, inside `uow`'s transaction."""
-
-    def __init__(self, uow: UnitOfWork) -> None:
-        self._uow = uow
-
-    def now(self) -> datetime:
-        return self._uow.clock.now()
-
-    async def is_admin(self, account_id: int) -> bool:
-        return await roles.is_admin(self._uow, account_id)
 
     async def is_consultant(self, account_id: int) -> bool:
         return await self._uow.get(ConsultantProfile, account_id) is not None
