@@ -8,9 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from conversations.messages import Reply, action_button
-from core.actions import Action, ActionRows, Intent
+from core.actions import Action, ActionRows
+from core.catalog.intents import ListingIntent
 from core.catalog.rules import ListingState
+from core.companies.intents import CompanyIntent
+from core.consulting.intents import ConsultingIntent
 from core.deals.approvals.service import Placed
+from core.deals.intents import DealIntent
 from core.i18n import N_, _
 
 
@@ -27,7 +31,7 @@ class Confirmation:
 
 def published(listing_id: int, status: str) -> Confirmation:
     """A listing submitted: live now, or waiting for an admin's review."""
-    view = [[Action(Intent.VIEW_LISTING, N_("View listing"), str(listing_id))]]
+    view = [[Action(ListingIntent.VIEW_LISTING, N_("View listing"), str(listing_id))]]
     if status == ListingState.PENDING_REVIEW:
         return Confirmation(_("📨 Sent for review. You'll be told as soon as an admin has looked "
                               "at it."), view)
@@ -38,13 +42,13 @@ def offer_sent(offer_id: int) -> Confirmation:
     # an offer's action: a card of the offer, retired with it (bots)
     return Confirmation(_("📨 Sent (offer #{id}). You'll hear here as soon as it is answered.",
                           id=offer_id),
-                        [[Action(Intent.ANSWER_OFFER, N_("↩ Withdraw it"), f"withdraw:{offer_id}")]])
+                        [[Action(DealIntent.ANSWER_OFFER, N_("↩ Withdraw it"), f"withdraw:{offer_id}")]])
 
 
 def bought(deal_id: int) -> Confirmation:
     return Confirmation(_("🛒 Bought: deal #{id} is agreed. The terms are on their way; accept "
                           "them and payment opens.", id=deal_id),
-                        [[Action(Intent.VIEW_DEAL, N_("🤝 Open the deal"), str(deal_id))]])
+                        [[Action(DealIntent.VIEW_DEAL, N_("🤝 Open the deal"), str(deal_id))]])
 
 
 def held(placed: Placed) -> Confirmation:
@@ -53,7 +57,7 @@ def held(placed: Placed) -> Confirmation:
                           "{approvers} can approve it; nothing reaches the seller before. You'll "
                           "hear here.", total=placed.total, limit=placed.limit,
                           approvers=", ".join(placed.approvers)),
-                        [[Action(Intent.PURCHASE_REQUEST, N_("↩ Withdraw the request"),
+                        [[Action(CompanyIntent.PURCHASE_REQUEST, N_("↩ Withdraw the request"),
                                  f"cancel:{placed.held}")]])
 
 
@@ -81,7 +85,7 @@ def question_sent(other: str, masked: bool, thread_id: int) -> Confirmation:
                  "agreed.)", other=other)
     else:
         text = _("✉ Sent to {other}.", other=other)
-    return Confirmation(text, [[Action(Intent.REPLY_THREAD, N_("💬 Write more"), str(thread_id))]])
+    return Confirmation(text, [[Action(DealIntent.REPLY_THREAD, N_("💬 Write more"), str(thread_id))]])
 
 
 def booking_requested(booking_id: int, free_minutes: int, prepaid: bool = False
@@ -95,5 +99,5 @@ def booking_requested(booking_id: int, free_minutes: int, prepaid: bool = False
               "nothing).") if free_minutes
             else _("📨 Requested. The time is held while the consultant answers; you'll be "
                    "asked to authorise the payment (paid from the first minute)."))
-    return Confirmation(text, [[Action(Intent.VIEW_BOOKING, N_("📅 The booking"),
+    return Confirmation(text, [[Action(ConsultingIntent.VIEW_BOOKING, N_("📅 The booking"),
                                        str(booking_id))]])

@@ -9,14 +9,15 @@ from conversations.context import Ctx
 from conversations.messages import Outbound, Reply, action_button
 from conversations.registry import Registry
 from conversations.whereabouts import remember_error
-from core.actions import Action, Intent
+from core.actions import Action
 from core.conversation_store import ChatState
 from core.i18n import N_
+from core.support.intents import SupportIntent
 
 # On every error reply: ask a person, with where the error happened ("error") or where the
 # person is ("" — after a crash the transaction was undone, so that is where it happened).
-SUPPORT_HERE = Action(Intent.SUPPORT, N_("🆘 Support"), "error")
-SUPPORT_NOW = Action(Intent.SUPPORT, N_("🆘 Support"))
+SUPPORT_HERE = Action(SupportIntent.SUPPORT, N_("🆘 Support"), "error")
+SUPPORT_NOW = Action(SupportIntent.SUPPORT, N_("🆘 Support"))
 
 
 class ErrorSupport:

@@ -65,13 +65,13 @@ class Registry:
 
     def missing_intents(self) -> set[Intent]:
         """Intents core may send that no entry carries out (a test keeps this empty)."""
-        return set(Intent) - set(self._intents)
+        return set(Intent.declared()) - set(self._intents)
 
     def target(self, intent: str, arg: str) -> tuple[str, dict[str, Any] | None] | None:
         """The entry and data an action opens; None for an unknown intent, or one no entry of
         this registry carries out."""
         try:
-            name, template = self._intents[Intent(intent)]
+            name, template = self._intents[Intent.named(intent)]
         except (ValueError, KeyError):
             return None
         args = template.format(arg=arg)

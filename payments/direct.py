@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from core.actions import Action, Intent
+from core.actions import Action
 from core.deals.on_terms import paid_on_terms
 from core.errors import Conflict, DomainError, NotAllowed
 from core.i18n import N_, _
@@ -24,6 +24,7 @@ from core.money.events import (
     LatePaymentRefunded,
     PaymentArrangedDirectly,
 )
+from core.money.intents import MoneyIntent
 from core.money.model import Money, described
 from core.notifications.outbox import addressed_to, notify, recipients
 from core.payments_port import Actor, EscrowState
@@ -180,8 +181,8 @@ async def on_proposed(uow: UnitOfWork, event: DirectPaymentProposed) -> None:
     escrow = await load(uow, event.escrow_id)
     other, role = _other(escrow, event.proposer_id)
     amount = Money(escrow.amount, escrow.currency)
-    buttons = [[Action(Intent.PAY_DIRECTLY, N_("Agree (arrange directly)"), str(escrow.id)),
-                Action(Intent.KEEP_ESCROW, N_("Keep escrow"), str(escrow.id))]]
+    buttons = [[Action(MoneyIntent.PAY_DIRECTLY, N_("Agree (arrange directly)"), str(escrow.id)),
+                Action(MoneyIntent.KEEP_ESCROW, N_("Keep escrow"), str(escrow.id))]]
     async with addressed_to(uow, other):
         await notify(uow, other, _(PROPOSES[role], amount=amount, what=described(escrow.reference)),
                      buttons=buttons)

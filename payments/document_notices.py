@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from core.actions import Action, ActionRows, Intent
+from core.actions import Action, ActionRows
 from core.i18n import N_
+from core.money.intents import MoneyIntent
 from core.notifications.outbox import addressed_to, notify
 from core.storage.uow import UnitOfWork
 from payments import invoices
@@ -16,7 +17,7 @@ from payments.tables import Invoice
 def receipt_button(invoice: Invoice) -> ActionRows:
     # Numbers are given right after commit, so the button names the invoice by its token.
     label = N_("🧾 Invoice") if invoice.kind == "terms" else N_("🧾 Receipt")
-    return [[Action(Intent.RECEIPT, label, invoice.token)]]
+    return [[Action(MoneyIntent.RECEIPT, label, invoice.token)]]
 
 
 async def with_receipt(uow: UnitOfWork, account_id: int, text: str | Callable[[], str],

@@ -7,10 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from core import said as say
-from core.actions import Action, Intent
+from core.actions import Action
 from core.consulting.bookings.moves import booking_of
 from core.i18n import N_, _
 from core.money.events import EscrowReleased, PaymentSettled, PayoutSent, PayoutWaiting
+from core.money.intents import MoneyIntent
 from core.money.model import Money, described
 from core.notifications.outbox import addressed_to, notify, queued
 from core.storage.uow import UnitOfWork
@@ -163,7 +164,7 @@ async def payout_waits(uow: UnitOfWork, escrow: Escrow) -> None:
         await notify(uow, escrow.payee_id,
                      _("⏳ Your payout for {what} is waiting: finish setting up payouts to receive it.",
                        what=described(escrow.reference)),
-                     buttons=[[Action(Intent.SET_UP_PAYOUTS, N_("Set up payouts"))]], dedupe_key=key)
+                     buttons=[[Action(MoneyIntent.SET_UP_PAYOUTS, N_("Set up payouts"))]], dedupe_key=key)
 
 
 # --- event handlers: run in the transaction that emitted the event, just before COMMIT --------

@@ -14,10 +14,11 @@ from datetime import date
 from sqlalchemy import select, update
 
 from core import said as say
-from core.actions import Action, ActionRows, Intent
+from core.actions import Action, ActionRows
 from core.companies.seats import with_role
 from core.companies.tables import Company
 from core.deals import deals, pay_terms
+from core.deals.intents import DealIntent
 from core.deals.tables import Deal
 from core.i18n import N_, _, dates
 from core.money.model import Money, described
@@ -38,7 +39,7 @@ CANCELLED = Actor("system:terms", "invoice on terms cancelled unpaid")
 
 def pay_step(deal_id: int) -> ActionRows:
     """The buyer's button to pay an invoice on terms (the deal's pay page)."""
-    return [[Action(Intent.DEAL_STEP, N_("💳 Pay"), f"{deal_id}:pay")]]
+    return [[Action(DealIntent.DEAL_STEP, N_("💳 Pay"), f"{deal_id}:pay")]]
 
 
 def _claim(escrow: Escrow, sign: int) -> list[tuple[ledger.Ref, Money]]:

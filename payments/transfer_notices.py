@@ -3,9 +3,10 @@ money sent back when a payment closed unpaid. Written in the transaction that re
 
 from __future__ import annotations
 
-from core.actions import Action, Intent
+from core.actions import Action
 from core.i18n import N_, _
 from core.money.events import TransferOverpaid, TransferShort, TransfersReturned
+from core.money.intents import MoneyIntent
 from core.money.model import described
 from core.notifications.outbox import addressed_to, notify
 from core.storage.uow import UnitOfWork
@@ -17,7 +18,7 @@ async def on_short(uow: UnitOfWork, event: TransferShort) -> None:
     escrow = await load(uow, event.escrow_id)
     own = await transfer_accounts.stored(uow, escrow.id)  # the provider's, where it gave one
     reference = own.reference if own is not None else transfer_rules.shown_for(escrow.id)
-    buttons = [[Action(Intent.PAY_BY_TRANSFER, N_("🏦 Transfer details"), str(escrow.id))]]
+    buttons = [[Action(MoneyIntent.PAY_BY_TRANSFER, N_("🏦 Transfer details"), str(escrow.id))]]
     async with addressed_to(uow, event.payer_id):
         await notify(uow, event.payer_id, _(
             "🏦 {received} arrived by bank transfer for {what}; {missing} is still missing. "

@@ -359,11 +359,30 @@ def test_core_and_payments_name_no_flow_and_no_slash_command():
     assert offenders == []
 
 
+def _every_contexts_intents() -> frozenset[Intent]:
+    """Every intent declared anywhere in core: each context's `intents.py`, imported."""
+    for path in sorted((ROOT / "core").rglob("intents.py")):
+        importlib.import_module(".".join(path.relative_to(ROOT).with_suffix("").parts))
+    return Intent.declared()
+
+
 def test_every_intent_core_can_send_is_carried_out_by_a_flow():
+    intents = _every_contexts_intents()
+    assert len(intents) >= 58
     registry = Registry(ALL_FLOWS)
     assert registry.missing_intents() == set()
-    for intent in Intent:
+    for intent in intents:
         assert registry.target(intent.value, "7") is not None
+
+
+def test_intents_are_declared_by_their_contexts_not_in_one_list():
+    """core.actions says what an intent is; each context declares its own, in its own
+    `intents.py`, so no file grows with every feature."""
+    assert _every_contexts_intents()
+    for path in (ROOT / "core").rglob("*.py"):
+        if path.name != "intents.py":
+            source = path.read_text()
+            assert not re.search(r"= Intent\(", source), f"{path}: an intent declared outside intents.py"
 
 
 def test_every_command_is_in_help_and_in_the_channels_command_list(app):

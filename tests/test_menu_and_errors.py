@@ -6,6 +6,7 @@ import logging
 
 from conversations.flows.account import registration as registration_module
 from conversations.messages import Choice
+from core.catalog.intents import ListingIntent
 from tests.support.chat import ChatUser
 from tests.support.registration import finish_registration, register_until_code
 
@@ -89,12 +90,12 @@ async def test_a_refusal_from_any_step_is_answered_politely_with_cores_follow_up
     from conversations.engine import APOLOGY, Engine
     from conversations.flow import Ask, Flow, Next, OneStepCommand
     from conversations.messages import Command, Envelope
-    from core.actions import Action, Intent
+    from core.actions import Action
     from core.errors import NotAllowed
 
     def refuse(*_args):
         raise NotAllowed("That listing is not yours.",
-                         actions=(Action(Intent.MY_LISTINGS, "📦 My listings"),))
+                         actions=(Action(ListingIntent.MY_LISTINGS, "📦 My listings"),))
 
     async def refuse_async(*args):
         refuse(*args)

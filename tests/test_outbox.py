@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from core.accounts import service as accounts
-from core.actions import Action, Intent
+from core.actions import Action
+from core.catalog.intents import ListingIntent
 from core.notifications.delivery import Attachment
 from core.notifications.dispatcher import OutboxDispatcher
 from core.notifications.outbox import notify
@@ -108,7 +109,7 @@ async def test_a_nested_block_that_fails_takes_only_its_own_notices_with_it(app)
 async def test_a_committed_notification_reaches_the_preferred_channel(app):
     account_id = await make_account(app)
     await queue(app, account_id, "Your offer was accepted",
-                buttons=[[Action(Intent.MY_LISTINGS, "Open")]])
+                buttons=[[Action(ListingIntent.MY_LISTINGS, "Open")]])
     sender = RecordingSender()
     assert await dispatcher(app, sender).run_once() == 1
     assert sender.sent == [("42", {"text": "Your offer was accepted", "buttons": [

@@ -13,7 +13,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from core.actions import Action, Intent, about, abouts
+from core.actions import Action, about, abouts
+from core.deals.intents import DealIntent
 from core.notifications import cards
 from core.notifications.cards import RetryLater
 from core.notifications.delivery import Attachment
@@ -25,8 +26,8 @@ from tests.test_outbox import make_account, queue
 
 
 def deal_card(deal: int, step: str = "pay") -> list[list[Action]]:
-    return [[Action(Intent.DEAL_STEP, "Next", f"{deal}:{step}")],
-            [Action(Intent.VIEW_DEAL, "Open the deal", str(deal))]]
+    return [[Action(DealIntent.DEAL_STEP, "Next", f"{deal}:{step}")],
+            [Action(DealIntent.VIEW_DEAL, "Open the deal", str(deal))]]
 
 
 class EditingSender:
@@ -75,7 +76,7 @@ class DealsNow:
         if deal_id not in self.state:
             return None
         return {"text": f"deal {deal_id}: {self.state[deal_id]}",
-                "buttons": [[{"intent": Intent.VIEW_DEAL.value, "arg": deal_id,
+                "buttons": [[{"intent": DealIntent.VIEW_DEAL.value, "arg": deal_id,
                               "label": "Open the deal"}]]}
 
 
@@ -94,10 +95,10 @@ async def rewrite(app, account: int, key: str, after: timedelta | None = None) -
 
 
 def test_an_intents_argument_names_its_object():
-    assert about(Intent.DEAL_STEP, "12:pay") == "deal:12"
-    assert about(Intent.ANSWER_OFFER, "accept:7") == "offer:7"
-    assert about(Intent.REPLY_THREAD, "3") is None  # a thread's messages stay answerable
-    assert about(Intent.VIEW_DEAL, "") is None
+    assert about(DealIntent.DEAL_STEP, "12:pay") == "deal:12"
+    assert about(DealIntent.ANSWER_OFFER, "accept:7") == "offer:7"
+    assert about(DealIntent.REPLY_THREAD, "3") is None  # a thread's messages stay answerable
+    assert about(DealIntent.VIEW_DEAL, "") is None
     assert abouts(deal_card(4)) == {"deal:4"}
 
 
@@ -107,12 +108,12 @@ async def test_a_newer_card_of_the_same_object_takes_the_older_ones_buttons(app)
     dispatcher = unpaced(app, sender)
     await queue(app, account, "deal 1: agreed", buttons=deal_card(1, "accept-terms"))
     await queue(app, account, "deal 2: agreed", buttons=deal_card(2, "accept-terms"))
-    await queue(app, account, "a message", buttons=[[Action(Intent.REPLY_THREAD, "Reply", "5")]])
+    await queue(app, account, "a message", buttons=[[Action(DealIntent.REPLY_THREAD, "Reply", "5")]])
     await dispatcher.run_once()
     assert sender.retired == []
     await queue(app, account, "deal 1: pay now", buttons=deal_card(1))
     await queue(app, account, "offer 9 on the talk", about=["talk:3:1"],
-                buttons=[[Action(Intent.ANSWER_OFFER, "Accept", "accept:9")]])
+                buttons=[[Action(DealIntent.ANSWER_OFFER, "Accept", "accept:9")]])
     await queue(app, account, "deal 3 agreed from the talk", about=["talk:3:1"],
                 buttons=deal_card(3, "accept-terms"))
     await dispatcher.run_once()

@@ -58,8 +58,8 @@ def _object_of(button: dict[str, Any]) -> str | None:
     """The object a button's step is about ("@do:<intent>:<arg>" → "deal:12"), if any."""
     value = str(button.get("value") or "")
     intent, _, arg = value.removeprefix("@do:").partition(":")
-    if value.startswith("@do:") and intent in Intent._value2member_map_:
-        return about(Intent(intent), arg)
+    if value.startswith("@do:") and Intent.is_declared(intent):
+        return about(Intent.named(intent), arg)
     return None
 
 

@@ -45,8 +45,8 @@ def objects(rows: Rows) -> frozenset[str]:
     keys: set[str] = set()
     for button in (b for row in rows for b in row):
         intent, _, arg = button.data.removeprefix("@do:").partition(":")
-        if button.data.startswith("@do:") and intent in Intent._value2member_map_:
-            key = about(Intent(intent), arg)
+        if button.data.startswith("@do:") and Intent.is_declared(intent):
+            key = about(Intent.named(intent), arg)
             if key is not None:
                 keys.add(key)
     return frozenset(keys)

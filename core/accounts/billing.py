@@ -12,10 +12,11 @@ from functools import cache
 from typing import Any, Protocol
 
 from core.accounts.events import ProfileUpdated
+from core.accounts.intents import AccountIntent
 from core.accounts.tables import Account, BillingColumns
 from core.accounts.vat_ids import check_vat_id, country_name, in_eu, known_country
 from core.accounts.vat_rates import HIGHEST, standard_rate
-from core.actions import Action, Intent
+from core.actions import Action
 from core.errors import DomainError, NotAllowed
 from core.i18n import N_, _, bilingual, countries, present
 from core.storage.uow import UnitOfWork
@@ -195,7 +196,8 @@ def keep(holder: BillingColumns, billing: Billing) -> None:
 async def _account(uow: UnitOfWork, account_id: int) -> Account:
     account = await uow.get(Account, account_id)
     if account is None:
-        raise NotAllowed(_("Please register first."), actions=(Action(Intent.REGISTER, N_("📝 Register")),))
+        raise NotAllowed(_("Please register first."),
+                         actions=(Action(AccountIntent.REGISTER, N_("📝 Register")),))
     return account
 
 

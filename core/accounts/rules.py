@@ -10,8 +10,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from core.accounts.intents import AccountIntent
 from core.accounts.model import SELF_CHOSEN_ROLES
-from core.actions import Action, Intent
+from core.actions import Action
 from core.errors import DomainError, NotAllowed
 from core.i18n import N_, _, known_language
 
@@ -85,7 +86,7 @@ def check_changes(fields: Iterable[str], editable: Iterable[str], language: str 
 def unknown_link_code() -> DomainError:
     """The refusal of a link code that is unknown, used or expired (told apart to no one)."""
     return DomainError(_("That link code is unknown or has expired; ask for a new one."),
-                       actions=(Action(Intent.LINK_ACCOUNT, N_("🔗 New link code")),))
+                       actions=(Action(AccountIntent.LINK_ACCOUNT, N_("🔗 New link code")),))
 
 
 def check_link_code(used_at: datetime | None, expires: datetime, now: datetime) -> None:
@@ -120,4 +121,4 @@ def joining(code_from: tuple[str, str], codes_account: int | None,
     if codes_account:
         return Joining(codes_account, adds_codes_identity=False)
     raise DomainError(_("Neither identity is registered yet. Register on one first."),
-                      actions=(Action(Intent.REGISTER, N_("📝 Register")),))
+                      actions=(Action(AccountIntent.REGISTER, N_("📝 Register")),))

@@ -16,9 +16,10 @@ from core.accounts.events import (
     ProfileUpdated,
     VerificationCodeIssued,
 )
+from core.accounts.intents import AccountIntent
 from core.accounts.model import default_currency
 from core.accounts.tables import Account, EmailVerification, Identity, LinkCode
-from core.actions import Action, Intent
+from core.actions import Action
 from core.errors import Conflict, DomainError, NotAllowed
 from core.i18n import N_, _, known_language
 from core.storage.uow import UnitOfWork
@@ -83,7 +84,7 @@ async def register(uow: UnitOfWork, who: ChannelIdentity, data: Registration,
     """
     if await find_account(uow, who.channel, who.user_key):
         raise Conflict(_("You are already registered."),
-                       actions=(Action(Intent.PROFILE, N_("👤 Profile")),))
+                       actions=(Action(AccountIntent.PROFILE, N_("👤 Profile")),))
     roles = rules.chosen_roles(data.roles)
     now = uow.clock.now()
     account = Account(
@@ -152,7 +153,8 @@ async def update_profile(uow: UnitOfWork, account_id: int, **changes: object) ->
                         str(changes["language"]) if "language" in changes else None)
     account = await uow.get(Account, account_id)
     if account is None:
-        raise NotAllowed(_("Please register first."), actions=(Action(Intent.REGISTER, N_("📝 Register")),))
+        raise NotAllowed(_("Please register first."),
+                         actions=(Action(AccountIntent.REGISTER, N_("📝 Register")),))
     new_email = changes.pop("email", None)
     for name, value in changes.items():
         setattr(account, name, value)

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from core.accounts.intents import AccountIntent
 from core.accounts.tables import Account
-from core.actions import Action, ActionRows, Intent
+from core.actions import Action, ActionRows
 from core.catalog import saved_search_rules
 from core.catalog.documents import doc_of
+from core.catalog.intents import ListingIntent
 from core.catalog.query import SearchQuery
 from core.catalog.rules import ListingState
 from core.catalog.saved_search_rules import DIGEST_HOUR
@@ -121,8 +123,8 @@ async def _record_hit(uow: UnitOfWork, saved: SavedSearch, listing: Listing) -> 
 
 
 def _alert_buttons(listing_id: int | None, saved_id: int) -> ActionRows:
-    rows = [[Action(Intent.VIEW_LISTING, _("View listing"), str(listing_id))]] if listing_id else []
-    rows.append([Action(Intent.UNSUBSCRIBE, _("Unsubscribe"), str(saved_id))])
+    rows = [[Action(ListingIntent.VIEW_LISTING, _("View listing"), str(listing_id))]] if listing_id else []
+    rows.append([Action(AccountIntent.UNSUBSCRIBE, _("Unsubscribe"), str(saved_id))])
     return rows
 
 
@@ -168,7 +170,8 @@ async def _send_digest(uow: UnitOfWork, rows: list[tuple[AlertHit, SavedSearch, 
     async with addressed_to(uow, saved.account_id):
         more = ("\n" + n_("…and {n} more", "…and {n} more", len(rows) - 10)) if len(rows) > 10 else ""
         what = SearchQuery.from_dict(saved.query).describe()
-        buttons = [[Action(Intent.VIEW_LISTING, _("View {title}", title=listing.title[:30]), str(listing.id))]
+        buttons = [[Action(ListingIntent.VIEW_LISTING, _("View {title}", title=listing.title[:30]),
+                           str(listing.id))]
                    for _hit, _saved, listing in rows[:3]] + _alert_buttons(None, saved.id)
         head = n_("📰 Daily digest for {what}: {n} new", "📰 Daily digest for {what}: {n} new", len(rows),
                   what=what)

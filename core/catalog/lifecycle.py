@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
-from core.actions import Action, Intent
+from core.actions import Action
 from core.catalog import alerts, rules
 from core.catalog.events import (
     ListingApproved,
@@ -16,6 +16,7 @@ from core.catalog.events import (
     ListingPublished,
     ListingRejected,
 )
+from core.catalog.intents import ListingIntent
 from core.catalog.listing_card import ListingCard, card_of, listing_card
 from core.catalog.listings import own_listing
 from core.catalog.rules import ListingState
@@ -196,7 +197,7 @@ async def remind_due(uow: UnitOfWork) -> list[int]:
 
 
 def _renew_button(listing_id: int) -> Action:
-    return Action(Intent.RENEW_LISTING, _("Renew for 30 days"), str(listing_id))
+    return Action(ListingIntent.RENEW_LISTING, _("Renew for 30 days"), str(listing_id))
 
 
 def _day(moment: datetime | None) -> str:

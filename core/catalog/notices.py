@@ -3,8 +3,9 @@ the outbox inside the transaction that emitted the event."""
 
 from __future__ import annotations
 
-from core.actions import Action, Intent
+from core.actions import Action
 from core.catalog.events import ListingApproved, ListingAwaitsReview, ListingRejected
+from core.catalog.intents import ListingIntent
 from core.catalog.tables import Listing
 from core.i18n import _
 from core.notifications.outbox import addressed_to, notify
@@ -20,7 +21,7 @@ async def tell_admins(uow: UnitOfWork, event: ListingAwaitsReview) -> None:
     for admin_id in await admin_ids(uow):
         async with addressed_to(uow, admin_id):
             await notify(uow, admin_id, _("🛡 A listing waits for review: “{title}”.", title=listing.title),
-                         buttons=[[Action(Intent.REVIEW_LISTING, _("Review it"), str(listing.id))]])
+                         buttons=[[Action(ListingIntent.REVIEW_LISTING, _("Review it"), str(listing.id))]])
 
 
 async def approved(uow: UnitOfWork, event: ListingApproved) -> None:
@@ -29,7 +30,7 @@ async def approved(uow: UnitOfWork, event: ListingApproved) -> None:
         async with addressed_to(uow, listing.seller_id):
             await notify(uow, listing.seller_id, _("✅ Your listing “{title}” is approved and "
                                                    "published.", title=listing.title),
-                         buttons=[[Action(Intent.VIEW_LISTING, _("View"), str(listing.id))]])
+                         buttons=[[Action(ListingIntent.VIEW_LISTING, _("View"), str(listing.id))]])
 
 
 async def rejected(uow: UnitOfWork, event: ListingRejected) -> None:
@@ -39,4 +40,4 @@ async def rejected(uow: UnitOfWork, event: ListingRejected) -> None:
             await notify(uow, listing.seller_id, _("✋ Your listing “{title}” was not approved: "
                                                    "{reason}\nEdit it and submit it again.",
                                                    title=listing.title, reason=event.reason),
-                         buttons=[[Action(Intent.MY_LISTINGS, _("Open in My listings"))]])
+                         buttons=[[Action(ListingIntent.MY_LISTINGS, _("Open in My listings"))]])

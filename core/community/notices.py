@@ -8,9 +8,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core.accounts.tables import Account
-from core.actions import Action, ActionRows, Intent
+from core.actions import Action, ActionRows
 from core.community.boards import REACTIONS
 from core.community.events import BoardPostAdded, BoardPostHidden, BoardPostReported
+from core.community.intents import CommunityIntent
 from core.community.tables import Board, BoardPost, BoardSubscription, PostReport
 from core.i18n import N_, _
 from core.notifications.outbox import addressed_to, notify, recipients
@@ -26,11 +27,11 @@ def quote(text: str) -> str:
 
 def post_buttons(post_id: int) -> ActionRows:
     """React, reply, report and open — the follow-ups of a relayed post."""
-    return [[Action(Intent.BOARD_POST, emoji, f"react:{post_id}:{kind}")
+    return [[Action(CommunityIntent.BOARD_POST, emoji, f"react:{post_id}:{kind}")
              for kind, emoji in REACTIONS.items()],
-            [Action(Intent.BOARD_POST, N_("✍ Reply"), f"reply:{post_id}"),
-             Action(Intent.BOARD_POST, N_("💬 Open"), str(post_id)),
-             Action(Intent.BOARD_POST, N_("⚠ Report"), f"report:{post_id}")]]
+            [Action(CommunityIntent.BOARD_POST, N_("✍ Reply"), f"reply:{post_id}"),
+             Action(CommunityIntent.BOARD_POST, N_("💬 Open"), str(post_id)),
+             Action(CommunityIntent.BOARD_POST, N_("⚠ Report"), f"report:{post_id}")]]
 
 
 async def _name(uow: UnitOfWork, account_id: int | None) -> str:
@@ -80,8 +81,8 @@ async def on_reported(uow: UnitOfWork, event: BoardPostReported) -> None:
     if post is None or row is None:
         return
     board = await uow.get(Board, post.board_id)
-    buttons = [[Action(Intent.BOARD_POST, N_("💬 Open"), str(post.id)),
-                Action(Intent.BOARD_POST, N_("🙈 Hide"), f"hide:{post.id}")]]
+    buttons = [[Action(CommunityIntent.BOARD_POST, N_("💬 Open"), str(post.id)),
+                Action(CommunityIntent.BOARD_POST, N_("🙈 Hide"), f"hide:{post.id}")]]
     for admin in await admin_ids(uow):
         if admin != event.reporter_id:
             async with addressed_to(uow, admin):

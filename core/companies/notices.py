@@ -7,8 +7,9 @@ from sqlalchemy import select
 
 from core.accounts.events import AccountRegistered
 from core.accounts.tables import Account, Identity
-from core.actions import Action, Intent
+from core.actions import Action
 from core.companies.events import JoinRefused, JoinRequested, MemberJoined, TermsApproved
+from core.companies.intents import CompanyIntent
 from core.companies.rules import ROLE_LABELS
 from core.companies.seats import with_role
 from core.companies.service import workspace_company
@@ -35,7 +36,7 @@ async def on_joined(uow: UnitOfWork, event: MemberJoined) -> None:
             await notify(uow, admin, _("🏢 {name} joined {company} as {roles}.",
                                        name=account.display_name, company=company.name,
                                        roles=roles),
-                         buttons=[[Action(Intent.COMPANY, N_("👥 Colleagues"), "members")]],
+                         buttons=[[Action(CompanyIntent.COMPANY, N_("👥 Colleagues"), "members")]],
                          about=(f"join:{company.id}:{account.id}",))
 
 
@@ -52,8 +53,8 @@ async def on_join_requested(uow: UnitOfWork, event: JoinRequested) -> None:
                 "🏢 {name}, of your Slack workspace, asks to join {company}. Let in, they buy "
                 "with every purchase approved; you can change their roles and limit after.",
                 name=account.display_name, company=company.name),
-                buttons=[[Action(Intent.COMPANY, N_("✅ Let them join"), f"admit:{account.id}"),
-                          Action(Intent.COMPANY, N_("✖ Decline"), f"refuse:{account.id}")]],
+                buttons=[[Action(CompanyIntent.COMPANY, N_("✅ Let them join"), f"admit:{account.id}"),
+                          Action(CompanyIntent.COMPANY, N_("✖ Decline"), f"refuse:{account.id}")]],
                 about=(f"join:{company.id}:{account.id}",))
 
 
@@ -83,7 +84,7 @@ async def on_registered(uow: UnitOfWork, event: AccountRegistered) -> None:
         await notify(uow, event.account_id, _(
             "🏢 {company}, of your Slack workspace, buys on Agora as a company. Ask to join, and "
             "an admin lets you in.", company=company.name),
-            buttons=[[Action(Intent.COMPANY, N_("🙋 Ask to join"), f"ask:{company.id}")]])
+            buttons=[[Action(CompanyIntent.COMPANY, N_("🙋 Ask to join"), f"ask:{company.id}")]])
 
 
 async def on_terms_approved(uow: UnitOfWork, event: TermsApproved) -> None:

@@ -14,8 +14,9 @@ from sqlalchemy.orm.util import identity_key
 
 from core.accounts.billing import Billing, from_account
 from core.accounts.tables import Account
-from core.actions import Action, Intent
+from core.actions import Action
 from core.companies import rules
+from core.companies.intents import CompanyIntent
 from core.companies.tables import Company, CompanyInvite, CompanyMember
 from core.errors import NotAllowed, NotFound
 from core.i18n import N_, _
@@ -124,7 +125,7 @@ async def seat_may(uow: UnitOfWork, account_id: int, what: str) -> Seat:
     seat = await seat_of(uow, account_id)
     if seat is None:
         raise NotFound(_("You are not in a company on Agora."),
-                       actions=(Action(Intent.COMPANY, N_("🏢 Company")),))
+                       actions=(Action(CompanyIntent.COMPANY, N_("🏢 Company")),))
     if not seat.may(what):
         raise NotAllowed(_("Your role in {company} does not allow that; ask an admin.",
                            company=seat.company.name))

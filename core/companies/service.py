@@ -17,10 +17,11 @@ from sqlalchemy import select, update
 
 from core.accounts.member import Member, member_of
 from core.accounts.tables import Account, Identity
-from core.actions import Action, Intent
+from core.actions import Action
 from core.companies import rules
 from core.companies.audit_trail import audit
 from core.companies.events import JoinRefused, JoinRequested, MemberJoined
+from core.companies.intents import CompanyIntent
 from core.companies.seats import (
     CompanyView,
     Seat,
@@ -204,7 +205,7 @@ async def _own_seat(uow: UnitOfWork, account_id: int) -> Seat:
     seat = await seat_of(uow, account_id)
     if seat is None:
         raise NotFound(_("You are not in a company on Agora."),
-                       actions=(Action(Intent.COMPANY, N_("🏢 Company")),))
+                       actions=(Action(CompanyIntent.COMPANY, N_("🏢 Company")),))
     return seat
 
 

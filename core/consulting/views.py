@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from core.accounts.tables import Account
-from core.actions import Action, ActionRows, Intent
+from core.actions import Action, ActionRows
 from core.clock import local_time
 from core.consulting.bookings import service as bookings
 from core.consulting.bookings import slots
@@ -18,6 +18,7 @@ from core.consulting.bookings.changes import max_amount
 from core.consulting.bookings.moves import authorised_later, role_of
 from core.consulting.bookings.notices.parties import answer, people, view
 from core.consulting.bookings.rules import free_cancel_passed, may_move, policy_text, share
+from core.consulting.intents import ConsultingIntent
 from core.consulting.packages import balances as package_balances
 from core.consulting.packages import service as packages
 from core.consulting.packages import view as package_view
@@ -112,7 +113,7 @@ async def _join(uow: UnitOfWork, booking: Booking, role: str) -> ActionRows:
         ConsultSession.booking_id == booking.id))).scalar_one_or_none()
     if session is None or (role == SEEKER and not session.authorised_minor):
         return []
-    return [[Action(Intent.JOIN_SESSION, N_("▶ Join"), str(session.id))]]
+    return [[Action(ConsultingIntent.JOIN_SESSION, N_("▶ Join"), str(session.id))]]
 
 
 async def _after(uow: UnitOfWork, booking: Booking, actor_id: int) -> ActionRows:
@@ -127,11 +128,11 @@ async def _after(uow: UnitOfWork, booking: Booking, actor_id: int) -> ActionRows
         return []
     rows: ActionRows = []
     if await reviews.reviewable(uow, session, actor_id):
-        rows.append([Action(Intent.REVIEW_SESSION, N_("⭐ Review the session"), str(session.id))])
+        rows.append([Action(ConsultingIntent.REVIEW_SESSION, N_("⭐ Review the session"), str(session.id))])
     if actor_id == session.seeker_id:
-        rows.append([Action(Intent.SESSION_RECAP, N_("📄 Get the recap"), f"get:{session.id}")])
+        rows.append([Action(ConsultingIntent.SESSION_RECAP, N_("📄 Get the recap"), f"get:{session.id}")])
     elif actor_id == session.consultant_id:
-        rows.append([Action(Intent.SESSION_RECAP, N_("📝 Write recap notes"),
+        rows.append([Action(ConsultingIntent.SESSION_RECAP, N_("📝 Write recap notes"),
                             f"notes:{session.id}")])
     return rows
 
@@ -203,11 +204,12 @@ async def consultant_view(uow: UnitOfWork, consultant_id: int, viewer_id: int | 
     online = profiles.is_online(profile, uow.clock.now())
     steps: ActionRows = []
     if viewer_id != consultant_id:
+        view = ConsultingIntent.VIEW_CONSULTANT
         if online:
-            steps.append([Action(Intent.VIEW_CONSULTANT, N_("⚡ Talk now"), f"now:{consultant_id}")])
-        steps.append([Action(Intent.VIEW_CONSULTANT, N_("📅 Book a time"), f"book:{consultant_id}")])
+            steps.append([Action(view, N_("⚡ Talk now"), f"now:{consultant_id}")])
+        steps.append([Action(view, N_("📅 Book a time"), f"book:{consultant_id}")])
         if await packages.offers_of(uow, consultant_id):
-            steps.append([Action(Intent.PACKAGES, N_("📦 Session packages"), str(consultant_id))])
+            steps.append([Action(ConsultingIntent.PACKAGES, N_("📦 Session packages"), str(consultant_id))])
     # Contact details stay in the session, as on the website and in deal threads: others see
     # the bio and headline masked (the consultant sees their own as written).
     told = (lambda text: text or "") if viewer_id == consultant_id else public_text

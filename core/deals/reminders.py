@@ -11,9 +11,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from core.accounts.tables import Account
-from core.actions import Action, Intent
+from core.actions import Action
 from core.catalog.tables import Listing
 from core.deals import deals
+from core.deals.intents import DealIntent
 from core.deals.notices.timers import offer_summary, when_for
 from core.deals.ratings.tables import Rating
 from core.deals.tables import Deal, Offer
@@ -104,7 +105,7 @@ async def _offer_open(uow: UnitOfWork, offer: Offer) -> list[Reminder]:
         return _("⏳ An offer of {what} waits for your answer. Answer by {when}, or it expires.",
                  what=await offer_summary(uow, offer, price), when=when)
 
-    return [Reminder(answerer, text, Action(Intent.VIEW_OFFER, N_("View the offer"),
+    return [Reminder(answerer, text, Action(DealIntent.VIEW_OFFER, N_("View the offer"),
                                             str(offer.id)))]
 
 
@@ -168,12 +169,12 @@ async def _completed(uow: UnitOfWork, deal: Deal) -> list[Reminder]:
             return _(said, id=deal.id, title=await _title(uow, deal), when=when)
         return written
 
-    return [Reminder(party, text(said), Action(Intent.RATE_DEAL, label, str(deal.id)))
+    return [Reminder(party, text(said), Action(DealIntent.RATE_DEAL, label, str(deal.id)))
             for party, (said, label) in others.items() if party not in rated]
 
 
 def _view(deal: Deal) -> Action:
-    return Action(Intent.VIEW_DEAL, N_("View the deal"), str(deal.id))
+    return Action(DealIntent.VIEW_DEAL, N_("View the deal"), str(deal.id))
 
 
 async def _title(uow: UnitOfWork, deal: Deal) -> str:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from core.actions import Action, Intent
+from core.actions import Action
 from core.clock import local_time
 from core.i18n import N_, _, n_
 from core.learning import gatherings, rules
+from core.learning.intents import LearningIntent
 from core.learning.tables import Gathering
 from core.notifications.outbox import addressed_to, notify, recipients
 from core.process import timers
@@ -64,7 +65,7 @@ async def remind(uow: UnitOfWork, timer_id: int) -> int:
 async def _tell(uow: UnitOfWork, gathering: Gathering, offset: timedelta) -> int:
     people = await gatherings.attendees(uow, gathering.id, rules.attending(gathering.kind))
     await recipients(uow, set(people))
-    button = [[Action(Intent.VIEW_GATHERING, N_("📅 Details"), str(gathering.id))]]
+    button = [[Action(LearningIntent.VIEW_GATHERING, N_("📅 Details"), str(gathering.id))]]
     minutes = int(offset.total_seconds() // 60)
     for person in people:
         async with addressed_to(uow, person) as account:

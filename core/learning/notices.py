@@ -5,10 +5,11 @@ sent by GATHERINGS; a recording reaches the registrants when it is added."""
 
 from __future__ import annotations
 
-from core.actions import Action, ActionRows, Intent
+from core.actions import Action, ActionRows
 from core.i18n import N_, _
 from core.learning import gatherings, rules
 from core.learning.events import GatheringStarted, RecordingAdded
+from core.learning.intents import LearningIntent
 from core.learning.tables import Gathering
 from core.notifications.outbox import addressed_to, notify, recipients
 from core.process.gatherings import ATTENDEE, GATHERING_PROCESS
@@ -37,7 +38,7 @@ async def started(uow: UnitOfWork, moved: Moved, role: str, person: int) -> Said
 
 
 async def details(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
-    return [[Action(Intent.VIEW_GATHERING, N_("📅 Details"), str(moved.subject.id))]]
+    return [[Action(LearningIntent.VIEW_GATHERING, N_("📅 Details"), str(moved.subject.id))]]
 
 
 # The gathering's notices as declared in core.process.gatherings, made sendable.

@@ -8,9 +8,12 @@ from sqlalchemy.exc import IntegrityError
 
 from core.accounts import service as accounts
 from core.accounts.tables import Account
-from core.actions import Action, ActionRows, Intent
+from core.actions import Action, ActionRows
+from core.catalog.intents import ListingIntent
+from core.consulting.intents import ConsultingIntent
 from core.i18n import _
 from core.notifications.outbox import addressed_to, notify
+from core.recommend.intents import PickIntent
 from core.recommend.picks import Pick, recommend
 from core.recommend.rules import declined_item, is_due, week_of
 from core.recommend.tables import PickDeclined, WeeklyPicks
@@ -64,12 +67,12 @@ def message(picks: list[Pick], *, weekly: bool) -> tuple[str, ActionRows]:
         why = "; ".join(pick.reasons)
         lines.append(_("{n}. {icon} {title}\n   because {why}", n=n, icon=icon, title=pick.title, why=why)
                      if why else f"{n}. {icon} {pick.title}")
-        view = Intent.VIEW_LISTING if pick.kind == "listing" else Intent.VIEW_CONSULTANT
+        view = ListingIntent.VIEW_LISTING if pick.kind == "listing" else ConsultingIntent.VIEW_CONSULTANT
         rows.append([Action(view, _("{n}. Open {title}", n=n, title=pick.title[:24]), str(pick.item_id)),
-                     Action(Intent.DECLINE_PICK, _("{n}. 🚫 Not interested", n=n), pick.key)])
+                     Action(PickIntent.DECLINE_PICK, _("{n}. 🚫 Not interested", n=n), pick.key)])
     lines.append(_("Not for you? “Not interested” hides it for good."))
     if weekly:
-        rows.append([Action(Intent.STOP_PICKS, _("🔕 Stop these messages"))])
+        rows.append([Action(PickIntent.STOP_PICKS, _("🔕 Stop these messages"))])
     return "\n".join(lines), rows
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core.accounts.tables import Account
-from core.actions import Action, ActionRows, Intent
+from core.actions import Action, ActionRows
 from core.deals.notices.timers import age, when_for
 from core.i18n import N_, _
 from core.notifications.outbox import addressed_to, notify, recipients
@@ -17,6 +17,7 @@ from core.process.tickets import ASKER, OPERATOR, TICKET_PROCESS
 from core.storage.uow import UnitOfWork
 from core.support.context import TicketContext
 from core.support.events import TicketMessagePosted, TicketMoved, TicketOpened
+from core.support.intents import SupportIntent
 from core.support.rules import STARS
 from core.support.service import operator_ids
 from core.support.tables import SupportMessage, SupportTicket
@@ -29,13 +30,13 @@ def _quote(text: str) -> str:
 
 
 def _operator_buttons(ticket_id: int) -> list[list[Action]]:
-    return [[Action(Intent.HANDLE_TICKET, _("🎫 Open ticket #{id}", id=ticket_id), str(ticket_id)),
-             Action(Intent.HANDLE_TICKET, N_("✍ Reply"), f"reply:{ticket_id}")]]
+    return [[Action(SupportIntent.HANDLE_TICKET, _("🎫 Open ticket #{id}", id=ticket_id), str(ticket_id)),
+             Action(SupportIntent.HANDLE_TICKET, N_("✍ Reply"), f"reply:{ticket_id}")]]
 
 
 def _asker_buttons(ticket_id: int) -> list[list[Action]]:
-    return [[Action(Intent.MY_TICKET, N_("✍ Answer"), f"reply:{ticket_id}"),
-             Action(Intent.MY_TICKET, N_("✅ Close the ticket"), f"close:{ticket_id}")]]
+    return [[Action(SupportIntent.MY_TICKET, N_("✍ Answer"), f"reply:{ticket_id}"),
+             Action(SupportIntent.MY_TICKET, N_("✅ Close the ticket"), f"close:{ticket_id}")]]
 
 
 async def on_opened(uow: UnitOfWork, event: TicketOpened) -> None:
@@ -92,8 +93,8 @@ async def closed_by_support(uow: UnitOfWork, moved: Moved, role: str, asker: int
 
 async def rate(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
     ticket_id = moved.subject.id
-    stars = [Action(Intent.MY_TICKET, "★" * n, f"rate:{ticket_id}:{n}") for n in STARS]
-    return [stars, [Action(Intent.MY_TICKET, N_("🎫 Open the ticket"), str(ticket_id))]]
+    stars = [Action(SupportIntent.MY_TICKET, "★" * n, f"rate:{ticket_id}:{n}") for n in STARS]
+    return [stars, [Action(SupportIntent.MY_TICKET, N_("🎫 Open the ticket"), str(ticket_id))]]
 
 
 async def reopened_by_user(uow: UnitOfWork, moved: Moved, role: str, operator: int) -> str | None:

@@ -11,13 +11,14 @@ from collections.abc import Sequence
 
 from sqlalchemy import select
 
-from core.actions import Action, Intent
+from core.actions import Action
 from core.deals.events import DepositAsked, DepositSettled
 from core.deals.requests import bid_deposits, pending_bids
 from core.deals.requests.tables import BidDeposit
 from core.errors import DomainError
 from core.i18n import N_, _
 from core.money.events import EscrowFunded
+from core.money.intents import MoneyIntent
 from core.notifications.outbox import addressed_to, notify
 from core.payments_port import Actor, EscrowState
 from core.storage.uow import UnitOfWork
@@ -44,7 +45,7 @@ class DepositPayments:
                     await notify(uow, event.seller_id, _(
                         "💳 Pay the bid deposit of {amount}; once it is paid you may bid.",
                         amount=event.amount),
-                        buttons=[[Action(Intent.PAY, N_("💳 Pay"), str(view.id))]])
+                        buttons=[[Action(MoneyIntent.PAY, N_("💳 Pay"), str(view.id))]])
                 await uow.commit()
 
     async def on_funded(self, uow: UnitOfWork, event: EscrowFunded) -> None:

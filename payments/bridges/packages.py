@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from core.actions import Action, Intent
+from core.actions import Action
 from core.consulting.packages import retainers
 from core.consulting.packages import service as packages
 from core.consulting.packages import settlement as package_settlement
@@ -37,6 +37,7 @@ from core.consulting.packages.tables import PackagePurchase
 from core.errors import DomainError
 from core.i18n import N_, _, present
 from core.money.events import EscrowFunded, MethodSaved
+from core.money.intents import MoneyIntent
 from core.money.model import Money
 from core.notifications.outbox import addressed_to, notify
 from core.payments_port import Actor, EscrowState
@@ -68,7 +69,7 @@ class PackagePayments:
                         "📦 Session package #{id}: {price}. Pay to start it; Agora holds the "
                         "money and pays the consultant for each session as it is used.",
                         id=event.purchase_id, price=event.price),
-                        buttons=[[Action(Intent.PAY, N_("💳 Pay"), str(view.id))]])
+                        buttons=[[Action(MoneyIntent.PAY, N_("💳 Pay"), str(view.id))]])
                 await uow.commit()
 
     async def on_funded(self, uow: UnitOfWork, event: EscrowFunded) -> None:
@@ -106,7 +107,7 @@ class PackagePayments:
                         "🔁 Retainer #{id}: save the card it is charged to, {price} each month "
                         "until you cancel. The first month starts and is charged once it is "
                         "saved.", id=event.retainer_id, price=event.price),
-                        buttons=[[Action(Intent.SAVE_CARD, N_("💳 Save a card"), str(asked.id))]])
+                        buttons=[[Action(MoneyIntent.SAVE_CARD, N_("💳 Save a card"), str(asked.id))]])
                 await uow.commit()
 
     async def on_method_saved(self, uow: UnitOfWork, event: MethodSaved) -> None:
@@ -140,7 +141,7 @@ class PackagePayments:
                     "❌ Retainer #{id}: your card was declined for month {month} ({price}). Pay "
                     "it to go on; no later month starts until then.", id=retainer_id,
                     month=present.number(month or 0), price=price),
-                    buttons=[[Action(Intent.PAY, N_("💳 Pay"), str(view.id))]])
+                    buttons=[[Action(MoneyIntent.PAY, N_("💳 Pay"), str(view.id))]])
             await uow.commit()
 
     async def after_used(self, events: Sequence[PackageSessionUsed]) -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from core.actions import Action, Intent
+from core.actions import Action
 from core.consulting.events import PromotionRequested
 from core.consulting.profiles import promotions
 from core.consulting.profiles.taxonomy import label
 from core.i18n import N_, _, present
 from core.money.events import PromotionCharged
+from core.money.intents import MoneyIntent
 from core.notifications.outbox import addressed_to, notify
 from core.payments_port import Actor
 from core.storage.uow import UnitOfWork
@@ -35,7 +36,7 @@ class PromotionPayments:
                     await notify(uow, event.consultant_id, _(
                         "⭐ Featured in “{category}” for {days} days: {price}. Pay to start it now.",
                         category=_(label(event.category)), days=event.days, price=event.price),
-                        buttons=[[Action(Intent.PAY, N_("💳 Pay"), str(view.id))]])
+                        buttons=[[Action(MoneyIntent.PAY, N_("💳 Pay"), str(view.id))]])
                 await uow.commit()
 
     async def on_charged(self, uow: UnitOfWork, event: PromotionCharged) -> None:

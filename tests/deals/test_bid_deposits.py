@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from conversations.messages import Choice
-from core.actions import Intent
 from core.deals import deals, due
+from core.deals.intents import DealIntent
 from core.deals.requests import auction_close, auctions, bid_deposits
 from core.deals.requests import service as supply_requests
 from core.deals.requests.tables import BidDeposit, RequestBid
@@ -98,7 +98,7 @@ async def test_losers_get_their_deposits_back_and_a_winner_who_withdraws_forfeit
     request_id = await auction(app, hanna)
     with pytest.raises(DomainError, match="asks a bid deposit of") as refused:
         await bid(app, aivar, request_id, "21")
-    assert [a.intent for a in refused.value.actions] == [Intent.PAY_DEPOSIT]
+    assert [a.intent for a in refused.value.actions] == [DealIntent.PAY_DEPOSIT]
     assert "Bid deposit:" in (await told_texts(app, aivar.id, "Request for supply"))[0]
     aivar_escrow = await pay_deposit(app, aivar, request_id)
     assert await told_texts(app, aivar.id, "Your deposit on request")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from conversations.messages import FileReply
+from core.accounts.intents import AccountIntent
 from core.accounts.tables import Account
-from core.actions import Action, Intent
+from core.actions import Action
 from core.notifications.outbox import notify
 from core.notifications.tables import OutboxMessage
 from tests.slack.conftest import SlackWorld, message_text
@@ -116,7 +117,7 @@ async def test_the_outbox_delivers_a_notification_to_the_slack_dm(slack: SlackWo
     await slack.channel.start()
     async with slack.app.uow() as uow:
         await notify(uow, await _account_id(slack), "Offer from <b>Eve</b> & co",
-                     buttons=[[Action(Intent.PROFILE, "👤 Profile")]], urgent=True)
+                     buttons=[[Action(AccountIntent.PROFILE, "👤 Profile")]], urgent=True)
         await uow.commit()
 
     await slack.app.dispatcher.run_once()

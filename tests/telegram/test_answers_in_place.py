@@ -13,7 +13,9 @@ from bots.telegram.live import LiveChats
 from bots.telegram.render import list_rows, list_text
 from bots.telegram.sender import TelegramSender
 from conversations.messages import Button, FileReply, ListItem, ListPage, Reply
-from core.actions import Action, Intent, payload_rows
+from core.accounts.intents import AccountIntent
+from core.actions import Action, payload_rows
+from core.deals.intents import DealIntent
 from core.notifications.delivery import Attachment
 from tests.telegram.test_startup_and_outbox import a_telegram_account
 
@@ -40,7 +42,7 @@ async def test_a_press_under_a_document_is_answered_in_its_caption(bot, fake):
     await a_telegram_account(container, "5353")
     sender = TelegramSender(channel.application.bot, channel.live)
     payload = {"text": "📄 Your statement is attached.",
-               "buttons": payload_rows([[Action(Intent.PROFILE, "Open my profile")]])}
+               "buttons": payload_rows([[Action(AccountIntent.PROFILE, "Open my profile")]])}
     ref = await sender.send("5353", payload, [Attachment("statement.pdf", b"%PDF-1.7", "application/pdf")])
     fake.push(fake.press(5353, "Open my profile"))
     edit = await fake.wait_for("editMessageCaption", lambda p: "Sam" in p["caption"])
@@ -62,7 +64,7 @@ class Recorder:
 
 def deal_card(deal_id: int) -> dict[str, Any]:
     return {"text": f"Deal #{deal_id}", "about": [f"deal:{deal_id}"],
-            "buttons": payload_rows([[Action(Intent.VIEW_DEAL, "Open the deal", str(deal_id))]])}
+            "buttons": payload_rows([[Action(DealIntent.VIEW_DEAL, "Open the deal", str(deal_id))]])}
 
 
 async def test_a_notices_retirement_leaves_the_question_answered_on_its_card():

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from core.actions import Action, Intent
+from core.accounts.intents import AccountIntent
+from core.actions import Action
 from core.money.model import Money
 from core.notifications.delivery import Attachment
 from core.notifications.outbox import notify
@@ -48,7 +49,7 @@ async def test_a_long_notice_goes_as_text_first_then_the_document(bot, fake):
     container.attachments["test"] = resolver
     async with container.uow() as uow:
         await notify(uow, account.id, "x" * 1500, attachment={"kind": "test", "key": "k"},
-                     buttons=[[Action(Intent.PROFILE, "Open")]])
+                     buttons=[[Action(AccountIntent.PROFILE, "Open")]])
         await uow.commit()
     fake.mark()
     await container.dispatcher.run_once()

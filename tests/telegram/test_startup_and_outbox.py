@@ -6,8 +6,9 @@ import logging
 
 from sqlalchemy import select
 
+from core.accounts.intents import AccountIntent
 from core.accounts.service import ChannelIdentity, Registration, register
-from core.actions import Action, Intent
+from core.actions import Action
 from core.notifications.outbox import notify
 from core.notifications.tables import OutboxMessage
 from tests.telegram.conftest import keyboard
@@ -35,7 +36,7 @@ async def a_telegram_account(container, user_id: str) -> int:
 async def queue_notification(container, account_id: int) -> None:
     async with container.uow() as uow:
         await notify(uow, account_id, "Your offer for 24 t of pellets was accepted <b>!</b>",
-                     buttons=[[Action(Intent.PROFILE, "Open my profile")]])
+                     buttons=[[Action(AccountIntent.PROFILE, "Open my profile")]])
         await uow.commit()
 
 

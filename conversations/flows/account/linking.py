@@ -6,7 +6,7 @@ from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
 from conversations.messages import Inbound, Outbound, Reply, Text
 from core.accounts import member as members
 from core.accounts import service as accounts
-from core.actions import Intent
+from core.accounts.intents import AccountIntent
 from core.errors import DomainError
 from core.i18n import N_, _, n_
 
@@ -53,7 +53,7 @@ link = Flow(
     name="link",
     title=N_("account linking"),
     first="code",
-    commands=("link",), intents={Intent.LINK_ACCOUNT: ""},
+    commands=("link",), intents={AccountIntent.LINK_ACCOUNT: ""},
     summary=N_("Connect another chat account"),
     menu=(MenuEntry(N_("🔗 Link an account"), ("guest",), 11, row="guest"),
           MenuEntry(N_("🔗 Link another chat"), ("member",), 930, row="link")),

@@ -12,9 +12,9 @@ from conversations.flows.loyalty.loyalty import loyalty_line
 from conversations.forms import Form
 from conversations.messages import Button, Choice, Inbound, Outbound, Reply
 from core.accounts import member as members
+from core.accounts.intents import AccountIntent
 from core.accounts.member import Member
 from core.accounts.model import INTERESTS, ROLE_LABELS, Role
-from core.actions import Intent
 from core.i18n import LANGUAGES, N_, _, countries, current_language, language_of, present
 from core.money.reading import read_for
 
@@ -160,7 +160,7 @@ profile = Flow(
     title=N_("your profile"),
     first="view",
     commands=("profile", "me"), summary=N_("See or edit your profile"),
-    intents={Intent.PROFILE: ""}, menu=(MenuEntry(N_("👤 Profile"), ("member",), 910, row="me"),),
+    intents={AccountIntent.PROFILE: ""}, menu=(MenuEntry(N_("👤 Profile"), ("member",), 910, row="me"),),
     help=N_("Your profile: tap a field to change it. A new email address is verified again."),
     states={"view": Ask(prompt=_view, on=_on_view), "edit": FormState(form=_edit_form, done=_save)},
 )

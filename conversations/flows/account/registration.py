@@ -10,9 +10,9 @@ from conversations.forms import Form
 from conversations.messages import Button, Choice, Inbound, Outbound, Reply, Text
 from core.accounts import member as members
 from core.accounts import service as accounts
+from core.accounts.intents import AccountIntent
 from core.accounts.member import member
 from core.accounts.model import default_timezone
-from core.actions import Intent
 from core.errors import DomainError
 from core.i18n import N_, _
 
@@ -68,7 +68,7 @@ registration = Flow(
     title=N_("registration"),
     first="details",
     commands=("register",), summary=N_("Create your Agora account"),
-    intents={Intent.REGISTER: ""}, menu=(MenuEntry(N_("📝 Register"), ("guest",), 10, row="guest"),),
+    intents={AccountIntent.REGISTER: ""}, menu=(MenuEntry(N_("📝 Register"), ("guest",), 10, row="guest"),),
     needs_account=False,
     help=N_("Registration takes about a minute: name, company, email, roles, where you are, "
             "and what interests you. You can go back to change an answer."),

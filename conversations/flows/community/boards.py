@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from conversations.flow import Ask, Ctx, Flow, FlowState, MenuEntry, Next
 from conversations.messages import Button, Choice, Inbound, Outbound, Reply, Text, rows
-from core.actions import Intent
 from core.community import boards
 from core.community import rules as community_rules
+from core.community.intents import CommunityIntent
 from core.i18n import N_, _, n_, present
 from core.i18n.dates import shown
 from core.ids import parse_id
@@ -221,7 +221,7 @@ boards_flow = Flow(
     name="boards", title=N_("the boards"), first="list", on_start=_start, state_model=Reading,
     commands=("boards",), summary=N_("Topic boards: read, post, reply and follow"),
     menu=(MenuEntry(N_("🗣 Boards"), ("member",), 850, row="community"),),
-    intents={Intent.BOARD_POST: "{arg}", Intent.VIEW_BOARD: "b:{arg}"},
+    intents={CommunityIntent.BOARD_POST: "{arg}", CommunityIntent.VIEW_BOARD: "b:{arg}"},
     help=N_("Topic boards (pellet quality, logistics, biogas, consulting): read posts, post, "
             "reply, react and follow a board to get its new posts here. Posts are public."),
     states={"list": Ask(prompt=_list, on=_on_list),

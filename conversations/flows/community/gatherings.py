@@ -8,12 +8,12 @@ from datetime import timedelta
 
 from conversations.flow import Ask, Ctx, Flow, FlowState, MenuEntry, Next
 from conversations.messages import Button, Choice, FileReply, Inbound, Outbound, Reply, Text, rows
-from core.actions import Intent
 from core.clock import local_time
 from core.i18n import N_, _, n_
 from core.ids import parse_id
 from core.learning import gatherings, invites
 from core.learning.gatherings import GatheringCard
+from core.learning.intents import LearningIntent
 from core.learning.rules import ANSWERS, KINDS
 from core.operators.roles import is_admin
 
@@ -161,7 +161,7 @@ events_flow = Flow(
     state_model=Attending,
     commands=("events", "webinars"), summary=N_("Webinars, trade shows and meetups: register"),
     menu=(MenuEntry(N_("📅 Events"), ("member",), 852, row="community"),),
-    intents={Intent.VIEW_GATHERING: "{arg}"},
+    intents={LearningIntent.VIEW_GATHERING: "{arg}"},
     help=N_("Webinars, trade shows and meetups: times in your zone; register or answer going / "
             "maybe / not, with a calendar invite and reminders 24 h and 15 min before; a webinar's "
             "join link comes at the start and its recording afterwards."),

@@ -16,11 +16,13 @@ from conversations.messages import (
     action_button,
     rows,
 )
-from core.actions import Action, Intent
+from core.actions import Action
 from core.community import rules as community_rules
+from core.consulting.intents import ConsultingIntent
 from core.i18n import N_, _, present
 from core.ids import parse_id
 from core.learning import library
+from core.learning.intents import LearningIntent
 from core.learning.library import KIND_MARKS
 
 
@@ -110,7 +112,7 @@ async def _item(ctx: Ctx) -> list[Outbound]:
     if item.kind == "link":
         return [Reply(f"🔗 {item.title}\n{item.summary}\n\n{item.url}".replace("\n\n\n", "\n\n"),
                       back)]
-    profile = action_button(Action(Intent.VIEW_CONSULTANT, f"👤 {card.author}",
+    profile = action_button(Action(ConsultingIntent.VIEW_CONSULTANT, f"👤 {card.author}",
                                    str(item.author_id)))
     link = f"\n\n🔗 {item.url}" if item.url else ""
     by = _("by {author}, consultant", author=card.author)
@@ -137,7 +139,7 @@ learn_flow = Flow(
     state_model=Learning,
     commands=("learn", "library"), summary=N_("Reports, guides and insights by topic"),
     menu=(MenuEntry(N_("📚 Learn"), ("member",), 851, row="community"),),
-    intents={Intent.VIEW_RESOURCE: "i:{arg}"},
+    intents={LearningIntent.VIEW_RESOURCE: "i:{arg}"},
     help=N_("The library: reports and guides (links and PDFs) and consultants' insights, by topic; "
             "consultants write insights here."),
     states={

@@ -37,10 +37,10 @@ from conversations.messages import (
     go,
     rows,
 )
-from core.actions import Intent
 from core.companies import approvals_chat, rules
 from core.companies import seats as company_seats
 from core.companies import service as companies
+from core.companies.intents import CompanyIntent
 from core.companies.seats import Seat
 from core.deals import company_deals
 from core.deals.approvals import service as approvals
@@ -228,7 +228,7 @@ company = Flow(
     state_model=AtCompany,
     commands=("company",), summary=N_("Buy for your company: colleagues, roles, approvals"),
     menu=(MenuEntry(N_("🏢 Company"), ("buyer", "company"), 28),),
-    intents={Intent.COMPANY: "{arg}"},
+    intents={CompanyIntent.COMPANY: "{arg}"},
     help=N_("Set up your company or join one with an invitation code; admins invite colleagues "
             "as buyer, approver, finance or admin and set each buyer's spending limit. A "
             "purchase above it waits for an approver."),

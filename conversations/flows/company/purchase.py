@@ -18,7 +18,7 @@ from conversations.messages import (
     go,
     rows,
 )
-from core.actions import Intent
+from core.companies.intents import CompanyIntent
 from core.deals.approvals import service as approvals
 from core.deals.approvals.card import card_text_of
 from core.deals.approvals.service import Placed, PurchaseState
@@ -137,7 +137,7 @@ purchase = Flow(
     on_start=_start, commands=("approvals",),
     summary=N_("Purchases of your company waiting for approval"),
     menu=(MenuEntry(N_("⏳ Approvals"), ("company_approver", "company_admin"), 27),),
-    intents={Intent.PURCHASE_REQUEST: "{arg}"},
+    intents={CompanyIntent.PURCHASE_REQUEST: "{arg}"},
     help=N_("A purchase above a buyer's spending limit waits here until an approver of the "
             "company approves it (it then goes out in the buyer's name) or rejects it with a "
             "reason."),

@@ -11,11 +11,11 @@ from typing import Any
 from conversations.flow import Ask, Ctx, Flow, FlowState, FormState, Next, OneStepCommand
 from conversations.flows.consulting.booking_fields import times_form, to_times
 from conversations.messages import Choice, Inbound, Outbound, Reply, action_button, go, rows
-from core.actions import Intent
 from core.consulting import views
 from core.consulting.bookings import changes
 from core.consulting.bookings import service as bookings
 from core.consulting.bookings.notices.parties import meeting_line
+from core.consulting.intents import ConsultingIntent
 from core.errors import DomainError
 from core.i18n import N_, _
 from core.i18n.dates import shown
@@ -70,7 +70,7 @@ async def _open(ctx: Ctx) -> Next:
 
 booking_flow = OneStepCommand(
     name="booking", title=N_("a booking"), run=_open,
-    intents={Intent.VIEW_BOOKING: "{arg}"},
+    intents={ConsultingIntent.VIEW_BOOKING: "{arg}"},
     help=N_("A booking: when, the most it can cost, the cancellation policy, and your next steps."),
 )
 
@@ -163,7 +163,7 @@ async def _on_move(ctx: Ctx, msg: Inbound) -> Next:
 booking_answer = Flow(
     name="booking_answer", title=N_("an answer to a booking"), first="times",
     state_model=AnsweringBooking,
-    on_start=_answer_start, intents={Intent.ANSWER_BOOKING: "{arg}"},
+    on_start=_answer_start, intents={ConsultingIntent.ANSWER_BOOKING: "{arg}"},
     help=N_("Answer a booking: accept, decline, propose times, cancel or reschedule."),
     states={"times": FormState(form=_times, done=_times_given),
             "move": Ask(prompt=_move_prompt, on=_on_move)},

@@ -12,7 +12,7 @@ from conversations.flows.opening import STARS, quote_allowed, quote_field
 from conversations.flows.uploads import stored_file
 from conversations.forms import Form
 from conversations.messages import Button, Choice, FileUpload, Inbound, Outbound, Reply, Text, go, rows
-from core.actions import Intent
+from core.consulting.intents import ConsultingIntent
 from core.consulting.sessions import reviews
 from core.consulting.sessions import service as sessions
 from core.consulting.sessions.lifecycle import CLOSED, LIVE, SessionState
@@ -86,7 +86,7 @@ def after(ctx: Ctx, session: SessionView) -> tuple[tuple[Button, ...], ...]:
     if ctx.account_id == session.consultant_id:
         return rows((_("📝 Recap notes"), go("recap", "notes", session.id)), (_("✔ Done"), "done"))
     # Review names the session (a card's step, core.actions): it outlives the conversation.
-    return rows((_("⭐ Review"), f"@do:{Intent.REVIEW_SESSION.value}:{session.id}"),
+    return rows((_("⭐ Review"), f"@do:{ConsultingIntent.REVIEW_SESSION.value}:{session.id}"),
                 (_("📄 Get the recap"), go("recap", "get", session.id)), (_("✔ Done"), "done"),
                 per_row=2)
 
@@ -139,8 +139,8 @@ async def _on_chat(ctx: Ctx, msg: Inbound) -> Next:
 session_flow = Flow(
     name="session", title=N_("a session"), first="chat", on_start=_start,
     state_model=InSession,
-    intents={Intent.JOIN_SESSION: "join:{arg}", Intent.END_SESSION: "end:{arg}",
-             Intent.EXTEND_SESSION: "extend:{arg}"},
+    intents={ConsultingIntent.JOIN_SESSION: "join:{arg}", ConsultingIntent.END_SESSION: "end:{arg}",
+             ConsultingIntent.EXTEND_SESSION: "extend:{arg}"},
     help=N_("A live session: what you type or send goes to the other party, with the clock. The "
             "first minutes are free (when this pair still has them); ending then costs nothing."),
     states={"chat": Ask(prompt=_chat_prompt, on=_on_chat)},
@@ -191,7 +191,7 @@ async def _replied(ctx: Ctx, values: dict[str, Any]) -> Next:
 review_flow = Flow(
     name="session_review", title=N_("a session review"), first="review", on_start=_review_start,
     state_model=InSession,
-    intents={Intent.REVIEW_SESSION: "{arg}"},
+    intents={ConsultingIntent.REVIEW_SESSION: "{arg}"},
     help=N_("Rate a session 1–5 with a comment; the consultant may reply once."),
     states={"review": FormState(form=_review_form, done=_reviewed),
             "reply": FormState(form=_reply_form, done=_replied)},

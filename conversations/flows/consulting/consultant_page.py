@@ -22,9 +22,9 @@ from conversations.messages import (
     go,
     rows,
 )
-from core.actions import Intent
 from core.consulting import views
 from core.consulting.bookings import service as bookings
+from core.consulting.intents import ConsultingIntent
 from core.errors import DomainError
 from core.i18n import N_, _, n_
 from core.i18n.dates import shown
@@ -167,7 +167,7 @@ def _times(ctx: Ctx) -> Any:
 consultant_flow = Flow(
     name="consultant", title=N_("a consultant"), first="page", on_start=_consultant_start,
     state_model=Finding,
-    intents={Intent.VIEW_CONSULTANT: "{arg}"},
+    intents={ConsultingIntent.VIEW_CONSULTANT: "{arg}"},
     help=N_("A consultant's page: talk now if they are online, or book one of their free times."),
     states={"page": Ask(prompt=_page, on=lambda ctx, msg: _end(ctx)),
             "slots": Ask(prompt=_slots, on=_on_slot),

@@ -12,7 +12,7 @@ from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
 from conversations.flows import deal_billing
 from conversations.flows.consulting import consultant_fields as cf
 from conversations.messages import Choice, FileUpload, Inbound, Outbound, Reply, go, rows
-from core.actions import Intent
+from core.consulting.intents import ConsultingIntent
 from core.consulting.profiles import promotions
 from core.consulting.profiles import service as profiles
 from core.consulting.profiles.taxonomy import CATEGORIES, label, language_name
@@ -209,7 +209,7 @@ BILLING_INTRO = N_("🧾 Once per account: your billing details, for the receipt
 
 consultant_profile = Flow(
     name="consultant_profile", title=N_("your consultant profile"), first="essentials",
-    on_start=_start, commands=("consultant",), intents={Intent.PROMOTE: "promote"},
+    on_start=_start, commands=("consultant",), intents={ConsultingIntent.PROMOTE: "promote"},
     summary=N_("Your consultant profile, rates and hours"),
     menu=(MenuEntry(N_("🎓 My consultant profile"), ("consultant",), 60),),
     help=N_("Your profile as seekers see it: bio, expertise, languages, rate and weekly hours; it "

@@ -14,12 +14,12 @@ from conversations.fields import TextField
 from conversations.flow import Ask, Ctx, Flow, FormState, MenuEntry, Next
 from conversations.forms import Form
 from conversations.messages import Choice, Inbound, Outbound, Reply, rows
-from core.actions import Intent
 from core.consulting.bookings.feed import feed_token, feed_url
 from core.consulting.calendars import service as calendars
 from core.consulting.calendars.port import CalendarStatus
 from core.consulting.calendars.view import CalendarView
 from core.consulting.calendars.words import REFUSED
+from core.consulting.intents import ConsultingIntent
 from core.consulting.profiles import service as profiles
 from core.errors import DomainError
 from core.i18n import N_, _, present
@@ -122,7 +122,7 @@ async def _ics_done(ctx: Ctx, values: dict[str, Any]) -> Next:
 
 my_calendar = Flow(
     name="my_calendar", title=N_("your calendar"), first="overview",
-    commands=("calendar",), intents={Intent.CALENDAR: "overview"},
+    commands=("calendar",), intents={ConsultingIntent.CALENDAR: "overview"},
     summary=N_("Your own calendar connected, and your bookings in your calendar app"),
     menu=(MenuEntry(N_("📅 My calendar"), ("consultant",), 61),),
     help=N_("Consultants connect their own calendar (CalDAV with an app password, or a secret "

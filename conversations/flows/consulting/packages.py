@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from conversations.flow import Ask, Ctx, Flow, FlowState, MenuEntry, Next, Step
 from conversations.messages import Choice, Inbound, Outbound, Reply, rows
-from core.actions import Intent
+from core.consulting.intents import ConsultingIntent
 from core.consulting.packages import rules, view
 from core.consulting.packages import service as packages
 from core.consulting.profiles import service as profiles
@@ -179,7 +179,7 @@ async def _on_consent(ctx: Ctx, msg: Inbound) -> Next:
 packages_flow = Flow(
     name="packages", title=N_("session packages"), first="mine", on_start=_start,
     state_model=Packaging,
-    commands=("packages",), intents={Intent.PACKAGES: "{arg}"},
+    commands=("packages",), intents={ConsultingIntent.PACKAGES: "{arg}"},
     summary=N_("Session packages: offer them, buy them, see what is left"),
     menu=(MenuEntry(N_("📦 Packages"), ("consultant",), 62),),
     help=N_("A package is several sessions with one consultant paid at once, often at a "

@@ -9,7 +9,7 @@ from conversations.fields import TextField
 from conversations.flow import Ctx, Flow, FlowState, FormState, Next
 from conversations.forms import Form
 from conversations.messages import Reply
-from core.actions import Intent
+from core.consulting.intents import ConsultingIntent
 from core.consulting.sessions import recap
 from core.i18n import N_, _
 from core.ids import parse_id
@@ -53,7 +53,7 @@ async def _noted(ctx: Ctx, values: dict[str, Any]) -> Next:
 
 recap_flow = Flow(
     name="recap", state_model=Recapping, title=N_("a session recap"), first="notes", on_start=_start,
-    intents={Intent.SESSION_RECAP: "{arg}"},
+    intents={ConsultingIntent.SESSION_RECAP: "{arg}"},
     commands=("recap",), summary=N_("A session's recap: /recap get SESSION or /recap notes SESSION"),
     help=N_("Consultants write recap notes; seekers get the transcript and the notes as a PDF."),
     states={"notes": FormState(form=_notes_form, done=_noted)},

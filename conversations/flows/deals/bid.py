@@ -11,9 +11,9 @@ from conversations.fields import Also, FieldError
 from conversations.flow import Ask, Ctx, Flow, FlowState, Next
 from conversations.flows.market.amount_and_date_fields import PriceField
 from conversations.messages import Button, Choice, Inbound, Outbound, Reply, Text, rows
-from core.actions import Intent
 from core.catalog.taxonomy import UNITS
 from core.clock import local_time
+from core.deals.intents import DealIntent
 from core.deals.request_rules import RequestState
 from core.deals.requests import auction_rules, auctions, pending_bids
 from core.deals.requests.notices import request_text
@@ -148,7 +148,7 @@ async def _deposit_then_bid(ctx: Ctx) -> Next:
 
 bid_flow = Flow(
     name="bid", state_model=Bidding, title=N_("a bid on a request for supply"), first="card", on_start=_start,
-    intents={Intent.BID_REQUEST: "{arg}", Intent.PAY_DEPOSIT: "d{arg}"},
+    intents={DealIntent.BID_REQUEST: "{arg}", DealIntent.PAY_DEPOSIT: "d{arg}"},
     help=N_("Bid in a buyer's tender or reverse auction: one price per unit for the whole "
             "quantity. In an auction you see the best bid and your rank, and each bid must be "
             "at least the step under the best; a tender's bids stay sealed until the deadline."),

@@ -6,8 +6,8 @@ from __future__ import annotations
 from conversations.flow import Ask, Ctx, Flow, FlowState, Next
 from conversations.flows.opening import on_id
 from conversations.messages import Inbound, Outbound, Reply, go, rows
-from core.actions import Intent
 from core.deals import contract_card
+from core.deals.intents import DealIntent
 from core.errors import NotFound
 from core.i18n import N_, _
 from core.process.deals import ContractState
@@ -49,7 +49,7 @@ contract_flow = Flow(
     name="contract", title=N_("a contract"), first="card",
     state_model=ContractCard,
     on_start=on_id("contract_id", N_("Which contract? Open one from /deals.")),
-    intents={Intent.VIEW_CONTRACT: "{arg}"},
+    intents={DealIntent.VIEW_CONTRACT: "{arg}"},
     help=N_("A framework contract's card: each call-off with its date and status, what was "
             "delivered of the total, and Renew."),
     states={"card": Ask(prompt=_card, on=_on_card)},

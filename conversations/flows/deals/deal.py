@@ -19,11 +19,11 @@ from conversations.messages import (
     go,
     rows,
 )
-from core.actions import Intent
 from core.companies.seats import seat_of
 from core.deals import cards, company_deals, contract_card, dashboard, deals
 from core.deals import views as deal_views
 from core.deals.approvals import service as approvals
+from core.deals.intents import DealIntent
 from core.deals.notices.parties import BUTTONS, next_steps
 from core.deals.steps import MORE, possible_now
 from core.deals.threads import service as threads
@@ -103,7 +103,7 @@ deal_flow = Flow(
     name="deal", title=N_("a deal"), first="card",
     state_model=DealCard,
     on_start=on_id("deal_id", N_("Which deal? Open one from /deals.")),
-    intents={Intent.VIEW_DEAL: "{arg}"},
+    intents={DealIntent.VIEW_DEAL: "{arg}"},
     help=N_("A deal's card: where it stands and what you can do next."),
     states={"card": Ask(prompt=_card_prompt, on=_on_card)},
 )
@@ -209,7 +209,7 @@ deals_flow = Flow(
     state_model=DealCard,
     summary=N_("Your deals and offers, with what each needs from you"),
     menu=(MenuEntry(N_("🤝 My deals"), ("seller", "buyer"), 25),),
-    intents={Intent.MY_DEALS: ""},
+    intents={DealIntent.MY_DEALS: ""},
     help=N_("Every deal and open offer, with the one next step each needs from you."),
     states={"list": Ask(prompt=_list, on=_on_list), "card": Ask(prompt=_card_prompt, on=_on_card)},
 )

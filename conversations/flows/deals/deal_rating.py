@@ -13,11 +13,11 @@ from conversations.flows.opening import STARS, quote_allowed, quote_field
 from conversations.forms import Form
 from conversations.messages import Choice, Inbound, ListItem, ListPage, Outbound, Reply, Text, go, rows
 from conversations.number_and_date_fields import DecimalField
-from core.actions import Intent
 from core.deals import views as deal_views
 from core.deals.after_sale import service as after_sale
 from core.deals.after_sale.service import ASPECTS
 from core.deals.cards import quality_summary
+from core.deals.intents import DealIntent
 from core.errors import DomainError
 from core.i18n import N_, _
 from core.ids import parse_id
@@ -87,7 +87,7 @@ async def _rated(ctx: Ctx, values: dict[str, Any]) -> Next:
 
 rate_flow = Flow(
     name="rate", title=N_("a rating"), first="form", on_start=_rate_start, state_model=Rating,
-    intents={Intent.RATE_DEAL: "{arg}"},
+    intents={DealIntent.RATE_DEAL: "{arg}"},
     help=N_("Rate the other party 1–5 overall and on each aspect; optional comment."),
     states={"form": FormState(form=_rate_form, done=_rated)},
 )
@@ -208,7 +208,7 @@ disputes_flow = Flow(
     state_model=Deciding,
     commands=("disputes",), summary=N_("Admins: open disputes to decide"),
     menu=(MenuEntry(N_("⚖ Disputes"), ("admin",), 82),),
-    intents={Intent.DECIDE_DISPUTE: "{arg}"},
+    intents={DealIntent.DECIDE_DISPUTE: "{arg}"},
     help=N_("Admins: the disputes queue. Open one to read the thread, terms and evidence, ask "
             "either party, and decide: release, refund or split."),
     states={"queue": Ask(prompt=_queue, on=_on_queue),
@@ -233,6 +233,6 @@ async def _on_answer(ctx: Ctx, msg: Inbound) -> Next:
 
 dispute_answer = Flow(
     name="dispute_answer", title=N_("an answer to the admins"), first="answer",
-    intents={Intent.ANSWER_DISPUTE: "{arg}"}, help=N_("Answer the admins' question on a dispute."),
+    intents={DealIntent.ANSWER_DISPUTE: "{arg}"}, help=N_("Answer the admins' question on a dispute."),
     states={"answer": Ask(prompt=_answer_prompt, on=_on_answer)},
 )

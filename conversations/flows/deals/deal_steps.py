@@ -24,7 +24,6 @@ from conversations.flows.deals.deal_step_forms import (
 )
 from conversations.flows.deals.deal_step_state import DealStep
 from conversations.messages import Button, Choice, FileReply, Inbound, Outbound, Reply, go, rows
-from core.actions import Intent
 from core.deals import deals, pay_terms, sale_vat
 from core.deals import views as deal_views
 from core.deals.after_sale import quality_report
@@ -32,6 +31,7 @@ from core.deals.after_sale import service as after_sale
 from core.deals.after_sale.carbon_receipt import carbon_receipt_pdf
 from core.deals.attachments import terms_file
 from core.deals.facts import TermsFacts
+from core.deals.intents import DealIntent
 from core.deals.rules import ShipmentStatus
 from core.deals.terms import service as terms
 from core.deals.terms.service import terms_ref
@@ -193,7 +193,7 @@ async def _on_confirm(ctx: Ctx, msg: Inbound) -> Next:
 deal_step = Flow(
     name="deal_step", title=N_("a deal step"), first="confirm", on_start=_start,
     state_model=DealStep,
-    intents={Intent.DEAL_STEP: "{arg}"},
+    intents={DealIntent.DEAL_STEP: "{arg}"},
     help=N_("A step of your deal. Cancel leaves the deal as it was."),
     states={"terms": Ask(prompt=_terms_prompt, on=_on_terms),
             "confirm": Ask(prompt=_confirm_prompt, on=_on_confirm),

@@ -19,8 +19,8 @@ from conversations.messages import (
     Text,
     rows,
 )
-from core.actions import Intent
 from core.deals import views as deal_views
+from core.deals.intents import DealIntent
 from core.deals.threads import service as threads
 from core.deals.threads.service import RFQ
 from core.errors import DomainError
@@ -138,7 +138,7 @@ async def _on_history(ctx: Ctx, msg: Inbound) -> Next:
 thread_flow = Flow(
     name="thread", title=N_("a conversation"), first="write", on_start=_start,
     state_model=Talking,
-    intents={Intent.REPLY_THREAD: "{arg}"},
+    intents={DealIntent.REPLY_THREAD: "{arg}"},
     help=N_("Messages with the other party about a listing: text, photos and documents. Contact "
             "details show once a deal is agreed. Block or report stops the conversation."),
     states={"write": Ask(prompt=_write_prompt, on=_on_write),

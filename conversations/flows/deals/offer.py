@@ -18,12 +18,12 @@ from conversations.messages import (
     Reply,
     rows,
 )
-from core.actions import Intent
 from core.catalog.listing_card import ListingCard, viewable_card
 from core.catalog.taxonomy import UNITS
 from core.deals import call_offs, cards, contract_card, on_terms
 from core.deals.approvals import service as approvals
 from core.deals.approvals.service import Placed
+from core.deals.intents import DealIntent
 from core.deals.offers import service as offers
 from core.deals.offers.facts import payment_words
 from core.deals.requests import quotes as request_quotes
@@ -228,8 +228,8 @@ def _all(ctx: Ctx) -> Form:
 
 offer_flow = Flow(
     name="offer", title=N_("an offer"), first="short", on_start=_start, state_model=Offering,
-    intents={Intent.COUNTER_OFFER: "c{arg}", Intent.SEND_QUOTE: "q{arg}",
-             Intent.RENEW_CONTRACT: "r{arg}", Intent.QUOTE_REQUEST: "s{arg}"},
+    intents={DealIntent.COUNTER_OFFER: "c{arg}", DealIntent.SEND_QUOTE: "q{arg}",
+             DealIntent.RENEW_CONTRACT: "r{arg}", DealIntent.QUOTE_REQUEST: "s{arg}"},
     help=N_("Make an offer: quantity and price (defaults: the minimum order and the listed price), "
             "then a preview where you can change the Incoterm, place, delivery window, payment and "
             "how long the offer stays open — or deliver it in call-offs (a framework contract: "

@@ -6,10 +6,10 @@ from __future__ import annotations
 from conversations.flow import Ask, Ctx, Flow, FlowState, Next
 from conversations.flows.company.purchase import held_reply
 from conversations.messages import Button, Choice, Inbound, Outbound, Reply, Text, go, rows
-from core.actions import Intent
 from core.deals import cards
 from core.deals import views as deal_views
 from core.deals.approvals import service as approvals
+from core.deals.intents import DealIntent
 from core.deals.offers import service as offers
 from core.errors import DomainError
 from core.i18n import N_, _, n_
@@ -104,7 +104,7 @@ async def _on_view(ctx: Ctx, msg: Inbound) -> Next:
 
 offer_answer = Flow(
     name="offer_answer", state_model=Answering, title=N_("an offer"), first="view", on_start=_start,
-    intents={Intent.ANSWER_OFFER: "{arg}", Intent.VIEW_OFFER: "view:{arg}"},
+    intents={DealIntent.ANSWER_OFFER: "{arg}", DealIntent.VIEW_OFFER: "view:{arg}"},
     help=N_("Accept an offer (it becomes a deal), counter it, or decline it with a reason."),
     states={"reason": Ask(prompt=_reason_prompt, on=_on_reason),
             "view": Ask(prompt=_view, on=_on_view)},

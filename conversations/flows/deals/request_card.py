@@ -17,10 +17,10 @@ from conversations.messages import (
     go,
     rows,
 )
-from core.actions import Intent
 from core.catalog.taxonomy import CERTIFICATIONS, UNITS, product
 from core.clock import local_time
 from core.deals import cards
+from core.deals.intents import DealIntent
 from core.deals.offers.facts import payment_words
 from core.deals.request_rules import RequestState
 from core.deals.requests import auction_rules, auctions
@@ -103,7 +103,7 @@ async def _card(ctx: Ctx) -> list[Outbound]:
     if not quotes:
         lines.append(_("No quotes yet."))
     awards = [(Button(_("✅ Award #{id}", id=row.offer.id),
-                      f"@do:{Intent.ANSWER_OFFER.value}:accept:{row.offer.id}"),)
+                      f"@do:{DealIntent.ANSWER_OFFER.value}:accept:{row.offer.id}"),)
               for row in quotes
               if row.offer.status == OfferState.OPEN and request.status == RequestState.OPEN]
     for row in quotes:
@@ -193,7 +193,7 @@ requests_flow = Flow(
     name="requests", title=N_("your requests for supply"), first="list",
     state_model=Requests,
     on_start=_requests_start, commands=("requests",),
-    intents={Intent.VIEW_REQUEST: "{arg}", Intent.AWARD_NEXT: "n{arg}"},
+    intents={DealIntent.VIEW_REQUEST: "{arg}", DealIntent.AWARD_NEXT: "n{arg}"},
     summary=N_("Your requests for supply and their quotes"),
     help=N_("Each request with its quotes side by side (price, total, price per MWh, the "
             "seller's rating), awarded with one tap, or closed; a tender's or auction's bids "

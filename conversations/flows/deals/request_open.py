@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from conversations.flow import Ask, Ctx, Flow, FlowState, Next
 from conversations.messages import Inbound, Outbound, Reply, action_button, go, rows
-from core.actions import Action, Intent
+from core.actions import Action
 from core.catalog.taxonomy import product
 from core.clock import local_time
+from core.deals.intents import DealIntent
 from core.deals.requests import auction_rules
 from core.deals.requests import service as supply_requests
 from core.deals.requests.notices import request_text
@@ -50,9 +51,9 @@ async def _card(ctx: Ctx) -> list[Outbound]:
     request = await supply_requests.view(ctx.uow, Seeing.of(ctx).request_id, ctx.account.id)
     assert request.deadline is not None  # a saved request: only a preview has no deadline
     text = request_text(request, local_time(request.deadline, ctx.account.timezone))
-    return [Reply(text, ((action_button(Action(Intent.QUOTE_REQUEST, N_("💶 Quote"),
+    return [Reply(text, ((action_button(Action(DealIntent.QUOTE_REQUEST, N_("💶 Quote"),
                                                 str(request.id))),
-                          action_button(Action(Intent.ASK_REQUEST, N_("❓ Ask the buyer"),
+                          action_button(Action(DealIntent.ASK_REQUEST, N_("❓ Ask the buyer"),
                                                str(request.id)))),))]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from conversations.flow import Ask, Ctx, Flow, FlowState, Next
 from conversations.messages import Inbound, Outbound, Reply, Text
-from core.actions import Intent
+from core.deals.intents import DealIntent
 from core.deals.requests import questions as request_questions
 from core.i18n import N_, _
 from core.ids import parse_id
@@ -58,7 +58,7 @@ async def _on_text(ctx: Ctx, msg: Inbound) -> Next:
 request_question_flow = Flow(
     name="request_question", title=N_("a question on a request for supply"), first="text",
     state_model=Questioning,
-    on_start=_start, intents={Intent.ASK_REQUEST: "a{arg}", Intent.ANSWER_REQUEST: "{arg}"},
+    on_start=_start, intents={DealIntent.ASK_REQUEST: "a{arg}", DealIntent.ANSWER_REQUEST: "{arg}"},
     help=N_("Sellers ask the buyer of a request for supply; the buyer answers once, for every "
             "seller asked or for the one who asked."),
     states={"text": Ask(prompt=_prompt, on=_on_text)},

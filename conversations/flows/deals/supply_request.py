@@ -23,9 +23,10 @@ from conversations.messages import (
     action_button,
     rows,
 )
-from core.actions import Action, Intent
+from core.actions import Action
 from core.clock import local_time
 from core.deals import on_terms, request_rules
+from core.deals.intents import DealIntent
 from core.deals.requests import auction_rules
 from core.deals.requests import service as supply_requests
 from core.deals.requests.notices import request_text
@@ -128,7 +129,7 @@ async def _on_review(ctx: Ctx, msg: Inbound) -> Next:
     deadline = local_time(request.deadline, ctx.account.timezone)
     text = _published_words(request, asked, deadline)
     return Next.end(Reply(text, ((action_button(Action(
-        Intent.VIEW_REQUEST, N_("📋 Open the request"), str(request.id))),),)), menu=False)
+        DealIntent.VIEW_REQUEST, N_("📋 Open the request"), str(request.id))),),)), menu=False)
 
 
 def _published_words(request: RequestView, asked: int, deadline: str) -> str:

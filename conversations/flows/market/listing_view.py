@@ -19,9 +19,9 @@ from conversations.messages import (
     go,
     rows,
 )
-from core.actions import Intent
 from core.catalog import views
 from core.catalog import watchlist as watching
+from core.catalog.intents import ListingIntent
 from core.catalog.lifecycle import STATUS_LABELS
 from core.catalog.listing_card import ListingCard, viewable_card
 from core.catalog.rules import ListingState
@@ -138,7 +138,7 @@ async def _on_view(ctx: Ctx, msg: Inbound) -> Next:
 
 listing_view = Flow(
     name="listing_view", title=N_("a listing"), first="view", commands=("view",),
-    summary=N_("Open a listing: /view NUMBER"), intents={Intent.VIEW_LISTING: "{arg}"},
+    summary=N_("Open a listing: /view NUMBER"), intents={ListingIntent.VIEW_LISTING: "{arg}"},
     help=N_("A listing's details. Save it to your watchlist to find it again later."),
     on_start=on_id("listing_id", N_("Which listing? Open one from search results.")),
     state_model=Viewing,

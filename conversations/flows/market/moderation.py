@@ -9,8 +9,8 @@ from conversations.flow import Ask, Ctx, Flow, FlowState, FormState, MenuEntry, 
 from conversations.flows.market.listing_card import card_text
 from conversations.forms import Form
 from conversations.messages import Button, Choice, Inbound, ListItem, ListPage, Outbound, Reply, rows
-from core.actions import Intent
 from core.catalog import lifecycle
+from core.catalog.intents import ListingIntent
 from core.errors import NotFound
 from core.i18n import N_, _, present
 from core.ids import parse_id
@@ -95,7 +95,7 @@ moderation = Flow(
     title=N_("the moderation queue"),
     first="queue",
     commands=("moderation", "review"),
-    summary=N_("Listings waiting for approval (admins)"), intents={Intent.REVIEW_LISTING: "{arg}"},
+    summary=N_("Listings waiting for approval (admins)"), intents={ListingIntent.REVIEW_LISTING: "{arg}"},
     menu=(MenuEntry(N_("🛡 Moderation queue"), ("admin",), 10),),
     help=N_("Listings waiting for approval. Approve publishes at once; reject needs a reason."),
     on_start=_admin_only,

@@ -15,8 +15,8 @@ from conversations.messages import (
     go,
     rows,
 )
-from core.actions import Intent
 from core.catalog import lifecycle, listings
+from core.catalog.intents import ListingIntent
 from core.catalog.lifecycle import STATUS_LABELS, TRANSITIONS
 from core.catalog.listing_card import own_cards
 from core.catalog.rules import ListingState
@@ -97,7 +97,7 @@ async def _on_manage(ctx: Ctx, msg: Inbound) -> Next:
 mylistings = Flow(
     name="mylistings", title=N_("your listings"), first="list", commands=("mylistings",),
     state_model=Mine,
-    summary=N_("Your listings"), intents={Intent.MY_LISTINGS: ""},
+    summary=N_("Your listings"), intents={ListingIntent.MY_LISTINGS: ""},
     menu=(MenuEntry(N_("📦 My listings"), ("seller",), 20),),
     help=N_("Your listings by status. Open one to edit, pause, resume, mark sold, renew or delete it."),
     states={"list": Ask(prompt=_list, on=_on_list), "manage": Ask(prompt=_manage, on=_on_manage)},
@@ -119,4 +119,4 @@ async def _renew_now(ctx: Ctx) -> Next:
 
 
 listing_renew = OneStepCommand(name="listing_renew", title=N_("renewing a listing"), run=_renew_now,
-                               intents={Intent.RENEW_LISTING: "{arg}"})
+                               intents={ListingIntent.RENEW_LISTING: "{arg}"})

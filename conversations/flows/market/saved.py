@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conversations.flow import Ask, Ctx, Flow, FlowState, MenuEntry, Next, OneStepCommand
 from conversations.messages import Button, Choice, Inbound, ListItem, ListPage, Outbound, Reply, go, rows
-from core.actions import Intent
+from core.accounts.intents import AccountIntent
 from core.catalog import alerts
 from core.errors import DomainError
 from core.i18n import N_, _
@@ -94,4 +94,4 @@ async def _unsubscribe(ctx: Ctx) -> Next:
 
 
 unsubscribe = OneStepCommand(name="unsubscribe", title=N_("unsubscribing"), run=_unsubscribe,
-                             intents={Intent.UNSUBSCRIBE: "{arg}"})
+                             intents={AccountIntent.UNSUBSCRIBE: "{arg}"})

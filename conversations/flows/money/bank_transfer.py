@@ -12,11 +12,11 @@ from conversations.fields import FieldError
 from conversations.flow import Ask, Ctx, Flow, FlowState, Next
 from conversations.messages import Button, Choice, Inbound, Outbound, Reply, Text
 from conversations.number_and_date_fields import DecimalField
-from core.actions import Intent
 from core.clock import local_time
 from core.errors import Conflict, DomainError, NotFound
 from core.i18n import N_, _
 from core.ids import parse_id
+from core.money.intents import MoneyIntent
 from core.money.model import Money, described, exponent
 from core.payments_port import TransferView
 
@@ -114,5 +114,5 @@ async def _on_amount(ctx: Ctx, msg: Inbound) -> Next:
 transfer = Flow(name="transfer", title=N_("a bank transfer"), first="amount",
     state_model=Transferring,
                 help=N_("Pay for a deal by bank transfer: the account, amount and reference."),
-                intents={Intent.PAY_BY_TRANSFER: "{arg}"},
+                intents={MoneyIntent.PAY_BY_TRANSFER: "{arg}"},
                 states={"amount": Ask(prompt=_prompt, on=_on_amount)}, on_start=_start)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from conversations.flow import Ask, Ctx, Flow, FlowState, MenuEntry, Next, OneStepCommand
 from conversations.messages import Button, Choice, FileReply, Inbound, Outbound, Reply, Text, go
-from core.actions import Intent
 from core.deals import on_terms
 from core.errors import Conflict, DomainError, NotFound
 from core.i18n import N_, _, dates
 from core.ids import parse_id
+from core.money.intents import MoneyIntent
 from core.money.model import Money, described, saving_terms
 from core.payments_port import (
     EscrowState,
@@ -276,18 +276,18 @@ wallet = OneStepCommand(
     help=N_("Your money: held, incoming, waiting for payout, paid out, recent movements."))
 invoice = OneStepCommand(
     name="invoice", title=N_("a receipt"), commands=("receipt", "invoice"), run=_invoice,
-    summary=N_("A receipt as a PDF: /receipt NUMBER"), intents={Intent.RECEIPT: "{arg}"},
+    summary=N_("A receipt as a PDF: /receipt NUMBER"), intents={MoneyIntent.RECEIPT: "{arg}"},
     help=N_("/receipt NUMBER (or /invoice NUMBER) sends that receipt as a PDF."))
 payouts = OneStepCommand(
     name="payouts", title=N_("payout set-up"), commands=("payouts",), run=_payouts,
-    summary=N_("Set up where you are paid"), intents={Intent.SET_UP_PAYOUTS: ""},
+    summary=N_("Set up where you are paid"), intents={MoneyIntent.SET_UP_PAYOUTS: ""},
     help=N_("Set up where you are paid (Stripe Connect)."))
 pay = Flow(name="pay", state_model=Paying, title=N_("a payment"), first="card",
            help=N_("Pay for a deal or a session, or save a card for a session booked far ahead."),
-           intents={Intent.PAY: "{arg}", Intent.SAVE_CARD: "save:{arg}"},
+           intents={MoneyIntent.PAY: "{arg}", MoneyIntent.SAVE_CARD: "save:{arg}"},
            states={"card": Ask(prompt=_card_prompt, on=_card)}, on_start=_pay_start)
 direct = OneStepCommand(
     name="direct", title=N_("arranging payment directly"), commands=("direct",), run=_direct,
     summary=N_("Pay each other directly or keep escrow: /direct yes|no PAYMENT"),
-    intents={Intent.PAY_DIRECTLY: "yes:{arg}", Intent.KEEP_ESCROW: "no:{arg}"},
+    intents={MoneyIntent.PAY_DIRECTLY: "yes:{arg}", MoneyIntent.KEEP_ESCROW: "no:{arg}"},
     help=N_("/direct yes|no PAYMENT: agree to pay each other directly, or keep the escrow."))

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from conversations.flow import Ctx, MenuEntry, Next, OneStepCommand
 from conversations.messages import Button, Reply, action_button, go
-from core.actions import Intent
 from core.i18n import N_, _
 from core.recommend import weekly
+from core.recommend.intents import PickIntent
 from core.recommend.picks import recommend
 
 
@@ -54,10 +54,10 @@ foryou = OneStepCommand(name="foryou", title=N_("your picks"), run=_for_you,
                         commands=("foryou", "picks"),
                         summary=N_("Listings and consultants picked for you"),
                         menu=(MenuEntry(N_("✨ For you"), ("member",), 25),),
-                        intents={Intent.PICKS: "{arg}"},
+                        intents={PickIntent.PICKS: "{arg}"},
                         help=N_("Picked from your deals, searches, saved searches, watchlist and "
                                 "sessions, each with the reason."))
 decline_pick = OneStepCommand(name="decline_pick", title=N_("not interested"), run=_decline,
-                              intents={Intent.DECLINE_PICK: "{arg}"})
+                              intents={PickIntent.DECLINE_PICK: "{arg}"})
 stop_picks = OneStepCommand(name="stop_picks", title=N_("weekly picks"), run=_switch,
-                            intents={Intent.STOP_PICKS: "{arg}"})
+                            intents={PickIntent.STOP_PICKS: "{arg}"})

@@ -22,7 +22,6 @@ from conversations.messages import (
     go,
     rows,
 )
-from core.actions import Intent
 from core.errors import DomainError
 from core.i18n import N_, _
 from core.ids import parse_id
@@ -30,6 +29,7 @@ from core.process.model import duration
 from core.support import rules as support_rules
 from core.support import service as support
 from core.support.context import TicketContext
+from core.support.intents import SupportIntent
 
 ASK = N_("🆘 What do you need help with? Type your question in a sentence or two — I'll look "
          "in the help first, and if that doesn't answer it, a person will.")
@@ -139,7 +139,7 @@ support_flow = Flow(
     name="support", state_model=Asking, title=N_("support"), first="ask", on_start=_start,
     commands=("support",), summary=N_("Ask for help: answers first, then a person"),
     menu=(MenuEntry(N_("🆘 Support"), ("member",), 940),),
-    intents={Intent.SUPPORT: "{arg}"}, support_on_errors=False, parks=False,
+    intents={SupportIntent.SUPPORT: "{arg}"}, support_on_errors=False, parks=False,
     help=N_("Type your question. I suggest answers from the help; if none helps, a ticket goes to "
             "Agora's operators with where you were, and their answer comes back in this chat. "
             "What you were doing stays put aside: continue it afterwards."),

@@ -8,10 +8,10 @@ from __future__ import annotations
 from conversations.flow import Ask, Ctx, Flow, FlowState, MenuEntry, Next
 from conversations.flows.support.support_tickets import thread_lines, when
 from conversations.messages import Choice, Inbound, ListItem, ListPage, Outbound, Reply, Text, rows
-from core.actions import Intent
 from core.i18n import N_, _
 from core.ids import parse_id
 from core.support import service as support
+from core.support.intents import SupportIntent
 
 STEP_BUTTONS = (("operator-reply", N_("✍ Reply"), "reply"), ("close", N_("✅ Close"), "close"),
                 ("reopen", N_("↩ Reopen"), "reopen"))
@@ -128,7 +128,7 @@ desk_flow = Flow(
     name="tickets", state_model=Desk, title=N_("support tickets"), first="queue", on_start=_start,
     commands=("tickets",), summary=N_("Operators: support tickets, oldest deadline first"),
     menu=(MenuEntry(N_("🎫 Support tickets"), ("admin",), 83),),
-    intents={Intent.HANDLE_TICKET: "{arg}"}, support_on_errors=False,
+    intents={SupportIntent.HANDLE_TICKET: "{arg}"}, support_on_errors=False,
     help=N_("Operators: the support queue (new tickets first, the oldest deadline first). Open a "
             "ticket to see where it was asked from and its thread; reply, close or reopen."),
     states={"queue": Ask(prompt=_queue, on=_on_queue),

@@ -8,12 +8,12 @@ from datetime import datetime
 from conversations.flow import Ask, Ctx, Flow, FlowState, Next
 from conversations.flows.opening import STARS
 from conversations.messages import Choice, Inbound, Outbound, Reply, Text, rows
-from core.actions import Intent
 from core.errors import DomainError
 from core.i18n import N_, _
 from core.i18n.dates import shown
 from core.ids import parse_id
 from core.support import service as support
+from core.support.intents import SupportIntent
 from core.support.views import TicketView
 
 VERBS = ("reply", "close", "rate", "reopen")
@@ -126,7 +126,7 @@ def _finish(text: str) -> Next:
 
 ticket_flow = Flow(
     name="ticket", state_model=Following, title=N_("your support ticket"), first="view", on_start=_start,
-    intents={Intent.MY_TICKET: "{arg}"}, support_on_errors=False, parks=False,
+    intents={SupportIntent.MY_TICKET: "{arg}"}, support_on_errors=False, parks=False,
     help=N_("Your ticket with Agora support: read the answers, write back, close it when solved, "
             "and rate the answer."),
     states={"view": Ask(prompt=_view_prompt, on=_on_view),

@@ -10,9 +10,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import exists, select
 
 from core.accounts.tables import Account
-from core.actions import Action, Intent
+from core.actions import Action
 from core.clock import local_time
 from core.consulting.bookings.notices.parties import meeting_line
+from core.consulting.intents import ConsultingIntent
 from core.consulting.tables import Booking, ConsultantProfile
 from core.i18n import N_, _, n_
 from core.notifications.outbox import addressed_to, notify
@@ -85,7 +86,7 @@ async def _tell(uow: UnitOfWork, booking: Booking, offset: timedelta) -> None:
              booking.seeker_id: seeker.timezone}
     others = {booking.consultant_id: seeker.display_name,
               booking.seeker_id: consultant.display_name}
-    button = [[Action(Intent.VIEW_BOOKING, N_("📅 View the booking"), str(booking.id))]]
+    button = [[Action(ConsultingIntent.VIEW_BOOKING, N_("📅 View the booking"), str(booking.id))]]
     for party in (booking.seeker_id, booking.consultant_id):
         async with addressed_to(uow, party):  # the start written as this party reads days
             when = local_time(booking.starts_at, zones[party])

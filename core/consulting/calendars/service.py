@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import delete, insert, or_, select
 
-from core.actions import Action, Intent
+from core.actions import Action
 from core.consulting.calendars.port import (
     CalendarAccess,
     CalendarFound,
@@ -29,6 +29,7 @@ from core.consulting.calendars.tables import CalendarBusy, ConnectedCalendar
 from core.consulting.calendars.view import CalendarView, view_of
 from core.consulting.calendars.words import MEANWHILE, REFUSED, TROUBLE
 from core.consulting.events import CalendarReady
+from core.consulting.intents import ConsultingIntent
 from core.consulting.tables import ConsultantProfile
 from core.errors import DomainError, NotAllowed, OutsideFirst
 from core.i18n import N_, _
@@ -257,7 +258,7 @@ class CalendarSync:
                 async with addressed_to(uow, account_id):
                     await notify(uow, account_id, _(TROUBLE[problem], name=row.name,
                                                     host=row.host) + "\n" + _(MEANWHILE),
-                                 buttons=[[Action(Intent.CALENDAR, N_("📅 My calendar"))]])
+                                 buttons=[[Action(ConsultingIntent.CALENDAR, N_("📅 My calendar"))]])
             await uow.commit()
 
     async def refresh_due(self) -> int:

@@ -9,7 +9,8 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from core.accounts.tables import Account
-from core.actions import Action, Intent
+from core.actions import Action
+from core.consulting.intents import ConsultingIntent
 from core.consulting.packages import rules
 from core.consulting.packages.rules import PackageState
 from core.consulting.packages.tables import PackagePurchase, Retainer
@@ -47,7 +48,7 @@ async def remind_expiring(uow: UnitOfWork) -> list[int]:
                 day=present.day(purchase.expires_at), left=present.number(left),
                 sessions=present.number(purchase.sessions),
                 rule=_(rules.RULE_TEXT[purchase.refund_rule])),
-                buttons=[[Action(Intent.VIEW_CONSULTANT, N_("📅 Book a time"),
+                buttons=[[Action(ConsultingIntent.VIEW_CONSULTANT, N_("📅 Book a time"),
                                  f"book:{purchase.consultant_id}")]])
         told.append(purchase.id)
     return told

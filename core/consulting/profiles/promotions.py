@@ -11,8 +11,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from core.accounts.tables import Account
-from core.actions import Action, Intent
+from core.actions import Action
 from core.consulting.events import PromotionRequested
+from core.consulting.intents import ConsultingIntent
 from core.consulting.profiles import rules
 from core.consulting.profiles import service as profiles
 from core.consulting.profiles.rules import PACKAGES as PACKAGES  # the profile flow's offer
@@ -133,7 +134,7 @@ async def remind_ending(uow: UnitOfWork) -> int:
                 "{views} profile views so far).", category=label(promotion.category),
                 date=present.day(promotion.ends_at), impressions=present.count(promotion.impressions),
                 views=present.count(promotion.profile_views)),
-                buttons=[[Action(Intent.PROMOTE, N_("⭐ Renew"), "")]])
+                buttons=[[Action(ConsultingIntent.PROMOTE, N_("⭐ Renew"), "")]])
         told += 1
     return told
 

@@ -5,7 +5,8 @@ layer's asks to the seeker, to authorise an extension or pay for a recap."""
 from __future__ import annotations
 
 from core.accounts.tables import Account
-from core.actions import Action, Intent
+from core.actions import Action
+from core.consulting.intents import ConsultingIntent
 from core.consulting.sessions.events import (
     CallLinkSet,
     RecapGranted,
@@ -17,6 +18,7 @@ from core.consulting.sessions.notice_parts import _session, _tell, elapsed
 from core.consulting.sessions.tables import SessionExtension, SessionMessage, SessionReview
 from core.consulting.sessions.view import session_view
 from core.i18n import N_, _
+from core.money.intents import MoneyIntent
 from core.money.model import Money
 from core.notifications.outbox import addressed_to, notify
 from core.storage.uow import UnitOfWork
@@ -66,7 +68,7 @@ async def on_reviewed(uow: UnitOfWork, event: SessionReviewed) -> None:
             await notify(uow, review.consultant_id, _(
                 "{stars} A review of session #{id}.{said}", stars="⭐" * review.stars,
                 id=review.session_id, said=said), buttons=[[Action(
-                    Intent.REVIEW_SESSION, N_("↩ Reply"), f"reply:{review.session_id}")]])
+                    ConsultingIntent.REVIEW_SESSION, N_("↩ Reply"), f"reply:{review.session_id}")]])
 
 
 async def on_replied(uow: UnitOfWork, event: ReviewReplied) -> None:
@@ -90,7 +92,7 @@ async def ask_to_authorise(uow: UnitOfWork, extension_id: int, escrow_id: int) -
                     "#{id}, authorise {amount} in all; it replaces the current "
                     "authorisation, and only the time used is charged.",
                     minutes=extension.minutes, id=session.id, amount=amount),
-                    [[Action(Intent.PAY, N_("💳 Authorise"), str(escrow_id))]])
+                    [[Action(MoneyIntent.PAY, N_("💳 Authorise"), str(escrow_id))]])
 
 
 async def ask_to_pay_recap(uow: UnitOfWork, session_id: int, escrow_id: int, price: Money
@@ -101,4 +103,4 @@ async def ask_to_pay_recap(uow: UnitOfWork, session_id: int, escrow_id: int, pri
         async with addressed_to(uow, session.seeker_id):
             await notify(uow, session.seeker_id, _("📝 The recap of session #{id} costs "
                          "{price}; it is sent to you once paid.", id=session_id, price=price),
-                         buttons=[[Action(Intent.PAY, N_("💳 Pay for the recap"), str(escrow_id))]])
+                         buttons=[[Action(MoneyIntent.PAY, N_("💳 Pay for the recap"), str(escrow_id))]])

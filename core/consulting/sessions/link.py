@@ -21,9 +21,10 @@ import logging
 from sqlalchemy import select
 
 from core.accounts.tables import Account
-from core.actions import Action, ActionRows, Intent
+from core.actions import Action, ActionRows
 from core.consulting.bookings import changes, moves
 from core.consulting.events import BookingCancelled, BookingConfirmed, SeekerNoShow, SessionDue
+from core.consulting.intents import ConsultingIntent
 from core.consulting.packages import service as packages
 from core.consulting.profiles import service as profiles
 from core.consulting.sessions.events import SessionJoined, SessionMoved, SessionReviewed
@@ -77,7 +78,7 @@ async def on_session_due(uow: UnitOfWork, event: SessionDue) -> None:
 
 
 def _join(session: ConsultSession) -> ActionRows:
-    return [[Action(Intent.JOIN_SESSION, N_("▶ Join"), str(session.id))]]
+    return [[Action(ConsultingIntent.JOIN_SESSION, N_("▶ Join"), str(session.id))]]
 
 
 async def _name(uow: UnitOfWork, account_id: int) -> str:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from core.accounts.tables import Account
 from core.actions import Action, ActionRows, Intent
+from core.consulting.intents import ConsultingIntent
 from core.consulting.sessions.lifecycle import SessionState
 from core.consulting.sessions.rules import extension_price
 from core.consulting.sessions.tables import ConsultSession
@@ -30,14 +31,14 @@ def _do(intent: Intent, label: str, session: ConsultSession | SessionView) -> Ac
 
 def _end(session: ConsultSession) -> Action:
     free = session.status == SessionState.LIVE_FREE
-    return _do(Intent.END_SESSION, N_("⏹ End now — free") if free else N_("⏹ End the session"),
+    return _do(ConsultingIntent.END_SESSION, N_("⏹ End now — free") if free else N_("⏹ End the session"),
                session)
 
 
 def _extend(session: ConsultSession) -> Action:
     more = extension_price(Money(session.rate_minor, session.currency), session.rate_unit,
                            EXTEND_BY)
-    return Action(Intent.EXTEND_SESSION, _("➕ {minutes} min (+{amount})", minutes=EXTEND_BY,
+    return Action(ConsultingIntent.EXTEND_SESSION, _("➕ {minutes} min (+{amount})", minutes=EXTEND_BY,
                                            amount=more), f"{session.id}:{EXTEND_BY}")
 
 

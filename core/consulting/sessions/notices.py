@@ -6,7 +6,8 @@ hours). What they make the notices of is `notice_parts`; the reminders its timer
 
 from __future__ import annotations
 
-from core.actions import Action, ActionRows, Intent
+from core.actions import Action, ActionRows
+from core.consulting.intents import ConsultingIntent
 from core.consulting.sessions.events import SessionJoined, SessionMoved
 from core.consulting.sessions.lifecycle import CONSULTANT, OVERTIME, SEEKER, SESSION_PROCESS, SessionState
 from core.consulting.sessions.notice_parts import (
@@ -43,7 +44,7 @@ async def on_joined(uow: UnitOfWork, event: SessionJoined) -> None:
     async with addressed_to(uow, other):
         await _tell(uow, other, _("👋 {name} joined session #{id} and is waiting for you.",
                                   name=names[event.account_id], id=session.id),
-                    [[_do(Intent.JOIN_SESSION, N_("▶ Join"), session)]])
+                    [[_do(ConsultingIntent.JOIN_SESSION, N_("▶ Join"), session)]])
 
 
 async def _moved(uow: UnitOfWork, event: SessionMoved) -> Moved | None:
@@ -172,9 +173,9 @@ def _with_next_steps(session: SessionView, to_seeker: str, to_consultant: str
                      ) -> tuple[tuple[str, ActionRows], ...]:
     """Each party's ending with their next steps: the seeker's review and recap, the
     consultant's recap notes."""
-    review = [[_do(Intent.REVIEW_SESSION, N_("⭐ Review the session"), session)],
-              [Action(Intent.SESSION_RECAP, N_("📄 Get the recap"), f"get:{session.id}")]]
-    notes = [[Action(Intent.SESSION_RECAP, N_("📝 Write recap notes"), f"notes:{session.id}")]]
+    review = [[_do(ConsultingIntent.REVIEW_SESSION, N_("⭐ Review the session"), session)],
+              [Action(ConsultingIntent.SESSION_RECAP, N_("📄 Get the recap"), f"get:{session.id}")]]
+    notes = [[Action(ConsultingIntent.SESSION_RECAP, N_("📝 Write recap notes"), f"notes:{session.id}")]]
     return ((to_seeker, review), (to_consultant, notes))
 
 

@@ -5,16 +5,19 @@ requester told of the decision, and every approver's card brought up to date onc
 from __future__ import annotations
 
 from core.accounts.tables import Account
-from core.actions import Action, ActionRows, Intent
+from core.actions import Action, ActionRows
+from core.catalog.intents import ListingIntent
 from core.catalog.tables import Listing
 from core.catalog.taxonomy import UNITS
 from core.companies.approvals_chat import Chat, chat_of, reads_chat, written_for
 from core.companies.events import ApprovalsChatChosen
+from core.companies.intents import CompanyIntent
 from core.companies.seats import seat_of, with_role
 from core.companies.tables import Company
 from core.deals import cards
 from core.deals.approvals.drafted import terms_of, total_of
 from core.deals.events import PurchaseDecided, PurchaseHeld
+from core.deals.intents import DealIntent
 from core.deals.offers.facts import payment_words
 from core.deals.tables import PurchaseRequest
 from core.i18n import N_, _
@@ -53,9 +56,9 @@ async def on_held(uow: UnitOfWork, event: PurchaseHeld) -> None:
     approvers = await with_role(uow, request.company_id, "approve", excluding=request.requester_id)
     await recipients(uow, {*approvers, request.requester_id})
     buttons: ActionRows = [
-        [Action(Intent.PURCHASE_REQUEST, N_("✅ Approve"), f"approve:{request.id}"),
-         Action(Intent.PURCHASE_REQUEST, N_("✖ Reject"), f"reject:{request.id}")],
-        [Action(Intent.VIEW_LISTING, N_("🔎 The listing"), str(request.listing_id))]]
+        [Action(CompanyIntent.PURCHASE_REQUEST, N_("✅ Approve"), f"approve:{request.id}"),
+         Action(CompanyIntent.PURCHASE_REQUEST, N_("✖ Reject"), f"reject:{request.id}")],
+        [Action(ListingIntent.VIEW_LISTING, N_("🔎 The listing"), str(request.listing_id))]]
     team = await _team_chat(uow, request)
     if team is not None:
         with written_for(*team):
@@ -150,7 +153,7 @@ async def card_text(uow: UnitOfWork, request: PurchaseRequest) -> str:
 
 def _next(request: PurchaseRequest) -> list[list[Action]]:
     if request.result_deal_id:
-        return [[Action(Intent.VIEW_DEAL, N_("🤝 Open the deal"), str(request.result_deal_id))]]
+        return [[Action(DealIntent.VIEW_DEAL, N_("🤝 Open the deal"), str(request.result_deal_id))]]
     return []
 
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core.accounts.tables import Account
-from core.actions import Action, Intent
+from core.actions import Action
 from core.deals.events import DisputeDecided, DisputeQuestion, ShipmentUpdated
+from core.deals.intents import DealIntent
 from core.deals.notices import details as notice_details
 from core.deals.notices.parties import deal_button
 from core.deals.rules import ShipmentStatus
@@ -62,7 +63,7 @@ async def on_dispute_question(uow: UnitOfWork, event: DisputeQuestion) -> None:
             await notify(uow, event.recipient_id, _(
                 "🛡 An admin asks about deal #{id}'s dispute:\n{question}", id=dispute.deal_id,
                 question=event.text), buttons=[[Action(
-                    Intent.ANSWER_DISPUTE, N_("↩ Answer"), str(dispute.id))]])
+                    DealIntent.ANSWER_DISPUTE, N_("↩ Answer"), str(dispute.id))]])
         return
     name = (await uow.get(Account, event.sender_id))
     for admin_id in await admin_ids(uow):
@@ -72,7 +73,7 @@ async def on_dispute_question(uow: UnitOfWork, event: DisputeQuestion) -> None:
                     _("🛡 A party answers on deal #{id}'s dispute:\n{answer}", id=dispute.deal_id,
                       answer=event.text))
             await notify(uow, admin_id, text, buttons=[[Action(
-                Intent.DECIDE_DISPUTE, N_("Open the dispute"), str(dispute.id))]])
+                DealIntent.DECIDE_DISPUTE, N_("Open the dispute"), str(dispute.id))]])
 
 
 OUTCOMES = {"release": N_("the payment is released to the seller"),

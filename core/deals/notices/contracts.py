@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from core.actions import Action, ActionRows, Intent
+from core.actions import Action, ActionRows
 from core.catalog.tables import Listing
 from core.deals import call_offs, sale_vat
 from core.deals.cards import quantity
 from core.deals.contracts.tables import Contract
 from core.deals.deals import total
+from core.deals.intents import DealIntent
 from core.deals.notices.timers import when_for
 from core.deals.tables import Deal
 from core.i18n import N_, _, present
@@ -22,11 +23,11 @@ from core.storage.uow import UnitOfWork
 
 
 def view_button(contract_id: int) -> Action:
-    return Action(Intent.VIEW_CONTRACT, N_("📑 Open the contract"), str(contract_id))
+    return Action(DealIntent.VIEW_CONTRACT, N_("📑 Open the contract"), str(contract_id))
 
 
 def renew_button(contract_id: int) -> Action:
-    return Action(Intent.RENEW_CONTRACT, N_("🔁 Renew"), str(contract_id))
+    return Action(DealIntent.RENEW_CONTRACT, N_("🔁 Renew"), str(contract_id))
 
 
 async def _about(uow: UnitOfWork, contract: Contract) -> tuple[str, str]:

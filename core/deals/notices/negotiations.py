@@ -8,10 +8,12 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core.accounts.tables import Account
-from core.actions import Action, Intent
+from core.actions import Action
+from core.catalog.intents import ListingIntent
 from core.catalog.tables import Listing
 from core.deals import cards
 from core.deals.events import MessagePosted, OfferClosed, OfferMade, ThreadReported
+from core.deals.intents import DealIntent
 from core.deals.notices.parties import negotiation
 from core.deals.offers.agreement import REQUEST_AWARDED
 from core.deals.request_rules import RequestState
@@ -39,9 +41,9 @@ async def on_offer_made(uow: UnitOfWork, event: OfferMade) -> None:
     async with addressed_to(uow, to) as reader:
         text = cards.offer_text(offer, listing, previous, uow.policy, reader)
         await notify(uow, to, text, buttons=[
-            [Action(Intent.ANSWER_OFFER, N_("✅ Accept"), f"accept:{offer.id}"),
-             Action(Intent.COUNTER_OFFER, N_("↔ Counter"), str(offer.id))],
-            [Action(Intent.ANSWER_OFFER, N_("✖ Decline"), f"decline:{offer.id}")]],
+            [Action(DealIntent.ANSWER_OFFER, N_("✅ Accept"), f"accept:{offer.id}"),
+             Action(DealIntent.COUNTER_OFFER, N_("↔ Counter"), str(offer.id))],
+            [Action(DealIntent.ANSWER_OFFER, N_("✖ Decline"), f"decline:{offer.id}")]],
             about=[negotiation(offer), *([f"offer:{previous.id}"] if previous else [])])
 
 
@@ -118,9 +120,9 @@ async def on_message_posted(uow: UnitOfWork, event: MessagePosted) -> None:
         return
     name = sender.display_name if sender else "?"
     file = {"kind": "thread-file", "key": str(message.id)} if message.file_path else None
-    buttons = [[Action(Intent.REPLY_THREAD, N_("↩ Reply"), str(thread.id))]]
+    buttons = [[Action(DealIntent.REPLY_THREAD, N_("↩ Reply"), str(thread.id))]]
     if message.text.startswith(RFQ) and event.recipient_id == thread.seller_id:
-        buttons.insert(0, [Action(Intent.SEND_QUOTE, N_("💶 Send a quote"), str(thread.id))])
+        buttons.insert(0, [Action(DealIntent.SEND_QUOTE, N_("💶 Send a quote"), str(thread.id))])
     async with addressed_to(uow, event.recipient_id):
         note = ("\n" + _("(Contact details are hidden until a deal is agreed.)")
                 if message.masked else "")
@@ -150,5 +152,5 @@ async def on_thread_reported(uow: UnitOfWork, event: ThreadReported) -> None:
                 reporter=reporter.display_name if reporter else "?",
                 reported=reported.display_name if reported else "?", account=other,
                 listing=thread.listing_id, quoted=quoted),
-                buttons=[[Action(Intent.VIEW_LISTING, N_("View the listing"),
+                buttons=[[Action(ListingIntent.VIEW_LISTING, N_("View the listing"),
                                  str(thread.listing_id))]])

@@ -6,12 +6,13 @@ transaction, so a notice is never lost or doubled. What a negotiation before the
 from __future__ import annotations
 
 from core.accounts.tables import Account
-from core.actions import Action, ActionRows, Intent
+from core.actions import Action, ActionRows
 from core.catalog.tables import Listing
 from core.clock import local_time
 from core.deals import cards, deals
 from core.deals.events import DealAgreed, TermsChanged
 from core.deals.facts import DealFacts
+from core.deals.intents import DealIntent
 from core.deals.notices import contracts as contract_notices
 from core.deals.notices import details as notice_details
 from core.deals.steps import MORE, possible_now
@@ -94,7 +95,7 @@ def negotiation(offer: Offer) -> str:
 
 
 def deal_button(deal_id: int) -> Action:
-    return Action(Intent.VIEW_DEAL, N_("🤝 Open the deal"), str(deal_id))
+    return Action(DealIntent.VIEW_DEAL, N_("🤝 Open the deal"), str(deal_id))
 
 
 # How a step's button reads where not as its label, and the intent of one that opens a flow of
@@ -107,8 +108,8 @@ BUTTONS = {"sign-terms": N_("📄 Read and accept the terms"), "pay": N_("💳 P
 def step_action(deal_id: int, step: Transition) -> Action:
     """A step of the deal as a button."""
     if step.name == "rate":
-        return Action(Intent.RATE_DEAL, BUTTONS["rate"], str(deal_id))
-    return Action(Intent.DEAL_STEP, BUTTONS.get(step.name, step.label), f"{deal_id}:{step.name}")
+        return Action(DealIntent.RATE_DEAL, BUTTONS["rate"], str(deal_id))
+    return Action(DealIntent.DEAL_STEP, BUTTONS.get(step.name, step.label), f"{deal_id}:{step.name}")
 
 
 def next_steps(deal: Deal | DealFacts, role: str, rated: bool = False) -> ActionRows:

@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from core import clock
 from core.accounts.tables import Account
-from core.actions import Action, ActionRows, Intent
+from core.actions import Action, ActionRows
 from core.catalog.tables import Listing
+from core.deals.intents import DealIntent
 from core.deals.tables import Dispute, Offer
 from core.i18n import N_, _, n_, present
 from core.money.model import Money
@@ -64,7 +65,7 @@ async def offer_expired(uow: UnitOfWork, moved: Moved, role: str, party: int) ->
 
 
 async def view_offer(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
-    return [[Action(Intent.VIEW_OFFER, N_("View the offer"), str(moved.subject.id))]]
+    return [[Action(DealIntent.VIEW_OFFER, N_("View the offer"), str(moved.subject.id))]]
 
 
 async def _dispute(uow: UnitOfWork, deal_id: int) -> Dispute | None:
@@ -87,6 +88,6 @@ async def dispute_escalated(uow: UnitOfWork, moved: Moved, role: str, admin_id: 
 async def decide_dispute(uow: UnitOfWork, moved: Moved, role: str) -> ActionRows:
     """Decide the dispute (or, when none was recorded, view the deal)."""
     dispute = await _dispute(uow, moved.subject.id)
-    return [[Action(Intent.DECIDE_DISPUTE, N_("Decide the dispute"), str(dispute.id))
-             if dispute is not None else Action(Intent.VIEW_DEAL, N_("View the deal"),
+    return [[Action(DealIntent.DECIDE_DISPUTE, N_("Decide the dispute"), str(dispute.id))
+             if dispute is not None else Action(DealIntent.VIEW_DEAL, N_("View the deal"),
                                                 str(moved.subject.id))]]

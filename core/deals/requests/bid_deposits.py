@@ -12,8 +12,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import bindparam, or_, select, tuple_, update
 
-from core.actions import Action, Intent
+from core.actions import Action
 from core.deals.events import DealMoved, DepositAsked, DepositSettled
+from core.deals.intents import DealIntent
 from core.deals.request_rules import RequestState
 from core.deals.requests.tables import BidDeposit, RequestBid
 from core.deals.tables import Deal, SupplyRequest
@@ -64,7 +65,7 @@ async def check_paid(uow: UnitOfWork, request: SupplyRequest, seller_id: int) ->
         return
     raise DomainError(_("Request #{id} asks a bid deposit of {amount} before you bid; it comes "
                         "back after the close.", id=request.id, amount=due),
-                      actions=(Action(Intent.PAY_DEPOSIT, N_("💳 Pay the deposit"),
+                      actions=(Action(DealIntent.PAY_DEPOSIT, N_("💳 Pay the deposit"),
                                       str(request.id)),))
 
 
@@ -120,7 +121,7 @@ async def paid(uow: UnitOfWork, ref: str) -> tuple[SupplyRequest, int, Money] | 
     async with addressed_to(uow, found[1]):
         await notify(uow, found[1], _("🔒 Your deposit on request #{id} is paid: you may bid now.",
                                       id=request.id),
-                     buttons=[[Action(Intent.BID_REQUEST, N_("🔨 Bid"), str(request.id))]],
+                     buttons=[[Action(DealIntent.BID_REQUEST, N_("🔨 Bid"), str(request.id))]],
                      about=(f"request:{request.id}",))
     return None
 

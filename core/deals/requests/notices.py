@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from core.accounts.tables import Account
-from core.actions import Action, Intent
+from core.actions import Action
 from core.catalog.taxonomy import UNITS
 from core.clock import local_time
 from core.deals import request_award
@@ -25,6 +25,7 @@ from core.deals.events import (
     RequestQuestionAnswered,
     RequestQuestionAsked,
 )
+from core.deals.intents import DealIntent
 from core.deals.requests import auction_close, auction_rules
 from core.deals.requests.bid_ranking import ranking
 from core.deals.requests.tables import RequestBid, RequestInvite, RequestQuestion
@@ -48,11 +49,11 @@ async def on_posted(uow: UnitOfWork, event: RequestPosted) -> None:
         async with addressed_to(uow, seller_id) as reader:
             text = request_text(request_view(request), local_time(
                 request.deadline, reader.timezone if reader else None))
-            answer = Action(Intent.BID_REQUEST, N_("🔨 Bid"), str(request.id)) \
+            answer = Action(DealIntent.BID_REQUEST, N_("🔨 Bid"), str(request.id)) \
                 if request.mode in auction_rules.BIDDING else \
-                Action(Intent.QUOTE_REQUEST, N_("💶 Quote"), str(request.id))
+                Action(DealIntent.QUOTE_REQUEST, N_("💶 Quote"), str(request.id))
             await notify(uow, seller_id, text, buttons=[[
-                answer, Action(Intent.ASK_REQUEST, N_("❓ Ask the buyer"), str(request.id))]],
+                answer, Action(DealIntent.ASK_REQUEST, N_("❓ Ask the buyer"), str(request.id))]],
                 about=(f"request:{request.id}",))
 
 
@@ -89,8 +90,8 @@ async def on_question_asked(uow: UnitOfWork, event: RequestQuestionAsked) -> Non
         await notify(uow, request.buyer_id, _(
             "❓ A seller asks about your request for supply #{id}:\n{question}", id=request.id,
             question=question.text), buttons=[
-            [Action(Intent.ANSWER_REQUEST, N_("↩ Answer for every seller"), f"p:{question.id}")],
-            [Action(Intent.ANSWER_REQUEST, N_("↩ Answer this seller only"), f"s:{question.id}")]],
+            [Action(DealIntent.ANSWER_REQUEST, N_("↩ Answer for every seller"), f"p:{question.id}")],
+            [Action(DealIntent.ANSWER_REQUEST, N_("↩ Answer this seller only"), f"s:{question.id}")]],
             about=(f"question:{question.id}",))
 
 
@@ -126,7 +127,7 @@ async def on_bid(uow: UnitOfWork, event: BidPlaced) -> None:
             price=Money(bid.price_minor, request.currency),
             unit=_(UNITS.get(request.unit, request.unit)),
             deadline=local_time(request.deadline, reader.timezone if reader else None)),
-            buttons=[[Action(Intent.BID_REQUEST, N_("🔨 Bid"), str(request.id))]],
+            buttons=[[Action(DealIntent.BID_REQUEST, N_("🔨 Bid"), str(request.id))]],
             about=(f"request:{request.id}",))
 
 
@@ -151,7 +152,7 @@ async def tell_results(uow: UnitOfWork, request_id: int) -> bool:
                          about=(f"request:{request.id}",))
     async with addressed_to(uow, request.buyer_id):
         await notify(uow, request.buyer_id, await _buyer_result(uow, request, ranked, won),
-                     buttons=[[Action(Intent.VIEW_REQUEST, N_("📋 Open the request"),
+                     buttons=[[Action(DealIntent.VIEW_REQUEST, N_("📋 Open the request"),
                                       str(request.id))]],
                      about=(f"request:{request.id}",))
     return True
@@ -246,7 +247,7 @@ async def on_award_undone(uow: UnitOfWork, event: AwardUndone) -> None:
                      "{price} per {unit}: award it, or leave it.", deal=event.deal_id,
                      id=request.id, price=Money(after[0].price_minor, request.currency),
                      unit=_(UNITS.get(request.unit, request.unit)))
-            buttons = [[Action(Intent.AWARD_NEXT, N_("✅ Award the next bid"), str(request.id))]]
+            buttons = [[Action(DealIntent.AWARD_NEXT, N_("✅ Award the next bid"), str(request.id))]]
         else:
             text = _("📣 Deal #{deal} on your request #{id} ended: {quantity} is uncovered. Ask "
                      "for supply again from the menu.", deal=event.deal_id, id=request.id,

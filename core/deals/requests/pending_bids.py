@@ -4,8 +4,9 @@ hears why and bids again from the button."""
 
 from __future__ import annotations
 
-from core.actions import Action, Intent
+from core.actions import Action
 from core.catalog.taxonomy import UNITS
+from core.deals.intents import DealIntent
 from core.deals.requests import auctions, bid_deposits
 from core.deals.requests import service as supply_requests
 from core.errors import DomainError
@@ -34,7 +35,7 @@ async def deposit_paid(uow: UnitOfWork, ref: str) -> None:
         return
     request, seller_id, price = pending
     request_id, unit = request.id, request.unit
-    bid = [[Action(Intent.BID_REQUEST, N_("🔨 Bid"), str(request_id))]]
+    bid = [[Action(DealIntent.BID_REQUEST, N_("🔨 Bid"), str(request_id))]]
     async with addressed_to(uow, seller_id):
         words = _(UNITS.get(unit, unit))
         savepoint, emitted = await uow.savepoint(), len(uow.events)

@@ -9,11 +9,12 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core.accounts.tables import Account
-from core.actions import Action, ActionRows, Intent
+from core.actions import Action, ActionRows
 from core.consulting.bookings import calendar
 from core.consulting.bookings.changes import max_amount
 from core.consulting.bookings.notices.parties import actor_of, answer, people, view
 from core.consulting.bookings.rules import no_show_fee
+from core.consulting.intents import ConsultingIntent
 from core.consulting.tables import Booking, ConsultantProfile
 from core.i18n import N_, _
 from core.money.model import Money
@@ -32,7 +33,7 @@ async def alternatives(uow: UnitOfWork, booking: Booking) -> ActionRows:
     found: dict[int, list[tuple[int, str]]] = uow.session.info.setdefault(_ALTERNATIVES, {})
     if booking.id not in found:
         found[booking.id] = await _alternatives(uow, booking)
-    return [[Action(Intent.VIEW_CONSULTANT, _("👤 {name} (online)", name=name), str(account_id))]
+    return [[Action(ConsultingIntent.VIEW_CONSULTANT, _("👤 {name} (online)", name=name), str(account_id))]
             for account_id, name in found[booking.id]]
 
 
@@ -49,7 +50,7 @@ async def _alternatives(uow: UnitOfWork, booking: Booking) -> list[tuple[int, st
 
 
 def _rebook(booking: Booking, name: str) -> Action:
-    return Action(Intent.VIEW_CONSULTANT, _("📅 Book {name} again", name=name),
+    return Action(ConsultingIntent.VIEW_CONSULTANT, _("📅 Book {name} again", name=name),
                   str(booking.consultant_id))
 
 

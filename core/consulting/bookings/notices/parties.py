@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from core.accounts.tables import Account
-from core.actions import Action, ActionRows, Intent
+from core.actions import Action, ActionRows
 from core.clock import local_time
 from core.consulting.bookings import calendar
 from core.consulting.bookings.moves import authorised_later
@@ -22,6 +22,7 @@ from core.consulting.events import (
     BookingMoved,
     BookingRequested,
 )
+from core.consulting.intents import ConsultingIntent
 from core.consulting.packages import balances as package_balances
 from core.consulting.packages import view as package_view
 from core.consulting.tables import Booking, BookingProposal, ConsultantProfile
@@ -68,13 +69,13 @@ def meeting_line(link: str | None) -> str:
 
 
 def view(booking_id: int, label: str = N_("📅 View the booking")) -> Action:
-    return Action(Intent.VIEW_BOOKING, label, str(booking_id))
+    return Action(ConsultingIntent.VIEW_BOOKING, label, str(booking_id))
 
 
 def answer(verb: str, booking_id: int, label: str, proposal_id: int | None = None) -> Action:
     """A button answering a booking: accept / decline / propose / reschedule / keep."""
     arg = f"{verb}:{booking_id}" + (f":{proposal_id}" if proposal_id is not None else "")
-    return Action(Intent.ANSWER_BOOKING, label, arg)
+    return Action(ConsultingIntent.ANSWER_BOOKING, label, arg)
 
 
 async def _times(uow: UnitOfWork, booking: Booking) -> list[BookingProposal]:

@@ -6,7 +6,7 @@ the outbox in the emitting transaction."""
 
 from __future__ import annotations
 
-from core.actions import Action, Intent
+from core.actions import Action
 from core.clock import local_time
 from core.consulting.bookings.moves import booking_of
 from core.consulting.bookings.notices.parties import People, _amount, people, view
@@ -14,6 +14,7 @@ from core.consulting.events import AuthorisationOpened, AuthorisedOnSavedCard, C
 from core.consulting.tables import Booking
 from core.i18n import N_, _
 from core.money.events import MethodSaved
+from core.money.intents import MoneyIntent
 from core.notifications.outbox import addressed_to, notify
 from core.process.bookings import AUTHORISE_BEFORE, RELEASE_UNPAID_BEFORE
 from core.storage.uow import UnitOfWork
@@ -56,7 +57,7 @@ async def on_authorisation_opened(uow: UnitOfWork, event: AuthorisationOpened) -
         declined = event.declined.rstrip(".") if event.declined else None
         await notify(uow, me, _authorise_text(booking, p, me, declined),
                      urgent=booking.kind == "instant" or bool(event.declined),
-                     buttons=[[Action(Intent.PAY, N_("💳 Authorise"), str(event.escrow_id))],
+                     buttons=[[Action(MoneyIntent.PAY, N_("💳 Authorise"), str(event.escrow_id))],
                               [view(booking.id)]])
 
 
@@ -76,7 +77,7 @@ async def on_card_requested(uow: UnitOfWork, event: CardRequested) -> None:
                                 "are asked to authorise it then.",
                                 name=p.names[booking.consultant_id], when=p.when(me),
                                 amount=_amount(booking), at=at),
-                     buttons=[[Action(Intent.SAVE_CARD, N_("💳 Save a card"), str(event.saved_id))],
+                     buttons=[[Action(MoneyIntent.SAVE_CARD, N_("💳 Save a card"), str(event.saved_id))],
                               [view(booking.id)]])
 
 

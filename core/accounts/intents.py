@@ -1,0 +1,19 @@
+"""What the buttons of a member's own account point a person to (`AccountIntent`).
+
+Registering, the profile, linking another channel, unsubscribing from emails.
+
+The conversation layer maps each to the flow that carries it out (`Flow.intents`);
+core.actions says what an intent is."""
+
+from __future__ import annotations
+
+from core.actions import Intent
+
+
+class AccountIntent:
+    """The intents of a member's own account."""
+
+    REGISTER = Intent("register")
+    PROFILE = Intent("profile")
+    LINK_ACCOUNT = Intent("link_account")
+    UNSUBSCRIBE = Intent("unsubscribe")
