@@ -9,32 +9,22 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from config import event_wiring
+from config import contexts, event_wiring
 from config.catalog_wiring import build_catalog, follow_changes, record_changes
 from config.limits_wiring import send_limiter
 from config.settings import Settings
 from conversations.context import Services
 from conversations.engine import Engine
-from conversations.flows.account.profile import profile_text
 from conversations.flows.all_flows import ALL_FLOWS
-from conversations.flows.consulting.bookings import bookings_text
-from conversations.flows.consulting.consultant_metrics import metrics_section
-from conversations.flows.deals.deal import deals_text
 from conversations.flows.loyalty import loyalty as loyalty_flow
-from conversations.flows.market.market_view import market_section
-from conversations.flows.money.money import wallet_section
 from core import issuer
 from core.catalog.search import Catalog
 from core.clock import Clock, SystemClock
-from core.consulting.bookings import calendar as booking_calendar
 from core.consulting.bookings import calendar_out
 from core.consulting.bookings.calendar_out import CalendarWriter
 from core.consulting.calendars.port import Calendars
 from core.consulting.calendars.service import CalendarSync
 from core.consulting.profiles.directory import Directory
-from core.consulting.sessions import recap as session_recap
-from core.deals import attachments as deal_attachments
-from core.deals.notices import current_card as deal_cards
 from core.events import EventBus
 from core.notifications.cards import CardBuilder
 from core.notifications.delivery import Resolver, Sender
@@ -47,7 +37,6 @@ from core.storage.change_feed import ChangeFeed
 from core.storage.database import create_engine, session_factory
 from core.storage.sqlite_turns import on_file
 from core.storage.uow import UnitOfWork
-from payments import receipts
 from payments.service import PaymentsService
 from payments.wiring import build_payments, build_webhooks, commission_rules
 
@@ -172,9 +161,7 @@ def build(settings: Settings, *, clock: Clock | None = None,
         console_session_hours=settings.console_session_hours,
     )
     container: Container
-    services = Services(home_sections=[profile_text, deals_text, bookings_text, metrics_section,
-                                       wallet_section,
-                                       loyalty_flow.points_section, market_section])
+    services = Services(home_sections=contexts.home_sections())
     engine = Engine(lambda: container.uow(), ALL_FLOWS, services)
     senders = dict(senders or {})
     senders.setdefault("email", LoggingEmailSender())
@@ -190,16 +177,14 @@ def build(settings: Settings, *, clock: Clock | None = None,
                           on_time_db=on_time_db,
                           on_time_sessions=session_factory(on_time_db) if on_time_db else None)
     container.payments = build_payments(settings, container.uow, payments_provider)
-    attachments.update(receipts.resolvers(container.uow))
     container.stripe_webhooks = build_webhooks(settings, container.payments)
     services.payments = container.payments
     container.catalog = build_catalog(settings.data_dir, services,
                                       change_feed=not settings.is_sqlite)
     assert services.files is not None
-    attachments.update(deal_attachments.resolvers(container.uow, services.files))
-    attachments.update(session_recap.resolvers(container.uow, services.files))
-    attachments.update(booking_calendar.resolvers(container.uow))
-    card_builders.update(deal_cards.builders(container.uow, container.payments))
+    parts = contexts.Parts(container.uow, services.files, container.payments)
+    attachments.update(contexts.attachments(parts))
+    card_builders.update(contexts.card_builders(parts))
     container.directory = services.directory = Directory()
     if calendar_port is not None:  # consultants' own calendars (the adapter is the caller's)
         container.calendars = services.calendars = CalendarSync(

@@ -503,9 +503,10 @@ def test_the_composition_root_lists_contexts_and_registers_none_of_their_handler
 
 def test_every_context_s_wiring_is_listed_by_the_composition_root():
     """A context's `wire(bus, deps)` (and each of payments', one per bridge) runs only if the
-    composition root lists it."""
-    from config.event_wiring import CONTEXTS
+    composition root lists it, in its context's entry of `config.contexts.CONTEXTS`."""
+    from config.contexts import CONTEXTS
 
+    wired = [wire for context in CONTEXTS for wire in context.wire]
     declared = []
     for name in _modules():
         if name.split(".")[0] in ("core", "payments") and name.endswith(".wiring"):
@@ -515,8 +516,9 @@ def test_every_context_s_wiring_is_listed_by_the_composition_root():
                          and not function.__name__.startswith("_")
                          and list(inspect.signature(function).parameters) == ["bus", "deps"]]
     assert len(declared) > 10
-    assert [f"{f.__module__}.{f.__name__}" for f in declared if f not in CONTEXTS] == []
-    assert len(CONTEXTS) == len(set(CONTEXTS))
+    assert [f"{f.__module__}.{f.__name__}" for f in declared if f not in wired] == []
+    assert len(wired) == len(set(wired))
+    assert len({context.name for context in CONTEXTS}) == len(CONTEXTS)
 
 
 def _deals_part(module: str) -> str | None:

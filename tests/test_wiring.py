@@ -119,7 +119,11 @@ async def test_on_postgresql_listing_seller_and_profile_changes_also_join_the_ch
 
 # The bus as the app wired it when every context's handlers were registered in
 # config/event_wiring.py: a line per registration, each event class in the order the bus first
-# heard of it, its handlers in the order they run.
+# heard of it, its handlers in the order they run. Since the contexts are listed in
+# config/contexts.py, the deposits' bridge stands with the deals it belongs to, so the bus hears
+# of DepositAsked and DepositSettled before the sessions' and promotions' events: no transaction
+# emits both (a tender's deposit and a consultant's session), and every event meets its own
+# handlers in the order it always did.
 WIRED = """
 during EscrowFunded            payments.notices.on_funded
 during EscrowFunded            payments.bridges.deals.DealPayments.on_funded
@@ -234,13 +238,13 @@ after  TransfersReturned       payments.bridges.deals.DealPayments.after_transfe
 after  TransferOverpaid        payments.bridges.deals.DealPayments.after_transfers_returned
 after  LatePaymentRefunded     payments.bridges.deals.DealPayments.after_transfers_returned
 after  BiddingClosed           core.deals.requests.notices.told_after_close.<locals>.tell
+after  DepositAsked            payments.bridges.deposits.DepositPayments.after_asked
+after  DepositSettled          payments.bridges.deposits.DepositPayments.after_settled
 after  SessionMoved            session/settle-payment:payments.bridges.sessions.SessionPayments.after_end
 after  PaymentAuthorised       payments.bridges.sessions.SessionPayments.after_authorised
 after  ExtensionRequested      payments.bridges.sessions.SessionPayments.after_extension
 after  RecapRequested          payments.bridges.sessions.SessionPayments.after_recap
 after  PromotionRequested      payments.bridges.promotions.PromotionPayments.after_requested
-after  DepositAsked            payments.bridges.deposits.DepositPayments.after_asked
-after  DepositSettled          payments.bridges.deposits.DepositPayments.after_settled
 after  BookingMoved            payments.bridges.bookings.BookingMoney.after_moves
 after  PackageBought           payments.bridges.packages.PackagePayments.after_bought
 after  PackageSessionUsed      payments.bridges.packages.PackagePayments.after_used
