@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from conversations.fields import FieldError
+from conversations.flows.deals.offer_fields import quantity_field
 from core.accounts.service import find_account
 from core.deals.offers import service as offers
 from core.deals.offers.facts import Terms
@@ -66,8 +68,22 @@ async def test_with_no_minimum_order_buy_now_offers_one_unit_not_the_whole_stock
     assert bob.labels()[0] == "Keep “1”", bob.labels()  # 500 t would be €115,000 in one tap
 
 
-@pytest.mark.parametrize("typed", ["20 t", "20t", "20 tonnes"])
-async def test_a_quantity_typed_with_its_unit_is_accepted_in_an_offer_and_a_counter(app, typed):
+@pytest.mark.parametrize("typed", ["20", "20 t", "20t", "20 tonnes", " 20 T "])
+def test_the_offer_form_takes_a_quantity_with_or_without_its_unit(typed):
+    field = quantity_field({"unit": "t", "least": "20", "stock": "500"})
+    assert field.parse_raw(typed) == "20"
+
+
+@pytest.mark.parametrize(("typed", "said"), [("20 MWh", "like “20 t”"), ("5 t", "between 20 and 500"),
+                                             ("900", "between 20 and 500"), ("20.0001", "3 decimal")])
+def test_the_offer_form_refuses_another_unit_and_the_listings_limits(typed, said):
+    field = quantity_field({"unit": "t", "least": "20", "stock": "500"})
+    with pytest.raises(FieldError, match=said):
+        field.parse_raw(typed)
+
+
+async def test_a_quantity_typed_with_its_unit_is_accepted_in_an_offer_and_a_counter(app):
+    typed = "20 tonnes"
     sam, bob, listing_id = await trading_pair(app)
     await bob.say(f"/view {listing_id}")
     await bob.tap("Make an offer")
