@@ -36,14 +36,13 @@ from conversations.messages import (
 from conversations.next_steps import NextSteps
 from conversations.registry import Registry
 from conversations.sanitise import clean_envelope
+from conversations.turn_store import Marks, SqlTurns, TurnStore
 from core import conversation_store
-from core.accounts.member import find_member
 from core.conversation_store import ChatState
 from core.errors import DomainError
 from core.i18n import N_, Visitor, _
 from core.locks import KeyedLocks
 from core.money.reading import read_for, reading
-from core.operators.roles import chat_roles
 from core.operators.suspension import refusal
 from core.storage.database import retry_if_disconnected
 from core.storage.uow import UnitOfWork
@@ -60,12 +59,17 @@ APOLOGY = N_("Sorry, something went wrong on our side. Your answers so far are s
 
 class Engine(NextSteps, ErrorSupport):
     def __init__(self, uow_factory: Callable[[], UnitOfWork], entries: Iterable[Entry],
-                 services: Services | None = None) -> None:
+                 services: Services | None = None, *,
+                 turns: Callable[[UnitOfWork], TurnStore] = SqlTurns,
+                 marks: Marks | None = None) -> None:
+        """`turns`: what a turn asks of storage, on the turn's unit of work (the database's,
+        or the tests' memory); `marks`: where updates are marked answered."""
         self._uow_factory = uow_factory
+        self._turns = turns
         self.registry = Registry(entries)
         self.services = services or Services()
         self._locks = KeyedLocks()
-        self._answered = conversation_store.AnsweredMarks(uow_factory)
+        self._answered = marks or conversation_store.AnsweredMarks(uow_factory)
 
     async def handle(self, env: Envelope) -> Outcome:
         """Process one inbound message; never raises, always answers."""
@@ -91,18 +95,19 @@ class Engine(NextSteps, ErrorSupport):
         """Whom a turn of `env` is written for (a channel's own words follow it): the account's
         language and country, else the language chosen in this chat or the app's."""
         async with self._uow_factory() as uow:
-            member = await find_member(uow, env.channel, env.user_key)
+            store = self._turns(uow)
+            member = await store.member(env.channel, env.user_key)
             if member is not None:
                 return SimpleNamespace(language=member.language, country=member.country)
-            conv = await conversation_store.load(uow, env.channel, env.user_key, env.chat_id,
-                                                 lock=False)  # not committed: only read
+            conv = await store.load(env.channel, env.user_key, env.chat_id,
+                                    lock=False)  # not committed: only read
         return Visitor((conv.data or {}).get(LANGUAGE) or env.language)
 
     async def _home(self, env: Envelope) -> list[Outbound]:
         async with self._uow_factory() as uow:
-            conv = await conversation_store.load(uow, env.channel, env.user_key, env.chat_id,
-                                                 lock=False)
-            ctx = await self._context(uow, env, conv)
+            store = self._turns(uow)
+            conv = await store.load(env.channel, env.user_key, env.chat_id, lock=False)
+            ctx = await self._context(store, uow, env, conv)
             replies: list[Outbound] = []
             if ctx.account is not None:
                 for section in self.services.home_sections:
@@ -115,12 +120,12 @@ class Engine(NextSteps, ErrorSupport):
 
     async def _handle(self, env: Envelope) -> Outcome:
         async with self._uow_factory() as uow:
+            store = self._turns(uow)
             event_id = str(env.event_id) if env.event_id else None
-            if not await conversation_store.begin_update(uow, env.channel, env.user_key,
-                                                         event_id):
-                return await self._answer_again(uow, env)
-            conv = await conversation_store.load(uow, env.channel, env.user_key, env.chat_id)
-            ctx = await self._context(uow, env, conv)
+            if not await store.begin(env.channel, env.user_key, event_id):
+                return await self._answer_again(store, uow, env)
+            conv = await store.load(env.channel, env.user_key, env.chat_id)
+            ctx = await self._context(store, uow, env, conv)
             spoken = ctx.env.language
             if ctx.account is not None and ctx.account.suspended_at is not None:
                 await uow.commit()  # the update is recorded; nothing else happens
@@ -133,7 +138,7 @@ class Engine(NextSteps, ErrorSupport):
                 conv.token = secrets.token_urlsafe(6)[:6]
             conv.version += 1
             _keep_language(conv, ctx, spoken)
-            await _save(conv, ctx, self.registry.flow(conv.flow))
+            await _save(store, conv, ctx, self.registry.flow(conv.flow))
             await uow.commit()
         return Outcome(_stamp(replies, conv.token))
 
@@ -143,23 +148,24 @@ class Engine(NextSteps, ErrorSupport):
         if env.event_id:
             await self._answered.mark(env.channel, str(env.event_id))
 
-    async def _answer_again(self, uow: UnitOfWork, env: Envelope) -> Outcome:
+    async def _answer_again(self, store: TurnStore, uow: UnitOfWork, env: Envelope) -> Outcome:
         """An update seen before: nothing to do — unless the worker that handled it died before
         its answer was sent: then ask the current question again (once)."""
-        if not await conversation_store.orphaned(uow, env.channel, str(env.event_id)):
+        if not await store.orphaned(env.channel, str(env.event_id)):
             return Outcome(duplicate=True)
-        conv = await conversation_store.load(uow, env.channel, env.user_key, env.chat_id)
-        ctx = await self._context(uow, env, conv)
+        conv = await store.load(env.channel, env.user_key, env.chat_id)
+        ctx = await self._context(store, uow, env, conv)
         flow = self.registry.flow(conv.flow)
         if flow is not None and not flow.fits(ctx.data):
             navigation.end(conv, ctx)  # asked again next time, from the start
         replies = await self.prompt(ctx, conv)
-        await _save(conv, ctx, self.registry.flow(conv.flow))
+        await _save(store, conv, ctx, self.registry.flow(conv.flow))
         await uow.commit()
         return Outcome(_stamp(replies, conv.token))
 
-    async def _context(self, uow: UnitOfWork, env: Envelope, conv: ChatState) -> Ctx:
-        account = await find_member(uow, env.channel, env.user_key)
+    async def _context(self, store: TurnStore, uow: UnitOfWork, env: Envelope,
+                       conv: ChatState) -> Ctx:
+        account = await store.member(env.channel, env.user_key)
         # A language chosen in this chat (/language) outranks the one the person's app names;
         # registration keeps `env.language` on the new account.
         chosen = (conv.data or {}).get(LANGUAGE)
@@ -168,7 +174,7 @@ class Engine(NextSteps, ErrorSupport):
         # Every amount and sentence this turn shows is in this person's format and language (a
         # newcomer's: their app's or their choice, until registration keeps it on the account).
         read_for(account or Visitor(env.language))
-        roles = await chat_roles(uow, account) if account else set()
+        roles = await store.roles(account) if account else set()
         data = copy_json((conv.data or {}).get("flow") or {})
         return Ctx(env=env, uow=uow, account=account, roles=roles, data=data,
                    services=self.services)
@@ -221,12 +227,12 @@ class Engine(NextSteps, ErrorSupport):
 # --- helpers ----------------------------------------------------------------------------
 
 
-async def _save(conv: ChatState, ctx: Ctx, flow: Flow | None) -> None:
+async def _save(store: TurnStore, conv: ChatState, ctx: Ctx, flow: Flow | None) -> None:
     if flow is not None:
         flow.stamp(ctx.data)
     conv.data = {**(conv.data or {}), "flow": copy_json(ctx.data) if conv.flow else {}}
     conv.updated_at = ctx.uow.clock.now()
-    await conversation_store.save(ctx.uow, conv)
+    await store.save(conv)
 
 
 def _keep_language(conv: ChatState, ctx: Ctx, before: str) -> None:

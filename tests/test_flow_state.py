@@ -11,11 +11,10 @@ from typing import Any, ClassVar
 import pytest
 
 from conversations.context import copy_json
-from conversations.engine import Engine
 from conversations.flow import Ask, Ctx, Flow, Next
 from conversations.flow_state import VERSION_KEY, FlowState
 from conversations.messages import Choice, Command, Envelope, Inbound, Reply, Text
-from core import conversation_store
+from tests.support.memory_engine import MemoryChat
 
 ROOT = Path(__file__).resolve().parents[1]
 # `ctx.data[` in conversations/: 298 (on 278 lines) before flows declared typed states. Those left
@@ -65,19 +64,17 @@ def _counting(model: type[CountingV1], clears: bool = False) -> Flow:
 class Person:
     """One person in a terminal chat with an engine of the given flows (a release)."""
 
-    def __init__(self, app: Any) -> None:
-        self.app, self.n = app, 0
+    def __init__(self) -> None:
+        self.chat, self.n = MemoryChat([]), 0  # what the engine keeps, in memory
 
     async def send(self, release: list[Flow], message: Any) -> str:
         self.n += 1
-        engine = Engine(self.app.uow, release, self.app.engine.services)
+        engine = self.chat.engine_of(release)
         env = Envelope("terminal", "tess", "tess", message, event_id=f"s{self.n}")
         return "\n".join(getattr(r, "text", "") for r in (await engine.handle(env)).replies)
 
     async def saved(self) -> dict[str, Any]:
-        async with self.app.uow() as uow:
-            conv = await conversation_store.load(uow, "terminal", "tess", "tess", lock=False)
-        return dict(conv.data.get("flow") or {})
+        return dict(self.chat.turns.conversation("terminal", "tess").data.get("flow") or {})
 
 
 # --- the view itself ------------------------------------------------------------------
@@ -120,8 +117,8 @@ def test_saved_data_of_the_wrong_type_does_not_fit():
 # --- through the engine --------------------------------------------------------------
 
 
-async def test_a_typed_state_is_kept_across_turns_and_releases_and_stamped(app):
-    tess = Person(app)
+async def test_a_typed_state_is_kept_across_turns_and_releases_and_stamped():
+    tess = Person()
     v1 = [_counting(CountingV1)]
     assert "listing 42, words []" in await tess.send(v1, Command("counting", "42"))
     assert "words ['pellets']" in await tess.send(v1, Text("pellets"))
@@ -130,8 +127,8 @@ async def test_a_typed_state_is_kept_across_turns_and_releases_and_stamped(app):
     assert "words ['pellets', 'chips']" in await tess.send(v1, Text("chips"))
 
 
-async def test_a_flow_that_clears_its_data_keeps_its_version(app):
-    tess = Person(app)
+async def test_a_flow_that_clears_its_data_keeps_its_version():
+    tess = Person()
     v2 = [_counting(CountingV2, clears=True)]
     await tess.send(v2, Command("counting", "42"))
     assert (await tess.saved())[VERSION_KEY] == 2
@@ -139,8 +136,8 @@ async def test_a_flow_that_clears_its_data_keeps_its_version(app):
     assert "changed" not in said and "words ['pellets']" in said
 
 
-async def test_an_older_version_restarts_the_flow_politely_on_the_same_argument(app):
-    tess = Person(app)
+async def test_an_older_version_restarts_the_flow_politely_on_the_same_argument():
+    tess = Person()
     await tess.send([_counting(CountingV1)], Command("counting", "42"))
     await tess.send([_counting(CountingV1)], Text("pellets"))
     said = await tess.send([_counting(CountingV2)], Text("chips"))
@@ -149,23 +146,23 @@ async def test_an_older_version_restarts_the_flow_politely_on_the_same_argument(
     assert (await tess.saved())[VERSION_KEY] == 2
 
 
-async def test_an_older_version_with_a_migration_carries_on(app):
-    tess = Person(app)
+async def test_an_older_version_with_a_migration_carries_on():
+    tess = Person()
     await tess.send([_counting(CountingV1)], Command("counting", "42"))
     said = await tess.send([_counting(CountingV2Migrated)], Text("chips"))
     assert "changed" not in said and "words ['chips'], note carried" in said
 
 
-async def test_a_command_typed_to_a_changed_flow_is_carried_out(app):
-    tess = Person(app)
+async def test_a_command_typed_to_a_changed_flow_is_carried_out():
+    tess = Person()
     await tess.send([_counting(CountingV1)], Command("counting", "42"))
     said = await tess.send([_counting(CountingV2)], Command("help"))
     assert "changed" not in said
     assert (await tess.saved()) == {}  # the unusable flow was ended, not kept
 
 
-async def test_a_parked_flow_of_an_older_version_opens_again_when_resumed(app):
-    tess = Person(app)
+async def test_a_parked_flow_of_an_older_version_opens_again_when_resumed():
+    tess = Person()
     await tess.send([_counting(CountingV1)], Command("counting", "42"))
     await tess.send([_counting(CountingV1)], Text("pellets"))
     await tess.send([_counting(CountingV1)], Command("menu"))  # put aside
@@ -174,8 +171,8 @@ async def test_a_parked_flow_of_an_older_version_opens_again_when_resumed(app):
     assert "listing 42, words []" in said
 
 
-async def test_a_parked_flow_of_the_same_version_resumes_with_its_answers(app):
-    tess = Person(app)
+async def test_a_parked_flow_of_the_same_version_resumes_with_its_answers():
+    tess = Person()
     await tess.send([_counting(CountingV1)], Command("counting", "42"))
     await tess.send([_counting(CountingV1)], Text("pellets"))
     await tess.send([_counting(CountingV1)], Command("menu"))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from conversations.engine import Engine
 from conversations.fields import Also, ChoiceField, TextField
 from conversations.flow import Flow, FormState, Next
 from conversations.forms import Form, Rule
 from conversations.messages import Choice, Command, Envelope, FormSubmission, Reply, Text
 from conversations.number_and_date_fields import DecimalField
+from tests.support.memory_engine import MemoryChat
 
 DONE: dict = {}
 
@@ -48,8 +48,11 @@ FLOW = Flow(name="t", title="a test", commands=("t",), summary="s", needs_accoun
 
 
 class Person:
-    def __init__(self, app, forms: bool = False):
-        self.engine = Engine(app.uow, [FLOW], app.engine.services)
+    """Someone in a terminal chat with an engine of the test flow alone, stored in memory: the
+    form runner's rules need no database."""
+
+    def __init__(self, forms: bool = False):
+        self.engine = MemoryChat([FLOW]).engine
         self.forms, self.n, self.last = forms, 0, []
 
     async def send(self, message):
@@ -60,8 +63,8 @@ class Person:
         return "\n".join(getattr(r, "text", "") for r in self.last)
 
 
-async def test_several_answers_at_once_and_questions_that_do_not_apply_are_not_asked(app):
-    tess = Person(app)
+async def test_several_answers_at_once_and_questions_that_do_not_apply_are_not_asked():
+    tess = Person()
     assert "Test · 1/5" in await tess.send(Command("t"))  # the Incoterms place not yet
     assert "Minimum order" in await tess.send(Text("500 t"))  # the unit is not asked
     assert "Delivery" in await tess.send(Choice(f"{_token(tess)}|^skip"))
@@ -70,8 +73,8 @@ async def test_several_answers_at_once_and_questions_that_do_not_apply_are_not_a
     assert (DONE["unit"], DONE["place"], DONE["delivery"]) == ("t", None, "pickup")
 
 
-async def test_a_broken_rule_goes_straight_to_the_field_to_fix_then_back(app):
-    tess = Person(app)
+async def test_a_broken_rule_goes_straight_to_the_field_to_fix_then_back():
+    tess = Person()
     await tess.send(Command("t"))
     await tess.send(Text("50"))
     await tess.send(Choice(f"{_token(tess)}|t"))
@@ -80,8 +83,8 @@ async def test_a_broken_rule_goes_straight_to_the_field_to_fix_then_back(app):
     assert "Delivery?" in await tess.send(Text("20"))  # fixed: on to the next question
 
 
-async def test_a_whole_form_reports_a_broken_rule_at_the_field_to_fix(app):
-    tess = Person(app, forms=True)
+async def test_a_whole_form_reports_a_broken_rule_at_the_field_to_fix():
+    tess = Person(forms=True)
     await tess.send(Command("t"))
     token = tess.last[0].token
     await tess.send(FormSubmission("t", {"quantity": "5 t", "min_order": "9", "delivery": "pickup"},
@@ -89,8 +92,8 @@ async def test_a_whole_form_reports_a_broken_rule_at_the_field_to_fix(app):
     assert tess.last[0].errors == {"min_order": "The minimum order can't be above the quantity."}
 
 
-async def test_the_step_counter_climbs_by_one_and_its_total_never_falls_below_it(app):
-    tess = Person(app)
+async def test_the_step_counter_climbs_by_one_and_its_total_never_falls_below_it():
+    tess = Person()
     steps = [_step(await tess.send(Command("t")))]
     steps.append(_step(await tess.send(Text("50"))))  # no unit given: the unit is asked
     steps.append(_step(await tess.send(Choice(f"{_token(tess)}|t"))))

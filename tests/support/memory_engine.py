@@ -1,0 +1,171 @@
+"""The conversation engine without a database: its turn store in memory
+(`conversations.turn_store.TurnStore`) and a unit of work that holds no connection.
+
+The engine's own rules — forms, rules across fields, navigation, typed flow state, refusals —
+run on this as on the database: `MemoryChat(entries)` gives an engine over the entries; a flow
+that asks core for something stored needs the database (`app`), and this unit of work refuses
+loudly (`session`). `tests/test_turn_store_contract.py` holds `MemoryTurns` to what `SqlTurns`
+does."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from conversations.context import Services
+from conversations.engine import Engine
+from conversations.flow import Entry
+from core.accounts.member import Member
+from core.clock import Clock, FakeClock
+from core.conversation_store import ChatState
+from core.events import Event
+
+_ids = itertools.count(1)
+_NEWCOMER = Member(
+    id=0, display_name="", company=None, email=None, email_verified_at=None, roles=("buyer",),
+    interests=(), country="LV", city="Riga", latitude=None, longitude=None, language="en",
+    timezone="Europe/Riga", currency="EUR", notify_channel=None, quiet_start=None,
+    quiet_end=None, weekly_picks=True, suspended_at=None, suspension_reason=None,
+    billing_name=None, billing_street=None, billing_postcode=None, billing_town=None,
+    billing_country=None, vat_id=None, vat_rate=None)
+
+
+@dataclass
+class MemoryTurns:
+    """Conversations, updates seen and members in dicts; what a turn writes lands at commit."""
+
+    conversations: dict[tuple[str, str, str], ChatState] = field(default_factory=dict)
+    updates: set[tuple[str, str]] = field(default_factory=set)
+    answered: set[tuple[str, str]] = field(default_factory=set)
+    members: dict[tuple[str, str], Member] = field(default_factory=dict)
+    roles_of: dict[int, set[str]] = field(default_factory=dict)  # admin, company roles
+
+    def on(self, uow: MemoryUnitOfWork) -> _TurnInMemory:
+        """The store as one turn sees it (the engine's `turns`)."""
+        return _TurnInMemory(self, uow)
+
+    async def mark(self, source: str, external_id: str) -> None:
+        self.answered.add((source, external_id))
+
+    def conversation(self, channel: str, user_key: str, chat_id: str | None = None) -> ChatState:
+        return self.conversations[channel, user_key, chat_id or user_key]
+
+    def register(self, channel: str, user_key: str, display_name: str, *,
+                 roles: tuple[str, ...] = ("buyer",), language: str = "en",
+                 admin: bool = False) -> Member:
+        """A registered member behind a channel identity (what registration does in the
+        database), with the defaults registration gives."""
+        member = replace(_NEWCOMER, id=next(_ids), display_name=display_name, roles=roles,
+                         language=language)
+        self.members[channel, user_key] = member
+        if admin:
+            self.roles_of[member.id] = {"admin"}
+        return member
+
+
+@dataclass
+class _TurnInMemory:
+    store: MemoryTurns
+    uow: MemoryUnitOfWork
+
+    async def begin(self, channel: str, user_key: str, event_id: str | None) -> bool:
+        if event_id is None:
+            return True
+        key = (channel, event_id)
+        if key in self.store.updates or key in self.uow.staged_updates:
+            return False
+        self.uow.staged_updates.add(key)
+        return True
+
+    async def orphaned(self, channel: str, event_id: str) -> bool:
+        return False  # one process: a worker that died took the store with it
+
+    async def load(self, channel: str, user_key: str, chat_id: str, *,
+                   lock: bool = True) -> ChatState:
+        key = (channel, user_key, chat_id)
+        if key not in self.store.conversations:
+            self.store.conversations[key] = ChatState(
+                id=next(_ids), channel=channel, user_key=user_key, chat_id=chat_id, flow=None,
+                state=None, data={}, history=[], token="", version=0,
+                updated_at=self.uow.clock.now())
+        return replace(self.store.conversations[key])  # a copy: written back only by `save`
+
+    async def save(self, conv: ChatState) -> None:
+        self.uow.staged_saves.append(replace(conv))
+
+    async def member(self, channel: str, user_key: str) -> Member | None:
+        return self.store.members.get((channel, user_key))
+
+    async def roles(self, member: Member) -> set[str]:
+        return set(member.roles) | self.store.roles_of.get(member.id, set())
+
+
+@dataclass
+class _Savepoint:
+    async def rollback(self) -> None:
+        """Nothing to undo: a turn in memory writes only when it commits."""
+
+    async def commit(self) -> None:
+        pass
+
+
+@dataclass
+class MemoryUnitOfWork:
+    """A transaction over `MemoryTurns`: its writes land at `commit`, and vanish otherwise."""
+
+    clock: Clock
+    store: MemoryTurns
+    events: list[Event] = field(default_factory=list)
+    staged_updates: set[tuple[str, str]] = field(default_factory=set)
+    staged_saves: list[ChatState] = field(default_factory=list)
+
+    async def __aenter__(self) -> MemoryUnitOfWork:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.rollback()
+
+    async def commit(self) -> None:
+        self.store.updates |= self.staged_updates
+        for conv in self.staged_saves:
+            self.store.conversations[conv.channel, conv.user_key, conv.chat_id] = conv
+        await self.rollback()
+
+    async def rollback(self) -> None:
+        self.staged_updates, self.staged_saves, self.events = set(), [], []
+
+    async def savepoint(self) -> _Savepoint:
+        return _Savepoint()
+
+    def emit(self, event: Event) -> None:
+        self.events.append(event)
+
+    @property
+    def session(self) -> Any:
+        raise RuntimeError("this step asked the database for something: a test of a flow "
+                           "that reads or writes core's storage needs the `app` fixture")
+
+
+class MemoryChat:
+    """An engine over `entries` with nothing stored anywhere but here."""
+
+    def __init__(self, entries: Iterable[Entry], *, clock: Clock | None = None,
+                 services: Services | None = None) -> None:
+        self.clock = clock or FakeClock()
+        self.turns = MemoryTurns()
+        self.services = services or Services()
+        self.engine = self.engine_of(entries)
+
+    def engine_of(self, entries: Iterable[Entry]) -> Engine:
+        """Another engine on the same store: the same people and chats under another release."""
+        return Engine(self.uow, entries, self.services,  # type: ignore[arg-type]
+                      turns=self.turns.on, marks=self.turns)  # type: ignore[arg-type]
+
+    def uow(self) -> MemoryUnitOfWork:
+        return MemoryUnitOfWork(self.clock, self.turns)
+
+    def now(self) -> datetime:
+        return self.clock.now()
