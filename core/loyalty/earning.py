@@ -1,52 +1,41 @@
 """Points for what members do, posted in the transaction of the event that earned them; each
-journal's key names the event, so an event handled twice earns once."""
+journal's key names the event, so an event handled twice earns once. `award` and `completed`
+ask loyalty's book (`core.loyalty.book`), so they run on the tests' in-memory one too; the
+handlers read the deal, session or review that earned on the unit of work."""
 
 from __future__ import annotations
-
-import functools
-from typing import Any
-
-from sqlalchemy import bindparam, select
 
 from core.consulting.sessions.events import SessionMoved, SessionReviewed
 from core.consulting.sessions.tables import ConsultSession, SessionReview
 from core.deals.events import DealMoved, DealRated
 from core.deals.tables import Deal
 from core.loyalty import points
+from core.loyalty.book import PointsBook, book_of
 from core.loyalty.rules import EARN, REASONS
-from core.loyalty.tables import LoyaltyMember
-from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 
 
-async def award(uow: UnitOfWork, kind: str, account_id: int, about: str) -> bool:
+async def award(uow: UnitOfWork | PointsBook, kind: str, account_id: int, about: str) -> bool:
     """Points of `kind` for one event (`about` names it, e.g. `deal:12`), once."""
     return await points.earn(uow, f"{kind}:{about}:{account_id}", kind, account_id, EARN[kind],
                              f"{REASONS[kind]} ({about.replace(':', ' ')})")
 
 
-async def completed(uow: UnitOfWork, kind: str, about: str, parties: tuple[int, ...]) -> None:
+async def completed(uow: UnitOfWork | PointsBook, kind: str, about: str,
+                    parties: tuple[int, ...]) -> None:
     """A deal or session took place: both parties earn, and a referred member's first one
     credits them and their referrer, once."""
-    referrers = dict((await (await uow.core()).execute(  # both in one read
-        _referrers(len(parties)), {f"id{n}": party for n, party in enumerate(parties)})).all())
+    book = book_of(uow)
+    referrers = await book.referrers(parties)  # both in one read
     for account_id in parties:
-        await award(uow, kind, account_id, about)
+        await award(book, kind, account_id, about)
         referrer = referrers.get(account_id)
-        if referrer in (None, account_id):
+        if referrer is None or referrer == account_id:
             continue
-        await points.earn(uow, f"referral:{account_id}", "referral", account_id,
+        await points.earn(book, f"referral:{account_id}", "referral", account_id,
                           EARN["referral"], "referral: your first deal or session")
-        await points.earn(uow, f"referral-of:{account_id}", "referral", referrer,
+        await points.earn(book, f"referral-of:{account_id}", "referral", referrer,
                           EARN["referral"], f"referral: a member you invited completed {about}")
-
-
-@functools.cache
-def _referrers(parties: int) -> Any:
-    # Built once per number of parties (two, for every deal and session that completes).
-    members = table_of(LoyaltyMember)
-    return select(members.c.account_id, members.c.referred_by).where(
-        members.c.account_id.in_([bindparam(f"id{n}") for n in range(parties)]))
 
 
 async def on_deal_completed(uow: UnitOfWork, event: DealMoved) -> None:

@@ -1,21 +1,20 @@
-"""Loyalty use cases: a member's standing, redeeming points, referral codes."""
+"""Loyalty use cases: a member's standing, redeeming points, referral codes.
+
+Each asks only loyalty's book (`core.loyalty.book.PointsBook`): given the unit of work it works
+on the database (`SqlPointsBook`); given a book, on that one (the tests' in-memory book), so its
+rules are tested without a database."""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, func, select, update
-
 from core.errors import Conflict, DomainError, NotFound
 from core.i18n import _
 from core.loyalty import points, rules
-from core.loyalty.points import Movement
-from core.loyalty.tables import LoyaltyMember, Redemption
+from core.loyalty.book import Member, Movement, PointsBook, book_of
 from core.money.model import Money
-from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
-from core.storage.upsert import dialect_insert
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 COMPLETIONS = ("deal", "session")
@@ -32,27 +31,22 @@ class Standing:
     history: list[Movement]
 
 
-async def enrol(uow: UnitOfWork, account_id: int, lock: bool = False) -> LoyaltyMember:
-    """The member's row, made on first use (safe when two make it at once); `lock` holds it
-    until commit (PostgreSQL: FOR UPDATE; SQLite's write lock is taken at BEGIN IMMEDIATE)."""
+async def enrol(uow: UnitOfWork | PointsBook, account_id: int, lock: bool = False) -> Member:
+    """The member, made on first use with a new referral code (safe when two make it at once);
+    `lock` holds them until commit, so that their redemptions queue."""
     code = "".join(secrets.choice(CODE_ALPHABET) for __ in range(8))
-    await uow.session.execute(dialect_insert(uow, LoyaltyMember).values(
-        account_id=account_id, code=code, created_at=uow.clock.now()).on_conflict_do_nothing())
-    stmt = select(LoyaltyMember).where(LoyaltyMember.account_id == account_id)
-    if lock:
-        stmt = stmt.with_for_update()
-    return (await uow.session.execute(stmt.execution_options(populate_existing=True))
-            ).scalar_one()
+    return await book_of(uow).enrol(account_id, code, lock=lock)
 
 
-async def standing(uow: UnitOfWork, account_id: int) -> Standing:
+async def standing(uow: UnitOfWork | PointsBook, account_id: int) -> Standing:
     """Balance, tier (by points earned in the last 12 months), code, pending discount, history."""
-    row = await enrol(uow, account_id)
-    year = await points.earned_in_year(uow, account_id)
-    return Standing(await points.balance(uow, points.member(account_id)), year,
-                    rules.tier_of(year), rules.next_tier(year), row.code,
-                    await waiting_discount(uow, account_id),
-                    await points.history(uow, account_id))
+    book = book_of(uow)
+    me = await enrol(book, account_id)
+    year = await points.earned_in_year(book, account_id)
+    return Standing(await points.balance(book, points.member(account_id)), year,
+                    rules.tier_of(year), rules.next_tier(year), me.code,
+                    await waiting_discount(book, account_id),
+                    await points.history(book, account_id))
 
 
 @dataclass(frozen=True)
@@ -64,17 +58,16 @@ class Brief:
     pending_discount: Money
 
 
-async def waiting_discount(uow: UnitOfWork, account_id: int) -> Money:
+async def waiting_discount(uow: UnitOfWork | PointsBook, account_id: int) -> Money:
     """What the member's redemptions still take off their next commissions."""
-    pending = (await uow.session.execute(select(func.coalesce(func.sum(Redemption.remaining), 0))
-                                         .where(Redemption.account_id == account_id))).scalar_one()
-    return Money(int(pending), rules.POINT_VALUE_CURRENCY)
+    return Money(await book_of(uow).pending(account_id), rules.POINT_VALUE_CURRENCY)
 
 
-async def brief(uow: UnitOfWork, account_id: int) -> Brief:
-    return Brief(await points.balance(uow, points.member(account_id)),
-                 rules.tier_of(await points.earned_in_year(uow, account_id)),
-                 await waiting_discount(uow, account_id))
+async def brief(uow: UnitOfWork | PointsBook, account_id: int) -> Brief:
+    book = book_of(uow)
+    return Brief(await points.balance(book, points.member(account_id)),
+                 rules.tier_of(await points.earned_in_year(book, account_id)),
+                 await waiting_discount(book, account_id))
 
 
 @dataclass(frozen=True)
@@ -86,81 +79,60 @@ class Redeemed:
     value: Money
 
 
-async def redeem(uow: UnitOfWork, account_id: int, spent: int) -> Redeemed:
+async def redeem(uow: UnitOfWork | PointsBook, account_id: int, spent: int) -> Redeemed:
     """Spend points for a commission discount at the member's next payment as payee. The
     member's row is locked first, so two redemptions at once never spend the same points."""
+    book = book_of(uow)
     rules.check_redemption(spent)
-    await enrol(uow, account_id, lock=True)
-    have = await points.balance(uow, points.member(account_id))
+    await enrol(book, account_id, lock=True)
+    have = await points.balance(book, points.member(account_id))
     if spent > have:
         raise Conflict(_("You have {have} points; that redemption needs {spent}.", have=have, spent=spent))
     value = rules.value_of(spent)
-    row = Redemption(account_id=account_id, points=spent, currency=value.currency,
-                     value=value.amount, remaining=value.amount, created_at=uow.clock.now())
-    await uow.insert(row)
+    redemption_id = await book.redeemed(account_id, spent, value.currency, value.amount)
     try:
-        await points.post(uow, f"redeem:{row.id}", "redeem", account_id,
+        await points.post(book, f"redeem:{redemption_id}", "redeem", account_id,
                           f"redeemed for {value} off a commission",
                           [(points.member(account_id), -spent), (points.REDEEMED, spent)])
     except points.NotEnoughPoints:
         raise Conflict(_("Those points were just spent.")) from None
-    return Redeemed(row.id, spent, value)
+    return Redeemed(redemption_id, spent, value)
 
 
-async def use_discount(uow: UnitOfWork, payee_id: int, commission: Money,
+async def use_discount(uow: UnitOfWork | PointsBook, payee_id: int, commission: Money,
                        reference: str) -> Money:
     """Take the payee's waiting discount (at most the commission) for a payment; each use is a
     guarded update of what remains, so two payments never use the same euro twice."""
     zero = Money(0, commission.currency)
     if commission.amount <= 0:
         return zero
-    # Asked at every release: Core statements built once, on the transaction's connection.
-    conn = await uow.core()
-    open_ = (await conn.execute(_WAITING, {"r_account": payee_id,
-                                           "r_currency": commission.currency})).all()
+    book = book_of(uow)
     used = 0
-    for redemption_id, remaining in open_:
+    for redemption_id, remaining in await book.open_redemptions(payee_id, commission.currency):
         take = min(remaining, commission.amount - used)
         if take <= 0:
             break
-        moved = await conn.execute(_USE, {
-            "r_id": redemption_id, "r_was": remaining, "r_left": remaining - take,
-            "r_reference": reference[:64], "r_at": uow.clock.now()})
-        if moved.rowcount == 1:
+        if await book.use(redemption_id, remaining, remaining - take, reference[:64]):
             used += take
     return Money(used, commission.currency)
 
 
-_REDEMPTIONS = table_of(Redemption)
-_WAITING = (select(_REDEMPTIONS.c.id, _REDEMPTIONS.c.remaining)
-            .where(_REDEMPTIONS.c.account_id == bindparam("r_account"),
-                   _REDEMPTIONS.c.currency == bindparam("r_currency"),
-                   _REDEMPTIONS.c.remaining > 0).order_by(_REDEMPTIONS.c.id))
-_USE = (update(_REDEMPTIONS).where(_REDEMPTIONS.c.id == bindparam("r_id"),
-                                   _REDEMPTIONS.c.remaining == bindparam("r_was"))
-        .values(remaining=bindparam("r_left"), last_reference=bindparam("r_reference"),
-                used_at=bindparam("r_at")))
-
-
-async def join_by_code(uow: UnitOfWork, account_id: int, code: str) -> int:
+async def join_by_code(uow: UnitOfWork | PointsBook, account_id: int, code: str) -> int:
     """Record who referred this member (once, never themselves, before a first deal or
     session); returns the referrer's account id."""
-    referrer = (await uow.session.execute(select(LoyaltyMember.account_id).where(
-        LoyaltyMember.code == code.strip().upper()))).scalar_one_or_none()
+    book = book_of(uow)
+    referrer = await book.member_by_code(code.strip().upper())
     if referrer is None:
         raise NotFound(_("That referral code is unknown."))
     if referrer == account_id:
         raise DomainError(_("That is your own referral code: share it with others."))
-    me = await enrol(uow, account_id)
+    me = await enrol(book, account_id)
     if me.referred_by == referrer:
         return referrer
     if me.referred_by is not None:
         raise Conflict(_("You joined through another member's referral already."))
-    if await points.has_kind(uow, account_id, COMPLETIONS):
+    if await points.has_kind(book, account_id, COMPLETIONS):
         raise Conflict(_("Referral codes count before your first deal or session."))
-    moved = await uow.session.execute(update(LoyaltyMember).where(
-        LoyaltyMember.account_id == account_id, LoyaltyMember.referred_by.is_(None))
-        .values(referred_by=referrer))
-    if moved.rowcount != 1:  # type: ignore[attr-defined]
+    if not await book.refer(account_id, referrer):
         raise Conflict(_("You joined through another member's referral already."))
     return referrer

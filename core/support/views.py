@@ -7,14 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-
-from core.accounts.tables import Account
 from core.i18n import N_, _
 from core.process.tickets import ASKER, OPERATOR_LABELS, STATUS_LABELS, TICKET_PROCESS
-from core.storage.uow import UnitOfWork
 from core.support.context import TicketContext
-from core.support.tables import SupportMessage, SupportTicket
+from core.support.tables import SupportTicket
 
 SUPPORT_NAME = N_("Agora support")  # how operators sign to the asker
 
@@ -50,6 +46,18 @@ def ticket_card(ticket: SupportTicket) -> TicketCard:
 
 
 @dataclass(frozen=True)
+class MessageRecord:
+    """One message of a ticket's thread as stored: who wrote it, in which role, and when."""
+
+    id: int
+    ticket_id: int
+    author_id: int | None  # None once the author's account is gone
+    author_role: str  # asker | operator
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
 class MessageView:
     author_role: str  # asker | operator
     author: str  # a name as this reader sees it
@@ -73,21 +81,21 @@ class TicketView:
         return _(label) if label else self.ticket.status
 
 
-async def view(uow: UnitOfWork, ticket: SupportTicket, role: str) -> TicketView:
-    messages = list((await uow.session.execute(select(SupportMessage).where(
-        SupportMessage.ticket_id == ticket.id).order_by(SupportMessage.id))).scalars())
-    names = await _names(uow, {ticket.account_id, *(m.author_id for m in messages if m.author_id)})
+def view(card: TicketCard, role: str, messages: list[MessageRecord],
+         names: dict[int, str]) -> TicketView:
+    """The ticket as `role` reads it: its thread with the authors named as that reader sees
+    them (`names`: the display names of the asker and the messages' authors), and the steps
+    the reader may take now (a rating, once given, is not offered again)."""
     said = [MessageView(m.author_role, _author(m, role, names), m.text, m.created_at)
             for m in messages]
-    steps = [t.name for t in TICKET_PROCESS.next_actions(ticket.status, role)]
-    if ticket.rating is not None and "rate" in steps:
+    steps = [t.name for t in TICKET_PROCESS.next_actions(card.status, role)]
+    if card.rating is not None and "rate" in steps:
         steps.remove("rate")
-    asker = names[ticket.account_id] if ticket.account_id in names else _("someone")
-    card = ticket_card(ticket)
+    asker = names[card.account_id] if card.account_id in names else _("someone")
     return TicketView(card, role, asker, card.context, said, steps)
 
 
-def _author(message: SupportMessage, reader_role: str, names: dict[int, str]) -> str:
+def _author(message: MessageRecord, reader_role: str, names: dict[int, str]) -> str:
     if message.author_role == ASKER:
         if reader_role == ASKER:
             return _("You")
@@ -96,9 +104,3 @@ def _author(message: SupportMessage, reader_role: str, names: dict[int, str]) ->
         return _(SUPPORT_NAME)
     name = names[message.author_id or 0] if (message.author_id or 0) in names else _("an operator")
     return _("{name} (operator)", name=name)
-
-
-async def _names(uow: UnitOfWork, ids: set[int]) -> dict[int, str]:
-    rows = await uow.session.execute(select(Account.id, Account.display_name).where(
-        Account.id.in_(ids)))
-    return {account_id: name for account_id, name in rows.all()}

@@ -1,18 +1,23 @@
 """Redeeming points: never more than the balance, even when redemptions race; the discount comes
-off the commission of the redeemer's next payment as payee, on the statement and the ledger."""
+off the commission of the redeemer's next payment as payee, on the statement and the ledger.
+Races, releases and statements run on the database; what a redemption takes and gives, on the
+in-memory book (`tests/loyalty/fakes.py`)."""
 
 from __future__ import annotations
 
 import asyncio
 
+import pytest
 from sqlalchemy import select
 
-from core.errors import Conflict
+from core.errors import Conflict, DomainError
 from core.loyalty import points, service
 from core.loyalty.tables import Redemption
+from core.money.model import Money
 from payments import invoice_pdf, ledger
 from payments.ledger import platform, user
 from payments.tables import Invoice
+from tests.loyalty.fakes import MemoryPointsBook
 from tests.loyalty.helpers import balance, give, unbalanced
 from tests.payments.helpers import ADMIN, held_escrow, people
 from tests.support.pdf import pdf_text
@@ -105,3 +110,38 @@ async def test_a_buyers_discount_waits_for_their_own_sale(app):
     assert released.commission.amount == 1_000
     async with app.uow() as uow:
         assert (await service.standing(uow, view.payer_id)).pending_discount.amount == 500
+
+
+async def test_a_redemption_is_of_at_least_500_points_the_member_has():
+    book = MemoryPointsBook()
+    await points.earn(book, "gift:1", "deal", 1, 700, "test points")
+    for spent in (499, 0, -500, 500.0):
+        with pytest.raises(DomainError, match="at least 500"):
+            await service.redeem(book, 1, spent)  # type: ignore[arg-type]
+    with pytest.raises(Conflict, match="You have 700 points; that redemption needs 800"):
+        await service.redeem(book, 1, 800)
+    redeemed = await service.redeem(book, 1, 600)
+    assert (redeemed.points, redeemed.value) == (600, Money(600, "EUR"))
+    assert 1 in book.locked  # the member held first: redemptions at once queue
+    assert (await service.standing(book, 1)).pending_discount == Money(600, "EUR")
+    assert await points.balance(book, points.member(1)) == 100
+
+
+async def test_a_discount_comes_off_commissions_oldest_first_and_the_rest_waits():
+    book = MemoryPointsBook()
+    await points.earn(book, "gift:1", "deal", 1, 1_500, "test points")
+    await service.redeem(book, 1, 800)  # €8.00
+    await service.redeem(book, 1, 500)  # €5.00
+    assert await service.use_discount(book, 1, Money(0, "EUR"), "deal:0") == Money(0, "EUR")
+    assert await service.use_discount(book, 1, Money(500, "USD"), "deal:1") == Money(0, "USD")
+    assert await service.use_discount(book, 2, Money(500, "EUR"), "deal:1") == Money(0, "EUR")
+    assert await service.use_discount(book, 1, Money(1_000, "EUR"), "deal:2") == Money(
+        1_000, "EUR")
+    assert (book.redemptions[1].remaining, book.redemptions[2].remaining) == (0, 300)
+    assert book.redemptions[2].last_reference == "deal:2"
+    assert await service.waiting_discount(book, 1) == Money(300, "EUR")
+    assert await service.use_discount(book, 1, Money(1_000, "EUR"), "deal:3") == Money(
+        300, "EUR")
+    assert await service.use_discount(book, 1, Money(1_000, "EUR"), "deal:4") == Money(
+        0, "EUR")
+    assert await service.waiting_discount(book, 1) == Money(0, "EUR")

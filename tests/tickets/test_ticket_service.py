@@ -1,16 +1,25 @@
 """Tickets through the core services the chat and the web console share: opening with context,
-the operator's answer and the asker's, closing, reopening, rating, and the queue — on SQLite and
-PostgreSQL."""
+the operator's answer and the asker's, closing, reopening, rating, and the queue. The rules run
+on the in-memory desk (`tests/tickets/fakes.py`, no database); the first two tests run the same
+use cases on SQLite and PostgreSQL with the notices they set going (the wiring), and
+`test_desk_contract.py` holds the two desks alike."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import pytest
 
 from core.errors import Conflict, DomainError
-from core.process import timers
-from core.process.tickets import TICKET_PROCESS
 from core.support import service as support
+from core.support.events import TicketMessagePosted, TicketMoved, TicketOpened
+from tests.tickets.fakes import ANN, EVE, ROOT, MemoryDesk, staffed
 from tests.tickets.helpers import LISTING_STEP, actions, opened, people, run, ticket, told
+
+
+@pytest.fixture
+def desk() -> MemoryDesk:
+    return staffed()
 
 
 async def test_a_ticket_keeps_the_question_its_context_and_tells_every_operator(app):
@@ -61,48 +70,82 @@ async def test_a_whole_conversation_answer_reply_close_rate_and_reopen(app):
     assert view.next_steps == ["add-detail", "close"]
 
 
+async def test_the_conversation_moves_the_ticket_and_tells_who_wrote_what(desk):
+    ticket = await support.open_ticket(desk, ANN, "  The quantity field refuses 500 t  ",
+                                       LISTING_STEP, "telegram")
+    assert (ticket.status, ticket.question, ticket.channel) == (
+        "open", "The quantity field refuses 500 t", "telegram")
+    assert ticket.context.object_id == 42
+    assert ticket.first_answer_due_at == ticket.created_at + desk.sla()
+    answer = await support.operator_reply(desk, ROOT, ticket.id, "It leaves tonight.")
+    assert desk.tickets[ticket.id].status == "answered"
+    assert desk.tickets[ticket.id].first_answered_at == desk.now()
+    detail = await support.user_reply(desk, ANN, ticket.id, "Thanks, and the invoice?")
+    assert desk.tickets[ticket.id].status == "waiting_for_operator"
+    await support.close(desk, ROOT, ticket.id)
+    assert (await support.rate(desk, ANN, ticket.id, 5)).rating == 5
+    with pytest.raises(Conflict):
+        await support.rate(desk, ANN, ticket.id, 1)
+    with pytest.raises(Conflict, match="reopen it to write"):
+        await support.user_reply(desk, ANN, ticket.id, "One more thing")
+    await support.reopen(desk, ANN, ticket.id)
+    assert desk.tickets[ticket.id].status == "waiting_for_operator"
+    view = await support.ticket_view(desk, ANN, ticket.id)
+    assert [(m.author, m.text) for m in view.messages] == [
+        ("You", "The quantity field refuses 500 t"), ("Agora support", "It leaves tonight."),
+        ("You", "Thanks, and the invoice?")]
+    assert view.next_steps == ["add-detail", "close"]
+    assert [(a.action, a.subject) for a in desk.audited] == [
+        ("ticket-answered", f"ticket:{ticket.id}"), ("ticket-closed", f"ticket:{ticket.id}")]
+    moves = [(e.transition, e.source, e.target, e.actor_id) for e in desk.events
+             if isinstance(e, TicketMoved)]
+    assert moves == [("operator-reply", "open", "answered", ROOT),
+                     ("asker-reply", "answered", "waiting_for_operator", ANN),
+                     ("close", "waiting_for_operator", "closed", ROOT),
+                     ("rate", "closed", "closed", ANN),
+                     ("reopen", "closed", "waiting_for_operator", ANN)]
+    assert [e for e in desk.events if not isinstance(e, TicketMoved)] == [
+        TicketOpened(ticket.id), TicketMessagePosted(ticket.id, answer, "operator"),
+        TicketMessagePosted(ticket.id, detail, "asker")]
+
+
 @pytest.mark.parametrize(("question", "said"), [
     ("", "empty"), ("   \x00\x07  ", "empty"), ("help", "at least 10"),
     ("x" * 2001, "under 2,000")])
-async def test_a_question_that_is_empty_too_short_or_too_long_is_refused_politely(app, question,
+async def test_a_question_that_is_empty_too_short_or_too_long_is_refused_politely(desk, question,
                                                                                    said):
-    ann, _, _ = await people(app)
     with pytest.raises(DomainError, match=said):
-        await opened(app, ann, question)
+        await support.open_ticket(desk, ANN, question)
+    assert desk.tickets == {} and desk.events == []
 
 
-async def test_a_person_may_have_five_tickets_waiting_at_once(app):
-    ann, _, _ = await people(app)
+async def test_a_person_may_have_five_tickets_waiting_at_once(desk):
     for n in range(5):
-        await opened(app, ann, f"Question number {n} about payouts")
+        await support.open_ticket(desk, ANN, f"Question number {n} about payouts")
     with pytest.raises(Conflict, match="5 tickets waiting"):
-        await opened(app, ann)
+        await support.open_ticket(desk, ANN, "My payout has not arrived")
+    assert len(desk.tickets) == 5
 
 
-async def test_the_queue_puts_new_tickets_first_oldest_deadline_first(app, clock):
-    ann, root, eve = await people(app)
-    first = await opened(app, ann)
-    clock.advance(minutes=5)
-    second = await opened(app, eve, "Where are my receipts?")
-    clock.advance(minutes=5)
-    third = await opened(app, ann, "Another question entirely")
-    await run(app, support.operator_reply, root.id, first, "Answered.")
-    queue = await run(app, support.tickets_for_operator, root.id)
+async def test_the_queue_puts_new_tickets_first_oldest_deadline_first(desk):
+    first = (await support.open_ticket(desk, ANN, "My payout has not arrived")).id
+    desk.at += timedelta(minutes=5)
+    second = (await support.open_ticket(desk, EVE, "Where are my receipts?")).id
+    desk.at += timedelta(minutes=5)
+    third = (await support.open_ticket(desk, ANN, "Another question entirely")).id
+    await support.operator_reply(desk, ROOT, first, "Answered.")
+    queue = await support.tickets_for_operator(desk, ROOT)
     assert [t.id for t in queue] == [second, third, first]
-    assert [t.id for t in await run(app, support.tickets_for_operator, root.id, "answered")] == [
-        first]
+    assert [t.id for t in await support.tickets_for_operator(desk, ROOT, "answered")] == [first]
     with pytest.raises(DomainError, match="no ticket status"):
-        await run(app, support.tickets_for_operator, root.id, "bogus")
+        await support.tickets_for_operator(desk, ROOT, "bogus")
 
 
-async def test_an_answer_stops_the_first_answer_clock_and_closing_twice_is_refused(app):
-    ann, root, _ = await people(app)
-    number = await opened(app, ann)
-    async with app.uow() as uow:
-        assert await timers.upcoming(uow, app.policy.support_sla, TICKET_PROCESS)
-    await run(app, support.operator_reply, root.id, number, "On it.")
-    async with app.uow() as uow:
-        assert await timers.upcoming(uow, app.policy.support_sla, TICKET_PROCESS) == []
-    await run(app, support.close, ann.id, number)
+async def test_an_answer_stops_the_first_answer_clock_and_closing_twice_is_refused(desk):
+    number = (await support.open_ticket(desk, ANN, "My payout has not arrived")).id
+    assert desk.running(number) == {"escalate": desk.now() + desk.sla()}
+    await support.operator_reply(desk, ROOT, number, "On it.")
+    assert desk.running(number) == {}
+    await support.close(desk, ANN, number)
     with pytest.raises(Conflict):
-        await run(app, support.close, root.id, number)
+        await support.close(desk, ROOT, number)
