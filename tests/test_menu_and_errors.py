@@ -88,12 +88,12 @@ async def test_the_home_view_shows_the_profile_and_the_menu_without_changing_any
 
 async def test_a_refusal_from_any_step_is_answered_politely_with_cores_follow_ups():
     from conversations.engine import APOLOGY
-    from conversations.flows.all_flows import ALL_FLOWS
-    from tests.support.memory_engine import MemoryChat
     from conversations.flow import Ask, Flow, Next, OneStepCommand
+    from conversations.flows.all_flows import ALL_FLOWS
     from conversations.messages import Command, Envelope
     from core.actions import Action
     from core.errors import NotAllowed
+    from tests.support.memory_engine import MemoryChat
 
     def refuse(*_args):
         raise NotAllowed("That listing is not yours.",

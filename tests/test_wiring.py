@@ -230,10 +230,10 @@ during BoardPostHidden         core.community.notices.on_hidden
 during GatheringStarted        core.learning.notices.GATHERINGS.on_moved
 during RecordingAdded          core.learning.notices.on_recording
 during DealRated               core.loyalty.earning.on_deal_rated
-after  DealMoved               deal/open-escrow:payments.bridges.deals.DealPayments.follow
-after  DealMoved               deal/invoice-on-terms:payments.bridges.deals.DealPayments.follow
-after  DealMoved               deal/release-escrow:payments.bridges.deals.DealPayments.follow
-after  DealMoved               deal/refund-escrow:payments.bridges.deals.DealPayments.follow
+after  DealMoved               deal/open-escrow:payments.bridges.deals.DealPayments.after.<locals>.follow
+after  DealMoved               deal/invoice-on-terms:payments.bridges.deals.DealPayments.after.<locals>.follow
+after  DealMoved               deal/release-escrow:payments.bridges.deals.DealPayments.after.<locals>.follow
+after  DealMoved               deal/refund-escrow:payments.bridges.deals.DealPayments.after.<locals>.follow
 after  TransfersReturned       payments.bridges.deals.DealPayments.after_transfers_returned
 after  TransferOverpaid        payments.bridges.deals.DealPayments.after_transfers_returned
 after  LatePaymentRefunded     payments.bridges.deals.DealPayments.after_transfers_returned

@@ -119,7 +119,6 @@ class DealPayments:
                 if effect != INVOICE or event.on_terms:  # an escrow deal is paid before it ships
                     await self._settle(event.deal_id, effect)
 
-        follow.__qualname__ = "DealPayments.follow"  # as the wiring test names it
         return follow
 
     async def _settle(self, deal_id: int, effect: str) -> None:

@@ -160,7 +160,8 @@ async def _on_terms(ctx: Ctx, msg: Inbound) -> Next:
 
 
 async def _confirm_prompt(ctx: Ctx) -> list[Outbound]:
-    step, deal_id = DealStep.of(ctx).step, DealStep.of(ctx).deal_id
+    state = DealStep.of(ctx)
+    step, deal_id = state.step, state.deal_id
     view = await deal_views.deal_view(ctx.uow, deal_id, ctx.account_id)
     extra = ""
     if step in ("accept-adjustment", "reject-adjustment") and view.quality is not None:
@@ -178,7 +179,8 @@ async def _on_confirm(ctx: Ctx, msg: Inbound) -> Next:
     data = msg.data if isinstance(msg, Choice) else ""
     if data not in ("yes", "reject"):
         return Next.end(Reply(_("Nothing changed.")), menu=False)
-    step, deal_id = DealStep.of(ctx).step, DealStep.of(ctx).deal_id
+    state = DealStep.of(ctx)
+    step, deal_id = state.step, state.deal_id
     if step in ("accept-adjustment", "reject-adjustment"):
         await quality_report.answer(ctx.uow, deal_id, ctx.account.id,
                                     accept=step == "accept-adjustment" and data == "yes")
