@@ -1,6 +1,7 @@
 """Who a member's documents bill: the company, once its billing details are given (asked once
 for all colleagues), else the person's own; any colleague may give them the first time, only
-finance or an admin may change them after."""
+finance or an admin may change them after. Giving them, and reading whose they are, ask the
+company's roster (`core.companies.roster`), so they are tested on the in-memory one too."""
 
 from __future__ import annotations
 
@@ -8,46 +9,42 @@ from core.accounts import billing as own
 from core.accounts.billing import Billing, Party
 from core.accounts.vat import VatTreatment, treatment
 from core.companies import rules
-from core.companies.audit_trail import audit
-from core.companies.seats import company_row, read_seats, seat_of
-from core.companies.tables import Company
+from core.companies.roster import Roster
+from core.companies.seats import read_seats, seat_of
+from core.companies.sql_roster import roster_of
 from core.storage.uow import UnitOfWork
 
 
-def of_company(company: Company) -> Billing | None:
-    """The company's billing details, or None while any required part is missing."""
-    return own.from_account(company)
-
-
-async def billed(uow: UnitOfWork, account_id: int) -> Billing | None:
+async def billed(uow: UnitOfWork | Roster, account_id: int) -> Billing | None:
     """The details an account's documents carry: its company's, or its own."""
-    seat = await seat_of(uow, account_id)
+    roster = roster_of(uow)
+    seat = await roster.seat(account_id)
     if seat is not None:
         return seat.company.billing
-    return await own.billing_of(uow, account_id)
+    return await roster.own_billing(account_id)
 
 
-async def missing(uow: UnitOfWork, account_id: int) -> bool:
+async def missing(uow: UnitOfWork | Roster, account_id: int) -> bool:
     """Whether billing details must still be asked before the account's first deal."""
     return await billed(uow, account_id) is None
 
 
-async def give(uow: UnitOfWork, account_id: int, *, legal_name: str, street: str, postcode: str,
-               town: str, country: str, vat_id: str | None = None, vat_rate: str | None = None
-               ) -> Billing:
+async def give(uow: UnitOfWork | Roster, account_id: int, *, legal_name: str, street: str,
+               postcode: str, town: str, country: str, vat_id: str | None = None,
+               vat_rate: str | None = None) -> Billing:
     """Keep billing details: the company's for a member, else the account's own."""
-    seat = await seat_of(uow, account_id)
+    roster = roster_of(uow)
+    seat = await roster.seat(account_id)
     if seat is None:
-        return await own.set_billing(uow, account_id, legal_name=legal_name, street=street,
-                                     postcode=postcode, town=town, country=country, vat_id=vat_id,
-                                     vat_rate=vat_rate)
-    company = await company_row(uow, seat.company.id)
-    rules.check_may_bill(of_company(company) is not None, seat.roles, company.name)
+        return await roster.give_own_billing(
+            account_id, legal_name=legal_name, street=street, postcode=postcode, town=town,
+            country=country, vat_id=vat_id, vat_rate=vat_rate)
+    company = seat.company
+    rules.check_may_bill(company.billing is not None, seat.roles, company.name)
     details = own.check(legal_name, street, postcode, town, country, vat_id, vat_rate)
-    own.keep(company, details)
-    company.updated_at = uow.clock.now()
-    await audit(uow, company.id, account_id, "billing", f"company:{company.id}",
-                legal_name=details.legal_name, vat_id=details.vat_id)
+    await roster.set_billing(company.id, details)
+    await roster.audit(company.id, account_id, "billing", f"company:{company.id}",
+                       legal_name=details.legal_name, vat_id=details.vat_id)
     return details
 
 

@@ -120,3 +120,30 @@ def check_may_bill(given: bool, roles: Iterable[str], company: str) -> None:
     if given and not may(roles, "billing"):
         raise NotAllowed(_("Only finance or an admin of {company} may change its billing "
                            "details.", company=company))
+
+
+def check_may_decide(approver_id: int, requester_id: int, roles: Iterable[str] | None) -> None:
+    """A purchase held above a buyer's limit is decided by someone else of her company whose
+    `roles` (None: no seat in it) approve: never by the buyer herself."""
+    if approver_id == requester_id:
+        raise NotAllowed(_("Someone else in your company approves your own purchases."))
+    if roles is None or not may(roles, "approve"):
+        raise NotAllowed(_("Only an approver can decide on a purchase."))
+
+
+def may_see_purchase(actor_id: int | None, requester_id: int, actor_company: int | None,
+                     purchase_company: int, roles: Iterable[str]) -> bool:
+    """Who sees a held purchase: the buyer who asked, and those of her company who approve or
+    see all its deals; to anyone else it does not exist."""
+    if actor_id is None or actor_id == requester_id:
+        return actor_id is not None
+    wanted = set(roles)
+    return actor_company == purchase_company and (may(wanted, "approve") or may(wanted, "see_all"))
+
+
+def check_has_approvers(approvers: Sequence[int], limit: Money | None, company: str) -> None:
+    """A purchase above the buyer's limit is held only when someone else may approve it."""
+    if not approvers:
+        raise NotAllowed(_("That is above your spending limit of {limit}, and no one else in "
+                           "{company} can approve it; ask an admin.", limit=limit,
+                           company=company))

@@ -122,10 +122,21 @@ def _seats_changed(uow: UnitOfWork) -> None:
 
 async def seat_may(uow: UnitOfWork, account_id: int, what: str) -> Seat:
     """The actor's seat when its roles allow `what`; NotAllowed otherwise."""
-    seat = await seat_of(uow, account_id)
+    return allowed(await seat_of(uow, account_id), what)
+
+
+def placed(seat: Seat | None) -> Seat:
+    """The actor's seat; NotFound (with the way to the company's menu) when they have none."""
     if seat is None:
         raise NotFound(_("You are not in a company on Agora."),
                        actions=(Action(CompanyIntent.COMPANY, N_("🏢 Company")),))
+    return seat
+
+
+def allowed(found: Seat | None, what: str) -> Seat:
+    """The actor's seat when its roles allow `what`: NotFound without a seat, NotAllowed when
+    the roles fall short (a storage-free check, for the use cases on a roster as on `uow`)."""
+    seat = placed(found)
     if not seat.may(what):
         raise NotAllowed(_("Your role in {company} does not allow that; ask an admin.",
                            company=seat.company.name))

@@ -4,23 +4,22 @@ a consultant for their fields and rating. Each pick keeps the words of what earn
 
 Never picked: the person's own listings or profile, listings not published, expired or with
 nothing left, consultants not live, anything the person declined, listings already on their
-watchlist, consultants they already booked."""
+watchlist, consultants they already booked.
+
+What is on offer, and the person's history, come from the recommendations' sources
+(`core.recommend.sources`): given the unit of work, the database; given sources, those (the
+tests' in-memory ones), so the scoring is tested without a database."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
-
-from core.accounts.tables import Account
-from core.catalog.rules import ListingState
-from core.catalog.tables import Listing, SellerStats
-from core.consulting.tables import ConsultantProfile
 from core.i18n import _, present
 from core.i18n.countries import country_name
 from core.money.model import Money
-from core.recommend.tables import PickDeclined
+from core.recommend.sources import Adviser, OnOffer, SellerRating, Sources
+from core.recommend.sql_sources import sources_of
 from core.recommend.taste import Taste, field_label, taste_of
 from core.storage.uow import UnitOfWork
 
@@ -46,39 +45,28 @@ class Pick:
         return f"{self.kind}:{self.item_id}"
 
 
-async def recommend(uow: UnitOfWork, account_id: int, *, limit: int = LIMIT,
+async def recommend(uow: UnitOfWork | Sources, account_id: int, *, limit: int = LIMIT,
                     consultants: int = 2, before: datetime | None = None) -> list[Pick]:
     """The person's best picks now: up to `limit` in all, of which up to `consultants`
     consultants; empty when their history says nothing yet."""
-    now = uow.clock.now()
-    taste = await taste_of(uow, account_id, now, before)
+    sources = sources_of(uow)
+    now = sources.now()
+    taste = await taste_of(sources, account_id, now, before)
     if taste.empty:
         return []
-    declined = await declined_keys(uow, account_id)
-    people = (await consultant_picks(uow, account_id, taste, declined))[:consultants]
-    goods = await listing_picks(uow, account_id, taste, declined, now)
+    declined = await sources.declined(account_id)
+    people = (await consultant_picks(sources, account_id, taste, declined))[:consultants]
+    goods = await listing_picks(sources, account_id, taste, declined, now)
     return sorted([*goods[: limit - len(people)], *people], key=lambda p: -p.score)
 
 
-async def declined_keys(uow: UnitOfWork, account_id: int) -> set[str]:
-    rows = await uow.session.execute(select(PickDeclined.kind, PickDeclined.item_id)
-                                     .where(PickDeclined.account_id == account_id))
-    return {f"{kind}:{item}" for kind, item in rows.all()}
-
-
-async def listing_picks(uow: UnitOfWork, account_id: int, taste: Taste, declined: set[str],
+async def listing_picks(sources: Sources, account_id: int, taste: Taste, declined: set[str],
                         now: datetime) -> list[Pick]:
     """Every published listing the taste says something about, best first."""
     products = [k[1] for k in taste.score if k[0] == "product"]
     countries = [k[1] for k in taste.score if k[0] == "country" and k[1]]
-    stmt = (select(Listing, SellerStats).outerjoin(SellerStats,
-                                                   SellerStats.account_id == Listing.seller_id)
-            .where(Listing.status == ListingState.PUBLISHED, Listing.seller_id != account_id,
-                   Listing.quantity_milli > 0,
-                   or_(Listing.expires_at.is_(None), Listing.expires_at > now),
-                   or_(Listing.product_type.in_(products), Listing.country.in_(countries))))
     picks = []
-    for listing, stats in (await uow.session.execute(stmt)).all():
+    for listing, stats in await sources.on_offer(account_id, products, countries, now):
         if f"listing:{listing.id}" in declined or listing.id in taste.watched:
             continue
         pick = score_listing(taste, listing, stats)
@@ -87,7 +75,7 @@ async def listing_picks(uow: UnitOfWork, account_id: int, taste: Taste, declined
     return sorted(picks, key=lambda p: (-p.score, p.item_id))
 
 
-def score_listing(taste: Taste, listing: Listing, stats: SellerStats | None) -> Pick | None:
+def score_listing(taste: Taste, listing: OnOffer, stats: SellerRating | None) -> Pick | None:
     """A listing's points and reasons; None when nothing in the taste points at it."""
     product, country = listing.product_type, listing.country or ""
     parts = [(PLACE * taste.get(("place", product, country)), taste.words(("place", product, country))),
@@ -110,16 +98,13 @@ def score_listing(taste: Taste, listing: Listing, stats: SellerStats | None) -> 
                  parts, extra)
 
 
-async def consultant_picks(uow: UnitOfWork, account_id: int, taste: Taste, declined: set[str]
-                           ) -> list[Pick]:
+async def consultant_picks(sources: Sources, account_id: int, taste: Taste,
+                           declined: set[str]) -> list[Pick]:
     """Live consultants in the fields the taste points at, best first."""
     if not any(k[0] == "field" for k in taste.score):
         return []
-    stmt = (select(ConsultantProfile, Account.display_name)
-            .join(Account, Account.id == ConsultantProfile.account_id)
-            .where(ConsultantProfile.live.is_(True), ConsultantProfile.account_id != account_id))
     picks = []
-    for profile, name in (await uow.session.execute(stmt)).all():
+    for profile, name in await sources.advisers(account_id):
         if f"consultant:{profile.account_id}" in declined or \
                 profile.account_id in taste.consultants_met:
             continue
@@ -129,7 +114,7 @@ async def consultant_picks(uow: UnitOfWork, account_id: int, taste: Taste, decli
     return sorted(picks, key=lambda p: (-p.score, p.item_id))
 
 
-def score_consultant(taste: Taste, profile: ConsultantProfile, name: str) -> Pick | None:
+def score_consultant(taste: Taste, profile: Adviser, name: str) -> Pick | None:
     """A consultant's points for their fields and rating; None when no field matches."""
     parts = sorted(((FIELD * taste.get(("field", str(c))), taste.words(("field", str(c))))
                     for c in profile.categories), reverse=True)

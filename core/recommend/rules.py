@@ -14,6 +14,10 @@ HALF_LIFE_DAYS = 90.0  # an event this old counts half
 WEEKDAY = 0  # Monday
 FROM_HOUR, UNTIL_HOUR = 9, 21  # local; a job that missed 09:00 still sends later that day
 KINDS = ("listing", "consultant")
+# The deals that say nothing of a buyer's wants, and the sessions that do: one had, or booked.
+DEAL_GONE = ("cancelled", "refunded")
+SESSION_HAD = ("completed", "seeker_absent", "no_show_seeker")
+SESSION_BOOKED = ("requested", "confirmed", "reschedule_proposed", "starting", "in_session")
 
 
 def recency(moment: datetime, now: datetime) -> float:

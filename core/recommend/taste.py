@@ -1,6 +1,7 @@
 """What a person's own history says they like: products, regions and consultant fields, each
 with a recency-weighted affinity and the reason in words (“you bought wood pellets in Latvia
-twice”). Read from their deals, searches, saved searches, watchlist and bookings."""
+twice”). Read from their deals, searches, saved searches, watchlist and bookings, as the
+recommendations' sources give them (`core.recommend.sources`): the database's, or a test's."""
 
 from __future__ import annotations
 
@@ -10,25 +11,19 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from statistics import median
 
-from sqlalchemy import select
-
 from core.catalog.gazetteer import nearest
 from core.catalog.query import SearchQuery
-from core.catalog.tables import Listing, SavedSearch, SearchLog, Watch
 from core.catalog.taxonomy import TYPES, price_per_mwh_minor
 from core.consulting.profiles.taxonomy import CATEGORIES
-from core.consulting.tables import Booking, ConsultantProfile
-from core.deals.tables import Deal
 from core.i18n import _, n_
 from core.i18n.countries import country_name
-from core.recommend.rules import recency
+from core.recommend.rules import SESSION_BOOKED, SESSION_HAD, recency
+from core.recommend.sources import Booked, Bought, Saved, Searched, Sources, Watched
+from core.recommend.sql_sources import sources_of
 from core.storage.uow import UnitOfWork
 
 # How much one event of each kind says about a person's wants, before recency.
 WEIGHTS = {"deal": 3.0, "saved": 2.0, "watch": 1.5, "session": 1.5, "search": 1.0}
-DEAL_GONE = ("cancelled", "refunded")
-SESSION_HAD = ("completed", "seeker_absent", "no_show_seeker")
-SESSION_BOOKED = ("requested", "confirmed", "reschedule_proposed", "starting", "in_session")
 # The consultants' fields that go with a product, both ways (a pellet buyer may want a pellet
 # quality expert; a session on biogas plants says something about biogas).
 FIELD_PRODUCTS: dict[str, tuple[str, ...]] = {
@@ -88,32 +83,30 @@ def field_label(category: str) -> str:
     return _(CATEGORIES[category]).lower() if category in CATEGORIES else category.lower()
 
 
-async def taste_of(uow: UnitOfWork, account_id: int, now: datetime,
+async def taste_of(uow: UnitOfWork | Sources, account_id: int, now: datetime,
                    before: datetime | None = None) -> Taste:
     """Everything the person's own history says, as of `now`; only events before `before`
     count (the benchmark holds out each buyer's latest deal this way)."""
+    sources = sources_of(uow)
     taste = Taste()
     cutoff = before or now
-    await _deals(uow, taste, account_id, now, cutoff)
-    await _searches(uow, taste, account_id, now, cutoff)
-    await _saved(uow, taste, account_id, now, cutoff)
-    await _watched(uow, taste, account_id, now, cutoff)
-    await _sessions(uow, taste, account_id, now, cutoff)
+    _deals(taste, await sources.bought(account_id, cutoff), now)
+    _searches(taste, await sources.searched(account_id, cutoff), now)
+    _saved(taste, await sources.saved(account_id, cutoff), now)
+    _watched(taste, await sources.watched(account_id, cutoff), now)
+    _sessions(taste, await sources.booked(account_id, cutoff, (*SESSION_HAD, *SESSION_BOOKED)),
+              now)
     return taste
 
 
-async def _deals(uow: UnitOfWork, taste: Taste, account_id: int, now: datetime,
-                 cutoff: datetime) -> None:
-    stmt = (select(Deal, Listing).join(Listing, Listing.id == Deal.listing_id)
-            .where(Deal.buyer_id == account_id, Deal.status.not_in(DEAL_GONE),
-                   Deal.created_at < cutoff))
+def _deals(taste: Taste, deals: list[Bought], now: datetime) -> None:
     groups: dict[tuple[str, str], list[float]] = defaultdict(list)
-    for deal, listing in (await uow.session.execute(stmt)).all():
-        w = WEIGHTS["deal"] * recency(deal.created_at, now)
-        groups[(listing.product_type, listing.country or "")].append(w)
-        paid = _per_mwh(deal.price_minor, listing.energy_mwh_per_unit)
+    for deal in deals:
+        w = WEIGHTS["deal"] * recency(deal.at, now)
+        groups[(deal.product, deal.country)].append(w)
+        paid = _per_mwh(deal.price_minor, deal.energy_mwh_per_unit)
         if paid:
-            taste.paid_mwh[(listing.product_type, deal.currency)].append(paid)
+            taste.paid_mwh[(deal.product, deal.currency)].append(paid)
     by_product: dict[str, list[float]] = defaultdict(list)
     for (product, country), weights in groups.items():
         words = (_("you bought {product} in {country} {times}", product=label(product),
@@ -137,30 +130,23 @@ def _per_mwh(price_minor: int, energy: str) -> int | None:
         return None
 
 
-async def _searches(uow: UnitOfWork, taste: Taste, account_id: int, now: datetime,
-                    cutoff: datetime) -> None:
-    stmt = select(SearchLog).where(SearchLog.account_id == account_id,
-                                   SearchLog.product_type.is_not(None),
-                                   SearchLog.created_at < cutoff)
+def _searches(taste: Taste, searches: list[Searched], now: datetime) -> None:
     groups: dict[str, list[float]] = defaultdict(list)
-    for row in (await uow.session.execute(stmt)).scalars():
-        groups[str(row.product_type)].append(WEIGHTS["search"] * recency(row.created_at, now))
+    for search in searches:
+        groups[search.product].append(WEIGHTS["search"] * recency(search.at, now))
     for product, weights in groups.items():
         taste.add(("product", product), sum(weights),
                   _("you searched for {product} {times}", product=label(product),
                     times=times(len(weights))))
 
 
-async def _saved(uow: UnitOfWork, taste: Taste, account_id: int, now: datetime,
-                 cutoff: datetime) -> None:
-    stmt = select(SavedSearch).where(SavedSearch.account_id == account_id,
-                                     SavedSearch.active.is_(True), SavedSearch.created_at < cutoff)
-    for saved in (await uow.session.execute(stmt)).scalars():
+def _saved(taste: Taste, searches: list[Saved], now: datetime) -> None:
+    for saved in searches:
         query = SearchQuery.from_dict(saved.query)
         product = query.product_type or _product_in(query.text)
         if product is None:
             continue
-        w = WEIGHTS["saved"] * recency(saved.created_at, now)
+        w = WEIGHTS["saved"] * recency(saved.at, now)
         if query.lat is not None and query.lon is not None:
             place = nearest(query.lat, query.lon)
             words = _("you saved a search for {product} near {city}", product=label(product),
@@ -180,32 +166,23 @@ def _product_in(text: str) -> str | None:
     return None
 
 
-async def _watched(uow: UnitOfWork, taste: Taste, account_id: int, now: datetime,
-                   cutoff: datetime) -> None:
-    stmt = (select(Watch, Listing).join(Listing, Listing.id == Watch.listing_id)
-            .where(Watch.account_id == account_id, Watch.created_at < cutoff))
-    for watch, listing in (await uow.session.execute(stmt)).all():
-        taste.watched.add(listing.id)
-        w = WEIGHTS["watch"] * recency(watch.created_at, now)
-        words = _("you watched “{title}”", title=listing.title)
-        taste.add(("product", listing.product_type), w, words)
-        taste.add(("place", listing.product_type, listing.country or ""), w, words)
+def _watched(taste: Taste, watches: list[Watched], now: datetime) -> None:
+    for watch in watches:
+        taste.watched.add(watch.listing_id)
+        w = WEIGHTS["watch"] * recency(watch.at, now)
+        words = _("you watched “{title}”", title=watch.title)
+        taste.add(("product", watch.product), w, words)
+        taste.add(("place", watch.product, watch.country), w, words)
 
 
-async def _sessions(uow: UnitOfWork, taste: Taste, account_id: int, now: datetime,
-                    cutoff: datetime) -> None:
-    stmt = (select(Booking, ConsultantProfile)
-            .join(ConsultantProfile, ConsultantProfile.account_id == Booking.consultant_id)
-            .where(Booking.seeker_id == account_id,
-                   Booking.status.in_((*SESSION_HAD, *SESSION_BOOKED)),
-                   Booking.created_at < cutoff))
-    for booking, profile in (await uow.session.execute(stmt)).all():
+def _sessions(taste: Taste, bookings: list[Booked], now: datetime) -> None:
+    for booking in bookings:
         taste.consultants_met.add(booking.consultant_id)
         w = WEIGHTS["session"] * recency(booking.starts_at or booking.created_at, now)
         had = booking.status in SESSION_HAD
-        for category in profile.categories[:2]:
-            words = (_("you had a session on {field}", field=field_label(str(category))) if had
-                     else _("you booked a session on {field}", field=field_label(str(category))))
-            taste.add(("field", str(category)), w, words)
-            for product in FIELD_PRODUCTS.get(str(category), ()):
+        for category in booking.categories[:2]:
+            words = (_("you had a session on {field}", field=field_label(category)) if had
+                     else _("you booked a session on {field}", field=field_label(category)))
+            taste.add(("field", category), w, words)
+            for product in FIELD_PRODUCTS.get(category, ()):
                 taste.add(("product", product), w / 2, words)

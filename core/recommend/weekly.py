@@ -3,57 +3,40 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from functools import partial
 
-from core.accounts import service as accounts
-from core.accounts.tables import Account
 from core.actions import Action, ActionRows
 from core.catalog.intents import ListingIntent
 from core.consulting.intents import ConsultingIntent
 from core.i18n import _
-from core.notifications.outbox import addressed_to, notify
 from core.recommend.intents import PickIntent
 from core.recommend.picks import Pick, recommend
 from core.recommend.rules import declined_item, is_due, week_of
-from core.recommend.tables import PickDeclined, WeeklyPicks
+from core.recommend.sources import Composed, Sources
+from core.recommend.sql_sources import sources_of
 from core.storage.uow import UnitOfWork
 
 
-async def send_weekly(uow: UnitOfWork) -> int:
+async def send_weekly(uow: UnitOfWork | Sources) -> int:
     """Send this week's picks to everyone for whom it is Monday morning now and who has not
     opted out; each person at most once a week, however often or wherever this runs (run it
-    hourly). Returns how many messages were written."""
-    now = uow.clock.now()
-    rows = await uow.session.execute(select(Account.id, Account.timezone)
-                                     .where(Account.weekly_picks.is_(True)).order_by(Account.id))
+    hourly): the sources claim the person's week before anything is picked. Returns how many
+    messages were written."""
+    sources = sources_of(uow)
+    now = sources.now()
     sent = 0
-    for account_id, zone in rows.all():
+    for account_id, zone in await sources.subscribers():
         week, local = week_of(now, zone)
-        if not is_due(local):
-            continue
-        try:
-            async with uow.nested():
-                if await _send_one(uow, account_id, week):
-                    sent += 1
-                await uow.flush()
-        except IntegrityError:
-            continue  # another worker (or an earlier run) has this person's week
+        if is_due(local) and await sources.weekly(account_id, week,
+                                                  partial(_compose, sources, account_id)):
+            sent += 1
     return sent
 
 
-async def _send_one(uow: UnitOfWork, account_id: int, week: str) -> bool:
-    claim = WeeklyPicks(account_id=account_id, week=week, items=[], created_at=uow.clock.now())
-    uow.add(claim)
-    await uow.session.flush()  # the claim first: a second sender stops here
-    async with addressed_to(uow, account_id):
-        picks = await recommend(uow, account_id)  # (its reasons in words, for the recipient)
-        claim.items = [p.key for p in picks]
-        if not picks:
-            return False
-        text, buttons = message(picks, weekly=True)
-        await notify(uow, account_id, text, buttons=buttons, dedupe_key=f"picks:{account_id}:{week}")
-    return True
+async def _compose(sources: Sources, account_id: int) -> Composed:
+    """The person's picks now, and the message telling them (None: nothing to pick)."""
+    picks = await recommend(sources, account_id)  # (its reasons in words, for the recipient)
+    return [p.key for p in picks], message(picks, weekly=True) if picks else None
 
 
 def message(picks: list[Pick], *, weekly: bool) -> tuple[str, ActionRows]:
@@ -76,24 +59,13 @@ def message(picks: list[Pick], *, weekly: bool) -> tuple[str, ActionRows]:
     return "\n".join(lines), rows
 
 
-async def decline(uow: UnitOfWork, account_id: int, key: str) -> bool:
+async def decline(uow: UnitOfWork | Sources, account_id: int, key: str) -> bool:
     """Never recommend this listing or consultant (“listing:42”) to the person again; True if
-    newly declined, False if it was already."""
+    newly declined, False if it was already (or at the same moment elsewhere)."""
     kind, item_id = declined_item(key)
-    if await uow.get(PickDeclined, (account_id, kind, item_id)) is not None:
-        return False
-    try:
-        async with uow.nested():
-            uow.add(PickDeclined(account_id=account_id, kind=kind, item_id=item_id,
-                                 created_at=uow.clock.now()))
-            await uow.session.flush()
-    except IntegrityError:
-        return False  # declined at the same moment elsewhere
-    return True
+    return await sources_of(uow).decline(account_id, kind, item_id)
 
 
-async def set_weekly(uow: UnitOfWork, account_id: int, on: bool) -> None:
+async def set_weekly(uow: UnitOfWork | Sources, account_id: int, on: bool) -> None:
     """Turn the weekly message on or off (also on the notification settings)."""
-    await accounts.update_profile(uow, account_id, weekly_picks=on)
-
-
+    await sources_of(uow).set_weekly(account_id, on)

@@ -1,5 +1,6 @@
 """A company's rules on plain values: what each role may do, when a purchase needs an approver,
-and what a name, a set of roles and a limit must be."""
+who decides on and sees a held purchase, and what a name, a set of roles and a limit must
+be."""
 
 from __future__ import annotations
 
@@ -103,3 +104,27 @@ def test_any_colleague_gives_the_billing_details_once_finance_or_an_admin_change
     for roles in (["buyer"], ["approver"], []):
         with pytest.raises(NotAllowed, match="Only finance or an admin of Baltic Heat"):
             rules.check_may_bill(True, roles, "Baltic Heat")
+
+
+def test_a_held_purchase_is_decided_by_an_approver_of_the_company_never_its_buyer():
+    with pytest.raises(NotAllowed, match="Someone else"):
+        rules.check_may_decide(7, 7, ["admin"])  # not her own, even as admin
+    for roles in (None, ["buyer"], ["finance"]):
+        with pytest.raises(NotAllowed, match="Only an approver"):
+            rules.check_may_decide(8, 7, roles)
+    rules.check_may_decide(8, 7, ["approver"])
+    rules.check_may_decide(8, 7, ["buyer", "admin"])
+
+
+def test_a_held_purchase_is_seen_by_its_buyer_and_the_companys_approvers_and_finance():
+    assert rules.may_see_purchase(7, 7, None, 1, [])  # who asked, whatever her seat
+    assert not rules.may_see_purchase(None, 7, None, 1, ["admin"])
+    assert [rules.may_see_purchase(8, 7, 1, 1, [role]) for role in rules.ROLES] == [
+        False, True, True, True]
+    assert not rules.may_see_purchase(8, 7, 2, 1, ["admin"])  # another company's admin
+
+
+def test_a_purchase_above_the_limit_needs_someone_else_who_approves():
+    with pytest.raises(NotAllowed, match="no one else in Baltic Heat AS"):
+        rules.check_has_approvers([], Money.parse("100", "EUR"), "Baltic Heat AS")
+    rules.check_has_approvers([3], Money.parse("100", "EUR"), "Baltic Heat AS")

@@ -1,7 +1,9 @@
 """Company accounts and purchase approval through the core services: colleagues join by
 invitation with roles and limits; a purchase above a buyer's limit is held — nothing reaches
 the seller — until an approver approves (then it is made in her name) or rejects it with a
-reason; every decision is audited, taken once, and the company sees its deals by role."""
+reason; every decision is audited, taken once, and the company sees its deals by role. The
+company's own use cases (joining, roles, the last admin, billing details) are tested on the
+in-memory roster (`test_colleagues.py`, `test_company_records.py`); here they set the scene."""
 
 from __future__ import annotations
 
@@ -193,27 +195,6 @@ async def test_buy_now_approved_is_the_companys_deal_billed_to_the_company_and_s
         with pytest.raises(NotAllowed):  # billing details, once given, are finance's to change
             await give(uow, anna.id, legal_name="Other", street="x street", postcode="1",
                        town="Tallinn", country="EE")
-
-
-async def test_joining_is_once_per_code_and_the_last_admin_stays(app):
-    sam, alice, anna, _fred, bob, _listing_id = await company_of_three(app)
-    async with app.uow() as uow:
-        code = (await companies.invite(uow, alice.id, ["buyer"], None)).code
-        await uow.commit()
-    async with app.uow() as uow:
-        with pytest.raises(Conflict):
-            await companies.join(uow, anna.id, code)  # already in one
-        await companies.join(uow, bob.id, code)
-        await uow.commit()
-    async with app.uow() as uow:
-        with pytest.raises(DomainError):
-            await companies.join(uow, sam.id, code)  # used
-        with pytest.raises(NotAllowed):
-            await companies.invite(uow, anna.id, ["buyer"], None)  # a buyer does not invite
-        with pytest.raises(Conflict):
-            await companies.remove(uow, alice.id, alice.id)  # the last admin
-        with pytest.raises(Conflict):
-            await companies.set_roles(uow, alice.id, alice.id, ["buyer"])
 
 
 async def test_finance_gets_the_receipt_of_a_colleagues_payment(app):

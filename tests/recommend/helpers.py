@@ -73,11 +73,12 @@ async def consultant(app: Container, name: str, categories: list[str], *, live: 
     return account
 
 
-async def had_session(app: Container, seeker: Account, expert: Account, days_ago: float) -> None:
+async def had_session(app: Container, seeker: Account, expert: Account, days_ago: float,
+                      status: str = "completed") -> None:
     async with app.uow() as uow:
         when = uow.clock.now() - timedelta(days=days_ago)
         uow.add(Booking(consultant_id=expert.id, seeker_id=seeker.id, kind="scheduled",
-                        status="completed", starts_at=when, minutes=60, rate_kind="session",
+                        status=status, starts_at=when, minutes=60, rate_kind="session",
                         price_minor=10000, max_minor=10000, currency="EUR", created_at=when,
                         updated_at=when))
         await uow.commit()

@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core.accounts.tables import Account
+from core.companies import rules
 from core.companies.audit_trail import audit
 from core.companies.seats import seat_of, with_role
 from core.deals.approvals.drafted import _frozen, terms_of, total_of
@@ -185,10 +186,7 @@ async def _place(uow: UnitOfWork, kind: str, buyer_id: int, listing_id: int, ter
         return _made(await _carry_out_terms(uow, kind, buyer_id, listing_id, terms, offer_id,
                                             False))
     approvers = await with_role(uow, seat.company.id, "approve", excluding=buyer_id)
-    if not approvers:
-        raise NotAllowed(_("That is above your spending limit of {limit}, and no one else in "
-                           "{company} can approve it; ask an admin.", limit=seat.limit,
-                           company=seat.company.name))
+    rules.check_has_approvers(approvers, seat.limit, seat.company.name)
     request = PurchaseRequest(
         company_id=seat.company.id, requester_id=buyer_id, listing_id=listing_id, kind=kind,
         offer_id=offer_id, terms=_frozen(terms), total_minor=total.amount,
@@ -229,19 +227,16 @@ async def request_row(uow: UnitOfWork, request_id: int, actor_id: int | None
 
 async def _may_see(uow: UnitOfWork, request: PurchaseRequest, actor_id: int | None) -> bool:
     if actor_id is None or actor_id == request.requester_id:
-        return actor_id is not None
+        return actor_id is not None  # no need to read the seat
     seat = await seat_of(uow, actor_id)
-    return seat is not None and seat.company.id == request.company_id and (
-        seat.may("approve") or seat.may("see_all"))
+    return seat is not None and rules.may_see_purchase(
+        actor_id, request.requester_id, seat.company.id, request.company_id, seat.roles)
 
 
 async def _decidable(uow: UnitOfWork, request_id: int, approver_id: int) -> PurchaseRequest:
     request = await request_row(uow, request_id, approver_id)
-    if approver_id == request.requester_id:
-        raise NotAllowed(_("Someone else in your company approves your own purchases."))
-    seat = await seat_of(uow, approver_id)
-    if seat is None or not seat.may("approve"):
-        raise NotAllowed(_("Only an approver can decide on a purchase."))
+    seat = None if approver_id == request.requester_id else await seat_of(uow, approver_id)
+    rules.check_may_decide(approver_id, request.requester_id, seat.roles if seat else None)
     return request
 
 
