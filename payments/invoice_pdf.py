@@ -5,6 +5,7 @@ fpdf2."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -59,15 +60,18 @@ async def pdf_of(uow: UnitOfWork, invoice: Invoice) -> bytes:
     buyer, seller = await parties_for(uow, invoice.payer_id, invoice.payee_id)
     # In the addressee's language with the English beside it (English alone for an English
     # reader or no one in particular), amounts in their format.
+    # Drawn off the event loop (core.pdf.Document): the thread takes the reading with it.
     with reading(addressee):
-        pdf = render(invoice, buyer, seller if payee else _platform(invoice),
-                     say.in_both(say.reference(escrow.reference)) if escrow else "",
-                     escrow.provider == "sandbox" if escrow else False,
-                     vat=vat, locale=locale, related=await related(uow, invoice),
-                     totals=einvoices.breakdown(facts) if facts else None)
+        pdf = await asyncio.to_thread(
+            render, invoice, buyer, seller if payee else _platform(invoice),
+            say.in_both(say.reference(escrow.reference)) if escrow else "",
+            escrow.provider == "sandbox" if escrow else False,
+            vat=vat, locale=locale, related=await related(uow, invoice),
+            totals=einvoices.breakdown(facts) if facts else None)
     if facts is None:
         return pdf
-    return einvoices.embedded(pdf, einvoices.xml(facts), addressee.language if addressee else "en")
+    return await asyncio.to_thread(einvoices.embedded, pdf, einvoices.xml(facts),
+                                   addressee.language if addressee else "en")
 
 
 def _platform(invoice: Invoice) -> Party:

@@ -5,6 +5,7 @@ chart. Only aggregates are shown: a month's deal prices and volume need at least
 
 from __future__ import annotations
 
+import asyncio
 import time
 from decimal import Decimal
 from typing import Annotated, Any
@@ -114,7 +115,8 @@ async def chart(container: ContainerDep, charts: ChartsDep, code: str, country: 
     key = (code, _country(country))
     found = charts.get(key)
     if found is None or found[0] < time.monotonic():
-        png = render_chart(await _figures(container, *key)).png
+        chart = await asyncio.to_thread(render_chart, await _figures(container, *key))
+        png = chart.png
         found = charts[key] = (time.monotonic() + CACHE_SECONDS, png)
         while len(charts) > _KEEP:
             charts.pop(next(iter(charts)))

@@ -3,6 +3,8 @@ conversion and response time — as text and as a chart image."""
 
 from __future__ import annotations
 
+import asyncio
+
 from conversations.flow import Ctx, MenuEntry, Next, OneStepCommand
 from conversations.messages import ImageReply, Outbound, Reply
 from core.consulting.profiles import metrics
@@ -29,16 +31,17 @@ def metrics_text(figures: metrics.Metrics) -> str:
           requests=figures.requests or 0, conversion=conversion, response=response)])
 
 
-def _chart(figures: metrics.Metrics) -> ImageReply:
+async def _chart(figures: metrics.Metrics) -> ImageReply:
+    png = await asyncio.to_thread(metrics.chart_png, figures)  # drawn off the event loop
     return ImageReply(caption=_("Net earnings and sessions per month, rating trend"),
-                      content=metrics.chart_png(figures), mime_type="image/png",
+                      content=png, mime_type="image/png",
                       file_name="agora-metrics.png")
 
 
 async def _metrics(ctx: Ctx) -> Next:
     assert ctx.account is not None
     figures = await metrics.consultant_metrics(ctx.uow, ctx.account.id, ctx.account.id)
-    return Next.end(_chart(figures), Reply(metrics_text(figures)), menu=False)
+    return Next.end(await _chart(figures), Reply(metrics_text(figures)), menu=False)
 
 
 consultant_metrics = OneStepCommand(
@@ -56,4 +59,4 @@ async def metrics_section(ctx: Ctx) -> list[Outbound]:
         return []
     figures = await metrics.consultant_metrics(ctx.uow, ctx.account.id, ctx.account.id)
     text = Reply(metrics_text(figures))
-    return [_chart(figures), text] if figures.sessions or figures.reviews else [text]
+    return [await _chart(figures), text] if figures.sessions or figures.reviews else [text]

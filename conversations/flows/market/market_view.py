@@ -5,6 +5,7 @@ sits. The product buttons start with what the person sells or searches for."""
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 
 from conversations.flow import Ask, Ctx, Flow, MenuEntry, Next
@@ -102,8 +103,8 @@ async def competition_text(ctx: Ctx, code: str) -> str:
     return (_("Your listings against the competition:") + "\n" + "\n".join(lines)) if lines else ""
 
 
-def chart_reply(a: figures.MarketAnalytics) -> ImageReply:
-    chart = render(a)
+async def chart_reply(a: figures.MarketAnalytics) -> ImageReply:
+    chart = await asyncio.to_thread(render, a)  # drawn off the event loop
     region = a.country or "all"
     return ImageReply(caption=chart.alt, content=chart.png, mime_type="image/png",
                       file_name=f"agora-market-{a.product_type}-{region}.png")
@@ -141,7 +142,7 @@ async def show(ctx: Ctx, code: str, country: str | None) -> list[Outbound]:
     if country:
         buttons.append((_("🌍 All regions"), f"r:{code}:{ALL}"))
     buttons.append((_("↔ Another product"), "pick"))
-    return [chart_reply(a), Reply("\n\n".join(parts), rows(*buttons, per_row=2))]
+    return [await chart_reply(a), Reply("\n\n".join(parts), rows(*buttons, per_row=2))]
 
 
 async def _on_pick(ctx: Ctx, msg: Inbound) -> Next:
@@ -184,7 +185,7 @@ async def market_section(ctx: Ctx) -> list[Outbound]:
                                       ctx.account.currency or None)
     if not a.deals and not a.live_listings:
         return []
-    return [chart_reply(a), Reply(analytics_text(a))]
+    return [await chart_reply(a), Reply(analytics_text(a))]
 
 
 market = Flow(

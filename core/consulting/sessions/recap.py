@@ -5,6 +5,7 @@ notices carry, rendered when they leave."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -100,19 +101,27 @@ async def recap_pdf(uow: UnitOfWork, session_id: int, actor_id: int | None) -> b
     names = await _names(uow, session)
     messages = list((await uow.session.execute(select(SessionMessage).where(
         SessionMessage.session_id == session.id).order_by(SessionMessage.id))).scalars())
+    # What the document says is read here, and it is drawn off the event loop (core.pdf).
+    lines = [f"{_clock(session, message)}  {names.get(message.sender_id, '?')}: {_body(message)}"
+             for message in messages]
+    return await asyncio.to_thread(_draw, session.id, _facts(session, names),
+                                   session.recap_notes, lines)
+
+
+def _draw(session_id: int, facts: list[tuple[str, str]], notes: str | None,
+          lines: list[str]) -> bytes:
     from core.pdf import Document  # loaded when drawing (core.pdf)
-    doc = Document(_("Session #{id} recap", id=session.id),
-                   footer=_("Agora session #{id}", id=session.id), legal=False)
-    doc.heading(_("Session #{id} — recap", id=session.id))
-    doc.fields(_facts(session, names))
+    doc = Document(_("Session #{id} recap", id=session_id),
+                   footer=_("Agora session #{id}", id=session_id), legal=False)
+    doc.heading(_("Session #{id} — recap", id=session_id))
+    doc.fields(facts)
     doc.section(_("Consultant's notes"))
-    doc.paragraph(session.recap_notes or _("No notes yet."), grey=not session.recap_notes)
+    doc.paragraph(notes or _("No notes yet."), grey=not notes)
     doc.section(_("Transcript"))
-    if not messages:
+    if not lines:
         doc.paragraph(_("No messages were exchanged in the chat."), grey=True)
-    for message in messages:
-        doc.paragraph(f"{_clock(session, message)}  {names.get(message.sender_id, '?')}: "
-                      f"{_body(message)}")
+    for line in lines:
+        doc.paragraph(line)
     return doc.render()
 
 

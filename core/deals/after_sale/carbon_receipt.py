@@ -4,6 +4,7 @@ the delivered biofuel instead of the fossil fuel it replaces, by the taxonomy's 
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -130,5 +131,6 @@ async def carbon_receipt(uow: UnitOfWork, deal_id: int, actor_id: int | None) ->
 
 
 async def carbon_receipt_pdf(uow: UnitOfWork, deal_id: int, actor_id: int | None) -> bytes:
-    """`carbon_receipt` as a PDF."""
-    return render_carbon_receipt(await carbon_receipt(uow, deal_id, actor_id))
+    """`carbon_receipt` as a PDF, drawn off the event loop (core.pdf.Document)."""
+    return await asyncio.to_thread(render_carbon_receipt,
+                                   await carbon_receipt(uow, deal_id, actor_id))

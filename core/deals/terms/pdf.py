@@ -10,6 +10,7 @@ carries the same one. How each field reads is core.deals.terms.wording's."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -129,8 +130,8 @@ async def terms_pdf(uow: UnitOfWork, deal_id: int, actor_id: int | None,
         raise NotFound(_("That deal has no terms yet."))
     # The parties come from the frozen body, never from today's billing rows: a version's PDF
     # stays the one its parties accepted.
-    return render_terms(terms.body, terms.sha256, terms.version, deal_id=deal_id,
-                        created_at=terms.created_at)
+    return await asyncio.to_thread(render_terms, terms.body, terms.sha256, terms.version,
+                                   deal_id=deal_id, created_at=terms.created_at)
 
 
 async def _version(uow: UnitOfWork, deal_id: int, version: int) -> DealTerms | None:
