@@ -1,19 +1,14 @@
 """What the flows read of the topic boards: frozen read models of a board and a post, and the
 cards built on them (a board with its counts, a post with its author, replies and reactions),
-never the rows, which stay in core (core.community.boards takes the use cases)."""
+never the rows, which stay in core (core.community.boards takes the use cases and builds
+the cards)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
-
-from core.accounts.tables import Account
-from core.community.rules import REACTIONS
-from core.community.tables import Board, BoardPost, PostReaction
-from core.i18n import _
-from core.storage.uow import UnitOfWork
+from core.community.tables import Board, BoardPost
 
 
 @dataclass(frozen=True)
@@ -64,28 +59,3 @@ class PostCard:
     replies: int
     reactions: dict[str, int]  # kind -> count, every kind present
     mine: str | None  # the reader's own reaction
-
-
-async def cards(uow: UnitOfWork, found: list[BoardPost], viewer_id: int | None
-                ) -> list[PostCard]:
-    """Posts' rows as cards, with their author's name, visible reply count and reaction
-    counts."""
-    ids = [p.id for p in found]
-    if not ids:
-        return []
-    names = dict((await uow.session.execute(select(Account.id, Account.display_name).where(
-        Account.id.in_({p.author_id for p in found})))).all())
-    replies = dict((await uow.session.execute(select(BoardPost.parent_id, func.count()).where(
-        BoardPost.parent_id.in_(ids), BoardPost.hidden_at.is_(None))
-        .group_by(BoardPost.parent_id))).all())
-    counts: dict[int, dict[str, int]] = {i: dict.fromkeys(REACTIONS, 0) for i in ids}
-    for post_id, kind, n in (await uow.session.execute(select(
-            PostReaction.post_id, PostReaction.kind, func.count()).where(
-            PostReaction.post_id.in_(ids)).group_by(PostReaction.post_id, PostReaction.kind))).all():
-        counts[post_id][kind] = n
-    mine = dict((await uow.session.execute(select(PostReaction.post_id, PostReaction.kind).where(
-        PostReaction.post_id.in_(ids), PostReaction.account_id == viewer_id))).all()) \
-        if viewer_id else {}
-    someone = _("A member")
-    return [PostCard(post_view(p), names.get(p.author_id, someone), replies.get(p.id, 0), counts[p.id],
-                     mine.get(p.id)) for p in found]

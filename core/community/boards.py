@@ -3,31 +3,23 @@ by page, post and reply (relayed to the followers on their own channel), react (
 per person per post), report a post to the admins, and — admins only — hide it.
 
 They hand the flows frozen read models (`BoardView`, `PostView`, and the cards built on them:
-core.community.board_cards), never the rows, which stay in core. `board_by_slug` alone still
-returns the row, for the public site's read side (core.public.boards)."""
+core.community.board_cards), never the rows, which stay in core.
+
+Each use case asks only the boards' forum (`core.community.forum.Forum`): given the unit of
+work it works on the database (`SqlForum`); given a forum, on that one (the tests' in-memory
+forum), so its rules are tested without a database."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select, update
-
 from core.community import rules as community_rules
-from core.community.board_cards import (
-    BoardCard,
-    BoardView,
-    PostCard,
-    PostView,
-    board_view,
-    cards,
-    post_view,
-)
+from core.community.board_cards import BoardCard, BoardView, PostCard, PostView
 from core.community.events import BoardPostAdded, BoardPostHidden, BoardPostReported
+from core.community.forum import Forum, NewPost
 from core.community.rules import REACTIONS
-from core.community.tables import Board, BoardPost, BoardSubscription, PostReaction, PostReport
+from core.community.sql_forum import forum_of
 from core.errors import Conflict, NotAllowed, NotFound
 from core.i18n import N_, _
-from core.operators.roles import is_admin, require_admin
 from core.storage.uow import UnitOfWork
-from core.storage.upsert import dialect_insert
 
 PAGE = 5  # posts a page in chat
 # The starting boards; their titles and descriptions, stored in English, are looked up in the
@@ -41,207 +33,191 @@ SEEDS = (
 )
 
 
-async def seed(uow: UnitOfWork) -> None:
+async def seed(uow: UnitOfWork | Forum) -> None:
     """The starting boards, each once (a second worker's insert is a no-op)."""
-    now = uow.clock.now()
-    await uow.session.execute(dialect_insert(uow, Board).values([
-        {"slug": slug, "title": title, "description": about, "created_at": now}
-        for slug, title, about in SEEDS]).on_conflict_do_nothing(index_elements=["slug"]))
+    forum = forum_of(uow)
+    await forum.seed(SEEDS, forum.now())
 
 
-async def boards(uow: UnitOfWork, viewer_id: int | None) -> list[BoardCard]:
-    """Every board with its visible posts, followers and whether the reader follows it."""
-    if (await uow.session.execute(select(func.count()).select_from(Board))).scalar() == 0:
-        await seed(uow)
-    found = list((await uow.session.execute(select(Board).order_by(Board.id))).scalars())
-    posts = dict((await uow.session.execute(select(BoardPost.board_id, func.count()).where(
-        BoardPost.parent_id.is_(None), BoardPost.hidden_at.is_(None))
-        .group_by(BoardPost.board_id))).all())
-    followers = dict((await uow.session.execute(select(
-        BoardSubscription.board_id, func.count()).group_by(BoardSubscription.board_id))).all())
-    mine = set((await uow.session.execute(select(BoardSubscription.board_id).where(
-        BoardSubscription.account_id == viewer_id))).scalars()) if viewer_id else set()
-    return [BoardCard(board_view(b), posts.get(b.id, 0), followers.get(b.id, 0), b.id in mine)
+async def boards(uow: UnitOfWork | Forum, viewer_id: int | None) -> list[BoardCard]:
+    """Every board with its visible posts, followers and whether the reader follows it; the
+    starting boards are made the first time anyone looks."""
+    forum = forum_of(uow)
+    found = await forum.boards()
+    if not found:
+        await seed(forum)
+        found = await forum.boards()
+    posts = await forum.post_counts()
+    followers = await forum.follower_counts()
+    mine = await forum.followed_by(viewer_id) if viewer_id else set()
+    return [BoardCard(b, posts.get(b.id, 0), followers.get(b.id, 0), b.id in mine)
             for b in found]
 
 
-async def board(uow: UnitOfWork, board_id: int) -> BoardView:
+async def board(uow: UnitOfWork | Forum, board_id: int) -> BoardView:
     """A board; NotFound when there is none."""
-    found = await uow.get(Board, board_id)
-    if found is None:
-        raise NotFound(_("That board doesn't exist."))
-    return board_view(found)
-
-
-async def board_by_slug(uow: UnitOfWork, slug: str) -> Board:
-    """A board's row by its slug, for the public site's read side (not for the flows)."""
-    if not slug or len(slug) > 60:
-        raise NotFound(_("That board doesn't exist."))
-    if (await uow.session.execute(select(func.count()).select_from(Board))).scalar() == 0:
-        await seed(uow)
-    found = (await uow.session.execute(select(Board).where(Board.slug == slug))).scalar()
+    found = await forum_of(uow).board(board_id)
     if found is None:
         raise NotFound(_("That board doesn't exist."))
     return found
 
 
-async def follows(uow: UnitOfWork, account_id: int | None, board_id: int) -> bool:
-    return account_id is not None and (await uow.session.execute(select(
-        BoardSubscription.id).where(BoardSubscription.board_id == board_id,
-                                    BoardSubscription.account_id == account_id))).first() is not None
+async def follows(uow: UnitOfWork | Forum, account_id: int | None, board_id: int) -> bool:
+    return account_id is not None and await forum_of(uow).follows(account_id, board_id)
 
 
-async def subscribe(uow: UnitOfWork, account_id: int | None, board_id: int) -> bool:
+async def subscribe(uow: UnitOfWork | Forum, account_id: int | None, board_id: int) -> bool:
     """Follow a board; False when already following."""
+    forum = forum_of(uow)
     member = _member(account_id)
-    await board(uow, board_id)
-    done = await uow.session.execute(dialect_insert(uow, BoardSubscription).values(
-        board_id=board_id, account_id=member, created_at=uow.clock.now())
-        .on_conflict_do_nothing(index_elements=["board_id", "account_id"]))
-    return done.rowcount == 1  # type: ignore[attr-defined]
+    await board(forum, board_id)
+    return await forum.follow(member, board_id, forum.now())
 
 
-async def unsubscribe(uow: UnitOfWork, account_id: int | None, board_id: int) -> bool:
+async def unsubscribe(uow: UnitOfWork | Forum, account_id: int | None, board_id: int) -> bool:
     """Stop following a board; False when not following."""
-    member = _member(account_id)
-    done = await uow.session.execute(delete(BoardSubscription).where(
-        BoardSubscription.board_id == board_id, BoardSubscription.account_id == member))
-    return done.rowcount == 1  # type: ignore[attr-defined]
+    return await forum_of(uow).unfollow(_member(account_id), board_id)
 
 
-async def posts(uow: UnitOfWork, board_id: int, viewer_id: int | None, page: int = 0,
+async def posts(uow: UnitOfWork | Forum, board_id: int, viewer_id: int | None, page: int = 0,
                 per_page: int = PAGE) -> tuple[list[PostCard], int]:
     """A page of a board's visible posts, newest first, and how many pages there are."""
-    await board(uow, board_id)
-    visible = (BoardPost.board_id == board_id, BoardPost.parent_id.is_(None),
-               BoardPost.hidden_at.is_(None))
-    total = (await uow.session.execute(select(func.count()).select_from(BoardPost)
-                                       .where(*visible))).scalar() or 0
+    forum = forum_of(uow)
+    await board(forum, board_id)
+    total = await forum.count_posts(board_id)
     pages = max(1, -(-total // per_page))
-    found = list((await uow.session.execute(select(BoardPost).where(*visible).order_by(
-        BoardPost.id.desc()).offset(max(page, 0) * per_page).limit(per_page))).scalars())
-    return await cards(uow, found, viewer_id), pages
+    found = await forum.newest_posts(board_id, max(page, 0) * per_page, per_page)
+    return await _cards(forum, found, viewer_id), pages
 
 
-async def thread(uow: UnitOfWork, post_id: int, viewer_id: int | None
+async def thread(uow: UnitOfWork | Forum, post_id: int, viewer_id: int | None
                  ) -> tuple[PostCard, list[PostCard]]:
     """A visible post with its visible replies, oldest reply first."""
-    post = await _visible_post(uow, post_id)
-    if post.parent_id is not None:
-        post = await _visible_post(uow, post.parent_id)
-    replies = list((await uow.session.execute(select(BoardPost).where(
-        BoardPost.parent_id == post.id, BoardPost.hidden_at.is_(None))
-        .order_by(BoardPost.id))).scalars())
-    [head, *rest] = await cards(uow, [post, *replies], viewer_id)
-    return head, rest
+    forum = forum_of(uow)
+    head = await _visible_post(forum, post_id)
+    if head.parent_id is not None:
+        head = await _visible_post(forum, head.parent_id)
+    [card, *rest] = await _cards(forum, [head, *await forum.replies(head.id)], viewer_id)
+    return card, rest
 
 
-async def post(uow: UnitOfWork, author_id: int | None, board_id: int, text: str) -> PostView:
+async def post(uow: UnitOfWork | Forum, author_id: int | None, board_id: int, text: str
+               ) -> PostView:
     """A new post on a board, relayed to its followers."""
+    forum = forum_of(uow)
     member = _member(author_id)
-    await board(uow, board_id)
-    return post_view(await _write(uow, member, board_id, None, text))
+    await board(forum, board_id)
+    return await _write(forum, member, board_id, None, text)
 
 
-async def reply(uow: UnitOfWork, author_id: int | None, post_id: int, text: str) -> PostView:
+async def reply(uow: UnitOfWork | Forum, author_id: int | None, post_id: int, text: str
+                ) -> PostView:
     """A reply to a post (a reply to a reply answers the same post), relayed to the board's
     followers and the people in the conversation."""
+    forum = forum_of(uow)
     member = _member(author_id)
-    parent = await _visible_post(uow, post_id)
+    parent = await _visible_post(forum, post_id)
     if parent.parent_id is not None:
-        parent = await _visible_post(uow, parent.parent_id)
-    return post_view(await _write(uow, member, parent.board_id, parent.id, text))
+        parent = await _visible_post(forum, parent.parent_id)
+    return await _write(forum, member, parent.board_id, parent.id, text)
 
 
-async def react(uow: UnitOfWork, account_id: int | None, post_id: int, kind: str
+async def react(uow: UnitOfWork | Forum, account_id: int | None, post_id: int, kind: str
                 ) -> PostCard:
     """React to a post: one reaction per person; the same one again takes it back, another
     replaces it."""
+    forum = forum_of(uow)
     member = _member(account_id)
     community_rules.check_reaction(kind)
-    target = await _visible_post(uow, post_id)
-    now = uow.clock.now()
-    taken_back = await uow.session.execute(delete(PostReaction).where(
-        PostReaction.post_id == target.id, PostReaction.account_id == member,
-        PostReaction.kind == kind))
-    if taken_back.rowcount != 1:  # type: ignore[attr-defined]
-        await uow.session.execute(dialect_insert(uow, PostReaction).values(
-            post_id=target.id, account_id=member, kind=kind, created_at=now)
-            .on_conflict_do_update(index_elements=["post_id", "account_id"],
-                                   set_={"kind": kind, "created_at": now}))
-    [card] = await cards(uow, [target], member)
+    target = await _visible_post(forum, post_id)
+    if not await forum.take_back(target.id, member, kind):
+        await forum.react(target.id, member, kind, forum.now())
+    [card] = await _cards(forum, [target], member)
     return card
 
 
-async def report(uow: UnitOfWork, account_id: int | None, post_id: int, reason: str = ""
-                 ) -> int:
+async def report(uow: UnitOfWork | Forum, account_id: int | None, post_id: int,
+                 reason: str = "") -> int:
     """Report a post to the admins, with an optional reason (once per person and post); the
     report's id."""
+    forum = forum_of(uow)
     member = _member(account_id)
-    target = await _visible_post(uow, post_id)
+    target = await _visible_post(forum, post_id)
     if target.author_id == member:
         raise NotAllowed(_("That is your own post; you can't report it."))
     why = community_rules.report_reason(reason)
-    if (await uow.session.execute(select(PostReport.id).where(
-            PostReport.post_id == target.id, PostReport.account_id == member))).first():
+    if await forum.reported(target.id, member):
         raise Conflict(_("You have reported this post already; the admins have it."))
-    row = PostReport(post_id=target.id, account_id=member, reason=why, created_at=uow.clock.now())
-    await uow.insert(row)
-    uow.emit(BoardPostReported(target.id, member))
-    return row.id
+    report_id = await forum.add_report(target.id, member, why, forum.now())
+    forum.emit(BoardPostReported(target.id, member))
+    return report_id
 
 
-async def hide(uow: UnitOfWork, admin_id: int | None, post_id: int, reason: str) -> PostView:
+async def hide(uow: UnitOfWork | Forum, admin_id: int | None, post_id: int, reason: str
+               ) -> PostView:
     """An admin hides a post (and so its replies) from chat and the site; its author is told."""
-    await require_admin(uow, admin_id)
+    forum = forum_of(uow)
+    if not await may_moderate(forum, admin_id):
+        raise NotAllowed(_("That is for administrators."))
+    assert admin_id is not None
     why = community_rules.hide_reason(reason)
-    target = await uow.get(BoardPost, post_id)
+    target = await forum.post(post_id)
     if target is None:
         raise NotFound(_("That post doesn't exist."))
-    hidden = await uow.session.execute(update(BoardPost).where(
-        BoardPost.id == post_id, BoardPost.hidden_at.is_(None)).values(
-        hidden_at=uow.clock.now(), hidden_by=admin_id, hidden_reason=why))
-    if hidden.rowcount != 1:  # type: ignore[attr-defined]
+    if not await forum.hide(post_id, admin_id, why, forum.now()):
         raise Conflict(_("That post is hidden already."))
-    assert admin_id is not None
-    uow.emit(BoardPostHidden(post_id, admin_id))
-    return post_view(target)
+    forum.emit(BoardPostHidden(post_id, admin_id))
+    return target.post
 
 
-async def may_moderate(uow: UnitOfWork, account_id: int | None) -> bool:
+async def may_moderate(uow: UnitOfWork | Forum, account_id: int | None) -> bool:
     """Whether this reader may hide posts (the button is shown; `hide` checks again)."""
-    return account_id is not None and await is_admin(uow, account_id)
+    return account_id is not None and await forum_of(uow).is_admin(account_id)
 
 
-async def visible_post(uow: UnitOfWork, post_id: int) -> PostView:
+async def visible_post(uow: UnitOfWork | Forum, post_id: int) -> PostView:
     """A post (or reply) that is not hidden, under a post that is not hidden; NotFound else."""
-    return post_view(await _visible_post(uow, post_id))
+    return await _visible_post(forum_of(uow), post_id)
 
 
-async def _visible_post(uow: UnitOfWork, post_id: int) -> BoardPost:
-    """The row of `visible_post`, for the use cases here."""
-    found = await uow.get(BoardPost, post_id)
-    if found is None or found.hidden_at is not None:
+async def _visible_post(forum: Forum, post_id: int) -> PostView:
+    found = await forum.post(post_id)
+    if found is None or found.hidden:
         raise NotFound(_("That post is no longer there."))
-    if found.parent_id is not None:
-        parent = await uow.get(BoardPost, found.parent_id)
-        if parent is None or parent.hidden_at is not None:
+    if found.post.parent_id is not None:
+        parent = await forum.post(found.post.parent_id)
+        if parent is None or parent.hidden:
             raise NotFound(_("That post is no longer there."))
-    return found
+    return found.post
 
 
 def reaction_line(card: PostCard) -> str:
     return "  ".join(f"{emoji} {card.reactions[kind]}" for kind, emoji in REACTIONS.items())
 
 
-async def _write(uow: UnitOfWork, author_id: int, board_id: int, parent_id: int | None,
-                 text: str) -> BoardPost:
+async def _cards(forum: Forum, found: list[PostView], viewer_id: int | None) -> list[PostCard]:
+    """Posts as cards, with their author's name, visible reply count and reaction counts."""
+    ids = [p.id for p in found]
+    if not ids:
+        return []
+    names = await forum.names({p.author_id for p in found})
+    replies = await forum.reply_counts(ids)
+    counts: dict[int, dict[str, int]] = {i: dict.fromkeys(REACTIONS, 0) for i in ids}
+    for (post_id, kind), n in (await forum.reaction_counts(ids)).items():
+        counts[post_id][kind] = n
+    mine = await forum.reactions_of(ids, viewer_id) if viewer_id else {}
+    someone = _("A member")
+    return [PostCard(p, names.get(p.author_id, someone), replies.get(p.id, 0), counts[p.id],
+                     mine.get(p.id)) for p in found]
+
+
+async def _write(forum: Forum, author_id: int, board_id: int, parent_id: int | None,
+                 text: str) -> PostView:
     body = community_rules.post_text(text, reply=bool(parent_id))
-    row = BoardPost(board_id=board_id, parent_id=parent_id, author_id=author_id, text=body,
-                    created_at=uow.clock.now())
-    await uow.insert(row)
-    uow.emit(BoardPostAdded(row.id))
-    return row
+    stored = await forum.add(NewPost(board_id=board_id, parent_id=parent_id, author_id=author_id,
+                                     text=body, created_at=forum.now()))
+    forum.emit(BoardPostAdded(stored.id))
+    return stored
 
 
 def _member(account_id: int | None) -> int:

@@ -4,7 +4,8 @@ demand (searches, saved searches, offers), supply (quantity listed) and a short 
 
 Prices stay in minor units per MWh and are never converted between currencies: a series is in
 one currency. Quantities are compared in MWh (quantity times the listing's energy per unit).
-The months are cut in core.market.series; demand is counted in core.market.demand."""
+The months are cut in core.market.series; demand is counted in core.market.demand; the rows
+all this is computed from are read through core.market.history."""
 
 from __future__ import annotations
 
@@ -14,23 +15,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
-from typing import Any
 
 from sqlalchemy import func, select
 
 from core.catalog.rules import ListingState
 from core.catalog.tables import Listing, SavedSearch, SearchLog
 from core.catalog.taxonomy import TYPES, price_per_mwh_minor
-from core.deals.requests.tables import PriceRecord
 from core.deals.tables import Deal
 from core.i18n import _
 from core.market.demand import _offers, _saved, _searches
 from core.market.forecast import Forecast, forecast_prices
-from core.market.series import _aware, _index, _region, month_starts
+from core.market.history import ON_MARKET, AwardRow, ListingRow, MarketHistory
+from core.market.series import _aware, _index, month_starts
+from core.market.sql_history import history_of
 from core.storage.uow import UnitOfWork
 
-DONE = ("completed", "closed")  # deals that were delivered and settled
-ON_MARKET = ("published", "paused", "sold_out", "expired", "closed")  # were published once
 PUBLIC_MIN_DEALS = 3  # the public page shows a month's deal prices only from this many deals
 
 
@@ -93,28 +92,18 @@ def _mwh(quantity_milli: int, energy: str | None) -> Decimal:
     return Decimal(quantity_milli) / 1000 * Decimal(energy or "0")
 
 
-async def market_analytics(uow: UnitOfWork, product_type: str, country: str | None = None,
+async def market_analytics(uow: UnitOfWork | MarketHistory, product_type: str, country: str | None = None,
                            currency: str | None = None, *, public: bool = False
                            ) -> MarketAnalytics:
     """Everything the market charts show for a product in a region over the last 12 months.
     `currency` picks the series (default: the one with most prices); `public` hides the
     prices and volume of months with fewer than PUBLIC_MIN_DEALS deals."""
-    now = uow.clock.now()
+    history = history_of(uow)
+    now = history.now()
     starts = month_starts(now)
-    deals = (await uow.session.execute(select(
-        Deal.currency, Deal.price_minor, Deal.quantity_milli, Deal.updated_at,
-        Listing.energy_mwh_per_unit).join(Listing, Listing.id == Deal.listing_id).where(
-        Deal.status.in_(DONE), Listing.product_type == product_type, Deal.updated_at >= starts[0],
-        *_region(Listing.country, country)))).all()
-    listed = (await uow.session.execute(select(
-        Listing.currency, Listing.price_mwh_minor, Listing.quantity_milli, Listing.status,
-        Listing.energy_mwh_per_unit, Listing.published_at, Listing.expires_at, Listing.updated_at)
-        .where(Listing.status.in_(ON_MARKET), Listing.published_at.is_not(None),
-               Listing.product_type == product_type, *_region(Listing.country, country)))).all()
-    records = (await uow.session.execute(select(
-        PriceRecord.currency, PriceRecord.price_mwh_minor, PriceRecord.recorded_at).where(
-        PriceRecord.product_type == product_type, PriceRecord.recorded_at >= starts[0],
-        *_region(PriceRecord.country, country)))).all()
+    deals = await history.completed_deals(product_type, country, starts[0])
+    listed = await history.listed(product_type, country)
+    records = await history.awards(product_type, country, starts[0])
     counts = Counter([d.currency for d in deals] + [r.currency for r in listed]
                      + [r.currency for r in records])
     currency = currency if currency is not None and currency in counts else (
@@ -131,9 +120,9 @@ async def market_analytics(uow: UnitOfWork, product_type: str, country: str | No
             month_deals[i].append(per_mwh)
     awarded = _awarded(records, starts, currency)
     asks, supply, live = _listed(listed, starts, now, currency)
-    searches = await _searches(uow, product_type, country, starts)
-    saved, saved_active = await _saved(uow, product_type, country, starts)
-    offers = await _offers(uow, product_type, country, starts)
+    searches = await _searches(history, product_type, country, starts)
+    saved, saved_active = await _saved(history, product_type, country, starts)
+    offers = await _offers(history, product_type, country, starts)
     months = []
     for i, start in enumerate(starts[:-1]):
         dealt = spread(month_deals[i])
@@ -156,7 +145,7 @@ async def market_analytics(uow: UnitOfWork, product_type: str, country: str | No
         saved_active, forecast, why, sorted(counts, key=lambda c: (-counts[c], c)), public)
 
 
-def _awarded(rows: Sequence[Any], starts: list[datetime], currency: str) -> list[list[int]]:
+def _awarded(rows: Sequence[AwardRow], starts: list[datetime], currency: str) -> list[list[int]]:
     """Each month's awarded tender and auction prices per MWh in the currency shown."""
     found: list[list[int]] = [[] for __ in starts[:-1]]
     for r in rows:
@@ -166,7 +155,7 @@ def _awarded(rows: Sequence[Any], starts: list[datetime], currency: str) -> list
     return found
 
 
-def _listed(rows: Sequence[Any], starts: list[datetime], now: datetime, currency: str
+def _listed(rows: Sequence[ListingRow], starts: list[datetime], now: datetime, currency: str
             ) -> tuple[list[list[int]], list[Decimal], list[tuple[int, Decimal]]]:
     """Asking prices and quantities of listings on the market each month, and those live now.
     A listing is on the market from publication until it expires, or until its last change

@@ -1,14 +1,15 @@
 """The market's rules, on plain values (no database): where a seller's price sits among the
 competing live listings near each of their own — which listings compete, the nearest few, and
-the percentile of the seller's price per MWh among them."""
+the percentile of the seller's price per MWh among them; and which searches are for a product."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from core.catalog.gazetteer import haversine_km
+from core.catalog.taxonomy import product
 
 NEAR_KM = 500  # competitors within this distance of the seller's listing
 SHOWN = 5  # nearest competitors listed
@@ -58,6 +59,21 @@ class Priced(Protocol):
     def longitude(self) -> float: ...
     @property
     def price_mwh_minor(self) -> int | None: ...
+
+
+def search_words(product_type: str) -> set[str]:
+    """The words that make a search without a product filter one for this product: its code
+    and those of its keywords longer than three letters ("wood" would find firewood too)."""
+    return {w for w in product(product_type).keywords.split() if len(w) > 3} | {product_type}
+
+
+def saved_for(query: Mapping[str, Any], product_type: str) -> bool:
+    """Whether a saved search is for this product: by its filter or, without one, by one of
+    its words in the text."""
+    if query.get("product_type") == product_type:
+        return True
+    text = str(query.get("text", "")).lower()
+    return not query.get("product_type") and any(w in text for w in search_words(product_type))
 
 
 def percentile(mine: int, others: list[int]) -> int | None:

@@ -6,13 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.accounts.tables import Account
 from core.community import board_cards, boards
 from core.community import rules as community_rules
 from core.community.tables import Board, BoardPost
 from core.disclosure import public_text, quoted_name
+from core.errors import NotFound
+from core.i18n import _
 from core.storage.uow import UnitOfWork
 
 PER_PAGE = 20
@@ -50,7 +52,7 @@ async def board_list(uow: UnitOfWork) -> list[board_cards.BoardCard]:
 
 async def board_page(uow: UnitOfWork, slug: str, page: int = 0) -> PublicBoard:
     """A board's visible posts, newest first, each with its visible replies."""
-    board = await boards.board_by_slug(uow, slug)
+    board = await board_by_slug(uow, slug)
     found, pages = await boards.posts(uow, board.id, None, page, PER_PAGE)
     ids = [c.post.id for c in found]
     replies = list((await uow.session.execute(select(BoardPost).where(
@@ -66,6 +68,18 @@ async def board_page(uow: UnitOfWork, slug: str, page: int = 0) -> PublicBoard:
                         {emoji: c.reactions[kind] for kind, emoji in community_rules.REACTIONS.items()},
                         by_post[c.post.id]) for c in found]
     return PublicBoard(board, posts, min(page, pages - 1), pages)
+
+
+async def board_by_slug(uow: UnitOfWork, slug: str) -> Board:
+    """A board's row by its slug (the starting boards made the first time anyone looks)."""
+    if not slug or len(slug) > 60:
+        raise NotFound(_("That board doesn't exist."))
+    if (await uow.session.execute(select(func.count()).select_from(Board))).scalar() == 0:
+        await boards.seed(uow)
+    found = (await uow.session.execute(select(Board).where(Board.slug == slug))).scalar()
+    if found is None:
+        raise NotFound(_("That board doesn't exist."))
+    return found
 
 
 async def _names(uow: UnitOfWork, ids: set[int]) -> dict[int, str]:

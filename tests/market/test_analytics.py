@@ -1,6 +1,9 @@
-"""Market analytics from the real tables (SQLite and PostgreSQL): medians, ranges and volumes
-from known deals, asking prices, demand and supply; the forecast with its interval given
-enough history, and a plain "not enough history" without; the chart's data and PNG."""
+"""Market analytics from known rows, on an in-memory history (no database): medians, ranges and
+volumes from known deals, asking prices, demand and supply; the forecast with its interval
+given enough history, and a plain "not enough history" without; the chart's data and PNG.
+`test_history_contract.py` holds the in-memory history to the SQL one (which rows count: the
+status, the product, the region, the months); the demo seed below, the market flow and the
+public market page (`test_market_chat_and_site.py`) read the figures from the database."""
 
 from __future__ import annotations
 
@@ -10,43 +13,32 @@ from io import BytesIO
 
 from PIL import Image
 
-from core.catalog.alerts import save_search
-from core.catalog.query import SearchQuery
-from core.catalog.search import log_search
 from core.market.analytics import Spread, market_analytics
 from core.market.chart import render
-from tests.catalog.helpers import make_account, publish
-from tests.market.helpers import deal, monthly
+from tests.market.fakes import MemoryMarket
 
 NOV = datetime(2026, 11, 12, 9, tzinfo=UTC)
 OCT = datetime(2026, 10, 5, 9, tzinfo=UTC)
 
 
-async def test_medians_ranges_volumes_demand_and_supply_come_from_the_rows(app):
-    sam = await make_account(app, "sam")
-    bob = await make_account(app, "bob", roles=("buyer",))
-    ida = await make_account(app, "ida", roles=("buyer",), city="Berlin", country="DE")
-    riga = await publish(app, sam, price="230")  # 230 EUR/t ÷ 4.8 MWh/t = 47.92 per MWh
-    berlin = await publish(app, sam, price="260", location={
-        "city": "Berlin", "country": "DE", "lat": 52.52, "lon": 13.40})
+async def test_medians_ranges_volumes_demand_and_supply_come_from_the_rows():
+    market = MemoryMarket()
+    riga = market.publish("230")  # 230 EUR/t ÷ 4.8 MWh/t = 47.92 per MWh
+    berlin = market.publish("260", country="DE")
     for per_mwh, tonnes in (("50", 10), ("70", 30), ("60", 20)):
-        await deal(app, riga, bob.id, per_mwh, tonnes, NOV)
+        market.deal(riga, per_mwh, tonnes, NOV)
     for per_mwh in ("40", "45"):
-        await deal(app, riga, bob.id, per_mwh, 5, OCT)
-    await deal(app, riga, bob.id, "99", 100, NOV, status="agreed")  # not delivered: no trade
-    await deal(app, riga, bob.id, "500", 1, NOV, currency="SEK")  # another currency's series
-    await deal(app, berlin, ida.id, "80", 10, NOV)  # another region
-    async with app.uow() as uow:
-        for text in ("pellets riga", "pellets riga", "chips"):
-            await log_search(uow, bob.id, SearchQuery(text=text), "LV")
-        await log_search(uow, ida.id, SearchQuery(text="pellets"), "DE")
-        await save_search(uow, bob.id, SearchQuery(text="pellets", product_type="pellets"),
-                          "instant")
-        await uow.commit()
+        market.deal(riga, per_mwh, 5, OCT)
+    market.deal(riga, "99", 100, NOV, status="agreed")  # not delivered: no trade
+    market.deal(riga, "500", 1, NOV, currency="SEK")  # another currency's series
+    market.deal(berlin, "80", 10, NOV)  # another region
+    for text in ("pellets riga", "pellets riga", "chips"):
+        market.search(text, "LV")
+    market.search("pellets", "DE")
+    market.save({"text": "pellets", "product_type": "pellets"}, "LV")
 
-    async with app.uow() as uow:
-        latvia = await market_analytics(uow, "pellets", "LV")
-        everywhere = await market_analytics(uow, "pellets", None)
+    latvia = await market_analytics(market, "pellets", "LV")
+    everywhere = await market_analytics(market, "pellets", None)
     assert [m.label for m in latvia.months][-2:] == ["2026-10", "2026-11"]
     nov, oct_ = latvia.months[-1], latvia.months[-2]
     assert nov.deals == Spread(3, 6000, 5000, 7000)
@@ -65,28 +57,49 @@ async def test_medians_ranges_volumes_demand_and_supply_come_from_the_rows(app):
     assert "2 of the last 12 months" in latvia.no_forecast
 
 
-async def test_a_months_prices_stay_private_on_the_public_side_below_three_deals(app):
-    sam = await make_account(app, "sam")
-    bob = await make_account(app, "bob", roles=("buyer",))
-    riga = await publish(app, sam)
-    await deal(app, riga, bob.id, "50", 10, OCT)
+async def test_a_months_prices_stay_private_on_the_public_side_below_three_deals():
+    market = MemoryMarket()
+    riga = market.publish()
+    market.deal(riga, "50", 10, OCT)
     for per_mwh in ("50", "60", "70"):
-        await deal(app, riga, bob.id, per_mwh, 10, NOV)
-    async with app.uow() as uow:
-        shown = await market_analytics(uow, "pellets", "LV", public=True)
+        market.deal(riga, per_mwh, 10, NOV)
+    shown = await market_analytics(market, "pellets", "LV", public=True)
     assert shown.months[-2].deals == Spread(1) and shown.months[-2].volume_mwh == 0
     assert shown.months[-1].deals == Spread(3, 6000, 5000, 7000)
 
 
+async def test_awards_are_a_series_of_their_own_in_the_currency_most_priced_unless_asked():
+    market = MemoryMarket()
+    market.publish()  # asking in EUR
+    for per_mwh in (2500, 2600):
+        market.award("pellets", "LV", "EUR", per_mwh, NOV)
+    market.award("pellets", "LV", "EUR", None, NOV)  # the energy unknown: no price per MWh
+    for per_mwh in (30000, 31000, 32000, 33000, 34000):
+        market.award("pellets", "LV", "SEK", per_mwh, NOV)
+    market.award("pellets", "EE", "SEK", 99000, NOV)  # another region
+    market.award("chips", "LV", "SEK", 99000, NOV)  # another product
+    sek = await market_analytics(market, "pellets", "LV")
+    assert (sek.currency, sek.currencies) == ("SEK", ["SEK", "EUR"])
+    assert sek.months[-1].awarded == Spread(5, 32000, 30000, 34000)
+    assert sek.months[-1].asks == Spread(0) and sek.live_asks == Spread(0)
+    eur = await market_analytics(market, "pellets", "LV", "EUR")
+    assert eur.months[-1].awarded == Spread(2, 2550, 2500, 2600)
+    assert eur.months[-1].asks == Spread(1, 4792, 4792, 4792)
+    assert (await market_analytics(market, "pellets", "LV", "NOK")).currency == "SEK"
+    public = await market_analytics(market, "pellets", "LV", "EUR", public=True)
+    assert public.months[-1].awarded == Spread(2)  # below three, the prices stay private
+    assert (await market_analytics(market, "pellets", "LV", public=True)).months[-1].awarded \
+        == Spread(5, 32000, 30000, 34000)
+    assert (await market_analytics(market, "hvo", "LV")).currency == "EUR"  # nothing priced
+
+
 async def test_a_year_of_deals_gives_a_forecast_with_its_interval_and_the_chart_plots_it(
-        app, tmp_path):
-    sam = await make_account(app, "sam")
-    bob = await make_account(app, "bob", roles=("buyer",))
-    riga = await publish(app, sam)
+        tmp_path):
+    market = MemoryMarket()
+    riga = market.publish()
     prices = ["50", "51", "52", None, "54", "55", "54", "56", "57", "58", "59", "60"]
-    await monthly(app, riga, bob.id, app.clock.now(), prices)
-    async with app.uow() as uow:
-        a = await market_analytics(uow, "pellets", "LV")
+    market.monthly(riga, prices)
+    a = await market_analytics(market, "pellets", "LV")
     f = a.forecast
     assert f is not None and a.no_forecast == ""
     assert f.labels == ["2026-12", "2027-01", "2027-02"] and f.level == 80
@@ -109,13 +122,11 @@ async def test_a_year_of_deals_gives_a_forecast_with_its_interval_and_the_chart_
     (tmp_path / "market.png").write_bytes(chart.png)  # looked at once: four panels, the band
 
 
-async def test_with_deals_in_too_few_months_there_is_no_forecast_and_it_says_why(app):
-    sam = await make_account(app, "sam")
-    bob = await make_account(app, "bob", roles=("buyer",))
-    riga = await publish(app, sam)
-    await monthly(app, riga, bob.id, app.clock.now(), ["50", None, "52", None, "55"])
-    async with app.uow() as uow:
-        a = await market_analytics(uow, "pellets", "LV")
+async def test_with_deals_in_too_few_months_there_is_no_forecast_and_it_says_why():
+    market = MemoryMarket()
+    riga = market.publish()
+    market.monthly(riga, ["50", None, "52", None, "55"])
+    a = await market_analytics(market, "pellets", "LV")
     assert a.forecast is None
     assert a.no_forecast == ("Not enough history to forecast: completed deals in 3 of the last "
                              "12 months (at least 6 are needed).")
