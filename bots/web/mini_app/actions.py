@@ -16,8 +16,8 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from bots.web.deps import ContainerDep
-from bots.web.mini_app.auth import CHANNEL, MiniAppPerson, PersonDep, mini_app_person
-from bots.web.mini_app.views import local_now, needs_account, part
+from bots.web.mini_app.auth import CHANNEL, MemberDep, Registered, mini_app_person
+from bots.web.mini_app.views import local_now, part
 from config.container import Container
 from conversations import confirmations
 from conversations.confirmations import Confirmation
@@ -71,12 +71,9 @@ class _Offering:
     start: dict[str, Any]
 
 
-async def _offering(request: Request, container: Container, person: MiniAppPerson,
+async def _offering(request: Request, container: Container, person: Registered,
                     listing_id: str, verb: str) -> _Offering | Response:
     """The offering behind `/listings/{id}/{verb}`, or the screen that says why there is none."""
-    if (refusal := needs_account(request, person)) is not None:
-        return refusal
-    assert person.account is not None
     number = parse_id(listing_id)
     if number is None or verb not in ("offer", "buy", "ask"):
         return part(request, "app/message.html", status_code=404, message=_("No such page."))
@@ -101,7 +98,7 @@ def _accepted(container: Container) -> tuple[str, ...]:
 
 
 @router.get("/listings/{listing_id}/{verb}", response_class=HTMLResponse)
-async def offer_form(request: Request, container: ContainerDep, person: PersonDep,
+async def offer_form(request: Request, container: ContainerDep, person: MemberDep,
                      listing_id: str, verb: str) -> Response:
     """`offer` or `buy`: the chat's offer form, filled in with its defaults; `ask`: a message."""
     found = await _offering(request, container, person, listing_id, verb)
@@ -115,7 +112,7 @@ async def offer_form(request: Request, container: ContainerDep, person: PersonDe
 
 
 @router.post("/listings/{listing_id}/{verb}", response_class=HTMLResponse)
-async def make_offer(request: Request, container: ContainerDep, person: PersonDep,
+async def make_offer(request: Request, container: ContainerDep, person: MemberDep,
                      listing_id: str, verb: str) -> Response:
     """The form checked as the chat checks it; then its preview; Send places it."""
     found = await _offering(request, container, person, listing_id, verb)
@@ -142,9 +139,8 @@ async def make_offer(request: Request, container: ContainerDep, person: PersonDe
     return await _place(request, container, person, listing, values, fixed)
 
 
-async def _place(request: Request, container: Container, person: MiniAppPerson,
+async def _place(request: Request, container: Container, person: Registered,
                  listing: ListingCard, values: dict[str, Any], fixed: bool) -> Response:
-    assert person.account is not None
     terms = of.to_terms(values, listing.price.currency)
     try:
         async with container.uow() as uow:
@@ -159,10 +155,9 @@ async def _place(request: Request, container: Container, person: MiniAppPerson,
                 view="/app/deals", more=None)
 
 
-async def _ask(request: Request, container: Container, person: MiniAppPerson,
+async def _ask(request: Request, container: Container, person: Registered,
                listing: ListingCard, text: str) -> Response:
     """A message to the seller, as the chat's “Ask the seller” sends it."""
-    assert person.account is not None
     text = text.strip()
     if not text or len(text) > MAX_QUESTION:
         error = _("Type your question (up to {n} characters).", n=MAX_QUESTION)

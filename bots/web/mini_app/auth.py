@@ -71,3 +71,26 @@ class _Visitor:
 
 
 PersonDep = Annotated[MiniAppPerson, Depends(mini_app_person)]
+
+
+class NotRegistered(Exception):
+    """A screen for members asked by someone who has not set up Agora in the chat yet; the
+    Mini App answers with the screen that sends them there (`screens.install`)."""
+
+
+@dataclass(frozen=True)
+class Registered:
+    """A signed-in person who has set up Agora: their Telegram user and their account."""
+
+    telegram: MiniAppUser
+    account: Account
+
+
+async def registered_person(person: PersonDep) -> Registered:
+    """The signed-in person, who must have an account (`NotRegistered` otherwise)."""
+    if person.account is None:
+        raise NotRegistered
+    return Registered(person.telegram, person.account)
+
+
+MemberDep = Annotated[Registered, Depends(registered_person)]

@@ -14,8 +14,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from bots.web.deps import ContainerDep
 from bots.web.mini_app.actions import tell_chat
-from bots.web.mini_app.auth import PersonDep, mini_app_person
-from bots.web.mini_app.views import needs_account, part
+from bots.web.mini_app.auth import MemberDep, mini_app_person
+from bots.web.mini_app.views import part
 from conversations import confirmations
 from conversations.flows.consulting.bookings import GROUPS
 from core.consulting import views
@@ -31,12 +31,9 @@ router = APIRouter(prefix="/app/part", include_in_schema=False,
 
 
 @router.get("/bookings", response_class=HTMLResponse)
-async def my_bookings(request: Request, container: ContainerDep, person: PersonDep) -> Response:
+async def my_bookings(request: Request, container: ContainerDep, person: MemberDep) -> Response:
     """Every booking of the person, awaiting first, each with its next step (and, while the
     two are still to meet, where)."""
-    if (refusal := needs_account(request, person)) is not None:
-        return refusal
-    assert person.account is not None
     async with container.uow() as uow:
         lines = await agenda(uow, person.account.id)
     groups = [(_(title), [b for b in lines if b.group == group])
@@ -45,12 +42,9 @@ async def my_bookings(request: Request, container: ContainerDep, person: PersonD
 
 
 @router.get("/bookings/{booking_id}", response_class=HTMLResponse)
-async def booking(request: Request, container: ContainerDep, person: PersonDep,
+async def booking(request: Request, container: ContainerDep, person: MemberDep,
                   booking_id: str) -> Response:
     """One booking as its reader sees it; anyone but its parties (and admins) finds nothing."""
-    if (refusal := needs_account(request, person)) is not None:
-        return refusal
-    assert person.account is not None
     number = parse_id(booking_id)
     try:
         if number is None:
@@ -66,12 +60,9 @@ async def booking(request: Request, container: ContainerDep, person: PersonDep,
 # --- a consultant's free time requested ---------------------------------------------------
 
 @router.post("/consultants/{consultant_id}/book", response_class=HTMLResponse)
-async def book(request: Request, container: ContainerDep, person: PersonDep,
+async def book(request: Request, container: ContainerDep, person: MemberDep,
                consultant_id: str) -> Response:
     """Request one free time from the calendar, with what to discuss if given."""
-    if (refusal := needs_account(request, person)) is not None:
-        return refusal
-    assert person.account is not None
     posted = await request.form()
     number, starts = parse_id(consultant_id), str(posted.get("starts") or "")
     topic = str(posted.get("topic") or "").strip()[:300] or None

@@ -22,7 +22,7 @@ from fastapi.responses import HTMLResponse, Response
 from bots.web.deps import ContainerDep
 from bots.web.language import speaking
 from bots.web.mini_app import actions, bookings, selling
-from bots.web.mini_app.auth import SCHEME, NotSignedIn, PersonDep, mini_app_person
+from bots.web.mini_app.auth import SCHEME, MemberDep, NotRegistered, NotSignedIn, PersonDep, mini_app_person
 from bots.web.mini_app.views import needs_account, part, zone_of
 from bots.web.pages import render
 from bots.web.site import search as site_search
@@ -86,10 +86,7 @@ async def frame(request: Request, person: PersonDep) -> Response:
 
 
 @parts.get("/mine", response_class=HTMLResponse)
-async def my_listings(request: Request, container: ContainerDep, person: PersonDep) -> Response:
-    if (refusal := needs_account(request, person)) is not None:
-        return refusal
-    assert person.account is not None
+async def my_listings(request: Request, container: ContainerDep, person: MemberDep) -> Response:
     async with container.uow() as uow:
         mine = [{"id": m.id, "title": m.title, "status": m.status}
                 for m in await views.mine(uow, person.account.id)]
@@ -97,11 +94,8 @@ async def my_listings(request: Request, container: ContainerDep, person: PersonD
 
 
 @parts.get("/deals", response_class=HTMLResponse)
-async def my_deals(request: Request, container: ContainerDep, person: PersonDep) -> Response:
+async def my_deals(request: Request, container: ContainerDep, person: MemberDep) -> Response:
     """Deals, each with the one next step it needs from this person, and open offers."""
-    if (refusal := needs_account(request, person)) is not None:
-        return refusal
-    assert person.account is not None
     async with container.uow() as uow:
         deals = await dashboard.my_deals(uow, person.account.id)
         offers = await dashboard.open_offers(uow, person.account.id)
@@ -167,6 +161,10 @@ async def _not_signed_in(request: Request, exc: Exception) -> Response:
                            "cache-control": "no-store"})
 
 
+async def _not_registered(request: Request, exc: Exception) -> Response:
+    return needs_account(request)
+
+
 def install(app: FastAPI) -> None:
     """The Mini App's routes (screens before the shell, which answers every other address)."""
     app.include_router(parts)
@@ -175,3 +173,4 @@ def install(app: FastAPI) -> None:
     app.include_router(bookings.router)
     app.include_router(shell)
     app.add_exception_handler(NotSignedIn, _not_signed_in)
+    app.add_exception_handler(NotRegistered, _not_registered)

@@ -13,8 +13,8 @@ from starlette.datastructures import FormData, UploadFile
 from bots.http_limits import PHOTOS_AT_ONCE
 from bots.web.deps import ContainerDep, FilesDep
 from bots.web.mini_app.actions import raw_values, tell_chat
-from bots.web.mini_app.auth import MiniAppPerson, PersonDep, mini_app_person
-from bots.web.mini_app.views import local_now, needs_account, part
+from bots.web.mini_app.auth import MemberDep, PersonDep, Registered, mini_app_person
+from bots.web.mini_app.views import local_now, part
 from bots.web.pages import TEMPLATES
 from bots.web.site.views import listing_card
 from config.container import Container
@@ -30,13 +30,12 @@ router = APIRouter(prefix="/app/part", include_in_schema=False,
                    dependencies=[Depends(mini_app_person)])
 
 
-def _listing_form(start: dict[str, Any], person: MiniAppPerson) -> Form:
-    country = (person.account.country or "") if person.account is not None else ""
+def _listing_form(start: dict[str, Any], person: Registered) -> Form:
+    country = person.account.country or ""
     return lf.quick_form(None, str(start.get("currency") or "EUR"), country)
 
 
-async def _start(container: Container, person: MiniAppPerson) -> dict[str, Any]:
-    assert person.account is not None
+async def _start(container: Container, person: Registered) -> dict[str, Any]:
     async with container.uow() as uow:
         return await listings.starting_values(uow, person.account)
 
@@ -49,18 +48,15 @@ def _sell_page(request: Request, form: Form, values: dict[str, Any], errors: dic
 
 
 @router.get("/sell", response_class=HTMLResponse)
-async def sell(request: Request, container: ContainerDep, person: PersonDep) -> Response:
-    if (refusal := needs_account(request, person)) is not None:
-        return refusal
+async def sell(request: Request, container: ContainerDep, person: MemberDep) -> Response:
     start = await _start(container, person)
     known = {k: v for k, v in start.items() if k != "currency" and v not in (None, "", [])}
     return _sell_page(request, _listing_form(start, person), known, {})
 
 
-def _sketch(container: Container, person: MiniAppPerson, values: dict[str, Any]
+def _sketch(container: Container, person: Registered, values: dict[str, Any]
             ) -> tuple[dict[str, Any], Any]:
     """The form's values completed as the chat completes them, and the listing they make."""
-    assert person.account is not None
     full = listing_rules.with_defaults(values, local_now(person, container.clock.now()),
                                        container.policy.listing_days)
     return full, listings.sketch(person.account.id, full, container.clock.now())
@@ -70,16 +66,17 @@ def _sketch(container: Container, person: MiniAppPerson, values: dict[str, Any]
 async def sell_preview(request: Request, container: ContainerDep, person: PersonDep
                        ) -> Response:
     """The card buyers will see, from the form as it stands, and what is wrong so far."""
-    if person.account is None:
+    if person.account is None:  # a preview answers a script: no screen, only the refusal
         return JSONResponse({"html": "", "errors": {}}, status_code=403)
+    member = Registered(person.telegram, person.account)
     posted = await request.form()
-    form = _listing_form(await _start(container, person), person)
+    form = _listing_form(await _start(container, member), member)
     values, errors = form.validate_all(raw_values(form, posted))
     html, problem = "", ""
     if not errors:
         try:
             html = TEMPLATES.get_template("app/_preview.html").render(
-                card=listing_card(_sketch(container, person, values)[1]))
+                card=listing_card(_sketch(container, member, values)[1]))
         except DomainError as exc:  # a price or quantity the catalogue's checks refuse
             problem = str(exc)
     return JSONResponse({"html": html, "errors": errors, "problem": problem},
@@ -103,11 +100,8 @@ async def _photos(posted: FormData) -> list[tuple[str, str, bytes]]:
 
 @router.post("/sell", response_class=HTMLResponse)
 async def publish(request: Request, container: ContainerDep, files: FilesDep,
-                  person: PersonDep) -> Response:
+                  person: MemberDep) -> Response:
     """Save the listing with its photos and submit it, as the chat's Publish does."""
-    if (refusal := needs_account(request, person)) is not None:
-        return refusal
-    assert person.account is not None
     posted = await request.form()
     form = _listing_form(await _start(container, person), person)
     values, errors = form.validate_all(raw := raw_values(form, posted))

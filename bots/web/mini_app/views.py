@@ -11,7 +11,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from bots.web.deps import get_container
-from bots.web.mini_app.auth import MiniAppPerson
+from bots.web.mini_app.auth import MiniAppPerson, Registered
 from bots.web.pages import render
 from core.clock import zone
 from core.i18n import current_language
@@ -30,21 +30,19 @@ def part(request: Request, template: str, status_code: int = 200,
     return render(request, template, status_code=status_code, headers=headers, **context)
 
 
-def needs_account(request: Request, person: MiniAppPerson) -> HTMLResponse | None:
-    """None for a registered person; for anyone else the screen that sends them to the chat,
-    where setting up takes a minute (the Mini App asks nothing the chat does not)."""
-    if person.account is not None:
-        return None
+def needs_account(request: Request) -> HTMLResponse:
+    """The screen that sends someone without an account to the chat, where setting up takes a
+    minute (the Mini App asks nothing the chat does not)."""
     bot = get_container(request).settings.telegram_bot_username
     return part(request, "app/message.html", status_code=403, register=True, bot=bot,
                 message="")
 
 
-def zone_of(person: MiniAppPerson) -> str:
+def zone_of(person: MiniAppPerson | Registered) -> str:
     """The person's time zone's name (UTC when they have none, or not a real one)."""
     return zone(person.account.timezone if person.account is not None else None).key
 
 
-def local_now(person: MiniAppPerson, now: datetime) -> datetime:
+def local_now(person: MiniAppPerson | Registered, now: datetime) -> datetime:
     """The clock's time in the person's zone (their “today” for a form's dates)."""
     return now.astimezone(zone(zone_of(person)))
