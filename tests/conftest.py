@@ -12,10 +12,12 @@ import pytest
 
 from bots.email import LoggingEmailSender
 from config.container import Container
+from conversations.flows.all_flows import ALL_FLOWS
 from core.clock import FakeClock
 from tests.support import browser, bytecode, containers, databases, layers
 from tests.support.chat import ChatUser
 from tests.support.containers import settings_for
+from tests.support.memory_engine import MemoryChat
 from tests.support.two_channels import world  # noqa: F401  (a fixture: Telegram and Slack at once)
 
 os.environ.setdefault("AGORA_ENVIRONMENT", "test")
@@ -200,3 +202,16 @@ async def app(db_url: str, clock: FakeClock, mailbox: LoggingEmailSender, tmp_pa
 @pytest.fixture
 def user(app: Container) -> ChatUser:
     return ChatUser(app, "ann")
+
+
+@pytest.fixture
+def chat() -> MemoryChat:
+    """Every flow, in an engine that keeps its chats in memory (tests/support/memory_engine.py):
+    for the engine's own rules and the forms before they ask core for anything."""
+    return MemoryChat(ALL_FLOWS)
+
+
+@pytest.fixture
+def newcomer(chat: MemoryChat) -> ChatUser:
+    """Someone new in a terminal chat with `chat`'s engine (no database)."""
+    return ChatUser(chat, "ann")  # type: ignore[arg-type]  # only its engine is asked

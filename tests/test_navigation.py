@@ -8,24 +8,11 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
-
 from conversations.flows.all_flows import ALL_FLOWS
 from conversations.messages import Choice, Text
 from tests.catalog.helpers import make_account
 from tests.support.chat import ChatUser
 from tests.support.memory_engine import MemoryChat
-
-
-@pytest.fixture
-def chat() -> MemoryChat:
-    """Every flow, in an engine keeping its chats in memory."""
-    return MemoryChat(ALL_FLOWS)
-
-
-@pytest.fixture
-def newcomer(chat: MemoryChat) -> ChatUser:
-    return ChatUser(chat, "ann")  # type: ignore[arg-type]  # only its engine is asked
 
 
 async def answer_three(person: ChatUser) -> None:
