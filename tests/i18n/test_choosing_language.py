@@ -1,5 +1,7 @@
 """The language a person reads, from the first message: what their app names, `/language` in one
-step before registering and after, and the profile that shows and changes it."""
+step before registering and after, and the profile that shows and changes it. What a newcomer
+reads before registering is the engine's and the forms' alone, tested on the engine in memory
+(`chat`); what is kept on the account, on the database (`app`)."""
 
 from __future__ import annotations
 
@@ -66,16 +68,16 @@ async def test_a_newcomer_chooses_german_in_one_step_and_registers_in_german(app
     assert (await account_of(app)).language == "de"
 
 
-async def test_a_language_named_with_the_command_is_chosen_at_once(app):
-    jonas = ChatUser(app, "jonas")
+async def test_a_language_named_with_the_command_is_chosen_at_once(chat):
+    jonas = ChatUser(chat, "jonas")
     await jonas.say("/language suomi")
     assert confirmed("fi", "Suomi") in jonas.texts()
     await jonas.say("/start")
     assert said("fi", "{label}?", label=said("fi", "Your name")) in jonas.texts()
 
 
-async def test_a_choice_outranks_the_apps_language_even_when_it_is_english(app):
-    anna = ChatUser(app, "anna", channel="telegram", language="de")
+async def test_a_choice_outranks_the_apps_language_even_when_it_is_english(chat):
+    anna = ChatUser(chat, "anna", channel="telegram", language="de")
     await anna.say("/start")
     assert said("de", "{label}?", label=said("de", "Your name")) in anna.texts()
     await anna.say("/language")
@@ -86,9 +88,9 @@ async def test_a_choice_outranks_the_apps_language_even_when_it_is_english(app):
     assert "Company?" in anna.texts()
 
 
-async def test_a_slack_member_whose_locale_is_polish_is_asked_in_polish_before_registering(app):
+async def test_a_slack_member_whose_locale_is_polish_is_asked_in_polish_before_registering(chat):
     """The Slack channel puts the user's locale ("pl-PL", users.info) on the envelope."""
-    piotr = ChatUser(app, "T1:U1", channel="slack", chat_id="U1", language="pl-PL")
+    piotr = ChatUser(chat, "T1:U1", channel="slack", chat_id="U1", language="pl-PL")
     await piotr.say("/start")
     assert said("pl", "{label}?", label=said("pl", "Your name")) in piotr.texts()
     assert english_in("pl", texts(piotr)) == []
@@ -116,17 +118,17 @@ async def test_the_profile_shows_the_language_and_changes_it(app, mailbox):
     assert (await account_of(app)).language == "sv"
 
 
-async def test_the_language_command_is_in_help_and_in_the_newcomers_menu(app):
-    guest = ChatUser(app, "guest")
+async def test_the_language_command_is_in_help_and_in_the_newcomers_menu(chat):
+    guest = ChatUser(chat, "guest")
     await guest.say("/help")
     assert "/language — Choose the language I write in" in guest.texts()
     await guest.say("/menu")
     assert "🌐 Language" in guest.labels()
-    assert "language" in dict(app.engine.registry.command_list())
+    assert "language" in dict(chat.engine.registry.command_list())
 
 
-async def test_a_german_newcomer_is_given_the_example_country_in_german(app):
-    jonas = ChatUser(app, "jonas", language="de")
+async def test_a_german_newcomer_is_given_the_example_country_in_german(chat):
+    jonas = ChatUser(chat, "jonas", language="de")
     await jonas.say("/start")
     for answer in ("Jonas Berg", "Bayern Pellets GmbH", "jonas@example.com"):
         await jonas.say(answer)
