@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from core.consulting.tables import ConsultantProfile
@@ -26,6 +27,7 @@ class ProfileView:
     rate_kind: str | None  # session | minute
     session_minutes: int | None  # 30 | 60 for session rates
     rate: Money | None  # per session, or per minute; None unset
+    currency: str  # the rate's, kept before a rate is set (the account's at first)
     timezone: str  # IANA: the weekly hours are kept in it
     weekly_hours: Mapping[str, Any]  # {"mon": [["09:00", "12:00"]]}
     notice_minutes: int
@@ -39,14 +41,16 @@ class ProfileView:
     online_until: datetime | None  # "online now" while in the future
 
 
-def profile_view(profile: ConsultantProfile) -> ProfileView:
-    """The read model of a profile's row."""
+def profile_view(profile: ConsultantProfile | SimpleNamespace) -> ProfileView:
+    """The read model of a profile's row (or of the same fields on a plain namespace: a profile
+    not stored yet, or kept in memory)."""
     return ProfileView(
         account_id=profile.account_id, headline=profile.headline or "", bio=profile.bio or "",
         categories=tuple(profile.categories or ()), keywords=tuple(profile.keywords or ()),
         languages=tuple(profile.languages or ()), photo_path=profile.photo_path,
         rate_kind=profile.rate_kind, session_minutes=profile.session_minutes,
         rate=Money(profile.price_minor, profile.currency) if profile.price_minor else None,
+        currency=profile.currency,
         timezone=profile.timezone, weekly_hours=dict(profile.weekly_hours or {}),
         notice_minutes=profile.notice_minutes, buffer_minutes=profile.buffer_minutes,
         daily_max=profile.daily_max, days_off=tuple(profile.days_off or ()),
