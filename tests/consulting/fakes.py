@@ -1,18 +1,23 @@
 """The consultants' profiles in memory: the roster (`core.consulting.profiles.roster.Roster`)
-their use cases run on without a database, and a payments port that answers only whether a
-payee's payouts are set up. `test_roster_contract.py` holds the roster to what the SQL one does."""
+their use cases run on without a database, the directory's listing
+(`core.consulting.profiles.listing.Listing`) read from the same profiles, and a payments port
+that answers only whether a payee's payouts are set up. `test_roster_contract.py` and
+`test_listing_contract.py` hold them to what the SQL ones do."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
+from core.catalog.media import FileStore
+from core.consulting.profiles import service as profiles
 from core.consulting.profiles.roster import Member
-from core.consulting.profiles.view import ProfileView, profile_view
+from core.consulting.profiles.view import Listed, ProfileView, listed, profile_view
 from core.events import Event
+from tests.consulting.helpers import PNG, complete
 
 START = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)  # as the tests' FakeClock
 ONLINE_FOR = timedelta(minutes=30)  # as the tests' booking policy
@@ -87,6 +92,18 @@ class MemoryRoster:
         self.events.append(event)
 
 
+async def live_consultant(roster: MemoryRoster, store: FileStore, account_id: int,
+                          **changes: Any) -> int:
+    """A complete profile (`complete`, overridden by `changes`) with its photo, billing details
+    and payouts, put live in the directory by its use cases: what `helpers.consultant` does on
+    the database."""
+    await profiles.save(roster, account_id, **complete(**changes))
+    await profiles.set_photo(roster, account_id, store, "me.png", "image/png", PNG)
+    roster.billing.add(account_id)  # what `core.companies.billing.give` keeps
+    assert await profiles.go_live(roster, account_id, Payouts({account_id})) == []
+    return account_id
+
+
 @dataclass(frozen=True)
 class Wallet:
     payouts_ready: bool
@@ -101,3 +118,71 @@ class Payouts:
     async def wallet(self, account_id: int, uow: Any = None) -> Wallet:
         assert uow is None, "a roster in memory has no unit of work to lend"
         return Wallet(account_id in self.ready)
+
+
+@dataclass
+class Featuring:
+    """A promotion as the listing reads it."""
+
+    id: int
+    consultant_id: int
+    category: str
+    starts_at: datetime
+    ends_at: datetime
+    impressions: int = 0
+
+
+@dataclass
+class MemoryListing:
+    """The directory's view of a roster's profiles: who is named what and who is suspended,
+    held times by consultant, promotions in a list; its clock is the roster's."""
+
+    roster: MemoryRoster = field(default_factory=MemoryRoster)
+    names: dict[int, str] = field(default_factory=dict)
+    suspended: set[int] = field(default_factory=set)
+    held: dict[int, list[tuple[datetime, datetime]]] = field(default_factory=dict)
+    promotions: list[Featuring] = field(default_factory=list)
+
+    def promote(self, consultant_id: int, category: str, starts_at: datetime,
+                ends_at: datetime) -> Featuring:
+        """A promotion kept (what `promotions.promote` does for the SQL one)."""
+        made = Featuring(len(self.promotions) + 1, consultant_id, category, starts_at, ends_at)
+        self.promotions.append(made)
+        return made
+
+    def now(self) -> datetime:
+        return self.roster.now()
+
+    async def reputation_totals(self) -> tuple[int, int]:
+        kept = self.roster.kept.values()
+        return sum(p["stars_total"] for p in kept), sum(p["ratings"] for p in kept)
+
+    async def live(self, ids: set[int] | None) -> list[Listed]:
+        return [listed(SimpleNamespace(**p), self.names[i])
+                for i, p in sorted(self.roster.kept.items())
+                if p["live"] and i not in self.suspended and (ids is None or i in ids)]
+
+    async def changed_since(self, since: datetime) -> set[int]:
+        return {i for i, p in self.roster.kept.items() if p["updated_at"] >= since}
+
+    async def online(self, ids: list[int], now: datetime) -> set[int]:
+        return {i for i in ids if i in self.roster.kept
+                and (until := self.roster.kept[i]["online_until"]) is not None and until > now}
+
+    async def busy(self, ids: list[int], start: datetime, end: datetime
+                   ) -> dict[int, list[tuple[datetime, datetime]]]:
+        found = {i: [s for s in self.held.get(i, []) if s[0] < end and s[1] > start]
+                 for i in ids}
+        return {i: spans for i, spans in found.items() if spans}
+
+    async def featured(self, ids: Iterable[int], category: str | None) -> dict[int, int]:
+        now, wanted = self.now(), set(ids)
+        running = sorted((p for p in self.promotions
+                          if p.consultant_id in wanted and p.starts_at <= now < p.ends_at
+                          and category in (None, p.category)), key=lambda p: p.ends_at)
+        return {p.consultant_id: p.id for p in running}
+
+    async def shown(self, promotion_ids: list[int]) -> None:
+        for promotion in self.promotions:
+            if promotion.id in promotion_ids:
+                promotion.impressions += 1

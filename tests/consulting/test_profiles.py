@@ -18,7 +18,7 @@ from core.consulting.profiles import service as profiles
 from core.consulting.tables import ConsultantProfile
 from core.errors import DomainError, NotAllowed, NotFound
 from core.money.model import Money
-from tests.consulting.fakes import MemoryRoster, Payouts
+from tests.consulting.fakes import MemoryRoster, Payouts, live_consultant
 from tests.consulting.helpers import PNG, complete, consultant
 
 ANN, BOB, KIM, ROOT = 1, 2, 3, 4
@@ -32,16 +32,6 @@ def roster() -> MemoryRoster:
     roster.person(KIM, timezone="America/New_York", currency=None)
     roster.person(ROOT, admin=True)
     return roster
-
-
-async def live_consultant(roster: MemoryRoster, store: FileStore, account_id: int = ANN,
-                          **changes) -> int:
-    """A complete profile, with its photo, billing details and payouts, live in the directory."""
-    await profiles.save(roster, account_id, **complete(**changes))
-    await profiles.set_photo(roster, account_id, store, "me.png", "image/png", PNG)
-    roster.billing.add(account_id)
-    assert await profiles.go_live(roster, account_id, Payouts({account_id})) == []
-    return account_id
 
 
 @pytest.fixture
@@ -75,7 +65,7 @@ async def test_a_complete_profile_goes_live_only_once_payouts_and_billing_are_se
 
 
 async def test_a_live_profile_that_loses_its_hours_leaves_the_directory(roster, store):
-    await live_consultant(roster, store)
+    await live_consultant(roster, store, ANN)
     profile = await profiles.save(roster, ANN, weekly_hours={})
     assert not profile.live
     assert profiles.what_is_missing(profile, True) == ["your weekly hours"]
@@ -136,7 +126,7 @@ def test_a_per_minute_rate_prices_each_bookable_length():
 
 
 async def test_online_now_lapses_after_inactivity_and_activity_renews_it(roster, store):
-    await live_consultant(roster, store)
+    await live_consultant(roster, store, ANN)
     await profiles.set_online(roster, ANN, True)
     roster.at += timedelta(minutes=29)
     assert await profiles.touch_online(roster, ANN)
@@ -155,7 +145,7 @@ async def test_only_a_live_profile_can_go_online(roster):
 
 async def test_only_the_consultant_or_an_admin_takes_a_profile_out_of_the_directory(roster,
                                                                                     store):
-    await live_consultant(roster, store)
+    await live_consultant(roster, store, ANN)
     with pytest.raises(NotAllowed):
         await profiles.leave_directory(roster, BOB, ANN)
     await profiles.leave_directory(roster, ANN)
@@ -166,7 +156,7 @@ async def test_only_the_consultant_or_an_admin_takes_a_profile_out_of_the_direct
 
 
 async def test_a_rating_counts_from_one_to_five_stars(roster, store):
-    await live_consultant(roster, store)
+    await live_consultant(roster, store, ANN)
     await profiles.rated(roster, ANN, 5)
     await profiles.rated(roster, ANN, 4)
     assert (roster.kept[ANN]["stars_total"], roster.kept[ANN]["ratings"]) == (9, 2)

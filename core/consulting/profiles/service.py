@@ -19,7 +19,7 @@ from core.consulting.profiles.checks import BOUNDS as BOUNDS  # (conversations.f
 from core.consulting.profiles.checks import _checked
 from core.consulting.profiles.roster import Member, Roster, roster_of
 from core.consulting.profiles.taxonomy import PER_MINUTE_LENGTHS
-from core.consulting.profiles.view import ProfileView, profile_view
+from core.consulting.profiles.view import Listed, ProfileView, profile_view
 from core.consulting.tables import ConsultantProfile
 from core.errors import DomainError, NotAllowed, NotFound
 from core.i18n import N_, _
@@ -202,7 +202,7 @@ async def touch_online(uow: UnitOfWork | Roster, actor_id: int) -> bool:
     return await roster.renew_online(actor_id, now, now + roster.online_for())
 
 
-def schedule_of(profile: ConsultantProfile) -> Schedule:
+def schedule_of(profile: ConsultantProfile | Listed) -> Schedule:
     """The profile's availability rules for slot computation."""
     return Schedule.of(profile.weekly_hours or {}, profile.timezone, profile.notice_minutes,
                        profile.buffer_minutes, profile.daily_max, profile.days_off or (),
@@ -210,7 +210,7 @@ def schedule_of(profile: ConsultantProfile) -> Schedule:
                        grid_minutes=profile.slot_minutes or GRID_MINUTES)
 
 
-def lengths(profile: ConsultantProfile) -> tuple[int, ...]:
+def lengths(profile: ConsultantProfile | Listed) -> tuple[int, ...]:
     """The session lengths a seeker may book with this consultant, in minutes."""
     if profile.rate_kind == "session" and profile.session_minutes:
         return (profile.session_minutes,)
@@ -225,7 +225,7 @@ def price_for(profile: ConsultantProfile, minutes: int) -> Money:
     return Money(profile.price_minor * per, profile.currency)
 
 
-def hourly_minor(profile: ConsultantProfile) -> int:
+def hourly_minor(profile: ConsultantProfile | Listed) -> int:
     """The rate per hour, in minor units (how the directory compares prices)."""
     if not profile.price_minor:
         return 0
@@ -234,7 +234,7 @@ def hourly_minor(profile: ConsultantProfile) -> int:
     return profile.price_minor * 60 // (profile.session_minutes or 60)
 
 
-def rate_text(profile: ConsultantProfile) -> str:
+def rate_text(profile: ConsultantProfile | Listed) -> str:
     """“€80.00 per 60-minute session” or “€2.00 per minute”."""
     if not profile.price_minor:
         return _("no rate yet")
