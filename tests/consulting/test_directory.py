@@ -56,7 +56,8 @@ async def consultant(listing: MemoryListing, store: FileStore, name: str, **fiel
     return await live_consultant(listing.roster, store, account_id, **fields)
 
 
-async def world(listing, store) -> dict[str, int]:
+async def four(listing, store) -> dict[str, int]:
+    """The four consultants of PEOPLE, live."""
     return {name: await consultant(listing, store, name, **fields)
             for name, fields in PEOPLE.items()}
 
@@ -78,13 +79,13 @@ def rate(listing, consultant_id, stars_total, ratings, sessions=0):
     ("chips", "emil"),
 ])
 async def test_a_search_with_typos_finds_the_consultant(listing, store, words, first):
-    await world(listing, store)
+    await four(listing, store)
     found = await search(listing, text=words)
     assert found and found[0] == first
 
 
 async def test_filters_narrow_by_category_price_language_and_rating(listing, store):
-    ids = await world(listing, store)
+    ids = await four(listing, store)
     assert await search(listing, category="biomass-sourcing") == ["emil"]
     assert set(await search(listing, price_min=13000, price_max=16000)) == {"carl"}  # per hour
     assert set(await search(listing, price_max=12000)) == {"ann", "emil"}  # €120/h: Emil's 30 min
@@ -96,7 +97,7 @@ async def test_filters_narrow_by_category_price_language_and_rating(listing, sto
 
 
 async def test_online_now_and_free_within_days_read_the_live_state(listing, store):
-    ids = await world(listing, store)
+    ids = await four(listing, store)
     await profiles.set_online(listing.roster, ids["dina"], True)
     await profiles.save(listing.roster, ids["carl"], days_off=[
         (listing.now() + timedelta(days=d)).date().isoformat() for d in range(0, 5)])
@@ -118,7 +119,7 @@ async def test_a_held_time_is_not_free(listing, store):
 
 
 async def test_sorts_by_price_and_by_rating(listing, store):
-    ids = await world(listing, store)
+    ids = await four(listing, store)
     assert await search(listing, sort="price") == ["ann", "emil", "carl", "dina"]
     rate(listing, ids["emil"], 48, 10)
     rate(listing, ids["ann"], 4, 1)
