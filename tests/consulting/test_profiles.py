@@ -1,31 +1,42 @@
 """Consultants' profiles: every field checked, plainly told what keeps them out of the
-directory (payouts included), and “online now” that lapses after inactivity."""
+directory (payouts included), and “online now” that lapses after inactivity. The use cases run
+on an in-memory roster (no database); the chat and the helpers every consulting test builds
+its consultants with reach them on the database (`test_consultant_chat.py`,
+`tests.consulting.helpers.consultant`), and `test_roster_contract.py` holds the two rosters
+alike. The booking form following a consultant's slot grid needs the bookings' tables."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
-from core.companies.billing import give
+from core.catalog.media import FileStore
 from core.consulting.bookings import slots
+from core.consulting.events import ProfileChanged
 from core.consulting.profiles import service as profiles
 from core.consulting.tables import ConsultantProfile
-from core.errors import DomainError, NotAllowed
+from core.errors import DomainError, NotAllowed, NotFound
 from core.money.model import Money
-from tests.consulting.helpers import complete, consultant, seeker
-from tests.support.accounts import registered
+from tests.consulting.fakes import MemoryRoster, Payouts, live_consultant
+from tests.consulting.helpers import PNG, complete, consultant
+
+ANN, BOB, KIM, ROOT = 1, 2, 3, 4
 
 
-class NoPayouts:
-    """A payments port whose payee has not set up payouts yet."""
+@pytest.fixture
+def roster() -> MemoryRoster:
+    roster = MemoryRoster()
+    roster.person(ANN, timezone="Europe/Riga")
+    roster.person(BOB)
+    roster.person(KIM, timezone="America/New_York", currency=None)
+    roster.person(ROOT, admin=True)
+    return roster
 
-    def __init__(self, real):
-        self.real = real
 
-    async def wallet(self, account_id, uow=None):
-        return replace(await self.real.wallet(account_id, uow), payouts_ready=False)
+@pytest.fixture
+def store(tmp_path) -> FileStore:
+    return FileStore(tmp_path / "files")
 
 
 def test_an_empty_profile_says_plainly_everything_that_is_missing():
@@ -36,36 +47,41 @@ def test_an_empty_profile_says_plainly_everything_that_is_missing():
         "payouts set up, so you can be paid"]
 
 
-async def test_a_complete_profile_goes_live_only_once_payouts_and_billing_are_set_up(app):
-    ann = await consultant(app, live=False)
-    async with app.uow() as uow:
-        missing = await profiles.go_live(uow, ann.id, NoPayouts(app.payments))
-        assert missing == ["payouts set up, so you can be paid",
-                           "your billing details, for the receipts of your sessions"]
-        await give(uow, ann.id, legal_name="Ann Lapa", street="Iela 1", postcode="LV-1010",
-                   town="Rīga", country="LV")
-        assert await profiles.go_live(uow, ann.id, NoPayouts(app.payments)) == [
-            "payouts set up, so you can be paid"]
-        assert not (await profiles.get(uow, ann.id)).live
-        assert await profiles.go_live(uow, ann.id, app.payments) == []
-        assert (await profiles.get(uow, ann.id)).live
-        await uow.commit()
+async def test_a_complete_profile_goes_live_only_once_payouts_and_billing_are_set_up(roster,
+                                                                                    store):
+    await profiles.save(roster, ANN, **complete())
+    await profiles.set_photo(roster, ANN, store, "me.png", "image/png", PNG)
+    missing = await profiles.go_live(roster, ANN, Payouts())
+    assert missing == ["payouts set up, so you can be paid",
+                       "your billing details, for the receipts of your sessions"]
+    roster.billing.add(ANN)  # what `core.companies.billing.give` keeps
+    assert await profiles.go_live(roster, ANN, Payouts()) == [
+        "payouts set up, so you can be paid"]
+    assert not (await profiles.own_profile(roster, ANN)).live
+    assert await profiles.go_live(roster, ANN, Payouts({ANN})) == []
+    assert (await profiles.own_profile(roster, ANN)).live
+    assert roster.kept[ANN]["live_since"] == roster.now()
+    assert roster.events[-1] == ProfileChanged(ANN, True)
 
 
-async def test_a_live_profile_that_loses_its_hours_leaves_the_directory(app):
-    ann = await consultant(app)
-    async with app.uow() as uow:
-        profile = await profiles.save(uow, ann.id, weekly_hours={})
-        assert not profile.live
-        assert profiles.what_is_missing(profile, True) == ["your weekly hours"]
+async def test_a_live_profile_that_loses_its_hours_leaves_the_directory(roster, store):
+    await live_consultant(roster, store, ANN)
+    profile = await profiles.save(roster, ANN, weekly_hours={})
+    assert not profile.live
+    assert profiles.what_is_missing(profile, True) == ["your weekly hours"]
+    assert roster.events[-1] == ProfileChanged(ANN, False)
 
 
-async def test_a_profile_is_created_in_the_accounts_own_zone_and_currency(app):
-    kim = await registered(app, "kim", timezone="America/New_York")
-    async with app.uow() as uow:
-        profile = await profiles.save(uow, kim.id, bio="x")
-        assert (profile.timezone, profile.currency, profile.live) == ("America/New_York", "EUR",
-                                                                      False)
+async def test_a_profile_is_created_in_the_accounts_own_zone_and_currency(roster):
+    profile = await profiles.save(roster, KIM, bio="x")
+    assert (profile.timezone, profile.currency, profile.live) == ("America/New_York", "EUR",
+                                                                  False)
+
+
+async def test_only_a_registered_account_creates_a_profile(roster):
+    with pytest.raises(NotFound, match="Register first"):
+        await profiles.save(roster, 999, bio="x")
+    assert not await profiles.is_consultant(roster, 999)
 
 
 @pytest.mark.parametrize(("changes", "message"), [
@@ -86,66 +102,67 @@ async def test_a_profile_is_created_in_the_accounts_own_zone_and_currency(app):
     ({"bio": "x" * 2001}, "at most 2000"),
     ({"colour": "blue"}, "no field 'colour'"),
 ])
-async def test_each_profile_field_is_checked_with_a_specific_message(app, changes, message):
-    kim = await registered(app, "kim")
-    async with app.uow() as uow:
-        with pytest.raises(DomainError, match=message):
-            await profiles.save(uow, kim.id, **complete(**changes))
+async def test_each_profile_field_is_checked_with_a_specific_message(roster, changes, message):
+    with pytest.raises(DomainError, match=message):
+        await profiles.save(roster, KIM, **complete(**changes))
+    assert not await profiles.is_consultant(roster, KIM)  # nothing kept of a refused profile
 
 
-async def test_languages_and_keywords_are_kept_once_each_in_order(app):
-    kim = await registered(app, "kim")
-    async with app.uow() as uow:
-        profile = await profiles.save(uow, kim.id, languages=["EN", "lv", "en"],
-                                      keywords=["ENplus", "enplus", " HVO  blending "])
-        assert profile.languages == ["en", "lv"]
-        assert profile.keywords == ["ENplus", "HVO blending"]
+async def test_languages_and_keywords_are_kept_once_each_in_order(roster):
+    profile = await profiles.save(roster, KIM, languages=["EN", "lv", "en"],
+                                  keywords=["ENplus", "enplus", " HVO  blending "])
+    assert profile.languages == ("en", "lv")
+    assert profile.keywords == ("ENplus", "HVO blending")
 
 
-async def test_a_per_minute_rate_prices_each_bookable_length(app):
-    ann = await consultant(app, rate_kind="minute", price="2.00")
-    async with app.uow() as uow:
-        profile = await profiles.get(uow, ann.id)
-        assert profiles.price_for(profile, 45) == Money(9000, "EUR")
-        assert profiles.rate_text(profile) == "€2.00 per minute"
-        assert profiles.hourly_minor(profile) == 12000
-        with pytest.raises(DomainError, match="Book 15 or 30"):
-            profiles.price_for(profile, 50)
+def test_a_per_minute_rate_prices_each_bookable_length():
+    profile = ConsultantProfile(rate_kind="minute", session_minutes=None, price_minor=200,
+                                currency="EUR")
+    assert profiles.price_for(profile, 45) == Money(9000, "EUR")
+    assert profiles.rate_text(profile) == "€2.00 per minute"
+    assert profiles.hourly_minor(profile) == 12000
+    with pytest.raises(DomainError, match="Book 15 or 30"):
+        profiles.price_for(profile, 50)
 
 
-async def test_online_now_lapses_after_inactivity_and_activity_renews_it(app, clock):
-    ann = await consultant(app)
-    async with app.uow() as uow:
-        await profiles.set_online(uow, ann.id, True)
-        await uow.commit()
-    clock.advance(minutes=29)
-    async with app.uow() as uow:
-        assert await profiles.touch_online(uow, ann.id)
-        await uow.commit()
-    clock.advance(minutes=29)
-    async with app.uow() as uow:
-        assert profiles.is_online(await profiles.get(uow, ann.id), clock.now())
-    clock.advance(minutes=2)
-    async with app.uow() as uow:
-        assert not profiles.is_online(await profiles.get(uow, ann.id), clock.now())
-        assert not await profiles.touch_online(uow, ann.id)  # lapsed: activity alone doesn't revive it
+async def test_online_now_lapses_after_inactivity_and_activity_renews_it(roster, store):
+    await live_consultant(roster, store, ANN)
+    await profiles.set_online(roster, ANN, True)
+    roster.at += timedelta(minutes=29)
+    assert await profiles.touch_online(roster, ANN)
+    roster.at += timedelta(minutes=29)
+    assert profiles.is_online(await profiles.own_profile(roster, ANN), roster.now())
+    roster.at += timedelta(minutes=2)
+    assert not profiles.is_online(await profiles.own_profile(roster, ANN), roster.now())
+    assert not await profiles.touch_online(roster, ANN)  # lapsed: activity alone doesn't revive it
 
 
-async def test_only_a_live_profile_can_go_online(app):
-    ann = await consultant(app, live=False)
-    async with app.uow() as uow:
-        with pytest.raises(DomainError, match="must be live"):
-            await profiles.set_online(uow, ann.id, True)
+async def test_only_a_live_profile_can_go_online(roster):
+    await profiles.save(roster, ANN, **complete())
+    with pytest.raises(DomainError, match="must be live"):
+        await profiles.set_online(roster, ANN, True)
 
 
-async def test_only_the_consultant_or_an_admin_takes_a_profile_out_of_the_directory(app):
-    ann = await consultant(app)
-    bob = await seeker(app)
-    async with app.uow() as uow:
-        with pytest.raises(NotAllowed):
-            await profiles.leave_directory(uow, bob.id, ann.id)
-        await profiles.leave_directory(uow, ann.id)
-        assert not (await profiles.get(uow, ann.id)).live
+async def test_only_the_consultant_or_an_admin_takes_a_profile_out_of_the_directory(roster,
+                                                                                    store):
+    await live_consultant(roster, store, ANN)
+    with pytest.raises(NotAllowed):
+        await profiles.leave_directory(roster, BOB, ANN)
+    await profiles.leave_directory(roster, ANN)
+    assert not (await profiles.own_profile(roster, ANN)).live
+    await profiles.go_live(roster, ANN, Payouts({ANN}))
+    await profiles.leave_directory(roster, ROOT, ANN)
+    assert not (await profiles.own_profile(roster, ANN)).live
+
+
+async def test_a_rating_counts_from_one_to_five_stars(roster, store):
+    await live_consultant(roster, store, ANN)
+    await profiles.rated(roster, ANN, 5)
+    await profiles.rated(roster, ANN, 4)
+    assert (roster.kept[ANN]["stars_total"], roster.kept[ANN]["ratings"]) == (9, 2)
+    with pytest.raises(DomainError, match="1 to 5 stars"):
+        await profiles.rated(roster, ANN, 6)
+    assert roster.kept[ANN]["ratings"] == 2
 
 
 async def test_a_consultant_sets_their_slot_grid_and_horizon_and_the_booking_form_follows(app):

@@ -17,7 +17,7 @@ from core.consulting.profiles.taxonomy import (
     check_categories,
     check_languages,
 )
-from core.consulting.tables import ConsultantProfile
+from core.consulting.profiles.view import ProfileView
 from core.errors import DomainError
 from core.i18n import N_, _
 from core.money.model import Money
@@ -32,7 +32,7 @@ BOUND_LABELS = {"notice_minutes": N_("Minimum notice before a booking (minutes)"
 SLOT_MINUTES = (15, 30, 60)  # the steps in which a consultant's starts are offered
 
 
-def _checked(profile: ConsultantProfile, changes: dict[str, Any]) -> dict[str, Any]:
+def _checked(profile: ProfileView, changes: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in ("headline", "bio"):
         if name in changes:
@@ -84,7 +84,7 @@ def _keywords(words: Any) -> list[str]:
     return found
 
 
-def _rate(profile: ConsultantProfile, changes: dict[str, Any]) -> dict[str, Any]:
+def _rate(profile: ProfileView, changes: dict[str, Any]) -> dict[str, Any]:
     if not {"rate_kind", "session_minutes", "price", "currency"} & set(changes):
         return {}
     kind = changes.get("rate_kind", profile.rate_kind)
@@ -98,7 +98,7 @@ def _rate(profile: ConsultantProfile, changes: dict[str, Any]) -> dict[str, Any]
         raise DomainError(_("“{currency}” is not a currency code.", currency=currency))
     price = changes.get("price")
     if price is None:
-        minor = profile.price_minor
+        minor = profile.rate.amount if profile.rate is not None else None
     else:
         minor = (price if isinstance(price, Money) else Money.parse(str(price), currency)).amount
     if minor is None or minor <= 0:

@@ -3,7 +3,9 @@ cards with the next free slot in the seeker's zone, at most two featured consult
 
 What changes rarely (text, expertise, languages, rate, reputation, hours) is in this worker's
 in-process index, rebuilt at start and refreshed after each commit that changes a profile; what
-changes by the minute (online now, bookings, promotions) is read for the candidates per search."""
+changes by the minute (online now, bookings, promotions) is read for the candidates per search.
+Each step asks the directory's `Listing` (`SqlListing` on a unit of work; the tests' in-memory
+one otherwise), so the search is tested without a database."""
 
 from __future__ import annotations
 
@@ -12,18 +14,17 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import numpy as np
-from sqlalchemy import func, select
 
 from core.accounts.events import AccountSuspended
-from core.accounts.tables import Account
 from core.consulting.bookings import slots
 from core.consulting.bookings.availability import next_free_slot, window, zone_of
 from core.consulting.events import ProfileChanged
-from core.consulting.profiles import promotions, rules
+from core.consulting.profiles import rules
 from core.consulting.profiles import service as profiles
+from core.consulting.profiles.listing import Listing, listing_of
 from core.consulting.profiles.search_index import ConsultantIndex, Entry
 from core.consulting.profiles.taxonomy import CATEGORIES, label
-from core.consulting.tables import ConsultantProfile
+from core.consulting.profiles.view import Listed
 from core.deals.ratings.reputation import bayesian, mean_stars
 from core.deals.ratings.service import MARKET_MEAN
 from core.disclosure import public_text
@@ -90,63 +91,63 @@ class Directory:
         self.mean = float(MARKET_MEAN)
         self.synced_at: datetime | None = None
 
-    async def load(self, uow: UnitOfWork) -> int:
+    async def load(self, uow: UnitOfWork | Listing) -> int:
         """Rebuild the index from every live profile."""
+        listing = listing_of(uow)
         fresh = ConsultantIndex()
-        total, count = (await uow.session.execute(select(
-            func.coalesce(func.sum(ConsultantProfile.stars_total), 0),
-            func.coalesce(func.sum(ConsultantProfile.ratings), 0)))).one()
+        total, count = await listing.reputation_totals()
         self.mean = float(Decimal(total) / count) if count else float(MARKET_MEAN)
-        for profile, name in await _live(uow, None):
-            fresh.add(self.entry(profile, name))
-        self.index, self.loaded, self.synced_at = fresh, True, uow.clock.now()
+        for profile in await listing.live(None):
+            fresh.add(self.entry(profile))
+        self.index, self.loaded, self.synced_at = fresh, True, listing.now()
         return len(fresh)
 
-    async def sync(self, uow: UnitOfWork) -> None:
+    async def sync(self, uow: UnitOfWork | Listing) -> None:
         """Pick up profiles other workers changed since the last sync (a periodic job)."""
+        listing = listing_of(uow)
         if not self.loaded or self.synced_at is None:
-            await self.load(uow)
+            await self.load(listing)
             return
         # Overlap the window: a transaction stamped before the last sync may commit after it.
-        since, self.synced_at = self.synced_at - SYNC_OVERLAP, uow.clock.now()
-        changed = select(ConsultantProfile.account_id).where(ConsultantProfile.updated_at >= since)
-        await self.refresh(uow, set((await uow.session.execute(changed)).scalars()))
+        since, self.synced_at = self.synced_at - SYNC_OVERLAP, listing.now()
+        await self.refresh(listing, await listing.changed_since(since))
 
-    async def refresh(self, uow: UnitOfWork, ids: set[int]) -> None:
+    async def refresh(self, uow: UnitOfWork | Listing, ids: set[int]) -> None:
         """Re-read these consultants: live ones are (re)indexed, the rest dropped."""
         if not self.loaded:
             return
-        found = {profile.account_id: (profile, name) for profile, name in await _live(uow, ids)}
+        found = {profile.account_id: profile for profile in await listing_of(uow).live(ids)}
         for consultant_id in ids:
             if consultant_id in found:
-                self.index.add(self.entry(*found[consultant_id]))
+                self.index.add(self.entry(found[consultant_id]))
             else:
                 self.index.remove(consultant_id)
 
-    async def on_events(self, uow: UnitOfWork, events: list[Event]) -> None:
+    async def on_events(self, uow: UnitOfWork | Listing, events: list[Event]) -> None:
         """After commit: the profiles these events changed."""
         await self.refresh(uow, {e.account_id for e in events
                                  if isinstance(e, ProfileChanged | AccountSuspended)})
 
-    def entry(self, profile: ConsultantProfile, name: str) -> Entry:
+    def entry(self, profile: Listed) -> Entry:
         """What the index keeps of a profile."""
-        expertise = [CATEGORIES.get(c, c) for c in profile.categories or []]  # English: indexed
-        text = " ".join([name, profile.headline or "", *expertise, *(profile.keywords or []),
-                         profile.bio or ""])
+        expertise = [CATEGORIES.get(c, c) for c in profile.categories]  # English: indexed
+        text = " ".join([profile.name, profile.headline, *expertise, *profile.keywords,
+                         profile.bio])
         rating = float(bayesian(profile.stars_total, profile.ratings, Decimal(str(self.mean))))
-        return Entry(profile.account_id, text, tuple(profile.categories or ()),
-                     tuple(profile.languages or ()), profiles.hourly_minor(profile),
+        return Entry(profile.account_id, text, profile.categories,
+                     profile.languages, profiles.hourly_minor(profile),
                      profile.currency, rating, profile.sessions_completed,
                      profiles.schedule_of(profile), min(profiles.lengths(profile)))
 
-    async def search(self, uow: UnitOfWork, q: DirectoryQuery, seeker_zone: str = "UTC"
-                     ) -> DirectoryPage:
+    async def search(self, uow: UnitOfWork | Listing, q: DirectoryQuery,
+                     seeker_zone: str = "UTC") -> DirectoryPage:
         """One page of results in the query's order, featured consultants first on each page
         (their impressions are counted: the caller commits)."""
         if q.sort not in SORTS:
             raise DomainError(_("Sort by {sorts}.", sorts=', '.join(SORTS)))
+        listing = listing_of(uow)
         if not self.loaded:
-            await self.load(uow)
+            await self.load(listing)
         zone = zone_of(seeker_zone)
         cand, relevance = self.index.match(q.text)
         keep = self.index.where(cand, category=q.category, language=q.language,
@@ -154,37 +155,37 @@ class Directory:
                                 price_max=q.price_max,
                                 min_rating=float(q.min_rating) if q.min_rating else None)
         cand, relevance = cand[keep], relevance[keep]
-        now = uow.clock.now()
-        online = await _online(uow, self._ids(cand), now)
+        now = listing.now()
+        online = await listing.online(self._ids(cand), now)
         if q.online_now:
             keep = np.array([self.index.entry(s).id in online for s in cand], dtype=bool)
             cand, relevance = cand[keep], relevance[keep]
         free: dict[int, datetime | None] = {}
         if q.free_within_days is not None:
-            free = await self._free(uow, cand, now, q.free_within_days, seeker_zone)
+            free = await self._free(listing, cand, now, q.free_within_days, seeker_zone)
             keep = np.array([free[self.index.entry(s).id] is not None for s in cand], dtype=bool)
             cand, relevance = cand[keep], relevance[keep]
         ordered = [self.index.entry(s).id for s in cand[self.index.rank(cand, relevance, q.sort)]]
-        featured = await promotions.running(uow, ordered, q.category)
-        page_ids, marked = rules.directory_page(ordered, [i for i in ordered if i in featured], q.page,
-                                 q.per_page)
-        await promotions.shown(uow, [featured[i] for i in marked])
+        featured = await listing.featured(ordered, q.category)
+        page_ids, marked = rules.directory_page(ordered, [i for i in ordered if i in featured],
+                                                q.page, q.per_page)
+        await listing.shown([featured[i] for i in marked])
         missing = [i for i in page_ids if i not in free]
-        free |= await self._free(uow, np.array([self.index.slot_of[i] for i in missing],
+        free |= await self._free(listing, np.array([self.index.slot_of[i] for i in missing],
                                                dtype=np.int64), now, 14, seeker_zone)
-        cards = await _cards(uow, page_ids, marked, online, free, zone, self.mean)
+        cards = await _cards(listing, page_ids, marked, online, free, zone)
         pages = max(1, -(-len(ordered) // q.per_page))
         return DirectoryPage(cards, len(ordered), q.page, pages)
 
     def _ids(self, cand: np.ndarray) -> list[int]:
         return [int(i) for i in self.index.col("id")[cand]] if len(cand) else []
 
-    async def _free(self, uow: UnitOfWork, cand: np.ndarray, now: datetime, days: int,
+    async def _free(self, listing: Listing, cand: np.ndarray, now: datetime, days: int,
                     seeker_zone: str) -> dict[int, datetime | None]:
         """Each candidate's next free slot within `days` of the seeker's zone (one query)."""
         start, end = window(now, seeker_zone, days)
         ids = self._ids(cand)
-        held = await slots.busy_of_many(uow, ids, start - slots.MARGIN, end + slots.MARGIN)
+        held = await listing.busy(ids, start - slots.MARGIN, end + slots.MARGIN)
         found: dict[int, datetime | None] = {}
         for slot in cand:
             entry = self.index.entry(int(slot))
@@ -193,36 +194,16 @@ class Directory:
         return found
 
 
-async def _live(uow: UnitOfWork, ids: set[int] | None
-                ) -> list[tuple[ConsultantProfile, str]]:
-    query = select(ConsultantProfile, Account.display_name).join(
-        Account, Account.id == ConsultantProfile.account_id).where(
-        ConsultantProfile.live.is_(True), Account.suspended_at.is_(None))
-    if ids is not None:
-        query = query.where(ConsultantProfile.account_id.in_(ids))
-    # In account order, so equal relevance ranks the older consultant first on every database
-    # (PostgreSQL returns a join in no set order).
-    query = query.order_by(ConsultantProfile.account_id)
-    return [(p, n) for p, n in (await uow.session.execute(query)).all()]
-
-
-async def _online(uow: UnitOfWork, ids: list[int], now: datetime) -> set[int]:
-    if not ids:
-        return set()
-    return set((await uow.session.execute(select(ConsultantProfile.account_id).where(
-        ConsultantProfile.account_id.in_(ids), ConsultantProfile.online_until > now))).scalars())
-
-
-async def _cards(uow: UnitOfWork, ids: list[int], featured: list[int], online: set[int],
-                 free: dict[int, datetime | None], zone: object, mean: float) -> list[Card]:
-    rows = {p.account_id: (p, n) for p, n in await _live(uow, set(ids))}
+async def _cards(listing: Listing, ids: list[int], featured: list[int], online: set[int],
+                 free: dict[int, datetime | None], zone: object) -> list[Card]:
+    rows = {p.account_id: p for p in await listing.live(set(ids))}
     cards = []
     for consultant_id in ids:
         if consultant_id not in rows:
             continue  # went offline since the index saw it
-        p, name = rows[consultant_id]
-        cards.append(Card(consultant_id, name, public_text(p.headline),
-                          tuple(label(c) for c in p.categories or []), tuple(p.languages or []),
+        p = rows[consultant_id]
+        cards.append(Card(consultant_id, p.name, public_text(p.headline),
+                          tuple(label(c) for c in p.categories), p.languages,
                           profiles.rate_text(p),
                           mean_stars(p.stars_total, p.ratings), p.ratings,
                           p.sessions_completed, consultant_id in online, free.get(consultant_id),

@@ -6,25 +6,24 @@ A change is checked in `checks` before it is saved here."""
 from __future__ import annotations
 
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from core.accounts.tables import Account
 from core.catalog.media import FileStore, keep
-from core.companies import billing as company_billing
 from core.consulting.bookings.availability import GRID_MINUTES, HORIZON_DAYS, Schedule
 from core.consulting.events import ProfileChanged
 from core.consulting.profiles.checks import BOUND_LABELS as BOUND_LABELS  # for the profile form
 from core.consulting.profiles.checks import BOUNDS as BOUNDS  # (conversations.flows.consulting)
 from core.consulting.profiles.checks import _checked
+from core.consulting.profiles.roster import Member, Roster, roster_of
 from core.consulting.profiles.taxonomy import PER_MINUTE_LENGTHS
-from core.consulting.profiles.view import ProfileView, profile_view
+from core.consulting.profiles.view import Listed, ProfileView, profile_view
 from core.consulting.tables import ConsultantProfile
 from core.errors import DomainError, NotAllowed, NotFound
 from core.i18n import N_, _
 from core.money.model import Money
-from core.operators.roles import is_admin
 from core.payments_port import PaymentsPort
 from core.storage.uow import UnitOfWork
 
@@ -48,51 +47,67 @@ async def get(uow: UnitOfWork, account_id: int, *, lock: bool = False) -> Consul
     return profile
 
 
-async def is_consultant(uow: UnitOfWork, account_id: int) -> bool:
+async def is_consultant(uow: UnitOfWork | Roster, account_id: int) -> bool:
     """Whether the account has a consultant's profile (live or not)."""
-    return await uow.get(ConsultantProfile, account_id) is not None
+    return await roster_of(uow).profile(account_id) is not None
 
 
-async def own_profile(uow: UnitOfWork, account_id: int) -> ProfileView:
+async def own_profile(uow: UnitOfWork | Roster, account_id: int) -> ProfileView:
     """A consultant's profile as they read and edit it; NotFound if none yet."""
-    return profile_view(await get(uow, account_id))
+    return await _found(roster_of(uow), account_id)
 
 
-async def save(uow: UnitOfWork, actor_id: int, **changes: Any) -> ConsultantProfile:
-    """Create or update the actor's own profile; every field is checked. A live profile that
-    is no longer complete leaves the directory."""
-    unknown = set(changes) - set(EDITABLE)
-    if unknown:
-        raise DomainError(_("A profile has no field {field}.", field=repr(sorted(unknown)[0])))
-    profile = await uow.get(ConsultantProfile, actor_id)
-    now = uow.clock.now()
+async def _found(roster: Roster, account_id: int) -> ProfileView:
+    profile = await roster.profile(account_id)
     if profile is None:
-        account = await uow.get(Account, actor_id)
-        if account is None:
-            raise NotFound(_("Register first, then create your consultant profile."))
-        profile = ConsultantProfile(account_id=actor_id, timezone=account.timezone or "UTC",
-                                    currency=account.currency or "EUR", created_at=now,
-                                    categories=[], keywords=[], languages=[], weekly_hours={},
-                                    days_off=[], headline="", bio="", notice_minutes=120,
-                                    buffer_minutes=10, daily_max=6, live=False, stars_total=0,
-                                    ratings=0, sessions_completed=0)
-        uow.add(profile)
-    for name, value in _checked(profile, changes).items():
-        setattr(profile, name, value)
-    profile.updated_at = now
-    if profile.live and what_is_missing(profile, payouts_ready=True):
-        profile.live, profile.online_until = False, None
-    uow.emit(ProfileChanged(actor_id, profile.live))
+        raise NotFound(_("That consultant has no profile."))
     return profile
 
 
-async def set_photo(uow: UnitOfWork, actor_id: int, store: FileStore, name: str, mime: str,
-                    data: bytes) -> str:
+def _starting(account_id: int, member: Member, now: datetime) -> dict[str, Any]:
+    """A new profile: empty, out of the directory, in its account's zone and currency."""
+    return dict(account_id=account_id, timezone=member.timezone or "UTC",
+                currency=member.currency or "EUR", created_at=now, updated_at=now,
+                categories=[], keywords=[], languages=[], weekly_hours={}, days_off=[],
+                headline="", bio="", photo_path=None, rate_kind=None, session_minutes=None,
+                price_minor=None, meeting_url=None, notice_minutes=120, buffer_minutes=10,
+                daily_max=6, horizon_days=HORIZON_DAYS, slot_minutes=GRID_MINUTES,
+                online_until=None, live=False, live_since=None, stars_total=0, ratings=0,
+                sessions_completed=0)
+
+
+async def save(uow: UnitOfWork | Roster, actor_id: int, **changes: Any) -> ProfileView:
+    """Create or update the actor's own profile; every field is checked (before anything is
+    written). A live profile that is no longer complete leaves the directory."""
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise DomainError(_("A profile has no field {field}.", field=repr(sorted(unknown)[0])))
+    roster = roster_of(uow)
+    now = roster.now()
+    profile = await roster.profile(actor_id)
+    if profile is None:
+        member = await roster.member(actor_id)
+        if member is None:
+            raise NotFound(_("Register first, then create your consultant profile."))
+        start = _starting(actor_id, member, now)
+        checked = _checked(profile_view(SimpleNamespace(**start)), changes)
+        profile = await roster.create(start | checked)
+    else:
+        profile = await roster.change(actor_id, _checked(profile, changes) | {"updated_at": now})
+    if profile.live and what_is_missing(profile, payouts_ready=True):
+        profile = await roster.change(actor_id, {"live": False, "online_until": None})
+    roster.emit(ProfileChanged(actor_id, profile.live))
+    return profile
+
+
+async def set_photo(uow: UnitOfWork | Roster, actor_id: int, store: FileStore, name: str,
+                    mime: str, data: bytes) -> str:
     """Check and keep the actor's profile photo; returns its path in the file store."""
-    profile = await get(uow, actor_id)
+    roster = roster_of(uow)
+    await _found(roster, actor_id)
     __, path = keep(store, "photo", name, mime, data)
-    profile.photo_path, profile.updated_at = path, uow.clock.now()
-    uow.emit(ProfileChanged(actor_id, profile.live))
+    profile = await roster.change(actor_id, {"photo_path": path, "updated_at": roster.now()})
+    roster.emit(ProfileChanged(actor_id, profile.live))
     return path
 
 
@@ -125,40 +140,42 @@ def what_is_missing(profile: ConsultantProfile | ProfileView, payouts_ready: boo
     return missing
 
 
-async def go_live(uow: UnitOfWork, actor_id: int, payments: PaymentsPort) -> list[str]:
-    """Put the actor's profile in the directory if nothing is missing; returns what is."""
-    profile = await get(uow, actor_id)
-    wallet = await payments.wallet(actor_id, uow)
+async def go_live(uow: UnitOfWork | Roster, actor_id: int, payments: PaymentsPort) -> list[str]:
+    """Put the actor's profile in the directory if nothing is missing; returns what is. The
+    wallet is asked in the same unit of work when there is one (a roster in memory has none)."""
+    roster = roster_of(uow)
+    profile = await _found(roster, actor_id)
+    wallet = await payments.wallet(actor_id, uow if isinstance(uow, UnitOfWork) else None)
     missing = what_is_missing(profile, wallet.payouts_ready,
-                              billed=not await company_billing.missing(uow, actor_id))
+                              billed=await roster.billed(actor_id))
     if not missing and not profile.live:
-        profile.live, profile.live_since = True, uow.clock.now()
-        profile.updated_at = uow.clock.now()
-        uow.emit(ProfileChanged(actor_id, True))
+        now = roster.now()
+        await roster.change(actor_id, {"live": True, "live_since": now, "updated_at": now})
+        roster.emit(ProfileChanged(actor_id, True))
     return missing
 
 
-async def leave_directory(uow: UnitOfWork, actor_id: int, consultant_id: int | None = None
-                          ) -> None:
+async def leave_directory(uow: UnitOfWork | Roster, actor_id: int,
+                          consultant_id: int | None = None) -> None:
     """Take a profile out of the directory: one's own, or any as an admin."""
+    roster = roster_of(uow)
     target = consultant_id or actor_id
-    if target != actor_id and not await is_admin(uow, actor_id):
+    if target != actor_id and not await roster.is_admin(actor_id):
         raise NotAllowed(_("Only the consultant or an admin can take a profile down."))
-    profile = await get(uow, target)
-    profile.live, profile.online_until, profile.updated_at = False, None, uow.clock.now()
-    uow.emit(ProfileChanged(target, False))
+    await _found(roster, target)
+    await roster.change(target, {"live": False, "online_until": None,
+                                 "updated_at": roster.now()})
+    roster.emit(ProfileChanged(target, False))
 
 
-async def rated(uow: UnitOfWork, consultant_id: int, stars: int) -> None:
+async def rated(uow: UnitOfWork | Roster, consultant_id: int, stars: int) -> None:
     """A published rating of a session counts toward the consultant's reputation (the
     reviews' service calls this; the directory ranks by the Bayesian score of these)."""
     if not 1 <= stars <= 5:
         raise DomainError(_("A rating is 1 to 5 stars."))
-    await uow.session.execute(update(ConsultantProfile).where(
-        ConsultantProfile.account_id == consultant_id).values(
-        stars_total=ConsultantProfile.stars_total + stars, ratings=ConsultantProfile.ratings + 1,
-        updated_at=uow.clock.now()))
-    uow.emit(ProfileChanged(consultant_id, True))
+    roster = roster_of(uow)
+    await roster.add_rating(consultant_id, stars, roster.now())
+    roster.emit(ProfileChanged(consultant_id, True))
 
 
 def is_online(profile: ConsultantProfile | ProfileView, now: datetime) -> bool:
@@ -166,28 +183,26 @@ def is_online(profile: ConsultantProfile | ProfileView, now: datetime) -> bool:
     return profile.live and profile.online_until is not None and profile.online_until > now
 
 
-async def set_online(uow: UnitOfWork, actor_id: int, online: bool) -> datetime | None:
+async def set_online(uow: UnitOfWork | Roster, actor_id: int, online: bool) -> datetime | None:
     """Switch “online now” on (until the policy's inactivity limit) or off; live profiles only."""
-    profile = await get(uow, actor_id)
+    roster = roster_of(uow)
+    profile = await _found(roster, actor_id)
     if online and not profile.live:
         raise DomainError(_("Your profile must be live in the directory before you go online."))
-    until = uow.clock.now() + uow.policy.booking.online_for if online else None
-    profile.online_until = until
+    until = roster.now() + roster.online_for() if online else None
+    await roster.change(actor_id, {"online_until": until})
     return until
 
 
-async def touch_online(uow: UnitOfWork, actor_id: int) -> bool:
+async def touch_online(uow: UnitOfWork | Roster, actor_id: int) -> bool:
     """Activity keeps an online consultant online a while longer (one guarded UPDATE);
     False when they were not online."""
-    now = uow.clock.now()
-    renewed = await uow.session.execute(update(ConsultantProfile).where(
-        ConsultantProfile.account_id == actor_id, ConsultantProfile.online_until > now)
-        .values(online_until=now + uow.policy.booking.online_for)
-        .execution_options(synchronize_session=False))
-    return renewed.rowcount == 1  # type: ignore[attr-defined]
+    roster = roster_of(uow)
+    now = roster.now()
+    return await roster.renew_online(actor_id, now, now + roster.online_for())
 
 
-def schedule_of(profile: ConsultantProfile) -> Schedule:
+def schedule_of(profile: ConsultantProfile | Listed) -> Schedule:
     """The profile's availability rules for slot computation."""
     return Schedule.of(profile.weekly_hours or {}, profile.timezone, profile.notice_minutes,
                        profile.buffer_minutes, profile.daily_max, profile.days_off or (),
@@ -195,7 +210,7 @@ def schedule_of(profile: ConsultantProfile) -> Schedule:
                        grid_minutes=profile.slot_minutes or GRID_MINUTES)
 
 
-def lengths(profile: ConsultantProfile) -> tuple[int, ...]:
+def lengths(profile: ConsultantProfile | Listed) -> tuple[int, ...]:
     """The session lengths a seeker may book with this consultant, in minutes."""
     if profile.rate_kind == "session" and profile.session_minutes:
         return (profile.session_minutes,)
@@ -210,7 +225,7 @@ def price_for(profile: ConsultantProfile, minutes: int) -> Money:
     return Money(profile.price_minor * per, profile.currency)
 
 
-def hourly_minor(profile: ConsultantProfile) -> int:
+def hourly_minor(profile: ConsultantProfile | Listed) -> int:
     """The rate per hour, in minor units (how the directory compares prices)."""
     if not profile.price_minor:
         return 0
@@ -219,7 +234,7 @@ def hourly_minor(profile: ConsultantProfile) -> int:
     return profile.price_minor * 60 // (profile.session_minutes or 60)
 
 
-def rate_text(profile: ConsultantProfile) -> str:
+def rate_text(profile: ConsultantProfile | Listed) -> str:
     """“€80.00 per 60-minute session” or “€2.00 per minute”."""
     if not profile.price_minor:
         return _("no rate yet")
