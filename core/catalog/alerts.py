@@ -8,17 +8,19 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from core.accounts.intents import AccountIntent
 from core.accounts.tables import Account
-from core.actions import Action, ActionRows
+from core.actions import Action
 from core.catalog import saved_search_rules
 from core.catalog.documents import doc_of
 from core.catalog.intents import ListingIntent
+from core.catalog.notices import alert_buttons
 from core.catalog.query import SearchQuery
 from core.catalog.rules import ListingState
 from core.catalog.saved_search_rules import DIGEST_HOUR
 from core.catalog.search_index import SearchIndex
-from core.catalog.tables import AlertHit, Listing, SavedSearch, SellerStats
+from core.catalog.sql_stock import stock_of
+from core.catalog.stock import Stock
+from core.catalog.tables import AlertHit, Listing, SavedSearch
 from core.errors import Conflict, NotFound
 from core.i18n import _, n_
 from core.notifications.outbox import addressed_to, notify
@@ -38,94 +40,64 @@ def _saved(row: SavedSearch) -> Saved:
     return Saved(row.id, SearchQuery.from_dict(row.query), row.mode)
 
 
-async def save_search(uow: UnitOfWork, account_id: int, query: SearchQuery, mode: str
+async def save_search(uow: UnitOfWork | Stock, account_id: int, query: SearchQuery, mode: str
                       ) -> Saved:
     """Keep a search for alerts (instant or daily digest)."""
-    saved_search_rules.check_may_save(len(await saved_searches(uow, account_id)))
+    stock = stock_of(uow)
+    saved_search_rules.check_may_save(len(await stock.searches(account_id)))
     row = SavedSearch(account_id=account_id, query=query.as_dict(), mode=mode, active=True,
-                      created_at=uow.clock.now())
-    await uow.insert(row)
+                      created_at=stock.now())
+    await stock.put_search(row)
     return _saved(row)
 
 
-async def saved_searches(uow: UnitOfWork, account_id: int) -> list[Saved]:
-    stmt = select(SavedSearch).where(SavedSearch.account_id == account_id,
-                                     SavedSearch.active.is_(True)).order_by(SavedSearch.id)
-    return [_saved(row) for row in (await uow.session.execute(stmt)).scalars()]
+async def saved_searches(uow: UnitOfWork | Stock, account_id: int) -> list[Saved]:
+    return [_saved(row) for row in await stock_of(uow).searches(account_id)]
 
 
-async def own_search(uow: UnitOfWork, account_id: int, saved_id: int) -> Saved:
+async def own_search(uow: UnitOfWork | Stock, account_id: int, saved_id: int) -> Saved:
     """One of the account's active saved searches; NotFound for anyone else's."""
-    return _saved(await _own_row(uow, account_id, saved_id))
+    return _saved(await _own_row(stock_of(uow), account_id, saved_id))
 
 
-async def _own_row(uow: UnitOfWork, account_id: int, saved_id: int) -> SavedSearch:
-    row = await uow.get(SavedSearch, saved_id)
+async def _own_row(stock: Stock, account_id: int, saved_id: int) -> SavedSearch:
+    row = await stock.saved(saved_id)
     if row is None or row.account_id != account_id or not row.active:
         raise NotFound(_("That saved search doesn't exist any more."))
     return row
 
 
-async def unsubscribe(uow: UnitOfWork, account_id: int, saved_id: int) -> Saved:
+async def unsubscribe(uow: UnitOfWork | Stock, account_id: int, saved_id: int) -> Saved:
     """Stop a saved search's alerts (from the button on any alert)."""
-    row = await uow.get(SavedSearch, saved_id)
+    row = await stock_of(uow).saved(saved_id)
     if row is None or row.account_id != account_id:
         raise NotFound(_("That saved search doesn't exist any more."))
     row.active = False
     return _saved(row)
 
 
-async def set_mode(uow: UnitOfWork, account_id: int, saved_id: int, mode: str) -> Saved:
+async def set_mode(uow: UnitOfWork | Stock, account_id: int, saved_id: int, mode: str) -> Saved:
     """Alerts at once (“instant”) or in the daily digest."""
     saved_search_rules.check_alert_mode(mode)
-    row = await _own_row(uow, account_id, saved_id)
+    row = await _own_row(stock_of(uow), account_id, saved_id)
     row.mode = mode
     return _saved(row)
 
 
-async def on_published(uow: UnitOfWork, listing: Listing) -> int:
-    """Record a hit for every saved search the new listing matches; alert instant ones now."""
-    stats = await uow.get(SellerStats, listing.seller_id)
+async def on_published(uow: UnitOfWork | Stock, listing: Listing) -> int:
+    """Record a hit for every saved search the new listing matches (not the seller's own);
+    instant ones are alerted with their hit. A search hears of a listing once: its hit is
+    unique, so an edited or renewed listing alerts nobody twice."""
+    stock = stock_of(uow)
     probe = SearchIndex()
-    probe.add(doc_of(listing, (stats.rating_x10 / 10) if stats else 0.0))
-    stmt = select(SavedSearch).where(SavedSearch.active.is_(True),
-                                     SavedSearch.account_id != listing.seller_id)
+    probe.add(doc_of(listing, await stock.rating(listing.seller_id)))
     hits = 0
-    for saved in (await uow.session.execute(stmt)).scalars():
+    for saved in await stock.searches_besides(listing.seller_id):
         if not probe.search(SearchQuery.from_dict(saved.query)):
             continue
-        if await _record_hit(uow, saved, listing):
+        if await stock.hit(saved, listing):
             hits += 1
     return hits
-
-
-async def _record_hit(uow: UnitOfWork, saved: SavedSearch, listing: Listing) -> bool:
-    """One hit per (search, listing), and for instant searches the alert with it; False when
-    the search heard about this listing before (a renewed or edited listing)."""
-    now = uow.clock.now()
-    hit = AlertHit(saved_search_id=saved.id, listing_id=listing.id, created_at=now)
-    try:
-        async with uow.nested():
-            uow.add(hit)
-            if saved.mode == "instant":
-                hit.sent_at = now
-                async with addressed_to(uow, saved.account_id):
-                    what = SearchQuery.from_dict(saved.query).describe()
-                    await notify(uow, saved.account_id,
-                                 _("🔔 New listing for your search {what}:\n{title} — {city}",
-                                   what=what, title=listing.title, city=listing.city),
-                                 buttons=_alert_buttons(listing.id, saved.id),
-                                 dedupe_key=f"alert:{saved.id}:{listing.id}")
-            await uow.flush()
-    except IntegrityError:
-        return False
-    return True
-
-
-def _alert_buttons(listing_id: int | None, saved_id: int) -> ActionRows:
-    rows = [[Action(ListingIntent.VIEW_LISTING, _("View listing"), str(listing_id))]] if listing_id else []
-    rows.append([Action(AccountIntent.UNSUBSCRIBE, _("Unsubscribe"), str(saved_id))])
-    return rows
 
 
 async def send_digests(uow: UnitOfWork, hour: int = DIGEST_HOUR) -> int:
@@ -172,7 +144,7 @@ async def _send_digest(uow: UnitOfWork, rows: list[tuple[AlertHit, SavedSearch, 
         what = SearchQuery.from_dict(saved.query).describe()
         buttons = [[Action(ListingIntent.VIEW_LISTING, _("View {title}", title=listing.title[:30]),
                            str(listing.id))]
-                   for _hit, _saved, listing in rows[:3]] + _alert_buttons(None, saved.id)
+                   for _hit, _saved, listing in rows[:3]] + alert_buttons(None, saved.id)
         head = n_("📰 Daily digest for {what}: {n} new", "📰 Daily digest for {what}: {n} new", len(rows),
                   what=what)
         await notify(uow, saved.account_id, head + "\n" + "\n".join(lines) + more, buttons=buttons,

@@ -20,12 +20,12 @@ from core.catalog.intents import ListingIntent
 from core.catalog.listing_card import ListingCard, card_of, listing_card
 from core.catalog.listings import own_listing
 from core.catalog.rules import ListingState
-from core.catalog.tables import Listing, ListingMedia
-from core.errors import Conflict, InvalidField, NotFound
+from core.catalog.sql_stock import stock_of
+from core.catalog.stock import Stock
+from core.catalog.tables import Listing
+from core.errors import Conflict, InvalidField, NotAllowed, NotFound
 from core.i18n import N_, _, present
 from core.notifications.outbox import addressed_to, notify
-from core.operators import audit
-from core.operators.roles import require
 from core.storage.uow import UnitOfWork
 
 STATUS_LABELS = {
@@ -54,75 +54,83 @@ TRANSITIONS = {
 }
 
 
-async def _move(uow: UnitOfWork, listing_id: int, sources: tuple[str, ...], target: str,
+async def _move(uow: UnitOfWork | Stock, listing_id: int, sources: tuple[str, ...], target: str,
                 **values: object) -> None:
     """UPDATE … WHERE status IN sources; exactly one row must change, else it moved under us."""
-    stmt = (update(Listing).where(Listing.id == listing_id, Listing.status.in_(sources))
-            .values(status=target, updated_at=uow.clock.now(), **values))
-    result = await uow.session.execute(stmt)
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    stock = stock_of(uow)
+    if not await stock.change(listing_id, sources, status=target, updated_at=stock.now(),
+                              **values):
         raise Conflict(_("That listing changed in the meantime; please look at it again."))
 
 
-async def submit(uow: UnitOfWork, listing_id: int, seller_id: int) -> str:
+async def _require_moderator(stock: Stock, actor_id: int | None) -> None:
+    if not await stock.may(actor_id, "moderate"):
+        raise NotAllowed(_("That is for administrators."))
+
+
+async def submit(uow: UnitOfWork | Stock, listing_id: int, seller_id: int) -> str:
     """Publish a draft, or queue it for review when moderation is on; returns the new status."""
-    listing = await own_listing(uow, listing_id, seller_id)
-    await _require_documents(uow, listing)
-    target = rules.submitted(uow.policy.listing_moderation)
-    await _move(uow, listing_id, ("draft",), target, reject_reason=None)
+    stock = stock_of(uow)
+    listing = await own_listing(stock, listing_id, seller_id)
+    await _require_documents(stock, listing)
+    target = rules.submitted(stock.policy.listing_moderation)
+    await _move(stock, listing_id, ("draft",), target, reject_reason=None)
     if target == "published":
-        await _published(uow, listing_id)
+        await _published(stock, listing_id)
     else:
-        uow.emit(ListingAwaitsReview(listing_id))
+        stock.emit(ListingAwaitsReview(listing_id))
     return target
 
 
-async def _require_documents(uow: UnitOfWork, listing: Listing) -> None:
+async def _require_documents(stock: Stock, listing: Listing) -> None:
     if not listing.certifications:
         return  # nothing to prove: no need to look for documents
-    docs = (await uow.session.execute(select(ListingMedia.id).where(
-        ListingMedia.listing_id == listing.id, ListingMedia.kind == "document"))).first()
-    rules.check_documents(listing.certifications, has_document=docs is not None)
+    rules.check_documents(listing.certifications,
+                          has_document=await stock.has_document(listing.id))
 
 
-async def _published(uow: UnitOfWork, listing_id: int) -> None:
-    now = uow.clock.now()
-    listing = await uow.get(Listing, listing_id, populate_existing=True)
+async def _published(stock: Stock, listing_id: int) -> None:
+    now = stock.now()
+    listing = await stock.listing(listing_id, fresh=True)
     assert listing is not None
     expires = rules.expires_at(listing.valid_until, now)
     listing.published_at, listing.expires_at, listing.reminded_at = now, expires, None
-    uow.emit(ListingPublished(listing_id))
-    await alerts.on_published(uow, listing)
+    stock.emit(ListingPublished(listing_id))
+    await alerts.on_published(stock, listing)
 
 
-async def approve(uow: UnitOfWork, listing_id: int, actor_id: int | None) -> ListingCard:
+async def approve(uow: UnitOfWork | Stock, listing_id: int, actor_id: int | None
+                  ) -> ListingCard:
     """A moderator lets a listing in; the seller is told. Returns the listing as it is now."""
-    await require(uow, actor_id, "moderate")
-    await _move(uow, listing_id, ("pending_review",), "published")
-    await _published(uow, listing_id)
-    uow.emit(ListingApproved(listing_id))
-    await audit.record(uow, actor_id, "listing-approved", f"listing:{listing_id}")
-    return listing_card(await _get(uow, listing_id))
+    stock = stock_of(uow)
+    await _require_moderator(stock, actor_id)
+    await _move(stock, listing_id, ("pending_review",), "published")
+    await _published(stock, listing_id)
+    stock.emit(ListingApproved(listing_id))
+    await stock.audit(actor_id, "listing-approved", f"listing:{listing_id}")
+    return listing_card(await _get(stock, listing_id))
 
 
-async def reject(uow: UnitOfWork, listing_id: int, reason: str, actor_id: int | None
+async def reject(uow: UnitOfWork | Stock, listing_id: int, reason: str, actor_id: int | None
                  ) -> ListingCard:
     """A moderator sends a listing back to draft with a reason the seller sees. Returns the
     listing as it is now."""
-    await require(uow, actor_id, "moderate")
+    stock = stock_of(uow)
+    await _require_moderator(stock, actor_id)
     reason = reason.strip()
     if not rules.reason_fits(reason):
         raise InvalidField("reason", _("Give the seller a reason of 5 to 500 characters."))
-    await _move(uow, listing_id, ("pending_review",), "draft", reject_reason=reason)
-    uow.emit(ListingRejected(listing_id, reason))
-    await audit.record(uow, actor_id, "listing-rejected", f"listing:{listing_id}", reason)
-    return listing_card(await _get(uow, listing_id))
+    await _move(stock, listing_id, ("pending_review",), "draft", reject_reason=reason)
+    stock.emit(ListingRejected(listing_id, reason))
+    await stock.audit(actor_id, "listing-rejected", f"listing:{listing_id}", reason)
+    return listing_card(await _get(stock, listing_id))
 
 
-async def for_review(uow: UnitOfWork, listing_id: int, actor_id: int | None) -> Listing:
+async def for_review(uow: UnitOfWork | Stock, listing_id: int, actor_id: int | None) -> Listing:
     """A listing as a moderator reviews it (any state but closed)."""
-    await require(uow, actor_id, "moderate")
-    listing = await uow.get(Listing, listing_id)
+    stock = stock_of(uow)
+    await _require_moderator(stock, actor_id)
+    listing = await stock.listing(listing_id)
     if listing is None or listing.status == ListingState.CLOSED:
         raise NotFound(_("That listing is gone."))
     return listing
@@ -133,23 +141,24 @@ async def review_card(uow: UnitOfWork, listing_id: int, actor_id: int | None) ->
     return await card_of(uow, await for_review(uow, listing_id, actor_id))
 
 
-async def act(uow: UnitOfWork, listing_id: int, seller_id: int, action: str) -> str:
+async def act(uow: UnitOfWork | Stock, listing_id: int, seller_id: int, action: str) -> str:
     """pause / resume / sold / renew / close, by the seller; returns the new status."""
-    listing = await own_listing(uow, listing_id, seller_id)
+    stock = stock_of(uow)
+    listing = await own_listing(stock, listing_id, seller_id)
     sources, target = TRANSITIONS[action]
-    now = uow.clock.now()
+    now = stock.now()
     extra: dict[str, object] = {}
     if action == "resume":
         rules.check_resume(listing.expires_at, now)
     if action == "renew":
-        until = rules.renewed_until(now, uow.policy.listing_days)
+        until = rules.renewed_until(now, stock.policy.listing_days)
         extra = {"valid_until": until, "expires_at": until,
                  "reminded_at": None, "published_at": now}
-    await _move(uow, listing_id, sources, target, **extra)
+    await _move(stock, listing_id, sources, target, **extra)
     if rules.republished(action, listing.status):
-        uow.emit(ListingPublished(listing_id))
+        stock.emit(ListingPublished(listing_id))
     else:
-        uow.emit(ListingChanged(listing_id, target))
+        stock.emit(ListingChanged(listing_id, target))
     return target
 
 
@@ -204,16 +213,16 @@ def _day(moment: datetime | None) -> str:
     return present.day(moment) if moment else "—"
 
 
-async def _get(uow: UnitOfWork, listing_id: int) -> Listing:
-    listing = await uow.get(Listing, listing_id, populate_existing=True)
+async def _get(stock: Stock, listing_id: int) -> Listing:
+    listing = await stock.listing(listing_id, fresh=True)
     if listing is None:
         raise NotFound(_("That listing doesn't exist any more."))
     return listing
 
 
-async def pending(uow: UnitOfWork, actor_id: int | None) -> list[Waiting]:
+async def pending(uow: UnitOfWork | Stock, actor_id: int | None) -> list[Waiting]:
     """Listings waiting for a moderator, oldest first (for moderators and admins only)."""
-    await require(uow, actor_id, "moderate")
-    stmt = select(Listing).where(Listing.status == ListingState.PENDING_REVIEW).order_by(Listing.updated_at)
+    stock = stock_of(uow)
+    await _require_moderator(stock, actor_id)
     return [Waiting(row.id, row.title, row.city, row.updated_at)
-            for row in (await uow.session.execute(stmt)).scalars()]
+            for row in await stock.in_review()]

@@ -6,8 +6,6 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select, update
-
 from core.accounts.member import Member
 from core.accounts.tables import Account
 from core.catalog import review
@@ -24,7 +22,9 @@ from core.catalog.rules import (
     problems,
     spec_problems,
 )
+from core.catalog.sql_stock import stock_of
 from core.catalog.starting_rules import starting_values as starting_from
+from core.catalog.stock import Stock
 from core.catalog.tables import Listing
 from core.catalog.taxonomy import UNITS, mwh_per_unit, price_per_mwh_minor
 from core.errors import Conflict, DomainError, NotFound
@@ -89,12 +89,11 @@ def _derive(listing: Listing) -> None:
     listing.price_mwh_minor = price_per_mwh_minor(listing.price_minor, energy)
 
 
-async def starting_values(uow: UnitOfWork, account: Member | Account) -> dict[str, Any]:
+async def starting_values(uow: UnitOfWork | Stock, account: Member | Account
+                          ) -> dict[str, Any]:
     """What a new listing starts from: the seller's last listing, else the profile (the chat's
     member, or the Mini App's account)."""
-    last = (await uow.session.execute(
-        select(Listing).where(Listing.seller_id == account.id).order_by(Listing.id.desc())
-        .limit(1))).scalar_one_or_none()
+    last = await stock_of(uow).last_of(account.id)
     return starting_from(last, account.currency, account)
 
 
@@ -109,38 +108,38 @@ def sketch(seller_id: int, values: dict[str, Any], now: datetime) -> Listing:
     return listing
 
 
-async def create_draft(uow: UnitOfWork, seller_id: int, values: dict[str, Any]
+async def create_draft(uow: UnitOfWork | Stock, seller_id: int, values: dict[str, Any]
                        ) -> ListingCard:
     """A new draft from the listing form; checks run now so the preview shows a sound listing."""
-    listing = sketch(seller_id, values, uow.clock.now())
-    await uow.insert(listing)
+    stock = stock_of(uow)
+    listing = sketch(seller_id, values, stock.now())
+    await stock.put(listing)
     return listing_card(listing)
 
 
-async def edit(uow: UnitOfWork, listing_id: int, seller_id: int, values: dict[str, Any]
+async def edit(uow: UnitOfWork | Stock, listing_id: int, seller_id: int, values: dict[str, Any]
                ) -> ListingCard:
     """Change fields of a draft, published or paused listing; the same checks apply.
 
     A live listing then goes back to review (moderation on) or is matched against saved
     searches again (moderation off): see `review.content_changed`.
     """
-    listing = await own_listing(uow, listing_id, seller_id)
+    stock = stock_of(uow)
+    listing = await own_listing(stock, listing_id, seller_id)
     check_editable(listing.status)
     apply(listing, values)
-    now = uow.clock.now()
+    now = stock.now()
     _raise_problems(listing, now)
-    await _still_editable(uow, listing.id, now)
-    uow.emit(ListingChanged(listing.id, listing.status))
-    await review.content_changed(uow, listing)
+    await _still_editable(stock, listing.id, now)
+    stock.emit(ListingChanged(listing.id, listing.status))
+    await review.content_changed(stock, listing)
     return listing_card(listing)
 
 
-async def _still_editable(uow: UnitOfWork, listing_id: int, now: datetime) -> None:
-    """Guard in the database: the edit only lands if nobody closed or sold it meanwhile."""
-    result = await uow.session.execute(
-        update(Listing).where(Listing.id == listing_id, Listing.status.in_(EDITABLE_STATUSES))
-        .values(updated_at=now))
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+async def _still_editable(uow: UnitOfWork | Stock, listing_id: int, now: datetime) -> None:
+    """Guard in the database (a conditional update): the edit only lands if nobody closed or
+    sold it meanwhile."""
+    if not await stock_of(uow).change(listing_id, EDITABLE_STATUSES, updated_at=now):
         raise Conflict(_("That listing changed in the meantime; please look at it again."))
 
 
@@ -150,26 +149,27 @@ def _raise_problems(listing: Listing, now: datetime) -> None:
         raise DomainError(_("Please fix this first:\n• {problems}", problems="\n• ".join(found)))
 
 
-async def own_listing(uow: UnitOfWork, listing_id: int, seller_id: int) -> Listing:
+async def own_listing(uow: UnitOfWork | Stock, listing_id: int, seller_id: int) -> Listing:
     """The seller's own listing, or a polite error."""
-    listing = await uow.get(Listing, listing_id)
+    listing = await stock_of(uow).listing(listing_id)
     if listing is None:
         raise NotFound(_("That listing doesn't exist any more."))
     check_own(listing.status, listing.seller_id, seller_id)
     return listing
 
 
-async def current_values(uow: UnitOfWork, listing_id: int, seller_id: int) -> dict[str, Any]:
+async def current_values(uow: UnitOfWork | Stock, listing_id: int, seller_id: int) -> dict[str, Any]:
     """The seller's own listing as form values, to edit with its current values shown."""
     return form_values(await own_listing(uow, listing_id, seller_id))
 
 
-async def file_added(uow: UnitOfWork, listing_id: int, seller_id: int) -> bool:
+async def file_added(uow: UnitOfWork | Stock, listing_id: int, seller_id: int) -> bool:
     """After a photo or document is added: a live listing's content changed, so it goes back to
     review (moderation on: True, the caller tells the seller) or meets saved searches again."""
-    listing = await own_listing(uow, listing_id, seller_id)
+    stock = stock_of(uow)
+    listing = await own_listing(stock, listing_id, seller_id)
     return listing.status in review.LIVE and await review.content_changed(
-        uow, listing) == "pending_review"
+        stock, listing) == "pending_review"
 
 
 async def own_card(uow: UnitOfWork, listing_id: int, seller_id: int, *,

@@ -10,6 +10,8 @@ from sqlalchemy import select
 
 from core.accounts.tables import Account
 from core.catalog.rules import ListingState
+from core.catalog.sql_stock import stock_of
+from core.catalog.stock import Stock
 from core.catalog.tables import Listing, ListingMedia, SellerStats
 from core.errors import NotFound
 from core.i18n import _
@@ -50,9 +52,9 @@ def can_see(listing: Listing | None, viewer_id: int | None) -> bool:
     return listing.status == ListingState.PUBLISHED or listing.seller_id == viewer_id
 
 
-async def viewable(uow: UnitOfWork, listing_id: int, viewer_id: int | None) -> Listing:
+async def viewable(uow: UnitOfWork | Stock, listing_id: int, viewer_id: int | None) -> Listing:
     """The listing if `viewer_id` may see it; NotFound otherwise (no hint that it exists)."""
-    listing = await uow.get(Listing, listing_id)
+    listing = await stock_of(uow).listing(listing_id)
     if not can_see(listing, viewer_id):
         raise NotFound(_("That listing is no longer available."))
     assert listing is not None
@@ -79,18 +81,17 @@ async def seller_info(uow: UnitOfWork, seller_id: int) -> SellerInfo:
                       stats.deals if stats else 0, stats.stars_total if stats else 0)
 
 
-async def by_ids(uow: UnitOfWork, ids: Iterable[int], viewer_id: int | None) -> dict[int, Listing]:
+async def by_ids(uow: UnitOfWork | Stock, ids: Iterable[int], viewer_id: int | None
+                 ) -> dict[int, Listing]:
     """The listings of a page of results that this viewer may see, by id."""
     wanted = list(ids)
     if not wanted:
         return {}
-    rows = (await uow.session.execute(select(Listing).where(Listing.id.in_(wanted)))).scalars()
+    rows = await stock_of(uow).some(wanted)
     return {row.id: row for row in rows if can_see(row, viewer_id)}
 
 
-async def mine(uow: UnitOfWork, seller_id: int) -> list[Listing]:
+async def mine(uow: UnitOfWork | Stock, seller_id: int) -> list[Listing]:
     """A seller's listings, newest first (closed ones left out)."""
-    stmt = (select(Listing).where(Listing.seller_id == seller_id, Listing.status != ListingState.CLOSED)
-            .order_by(Listing.id.desc()))
-    return list((await uow.session.execute(stmt)).scalars())
+    return await stock_of(uow).of_seller(seller_id)
 

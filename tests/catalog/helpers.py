@@ -9,6 +9,7 @@ from conversations.messages import Choice, ListPage
 from core.accounts.tables import Account
 from core.catalog import lifecycle, listings
 from core.catalog.tables import SellerStats
+from tests.catalog.fakes import values
 from tests.support.accounts import registered
 from tests.support.chat import ChatUser
 from tests.support.languages import said
@@ -34,21 +35,6 @@ async def make_account(app: Container, name: str, *, channel: str = "terminal",
                                 stars_total=round(rating_x10 * 12 / 10)))
             await uow.commit()
     return account
-
-
-def values(**overrides: Any) -> dict[str, Any]:
-    """Listing form values as the form would produce them."""
-    base = {
-        "product_type": "pellets", "title": "ENplus A1 wood pellets", "grade": "ENplus A1",
-        "description": None, "unit": "t", "quantity": "500", "min_order": "22", "price": "230",
-        "currency": "EUR", "negotiable": "no", "delivery": ["pickup", "EXW"],
-        "delivery_radius_km": None, "incoterm_place": "Riga port",
-        "location": {"city": "Riga", "country": "LV", "lat": 56.9496, "lon": 24.1052},
-        "available_from": "2026-11-20", "valid_until": "2027-01-20", "moisture": None,
-        "ash": None, "ncv": None, "bulk_density": None, "particle_size": None,
-        "certifications": [],
-    }
-    return {**base, **overrides}
 
 
 async def publish(app: Container, seller: Account, **overrides: Any) -> int:

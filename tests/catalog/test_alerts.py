@@ -1,4 +1,6 @@
-"""Saved searches: alerts at once (across channels, after quiet hours) or in a daily digest."""
+"""Saved searches: alerts at once (across channels, after quiet hours) or in a daily digest.
+Which searches a new listing matches is checked on the in-memory stock; the alerts' delivery on
+the database."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from core.accounts.tables import Account
 from core.catalog import alerts
 from core.catalog.query import SearchQuery
 from core.notifications.tables import OutboxMessage
+from tests.catalog.fakes import BOB, SAM, published, stocked
 from tests.catalog.helpers import list_pellets, make_account, open_item, publish
 from tests.support.chat import ChatUser
 
@@ -63,16 +66,23 @@ async def test_a_telegram_buyer_is_alerted_about_a_slack_sellers_listing(app):
     assert sent["slack"].sent == []
 
 
-async def test_a_listing_that_does_not_match_alerts_nobody(app):
-    buyer = await make_account(app, "bob", roles=("buyer",))
-    seller = await make_account(app, "sam")
-    await save(app, buyer, "pellets", product_type="chips")
-    await save(app, buyer, "pellets", max_km=50, lat=52.52, lon=13.40)  # Berlin
-    await publish(app, seller)
-    async with app.uow() as uow:
-        rows = (await uow.session.execute(select(OutboxMessage).where(
-            OutboxMessage.account_id == buyer.id, OutboxMessage.channel != "email"))).all()
-    assert rows == []
+async def test_a_listing_that_does_not_match_alerts_nobody():
+    stock = stocked()
+    await alerts.save_search(stock, BOB, SearchQuery(text="pellets", product_type="chips"),
+                             "instant")
+    await alerts.save_search(stock, BOB, SearchQuery(text="pellets", max_km=50, lat=52.52,
+                                                     lon=13.40), "instant")  # Berlin
+    await published(stock, SAM)
+    assert stock.hits == [] and stock.alerted == []
+
+
+async def test_a_seller_is_not_alerted_about_their_own_listing_and_a_digest_waits():
+    stock = stocked()
+    await alerts.save_search(stock, SAM, SearchQuery(text="pellets"), "instant")
+    digest = await alerts.save_search(stock, BOB, SearchQuery(text="pellets"), "digest")
+    listing_id = await published(stock, SAM)
+    assert stock.hits == [(digest.id, listing_id)]
+    assert stock.alerted == []  # the digest's hit is sent with the day's digest
 
 
 async def test_an_alert_waits_for_the_end_of_the_buyers_quiet_hours(app, clock):

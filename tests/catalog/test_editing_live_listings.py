@@ -1,16 +1,21 @@
-"""Editing a live listing: back to review under moderation; otherwise saved searches match again."""
+"""Editing a live listing: back to review under moderation; otherwise saved searches match again.
+In chat on the database; the rules behind them on the in-memory stock."""
 
 from __future__ import annotations
 
 import dataclasses
 
+import pytest
 from sqlalchemy import select
 
 from conversations.messages import FileUpload
 from core.catalog import alerts, listings
+from core.catalog.events import ListingAwaitsReview, ListingChanged
 from core.catalog.query import SearchQuery
-from core.catalog.tables import AlertHit, Listing
+from core.catalog.tables import Listing
+from core.errors import Conflict
 from core.notifications.tables import OutboxMessage
+from tests.catalog.fakes import BOB, SAM, published, stocked
 from tests.catalog.helpers import make_account, open_item, publish
 from tests.support.chat import ChatUser
 
@@ -73,25 +78,44 @@ async def test_with_moderation_on_adding_a_photo_to_a_live_listing_sends_it_back
     assert await status_of(app, listing_id) == "pending_review"
 
 
-async def test_without_moderation_an_edit_alerts_searches_it_now_matches_and_only_once(app):
-    buyer = await make_account(app, "bob", roles=("buyer",))
-    seller = await make_account(app, "sam")
-    async with app.uow() as uow:
-        cheap = await alerts.save_search(uow, buyer.id, SearchQuery(text="pellets",
-                                                                    price_max=20000), "instant")
-        every = await alerts.save_search(uow, buyer.id, SearchQuery(text="pellets"), "instant")
-        searches = sorted([cheap.id, every.id])
-        await uow.commit()
-    listing_id = await publish(app, seller)  # 230 EUR/t: only the search without a price cap
-    assert len(await texts_for(app, buyer.id)) == 1
-    sam = ChatUser(app, "sam")
-    await edit_price_in_chat(sam, "190")
-    assert "Saved" in sam.texts() and await status_of(app, listing_id) == "published"
-    texts = await texts_for(app, buyer.id)
-    assert len(texts) == 2 and "≤ 200 EUR/unit" in texts[1]
-    async with app.uow() as uow:
-        await listings.edit(uow, listing_id, seller.id, {"price": "185"})
-        await uow.commit()
-        hits = (await uow.session.execute(select(AlertHit.saved_search_id))).scalars().all()
-    assert sorted(hits) == searches
-    assert len(await texts_for(app, buyer.id)) == 2  # nobody is told twice
+async def test_without_moderation_an_edit_alerts_searches_it_now_matches_and_only_once():
+    stock = stocked()
+    cheap = await alerts.save_search(stock, BOB, SearchQuery(text="pellets", price_max=20000),
+                                     "instant")
+    every = await alerts.save_search(stock, BOB, SearchQuery(text="pellets"), "instant")
+    listing_id = await published(stock, SAM)  # 230 EUR/t: only the search without a price cap
+    assert stock.alerted == [(every.id, listing_id)]
+    await listings.edit(stock, listing_id, SAM, {"price": "190"})
+    assert stock.listings[listing_id].status == "published"
+    assert stock.alerted == [(every.id, listing_id), (cheap.id, listing_id)]
+    await listings.edit(stock, listing_id, SAM, {"price": "185"})
+    assert sorted(saved for saved, _listing in stock.hits) == sorted([cheap.id, every.id])
+    assert len(stock.alerted) == 2  # nobody is told twice
+
+
+async def test_with_moderation_on_an_edit_takes_a_live_listing_out_of_search_until_approved():
+    stock = stocked()
+    listing_id = await published(stock, SAM)  # published before moderation was switched on
+    stock.policy = dataclasses.replace(stock.policy, listing_moderation=True)
+    await listings.edit(stock, listing_id, SAM, {"price": "240"})
+    assert stock.listings[listing_id].status == "pending_review"
+    assert stock.events[-2:] == [ListingChanged(listing_id, "pending_review"),
+                                 ListingAwaitsReview(listing_id)]
+    assert await listings.file_added(stock, listing_id, SAM) is False  # waiting already
+
+
+async def test_an_edit_of_a_listing_closed_or_sold_meanwhile_is_refused():
+    stock = stocked()
+    listing_id = await published(stock, SAM)
+    read = stock.listing
+
+    async def sold_meanwhile(wanted: int, *, fresh: bool = False):
+        found = await read(wanted, fresh=fresh)
+        copy = Listing(**{k: v for k, v in vars(found).items() if not k.startswith("_")})
+        found.status = "sold_out"  # another session's change, after this one read it
+        return copy
+
+    stock.listing = sold_meanwhile  # type: ignore[method-assign]
+    with pytest.raises(Conflict):
+        await listings.edit(stock, listing_id, SAM, {"price": "190"})
+    assert stock.listings[listing_id].price_minor == 23000

@@ -1,4 +1,6 @@
-"""Moderation (approve / reject with a reason), My listings actions, expiry and its reminder."""
+"""Moderation (approve / reject with a reason), My listings actions, expiry and its reminder:
+in chat on the database; the use cases' rules on the in-memory stock (`test_lifecycle.py`), the
+guarded change on both (`test_stock_contract.py`)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from core.catalog.query import SearchQuery
 from core.catalog.tables import Listing
 from core.errors import Conflict
 from core.notifications.tables import OutboxMessage
+from tests.catalog.fakes import SAM, published, stocked
 from tests.catalog.helpers import list_pellets, make_account, open_item, publish
 from tests.support.chat import ChatUser
 
@@ -111,15 +114,15 @@ async def test_a_listing_search_stops_showing_once_paused(app):
         assert (await app.catalog.search(uow, SearchQuery(text="pellets"))).total == 0
 
 
-async def test_an_action_on_a_listing_that_moved_meanwhile_is_refused(app):
-    seller = await make_account(app, "sam")
-    listing_id = await publish(app, seller)
-    async with app.uow() as uow:
-        await lifecycle.act(uow, listing_id, seller.id, "sold")
-        await uow.commit()
-    async with app.uow() as uow:
-        with pytest.raises(Conflict):
-            await lifecycle._move(uow, listing_id, ("published",), "paused")
+async def test_an_action_on_a_listing_that_moved_meanwhile_is_refused():
+    stock = stocked()
+    listing_id = await published(stock, SAM)
+    await lifecycle.act(stock, listing_id, SAM, "sold")
+    with pytest.raises(Conflict):
+        await lifecycle._move(stock, listing_id, ("published",), "paused")
+    with pytest.raises(Conflict):
+        await lifecycle.act(stock, listing_id, SAM, "pause")
+    assert stock.listings[listing_id].status == "sold_out"
 
 
 async def test_sellers_are_reminded_before_expiry_then_the_listing_expires_and_can_be_renewed(

@@ -1,0 +1,119 @@
+"""The catalogue's listings in storage, behind their use cases: a repository protocol (`Stock`);
+its SQL implementation on the unit of work is `SqlStock` (`core.catalog.sql_stock`), as the
+learning context's `Shelf` is (`core.learning.shelf`). The use cases in `core.catalog.listings`,
+`lifecycle`, `review`, `views`, `watchlist` and the saved searches' part of `alerts` ask only
+this, so they run as well on the tests' in-memory stock (`tests/catalog/fakes.py`) as on the
+database; `tests/catalog/test_stock_contract.py` holds the two alike — the guarded change that
+refuses a listing moved meanwhile among them.
+
+Listings and saved searches are the catalogue's mapped rows (`core.catalog.tables`): a use case
+changes one by setting its attributes, and the unit of work writes it with the rest (the
+in-memory stock simply keeps the objects). A stock lives inside one unit of work."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Protocol
+
+from core.catalog.tables import Listing, SavedSearch
+from core.events import Event
+from core.policy import Policy
+
+
+class Stock(Protocol):
+    """What the catalogue's use cases ask of storage, of who may moderate, and of the bus."""
+
+    @property
+    def policy(self) -> Policy:
+        """The running policy (moderation on or off, how long a renewal lasts)."""
+        ...
+
+    def now(self) -> datetime:
+        """The unit of work's clock."""
+        ...
+
+    def emit(self, event: Event) -> None:
+        """An event for the handlers, with the transaction."""
+        ...
+
+    async def may(self, account_id: int | None, action: str) -> bool:
+        """Whether the account holds a console role that allows `action` ("moderate")."""
+        ...
+
+    async def audit(self, actor_id: int | None, action: str, subject: str,
+                    reason: str | None = None) -> None:
+        """One line of the operators' audit trail, in the same transaction."""
+        ...
+
+    async def listing(self, listing_id: int, *, fresh: bool = False) -> Listing | None:
+        """A listing; `fresh` reads it again after a guarded change wrote to it."""
+        ...
+
+    async def put(self, listing: Listing) -> None:
+        """Store a new listing; it has its id from now on."""
+        ...
+
+    async def change(self, listing_id: int, statuses: Iterable[str], **values: object) -> bool:
+        """Set `values` on the listing only while its status is one of `statuses` (a guard
+        against a change made meanwhile); False when it is not (or is gone)."""
+        ...
+
+    async def last_of(self, seller_id: int) -> Listing | None:
+        """The seller's newest listing, whatever its state."""
+        ...
+
+    async def some(self, ids: list[int]) -> list[Listing]:
+        """The listings with these ids that exist, in no particular order."""
+        ...
+
+    async def of_seller(self, seller_id: int) -> list[Listing]:
+        """A seller's listings but the closed ones, newest first."""
+        ...
+
+    async def in_review(self) -> list[Listing]:
+        """The listings waiting for a moderator, the longest waiting first."""
+        ...
+
+    async def has_document(self, listing_id: int) -> bool:
+        """Whether a document (not a photo) was added to the listing."""
+        ...
+
+    async def watching(self, account_id: int, listing_id: int) -> bool:
+        ...
+
+    async def watch(self, account_id: int, listing_id: int) -> None:
+        """Put a listing on the account's watchlist (now)."""
+        ...
+
+    async def unwatch(self, account_id: int, listing_id: int) -> bool:
+        """Take it off the watchlist, seen at once; False when it was not on it."""
+        ...
+
+    async def watched(self, account_id: int) -> list[Listing]:
+        """The watchlist's listings but the closed ones, the latest saved first."""
+        ...
+
+    async def put_search(self, saved: SavedSearch) -> None:
+        """Store a new saved search; it has its id from now on."""
+        ...
+
+    async def saved(self, saved_id: int) -> SavedSearch | None:
+        ...
+
+    async def searches(self, account_id: int) -> list[SavedSearch]:
+        """The account's active saved searches, in the order they were saved."""
+        ...
+
+    async def searches_besides(self, seller_id: int) -> list[SavedSearch]:
+        """Every active saved search but the seller's own, in no particular order."""
+        ...
+
+    async def rating(self, seller_id: int) -> float:
+        """The seller's rating as search ranks it (0 when unrated)."""
+        ...
+
+    async def hit(self, saved: SavedSearch, listing: Listing) -> bool:
+        """Record that the listing matched the search, with the alert for an instant search;
+        False when this search heard of this listing before (a hit is kept once)."""
+        ...

@@ -1,0 +1,167 @@
+"""The catalogue's storage in memory: a stock (`core.catalog.stock.Stock`) the listings' use
+cases run on without a database. It keeps the catalogue's own mapped objects (`Listing`,
+`SavedSearch`), built without a session, so a use case changes them as it changes rows.
+`test_stock_contract.py` holds it to what the SQL one does."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from core.catalog import lifecycle, listings
+from core.catalog.rules import ListingState
+from core.catalog.tables import Listing, SavedSearch
+from core.events import Event
+from core.operators.rules import may
+from core.policy import Policy
+
+START = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)  # as the tests' FakeClock
+
+
+def values(**overrides: Any) -> dict[str, Any]:
+    """Listing form values as the form would produce them."""
+    base = {
+        "product_type": "pellets", "title": "ENplus A1 wood pellets", "grade": "ENplus A1",
+        "description": None, "unit": "t", "quantity": "500", "min_order": "22", "price": "230",
+        "currency": "EUR", "negotiable": "no", "delivery": ["pickup", "EXW"],
+        "delivery_radius_km": None, "incoterm_place": "Riga port",
+        "location": {"city": "Riga", "country": "LV", "lat": 56.9496, "lon": 24.1052},
+        "available_from": "2026-11-20", "valid_until": "2027-01-20", "moisture": None,
+        "ash": None, "ncv": None, "bulk_density": None, "particle_size": None,
+        "certifications": [],
+    }
+    return {**base, **overrides}
+
+
+@dataclass(frozen=True)
+class Audited:
+    actor_id: int | None
+    action: str
+    subject: str
+    reason: str | None
+
+
+@dataclass
+class MemoryStock:
+    """Listings, saved searches and watchlists in dicts (ids given in order), the clock
+    standing still at `at` (tests move it), console roles by account, the policy as given;
+    audit lines, events, alert hits and the instant alerts they sent kept in lists."""
+
+    at: datetime = START
+    policy: Policy = field(default_factory=Policy)
+    roles: dict[int, frozenset[str]] = field(default_factory=dict)  # console roles: "admin"…
+    ratings: dict[int, float] = field(default_factory=dict)  # seller → rating
+    documents: set[int] = field(default_factory=set)  # listings with a document added
+    listings: dict[int, Listing] = field(default_factory=dict)
+    saved_searches: dict[int, SavedSearch] = field(default_factory=dict)
+    watches: dict[tuple[int, int], datetime] = field(default_factory=dict)  # (account, listing)
+    hits: list[tuple[int, int]] = field(default_factory=list)  # (saved search, listing)
+    alerted: list[tuple[int, int]] = field(default_factory=list)  # instant: (search, listing)
+    audited: list[Audited] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+
+    def now(self) -> datetime:
+        return self.at
+
+    def emit(self, event: Event) -> None:
+        self.events.append(event)
+
+    async def may(self, account_id: int | None, action: str) -> bool:
+        return account_id is not None and may(self.roles.get(account_id, frozenset()), action)
+
+    async def audit(self, actor_id: int | None, action: str, subject: str,
+                    reason: str | None = None) -> None:
+        self.audited.append(Audited(actor_id, action, subject, reason))
+
+    async def listing(self, listing_id: int, *, fresh: bool = False) -> Listing | None:
+        return self.listings.get(listing_id)
+
+    async def put(self, listing: Listing) -> None:
+        listing.id = max(self.listings, default=0) + 1
+        self.listings[listing.id] = listing
+
+    async def change(self, listing_id: int, statuses: Iterable[str], **values: object) -> bool:
+        listing = self.listings.get(listing_id)
+        if listing is None or listing.status not in tuple(statuses):
+            return False
+        for name, value in values.items():
+            setattr(listing, name, value)
+        return True
+
+    async def last_of(self, seller_id: int) -> Listing | None:
+        return max((row for row in self.listings.values() if row.seller_id == seller_id),
+                   key=lambda row: row.id, default=None)
+
+    async def some(self, ids: list[int]) -> list[Listing]:
+        return [self.listings[i] for i in ids if i in self.listings]
+
+    async def of_seller(self, seller_id: int) -> list[Listing]:
+        return sorted((row for row in self.listings.values() if row.seller_id == seller_id
+                       and row.status != ListingState.CLOSED), key=lambda row: -row.id)
+
+    async def in_review(self) -> list[Listing]:
+        return sorted((row for row in self.listings.values()
+                       if row.status == ListingState.PENDING_REVIEW),
+                      key=lambda row: row.updated_at)
+
+    async def has_document(self, listing_id: int) -> bool:
+        return listing_id in self.documents
+
+    async def watching(self, account_id: int, listing_id: int) -> bool:
+        return (account_id, listing_id) in self.watches
+
+    async def watch(self, account_id: int, listing_id: int) -> None:
+        self.watches[(account_id, listing_id)] = self.at
+
+    async def unwatch(self, account_id: int, listing_id: int) -> bool:
+        return self.watches.pop((account_id, listing_id), None) is not None
+
+    async def watched(self, account_id: int) -> list[Listing]:
+        saved = sorted(((at, key[1]) for key, at in self.watches.items() if key[0] == account_id),
+                       reverse=True)
+        return [self.listings[i] for _at, i in saved
+                if self.listings[i].status != ListingState.CLOSED]
+
+    async def put_search(self, saved: SavedSearch) -> None:
+        saved.id = max(self.saved_searches, default=0) + 1
+        self.saved_searches[saved.id] = saved
+
+    async def saved(self, saved_id: int) -> SavedSearch | None:
+        return self.saved_searches.get(saved_id)
+
+    async def searches(self, account_id: int) -> list[SavedSearch]:
+        return [row for row in self.saved_searches.values()
+                if row.account_id == account_id and row.active]
+
+    async def searches_besides(self, seller_id: int) -> list[SavedSearch]:
+        return [row for row in self.saved_searches.values()
+                if row.account_id != seller_id and row.active]
+
+    async def rating(self, seller_id: int) -> float:
+        return self.ratings.get(seller_id, 0.0)
+
+    async def hit(self, saved: SavedSearch, listing: Listing) -> bool:
+        if (saved.id, listing.id) in self.hits:
+            return False
+        self.hits.append((saved.id, listing.id))
+        if saved.mode == "instant":
+            self.alerted.append((saved.id, listing.id))
+        return True
+
+
+SAM, BOB, EVE, ROOT = 1, 2, 3, 9  # a seller, a buyer, a stranger, an administrator
+
+
+def stocked(**policy: Any) -> MemoryStock:
+    """An empty stock whose administrator is ROOT, under the default policy changed by `policy`
+    (`listing_moderation=True`…)."""
+    return MemoryStock(policy=Policy(**policy), roles={ROOT: frozenset({"admin"})})
+
+
+async def published(stock: MemoryStock, seller_id: int = SAM, **overrides: Any) -> int:
+    """A listing drafted and submitted through the use cases (published: moderation off)."""
+    draft = await listings.create_draft(stock, seller_id, values(**overrides))
+    await lifecycle.submit(stock, draft.id, seller_id)
+    return draft.id

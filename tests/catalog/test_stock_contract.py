@@ -1,0 +1,192 @@
+"""The catalogue's stock behaves alike in memory and in the database: one set of tests
+(`StockContract`) runs against the tests' `MemoryStock` (no database) and the `SqlStock` (on
+SQLite and PostgreSQL), so the listings' use cases tested on the fake hold on the real one —
+the guarded change that refuses a listing whose status moved meanwhile (an edit of a listing
+closed or sold meanwhile, `listings._still_editable`) among them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from core.accounts import service as accounts
+from core.catalog.listings import sketch
+from core.catalog.rules import EDITABLE_STATUSES
+from core.catalog.sql_stock import SqlStock
+from core.catalog.stock import Stock
+from core.catalog.tables import Listing, ListingMedia, SavedSearch, SellerStats
+from tests.catalog.fakes import MemoryStock, stocked, values
+
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)  # both stocks' clocks stand here
+
+
+async def put(stock: Stock, seller_id: int, status: str = "draft", **overrides: Any) -> Listing:
+    listing = sketch(seller_id, values(**overrides), NOW)
+    listing.status = status
+    await stock.put(listing)
+    return listing
+
+
+async def search(stock: Stock, account_id: int, text: str = "pellets", *, mode: str = "instant",
+                 active: bool = True) -> SavedSearch:
+    saved = SavedSearch(account_id=account_id, query={"text": text}, mode=mode, active=active,
+                        created_at=NOW)
+    await stock.put_search(saved)
+    return saved
+
+
+class StockContract:
+    """What every stock does; a subclass gives `catalogue`: a stock, and how people, documents
+    and ratings come to be."""
+
+    async def test_a_listing_put_is_got_back_and_a_sellers_newest_comes_first(self, catalogue):
+        stock, sam, bob = catalogue.stock, await catalogue.person("Sam"), await catalogue.person("Bob")
+        first = await put(stock, sam, title="First lot")
+        second = await put(stock, sam, "closed", title="Second lot")
+        third = await put(stock, sam, "published", title="Third lot")
+        assert first.id < second.id < third.id
+        assert (await stock.listing(first.id)).title == "First lot"
+        assert await stock.listing(third.id + 1000) is None
+        assert (await stock.last_of(sam)).id == third.id
+        assert await stock.last_of(bob) is None
+        assert [row.id for row in await stock.of_seller(sam)] == [third.id, first.id]
+        assert sorted(row.id for row in await stock.some([first.id, third.id, 4242])) == [
+            first.id, third.id]
+
+    async def test_a_guarded_change_lands_only_on_a_listing_still_in_one_of_its_statuses(
+            self, catalogue):
+        stock, sam = catalogue.stock, await catalogue.person("Sam")
+        listing = await put(stock, sam, "published")
+        later = NOW + timedelta(minutes=5)
+        assert await stock.change(listing.id, ("published",), status="sold_out", updated_at=later)
+        assert not await stock.change(listing.id, EDITABLE_STATUSES, updated_at=NOW)  # sold
+        assert not await stock.change(listing.id, ("published", "paused"), status="paused")
+        assert not await stock.change(listing.id + 1000, ("published",), status="paused")
+        fresh = await stock.listing(listing.id, fresh=True)
+        assert (fresh.status, fresh.updated_at) == ("sold_out", later)
+
+    async def test_the_review_queue_holds_the_longest_waiting_first(self, catalogue):
+        stock, sam = catalogue.stock, await catalogue.person("Sam")
+        late = await put(stock, sam, "pending_review")
+        early = await put(stock, sam, "pending_review")
+        await put(stock, sam, "published")
+        await stock.change(late.id, ("pending_review",), updated_at=NOW + timedelta(hours=1))
+        assert [row.id for row in await stock.in_review()] == [early.id, late.id]
+
+    async def test_only_a_document_counts_as_one(self, catalogue):
+        stock, sam = catalogue.stock, await catalogue.person("Sam")
+        listing = await put(stock, sam)
+        assert not await stock.has_document(listing.id)
+        await catalogue.add_file(listing.id, "photo")
+        assert not await stock.has_document(listing.id)
+        await catalogue.add_file(listing.id, "document")
+        assert await stock.has_document(listing.id)
+
+    async def test_a_watchlist_shows_the_latest_saved_first_and_no_closed_listing(self, catalogue):
+        stock, sam, bob = catalogue.stock, await catalogue.person("Sam"), await catalogue.person("Bob")
+        older, newer, gone = [await put(stock, sam, "published") for _ in range(3)]
+        for listing in (older, newer, gone):
+            await stock.watch(bob, listing.id)
+            catalogue.tick()
+        await stock.change(gone.id, ("published",), status="closed")
+        assert [row.id for row in await stock.watched(bob)] == [newer.id, older.id]
+        assert await stock.watching(bob, older.id) and not await stock.watching(sam, older.id)
+        assert await stock.unwatch(bob, older.id) is True
+        assert await stock.unwatch(bob, older.id) is False
+        assert not await stock.watching(bob, older.id)
+
+    async def test_saved_searches_are_got_by_owner_and_by_everyone_else(self, catalogue):
+        stock, sam, bob = catalogue.stock, await catalogue.person("Sam"), await catalogue.person("Bob")
+        mine = await search(stock, bob)
+        await search(stock, bob, "chips", active=False)
+        theirs = await search(stock, sam, "briquettes")
+        assert (await stock.saved(mine.id)).query == {"text": "pellets"}
+        assert await stock.saved(mine.id + 1000) is None
+        assert [row.id for row in await stock.searches(bob)] == [mine.id]
+        assert [row.id for row in await stock.searches_besides(sam)] == [mine.id]
+        assert [row.id for row in await stock.searches_besides(bob)] == [theirs.id]
+
+    async def test_a_search_hears_of_a_listing_once(self, catalogue):
+        stock, sam, bob = catalogue.stock, await catalogue.person("Sam"), await catalogue.person("Bob")
+        listing = await put(stock, sam, "published")
+        instant, digest = await search(stock, bob), await search(stock, bob, mode="digest")
+        assert await stock.hit(instant, listing) is True
+        assert await stock.hit(instant, listing) is False
+        assert await stock.hit(digest, listing) is True
+
+    async def test_a_sellers_rating_and_who_may_moderate(self, catalogue):
+        stock, sam, bob = catalogue.stock, await catalogue.person("Sam"), await catalogue.person("Bob")
+        await catalogue.rate(sam, 47)
+        assert (await stock.rating(sam), await stock.rating(bob)) == (4.7, 0.0)
+        root = await catalogue.admin()
+        assert await stock.may(root, "moderate")
+        assert not await stock.may(sam, "moderate")
+        assert not await stock.may(None, "moderate")
+
+
+@dataclass
+class MemoryCatalogue:
+    stock: MemoryStock = field(default_factory=stocked)
+
+    async def person(self, name: str) -> int:
+        return len(name) * 100 + ord(name[0])  # any distinct number is an account here
+
+    async def admin(self) -> int:
+        return next(iter(self.stock.roles))
+
+    async def add_file(self, listing_id: int, kind: str) -> None:
+        if kind == "document":
+            self.stock.documents.add(listing_id)
+
+    async def rate(self, seller_id: int, rating_x10: int) -> None:
+        self.stock.ratings[seller_id] = rating_x10 / 10
+
+    def tick(self) -> None:
+        self.stock.at += timedelta(seconds=1)
+
+
+class TestMemoryStock(StockContract):
+    @pytest.fixture
+    def catalogue(self):
+        return MemoryCatalogue()
+
+
+@dataclass
+class SqlCatalogue:
+    """A SqlStock in one open unit of work; people registered in it, rolled back after."""
+
+    uow: Any
+    clock: Any
+    stock: Stock
+
+    async def person(self, name: str) -> int:
+        key = name.lower()
+        account = await accounts.register(self.uow, accounts.ChannelIdentity(
+            "terminal", key, key), accounts.Registration(
+            display_name=name, email=f"{key}@example.com", roles=["seller", "buyer"]))
+        return account.id
+
+    async def admin(self) -> int:
+        return await self.person("Root")  # terminal:root is an admin in the test settings
+
+    async def add_file(self, listing_id: int, kind: str) -> None:
+        self.uow.add(ListingMedia(listing_id=listing_id, kind=kind, file_name="f", mime_type="x/y",
+                                  size=1, sha256="0" * 64, path="p", created_at=NOW))
+        await self.uow.session.flush()
+
+    async def rate(self, seller_id: int, rating_x10: int) -> None:
+        self.uow.add(SellerStats(account_id=seller_id, rating_x10=rating_x10, ratings=1))
+        await self.uow.session.flush()
+
+    def tick(self) -> None:
+        self.clock.advance(seconds=1)
+
+
+class TestSqlStock(StockContract):
+    @pytest.fixture
+    async def catalogue(self, app, clock):
+        async with app.uow() as uow:
+            yield SqlCatalogue(uow, clock, SqlStock(uow))
