@@ -154,8 +154,9 @@ async def act(uow: UnitOfWork | Stock, listing_id: int, seller_id: int, action: 
         until = rules.renewed_until(now, stock.policy.listing_days)
         extra = {"valid_until": until, "expires_at": until,
                  "reminded_at": None, "published_at": now}
+    was = listing.status  # read before the move, which updates the listing it holds
     await _move(stock, listing_id, sources, target, **extra)
-    if rules.republished(action, listing.status):
+    if rules.republished(action, was):
         stock.emit(ListingPublished(listing_id))
     else:
         stock.emit(ListingChanged(listing_id, target))

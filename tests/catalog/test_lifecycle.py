@@ -80,6 +80,9 @@ async def test_the_seller_pauses_resumes_sells_renews_and_closes_a_listing():
         assert stock.listings[listing_id].status == status
     renewed = stock.listings[listing_id]
     assert renewed.valid_until == renewed.expires_at == stock.at + timedelta(days=30)
+    # Renewed from sold out, it is back in search as if new; paused and resumed, it is not.
+    assert stock.events[-1] == ListingPublished(listing_id)
+    assert ListingChanged(listing_id, "published") in stock.events  # the resume
     with pytest.raises(Conflict):  # only a paused listing resumes
         await lifecycle.act(stock, listing_id, SAM, "resume")
     assert [row.id for row in await views.mine(stock, SAM)] == [listing_id]

@@ -146,3 +146,24 @@ async def test_sellers_are_reminded_before_expiry_then_the_listing_expires_and_c
     await sam.send(Choice(f"@go:listing_renew:{listing_id}"))
     assert "Renewed" in sam.texts()
     assert await status_of(app, listing_id) == "published"
+
+
+async def test_a_sold_out_listing_renewed_is_back_in_search_as_if_new(app):
+    """On the database the guarded move updates the listing the use case holds: the status it
+    came from is read before, so a renewal from sold out is announced as a publication."""
+    from core.catalog.events import ListingChanged, ListingPublished
+
+    seen: list = []
+
+    async def spy(events):
+        seen.extend(events)
+
+    app.bus.after_commit(ListingPublished, spy)
+    app.bus.after_commit(ListingChanged, spy)
+    sam = await make_account(app, "sam")
+    listing_id = await publish(app, sam)
+    for action in ("sold", "renew"):
+        async with app.uow() as uow:
+            await lifecycle.act(uow, listing_id, sam.id, action)
+            await uow.commit()
+    assert seen[-2:] == [ListingChanged(listing_id, "sold_out"), ListingPublished(listing_id)]
