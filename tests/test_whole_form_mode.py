@@ -1,4 +1,6 @@
-"""Channels that show a whole form at once (Slack modals) get one form and field errors."""
+"""Channels that show a whole form at once (Slack modals) get one form and field errors. The form
+as shown, and an old one refused, are the engine's alone (in memory: `chat`); what a submission
+keeps, on the database (`app`)."""
 
 from __future__ import annotations
 
@@ -13,8 +15,8 @@ GOOD = {"display_name": "Ann", "company": "", "email": "ann@example.com",
         "roles": ["buyer"], "country": "Latvia", "city": "Riga", "interests": ["pellets"]}
 
 
-async def test_registration_comes_as_one_form_with_every_field(app):
-    slack = ChatUser(app, "T1:U1", channel="slack", chat_id="U1", forms=True)
+async def test_registration_comes_as_one_form_with_every_field(chat):
+    slack = ChatUser(chat, "T1:U1", channel="slack", chat_id="U1", forms=True)
     await slack.say("/start")
     form = next(r for r in slack.last if isinstance(r, FormReply))
     assert [f.name for f in form.fields] == list(GOOD)
@@ -41,8 +43,8 @@ async def test_a_valid_form_registers_and_asks_for_the_code(app, mailbox):
     assert "Email verified" in slack.texts()
 
 
-async def test_a_submission_of_an_old_form_is_refused(app):
-    slack = ChatUser(app, "T1:U1", channel="slack", chat_id="U1", forms=True)
+async def test_a_submission_of_an_old_form_is_refused(chat):
+    slack = ChatUser(chat, "T1:U1", channel="slack", chat_id="U1", forms=True)
     await slack.say("/start")
     old = slack.last
     await slack.say("/help")
