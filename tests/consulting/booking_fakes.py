@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from core.consulting.bookings import service as bookings
 from core.consulting.bookings.diary import Held, Proposal, Span
 from core.consulting.calendars.service import CalendarSync
 from core.consulting.tables import Booking, ConsultantProfile
@@ -193,3 +194,16 @@ def staffed(**given: Any) -> MemoryDiary:
     diary.person(EVE, "Eve", zone="Europe/Riga")
     diary.person(ROOT, "Root", admin=True)
     return diary
+
+
+async def booked(diary: MemoryDiary, seeker_id: int, consultant_id: int, at: datetime,
+                 minutes: int | None = None) -> Booking:
+    """A request for a free slot (`tests.consulting.helpers.booked`, in memory)."""
+    return await bookings.request_slot(diary, seeker_id, consultant_id, at, minutes)
+
+
+async def confirmed(diary: MemoryDiary, seeker_id: int, consultant_id: int,
+                    at: datetime) -> Booking:
+    """A slot requested and accepted."""
+    booking = await booked(diary, seeker_id, consultant_id, at)
+    return await bookings.accept(diary, booking.id, consultant_id)
