@@ -2,7 +2,7 @@
 as the learning context's `Shelf` (`core.learning.shelf`) and support's `Desk` are. Its SQL
 implementation, `SqlDiary`, works inside the caller's unit of work
 (`core.consulting.bookings.sql_diary`); the tests' `MemoryDiary`
-(`tests/consulting/fakes.py`) runs the use cases without a database, and
+(`tests/consulting/booking_fakes.py`) runs the use cases without a database, and
 `tests/consulting/test_diary_contract.py` holds the two alike.
 
 A booking and a consultant's profile travel as the `Booking` and `ConsultantProfile` entities:
