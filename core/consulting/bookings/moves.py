@@ -1,6 +1,7 @@
 """Moving a booking along its declared process: who may see it, who may take a step from
-where, the guarded `UPDATE … WHERE status = :source`, and the timers of the state left and the
-state entered — due from now, or from the session's own start and end."""
+where, the guarded move (the diary's `UPDATE … WHERE status = :source` in SQL), and the timers
+of the state left and the state entered — due from now, or from the session's own start and
+end. Each takes a unit of work or a `Diary` (`core.consulting.bookings.diary`)."""
 
 from __future__ import annotations
 
