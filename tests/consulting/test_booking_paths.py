@@ -1,6 +1,9 @@
 """The booking process end to end through the core services: request, answer, confirm, the
 payment authorised at booking, and every way a booking ends. The clock starts on Friday
-20 November 2026 at 12:00 UTC (14:00 in Riga)."""
+20 November 2026 at 12:00 UTC (14:00 in Riga). The rules of a step (who proposes, how many
+times, “talk now”'s window, a slot freed) run on the bookings' diary in memory
+(`tests/consulting/booking_fakes.py`); the journeys with their notices and money, on the
+database."""
 
 from __future__ import annotations
 
@@ -8,10 +11,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core.consulting.bookings import due
+from core.consulting.bookings import changes, due
 from core.consulting.bookings import service as bookings
 from core.errors import Conflict, DomainError, NotAllowed
 from core.money.model import Money
+from tests.consulting import booking_fakes as memory
+from tests.consulting.booking_fakes import ANN, BOB, EVE, staffed
 from tests.consulting.helpers import (
     booked,
     consultant,
@@ -90,22 +95,60 @@ async def test_the_consultant_proposes_other_times_and_the_seeker_accepts_one(ap
     assert await told(app, ann.id, "Confirmed: your session with Bob on Mon 23 Nov, 14:00")
 
 
-async def test_the_seeker_proposes_up_to_three_times_and_the_consultant_accepts_one(app):
-    ann, bob = await consultant(app), await seeker(app)
+async def test_the_seeker_proposes_up_to_three_times_and_the_consultant_accepts_one():
+    diary = staffed()
     times = [MONDAY_10 + timedelta(days=d) for d in (0, 1, 2)]
-    async with app.uow() as uow:
-        with pytest.raises(DomainError, match="one to 3 times"):
-            await bookings.request_times(uow, bob.id, ann.id, [*times, times[0] + timedelta(days=3)])
-        booking = await bookings.request_times(uow, bob.id, ann.id, times)
-        await uow.commit()
+    with pytest.raises(DomainError, match="one to 3 times"):
+        await bookings.request_times(diary, BOB, ANN, [*times, times[0] + timedelta(days=3)])
+    booking = await bookings.request_times(diary, BOB, ANN, times)
     assert booking.starts_at is None
-    async with app.uow() as uow:
-        second = (await bookings.proposals(uow, booking.id, ann.id))[1]
-        with pytest.raises(NotAllowed, match="Only the other party"):
-            await bookings.accept(uow, booking.id, bob.id, second.id)
-        done = await bookings.accept(uow, booking.id, ann.id, second.id)
-        await uow.commit()
+    second = (await bookings.proposals(diary, booking.id, ANN))[1]
+    with pytest.raises(NotAllowed, match="Only the other party"):
+        await bookings.accept(diary, booking.id, BOB, second.id)
+    done = await bookings.accept(diary, booking.id, ANN, second.id)
     assert done.starts_at == times[1]
+    assert ANN in diary.locked  # the chosen time is checked with the consultant's profile locked
+
+
+async def test_the_times_on_the_table_are_this_rounds_and_a_party_chooses_the_others():
+    diary = staffed()
+    booking = await memory.booked(diary, BOB, ANN, MONDAY_10)
+    with pytest.raises(NotAllowed):  # the seeker answers the consultant's times, not their own
+        await bookings.propose_times(diary, booking.id, BOB, [MONDAY_10 + timedelta(hours=2)])
+    later = [MONDAY_10 + timedelta(hours=h) for h in (4, 2)]
+    await bookings.propose_times(diary, booking.id, ANN, later)
+    assert (booking.status, booking.starts_at, booking.proposed_by) == ("proposed", None,
+                                                                        "consultant")
+    times = await bookings.proposals(diary, booking.id, BOB)
+    assert [t.starts_at for t in times] == sorted(later)
+    with pytest.raises(DomainError, match="Choose one"):
+        await bookings.accept(diary, booking.id, BOB)
+    await bookings.propose_times(diary, booking.id, BOB, [MONDAY_10 + timedelta(hours=6)])
+    with pytest.raises(Conflict, match="replaced by newer ones"):
+        await bookings.accept(diary, booking.id, ANN, times[0].id)
+    [mine] = await bookings.proposals(diary, booking.id, ANN)
+    with pytest.raises(NotAllowed, match="Only the other party"):
+        await bookings.accept(diary, booking.id, BOB, mine.id)
+    done = await bookings.accept(diary, booking.id, ANN, mine.id)
+    assert (done.status, done.starts_at) == ("confirmed", MONDAY_10 + timedelta(hours=6))
+
+
+async def test_a_declined_withdrawn_or_cancelled_booking_frees_its_slot():
+    diary = staffed()
+    declined = await memory.booked(diary, BOB, ANN, MONDAY_10)
+    with pytest.raises(Conflict, match="just taken"):
+        await memory.booked(diary, EVE, ANN, MONDAY_10)
+    await bookings.decline(diary, declined.id, ANN, "Travelling that day")
+    assert (declined.status, declined.ended_by, declined.reason) == (
+        "declined", "consultant", "Travelling that day")
+    withdrawn = await memory.booked(diary, BOB, ANN, MONDAY_10)
+    await bookings.withdraw(diary, withdrawn.id, BOB)
+    cancelled = await memory.confirmed(diary, BOB, ANN, MONDAY_10)
+    with pytest.raises(Conflict, match="just taken"):
+        await memory.booked(diary, EVE, ANN, MONDAY_10)
+    await changes.cancel(diary, cancelled.id, BOB)
+    assert [diary.running(b.id) for b in (declined, withdrawn, cancelled)] == [{}, {}, {}]
+    assert (await memory.booked(diary, EVE, ANN, MONDAY_10)).status == "requested"
 
 
 async def test_a_talk_now_request_nobody_answers_expires_and_offers_others_online(app, clock):
@@ -149,11 +192,31 @@ async def test_a_talk_now_request_accepted_starts_now_and_is_authorised_at_once(
     assert len(await told(app, bob.id, "starts now")) == 1  # the call to join, once
 
 
-async def test_talk_now_needs_the_consultant_online(app):
-    ann, bob = await consultant(app), await seeker(app)
-    async with app.uow() as uow:
-        with pytest.raises(Conflict, match="not online now"):
-            await bookings.request_now(uow, bob.id, ann.id)
+async def test_talk_now_needs_the_consultant_online():
+    diary = staffed()
+    with pytest.raises(Conflict, match="not online now"):
+        await bookings.request_now(diary, BOB, ANN)
+
+
+async def test_talk_now_is_answered_within_the_join_window_and_starts_at_the_answer():
+    diary = staffed()
+    diary.profiles[ANN].online_until = diary.at + timedelta(hours=5)
+    asked = await bookings.request_now(diary, BOB, ANN)
+    assert (asked.kind, asked.status, asked.starts_at) == ("instant", "requested", diary.at)
+    assert diary.running(asked.id) == {"expire-request": diary.at + timedelta(minutes=2)}
+    with pytest.raises(DomainError, match="accept or decline"):
+        await bookings.propose_times(diary, asked.id, ANN, [MONDAY_10])
+    diary.at += timedelta(seconds=40)
+    done = await bookings.accept(diary, asked.id, ANN)
+    assert (done.status, done.starts_at, done.confirmed_at) == ("confirmed", diary.at, diary.at)
+    assert done.meeting_url is not None and done.meeting_url.startswith("https://meet.jit.si/")
+    with pytest.raises(Conflict, match="The consultant is busy now"):
+        await bookings.request_now(diary, EVE, ANN)  # Ann is in Bob's session
+    diary.at += timedelta(hours=2)
+    unanswered = await bookings.request_now(diary, EVE, ANN)
+    diary.at += timedelta(minutes=2, seconds=1)
+    with pytest.raises(Conflict, match="That request has expired"):
+        await bookings.accept(diary, unanswered.id, ANN)
 
 
 async def test_the_booking_policy_comes_from_settings(tmp_path):

@@ -22,7 +22,9 @@ from core.consulting.sessions import service as sessions
 from core.consulting.tables import Booking
 from core.errors import NotFound
 from core.public import consultants as public
-from tests.consulting.helpers import booked, confirmed, consultant, seeker, told
+from tests.consulting import booking_fakes as memory
+from tests.consulting.booking_fakes import ANN, BOB, staffed
+from tests.consulting.helpers import confirmed, consultant, seeker, told
 from tests.consulting.session_support import act, talk_now_accepted
 from tests.consulting.test_booking_paths import authorised
 from tests.support import containers
@@ -55,21 +57,22 @@ async def _moved(app, booking: Booking, by: int, to: int) -> None:
     await act(app, changes.answer_reschedule, booking.id, to, new_time)
 
 
-async def test_a_confirmed_booking_gets_a_room_nobody_can_guess_on_the_meeting_server(app):
-    ann, bob = await consultant(app), await seeker(app)
-    request = await booked(app, bob.id, ann.id, MONDAY_10)
-    assert await _room(app, request.id) is None  # a request has no room yet
-    first = await confirmed(app, bob.id, ann.id, MONDAY_10 + timedelta(days=1))
-    second = await confirmed(app, bob.id, ann.id, MONDAY_10 + timedelta(days=2))
-    rooms = [await _room(app, first.id), await _room(app, second.id)]
+async def test_a_confirmed_booking_gets_a_room_nobody_can_guess_on_the_meeting_server():
+    diary = staffed()
+    request = await memory.booked(diary, BOB, ANN, MONDAY_10)
+    assert request.meeting_url is None  # a request has no room yet
+    first = await memory.confirmed(diary, BOB, ANN, MONDAY_10 + timedelta(days=1))
+    second = await memory.confirmed(diary, BOB, ANN, MONDAY_10 + timedelta(days=2))
+    rooms = [first.meeting_url, second.meeting_url]
     assert all(ROOM.fullmatch(room or "") for room in rooms), rooms
     assert rooms[0] != rooms[1]  # one room per booking
 
 
-async def test_a_consultant_with_their_own_link_meets_there(app):
-    ann, bob = await consultant(app, meeting_url=OWN), await seeker(app)
-    booking = await confirmed(app, bob.id, ann.id, MONDAY_10)
-    assert await _room(app, booking.id) == OWN
+async def test_a_consultant_with_their_own_link_meets_there():
+    diary = staffed()
+    diary.profiles[ANN].meeting_url = OWN
+    booking = await memory.confirmed(diary, BOB, ANN, MONDAY_10)
+    assert booking.meeting_url == OWN
 
 
 async def test_the_room_is_on_the_server_the_settings_name(db_url, clock, mailbox, tmp_path):

@@ -2,7 +2,8 @@
 the booking card, while cancelling would still be free: the consultant is told, the invite's
 sequence rises, the reminders follow the new time and the consultant's own calendar is moved.
 Later than that, the card offers no such step and core refuses it. The clock starts on Friday
-20 November 2026 at 12:00 UTC (14:00 in Riga)."""
+20 November 2026 at 12:00 UTC (14:00 in Riga). Who may move it where runs on the bookings'
+diary in memory (`tests/consulting/booking_fakes.py`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from core.consulting.bookings import changes
 from core.consulting.tables import Booking
 from core.errors import Conflict, NotAllowed
 from core.process.tables import ProcessTimer
+from tests.consulting import booking_fakes as memory
+from tests.consulting.booking_fakes import ANN, BOB, EVE, staffed
 from tests.consulting.helpers import confirmed, consultant, seeker, told
 from tests.support.chat import ChatUser
 
@@ -64,14 +67,12 @@ async def test_within_the_free_cancellation_window_the_card_offers_no_move_and_c
             await changes.move(uow, booking.id, bob.id, MONDAY_10 + timedelta(hours=3))
 
 
-async def test_a_move_to_a_taken_time_is_refused_and_the_consultant_cannot_move_it_alone(app):
-    ann, bob, eve = await consultant(app, "ann"), await seeker(app, "bob"), await seeker(app, "eve")
-    booking = await confirmed(app, bob.id, ann.id, MONDAY_10)
-    await confirmed(app, eve.id, ann.id, MONDAY_10 + timedelta(hours=3))
-    async with app.uow() as uow:
-        with pytest.raises(Conflict, match="just taken"):
-            await changes.move(uow, booking.id, bob.id, MONDAY_10 + timedelta(hours=3))
-    async with app.uow() as uow:
-        with pytest.raises(NotAllowed):  # the consultant proposes; the seeker consents
-            await changes.move(uow, booking.id, ann.id, MONDAY_10 + timedelta(hours=5))
-    assert (await booking_row(app, booking.id)).starts_at == MONDAY_10
+async def test_a_move_to_a_taken_time_is_refused_and_the_consultant_cannot_move_it_alone():
+    diary = staffed()
+    booking = await memory.confirmed(diary, BOB, ANN, MONDAY_10)
+    await memory.confirmed(diary, EVE, ANN, MONDAY_10 + timedelta(hours=3))
+    with pytest.raises(Conflict, match="just taken"):
+        await changes.move(diary, booking.id, BOB, MONDAY_10 + timedelta(hours=3))
+    with pytest.raises(NotAllowed):  # the consultant proposes; the seeker consents
+        await changes.move(diary, booking.id, ANN, MONDAY_10 + timedelta(hours=5))
+    assert (await diary.booking(booking.id)).starts_at == MONDAY_10

@@ -1,10 +1,18 @@
 """`/bookings`: a seeker books a free time with a topic; both find the pending request in
 /bookings with its one next step (the consultant: accept or decline; the seeker: waiting), the
-consultant's request and card show the topic."""
+consultant's request and card show the topic. The chat's journeys run on the database; the
+agenda's groups, order and next steps run on the bookings' diary in memory
+(`tests/consulting/booking_fakes.py`)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from conversations.messages import Choice, ListPage
+from core.consulting.bookings import changes
+from core.consulting.bookings import service as bookings
+from core.consulting.bookings.agenda import PAST_SHOWN, agenda
+from tests.consulting.booking_fakes import ANN, BOB, EVE, booked, confirmed, staffed
 from tests.consulting.helpers import free_times
 from tests.deals.chat_helpers import last_notice
 from tests.support.chat import ChatUser
@@ -56,3 +64,49 @@ async def test_skipping_the_topic_books_all_the_same(app):
     await sid.send(Choice(first.data))
     await sid.tap("Skip")
     assert "Requested" in sid.texts()
+
+
+MONDAY_10 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # 10:00 in Riga
+
+
+async def test_the_agenda_lists_awaiting_then_upcoming_with_each_readers_next_step():
+    diary = staffed()
+    diary.zones[EVE] = "Asia/Tokyo"
+    asked = await bookings.request_slot(diary, BOB, ANN, MONDAY_10, topic=TOPIC)
+    soon = await confirmed(diary, BOB, ANN, MONDAY_10 + timedelta(days=1))
+    times = await bookings.request_times(diary, EVE, ANN, [MONDAY_10 + timedelta(days=2)])
+    mine = await agenda(diary, ANN)
+    assert [(x.booking_id, x.group, x.role, x.other, x.next_step) for x in mine] == [
+        (asked.id, "awaiting", "consultant", "Bob", "accept or decline"),
+        (times.id, "awaiting", "consultant", "Eve", "accept or decline"),
+        (soon.id, "upcoming", "consultant", "Bob", "join at the start (you are reminded)")]
+    assert (mine[0].when, mine[0].topic, mine[1].when) == (
+        "Mon 23 Nov, 10:00 (Europe/Riga)", TOPIC, "time not agreed yet")
+    assert (mine[0].meeting_url, mine[2].meeting_url) == (None, soon.meeting_url)
+    theirs = await agenda(diary, BOB)
+    assert [(x.booking_id, x.role, x.next_step) for x in theirs] == [
+        (asked.id, "seeker", "waiting for Ann to answer"),
+        (soon.id, "seeker", "join at the start (you are reminded)")]
+    await bookings.propose_times(diary, times.id, ANN, [MONDAY_10 + timedelta(days=3)])
+    [eves] = await agenda(diary, EVE)
+    assert (eves.next_step, eves.when) == ("choose one of the proposed times",
+                                           "time not agreed yet")
+    assert (await agenda(diary, ANN))[1].next_step == "waiting for Eve to choose"
+    [chosen] = await bookings.proposals(diary, times.id, EVE)
+    await bookings.accept(diary, times.id, EVE, chosen.id)
+    [eves] = await agenda(diary, EVE)  # in the reader's own zone
+    assert (eves.group, eves.when) == ("upcoming", "Thu 26 Nov, 17:00 (Asia/Tokyo)")
+
+
+async def test_the_past_shows_the_newest_few_and_no_meeting_room():
+    diary = staffed()
+    ended = []
+    for day in range(PAST_SHOWN + 2):
+        booking = await confirmed(diary, BOB, ANN, MONDAY_10 + timedelta(days=day))
+        ended.append((await changes.cancel(diary, booking.id, BOB)).id)
+    waiting = await booked(diary, EVE, ANN, MONDAY_10 + timedelta(days=1, hours=2))
+    lines = await agenda(diary, ANN)
+    assert [(x.booking_id, x.group) for x in lines] == [
+        (waiting.id, "awaiting"), *[(b, "past") for b in reversed(ended[-PAST_SHOWN:])]]
+    assert all(x.meeting_url is None and x.next_step == "nothing: it is over"
+               for x in lines[1:])

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
-
-from core.accounts.tables import Account
 from core.clock import local_time
+from core.consulting.bookings.diary import Diary
+from core.consulting.bookings.sql_diary import diary_of
 from core.consulting.tables import Booking
 from core.i18n import _
 from core.process.bookings import CONSULTANT, MEETS, STATE_LABELS, BookingState
@@ -54,15 +53,12 @@ def _next_step(b: Booking, role: str, other: str) -> str:
     return _("nothing: it is over")
 
 
-async def agenda(uow: UnitOfWork, account_id: int) -> list[AgendaLine]:
+async def agenda(uow: UnitOfWork | Diary, account_id: int) -> list[AgendaLine]:
     """Awaiting first, then upcoming (each in the order made), then the recent past."""
-    me = await uow.get(Account, account_id)
-    zone = me.timezone if me is not None and me.timezone else "UTC"
-    rows = (await uow.session.execute(select(Booking).where(
-        or_(Booking.seeker_id == account_id, Booking.consultant_id == account_id))
-        .order_by(Booking.id.desc()).limit(200))).scalars().all()
-    others = {a.id: a.display_name for a in (await uow.session.execute(select(Account).where(
-        Account.id.in_({b.seeker_id for b in rows} | {b.consultant_id for b in rows})))).scalars()}
+    diary = diary_of(uow)
+    zone = await diary.zone_of(account_id)
+    rows = await diary.bookings_of(account_id, 200)
+    others = await diary.names({b.seeker_id for b in rows} | {b.consultant_id for b in rows})
     lines = []
     past = 0
     for b in rows:

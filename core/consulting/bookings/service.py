@@ -9,16 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-
 from core.consulting.bookings import slots
+from core.consulting.bookings.diary import Diary, Proposal
 from core.consulting.bookings.moves import get, role_of, start_timers, take
+from core.consulting.bookings.sql_diary import diary_of
 from core.consulting.calendars.service import CalendarSync
 from core.consulting.events import BookingRequested
-from core.consulting.packages import drawing as package_drawing
 from core.consulting.profiles import service as profiles
 from core.consulting.sessions.money import free_minutes_of
-from core.consulting.tables import Booking, BookingProposal, ConsultantProfile
+from core.consulting.tables import Booking, ConsultantProfile
 from core.errors import Conflict, DomainError, NotAllowed
 from core.i18n import _
 from core.process.bookings import BOOKING_PROCESS, CONSULTANT, MAX_PROPOSALS, SEEKER, BookingState
@@ -29,37 +28,41 @@ __all__ = ["Requested", "accept", "ask_now", "ask_slot", "ask_times", "decline",
            "role_of", "withdraw"]
 
 
-async def request_now(uow: UnitOfWork, seeker_id: int, consultant_id: int,
+async def request_now(uow: UnitOfWork | Diary, seeker_id: int, consultant_id: int,
                       minutes: int | None = None, topic: str | None = None) -> Booking:
     """“Talk now”: the online consultant has the policy's join window to accept (with what
     to discuss, if given)."""
-    profile = await _bookable(uow, seeker_id, consultant_id)
-    if not profiles.is_online(profile, uow.clock.now()):
+    diary = diary_of(uow)
+    profile = await _bookable(diary, seeker_id, consultant_id)
+    if not profiles.is_online(profile, diary.now()):
         raise Conflict(_("That consultant is not online now. Propose a time instead."))
     length = _length(profile, minutes)
-    now = uow.clock.now()
-    held = await slots.busy(uow, consultant_id, now - slots.MARGIN, now + slots.MARGIN)
+    now = diary.now()
+    held = await slots.busy(diary, consultant_id, now - slots.MARGIN, now + slots.MARGIN)
     slots.check_now(profiles.schedule_of(profile), held, now, length)
-    return await _create(uow, seeker_id, profile, "instant", length, now, [], topic)
+    return await _create(diary, seeker_id, profile, "instant", length, now, [], topic)
 
 
-async def request_slot(uow: UnitOfWork, seeker_id: int, consultant_id: int, starts_at: datetime,
-                       minutes: int | None = None, topic: str | None = None) -> Booking:
+async def request_slot(uow: UnitOfWork | Diary, seeker_id: int, consultant_id: int,
+                       starts_at: datetime, minutes: int | None = None,
+                       topic: str | None = None) -> Booking:
     """Ask for one free slot (with what to discuss, if given); it is held for the seeker
     until the consultant answers."""
-    profile = await _bookable(uow, seeker_id, consultant_id)
+    diary = diary_of(uow)
+    profile = await _bookable(diary, seeker_id, consultant_id)
     length = _length(profile, minutes)
-    await slots.check_free(uow, profile, starts_at, length, seeker_id=seeker_id)
-    return await _create(uow, seeker_id, profile, "scheduled", length, starts_at, [], topic)
+    await slots.check_free(diary, profile, starts_at, length, seeker_id=seeker_id)
+    return await _create(diary, seeker_id, profile, "scheduled", length, starts_at, [], topic)
 
 
-async def request_times(uow: UnitOfWork, seeker_id: int, consultant_id: int,
+async def request_times(uow: UnitOfWork | Diary, seeker_id: int, consultant_id: int,
                         times: list[datetime], minutes: int | None = None) -> Booking:
     """Propose up to three times; none is held until the consultant accepts one."""
-    profile = await _bookable(uow, seeker_id, consultant_id, lock=False)
+    diary = diary_of(uow)
+    profile = await _bookable(diary, seeker_id, consultant_id, lock=False)
     length = _length(profile, minutes)
-    chosen = await checked_times(uow, profile, times, length, seeker_id, None)
-    return await _create(uow, seeker_id, profile, "scheduled", length, None, chosen)
+    chosen = await checked_times(diary, profile, times, length, seeker_id, None)
+    return await _create(diary, seeker_id, profile, "scheduled", length, None, chosen)
 
 
 @dataclass(frozen=True)
@@ -98,96 +101,86 @@ async def _requested(uow: UnitOfWork, booking: Booking) -> Requested:
                      booking.package_purchase_id is not None)
 
 
-async def accept(uow: UnitOfWork, booking_id: int, actor_id: int,
+async def accept(uow: UnitOfWork | Diary, booking_id: int, actor_id: int,
                  proposal_id: int | None = None, calendars: CalendarSync | None = None
                  ) -> Booking:
     """The consultant accepts a request (the held slot, “now”, or one of the seeker's times),
     or the seeker accepts one of the consultant's times. With `calendars`, the consultant's
     own calendar is read again first if it was not read in the last minute."""
-    booking = await get(uow, booking_id, actor_id)
-    role = await role_of(uow, booking, actor_id)
+    diary = diary_of(uow)
+    booking = await get(diary, booking_id, actor_id)
+    role = await role_of(diary, booking, actor_id)
     transition = "accept-proposal" if booking.status == BookingState.PROPOSED else "accept-request"
     BOOKING_PROCESS.check(transition, booking.status, role)  # before any lock is taken
-    if calendars is not None:
-        await calendars.ensure_fresh(uow, booking.consultant_id)  # may ask to read it first
-    now = uow.clock.now()
+    if calendars is not None:  # may ask to read it first
+        await diary.ensure_calendar_fresh(calendars, booking.consultant_id)
+    now = diary.now()
     if booking.kind == "instant" and role == CONSULTANT:
-        if now > booking.created_at + uow.policy.booking.join_window:
+        if now > booking.created_at + diary.policy().join_window:
             raise Conflict(_("That request has expired: the seeker was told you were away."))
         starts_at = now
     elif booking.starts_at is not None and proposal_id is None:
         starts_at = booking.starts_at  # the slot the seeker picked, held since
     else:
-        starts_at = await proposed_time(uow, booking, proposal_id, by_other_than=role)
-    await package_drawing.check_start(uow, booking, starts_at)  # a package's session, before it ends
+        starts_at = await proposed_time(diary, booking, proposal_id, by_other_than=role)
+    await diary.check_package_start(booking, starts_at)  # a package's session, before it ends
     if starts_at != booking.starts_at or booking.kind == "instant":
-        profile = await slots.lock(uow, booking.consultant_id)
-        await slots.check_free(uow, profile, starts_at, booking.minutes,
+        profile = await slots.lock(diary, booking.consultant_id)
+        await slots.check_free(diary, profile, starts_at, booking.minutes,
                                seeker_id=booking.seeker_id, exclude=booking.id, in_hours=False)
     else:  # the slot was held since the request; the consultant's calendar may have changed
-        await slots.check_own_calendar(uow, booking.consultant_id, starts_at, booking.minutes)
-    return await take(uow, booking.id, transition, actor_id, {
+        await slots.check_own_calendar(diary, booking.consultant_id, starts_at, booking.minutes)
+    return await take(diary, booking.id, transition, actor_id, {
         "starts_at": starts_at, "confirmed_at": now, "proposed_by": None})
 
 
-async def decline(uow: UnitOfWork, booking_id: int, actor_id: int,
+async def decline(uow: UnitOfWork | Diary, booking_id: int, actor_id: int,
                   reason: str | None = None) -> Booking:
     """The consultant declines a request (a reason is optional)."""
     return await take(uow, booking_id, "decline-request", actor_id, {
         "ended_by": CONSULTANT, "reason": (reason or "").strip()[:500] or None})
 
 
-async def propose_times(uow: UnitOfWork, booking_id: int, actor_id: int,
+async def propose_times(uow: UnitOfWork | Diary, booking_id: int, actor_id: int,
                         times: list[datetime]) -> Booking:
     """Answer with up to three other times: the consultant to a request, the seeker to the
     consultant's times. A held slot is let go."""
-    booking = await get(uow, booking_id, actor_id)
-    role = await role_of(uow, booking, actor_id)
+    diary = diary_of(uow)
+    booking = await get(diary, booking_id, actor_id)
+    role = await role_of(diary, booking, actor_id)
     if booking.kind == "instant":
         raise DomainError(_("Answer “talk now” with accept or decline; the seeker can then "
                             "propose times."))
     transition = "counter-times" if booking.status == BookingState.PROPOSED else "propose-times"
     BOOKING_PROCESS.check(transition, booking.status, role)
-    profile = await profiles.get(uow, booking.consultant_id)
-    chosen = await checked_times(uow, profile, times, booking.minutes, booking.seeker_id,
+    profile = await diary.profile(booking.consultant_id)
+    chosen = await checked_times(diary, profile, times, booking.minutes, booking.seeker_id,
                                   booking.id)
     round_ = booking.proposal_round + 1
-    await add_proposals(uow, booking.id, round_, chosen, role)  # type: ignore[arg-type]
+    await diary.propose(booking.id, round_, chosen, role)  # type: ignore[arg-type]
     # The new state's answer window counts to the first of these times at the latest.
-    return await take(uow, booking.id, transition, actor_id, {
+    return await take(diary, booking.id, transition, actor_id, {
         "starts_at": None, "proposed_by": role, "proposal_round": round_})
 
 
-async def withdraw(uow: UnitOfWork, booking_id: int, actor_id: int) -> Booking:
+async def withdraw(uow: UnitOfWork | Diary, booking_id: int, actor_id: int) -> Booking:
     """The seeker withdraws a request not yet confirmed; it costs nothing."""
     return await take(uow, booking_id, "withdraw-request", actor_id, {"ended_by": SEEKER})
 
 
-async def proposals(uow: UnitOfWork, booking_id: int, actor_id: int) -> list[BookingProposal]:
+async def proposals(uow: UnitOfWork | Diary, booking_id: int, actor_id: int) -> list[Proposal]:
     """The times on the table now (this round), earliest first; parties and admins only."""
-    booking = await get(uow, booking_id, actor_id)
-    return list((await uow.session.execute(select(BookingProposal).where(
-        BookingProposal.booking_id == booking.id,
-        BookingProposal.round == booking.proposal_round)
-        .order_by(BookingProposal.starts_at))).scalars())
+    diary = diary_of(uow)
+    booking = await get(diary, booking_id, actor_id)
+    return await diary.proposals(booking.id, booking.proposal_round)
 
 
-async def add_proposals(uow: UnitOfWork, booking_id: int, round_: int, times: list[datetime],
-                        role: str) -> None:
-    """Record one party's times of a round."""
-    now = uow.clock.now()
-    for moment in times:
-        uow.add(BookingProposal(booking_id=booking_id, round=round_, starts_at=moment,
-                                proposed_by=role, created_at=now))
-    await uow.session.flush()
-
-
-async def proposed_time(uow: UnitOfWork, booking: Booking, proposal_id: int | None,
-                    by_other_than: str | None) -> datetime:
+async def proposed_time(uow: UnitOfWork | Diary, booking: Booking, proposal_id: int | None,
+                        by_other_than: str | None) -> datetime:
     """The start of a proposal of this round made by the other party."""
     if proposal_id is None:
         raise DomainError(_("Choose one of the proposed times."))
-    chosen = await uow.get(BookingProposal, proposal_id)
+    chosen = await diary_of(uow).proposal(proposal_id)
     if chosen is None or chosen.booking_id != booking.id:
         raise DomainError(_("That is not one of this booking's proposed times."))
     if chosen.round != booking.proposal_round:
@@ -197,12 +190,12 @@ async def proposed_time(uow: UnitOfWork, booking: Booking, proposal_id: int | No
     return chosen.starts_at
 
 
-async def _bookable(uow: UnitOfWork, seeker_id: int, consultant_id: int, *,
+async def _bookable(diary: Diary, seeker_id: int, consultant_id: int, *,
                     lock: bool = True) -> ConsultantProfile:
     """The consultant's live profile (locked when the booking will hold a time)."""
     if seeker_id == consultant_id:
         raise NotAllowed(_("You can't book a session with yourself."))
-    profile = await (slots.lock(uow, consultant_id) if lock else profiles.get(uow, consultant_id))
+    profile = await diary.profile(consultant_id, lock=lock)
     if not profile.live:
         raise Conflict(_("That consultant is not taking bookings right now."))
     return profile
@@ -214,7 +207,7 @@ def _length(profile: ConsultantProfile, minutes: int | None) -> int:
     return length
 
 
-async def checked_times(uow: UnitOfWork, profile: ConsultantProfile, times: list[datetime],
+async def checked_times(uow: UnitOfWork | Diary, profile: ConsultantProfile, times: list[datetime],
                          minutes: int, seeker_id: int, exclude: int | None) -> list[datetime]:
     """Up to three distinct future times, none clashing with what is already booked."""
     chosen = sorted({t for t in times})
@@ -223,7 +216,7 @@ async def checked_times(uow: UnitOfWork, profile: ConsultantProfile, times: list
     for moment in chosen:
         if moment.tzinfo is None:
             raise DomainError(_("A proposed time needs its time zone."))
-        await slots.check_free(uow, profile, moment, minutes, seeker_id=seeker_id,
+        await slots.check_free(diary_of(uow), profile, moment, minutes, seeker_id=seeker_id,
                                exclude=exclude, in_hours=False)
     return chosen
 
@@ -231,10 +224,10 @@ async def checked_times(uow: UnitOfWork, profile: ConsultantProfile, times: list
 TOPIC_MAX = 500  # characters of what the seeker wants to discuss
 
 
-async def _create(uow: UnitOfWork, seeker_id: int, profile: ConsultantProfile, kind: str,
+async def _create(diary: Diary, seeker_id: int, profile: ConsultantProfile, kind: str,
                   minutes: int, starts_at: datetime | None, times: list[datetime],
                   topic: str | None = None) -> Booking:
-    now = uow.clock.now()
+    now = diary.now()
     price = profiles.price_for(profile, minutes)
     booking = Booking(consultant_id=profile.account_id, seeker_id=seeker_id, kind=kind,
                       status=BookingState.REQUESTED, starts_at=starts_at, minutes=minutes,
@@ -243,12 +236,12 @@ async def _create(uow: UnitOfWork, seeker_id: int, profile: ConsultantProfile, k
                       proposed_by=SEEKER if times else None, proposal_round=1 if times else 0,
                       fee_minor=0, sequence=0, created_at=now, updated_at=now,
                       topic=(topic or "").strip()[:TOPIC_MAX] or None)
-    await uow.insert(booking)
-    await package_drawing.reserve(uow, booking)  # prepaid, when the seeker holds a package for it
+    await diary.add(booking)
+    await diary.reserve_package(booking)  # prepaid, when the seeker holds a package for it
     if times:
-        await add_proposals(uow, booking.id, 1, times, SEEKER)
-    await start_timers(uow, booking, "requested")
-    uow.emit(BookingRequested(booking.id, "request", "", "requested", seeker_id))
+        await diary.propose(booking.id, 1, times, SEEKER)
+    await start_timers(diary, booking, "requested")
+    diary.emit(BookingRequested(booking.id, "request", "", "requested", seeker_id))
     return booking
 
 
