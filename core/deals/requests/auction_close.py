@@ -11,15 +11,16 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from core.deals.events import BiddingClosed
 from core.deals.offers import service as offers
 from core.deals.offers.facts import Terms
 from core.deals.request_rules import RequestState
-from core.deals.requests import auction_rules, bid_deposits, price_records
+from core.deals.requests import auction_rules, price_records
 from core.deals.requests.auction_rules import BIDDING, Bid
 from core.deals.requests.bid_ranking import ranking
+from core.deals.requests.register import RequestRegister, register_of
 from core.deals.requests.tables import RequestBid
 from core.deals.tables import SupplyRequest
 from core.errors import DomainError
@@ -52,34 +53,31 @@ async def next_deadline(uow_factory: UowFactory) -> datetime | None:
             SupplyRequest.closed_at.is_(None)))
 
 
-async def close(uow: UnitOfWork, request_id: int) -> bool:
+async def close(uow: UnitOfWork | RequestRegister, request_id: int) -> bool:
     """Claim the close (False when it is not due, or was claimed already) and award the best
     bid within the reserve; a bid that can no longer be awarded (its seller's stock sold
     meanwhile) gives way to the next."""
-    now = uow.clock.now()
-    claimed = await uow.session.execute(update(SupplyRequest).where(
-        SupplyRequest.id == request_id, SupplyRequest.mode.in_(BIDDING),
-        SupplyRequest.status == RequestState.OPEN, SupplyRequest.closed_at.is_(None),
-        SupplyRequest.deadline <= now).values(closed_at=now, updated_at=now))
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+    register = register_of(uow)
+    if not await register.claim_close(request_id):
         return False
-    request = await uow.get(SupplyRequest, request_id, populate_existing=True)
+    request = await register.request(request_id)
     assert request is not None
+    reserve = request.reserve.amount if request.reserve is not None else None
     won = None
-    for candidate in await ranking(uow, request_id):
-        if auction_rules.winner([candidate], request.reserve_minor) is None:
+    for candidate in auction_rules.standings(await register.bids(request_id)):
+        if auction_rules.winner([candidate], reserve) is None:
             break  # this one and every one after it are above the reserve
-        if await _awarded(uow, request, candidate):
+        if await register.award(request_id, candidate):
             won = candidate
             break
     if won is None:
-        request.status = RequestState.CLOSED
-    await bid_deposits.at_close(uow, request, won.seller_id if won else None)
-    uow.emit(BiddingClosed(request_id, won.id if won else None))  # told after commit
+        await register.close_unawarded(request_id)
+    await register.settle_deposits(request_id, won.seller_id if won else None)
+    register.emit(BiddingClosed(request_id, won.id if won else None))  # told after commit
     return True
 
 
-async def _awarded(uow: UnitOfWork, request: SupplyRequest, candidate: Bid) -> bool:
+async def award_bid(uow: UnitOfWork, request: SupplyRequest, candidate: Bid) -> bool:
     """The bid made a quote and accepted for the buyer, or nothing at all (a savepoint)."""
     row = await uow.get(RequestBid, candidate.id)
     assert row is not None
