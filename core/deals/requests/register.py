@@ -37,7 +37,7 @@ from core.storage.uow import UnitOfWork
 
 @dataclass(frozen=True)
 class Asked:
-    """A question with its asker (whom a private answer is for; never shown to others)."""
+    """A question with its asker (a private answer's reader; never shown to others)."""
 
     asker_id: int
     question: QuestionView
@@ -45,8 +45,7 @@ class Asked:
 
 @dataclass(frozen=True)
 class Lot:
-    """The seller's listing a bid for the whole quantity comes from, and what it lacks to
-    answer the request at the price bid (empty: it answers it)."""
+    """The listing a bid for the whole quantity comes from; what it lacks at the price bid."""
 
     listing_id: int
     unmet: tuple[str, ...]
@@ -60,7 +59,6 @@ class RequestRegister(Protocol):
         ...
 
     def emit(self, event: Event) -> None:
-        """Tell of something that happened (the unit of work's events)."""
         ...
 
     async def request(self, request_id: int, *, fresh: bool = False) -> RequestView | None:
@@ -161,9 +159,6 @@ def register_of(uow: UnitOfWork | RequestRegister) -> RequestRegister:
     return SqlRequestRegister(uow) if isinstance(uow, UnitOfWork) else uow
 
 
-_BID_COLUMNS = (RequestBid.id, RequestBid.seller_id, RequestBid.price_minor, RequestBid.placed_at)
-
-
 class SqlRequestRegister:
     """The register on the unit of work's session."""
 
@@ -224,8 +219,9 @@ class SqlRequestRegister:
             .order_by(RequestQuestion.id))).scalars()]
 
     async def bids(self, request_id: int) -> list[Bid]:
-        rows = await self._uow.session.execute(select(*_BID_COLUMNS).where(
-            RequestBid.request_id == request_id))
+        rows = await self._uow.session.execute(select(
+            RequestBid.id, RequestBid.seller_id, RequestBid.price_minor, RequestBid.placed_at)
+            .where(RequestBid.request_id == request_id))
         return [Bid(*row) for row in rows.all()]
 
     async def won(self, request_id: int) -> set[int]:
