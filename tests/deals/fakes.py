@@ -111,9 +111,9 @@ class MemoryRequests:
         request = self.requests.get(request_id)
         if request is None or seller_id == request.buyer_id:
             return False
-        return (request_id, seller_id) in self.invites or not request.private and any(
+        return (request_id, seller_id) in self.invites or (not request.private and any(
             listing.seller_id == seller_id and listing.product_type == request.product_type
-            for listing in self.listings.values())
+            for listing in self.listings.values()))
 
     async def timezone(self, account_id: int) -> str | None:
         return self.people[account_id][1] if account_id in self.people else None

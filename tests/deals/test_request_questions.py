@@ -12,7 +12,8 @@ from core.deals.events import RequestQuestionAnswered
 from core.deals.requests import questions as request_questions
 from core.errors import Conflict, NotFound
 from tests.deals.chat_helpers import last_notice
-from tests.deals.fakes import asking, market as memory_market
+from tests.deals.fakes import asking
+from tests.deals.fakes import market as memory_market
 from tests.deals.test_supply_requests import market, posted
 from tests.support.chat import ChatUser
 from tests.support.outbox import told_texts
