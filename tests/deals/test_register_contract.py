@@ -1,0 +1,210 @@
+"""The requests' register behaves alike in memory and in the database: one set of tests
+(`RegisterContract`) runs against the tests' `MemoryRequests` (no database) and the
+`SqlRequestRegister` (on SQLite and PostgreSQL), so that bidding, the close and questions tested
+on the fake hold on the real one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import update
+
+from core.catalog.tables import Listing
+from core.deals.request_rules import RequestState
+from core.deals.requests import service as supply_requests
+from core.deals.requests.auction_rules import Bid
+from core.deals.requests.register import Asked, RequestRegister, SqlRequestRegister
+from core.money.model import Money
+from tests.catalog.helpers import make_account, publish
+from tests.deals.fakes import MemoryRequests, asking
+from tests.deals.test_supply_requests import CHIPS
+
+
+class RegisterContract:
+    """What every register does; a subclass gives `requests`: a register, the people and
+    requests it knows, and a clock to move."""
+
+    async def test_a_request_is_read_as_posted_and_answered_by_the_sellers_of_its_product(
+            self, requests):
+        hanna, aivar, dace = (await requests.buyer("Hanna"), await requests.seller("Aivar"),
+                              await requests.seller("Dace", product_type="pellets"))
+        request_id = await requests.post(hanna, max_price=Money.parse("22", "EUR"),
+                                         reserve=Money.parse("20", "EUR"), mode="tender")
+        register = requests.register
+        seen = await register.request(request_id)
+        assert (seen.id, seen.buyer_id, seen.quantity, seen.mode, seen.status) == (
+            request_id, hanna, Decimal("2000"), "tender", RequestState.OPEN)
+        assert seen.deadline == register.now() + timedelta(days=3) and seen.closed_at is None
+        assert (seen.max_price, seen.reserve) == (Money.parse("22", "EUR"),
+                                                  Money.parse("20", "EUR"))
+        assert await register.request(request_id, fresh=True) == seen
+        assert await register.request(request_id + 1000) is None
+        assert await register.may_answer(request_id, aivar)
+        assert not await register.may_answer(request_id, dace)  # pellets
+        assert not await register.may_answer(request_id, hanna)  # her own
+        assert await register.names([aivar, hanna, 9999]) == {aivar: "Aivar", hanna: "Hanna"}
+
+    async def test_a_private_request_is_answered_by_the_chosen_and_by_whoever_bids(
+            self, requests):
+        hanna, aivar, birute = (await requests.buyer("Hanna"), await requests.seller("Aivar"),
+                                await requests.seller("Birute"))
+        request_id = await requests.post(hanna, mode="tender", quantity=Decimal("100"),
+                                         private=True, invite=(aivar,))
+        register = requests.register
+        assert await register.may_answer(request_id, aivar)
+        assert not await register.may_answer(request_id, birute)
+        lot = await register.lot(request_id, birute, 2000)
+        assert lot is not None
+        await register.place_bid(request_id, birute, lot.listing_id, 2000)
+        assert await register.may_answer(request_id, birute)  # a party now
+
+    async def test_a_question_is_answered_once(self, requests):
+        hanna, aivar = await requests.buyer("Hanna"), await requests.seller("Aivar")
+        request_id = await requests.post(hanna)
+        register = requests.register
+        asked = await register.ask(request_id, aivar, "Which moisture?")
+        assert (asked.request_id, asked.text, asked.answer, asked.public, asked.asked_at,
+                asked.answered_at) == (request_id, "Which moisture?", None, True,
+                                       register.now(), None)
+        assert await register.question(asked.id) == Asked(aivar, asked)
+        assert await register.question(asked.id + 1000) is None
+        assert await register.answered(request_id) == []
+        await requests.later(minutes=5)
+        answered = await register.answer(asked.id, "At most 35 %.", False)
+        assert answered is not None
+        assert (answered.answer, answered.public, answered.answered_at) == (
+            "At most 35 %.", False, register.now())
+        assert await register.answer(asked.id, "Again", True) is None
+        assert await register.answered(request_id) == [Asked(aivar, answered)]
+        assert await register.question(asked.id) == Asked(aivar, answered)
+
+    async def test_a_lot_holds_the_whole_quantity_and_bids_are_read_back(self, requests):
+        hanna, aivar, small = (await requests.buyer("Hanna"), await requests.seller("Aivar"),
+                               await requests.seller("Small", quantity="50"))
+        request_id = await requests.post(hanna, mode="tender", quantity=Decimal("100"))
+        register = requests.register
+        assert await register.lot(request_id, small, 2000) is None  # 50 t of the 100 asked
+        lot = await register.lot(request_id, aivar, 2000)
+        assert lot is not None and lot.unmet == ()
+        assert await register.hold_for_bid(request_id)
+        first = await register.place_bid(request_id, aivar, lot.listing_id, 2100)
+        await requests.later(minutes=1)
+        second = await register.place_bid(request_id, aivar, lot.listing_id, 2000)
+        now = register.now()
+        assert sorted(await register.bids(request_id), key=lambda b: b.id) == [
+            Bid(first, aivar, 2100, now - timedelta(minutes=1)), Bid(second, aivar, 2000, now)]
+        assert await register.won(request_id) == set()
+        assert not await register.deposit_held(request_id, aivar)
+
+    async def test_the_close_is_claimed_once_when_due_and_then_takes_no_bid(self, requests):
+        hanna = await requests.buyer("Hanna")
+        request_id = await requests.post(hanna, mode="auction", deadline_days="1",
+                                         min_step=Money.parse("0.10", "EUR"))
+        register = requests.register
+        later = (await register.request(request_id)).deadline + timedelta(minutes=3)
+        await register.extend(request_id, later)
+        assert (await register.request(request_id, fresh=True)).deadline == later
+        await requests.later(days=1)
+        assert not await register.claim_close(request_id)  # moved on: not due yet
+        await requests.later(minutes=3)
+        assert await register.claim_close(request_id)
+        assert (await register.request(request_id)).closed_at == register.now()
+        assert not await register.claim_close(request_id)
+        assert not await register.hold_for_bid(request_id)
+        quotes = await requests.post(hanna)  # a request for quotes never closes so
+        await requests.later(days=4)
+        assert not await register.claim_close(quotes)
+
+    async def test_an_award_is_made_from_a_bid_whose_listing_still_holds_the_lot(self, requests):
+        hanna, aivar, birute = (await requests.buyer("Hanna"), await requests.seller("Aivar"),
+                                await requests.seller("Birute"))
+        request_id = await requests.post(hanna, mode="tender", deadline_days="1",
+                                         quantity=Decimal("100"))
+        unawarded = await requests.post(hanna, mode="tender", deadline_days="1",
+                                        quantity=Decimal("100"))
+        register = requests.register
+        bids = []
+        for seller, price in ((aivar, 1900), (birute, 2000)):
+            lot = await register.lot(request_id, seller, price)
+            bid_id = await register.place_bid(request_id, seller, lot.listing_id, price)
+            bids.append(Bid(bid_id, seller, price, register.now()))
+        await requests.later(days=1)
+        assert await register.claim_close(request_id) and await register.claim_close(unawarded)
+        await requests.sell_off(aivar, "50")
+        assert not await register.award(request_id, bids[0])
+        assert await register.won(request_id) == set()
+        assert await register.award(request_id, bids[1])
+        assert await register.won(request_id) == {bids[1].id}
+        assert (await register.request(request_id)).status == RequestState.AWARDED
+        await register.close_unawarded(unawarded)
+        await register.settle_deposits(unawarded, None)
+        assert (await register.request(unawarded)).status == RequestState.CLOSED
+
+
+@dataclass
+class MemoryAdapter:
+    register: MemoryRequests = field(default_factory=MemoryRequests)
+
+    async def buyer(self, name: str) -> int:
+        return self.register.person(name)
+
+    async def seller(self, name: str, quantity: str = "3000", **listing: Any) -> int:
+        return self.register.seller(name, quantity=Decimal(quantity), **listing)
+
+    async def post(self, buyer_id: int, **changes: Any) -> int:
+        return self.register.post(buyer_id, asking(**changes))
+
+    async def sell_off(self, seller_id: int, left: str) -> None:
+        self.register.sell_off(seller_id, Decimal(left))
+
+    async def later(self, **delta: int) -> None:
+        self.register.at += timedelta(**delta)
+
+
+class TestMemoryRequests(RegisterContract):
+    @pytest.fixture
+    def requests(self):
+        return MemoryAdapter()
+
+
+@dataclass
+class SqlAdapter:
+    """A SqlRequestRegister in one open unit of work (people and listings made before, each
+    committed; the requests posted in it, rolled back after)."""
+
+    app: Any
+    uow: Any
+    register: RequestRegister
+
+    async def buyer(self, name: str) -> int:
+        return (await make_account(self.app, name.lower(), roles=("buyer",), country="EE",
+                                   city="Tartu")).id
+
+    async def seller(self, name: str, quantity: str = "3000", **listing: Any) -> int:
+        account = await make_account(self.app, name.lower(), roles=("seller",))
+        chips = {**CHIPS, "quantity": quantity, "min_order": "10"}
+        await publish(self.app, account, **({} if listing.get("product_type") else chips))
+        return account.id
+
+    async def post(self, buyer_id: int, **changes: Any) -> int:
+        request = await supply_requests.post(self.uow, buyer_id, asking(**changes))
+        assert request.id is not None
+        return request.id
+
+    async def sell_off(self, seller_id: int, left: str) -> None:
+        await self.uow.session.execute(update(Listing).where(Listing.seller_id == seller_id)
+                                       .values(quantity_milli=int(Decimal(left) * 1000)))
+
+    async def later(self, **delta: int) -> None:
+        self.uow.clock.advance(**delta)
+
+
+class TestSqlRequestRegister(RegisterContract):
+    @pytest.fixture
+    async def requests(self, app):
+        async with app.uow() as uow:
+            yield SqlAdapter(app, uow, SqlRequestRegister(uow))
