@@ -27,8 +27,8 @@ from core.deals.intents import DealIntent
 from core.deals.request_rules import RequestState
 from core.deals.requests import auction_rules, bid_deposits, register
 from core.deals.requests import service as supply_requests
-from core.deals.requests.auction_close import award_bid, next_bids
 from core.deals.requests.auction_rules import AUCTION, BIDDING, Bid
+from core.deals.requests.awarding import award_bid, next_bids
 from core.deals.requests.bid_ranking import best as best_of
 from core.deals.requests.register import RequestRegister, register_of, seen
 from core.deals.requests.tables import RequestInvite

@@ -26,6 +26,7 @@ from core.deals.requests import bid_deposits
 from core.deals.requests import quotes as request_quotes
 from core.deals.requests import service as supply_requests
 from core.deals.requests.auction_rules import BIDDING, Bid
+from core.deals.requests.awarding import award_bid
 from core.deals.requests.tables import BidDeposit, RequestBid, RequestInvite, RequestQuestion
 from core.deals.requests.view import QuestionView, RequestView, question_view, request_view
 from core.deals.tables import SupplyRequest
@@ -275,8 +276,6 @@ class SqlRequestRegister:
         return True
 
     async def award(self, request_id: int, bid: Bid) -> bool:
-        from core.deals.requests.auction_close import award_bid  # it uses the register too
-
         row = await self._row(request_id)
         assert row is not None
         return await award_bid(self._uow, row, bid)
