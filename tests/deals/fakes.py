@@ -168,8 +168,8 @@ class MemoryRequests:
             and request.closed_at is None
 
     async def place_bid(self, request_id: int, seller_id: int, listing_id: int,
-                        price_minor: int) -> int:
-        bid = Bid(len(self.placed) + 1, seller_id, price_minor, self.at)
+                        price_minor: int, at: datetime) -> int:
+        bid = Bid(len(self.placed) + 1, seller_id, price_minor, at)
         self.placed[bid.id] = (request_id, bid, listing_id)
         self.invites.add((request_id, seller_id))
         return bid.id

@@ -59,7 +59,7 @@ class RegisterContract:
         assert not await register.may_answer(request_id, birute)
         lot = await register.lot(request_id, birute, 2000)
         assert lot is not None
-        await register.place_bid(request_id, birute, lot.listing_id, 2000)
+        await register.place_bid(request_id, birute, lot.listing_id, 2000, register.now())
         assert await register.may_answer(request_id, birute)  # a party now
 
     async def test_a_question_is_answered_once(self, requests):
@@ -91,10 +91,11 @@ class RegisterContract:
         lot = await register.lot(request_id, aivar, 2000)
         assert lot is not None and lot.unmet == ()
         assert await register.hold_for_bid(request_id)
-        first = await register.place_bid(request_id, aivar, lot.listing_id, 2100)
-        await requests.later(minutes=1)
-        second = await register.place_bid(request_id, aivar, lot.listing_id, 2000)
-        now = register.now()
+        at = register.now()
+        first = await register.place_bid(request_id, aivar, lot.listing_id, 2100, at)
+        second = await register.place_bid(request_id, aivar, lot.listing_id, 2000,
+                                          at + timedelta(minutes=1))
+        now = at + timedelta(minutes=1)
         assert sorted(await register.bids(request_id), key=lambda b: b.id) == [
             Bid(first, aivar, 2100, now - timedelta(minutes=1)), Bid(second, aivar, 2000, now)]
         assert await register.won(request_id) == set()
@@ -130,7 +131,8 @@ class RegisterContract:
         bids = []
         for seller, price in ((aivar, 1900), (birute, 2000)):
             lot = await register.lot(request_id, seller, price)
-            bid_id = await register.place_bid(request_id, seller, lot.listing_id, price)
+            bid_id = await register.place_bid(request_id, seller, lot.listing_id, price,
+                                              register.now())
             bids.append(Bid(bid_id, seller, price, register.now()))
         await requests.later(days=1)
         assert await register.claim_close(request_id) and await register.claim_close(unawarded)

@@ -83,11 +83,11 @@ async def bid(uow: UnitOfWork | RequestRegister, request_id: int, seller_id: int
     if lot.unmet:
         raise DomainError(_("Your listing doesn't answer this request: {problems}.",
                             problems="; ".join(lot.unmet)))
-    placed = await register.place_bid(request_id, seller_id, lot.listing_id, price.amount)
+    now = register.now()  # once: the bid's moment is the one its extension is reckoned from
+    placed = await register.place_bid(request_id, seller_id, lot.listing_id, price.amount, now)
     if request.mode == AUCTION:
         assert request.deadline is not None
-        later = auction_rules.extended_close(request.deadline, register.now(),
-                                             request.extend_minutes)
+        later = auction_rules.extended_close(request.deadline, now, request.extend_minutes)
         if later is not None:
             await register.extend(request_id, later)
     outbid = best.seller_id if request.mode == AUCTION and best and \

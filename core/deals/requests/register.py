@@ -117,8 +117,9 @@ class RequestRegister(Protocol):
         ...
 
     async def place_bid(self, request_id: int, seller_id: int, listing_id: int,
-                        price_minor: int) -> int:
-        """The bid, placed now; a seller not asked before is invited by it (a party now)."""
+                        price_minor: int, at: datetime) -> int:
+        """The bid, placed `at` (the moment its extension is reckoned from); a seller not asked
+        before is invited by it (a party now)."""
         ...
 
     async def extend(self, request_id: int, deadline: datetime) -> None:
@@ -247,8 +248,8 @@ class SqlRequestRegister:
         return bool(moved.rowcount == 1)  # type: ignore[attr-defined]
 
     async def place_bid(self, request_id: int, seller_id: int, listing_id: int,
-                        price_minor: int) -> int:
-        now = self.now()
+                        price_minor: int, at: datetime) -> int:
+        now = at
         placed = RequestBid(request_id=request_id, seller_id=seller_id, listing_id=listing_id,
                             price_minor=price_minor, placed_at=now)
         self._uow.add(placed)
