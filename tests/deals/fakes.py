@@ -8,17 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from core.deals import request_rules
+from core.catalog.gazetteer import Place
+from core.deals.offers.facts import Terms
 from core.deals.request_rules import RequestState
-from core.deals.requests import auction_rules
+from core.deals.requests import service as supply_requests
 from core.deals.requests.auction_rules import BIDDING, Bid
-from core.deals.requests.register import Asked, Lot
-from core.deals.requests.service import Draft, _unsaved
-from core.deals.requests.view import QuestionView, RequestView, request_view
+from core.deals.requests.drafts import Draft, unsaved
+from core.deals.requests.view import Asked, Lot, QuestionView, RequestView, request_view
+from core.errors import Conflict
 from core.events import Event
+from core.money.model import Money
 
 START = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)  # as the tests' FakeClock
 
@@ -37,11 +39,23 @@ class MemoryListing:
 
 
 @dataclass
+class MemoryQuote:
+    """A quote as the offers would hold it."""
+
+    request_id: int
+    listing_id: int
+    seller_id: int
+    terms: Terms
+    status: str = "open"
+    reason: str | None = None
+
+
+@dataclass
 class MemoryRequests:
     """Requests as their read models in a dict (with how often each was extended), invites in
-    a set, listings, bids (with the listing each came from), questions, held deposits and
-    people in dicts; the clock stands still at `at` (tests move it); the awards made, the
-    deposits settled and the events kept in lists."""
+    a set, listings, bids (with the listing each came from), questions, held deposits, quotes,
+    what awards cover and people in dicts; the clock stands still at `at` (tests move it); the
+    awards made, the deposits settled and the events kept in lists."""
 
     at: datetime = START
     people: dict[int, tuple[str, str | None]] = field(default_factory=dict)  # name, zone
@@ -49,6 +63,10 @@ class MemoryRequests:
     extensions: dict[int, int] = field(default_factory=dict)
     invites: set[tuple[int, int]] = field(default_factory=set)
     listings: dict[int, MemoryListing] = field(default_factory=dict)
+    terms_approved: dict[int, tuple[str, ...]] = field(default_factory=dict)  # buyer → methods
+    limits: dict[int, Money] = field(default_factory=dict)  # buyer → spending limit
+    quotes: dict[int, MemoryQuote] = field(default_factory=dict)
+    covered: dict[int, int] = field(default_factory=dict)  # request → milli awarded, standing
     placed: dict[int, tuple[int, Bid, int]] = field(default_factory=dict)  # request, bid, lot
     questions: dict[int, Asked] = field(default_factory=dict)
     held: set[tuple[int, int]] = field(default_factory=set)  # (request, seller) deposits
@@ -67,25 +85,6 @@ class MemoryRequests:
         seller_id = self.person(name)
         self.listings[len(self.listings) + 1] = MemoryListing(seller_id, **listing)  # type: ignore[arg-type]
         return seller_id
-
-    def post(self, buyer_id: int, draft: Draft) -> int:
-        """A request as `service.post` makes it (its rules checked the same way), every seller
-        with a listing of the product invited (or, private, the chosen ones)."""
-        milli, open_for = request_rules.checked_request(
-            draft.product_type, draft.quantity, draft.unit, draft.max_price,
-            draft.delivery_from, draft.delivery_to, draft.deadline_days)
-        auction_rules.checked_setup(draft.mode, draft.max_price, draft.min_step,
-                                    draft.extend_minutes, draft.reserve, draft.deposit_pct)
-        row = _unsaved(draft)
-        row.id, row.buyer_id, row.quantity_milli = len(self.requests) + 1, buyer_id, milli
-        row.deadline, row.status, row.closed_at = self.at + open_for, RequestState.OPEN, None
-        self.requests[row.id] = request_view(row)
-        self.extensions[row.id] = 0
-        asked = set(draft.invite) if draft.private else {
-            listing.seller_id for listing in self.listings.values()
-            if listing.product_type == draft.product_type}
-        self.invites |= {(row.id, seller) for seller in asked if seller != buyer_id}
-        return row.id
 
     def sell_off(self, seller_id: int, left: Decimal) -> None:
         """The seller's stock sells elsewhere: `left` remains in each listing."""
@@ -114,6 +113,75 @@ class MemoryRequests:
         return (request_id, seller_id) in self.invites or (not request.private and any(
             listing.seller_id == seller_id and listing.product_type == request.product_type
             for listing in self.listings.values()))
+
+    async def mine(self, buyer_id: int, limit: int) -> list[RequestView]:
+        return sorted((r for r in self.requests.values() if r.buyer_id == buyer_id),
+                      key=lambda r: r.id or 0, reverse=True)[:limit]
+
+    async def invited(self, request_id: int) -> list[int]:
+        return sorted(seller for request, seller in self.invites if request == request_id)
+
+    async def country(self, account_id: int) -> str | None:
+        return "EE"  # the gazetteer's places: Tartu is found
+
+    async def payment_terms(self, buyer_id: int) -> tuple[str, ...]:
+        return self.terms_approved.get(buyer_id, ())
+
+    async def spending_limit(self, buyer_id: int, total: Money) -> Money | None:
+        limit = self.limits.get(buyer_id)
+        return limit if limit is not None and total > limit else None
+
+    async def matching(self, buyer_id: int, draft: Draft, spot: Place | None,
+                       limit: int | None) -> list[int]:
+        """Sellers with a listing of the product, in the order they came (the database's
+        order, nearest and delivering first, is `test_request_reach`'s)."""
+        found = list(dict.fromkeys(listing.seller_id for listing in self.listings.values()
+                                   if listing.product_type == draft.product_type
+                                   and listing.seller_id != buyer_id))
+        return found if limit is None else found[:limit]
+
+    async def put(self, buyer_id: int, draft: Draft, milli: int, place: str,
+                  open_for: timedelta, spot: Place | None) -> RequestView:
+        row = unsaved(draft)
+        row.id, row.buyer_id, row.quantity_milli, row.place = (
+            len(self.requests) + 1, buyer_id, milli, place)
+        row.deadline, row.status, row.closed_at = self.at + open_for, RequestState.OPEN, None
+        self.requests[row.id] = request_view(row)
+        self.extensions[row.id] = 0
+        return self.requests[row.id]
+
+    async def invite(self, request_id: int, seller_ids: Sequence[int]) -> None:
+        self.invites |= {(request_id, seller) for seller in seller_ids}
+
+    async def end_quotes(self, request_id: int, reason: str) -> RequestView:
+        request = self.requests.get(request_id)
+        if request is not None and request.status == RequestState.AWARDED:
+            raise Conflict("That request is awarded in full already: it takes no more quotes "
+                           "or further awards.")
+        if request is None or request.status != RequestState.OPEN:
+            raise Conflict("That request is closed: it takes no more quotes or awards.")
+        for quote in self.quotes.values():
+            if quote.request_id == request_id and quote.status == "open":
+                quote.status, quote.reason = "declined", reason
+        self._moved(request_id, status=RequestState.CLOSED)
+        return self.requests[request_id]
+
+    async def listing_quote(self, request_id: int, seller_id: int, listing_id: int,
+                            price_minor: int) -> Lot | None:
+        request, listing = self.requests.get(request_id), self.listings.get(listing_id)
+        if request is None or listing is None or listing.seller_id != seller_id or (
+                listing.product_type, listing.unit, listing.currency) != (
+                request.product_type, request.unit, request.currency):
+            return None
+        return Lot(listing_id, listing.unmet)
+
+    async def awarded_milli(self, request_id: int) -> int:
+        return self.covered.get(request_id, 0)
+
+    async def make_quote(self, request_id: int, listing_id: int, seller_id: int,
+                         terms: Terms) -> int:
+        self.quotes[len(self.quotes) + 1] = MemoryQuote(request_id, listing_id, seller_id, terms)
+        return len(self.quotes)
 
     async def timezone(self, account_id: int) -> str | None:
         return self.people[account_id][1] if account_id in self.people else None
@@ -192,6 +260,7 @@ class MemoryRequests:
         if self.listings[self.placed[bid.id][2]].quantity < request.quantity:
             return False  # the offer could not be made: the stock is gone
         self.awards.append((request_id, bid.id))
+        self.covered[request_id] = int(request.quantity * 1000)
         self._moved(request_id, status=RequestState.AWARDED)
         return True
 
@@ -211,6 +280,13 @@ def market() -> tuple[MemoryRequests, int, tuple[int, int, int, int]]:
     sellers = tuple(register.seller(name) for name in ("Aivar", "Birute", "Carl"))
     dace = register.seller("Dace", product_type="pellets")
     return register, hanna, (*sellers, dace)  # type: ignore[return-value]
+
+
+async def posted(register: MemoryRequests, buyer_id: int, **changes: object) -> int:
+    """The request posted through the use case (`service.post`) on the register: its number."""
+    request = await supply_requests.post(register, buyer_id, asking(**changes))
+    assert request.id is not None
+    return request.id
 
 
 def asking(**changes: object) -> Draft:

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from core.clock import FakeClock
-from core.deals.events import BiddingClosed
+from core.deals.events import BiddingClosed, BidPlaced
 from core.deals.requests import auction_close, auctions
 from core.deals.requests import desk as request_desk
 from core.deals.requests import quotes as request_quotes
@@ -24,8 +24,8 @@ from core.deals.tables import Deal, SupplyRequest
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.money.model import Money
 from tests.console.helpers import root
-from tests.deals.fakes import asking
 from tests.deals.fakes import market as memory_market
+from tests.deals.fakes import posted as memory_posted
 from tests.deals.test_supply_requests import chips, market, posted
 from tests.support.outbox import told_buttons, told_texts
 
@@ -112,11 +112,12 @@ async def test_a_reverse_auction_bid_down_extended_by_a_late_bid_and_awarded_onc
 
 async def test_a_sealed_tender_stays_sealed_until_its_deadline_then_the_lowest_wins():
     register, hanna, (aivar, birute, carl, _) = memory_market()
-    request_id = register.post(hanna, asking(mode="tender", deadline_days="1"))
+    request_id = await memory_posted(register, hanna, mode="tender", deadline_days="1")
     await auctions.bid(register, request_id, aivar, eur("21"))
     sealed = await auctions.bid(register, request_id, birute, eur("20"))
     assert (sealed.rank, sealed.best, sealed.own, sealed.bidders) == (None, None, eur("20"), 2)
-    assert [e.outbid for e in register.events] == [None, None]  # nobody sees another's bid
+    assert [e.outbid for e in register.events if isinstance(e, BidPlaced)] == [
+        None, None]  # nobody sees another's bid
     replaced = await auctions.bid(register, request_id, aivar, eur("19.50"))  # may be replaced
     assert replaced.own == eur("19.50") and replaced.best is None
     register.at += timedelta(days=1)

@@ -17,16 +17,16 @@ from core.deals.request_rules import RequestState
 from core.deals.requests import auction_close, auctions
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.money.model import Money
-from tests.deals.fakes import MemoryRequests, asking, market
+from tests.deals.fakes import MemoryRequests, market, posted
 
 
 def eur(text: str) -> Money:
     return Money.parse(text, "EUR")
 
 
-def auction(register: MemoryRequests, buyer: int, **changes: object) -> int:
-    return register.post(buyer, asking(mode="auction", min_step=eur("0.10"), deadline_days="1",
-                                       **changes))
+async def auction(register: MemoryRequests, buyer: int, **changes: object) -> int:
+    return await posted(register, buyer, mode="auction", min_step=eur("0.10"),
+                        deadline_days="1", **changes)
 
 
 def winner(register: MemoryRequests, request_id: int) -> tuple[int, int] | None:
@@ -40,7 +40,7 @@ def winner(register: MemoryRequests, request_id: int) -> tuple[int, int] | None:
 
 async def test_a_reverse_auction_is_bid_down_by_steps_and_a_late_bid_moves_its_close():
     register, hanna, (aivar, birute, carl, _) = market()
-    request_id = auction(register, hanna)
+    request_id = await auction(register, hanna)
     first = await auctions.bid(register, request_id, aivar, eur("21.50"))
     assert (first.rank, first.best, first.bidders) == (1, eur("21.50"), 1)
     second = await auctions.bid(register, request_id, birute, eur("21.00"))
@@ -69,9 +69,9 @@ async def test_a_reverse_auction_is_bid_down_by_steps_and_a_late_bid_moves_its_c
 
 async def test_no_award_above_the_reserve_and_a_winner_without_stock_gives_way():
     register, hanna, (aivar, birute, *_) = market()
-    reserved = auction(register, hanna, reserve=eur("18"))
+    reserved = await auction(register, hanna, reserve=eur("18"))
     await auctions.bid(register, reserved, aivar, eur("21"))
-    gone = register.post(hanna, asking(mode="tender", deadline_days="1"))
+    gone = await posted(register, hanna, mode="tender", deadline_days="1")
     await auctions.bid(register, gone, aivar, eur("19"))
     await auctions.bid(register, gone, birute, eur("20"))
     register.at += timedelta(days=1)
@@ -86,14 +86,14 @@ async def test_no_award_above_the_reserve_and_a_winner_without_stock_gives_way()
 
 async def test_only_the_sellers_it_reaches_bid_and_never_on_a_request_for_quotes():
     register, hanna, (aivar, _, _, dace) = market()
-    request_id = auction(register, hanna)
+    request_id = await auction(register, hanna)
     with pytest.raises(NotFound):
         await auctions.bid(register, request_id, dace, eur("20"))  # the pellet seller
     with pytest.raises(NotFound):
         await auctions.bid(register, request_id, register.person("Stranger"), eur("20"))
     with pytest.raises(NotAllowed, match="your own request"):
         await auctions.bid(register, request_id, hanna, eur("20"))
-    quotes = register.post(hanna, asking())
+    quotes = await posted(register, hanna)
     with pytest.raises(Conflict, match="takes quotes, not bids"):
         await auctions.bid(register, quotes, aivar, eur("20"))
     register.requests[request_id] = replace(register.requests[request_id],
@@ -108,7 +108,7 @@ async def test_a_bid_comes_from_a_listing_holding_the_lot_and_answering_the_requ
     hanna = register.person("Hanna")
     small = register.seller("Small", quantity=Decimal("50"))
     wet = register.seller("Wet", unmet=("Moisture is 45%; the buyer asks at most 30%",))
-    request_id = register.post(hanna, asking(mode="tender", quantity=Decimal("100")))
+    request_id = await posted(register, hanna, mode="tender", quantity=Decimal("100"))
     with pytest.raises(DomainError, match="A bid is for the whole 100 t"):
         await auctions.bid(register, request_id, small, eur("20"))
     with pytest.raises(DomainError, match="doesn't answer this request: Moisture is 45%"):
@@ -118,7 +118,7 @@ async def test_a_bid_comes_from_a_listing_holding_the_lot_and_answering_the_requ
 
 async def test_no_bid_before_the_deposit_is_held_and_the_losers_get_theirs_back():
     register, hanna, (aivar, birute, *_) = market()
-    request_id = auction(register, hanna, quantity=Decimal("100"), deposit_pct=2)
+    request_id = await auction(register, hanna, quantity=Decimal("100"), deposit_pct=2)
     with pytest.raises(DomainError, match=r"asks a bid deposit of €44\.00") as refused:
         await auctions.bid(register, request_id, aivar, eur("21"))
     assert [a.intent for a in refused.value.actions] == [DealIntent.PAY_DEPOSIT]
@@ -133,7 +133,7 @@ async def test_no_bid_before_the_deposit_is_held_and_the_losers_get_theirs_back(
 
 async def test_the_buyer_alone_sees_the_bids_of_a_tender_once_it_closed():
     register, hanna, (aivar, birute, *_) = market()
-    request_id = register.post(hanna, asking(mode="tender", deadline_days="1"))
+    request_id = await posted(register, hanna, mode="tender", deadline_days="1")
     await auctions.bid(register, request_id, aivar, eur("20"))
     await auctions.bid(register, request_id, birute, eur("19"))
     assert await auctions.board(register, request_id, hanna) == (2, [])  # sealed
@@ -144,7 +144,7 @@ async def test_the_buyer_alone_sees_the_bids_of_a_tender_once_it_closed():
     count, rows = await auctions.board(register, request_id, hanna)
     assert count == 2 and [(r.rank, r.seller, r.price, r.awarded) for r in rows] == [
         (1, "Birute", eur("19"), True), (2, "Aivar", eur("20"), False)]
-    live = auction(register, hanna)
+    live = await auction(register, hanna)
     await auctions.bid(register, live, aivar, eur("21"))
     assert [r.seller for r in (await auctions.board(register, live, hanna))[1]] == ["Aivar"]
 

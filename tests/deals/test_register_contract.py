@@ -20,7 +20,7 @@ from core.deals.requests.auction_rules import Bid
 from core.deals.requests.register import Asked, RequestRegister, SqlRequestRegister
 from core.money.model import Money
 from tests.catalog.helpers import make_account, publish
-from tests.deals.fakes import MemoryRequests, asking
+from tests.deals.fakes import MemoryRequests, asking, posted
 from tests.deals.test_supply_requests import CHIPS
 
 
@@ -158,7 +158,7 @@ class MemoryAdapter:
         return self.register.seller(name, quantity=Decimal(quantity), **listing)
 
     async def post(self, buyer_id: int, **changes: Any) -> int:
-        return self.register.post(buyer_id, asking(**changes))
+        return await posted(self.register, buyer_id, **changes)
 
     async def sell_off(self, seller_id: int, left: str) -> None:
         self.register.sell_off(seller_id, Decimal(left))

@@ -12,8 +12,8 @@ from core.deals.events import RequestQuestionAnswered
 from core.deals.requests import questions as request_questions
 from core.errors import Conflict, NotFound
 from tests.deals.chat_helpers import last_notice
-from tests.deals.fakes import asking
 from tests.deals.fakes import market as memory_market
+from tests.deals.fakes import posted as memory_posted
 from tests.deals.test_supply_requests import market, posted
 from tests.support.chat import ChatUser
 from tests.support.outbox import told_texts
@@ -52,7 +52,7 @@ async def test_a_seller_asks_in_chat_and_the_buyer_answers_every_seller(app):
 
 async def test_a_private_answer_reaches_the_asker_alone_and_strangers_cannot_ask():
     register, hanna, (aivar, birute, _carl, dace) = memory_market()
-    request_id = register.post(hanna, asking(deadline_days="1"))
+    request_id = await memory_posted(register, hanna, deadline_days="1")
     question = await request_questions.ask(register, request_id, aivar, "Which moisture?")
     with pytest.raises(NotFound):
         await request_questions.ask(register, request_id, dace, "Pellets instead?")

@@ -21,7 +21,8 @@ from core.deals.requests import service as supply_requests
 from core.errors import DomainError, NotFound
 from core.money.model import Money
 from tests.catalog.helpers import make_account, publish, values
-from tests.deals.fakes import MemoryRequests, asking
+from tests.deals.fakes import MemoryRequests
+from tests.deals.fakes import posted as memory_posted
 from tests.deals.test_supply_requests import CHIPS, posted
 from tests.deals.test_supply_requests_chat import PDF
 from tests.support.outbox import told_texts
@@ -55,7 +56,7 @@ async def test_the_best_matched_come_first_and_alerts_count_only_for_sellers(app
 async def test_an_open_request_is_answered_by_any_seller_of_the_product():
     register = MemoryRequests()
     hanna = register.person("Hanna")
-    request_id = register.post(hanna, asking(mode="tender", quantity=Decimal("100")))
+    request_id = await memory_posted(register, hanna, mode="tender", quantity=Decimal("100"))
     late = register.seller("Late")  # listed after it was posted: not asked
     assert (request_id, late) not in register.invites
     standing = await auctions.bid(register, request_id, late, Money.parse("20", "EUR"))

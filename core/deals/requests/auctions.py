@@ -25,7 +25,7 @@ from core.deals import request_award
 from core.deals.events import BidPlaced
 from core.deals.intents import DealIntent
 from core.deals.request_rules import RequestState
-from core.deals.requests import auction_rules, bid_deposits, register
+from core.deals.requests import auction_rules, bid_deposits, fitting
 from core.deals.requests import service as supply_requests
 from core.deals.requests.auction_rules import AUCTION, BIDDING, Bid
 from core.deals.requests.awarding import award_bid, next_bids
@@ -80,9 +80,7 @@ async def bid(uow: UnitOfWork | RequestRegister, request_id: int, seller_id: int
                               if best else None, step, request.unit)
     if price.currency != request.currency:
         raise DomainError(_("Bid in {currency}.", currency=request.currency))
-    if lot.unmet:
-        raise DomainError(_("Your listing doesn't answer this request: {problems}.",
-                            problems="; ".join(lot.unmet)))
+    fitting.refuse_unmet(lot.unmet)
     now = register.now()  # once: the bid's moment is the one its extension is reckoned from
     placed = await register.place_bid(request_id, seller_id, lot.listing_id, price.amount, now)
     if request.mode == AUCTION:
@@ -173,7 +171,7 @@ async def follower(uow: UnitOfWork, request_id: int, token: str) -> int | None:
 
 async def lot_listing(uow: UnitOfWork, request: SupplyRequest, seller_id: int) -> Listing:
     """The seller's published listing of the product that holds the whole quantity."""
-    listing = await register.lot_listing(uow, request, seller_id)
+    listing = await fitting.lot_listing(uow, request, seller_id)
     if listing is None:
         raise DomainError(_("A bid is for the whole {quantity}: you need a published listing of "
                             "{product} in {currency} with that much in stock.",

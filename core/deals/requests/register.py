@@ -1,59 +1,38 @@
-"""The storage behind the requests' bidding and questions: a protocol (`RequestRegister`) and
-its SQL implementation on the unit of work (`SqlRequestRegister`), as learning's `Shelf` is.
-(The operators' desk is `desk`.) Who may see, ask, bid, see the bids and award, the ranking and
-the close's decisions stay with the use cases (`auctions`, `auction_close`, `questions`); the
-register reads, and does the guarded writes answering whether they wrote: a bid holds the open
-request (`hold_for_bid`), a close is claimed once (`claim_close`), a question answered once
-(`answer`). An award goes through the offers, deposits through the payments (`award`,
-`settle_deposits`): the tests' `MemoryRequests` (`tests/deals/fakes.py`) only records them, so
-money, deals and races stay proven on the database; `tests/deals/test_register_contract.py`
-holds the two alike. It works inside one unit of work, whose commit stays the caller's."""
+"""The storage behind the requests' use cases: a protocol (`RequestRegister`), implemented on the
+unit of work by `core.deals.requests.sql_register.SqlRequestRegister`, as learning's `Shelf` is.
+(The operators' desk is `desk`.) Who may post, see, quote, ask, bid, close, see the bids and
+award, the ranking and the close's decisions stay with the use cases (`service`, `quotes`,
+`questions`, `auctions`, `auction_close`); the register reads, and does the guarded writes,
+answering whether they wrote: a bid holds the open request (`hold_for_bid`), a close is claimed
+once (`claim_close`), a question answered once (`answer`). Quotes and awards go through the
+offers, deposits through the payments (`make_quote`, `award`, `end_quotes`, `settle_deposits`):
+the tests' `MemoryRequests` (`tests/deals/fakes.py`) only records them, so money, deals and
+races stay proven on the database; `tests/deals/test_register_contract.py` holds the two alike.
+It works inside one unit of work, whose commit stays the caller's."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Protocol
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Protocol
 
-from sqlalchemy import select, update
-from sqlalchemy.orm.attributes import set_committed_value
-
-from core.accounts.tables import Account
-from core.catalog.tables import Listing
-from core.deals.request_rules import RequestState
-from core.deals.requests import bid_deposits
-from core.deals.requests import quotes as request_quotes
-from core.deals.requests import service as supply_requests
-from core.deals.requests.auction_rules import BIDDING, Bid
-from core.deals.requests.awarding import award_bid
-from core.deals.requests.tables import BidDeposit, RequestBid, RequestInvite, RequestQuestion
-from core.deals.requests.view import QuestionView, RequestView, question_view, request_view
-from core.deals.tables import SupplyRequest
+from core.deals.requests.auction_rules import Bid
+from core.deals.requests.sql_register import SqlRequestRegister
+from core.deals.requests.view import Asked, Lot, QuestionView, RequestView
 from core.errors import NotFound
 from core.events import Event
 from core.i18n import _
+from core.money.model import Money
 from core.storage.uow import UnitOfWork
 
-
-@dataclass(frozen=True)
-class Asked:
-    """A question with its asker (a private answer's reader; never shown to others)."""
-
-    asker_id: int
-    question: QuestionView
-
-
-@dataclass(frozen=True)
-class Lot:
-    """The listing a bid for the whole quantity comes from; what it lacks at the price bid."""
-
-    listing_id: int
-    unmet: tuple[str, ...]
+if TYPE_CHECKING:
+    from core.catalog.gazetteer import Place
+    from core.deals.offers.facts import Terms
+    from core.deals.requests.drafts import Draft
 
 
 class RequestRegister(Protocol):
-    """What the requests' bidding and questions ask of storage."""
+    """What the requests' use cases ask of storage."""
 
     def now(self) -> datetime:
         """The unit of work's clock."""
@@ -66,17 +45,71 @@ class RequestRegister(Protocol):
         """The request's read model, the reserve included; `fresh`: as stored now."""
         ...
 
+    async def mine(self, buyer_id: int, limit: int) -> list[RequestView]:
+        """The buyer's requests, newest first."""
+        ...
+
     async def may_answer(self, request_id: int, seller_id: int) -> bool:
         """Whether the seller was asked, or (an open request) has a published listing of its
         product; never its buyer."""
+        ...
+
+    async def invited(self, request_id: int) -> list[int]:
+        """The sellers asked to answer the request."""
         ...
 
     async def timezone(self, account_id: int) -> str | None:
         """The account's time zone, when it set one."""
         ...
 
+    async def country(self, account_id: int) -> str | None:
+        ...
+
     async def names(self, account_ids: Sequence[int]) -> dict[int, str]:
         """Account → display name, of those of the accounts that exist."""
+        ...
+
+    async def payment_terms(self, buyer_id: int) -> Sequence[str]:
+        """The on-terms payment methods the buyer's company was approved for."""
+        ...
+
+    async def spending_limit(self, buyer_id: int, total: Money) -> Money | None:
+        """The buyer's spending limit when `total` is above it (NotAllowed: she may not buy)."""
+        ...
+
+    async def matching(self, buyer_id: int, draft: Draft, spot: Place | None,
+                       limit: int | None) -> list[int]:
+        """The sellers the request would reach, best matched first (`reach.matching_sellers`)."""
+        ...
+
+    async def put(self, buyer_id: int, draft: Draft, milli: int, place: str,
+                  open_for: timedelta, spot: Place | None) -> RequestView:
+        """The request, open from now for `open_for`."""
+        ...
+
+    async def invite(self, request_id: int, seller_ids: Sequence[int]) -> None:
+        """Ask these sellers (not asked before) to answer, now."""
+        ...
+
+    async def end_quotes(self, request_id: int, reason: str) -> RequestView:
+        """Close an open request, its open quotes declined with `reason` (Conflict, as
+        `request_award.held` says, when it is not open)."""
+        ...
+
+    async def listing_quote(self, request_id: int, seller_id: int, listing_id: int,
+                            price_minor: int) -> Lot | None:
+        """The seller's listing, if it fits the request (published, its product, unit and
+        currency), with what it lacks at this price."""
+        ...
+
+    async def awarded_milli(self, request_id: int) -> int:
+        """What the request's awards still standing cover (`request_award.awarded_milli`)."""
+        ...
+
+    async def make_quote(self, request_id: int, listing_id: int, seller_id: int,
+                         terms: Terms) -> int:
+        """The quote, an offer to the buyer tied to the request (its rules are the offers'):
+        its id."""
         ...
 
     async def ask(self, request_id: int, asker_id: int, text: str) -> QuestionView:
@@ -108,8 +141,8 @@ class RequestRegister(Protocol):
         ...
 
     async def lot(self, request_id: int, seller_id: int, price_minor: int) -> Lot | None:
-        """The seller's published listing of the product, in its unit and currency, holding
-        the whole quantity (one that answers the request first, then the most stock)."""
+        """The seller's fitting listing holding the whole quantity (one that answers the
+        request first, then the most stock), with what it lacks at this price."""
         ...
 
     async def hold_for_bid(self, request_id: int) -> bool:
@@ -159,141 +192,3 @@ def register_of(uow: UnitOfWork | RequestRegister) -> RequestRegister:
     """The requests' register in this unit of work: the database's, or the one given (a
     test's in-memory one)."""
     return SqlRequestRegister(uow) if isinstance(uow, UnitOfWork) else uow
-
-
-class SqlRequestRegister:
-    """The register on the unit of work's session."""
-
-    def __init__(self, uow: UnitOfWork) -> None:
-        self._uow = uow
-
-    def now(self) -> datetime:
-        return self._uow.clock.now()
-
-    def emit(self, event: Event) -> None:
-        self._uow.emit(event)
-
-    async def _row(self, request_id: int, fresh: bool = False) -> SupplyRequest | None:
-        return await self._uow.get(SupplyRequest, request_id, populate_existing=fresh)
-
-    async def request(self, request_id: int, *, fresh: bool = False) -> RequestView | None:
-        row = await self._row(request_id, fresh)
-        return request_view(row) if row is not None else None
-
-    async def may_answer(self, request_id: int, seller_id: int) -> bool:
-        row = await self._row(request_id)
-        return row is not None and await supply_requests.may_answer(self._uow, row, seller_id)
-
-    async def timezone(self, account_id: int) -> str | None:
-        return await self._uow.session.scalar(select(Account.timezone).where(
-            Account.id == account_id))
-
-    async def names(self, account_ids: Sequence[int]) -> dict[int, str]:
-        return dict((await self._uow.session.execute(select(
-            Account.id, Account.display_name).where(Account.id.in_(list(account_ids))))).all())
-
-    async def ask(self, request_id: int, asker_id: int, text: str) -> QuestionView:
-        question = RequestQuestion(request_id=request_id, asker_id=asker_id, text=text,
-                                   public=True, asked_at=self.now())
-        await self._uow.insert(question)
-        return question_view(question)
-
-    async def question(self, question_id: int) -> Asked | None:
-        row = await self._uow.get(RequestQuestion, question_id)
-        return Asked(row.asker_id, question_view(row)) if row is not None else None
-
-    async def answer(self, question_id: int, text: str, public: bool) -> QuestionView | None:
-        now = self.now()
-        moved = await self._uow.session.execute(update(RequestQuestion).where(
-            RequestQuestion.id == question_id, RequestQuestion.answer.is_(None))
-            .values(answer=text, public=public, answered_at=now))
-        row = await self._uow.get(RequestQuestion, question_id)
-        if moved.rowcount != 1 or row is None:  # type: ignore[attr-defined]
-            return None
-        for name, value in (("answer", text), ("public", public), ("answered_at", now)):
-            set_committed_value(row, name, value)
-        return question_view(row)
-
-    async def answered(self, request_id: int) -> list[Asked]:
-        return [Asked(q.asker_id, question_view(q)) for q in (await self._uow.session.execute(
-            select(RequestQuestion).where(RequestQuestion.request_id == request_id,
-                                          RequestQuestion.answer.is_not(None))
-            .order_by(RequestQuestion.id))).scalars()]
-
-    async def bids(self, request_id: int) -> list[Bid]:
-        rows = await self._uow.session.execute(select(
-            RequestBid.id, RequestBid.seller_id, RequestBid.price_minor, RequestBid.placed_at)
-            .where(RequestBid.request_id == request_id))
-        return [Bid(*row) for row in rows.all()]
-
-    async def won(self, request_id: int) -> set[int]:
-        return set((await self._uow.session.execute(select(RequestBid.id).where(
-            RequestBid.request_id == request_id, RequestBid.offer_id.is_not(None)))).scalars())
-
-    async def deposit_held(self, request_id: int, seller_id: int) -> bool:
-        row = await self._uow.get(BidDeposit, (request_id, seller_id))
-        return row is not None and row.state == bid_deposits.HELD
-
-    async def lot(self, request_id: int, seller_id: int, price_minor: int) -> Lot | None:
-        request = await self._row(request_id)
-        listing = await lot_listing(self._uow, request, seller_id) if request else None
-        if request is None or listing is None:
-            return None
-        return Lot(listing.id, tuple(request_quotes.unmet(request, listing, price_minor)))
-
-    async def hold_for_bid(self, request_id: int) -> bool:
-        moved = await self._uow.session.execute(update(SupplyRequest).where(
-            SupplyRequest.id == request_id, SupplyRequest.status == RequestState.OPEN,
-            SupplyRequest.closed_at.is_(None)).values(updated_at=self.now()))
-        return bool(moved.rowcount == 1)  # type: ignore[attr-defined]
-
-    async def place_bid(self, request_id: int, seller_id: int, listing_id: int,
-                        price_minor: int, at: datetime) -> int:
-        now = at
-        placed = RequestBid(request_id=request_id, seller_id=seller_id, listing_id=listing_id,
-                            price_minor=price_minor, placed_at=now)
-        self._uow.add(placed)
-        if not await supply_requests.is_invited(self._uow, request_id, seller_id):
-            self._uow.add(RequestInvite(request_id=request_id, seller_id=seller_id,
-                                        invited_at=now))
-        await self._uow.session.flush()
-        return placed.id
-
-    async def extend(self, request_id: int, deadline: datetime) -> None:
-        row = await self._row(request_id)
-        assert row is not None
-        row.deadline, row.extensions = deadline, row.extensions + 1
-        await self._uow.session.flush()
-
-    async def claim_close(self, request_id: int) -> bool:
-        now = self.now()
-        claimed = await self._uow.session.execute(update(SupplyRequest).where(
-            SupplyRequest.id == request_id, SupplyRequest.mode.in_(BIDDING),
-            SupplyRequest.status == RequestState.OPEN, SupplyRequest.closed_at.is_(None),
-            SupplyRequest.deadline <= now).values(closed_at=now, updated_at=now))
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
-            return False
-        await self._row(request_id, fresh=True)
-        return True
-
-    async def award(self, request_id: int, bid: Bid) -> bool:
-        row = await self._row(request_id)
-        assert row is not None
-        return await award_bid(self._uow, row, bid)
-
-    async def close_unawarded(self, request_id: int) -> None:
-        row = await self._row(request_id)
-        assert row is not None
-        row.status = RequestState.CLOSED
-
-    async def settle_deposits(self, request_id: int, winner_id: int | None) -> None:
-        row = await self._row(request_id)
-        assert row is not None
-        await bid_deposits.at_close(self._uow, row, winner_id)
-
-
-async def lot_listing(uow: UnitOfWork, request: SupplyRequest, seller_id: int) -> Listing | None:
-    """The seller's published listing of the product that holds the whole quantity."""
-    return request_quotes.best_listing(request, list((await uow.session.execute(select(
-        Listing).where(*request_quotes.fits(request, seller_id),
-                       Listing.quantity_milli >= request.quantity_milli))).scalars()))
