@@ -14,10 +14,15 @@ import pytest
 from sqlalchemy import update
 
 from core.catalog.tables import Listing
+from core.deals.offers.facts import Terms
 from core.deals.request_rules import RequestState
 from core.deals.requests import service as supply_requests
 from core.deals.requests.auction_rules import Bid
-from core.deals.requests.register import Asked, RequestRegister, SqlRequestRegister
+from core.deals.requests.register import RequestRegister
+from core.deals.requests.sql_register import SqlRequestRegister
+from core.deals.requests.view import Asked
+from core.deals.tables import Offer
+from core.errors import Conflict
 from core.money.model import Money
 from tests.catalog.helpers import make_account, publish
 from tests.deals.fakes import MemoryRequests, asking, posted
@@ -147,6 +152,52 @@ class RegisterContract:
         assert (await register.request(unawarded)).status == RequestState.CLOSED
 
 
+    async def test_a_request_is_put_with_its_invites_and_found_among_its_buyers(self, requests):
+        hanna, aivar, birute = (await requests.buyer("Hanna"), await requests.seller("Aivar"),
+                                await requests.seller("Birute"))
+        await requests.seller("Dace", product_type="pellets")
+        register = requests.register
+        assert set(await register.matching(hanna, asking(), None, None)) == {aivar, birute}
+        assert await register.matching(hanna, asking(), None, 1) in ([aivar], [birute])
+        assert await register.payment_terms(hanna) == ()  # no company approved for terms
+        assert await register.spending_limit(hanna, Money.parse("1000000", "EUR")) is None
+        first = await register.put(hanna, asking(), 2_000_000, "Tartu", timedelta(days=1), None)
+        second = await register.put(hanna, asking(quantity=Decimal("5")), 5000, "Tartu",
+                                    timedelta(days=3), None)
+        assert (first.buyer_id, first.quantity, first.place, first.status, first.deadline) == (
+            hanna, Decimal("2000"), "Tartu", RequestState.OPEN, register.now() + timedelta(days=1))
+        assert await register.request(first.id) == first
+        await register.invite(first.id, [birute])
+        assert await register.invited(first.id) == [birute]
+        assert await register.invited(second.id) == []
+        assert [r.id for r in await register.mine(hanna, 20)] == [second.id, first.id]
+        assert [r.id for r in await register.mine(hanna, 1)] == [second.id]
+        assert await register.mine(aivar, 20) == []
+
+    async def test_a_quote_comes_from_a_fitting_listing_and_ending_the_request_closes_it_once(
+            self, requests):
+        hanna, aivar, birute = (await requests.buyer("Hanna"), await requests.seller("Aivar"),
+                                await requests.seller("Birute"))
+        request_id = await requests.post(hanna)
+        register = requests.register
+        lot = await register.lot(request_id, aivar, 2000)
+        assert lot is not None
+        assert await register.listing_quote(request_id, aivar, lot.listing_id, 2000) == lot
+        assert await register.listing_quote(request_id, birute, lot.listing_id, 2000) is None
+        assert await register.listing_quote(request_id, aivar, lot.listing_id + 1000, 2000) \
+            is None
+        quoted = await register.make_quote(request_id, lot.listing_id, aivar, Terms(
+            Decimal("500"), Money.parse("20", "EUR"), "DAP", "Tartu"))
+        assert isinstance(quoted, int)
+        assert await register.awarded_milli(request_id) == 0  # a quote is not an award
+        ended = await register.end_quotes(request_id, "The buyer closed the request.")
+        assert ended.status == RequestState.CLOSED
+        assert (await register.request(request_id)).status == RequestState.CLOSED
+        assert await requests.quote_status(quoted) == "declined"
+        with pytest.raises(Conflict, match="closed"):
+            await register.end_quotes(request_id, "Again")
+
+
 @dataclass
 class MemoryAdapter:
     register: MemoryRequests = field(default_factory=MemoryRequests)
@@ -165,6 +216,9 @@ class MemoryAdapter:
 
     async def later(self, **delta: int) -> None:
         self.register.at += timedelta(**delta)
+
+    async def quote_status(self, quote_id: int) -> str:
+        return self.register.quotes[quote_id].status
 
 
 class TestMemoryRequests(RegisterContract):
@@ -203,6 +257,10 @@ class SqlAdapter:
 
     async def later(self, **delta: int) -> None:
         self.uow.clock.advance(**delta)
+
+    async def quote_status(self, quote_id: int) -> str:
+        offer = await self.uow.get(Offer, quote_id)
+        return str(offer.status)
 
 
 class TestSqlRequestRegister(RegisterContract):
