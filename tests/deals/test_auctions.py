@@ -155,22 +155,22 @@ async def test_no_award_above_the_reserve_and_a_winner_without_stock_gives_way(a
     assert deal.seller_id == birute.id
 
 
-async def test_bids_are_for_invited_sellers_and_a_bidding_request_takes_no_quotes(app):
-    hanna, (aivar, _, _, dace) = await market(app)
-    request_id = await auction(app, hanna)
+async def test_bids_are_for_invited_sellers_and_a_bidding_request_takes_no_quotes():
+    register, hanna, (aivar, _, _, dace) = memory_market()
+    request_id = await memory_posted(register, hanna, mode="auction", min_step=eur("0.10"),
+                                     deadline_days="1")
     with pytest.raises(NotFound):
-        await bid(app, dace, request_id, "20")  # the pellet seller was not asked
+        await auctions.bid(register, request_id, dace, eur("20"))  # the pellet seller
     with pytest.raises(Conflict, match="takes bids, not quotes"):
-        async with app.uow() as uow:
-            await request_quotes.quote(uow, request_id, aivar.id, 1, chips("2000", "20"))
+        await request_quotes.place_quote(register, request_id, aivar, 1, chips("2000", "20"))
     with pytest.raises(Conflict, match="closes at its deadline"):
-        async with app.uow() as uow:
-            await supply_requests.close(uow, request_id, hanna.id)
-    quotes = await posted(app, hanna)
+        await supply_requests.close(register, request_id, hanna)
+    quotes = await memory_posted(register, hanna)
     with pytest.raises(Conflict, match="takes quotes, not bids"):
-        await bid(app, aivar, quotes, "20")
+        await auctions.bid(register, quotes, aivar, eur("20"))
     with pytest.raises(DomainError, match="starts from your highest price"):
-        await posted(app, hanna, mode="auction", min_step=eur("0.1"), max_price=None)
+        await memory_posted(register, hanna, mode="auction", min_step=eur("0.1"),
+                            max_price=None)
 
 
 async def test_a_cancelled_auction_takes_no_more_bids(app):
