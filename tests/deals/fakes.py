@@ -104,7 +104,7 @@ class MemoryRequests:
         self.events.append(event)
 
     async def request(self, request_id: int, *, fresh: bool = False) -> RequestView | None:
-        return self.requests.get(request_id)
+        return self.requests.get(request_id)  # always as stored now
 
     async def may_answer(self, request_id: int, seller_id: int) -> bool:
         request = self.requests.get(request_id)
@@ -184,7 +184,7 @@ class MemoryRequests:
         return len(self.quotes)
 
     async def timezone(self, account_id: int) -> str | None:
-        return self.people[account_id][1] if account_id in self.people else None
+        return (self.people.get(account_id) or ("", None))[1]
 
     async def names(self, account_ids: Sequence[int]) -> dict[int, str]:
         return {a: self.people[a][0] for a in account_ids if a in self.people}
@@ -231,9 +231,8 @@ class MemoryRequests:
         return Lot(best[0], best[1].unmet) if best else None
 
     async def hold_for_bid(self, request_id: int) -> bool:
-        request = self.requests.get(request_id)
-        return request is not None and request.status == RequestState.OPEN \
-            and request.closed_at is None
+        found = self.requests.get(request_id)
+        return found is not None and found.status == RequestState.OPEN and not found.closed_at
 
     async def place_bid(self, request_id: int, seller_id: int, listing_id: int,
                         price_minor: int, at: datetime) -> int:
