@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from core.clock import FakeClock
+from core.deals.events import BiddingClosed, BidPlaced
 from core.deals.requests import auction_close, auctions
 from core.deals.requests import desk as request_desk
 from core.deals.requests import quotes as request_quotes
@@ -23,6 +24,8 @@ from core.deals.tables import Deal, SupplyRequest
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.money.model import Money
 from tests.console.helpers import root
+from tests.deals.fakes import market as memory_market
+from tests.deals.fakes import posted as memory_posted
 from tests.deals.test_supply_requests import chips, market, posted
 from tests.support.outbox import told_buttons, told_texts
 
@@ -107,25 +110,26 @@ async def test_a_reverse_auction_bid_down_extended_by_a_late_bid_and_awarded_onc
         await bid(app, aivar, request_id, "10")
 
 
-async def test_a_sealed_tender_stays_sealed_until_its_deadline_then_the_lowest_wins(app, clock):
-    hanna, (aivar, birute, carl, _) = await market(app)
-    request_id = await posted(app, hanna, mode="tender", deadline_days="1")
-    await bid(app, aivar, request_id, "21")
-    sealed = await bid(app, birute, request_id, "20")
+async def test_a_sealed_tender_stays_sealed_until_its_deadline_then_the_lowest_wins():
+    register, hanna, (aivar, birute, carl, _) = memory_market()
+    request_id = await memory_posted(register, hanna, mode="tender", deadline_days="1")
+    await auctions.bid(register, request_id, aivar, eur("21"))
+    sealed = await auctions.bid(register, request_id, birute, eur("20"))
     assert (sealed.rank, sealed.best, sealed.own, sealed.bidders) == (None, None, eur("20"), 2)
-    assert not said(await told_texts(app, aivar.id, "outbid"))  # nobody sees another's bid
-    replaced = await bid(app, aivar, request_id, "19.50")  # a tender's bid may be replaced
+    assert [e.outbid for e in register.events if isinstance(e, BidPlaced)] == [
+        None, None]  # nobody sees another's bid
+    replaced = await auctions.bid(register, request_id, aivar, eur("19.50"))  # may be replaced
     assert replaced.own == eur("19.50") and replaced.best is None
-    clock.advance(days=1)
+    register.at += timedelta(days=1)
     with pytest.raises(Conflict, match="too late"):
-        await bid(app, carl, request_id, "1")
-    assert await auction_close.close_due(app.uow) == [request_id]
-    [deal] = await deals_of(app, request_id)
-    assert (deal.seller_id, deal.price_minor) == (aivar.id, 1950)
-    [lost] = said(await told_texts(app, birute.id, f"Request #{request_id} closed"))
-    assert "winning bid was €19.50" in lost and "ranked 2 of 2" in lost
-    async with app.uow() as uow:
-        revealed = await auctions.standing(uow, request_id, birute.id)
+        await auctions.bid(register, request_id, carl, eur("1"))
+    assert await auction_close.close(register, request_id)
+    assert not await auction_close.close(register, request_id)  # decided once
+    [(_, won)] = register.awards
+    winning = register.placed[won][1]
+    assert (winning.seller_id, winning.price_minor) == (aivar, 1950)
+    assert register.events[-1] == BiddingClosed(request_id, won)
+    revealed = await auctions.standing(register, request_id, birute)
     assert (revealed.rank, revealed.best) == (2, eur("19.50"))
 
 
@@ -151,22 +155,22 @@ async def test_no_award_above_the_reserve_and_a_winner_without_stock_gives_way(a
     assert deal.seller_id == birute.id
 
 
-async def test_bids_are_for_invited_sellers_and_a_bidding_request_takes_no_quotes(app):
-    hanna, (aivar, _, _, dace) = await market(app)
-    request_id = await auction(app, hanna)
+async def test_bids_are_for_invited_sellers_and_a_bidding_request_takes_no_quotes():
+    register, hanna, (aivar, _, _, dace) = memory_market()
+    request_id = await memory_posted(register, hanna, mode="auction", min_step=eur("0.10"),
+                                     deadline_days="1")
     with pytest.raises(NotFound):
-        await bid(app, dace, request_id, "20")  # the pellet seller was not asked
+        await auctions.bid(register, request_id, dace, eur("20"))  # the pellet seller
     with pytest.raises(Conflict, match="takes bids, not quotes"):
-        async with app.uow() as uow:
-            await request_quotes.quote(uow, request_id, aivar.id, 1, chips("2000", "20"))
+        await request_quotes.place_quote(register, request_id, aivar, 1, chips("2000", "20"))
     with pytest.raises(Conflict, match="closes at its deadline"):
-        async with app.uow() as uow:
-            await supply_requests.close(uow, request_id, hanna.id)
-    quotes = await posted(app, hanna)
+        await supply_requests.close(register, request_id, hanna)
+    quotes = await memory_posted(register, hanna)
     with pytest.raises(Conflict, match="takes quotes, not bids"):
-        await bid(app, aivar, quotes, "20")
+        await auctions.bid(register, quotes, aivar, eur("20"))
     with pytest.raises(DomainError, match="starts from your highest price"):
-        await posted(app, hanna, mode="auction", min_step=eur("0.1"), max_price=None)
+        await memory_posted(register, hanna, mode="auction", min_step=eur("0.1"),
+                            max_price=None)
 
 
 async def test_a_cancelled_auction_takes_no_more_bids(app):

@@ -4,11 +4,16 @@ asker alone; strangers and late questions are refused."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from core.deals.events import RequestQuestionAnswered
 from core.deals.requests import questions as request_questions
 from core.errors import Conflict, NotFound
 from tests.deals.chat_helpers import last_notice
+from tests.deals.fakes import market as memory_market
+from tests.deals.fakes import posted as memory_posted
 from tests.deals.test_supply_requests import market, posted
 from tests.support.chat import ChatUser
 from tests.support.outbox import told_texts
@@ -37,22 +42,26 @@ async def test_a_seller_asks_in_chat_and_the_buyer_answers_every_seller(app):
         assert shown.answer == "Up to 5 % bark is fine."
         with pytest.raises(Conflict, match="answered already"):
             await request_questions.answer(uow, shown.id, hanna.id, "Again", True)
-
-
-async def test_a_private_answer_reaches_the_asker_alone_and_strangers_cannot_ask(app, clock):
-    hanna, (aivar, birute, _carl, dace) = await market(app)
-    request_id = await posted(app, hanna, deadline_days="1")
-    async with app.uow() as uow:
-        question = await request_questions.ask(uow, request_id, aivar.id, "Which moisture?")
-        with pytest.raises(NotFound):
-            await request_questions.ask(uow, request_id, dace.id, "Pellets instead?")
-        await request_questions.answer(uow, question.id, hanna.id, "At most 35 %.", False)
+    async with app.uow() as uow:  # a private answer is told to the asker alone
+        private = await request_questions.ask(uow, request_id, aivar.id, "Which moisture?")
+        await request_questions.answer(uow, private.id, hanna.id, "At most 35 %.", False)
         await uow.commit()
     assert await told_texts(app, aivar.id, "A: At most 35 %.")
     assert not await told_texts(app, birute.id, "At most 35")
-    async with app.uow() as uow:
-        assert await request_questions.answered(uow, request_id, birute.id) == []
-    clock.advance(days=2)
-    async with app.uow() as uow:
-        with pytest.raises(Conflict):
-            await request_questions.ask(uow, request_id, birute.id, "Still open?")
+
+
+async def test_a_private_answer_reaches_the_asker_alone_and_strangers_cannot_ask():
+    register, hanna, (aivar, birute, _carl, dace) = memory_market()
+    request_id = await memory_posted(register, hanna, deadline_days="1")
+    question = await request_questions.ask(register, request_id, aivar, "Which moisture?")
+    with pytest.raises(NotFound):
+        await request_questions.ask(register, request_id, dace, "Pellets instead?")
+    await request_questions.answer(register, question.id, hanna, "At most 35 %.", False)
+    assert register.events[-1] == RequestQuestionAnswered(question.id)  # the asker is told
+    [theirs] = await request_questions.answered(register, request_id, aivar)
+    assert theirs.answer == "At most 35 %." and not theirs.public
+    assert await request_questions.answered(register, request_id, birute) == []
+    assert len(await request_questions.answered(register, request_id, hanna)) == 1
+    register.at += timedelta(days=2)
+    with pytest.raises(Conflict):
+        await request_questions.ask(register, request_id, birute, "Still open?")

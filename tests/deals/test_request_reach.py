@@ -21,6 +21,8 @@ from core.deals.requests import service as supply_requests
 from core.errors import DomainError, NotFound
 from core.money.model import Money
 from tests.catalog.helpers import make_account, publish, values
+from tests.deals.fakes import MemoryRequests
+from tests.deals.fakes import posted as memory_posted
 from tests.deals.test_supply_requests import CHIPS, posted
 from tests.deals.test_supply_requests_chat import PDF
 from tests.support.outbox import told_texts
@@ -51,15 +53,15 @@ async def test_the_best_matched_come_first_and_alerts_count_only_for_sellers(app
     assert await told_texts(app, trader.id, "Request for supply")
 
 
-async def test_an_open_request_is_answered_by_any_seller_of_the_product(app):
-    hanna = await make_account(app, "hanna", roles=("buyer",), country="EE", city="Tartu")
-    request_id = await posted(app, hanna, mode="tender", quantity=Decimal("100"))
-    late = await make_account(app, "late", roles=("seller",))  # listed after it was posted
-    await publish(app, late, **CHIPS)
-    async with app.uow() as uow:
-        standing = await auctions.bid(uow, request_id, late.id, Money.parse("20", "EUR"))
-        await uow.commit()
+async def test_an_open_request_is_answered_by_any_seller_of_the_product():
+    register = MemoryRequests()
+    hanna = register.person("Hanna")
+    request_id = await memory_posted(register, hanna, mode="tender", quantity=Decimal("100"))
+    late = register.seller("Late")  # listed after it was posted: not asked
+    assert (request_id, late) not in register.invites
+    standing = await auctions.bid(register, request_id, late, Money.parse("20", "EUR"))
     assert standing.own == Money.parse("20", "EUR")
+    assert (request_id, late) in register.invites  # a party to the request now
 
 
 async def test_a_private_request_reaches_only_the_chosen_sellers(app):

@@ -21,6 +21,8 @@ from core.deals.tables import Deal, Offer
 from core.errors import Conflict, DomainError, NotFound
 from core.money.model import Money
 from tests.catalog.helpers import make_account, publish
+from tests.deals.fakes import market as memory_market
+from tests.deals.fakes import posted as memory_posted
 from tests.support.outbox import told_buttons, told_texts
 
 CHIPS = {"product_type": "chips", "title": "Wood chips G30", "grade": "ISO 17225 B1",
@@ -79,19 +81,21 @@ async def test_every_seller_of_the_product_is_asked_once_in_their_own_words(app)
     assert not await told_texts(app, hanna.id, "Request for supply")
 
 
-async def test_a_request_is_refused_at_its_wrong_answer(app):
-    hanna, _ = await market(app)
+async def test_a_request_is_refused_at_its_wrong_answer():
+    register, hanna, _ = memory_market()
     with pytest.raises(DomainError, match="requested in"):
-        await posted(app, hanna, unit="kg")
+        await memory_posted(register, hanna, unit="kg")
     with pytest.raises(DomainError, match="positive amount"):
-        await posted(app, hanna, quantity=Decimal("0"))
+        await memory_posted(register, hanna, quantity=Decimal("0"))
     with pytest.raises(DomainError, match="ends before it starts"):
         from datetime import date
-        await posted(app, hanna, delivery_from=date(2027, 3, 1), delivery_to=date(2027, 1, 1))
+        await memory_posted(register, hanna, delivery_from=date(2027, 3, 1),
+                            delivery_to=date(2027, 1, 1))
     with pytest.raises(DomainError, match="1, 3, 7 or 14 days"):
-        await posted(app, hanna, deadline_days="30")
+        await memory_posted(register, hanna, deadline_days="30")
     with pytest.raises(DomainError, match="approved"):
-        await posted(app, hanna, payment_method="net30")
+        await memory_posted(register, hanna, payment_method="net30")
+    assert not register.requests and not register.events  # nothing posted, nobody told
 
 
 async def test_quotes_are_compared_and_two_awards_split_the_request_into_two_deals(app):

@@ -1,6 +1,7 @@
 """Requests for supply: a buyer asks (`service`, and whom a request reaches: `reach`), the
 matching sellers quote (offers tied to the request: `quotes`) and the buyer awards; sealed
-tenders and reverse auctions and their close (`auctions`, `auction_rules`), bid deposits
+tenders and reverse auctions, their close and award (`auctions`, `auction_rules`,
+`auction_close`, `awarding`) on the storage they ask (`register`), bid deposits
 (`bid_deposits`) and bids waiting for one (`pending_bids`), the sellers' questions
 (`questions`), the operators' desk (`desk`), the read models (`view`), the price records a
 close leaves (`price_records`) and what each tells (`notices`), with their tables. Above

@@ -15,26 +15,27 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
-from core.accounts.tables import Account
+from core.actions import Action
 from core.catalog.tables import Listing
 from core.catalog.taxonomy import product
 from core.clock import local_time
 from core.deals import request_award
 from core.deals.events import BidPlaced
+from core.deals.intents import DealIntent
 from core.deals.request_rules import RequestState
-from core.deals.requests import auction_rules, bid_deposits
-from core.deals.requests import quotes as request_quotes
+from core.deals.requests import auction_rules, bid_deposits, fitting
 from core.deals.requests import service as supply_requests
-from core.deals.requests.auction_close import _awarded, next_bids
 from core.deals.requests.auction_rules import AUCTION, BIDDING, Bid
-from core.deals.requests.bid_ranking import _best, ranking
-from core.deals.requests.tables import RequestBid, RequestInvite
+from core.deals.requests.awarding import award_bid, next_bids
+from core.deals.requests.bid_ranking import best as best_of
+from core.deals.requests.register import RequestRegister, register_of, seen
+from core.deals.requests.tables import RequestInvite
 from core.deals.requests.view import RequestView, request_view
 from core.deals.tables import SupplyRequest
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
-from core.i18n import _, present
+from core.i18n import N_, _, present
 from core.money.model import Money
 from core.storage.uow import UnitOfWork
 
@@ -57,36 +58,51 @@ class Standing:
                                          step.amount if step is not None else None)
 
 
-async def bid(uow: UnitOfWork, request_id: int, seller_id: int, price: Money) -> Standing:
+async def bid(uow: UnitOfWork | RequestRegister, request_id: int, seller_id: int,
+              price: Money) -> Standing:
     """An invited seller bids for the whole quantity from their listing that can cover it."""
-    request = await supply_requests.get(uow, request_id, seller_id)
+    register = register_of(uow)
+    request = await seen(register, request_id, seller_id)
     if request.buyer_id == seller_id:
         raise NotAllowed(_("That is your own request."))
-    request = await _held(uow, request, seller_id)
-    await bid_deposits.check_paid(uow, request, seller_id)
-    listing = await lot_listing(uow, request, seller_id)
-    best = await _best(uow, request.id)
-    auction_rules.checked_bid(request.mode, price, request_award.ceiling(request), best.price_minor
-                              if best else None, request.min_step_minor, request.unit)
+    request = await _held(register, request_id, request, seller_id)
+    await _deposit_paid(register, request_id, request, seller_id)
+    lot = await register.lot(request_id, seller_id, price.amount)
+    if lot is None:
+        raise DomainError(_("A bid is for the whole {quantity}: you need a published listing of "
+                            "{product} in {currency} with that much in stock.",
+                            quantity=present.quantity(request.quantity, request.unit),
+                            product=_(product(request.product_type).label),
+                            currency=request.currency))
+    best = best_of(await register.bids(request_id))
+    step = request.min_step.amount if request.min_step is not None else None
+    auction_rules.checked_bid(request.mode, price, request.max_price, best.price_minor
+                              if best else None, step, request.unit)
     if price.currency != request.currency:
         raise DomainError(_("Bid in {currency}.", currency=request.currency))
-    request_quotes.check_meets(request, listing, price.amount)
-    now = uow.clock.now()
-    placed = RequestBid(request_id=request.id, seller_id=seller_id, listing_id=listing.id,
-                        price_minor=price.amount, placed_at=now)
-    uow.add(placed)
-    if not await supply_requests.is_invited(uow, request.id, seller_id):  # answered unasked:
-        uow.add(RequestInvite(request_id=request.id, seller_id=seller_id,  # a party now
-                              invited_at=now))
+    fitting.refuse_unmet(lot.unmet)
+    now = register.now()  # once: the bid's moment is the one its extension is reckoned from
+    placed = await register.place_bid(request_id, seller_id, lot.listing_id, price.amount, now)
     if request.mode == AUCTION:
+        assert request.deadline is not None
         later = auction_rules.extended_close(request.deadline, now, request.extend_minutes)
         if later is not None:
-            request.deadline, request.extensions = later, request.extensions + 1
-    await uow.session.flush()
+            await register.extend(request_id, later)
     outbid = best.seller_id if request.mode == AUCTION and best and \
         best.seller_id != seller_id else None
-    uow.emit(BidPlaced(request.id, placed.id, outbid))
-    return await _standing(uow, request, seller_id)
+    register.emit(BidPlaced(request_id, placed, outbid))
+    return await _standing(register, request_id, seller_id)
+
+
+async def _deposit_paid(register: RequestRegister, request_id: int, request: RequestView,
+                        seller_id: int) -> None:
+    """Refuse a bid until the seller's deposit is held, with the way to pay it."""
+    if request.deposit is None or await register.deposit_held(request_id, seller_id):
+        return
+    raise DomainError(_("Request #{id} asks a bid deposit of {amount} before you bid; it comes "
+                        "back after the close.", id=request.id, amount=request.deposit),
+                      actions=(Action(DealIntent.PAY_DEPOSIT, N_("💳 Pay the deposit"),
+                                      str(request.id)),))
 
 
 async def ask_deposit(uow: UnitOfWork, request_id: int, seller_id: int,
@@ -98,41 +114,41 @@ async def ask_deposit(uow: UnitOfWork, request_id: int, seller_id: int,
         raise NotAllowed(_("That is your own request."))
     if request.status != RequestState.OPEN or request.closed_at is not None \
             or uow.clock.now() >= request.deadline:
-        raise Conflict(await _closed_words(uow, request, seller_id))
+        raise Conflict(await _closed_words(register_of(uow), request_id, request_view(request),
+                                           seller_id))
     if price is not None and price.currency != request.currency:  # kept in its minor units
         raise DomainError(_("Bid in {currency}.", currency=request.currency))
     return await bid_deposits.ask(uow, request, seller_id, price)
 
 
-async def standing(uow: UnitOfWork, request_id: int, seller_id: int) -> Standing:
+async def standing(uow: UnitOfWork | RequestRegister, request_id: int,
+                   seller_id: int) -> Standing:
     """Where an invited seller stands in a tender or auction (NotFound for anyone else)."""
-    return await _standing(uow, await supply_requests.get(uow, request_id, seller_id), seller_id)
+    register = register_of(uow)
+    await seen(register, request_id, seller_id)
+    return await _standing(register, request_id, seller_id)
 
 
-async def _standing(uow: UnitOfWork, request: SupplyRequest, seller_id: int) -> Standing:
+async def _standing(register: RequestRegister, request_id: int, seller_id: int) -> Standing:
     """A seller's latest bid and, where they may see it, the best price and their rank."""
-    own = await uow.session.scalar(select(RequestBid.price_minor).where(
-        RequestBid.request_id == request.id, RequestBid.seller_id == seller_id)
-        .order_by(RequestBid.placed_at.desc(), RequestBid.id.desc()).limit(1))
-    bidders = int(await uow.session.scalar(select(func.count(func.distinct(
-        RequestBid.seller_id))).where(RequestBid.request_id == request.id)) or 0)
-
+    request = await register.request(request_id)
+    assert request is not None
+    bids = await register.bids(request_id)
+    ranked = auction_rules.standings(bids)
+    own = next((b.price_minor for b in ranked if b.seller_id == seller_id), None)
     def money(minor: int | None) -> Money | None:
         return Money(minor, request.currency) if minor is not None else None
 
-    seen = request_view(request)
     if request.mode == AUCTION and request.closed_at is None:
-        best = await _best(uow, request.id)
-        rank = None if own is None else 1 + int(await uow.session.scalar(
-            select(func.count(func.distinct(RequestBid.seller_id))).where(
-                RequestBid.request_id == request.id, RequestBid.price_minor < own)) or 0)
-        return Standing(seen, money(own), rank, money(best.price_minor if best else None),
-                        bidders)
+        best = best_of(bids)
+        rank = None if own is None else 1 + len({b.seller_id for b in bids
+                                                 if b.price_minor < own})
+        return Standing(request, money(own), rank,
+                        money(best.price_minor if best else None), len(ranked))
     if request.closed_at is None:  # a tender's bids stay sealed until its deadline
-        return Standing(seen, money(own), None, None, bidders)
-    ranked = await ranking(uow, request.id)
-    return Standing(seen, money(own), auction_rules.rank_of(ranked, seller_id),
-                    money(ranked[0].price_minor if ranked else None), bidders)
+        return Standing(request, money(own), None, None, len(ranked))
+    return Standing(request, money(own), auction_rules.rank_of(ranked, seller_id),
+                    money(ranked[0].price_minor if ranked else None), len(ranked))
 
 
 async def follow_token(uow: UnitOfWork, request_id: int, seller_id: int) -> str:
@@ -155,9 +171,7 @@ async def follower(uow: UnitOfWork, request_id: int, token: str) -> int | None:
 
 async def lot_listing(uow: UnitOfWork, request: SupplyRequest, seller_id: int) -> Listing:
     """The seller's published listing of the product that holds the whole quantity."""
-    listing = request_quotes.best_listing(request, list((await uow.session.execute(select(
-        Listing).where(*request_quotes.fits(request, seller_id),
-                       Listing.quantity_milli >= request.quantity_milli))).scalars()))
+    listing = await fitting.lot_listing(uow, request, seller_id)
     if listing is None:
         raise DomainError(_("A bid is for the whole {quantity}: you need a published listing of "
                             "{product} in {currency} with that much in stock.",
@@ -185,7 +199,7 @@ async def award_next(uow: UnitOfWork, request_id: int, buyer_id: int) -> Bid:
         raise Conflict(_("That request is closed: it takes no more quotes or awards."))
     await uow.session.refresh(request)
     for candidate in await next_bids(uow, request):
-        if await _awarded(uow, request, candidate):
+        if await award_bid(uow, request, candidate):
             return candidate
     raise DomainError(_("No other bid can be awarded: ask for supply again from the menu."))
 
@@ -193,29 +207,29 @@ async def award_next(uow: UnitOfWork, request_id: int, buyer_id: int) -> Bid:
 # --- helpers --------------------------------------------------------------------------------
 
 
-async def _held(uow: UnitOfWork, request: SupplyRequest, seller_id: int) -> SupplyRequest:
-    """The request's row held for this bid, while it takes bids; refused with the closing time
-    once it does not (the time is read after the row is held, so the close can't slip in)."""
+async def _held(register: RequestRegister, request_id: int, request: RequestView,
+                seller_id: int) -> RequestView:
+    """The request held for this bid, while it takes bids; refused with the closing time once
+    it does not (the time is read after it is held, so the close can't slip in)."""
     if request.mode not in BIDDING:
         raise Conflict(_("That request takes quotes, not bids."))
-    moved = await uow.session.execute(update(SupplyRequest).where(
-        SupplyRequest.id == request.id, SupplyRequest.status == RequestState.OPEN,
-        SupplyRequest.closed_at.is_(None)).values(updated_at=uow.clock.now()))
-    held = await uow.get(SupplyRequest, request.id, populate_existing=True)
-    assert held is not None
-    if moved.rowcount != 1 or uow.clock.now() >= held.deadline:  # type: ignore[attr-defined]
-        raise Conflict(await _closed_words(uow, held, seller_id))
+    moved = await register.hold_for_bid(request_id)
+    held = await register.request(request_id, fresh=True)
+    assert held is not None and held.deadline is not None
+    if not moved or register.now() >= held.deadline:
+        raise Conflict(await _closed_words(register, request_id, held, seller_id))
     return held
 
 
-async def _closed_words(uow: UnitOfWork, request: SupplyRequest, seller_id: int) -> str:
+async def _closed_words(register: RequestRegister, request_id: int, request: RequestView,
+                        seller_id: int) -> str:
     if request.status == RequestState.CANCELLED:
         return _("That request was cancelled: it takes no more bids.")
-    zone = await uow.session.scalar(select(Account.timezone).where(Account.id == seller_id))
+    zone = await register.timezone(seller_id)
+    closed = request.closed_at or request.deadline
+    assert closed is not None  # a saved request has a deadline
     return _("Bidding on request #{id} closed at {time}: your bid came too late.",
-             id=request.id, time=local_time(request.closed_at or request.deadline, zone))
-
-
+             id=request_id, time=local_time(closed, zone))
 
 
 @dataclass(frozen=True)
@@ -228,19 +242,19 @@ class BoardRow:
     awarded: bool
 
 
-async def board(uow: UnitOfWork, request_id: int, buyer_id: int) -> tuple[int, list[BoardRow]]:
+async def board(uow: UnitOfWork | RequestRegister, request_id: int,
+                buyer_id: int) -> tuple[int, list[BoardRow]]:
     """How many sellers bid, and the standings for the buyer: an auction's as they go, a
     tender's only after its deadline (sealed until then, for the buyer too)."""
-    request = await supply_requests.get(uow, request_id, buyer_id)
+    register = register_of(uow)
+    request = await seen(register, request_id, buyer_id)
     if request.buyer_id != buyer_id:
         raise NotAllowed(_("Only the buyer sees the bids."))
-    ranked = await ranking(uow, request_id)
+    ranked = auction_rules.standings(await register.bids(request_id))
     if request.mode != AUCTION and request.closed_at is None:
         return len(ranked), []
-    names = dict((await uow.session.execute(select(Account.id, Account.display_name).where(
-        Account.id.in_([b.seller_id for b in ranked])))).all())
-    won = set((await uow.session.execute(select(RequestBid.id).where(
-        RequestBid.request_id == request_id, RequestBid.offer_id.is_not(None)))).scalars())
+    names = await register.names([b.seller_id for b in ranked])
+    won = await register.won(request_id)
     return len(ranked), [BoardRow(place, names.get(b.seller_id, "?"),
                                   Money(b.price_minor, request.currency), b.id in won)
                          for place, b in enumerate(ranked, 1)]

@@ -26,7 +26,7 @@ from core.deals.events import (
     RequestQuestionAsked,
 )
 from core.deals.intents import DealIntent
-from core.deals.requests import auction_close, auction_rules
+from core.deals.requests import auction_rules, awarding
 from core.deals.requests.bid_ranking import ranking
 from core.deals.requests.tables import RequestBid, RequestInvite, RequestQuestion
 from core.deals.requests.view import request_view
@@ -241,7 +241,7 @@ async def on_award_undone(uow: UnitOfWork, event: AwardUndone) -> None:
                      "again for the {quantity} uncovered, until {deadline}.", deal=event.deal_id,
                      id=request.id, quantity=uncovered, deadline=local_time(
                          request.deadline, reader.timezone if reader else None))
-        elif request.mode in auction_rules.BIDDING and (after := await auction_close.next_bids(
+        elif request.mode in auction_rules.BIDDING and (after := await awarding.next_bids(
                 uow, request)):
             text = _("🔨 Deal #{deal}, the award of your request #{id}, ended. The next bid is "
                      "{price} per {unit}: award it, or leave it.", deal=event.deal_id,

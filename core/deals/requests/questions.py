@@ -4,15 +4,11 @@ alone. Contact details are hidden, as in every conversation before a deal."""
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
-from sqlalchemy.orm.attributes import set_committed_value
-
 from core import disclosure
 from core.deals.events import RequestQuestionAnswered, RequestQuestionAsked
 from core.deals.request_rules import RequestState
-from core.deals.requests import service as supply_requests
-from core.deals.requests.tables import RequestQuestion
-from core.deals.requests.view import QuestionView, question_view
+from core.deals.requests.register import RequestRegister, register_of, seen
+from core.deals.requests.view import QuestionView
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.i18n import _
 from core.storage.uow import UnitOfWork
@@ -27,45 +23,42 @@ def _checked(text: str) -> str:
     return disclosure.mask(text)[0]
 
 
-async def ask(uow: UnitOfWork, request_id: int, seller_id: int, text: str) -> QuestionView:
+async def ask(uow: UnitOfWork | RequestRegister, request_id: int, seller_id: int,
+              text: str) -> QuestionView:
     """An invited seller's question, while the request takes quotes."""
-    request = await supply_requests.get(uow, request_id, seller_id)
+    register = register_of(uow)
+    request = await seen(register, request_id, seller_id)
     if request.buyer_id == seller_id:
         raise NotAllowed(_("That is your own request."))
-    if request.status != RequestState.OPEN or uow.clock.now() >= request.deadline:
+    if request.status != RequestState.OPEN or request.deadline is None \
+            or register.now() >= request.deadline:
         raise Conflict(_("Quotes on that request closed at its deadline."))
-    question = RequestQuestion(request_id=request.id, asker_id=seller_id, text=_checked(text),
-                               public=True, asked_at=uow.clock.now())
-    await uow.insert(question)
-    uow.emit(RequestQuestionAsked(question.id))
-    return question_view(question)
+    question = await register.ask(request_id, seller_id, _checked(text))
+    register.emit(RequestQuestionAsked(question.id))
+    return question
 
 
-async def answer(uow: UnitOfWork, question_id: int, buyer_id: int, text: str,
+async def answer(uow: UnitOfWork | RequestRegister, question_id: int, buyer_id: int, text: str,
                  public: bool) -> QuestionView:
     """The buyer answers, once: for every seller asked (`public`) or for the asker alone."""
-    question = await uow.get(RequestQuestion, question_id)
-    request = await supply_requests.get(uow, question.request_id, buyer_id) \
-        if question is not None else None
-    if question is None or request is None or request.buyer_id != buyer_id:
+    register = register_of(uow)
+    asked = await register.question(question_id)
+    request = await seen(register, asked.question.request_id, buyer_id) \
+        if asked is not None else None
+    if asked is None or request is None or request.buyer_id != buyer_id:
         raise NotFound(_("That question doesn't exist."))
-    answered, now = _checked(text), uow.clock.now()
-    moved = await uow.session.execute(update(RequestQuestion).where(
-        RequestQuestion.id == question_id, RequestQuestion.answer.is_(None))
-        .values(answer=answered, public=public, answered_at=now))
-    if moved.rowcount != 1:  # type: ignore[attr-defined]
+    answered_now = await register.answer(question_id, _checked(text), public)
+    if answered_now is None:
         raise Conflict(_("That question is answered already."))
-    for name, value in (("answer", answered), ("public", public), ("answered_at", now)):
-        set_committed_value(question, name, value)
-    uow.emit(RequestQuestionAnswered(question_id))
-    return question_view(question)
+    register.emit(RequestQuestionAnswered(question_id))
+    return answered_now
 
 
-async def answered(uow: UnitOfWork, request_id: int, reader_id: int) -> list[QuestionView]:
+async def answered(uow: UnitOfWork | RequestRegister, request_id: int,
+                   reader_id: int) -> list[QuestionView]:
     """The request's answered questions a reader may see: the public ones and their own (the
     buyer: all)."""
-    request = await supply_requests.get(uow, request_id, reader_id)
-    return [question_view(q) for q in (await uow.session.execute(select(RequestQuestion).where(
-        RequestQuestion.request_id == request_id, RequestQuestion.answer.is_not(None))
-        .order_by(RequestQuestion.id))).scalars()
-        if q.public or reader_id in (q.asker_id, request.buyer_id)]
+    register = register_of(uow)
+    request = await seen(register, request_id, reader_id)
+    return [asked.question for asked in await register.answered(request_id)
+            if asked.question.public or reader_id in (asked.asker_id, request.buyer_id)]

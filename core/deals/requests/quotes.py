@@ -6,22 +6,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from sqlalchemy import and_, or_, select
 
 from core.accounts.tables import Account
 from core.catalog.gazetteer import haversine_km
-from core.catalog.rules import ListingState
 from core.catalog.tables import Listing, ListingMedia, SellerStats
-from core.catalog.taxonomy import UNITS, price_per_mwh_minor, product
+from core.catalog.taxonomy import UNITS, product
 from core.deals import request_award, request_rules, rules
-from core.deals.offers import service as offers
 from core.deals.offers.facts import Terms
 from core.deals.request_rules import RequestState
 from core.deals.requests import auction_rules
+from core.deals.requests.fitting import best_listing, fits, refuse_unmet
+from core.deals.requests.register import RequestRegister, register_of, seen
 from core.deals.requests.service import get
-from core.deals.requests.view import QuoteTerms, quote_terms
+from core.deals.requests.view import QuoteTerms, RequestView, quote_terms
 from core.deals.tables import Offer, SupplyRequest
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.i18n import _
@@ -69,60 +68,29 @@ async def listing_for(uow: UnitOfWork, request_id: int, seller_id: int) -> Listi
     return listing
 
 
-def best_listing(request: SupplyRequest, found: list[Listing]) -> Listing | None:
-    """Of a seller's fitting listings, one that meets what the request asks, with the most
-    stock (or, when none meets it, the one with the most stock, whose quote says why)."""
-    return min(found, key=lambda listing: (bool(unmet(request, listing, listing.price_minor)),
-                                           -listing.quantity_milli, listing.id), default=None)
-
-
-def unmet(request: SupplyRequest, listing: Listing, price_minor: int) -> list[str]:
-    """What the listing lacks to answer the request at this price per unit."""
-    per_mwh = price_per_mwh_minor(price_minor, Decimal(listing.energy_mwh_per_unit or "0"))
-    return request_rules.unmet(request.quality or {}, list(request.certifications or []),
-                               dict(listing.specs or {}), [str(c) for c in
-                                                           listing.certifications or []],
-                               per_mwh, request.max_price_mwh_minor, request.currency)
-
-
-def check_meets(request: SupplyRequest, listing: Listing, price_minor: int) -> None:
-    """Refuse a quote or bid from a listing that doesn't answer what the buyer asked."""
-    problems = unmet(request, listing, price_minor)
-    if problems:
-        raise DomainError(_("Your listing doesn't answer this request: {problems}.",
-                            problems="; ".join(problems)))
-
-
-def fits(request: SupplyRequest, seller_id: int) -> tuple[Any, ...]:
-    """A listing a quote on the request may come from: the seller's, published, the same
-    product in the same unit and currency (so quantities and the ceiling compare)."""
-    return (Listing.seller_id == seller_id, Listing.product_type == request.product_type,
-            Listing.status == ListingState.PUBLISHED, Listing.unit == request.unit,
-            Listing.currency == request.currency)
-
-
-async def place_quote(uow: UnitOfWork, request_id: int, seller_id: int, listing_id: int,
-                      terms: Terms) -> int:
-    """`quote`, answered with the quote's offer id (for the flow, which holds no row)."""
-    return (await quote(uow, request_id, seller_id, listing_id, terms)).id
+async def place_quote(uow: UnitOfWork | RequestRegister, request_id: int, seller_id: int,
+                      listing_id: int, terms: Terms) -> int:
+    """An invited seller's quote from one of their listings: before the deadline, within what
+    the request still needs and its ceiling; the buyer gets it as an offer to accept. Its
+    offer's id (for the flow, which holds no row)."""
+    register = register_of(uow)
+    request = await _may_quote(register, request_id, seller_id)
+    lot = await register.listing_quote(request_id, seller_id, listing_id, terms.price.amount)
+    if lot is None:
+        raise NotFound(_("That listing doesn't exist."))
+    milli = int(terms.quantity * 1000) * (terms.call_offs or 1)  # a contract: every call-off
+    remaining = int(request.quantity * 1000) - await register.awarded_milli(request_id)
+    request_rules.checked_quote(milli, remaining, terms.price, request.max_price, request.unit)
+    refuse_unmet(lot.unmet)
+    return await register.make_quote(request_id, lot.listing_id, seller_id, terms)
 
 
 async def quote(uow: UnitOfWork, request_id: int, seller_id: int, listing_id: int,
                 terms: Terms) -> Offer:
-    """An invited seller's quote from one of their listings: before the deadline, within what
-    the request still needs and its ceiling; the buyer gets it as an offer to accept."""
-    request = await _quotable(uow, request_id, seller_id)
-    listing = (await uow.session.execute(select(Listing).where(
-        Listing.id == listing_id, *fits(request, seller_id)))).scalar()
-    if listing is None:
-        raise NotFound(_("That listing doesn't exist."))
-    milli = int(terms.quantity * 1000) * (terms.call_offs or 1)  # a contract: every call-off
-    remaining = request.quantity_milli - await request_award.awarded_milli(uow, request.id)
-    request_rules.checked_quote(milli, remaining, terms.price, request_award.ceiling(request),
-                                request.unit)
-    check_meets(request, listing, terms.price.amount)
-    return await offers.quote(uow, listing.id, seller_id, request.buyer_id, terms,
-                              request_id=request.id)
+    """`place_quote`, answered with the quote's offer."""
+    offer = await uow.get(Offer, await place_quote(uow, request_id, seller_id, listing_id, terms))
+    assert offer is not None
+    return offer
 
 
 def defaults(request: SupplyRequest, listing: Listing, remaining_milli: int) -> dict[str, str]:
@@ -206,14 +174,22 @@ def _row(offer: Offer, name: str, listing: Listing, stats: SellerStats | None,
 
 
 async def _quotable(uow: UnitOfWork, request_id: int, seller_id: int) -> SupplyRequest:
+    """The row of a request this seller may quote on now (`_may_quote`)."""
+    await _may_quote(register_of(uow), request_id, seller_id)
+    return await get(uow, request_id, seller_id)
+
+
+async def _may_quote(register: RequestRegister, request_id: int,
+                     seller_id: int) -> RequestView:
     """A request this seller may quote on now: invited, open, before its deadline."""
-    request = await get(uow, request_id, seller_id)
+    request = await seen(register, request_id, seller_id)
     if request.buyer_id == seller_id:
         raise NotAllowed(_("That is your own request."))
     if request.status != RequestState.OPEN:
         raise Conflict(_("That request is closed: it takes no more quotes or awards."))
     if request.mode != auction_rules.QUOTES:
         raise Conflict(_("That request takes bids, not quotes: use Bid on its card."))
-    if uow.clock.now() >= request.deadline:
+    assert request.deadline is not None
+    if register.now() >= request.deadline:
         raise Conflict(_("Quotes on that request closed at its deadline."))
     return request

@@ -120,3 +120,20 @@ def question_view(question: RequestQuestion) -> QuestionView:
         id=question.id, request_id=question.request_id, text=question.text,
         answer=question.answer, public=bool(question.public), asked_at=question.asked_at,
         answered_at=question.answered_at)
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A question with its asker (a private answer's reader; never shown to others)."""
+
+    asker_id: int
+    question: QuestionView
+
+
+@dataclass(frozen=True)
+class Lot:
+    """The listing a quote or bid comes from, and what it lacks at the price offered (empty:
+    it answers the request)."""
+
+    listing_id: int
+    unmet: tuple[str, ...]
