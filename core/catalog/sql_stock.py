@@ -18,6 +18,7 @@ from core.catalog.tables import AlertHit, Listing, ListingMedia, SavedSearch, Se
 from core.events import Event
 from core.operators import audit, roles
 from core.policy import Policy
+from core.storage.stores import store_of
 from core.storage.uow import UnitOfWork
 
 
@@ -142,4 +143,4 @@ class SqlStock:
 def stock_of(uow: UnitOfWork | Stock) -> Stock:
     """The catalogue's stock in this unit of work: the database's, or the stock given (a
     test's in-memory one)."""
-    return SqlStock(uow) if isinstance(uow, UnitOfWork) else uow
+    return store_of(uow, Stock, SqlStock)

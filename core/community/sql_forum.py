@@ -15,6 +15,7 @@ from core.community.forum import Forum, NewPost, StoredPost
 from core.community.tables import Board, BoardPost, BoardSubscription, PostReaction, PostReport
 from core.events import Event
 from core.operators import roles
+from core.storage.stores import store_of
 from core.storage.uow import UnitOfWork
 from core.storage.upsert import dialect_insert
 
@@ -157,4 +158,4 @@ class SqlForum:
 def forum_of(uow: UnitOfWork | Forum) -> Forum:
     """The boards' forum in this unit of work: the database's, or the forum given (a test's
     in-memory one)."""
-    return SqlForum(uow) if isinstance(uow, UnitOfWork) else uow
+    return store_of(uow, Forum, SqlForum)

@@ -28,6 +28,7 @@ from core.companies.seats import (
 from core.companies.tables import Company, CompanyAudit, CompanyInvite, CompanyMember
 from core.events import Event
 from core.money.model import Money
+from core.storage.stores import store_of
 from core.storage.uow import UnitOfWork
 
 
@@ -172,5 +173,5 @@ class SqlRoster:
 def roster_of(uow: UnitOfWork | Roster) -> Roster:
     """The companies' roster in this unit of work: the database's, or the roster given (a
     test's in-memory one)."""
-    return SqlRoster(uow) if isinstance(uow, UnitOfWork) else uow
+    return store_of(uow, Roster, SqlRoster)
 

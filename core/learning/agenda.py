@@ -20,6 +20,7 @@ from core.learning.tables import Gathering, GatheringRsvp
 from core.operators import audit
 from core.process import timers
 from core.process.gatherings import GATHERING_PROCESS, GatheringState
+from core.storage.stores import store_of
 from core.storage.uow import UnitOfWork
 from core.storage.upsert import dialect_insert
 
@@ -213,4 +214,4 @@ class SqlAgenda(OnUnitOfWork):
 def agenda_of(uow: UnitOfWork | Agenda) -> Agenda:
     """The gatherings' agenda in this unit of work: the database's, or the agenda given (a
     test's in-memory one)."""
-    return SqlAgenda(uow) if isinstance(uow, UnitOfWork) else uow
+    return store_of(uow, Agenda, SqlAgenda)

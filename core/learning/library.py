@@ -61,6 +61,11 @@ async def publish_pdf(uow: UnitOfWork | Shelf, admin_id: int | None, *, topic_na
     return await _audited(shelf, admin, item)
 
 
+async def may_publish(uow: UnitOfWork | Shelf, account_id: int | None) -> None:
+    """NotAllowed unless the account may publish to the library and the agenda (an admin)."""
+    await _admin(shelf_of(uow), account_id)
+
+
 async def _admin(shelf: Shelf, account_id: int | None) -> int:
     """The acting admin's id; NotAllowed for anyone else."""
     if account_id is None or not await shelf.is_admin(account_id):

@@ -21,6 +21,7 @@ from core.consulting.tables import ConsultantProfile
 from core.learning.on_unit_of_work import OnUnitOfWork
 from core.learning.tables import LearningItem
 from core.operators import audit
+from core.storage.stores import store_of
 from core.storage.uow import UnitOfWork
 
 
@@ -142,4 +143,4 @@ class SqlShelf(OnUnitOfWork):
 def shelf_of(uow: UnitOfWork | Shelf) -> Shelf:
     """The library's shelf in this unit of work: the database's, or the shelf given (a test's
     in-memory one)."""
-    return SqlShelf(uow) if isinstance(uow, UnitOfWork) else uow
+    return store_of(uow, Shelf, SqlShelf)

@@ -23,6 +23,7 @@ from typing import Any, Protocol
 from sqlalchemy import bindparam, func, select, text, update
 
 from core.loyalty.tables import LoyaltyMember, PointsEntry, PointsJournal, Redemption
+from core.storage.stores import store_of
 from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 from core.storage.upsert import dialect_insert, per_dialect
@@ -264,5 +265,5 @@ def member(account_id: int) -> str:
 def book_of(uow: UnitOfWork | PointsBook) -> PointsBook:
     """Loyalty's book in this unit of work: the database's, or the book given (a test's
     in-memory one)."""
-    return SqlPointsBook(uow) if isinstance(uow, UnitOfWork) else uow
+    return store_of(uow, PointsBook, SqlPointsBook)
 

@@ -23,6 +23,7 @@ from core.market.history import (
 )
 from core.market.rules import search_words
 from core.market.series import _region
+from core.storage.stores import store_of
 from core.storage.uow import UnitOfWork
 
 
@@ -97,4 +98,4 @@ class SqlMarketHistory:
 def history_of(uow: UnitOfWork | MarketHistory) -> MarketHistory:
     """The market's history in this unit of work: the database's, or the history given (a
     test's in-memory one)."""
-    return SqlMarketHistory(uow) if isinstance(uow, UnitOfWork) else uow
+    return store_of(uow, MarketHistory, SqlMarketHistory)

@@ -31,6 +31,7 @@ from core.recommend.sources import (
     Watched,
 )
 from core.recommend.tables import PickDeclined, WeeklyPicks
+from core.storage.stores import store_of
 from core.storage.uow import UnitOfWork
 
 
@@ -154,4 +155,4 @@ class SqlSources:
 def sources_of(uow: UnitOfWork | Sources) -> Sources:
     """The recommendations' sources in this unit of work: the database's, or the sources
     given (a test's in-memory ones)."""
-    return SqlSources(uow) if isinstance(uow, UnitOfWork) else uow
+    return store_of(uow, Sources, SqlSources)

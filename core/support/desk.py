@@ -23,6 +23,7 @@ from core.events import Event
 from core.operators import audit, roles
 from core.process import timers
 from core.process.tickets import ASKER, NOT_CLOSED, TICKET_PROCESS
+from core.storage.stores import store_of
 from core.storage.uow import UnitOfWork
 from core.support.context import TicketContext
 from core.support.tables import SupportMessage, SupportTicket
@@ -212,4 +213,4 @@ class SqlDesk:
 def desk_of(uow: UnitOfWork | Desk) -> Desk:
     """The support desk in this unit of work: the database's, or the desk given (a test's
     in-memory one)."""
-    return SqlDesk(uow) if isinstance(uow, UnitOfWork) else uow
+    return store_of(uow, Desk, SqlDesk)

@@ -66,7 +66,10 @@ async def test_a_trade_show_takes_going_maybe_and_not_with_an_invite(app, clock)
     assert "over" in ann_chat.texts()
 
 
-async def test_the_library_links_pdfs_and_insights(app, tmp_path):
+async def test_the_library_keeps_pdfs_and_insights_with_their_authors(app, tmp_path):
+    """On the database, with the file store: a PDF published and downloaded, a consultant's
+    insight signed with the name on their profile. Every check and refusal of the same flows:
+    tests/learning/test_library_in_chat.py, on the engine and the shelf in memory."""
     await registered(app, "root")
     cara = await registered(app, "cara", roles=("consultant",), display_name="Cara Vilks")
     await registered(app, "eve")
@@ -75,29 +78,13 @@ async def test_the_library_links_pdfs_and_insights(app, tmp_path):
         uow.add(ConsultantProfile(account_id=cara.id, created_at=now, updated_at=now))
         await uow.commit()
 
-    root = ChatUser(app, "root")
-    await root.say("/publish")
-    await root.tap("A link")
-    await root.tap("Pellet quality")
-    await root.say("ENplus handbook, part 3")
-    await root.say("ftp://files.example.org/handbook.pdf")
-    assert "web address" in root.texts()
-    await root.say("https://enplus-pellets.eu/en-in/resources-en-in/documentation.html")
-    await root.say("The certification's quality classes and limits")
-    assert "Published “ENplus handbook, part 3” under Pellet quality" in root.texts()
-
-    fake = tmp_path / "fake.pdf"
-    fake.write_bytes(b"MZ not a pdf at all")
     report = tmp_path / "report.pdf"
     report.write_bytes(PDF)
+    root = ChatUser(app, "root")
     await root.say("/publish")
     await root.tap("A PDF")
     await root.tap("Markets and prices")
     await root.say("Baltic pellet prices, Q3")
-    await root.send(FileUpload(str(fake), "fake.pdf", "application/pdf", 19))
-    assert "doesn't look like a real PDF" in root.texts()
-    await root.send(FileUpload(str(fake), "big.pdf", "application/pdf", 11 * 1024 * 1024))
-    assert "the limit is 10 MB" in root.texts()
     await root.send(FileUpload(str(report), "q3.pdf", "application/pdf", len(PDF)))
     await root.tap("Skip")
     assert "Published “Baltic pellet prices, Q3”" in root.texts()
@@ -107,20 +94,13 @@ async def test_the_library_links_pdfs_and_insights(app, tmp_path):
     await cara_chat.tap("Write an insight")
     await cara_chat.tap("Pellet quality")
     await cara_chat.say("Fines at loading")
-    await cara_chat.say("Too short")
-    assert "at least 20 characters" in cara_chat.texts()
     await cara_chat.say("Ask for a sieve test at loading: most fines complaints start in the truck.")
     await cara_chat.tap("Skip")
     assert "Published “Fines at loading”" in cara_chat.texts()
 
     eve = ChatUser(app, "eve")
     await eve.say("/learn")
-    assert "Write an insight" not in eve.labels()
-    await eve.tap("Pellet quality (2)")
-    assert "💡 Fines at loading — by Cara Vilks" in eve.texts()
-    await eve.tap("ENplus handbook")
-    assert "https://enplus-pellets.eu/" in eve.texts()
-    await eve.tap("Back")
+    await eve.tap("Pellet quality (1)")
     await eve.tap("Fines at loading")
     assert "by Cara Vilks, consultant" in eve.texts()
     assert eve.button("Cara Vilks").data == f"@do:view_consultant:{cara.id}"
@@ -129,5 +109,3 @@ async def test_the_library_links_pdfs_and_insights(app, tmp_path):
     replies = await eve.tap("Baltic pellet prices")
     [pdf] = [r for r in replies if isinstance(r, FileReply)]
     assert pdf.content == PDF and pdf.mime_type == "application/pdf"
-    await eve.say("/publish")
-    assert "admin" in eve.texts().lower()

@@ -2,9 +2,11 @@
 (`conversations.turn_store.TurnStore`) and a unit of work that holds no connection.
 
 The engine's own rules — forms, rules across fields, navigation, typed flow state, refusals —
-run on this as on the database: `MemoryChat(entries)` gives an engine over the entries; a flow
-that asks core for something stored needs the database (`app`), and this unit of work refuses
-loudly (`session`). `tests/test_turn_store_contract.py` holds `MemoryTurns` to what `SqlTurns`
+run on this as on the database: `MemoryChat(entries)` gives an engine over the entries. A flow
+whose use cases ask a context's store behind a protocol runs too when the chat is given that
+context's fake (`MemoryChat(entries, stores={Shelf: MemoryShelf()})`: core.storage.stores); a
+flow that asks core for anything else stored needs the database (`app`), and this unit of work
+refuses loudly (`session`). `tests/test_turn_store_contract.py` holds `MemoryTurns` to what `SqlTurns`
 does."""
 
 from __future__ import annotations
@@ -118,6 +120,7 @@ class MemoryUnitOfWork:
 
     clock: Clock
     store: MemoryTurns
+    stores: dict[Any, Any] = field(default_factory=dict)  # a context's protocol → its fake
     events: list[Event] = field(default_factory=list)
     staged_updates: set[tuple[str, str]] = field(default_factory=set)
     staged_saves: list[ChatState] = field(default_factory=list)
@@ -143,6 +146,13 @@ class MemoryUnitOfWork:
     def emit(self, event: Event) -> None:
         self.events.append(event)
 
+    def held_store(self, protocol: Any) -> Any:
+        """The fake held for a context's protocol (core.storage.stores.store_of asks)."""
+        if protocol not in self.stores:
+            raise RuntimeError(f"this step asked for the {protocol.__name__} store: give the "
+                               f"test's chat one (MemoryChat(stores={{...}}))")
+        return self.stores[protocol]
+
     @property
     def session(self) -> Any:
         raise RuntimeError("this step asked the database for something: a test of a flow "
@@ -153,10 +163,11 @@ class MemoryChat:
     """An engine over `entries` with nothing stored anywhere but here."""
 
     def __init__(self, entries: Iterable[Entry], *, clock: Clock | None = None,
-                 services: Services | None = None) -> None:
+                 services: Services | None = None, stores: dict[Any, Any] | None = None) -> None:
         self.clock = clock or FakeClock()
         self.turns = MemoryTurns()
         self.services = services or Services()
+        self.stores = dict(stores or {})  # the contexts' fakes its flows' use cases run on
         self.engine = self.engine_of(entries)
 
     def engine_of(self, entries: Iterable[Entry]) -> Engine:
@@ -165,7 +176,7 @@ class MemoryChat:
                       turns=self.turns.on, marks=self.turns)  # type: ignore[arg-type]
 
     def uow(self) -> MemoryUnitOfWork:
-        return MemoryUnitOfWork(self.clock, self.turns)
+        return MemoryUnitOfWork(self.clock, self.turns, self.stores)
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -17,7 +17,6 @@ from core.errors import DomainError
 from core.i18n import N_, _
 from core.learning import gatherings, library
 from core.learning import rules as learning_rules
-from core.operators.roles import require_admin
 
 
 class Publishing(FlowState):
@@ -46,7 +45,7 @@ LENGTHS = [(N_("30 min"), "30"), (N_("60 min"), "60"), (N_("90 min"), "90"), (N_
 
 async def _start(ctx: Ctx) -> Next | None:
     """Admins only (core refuses anyone else)."""
-    await require_admin(ctx.uow, ctx.account_id)
+    await library.may_publish(ctx.uow, ctx.account_id)
     return None
 
 

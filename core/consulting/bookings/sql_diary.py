@@ -22,6 +22,7 @@ from core.operators.roles import is_admin
 from core.policy import BookingPolicy
 from core.process import timers
 from core.process.bookings import BOOKING_PROCESS, CONSULTANT, HOLDS_SLOT
+from core.storage.stores import store_of
 from core.storage.uow import UnitOfWork
 
 
@@ -154,4 +155,4 @@ def _proposal(row: BookingProposal) -> Proposal:
 def diary_of(uow: UnitOfWork | Diary) -> Diary:
     """The bookings' diary in this unit of work: the database's, or the diary given (a test's
     in-memory one)."""
-    return SqlDiary(uow) if isinstance(uow, UnitOfWork) else uow
+    return store_of(uow, Diary, SqlDiary)

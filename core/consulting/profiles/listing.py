@@ -21,6 +21,7 @@ from core.consulting.bookings import slots
 from core.consulting.profiles import promotions
 from core.consulting.profiles.view import Listed, listed
 from core.consulting.tables import ConsultantProfile
+from core.storage.stores import store_of
 from core.storage.uow import UnitOfWork
 
 Span = tuple[datetime, datetime]
@@ -113,4 +114,4 @@ class SqlListing:
 def listing_of(uow: UnitOfWork | Listing) -> Listing:
     """The directory's listing in this unit of work: the database's, or the listing given (a
     test's in-memory one)."""
-    return SqlListing(uow) if isinstance(uow, UnitOfWork) else uow
+    return store_of(uow, Listing, SqlListing)

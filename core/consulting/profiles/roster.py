@@ -24,6 +24,7 @@ from core.consulting.profiles.view import ProfileView, profile_view
 from core.consulting.tables import ConsultantProfile
 from core.events import Event
 from core.operators import roles
+from core.storage.stores import store_of
 from core.storage.uow import UnitOfWork
 
 
@@ -139,4 +140,4 @@ class SqlRoster:
 def roster_of(uow: UnitOfWork | Roster) -> Roster:
     """The profiles' roster in this unit of work: the database's, or the roster given (a
     test's in-memory one)."""
-    return SqlRoster(uow) if isinstance(uow, UnitOfWork) else uow
+    return store_of(uow, Roster, SqlRoster)

@@ -23,6 +23,7 @@ from core.errors import NotFound
 from core.events import Event
 from core.i18n import _
 from core.money.model import Money
+from core.storage.stores import store_of
 from core.storage.uow import UnitOfWork
 
 if TYPE_CHECKING:
@@ -191,4 +192,4 @@ async def seen(register: RequestRegister, request_id: int, actor_id: int | None)
 def register_of(uow: UnitOfWork | RequestRegister) -> RequestRegister:
     """The requests' register in this unit of work: the database's, or the one given (a
     test's in-memory one)."""
-    return SqlRequestRegister(uow) if isinstance(uow, UnitOfWork) else uow
+    return store_of(uow, RequestRegister, SqlRequestRegister)
