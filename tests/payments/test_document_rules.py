@@ -6,16 +6,19 @@ test_document_lines.py)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from core import said as say
 from core.accounts.service_vat import commission_vat
 from core.money.model import Money
+from payments import invoices
 from payments.commission_invoices import commission_document
 from payments.credit_notes import credit_lines, refund_reason
+from payments.invoice_pdf import credit_fields, payment_fields
 from payments.lines import Subject, line_text, with_vat
 from payments.settlement_notices import statement_lines
-from payments.tables import Escrow
+from payments.tables import Escrow, Invoice
 
 DEAL = Subject("deal:1")
 
@@ -113,3 +116,27 @@ def test_older_stored_lines_read_back_as_they_were_written():
     kept = DEAL.line(100, "{what}: released from escrow")[2]
     # a line that keeps what it says is said again (in the reader's words), not read as stored
     assert line_text(["stored text", 100, kept]) == "deal #1: released from escrow"
+
+
+def test_a_credit_note_names_the_document_it_credits_and_why():
+    receipt = Invoice(kind="payment", number="2026-000001",
+                      created_at=datetime(2026, 11, 20, tzinfo=UTC))
+    credit = Invoice(kind="credit_note", note=invoices.kept(refund_reason("goods", False, True)))
+    assert credit_fields(credit, receipt) == [
+        ("Credits", "Payment receipt 2026-000001 of 20 Nov 2026"),
+        ("Reason", "Partial refund of the payment")]
+    unnumbered = Invoice(kind="terms", number=None, created_at=receipt.created_at)
+    assert credit_fields(credit, unnumbered)[0] == ("Credits",
+                                                    "Invoice (number pending) of 20 Nov 2026")
+    assert credit_fields(Invoice(kind="credit_note"), None) == [("Credits", "—"), ("Reason", "—")]
+
+
+def test_an_invoice_on_terms_states_when_and_how_it_is_paid_as_issued():
+    note = ('{"due_on": "2026-12-24", "days": 30, "holder": "Sue SIA", "iban": '
+            '"LV80BANK0000435195001", "bic": "HABALV22", "reference": "RF18AGORA1"}')
+    assert payment_fields(Invoice(kind="terms", note=note)) == [
+        ("Due date", "2026-12-24"), ("Payment terms", "30 days net"),
+        ("Pay to", "Sue SIA\nIBAN LV80BANK0000435195001\nBIC HABALV22"),
+        ("Payment reference", "RF18AGORA1")]
+    assert payment_fields(Invoice(kind="terms", note=None)) == []
+    assert payment_fields(Invoice(kind="terms", note="not json")) == []
