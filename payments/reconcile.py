@@ -8,9 +8,19 @@ from typing import Any
 from sqlalchemy import func, select
 
 from core.money.model import Money
+from core.payments_port import EscrowState
 from core.storage.uow import UnitOfWork
-from payments.reconcile_rules import at_provider, mismatches, provider_net_by_charge
+from payments.reconcile_rules import mismatches, provider_net_by_charge
 from payments.tables import Escrow, LedgerAccount, LedgerEntry, LedgerJournal
+
+# An authorisation that is not captured yet is no balance transaction at the provider.
+NOT_CHARGED_YET = (EscrowState.AUTHORISED, EscrowState.SETTLING)
+
+
+def at_provider(kind: str, state: str) -> bool:
+    """Whether an escrow with a charge has money at the provider yet: a session's card is only
+    authorised until the session is captured."""
+    return not (kind == "session" and state in NOT_CHARGED_YET)
 
 
 async def ledger_net_by_charge(uow: UnitOfWork, provider: str) -> dict[str, tuple[str, Money]]:

@@ -8,16 +8,6 @@ from collections import defaultdict
 from typing import Any
 
 from core.money.model import Money
-from core.payments_port import EscrowState
-
-# An authorisation that is not captured yet is no balance transaction at the provider.
-NOT_CHARGED_YET = (EscrowState.AUTHORISED, EscrowState.SETTLING)
-
-
-def at_provider(kind: str, state: str) -> bool:
-    """Whether an escrow with a charge has money at the provider yet: a session's card is only
-    authorised until the session is captured."""
-    return not (kind == "session" and state in NOT_CHARGED_YET)
 
 
 def provider_net_by_charge(transactions: list[dict[str, Any]]) -> dict[str, Money]:

@@ -5,7 +5,8 @@ Stripe's own balance transactions and the real ledger: tests/payments/test_strip
 from __future__ import annotations
 
 from core.money.model import Money
-from payments.reconcile_rules import at_provider, mismatches, provider_net_by_charge
+from payments.reconcile import at_provider
+from payments.reconcile_rules import mismatches, provider_net_by_charge
 
 
 def eur(minor: int) -> Money:
