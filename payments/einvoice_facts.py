@@ -13,7 +13,7 @@ from core import said as say
 from core.accounts.billing import Billing, from_account
 from core.accounts.service_vat import commission_vat
 from core.accounts.tables import Account
-from core.accounts.vat import NOT_SUBJECT, STANDARD, ZERO, included_vat
+from core.accounts.vat import NOT_SUBJECT, STANDARD, ZERO, VatTreatment, included_vat
 from core.issuer import ISSUER
 from core.money.model import Money
 from core.storage.uow import UnitOfWork
@@ -132,7 +132,7 @@ def _agoras(invoice: Invoice, customer: Account) -> tuple[Seat, Seat, Tax] | Non
     if issuer is None or buyer is None:
         return None
     if invoice.kind == "commission":
-        kept = _kept_tax(invoice.note)
+        kept = kept_tax(invoice.note)
         return (issuer, buyer, kept) if kept else None
     vat = charge_vat(invoice, customer)
     rate = vat.rate if vat.category == "S" else (None if vat.category == "O" else Decimal(0))
@@ -157,7 +157,7 @@ def _customer(account: Account) -> Seat | None:
     return Seat(account.display_name, account.country) if account.country else None
 
 
-def _kept_tax(note: str | None) -> Tax | None:
+def kept_tax(note: str | None) -> Tax | None:
     """The treatment a commission invoice kept in its note when issued."""
     try:
         kept = json.loads(note or "")
@@ -180,12 +180,21 @@ async def _members(uow: UnitOfWork, escrow: Escrow, invoice: Invoice
     if sale is None:
         return None
     found, ours, theirs = sale
+    tax = sale_tax(found, ours.vat_id, Money(invoice.total, invoice.currency),
+                   bool(escrow.vat_rate))
+    return (_seat(ours, invoice.payee_id), _seat(theirs), tax) if tax else None
+
+
+def sale_tax(found: VatTreatment, seller_vat_id: str | None, total: Money, vat_line: bool
+             ) -> Tax | None:
+    """A sale's VAT as its e-invoice states it, from its treatment: none when the category is
+    not known, or VAT is charged by a seller whose VAT number is gone (BR-S-02). VAT the
+    seller charges is part of the price (a session) unless the document has a VAT line of
+    its own (`vat_line`: goods whose escrow charged it on top)."""
     if found.category is None:
         return None
-    if found.category in (STANDARD, ZERO) and not ours.vat_id:  # BR-S-02: a number it dropped
+    if found.category in (STANDARD, ZERO) and not seller_vat_id:
         return None
     rate = None if found.category == NOT_SUBJECT else (found.rate or Decimal(0))
-    included = included_vat(Money(invoice.total, invoice.currency), found.rate).amount \
-        if found.rate and not escrow.vat_rate else 0
-    return (_seat(ours, invoice.payee_id), _seat(theirs), Tax(found.category, rate,
-                                                              found.wording, included))
+    included = included_vat(total, found.rate).amount if found.rate and not vat_line else 0
+    return Tax(found.category, rate, found.wording, included)

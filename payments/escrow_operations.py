@@ -20,14 +20,14 @@ from core.errors import Conflict
 from core.money.model import CommissionRule, Money
 from core.payments_port import Actor, EscrowState, EscrowView, Market, Vat
 from core.storage.uow import UnitOfWork
-from payments import settle
-from payments.escrow_rows import charge_of, claim, load, new_operation, vat_in
+from payments import settle, settlement_rules
+from payments.escrow_rows import charge_of, claim, load, new_operation
 from payments.providers.base import Provider, ProviderError
+from payments.settlement_rules import NO_COMMISSION
 from payments.tables import Escrow, PaymentOperation
 
 log = logging.getLogger(__name__)
 
-NO_COMMISSION = CommissionRule(Decimal(0))
 PAYOUT = Actor("system:payout", "payee can be paid")
 
 
@@ -42,13 +42,16 @@ class EscrowOperations:
 
     def commission_for(self, market: Market, amount: Money) -> Money:
         """The platform's commission on `amount` in `market`."""
-        return self.rules.get(market, NO_COMMISSION).on(amount)
+        return self.rule(market).on(amount)
 
     def commission_on(self, escrow: Escrow, gross: Money) -> Money:
         """The commission on part of what an escrow holds: on the seller's price, never on
         the VAT it includes (the seller's tax, passed on to them whole)."""
-        net = gross - Money(vat_in(escrow, gross.amount), gross.currency)
-        return self.commission_for(escrow.market, net)  # type: ignore[arg-type]
+        return settlement_rules.commission_on(self.rule(escrow.market), escrow, gross)
+
+    def rule(self, market: str) -> CommissionRule:
+        """The commission rule of `market` (none for the platform's own payments)."""
+        return self.rules.get(market, NO_COMMISSION)
 
     @asynccontextmanager
     async def tx(self, uow: UnitOfWork | None) -> AsyncIterator[UnitOfWork]:

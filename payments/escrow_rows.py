@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import String, bindparam, cast, func, insert, select, update
@@ -11,7 +10,6 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
-from core.accounts.vat import included_vat
 from core.errors import DomainError, NotFound
 from core.i18n import _
 from core.money.model import Money
@@ -20,17 +18,6 @@ from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 from payments.providers.base import Charge
 from payments.tables import Escrow, OperationStatus, PaymentOperation
-
-
-def vat_in(escrow: Escrow, gross: int) -> int:
-    """The VAT `gross` minor units of what the escrow holds include: all of the escrow's VAT
-    for its whole amount, the VAT a part includes at the escrow's rate (so a refund of a price
-    cut with its VAT on it splits back into exactly that cut and that VAT)."""
-    if not escrow.vat or not escrow.vat_rate:
-        return 0
-    if gross == escrow.amount:
-        return escrow.vat
-    return included_vat(Money(gross, escrow.currency), Decimal(escrow.vat_rate)).amount
 
 
 async def load(uow: UnitOfWork, escrow_id: int) -> Escrow:

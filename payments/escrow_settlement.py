@@ -17,6 +17,7 @@ from core.money.model import Money
 from core.payments_port import Actor, EscrowState, EscrowView
 from core.storage.uow import UnitOfWork
 from payments import ledger, loyalty, settle
+from payments import settlement_rules as rules
 from payments.escrow_operations import PAYOUT, EscrowOperations
 from payments.escrow_rows import by_reference, expect, load, lost, new_operation, transition
 from payments.tables import Escrow
@@ -116,13 +117,8 @@ class EscrowSettlement(EscrowOperations):
 
     async def refund(self, escrow_id: int, amount: Money | None, actor: Actor) -> EscrowView:
         """Give back all of a held escrow, or part of it (the rest stays held)."""
-        def plan(escrow: Escrow) -> tuple[int, int, int]:
-            left = escrow.amount - escrow.refunded - escrow.drawn
-            value = left if amount is None else amount.amount
-            if not 0 < value <= left:
-                raise DomainError(_("A refund can be at most {amount}.", amount=Money(left, escrow.currency)))
-            return 0, 0, value
-        return await self._operate(escrow_id, "refund", HELD, (EscrowState.HELD,), plan, actor)
+        return await self._operate(escrow_id, "refund", HELD, (EscrowState.HELD,),
+                                   lambda escrow: rules.refund_plan(escrow, amount), actor)
 
     async def refund_to(self, escrow_id: int, total: Money, actor: Actor) -> EscrowView:
         """Refund what is missing for the held escrow's refunds to reach `total` (nothing when
@@ -146,35 +142,25 @@ class EscrowSettlement(EscrowOperations):
 
     async def split(self, escrow_id: int, refund: Money, actor: Actor) -> EscrowView:
         """Settle a dispute: refund part to the payer, release the rest to the payee."""
-        def plan(escrow: Escrow) -> tuple[int, int, int]:
-            left = escrow.amount - escrow.refunded
-            if not 0 < refund.amount < left:
-                raise DomainError(_("A split refunds part of the escrow, not none or all of it."))
-            rest = Money(left - refund.amount, escrow.currency)
-            commission = self.commission_on(escrow, rest)
-            return rest.amount, commission.amount, refund.amount
+        def plan(escrow: Escrow) -> rules.Plan:
+            return rules.split_plan(escrow, refund, self.rule(escrow.market))
         return await self._operate(escrow_id, "split", "goods", (EscrowState.HELD,), plan, actor)
 
     async def void(self, escrow_id: int, actor: Actor) -> EscrowView:
         """Cancel an authorisation: nothing is charged."""
-        def plan(escrow: Escrow) -> tuple[int, int, int]:
-            return 0, 0, escrow.amount
-        return await self._operate(escrow_id, "void", "session", (EscrowState.AUTHORISED,), plan, actor)
+        return await self._operate(escrow_id, "void", "session", (EscrowState.AUTHORISED,),
+                                   rules.void_plan, actor)
 
     async def capture(self, escrow_id: int, amount: Money, actor: Actor) -> EscrowView:
         """Charge up to the authorised amount; the payee gets it minus commission (less a loyalty
         discount the payee redeemed, taken when the capture completes: `settle.completed`)."""
-        def plan(escrow: Escrow) -> tuple[int, int, int]:
-            if not 0 < amount.amount <= escrow.amount or amount.currency != escrow.currency:
-                raise DomainError(_("You can charge at most {amount}.",
-                                    amount=Money(escrow.amount, escrow.currency)))
-            commission = self.commission_on(escrow, amount)
-            return amount.amount, commission.amount, escrow.amount - amount.amount
+        def plan(escrow: Escrow) -> rules.Plan:
+            return rules.capture_plan(escrow, amount, self.rule(escrow.market))
         return await self._operate(escrow_id, "capture", "session", (EscrowState.AUTHORISED,), plan, actor)
 
     async def _operate(self, escrow_id: int, kind: str, escrow_kind: str | tuple[str, ...],
                        states: tuple[str, ...],
-                       plan: Callable[[Escrow], tuple[int, int, int]], actor: Actor) -> EscrowView:
+                       plan: Callable[[Escrow], rules.Plan], actor: Actor) -> EscrowView:
         async with self.uow() as uow:
             escrow = await load(uow, escrow_id)
             expect(escrow, escrow_kind, kind)

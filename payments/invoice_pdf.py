@@ -88,14 +88,7 @@ async def related(uow: UnitOfWork, invoice: Invoice) -> list[tuple[str, str]]:
     if invoice.kind == "credit_note":
         original = await uow.get(Invoice, invoice.refers_to_id) \
             if invoice.refers_to_id else None
-        credits = say.in_both(say.said(
-            N_("{document} {number} of {date}"),
-            document=say.said(TITLES.get(original.kind, RECEIPT)),
-            number=original.number or say.said(PENDING),
-            date=say.day(original.created_at.date()))) if original else "—"
-        reason = unkept(invoice.note)
-        return [(bilingual("Credits"), credits),
-                (bilingual("Reason"), say.in_both(reason) if reason else "—")]
+        return credit_fields(invoice, original)
     if invoice.kind == "terms":
         return payment_fields(invoice)
     if invoice.kind == "payout":
@@ -103,6 +96,19 @@ async def related(uow: UnitOfWork, invoice: Invoice) -> list[tuple[str, str]]:
             Invoice.journal_id == invoice.journal_id, Invoice.kind == "commission"))
         return [(bilingual("Commission invoice"), number)] if number else []
     return []
+
+
+def credit_fields(invoice: Invoice, original: Invoice | None) -> list[tuple[str, str]]:
+    """What a credit note states besides its lines: the document it credits (kind, number —
+    or that it is still being numbered — and date) and why, in the reader's words."""
+    credits = say.in_both(say.said(
+        N_("{document} {number} of {date}"),
+        document=say.said(TITLES.get(original.kind, RECEIPT)),
+        number=original.number or say.said(PENDING),
+        date=say.day(original.created_at.date()))) if original else "—"
+    reason = unkept(invoice.note)
+    return [(bilingual("Credits"), credits),
+            (bilingual("Reason"), say.in_both(reason) if reason else "—")]
 
 
 def payment_fields(invoice: Invoice) -> list[tuple[str, str]]:

@@ -26,7 +26,7 @@ from core.deals.terms import service as deal_terms
 from core.deals.terms.goods import goods_line, kept, said_goods
 from core.i18n import N_
 from core.storage.uow import UnitOfWork
-from payments.escrow_rows import vat_in
+from payments.settlement_rules import vat_in
 from payments.tables import Escrow
 
 # The subject of a line, and the lines documents write around it.

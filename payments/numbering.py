@@ -106,20 +106,32 @@ async def number_invoices(uow: UnitOfWork) -> int:
         if others:  # around New Year, older invoices still waiting
             taken |= await _take_counters(uow, others)
             rows = await _unnumbered(uow)  # read again now that those counters are ours too
-        rows = [row for row in rows if row[1] in taken]  # one issued meanwhile: the next pass
-        if not rows:
+        numbers, moved = assign(rows, taken)  # one issued meanwhile: the next pass numbers it
+        if not numbers:
             return 0  # nothing to do: roll back, no commit to wait for
-        numbers, used = [], set()
-        for invoice_id, series in rows:
-            numbers.append({"n_id": invoice_id, "n_number": f"{series}-{taken[series]:06d}"})
-            taken[series] += 1
-            used.add(series)
         conn = await uow.core()
-        await conn.execute(_NUMBER, numbers)
-        await conn.execute(_MOVE, [{"c_series": series, "c_next": taken[series]}
-                                   for series in sorted(used)])
+        await conn.execute(_NUMBER, [{"n_id": invoice_id, "n_number": number}
+                                     for invoice_id, number in numbers])
+        await conn.execute(_MOVE, [{"c_series": series, "c_next": following}
+                                   for series, following in moved.items()])
         await uow.commit()
-        return len(rows)
+        return len(numbers)
+
+
+def assign(rows: list[tuple[int, str]], taken: dict[str, int]
+           ) -> tuple[list[tuple[int, str]], dict[str, int]]:
+    """The numbers of unnumbered invoices (id, series), given in the order they come, each
+    series counting on from its next number ("2026-000007", "CN-2026-000001"); and each used
+    series' next number after them, in series order. Series not in `taken` are not this
+    pass's: their invoices wait for the next one."""
+    numbers, following = [], dict(taken)
+    for invoice_id, series in rows:
+        if series not in taken:
+            continue
+        numbers.append((invoice_id, f"{series}-{following[series]:06d}"))
+        following[series] += 1
+    return numbers, {series: following[series] for series in sorted(following)
+                     if following[series] != taken[series]}
 
 
 async def _unnumbered(uow: UnitOfWork) -> list[tuple[int, str]]:

@@ -1,8 +1,8 @@
-"""Reconciliation: the ledger's money per charge against the provider's balance transactions."""
+"""Reconciliation: the ledger's money per charge against the provider's balance transactions
+(the comparison itself: payments.reconcile_rules)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import func, select
@@ -10,10 +10,17 @@ from sqlalchemy import func, select
 from core.money.model import Money
 from core.payments_port import EscrowState
 from core.storage.uow import UnitOfWork
+from payments.reconcile_rules import mismatches, provider_net_by_charge
 from payments.tables import Escrow, LedgerAccount, LedgerEntry, LedgerJournal
 
 # An authorisation that is not captured yet is no balance transaction at the provider.
 NOT_CHARGED_YET = (EscrowState.AUTHORISED, EscrowState.SETTLING)
+
+
+def at_provider(kind: str, state: str) -> bool:
+    """Whether an escrow with a charge has money at the provider yet: a session's card is only
+    authorised until the session is captured."""
+    return not (kind == "session" and state in NOT_CHARGED_YET)
 
 
 async def ledger_net_by_charge(uow: UnitOfWork, provider: str) -> dict[str, tuple[str, Money]]:
@@ -29,35 +36,15 @@ async def ledger_net_by_charge(uow: UnitOfWork, provider: str) -> dict[str, tupl
                       Escrow.state))
     out: dict[str, tuple[str, Money]] = {}
     for charge, reference, currency, kind, state, world in (await uow.session.execute(stmt)).all():
-        if kind == "session" and state in NOT_CHARGED_YET:
+        if not at_provider(kind, state):
             continue
         assert charge is not None  # the query keeps charged escrows only
         out[charge] = (reference, Money(-int(world), currency))
     return out
 
 
-def provider_net_by_charge(transactions: list[dict[str, Any]]) -> dict[str, Money]:
-    """charge id → charged minus refunded, from balance transactions."""
-    sums: dict[tuple[str, str], int] = defaultdict(int)
-    for txn in transactions:
-        charge = txn["source"] if txn["type"] == "charge" else txn.get("charge")
-        if txn["type"] in ("charge", "payment", "refund") and charge:
-            sums[(charge, txn["currency"])] += int(txn["amount"])
-    return {charge: Money(amount, currency) for (charge, currency), amount in sums.items()}
-
-
 async def reconcile(uow: UnitOfWork, provider: Any) -> tuple[int, list[str]]:
     """(charges checked, one line per mismatch)."""
     ours = await ledger_net_by_charge(uow, provider.name)
     theirs = provider_net_by_charge(await provider.balance_transactions())
-    problems = []
-    for charge in sorted(set(ours) | set(theirs)):
-        reference, mine = ours.get(charge, ("—", None))
-        other = theirs.get(charge)
-        if mine is None:
-            problems.append(f"{charge}: at the provider ({other}) but not in the ledger")
-        elif other is None:
-            problems.append(f"{charge} ({reference}): in the ledger ({mine}) but not at the provider")
-        elif mine != other:
-            problems.append(f"{charge} ({reference}): ledger {mine}, provider {other}")
-    return len(set(ours) | set(theirs)), problems
+    return mismatches(ours, theirs)

@@ -466,6 +466,16 @@ def test_every_context_with_services_has_rules_that_need_no_database():
     assert (missing, offenders) == ([], [])
 
 
+def test_payments_rules_import_no_database():
+    """Money's rules on plain values (`payments/*_rules.py`: transfer matching, settlement
+    plans, reconciliation, the wallet's figures) are tested without a database: they import
+    neither sqlalchemy nor the storage (the rows they read come in as plain values)."""
+    pattern = re.compile(r"^(from|import) (sqlalchemy|core\.storage)\b", re.MULTILINE)
+    modules = sorted((ROOT / "payments").glob("*_rules.py"))
+    assert len(modules) >= 4
+    assert [p.name for p in modules if pattern.search(p.read_text())] == []
+
+
 def test_the_rules_load_without_sqlalchemy_even_round_about():
     import subprocess
     import sys

@@ -31,7 +31,7 @@ from payments.escrow_rows import by_reference
 from payments.tables import Escrow, Invoice
 from tests.catalog.helpers import make_account
 from tests.companies.test_purchase_approval import company_of_three, terms
-from tests.payments.test_einvoices import embedded_xml, valid
+from tests.payments.einvoice_checks import embedded_xml, valid
 from tests.support.outbox import told_buttons
 from tests.support.outbox import told_texts as told_raw
 from tests.support.pdf import pdf_text

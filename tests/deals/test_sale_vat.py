@@ -21,7 +21,7 @@ from payments.escrow_rows import by_reference
 from payments.tables import Escrow, Invoice
 from tests.contracts.support import accept_terms, contract_agreed, run_contract_timers
 from tests.deals.test_offers import agreed
-from tests.payments.test_einvoices import amounts, embedded_xml, valid
+from tests.payments.einvoice_checks import amounts, embedded_xml, valid
 from tests.support.pdf import pdf_text
 
 NET = 2_200_000  # 100 t at 220.00 EUR

@@ -79,15 +79,9 @@ async def test_a_signed_body_that_is_not_an_event_is_a_bad_request(app):
 
 
 @pytest.mark.parametrize(("body", "status"), [
-    ("[1, 2]", 400), ("[]", 400), ("null", 400), ('"evt_1"', 400), ("7", 400),
-    ("[" * 50_000, 400), ('{"id": "evt_a", "type": "x", "data": [1]}', 400),
-    ('{"id": "evt_b", "type": "payment_intent.succeeded", "data": {"object": []}}', 400),
-    ('{"id": "evt_c", "type": "account.updated", "created": "soon", '
-     '"data": {"object": {"id": "acct_1"}}}', 400),
-    ('{"id": "evt_d", "type": "payment_intent.succeeded", '
-     '"data": {"object": {"id": "pi_1", "metadata": {"pay_token": ["x"]}}}}', 400),
-    ('{"id": "evt_e", "type": "payment_intent.payment_failed", '
-     '"data": {"object": {"id": "pi_1", "last_payment_error": "no"}}}', 400),
+    # Refused before any claim (every other shape refused: test_webhook_shapes.py, no database)
+    ("[" * 50_000, 400),
+    # Claimed and handled, though its object has no id or an odd field
     ('{"id": "evt_f", "type": "payment_intent.succeeded", "data": {"object": {}}}', 200),
     ('{"id": "evt_g", "type": "payment_intent.succeeded", '
      '"data": {"object": {"id": "pi_1", "latest_charge": [1]}}}', 200),
