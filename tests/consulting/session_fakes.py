@@ -1,7 +1,9 @@
 """The sessions' logbook in memory (`core.consulting.sessions.logbook.Logbook`): who may join,
 post, end, extend, review and reply, and a session's moves, run on it without a database.
 `test_logbook_contract.py` holds it to what the SQL logbook does. The money (authorisations,
-captures, extensions paid) is the database's alone: a session made here is simply authorised."""
+captures, extensions paid) is the database's alone: a session made here is simply authorised.
+`MemoryTally` reads a consultant's figures from such a logbook
+(`core.consulting.profiles.tally.Tally`, its contract in `test_tally_contract.py`)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from core.consulting.profiles.figures import Held, Review
 from core.consulting.sessions import service as sessions
 from core.consulting.sessions.from_booking import reference
 from core.consulting.sessions.lifecycle import ENDED, SESSION_PROCESS, deadlines
@@ -22,7 +25,7 @@ from core.consulting.sessions.tables import (
     SessionReview,
 )
 from core.events import Event
-from core.money.model import Money
+from core.money.model import CommissionRule, Money
 from core.process.bookings import CONSULTANT
 
 START = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)  # as the tests' FakeClock
@@ -217,3 +220,42 @@ async def held(logbook: MemoryLogbook, seeker: int = SEEKER_ID,
     logbook.advance(minutes=minutes)
     await sessions.end(logbook, session_id, seeker)
     return session_id
+
+
+@dataclass
+class MemoryTally:
+    """A consultant's figures read from an in-memory logbook (its sessions and reviews), the
+    bookings asked of each consultant (when asked, when confirmed), each account's zone and
+    currency, and the consulting commission."""
+
+    logbook: MemoryLogbook
+    rule: CommissionRule = field(  # as the tests' policy: 15 %, at least 2.00
+        default_factory=lambda: CommissionRule(Decimal(15), Decimal(2)))
+    asked: dict[int, list[tuple[datetime, datetime | None]]] = field(default_factory=dict)
+    accounts: dict[int, tuple[str | None, str | None]] = field(default_factory=dict)
+
+    def now(self) -> datetime:
+        return self.logbook.now()
+
+    def commission(self) -> CommissionRule:
+        return self.rule
+
+    async def is_admin(self, account_id: int) -> bool:
+        return await self.logbook.is_admin(account_id)
+
+    async def held(self, consultant_id: int) -> list[Held]:
+        ended = sorted((s for s in self.logbook.sessions.values()
+                        if s.consultant_id == consultant_id and s.status in ENDED),
+                       key=lambda s: s.ended_at or s.created_at)
+        return [Held(s.started_at, s.ended_at, s.charged_minor, s.currency) for s in ended]
+
+    async def reviews(self, consultant_id: int) -> list[Review]:
+        return [Review(r.stars, r.created_at) for r in self.logbook.reviews.values()
+                if r.consultant_id == consultant_id]
+
+    async def requests(self, consultant_id: int) -> tuple[int, list[timedelta]]:
+        mine = self.asked.get(consultant_id, [])
+        return len(mine), [done - at for at, done in mine if done is not None]
+
+    async def account(self, account_id: int) -> tuple[str | None, str | None]:
+        return self.accounts.get(account_id, (None, None))
