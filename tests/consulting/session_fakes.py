@@ -7,6 +7,7 @@ captures, extensions paid) is the database's alone: a session made here is simpl
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -41,6 +42,8 @@ class MemoryLogbook:
     at: datetime = START
     free_rule: str = "once per pair"
     meeting_base: str = "https://meet.example"
+    recap_costs: str = "0"  # AGORA_RECAP_PRICE
+    people: dict[int, str] = field(default_factory=dict)  # account id → display name
     admins: set[int] = field(default_factory=set)
     sessions: dict[int, ConsultSession] = field(default_factory=dict)
     rooms: dict[int, str] = field(default_factory=dict)  # booking id → its meeting link
@@ -166,6 +169,19 @@ class MemoryLogbook:
     async def keep_standing(self, consultant_id: int, rating_x100: int, reviews: int,
                             sessions: int) -> None:
         self.standings[consultant_id] = (rating_x100, reviews, sessions)
+
+    def recap_price(self, currency: str) -> Money:
+        return Money.parse(self.recap_costs, currency)
+
+    async def grant_recap(self, session_id: int, at: datetime) -> bool:
+        session = self.sessions[session_id]
+        if session.recap_granted_at is not None:
+            return False
+        session.recap_granted_at = at
+        return True
+
+    async def names(self, account_ids: Iterable[int]) -> dict[int, str]:
+        return {a: self.people[a] for a in set(account_ids) if a in self.people}
 
     def emit(self, event: Event) -> None:
         self.events.append(event)

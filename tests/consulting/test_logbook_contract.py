@@ -156,6 +156,16 @@ class LogbookContract:
         await book_.keep_standing(jan, 410, 3, 3)
         assert await logbooks.kept(jan) == (410, 3, 3)
 
+    async def test_a_recap_is_granted_once_free_by_default_and_names_are_known(self, logbooks):
+        ann, jan, __ = await logbooks.people("Ann", "Jan", "Root")
+        book_, session = logbooks.logbook, await logbooks.session(ann, jan)
+        assert book_.recap_price("EUR") == Money(0, "EUR")
+        assert await book_.grant_recap(session.id, book_.now())
+        assert not await book_.grant_recap(session.id, book_.now() + timedelta(minutes=1))
+        granted = await book_.session(session.id, fresh=True)
+        assert granted is not None and granted.recap_granted_at == book_.now()
+        assert await book_.names([ann, jan, jan + 1000]) == {ann: "Ann", jan: "Jan"}
+
 
 @dataclass
 class MemoryLogbooks:
@@ -166,6 +176,7 @@ class MemoryLogbooks:
         ids = tuple(range(self.known + 1, self.known + 1 + len(names)))
         self.known += len(names)
         self.logbook.admins.update(i for i, n in zip(ids, names, strict=True) if n == "Root")
+        self.logbook.people.update(zip(ids, names, strict=True))
         return ids
 
     async def session(self, seeker: int, consultant: int, booking_id: int = 1) -> ConsultSession:

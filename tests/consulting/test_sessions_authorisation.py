@@ -1,23 +1,21 @@
 """No one but the seeker and the consultant takes part in a session; admins may look; each
 party does only their own part — refused in the service, whatever button was crafted. The
-sessions' own use cases are refused on the in-memory logbook (`test_sessions_on_logbook.py`);
-here, on the database, one of them, the recap and the figures."""
+sessions' own use cases, the recap's and the figures' are refused on the in-memory logbook
+(`test_sessions_on_logbook.py`, `test_sessions_recap.py`, `test_sessions_metrics.py`); here, on
+the database, one case of each."""
 
 from __future__ import annotations
 
 import pytest
 
 from core.consulting.profiles import metrics
-from core.consulting.sessions import access, from_booking, recap, reviews
+from core.consulting.sessions import access, from_booking, recap
 from core.consulting.sessions import service as sessions
 from core.errors import NotAllowed, NotFound
 from tests.consulting.session_support import act, book, live, people, row, texts, tick
 from tests.support.accounts import registered
 
-STRANGER_CALLS = [
-    (access.get, ()), (sessions.end, ()), (recap.recap_pdf, ()), (recap.request, ()),
-    (recap.set_notes, ("notes",)),
-]
+STRANGER_CALLS = [(access.get, ()), (sessions.end, ()), (recap.recap_pdf, ())]
 
 
 async def test_a_stranger_can_neither_see_nor_act_on_a_session(app, clock):
@@ -50,14 +48,8 @@ async def test_each_party_does_only_their_own_part(app, clock):
     session_id = await live(app, seeker, consultant)
     clock.advance(minutes=12)
     with pytest.raises(NotAllowed):
-        await act(app, recap.set_notes, session_id, seeker, "my own notes")
-    with pytest.raises(NotAllowed):
         await act(app, metrics.consultant_metrics, consultant, seeker)
     await act(app, sessions.end, session_id, seeker)
-    with pytest.raises(NotAllowed):
-        await act(app, reviews.review, session_id, consultant, 5)
-    with pytest.raises(NotAllowed):
-        await act(app, recap.request, session_id, consultant)
     with pytest.raises(NotAllowed):  # the recap is the seeker's once asked for
         await act(app, recap.recap_pdf, session_id, seeker)
 

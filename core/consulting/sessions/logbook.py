@@ -3,7 +3,7 @@ the bookings' `Diary` (`core.consulting.bookings.diary`) and the learning contex
 are. Its SQL implementation, `SqlLogbook`, works inside the caller's unit of work
 (`core.consulting.sessions.sql_logbook`); the tests' `MemoryLogbook`
 (`tests/consulting/session_fakes.py`) runs who may join, post, end, extend, review and reply,
-and the session's moves, without a database; `tests/consulting/test_logbook_contract.py`
+and the session's moves and its recap, without a database; `tests/consulting/test_logbook_contract.py`
 holds the two alike.
 
 A session, its messages, extensions and reviews travel as their entities (`ConsultSession`,
@@ -16,6 +16,7 @@ proven in `tests/consulting/test_sessions_money*.py` and `test_sessions_races.py
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
@@ -27,6 +28,7 @@ from core.consulting.sessions.tables import (
     SessionReview,
 )
 from core.events import Event
+from core.money.model import Money
 
 Joined = tuple[datetime | None, datetime | None]  # the seeker's and the consultant's first join
 
@@ -128,6 +130,18 @@ class Logbook(Protocol):
     async def keep_standing(self, consultant_id: int, rating_x100: int, reviews: int,
                             sessions: int) -> None:
         """Write the consultant's standing where cards and the directory read it."""
+        ...
+
+    def recap_price(self, currency: str) -> Money:
+        """The recap's price in this currency (`AGORA_RECAP_PRICE`; 0: free)."""
+        ...
+
+    async def grant_recap(self, session_id: int, at: datetime) -> bool:
+        """The recap is the seeker's from `at`, once: False when it was granted before."""
+        ...
+
+    async def names(self, account_ids: Iterable[int]) -> dict[int, str]:
+        """The display names of those accounts that exist."""
         ...
 
     def emit(self, event: Event) -> None:

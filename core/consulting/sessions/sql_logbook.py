@@ -5,6 +5,7 @@ use case (`async with uow:` … `await uow.commit()` stays the caller's)."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
+from core.accounts.tables import Account
 from core.consulting.bookings.rules import meeting_room
 from core.consulting.sessions.logbook import Joined, Logbook
 from core.consulting.sessions.money import free_window_for
@@ -24,6 +26,7 @@ from core.consulting.sessions.tables import (
 )
 from core.consulting.tables import Booking
 from core.events import Event
+from core.money.model import Money
 from core.operators.roles import is_admin
 from core.process import timers
 from core.process.bookings import CONSULTANT
@@ -164,6 +167,20 @@ class SqlLogbook:
             self._uow.add(row)
         row.rating_x100, row.reviews, row.sessions = rating_x100, reviews, sessions
         row.updated_at = self.now()
+
+    def recap_price(self, currency: str) -> Money:
+        return Money.parse(self._uow.policy.recap_price, currency)
+
+    async def grant_recap(self, session_id: int, at: datetime) -> bool:
+        first = await self._uow.session.execute(update(ConsultSession).where(
+            ConsultSession.id == session_id, ConsultSession.recap_granted_at.is_(None))
+            .values(recap_granted_at=at).execution_options(synchronize_session=False))
+        return first.rowcount == 1  # type: ignore[attr-defined]
+
+    async def names(self, account_ids: Iterable[int]) -> dict[int, str]:
+        rows = await self._uow.session.execute(select(Account.id, Account.display_name).where(
+            Account.id.in_(set(account_ids))))
+        return {account_id: name for account_id, name in rows.all()}
 
     def emit(self, event: Event) -> None:
         self._uow.emit(event)
