@@ -13,14 +13,12 @@ from core.consulting.sessions.events import SessionMoved
 from core.consulting.sessions.logbook import Logbook
 from core.consulting.sessions.money import charge_for
 from core.consulting.sessions.rules import FREE_MINUTES
-from core.consulting.sessions.sql_logbook import logbook_of
 from core.consulting.sessions.tables import ConsultSession
 from core.errors import Conflict
 from core.i18n import N_, _
 from core.process.bookings import CONSULTANT_GRACE
 from core.process.diagrams import diagram_and_table
 from core.process.model import ADMIN, SYSTEM, Notice, Process, Timer, Transition
-from core.storage.uow import UnitOfWork
 
 SEEKER, CONSULTANT = "seeker", "consultant"
 PARTY = (SEEKER, CONSULTANT)
@@ -125,8 +123,7 @@ SESSION_PROCESS = Process(
 )
 
 
-async def role_of(uow: UnitOfWork | Logbook, session: ConsultSession, actor_id: int | None
-                  ) -> str | None:
+async def role_of(book: Logbook, session: ConsultSession, actor_id: int | None) -> str | None:
     """seeker, consultant, admin, system (no actor) — or None for anyone else."""
     if actor_id is None:
         return SYSTEM
@@ -134,7 +131,7 @@ async def role_of(uow: UnitOfWork | Logbook, session: ConsultSession, actor_id: 
         return SEEKER
     if actor_id == session.consultant_id:
         return CONSULTANT
-    return ADMIN if await logbook_of(uow).is_admin(actor_id) else None
+    return ADMIN if await book.is_admin(actor_id) else None
 
 
 def deadlines(session: ConsultSession) -> dict[str, datetime]:
@@ -148,11 +145,10 @@ def deadlines(session: ConsultSession) -> dict[str, datetime]:
     return due
 
 
-async def take(uow: UnitOfWork | Logbook, session: ConsultSession, transition: str, role: str,
+async def take(book: Logbook, session: ConsultSession, transition: str, role: str,
                **values: Any) -> ConsultSession:
     """Take `transition` as `role`, setting `values` in the same guarded update; an ending
-    records when, by whom and what is due."""
-    book = logbook_of(uow)
+    records when, by whom and what is due (on a unit of work: `take(logbook_of(uow), …)`)."""
     step = SESSION_PROCESS.check(transition, session.status, role)
     source, now = session.status, book.now()
     changes: dict[str, Any] = {"status": step.target, "updated_at": now, **values}
@@ -168,20 +164,6 @@ async def take(uow: UnitOfWork | Logbook, session: ConsultSession, transition: s
     await book.restart_timers(session.id, step.target, deadlines(session))
     book.emit(SessionMoved(session.id, transition, source, step.target))
     return session
-
-
-async def fire(uow: UnitOfWork, session_id: int, transition: str) -> bool:
-    """A claimed timer's transition, taken by the system; False when the session moved on."""
-    session = await uow.get(ConsultSession, session_id, populate_existing=True)
-    if session is None or session.status not in SESSION_PROCESS.transition(transition).sources:
-        return False
-    values: dict[str, Any] = {}
-    if transition == "no-show":
-        absent = CONSULTANT if session.consultant_joined_at is None else SEEKER
-        values["ended_by"] = f"no-show:{absent}"
-    async with uow.nested():
-        await take(uow, session, transition, SYSTEM, **values)
-    return True
 
 
 def markdown() -> str:

@@ -8,6 +8,7 @@ Who may read a session is `access`'s; a booking's session is made and called off
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select, update
 
@@ -27,7 +28,6 @@ from core.consulting.sessions.lifecycle import (
     SEEKER,
     SESSION_PROCESS,
     SessionState,
-    fire,
     take,
 )
 from core.consulting.sessions.logbook import Logbook
@@ -204,7 +204,7 @@ async def _extension_authorised(uow: UnitOfWork, extension: SessionExtension, am
     billed = (SessionState.LIVE_PAID, SessionState.OVERTIME)
     if marked.rowcount != 1 or session is None or session.status not in billed:  # type: ignore[attr-defined]
         return session  # told before, or the session ended: the money bridge voids it
-    return await take(uow, session, "extend", SYSTEM, escrow_ref=extension.reference,
+    return await take(logbook_of(uow), session, "extend", SYSTEM, escrow_ref=extension.reference,
                       authorised_minor=amount.amount,
                       extended_minutes=session.extended_minutes + extension.minutes)
 
@@ -233,8 +233,22 @@ async def run_due(uow: UnitOfWork) -> list[tuple[int, str]]:
     taken: list[tuple[int, str]] = []
     for __ in range(4):  # a state entered late may be due at once (after the scheduler was down)
         claimed = await timers.claim_due(uow, SESSION_PROCESS)
-        taken += [(s, t) for s, t in claimed if await fire(uow, s, t)]
+        taken += [(s, t) for s, t in claimed if await _fire(uow, s, t)]
         if not claimed:
             break
     await session_reminders.remind_due(uow)
     return taken
+
+
+async def _fire(uow: UnitOfWork, session_id: int, transition: str) -> bool:
+    """A claimed timer's transition, taken by the system; False when the session moved on."""
+    session = await uow.get(ConsultSession, session_id, populate_existing=True)
+    if session is None or session.status not in SESSION_PROCESS.transition(transition).sources:
+        return False
+    values: dict[str, Any] = {}
+    if transition == "no-show":
+        absent = CONSULTANT if session.consultant_joined_at is None else SEEKER
+        values["ended_by"] = f"no-show:{absent}"
+    async with uow.nested():
+        await take(logbook_of(uow), session, transition, SYSTEM, **values)
+    return True

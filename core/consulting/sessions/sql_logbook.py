@@ -15,6 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from core.accounts.tables import Account
 from core.consulting.bookings.rules import meeting_room
+from core.consulting.sessions.lifecycle import ENDED, SESSION_PROCESS
 from core.consulting.sessions.logbook import Joined, Logbook
 from core.consulting.sessions.money import free_window_for
 from core.consulting.sessions.tables import (
@@ -34,8 +35,7 @@ from core.storage.uow import UnitOfWork
 
 
 class SqlLogbook:
-    """The logbook in the database, inside `uow`'s transaction. (The session's process is
-    imported where it is used: `lifecycle`, which declares it, moves sessions through here.)"""
+    """The logbook in the database, inside `uow`'s transaction."""
 
     def __init__(self, uow: UnitOfWork) -> None:
         self._uow = uow
@@ -65,12 +65,10 @@ class SqlLogbook:
         return True
 
     async def stop_timers(self, session_id: int, state: str) -> None:
-        from core.consulting.sessions.lifecycle import SESSION_PROCESS
         await timers.stop(self._uow, SESSION_PROCESS, session_id, state)
 
     async def restart_timers(self, session_id: int, state: str,
                              due: dict[str, datetime]) -> None:
-        from core.consulting.sessions.lifecycle import SESSION_PROCESS
         await timers.restart(self._uow, SESSION_PROCESS, session_id, state, due)
 
     async def mark_joined(self, session: ConsultSession, role: str, at: datetime
@@ -147,7 +145,6 @@ class SqlLogbook:
             .order_by(SessionReview.id.desc()).offset(max(offset, 0)).limit(limit))).scalars())
 
     async def standing(self, consultant_id: int) -> tuple[int, int, int, Decimal | None]:
-        from core.consulting.sessions.lifecycle import ENDED
         mine = SessionReview.consultant_id == consultant_id
         total, count, held, mean = (await self._uow.session.execute(select(
             select(func.coalesce(func.sum(SessionReview.stars), 0)).where(mine)
