@@ -1,12 +1,11 @@
 """More time: the seeker authorises the larger amount, which replaces the authorisation in
-force (voided); the booked end moves; only the time used is charged, from one capture."""
+force (voided); the booked end moves; only the time used is charged, from one capture. Who
+may extend, when, and asking twice being one ask: on the in-memory logbook
+(`test_sessions_on_logbook.py`)."""
 
 from __future__ import annotations
 
-import pytest
-
 from core.consulting.sessions import service as sessions
-from core.errors import Conflict, NotAllowed
 from payments.ledger import user
 from tests.consulting.session_support import (
     CARD,
@@ -89,22 +88,3 @@ async def test_an_extension_authorised_after_the_session_ended_is_voided(app, cl
     assert await escrow_state(app, "booking:1:extend:1") == "voided"
     assert await escrow_state(app, "booking:1") == "captured"
     assert (await row(app, session_id)).charged_minor == 6000
-
-
-async def test_asking_twice_before_authorising_is_one_ask(app, clock):
-    seeker, consultant = await people(app)
-    session_id = await live(app, seeker, consultant)
-    clock.advance(minutes=20)
-    first, _ = await _extend(app, session_id, seeker)
-    again, _ = await _extend(app, session_id, seeker)
-    assert first.id == again.id
-
-
-async def test_only_the_seeker_extends_and_only_in_paid_time(app, clock):
-    seeker, consultant = await people(app)
-    session_id = await live(app, seeker, consultant)
-    with pytest.raises(Conflict):
-        await act(app, sessions.extend, session_id, seeker, 15)  # still in the free minutes
-    clock.advance(minutes=12)
-    with pytest.raises(NotAllowed):
-        await act(app, sessions.extend, session_id, consultant, 15)

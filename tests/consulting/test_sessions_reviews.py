@@ -1,5 +1,7 @@
 """After a session the seeker rates it (1 to 5, a comment), published at once; the consultant
-may reply once; reputation is the deals' Bayesian score."""
+may reply once; reputation is the deals' Bayesian score. What the parties are told, and a
+session counting once it took place (a handler), on the database; the rules on the in-memory
+logbook (`tests/consulting/session_fakes.py`)."""
 
 from __future__ import annotations
 
@@ -10,15 +12,29 @@ import pytest
 
 from core.consulting.sessions import reviews
 from core.consulting.sessions import service as sessions
+from core.consulting.sessions.events import ReviewReplied, SessionReviewed
+from core.consulting.sessions.lifecycle import take
 from core.consulting.sessions.tables import ConsultReputation
 from core.deals.ratings.reputation import bayesian
-from core.errors import Conflict, DomainError
-from tests.consulting.session_support import act, book, live, people, texts, tick, told
-from tests.support.accounts import registered
+from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.process.model import SYSTEM
+from tests.consulting import session_support as on_db
+from tests.consulting.session_fakes import (
+    CONSULTANT_ID,
+    EVE,
+    SEEKER_ID,
+    book,
+    held,
+    live,
+    logbook,
+)
+from tests.consulting.session_support import act, people, texts, told
+
+OLGA = 5  # another consultant
 
 
 async def _held(app, clock, seeker, consultant, booking_id=1, minutes=20) -> int:
-    session_id = await live(app, seeker, consultant, booking_id=booking_id)
+    session_id = await on_db.live(app, seeker, consultant, booking_id=booking_id)
     clock.advance(minutes=minutes)
     await act(app, sessions.end, session_id, seeker)
     return session_id
@@ -53,47 +69,73 @@ async def test_the_consultant_replies_once(app, clock):
         await act(app, reviews.reply, review.id, consultant, "And another thing")
 
 
-async def test_reputation_is_the_bayesian_score_against_the_markets_mean(app, clock):
-    seeker, consultant = await people(app)
-    other = (await registered(app, "olga", roles=("seller",))).id
-    bob = (await registered(app, "bob")).id
-    first = await _held(app, clock, seeker, consultant, 1)
-    second = await _held(app, clock, bob, consultant, 2)
-    third = await _held(app, clock, seeker, other, 3)
-    await act(app, reviews.review, third, seeker, 3)  # another consultant's: the mean moves
-    await act(app, reviews.review, first, seeker, 5)
-    await act(app, reviews.review, second, bob, 4)
-    standing = await act(app, reviews.reputation_of, consultant)
-    assert standing.score == bayesian(9, 2, Decimal(4)) == Decimal("4.08")
-    assert (standing.ratings, standing.completed) == (2, 2)
-    row = await _standing(app, consultant)
-    assert (row.rating_x100, row.reviews, row.sessions) == (408, 2, 2)
-
-
 async def test_a_session_that_took_place_counts_before_any_review(app, clock):
     seeker, consultant = await people(app)
     await _held(app, clock, seeker, consultant, minutes=5)  # ended in the free minutes
     assert (await _standing(app, consultant)).sessions == 1
 
 
-async def test_a_session_is_reviewed_once_within_30_days_of_taking_place(app, clock):
-    seeker, consultant = await people(app)
-    running = await live(app, seeker, consultant)
+async def test_reputation_is_the_bayesian_score_against_the_markets_mean():
+    book_ = logbook()
+    first = await held(book_, SEEKER_ID, CONSULTANT_ID, 1)
+    second = await held(book_, EVE, CONSULTANT_ID, 2)
+    third = await held(book_, SEEKER_ID, OLGA, 3)
+    await reviews.review(book_, third, SEEKER_ID, 3)  # another consultant's: the mean moves
+    await reviews.review(book_, first, SEEKER_ID, 5)
+    await reviews.review(book_, second, EVE, 4)
+    standing = await reviews.reputation_of(book_, CONSULTANT_ID)
+    assert standing.score == bayesian(9, 2, Decimal(4)) == Decimal("4.08")
+    assert (standing.ratings, standing.completed) == (2, 2)
+    assert book_.standings[CONSULTANT_ID] == (408, 2, 2)
+    assert [r.stars for r in await reviews.reviews_of(book_, CONSULTANT_ID)] == [4, 5]
+
+
+async def test_a_session_is_reviewed_once_within_30_days_of_taking_place():
+    book_ = logbook()
+    running = await live(book_)
     with pytest.raises(Conflict):
-        await act(app, reviews.review, running, seeker, 5)
-    missed = await book(app, seeker, consultant, booking_id=2, starts_in=timedelta(hours=1))
-    clock.advance(hours=1, minutes=10)
-    await tick(app)
+        await reviews.review(book_, running, SEEKER_ID, 5)
+    missed = book(book_, booking_id=2, starts_in=timedelta(hours=1))
+    book_.advance(hours=1, minutes=10)
+    await take(book_, book_.sessions[missed], "no-show", SYSTEM, ended_by="no-show:seeker")
     with pytest.raises(Conflict):
-        await act(app, reviews.review, missed, seeker, 1)  # a no-show is no session
-    await act(app, sessions.end, running, seeker)
+        await reviews.review(book_, missed, SEEKER_ID, 1)  # a no-show is no session
+    await sessions.end(book_, running, SEEKER_ID)
+    assert await reviews.reviewable(book_, book_.sessions[running], SEEKER_ID)
+    assert not await reviews.reviewable(book_, book_.sessions[running], CONSULTANT_ID)
     for stars in (0, 6):
         with pytest.raises(DomainError):
-            await act(app, reviews.review, running, seeker, stars)
-    await act(app, reviews.review, running, seeker, 5)
+            await reviews.review(book_, running, SEEKER_ID, stars)
+    with pytest.raises(DomainError):
+        await reviews.review(book_, running, SEEKER_ID, 5, "x" * (reviews.MAX_TEXT + 1))
+    written = await reviews.review(book_, running, SEEKER_ID, 5, " ", quote_ok=True)
+    assert (written.comment, written.quote_ok) == (None, False)  # nothing to quote
+    assert book_.events[-1] == SessionReviewed(written.id)
+    assert await reviews.of_session(book_, running, CONSULTANT_ID) == written.id
+    assert not await reviews.reviewable(book_, book_.sessions[running], SEEKER_ID)
     with pytest.raises(Conflict):
-        await act(app, reviews.review, running, seeker, 4)
-    late = await _held(app, clock, seeker, consultant, 3)
-    clock.advance(days=30, minutes=1)
+        await reviews.review(book_, running, SEEKER_ID, 4)
+    late = await held(book_, booking_id=3)
+    book_.advance(days=30)
+    assert await reviews.reviewable(book_, book_.sessions[late], SEEKER_ID)  # the 30th day
+    book_.advance(minutes=1)
+    assert not await reviews.reviewable(book_, book_.sessions[late], SEEKER_ID)
     with pytest.raises(Conflict):
-        await act(app, reviews.review, late, seeker, 5)
+        await reviews.review(book_, late, SEEKER_ID, 5)
+
+
+async def test_only_the_reviewed_consultant_replies_in_words_and_once():
+    book_ = logbook()
+    session_id = await held(book_)
+    review = await reviews.review(book_, session_id, SEEKER_ID, 2, "Late and rushed.")
+    with pytest.raises(NotFound):
+        await reviews.reply(book_, review.id + 1, CONSULTANT_ID, "Sorry")
+    with pytest.raises(NotAllowed):
+        await reviews.reply(book_, review.id, SEEKER_ID, "Sorry")
+    with pytest.raises(DomainError):
+        await reviews.reply(book_, review.id, CONSULTANT_ID, "  ")
+    replied = await reviews.reply(book_, review.id, CONSULTANT_ID, " Sorry — my train was late. ")
+    assert (replied.reply, replied.replied_at) == ("Sorry — my train was late.", book_.now())
+    assert book_.events[-1] == ReviewReplied(review.id)
+    with pytest.raises(Conflict):
+        await reviews.reply(book_, review.id, CONSULTANT_ID, "And another thing")

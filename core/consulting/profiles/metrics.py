@@ -1,73 +1,39 @@
 """A consultant's figures: sessions, minutes, gross, commission and net earnings, the rating
 trend, request-to-session conversion and response time, by month in their own time zone, and
-a chart of them as a PNG (matplotlib, Agg). Amounts are integer minor units; floats appear only
+a chart of them as a PNG (matplotlib, Agg). What they are read from is a `Tally`
+(`core.consulting.profiles.tally`). Amounts are integer minor units; floats appear only
 inside the plotting call."""
 
 from __future__ import annotations
 
 import io
 from datetime import timedelta
-from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-
-from core.accounts.tables import Account
 from core.clock import zone as clock_zone
-from core.consulting.profiles.figures import Held, Metrics, Review, figures
-from core.consulting.sessions.lifecycle import ENDED
-from core.consulting.sessions.tables import ConsultSession, SessionReview
-from core.consulting.tables import Booking
+from core.consulting.profiles.figures import Metrics, figures
+from core.consulting.profiles.tally import Tally, tally_of
 from core.errors import NotAllowed
 from core.i18n import N_, _
-from core.money.model import CommissionRule
 from core.money.reading import money_ticks
-from core.operators.roles import is_admin
 from core.storage.uow import UnitOfWork
 
 
-async def consultant_metrics(uow: UnitOfWork, consultant_id: int, actor_id: int, *,
+async def consultant_metrics(uow: UnitOfWork | Tally, consultant_id: int, actor_id: int, *,
                              currency: str | None = None, requests: int | None = None,
                              response_times: list[timedelta] | None = None) -> Metrics:
     """The consultant's figures, for them and admins. Requests and response times come from
     the bookings (or are given by the caller)."""
-    if actor_id != consultant_id and not await is_admin(uow, actor_id):
+    tally = tally_of(uow)
+    if actor_id != consultant_id and not await tally.is_admin(actor_id):
         raise NotAllowed(_("Those figures are the consultant's."))
-    rows = (await uow.session.execute(select(
-        ConsultSession.started_at, ConsultSession.ended_at, ConsultSession.charged_minor,
-        ConsultSession.currency).where(ConsultSession.consultant_id == consultant_id,
-                                       ConsultSession.status.in_(ENDED))
-        .order_by(ConsultSession.ended_at))).all()
-    currency = currency or (rows[-1].currency if rows else await _currency(uow, consultant_id))
-    reviews = (await uow.session.execute(select(SessionReview.stars, SessionReview.created_at)
-                                         .where(SessionReview.consultant_id == consultant_id))).all()
+    held = await tally.held(consultant_id)
+    zone, own_currency = await tally.account(consultant_id)
+    currency = currency or (held[-1].currency if held else own_currency or "EUR")
     if requests is None and response_times is None:
-        requests, response_times = await _requests(uow, consultant_id)
-    rule = uow.policy.commission.get("consulting", CommissionRule(Decimal(0)))
-    return figures(consultant_id, [Held(*row) for row in rows],
-                   [Review(stars, at) for stars, at in reviews], requests, response_times,
-                   rule, currency, await _zone(uow, consultant_id), uow.clock.now())
-
-
-async def _zone(uow: UnitOfWork, account_id: int) -> ZoneInfo:
-    account = await uow.get(Account, account_id)
-    return clock_zone(account.timezone if account else None)
-
-
-async def _currency(uow: UnitOfWork, account_id: int) -> str:
-    account = await uow.get(Account, account_id)
-    return account.currency if account is not None and account.currency else "EUR"
-
-
-async def _requests(uow: UnitOfWork, consultant_id: int) -> tuple[int, list[timedelta]]:
-    """Requests received (every booking asked of the consultant) and the times taken to
-    confirm the ones they confirmed."""
-    count = (await uow.session.execute(select(func.count(Booking.id)).where(
-        Booking.consultant_id == consultant_id))).scalar_one()
-    pairs = (await uow.session.execute(select(Booking.created_at, Booking.confirmed_at).where(
-        Booking.consultant_id == consultant_id, Booking.confirmed_at.is_not(None)))).all()
-    return int(count), [done - asked for asked, done in pairs if done is not None]
+        requests, response_times = await tally.requests(consultant_id)
+    return figures(consultant_id, held, await tally.reviews(consultant_id), requests,
+                   response_times, tally.commission(), currency, clock_zone(zone), tally.now())
 
 
 def chart_series(metrics: Metrics) -> dict[str, list[Any]]:

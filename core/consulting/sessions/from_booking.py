@@ -3,18 +3,17 @@ booking's room, called off when the booking is cancelled."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 
 from sqlalchemy import select
 
-from core.consulting.bookings.rules import meeting_room
 from core.consulting.sessions.access import get
 from core.consulting.sessions.events import SessionCreated
 from core.consulting.sessions.lifecycle import SESSION_PROCESS, deadlines, role_of, take
+from core.consulting.sessions.logbook import Logbook
 from core.consulting.sessions.rules import check_unit
+from core.consulting.sessions.sql_logbook import logbook_of
 from core.consulting.sessions.tables import ConsultSession
-from core.consulting.tables import Booking
 from core.errors import DomainError
 from core.i18n import _
 from core.money.model import Money
@@ -63,19 +62,12 @@ async def create_for_booking(uow: UnitOfWork, booking_id: int, consultant_id: in
     return session
 
 
-async def call_off(uow: UnitOfWork, session_id: int, actor_id: int | None) -> ConsultSession:
+async def call_off(uow: UnitOfWork | Logbook, session_id: int, actor_id: int | None
+                   ) -> ConsultSession:
     """A waiting session is called off (its booking was cancelled; by the system or an admin)."""
-    session = await get(uow, session_id, actor_id)
-    return await take(uow, session, "call-off", await role_of(uow, session, actor_id) or SYSTEM)
-
-
-async def booking_room(uow: UnitOfWork, session: ConsultSession) -> str:
-    """Where the session's booking meets (set when it was confirmed); a new room on the meeting
-    server for a booking that has none."""
-    booking = await uow.get(Booking, session.booking_id)
-    if booking is not None and booking.meeting_url:
-        return booking.meeting_url
-    return meeting_room(uow.policy.booking.meeting_base, secrets.token_urlsafe(16))
+    book = logbook_of(uow)
+    session = await get(book, session_id, actor_id)
+    return await take(book, session, "call-off", await role_of(book, session, actor_id) or SYSTEM)
 
 
 async def of_booking(uow: UnitOfWork, booking_id: int, actor_id: int | None

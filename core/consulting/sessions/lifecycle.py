@@ -1,6 +1,6 @@
 """The live session, declared once: from both parties joining, through the free first minutes
 and the paid time, to its end — who may take each step and which deadline each state starts.
-`take` is the only way a session moves: a guarded `UPDATE … WHERE status = :source`, the timers
+`take` is the only way a session moves: a guarded move in its `Logbook`, the timers
 of the state left stopped and those of the state entered started, and, on ending, what is due."""
 
 from __future__ import annotations
@@ -9,21 +9,16 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import update
-from sqlalchemy.orm.attributes import set_committed_value
-
 from core.consulting.sessions.events import SessionMoved
+from core.consulting.sessions.logbook import Logbook
 from core.consulting.sessions.money import charge_for
 from core.consulting.sessions.rules import FREE_MINUTES
 from core.consulting.sessions.tables import ConsultSession
 from core.errors import Conflict
 from core.i18n import N_, _
-from core.operators.roles import is_admin
-from core.process import timers
 from core.process.bookings import CONSULTANT_GRACE
 from core.process.diagrams import diagram_and_table
 from core.process.model import ADMIN, SYSTEM, Notice, Process, Timer, Transition
-from core.storage.uow import UnitOfWork
 
 SEEKER, CONSULTANT = "seeker", "consultant"
 PARTY = (SEEKER, CONSULTANT)
@@ -128,7 +123,7 @@ SESSION_PROCESS = Process(
 )
 
 
-async def role_of(uow: UnitOfWork, session: ConsultSession, actor_id: int | None) -> str | None:
+async def role_of(book: Logbook, session: ConsultSession, actor_id: int | None) -> str | None:
     """seeker, consultant, admin, system (no actor) — or None for anyone else."""
     if actor_id is None:
         return SYSTEM
@@ -136,7 +131,7 @@ async def role_of(uow: UnitOfWork, session: ConsultSession, actor_id: int | None
         return SEEKER
     if actor_id == session.consultant_id:
         return CONSULTANT
-    return ADMIN if await is_admin(uow, actor_id) else None
+    return ADMIN if await book.is_admin(actor_id) else None
 
 
 def deadlines(session: ConsultSession) -> dict[str, datetime]:
@@ -150,44 +145,25 @@ def deadlines(session: ConsultSession) -> dict[str, datetime]:
     return due
 
 
-async def take(uow: UnitOfWork, session: ConsultSession, transition: str, role: str,
+async def take(book: Logbook, session: ConsultSession, transition: str, role: str,
                **values: Any) -> ConsultSession:
     """Take `transition` as `role`, setting `values` in the same guarded update; an ending
-    records when, by whom and what is due."""
+    records when, by whom and what is due (on a unit of work: `take(logbook_of(uow), …)`)."""
     step = SESSION_PROCESS.check(transition, session.status, role)
-    source, now = session.status, uow.clock.now()
+    source, now = session.status, book.now()
     changes: dict[str, Any] = {"status": step.target, "updated_at": now, **values}
     if step.target in CLOSED:
         changes.setdefault("ended_at", now)
         changes.setdefault("ended_by", role)
         charged = charge_for(session, now) if step.target == "ended_paid" else None
         changes["charged_minor"] = charged.amount if charged is not None else 0
-    moved = await uow.session.execute(update(ConsultSession).where(
-        ConsultSession.id == session.id, ConsultSession.status == source)
-        .values(**changes).execution_options(synchronize_session=False))
-    if moved.rowcount != 1:  # type: ignore[attr-defined]
+    if not await book.move(session, source, changes):
         raise Conflict(_("That session moved on a moment ago; look at it again."))
-    for name, value in changes.items():
-        set_committed_value(session, name, value)  # what the row now holds
     if step.target != source:
-        await timers.stop(uow, SESSION_PROCESS, session.id, source)
-    await timers.restart(uow, SESSION_PROCESS, session.id, step.target, deadlines(session))
-    uow.emit(SessionMoved(session.id, transition, source, step.target))
+        await book.stop_timers(session.id, source)
+    await book.restart_timers(session.id, step.target, deadlines(session))
+    book.emit(SessionMoved(session.id, transition, source, step.target))
     return session
-
-
-async def fire(uow: UnitOfWork, session_id: int, transition: str) -> bool:
-    """A claimed timer's transition, taken by the system; False when the session moved on."""
-    session = await uow.get(ConsultSession, session_id, populate_existing=True)
-    if session is None or session.status not in SESSION_PROCESS.transition(transition).sources:
-        return False
-    values: dict[str, Any] = {}
-    if transition == "no-show":
-        absent = CONSULTANT if session.consultant_joined_at is None else SEEKER
-        values["ended_by"] = f"no-show:{absent}"
-    async with uow.nested():
-        await take(uow, session, transition, SYSTEM, **values)
-    return True
 
 
 def markdown() -> str:

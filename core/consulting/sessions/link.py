@@ -32,6 +32,7 @@ from core.consulting.sessions.from_booking import create_for_booking, of_booking
 from core.consulting.sessions.lifecycle import SessionState
 from core.consulting.sessions.lifecycle import take as take_session
 from core.consulting.sessions.notice_parts import call_line
+from core.consulting.sessions.sql_logbook import logbook_of
 from core.consulting.sessions.tables import ConsultSession, SessionReview
 from core.consulting.tables import Booking
 from core.errors import Conflict, DomainError
@@ -178,9 +179,10 @@ async def on_booking_ended(uow: UnitOfWork, event: BookingCancelled | SeekerNoSh
     if found is None or found.status != SessionState.WAITING:
         return
     if isinstance(event, BookingCancelled):
-        await take_session(uow, found, "call-off", SYSTEM)
+        await take_session(logbook_of(uow), found, "call-off", SYSTEM)
     elif event.actor_id is not None:  # the system's no-show came from the session itself
-        await take_session(uow, found, "no-show", SYSTEM, ended_by=f"no-show:{SEEKER}")
+        await take_session(logbook_of(uow), found, "no-show", SYSTEM,
+                           ended_by=f"no-show:{SEEKER}")
 
 
 async def on_joined(uow: UnitOfWork, event: SessionJoined) -> None:

@@ -9,13 +9,12 @@ import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import select, update
-
-from core.accounts.tables import Account
 from core.catalog.media import FileStore
 from core.consulting.sessions import money as session_money
 from core.consulting.sessions.events import RecapGranted, RecapRequested
 from core.consulting.sessions.lifecycle import CONSULTANT, ENDED, SEEKER, role_of
+from core.consulting.sessions.logbook import Logbook
+from core.consulting.sessions.sql_logbook import logbook_of
 from core.consulting.sessions.tables import ConsultSession, SessionMessage
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.i18n import N_, _, present
@@ -38,19 +37,19 @@ def session_of(reference_text: str) -> int | None:
     return int(number) if head == "recap" and number.isdigit() else None
 
 
-async def _session(uow: UnitOfWork, session_id: int, actor_id: int | None
+async def _session(book: Logbook, session_id: int, actor_id: int | None
                    ) -> tuple[ConsultSession, str]:
-    session = await uow.get(ConsultSession, session_id)
-    role = await role_of(uow, session, actor_id) if session is not None else None
+    session = await book.session(session_id)
+    role = await role_of(book, session, actor_id) if session is not None else None
     if session is None or role is None:
         raise NotFound(_("That session doesn't exist."))
     return session, role
 
 
-async def set_notes(uow: UnitOfWork, session_id: int, consultant_id: int, notes: str
+async def set_notes(uow: UnitOfWork | Logbook, session_id: int, consultant_id: int, notes: str
                     ) -> ConsultSession:
     """The consultant's recap notes (replacing earlier ones)."""
-    session, role = await _session(uow, session_id, consultant_id)
+    session, role = await _session(logbook_of(uow), session_id, consultant_id)
     if role != CONSULTANT:
         raise NotAllowed(_("The consultant writes the recap notes."))
     if len(notes.strip()) > MAX_NOTES:
@@ -59,48 +58,48 @@ async def set_notes(uow: UnitOfWork, session_id: int, consultant_id: int, notes:
     return session
 
 
-def price(uow: UnitOfWork, currency: str) -> Money:
+def price(uow: UnitOfWork | Logbook, currency: str) -> Money:
     """The recap's price in the session's currency (0: free)."""
-    return Money.parse(uow.policy.recap_price, currency)
+    return logbook_of(uow).recap_price(currency)
 
 
-async def request(uow: UnitOfWork, session_id: int, seeker_id: int) -> Money:
+async def request(uow: UnitOfWork | Logbook, session_id: int, seeker_id: int) -> Money:
     """The seeker asks for the recap: sent at once when free (or already paid); otherwise the
     money layer charges its price and sends it when paid. Returns what it costs now."""
-    session, role = await _session(uow, session_id, seeker_id)
+    book = logbook_of(uow)
+    session, role = await _session(book, session_id, seeker_id)
     if role != SEEKER:
         raise NotAllowed(_("The recap is offered to the seeker."))
     if session.status not in ENDED:
         raise Conflict(_("The recap is ready once the session has ended."))
-    cost = price(uow, session.currency)
+    cost = price(book, session.currency)
     if session.recap_granted_at is not None or cost.amount == 0:
-        await grant(uow, session.id, again=True)
+        await grant(book, session.id, again=True)
         return Money(0, session.currency)
-    uow.emit(RecapRequested(session.id, seeker_id, cost))
+    book.emit(RecapRequested(session.id, seeker_id, cost))
     return cost
 
 
-async def grant(uow: UnitOfWork, session_id: int, again: bool = False) -> bool:
+async def grant(uow: UnitOfWork | Logbook, session_id: int, again: bool = False) -> bool:
     """The seeker may have the recap (free, or its charge was paid): it is sent to them once
     (`again`: sent again when asked). False when it was granted before."""
-    first = await uow.session.execute(update(ConsultSession).where(
-        ConsultSession.id == session_id, ConsultSession.recap_granted_at.is_(None))
-        .values(recap_granted_at=uow.clock.now()).execution_options(synchronize_session=False))
-    if first.rowcount == 1 or again:  # type: ignore[attr-defined]
-        uow.emit(RecapGranted(session_id))
-    return first.rowcount == 1  # type: ignore[attr-defined]
+    book = logbook_of(uow)
+    first = await book.grant_recap(session_id, book.now())
+    if first or again:
+        book.emit(RecapGranted(session_id))
+    return first
 
 
-async def recap_pdf(uow: UnitOfWork, session_id: int, actor_id: int | None) -> bytes:
+async def recap_pdf(uow: UnitOfWork | Logbook, session_id: int, actor_id: int | None) -> bytes:
     """The recap as a PDF: the consultant, admins and the system may read it; the seeker once
     it is theirs. In the current reader's language (not a legal document: no English beside
     it); what was said and written in the session as it was."""
-    session, role = await _session(uow, session_id, actor_id)
+    book = logbook_of(uow)
+    session, role = await _session(book, session_id, actor_id)
     if role == SEEKER and session.recap_granted_at is None:
         raise NotAllowed(_("Ask for the recap first."))
-    names = await _names(uow, session)
-    messages = list((await uow.session.execute(select(SessionMessage).where(
-        SessionMessage.session_id == session.id).order_by(SessionMessage.id))).scalars())
+    names = await book.names((session.seeker_id, session.consultant_id))
+    messages = await book.messages(session.id)
     # What the document says is read here, and it is drawn off the event loop (core.pdf).
     lines = [f"{_clock(session, message)}  {names.get(message.sender_id, '?')}: {_body(message)}"
              for message in messages]
@@ -162,12 +161,6 @@ def _clock(session: ConsultSession, message: SessionMessage) -> str:
 
 def _mmss(seconds: int) -> str:
     return f"{seconds // 60:02d}:{seconds % 60:02d}"
-
-
-async def _names(uow: UnitOfWork, session: ConsultSession) -> dict[int, str]:
-    rows = await uow.session.execute(select(Account.id, Account.display_name).where(
-        Account.id.in_((session.seeker_id, session.consultant_id))))
-    return {account_id: name for account_id, name in rows.all()}
 
 
 def resolvers(uow_factory: Callable[[], UnitOfWork], files: FileStore) -> dict[str, Resolver]:

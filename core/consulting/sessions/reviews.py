@@ -8,12 +8,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
-
 from core.consulting.sessions.events import ReviewReplied, SessionMoved, SessionReviewed
 from core.consulting.sessions.lifecycle import ENDED, SEEKER, role_of
-from core.consulting.sessions.tables import ConsultReputation, ConsultSession, SessionReview
+from core.consulting.sessions.logbook import Logbook
+from core.consulting.sessions.sql_logbook import logbook_of
+from core.consulting.sessions.tables import ConsultSession, SessionReview
 from core.deals.ratings.reputation import Reputation, reputation
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.i18n import _
@@ -24,33 +23,31 @@ MAX_TEXT = 2000
 MARKET_MEAN = Decimal("4.0")  # the prior until sessions have reviews of their own
 
 
-async def review(uow: UnitOfWork, session_id: int, seeker_id: int, stars: int,
+async def review(uow: UnitOfWork | Logbook, session_id: int, seeker_id: int, stars: int,
                  comment: str | None = None, quote_ok: bool = False) -> SessionReview:
     """The seeker rates a session that took place, once; published at once. `quote_ok`: the
     website may quote the comment."""
-    session = await uow.get(ConsultSession, session_id)
-    role = await role_of(uow, session, seeker_id) if session is not None else None
+    book = logbook_of(uow)
+    session = await book.session(session_id)
+    role = await role_of(book, session, seeker_id) if session is not None else None
     if session is None or role is None:
         raise NotFound(_("That session doesn't exist."))
     if role != SEEKER:
         raise NotAllowed(_("The seeker reviews the session."))
     if session.status not in ENDED or session.ended_at is None:
         raise Conflict(_("A session can be reviewed once it has taken place."))
-    if not window_open(session, uow.clock.now()):
+    if not window_open(session, book.now()):
         raise Conflict(_("Reviews are open for {days} days after a session.", days=WINDOW.days))
     if not isinstance(stars, int) or not 1 <= stars <= 5:
         raise DomainError(_("Give 1 to 5 stars."))
     text = _text(comment)
     row = SessionReview(session_id=session.id, consultant_id=session.consultant_id,
                         seeker_id=seeker_id, stars=stars, comment=text,
-                        quote_ok=bool(quote_ok and text), created_at=uow.clock.now())
-    try:
-        async with uow.nested():
-            await uow.insert(row)
-    except IntegrityError:
-        raise Conflict(_("You reviewed this session already.")) from None
-    await refresh(uow, session.consultant_id)
-    uow.emit(SessionReviewed(row.id))
+                        quote_ok=bool(quote_ok and text), created_at=book.now())
+    if not await book.add_review(row):
+        raise Conflict(_("You reviewed this session already."))
+    await refresh(book, session.consultant_id)
+    book.emit(SessionReviewed(row.id))
     return row
 
 
@@ -60,18 +57,20 @@ def window_open(session: ConsultSession, now: datetime) -> bool:
         and now <= session.ended_at + WINDOW
 
 
-async def reviewable(uow: UnitOfWork, session: ConsultSession, actor_id: int) -> bool:
+async def reviewable(uow: UnitOfWork | Logbook, session: ConsultSession, actor_id: int) -> bool:
     """Whether `actor_id` may review `session` now (what `review` allows): its seeker, once,
     while the window is open — a card's “Review” is offered on this."""
-    if actor_id != session.seeker_id or not window_open(session, uow.clock.now()):
+    book = logbook_of(uow)
+    if actor_id != session.seeker_id or not window_open(session, book.now()):
         return False
-    return (await uow.session.execute(select(SessionReview.id).where(
-        SessionReview.session_id == session.id))).first() is None
+    return await book.review_of(session.id) is None
 
 
-async def reply(uow: UnitOfWork, review_id: int, consultant_id: int, text: str) -> SessionReview:
+async def reply(uow: UnitOfWork | Logbook, review_id: int, consultant_id: int, text: str
+                ) -> SessionReview:
     """The consultant answers a review of theirs, once."""
-    row = await uow.get(SessionReview, review_id)
+    book = logbook_of(uow)
+    row = await book.review(review_id)
     if row is None:
         raise NotFound(_("That review doesn't exist."))
     if row.consultant_id != consultant_id:
@@ -79,24 +78,19 @@ async def reply(uow: UnitOfWork, review_id: int, consultant_id: int, text: str) 
     answer = _text(text)
     if not answer:
         raise DomainError(_("Write a reply."))
-    done = await uow.session.execute(update(SessionReview).where(
-        SessionReview.id == row.id, SessionReview.reply.is_(None))
-        .values(reply=answer, replied_at=uow.clock.now())
-        .execution_options(synchronize_session=False))
-    if done.rowcount != 1:  # type: ignore[attr-defined]
+    if not await book.reply_once(row, answer, book.now()):
         raise Conflict(_("You replied to this review already."))
-    await uow.session.refresh(row)
-    uow.emit(ReviewReplied(row.id))
+    book.emit(ReviewReplied(row.id))
     return row
 
 
-async def of_session(uow: UnitOfWork, session_id: int, actor_id: int) -> int | None:
+async def of_session(uow: UnitOfWork | Logbook, session_id: int, actor_id: int) -> int | None:
     """The id of a session's review (None before one is written), for its parties and admins."""
-    session = await uow.get(ConsultSession, session_id)
-    if session is None or await role_of(uow, session, actor_id) is None:
+    book = logbook_of(uow)
+    session = await book.session(session_id)
+    if session is None or await role_of(book, session, actor_id) is None:
         raise NotFound(_("That session doesn't exist."))
-    return (await uow.session.execute(select(SessionReview.id).where(
-        SessionReview.session_id == session_id))).scalar_one_or_none()
+    return await book.review_of(session_id)
 
 
 def _text(value: str | None) -> str | None:
@@ -106,40 +100,27 @@ def _text(value: str | None) -> str | None:
     return text or None
 
 
-async def reviews_of(uow: UnitOfWork, consultant_id: int, limit: int = 20, offset: int = 0
-                     ) -> list[SessionReview]:
+async def reviews_of(uow: UnitOfWork | Logbook, consultant_id: int, limit: int = 20,
+                     offset: int = 0) -> list[SessionReview]:
     """A consultant's published reviews, newest first (public, as on a profile)."""
-    return list((await uow.session.execute(select(SessionReview).where(
-        SessionReview.consultant_id == consultant_id)
-        .order_by(SessionReview.id.desc()).offset(max(offset, 0)).limit(limit))).scalars())
+    return await logbook_of(uow).reviews_of(consultant_id, limit, offset)
 
 
-async def reputation_of(uow: UnitOfWork, consultant_id: int) -> Reputation:
+async def reputation_of(uow: UnitOfWork | Logbook, consultant_id: int) -> Reputation:
     """A consultant's standing: the Bayesian average of their reviews against the market's
     mean, and the sessions that took place."""
-    total, count, held, mean = (await uow.session.execute(select(
-        select(func.coalesce(func.sum(SessionReview.stars), 0)).where(
-            SessionReview.consultant_id == consultant_id).scalar_subquery(),
-        select(func.count(SessionReview.id)).where(
-            SessionReview.consultant_id == consultant_id).scalar_subquery(),
-        select(func.count(ConsultSession.id)).where(
-            ConsultSession.consultant_id == consultant_id,
-            ConsultSession.status.in_(ENDED)).scalar_subquery(),
-        select(func.avg(SessionReview.stars)).scalar_subquery()))).one()
-    prior = Decimal(str(mean)) if mean else MARKET_MEAN
-    return reputation([], prior, int(held), 0, total=int(total), count=int(count))
+    total, count, held, mean = await logbook_of(uow).standing(consultant_id)
+    return reputation([], mean or MARKET_MEAN, held, 0, total=total, count=count)
 
 
-async def refresh(uow: UnitOfWork, consultant_id: int) -> ConsultReputation:
+async def refresh(uow: UnitOfWork | Logbook, consultant_id: int) -> Reputation:
     """Write the consultant's standing where cards and the directory read it."""
-    rep = await reputation_of(uow, consultant_id)
-    row = await uow.get(ConsultReputation, consultant_id)
-    if row is None:
-        row = ConsultReputation(account_id=consultant_id)
-        uow.add(row)
-    row.rating_x100 = int(rep.score.scaleb(2).quantize(Decimal(1), ROUND_HALF_UP))
-    row.reviews, row.sessions, row.updated_at = rep.ratings, rep.completed, uow.clock.now()
-    return row
+    book = logbook_of(uow)
+    rep = await reputation_of(book, consultant_id)
+    await book.keep_standing(consultant_id,
+                             int(rep.score.scaleb(2).quantize(Decimal(1), ROUND_HALF_UP)),
+                             rep.ratings, rep.completed)
+    return rep
 
 
 async def on_took_place(uow: UnitOfWork, event: SessionMoved) -> None:
@@ -148,4 +129,3 @@ async def on_took_place(uow: UnitOfWork, event: SessionMoved) -> None:
     session = await uow.get(ConsultSession, event.session_id)
     if session is not None:
         await refresh(uow, session.consultant_id)
-
