@@ -1,5 +1,7 @@
-"""After payment: shipment, delivery, auto-confirmation, disputes decided by an admin, and
-double-blind ratings — each a declared transition, each refused to the wrong person."""
+"""After payment, on the database: shipment, delivery, auto-confirmation, disputes decided by
+an admin, and double-blind ratings — each a declared transition, the wrong person refused once.
+Who may take each step and what it records and refuses are tested on the in-memory logbook
+(`test_after_sale_steps.py`, `test_quality_report.py`)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from core.deals import deals
 from core.deals.after_sale import service as after_sale
 from core.deals.ratings import service as ratings
 from core.deals.ratings.reputation import reputation
-from core.errors import Conflict, DomainError, NotAllowed, NotFound
+from core.errors import Conflict, NotAllowed
 from core.money.model import Money
 from tests.catalog.helpers import make_account
 from tests.deals.test_offers import agreed
@@ -29,7 +31,7 @@ async def paid(app):
 
 
 async def test_shipped_delivered_confirmed_and_rated_both_ways_blind_until_both_rated(app):
-    sam, bob, eve, deal_id = await paid(app)
+    sam, bob, _, deal_id = await paid(app)
     async with app.uow() as uow:
         with pytest.raises(NotAllowed):
             await after_sale.mark_shipped(uow, deal_id, bob.id, "DSV", "X1", None)
@@ -38,17 +40,9 @@ async def test_shipped_delivered_confirmed_and_rated_both_ways_blind_until_both_
         late = await after_sale.update_shipment(uow, deal_id, sam.id, "delayed", eta + timedelta(1))
         assert late.expected_day == (eta + timedelta(1)).date()
         await after_sale.update_shipment(uow, deal_id, sam.id, "delivered")
-        with pytest.raises(Conflict):  # delivered: the shipment no longer travels
-            await after_sale.update_shipment(uow, deal_id, sam.id, "in_transit")
-        with pytest.raises(Conflict):  # rated once completed, not before
-            await after_sale.rate(uow, deal_id, bob.id, 5, {"quality": 5})
         await deals.take(uow, deal_id, "confirm-receipt", bob.id)
-        with pytest.raises(DomainError):
-            await after_sale.rate(uow, deal_id, bob.id, 5, {"payment": 5})  # a seller's aspects
         await after_sale.rate(uow, deal_id, bob.id, 5, {"quality": 5, "delivery": 4})
         assert await ratings.published_stars(uow, sam.id) == []  # blind until both rated
-        with pytest.raises(NotFound):
-            await after_sale.rate(uow, deal_id, eve.id, 1)
         await after_sale.rate(uow, deal_id, sam.id, 4, {"payment": 5})
         stars = await ratings.published_stars(uow, sam.id)
         assert stars == [5] and reputation(stars, Decimal("4.2"), 1, 0).score == Decimal("4.27")
@@ -79,8 +73,6 @@ async def test_a_dispute_is_decided_by_an_admin_with_reasons_and_only_once(app):
         dispute = await after_sale.open_dispute(uow, deal_id, bob.id, "Never arrived at all")
         with pytest.raises(NotAllowed):
             await after_sale.decide(uow, dispute.id, sam.id, "release", "mine")
-        with pytest.raises(DomainError):
-            await after_sale.decide(uow, dispute.id, root.id, "split", "half", Money(0, "EUR"))
         decided = await after_sale.decide(uow, dispute.id, root.id, "split", "Half arrived",
                                           Money.parse("11000", "EUR"))
         assert (decided.outcome, decided.refund_minor) == ("split", 1_100_000)

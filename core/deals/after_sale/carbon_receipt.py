@@ -12,7 +12,6 @@ from decimal import Decimal
 from babel.numbers import format_decimal
 
 from core.accounts.billing import Party
-from core.catalog.tables import Listing
 from core.catalog.taxonomy import (
     COMPARATOR_G_MJ,
     END_USES,
@@ -21,8 +20,8 @@ from core.catalog.taxonomy import (
     carbon_saving_kg,
     product,
 )
-from core.companies.billing import parties_for
-from core.deals import deals
+from core.deals.after_sale.logbook import Logbook
+from core.deals.after_sale.sql_logbook import logbook_of
 from core.errors import Conflict
 from core.i18n import READER_LOCALE, _, present
 from core.storage.uow import UnitOfWork
@@ -116,18 +115,20 @@ def _kg(value: Decimal) -> str:
     return format_decimal(value, format="#,##0.0", locale=READER_LOCALE.get())
 
 
-async def carbon_receipt(uow: UnitOfWork, deal_id: int, actor_id: int | None) -> CarbonReceipt:
+async def carbon_receipt(uow: UnitOfWork | Logbook, deal_id: int, actor_id: int | None
+                         ) -> CarbonReceipt:
     """The deal's carbon receipt, for its parties and admins once the delivery is accepted."""
-    deal = await deals.get(uow, deal_id, actor_id)
+    book = logbook_of(uow)
+    deal = await book.deal(deal_id, actor_id)
     if deal.status not in ISSUED_FROM:
         raise Conflict(_("A carbon receipt is issued once the delivery is confirmed."))
-    listing = await uow.get(Listing, deal.listing_id)
+    listing = await book.listing(deal.listing_id)
     if listing is None:
         raise Conflict(_("That deal's listing is gone, so its energy content is unknown."))
-    seller, buyer = await parties_for(uow, deal.seller_id, deal.buyer_id)
+    seller, buyer = await book.parties(deal.seller_id, deal.buyer_id)
     return CarbonReceipt(deal.id, seller, buyer, listing.product_type,
                          Decimal(deal.quantity_milli) / 1000, listing.unit,
-                         Decimal(listing.energy_mwh_per_unit), uow.clock.now().date())
+                         Decimal(listing.energy_mwh_per_unit), book.now().date())
 
 
 async def carbon_receipt_pdf(uow: UnitOfWork, deal_id: int, actor_id: int | None) -> bytes:

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import update
-
 from core.deals import deals, rules
+from core.deals.after_sale.logbook import Logbook
+from core.deals.after_sale.sql_logbook import logbook_of
 from core.deals.events import DisputeOpened
 from core.deals.facts import QualityFacts, quality_facts
 from core.deals.tables import Deal, Dispute, QualityReport
-from core.deals.terms import service as terms
 from core.errors import Conflict, DomainError, NotAllowed
 from core.i18n import _, present
 from core.money.model import Money
@@ -22,15 +21,16 @@ from core.storage.uow import UnitOfWork
 MEASURABLE = {"moisture": "%", "ash": "%", "ncv": "MJ/kg"}
 
 
-async def report(uow: UnitOfWork, deal_id: int, buyer_id: int, measured: dict[str, str],
+async def report(uow: UnitOfWork | Logbook, deal_id: int, buyer_id: int, measured: dict[str, str],
                  delivered: str | None = None) -> QualityFacts:
     """Record what arrived; within tolerance the deal completes, outside it an adjustment is
     proposed to the seller (deviation * agreed penalty * quantity, never below zero)."""
-    deal = await deals.get(uow, deal_id, buyer_id)
-    if await deals.role_of(uow, deal, buyer_id) != BUYER:
+    book = logbook_of(uow)
+    deal = await book.deal(deal_id, buyer_id)
+    if await book.role(deal, buyer_id) != BUYER:
         raise NotAllowed(_("Only the buyer reports what arrived."))
     values = {name: _number(name, text) for name, text in measured.items() if text not in (None, "")}
-    body = (await terms.current(uow, deal_id)).body  # type: ignore[union-attr]
+    body = await book.terms(deal_id)
     price = Money(deal.price_minor, deal.currency)
     agreed = Decimal(deal.quantity_milli) / 1000
     arrived = _number("delivered quantity", delivered) if delivered else agreed
@@ -39,9 +39,9 @@ async def report(uow: UnitOfWork, deal_id: int, buyer_id: int, measured: dict[st
                                   tolerance, price, deals.total(deal))
     row = QualityReport(deal_id=deal_id, measured={k: str(v) for k, v in values.items()},
                         delivered_milli=int(arrived * 1000), adjustment_minor=cost.amount,
-                        created_at=uow.clock.now())
-    await uow.insert(row)
-    await deals.take(uow, deal_id, "report-quality" if row.adjustment_minor else
+                        created_at=book.now())
+    await book.put(row)
+    await book.take(deal_id, "report-quality" if row.adjustment_minor else
                      "confirm-receipt", buyer_id)
     return quality_facts(row, deal)
 
@@ -51,34 +51,32 @@ def within_tolerances(report: QualityFacts) -> bool:
     return not report.adjustment.amount
 
 
-async def answer(uow: UnitOfWork, deal_id: int, seller_id: int, accept: bool) -> Deal:
+async def answer(uow: UnitOfWork | Logbook, deal_id: int, seller_id: int, accept: bool
+                 ) -> Deal:
     """The seller accepts the adjustment (completion: refund it, release the rest) or rejects
     it (the deal goes to a dispute an admin decides)."""
-    deal = await deals.get(uow, deal_id, seller_id)
-    if await deals.role_of(uow, deal, seller_id) != SELLER:
+    book = logbook_of(uow)
+    deal = await book.deal(deal_id, seller_id)
+    if await book.role(deal, seller_id) != SELLER:
         raise NotAllowed(_("Only the seller answers a price adjustment."))
-    answered = await uow.session.execute(update(QualityReport).where(
-        QualityReport.deal_id == deal_id, QualityReport.answer.is_(None))
-        .values(answer="accepted" if accept else "rejected"))
-    if answered.rowcount != 1:  # type: ignore[attr-defined]
+    if not await book.answer(deal_id, "accepted" if accept else "rejected"):
         raise Conflict(_("That adjustment was answered already."))
-    await deals.take(uow, deal_id, "accept-adjustment" if accept else "reject-adjustment",
-                     seller_id)
+    await book.take(deal_id, "accept-adjustment" if accept else "reject-adjustment", seller_id)
     if not accept:
-        row = await uow.get(QualityReport, deal_id)
+        row = await book.report(deal_id)
         amount = Money(row.adjustment_minor if row else 0, deal.currency)
-        dispute = Dispute(deal_id=deal_id, opened_by=seller_id, created_at=uow.clock.now(),
+        dispute = Dispute(deal_id=deal_id, opened_by=seller_id, created_at=book.now(),
                           # kept as written: an admin reads it later, in no one's own format
                           reason="The seller rejected the buyer's quality adjustment of "
                                  f"{amount.format('en')}.")
-        await uow.insert(dispute)
-        uow.emit(DisputeOpened(dispute.id, deal_id))
+        await book.put(dispute)
+        book.emit(DisputeOpened(dispute.id, deal_id))
     return deal
 
 
-async def accepted_refund(uow: UnitOfWork, deal_id: int) -> int | None:
+async def accepted_refund(uow: UnitOfWork | Logbook, deal_id: int) -> int | None:
     """The buyer's refund from an accepted adjustment, in minor units (for the money layer)."""
-    row = await uow.get(QualityReport, deal_id)
+    row = await logbook_of(uow).report(deal_id)
     return row.adjustment_minor if row is not None and row.answer == "accepted" else None
 
 

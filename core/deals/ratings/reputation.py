@@ -37,6 +37,38 @@ def reputation(stars: list[int], market_mean: Decimal, completed: int, disputes:
     return Reputation(bayesian(total, count, market_mean), count, completed, rate)
 
 
+@dataclass(frozen=True)
+class Standing:
+    """What an account's reputation is made of, as stored: the sum and number of the stars it
+    was given (published ones), its completed deals, the disputes over its deals, and the mean
+    of every published rating on the market (None before the first)."""
+
+    total: int
+    count: int
+    completed: int
+    disputes: int
+    market_mean: Decimal | None
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The reputation kept for cards and search: the Bayesian score times ten, rounded, the
+    number of ratings and of completed deals, and the stars' sum (to show their plain mean)."""
+
+    rating_x10: int
+    ratings: int
+    deals: int
+    stars_total: int
+
+
+def standing_figures(standing: Standing, prior_mean: Decimal) -> Figures:
+    """The figures of a standing; the market's mean is `prior_mean` until it has ratings."""
+    rep = reputation([], standing.market_mean or prior_mean, standing.completed,
+                     standing.disputes, total=standing.total, count=standing.count)
+    return Figures(int((rep.score * 10).quantize(Decimal(1), ROUND_HALF_UP)), rep.ratings,
+                   rep.completed, standing.total)
+
+
 def mean_stars(total: int, count: int) -> Decimal | None:
     """What a rating displays: the plain mean of the published ratings, to one decimal (None
     without any). The Bayesian average above only ranks; shown, it would turn one 4★ into 4.5."""

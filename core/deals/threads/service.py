@@ -8,17 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-
-from core.catalog.tables import Listing
-from core.catalog.views import viewable
 from core.deals.events import MessagePosted, ThreadReported
-from core.deals.tables import Deal
+from core.deals.threads.correspondence import Correspondence, correspondence_of
 from core.deals.threads.tables import Thread, ThreadMessage
 from core.disclosure import mask
 from core.errors import DomainError, NotAllowed, NotFound
 from core.i18n import _
-from core.process.deals import DealState
 from core.storage.uow import UnitOfWork
 
 PAGE = 20
@@ -61,27 +56,27 @@ def message_view(message: ThreadMessage) -> MessageView:
     return MessageView(message.id, message.thread_id, message.sender_id, message.text,
                        message.masked, message.file_name, message.created_at)
 
-async def ask(uow: UnitOfWork, listing_id: int, buyer_id: int, text: str,
+
+async def ask(uow: UnitOfWork | Correspondence, listing_id: int, buyer_id: int, text: str,
               file: SharedFile | None = None) -> MessageView:
     """“Ask the seller”: the buyer's thread on this listing (opened once), with this message."""
     thread = await open_thread(uow, listing_id, buyer_id)
     return await post(uow, thread.id, buyer_id, text, file)
 
 
-async def open_thread(uow: UnitOfWork, listing_id: int, buyer_id: int,
+async def open_thread(uow: UnitOfWork | Correspondence, listing_id: int, buyer_id: int,
                       any_status: bool = False) -> ThreadView:
     """The buyer's thread on this listing, opened the first time (`any_status`: for a deal's
     parties, whose listing may have sold out or closed since)."""
-    listing = await _any_listing(uow, listing_id) if any_status else \
-        await viewable(uow, listing_id, buyer_id)
-    if listing.seller_id == buyer_id:
+    mail = correspondence_of(uow)
+    seller_id = await mail.seller_of(listing_id, buyer_id, any_status)
+    if seller_id == buyer_id:
         raise NotAllowed(_("That is your own listing."))
-    thread = (await uow.session.execute(select(Thread).where(
-        Thread.listing_id == listing_id, Thread.buyer_id == buyer_id))).scalar()
+    thread = await mail.thread_of(listing_id, buyer_id)
     if thread is None:
-        thread = Thread(listing_id=listing_id, buyer_id=buyer_id, seller_id=listing.seller_id,
-                        created_at=uow.clock.now())
-        await uow.insert(thread)
+        thread = Thread(listing_id=listing_id, buyer_id=buyer_id, seller_id=seller_id,
+                        created_at=mail.now())
+        await mail.put(thread)
     return thread_view(thread)
 
 
@@ -94,59 +89,61 @@ class SharedFile:
     mime_type: str
 
 
-async def post(uow: UnitOfWork, thread_id: int, sender_id: int, text: str,
+async def post(uow: UnitOfWork | Correspondence, thread_id: int, sender_id: int, text: str,
                file: SharedFile | None = None) -> MessageView:
     """A message (text, or a file with an optional caption) from one party to the other,
     masked before a deal; refused once blocked."""
-    thread = await _mine(uow, thread_id, sender_id)
+    mail = correspondence_of(uow)
+    thread = await _mine(mail, thread_id, sender_id)
     if thread.blocked_by is not None:
         raise NotAllowed(_("This conversation is blocked; no more messages can be sent."))
     text = text.strip() or (f"📎 {file.name}" if file else "")
     if not text or len(text) > MAX_LENGTH:
         raise DomainError(_("A message has 1 to {max_length} characters.", max_length=MAX_LENGTH))
     masked = False
-    if not await _agreed(uow, thread):
+    if not await mail.agreed(thread.listing_id, thread.buyer_id):
         text, masked = mask(text)
     message = ThreadMessage(thread_id=thread.id, sender_id=sender_id, text=text, masked=masked,
                             file_path=file.path if file else None,
                             file_name=file.name if file else None,
                             mime_type=file.mime_type if file else None,
-                            created_at=uow.clock.now())
-    await uow.insert(message)
+                            created_at=mail.now())
+    await mail.put(message)
     recipient = thread.seller_id if sender_id == thread.buyer_id else thread.buyer_id
-    uow.emit(MessagePosted(thread.id, message.id, sender_id, recipient))
+    mail.emit(MessagePosted(thread.id, message.id, sender_id, recipient))
     return message_view(message)
 
 
-async def history(uow: UnitOfWork, thread_id: int, viewer_id: int, page: int = 0
-                  ) -> list[MessageView]:
+async def history(uow: UnitOfWork | Correspondence, thread_id: int, viewer_id: int,
+                  page: int = 0) -> list[MessageView]:
     """A page of the thread, newest first, for its parties only."""
-    await _mine(uow, thread_id, viewer_id)
-    stmt = (select(ThreadMessage).where(ThreadMessage.thread_id == thread_id)
-            .order_by(ThreadMessage.id.desc()).offset(max(page, 0) * PAGE).limit(PAGE))
-    return [message_view(m) for m in (await uow.session.execute(stmt)).scalars()]
+    mail = correspondence_of(uow)
+    await _mine(mail, thread_id, viewer_id)
+    return [message_view(m) for m in await mail.messages(thread_id, max(page, 0) * PAGE, PAGE)]
 
 
-async def block(uow: UnitOfWork, thread_id: int, actor_id: int, report: bool = False
-                ) -> ThreadView:
+async def block(uow: UnitOfWork | Correspondence, thread_id: int, actor_id: int,
+                report: bool = False) -> ThreadView:
     """Either party stops the conversation (and may report the other to the admins)."""
-    thread = await _mine(uow, thread_id, actor_id)
+    mail = correspondence_of(uow)
+    thread = await _mine(mail, thread_id, actor_id)
     thread.blocked_by = thread.blocked_by or actor_id
     if report and thread.reported_by is None:
         thread.reported_by = actor_id
-        uow.emit(ThreadReported(thread.id, actor_id))
+        mail.emit(ThreadReported(thread.id, actor_id))
     return thread_view(thread)
 
 
-async def get(uow: UnitOfWork, thread_id: int, account_id: int | None) -> ThreadView:
+async def get(uow: UnitOfWork | Correspondence, thread_id: int, account_id: int | None
+              ) -> ThreadView:
     """A thread, for its two parties only."""
-    return thread_view(await _mine(uow, thread_id, account_id))
+    return thread_view(await _mine(correspondence_of(uow), thread_id, account_id))
 
 
-async def of_listing(uow: UnitOfWork, listing_id: int, buyer_id: int) -> ThreadView | None:
+async def of_listing(uow: UnitOfWork | Correspondence, listing_id: int, buyer_id: int
+                     ) -> ThreadView | None:
     """The buyer's thread on a listing, if they have written."""
-    thread = (await uow.session.execute(select(Thread).where(
-        Thread.listing_id == listing_id, Thread.buyer_id == buyer_id))).scalar()
+    thread = await correspondence_of(uow).thread_of(listing_id, buyer_id)
     return thread_view(thread) if thread is not None else None
 
 
@@ -158,23 +155,8 @@ async def file_of(uow: UnitOfWork, message_id: int) -> ThreadMessage:
     return message
 
 
-async def _mine(uow: UnitOfWork, thread_id: int, account_id: int | None) -> Thread:
-    thread = await uow.get(Thread, thread_id)
+async def _mine(mail: Correspondence, thread_id: int, account_id: int | None) -> Thread:
+    thread = await mail.thread(thread_id)
     if thread is None or account_id not in (thread.buyer_id, thread.seller_id):
         raise NotFound(_("That conversation doesn't exist."))
     return thread
-
-
-async def _agreed(uow: UnitOfWork, thread: Thread) -> bool:
-    """A deal between these two on this listing that is under way or done."""
-    found = await uow.session.execute(select(Deal.id).where(
-        Deal.listing_id == thread.listing_id, Deal.buyer_id == thread.buyer_id,
-        Deal.status != DealState.CANCELLED).limit(1))
-    return found.first() is not None
-
-
-async def _any_listing(uow: UnitOfWork, listing_id: int) -> Listing:
-    listing = await uow.get(Listing, listing_id)
-    if listing is None:
-        raise NotFound(_("That listing doesn't exist."))
-    return listing
