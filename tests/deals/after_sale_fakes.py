@@ -121,6 +121,13 @@ class MemoryLogbook:
         assert action in ACTIONS, action
         self.audited.append((actor_id, action, subject, {"reason": reason, **detail}))
 
+    async def rate_once(self, rating: Rating) -> bool:
+        try:
+            await self.put(rating)
+        except IntegrityError:
+            return False
+        return True
+
     async def put(self, row: Row) -> None:
         if isinstance(row, Shipment | QualityReport):
             kept: dict[int, Any] = self.shipments if isinstance(row, Shipment) else self.reports

@@ -126,6 +126,10 @@ class LogbookContract:
         assert await book.rated(deal_id) == 2
         await book.publish(deal_id)
         assert [await logbook.published(r) for r in ratings] == [book.now(), book.now()]
+        again = Rating(deal_id=deal_id, rater_id=logbook.bob, ratee_id=logbook.sam, stars=1,
+                       aspects={}, created_at=book.now())
+        assert not await book.rate_once(again)  # refused, and the transaction goes on
+        assert await book.rated(deal_id) == 2
         with pytest.raises(IntegrityError):  # the last step: the transaction is spent
             await book.put(Rating(deal_id=deal_id, rater_id=logbook.bob, ratee_id=logbook.sam,
                                   stars=1, aspects={}, created_at=book.now()))

@@ -92,6 +92,12 @@ class Logbook(Protocol):
         """The body of the deal's current frozen terms."""
         ...
 
+    async def rate_once(self, rating: Rating) -> bool:
+        """Keep a party's rating of the deal unless they rated it already (one per deal and
+        rater: the unique key decides, so two taps at once keep one); False then, and nothing
+        else of the transaction is undone."""
+        ...
+
     async def rated(self, deal_id: int) -> int:
         """How many ratings the deal has (both parties: 2)."""
         ...

@@ -145,7 +145,8 @@ async def rate(uow: Book, deal_id: int, rater_id: int, stars: int,
                     aspects=_aspects(aspects or {}, ratee_role), comment=comment.strip()[:1000]
                     or None, quote_ok=bool(quote_ok and comment.strip()),
                     created_at=book.now())
-    await book.put(rating)
+    if not await book.rate_once(rating):  # a second tap, or a card older than the rating
+        raise Conflict(_("You rated this deal already."))
     book.emit(DealRated(deal_id, rater_id, rating.id))
     if await book.rated(deal_id) == 2:
         await book.publish(deal_id)

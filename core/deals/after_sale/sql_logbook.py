@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import BindParameter, bindparam, func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from core.accounts.billing import Party
 from core.catalog.tables import Listing
@@ -78,6 +79,14 @@ class SqlLogbook:
 
     async def put(self, row: Row) -> None:
         await self._uow.insert(row)
+
+    async def rate_once(self, rating: Rating) -> bool:
+        try:
+            async with self._uow.nested():  # a savepoint: a refused insert undoes itself alone
+                await self._uow.insert(rating)
+        except IntegrityError:  # uq_ratings_deal_rater: this party rated the deal already
+            return False
+        return True
 
     async def shipment(self, deal_id: int) -> Shipment | None:
         return await self._uow.get(Shipment, deal_id)
