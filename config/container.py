@@ -161,7 +161,7 @@ def build(settings: Settings, *, clock: Clock | None = None,
         console_session_hours=settings.console_session_hours,
     )
     container: Container
-    services = Services(home_sections=contexts.home_sections())
+    services = Services(home_sections=contexts.home_sections(), after_turn=contexts.after_turn())
     engine = Engine(lambda: container.uow(), ALL_FLOWS, services)
     senders = dict(senders or {})
     senders.setdefault("email", LoggingEmailSender())

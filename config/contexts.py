@@ -18,6 +18,7 @@ from conversations.context import Ctx
 from conversations.flows.account.profile import profile_text
 from conversations.flows.consulting.bookings import bookings_text
 from conversations.flows.consulting.consultant_metrics import metrics_section
+from conversations.flows.consulting.consultant_profile import still_active
 from conversations.flows.deals.deal import deals_text
 from conversations.flows.loyalty.loyalty import points_section
 from conversations.flows.market.market_view import market_section
@@ -74,13 +75,15 @@ class Context:
     them, in the order they are registered — handlers of one event run in that order, so the
     order of `CONTEXTS` and of each `wire` is behaviour (`tests/test_wiring.py` holds it).
     `attachments`: the files its notices carry, by kind; `cards`: its objects' cards as they
-    are now, for rewriting a chat's latest card of one."""
+    are now, for rewriting a chat's latest card of one; `after_turn`: what it does after every
+    turn of a registered member, in the turn's transaction."""
 
     name: str
     wire: tuple[Wire, ...] = ()
     home: tuple[OnHome, ...] = ()
     attachments: Callable[[Parts], dict[str, Resolver]] | None = None
     cards: Callable[[Parts], dict[str, CardBuilder]] | None = None
+    after_turn: tuple[Callable[[Ctx], Awaitable[None]], ...] = ()
 
 
 def _deal_files(parts: Parts) -> dict[str, Resolver]:
@@ -113,7 +116,7 @@ CONTEXTS: tuple[Context, ...] = (
     Context("consulting", wire=(money.session_money, money.promotion_money, consulting.wire,
                                 money.booking_money, money.package_money),
             home=(OnHome(30, bookings_text), OnHome(40, metrics_section)),
-            attachments=_consulting_files),
+            attachments=_consulting_files, after_turn=(still_active,)),
     Context("catalog", wire=(listings.wire,), home=(OnHome(70, market_section),)),
     Context("support", wire=(support.wire,)),
     Context("community", wire=(community.wire,)),
@@ -127,6 +130,11 @@ def home_sections() -> list[Section]:
     """Every context's paragraphs of the home, by rank."""
     return [on.section for on in sorted((on for c in CONTEXTS for on in c.home),
                                         key=lambda on: on.rank)]
+
+
+def after_turn() -> list[Callable[[Ctx], Awaitable[None]]]:
+    """What every context does after a registered member's turn, in the contexts' order."""
+    return [after for c in CONTEXTS for after in c.after_turn]
 
 
 def attachments(parts: Parts) -> dict[str, Resolver]:

@@ -35,6 +35,9 @@ class Services:
     # A home section: text, or replies (a chart and its figures); "" or []: not for this person.
     home_sections: list[Callable[[Ctx], Awaitable[str | list[Outbound]]]] = field(
         default_factory=list)
+    # What a context does with every turn of a registered member, in the turn's transaction
+    # (a consultant's activity keeps them "online now": core.consulting.profiles).
+    after_turn: list[Callable[[Ctx], Awaitable[None]]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -132,6 +132,9 @@ class Engine(NextSteps, ErrorSupport):
                 return Outcome([Reply(refusal(ctx.account), kind="error")])
             before = (conv.flow, conv.state)
             replies = await self.apply(ctx, conv, await self._decide(ctx, conv, env.message))
+            if ctx.account is not None:
+                for after in self.services.after_turn:
+                    await after(ctx)
             replies = self._support_on_errors(ctx, conv, before, replies)
             if not (replies and all(isinstance(r, FormErrors) for r in replies)):
                 # Field errors leave the same form open (a Slack modal), so it stays current.

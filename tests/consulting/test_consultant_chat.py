@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from conversations.messages import Choice, FileUpload, ImageReply, ListPage
 from core.consulting.bookings import due
+from core.consulting.profiles import service as profiles
 from core.money.model import Money
-from tests.consulting.helpers import PNG
+from tests.consulting.helpers import PNG, consultant
 from tests.deals.chat_helpers import last_notice
 from tests.support.accounts import account_id, registered
 from tests.support.chat import ChatUser
@@ -213,3 +214,21 @@ async def test_a_seeker_who_never_came_leaves_the_fee_to_the_consultant_in_chat(
     assert "no longer possible: the booking has moved on" in ann_chat.texts()
     assert (await escrow(app, booking.id)).state == "voided"
     assert "Nothing is charged" in await last_notice(app, ChatUser(app, "bob"), "did not join")
+
+
+async def test_a_consultant_online_stays_online_while_active_in_chat_and_lapses_after(app, clock):
+    """The composition root hands the engine the consulting context's `after_turn`: on the
+    database, a consultant's turn renews “online now”; only inactivity lets it lapse."""
+    ann = await consultant(app, "ann")
+    async with app.uow() as uow:
+        await profiles.set_online(uow, ann.id, True)
+        await uow.commit()
+    chat = ChatUser(app, "ann")
+    for _ in range(2):  # an hour in all, a turn every 29 minutes: online throughout
+        clock.advance(minutes=29)
+        await chat.say("/help")
+        async with app.uow() as uow:
+            assert profiles.is_online(await profiles.own_profile(uow, ann.id), clock.now())
+    clock.advance(minutes=31)  # no turn for longer than the setting's 30 minutes
+    async with app.uow() as uow:
+        assert not profiles.is_online(await profiles.own_profile(uow, ann.id), clock.now())

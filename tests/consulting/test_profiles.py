@@ -11,15 +11,21 @@ from datetime import timedelta
 
 import pytest
 
+from conversations.context import Services
+from conversations.flows.all_flows import ALL_FLOWS
+from conversations.flows.consulting.consultant_profile import still_active
 from core.catalog.media import FileStore
 from core.consulting.bookings import slots
 from core.consulting.events import ProfileChanged
 from core.consulting.profiles import service as profiles
+from core.consulting.profiles.roster import Roster
 from core.consulting.tables import ConsultantProfile
 from core.errors import DomainError, NotAllowed, NotFound
 from core.money.model import Money
 from tests.consulting.fakes import MemoryRoster, Payouts, live_consultant
 from tests.consulting.helpers import PNG, complete, consultant
+from tests.support.chat import ChatUser
+from tests.support.memory_engine import MemoryChat
 
 ANN, BOB, KIM, ROOT = 1, 2, 3, 4
 
@@ -135,6 +141,26 @@ async def test_online_now_lapses_after_inactivity_and_activity_renews_it(roster,
     roster.at += timedelta(minutes=2)
     assert not profiles.is_online(await profiles.own_profile(roster, ANN), roster.now())
     assert not await profiles.touch_online(roster, ANN)  # lapsed: activity alone doesn't revive it
+
+
+async def test_any_turn_of_an_online_consultant_keeps_them_online_a_while_longer(roster, store):
+    """The engine runs the consulting context's `after_turn` on every turn of a registered
+    member: a consultant's turn in any chat is activity (here in memory, the roster a fake)."""
+    await live_consultant(roster, store, ANN)
+    await profiles.set_online(roster, ANN, True)
+    chat = MemoryChat(ALL_FLOWS, services=Services(after_turn=[still_active]),
+                      stores={Roster: roster})
+    chat.turns.register("terminal", "ann", "Ann", roles=("consultant",), account_id=ANN)
+    chat.turns.register("terminal", "bob", "Bob", account_id=BOB)
+    ann, bob = ChatUser(chat, "ann"), ChatUser(chat, "bob")  # type: ignore[arg-type]
+    roster.at += timedelta(minutes=29)
+    await ann.say("/help")
+    assert "/bookings" in ann.texts()  # answered: the turn went through
+    roster.at += timedelta(minutes=29)
+    await bob.say("/help")  # someone else's activity is not hers
+    assert profiles.is_online(await profiles.own_profile(roster, ANN), roster.now())
+    roster.at += timedelta(minutes=2)
+    assert not profiles.is_online(await profiles.own_profile(roster, ANN), roster.now())
 
 
 async def test_only_a_live_profile_can_go_online(roster):

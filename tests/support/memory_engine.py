@@ -57,11 +57,12 @@ class MemoryTurns:
 
     def register(self, channel: str, user_key: str, display_name: str, *,
                  roles: tuple[str, ...] = ("buyer",), language: str = "en",
-                 admin: bool = False) -> Member:
+                 admin: bool = False, account_id: int | None = None) -> Member:
         """A registered member behind a channel identity (what registration does in the
-        database), with the defaults registration gives."""
-        member = replace(_NEWCOMER, id=next(_ids), display_name=display_name, roles=roles,
-                         language=language)
+        database), with the defaults registration gives; `account_id` when a context's fake
+        knows them by one already."""
+        member = replace(_NEWCOMER, id=account_id or next(_ids), display_name=display_name,
+                         roles=roles, language=language)
         self.members[channel, user_key] = member
         if admin:
             self.roles_of[member.id] = {"admin"}

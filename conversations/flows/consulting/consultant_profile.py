@@ -224,3 +224,11 @@ consultant_profile = Flow(
             "photo": Ask(prompt=_photo_prompt, on=_on_photo, cancel_to="preview"),
             "promote": Ask(prompt=_promote_prompt, on=_on_promote, cancel_to="preview")},
 )
+
+
+async def still_active(ctx: Ctx) -> None:
+    """After every turn of a consultant in any chat: the activity keeps them “online now” a
+    while longer (one guarded UPDATE, nothing when they are not online), so it lapses only
+    after they have been inactive for the policy's while."""
+    if ctx.account is not None and "consultant" in ctx.roles:
+        await profiles.touch_online(ctx.uow, ctx.account.id)
