@@ -71,6 +71,9 @@ async def test_no_award_above_the_reserve_and_a_winner_without_stock_gives_way()
     register, hanna, (aivar, birute, *_) = market()
     reserved = await auction(register, hanna, reserve=eur("18"))
     await auctions.bid(register, reserved, aivar, eur("21"))
+    # The reserve is the buyer's alone: what a bidder is handed of the request holds none.
+    assert register.requests[reserved].reserve == eur("18")
+    assert (await auctions.standing(register, reserved, aivar)).request.reserve is None
     gone = await posted(register, hanna, mode="tender", deadline_days="1")
     await auctions.bid(register, gone, aivar, eur("19"))
     await auctions.bid(register, gone, birute, eur("20"))

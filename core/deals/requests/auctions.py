@@ -13,7 +13,7 @@ same frozen terms, escrow and timers as every other."""
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select, update
 
@@ -131,8 +131,9 @@ async def standing(uow: UnitOfWork | RequestRegister, request_id: int,
 
 async def _standing(register: RequestRegister, request_id: int, seller_id: int) -> Standing:
     """A seller's latest bid and, where they may see it, the best price and their rank."""
-    request = await register.request(request_id)
-    assert request is not None
+    found = await register.request(request_id)
+    assert found is not None
+    request = replace(found, reserve=None)  # the buyer's alone to read: never in a bidder's hands
     bids = await register.bids(request_id)
     ranked = auction_rules.standings(bids)
     own = next((b.price_minor for b in ranked if b.seller_id == seller_id), None)
