@@ -12,13 +12,13 @@ from typing import Any
 
 import pytest
 
-from core.accounts import service as accounts
 from core.catalog.listings import sketch
 from core.catalog.rules import EDITABLE_STATUSES
 from core.catalog.sql_stock import SqlStock
 from core.catalog.stock import Stock
 from core.catalog.tables import Listing, ListingMedia, SavedSearch, SellerStats
 from tests.catalog.fakes import MemoryStock, stocked, values
+from tests.support.accounts import person_in
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)  # both stocks' clocks stand here
 
@@ -163,11 +163,7 @@ class SqlCatalogue:
     stock: Stock
 
     async def person(self, name: str) -> int:
-        key = name.lower()
-        account = await accounts.register(self.uow, accounts.ChannelIdentity(
-            "terminal", key, key), accounts.Registration(
-            display_name=name, email=f"{key}@example.com", roles=["seller", "buyer"]))
-        return account.id
+        return await person_in(self.uow, name, roles=("seller", "buyer"))
 
     async def admin(self) -> int:
         return await self.person("Root")  # terminal:root is an admin in the test settings

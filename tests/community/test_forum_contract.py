@@ -12,12 +12,11 @@ from typing import Any
 
 import pytest
 
-from core.accounts import service as accounts
 from core.community.events import BoardPostAdded
 from core.community.forum import Forum, NewPost
 from core.community.sql_forum import SqlForum
-from core.operators.tables import OperatorRole
 from tests.community.fakes import MemoryForum
+from tests.support.accounts import person_in
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)  # both forums' clocks stand here
 SEEDS = (("pellets", "Pellets", "Ash and moisture"), ("biogas", "Biogas", "Digestate"))
@@ -176,15 +175,7 @@ class SqlForums:
     forum: Forum
 
     async def person(self, name: str, *, admin: bool = False) -> int:
-        key = name.lower().replace(" ", ".")
-        account = await accounts.register(self.uow, accounts.ChannelIdentity(
-            "terminal", key, key), accounts.Registration(
-            display_name=name, email=f"{key}@example.com", roles=["buyer"]))
-        if admin:
-            self.uow.add(OperatorRole(account_id=account.id, role="admin",
-                                      granted_at=self.uow.clock.now()))
-        await self.uow.session.flush()
-        return account.id
+        return await person_in(self.uow, name, operator="admin" if admin else None)
 
     def events(self) -> list[Any]:
         return list(self.uow.events)

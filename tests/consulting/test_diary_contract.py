@@ -11,17 +11,16 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from core.accounts import service as accounts
 from core.consulting.bookings.diary import Diary, Held
 from core.consulting.bookings.sql_diary import SqlDiary
 from core.consulting.calendars.tables import CalendarBusy
 from core.consulting.tables import Booking, ConsultantProfile
 from core.errors import NotFound
 from core.events import Event
-from core.operators.tables import OperatorRole
 from core.process.bookings import BOOKING_PROCESS
 from core.process.tables import ProcessTimer
 from tests.consulting.booking_fakes import EVERY_DAY, MemoryDiary
+from tests.support.accounts import person_in
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)  # both diaries' clocks stand here
 MONDAY_10 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
@@ -195,16 +194,8 @@ class SqlDiaries:
     diary: Diary
 
     async def person(self, name: str, *, zone: str | None = None, admin: bool = False) -> int:
-        key = name.lower()
-        account = await accounts.register(self.uow, accounts.ChannelIdentity(
-            "terminal", key, key), accounts.Registration(
-            display_name=name, email=f"{key}@example.com", roles=["buyer"],
-            timezone=zone or "UTC"))
-        if admin:
-            self.uow.add(OperatorRole(account_id=account.id, role="admin",
-                                      granted_at=self.uow.clock.now()))
-        await self.uow.session.flush()
-        return account.id
+        return await person_in(self.uow, name, operator="admin" if admin else None,
+                               timezone=zone or "UTC")
 
     async def consultant(self, name: str) -> int:
         account_id = await self.person(name, zone="Europe/Riga")

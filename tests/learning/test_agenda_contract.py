@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from core.accounts import service as accounts
 from core.learning.agenda import Agenda, NewGathering, SqlAgenda
 from core.learning.events import GatheringStarted
-from core.operators.tables import AuditEntry, OperatorRole
+from core.operators.tables import AuditEntry
 from core.process.gatherings import GATHERING_PROCESS
 from core.process.tables import ProcessTimer
 from tests.learning.fakes import MemoryAgenda
+from tests.support.accounts import person_in
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)  # both agendas' clocks stand here
 
@@ -131,15 +131,7 @@ class SqlAgendas:
     agenda: Agenda
 
     async def person(self, name: str, *, admin: bool = False) -> int:
-        key = name.lower()
-        account = await accounts.register(self.uow, accounts.ChannelIdentity(
-            "terminal", key, key), accounts.Registration(
-            display_name=name, email=f"{key}@example.com", roles=["buyer"]))
-        if admin:
-            self.uow.add(OperatorRole(account_id=account.id, role="admin",
-                                      granted_at=self.uow.clock.now()))
-        await self.uow.session.flush()
-        return account.id
+        return await person_in(self.uow, name, operator="admin" if admin else None)
 
     async def start_timer(self, gathering_id: int) -> datetime | None:
         await self.uow.session.flush()

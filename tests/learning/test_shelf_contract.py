@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from core.accounts import service as accounts
 from core.consulting.tables import ConsultantProfile
 from core.learning.shelf import NewItem, Shelf, SqlShelf
-from core.operators.tables import AuditEntry, OperatorRole
+from core.operators.tables import AuditEntry
 from tests.learning.fakes import MemoryShelf
+from tests.support.accounts import person_in
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)  # both shelves' clocks stand here
 
@@ -112,18 +112,13 @@ class SqlShelves:
     shelf: Shelf
 
     async def person(self, name: str, *, admin: bool = False, consultant: bool = False) -> int:
-        key = name.lower().replace(" ", ".")
-        account = await accounts.register(self.uow, accounts.ChannelIdentity(
-            "terminal", key, key), accounts.Registration(
-            display_name=name, email=f"{key}@example.com", roles=["buyer"]))
+        account_id = await person_in(self.uow, name, operator="admin" if admin else None)
         now = self.uow.clock.now()
-        if admin:
-            self.uow.add(OperatorRole(account_id=account.id, role="admin", granted_at=now))
         if consultant:
-            self.uow.add(ConsultantProfile(account_id=account.id, created_at=now,
+            self.uow.add(ConsultantProfile(account_id=account_id, created_at=now,
                                            updated_at=now))
-        await self.uow.session.flush()
-        return account.id
+            await self.uow.session.flush()
+        return account_id
 
     async def audit_log(self) -> list[tuple[int, str, str]]:
         await self.uow.session.flush()

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from core.accounts import service as accounts
 from core.loyalty.book import Movement, PointsBook, SqlPointsBook, member
 from tests.loyalty.fakes import MemoryPointsBook
+from tests.support.accounts import person_in
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)  # both books' clocks start here
 ISSUED, REDEEMED = "platform:issued", "platform:redeemed"
@@ -137,12 +137,7 @@ class SqlBooks:
     book: PointsBook
 
     async def person(self, name: str) -> int:
-        key = name.lower()
-        account = await accounts.register(self.uow, accounts.ChannelIdentity(
-            "terminal", key, key), accounts.Registration(
-            display_name=name, email=f"{key}@example.com", roles=["buyer"]))
-        await self.uow.session.flush()
-        return account.id
+        return await person_in(self.uow, name)
 
     async def later(self, **delta: int) -> None:
         self.uow.clock.advance(**delta)

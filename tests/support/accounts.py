@@ -7,6 +7,8 @@ from typing import Any
 from config.container import Container
 from core.accounts import service as accounts
 from core.accounts.tables import Account
+from core.operators.tables import OperatorRole
+from core.storage.uow import UnitOfWork
 
 
 async def registered(app: Container, name: str, *, channel: str = "terminal",
@@ -29,3 +31,19 @@ async def account_id(app: Container, name: str, channel: str = "terminal") -> in
         account = await accounts.find_account(uow, channel, name)
         assert account is not None, name
         return account.id
+
+
+async def person_in(uow: UnitOfWork, name: str, *, roles: tuple[str, ...] = ("buyer",),
+                    operator: str | None = None, **profile: Any) -> int:
+    """An account registered inside `uow`'s open transaction (the SQL side of a contract test:
+    rolled back with the rest), on the terminal as `name` in lower case; `operator`: a console
+    role granted it ("admin", "support"…). Its id."""
+    key = name.lower().replace(" ", ".")
+    account = await accounts.register(uow, accounts.ChannelIdentity("terminal", key, key),
+                                      accounts.Registration(display_name=name,
+                                                            email=f"{key}@example.com",
+                                                            roles=list(roles), **profile))
+    if operator:
+        uow.add(OperatorRole(account_id=account.id, role=operator, granted_at=uow.clock.now()))
+    await uow.session.flush()
+    return account.id

@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from core.accounts import service as accounts
-from core.operators.tables import AuditEntry, OperatorRole
+from core.operators.tables import AuditEntry
 from core.process.tables import ProcessTimer
 from core.process.tickets import NOT_CLOSED, TICKET_PROCESS
 from core.support.context import TicketContext
 from core.support.desk import Desk, NewTicket, SqlDesk
+from tests.support.accounts import person_in
 from tests.tickets.fakes import MemoryDesk
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)  # both desks' clocks stand here
@@ -180,15 +180,7 @@ class SqlDesks:
     desk: Desk
 
     async def person(self, name: str, *, operator: bool = False) -> int:
-        key = name.lower().replace(" ", ".")
-        account = await accounts.register(self.uow, accounts.ChannelIdentity(
-            "terminal", key, key), accounts.Registration(
-            display_name=name, email=f"{key}@example.com", roles=["buyer"]))
-        if operator:
-            self.uow.add(OperatorRole(account_id=account.id, role="support",
-                                      granted_at=self.uow.clock.now()))
-        await self.uow.session.flush()
-        return account.id
+        return await person_in(self.uow, name, operator="support" if operator else None)
 
     async def running(self, ticket_id: int) -> dict[str, datetime]:
         await self.uow.write_staged()
