@@ -18,15 +18,12 @@ from core.catalog.tables import AlertHit, Listing, ListingMedia, SavedSearch, Se
 from core.events import Event
 from core.operators import audit, roles
 from core.policy import Policy
-from core.storage.stores import store_of
+from core.storage.stores import SqlStore, store_of
 from core.storage.uow import UnitOfWork
 
 
-class SqlStock:
+class SqlStock(SqlStore):
     """The listings, watchlists and saved searches in the database, inside `uow`'s transaction."""
-
-    def __init__(self, uow: UnitOfWork) -> None:
-        self._uow = uow
 
     @property
     def policy(self) -> Policy:

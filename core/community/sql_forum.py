@@ -15,7 +15,7 @@ from core.community.forum import Forum, NewPost, StoredPost
 from core.community.tables import Board, BoardPost, BoardSubscription, PostReaction, PostReport
 from core.events import Event
 from core.operators import roles
-from core.storage.stores import store_of
+from core.storage.stores import SqlStore, store_of
 from core.storage.uow import UnitOfWork
 from core.storage.upsert import dialect_insert
 
@@ -23,14 +23,8 @@ VISIBLE = BoardPost.hidden_at.is_(None)
 TOP = BoardPost.parent_id.is_(None)
 
 
-class SqlForum:
+class SqlForum(SqlStore):
     """The forum in the database, inside `uow`'s transaction."""
-
-    def __init__(self, uow: UnitOfWork) -> None:
-        self._uow = uow
-
-    def now(self) -> datetime:
-        return self._uow.clock.now()
 
     async def is_admin(self, account_id: int) -> bool:
         return await roles.is_admin(self._uow, account_id)

@@ -5,7 +5,6 @@ the roster given otherwise (a test's in-memory one). Seats are read through
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -28,18 +27,12 @@ from core.companies.seats import (
 from core.companies.tables import Company, CompanyAudit, CompanyInvite, CompanyMember
 from core.events import Event
 from core.money.model import Money
-from core.storage.stores import store_of
+from core.storage.stores import SqlStore, store_of
 from core.storage.uow import UnitOfWork
 
 
-class SqlRoster:
+class SqlRoster(SqlStore):
     """The roster in the database, inside `uow`'s transaction."""
-
-    def __init__(self, uow: UnitOfWork) -> None:
-        self._uow = uow
-
-    def now(self) -> datetime:
-        return self._uow.clock.now()
 
     async def seat(self, account_id: int) -> Seat | None:
         return await seat_of(self._uow, account_id)

@@ -23,7 +23,7 @@ from typing import Any, Protocol
 from sqlalchemy import bindparam, func, select, text, update
 
 from core.loyalty.tables import LoyaltyMember, PointsEntry, PointsJournal, Redemption
-from core.storage.stores import store_of
+from core.storage.stores import SqlStore, store_of
 from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 from core.storage.upsert import dialect_insert, per_dialect
@@ -152,14 +152,8 @@ def _referrers(parties: int) -> Any:
         members.c.account_id.in_([bindparam(f"id{n}") for n in range(parties)]))
 
 
-class SqlPointsBook:
+class SqlPointsBook(SqlStore):
     """The book in the database, inside `uow`'s transaction."""
-
-    def __init__(self, uow: UnitOfWork) -> None:
-        self._uow = uow
-
-    def now(self) -> datetime:
-        return self._uow.clock.now()
 
     async def record(self, key: str, kind: str, account_id: int, reason: str,
                      legs: Sequence[tuple[str, int]]) -> int | None:

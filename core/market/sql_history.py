@@ -23,7 +23,7 @@ from core.market.history import (
 )
 from core.market.rules import search_words
 from core.market.series import _region
-from core.storage.stores import store_of
+from core.storage.stores import SqlStore, store_of
 from core.storage.uow import UnitOfWork
 
 
@@ -33,14 +33,8 @@ def _mentions(column: Any, product_type: str) -> Any:
     return or_(*(text.like(f"%{w}%") for w in sorted(search_words(product_type))))
 
 
-class SqlMarketHistory:
+class SqlMarketHistory(SqlStore):
     """The market's history in the database, inside `uow`'s transaction."""
-
-    def __init__(self, uow: UnitOfWork) -> None:
-        self._uow = uow
-
-    def now(self) -> datetime:
-        return self._uow.clock.now()
 
     async def completed_deals(self, product_type: str, country: str | None, since: datetime
                               ) -> list[DealRow]:

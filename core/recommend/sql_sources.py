@@ -31,18 +31,12 @@ from core.recommend.sources import (
     Watched,
 )
 from core.recommend.tables import PickDeclined, WeeklyPicks
-from core.storage.stores import store_of
+from core.storage.stores import SqlStore, store_of
 from core.storage.uow import UnitOfWork
 
 
-class SqlSources:
+class SqlSources(SqlStore):
     """The sources in the database, inside `uow`'s transaction."""
-
-    def __init__(self, uow: UnitOfWork) -> None:
-        self._uow = uow
-
-    def now(self) -> datetime:
-        return self._uow.clock.now()
 
     async def bought(self, account_id: int, before: datetime) -> list[Bought]:
         stmt = (select(Deal, Listing).join(Listing, Listing.id == Deal.listing_id)

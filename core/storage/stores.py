@@ -11,8 +11,10 @@ asks `store_of`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
+from core.events import Event
 from core.storage.uow import UnitOfWork
 
 S = TypeVar("S")
@@ -35,3 +37,17 @@ def store_of(uow: object, protocol: Any, sql: Callable[[UnitOfWork], S]) -> S:
         held: S = uow.held_store(protocol)
         return held
     return uow  # type: ignore[return-value]  # a store handed in place of a unit of work
+
+
+class SqlStore:
+    """What every context's SQL store shares: it works inside the caller's unit of work (the
+    transaction, its commit and rollback stay the caller's), reads its clock and emits on it."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    def now(self) -> datetime:
+        return self._uow.clock.now()
+
+    def emit(self, event: Event) -> None:
+        self._uow.emit(event)

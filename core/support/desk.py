@@ -23,7 +23,7 @@ from core.events import Event
 from core.operators import audit, roles
 from core.process import timers
 from core.process.tickets import ASKER, NOT_CLOSED, TICKET_PROCESS
-from core.storage.stores import store_of
+from core.storage.stores import SqlStore, store_of
 from core.storage.uow import UnitOfWork
 from core.support.context import TicketContext
 from core.support.tables import SupportMessage, SupportTicket
@@ -112,14 +112,8 @@ class Desk(Protocol):
         ...
 
 
-class SqlDesk:
+class SqlDesk(SqlStore):
     """The desk in the database, inside `uow`'s transaction."""
-
-    def __init__(self, uow: UnitOfWork) -> None:
-        self._uow = uow
-
-    def now(self) -> datetime:
-        return self._uow.clock.now()
 
     def sla(self) -> timedelta:
         return self._uow.policy.support_sla

@@ -22,18 +22,12 @@ from core.operators.roles import is_admin
 from core.policy import BookingPolicy
 from core.process import timers
 from core.process.bookings import BOOKING_PROCESS, CONSULTANT, HOLDS_SLOT
-from core.storage.stores import store_of
+from core.storage.stores import SqlStore, store_of
 from core.storage.uow import UnitOfWork
 
 
-class SqlDiary:
+class SqlDiary(SqlStore):
     """The diary in the database, inside `uow`'s transaction."""
-
-    def __init__(self, uow: UnitOfWork) -> None:
-        self._uow = uow
-
-    def now(self) -> datetime:
-        return self._uow.clock.now()
 
     def policy(self) -> BookingPolicy:
         return self._uow.policy.booking

@@ -21,7 +21,7 @@ from core.consulting.bookings import slots
 from core.consulting.profiles import promotions
 from core.consulting.profiles.view import Listed, listed
 from core.consulting.tables import ConsultantProfile
-from core.storage.stores import store_of
+from core.storage.stores import SqlStore, store_of
 from core.storage.uow import UnitOfWork
 
 Span = tuple[datetime, datetime]
@@ -65,14 +65,8 @@ class Listing(Protocol):
         ...
 
 
-class SqlListing:
+class SqlListing(SqlStore):
     """The listing in the database, inside `uow`'s transaction."""
-
-    def __init__(self, uow: UnitOfWork) -> None:
-        self._uow = uow
-
-    def now(self) -> datetime:
-        return self._uow.clock.now()
 
     async def reputation_totals(self) -> tuple[int, int]:
         total, count = (await self._uow.session.execute(select(

@@ -24,7 +24,7 @@ from core.consulting.profiles.view import ProfileView, profile_view
 from core.consulting.tables import ConsultantProfile
 from core.events import Event
 from core.operators import roles
-from core.storage.stores import store_of
+from core.storage.stores import SqlStore, store_of
 from core.storage.uow import UnitOfWork
 
 
@@ -84,15 +84,9 @@ class Roster(Protocol):
         ...
 
 
-class SqlRoster:
+class SqlRoster(SqlStore):
     """The roster in the database, inside `uow`'s transaction (the rows it writes are the ones
     the rest of the transaction reads: the unit of work's identity map)."""
-
-    def __init__(self, uow: UnitOfWork) -> None:
-        self._uow = uow
-
-    def now(self) -> datetime:
-        return self._uow.clock.now()
 
     def online_for(self) -> timedelta:
         return self._uow.policy.booking.online_for

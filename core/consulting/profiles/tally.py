@@ -19,6 +19,7 @@ from core.consulting.sessions.tables import ConsultSession, SessionReview
 from core.consulting.tables import Booking
 from core.money.model import CommissionRule
 from core.operators.roles import is_admin
+from core.storage.stores import SqlStore
 from core.storage.uow import UnitOfWork
 
 
@@ -55,14 +56,8 @@ class Tally(Protocol):
         ...
 
 
-class SqlTally:
+class SqlTally(SqlStore):
     """The tally in the database, inside `uow`'s transaction."""
-
-    def __init__(self, uow: UnitOfWork) -> None:
-        self._uow = uow
-
-    def now(self) -> datetime:
-        return self._uow.clock.now()
 
     def commission(self) -> CommissionRule:
         return self._uow.policy.commission.get("consulting", CommissionRule(Decimal(0)))

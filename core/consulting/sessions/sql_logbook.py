@@ -31,17 +31,12 @@ from core.money.model import Money
 from core.operators.roles import is_admin
 from core.process import timers
 from core.process.bookings import CONSULTANT
+from core.storage.stores import SqlStore
 from core.storage.uow import UnitOfWork
 
 
-class SqlLogbook:
+class SqlLogbook(SqlStore):
     """The logbook in the database, inside `uow`'s transaction."""
-
-    def __init__(self, uow: UnitOfWork) -> None:
-        self._uow = uow
-
-    def now(self) -> datetime:
-        return self._uow.clock.now()
 
     async def is_admin(self, account_id: int) -> bool:
         return await is_admin(self._uow, account_id)

@@ -5,7 +5,6 @@ as conditional updates, the ratings' publication through `core.deals.ratings.ser
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import BindParameter, bindparam, func, select, update
@@ -20,9 +19,9 @@ from core.deals.ratings import service as ratings
 from core.deals.ratings.tables import Rating
 from core.deals.tables import Deal, Dispute, QualityReport, Shipment
 from core.deals.terms import service as terms
-from core.events import Event
 from core.operators import audit
 from core.operators.roles import may_act
+from core.storage.stores import SqlStore
 from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 
@@ -46,17 +45,8 @@ def _owed() -> Any:
 _OWED = _owed()
 
 
-class SqlLogbook:
+class SqlLogbook(SqlStore):
     """The logbook on the unit of work's session."""
-
-    def __init__(self, uow: UnitOfWork) -> None:
-        self._uow = uow
-
-    def now(self) -> datetime:
-        return self._uow.clock.now()
-
-    def emit(self, event: Event) -> None:
-        self._uow.emit(event)
 
     async def deal(self, deal_id: int, actor_id: int | None) -> Deal:
         return await deals.get(self._uow, deal_id, actor_id)

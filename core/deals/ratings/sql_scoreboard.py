@@ -19,6 +19,7 @@ from core.deals.tables import Deal, Dispute
 from core.i18n import _
 from core.notifications.outbox import addressed_to, notify, recipients
 from core.process.deals import DealState
+from core.storage.stores import SqlStore
 from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 from core.storage.upsert import per_dialect
@@ -58,14 +59,8 @@ def _upsert_stats(insert: Any) -> Any:
 _STATS = per_dialect(_upsert_stats)
 
 
-class SqlScoreboard:
+class SqlScoreboard(SqlStore):
     """The scoreboard on the unit of work's connection and session."""
-
-    def __init__(self, uow: UnitOfWork) -> None:
-        self._uow = uow
-
-    def now(self) -> datetime:
-        return self._uow.clock.now()
 
     async def unveil(self, deal_id: int, at: datetime) -> list[tuple[int, int]]:
         return [(ratee, stars) for ratee, stars in (await self._uow.session.execute(

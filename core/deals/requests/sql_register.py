@@ -36,22 +36,13 @@ from core.deals.requests.view import (
     request_view,
 )
 from core.deals.tables import SupplyRequest
-from core.events import Event
 from core.money.model import Money
+from core.storage.stores import SqlStore
 from core.storage.uow import UnitOfWork
 
 
-class SqlRequestRegister:
+class SqlRequestRegister(SqlStore):
     """The register on the unit of work's session."""
-
-    def __init__(self, uow: UnitOfWork) -> None:
-        self._uow = uow
-
-    def now(self) -> datetime:
-        return self._uow.clock.now()
-
-    def emit(self, event: Event) -> None:
-        self._uow.emit(event)
 
     async def _row(self, request_id: int, fresh: bool = False) -> SupplyRequest | None:
         return await self._uow.get(SupplyRequest, request_id, populate_existing=fresh)

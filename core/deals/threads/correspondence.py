@@ -22,6 +22,7 @@ from core.errors import NotFound
 from core.events import Event
 from core.i18n import _
 from core.process.deals import DealState
+from core.storage.stores import SqlStore
 from core.storage.uow import UnitOfWork
 
 
@@ -61,17 +62,8 @@ class Correspondence(Protocol):
         ...
 
 
-class SqlCorrespondence:
+class SqlCorrespondence(SqlStore):
     """The correspondence on the unit of work's session."""
-
-    def __init__(self, uow: UnitOfWork) -> None:
-        self._uow = uow
-
-    def now(self) -> datetime:
-        return self._uow.clock.now()
-
-    def emit(self, event: Event) -> None:
-        self._uow.emit(event)
 
     async def seller_of(self, listing_id: int, viewer_id: int, any_status: bool) -> int:
         if not any_status:
