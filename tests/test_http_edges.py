@@ -36,6 +36,7 @@ async def test_a_token_that_is_not_one_of_ours_is_not_found(base, path, caplog):
     assert "Traceback" not in caplog.text
 
 
+@pytest.mark.one_database  # the HTTP layer's, before any route asks the database
 async def test_a_huge_form_is_refused_at_once_and_other_requests_are_not_held_up(base):
     """20 MB declared: 413 before any of it is read, the connection closed (nothing of the
     body is taken in), and the server answers others meanwhile."""
@@ -54,6 +55,7 @@ async def test_a_huge_form_is_refused_at_once_and_other_requests_are_not_held_up
     assert ok.status_code == 200 and time.monotonic() - started < 5
 
 
+@pytest.mark.one_database  # the HTTP layer's, before any route asks the database
 async def test_a_body_over_its_limit_as_it_arrives_is_refused_without_reading_the_rest(base):
     """No length declared (chunked): past the route's limit the answer is 413 and the
     connection closes, however much more the client would send."""
@@ -73,6 +75,7 @@ async def test_a_body_over_its_limit_as_it_arrives_is_refused_without_reading_th
     assert ok.status_code == 200 and time.monotonic() - started < 5
 
 
+@pytest.mark.one_database  # the HTTP layer's, before any route asks the database
 async def test_too_many_form_fields_are_a_bad_request(base):
     async with httpx.AsyncClient() as http:
         answer = await http.post(base + "/pay/abc", content="&".join(f"f{i}=1" for i in range(50)),
@@ -136,6 +139,7 @@ TRICKLED = [("/pay/abc", 100, b"408"), ("/telegram/webhook", 100, None),
             ("/pay/abc", 10 ** 9, b"413")]
 
 
+@pytest.mark.one_database  # the HTTP layer's, before any route asks the database
 @pytest.mark.parametrize(("path", "length", "status"), TRICKLED)
 async def test_a_body_trickled_a_byte_at_a_time_is_answered_and_its_connection_closed(
         app, path, length, status):
@@ -169,6 +173,7 @@ async def test_a_body_trickled_a_byte_at_a_time_is_answered_and_its_connection_c
     assert ended - started < 3 and closed - started < 3
 
 
+@pytest.mark.one_database  # the HTTP layer's, before any route asks the database
 async def test_a_body_slower_than_the_limit_goes_through_on_the_time_its_bytes_earn(app):
     app.settings = app.settings.model_copy(update={"body_read_seconds": 1.0})
 
@@ -183,6 +188,7 @@ async def test_a_body_slower_than_the_limit_goes_through_on_the_time_its_bytes_e
     assert answer.status_code == 402  # read in full, then refused: no payment of ours
 
 
+@pytest.mark.one_database  # the HTTP layer's, before any route asks the database
 async def test_a_request_without_a_body_keeps_its_connection_for_the_next(app):
     async with serve(create_app(app, run_workers=False)) as url:
         async with httpx.AsyncClient() as http:
