@@ -214,4 +214,4 @@ def chat() -> MemoryChat:
 @pytest.fixture
 def newcomer(chat: MemoryChat) -> ChatUser:
     """Someone new in a terminal chat with `chat`'s engine (no database)."""
-    return ChatUser(chat, "ann")  # type: ignore[arg-type]  # only its engine is asked
+    return ChatUser(chat, "ann")

@@ -12,7 +12,6 @@ from conversations.flows.all_flows import ALL_FLOWS
 from conversations.messages import Choice, Text
 from tests.catalog.helpers import make_account
 from tests.support.chat import ChatUser
-from tests.support.memory_engine import MemoryChat
 
 
 async def answer_three(person: ChatUser) -> None:
@@ -86,7 +85,7 @@ async def test_a_button_from_an_earlier_message_gets_a_polite_answer(newcomer):
 
 async def test_someone_elses_button_is_refused(chat, newcomer):
     await answer_three(newcomer)
-    intruder = ChatUser(chat, "mallory")  # type: ignore[arg-type]
+    intruder = ChatUser(chat, "mallory")
     await intruder.say("/start")
     await intruder.send(Choice(newcomer.button("Buyer").data))
     assert "no longer active" in intruder.texts()
@@ -94,10 +93,7 @@ async def test_someone_elses_button_is_refused(chat, newcomer):
 
 async def test_a_restart_loses_nothing_and_the_user_continues(chat, newcomer):
     await answer_three(newcomer)
-    restarted = MemoryChat(ALL_FLOWS)  # a new process: its engine has nothing in memory
-    restarted.turns = chat.turns  # but the stored chats
-    restarted.engine = restarted.engine_of(ALL_FLOWS)
-    again = ChatUser(restarted, "ann")  # type: ignore[arg-type]
+    again = ChatUser(chat.restarted(ALL_FLOWS), "ann")  # a new process, the same stored chats
     await again.say("/start")
     assert "You were in the middle of registration" in again.texts()
     await again.tap("Continue where I left off")
@@ -117,7 +113,7 @@ async def test_the_same_update_twice_is_processed_once(newcomer):
 async def test_interleaved_updates_for_one_user_are_processed_one_after_the_other(
         chat, newcomer):
     await newcomer.say("/start")
-    other = ChatUser(chat, "ann")  # type: ignore[arg-type]
+    other = ChatUser(chat, "ann")
     await asyncio.gather(newcomer.say("Ann"), other.say("Baltic Pellets"))
     await newcomer.say("ann@example.com")
     assert "What do you want to do here?" in newcomer.texts()

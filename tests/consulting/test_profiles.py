@@ -152,7 +152,7 @@ async def test_any_turn_of_an_online_consultant_keeps_them_online_a_while_longer
                       stores={Roster: roster})
     chat.turns.register("terminal", "ann", "Ann", roles=("consultant",), account_id=ANN)
     chat.turns.register("terminal", "bob", "Bob", account_id=BOB)
-    ann, bob = ChatUser(chat, "ann"), ChatUser(chat, "bob")  # type: ignore[arg-type]
+    ann, bob = ChatUser(chat, "ann"), ChatUser(chat, "bob")
     roster.at += timedelta(minutes=29)
     await ann.say("/help")
     assert "/bookings" in ann.texts()  # answered: the turn went through

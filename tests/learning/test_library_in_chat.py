@@ -32,7 +32,7 @@ def library(tmp_path) -> tuple[MemoryChat, MemoryShelf]:
 
 
 def person(chat: MemoryChat, key: str) -> ChatUser:
-    return ChatUser(chat, key)  # type: ignore[arg-type]  # only its engine is asked
+    return ChatUser(chat, key)
 
 
 async def test_an_admin_publishes_a_link_and_a_pdf_checked_as_every_upload(tmp_path):

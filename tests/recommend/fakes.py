@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from core.actions import ActionRows
 from core.catalog.taxonomy import price_per_mwh_minor
@@ -182,3 +183,21 @@ class MemorySources:
             self.opted_out.discard(account_id)
         else:
             self.opted_out.add(account_id)
+
+
+def latvian_pellets_come_first(picks: list[Any], *, bought: tuple[int, int], latvian: int,
+                               polish: int, not_offered: tuple[int, ...]) -> None:
+    """What a buyer who bought pellets in Latvia twice, from a seller rated 4.8, is offered: the
+    Latvian pellets before the Polish, near the price per MWh they paid, and never their own
+    listing nor another product sold in their country. Checked on the fake (test_picks.py)
+    and on the database (test_scoring.py) alike."""
+    order = [p.item_id for p in picks]
+    assert order.index(latvian) < order.index(polish)
+    assert not set(not_offered) & set(order)  # a country alone is no reason
+    top = picks[0]
+    assert top.kind == "listing" and top.item_id in (*bought, latvian)
+    assert "you bought wood pellets in Latvia twice" in top.reasons
+    assert any(r.startswith("near the ") and r.endswith("/MWh you paid") for r in top.reasons)
+    assert "seller rated 4.8★" in top.reasons
+    polish_pick = next(p for p in picks if p.item_id == polish)
+    assert polish_pick.reasons[0] == "you bought wood pellets twice"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from core.recommend.picks import recommend
 from tests.catalog.helpers import make_account
+from tests.recommend.fakes import latvian_pellets_come_first
 from tests.recommend.helpers import (
     bought,
     listing,
@@ -31,13 +32,5 @@ async def test_a_buyer_who_bought_pellets_in_latvia_twice_is_offered_latvian_pel
     own = await listing(app, ann, "pellets", "Riga", price="230")
 
     picks = await _picks(app, ann.id, limit=10)
-    order = [p.item_id for p in picks]
-    assert order.index(latvian) < order.index(polish)
-    assert own not in order and biogas_riga not in order  # a country alone is no reason
-    top = picks[0]
-    assert top.kind == "listing" and top.item_id in (first, second, latvian)
-    assert "you bought wood pellets in Latvia twice" in top.reasons
-    assert any(r.startswith("near the ") and r.endswith("/MWh you paid") for r in top.reasons)
-    assert "seller rated 4.8★" in top.reasons
-    polish_pick = next(p for p in picks if p.item_id == polish)
-    assert polish_pick.reasons[0] == "you bought wood pellets twice"
+    latvian_pellets_come_first(picks, bought=(first, second), latvian=latvian, polish=polish,
+                               not_offered=(own, biogas_riga))

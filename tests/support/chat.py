@@ -1,11 +1,13 @@
-"""Drive the engine like a person in a chat, against the real core and database."""
+"""Drive the engine like a person in a chat: the application's, against the real core and
+database, or the engine in memory (tests/support/memory_engine.py)."""
 
 from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from config.container import Container
+from conversations.engine import Engine
 from conversations.messages import (
     Button,
     Choice,
@@ -23,9 +25,16 @@ from conversations.messages import (
 _ids = itertools.count(1)
 
 
+class Chat(Protocol):
+    """What a person chats with: an engine (`config.container.Container`'s, or `MemoryChat`'s)."""
+
+    @property
+    def engine(self) -> Engine: ...
+
+
 @dataclass
 class ChatUser:
-    app: Container
+    app: Chat
     name: str
     channel: str = "terminal"
     chat_id: str | None = None

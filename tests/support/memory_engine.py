@@ -171,6 +171,14 @@ class MemoryChat:
         self.stores = dict(stores or {})  # the contexts' fakes its flows' use cases run on
         self.engine = self.engine_of(entries)
 
+    def restarted(self, entries: Iterable[Entry]) -> MemoryChat:
+        """The same stored chats and stores under a new process: nothing of this one's engine
+        (its locks, its answered marks in flight) carries over."""
+        again = MemoryChat(entries, clock=self.clock, services=self.services, stores=self.stores)
+        again.turns = self.turns
+        again.engine = again.engine_of(entries)
+        return again
+
     def engine_of(self, entries: Iterable[Entry]) -> Engine:
         """Another engine on the same store: the same people and chats under another release."""
         return Engine(self.uow, entries, self.services,  # type: ignore[arg-type]
