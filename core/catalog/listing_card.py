@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from core.catalog.stock import Stock
 from core.catalog.tables import Listing, ListingMedia
 from core.catalog.taxonomy import SPEC_LABELS, carbon_saving_kg
 from core.catalog.views import SellerInfo, by_ids, media_of, mine, seller_info, viewable
@@ -104,13 +105,13 @@ def listing_card(listing: Listing, media: Sequence[ListingMedia] = (),
         media=tuple(Media(m.id, m.kind, m.file_name) for m in media), seller=seller)
 
 
-async def card_of(uow: UnitOfWork, listing: Listing) -> ListingCard:
+async def card_of(uow: UnitOfWork | Stock, listing: Listing) -> ListingCard:
     """The whole card of a listing the viewer may see: with its files and its seller."""
     return listing_card(listing, await media_of(uow, listing.id),
                         await seller_info(uow, listing.seller_id))
 
 
-async def viewable_card(uow: UnitOfWork, listing_id: int, viewer_id: int | None, *,
+async def viewable_card(uow: UnitOfWork | Stock, listing_id: int, viewer_id: int | None, *,
                         whole: bool = False) -> ListingCard:
     """The card of a listing `viewer_id` may see (`views.viewable`: NotFound otherwise);
     `whole` adds its files and its seller, as the full card shows them."""
@@ -118,13 +119,13 @@ async def viewable_card(uow: UnitOfWork, listing_id: int, viewer_id: int | None,
     return await card_of(uow, listing) if whole else listing_card(listing)
 
 
-async def cards_by_ids(uow: UnitOfWork, ids: Iterable[int], viewer_id: int | None
+async def cards_by_ids(uow: UnitOfWork | Stock, ids: Iterable[int], viewer_id: int | None
                        ) -> dict[int, ListingCard]:
     """The cards of a page of results that this viewer may see, by id (`views.by_ids`)."""
     return {i: listing_card(row) for i, row in (await by_ids(uow, ids, viewer_id)).items()}
 
 
-async def own_cards(uow: UnitOfWork, seller_id: int) -> list[ListingCard]:
+async def own_cards(uow: UnitOfWork | Stock, seller_id: int) -> list[ListingCard]:
     """A seller's own listings' cards, newest first, closed ones left out (`views.mine`)."""
     return [listing_card(row) for row in await mine(uow, seller_id)]
 

@@ -97,6 +97,11 @@ async def starting_values(uow: UnitOfWork | Stock, account: Member | Account
     return starting_from(last, account.currency, account)
 
 
+def days_listed(uow: UnitOfWork | Stock) -> int:
+    """How long a listing stays up once published (or renewed), by the running policy."""
+    return stock_of(uow).policy.listing_days
+
+
 def sketch(seller_id: int, values: dict[str, Any], now: datetime) -> Listing:
     """A listing from the form's values, checked, not saved: a draft's start, or the live
     preview of a form still being filled in (the Mini App's)."""
@@ -172,7 +177,7 @@ async def file_added(uow: UnitOfWork | Stock, listing_id: int, seller_id: int) -
         stock, listing) == "pending_review"
 
 
-async def own_card(uow: UnitOfWork, listing_id: int, seller_id: int, *,
+async def own_card(uow: UnitOfWork | Stock, listing_id: int, seller_id: int, *,
                    whole: bool = False) -> ListingCard:
     """The card of the seller's own listing (`own_listing`: a polite error when it is gone or
     another seller's); `whole` adds its files and its seller."""

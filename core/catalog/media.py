@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import func, select
-
+from core.catalog.sql_stock import stock_of
+from core.catalog.stock import Stock
 from core.catalog.tables import ListingMedia
 from core.catalog.upload_rules import MAX_BYTES as MAX_BYTES  # the upload limits' size, asked here
 from core.catalog.upload_rules import PHOTO_TYPES as PHOTO_TYPES  # the Mini App's and the site's
@@ -76,15 +76,14 @@ def keep(store: FileStore, kind: str, name: str, mime: str, data: bytes) -> tupl
     return store.put(data, suffix)
 
 
-async def attach(uow: UnitOfWork, store: FileStore, listing_id: int, *, kind: str, name: str,
-                 mime: str, data: bytes, channel_ref: str | None = None) -> Attached:
+async def attach(uow: UnitOfWork | Stock, store: FileStore, listing_id: int, *, kind: str,
+                 name: str, mime: str, data: bytes, channel_ref: str | None = None) -> Attached:
     """Check the bytes really are what they claim, store them and link them to the listing."""
-    count = (await uow.session.execute(select(func.count(ListingMedia.id)).where(
-        ListingMedia.listing_id == listing_id))).scalar_one()
-    check_may_attach(count)
+    stock = stock_of(uow)
+    check_may_attach(len(await stock.files(listing_id)))
     digest, path = keep(store, kind, name, mime, data)
     row = ListingMedia(listing_id=listing_id, kind=kind, file_name=name[:200], mime_type=mime,
                        size=len(data), sha256=digest, path=path, channel_ref=channel_ref,
-                       created_at=uow.clock.now())
-    await uow.insert(row)
+                       created_at=stock.now())
+    await stock.add_file(row)
     return Attached(row.id, row.file_name, row.size, row.sha256)

@@ -11,9 +11,10 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from core.accounts.tables import Account
 from core.catalog.notices import instant_alert
 from core.catalog.rules import ListingState
-from core.catalog.stock import Stock
+from core.catalog.stock import SellerInfo, Stock
 from core.catalog.tables import AlertHit, Listing, ListingMedia, SavedSearch, SellerStats, Watch
 from core.events import Event
 from core.operators import audit, roles
@@ -78,6 +79,22 @@ class SqlStock(SqlStore):
         found = (await self._uow.session.execute(select(ListingMedia.id).where(
             ListingMedia.listing_id == listing_id, ListingMedia.kind == "document"))).first()
         return found is not None
+
+    async def files(self, listing_id: int) -> list[ListingMedia]:
+        return list((await self._uow.session.execute(
+            select(ListingMedia).where(ListingMedia.listing_id == listing_id)
+            .order_by(ListingMedia.id))).scalars())
+
+    async def add_file(self, file: ListingMedia) -> None:
+        await self._uow.insert(file)
+
+    async def seller(self, seller_id: int) -> SellerInfo:
+        account = await self._uow.get(Account, seller_id)
+        stats = await self._uow.get(SellerStats, seller_id)
+        return SellerInfo(account.display_name if account else "?",
+                          (account.company or "") if account else "",
+                          stats.rating_x10 if stats else 0, stats.ratings if stats else 0,
+                          stats.deals if stats else 0, stats.stars_total if stats else 0)
 
     async def watching(self, account_id: int, listing_id: int) -> bool:
         return await self._uow.get(Watch, (account_id, listing_id)) is not None

@@ -13,12 +13,25 @@ in-memory stock simply keeps the objects). A stock lives inside one unit of work
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from core.catalog.tables import Listing, SavedSearch
+from core.catalog.tables import Listing, ListingMedia, SavedSearch
 from core.events import Event
 from core.policy import Policy
+
+
+@dataclass(frozen=True)
+class SellerInfo:
+    """The seller behind a listing as its card shows them."""
+
+    name: str
+    company: str
+    rating_x10: int
+    ratings: int
+    deals: int = 0  # completed deals
+    stars_total: int = 0  # of the published ratings: their plain mean is what is shown
 
 
 class Stock(Protocol):
@@ -77,6 +90,18 @@ class Stock(Protocol):
 
     async def has_document(self, listing_id: int) -> bool:
         """Whether a document (not a photo) was added to the listing."""
+        ...
+
+    async def files(self, listing_id: int) -> list[ListingMedia]:
+        """The listing's photos and documents, in the order they were added."""
+        ...
+
+    async def add_file(self, file: ListingMedia) -> None:
+        """Link a stored file to its listing; it has its id from now on."""
+        ...
+
+    async def seller(self, seller_id: int) -> SellerInfo:
+        """The seller's name, company and reputation ("?" for an account that is gone)."""
         ...
 
     async def watching(self, account_id: int, listing_id: int) -> bool:

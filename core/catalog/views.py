@@ -6,29 +6,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
-from core.accounts.tables import Account
 from core.catalog.rules import ListingState
 from core.catalog.sql_stock import stock_of
-from core.catalog.stock import Stock
-from core.catalog.tables import Listing, ListingMedia, SellerStats
+from core.catalog.stock import SellerInfo, Stock
+from core.catalog.tables import Listing, ListingMedia
 from core.errors import NotFound
 from core.i18n import _
 from core.storage.uow import UnitOfWork
 
 __all__ = ["ListingFile", "SellerInfo", "by_ids", "files_of", "media_of", "mine", "seller_info",
            "viewable"]
-
-
-@dataclass(frozen=True)
-class SellerInfo:
-    name: str
-    company: str
-    rating_x10: int
-    ratings: int
-    deals: int = 0  # completed deals
-    stars_total: int = 0  # of the published ratings: their plain mean is what is shown
 
 
 @dataclass(frozen=True)
@@ -61,24 +48,20 @@ async def viewable(uow: UnitOfWork | Stock, listing_id: int, viewer_id: int | No
     return listing
 
 
-async def media_of(uow: UnitOfWork, listing_id: int) -> list[ListingMedia]:
+async def media_of(uow: UnitOfWork | Stock, listing_id: int) -> list[ListingMedia]:
     """A listing's photos and documents, in the order they were added."""
-    stmt = select(ListingMedia).where(ListingMedia.listing_id == listing_id).order_by(ListingMedia.id)
-    return list((await uow.session.execute(stmt)).scalars())
+    return await stock_of(uow).files(listing_id)
 
 
-async def files_of(uow: UnitOfWork, listing_id: int) -> list[ListingFile]:
+async def files_of(uow: UnitOfWork | Stock, listing_id: int) -> list[ListingFile]:
     """A listing's photos and documents as files to send, in the order they were added."""
     return [ListingFile(m.id, m.kind, m.file_name, m.mime_type, m.sha256, m.path, m.channel_ref)
             for m in await media_of(uow, listing_id)]
 
 
-async def seller_info(uow: UnitOfWork, seller_id: int) -> SellerInfo:
-    seller = await uow.get(Account, seller_id)
-    stats = await uow.get(SellerStats, seller_id)
-    return SellerInfo(seller.display_name if seller else "?", (seller.company or "") if seller else "",
-                      stats.rating_x10 if stats else 0, stats.ratings if stats else 0,
-                      stats.deals if stats else 0, stats.stars_total if stats else 0)
+async def seller_info(uow: UnitOfWork | Stock, seller_id: int) -> SellerInfo:
+    """The seller behind a listing, as its card shows them."""
+    return await stock_of(uow).seller(seller_id)
 
 
 async def by_ids(uow: UnitOfWork | Stock, ids: Iterable[int], viewer_id: int | None

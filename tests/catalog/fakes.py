@@ -12,7 +12,8 @@ from typing import Any
 
 from core.catalog import lifecycle, listings
 from core.catalog.rules import ListingState
-from core.catalog.tables import Listing, SavedSearch
+from core.catalog.stock import SellerInfo
+from core.catalog.tables import Listing, ListingMedia, SavedSearch
 from core.events import Event
 from core.operators.rules import may
 from core.policy import Policy
@@ -54,6 +55,8 @@ class MemoryStock:
     roles: dict[int, frozenset[str]] = field(default_factory=dict)  # console roles: "admin"…
     ratings: dict[int, float] = field(default_factory=dict)  # seller → rating
     documents: set[int] = field(default_factory=set)  # listings with a document added
+    sellers: dict[int, SellerInfo] = field(default_factory=dict)  # account → name, reputation
+    media: list[ListingMedia] = field(default_factory=list)  # every listing's, as added
     listings: dict[int, Listing] = field(default_factory=dict)
     saved_searches: dict[int, SavedSearch] = field(default_factory=dict)
     watches: dict[tuple[int, int], datetime] = field(default_factory=dict)  # (account, listing)
@@ -107,7 +110,18 @@ class MemoryStock:
                       key=lambda row: row.updated_at)
 
     async def has_document(self, listing_id: int) -> bool:
-        return listing_id in self.documents
+        return listing_id in self.documents or any(
+            file.kind == "document" for file in await self.files(listing_id))
+
+    async def files(self, listing_id: int) -> list[ListingMedia]:
+        return [file for file in self.media if file.listing_id == listing_id]
+
+    async def add_file(self, file: ListingMedia) -> None:
+        file.id = len(self.media) + 1
+        self.media.append(file)
+
+    async def seller(self, seller_id: int) -> SellerInfo:
+        return self.sellers.get(seller_id, SellerInfo("?", "", 0, 0))
 
     async def watching(self, account_id: int, listing_id: int) -> bool:
         return (account_id, listing_id) in self.watches

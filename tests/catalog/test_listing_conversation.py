@@ -1,45 +1,44 @@
 """The listing conversation as a new seller meets it: only what applies is asked, defaults are
-one tap, Cancel inside an edit returns to the preview, and what Cancel says is true."""
+one tap, Cancel inside an edit returns to the preview, and what Cancel says is true: in chat with
+the catalogue in memory (`in_memory.market`), but a card opened from search results (the search
+index is kept in step on the database)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from conversations.messages import Choice, ListPage
-from core.catalog.tables import Listing
+from tests.catalog.fakes import MemoryStock
 from tests.catalog.helpers import PELLETS, answer_form, list_pellets, make_account
+from tests.catalog.in_memory import market, member
 from tests.support.chat import ChatUser
 
 
-async def seller(app) -> ChatUser:
-    await make_account(app, "sam")
-    sam = ChatUser(app, "sam")
+async def seller() -> tuple[ChatUser, MemoryStock]:
+    chat, stock = market()
+    sam = member(chat, stock, "sam")
     await sam.say("/sell")
     await sam.tap("Wood pellets")
-    return sam
+    return sam, stock
 
 
-async def statuses(app) -> list[str]:
-    async with app.uow() as uow:
-        return list((await uow.session.execute(select(Listing.status))).scalars())
+def statuses(stock: MemoryStock) -> list[str]:
+    return [listing.status for listing in stock.listings.values()]
 
 
-async def test_pickup_only_asks_neither_a_radius_nor_an_incoterms_place(app):
-    sam = await seller(app)
+async def test_pickup_only_asks_neither_a_radius_nor_an_incoterms_place():
+    sam, _stock = await seller()
     await answer_form(sam, ["500 t", "230", "Fixed price", "Riga", ["Pickup"]])
     assert "Preview" in sam.texts() and "Incoterms place" not in sam.texts()
 
 
-async def test_a_number_far_out_of_range_gets_the_fields_own_message(app):
-    sam = await seller(app)
+async def test_a_number_far_out_of_range_gets_the_fields_own_message():
+    sam, _stock = await seller()
     await sam.say("1e99")
     assert "Quantity available must be a number" in sam.texts()
     assert "Quantity available?" in sam.texts()
 
 
-async def test_the_second_listing_starts_from_the_first_ones_place_and_delivery(app):
-    sam = await make_account(app, "sam")
-    user = ChatUser(app, "sam")
+async def test_the_second_listing_starts_from_the_first_ones_place_and_delivery():
+    user = member(*market(), "sam")
     await list_pellets(user, details={})
     await user.say("/sell")
     await user.tap("Wood chips")
@@ -54,31 +53,30 @@ async def test_the_second_listing_starts_from_the_first_ones_place_and_delivery(
     assert "Keep “Riga port”" in user.labels()
     await user.tap("Keep")
     assert "Preview" in user.texts()
-    assert sam is not None
 
 
-async def test_cancel_inside_an_edit_returns_to_the_preview_and_keeps_the_draft(app):
-    sam = await seller(app)
+async def test_cancel_inside_an_edit_returns_to_the_preview_and_keeps_the_draft():
+    sam, stock = await seller()
     await answer_form(sam, PELLETS)
     await sam.tap("Add details")
     await sam.tap("Title")
     await sam.tap("Cancel")
     assert "Edit cancelled — nothing changed." in sam.texts() and "Preview" in sam.texts()
-    assert await statuses(app) == ["draft"]
+    assert statuses(stock) == ["draft"]
 
 
-async def test_discarding_a_new_listing_deletes_its_draft_and_says_so(app):
-    sam = await seller(app)
+async def test_discarding_a_new_listing_deletes_its_draft_and_says_so():
+    sam, stock = await seller()
     await answer_form(sam, PELLETS)
     await sam.say("/cancel")
     assert "Discard" in sam.texts()
     await sam.tap("Discard")
     assert "Cancelled a new listing. The draft was deleted." in sam.texts()
-    assert await statuses(app) == ["closed"]
+    assert statuses(stock) == ["closed"]
 
 
-async def test_keeping_it_as_a_draft_says_where_to_find_it(app):
-    sam = await seller(app)
+async def test_keeping_it_as_a_draft_says_where_to_find_it():
+    sam, _stock = await seller()
     await answer_form(sam, PELLETS)
     await sam.tap("Keep as draft")
     assert "Saved as a draft. Find it under “My listings”." in sam.texts()

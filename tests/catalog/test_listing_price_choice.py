@@ -1,12 +1,10 @@
 """A seller says whether the price is fixed or open to offers right where the price is asked,
-one tap, with their last listing's choice offered to keep."""
+one tap, with their last listing's choice offered to keep (in chat, the catalogue in memory)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from core.catalog.tables import Listing
-from tests.catalog.helpers import answer_form, make_account
+from tests.catalog.helpers import answer_form
+from tests.catalog.in_memory import market, member
 from tests.support.chat import ChatUser
 
 
@@ -16,9 +14,9 @@ async def _start(sam: ChatUser) -> None:
     await answer_form(sam, ["500 t", "230"])
 
 
-async def test_the_price_is_followed_by_a_one_tap_fixed_or_open_to_offers_question(app):
-    await make_account(app, "sam")
-    sam = ChatUser(app, "sam")
+async def test_the_price_is_followed_by_a_one_tap_fixed_or_open_to_offers_question():
+    chat, stock = market()
+    sam = member(chat, stock, "sam")
     await _start(sam)
     assert "Fixed price or open to offers?" in sam.texts(), sam.texts()
     assert {"Fixed price", "Open to offers"} <= set(sam.labels())
@@ -26,8 +24,7 @@ async def test_the_price_is_followed_by_a_one_tap_fixed_or_open_to_offers_questi
     await answer_form(sam, ["Riga", ["Pickup"]])
     assert "(negotiable)" in sam.texts(), sam.texts()
     await sam.tap("Publish")
-    async with app.uow() as uow:
-        assert (await uow.session.execute(select(Listing.negotiable))).scalar_one() is True
+    assert [listing.negotiable for listing in stock.listings.values()] == [True]
 
     await _start(sam)  # the next listing offers the last choice to keep
     assert "Keep “Open to offers”" in sam.labels(), sam.labels()

@@ -1,4 +1,6 @@
-"""Every listing rule says exactly what to fix: field answers, plausibility checks, files."""
+"""Every listing rule says exactly what to fix: field answers, plausibility checks, files —
+in chat with the catalogue in memory (`in_memory.market`); the same form on the database in
+`test_listing_terminal.py`."""
 
 from __future__ import annotations
 
@@ -17,23 +19,24 @@ from core.catalog.media import FileStore
 from core.clock import FakeClock
 from core.errors import DomainError
 from core.money.reading import reading
-from tests.catalog.helpers import PELLETS, answer_form, make_account, values
+from tests.catalog.fakes import SAM, stocked
+from tests.catalog.helpers import PELLETS, answer_form, values
+from tests.catalog.in_memory import market, member
 from tests.support.chat import ChatUser
 
 
-async def at_field(app, index: int) -> ChatUser:
-    """A seller in the short listing form, with the first `index` answers given."""
-    await make_account(app, "sam")
-    sam = ChatUser(app, "sam")
+async def at_field(index: int, files=None) -> ChatUser:
+    """A seller (in Latvia) in the short listing form, with the first `index` answers given."""
+    sam = member(*market(files), "sam")
     await sam.say("/sell")
     await sam.tap("Wood pellets")
     await answer_form(sam, PELLETS[:index])
     return sam
 
 
-async def at_detail(app, label: str) -> ChatUser:
+async def at_detail(label: str) -> ChatUser:
     """A seller editing one detail of a fresh draft from its preview."""
-    sam = await at_field(app, len(PELLETS))
+    sam = await at_field(len(PELLETS))
     await sam.tap("Add details")
     await sam.tap(label)
     return sam
@@ -41,7 +44,7 @@ async def at_detail(app, label: str) -> ChatUser:
 
 def answered(form: Form, name: str, answer: str, values: dict[str, Any] | None = None) -> None:
     """One answer to a field of a listing form, as the form runner takes it: the field's own
-    check, then the rules across fields, written for a seller in Latvia (as `make_account`'s)."""
+    check, then the rules across fields, written for a seller in Latvia (as `member`'s)."""
     field = form.field(name)
     values = dict(values or {})
     with reading(SimpleNamespace(language="en", country="LV")):
@@ -65,8 +68,8 @@ def test_a_wrong_answer_to_the_short_form_says_what_is_wrong(name, answer, messa
         answered(quick_form("pellets", "EUR", "LV"), name, answer)
 
 
-async def test_a_wrong_answer_is_refused_with_the_reason_and_asked_again(app):
-    sam = await at_field(app, 0)
+async def test_a_wrong_answer_is_refused_with_the_reason_and_asked_again():
+    sam = await at_field(0)
     question = sam.texts().splitlines()[-2]
     await sam.say("lots")
     assert "must be a number" in sam.texts()
@@ -90,24 +93,24 @@ def test_a_wrong_detail_says_what_is_wrong(name, answer, message):
         answered(form, name, answer, {k: v for k, v in draft.items() if k != name})
 
 
-async def test_a_wrong_detail_is_refused_at_its_own_question(app):
-    sam = await at_detail(app, "Minimum order")
+async def test_a_wrong_detail_is_refused_at_its_own_question():
+    sam = await at_detail("Minimum order")
     question = sam.texts().splitlines()[-2]
     await sam.say("900")
     assert "can't be above the quantity on offer (500)" in sam.texts()
     assert question in sam.texts()
 
 
-async def test_a_misspelt_city_offers_the_closest_names_to_tap(app):
-    sam = await at_field(app, 3)
+async def test_a_misspelt_city_offers_the_closest_names_to_tap():
+    sam = await at_field(3)
     await sam.say("Rgia")
     assert "Did you mean" in sam.texts()
     await sam.tap("Riga, LV")
     assert "Delivery options" in sam.texts()
 
 
-async def test_a_shared_location_resolves_to_the_nearest_city(app):
-    sam = await at_field(app, 3)
+async def test_a_shared_location_resolves_to_the_nearest_city():
+    sam = await at_field(3)
     await sam.share_location(54.69, 25.28)
     await answer_form(sam, PELLETS[4:])
     assert "Location: Vilnius, Lithuania" in sam.texts()
@@ -129,19 +132,18 @@ def test_implausible_listings_are_refused_with_what_to_check(overrides, message)
         listings.sketch(1, values(**overrides), FakeClock().now())
 
 
-async def test_a_claimed_certification_needs_a_document_before_publishing(app):
-    seller = await make_account(app, "sam")
-    async with app.uow() as uow:
-        draft = await listings.create_draft(uow, seller.id, values(certifications=["enplus"]))
-        with pytest.raises(DomainError, match="add the certificate as a document"):
-            await lifecycle.submit(uow, draft.id, seller.id)
-        await media.attach(uow, FileStore(app.settings.data_dir), draft.id, kind="document",
-                           name="enplus.pdf", mime="application/pdf", data=b"%PDF-1.7 cert")
-        assert await lifecycle.submit(uow, draft.id, seller.id) == "published"
+async def test_a_claimed_certification_needs_a_document_before_publishing(tmp_path):
+    stock = stocked()
+    draft = await listings.create_draft(stock, SAM, values(certifications=["enplus"]))
+    with pytest.raises(DomainError, match="add the certificate as a document"):
+        await lifecycle.submit(stock, draft.id, SAM)
+    await media.attach(stock, FileStore(tmp_path), draft.id, kind="document",
+                       name="enplus.pdf", mime="application/pdf", data=b"%PDF-1.7 cert")
+    assert await lifecycle.submit(stock, draft.id, SAM) == "published"
 
 
-async def test_a_draft_with_a_problem_from_the_form_is_refused_in_chat(app):
-    sam = await at_field(app, 0)
+async def test_a_draft_with_a_problem_from_the_form_is_refused_in_chat():
+    sam = await at_field(0)
     answers = list(PELLETS)
     answers[1] = "2"  # 2 EUR per tonne of pellets
     await answer_form(sam, answers)
@@ -153,17 +155,17 @@ async def test_a_draft_with_a_problem_from_the_form_is_refused_in_chat(app):
     (FileUpload("big.pdf", "big.pdf", "application/pdf", 50 * 1024 * 1024, "document"),
      "the limit is 10 MB"),
 ])
-async def test_files_of_the_wrong_type_or_size_are_refused(app, upload, message):
-    sam = await at_field(app, len(PELLETS))
+async def test_files_of_the_wrong_type_or_size_are_refused(tmp_path, upload, message):
+    sam = await at_field(len(PELLETS), tmp_path)
     await sam.tap("Add photos or documents")
     await sam.send(upload)
     assert message in sam.texts()
 
 
-async def test_a_file_whose_bytes_are_not_what_it_claims_is_refused(app, tmp_path):
+async def test_a_file_whose_bytes_are_not_what_it_claims_is_refused(tmp_path):
     fake = tmp_path / "photo.jpg"
     fake.write_bytes(b"MZ not a jpeg")
-    sam = await at_field(app, len(PELLETS))
+    sam = await at_field(len(PELLETS), tmp_path)
     await sam.tap("Add photos or documents")
     await sam.send(FileUpload(str(fake), "photo.jpg", "image/jpeg", 13, "photo"))
     assert "doesn't look like a real JPEG" in sam.texts()

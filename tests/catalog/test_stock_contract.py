@@ -6,7 +6,7 @@ closed or sold meanwhile, `listings._still_editable`) among them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,7 +15,7 @@ import pytest
 from core.catalog.listings import sketch
 from core.catalog.rules import EDITABLE_STATUSES
 from core.catalog.sql_stock import SqlStock
-from core.catalog.stock import Stock
+from core.catalog.stock import SellerInfo, Stock
 from core.catalog.tables import Listing, ListingMedia, SavedSearch, SellerStats
 from tests.catalog.fakes import MemoryStock, stocked, values
 from tests.support.accounts import person_in
@@ -85,6 +85,27 @@ class StockContract:
         await catalogue.add_file(listing.id, "document")
         assert await stock.has_document(listing.id)
 
+    async def test_a_listings_files_come_in_the_order_added(self, catalogue):
+        stock, sam = catalogue.stock, await catalogue.person("Sam")
+        listing, other = await put(stock, sam), await put(stock, sam)
+        for name, kind, on in (("a.pdf", "document", listing), ("b.jpg", "photo", other),
+                               ("c.jpg", "photo", listing)):
+            added = ListingMedia(listing_id=on.id, kind=kind, file_name=name, mime_type="x/y",
+                                 size=1, sha256="0" * 64, path=name, created_at=NOW)
+            await stock.add_file(added)
+            assert added.id is not None
+        assert [(f.file_name, f.kind) for f in await stock.files(listing.id)] == [
+            ("a.pdf", "document"), ("c.jpg", "photo")]
+        assert await stock.has_document(listing.id) and not await stock.has_document(other.id)
+
+    async def test_a_seller_is_shown_by_name_with_their_rating(self, catalogue):
+        stock, sam = catalogue.stock, await catalogue.person("Sam")
+        await catalogue.rate(sam, 47)
+        assert await stock.seller(sam) == SellerInfo("Sam", "", 47, 1)
+        bob = await catalogue.person("Bob")
+        assert await stock.seller(bob) == SellerInfo("Bob", "", 0, 0)
+        assert (await stock.seller(bob + 1000)).name == "?"
+
     async def test_a_watchlist_shows_the_latest_saved_first_and_no_closed_listing(self, catalogue):
         stock, sam, bob = catalogue.stock, await catalogue.person("Sam"), await catalogue.person("Bob")
         older, newer, gone = [await put(stock, sam, "published") for _ in range(3)]
@@ -132,7 +153,9 @@ class MemoryCatalogue:
     stock: MemoryStock = field(default_factory=stocked)
 
     async def person(self, name: str) -> int:
-        return len(name) * 100 + ord(name[0])  # any distinct number is an account here
+        account_id = len(name) * 100 + ord(name[0])  # any distinct number is an account here
+        self.stock.sellers[account_id] = SellerInfo(name, "", 0, 0)
+        return account_id
 
     async def admin(self) -> int:
         return next(iter(self.stock.roles))
@@ -143,6 +166,8 @@ class MemoryCatalogue:
 
     async def rate(self, seller_id: int, rating_x10: int) -> None:
         self.stock.ratings[seller_id] = rating_x10 / 10
+        self.stock.sellers[seller_id] = replace(self.stock.sellers[seller_id],
+                                                rating_x10=rating_x10, ratings=1)
 
     def tick(self) -> None:
         self.stock.at += timedelta(seconds=1)

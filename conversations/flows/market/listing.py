@@ -81,7 +81,7 @@ async def _drafted(ctx: Ctx, values: dict[str, Any]) -> Next:
     if state.listing_id:
         await listings.edit(ctx.uow, state.listing_id, ctx.account.id, values)
     else:
-        full = listing_rules.with_defaults(values, ctx.local_now(), ctx.uow.policy.listing_days)
+        full = listing_rules.with_defaults(values, ctx.local_now(), listings.days_listed(ctx.uow))
         draft = await listings.create_draft(ctx.uow, ctx.account.id, full)
         state.listing_id = draft.id
     return Next(state="preview")

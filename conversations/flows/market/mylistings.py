@@ -115,7 +115,7 @@ async def _renew_now(ctx: Ctx) -> Next:
     except DomainError as exc:
         return Next.end(Reply(str(exc), kind="error"))
     return Next.end(Reply(_("🔁 Renewed — the listing is {status} for another {days} days.",
-                            status=_(STATUS_LABELS[status]).lower(), days=ctx.uow.policy.listing_days)))
+                            status=_(STATUS_LABELS[status]).lower(), days=listings.days_listed(ctx.uow))))
 
 
 listing_renew = OneStepCommand(name="listing_renew", title=N_("renewing a listing"), run=_renew_now,

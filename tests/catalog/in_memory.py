@@ -1,0 +1,47 @@
+"""The catalogue's chats with no database anywhere: the real flows (`/sell`, `/mylistings`,
+`/moderation`…) through the engine in memory, their use cases on the in-memory stock
+(core.storage.stores hands the flows' catalogue calls the chat's `MemoryStock`). What needs
+more than the stock — notices through the outbox, the search index kept in step by the bus,
+timers — stays on the database (`app`): the same journeys there are in the tests beside."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from conversations.context import Services
+from conversations.flows.all_flows import ALL_FLOWS
+from core.catalog.media import FileStore, LocalFileFetcher
+from core.catalog.stock import SellerInfo, Stock
+from core.clock import FakeClock
+from core.policy import Policy
+from tests.catalog.fakes import MemoryStock
+from tests.support.chat import ChatUser
+from tests.support.memory_engine import MemoryChat
+
+
+def market(files: Path | None = None, *, clock: FakeClock | None = None,
+           **policy: Any) -> tuple[MemoryChat, MemoryStock]:
+    """A chat over every flow whose catalogue is the stock returned, both on one clock's time
+    (the stock's stands still there), under the default policy changed by `policy`; files sent
+    from the terminal are stored under `files`."""
+    clock = clock or FakeClock()
+    stock = MemoryStock(at=clock.now(), policy=Policy(**policy))
+    services = Services(files=FileStore(files), fetchers={"terminal": LocalFileFetcher()}
+                        ) if files else Services()
+    return MemoryChat(ALL_FLOWS, clock=clock, services=services, stores={Stock: stock}), stock
+
+
+def member(chat: MemoryChat, stock: MemoryStock, key: str, *,
+           roles: tuple[str, ...] = ("seller", "buyer"), admin: bool = False,
+           **profile: Any) -> ChatUser:
+    """A registered member chatting on the terminal as `key` (their name too), known to the
+    stock as a seller and, with `admin`, as the administrator; `profile` changes the member's
+    defaults (`timezone="Asia/Tokyo"`…)."""
+    person = chat.turns.register("terminal", key, key, roles=roles, admin=admin)
+    chat.turns.members["terminal", key] = replace(person, **profile)
+    stock.sellers[person.id] = SellerInfo(key, "", 0, 0)
+    if admin:
+        stock.roles[person.id] = frozenset({"admin"})
+    return ChatUser(chat, key)
