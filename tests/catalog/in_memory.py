@@ -45,3 +45,8 @@ def member(chat: MemoryChat, stock: MemoryStock, key: str, *,
     if admin:
         stock.roles[person.id] = frozenset({"admin"})
     return ChatUser(chat, key)
+
+
+def account_of(chat: MemoryChat, key: str) -> int:
+    """The account id of the member chatting as `key`."""
+    return chat.turns.members["terminal", key].id

@@ -1,5 +1,6 @@
 """Editing a live listing: back to review under moderation; otherwise saved searches match again.
-In chat on the database; the rules behind them on the in-memory stock."""
+In chat on the database (the admin's notice, search) and with the catalogue in memory (a photo
+added); the rules behind them on the in-memory stock."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from core.errors import Conflict
 from core.notifications.tables import OutboxMessage
 from tests.catalog.fakes import BOB, SAM, published, stocked
 from tests.catalog.helpers import make_account, open_item, publish
+from tests.catalog.in_memory import account_of, market, member
 from tests.support.chat import ChatUser
 
 
@@ -61,13 +63,13 @@ async def test_with_moderation_on_editing_a_published_listing_sends_it_back_to_r
 
 
 async def test_with_moderation_on_adding_a_photo_to_a_live_listing_sends_it_back_to_review(
-        app, tmp_path):
-    seller = await make_account(app, "sam")
-    listing_id = await publish(app, seller)
-    app.policy = dataclasses.replace(app.policy, listing_moderation=True)
+        tmp_path):
+    chat, stock = market(tmp_path)
+    sam = member(chat, stock, "sam")
+    listing_id = await published(stock, account_of(chat, "sam"))
+    stock.policy = dataclasses.replace(stock.policy, listing_moderation=True)
     photo = tmp_path / "new.png"
     photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
-    sam = ChatUser(app, "sam")
     await sam.say("/mylistings")
     await open_item(sam, "ENplus")
     await sam.tap("Edit")
@@ -75,7 +77,8 @@ async def test_with_moderation_on_adding_a_photo_to_a_live_listing_sends_it_back
     assert "Send photos" in sam.texts()
     await sam.send(FileUpload(str(photo), "new.png", "image/png", 72, kind="photo"))
     assert "go to an admin for review" in sam.texts()
-    assert await status_of(app, listing_id) == "pending_review"
+    assert stock.listings[listing_id].status == "pending_review"
+    assert [file.file_name for file in stock.media] == ["new.png"]
 
 
 async def test_without_moderation_an_edit_alerts_searches_it_now_matches_and_only_once():

@@ -1,6 +1,7 @@
 """Moderation (approve / reject with a reason), My listings actions, expiry and its reminder:
-in chat on the database; the use cases' rules on the in-memory stock (`test_lifecycle.py`), the
-guarded change on both (`test_stock_contract.py`)."""
+in chat on the database where notices, search or timers follow; the queue's door and My
+listings' actions in chat with the catalogue in memory; the use cases' rules on the in-memory
+stock (`test_lifecycle.py`), the guarded change on both (`test_stock_contract.py`)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from core.errors import Conflict
 from core.notifications.tables import OutboxMessage
 from tests.catalog.fakes import SAM, published, stocked
 from tests.catalog.helpers import list_pellets, make_account, open_item, publish
+from tests.catalog.in_memory import account_of, market, member
 from tests.support.chat import ChatUser
 
 
@@ -81,25 +83,24 @@ async def test_an_admin_rejects_with_a_reason_the_seller_sees(moderated):
     assert any("certificate number is missing" in t for t in await seller_texts(app))
 
 
-async def test_the_queue_is_only_for_admins(moderated):
-    await make_account(moderated, "bob", roles=("buyer",))
-    bob = ChatUser(moderated, "bob")
+async def test_the_queue_is_only_for_admins():
+    bob = member(*market(listing_moderation=True), "bob", roles=("buyer",))
     await bob.say("/moderation")
     assert "for administrators" in bob.texts()
 
 
-async def test_my_listings_pause_resume_mark_sold_renew_and_delete(app):
-    seller = await make_account(app, "sam")
-    await publish(app, seller)
-    sam = ChatUser(app, "sam")
+async def test_my_listings_pause_resume_mark_sold_renew_and_delete():
+    chat, stock = market()
+    sam = member(chat, stock, "sam")
+    listing_id = await published(stock, account_of(chat, "sam"))
     await sam.say("/mylistings")
     await open_item(sam, "ENplus")
     for action, status in (("Pause", "paused"), ("Resume", "published"), ("Mark sold", "sold_out"),
                            ("Renew", "published")):
         await sam.tap(action)
-        assert await status_of(app) == status
+        assert stock.listings[listing_id].status == status
     await sam.tap("Delete")
-    assert await status_of(app) == "closed"
+    assert stock.listings[listing_id].status == "closed"
     assert "no listings yet" in sam.texts()
 
 
