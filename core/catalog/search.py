@@ -1,4 +1,6 @@
-"""The catalogue's search service: the in-process index, kept in step with the database."""
+"""The catalogue's search service: the in-process index, kept in step with the database (what
+it reads of the listings is the stock's: `core.catalog.stock.Stock`, so it runs on the tests'
+in-memory stock too)."""
 
 from __future__ import annotations
 
@@ -7,16 +9,14 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-
 from core.accounts.events import AccountSuspended
-from core.accounts.tables import Account
 from core.catalog.documents import doc_of
 from core.catalog.events import ListingChanged, ListingPublished
 from core.catalog.query import SearchQuery
-from core.catalog.rules import ListingState
 from core.catalog.search_index import SearchIndex
-from core.catalog.tables import Listing, SearchLog, SellerStats
+from core.catalog.sql_stock import stock_of
+from core.catalog.stock import Stock
+from core.catalog.tables import Listing, SearchLog
 from core.events import Event
 from core.storage.uow import UnitOfWork
 
@@ -54,37 +54,27 @@ class Catalog:
         self._looked = -math.inf  # time.monotonic() of the last look before a search
         self._applied: dict[int, datetime] = {}  # the last look's rows: id → updated_at
 
-    async def load(self, uow: UnitOfWork) -> int:
+    async def load(self, uow: UnitOfWork | Stock) -> int:
         """Rebuild the index from every published listing."""
-        fresh = SearchIndex()
-        ratings = await _ratings(uow)
-        stmt = select(Listing).join(Account, Account.id == Listing.seller_id).where(
-            Listing.status == ListingState.PUBLISHED, Account.suspended_at.is_(None))
-        for listing in (await uow.session.execute(stmt)).scalars():
-            fresh.add(doc_of(listing, ratings.get(listing.seller_id, 0.0)))
-        self.index, self.loaded, self.synced_at = fresh, True, uow.clock.now()
+        stock, fresh = stock_of(uow), SearchIndex()
+        for listing, rating in await stock.searchable():
+            fresh.add(doc_of(listing, rating))
+        self.index, self.loaded, self.synced_at = fresh, True, stock.now()
         self._applied, self._looked = {}, time.monotonic()
         return len(fresh)
 
-    async def ensure_loaded(self, uow: UnitOfWork) -> None:
+    async def ensure_loaded(self, uow: UnitOfWork | Stock) -> None:
         if not self.loaded:
             await self.load(uow)
 
-    async def refresh(self, uow: UnitOfWork, listing_ids: set[int]) -> None:
+    async def refresh(self, uow: UnitOfWork | Stock, listing_ids: set[int]) -> None:
         """Re-read these listings: published ones are (re)indexed, the rest dropped."""
         if not self.loaded or not listing_ids:
             return
-        rows = await uow.session.execute(select(Listing, Account.suspended_at).join(
-            Account, Account.id == Listing.seller_id).where(Listing.id.in_(listing_ids)))
-        ratings = await _ratings(uow)
-        seen = set()
-        for listing, suspended_at in rows.all():
-            seen.add(listing.id)
-            if listing.status == ListingState.PUBLISHED and suspended_at is None:
-                self.index.add(doc_of(listing, ratings.get(listing.seller_id, 0.0)))
-            else:
-                self.index.remove(listing.id)
-        for gone in listing_ids - seen:
+        found = await stock_of(uow).searchable(sorted(listing_ids))
+        for listing, rating in found:
+            self.index.add(doc_of(listing, rating))
+        for gone in listing_ids - {listing.id for listing, _rating in found}:
             self.index.remove(gone)
 
     async def on_events(self, uow: UnitOfWork, events: list[Event]) -> None:
@@ -93,37 +83,36 @@ class Catalog:
         sellers = {e.account_id for e in events if isinstance(e, AccountSuspended)}
         await self.refresh_changed(uow, ids, sellers)
 
-    async def refresh_changed(self, uow: UnitOfWork, listing_ids: set[int],
+    async def refresh_changed(self, uow: UnitOfWork | Stock, listing_ids: set[int],
                               seller_ids: set[int]) -> None:
         """Re-read these listings and every listing of these sellers (a suspended seller's
         listings leave search; a restored one's return)."""
         ids = set(listing_ids)
         if seller_ids:
-            ids |= set((await uow.session.execute(select(Listing.id).where(
-                Listing.seller_id.in_(seller_ids)))).scalars())
+            ids |= set(await stock_of(uow).listing_ids_of(seller_ids))
         await self.refresh(uow, ids)
 
-    async def sync(self, uow: UnitOfWork) -> None:
+    async def sync(self, uow: UnitOfWork | Stock) -> None:
         """Pick up changes other workers committed since the last sync (a periodic job, and a
         look before a search): only rows changed since they were last read are read again."""
         if not self.loaded or self.synced_at is None:
             return
+        stock = stock_of(uow)
         # Overlap the window: a transaction stamped before the last sync may commit after it.
-        since, self.synced_at = self.synced_at - SYNC_OVERLAP, uow.clock.now()
-        stmt = select(Listing.id, Listing.updated_at).where(Listing.updated_at >= since)
-        rows = {listing_id: at for listing_id, at in (await uow.session.execute(stmt)).all()}
+        since, self.synced_at = self.synced_at - SYNC_OVERLAP, stock.now()
+        rows = await stock.changed_since(since)
         changed = {i for i, at in rows.items() if self._applied.get(i) != at}
         self._applied = rows
         await self.refresh(uow, changed)
 
-    async def look(self, uow: UnitOfWork) -> None:
+    async def look(self, uow: UnitOfWork | Stock) -> None:
         """Before a search: pick up what other processes changed, if not looked lately."""
         now = time.monotonic()
         if self.loaded and now - self._looked >= self.look_seconds:
             self._looked = now
             await self.sync(uow)
 
-    async def search(self, uow: UnitOfWork, query: SearchQuery, page: int = 0,
+    async def search(self, uow: UnitOfWork | Stock, query: SearchQuery, page: int = 0,
                      per_page: int = PER_PAGE) -> ResultPage:
         """One page of results, in the query's sort order."""
         await self.ensure_loaded(uow)
@@ -134,24 +123,18 @@ class Catalog:
         chunk = found[page * per_page:(page + 1) * per_page]
         return ResultPage([Hit(i, s, km) for i, s, km in chunk], len(found), page, pages)
 
-    async def top_listings(self, uow: UnitOfWork, query: SearchQuery, limit: int = 10
+    async def top_listings(self, uow: UnitOfWork | Stock, query: SearchQuery, limit: int = 10
                            ) -> list[tuple[Listing, Hit]]:
         """The best matches with their rows (for inline search and other one-shot lists)."""
         found = await self.search(uow, query, 0, per_page=limit)
-        ids = [hit.listing_id for hit in found.hits]
-        rows = {r.id: r for r in (await uow.session.execute(
-            select(Listing).where(Listing.id.in_(ids)))).scalars()}
+        rows = {r.id: r for r in await stock_of(uow).some([h.listing_id for h in found.hits])}
         return [(rows[h.listing_id], h) for h in found.hits if h.listing_id in rows]
 
 
-async def log_search(uow: UnitOfWork, account_id: int | None, query: SearchQuery,
+async def log_search(uow: UnitOfWork | Stock, account_id: int | None, query: SearchQuery,
                      country: str | None) -> None:
     """Remember what was searched, for the sellers' market view."""
-    uow.add(SearchLog(account_id=account_id, text=query.text[:200],
-                      product_type=query.product_type, country=country,
-                      created_at=uow.clock.now()))
-
-
-async def _ratings(uow: UnitOfWork) -> dict[int, float]:
-    rows = await uow.session.execute(select(SellerStats.account_id, SellerStats.rating_x10))
-    return {account_id: rating / 10 for account_id, rating in rows.all()}
+    stock = stock_of(uow)
+    await stock.log_search(SearchLog(account_id=account_id, text=query.text[:200],
+                                     product_type=query.product_type, country=country,
+                                     created_at=stock.now()))

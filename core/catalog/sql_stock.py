@@ -15,7 +15,15 @@ from core.accounts.tables import Account
 from core.catalog.notices import instant_alert
 from core.catalog.rules import ListingState
 from core.catalog.stock import SellerInfo, Stock
-from core.catalog.tables import AlertHit, Listing, ListingMedia, SavedSearch, SellerStats, Watch
+from core.catalog.tables import (
+    AlertHit,
+    Listing,
+    ListingMedia,
+    SavedSearch,
+    SearchLog,
+    SellerStats,
+    Watch,
+)
 from core.events import Event
 from core.operators import audit, roles
 from core.policy import Policy
@@ -74,6 +82,28 @@ class SqlStock(SqlStore):
         return list((await self._uow.session.execute(
             select(Listing).where(Listing.status == ListingState.PENDING_REVIEW)
             .order_by(Listing.updated_at))).scalars())
+
+    async def searchable(self, ids: list[int] | None = None) -> list[tuple[Listing, float]]:
+        stmt = (select(Listing, SellerStats.rating_x10)
+                .join(Account, Account.id == Listing.seller_id)
+                .outerjoin(SellerStats, SellerStats.account_id == Listing.seller_id)
+                .where(Listing.status == ListingState.PUBLISHED, Account.suspended_at.is_(None)))
+        if ids is not None:
+            stmt = stmt.where(Listing.id.in_(ids))
+        return [(listing, (rating or 0) / 10)
+                for listing, rating in (await self._uow.session.execute(stmt)).all()]
+
+    async def listing_ids_of(self, seller_ids: Iterable[int]) -> list[int]:
+        return list((await self._uow.session.execute(select(Listing.id).where(
+            Listing.seller_id.in_(list(seller_ids))))).scalars())
+
+    async def changed_since(self, since: datetime) -> dict[int, datetime]:
+        rows = await self._uow.session.execute(
+            select(Listing.id, Listing.updated_at).where(Listing.updated_at >= since))
+        return {listing_id: at for listing_id, at in rows.all()}
+
+    async def log_search(self, entry: SearchLog) -> None:
+        self._uow.add(entry)
 
     async def has_document(self, listing_id: int) -> bool:
         found = (await self._uow.session.execute(select(ListingMedia.id).where(

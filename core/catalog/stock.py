@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from core.catalog.tables import Listing, ListingMedia, SavedSearch
+from core.catalog.tables import Listing, ListingMedia, SavedSearch, SearchLog
 from core.events import Event
 from core.policy import Policy
 
@@ -86,6 +86,23 @@ class Stock(Protocol):
 
     async def in_review(self) -> list[Listing]:
         """The listings waiting for a moderator, the longest waiting first."""
+        ...
+
+    async def searchable(self, ids: list[int] | None = None) -> list[tuple[Listing, float]]:
+        """The published listings of sellers not suspended (every one, or those among `ids`),
+        each with its seller's rating as search ranks it: what the search index holds."""
+        ...
+
+    async def listing_ids_of(self, seller_ids: Iterable[int]) -> list[int]:
+        """The ids of these sellers' listings, whatever their state."""
+        ...
+
+    async def changed_since(self, since: datetime) -> dict[int, datetime]:
+        """The listings changed at `since` or later: id → when (their `updated_at`)."""
+        ...
+
+    async def log_search(self, entry: SearchLog) -> None:
+        """Remember what was searched (the sellers' market view counts it)."""
         ...
 
     async def has_document(self, listing_id: int) -> bool:

@@ -13,7 +13,7 @@ from typing import Any
 from core.catalog import lifecycle, listings
 from core.catalog.rules import ListingState
 from core.catalog.stock import SellerInfo
-from core.catalog.tables import Listing, ListingMedia, SavedSearch
+from core.catalog.tables import Listing, ListingMedia, SavedSearch, SearchLog
 from core.events import Event
 from core.operators.rules import may
 from core.policy import Policy
@@ -57,6 +57,8 @@ class MemoryStock:
     documents: set[int] = field(default_factory=set)  # listings with a document added
     sellers: dict[int, SellerInfo] = field(default_factory=dict)  # account → name, reputation
     media: list[ListingMedia] = field(default_factory=list)  # every listing's, as added
+    suspended: set[int] = field(default_factory=set)  # accounts suspended by an operator
+    searched: list[SearchLog] = field(default_factory=list)  # what people searched for
     listings: dict[int, Listing] = field(default_factory=dict)
     saved_searches: dict[int, SavedSearch] = field(default_factory=dict)
     watches: dict[tuple[int, int], datetime] = field(default_factory=dict)  # (account, listing)
@@ -108,6 +110,22 @@ class MemoryStock:
         return sorted((row for row in self.listings.values()
                        if row.status == ListingState.PENDING_REVIEW),
                       key=lambda row: row.updated_at)
+
+    async def searchable(self, ids: list[int] | None = None) -> list[tuple[Listing, float]]:
+        return [(row, await self.rating(row.seller_id)) for row in self.listings.values()
+                if row.status == ListingState.PUBLISHED and row.seller_id not in self.suspended
+                and (ids is None or row.id in ids)]
+
+    async def listing_ids_of(self, seller_ids: Iterable[int]) -> list[int]:
+        sellers = set(seller_ids)
+        return [row.id for row in self.listings.values() if row.seller_id in sellers]
+
+    async def changed_since(self, since: datetime) -> dict[int, datetime]:
+        return {row.id: row.updated_at for row in self.listings.values()
+                if row.updated_at >= since}
+
+    async def log_search(self, entry: SearchLog) -> None:
+        self.searched.append(entry)
 
     async def has_document(self, listing_id: int) -> bool:
         return listing_id in self.documents or any(

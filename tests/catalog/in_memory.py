@@ -13,6 +13,7 @@ from typing import Any
 from conversations.context import Services
 from conversations.flows.all_flows import ALL_FLOWS
 from core.catalog.media import FileStore, LocalFileFetcher
+from core.catalog.search import Catalog
 from core.catalog.stock import SellerInfo, Stock
 from core.clock import FakeClock
 from core.policy import Policy
@@ -25,11 +26,13 @@ def market(files: Path | None = None, *, clock: FakeClock | None = None,
            **policy: Any) -> tuple[MemoryChat, MemoryStock]:
     """A chat over every flow whose catalogue is the stock returned, both on one clock's time
     (the stock's stands still there), under the default policy changed by `policy`; files sent
-    from the terminal are stored under `files`."""
+    from the terminal are stored under `files`. Its search index reads the stock again before
+    every search (no bus tells it of a change here, as after a commit on the database)."""
     clock = clock or FakeClock()
     stock = MemoryStock(at=clock.now(), policy=Policy(**policy))
-    services = Services(files=FileStore(files), fetchers={"terminal": LocalFileFetcher()}
-                        ) if files else Services()
+    catalog = Catalog(look_seconds=0)
+    services = Services(files=FileStore(files), fetchers={"terminal": LocalFileFetcher()},
+                        catalog=catalog) if files else Services(catalog=catalog)
     return MemoryChat(ALL_FLOWS, clock=clock, services=services, stores={Stock: stock}), stock
 
 
@@ -50,3 +53,11 @@ def member(chat: MemoryChat, stock: MemoryStock, key: str, *,
 def account_of(chat: MemoryChat, key: str) -> int:
     """The account id of the member chatting as `key`."""
     return chat.turns.members["terminal", key].id
+
+
+def rated(stock: MemoryStock, seller_id: int, rating_x10: int) -> None:
+    """A seller's reputation as `helpers.make_account(rating_x10=…)` gives it (12 ratings,
+    9 deals)."""
+    stock.ratings[seller_id] = rating_x10 / 10
+    stock.sellers[seller_id] = replace(stock.sellers[seller_id], rating_x10=rating_x10,
+                                       ratings=12, deals=9, stars_total=round(rating_x10 * 12 / 10))

@@ -1,21 +1,19 @@
 """Saved searches: alerts at once (across channels, after quiet hours) or in a daily digest.
-Which searches a new listing matches is checked on the in-memory stock; the alerts' delivery on
-the database."""
+Which searches a new listing matches, and managing one's saved searches in chat, are checked on
+the in-memory stock; the alerts' delivery on the database."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
-
 from conversations.messages import Choice, notification_reply
 from core.accounts.tables import Account
 from core.catalog import alerts
 from core.catalog.query import SearchQuery
-from core.notifications.tables import OutboxMessage
 from tests.catalog.fakes import BOB, SAM, published, stocked
 from tests.catalog.helpers import list_pellets, make_account, open_item, publish
+from tests.catalog.in_memory import account_of, market, member
 from tests.support.chat import ChatUser
 
 
@@ -122,23 +120,20 @@ async def test_a_digest_search_collects_the_days_matches_in_one_message(app, clo
     assert any(b["label"] == "Unsubscribe" for row in payload["buttons"] for b in row)
 
 
-async def test_the_unsubscribe_button_stops_the_alerts(app):
-    buyer = await make_account(app, "bob", roles=("buyer",))
-    saved_id = await save(app, buyer, "pellets")
-    bob = ChatUser(app, "bob")
-    await bob.send(Choice(f"@go:unsubscribe:{saved_id}"))
+async def test_the_unsubscribe_button_stops_the_alerts():
+    chat, stock = market()
+    bob, _sam = member(chat, stock, "bob", roles=("buyer",)), member(chat, stock, "sam")
+    saved = await alerts.save_search(stock, account_of(chat, "bob"), SearchQuery(text="pellets"),
+                                     "instant")
+    await bob.send(Choice(f"@go:unsubscribe:{saved.id}"))
     assert "Unsubscribed" in bob.texts()
-    await publish(app, await make_account(app, "sam"))
-    async with app.uow() as uow:
-        assert await alerts.saved_searches(uow, buyer.id) == []
-        rows = (await uow.session.execute(select(OutboxMessage).where(
-            OutboxMessage.account_id == buyer.id, OutboxMessage.channel != "email"))).all()
-    assert rows == []
+    await published(stock, account_of(chat, "sam"))
+    assert await alerts.saved_searches(stock, account_of(chat, "bob")) == []
+    assert stock.hits == [] and stock.alerted == []  # no alert written for Bob
 
 
-async def test_a_buyer_saves_a_search_from_the_results_and_manages_it(app):
-    await make_account(app, "bob", roles=("buyer",))
-    bob = ChatUser(app, "bob")
+async def test_a_buyer_saves_a_search_from_the_results_and_manages_it():
+    bob = member(*market(), "bob", roles=("buyer",))
     await bob.say("/search pellets")
     await bob.tap("Save search")
     await bob.tap("Daily digest")
@@ -147,11 +142,12 @@ async def test_a_buyer_saves_a_search_from_the_results_and_manages_it(app):
     assert "daily digest" in str(bob.last)
 
 
-async def test_a_saved_search_can_be_run_switched_to_digest_and_deleted(app):
-    buyer = await make_account(app, "bob", roles=("buyer",))
-    await save(app, buyer, "pellets")
-    await publish(app, await make_account(app, "sam"))
-    bob = ChatUser(app, "bob")
+async def test_a_saved_search_can_be_run_switched_to_digest_and_deleted():
+    chat, stock = market()
+    bob, _sam = member(chat, stock, "bob", roles=("buyer",)), member(chat, stock, "sam")
+    await alerts.save_search(stock, account_of(chat, "bob"), SearchQuery(text="pellets"),
+                             "instant")
+    await published(stock, account_of(chat, "sam"))
     await bob.say("/saved")
     await open_item(bob, "pellets")
     await bob.tap("Switch to daily digest")

@@ -1,14 +1,14 @@
 """The listing conversation as a new seller meets it: only what applies is asked, defaults are
 one tap, Cancel inside an edit returns to the preview, and what Cancel says is true: in chat with
-the catalogue in memory (`in_memory.market`), but a card opened from search results (the search
-index is kept in step on the database)."""
+the catalogue and its search index in memory (`in_memory.market`); the same form on the database
+in `test_listing_terminal.py`."""
 
 from __future__ import annotations
 
 from conversations.messages import Choice, ListPage
-from tests.catalog.fakes import MemoryStock
-from tests.catalog.helpers import PELLETS, answer_form, list_pellets, make_account
-from tests.catalog.in_memory import market, member
+from tests.catalog.fakes import MemoryStock, published
+from tests.catalog.helpers import PELLETS, answer_form, list_pellets
+from tests.catalog.in_memory import account_of, market, member
 from tests.support.chat import ChatUser
 
 
@@ -82,12 +82,11 @@ async def test_keeping_it_as_a_draft_says_where_to_find_it():
     assert "Saved as a draft. Find it under “My listings”." in sam.texts()
 
 
-async def test_a_card_opened_from_results_has_one_back_and_watching_edits_it_in_place(app):
-    from tests.catalog.helpers import publish
-
-    await publish(app, await make_account(app, "sam"))
-    await make_account(app, "bob", roles=("buyer",))
-    bob = ChatUser(app, "bob")
+async def test_a_card_opened_from_results_has_one_back_and_watching_edits_it_in_place():
+    chat, stock = market()
+    member(chat, stock, "sam")
+    await published(stock, account_of(chat, "sam"))
+    bob = member(chat, stock, "bob", roles=("buyer",))
     await bob.say("/search pellets")
     page = next(r for r in bob.last if isinstance(r, ListPage))
     await bob.send(Choice(page.items[0].button.data))

@@ -1,18 +1,24 @@
-"""Creating, previewing, editing and publishing a listing in the terminal, field by field."""
+"""Creating, previewing, editing and publishing a listing in the terminal, field by field: the
+listing flow's journey on the database; a photo added with the catalogue in memory (the files'
+storage on both: `test_stock_contract.py`)."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from conversations.messages import FileUpload
-from core.catalog.tables import Listing, ListingMedia
+from core.catalog.tables import Listing
 from tests.catalog.helpers import PELLET_DETAILS, PELLETS, add_details, answer_form, make_account
+from tests.catalog.in_memory import market, member
 from tests.support.chat import ChatUser
 
 
 async def start_listing(app) -> ChatUser:
     await make_account(app, "sam")
-    sam = ChatUser(app, "sam")
+    return await selling(ChatUser(app, "sam"))
+
+
+async def selling(sam: ChatUser) -> ChatUser:
     await sam.say("/sell")
     await sam.tap("Wood pellets")
     return sam
@@ -40,15 +46,15 @@ async def test_a_seller_creates_previews_edits_and_publishes_a_listing(app):
         assert row.price_mwh_minor == 4395  # 210 EUR/t ÷ (17.2 MJ/kg ÷ 3.6) MWh/t
 
 
-async def test_a_photo_from_the_terminal_is_stored_with_its_checksum(app, tmp_path):
+async def test_a_photo_from_the_terminal_is_stored_with_its_checksum(tmp_path):
     photo = tmp_path / "bags.jpg"
     photo.write_bytes(b"\xff\xd8\xff\xe0" + b"x" * 2000)
-    sam = await start_listing(app)
+    chat, stock = market(tmp_path / "data")
+    sam = await selling(member(chat, stock, "sam"))
     await answer_form(sam, PELLETS)
     await sam.tap("Add photos or documents")
     await sam.send(FileUpload(str(photo), "bags.jpg", "image/jpeg", 2004, "photo"))
     assert "Added bags.jpg" in sam.texts()
-    async with app.uow() as uow:
-        media = (await uow.session.execute(select(ListingMedia))).scalar_one()
-        assert len(media.sha256) == 64 and media.kind == "photo"
-        assert (tmp_path / "data" / media.path).read_bytes() == photo.read_bytes()
+    [media] = stock.media
+    assert len(media.sha256) == 64 and media.kind == "photo"
+    assert (tmp_path / "data" / media.path).read_bytes() == photo.read_bytes()

@@ -1,14 +1,24 @@
-"""Searching in chat: results in pages, filters, sorts, a listing card, watchlist, market view."""
+"""Searching in chat: results in pages, filters, sorts, a listing card, watchlist — with the
+catalogue and its search index in memory (`in_memory.market`); what buyers search for reaching
+the sellers' market view, and the market's prices, on the database."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from conversations.messages import FileReply, ListPage
 from core.catalog import media
 from core.catalog.media import FileStore
+from tests.catalog.fakes import MemoryStock, published
 from tests.catalog.helpers import make_account, open_item, publish
+from tests.catalog.in_memory import account_of, market, member, rated
 from tests.support.chat import ChatUser
+from tests.support.memory_engine import MemoryChat
 
 VILNIUS = {"city": "Vilnius", "country": "LT", "lat": 54.6872, "lon": 25.2797}
+CHIPS = {"product_type": "chips", "title": "Spruce wood chips", "unit": "loose_m3", "price": "20",
+         "grade": None, "delivery": ["delivery"], "delivery_radius_km": 80,
+         "incoterm_place": None, "location": VILNIUS}
 
 
 def page_of(user: ChatUser) -> ListPage:
@@ -19,15 +29,25 @@ async def catalogue(app, count: int = 7) -> None:
     seller = await make_account(app, "sam", rating_x10=46)
     for i in range(count):
         await publish(app, seller, title=f"ENplus A1 wood pellets lot {i}", price=str(200 + i))
-    await publish(app, seller, product_type="chips", title="Spruce wood chips", unit="loose_m3",
-                  price="20", grade=None, delivery=["delivery"], delivery_radius_km=80,
-                  incoterm_place=None, location=VILNIUS)
+    await publish(app, seller, **CHIPS)
 
 
-async def test_a_misspelt_search_finds_the_listings_and_pages_past_the_last_page(app):
-    await catalogue(app)
-    await make_account(app, "bob", roles=("buyer",))
-    bob = ChatUser(app, "bob")
+async def stocked_market(count: int = 7, files=None, **buyer: Any
+                         ) -> tuple[MemoryChat, MemoryStock, ChatUser]:
+    """Sam's pellets (`count` lots) and chips in memory, Sam rated 4.6, and Bob, a buyer
+    (`buyer` changes his profile: `city="Kaunas"`…)."""
+    chat, stock = market(files)
+    member(chat, stock, "sam")
+    sam = account_of(chat, "sam")
+    rated(stock, sam, 46)
+    for i in range(count):
+        await published(stock, sam, title=f"ENplus A1 wood pellets lot {i}", price=str(200 + i))
+    await published(stock, sam, **CHIPS)
+    return chat, stock, member(chat, stock, "bob", roles=("buyer",), **buyer)
+
+
+async def test_a_misspelt_search_finds_the_listings_and_pages_past_the_last_page():
+    _chat, _stock, bob = await stocked_market()
     await bob.say("/search enplsu peletts riga")
     first = page_of(bob)
     assert first.pages == 2 and len(first.items) == 5
@@ -40,10 +60,8 @@ async def test_a_misspelt_search_finds_the_listings_and_pages_past_the_last_page
     assert page_of(bob).page == 1
 
 
-async def test_filters_and_sorts_from_the_buttons(app):
-    await catalogue(app)
-    await make_account(app, "bob", roles=("buyer",))
-    bob = ChatUser(app, "bob")
+async def test_filters_and_sorts_from_the_buttons():
+    _chat, _stock, bob = await stocked_market()
     await bob.say("/search wood")
     assert "8 result(s)" in page_of(bob).title
     await bob.tap("Filters")
@@ -61,10 +79,8 @@ async def test_filters_and_sorts_from_the_buttons(app):
     assert "sorted by price" in page_of(bob).title
 
 
-async def test_a_distance_filter_uses_the_buyers_city(app):
-    await catalogue(app)
-    await make_account(app, "bob", roles=("buyer",), city="Kaunas", country="LT")
-    bob = ChatUser(app, "bob")
+async def test_a_distance_filter_uses_the_buyers_city():
+    _chat, _stock, bob = await stocked_market(city="Kaunas", country="LT")
     await bob.say("/search wood")
     await bob.tap("Filters")
     for answer in (None, None, None, None, None, None, None, "150"):
@@ -75,10 +91,8 @@ async def test_a_distance_filter_uses_the_buyers_city(app):
     assert "km" in page_of(bob).items[0].subtitle
 
 
-async def test_the_listing_card_shows_specs_reputation_carbon_and_can_be_watched(app):
-    await catalogue(app, count=1)
-    await make_account(app, "bob", roles=("buyer",))
-    bob = ChatUser(app, "bob")
+async def test_the_listing_card_shows_specs_reputation_carbon_and_can_be_watched():
+    _chat, _stock, bob = await stocked_market(count=1)
     await bob.say("/search spruce chips")
     await open_item(bob, "spruce")
     card = bob.texts()
@@ -118,15 +132,11 @@ async def test_the_market_view_shows_prices_in_each_currency_the_sellers_first(a
     assert [(p.low.currency, p.listings) for p in view.prices] == [("SEK", 2), ("EUR", 1)]
 
 
-async def test_a_buyer_downloads_the_certificate_from_the_listing_card(app):
-    seller = await make_account(app, "sam")
-    listing_id = await publish(app, seller)
-    async with app.uow() as uow:
-        await media.attach(uow, FileStore(app.settings.data_dir), listing_id, kind="document",
-                           name="enplus.pdf", mime="application/pdf", data=b"%PDF-1.7 cert")
-        await uow.commit()
-    await make_account(app, "bob", roles=("buyer",))
-    bob = ChatUser(app, "bob")
+async def test_a_buyer_downloads_the_certificate_from_the_listing_card(tmp_path):
+    _chat, stock, bob = await stocked_market(count=1, files=tmp_path)
+    listing_id = min(stock.listings)
+    await media.attach(stock, FileStore(tmp_path), listing_id, kind="document",
+                       name="enplus.pdf", mime="application/pdf", data=b"%PDF-1.7 cert")
     await bob.say(f"/view {listing_id}")
     assert "documents: enplus.pdf" in bob.texts()
     await bob.tap("Documents")
@@ -134,11 +144,12 @@ async def test_a_buyer_downloads_the_certificate_from_the_listing_card(app):
     assert (doc.file_name, doc.content) == ("enplus.pdf", b"%PDF-1.7 cert")
 
 
-async def test_one_line_gives_words_and_filters_shown_as_chips_each_removable(app):
-    seller = await make_account(app, "sam")
-    await publish(app, seller)  # 230 EUR/t in Riga
-    await publish(app, seller, title="Premium pellets", price="320")
-    bob = await buyer(app)
+async def test_one_line_gives_words_and_filters_shown_as_chips_each_removable():
+    chat, stock = market()
+    member(chat, stock, "sam")
+    await published(stock, account_of(chat, "sam"))  # 230 EUR/t in Riga
+    await published(stock, account_of(chat, "sam"), title="Premium pellets", price="320")
+    bob = member(chat, stock, "bob", roles=("buyer",))
     await bob.say("/search pellets under 250 eur min 20 t")
     assert "1 result(s) for “pellets”, ≤ 250 EUR/unit, quantity ≥ 20" in page_of(bob).title
     assert "✕ ≤ 250 EUR/unit" in bob.labels()
@@ -146,30 +157,24 @@ async def test_one_line_gives_words_and_filters_shown_as_chips_each_removable(ap
     assert "2 result(s) for “pellets”, quantity ≥ 20" in page_of(bob).title
 
 
-async def test_symbols_alone_are_refused_at_the_question(app):
-    bob = await buyer(app)
+async def test_symbols_alone_are_refused_at_the_question():
+    bob = member(*market(), "bob", roles=("buyer",))
     await bob.say("/search")
     await bob.say("🔥🌲")
     assert "Type a word to search for" in bob.texts() and "What are you looking for?" in bob.texts()
 
 
-async def buyer(app) -> ChatUser:
-    await make_account(app, "bob", roles=("buyer",))
-    return ChatUser(app, "bob")
-
-
-async def test_prices_keep_each_currencys_own_decimals_from_listing_to_search(app):
+async def test_prices_keep_each_currencys_own_decimals_from_listing_to_search():
     from conversations.flows.market.listing_card import card_text
     from core.catalog import listings, query_text
     from core.money.model import Money
-    from tests.catalog.helpers import values
+    from tests.catalog.fakes import SAM, stocked, values
 
-    seller = await make_account(app, "sam")
-    async with app.uow() as uow:
-        yen = await listings.create_draft(uow, seller.id, values(price="30000", currency="JPY"))
-        dinar = await listings.create_draft(uow, seller.id, values(price="12.345", currency="KWD"))
-        assert (yen.price, dinar.price) == (Money(30000, "JPY"), Money(12345, "KWD"))
-        assert "¥30,000 per t" in card_text(yen)
-        assert "KWD12.345 per t" in card_text(dinar)
+    stock = stocked()
+    yen = await listings.create_draft(stock, SAM, values(price="30000", currency="JPY"))
+    dinar = await listings.create_draft(stock, SAM, values(price="12.345", currency="KWD"))
+    assert (yen.price, dinar.price) == (Money(30000, "JPY"), Money(12345, "KWD"))
+    assert "¥30,000 per t" in card_text(yen)
+    assert "KWD12.345 per t" in card_text(dinar)
     query, _ = query_text.parse("pellets under 31000 jpy")
     assert (query.price_max, query.currency) == (31000, "JPY")

@@ -11,12 +11,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
+from core.accounts.tables import Account
 from core.catalog.listings import sketch
 from core.catalog.rules import EDITABLE_STATUSES
 from core.catalog.sql_stock import SqlStock
 from core.catalog.stock import SellerInfo, Stock
-from core.catalog.tables import Listing, ListingMedia, SavedSearch, SellerStats
+from core.catalog.tables import Listing, ListingMedia, SavedSearch, SearchLog, SellerStats
 from tests.catalog.fakes import MemoryStock, stocked, values
 from tests.support.accounts import person_in
 
@@ -106,6 +108,34 @@ class StockContract:
         assert await stock.seller(bob) == SellerInfo("Bob", "", 0, 0)
         assert (await stock.seller(bob + 1000)).name == "?"
 
+    async def test_search_reads_the_published_listings_of_sellers_not_suspended_rated(
+            self, catalogue):
+        stock, sam, bob = catalogue.stock, await catalogue.person("Sam"), await catalogue.person("Bob")
+        await catalogue.rate(sam, 47)
+        live, paused = await put(stock, sam, "published"), await put(stock, sam, "paused")
+        hidden = await put(stock, bob, "published")
+        assert await stock.searchable([hidden.id]) == [(hidden, 0.0)]
+        await catalogue.suspend(bob)
+        assert await stock.searchable() == [(live, 4.7)]
+        assert await stock.searchable([paused.id, hidden.id]) == []
+        assert sorted(await stock.listing_ids_of([sam, bob])) == [live.id, paused.id, hidden.id]
+        assert await stock.listing_ids_of([bob]) == [hidden.id]
+
+    async def test_the_listings_changed_from_a_moment_on(self, catalogue):
+        stock, sam = catalogue.stock, await catalogue.person("Sam")
+        old, new = await put(stock, sam, "published"), await put(stock, sam, "published")
+        later = NOW + timedelta(minutes=1)
+        await stock.change(new.id, ("published",), updated_at=later)
+        assert await stock.changed_since(NOW + timedelta(seconds=30)) == {new.id: later}
+        assert await stock.changed_since(NOW) == {old.id: NOW, new.id: later}
+
+    async def test_a_search_is_logged(self, catalogue):
+        stock, bob = catalogue.stock, await catalogue.person("Bob")
+        for text, country in (("pellets riga", "LV"), ("chips", None)):
+            await stock.log_search(SearchLog(account_id=bob, text=text, product_type=None,
+                                             country=country, created_at=NOW))
+        assert await catalogue.searches_logged() == [("pellets riga", "LV"), ("chips", None)]
+
     async def test_a_watchlist_shows_the_latest_saved_first_and_no_closed_listing(self, catalogue):
         stock, sam, bob = catalogue.stock, await catalogue.person("Sam"), await catalogue.person("Bob")
         older, newer, gone = [await put(stock, sam, "published") for _ in range(3)]
@@ -169,6 +199,12 @@ class MemoryCatalogue:
         self.stock.sellers[seller_id] = replace(self.stock.sellers[seller_id],
                                                 rating_x10=rating_x10, ratings=1)
 
+    async def suspend(self, account_id: int) -> None:
+        self.stock.suspended.add(account_id)
+
+    async def searches_logged(self) -> list[tuple[str, str | None]]:
+        return [(entry.text, entry.country) for entry in self.stock.searched]
+
     def tick(self) -> None:
         self.stock.at += timedelta(seconds=1)
 
@@ -201,6 +237,15 @@ class SqlCatalogue:
     async def rate(self, seller_id: int, rating_x10: int) -> None:
         self.uow.add(SellerStats(account_id=seller_id, rating_x10=rating_x10, ratings=1))
         await self.uow.session.flush()
+
+    async def suspend(self, account_id: int) -> None:
+        (await self.uow.get(Account, account_id)).suspended_at = NOW
+        await self.uow.session.flush()
+
+    async def searches_logged(self) -> list[tuple[str, str | None]]:
+        rows = await self.uow.session.execute(
+            select(SearchLog.text, SearchLog.country).order_by(SearchLog.id))
+        return [tuple(row) for row in rows.all()]
 
     def tick(self) -> None:
         self.clock.advance(seconds=1)
