@@ -77,7 +77,7 @@ class Catalog:
         for gone in listing_ids - {listing.id for listing, _rating in found}:
             self.index.remove(gone)
 
-    async def on_events(self, uow: UnitOfWork, events: list[Event]) -> None:
+    async def on_events(self, uow: UnitOfWork | Stock, events: list[Event]) -> None:
         """After-commit handler: bring the index up to date with the committed changes."""
         ids = {e.listing_id for e in events if isinstance(e, ListingPublished | ListingChanged)}
         sellers = {e.account_id for e in events if isinstance(e, AccountSuspended)}

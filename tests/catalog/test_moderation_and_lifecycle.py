@@ -13,6 +13,7 @@ from sqlalchemy import select
 from conversations.messages import Choice
 from core.catalog import lifecycle
 from core.catalog.query import SearchQuery
+from core.catalog.search import Catalog
 from core.catalog.tables import Listing
 from core.errors import Conflict
 from core.notifications.tables import OutboxMessage
@@ -104,15 +105,17 @@ async def test_my_listings_pause_resume_mark_sold_renew_and_delete():
     assert "no listings yet" in sam.texts()
 
 
-async def test_a_listing_search_stops_showing_once_paused(app):
-    seller = await make_account(app, "sam")
-    listing_id = await publish(app, seller)
-    async with app.uow() as uow:
-        await app.catalog.load(uow)
-        await lifecycle.act(uow, listing_id, seller.id, "pause")
-        await uow.commit()
-    async with app.uow() as uow:
-        assert (await app.catalog.search(uow, SearchQuery(text="pellets"))).total == 0
+async def test_a_listing_search_stops_showing_once_paused():
+    """The index hears of the pause as it does after a commit on the database (the bus hands
+    it the events: that wiring is `test_index_upkeep.py`'s, on the database)."""
+    stock, catalog = stocked(), Catalog(look_seconds=3600)  # only the events move the index
+    listing_id = await published(stock, SAM)
+    await catalog.load(stock)
+    assert (await catalog.search(stock, SearchQuery(text="pellets"))).total == 1
+    stock.events.clear()
+    await lifecycle.act(stock, listing_id, SAM, "pause")
+    await catalog.on_events(stock, stock.events)
+    assert (await catalog.search(stock, SearchQuery(text="pellets"))).total == 0
 
 
 async def test_an_action_on_a_listing_that_moved_meanwhile_is_refused():
