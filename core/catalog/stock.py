@@ -1,8 +1,9 @@
 """The catalogue's listings in storage, behind their use cases: a repository protocol (`Stock`);
 its SQL implementation on the unit of work is `SqlStock` (`core.catalog.sql_stock`), as the
 learning context's `Shelf` is (`core.learning.shelf`). The use cases in `core.catalog.listings`,
-`lifecycle`, `review`, `views`, `watchlist` and the saved searches' part of `alerts` ask only
-this, so they run as well on the tests' in-memory stock (`tests/catalog/fakes.py`) as on the
+`lifecycle`, `review`, `views`, `watchlist`, `media` (a file attached), the saved searches' part
+of `alerts` and what the search index reads (`core.catalog.search.Catalog`) ask only this, so
+they run as well on the tests' in-memory stock (`tests/catalog/fakes.py`) as on the
 database; `tests/catalog/test_stock_contract.py` holds the two alike — the guarded change that
 refuses a listing moved meanwhile among them.
 
