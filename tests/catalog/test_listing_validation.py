@@ -169,10 +169,3 @@ async def test_a_file_whose_bytes_are_not_what_it_claims_is_refused(tmp_path):
     await sam.tap("Add photos or documents")
     await sam.send(FileUpload(str(fake), "photo.jpg", "image/jpeg", 13, "photo"))
     assert "doesn't look like a real JPEG" in sam.texts()
-
-
-async def card_of(uow, listing) -> str:
-    from conversations.flows.market.listing_card import card_text
-    from core.catalog import listing_card
-
-    return card_text(await listing_card.card_of(uow, listing))
