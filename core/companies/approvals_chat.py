@@ -15,9 +15,10 @@ from types import SimpleNamespace
 from sqlalchemy import select
 
 from core.accounts.tables import Identity
-from core.companies.audit_trail import audit
 from core.companies.events import ApprovalsChatChosen
-from core.companies.seats import CompanyView, company_row, company_view, seat_may
+from core.companies.roster import Roster
+from core.companies.seats import CompanyView, allowed
+from core.companies.sql_roster import roster_of
 from core.companies.tables import Company
 from core.errors import DomainError
 from core.i18n import _
@@ -50,22 +51,20 @@ def parsed(chat: str) -> tuple[str, str]:
     return found["channel"], found["address"]
 
 
-async def choose(uow: UnitOfWork, actor_id: int, chat: str | None, language: str
+async def choose(uow: UnitOfWork | Roster, actor_id: int, chat: str | None, language: str
                  ) -> CompanyView:
     """An admin sends the company's approval cards to `chat` ("slack:C0123"), written in
     `language`; None sends them to each approver's DM again."""
-    seat = await seat_may(uow, actor_id, "manage")
-    company = await company_row(uow, seat.company.id)
+    roster = roster_of(uow)
+    company = allowed(await roster.seat(actor_id), "manage").company
     if chat is not None:
         parsed(chat)
     if company.approvals_chat == chat:
-        return company_view(company)
-    company.approvals_chat = chat
-    company.approvals_language = _language(language) if chat else None
-    company.updated_at = uow.clock.now()
-    await audit(uow, company.id, actor_id, "approvals_chat", chat or "dm")
-    uow.emit(ApprovalsChatChosen(company.id, chat))
-    return company_view(company)
+        return company
+    routed = await roster.route_approvals(company.id, chat, _language(language) if chat else None)
+    await roster.audit(company.id, actor_id, "approvals_chat", chat or "dm")
+    roster.emit(ApprovalsChatChosen(company.id, chat))
+    return routed
 
 
 def chat_of(company: Company | None) -> Chat | None:

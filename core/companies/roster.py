@@ -139,6 +139,12 @@ class Roster(Protocol):
         """Keep the company's checked billing details."""
         ...
 
+    async def route_approvals(self, company_id: int, chat: str | None,
+                              language: str | None) -> CompanyView:
+        """Send the company's approval cards to `chat` in `language` (None: approvers' DMs);
+        the company as it is now."""
+        ...
+
     async def own_billing(self, account_id: int) -> Billing | None:
         """A person's own billing details (NotAllowed when they are not registered)."""
         ...

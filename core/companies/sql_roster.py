@@ -141,6 +141,13 @@ class SqlRoster(SqlStore):
         own.keep(company, details)
         company.updated_at = self.now()
 
+    async def route_approvals(self, company_id: int, chat: str | None,
+                              language: str | None) -> CompanyView:
+        company = await company_row(self._uow, company_id)
+        company.approvals_chat, company.approvals_language = chat, language
+        company.updated_at = self.now()
+        return company_view(company)
+
     async def own_billing(self, account_id: int) -> Billing | None:
         return await own.billing_of(self._uow, account_id)
 

@@ -16,16 +16,12 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 
-from sqlalchemy import func, select
-
 from core.catalog.rules import ListingState
-from core.catalog.tables import Listing, SavedSearch, SearchLog
 from core.catalog.taxonomy import TYPES, price_per_mwh_minor
-from core.deals.tables import Deal
 from core.i18n import _
 from core.market.demand import _offers, _saved, _searches
 from core.market.forecast import Forecast, forecast_prices
-from core.market.history import ON_MARKET, AwardRow, ListingRow, MarketHistory
+from core.market.history import AwardRow, ListingRow, MarketHistory
 from core.market.series import _aware, _index, month_starts
 from core.market.sql_history import history_of
 from core.storage.uow import UnitOfWork
@@ -182,34 +178,19 @@ def _listed(rows: Sequence[ListingRow], starts: list[datetime], now: datetime, c
     return asks, supply, live
 
 
-async def regions(uow: UnitOfWork, product_type: str, limit: int = 5) -> list[str]:
-    """Countries with the most listings and deals of this product (for region buttons)."""
-    rows = (await uow.session.execute(select(Listing.country, func.count()).where(
-        Listing.product_type == product_type, Listing.country.is_not(None),
-        Listing.status.in_(ON_MARKET)).group_by(Listing.country)
-        .order_by(func.count().desc(), Listing.country).limit(limit))).all()
-    return [country for country, __ in rows if country is not None]
+async def regions(uow: UnitOfWork | MarketHistory, product_type: str, limit: int = 5
+                  ) -> list[str]:
+    """Countries with the most listings of this product on the market (for region buttons)."""
+    return await history_of(uow).regions(product_type, limit)
 
 
-async def interests(uow: UnitOfWork, account_id: int) -> list[str]:
+async def interests(uow: UnitOfWork | MarketHistory, account_id: int) -> list[str]:
     """The products a person sells, then those they bought, then those they searched for."""
-    sold = (await uow.session.execute(select(Listing.product_type, func.count()).where(
-        Listing.seller_id == account_id, Listing.status != ListingState.DRAFT)
-        .group_by(Listing.product_type).order_by(func.count().desc()))).all()
-    bought = (await uow.session.execute(select(Listing.product_type, func.count())
-                                        .join(Deal, Deal.listing_id == Listing.id)
-                                        .where(Deal.buyer_id == account_id)
-                                        .group_by(Listing.product_type)
-                                        .order_by(func.count().desc()))).all()
-    found = [code for code, __ in sold]
-    found += [code for code, __ in bought if code not in found]
+    mine = await history_of(uow).dealings(account_id)
+    found = list(mine.sold)
+    found += [code for code in mine.bought if code not in found]
     searched: Counter[str] = Counter()
-    rows = (await uow.session.execute(select(SearchLog.product_type, SearchLog.text).where(
-        SearchLog.account_id == account_id).order_by(SearchLog.id.desc()).limit(200))).all()
-    saved = (await uow.session.execute(select(SavedSearch.query).where(
-        SavedSearch.account_id == account_id))).scalars().all()
-    texts = [(p, t) for p, t in rows] + [(q.get("product_type"), q.get("text", "")) for q in saved]
-    for code, text in texts:
+    for code, text in mine.searched:
         if code in TYPES:
             searched[code] += 1
             continue

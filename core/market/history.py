@@ -2,10 +2,13 @@
 that were on the market, of awarded tenders and auctions (price records), and the stamps of
 searches, saved searches and first offers — each already cut to a product and a region.
 
-`core.market.analytics` asks only this (`MarketHistory`); its SQL implementation on the unit
-of work is `core.market.sql_history.SqlMarketHistory`, the tests' in-memory one is in
-`tests/market/fakes.py`, and `tests/market/test_history_contract.py` holds the two alike. It
-only reads: the figures are computed from these rows by plain functions."""
+`core.market.analytics` asks only this (`MarketHistory`), and so do the market flow's other
+reads (the regions, a person's interests, the competition, the top searches and asking
+prices); its SQL implementation on the unit of work is
+`core.market.sql_history.SqlMarketHistory`, the tests' in-memory one is in
+`tests/market/fakes.py`, and `tests/market/test_history_contract.py` and
+`test_market_view_contract.py` hold the two alike. It only reads: the figures are computed
+from these rows by plain functions."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from typing import Any, Protocol
 
 DONE = ("completed", "closed")  # deals that were delivered and settled
 ON_MARKET = ("published", "paused", "sold_out", "expired", "closed")  # were published once
+SEARCHES_READ = 200  # a person's newest searches read for their interests
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,33 @@ class SavedRow:
     active: bool
 
 
+@dataclass(frozen=True)
+class LiveListing:
+    """A listing on offer now, priced per MWh: a seller's own is compared with the others near
+    it (`core.market.rules.standing` reads it as a `Priced`)."""
+
+    id: int
+    seller_id: int
+    title: str
+    city: str
+    country: str | None
+    currency: str
+    latitude: float
+    longitude: float
+    price_mwh_minor: int | None
+
+
+@dataclass(frozen=True)
+class Dealings:
+    """What a person's own records name: the products of their listings (drafts aside) and of
+    the listings they bought from, each the most first; their searches' product filters and
+    words, the newest first, then their saved searches'."""
+
+    sold: list[str]
+    bought: list[str]
+    searched: list[tuple[str | None, str]]
+
+
 class MarketHistory(Protocol):
     """The rows the market's figures are computed from. `country` None is every region; a
     region is the listing's country (a deal's, an offer's), the searcher's at the time of a
@@ -99,4 +130,32 @@ class MarketHistory(Protocol):
                            ) -> list[datetime]:
         """When negotiations on the product's listings opened (first offers), at `since` or
         later."""
+        ...
+
+    async def regions(self, product_type: str, limit: int) -> list[str]:
+        """The countries with the most of the product's listings ON_MARKET, ties by code."""
+        ...
+
+    async def dealings(self, account_id: int) -> Dealings:
+        """What this person sold, bought and searched for (SEARCHES_READ searches at most)."""
+        ...
+
+    async def live(self, product_type: str) -> list[LiveListing]:
+        """The product's published listings priced per MWh, not expired at `now()`."""
+        ...
+
+    async def top_queries(self, country: str | None, since: datetime, limit: int
+                          ) -> list[tuple[str, int]]:
+        """The texts searched most (in lower case, none empty) at `since` or later, with how
+        often, ties by text."""
+        ...
+
+    async def top_products(self, country: str | None, since: datetime, limit: int
+                           ) -> list[tuple[str, int]]:
+        """The product filters searched most at `since` or later, with how often, ties by
+        product."""
+        ...
+
+    async def asking(self, product_type: str) -> list[tuple[str, int]]:
+        """(currency, price per MWh) of each of the product's published priced listings."""
         ...

@@ -7,14 +7,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from core.catalog.rules import ListingState
-from core.catalog.tables import Listing, SearchLog
+from core.catalog.tables import Listing
 from core.catalog.taxonomy import TYPES, price_per_mwh_minor
 from core.deals.requests.tables import PriceRecord
 from core.deals.tables import Deal
 from core.market.analytics import PUBLIC_MIN_DEALS
+from core.market.history import MarketHistory
+from core.market.sql_history import history_of
 from core.money.model import Money
 from core.process.deals import DealState
 from core.storage.uow import UnitOfWork
@@ -40,33 +42,21 @@ class MarketView:
     country: str | None
 
 
-async def market_view(uow: UnitOfWork, product_type: str, country: str | None,
-                      currency: str = "EUR") -> MarketView:
+async def market_view(uow: UnitOfWork | MarketHistory, product_type: str,
+                      country: str | None, currency: str = "EUR") -> MarketView:
     """Top queries and product types searched in a region over 30 days, and the price range."""
-    since = uow.clock.now() - WINDOW
-    where = [SearchLog.created_at >= since]
-    if country:
-        where.append(SearchLog.country == country)
-    text = func.lower(SearchLog.text)
-    queries = await uow.session.execute(
-        select(text, func.count()).where(*where, SearchLog.text != "").group_by(text)
-        .order_by(func.count().desc(), text).limit(5))
-    types = await uow.session.execute(
-        select(SearchLog.product_type, func.count()).where(*where, SearchLog.product_type.is_not(None))
-        .group_by(SearchLog.product_type).order_by(func.count().desc()).limit(5))
-    prices = await _prices(uow, product_type, currency)
-    return MarketView([(q, n) for q, n in queries.all()],
-                      [(t, n) for t, n in types.all() if t is not None], prices, country)
+    history = history_of(uow)
+    since = history.now() - WINDOW
+    queries = await history.top_queries(country, since, 5)
+    types = await history.top_products(country, since, 5)
+    return MarketView(queries, types, _prices(await history.asking(product_type), currency),
+                      country)
 
 
-async def _prices(uow: UnitOfWork, product_type: str, first: str) -> list[PriceRange]:
+def _prices(asking: list[tuple[str, int]], first: str) -> list[PriceRange]:
     """Per currency (prices are never converted: no exchange rates here), `first` first."""
-    stmt = select(Listing.currency, Listing.price_mwh_minor).where(
-        Listing.status == ListingState.PUBLISHED, Listing.product_type == product_type,
-        Listing.price_mwh_minor.is_not(None))
     by_currency: dict[str, list[int]] = defaultdict(list)
-    for currency, value in (await uow.session.execute(stmt)).all():
-        assert value is not None  # the query reads only priced listings
+    for currency, value in asking:
         by_currency[currency].append(value)
     ranges = [_range(currency, sorted(values)) for currency, values in by_currency.items()]
     return sorted(ranges, key=lambda r: (r.low.currency != first, -r.listings, r.low.currency))

@@ -9,15 +9,19 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 
 from core.accounts.tables import Account
+from core.catalog.rules import ListingState
 from core.catalog.tables import Listing, SavedSearch, SearchLog
 from core.deals.requests.tables import PriceRecord
 from core.deals.tables import Deal, Offer
 from core.market.history import (
     DONE,
     ON_MARKET,
+    SEARCHES_READ,
     AwardRow,
+    Dealings,
     DealRow,
     ListingRow,
+    LiveListing,
     MarketHistory,
     SavedRow,
 )
@@ -84,6 +88,66 @@ class SqlMarketHistory(SqlStore):
             Offer.previous_id.is_(None), Offer.created_at >= since,
             Listing.product_type == product_type, *_region(Listing.country, country)))
         ).scalars().all())
+
+    async def regions(self, product_type: str, limit: int) -> list[str]:
+        count = func.count()
+        rows = await self._rows(select(Listing.country, count).where(
+            Listing.product_type == product_type, Listing.country.is_not(None),
+            Listing.status.in_(ON_MARKET)).group_by(Listing.country)
+            .order_by(count.desc(), Listing.country).limit(limit))
+        return [country for country, __ in rows if country is not None]
+
+    async def dealings(self, account_id: int) -> Dealings:
+        count = func.count()
+        sold = await self._rows(select(Listing.product_type, count).where(
+            Listing.seller_id == account_id, Listing.status != ListingState.DRAFT)
+            .group_by(Listing.product_type).order_by(count.desc(), Listing.product_type))
+        bought = await self._rows(select(Listing.product_type, count)
+                                  .join(Deal, Deal.listing_id == Listing.id)
+                                  .where(Deal.buyer_id == account_id)
+                                  .group_by(Listing.product_type)
+                                  .order_by(count.desc(), Listing.product_type))
+        searched = await self._rows(select(SearchLog.product_type, SearchLog.text).where(
+            SearchLog.account_id == account_id).order_by(SearchLog.id.desc())
+            .limit(SEARCHES_READ))
+        saved = (await self._uow.session.execute(select(SavedSearch.query).where(
+            SavedSearch.account_id == account_id).order_by(SavedSearch.id))).scalars().all()
+        return Dealings([code for code, __ in sold], [code for code, __ in bought],
+                        [(code, text) for code, text in searched]
+                        + [(q.get("product_type"), q.get("text", "")) for q in saved])
+
+    async def live(self, product_type: str) -> list[LiveListing]:
+        rows = await self._rows(select(
+            Listing.id, Listing.seller_id, Listing.title, Listing.city, Listing.country,
+            Listing.currency, Listing.latitude, Listing.longitude, Listing.price_mwh_minor)
+            .where(Listing.status == ListingState.PUBLISHED,
+                   Listing.product_type == product_type, Listing.price_mwh_minor.is_not(None),
+                   Listing.expires_at.is_(None) | (Listing.expires_at > self.now()))
+            .order_by(Listing.id))
+        return [LiveListing(*row) for row in rows]
+
+    async def top_queries(self, country: str | None, since: datetime, limit: int
+                          ) -> list[tuple[str, int]]:
+        text, count = func.lower(SearchLog.text), func.count()
+        rows = await self._rows(select(text, count).where(
+            SearchLog.created_at >= since, *_region(SearchLog.country, country),
+            SearchLog.text != "").group_by(text).order_by(count.desc(), text).limit(limit))
+        return [(found, n) for found, n in rows]
+
+    async def top_products(self, country: str | None, since: datetime, limit: int
+                           ) -> list[tuple[str, int]]:
+        count = func.count()
+        rows = await self._rows(select(SearchLog.product_type, count).where(
+            SearchLog.created_at >= since, *_region(SearchLog.country, country),
+            SearchLog.product_type.is_not(None)).group_by(SearchLog.product_type)
+            .order_by(count.desc(), SearchLog.product_type).limit(limit))
+        return [(code, n) for code, n in rows if code is not None]
+
+    async def asking(self, product_type: str) -> list[tuple[str, int]]:
+        rows = await self._rows(select(Listing.currency, Listing.price_mwh_minor).where(
+            Listing.status == ListingState.PUBLISHED, Listing.product_type == product_type,
+            Listing.price_mwh_minor.is_not(None)))
+        return [(currency, value) for currency, value in rows if value is not None]
 
     async def _rows(self, query: Any) -> list[Any]:
         return list((await self._uow.session.execute(query)).all())

@@ -12,6 +12,7 @@ rules are tested without a database."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
@@ -46,6 +47,11 @@ async def can_handle_support(uow: UnitOfWork | Desk, account_id: int | None) -> 
 async def operator_ids(uow: UnitOfWork) -> list[int]:
     """The accounts told of new tickets and breached deadlines: exactly those who may answer."""
     return await roles.holders(uow, "handle_support")
+
+
+def answer_within(uow: UnitOfWork | Desk) -> timedelta:
+    """How long an operator's first answer may take, as the asker is told on opening."""
+    return desk_of(uow).sla()
 
 
 async def require_operator(uow: UnitOfWork | Desk, account_id: int | None) -> None:

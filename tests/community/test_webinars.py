@@ -1,7 +1,8 @@
 """Webinars end to end in chat (the terminal driver) on a fake clock: an admin publishes one
 with its start in their own zone; a member registers and gets a calendar invite (read back with
 icalendar); reminders go once 24 h and 15 min before, in each person's zone; the join link
-arrives at the start, once; the recording link reaches the registrants when it is added."""
+arrives at the start, once; the recording link reaches the registrants when it is added.
+Publishing's checks and refused buttons run in memory: test_webinars_in_memory_chat.py."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from conversations.messages import Choice, FileReply
-from core.learning import due, gatherings
+from core.learning import due
 from core.learning.tables import Gathering
 from tests.community.helpers import told
 from tests.support.accounts import registered
@@ -113,50 +114,3 @@ async def gatherings_started(app) -> list[int]:
     async with app.uow() as uow:
         return list((await uow.session.execute(select(Gathering.id).where(
             Gathering.status == "started"))).scalars())
-
-
-async def test_publishing_is_for_admins_and_answers_are_checked(app, clock):
-    await registered(app, "root", timezone="Europe/Riga")
-    eve = await registered(app, "eve")
-    eve_chat = ChatUser(app, "eve")
-    await eve_chat.say("/publish")
-    assert "admin" in eve_chat.texts().lower()
-    async with app.uow() as uow:
-        try:
-            await gatherings.publish(uow, eve.id, kind="webinar", title="Sneaky",
-                                     starts_at=clock.now() + timedelta(days=1), minutes=60,
-                                     join_url=JOIN)
-        except Exception as exc:
-            assert "admin" in str(exc).lower()
-        else:
-            raise AssertionError("a member published a webinar")
-    root = ChatUser(app, "root")
-    await root.say("/publish")
-    await root.tap("A webinar")
-    await root.say("x")
-    assert "at least 3 characters" in root.texts()
-    await root.say("Biogas grid injection")
-    await root.say("2026-11-19 10:00")
-    assert "has passed" in root.texts()
-    await root.say("next tuesday-ish")
-    assert "2026-12-03 15:00" in root.texts()
-    await root.say("2026-12-01 10:00")
-    await root.say("5")
-    assert "15 to 7200" in root.texts()
-    await root.say("45")
-    await root.say("javascript:alert(1)")
-    assert "web address" in root.texts()
-    await root.say(JOIN)
-    await root.say("A" * 1501)
-    assert "under 1,500" in root.texts()
-    await root.tap("Skip")
-    assert "Published" in root.texts()
-
-
-async def test_a_stale_or_unknown_webinar_button_is_refused(app):
-    await registered(app, "ann")
-    ann = ChatUser(app, "ann")
-    await ann.send(Choice("@do:view_gathering:rsvp:999:going"))
-    assert "doesn't exist" in ann.texts()
-    await ann.send(Choice("@do:view_gathering:rsvp:1:dancing"))
-    assert "doesn't exist" in ann.texts() or "Answer going" in ann.texts()

@@ -154,6 +154,13 @@ class MemoryRoster:
     async def set_billing(self, company_id: int, details: Billing) -> None:
         self.companies[company_id] = replace(self.companies[company_id], billing=details)
 
+    async def route_approvals(self, company_id: int, chat: str | None,
+                              language: str | None) -> CompanyView:
+        routed = replace(self.companies[company_id], approvals_chat=chat,
+                         approvals_language=language)
+        self.companies[company_id] = routed
+        return routed
+
     def _registered(self, account_id: int) -> None:
         if account_id not in self.people:
             raise NotAllowed("Please register first.")

@@ -15,7 +15,6 @@ from core.companies.tables import CompanyAudit
 from core.deals.approvals import service as approvals
 from core.errors import DomainError, NotAllowed
 from core.notifications.tables import OutboxMessage
-from tests.catalog.helpers import make_account
 from tests.companies.test_purchase_approval import company_of_three, second_approver, terms
 from tests.support.outbox import told
 
@@ -104,10 +103,3 @@ async def test_choosing_no_chat_sends_cards_by_dm_again(app):
     async with app.uow() as uow:
         seat = await company_seats.seat_of(uow, alice.id)
         assert seat is not None and seat.company.approvals_chat is None
-
-
-async def test_a_person_outside_the_company_cannot_choose_a_chat(app):
-    outsider = await make_account(app, "olga", roles=("buyer",))
-    async with app.uow() as uow:
-        with pytest.raises(DomainError, match="not in a company"):
-            await approvals_chat.choose(uow, outsider.id, CHAT, "en")

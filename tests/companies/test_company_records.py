@@ -1,20 +1,24 @@
 """A company's billing details and its audit trail on an in-memory roster (no database): any
 colleague gives the details the first time, only finance or an admin changes them; a person
-outside a company keeps their own; the trail is for admins and finance. On the database:
+outside a company keeps their own; the trail is for admins and finance; only an admin routes
+the approval cards to a team chat. On the database:
 `test_purchase_approval.py` (a deal billed to the company), `tests/deals/test_pay_on_terms.py`,
-and the decisions in chat (`test_company_chat.py`)."""
+the decisions in chat (`test_company_chat.py`) and the cards in the team chat
+(`test_approvals_chat.py`)."""
 
 from __future__ import annotations
 
 import pytest
 
 from core.accounts.events import ProfileUpdated
-from core.companies import audit_trail, billing
+from core.companies import approvals_chat, audit_trail, billing
 from core.companies import service as companies
+from core.companies.events import ApprovalsChatChosen
 from core.errors import DomainError, NotAllowed, NotFound
 from tests.companies.fakes import MemoryRoster
 
 ALICE, ANNA, FRED, BOB = 1, 2, 3, 4
+CHAT = "slack:C0BUYING"
 ADDRESS = {"street": "Pärnu mnt 10", "postcode": "10148", "town": "Tallinn", "country": "EE"}
 
 
@@ -78,3 +82,33 @@ async def test_the_trail_is_for_admins_and_finance_the_latest_first(roster):
         await audit_trail.trail(roster, ANNA)
     with pytest.raises(NotFound):
         await audit_trail.trail(roster, BOB)
+
+
+async def test_a_person_outside_the_company_cannot_choose_a_chat(roster):
+    with pytest.raises(DomainError, match="not in a company"):
+        await approvals_chat.choose(roster, BOB, CHAT, "en")
+
+
+async def test_only_an_admin_routes_the_approval_cards_to_a_named_chat_and_it_is_audited(roster):
+    with pytest.raises(NotAllowed):
+        await approvals_chat.choose(roster, ANNA, CHAT, "en")
+    with pytest.raises(DomainError):
+        await approvals_chat.choose(roster, ALICE, "slack:#buying; drop", "en")
+    company = await approvals_chat.choose(roster, ALICE, CHAT, "de")
+    assert (company.approvals_chat, company.approvals_language) == (CHAT, "de")
+    assert (await companies_seat(roster, FRED)).approvals_chat == CHAT  # the whole company's
+    assert (roster.audited[-1].action, roster.audited[-1].subject) == ("approvals_chat", CHAT)
+    assert roster.events[-1] == ApprovalsChatChosen(company.id, CHAT)
+    again = len(roster.audited)
+    assert await approvals_chat.choose(roster, ALICE, CHAT, "en") == company  # no change
+    assert len(roster.audited) == again
+    back = await approvals_chat.choose(roster, ALICE, None, "de")
+    assert (back.approvals_chat, back.approvals_language) == (None, None)
+    assert roster.audited[-1].subject == "dm"
+
+
+async def companies_seat(roster: MemoryRoster, account_id: int):
+    """The company as a colleague's seat shows it."""
+    seat = await roster.seat(account_id)
+    assert seat is not None
+    return seat.company

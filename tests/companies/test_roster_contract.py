@@ -134,6 +134,18 @@ class RosterContract:
         assert (await roster.company(company.id)).billing == DETAILS
         assert (await roster.seat(alice)).company.billing == DETAILS
 
+    async def test_approval_cards_routed_to_a_chat_show_in_the_company_until_routed_back(
+            self, rosters):
+        roster, alice = rosters.roster, await rosters.person("Alice")
+        company = await roster.put_company(new("Baltic Heat AS", alice))
+        routed = await roster.route_approvals(company.id, "slack:C0BUYING", "de")
+        assert (routed.approvals_chat, routed.approvals_language) == ("slack:C0BUYING", "de")
+        assert await roster.company(company.id) == routed
+        assert (await roster.seat(alice)).company == routed
+        back = await roster.route_approvals(company.id, None, None)
+        assert (back.approvals_chat, back.approvals_language) == (None, None)
+        assert (await roster.seat(alice)).company == back
+
 
 @dataclass
 class MemoryRosters:

@@ -137,24 +137,31 @@ class HistoryContract:
 @dataclass
 class MemoryMarkets:
     history: MemoryMarket = field(default_factory=MemoryMarket)
+    people: dict[str, int] = field(default_factory=dict)
 
-    async def publish(self, price: str = "230", **how: Any) -> int:
-        return self.history.publish(price, **how)
+    async def who(self, name: str) -> int:
+        """Someone by name (a seller, a buyer, a searcher)."""
+        return self.people.setdefault(name, len(self.people) + 1)
 
-    async def deal(self, listing_id: int, per_mwh: str, tonnes: int, at: datetime,
-                   **how: Any) -> None:
-        self.history.deal(listing_id, per_mwh, tonnes, at, **how)
+    async def publish(self, price: str = "230", *, seller: str = "", **how: Any) -> int:
+        return self.history.publish(
+            price, seller_id=await self.who(seller) if seller else 0, **how)
+
+    async def deal(self, listing_id: int, per_mwh: str, tonnes: int, at: datetime, *,
+                   buyer: str = "buyer", **how: Any) -> None:
+        self.history.deal(listing_id, per_mwh, tonnes, at, buyer_id=await self.who(buyer),
+                          **how)
 
     async def counter(self, listing_id: int, at: datetime) -> None:
         self.history.counter(listing_id, at)
 
     async def search(self, text: str, country: str | None, kind: str | None,
-                     at: datetime) -> None:
-        self.history.search(text, country, kind, at)
+                     at: datetime, by: str = "") -> None:
+        self.history.search(text, country, kind, at, await self.who(by) if by else None)
 
     async def save(self, query: dict[str, Any], country: str | None, active: bool,
-                   at: datetime) -> None:
-        self.history.save(query, country, active, at)
+                   at: datetime, by: str = "") -> None:
+        self.history.save(query, country, active, at, await self.who(by) if by else None)
 
     async def award(self, kind: str, country: str | None, currency: str,
                     per_mwh: int | None, at: datetime) -> None:
@@ -187,35 +194,44 @@ class SqlMarkets:
             self.people[key] = account.id
         return self.people[key]
 
+    async def who(self, name: str) -> int:
+        return await self.person(None, name)
+
     async def publish(self, price: str = "230", *, country: str | None = "LV",
                       product_type: str = "pellets", energy: str = PELLETS_MWH,
                       tonnes: int = 500, status: str = "published", at: datetime | None = None,
-                      published: bool = True) -> int:
+                      published: bool = True, seller: str = "", title: str = "A listing",
+                      place: tuple[str, float, float] = ("Somewhere", 56.9, 24.1),
+                      expires_at: datetime = datetime(2027, 1, 20, tzinfo=UTC)) -> int:
         since = at or NOW
         price_minor = int(Decimal(price) * 100)
+        city, latitude, longitude = place
         row = Listing(
-            seller_id=await self.person(country), status=status, product_type=product_type,
-            title="A listing", quantity_milli=tonnes * 1000, unit="t", price_minor=price_minor,
-            currency="EUR", city="Somewhere", country=country, latitude=56.9, longitude=24.1,
+            seller_id=await self.person(country, seller), status=status,
+            product_type=product_type, title=title, quantity_milli=tonnes * 1000, unit="t",
+            price_minor=price_minor, currency="EUR", city=city, country=country,
+            latitude=latitude, longitude=longitude,
             available_from=since, valid_until=datetime(2027, 1, 20, tzinfo=UTC),
             energy_mwh_per_unit=energy,
             price_mwh_minor=price_per_mwh_minor(price_minor, Decimal(energy)),
             published_at=since if published else None,
-            expires_at=datetime(2027, 1, 20, tzinfo=UTC), created_at=since, updated_at=since)
+            expires_at=expires_at, created_at=since, updated_at=since)
         return int((await self.uow.insert(row)).id)
 
     async def deal(self, listing_id: int, per_mwh: str, tonnes: int, at: datetime, *,
-                   status: str = "completed", currency: str = "EUR") -> None:
+                   status: str = "completed", currency: str = "EUR", buyer: str = "buyer"
+                   ) -> None:
         listing = await self.uow.get(Listing, listing_id)
         price = int(Decimal(per_mwh) * 100 * Decimal(listing.energy_mwh_per_unit))
-        buyer = await self.person(None, "buyer")
+        buyer_id = await self.person(None, buyer)
         offer = await self.uow.insert(Offer(
-            listing_id=listing_id, buyer_id=buyer, seller_id=listing.seller_id, made_by="buyer",
+            listing_id=listing_id, buyer_id=buyer_id, seller_id=listing.seller_id,
+            made_by="buyer",
             status="accepted", quantity_milli=tonnes * 1000, price_minor=price,
             currency=currency, expires_at=at, decided_at=at - timedelta(days=1),
             created_at=at - timedelta(days=2)))
         await self.uow.insert(Deal(
-            offer_id=offer.id, listing_id=listing_id, buyer_id=buyer,
+            offer_id=offer.id, listing_id=listing_id, buyer_id=buyer_id,
             seller_id=listing.seller_id, status=status, quantity_milli=tonnes * 1000,
             price_minor=price, currency=currency, created_at=at - timedelta(days=1),
             updated_at=at))
@@ -233,14 +249,14 @@ class SqlMarkets:
             currency="EUR", expires_at=at, previous_id=first.id, created_at=at))
 
     async def search(self, text: str, country: str | None, kind: str | None,
-                     at: datetime) -> None:
-        self.uow.add(SearchLog(account_id=None, text=text, product_type=kind, country=country,
-                               created_at=at))
+                     at: datetime, by: str = "") -> None:
+        self.uow.add(SearchLog(account_id=await self.who(by) if by else None, text=text,
+                               product_type=kind, country=country, created_at=at))
         await self.uow.session.flush()
 
     async def save(self, query: dict[str, Any], country: str | None, active: bool,
-                   at: datetime) -> None:
-        self.uow.add(SavedSearch(account_id=await self.person(country), query=query,
+                   at: datetime, by: str = "") -> None:
+        self.uow.add(SavedSearch(account_id=await self.person(country, by), query=query,
                                  mode="instant", active=active, created_at=at))
         await self.uow.session.flush()
 

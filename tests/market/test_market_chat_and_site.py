@@ -1,6 +1,8 @@
-"""`/market` in chat (the engine, as the terminal drives it) and on the public site: a chart
-image with the figures beside it, product buttons starting with what the person sells, region
-buttons, the seller's price against competing listings near it; the App Home's section."""
+"""The market on the database: the App Home's section (what a person sells, with its chart)
+and the public site's page (a chart image with its alt text and the figures). `/market` in chat
+— product and region buttons, the figures, the seller's price against competing listings —
+runs in memory (test_market_in_memory_chat.py), and on Telegram and Slack through the database
+(test_market_across_channels.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,6 @@ from datetime import UTC, datetime
 from conversations.messages import ImageReply, Reply
 from tests.catalog.helpers import make_account, publish
 from tests.market.helpers import deal, monthly
-from tests.support.chat import ChatUser
 
 LISBON = {"city": "Lisbon", "country": "PT", "lat": 38.72, "lon": -9.14}
 TALLINN = {"city": "Tallinn", "country": "EE", "lat": 59.44, "lon": 24.75}
@@ -27,47 +28,6 @@ async def _market(app) -> dict[str, int]:
     await monthly(app, riga, bob.id, app.clock.now(),
                   ["50", "51", "52", "53", "54", "55", "56", "57", "58", "59", "60", "61"])
     return {"sam": sam.id, "riga": riga, "bob": bob.id}
-
-
-async def test_a_seller_reads_the_market_for_what_they_sell_with_a_chart_and_competitors(app):
-    await _market(app)
-    sam = ChatUser(app, "sam")
-    await sam.say("/market")
-    assert sam.labels()[0] == "⭐ Wood pellets"  # what Sam sells comes first
-    await sam.tap("Wood pellets")
-    (chart,) = [r for r in sam.last if isinstance(r, ImageReply)]
-    assert chart.content.startswith(b"\x89PNG") and chart.mime_type == "image/png"
-    assert chart.file_name == "agora-market-pellets-LV.png"
-    assert chart.caption.startswith("Charts of Wood pellets in Latvia")
-    text = sam.texts()
-    assert "📊 Wood pellets — Latvia, last 12 months (price per MWh in EUR)" in text
-    assert "Completed deals: 12, 576,0 MWh traded" in text
-    assert "Nov 2026: 61,00\xa0€ (61,00\xa0€–61,00\xa0€, 1 deals)" in text
-    assert "Forecast (80 % interval): Dec 2026 " in text
-    assert ("ENplus A1 wood pellets (Riga) at 47,92\xa0€/MWh: above 50 % of 2 competing "
-            "listing(s) within 500 km (41,67\xa0€–54,17\xa0€)") in text
-    assert "Riga 0 km 41,67\xa0€; Tallinn 279 km 54,17\xa0€" in text and "Lisbon" not in text
-    assert "Estonia" in sam.labels() and "🌍 All regions" in sam.labels()
-
-    await sam.tap("All regions")
-    assert "Wood pellets — all regions" in sam.texts()
-    await sam.tap("Another product")
-    await sam.tap("Wood chips")
-    assert "Not enough history to forecast: completed deals in 0 of the last 12 months" \
-        in sam.texts()
-
-
-async def test_market_with_a_product_goes_straight_to_the_figures_and_says_when_it_cannot_forecast(
-        app):
-    ids = await _market(app)
-    await deal(app, ids["riga"], ids["bob"], "70", 10, datetime(2026, 11, 2, tzinfo=UTC))
-    bob = ChatUser(app, "bob")
-    await bob.say("/market pellets EE")
-    assert "Wood pellets — Estonia" in bob.texts()
-    assert "Completed deals: 0" in bob.texts() and "Not enough history" in bob.texts()
-    assert "competition" not in bob.texts()  # Bob sells nothing
-    await bob.say("/market pellets")
-    assert "Nov 2026: 65,50\xa0€ (61,00\xa0€–70,00\xa0€, 2 deals)" in bob.texts()
 
 
 async def test_the_home_screen_shows_the_market_of_what_a_person_sells(app):

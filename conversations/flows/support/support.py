@@ -116,7 +116,7 @@ async def _open(ctx: Ctx, nothing_found: bool = False) -> Next:
     ticket = await support.open_ticket(ctx.uow, ctx.account_id, Asking.of(ctx).question,
                                        Asking.of(ctx).context, ctx.env.channel)
     said = ticket.context.summary()
-    hours = duration(ctx.uow.policy.support_sla)
+    hours = duration(support.answer_within(ctx.uow))
     opened = (_("I found nothing in the help that answers this, so I've opened ticket #{id}. "
                 "An operator answers here, within {hours}.", id=ticket.id, hours=hours)
               if nothing_found else
