@@ -102,20 +102,29 @@ async def check(uow: UnitOfWork, buyer_id: int, method: str, amount: Money,
                 by_buyer: bool = True) -> None:
     """Refuse an offer (or its acceptance) on terms the buyer's company may not use. The
     company's row is held until commit, so two purchases at once cannot both fit the same room
-    under its limit; a seller is refused without the company's limit or debts."""
+    under its limit."""
     days = pay_terms.net_days(method)
     if days is None:
         return
     seat = await seat_of(uow, buyer_id)
-    try:
-        if seat is None:
-            pay_terms.checked_credit(days, amount, None, None, amount, "")
-            return
+    found = None
+    if seat is not None:
         company = (await uow.session.execute(select(Company).where(
             Company.id == seat.company.id).with_for_update())).scalar_one()
         found = await standing(uow, company)
+    checked(days, amount, found, by_buyer)
+
+
+def checked(days: int, amount: Money, found: Standing | None, by_buyer: bool = True) -> None:
+    """Refuse a purchase of `amount` on `days` net the company's standing (`found`; None: the
+    buyer has no company) does not allow; a seller is refused without the company's limit or
+    debts."""
+    try:
+        if found is None:
+            pay_terms.checked_credit(days, amount, None, None, amount, "")
+            return
         pay_terms.checked_credit(days, amount, found.days, found.limit,
-                                 found.owed or Money(0, amount.currency), company.name)
+                                 found.owed or Money(0, amount.currency), found.company.name)
     except DomainError:
         if by_buyer:
             raise
