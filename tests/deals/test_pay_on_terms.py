@@ -31,6 +31,7 @@ from payments.escrow_rows import by_reference
 from payments.tables import Escrow, Invoice
 from tests.catalog.helpers import make_account
 from tests.companies.test_purchase_approval import company_of_three, terms
+from tests.deals.offer_fakes import ANNA, SAM, MemoryNegotiation
 from tests.payments.einvoice_checks import embedded_xml, valid
 from tests.support.outbox import told_buttons
 from tests.support.outbox import told_texts as told_raw
@@ -331,13 +332,15 @@ async def test_the_money_catch_up_waits_for_both_acceptances_and_for_the_goods_t
     assert await kinds(app, escrow.id) == [] and deal_now.payment_due_on is None
 
 
-async def test_a_seller_refused_on_terms_learns_nothing_of_the_companys_limit(app):
-    sam, _alice, anna, _fred, _bob, _root, listing_id, _company = await approved_company(
-        app, limit="5000")
-    async with app.uow() as uow:
-        offer = await offers.make_offer(uow, listing_id, anna.id, terms("20", "200"))
-        with pytest.raises(DomainError) as refused:  # 30 t at 200.00: 6,000 above 5,000
-            await offers.counter(uow, offer.id, sam.id, net30("30"))
+async def test_a_seller_refused_on_terms_learns_nothing_of_the_companys_limit():
+    """On the in-memory negotiation (`tests/deals/offer_fakes.py`): Baltic Heat AS approved
+    for net 30 up to €5,000, Anna buying for it (her own limit €10,000)."""
+    book = MemoryNegotiation()
+    listing_id = book.listed(SAM, quantity="500", min_order="20")
+    book.seated(ANNA, limit=Money.parse("10000", "EUR"), terms=(30, Money.parse("5000", "EUR")))
+    offer = await offers.make_offer(book, listing_id, ANNA, terms("20", "200"))
+    with pytest.raises(DomainError) as refused:  # 30 t at 200.00: 6,000 above 5,000
+        await offers.counter(book, offer.id, SAM, net30("30"))
     assert "cannot pay on terms for this purchase" in str(refused.value)
     assert "5,000" not in str(refused.value) and "Baltic" not in str(refused.value)
 
