@@ -94,7 +94,12 @@ async def methods_for(uow: UnitOfWork, buyer_id: int) -> tuple[str, ...]:
     """The on-terms payment methods an offer to this buyer may carry (none for a buyer whose
     company is not approved)."""
     seat = await seat_of(uow, buyer_id)
-    days = seat.company.terms_days if seat else None
+    return methods_within(seat.company.terms_days if seat else None)
+
+
+def methods_within(days: int | None) -> tuple[str, ...]:
+    """The on-terms payment methods a company approved for up to `days` net may use (none
+    when it is not approved)."""
     return tuple(method for method, net in pay_terms.NET_DAYS.items() if days and net <= days)
 
 
