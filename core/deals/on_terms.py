@@ -94,7 +94,12 @@ async def methods_for(uow: UnitOfWork, buyer_id: int) -> tuple[str, ...]:
     """The on-terms payment methods an offer to this buyer may carry (none for a buyer whose
     company is not approved)."""
     seat = await seat_of(uow, buyer_id)
-    days = seat.company.terms_days if seat else None
+    return methods_within(seat.company.terms_days if seat else None)
+
+
+def methods_within(days: int | None) -> tuple[str, ...]:
+    """The on-terms payment methods a company approved for up to `days` net may use (none
+    when it is not approved)."""
     return tuple(method for method, net in pay_terms.NET_DAYS.items() if days and net <= days)
 
 
@@ -102,20 +107,29 @@ async def check(uow: UnitOfWork, buyer_id: int, method: str, amount: Money,
                 by_buyer: bool = True) -> None:
     """Refuse an offer (or its acceptance) on terms the buyer's company may not use. The
     company's row is held until commit, so two purchases at once cannot both fit the same room
-    under its limit; a seller is refused without the company's limit or debts."""
+    under its limit."""
     days = pay_terms.net_days(method)
     if days is None:
         return
     seat = await seat_of(uow, buyer_id)
-    try:
-        if seat is None:
-            pay_terms.checked_credit(days, amount, None, None, amount, "")
-            return
+    found = None
+    if seat is not None:
         company = (await uow.session.execute(select(Company).where(
             Company.id == seat.company.id).with_for_update())).scalar_one()
         found = await standing(uow, company)
+    checked(days, amount, found, by_buyer)
+
+
+def checked(days: int, amount: Money, found: Standing | None, by_buyer: bool = True) -> None:
+    """Refuse a purchase of `amount` on `days` net the company's standing (`found`; None: the
+    buyer has no company) does not allow; a seller is refused without the company's limit or
+    debts."""
+    try:
+        if found is None:
+            pay_terms.checked_credit(days, amount, None, None, amount, "")
+            return
         pay_terms.checked_credit(days, amount, found.days, found.limit,
-                                 found.owed or Money(0, amount.currency), company.name)
+                                 found.owed or Money(0, amount.currency), found.company.name)
     except DomainError:
         if by_buyer:
             raise

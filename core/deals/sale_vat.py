@@ -106,9 +106,14 @@ _FIX = (update(table_of(Deal)).where(table_of(Deal).c.id == bindparam("deal_id")
 
 
 async def terms_note(uow: UnitOfWork, deal: Deal | PricedSale) -> str:
-    """What the terms mean for VAT, said before a party accepts them: the VAT added and what
-    the buyer pays; the treatment when none is added; or how it will be decided."""
-    found = await treatment_of(uow, deal)
+    """What the terms mean for VAT, said before a party accepts them (`vat_note`), from both
+    parties' billing details as they stand."""
+    return vat_note(deal, await treatment_of(uow, deal))
+
+
+def vat_note(deal: Deal | PricedSale, found: VatTreatment | None) -> str:
+    """The VAT added and what the buyer pays; the treatment when none is added; or how it will
+    be decided (`found` none: a party has not given billing details yet)."""
     vat = vat_of(deal, found)
     if vat is not None:
         return _("Prices exclude VAT: the seller charges VAT {rate} on this sale ({vat}), so "

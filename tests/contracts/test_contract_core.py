@@ -28,7 +28,7 @@ from tests.contracts.support import (
     contract_terms,
     run_contract_timers,
 )
-from tests.deals.test_offers import world
+from tests.deals.offer_fakes import BOB, SAM, MemoryNegotiation
 from tests.deals.timer_support import escrow_of, run_timers, stock, told
 
 
@@ -160,18 +160,18 @@ async def test_the_frozen_terms_state_the_schedule_and_the_offer_card_shows_it(a
     assert "3 call-offs, monthly" in agreed and "accepts the whole contract" in agreed
 
 
-async def test_a_schedule_outside_the_rules_or_the_stock_is_refused_with_the_reason(app):
-    """The offer service checks a contract's schedule against the listing's stock as stored;
-    the schedule's own limits (2 to 24 call-offs, a known interval) are tested without a
-    database (tests/deals/test_deals_rules.py)."""
+async def test_a_schedule_outside_the_rules_or_the_stock_is_refused_with_the_reason():
+    """The offer service checks a contract's schedule against the listing's stock as stored
+    (on the in-memory negotiation, `tests/deals/offer_fakes.py`); the schedule's own limits (2
+    to 24 call-offs, a known interval) are tested on their own (tests/deals/test_deals_rules.py)."""
     from core.deals.offers import service as offers
 
-    _, bob, _, listing_id = await world(app)
-    async with app.uow() as uow:
-        with pytest.raises(DomainError, match="6 call-offs of 100 need 600"):
-            await offers.make_offer(uow, listing_id, bob.id, contract_terms(call_offs=6))
-        with pytest.raises(DomainError, match="2 to 24 call-offs"):
-            await offers.make_offer(uow, listing_id, bob.id, contract_terms(call_offs=30))
+    book = MemoryNegotiation()
+    listing_id = book.listed(SAM, quantity="500", min_order="20")
+    with pytest.raises(DomainError, match="6 call-offs of 100 need 600"):
+        await offers.make_offer(book, listing_id, BOB, contract_terms(call_offs=6))
+    with pytest.raises(DomainError, match="2 to 24 call-offs"):
+        await offers.make_offer(book, listing_id, BOB, contract_terms(call_offs=30))
 
 
 async def test_only_the_parties_and_admins_see_a_contract(app):

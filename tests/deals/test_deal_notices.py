@@ -1,18 +1,28 @@
 """Notices carry what the other party entered (a shipment's carrier, reference and arrival, the
 values a buyer measured), each party hears when the other accepts the terms, and a document
-reaches each chat once."""
+reaches each chat once. What a shipment and a quality report put into a notice is built on the
+in-memory after-sale logbook (`tests/deals/after_sale_fakes.py`); the shipment update's journey
+through the chat, the deal's card and the notices' delivery stay on the database."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import event
 
 from core.accounts.service import find_account
+from core.deals import cards
+from core.deals.after_sale import quality_report
+from core.deals.after_sale import service as after_sale
+from core.deals.facts import deal_facts, shipment_facts
+from core.deals.notices import details as notice_details
+from core.deals.views import DealView
 from core.i18n import dates
 from core.money.reading import reading
 from core.notifications.outbox import document_made, notify
+from core.process.deals import DealState
+from tests.deals.after_sale_fakes import BOB, SAM, START, MemoryLogbook
 from tests.deals.chat_helpers import give_billing, last_notice, paid_deal, told, trading_pair
 from tests.support.chat import ChatUser
 
@@ -30,35 +40,65 @@ async def _ship(app, *answers: str) -> tuple[ChatUser, str]:
     return bob, await last_notice(app, bob, "on the way")
 
 
-async def test_the_buyers_shipped_notice_names_the_carrier_reference_and_expected_arrival(app):
-    _, notice = await _ship(app, "DSV", "CMR-77", "+3")  # expected in three days
-    async with app.uow() as uow:
-        with reading(await find_account(uow, "terminal", "bob")):
-            arrival = dates.day(app.clock.now().date() + timedelta(days=3))
+class Reader:
+    """Who reads a notice: English, with the amounts and days of their country."""
+
+    def __init__(self, country: str) -> None:
+        self.language, self.country = "en", country
+
+
+BOB_READS, SAM_READS = Reader("EE"), Reader("LV")  # Bob lives in Tallinn, Sam in Riga
+
+
+async def _shipped(carrier: str, tracking: str | None, expected_on: date | None
+                   ) -> tuple[MemoryLogbook, int, str]:
+    """Sam ships his paid deal on the in-memory logbook; the book, the deal and the lines the
+    buyer's “on the way” notice carries (`core.deals.notices.details.entered` on the database,
+    proven there by the shipment update below)."""
+    book = MemoryLogbook()
+    deal_id = book.sale(DealState.TO_SHIP)
+    shipment = await after_sale.mark_shipped(book, deal_id, SAM, carrier, tracking, expected_on)
+    with reading(BOB_READS):
+        return book, deal_id, notice_details.shipped(shipment, BOB_READS)
+
+
+async def test_the_buyers_shipped_notice_names_the_carrier_reference_and_expected_arrival():
+    in_three_days = START.date() + timedelta(days=3)
+    _, _, notice = await _shipped("DSV", "CMR-77", in_three_days)
+    with reading(BOB_READS):
+        arrival = dates.day(in_three_days)
     assert "Carrier: DSV" in notice and "reference CMR-77" in notice
     assert f"expected arrival {arrival}" in notice
 
 
-async def test_an_arrival_given_as_a_day_stays_a_day_without_a_made_up_hour(app):
-    bob, notice = await _ship(app, "DSV", "CMR-77", "+3")
+async def test_an_arrival_given_as_a_day_stays_a_day_without_a_made_up_hour():
+    book, deal_id, notice = await _shipped("DSV", "CMR-77", START.date() + timedelta(days=3))
     arrival = notice.split("expected arrival ")[1].splitlines()[0]
     assert ":" not in arrival  # no 13:00 nor 14:00, whatever the reader's zone
-    await bob.tap("Open the deal")  # the deal's card says the same day
-    assert ":" not in bob.texts().split(", expected ")[1].splitlines()[0]
+    view = DealView(deal_facts(book.deals[deal_id], "t"), "buyer", "ENplus A1 wood pellets",
+                    "Sam", shipment_facts(book.shipments[deal_id]), None, None, None, False)
+    with reading(BOB_READS):
+        card = cards.deal_text(view, "paid", BOB_READS)  # the deal's card says the same day
+    assert ":" not in card.split(", expected ")[1].splitlines()[0]
 
 
-async def test_a_shipped_notice_without_reference_or_date_says_none_was_given(app):
-    _, notice = await _ship(app, "own transport", "", "")
+async def test_a_shipped_notice_without_reference_or_date_says_none_was_given():
+    _, _, notice = await _shipped("own transport", "", None)
     assert "Carrier: own transport · no reference given · no arrival date given" in notice
 
 
-async def test_the_sellers_quality_notice_carries_the_measured_values_and_the_adjustment(app):
-    bob, _ = await _ship(app, "DSV", "", "")
-    await bob.tap("Report measured quality")
-    await bob.say("90")  # 10 t short, past the 5 % tolerance
-    await bob.say("12")  # moisture 12 % against ≤ 8 %
-    await bob.tap("Skip")  # NCV not measured
-    notice = await last_notice(app, ChatUser(app, "sam"), "quality outside")
+# At most 8 % moisture, €4.40 a tonne per point over; at least 17.2 MJ/kg (the pair's listing).
+QUALITY = ({"name": "moisture", "limit": "8", "is_maximum": True, "penalty_minor": 440},
+           {"name": "ncv", "limit": "17.2", "is_maximum": False, "penalty_minor": 400})
+
+
+async def test_the_sellers_quality_notice_carries_the_measured_values_and_the_adjustment():
+    book = MemoryLogbook()
+    deal_id = book.sale(DealState.SHIPPED, quality=QUALITY, tolerance_percent=5)
+    # 10 t short, past the 5 % tolerance; moisture 12 % against ≤ 8 %; NCV not measured
+    await quality_report.report(book, deal_id, BOB, {"moisture": "12", "ncv": ""}, "90")
+    with reading(SAM_READS):  # the notice's lines (`details.entered`, on the database)
+        notice = cards.adjustment_text(book.reports[deal_id], book.deals[deal_id], "t")
     assert "Measured: moisture 12 %, delivered 90 t of 100 t" in notice
     assert "the price goes down by" in notice
 

@@ -1,5 +1,8 @@
 """Offers, counter-offers and accepting one into a deal, through the core services: who may do
-what, the stock reserved once, offers that expire. (Not reachable from chat yet.)"""
+what, the stock reserved once, offers that expire. Who may answer and what the terms must keep
+to run on the in-memory negotiation (`tests/deals/offer_fakes.py`, held to the SQL one by
+`test_negotiation_contract.py`); two acceptances racing for the last stock, the timers, the
+frozen terms and the deal's steps stay on the database."""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.money.model import Money
 from core.process.tables import ProcessTimer
 from tests.catalog.helpers import make_account, publish
+from tests.deals.offer_fakes import BOB, EVE, SAM, MemoryNegotiation
 
 
 def terms(quantity: str = "100", price: str = "220.00") -> Terms:
@@ -31,51 +35,51 @@ async def world(app, quantity: str = "500"):
     return sam, bob, eve, listing_id
 
 
-async def test_offer_counter_twice_and_accept_reserves_the_quantity(app):
-    sam, bob, _, listing_id = await world(app)
-    async with app.uow() as uow:
-        first = await offers.make_offer(uow, listing_id, bob.id, terms(price="200"))
-        second = await offers.counter(uow, first.id, sam.id, terms(price="225"))
-        third = await offers.counter(uow, second.id, bob.id, terms(price="215"))
-        deal = await offers.accept(uow, third.id, sam.id)
-        await uow.commit()
-    async with app.uow() as uow:
-        rounds = (await uow.session.execute(select(Offer.status, Offer.made_by, Offer.previous_id)
-                                             .order_by(Offer.id))).all()
-        listing = await uow.session.get(Listing, listing_id)
-        assert [tuple(r) for r in rounds] == [("countered", "buyer", None),
-                                              ("countered", "seller", first.id),
-                                              ("accepted", "buyer", second.id)]
-        assert (deal.status, deal.price_minor, deal.quantity_milli) == ("agreed", 21500, 100_000)
-        assert listing.quantity_milli == 400_000
+def negotiation(quantity: str = "500") -> tuple[MemoryNegotiation, int]:
+    """As `world`, on the in-memory negotiation: Sam's listing of `quantity` t (at least 20 t
+    an order); Bob and Eve buy."""
+    book = MemoryNegotiation()
+    return book, book.listed(SAM, quantity=quantity, min_order="20")
 
 
-async def test_only_the_other_party_answers_and_strangers_learn_nothing(app):
-    sam, bob, eve, listing_id = await world(app)
-    async with app.uow() as uow:
-        offer = await offers.make_offer(uow, listing_id, bob.id, terms())
-        with pytest.raises(NotAllowed):
-            await offers.accept(uow, offer.id, bob.id)  # your own offer
-        with pytest.raises(NotFound):
-            await offers.accept(uow, offer.id, eve.id)  # not a party
-        with pytest.raises(NotFound):
-            await offers.counter(uow, offer.id, eve.id, terms())
-        with pytest.raises(NotAllowed):
-            await offers.withdraw(uow, offer.id, sam.id)  # only who made it
-        with pytest.raises(NotAllowed):
-            await offers.make_offer(uow, listing_id, sam.id, terms())  # own listing
+async def test_offer_counter_twice_and_accept_reserves_the_quantity():
+    book, listing_id = negotiation()
+    first = await offers.make_offer(book, listing_id, BOB, terms(price="200"))
+    second = await offers.counter(book, first.id, SAM, terms(price="225"))
+    third = await offers.counter(book, second.id, BOB, terms(price="215"))
+    deal = await offers.accept(book, third.id, SAM)
+    rounds = [(o.status, o.made_by, o.previous_id) for _, o in sorted(book.offers.items())]
+    assert rounds == [("countered", "buyer", None), ("countered", "seller", first.id),
+                      ("accepted", "buyer", second.id)]
+    assert (deal.status, deal.price_minor, deal.quantity_milli) == ("agreed", 21500, 100_000)
+    assert book.listings[listing_id].quantity_milli == 400_000
 
 
-async def test_an_offer_outside_the_listings_limits_is_refused_with_the_reason(app):
+async def test_only_the_other_party_answers_and_strangers_learn_nothing():
+    book, listing_id = negotiation()
+    offer = await offers.make_offer(book, listing_id, BOB, terms())
+    with pytest.raises(NotAllowed):
+        await offers.accept(book, offer.id, BOB)  # your own offer
+    with pytest.raises(NotFound):
+        await offers.accept(book, offer.id, EVE)  # not a party
+    with pytest.raises(NotFound):
+        await offers.counter(book, offer.id, EVE, terms())
+    with pytest.raises(NotAllowed):
+        await offers.withdraw(book, offer.id, SAM)  # only who made it
+    with pytest.raises(NotAllowed):
+        await offers.make_offer(book, listing_id, SAM, terms())  # own listing
+
+
+async def test_an_offer_outside_the_listings_limits_is_refused_with_the_reason():
     """The offer service checks the terms against the listing as stored (its minimum order and
-    stock); every limit of the rule itself is tested without a database
-    (tests/deals/test_deals_rules.py)."""
-    _, bob, _, listing_id = await world(app)
-    async with app.uow() as uow:
-        with pytest.raises(DomainError, match="minimum order is 20"):
-            await offers.make_offer(uow, listing_id, bob.id, terms(quantity="5"))
-        with pytest.raises(DomainError, match="Only 500 are available"):
-            await offers.make_offer(uow, listing_id, bob.id, terms(quantity="900"))
+    stock; the negotiation's contract proves the listing is read as stored); every limit of the
+    rule itself is tested on its own (tests/deals/test_deals_rules.py)."""
+    book, listing_id = negotiation()
+    with pytest.raises(DomainError, match="minimum order is 20"):
+        await offers.make_offer(book, listing_id, BOB, terms(quantity="5"))
+    with pytest.raises(DomainError, match="Only 500 are available"):
+        await offers.make_offer(book, listing_id, BOB, terms(quantity="900"))
+    assert not book.offers
 
 
 async def test_two_buyers_accepted_for_the_last_stock_at_once_never_oversell(app):
@@ -102,13 +106,13 @@ async def test_two_buyers_accepted_for_the_last_stock_at_once_never_oversell(app
         assert (listing.quantity_milli, listing.status) == (0, "sold_out")
 
 
-async def test_an_answered_offer_cannot_be_answered_again(app):
-    sam, bob, _, listing_id = await world(app)
-    async with app.uow() as uow:
-        offer = await offers.make_offer(uow, listing_id, bob.id, terms())
-        await offers.decline(uow, offer.id, sam.id, "too low")
-        with pytest.raises(Conflict):
-            await offers.accept(uow, offer.id, sam.id)
+async def test_an_answered_offer_cannot_be_answered_again():
+    book, listing_id = negotiation()
+    offer = await offers.make_offer(book, listing_id, BOB, terms())
+    await offers.decline(book, offer.id, SAM, "too low")
+    with pytest.raises(Conflict):
+        await offers.accept(book, offer.id, SAM)
+    assert not book.deals and book.listings[listing_id].quantity_milli == 500_000
 
 
 async def test_offers_expire_after_48_hours_once_and_their_timer_is_done(app, clock):

@@ -31,6 +31,7 @@ from payments.escrow_rows import by_reference
 from payments.tables import Escrow, Invoice
 from tests.catalog.helpers import make_account
 from tests.companies.test_purchase_approval import company_of_three, terms
+from tests.deals.offer_fakes import ANNA, BOB, SAM, MemoryNegotiation
 from tests.payments.einvoice_checks import embedded_xml, valid
 from tests.support.outbox import told_buttons
 from tests.support.outbox import told_texts as told_raw
@@ -150,24 +151,25 @@ async def test_only_finance_approves_payment_on_terms_and_the_company_hears_what
         assert await on_terms.methods_for(uow, anna.id) == ()
 
 
-async def test_an_offer_on_terms_needs_an_approved_company_within_its_days_and_limit(app):
-    sam, _alice, anna, _fred, bob, _root, listing_id, _company = await approved_company(
-        app, days=14, limit="5000")
-    async with app.uow() as uow:
-        with pytest.raises(DomainError, match="only for companies Agora approved"):
-            await offers.make_offer(uow, listing_id, bob.id, net30())  # no company
-        with pytest.raises(DomainError, match="up to 14 days"):
-            await offers.make_offer(uow, listing_id, anna.id, net30())
-        first = await offers.make_offer(uow, listing_id, anna.id, Terms(
-            **{**net30().__dict__, "payment_method": "net14"}))  # 4,000 of 5,000
-        await offers.accept(uow, first.id, sam.id)
-        await uow.commit()
-    async with app.uow() as uow:
-        assert await on_terms.methods_for(uow, anna.id) == ("net14",)
-        with pytest.raises(DomainError, match=r"owes on terms to €8,000\.00, above its limit"):
-            await offers.make_offer(uow, listing_id, anna.id, Terms(
-                **{**net30().__dict__, "payment_method": "net14"}))
-        await offers.make_offer(uow, listing_id, anna.id, terms("20", "200"))  # escrow: fine
+async def test_an_offer_on_terms_needs_an_approved_company_within_its_days_and_limit():
+    """On the in-memory negotiation: Baltic Heat AS approved for net 14 up to €5,000, Anna
+    buying for it, Bob on his own."""
+    book = MemoryNegotiation()
+    listing_id = book.listed(SAM, quantity="500", min_order="20")
+    book.seated(ANNA, limit=Money.parse("10000", "EUR"), terms=(14, Money.parse("5000", "EUR")))
+    with pytest.raises(DomainError, match="only for companies Agora approved"):
+        await offers.make_offer(book, listing_id, BOB, net30())  # no company
+    with pytest.raises(DomainError, match="up to 14 days"):
+        await offers.make_offer(book, listing_id, ANNA, net30())
+    first = await offers.make_offer(book, listing_id, ANNA, Terms(
+        **{**net30().__dict__, "payment_method": "net14"}))  # 4,000 of 5,000
+    await offers.accept(book, first.id, SAM)
+    seat = await book.seat(ANNA)  # what `on_terms.methods_for` reads
+    assert on_terms.methods_within(seat.company.terms_days if seat else None) == ("net14",)
+    with pytest.raises(DomainError, match=r"owes on terms to €8,000\.00, above its limit"):
+        await offers.make_offer(book, listing_id, ANNA, Terms(
+            **{**net30().__dict__, "payment_method": "net14"}))
+    await offers.make_offer(book, listing_id, ANNA, terms("20", "200"))  # escrow: fine
 
 
 async def test_a_deal_on_terms_ships_first_is_invoiced_and_released_once_the_invoice_is_paid(
@@ -331,13 +333,15 @@ async def test_the_money_catch_up_waits_for_both_acceptances_and_for_the_goods_t
     assert await kinds(app, escrow.id) == [] and deal_now.payment_due_on is None
 
 
-async def test_a_seller_refused_on_terms_learns_nothing_of_the_companys_limit(app):
-    sam, _alice, anna, _fred, _bob, _root, listing_id, _company = await approved_company(
-        app, limit="5000")
-    async with app.uow() as uow:
-        offer = await offers.make_offer(uow, listing_id, anna.id, terms("20", "200"))
-        with pytest.raises(DomainError) as refused:  # 30 t at 200.00: 6,000 above 5,000
-            await offers.counter(uow, offer.id, sam.id, net30("30"))
+async def test_a_seller_refused_on_terms_learns_nothing_of_the_companys_limit():
+    """On the in-memory negotiation (`tests/deals/offer_fakes.py`): Baltic Heat AS approved
+    for net 30 up to €5,000, Anna buying for it (her own limit €10,000)."""
+    book = MemoryNegotiation()
+    listing_id = book.listed(SAM, quantity="500", min_order="20")
+    book.seated(ANNA, limit=Money.parse("10000", "EUR"), terms=(30, Money.parse("5000", "EUR")))
+    offer = await offers.make_offer(book, listing_id, ANNA, terms("20", "200"))
+    with pytest.raises(DomainError) as refused:  # 30 t at 200.00: 6,000 above 5,000
+        await offers.counter(book, offer.id, SAM, net30("30"))
     assert "cannot pay on terms for this purchase" in str(refused.value)
     assert "5,000" not in str(refused.value) and "Baltic" not in str(refused.value)
 

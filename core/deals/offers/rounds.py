@@ -4,18 +4,20 @@ them), and the listing an offer is on."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core.catalog.tables import Listing
-from core.deals import on_terms, rules
+from core.deals import rules
 from core.deals.events import OfferClosed, OfferMade
 from core.deals.offers.facts import Terms
 from core.deals.tables import Offer
 from core.errors import Conflict, NotFound
 from core.i18n import _
 from core.process import timers
-from core.process.deals import BUYER, OFFER_PROCESS, OfferState
+from core.process.deals import OFFER_PROCESS, OfferState
 from core.storage.tables import table_of
 from core.storage.uow import UnitOfWork
 
@@ -28,27 +30,28 @@ async def decline_open_quotes(uow: UnitOfWork, request_id: int, reason: str) -> 
         await _moved(uow, offer, "declined", reason)
 
 
-async def _new_offer(uow: UnitOfWork, listing: Listing, buyer_id: int, made_by: str,
-                     terms: Terms, previous: int | None, request_id: int | None = None) -> Offer:
-    """An open offer, with its expiry timer running."""
+def drafted(listing: Listing, buyer_id: int, made_by: str, terms: Terms, previous: int | None,
+            request_id: int | None, now: datetime) -> Offer:
+    """A new open offer on `listing`, its terms checked against it (`_check_terms`), expiring
+    when they say or after the offer process's timer; not kept yet."""
     milli = _check_terms(listing, terms)
-    await on_terms.check(uow, buyer_id, terms.payment_method,
-                         rules.line_total(terms.price, milli), by_buyer=made_by == BUYER)
-    now = uow.clock.now()
     expires = now + (terms.expires_in or OFFER_PROCESS.timers_in("open")[0].after)
-    offer = Offer(listing_id=listing.id, buyer_id=buyer_id, seller_id=listing.seller_id,
-                  made_by=made_by, status=OFFER_PROCESS.initial, quantity_milli=milli,
-                  price_minor=terms.price.amount, currency=terms.price.currency,
-                  incoterm=terms.incoterm, place=terms.place, delivery_from=terms.delivery_from,
-                  delivery_to=terms.delivery_to, payment_method=terms.payment_method,
-                  call_offs=terms.call_offs,
-                  call_off_every=terms.call_off_every if terms.call_offs else None,
-                  previous_id=previous, request_id=request_id, expires_at=expires,
-                  created_at=now)
+    return Offer(listing_id=listing.id, buyer_id=buyer_id, seller_id=listing.seller_id,
+                 made_by=made_by, status=OFFER_PROCESS.initial, quantity_milli=milli,
+                 price_minor=terms.price.amount, currency=terms.price.currency,
+                 incoterm=terms.incoterm, place=terms.place, delivery_from=terms.delivery_from,
+                 delivery_to=terms.delivery_to, payment_method=terms.payment_method,
+                 call_offs=terms.call_offs,
+                 call_off_every=terms.call_off_every if terms.call_offs else None,
+                 previous_id=previous, request_id=request_id, expires_at=expires,
+                 created_at=now)
+
+
+async def _put(uow: UnitOfWork, offer: Offer) -> None:
+    """Keep a new offer, its expiry timer running; `OfferMade` goes out."""
     await uow.insert(offer)
-    timers.start(uow, OFFER_PROCESS, offer.id, offer.status, due={"expire-offer": expires})
+    timers.start(uow, OFFER_PROCESS, offer.id, offer.status, due={"expire-offer": offer.expires_at})
     uow.emit(OfferMade(offer.id))
-    return offer
 
 
 def _check_terms(listing: Listing, terms: Terms) -> int:

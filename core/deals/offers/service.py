@@ -14,12 +14,12 @@ from sqlalchemy import select
 from core.catalog.listing_card import ListingCard
 from core.catalog.rules import ListingState
 from core.catalog.tables import Listing
-from core.catalog.views import viewable
-from core.deals import request_award
-from core.deals.offers import spending
-from core.deals.offers.agreement import _agree
+from core.catalog.views import can_see
+from core.deals import on_terms, pay_terms, rules
+from core.deals.offers import rounds, spending
 from core.deals.offers.facts import OfferFacts, Terms, offer_facts, terms_of_offer
-from core.deals.offers.rounds import _close, _listing, _moved, _new_offer
+from core.deals.offers.negotiation import Negotiation
+from core.deals.offers.sql_negotiation import negotiation_of
 from core.deals.tables import Deal, Offer
 from core.errors import Conflict, DomainError, NotAllowed, NotFound
 from core.i18n import _
@@ -31,98 +31,112 @@ from core.storage.uow import UnitOfWork
 EXPIRY_CHOICES = (timedelta(hours=24), timedelta(hours=48), timedelta(days=7))
 
 
-async def make_offer(uow: UnitOfWork, listing_id: int, buyer_id: int, terms: Terms,
-                     approved: bool = False) -> Offer:
+async def make_offer(uow: UnitOfWork | Negotiation, listing_id: int, buyer_id: int,
+                     terms: Terms, approved: bool = False) -> Offer:
     """A buyer's first offer on a published listing (a company buyer's above her spending
     limit only once `approved`: core.deals.approvals.service)."""
-    listing = await viewable(uow, listing_id, buyer_id)
+    book = negotiation_of(uow)
+    listing = await book.listing(listing_id)
+    if listing is None or not can_see(listing, buyer_id):
+        raise NotFound(_("That listing is no longer available."))
     if listing.seller_id == buyer_id:
         raise NotAllowed(_("That is your own listing."))
     if listing.status != ListingState.PUBLISHED:
         raise Conflict(_("That listing is not open for offers."))
-    await _within_limit(uow, buyer_id, terms, approved)
-    return await _new_offer(uow, listing, buyer_id, BUYER, terms, previous=None)
+    await _within_limit(book, buyer_id, terms, approved)
+    return await _new_offer(book, listing, buyer_id, BUYER, terms, previous=None)
 
 
-async def quote(uow: UnitOfWork, listing_id: int, seller_id: int, buyer_id: int,
+async def quote(uow: UnitOfWork | Negotiation, listing_id: int, seller_id: int, buyer_id: int,
                 terms: Terms, request_id: int | None = None) -> Offer:
     """The seller's offer to a buyer who asked for a quote (in their thread on the listing, or
     by a request for supply: core.deals.requests.quotes checks it first)."""
-    listing = await _listing(uow, listing_id)
+    book = negotiation_of(uow)
+    listing = await _listing(book, listing_id)
     if listing.seller_id != seller_id:
         raise NotFound(_("That listing doesn't exist."))
     if buyer_id == seller_id or listing.status != ListingState.PUBLISHED:
         raise Conflict(_("That listing is not open for offers."))
-    return await _new_offer(uow, listing, buyer_id, SELLER, terms, previous=None,
+    return await _new_offer(book, listing, buyer_id, SELLER, terms, previous=None,
                             request_id=request_id)
 
 
-async def get(uow: UnitOfWork, offer_id: int, actor_id: int | None) -> tuple[Offer, str]:
+async def get(uow: UnitOfWork | Negotiation, offer_id: int, actor_id: int | None
+              ) -> tuple[Offer, str]:
     """An offer and the actor's role in it (buyer or seller); NotFound for anyone else."""
-    return await _party(uow, offer_id, actor_id)
+    return await _party(negotiation_of(uow), offer_id, actor_id)
 
 
-async def summary(uow: UnitOfWork, offer_id: int, actor_id: int | None
+async def summary(uow: UnitOfWork | Negotiation, offer_id: int, actor_id: int | None
                   ) -> tuple[OfferFacts, str]:
     """`get` as flows read it: the offer's read model and the actor's role in it."""
-    offer, role = await _party(uow, offer_id, actor_id)
+    offer, role = await _party(negotiation_of(uow), offer_id, actor_id)
     return offer_facts(offer), role
 
 
-async def send_quote(uow: UnitOfWork, listing_id: int, seller_id: int, buyer_id: int,
-                     terms: Terms) -> OfferFacts:
+async def send_quote(uow: UnitOfWork | Negotiation, listing_id: int, seller_id: int,
+                     buyer_id: int, terms: Terms) -> OfferFacts:
     """`quote` as flows make it: the seller's offer to a buyer, as its read model."""
     return offer_facts(await quote(uow, listing_id, seller_id, buyer_id, terms))
 
 
-async def counter(uow: UnitOfWork, offer_id: int, actor_id: int, terms: Terms,
+async def counter(uow: UnitOfWork | Negotiation, offer_id: int, actor_id: int, terms: Terms,
                   approved: bool = False) -> Offer:
     """The other party answers an open offer with new terms; the history is kept."""
-    offer, role = await _party(uow, offer_id, actor_id)
+    book = negotiation_of(uow)
+    offer, role = await _party(book, offer_id, actor_id)
     _check_other_side(offer, role, "counter-offer")
     if role == BUYER:
-        await _within_limit(uow, actor_id, terms, approved)
+        await _within_limit(book, actor_id, terms, approved)
     if offer.request_id is not None:  # a quote's negotiation keeps to its request
-        await request_award.check_counter(uow, offer, int(terms.quantity * 1000)
-                                          * (terms.call_offs or 1), terms.price)
-    await _close(uow, offer, "countered")
-    listing = await _listing(uow, offer.listing_id)
-    return await _new_offer(uow, listing, offer.buyer_id, role, terms, previous=offer.id,
+        await book.check_counter(offer, int(terms.quantity * 1000) * (terms.call_offs or 1),
+                                 terms.price)
+    await _close(book, offer, "countered")
+    listing = await _listing(book, offer.listing_id)
+    return await _new_offer(book, listing, offer.buyer_id, role, terms, previous=offer.id,
                             request_id=offer.request_id)
 
 
-async def decline(uow: UnitOfWork, offer_id: int, actor_id: int, reason: str = "") -> Offer:
-    offer, role = await _party(uow, offer_id, actor_id)
+async def decline(uow: UnitOfWork | Negotiation, offer_id: int, actor_id: int,
+                  reason: str = "") -> Offer:
+    book = negotiation_of(uow)
+    offer, role = await _party(book, offer_id, actor_id)
     _check_other_side(offer, role, "decline-offer")
-    await _close(uow, offer, "declined", reason=reason or None)
+    await _close(book, offer, "declined", reason=reason or None)
     return offer
 
 
-async def withdraw(uow: UnitOfWork, offer_id: int, actor_id: int) -> Offer:
+async def withdraw(uow: UnitOfWork | Negotiation, offer_id: int, actor_id: int) -> Offer:
     """The party who made an open offer takes it back."""
-    offer, role = await _party(uow, offer_id, actor_id)
+    book = negotiation_of(uow)
+    offer, role = await _party(book, offer_id, actor_id)
     OFFER_PROCESS.check("withdraw-offer", offer.status, role)
     if role != offer.made_by:
         raise NotAllowed(_("Only who made the offer can withdraw it."))
-    await _close(uow, offer, "withdrawn")
+    await _close(book, offer, "withdrawn")
     return offer
 
 
-async def accept(uow: UnitOfWork, offer_id: int, actor_id: int, approved: bool = False) -> Deal:
+async def accept(uow: UnitOfWork | Negotiation, offer_id: int, actor_id: int,
+                 approved: bool = False) -> Deal:
     """The other party accepts: the offer closes, the quantity leaves the listing's stock
     (refused when not enough is left) and a deal is agreed — all in this transaction."""
-    offer, role = await _party(uow, offer_id, actor_id)
+    book = negotiation_of(uow)
+    offer, role = await _party(book, offer_id, actor_id)
     _check_other_side(offer, role, "accept-offer")
     if role == BUYER:
-        await _within_limit(uow, actor_id, terms_of_offer(offer), approved)
-    return await _agree(uow, offer, accepter=role)
+        await _within_limit(book, actor_id, terms_of_offer(offer), approved)
+    return await book.agree(offer, role)
 
 
-async def buy_now(uow: UnitOfWork, listing_id: int, buyer_id: int, terms: Terms,
+async def buy_now(uow: UnitOfWork | Negotiation, listing_id: int, buyer_id: int, terms: Terms,
                   approved: bool = False) -> Deal:
     """A fixed-price listing bought at its listed price: the buyer's offer is accepted at once
     (the seller agreed to that price by listing it)."""
-    listing = await viewable(uow, listing_id, buyer_id)
+    book = negotiation_of(uow)
+    listing = await book.listing(listing_id)
+    if listing is None or not can_see(listing, buyer_id):
+        raise NotFound(_("That listing is no longer available."))
     if listing.negotiable:
         raise Conflict(_("That listing's price is negotiable: make an offer instead."))
     if terms.price != Money(listing.price_minor, listing.currency):
@@ -131,12 +145,37 @@ async def buy_now(uow: UnitOfWork, listing_id: int, buyer_id: int, terms: Terms,
         raise DomainError(_("Buy now takes the listing's own delivery ({offered}). "
                             "For other terms, make an offer the seller can accept.",
                             offered=_offered(listing)))
-    return await _agree(uow, await make_offer(uow, listing_id, buyer_id, terms, approved))
+    return await book.agree(await make_offer(book, listing_id, buyer_id, terms, approved), BUYER)
 
 
-async def _within_limit(uow: UnitOfWork, buyer_id: int, terms: Terms, approved: bool) -> None:
+async def _within_limit(book: Negotiation, buyer_id: int, terms: Terms, approved: bool) -> None:
     total = spending.commitment(terms.price, terms.quantity, terms.call_offs)
-    await spending.check_within_limit(uow, buyer_id, total, approved)
+    spending.refuse_above_limit(await book.seat(buyer_id), total, approved)
+
+
+async def _new_offer(book: Negotiation, listing: Listing, buyer_id: int, made_by: str,
+                     terms: Terms, previous: int | None, request_id: int | None = None) -> Offer:
+    """An open offer, with its expiry timer running: its terms checked against the listing,
+    and payment on terms against the buyer's company."""
+    offer = rounds.drafted(listing, buyer_id, made_by, terms, previous, request_id, book.now())
+    days = pay_terms.net_days(terms.payment_method)
+    if days is not None:
+        on_terms.checked(days, rules.line_total(terms.price, offer.quantity_milli),
+                         await book.credit(buyer_id), by_buyer=made_by == BUYER)
+    await book.put(offer)
+    return offer
+
+
+async def _listing(book: Negotiation, listing_id: int) -> Listing:
+    listing = await book.listing(listing_id)
+    if listing is None:
+        raise NotFound(_("That listing doesn't exist any more."))
+    return listing
+
+
+async def _close(book: Negotiation, offer: Offer, status: str, reason: str | None = None) -> None:
+    if not await book.close(offer, status, reason):
+        raise Conflict(_("That offer was answered a moment ago; look at it again."))
 
 
 # Terms under which the goods change hands at the seller's place: the listing names that place.
@@ -182,13 +221,13 @@ async def expire(uow: UnitOfWork, offer_id: int) -> bool:
     """A claimed expiry timer: the offer closes unanswered (both parties are told); False when
     it was answered meanwhile."""
     offer = await uow.get(Offer, offer_id)
-    if offer is None or not await _moved(uow, offer, "expired"):
+    if offer is None or not await rounds._moved(uow, offer, "expired"):
         return False
     return True
 
 
-async def _party(uow: UnitOfWork, offer_id: int, actor_id: int | None) -> tuple[Offer, str]:
-    offer = await uow.get(Offer, offer_id)
+async def _party(book: Negotiation, offer_id: int, actor_id: int | None) -> tuple[Offer, str]:
+    offer = await book.offer(offer_id)
     if offer is None:
         raise NotFound(_("That offer doesn't exist."))
     if actor_id == offer.buyer_id:

@@ -1,6 +1,6 @@
 """Company buyers' spending limits as the deal rules see them: whether a purchase (an offer,
 a counter-offer, an acceptance or Buy now, in all its call-offs) needs an approver first, and
-the guard that refuses one made without an approval."""
+the guard that refuses one made without an approval (`refuse_above_limit`)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,12 @@ def commitment(price: Money, quantity: Decimal | int, call_offs: int | None) -> 
 
 async def holding_seat(uow: UnitOfWork, buyer_id: int, total: Money) -> Seat | None:
     """The buyer's company seat when this purchase must wait for an approver, else None."""
-    seat = await seat_of(uow, buyer_id)
+    return held_by(await seat_of(uow, buyer_id), total)
+
+
+def held_by(seat: Seat | None, total: Money) -> Seat | None:
+    """`seat` when a purchase of `total` must wait for an approver in it, else None; refused
+    when the seat's role does not include buying."""
     if seat is None:
         return None
     if not seat.may("buy"):
@@ -33,11 +38,11 @@ async def holding_seat(uow: UnitOfWork, buyer_id: int, total: Money) -> Seat | N
     return seat if needs_approval(seat.limit, total) else None
 
 
-async def check_within_limit(uow: UnitOfWork, buyer_id: int, total: Money,
-                             approved: bool) -> None:
-    """Refuse a company buyer's purchase above her limit unless an approver said yes."""
-    seat = await holding_seat(uow, buyer_id, total)
-    if seat is not None and not approved:
+def refuse_above_limit(seat: Seat | None, total: Money, approved: bool) -> None:
+    """Refuse a purchase of `total` above the limit of the buyer's `seat` unless an approver
+    said yes."""
+    holding = held_by(seat, total)
+    if holding is not None and not approved:
         raise NotAllowed(_("That is above your spending limit of {limit}: it needs an "
-                           "approver in {company} first.", limit=seat.limit,
-                           company=seat.company.name))
+                           "approver in {company} first.", limit=holding.limit,
+                           company=holding.company.name))
