@@ -75,8 +75,10 @@ class Logbook(Protocol):
         they now stand, or None when this party had joined already."""
         ...
 
-    async def free_minutes(self, seeker_id: int, consultant_id: int, excluding: int) -> int:
-        """The free minutes this pair's session (`excluding`: itself) starts with."""
+    async def free_minutes(self, seeker_id: int, consultant_id: int,
+                           excluding: int | None = None) -> int:
+        """The free minutes this pair's session (`excluding`: itself) starts with; without
+        `excluding`, the pair's next one (what a booking card and a profile page promise)."""
         ...
 
     async def booking_room(self, session: ConsultSession) -> str:
