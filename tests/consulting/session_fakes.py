@@ -72,6 +72,9 @@ class MemoryLogbook:
     async def session(self, session_id: int, *, fresh: bool = False) -> ConsultSession | None:
         return self.sessions.get(session_id)
 
+    async def of_booking(self, booking_id: int) -> ConsultSession | None:
+        return next((s for s in self.sessions.values() if s.booking_id == booking_id), None)
+
     async def reload(self, session: ConsultSession) -> None:
         return None  # the session given is the one kept: nothing else holds another copy
 

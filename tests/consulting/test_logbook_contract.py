@@ -59,6 +59,9 @@ class LogbookContract:
         assert found is not None and (found.seeker_id, found.consultant_id, found.status,
                                       found.booked_minutes) == (ann, jan, "waiting", 30)
         assert await logbooks.logbook.session(made.id + 1000) is None
+        of_booking = await logbooks.logbook.of_booking(1)  # the booking's session
+        assert of_booking is not None and of_booking.id == made.id
+        assert await logbooks.logbook.of_booking(1000) is None
         assert [await logbooks.logbook.is_admin(p) for p in (ann, root)] == [False, True]
 
     async def test_a_move_is_guarded_by_the_status_and_a_join_counts_once(self, logbooks):

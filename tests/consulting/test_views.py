@@ -1,5 +1,8 @@
 """What a booking card and a profile page show: times in the reader's zone, the policy up front,
-and as buttons exactly the steps the process allows that reader now."""
+and as buttons exactly the steps the process allows that reader now. A booking's card is read
+from the bookings' diary and the sessions' logbook in memory (`tests/consulting/booking_fakes.py`,
+`session_fakes.py`); the profile page, and a card after a session with its money, on the
+database."""
 
 from __future__ import annotations
 
@@ -14,7 +17,9 @@ from core.consulting.sessions import service as sessions
 from core.consulting.tables import Promotion
 from core.consulting.views import booking_card, consultant_view
 from core.errors import NotFound
-from tests.consulting.helpers import booked, confirmed, consultant, seeker
+from tests.consulting import booking_fakes as memory
+from tests.consulting.booking_fakes import ANN, BOB, reading, staffed
+from tests.consulting.helpers import confirmed, consultant, seeker
 from tests.consulting.session_support import act, live
 from tests.support.accounts import registered
 from tests.support.outbox import told_texts
@@ -26,12 +31,12 @@ def buttons(card):
     return [(b.intent.value, b.arg) for row in card.steps for b in row]
 
 
-async def test_a_requested_slot_offers_the_consultant_accept_propose_and_decline(app):
-    ann, bob = await consultant(app), await seeker(app, zone="America/New_York")
-    booking = await booked(app, bob.id, ann.id, MONDAY_10)
-    async with app.uow() as uow:
-        mine = await booking_card(uow, booking.id, ann.id)
-        theirs = await booking_card(uow, booking.id, bob.id)
+async def test_a_requested_slot_offers_the_consultant_accept_propose_and_decline():
+    diary = staffed()
+    diary.zones[BOB] = "America/New_York"
+    booking = await memory.booked(diary, BOB, ANN, MONDAY_10)
+    mine = await booking_card(reading(diary), booking.id, ANN)
+    theirs = await booking_card(reading(diary), booking.id, BOB)
     assert mine.starts == "Mon 23 Nov, 10:00 (Europe/Riga)"
     assert theirs.starts == "Mon 23 Nov, 03:00 (America/New_York)"
     assert buttons(mine) == [("answer_booking", f"accept:{booking.id}"),
@@ -44,30 +49,24 @@ async def test_a_requested_slot_offers_the_consultant_accept_propose_and_decline
            "(America/New_York))" in theirs.policy
 
 
-async def test_proposed_times_are_buttons_only_for_the_party_who_chooses(app):
-    ann, bob = await consultant(app), await seeker(app)
-    async with app.uow() as uow:
-        booking = await bookings.request_times(uow, bob.id, ann.id,
-                                               [MONDAY_10, MONDAY_10 + timedelta(days=1)])
-        await uow.commit()
-    async with app.uow() as uow:
-        mine = await booking_card(uow, booking.id, ann.id)
-        theirs = await booking_card(uow, booking.id, bob.id)
+async def test_proposed_times_are_buttons_only_for_the_party_who_chooses():
+    diary = staffed()
+    booking = await bookings.request_times(diary, BOB, ANN,
+                                           [MONDAY_10, MONDAY_10 + timedelta(days=1)])
+    mine = await booking_card(reading(diary), booking.id, ANN)
+    theirs = await booking_card(reading(diary), booking.id, BOB)
     [(first, text), _] = mine.proposals
     assert text == "Mon 23 Nov, 10:00 (Europe/Riga)"
     assert buttons(mine)[0] == ("answer_booking", f"accept:{booking.id}:{first}")
     assert all(not arg.startswith("accept") for _, arg in buttons(theirs))
 
 
-async def test_a_confirmed_booking_offers_both_a_reschedule_and_cancelling(app):
-    ann, bob = await consultant(app), await seeker(app)
-    booking = await confirmed(app, bob.id, ann.id, MONDAY_10)
-    async with app.uow() as uow:
-        await changes.propose_reschedule(uow, booking.id, bob.id, [MONDAY_10 + timedelta(days=1)])
-        await uow.commit()
-    async with app.uow() as uow:
-        mine = await booking_card(uow, booking.id, ann.id)
-        theirs = await booking_card(uow, booking.id, bob.id)
+async def test_a_confirmed_booking_offers_both_a_reschedule_and_cancelling():
+    diary = staffed()
+    booking = await memory.confirmed(diary, BOB, ANN, MONDAY_10)
+    await changes.propose_reschedule(diary, booking.id, BOB, [MONDAY_10 + timedelta(days=1)])
+    mine = await booking_card(reading(diary), booking.id, ANN)
+    theirs = await booking_card(reading(diary), booking.id, BOB)
     [(proposal, _)] = mine.proposals
     assert buttons(mine)[:3] == [("answer_booking", f"reschedule:{booking.id}:{proposal}"),
                                  ("answer_booking", f"keep:{booking.id}"),

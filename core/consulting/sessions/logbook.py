@@ -49,6 +49,10 @@ class Logbook(Protocol):
         """The session, as this transaction holds it (`fresh`: read again from storage)."""
         ...
 
+    async def of_booking(self, booking_id: int) -> ConsultSession | None:
+        """The session opened for this booking, if one was."""
+        ...
+
     async def reload(self, session: ConsultSession) -> None:
         """The session given, read again: another party or a timer may have moved it."""
         ...
