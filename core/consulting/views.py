@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from core.accounts.tables import Account
 from core.actions import Action, ActionRows
 from core.clock import local_time
 from core.consulting.bookings import service as bookings
@@ -20,16 +19,14 @@ from core.consulting.bookings.rules import free_cancel_passed, may_move, policy_
 from core.consulting.bookings.sql_diary import diary_of
 from core.consulting.intents import ConsultingIntent
 from core.consulting.packages import balances as package_balances
-from core.consulting.packages import service as packages
 from core.consulting.packages import view as package_view
-from core.consulting.profiles import promotions
 from core.consulting.profiles import service as profiles
+from core.consulting.profiles.listing import listing_of
 from core.consulting.profiles.taxonomy import label, language_name
 from core.consulting.sessions import reviews
 from core.consulting.sessions.from_booking import free_minutes_of
 from core.consulting.sessions.lifecycle import ENDED
 from core.consulting.sessions.logbook import Logbook
-from core.consulting.sessions.money import free_minutes_for
 from core.consulting.sessions.sql_logbook import logbook_of
 from core.consulting.sessions.tables import ConsultSession
 from core.consulting.tables import Booking, ConsultantProfile
@@ -198,42 +195,44 @@ class ConsultantView:
 async def consultant_view(uow: UnitOfWork, consultant_id: int, viewer_id: int | None,
                           seeker_zone: str, days: int = 7, shown: int = 6) -> ConsultantView:
     """A live consultant's profile page (the consultant sees theirs live or not); a view by
-    someone else counts for their running promotions."""
-    profile = await profiles.get(uow, consultant_id)
-    account = await uow.get(Account, consultant_id)
-    if account is None or (not profile.live and viewer_id != consultant_id):
+    someone else counts for their running promotions. Read from the bookings' diary, the
+    sessions' logbook and the directory's listing of `uow`."""
+    diary = diary_of(uow)
+    profile = await diary.profile(consultant_id)
+    name = (await diary.names([consultant_id])).get(consultant_id)
+    if name is None or (not profile.live and viewer_id != consultant_id):
         raise NotFound(_("That consultant is not in the directory."))
     if viewer_id != consultant_id:
-        await promotions.viewed(uow, consultant_id)
+        await listing_of(uow).viewed(consultant_id)
     length = min(profiles.lengths(profile))
-    free = await slots.open_slots(uow, consultant_id, length, days, seeker_zone) \
+    free = await slots.open_slots(diary, consultant_id, length, days, seeker_zone) \
         if profile.weekly_hours else []
-    online = profiles.is_online(profile, uow.clock.now())
+    online = profiles.is_online(profile, diary.now())
     steps: ActionRows = []
     if viewer_id != consultant_id:
         view = ConsultingIntent.VIEW_CONSULTANT
         if online:
             steps.append([Action(view, N_("⚡ Talk now"), f"now:{consultant_id}")])
         steps.append([Action(view, N_("📅 Book a time"), f"book:{consultant_id}")])
-        if await packages.offers_of(uow, consultant_id):
+        if await diary.offers_packages(consultant_id):
             steps.append([Action(ConsultingIntent.PACKAGES, N_("📦 Session packages"), str(consultant_id))])
     # Contact details stay in the session, as on the website and in deal threads: others see
     # the bio and headline masked (the consultant sees their own as written).
     told = (lambda text: text or "") if viewer_id == consultant_id else public_text
     return ConsultantView(
-        consultant_id, account.display_name, told(profile.headline), told(profile.bio),
+        consultant_id, name, told(profile.headline), told(profile.bio),
         [label(c) for c in profile.categories], list(profile.keywords),
         [language_name(c) for c in profile.languages], profiles.rate_text(profile),
         profiles.lengths(profile), stars_text(profile.stars_total, profile.ratings, "review"),
         profile.ratings, profile.sessions_completed, online, profile.photo_path,
-        free[:shown], steps, *_late(uow, profile, free[:shown]),
-        await free_minutes_for(uow, viewer_id, consultant_id))
+        free[:shown], steps, *_late(diary, profile, free[:shown]),
+        await logbook_of(uow).free_minutes(viewer_id, consultant_id))
 
 
-def _late(uow: UnitOfWork, profile: ConsultantProfile, free: list[datetime]
+def _late(diary: Diary, profile: ConsultantProfile, free: list[datetime]
           ) -> tuple[frozenset[datetime], str]:
     """The slots booked too close for free cancellation, and what cancelling one costs."""
-    policy, now = uow.policy.booking, uow.clock.now()
+    policy, now = diary.policy(), diary.now()
     late = frozenset(s for s in free if free_cancel_passed(policy, s, now))
     fee = share(profiles.price_for(profile, min(profiles.lengths(profile))),
                 policy.late_fee_percent)

@@ -10,20 +10,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from conversations.flows.all_flows import ALL_FLOWS
-from core.clock import FakeClock
 from core.consulting.bookings import service as bookings
-from core.consulting.bookings.diary import Diary, Held, Proposal, Span
+from core.consulting.bookings.diary import Held, Proposal, Span
 from core.consulting.calendars.service import CalendarSync
-from core.consulting.sessions.logbook import Logbook
 from core.consulting.tables import Booking, ConsultantProfile
 from core.errors import DomainError, NotFound
 from core.events import Event
 from core.i18n import _, present
 from core.policy import BookingPolicy
 from core.process.bookings import CONSULTANT, HOLDS_SLOT
-from tests.consulting.session_fakes import MemoryLogbook
-from tests.support.memory_engine import MemoryChat, MemoryTurns, MemoryUnitOfWork
 
 START = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)  # as the tests' FakeClock: a Friday
 EVERY_DAY = {d: [["09:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
@@ -46,6 +41,7 @@ class MemoryDiary:
     calendars: dict[int, list[Span]] = field(default_factory=dict)  # own calendars' busy times
     package_ends: dict[int, datetime] = field(default_factory=dict)  # purchase id → expiry
     timers: dict[tuple[int, str], dict[str, datetime]] = field(default_factory=dict)
+    packaged: set[int] = field(default_factory=set)  # consultants offering packages now
     locked: list[int] = field(default_factory=list)
     refreshed: list[int] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
@@ -183,6 +179,9 @@ class MemoryDiary:
     async def names(self, account_ids: Iterable[int]) -> dict[int, str]:
         return {a: self.people[a] for a in set(account_ids) if a in self.people}
 
+    async def offers_packages(self, consultant_id: int) -> bool:
+        return consultant_id in self.packaged
+
     def emit(self, event: Event) -> None:
         self.events.append(event)
 
@@ -212,28 +211,3 @@ async def confirmed(diary: MemoryDiary, seeker_id: int, consultant_id: int,
     """A slot requested and accepted."""
     booking = await booked(diary, seeker_id, consultant_id, at)
     return await bookings.accept(diary, booking.id, consultant_id)
-
-
-def _logbook(diary: MemoryDiary) -> MemoryLogbook:
-    """An empty logbook knowing the diary's people, on its clock now."""
-    return MemoryLogbook(at=diary.at, people=diary.people, admins=diary.admins)
-
-
-def reading(diary: MemoryDiary, logbook: MemoryLogbook | None = None) -> MemoryUnitOfWork:
-    """A unit of work in memory holding the diary and a logbook (its sessions; none given, an
-    empty one): what a booking's card reads, as a flow's would."""
-    return MemoryUnitOfWork(FakeClock(diary.at), MemoryTurns(),
-                            {Diary: diary, Logbook: logbook or _logbook(diary)})
-
-
-def in_chat(diary: MemoryDiary, logbook: MemoryLogbook | None = None) -> MemoryChat:
-    """The real flows through the engine in memory, on the diary's clock, their bookings'
-    use cases on the diary: everyone it knows registered by their account id, on the terminal
-    as their name in lower case (consultants as consultants, admins as admins)."""
-    chat = MemoryChat(ALL_FLOWS, clock=FakeClock(diary.at),
-                      stores={Diary: diary, Logbook: logbook or _logbook(diary)})
-    for account_id, name in diary.people.items():
-        roles = ("consultant",) if account_id in diary.profiles else ("seeker",)
-        chat.turns.register("terminal", name.lower(), name, roles=roles,
-                            admin=account_id in diary.admins, account_id=account_id)
-    return chat

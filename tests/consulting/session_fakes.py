@@ -108,7 +108,7 @@ class MemoryLogbook:
         setattr(session, name, at)
         return stored.seeker_joined_at, stored.consultant_joined_at
 
-    async def free_minutes(self, seeker_id: int, consultant_id: int,
+    async def free_minutes(self, seeker_id: int | None, consultant_id: int,
                            excluding: int | None = None) -> int:
         rule = parse_free_rule(self.free_rule)
         since = self.at - timedelta(days=rule.days) if rule.days is not None else None

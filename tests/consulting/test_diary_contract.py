@@ -14,6 +14,7 @@ from sqlalchemy import select
 from core.consulting.bookings.diary import Diary, Held
 from core.consulting.bookings.sql_diary import SqlDiary
 from core.consulting.calendars.tables import CalendarBusy
+from core.consulting.packages.tables import SessionPackage
 from core.consulting.tables import Booking, ConsultantProfile
 from core.errors import NotFound
 from core.events import Event
@@ -155,6 +156,14 @@ class DiaryContract:
         assert diaries.diary.now() == NOW
         assert diaries.diary.policy().join_window == timedelta(minutes=2)
 
+    async def test_who_offers_session_packages_now(self, diaries):
+        ann, bea = await diaries.consultant("Ann"), await diaries.consultant("Bea")
+        cara = await diaries.consultant("Cara")
+        await diaries.package(ann, active=True)
+        await diaries.package(bea, active=False)  # withdrawn
+        assert [await diaries.diary.offers_packages(c) for c in (ann, bea, cara)] == [
+            True, False, False]
+
 
 def _id(held: Held) -> int:
     return held.booking_id
@@ -178,6 +187,10 @@ class MemoryDiaries:
 
     async def completed(self, consultant_id: int) -> int:
         return self.diary.profiles[consultant_id].sessions_completed
+
+    async def package(self, consultant_id: int, *, active: bool) -> None:
+        if active:
+            self.diary.packaged.add(consultant_id)
 
 
 class TestMemoryDiary(DiaryContract):
@@ -220,6 +233,13 @@ class SqlDiaries:
     async def completed(self, consultant_id: int) -> int:
         return (await self.uow.session.execute(select(ConsultantProfile.sessions_completed).where(
             ConsultantProfile.account_id == consultant_id))).scalar_one()
+
+    async def package(self, consultant_id: int, *, active: bool) -> None:
+        self.uow.add(SessionPackage(consultant_id=consultant_id, sessions=5, minutes=60,
+                                    price_minor=35000, currency="EUR", valid_days=90,
+                                    refund_rule="full", active=active,
+                                    created_at=self.uow.clock.now()))
+        await self.uow.session.flush()
 
 
 class TestSqlDiary(DiaryContract):

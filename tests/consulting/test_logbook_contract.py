@@ -107,6 +107,7 @@ class LogbookContract:
         assert await book_.free_minutes(ann, jan, second.id) == 0
         assert await book_.free_minutes(ann, jan, first.id) == 10  # itself does not count
         assert await book_.free_minutes(jan, ann, second.id) == 10
+        assert await book_.free_minutes(None, jan) == 10  # someone new to Jan: a visitor
         assert (await book_.booking_room(second)).startswith("https://")
 
     async def test_a_rule_with_days_counts_only_the_free_sessions_started_within_them(

@@ -23,7 +23,8 @@ from core.consulting.tables import Booking
 from core.errors import NotFound
 from core.public import consultants as public
 from tests.consulting import booking_fakes as memory
-from tests.consulting.booking_fakes import ANN, BOB, reading, staffed
+from tests.consulting.booking_fakes import ANN, BOB, staffed
+from tests.consulting.chat_fakes import reading
 from tests.consulting.helpers import confirmed, consultant, seeker, told
 from tests.consulting.session_support import act, talk_now_accepted
 from tests.consulting.test_booking_paths import authorised

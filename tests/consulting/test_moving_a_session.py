@@ -17,7 +17,8 @@ from core.consulting.tables import Booking
 from core.errors import Conflict, NotAllowed
 from core.process.tables import ProcessTimer
 from tests.consulting import booking_fakes as memory
-from tests.consulting.booking_fakes import ANN, BOB, EVE, in_chat, staffed
+from tests.consulting.booking_fakes import ANN, BOB, EVE, staffed
+from tests.consulting.chat_fakes import in_chat
 from tests.consulting.helpers import confirmed, consultant, seeker, told
 from tests.support.chat import ChatUser
 
@@ -57,7 +58,7 @@ async def test_within_the_free_cancellation_window_the_card_offers_no_move_and_c
     diary = staffed()
     booking = await memory.confirmed(diary, BOB, ANN, MONDAY_10)
     diary.at = MONDAY_10 - timedelta(hours=20)  # cancelling would cost the late fee now
-    bob_chat = ChatUser(in_chat(diary), "bob")
+    bob_chat = ChatUser(await in_chat(diary), "bob")
     await bob_chat.say(f"/start booking-{booking.id}")
     assert "Move to another free time" not in bob_chat.labels()
     assert "Propose a new time" in " ".join(bob_chat.labels())

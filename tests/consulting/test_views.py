@@ -10,18 +10,18 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from core.catalog.media import FileStore
 from core.consulting.bookings import changes
 from core.consulting.bookings import service as bookings
-from core.consulting.profiles import promotions
 from core.consulting.sessions import service as sessions
-from core.consulting.tables import Promotion
 from core.consulting.views import booking_card, consultant_view
 from core.errors import NotFound
 from tests.consulting import booking_fakes as memory
-from tests.consulting.booking_fakes import ANN, BOB, reading, staffed
+from tests.consulting.booking_fakes import ANN, BOB, staffed
+from tests.consulting.chat_fakes import listed, reading
+from tests.consulting.fakes import MemoryListing
 from tests.consulting.helpers import confirmed, consultant, seeker
 from tests.consulting.session_support import act, live
-from tests.support.accounts import registered
 from tests.support.outbox import told_texts
 
 MONDAY_10 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
@@ -75,31 +75,27 @@ async def test_a_confirmed_booking_offers_both_a_reschedule_and_cancelling():
                                    ("answer_booking", f"cancel:{booking.id}")]
 
 
-async def test_a_profile_page_shows_free_slots_in_the_viewers_zone_and_counts_the_view(app):
-    ann = await consultant(app)
-    bob = await seeker(app)
-    root = await registered(app, "root")
-    async with app.uow() as uow:
-        await promotions.promote(uow, root.id, ann.id, "pellet-quality", 30)
-        page = await consultant_view(uow, ann.id, bob.id, "America/New_York")
-        await uow.commit()
+async def test_a_profile_page_shows_free_slots_in_the_viewers_zone_and_counts_the_view(
+        tmp_path):
+    diary, listing = staffed(), MemoryListing()
+    await listed(diary, listing, FileStore(tmp_path), ANN, "Ann")
+    promotion = listing.promote(ANN, "pellet-quality", diary.at, diary.at + timedelta(days=30))
+    page = await consultant_view(reading(diary, listing=listing), ANN, BOB, "America/New_York")
     assert page.slots and all(str(s.tzinfo) == "America/New_York" for s in page.slots)
     assert page.expertise == ["Pellet quality & certification", "Biomass sourcing"]
     assert page.languages == ["English", "Latvian"]
     assert [(b.label, b.arg) for row in page.steps for b in row] == [
-        ("📅 Book a time", f"book:{ann.id}")]
-    async with app.uow() as uow:
-        [promotion] = (await uow.session.execute(Promotion.__table__.select())).all()
-        assert promotion.profile_views == 1
+        ("📅 Book a time", f"book:{ANN}")]
+    assert promotion.profile_views == 1
 
 
-async def test_a_profile_out_of_the_directory_is_shown_only_to_its_consultant(app):
-    ann = await consultant(app, live=False)
-    bob = await seeker(app)
-    async with app.uow() as uow:
-        assert (await consultant_view(uow, ann.id, ann.id, "UTC")).name == "Ann"
-        with pytest.raises(NotFound):
-            await consultant_view(uow, ann.id, bob.id, "UTC")
+async def test_a_profile_out_of_the_directory_is_shown_only_to_its_consultant(tmp_path):
+    diary, listing = staffed(), MemoryListing()
+    await listed(diary, listing, FileStore(tmp_path), ANN, "Ann")
+    diary.profiles[ANN].live = False
+    assert (await consultant_view(reading(diary), ANN, ANN, "UTC")).name == "Ann"
+    with pytest.raises(NotFound):
+        await consultant_view(reading(diary), ANN, BOB, "UTC")
 
 
 async def test_after_the_pairs_free_session_the_card_the_confirmation_and_the_page_say_paid(app):

@@ -155,6 +155,10 @@ class Diary(Protocol):
         """The display names of those accounts that exist."""
         ...
 
+    async def offers_packages(self, consultant_id: int) -> bool:
+        """Whether the consultant offers session packages now (a profile page says so)."""
+        ...
+
     def emit(self, event: Event) -> None:
         """An event for the handlers, with the transaction."""
         ...

@@ -15,6 +15,7 @@ from core.accounts.tables import Account
 from core.consulting.bookings.diary import Diary, Held, Proposal, Span
 from core.consulting.calendars import service as calendars
 from core.consulting.packages import drawing as package_drawing
+from core.consulting.packages import service as packages
 from core.consulting.profiles import service as profiles
 from core.consulting.tables import Booking, BookingProposal, ConsultantProfile
 from core.events import Event
@@ -137,6 +138,9 @@ class SqlDiary(SqlStore):
         rows = await self._uow.session.execute(select(Account.id, Account.display_name).where(
             Account.id.in_(set(account_ids))))
         return {account_id: name for account_id, name in rows.all()}
+
+    async def offers_packages(self, consultant_id: int) -> bool:
+        return bool(await packages.offers_of(self._uow, consultant_id))
 
     def emit(self, event: Event) -> None:
         self._uow.emit(event)

@@ -79,10 +79,11 @@ class Logbook(Protocol):
         they now stand, or None when this party had joined already."""
         ...
 
-    async def free_minutes(self, seeker_id: int, consultant_id: int,
+    async def free_minutes(self, seeker_id: int | None, consultant_id: int,
                            excluding: int | None = None) -> int:
         """The free minutes this pair's session (`excluding`: itself) starts with; without
-        `excluding`, the pair's next one (what a booking card and a profile page promise)."""
+        `excluding`, the pair's next one (what a booking card and a profile page promise); no
+        seeker: someone new to this consultant (a visitor)."""
         ...
 
     async def booking_room(self, session: ConsultSession) -> str:

@@ -32,12 +32,13 @@ def charge_for(session: ConsultSession, ended_at: datetime) -> Money:
                   ended_at)
 
 
-async def free_window_for(uow: UnitOfWork, seeker_id: int, consultant_id: int,
+async def free_window_for(uow: UnitOfWork, seeker_id: int | None, consultant_id: int,
                           excluding: int | None = None) -> int:
     """Free minutes this seeker's next session with this consultant starts with (the booking
-    card says so): 10, or 0 once the rule's free sessions for the pair are used."""
+    card says so): 10, or 0 once the rule's free sessions for the pair are used (no seeker:
+    none are, for someone new to the consultant)."""
     rule = parse_free_rule(uow.policy.free_minutes_rule)
-    if rule.kind != "once":
+    if rule.kind != "once" or seeker_id is None:
         return free_window(rule, 0)
     query = select(func.count(ConsultSession.id)).where(
         ConsultSession.seeker_id == seeker_id, ConsultSession.consultant_id == consultant_id,
@@ -68,11 +69,3 @@ async def free_minutes_of(uow: UnitOfWork, booking: Booking) -> int:
         return started
     return await free_window_for(uow, booking.seeker_id, booking.consultant_id,
                                  session.id if session is not None else None)
-
-
-async def free_minutes_for(uow: UnitOfWork, seeker_id: int | None, consultant_id: int) -> int:
-    """The free minutes a session booked now would start with (a visitor: as for anyone new
-    to this consultant)."""
-    if seeker_id is None:
-        return free_window(parse_free_rule(uow.policy.free_minutes_rule), 0)
-    return await free_window_for(uow, seeker_id, consultant_id)

@@ -85,7 +85,7 @@ class SqlLogbook(SqlStore):
         set_committed_value(session, "consultant_joined_at", marked[1])
         return marked[0], marked[1]
 
-    async def free_minutes(self, seeker_id: int, consultant_id: int,
+    async def free_minutes(self, seeker_id: int | None, consultant_id: int,
                            excluding: int | None = None) -> int:
         return await free_window_for(self._uow, seeker_id, consultant_id, excluding)
 
