@@ -8,10 +8,12 @@ the diary (`copied` again after a roster change the diary must see)."""
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from conversations.context import Services
 from conversations.flows.all_flows import ALL_FLOWS
+from conversations.messages import Choice, ListPage
 from core.catalog.media import FileStore
 from core.clock import FakeClock
 from core.consulting.bookings.diary import Diary
@@ -22,6 +24,7 @@ from core.consulting.tables import ConsultantProfile
 from tests.consulting.booking_fakes import MemoryDiary
 from tests.consulting.fakes import MemoryListing, live_consultant
 from tests.consulting.session_fakes import MemoryLogbook
+from tests.support.chat import ChatUser
 from tests.support.memory_engine import MemoryChat, MemoryTurns, MemoryUnitOfWork
 
 
@@ -79,3 +82,26 @@ async def in_chat(diary: MemoryDiary, logbook: MemoryLogbook | None = None,
         # the English way (“€40.00”), not a Latvian reader's.
         chat.turns.members["terminal", name.lower()] = replace(member, country=None)
     return chat
+
+
+async def opened(tmp_path: Path, **changes: Any) -> tuple[MemoryDiary, ChatUser]:
+    """Cora (account 1) is live (`changes` overriding her profile); Sid (2, a seeker in Riga)
+    opens her page from the directory in chat (`/consultants`, Everyone): the diary and Sid's
+    chat, its `subtitle` her line in the results."""
+    diary, listing = MemoryDiary(), MemoryListing()
+    await listed(diary, listing, FileStore(tmp_path), 1, "Cora", **changes)
+    diary.person(2, "Sid", zone="Europe/Riga")
+    sid = ChatUser(await in_chat(diary, listing=listing), "sid")
+    await sid.say("/consultants")
+    await sid.tap("Everyone")
+    [page] = [r for r in sid.last if isinstance(r, ListPage)]
+    sid.subtitle = page.items[0].subtitle  # type: ignore[attr-defined]
+    await sid.send(Choice(page.items[0].button.data))
+    return diary, sid
+
+
+async def free_times(tmp_path: Path) -> tuple[MemoryDiary, ChatUser]:
+    """`helpers.free_times` in memory: Sid opens Cora's page and taps Book a time."""
+    diary, sid = await opened(tmp_path)
+    await sid.tap("Book a time")
+    return diary, sid

@@ -12,6 +12,7 @@ from conversations.messages import Choice, ListPage
 from core.consulting.bookings import changes
 from core.consulting.bookings import service as bookings
 from core.consulting.bookings.agenda import PAST_SHOWN, agenda
+from tests.consulting import chat_fakes as in_memory
 from tests.consulting.booking_fakes import ANN, BOB, EVE, booked, confirmed, staffed
 from tests.consulting.helpers import free_times
 from tests.deals.chat_helpers import last_notice
@@ -58,12 +59,14 @@ async def test_the_request_shows_the_consultant_the_seekers_topic(app):
     assert f"Topic: {TOPIC}" in await last_notice(app, cora, "asks for a 60-minute session")
 
 
-async def test_skipping_the_topic_books_all_the_same(app):
-    sid = await free_times(app)
+async def test_skipping_the_topic_books_all_the_same(tmp_path):
+    diary, sid = await in_memory.free_times(tmp_path)  # on the consultants' fakes
     first = next(b for r in sid.last for row in r.buttons for b in row if "|t:" in b.data)
     await sid.send(Choice(first.data))
     await sid.tap("Skip")
     assert "Requested" in sid.texts()
+    [booking] = diary.bookings.values()
+    assert (booking.status, booking.topic) == ("requested", None)
 
 
 MONDAY_10 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # 10:00 in Riga

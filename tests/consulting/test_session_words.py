@@ -6,11 +6,8 @@ window says so when it is offered."""
 from __future__ import annotations
 
 from conversations.messages import Choice, ListPage
-from core.catalog.media import FileStore
 from core.consulting.profiles import service as profiles
-from tests.consulting.booking_fakes import MemoryDiary
-from tests.consulting.chat_fakes import in_chat, listed
-from tests.consulting.fakes import MemoryListing
+from tests.consulting import chat_fakes as in_memory
 from tests.consulting.helpers import consultant
 from tests.deals.chat_helpers import last_notice, told
 from tests.support.accounts import registered
@@ -110,16 +107,7 @@ async def test_a_talk_now_seeker_is_asked_to_authorise_before_being_offered_join
 
 
 async def test_a_slot_past_its_free_cancellation_says_so_when_it_is_offered(tmp_path):
-    """(In memory: `free_times`, on the consultants' fakes, `tests/consulting/chat_fakes.py`.)"""
-    diary, listing = MemoryDiary(), MemoryListing()
-    await listed(diary, listing, FileStore(tmp_path), 1, "Cora")
-    diary.person(2, "Sid", zone="Europe/Riga")
-    sid = ChatUser(await in_chat(diary, listing=listing), "sid")
-    await sid.say("/consultants")
-    await sid.tap("Everyone")
-    [page] = [r for r in sid.last if isinstance(r, ListPage)]
-    await sid.send(Choice(page.items[0].button.data))
-    await sid.tap("Book a time")
+    _, sid = await in_memory.free_times(tmp_path)  # on the consultants' fakes
     assert any(label.startswith("⚠ ") for label in sid.labels()), sid.labels()
     assert "free cancellation has already passed" in sid.texts()
     assert "late-cancellation fee of 50% (€40.00)" in sid.texts()
