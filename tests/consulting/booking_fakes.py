@@ -34,6 +34,7 @@ class MemoryDiary:
     booking_policy: BookingPolicy = field(default_factory=BookingPolicy)
     people: dict[int, str] = field(default_factory=dict)  # account id → display name
     zones: dict[int, str] = field(default_factory=dict)
+    addresses: dict[int, str] = field(default_factory=dict)  # account id → email
     admins: set[int] = field(default_factory=set)
     profiles: dict[int, ConsultantProfile] = field(default_factory=dict)
     bookings: dict[int, Booking] = field(default_factory=dict)
@@ -178,6 +179,9 @@ class MemoryDiary:
 
     async def names(self, account_ids: Iterable[int]) -> dict[int, str]:
         return {a: self.people[a] for a in set(account_ids) if a in self.people}
+
+    async def emails(self, account_ids: Iterable[int]) -> dict[int, str]:
+        return {a: self.addresses[a] for a in set(account_ids) if a in self.addresses}
 
     async def offers_packages(self, consultant_id: int) -> bool:
         return consultant_id in self.packaged

@@ -9,8 +9,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from core.accounts.tables import Account
 from core.consulting.bookings.diary import Diary, Held
 from core.consulting.bookings.sql_diary import SqlDiary
 from core.consulting.calendars.tables import CalendarBusy
@@ -145,6 +146,8 @@ class DiaryContract:
         assert len(await diaries.diary.bookings_of(ann, 10)) == 3
         assert await diaries.diary.bookings_of(root, 10) == []
         assert await diaries.diary.names([ann, bob, 999_999]) == {ann: "Ann", bob: "Bob"}
+        await diaries.without_email(root)
+        assert await diaries.diary.emails([ann, root, 999_999]) == {ann: "ann@example.com"}
         assert (await diaries.diary.zone_of(bob), await diaries.diary.zone_of(eve),
                 await diaries.diary.zone_of(999_999)) == ("Asia/Tokyo", "UTC", "UTC")
         assert [await diaries.diary.is_admin(x) for x in (root, ann, 999_999)] == [
@@ -174,10 +177,17 @@ class MemoryDiaries:
     diary: MemoryDiary = field(default_factory=MemoryDiary)
 
     async def person(self, name: str, *, zone: str | None = None, admin: bool = False) -> int:
-        return self.diary.person(len(self.diary.people) + 1, name, zone=zone, admin=admin)
+        account_id = self.diary.person(len(self.diary.people) + 1, name, zone=zone, admin=admin)
+        self.diary.addresses[account_id] = f"{name.lower()}@example.com"
+        return account_id
 
     async def consultant(self, name: str) -> int:
-        return self.diary.consultant(len(self.diary.people) + 1, name, **PROFILE).account_id
+        account_id = self.diary.consultant(len(self.diary.people) + 1, name, **PROFILE).account_id
+        self.diary.addresses[account_id] = f"{name.lower()}@example.com"
+        return account_id
+
+    async def without_email(self, account_id: int) -> None:
+        del self.diary.addresses[account_id]
 
     async def busy(self, consultant_id: int, start: datetime, end: datetime) -> None:
         self.diary.calendars.setdefault(consultant_id, []).append((start, end))
@@ -217,6 +227,10 @@ class SqlDiaries:
                                        **PROFILE))
         await self.uow.session.flush()
         return account_id
+
+    async def without_email(self, account_id: int) -> None:
+        await self.uow.session.execute(update(Account).where(Account.id == account_id)
+                                       .values(email=None))
 
     async def busy(self, consultant_id: int, start: datetime, end: datetime) -> None:
         self.uow.add(CalendarBusy(account_id=consultant_id, starts_at=start, ends_at=end))

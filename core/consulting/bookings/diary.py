@@ -155,6 +155,10 @@ class Diary(Protocol):
         """The display names of those accounts that exist."""
         ...
 
+    async def emails(self, account_ids: Iterable[int]) -> dict[int, str]:
+        """The email addresses of those accounts that have one (a calendar invite's parties)."""
+        ...
+
     async def offers_packages(self, consultant_id: int) -> bool:
         """Whether the consultant offers session packages now (a profile page says so)."""
         ...

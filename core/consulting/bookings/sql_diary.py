@@ -139,6 +139,11 @@ class SqlDiary(SqlStore):
             Account.id.in_(set(account_ids))))
         return {account_id: name for account_id, name in rows.all()}
 
+    async def emails(self, account_ids: Iterable[int]) -> dict[int, str]:
+        rows = await self._uow.session.execute(select(Account.id, Account.email).where(
+            Account.id.in_(set(account_ids)), Account.email.is_not(None)))
+        return {account_id: email for account_id, email in rows.all() if email}
+
     async def offers_packages(self, consultant_id: int) -> bool:
         return bool(await packages.offers_of(self._uow, consultant_id))
 
