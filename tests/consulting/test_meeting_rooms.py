@@ -24,7 +24,7 @@ from core.errors import NotFound
 from core.public import consultants as public
 from tests.consulting import booking_fakes as memory
 from tests.consulting.booking_fakes import ANN, BOB, staffed
-from tests.consulting.chat_fakes import reading
+from tests.consulting.chat_fakes import in_chat, reading
 from tests.consulting.helpers import confirmed, consultant, seeker, told
 from tests.consulting.session_support import act, talk_now_accepted
 from tests.consulting.test_booking_paths import authorised
@@ -153,12 +153,13 @@ async def test_a_cancelled_bookings_card_no_longer_shows_the_room():
     assert (await views.booking_card(reading(diary), booking.id, BOB)).meeting_url is None
 
 
-async def test_the_booking_card_and_bookings_in_chat_show_the_link_to_each_party(app):
-    ann = await consultant(app, meeting_url=OWN)
-    bob = await seeker(app)
-    booking = await confirmed(app, bob.id, ann.id, MONDAY_10)
+async def test_the_booking_card_and_bookings_in_chat_show_the_link_to_each_party():
+    diary = staffed()
+    diary.profiles[ANN].meeting_url = OWN
+    booking = await memory.confirmed(diary, BOB, ANN, MONDAY_10)
+    chat = await in_chat(diary)  # on the consultants' fakes
     for name in ("ann", "bob"):
-        user = ChatUser(app, name)
+        user = ChatUser(chat, name)
         await user.say(f"/start booking-{booking.id}")
         assert f"🔗 Meeting link: {OWN}" in user.texts(), user.texts()
         await user.say("/bookings")

@@ -23,6 +23,8 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from core.consulting.calendars.service import CalendarSync
+from core.consulting.packages.balances import Balance
+from core.consulting.packages.tables import Retainer
 from core.consulting.tables import Booking, ConsultantProfile
 from core.events import Event
 from core.policy import BookingPolicy
@@ -161,6 +163,11 @@ class Diary(Protocol):
 
     async def offers_packages(self, consultant_id: int) -> bool:
         """Whether the consultant offers session packages now (a profile page says so)."""
+        ...
+
+    async def packages_held(self, account_id: int) -> tuple[list[Retainer], list[Balance]]:
+        """The retainers and the paid session packages this account holds or gives that still
+        run, oldest first (what its bookings are listed with)."""
         ...
 
     def emit(self, event: Event) -> None:

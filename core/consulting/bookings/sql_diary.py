@@ -14,8 +14,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 from core.accounts.tables import Account
 from core.consulting.bookings.diary import Diary, Held, Proposal, Span
 from core.consulting.calendars import service as calendars
+from core.consulting.packages import balances as package_balances
 from core.consulting.packages import drawing as package_drawing
+from core.consulting.packages import retainers
 from core.consulting.packages import service as packages
+from core.consulting.packages.balances import Balance
+from core.consulting.packages.tables import Retainer
 from core.consulting.profiles import service as profiles
 from core.consulting.tables import Booking, BookingProposal, ConsultantProfile
 from core.events import Event
@@ -146,6 +150,10 @@ class SqlDiary(SqlStore):
 
     async def offers_packages(self, consultant_id: int) -> bool:
         return bool(await packages.offers_of(self._uow, consultant_id))
+
+    async def packages_held(self, account_id: int) -> tuple[list[Retainer], list[Balance]]:
+        return (await retainers.of_account(self._uow, account_id),
+                await package_balances.balances(self._uow, account_id))
 
     def emit(self, event: Event) -> None:
         self._uow.emit(event)
