@@ -1,8 +1,7 @@
 """What a booking card and a profile page show: times in the reader's zone, the policy up front,
-and as buttons exactly the steps the process allows that reader now. A booking's card is read
-from the bookings' diary and the sessions' logbook in memory (`tests/consulting/booking_fakes.py`,
-`session_fakes.py`); the profile page, and a card after a session with its money, on the
-database."""
+and as buttons exactly the steps the process allows that reader now. A booking's card and a
+profile page are read from the consultants' fakes in memory (`tests/consulting/chat_fakes.py`);
+what the pair's free session changes, with the confirmation it sends, on the database."""
 
 from __future__ import annotations
 
@@ -11,16 +10,18 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from core.catalog.media import FileStore
-from core.consulting.bookings import changes
+from core.consulting.bookings import changes, moves
 from core.consulting.bookings import service as bookings
 from core.consulting.sessions import service as sessions
 from core.consulting.views import booking_card, consultant_view
 from core.errors import NotFound
 from tests.consulting import booking_fakes as memory
-from tests.consulting.booking_fakes import ANN, BOB, staffed
+from tests.consulting import session_fakes as on_logbook
+from tests.consulting.booking_fakes import ANN, BOB, MemoryDiary, staffed
 from tests.consulting.chat_fakes import listed, reading
 from tests.consulting.fakes import MemoryListing
 from tests.consulting.helpers import confirmed, consultant, seeker
+from tests.consulting.session_fakes import MemoryLogbook
 from tests.consulting.session_support import act, live
 from tests.support.outbox import told_texts
 
@@ -121,31 +122,43 @@ async def test_after_the_pairs_free_session_the_card_the_confirmation_and_the_pa
     assert "paid from its first minute" in told and "minutes are free" not in told
 
 
-async def test_a_completed_bookings_card_offers_the_review_while_it_may_be_given_and_the_recap(
-        app, clock):
+async def _completed_in_memory() -> tuple[MemoryDiary, MemoryLogbook, int, int]:
+    """Ann's session with Bob at Monday 10:00, held 20 minutes and ended by Bob: the booking
+    moved by the system as the session moves it on the database (`test_journey_link.py`)."""
+    diary = staffed()
+    booking = await memory.confirmed(diary, BOB, ANN, MONDAY_10)
+    diary.at = MONDAY_10
+    book = MemoryLogbook(at=MONDAY_10, people=diary.people, admins=diary.admins)
+    session_id = on_logbook.book(book, BOB, ANN, booking_id=booking.id, rate="80.00",
+                                 unit="session60", minutes=60)
+    for step in ("open-session", "start-session"):
+        await moves.take(diary, booking.id, step, None)
+    await sessions.join(book, session_id, ANN)
+    await sessions.join(book, session_id, BOB)
+    book.advance(minutes=20)
+    diary.at = book.at
+    await sessions.end(book, session_id, BOB)
+    await moves.take(diary, booking.id, "complete-session", None)
+    return diary, book, booking.id, session_id
+
+
+async def test_a_completed_bookings_card_offers_the_review_while_it_may_be_given_and_the_recap():
     from core.consulting.sessions import reviews
     from core.consulting.sessions.reviews import WINDOW
-    from tests.consulting.test_journey_link import at_the_start, both_join
 
-    ann, bob, booking_id, session_id = await at_the_start(app, clock)
-    await both_join(app, session_id, ann, bob)
-    clock.advance(minutes=20)
-    await act(app, sessions.end, session_id, bob.id)
-    async with app.uow() as uow:
-        theirs = await booking_card(uow, booking_id, bob.id)
-        mine = await booking_card(uow, booking_id, ann.id)
+    diary, book, booking_id, session_id = await _completed_in_memory()
+    theirs = await booking_card(reading(diary, book), booking_id, BOB)
+    mine = await booking_card(reading(diary, book), booking_id, ANN)
     assert buttons(theirs) == [("review_session", str(session_id)),
                                ("session_recap", f"get:{session_id}"),
                                ("view_booking", str(booking_id))]
     assert buttons(mine) == [("session_recap", f"notes:{session_id}"),
                              ("view_booking", str(booking_id))]
-    clock.advance(seconds=WINDOW.total_seconds() + 1)
-    async with app.uow() as uow:
-        late = await booking_card(uow, booking_id, bob.id)
+    book.advance(seconds=WINDOW.total_seconds() + 1)
+    late = await booking_card(reading(diary, book), booking_id, BOB)
     assert ("review_session", str(session_id)) not in buttons(late)
-    clock.advance(seconds=-WINDOW.total_seconds() - 1)
-    await act(app, reviews.review, session_id, bob.id, 5)
-    async with app.uow() as uow:
-        reviewed = await booking_card(uow, booking_id, bob.id)
+    book.advance(seconds=-WINDOW.total_seconds() - 1)
+    await reviews.review(book, session_id, BOB, 5)
+    reviewed = await booking_card(reading(diary, book), booking_id, BOB)
     assert buttons(reviewed) == [("session_recap", f"get:{session_id}"),
                                  ("view_booking", str(booking_id))]
